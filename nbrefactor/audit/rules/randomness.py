@@ -1325,6 +1325,53 @@ def _unseeded_draws(ctx: RuleContext, rf: RandomnessFacts, seeds: list[tuple[Mom
     return unseeded
 
 
+def _trial_functions(ctx: RuleContext) -> frozenset[str]:
+    """The notebook's module-level functions that make one trial of a repeated experiment: they hold
+    an unseeded draw from NumPy's global state that RND001 reports, and a module-level loop calls
+    them (`for i in range(10): hits.append(run_active_learning(X, y))`, fair check 23). A
+    scikit-learn estimator without `random_state` inside one draws from that same state: seeding
+    NumPy once (RND001's fix) repeats the whole run while the trials still differ, which a fixed
+    `random_state` would not (each trial would build the same model)."""
+    def compute() -> frozenset[str]:
+        rctx = _with_print_calls(ctx)
+        _, rf = _facts(rctx)
+        draws = _unseeded_draws(rctx, rf, rf.effective_seeds()).get("numpy", [])
+        owners = {d.call.owner for d in draws if d.call.in_function and d.call.owner and _method_of(d) is None}
+        if not owners:
+            return frozenset()
+        looped: set[str] = set()
+        for ca in ctx.cells:
+            parsed = _parsed(ca)
+            if parsed is None:
+                continue
+            for st in parsed.body:
+                if not isinstance(st, (ast.For, ast.AsyncFor, ast.While)):
+                    continue
+                for node in nodes_of(st, ast.Call):
+                    if isinstance(node.func, ast.Name) and node.func.id in owners:
+                        looped.add(node.func.id)
+        return frozenset(looped)
+    return ctx.shared("randomness.trial_functions", compute)
+
+
+def _trial_estimators(ctx: RuleContext, functions: frozenset[str]) -> list[tuple[CellAnalysis, CallFact, str]]:
+    """The scikit-learn calls without `random_state` inside `functions` (`_trial_functions`):
+    (cell, call, class name)."""
+    catalog = ctx.catalog.derived("randomness", RandomnessCatalog.from_catalog)
+    star_modules = tuple(imp.module for _, imp in ctx.facts.imports if imp.bound == "*" and imp.module)
+    local = frozenset(d.name for ca in ctx.cells for d in ca.facts.defined)
+    found = []
+    for ca in ctx.cells:
+        for call in ca.facts.calls:
+            if not (call.in_function and call.owner in functions):
+                continue
+            qualified = _resolve(ctx.facts, call, star_modules, local)
+            spec = _first_match(qualified, catalog.random_state) if qualified.startswith("sklearn.") else None
+            if spec is not None and _keyword_given(call, spec.keywords) is None and not _has_double_star(call):
+                found.append((ca, call, qualified.rsplit(".", 1)[-1]))
+    return found
+
+
 def _located(draw: Draw) -> tuple[Any, int, int]:
     """(cell, line, column) where the draw is reported."""
     it = draw.iteration
@@ -3803,6 +3850,14 @@ class UnseededRandom(Rule):
         )),
     )
     failing = (
+        # Repeated trials (fair check 23): the trial function's NumPy draw is the finding, and the
+        # forest without random_state it builds draws from the same state: related, one seed for both.
+        Example(cells=(
+            "import numpy as np\nfrom sklearn.ensemble import RandomForestClassifier",
+            "def one_trial(X, y, n_start=20):\n    start = np.random.choice(len(X), size=n_start, replace=False)\n"
+            "    model = RandomForestClassifier(n_estimators=50)\n    model.fit(X[start], y[start])\n    return model.score(X, y)",
+            "scores = []\nfor trial in range(5):\n    scores.append(one_trial(X, y))\nprint(np.mean(scores), np.std(scores))",
+        ), expect=((2, 2),)),
         # Seed in a cell BELOW the draw; the draw in cell 2 is reported, the one in cell 4 is not.
         Example(cells=(md("# Data"), "import numpy as np\nidx = np.random.permutation(10)\nrows = data[idx]", "np.random.seed(0)", "j = np.random.permutation(10)"),
                 expect=((2, 2),)),
@@ -4102,6 +4157,16 @@ class UnseededRandom(Rule):
                 fix = f"Seed {lib.label} beside the existing seed in cell {first_seed.ca.cell.index}: {lib_fix}"
                 related += ((first_seed.ca.cell, first_seed.call.line, first_seed.call.column),)
             message = f"{subject} from the global random state of {lib.label}, which no call before it seeds{more}{partial}"
+            if library == "numpy" and not component:
+                trials = _trial_estimators(ctx, _trial_functions(ctx))
+                if trials:
+                    # Repeated trials (fair check 23): their estimators draw from this state too;
+                    # a fixed `random_state` would make the trials identical, this seed does not.
+                    names = ", ".join(sorted({f"`{short}`" for _, _, short in trials}))
+                    owners = ", ".join(sorted({f"`{c.owner}`" for _, c, _ in trials}))
+                    message += (f"; {names} without random_state in {owners}, which a loop runs as repeated trials, "
+                                "draws from it too: this seed repeats the run and keeps the trials different")
+                    related += tuple((t_ca.cell, t_call.line, t_call.column) for t_ca, t_call, _ in trials)
             if estimator:
                 more = more.replace(" of it follow", f" of {lib.label} follow")
                 message = (
@@ -4276,6 +4341,10 @@ class MissingRandomState(Rule):
         "a selection callback that only displays the picked rows), stored into a frame's named columns whose other "
         "columns alone are read on, and nothing computed from them (a different seed draws another picture of the "
         "same points; clusters found on the map, or its columns summarised, keep it reported). "
+        "Nor is a scikit-learn call without `random_state` inside one of the notebook's functions that a module-level "
+        "loop runs as repeated trials and that also draws unseeded from NumPy's global state (RND001 reports that draw "
+        "and lists the call as related: seeding NumPy once repeats the run while the trials still differ, which a fixed "
+        "`random_state` would not). "
         "An estimator seeded right after it is built, before any other use (`rf = RandomForestRegressor()`, then "
         "`rf.random_state = 42` or `rf.set_params(random_state=42)` in the same cell), is not reported. "
         "Global seeds do not silence it, except one at the top level of the same cell above a scikit-learn call "
@@ -4381,6 +4450,15 @@ class MissingRandomState(Rule):
             "@picked.capture(clear_output=True)\ndef show_picked(change):\n    display(mols2grid.display(compounds.loc[change.new], subset=['img', 'ID']))\n\n"
             "plot.widget.observe(show_picked, names=['selection'])\nipywidgets.VBox([plot.show(), picked])",
         )),
+        # One trial of a repeated experiment (fair check 23): the forest draws from NumPy's global
+        # state, which the trial's unseeded `np.random.choice` also uses (RND001, this call related);
+        # a fixed random_state would make the five trials build the same forest.
+        Example(cells=(
+            "import numpy as np\nfrom sklearn.ensemble import RandomForestClassifier",
+            "def one_trial(X, y, n_start=20):\n    start = np.random.choice(len(X), size=n_start, replace=False)\n"
+            "    model = RandomForestClassifier(n_estimators=50)\n    model.fit(X[start], y[start])\n    return model.score(X, y)",
+            "scores = []\nfor trial in range(5):\n    scores.append(one_trial(X, y))\nprint(np.mean(scores), np.std(scores))",
+        )),
     )
     failing = (
         # A layout something is computed from stays: clusters found on the t-SNE map, the map's
@@ -4392,6 +4470,13 @@ class MissingRandomState(Rule):
             "tsne = TSNE(n_components=2)\ndf[['tx', 'ty']] = tsne.fit_transform(X)\nplt.scatter(df.tx, df.ty)\nprint(df[['tx', 'ty']].describe())",
             "view = UMAP(n_components=2).fit_transform(X)\nplt.scatter(view[:, 0], view[:, 1])\nprint(view[:3])",
         ), expect=((2, 1), (3, 1), (4, 1))),
+        # The same function called once, not as repeated trials: the forest keeps its own finding.
+        Example(cells=(
+            "import numpy as np\nfrom sklearn.ensemble import RandomForestClassifier",
+            "def fit_once(X, y):\n    idx = np.random.choice(len(X), size=20, replace=False)\n    model = RandomForestClassifier()\n"
+            "    return model.fit(X[idx], y[idx]).score(X, y)",
+            "print(fit_once(X, y))",
+        ), expect=((2, 3),)),
         Example(cells=(
             "from sklearn.model_selection import train_test_split as tts\nfrom sklearn.ensemble import RandomForestClassifier",
             "X_tr, X_te, y_tr, y_te = tts(X, y, test_size=0.2)\nclf = RandomForestClassifier(\n    n_estimators=100,\n    random_state=None,\n)",
@@ -4591,6 +4676,8 @@ class MissingRandomState(Rule):
                     continue
                 if _layout_only_shown(ctx.facts, ca, call, qualified):
                     continue
+                if qualified.startswith("sklearn.") and call.in_function and call.owner in _trial_functions(ctx):
+                    continue  # one trial of a repeated experiment: RND001's NumPy seed covers it (related there)
                 # StellarGraph's default state is NumPy's (and Python's) global one, as scikit-learn's is.
                 sklearn = qualified.startswith(("sklearn.", "stellargraph."))
                 if sklearn and seeded_in_own_cell(numpy_seeds, ca, call.line, call.in_function):
