@@ -1153,6 +1153,9 @@ _LOAD_FUNCTIONS = {"monai.bundle.load": ("torch",), "monai.bundle.scripts.load":
 _SAVE_CALLS = frozenset({"ModelCheckpoint", "save_weights", "save", "save_model", "save_pretrained"})
 
 
+# Calls that give a model's weights as they are in the notebook (`model.state_dict()`,
+# `model.get_weights()`): loading them copies the notebook's own network, nothing from outside.
+_OWN_WEIGHTS = frozenset({"state_dict", "get_weights"})
 # What a `from_pretrained` of these loads is no model's weights: `AutoTokenizer.from_pretrained(name)`.
 _NOT_WEIGHTS = re.compile(r"(?:Tokenizer(?:Fast)?|Config|Processor|FeatureExtractor|GenerationConfig)$")
 
@@ -1193,6 +1196,14 @@ def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
                 continue
             if call.method in _LOAD_METHODS and call.method != "from_pretrained":
                 source = call.arg(0, ("filepath",))
+                if source is not None and any(
+                    other.method in _OWN_WEIGHTS and other.line == source.line and other.column == source.column
+                    for other in ca.facts.calls
+                ):
+                    # `target.load_state_dict(model.state_dict())`: a copy of the notebook's own
+                    # network (a DQN's target network), whose weights came from its own draws (fair
+                    # check 23: 01.DQN's layers were left unreported).
+                    continue
                 if source is not None and (source.name or source.string) in saved:
                     continue
                 if source is not None and templates:
@@ -3514,7 +3525,8 @@ class UnseededRandom(Rule):
         "(`ModelCheckpoint(path)`, `save_weights(path)`, then `load_weights(path)`, also a path built the same way, "
         "`out + \"/best.h5\"`, or one file of a checkpoint template, `out + \"/weights.{epoch:02d}.hdf5\"` then "
         "`load_weights(out + \"/weights.04.hdf5\")`: those weights were trained "
-        "from its own draws), nor for a pretrained backbone (`weights=\"imagenet\"`, `pretrained=True`), which "
+        "from its own draws; nor when what is loaded is another of its networks' weights, "
+        "`target.load_state_dict(policy.state_dict())`, `set_weights(model.get_weights())`: a copy of its own draws), nor for a pretrained backbone (`weights=\"imagenet\"`, `pretrained=True`), which "
         "loads only its own layers: the head built on top of it starts from random weights; so does the head a notebook "
         "class builds beside a `from_pretrained` backbone (`self.lm = TFDistilBertModel.from_pretrained(name)`, "
         "`self.head = Sequential([Dense(512), Dense(2)])`), and a tokenizer's, config's or processor's `from_pretrained` "
@@ -3850,6 +3862,14 @@ class UnseededRandom(Rule):
         )),
     )
     failing = (
+        # A DQN's target network copies the policy network's weights (`load_state_dict(policy.state_dict())`):
+        # they are the notebook's own draws, not weights loaded from outside (fair check 23).
+        Example(cells=(
+            "import torch\nimport torch.nn as nn",
+            "class QNet(nn.Module):\n    def __init__(self, n_in, n_out):\n        super().__init__()\n        self.fc = nn.Linear(n_in, n_out)\n\n"
+            "    def forward(self, x):\n        return self.fc(x)",
+            "policy = QNet(4, 2)\ntarget = QNet(4, 2)\ntarget.load_state_dict(policy.state_dict())\nprint(policy(torch.zeros(1, 4)))",
+        ), expect=((2, 4),)),
         # Repeated trials (fair check 23): the trial function's NumPy draw is the finding, and the
         # forest without random_state it builds draws from the same state: related, one seed for both.
         Example(cells=(
