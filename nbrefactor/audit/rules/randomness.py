@@ -3862,6 +3862,14 @@ class UnseededRandom(Rule):
         )),
     )
     failing = (
+        # torchtext's legacy BucketIterator with shuffle=True shuffles from a snapshot of Python's
+        # `random` state taken when it is built (fair check 23); shuffle=False draws nothing.
+        Example(cells=(
+            "import torch\nfrom torchtext.data import Field, TabularDataset, BucketIterator\ntorch.manual_seed(0)",
+            "text = Field(tokenize='spacy')\ntrain_data = TabularDataset(path='train.tsv', format='tsv', fields=[('text', text)])\n"
+            "train_iter = BucketIterator(train_data, batch_size=32, shuffle=True)\ntest_iter = BucketIterator(train_data, batch_size=32, shuffle=False)\n"
+            "for batch in train_iter:\n    optimizer.zero_grad()\n    loss = criterion(model(batch.text), batch.label)\n    loss.backward()\n    optimizer.step()",
+        ), expect=((2, 3),)),
         # A DQN's target network copies the policy network's weights (`load_state_dict(policy.state_dict())`):
         # they are the notebook's own draws, not weights loaded from outside (fair check 23).
         Example(cells=(
