@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, cell_python_tree, constant_test, dead_branch_lines, index_single_assignments, nodes_of, print_statement_python, python_tree, tree_nodes, walk_nodes
 from nbrefactor.audit.catalog import Catalog
@@ -1157,6 +1157,9 @@ _LOAD_FUNCTIONS = {"monai.bundle.load": ("torch",), "monai.bundle.scripts.load":
 _SAVE_CALLS = frozenset({"ModelCheckpoint", "save_weights", "save", "save_model", "save_pretrained"})
 
 
+# Calls that give a model's weights as they are in the notebook (`model.state_dict()`,
+# `model.get_weights()`): loading them copies the notebook's own network, nothing from outside.
+_OWN_WEIGHTS = frozenset({"state_dict", "get_weights"})
 # What a `from_pretrained` of these loads is no model's weights: `AutoTokenizer.from_pretrained(name)`.
 _NOT_WEIGHTS = re.compile(r"(?:Tokenizer(?:Fast)?|Config|Processor|FeatureExtractor|GenerationConfig)$")
 
@@ -1197,6 +1200,14 @@ def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
                 continue
             if call.method in _LOAD_METHODS and call.method != "from_pretrained":
                 source = call.arg(0, ("filepath",))
+                if source is not None and any(
+                    other.method in _OWN_WEIGHTS and other.line == source.line and other.column == source.column
+                    for other in ca.facts.calls
+                ):
+                    # `target.load_state_dict(model.state_dict())`: a copy of the notebook's own
+                    # network (a DQN's target network), whose weights came from its own draws (fair
+                    # check 23: 01.DQN's layers were left unreported).
+                    continue
                 if source is not None and (source.name or source.string) in saved:
                     continue
                 if source is not None and templates:
@@ -1327,6 +1338,53 @@ def _unseeded_draws(ctx: RuleContext, rf: RandomnessFacts, seeds: list[tuple[Mom
         # A loader draws where it is iterated, which may come after later draws.
         draws.sort(key=lambda d: _place(d))
     return unseeded
+
+
+def _trial_functions(ctx: RuleContext) -> frozenset[str]:
+    """The notebook's module-level functions that make one trial of a repeated experiment: they hold
+    an unseeded draw from NumPy's global state that RND001 reports, and a module-level loop calls
+    them (`for i in range(10): hits.append(run_active_learning(X, y))`, fair check 23). A
+    scikit-learn estimator without `random_state` inside one draws from that same state: seeding
+    NumPy once (RND001's fix) repeats the whole run while the trials still differ, which a fixed
+    `random_state` would not (each trial would build the same model)."""
+    def compute() -> frozenset[str]:
+        rctx = _with_print_calls(ctx)
+        _, rf = _facts(rctx)
+        draws = _unseeded_draws(rctx, rf, rf.effective_seeds()).get("numpy", [])
+        owners = {d.call.owner for d in draws if d.call.in_function and d.call.owner and _method_of(d) is None}
+        if not owners:
+            return frozenset()
+        looped: set[str] = set()
+        for ca in ctx.cells:
+            parsed = _parsed(ca)
+            if parsed is None:
+                continue
+            for st in parsed.body:
+                if not isinstance(st, (ast.For, ast.AsyncFor, ast.While)):
+                    continue
+                for node in nodes_of(st, ast.Call):
+                    if isinstance(node.func, ast.Name) and node.func.id in owners:
+                        looped.add(node.func.id)
+        return frozenset(looped)
+    return ctx.shared("randomness.trial_functions", compute)
+
+
+def _trial_estimators(ctx: RuleContext, functions: frozenset[str]) -> list[tuple[CellAnalysis, CallFact, str]]:
+    """The scikit-learn calls without `random_state` inside `functions` (`_trial_functions`):
+    (cell, call, class name)."""
+    catalog = ctx.catalog.derived("randomness", RandomnessCatalog.from_catalog)
+    star_modules = tuple(imp.module for _, imp in ctx.facts.imports if imp.bound == "*" and imp.module)
+    local = frozenset(d.name for ca in ctx.cells for d in ca.facts.defined)
+    found = []
+    for ca in ctx.cells:
+        for call in ca.facts.calls:
+            if not (call.in_function and call.owner in functions):
+                continue
+            qualified = _resolve(ctx.facts, call, star_modules, local)
+            spec = _first_match(qualified, catalog.random_state) if qualified.startswith("sklearn.") else None
+            if spec is not None and _keyword_given(call, spec.keywords) is None and not _has_double_star(call):
+                found.append((ca, call, qualified.rsplit(".", 1)[-1]))
+    return found
 
 
 def _located(draw: Draw) -> tuple[Any, int, int]:
@@ -1854,7 +1912,11 @@ _PURE_LIBRARIES = ("numpy", "pandas", "random", "math", "statistics", "torch")
 # Libraries whose calls only show something (a figure, an HTML table, an audio player).
 # plotly builds figures (`px.line`, `go.Figure`, `go.Scatter`, `make_subplots`) that are only shown
 # or written as pictures (fair check 21: a book's noise processes drawn with `px.line`).
-_SHOW_LIBRARIES = ("IPython.display", "IPython.core.display", "matplotlib", "seaborn", "detectron2.utils.visualizer", "plotly")
+# jupyter-scatter's `jscatter.Scatter(data=df, x=…, y=…)` (an interactive scatter widget), mols2grid's
+# molecule grid and ipywidgets' containers (`VBox`, `Output`) only show what they are given too
+# (fair check 23: a t-SNE map drawn with jscatter, its selection shown with mols2grid).
+_SHOW_LIBRARIES = ("IPython.display", "IPython.core.display", "matplotlib", "seaborn", "detectron2.utils.visualizer", "plotly",
+                   "jscatter", "mols2grid", "ipywidgets")
 # scikit-learn's plotting constructors (`PrecisionRecallDisplay.from_predictions(y, scores)`): they
 # draw a curve or matrix of what they receive (fair check 21: a random scorer's baseline curve).
 _SKLEARN_DISPLAY = re.compile(r"^sklearn\.[\w.]*Display\.from_(?:predictions|estimator)$")
@@ -1925,6 +1987,27 @@ _USING_METHOD = re.compile(
 )
 
 
+# The methods of a t-SNE/UMAP estimator that give its layout (openTSNE's `fit` returns it).
+_LAYOUT_METHODS = frozenset({"fit", "fit_transform", "transform"})
+# A frame's attributes that are not one of its columns (`df.loc[…]` reads every column).
+_FRAME_ATTRIBUTES = frozenset({
+    "loc", "iloc", "at", "iat", "values", "T", "plot", "style", "index", "columns", "shape", "array", "axes",
+    "dtypes", "size", "empty", "attrs", "sparse", "str", "dt", "cat", "ix", "hvplot",
+})
+
+
+def _named_columns(node: ast.Attribute | ast.Subscript) -> frozenset[str] | None:
+    """The columns a frame access names (`df.SMILES`, `df["x"]`, `df[["x", "y"]]`), or None when it
+    may read any column (`df.loc[…]`, `df[mask]`, `df[name]`)."""
+    if isinstance(node, ast.Attribute):
+        return None if node.attr in _FRAME_ATTRIBUTES or node.attr.startswith("_") else frozenset({node.attr})
+    key = node.slice
+    keys = key.elts if isinstance(key, (ast.List, ast.Tuple)) else [key]
+    if not keys or not all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in keys):
+        return None
+    return frozenset(k.value for k in keys)
+
+
 class _ShownFlow:
     """Follows one draw's value through a scope — the body of the module-level function that makes
     it, or (for a draw at module level) its cell and every later cell, in any order — and says
@@ -1967,6 +2050,16 @@ class _ShownFlow:
         # followed into (`labels_to_image(labels, labels_map)`), and how deep that has gone.
         self.helpers: Mapping[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
         self.depth = 0
+        # A layout's flow (`_layout_only_shown`): the value is a t-SNE/UMAP estimator, whose `fit`,
+        # `fit_transform` and `transform` give the layout (followed, not a use); the layout stored
+        # into a frame's named columns (`df[["tsne_x", "tsne_y"]] = …`) taints those columns only,
+        # so reading the frame's other columns (`df.SMILES`, `df["desc"]`) does not read it; and a
+        # module-level function that reads it but only shows it (a selection callback that
+        # displays the picked rows) shows it.
+        self.layout = False
+        self.columns: dict[str, set[str]] = {}  # frame → the columns the layout was stored into
+        self.shown_functions: set[str] = set()  # module-level defs that read the value only to show it
+        self.cell_last: ast.stmt | None = None  # the last statement of the cell followed: Jupyter shows its value
 
     # -- expressions --
 
@@ -2027,6 +2120,7 @@ class _ShownFlow:
 
     def _taint_target(self, target: ast.expr, assigned: bool = False) -> None:
         if isinstance(target, ast.Name):
+            self.columns.pop(target.id, None)  # the whole name holds the value now
             self.tainted.add(target.id)
             if assigned and self.function is None and not target.id.startswith("_"):
                 self.bound.add(target.id)
@@ -2042,6 +2136,9 @@ class _ShownFlow:
             if root is None or (self.function is not None and root not in self.locals):
                 self.used = True  # a store into an argument, a global or an object's attribute
             else:
+                named = _named_columns(target) if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) else None
+                if self.layout and named is not None and (root not in self.tainted or root in self.columns):
+                    self.columns.setdefault(root, set()).update(named)
                 self.tainted.add(root)
 
     def expr(self, node: ast.AST | None, ctrl: bool = False) -> bool:
@@ -2050,9 +2147,17 @@ class _ShownFlow:
         if node is None:
             return False
         if isinstance(node, ast.Name):
-            if self.function is None and node.id in self.functions and self.functions[node.id] & self.tainted:
+            if (self.function is None and node.id in self.functions and node.id not in self.shown_functions
+                    and self.functions[node.id] & self.tainted):
                 self.used = True  # the notebook's function reads the value as a global
             return isinstance(node.ctx, ast.Load) and node.id in self.tainted
+        if self.columns and isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.value, ast.Name):
+            stored = self.columns.get(node.value.id)
+            named = _named_columns(node)
+            if stored is not None and named is not None and not named & stored:
+                if isinstance(node, ast.Subscript):
+                    self.expr(node.slice, ctrl)
+                return False  # another column of the frame: not the layout
         if isinstance(node, (ast.Yield, ast.YieldFrom, ast.Await)):
             if self.expr(node.value, ctrl) or ctrl:
                 self.used = True
@@ -2109,6 +2214,8 @@ class _ShownFlow:
         if self._shows(call):
             if args_tainted or ctrl:
                 self.shown = True
+            if args_tainted and self.layout and self._shows_numbers(call):
+                self.used = True  # `print(emb[:5])`, `display(df)`: the layout's numbers themselves, as text
             return args_tainted
         method = func.attr if isinstance(func, ast.Attribute) else ""
         local_root = self._root(receiver) if receiver is not None and self.function is not None else None
@@ -2118,6 +2225,8 @@ class _ShownFlow:
             # writes the value into an array local to the function, which is followed.
             self.tainted.add(local_root)
             return False
+        if receiver_tainted and self.layout and method in _LAYOUT_METHODS:
+            return True  # `tsne.fit_transform(X)`: the layout itself, followed
         if receiver_tainted or callee_tainted:
             keeps_dims = any(k.arg in ("keepdims", "keepdim") and isinstance(k.value, ast.Constant) and k.value.value is True
                              for k in call.keywords)
@@ -2158,6 +2267,29 @@ class _ShownFlow:
             return None
         others = [v for v in (*call.args, *(k.value for k in call.keywords)) if v is not slot]
         return None if any(self.expr(v, ctrl) for v in others) else slot
+
+    def _shows_numbers(self, call: ast.Call) -> bool:
+        """A `print` (or a `display` of something other than a figure or widget) shows the values it
+        is given as text or a table: for a layout, numbers of the notebook that change with the seed."""
+        func = call.func
+        if not isinstance(func, ast.Name) or func.id in self.locals or func.id not in ("print", "display"):
+            return False
+        if func.id == "print":
+            return True
+        values = [*call.args, *(k.value for k in call.keywords)]
+        return any(not (isinstance(v, ast.Call) and self._shows(v) and not self._shows_numbers(v)) for v in values if self.expr(v))
+
+    def _only_shows(self, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+        """Does the module-level `function`, reading the value as globals, only show it (it neither
+        uses nor returns it, and stores it nowhere outside itself)?"""
+        if self.depth >= 3:
+            return False
+        inner = _ShownFlow(self.facts, ast.Call(ast.Name("", ast.Load()), [], []), function)
+        inner.helpers, inner.depth, inner.trackers, inner.layout = self.helpers, self.depth + 1, self.trackers, True
+        inner.tainted = self.tainted - inner.locals - inner.params
+        inner.columns = {frame: set(names) for frame, names in self.columns.items() if frame in inner.tainted}
+        inner.block(function.body, False, True)
+        return not inner.used and not inner.returned
 
     def _into_helper(self, helper: ast.FunctionDef | ast.AsyncFunctionDef, call: ast.Call) -> bool | None:
         """Follows the value into the notebook's own function it is passed to, as the parameters it
@@ -2208,8 +2340,12 @@ class _ShownFlow:
 
     def statement(self, st: ast.stmt, ctrl: bool, straight: bool) -> None:
         if isinstance(st, ast.Expr):
-            if self.expr(st.value, ctrl) and not isinstance(st.value, ast.Call):
+            reached = self.expr(st.value, ctrl)
+            if reached and not isinstance(st.value, ast.Call):
                 self.shown = True  # a bare expression: the cell shows it (or nothing happens)
+            if (reached and self.layout and st is self.cell_last
+                    and not (isinstance(st.value, ast.Call) and self._shows(st.value) and not self._shows_numbers(st.value))):
+                self.used = True  # the cell's last expression shows the layout's numbers (`df.head()`)
         elif isinstance(st, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             targets = st.targets if isinstance(st, ast.Assign) else [st.target]
             flows = self.expr(st.value, ctrl) or ctrl
@@ -2218,6 +2354,9 @@ class _ShownFlow:
             for target in targets:
                 if not isinstance(target, ast.Name):
                     for child in ast.iter_child_nodes(target):
+                        if (isinstance(target, ast.Subscript) and child is target.value and isinstance(child, ast.Name)
+                                and child.id in self.columns and _named_columns(target) is not None):
+                            continue  # `df["desc"] = …`: a store into a named column reads no other column
                         if isinstance(child, ast.expr) and not isinstance(child, ast.expr_context):
                             flows = self.expr(child, ctrl) or flows
             for target in targets:
@@ -2265,6 +2404,12 @@ class _ShownFlow:
             if self.function is st:
                 self.block(st.body, ctrl, True)
             elif self._reads_tainted(st):
+                if self.layout and isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)) and self._only_shows(st):
+                    # `def on_select(change): display(mols2grid.display(df.loc[change.new]))`, a
+                    # callback that shows the picked rows: calling it shows the layout's frame.
+                    self.shown = True
+                    self.shown_functions.add(st.name)
+                    return
                 # A function (or class) that reads it may use it anywhere; its own parameters and
                 # locals of the same name (`def clean(text)` after a display loop bound `text`) are not it.
                 self.used = True
@@ -2289,16 +2434,17 @@ class _ShownFlow:
 
 
 
-def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Position]:
-    """Draws whose value reaches only displays (see `_ShownFlow`): `random.randint` in the
-    notebook's own `show_random_elements` helper that picks rows for `display(HTML(...))`, a
-    colour drawn for `ax.imshow`, a tf.data `shuffle` whose dataset only a `print` loop over
-    `take(n)` consumes. A different draw changes what is shown, not what the notebook computes.
-    A value a module-level function returns is followed into each of its callers, and a value
-    passed to one of the notebook's module-level functions into its body (fair check 20: random
-    label colours returned by `create_random_labels_map`, painted by `labels_to_image`, shown by
-    `show_components`'s `imshow`); a colour list shuffled in place is followed from the shuffle.
-    Layer constructions, loaders, transform objects and generation pipelines are not followed."""
+class _DisplayReach(NamedTuple):
+    """The followers `_display_reach` makes for one notebook (they share its parsed cells)."""
+    tree: Callable[[CellAnalysis], ast.Module | None]
+    in_function: Callable[..., _ShownFlow | None]
+    at_module_level: Callable[..., bool | None]
+    callers_show: Callable[[str, int, set[str]], bool | None]
+
+
+def _display_reach(facts: NotebookFacts) -> _DisplayReach:
+    """Followers of a value through the notebook (see `_ShownFlow`): through the module-level def
+    that makes it, from its module-level statement on, and into the callers of a def returning it."""
     trees: dict[int, ast.Module | None] = {}
 
     def tree(ca: CellAnalysis) -> ast.Module | None:
@@ -2341,9 +2487,10 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
         flow.statement(function, False, True)
         return flow
 
-    def at_module_level(ca: CellAnalysis, parsed: ast.Module, node: ast.Call, in_place: bool = False) -> bool | None:
+    def at_module_level(ca: CellAnalysis, parsed: ast.Module, node: ast.Call, in_place: bool = False, layout: bool = False) -> bool | None:
         """Does `node`'s value, from its module-level statement on, reach only displays? (True: shown
-        only; False: used; None: reaches nothing.)"""
+        only; False: used; None: reaches nothing.) `layout`: `node` builds a t-SNE/UMAP estimator
+        (`_ShownFlow.layout`)."""
         nonlocal functions
         line = node.lineno
         if functions is None:
@@ -2357,9 +2504,11 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
         flow.helpers = notebook_helpers()
         flow.trackers = _tracker_handles(facts, tree)
         flow.in_place = in_place
+        flow.layout = layout
         start = statement_index_at(parsed.body, line)
         if start is None:
             start = len(parsed.body)
+        flow.cell_last = parsed.body[-1] if parsed.body else None
         flow.block(parsed.body[start:], False)
         if any(m.line > line and m.args and flow.tainted & set(_IDENTIFIER.findall(m.args)) for m in ca.magics):
             flow.used = True  # `%timeit np.mean(sample)` below it in its cell
@@ -2375,6 +2524,7 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
                 if flow.tainted & set(_IDENTIFIER.findall(other.cell.source)):
                     flow.used = True
                 continue
+            flow.cell_last = other_tree.body[-1] if other_tree.body else None
             flow.block(other_tree.body, False)
         kept = flow.bound - flow.unpacked
         if flow.used or (kept and _unread(facts, ca, parsed, start, kept, tree)):
@@ -2425,6 +2575,28 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
                 return False
         return shown
 
+    return _DisplayReach(tree, in_function, at_module_level, callers_show)
+
+
+def _call_node(ca: CellAnalysis, parsed: ast.Module, call: CallFact) -> ast.Call | None:
+    """The parsed call a `CallFact` of the cell describes (its line, column and name)."""
+    offsets = {call.column - 1, call.column - 1 - ca.masked.dedent}
+    return next((n for n in nodes_of(parsed, ast.Call) if n.lineno == call.line and n.col_offset in offsets
+                 and (n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", None)) == call.method), None)
+
+
+def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Position]:
+    """Draws whose value reaches only displays (see `_ShownFlow`): `random.randint` in the
+    notebook's own `show_random_elements` helper that picks rows for `display(HTML(...))`, a
+    colour drawn for `ax.imshow`, a tf.data `shuffle` whose dataset only a `print` loop over
+    `take(n)` consumes. A different draw changes what is shown, not what the notebook computes.
+    A value a module-level function returns is followed into each of its callers, and a value
+    passed to one of the notebook's module-level functions into its body (fair check 20: random
+    label colours returned by `create_random_labels_map`, painted by `labels_to_image`, shown by
+    `show_components`'s `imshow`); a colour list shuffled in place is followed from the shuffle.
+    Layer constructions, loaders, transform objects and generation pipelines are not followed."""
+    tree, in_function, at_module_level, callers_show = _display_reach(facts)
+
     def follow(draw: Draw) -> bool:
         ca, call = draw.ca, draw.call
         if draw.iteration is not None or _WEIGHT_INIT.match(draw.qualified) or draw.library not in ("python", "numpy", "tensorflow", "torch", "polars"):
@@ -2442,9 +2614,7 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
         parsed = tree(ca)
         if parsed is None or any(m.line == call.line for m in ca.magics):
             return False
-        offsets = {call.column - 1, call.column - 1 - ca.masked.dedent}
-        node = next((n for n in nodes_of(parsed, ast.Call) if n.lineno == call.line and n.col_offset in offsets
-                     and (n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", None)) == call.method), None)
+        node = _call_node(ca, parsed, call)
         if node is None:
             return False
         if in_place:
@@ -2472,6 +2642,31 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
         if shown_only:
             found.add((draw.ca.cell.index, draw.call.line, draw.call.column))
     return frozenset(found)
+
+
+# Embeddings made to be looked at: a 2-D or 3-D map of the points (`TSNE`, `UMAP`).
+_LAYOUTS = frozenset({"TSNE", "UMAP"})
+
+
+def _layout_only_shown(facts: NotebookFacts, ca: CellAnalysis, call: CallFact, qualified: str) -> bool:
+    """A t-SNE/UMAP estimator built at module level whose layout reaches only displays: its
+    coordinates drawn (`plt.scatter(emb[:, 0], emb[:, 1])`, `sns.scatterplot(data=df, x="tsne_x", …)`,
+    `jscatter.Scatter(data=df, x="tsne_x", y="tsne_y")`) and nothing computed from them (fair check
+    23 and earlier ones: `rnd002-tsne-only-plotted`). A different seed draws another picture of the
+    same points; no number of the notebook changes."""
+    if call.in_function or qualified.rsplit(".", 1)[-1] not in _LAYOUTS:
+        return False
+    reach = _display_reach(facts)
+    parsed = reach.tree(ca)
+    if parsed is None or any(m.line == call.line for m in ca.magics):
+        return False
+    node = _call_node(ca, parsed, call)
+    if node is None:
+        return False
+    try:
+        return reach.at_module_level(ca, parsed, node, layout=True) is True
+    except RecursionError:  # an expression nested too deep to follow: the call stays reported
+        return False
 
 
 def _tracker_handles(facts: NotebookFacts, tree: Any) -> frozenset[str]:
@@ -3334,7 +3529,8 @@ class UnseededRandom(Rule):
         "(`ModelCheckpoint(path)`, `save_weights(path)`, then `load_weights(path)`, also a path built the same way, "
         "`out + \"/best.h5\"`, or one file of a checkpoint template, `out + \"/weights.{epoch:02d}.hdf5\"` then "
         "`load_weights(out + \"/weights.04.hdf5\")`: those weights were trained "
-        "from its own draws), nor for a pretrained backbone (`weights=\"imagenet\"`, `pretrained=True`), which "
+        "from its own draws; nor when what is loaded is another of its networks' weights, "
+        "`target.load_state_dict(policy.state_dict())`, `set_weights(model.get_weights())`: a copy of its own draws), nor for a pretrained backbone (`weights=\"imagenet\"`, `pretrained=True`), which "
         "loads only its own layers: the head built on top of it starts from random weights; so does the head a notebook "
         "class builds beside a `from_pretrained` backbone (`self.lm = TFDistilBertModel.from_pretrained(name)`, "
         "`self.head = Sequential([Dense(512), Dense(2)])`), and a tokenizer's, config's or processor's `from_pretrained` "
@@ -3670,6 +3866,30 @@ class UnseededRandom(Rule):
         )),
     )
     failing = (
+        # torchtext's legacy BucketIterator with shuffle=True shuffles from a snapshot of Python's
+        # `random` state taken when it is built (fair check 23); shuffle=False draws nothing.
+        Example(cells=(
+            "import torch\nfrom torchtext.data import Field, TabularDataset, BucketIterator\ntorch.manual_seed(0)",
+            "text = Field(tokenize='spacy')\ntrain_data = TabularDataset(path='train.tsv', format='tsv', fields=[('text', text)])\n"
+            "train_iter = BucketIterator(train_data, batch_size=32, shuffle=True)\ntest_iter = BucketIterator(train_data, batch_size=32, shuffle=False)\n"
+            "for batch in train_iter:\n    optimizer.zero_grad()\n    loss = criterion(model(batch.text), batch.label)\n    loss.backward()\n    optimizer.step()",
+        ), expect=((2, 3),)),
+        # A DQN's target network copies the policy network's weights (`load_state_dict(policy.state_dict())`):
+        # they are the notebook's own draws, not weights loaded from outside (fair check 23).
+        Example(cells=(
+            "import torch\nimport torch.nn as nn",
+            "class QNet(nn.Module):\n    def __init__(self, n_in, n_out):\n        super().__init__()\n        self.fc = nn.Linear(n_in, n_out)\n\n"
+            "    def forward(self, x):\n        return self.fc(x)",
+            "policy = QNet(4, 2)\ntarget = QNet(4, 2)\ntarget.load_state_dict(policy.state_dict())\nprint(policy(torch.zeros(1, 4)))",
+        ), expect=((2, 4),)),
+        # Repeated trials (fair check 23): the trial function's NumPy draw is the finding, and the
+        # forest without random_state it builds draws from the same state: related, one seed for both.
+        Example(cells=(
+            "import numpy as np\nfrom sklearn.ensemble import RandomForestClassifier",
+            "def one_trial(X, y, n_start=20):\n    start = np.random.choice(len(X), size=n_start, replace=False)\n"
+            "    model = RandomForestClassifier(n_estimators=50)\n    model.fit(X[start], y[start])\n    return model.score(X, y)",
+            "scores = []\nfor trial in range(5):\n    scores.append(one_trial(X, y))\nprint(np.mean(scores), np.std(scores))",
+        ), expect=((2, 2),)),
         # Seed in a cell BELOW the draw; the draw in cell 2 is reported, the one in cell 4 is not.
         Example(cells=(md("# Data"), "import numpy as np\nidx = np.random.permutation(10)\nrows = data[idx]", "np.random.seed(0)", "j = np.random.permutation(10)"),
                 expect=((2, 2),)),
@@ -3969,6 +4189,16 @@ class UnseededRandom(Rule):
                 fix = f"Seed {lib.label} beside the existing seed in cell {first_seed.ca.cell.index}: {lib_fix}"
                 related += ((first_seed.ca.cell, first_seed.call.line, first_seed.call.column),)
             message = f"{subject} from the global random state of {lib.label}, which no call before it seeds{more}{partial}"
+            if library == "numpy" and not component:
+                trials = _trial_estimators(ctx, _trial_functions(ctx))
+                if trials:
+                    # Repeated trials (fair check 23): their estimators draw from this state too;
+                    # a fixed `random_state` would make the trials identical, this seed does not.
+                    names = ", ".join(sorted({f"`{short}`" for _, _, short in trials}))
+                    owners = ", ".join(sorted({f"`{c.owner}`" for _, c, _ in trials}))
+                    message += (f"; {names} without random_state in {owners}, which a loop runs as repeated trials, "
+                                "draws from it too: this seed repeats the run and keeps the trials different")
+                    related += tuple((t_ca.cell, t_call.line, t_call.column) for t_ca, t_call, _ in trials)
             if estimator:
                 more = more.replace(" of it follow", f" of {lib.label} follow")
                 message = (
@@ -4138,6 +4368,15 @@ class MissingRandomState(Rule):
         "model left unused changes nothing the notebook computes or shows (a search, or an "
         "estimator never fitted, stays). "
         "Nor is a call in a branch that never runs (`if 0 == 1:`). "
+        "Nor is a `TSNE` or `UMAP` built at module level whose layout reaches only displays: its coordinates drawn "
+        "(`plt.scatter(emb[:, 0], emb[:, 1])`, `sns.scatterplot(data=df, x=\"tsne_x\", …)`, a jupyter-scatter widget, "
+        "a selection callback that only displays the picked rows), stored into a frame's named columns whose other "
+        "columns alone are read on, and nothing computed from them (a different seed draws another picture of the "
+        "same points; clusters found on the map, or its columns summarised, keep it reported). "
+        "Nor is a scikit-learn call without `random_state` inside one of the notebook's functions that a module-level "
+        "loop runs as repeated trials and that also draws unseeded from NumPy's global state (RND001 reports that draw "
+        "and lists the call as related: seeding NumPy once repeats the run while the trials still differ, which a fixed "
+        "`random_state` would not). "
         "An estimator seeded right after it is built, before any other use (`rf = RandomForestRegressor()`, then "
         "`rf.random_state = 42` or `rf.set_params(random_state=42)` in the same cell), is not reported. "
         "Global seeds do not silence it, except one at the top level of the same cell above a scikit-learn call "
@@ -4223,8 +4462,53 @@ class MissingRandomState(Rule):
         # H2O's frame methods by name only in a notebook importing h2o; seeded ones repeat.
         Example(cells=("import pandas as pd", "parts = table.split_frame([0.8])\nnoise = table.runif()")),
         Example(cells=("import h2o", "train, test = frame.split_frame(ratios=[0.8], seed=1234)\nmask = frame['x'].runif(seed=7)")),
+        # A t-SNE/UMAP map that is only drawn (fair check 23, `rnd002-tsne-only-plotted`): its
+        # coordinates reach scatter plots and labels, the frame's other columns are read on; a
+        # different seed draws another picture of the same points, no number changes.
+        Example(cells=(
+            "import numpy as np\nimport matplotlib.pyplot as plt\nimport seaborn as sns\nfrom sklearn.manifold import TSNE\nfrom umap import UMAP",
+            "coords = TSNE(n_components=2, init='pca').fit_transform(vectors)\nx = coords[:, 0]\ny = coords[:, 1]\nplt.scatter(x, y)\n"
+            "for i, word in enumerate(words):\n    plt.annotate(word, (x[i], y[i]))",
+            "reducer = UMAP(n_components=2)\ndf[['umap_x', 'umap_y']] = reducer.fit_transform(np.stack(df.fp))\n"
+            "df['weight'] = df.smiles.apply(len)\nsns.scatterplot(data=df, x='umap_x', y='umap_y', hue='label')",
+            "print(df['weight'].mean())",
+        )),
+        # A UMAP map drawn as an interactive jupyter-scatter widget, whose selection callback only
+        # shows the picked molecules as a mols2grid grid (fair check 23).
+        Example(cells=(
+            "import jscatter\nimport ipywidgets\nimport mols2grid\nfrom IPython.display import display\nfrom umap import UMAP",
+            "layout = UMAP(n_neighbors=30).fit_transform(fingerprints)\ncompounds[['map_x', 'map_y']] = layout",
+            "plot = jscatter.Scatter(data=compounds, x='map_x', y='map_y', color_by='series')\npicked = ipywidgets.Output()\n\n"
+            "@picked.capture(clear_output=True)\ndef show_picked(change):\n    display(mols2grid.display(compounds.loc[change.new], subset=['img', 'ID']))\n\n"
+            "plot.widget.observe(show_picked, names=['selection'])\nipywidgets.VBox([plot.show(), picked])",
+        )),
+        # One trial of a repeated experiment (fair check 23): the forest draws from NumPy's global
+        # state, which the trial's unseeded `np.random.choice` also uses (RND001, this call related);
+        # a fixed random_state would make the five trials build the same forest.
+        Example(cells=(
+            "import numpy as np\nfrom sklearn.ensemble import RandomForestClassifier",
+            "def one_trial(X, y, n_start=20):\n    start = np.random.choice(len(X), size=n_start, replace=False)\n"
+            "    model = RandomForestClassifier(n_estimators=50)\n    model.fit(X[start], y[start])\n    return model.score(X, y)",
+            "scores = []\nfor trial in range(5):\n    scores.append(one_trial(X, y))\nprint(np.mean(scores), np.std(scores))",
+        )),
     )
     failing = (
+        # A layout something is computed from stays: clusters found on the t-SNE map, the map's
+        # columns summarised, its coordinates printed (fair check 23: only a drawn layout is left out).
+        Example(cells=(
+            "import matplotlib.pyplot as plt\nfrom sklearn.cluster import KMeans\nfrom sklearn.manifold import TSNE\nfrom umap import UMAP",
+            "emb = TSNE(n_components=2).fit_transform(X)\nplt.scatter(emb[:, 0], emb[:, 1])\n"
+            "labels = KMeans(n_clusters=3, random_state=0).fit_predict(emb)\nprint(labels[:10])",
+            "tsne = TSNE(n_components=2)\ndf[['tx', 'ty']] = tsne.fit_transform(X)\nplt.scatter(df.tx, df.ty)\nprint(df[['tx', 'ty']].describe())",
+            "view = UMAP(n_components=2).fit_transform(X)\nplt.scatter(view[:, 0], view[:, 1])\nprint(view[:3])",
+        ), expect=((2, 1), (3, 1), (4, 1))),
+        # The same function called once, not as repeated trials: the forest keeps its own finding.
+        Example(cells=(
+            "import numpy as np\nfrom sklearn.ensemble import RandomForestClassifier",
+            "def fit_once(X, y):\n    idx = np.random.choice(len(X), size=20, replace=False)\n    model = RandomForestClassifier()\n"
+            "    return model.fit(X[idx], y[idx]).score(X, y)",
+            "print(fit_once(X, y))",
+        ), expect=((2, 3),)),
         Example(cells=(
             "from sklearn.model_selection import train_test_split as tts\nfrom sklearn.ensemble import RandomForestClassifier",
             "X_tr, X_te, y_tr, y_te = tts(X, y, test_size=0.2)\nclf = RandomForestClassifier(\n    n_estimators=100,\n    random_state=None,\n)",
@@ -4422,6 +4706,10 @@ class MissingRandomState(Rule):
                     continue
                 if _tree_on_one_feature(ctx, ca, call, qualified):
                     continue
+                if _layout_only_shown(ctx.facts, ca, call, qualified):
+                    continue
+                if qualified.startswith("sklearn.") and call.in_function and call.owner in _trial_functions(ctx):
+                    continue  # one trial of a repeated experiment: RND001's NumPy seed covers it (related there)
                 # StellarGraph's default state is NumPy's (and Python's) global one, as scikit-learn's is.
                 sklearn = qualified.startswith(("sklearn.", "stellargraph."))
                 if sklearn and seeded_in_own_cell(numpy_seeds, ca, call.line, call.in_function):
