@@ -741,7 +741,11 @@ def _sessions_may_change_values(ctx: RuleContext, sessions: dict[int, int]) -> b
     cells = ctx.facts.notebook.cells
     sessions = _kernel_sessions([c for c in cells if c.cell_type == "code"], cells) or sessions
     by_index = {ca.cell.index: ca for ca in ctx.cells}
-    imports_only = _import_only_cells(ctx)
+    # Both kinds: an import cell that also sets a plot style, runs `%matplotlib inline` or
+    # silences warnings binds the same modules in any kernel (fair check 23, marcopeix CH08: every
+    # read across the two sessions was of the chapter's import cell; `_import_only_cells` gives a
+    # pair, and testing membership in the pair itself matched no cell).
+    imports_only = frozenset().union(*_import_only_cells(ctx))
     changed = {m.cell for m in flow.mutations} | {d.cell for d in flow.deletions}
     reads_by_cell: dict[int, list[Read]] = {}
     for r in flow.reads:
@@ -751,6 +755,8 @@ def _sessions_may_change_values(ctx: RuleContext, sessions: dict[int, int]) -> b
         if cell in imports_only:
             return True
         ca = by_index.get(cell)
+        if ca is not None and _imports_and_ignored_warnings(ca, ctx):
+            return True
         if ca is None or cell in changed or ca.magics or ca.facts.syntax_error is not None or not ca.masked.is_python:
             return False
         if "random" in ca.cell.source or "seed" in ca.cell.source:
@@ -770,6 +776,42 @@ def _sessions_may_change_values(ctx: RuleContext, sessions: dict[int, int]) -> b
         if writer not in sessions or not same_in_any_kernel(writer):
             return True
     return False
+
+
+_IGNORE_WARNINGS_CALLS = frozenset({"warnings.filterwarnings", "warnings.simplefilter"})
+
+
+def _imports_and_ignored_warnings(ca: CellAnalysis, ctx: RuleContext) -> bool:
+    """An import cell that also silences warnings (`warnings.filterwarnings('ignore')`, with
+    `%matplotlib inline` or a plot style): hiding warnings changes no value, so it binds the same
+    modules in any kernel (fair check 23, marcopeix CH08 `hid001-sessions-change-no-value`: every
+    read across the sessions was of such a cell). Only the "ignore" action: "error" turns a warning
+    into an exception, which changes what runs. A module beside the notebook may have been edited
+    between the sessions: not this case."""
+    project = ctx.project
+    local = (project.local_modules | project.project_modules) if project is not None else frozenset()
+    resolve = ctx.facts.resolve
+    f = ca.facts
+    if (f.syntax_error is not None or not ca.masked.is_python or not f.imports or f.deleted or f.mutated
+            or f.functions or f.classes or f.globals_declared):
+        return False
+    if any(_magic_name(m) not in _IMPORT_CELL_MAGICS for m in ca.magics):
+        return False
+    if {d.name for d in f.defined} - {i.bound for i in f.imports}:
+        return False
+    if not all(i.level == 0 and i.bound != "*" and i.top_level not in local for i in f.imports):
+        return False
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return False
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
+
+    def ignores_warnings(call: ast.Call) -> bool:
+        return (resolve(dotted_name(call.func) or "") in _IGNORE_WARNINGS_CALLS and bool(call.args)
+                and isinstance(call.args[0], ast.Constant) and call.args[0].value == "ignore")
+
+    return (len(calls) == len(f.calls) and any(ignores_warnings(c) for c in calls)
+            and all(ignores_warnings(c) or resolve(dotted_name(c.func) or "") in _PLOT_STYLE_CALLS for c in calls))
 
 
 def _sessions_hit(cells: Sequence[Cell], notebook: Sequence[Cell]) -> Hit:
