@@ -646,9 +646,7 @@ def _stray_count_on_cleared(ctx: RuleContext) -> bool:
     tree = cell_python_tree(ca) if ca is not None else None
     if tree is None or not tree.body:
         return False
-    if not stray.outputs and all(
-        isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)) for stmt in tree.body
-    ):
+    if not stray.outputs and _defines_only(ctx, stray):
         return True
     # Fair check 18 (hid002-stray-single-count): a Colab copy whose one counted cell imports and
     # prints versions. Its output is its own: every name it reads is a builtin or its own binding,
@@ -1646,7 +1644,8 @@ class UnexecutedCell(Rule):
         ".count()`: they bind and change nothing and call only read-only methods). Nor are cells whose count was "
         "cleared by hand after they ran in order (a stripped `print_config()` cell or training log): a stretch of cells "
         "without a count whose executed neighbours leave exactly as many numbers free as it has cells (`[1]`, blank, "
-        "`[3]`; a count not above the one before it begins a new session, counted from 0), none of which another cell "
+        "`[3]`; a count not above the one before it begins a new session, counted from 0, except on a cell that only defines "
+        "functions, a `def` pasted or re-run later, which the stretch runs past), none of which another cell "
         "carries, unless a cell of it reads a name no cell above defines (it could not have run there); with more "
         "numbers free than cells (a cell run twice), a cell of the stretch whose artefact an executed cell below reads "
         "(its shell `--output`/`>` file, ultralytics' run folder: `yolo … mode=predict` → `runs/<task>/predict[N]/`, "
@@ -1998,6 +1997,15 @@ def _readers_of_unrun(ctx: RuleContext, unrun: set[int]) -> list[Read]:
     return list(_first_per_cell(reads))
 
 
+def _defines_only(ctx: RuleContext, cell: Cell) -> bool:
+    """The cell only defines functions or classes and imports (its run computes no value)."""
+    ca = next((a for a in ctx.cells if a.cell.index == cell.index), None)
+    tree = cell_python_tree(ca) if ca is not None else None
+    return tree is not None and bool(tree.body) and all(
+        isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)) for stmt in tree.body
+    )
+
+
 def count_stripped_cells(ctx: RuleContext) -> frozenset[int]:
     """Cells without a count that ran: saved with outputs, or in order with their count and output
     cleared by hand (tutorials strip a `print_config()` cell or a long training log) — a stretch of
@@ -2022,9 +2030,26 @@ def count_stripped_cells(ctx: RuleContext) -> frozenset[int]:
         j = i
         while j < len(cells) and cells[j].execution_count is None:
             j += 1
+        # A counted cell that only defines functions, its count not above the one before the
+        # stretch, is a `def` pasted or re-run in a later kernel, not the start of a session: the
+        # stretch runs on to the next counted cell above `previous` (fair check 23: [1] [2], blank,
+        # a `def` at [1], then [5]: numbers 3 and 4 are free for the blank cell).
+        k = j
+        while (
+            k < len(cells) and previous is not None and cells[k].execution_count is not None
+            and cells[k].execution_count <= previous and not cells[k].outputs and _defines_only(ctx, cells[k])
+        ):
+            k += 1
+            while k < len(cells) and cells[k].execution_count is None:
+                k += 1
+        if k > j and k < len(cells) and (cells[k].execution_count or 0) > (previous or 0):
+            stretch_cells = [c for c in cells[i:k] if c.execution_count is None]
+            j = k
+        else:
+            stretch_cells = cells[i:j]
         # A cell saved with outputs ran, whatever its count says (cleared by hand, or still
         # running when the notebook was saved).
-        stripped.update(c.index for c in cells[i:j] if c.outputs)
+        stripped.update(c.index for c in stretch_cells if c.outputs)
         if j < len(cells):
             following = cells[j].execution_count
             assert following is not None
@@ -2035,7 +2060,7 @@ def count_stripped_cells(ctx: RuleContext) -> frozenset[int]:
             # only installs packages or downloads data: unrun, it is exempt on its own (the packages
             # and files were there), so the gap may be the other cells' alone (fair check 22:
             # `!pip install seaborn`, then the imports cell, then `fetch_kdd(…)` as [2]).
-            ran = [c for c in cells[i:j] if c.source.strip()]
+            ran = [c for c in stretch_cells if c.source.strip()]
             coded = [c for c in ran if not _is_blank(c.source)]
             needed = [c for c in coded if not _installs_only(c.source) and not _fetches_data_only(c.source)]
             if free and not any(taken[n] for n in free):
