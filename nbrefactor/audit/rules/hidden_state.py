@@ -1657,7 +1657,8 @@ class UnexecutedCell(Rule):
         "drawn from by the figure of [5]). A cell of the stretch that only installs packages or downloads data "
         "may have taken no number (it is exempt on its own): the gap may fit the other cells (`!pip install seaborn`, "
         "then the imports, then [2] with [1] free). Nor are cells "
-        "without a count saved with outputs (they ran). A notebook whose outputs were all cleared is not reported, nor "
+        "without a count saved with outputs (they ran), nor cells that are not valid Python (a tab-completion demo "
+        "`pd.read_csv(` left half-typed: they cannot run, STR001 reports them) unless cells that ran below read a name only their text binds. A notebook whose outputs were all cleared is not reported, nor "
         "are unexecuted cells at the end. A cell that could not have changed another is still reported when its shell "
         "command writes a file (`--output`, `-o`, `-O`, `>`) that an executed cell below names (`!nsys profile … --output "
         "report.nsys-rep` never run, `!nsys stats report.nsys-rep` run), or when its Python download saves one "
@@ -1721,6 +1722,14 @@ class UnexecutedCell(Rule):
             code_cell("import pandas as pd", 1),
             code_cell("%%bash\ncurl -sSLo grain.zip https://example.org/data/grain.zip\nunzip -o grain.zip"),
             code_cell("grain = pd.read_csv('grain.csv')", 2),
+        )),
+        # A tab-completion demo left half-typed for the reader (`pd.read_csv(`): it cannot run; STR001
+        # reports it.
+        Example(cells=(
+            code_cell("import pandas as pd", 1),
+            md("Click just after `read_csv(` below and press Shift+Tab to see its arguments."),
+            code_cell("pd.read_csv("),
+            code_cell("frame = pd.DataFrame({'a': [1, 2]})\nframe", 2),
         )),
         Example(cells=(code_cell("x = 1"), code_cell("print(x)"))),
         Example(cells=(code_cell("x = 1", 1), code_cell("print(x)", 2), code_cell("scratch = x * 2"))),
@@ -1910,10 +1919,7 @@ class UnexecutedCell(Rule):
                 continue
             # Fair check 17: the skipped cell cannot run as saved (`…, SVG=`), yet cells below ran
             # on names only its text binds: their outputs came from another version of it.
-            binds = {name for _, name in _template_writes(unrun.source, changes=False)}
-            bound_elsewhere = {d.name for d in name_flow(ctx).definitions if d.cell != unrun.index}
-            used = sorted({r.name for r in name_flow(ctx).reads
-                           if r.cell > unrun.index and r.count is not None and r.name in binds - bound_elsewhere})
+            used = _names_only_its_text_binds_read_below(ctx, unrun)
             if used:
                 shown = ", ".join(f"`{n}`" for n in used[:4]) + (f" and {len(used) - 4} more" if len(used) > 4 else "")
                 message += (f"; cell {unrun.index} does not parse as saved (line {problem.line}, see STR001), yet cells "
@@ -2248,6 +2254,12 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
             continue  # the data was already there (PTH003/PTH007 report the download itself)
         if _marked_not_to_run(cell):
             continue  # its own comment says it is not to be run (a syntax example)
+        if cell.index in analysed and _does_not_compile(analysed[cell.index]) and not _names_only_its_text_binds_read_below(ctx, cell):
+            # It cannot run and no cell that ran reads what its text binds (a tab-completion demo
+            # `pd.read_csv(` left half-typed): leaving it unrun hid nothing; STR001 reports it
+            # (fair check 23, hid002-unrun-exercise-blank-cell). When cells that ran read names only
+            # its text binds, they ran on another version of it: still reported (fair check 17).
+            continue
         if cell.index in inert and _output_read_below(ctx, cell) is None:
             continue
         if cell.index in analysed and _display_only(analysed[cell.index], ctx.facts.resolve):
@@ -2267,6 +2279,21 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
         if below is not None:
             skipped.append((cell, below))
     return skipped
+
+
+def _does_not_compile(ca: CellAnalysis) -> bool:
+    """The cell is not valid Python (as STR001 or STR004 report it). A cell too complex to
+    analyse is not one of them."""
+    problem = ca.facts.syntax_error
+    return problem is not None and not problem.message.startswith(NOT_ANALYSED)
+
+
+def _names_only_its_text_binds_read_below(ctx: RuleContext, cell: Cell) -> list[str]:
+    """The names that only the (unparsable) cell's text binds and that executed cells below read."""
+    binds = {name for _, name in _template_writes(cell.source, changes=False)}
+    bound_elsewhere = {d.name for d in name_flow(ctx).definitions if d.cell != cell.index}
+    return sorted({r.name for r in name_flow(ctx).reads
+                   if r.cell > cell.index and r.count is not None and r.name in binds - bound_elsewhere})
 
 
 def _counts_stripped_outputs_kept(cells: Sequence[Cell]) -> bool:
