@@ -1684,8 +1684,12 @@ class UnexecutedCell(Rule):
         "running it would rebind what its twin bound. Nor is a "
         "cell every name of which (what it binds or changes, and the objects whose methods it calls: "
         "`history = model.fit(…)`) is bound afresh, top to bottom below it, before any cell reads it (a "
-        "later section rebuilds `model` and rebinds `history`): skipping it changed no value below; a cell "
-        "with magics, shell lines or calls that leave a file or download something stays reported. The "
+        "later section rebuilds `model` and rebinds `history`): skipping it changed no value below; a read by a "
+        "never-run cell that binds nothing (a display) is no read, and once some of its names are bound afresh so, "
+        "names no cell that ran reads are no hindrance (fair check 23: a skipped UniProt lookup, its `df` queried only "
+        "by a skipped display, then rebound by the activity query). A cell "
+        "with magics, shell lines or calls that leave a file stays reported, and so does one whose download saves "
+        "a file an executed cell below names. The "
         "executed cell named below it is the first one with code (not a blank cell with a count). "
         "A notebook cleared but for one stray count on a cell that only defines functions or classes, with no output "
         "anywhere (a cookbook pasting its results into markdown), is a cleared notebook: not reported; so is one whose "
@@ -2453,7 +2457,7 @@ def _rebound_before_read(ctx: RuleContext, ca: CellAnalysis, outside_effects: bo
     calls that leave something outside the kernel (a file, a download), nor one that binds nothing."""
     facts = ca.facts
     if (facts.syntax_error is not None or not ca.masked.is_python or ca.magics
-            or (not outside_effects and _OUTSIDE_EFFECT.search(ca.cell.source))):
+            or (not outside_effects and not _downloads_nothing_read_below(ctx, ca))):
         return False
     callables = {r.name for c in ctx.facts.cells for r in (*c.facts.functions, *c.facts.classes)}
     left = {r.name for r in (*facts.defined, *facts.mutated)}
@@ -2470,18 +2474,46 @@ def _rebound_before_read(ctx: RuleContext, ca: CellAnalysis, outside_effects: bo
         return False
     if any(r.cell == ca.cell.index and r.flow not in (Flow.ABOVE, Flow.BUILTIN) for r in name_flow(ctx).reads):
         return False  # a sketch that cannot run where it stands: HID002 reports it with those reads
+    # A read by a cell that never ran either and binds and changes nothing (it only shows a value)
+    # is no read (fair check 23: a lookup table loaded by a skipped cell and queried only by the
+    # skipped display cell below it, then `df` rebound by a query). A never-run cell that binds
+    # reads for real: what it binds may reach the cells that ran (a skipped training loop whose
+    # losses are plotted).
+    counted_readers = _ran_cells(ctx) | {c.cell.index for c in ctx.facts.cells if c.facts.defined or c.facts.mutated}
+    rebound = False
     for below in ctx.facts.cells:
         if below.cell.index <= ca.cell.index:
             continue
         own = {r.name for r in below.facts.defined}
-        read = ({r.name for r in (*below.facts.reads, *below.facts.deferred_reads)}
-                | {r.name for r in below.facts.mutated if r.name not in own})
-        if read & left or below.facts.syntax_error is not None:
-            return False
+        if below.cell.index in counted_readers:
+            read = ({r.name for r in (*below.facts.reads, *below.facts.deferred_reads)}
+                    | {r.name for r in below.facts.mutated if r.name not in own})
+            if read & left or below.facts.syntax_error is not None:
+                return False
+        rebound = rebound or bool(left & own)
         left -= own
         if not left:
             return True
-    return False
+    # What is left no cell that ran reads: once the cell's other names were bound afresh, its
+    # by-products (`uniprot_path` of a download no cell that ran names) changed nothing below.
+    return rebound
+
+
+def _ran_cells(ctx: RuleContext) -> frozenset[int]:
+    """Code cells that ran: with a count, saved with outputs, or with their count cleared (HID002's reading)."""
+    return ctx.shared("hidden.ran_cells", lambda: frozenset(
+        {c.index for c in ctx.facts.notebook.code_cells if c.execution_count is not None or c.outputs}
+        | count_stripped_cells(ctx)))
+
+
+def _downloads_nothing_read_below(ctx: RuleContext, ca: CellAnalysis) -> bool:
+    """The cell leaves nothing outside the kernel that a cell below reads: no call of
+    `_OUTSIDE_EFFECT` at all, or only downloads whose saved files no executed cell below names
+    (`uniprot_path = chembl_downloader.download_uniprot_mapping()`, the path kept in a name)."""
+    effects = [m.group(0) for m in _OUTSIDE_EFFECT.finditer(ca.cell.source)]
+    if not effects:
+        return True
+    return all(e.startswith(("download", "urlretrieve")) for e in effects) and _output_read_below(ctx, ca.cell) is None
 
 
 def _installs_only(source: str) -> bool:
