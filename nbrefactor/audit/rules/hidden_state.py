@@ -2754,6 +2754,9 @@ class UndefinedName(Rule):
         "shell) is still reported where a parsed cell reads it (not with an `exec \"…\"` statement in it). Three or more names no cell defines, first read in one cell (code "
         "that relies on another notebook's definitions), are one finding for the cell, the other names related, and so are the "
         "cell's reads of modules only imported below it (`np`, `torch`: HID004 leaves them to this finding); a "
+        "called name with no close match but one function defined above that shares a word of its name and takes the "
+        "call's arguments is said to be perhaps renamed without its calls (`recursive_forecast(…)` beside "
+        "`def rolling_forecast(…)`: \"did you mean\" it); a "
         "name with a close match to a defined one stays its own finding (\"did you mean\" it; or, when the name is the first "
         "argument of a call whose receiver the cell's other calls, two or more, all call with one name the cell binds above "
         "it, that name: `sc.pp.filter_genes(adata)` among `sc.pp.…(panc)` lines), unless it is read as a module (`cc.UCCSD(mf)` "
@@ -3146,6 +3149,13 @@ class UndefinedName(Rule):
                 elif close:
                     message += f"; did you mean `{close[0]}` (cell {flow.definers(close[0])[0]})?"
                     fix = f"Fix the name (`{close[0]}`?), or define or import `{r.name}` in a cell above."
+                elif not r.deferred and (renamed := _renamed_function(ctx, r)) is not None:
+                    # `recursive_forecast(endog, TRAIN_LEN, HORIZON, WINDOW, 'VAR')` where cell 15 defines
+                    # `rolling_forecast(df, train_len, horizon, window, method)`: the function was
+                    # renamed and its calls were not (fair check 23, CH10).
+                    message += (f"; did you mean `{renamed[0]}` (cell {renamed[1]}: a function named like it that takes "
+                                "these arguments, perhaps renamed without its calls)?")
+                    fix = f"Fix the name (`{renamed[0]}`?), or define or import `{r.name}` in a cell above."
             neighbours = same_line.get(id(r), [])
             if neighbours:
                 names = list(dict.fromkeys(f"`{x.name}`" for x in neighbours))
@@ -3169,6 +3179,37 @@ class UndefinedName(Rule):
 
 
 _SAME_LINE_BELOW = ", on the same line,"
+
+
+def _renamed_function(ctx: RuleContext, r: Read) -> Optional[tuple[str, int]]:
+    """The one top-level function defined in a cell above the undefined name's bare call that
+    shares a word of its name (`rolling_forecast` for `recursive_forecast`) and accepts the
+    call's arguments (as many positional ones, the keywords among its parameters): (name, cell)."""
+    call = next((c for ca in ctx.cells if ca.cell.index == r.cell for c in ca.facts.calls
+                 if c.func == r.name and c.line == r.line and not c.in_function), None)
+    if call is None or any(a.position is None and a.keyword is None for a in call.args):
+        return None  # `*args`, `**kwargs`: the arguments are not known
+    positional = sum(1 for a in call.args if a.position is not None)
+    keywords = {a.keyword for a in call.args if a.keyword}
+    words = {w for w in r.name.lower().split("_") if len(w) > 2}
+    found: list[tuple[str, int]] = []
+    for ca in ctx.cells:
+        if ca.cell.index >= r.cell:
+            continue
+        tree = cell_python_tree(ca)
+        for stmt in tree.body if tree is not None else ():
+            if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) or stmt.name == r.name:
+                continue
+            if not words & {w for w in stmt.name.lower().split("_") if len(w) > 2}:
+                continue
+            params = [*stmt.args.posonlyargs, *stmt.args.args]
+            required = len(params) - len(stmt.args.defaults)
+            names = {a.arg for a in (*stmt.args.args, *stmt.args.kwonlyargs)}
+            fits = (required <= positional and (positional <= len(params) or stmt.args.vararg is not None)
+                    and (keywords <= names or stmt.args.kwarg is not None))
+            if fits and stmt.name not in {n for n, _ in found}:
+                found.append((stmt.name, ca.cell.index))
+    return found[0] if len(found) == 1 else None
 
 
 def _undefined_lines_naming_later(ctx: RuleContext) -> frozenset[tuple[int, int]]:
