@@ -252,6 +252,22 @@ def test_hid003_inside_a_function_and_did_you_mean():
     ]
 
 
+def test_hid003_did_you_mean_a_renamed_function():
+    # Fair check 23 (CH10): the forecasting helper was renamed, its calls were not. The one
+    # function above that shares a word of the name and takes the call's arguments is named.
+    helper = "def rolling_forecast(df, train_len, horizon, window, method):\n    return df[train_len:train_len + horizon]"
+    diags = audit(("import pandas as pd\nseries = pd.Series(range(10))", 1), (helper, 2),
+                  ("pred = recursive_forecast(series, 6, 4, 2, 'last')", 3))
+    assert messages(diags, "HID003") == [
+        "`recursive_forecast` is not defined in any cell; did you mean `rolling_forecast` (cell 2: a function named "
+        "like it that takes these arguments, perhaps renamed without its calls)?"
+    ]
+    # Two arguments do not fit five parameters: no guess.
+    diags = audit(("import pandas as pd\nseries = pd.Series(range(10))", 1), (helper, 2),
+                  ("pred = recursive_forecast(series, 6)", 3))
+    assert messages(diags, "HID003") == ["`recursive_forecast` is not defined in any cell"]
+
+
 def test_hid003_after_del_names_the_deleting_cell():
     diags = audit("cache = {}", ("md", "free memory"), "del cache", "cache['a'] = 1")
     assert messages(diags, "HID003") == ["`cache` is deleted in cell 3 (`del cache`) and not defined again before this read"]

@@ -663,9 +663,7 @@ def _stray_count_on_cleared(ctx: RuleContext) -> bool:
     tree = cell_python_tree(ca) if ca is not None else None
     if tree is None or not tree.body:
         return False
-    if not stray.outputs and all(
-        isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)) for stmt in tree.body
-    ):
+    if not stray.outputs and _defines_only(ctx, stray):
         return True
     # Fair check 18 (hid002-stray-single-count): a Colab copy whose one counted cell imports and
     # prints versions. Its output is its own: every name it reads is a builtin or its own binding,
@@ -1980,7 +1978,8 @@ class UnexecutedCell(Rule):
         ".count()`: they bind and change nothing and call only read-only methods). Nor are cells whose count was "
         "cleared by hand after they ran in order (a stripped `print_config()` cell or training log): a stretch of cells "
         "without a count whose executed neighbours leave exactly as many numbers free as it has cells (`[1]`, blank, "
-        "`[3]`; a count not above the one before it begins a new session, counted from 0), none of which another cell "
+        "`[3]`; a count not above the one before it begins a new session, counted from 0, except on a cell that only defines "
+        "functions, a `def` pasted or re-run later, which the stretch runs past), none of which another cell "
         "carries, unless a cell of it reads a name no cell above defines (it could not have run there); with more "
         "numbers free than cells (a cell run twice), a cell of the stretch whose artefact an executed cell below reads "
         "(its shell `--output`/`>` file, ultralytics' run folder: `yolo … mode=predict` → `runs/<task>/predict[N]/`, "
@@ -1992,7 +1991,8 @@ class UnexecutedCell(Rule):
         "drawn from by the figure of [5]). A cell of the stretch that only installs packages or downloads data "
         "may have taken no number (it is exempt on its own): the gap may fit the other cells (`!pip install seaborn`, "
         "then the imports, then [2] with [1] free). Nor are cells "
-        "without a count saved with outputs (they ran). A notebook whose outputs were all cleared is not reported, nor "
+        "without a count saved with outputs (they ran), nor cells that are not valid Python (a tab-completion demo "
+        "`pd.read_csv(` left half-typed: they cannot run, STR001 reports them) unless cells that ran below read a name only their text binds. A notebook whose outputs were all cleared is not reported, nor "
         "are unexecuted cells at the end. A cell that could not have changed another is still reported when its shell "
         "command writes a file (`--output`, `-o`, `-O`, `>`) that an executed cell below names (`!nsys profile … --output "
         "report.nsys-rep` never run, `!nsys stats report.nsys-rep` run), or when its Python download saves one "
@@ -2018,8 +2018,12 @@ class UnexecutedCell(Rule):
         "running it would rebind what its twin bound. Nor is a "
         "cell every name of which (what it binds or changes, and the objects whose methods it calls: "
         "`history = model.fit(…)`) is bound afresh, top to bottom below it, before any cell reads it (a "
-        "later section rebuilds `model` and rebinds `history`): skipping it changed no value below; a cell "
-        "with magics, shell lines or calls that leave a file or download something stays reported. The "
+        "later section rebuilds `model` and rebinds `history`): skipping it changed no value below; a read by a "
+        "never-run cell that binds nothing (a display) is no read, and once some of its names are bound afresh so, "
+        "names no cell that ran reads are no hindrance (fair check 23: a skipped UniProt lookup, its `df` queried only "
+        "by a skipped display, then rebound by the activity query). A cell "
+        "with magics, shell lines or calls that leave a file stays reported, and so does one whose download saves "
+        "a file an executed cell below names. The "
         "executed cell named below it is the first one with code (not a blank cell with a count). "
         "A notebook cleared but for one stray count on a cell that only defines functions or classes, with no output "
         "anywhere (a cookbook pasting its results into markdown), is a cleared notebook: not reported; so is one whose "
@@ -2056,6 +2060,14 @@ class UnexecutedCell(Rule):
             code_cell("import pandas as pd", 1),
             code_cell("%%bash\ncurl -sSLo grain.zip https://example.org/data/grain.zip\nunzip -o grain.zip"),
             code_cell("grain = pd.read_csv('grain.csv')", 2),
+        )),
+        # A tab-completion demo left half-typed for the reader (`pd.read_csv(`): it cannot run; STR001
+        # reports it.
+        Example(cells=(
+            code_cell("import pandas as pd", 1),
+            md("Click just after `read_csv(` below and press Shift+Tab to see its arguments."),
+            code_cell("pd.read_csv("),
+            code_cell("frame = pd.DataFrame({'a': [1, 2]})\nframe", 2),
         )),
         Example(cells=(code_cell("x = 1"), code_cell("print(x)"))),
         Example(cells=(code_cell("x = 1", 1), code_cell("print(x)", 2), code_cell("scratch = x * 2"))),
@@ -2245,10 +2257,7 @@ class UnexecutedCell(Rule):
                 continue
             # Fair check 17: the skipped cell cannot run as saved (`…, SVG=`), yet cells below ran
             # on names only its text binds: their outputs came from another version of it.
-            binds = {name for _, name in _template_writes(unrun.source, changes=False)}
-            bound_elsewhere = {d.name for d in name_flow(ctx).definitions if d.cell != unrun.index}
-            used = sorted({r.name for r in name_flow(ctx).reads
-                           if r.cell > unrun.index and r.count is not None and r.name in binds - bound_elsewhere})
+            used = _names_only_its_text_binds_read_below(ctx, unrun)
             if used:
                 shown = ", ".join(f"`{n}`" for n in used[:4]) + (f" and {len(used) - 4} more" if len(used) > 4 else "")
                 message += (f"; cell {unrun.index} does not parse as saved (line {problem.line}, see STR001), yet cells "
@@ -2332,6 +2341,15 @@ def _readers_of_unrun(ctx: RuleContext, unrun: set[int]) -> list[Read]:
     return list(_first_per_cell(reads))
 
 
+def _defines_only(ctx: RuleContext, cell: Cell) -> bool:
+    """The cell only defines functions or classes and imports (its run computes no value)."""
+    ca = next((a for a in ctx.cells if a.cell.index == cell.index), None)
+    tree = cell_python_tree(ca) if ca is not None else None
+    return tree is not None and bool(tree.body) and all(
+        isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)) for stmt in tree.body
+    )
+
+
 def count_stripped_cells(ctx: RuleContext) -> frozenset[int]:
     """Cells without a count that ran: saved with outputs, or in order with their count and output
     cleared by hand (tutorials strip a `print_config()` cell or a long training log) — a stretch of
@@ -2356,9 +2374,26 @@ def count_stripped_cells(ctx: RuleContext) -> frozenset[int]:
         j = i
         while j < len(cells) and cells[j].execution_count is None:
             j += 1
+        # A counted cell that only defines functions, its count not above the one before the
+        # stretch, is a `def` pasted or re-run in a later kernel, not the start of a session: the
+        # stretch runs on to the next counted cell above `previous` (fair check 23: [1] [2], blank,
+        # a `def` at [1], then [5]: numbers 3 and 4 are free for the blank cell).
+        k = j
+        while (
+            k < len(cells) and previous is not None and cells[k].execution_count is not None
+            and cells[k].execution_count <= previous and not cells[k].outputs and _defines_only(ctx, cells[k])
+        ):
+            k += 1
+            while k < len(cells) and cells[k].execution_count is None:
+                k += 1
+        if k > j and k < len(cells) and (cells[k].execution_count or 0) > (previous or 0):
+            stretch_cells = [c for c in cells[i:k] if c.execution_count is None]
+            j = k
+        else:
+            stretch_cells = cells[i:j]
         # A cell saved with outputs ran, whatever its count says (cleared by hand, or still
         # running when the notebook was saved).
-        stripped.update(c.index for c in cells[i:j] if c.outputs)
+        stripped.update(c.index for c in stretch_cells if c.outputs)
         if j < len(cells):
             following = cells[j].execution_count
             assert following is not None
@@ -2369,7 +2404,7 @@ def count_stripped_cells(ctx: RuleContext) -> frozenset[int]:
             # only installs packages or downloads data: unrun, it is exempt on its own (the packages
             # and files were there), so the gap may be the other cells' alone (fair check 22:
             # `!pip install seaborn`, then the imports cell, then `fetch_kdd(…)` as [2]).
-            ran = [c for c in cells[i:j] if c.source.strip()]
+            ran = [c for c in stretch_cells if c.source.strip()]
             coded = [c for c in ran if not _is_blank(c.source)]
             needed = [c for c in coded if not _installs_only(c.source) and not _fetches_data_only(c.source)]
             if free and not any(taken[n] for n in free):
@@ -2557,6 +2592,12 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
             continue  # the data was already there (PTH003/PTH007 report the download itself)
         if _marked_not_to_run(cell):
             continue  # its own comment says it is not to be run (a syntax example)
+        if cell.index in analysed and _does_not_compile(analysed[cell.index]) and not _names_only_its_text_binds_read_below(ctx, cell):
+            # It cannot run and no cell that ran reads what its text binds (a tab-completion demo
+            # `pd.read_csv(` left half-typed): leaving it unrun hid nothing; STR001 reports it
+            # (fair check 23, hid002-unrun-exercise-blank-cell). When cells that ran read names only
+            # its text binds, they ran on another version of it: still reported (fair check 17).
+            continue
         if cell.index in inert and _output_read_below(ctx, cell) is None:
             continue
         if cell.index in analysed and _display_only(analysed[cell.index], ctx.facts.resolve):
@@ -2576,6 +2617,21 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
         if below is not None:
             skipped.append((cell, below))
     return skipped
+
+
+def _does_not_compile(ca: CellAnalysis) -> bool:
+    """The cell is not valid Python (as STR001 or STR004 report it). A cell too complex to
+    analyse is not one of them."""
+    problem = ca.facts.syntax_error
+    return problem is not None and not problem.message.startswith(NOT_ANALYSED)
+
+
+def _names_only_its_text_binds_read_below(ctx: RuleContext, cell: Cell) -> list[str]:
+    """The names that only the (unparsable) cell's text binds and that executed cells below read."""
+    binds = {name for _, name in _template_writes(cell.source, changes=False)}
+    bound_elsewhere = {d.name for d in name_flow(ctx).definitions if d.cell != cell.index}
+    return sorted({r.name for r in name_flow(ctx).reads
+                   if r.cell > cell.index and r.count is not None and r.name in binds - bound_elsewhere})
 
 
 def _counts_stripped_outputs_kept(cells: Sequence[Cell]) -> bool:
@@ -2735,7 +2791,7 @@ def _rebound_before_read(ctx: RuleContext, ca: CellAnalysis, outside_effects: bo
     calls that leave something outside the kernel (a file, a download), nor one that binds nothing."""
     facts = ca.facts
     if (facts.syntax_error is not None or not ca.masked.is_python or ca.magics
-            or (not outside_effects and _OUTSIDE_EFFECT.search(ca.cell.source))):
+            or (not outside_effects and not _downloads_nothing_read_below(ctx, ca))):
         return False
     callables = {r.name for c in ctx.facts.cells for r in (*c.facts.functions, *c.facts.classes)}
     left = {r.name for r in (*facts.defined, *facts.mutated)}
@@ -2752,18 +2808,46 @@ def _rebound_before_read(ctx: RuleContext, ca: CellAnalysis, outside_effects: bo
         return False
     if any(r.cell == ca.cell.index and r.flow not in (Flow.ABOVE, Flow.BUILTIN) for r in name_flow(ctx).reads):
         return False  # a sketch that cannot run where it stands: HID002 reports it with those reads
+    # A read by a cell that never ran either and binds and changes nothing (it only shows a value)
+    # is no read (fair check 23: a lookup table loaded by a skipped cell and queried only by the
+    # skipped display cell below it, then `df` rebound by a query). A never-run cell that binds
+    # reads for real: what it binds may reach the cells that ran (a skipped training loop whose
+    # losses are plotted).
+    counted_readers = _ran_cells(ctx) | {c.cell.index for c in ctx.facts.cells if c.facts.defined or c.facts.mutated}
+    rebound = False
     for below in ctx.facts.cells:
         if below.cell.index <= ca.cell.index:
             continue
         own = {r.name for r in below.facts.defined}
-        read = ({r.name for r in (*below.facts.reads, *below.facts.deferred_reads)}
-                | {r.name for r in below.facts.mutated if r.name not in own})
-        if read & left or below.facts.syntax_error is not None:
-            return False
+        if below.cell.index in counted_readers:
+            read = ({r.name for r in (*below.facts.reads, *below.facts.deferred_reads)}
+                    | {r.name for r in below.facts.mutated if r.name not in own})
+            if read & left or below.facts.syntax_error is not None:
+                return False
+        rebound = rebound or bool(left & own)
         left -= own
         if not left:
             return True
-    return False
+    # What is left no cell that ran reads: once the cell's other names were bound afresh, its
+    # by-products (`uniprot_path` of a download no cell that ran names) changed nothing below.
+    return rebound
+
+
+def _ran_cells(ctx: RuleContext) -> frozenset[int]:
+    """Code cells that ran: with a count, saved with outputs, or with their count cleared (HID002's reading)."""
+    return ctx.shared("hidden.ran_cells", lambda: frozenset(
+        {c.index for c in ctx.facts.notebook.code_cells if c.execution_count is not None or c.outputs}
+        | count_stripped_cells(ctx)))
+
+
+def _downloads_nothing_read_below(ctx: RuleContext, ca: CellAnalysis) -> bool:
+    """The cell leaves nothing outside the kernel that a cell below reads: no call of
+    `_OUTSIDE_EFFECT` at all, or only downloads whose saved files no executed cell below names
+    (`uniprot_path = chembl_downloader.download_uniprot_mapping()`, the path kept in a name)."""
+    effects = [m.group(0) for m in _OUTSIDE_EFFECT.finditer(ca.cell.source)]
+    if not effects:
+        return True
+    return all(e.startswith(("download", "urlretrieve")) for e in effects) and _output_read_below(ctx, ca.cell) is None
 
 
 def _installs_only(source: str) -> bool:
@@ -3004,6 +3088,9 @@ class UndefinedName(Rule):
         "shell) is still reported where a parsed cell reads it (not with an `exec \"…\"` statement in it). Three or more names no cell defines, first read in one cell (code "
         "that relies on another notebook's definitions), are one finding for the cell, the other names related, and so are the "
         "cell's reads of modules only imported below it (`np`, `torch`: HID004 leaves them to this finding); a "
+        "called name with no close match but one function defined above that shares a word of its name and takes the "
+        "call's arguments is said to be perhaps renamed without its calls (`recursive_forecast(…)` beside "
+        "`def rolling_forecast(…)`: \"did you mean\" it); a "
         "name with a close match to a defined one stays its own finding (\"did you mean\" it; or, when the name is the first "
         "argument of a call whose receiver the cell's other calls, two or more, all call with one name the cell binds above "
         "it, that name: `sc.pp.filter_genes(adata)` among `sc.pp.…(panc)` lines), unless it is read as a module (`cc.UCCSD(mf)` "
@@ -3400,6 +3487,13 @@ class UndefinedName(Rule):
                 elif close:
                     message += f"; did you mean `{close[0]}` (cell {flow.definers(close[0])[0]})?"
                     fix = f"Fix the name (`{close[0]}`?), or define or import `{r.name}` in a cell above."
+                elif not r.deferred and (renamed := _renamed_function(ctx, r)) is not None:
+                    # `recursive_forecast(endog, TRAIN_LEN, HORIZON, WINDOW, 'VAR')` where cell 15 defines
+                    # `rolling_forecast(df, train_len, horizon, window, method)`: the function was
+                    # renamed and its calls were not (fair check 23, CH10).
+                    message += (f"; did you mean `{renamed[0]}` (cell {renamed[1]}: a function named like it that takes "
+                                "these arguments, perhaps renamed without its calls)?")
+                    fix = f"Fix the name (`{renamed[0]}`?), or define or import `{r.name}` in a cell above."
             neighbours = same_line.get(id(r), [])
             if neighbours:
                 names = list(dict.fromkeys(f"`{x.name}`" for x in neighbours))
@@ -3423,6 +3517,37 @@ class UndefinedName(Rule):
 
 
 _SAME_LINE_BELOW = ", on the same line,"
+
+
+def _renamed_function(ctx: RuleContext, r: Read) -> Optional[tuple[str, int]]:
+    """The one top-level function defined in a cell above the undefined name's bare call that
+    shares a word of its name (`rolling_forecast` for `recursive_forecast`) and accepts the
+    call's arguments (as many positional ones, the keywords among its parameters): (name, cell)."""
+    call = next((c for ca in ctx.cells if ca.cell.index == r.cell for c in ca.facts.calls
+                 if c.func == r.name and c.line == r.line and not c.in_function), None)
+    if call is None or any(a.position is None and a.keyword is None for a in call.args):
+        return None  # `*args`, `**kwargs`: the arguments are not known
+    positional = sum(1 for a in call.args if a.position is not None)
+    keywords = {a.keyword for a in call.args if a.keyword}
+    words = {w for w in r.name.lower().split("_") if len(w) > 2}
+    found: list[tuple[str, int]] = []
+    for ca in ctx.cells:
+        if ca.cell.index >= r.cell:
+            continue
+        tree = cell_python_tree(ca)
+        for stmt in tree.body if tree is not None else ():
+            if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) or stmt.name == r.name:
+                continue
+            if not words & {w for w in stmt.name.lower().split("_") if len(w) > 2}:
+                continue
+            params = [*stmt.args.posonlyargs, *stmt.args.args]
+            required = len(params) - len(stmt.args.defaults)
+            names = {a.arg for a in (*stmt.args.args, *stmt.args.kwonlyargs)}
+            fits = (required <= positional and (positional <= len(params) or stmt.args.vararg is not None)
+                    and (keywords <= names or stmt.args.kwarg is not None))
+            if fits and stmt.name not in {n for n, _ in found}:
+                found.append((stmt.name, ca.cell.index))
+    return found[0] if len(found) == 1 else None
 
 
 def _undefined_lines_naming_later(ctx: RuleContext) -> frozenset[tuple[int, int]]:

@@ -448,6 +448,10 @@ class _Walker:
                                 # run fails already at the earlier read (fair check 17).
                                 self.report(stmt, target.id, f"rebinds `{target.id}` to `{target.id}.drop(…)`, so on a second run the "
                                             f"dropped columns are gone and line {earlier[0]} (`{earlier[1]}`) already fails")
+                            elif value.func.attr == "set_index" and _keeps_key_column(value, "set_index"):
+                                # `br = br.set_index('lad16cd', drop=False)`: like the in-place form, the key
+                                # stays a column and a second run sets the same index again (fair check 23).
+                                pass
                             elif value.func.attr == "set_index" and _keys_from_own_index(value, target.id):
                                 # `X = X.set_index(X.index.map(lambda k: k[1]))`: no column moves; the
                                 # second run maps the index the first run made (fair check 18's wording).
@@ -1917,7 +1921,7 @@ class ChangesWhenRunTwice(Rule):
         "`join=\"left\"` keeps the groups it has, so a second run adds nothing; nor a top-level "
         "list step on a name that the cells below only show, or step with typed-in values, before one binds it afresh: "
         "scratch cells `seq.append('x')`, `len(seq)`, then `seq = []`), `df.set_index(…, "
-        "inplace=True)` (not with `drop=False`, which keeps the key a column, so a second run sets the same index; also `drop`, `reset_index`, `pop` in place), `df = df.drop(columns=…)`, `df = df.reset_index()` (the old index kept as a column: a second run adds `index` again; not with `drop=True`, nor when the frame is then only shown and plotted by named columns until rebound, never written out or plotted whole), "
+        "inplace=True)` (not with `drop=False`, in place or as `df = df.set_index(…, drop=False)`, which keeps the key a column, so a second run sets the same index; also `drop`, `reset_index`, `pop` in place), `df = df.drop(columns=…)`, `df = df.reset_index()` (the old index kept as a column: a second run adds `index` again; not with `drop=True`, nor when the frame is then only shown and plotted by named columns until rebound, never written out or plotted whole), "
         "`ds = ds.add_column(…)` (also `rename_column`, `remove_columns` of a Hugging Face dataset: a second run "
         "finds the column there, or gone, and raises), "
         "`df = pd.concat([df, dummies], axis=1)` (and `np.append`/`hstack`/`vstack`/`concatenate` of "
@@ -2151,6 +2155,11 @@ class ChangesWhenRunTwice(Rule):
         Example(cells=(
             "import pandas as pd\nframe = pd.DataFrame({'k': [1, 2], 'v': [3, 4]})",
             "frame.set_index('k', inplace=True, drop=False)",
+        )),
+        # The same as a rebinding: `frame = frame.set_index('k', drop=False)` keeps `k` a column too.
+        Example(cells=(
+            "import pandas as pd\nregions = pd.read_csv('regions.csv')",
+            "regions = regions.set_index('code', drop=False)\nregions.head()",
         )),
         # A running mean over an evaluation loop: the first batch (weight 1/1) replaces the old value.
         Example(cells=(
