@@ -2577,12 +2577,27 @@ def _hosted_setup(f: LiteralFinding) -> bool:
     looks for the marker only on Colab), or in the other hosted-only places PTH001-PTH003 skip
     (after `from google.colab import …`, a cell that says it runs only on Colab). A path to the left
     of the check, or under `or`, runs everywhere."""
-    if _hosted_line(f.ca, f.line, import_fallback=False, if_guards=False):
+    return _hosted_place(f.ca, f.line, f.column)
+
+
+def _hosted_place(ca: CellAnalysis, line: int, column: int) -> bool:
+    """`_hosted_setup` for any place of a cell: a download call, or the constant it is given."""
+    if _hosted_line(ca, line, import_fallback=False, if_guards=False):
         return True
-    tree = cell_python_tree(f.ca)
+    tree = cell_python_tree(ca)
     if tree is None:
-        return _hosted_line(f.ca, f.line, import_fallback=False)
-    return any(start <= (f.line, f.column) < end for start, end in _hosted_spans(f.ca.masked.python, tree))
+        return _hosted_line(ca, line, import_fallback=False)
+    return any(start <= (line, column) < end for start, end in _hosted_spans(ca.masked.python, tree))
+
+
+def _hosted_call(ctx: RuleContext, pa: PathArgument) -> bool:
+    """Does the call taking a path argument through a name run only on a hosted runtime? `if IN_COLAB:`
+    / `url = "https://…/screen.csv"` / `filename = "data/screen.csv"` / `urlretrieve(url, filename)`
+    copies the committed files into Colab's /content; run locally, the notebook reads its committed
+    copies (fair check 23: the literal findings skipped such a block, those through a name did not)."""
+    cells = {ca.cell.index: ca for ca in ctx.cells}
+    ca = cells.get(_cell_of(ctx, pa))
+    return ca is not None and _hosted_place(ca, pa.call.line, pa.call.column)
 
 
 @lru_cache(maxsize=256)
@@ -4147,6 +4162,8 @@ class RemoteUri(Rule):
                 continue  # the fallback of a committed copy's read: PTH006's finding there relates it
             if classify(root.value, settings, path_argument=True, url_only=True) is None:
                 continue  # the URL's host is not in the constant's literal (`BASE + "x"` with BASE from elsewhere)
+            if _hosted_call(ctx, pa):
+                continue  # Colab's set-up download (`if IN_COLAB:` / `urlretrieve(url, filename)`)
             fetched.setdefault((root.ca.cell.index, root.line, root.column), []).append((root, value, pa))
         cells = {ca.cell.index: ca.cell for ca in ctx.cells}
         # URLs bound to constants in one cell and fetched only by Python download calls of one cell
@@ -4234,6 +4251,8 @@ class RemoteUri(Rule):
                 name = pa.arg.name
                 if pa.literal is not None or name is None or name in constants or pa.call.in_function:
                     continue
+                if _hosted_place(ca, pa.call.line, pa.call.column):
+                    continue  # Colab's set-up download (`if IN_COLAB:` / `urlretrieve(url, filename)`)
                 literal = _bound_above_in_cell(ca, name, pa.call.line)
                 bound_in = ca
                 if literal is None and not _binds_above_in_cell(ca, name, pa.call.line):
@@ -7223,6 +7242,8 @@ def _open_ended_paths(
             node = nodes.get((pa.arg.line, pa.arg.column))
             if node is None or pa.call.in_function:
                 continue
+            if _hosted_place(ca, pa.call.line, pa.call.column):
+                continue  # Colab's set-up block writes into /content only (as for literal paths)
             leading = _leading_piece(ctx, node, ca.cell.index, pa.arg.line)
             if leading is None:
                 continue
