@@ -409,9 +409,13 @@ _CODE_FOLDER_KEYWORDS = frozenset({"source_dir", "source_directory", "code_dir",
 # Package-resource loaders name a sample the library ships or fetches into its own cache:
 # `load_sample_image("china.jpg")` is one of scikit-learn's bundled images, `sns.load_dataset("tips")`
 # one of seaborn-data's, `skimage.data.*` scikit-image's (fair check 22: bundled-sample-name-as-path).
+# libpysal's `examples.get_path("mexicojoin.shp")` returns the absolute path of a file of its
+# example-data folder (fair check 23: library-sample-name); so does `.get_path(name)` of the example
+# `examples.load_example("NYC Socio-Demographics")` returns (`_library_example_call`).
+_LIBPYSAL_EXAMPLES = ("libpysal.examples.", "pysal.lib.examples.", "pysal.examples.")
 _NOT_WORKING_DIRECTORY = ("keras.datasets.", "tensorflow.keras.datasets.", "tf.keras.datasets.", "kubernetes.",
                           "k8s.", "evaluate.load", "sklearn.datasets.load_sample_image", "seaborn.load_dataset",
-                          "skimage.data.")
+                          "skimage.data.", *_LIBPYSAL_EXAMPLES)
 # Calls that only show, log, format, parse or compare strings, or build values from them: a
 # file name there is text (a message, a column, a pattern), not a place the call touches.
 _TEXT_ONLY_FUNCTIONS = frozenset({
@@ -508,7 +512,7 @@ def _generic_path_arguments(
         return []
     if qualified.startswith("nbdev.") and qualified.rpartition(".")[2] in _NBDEV_BUILD_CALLS and _nbdev_notebook(facts):
         return []
-    if _archive_member_call(facts, call):
+    if _archive_member_call(facts, call) or _library_example_call(facts, call):
         return []
     return [_generic(call, arg, qualified, strings) for arg in candidates]
 
@@ -553,6 +557,23 @@ def _archive_member_call(facts: NotebookFacts, call: CallFact) -> bool:
     receiver, _, method = call.func.rpartition(".")
     if method not in _ARCHIVE_MEMBER_METHODS or not receiver.isidentifier():
         return False
+    return _bound_to_call_of(facts, receiver, lambda qualified: qualified in _ARCHIVE_OPENERS)
+
+
+def _library_example_call(facts: NotebookFacts, call: CallFact) -> bool:
+    """Is the call `.get_path(name)` of a name bound to a libpysal example (`nyc_data =
+    examples.load_example("NYC Socio-Demographics")`, then `nyc_data.get_path("NYC_Tract….shp")`)?
+    The example lives in libpysal's data folder (downloaded there on first use), so the name is a
+    file of that folder, not of the working directory (fair check 23: library-sample-name)."""
+    receiver, _, method = call.func.rpartition(".")
+    if method != "get_path" or not receiver.isidentifier():
+        return False
+    return _bound_to_call_of(facts, receiver, lambda qualified: qualified.startswith(_LIBPYSAL_EXAMPLES))
+
+
+def _bound_to_call_of(facts: NotebookFacts, receiver: str, called: Callable[[str], bool]) -> bool:
+    """Is `receiver` bound somewhere in the notebook (`x = f(…)` or `with f(…) as x:`) to a call whose
+    resolved name `called` accepts?"""
     for ca in facts.cells:
         if receiver not in ca.cell.source:
             continue
@@ -567,7 +588,7 @@ def _archive_member_call(facts: NotebookFacts, call: CallFact) -> bool:
                 bound = [(t, node.value) for t in node.targets]
             for target, value in bound:
                 if (isinstance(target, ast.Name) and target.id == receiver and isinstance(value, ast.Call)
-                        and facts.resolve(dotted_name(value.func) or "") in _ARCHIVE_OPENERS):
+                        and called(facts.resolve(dotted_name(value.func) or ""))):
                     return True
     return False
 
@@ -7967,7 +7988,7 @@ class CwdRelativePath(Rule):
         "(`from fastai.vision.all import *` then `get_image_files(\"bird_or_not\")`, `Path(\"sml\")`: looked up "
         "under each star-imported module and what it re-exports, `[[star_reexport]]` in io_calls.toml). "
         "Other literals are not reported: a folder given to `os.chdir`, or its pieces (PTH004's), the name of a sample a "
-        "library ships or caches itself (`load_sample_image(\"china.jpg\")`, `sns.load_dataset(\"tips\")`, `skimage.data`), a relative file a Colab path of the notebook also names (`model.save(\"final_model.h5\")`, then "
+        "library ships or caches itself (`load_sample_image(\"china.jpg\")`, `sns.load_dataset(\"tips\")`, `skimage.data`, libpysal's `examples.get_path(\"mexicojoin.shp\")` and `.get_path(name)` of an example `examples.load_example(…)` returns), a relative file a Colab path of the notebook also names (`model.save(\"final_model.h5\")`, then "
         "`load_model(\"/content/final_model.h5\")`: PTH002 reports the pair, the relative use related), the paths of nbdev's own build "
         "calls in a notebook nbdev exports (`#|default_exp cli`, then `nb_export(\"cli.ipynb\", lib_path=\".\")`: the notebook and its package), a member name given to an "
         "open archive (`with zipfile.ZipFile(…) as zin:` or `tar = tarfile.open(…)`, then `zin.open(\"lyrics.txt\")`, "
