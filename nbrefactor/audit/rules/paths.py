@@ -3032,6 +3032,7 @@ def _shown_literal(ctx: RuleContext, f: LiteralFinding) -> str:
 def _fold_one_folder(
     groups: Iterable[list[LiteralFinding]], hosted_roots: Sequence[re.Pattern[str]] = (),
     directory_changes: Collection[tuple[int, int]] = (), settings_share_root: bool = False,
+    settings_share_folder: bool = False,
 ) -> list[list[LiteralFinding]]:
     """Files of one folder named in one notebook (`/secret/creds/user` and `/secret/creds/key` of one
     mounted secret; the files of one build folder listed in a dict; a model saved into a folder and
@@ -3052,8 +3053,15 @@ def _fold_one_folder(
     `res = "/content/res.json"` are one root constant to set (fair check 11). With
     `settings_share_root` (PTH001), literals bound alone to names in one cell under one folder two
     levels deep (`acq = "/data/mortgage/acquisition"`, `perf = "/data/mortgage/perf/"`, `names =
-    "/data/mortgage/names.csv"`) are one data root to set: one finding at the first (fair check 15)."""
+    "/data/mortgage/names.csv"`) are one data root to set: one finding at the first (fair check 15).
+    With `settings_share_folder` (PTH002), literals bound alone to names in one cell that name files of
+    one folder below a user's home or a mount (`TRAIN_PATH = "/home/ubuntu/data/iptc/train.json"`,
+    `DEV_PATH = "/home/ubuntu/data/iptc/dev.json"`) are one data folder to set (fair check 23:
+    same-folder-split-per-file); files directly in a home folder (`C:\\Users\\bob\\data.csv`,
+    `…\\out.csv`, fair check 9) stay settings of their own."""
     out: list[list[LiteralFinding]] = []
+    # (cell, the literal's parent folder) → index in out, for `settings_share_folder`
+    setting_folders: dict[tuple[int, str], int] = {}
     # (cell, the literal's first two folder names) → index in out, for `settings_share_root`
     setting_roots: dict[tuple[int, str], int] = {}
     # (cell, folder, index in out, named by a literal itself, that literal written as a folder `…/`)
@@ -3085,6 +3093,14 @@ def _fold_one_folder(
                 setting_root = (first.ca.cell.index, ("/" if path.startswith("/") else "") + "/".join(names[:2]))
                 if setting_root in setting_roots:
                     out[setting_roots[setting_root]].extend(group)
+                    continue
+        setting_folder = None
+        if settings_share_folder and alone and "/" in path and "{" not in path:
+            parent = path.rsplit("/", 1)[0]
+            if len([p for p in parent.split("/") if p and not re.fullmatch(r"[A-Za-z]:", p)]) >= 3:
+                setting_folder = (first.ca.cell.index, parent)
+                if setting_folder in setting_folders:
+                    out[setting_folders[setting_folder]].extend(group)
                     continue
         if first.source == "python":
             # Across cells too (fair check 13: a model saved into a personal folder in one cell,
@@ -3124,6 +3140,8 @@ def _fold_one_folder(
             folders.append((first.ca.cell.index, path, len(out), True, folder_like))
         if setting_root is not None:
             setting_roots[setting_root] = len(out)
+        if setting_folder is not None:
+            setting_folders[setting_folder] = len(out)
         out.append(list(group))
     return out
 
@@ -3383,7 +3401,7 @@ class UserSpecificPath(Rule):
         "`/kaggle/input`, `/dbfs` and `dbfs:/`, `/mnt/<…>`, `/Volumes/<…>` and more; the patterns live "
         "in `rules/paths.toml`, and a team adds its own there. f-strings count (`f\"/home/{user}/data\"`), "
         "and so do `!` shell lines and magics (`!cp train.csv ~/projects/data/`; not a display-only `!ls` nor a lone `!cd`; one "
-        "shell line is one finding, its other such paths related; so is the notebook's set of files of one folder (and that folder itself, sibling settings such as `val_dir`/`train_dir` of one dataset root, and a later shell line under a folder an earlier line names: `!mkdir ~/corpus` then `!unzip ~/corpus/c.zip`); the paths one notebook names under a hosted runtime's fixed root "
+        "shell line is one finding, its other such paths related; so is the notebook's set of files of one folder (and that folder itself, sibling settings such as `val_dir`/`train_dir` of one dataset root, settings of one cell naming files of one folder below a home or mount folder such as `TRAIN_PATH`/`DEV_PATH`/`TEST_PATH` under `/home/ubuntu/data/iptc/`, and a later shell line under a folder an earlier line names: `!mkdir ~/corpus` then `!unzip ~/corpus/c.zip`); the paths one notebook names under a hosted runtime's fixed root "
         "(`/content`, `/kaggle/input` whatever the datasets under it, `/kaggle/working`, `/dbfs`: `[hosted_root]` of `rules/paths.toml`), whatever their depth and "
         "however they are bound, are one finding at the first, the others related: one root to configure; when the first is the mount "
         "point of Colab's `drive.mount(\"/content/drive\")`, the finding is at the first data path under it, `file_path = \"/content/drive/My "
@@ -3537,7 +3555,7 @@ class UserSpecificPath(Rule):
             if ChangeDirectory._changes_directory(ctx, call) for line in range(call.line, call.end_line + 1)
         }
         edits_by_literal = _sys_path_entries(ctx)
-        for f, *others in _fold_one_folder(by_line.values(), roots, changes):
+        for f, *others in _fold_one_folder(by_line.values(), roots, changes, settings_share_folder=True):
             # `drive.mount("/content/drive")` first, then `file_path = "/content/drive/My Drive/"`:
             # the data root the notebook reads is the path to configure, the mount its set-up
             # (fair check 18, item 102). The finding names that root; the mount is related.
