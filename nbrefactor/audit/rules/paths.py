@@ -2032,6 +2032,7 @@ def _find_python_fetches(ctx: RuleContext) -> Iterator[_PythonFetch]:
         tree = cell_python_tree(ca)
         if tree is None:
             continue
+        yield from _response_body_writes(ctx, ca, tree, string_at)
         # A catalogued call taking both a URL and the file it saves (`urlretrieve(url,
         # "../data/x.fna.gz")`), by the call's place: its URL and its destination argument.
         catalogued: dict[tuple[int, int], dict[str, PathArgument]] = {}
@@ -2101,6 +2102,48 @@ def _find_python_fetches(ctx: RuleContext) -> Iterator[_PythonFetch]:
                 path = _relative_file(name)
                 if path:
                     yield _PythonFetch((ca.cell.index, node.lineno), url[1], (path,))
+
+
+# The body of a `requests` response: what a cell writes into a file to save the download.
+_RESPONSE_BODY = frozenset({"text", "content", "iter_content", "raw", "json"})
+
+
+def _response_body_writes(
+    ctx: RuleContext, ca: CellAnalysis, tree: ast.Module,
+    string_at: Callable[[CellAnalysis, Optional[ast.AST], int], Optional[tuple[str, tuple[int, int]]]],
+) -> Iterator[_PythonFetch]:
+    """A download saved by hand in one cell: `r = requests.get(url)`, then a file opened for writing
+    (`open("example_compounds.sdf", "w").write(r.text)`, `with open(filename, "w") as ofs:
+    ofs.write(r.text)`, `print(r.text, file=ofs)`) with the response's body used at or after the
+    `open`. The file is the download's destination (fair check 23: download-destination-split-from-download)."""
+    responses: dict[str, tuple[int, tuple[str, tuple[int, int]]]] = {}  # name → (line, (URL, its place))
+    opens: list[tuple[int, ast.Call]] = []
+    for node in walk_nodes(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                and isinstance(node.value, ast.Call) and node.value.args \
+                and ctx.facts.resolve(dotted_name(node.value.func) or "") in ("requests.get", "requests.api.get"):
+            url = string_at(ca, node.value.args[0], node.lineno)
+            if url is not None and _WEB_URL.match(url[0]):
+                responses[node.targets[0].id] = (node.lineno, url)
+        elif isinstance(node, ast.Call) and dotted_name(node.func) == "open" and node.args:
+            mode = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "mode"), None)
+            if isinstance(mode, ast.Constant) and isinstance(mode.value, str) and re.search(r"[wx]", mode.value):
+                opens.append((node.lineno, node))
+    if not responses or not opens:
+        return
+    bodies = [
+        (node.lineno, node.value.id) for node in walk_nodes(tree)
+        if isinstance(node, ast.Attribute) and node.attr in _RESPONSE_BODY and isinstance(node.value, ast.Name)
+        and node.value.id in responses
+    ]
+    for line, call in opens:
+        if _hosted_line(ca, line):
+            continue
+        body = next((name for at, name in bodies if at >= line and responses[name][0] < line), None)
+        spelled = string_at(ca, call.args[0], line) if body is not None else None
+        path = _relative_file(spelled[0]) if spelled is not None else ""
+        if path:
+            yield _PythonFetch((ca.cell.index, line), responses[body][1][1], (path,))
 
 
 def _may_fetch(call: ast.Call, destinations: Mapping[str, object]) -> bool:
@@ -2428,9 +2471,17 @@ def _download_steps(ctx: RuleContext) -> frozenset[tuple[int, int]]:
 
 def _download_destination(uses: Sequence[tuple[tuple[int, int], PathArgument]], downloads: Collection[tuple[int, int]]) -> bool:
     """Is the path first written as the destination of a reported download step? Its later uses
-    read what was downloaded (fair check 11: download-destination-split-from-download)."""
+    read what was downloaded (fair check 11: download-destination-split-from-download). A test for
+    the file before it (`if not os.path.exists(filename): urlretrieve(url, filename)`) guards the
+    download, it reads nothing (fair check 23, item 100)."""
     ordered = sorted(uses, key=lambda u: u[0])
+    while ordered and ordered[0][0] not in downloads and (ordered[0][1].qualified or "") in _EXISTENCE_TESTS:
+        ordered = ordered[1:]
     return bool(ordered) and ordered[0][0] in downloads and ordered[0][1].direction in ("write", "both")
+
+
+# Calls that only ask whether a file is there.
+_EXISTENCE_TESTS = frozenset({"os.path.exists", "os.path.isfile", "os.path.lexists", "os.path.isdir"})
 
 
 def _one_dataset_root(group: Sequence[LiteralFinding], downloads: Collection[tuple[int, int]]) -> bool:
