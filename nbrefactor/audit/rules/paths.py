@@ -5646,6 +5646,24 @@ def _chdir_target_bindings(ctx: RuleContext) -> dict[tuple[int, int, int], tuple
     return ctx.shared("paths.chdir_target_bindings", compute)
 
 
+def _reads_cloned_file(ctx: RuleContext, f: LiteralFinding) -> bool:
+    """Is the relative literal read under the folder a `!git clone URL [dir]` line of an earlier cell
+    saved (`fastText_multilingual/alignment_matrices/nl.txt` after `!git clone
+    https://github.com/Babylonpartners/fastText_multilingual.git`)? Fixing the clone (PTH007: vendor
+    it or pin it under a configured root) fixes the path (fair check 23: fetched-file-read-back)."""
+    if f.argument is None or f.argument.direction not in ("read", "none"):
+        return False  # (a write into the clone is output of the notebook's own)
+    path = _normal_path(f.value)
+    for ca in ctx.cells:
+        if ca.cell.index >= f.ca.cell.index:
+            break
+        for line, destination in _clone_lines(ca):
+            folder = _relative_file(destination)
+            if folder and _under(path, folder) and path != folder and not _hosted_line(ca, line):
+                return True
+    return False
+
+
 def _clone_lines(ca: CellAnalysis) -> list[tuple[int, str]]:
     """(line, destination as written: the repository's name when none is given) of each `git clone`
     of the cell, in a `!` line or a `%%bash` body."""
@@ -8138,8 +8156,10 @@ class CwdRelativePath(Rule):
         "a cache read only when it exists whose `else` branch gets the same names another way (`if os.path.exists(\"X.pkl\"): X = "
         "pickle.load(…)` `else: X = fetch_openml(…)`). "
         "Nor is the file a download step PTH007 reports saves (`dst = \"data.zip\"`, `gdown.download(url, dst)`, then extracted), "
-        "or the destination of a Python download whose URL is a PTH003 finding (`urllib.request.urlretrieve(url, \"../data/x.fna.gz\")`): "
-        "that finding stands for the download and what it saved. "
+        "or the destination of a Python download whose URL is a PTH003 finding (`urllib.request.urlretrieve(url, \"../data/x.fna.gz\")`, "
+        "a file opened for writing with the body of `r = requests.get(url)`, also behind an `os.path.exists` test of it): "
+        "that finding stands for the download and what it saved. A file read under the folder a `!git clone` line of an "
+        "earlier cell saved (`fastText_multilingual/alignment_matrices/nl.txt`) is the clone's, which PTH007 reports. "
         "Per-section results read from sibling folders of one parent in one cell or consecutive cells, by the same call and with "
         "parallel names (`../Section-04-…/cs_mean.pkl`, `../Section-05-…/us_mean.pkl`, each with its `_std.pkl`) are one finding "
         "at the first, the other folders related: one results root. "
@@ -8641,6 +8661,8 @@ class CwdRelativePath(Rule):
             and (f.ca.cell.index, f.line, f.column) not in _probed_candidates(ctx)
             # A file a `!curl -O` line fetched, read back by name: PTH003's download step.
             and not _reads_fetched_file(f, fetched)
+            # A file of a repository a `!git clone` line above saved: PTH007's download step.
+            and not _reads_cloned_file(ctx, f)
             # A file of a folder the notebook extracted an archive into, or a file it downloaded by name.
             and not read_back_here(f)
             # After `os.chdir(path)` above it in the same function (or module-level cell), the literal
