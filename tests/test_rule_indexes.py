@@ -682,6 +682,8 @@ def _generic_path_arguments_tests_first(facts, catalog, call, qualified, strings
         return []
     if paths._archive_member_call(facts, call):
         return []  # fair check 19: a member name given to an open archive's method
+    if paths._library_example_call(facts, call):
+        return []  # fair check 23: a file of a libpysal example, in libpysal's data folder
     out = []
     for arg in call.args:
         if arg.keyword is None:

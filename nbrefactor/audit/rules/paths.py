@@ -409,9 +409,13 @@ _CODE_FOLDER_KEYWORDS = frozenset({"source_dir", "source_directory", "code_dir",
 # Package-resource loaders name a sample the library ships or fetches into its own cache:
 # `load_sample_image("china.jpg")` is one of scikit-learn's bundled images, `sns.load_dataset("tips")`
 # one of seaborn-data's, `skimage.data.*` scikit-image's (fair check 22: bundled-sample-name-as-path).
+# libpysal's `examples.get_path("mexicojoin.shp")` returns the absolute path of a file of its
+# example-data folder (fair check 23: library-sample-name); so does `.get_path(name)` of the example
+# `examples.load_example("NYC Socio-Demographics")` returns (`_library_example_call`).
+_LIBPYSAL_EXAMPLES = ("libpysal.examples.", "pysal.lib.examples.", "pysal.examples.")
 _NOT_WORKING_DIRECTORY = ("keras.datasets.", "tensorflow.keras.datasets.", "tf.keras.datasets.", "kubernetes.",
                           "k8s.", "evaluate.load", "sklearn.datasets.load_sample_image", "seaborn.load_dataset",
-                          "skimage.data.")
+                          "skimage.data.", *_LIBPYSAL_EXAMPLES)
 # Calls that only show, log, format, parse or compare strings, or build values from them: a
 # file name there is text (a message, a column, a pattern), not a place the call touches.
 _TEXT_ONLY_FUNCTIONS = frozenset({
@@ -508,7 +512,7 @@ def _generic_path_arguments(
         return []
     if qualified.startswith("nbdev.") and qualified.rpartition(".")[2] in _NBDEV_BUILD_CALLS and _nbdev_notebook(facts):
         return []
-    if _archive_member_call(facts, call):
+    if _archive_member_call(facts, call) or _library_example_call(facts, call):
         return []
     return [_generic(call, arg, qualified, strings) for arg in candidates]
 
@@ -553,6 +557,23 @@ def _archive_member_call(facts: NotebookFacts, call: CallFact) -> bool:
     receiver, _, method = call.func.rpartition(".")
     if method not in _ARCHIVE_MEMBER_METHODS or not receiver.isidentifier():
         return False
+    return _bound_to_call_of(facts, receiver, lambda qualified: qualified in _ARCHIVE_OPENERS)
+
+
+def _library_example_call(facts: NotebookFacts, call: CallFact) -> bool:
+    """Is the call `.get_path(name)` of a name bound to a libpysal example (`nyc_data =
+    examples.load_example("NYC Socio-Demographics")`, then `nyc_data.get_path("NYC_Tract….shp")`)?
+    The example lives in libpysal's data folder (downloaded there on first use), so the name is a
+    file of that folder, not of the working directory (fair check 23: library-sample-name)."""
+    receiver, _, method = call.func.rpartition(".")
+    if method != "get_path" or not receiver.isidentifier():
+        return False
+    return _bound_to_call_of(facts, receiver, lambda qualified: qualified.startswith(_LIBPYSAL_EXAMPLES))
+
+
+def _bound_to_call_of(facts: NotebookFacts, receiver: str, called: Callable[[str], bool]) -> bool:
+    """Is `receiver` bound somewhere in the notebook (`x = f(…)` or `with f(…) as x:`) to a call whose
+    resolved name `called` accepts?"""
     for ca in facts.cells:
         if receiver not in ca.cell.source:
             continue
@@ -567,7 +588,7 @@ def _archive_member_call(facts: NotebookFacts, call: CallFact) -> bool:
                 bound = [(t, node.value) for t in node.targets]
             for target, value in bound:
                 if (isinstance(target, ast.Name) and target.id == receiver and isinstance(value, ast.Call)
-                        and facts.resolve(dotted_name(value.func) or "") in _ARCHIVE_OPENERS):
+                        and called(facts.resolve(dotted_name(value.func) or ""))):
                     return True
     return False
 
@@ -2011,6 +2032,7 @@ def _find_python_fetches(ctx: RuleContext) -> Iterator[_PythonFetch]:
         tree = cell_python_tree(ca)
         if tree is None:
             continue
+        yield from _response_body_writes(ctx, ca, tree, string_at)
         # A catalogued call taking both a URL and the file it saves (`urlretrieve(url,
         # "../data/x.fna.gz")`), by the call's place: its URL and its destination argument.
         catalogued: dict[tuple[int, int], dict[str, PathArgument]] = {}
@@ -2080,6 +2102,48 @@ def _find_python_fetches(ctx: RuleContext) -> Iterator[_PythonFetch]:
                 path = _relative_file(name)
                 if path:
                     yield _PythonFetch((ca.cell.index, node.lineno), url[1], (path,))
+
+
+# The body of a `requests` response: what a cell writes into a file to save the download.
+_RESPONSE_BODY = frozenset({"text", "content", "iter_content", "raw", "json"})
+
+
+def _response_body_writes(
+    ctx: RuleContext, ca: CellAnalysis, tree: ast.Module,
+    string_at: Callable[[CellAnalysis, Optional[ast.AST], int], Optional[tuple[str, tuple[int, int]]]],
+) -> Iterator[_PythonFetch]:
+    """A download saved by hand in one cell: `r = requests.get(url)`, then a file opened for writing
+    (`open("example_compounds.sdf", "w").write(r.text)`, `with open(filename, "w") as ofs:
+    ofs.write(r.text)`, `print(r.text, file=ofs)`) with the response's body used at or after the
+    `open`. The file is the download's destination (fair check 23: download-destination-split-from-download)."""
+    responses: dict[str, tuple[int, tuple[str, tuple[int, int]]]] = {}  # name → (line, (URL, its place))
+    opens: list[tuple[int, ast.Call]] = []
+    for node in walk_nodes(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                and isinstance(node.value, ast.Call) and node.value.args \
+                and ctx.facts.resolve(dotted_name(node.value.func) or "") in ("requests.get", "requests.api.get"):
+            url = string_at(ca, node.value.args[0], node.lineno)
+            if url is not None and _WEB_URL.match(url[0]):
+                responses[node.targets[0].id] = (node.lineno, url)
+        elif isinstance(node, ast.Call) and dotted_name(node.func) == "open" and node.args:
+            mode = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "mode"), None)
+            if isinstance(mode, ast.Constant) and isinstance(mode.value, str) and re.search(r"[wx]", mode.value):
+                opens.append((node.lineno, node))
+    if not responses or not opens:
+        return
+    bodies = [
+        (node.lineno, node.value.id) for node in walk_nodes(tree)
+        if isinstance(node, ast.Attribute) and node.attr in _RESPONSE_BODY and isinstance(node.value, ast.Name)
+        and node.value.id in responses
+    ]
+    for line, call in opens:
+        if _hosted_line(ca, line):
+            continue
+        body = next((name for at, name in bodies if at >= line and responses[name][0] < line), None)
+        spelled = string_at(ca, call.args[0], line) if body is not None else None
+        path = _relative_file(spelled[0]) if spelled is not None else ""
+        if path:
+            yield _PythonFetch((ca.cell.index, line), responses[body][1][1], (path,))
 
 
 def _may_fetch(call: ast.Call, destinations: Mapping[str, object]) -> bool:
@@ -2407,9 +2471,17 @@ def _download_steps(ctx: RuleContext) -> frozenset[tuple[int, int]]:
 
 def _download_destination(uses: Sequence[tuple[tuple[int, int], PathArgument]], downloads: Collection[tuple[int, int]]) -> bool:
     """Is the path first written as the destination of a reported download step? Its later uses
-    read what was downloaded (fair check 11: download-destination-split-from-download)."""
+    read what was downloaded (fair check 11: download-destination-split-from-download). A test for
+    the file before it (`if not os.path.exists(filename): urlretrieve(url, filename)`) guards the
+    download, it reads nothing (fair check 23, item 100)."""
     ordered = sorted(uses, key=lambda u: u[0])
+    while ordered and ordered[0][0] not in downloads and (ordered[0][1].qualified or "") in _EXISTENCE_TESTS:
+        ordered = ordered[1:]
     return bool(ordered) and ordered[0][0] in downloads and ordered[0][1].direction in ("write", "both")
+
+
+# Calls that only ask whether a file is there.
+_EXISTENCE_TESTS = frozenset({"os.path.exists", "os.path.isfile", "os.path.lexists", "os.path.isdir"})
 
 
 def _one_dataset_root(group: Sequence[LiteralFinding], downloads: Collection[tuple[int, int]]) -> bool:
@@ -2577,12 +2649,27 @@ def _hosted_setup(f: LiteralFinding) -> bool:
     looks for the marker only on Colab), or in the other hosted-only places PTH001-PTH003 skip
     (after `from google.colab import …`, a cell that says it runs only on Colab). A path to the left
     of the check, or under `or`, runs everywhere."""
-    if _hosted_line(f.ca, f.line, import_fallback=False, if_guards=False):
+    return _hosted_place(f.ca, f.line, f.column)
+
+
+def _hosted_place(ca: CellAnalysis, line: int, column: int) -> bool:
+    """`_hosted_setup` for any place of a cell: a download call, or the constant it is given."""
+    if _hosted_line(ca, line, import_fallback=False, if_guards=False):
         return True
-    tree = cell_python_tree(f.ca)
+    tree = cell_python_tree(ca)
     if tree is None:
-        return _hosted_line(f.ca, f.line, import_fallback=False)
-    return any(start <= (f.line, f.column) < end for start, end in _hosted_spans(f.ca.masked.python, tree))
+        return _hosted_line(ca, line, import_fallback=False)
+    return any(start <= (line, column) < end for start, end in _hosted_spans(ca.masked.python, tree))
+
+
+def _hosted_call(ctx: RuleContext, pa: PathArgument) -> bool:
+    """Does the call taking a path argument through a name run only on a hosted runtime? `if IN_COLAB:`
+    / `url = "https://…/screen.csv"` / `filename = "data/screen.csv"` / `urlretrieve(url, filename)`
+    copies the committed files into Colab's /content; run locally, the notebook reads its committed
+    copies (fair check 23: the literal findings skipped such a block, those through a name did not)."""
+    cells = {ca.cell.index: ca for ca in ctx.cells}
+    ca = cells.get(_cell_of(ctx, pa))
+    return ca is not None and _hosted_place(ca, pa.call.line, pa.call.column)
 
 
 @lru_cache(maxsize=256)
@@ -2996,6 +3083,7 @@ def _shown_literal(ctx: RuleContext, f: LiteralFinding) -> str:
 def _fold_one_folder(
     groups: Iterable[list[LiteralFinding]], hosted_roots: Sequence[re.Pattern[str]] = (),
     directory_changes: Collection[tuple[int, int]] = (), settings_share_root: bool = False,
+    settings_share_folder: bool = False,
 ) -> list[list[LiteralFinding]]:
     """Files of one folder named in one notebook (`/secret/creds/user` and `/secret/creds/key` of one
     mounted secret; the files of one build folder listed in a dict; a model saved into a folder and
@@ -3016,8 +3104,15 @@ def _fold_one_folder(
     `res = "/content/res.json"` are one root constant to set (fair check 11). With
     `settings_share_root` (PTH001), literals bound alone to names in one cell under one folder two
     levels deep (`acq = "/data/mortgage/acquisition"`, `perf = "/data/mortgage/perf/"`, `names =
-    "/data/mortgage/names.csv"`) are one data root to set: one finding at the first (fair check 15)."""
+    "/data/mortgage/names.csv"`) are one data root to set: one finding at the first (fair check 15).
+    With `settings_share_folder` (PTH002), literals bound alone to names in one cell that name files of
+    one folder below a user's home or a mount (`TRAIN_PATH = "/home/ubuntu/data/iptc/train.json"`,
+    `DEV_PATH = "/home/ubuntu/data/iptc/dev.json"`) are one data folder to set (fair check 23:
+    same-folder-split-per-file); files directly in a home folder (`C:\\Users\\bob\\data.csv`,
+    `…\\out.csv`, fair check 9) stay settings of their own."""
     out: list[list[LiteralFinding]] = []
+    # (cell, the literal's parent folder) → index in out, for `settings_share_folder`
+    setting_folders: dict[tuple[int, str], int] = {}
     # (cell, the literal's first two folder names) → index in out, for `settings_share_root`
     setting_roots: dict[tuple[int, str], int] = {}
     # (cell, folder, index in out, named by a literal itself, that literal written as a folder `…/`)
@@ -3049,6 +3144,14 @@ def _fold_one_folder(
                 setting_root = (first.ca.cell.index, ("/" if path.startswith("/") else "") + "/".join(names[:2]))
                 if setting_root in setting_roots:
                     out[setting_roots[setting_root]].extend(group)
+                    continue
+        setting_folder = None
+        if settings_share_folder and alone and "/" in path and "{" not in path:
+            parent = path.rsplit("/", 1)[0]
+            if len([p for p in parent.split("/") if p and not re.fullmatch(r"[A-Za-z]:", p)]) >= 3:
+                setting_folder = (first.ca.cell.index, parent)
+                if setting_folder in setting_folders:
+                    out[setting_folders[setting_folder]].extend(group)
                     continue
         if first.source == "python":
             # Across cells too (fair check 13: a model saved into a personal folder in one cell,
@@ -3088,6 +3191,8 @@ def _fold_one_folder(
             folders.append((first.ca.cell.index, path, len(out), True, folder_like))
         if setting_root is not None:
             setting_roots[setting_root] = len(out)
+        if setting_folder is not None:
+            setting_folders[setting_folder] = len(out)
         out.append(list(group))
     return out
 
@@ -3347,7 +3452,7 @@ class UserSpecificPath(Rule):
         "`/kaggle/input`, `/dbfs` and `dbfs:/`, `/mnt/<…>`, `/Volumes/<…>` and more; the patterns live "
         "in `rules/paths.toml`, and a team adds its own there. f-strings count (`f\"/home/{user}/data\"`), "
         "and so do `!` shell lines and magics (`!cp train.csv ~/projects/data/`; not a display-only `!ls` nor a lone `!cd`; one "
-        "shell line is one finding, its other such paths related; so is the notebook's set of files of one folder (and that folder itself, sibling settings such as `val_dir`/`train_dir` of one dataset root, and a later shell line under a folder an earlier line names: `!mkdir ~/corpus` then `!unzip ~/corpus/c.zip`); the paths one notebook names under a hosted runtime's fixed root "
+        "shell line is one finding, its other such paths related; so is the notebook's set of files of one folder (and that folder itself, sibling settings such as `val_dir`/`train_dir` of one dataset root, settings of one cell naming files of one folder below a home or mount folder such as `TRAIN_PATH`/`DEV_PATH`/`TEST_PATH` under `/home/ubuntu/data/iptc/`, and a later shell line under a folder an earlier line names: `!mkdir ~/corpus` then `!unzip ~/corpus/c.zip`); the paths one notebook names under a hosted runtime's fixed root "
         "(`/content`, `/kaggle/input` whatever the datasets under it, `/kaggle/working`, `/dbfs`: `[hosted_root]` of `rules/paths.toml`), whatever their depth and "
         "however they are bound, are one finding at the first, the others related: one root to configure; when the first is the mount "
         "point of Colab's `drive.mount(\"/content/drive\")`, the finding is at the first data path under it, `file_path = \"/content/drive/My "
@@ -3498,7 +3603,7 @@ class UserSpecificPath(Rule):
         roots = path_settings(ctx.catalog).hosted_roots
         changes = {(ca.cell.index, line) for ca, call in directory_changes(ctx) for line in range(call.line, call.end_line + 1)}
         edits_by_literal = _sys_path_entries(ctx)
-        for f, *others in _fold_one_folder(by_line.values(), roots, changes):
+        for f, *others in _fold_one_folder(by_line.values(), roots, changes, settings_share_folder=True):
             # `drive.mount("/content/drive")` first, then `file_path = "/content/drive/My Drive/"`:
             # the data root the notebook reads is the path to configure, the mount its set-up
             # (fair check 18, item 102). The finding names that root; the mount is related.
@@ -4144,6 +4249,8 @@ class RemoteUri(Rule):
                 continue  # the fallback of a committed copy's read: PTH006's finding there relates it
             if classify(root.value, settings, path_argument=True, url_only=True) is None:
                 continue  # the URL's host is not in the constant's literal (`BASE + "x"` with BASE from elsewhere)
+            if _hosted_call(ctx, pa):
+                continue  # Colab's set-up download (`if IN_COLAB:` / `urlretrieve(url, filename)`)
             fetched.setdefault((root.ca.cell.index, root.line, root.column), []).append((root, value, pa))
         cells = {ca.cell.index: ca.cell for ca in ctx.cells}
         # URLs bound to constants in one cell and fetched only by Python download calls of one cell
@@ -4231,6 +4338,8 @@ class RemoteUri(Rule):
                 name = pa.arg.name
                 if pa.literal is not None or name is None or name in constants or pa.call.in_function:
                     continue
+                if _hosted_place(ca, pa.call.line, pa.call.column):
+                    continue  # Colab's set-up download (`if IN_COLAB:` / `urlretrieve(url, filename)`)
                 literal = _bound_above_in_cell(ca, name, pa.call.line)
                 bound_in = ca
                 if literal is None and not _binds_above_in_cell(ca, name, pa.call.line):
@@ -5538,6 +5647,24 @@ def _chdir_target_bindings(ctx: RuleContext) -> dict[tuple[int, int, int], tuple
                     out[(ca.cell.index, literal.lineno, literal.col_offset + 1)] = (ca.cell.index, stmt.lineno)
         return out
     return ctx.shared("paths.chdir_target_bindings", compute)
+
+
+def _reads_cloned_file(ctx: RuleContext, f: LiteralFinding) -> bool:
+    """Is the relative literal read under the folder a `!git clone URL [dir]` line of an earlier cell
+    saved (`fastText_multilingual/alignment_matrices/nl.txt` after `!git clone
+    https://github.com/Babylonpartners/fastText_multilingual.git`)? Fixing the clone (PTH007: vendor
+    it or pin it under a configured root) fixes the path (fair check 23: fetched-file-read-back)."""
+    if f.argument is None or f.argument.direction not in ("read", "none"):
+        return False  # (a write into the clone is output of the notebook's own)
+    path = _normal_path(f.value)
+    for ca in ctx.cells:
+        if ca.cell.index >= f.ca.cell.index:
+            break
+        for line, destination in _clone_lines(ca):
+            folder = _relative_file(destination)
+            if folder and _under(path, folder) and path != folder and not _hosted_line(ca, line):
+                return True
+    return False
 
 
 def _clone_lines(ca: CellAnalysis) -> list[tuple[int, str]]:
@@ -7226,6 +7353,8 @@ def _open_ended_paths(
             node = nodes.get((pa.arg.line, pa.arg.column))
             if node is None or pa.call.in_function:
                 continue
+            if _hosted_place(ca, pa.call.line, pa.call.column):
+                continue  # Colab's set-up block writes into /content only (as for literal paths)
             leading = _leading_piece(ctx, node, ca.cell.index, pa.arg.line)
             if leading is None:
                 continue
@@ -7949,7 +8078,7 @@ class CwdRelativePath(Rule):
         "(`from fastai.vision.all import *` then `get_image_files(\"bird_or_not\")`, `Path(\"sml\")`: looked up "
         "under each star-imported module and what it re-exports, `[[star_reexport]]` in io_calls.toml). "
         "Other literals are not reported: a folder given to `os.chdir`, or its pieces (PTH004's), the name of a sample a "
-        "library ships or caches itself (`load_sample_image(\"china.jpg\")`, `sns.load_dataset(\"tips\")`, `skimage.data`), a relative file a Colab path of the notebook also names (`model.save(\"final_model.h5\")`, then "
+        "library ships or caches itself (`load_sample_image(\"china.jpg\")`, `sns.load_dataset(\"tips\")`, `skimage.data`, libpysal's `examples.get_path(\"mexicojoin.shp\")` and `.get_path(name)` of an example `examples.load_example(…)` returns), a relative file a Colab path of the notebook also names (`model.save(\"final_model.h5\")`, then "
         "`load_model(\"/content/final_model.h5\")`: PTH002 reports the pair, the relative use related), the paths of nbdev's own build "
         "calls in a notebook nbdev exports (`#|default_exp cli`, then `nb_export(\"cli.ipynb\", lib_path=\".\")`: the notebook and its package), a member name given to an "
         "open archive (`with zipfile.ZipFile(…) as zin:` or `tar = tarfile.open(…)`, then `zin.open(\"lyrics.txt\")`, "
@@ -8030,8 +8159,10 @@ class CwdRelativePath(Rule):
         "a cache read only when it exists whose `else` branch gets the same names another way (`if os.path.exists(\"X.pkl\"): X = "
         "pickle.load(…)` `else: X = fetch_openml(…)`). "
         "Nor is the file a download step PTH007 reports saves (`dst = \"data.zip\"`, `gdown.download(url, dst)`, then extracted), "
-        "or the destination of a Python download whose URL is a PTH003 finding (`urllib.request.urlretrieve(url, \"../data/x.fna.gz\")`): "
-        "that finding stands for the download and what it saved. "
+        "or the destination of a Python download whose URL is a PTH003 finding (`urllib.request.urlretrieve(url, \"../data/x.fna.gz\")`, "
+        "a file opened for writing with the body of `r = requests.get(url)`, also behind an `os.path.exists` test of it): "
+        "that finding stands for the download and what it saved. A file read under the folder a `!git clone` line of an "
+        "earlier cell saved (`fastText_multilingual/alignment_matrices/nl.txt`) is the clone's, which PTH007 reports. "
         "Per-section results read from sibling folders of one parent in one cell or consecutive cells, by the same call and with "
         "parallel names (`../Section-04-…/cs_mean.pkl`, `../Section-05-…/us_mean.pkl`, each with its `_std.pkl`) are one finding "
         "at the first, the other folders related: one results root. "
@@ -8526,6 +8657,8 @@ class CwdRelativePath(Rule):
             and (f.ca.cell.index, f.line, f.column) not in _probed_candidates(ctx)
             # A file a `!curl -O` line fetched, read back by name: PTH003's download step.
             and not _reads_fetched_file(f, fetched)
+            # A file of a repository a `!git clone` line above saved: PTH007's download step.
+            and not _reads_cloned_file(ctx, f)
             # A file of a folder the notebook extracted an archive into, or a file it downloaded by name.
             and not read_back_here(f)
             # After `os.chdir(path)` above it in the same function (or module-level cell), the literal
