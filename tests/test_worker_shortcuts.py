@@ -357,7 +357,8 @@ def test_the_single_assignment_index_is_kept_for_the_last_notebook_and_equals_a_
 def _fixture_functions(limit: int = 600):
     """Function definitions of fixture cells (module level and nested) and of written cells."""
     import ast as _ast
-    import json as _json
+
+    from fixture_cells import raw_code_sources
 
     written = (
         "def train(inputs, targets, weights, eta, n):\n    for _ in range(n):\n        weights -= eta * inputs\n    return weights\n",
@@ -365,18 +366,7 @@ def _fixture_functions(limit: int = 600):
         "def fresh(w):\n    w = [0, 0]\n    w += [1]\n    return w\n",
         "def outer(a):\n    def inner(b):\n        b += 1\n        return b\n    a *= 2\n    return a\n",
     )
-    sources = list(written)
-    for path in sorted(FIXTURES.rglob("*.ipynb")):
-        try:  # fixtures include broken files on purpose
-            cells = _json.loads(path.read_text(encoding="utf-8")).get("cells", [])
-        except (ValueError, UnicodeDecodeError, AttributeError):
-            continue
-        for cell in cells if isinstance(cells, list) else []:
-            if isinstance(cell, dict) and cell.get("cell_type") == "code":
-                source = cell.get("source", "")
-                text = "".join(source) if isinstance(source, list) else source
-                if isinstance(text, str) and "def " in text:
-                    sources.append(text)
+    sources = [*written, *(text for text in raw_code_sources() if "def " in text)]
     found = []
     for source in sources:
         try:
