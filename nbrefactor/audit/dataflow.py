@@ -233,6 +233,16 @@ def bridge_outputs(args: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def import_only_names(definitions: Iterable["Definition"]) -> frozenset[str]:
+    """Names only imports bind (`np`, `lgb`, never rebound to a value): a call on one uses a
+    module, it does not change a value a cell made."""
+    imported: set[str] = set()
+    other: set[str] = set()
+    for d in definitions:
+        (imported if d.kind is DefKind.IMPORT else other).add(d.name)
+    return frozenset(imported - other)
+
+
 @dataclass(frozen=True)
 class NameFlow:
     definitions: tuple[Definition, ...]  # notebook order (cell, line, column)
@@ -354,9 +364,7 @@ def def_use(facts: NotebookFacts, extra_builtins: Iterable[str] = (), package: b
     definitions, injectors = _definitions_and_injectors(facts, package)
     # `model = lgb.train(...)`, `plt.show()`-style calls on a name only ever bound by an import
     # call a module's function; they do not change the module in place.
-    module_names = {d.name for d in definitions if d.kind is DefKind.IMPORT} - {
-        d.name for d in definitions if d.kind is not DefKind.IMPORT
-    }
+    module_names = import_only_names(definitions)
     mutations = tuple(
         sorted(
             (

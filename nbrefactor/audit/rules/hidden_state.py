@@ -23,7 +23,7 @@ from nbrefactor.audit.analysis import CellAnalysis, cell_python_tree, may_hold_s
 from nbrefactor.audit.facts import dotted_name
 from nbrefactor.audit.guards import NOT_ANALYSED
 from nbrefactor.audit.dataflow import (
-    STATE_INJECTIONS, DefKind, Definition, Deletion, ExecFlow, Flow, InjectorKind, Mutation, NameFlow, Read, def_use,
+    STATE_INJECTIONS, DefKind, Definition, Deletion, ExecFlow, Flow, InjectorKind, Mutation, NameFlow, Read, def_use, import_only_names,
 )
 from nbrefactor.audit.types import Cell, Family, Output, Severity
 from nbrefactor.config import rule_enabled
@@ -1214,9 +1214,7 @@ def _compute_order_sensitive(ctx: RuleContext) -> frozenset[int]:
     if words is None:
         return frozenset(ca.cell.index for ca in cells)
     sensitive: set[int] = set()
-    module_names = {d.name for d in flow.definitions if d.kind is DefKind.IMPORT} - {
-        d.name for d in flow.definitions if d.kind is not DefKind.IMPORT
-    }
+    module_names = import_only_names(flow.definitions)
     # writes[name]: (cell, line, count) of every write, notebook order.
     writes: dict[str, list[tuple[int, int, Optional[int]]]] = {}
     for d in flow.definitions:
@@ -1492,9 +1490,7 @@ def _pure_function(ctx: RuleContext, name: str, drawing_functions: frozenset[str
     if not _deterministic_calls(calls):
         return False
     kept = _kept_query_calls(ca)
-    modules = {d.name for d in flow.definitions if d.kind is DefKind.IMPORT} - {
-        d.name for d in flow.definitions if d.kind is not DefKind.IMPORT
-    }
+    modules = import_only_names(flow.definitions)
     for c in calls:
         base = c.receiver.split(".")[0]
         if base and base not in local and base not in modules and _may_change_receiver(c, kept):
@@ -1532,13 +1528,12 @@ def _same_value_reruns(
             drawing = (frozenset(d.ca.cell.index for d in every),
                        frozenset(d.call.owner for d in every if d.call.in_function and d.call.owner))
         return drawing
-    module_names = {d.name for d in flow.definitions if d.kind is DefKind.IMPORT} - {
-        d.name for d in flow.definitions if d.kind is not DefKind.IMPORT
-    }
+    module_names = import_only_names(flow.definitions)
     notebook_functions = {d.name for d in flow.definitions if d.kind in (DefKind.FUNCTION, DefKind.CLASS)}
     bound = {d.name for d in flow.definitions} - module_names
-    writes_files = any(_OUTSIDE_EFFECT.search(_VALUE_COPY.sub("", ca.cell.source)) or any(m.kind == "shell" for m in ca.magics)
-                       for ca in ctx.cells)
+    # Cells that may leave a file (`X_test.copy()` copies a value, not a file): each tested once.
+    effect_cells = {ca.cell.index for ca in ctx.cells if _OUTSIDE_EFFECT.search(_VALUE_COPY.sub("", ca.cell.source))}
+    writes_files = bool(effect_cells) or any(m.kind == "shell" for ca in ctx.cells for m in ca.magics)
     reads_by_cell: dict[int, list[Read]] = {}
     for r in flow.reads:
         reads_by_cell.setdefault(r.cell, []).append(r)
@@ -1564,8 +1559,7 @@ def _same_value_reruns(
         f, index, count = ca.facts, ca.cell.index, ca.cell.execution_count
         if (
             count is None or f.syntax_error is not None or not ca.masked.is_python or ca.magics
-            or f.globals_declared or f.functions or f.classes or not f.defined
-            or _OUTSIDE_EFFECT.search(_VALUE_COPY.sub("", ca.cell.source))
+            or f.globals_declared or f.functions or f.classes or not f.defined or index in effect_cells
         ):
             continue
         tree = cell_python_tree(ca)
