@@ -1488,16 +1488,10 @@ def named_variant(name: str, names: Iterable[str]) -> Optional[str]:
 def catalogued_distributions(catalog: Catalog) -> frozenset[str]:
     """Every distribution `[import]` names (normalised): an install line naming one installs that
     import's distribution, never a variant of another import's name."""
-    cached = _CATALOGUED.get(id(catalog.data))
-    if cached is not None and cached[0] is catalog.data:
-        return cached[1]
-    names = frozenset(normalise(d) for ds in _tables(catalog).overrides.values() for d in ds)
-    _CATALOGUED.clear()
-    _CATALOGUED[id(catalog.data)] = (catalog.data, names)
-    return names
-
-
-_CATALOGUED: dict[int, tuple[object, frozenset[str]]] = {}
+    return catalog.derived(
+        "distributions.catalogued",
+        lambda c: frozenset(normalise(d) for ds in _tables(c).overrides.values() for d in ds),
+    )
 
 
 def url_installs(facts: NotebookFacts) -> dict[str, str]:
