@@ -2667,8 +2667,7 @@ def _hosted_call(ctx: RuleContext, pa: PathArgument) -> bool:
     / `url = "https://…/screen.csv"` / `filename = "data/screen.csv"` / `urlretrieve(url, filename)`
     copies the committed files into Colab's /content; run locally, the notebook reads its committed
     copies (fair check 23: the literal findings skipped such a block, those through a name did not)."""
-    cells = {ca.cell.index: ca for ca in ctx.cells}
-    ca = cells.get(_cell_of(ctx, pa))
+    ca = next((ca for ca in ctx.cells if any(c is pa.call for c in ca.facts.calls)), None)  # (`_cell_of`'s cell)
     return ca is not None and _hosted_place(ca, pa.call.line, pa.call.column)
 
 
