@@ -25,7 +25,7 @@ CATALOGUE = Path(__file__).resolve().parent.parent / "rules" / "removed_apis.tom
 FIELDS = {
     "api", "distribution", "removed_in", "replacement", "source", "method", "modules", "keyword",
     "unless_path_suffix", "argument", "argument_name", "values", "receivers", "indexer",
-    "unless_modules", "unless_python2", "key", "unless_receivers", "said",
+    "unless_modules", "unless_python2", "key", "unless_receivers", "said", "unpacked", "unless_keywords",
 }
 METHOD_ONLY = {"receivers", "indexer", "unless_modules", "unless_python2", "unless_receivers"}
 
@@ -172,6 +172,15 @@ def _uses(*cells: str, kernel: str = "") -> list[tuple[int, int, str]]:
     # A name bound to a DeepChem model and to something else: not known to be DeepChem's.
     (("import deepchem as dc\nimport keras\nmodel = dc.models.GraphConvModel(1)\nmodel = build()\nmodel.fit_generator(g)",),
      [(1, 5, "keras.Model.fit_generator")]),
+    # statsmodels' changed return (recx40): `acorr_ljungbox` unpacked into names, by any import path;
+    # kept whole, or with `return_df=True` (a frame in every release), not; `return_df=False` unpacked
+    # is the 0.14 removal (shown with its keyword).
+    (("import statsmodels.api as sm\nfrom statsmodels.stats.diagnostic import acorr_ljungbox\n"
+      "lbvalue, pvalue = acorr_ljungbox(res, np.arange(1, 11, 1))\nlb = acorr_ljungbox(res, 10)\n"
+      "[q, p] = sm.stats.acorr_ljungbox(res, 10)\na, b = acorr_ljungbox(res, 10, return_df=True)\n"
+      "c, d = acorr_ljungbox(res, 10, return_df=False)\nfirst = acorr_ljungbox(res, 10)['lb_pvalue']",),
+     [(1, 3, "statsmodels.stats.diagnostic.acorr_ljungbox"), (1, 5, "statsmodels.api.stats.acorr_ljungbox"),
+      (1, 7, "statsmodels.stats.diagnostic.acorr_ljungbox(return_df=…)")]),
 ])
 def test_what_the_new_entries_match(cells: tuple[str, ...], expected: list[tuple[int, int, str]]) -> None:
     assert _uses(*cells) == expected

@@ -529,7 +529,34 @@ def test_own_helper_calls_group_by_cell_and_by_url_folder():
     diagnostics = _audit_with_present(cells, frozenset())
     assert found(diagnostics) == [("PTH003", 2, 1), ("PTH003", 4, 1)]
     first = next(d for d in diagnostics if d.location.cell == 2)
-    assert sorted((r.cell, r.line) for r in first.related) == [(2, 2), (3, 1)]
+    # (1, 3): the `urlretrieve` inside the helper, where the URL is fetched.
+    assert sorted((r.cell, r.line) for r in first.related) == [(1, 3), (2, 2), (3, 1)]
+
+
+def test_url_given_to_own_function_and_read_directly_is_one_finding_at_its_literal():
+    """`URL` read by `pd.read_csv(URL)` and handed to the notebook's `fetch(URL)` too: one PTH003 at
+    the literal (recx40), the call of `fetch` and the fetch inside it related, not a second finding."""
+    cells = (
+        "import pandas as pd\nfrom urllib.request import urlretrieve\ndef fetch(url):\n    urlretrieve(url, 'y.csv')",
+        "URL = 'https://example.org/data/y.csv'\nfetch(URL)\ndf = pd.read_csv(URL)",
+    )
+    diagnostics = audit(cells, rules=[RemoteUri])
+    assert found(diagnostics) == [("PTH003", 2, 1)]
+    assert {(r.cell, r.line) for r in diagnostics[0].related} >= {(1, 4), (2, 2), (2, 3)}
+
+
+def test_url_template_formatted_in_a_function_is_reported_only_when_a_cell_calls_it():
+    template = "import pandas as pd\nURL = 'https://example.org/weather?year={year}'"
+    function = "def month(year):\n    url = URL.format(year=year)\n    return pd.read_csv(url)"
+    assert found(audit((template, function), rules=[RemoteUri])) == []
+    called = audit((template, function, "df = month(2012)"), rules=[RemoteUri])
+    assert found(called) == [("PTH003", 1, 2)]
+    assert sorted((r.cell, r.line) for r in called[0].related) == [(2, 3), (3, 1)]
+    # A parameter of the same name is what the caller gives, not the constant.
+    shadowed = "def month(URL, year):\n    url = URL.format(year=year)\n    return pd.read_csv(url)"
+    assert found(audit((template, shadowed, "df = month('x', 2012)"), rules=[RemoteUri])) == []
+    # At module level the formatted template is the URL read there.
+    assert found(audit((template, "df = pd.read_csv(URL.format(year=2012))"), rules=[RemoteUri])) == [("PTH003", 1, 2)]
 
 
 def test_with_downloads_present_records_only_url_names_beside_a_guarding_notebook(tmp_path):

@@ -419,6 +419,7 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
     written = saved | _output_folders(facts)
     chained = _Later(lambda facts=facts: _chain_fetches(facts, catalog.chains))
     chain_methods = frozenset(m for chain in catalog.chains for m in chain.methods)
+    through = _fetching_functions(facts)
     held = _held_modules(facts)
     if held:
         # `mnist = tf.keras.datasets.mnist`, then `mnist.load_data()`: the call is looked up as
@@ -472,6 +473,12 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                              and n.col_offset + 1 == column), None) if tree is not None else None
                 return node is not None and _cwd_rooted(node, lambda name: _rooted_above(cwd_names(), name, ca.cell.index, call.line))
 
+            if not call.in_function and call.func in through:
+                # `get_data("imdb")` with `def get_data(name): return load_dataset(name)`: the notebook's own
+                # function hands what it is given to a catalogued fetch, which downloads that id (recx40).
+                yield from _fetches_through(facts, ca, call, through[call.func], catalog, imported, star_modules, local,
+                                            strings, objects, written, lines)
+                continue
             found = _call_fetch(facts, call, catalog, imported, star_modules, local, named, objects=objects, spelled=spelled,
                                 rooted=rooted, written=written)
             if (found is None and not call.in_function and call.method in chain_methods
@@ -502,6 +509,58 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                 if fetched is None and first is not None and first.name is None and first.constant is None:
                     fetched = spelled(first.line, first.column)
                 yield ca, call.line, call.column, kind, text.strip(), dataset or fetched
+
+
+def _fetching_functions(facts: NotebookFacts) -> dict[str, list[tuple[CellAnalysis, CallFact, str, int]]]:
+    """The notebook's own module-level functions and, for each, the calls in their bodies given one of
+    the function's positional parameters as it is: (cell, call, parameter, its position). The last
+    definition of a name wins."""
+    found: dict[str, list[tuple[CellAnalysis, CallFact, str, int]]] = {}
+    for ca in facts.cells:
+        tree = cell_python_tree(ca)
+        for stmt in tree.body if tree is not None else ():
+            if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            params = [a.arg for a in (*stmt.args.posonlyargs, *stmt.args.args)]
+            end = stmt.end_lineno or stmt.lineno
+            found[stmt.name] = [
+                (ca, call, a.name, params.index(a.name)) for call in ca.facts.calls
+                if call.in_function and stmt.lineno <= call.line <= end
+                for a in call.args if a.name is not None and a.name in params
+            ]
+    return {name: calls for name, calls in found.items() if calls}
+
+
+def _fetches_through(
+    facts: NotebookFacts, ca: CellAnalysis, call: CallFact, inner: list[tuple[CellAnalysis, CallFact, str, int]],
+    catalog: FetchCatalog, imported: frozenset[str], star_modules: tuple[str, ...], local: frozenset[str],
+    strings: dict[str, list[tuple[int, int, Optional[str]]]], objects: Container[str], written: frozenset[str], lines: list[str],
+) -> Iterator[tuple[CellAnalysis, int, int, FetchKind, str, Optional[str]]]:
+    """A call of the notebook's own function whose body hands a parameter to a catalogued fetch that
+    is no fetch alone (`load_dataset(name)`: its id is not known there): the fetch judged with the
+    string this call gives (a literal, or a name bound to one above). The call is the fetch, and the
+    call inside the function follows it with the same id (one group: related)."""
+    for inner_ca, inner_call, param, position in inner:
+        given = call.arg(position, (param,))
+        if given is None:
+            continue
+        text = given.string if given.string is not None else (
+            _string_above(strings, given.name, ca.cell.index, call.line) if given.name is not None else None)
+        if text is None:
+            continue
+        if _call_fetch(facts, inner_call, catalog, imported, star_modules, local, objects=objects, written=written) is not None:
+            continue  # a fetch by itself (`MNIST(root, download=True)`): reported where it is
+        found = _call_fetch(facts, inner_call, catalog, imported, star_modules, local,
+                            lambda name: text if name == param else None, objects=objects, written=written)
+        if found is None:
+            continue
+        kind, dataset = found
+        shown = lines[call.line - 1].strip() if 0 < call.line <= len(lines) else ""
+        inner_lines = inner_ca.lines
+        inner_shown = inner_lines[inner_call.line - 1].strip() if 0 < inner_call.line <= len(inner_lines) else ""
+        yield ca, call.line, call.column, kind, shown, dataset or text
+        yield inner_ca, inner_call.line, inner_call.column, kind, inner_shown, dataset or text
+        return
 
 
 class _Later:
@@ -844,7 +903,9 @@ class RuntimeDownload(Rule):
         "Reports calls that download data or models when the notebook runs: dataset constructors "
         "with `download=True` (torchvision, torchtext, torchaudio), `tfds.load`, Hugging Face "
         "`load_dataset(\"name\")` and `from_pretrained(\"model-id\")` (also with the name in a string constant bound "
-        "above: `model_ckpt = \"distilbert-base-uncased\"`, `from_pretrained(model_ckpt)`; any other library's "
+        "above: `model_ckpt = \"distilbert-base-uncased\"`, `from_pretrained(model_ckpt)`; also given to the notebook's own "
+        "function that hands its parameter to such a call, `def get_split(name, split): return load_dataset(name, split=split)` "
+        "then `get_split(\"imdb\", \"train\")`: at the call, the call inside the function related; any other library's "
         "`from_pretrained` when its argument, positional or `model_name=`, has a Hub id's `org/name` form, such as a "
         "fine-tuning wrapper's `FastLanguageModel.from_pretrained(model_name=\"org/model-4bit\")`, but not a bare name "
         "nor a folder under an `output_dir=` the notebook writes), Roboflow's "

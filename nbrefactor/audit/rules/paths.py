@@ -3803,7 +3803,8 @@ class RemoteUri(Rule):
         "next cell; the same URL fetched so in several cells is one finding, and so are URLs of one remote folder fetched so "
         "(`url = \"https://cdn…/assets/apple/apple-blank.jpg\"` in one cell, `…/apple-ipod.jpg` in another; not queries of one "
         "endpoint, `…/stream?query=…`, each of which asks for other data)); also a URL given to the notebook's own function that downloads that parameter "
-        "(`def download_file(url, dest): requests.get(url)`, then `download_file(\"https://…\", …)` or a `for url in urls:` "
+        "(`def download_file(url, dest): requests.get(url)`, then `download_file(\"https://…\", …)`, a name whose last plain "
+        "binding above is such a literal (`download_read_data(data_path)`), or a `for url in urls:` "
         "loop over a list of literals bound in the cell: the calls of one cell are one download step, and so are the calls of one "
         "such function, in any cell, whose URLs share a folder (a chapter notebook fetching each data set from the book's "
         "repository where it is first used): one finding at the first URL, the list's other URLs and the other calls related. "
@@ -3812,7 +3813,10 @@ class RemoteUri(Rule):
         "helpers and data there downloads nothing when run from its folder (the fetch serves a lone copy on Colab); also a URL "
         "given to the notebook's own reader that hands it to a path argument (`def read_data(filename): return "
         "pd.read_parquet(filename)`, then `read_data(input_file)` with `input_file = f\"https://…/trips_{year:04d}.parquet\"` "
-        "bound above): one finding per URL, at its literal, the calls related; likewise a function "
+        "bound above): one finding per URL, at its literal, the calls and the fetch inside the function related; also a URL "
+        "constant the URL starts with, formatted where it is fetched (`url = url_template.format(year=year, month=month)`, then "
+        "`pd.read_csv(url)`) at module level or inside the notebook's own function that a cell below calls (`%`, `+` and "
+        "f-strings on it too there): one finding at the constant's literal, the fetch and the calls related; likewise a function "
         "fetching each item of a parameter, `def build(urls): for u in urls: requests.get(u)`, given a list of literal URLs or a name "
         "bound once to one, in any cell); also a download call in a loop over literals bound in the cell (`for url in mirrors: "
         "requests.get(url)`, `{name: get_file(name, url) for name, url in img_url.items()}` over a dict of URLs): one "
@@ -4094,6 +4098,12 @@ class RemoteUri(Rule):
 
     def _check(self, ctx: RuleContext) -> Iterator[Hit]:
         settings = path_settings(ctx.catalog)
+        # Through the notebook's own function: `download_file(url, directory)`, `read_data(input_file)`,
+        # a URL template formatted inside one; folded into a finding already at the same literal.
+        return iter(_fold_into_earlier(list(self._direct(ctx, settings)), [
+            *_function_downloads(ctx, settings), *_wrapped_reads(ctx, settings), *_constant_urls_in_functions(ctx, settings)]))
+
+    def _direct(self, ctx: RuleContext, settings: PathSettings) -> Iterator[Hit]:
         web = settings.web_schemes
 
         def is_web(f: LiteralFinding) -> bool:
@@ -4388,10 +4398,24 @@ class RemoteUri(Rule):
             )
         # Through a loop over literals: `{name: get_file(name, url) for name, url in img_url.items()}`.
         yield from _loop_downloads(ctx, settings)
-        # Through the notebook's own download function: `download_file(url, directory)`.
-        yield from _function_downloads(ctx, settings)
-        # Through the notebook's own reader: `read_data(input_file)` around `pd.read_parquet(filename)`.
-        yield from _wrapped_reads(ctx, settings)
+
+
+def _fold_into_earlier(hits: list[Hit], through_functions: Sequence[Hit]) -> list[Hit]:
+    """`hits` and the findings of URLs given to the notebook's own functions, each of those at a literal
+    another finding already stands on or relates (`URL = "https://…"` read by `pd.read_csv(URL)` and
+    given to `fetch(URL)` too) folded into that one: its places related there, not a second finding
+    at the same literal."""
+    out = list(hits)
+    for hit in through_functions:
+        here = (hit.cell, hit.line)
+        owner = next((i for i, h in enumerate(out) if (h.cell, h.line) == here or any(r[:2] == here for r in h.related)), None)
+        if owner is None:
+            out.append(hit)
+            continue
+        h = out[owner]
+        out[owner] = replace(h, related=tuple(dict.fromkeys(
+            [*h.related, *(r for r in ((hit.cell, hit.line, hit.column), *hit.related) if r[:2] != (h.cell, h.line))])))
+    return out
 
 
 # The bucket (or container, or cluster) part of an object-store URI, found anywhere in the value
@@ -4663,14 +4687,15 @@ def _loop_downloads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hit]:
             )
 
 
-def _downloading_functions(ctx: RuleContext) -> dict[str, tuple[int, str, str, bool, bool]]:
+def _downloading_functions(ctx: RuleContext) -> dict[str, tuple[int, str, str, bool, bool, tuple[Cell, int, int]]]:
     """The notebook's own module-level functions that download one of their parameters:
-    `def download_file(url, dest): requests.get(url)` → {"download_file": (0, "url", "requests.get", False, False)};
+    `def download_file(url, dest): requests.get(url)` → {"download_file": (0, "url", "requests.get", False, False, place)};
     or each item of one (`def build_dataset(seed_urls): for url in seed_urls: requests.get(url)` →
-    {"build_dataset": (0, "seed_urls", "requests.get", True, False)}). The last field: the fetch is
+    {"build_dataset": (0, "seed_urls", "requests.get", True, False, place)}). The fifth field: the fetch is
     skipped when the URL's file name exists (`name = basename(url)`, then `if not exists(name):
-    urlretrieve(url, name)`), so a URL whose file is beside the notebook is never fetched there."""
-    found: dict[str, tuple[int, str, str, bool, bool]] = {}
+    urlretrieve(url, name)`), so a URL whose file is beside the notebook is never fetched there. The
+    last: (cell, line, column) of the fetching call inside the function."""
+    found: dict[str, tuple[int, str, str, bool, bool, tuple[Cell, int, int]]] = {}
     for ca in ctx.cells:
         tree = cell_python_tree(ca)
         if tree is None:
@@ -4696,12 +4721,13 @@ def _downloading_functions(ctx: RuleContext) -> dict[str, tuple[int, str, str, b
                 if isinstance(target, ast.Name) and isinstance(source, ast.Name) and source.id in params
             ]
             for pa in fetches:
+                place = (ca.cell, pa.call.line, pa.call.column)
                 if stmt.lineno <= pa.call.line <= end and pa.arg.name in params:
                     guarded = _skipped_when_file_exists(stmt, pa.arg.name, pa.call.line)
-                    found.setdefault(stmt.name, (params.index(pa.arg.name), pa.arg.name, pa.shown_callee, False, guarded))
+                    found.setdefault(stmt.name, (params.index(pa.arg.name), pa.arg.name, pa.shown_callee, False, guarded, place))
                 for item, param, first, last in loops:
                     if first <= pa.call.line <= last and pa.arg.name == item:
-                        found.setdefault(stmt.name, (params.index(param), param, pa.shown_callee, True, False))
+                        found.setdefault(stmt.name, (params.index(param), param, pa.shown_callee, True, False, place))
     return found
 
 
@@ -4869,7 +4895,7 @@ def _function_downloads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hi
             for node in ast.walk(stmt):
                 if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in functions):
                     continue
-                position, param, callee, each, guarded = functions[node.func.id]
+                position, param, callee, each, guarded, _ = functions[node.func.id]
                 given = next((k.value for k in node.keywords if k.arg == param), None)
                 if given is None and position < len(node.args):
                     given = node.args[position]
@@ -4884,6 +4910,13 @@ def _function_downloads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hi
                     urls = [given]
                 elif isinstance(given, ast.Name):
                     urls = next((items for loop, items in loops if loop is stmt and loop.target.id == given.id), [])  # type: ignore[union-attr]
+                    if not urls:
+                        # `download_read_data(data_path)` with `data_path = "https://…/housing.csv"` bound
+                        # above (fair checks 22 and 23): the URL fetched is that binding's literal.
+                        bound = _last_binding(ctx, given.id, ca.cell.index, node.lineno)
+                        if bound is not None and isinstance(bound[0], ast.Constant) and isinstance(bound[0].value, str):
+                            where = next(c for c in ctx.cells if c.cell.index == bound[1])
+                            urls = [bound[0]]
                 urls = [u for u in urls if (c := classify(u.value, settings, path_argument=True, url_only=True)) is not None
                         and c.kind == "remote" and c.detail in settings.web_schemes
                         # Skipped when its file exists, and the file is beside the notebook: never fetched there.
@@ -4923,6 +4956,7 @@ def _function_downloads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hi
             related.extend((c_where.cell, u.lineno, u.col_offset + 1) for u in c_urls)
             if c_where is not c_ca or c_node.lineno != c_urls[0].lineno:
                 related.append((c_ca.cell, c_node.lineno, c_node.col_offset + 1))
+        related.append(functions[function][5])  # where the function fetches it
         more = f"; {len(listed)} more URL{'s' if len(listed) > 1 else ''} of the list too" if listed else ""
         same_cell = [u for c_ca, _, _, c_urls in later if c_ca is ca for u in c_urls]
         other_cells = sorted({c_ca.cell.index for c_ca, _, _, _ in later if c_ca is not ca})
@@ -4994,6 +5028,9 @@ def _wrapped_reads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hit]:
                     places[key] = (where, given, value, node.func.id, pa, [call])  # type: ignore[assignment]
     for where, literal, value, fname, pa, calls in places.values():
         related = [c for c in calls if (c[0], c[1]) != (where.cell, literal.lineno)]
+        inside = cells.get(functions[fname][2])
+        if inside is not None:
+            related.append((inside.cell, pa.call.line, pa.call.column))  # where the function reads it
         yield Hit(
             where.cell, literal.lineno, literal.col_offset + 1,
             f"URL {shown(value)} is {pa.verb} `{pa.shown_callee}` inside `{fname}`, the notebook's own function "
@@ -5003,6 +5040,127 @@ def _wrapped_reads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hit]:
             key=f"{fname}\x1f{value}",
             related=tuple(dict.fromkeys(related)),
         )
+
+
+def _constant_urls_in_functions(ctx: RuleContext, settings: PathSettings) -> Iterator[Hit]:
+    """A URL constant formatted into the URL a call fetches: `url_template = "http://…&Year={year}"`,
+    then `def download_weather_month(year, month): url = url_template.format(year=year, month=month);
+    return pd.read_csv(url)`, called by later cells (fair check 23, item B-4.3), or at module level
+    `pd.read_csv(url_template.format(year=2012, month=3))` (through a name bound to it too). Inside a
+    function the URL may also start with the constant by `%`, `+` or an f-string (the module level has
+    its own checks of those: `propagated_paths`, `_open_ended_urls`), and the function must be called
+    at module level below its definition (one never called fetches nothing). The constant is bound once
+    in the notebook and is no parameter or local of the function. One finding per constant, at its
+    literal, the fetching calls (and the calls of the function) related."""
+    constants = string_constants(ctx.facts)
+    if not constants:
+        return
+    cells = {ca.cell.index: ca for ca in ctx.cells}
+    # (constant, the function or "", the URL as written, the call, its cell)
+    uses: dict[tuple[int, int, int], list[tuple[Constant, str, str, PathArgument, CellAnalysis]]] = {}
+    for ca in ctx.cells:
+        arguments = [pa for pa in path_arguments(ctx.facts, ctx.catalog, ca)
+                     if pa.literal is None and (pa.entry.kind == "url" or pa.direction in ("read", "both"))]
+        tree = cell_python_tree(ca) if arguments else None
+        if tree is None:
+            continue
+        nodes = _call_argument_nodes(tree)
+        functions = [f for f in tree.body if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        for pa in arguments:
+            node = nodes.get((pa.arg.line, pa.arg.column))
+            if node is None:
+                continue
+            fname, local = "", frozenset[str]()
+            if pa.call.in_function:
+                function = next((f for f in functions if f.lineno <= pa.call.line <= (f.end_lineno or f.lineno)), None)
+                if function is None:
+                    continue
+                args = function.args
+                names = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a is not None}
+                bindings: list[ast.AST] = []
+                for n in walk_nodes(function):
+                    if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+                        names.add(n.id)
+                    if (isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)
+                            and isinstance(node, ast.Name) and n.targets[0].id == node.id):
+                        bindings.append(n.value)
+                built = node
+                if isinstance(node, ast.Name):
+                    # The local the call is given, bound once in the function above it: `url = url_template.format(…)`.
+                    if len(bindings) != 1 or bindings[0].lineno > pa.call.line:
+                        continue
+                    built = bindings[0]
+                fname, local = function.name, frozenset(names)
+                lead = _leading_name(built)
+            else:
+                built = node
+                if isinstance(node, ast.Name):
+                    bound = _last_binding(ctx, node.id, ca.cell.index, pa.call.line, nested=True)
+                    built = bound[0] if bound is not None else node
+                lead = _leading_name(built) if _str_format_of_name(built) else None
+            if lead is None or lead in local or lead not in constants:
+                continue
+            root = constants[lead].root or constants[lead]
+            found = classify(root.value, settings, path_argument=True, url_only=True)
+            if found is None or found.kind != "remote" or found.detail not in settings.web_schemes:
+                continue
+            if _hosted_line(ca, pa.call.line):
+                continue
+            written = ast.get_source_segment(ca.masked.python, built) or ""
+            uses.setdefault((root.ca.cell.index, root.line, root.column), []).append((root, fname, written, pa, ca))
+    if not uses:
+        return
+    # Where each function is called at module level: (cell, line, column), in notebook order.
+    called: dict[str, list[tuple[int, int, int]]] = {}
+    wanted = {u[1] for found in uses.values() for u in found if u[1]}
+    for ca in ctx.cells if wanted else ():
+        tree = cell_python_tree(ca)
+        for stmt in tree.body if tree is not None else ():
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            for n in walk_nodes(stmt):
+                if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in wanted:
+                    called.setdefault(n.func.id, []).append((ca.cell.index, n.lineno, n.col_offset + 1))
+    for (cell, line, column), found in uses.items():
+        runs = [(u, [c for c in called.get(u[1], []) if (c[0], c[1]) > (u[4].cell.index, u[3].call.line)]) for u in found]
+        runs = [(u, calls) for u, calls in runs if calls or not u[1]]
+        if not runs:
+            continue
+        (root, fname, written, pa, ca), calls = runs[0]
+        built = f" as `{written}`" if written and "\n" not in written and len(written) <= 90 else ""
+        where = (f" inside `{fname}`, the notebook's own function (cell {ca.cell.index}, line {pa.call.line}; called in cell "
+                 f"{calls[0][0]}, line {calls[0][1]})") if fname else f" (cell {ca.cell.index}, line {pa.call.line})"
+        related = [(u[4].cell, u[3].call.line, u[3].call.column) for u, _ in runs]
+        related += [(cells[c].cell, ln, col) for _, cs in runs for c, ln, col in cs]
+        yield Hit(
+            root.ca.cell, line, column,
+            f"URL {shown(root.value)} (`{root.name}`) is downloaded at run time by `{pa.shown_callee}`{built}{where}: "
+            f"the notebook needs the network and the remote file {_change_note(root.value)}",
+            fix="Make the URL a config value, download once into a versioned data folder, and read the local copy.",
+            key=f"{fname}\x1f{root.value}",
+            related=tuple(r for r in dict.fromkeys(related) if r[:2] != (root.ca.cell, line)),
+        )
+
+
+def _str_format_of_name(node: ast.AST) -> bool:
+    """`url_template.format(…)`: `str.format` called on a name."""
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format" and isinstance(node.func.value, ast.Name)
+
+
+def _leading_name(node: ast.AST) -> Optional[str]:
+    """The name a string expression starts with: `url_template.format(…)`, `BASE % (…)`, `BASE + name`,
+    `f"{BASE}/{name}"`, or the bare name; None for anything else."""
+    while True:
+        if isinstance(node, ast.Name):
+            return node.id
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
+            node = node.left
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+            node = node.func.value
+        elif isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.FormattedValue):
+            node = node.values[0].value
+        else:
+            return None
 
 
 def _url_text(node: Optional[ast.AST]) -> Optional[str]:

@@ -77,11 +77,18 @@ class Removal:
     # (fair check 20: `statsmodels.tsa.arima_model` still imports, only its ARMA and ARIMA raise;
     # `iteritems` is gone from Series and DataFrame alike, whichever the receiver is).
     said: str = ""
+    # A changed return type, not a removed name: calls of `api` whose result is unpacked into names
+    # (`lbvalue, pvalue = acorr_ljungbox(x, lags)`, fair check 23 item B-1.5): the release returns
+    # another object (a DataFrame), whose unpacking binds something else (its column labels). Not on
+    # calls passing one of `unless_keywords` (`return_df=False` still asks for the old tuple); with
+    # `keyword`, only on calls passing it as `False` (`return_df=False`, whose tuple a later release dropped).
+    unpacked: bool = False
+    unless_keywords: tuple[str, ...] = ()
 
     @property
     def on_path(self) -> bool:
         """Matched on import paths and attribute chains (`_match`), not on calls or subscripts."""
-        return not (self.method or self.keyword or self.values)
+        return not (self.method or self.keyword or self.values or self.unpacked)
 
 
 def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozenset[str]]]:
@@ -97,6 +104,7 @@ def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozens
             tuple(str(m) for m in e.get("unless_modules", [])), bool(e.get("unless_python2", False)),
             tuple(str(m) for m in e.get("unless_receivers", [])),
             str(e.get("said", "")),
+            bool(e.get("unpacked", False)), tuple(str(k) for k in e.get("unless_keywords", [])),
         )
         for e in data.get("removed", [])
         if e.get("api") and e.get("distribution") and e.get("removed_in") and (not e.get("method") or e.get("modules"))
@@ -347,12 +355,20 @@ def _path_kept(call: ast.Call, suffixes: tuple[str, ...]) -> bool:
 _Match = tuple[Removal, str, Optional[_Written]]
 
 
-def _call_match(call: ast.Call, candidates: list[Removal], ca: CellAnalysis, dicts: Callable[[], _DictBindings]) -> list[_Match]:
+def _call_match(call: ast.Call, candidates: list[Removal], ca: CellAnalysis, dicts: Callable[[], _DictBindings],
+                unpacked: bool = False) -> list[_Match]:
     """Every catalogued removal a call hits, with what to show: a removed method (no keyword), each
     removed keyword the call passes (`fit(X, y, early_stopping_rounds=5, eval_metric="auc")` is two,
-    of one release: one finding naming both), or a removed value it passes."""
+    of one release: one finding naming both), or a removed value it passes; a changed return type
+    where the call's result is `unpacked` into names."""
     found: list[_Match] = []
     for entry in candidates:
+        if entry.unpacked:
+            asked = not entry.keyword or any(
+                k.arg == entry.keyword and isinstance(k.value, ast.Constant) and k.value.value is False for k in call.keywords)
+            if unpacked and asked and not any(_passes(call, k) for k in entry.unless_keywords):
+                found.append((entry, _shown(entry), None))
+            continue
         if entry.values:
             hit = _removed_value(call, entry, ca, dicts)
             if hit is not None:
@@ -506,7 +522,7 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
         (indexers if e.indexer else methods).setdefault(e.method, []).append(e)
     functions: dict[str, list[Removal]] = {}
     for e in entries:
-        if (e.keyword or e.values) and not e.method:
+        if (e.keyword or e.values or e.unpacked) and not e.method:
             functions.setdefault(e.api, []).append(e)
     # The last part of each such function's name: a call of another name is not resolved at all.
     function_names = frozenset(api.rsplit(".", 1)[-1] for api in functions)
@@ -527,6 +543,7 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
         # the parent map, which only a use's guard test needs (built then, once per cell).
         chained = {id(n.value) for n in nodes_of(tree, ast.Attribute)}
         parents: Optional[dict[ast.AST, ast.AST]] = None
+        unpacked: Optional[frozenset[int]] = None  # calls whose result a cell unpacks: `a, b = f(…)`
         for node in nodes_of(tree, *_USE_NODE_CLASSES):  # (in `ast.walk`'s order: ties of the sort below keep it)
             kind = type(node)
             found: Optional[_Match] = None
@@ -580,7 +597,11 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                 if dotted and dotted.rsplit(".", 1)[-1] in function_names:
                     head = dotted.split(".", 1)[0]
                     if head in aliases and head not in rebound:
-                        also = _call_match(node, functions.get(ctx.facts.resolve(dotted), []), ca, dicts)
+                        if unpacked is None:
+                            unpacked = frozenset(
+                                id(a.value) for a in nodes_of(tree, ast.Assign)
+                                if any(isinstance(t, (ast.Tuple, ast.List)) for t in a.targets))
+                        also = _call_match(node, functions.get(ctx.facts.resolve(dotted), []), ca, dicts, id(node) in unpacked)
                         found = also.pop(0) if also else None
             elif isinstance(node, ast.Attribute) and id(node) not in chained and _root_name(node) in aliases:
                 # The whole chain only (`tf.contrib.layers.flatten`, not each prefix of it), and
@@ -626,6 +647,8 @@ def _module_receiver(receiver: ast.expr, aliases: dict[str, str], rebound: froze
 
 def _errors(entry: Removal) -> frozenset[str]:
     """What the removal raises, which a `try:` around the use must catch to be a fallback."""
+    if entry.unpacked:
+        return frozenset()  # nothing is raised: the names get other values
     if entry.values:
         return _VALUE_ERRORS
     return _CALL_ERRORS if entry.keyword else _IMPORT_ERRORS
@@ -797,7 +820,10 @@ class UsesRemovedApi(Rule):
         "to one that nothing changes in place, reported at the dict's value, which every call passing it shares), "
         "every removed keyword a call passes (`lgb_model.fit(X, y, early_stopping_rounds=5, verbose=10)`: both), removed methods whose name other libraries share only on a receiver the "
         "notebook made with the catalogued class (`vec = TfidfVectorizer(); vec.get_feature_names()`; not "
-        "`pipe.named_steps[\"vec\"].get_feature_names()`), and removed indexers where subscripted (`df.ix[0, \"a\"]`). "
+        "`pipe.named_steps[\"vec\"].get_feature_names()`), and removed indexers where subscripted (`df.ix[0, \"a\"]`); "
+        "also a changed return type where the notebook unpacks the result (`lbvalue, pvalue = acorr_ljungbox(x, lags)`: "
+        "statsmodels 0.13 returns a DataFrame, whose unpacking binds its column labels; not a call passing `return_df=`, "
+        "and `return_df=False` unpacked only against 0.14, which returns the frame whatever it says). "
         "A method call on a module (`six.iteritems(d)`) is never one of an object's removed methods, nor is a method the "
         "notebook defines itself; `x.iteritems()` is not reported in a Python 2 notebook or one importing gensim, nor "
         "`x.as_matrix()` in one importing cuDF, dask-cuDF or cuML (their 0.x frames had the method). The "

@@ -8,7 +8,7 @@ from typing import Callable, Iterator, Optional, Sequence, TypeVar
 
 from nbrefactor.audit.analysis import CellAnalysis
 from nbrefactor.audit.analysis import cell_python_tree
-from nbrefactor.audit.facts import dotted_name, statement_at, walk_nodes
+from nbrefactor.audit.facts import dotted_name, nodes_of, statement_at, walk_nodes
 from nbrefactor.audit.patterns import matches_any
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
@@ -1984,7 +1984,12 @@ class ChangesWhenRunTwice(Rule):
         "optimizer)`, then `runner.train(20)`; not torch's mode switch `.train(False)`), `handle.close()` of a file, database or "
         "archive opened in another cell (`open`, `sqlite3.connect`, `pd.HDFStore`, `h5py.File`, `zipfile.ZipFile`…) after the "
         "cell used it, or a `csv.reader` over it (a second run uses a closed handle; a cell that only closes it is not "
-        "reported), a custom training step applying gradients to a model "
+        "reported), a one-shot iterator another cell made, iterated by the cell (`ring_list = chain(*lists)` in one cell, "
+        "`pd.Series(ring_list)` in the next; also `iter`, `zip`, `map`, `filter`, `enumerate`, `reversed` in a Python 3 "
+        "notebook, other `itertools` iterators, a generator expression, the notebook's own generator, `df.iterrows()`; read by "
+        "a `for` or a comprehension over it, `*it`, `join`, or `list`/`sorted`/`sum`/`pd.Series`/`Counter`… of it; not `next(it)`, "
+        "nor when the cell only shows what it iterates: a second run gets nothing, and a later cell iterating it again gets "
+        "nothing even top to bottom), a custom training step applying gradients to a model "
         "of another cell (`optimizer.apply_gradients(zip(grads, model.trainable_variables))` after a `tf.GradientTape`, "
         "in the cell's loop or in a step function the cell defines and calls; not when the cell builds the model), `trainer.run(…)` on a PyTorch-Ignite "
         "`create_supervised_trainer`, a Lightning `trainer.fit(module)` of a module made in another cell (or built in the cell "
@@ -2518,6 +2523,7 @@ class ChangesWhenRunTwice(Rule):
         aliases = frozenset(ctx.facts.aliases.items())
         yield from _shadowed_helpers(ctx)
         yield from _own_accumulating_calls(ctx)
+        yield from _consumed_iterators(ctx)
         found: list[tuple[CellAnalysis, int, int, str, str]] = []
         for ca in ctx.cells:
             models = above.get(ca.cell.index, {})
@@ -3317,3 +3323,149 @@ def _own_accumulating_calls(ctx: RuleContext) -> Iterator[Hit]:
             key=f"{name}\x1f{cls}.{method}",
             related=tuple((o[0].cell, o[1].lineno, o[1].col_offset + 1) for o in others),
         )
+
+
+# --- one-shot iterators of another cell (recx40; fair check 23, item A-2.4) -------------------------
+
+def _iterator_only_shown(stmt: ast.stmt) -> bool:
+    """Is what the statement iterates only shown: a displayed expression (`list(zipped)`, `print(…)`) or a
+    loop that only prints (`for a, b in pairs: print(a, b)`)? A second run then shows less, and changes
+    nothing the notebook computes (a primer's demo of `zip`, fair check 22)."""
+    if isinstance(stmt, ast.Expr):
+        return True
+    if isinstance(stmt, (ast.For, ast.AsyncFor)) and not stmt.orelse:
+        return all(
+            isinstance(s, ast.Expr) and isinstance(s.value, ast.Call) and dotted_name(s.value.func) in ("print", "display")
+            for s in stmt.body)
+    return False
+
+
+# Builtins that return a one-shot iterator in Python 3 (lists in Python 2: not read there).
+_ITERATOR_BUILTINS = frozenset({"iter", "zip", "map", "filter", "enumerate", "reversed"})
+_ITERTOOLS_ITERATORS = frozenset(f"itertools.{n}" for n in (
+    "chain", "chain.from_iterable", "islice", "starmap", "zip_longest", "product", "permutations", "combinations",
+    "combinations_with_replacement", "accumulate", "compress", "dropwhile", "takewhile", "filterfalse", "groupby",
+    "pairwise", "batched"))
+# Methods whose result is a generator, whatever their receiver's library (pandas' row iterators).
+_ITERATOR_METHODS = frozenset({"iterrows", "itertuples"})
+# The last name of every maker called as an attribute (`itertools.chain`, `chain.from_iterable`, `df.iterrows`).
+_ITERATOR_ATTRIBUTES = _ITERATOR_METHODS | frozenset(n.rsplit(".", 1)[-1] for n in _ITERTOOLS_ITERATORS)
+# Calls that iterate their first argument to the end.
+_CONSUMING_BUILTINS = frozenset({"list", "tuple", "set", "frozenset", "dict", "sorted", "sum", "min", "max", "any", "all"})
+_CONSUMING_CALLS = frozenset({"pandas.Series", "pandas.DataFrame", "collections.Counter", "numpy.fromiter"})
+
+
+def _consumed_iterators(ctx: RuleContext) -> Iterator[Hit]:
+    """A cell that iterates a one-shot iterator another cell made (`ring_list = chain(*df.ring_systems.values)`
+    in one cell, `ring_series = pd.Series(ring_list)` in the next): the first run uses it up, so a second
+    run of the cell gets nothing, and a later cell iterating it again gets nothing even top to bottom.
+    The iterator is the last module-level binding of the name above the cell, in another cell: `iter(…)`,
+    `zip`, `map`, `filter`, `enumerate`, `reversed` (not shadowed; not in a Python 2 notebook, where most
+    return lists), an `itertools` iterator, a generator expression, a call of the notebook's own generator
+    function, `df.iterrows()`/`itertuples()`. Iterating is a module-level `for` over it, a comprehension
+    over it, `*it`, `"".join(it)` or a call that reads it to the end (`list`, `sorted`, `sum`, `pd.Series`,
+    `Counter`…); showing it (`ring_list`) or `next(it)` is not. Once per name and cell, the binding related."""
+    trees = [(ca, cell_python_tree(ca)) for ca in ctx.cells]
+    # (most notebooks bind no iterator to a name: one look at their assignments, then nothing more)
+    if not any(
+        isinstance(a.value, ast.GeneratorExp) or (isinstance(a.value, ast.Call) and (
+            isinstance(a.value.func, ast.Attribute) and a.value.func.attr in _ITERATOR_ATTRIBUTES
+            or isinstance(a.value.func, ast.Name) and a.value.func.id not in _CONSUMING_BUILTINS))
+        for _, tree in trees if tree is not None for a in nodes_of(tree, ast.Assign)
+    ):
+        return
+    from nbrefactor.audit.rules.structure import is_python2
+
+    if is_python2(ctx.facts):
+        return
+    bound = {d.name for ca in ctx.cells for d in ca.facts.defined} | {imp.bound for _, imp in ctx.facts.imports}
+    builtins_made = _ITERATOR_BUILTINS - bound
+    consuming = _CONSUMING_BUILTINS - bound
+    generators: set[str] = set()  # the notebook's own generator functions
+    # name -> (cell, line, column, what made it)
+    live: dict[str, tuple[CellAnalysis, int, int, str]] = {}
+    consumed_by: dict[str, list[int]] = {}
+
+    def maker(value: ast.AST) -> Optional[str]:
+        if isinstance(value, ast.GeneratorExp):
+            return "a generator expression"
+        if not isinstance(value, ast.Call):
+            return None
+        dotted = dotted_name(value.func) or ""
+        if dotted in builtins_made:
+            return f"`{dotted}(…)`"
+        if dotted in generators:
+            return f"`{dotted}(…)`, the notebook's own generator"
+        if isinstance(value.func, ast.Attribute) and value.func.attr in _ITERATOR_METHODS and not value.args:
+            return f"`.{value.func.attr}()`"
+        if dotted and ctx.facts.resolve(dotted) in _ITERTOOLS_ITERATORS:
+            return f"`{dotted}(…)`"
+        return None
+
+    def iterated(node: ast.AST) -> Optional[ast.Name]:
+        target: Optional[ast.AST] = None
+        if isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+            target = node.iter
+        elif isinstance(node, ast.Starred):
+            target = node.value
+        elif isinstance(node, ast.Call) and len(node.args) >= 1 and not isinstance(node.args[0], ast.Starred):
+            dotted = dotted_name(node.func) or ""
+            joined = (isinstance(node.func, ast.Attribute) and node.func.attr == "join"
+                      and isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str))
+            if dotted in consuming or joined or (dotted and ctx.facts.resolve(dotted) in _CONSUMING_CALLS):
+                target = node.args[0]
+        return target if isinstance(target, ast.Name) else None
+
+    for ca, tree in trees:
+        if tree is None:
+            continue
+        here: set[str] = set()  # names this cell binds above the statement
+        reported: set[str] = set()
+        for stmt in tree.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                own = [n for n in walk_nodes(stmt) if isinstance(n, (ast.Yield, ast.YieldFrom))]
+                (generators.add if own else generators.discard)(stmt.name)
+                live.pop(stmt.name, None)
+                here.add(stmt.name)
+                continue
+            if isinstance(stmt, ast.ClassDef):
+                continue
+            nodes = list(_walk_outside_functions(stmt))
+            for node in nodes if not _iterator_only_shown(stmt) else ():
+                # (a generator expression's own `for` is lazy: iterated only when the expression is)
+                if isinstance(node, ast.GeneratorExp):
+                    continue
+                name = iterated(node)
+                if name is None or name.id not in live or name.id in here or name.id in reported:
+                    continue
+                if any(isinstance(g, ast.GeneratorExp) and any(c is node for c in g.generators) for g in nodes):
+                    continue
+                made_in, line, column, what = live[name.id]
+                if made_in is ca:
+                    continue
+                reported.add(name.id)
+                before = [c for c in consumed_by.get(name.id, []) if c != ca.cell.index]
+                consumed_by.setdefault(name.id, []).append(ca.cell.index)
+                again = (f"; cell{'s' if len(before) > 1 else ''} {', '.join(str(c) for c in before)} iterated it already, "
+                         "so top to bottom this cell gets nothing") if before else ""
+                yield Hit(
+                    ca.cell, name.lineno, name.col_offset + 1,
+                    f"This line iterates `{name.id}`, a one-shot iterator ({what}, cell {made_in.cell.index}, line {line}): "
+                    f"the first run uses it up, so running the cell a second time gets nothing from it{again}",
+                    fix=f"Make `{name.id}` a list where it is made (`list(…)`), or build the iterator in the cell that iterates it.",
+                    key=f"{name.id}\x1fone-shot iterator",
+                    related=((made_in.cell, line, column),),
+                )
+            made = {id(n.targets[0]): (n.targets[0].id, m, n) for n in nodes
+                    if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)
+                    and (m := maker(n.value)) is not None}
+            for node in nodes:
+                if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+                    here.add(node.id)
+                    if id(node) in made:
+                        name, what, assign = made[id(node)]
+                        live[name] = (ca, assign.lineno, assign.col_offset + 1, what)
+                        consumed_by.pop(name, None)
+                    else:
+                        live.pop(node.id, None)
+
