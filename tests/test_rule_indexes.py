@@ -595,7 +595,7 @@ def _walks_and_screens(nb: Notebook, monkeypatch) -> tuple[int, int, int]:
         tree = analysis.cell_python_tree(ca)
         if tree is not None:
             cells += 1
-            passed += screen(tree, models, ctx.facts.resolve, functions, stepped)
+            passed += screen(tree, models, ctx.facts.resolve, functions, stepped, classes, hf_classes)
         hazards += len(walked)
     return cells, passed, hazards
 
@@ -629,6 +629,8 @@ def test_hid009s_screen_skips_only_cells_the_walker_finds_nothing_in(monkeypatch
      "scaler = torch.cuda.amp.GradScaler()\nscaler.step(optimizer)\n"),
     ("import torch\nmodel = torch.nn.Linear(2, 1)\noptimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n", "optimizer.step()\n"),
     ("from sklearn.linear_model import SGDClassifier\nclf = SGDClassifier()\n", "clf.partial_fit(X, y)\n"),
+    ("import lightning as L\nmodel = build()\n", "trainer = L.Trainer(max_epochs=3)\ntrainer.fit(model)\n"),  # a trainer bound here
+    ("from transformers import Trainer\nmodel = build()\n", "trainer = Trainer(model, args)\ntrainer.train()\n"),
 ])
 def test_hid009s_screen_passes_a_cell_of_each_kind_the_walker_reports(cells, monkeypatch):
     """Each kind of report the screen names, written: the walker reports it and the screen passes it."""

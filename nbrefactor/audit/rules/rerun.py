@@ -1801,7 +1801,7 @@ def rerun_hazards(
     tree = cell_python_tree(ca)
     if tree is None:
         return []
-    if not _may_report(tree, models or {}, resolve or (lambda dotted: dotted), functions or {}, stepping or {}):
+    if not _may_report(tree, models or {}, resolve or (lambda dotted: dotted), functions or {}, stepping or {}, keras_classes, hf_classes):
         return []  # (the walker would find nothing: 1,835 of PDSH's 1,842 walked cells report nothing)
     walker = _Walker(modules, models, resolve, keras_classes, functions, hf_classes, stepping, argument_steps)
     walker.tree = tree
@@ -1816,12 +1816,16 @@ def rerun_hazards(
 _REPORTED_METHODS = _GROWS | {"pop", "remove", "apply_gradients", "partial_fit", "mkdir", "makedirs", "move"}
 _TRAINING_METHODS = _KERAS_TRAINING | _WRAPPER_TRAINING | {"step", "run", "fit", "train", "close", "add"}
 _FILE_STEPS = frozenset({"os.makedirs", "os.mkdir", "shutil.move"})
+# The packages whose callables make what the walker's `local_*` tables hold: a Lightning trainer,
+# a torch optimizer, a Hugging Face trainer.
+_TRAINER_PACKAGES = _HF_TRAINER_PACKAGES | {"torch", "lightning", "pytorch_lightning"}
 _SCREENED_STATEMENTS = frozenset({ast.AugAssign, ast.Delete})
 
 
 def _may_report(
     tree: ast.Module, trainers: dict[str, str], resolve: Callable[[str], str],
     functions: dict[str, tuple[str, frozenset[str]]], stepping: dict[str, tuple[str, int]],
+    keras_classes: frozenset[str] = frozenset(), hf_classes: frozenset[str] = frozenset(),
 ) -> bool:
     """False when `_Walker` cannot report anything in the cell, read from the cell's class index
     (`nodes_of`) instead of walking every statement: every report needs one of
@@ -1829,12 +1833,14 @@ def _may_report(
     - an assignment whose value reads a name of its targets (every other assignment report:
       `x = x[1:]`, `df = df.drop(…)`, `y = to_categorical(y)`, `w = train(…, w, …)`), or that sets
       an item of a name the cell reads whole (`X.values`, `np.asarray(X)`, then `X['c'] = …`);
-    - a call of a function the cell defines (its folder steps, a custom training step), of a
-      training function of the cells above (`functions`, `stepping`), of `os.makedirs`/`os.mkdir`/
-      `shutil.move` under any import name, of a method in `_REPORTED_METHODS`, of an in-place
-      `_BREAKS_ON_RERUN` method, or of a training method (`fit`, `step`, …) on a name of
-      `trainers` or one the cell binds (`opt.step(…)` with `opt = torch.optim.Adam(…)` here), or
-      `scaler.step(optimizer)`.
+    - a call of a training function of the cells above (`functions`, `stepping`), of
+      `os.makedirs`/`os.mkdir`/`shutil.move` under any import name, of a method in
+      `_REPORTED_METHODS`, of an in-place `_BREAKS_ON_RERUN` method, or of a training method
+      (`fit`, `step`, …) on a name of `trainers` or on one the cell binds to what a `local_*`
+      table holds (`opt.step(…)` with `opt = torch.optim.Adam(…)` here: a call of `torch`, a
+      Lightning or Hugging Face package, of a class of `keras_classes` or `hf_classes`, or given a
+      name of `trainers`), or `scaler.step(optimizer)`. (A call of a function the cell defines
+      reports only its folder steps and `apply_gradients`, calls the scan meets in its body.)
     A superset (it looks into definitions and `if False:` blocks, which the walker does not); the
     walker decides. `tests/test_worker_shortcuts.py` holds it to the walker on every fixture cell."""
     present = node_classes(tree)
@@ -1864,12 +1870,11 @@ def _may_report(
                         return True
     if ast.Call not in present:
         return False
-    defined = {n.name for n in nodes_of(tree, ast.FunctionDef, ast.AsyncFunctionDef)}
-    bound = {n.id for n in names if n.ctx.__class__ is ast.Store}
+    bound = None
     for call in nodes_of(tree, ast.Call):
         func = call.func
         if func.__class__ is ast.Name:
-            if func.id in defined or func.id in functions or func.id in stepping or resolve(func.id) in _FILE_STEPS:
+            if func.id in functions or func.id in stepping or resolve(func.id) in _FILE_STEPS:
                 return True
         elif func.__class__ is ast.Attribute:
             method = func.attr
@@ -1879,11 +1884,37 @@ def _may_report(
                 return True
             if method in _TRAINING_METHODS:
                 receiver = func.value
-                if receiver.__class__ is ast.Name and (receiver.id in trainers or receiver.id in bound):
+                if receiver.__class__ is ast.Name and receiver.id in trainers:
+                    return True
+                if bound is None:
+                    bound = _bound_to_trainers(tree, trainers, resolve, keras_classes, hf_classes)
+                if receiver.__class__ is ast.Name and receiver.id in bound:
                     return True
                 if method == "step" and call.args and call.args[0].__class__ is ast.Name and call.args[0].id in trainers:
                     return True
     return False
+
+
+def _bound_to_trainers(
+    tree: ast.Module, trainers: dict[str, str], resolve: Callable[[str], str],
+    keras_classes: frozenset[str], hf_classes: frozenset[str],
+) -> set[str]:
+    """The names the cell binds (`name = call(…)`) to what one of the walker's `local_*` tables may
+    hold: a call of `_TRAINER_PACKAGES` (`local_lightning`, `local_hf`, `local_optimizers`), of a
+    class of `hf_classes` or `keras_classes` (`local_hf`, `local_wrappers`), or one given a name of
+    `trainers` (`local_wrapped`, `optimizer_owners`)."""
+    found = set()
+    for stmt in nodes_of(tree, ast.Assign):
+        value = stmt.value
+        if not (len(stmt.targets) == 1 and stmt.targets[0].__class__ is ast.Name and value.__class__ is ast.Call):
+            continue
+        dotted = dotted_name(value.func)
+        if (
+            resolve(dotted).partition(".")[0] in _TRAINER_PACKAGES or dotted in hf_classes or dotted in keras_classes
+            or (trainers and any(a.__class__ is ast.Name and a.id in trainers for a in (*value.args, *(k.value for k in value.keywords))))
+        ):
+            found.add(stmt.targets[0].id)
+    return found
 
 
 def remembered_rerun_hazards(
