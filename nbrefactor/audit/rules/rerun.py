@@ -1606,7 +1606,22 @@ def _argument_steps(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[tuple[i
 _ARGUMENT_STEPS: dict[int, tuple[ast.AST, tuple[tuple[int, str, int, str], ...]]] = {}
 
 
+# A parameter step is an augmented assignment or a slice of itself, and a function that hands one
+# back has a `return`: a function whose walk holds no `AugAssign` or `Slice`, or no `Return`, steps none.
+_STEP_CLASSES = frozenset({ast.AugAssign, ast.Slice})
+
+
 def _computed_argument_steps(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[tuple[int, str, int, str], ...]:
+    """`_stepped_parameters`, screened by the node classes of the function's walk (`_function_walk`,
+    kept per definition and made for every module-level `def` by `keras_factories` already): most
+    functions hold no step of any name and no longer walk their own nodes again."""
+    kinds = set(map(type, _function_walk(fn)[0]))
+    if ast.Return not in kinds or _STEP_CLASSES.isdisjoint(kinds):
+        return ()
+    return _stepped_parameters(fn)
+
+
+def _stepped_parameters(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[tuple[int, str, int, str], ...]:
     """(position, parameter, place in the returned value (-1: the value itself), the step) for each
     parameter the function moves on from the value it was given and returns: `def train(inputs,
     targets, weights, eta, n): for …: weights -= eta * …; return weights` -> ((2, "weights", -1,
