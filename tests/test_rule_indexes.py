@@ -1131,3 +1131,37 @@ def test_the_chain_bound_counts_the_places_a_word_starts_as_the_look_ahead_did()
     for text in written + sources:
         assert guards._chain_bound(text) == old(text), text
     assert old("elselselse") == 3 and old("inin") == 2
+
+
+_MAGIC_LINES = (
+    "!pip install numpy\n", "  !ls -l\n", "?np.mean\n", "np.mean?\n", "df.head??\n", "%matplotlib inline\n",
+    "files = !ls *.csv\n", "a, b = %sx echo 1\n", ";f a b\n", ",f a b\n", "/f a b\n", "ls -l\n", "pwd\n", "cd data\n",
+    "x = 1\nls -l\n", "x = \\\n  !ls\n", "!echo a \\\n  b\n", "%%time\nx = 1\n!ls\n", ">>> %timeit f()\n>>> x = 1\n",
+    "    !ls\n    x = 1\n", "matplotlib inline\nx = 1\n", "history\n", "x = 1  # why?\n", "%bash\necho hi\n",
+    "s = '''\n!not a command\n'''\n", "f(a,\n  !b)\n", "time.sleep(1)\n", "x = 1\r\n!ls\r\n",
+)
+
+
+def test_masking_skips_the_line_scan_only_for_cells_no_line_of_which_can_be_masked(monkeypatch):
+    """Twenty-sixth round: `mask_cell` scans a cell's lines only when `_MAYBE_MAGIC` finds a line
+    `_mask_line` could mask. On every fixture cell and written magic lines (each kind `_mask_line`
+    masks, in strings and brackets too), with and without names shadowed and extensions loaded,
+    the masked cell is the full scan's; most fixture cells skip the scan."""
+    from nbrefactor.audit import ipython
+
+    sources = [*raw_code_sources(), *_MAGIC_LINES]
+    quick = 0
+    for source in sources:
+        for shadowed, loaded in ((frozenset(), frozenset()), (frozenset({"ls", "history"}), frozenset()), (frozenset(), frozenset({"watermark"}))):
+            found = ipython.mask_cell(source, shadowed, loaded_magics=loaded)
+            monkeypatch.setattr(ipython, "_MAYBE_MAGIC", re.compile(""))  # matches every cell: the full scan
+            assert found == ipython.mask_cell(source, shadowed, loaded_magics=loaded), source[:200]
+            monkeypatch.undo()
+        quick += ipython._MAYBE_MAGIC.search(source) is None
+    assert quick > len(sources) / 2
+    # The written lines are masked indeed (an autocall escape is rewritten, not recorded), but for
+    # the Python ones that only look like magics to the screen.
+    python = {"x = 1  # why?\n", "s = '''\n!not a command\n'''\n", "f(a,\n  !b)\n", "time.sleep(1)\n"}
+    for source in _MAGIC_LINES:
+        m = ipython.mask_cell(source)
+        assert (not m.magics and m.python == source) == (source in python), source
