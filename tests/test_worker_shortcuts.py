@@ -608,3 +608,26 @@ def test_extras_and_metapackages_read_tables_normalised_once_per_catalogue_as_be
         assert _installed_by_metapackages(manifests, catalog) == _old_installed_by_metapackages(manifests, catalog)
         found += len(_installed_by_extras(manifests, catalog)) + len(_installed_by_metapackages(manifests, catalog))
     assert found >= 10
+
+
+# --- twenty-sixth round ------------------------------------------------------------------------------
+
+def test_hid009s_argument_step_screen_answers_as_the_full_reading_on_every_fixture_function():
+    """`_computed_argument_steps` reads a function's parameters only when its walk holds a `return`
+    and an augmented assignment or a slice: on every function of the fixture cells (and written
+    steps, some found) the answer is `_stepped_parameters`', and most functions are screened out."""
+    import ast as _ast
+
+    from nbrefactor.audit.rules import rerun
+
+    functions = _fixture_functions(limit=2000)
+    assert len(functions) > 100
+    stepping = screened = 0
+    for fn in functions:
+        answer = rerun._computed_argument_steps(fn)
+        assert answer == rerun._stepped_parameters(fn), _ast.unparse(fn)[:200]
+        stepping += bool(answer)
+        kinds = {type(n) for n in _ast.walk(fn)}
+        screened += _ast.Return not in kinds or not kinds & {_ast.AugAssign, _ast.Slice}
+    assert stepping >= 3
+    assert screened > len(functions) / 2

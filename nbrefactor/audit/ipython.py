@@ -195,6 +195,8 @@ def mask_cell(
     in_string: Optional[str] = None
     depth = 0
     continued = False
+    if not loaded_magics and _MAYBE_MAGIC.search("\n".join(lines[start:])) is None:
+        start = len(lines)  # no line can be masked: nothing to scan (most cells)
     for i in range(start, len(lines)):
         line = lines[i]
         at_statement_start = in_string is None and depth == 0 and not continued
@@ -218,6 +220,19 @@ def mask_cell(
             return MaskedCell("\n".join("" for _ in lines), (MagicLine(first + 1, "cell_magic", *single, lines[first]),),
                               single[0], is_python=False, dedent=dedent)
     return MaskedCell(masked, tuple(magics), cell_magic, is_python=True, dedent=dedent)
+
+
+# A line `_mask_line` can mask starts (after blanks) with `!`, `?`, `%` or an autocall escape
+# (`,` `;` `/`), ends with `?` (help), binds `= !…`/`= %…`, or starts with an automagic's name; a
+# backslash continuation carries each of these on a line of its own. (Blanks as `str.lstrip` strips
+# them, never across a line end: no run of blank lines is scanned twice.) A cell none of whose lines
+# does (under no extension's magics) is its Python as it stands: `mask_cell` skips the line loop
+# and its string and bracket scan. A superset of `_mask_line`'s cases, so never a masked line missed
+# (`tests/test_rule_indexes.py` holds it to the loop on every fixture cell).
+_MAYBE_MAGIC = re.compile(
+    r"^[^\S\n]*[!?%,;/]|\?[^\S\n]*$|=[^\S\n]*[!%]|^[^\S\n]*(?:" + "|".join(sorted(AUTOMAGICS, key=lambda n: (-len(n), n))) + r")\b",
+    re.MULTILINE,
+)
 
 
 # Cell magics whose body is another language. Written with one `%` alone on a cell's first line
