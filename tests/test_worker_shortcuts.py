@@ -608,3 +608,88 @@ def test_extras_and_metapackages_read_tables_normalised_once_per_catalogue_as_be
         assert _installed_by_metapackages(manifests, catalog) == _old_installed_by_metapackages(manifests, catalog)
         found += len(_installed_by_extras(manifests, catalog)) + len(_installed_by_metapackages(manifests, catalog))
     assert found >= 10
+
+
+# --- twenty-sixth round ------------------------------------------------------------------------------
+
+def _path_contexts(written=()):
+    """RuleContexts of written notebooks (cells as given) and of the fixture notebooks."""
+    from nbrefactor.audit.analysis import analyse_notebook
+    from nbrefactor.audit.catalog import load_catalog
+    from nbrefactor.audit.loader import parse_notebook
+    from nbrefactor.audit.project import ProjectContext
+    from nbrefactor.audit.rules import Example, RuleContext
+
+    catalog = load_catalog()
+    notebooks = [parse_notebook("nb.ipynb", json.dumps(Example(cells=cells).notebook_json()).encode("utf-8")) for cells in written]
+    notebooks += list(_switch_notebooks())[len(SWITCH_CELLS):]
+    for nb in notebooks:
+        yield nb, RuleContext(analyse_notebook(nb), catalog, ProjectContext())
+
+
+def _old_response_body_writes(ctx, ca, tree, string_at):
+    """`paths._response_body_writes` before the twenty-sixth round: one walk of the cell's whole tree
+    for the responses and the files opened for writing, a second for the bodies."""
+    import ast as _ast
+    import re as _re
+
+    from nbrefactor.audit.facts import dotted_name, walk_nodes
+    from nbrefactor.audit.rules import paths
+
+    responses = {}
+    opens = []
+    for node in walk_nodes(tree):
+        if isinstance(node, _ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], _ast.Name) \
+                and isinstance(node.value, _ast.Call) and node.value.args \
+                and ctx.facts.resolve(dotted_name(node.value.func) or "") in ("requests.get", "requests.api.get"):
+            url = string_at(ca, node.value.args[0], node.lineno)
+            if url is not None and paths._WEB_URL.match(url[0]):
+                responses[node.targets[0].id] = (node.lineno, url)
+        elif isinstance(node, _ast.Call) and dotted_name(node.func) == "open" and node.args:
+            mode = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "mode"), None)
+            if isinstance(mode, _ast.Constant) and isinstance(mode.value, str) and _re.search(r"[wx]", mode.value):
+                opens.append((node.lineno, node))
+    if not responses or not opens:
+        return
+    bodies = [
+        (node.lineno, node.value.id) for node in walk_nodes(tree)
+        if isinstance(node, _ast.Attribute) and node.attr in paths._RESPONSE_BODY and isinstance(node.value, _ast.Name)
+        and node.value.id in responses
+    ]
+    for line, call in opens:
+        if paths._hosted_line(ca, line):
+            continue
+        body = next((name for at, name in bodies if at >= line and responses[name][0] < line), None)
+        spelled = string_at(ca, call.args[0], line) if body is not None else None
+        path = paths._relative_file(spelled[0]) if spelled is not None else ""
+        if path:
+            yield paths._PythonFetch((ca.cell.index, line), responses[body][1][1], (path,))
+
+
+RESPONSE_CELLS = (
+    ('import requests\nr = requests.get("https://example.org/a.sdf")\nopen("a.sdf", "w").write(r.text)',),
+    ('import requests\nURL = "https://example.org/b.csv"\nr = requests.get(URL)\n'
+     'with open("b.csv", "wb") as f:\n    f.write(r.content)\nr = requests.get("https://example.org/c.csv")\n'
+     'with open("c.csv", mode="x") as g:\n    print(r.text, file=g)',),
+    ('from requests import get\nresp = get("https://example.org/d.json")\nout = "d.json"\n'
+     'with open(out, "w") as f:\n    f.write(resp.json())',),
+    ('import requests\nr = requests.get("https://example.org/e")\nopen("e.txt", "r").read()',),  # read only
+)
+
+
+def test_response_body_writes_read_the_class_index_as_the_whole_walk_did(monkeypatch):
+    """`_response_body_writes` reads the cell's calls, assignments and attributes from its class
+    index (the files opened for writing first) instead of walking its whole tree twice: the
+    downloads saved by hand are the old computation's on every fixture notebook and on written
+    cells (several saves in a cell, a response rebound, a name bound above, an import by name)."""
+    from nbrefactor.audit.rules import paths
+
+    found = 0
+    for nb, ctx in _path_contexts(RESPONSE_CELLS):
+        new = tuple(paths._find_python_fetches(ctx))
+        with monkeypatch.context() as m:
+            m.setattr(paths, "_response_body_writes", _old_response_body_writes)
+            old = tuple(paths._find_python_fetches(ctx))
+        assert new == old, nb.path
+        found += len(new)
+    assert found >= 5
