@@ -693,3 +693,35 @@ def test_response_body_writes_read_the_class_index_as_the_whole_walk_did(monkeyp
         assert new == old, nb.path
         found += len(new)
     assert found >= 5
+
+
+def _old_first_implicit_folder(catalog, qualified):
+    """The entry `_implicit_folders` read before the twenty-sixth round: every entry's pattern tried
+    against the callee, in catalogue order, the first match taken."""
+    entries = [dict(e) for e in catalog.table("io_calls", "implicit_folder", []) or []]
+    return next((i for i, entry in enumerate(entries) if fnmatch.fnmatchcase(qualified, str(entry.get("function", "")))), None)
+
+
+def test_the_implicit_folder_entry_kept_per_callee_is_the_first_whose_pattern_matches():
+    """`_implicit_folders` reads, per callee, the first `[[implicit_folder]]` entry whose pattern
+    matches from a table kept per catalogue: the old scan's answer for every callee of the fixture
+    notebooks, for callees spelled after each shipped pattern, and, in a catalogue whose patterns
+    overlap, the first of two matching entries (asked twice: the kept answer too)."""
+    from nbrefactor.audit.catalog import Catalog, load_catalog
+    from nbrefactor.audit.rules.paths import _first_implicit_folder
+
+    catalog = load_catalog()
+    callees = {ctx.facts.resolve(call.func) for _, ctx in _path_contexts() for ca in ctx.cells for call in ca.facts.calls if call.func}
+    patterns = [str(dict(e).get("function", "")) for e in catalog.table("io_calls", "implicit_folder", [])]
+    callees |= {p.replace("*", "") for p in patterns} | {p.replace("*", ".x.") for p in patterns}
+    matched = 0
+    for qualified in sorted(callees):
+        for _ in range(2):
+            assert _first_implicit_folder(catalog, qualified) == _old_first_implicit_folder(catalog, qualified), qualified
+        matched += _first_implicit_folder(catalog, qualified) is not None
+    assert matched >= len(patterns) and len(callees) > 1000
+    overlapping = Catalog({"io_calls": {"implicit_folder": [
+        {"function": "lib.other", "folder": "a/"}, {"function": "lib.*", "folder": "b/"}, {"function": "lib.Writer", "folder": "c/"}]}})
+    for qualified, first in (("lib.Writer", 1), ("lib.other", 0), ("other.Writer", None)):
+        assert _first_implicit_folder(overlapping, qualified) == _old_first_implicit_folder(overlapping, qualified) == first
+        assert _first_implicit_folder(overlapping, qualified) == first

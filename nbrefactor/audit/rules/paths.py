@@ -7704,6 +7704,22 @@ def _method_called_without(ctx: RuleContext, ca: CellAnalysis, call: CallFact, m
     )
 
 
+def _first_implicit_folder(catalog: Catalog, qualified: str) -> Optional[int]:
+    """The number of the first `[[implicit_folder]]` entry of io_calls.toml whose `function`
+    pattern matches the callee `qualified`, or None. Kept per catalogue by callee (bounded, as
+    `_entries_for_function`): every call of every notebook was matched against every entry's
+    pattern (37,326 matches on PDSH), and the same callees recur in every cell."""
+    patterns, known = catalog.derived("paths.implicit_folder_entries", lambda c: (
+        tuple(str(dict(e).get("function", "")) for e in c.table("io_calls", "implicit_folder", []) or []), {}))
+    if qualified in known:
+        return known[qualified]
+    found = next((i for i, pattern in enumerate(patterns) if fnmatch.fnmatchcase(qualified, pattern)), None)
+    if len(known) >= 8192:
+        known.clear()
+    known[qualified] = found
+    return found
+
+
 def _implicit_folders(ctx: RuleContext) -> Iterator[Hit]:
     """Calls that write into a default folder of the working directory because the argument naming
     the folder is left out: `SummaryWriter()` → `runs/<date>_<host>/` (`[[implicit_folder]]` of
@@ -7714,9 +7730,8 @@ def _implicit_folders(ctx: RuleContext) -> Iterator[Hit]:
     calls = [(ca, call, ctx.facts.resolve(call.func)) for ca in ctx.cells for call in ca.facts.calls if call.func]
     by_folder: dict[str, list[tuple[CellAnalysis, CallFact, dict]]] = {}  # one finding per default folder
     for ca, call, qualified in calls:
-        for entry in entries:
-            if not fnmatch.fnmatchcase(qualified, str(entry.get("function", ""))):
-                continue
+        first = _first_implicit_folder(ctx.catalog, qualified)  # (only the first entry whose pattern matches is read)
+        for entry in () if first is None else (entries[first],):
             written_by = str(entry.get("written_by", ""))
             switches = tuple(str(k) for k in entry.get("when_true", ()))
             if switches and not any((given := call.arg(None, (k,))) is not None and given.constant == "True" for k in switches):
