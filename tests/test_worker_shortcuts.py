@@ -725,3 +725,89 @@ def test_the_implicit_folder_entry_kept_per_callee_is_the_first_whose_pattern_ma
     for qualified, first in (("lib.Writer", 1), ("lib.other", 0), ("other.Writer", None)):
         assert _first_implicit_folder(overlapping, qualified) == _old_first_implicit_folder(overlapping, qualified) == first
         assert _first_implicit_folder(overlapping, qualified) == first
+
+
+def _old_python_literals(ctx, ca, settings):
+    """`paths._python_literals` before the twenty-sixth round: the tables of literals that are no
+    path (routes, asserted data, keys, a container's settings) built for every cell first."""
+    from nbrefactor.audit.analysis import StringFact, dead_branch_lines, uncalled_function_lines
+    from nbrefactor.audit.rules import paths
+    from nbrefactor.audit.rules.paths import LiteralFinding
+
+    arguments = {
+        (pa.literal.line, pa.literal.column): pa
+        for pa in paths.path_arguments(ctx.facts, ctx.catalog, ca)
+        if pa.literal is not None
+    }
+    not_paths = paths._route_literals(ctx, ca, settings)
+    expected = paths._asserted_data(ca) | paths._keys_and_container_settings(ca, settings)
+    masked_lines = ca.masked.python.split("\n")
+    joined, continued = paths._concatenations(ca, masked_lines)
+    positions = set()
+    dead = dead_branch_lines(ca) | uncalled_function_lines(ctx.facts).get(ca.cell.index, frozenset())
+    for s in ca.facts.strings:
+        positions.add((s.line, s.column))
+        if s.line in dead:
+            continue
+        if (s.line, s.column) in continued:
+            continue
+        if (s.line, s.column) in joined:
+            value, end_line = joined[(s.line, s.column)]
+            s = StringFact(value, s.line, s.column, end_line, s.formatted)
+        argument = arguments.get((s.line, s.column))
+        if argument is None and ((s.line, s.column) in not_paths or (s.line, s.column) in expected):
+            continue
+        entry = paths._PATH_LIST_ENTRY.match(s.value) if argument is None else None
+        value = entry.group("path") if entry else s.value
+        found = paths.classify(
+            value, settings, path_argument=argument is not None,
+            url_only=argument is not None and argument.entry.kind == "url",
+            store_uri=argument is not None and argument.entry.kind == "store-uri",
+        )
+        if found is None:
+            continue
+        if argument is None and not entry and found.kind != "remote" and paths._appended(masked_lines, s.line, s.column):
+            continue
+        yield LiteralFinding(ca, s.line, s.column, s.end_line, value, found, argument)
+    for number, text in enumerate(masked_lines if ":\\" in ca.masked.python else (), start=1):
+        for m in paths._WINDOWS_SOURCE_LITERAL.finditer(text):
+            column = m.start() + 1
+            if (number, column) in positions or paths._evaluates(m.group(0)):
+                continue
+            found = paths.classify(m.group("body"), settings)
+            if found is not None:
+                yield LiteralFinding(ca, number, column, number, m.group("body"), found, invalid_escape=True)
+
+
+# Literals that look like paths but are no path of this machine, beside ones that are: a route, a
+# selector keyword, asserted data, a subscript key, a container's mount and environment.
+NOT_A_PATH_CELLS = (
+    ('from flask import Flask\napp = Flask(__name__)\n@app.get("/users/list")\ndef users():\n    return open("/srv/users.csv").read()',),
+    ('assert sorted(paths) == ["/data/a.csv", "/data/b.csv"]\nrows = open("/data/c.csv")',),
+    ('spec = {"paths": {}}\nop = spec["paths"]["/pets/list"]\nlog = "/var/log/app/run.log"',),
+    ('from kubernetes import client\nm = client.V1VolumeMount(mount_path="/mnt/data", name="d")\n'
+     'env = dict(environment_variables={"MODEL_BASE_PATH": "/var/azureml-app/model"})\nout = "/home/alice/out.csv"',),
+)
+
+
+def test_python_literals_build_the_no_path_tables_only_when_a_literal_classifies():
+    """`_python_literals` builds its tables of literals that are no path only when a literal that
+    is no path argument classifies as one: every cell of every fixture notebook and of written
+    notebooks (routes, asserted data, keys, container settings beside real paths) yields the old
+    computation's findings."""
+    from nbrefactor.audit.rules.paths import _python_literals, path_settings
+
+    findings = cells = 0
+    written = set()
+    for number, (nb, ctx) in enumerate(_path_contexts(NOT_A_PATH_CELLS)):
+        settings = path_settings(ctx.catalog)
+        for ca in ctx.cells:
+            new = list(_python_literals(ctx, ca, settings))
+            assert new == list(_old_python_literals(ctx, ca, settings)), (nb.path, ca.cell.index)
+            findings += len(new)
+            cells += 1
+            if number < len(NOT_A_PATH_CELLS):
+                written.update(f.value for f in new)
+    assert findings > 300 and cells > 2500
+    # the tables were built and read where a cell's literals classify: only the real paths are left
+    assert written == {"/srv/users.csv", "/data/c.csv", "/var/log/app/run.log", "/home/alice/out.csv"}
