@@ -811,3 +811,29 @@ def test_python_literals_build_the_no_path_tables_only_when_a_literal_classifies
     assert findings > 300 and cells > 2500
     # the tables were built and read where a cell's literals classify: only the real paths are left
     assert written == {"/srv/users.csv", "/data/c.csv", "/var/log/app/run.log", "/home/alice/out.csv"}
+
+
+# Two notebooks calling the same callees as written, resolved to other libraries (the kept answer of
+# the first must not be read for the second), and one calling it through a star import.
+SAME_CALLEE_CELLS = (
+    ("import pandas as pd", "df = pd.read_csv('data/a.csv')\ndf.to_csv('out/b.csv')\nnp.save('c.npy', df)"),
+    ("import polars as pd\nimport numpy as np", "df = pd.read_csv('data/a.csv')\ndf.to_csv('out/b.csv')\nnp.save('c.npy', df)"),
+    ("from fastai.vision.all import *", "path = untar_data(URLs.PETS)\nfiles = get_image_files(path/'images')"),
+)
+
+
+def test_matching_entries_kept_per_callee_answer_as_the_computation():
+    """`matching_entries` keeps its answer for the notebook last asked about, by the callee as
+    written: for every call of every fixture notebook and of written notebooks that call the same
+    callees resolved to other libraries, in a row, the kept answer is the computation's."""
+    from nbrefactor.audit.rules.paths import _matching_entries, matching_entries
+
+    calls = catalogued = 0
+    for nb, ctx in _path_contexts(SAME_CALLEE_CELLS):
+        for ca in ctx.cells:
+            for call in ca.facts.calls:
+                found = matching_entries(ctx.facts, ctx.catalog, call)
+                assert found == _matching_entries(ctx.facts, ctx.catalog, call), (nb.path, call)
+                calls += 1
+                catalogued += bool(found[1])
+    assert calls > 5000 and catalogued > 500, (calls, catalogued)

@@ -202,7 +202,27 @@ def _star_candidates(facts: NotebookFacts, catalog: Catalog, dotted: str, qualif
 
 def matching_entries(facts: NotebookFacts, catalog: Catalog, call: CallFact) -> tuple[str, tuple[IoCall, ...]]:
     """The catalogue entries for `call`: function entries first; method entries only when none
-    matches (so `torch.save(obj, path)` is not mistaken for `model.save(path)`)."""
+    matches (so `torch.save(obj, path)` is not mistaken for `model.save(path)`).
+
+    Remembered for the notebook last asked about, by the callee as written (the call's `func`,
+    `method` and `receiver`, all it reads of the call): a notebook calls the same few callees
+    again and again (PDSH: 3,284 distinct of 6,746 calls). The memo holds the facts and the
+    catalogue, so an identity match is never a newer object at a reused id."""
+    memo = _MATCHING
+    if not memo or memo[0] is not facts or memo[1] is not catalog:
+        memo[:] = [facts, catalog, {}]
+    known: dict[tuple[str, str, str], tuple[str, tuple[IoCall, ...]]] = memo[2]
+    key = (call.func, call.method, call.receiver)
+    found = known.get(key)
+    if found is None:
+        found = known[key] = _matching_entries(facts, catalog, call)
+    return found
+
+
+_MATCHING: list = []  # [facts, catalog, {(func, method, receiver): (qualified, entries)}]
+
+
+def _matching_entries(facts: NotebookFacts, catalog: Catalog, call: CallFact) -> tuple[str, tuple[IoCall, ...]]:
     entries, by_function, wildcards, by_method = _io_call_index(catalog)
     qualified = resolve_callee(facts, catalog, call.func)
     for candidate in (qualified, *_star_candidates(facts, catalog, call.func, qualified)):
