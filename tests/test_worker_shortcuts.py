@@ -837,3 +837,37 @@ def test_matching_entries_kept_per_callee_answer_as_the_computation():
                 calls += 1
                 catalogued += bool(found[1])
     assert calls > 5000 and catalogued > 500, (calls, catalogued)
+
+
+class _Everything:
+    """A container holding every name: a screen reading it lets every call through."""
+
+    def __contains__(self, item):
+        return True
+
+
+PRODUCING_CELLS = (
+    ("import zipfile, shutil, wget, subprocess",
+     "with zipfile.ZipFile('a.zip') as z:\n    z.extractall('data')\nshutil.unpack_archive('b.tar.gz', 'raw')",
+     "wget.download('https://example.org/c.csv', 'c.csv')\n"
+     "subprocess.run(['kaggle', 'datasets', 'download', '-d', 'owner/name', '-p', 'kaggle'])",
+     "from autogluon.core.utils import load_zip\nload_zip.unzip('https://example.org/d.zip', unzip_dir='d')"),
+    ("import os, zipfile, subprocess\nzipfile.ZipFile('e.zip').extractall(path=os.getcwd())\n"
+     "subprocess.check_call(('kaggle', 'competitions', 'download', '-c', 'titanic'))",),
+)
+
+
+def test_produced_paths_screen_passes_every_call_a_branch_can_take(monkeypatch):
+    """`_find_produced_paths` passes over a call whose callee name no branch reads and whose first
+    argument is no list of words: on every fixture notebook and written extractions, unpacks,
+    downloads and commands, it finds what it finds with every call let through."""
+    from nbrefactor.audit.rules import paths
+
+    found = 0
+    for nb, ctx in _path_contexts(PRODUCING_CELLS):
+        screened = paths._find_produced_paths(ctx)
+        with monkeypatch.context() as m:
+            m.setattr(paths, "_PRODUCING_METHODS", _Everything())
+            assert paths._find_produced_paths(ctx) == screened, nb.path
+        found += len(screened)
+    assert found >= 8

@@ -7892,6 +7892,10 @@ def _produced_paths(ctx: RuleContext) -> list[_Produced]:
     return list(ctx.shared("paths.produced", lambda: tuple(_find_produced_paths(ctx))))
 
 
+# The callee names `_find_produced_paths` reads a call of (besides a command run as a list of words).
+_PRODUCING_METHODS = frozenset({"extractall", "unpack_archive", "unzip", "download"})
+
+
 def _find_produced_paths(ctx: RuleContext) -> list[_Produced]:
     constants = string_constants(ctx.facts)
     out: list[_Produced] = []
@@ -7919,6 +7923,8 @@ def _find_produced_paths(ctx: RuleContext) -> list[_Produced]:
         for node in nodes_of(tree, ast.Call):
             func = node.func
             method = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            if method not in _PRODUCING_METHODS and not (node.args and isinstance(node.args[0], (ast.List, ast.Tuple))):
+                continue  # (no branch below takes it, the last only a list of words: most calls)
             keywords = {k.arg: k.value for k in node.keywords if k.arg}
             target: Optional[ast.AST] = None
             anchor = node.lineno
