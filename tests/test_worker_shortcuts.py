@@ -871,3 +871,27 @@ def test_produced_paths_screen_passes_every_call_a_branch_can_take(monkeypatch):
             assert paths._find_produced_paths(ctx) == screened, nb.path
         found += len(screened)
     assert found >= 8
+
+
+SYS_PATH_CELLS = (
+    ("import sys as s\ns.path.append('..')", "from sys import path\npath.insert(0, '/home/alice/src')"),
+    ("import site\nsite.addsitedir('lib')\nimport sys\nsys.path.extend(['a', 'b'])\nsys.path.remove('a')\nsys.path.index('b')",),
+)
+
+
+def test_the_sys_path_edits_are_the_calls_whose_callee_resolves_to_one_found_once_per_notebook():
+    """PTH005 and its literal entries read the notebook's `sys.path` edits from one set per
+    notebook: exactly the calls whose callee `resolve_callee` resolves to a `_SYS_PATH_CALLS`
+    name, on every fixture notebook and on written edits (aliases, `from sys import path`,
+    `site.addsitedir`, a method that edits nothing)."""
+    from nbrefactor.audit.rules import paths
+
+    edits = 0
+    for nb, ctx in _path_contexts(SYS_PATH_CELLS):
+        old = {id(call) for ca in ctx.cells for call in ca.facts.calls
+               if paths.resolve_callee(ctx.facts, ctx.catalog, call.func) in paths._SYS_PATH_CALLS}
+        found = paths._sys_path_calls(ctx)
+        assert found == old, nb.path
+        assert paths._sys_path_calls(ctx) is found
+        edits += len(found)
+    assert edits >= 10

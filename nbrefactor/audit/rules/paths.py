@@ -5291,11 +5291,12 @@ class ChangeDirectory(Rule):
         # with nothing since: a later `%cd docs/notebooks/` may go back down to where it started.
         climbed: Optional[tuple[int, int]] = None
         event_steps: dict[int, _DirectoryStep] = {}  # what each change does, by event index
+        changing = {id(call) for _, call in directory_changes(ctx)}  # (the facts hold the calls: ids stay theirs)
         for ca in ctx.cells:
             in_cell: list[tuple[CellAnalysis, int, int, str, str, bool]] = []
             steps: dict[tuple[int, int], _DirectoryStep] = {}
             for call in ca.facts.calls:
-                if self._changes_directory(ctx, call) and not _to_current_directory(ca, call):
+                if id(call) in changing and not _to_current_directory(ca, call):
                     shown_call = render_call(call)
                     first = call.arg(0, ("path",))
                     back = first is not None and first.name is not None and first.name in saved
@@ -6108,13 +6109,14 @@ class SysPathEdit(Rule):
             imp.level == 0 and imp.top_level in parent for _, imp in ctx.facts.imports
         )
         declared = ctx.project.declared if ctx.project is not None else frozenset()
+        edits = _sys_path_calls(ctx)
         for ca in ctx.cells:
             events: list[tuple[int, int, str]] = []
             absolute: set[tuple[int, int]] = set()
             related: dict[tuple[int, int], tuple[tuple[Cell, int, int], ...]] = {}
             unused_parent: list[str] = []  # the cell's edits adding `..`, which no import uses
             for call in ca.facts.calls:
-                if resolve_callee(ctx.facts, ctx.catalog, call.func) in _SYS_PATH_CALLS:
+                if id(call) in edits:
                     if imports_written and _adds_working_folder(ca, call):
                         continue
                     if parent_unused and _adds_parent_folder(call):
@@ -6228,6 +6230,16 @@ def _installed_fallback(ca: CellAnalysis, line: int, declared: frozenset[str]) -
     return False
 
 
+def _sys_path_calls(ctx: RuleContext) -> frozenset[int]:
+    """The ids of the notebook's calls that edit `sys.path` (`_SYS_PATH_CALLS`, the callee resolved
+    through the imports); found once per notebook: PTH005 and its literal entries each resolved every
+    call's callee (the facts hold the calls, so an id stays theirs while the context lives)."""
+    return ctx.shared("paths.sys_path_calls", lambda: frozenset(
+        id(call) for ca in ctx.cells for call in ca.facts.calls
+        if resolve_callee(ctx.facts, ctx.catalog, call.func) in _SYS_PATH_CALLS
+    ))
+
+
 def _sys_path_entries(ctx: RuleContext) -> dict[tuple[int, int, int], list[tuple[Cell, CallFact]]]:
     """The `sys.path` edits whose entry is a string literal (`sys.path.append("/Users/a/slim")`), by
     the literal's (cell, line, column). Not a hosted runtime's folder (`/content/stylegan2`): a
@@ -6235,9 +6247,10 @@ def _sys_path_entries(ctx: RuleContext) -> dict[tuple[int, int, int], list[tuple
     def compute() -> dict[tuple[int, int, int], list[tuple[Cell, CallFact]]]:
         out: dict[tuple[int, int, int], list[tuple[Cell, CallFact]]] = {}
         hosted = path_settings(ctx.catalog).hosted_roots
+        edits = _sys_path_calls(ctx)
         for ca in ctx.cells:
             for call in ca.facts.calls:
-                if resolve_callee(ctx.facts, ctx.catalog, call.func) not in _SYS_PATH_CALLS:
+                if id(call) not in edits:
                     continue
                 entry = call.arg(1 if call.method == "insert" else 0)
                 if entry is None:
