@@ -895,3 +895,30 @@ def test_the_sys_path_edits_are_the_calls_whose_callee_resolves_to_one_found_onc
         assert paths._sys_path_calls(ctx) is found
         edits += len(found)
     assert edits >= 10
+
+
+TRACKING_CELLS = (
+    ("from mlflow import set_tracking_uri as stu\nstu('http://mlflow.example.org:5000')",
+     "import mlflow as ml\nclient = ml.MlflowClient(tracking_uri='http://10.0.0.5:5000')"),
+    ("import os\nos.environ['MLFLOW_TRACKING_URI'] = 'https://mlflow.example.org'",
+     "import neptune\nrun = neptune.init_run(project='acme/churn')",
+     "from pytorch_lightning.loggers import NeptuneLogger\nlogger = NeptuneLogger(project='acme/vision')"),
+    ("import mlflow\nURI = 'http://mlflow.example.org'\nmlflow.set_tracking_uri(URI)\nprint(len(URI))",),
+)
+
+
+def test_pth008s_cell_screen_passes_every_cell_the_rule_reads_a_value_from(monkeypatch):
+    """PTH008 passes over a cell no call of which can resolve to a tracking call (an attribute call
+    by its last name, a plain name by what it is bound to) and no assignment of which sets a
+    tracking variable: on every fixture notebook and written MLflow and Neptune settings (aliases,
+    a constant, the environment), it reports what it reports with every cell let through."""
+    from nbrefactor.audit.rules import paths
+
+    reported = 0
+    for nb, ctx in _path_contexts(TRACKING_CELLS):
+        screened = list(paths.TrackingServerUri().check(ctx))
+        with monkeypatch.context() as m:
+            m.setattr(paths, "_may_name_tracking", lambda tree, aliases: True)
+            assert list(paths.TrackingServerUri().check(ctx)) == screened, nb.path
+        reported += len(screened)
+    assert reported >= 6

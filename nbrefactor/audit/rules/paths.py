@@ -9119,6 +9119,33 @@ _PLACEHOLDER_PROJECT_PART = re.compile(
 )
 
 
+# Those calls, and their last names: an attribute call (`ml.set_tracking_uri`) resolves to its dotted
+# name with the head replaced, so it keeps its last name.
+_TRACKING_CALLEES = frozenset({*_TRACKING_CALLS, *_NEPTUNE_CALLS})
+_TRACKING_LAST_NAMES = frozenset(name.rpartition(".")[2] for name in _TRACKING_CALLEES)
+
+
+def _may_name_tracking(tree: ast.Module, aliases: Mapping[str, str]) -> bool:
+    """A screen of PTH008 per cell, from the cell's class index: can a call of it resolve to one of
+    `_TRACKING_CALLS`/`_NEPTUNE_CALLS`, or an assignment set one of `_TRACKING_VARIABLES`? An
+    attribute call only with one of their last names; a plain name only through what it is bound
+    to (`NotebookFacts.resolve` of a name without a dot); anything else spells no dotted callee.
+    False means no node of the cell can give the rule a value (most cells): the rule resolved every
+    call's dotted name."""
+    for call in nodes_of(tree, ast.Call):
+        func = call.func
+        if func.__class__ is ast.Attribute:
+            if func.attr in _TRACKING_LAST_NAMES:
+                return True
+        elif func.__class__ is ast.Name and aliases.get(func.id, func.id) in _TRACKING_CALLEES:
+            return True
+    return any(
+        len(node.targets) == 1 and node.targets[0].__class__ is ast.Subscript
+        and isinstance(node.targets[0].slice, ast.Constant) and node.targets[0].slice.value in _TRACKING_VARIABLES
+        for node in nodes_of(tree, ast.Assign)
+    )
+
+
 def _tracking_destination(value: str, neptune: bool) -> Optional[str]:
     """The destination a literal names: an MLflow server address, or (for Neptune's calls and
     variable) a project that is no placeholder; None otherwise."""
@@ -9220,7 +9247,7 @@ class TrackingServerUri(Rule):
         writes: dict[str, bool] = {}
         for ca in ctx.cells:
             tree = cell_python_tree(ca)
-            if tree is None:
+            if tree is None or not _may_name_tracking(tree, ctx.facts.aliases):
                 continue
             for node in nodes_of(tree, ast.Call, ast.Assign):
                 values: list[ast.AST] = []
