@@ -922,3 +922,29 @@ def test_pth008s_cell_screen_passes_every_cell_the_rule_reads_a_value_from(monke
             assert list(paths.TrackingServerUri().check(ctx)) == screened, nb.path
         reported += len(screened)
     assert reported >= 6
+
+
+GPU_CHECK_CELLS = (
+    ("import torch\ndevice = 'cuda' if torch.cuda.is_available() else 'cpu'\nuse_cuda = torch.cuda.is_available()",
+     "model = torch.nn.Linear(2, 2).to(device)\nif use_cuda:\n    model = model.cuda()\nx = torch.zeros(2).cuda()",
+     "assert torch.cuda.is_available()"),
+)
+
+
+def test_gpu_requirements_ask_whether_each_call_is_a_gpu_check_once(monkeypatch):
+    """GPU001's requirements read each cell's GPU-check lines from one computation (the check
+    flags and both passes over the cells asked `_is_check` of every call: three times); what they
+    find is unchanged by counting (some written checks and requirements found)."""
+    from nbrefactor.audit import gpu
+    from nbrefactor.audit.gpu import gpu_requirements
+
+    asked = []
+    original = gpu._is_check
+    monkeypatch.setattr(gpu, "_is_check", lambda facts, call, checks, ca=None: asked.append(call) or original(facts, call, checks, ca))
+    found = 0
+    for nb, ctx in list(_path_contexts(GPU_CHECK_CELLS))[:200]:
+        asked.clear()
+        found += len(gpu_requirements(ctx.facts, ctx.catalog))
+        calls = sum(len(ca.facts.calls) for ca in ctx.cells)
+        assert len(asked) == calls and len({id(c) for c in asked}) == calls, nb.path
+    assert found >= 10
