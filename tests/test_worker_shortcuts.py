@@ -948,3 +948,70 @@ def test_gpu_requirements_ask_whether_each_call_is_a_gpu_check_once(monkeypatch)
         calls = sum(len(ca.facts.calls) for ca in ctx.cells)
         assert len(asked) == calls and len({id(c) for c in asked}) == calls, nb.path
     assert found >= 10
+
+
+def _old_concatenations(ca, lines):
+    """`paths._concatenations` before the twenty-sixth round: every literal node's columns worked out."""
+    import ast as _ast
+
+    from nbrefactor.audit.analysis import cell_python_tree, nodes_of
+    from nbrefactor.audit.rules.paths import _char_column
+
+    joined, continued = {}, set()
+    if len(ca.facts.strings) < 2:
+        return joined, continued
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return joined, continued
+    by_line = {}
+    for fact in ca.facts.strings:
+        by_line.setdefault(fact.line, []).append(fact.column)
+    inside_fstring = set()
+    for node in nodes_of(tree, _ast.JoinedStr, _ast.Constant):
+        if isinstance(node, _ast.JoinedStr):
+            inside_fstring.update(id(part) for part in node.values)
+        if id(node) in inside_fstring:
+            continue
+        if isinstance(node, _ast.Constant) and isinstance(node.value, str):
+            value = node.value
+        elif isinstance(node, _ast.JoinedStr) and not any(
+            isinstance(inner, _ast.Constant) and isinstance(inner.value, str)
+            for part in node.values if isinstance(part, _ast.FormattedValue) for inner in _ast.walk(part)
+        ):
+            value = "".join(part.value if isinstance(part, _ast.Constant) else "{}" for part in node.values)
+        else:
+            continue
+        end_line, end_col = node.end_lineno or node.lineno, node.end_col_offset or 0
+        start = (node.lineno, _char_column(lines, node.lineno, node.col_offset))
+        end = (end_line, _char_column(lines, end_line, end_col))
+        parts = sorted(
+            (line, column) for line in range(start[0], end[0] + 1) for column in by_line.get(line, ())
+            if start <= (line, column) < end
+        )
+        if len(parts) > 1 and parts[0] == start:
+            joined[start] = (value, end_line)
+            continued.update(parts[1:])
+    return joined, continued
+
+
+CONCATENATION_CELLS = (
+    ('url = ("https://example.org/data"\n       "/raw/x.csv")\nother = "a" "b"; more = "c"',
+     'name = "é" "/data/é.csv"\nprint("x", "y", f"{name}" "/z.csv")\npath = f"/data/{name}" \\\n    "/y.csv"'),
+)
+
+
+def test_concatenations_pass_over_a_one_line_node_with_one_literal_on_its_line():
+    """`_concatenations` works out no columns for a literal node on one line holding no other
+    literal (nothing is joined there): the joined strings are the old computation's on every
+    fixture cell and on written concatenations (bracketed over lines, on one line beside other
+    literals, f-strings, non-ASCII text, a backslash continuation)."""
+    from nbrefactor.audit.rules.paths import _concatenations
+
+    joined = 0
+    for nb, ctx in _path_contexts(CONCATENATION_CELLS):
+        for ca in ctx.cells:
+            lines = ca.masked.python.split("\n")
+            new = _concatenations(ca, lines)
+            assert new == _old_concatenations(ca, lines), (nb.path, ca.cell.index)
+            joined += len(new[0])
+    assert joined >= 4, joined

@@ -1071,6 +1071,8 @@ def _concatenations(ca: CellAnalysis, lines: Sequence[str]) -> tuple[dict[tuple[
             inside_fstring.update(id(part) for part in node.values)
         if id(node) in inside_fstring:
             continue
+        if node.end_lineno == node.lineno and len(by_line.get(node.lineno, ())) < 2:
+            continue  # (one line holding one literal at most: nothing is joined there; most nodes)
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             value = node.value
         elif isinstance(node, ast.JoinedStr) and not any(
