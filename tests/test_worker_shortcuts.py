@@ -1015,3 +1015,34 @@ def test_concatenations_pass_over_a_one_line_node_with_one_literal_on_its_line()
             assert new == _old_concatenations(ca, lines), (nb.path, ca.cell.index)
             joined += len(new[0])
     assert joined >= 4, joined
+
+
+def test_wildcard_entries_screened_by_their_literal_ends_match_as_fnmatch():
+    """`_entries_for_function` tries a wildcard entry's pattern only on a name that starts and ends
+    with the pattern's plain text (`_literal_ends`): the entries found are `fnmatch`'s for every
+    callee of the fixture notebooks and for names spelled after each shipped pattern; and for
+    written patterns (classes, `?`, an unclosed `[`, a `]` outside a class) every name a pattern
+    matches has its ends."""
+    from nbrefactor.audit.catalog import load_catalog
+    from nbrefactor.audit.rules.paths import _entries_for_function, _io_call_index, _literal_ends, resolve_callee
+
+    catalog = load_catalog()
+    entries, by_function, wildcards, _ = _io_call_index(catalog)
+    names = {resolve_callee(ctx.facts, catalog, call.func) for _, ctx in _path_contexts() for ca in ctx.cells for call in ca.facts.calls}
+    for i in wildcards:
+        pattern = entries[i].function
+        names |= {pattern.replace("*", ""), pattern.replace("*", "x.Y"), pattern.replace("*", "")[:-1], "x" + pattern.replace("*", "")}
+        names |= {pattern.replace("[A-Z]", "Q").replace("*", "Data"), pattern.replace("[!h]", "g").replace("*", "x")}
+    matched = 0
+    for name in sorted(names):
+        old = (*by_function.get(name, ()), *(i for i in wildcards if fnmatch.fnmatchcase(name, entries[i].function)))
+        assert _entries_for_function(catalog, name, entries, by_function, wildcards) == old, name
+        matched += any(i in wildcards for i in old)
+    assert matched >= 30
+    written = ["a.*b", "*x", "a?c*", "lib.[A-Z]*Set", "lib.[!h]*", "a[bc", "a]b*c", "x*y[]]z", "[*]q", "plain.name"]
+    spelled = ["ab", "a.b", "a.xb", "abc", "a?cd", "lib.DataSet", "lib.hat", "lib.cat", "a[bc", "a]bzzc", "xy]z", "x1y]z", "*q", "q", "plain.name"]
+    for pattern in written:
+        head, tail = _literal_ends(pattern)
+        for name in spelled + [n + "z" for n in spelled]:
+            if fnmatch.fnmatchcase(name, pattern):
+                assert name.startswith(head) and name.endswith(tail), (pattern, name)

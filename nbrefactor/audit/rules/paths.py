@@ -252,11 +252,28 @@ def _entries_for_function(
     known: dict[str, tuple[int, ...]] = catalog.derived("paths.function_entries", lambda _: {})
     hits = known.get(candidate)
     if hits is None:
-        hits = (*by_function.get(candidate, ()), *(i for i in wildcards if fnmatch.fnmatchcase(candidate, entries[i].function)))
+        ends = catalog.derived("paths.wildcard_ends", lambda _: tuple((i, *_literal_ends(entries[i].function)) for i in wildcards))
+        hits = (*by_function.get(candidate, ()), *(
+            i for i, head, tail in ends
+            # (a name matching the pattern starts with its text before the first wildcard and ends
+            # with its text after the last: most names are passed over without the matcher)
+            if candidate.startswith(head) and candidate.endswith(tail) and fnmatch.fnmatchcase(candidate, entries[i].function)
+        ))
         if len(known) >= 8192:
             known.clear()
         known[candidate] = hits
     return hits
+
+
+def _literal_ends(pattern: str) -> tuple[str, str]:
+    """The text of an `fnmatch` pattern before its first wildcard character (`*`, `?`, `[`) and after
+    its last (`*`, `?`, the `]` closing a class): plain characters there match only themselves, so
+    every name the pattern matches starts and ends with them (`fastai.*DataLoaders.from_*`: "fastai.", "")."""
+    specials = [i for i, c in enumerate(pattern) if c in "*?["]
+    if not specials:
+        return pattern, ""
+    closers = [i for i, c in enumerate(pattern) if c in "*?]"]
+    return pattern[:specials[0]], pattern[max(closers) + 1:] if closers else ""
 
 
 def _io_call_index(catalog: Catalog) -> tuple[tuple[IoCall, ...], dict[str, tuple[int, ...]], tuple[int, ...], dict[str, tuple[int, ...]]]:
