@@ -1019,12 +1019,13 @@ def test_concatenations_pass_over_a_one_line_node_with_one_literal_on_its_line()
 
 def test_wildcard_entries_screened_by_their_literal_ends_match_as_fnmatch():
     """`_entries_for_function` tries a wildcard entry's pattern only on a name that starts and ends
-    with the pattern's plain text (`_literal_ends`): the entries found are `fnmatch`'s for every
+    with the pattern's plain text (`patterns.literal_ends`): the entries found are `fnmatch`'s for every
     callee of the fixture notebooks and for names spelled after each shipped pattern; and for
     written patterns (classes, `?`, an unclosed `[`, a `]` outside a class) every name a pattern
     matches has its ends."""
     from nbrefactor.audit.catalog import load_catalog
-    from nbrefactor.audit.rules.paths import _entries_for_function, _io_call_index, _literal_ends, resolve_callee
+    from nbrefactor.audit.patterns import literal_ends
+    from nbrefactor.audit.rules.paths import _entries_for_function, _io_call_index, resolve_callee
 
     catalog = load_catalog()
     entries, by_function, wildcards, _ = _io_call_index(catalog)
@@ -1042,7 +1043,31 @@ def test_wildcard_entries_screened_by_their_literal_ends_match_as_fnmatch():
     written = ["a.*b", "*x", "a?c*", "lib.[A-Z]*Set", "lib.[!h]*", "a[bc", "a]b*c", "x*y[]]z", "[*]q", "plain.name"]
     spelled = ["ab", "a.b", "a.xb", "abc", "a?cd", "lib.DataSet", "lib.hat", "lib.cat", "a[bc", "a]bzzc", "xy]z", "x1y]z", "*q", "q", "plain.name"]
     for pattern in written:
-        head, tail = _literal_ends(pattern)
+        head, tail = literal_ends(pattern)
         for name in spelled + [n + "z" for n in spelled]:
             if fnmatch.fnmatchcase(name, pattern):
                 assert name.startswith(head) and name.endswith(tail), (pattern, name)
+
+
+def test_fetch_entries_from_the_pattern_index_are_matches_any_of_each_entry():
+    """PTH007's `_entries_for` finds the `calls` entries matching a new callee from one index of all
+    their patterns (plain ones by name, wildcard ones screened by their plain ends): the entries
+    `matches_any` finds entry by entry, for every callee of the fixture notebooks and names spelled
+    after each pattern (some matching two entries)."""
+    from nbrefactor.audit.catalog import load_catalog
+    from nbrefactor.audit.patterns import matches_any
+    from nbrefactor.audit.rules.downloads import _entries_for, fetch_catalog
+
+    catalog = load_catalog()
+    fetches = fetch_catalog(catalog)
+    names = {ctx.facts.resolve(call.func) for _, ctx in _path_contexts() for ca in ctx.cells for call in ca.facts.calls}
+    for entry in fetches.calls:
+        for pattern in entry.patterns:
+            names |= {pattern, pattern.replace("*", ""), pattern.replace("*", "x.Model"), pattern[:-1], "a." + pattern,
+                      pattern.replace("[A-Z]", "Q").replace("[!h]", "g").replace("*", "Data")}
+    matched = 0
+    for name in sorted(names):
+        old = [fetches.calls[i] for i, e in enumerate(fetches.calls) if matches_any(name, e.patterns)]
+        assert _entries_for(fetches, [name]) == old, name
+        matched += bool(old)
+    assert matched >= 100, matched

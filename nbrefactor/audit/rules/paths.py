@@ -34,6 +34,7 @@ from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md, name_loa
 from nbrefactor.audit.rules import code as code_cell
 from nbrefactor.audit.distributions import _clone_target as clone_target
 from nbrefactor.audit.distributions import cloned_path_edits, written_modules
+from nbrefactor.audit.patterns import literal_ends
 from nbrefactor.audit.project import normalise as normalise_distribution
 from nbrefactor.audit.rules.dependencies import hosted_only
 from nbrefactor.audit.hosted import colab_detection_branch, hosted_test, mentions_hosted
@@ -252,7 +253,7 @@ def _entries_for_function(
     known: dict[str, tuple[int, ...]] = catalog.derived("paths.function_entries", lambda _: {})
     hits = known.get(candidate)
     if hits is None:
-        ends = catalog.derived("paths.wildcard_ends", lambda _: tuple((i, *_literal_ends(entries[i].function)) for i in wildcards))
+        ends = catalog.derived("paths.wildcard_ends", lambda _: tuple((i, *literal_ends(entries[i].function)) for i in wildcards))
         hits = (*by_function.get(candidate, ()), *(
             i for i, head, tail in ends
             # (a name matching the pattern starts with its text before the first wildcard and ends
@@ -263,17 +264,6 @@ def _entries_for_function(
             known.clear()
         known[candidate] = hits
     return hits
-
-
-def _literal_ends(pattern: str) -> tuple[str, str]:
-    """The text of an `fnmatch` pattern before its first wildcard character (`*`, `?`, `[`) and after
-    its last (`*`, `?`, the `]` closing a class): plain characters there match only themselves, so
-    every name the pattern matches starts and ends with them (`fastai.*DataLoaders.from_*`: "fastai.", "")."""
-    specials = [i for i, c in enumerate(pattern) if c in "*?["]
-    if not specials:
-        return pattern, ""
-    closers = [i for i, c in enumerate(pattern) if c in "*?]"]
-    return pattern[:specials[0]], pattern[max(closers) + 1:] if closers else ""
 
 
 def _io_call_index(catalog: Catalog) -> tuple[tuple[IoCall, ...], dict[str, tuple[int, ...]], tuple[int, ...], dict[str, tuple[int, ...]]]:
