@@ -14,6 +14,17 @@ Their code objects are kept by the exact source text and `exec`ed instead: `exec
 `exec(compile(text, "<string>", "exec"), g, ns)` (dataclasses has no `__future__` flags to
 inherit), and a code object read back with `marshal` is the one written, as byte-code is.
 
+**Source digests.** The result cache's key holds a digest of every `.py` file of the package
+(`cache.code_digest`: 3.45 MB read and hashed by SHA-256 per run, ~105 M instructions under
+valgrind, a tenth of the pool's parent before it forks; issue 15, twenty-sixth round). Each file's
+SHA-256 is kept in a second file (`sources.<tag>.marshal`) by its absolute path with the stat it
+had when its bytes were hashed — size, `mtime_ns`, `ctime_ns`, inode and device, what the run-level
+replay (`cli/replay.py`) compares to skip a whole run — and read back only while the file's stat is
+still that (`file_sha256`). Any write to the file sets its `ctime_ns` to the time of the write,
+which no tool can set back; a digest is kept only when the file's last change (`mtime_ns` and
+`ctime_ns`) was more than `RACY_NS` before it was hashed (git's "racy clean" rule, the replay's
+too), so a later write in the same timestamp tick cannot leave the stat as it was.
+
 Sound only for the interpreter that wrote the file: it records `sys.version` and `_sre.MAGIC` (the
 program format) and is ignored by any other; the hooks are installed only on CPython 3.11, whose
 `re._compiler.compile` and `dataclasses._create_fn` they follow. They are installed by the console
@@ -28,6 +39,7 @@ from __future__ import annotations
 import marshal
 import os
 import sys
+import time
 
 _FORMAT = 1
 _LIMIT = 4000  # entries per table: patterns built from the notebooks' own text must not grow the file without end
@@ -41,6 +53,12 @@ _used_patterns: set = set()
 _used_sources: set = set()
 _full = False
 _installed_by = 0  # the process that installed the hooks, the only one that writes the file (not a forked worker)
+_DIGESTS_FORMAT = 1
+RACY_NS = 2_000_000_000  # as the replay's: FAT's 2 s granularity, and any lag of the file system's clock
+_digests: dict = {}  # absolute path -> ((size, mtime_ns, ctime_ns, inode, device), SHA-256 of its bytes)
+_digests_added = 0
+_digests_full = False
+_used_digests: set = set()
 
 
 def install() -> None:
@@ -62,6 +80,7 @@ def install() -> None:
             _known, _code = kept[1], kept[2]
     except Exception:  # absent, unreadable, truncated, another interpreter's: compile as before
         _known, _code = {}, {}
+    _load_digests()
     _install_dataclasses()
     _stable_tokenize_pattern()
     original = compiler.compile
@@ -159,24 +178,75 @@ def _install_dataclasses() -> None:
     dataclasses.exec = kept_exec  # a module global: found before the built-in by `_create_fn`
 
 
-def save() -> None:
-    """Write the tables when this run compiled something the file lacks (atomic; errors ignored);
-    when a table was full, only what this run used is written."""
-    if not (_added or _full) or sys.dont_write_bytecode or os.getpid() != _installed_by:
-        return
-    import _sre
+def _digests_path() -> str:
+    """The source digests' file, beside the tables' (`sources.<tag>.marshal`)."""
+    return os.path.join(os.path.dirname(_PATH), f"sources.{sys.implementation.cache_tag}.marshal")
 
-    patterns, sources = _known, _code
-    if _full:
-        patterns = {key: tables for key, tables in _known.items() if key in _used_patterns}
-        sources = {source: code for source, code in _code.items() if source in _used_sources}
 
-    scratch = f"{_PATH}.{os.getpid()}.tmp"
+def _load_digests() -> None:
+    global _digests
     try:
-        os.makedirs(os.path.dirname(_PATH), exist_ok=True)
+        with open(_digests_path(), "rb") as handle:
+            kept = marshal.loads(handle.read())
+        if kept[0] == (_DIGESTS_FORMAT,) and isinstance(kept[1], dict):
+            _digests = kept[1]
+    except Exception:  # absent, unreadable, truncated: every file is read and hashed
+        _digests = {}
+
+
+def file_sha256(path: str) -> bytes:
+    """`hashlib.sha256(<the file's bytes>).digest()`, kept between runs of the console (see the
+    module's notes) while the file's stat is the one it had when it was hashed. In a process that
+    did not install the tables (a library caller, a forked worker) the file is read every time."""
+    import hashlib
+
+    kept = os.getpid() == _installed_by
+    if kept:
+        status = os.stat(path)
+        key = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino, status.st_dev)
+        entry = _digests.get(path)
+        if type(entry) is tuple and len(entry) == 2 and entry[0] == key and type(entry[1]) is bytes and len(entry[1]) == 32:
+            _used_digests.add(path)
+            return entry[1]
+    with open(path, "rb") as handle:
+        digest = hashlib.sha256(handle.read()).digest()
+    if kept and time.time_ns() - max(status.st_mtime_ns, status.st_ctime_ns) > RACY_NS:
+        global _digests_added, _digests_full
+        if len(_digests) < _LIMIT or path in _digests:
+            _digests[path] = (key, digest)
+            _used_digests.add(path)
+            _digests_added += 1
+        else:
+            _digests_full = True
+    return digest
+
+
+def save() -> None:
+    """Write the tables when this run compiled something the file lacks, and the source digests
+    when this run hashed a file it may keep (atomic; errors ignored); when a table was full, only
+    what this run used is written."""
+    if sys.dont_write_bytecode or os.getpid() != _installed_by:
+        return
+    if _added or _full:
+        import _sre
+
+        patterns, sources = _known, _code
+        if _full:
+            patterns = {key: tables for key, tables in _known.items() if key in _used_patterns}
+            sources = {source: code for source, code in _code.items() if source in _used_sources}
+        _write(_PATH, ((_FORMAT, sys.version, _sre.MAGIC), patterns, sources))
+    if _digests_added or _digests_full:
+        digests = {path: entry for path, entry in _digests.items() if path in _used_digests} if _digests_full else _digests
+        _write(_digests_path(), ((_DIGESTS_FORMAT,), digests))
+
+
+def _write(path: str, value: object) -> None:
+    scratch = f"{path}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(scratch, "wb") as handle:
-            handle.write(marshal.dumps(((_FORMAT, sys.version, _sre.MAGIC), patterns, sources)))
-        os.replace(scratch, _PATH)
+            handle.write(marshal.dumps(value))
+        os.replace(scratch, path)
     except (OSError, ValueError):
         try:
             os.unlink(scratch)

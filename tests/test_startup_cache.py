@@ -264,3 +264,103 @@ def test_a_second_run_with_another_string_hash_adds_nothing_to_the_file(tmp_path
     added = _python(_AGAIN, str(path), *folders, seed="2", stream="stderr")
     assert added.split() == ["0"]
     assert path.read_bytes() == written
+
+
+# --- the source digests (issue 15, twenty-sixth round) ------------------------------------------
+
+
+def _keeping(monkeypatch, tmp_path: Path, *, later_ns: int = 0):
+    """startup_cache as installed by this process, its files in `tmp_path`, no digest kept yet;
+    `later_ns`: the clock read as that much later (a file changed just now is then old enough)."""
+    import time
+
+    from nbrefactor import startup_cache
+
+    monkeypatch.setattr(startup_cache, "_PATH", str(tmp_path / "startup.marshal"))
+    monkeypatch.setattr(startup_cache, "_installed_by", os.getpid())
+    monkeypatch.setattr(startup_cache, "_digests", {})
+    monkeypatch.setattr(startup_cache, "_used_digests", set())
+    monkeypatch.setattr(startup_cache, "_digests_added", 0)
+    real = time.time_ns
+    monkeypatch.setattr(startup_cache.time, "time_ns", lambda: real() + later_ns)
+    return startup_cache
+
+
+def _package(tmp_path: Path) -> Path:
+    import shutil
+
+    package = tmp_path / "pkg"
+    shutil.copytree(ROOT / "nbrefactor", package, ignore=shutil.ignore_patterns("__pycache__"))
+    return package
+
+
+def test_the_code_digest_reads_kept_file_digests_back_without_reading_the_files(monkeypatch, tmp_path: Path) -> None:
+    """A run that hashed the package's files keeps each file's SHA-256 by its stat; the next run
+    (a new process: the kept file read again) computes the same code digest without opening one
+    of them."""
+    import hashlib
+
+    from nbrefactor.audit import cache
+
+    startup_cache = _keeping(monkeypatch, tmp_path, later_ns=10 * 10**9)
+    package = _package(tmp_path)
+    cache._tree_digest.cache_clear()
+    first = cache.code_digest(package)
+    files = sorted(p for p in package.rglob("*.py"))
+    assert all(startup_cache._digests[str(p)][1] == hashlib.sha256(p.read_bytes()).digest() for p in files)
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)  # (as where Python writes byte-code)
+    startup_cache.save()
+    monkeypatch.setattr(startup_cache, "_digests", {})
+    startup_cache._load_digests()
+    assert len(startup_cache._digests) == len(files)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a kept digest was not read back")
+
+    monkeypatch.setattr(startup_cache, "open", refuse, raising=False)
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    cache._tree_digest.cache_clear()
+    assert cache.code_digest(package) == first
+    cache._tree_digest.cache_clear()
+
+
+def test_an_edited_source_file_changes_the_code_digest_even_at_the_same_size(monkeypatch, tmp_path: Path) -> None:
+    """An edit that keeps the file's size (one letter for another) changes its stat's `ctime_ns`:
+    the kept digest is not read, the file is hashed again and the code digest (the cache key's
+    part) changes; the digest of the edited file is the one kept after."""
+    import hashlib
+    import time
+
+    from nbrefactor.audit import cache
+
+    startup_cache = _keeping(monkeypatch, tmp_path, later_ns=10 * 10**9)
+    package = _package(tmp_path)
+    cache._tree_digest.cache_clear()
+    before = cache.code_digest(package)
+    edited = package / "audit" / "engine.py"
+    text = edited.read_bytes()
+    time.sleep(0.05)  # (a timestamp tick later: the test's clock is moved, the file system's is not)
+    edited.write_bytes(text.replace(b"import", b"IMPORT", 1))
+    assert edited.stat().st_size == len(text)
+    cache._tree_digest.cache_clear()
+    after = cache.code_digest(package)
+    assert after != before
+    assert startup_cache._digests[str(edited)][1] == hashlib.sha256(edited.read_bytes()).digest()
+    cache._tree_digest.cache_clear()
+
+
+def test_a_file_changed_within_the_racy_margin_is_hashed_but_not_kept(monkeypatch, tmp_path: Path) -> None:
+    """A file changed less than `RACY_NS` before it is hashed may change again in the same
+    timestamp tick without changing its stat: its digest is right, but not kept; nor is any in a
+    process that did not install the tables (a library caller)."""
+    import hashlib
+
+    startup_cache = _keeping(monkeypatch, tmp_path)
+    fresh = tmp_path / "fresh.py"
+    fresh.write_text("x = 1\n")
+    assert startup_cache.file_sha256(str(fresh)) == hashlib.sha256(b"x = 1\n").digest()
+    assert str(fresh) not in startup_cache._digests and startup_cache._digests_added == 0
+    monkeypatch.setattr(startup_cache.time, "time_ns", lambda: fresh.stat().st_ctime_ns + 10 * 10**9)
+    monkeypatch.setattr(startup_cache, "_installed_by", os.getpid() + 1)
+    assert startup_cache.file_sha256(str(fresh)) == hashlib.sha256(b"x = 1\n").digest()
+    assert str(fresh) not in startup_cache._digests

@@ -247,12 +247,14 @@ def code_digest(package: Optional[Path] = None) -> str:
 
 @lru_cache(maxsize=8)
 def _tree_digest(folder: Path) -> str:
+    from nbrefactor.startup_cache import file_sha256  # (each file's digest kept by its stat: see there)
+
     digest = hashlib.sha256()
     for file in sorted(folder.rglob("*.py")):
         if "__pycache__" in file.parts:
             continue
         digest.update(file.relative_to(folder).as_posix().encode("utf-8") + b"\0")
-        digest.update(hashlib.sha256(file.read_bytes()).digest())
+        digest.update(file_sha256(os.fspath(file)))
     return digest.hexdigest()
 
 

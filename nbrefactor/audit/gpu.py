@@ -542,13 +542,15 @@ def gpu_requirements(facts: NotebookFacts, catalog: Catalog, import_fallbacks: b
     finder = _Finder(facts, gc)
     fallback_imports, fallback_names = import_fallback_bindings(facts, gc) if import_fallbacks else (frozenset(), frozenset())
     checks = tuple(gc.fallback_checks)
-    flags = _check_flags(facts, checks)
+    # The lines of each cell holding a GPU check, found once (the flags and both passes below read them).
+    checked = {ca.cell.index: {c.line for c in ca.facts.calls if _is_check(facts, c, checks, ca)} for ca in facts.cells}
+    flags = _check_flags(facts, checked)
     guarded_devices = set()
     # A device named "cuda" only under a GPU check (`if torch.cuda.is_available(): device = "cuda"`
     # `else: device = "cpu"`) has its fallback: every CUDA definition of it guarded.
     cuda_definitions: dict[str, list[bool]] = {}
     for ca in facts.cells:
-        check_lines = {c.line for c in ca.facts.calls if _is_check(facts, c, checks, ca)} | _flag_conditional_lines(ca, flags)
+        check_lines = checked[ca.cell.index] | _flag_conditional_lines(ca, flags)
         guarded_devices |= {d.name for d in ca.facts.defined if d.line in check_lines}
         cuda_lines = {s.line for s in ca.facts.strings if _match(s.value, gc.device_values)}
         for d in ca.facts.defined:
@@ -561,7 +563,7 @@ def gpu_requirements(facts: NotebookFacts, catalog: Catalog, import_fallbacks: b
     found: list[GpuRequirement] = []
     device_uses: dict[str, list[tuple[int, int, int]]] = {}
     for ca in facts.cells:
-        check_lines = {c.line for c in ca.facts.calls if _is_check(facts, c, checks, ca)} | _flag_conditional_lines(ca, flags)
+        check_lines = checked[ca.cell.index] | _flag_conditional_lines(ca, flags)
         if flag is not None:
             check_lines |= {n for n, text in enumerate(ca.lines, start=1) if _opens_block(text) and flag.search(text)}
         # `if inputs.is_cuda: output = output.cuda()`: follows where the input already is, so the
@@ -616,13 +618,14 @@ def gpu_requirements(facts: NotebookFacts, catalog: Catalog, import_fallbacks: b
     return tuple(by_line.values())
 
 
-def _check_flags(facts: NotebookFacts, checks: tuple[str, ...]) -> frozenset[str]:
+def _check_flags(facts: NotebookFacts, checked: dict[int, set[int]]) -> frozenset[str]:
     """Names and attributes assigned on a line holding a GPU check: `cuda = torch.cuda.is_available()`,
     `args.cuda = not args.no_cuda and torch.cuda.is_available()`. A conditional testing one of them
-    chooses between the GPU and a CPU path like the check itself (fair check 18)."""
+    chooses between the GPU and a CPU path like the check itself (fair check 18). `checked`: the lines
+    of each cell (by index) holding a GPU check (`_is_check`)."""
     flags: set[str] = set()
     for ca in facts.cells:
-        check_lines = {c.line for c in ca.facts.calls if _is_check(facts, c, checks, ca)}
+        check_lines = checked[ca.cell.index]
         if not check_lines:
             continue
         tree = cell_python_tree(ca)

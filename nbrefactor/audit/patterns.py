@@ -55,6 +55,17 @@ def _combined(patterns: tuple[str, ...]) -> Callable[[str], bool]:
 _WILDCARDS = re.compile(r"[*?\[]")  # what fnmatch reads as other than itself
 
 
+def literal_ends(pattern: str) -> tuple[str, str]:
+    """The text of an `fnmatch` pattern before its first wildcard character (`*`, `?`, `[`) and after
+    its last (`*`, `?`, the `]` closing a class): plain characters there match only themselves, so
+    every name the pattern matches starts and ends with them (`fastai.*DataLoaders.from_*`: "fastai.", "")."""
+    specials = [i for i, c in enumerate(pattern) if c in "*?["]
+    if not specials:
+        return pattern, ""
+    closers = [i for i, c in enumerate(pattern) if c in "*?]"]
+    return pattern[:specials[0]], pattern[max(closers) + 1:] if closers else ""
+
+
 @lru_cache(maxsize=1024)
 def lowered(patterns: tuple[str, ...]) -> tuple[str, ...]:
     """The patterns in lower case (for case-insensitive lists), computed once per list."""

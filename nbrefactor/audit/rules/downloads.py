@@ -14,7 +14,7 @@ from nbrefactor.audit.analysis import CallFact, CellAnalysis, NotebookFacts, cel
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.distributions import cloned_imports, cloned_path_edits
 from nbrefactor.audit.facts import dotted_name
-from nbrefactor.audit.patterns import matches_any
+from nbrefactor.audit.patterns import literal_ends, matches_any
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
 from nbrefactor.audit.rules.dependencies import hosted_only
@@ -351,13 +351,20 @@ def _entries_for(catalog: FetchCatalog, candidates: list[str]) -> list[FetchCall
     if not candidates:
         return []
     if not _ENTRIES_MEMO or _ENTRIES_MEMO[0] is not catalog:
-        _ENTRIES_MEMO[:] = [catalog, {}]  # holds the catalogue: no newer one at a reused id
+        _ENTRIES_MEMO[:] = [catalog, {}, _pattern_index(catalog.calls)]  # holds the catalogue: no newer one at a reused id
     known: dict[str, frozenset[int]] = _ENTRIES_MEMO[1]
+    exact, wild = _ENTRIES_MEMO[2]
     numbers: set[int] = set()
     for candidate in candidates:
         found = known.get(candidate)
         if found is None:
-            found = frozenset(i for i, entry in enumerate(catalog.calls) if matches_any(candidate, entry.patterns))
+            # `matches_any(candidate, entry.patterns)` for every entry, from one index of all the
+            # entries' patterns: a plain one matches only itself, a wildcard one only a name with
+            # its plain ends (`literal_ends`); each new callee was tested against every entry's list.
+            found = frozenset((*exact.get(candidate, ()), *(
+                i for i, head, tail, pattern in wild
+                if candidate.startswith(head) and candidate.endswith(tail) and fnmatch.fnmatchcase(candidate, pattern)
+            )))
             if len(known) >= 8192:  # bounded: memory stays flat over a batch
                 known.clear()
             known[candidate] = found
@@ -365,7 +372,22 @@ def _entries_for(catalog: FetchCatalog, candidates: list[str]) -> list[FetchCall
     return [catalog.calls[i] for i in sorted(numbers)]
 
 
-_ENTRIES_MEMO: list = []  # [fetch catalogue, {callee: numbers of the entries it matches}]
+_ENTRIES_MEMO: list = []  # [fetch catalogue, {callee: numbers of the entries it matches}, its patterns' index]
+
+
+def _pattern_index(calls: tuple[FetchCall, ...]) -> tuple[dict[str, tuple[int, ...]], tuple[tuple[int, str, str, str], ...]]:
+    """The `calls` entries' patterns, once per catalogue: the entry numbers by plain pattern (no
+    `*`, `?` or `[`: `fnmatch` matches it to itself only), and (number, plain start, plain end,
+    pattern) for each wildcard pattern."""
+    exact: dict[str, list[int]] = {}
+    wild: list[tuple[int, str, str, str]] = []
+    for i, entry in enumerate(calls):
+        for pattern in entry.patterns:
+            if any(c in pattern for c in "*?["):
+                wild.append((i, *literal_ends(pattern), pattern))
+            else:
+                exact.setdefault(pattern, []).append(i)
+    return {k: tuple(v) for k, v in exact.items()}, tuple(wild)
 
 
 def _shell_fetch(command: str, catalog: FetchCatalog) -> Optional[tuple[str, ...]]:

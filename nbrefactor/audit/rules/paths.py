@@ -34,6 +34,7 @@ from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md, name_loa
 from nbrefactor.audit.rules import code as code_cell
 from nbrefactor.audit.distributions import _clone_target as clone_target
 from nbrefactor.audit.distributions import cloned_path_edits, written_modules
+from nbrefactor.audit.patterns import literal_ends
 from nbrefactor.audit.project import normalise as normalise_distribution
 from nbrefactor.audit.rules.dependencies import hosted_only
 from nbrefactor.audit.hosted import colab_detection_branch, hosted_test, mentions_hosted
@@ -202,7 +203,27 @@ def _star_candidates(facts: NotebookFacts, catalog: Catalog, dotted: str, qualif
 
 def matching_entries(facts: NotebookFacts, catalog: Catalog, call: CallFact) -> tuple[str, tuple[IoCall, ...]]:
     """The catalogue entries for `call`: function entries first; method entries only when none
-    matches (so `torch.save(obj, path)` is not mistaken for `model.save(path)`)."""
+    matches (so `torch.save(obj, path)` is not mistaken for `model.save(path)`).
+
+    Remembered for the notebook last asked about, by the callee as written (the call's `func`,
+    `method` and `receiver`, all it reads of the call): a notebook calls the same few callees
+    again and again (PDSH: 3,284 distinct of 6,746 calls). The memo holds the facts and the
+    catalogue, so an identity match is never a newer object at a reused id."""
+    memo = _MATCHING
+    if not memo or memo[0] is not facts or memo[1] is not catalog:
+        memo[:] = [facts, catalog, {}]
+    known: dict[tuple[str, str, str], tuple[str, tuple[IoCall, ...]]] = memo[2]
+    key = (call.func, call.method, call.receiver)
+    found = known.get(key)
+    if found is None:
+        found = known[key] = _matching_entries(facts, catalog, call)
+    return found
+
+
+_MATCHING: list = []  # [facts, catalog, {(func, method, receiver): (qualified, entries)}]
+
+
+def _matching_entries(facts: NotebookFacts, catalog: Catalog, call: CallFact) -> tuple[str, tuple[IoCall, ...]]:
     entries, by_function, wildcards, by_method = _io_call_index(catalog)
     qualified = resolve_callee(facts, catalog, call.func)
     for candidate in (qualified, *_star_candidates(facts, catalog, call.func, qualified)):
@@ -232,7 +253,13 @@ def _entries_for_function(
     known: dict[str, tuple[int, ...]] = catalog.derived("paths.function_entries", lambda _: {})
     hits = known.get(candidate)
     if hits is None:
-        hits = (*by_function.get(candidate, ()), *(i for i in wildcards if fnmatch.fnmatchcase(candidate, entries[i].function)))
+        ends = catalog.derived("paths.wildcard_ends", lambda _: tuple((i, *literal_ends(entries[i].function)) for i in wildcards))
+        hits = (*by_function.get(candidate, ()), *(
+            i for i, head, tail in ends
+            # (a name matching the pattern starts with its text before the first wildcard and ends
+            # with its text after the last: most names are passed over without the matcher)
+            if candidate.startswith(head) and candidate.endswith(tail) and fnmatch.fnmatchcase(candidate, entries[i].function)
+        ))
         if len(known) >= 8192:
             known.clear()
         known[candidate] = hits
@@ -977,8 +1004,10 @@ def _python_literals(ctx: RuleContext, ca: CellAnalysis, settings: PathSettings)
         for pa in path_arguments(ctx.facts, ctx.catalog, ca)
         if pa.literal is not None
     }
-    not_paths = _route_literals(ctx, ca, settings)
-    expected = _asserted_data(ca) | _keys_and_container_settings(ca, settings)
+    # The literals that are no path of this machine (routes, selectors, asserted data, keys, a
+    # container's settings), found only when a literal that is no path argument classifies as a
+    # path: most cells have none (the tables' own walks and searches were a tenth of PTH001's time).
+    not_paths: Optional[set[tuple[int, int]]] = None
     masked_lines = ca.masked.python.split("\n")
     joined, continued = _concatenations(ca, masked_lines)
     positions: set[tuple[int, int]] = set()
@@ -993,8 +1022,6 @@ def _python_literals(ctx: RuleContext, ca: CellAnalysis, settings: PathSettings)
             value, end_line = joined[(s.line, s.column)]
             s = StringFact(value, s.line, s.column, end_line, s.formatted)
         argument = arguments.get((s.line, s.column))
-        if argument is None and ((s.line, s.column) in not_paths or (s.line, s.column) in expected):
-            continue
         # `os.environ["PATH"] += ";C:\\Program Files\\gs\\bin"`: a new entry of a search-path list,
         # a whole path of its own (not a suffix of the string it is appended to).
         entry = _PATH_LIST_ENTRY.match(s.value) if argument is None else None
@@ -1008,6 +1035,11 @@ def _python_literals(ctx: RuleContext, ca: CellAnalysis, settings: PathSettings)
         )
         if found is None:
             continue
+        if argument is None:
+            if not_paths is None:
+                not_paths = _route_literals(ctx, ca, settings) | _asserted_data(ca) | _keys_and_container_settings(ca, settings)
+            if (s.line, s.column) in not_paths:
+                continue
         if argument is None and not entry and found.kind != "remote" and _appended(masked_lines, s.line, s.column):
             continue  # `BASE + "/x.csv"`: a suffix of some other path (or URL), not an absolute path
         yield LiteralFinding(ca, s.line, s.column, s.end_line, value, found, argument)
@@ -1046,6 +1078,8 @@ def _concatenations(ca: CellAnalysis, lines: Sequence[str]) -> tuple[dict[tuple[
             inside_fstring.update(id(part) for part in node.values)
         if id(node) in inside_fstring:
             continue
+        if node.end_lineno == node.lineno and len(by_line.get(node.lineno, ())) < 2:
+            continue  # (one line holding one literal at most: nothing is joined there; most nodes)
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             value = node.value
         elif isinstance(node, ast.JoinedStr) and not any(
@@ -2116,25 +2150,30 @@ def _response_body_writes(
     (`open("example_compounds.sdf", "w").write(r.text)`, `with open(filename, "w") as ofs:
     ofs.write(r.text)`, `print(r.text, file=ofs)`) with the response's body used at or after the
     `open`. The file is the download's destination (fair check 23: download-destination-split-from-download)."""
-    responses: dict[str, tuple[int, tuple[str, tuple[int, int]]]] = {}  # name → (line, (URL, its place))
+    # (The cell's calls, assignments and attributes from its class index, each in the breadth-first
+    # order of a whole walk: the files opened for writing first, as most cells open none, then the
+    # responses. A walk of every cell's whole tree here was a third of PTH003's time on PDSH.)
     opens: list[tuple[int, ast.Call]] = []
-    for node in walk_nodes(tree):
-        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+    for node in nodes_of(tree, ast.Call):
+        if dotted_name(node.func) == "open" and node.args:
+            mode = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "mode"), None)
+            if isinstance(mode, ast.Constant) and isinstance(mode.value, str) and re.search(r"[wx]", mode.value):
+                opens.append((node.lineno, node))
+    if not opens:
+        return
+    responses: dict[str, tuple[int, tuple[str, tuple[int, int]]]] = {}  # name → (line, (URL, its place))
+    for node in nodes_of(tree, ast.Assign):
+        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
                 and isinstance(node.value, ast.Call) and node.value.args \
                 and ctx.facts.resolve(dotted_name(node.value.func) or "") in ("requests.get", "requests.api.get"):
             url = string_at(ca, node.value.args[0], node.lineno)
             if url is not None and _WEB_URL.match(url[0]):
                 responses[node.targets[0].id] = (node.lineno, url)
-        elif isinstance(node, ast.Call) and dotted_name(node.func) == "open" and node.args:
-            mode = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "mode"), None)
-            if isinstance(mode, ast.Constant) and isinstance(mode.value, str) and re.search(r"[wx]", mode.value):
-                opens.append((node.lineno, node))
-    if not responses or not opens:
+    if not responses:
         return
     bodies = [
-        (node.lineno, node.value.id) for node in walk_nodes(tree)
-        if isinstance(node, ast.Attribute) and node.attr in _RESPONSE_BODY and isinstance(node.value, ast.Name)
-        and node.value.id in responses
+        (node.lineno, node.value.id) for node in nodes_of(tree, ast.Attribute)
+        if node.attr in _RESPONSE_BODY and isinstance(node.value, ast.Name) and node.value.id in responses
     ]
     for line, call in opens:
         if _hosted_line(ca, line):
@@ -5419,11 +5458,12 @@ class ChangeDirectory(Rule):
         # with nothing since: a later `%cd docs/notebooks/` may go back down to where it started.
         climbed: Optional[tuple[int, int]] = None
         event_steps: dict[int, _DirectoryStep] = {}  # what each change does, by event index
+        changing = {id(call) for _, call in directory_changes(ctx)}  # (the facts hold the calls: ids stay theirs)
         for ca in ctx.cells:
             in_cell: list[tuple[CellAnalysis, int, int, str, str, bool]] = []
             steps: dict[tuple[int, int], _DirectoryStep] = {}
             for call in ca.facts.calls:
-                if self._changes_directory(ctx, call) and not _to_current_directory(ca, call):
+                if id(call) in changing and not _to_current_directory(ca, call):
                     shown_call = render_call(call)
                     first = call.arg(0, ("path",))
                     back = first is not None and first.name is not None and first.name in saved
@@ -6236,13 +6276,14 @@ class SysPathEdit(Rule):
             imp.level == 0 and imp.top_level in parent for _, imp in ctx.facts.imports
         )
         declared = ctx.project.declared if ctx.project is not None else frozenset()
+        edits = _sys_path_calls(ctx)
         for ca in ctx.cells:
             events: list[tuple[int, int, str]] = []
             absolute: set[tuple[int, int]] = set()
             related: dict[tuple[int, int], tuple[tuple[Cell, int, int], ...]] = {}
             unused_parent: list[str] = []  # the cell's edits adding `..`, which no import uses
             for call in ca.facts.calls:
-                if resolve_callee(ctx.facts, ctx.catalog, call.func) in _SYS_PATH_CALLS:
+                if id(call) in edits:
                     if imports_written and _adds_working_folder(ca, call):
                         continue
                     if parent_unused and _adds_parent_folder(call):
@@ -6356,6 +6397,16 @@ def _installed_fallback(ca: CellAnalysis, line: int, declared: frozenset[str]) -
     return False
 
 
+def _sys_path_calls(ctx: RuleContext) -> frozenset[int]:
+    """The ids of the notebook's calls that edit `sys.path` (`_SYS_PATH_CALLS`, the callee resolved
+    through the imports); found once per notebook: PTH005 and its literal entries each resolved every
+    call's callee (the facts hold the calls, so an id stays theirs while the context lives)."""
+    return ctx.shared("paths.sys_path_calls", lambda: frozenset(
+        id(call) for ca in ctx.cells for call in ca.facts.calls
+        if resolve_callee(ctx.facts, ctx.catalog, call.func) in _SYS_PATH_CALLS
+    ))
+
+
 def _sys_path_entries(ctx: RuleContext) -> dict[tuple[int, int, int], list[tuple[Cell, CallFact]]]:
     """The `sys.path` edits whose entry is a string literal (`sys.path.append("/Users/a/slim")`), by
     the literal's (cell, line, column). Not a hosted runtime's folder (`/content/stylegan2`): a
@@ -6363,9 +6414,10 @@ def _sys_path_entries(ctx: RuleContext) -> dict[tuple[int, int, int], list[tuple
     def compute() -> dict[tuple[int, int, int], list[tuple[Cell, CallFact]]]:
         out: dict[tuple[int, int, int], list[tuple[Cell, CallFact]]] = {}
         hosted = path_settings(ctx.catalog).hosted_roots
+        edits = _sys_path_calls(ctx)
         for ca in ctx.cells:
             for call in ca.facts.calls:
-                if resolve_callee(ctx.facts, ctx.catalog, call.func) not in _SYS_PATH_CALLS:
+                if id(call) not in edits:
                     continue
                 entry = call.arg(1 if call.method == "insert" else 0)
                 if entry is None:
@@ -7857,6 +7909,22 @@ def _method_called_without(ctx: RuleContext, ca: CellAnalysis, call: CallFact, m
     )
 
 
+def _first_implicit_folder(catalog: Catalog, qualified: str) -> Optional[int]:
+    """The number of the first `[[implicit_folder]]` entry of io_calls.toml whose `function`
+    pattern matches the callee `qualified`, or None. Kept per catalogue by callee (bounded, as
+    `_entries_for_function`): every call of every notebook was matched against every entry's
+    pattern (37,326 matches on PDSH), and the same callees recur in every cell."""
+    patterns, known = catalog.derived("paths.implicit_folder_entries", lambda c: (
+        tuple(str(dict(e).get("function", "")) for e in c.table("io_calls", "implicit_folder", []) or []), {}))
+    if qualified in known:
+        return known[qualified]
+    found = next((i for i, pattern in enumerate(patterns) if fnmatch.fnmatchcase(qualified, pattern)), None)
+    if len(known) >= 8192:
+        known.clear()
+    known[qualified] = found
+    return found
+
+
 def _implicit_folders(ctx: RuleContext) -> Iterator[Hit]:
     """Calls that write into a default folder of the working directory because the argument naming
     the folder is left out: `SummaryWriter()` → `runs/<date>_<host>/` (`[[implicit_folder]]` of
@@ -7867,9 +7935,8 @@ def _implicit_folders(ctx: RuleContext) -> Iterator[Hit]:
     calls = [(ca, call, ctx.facts.resolve(call.func)) for ca in ctx.cells for call in ca.facts.calls if call.func]
     by_folder: dict[str, list[tuple[CellAnalysis, CallFact, dict]]] = {}  # one finding per default folder
     for ca, call, qualified in calls:
-        for entry in entries:
-            if not fnmatch.fnmatchcase(qualified, str(entry.get("function", ""))):
-                continue
+        first = _first_implicit_folder(ctx.catalog, qualified)  # (only the first entry whose pattern matches is read)
+        for entry in () if first is None else (entries[first],):
             written_by = str(entry.get("written_by", ""))
             switches = tuple(str(k) for k in entry.get("when_true", ()))
             if switches and not any((given := call.arg(None, (k,))) is not None and given.constant == "True" for k in switches):
@@ -8005,6 +8072,10 @@ def _produced_paths(ctx: RuleContext) -> list[_Produced]:
     return list(ctx.shared("paths.produced", lambda: tuple(_find_produced_paths(ctx))))
 
 
+# The callee names `_find_produced_paths` reads a call of (besides a command run as a list of words).
+_PRODUCING_METHODS = frozenset({"extractall", "unpack_archive", "unzip", "download"})
+
+
 def _find_produced_paths(ctx: RuleContext) -> list[_Produced]:
     constants = string_constants(ctx.facts)
     out: list[_Produced] = []
@@ -8032,6 +8103,8 @@ def _find_produced_paths(ctx: RuleContext) -> list[_Produced]:
         for node in nodes_of(tree, ast.Call):
             func = node.func
             method = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            if method not in _PRODUCING_METHODS and not (node.args and isinstance(node.args[0], (ast.List, ast.Tuple))):
+                continue  # (no branch below takes it, the last only a list of words: most calls)
             keywords = {k.arg: k.value for k in node.keywords if k.arg}
             target: Optional[ast.AST] = None
             anchor = node.lineno
@@ -9213,6 +9286,33 @@ _PLACEHOLDER_PROJECT_PART = re.compile(
 )
 
 
+# Those calls, and their last names: an attribute call (`ml.set_tracking_uri`) resolves to its dotted
+# name with the head replaced, so it keeps its last name.
+_TRACKING_CALLEES = frozenset({*_TRACKING_CALLS, *_NEPTUNE_CALLS})
+_TRACKING_LAST_NAMES = frozenset(name.rpartition(".")[2] for name in _TRACKING_CALLEES)
+
+
+def _may_name_tracking(tree: ast.Module, aliases: Mapping[str, str]) -> bool:
+    """A screen of PTH008 per cell, from the cell's class index: can a call of it resolve to one of
+    `_TRACKING_CALLS`/`_NEPTUNE_CALLS`, or an assignment set one of `_TRACKING_VARIABLES`? An
+    attribute call only with one of their last names; a plain name only through what it is bound
+    to (`NotebookFacts.resolve` of a name without a dot); anything else spells no dotted callee.
+    False means no node of the cell can give the rule a value (most cells): the rule resolved every
+    call's dotted name."""
+    for call in nodes_of(tree, ast.Call):
+        func = call.func
+        if func.__class__ is ast.Attribute:
+            if func.attr in _TRACKING_LAST_NAMES:
+                return True
+        elif func.__class__ is ast.Name and aliases.get(func.id, func.id) in _TRACKING_CALLEES:
+            return True
+    return any(
+        len(node.targets) == 1 and node.targets[0].__class__ is ast.Subscript
+        and isinstance(node.targets[0].slice, ast.Constant) and node.targets[0].slice.value in _TRACKING_VARIABLES
+        for node in nodes_of(tree, ast.Assign)
+    )
+
+
 def _tracking_destination(value: str, neptune: bool) -> Optional[str]:
     """The destination a literal names: an MLflow server address, or (for Neptune's calls and
     variable) a project that is no placeholder; None otherwise."""
@@ -9314,7 +9414,7 @@ class TrackingServerUri(Rule):
         writes: dict[str, bool] = {}
         for ca in ctx.cells:
             tree = cell_python_tree(ca)
-            if tree is None:
+            if tree is None or not _may_name_tracking(tree, ctx.facts.aliases):
                 continue
             for node in nodes_of(tree, ast.Call, ast.Assign):
                 values: list[ast.AST] = []
