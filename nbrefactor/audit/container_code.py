@@ -34,6 +34,20 @@ CONTAINER_CALL_KEYWORDS = {
     "ContainerOp": frozenset({"file_outputs", "command", "arguments", "output_artifact_paths"}),
 }
 IMAGE_PATH_KEYWORDS = frozenset({"path_prefix"})  # kubeflow-fairing preprocessors: folder inside the image
+# A SageMaker job spec's arguments that name places on the job's side (fair check 24): where the
+# service mounts an input inside the processing container (`ProcessingInput(destination=…)`, the
+# old `S3Input(local_path=…)`), the container folder it uploads after the job
+# (`ProcessingOutput(source=…)`), a file inside that output that the pipeline service reads
+# (`PropertyFile(path="evaluation.json")`), and a training container's checkpoint folder. The API
+# requires them under `/opt/ml/`, the same for every user; nothing on the notebook's machine is
+# touched. By class name (keyword, and position when given positionally), under a `sagemaker` import.
+SAGEMAKER_JOB_SIDE_ARGUMENTS: dict[str, tuple[tuple[str, int], ...]] = {
+    "ProcessingInput": (("destination", 1),),
+    "ProcessingOutput": (("source", 0),),
+    "S3Input": (("local_path", 0),),
+    "PropertyFile": (("path", 2),),
+}
+SAGEMAKER_JOB_SIDE_KEYWORDS = frozenset({"checkpoint_local_path"})  # any estimator's
 
 
 @dataclass(frozen=True)
@@ -217,15 +231,34 @@ def container_spans(facts: NotebookFacts) -> tuple[ContainerSpan, ...]:
     ]
     kfp = _imports(facts, "kfp")
     fairing = _imports(facts, "kubeflow.fairing") or _imports(facts, "fairing")
-    if not kfp and not fairing:
+    sagemaker = _imports(facts, "sagemaker")
+    if not kfp and not fairing and not sagemaker:
         return tuple(spans)
     keywords: dict[str, frozenset[str]] = dict(CONTAINER_CALL_KEYWORDS) if kfp else {}
+    any_call = (IMAGE_PATH_KEYWORDS if fairing else frozenset()) | (SAGEMAKER_JOB_SIDE_KEYWORDS if sagemaker else frozenset())
     for ca in facts.cells:
         tree = cell_python_tree(ca)
         if tree is None:
             continue
-        spans.extend(_keyword_spans(ca, tree, keywords, IMAGE_PATH_KEYWORDS if fairing else frozenset()))
+        spans.extend(_keyword_spans(ca, tree, keywords, any_call))
+        if sagemaker:
+            spans.extend(_job_side_spans(ca, tree))
     return tuple(spans)
+
+
+def _job_side_spans(ca: CellAnalysis, tree: ast.Module) -> list[ContainerSpan]:
+    """Values of a SageMaker job spec's job-side arguments (`SAGEMAKER_JOB_SIDE_ARGUMENTS`)."""
+    spans: list[ContainerSpan] = []
+    for node in nodes_of(tree, ast.Call):
+        if not isinstance(node, ast.Call):
+            continue
+        callee = _last_part(node.func)
+        for keyword, position in SAGEMAKER_JOB_SIDE_ARGUMENTS.get(callee, ()):
+            values = [k.value for k in node.keywords if k.arg == keyword]
+            if not values and len(node.args) > position and not any(isinstance(a, ast.Starred) for a in node.args[: position + 1]):
+                values = [node.args[position]]
+            spans.extend(_span(ca.cell.index, value, f"`{keyword}=` of SageMaker's {callee} (the job's side)") for value in values)
+    return spans
 
 
 def _imports(facts: NotebookFacts, package: str) -> bool:

@@ -8876,6 +8876,8 @@ class CwdRelativePath(Rule):
             f for f in literal_findings(ctx)
             if f.path_class.kind == "relative" and f.argument is not None and not _module_file(f.value, modules)
             and (f.ca.cell.index, f.argument.call.line, f.argument.call.column) not in chdir_arguments
+            # A file on a remote job's side (`PropertyFile(path="evaluation.json")` of a SageMaker step).
+            and not _in_container(ctx, f)
             # `base_path = os.path.abspath("../")` only for `os.chdir(base_path)`: PTH004's.
             and (f.ca.cell.index, f.line, f.column) not in _chdir_target_bindings(ctx)
             and not _displayed_listing(f)
