@@ -148,6 +148,10 @@ class ProjectContext:
     # `helpers.py`) and that are files beside the notebook (`with_downloads_present`): a fetch the
     # notebook skips when its destination exists (`if not exists(basename(url))`) never runs there.
     downloads_present: frozenset[str] = frozenset()
+    # The folders given as literals to TensorFlow 1's `read_data_sets("data/mnist/")` that hold, from
+    # the notebook's folder, the MNIST files the helper looks for (`with_downloads_present`): it
+    # downloads only what its folder lacks, so run from there it fetches nothing.
+    committed_helper_datasets: frozenset[str] = frozenset()
     # The file names that raw GitHub URL literals of the notebook end with (`raw.githubusercontent.com/
     # o/r/master/05_Merge/cars1.csv` → `cars1.csv`) that are files beside the notebook: an exercise
     # repository fetching its own committed data; PTH003 says to read the local copy (fair check 15).
@@ -1507,6 +1511,7 @@ def with_downloads_present(project: ProjectContext, notebook_path: str | Path, s
     project = _with_load_blank_names(project, notebook_path, texts)
     project = _with_committed_copies(project, notebook_path, texts)
     project = _with_present_fallback_reads(project, notebook_path, texts)
+    project = _with_committed_helper_datasets(project, notebook_path, texts)
     if not any(may_guard_downloads(s) for s in texts):
         return project
     names = {m.group("name") for s in texts for m in _URL_FILE_NAME.finditer(s)}
@@ -1520,6 +1525,28 @@ def with_downloads_present(project: ProjectContext, notebook_path: str | Path, s
     if not present:
         return project
     return replace(project, downloads_present=project.downloads_present | present)
+
+
+# `read_data_sets("data/mnist/", one_hot=True)`: the folder, as written.
+_READ_DATA_SETS_FOLDER = re.compile(r"""\bread_data_sets\(\s*(?:train_dir\s*=\s*)?['"](?P<folder>[^'"\n]+)['"]""")
+# The files TensorFlow 1's MNIST helper looks for in its folder (Fashion-MNIST uses the same names).
+_MNIST_FILES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
+
+
+def _with_committed_helper_datasets(project: ProjectContext, notebook_path: str | Path, texts: Sequence[str]) -> ProjectContext:
+    """The project with `committed_helper_datasets`: `read_data_sets` folders (relative, as written)
+    that hold MNIST's files from the notebook's folder. One of the four is enough: a checkout without
+    its large blobs (Git LFS, a partial clone) still shows the folder the repository commits them in."""
+    folders = sorted({m.group("folder") for s in texts if "read_data_sets" in s for m in _READ_DATA_SETS_FOLDER.finditer(s)})[:8]
+    if not folders:
+        return project
+    base = os.path.dirname(resolved_path(notebook_path))
+    present = frozenset(
+        f for f in folders
+        if not os.path.isabs(f) and not f.startswith("~")
+        and any(os.path.isfile(os.path.join(base, *f.strip("/").split("/"), name)) for name in _MNIST_FILES)
+    )
+    return replace(project, committed_helper_datasets=project.committed_helper_datasets | present) if present else project
 
 
 _RAW_GITHUB_FILE_NAME = re.compile(

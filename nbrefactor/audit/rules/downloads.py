@@ -510,6 +510,8 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                 chain, root = chained()[(ca.cell.index, call.line, call.method)]
                 found = chain.kind, (f"chain\x1f{root}" if chain.per_root else f"chain\x1f{ca.cell.index}\x1f{call.line}")
             kind, dataset = found if found is not None else (None, None)
+            if kind is not None and kind.id == _TF1_MNIST_ID and _helper_folder_committed(ctx, call, named):
+                continue  # `read_data_sets("data/mnist/")` with the files committed there: nothing to fetch
             text = lines[call.line - 1] if 0 < call.line <= len(lines) else ""
             if kind is None:
                 qualified = facts.resolve(call.func) if call.func else ""
@@ -531,6 +533,22 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                 if fetched is None and first is not None and first.name is None and first.constant is None:
                     fetched = spelled(first.line, first.column)
                 yield ca, call.line, call.column, kind, text.strip(), dataset or fetched
+
+
+_TF1_MNIST_ID = "tf1-mnist-helper"
+
+
+def _helper_folder_committed(ctx: RuleContext, call: CallFact, named: Callable[[str], Optional[str]]) -> bool:
+    """TensorFlow 1's `read_data_sets(folder)` given (a literal, or a name bound to one) a folder the
+    repository commits MNIST's files in (`ProjectContext.committed_helper_datasets`): the helper
+    downloads only what the folder lacks, so run from the notebook's folder it fetches nothing
+    (fair check 24, item 118). The folder is then a cwd-relative data folder (PTH006)."""
+    committed = ctx.project.committed_helper_datasets if ctx.project is not None else frozenset()
+    first = call.arg(0, ("train_dir",)) if committed else None
+    if first is None:
+        return False
+    folder = first.string if first.string is not None else (named(first.name) if first.name is not None else None)
+    return folder is not None and folder in committed
 
 
 def _fetching_functions(facts: NotebookFacts) -> dict[str, list[tuple[CellAnalysis, CallFact, str, int]]]:
@@ -970,7 +988,8 @@ class RuntimeDownload(Rule):
         "reported: `load_dataset(\"csv\", data_files=…)`, `from_pretrained(\"./model\")`, a folder the notebook "
         "saves a model into with `save_pretrained` (or Unsloth's `save_lora`, `save_pretrained_merged`) and loads back, "
         "by a name or the same literal, `pipeline(…, model=\"./local\")`, "
-        "`local_files_only=True`, `download=False` (a switch such as `download=DOWNLOAD` counts by the value a name bound once "
+        "`local_files_only=True`, TensorFlow 1's `read_data_sets(\"data/mnist/\")` when the repository commits MNIST's "
+        "files in that folder (it fetches only what its folder lacks: PTH006 reports the cwd-relative folder), `download=False` (a switch such as `download=DOWNLOAD` counts by the value a name bound once "
         "in the notebook gives it: `DOWNLOAD = True` downloads, `DOWNLOAD = False` does not), and any call under `if False:` (a template's optional "
         "variant that never runs). NLTK data a call needs (`stopwords.words(…)`, `nltk.word_tokenize` "
         "→ `punkt`, `SentimentIntensityAnalyzer()` → `vader_lexicon`, any `nltk.corpus.<name>.<method>(…)`) that the notebook "

@@ -9328,6 +9328,75 @@ def _tracking_destination(value: str, neptune: bool) -> Optional[str]:
 _SERVER_URI = re.compile(r"^https?://(?P<host>[A-Za-z0-9.\-\[\]:]+?)(?::\d+)?(?:/\S*)?$", re.IGNORECASE)
 
 
+def _opted_out_spans(ctx: RuleContext) -> dict[int, tuple[tuple[tuple[int, int], tuple[int, int]], ...]]:
+    """Cell index → the stretches of code under an opt-in switch left off: a notebook global bound
+    once, and nowhere else, to the literal `False` (`local = False  # set to True to run locally`),
+    tested as `if local:` (its body) or `x if local else None` (the true branch); `not local` the
+    other way round. As committed these never run, like the body of `if False:` (fair check 24: an
+    MLflow server used only when the reader opts in; fair check 7: `USE_GOOGLE_DRIVE = False`).
+    A flag bound twice, in a loop or function, or to anything but the literal is no such switch."""
+    return ctx.shared("opted_out_spans", lambda: _find_opted_out_spans(ctx))
+
+
+def _find_opted_out_spans(ctx: RuleContext) -> dict[int, tuple[tuple[tuple[int, int], tuple[int, int]], ...]]:
+    trees = [(ca, cell_python_tree(ca)) for ca in ctx.cells]
+    if not any("False" in ca.cell.source for ca, _ in trees):
+        return {}
+    stores: dict[str, int] = {}
+    off: set[str] = set()
+    for _, tree in trees:
+        if tree is None:
+            continue
+        for node in walk_nodes(tree):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                stores[node.id] = stores.get(node.id, 0) + 1
+            elif isinstance(node, (ast.Global, ast.Nonlocal)):
+                for name in node.names:
+                    stores[name] = stores.get(name, 0) + 2  # (rebound in a function: not a switch)
+        for stmt in tree.body:
+            if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                    and isinstance(stmt.value, ast.Constant) and stmt.value.value is False):
+                off.add(stmt.targets[0].id)
+    off = {name for name in off if stores.get(name) == 1}
+    if not off:
+        return {}
+
+    def skipped(test: ast.expr) -> Optional[bool]:
+        """True: the test is the switch (its true branch is off); False: `not switch`."""
+        if isinstance(test, ast.Name) and test.id in off:
+            return True
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and isinstance(test.operand, ast.Name) and test.operand.id in off:
+            return False
+        return None
+
+    def span(nodes: Sequence[ast.AST]) -> tuple[tuple[int, int], tuple[int, int]]:
+        first, last = nodes[0], nodes[-1]
+        return ((first.lineno, first.col_offset), (last.end_lineno or last.lineno, last.end_col_offset or 0))  # type: ignore[attr-defined]
+
+    found: dict[int, tuple[tuple[tuple[int, int], tuple[int, int]], ...]] = {}
+    for ca, tree in trees:
+        if tree is None:
+            continue
+        spans = []
+        for node in walk_nodes(tree):
+            if isinstance(node, (ast.If, ast.IfExp)):
+                which = skipped(node.test)
+                if which is None:
+                    continue
+                branch = node.body if which else node.orelse
+                branch = branch if isinstance(branch, list) else [branch]
+                if branch:
+                    spans.append(span(branch))
+        if spans:
+            found[ca.cell.index] = tuple(spans)
+    return found
+
+
+def _opted_out(ctx: RuleContext, ca: CellAnalysis, node: ast.AST) -> bool:
+    where = (node.lineno, node.col_offset)  # type: ignore[attr-defined]
+    return any(start <= where <= end for start, end in _opted_out_spans(ctx).get(ca.cell.index, ()))
+
+
 class TrackingServerUri(Rule):
     code = "PTH008"
     quiet_in_reference_sheets = True
@@ -9344,8 +9413,9 @@ class TrackingServerUri(Rule):
         "`mlflow.set_tracking_uri(TRACKING_URL)`). One finding per address, at its first literal; the other literals "
         "and the calls given the name are related. A loopback address counts: nothing in the notebook starts that "
         "server. Not reported: a URI with an f-string hole for its host (a blank the reader fills), a `sqlite:///` or "
-        "`file:` store (a local file: PTH006 reports a relative one), `databricks`, and `os.environ.setdefault` (a default "
-        "the environment overrides). "
+        "`file:` store (a local file: PTH006 reports a relative one), `databricks`, `os.environ.setdefault` (a default "
+        "the environment overrides), and a call under an opt-in switch left off (`local = False`, bound once, then "
+        "`if local:` or `… if local else None`: as committed it never runs, like `if False:`). "
         "Neptune's destination likewise: a literal `workspace/project` given as `project=` to `neptune.init_run`, "
         "`init_model`, `init_model_version` or `init_project` (also its first argument there, and the legacy "
         "`neptune.init(project_qualified_name)`), to Lightning's `NeptuneLogger(project=…)`, or assigned to "
@@ -9380,6 +9450,13 @@ class TrackingServerUri(Rule):
         Example(cells=(
             "import neptune\nrun = neptune.init_run(project='workspace-name/project-name')\nother = neptune.init_run()",
         )),
+        # An opt-in switch left off (fair check 24): the server is used only by a reader who sets it.
+        Example(cells=(
+            "import mlflow",
+            "# Set 'local' to True to log to your own tracking server\nlocal = False",
+            "mlflow.set_tracking_uri(uri='http://127.0.0.1:8080') if local else None",
+            "if local:\n    with mlflow.start_run():\n        mlflow.set_tracking_uri('http://127.0.0.1:8080')",
+        )),
     )
     failing = (
         Example(
@@ -9406,6 +9483,15 @@ class TrackingServerUri(Rule):
             ),
             expect=((2, 2),),
         ),
+        # A switch the notebook turns on (or sets twice) is no opt-in left off.
+        Example(
+            cells=(
+                "import mlflow\nlocal = False",
+                "local = True  # this run logs to the team's server",
+                "if local:\n    mlflow.set_tracking_uri('http://127.0.0.1:8080')",
+            ),
+            expect=((3, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -9419,6 +9505,8 @@ class TrackingServerUri(Rule):
             if tree is None or not _may_name_tracking(tree, ctx.facts.aliases):
                 continue
             for node in nodes_of(tree, ast.Call, ast.Assign):
+                if _opted_out(ctx, ca, node):
+                    continue  # under an opt-in switch left off (`if local:` with `local = False`)
                 values: list[ast.AST] = []
                 neptune = False
                 read_only = isinstance(node, ast.Call) and any(
