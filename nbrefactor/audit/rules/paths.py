@@ -3893,7 +3893,8 @@ class RemoteUri(Rule):
         "the rest of the body after the import runs only on Colab and the handler is the local branch: a URL fetched in both "
         "is reported at the handler's copy, where a name bound in the handler (`url = \"https://…\"`, then "
         "`wget.download(url, path)`) is followed too. An object-store URI whose bucket is the platform's default bucket "
-        "(`\"s3://{}/output\".format(sess.default_bucket())`, or `f\"s3://{bucket}/…\"` with `bucket = sess.default_bucket()`) "
+        "(`\"s3://{}/output\".format(sess.default_bucket())`, or `f\"s3://{bucket}/…\"` with `bucket = sess.default_bucket()`; "
+        "the first hole after `scheme://` is the bucket, whatever prefix-path hole follows it, in a shell line's `$BUCKET` too) "
         "fixes no bucket in the code: not reported. A URL fetched with a content hash (pooch's `retrieve(url, "
         "known_hash=\"sha256:…\")`, Keras' `get_file(…, file_hash=…)`, `torch.hub.download_url_to_file(…, hash_prefix=…)`, "
         "torchvision's `download_url(…, md5=…)`) is reported saying so: a changed file stops the run instead of changing it, "
@@ -3921,6 +3922,16 @@ class RemoteUri(Rule):
         Example(cells=(
             "import sagemaker\nsess = sagemaker.Session()\nbucket = sess.default_bucket()\n"
             "output_path = f's3://{bucket}/models'\ncheckpoints = 's3://{}/ckpt'.format(sess.default_bucket())",
+        )),
+        # ... also followed by the prefix path the platform gives, in a shell line, as the first
+        # `.format` argument on the next line, or called in the hole (fair check 24).
+        Example(cells=(
+            "import sagemaker\nsagemaker_session = sagemaker.Session()\nBUCKET = sagemaker_session.default_bucket()\n"
+            "default_bucket_prefix_path = ''",
+            "base_uri = f's3://{BUCKET}{default_bucket_prefix_path}/abalone'\n"
+            "model_path = f's3://{sagemaker_session.default_bucket()}/AbaloneTrain'\n"
+            "report_path = 's3://{}/{}'.format(\n    BUCKET, 'reports'\n)",
+            "!aws s3 cp edges.csv s3://$BUCKET$default_bucket_prefix_path/lineage-export/",
         )),
         Example(cells=(
             "import os\nimport pandas as pd\nDATA_URI = os.environ['DATA_URI']\ndf = pd.read_parquet(DATA_URI)",
@@ -4630,11 +4641,43 @@ def _platform_bucket(ctx: RuleContext, f: LiteralFinding) -> bool:
     `bucket_name = sess.default_bucket()`)? No bucket is fixed in the code: the platform names it
     per account, so there is nothing to configure (fair check 16, item 92)."""
     bucket = _bucket_of(ctx, f)
-    if not (bucket.startswith("{") and bucket.endswith("}")):
+    if not bucket.startswith("{") or "}" not in bucket:
         return False
-    if bucket == "{}":
-        return 0 < f.line <= len(f.ca.lines) and "default_bucket()" in f.ca.lines[f.line - 1]
-    return bucket[1:-1] in _default_bucket_names(ctx)
+    # The first hole is the bucket; what follows it in the authority is the prefix path the
+    # platform also gives (`f"s3://{default_bucket}{default_bucket_prefix_path}/abalone"`,
+    # `s3://$BUCKET$DEFAULT_BUCKET_PREFIX_PATH/…` in a shell line; fair check 24, items 88, 89).
+    hole = bucket[1:bucket.index("}")]
+    if hole == "":
+        if 0 < f.line <= len(f.ca.lines) and "default_bucket()" in f.ca.lines[f.line - 1]:
+            return True
+        first = _format_first_argument(f)
+        return first is not None and _default_bucket_expression(ctx, first)
+    # `f"s3://{sagemaker_session.default_bucket()}/…"`: the call itself in the hole.
+    return hole in _default_bucket_names(ctx) or _DEFAULT_BUCKET_CALL.fullmatch(hole) is not None
+
+
+_DEFAULT_BUCKET_CALL = re.compile(r"[\w.()]*\.default_bucket\(\)")
+
+
+def _default_bucket_expression(ctx: RuleContext, node: ast.AST) -> bool:
+    """`bucket` bound to a default bucket, or a `….default_bucket()` call itself."""
+    if isinstance(node, ast.Name):
+        return node.id in _default_bucket_names(ctx)
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "default_bucket"
+
+
+def _format_first_argument(f: LiteralFinding) -> Optional[ast.AST]:
+    """The first argument of the `.format(…)` called on the literal (`"s3://{}/{}".format(bucket,
+    prefix)`, the arguments on the next lines included), None when it is not so formatted."""
+    if f.source != "python":
+        return None
+    tree = cell_python_tree(f.ca)
+    for node in nodes_of(tree, ast.Call) if tree is not None else ():
+        func = node.func
+        if (isinstance(func, ast.Attribute) and func.attr == "format" and isinstance(func.value, ast.Constant)
+                and func.value.lineno == f.line and _char_column(f.ca.lines, f.line, func.value.col_offset) == f.column):
+            return node.args[0] if node.args and not isinstance(node.args[0], ast.Starred) else None
+    return None
 
 
 def _string_dict(node: ast.AST) -> Optional[tuple[list[ast.Constant], list[ast.Constant]]]:
