@@ -38,7 +38,8 @@ IMAGE_PATH_KEYWORDS = frozenset({"path_prefix"})  # kubeflow-fairing preprocesso
 # service mounts an input inside the processing container (`ProcessingInput(destination=…)`, the
 # old `S3Input(local_path=…)`), the container folder it uploads after the job
 # (`ProcessingOutput(source=…)`), a file inside that output that the pipeline service reads
-# (`PropertyFile(path="evaluation.json")`), and a training container's checkpoint folder. The API
+# (`PropertyFile(path="evaluation.json")`, and `JsonGet`'s key in it), and a training container's
+# checkpoint folder. The API
 # requires them under `/opt/ml/`, the same for every user; nothing on the notebook's machine is
 # touched. By class name (keyword, and position when given positionally), under a `sagemaker` import.
 SAGEMAKER_JOB_SIDE_ARGUMENTS: dict[str, tuple[tuple[str, int], ...]] = {
@@ -46,6 +47,9 @@ SAGEMAKER_JOB_SIDE_ARGUMENTS: dict[str, tuple[tuple[str, int], ...]] = {
     "ProcessingOutput": (("source", 0),),
     "S3Input": (("local_path", 0),),
     "PropertyFile": (("path", 2),),
+    # (`JsonGet(step_name=…, property_file=report, json_path="regression_metrics.mse.value")`: a key
+    # inside that file, read by the pipeline service)
+    "JsonGet": (("json_path", 2),),
 }
 SAGEMAKER_JOB_SIDE_KEYWORDS = frozenset({"checkpoint_local_path"})  # any estimator's
 
@@ -243,7 +247,29 @@ def container_spans(facts: NotebookFacts) -> tuple[ContainerSpan, ...]:
         spans.extend(_keyword_spans(ca, tree, keywords, any_call))
         if sagemaker:
             spans.extend(_job_side_spans(ca, tree))
+            spans.extend(_remote_function_spans(facts, ca, tree))
     return tuple(spans)
+
+
+# SageMaker's decorators that run a function as a job in its own container: a pipeline's `@step`
+# (`sagemaker.workflow.function_step.step`) and `@remote` (`sagemaker.remote_function.remote`).
+_SAGEMAKER_REMOTE_DECORATORS = frozenset({"step", "remote"})
+
+
+def _remote_function_spans(facts: NotebookFacts, ca: CellAnalysis, tree: ast.Module) -> list[ContainerSpan]:
+    """Module-level functions decorated with SageMaker's `@step(…)` or `@remote(…)`: their bodies run
+    in the job's container (its working directory, its files), not in the notebook's kernel."""
+    spans: list[ContainerSpan] = []
+    for node in tree.body:
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        for decorator in node.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            qualified = facts.resolve(dotted_name(target))
+            if qualified.startswith("sagemaker.") and qualified.rpartition(".")[2] in _SAGEMAKER_REMOTE_DECORATORS:
+                spans.append(_span(ca.cell.index, node, f"SageMaker `@{qualified.rpartition('.')[2]}` function `{node.name}`"))
+                break
+    return spans
 
 
 def _job_side_spans(ca: CellAnalysis, tree: ast.Module) -> list[ContainerSpan]:

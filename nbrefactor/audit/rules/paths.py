@@ -7607,6 +7607,8 @@ def _open_ended_paths(
                 continue
             if _hosted_place(ca, pa.call.line, pa.call.column):
                 continue  # Colab's set-up block writes into /content only (as for literal paths)
+            if _staged_upload_use(ctx, ca.cell.index, pa, node):
+                continue  # a downloaded copy only handed on to an upload (fair check 24)
             leading = _leading_piece(ctx, node, ca.cell.index, pa.arg.line)
             if leading is None:
                 continue
@@ -8210,6 +8212,7 @@ def _read_back(value: str, cell: int, line: int, direction: str, produced: Seque
 
 
 _UPLOAD_METHODS = frozenset({"upload_data", "upload_file"})  # SageMaker `Session.upload_data(path=)`, boto3 `upload_file`
+_UPLOAD_FILE_KEYWORDS = ("path", "Filename", "local_path", "file")
 
 
 # An experiment tracker's calls that copy a local file into the run: Neptune's `run["model"].upload(path)`
@@ -8219,8 +8222,12 @@ _TRACKER_FILE_KEYWORDS = ("filename", "local_path", "path", "value", "file")
 
 
 def _tracker_uploads(ctx: RuleContext) -> list[tuple[tuple[int, int], str]]:
-    """((cell, line), normalised relative path) of each file handed to a tracker's upload call, its
-    path spelled by a literal, a string constant or an f-string of them (`f"./{model_fname}.pth"`)."""
+    """((cell, line of the call), normalised relative path) of each file handed to an upload: a
+    tracker's upload call (`run["model"].upload(path)`, `S3Uploader.upload(local_path=…)`), SageMaker's
+    `upload_data(path=…)` and boto3's `upload_file(Filename, …)` (any argument), or an example a
+    Gradio demo shows (`gr.Interface(…, examples=[["document.png"]])`, read back from the same
+    folder when the demo starts). The path is spelled by a literal, a string constant or an f-string
+    of them (`f"./{model_fname}.pth"`; fair check 24: a constant given to `upload_data(path=…)`)."""
     def compute() -> tuple[tuple[tuple[int, int], str], ...]:
         constants = string_constants(ctx.facts)
         found: list[tuple[tuple[int, int], str]] = []
@@ -8229,45 +8236,108 @@ def _tracker_uploads(ctx: RuleContext) -> list[tuple[tuple[int, int], str]]:
             if tree is None:
                 continue
             for node in nodes_of(tree, ast.Call):
-                if not isinstance(node.func, ast.Attribute) or node.func.attr not in _TRACKER_UPLOADS:
-                    continue
-                given = node.args[:1] + [k.value for k in node.keywords if k.arg in _TRACKER_FILE_KEYWORDS]
-                for value in (_evaluate(g, constants) for g in given):
+                func = node.func
+                if isinstance(func, ast.Attribute) and func.attr in _TRACKER_UPLOADS:
+                    given = node.args[:1] + [k.value for k in node.keywords if k.arg in _TRACKER_FILE_KEYWORDS]
+                elif isinstance(func, ast.Attribute) and func.attr in _UPLOAD_METHODS:
+                    given = [*node.args, *(k.value for k in node.keywords if k.arg in _UPLOAD_FILE_KEYWORDS)]
+                else:
+                    examples = [k.value for k in node.keywords if k.arg == "examples"]
+                    if not examples or not ctx.facts.resolve(dotted_name(func)).startswith("gradio."):
+                        continue
+                    shown_examples = examples[0]
+                    if isinstance(shown_examples, ast.Name):  # `examples = [['document.png']]` above
+                        bound = _last_binding(ctx, shown_examples.id, ca.cell.index, node.lineno)
+                        shown_examples = bound[0] if bound is not None else shown_examples
+                    given = [n for n in walk_nodes(shown_examples) if isinstance(n, (ast.Constant, ast.Name, ast.JoinedStr))]
+                for g in given:
+                    value = _evaluate(g, constants)
+                    if value is None and isinstance(g, ast.Name):
+                        value = _value_at(ctx, g, ca.cell.index, node.lineno, 0)  # (bound in several cells)
                     if value and "://" not in value and not value.startswith(("/", "~")):
                         found.append(((ca.cell.index, node.lineno), _normal_path(value)))
         return tuple(found)
     return list(ctx.shared("paths.tracker_uploads", compute))
 
 
+def _object_store_downloads(ctx: RuleContext) -> list[tuple[tuple[int, int], str]]:
+    """((cell, line of the call), normalised relative path) of each local file an object-store
+    download saves: boto3's `s3.Bucket(name).download_file(key, "data/x.csv")`,
+    `client.download_file(bucket, key, "data/x.csv")`, `s3.Object(bucket, key).download_file(path)`
+    (`Filename=` too), its path a literal or a string constant. The notebook writes that file (fair
+    check 24: a public dataset copied into the session's bucket through a local file)."""
+    def compute() -> tuple[tuple[tuple[int, int], str], ...]:
+        constants = string_constants(ctx.facts)
+        found: list[tuple[tuple[int, int], str]] = []
+        for ca in ctx.cells:
+            if "download_file" not in ca.cell.source:
+                continue
+            tree = cell_python_tree(ca)
+            for node in nodes_of(tree, ast.Call) if tree is not None else ():
+                func = node.func
+                if not (isinstance(func, ast.Attribute) and func.attr == "download_file"):
+                    continue
+                receiver = func.value
+                made_by = receiver.func.attr if isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute) else ""
+                position = {"Bucket": 1, "Object": 0}.get(made_by, 2)
+                given = [k.value for k in node.keywords if k.arg == "Filename"]
+                if not given and len(node.args) > position and not any(isinstance(a, ast.Starred) for a in node.args):
+                    given = [node.args[position]]
+                # (a name bound in several cells, `local_path`, takes its last value above the call)
+                for value in (_value_at(ctx, g, ca.cell.index, node.lineno, 0) for g in given):
+                    if value and "://" not in value and not value.startswith(("/", "~")):
+                        found.append(((ca.cell.index, node.lineno), _normal_path(value)))
+        return tuple(found)
+    return list(ctx.shared("paths.object_store_downloads", compute))
+
+
+def _staged_upload_use(ctx: RuleContext, cell: int, pa: PathArgument, node: ast.AST) -> bool:
+    """Is this use an upload call's (`S3Uploader.upload(local_path=local_path, …)`) of a file an
+    object-store download saved above it (`local_path` bound in several cells: its value there)?
+    Staging, as for a constant bound once (`_constant_staged`)."""
+    at = (cell, pa.call.line)
+    if at not in {where for where, _ in _tracker_uploads(ctx)}:
+        return False
+    value = _value_at(ctx, node, cell, pa.arg.line, 0)
+    return value is not None and any(
+        path == _normal_path(value) and made < at for made, path in _object_store_downloads(ctx))
+
+
 def _staged_for_upload(ctx: RuleContext, groups: Sequence[Sequence[LiteralFinding]]) -> frozenset[str]:
     """Relative files the notebook only writes, each then handed by the same literal to an upload
     call below (`df.to_csv("data/train.csv")`, then `sess.upload_data(path="data/train.csv", …)`),
     and the folder made for them when nothing else is in it (`os.makedirs("data")`): staging for the
-    upload, made wherever the notebook runs, so they fail nowhere (fair checks 12 and 13). The
-    upload's remote side is another rule's (PTH003)."""
-    uploads: list[tuple[tuple[int, int], str]] = []
-    for ca in ctx.cells:
-        for call in ca.facts.calls:
-            if call.method in _UPLOAD_METHODS and call.receiver:
-                uploads.extend(((ca.cell.index, call.line), _normal_path(a.string)) for a in call.args if a.string)
-    uploads.extend(_tracker_uploads(ctx))
+    upload, made wherever the notebook runs, so they fail nowhere (fair checks 12 and 13). A file an
+    object-store download saved (`Bucket(…).download_file(key, "raw-data/abalone.csv")`) is written by
+    the notebook too (fair check 24). The upload's remote side is another rule's (PTH003)."""
+    uploads = _tracker_uploads(ctx)
     if not uploads:
         return frozenset()
+    upload_calls = {at for at, _ in uploads}
+    saved = _object_store_downloads(ctx)
     files: set[str] = set()
     folders: dict[str, bool] = {}
     for g in groups:
         path = _normal_path(g[0].value)
-        # (the upload call's own argument, when it is a path argument too, is no other use)
-        kept = [o for o in g if o.argument is None or o.argument.call.method not in _TRACKER_UPLOADS] or list(g)
-        written = all(o.argument is not None and o.argument.direction == "write" for o in kept)
-        first = min((o.ca.cell.index, o.line) for o in kept)
         # An f-string's holes filled from constants (`f"{model_fname}_arch.txt"`): the file it names.
         formatted = _formatted(ctx, g[0])
         spelled = _normal_path(formatted[1]) if formatted is not None and formatted[1] else path
+        made = [at for at, value in saved if value in (path, spelled)]
+        # (the upload call's own argument, when it is a path argument too, is no other use)
+        kept = [o for o in g if o.argument is None or (o.ca.cell.index, o.argument.call.line) not in upload_calls]
+        if not kept and not made:
+            kept = list(g)
+        written = all(o.argument is not None and (
+            o.argument.direction == "write" or (o.ca.cell.index, o.argument.call.line) in made) for o in kept)
+        first = min([(o.ca.cell.index, o.line) for o in kept] + made)
         if written and any(value in (path, spelled) and at > first for at, value in uploads):
             files.add(path)
         elif written and all(o.argument is not None and o.argument.call.method in ("makedirs", "mkdir") for o in g):
             folders[path] = True
+    # A folder handed to the upload whole (`upload_data(path="data")`) is staging only when nothing
+    # under it is a finding of its own (a file there the notebook also reads back).
+    paths = [_normal_path(g[0].value) for g in groups]
+    files = {f for f in files if all(p in files or not p.startswith(f + "/") for p in paths)}
     staged_folders = {
         folder for folder in folders
         if any(f.startswith(folder + "/") for f in files)
@@ -8313,6 +8383,23 @@ def _with_fallback_fetches(ctx: RuleContext, hits: list[Hit]) -> list[Hit]:
                 "folder) the `except FileNotFoundError` branch downloads the repository's remote copy instead (related)")
         out.append(replace(hit, message=hit.message + note, related=tuple(dict.fromkeys([*hit.related, *places]))))
     return out
+
+
+def _constant_staged(ctx: RuleContext, uses: Sequence[tuple[Constant, str, PathArgument]], uploaded: Sequence[tuple[tuple[int, int], str]]) -> bool:
+    """Is a constant's file written by the notebook (its calls that are no upload all write it, or an
+    object-store download saves it: `local_path = "data/abalone.csv"`, `Bucket(…).download_file(key,
+    local_path)`) and then handed to an upload below its first write? Staging for the upload."""
+    upload_calls = {at for at, _ in uploaded}
+    value = _normal_path(uses[0][1])
+    made = [at for at, path in _object_store_downloads(ctx) if path == value]
+    writes = [(_cell_of(ctx, pa), pa.call.line) for _, _, pa in uses if (_cell_of(ctx, pa), pa.call.line) not in upload_calls]
+    if not all(pa.direction == "write" or (_cell_of(ctx, pa), pa.call.line) in made
+               for _, _, pa in uses if (_cell_of(ctx, pa), pa.call.line) not in upload_calls):
+        return False
+    if not writes and not made:
+        return False
+    first = min(writes + made)
+    return any(path == value and at > first for at, path in uploaded)
 
 
 class CwdRelativePath(Rule):
@@ -8464,7 +8551,10 @@ class CwdRelativePath(Rule):
         "A path under `../input/` is named as Kaggle's input folder seen from a kernel's `/kaggle/working`. "
         "A file written only to be handed to an experiment tracker below (Neptune's `run[\"map\"].upload(\"map.html\")`, "
         "Sacred's `add_artifact(filename=…)`, MLflow's `log_artifact`; by literal, constant or f-string) is staging for the "
-        "upload: not reported. The root of one `download=True` dataset is PTH007's also through a string constant "
+        "upload: not reported; so is a file given to SageMaker's `upload_data(path=…)`, `S3Uploader.upload(local_path=…)`, "
+        "boto3's `upload_file`, or shown as a Gradio demo's `examples=`, when the notebook wrote it (boto3's "
+        "`Bucket(…).download_file(key, path)` writes it too). Places on a SageMaker job's side are not the notebook's: "
+        "`PropertyFile(path=…)`, `JsonGet(json_path=…)`, the body of a `@step`/`@remote` function. The root of one `download=True` dataset is PTH007's also through a string constant "
         "(`data_directory = \"./data\"`) or as `os.getcwd()`, and so is one whose switch is a name bound once to `True` "
         "(`DOWNLOAD = True`, then `download=DOWNLOAD`; bound to `False` it downloads nothing and the root stays reported); a file a download line saved (`!curl … -o ../tables/x.csv`, "
         "`!wget ftp://…`, `wget.download(url)` with no `out=`) and read back through a constant or the notebook's own "
@@ -8844,10 +8934,7 @@ class CwdRelativePath(Rule):
         # (`csv_fname = "iris.csv"`, `df.to_csv(csv_fname)`, then `run["data"].upload(csv_fname)`):
         # staging for the upload, as for a literal (`_staged_for_upload`; fair check 16, items 107, 109).
         uploaded = _tracker_uploads(ctx)
-        for position in [p for p, uses in grouped.items() if uploaded and all(
-                pa.direction == "write" and any(
-                    path == _normal_path(value) and at > (_cell_of(ctx, pa), pa.call.line) for at, path in uploaded)
-                for _, value, pa in uses)]:
+        for position in [p for p, uses in grouped.items() if uploaded and _constant_staged(ctx, uses, uploaded)]:
             uses = grouped.pop(position)
             constant = uses[0][0]
             cell_of = {ca.cell.index: ca.cell for ca in ctx.cells}
