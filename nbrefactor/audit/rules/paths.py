@@ -3492,7 +3492,9 @@ class UserSpecificPath(Rule):
         "and so do `!` shell lines and magics (`!cp train.csv ~/projects/data/`; not a display-only `!ls` nor a lone `!cd`; one "
         "shell line is one finding, its other such paths related; so is the notebook's set of files of one folder (and that folder itself, sibling settings such as `val_dir`/`train_dir` of one dataset root, settings of one cell naming files of one folder below a home or mount folder such as `TRAIN_PATH`/`DEV_PATH`/`TEST_PATH` under `/home/ubuntu/data/iptc/`, and a later shell line under a folder an earlier line names: `!mkdir ~/corpus` then `!unzip ~/corpus/c.zip`); the paths one notebook names under a hosted runtime's fixed root "
         "(`/content`, `/kaggle/input` whatever the datasets under it, `/kaggle/working`, `/dbfs`: `[hosted_root]` of `rules/paths.toml`), whatever their depth and "
-        "however they are bound, are one finding at the first, the others related: one root to configure; when the first is the mount "
+        "however they are bound, are one finding at the first, the others related: one root to configure; so are the paths in the "
+        "author's Google Drive (`/content/drive/…`, with or without a `drive.mount` call: Drive can be mounted from Colab's file pane), "
+        "the message naming their deepest common folder; when the first is the mount "
         "point of Colab's `drive.mount(\"/content/drive\")`, the finding is at the first data path under it, `file_path = \"/content/drive/My "
         "Drive/\"`, the root to configure, and the mount is related; a `/content/<file>` path whose `<file>` the notebook also "
         "names relatively, `model.save(\"final_model.h5\")` then `load_model(\"/content/final_model.h5\")`, is one file on Colab: the message "
@@ -3641,7 +3643,8 @@ class UserSpecificPath(Rule):
         roots = path_settings(ctx.catalog).hosted_roots
         changes = {(ca.cell.index, line) for ca, call in directory_changes(ctx) for line in range(call.line, call.end_line + 1)}
         edits_by_literal = _sys_path_entries(ctx)
-        for f, *others in _fold_one_folder(by_line.values(), roots, changes, settings_share_folder=True):
+        folded = _one_group_per_drive(_fold_one_folder(by_line.values(), roots, changes, settings_share_folder=True), changes)
+        for f, *others in folded:
             # `drive.mount("/content/drive")` first, then `file_path = "/content/drive/My Drive/"`:
             # the data root the notebook reads is the path to configure, the mount its set-up
             # (fair check 18, item 102). The finding names that root; the mount is related.
@@ -3653,7 +3656,12 @@ class UserSpecificPath(Rule):
                     f, others = data, [mount, *(o for o in others if o is not data)]
                     mounted = f"; the Drive is mounted by `drive.mount({shown(mount.value)})` (related)"
             root = next((m.group(0) for m in (p.match(_normal_path(f.value)) for p in roots) if m), None)
-            count = len({_normal_path(o.value) for o in others} - {_normal_path(f.value)})
+            counted = others
+            if root is None and _drive_path(f.value):
+                # (the Drive's data paths; its mount point is the set-up, said below)
+                counted = [o for o in others if not _mount_point(ctx, o)]
+                root = _common_folder([o.value.replace("\\", "/") for o in (f, *counted)]) if counted else None
+            count = len({_normal_path(o.value) for o in counted} - {_normal_path(f.value)})
             also = (f"; so {'is' if count == 1 else 'are'} the notebook's {count} other path{'' if count == 1 else 's'} "
                     f"under {shown(root)} (related): one root to configure") if root is not None and count else ""
             # Kaggle's input mount holds one folder per attached dataset: one root to configure,
@@ -3698,6 +3706,47 @@ class UserSpecificPath(Rule):
 
 
 _TWIN_VERBS = {"read": "reads", "write": "writes", "both": "writes"}
+
+# The Google Drive Colab mounts (`drive.mount("/content/drive")`, also from Colab's file pane).
+_DRIVE_PATH = re.compile(r"^/content/(g?drive)(/|$)")
+
+
+def _drive_path(value: str) -> bool:
+    return _DRIVE_PATH.match(_normal_path(value)) is not None
+
+
+def _one_group_per_drive(groups: list[list[LiteralFinding]], directory_changes: Collection[tuple[int, int]]) -> list[list[LiteralFinding]]:
+    """The paths a notebook names in the author's Google Drive (`/content/drive/MyDrive/LayoutLMv2/…/
+    train.pkl`, then `image_dir = '…/CORD/train/image/'`, `'…/dev/image/'`, a checkpoint folder) are
+    one root to configure, the Drive folder the notebook works in, whether or not a `drive.mount`
+    call is seen (Drive mounted from Colab's file pane): one finding at the first, the others related,
+    as for the other hosted roots (fair check 24: hosted-root-split-per-use). A change of directory
+    into the Drive (`%cd /content/drive/MyDrive/x`) stays a finding of its own."""
+    out: list[list[LiteralFinding]] = []
+    drive: Optional[int] = None
+    for group in groups:
+        first = group[0]
+        if _drive_path(first.value) and (first.ca.cell.index, first.line) not in directory_changes \
+                and not (first.source == "shell" and _cd_line(first.ca, first.line)):
+            if drive is not None:
+                out[drive].extend(group)
+                continue
+            drive = len(out)
+        out.append(list(group))
+    return out
+
+
+def _common_folder(paths: Sequence[str]) -> str:
+    """The deepest folder every path lies in (`/content/drive/MyDrive/x/a.pkl`, `/content/drive/
+    MyDrive/x/b/` → `/content/drive/MyDrive/x`)."""
+    # (a path's last name is a file's unless it was written as a folder)
+    folders = [_normal_path(p).split("/")[: None if p.endswith("/") else -1] for p in paths]
+    common: list[str] = []
+    for names in zip(*folders):
+        if any(n != names[0] for n in names):
+            break
+        common.append(names[0])
+    return "/".join(common) or "/"
 
 
 def _colab_twins(ctx: RuleContext) -> dict[str, tuple[LiteralFinding, list[LiteralFinding]]]:
