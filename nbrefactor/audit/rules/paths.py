@@ -2114,6 +2114,16 @@ def _find_python_fetches(ctx: RuleContext) -> Iterator[_PythonFetch]:
                         name = spelled[0] or (_url_file(url[0]) if kind == "url-or-param" else "")
                     else:
                         name = _url_file(url[0])
+                elif ctx.facts.resolve(callee) in _OBJECT_STORE_FOLDER_DOWNLOADS:
+                    # SageMaker's `S3Downloader.download(f"s3://…/{dataset_file_name}", ".")` saves the
+                    # object under its key's last name in the folder (fair check 24, item 102).
+                    source = node.args[0] if node.args else keywords.get("s3_uri")
+                    folder = string_at(ca, node.args[1] if len(node.args) > 1 else keywords.get("local_path"), node.lineno)
+                    last = _uri_last_name(ca, source, node.lineno, string_at) if source is not None else None
+                    if folder is None or last is None or not last[0]:
+                        continue
+                    url = ("", (ca.cell.index, source.lineno))
+                    name = f"{folder[0]}/{last[0]}"
                 elif "download" in callee.rsplit(".", 1)[-1].lower() and "." in callee and callee.split(".", 1)[0] not in defined:
                     # A library's `common.download_file(url, "naip.tif")`: its first argument a web URL, its
                     # second (or a destination keyword) the file saved, when no catalogue entry judges it.
@@ -2136,6 +2146,33 @@ def _find_python_fetches(ctx: RuleContext) -> Iterator[_PythonFetch]:
                 path = _relative_file(name)
                 if path:
                     yield _PythonFetch((ca.cell.index, node.lineno), url[1], (path,))
+
+
+# Object-store downloads into a local folder, saving each object under its key's last name.
+_OBJECT_STORE_FOLDER_DOWNLOADS = frozenset({"sagemaker.s3.S3Downloader.download"})
+
+
+def _uri_last_name(
+    ca: CellAnalysis, node: ast.AST, line: int,
+    string_at: Callable[[CellAnalysis, Optional[ast.AST], int], Optional[tuple[str, tuple[int, int]]]],
+) -> Optional[tuple[str, tuple[int, int]]]:
+    """The last name of an object-store URI (`s3://b/uci_adult/adult.data` → `adult.data`), also when
+    an f-string's last hole spells it (`f"s3://…/uci_adult/{dataset_file_name}"` with
+    `dataset_file_name = "adult.data"`); None when the run alone knows it."""
+    if isinstance(node, ast.JoinedStr) and node.values:
+        tail = node.values[-1]
+        if isinstance(tail, ast.FormattedValue) and tail.format_spec is None and tail.conversion == -1:
+            before = node.values[-2] if len(node.values) > 1 else None
+            if isinstance(before, ast.Constant) and isinstance(before.value, str) and before.value.endswith("/"):
+                return string_at(ca, tail.value, line)
+            return None
+        if isinstance(tail, ast.Constant) and isinstance(tail.value, str) and "/" in tail.value:
+            return tail.value.rsplit("/", 1)[1], (ca.cell.index, node.lineno)
+        return None
+    spelled = string_at(ca, node, line)
+    if spelled is None or "://" not in spelled[0]:
+        return None
+    return spelled[0].rstrip("/").rsplit("/", 1)[1], spelled[1]
 
 
 # The body of a `requests` response: what a cell writes into a file to save the download.
@@ -8606,7 +8643,8 @@ class CwdRelativePath(Rule):
         "`PropertyFile(path=…)`, `JsonGet(json_path=…)`, the body of a `@step`/`@remote` function. The root of one `download=True` dataset is PTH007's also through a string constant "
         "(`data_directory = \"./data\"`) or as `os.getcwd()`, and so is one whose switch is a name bound once to `True` "
         "(`DOWNLOAD = True`, then `download=DOWNLOAD`; bound to `False` it downloads nothing and the root stays reported); a file a download line saved (`!curl … -o ../tables/x.csv`, "
-        "`!wget ftp://…`, `wget.download(url)` with no `out=`) and read back through a constant or the notebook's own "
+        "`!wget ftp://…`, `wget.download(url)` with no `out=`, SageMaker's `S3Downloader.download(uri, folder)`: the "
+        "key's last name in that folder) and read back through a constant or the notebook's own "
         "function is the download's. In a Colab detection `try` (`from google.colab import files` in its body), the rest "
         "of the body runs only on Colab (not reported) and its `except ImportError:` handler is the local branch (reported). A relative read of a file the repository commits whose `except FileNotFoundError:` fetches the remote copy (`try: pd.read_csv(\"../data/x.csv\")` / `except FileNotFoundError: pd.read_csv(DATA_URL + \"x.csv\")`) is reported with the fetch related, the message saying so (PTH003 leaves that fetch)."
     )
