@@ -784,3 +784,13 @@ def test_a_colab_drive_finding_names_the_data_root_and_relates_the_mount():
     # A mount alone is still the finding.
     alone = audit(["from google.colab import drive\ndrive.mount('/content/drive')"], rules=[UserSpecificPath])
     assert found(alone) == [("PTH002", 1, 2)]
+
+
+def test_pth007_git_clone_of_a_named_branch_says_that_branch_not_the_default_one() -> None:
+    # Fair check 24 (items 109, 116, 123): `git clone -b fix_script URL` runs on that branch, and the
+    # message said "whatever the repository's default branch holds".
+    named = audit(["!git clone -b fix_script https://github.com/nielsrogge/LiLT.git"], [RuntimeDownload])
+    default = audit(["!git clone https://github.com/jpWang/LiLT.git"], [RuntimeDownload])
+    assert [d.code for d in named] == ["PTH007"] and [d.code for d in default] == ["PTH007"]
+    assert "the branch `fix_script`" in named[0].message and "default branch" not in named[0].message
+    assert "default branch" in default[0].message

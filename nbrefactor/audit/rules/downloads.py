@@ -536,6 +536,9 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
 
 
 _TF1_MNIST_ID = "tf1-mnist-helper"
+_GIT_CLONE_ID = "git-clone"
+# `git clone -b <branch>`, `--branch <branch>`, `--branch=<branch>`: the branch the clone checks out.
+_CLONE_BRANCH = re.compile(r"\bgit\s+clone\b.*?(?:\s-b\s*|\s--branch[=\s]\s*)['\"]?([^\s'\"]+)")
 
 
 def _helper_folder_committed(ctx: RuleContext, call: CallFact, named: Callable[[str], Optional[str]]) -> bool:
@@ -975,7 +978,7 @@ class RuntimeDownload(Rule):
         "`pretrained=False`), `download_url`/`download_images` and fastkaggle's `setup_comp` (also when the name comes "
         "from a star import such as `from fastai.vision.all import *`: it is looked up under each star-imported module), "
         "and `kaggle competitions download`/`gdown`/`huggingface-cli download`/`python -m nltk.downloader` and `git clone` (code or data "
-        "at whatever the default branch holds; not inside an `if` testing for Colab or Kaggle, which sets up the "
+        "at whatever the default branch holds, or the branch `-b`/`--branch` names; not inside an `if` testing for Colab or Kaggle, which sets up the "
         "hosted runtime only) in `!` lines, "
         "`%%bash` cells, `subprocess` and `get_ipython().system(...)` calls; the result of a BigQuery query or "
         "table read when the notebook runs (`client.query(sql).to_dataframe()` with `google.cloud.bigquery` "
@@ -1334,6 +1337,11 @@ class RuntimeDownload(Rule):
                 if len(found) > 1:
                     consequence += "; the other metrics loaded by name are related"
             fix = kind.fix
+            branch = _CLONE_BRANCH.search(shown) if kind.id == _GIT_CLONE_ID else None
+            if branch is not None:
+                # `git clone -b fix_script URL`: the branch named, not the default one (fair check 24,
+                # items 109, 116, 123: the message said "default branch").
+                consequence = f"the notebook runs on whatever the branch `{branch.group(1)}` holds on the day (a branch moves; a commit does not)"
             if kind.id == _NLTK_DOWNLOAD_ID and len(found) > 1:
                 names = list(dict.fromkeys(f[5] for f in found[1:] if f[5] and f[5] != found[0][5]))
                 if names:
