@@ -4333,8 +4333,11 @@ class MissingRandomState(Rule):
         "exploration and environment resets are then unseeded, whatever global seed came before; the first `env.reset()` "
         "of a Gym/Gymnasium environment (`env = gym.make(…)` at the top level) that passes no `seed=` and follows no "
         "`env.seed(n)` (Gymnasium seeds the environment's generator at its first reset, from the OS's entropy without a "
-        "seed; later resets continue it, and are not reported; when the notebook unpacks `step` into four values, gym's API "
-        "from before 0.26, the fix is `env.seed(n)`, as that `reset()` takes no seed); SHAP's permutation explainer "
+        "seed; later resets continue it, and are not reported; when the notebook unpacks `step` into four values, also on "
+        "an object's own environment (`self.env.step`), or its kernel is older than Python 3.6, it uses gym's API "
+        "from before 0.26, and the fix is `env.seed(n)`, as that `reset()` takes no seed; not an environment made only "
+        "to be described: when every later read of it is its `observation_space`, `action_space`, `spec`, `metadata`, "
+        "`reward_range`, `close` or a reset whose observation is thrown away, it plays no episode); SHAP's permutation explainer "
         "without `seed=` (its permutations; SHAP's `KernelExplainer` samples only for inputs too wide to enumerate, a shape "
         "unknown before run time, and is not reported); StellarGraph's `UnsupervisedSampler` and GraphSAGE/HinSAGE "
         "generators (`GraphSAGENodeGenerator(G, 50, [10, 5])`) without `seed=`: their walks, negative samples and "
@@ -4490,6 +4493,17 @@ class MissingRandomState(Rule):
             "def one_trial(X, y, n_start=20):\n    start = np.random.choice(len(X), size=n_start, replace=False)\n"
             "    model = RandomForestClassifier(n_estimators=50)\n    model.fit(X[start], y[start])\n    return model.score(X, y)",
             "scores = []\nfor trial in range(5):\n    scores.append(one_trial(X, y))\nprint(np.mean(scores), np.std(scores))",
+        )),
+        # An environment made only to size the networks (fair check 24, an A3C notebook): after its
+        # reset, whose observation is thrown away, only its spaces are read; the workers make and
+        # reset environments of their own, inside their methods.
+        Example(cells=(
+            "import gym\nenv = gym.make('MountainCarContinuous-v0')\nenv.reset()",
+            "n_states = env.observation_space.shape[0]\nn_actions = env.action_space.shape[0]\n"
+            "bounds = [env.action_space.low, env.action_space.high]",
+            "class Worker:\n    def __init__(self, name):\n        self.env = gym.make('MountainCarContinuous-v0').unwrapped\n"
+            "        self.name = name\n\n    def work(self, policy):\n        s = self.env.reset()\n"
+            "        s_, r, done, info = self.env.step(policy(s))\n        return r",
         )),
     )
     failing = (
@@ -4647,6 +4661,19 @@ class MissingRandomState(Rule):
             "import gym\nenv = gym.make('FrozenLake-v0')",
             "state = env.reset()\nfor _ in range(10):\n    state, reward, done, info = env.step(1)\n    if done:\n        break",
         ), expect=((2, 1),)),
+        # ... also when only an agent's own environment unpacks four values (fair check 24) ...
+        Example(cells=(
+            "import gym\nenv = gym.make('CartPole-v0')",
+            "class Agent:\n    def __init__(self, env):\n        self.env = env\n\n    def act(self, action):\n"
+            "        state, reward, done, info = self.env.step(action)\n        return state, reward, done",
+            "env.reset()\nagent = Agent(env)\nfor _ in range(200):\n    if agent.act(env.action_space.sample())[2]:\n        break",
+        ), expect=((3, 1),)),
+        # ... or when the kernel that saved it is older than Python 3.6, where no gym of the new API
+        # installs (fair check 24: a 2018 notebook of a Python 3.5 conda environment).
+        Example(cells=(
+            "import gym\nenv = gym.make('CartPole-v0')",
+            "env.reset()\nfor _ in range(1000):\n    env.render()\n    env.step(env.action_space.sample())",
+        ), expect=((2, 1),), language_version="3.5.4"),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -5117,18 +5144,69 @@ def _unused_seed_constant(ctx: RuleContext, ca: CellAnalysis) -> str | None:
     return None
 
 
-def _old_gym_api(ctx: RuleContext, envs: Mapping[str, CellAnalysis]) -> bool:
+def _old_gym_api(ctx: RuleContext, envs: Mapping[str, CellAnalysis]) -> str | None:
     """Does the notebook use gym's API from before 0.26, whose `reset()` takes no seed: a `step`
-    of one of `envs` unpacked into four names (`s, r, done, info = env.step(a)`)?"""
+    of one of `envs`, or of an object's own environment (`self.env`, an A3C worker's), unpacked
+    into four names (`s, r, done, info = env.step(a)`); or a kernel older than Python 3.6, on
+    which no gym with the 0.26 API installs (fair check 24: gym notebooks of 2018 saved from
+    Python 2.7 and 3.5 kernels)? The evidence, said as the message says it, or None."""
     for ca in ctx.cells:
         tree = cell_python_tree(ca)
         for node in (ast.walk(tree) if tree is not None else ()):
             if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple)
                     and len(node.targets[0].elts) == 4 and isinstance(node.value, ast.Call)
                     and isinstance(node.value.func, ast.Attribute) and node.value.func.attr == "step"
-                    and isinstance(node.value.func.value, ast.Name) and node.value.func.value.id in envs):
-                return True
-    return False
+                    and _names_an_env(node.value.func.value, envs)):
+                return "`step` returns four values"
+    version = ctx.facts.notebook.language_version
+    if _kernel_before_python36(version):
+        return f"its kernel is Python {version}, on which no gym with the 0.26 API installs"
+    return None
+
+
+def _names_an_env(node: ast.AST, envs: Mapping[str, CellAnalysis]) -> bool:
+    if isinstance(node, ast.Name):
+        return node.id in envs
+    return isinstance(node, ast.Attribute) and node.attr.lower().endswith("env")
+
+
+def _kernel_before_python36(version: str) -> bool:
+    m = re.match(r"(\d+)\.(\d+)", version)
+    return m is not None and (int(m.group(1)), int(m.group(2))) < (3, 6)
+
+
+# What a notebook may read of an environment without playing an episode in it: its spaces (to size
+# a network), its spec and metadata, closing it, and resets whose observation is thrown away.
+_ENV_DESCRIPTION = frozenset({"observation_space", "action_space", "spec", "metadata", "reward_range", "close", "reset", "seed"})
+
+
+def _plays_no_episode(ctx: RuleContext, env: str) -> bool:
+    """Is `env` only made to be described (fair check 24: `env = gym.make(…); env.reset()`, then
+    `env.observation_space.shape[0]` to size the A3C networks, whose workers make and reset their own
+    environments)? Every read of the name in every cell is one of `_ENV_DESCRIPTION`'s attributes,
+    and no reset's observation is kept. A function's own `env` counts as a read too (kept on the safe
+    side: the finding stays)."""
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            if env in ca.masked.python:
+                return False  # a cell that does not parse may step it
+            continue
+        described = 0
+        loads = 0
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and node.id == env and isinstance(node.ctx, ast.Load):
+                loads += 1
+            elif (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == env
+                    and node.attr in _ENV_DESCRIPTION):
+                described += 1
+            elif (isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.AugAssign)) and isinstance(node.value, ast.Call)
+                    and isinstance(node.value.func, ast.Attribute) and node.value.func.attr == "reset"
+                    and isinstance(node.value.func.value, ast.Name) and node.value.func.value.id == env):
+                return False  # `obs = env.reset()`: the initial state is used
+        if loads != described:
+            return False
+    return True
 
 
 def _unseeded_env_resets(ctx: RuleContext) -> Iterator[Hit]:
@@ -5165,12 +5243,14 @@ def _unseeded_env_resets(ctx: RuleContext) -> Iterator[Hit]:
             settled.add(call.receiver)
             if call.method == "seed" or _keyword_given(call, ("seed",)) is not None or _has_double_star(call):
                 continue  # seeded (or the seed may be in `**kwargs`)
+            if _plays_no_episode(ctx, call.receiver):
+                continue  # made for its spaces: no episode's states come from its generator
             if old_api:
                 # gym before 0.26 (`env.step` gives four values): `reset()` takes no seed, `env.seed(n)` does it
                 # (fair check 21: FrozenLake-v0 on gym 0.10).
                 message = (f"`{call.receiver}.reset()` is the first reset of the environment `{call.receiver}`, and no "
                            f"`{call.receiver}.seed(n)` comes before it: the notebook uses gym's API from before 0.26 "
-                           "(`step` returns four values), which seeds the environment from the operating system's "
+                           f"({old_api}), which seeds the environment from the operating system's "
                            "entropy, so the episodes it plays (random transitions, initial states) change from run to run")
                 fix = (f"Call `{call.receiver}.seed(SEED)` after `gym.make` (and `{call.receiver}.action_space.seed(SEED)` "
                        "if the notebook samples actions); on gym 0.26+ or Gymnasium, pass seed=SEED to the first reset")
