@@ -2215,8 +2215,9 @@ class UnexecutedCell(Rule):
         "print(diffxpy.__version__)`), with no output on any other cell. Several skipped cells are one finding, at the "
         "first that binds a name (the first skipped cell when none does, or when it does itself), the others related. "
         "A notebook whose counts were cleared but whose outputs were kept (at most one code cell has a count and cells "
-        "without one carry outputs: a published tutorial with a stray `[1]`) says nothing about which cells ran: not "
-        "reported. The never-run copy of the cell above may also differ from it by comment lines (`# sample 1 vs "
+        "without one carry outputs: a published tutorial with a stray `[1]`; or three or more cells without a count carry "
+        "outputs, more than the cells with one, and they make most of the cells without a count: a dataset notebook "
+        "with `[2]`, `[5]`, `[6]` left on three cells) says nothing about which cells ran: not reported. The never-run copy of the cell above may also differ from it by comment lines (`# sample 1 vs "
         "sample 2` on top of the same plot). "
         "A never-run cell that does not parse because of an exercise blank STR001 reports (`batch_size=` under "
         "\"Exercise\", a `# TODO` blank) is left to STR001, unless cells that ran below read a name only its text binds."
@@ -2348,6 +2349,27 @@ class UnexecutedCell(Rule):
             code_cell("features = np.ones((4, 3))\nweights = np.zeros(3)"),
             code_cell("losses = []\nfor epoch in range(5):\n    losses.append(float((features @ weights).mean()))"),
             code_cell("plt.plot(losses)", 6, outputs=({"output_type": "display_data", "data": {"text/plain": "<Figure>"}},)),
+        )),
+        # Fair check 24: most cells kept their outputs but lost their counts ([2], [5], [6] on three
+        # others): the assignment without output between them (`toy = DatasetDict(…)`, whose value the
+        # next cell's saved output shows) is no sign of a skipped cell.
+        Example(cells=(
+            code_cell("!pip install -q datasets", 2),
+            code_cell("from datasets import load_dataset\n\ndataset = load_dataset('rvl_cdip', split='test')",
+                      outputs=({"output_type": "stream", "name": "stderr", "text": "Downloading and preparing dataset rvl_cdip/default\n"},)),
+            code_cell("dataset", outputs=({"output_type": "execute_result", "execution_count": None, "metadata": {},
+                                          "data": {"text/plain": "Dataset({\n    features: ['image', 'label'],\n    num_rows: 40000\n})"}},)),
+            code_cell("parts = [dataset.filter(lambda ex: ex['label'] == i).select(range(10)) for i in range(16)]",
+                      outputs=({"output_type": "stream", "name": "stderr", "text": "Loading cached processed dataset\n"},)),
+            code_cell("from datasets import DatasetDict, concatenate_datasets\n\ntoy = DatasetDict({'train': concatenate_datasets(parts)})"),
+            code_cell("toy['train'][144]", outputs=({"output_type": "execute_result", "execution_count": None, "metadata": {},
+                                                   "data": {"text/plain": "{'image': <PIL.TiffImagePlugin.TiffImageFile image mode=L size=754x1000>, 'label': 14}"}},)),
+            code_cell("toy.push_to_hub('someone/rvl_cdip_10_per_class')",
+                      outputs=({"output_type": "stream", "name": "stderr", "text": "Pushing split train to the Hub.\n"},)),
+            code_cell("toy = load_dataset('someone/rvl_cdip_10_per_class')", 5,
+                      outputs=({"output_type": "stream", "name": "stderr", "text": "Downloading data files\n"},)),
+            code_cell("toy", 6, outputs=({"output_type": "execute_result", "execution_count": 6, "metadata": {},
+                                         "data": {"text/plain": "DatasetDict({\n    train: Dataset({\n        num_rows: 160\n    })\n})"}},)),
         )),
     )
     failing = (
@@ -2823,9 +2845,20 @@ def _counts_stripped_outputs_kept(cells: Sequence[Cell]) -> bool:
     and code cells without one carry outputs (a tutorial whose counts were stripped for
     publishing, a stray `[1]` left on a cell of definitions; its outputs' own counts run on in
     order). The mirror of a notebook whose outputs were all cleared: counts say nothing about
-    which cells ran, so "never run" cannot be told (fair check 20, hid002-counts-stripped-outputs-kept)."""
+    which cells ran, so "never run" cannot be told (fair check 20, hid002-counts-stripped-outputs-kept).
+    So too when most cells lost their counts but kept their outputs, whatever a few others carry
+    (fair check 24: a Donut dataset notebook, cells 5-27 saved with outputs and no count, `[2]`,
+    `[5]`, `[6]` on three others): a kernel numbers every run, and only one cell at a time can be
+    saved running, so three or more cells with outputs and no count, outnumbering the counted cells
+    and making most of the cells without a count, were cleared by hand or by a tool. An assignment
+    among them (`toy_dataset = DatasetDict(…)`, read by the next cell's saved output) shows nothing
+    when it runs: its blank count is no sign it was skipped."""
     counted = sum(1 for c in cells if c.execution_count is not None)
-    return counted <= 1 and any(c.execution_count is None and c.outputs for c in cells)
+    uncounted = [c for c in cells if c.execution_count is None and not _is_blank(c.source)]
+    shown = sum(1 for c in uncounted if c.outputs)
+    if counted <= 1:
+        return any(c.execution_count is None and c.outputs for c in cells)
+    return shown >= 3 and shown > counted and 2 * shown > len(uncounted)
 
 
 def _copy_of_run_cell_above(cells: Sequence[Cell], i: int) -> bool:
