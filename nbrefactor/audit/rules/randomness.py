@@ -23,7 +23,7 @@ import ast
 import builtins
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Callable, NamedTuple
 
@@ -368,8 +368,9 @@ class RandomnessFacts:
     first_run: Mapping[str, Position]  # module-level def/class name → where it first runs
     # … and the chain of call sites that first runs it (the module-level call first); empty: none.
     first_path: Mapping[str, tuple[Position, ...]] | None = None
-    # Module-level defs made kfp pipeline components: they run in a container of their own.
-    components: frozenset[str] = frozenset()
+    # Module-level defs made kfp pipeline components (or SageMaker pipeline steps, remote
+    # functions): they run in a container of their own. name -> what the messages call it.
+    components: Mapping[str, str] = field(default_factory=dict)
 
     def draw_moment(self, draw: Draw) -> Moment | None:
         """When the draw happens: where its object is first iterated, for a DataLoader bound to a name."""
@@ -1046,40 +1047,66 @@ def _frame_origins(facts: NotebookFacts) -> dict[str, frozenset[str]]:
 
 # kfp's lightweight-component makers: the function they wrap (or decorate) is serialised into a
 # container image's command; compiling or running the pipeline never calls it in the notebook.
+# So do SageMaker's `@step` (a pipeline step: calling it returns a `DelayedReturn`, the body runs in
+# a job when the pipeline starts) and `@remote` (a training job per call), and Ray's `@ray.remote`
+# (a worker process): none of their draws sees the notebook's seeds (fair check 24).
 _COMPONENT_MAKERS = re.compile(r"^kfp\.(?:.+\.)?(?:func_to_container_op|create_component_from_func|component|container_component)$")
+_REMOTE_MAKERS = {
+    "sagemaker.workflow.function_step.step": "pipeline step",
+    "sagemaker.workflow.step": "pipeline step",
+    "sagemaker.remote_function.remote": "remote function",
+    "sagemaker.remote": "remote function",
+    "ray.remote": "remote function",
+}
+# What each kind's fix says about where the function runs.
+COMPONENT_HOSTS = {
+    "pipeline component": "it runs in its own container",
+    "pipeline step": "it runs in a job of its own when the pipeline runs",
+    "remote function": "it runs in a process of its own",
+}
 
 
-def _pipeline_components(facts: NotebookFacts) -> frozenset[str]:
+def _component_kind(qualified: str) -> str | None:
+    if _COMPONENT_MAKERS.match(qualified):
+        return "pipeline component"
+    return _REMOTE_MAKERS.get(qualified)
+
+
+def _pipeline_components(facts: NotebookFacts) -> dict[str, str]:
     """Module-level defs that are kfp lightweight components: passed to `func_to_container_op` /
     `create_component_from_func` (anywhere, the pipeline function included) or decorated with
-    `@dsl.component`/`@func_to_container_op`. Each runs in a container of its own: the notebook
-    never runs it, and a seed in one component (or in the notebook) does not seed another."""
+    `@dsl.component`/`@func_to_container_op`; or decorated as SageMaker pipeline steps or remote
+    functions (`@step`, `@remote`, `@ray.remote`). Each runs in a container of its own: the
+    notebook never runs it, and a seed in one component (or in the notebook) does not seed
+    another. name -> kind (`_REMOTE_MAKERS`' words, or "pipeline component")."""
     defs = {ref.name for ca in facts.cells for ref in ca.facts.functions}
-    found: set[str] = set()
+    found: dict[str, str] = {}
     for ca in facts.cells:
         for call in ca.facts.calls:
             wrapped = call.arg(0, ("func",))
             if wrapped is not None and wrapped.name in defs and _COMPONENT_MAKERS.match(facts.resolve(call.func)):
-                found.add(wrapped.name)
-        if not any(d in ca.cell.source for d in ("component", "container_op")):
+                found.setdefault(wrapped.name, "pipeline component")
+        if not any(d in ca.cell.source for d in ("component", "container_op", "step", "remote")):
             continue
         parsed = _parsed(ca)
         for st in parsed.body if parsed else ():
             if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 for decorator in st.decorator_list:
                     target = decorator.func if isinstance(decorator, ast.Call) else decorator
-                    if _COMPONENT_MAKERS.match(facts.resolve(dotted_name(target))):
-                        found.add(st.name)
-    return frozenset(found)
+                    kind = _component_kind(facts.resolve(dotted_name(target)))
+                    if kind is not None:
+                        found.setdefault(st.name, kind)
+    return found
 
 
-def _first_runs(facts: NotebookFacts, components: frozenset[str] = frozenset()) -> dict[str, tuple[Position, ...]]:
+def _first_runs(facts: NotebookFacts, components: Mapping[str, str] | None = None) -> dict[str, tuple[Position, ...]]:
     """Where each module-level def/class first runs: its first module-level call (or mention as
     an argument, for callbacks: `notebook_launcher(training_loop, args)`) after its definition, or
     a call from a function that runs; as the chain of call sites from that module-level call
     (`(cell 23 launcher, training_loop's call of get_dataloaders)` for `get_dataloaders`). A call in
     a branch that never runs (`unrun_lines`) runs nothing. A kfp
     component never runs in the notebook (`compile(pipeline)` only serialises it)."""
+    components = components or {}
     definitions: dict[str, Position] = {}
     for ca in facts.cells:
         for ref in (*ca.facts.functions, *ca.facts.classes):
@@ -3567,7 +3594,10 @@ class UnseededRandom(Rule):
         "last cells of a notebook cut short stay reported). A draw inside a kfp lightweight "
         "component (a function given to `func_to_container_op`/`create_component_from_func` or "
         "decorated `@dsl.component`) runs in a container of its own: compiling the pipeline does not "
-        "run it, and only a seed in the component's own body, above the draw, seeds it. Nor are draws whose value is only shown: an expression statement that "
+        "run it, and only a seed in the component's own body, above the draw, seeds it; so does the body of a SageMaker "
+        "pipeline step (`@step` of `sagemaker.workflow.function_step`: calling it only returns a `DelayedReturn`, the "
+        "body runs in a job when the pipeline starts) or remote function (SageMaker's `@remote`, `@ray.remote`), and "
+        "the message names it so, not a cell of the notebook as where it first runs. Nor are draws whose value is only shown: an expression statement that "
         "is the draw (`df.sample(10)`, `np.random.rand(3)`, a frozen SciPy distribution's `dist.rvs(10)`), a selection or method chain on it "
         "(`df.sample(5).head()`), or `print`/`display` of one; a different sample changes what is "
         "shown, not what the notebook computes (an in-place `random.shuffle(items)` stays reported). "
@@ -4138,7 +4168,8 @@ class UnseededRandom(Rule):
             where = ""
             component = draw.call.owner in rf.components
             if component:
-                where = f" inside the pipeline component `{draw.call.owner}`"
+                kind = rf.components[draw.call.owner]
+                where = f" inside the {kind} `{draw.call.owner}`"
             elif draw.call.in_function:
                 run = rf.first_run.get(draw.call.owner) if draw.call.owner else None
                 where = f" inside `{draw.call.owner}`" if draw.call.owner else " inside a function"
@@ -4179,7 +4210,8 @@ class UnseededRandom(Rule):
             partial = ""
             if component:
                 # Its container starts with fresh random state: a seed elsewhere does not reach it.
-                fix = f"Seed {lib.label} at the top of the component `{draw.call.owner}` (it runs in its own container): {lib_fix}"
+                fix = (f"Seed {lib.label} at the top of the {kind.split()[-1]} `{draw.call.owner}` "
+                       f"({COMPONENT_HOSTS[kind]}): {lib_fix}")
             elif first_seed is not None and library in never:
                 seeded = set().union(*(seed.libraries for _, seed in seeds))
                 partial = (
