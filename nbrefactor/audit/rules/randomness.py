@@ -4676,6 +4676,14 @@ class MissingRandomState(Rule):
             "vote = VotingRegressor([\n    ('rf', RandomForestRegressor()),\n    ('gb', GradientBoostingRegressor(n_estimators=50)),\n    ('rf2', RandomForestRegressor(n_estimators=20)),\n])\nvote.fit(X, y)\nprint(vote.score(X, y))",
             "model = Word2Vec(sentences, workers=CONFIG['workers'], seed=7)",
         ), expect=((2, 2), (3, 1))),
+        # tslearn's k-means of time series picks its initial centroids without `random_state` (fair
+        # check 24: its clusters label the fields of a map).
+        Example(cells=(
+            "from tslearn.clustering import TimeSeriesKMeans\nfrom tslearn.preprocessing import TimeSeriesScalerMeanVariance",
+            "series = TimeSeriesScalerMeanVariance().fit_transform(pivot_df.T.values)\n"
+            "model = TimeSeriesKMeans(n_clusters=6, metric='euclidean', max_iter=100, n_init=5)\n"
+            "labels = model.fit_predict(series)\nfixed = TimeSeriesKMeans(n_clusters=6, random_state=0).fit_predict(series)",
+        ), expect=((2, 2),)),
         # LightFM draws its embeddings from a fresh RandomState without `random_state` (fair check 20).
         Example(cells=(
             "from lightfm import LightFM",
