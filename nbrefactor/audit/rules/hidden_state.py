@@ -122,7 +122,9 @@ class OutOfOrderExecution(Rule):
         "installs nothing (its only magics `%matplotlib`, `%config` or the timing magics `%time`/`%timeit`) and saved "
         "no ImportError/NameError, unless a name it binds is bound otherwise too (`np = …`): re-running "
         "an import binds the same modules, so a cell whose only partners are such cells is not reported "
-        "(a top import cell re-run after adding an import). Nor is a cell reported whose out-of-order run changes no value "
+        "(a top import cell re-run after adding an import). Modules beside the notebook count as installed ones "
+        "when no cell changes `sys.path` or the working folder and none reloads modules (`importlib.reload`, "
+        "`%autoreload`, `%run`): a re-run import finds the module in `sys.modules` and executes nothing. Nor is a cell reported whose out-of-order run changes no value "
         "any cell read (Python notebooks): for every read, the cell that last wrote the name above it "
         "(top to bottom) is compared with the one that last wrote it before the reader ran (by count); "
         "a cell that is neither such a reader nor such a writer where the two differ is left out (a "
@@ -404,6 +406,23 @@ class OutOfOrderExecution(Rule):
         Example(cells=(
             code_cell("epochs = 20", 9), code_cell("history = [e * 2 for e in range(epochs)]", 2), code_cell("print(history[-1])", 3),
         ), expect=((1, 1),)),
+        # Fair check 24: of the cells re-run late, only the settings cell is reported; the imports
+        # cell re-run just before it also imports modules beside the notebook, but no cell changes
+        # `sys.path` or reloads them: the re-run import executed nothing again, it is no partner.
+        Example(cells=(
+            code_cell("import os\n\nimport numpy as np\nimport rasterio\n\n# load local modules\nfrom utils import Timer\nimport visual\n\n"
+                      "#uncomment if visual is in development\n# import importlib\n# importlib.reload(visual)", 68),
+            code_cell("aoi_filename = 'pre-data/aoi.geojson'", 4),
+            code_cell("label_image = os.path.join('pre-data', 'roads.tif')", 70),
+            code_cell("with rasterio.open(label_image, 'r') as ref:\n    dst_crs = ref.crs['init']\nprint(dst_crs)", 17,
+                      outputs=({"output_type": "stream", "name": "stdout", "text": "epsg:32635\n"},)),
+            code_cell("with Timer():\n    band = ref.read(1)\nvisual.plot_image(band, title='roads')", 18,
+                      outputs=({"output_type": "stream", "name": "stdout", "text": "0 seconds\n"},)),
+        ), expect=((3, 1),), files={
+            "utils.py": "import time\n\n\nclass Timer:\n    def __enter__(self):\n        self.start = time.time()\n"
+                        "        return self\n\n    def __exit__(self, *exc):\n        print(int(time.time() - self.start), 'seconds')\n",
+            "visual.py": "import matplotlib.pyplot as plt\n\n\ndef plot_image(image, title=''):\n    plt.imshow(image)\n    plt.title(title)\n",
+        }),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1066,8 +1085,14 @@ def _import_only_cells(ctx: RuleContext) -> tuple[frozenset[int], frozenset[int]
     if project is not None and not any(_IMPORT_PATH_CHANGE.search(ca.cell.source) for ca in ctx.cells):
         # The repository's own package (`deepchem` in deepchem's tutorials), imported by a notebook
         # that never changes `sys.path` or the working folder: every run of the import finds the
-        # same package (fair check 17). A module beside the notebook stays kept.
+        # same package (fair check 17).
         local = project.local_modules
+        if not _reloads_modules(ctx):
+            # A module beside the notebook too, when nothing reloads it: `sys.path` is unchanged, so
+            # the first import found the same file, and a re-run import only looks the module up in
+            # `sys.modules` — it executes nothing (fair check 24: `from utils import Timer; import
+            # visual` re-run late, the cell's `importlib.reload(visual)` commented out).
+            local = frozenset()
     rebound = {d.name for d in name_flow(ctx).definitions if d.kind is not DefKind.IMPORT}
     plain, styling = set(), set()
     for ca in ctx.cells:
@@ -1078,6 +1103,18 @@ def _import_only_cells(ctx: RuleContext) -> tuple[frozenset[int], frozenset[int]
         elif _imports_only(ca, local, ctx.facts.resolve):
             styling.add(ca.cell.index)
     return frozenset(plain), frozenset(styling)
+
+
+def _reloads_modules(ctx: RuleContext) -> bool:
+    """Does a cell reload modules: `importlib.reload(m)` (or a bare `reload`), `%autoreload`,
+    `%load_ext autoreload`, `%run`? Then a re-run import may run a module's new code."""
+    for ca in ctx.cells:
+        if any(c.method == "reload" for c in ca.facts.calls):
+            return True
+        if any(_magic_name(m) in ("autoreload", "run", "aimport") or (_magic_name(m) == "load_ext" and "autoreload" in m.text)
+               for m in ca.magics):
+            return True
+    return False
 
 
 def _display_settings_only(ca: CellAnalysis) -> bool:
