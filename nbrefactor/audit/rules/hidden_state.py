@@ -5117,7 +5117,10 @@ class SavedTraceback(Rule):
         "is only `next(it)` (run again and again until the iterator ran out). The same AttributeError, "
         "ImportError or ModuleNotFoundError saved in several cells (an attribute the library removed, called "
         "in each) is one finding at the first cell, the others related. Nor is the error of a cell that holds only "
-        "comments (its code commented out after the error was saved: it does nothing now)."
+        "comments (its code commented out after the error was saved: it does nothing now). Nor is an error raised "
+        "inside the package the repository itself builds (the traceback's innermost frame is a file of one of the "
+        "project's own packages, not an installed copy) in a notebook under a `tests`/`debug` folder of that project: "
+        "a debugging notebook kept to reproduce the library's bug, whose fix belongs in the library."
     )
     why_bad = (
         "The notebook was saved in a broken state: the cells below may show results computed "
@@ -5384,6 +5387,8 @@ class SavedTraceback(Rule):
                 continue
             if errors[0].name.split(":", 1)[0].strip() == "AssertionError" and _exercise_test(ctx, cell):
                 continue  # the exercise's own test, failing until the reader implements the stub
+            if _own_package_bug_reproduced(ctx, errors[0]):
+                continue  # the repository's debugging notebook, kept to reproduce its own library's bug
             what = (_traceback_error_line(errors[0]) or errors[0].name or "an exception").split("\n")[0]
             if len(what) > 120:
                 what = what[:117] + "..."
@@ -5435,6 +5440,35 @@ def _ran_on_after_error(cell: Cell) -> bool:
 # traceback but wrote this as `evalue`): the traceback's last line says what happened.
 _PLACEHOLDER_EVALUES = frozenset({"", "ignored"})
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+# Folders of a repository that hold its tests and debugging scratch, not its published notebooks.
+_TEST_FOLDERS = frozenset({"test", "tests", "debug", "debugging"})
+# A frame of a saved traceback: `File ~/github/neural_prophet/neuralprophet/forecaster.py:2465, in …`
+# (IPython 8), `File "/usr/lib/python3/…/x.py", line 3, in f` (plain), `/opt/…/x.py in f(a)` (IPython 7).
+_FRAME_FILE = re.compile(r"""(?:^|\s|")((?:[~.]|[A-Za-z]:)?[^\s"':]*\.py)\b(?=["']?(?::\d|,\s*line\s|\s+in\s))""", re.MULTILINE)
+
+
+def _own_package_bug_reproduced(ctx: RuleContext, error: Output) -> bool:
+    """Is the error raised inside the package the repository itself builds, in a notebook kept
+    among its tests or debugging scratch (fair check 24: neural_prophet's
+    `tests/debug/debug-energy-price-hourly.ipynb`, whose IndexError comes from inside
+    `NeuralProphet.plot_components`, the bug the notebook was kept to reproduce)? The traceback's
+    innermost frame is a file of one of the project's own packages (`project_modules`, found above
+    the notebook up to the project root), and the notebook sits under a `tests`/`debug` folder of
+    that project: the fix belongs in the library, nothing in the notebook would change."""
+    project = ctx.project
+    if project is None or not project.project_modules:
+        return False
+    folders = {part.lower() for part in PurePosixPath(ctx.facts.notebook.path).parts[:-1]}
+    if not folders & _TEST_FOLDERS:
+        return False
+    frames = _FRAME_FILE.findall(_ANSI.sub("", error.text))
+    if not frames:
+        return False
+    innermost = PurePosixPath(frames[-1].replace("\\", "/")).parts
+    own = project.project_modules - {"tests", "test"}
+    return any(part in own for part in innermost[:-1]) and not any(p in ("site-packages", "dist-packages") for p in innermost)
 
 
 def _traceback_error_line(error: Output) -> str:
