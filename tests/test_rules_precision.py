@@ -177,6 +177,29 @@ def test_a_draw_in_a_kfp_component_names_the_component_not_the_compile_call_nor_
     assert list(d.related) == []
 
 
+def test_a_draw_in_a_sagemaker_step_runs_in_the_pipeline_job_not_where_the_step_is_called(tmp_path):
+    """Fair check 24, item 126: calling a `@step` function only returns a `DelayedReturn`; its body
+    runs in a SageMaker job when the pipeline starts, where no seed of the notebook reaches."""
+    from nbrefactor.audit.rules.randomness import UnseededRandom
+
+    cells = (
+        "import random\nfrom sagemaker.workflow.function_step import step\n\n\n"
+        "@step(keep_alive_period_in_seconds=300)\ndef generate():\n    random_number = random.randint(0, 10)\n"
+        "    print(f\"Generated random number: {random_number}\")\n    return random_number",
+        "@step(name='reduce')\ndef my_reduce(stat, number_1, number_2):\n    return (number_1 + number_2) / 2.0",
+        "random.seed(0)\nfrom sagemaker.workflow.pipeline import Pipeline\n"
+        "pipeline = Pipeline(name='CalculatorPipeline', steps=[my_reduce('avg', generate(), generate())])",
+        "execution = pipeline.start()",
+    )
+    (d,) = run(UnseededRandom, tmp_path, *cells)
+    assert (d.location.cell, d.location.line) == (1, 7)
+    assert d.message == (
+        "`random.randint` inside the pipeline step `generate` draws from the global random state of the `random` module, "
+        "which no call before it seeds"
+    )
+    assert d.fix.startswith("Seed the `random` module at the top of the step `generate` (it runs in a job of its own when the pipeline runs)")
+
+
 def test_patch_level_compatible_release_is_pinned_enough_unless_the_project_says_otherwise(tmp_path):
     from nbrefactor.audit.rules.dependencies import UnpinnedRequirement
 

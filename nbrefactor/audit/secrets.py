@@ -248,6 +248,11 @@ _FILE_NAME = re.compile(
 )
 
 
+# `arn:aws:kms:us-west-2:…:key/…`: an Amazon Resource Name says which key, bucket or secret,
+# the way a path or URL does; access to it is granted by IAM, the name is no credential.
+_RESOURCE_NAME = re.compile(r"^arn:[a-z][\w-]*:[a-z0-9][\w-]*:", re.IGNORECASE)
+
+
 # Below this many bits of entropy a literal is too short or too repetitive to be a credential a
 # person chose or generated (`"abc"`, `"aaaa1"`, `"1234"`, `"admin"` at 11.6 bits): see
 # `entropy_bits`. `"minio123"` has 22 bits, `"hunter22"` 22, a 32-character hex token ~120.
@@ -298,7 +303,7 @@ def is_credential_value(value: str, catalog: Catalog) -> bool:
         return False  # sentences and `[PAD]`-style tokens with spaces are not credentials
     if text.startswith(("/", "./", "../", "~", "[", "(")) or re.match(r"^[A-Za-z]:[\\/]", text) or "://" in text:
         return False
-    if _FILE_NAME.match(text):
+    if _FILE_NAME.match(text) or _RESOURCE_NAME.match(text):
         return False
     if describes_a_placeholder(text):
         return False  # `api_key="demo-sample-api-key"`: words naming the key that goes there
@@ -307,19 +312,25 @@ def is_credential_value(value: str, catalog: Catalog) -> bool:
     return text.lower() in values.known_defaults or entropy_bits(text) >= values.min_bits
 
 
-# A value made only of lowercase words joined by `-`/`_` that names a credential or says it is a
-# stand-in (`"demo-sample-api-key"`, `"my_dummy_token"`) describes the key that goes there; a
-# generated key mixes cases and digits, a passphrase of words names none of these. Decided here,
-# not in SEC003 alone: what SEC003 does not report the reports and the compiler must not mask
-# either (a package that masks a tutorial's stand-in computes something else than its notebook).
+# A value made only of words of one case joined by `-`/`_` that names a credential or says it is a
+# stand-in (`"demo-sample-api-key"`, `"my_dummy_token"`, `"PASTE_API_KEY_HERE"`) describes the key
+# that goes there; a generated key mixes cases and digits, a passphrase of words names none of these.
+# Upper case as well as lower (fair check 24): Planet's notebooks write `API_KEY = 'PASTE_API_KEY_HERE'`
+# under "# … you can paste it below", the same template as their `'PASTE_YOUR_API_KEY_HERE'`.
+# Decided here, not in SEC003 alone: what SEC003 does not report the reports and the compiler must
+# not mask either (a package that masks a tutorial's stand-in computes something else than its notebook).
 _WORDS_ONLY = re.compile(r"[a-z]+(?:[-_][a-z]+)+")
 _DESCRIBING_WORDS = frozenset({
     "key", "apikey", "token", "secret", "password", "sample", "example", "demo", "dummy", "only", "placeholder",
+    "paste", "here", "insert", "enter", "your",
 })
 
 
 def describes_a_placeholder(value: str) -> bool:
-    return bool(_WORDS_ONLY.fullmatch(value)) and not _DESCRIBING_WORDS.isdisjoint(re.split(r"[-_]", value))
+    if not (value.islower() or value.isupper()):
+        return False  # `Summer_Key`: mixed case is how a chosen password looks, not a description
+    low = value.lower()
+    return bool(_WORDS_ONLY.fullmatch(low)) and not _DESCRIBING_WORDS.isdisjoint(re.split(r"[-_]", low))
 
 
 @dataclass(frozen=True)

@@ -159,6 +159,7 @@ class Example:
     files: Mapping[str, str] = field(default_factory=dict)  # files beside the notebook
     kernel: str = "python3"
     language: str = "python"
+    language_version: str = ""  # `language_info.version` when set: the Python the kernel ran (`"3.5.4"`)
 
     def notebook_json(self) -> dict:
         cells = []
@@ -169,9 +170,12 @@ class Example:
                 raw["execution_count"] = cell.count
                 raw["outputs"] = [dict(o) for o in cell.outputs]
             cells.append(raw)
+        metadata: dict = {"kernelspec": {"name": self.kernel, "language": self.language, "display_name": self.kernel}}
+        if self.language_version:
+            metadata["language_info"] = {"name": self.language, "version": self.language_version}
         return {
             "cells": cells,
-            "metadata": {"kernelspec": {"name": self.kernel, "language": self.language, "display_name": self.kernel}},
+            "metadata": metadata,
             "nbformat": 4,
             "nbformat_minor": 5,
         }

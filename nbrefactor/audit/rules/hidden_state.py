@@ -122,7 +122,9 @@ class OutOfOrderExecution(Rule):
         "installs nothing (its only magics `%matplotlib`, `%config` or the timing magics `%time`/`%timeit`) and saved "
         "no ImportError/NameError, unless a name it binds is bound otherwise too (`np = …`): re-running "
         "an import binds the same modules, so a cell whose only partners are such cells is not reported "
-        "(a top import cell re-run after adding an import). Nor is a cell reported whose out-of-order run changes no value "
+        "(a top import cell re-run after adding an import). Modules beside the notebook count as installed ones "
+        "when no cell changes `sys.path` or the working folder and none reloads modules (`importlib.reload`, "
+        "`%autoreload`, `%run`): a re-run import finds the module in `sys.modules` and executes nothing. Nor is a cell reported whose out-of-order run changes no value "
         "any cell read (Python notebooks): for every read, the cell that last wrote the name above it "
         "(top to bottom) is compared with the one that last wrote it before the reader ran (by count); "
         "a cell that is neither such a reader nor such a writer where the two differ is left out (a "
@@ -404,6 +406,23 @@ class OutOfOrderExecution(Rule):
         Example(cells=(
             code_cell("epochs = 20", 9), code_cell("history = [e * 2 for e in range(epochs)]", 2), code_cell("print(history[-1])", 3),
         ), expect=((1, 1),)),
+        # Fair check 24: of the cells re-run late, only the settings cell is reported; the imports
+        # cell re-run just before it also imports modules beside the notebook, but no cell changes
+        # `sys.path` or reloads them: the re-run import executed nothing again, it is no partner.
+        Example(cells=(
+            code_cell("import os\n\nimport numpy as np\nimport rasterio\n\n# load local modules\nfrom utils import Timer\nimport visual\n\n"
+                      "#uncomment if visual is in development\n# import importlib\n# importlib.reload(visual)", 68),
+            code_cell("aoi_filename = 'pre-data/aoi.geojson'", 4),
+            code_cell("label_image = os.path.join('pre-data', 'roads.tif')", 70),
+            code_cell("with rasterio.open(label_image, 'r') as ref:\n    dst_crs = ref.crs['init']\nprint(dst_crs)", 17,
+                      outputs=({"output_type": "stream", "name": "stdout", "text": "epsg:32635\n"},)),
+            code_cell("with Timer():\n    band = ref.read(1)\nvisual.plot_image(band, title='roads')", 18,
+                      outputs=({"output_type": "stream", "name": "stdout", "text": "0 seconds\n"},)),
+        ), expect=((3, 1),), files={
+            "utils.py": "import time\n\n\nclass Timer:\n    def __enter__(self):\n        self.start = time.time()\n"
+                        "        return self\n\n    def __exit__(self, *exc):\n        print(int(time.time() - self.start), 'seconds')\n",
+            "visual.py": "import matplotlib.pyplot as plt\n\n\ndef plot_image(image, title=''):\n    plt.imshow(image)\n    plt.title(title)\n",
+        }),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1066,8 +1085,14 @@ def _import_only_cells(ctx: RuleContext) -> tuple[frozenset[int], frozenset[int]
     if project is not None and not any(_IMPORT_PATH_CHANGE.search(ca.cell.source) for ca in ctx.cells):
         # The repository's own package (`deepchem` in deepchem's tutorials), imported by a notebook
         # that never changes `sys.path` or the working folder: every run of the import finds the
-        # same package (fair check 17). A module beside the notebook stays kept.
+        # same package (fair check 17).
         local = project.local_modules
+        if not _reloads_modules(ctx):
+            # A module beside the notebook too, when nothing reloads it: `sys.path` is unchanged, so
+            # the first import found the same file, and a re-run import only looks the module up in
+            # `sys.modules` — it executes nothing (fair check 24: `from utils import Timer; import
+            # visual` re-run late, the cell's `importlib.reload(visual)` commented out).
+            local = frozenset()
     rebound = {d.name for d in name_flow(ctx).definitions if d.kind is not DefKind.IMPORT}
     plain, styling = set(), set()
     for ca in ctx.cells:
@@ -1078,6 +1103,18 @@ def _import_only_cells(ctx: RuleContext) -> tuple[frozenset[int], frozenset[int]
         elif _imports_only(ca, local, ctx.facts.resolve):
             styling.add(ca.cell.index)
     return frozenset(plain), frozenset(styling)
+
+
+def _reloads_modules(ctx: RuleContext) -> bool:
+    """Does a cell reload modules: `importlib.reload(m)` (or a bare `reload`), `%autoreload`,
+    `%load_ext autoreload`, `%run`? Then a re-run import may run a module's new code."""
+    for ca in ctx.cells:
+        if any(c.method == "reload" for c in ca.facts.calls):
+            return True
+        if any(_magic_name(m) in ("autoreload", "run", "aimport") or (_magic_name(m) == "load_ext" and "autoreload" in m.text)
+               for m in ca.magics):
+            return True
+    return False
 
 
 def _display_settings_only(ca: CellAnalysis) -> bool:
@@ -2215,8 +2252,9 @@ class UnexecutedCell(Rule):
         "print(diffxpy.__version__)`), with no output on any other cell. Several skipped cells are one finding, at the "
         "first that binds a name (the first skipped cell when none does, or when it does itself), the others related. "
         "A notebook whose counts were cleared but whose outputs were kept (at most one code cell has a count and cells "
-        "without one carry outputs: a published tutorial with a stray `[1]`) says nothing about which cells ran: not "
-        "reported. The never-run copy of the cell above may also differ from it by comment lines (`# sample 1 vs "
+        "without one carry outputs: a published tutorial with a stray `[1]`; or three or more cells without a count carry "
+        "outputs, more than the cells with one, and they make most of the cells without a count: a dataset notebook "
+        "with `[2]`, `[5]`, `[6]` left on three cells) says nothing about which cells ran: not reported. The never-run copy of the cell above may also differ from it by comment lines (`# sample 1 vs "
         "sample 2` on top of the same plot). "
         "A never-run cell that does not parse because of an exercise blank STR001 reports (`batch_size=` under "
         "\"Exercise\", a `# TODO` blank) is left to STR001, unless cells that ran below read a name only its text binds."
@@ -2348,6 +2386,27 @@ class UnexecutedCell(Rule):
             code_cell("features = np.ones((4, 3))\nweights = np.zeros(3)"),
             code_cell("losses = []\nfor epoch in range(5):\n    losses.append(float((features @ weights).mean()))"),
             code_cell("plt.plot(losses)", 6, outputs=({"output_type": "display_data", "data": {"text/plain": "<Figure>"}},)),
+        )),
+        # Fair check 24: most cells kept their outputs but lost their counts ([2], [5], [6] on three
+        # others): the assignment without output between them (`toy = DatasetDict(…)`, whose value the
+        # next cell's saved output shows) is no sign of a skipped cell.
+        Example(cells=(
+            code_cell("!pip install -q datasets", 2),
+            code_cell("from datasets import load_dataset\n\ndataset = load_dataset('rvl_cdip', split='test')",
+                      outputs=({"output_type": "stream", "name": "stderr", "text": "Downloading and preparing dataset rvl_cdip/default\n"},)),
+            code_cell("dataset", outputs=({"output_type": "execute_result", "execution_count": None, "metadata": {},
+                                          "data": {"text/plain": "Dataset({\n    features: ['image', 'label'],\n    num_rows: 40000\n})"}},)),
+            code_cell("parts = [dataset.filter(lambda ex: ex['label'] == i).select(range(10)) for i in range(16)]",
+                      outputs=({"output_type": "stream", "name": "stderr", "text": "Loading cached processed dataset\n"},)),
+            code_cell("from datasets import DatasetDict, concatenate_datasets\n\ntoy = DatasetDict({'train': concatenate_datasets(parts)})"),
+            code_cell("toy['train'][144]", outputs=({"output_type": "execute_result", "execution_count": None, "metadata": {},
+                                                   "data": {"text/plain": "{'image': <PIL.TiffImagePlugin.TiffImageFile image mode=L size=754x1000>, 'label': 14}"}},)),
+            code_cell("toy.push_to_hub('someone/rvl_cdip_10_per_class')",
+                      outputs=({"output_type": "stream", "name": "stderr", "text": "Pushing split train to the Hub.\n"},)),
+            code_cell("toy = load_dataset('someone/rvl_cdip_10_per_class')", 5,
+                      outputs=({"output_type": "stream", "name": "stderr", "text": "Downloading data files\n"},)),
+            code_cell("toy", 6, outputs=({"output_type": "execute_result", "execution_count": 6, "metadata": {},
+                                         "data": {"text/plain": "DatasetDict({\n    train: Dataset({\n        num_rows: 160\n    })\n})"}},)),
         )),
     )
     failing = (
@@ -2823,9 +2882,20 @@ def _counts_stripped_outputs_kept(cells: Sequence[Cell]) -> bool:
     and code cells without one carry outputs (a tutorial whose counts were stripped for
     publishing, a stray `[1]` left on a cell of definitions; its outputs' own counts run on in
     order). The mirror of a notebook whose outputs were all cleared: counts say nothing about
-    which cells ran, so "never run" cannot be told (fair check 20, hid002-counts-stripped-outputs-kept)."""
+    which cells ran, so "never run" cannot be told (fair check 20, hid002-counts-stripped-outputs-kept).
+    So too when most cells lost their counts but kept their outputs, whatever a few others carry
+    (fair check 24: a Donut dataset notebook, cells 5-27 saved with outputs and no count, `[2]`,
+    `[5]`, `[6]` on three others): a kernel numbers every run, and only one cell at a time can be
+    saved running, so three or more cells with outputs and no count, outnumbering the counted cells
+    and making most of the cells without a count, were cleared by hand or by a tool. An assignment
+    among them (`toy_dataset = DatasetDict(…)`, read by the next cell's saved output) shows nothing
+    when it runs: its blank count is no sign it was skipped."""
     counted = sum(1 for c in cells if c.execution_count is not None)
-    return counted <= 1 and any(c.execution_count is None and c.outputs for c in cells)
+    uncounted = [c for c in cells if c.execution_count is None and not _is_blank(c.source)]
+    shown = sum(1 for c in uncounted if c.outputs)
+    if counted <= 1:
+        return any(c.execution_count is None and c.outputs for c in cells)
+    return shown >= 3 and shown > counted and 2 * shown > len(uncounted)
 
 
 def _copy_of_run_cell_above(cells: Sequence[Cell], i: int) -> bool:
@@ -5047,7 +5117,10 @@ class SavedTraceback(Rule):
         "is only `next(it)` (run again and again until the iterator ran out). The same AttributeError, "
         "ImportError or ModuleNotFoundError saved in several cells (an attribute the library removed, called "
         "in each) is one finding at the first cell, the others related. Nor is the error of a cell that holds only "
-        "comments (its code commented out after the error was saved: it does nothing now)."
+        "comments (its code commented out after the error was saved: it does nothing now). Nor is an error raised "
+        "inside the package the repository itself builds (the traceback's innermost frame is a file of one of the "
+        "project's own packages, not an installed copy) in a notebook under a `tests`/`debug` folder of that project: "
+        "a debugging notebook kept to reproduce the library's bug, whose fix belongs in the library."
     )
     why_bad = (
         "The notebook was saved in a broken state: the cells below may show results computed "
@@ -5314,6 +5387,8 @@ class SavedTraceback(Rule):
                 continue
             if errors[0].name.split(":", 1)[0].strip() == "AssertionError" and _exercise_test(ctx, cell):
                 continue  # the exercise's own test, failing until the reader implements the stub
+            if _own_package_bug_reproduced(ctx, errors[0]):
+                continue  # the repository's debugging notebook, kept to reproduce its own library's bug
             what = (_traceback_error_line(errors[0]) or errors[0].name or "an exception").split("\n")[0]
             if len(what) > 120:
                 what = what[:117] + "..."
@@ -5365,6 +5440,35 @@ def _ran_on_after_error(cell: Cell) -> bool:
 # traceback but wrote this as `evalue`): the traceback's last line says what happened.
 _PLACEHOLDER_EVALUES = frozenset({"", "ignored"})
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+# Folders of a repository that hold its tests and debugging scratch, not its published notebooks.
+_TEST_FOLDERS = frozenset({"test", "tests", "debug", "debugging"})
+# A frame of a saved traceback: `File ~/github/neural_prophet/neuralprophet/forecaster.py:2465, in …`
+# (IPython 8), `File "/usr/lib/python3/…/x.py", line 3, in f` (plain), `/opt/…/x.py in f(a)` (IPython 7).
+_FRAME_FILE = re.compile(r"""(?:^|\s|")((?:[~.]|[A-Za-z]:)?[^\s"':]*\.py)\b(?=["']?(?::\d|,\s*line\s|\s+in\s))""", re.MULTILINE)
+
+
+def _own_package_bug_reproduced(ctx: RuleContext, error: Output) -> bool:
+    """Is the error raised inside the package the repository itself builds, in a notebook kept
+    among its tests or debugging scratch (fair check 24: neural_prophet's
+    `tests/debug/debug-energy-price-hourly.ipynb`, whose IndexError comes from inside
+    `NeuralProphet.plot_components`, the bug the notebook was kept to reproduce)? The traceback's
+    innermost frame is a file of one of the project's own packages (`project_modules`, found above
+    the notebook up to the project root), and the notebook sits under a `tests`/`debug` folder of
+    that project: the fix belongs in the library, nothing in the notebook would change."""
+    project = ctx.project
+    if project is None or not project.project_modules:
+        return False
+    folders = {part.lower() for part in PurePosixPath(ctx.facts.notebook.path).parts[:-1]}
+    if not folders & _TEST_FOLDERS:
+        return False
+    frames = _FRAME_FILE.findall(_ANSI.sub("", error.text))
+    if not frames:
+        return False
+    innermost = PurePosixPath(frames[-1].replace("\\", "/")).parts
+    own = project.project_modules - {"tests", "test"}
+    return any(part in own for part in innermost[:-1]) and not any(p in ("site-packages", "dist-packages") for p in innermost)
 
 
 def _traceback_error_line(error: Output) -> str:

@@ -23,7 +23,7 @@ import ast
 import builtins
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Callable, NamedTuple
 
@@ -368,8 +368,9 @@ class RandomnessFacts:
     first_run: Mapping[str, Position]  # module-level def/class name → where it first runs
     # … and the chain of call sites that first runs it (the module-level call first); empty: none.
     first_path: Mapping[str, tuple[Position, ...]] | None = None
-    # Module-level defs made kfp pipeline components: they run in a container of their own.
-    components: frozenset[str] = frozenset()
+    # Module-level defs made kfp pipeline components (or SageMaker pipeline steps, remote
+    # functions): they run in a container of their own. name -> what the messages call it.
+    components: Mapping[str, str] = field(default_factory=dict)
 
     def draw_moment(self, draw: Draw) -> Moment | None:
         """When the draw happens: where its object is first iterated, for a DataLoader bound to a name."""
@@ -1046,40 +1047,66 @@ def _frame_origins(facts: NotebookFacts) -> dict[str, frozenset[str]]:
 
 # kfp's lightweight-component makers: the function they wrap (or decorate) is serialised into a
 # container image's command; compiling or running the pipeline never calls it in the notebook.
+# So do SageMaker's `@step` (a pipeline step: calling it returns a `DelayedReturn`, the body runs in
+# a job when the pipeline starts) and `@remote` (a training job per call), and Ray's `@ray.remote`
+# (a worker process): none of their draws sees the notebook's seeds (fair check 24).
 _COMPONENT_MAKERS = re.compile(r"^kfp\.(?:.+\.)?(?:func_to_container_op|create_component_from_func|component|container_component)$")
+_REMOTE_MAKERS = {
+    "sagemaker.workflow.function_step.step": "pipeline step",
+    "sagemaker.workflow.step": "pipeline step",
+    "sagemaker.remote_function.remote": "remote function",
+    "sagemaker.remote": "remote function",
+    "ray.remote": "remote function",
+}
+# What each kind's fix says about where the function runs.
+COMPONENT_HOSTS = {
+    "pipeline component": "it runs in its own container",
+    "pipeline step": "it runs in a job of its own when the pipeline runs",
+    "remote function": "it runs in a process of its own",
+}
 
 
-def _pipeline_components(facts: NotebookFacts) -> frozenset[str]:
+def _component_kind(qualified: str) -> str | None:
+    if _COMPONENT_MAKERS.match(qualified):
+        return "pipeline component"
+    return _REMOTE_MAKERS.get(qualified)
+
+
+def _pipeline_components(facts: NotebookFacts) -> dict[str, str]:
     """Module-level defs that are kfp lightweight components: passed to `func_to_container_op` /
     `create_component_from_func` (anywhere, the pipeline function included) or decorated with
-    `@dsl.component`/`@func_to_container_op`. Each runs in a container of its own: the notebook
-    never runs it, and a seed in one component (or in the notebook) does not seed another."""
+    `@dsl.component`/`@func_to_container_op`; or decorated as SageMaker pipeline steps or remote
+    functions (`@step`, `@remote`, `@ray.remote`). Each runs in a container of its own: the
+    notebook never runs it, and a seed in one component (or in the notebook) does not seed
+    another. name -> kind (`_REMOTE_MAKERS`' words, or "pipeline component")."""
     defs = {ref.name for ca in facts.cells for ref in ca.facts.functions}
-    found: set[str] = set()
+    found: dict[str, str] = {}
     for ca in facts.cells:
         for call in ca.facts.calls:
             wrapped = call.arg(0, ("func",))
             if wrapped is not None and wrapped.name in defs and _COMPONENT_MAKERS.match(facts.resolve(call.func)):
-                found.add(wrapped.name)
-        if not any(d in ca.cell.source for d in ("component", "container_op")):
+                found.setdefault(wrapped.name, "pipeline component")
+        if not any(d in ca.cell.source for d in ("component", "container_op", "step", "remote")):
             continue
         parsed = _parsed(ca)
         for st in parsed.body if parsed else ():
             if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 for decorator in st.decorator_list:
                     target = decorator.func if isinstance(decorator, ast.Call) else decorator
-                    if _COMPONENT_MAKERS.match(facts.resolve(dotted_name(target))):
-                        found.add(st.name)
-    return frozenset(found)
+                    kind = _component_kind(facts.resolve(dotted_name(target)))
+                    if kind is not None:
+                        found.setdefault(st.name, kind)
+    return found
 
 
-def _first_runs(facts: NotebookFacts, components: frozenset[str] = frozenset()) -> dict[str, tuple[Position, ...]]:
+def _first_runs(facts: NotebookFacts, components: Mapping[str, str] | None = None) -> dict[str, tuple[Position, ...]]:
     """Where each module-level def/class first runs: its first module-level call (or mention as
     an argument, for callbacks: `notebook_launcher(training_loop, args)`) after its definition, or
     a call from a function that runs; as the chain of call sites from that module-level call
     (`(cell 23 launcher, training_loop's call of get_dataloaders)` for `get_dataloaders`). A call in
     a branch that never runs (`unrun_lines`) runs nothing. A kfp
     component never runs in the notebook (`compile(pipeline)` only serialises it)."""
+    components = components or {}
     definitions: dict[str, Position] = {}
     for ca in facts.cells:
         for ref in (*ca.facts.functions, *ca.facts.classes):
@@ -3567,7 +3594,10 @@ class UnseededRandom(Rule):
         "last cells of a notebook cut short stay reported). A draw inside a kfp lightweight "
         "component (a function given to `func_to_container_op`/`create_component_from_func` or "
         "decorated `@dsl.component`) runs in a container of its own: compiling the pipeline does not "
-        "run it, and only a seed in the component's own body, above the draw, seeds it. Nor are draws whose value is only shown: an expression statement that "
+        "run it, and only a seed in the component's own body, above the draw, seeds it; so does the body of a SageMaker "
+        "pipeline step (`@step` of `sagemaker.workflow.function_step`: calling it only returns a `DelayedReturn`, the "
+        "body runs in a job when the pipeline starts) or remote function (SageMaker's `@remote`, `@ray.remote`), and "
+        "the message names it so, not a cell of the notebook as where it first runs. Nor are draws whose value is only shown: an expression statement that "
         "is the draw (`df.sample(10)`, `np.random.rand(3)`, a frozen SciPy distribution's `dist.rvs(10)`), a selection or method chain on it "
         "(`df.sample(5).head()`), or `print`/`display` of one; a different sample changes what is "
         "shown, not what the notebook computes (an in-place `random.shuffle(items)` stays reported). "
@@ -4138,7 +4168,8 @@ class UnseededRandom(Rule):
             where = ""
             component = draw.call.owner in rf.components
             if component:
-                where = f" inside the pipeline component `{draw.call.owner}`"
+                kind = rf.components[draw.call.owner]
+                where = f" inside the {kind} `{draw.call.owner}`"
             elif draw.call.in_function:
                 run = rf.first_run.get(draw.call.owner) if draw.call.owner else None
                 where = f" inside `{draw.call.owner}`" if draw.call.owner else " inside a function"
@@ -4179,7 +4210,8 @@ class UnseededRandom(Rule):
             partial = ""
             if component:
                 # Its container starts with fresh random state: a seed elsewhere does not reach it.
-                fix = f"Seed {lib.label} at the top of the component `{draw.call.owner}` (it runs in its own container): {lib_fix}"
+                fix = (f"Seed {lib.label} at the top of the {kind.split()[-1]} `{draw.call.owner}` "
+                       f"({COMPONENT_HOSTS[kind]}): {lib_fix}")
             elif first_seed is not None and library in never:
                 seeded = set().union(*(seed.libraries for _, seed in seeds))
                 partial = (
@@ -4333,8 +4365,11 @@ class MissingRandomState(Rule):
         "exploration and environment resets are then unseeded, whatever global seed came before; the first `env.reset()` "
         "of a Gym/Gymnasium environment (`env = gym.make(…)` at the top level) that passes no `seed=` and follows no "
         "`env.seed(n)` (Gymnasium seeds the environment's generator at its first reset, from the OS's entropy without a "
-        "seed; later resets continue it, and are not reported; when the notebook unpacks `step` into four values, gym's API "
-        "from before 0.26, the fix is `env.seed(n)`, as that `reset()` takes no seed); SHAP's permutation explainer "
+        "seed; later resets continue it, and are not reported; when the notebook unpacks `step` into four values, also on "
+        "an object's own environment (`self.env.step`), or its kernel is older than Python 3.6, it uses gym's API "
+        "from before 0.26, and the fix is `env.seed(n)`, as that `reset()` takes no seed; not an environment made only "
+        "to be described: when every later read of it is its `observation_space`, `action_space`, `spec`, `metadata`, "
+        "`reward_range`, `close` or a reset whose observation is thrown away, it plays no episode); SHAP's permutation explainer "
         "without `seed=` (its permutations; SHAP's `KernelExplainer` samples only for inputs too wide to enumerate, a shape "
         "unknown before run time, and is not reported); StellarGraph's `UnsupervisedSampler` and GraphSAGE/HinSAGE "
         "generators (`GraphSAGENodeGenerator(G, 50, [10, 5])`) without `seed=`: their walks, negative samples and "
@@ -4491,6 +4526,17 @@ class MissingRandomState(Rule):
             "    model = RandomForestClassifier(n_estimators=50)\n    model.fit(X[start], y[start])\n    return model.score(X, y)",
             "scores = []\nfor trial in range(5):\n    scores.append(one_trial(X, y))\nprint(np.mean(scores), np.std(scores))",
         )),
+        # An environment made only to size the networks (fair check 24, an A3C notebook): after its
+        # reset, whose observation is thrown away, only its spaces are read; the workers make and
+        # reset environments of their own, inside their methods.
+        Example(cells=(
+            "import gym\nenv = gym.make('MountainCarContinuous-v0')\nenv.reset()",
+            "n_states = env.observation_space.shape[0]\nn_actions = env.action_space.shape[0]\n"
+            "bounds = [env.action_space.low, env.action_space.high]",
+            "class Worker:\n    def __init__(self, name):\n        self.env = gym.make('MountainCarContinuous-v0').unwrapped\n"
+            "        self.name = name\n\n    def work(self, policy):\n        s = self.env.reset()\n"
+            "        s_, r, done, info = self.env.step(policy(s))\n        return r",
+        )),
     )
     failing = (
         # A layout something is computed from stays: clusters found on the t-SNE map, the map's
@@ -4630,6 +4676,14 @@ class MissingRandomState(Rule):
             "vote = VotingRegressor([\n    ('rf', RandomForestRegressor()),\n    ('gb', GradientBoostingRegressor(n_estimators=50)),\n    ('rf2', RandomForestRegressor(n_estimators=20)),\n])\nvote.fit(X, y)\nprint(vote.score(X, y))",
             "model = Word2Vec(sentences, workers=CONFIG['workers'], seed=7)",
         ), expect=((2, 2), (3, 1))),
+        # tslearn's k-means of time series picks its initial centroids without `random_state` (fair
+        # check 24: its clusters label the fields of a map).
+        Example(cells=(
+            "from tslearn.clustering import TimeSeriesKMeans\nfrom tslearn.preprocessing import TimeSeriesScalerMeanVariance",
+            "series = TimeSeriesScalerMeanVariance().fit_transform(pivot_df.T.values)\n"
+            "model = TimeSeriesKMeans(n_clusters=6, metric='euclidean', max_iter=100, n_init=5)\n"
+            "labels = model.fit_predict(series)\nfixed = TimeSeriesKMeans(n_clusters=6, random_state=0).fit_predict(series)",
+        ), expect=((2, 2),)),
         # LightFM draws its embeddings from a fresh RandomState without `random_state` (fair check 20).
         Example(cells=(
             "from lightfm import LightFM",
@@ -4647,6 +4701,19 @@ class MissingRandomState(Rule):
             "import gym\nenv = gym.make('FrozenLake-v0')",
             "state = env.reset()\nfor _ in range(10):\n    state, reward, done, info = env.step(1)\n    if done:\n        break",
         ), expect=((2, 1),)),
+        # ... also when only an agent's own environment unpacks four values (fair check 24) ...
+        Example(cells=(
+            "import gym\nenv = gym.make('CartPole-v0')",
+            "class Agent:\n    def __init__(self, env):\n        self.env = env\n\n    def act(self, action):\n"
+            "        state, reward, done, info = self.env.step(action)\n        return state, reward, done",
+            "env.reset()\nagent = Agent(env)\nfor _ in range(200):\n    if agent.act(env.action_space.sample())[2]:\n        break",
+        ), expect=((3, 1),)),
+        # ... or when the kernel that saved it is older than Python 3.6, where no gym of the new API
+        # installs (fair check 24: a 2018 notebook of a Python 3.5 conda environment).
+        Example(cells=(
+            "import gym\nenv = gym.make('CartPole-v0')",
+            "env.reset()\nfor _ in range(1000):\n    env.render()\n    env.step(env.action_space.sample())",
+        ), expect=((2, 1),), language_version="3.5.4"),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -5117,18 +5184,69 @@ def _unused_seed_constant(ctx: RuleContext, ca: CellAnalysis) -> str | None:
     return None
 
 
-def _old_gym_api(ctx: RuleContext, envs: Mapping[str, CellAnalysis]) -> bool:
+def _old_gym_api(ctx: RuleContext, envs: Mapping[str, CellAnalysis]) -> str | None:
     """Does the notebook use gym's API from before 0.26, whose `reset()` takes no seed: a `step`
-    of one of `envs` unpacked into four names (`s, r, done, info = env.step(a)`)?"""
+    of one of `envs`, or of an object's own environment (`self.env`, an A3C worker's), unpacked
+    into four names (`s, r, done, info = env.step(a)`); or a kernel older than Python 3.6, on
+    which no gym with the 0.26 API installs (fair check 24: gym notebooks of 2018 saved from
+    Python 2.7 and 3.5 kernels)? The evidence, said as the message says it, or None."""
     for ca in ctx.cells:
         tree = cell_python_tree(ca)
         for node in (ast.walk(tree) if tree is not None else ()):
             if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Tuple)
                     and len(node.targets[0].elts) == 4 and isinstance(node.value, ast.Call)
                     and isinstance(node.value.func, ast.Attribute) and node.value.func.attr == "step"
-                    and isinstance(node.value.func.value, ast.Name) and node.value.func.value.id in envs):
-                return True
-    return False
+                    and _names_an_env(node.value.func.value, envs)):
+                return "`step` returns four values"
+    version = ctx.facts.notebook.language_version
+    if _kernel_before_python36(version):
+        return f"its kernel is Python {version}, on which no gym with the 0.26 API installs"
+    return None
+
+
+def _names_an_env(node: ast.AST, envs: Mapping[str, CellAnalysis]) -> bool:
+    if isinstance(node, ast.Name):
+        return node.id in envs
+    return isinstance(node, ast.Attribute) and node.attr.lower().endswith("env")
+
+
+def _kernel_before_python36(version: str) -> bool:
+    m = re.match(r"(\d+)\.(\d+)", version)
+    return m is not None and (int(m.group(1)), int(m.group(2))) < (3, 6)
+
+
+# What a notebook may read of an environment without playing an episode in it: its spaces (to size
+# a network), its spec and metadata, closing it, and resets whose observation is thrown away.
+_ENV_DESCRIPTION = frozenset({"observation_space", "action_space", "spec", "metadata", "reward_range", "close", "reset", "seed"})
+
+
+def _plays_no_episode(ctx: RuleContext, env: str) -> bool:
+    """Is `env` only made to be described (fair check 24: `env = gym.make(…); env.reset()`, then
+    `env.observation_space.shape[0]` to size the A3C networks, whose workers make and reset their own
+    environments)? Every read of the name in every cell is one of `_ENV_DESCRIPTION`'s attributes,
+    and no reset's observation is kept. A function's own `env` counts as a read too (kept on the safe
+    side: the finding stays)."""
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            if env in ca.masked.python:
+                return False  # a cell that does not parse may step it
+            continue
+        described = 0
+        loads = 0
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and node.id == env and isinstance(node.ctx, ast.Load):
+                loads += 1
+            elif (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == env
+                    and node.attr in _ENV_DESCRIPTION):
+                described += 1
+            elif (isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.AugAssign)) and isinstance(node.value, ast.Call)
+                    and isinstance(node.value.func, ast.Attribute) and node.value.func.attr == "reset"
+                    and isinstance(node.value.func.value, ast.Name) and node.value.func.value.id == env):
+                return False  # `obs = env.reset()`: the initial state is used
+        if loads != described:
+            return False
+    return True
 
 
 def _unseeded_env_resets(ctx: RuleContext) -> Iterator[Hit]:
@@ -5165,12 +5283,14 @@ def _unseeded_env_resets(ctx: RuleContext) -> Iterator[Hit]:
             settled.add(call.receiver)
             if call.method == "seed" or _keyword_given(call, ("seed",)) is not None or _has_double_star(call):
                 continue  # seeded (or the seed may be in `**kwargs`)
+            if _plays_no_episode(ctx, call.receiver):
+                continue  # made for its spaces: no episode's states come from its generator
             if old_api:
                 # gym before 0.26 (`env.step` gives four values): `reset()` takes no seed, `env.seed(n)` does it
                 # (fair check 21: FrozenLake-v0 on gym 0.10).
                 message = (f"`{call.receiver}.reset()` is the first reset of the environment `{call.receiver}`, and no "
                            f"`{call.receiver}.seed(n)` comes before it: the notebook uses gym's API from before 0.26 "
-                           "(`step` returns four values), which seeds the environment from the operating system's "
+                           f"({old_api}), which seeds the environment from the operating system's "
                            "entropy, so the episodes it plays (random transitions, initial states) change from run to run")
                 fix = (f"Call `{call.receiver}.seed(SEED)` after `gym.make` (and `{call.receiver}.action_space.seed(SEED)` "
                        "if the notebook samples actions); on gym 0.26+ or Gymnasium, pass seed=SEED to the first reset")

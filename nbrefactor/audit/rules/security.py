@@ -525,8 +525,10 @@ class HardcodedCredential(Rule):
         "`[placeholders]` in the catalogue), paths, file names (`\"key.json\"` is where a key is, not "
         "the key), URLs and values with spaces are not reported, nor NLP special tokens "
         "(`pad_token = \"[PAD]\"`), nor a value whose line's comment says it is one (`# example key, will not work`, "
-        "`# dummy`, `# replace … with your key`), nor a value made only of lowercase words joined by `-`/`_` that names a "
-        "credential or says it is a stand-in (`\"demo-sample-api-key\"`, `\"my_dummy_token\"`), nor anything SEC001 already reports. A value must also carry at "
+        "`# dummy`, `# replace … with your key`), nor a value made only of words of one case joined by `-`/`_` that names a "
+        "credential or says it is a stand-in (`\"demo-sample-api-key\"`, `\"my_dummy_token\"`, `\"PASTE_API_KEY_HERE\"`), "
+        "nor an Amazon Resource Name (`\"arn:aws:kms:…\"` names a key or secret, IAM guards it; `kms_key` is a weak name "
+        "ignored as a data key is), nor anything SEC001 already reports. A value must also carry at "
         "least 12 bits of entropy (Shannon entropy of its characters times its length; "
         "`min_entropy_bits` in the catalogue): `\"abc\"` (4.8 bits), `\"1234\"` (8) and `\"aaaa1\"` "
         "are too short or repetitive to be a chosen or generated credential, `\"hunter22\"` (22) is "
@@ -565,8 +567,16 @@ class HardcodedCredential(Rule):
         # The line's comment says it is an example (a course template's stand-in).
         Example(cells=('key = "Gx5en9cEVvaZnjut6vfLm1HG"  # This is an example key and will not work.',
                        'token = "Qm7rT2vX9wLp"  # replace this with your own token')),
-        # Words describing the key that goes there, not a key (a dataset tutorial's stand-in).
-        Example(cells=('client = Service(api_key="demo-sample-api-key")',)),
+        # Words describing the key that goes there, not a key (a dataset tutorial's stand-in), in
+        # either case (Planet's template: the reader pastes their key in place of the words).
+        Example(cells=('client = Service(api_key="demo-sample-api-key")',
+                       "# if your API key is not set as an environment variable, you can paste it below\n"
+                       "if 'PL_API_KEY' in os.environ:\n    API_KEY = os.environ['PL_API_KEY']\nelse:\n"
+                       "    API_KEY = 'PASTE_API_KEY_HERE'")),
+        # Which KMS key encrypts the job's output: a resource's name (an ARN) or a KMS key's id, not
+        # a credential (a SageMaker pipeline's parameters cell).
+        Example(cells=('# Parameters\nencryption_key = "arn:aws:kms:us-west-2:111122223333:1234abcd-12ab-34cd-56ef-1234567890ab"',
+                       'kms_key = "1234abcd-12ab-34cd-56ef-1234567890ab"')),
         # The environment variable's name where the key goes (an LLM cookbook's stand-in).
         Example(cells=('api_key = "OPENAI_API_KEY"',)),
         # A vendor's key format filled with a placeholder: where the reader's own key goes.

@@ -63,8 +63,25 @@ PYTHON2_BUILTINS = {
 
 def is_python2(facts: NotebookFacts) -> bool:
     """The notebook is Python 2 (STR004's test): its kernel metadata says so, or two or more
-    cells use Python 2 syntax."""
-    return python2_kernel(facts) is not None or bool(python2_cells(facts))
+    cells use Python 2 syntax, or it has no kernel metadata and its code reads a builtin only
+    Python 2 has (`python2_names_without_metadata`)."""
+    return python2_kernel(facts) is not None or bool(python2_cells(facts)) or python2_names_without_metadata(facts)
+
+
+# Builtins whose read, undefined, can only mean Python 2 (`long`, `file`, `reduce`, `reload` are also
+# everyday names, or a missing import in Python 3 code).
+_UNAMBIGUOUS_PYTHON2_BUILTINS = frozenset({"xrange", "raw_input", "unicode", "basestring", "unichr", "execfile"})
+
+
+def python2_names_without_metadata(facts: NotebookFacts) -> bool:
+    """A notebook saved without any kernel metadata (an nbformat 3 file, whose kernel nobody
+    recorded) whose code reads `xrange`, `raw_input`, `unicode`, `basestring`, `unichr` or
+    `execfile` where no cell defines it: the kernel that ran it was Python 2 (fair check 24, a
+    genomics course's `for i in xrange(…)` notebook, which also slices with `len(p) / pieces`)."""
+    nb = facts.notebook
+    if nb.kernel_name or nb.language_version:
+        return False
+    return any(name in _UNAMBIGUOUS_PYTHON2_BUILTINS for _, name, _, _ in _undefined_python2_builtin_reads(facts))
 
 
 def python2_builtin_reads(facts: NotebookFacts) -> list[tuple[CellAnalysis, str, int, Optional[int]]]:
@@ -74,6 +91,10 @@ def python2_builtin_reads(facts: NotebookFacts) -> list[tuple[CellAnalysis, str,
     them to it)."""
     if not is_python2(facts):
         return []
+    return _undefined_python2_builtin_reads(facts)
+
+
+def _undefined_python2_builtin_reads(facts: NotebookFacts) -> list[tuple[CellAnalysis, str, int, Optional[int]]]:
     bound: set[str] = set()
     for ca in facts.cells:
         f = ca.facts
@@ -1029,7 +1050,9 @@ class Python2Notebook(Rule):
         "kernelspec's name is stale; nor a `python3` kernelspec whose language_info alone says `2.x` when no "
         "saved output has content (no cell run, or execution counts beside empty outputs: a stripped or "
         "generated notebook): the python3 kernel starts, only the language_info block is stale) or when two or more "
-        "code cells fail to parse because of Python 2 syntax: "
+        "code cells fail to parse because of Python 2 syntax, or when it has no kernel metadata at all (an nbformat 3 "
+        "file) and its code reads `xrange`, `raw_input`, `unicode`, `basestring`, `unichr` or `execfile` where no cell "
+        "defines it: "
         "`print x`, `exec \"code\"`, `except E, e:`, `raise E, \"msg\"`, backquotes, `<>`, `0777`, "
         "`ur\"\"`, long literals (`0L`), parenthesised parameters (`lambda (k, v): …` too). The cells with Python 2 syntax are listed in the "
         "message and as related locations; STR001 does not report them again. So are the reads of "
@@ -1066,6 +1089,11 @@ class Python2Notebook(Rule):
         Example(cells=("import numpy as np", "print 'mean', np.mean([1, 2])", md("## more"), "try:\n    1 / 0\nexcept ZeroDivisionError, e:\n    print(e)"),
                 expect=((None, None),)),
         Example(cells=(code_cell("x = 1 / 2", 1),), kernel="python2", expect=((None, None),)),
+        # No kernel metadata at all (an nbformat 3 file) and `xrange`, which no cell defines: the
+        # kernel that ran it was Python 2 (fair check 24), though every cell parses as Python 3.
+        Example(cells=("def approximate_match(p, t, n):\n    segment_length = int(round(len(p) / (n + 1)))\n"
+                       "    for i in xrange(n + 1):\n        start = i * segment_length\n        print(p[start:start + segment_length])",
+                       "approximate_match('AACTTG', 'CACTTAATTTG', 2)"), kernel="", language="", expect=((None, None),)),
         # Python 2 builtins in a Python 2 kernel's notebook: related locations here, not HID003 errors.
         Example(cells=("from __future__ import print_function", "for i in xrange(3):\n    print(i)"), kernel="python2",
                 expect=((None, None),)),
@@ -1074,7 +1102,7 @@ class Python2Notebook(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         cells = list(python2_cells(ctx.facts))
         kernel = python2_kernel(ctx.facts)
-        if not cells and kernel is None:
+        if not cells and kernel is None and not python2_names_without_metadata(ctx.facts):
             return
         code_cells = [c for c in ctx.facts.notebook.code_cells if c.source.strip()]
         if not code_cells:
