@@ -248,7 +248,8 @@ def _requirement(spec: str, line: int, conda: bool = False) -> Optional[Requirem
     if conda and not pinned:
         # conda's `x=1.2` (and `x=1.2=build`) selects one version; `x=1.*` or `x>=1` do not.
         pinned = bool(re.match(r"^=[^=<>!~,|*\s]*\d[^<>!~,|*\s]*$", rest))
-    patch_range = not pinned and _PATCH_RANGE.match(rest) is not None
+    patch_range = not pinned and (_PATCH_RANGE.match(rest) is not None
+                                  or (conda and rest.startswith("=") and _PATCH_RANGE.match("=" + rest) is not None))
     return Requirement(normalise(match.group(1)), spec.strip(), line, pinned, patch_range)
 
 
@@ -283,7 +284,10 @@ def _vcs_requirement(text: str, spec: str, line: int) -> Optional[Requirement]:
 
 # `~=1.2.3`, `~=4.5.3.56`, `~=2.0.0rc1`: the last release component may move, the others may not
 # (PEP 440); `~=1.2` (two components) admits every 1.x minor release and is not a patch range.
-_PATCH_RANGE = re.compile(r"^~=\s*\d+(?:\.\d+){2,}(?:[-_.]?(?:a|b|rc|post|dev)\d*)*$", re.IGNORECASE)
+# `==0.10.*` is the same series spelt as a prefix match (PEP 440 defines `~=0.10.0` as `>=0.10.0,
+# ==0.10.*`; fair check 24: comp-genomics-class' `graphviz==0.10.*`, `numpy==1.16.*`), conda's
+# `=1.16.*` too; `==1.*` (one component before the `*`) admits every 1.x and stays a range.
+_PATCH_RANGE = re.compile(r"^(?:~=\s*\d+(?:\.\d+){2,}(?:[-_.]?(?:a|b|rc|post|dev)\d*)*|==\s*\d+(?:\.\d+)+\.\*)$", re.IGNORECASE)
 
 
 def parse_requirements_txt(path: str, text: str) -> Manifest:

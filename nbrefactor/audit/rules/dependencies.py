@@ -2558,8 +2558,9 @@ class UnpinnedRequirement(Rule):
         "line, naming those the notebook imports. "
         "A compatible-release pin on three or more version components (`tensorflow~=2.6.0`, "
         "which admits 2.6.x only) counts as pinned by default: it lets in patch releases, the "
-        "bug fixes a team usually wants, and is a deliberate choice; `~=2.6` (any 2.x from 2.6 on) "
-        "is a range and is reported. To require exact pins, set `allow-patch-ranges = false` "
+        "bug fixes a team usually wants, and is a deliberate choice; so is its prefix spelling `tensorflow==2.6.*` (PEP 440 "
+        "defines `~=2.6.0` as `>=2.6.0, ==2.6.*`; conda's `=2.6.*` too). `~=2.6` and `==2.*` (any 2.x) "
+        "are ranges and are reported. To require exact pins, set `allow-patch-ranges = false` "
         "under `[tool.nbrefactor.dependencies]` in pyproject.toml. "
         "Being about a file rather than a cell, it is silenced through the `ignore` or "
         "`per-file-ignores` settings, not by a comment or tag in the notebook."
@@ -2585,6 +2586,11 @@ class UnpinnedRequirement(Rule):
         Example(
             cells=("import pandas as pd\nimport sklearn",),
             files={"requirements.txt": "pandas~=2.2.2\nscikit-learn~=1.5.0.post1\n"},
+        ),
+        # The same series as a prefix match (`==0.10.*` is `~=0.10.0`): a course's requirements file (fair check 24).
+        Example(
+            cells=("import numpy as np\nfrom graphviz import Digraph",),
+            files={"requirements.txt": "numpy==1.16.*\ngraphviz==0.10.*\n"},
         ),
         # Pinned in requirements.txt, ranged in pyproject.toml: pinned somewhere is enough.
         Example(
@@ -2666,11 +2672,11 @@ class UnpinnedRequirement(Rule):
             },
             expect=((None, 1),),
         ),
-        # `~=2.2` admits every 2.x from 2.2 on: a minor-level range, reported.
+        # `~=2.2` admits every 2.x from 2.2 on: a minor-level range, reported; so does `==1.*`.
         Example(
-            cells=("import pandas as pd\nimport numpy",),
-            files={"requirements.txt": "pandas~=2.2\nnumpy~=1.26.4\n"},
-            expect=((None, 1),),
+            cells=("import pandas as pd\nimport numpy\nimport scipy",),
+            files={"requirements.txt": "pandas~=2.2\nnumpy~=1.26.4\nscipy==1.*\n"},
+            expect=((None, 1), (None, 3)),
         ),
         # A RAPIDS image tag without its release follows every release: one finding for the FROM line
         # (cudf and pandas), none for the RUN line's pin.
