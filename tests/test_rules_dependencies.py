@@ -789,6 +789,17 @@ def test_dep003_says_binder_ignores_a_requirements_file_beside_its_dockerfile(tm
     assert "which Binder ignores" in fix and fix.endswith("binder/Dockerfile (the image the kernel starts in) and delete the line")
 
 
+def test_dep003_does_not_say_binder_ignores_the_dockerfile_that_declares_it(tmp_path):
+    """Fair check 24: the dev container's Dockerfile itself installs tensorflow; nothing beside it is ignored."""
+    root = make_repo(tmp_path, {".devcontainer/Dockerfile": ("FROM continuumio/anaconda3\n"
+                                                             "RUN pip --disable-pip-version-check --no-cache-dir install tensorflow\n")})
+    nb = write_notebook(root / "nb.ipynb", ["!pip install --upgrade tensorflow\nimport tensorflow as tf"])
+    (fix,) = [d.fix for d in audit(nb) if d.code == "DEP003"]
+    assert "Binder" not in fix
+    assert fix.startswith("tensorflow is already declared in ") and ".devcontainer/Dockerfile: install it in a RUN line of " in fix
+    assert fix.endswith(".devcontainer/Dockerfile (the image the kernel starts in) and delete the line")
+
+
 # --- fair check 19 (fix19dep): the fixes name the project's own file and the notebook's own pin -------
 
 FAIR19 = Path(__file__).resolve().parent.parent / "fixtures" / "notebooks" / "fair19"

@@ -896,6 +896,9 @@ _OPTIONS_WITH_VALUE = frozenset({
     "-t", "--target", "--prefix", "-p", "--root", "-n", "--name", "--trusted-host", "--platform",
     "--python-version", "--implementation", "--abi", "--src", "--cache-dir", "--log", "--timeout",
     "--retries", "--progress-bar", "--upgrade-strategy", "--only-binary", "--no-binary", "--config-settings",
+    # pip's general options that take a value, allowed before the sub-command as after it.
+    "--proxy", "--exists-action", "--cert", "--client-cert", "--python", "--keyring-provider", "--use-feature",
+    "--use-deprecated", "--log-file", "--root-user-action", "--report", "-C",
 })
 _WHEEL = re.compile(r"/(?P<name>[A-Za-z0-9_.]+)-(?P<version>[^-/]+)-[^/]*\.whl$")
 
@@ -983,6 +986,11 @@ def _install_arguments(words: list[str]) -> Iterable[tuple[str, bool, bool]]:
             continue
         conda = installer != "pip" and installer != "pip3"
         j = i + 1
+        # Global options may come before the sub-command: `pip --disable-pip-version-check
+        # --no-cache-dir install numpy` (fair check 24: ml-basics' dev-container image, read as
+        # installing nothing, so DEP002 said no manifest was found).
+        while j < len(words) and words[j].startswith("-") and words[j] not in _SHELL_SEPARATORS:
+            j += 2 if words[j] in _OPTIONS_WITH_VALUE else 1
         if conda and j + 1 < len(words) and words[j] == "env" and words[j + 1] in ("create", "update"):
             j += 2
             while j < len(words) and words[j] not in _SHELL_SEPARATORS:
@@ -1921,7 +1929,9 @@ def _discover_folder(folder: Path, display_root: Optional[Path]) -> ProjectConte
         above, project_modules = _upward(folder.parent, display_root)
         manifests += above
         packages = _packages_above(folder.parent, display_root)
-    manifests += _cloning_dockerfiles(folder, display_root)
+    # (A file the notebook's own folders already gave, read again as a Dockerfile's include, is not added twice.)
+    shown = {m.path for m in manifests}
+    manifests += tuple(m for m in _cloning_dockerfiles(folder, display_root) if m.path not in shown)
     shown = {m.path for m in manifests}
     manifests += tuple(m for m in _mounting_dockerfiles(folder, display_root) if m.path not in shown)
     manifests += _ci_notebook_requirements(folder, display_root, manifests)
@@ -2069,17 +2079,28 @@ def _docker_folder_files(folder: Path) -> tuple[tuple[Path, str], ...]:
 
 
 @lru_cache(maxsize=256)
-def _docker_clones_below(folder: Path, display_root: Optional[Path]) -> tuple[tuple[Manifest, str], ...]:
-    """(manifest, folder the image works in relative to the clone) for each Dockerfile in `folder`'s
+def _docker_clones_below(folder: Path, display_root: Optional[Path]) -> tuple[tuple[tuple[Manifest, ...], str], ...]:
+    """(manifests, folder the image works in relative to the clone) for each Dockerfile in `folder`'s
     sub-folders named for containers (`_docker_folder_files`) that clones a repository and works
-    inside the clone (`_clone_workdir`)."""
-    found: list[tuple[Manifest, str]] = []
+    inside the clone (`_clone_workdir`): the Dockerfile, then the files it copies in and installs
+    (`_built_image_manifests`)."""
+    found: list[tuple[tuple[Manifest, ...], str]] = []
     for file, text in _docker_folder_files(folder):
         inside = _clone_workdir(text)
         manifest = parse_dockerfile(_display(file, display_root), text) if inside is not None else None
         if manifest is not None:
-            found.append((manifest, inside))
+            found.append((_built_image_manifests(file, manifest, display_root), inside))
     return tuple(found)
+
+
+def _built_image_manifests(file: Path, dockerfile: Manifest, display_root: Optional[Path]) -> tuple[Manifest, ...]:
+    """A Dockerfile found as the notebooks' image away from their own folders (`_cloning_dockerfiles`,
+    `_mounting_dockerfiles`) with the files it copies in and installs, read from its own folder, the
+    build context (`docker build -t planet-notebooks planet-notebook-docker/`; `COPY requirements.txt
+    /tmp/requirements.txt`, `conda install --file /tmp/requirements.txt`): that folder is none the
+    notebook's discovery reads, so its requirements.txt is no manifest of it otherwise (fair check 24:
+    planetlabs' 17 DEP001 for packages the image installs)."""
+    return (dockerfile, *_included_manifests(file.parent, dockerfile, display_root, folder_read=False))
 
 
 # `docker run … -v "$PWD"/notebooks/:/mnt/notebooks/ image` (also `--volume`, `$(pwd)`, `${PWD}`,
@@ -2148,7 +2169,7 @@ def _mounting_dockerfiles(folder: Path, display_root: Optional[Path]) -> tuple[M
             if any(container == workdir or container.startswith(workdir + "/") for _, container in mounts):
                 manifest = parse_dockerfile(_display(file, display_root), text)
                 if manifest is not None:
-                    found.append(manifest)
+                    found += _built_image_manifests(file, manifest, display_root)
         if found or _stops_at(current):
             return tuple(found)
         below = posixpath.normpath(posixpath.join(current.name, below))
@@ -2166,9 +2187,9 @@ def _cloning_dockerfiles(folder: Path, display_root: Optional[Path]) -> tuple[Ma
     found: list[Manifest] = []
     current, below = folder, ""
     while True:
-        for manifest, inside in _docker_clones_below(current, display_root):
+        for manifests, inside in _docker_clones_below(current, display_root):
             if inside == "." or below == inside or below.startswith(inside + "/"):
-                found.append(manifest)
+                found += manifests
         if found or _stops_at(current):
             break
         below = posixpath.join(current.name, below) if below else current.name
@@ -2535,20 +2556,21 @@ def _parse_with_lock(file: Path, shown: str, text: str) -> Optional[Manifest]:
     return parse_manifest(shown, text)
 
 
-def _included_manifests(folder: Path, dockerfile: Manifest, display_root: Optional[Path]) -> list[Manifest]:
+def _included_manifests(folder: Path, dockerfile: Manifest, display_root: Optional[Path], folder_read: bool = True) -> list[Manifest]:
     """The files a Dockerfile copies in and installs (`includes`), read as requirements files or
-    conda environment files; those already found as manifests of the folder are not read twice."""
+    conda environment files; those already found as manifests of the folder are not read twice
+    (`folder_read`: the notebook's discovery reads `folder`'s manifests itself)."""
     found: list[Manifest] = []
     for project, extras in dockerfile.projects:
         where = Path(os.path.normpath(folder / project))
-        if where == folder:
+        if where == folder and folder_read:
             continue  # its pyproject.toml / setup.py is a manifest of the folder anyway
         installed = _installed_project(where, extras, display_root)
         if installed is not None:
             found.append(installed)
     for include in dockerfile.includes:
         file = Path(os.path.normpath(folder / include))
-        if file.parent == folder and _ANY_MANIFEST(file.name):
+        if file.parent == folder and folder_read and _ANY_MANIFEST(file.name):
             continue  # a manifest of the folder anyway
         text = _file_text(file)
         if text is None:

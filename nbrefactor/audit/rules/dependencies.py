@@ -656,7 +656,10 @@ class UndeclaredImport(Rule):
         "inside the clone (`WORKDIR /repo/notebooks`) is a manifest of those notebooks; with several, each is an image they "
         "may run in. So is one there whose last `WORKDIR` is at or above the folder that the repository's own `docker run` "
         "(its README or Makefile) mounts the notebook's folder, or one above it, at (`-v \"$PWD\"/notebooks/:/mnt/notebooks/` "
-        "with `WORKDIR /mnt/notebooks`): the notebooks arrive by volume. A Poetry pyproject's caret or tilde is the range it stands for (`^0.24.1`: `>=0.24.1,<0.25`), and "
+        "with `WORKDIR /mnt/notebooks`): the notebooks arrive by volume. Either way the files such a Dockerfile copies in and "
+        "installs (`COPY requirements.txt /tmp/`, `conda install --file /tmp/requirements.txt`) are read from its own folder, "
+        "the build context, and declare too. A RUN line's pip may take global options before `install` (`pip "
+        "--disable-pip-version-check --no-cache-dir install numpy`). A Poetry pyproject's caret or tilde is the range it stands for (`^0.24.1`: `>=0.24.1,<0.25`), and "
         "the `poetry.lock` beside it pins what it locks. A clone put on `sys.path` through `os.path.abspath`/`realpath` or "
         "`Path(…).resolve()` of its folder is reached as if the folder were written plainly. "
         "A `Pipfile` is Pipenv's manifest: the keys of `[packages]` and `[dev-packages]`, pinned by `==` or by the "
@@ -2109,8 +2112,9 @@ def _declaring_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=Non
     if listed:
         files = ", ".join(dict.fromkeys(declaring[normalise(n.split("[")[0])] for n in listed))
         binder_docker = _beside_dockerfile(files, manifests)
+        # (The Dockerfile itself declaring them, `.devcontainer/Dockerfile`'s RUN line: nothing beside it is ignored.)
         parts.append(f"{', '.join(listed)} {'is' if len(listed) == 1 else 'are'} already declared in {files}"
-                     + (f" (which Binder ignores, building from {binder_docker} alone)" if binder_docker else ""))
+                     + (f" (which Binder ignores, building from {binder_docker} alone)" if binder_docker and binder_docker not in files.split(", ") else ""))
     parts += [f"the install of `{installed}` differs from the `{spec}` that {file} declares" for installed, spec, file in differing.values()]
     if own:
         files = ", ".join(dict.fromkeys(declaring[normalise(n.split("[")[0])] for n in own))
