@@ -744,7 +744,11 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
                 spelled = spellings.get(normalise(imp.top_level))
                 if not spelled and _lab_test_module(imp.top_level, catalog):
                     continue  # the hosted lab's grader tests (`import unittests`), not a distribution
-                variant = None if spelled else named_variant(imp.top_level, (n for n in spellings if n not in catalogued_distributions(catalog)))
+                # Not when a manifest of the project declares the import's own name: `sagemaker` in the
+                # environment file beside `!pip install sagemaker-mlflow` (a plugin of it; fair check 24).
+                own_declared = project is not None and normalise(imp.top_level) in project.declared
+                variant = (None if spelled or own_declared
+                           else named_variant(imp.top_level, (n for n in spellings if n not in catalogued_distributions(catalog))))
                 if variant:
                     # The notebook's own install line names a distribution no table knows that is the
                     # import with a word before or after it (`!pip install modAL-python` for `import
@@ -889,13 +893,28 @@ def guarded_installs(facts: NotebookFacts) -> dict[str, str]:
     if not any("||" in ca.cell.source or "except" in ca.cell.source for ca in facts.cells):
         return found
     lines_of = {id(ca.cell): ca.lines for ca in facts.cells}
+    # A handler may install several packages for one import (`!pip install torchsummary`, `!pip
+    # install torchviz`, `!pip install graphviz` under `except ImportError:` of `from torchviz import
+    # make_dot`): the one named as the import (or the import with a word around it) provides it;
+    # with none so named, no line says which (fair check 24: torchviz was told to be `torchsummary`).
+    candidates: dict[tuple[str, int], list[str]] = {}  # (module, the guard's cell) -> packages in order
     for command in install_commands(facts):
         if len(command.packages) != 1:
             continue
         m = _IMPORT_GUARD.search(command.text)
         module = m.group(1) if m else _import_tried_before(lines_of.get(id(command.cell), []), command.line)
         if module:
-            found.setdefault(module, command.packages[0].name)
+            candidates.setdefault((module, command.cell.index if not m else -1 - len(candidates)), []).append(command.packages[0].name)
+    for (module, _), packages in candidates.items():
+        if module in found:
+            continue
+        names = {normalise(p): p for p in packages}
+        if len(names) == 1:
+            found[module] = packages[0]
+        elif normalise(module) in names:
+            found[module] = names[normalise(module)]
+        elif (variant := named_variant(module, names)) is not None:
+            found[module] = names[variant]
     return found
 
 

@@ -544,7 +544,8 @@ class UndeclaredImport(Rule):
         "when there is one (`!python -c \"import whisper\" || pip install openai-whisper`, or `try: import whisper` / "
         "`except ImportError: !pip install openai-whisper`), else by a distribution no table knows that an install line of the "
         "notebook (guarded or not) names as the import with a word before or after it (`modAL-python` for `modAL`, `PyTDC` for "
-        "`tdc`: that line's name, not a guess), else by its own name, "
+        "`tdc`: that line's name, not a guess; not when a manifest declares the import's own name, as `sagemaker` beside "
+        "`!pip install sagemaker-mlflow`, a plugin of it), else by its own name, "
         "and the message says that name is assumed when it is not the import's own (`openai-whisper` for `whisper`; "
         "a guess that is the import's name is said plainly, and so is the fix unless pipreqs' mapping names another distribution for it "
         "that `[pipreqs] ignore` sets aside, such as `models`: then the fix says the name on the index may differ), or, when the notebook installs it from a URL (`!pip install "
@@ -777,6 +778,14 @@ class UndeclaredImport(Rule):
         "from sklearn.model_selection import train_test_split"
     )
     passing = (
+        # The environment file declares sagemaker; the notebook's own line installs a plugin named after it
+        # (sagemaker-mlflow), which is not where `import sagemaker` comes from (fair check 24).
+        Example(
+            cells=("!pip install torchvision mlflow==2.13.2 sagemaker-mlflow==0.1.0",
+                   "import mlflow\nimport sagemaker\nfrom sagemaker.pytorch import PyTorch"),
+            files={"environment.yml": ("name: sagemaker-examples\ndependencies:\n  - python=3.10\n  - pip\n"
+                                       "  - pip:\n      - mlflow==2.13.2\n      - sagemaker==2.232.2\n")},
+        ),
         # The notebooks run in their author's versioned image, which the root Dockerfile only copies the
         # content into: the website build's environment file beside it is not theirs (fair check 23).
         Example(
