@@ -698,6 +698,28 @@ def test_a_package_s_notebooks_get_its_dependency_group_named_not_its_dependenci
     assert dep001.fix == f"Add `matplotlib` (pinned) to the dependencies of {app / 'pyproject.toml'}"
 
 
+_POETRY_LIBRARY = ('[tool.poetry]\nname = "neuralforecast"\nversion = "1.0.0"\n\n'
+                   '[tool.poetry.dependencies]\npython = ">=3.9,<3.13"\nnumpy = ">=1.25.0,<2.0.0"\ntorch = ">=2.0.0,<2.4.0"\n\n'
+                   '[tool.poetry.group.dev.dependencies] # For dev involving notebooks\nipykernel = ">=6.29.2"\n\n'
+                   '[tool.poetry.group.docs]\noptional = true\n\n[tool.poetry.group.docs.dependencies]\nsphinx = "^7.0.0"\n\n'
+                   '[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n')
+
+
+def test_a_poetry_library_s_notebooks_get_its_docs_group_named_not_its_dependencies(tmp_path):
+    # neural_prophet (fair check 24): "Add `torchviz` to the dependencies of pyproject.toml" would make the
+    # library require it; its docs group is where the docs notebooks' extra packages go.
+    root = make_repo(tmp_path, {"pyproject.toml": _POETRY_LIBRARY})
+    nb = write_notebook(root / "docs" / "source" / "energy_tool.ipynb", ["import neuralforecast\nimport ipywidgets as widgets"])
+    [dep001] = [d for d in audit(nb) if d.code == "DEP001"]
+    assert dep001.fix == (f"Add `ipywidgets` (pinned) to the `docs` group (`[tool.poetry.group.docs.dependencies]`) "
+                          f"of {root / 'pyproject.toml'}")
+    # `package-mode = false`: a Poetry environment, no library: its dependencies are the home.
+    env = make_repo(tmp_path / "env", {"pyproject.toml": _POETRY_LIBRARY.replace('version = "1.0.0"', 'version = "1.0.0"\npackage-mode = false')})
+    nb = write_notebook(env / "nbs" / "energy_tool.ipynb", ["import numpy\nimport ipywidgets as widgets"])
+    [dep001] = [d for d in audit(nb) if d.code == "DEP001"]
+    assert dep001.fix == f"Add `ipywidgets` (pinned) to the dependencies of {env / 'pyproject.toml'}"
+
+
 def test_a_hatch_environment_declares_and_the_fix_names_it(tmp_path):
     pyproject = ('[project]\nname = "guide"\ndependencies = ["sphinx==7.3.7"]\n\n[tool.hatch.envs.notebook]\n'
                  'extra-dependencies = [\n  "pooch",\n]\n')

@@ -117,6 +117,9 @@ class Manifest:
     # dependencies makes every user of the package install it (fair check 22, statsforecast's docs
     # notebooks: `uv sync --group dev` builds their environment).
     notebook_group: Optional[str] = None
+    # The same for a Poetry library (`[tool.poetry]` with a name and a `[build-system]`): its notebook
+    # group is one of `[tool.poetry.group.<name>]` (fair check 24: neural_prophet's docs notebooks).
+    poetry_group: bool = False
 
 
 @dataclass(frozen=True)
@@ -530,13 +533,23 @@ def parse_pyproject(path: str, text: str, poetry_lock: Optional[str] = None, uv_
     if not isinstance(python, str) and isinstance(poetry_python, str):
         python = _poetry_range(poetry_python.strip()) or poetry_python
     groups = [name for name in (data.get("dependency-groups") or {}) if isinstance(name, str)]
-    notebook_group = None
-    if groups and project and isinstance(data.get("build-system"), dict):
+    notebook_group, poetry_group = None, False
+    # A Poetry project is a library unless `package-mode = false` (an environment only).
+    poetry_library = bool(poetry.get("name")) and poetry.get("package-mode", True) is not False
+    poetry_groups = [name for name, group in (poetry.get("group") or {}).items()
+                     if isinstance(name, str) and isinstance(group, dict) and group.get("dependencies")] if poetry_library else []
+    if not isinstance(data.get("build-system"), dict):
+        pass
+    elif groups and project:
         notebook_group = next((g for g in groups if re.search(r"doc|notebook|example|tutorial", g, re.IGNORECASE)),
                               "dev" if "dev" in groups else groups[0])
+    elif poetry_groups:
+        notebook_group = next((g for g in poetry_groups if re.search(r"doc|notebook|example|tutorial", g, re.IGNORECASE)),
+                              "dev" if "dev" in poetry_groups else poetry_groups[0])
+        poetry_group = True
     return Manifest(path, "pyproject", tuple(reqs), normalise(project_name) if isinstance(project_name, str) else None,
                     python_requires=python.strip() if isinstance(python, str) and python.strip() else None,
-                    notebook_group=notebook_group)
+                    notebook_group=notebook_group, poetry_group=poetry_group)
 
 
 def hatch_environments(path: str, text: str) -> Optional[Manifest]:

@@ -371,6 +371,8 @@ def _home_phrase(manifest: Manifest, manifests: tuple[Manifest, ...] = ()) -> st
     if manifest.kind == "dockerfile":
         return f"to a RUN line of {manifest.path}"
     if manifest.kind == "pyproject":
+        if manifest.notebook_group and manifest.poetry_group:
+            return f"to the `{manifest.notebook_group}` group (`[tool.poetry.group.{manifest.notebook_group}.dependencies]`) of {manifest.path}"
         if manifest.notebook_group:
             return f"to the `{manifest.notebook_group}` group of `[dependency-groups]` in {manifest.path}"
         return f"to the dependencies of {manifest.path}"
@@ -714,7 +716,9 @@ class UndeclaredImport(Rule):
         "`setup.py` beside it reads (`install_requires=read(\"requirements.txt\")`) is the library's own metadata: the "
         "fix says to add the line to a requirements file for the notebooks, not there. Where a package's pyproject.toml "
         "(with a `[build-system]`) is the home and has PEP 735 `[dependency-groups]`, the fix names a group (one named for "
-        "docs, notebooks, examples or tutorials, else `dev`), not `[project]` dependencies. An import no table knows is guessed as its top-level "
+        "docs, notebooks, examples or tutorials, else `dev`), not `[project]` dependencies; so does a Poetry library's (a "
+        "`[tool.poetry]` name, a `[build-system]`, no `package-mode = false`) with `[tool.poetry.group.<name>.dependencies]`, "
+        "not `[tool.poetry.dependencies]`. An import no table knows is guessed as its top-level "
         "name, but a manifest declaring its dotted name (`foo.bar`, a namespace's own distribution) declares it too, and so, when no "
         "manifest declares the name itself, does one declaring the name with a component before or after it (`orbit-ml` for "
         "`import orbit`, `salesforce-merlion` for `merlion`, `python-xyz`, `xyz-core`); its range is then DEP004's. "
