@@ -811,6 +811,30 @@ def test_dep003_says_binder_ignores_a_requirements_file_beside_its_dockerfile(tm
     assert "which Binder ignores" in fix and fix.endswith("binder/Dockerfile (the image the kernel starts in) and delete the line")
 
 
+def test_dep003_names_the_clone_a_local_path_install_comes_from(tmp_path):
+    """Fair check 24 (Transformers-Tutorials): `!git clone -b BRANCH URL` then `!pip install ./transformers`
+    (the `!cd` runs in a throwaway shell) installs the notebook's own clone: the project is the repository
+    at a commit, not a local package to declare with `-e`; a sub-folder of the clone is a subdirectory."""
+    root = make_repo(tmp_path, {})
+    nb = write_notebook(root / "nb.ipynb", [
+        "!rm -r transformers\n!git clone -b add_relation_extraction https://github.com/nielsrogge/transformers.git\n"
+        "!cd transformers\n!pip install -q ./transformers",
+        "! git clone https://github.com/example-lab/unilm.git\n! pip install unilm/layoutlm",
+        "import transformers\nimport layoutlm"])
+    fixes = {(d.location.cell, d.location.line): (d.message, d.fix) for d in audit(nb) if d.code == "DEP003"}
+    message, fix = fixes[(1, 4)]
+    assert "the clone of https://github.com/nielsrogge/transformers.git (`./transformers`)" in message
+    assert fix == ("Declare the clone's project in requirements.txt as a direct reference pinned to a commit "
+                   "(`<name> @ git+https://github.com/nielsrogge/transformers.git@<commit>`, the commit the branch "
+                   "`add_relation_extraction` had: a branch can move) and delete the line, with the `git clone` that fetches it")
+    assert "`<name> @ git+https://github.com/example-lab/unilm.git@<commit>#subdirectory=layoutlm`" in fixes[(2, 2)][1]
+    # A `%cd` elsewhere in between: the relative path no longer starts beside the clone.
+    moved = write_notebook(root / "moved.ipynb", [
+        "!git clone https://github.com/nielsrogge/transformers.git\n%cd /content/work\n!pip install -q ./transformers"])
+    [(message, fix)] = [(d.message, d.fix) for d in audit(moved) if d.code == "DEP003"]
+    assert "the local package ./transformers" in message and "clone's project" not in fix
+
+
 def test_dep003_does_not_say_binder_ignores_the_dockerfile_that_declares_it(tmp_path):
     """Fair check 24: the dev container's Dockerfile itself installs tensorflow; nothing beside it is ignored."""
     root = make_repo(tmp_path, {".devcontainer/Dockerfile": ("FROM continuumio/anaconda3\n"

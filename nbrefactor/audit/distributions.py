@@ -1322,6 +1322,44 @@ def cloned_working_folder(facts: NotebookFacts, cell_index: int, line: int) -> O
     return current or None
 
 
+def cloned_path(facts: NotebookFacts, cell_index: int, line: int, path: str) -> Optional[tuple[str, Optional[str], str]]:
+    """(URL as written, the branch `-b` named or None, the sub-folder inside the clone or "") when the
+    relative `path` a line at (cell, line) installs lies in the folder a `git clone` above made, with no
+    `%cd` since (`!git clone -b add_re https://github.com/o/transformers.git`, then `!pip install
+    ./transformers`; a `!cd transformers` runs in a throwaway shell and changes nothing): that folder
+    exists only after the notebook's own clone (fair check 24)."""
+    parts = [p for p in path.replace("\\", "/").split("/") if p and p != "."]
+    if not parts or path.startswith(("/", "~")) or parts[0] == "..":
+        return None
+    clones: list[tuple[str, tuple[str, ...], Optional[str]]] = []
+    for ca in facts.cells:
+        if ca.cell.index > cell_index:
+            break
+        events: list[tuple[int, str, str]] = []
+        for m in ca.magics:
+            if m.kind == "shell" or (m.kind in ("line_magic", "automagic") and m.name in ("system", "sx")):
+                events.append((m.line, "clone", m.args if m.kind != "shell" else m.text.strip().lstrip("!").strip()))
+            elif m.kind in ("line_magic", "automagic") and m.name == "cd":
+                events.append((m.line, "cd", ""))
+        for number, kind, text in sorted(events, key=lambda e: e[0]):
+            if ca.cell.index == cell_index and number >= line:
+                break
+            if kind == "cd":
+                clones = []  # the relative path now starts elsewhere
+                continue
+            target = _clone_target(text)
+            match = _GIT_CLONE.search(text)
+            if target is not None and match is not None and "://" in match.group(1):
+                words = match.group(1).split()
+                url = next((w for w in words if "://" in w), "")
+                branch = next((words[i + 1] for i, w in enumerate(words[:-1]) if w in ("-b", "--branch")), None)
+                clones.append((url, target[1][:-1], branch))
+    for url, folders, branch in reversed(clones):
+        if parts[0] in folders:
+            return url, branch, "/".join(parts[1:])
+    return None
+
+
 def _last_component(path: str) -> str:
     return path.strip().rstrip("/\\").replace("\\", "/").rsplit("/", 1)[-1]
 

@@ -18,7 +18,7 @@ from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_t
 from nbrefactor.audit.hosted import hosted_test, local_test
 from nbrefactor.audit.container_code import ComponentStep, component_steps, pipeline_step_bodies
 from nbrefactor.audit.distributions import (
-    _installed_name, catalogued_distributions, cell_imports, cloned_working_folder, install_commands, pipreqs_mapping, shadowing_package, third_party_imports, url_installs,
+    _installed_name, catalogued_distributions, cell_imports, cloned_path, cloned_working_folder, install_commands, pipreqs_mapping, shadowing_package, third_party_imports, url_installs,
     variable_install_pins,
 )
 from nbrefactor.audit.types import Family, Severity
@@ -1539,7 +1539,9 @@ class InNotebookInstall(Rule):
         "is said to be so, the fix being to install the checkout (`pip install -e <its folder>`); a hosted runtime's "
         "bootstrap helper (`condacolab`, `scvi-colab`) has nothing to declare (what it installs has); an editable install "
         "of the working directory after `git clone URL` and `%cd` into the clone (`!pip install -e ./`) names the clone, "
-        "and the fix is a direct reference to its URL pinned to a commit. A line with `--pre` says in its fix that it "
+        "and the fix is a direct reference to its URL pinned to a commit; so does a relative path into the folder a `git clone` "
+        "above made, with no `%cd` since (`!git clone -b BRANCH URL`, `!pip install ./repo`, a sub-folder `repo/pkg` being "
+        "`#subdirectory=pkg`; the fix says a branch can move). A line with `--pre` says in its fix that it "
         "installs the newest pre-release (a nightly build where the project publishes them). A nightly build published "
         "under a name of its own (`tf-nightly`, `tfp-nightly`, `tb-nightly`) is declared as its release (`tensorflow`, "
         "pinned), and a VCS install's direct reference names the distribution the notebook imports that the repository is "
@@ -1816,7 +1818,12 @@ class InNotebookInstall(Rule):
             said += [f"the clone of {clone} (`{e}`, editable)" if clone and e in here else
                      f"the local package {e} (editable)" if "://" not in e else f"{e} (editable)" for e in parsed.editables]
             expansions = [u for u in parsed.unresolved if _EXPANSION.search(u) and "://" not in u]
+            # `!git clone URL` then `!pip install ./transformers` (or `unilm/layoutlm`): a folder only the
+            # notebook's own clone makes, so the project is the repository at a commit (fair check 24).
+            cloned = {u: c for u in parsed.unresolved if "://" not in u and u not in expansions and not _is_txt(u)
+                      and (c := cloned_path(ctx.facts, command.cell.index, command.line, u)) is not None}
             said += [f"{u} as a package (a requirements file without `-r`: pip fails on it)" if _is_txt(u) else
+                     f"the clone of {cloned[u][0]} (`{u}`)" if u in cloned else
                      f"the local package {u}" if u.startswith((".", "/", "~")) else u
                      for u in parsed.unresolved if u not in expansions]
             said += ["a package chosen at run time" if len(expansions) == 1 else "packages chosen at run time"] if expansions else []
@@ -1846,6 +1853,14 @@ class InNotebookInstall(Rule):
                 reference = f"git+{clone.removesuffix('/')}" if not clone.startswith("git+") else clone
                 fix = (f"Declare the clone's project in requirements.txt as a direct reference pinned to a commit "
                        f"(`<name> @ {reference}@<commit>`) and delete the line, with the `git clone` and `%cd` that fetch it")
+            if (cloned and not to_declare and not parsed.packages and not parsed.requirement_files and not parsed.editables
+                    and set(parsed.unresolved) == set(cloned)):
+                url, branch, sub = next(iter(cloned.values()))
+                reference = f"git+{url.removesuffix('/')}" if not url.startswith("git+") else url
+                fix = (f"Declare the clone's project in requirements.txt as a direct reference pinned to a commit "
+                       f"(`<name> @ {reference}@<commit>{f'#subdirectory={sub}' if sub else ''}`"
+                       + (f", the commit the branch `{branch}` had: a branch can move" if branch else "")
+                       + ") and delete the line, with the `git clone` that fetches it")
             if helpers:
                 helper_fix = (f"{', '.join(helpers)} only {'sets' if len(helpers) == 1 else 'set'} up Google Colab: nothing to "
                               "declare for it; declare what the cell installs with it and delete the line")
