@@ -2493,6 +2493,9 @@ def _manifests_in(folder: Path, display_root: Optional[Path]) -> tuple[Manifest,
         except (OSError, UnicodeDecodeError):
             continue
         manifest = _parse_with_lock(file, _display(file, display_root), text)
+        if (manifest is not None and manifest.kind in ("requirements", "environment") and file.parent == folder
+                and file.name in _unexecuted_docs_builds(folder)):
+            continue  # the docs build's environment, which never runs the notebooks
         if manifest is not None and manifest.kind == "requirements" and _read_by_setup(folder, file.name):
             manifest = replace(manifest, read_by_setup=True)
         if manifest is not None:
@@ -2513,6 +2516,33 @@ def _manifests_in(folder: Path, display_root: Optional[Path]) -> tuple[Manifest,
             if lock is not None:
                 manifests.append(lock)
     return tuple(manifests)
+
+
+_READTHEDOCS_CONFIGS = (".readthedocs.yml", ".readthedocs.yaml", "readthedocs.yml", "readthedocs.yaml")
+# `conda: environment: environment.yml`, `python: install: - requirements: docs/requirements.txt`.
+_READTHEDOCS_FILE = re.compile(r"""^\s*-?\s*(?:environment|requirements)\s*:\s*['"]?(?P<file>[^\s'"#]+)""", re.MULTILINE)
+_READTHEDOCS_SPHINX = re.compile(r"""^\s*configuration\s*:\s*['"]?(?P<file>[^\s'"#]+)""", re.MULTILINE)
+_NBSPHINX_NEVER = re.compile(r"""^nbsphinx_execute\s*=\s*['"]never['"]""", re.MULTILINE)
+
+
+@lru_cache(maxsize=64)
+def _unexecuted_docs_builds(folder: Path) -> frozenset[str]:
+    """The files of `folder` that its ReadTheDocs config installs for a Sphinx build whose `conf.py`
+    never executes the notebooks (`nbsphinx_execute = "never"`): the docs' environment (sphinx,
+    nbsphinx, a theme), not the notebooks' — they run elsewhere, and a line added there would not
+    reach them (fair check 24: aws' root environment.yml was every ml_ops notebook's manifest and
+    its fix target). Empty when the build may execute them (nbsphinx' default `auto` runs notebooks
+    saved without outputs). Only a file of the config's own folder: one in a sub-folder
+    (`docs/requirements.txt`) is a docs build by its place already."""
+    config = next((t for t in (_file_text(folder / n) for n in _READTHEDOCS_CONFIGS) if t is not None), None)
+    if config is None:
+        return frozenset()
+    sphinx = _READTHEDOCS_SPHINX.search(config)
+    conf = _file_text(folder / sphinx["file"]) if sphinx else next(
+        (t for t in (_file_text(folder / c) for c in ("conf.py", "docs/conf.py", "doc/conf.py", "docs/source/conf.py")) if t is not None), None)
+    if conf is None or not _NBSPHINX_NEVER.search(conf):
+        return frozenset()
+    return frozenset(posixpath.normpath(m["file"]) for m in _READTHEDOCS_FILE.finditer(config))
 
 
 _COMPOSE_FILES = ("docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml")

@@ -1331,6 +1331,10 @@ class NoManifest(Rule):
         "requirements are computed (read from a file, returned by a function) is not read. A uv workspace's `uv.lock` "
         "(beside a `pyproject.toml` with `[tool.uv.workspace]`) is a manifest for the notebooks that import one of "
         "the workspace's members (see DEP001). "
+        "A requirements or conda file that the `.readthedocs.y*ml` beside it installs for a Sphinx build whose `conf.py` "
+        "never executes the notebooks (`nbsphinx_execute = \"never\"`) is the docs' environment, not a manifest of the "
+        "notebooks: a line added there would never reach them (with nbsphinx' default `auto`, or `always`, the build runs "
+        "them in it, and it counts). "
         "An import in the body of a function the notebook makes a Kubeflow Pipelines component of runs in the "
         "component's image, where a requirements.txt beside the notebook would not reach: it is not reported when the "
         "component's `packages_to_install=[...]` names it or the component runs on an image other than a stock "
@@ -1354,6 +1358,13 @@ class NoManifest(Rule):
     use_instead = "# requirements.txt beside the notebook:\n#   pandas==2.2.2\n#   xgboost==2.1.1"
     passing = (
         Example(cells=("import pandas as pd",), files={"requirements.txt": "pandas==2.2.2\n"}),
+        # A docs build that executes the notebooks (nbsphinx' default, `auto`) runs them in its environment.
+        Example(
+            cells=("import pandas as pd",),
+            files={".readthedocs.yml": "version: 2\nconda:\n  environment: environment.yml\nsphinx:\n  configuration: conf.py\n",
+                   "conf.py": "extensions = ['nbsphinx']\nnbsphinx_execute = 'auto'\n",
+                   "environment.yml": "dependencies:\n  - sphinx==7.3.7\n  - nbsphinx==0.9.4\n  - pandas=2.2.2\n"},
+        ),
         Example(cells=("import os\nimport json\nfrom collections import Counter",)),
         Example(cells=("import helpers\nfrom .features import build",), files={"helpers.py": "X = 1\n"}),
         Example(cells=("import numpy as np",), files={"setup.cfg": "[metadata]\nname = demo\n\n[options]\ninstall_requires =\n    numpy>=1.26\n"}),
@@ -1385,6 +1396,16 @@ class NoManifest(Rule):
             cells=("import requests",),
             files={"pyproject.toml": "[project]\nname = 'demo'\nversion = '0.1'\n\n[tool.nbrefactor]\n"},
             expect=((1, 1),),
+        ),
+        # The ReadTheDocs build's conda file, for a Sphinx build that never executes the notebooks, is the
+        # docs' environment, not theirs (fair check 24: amazon-sagemaker-examples' root environment.yml).
+        Example(
+            cells=("import boto3\nimport sagemaker",),
+            files={".readthedocs.yml": "version: 2\n\nconda:\n  environment: environment.yml\n\nsphinx:\n  configuration: conf.py\n",
+                   "conf.py": "extensions = ['nbsphinx']\nnbsphinx_execute = \"never\"\n",
+                   "environment.yml": ("channels:\n   - conda-forge\ndependencies:\n   - sphinx==4.2.0\n   - pip\n   - pip:\n"
+                                       "      - nbsphinx==0.8.7\n      - sagemaker\n")},
+            expect=((1, 1), (1, 2)),
         ),
         # One per distribution: scikit-learn once, at its first import.
         Example(cells=("from sklearn.model_selection import train_test_split\nfrom sklearn.svm import SVC",), expect=((1, 1),)),
