@@ -675,6 +675,20 @@ def test_a_try_import_whose_except_import_error_installs_one_package_names_its_d
     assert dist.guarded_installs(facts) == {"whisper": "openai-whisper", "ultra_tool": "ultra-tool-pkg"}
 
 
+def test_a_handler_installing_several_packages_names_the_import_by_the_line_named_for_it():
+    """Fair check 24 (neural_prophet): the handler installs torchsummary, torch-summary, torchviz and
+    graphviz for `from torchviz import make_dot`: torchviz is its distribution, not the first line's."""
+    facts = facts_of(
+        "try:\n    from torchviz import make_dot\nexcept ImportError:\n    !pip install torchsummary\n"
+        "    !pip install torch-summary\n    !pip install torchviz\n    !pip install graphviz\n    from torchviz import make_dot",
+        # The import with a word around it (`rasterlite-py` for `rasterlite`) is named for it too.
+        "try:\n    import rasterlite\nexcept ImportError:\n    !pip install tqdm\n    !pip install rasterlite-py",
+        # No line named for the import: none says which provides it.
+        "try:\n    import zeta_tools\nexcept ImportError:\n    !pip install alpha-pkg\n    !pip install beta-pkg",
+    )
+    assert dist.guarded_installs(facts) == {"torchviz": "torchviz", "rasterlite": "rasterlite-py"}
+
+
 def test_imports_of_a_cell_that_does_not_parse_are_its_one_line_imports():
     # A Python 2 cell: the import runs in its kernel, so it is where the distribution is first imported.
     facts = facts_of('from pyspark.mllib.stat import Statistics\nimport numpy as np, os\nprint "mean"',

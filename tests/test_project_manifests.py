@@ -723,6 +723,38 @@ def test_a_dockerfile_that_clones_the_repository_and_works_in_the_notebooks_fold
     assert "pysam" not in discover_project(outside).declared
 
 
+def test_a_cloning_dockerfile_brings_the_requirements_file_it_copies_in(tmp_path):
+    """Fair check 24: a Dockerfile found as the notebooks' image away from their folders reads the
+    files it copies in and installs from its own folder, the build context (no folder of the
+    notebook's, so no manifest of it otherwise)."""
+    from nbrefactor.audit.project import _docker_clones_below
+
+    _docker_clones_below.cache_clear()
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "docker").mkdir()
+    (tmp_path / "docker" / "Dockerfile").write_text(
+        "FROM ubuntu:22.04\nCOPY requirements.txt /tmp/requirements.txt\nRUN pip install -r /tmp/requirements.txt\n"
+        "RUN git clone https://github.com/example-lab/genome-notes.git\nWORKDIR /genome-notes/notebooks\n")
+    (tmp_path / "docker" / "requirements.txt").write_text("pysam==0.22.1\nbiopython\n")
+    (tmp_path / "notebooks").mkdir()
+    notebook = tmp_path / "notebooks" / "depth.ipynb"
+    notebook.write_text("{}")
+    project = discover_project(notebook)
+    assert {"pysam", "biopython"} <= project.declared
+    assert [m.path.rsplit("/", 2)[-2:] for m in project.manifests if m.kind == "requirements"] == [["docker", "requirements.txt"]]
+
+
+def test_pip_global_options_before_install_do_not_hide_it():
+    """Fair check 24: ml-basics' dev container installs each package with `pip
+    --disable-pip-version-check --no-cache-dir install …`; options with a value (`--timeout 60`) skip it."""
+    manifest = parse_manifest("Dockerfile", (
+        "FROM continuumio/anaconda3\n"
+        "RUN pip --disable-pip-version-check --no-cache-dir install numpy \\\n"
+        "    && python -m pip -q --timeout 60 install pandas==2.2.2 \\\n"
+        "    && pip3 --proxy http://proxy:3128 install scipy==1.13.1 && pip --version\n"))
+    assert reqs(manifest) == [("numpy", 2, False), ("pandas", 3, True), ("scipy", 4, True)]
+
+
 def test_poetry_carets_are_ranges_and_its_lock_pins():
     text = "[tool.poetry.dependencies]\nscikit-learn = \"^0.24.1\"\ntorch = \"~1.7.1\"\nnumpy = \"^1.20\"\n"
     specs = {r.name: r.spec for r in parse_pyproject("pyproject.toml", text).requirements}

@@ -698,6 +698,28 @@ def test_a_package_s_notebooks_get_its_dependency_group_named_not_its_dependenci
     assert dep001.fix == f"Add `matplotlib` (pinned) to the dependencies of {app / 'pyproject.toml'}"
 
 
+_POETRY_LIBRARY = ('[tool.poetry]\nname = "neuralforecast"\nversion = "1.0.0"\n\n'
+                   '[tool.poetry.dependencies]\npython = ">=3.9,<3.13"\nnumpy = ">=1.25.0,<2.0.0"\ntorch = ">=2.0.0,<2.4.0"\n\n'
+                   '[tool.poetry.group.dev.dependencies] # For dev involving notebooks\nipykernel = ">=6.29.2"\n\n'
+                   '[tool.poetry.group.docs]\noptional = true\n\n[tool.poetry.group.docs.dependencies]\nsphinx = "^7.0.0"\n\n'
+                   '[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n')
+
+
+def test_a_poetry_library_s_notebooks_get_its_docs_group_named_not_its_dependencies(tmp_path):
+    # neural_prophet (fair check 24): "Add `torchviz` to the dependencies of pyproject.toml" would make the
+    # library require it; its docs group is where the docs notebooks' extra packages go.
+    root = make_repo(tmp_path, {"pyproject.toml": _POETRY_LIBRARY})
+    nb = write_notebook(root / "docs" / "source" / "energy_tool.ipynb", ["import neuralforecast\nimport ipywidgets as widgets"])
+    [dep001] = [d for d in audit(nb) if d.code == "DEP001"]
+    assert dep001.fix == (f"Add `ipywidgets` (pinned) to the `docs` group (`[tool.poetry.group.docs.dependencies]`) "
+                          f"of {root / 'pyproject.toml'}")
+    # `package-mode = false`: a Poetry environment, no library: its dependencies are the home.
+    env = make_repo(tmp_path / "env", {"pyproject.toml": _POETRY_LIBRARY.replace('version = "1.0.0"', 'version = "1.0.0"\npackage-mode = false')})
+    nb = write_notebook(env / "nbs" / "energy_tool.ipynb", ["import numpy\nimport ipywidgets as widgets"])
+    [dep001] = [d for d in audit(nb) if d.code == "DEP001"]
+    assert dep001.fix == f"Add `ipywidgets` (pinned) to the dependencies of {env / 'pyproject.toml'}"
+
+
 def test_a_hatch_environment_declares_and_the_fix_names_it(tmp_path):
     pyproject = ('[project]\nname = "guide"\ndependencies = ["sphinx==7.3.7"]\n\n[tool.hatch.envs.notebook]\n'
                  'extra-dependencies = [\n  "pooch",\n]\n')
@@ -787,6 +809,41 @@ def test_dep003_says_binder_ignores_a_requirements_file_beside_its_dockerfile(tm
     nb = write_notebook(root / "notebooks" / "maps.ipynb", ["!pip install folium==0.12.1\nimport folium"])
     (fix,) = [d.fix for d in audit(nb) if d.code == "DEP003"]
     assert "which Binder ignores" in fix and fix.endswith("binder/Dockerfile (the image the kernel starts in) and delete the line")
+
+
+def test_dep003_names_the_clone_a_local_path_install_comes_from(tmp_path):
+    """Fair check 24 (Transformers-Tutorials): `!git clone -b BRANCH URL` then `!pip install ./transformers`
+    (the `!cd` runs in a throwaway shell) installs the notebook's own clone: the project is the repository
+    at a commit, not a local package to declare with `-e`; a sub-folder of the clone is a subdirectory."""
+    root = make_repo(tmp_path, {})
+    nb = write_notebook(root / "nb.ipynb", [
+        "!rm -r transformers\n!git clone -b add_relation_extraction https://github.com/nielsrogge/transformers.git\n"
+        "!cd transformers\n!pip install -q ./transformers",
+        "! git clone https://github.com/example-lab/unilm.git\n! pip install unilm/layoutlm",
+        "import transformers\nimport layoutlm"])
+    fixes = {(d.location.cell, d.location.line): (d.message, d.fix) for d in audit(nb) if d.code == "DEP003"}
+    message, fix = fixes[(1, 4)]
+    assert "the clone of https://github.com/nielsrogge/transformers.git (`./transformers`)" in message
+    assert fix == ("Declare the clone's project in requirements.txt as a direct reference pinned to a commit "
+                   "(`<name> @ git+https://github.com/nielsrogge/transformers.git@<commit>`, the commit the branch "
+                   "`add_relation_extraction` had: a branch can move) and delete the line, with the `git clone` that fetches it")
+    assert "`<name> @ git+https://github.com/example-lab/unilm.git@<commit>#subdirectory=layoutlm`" in fixes[(2, 2)][1]
+    # A `%cd` elsewhere in between: the relative path no longer starts beside the clone.
+    moved = write_notebook(root / "moved.ipynb", [
+        "!git clone https://github.com/nielsrogge/transformers.git\n%cd /content/work\n!pip install -q ./transformers"])
+    [(message, fix)] = [(d.message, d.fix) for d in audit(moved) if d.code == "DEP003"]
+    assert "the local package ./transformers" in message and "clone's project" not in fix
+
+
+def test_dep003_does_not_say_binder_ignores_the_dockerfile_that_declares_it(tmp_path):
+    """Fair check 24: the dev container's Dockerfile itself installs tensorflow; nothing beside it is ignored."""
+    root = make_repo(tmp_path, {".devcontainer/Dockerfile": ("FROM continuumio/anaconda3\n"
+                                                             "RUN pip --disable-pip-version-check --no-cache-dir install tensorflow\n")})
+    nb = write_notebook(root / "nb.ipynb", ["!pip install --upgrade tensorflow\nimport tensorflow as tf"])
+    (fix,) = [d.fix for d in audit(nb) if d.code == "DEP003"]
+    assert "Binder" not in fix
+    assert fix.startswith("tensorflow is already declared in ") and ".devcontainer/Dockerfile: install it in a RUN line of " in fix
+    assert fix.endswith(".devcontainer/Dockerfile (the image the kernel starts in) and delete the line")
 
 
 # --- fair check 19 (fix19dep): the fixes name the project's own file and the notebook's own pin -------

@@ -744,7 +744,11 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
                 spelled = spellings.get(normalise(imp.top_level))
                 if not spelled and _lab_test_module(imp.top_level, catalog):
                     continue  # the hosted lab's grader tests (`import unittests`), not a distribution
-                variant = None if spelled else named_variant(imp.top_level, (n for n in spellings if n not in catalogued_distributions(catalog)))
+                # Not when a manifest of the project declares the import's own name: `sagemaker` in the
+                # environment file beside `!pip install sagemaker-mlflow` (a plugin of it; fair check 24).
+                own_declared = project is not None and normalise(imp.top_level) in project.declared
+                variant = (None if spelled or own_declared
+                           else named_variant(imp.top_level, (n for n in spellings if n not in catalogued_distributions(catalog))))
                 if variant:
                     # The notebook's own install line names a distribution no table knows that is the
                     # import with a word before or after it (`!pip install modAL-python` for `import
@@ -889,13 +893,28 @@ def guarded_installs(facts: NotebookFacts) -> dict[str, str]:
     if not any("||" in ca.cell.source or "except" in ca.cell.source for ca in facts.cells):
         return found
     lines_of = {id(ca.cell): ca.lines for ca in facts.cells}
+    # A handler may install several packages for one import (`!pip install torchsummary`, `!pip
+    # install torchviz`, `!pip install graphviz` under `except ImportError:` of `from torchviz import
+    # make_dot`): the one named as the import (or the import with a word around it) provides it;
+    # with none so named, no line says which (fair check 24: torchviz was told to be `torchsummary`).
+    candidates: dict[tuple[str, int], list[str]] = {}  # (module, the guard's cell) -> packages in order
     for command in install_commands(facts):
         if len(command.packages) != 1:
             continue
         m = _IMPORT_GUARD.search(command.text)
         module = m.group(1) if m else _import_tried_before(lines_of.get(id(command.cell), []), command.line)
         if module:
-            found.setdefault(module, command.packages[0].name)
+            candidates.setdefault((module, command.cell.index if not m else -1 - len(candidates)), []).append(command.packages[0].name)
+    for (module, _), packages in candidates.items():
+        if module in found:
+            continue
+        names = {normalise(p): p for p in packages}
+        if len(names) == 1:
+            found[module] = packages[0]
+        elif normalise(module) in names:
+            found[module] = names[normalise(module)]
+        elif (variant := named_variant(module, names)) is not None:
+            found[module] = names[variant]
     return found
 
 
@@ -1301,6 +1320,44 @@ def cloned_working_folder(facts: NotebookFacts, cell_index: int, line: int) -> O
                 folder = _last_component(text)
                 current = next((url for url, folders in reversed(clones) if folder in folders), None) if folder not in ("", ".") else current
     return current or None
+
+
+def cloned_path(facts: NotebookFacts, cell_index: int, line: int, path: str) -> Optional[tuple[str, Optional[str], str]]:
+    """(URL as written, the branch `-b` named or None, the sub-folder inside the clone or "") when the
+    relative `path` a line at (cell, line) installs lies in the folder a `git clone` above made, with no
+    `%cd` since (`!git clone -b add_re https://github.com/o/transformers.git`, then `!pip install
+    ./transformers`; a `!cd transformers` runs in a throwaway shell and changes nothing): that folder
+    exists only after the notebook's own clone (fair check 24)."""
+    parts = [p for p in path.replace("\\", "/").split("/") if p and p != "."]
+    if not parts or path.startswith(("/", "~")) or parts[0] == "..":
+        return None
+    clones: list[tuple[str, tuple[str, ...], Optional[str]]] = []
+    for ca in facts.cells:
+        if ca.cell.index > cell_index:
+            break
+        events: list[tuple[int, str, str]] = []
+        for m in ca.magics:
+            if m.kind == "shell" or (m.kind in ("line_magic", "automagic") and m.name in ("system", "sx")):
+                events.append((m.line, "clone", m.args if m.kind != "shell" else m.text.strip().lstrip("!").strip()))
+            elif m.kind in ("line_magic", "automagic") and m.name == "cd":
+                events.append((m.line, "cd", ""))
+        for number, kind, text in sorted(events, key=lambda e: e[0]):
+            if ca.cell.index == cell_index and number >= line:
+                break
+            if kind == "cd":
+                clones = []  # the relative path now starts elsewhere
+                continue
+            target = _clone_target(text)
+            match = _GIT_CLONE.search(text)
+            if target is not None and match is not None and "://" in match.group(1):
+                words = match.group(1).split()
+                url = next((w for w in words if "://" in w), "")
+                branch = next((words[i + 1] for i, w in enumerate(words[:-1]) if w in ("-b", "--branch")), None)
+                clones.append((url, target[1][:-1], branch))
+    for url, folders, branch in reversed(clones):
+        if parts[0] in folders:
+            return url, branch, "/".join(parts[1:])
+    return None
 
 
 def _last_component(path: str) -> str:

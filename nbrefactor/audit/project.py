@@ -117,6 +117,9 @@ class Manifest:
     # dependencies makes every user of the package install it (fair check 22, statsforecast's docs
     # notebooks: `uv sync --group dev` builds their environment).
     notebook_group: Optional[str] = None
+    # The same for a Poetry library (`[tool.poetry]` with a name and a `[build-system]`): its notebook
+    # group is one of `[tool.poetry.group.<name>]` (fair check 24: neural_prophet's docs notebooks).
+    poetry_group: bool = False
 
 
 @dataclass(frozen=True)
@@ -252,7 +255,8 @@ def _requirement(spec: str, line: int, conda: bool = False) -> Optional[Requirem
     if conda and not pinned:
         # conda's `x=1.2` (and `x=1.2=build`) selects one version; `x=1.*` or `x>=1` do not.
         pinned = bool(re.match(r"^=[^=<>!~,|*\s]*\d[^<>!~,|*\s]*$", rest))
-    patch_range = not pinned and _PATCH_RANGE.match(rest) is not None
+    patch_range = not pinned and (_PATCH_RANGE.match(rest) is not None
+                                  or (conda and rest.startswith("=") and _PATCH_RANGE.match("=" + rest) is not None))
     return Requirement(normalise(match.group(1)), spec.strip(), line, pinned, patch_range)
 
 
@@ -287,7 +291,10 @@ def _vcs_requirement(text: str, spec: str, line: int) -> Optional[Requirement]:
 
 # `~=1.2.3`, `~=4.5.3.56`, `~=2.0.0rc1`: the last release component may move, the others may not
 # (PEP 440); `~=1.2` (two components) admits every 1.x minor release and is not a patch range.
-_PATCH_RANGE = re.compile(r"^~=\s*\d+(?:\.\d+){2,}(?:[-_.]?(?:a|b|rc|post|dev)\d*)*$", re.IGNORECASE)
+# `==0.10.*` is the same series spelt as a prefix match (PEP 440 defines `~=0.10.0` as `>=0.10.0,
+# ==0.10.*`; fair check 24: comp-genomics-class' `graphviz==0.10.*`, `numpy==1.16.*`), conda's
+# `=1.16.*` too; `==1.*` (one component before the `*`) admits every 1.x and stays a range.
+_PATCH_RANGE = re.compile(r"^(?:~=\s*\d+(?:\.\d+){2,}(?:[-_.]?(?:a|b|rc|post|dev)\d*)*|==\s*\d+(?:\.\d+)+\.\*)$", re.IGNORECASE)
 
 
 def parse_requirements_txt(path: str, text: str) -> Manifest:
@@ -530,13 +537,23 @@ def parse_pyproject(path: str, text: str, poetry_lock: Optional[str] = None, uv_
     if not isinstance(python, str) and isinstance(poetry_python, str):
         python = _poetry_range(poetry_python.strip()) or poetry_python
     groups = [name for name in (data.get("dependency-groups") or {}) if isinstance(name, str)]
-    notebook_group = None
-    if groups and project and isinstance(data.get("build-system"), dict):
+    notebook_group, poetry_group = None, False
+    # A Poetry project is a library unless `package-mode = false` (an environment only).
+    poetry_library = bool(poetry.get("name")) and poetry.get("package-mode", True) is not False
+    poetry_groups = [name for name, group in (poetry.get("group") or {}).items()
+                     if isinstance(name, str) and isinstance(group, dict) and group.get("dependencies")] if poetry_library else []
+    if not isinstance(data.get("build-system"), dict):
+        pass
+    elif groups and project:
         notebook_group = next((g for g in groups if re.search(r"doc|notebook|example|tutorial", g, re.IGNORECASE)),
                               "dev" if "dev" in groups else groups[0])
+    elif poetry_groups:
+        notebook_group = next((g for g in poetry_groups if re.search(r"doc|notebook|example|tutorial", g, re.IGNORECASE)),
+                              "dev" if "dev" in poetry_groups else poetry_groups[0])
+        poetry_group = True
     return Manifest(path, "pyproject", tuple(reqs), normalise(project_name) if isinstance(project_name, str) else None,
                     python_requires=python.strip() if isinstance(python, str) and python.strip() else None,
-                    notebook_group=notebook_group)
+                    notebook_group=notebook_group, poetry_group=poetry_group)
 
 
 def hatch_environments(path: str, text: str) -> Optional[Manifest]:
@@ -896,6 +913,9 @@ _OPTIONS_WITH_VALUE = frozenset({
     "-t", "--target", "--prefix", "-p", "--root", "-n", "--name", "--trusted-host", "--platform",
     "--python-version", "--implementation", "--abi", "--src", "--cache-dir", "--log", "--timeout",
     "--retries", "--progress-bar", "--upgrade-strategy", "--only-binary", "--no-binary", "--config-settings",
+    # pip's general options that take a value, allowed before the sub-command as after it.
+    "--proxy", "--exists-action", "--cert", "--client-cert", "--python", "--keyring-provider", "--use-feature",
+    "--use-deprecated", "--log-file", "--root-user-action", "--report", "-C",
 })
 _WHEEL = re.compile(r"/(?P<name>[A-Za-z0-9_.]+)-(?P<version>[^-/]+)-[^/]*\.whl$")
 
@@ -983,6 +1003,11 @@ def _install_arguments(words: list[str]) -> Iterable[tuple[str, bool, bool]]:
             continue
         conda = installer != "pip" and installer != "pip3"
         j = i + 1
+        # Global options may come before the sub-command: `pip --disable-pip-version-check
+        # --no-cache-dir install numpy` (fair check 24: ml-basics' dev-container image, read as
+        # installing nothing, so DEP002 said no manifest was found).
+        while j < len(words) and words[j].startswith("-") and words[j] not in _SHELL_SEPARATORS:
+            j += 2 if words[j] in _OPTIONS_WITH_VALUE else 1
         if conda and j + 1 < len(words) and words[j] == "env" and words[j + 1] in ("create", "update"):
             j += 2
             while j < len(words) and words[j] not in _SHELL_SEPARATORS:
@@ -1944,7 +1969,9 @@ def _discover_folder(folder: Path, display_root: Optional[Path]) -> ProjectConte
         above, project_modules = _upward(folder.parent, display_root)
         manifests += above
         packages = _packages_above(folder.parent, display_root)
-    manifests += _cloning_dockerfiles(folder, display_root)
+    # (A file the notebook's own folders already gave, read again as a Dockerfile's include, is not added twice.)
+    shown = {m.path for m in manifests}
+    manifests += tuple(m for m in _cloning_dockerfiles(folder, display_root) if m.path not in shown)
     shown = {m.path for m in manifests}
     manifests += tuple(m for m in _mounting_dockerfiles(folder, display_root) if m.path not in shown)
     manifests += _ci_notebook_requirements(folder, display_root, manifests)
@@ -2092,17 +2119,28 @@ def _docker_folder_files(folder: Path) -> tuple[tuple[Path, str], ...]:
 
 
 @lru_cache(maxsize=256)
-def _docker_clones_below(folder: Path, display_root: Optional[Path]) -> tuple[tuple[Manifest, str], ...]:
-    """(manifest, folder the image works in relative to the clone) for each Dockerfile in `folder`'s
+def _docker_clones_below(folder: Path, display_root: Optional[Path]) -> tuple[tuple[tuple[Manifest, ...], str], ...]:
+    """(manifests, folder the image works in relative to the clone) for each Dockerfile in `folder`'s
     sub-folders named for containers (`_docker_folder_files`) that clones a repository and works
-    inside the clone (`_clone_workdir`)."""
-    found: list[tuple[Manifest, str]] = []
+    inside the clone (`_clone_workdir`): the Dockerfile, then the files it copies in and installs
+    (`_built_image_manifests`)."""
+    found: list[tuple[tuple[Manifest, ...], str]] = []
     for file, text in _docker_folder_files(folder):
         inside = _clone_workdir(text)
         manifest = parse_dockerfile(_display(file, display_root), text) if inside is not None else None
         if manifest is not None:
-            found.append((manifest, inside))
+            found.append((_built_image_manifests(file, manifest, display_root), inside))
     return tuple(found)
+
+
+def _built_image_manifests(file: Path, dockerfile: Manifest, display_root: Optional[Path]) -> tuple[Manifest, ...]:
+    """A Dockerfile found as the notebooks' image away from their own folders (`_cloning_dockerfiles`,
+    `_mounting_dockerfiles`) with the files it copies in and installs, read from its own folder, the
+    build context (`docker build -t planet-notebooks planet-notebook-docker/`; `COPY requirements.txt
+    /tmp/requirements.txt`, `conda install --file /tmp/requirements.txt`): that folder is none the
+    notebook's discovery reads, so its requirements.txt is no manifest of it otherwise (fair check 24:
+    planetlabs' 17 DEP001 for packages the image installs)."""
+    return (dockerfile, *_included_manifests(file.parent, dockerfile, display_root, folder_read=False))
 
 
 # `docker run … -v "$PWD"/notebooks/:/mnt/notebooks/ image` (also `--volume`, `$(pwd)`, `${PWD}`,
@@ -2171,7 +2209,7 @@ def _mounting_dockerfiles(folder: Path, display_root: Optional[Path]) -> tuple[M
             if any(container == workdir or container.startswith(workdir + "/") for _, container in mounts):
                 manifest = parse_dockerfile(_display(file, display_root), text)
                 if manifest is not None:
-                    found.append(manifest)
+                    found += _built_image_manifests(file, manifest, display_root)
         if found or _stops_at(current):
             return tuple(found)
         below = posixpath.normpath(posixpath.join(current.name, below))
@@ -2189,9 +2227,9 @@ def _cloning_dockerfiles(folder: Path, display_root: Optional[Path]) -> tuple[Ma
     found: list[Manifest] = []
     current, below = folder, ""
     while True:
-        for manifest, inside in _docker_clones_below(current, display_root):
+        for manifests, inside in _docker_clones_below(current, display_root):
             if inside == "." or below == inside or below.startswith(inside + "/"):
-                found.append(manifest)
+                found += manifests
         if found or _stops_at(current):
             break
         below = posixpath.join(current.name, below) if below else current.name
@@ -2482,6 +2520,9 @@ def _manifests_in(folder: Path, display_root: Optional[Path]) -> tuple[Manifest,
         except (OSError, UnicodeDecodeError):
             continue
         manifest = _parse_with_lock(file, _display(file, display_root), text)
+        if (manifest is not None and manifest.kind in ("requirements", "environment") and file.parent == folder
+                and file.name in _unexecuted_docs_builds(folder)):
+            continue  # the docs build's environment, which never runs the notebooks
         if manifest is not None and manifest.kind == "requirements" and _read_by_setup(folder, file.name):
             manifest = replace(manifest, read_by_setup=True)
         if manifest is not None:
@@ -2502,6 +2543,33 @@ def _manifests_in(folder: Path, display_root: Optional[Path]) -> tuple[Manifest,
             if lock is not None:
                 manifests.append(lock)
     return tuple(manifests)
+
+
+_READTHEDOCS_CONFIGS = (".readthedocs.yml", ".readthedocs.yaml", "readthedocs.yml", "readthedocs.yaml")
+# `conda: environment: environment.yml`, `python: install: - requirements: docs/requirements.txt`.
+_READTHEDOCS_FILE = re.compile(r"""^\s*-?\s*(?:environment|requirements)\s*:\s*['"]?(?P<file>[^\s'"#]+)""", re.MULTILINE)
+_READTHEDOCS_SPHINX = re.compile(r"""^\s*configuration\s*:\s*['"]?(?P<file>[^\s'"#]+)""", re.MULTILINE)
+_NBSPHINX_NEVER = re.compile(r"""^nbsphinx_execute\s*=\s*['"]never['"]""", re.MULTILINE)
+
+
+@lru_cache(maxsize=64)
+def _unexecuted_docs_builds(folder: Path) -> frozenset[str]:
+    """The files of `folder` that its ReadTheDocs config installs for a Sphinx build whose `conf.py`
+    never executes the notebooks (`nbsphinx_execute = "never"`): the docs' environment (sphinx,
+    nbsphinx, a theme), not the notebooks' — they run elsewhere, and a line added there would not
+    reach them (fair check 24: aws' root environment.yml was every ml_ops notebook's manifest and
+    its fix target). Empty when the build may execute them (nbsphinx' default `auto` runs notebooks
+    saved without outputs). Only a file of the config's own folder: one in a sub-folder
+    (`docs/requirements.txt`) is a docs build by its place already."""
+    config = next((t for t in (_file_text(folder / n) for n in _READTHEDOCS_CONFIGS) if t is not None), None)
+    if config is None:
+        return frozenset()
+    sphinx = _READTHEDOCS_SPHINX.search(config)
+    conf = _file_text(folder / sphinx["file"]) if sphinx else next(
+        (t for t in (_file_text(folder / c) for c in ("conf.py", "docs/conf.py", "doc/conf.py", "docs/source/conf.py")) if t is not None), None)
+    if conf is None or not _NBSPHINX_NEVER.search(conf):
+        return frozenset()
+    return frozenset(posixpath.normpath(m["file"]) for m in _READTHEDOCS_FILE.finditer(config))
 
 
 _COMPOSE_FILES = ("docker-compose.yml", "docker-compose.yaml", "compose.yml", "compose.yaml")
@@ -2558,20 +2626,21 @@ def _parse_with_lock(file: Path, shown: str, text: str) -> Optional[Manifest]:
     return parse_manifest(shown, text)
 
 
-def _included_manifests(folder: Path, dockerfile: Manifest, display_root: Optional[Path]) -> list[Manifest]:
+def _included_manifests(folder: Path, dockerfile: Manifest, display_root: Optional[Path], folder_read: bool = True) -> list[Manifest]:
     """The files a Dockerfile copies in and installs (`includes`), read as requirements files or
-    conda environment files; those already found as manifests of the folder are not read twice."""
+    conda environment files; those already found as manifests of the folder are not read twice
+    (`folder_read`: the notebook's discovery reads `folder`'s manifests itself)."""
     found: list[Manifest] = []
     for project, extras in dockerfile.projects:
         where = Path(os.path.normpath(folder / project))
-        if where == folder:
+        if where == folder and folder_read:
             continue  # its pyproject.toml / setup.py is a manifest of the folder anyway
         installed = _installed_project(where, extras, display_root)
         if installed is not None:
             found.append(installed)
     for include in dockerfile.includes:
         file = Path(os.path.normpath(folder / include))
-        if file.parent == folder and _ANY_MANIFEST(file.name):
+        if file.parent == folder and folder_read and _ANY_MANIFEST(file.name):
             continue  # a manifest of the folder anyway
         text = _file_text(file)
         if text is None:

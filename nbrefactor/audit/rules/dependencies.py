@@ -18,7 +18,7 @@ from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_t
 from nbrefactor.audit.hosted import hosted_test, local_test
 from nbrefactor.audit.container_code import ComponentStep, component_steps, pipeline_step_bodies
 from nbrefactor.audit.distributions import (
-    _installed_name, catalogued_distributions, cell_imports, cloned_working_folder, install_commands, pipreqs_mapping, shadowing_package, third_party_imports, url_installs,
+    _installed_name, catalogued_distributions, cell_imports, cloned_path, cloned_working_folder, install_commands, pipreqs_mapping, shadowing_package, third_party_imports, url_installs,
     variable_install_pins,
 )
 from nbrefactor.audit.types import Family, Severity
@@ -371,6 +371,8 @@ def _home_phrase(manifest: Manifest, manifests: tuple[Manifest, ...] = ()) -> st
     if manifest.kind == "dockerfile":
         return f"to a RUN line of {manifest.path}"
     if manifest.kind == "pyproject":
+        if manifest.notebook_group and manifest.poetry_group:
+            return f"to the `{manifest.notebook_group}` group (`[tool.poetry.group.{manifest.notebook_group}.dependencies]`) of {manifest.path}"
         if manifest.notebook_group:
             return f"to the `{manifest.notebook_group}` group of `[dependency-groups]` in {manifest.path}"
         return f"to the dependencies of {manifest.path}"
@@ -544,7 +546,8 @@ class UndeclaredImport(Rule):
         "when there is one (`!python -c \"import whisper\" || pip install openai-whisper`, or `try: import whisper` / "
         "`except ImportError: !pip install openai-whisper`), else by a distribution no table knows that an install line of the "
         "notebook (guarded or not) names as the import with a word before or after it (`modAL-python` for `modAL`, `PyTDC` for "
-        "`tdc`: that line's name, not a guess), else by its own name, "
+        "`tdc`: that line's name, not a guess; not when a manifest declares the import's own name, as `sagemaker` beside "
+        "`!pip install sagemaker-mlflow`, a plugin of it), else by its own name, "
         "and the message says that name is assumed when it is not the import's own (`openai-whisper` for `whisper`; "
         "a guess that is the import's name is said plainly, and so is the fix unless pipreqs' mapping names another distribution for it "
         "that `[pipreqs] ignore` sets aside, such as `models`: then the fix says the name on the index may differ), or, when the notebook installs it from a URL (`!pip install "
@@ -656,7 +659,10 @@ class UndeclaredImport(Rule):
         "inside the clone (`WORKDIR /repo/notebooks`) is a manifest of those notebooks; with several, each is an image they "
         "may run in. So is one there whose last `WORKDIR` is at or above the folder that the repository's own `docker run` "
         "(its README or Makefile) mounts the notebook's folder, or one above it, at (`-v \"$PWD\"/notebooks/:/mnt/notebooks/` "
-        "with `WORKDIR /mnt/notebooks`): the notebooks arrive by volume. A Poetry pyproject's caret or tilde is the range it stands for (`^0.24.1`: `>=0.24.1,<0.25`), and "
+        "with `WORKDIR /mnt/notebooks`): the notebooks arrive by volume. Either way the files such a Dockerfile copies in and "
+        "installs (`COPY requirements.txt /tmp/`, `conda install --file /tmp/requirements.txt`) are read from its own folder, "
+        "the build context, and declare too. A RUN line's pip may take global options before `install` (`pip "
+        "--disable-pip-version-check --no-cache-dir install numpy`). A Poetry pyproject's caret or tilde is the range it stands for (`^0.24.1`: `>=0.24.1,<0.25`), and "
         "the `poetry.lock` beside it pins what it locks. A clone put on `sys.path` through `os.path.abspath`/`realpath` or "
         "`Path(…).resolve()` of its folder is reached as if the folder were written plainly. "
         "A `Pipfile` is Pipenv's manifest: the keys of `[packages]` and `[dev-packages]`, pinned by `==` or by the "
@@ -710,7 +716,9 @@ class UndeclaredImport(Rule):
         "`setup.py` beside it reads (`install_requires=read(\"requirements.txt\")`) is the library's own metadata: the "
         "fix says to add the line to a requirements file for the notebooks, not there. Where a package's pyproject.toml "
         "(with a `[build-system]`) is the home and has PEP 735 `[dependency-groups]`, the fix names a group (one named for "
-        "docs, notebooks, examples or tutorials, else `dev`), not `[project]` dependencies. An import no table knows is guessed as its top-level "
+        "docs, notebooks, examples or tutorials, else `dev`), not `[project]` dependencies; so does a Poetry library's (a "
+        "`[tool.poetry]` name, a `[build-system]`, no `package-mode = false`) with `[tool.poetry.group.<name>.dependencies]`, "
+        "not `[tool.poetry.dependencies]`. An import no table knows is guessed as its top-level "
         "name, but a manifest declaring its dotted name (`foo.bar`, a namespace's own distribution) declares it too, and so, when no "
         "manifest declares the name itself, does one declaring the name with a component before or after it (`orbit-ml` for "
         "`import orbit`, `salesforce-merlion` for `merlion`, `python-xyz`, `xyz-core`); its range is then DEP004's. "
@@ -774,6 +782,14 @@ class UndeclaredImport(Rule):
         "from sklearn.model_selection import train_test_split"
     )
     passing = (
+        # The environment file declares sagemaker; the notebook's own line installs a plugin named after it
+        # (sagemaker-mlflow), which is not where `import sagemaker` comes from (fair check 24).
+        Example(
+            cells=("!pip install torchvision mlflow==2.13.2 sagemaker-mlflow==0.1.0",
+                   "import mlflow\nimport sagemaker\nfrom sagemaker.pytorch import PyTorch"),
+            files={"environment.yml": ("name: sagemaker-examples\ndependencies:\n  - python=3.10\n  - pip\n"
+                                       "  - pip:\n      - mlflow==2.13.2\n      - sagemaker==2.232.2\n")},
+        ),
         # The notebooks run in their author's versioned image, which the root Dockerfile only copies the
         # content into: the website build's environment file beside it is not theirs (fair check 23).
         Example(
@@ -1315,6 +1331,10 @@ class NoManifest(Rule):
         "requirements are computed (read from a file, returned by a function) is not read. A uv workspace's `uv.lock` "
         "(beside a `pyproject.toml` with `[tool.uv.workspace]`) is a manifest for the notebooks that import one of "
         "the workspace's members (see DEP001). "
+        "A requirements or conda file that the `.readthedocs.y*ml` beside it installs for a Sphinx build whose `conf.py` "
+        "never executes the notebooks (`nbsphinx_execute = \"never\"`) is the docs' environment, not a manifest of the "
+        "notebooks: a line added there would never reach them (with nbsphinx' default `auto`, or `always`, the build runs "
+        "them in it, and it counts). "
         "An import in the body of a function the notebook makes a Kubeflow Pipelines component of runs in the "
         "component's image, where a requirements.txt beside the notebook would not reach: it is not reported when the "
         "component's `packages_to_install=[...]` names it or the component runs on an image other than a stock "
@@ -1338,6 +1358,13 @@ class NoManifest(Rule):
     use_instead = "# requirements.txt beside the notebook:\n#   pandas==2.2.2\n#   xgboost==2.1.1"
     passing = (
         Example(cells=("import pandas as pd",), files={"requirements.txt": "pandas==2.2.2\n"}),
+        # A docs build that executes the notebooks (nbsphinx' default, `auto`) runs them in its environment.
+        Example(
+            cells=("import pandas as pd",),
+            files={".readthedocs.yml": "version: 2\nconda:\n  environment: environment.yml\nsphinx:\n  configuration: conf.py\n",
+                   "conf.py": "extensions = ['nbsphinx']\nnbsphinx_execute = 'auto'\n",
+                   "environment.yml": "dependencies:\n  - sphinx==7.3.7\n  - nbsphinx==0.9.4\n  - pandas=2.2.2\n"},
+        ),
         Example(cells=("import os\nimport json\nfrom collections import Counter",)),
         Example(cells=("import helpers\nfrom .features import build",), files={"helpers.py": "X = 1\n"}),
         Example(cells=("import numpy as np",), files={"setup.cfg": "[metadata]\nname = demo\n\n[options]\ninstall_requires =\n    numpy>=1.26\n"}),
@@ -1369,6 +1396,16 @@ class NoManifest(Rule):
             cells=("import requests",),
             files={"pyproject.toml": "[project]\nname = 'demo'\nversion = '0.1'\n\n[tool.nbrefactor]\n"},
             expect=((1, 1),),
+        ),
+        # The ReadTheDocs build's conda file, for a Sphinx build that never executes the notebooks, is the
+        # docs' environment, not theirs (fair check 24: amazon-sagemaker-examples' root environment.yml).
+        Example(
+            cells=("import boto3\nimport sagemaker",),
+            files={".readthedocs.yml": "version: 2\n\nconda:\n  environment: environment.yml\n\nsphinx:\n  configuration: conf.py\n",
+                   "conf.py": "extensions = ['nbsphinx']\nnbsphinx_execute = \"never\"\n",
+                   "environment.yml": ("channels:\n   - conda-forge\ndependencies:\n   - sphinx==4.2.0\n   - pip\n   - pip:\n"
+                                       "      - nbsphinx==0.8.7\n      - sagemaker\n")},
+            expect=((1, 1), (1, 2)),
         ),
         # One per distribution: scikit-learn once, at its first import.
         Example(cells=("from sklearn.model_selection import train_test_split\nfrom sklearn.svm import SVC",), expect=((1, 1),)),
@@ -1523,7 +1560,9 @@ class InNotebookInstall(Rule):
         "is said to be so, the fix being to install the checkout (`pip install -e <its folder>`); a hosted runtime's "
         "bootstrap helper (`condacolab`, `scvi-colab`) has nothing to declare (what it installs has); an editable install "
         "of the working directory after `git clone URL` and `%cd` into the clone (`!pip install -e ./`) names the clone, "
-        "and the fix is a direct reference to its URL pinned to a commit. A line with `--pre` says in its fix that it "
+        "and the fix is a direct reference to its URL pinned to a commit; so does a relative path into the folder a `git clone` "
+        "above made, with no `%cd` since (`!git clone -b BRANCH URL`, `!pip install ./repo`, a sub-folder `repo/pkg` being "
+        "`#subdirectory=pkg`; the fix says a branch can move). A line with `--pre` says in its fix that it "
         "installs the newest pre-release (a nightly build where the project publishes them). A nightly build published "
         "under a name of its own (`tf-nightly`, `tfp-nightly`, `tb-nightly`) is declared as its release (`tensorflow`, "
         "pinned), and a VCS install's direct reference names the distribution the notebook imports that the repository is "
@@ -1800,7 +1839,12 @@ class InNotebookInstall(Rule):
             said += [f"the clone of {clone} (`{e}`, editable)" if clone and e in here else
                      f"the local package {e} (editable)" if "://" not in e else f"{e} (editable)" for e in parsed.editables]
             expansions = [u for u in parsed.unresolved if _EXPANSION.search(u) and "://" not in u]
+            # `!git clone URL` then `!pip install ./transformers` (or `unilm/layoutlm`): a folder only the
+            # notebook's own clone makes, so the project is the repository at a commit (fair check 24).
+            cloned = {u: c for u in parsed.unresolved if "://" not in u and u not in expansions and not _is_txt(u)
+                      and (c := cloned_path(ctx.facts, command.cell.index, command.line, u)) is not None}
             said += [f"{u} as a package (a requirements file without `-r`: pip fails on it)" if _is_txt(u) else
+                     f"the clone of {cloned[u][0]} (`{u}`)" if u in cloned else
                      f"the local package {u}" if u.startswith((".", "/", "~")) else u
                      for u in parsed.unresolved if u not in expansions]
             said += ["a package chosen at run time" if len(expansions) == 1 else "packages chosen at run time"] if expansions else []
@@ -1830,6 +1874,14 @@ class InNotebookInstall(Rule):
                 reference = f"git+{clone.removesuffix('/')}" if not clone.startswith("git+") else clone
                 fix = (f"Declare the clone's project in requirements.txt as a direct reference pinned to a commit "
                        f"(`<name> @ {reference}@<commit>`) and delete the line, with the `git clone` and `%cd` that fetch it")
+            if (cloned and not to_declare and not parsed.packages and not parsed.requirement_files and not parsed.editables
+                    and set(parsed.unresolved) == set(cloned)):
+                url, branch, sub = next(iter(cloned.values()))
+                reference = f"git+{url.removesuffix('/')}" if not url.startswith("git+") else url
+                fix = (f"Declare the clone's project in requirements.txt as a direct reference pinned to a commit "
+                       f"(`<name> @ {reference}@<commit>{f'#subdirectory={sub}' if sub else ''}`"
+                       + (f", the commit the branch `{branch}` had: a branch can move" if branch else "")
+                       + ") and delete the line, with the `git clone` that fetches it")
             if helpers:
                 helper_fix = (f"{', '.join(helpers)} only {'sets' if len(helpers) == 1 else 'set'} up Google Colab: nothing to "
                               "declare for it; declare what the cell installs with it and delete the line")
@@ -2109,8 +2161,9 @@ def _declaring_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=Non
     if listed:
         files = ", ".join(dict.fromkeys(declaring[normalise(n.split("[")[0])] for n in listed))
         binder_docker = _beside_dockerfile(files, manifests)
+        # (The Dockerfile itself declaring them, `.devcontainer/Dockerfile`'s RUN line: nothing beside it is ignored.)
         parts.append(f"{', '.join(listed)} {'is' if len(listed) == 1 else 'are'} already declared in {files}"
-                     + (f" (which Binder ignores, building from {binder_docker} alone)" if binder_docker else ""))
+                     + (f" (which Binder ignores, building from {binder_docker} alone)" if binder_docker and binder_docker not in files.split(", ") else ""))
     parts += [f"the install of `{installed}` differs from the `{spec}` that {file} declares" for installed, spec, file in differing.values()]
     if own:
         files = ", ".join(dict.fromkeys(declaring[normalise(n.split("[")[0])] for n in own))
@@ -2558,8 +2611,9 @@ class UnpinnedRequirement(Rule):
         "line, naming those the notebook imports. "
         "A compatible-release pin on three or more version components (`tensorflow~=2.6.0`, "
         "which admits 2.6.x only) counts as pinned by default: it lets in patch releases, the "
-        "bug fixes a team usually wants, and is a deliberate choice; `~=2.6` (any 2.x from 2.6 on) "
-        "is a range and is reported. To require exact pins, set `allow-patch-ranges = false` "
+        "bug fixes a team usually wants, and is a deliberate choice; so is its prefix spelling `tensorflow==2.6.*` (PEP 440 "
+        "defines `~=2.6.0` as `>=2.6.0, ==2.6.*`; conda's `=2.6.*` too). `~=2.6` and `==2.*` (any 2.x) "
+        "are ranges and are reported. To require exact pins, set `allow-patch-ranges = false` "
         "under `[tool.nbrefactor.dependencies]` in pyproject.toml. "
         "Being about a file rather than a cell, it is silenced through the `ignore` or "
         "`per-file-ignores` settings, not by a comment or tag in the notebook."
@@ -2585,6 +2639,11 @@ class UnpinnedRequirement(Rule):
         Example(
             cells=("import pandas as pd\nimport sklearn",),
             files={"requirements.txt": "pandas~=2.2.2\nscikit-learn~=1.5.0.post1\n"},
+        ),
+        # The same series as a prefix match (`==0.10.*` is `~=0.10.0`): a course's requirements file (fair check 24).
+        Example(
+            cells=("import numpy as np\nfrom graphviz import Digraph",),
+            files={"requirements.txt": "numpy==1.16.*\ngraphviz==0.10.*\n"},
         ),
         # Pinned in requirements.txt, ranged in pyproject.toml: pinned somewhere is enough.
         Example(
@@ -2666,11 +2725,11 @@ class UnpinnedRequirement(Rule):
             },
             expect=((None, 1),),
         ),
-        # `~=2.2` admits every 2.x from 2.2 on: a minor-level range, reported.
+        # `~=2.2` admits every 2.x from 2.2 on: a minor-level range, reported; so does `==1.*`.
         Example(
-            cells=("import pandas as pd\nimport numpy",),
-            files={"requirements.txt": "pandas~=2.2\nnumpy~=1.26.4\n"},
-            expect=((None, 1),),
+            cells=("import pandas as pd\nimport numpy\nimport scipy",),
+            files={"requirements.txt": "pandas~=2.2\nnumpy~=1.26.4\nscipy==1.*\n"},
+            expect=((None, 1), (None, 3)),
         ),
         # A RAPIDS image tag without its release follows every release: one finding for the FROM line
         # (cudf and pandas), none for the RUN line's pin.

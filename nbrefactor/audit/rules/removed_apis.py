@@ -994,6 +994,13 @@ class UsesRemovedApi(Rule):
             files={"requirements.txt": "torch==2.3.1\ntorchtext>=0.15\n"},
             expect=((1, 2),),
         ),
+        # TensorFlow 1's RMSProp optimizer, gone from `tf.train` in 2.0 (fair check 24: an A3C notebook).
+        Example(
+            cells=("import tensorflow as tf",
+                   "class ActorCritic(object):\n    def __init__(self, lr_a):\n        self.actor_optimizer = tf.train.RMSPropOptimizer(lr_a, name='RMSPropA')"),
+            files={"requirements.txt": "tensorflow>=2.4\n"},
+            expect=((2, 3),),
+        ),
         # The Keras 1 name of `epochs`, on any model variable of a notebook importing Keras.
         Example(
             cells=("from keras.models import Sequential\nnet = Sequential()", "net.fit([[0.0]], [0.0], nb_epoch=3)"),
