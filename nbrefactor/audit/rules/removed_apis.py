@@ -733,8 +733,36 @@ class _Declaration:
     kind: str  # see _classify
 
 
-def _declarations(ctx: RuleContext, names: frozenset[str], removed: Version) -> list[_Declaration]:
+def _alias_removal(steps: object, removed: Version) -> Optional[Version]:
+    """The release of the distribution's aliases that brings a removal of the distribution at
+    `removed`, per `[alias_releases]` (keras 3.0.0 comes with tensorflow 2.16.0): the step at the
+    highest key not above `removed`; None when no step applies (the numbers are shared)."""
+    from packaging.version import InvalidVersion, Version
+
+    if not isinstance(steps, dict):
+        return None
+    best: Optional[tuple[Version, Version]] = None
+    for key, value in steps.items():
+        try:
+            at, brings = Version(str(key)), Version(str(value))
+        except InvalidVersion:
+            continue
+        if at <= removed and (best is None or at > best[0]):
+            best = (at, brings)
+    return best[1] if best else None
+
+
+def _declarations(
+    ctx: RuleContext, names: frozenset[str], removed: Version, own: str = "", alias_removed: Optional[Version] = None,
+) -> list[_Declaration]:
+    """Every declaration of the distribution (`names`: it and its aliases) with its kind against
+    `removed`; a declaration of an alias (a name other than `own`) is compared with `alias_removed`
+    when given: tensorflow 2.16 installs keras 3, so `tensorflow==2.16.1` admits no release with an
+    API keras 3.0.0 removed."""
     from packaging.specifiers import SpecifierSet
+
+    def against(name: str) -> Version:
+        return alias_removed if alias_removed is not None and own and name != own else removed
 
     found: list[_Declaration] = []
     for manifest in ctx.project.manifests:
@@ -746,12 +774,12 @@ def _declarations(ctx: RuleContext, names: frozenset[str], removed: Version) -> 
             # A note the reader added to the spec (`# locked in poetry.lock`) goes with the file, not inside the quote.
             text, _, note = req.spec.partition("  # ")
             where = f"{manifest.path}, {note.strip()}" if note.strip() else manifest.path
-            found.append(_Declaration(where, text.strip() or req.spec, _classify(spec, removed)))
+            found.append(_Declaration(where, text.strip() or req.spec, _classify(spec, against(req.name))))
     for command in install_commands(ctx.facts):
         for package in command.packages:
             if package.normalised in names:
                 spec = _specifier(package.constraint) if package.constraint else SpecifierSet("")
-                found.append(_Declaration("the notebook's install line", package.spec, _classify(spec, removed)))
+                found.append(_Declaration("the notebook's install line", package.spec, _classify(spec, against(package.normalised))))
     if "tensorflow" in names:
         for ca in ctx.cells:
             for magic in ca.magics:
@@ -1054,7 +1082,9 @@ class UsesRemovedApi(Rule):
                 continue
             if _python_rules_out(ctx, ctx.catalog.section("removed_apis").get("first_python", {}).get(distribution, {}).get(removed_in)):
                 continue  # the project's Python cannot install the release without the API
-            declarations = _declarations(ctx, names.get(distribution, frozenset({normalise(distribution)})), removed)
+            steps = ctx.catalog.section("removed_apis").get("alias_releases", {}).get(distribution)
+            declarations = _declarations(ctx, names.get(distribution, frozenset({normalise(distribution)})), removed,
+                                         normalise(distribution), _alias_removal(steps, removed))
             kinds = {d.kind for d in declarations}
             if kinds & {"old", "unknown"}:
                 continue  # a constraint keeps a release with the API (or one we cannot read)
