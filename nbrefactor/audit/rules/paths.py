@@ -7322,6 +7322,12 @@ def _leading_piece(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth:
         return _leading_piece(ctx, node.left, cell, line, depth + 1)
     if isinstance(node, ast.JoinedStr) and node.values:
         first = node.values[0]
+        if isinstance(first, ast.FormattedValue) and first.format_spec is None:
+            # `f"{os.getcwd()}/scene.tif"`, as `os.getcwd() + "/scene.tif"`: only the working
+            # directory is taken from a leading field (a literal reached through a name there is
+            # the whole-path rules' to judge, from the value they spell).
+            inner = _leading_piece(ctx, first.value, cell, line, depth + 1)
+            return inner if inner is not None and not isinstance(inner[0], ast.Constant) else None
         return (first, cell) if isinstance(first, ast.Constant) else None
     if isinstance(node, ast.Call) and node.args:
         func, dotted = node.func, ""
@@ -8400,7 +8406,7 @@ class CwdRelativePath(Rule):
         "downloaded helper, then `from helper_functions import …`) is code, not a data path: not reported. "
         "A path whose start is a relative folder but whose rest only the run knows (`\"samples/\" + "
         "random.choice(kinds)`, `\"models/\" + ckpt` with `ckpt` bound several times) is reported at that folder literal, "
-        "and one built from the working directory (`os.getcwd() + \"/audio\"`, `os.path.join(os.getcwd(), \"out\")`) at "
+        "and one built from the working directory (`os.getcwd() + \"/audio\"`, `os.path.join(os.getcwd(), \"out\")`, `f\"{os.getcwd()}/scene.tif\"`; a file a download line saved there, read back so, is that download's) at "
         "the first `os.getcwd()`: one finding per folder (the working directory: one per notebook), the uses related. "
         "An output folder with no literal is reported too, at the call, when the argument naming it is left out "
         "(no `**kwargs`, unless each is a dict literal or a call of a notebook function that returns one, without that "
@@ -9192,7 +9198,12 @@ class CwdRelativePath(Rule):
             step = _read_back(rest, cell, pa.call.line, pa.direction, produced, written) if produced else None
             if step is not None:
                 read_back.setdefault(step.anchor, []).append((cells_by_index[cell], pa.call.line, pa.call.column))
-            return step is not None
+                return True
+            # A file a download line saved into the working directory, read back as
+            # `f"{os.getcwd()}/scene.tif"`: PTH003's download step, as for the bare name.
+            return pa.direction in ("read", "none") and any(
+                _fetched(rest, files) and _fetch_before(where, (cell, pa.call.line), pa.direction)
+                for where, files in fetched_by_lines.items())
 
         # A path whose rest is known only at run time, from a relative literal (`f"./guide_{k}.txt"`,
         # `"datasets/babynames/yob" + str(year)`), hangs off that literal's folder: one finding with
