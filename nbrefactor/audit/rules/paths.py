@@ -2060,6 +2060,12 @@ def _find_python_fetches(ctx: RuleContext) -> Iterator[_PythonFetch]:
             above = _bound_above_in_cell(ca, node.id, line)
             if above is not None:
                 return above[0], (ca.cell.index, above[1])
+        if isinstance(node, (ast.BinOp, ast.JoinedStr)):
+            # `"%s/ce10/bigZips/%s" % (ucsc_site, fn)`: built from constants, a name bound several
+            # times taken at its last binding above (as PTH003 reads the URL).
+            value = _evaluate(node, {**constants, **_rebound_pieces(ctx, node, constants, ca.cell.index, line)})
+            if isinstance(value, str):
+                return value, (ca.cell.index, node.lineno)
         return None
 
     for ca in ctx.cells:
@@ -3836,7 +3842,7 @@ class RemoteUri(Rule):
         "also through a string constant (`url = \"https://…\"`, then `pd.read_csv(url)`): once per "
         "constant, at its literal, the calls that fetch it related (a URL that starts with such a constant and ends with what "
         "only the run knows, written in the call or in a name bound above it, is reported the same way: `base_url + fn`, "
-        "`file_url = base_url + file_name` in a loop over file names, then `urlretrieve(file_url, file_path)`); a name bound more than once is "
+        "`file_url = base_url + file_name` in a loop over file names, then `urlretrieve(file_url, file_path)`; a URL constant formatted with a name bound several times, `urlretrieve(\"%s/ce10/bigZips/%s\" % (ucsc_site, fn), fn)` after `fn` held another file, takes that name at its last binding above the call, and the file it saves is that download's); a name bound more than once is "
         "followed to its nearest binding above the call, in its cell or, when the cell does not bind it there, "
         "in the nearest cell above that does (`query_url = \"https://…\"` rebound in two cells, each fetched in the "
         "next cell; the same URL fetched so in several cells is one finding, and so are URLs of one remote folder fetched so "
@@ -7100,6 +7106,14 @@ def propagated_paths(ctx: RuleContext, rebound: bool = False) -> list[tuple[Cons
             visible = {k: c for k, c in constants.items() if _object_name(k) not in shadowed} if shadowed else constants
             constant = _uses_constant(node, visible)
             value = _evaluate(node, visible)
+            if (
+                value is None and constant is not None and pa.arg.line not in in_functions
+                and constant.value.lower().startswith(("http://", "https://", "ftp://"))
+            ):
+                # `"%s/ce10/bigZips/%s" % (ucsc_site, fn)` with `fn` bound to another file name in
+                # an earlier cell: a URL constant's download is certain, and a top-to-bottom run
+                # gives each other piece the string its last binding above the call holds.
+                value = _evaluate(node, {**visible, **_rebound_pieces(ctx, node, visible, ca.cell.index, pa.arg.line)})
             if constant is None and isinstance(node, ast.Name) and node.id in shadowed:
                 # `def plot(…, output_path='./song_TSNE.png'): … fig.savefig(output_path)` called
                 # without `output_path` (fair check 15): the default literal is the path written.
@@ -7780,6 +7794,19 @@ def _own_function_caller(ctx: RuleContext, f: LiteralFinding) -> Optional[tuple[
             if call.func == owner and call.owner != owner:
                 return owner, ca.cell, call.line, call.column
     return None
+
+
+def _rebound_pieces(ctx: RuleContext, node: ast.AST, known: Mapping[str, Constant], cell: int, line: int) -> dict[str, Constant]:
+    """For the bare names of `node` that are not string constants bound once, the string each
+    holds at (cell, line) by its last plain binding above (`_rebound_constant`); names with none
+    are left out, so the value stays unknown."""
+    pieces: dict[str, Constant] = {}
+    for n in ast.walk(node):
+        if isinstance(n, ast.Name) and n.id not in known and n.id not in pieces:
+            constant = _rebound_constant(ctx, n.id, cell, line)
+            if constant is not None:
+                pieces[n.id] = constant
+    return pieces
 
 
 def _rebound_constant(ctx: RuleContext, name: str, cell: int, line: int) -> Optional[Constant]:
