@@ -2060,6 +2060,12 @@ def _find_python_fetches(ctx: RuleContext) -> Iterator[_PythonFetch]:
             above = _bound_above_in_cell(ca, node.id, line)
             if above is not None:
                 return above[0], (ca.cell.index, above[1])
+        if isinstance(node, (ast.BinOp, ast.JoinedStr)):
+            # `"%s/ce10/bigZips/%s" % (ucsc_site, fn)`: built from constants, a name bound several
+            # times taken at its last binding above (as PTH003 reads the URL).
+            value = _evaluate(node, {**constants, **_rebound_pieces(ctx, node, constants, ca.cell.index, line)})
+            if isinstance(value, str):
+                return value, (ca.cell.index, node.lineno)
         return None
 
     for ca in ctx.cells:
@@ -3922,7 +3928,7 @@ class RemoteUri(Rule):
         "also through a string constant (`url = \"https://…\"`, then `pd.read_csv(url)`): once per "
         "constant, at its literal, the calls that fetch it related (a URL that starts with such a constant and ends with what "
         "only the run knows, written in the call or in a name bound above it, is reported the same way: `base_url + fn`, "
-        "`file_url = base_url + file_name` in a loop over file names, then `urlretrieve(file_url, file_path)`); a name bound more than once is "
+        "`file_url = base_url + file_name` in a loop over file names, then `urlretrieve(file_url, file_path)`; a URL constant formatted with a name bound several times, `urlretrieve(\"%s/ce10/bigZips/%s\" % (ucsc_site, fn), fn)` after `fn` held another file, takes that name at its last binding above the call, and the file it saves is that download's); a name bound more than once is "
         "followed to its nearest binding above the call, in its cell or, when the cell does not bind it there, "
         "in the nearest cell above that does (`query_url = \"https://…\"` rebound in two cells, each fetched in the "
         "next cell; the same URL fetched so in several cells is one finding, and so are URLs of one remote folder fetched so "
@@ -7229,6 +7235,14 @@ def propagated_paths(ctx: RuleContext, rebound: bool = False) -> list[tuple[Cons
             visible = {k: c for k, c in constants.items() if _object_name(k) not in shadowed} if shadowed else constants
             constant = _uses_constant(node, visible)
             value = _evaluate(node, visible)
+            if (
+                value is None and constant is not None and pa.arg.line not in in_functions
+                and constant.value.lower().startswith(("http://", "https://", "ftp://"))
+            ):
+                # `"%s/ce10/bigZips/%s" % (ucsc_site, fn)` with `fn` bound to another file name in
+                # an earlier cell: a URL constant's download is certain, and a top-to-bottom run
+                # gives each other piece the string its last binding above the call holds.
+                value = _evaluate(node, {**visible, **_rebound_pieces(ctx, node, visible, ca.cell.index, pa.arg.line)})
             if constant is None and isinstance(node, ast.Name) and node.id in shadowed:
                 # `def plot(…, output_path='./song_TSNE.png'): … fig.savefig(output_path)` called
                 # without `output_path` (fair check 15): the default literal is the path written.
@@ -7451,6 +7465,12 @@ def _leading_piece(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth:
         return _leading_piece(ctx, node.left, cell, line, depth + 1)
     if isinstance(node, ast.JoinedStr) and node.values:
         first = node.values[0]
+        if isinstance(first, ast.FormattedValue) and first.format_spec is None:
+            # `f"{os.getcwd()}/scene.tif"`, as `os.getcwd() + "/scene.tif"`: only the working
+            # directory is taken from a leading field (a literal reached through a name there is
+            # the whole-path rules' to judge, from the value they spell).
+            inner = _leading_piece(ctx, first.value, cell, line, depth + 1)
+            return inner if inner is not None and not isinstance(inner[0], ast.Constant) else None
         return (first, cell) if isinstance(first, ast.Constant) else None
     if isinstance(node, ast.Call) and node.args:
         func, dotted = node.func, ""
@@ -7905,6 +7925,19 @@ def _own_function_caller(ctx: RuleContext, f: LiteralFinding) -> Optional[tuple[
             if call.func == owner and call.owner != owner:
                 return owner, ca.cell, call.line, call.column
     return None
+
+
+def _rebound_pieces(ctx: RuleContext, node: ast.AST, known: Mapping[str, Constant], cell: int, line: int) -> dict[str, Constant]:
+    """For the bare names of `node` that are not string constants bound once, the string each
+    holds at (cell, line) by its last plain binding above (`_rebound_constant`); names with none
+    are left out, so the value stays unknown."""
+    pieces: dict[str, Constant] = {}
+    for n in ast.walk(node):
+        if isinstance(n, ast.Name) and n.id not in known and n.id not in pieces:
+            constant = _rebound_constant(ctx, n.id, cell, line)
+            if constant is not None:
+                pieces[n.id] = constant
+    return pieces
 
 
 def _rebound_constant(ctx: RuleContext, name: str, cell: int, line: int) -> Optional[Constant]:
@@ -8616,7 +8649,7 @@ class CwdRelativePath(Rule):
         "downloaded helper, then `from helper_functions import …`) is code, not a data path: not reported. "
         "A path whose start is a relative folder but whose rest only the run knows (`\"samples/\" + "
         "random.choice(kinds)`, `\"models/\" + ckpt` with `ckpt` bound several times) is reported at that folder literal, "
-        "and one built from the working directory (`os.getcwd() + \"/audio\"`, `os.path.join(os.getcwd(), \"out\")`) at "
+        "and one built from the working directory (`os.getcwd() + \"/audio\"`, `os.path.join(os.getcwd(), \"out\")`, `f\"{os.getcwd()}/scene.tif\"`; a file a download line saved there, read back so, is that download's) at "
         "the first `os.getcwd()`: one finding per folder (the working directory: one per notebook), the uses related. "
         "An output folder with no literal is reported too, at the call, when the argument naming it is left out "
         "(no `**kwargs`, unless each is a dict literal or a call of a notebook function that returns one, without that "
@@ -9411,7 +9444,12 @@ class CwdRelativePath(Rule):
             step = _read_back(rest, cell, pa.call.line, pa.direction, produced, written) if produced else None
             if step is not None:
                 read_back.setdefault(step.anchor, []).append((cells_by_index[cell], pa.call.line, pa.call.column))
-            return step is not None
+                return True
+            # A file a download line saved into the working directory, read back as
+            # `f"{os.getcwd()}/scene.tif"`: PTH003's download step, as for the bare name.
+            return pa.direction in ("read", "none") and any(
+                _fetched(rest, files) and _fetch_before(where, (cell, pa.call.line), pa.direction)
+                for where, files in fetched_by_lines.items())
 
         # A path whose rest is known only at run time, from a relative literal (`f"./guide_{k}.txt"`,
         # `"datasets/babynames/yob" + str(year)`), hangs off that literal's folder: one finding with

@@ -2057,6 +2057,8 @@ class _ShownFlow:
             self.locals = frozenset(_function_locals(function) - self.params)
         self.tainted: set[str] = set()
         self.used = False  # the value reaches something that is not a display
+        self.loops = 0  # loops the statement being read is in
+        self.drawn_branches = 0  # `if` bodies the statement is in whose test the value reaches
         self.shown = False  # the value reaches a display
         # Module-level functions of the notebook and the globals each reads: calling one (or
         # passing it on) while it reads a name the draw reaches uses the draw.
@@ -2351,8 +2353,10 @@ class _ShownFlow:
             self.statement(statement, ctrl, straight)
 
     def _loop(self, body: list[ast.stmt], orelse: list[ast.stmt], ctrl: bool) -> None:
+        self.loops += 1
         for _ in range(2):  # twice: what the end of the body taints, its start reads on the next turn
             self.block(body, ctrl, False)
+        self.loops -= 1
         self.block(orelse, ctrl, False)
 
     def _reads_tainted(self, st: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> bool:
@@ -2375,8 +2379,14 @@ class _ShownFlow:
                 self.used = True  # the cell's last expression shows the layout's numbers (`df.head()`)
         elif isinstance(st, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             targets = st.targets if isinstance(st, ast.Assign) else [st.target]
-            flows = self.expr(st.value, ctrl) or ctrl
+            value_reached = self.expr(st.value, ctrl)
+            flows = value_reached or ctrl
             if isinstance(st, ast.AugAssign):
+                if self.loops and (value_reached or self.drawn_branches):
+                    # `inside += 1` under `if is_in_circle(point)`, `total += x` in a loop over
+                    # draws: a count or sum accumulated from them, a statistic (a Monte Carlo
+                    # estimate), not a display of them (fair check 24, item T-3.1).
+                    self.used = True
                 flows = self.expr(ast.Name(st.target.id, ast.Load()) if isinstance(st.target, ast.Name) else st.target, ctrl) or flows
             for target in targets:
                 if not isinstance(target, ast.Name):
@@ -2406,8 +2416,10 @@ class _ShownFlow:
                 self._loop(st.body, st.orelse, True)
         elif isinstance(st, ast.If):
             test = self.expr(st.test, ctrl)
+            self.drawn_branches += test
             self.block(st.body, ctrl or test, False)
             self.block(st.orelse, ctrl or test, False)
+            self.drawn_branches -= test
         elif isinstance(st, (ast.With, ast.AsyncWith)):
             for item in st.items:
                 if self.expr(item.context_expr, ctrl) and item.optional_vars is not None:
@@ -3628,7 +3640,8 @@ class UnseededRandom(Rule):
         "PyTorch method writing it into a function-local array (`out[i].masked_fill_(mask, colour[i])`) follows that "
         "array, and an `assert` reading it neither uses nor shows it. A value yielded, stored outside the function, "
         "passed to another object's method (`model.fit(ds)`), reduced to a statistic "
-        "(`idx.sum()`, `np.mean(sample)`), bound at module level and never read, or read by a magic "
+        "(`idx.sum()`, `np.mean(sample)`; also a count or sum accumulated from the draws in a loop, `inside += 1` under a "
+        "test on a drawn point or `total += x`: a Monte Carlo estimate, printed or not), bound at module level and never read, or read by a magic "
         "or a cell that does not parse is used, and the draw stays reported. "
         "Nor is a draw reported that makes a resource's name unique: its value only becomes part of a string "
         "bound to an identifier's name (`…name`, `…filename`, `…suffix`, `…prefix`, `…id`, `…tag`, `…version`) or passed as one "

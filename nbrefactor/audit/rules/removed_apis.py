@@ -393,15 +393,37 @@ def _shown(entry: Removal) -> str:
     return f"{entry.api}({entry.keyword}=…)" if entry.keyword else entry.api
 
 
-def _made_by(value: ast.expr, facts: NotebookFacts, rebound: frozenset[str]) -> str:
-    """What made `value`, qualified through the imports, when it is a call of an imported callable,
-    possibly followed by `.fit(…)`/`.set_params(…)`, which return the estimator itself
-    (`TfidfVectorizer(min_df=2).fit(docs)` → `sklearn.feature_extraction.text.TfidfVectorizer`); else ""."""
+# Methods whose result is an object of the kind their receiver is: scikit-learn's `fit` and
+# `set_params` return the estimator itself; these pandas methods return a new frame (or series) of
+# the same kind (`pd.read_csv(path).dropna()` is a DataFrame as `pd.read_csv(path)` is). Followed
+# back to the call that made the receiver; a name rebound so from itself (`df = df.dropna()`,
+# `df = df.append(row)`) keeps the kind its other bindings give it.
+_SAME_KIND_METHODS = frozenset({
+    "fit", "set_params",
+    "dropna", "fillna", "copy", "reset_index", "set_index", "drop", "drop_duplicates", "sort_values",
+    "sort_index", "rename", "astype", "query", "assign", "head", "tail", "append",
+})
+
+
+def _same_kind_root(value: ast.expr) -> ast.expr:
+    """`value` with its trailing `_SAME_KIND_METHODS` calls taken off (`pd.read_csv(p).dropna()` →
+    `pd.read_csv(p)`; `df.dropna().reset_index()` → `df`)."""
     while (
         isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
-        and value.func.attr in ("fit", "set_params") and isinstance(value.func.value, ast.Call)
+        and value.func.attr in _SAME_KIND_METHODS
     ):
         value = value.func.value
+    return value
+
+
+def _made_by(value: ast.expr, facts: NotebookFacts, rebound: frozenset[str]) -> str:
+    """What made `value`, qualified through the imports, when it is a call of an imported callable,
+    possibly followed by calls that return an object of the same kind (`_SAME_KIND_METHODS`:
+    `TfidfVectorizer(min_df=2).fit(docs)` → `sklearn.feature_extraction.text.TfidfVectorizer`,
+    `pd.read_csv(path).dropna()` → `pandas.read_csv`); else ""."""
+    root = _same_kind_root(value)
+    if isinstance(root, ast.Call):
+        value = root
     if not isinstance(value, ast.Call):
         return ""
     dotted = dotted_name(value.func)
@@ -420,10 +442,19 @@ def _makers(ctx: RuleContext, rebound: frozenset[str]) -> dict[str, frozenset[st
     `rules.single_assignments`), what made its values (`_made_by`; "" for a value of another kind,
     or none). A name bound any other way too (a loop or `with` target, an unpacking, a parameter,
     an import, a `def`, `del`) is left out: its value at a use is not known."""
-    return {
-        name: frozenset(_made_by(node.value, ctx.facts, rebound) if node.value else "" for node in assignments)
-        for name, assignments in single_assignments(ctx).items()
-    }
+    makers: dict[str, frozenset[str]] = {}
+    for name, assignments in single_assignments(ctx).items():
+        made: set[str] = set()
+        for node in assignments:
+            if node.value is None:
+                made.add("")
+                continue
+            root = _same_kind_root(node.value)
+            if root is not node.value and isinstance(root, ast.Name) and root.id == name:
+                continue  # `df = df.dropna()`: of the kind its other bindings give it
+            made.add(_made_by(node.value, ctx.facts, rebound))
+        makers[name] = frozenset(made)
+    return makers
 
 
 def _receiver_known(receiver: ast.expr, entry: Removal, ctx: RuleContext, rebound: frozenset[str], makers: dict[str, frozenset[str]]) -> bool:
@@ -575,7 +606,9 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                 # defines a function of that name (a class of its own has the method).
                 if own is None:
                     own = _own_functions(ctx)
-                candidates = [e for e in methods[node.func.attr] if e.keyword or e.method not in own]
+                # (an entry with `receivers` is decided by its receiver, made by the library: a
+                # class of the notebook's own with a method of that name is another object)
+                candidates = [e for e in methods[node.func.attr] if e.keyword or e.receivers or e.method not in own]
                 if any(e.receivers or e.unless_receivers for e in candidates):
                     if makers is None:
                         makers = _makers(ctx, rebound)
@@ -733,8 +766,36 @@ class _Declaration:
     kind: str  # see _classify
 
 
-def _declarations(ctx: RuleContext, names: frozenset[str], removed: Version) -> list[_Declaration]:
+def _alias_removal(steps: object, removed: Version) -> Optional[Version]:
+    """The release of the distribution's aliases that brings a removal of the distribution at
+    `removed`, per `[alias_releases]` (keras 3.0.0 comes with tensorflow 2.16.0): the step at the
+    highest key not above `removed`; None when no step applies (the numbers are shared)."""
+    from packaging.version import InvalidVersion, Version
+
+    if not isinstance(steps, dict):
+        return None
+    best: Optional[tuple[Version, Version]] = None
+    for key, value in steps.items():
+        try:
+            at, brings = Version(str(key)), Version(str(value))
+        except InvalidVersion:
+            continue
+        if at <= removed and (best is None or at > best[0]):
+            best = (at, brings)
+    return best[1] if best else None
+
+
+def _declarations(
+    ctx: RuleContext, names: frozenset[str], removed: Version, own: str = "", alias_removed: Optional[Version] = None,
+) -> list[_Declaration]:
+    """Every declaration of the distribution (`names`: it and its aliases) with its kind against
+    `removed`; a declaration of an alias (a name other than `own`) is compared with `alias_removed`
+    when given: tensorflow 2.16 installs keras 3, so `tensorflow==2.16.1` admits no release with an
+    API keras 3.0.0 removed."""
     from packaging.specifiers import SpecifierSet
+
+    def against(name: str) -> Version:
+        return alias_removed if alias_removed is not None and own and name != own else removed
 
     found: list[_Declaration] = []
     for manifest in ctx.project.manifests:
@@ -746,12 +807,12 @@ def _declarations(ctx: RuleContext, names: frozenset[str], removed: Version) -> 
             # A note the reader added to the spec (`# locked in poetry.lock`) goes with the file, not inside the quote.
             text, _, note = req.spec.partition("  # ")
             where = f"{manifest.path}, {note.strip()}" if note.strip() else manifest.path
-            found.append(_Declaration(where, text.strip() or req.spec, _classify(spec, removed)))
+            found.append(_Declaration(where, text.strip() or req.spec, _classify(spec, against(req.name))))
     for command in install_commands(ctx.facts):
         for package in command.packages:
             if package.normalised in names:
                 spec = _specifier(package.constraint) if package.constraint else SpecifierSet("")
-                found.append(_Declaration("the notebook's install line", package.spec, _classify(spec, removed)))
+                found.append(_Declaration("the notebook's install line", package.spec, _classify(spec, against(package.normalised))))
     if "tensorflow" in names:
         for ca in ctx.cells:
             for magic in ca.magics:
@@ -820,12 +881,15 @@ class UsesRemovedApi(Rule):
         "to one that nothing changes in place, reported at the dict's value, which every call passing it shares), "
         "every removed keyword a call passes (`lgb_model.fit(X, y, early_stopping_rounds=5, verbose=10)`: both), removed methods whose name other libraries share only on a receiver the "
         "notebook made with the catalogued class (`vec = TfidfVectorizer(); vec.get_feature_names()`; not "
-        "`pipe.named_steps[\"vec\"].get_feature_names()`), and removed indexers where subscripted (`df.ix[0, \"a\"]`); "
+        "`pipe.named_steps[\"vec\"].get_feature_names()`), followed through calls returning an object of the same kind "
+        "(`fit`, and a frame's `dropna`, `copy`, `reset_index`…: `penguins = pd.read_csv(p).dropna()`, then "
+        "`penguins = penguins.append(penguins)`, whose rebinding from itself keeps the kind; pandas 2.0 removed "
+        "`DataFrame.append`, also reported with `ignore_index=` on any receiver), and removed indexers where subscripted (`df.ix[0, \"a\"]`); "
         "also a changed return type where the notebook unpacks the result (`lbvalue, pvalue = acorr_ljungbox(x, lags)`: "
         "statsmodels 0.13 returns a DataFrame, whose unpacking binds its column labels; not a call passing `return_df=`, "
         "and `return_df=False` unpacked only against 0.14, which returns the frame whatever it says). "
         "A method call on a module (`six.iteritems(d)`) is never one of an object's removed methods, nor is a method the "
-        "notebook defines itself; `x.iteritems()` is not reported in a Python 2 notebook or one importing gensim, nor "
+        "notebook defines itself (unless the receiver is known to be the library's, as above); `x.iteritems()` is not reported in a Python 2 notebook or one importing gensim, nor "
         "`x.as_matrix()` in one importing cuDF, dask-cuDF or cuML (their 0.x frames had the method). The "
         "removals are read from the catalogue `rules/removed_apis.toml` "
         "(API, distribution, first release without it, replacement, source). One finding per "
@@ -838,7 +902,10 @@ class UsesRemovedApi(Rule):
         "lets pip take the newest release, a requirement without a version, or no declaration at "
         "all is a warning (a fresh install takes the newest release, which lacks it); a constraint "
         "that admits only releases that still have it (`scikit-learn==0.19.2`, `tensorflow<2`) is "
-        "no finding, nor is one it cannot read (a URL: it may keep an old release). A Poetry caret or tilde is the range it stands for (`^0.24.1` admits 0.24.x only), and a `poetry.lock` beside the pyproject.toml pins what it locks. Not reported: uses inside a `try:` (or its handler) catching ImportError or "
+        "no finding, nor is one it cannot read (a URL: it may keep an old release). A declaration of an alias counts "
+        "for the distribution (a tensorflow pin decides which keras a fresh install gets), read against the alias's "
+        "own release where the numbers part (`[alias_releases]`: `tensorflow==2.16.1` installs Keras 3, so it admits "
+        "no release with what keras 3.0.0 removed). A Poetry caret or tilde is the range it stands for (`^0.24.1` admits 0.24.x only), and a `poetry.lock` beside the pyproject.toml pins what it locks. Not reported: uses inside a `try:` (or its handler) catching ImportError or "
         "AttributeError, a removed keyword's call inside a `try:` catching TypeError or ValueError (a removed value's: or OSError), uses under `if` tests of a `.__version__` attribute or `hasattr`, anything reached "
         "through `tf.compat.v1` (`import tensorflow.compat.v1 as tf` included), and uses through a name "
         "the notebook rebinds or imports as two different modules; nor Keras's `fit(…, nb_epoch=…)` and `fit_generator` on a "
@@ -1061,7 +1128,9 @@ class UsesRemovedApi(Rule):
                 continue
             if _python_rules_out(ctx, ctx.catalog.section("removed_apis").get("first_python", {}).get(distribution, {}).get(removed_in)):
                 continue  # the project's Python cannot install the release without the API
-            declarations = _declarations(ctx, names.get(distribution, frozenset({normalise(distribution)})), removed)
+            steps = ctx.catalog.section("removed_apis").get("alias_releases", {}).get(distribution)
+            declarations = _declarations(ctx, names.get(distribution, frozenset({normalise(distribution)})), removed,
+                                         normalise(distribution), _alias_removal(steps, removed))
             kinds = {d.kind for d in declarations}
             if kinds & {"old", "unknown"}:
                 continue  # a constraint keeps a release with the API (or one we cannot read)

@@ -497,6 +497,18 @@ class _Walker:
             return
         if isinstance(stmt, ast.Delete):
             for target in stmt.targets:
+                if isinstance(target, ast.Name):
+                    # `model.save(path)`, then `del model`, with `model` made in another cell: a
+                    # second run of the cell, to redo its work, finds no `model` (NameError). Only
+                    # after the cell used it above (a cell that only frees names is not re-run for a
+                    # result); not under an `if` or a `try` (`if "model" in globals(): del model`),
+                    # nor a name the cell bound above.
+                    if not self.guarded and self.tree is not None and any(
+                            n.id == target.id and n.lineno < stmt.lineno and isinstance(n.ctx, ast.Load)
+                            for n in nodes_of(self.tree, ast.Name)):
+                        self.report(stmt, target.id, f"deletes `{target.id}`, made in another cell and used above, which fails on a second run (the name is gone)")
+                    self.bound.discard(target.id)
+                    continue
                 if not isinstance(target, ast.Name):
                     name = _base(target)
                     # `adata.obs['mock'] = …` (or `score_genes(adata, …, score_name='mock')`), shown,
@@ -2072,7 +2084,7 @@ class ChangesWhenRunTwice(Rule):
         "AttributeError; not under an `if` whose test reads the name, `if isinstance(X, pd.DataFrame): X = X.values`, "
         "nor in a `try`), `yhat = np.argmax(yhat, axis=1)` (the positions of its extremes bound back to it, also with "
         "`.tolist()` after, `yhat.argmax(1)`, `argmin`), "
-        "`del df['col']`, `ids = batch.pop(\"ids\")` (a key popped, without a default, from a global of another cell), "
+        "`del df['col']`, `del model` of a name another cell made, after the cell used it (`model.save(path)`; not under an `if` or `try`), `ids = batch.pop(\"ids\")` (a key popped, without a default, from a global of another cell), "
         "`features.remove(\"amount\")` (a constant removed from a list of another cell: a second run raises ValueError there, "
         "before any `append` after it, so that line is the one reported); a step that is not a fixed point applied to the name's own previous value: "
         "`y = to_categorical(y, n)` (also through a conversion that keeps the values, `y = to_categorical(np.asarray(y))`, `y.values`, `y.to_numpy()`; also `one_hot`, `label_binarize`, `np.log`/`log1p`/`sqrt`/`exp`, "
