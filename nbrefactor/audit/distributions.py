@@ -1292,33 +1292,46 @@ def _clone_target(command: str) -> tuple[str, tuple[str, ...]] | None:
     return f"{owner}/{stem}".lower(), tuple(f for f in folders if f) + (plain[1] if len(plain) > 1 else stem,)
 
 
+def _clones_and_cds(facts: NotebookFacts, cell_index: int, line: int) -> Iterator[tuple[str, str, tuple[str, ...], Optional[str]]]:
+    """In run order, the `git clone`s and `%cd`s above (cell, line), top to bottom: ("clone", the URL
+    as written, the folder names the clone may land in, the branch `-b`/`--branch` names or None) and
+    ("cd", its argument stripped, (), None). A `!cd` runs in a throwaway shell: no change."""
+    for ca in facts.cells:
+        if ca.cell.index > cell_index:
+            return
+        events: list[tuple[int, str, str]] = []  # (line, "clone"|"cd", text)
+        for m in ca.magics:
+            if m.kind == "shell" or (m.kind in ("line_magic", "automagic") and m.name in ("system", "sx")):
+                events.append((m.line, "clone", m.args if m.kind != "shell" else m.text.strip().lstrip("!").strip()))
+            elif m.kind in ("line_magic", "automagic") and m.name == "cd":
+                events.append((m.line, "cd", m.args.strip()))
+        for number, kind, text in sorted(events, key=lambda e: e[0]):
+            if ca.cell.index == cell_index and number >= line:
+                return
+            if kind == "cd":
+                yield "cd", text, (), None
+                continue
+            target = _clone_target(text)
+            match = _GIT_CLONE.search(text)
+            if target is not None and match is not None and "://" in match.group(1):
+                words = match.group(1).split()
+                url = next((w for w in words if "://" in w), "")
+                branch = next((words[i + 1] for i, w in enumerate(words[:-1]) if w in ("-b", "--branch")), None)
+                yield "clone", url, target[1][:-1], branch
+
+
 def cloned_working_folder(facts: NotebookFacts, cell_index: int, line: int) -> Optional[str]:
     """The URL (as written) of the repository whose clone is the working directory at (cell, line):
     a `git clone` above, then a `%cd` into its folder with no other `%cd` since (`!git clone
     https://github.com/o/grover.git`, `%cd grover`, then `!pip install -e ./` installs that clone)."""
     clones: list[tuple[str, tuple[str, ...]]] = []  # (url, folder names the clone may land in)
     current: Optional[str] = None
-    for ca in facts.cells:
-        if ca.cell.index > cell_index:
-            break
-        events: list[tuple[int, str, str]] = []  # (line, "clone"|"cd", text)
-        for m in ca.magics:
-            if m.kind == "shell" or (m.kind in ("line_magic", "automagic") and m.name in ("system", "sx")):
-                events.append((m.line, "clone", m.args if m.kind != "shell" else m.text.strip().lstrip("!").strip()))
-            elif m.kind in ("line_magic", "automagic") and m.name == "cd" and m.args.strip():
-                events.append((m.line, "cd", cd_operand(m.args.strip())))
-        for number, kind, text in sorted(events, key=lambda e: e[0]):
-            if ca.cell.index == cell_index and number >= line:
-                break
-            if kind == "clone":
-                target = _clone_target(text)
-                match = _GIT_CLONE.search(text)
-                if target is not None and match is not None and "://" in match.group(1):
-                    url = next((w for w in match.group(1).split() if "://" in w), "")
-                    clones.append((url, target[1][:-1]))
-            else:
-                folder = _last_component(text)
-                current = next((url for url, folders in reversed(clones) if folder in folders), None) if folder not in ("", ".") else current
+    for kind, text, folders, _ in _clones_and_cds(facts, cell_index, line):
+        if kind == "clone":
+            clones.append((text, folders))
+        elif text:  # (a bare `%cd` goes home: no clone's folder)
+            folder = _last_component(cd_operand(text))
+            current = next((url for url, names in reversed(clones) if folder in names), None) if folder not in ("", ".") else current
     return current or None
 
 
@@ -1332,28 +1345,11 @@ def cloned_path(facts: NotebookFacts, cell_index: int, line: int, path: str) -> 
     if not parts or path.startswith(("/", "~")) or parts[0] == "..":
         return None
     clones: list[tuple[str, tuple[str, ...], Optional[str]]] = []
-    for ca in facts.cells:
-        if ca.cell.index > cell_index:
-            break
-        events: list[tuple[int, str, str]] = []
-        for m in ca.magics:
-            if m.kind == "shell" or (m.kind in ("line_magic", "automagic") and m.name in ("system", "sx")):
-                events.append((m.line, "clone", m.args if m.kind != "shell" else m.text.strip().lstrip("!").strip()))
-            elif m.kind in ("line_magic", "automagic") and m.name == "cd":
-                events.append((m.line, "cd", ""))
-        for number, kind, text in sorted(events, key=lambda e: e[0]):
-            if ca.cell.index == cell_index and number >= line:
-                break
-            if kind == "cd":
-                clones = []  # the relative path now starts elsewhere
-                continue
-            target = _clone_target(text)
-            match = _GIT_CLONE.search(text)
-            if target is not None and match is not None and "://" in match.group(1):
-                words = match.group(1).split()
-                url = next((w for w in words if "://" in w), "")
-                branch = next((words[i + 1] for i, w in enumerate(words[:-1]) if w in ("-b", "--branch")), None)
-                clones.append((url, target[1][:-1], branch))
+    for kind, url, folders, branch in _clones_and_cds(facts, cell_index, line):
+        if kind == "cd":
+            clones = []  # the relative path now starts elsewhere
+        else:
+            clones.append((url, folders, branch))
     for url, folders, branch in reversed(clones):
         if parts[0] in folders:
             return url, branch, "/".join(parts[1:])
