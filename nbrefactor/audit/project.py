@@ -542,18 +542,21 @@ def parse_pyproject(path: str, text: str, poetry_lock: Optional[str] = None, uv_
     poetry_library = bool(poetry.get("name")) and poetry.get("package-mode", True) is not False
     poetry_groups = [name for name, group in (poetry.get("group") or {}).items()
                      if isinstance(name, str) and isinstance(group, dict) and group.get("dependencies")] if poetry_library else []
-    if not isinstance(data.get("build-system"), dict):
-        pass
-    elif groups and project:
-        notebook_group = next((g for g in groups if re.search(r"doc|notebook|example|tutorial", g, re.IGNORECASE)),
-                              "dev" if "dev" in groups else groups[0])
-    elif poetry_groups:
-        notebook_group = next((g for g in poetry_groups if re.search(r"doc|notebook|example|tutorial", g, re.IGNORECASE)),
-                              "dev" if "dev" in poetry_groups else poetry_groups[0])
-        poetry_group = True
+    if isinstance(data.get("build-system"), dict):
+        if groups and project:
+            notebook_group = _notebook_group(groups)
+        elif poetry_groups:
+            notebook_group, poetry_group = _notebook_group(poetry_groups), True
     return Manifest(path, "pyproject", tuple(reqs), normalise(project_name) if isinstance(project_name, str) else None,
                     python_requires=python.strip() if isinstance(python, str) and python.strip() else None,
                     notebook_group=notebook_group, poetry_group=poetry_group)
+
+
+def _notebook_group(groups: list[str]) -> str:
+    """The group a package's notebooks' extra packages go in: one named for docs, notebooks, examples
+    or tutorials, else `dev`, else the first."""
+    return next((g for g in groups if re.search(r"doc|notebook|example|tutorial", g, re.IGNORECASE)),
+                "dev" if "dev" in groups else groups[0])
 
 
 def hatch_environments(path: str, text: str) -> Optional[Manifest]:
