@@ -1871,17 +1871,11 @@ class InNotebookInstall(Rule):
                 fix += (" (the line's `--pre` installs the newest pre-release, a nightly build where the project publishes "
                         "them, which changes from one run to the next)")
             if clone and not to_declare and not parsed.packages and not parsed.unresolved and not parsed.requirement_files:
-                reference = f"git+{clone.removesuffix('/')}" if not clone.startswith("git+") else clone
-                fix = (f"Declare the clone's project in requirements.txt as a direct reference pinned to a commit "
-                       f"(`<name> @ {reference}@<commit>`) and delete the line, with the `git clone` and `%cd` that fetch it")
+                fix = _clone_reference_fix(clone, "and `%cd` that fetch it")
             if (cloned and not to_declare and not parsed.packages and not parsed.requirement_files and not parsed.editables
                     and set(parsed.unresolved) == set(cloned)):
                 url, branch, sub = next(iter(cloned.values()))
-                reference = f"git+{url.removesuffix('/')}" if not url.startswith("git+") else url
-                fix = (f"Declare the clone's project in requirements.txt as a direct reference pinned to a commit "
-                       f"(`<name> @ {reference}@<commit>{f'#subdirectory={sub}' if sub else ''}`"
-                       + (f", the commit the branch `{branch}` had: a branch can move" if branch else "")
-                       + ") and delete the line, with the `git clone` that fetches it")
+                fix = _clone_reference_fix(url, "that fetches it", sub, branch)
             if helpers:
                 helper_fix = (f"{', '.join(helpers)} only {'sets' if len(helpers) == 1 else 'set'} up Google Colab: nothing to "
                               "declare for it; declare what the cell installs with it and delete the line")
@@ -2108,6 +2102,17 @@ def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None,
     if fix and placeholders:
         fix += "".join(f" (`{p}` is {_PLACEHOLDER_KINDS[normalise(p.split('[')[0])]}: declare the latter)" for p in placeholders)
     return fix + _nightly_note(names) if fix else fix
+
+
+def _clone_reference_fix(url: str, fetched_by: str, sub: str = "", branch: Optional[str] = None) -> str:
+    """DEP003's fix for an install of a repository the notebook clones: a direct reference to the
+    repository (`git+URL`) pinned to a commit, `#subdirectory=` for a project in a sub-folder; the
+    line is deleted with the `git clone` `fetched_by` names."""
+    reference = f"git+{url.removesuffix('/')}" if not url.startswith("git+") else url
+    return (f"Declare the clone's project in requirements.txt as a direct reference pinned to a commit "
+            f"(`<name> @ {reference}@<commit>{f'#subdirectory={sub}' if sub else ''}`"
+            + (f", the commit the branch `{branch}` had: a branch can move" if branch else "")
+            + f") and delete the line, with the `git clone` {fetched_by}")
 
 
 def _declaring_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None, versions: Optional[dict] = None,
