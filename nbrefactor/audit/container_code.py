@@ -276,8 +276,6 @@ def _job_side_spans(ca: CellAnalysis, tree: ast.Module) -> list[ContainerSpan]:
     """Values of a SageMaker job spec's job-side arguments (`SAGEMAKER_JOB_SIDE_ARGUMENTS`)."""
     spans: list[ContainerSpan] = []
     for node in nodes_of(tree, ast.Call):
-        if not isinstance(node, ast.Call):
-            continue
         callee = _last_part(node.func)
         for keyword, position in SAGEMAKER_JOB_SIDE_ARGUMENTS.get(callee, ()):
             values = [k.value for k in node.keywords if k.arg == keyword]

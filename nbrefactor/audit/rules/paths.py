@@ -8379,6 +8379,11 @@ def _tracker_uploads(ctx: RuleContext) -> list[tuple[tuple[int, int], str]]:
     return list(ctx.shared("paths.tracker_uploads", compute))
 
 
+def _upload_places(ctx: RuleContext) -> frozenset[tuple[int, int]]:
+    """(cell, line) of each upload call `_tracker_uploads` finds."""
+    return ctx.shared("paths.upload_places", lambda: frozenset(at for at, _ in _tracker_uploads(ctx)))
+
+
 def _object_store_downloads(ctx: RuleContext) -> list[tuple[tuple[int, int], str]]:
     """((cell, line of the call), normalised relative path) of each local file an object-store
     download saves: boto3's `s3.Bucket(name).download_file(key, "data/x.csv")`,
@@ -8415,7 +8420,7 @@ def _staged_upload_use(ctx: RuleContext, cell: int, pa: PathArgument, node: ast.
     object-store download saved above it (`local_path` bound in several cells: its value there)?
     Staging, as for a constant bound once (`_constant_staged`)."""
     at = (cell, pa.call.line)
-    if at not in {where for where, _ in _tracker_uploads(ctx)}:
+    if at not in _upload_places(ctx):
         return False
     value = _value_at(ctx, node, cell, pa.arg.line, 0)
     return value is not None and any(
@@ -8432,7 +8437,7 @@ def _staged_for_upload(ctx: RuleContext, groups: Sequence[Sequence[LiteralFindin
     uploads = _tracker_uploads(ctx)
     if not uploads:
         return frozenset()
-    upload_calls = {at for at, _ in uploads}
+    upload_calls = _upload_places(ctx)
     saved = _object_store_downloads(ctx)
     files: set[str] = set()
     folders: dict[str, bool] = {}
@@ -8508,13 +8513,14 @@ def _constant_staged(ctx: RuleContext, uses: Sequence[tuple[Constant, str, PathA
     """Is a constant's file written by the notebook (its calls that are no upload all write it, or an
     object-store download saves it: `local_path = "data/abalone.csv"`, `Bucket(…).download_file(key,
     local_path)`) and then handed to an upload below its first write? Staging for the upload."""
-    upload_calls = {at for at, _ in uploaded}
+    upload_calls = _upload_places(ctx)
     value = _normal_path(uses[0][1])
     made = [at for at, path in _object_store_downloads(ctx) if path == value]
-    writes = [(_cell_of(ctx, pa), pa.call.line) for _, _, pa in uses if (_cell_of(ctx, pa), pa.call.line) not in upload_calls]
-    if not all(pa.direction == "write" or (_cell_of(ctx, pa), pa.call.line) in made
-               for _, _, pa in uses if (_cell_of(ctx, pa), pa.call.line) not in upload_calls):
+    # (the upload calls' own uses are no writes)
+    others = [(at, pa) for at, pa in (((_cell_of(ctx, pa), pa.call.line), pa) for _, _, pa in uses) if at not in upload_calls]
+    if not all(pa.direction == "write" or at in made for at, pa in others):
         return False
+    writes = [at for at, _ in others]
     if not writes and not made:
         return False
     first = min(writes + made)
