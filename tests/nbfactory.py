@@ -75,4 +75,8 @@ def git(repo: Path, *args: str) -> str:
         "GIT_CONFIG_GLOBAL": os.devnull,
         "GIT_CONFIG_NOSYSTEM": "1",
     }
-    return subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=True).stdout
+    done = subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        # git's own message, so a failure says why (two fresh-clone CIs had `git init` exit 128 here)
+        raise AssertionError(f"git {' '.join(args)} in {repo} exited {done.returncode}: {done.stderr.strip()}")
+    return done.stdout
