@@ -181,6 +181,17 @@ def _uses(*cells: str, kernel: str = "") -> list[tuple[int, int, str]]:
       "c, d = acorr_ljungbox(res, 10, return_df=False)\nfirst = acorr_ljungbox(res, 10)['lb_pvalue']",),
      [(1, 3, "statsmodels.stats.diagnostic.acorr_ljungbox"), (1, 5, "statsmodels.api.stats.acorr_ljungbox"),
       (1, 7, "statsmodels.stats.diagnostic.acorr_ljungbox(return_df=…)")]),
+    # pandas 3.0's applymap (fair check 25 T-4.3): a frame's and a Styler's; `map` stays; not where Dask
+    # (whose frames keep an `applymap`) is imported.
+    (("import pandas as pd\nbasket = pd.read_csv('b.csv')\nsets = basket.applymap(encode)\nnew = basket.map(encode)\n"
+      "styled = basket.style.applymap(colour)",),
+     [(1, 3, "pandas.DataFrame.applymap"), (1, 5, "pandas.DataFrame.applymap")]),
+    (("import pandas as pd\nimport dask.dataframe as dd\nframe = dd.read_csv('b.csv')\nsets = frame.applymap(encode)",), []),
+    # NumPy 2.0's exception classes (fair check 25 T-6.3): gone from the namespace, kept in np.exceptions.
+    (("import warnings\nimport numpy as np\nwarnings.filterwarnings('ignore', category=np.VisibleDeprecationWarning)\n"
+      "warnings.filterwarnings('ignore', category=np.exceptions.VisibleDeprecationWarning)\n"
+      "try:\n    np.sum(a, axis=3)\nexcept np.AxisError:\n    pass\nfrom numpy import ComplexWarning",),
+     [(1, 3, "numpy.VisibleDeprecationWarning"), (1, 7, "numpy.AxisError"), (1, 9, "numpy.ComplexWarning")]),
 ])
 def test_what_the_new_entries_match(cells: tuple[str, ...], expected: list[tuple[int, int, str]]) -> None:
     assert _uses(*cells) == expected
