@@ -39,6 +39,8 @@ _FIX = "Fetch it once in a data step, store it versioned (DVC, a bucket path wit
 # and the canonical metrics are one pin.
 _METRIC_ID = "hub-metric"
 _NLTK_DOWNLOAD_ID = "nltk-download"
+# Sentinel Hub's tasks and requests: every one of a notebook is one provisioning step (fair check 25).
+_SENTINEL_HUB_IDS = frozenset({"sentinel-hub-task", "sentinel-hub-request"})
 _TORCH_DATASET_ID = "torch-dataset-download"
 
 
@@ -964,6 +966,9 @@ class RuntimeDownload(Rule):
         "`~/astroML_data`; not `fetch_hogg2010test()`, whose data is in its module, nor one given "
         "`download_if_missing=False`; a loader called again is related), market and economic data "
         "readers (pandas-datareader's `DataReader(\"AAPL\", \"stooq\")` and `get_data_*`, `yf.download(\"AAPL\")`), "
+        "satellite imagery from Sentinel Hub (eo-learn's `SentinelHubInputTask(…)`, `SentinelHubEvalscriptTask(…)`, "
+        "`SentinelHubDemTask(…)`, sentinelhub-py's `SentinelHubRequest(…)` and `SentinelHubStatistical(…)`: fetched when "
+        "the workflow or request runs; one finding per notebook, at the first, the others related), "
         "`pipeline(task)` (its "
         "model, or the task's default), scikit-learn's `fetch_*`, "
         "`keras.datasets.*.load_data` (also through a name holding the module: `mnist = tf.keras.datasets.mnist`, "
@@ -1274,6 +1279,17 @@ class RuntimeDownload(Rule):
             ),
             expect=((2, 2),),
         ),
+        # eo-learn's Sentinel Hub tasks and a sentinelhub-py request: the imagery is fetched when the
+        # workflow runs; every one of them is one provisioning step, the later ones related (fair check 25).
+        Example(
+            cells=(
+                "from eolearn.io import SentinelHubInputTask\nfrom sentinelhub import DataCollection, SentinelHubRequest",
+                "bands = SentinelHubInputTask(data_collection=DataCollection.SENTINEL2_L1C, bands=['B04'], resolution=10)\n"
+                "dem = SentinelHubInputTask(data_collection=DataCollection.DEM, resolution=10)",
+                "request = SentinelHubRequest(evalscript=script, input_data=[], responses=[], bbox=bbox)",
+            ),
+            expect=((2, 1),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1306,6 +1322,9 @@ class RuntimeDownload(Rule):
                     key = ("nltk", ca.cell.index)
                     if fetched:
                         nltk_steps[fetched] = key
+            if fetch[3].id in _SENTINEL_HUB_IDS:
+                # the notebook's area fetched band by band, task by task: one step to provision
+                key = ("sentinel hub",)
             if metric and fetched and _canonical_metric(fetched):
                 # one pin (the evaluate version; datasets' for `load_metric`) for them all
                 key = ("canonical metrics", "load_metric" in shown)
@@ -1346,6 +1365,8 @@ class RuntimeDownload(Rule):
                 names = list(dict.fromkeys(f[5] for f in found[1:] if f[5] and f[5] != found[0][5]))
                 if names:
                     consequence += f"; so do the related downloads of {', '.join(f'`{n}`' for n in names)}, one provisioning step"
+            if kind.id in _SENTINEL_HUB_IDS and len(found) > 1:
+                consequence += f"; so do the notebook's {len(found) - 1} other Sentinel Hub task{'s' if len(found) > 2 else ''} or request{'s' if len(found) > 2 else ''} (related), one provisioning step"
             pinned_version = _OPENML_VERSION.search(shown)
             if pinned_version is not None:
                 # `fetch_openml("adult", version=2)`: OpenML never changes a version's data; what is
