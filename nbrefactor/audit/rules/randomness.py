@@ -31,6 +31,7 @@ from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookF
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.facts import dotted_name, statement_at, statement_index_at
 from nbrefactor.audit.patterns import matches_any
+from nbrefactor.audit.project import SeedSwitch
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md, name_loads, single_assignments
 from nbrefactor.config import rule_enabled
@@ -445,22 +446,61 @@ def _seeding_arguments(call: CallFact) -> bool:
     return any(a.constant != "None" for a in call.args)
 
 
-def seed_helper_libraries(catalog: RandomnessCatalog, helpers: Iterable[tuple[str, tuple[tuple[str, bool], ...]]]) -> dict[str, frozenset[str]]:
+# What a call of one of the project's seeding helpers seeds: per group of its seeding calls that
+# run under the same switches (`SeedSwitch`: `if set_torch:` on a parameter), the libraries they
+# seed (`seed_helper_libraries`, `helper_seeds`).
+SeedHelper = tuple[tuple[frozenset[str], tuple[SeedSwitch, ...]], ...]
+
+
+def seed_helper_libraries(
+    catalog: RandomnessCatalog, helpers: Iterable[tuple[str, tuple[tuple[str, bool, tuple[SeedSwitch, ...]], ...]]],
+) -> dict[str, SeedHelper]:
     """The libraries each of the project's own seeding helpers seeds (`ProjectContext.seed_helpers`:
     `utils.reproducibility.set_global_seeds`, whose body calls `random.seed(seed)`,
     `np.random.seed(seed)` and `torch.manual_seed(seed)`, seeds Python's `random`, NumPy and
     PyTorch): the catalogue's seeding calls among the calls its body always makes, each counted as
-    a call in the notebook would be (`random.seed()` without an argument seeds nothing)."""
-    found: dict[str, frozenset[str]] = {}
+    a call in the notebook would be (`random.seed()` without an argument seeds nothing), grouped by
+    the switches they run under (cs224u's `fix_random_seeds(set_torch=True)`: `if set_torch:
+    torch.manual_seed(seed)` seeds torch unless the call passes a false `set_torch`)."""
+    found: dict[str, SeedHelper] = {}
     for helper, calls in helpers:
-        libraries: set[str] = set()
-        for qualified, with_argument in calls:
+        libraries: dict[tuple[SeedSwitch, ...], set[str]] = {}
+        for qualified, with_argument, switches in calls:
             seed = _first_match(qualified, catalog.seeds)
             if seed is not None and (with_argument or seed.without_argument):
-                libraries.update(seed.seeds)
+                libraries.setdefault(switches, set()).update(seed.seeds)
         if libraries:
-            found[helper] = frozenset(libraries)
+            found[helper] = tuple((frozenset(seeded), switches) for switches, seeded in libraries.items())
     return found
+
+
+def helper_seeds(helper: SeedHelper, call: CallFact) -> frozenset[str]:
+    """The libraries a call of a project seeding helper seeds: those of its seeding calls whose
+    switches are all on, as the call passes them (a literal) or leaves them to a true default;
+    a switch the call passes as a name or an expression, or may pass through `*args`/`**kwargs`,
+    is not known to be on."""
+    found: set[str] = set()
+    for libraries, switches in helper:
+        if all(_switch_on(call, switch) for switch in switches):
+            found.update(libraries)
+    return frozenset(found)
+
+
+def _switch_on(call: CallFact, switch: SeedSwitch) -> bool:
+    name, position, default = switch
+    argument = call.arg(position if position >= 0 else None, (name,))
+    if argument is None:
+        return bool(default) and not any(_is_star(a) or a.double_star for a in call.args)
+    if argument.constant is not None:
+        return argument.constant == "True"
+    if argument.number is not None:
+        try:
+            return float(argument.number) != 0
+        except ValueError:
+            return False
+    if argument.string is not None:
+        return argument.string != ""
+    return False
 
 
 # The literals a switch may be bound to: `load_pretrained = True`, `train = 0`.
@@ -545,10 +585,10 @@ _UNRUN: list[tuple[NotebookFacts, dict[int, frozenset[int]]]] = []
 
 
 def analyse_randomness(
-    facts: NotebookFacts, catalog: RandomnessCatalog, helpers: Mapping[str, frozenset[str]] | None = None,
+    facts: NotebookFacts, catalog: RandomnessCatalog, helpers: Mapping[str, SeedHelper] | None = None,
 ) -> RandomnessFacts:
     """`helpers`: the project's own seeding functions the notebook imports, by qualified name, and
-    the libraries a call of each seeds (`seed_helper_libraries`)."""
+    the libraries their seeding calls seed under which switches (`seed_helper_libraries`)."""
     star_modules = tuple(imp.module for _, imp in facts.imports if imp.bound == "*" and imp.module)
     imported_tops = {imp.top_level for _, imp in facts.imports}
     defined = frozenset(d.name for ca in facts.cells for d in ca.facts.defined)
@@ -597,8 +637,9 @@ def analyse_randomness(
                     # The project's own `set_global_seeds(SEED)`: the seeding calls its body makes
                     # (its default seed stands in for a missing argument; an explicit None may
                     # reach those calls and re-seed from entropy, so it does not count).
-                    if not any(a.constant == "None" for a in call.args):
-                        seeds.append(SeedCall(ca, call, helpers[qualified], shown, helper=True))
+                    seeded = helper_seeds(helpers[qualified], call)
+                    if seeded and not any(a.constant == "None" for a in call.args):
+                        seeds.append(SeedCall(ca, call, seeded, shown, helper=True))
                     continue
                 generator = _first_match(qualified, catalog.generators)
                 if generator is not None:
