@@ -757,3 +757,12 @@ def test_rnd001_project_seed_helper_switches_on_by_default_seed(tmp_path):
     assert positions(found("utils.fix_random_seeds(set_system=False, set_torch=0)", "off")) == [(3, 1), (4, 1), (5, 1)]
     # A switch passed as a name is not known to be on.
     assert positions(found("flag = True\nutils.fix_random_seeds(set_torch=flag)", "name")) == [(4, 1), (5, 1)]
+
+
+def test_rnd001_tensorflow_compat_v2_set_seed_seeds_tensorflow(tmp_path):
+    # rl-book's `import tensorflow.compat.v2 as tf; tf.random.set_seed(0)` (item 152): TF 2's own
+    # `tf.random.set_seed` under its compat name.
+    draw = "from tensorflow import keras\nlayer = keras.layers.Dense(3)\nmodel = keras.Sequential([layer])\nmodel.save('m.keras')"
+    assert spots(UnseededRandom, tmp_path / "v2", "import tensorflow.compat.v2 as tf\ntf.random.set_seed(0)", draw) == []
+    assert spots(UnseededRandom, tmp_path / "v1", "import tensorflow.compat.v1 as tf\ntf.set_random_seed(0)", draw) == []
+    assert spots(UnseededRandom, tmp_path / "none", "import tensorflow.compat.v2 as tf", draw) == [(2, 2)]
