@@ -20,7 +20,7 @@ from typing import AbstractSet, Callable, Iterable, Iterator, Optional, Sequence
 
 from nbrefactor.audit.ipython import MagicLine
 from nbrefactor.audit.analysis import CellAnalysis, cell_python_tree, may_hold_session_name_tests, python_tree, session_name_tests
-from nbrefactor.audit.facts import dotted_name
+from nbrefactor.audit.facts import dotted_name, nodes_of
 from nbrefactor.audit.guards import NOT_ANALYSED
 from nbrefactor.audit.dataflow import (
     STATE_INJECTIONS, DefKind, Definition, Deletion, ExecFlow, Flow, InjectorKind, Mutation, NameFlow, Read, def_use, import_only_names,
@@ -2209,7 +2209,10 @@ class UnexecutedCell(Rule):
         "summary saved with `'edge_entropy:counts/n': 300`) ran too, and so, while as many numbers are free, "
         "does a cell of the stretch when a cell run below it, saving no error, reads a name only it binds "
         "(no other cell, no star import or `%run`: `stream_p = stream(…)` without a count between [2] and [5], "
-        "drawn from by the figure of [5]). A cell of the stretch that only installs packages or downloads data "
+        "drawn from by the figure of [5]), or, saving output, reads by a literal key a name whose value there the cell bound, a key no "
+        "cell above it holds but the cell and the run cells whose names it reads, none binding or changing that name "
+        "(`raster = Rasterizer(…, \"tweet_density\")` [7], `patch = raster.execute(patch)` without a count, then a plot of "
+        "`patch.layers[\"tweet_density\"]`). A cell of the stretch that only installs packages or downloads data "
         "may have taken no number (it is exempt on its own): the gap may fit the other cells (`!pip install seaborn`, "
         "then the imports, then [2] with [1] free). Nor are cells "
         "without a count saved with outputs (they ran), nor cells that are not valid Python (a tab-completion demo "
@@ -2386,6 +2389,16 @@ class UnexecutedCell(Rule):
             code_cell("features = np.ones((4, 3))\nweights = np.zeros(3)"),
             code_cell("losses = []\nfor epoch in range(5):\n    losses.append(float((features @ weights).mean()))"),
             code_cell("plt.plot(losses)", 6, outputs=({"output_type": "display_data", "data": {"text/plain": "<Figure>"}},)),
+        )),
+        # Fair check 25: the plot [7] (a later session: [7] above it too) reads the layer only the cell
+        # without a count adds (the rasterizer of [7] names it; the loading cell does not): it ran.
+        Example(cells=(
+            code_cell("import matplotlib.pyplot as plt\nfrom toolkit import Rasterizer, load_patch", 1),
+            code_cell("patch = load_patch('paris')", 4),
+            code_cell("raster = Rasterizer('tweets.geojson', 'tweet_density', resolution=250)", 7),
+            code_cell("patch = raster.execute(patch)"),
+            code_cell("plt.imshow(patch.layers['tweet_density'])", 7,
+                      outputs=({"output_type": "display_data", "data": {"text/plain": "<Figure>"}},)),
         )),
         # Fair check 24: most cells kept their outputs but lost their counts ([2], [5], [6] on three
         # others): the assignment without output between them (`toy = DatasetDict(…)`, whose value the
@@ -2672,7 +2685,7 @@ def count_stripped_cells(ctx: RuleContext) -> frozenset[int]:
                 while True:
                     ran_too = stripped | {c.index for c in proven}
                     more = [c for c in coded if c.index not in ran_too and c.index not in cannot_run
-                            and _names_only_it_binds_read_below(ctx, c, ran_too)]
+                            and (_names_only_it_binds_read_below(ctx, c, ran_too) or _key_only_it_brings_read_below(ctx, c))]
                     if not more:
                         break
                     proven += more
@@ -2699,6 +2712,58 @@ def _names_only_it_binds_read_below(ctx: RuleContext, cell: Cell, ran_too: Abstr
         and not any(o.output_type == "error" for o in cells[r.cell].outputs)
         for r in flow.reads
     )
+
+
+def _key_only_it_brings_read_below(ctx: RuleContext, cell: Cell) -> bool:
+    """Does a cell that ran below `cell` (it has a count) and saved output, none an error, read by
+    a literal key (`eopatch.data_timeless["tweet_density"]`) a name whose value there `cell` bound,
+    a key that no code cell above that reader holds but `cell` and the cells, all run, that bound
+    what `cell` reads (none of which binds or changes that name)? Only `cell`'s run can have put
+    the key there (fair check 25, item 66:
+    `vtr = VectorToRaster(tweets, (FeatureType.DATA_TIMELESS, "tweet_density"), …)` [7], then
+    `eopatch = vtr.execute(eopatch)` without a count, then the plot of
+    `eopatch.data_timeless["tweet_density"]` saved by a counted cell below)."""
+    flow = name_flow(ctx)
+    if any(i.opaque for i in flow.injectors):
+        return False
+    inputs = [r for r in flow.reads if r.cell == cell.index and not r.deferred and r.flow is not Flow.BUILTIN]
+    if any(r.provider is None for r in inputs):
+        return False
+    sources = {r.provider.cell for r in inputs if r.provider is not None} - {cell.index}
+    code = ctx.facts.notebook.code_cells
+    by_index = {c.index: c for c in code}
+    if any(i not in by_index or by_index[i].execution_count is None for i in sources):
+        return False
+    analysed = {ca.cell.index: ca for ca in ctx.cells}
+    for read in flow.reads:
+        reader = by_index.get(read.cell)
+        if (
+            reader is None or read.cell <= cell.index or read.deferred or read.count is None
+            or read.provider is None or read.provider.cell != cell.index or not reader.outputs
+            or any(o.output_type == "error" for o in reader.outputs) or read.cell not in analysed
+        ):
+            continue
+        # A cell that binds or changes the name itself may have put the key there (`patch =
+        # load_patch(…, layers=["tweet_density"])`): only the cells the unrun cell takes its other
+        # inputs from (the rasterizer's) may hold the key.
+        changers = {d.cell for d in flow.definitions if d.name == read.name} | {m.cell for m in flow.mutations if m.name == read.name}
+        tree = cell_python_tree(analysed[read.cell])
+        for node in nodes_of(tree, ast.Subscript) if tree is not None else ():
+            key = node.slice
+            if not (isinstance(node.ctx, ast.Load) and isinstance(key, ast.Constant) and isinstance(key.value, str)
+                    and len(key.value) >= 5 and _NAME_LITERAL.fullmatch(key.value) and _subscript_base(node) == read.name):
+                continue
+            holders = [c.index for c in code if c.index < read.cell and key.value in c.source]
+            if holders and all(i == cell.index or (i in sources and i not in changers) for i in holders):
+                return True
+    return False
+
+
+def _subscript_base(node: ast.AST) -> Optional[str]:
+    """The name an item or attribute chain starts from: `eopatch.data_timeless["k"]` -> `eopatch`."""
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
 
 
 # Ultralytics' run folders: `yolo task=segment mode=predict …` writes `runs/segment/predict[N]/`,
