@@ -712,3 +712,19 @@ def test_hid002_a_key_only_the_unrun_cell_brings_read_by_a_plot_below_proves_it_
     failed = (plot, 7, (Output("error", "KeyError: 'tweet_density'", name="KeyError"),))
     assert found(audit(*head, apply, failed), "HID002") == [("HID002", 4, 1)]
     assert found(audit(*head, apply, (plot, 7)), "HID002") == [("HID002", 4, 1)]
+
+
+def test_hid002_cleared_notebook_with_one_stray_count_whose_run_read_cells_without_a_count():
+    # Item 67: no output anywhere, one count ([9]); the estimator cell read `role` and
+    # `HYPERPARAMETERS`, bound by cells without a count, so the counts were cleared: the upload
+    # between them is not reported either.
+    above = ("import sagemaker\nsession = sagemaker.Session()\nrole = sagemaker.get_execution_role()",
+             "inputs = session.upload_data(path='data')", "HYPERPARAMETERS = {'epochs': 5}")
+    estimator = "from sagemaker.pytorch import PyTorch\nestimator = PyTorch(role=role, hyperparameters=HYPERPARAMETERS)"
+    fit = "estimator.fit({'training': inputs})"
+    assert found(audit(*above, (estimator, 9), fit), "HID002") == []
+    # [2]: no room for the three cells above, so they did not all run in that session.
+    assert found(audit(*above, (estimator, 2), fit), "HID002") == [("HID002", 1, 1)]
+    # Outputs kept on the counted cell: not a cleared notebook; only the cells its run read ran.
+    shown = (estimator, 9, (Output("stream", "ok\n", name="stdout"),))
+    assert found(audit(*above, shown, fit), "HID002") == [("HID002", 2, 1)]
