@@ -766,3 +766,18 @@ def test_rnd001_tensorflow_compat_v2_set_seed_seeds_tensorflow(tmp_path):
     assert spots(UnseededRandom, tmp_path / "v2", "import tensorflow.compat.v2 as tf\ntf.random.set_seed(0)", draw) == []
     assert spots(UnseededRandom, tmp_path / "v1", "import tensorflow.compat.v1 as tf\ntf.set_random_seed(0)", draw) == []
     assert spots(UnseededRandom, tmp_path / "none", "import tensorflow.compat.v2 as tf", draw) == [(2, 2)]
+
+
+def test_rnd002_truncated_svd_projection_only_plotted_is_not_reported(tmp_path):
+    # Item 155 (kallistobustools): the 2-D projection reaches only scatter plots (one coloured by
+    # density through a helper with `**kwargs`); used for anything else it stays reported.
+    head = "import numpy as np\nimport matplotlib.pyplot as plt\nfrom sklearn.decomposition import TruncatedSVD\nfrom sklearn.cluster import KMeans"
+    svd = "tsvd = TruncatedSVD(n_components=2)\ntsvd.fit(mtx)\nX = tsvd.transform(mtx)"
+    helper = "def dots(x, y, ax, **kwargs):\n    return ax.scatter(x, y, **kwargs)\n"
+    shown = helper + "fig, ax = plt.subplots()\nsc = dots(X[:, 0], X[:, 1], ax, cmap='Greens')\nfig.colorbar(sc, ax=ax)\nplt.show()"
+    assert spots(MissingRandomState, tmp_path / "shown", head, svd, shown) == []
+    # The projection clustered: a result that changes with the solver's start.
+    assert spots(MissingRandomState, tmp_path / "used", head, svd, shown, "labels = KMeans(3, random_state=0).fit_predict(X)\nprint(np.bincount(labels))") == [(2, 1)]
+    # The projection passed into the helper's `**kwargs` (`c=X[:, 0]`) is not followed there: kept.
+    into_kwargs = helper + "fig, ax = plt.subplots()\nsc = dots(X[:, 0], X[:, 1], ax, c=X[:, 0])\nfig.colorbar(sc, ax=ax)\nplt.show()"
+    assert spots(MissingRandomState, tmp_path / "kwargs", head, svd, into_kwargs) == [(2, 1)]
