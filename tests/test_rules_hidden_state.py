@@ -687,3 +687,44 @@ def test_hid009_scratch_steps_before_a_fresh_binding_are_not_reported():
     # Read by a computation before the fresh binding: the grown value is used.
     used = audit(("seq = [1]", 1), ("seq.append('x')", 2), ("total = len(seq) * 2", 3), ("seq = []", 4), rules=[ChangesWhenRunTwice])
     assert found(used, "HID009") == [("HID009", 2, 1)]
+
+
+# --- fair check 25 (fix25other) ----------------------------------------------------------------------
+
+def _figure(count: int, source: str):
+    return (source, count, (Output("display_data", "<Figure>", mime_types=("image/png", "text/plain")),))
+
+
+def test_hid002_a_key_only_the_unrun_cell_brings_read_by_a_plot_below_proves_it_ran():
+    # Item 66 (DisplayTweets): the rasterizer built with "tweet_density" ran as [7]; the cell
+    # applying it to `patch` has no count; the plot [7] of a later session (numbers 2, 3, 5, 6
+    # free) reads `patch.layers["tweet_density"]`, which only that cell's run puts there.
+    head = (("import matplotlib.pyplot as plt\nfrom toolkit import Rasterizer, load_patch", 1),
+            ("patch = load_patch('paris')", 4),
+            ("raster = Rasterizer(tweets, 'tweet_density', resolution=250)", 7))
+    apply = "patch = raster.execute(patch)"
+    plot = "plt.imshow(patch.layers['tweet_density'][:, :, 0])"
+    assert found(audit(*head, apply, _figure(7, plot)), "HID002") == []
+    # The key is in the loading cell too: `patch` may have had it without the unrun cell.
+    loaded = (head[0], ("patch = load_patch('paris', layers=['tweet_density'])", 4), head[2])
+    assert found(audit(*loaded, apply, _figure(7, plot)), "HID002") == [("HID002", 4, 1)]
+    # The plot saved an error, or nothing: no proof.
+    failed = (plot, 7, (Output("error", "KeyError: 'tweet_density'", name="KeyError"),))
+    assert found(audit(*head, apply, failed), "HID002") == [("HID002", 4, 1)]
+    assert found(audit(*head, apply, (plot, 7)), "HID002") == [("HID002", 4, 1)]
+
+
+def test_hid002_cleared_notebook_with_one_stray_count_whose_run_read_cells_without_a_count():
+    # Item 67: no output anywhere, one count ([9]); the estimator cell read `role` and
+    # `HYPERPARAMETERS`, bound by cells without a count, so the counts were cleared: the upload
+    # between them is not reported either.
+    above = ("import sagemaker\nsession = sagemaker.Session()\nrole = sagemaker.get_execution_role()",
+             "inputs = session.upload_data(path='data')", "HYPERPARAMETERS = {'epochs': 5}")
+    estimator = "from sagemaker.pytorch import PyTorch\nestimator = PyTorch(role=role, hyperparameters=HYPERPARAMETERS)"
+    fit = "estimator.fit({'training': inputs})"
+    assert found(audit(*above, (estimator, 9), fit), "HID002") == []
+    # [2]: no room for the three cells above, so they did not all run in that session.
+    assert found(audit(*above, (estimator, 2), fit), "HID002") == [("HID002", 1, 1)]
+    # Outputs kept on the counted cell: not a cleared notebook; only the cells its run read ran.
+    shown = (estimator, 9, (Output("stream", "ok\n", name="stdout"),))
+    assert found(audit(*above, shown, fit), "HID002") == [("HID002", 2, 1)]

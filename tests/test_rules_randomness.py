@@ -727,3 +727,57 @@ def test_rnd001_function_named_only_in_a_string_keeps_its_draw(tmp_path):
     # `getattr(module, "make_noise")` may call it: a mention of the name anywhere keeps the draw.
     cells = ("import numpy as np", "def make_noise():\n    return np.random.rand(3)", "f = globals()['make_noise']\nprint(f().sum())")
     assert spots(UnseededRandom, tmp_path, *cells) == [(2, 2)]
+
+
+# --- fair check 25 (fix25other) ----------------------------------------------------------------------
+
+
+def test_rnd001_project_seed_helper_switches_on_by_default_seed(tmp_path):
+    # cs224u's `utils.fix_random_seeds(seed=42, set_system=True, set_torch=True, set_tensorflow=False)`
+    # seeds NumPy under `if set_system:` and torch under `if set_torch:` (items 145, 153): a call that
+    # leaves the switches to their true defaults seeds both; one that passes a false switch does not.
+    helpers = {"utils.py": (
+        "import random\nimport numpy as np\n\n\n"
+        "def fix_random_seeds(seed=42, set_system=True, set_torch=True, set_tensorflow=False):\n"
+        "    if set_system:\n        np.random.seed(seed)\n        random.seed(seed)\n"
+        "    if set_torch:\n        try:\n            import torch\n        except ImportError:\n            pass\n"
+        "        else:\n            torch.manual_seed(seed)\n"
+        "    if set_tensorflow:\n        import tensorflow as tf\n        tf.random.set_seed(seed)\n"
+    )}
+    head = "import numpy as np\nimport torch\nimport tensorflow as tf\nimport utils"
+    draws = ("idx = np.random.permutation(9)\nrows = data[idx]", "w = torch.randn(3)\nprint(float(w.sum()))",
+             "t = tf.random.normal([3])\nprint(float(tf.reduce_sum(t)))")
+
+    def found(call: str, name: str):
+        return run_example(UnseededRandom, Example(cells=(head, call, *draws), files=helpers), tmp_path / name)
+
+    assert positions(found("utils.fix_random_seeds()", "defaults")) == [(5, 1)]
+    assert positions(found("utils.fix_random_seeds(set_tensorflow=True)", "all")) == []
+    assert positions(found("utils.fix_random_seeds(7, True, False)", "positional")) == [(4, 1), (5, 1)]
+    assert positions(found("utils.fix_random_seeds(set_system=False, set_torch=0)", "off")) == [(3, 1), (4, 1), (5, 1)]
+    # A switch passed as a name is not known to be on.
+    assert positions(found("flag = True\nutils.fix_random_seeds(set_torch=flag)", "name")) == [(4, 1), (5, 1)]
+
+
+def test_rnd001_tensorflow_compat_v2_set_seed_seeds_tensorflow(tmp_path):
+    # rl-book's `import tensorflow.compat.v2 as tf; tf.random.set_seed(0)` (item 152): TF 2's own
+    # `tf.random.set_seed` under its compat name.
+    draw = "from tensorflow import keras\nlayer = keras.layers.Dense(3)\nmodel = keras.Sequential([layer])\nmodel.save('m.keras')"
+    assert spots(UnseededRandom, tmp_path / "v2", "import tensorflow.compat.v2 as tf\ntf.random.set_seed(0)", draw) == []
+    assert spots(UnseededRandom, tmp_path / "v1", "import tensorflow.compat.v1 as tf\ntf.set_random_seed(0)", draw) == []
+    assert spots(UnseededRandom, tmp_path / "none", "import tensorflow.compat.v2 as tf", draw) == [(2, 2)]
+
+
+def test_rnd002_truncated_svd_projection_only_plotted_is_not_reported(tmp_path):
+    # Item 155 (kallistobustools): the 2-D projection reaches only scatter plots (one coloured by
+    # density through a helper with `**kwargs`); used for anything else it stays reported.
+    head = "import numpy as np\nimport matplotlib.pyplot as plt\nfrom sklearn.decomposition import TruncatedSVD\nfrom sklearn.cluster import KMeans"
+    svd = "tsvd = TruncatedSVD(n_components=2)\ntsvd.fit(mtx)\nX = tsvd.transform(mtx)"
+    helper = "def dots(x, y, ax, **kwargs):\n    return ax.scatter(x, y, **kwargs)\n"
+    shown = helper + "fig, ax = plt.subplots()\nsc = dots(X[:, 0], X[:, 1], ax, cmap='Greens')\nfig.colorbar(sc, ax=ax)\nplt.show()"
+    assert spots(MissingRandomState, tmp_path / "shown", head, svd, shown) == []
+    # The projection clustered: a result that changes with the solver's start.
+    assert spots(MissingRandomState, tmp_path / "used", head, svd, shown, "labels = KMeans(3, random_state=0).fit_predict(X)\nprint(np.bincount(labels))") == [(2, 1)]
+    # The projection passed into the helper's `**kwargs` (`c=X[:, 0]`) is not followed there: kept.
+    into_kwargs = helper + "fig, ax = plt.subplots()\nsc = dots(X[:, 0], X[:, 1], ax, c=X[:, 0])\nfig.colorbar(sc, ax=ax)\nplt.show()"
+    assert spots(MissingRandomState, tmp_path / "kwargs", head, svd, into_kwargs) == [(2, 1)]

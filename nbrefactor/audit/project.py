@@ -122,6 +122,12 @@ class Manifest:
     poetry_group: bool = False
 
 
+# A seeding helper's switch: a parameter a seeding call of its body runs under `if <parameter>:`,
+# as (name, position among the positional parameters (-1: keyword-only), the truth of its literal
+# default (None: no literal default)); `ProjectContext.seed_helpers`.
+SeedSwitch = tuple[str, int, Optional[bool]]
+
+
 @dataclass(frozen=True)
 class ProjectContext:
     manifests: tuple[Manifest, ...] = ()
@@ -196,9 +202,14 @@ class ProjectContext:
     # `from utils.reproducibility import set_global_seeds`, whose body calls `random.seed(seed)`,
     # `np.random.seed(seed)` and `torch.manual_seed(seed)`): (the helper's qualified name as the
     # notebook imports it, the calls its body makes unconditionally whose name mentions a seed, each
-    # as (qualified callee, called with an argument that is not the literal None)). Read, never run;
-    # RND001 counts a call of the helper as those seeding calls (`with_seed_helpers`).
-    seed_helpers: tuple[tuple[str, tuple[tuple[str, bool], ...]], ...] = ()
+    # as (qualified callee, called with an argument that is not the literal None, the switches it
+    # runs under)). A switch is a parameter the call sits under `if <parameter>:` of (fair check
+    # 25: cs224u's `fix_random_seeds(seed=42, set_system=True, set_torch=True, …)` seeds NumPy and
+    # torch under `if set_system:` / `if set_torch:`), as (name, position (-1: keyword-only), its
+    # default's truth, None when it has no literal default): the seeding call runs when the switch
+    # the helper's call passes, or its default, is true (`SeedSwitch`). Read, never run; RND001
+    # counts a call of the helper as those seeding calls (`with_seed_helpers`).
+    seed_helpers: tuple[tuple[str, tuple[tuple[str, bool, tuple[SeedSwitch, ...]], ...]], ...] = ()
     # Per path of an exercise blank `# %load _solved/solutions/joins10.py` (a code cell of only such
     # commented-out lines, `load_blank_paths`) that is a Python file below the notebook's folder:
     # the names the file binds at module level (what the reader's uncommented `%load` pastes in);
@@ -1711,7 +1722,8 @@ def with_seed_helpers(project: ProjectContext, notebook_path: str | Path, source
     """The project with `seed_helpers`: for each module of the project the notebook imports (a
     module or package beside it, a regular package in a folder above it up to the project root, or
     in its parent folder when a cell puts that on the import path), its top-level functions whose
-    body makes a seeding call unconditionally (not under an `if`, a loop or an `except`). A course
+    body makes a seeding call unconditionally (not under a loop or an `except`, nor an `if` other
+    than one on a parameter: `if set_torch: torch.manual_seed(seed)`, a switch). A course
     repository's `utils/reproducibility.py` with `def set_global_seeds(seed=42): random.seed(seed);
     np.random.seed(seed); torch.manual_seed(seed)` (fair check 18: 14 findings of "never seeded"
     after `set_global_seeds(SEED)`). The module is parsed, never imported; only modules whose text
@@ -1730,7 +1742,7 @@ def with_seed_helpers(project: ProjectContext, notebook_path: str | Path, source
     if not wanted:
         return project
     folder = Path(os.path.dirname(resolved_path(notebook_path)))
-    found: dict[str, tuple[tuple[str, bool], ...]] = {}
+    found: dict[str, tuple[tuple[str, bool, tuple[SeedSwitch, ...]], ...]] = {}
     for module in wanted:
         for function, calls in _module_seed_helpers(module, _module_file(project, folder, module), 0):
             found.setdefault(f"{module}.{function}", calls)
@@ -1762,7 +1774,9 @@ def _module_file(project: ProjectContext, folder: Path, module: str) -> Optional
     return None
 
 
-def _module_seed_helpers(module: str, file: Optional[Path], depth: int) -> list[tuple[str, tuple[tuple[str, bool], ...]]]:
+def _module_seed_helpers(
+    module: str, file: Optional[Path], depth: int,
+) -> list[tuple[str, tuple[tuple[str, bool, tuple[SeedSwitch, ...]], ...]]]:
     """(function, its unconditional seeding calls) for the top-level functions of `file` that make
     any; a name the module re-exports from a sibling module (`from .reproducibility import
     set_global_seeds` in a package's `__init__.py`) is followed once."""
@@ -1785,7 +1799,7 @@ def _module_seed_helpers(module: str, file: Optional[Path], depth: int) -> list[
     package = module if file.name == "__init__.py" else module.rpartition(".")[0]
     aliases = _import_aliases(tree.body, package)
     functions = {node.name: node for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    found: list[tuple[str, tuple[tuple[str, bool], ...]]] = []
+    found: list[tuple[str, tuple[tuple[str, bool, tuple[SeedSwitch, ...]], ...]]] = []
     for name, node in functions.items() if mentions_seed else ():
         calls = _unconditional_seeding_calls(node, aliases, functions, 0, package)
         if calls:
@@ -1861,22 +1875,31 @@ def _import_aliases(body: Iterable[ast.stmt], package: str) -> dict[str, str]:
 def _unconditional_seeding_calls(
     function: ast.FunctionDef | ast.AsyncFunctionDef, aliases: dict[str, str],
     functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef], depth: int, package: str = "",
-) -> list[tuple[str, bool]]:
+) -> list[tuple[str, bool, tuple[SeedSwitch, ...]]]:
     """The seeding calls (`_SEEDING_NAME`) a call of `function` always makes: in its body's
     statements, and in the `try` body, `else` and `finally` and `with` bodies among them (`try:
     import torch` / `except ImportError: pass` / `else: torch.manual_seed(seed)`: a notebook that
-    draws from torch has it), not under an `if`, a loop or an `except`; a call of another top-level
-    function of the module counts as its calls."""
+    draws from torch has it), not under a loop or an `except`, nor an `if` other than `if
+    <parameter>:` (a switch the call passes or defaults: cs224u's `fix_random_seeds(…,
+    set_torch=True)` / `if set_torch: torch.manual_seed(seed)`, fair check 25), whose calls carry
+    the switches they run under; a call of another top-level function of the module counts as its
+    calls (those it always makes: its switches are its own parameters)."""
     local = {**aliases, **_import_aliases(function.body, package)}
-    found: list[tuple[str, bool]] = []
-    pending: list[ast.stmt] = list(function.body)
+    switches = _parameter_switches(function) if depth == 0 else {}
+    found: list[tuple[str, bool, tuple[SeedSwitch, ...]]] = []
+    pending: list[tuple[ast.stmt, tuple[SeedSwitch, ...]]] = [(statement, ()) for statement in function.body]
     while pending:
-        statement = pending.pop(0)
+        statement, under = pending.pop(0)
         if isinstance(statement, ast.Try):
-            pending[:0] = [*statement.body, *statement.orelse, *statement.finalbody]
+            pending[:0] = [(inner, under) for inner in (*statement.body, *statement.orelse, *statement.finalbody)]
             continue
         if isinstance(statement, (ast.With, ast.AsyncWith)):
-            pending[:0] = list(statement.body)
+            pending[:0] = [(inner, under) for inner in statement.body]
+            continue
+        if isinstance(statement, ast.If):
+            test = statement.test
+            if isinstance(test, ast.Name) and test.id in switches:
+                pending[:0] = [(inner, (*under, switches[test.id])) for inner in statement.body]
             continue
         if not isinstance(statement, (ast.Expr, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Return)):
             continue
@@ -1888,14 +1911,34 @@ def _unconditional_seeding_calls(
                 continue
             head, _, rest = name.partition(".")
             if head in functions and not rest and depth < 3 and functions[head] is not function:
-                found.extend(_unconditional_seeding_calls(functions[head], aliases, functions, depth + 1, package))
+                found.extend((callee, argument, (*under, *inner)) for callee, argument, inner in
+                             _unconditional_seeding_calls(functions[head], aliases, functions, depth + 1, package))
                 continue
             if head not in local or not _SEEDING_NAME.search(name.rsplit(".", 1)[-1]):
                 continue
             qualified = f"{local[head]}.{rest}" if rest else local[head]
             with_argument = any(not (isinstance(a, ast.Constant) and a.value is None) for a in node.args) or any(
                 not (isinstance(k.value, ast.Constant) and k.value.value is None) for k in node.keywords)
-            found.append((qualified, with_argument))
+            found.append((qualified, with_argument, under))
+    return found
+
+
+def _parameter_switches(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, SeedSwitch]:
+    """Each named parameter of `function` the body does not rebind, as a switch (`SeedSwitch`): its
+    position among the positional parameters (-1 for a keyword-only one) and the truth of its
+    literal default."""
+    arguments = function.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    defaults: list[Optional[ast.expr]] = [None] * (len(positional) - len(arguments.defaults)) + list(arguments.defaults)
+    found: dict[str, SeedSwitch] = {}
+    for position, (parameter, default) in enumerate(zip(positional, defaults)):
+        found[parameter.arg] = (parameter.arg, position, bool(default.value) if isinstance(default, ast.Constant) else None)
+    for parameter, default in zip(arguments.kwonlyargs, arguments.kw_defaults):
+        found[parameter.arg] = (parameter.arg, -1, bool(default.value) if isinstance(default, ast.Constant) else None)
+    # A parameter the body rebinds no longer says what the call passed.
+    for node in ast.walk(function):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            found.pop(node.id, None)
     return found
 
 

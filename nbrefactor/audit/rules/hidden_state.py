@@ -20,7 +20,7 @@ from typing import AbstractSet, Callable, Iterable, Iterator, Optional, Sequence
 
 from nbrefactor.audit.ipython import MagicLine
 from nbrefactor.audit.analysis import CellAnalysis, cell_python_tree, may_hold_session_name_tests, python_tree, session_name_tests
-from nbrefactor.audit.facts import dotted_name
+from nbrefactor.audit.facts import dotted_name, nodes_of
 from nbrefactor.audit.guards import NOT_ANALYSED
 from nbrefactor.audit.dataflow import (
     STATE_INJECTIONS, DefKind, Definition, Deletion, ExecFlow, Flow, InjectorKind, Mutation, NameFlow, Read, def_use, import_only_names,
@@ -2209,12 +2209,17 @@ class UnexecutedCell(Rule):
         "summary saved with `'edge_entropy:counts/n': 300`) ran too, and so, while as many numbers are free, "
         "does a cell of the stretch when a cell run below it, saving no error, reads a name only it binds "
         "(no other cell, no star import or `%run`: `stream_p = stream(…)` without a count between [2] and [5], "
-        "drawn from by the figure of [5]). A cell of the stretch that only installs packages or downloads data "
+        "drawn from by the figure of [5]), or, saving output, reads by a literal key a name whose value there the cell bound, a key no "
+        "cell above it holds but the cell and the run cells whose names it reads, none binding or changing that name "
+        "(`raster = Rasterizer(…, \"tweet_density\")` [7], `patch = raster.execute(patch)` without a count, then a plot of "
+        "`patch.layers[\"tweet_density\"]`). A cell of the stretch that only installs packages or downloads data "
         "may have taken no number (it is exempt on its own): the gap may fit the other cells (`!pip install seaborn`, "
         "then the imports, then [2] with [1] free). Nor are cells "
         "without a count saved with outputs (they ran), nor cells that are not valid Python (a tab-completion demo "
         "`pd.read_csv(` left half-typed: they cannot run, STR001 reports them) unless cells that ran below read a name only their text binds. A notebook whose outputs were all cleared is not reported, nor "
-        "are unexecuted cells at the end. A cell that could not have changed another is still reported when its shell "
+        "are unexecuted cells at the end, nor one cleared but for a stray count (no output anywhere, one counted cell) "
+        "whose run read what cells without a count above it bound, when its number leaves room for every cell above it "
+        "(their counts were cleared with the outputs). A cell that could not have changed another is still reported when its shell "
         "command writes a file (`--output`, `-o`, `-O`, `>`) that an executed cell below names (`!nsys profile … --output "
         "report.nsys-rep` never run, `!nsys stats report.nsys-rep` run), or when its Python download saves one "
         "(`urlretrieve(url, \"kdd.gz\")` never run, `sc.textFile(\"./kdd.gz\")` run): the results below come from a file the "
@@ -2386,6 +2391,27 @@ class UnexecutedCell(Rule):
             code_cell("features = np.ones((4, 3))\nweights = np.zeros(3)"),
             code_cell("losses = []\nfor epoch in range(5):\n    losses.append(float((features @ weights).mean()))"),
             code_cell("plt.plot(losses)", 6, outputs=({"output_type": "display_data", "data": {"text/plain": "<Figure>"}},)),
+        )),
+        # Fair check 25: the plot [7] (a later session: [7] above it too) reads the layer only the cell
+        # without a count adds (the rasterizer of [7] names it; the loading cell does not): it ran.
+        Example(cells=(
+            code_cell("import matplotlib.pyplot as plt\nfrom toolkit import Rasterizer, load_patch", 1),
+            code_cell("patch = load_patch('paris')", 4),
+            code_cell("raster = Rasterizer('tweets.geojson', 'tweet_density', resolution=250)", 7),
+            code_cell("patch = raster.execute(patch)"),
+            code_cell("plt.imshow(patch.layers['tweet_density'])", 7,
+                      outputs=({"output_type": "display_data", "data": {"text/plain": "<Figure>"}},)),
+        )),
+        # Fair check 25: cleared but for one stray count, [9], whose run read what two cells without
+        # a count bound: their counts went with the outputs, and the upload between them (read only
+        # by the last cell) is no more a skipped cell than they are.
+        Example(cells=(
+            code_cell("%pip install -q sagemaker"),
+            code_cell("import sagemaker\nsession = sagemaker.Session()\nrole = sagemaker.get_execution_role()"),
+            code_cell("inputs = session.upload_data(path='data', key_prefix='demo/mnist')"),
+            code_cell("HYPERPARAMETERS = {'epochs': 5}"),
+            code_cell("from sagemaker.pytorch import PyTorch\nestimator = PyTorch(entry_point='mnist.py', role=role, hyperparameters=HYPERPARAMETERS)", 9),
+            code_cell("estimator.fit({'training': inputs})"),
         )),
         # Fair check 24: most cells kept their outputs but lost their counts ([2], [5], [6] on three
         # others): the assignment without output between them (`toy = DatasetDict(…)`, whose value the
@@ -2599,9 +2625,12 @@ def count_stripped_cells(ctx: RuleContext) -> frozenset[int]:
     code cells without a count whose executed neighbours leave exactly as many numbers free as the
     stretch has cells (`[1]`, blank, `[3]`; a count not above the one before it begins a new
     session, counted from 0), none of which any other cell carries. A kernel gives every run a
-    number, so those numbers went to these cells."""
+    number, so those numbers went to these cells. In a notebook cleared but for one stray count
+    (no output anywhere), once its run is shown to have read what some cells of the stretch above
+    it bound, every cell of the stretch the free numbers can hold ran: their counts were cleared."""
     cells = ctx.facts.notebook.code_cells
     taken = Counter(c.execution_count for c in cells if c.execution_count is not None)
+    cleared = len(taken) == 1 and sum(taken.values()) == 1 and not any(c.outputs for c in cells)
     # A cell reading a name no cell above defines could not have run there without an error: its
     # blank count is no evidence of a cleared run (a sketch, HID002's with its reads).
     flow = name_flow(ctx)
@@ -2672,12 +2701,20 @@ def count_stripped_cells(ctx: RuleContext) -> frozenset[int]:
                 while True:
                     ran_too = stripped | {c.index for c in proven}
                     more = [c for c in coded if c.index not in ran_too and c.index not in cannot_run
-                            and _names_only_it_binds_read_below(ctx, c, ran_too)]
+                            and (_names_only_it_binds_read_below(ctx, c, ran_too) or _key_only_it_brings_read_below(ctx, c))]
                     if not more:
                         break
                     proven += more
                 if proven and len(proven) <= untaken:
                     stripped.update(c.index for c in proven)
+                    if cleared and len(needed) <= untaken:
+                        # A cleared notebook (no output anywhere) with one stray count: its run read
+                        # what cells without a count bound, so their counts were cleared with the
+                        # outputs, and the free numbers hold all the cells above it. Nothing singles
+                        # out the others as skipped (fair check 25, item 67: `estimator = PyTorch(…)`
+                        # as [13] read `comet_ml`, `role`, `HYPERPARAMETERS` of three cells without a
+                        # count; the data upload between them has none either).
+                        stripped.update(c.index for c in needed if c.index not in cannot_run)
         i = j
     return frozenset(stripped)
 
@@ -2699,6 +2736,58 @@ def _names_only_it_binds_read_below(ctx: RuleContext, cell: Cell, ran_too: Abstr
         and not any(o.output_type == "error" for o in cells[r.cell].outputs)
         for r in flow.reads
     )
+
+
+def _key_only_it_brings_read_below(ctx: RuleContext, cell: Cell) -> bool:
+    """Does a cell that ran below `cell` (it has a count) and saved output, none an error, read by
+    a literal key (`eopatch.data_timeless["tweet_density"]`) a name whose value there `cell` bound,
+    a key that no code cell above that reader holds but `cell` and the cells, all run, that bound
+    what `cell` reads (none of which binds or changes that name)? Only `cell`'s run can have put
+    the key there (fair check 25, item 66:
+    `vtr = VectorToRaster(tweets, (FeatureType.DATA_TIMELESS, "tweet_density"), …)` [7], then
+    `eopatch = vtr.execute(eopatch)` without a count, then the plot of
+    `eopatch.data_timeless["tweet_density"]` saved by a counted cell below)."""
+    flow = name_flow(ctx)
+    if any(i.opaque for i in flow.injectors):
+        return False
+    inputs = [r for r in flow.reads if r.cell == cell.index and not r.deferred and r.flow is not Flow.BUILTIN]
+    if any(r.provider is None for r in inputs):
+        return False
+    sources = {r.provider.cell for r in inputs if r.provider is not None} - {cell.index}
+    code = ctx.facts.notebook.code_cells
+    by_index = {c.index: c for c in code}
+    if any(i not in by_index or by_index[i].execution_count is None for i in sources):
+        return False
+    analysed = {ca.cell.index: ca for ca in ctx.cells}
+    for read in flow.reads:
+        reader = by_index.get(read.cell)
+        if (
+            reader is None or read.cell <= cell.index or read.deferred or read.count is None
+            or read.provider is None or read.provider.cell != cell.index or not reader.outputs
+            or any(o.output_type == "error" for o in reader.outputs) or read.cell not in analysed
+        ):
+            continue
+        # A cell that binds or changes the name itself may have put the key there (`patch =
+        # load_patch(…, layers=["tweet_density"])`): only the cells the unrun cell takes its other
+        # inputs from (the rasterizer's) may hold the key.
+        changers = {d.cell for d in flow.definitions if d.name == read.name} | {m.cell for m in flow.mutations if m.name == read.name}
+        tree = cell_python_tree(analysed[read.cell])
+        for node in nodes_of(tree, ast.Subscript) if tree is not None else ():
+            key = node.slice
+            if not (isinstance(node.ctx, ast.Load) and isinstance(key, ast.Constant) and isinstance(key.value, str)
+                    and len(key.value) >= 5 and _NAME_LITERAL.fullmatch(key.value) and _subscript_base(node) == read.name):
+                continue
+            holders = [c.index for c in code if c.index < read.cell and key.value in c.source]
+            if holders and all(i == cell.index or (i in sources and i not in changers) for i in holders):
+                return True
+    return False
+
+
+def _subscript_base(node: ast.AST) -> Optional[str]:
+    """The name an item or attribute chain starts from: `eopatch.data_timeless["k"]` -> `eopatch`."""
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
 
 
 # Ultralytics' run folders: `yolo task=segment mode=predict …` writes `runs/segment/predict[N]/`,

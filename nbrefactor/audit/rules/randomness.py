@@ -31,6 +31,7 @@ from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookF
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.facts import dotted_name, statement_at, statement_index_at
 from nbrefactor.audit.patterns import matches_any
+from nbrefactor.audit.project import SeedSwitch
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md, name_loads, single_assignments
 from nbrefactor.config import rule_enabled
@@ -445,22 +446,61 @@ def _seeding_arguments(call: CallFact) -> bool:
     return any(a.constant != "None" for a in call.args)
 
 
-def seed_helper_libraries(catalog: RandomnessCatalog, helpers: Iterable[tuple[str, tuple[tuple[str, bool], ...]]]) -> dict[str, frozenset[str]]:
+# What a call of one of the project's seeding helpers seeds: per group of its seeding calls that
+# run under the same switches (`SeedSwitch`: `if set_torch:` on a parameter), the libraries they
+# seed (`seed_helper_libraries`, `helper_seeds`).
+SeedHelper = tuple[tuple[frozenset[str], tuple[SeedSwitch, ...]], ...]
+
+
+def seed_helper_libraries(
+    catalog: RandomnessCatalog, helpers: Iterable[tuple[str, tuple[tuple[str, bool, tuple[SeedSwitch, ...]], ...]]],
+) -> dict[str, SeedHelper]:
     """The libraries each of the project's own seeding helpers seeds (`ProjectContext.seed_helpers`:
     `utils.reproducibility.set_global_seeds`, whose body calls `random.seed(seed)`,
     `np.random.seed(seed)` and `torch.manual_seed(seed)`, seeds Python's `random`, NumPy and
     PyTorch): the catalogue's seeding calls among the calls its body always makes, each counted as
-    a call in the notebook would be (`random.seed()` without an argument seeds nothing)."""
-    found: dict[str, frozenset[str]] = {}
+    a call in the notebook would be (`random.seed()` without an argument seeds nothing), grouped by
+    the switches they run under (cs224u's `fix_random_seeds(set_torch=True)`: `if set_torch:
+    torch.manual_seed(seed)` seeds torch unless the call passes a false `set_torch`)."""
+    found: dict[str, SeedHelper] = {}
     for helper, calls in helpers:
-        libraries: set[str] = set()
-        for qualified, with_argument in calls:
+        libraries: dict[tuple[SeedSwitch, ...], set[str]] = {}
+        for qualified, with_argument, switches in calls:
             seed = _first_match(qualified, catalog.seeds)
             if seed is not None and (with_argument or seed.without_argument):
-                libraries.update(seed.seeds)
+                libraries.setdefault(switches, set()).update(seed.seeds)
         if libraries:
-            found[helper] = frozenset(libraries)
+            found[helper] = tuple((frozenset(seeded), switches) for switches, seeded in libraries.items())
     return found
+
+
+def helper_seeds(helper: SeedHelper, call: CallFact) -> frozenset[str]:
+    """The libraries a call of a project seeding helper seeds: those of its seeding calls whose
+    switches are all on, as the call passes them (a literal) or leaves them to a true default;
+    a switch the call passes as a name or an expression, or may pass through `*args`/`**kwargs`,
+    is not known to be on."""
+    found: set[str] = set()
+    for libraries, switches in helper:
+        if all(_switch_on(call, switch) for switch in switches):
+            found.update(libraries)
+    return frozenset(found)
+
+
+def _switch_on(call: CallFact, switch: SeedSwitch) -> bool:
+    name, position, default = switch
+    argument = call.arg(position if position >= 0 else None, (name,))
+    if argument is None:
+        return bool(default) and not any(_is_star(a) or a.double_star for a in call.args)
+    if argument.constant is not None:
+        return argument.constant == "True"
+    if argument.number is not None:
+        try:
+            return float(argument.number) != 0
+        except ValueError:
+            return False
+    if argument.string is not None:
+        return argument.string != ""
+    return False
 
 
 # The literals a switch may be bound to: `load_pretrained = True`, `train = 0`.
@@ -545,10 +585,10 @@ _UNRUN: list[tuple[NotebookFacts, dict[int, frozenset[int]]]] = []
 
 
 def analyse_randomness(
-    facts: NotebookFacts, catalog: RandomnessCatalog, helpers: Mapping[str, frozenset[str]] | None = None,
+    facts: NotebookFacts, catalog: RandomnessCatalog, helpers: Mapping[str, SeedHelper] | None = None,
 ) -> RandomnessFacts:
     """`helpers`: the project's own seeding functions the notebook imports, by qualified name, and
-    the libraries a call of each seeds (`seed_helper_libraries`)."""
+    the libraries their seeding calls seed under which switches (`seed_helper_libraries`)."""
     star_modules = tuple(imp.module for _, imp in facts.imports if imp.bound == "*" and imp.module)
     imported_tops = {imp.top_level for _, imp in facts.imports}
     defined = frozenset(d.name for ca in facts.cells for d in ca.facts.defined)
@@ -597,8 +637,9 @@ def analyse_randomness(
                     # The project's own `set_global_seeds(SEED)`: the seeding calls its body makes
                     # (its default seed stands in for a missing argument; an explicit None may
                     # reach those calls and re-seed from entropy, so it does not count).
-                    if not any(a.constant == "None" for a in call.args):
-                        seeds.append(SeedCall(ca, call, helpers[qualified], shown, helper=True))
+                    seeded = helper_seeds(helpers[qualified], call)
+                    if seeded and not any(a.constant == "None" for a in call.args):
+                        seeds.append(SeedCall(ca, call, seeded, shown, helper=True))
                     continue
                 generator = _first_match(qualified, catalog.generators)
                 if generator is not None:
@@ -1980,7 +2021,7 @@ _SHOW_METHODS = frozenset({
     "set_ylabel", "add_patch", "axis", "legend", "show", "fill_between", "pie", "contour", "contourf",
     "matshow", "set_xticks", "set_yticks", "set_xticklabels", "set_yticklabels", "suptitle", "title",
     "xlabel", "ylabel", "boxplot", "violinplot", "errorbar", "stem", "heatmap", "add_line", "add_collection",
-    "add_artist",
+    "add_artist", "colorbar",
     # plotly: traces added to a figure, and a figure written as a picture (a file to look at, not a result)
     "add_trace", "add_traces", "write_image", "write_html",
 })
@@ -2000,6 +2041,8 @@ _PURE_FUNCTIONS = frozenset({
     # An image read, converted or wrapped for a tracker to show (`File.as_image(img)`, `wandb.Image(img)`).
     "cv2.imread", "cv2.cvtColor", "cv2.resize", "neptune.types.File", "neptune.types.File.as_image",
     "neptune.new.types.File.as_image", "wandb.Image",
+    # Points' density interpolated from a 2-D histogram of them, to colour a scatter plot by.
+    "scipy.interpolate.interpn",
 })
 # Methods that compute a value from their arguments and leave their object as it was: a trained
 # model's prediction on a picked example that is only printed shows the pick, it changes nothing.
@@ -2327,7 +2370,7 @@ class _ShownFlow:
         args = helper.args
         positional = [a.arg for a in (*args.posonlyargs, *args.args)]
         named = {*positional, *(a.arg for a in args.kwonlyargs)}
-        if args.vararg is not None or args.kwarg is not None or len(call.args) > len(positional):
+        if args.vararg is not None or len(call.args) > len(positional):
             return None
         inner = _ShownFlow(self.facts, ast.Call(ast.Name("", ast.Load()), [], []), helper)
         inner.helpers, inner.depth, inner.trackers = self.helpers, self.depth + 1, self.trackers
@@ -2337,8 +2380,14 @@ class _ShownFlow:
             if self.expr(value):
                 inner.tainted.add(parameter)
         for keyword in call.keywords:
-            if keyword.arg is None or keyword.arg not in named:
+            if keyword.arg is None:
                 return None
+            if keyword.arg not in named:
+                # Into the helper's `**kwargs` (`density_scatter(x, y, ax=ax, cmap="Greens")`):
+                # followed only when the value does not reach it (the dict is not followed).
+                if args.kwarg is None or self.expr(keyword.value):
+                    return None
+                continue
             if self.expr(keyword.value):
                 inner.tainted.add(keyword.arg)
         inner.block(helper.body, False, True)
@@ -2683,12 +2732,16 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
     return frozenset(found)
 
 
-# Embeddings made to be looked at: a 2-D or 3-D map of the points (`TSNE`, `UMAP`).
-_LAYOUTS = frozenset({"TSNE", "UMAP"})
+# Embeddings made to be looked at: a 2-D or 3-D map of the points (`TSNE`, `UMAP`), and the
+# projections whose only draw is a randomized solver's start (`TruncatedSVD`'s default, `PCA`'s
+# `svd_solver="randomized"`/`"arpack"`): drawn as a scatter, the same top components come back to
+# plotting precision and `svd_flip` fixes their signs (fair check 25, rnd002-embedding-only-plotted).
+_LAYOUTS = frozenset({"TSNE", "UMAP", "TruncatedSVD", "PCA"})
 
 
 def _layout_only_shown(facts: NotebookFacts, ca: CellAnalysis, call: CallFact, qualified: str) -> bool:
-    """A t-SNE/UMAP estimator built at module level whose layout reaches only displays: its
+    """A t-SNE/UMAP estimator (or a randomized SVD/PCA projection, `_LAYOUTS`) built at module
+    level whose layout reaches only displays: its
     coordinates drawn (`plt.scatter(emb[:, 0], emb[:, 1])`, `sns.scatterplot(data=df, x="tsne_x", …)`,
     `jscatter.Scatter(data=df, x="tsne_x", y="tsne_y")`) and nothing computed from them (fair check
     23 and earlier ones: `rnd002-tsne-only-plotted`). A different seed draws another picture of the
@@ -4416,7 +4469,8 @@ class MissingRandomState(Rule):
         "model left unused changes nothing the notebook computes or shows (a search, or an "
         "estimator never fitted, stays). "
         "Nor is a call in a branch that never runs (`if 0 == 1:`). "
-        "Nor is a `TSNE` or `UMAP` built at module level whose layout reaches only displays: its coordinates drawn "
+        "Nor is a `TSNE` or `UMAP` (or a `TruncatedSVD` or randomized `PCA` projection, whose only draw is its solver's start) "
+        "built at module level whose layout reaches only displays: its coordinates drawn "
         "(`plt.scatter(emb[:, 0], emb[:, 1])`, `sns.scatterplot(data=df, x=\"tsne_x\", …)`, a jupyter-scatter widget, "
         "a selection callback that only displays the picked rows), stored into a frame's named columns whose other "
         "columns alone are read on, and nothing computed from them (a different seed draws another picture of the "
@@ -4520,6 +4574,18 @@ class MissingRandomState(Rule):
             "reducer = UMAP(n_components=2)\ndf[['umap_x', 'umap_y']] = reducer.fit_transform(np.stack(df.fp))\n"
             "df['weight'] = df.smiles.apply(len)\nsns.scatterplot(data=df, x='umap_x', y='umap_y', hue='label')",
             "print(df['weight'].mean())",
+        )),
+        # A 2-D TruncatedSVD projection only drawn (fair check 25, `rnd002-embedding-only-plotted`):
+        # as a scatter, and coloured by the points' density through the notebook's helper (its
+        # `**kwargs` take only the colour map), with a colour bar.
+        Example(cells=(
+            "import numpy as np\nimport matplotlib.pyplot as plt\nfrom scipy.interpolate import interpn\nfrom sklearn.decomposition import TruncatedSVD",
+            "tsvd = TruncatedSVD(n_components=2)\ntsvd.fit(mtx)\nX = tsvd.transform(mtx)",
+            "fig, ax = plt.subplots()\nax.scatter(X[:, 0], X[:, 1], alpha=0.5)\nplt.show()",
+            "def density_scatter(x, y, ax, bins=20, **kwargs):\n    data, x_e, y_e = np.histogram2d(x, y, bins=bins)\n"
+            "    z = interpn((0.5 * (x_e[1:] + x_e[:-1]), 0.5 * (y_e[1:] + y_e[:-1])), data, np.vstack([x, y]).T, bounds_error=False)\n"
+            "    idx = z.argsort()\n    sc = ax.scatter(x[idx], y[idx], c=z[idx], **kwargs)\n    return sc\n\n"
+            "fig, ax = plt.subplots()\nsc = density_scatter(X[:, 0], X[:, 1], ax, cmap='Greens')\nfig.colorbar(sc, ax=ax)\nplt.show()",
         )),
         # A UMAP map drawn as an interactive jupyter-scatter widget, whose selection callback only
         # shows the picked molecules as a mols2grid grid (fair check 23).

@@ -28,6 +28,46 @@ def _base(node: ast.AST) -> Optional[str]:
     return node.id if isinstance(node, ast.Name) else None
 
 
+def _string_labels(node: ast.AST) -> Optional[tuple[str, ...]]:
+    """The labels a string literal or a list/tuple of string literals spells, else None."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return (node.value,)
+    if isinstance(node, (ast.List, ast.Tuple)) and node.elts and all(
+            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts):
+        return tuple(e.value for e in node.elts)
+    return None
+
+
+def _set_column(target: ast.Subscript) -> Optional[tuple[str, str]]:
+    """(frame, column) an item assignment sets by label: `df["x"] = …`, `df.loc[rows, "x"] = …`."""
+    if isinstance(target.value, ast.Name):
+        labels = _string_labels(target.slice)
+        return (target.value.id, labels[0]) if labels and len(labels) == 1 and isinstance(target.slice, ast.Constant) else None
+    if (
+        isinstance(target.value, ast.Attribute) and target.value.attr == "loc" and isinstance(target.value.value, ast.Name)
+        and isinstance(target.slice, ast.Tuple) and len(target.slice.elts) == 2
+    ):
+        column = target.slice.elts[1]
+        if isinstance(column, ast.Constant) and isinstance(column.value, str):
+            return (target.value.value.id, column.value)
+    return None
+
+
+def _dropped_column_labels(call: ast.Call) -> Optional[tuple[str, ...]]:
+    """The column labels `df.drop(…)` drops when they are literals: `columns=[…]`, or the first
+    argument (or `labels=`) with `axis=1` / `axis="columns"`."""
+    given = {k.arg: k.value for k in call.keywords}
+    if None in given:
+        return None
+    if "columns" in given:
+        return _string_labels(given["columns"])
+    axis = given.get("axis", call.args[1] if len(call.args) > 1 else None)
+    if not (isinstance(axis, ast.Constant) and axis.value in (1, "columns")) or isinstance(axis.value, bool):
+        return None
+    labels = given.get("labels", call.args[0] if call.args else None)
+    return _string_labels(labels) if labels is not None else None
+
+
 def _keeps_key_column(call: ast.Call, method: str) -> bool:
     """`df.set_index('id', inplace=True, drop=False)`: the key stays a column, so a second run sets
     the same index again (with `drop=True`, the default, the column is gone and it raises KeyError;
@@ -172,6 +212,11 @@ class _Walker:
         # a later `w['ratio'] *= 1e6` or `del adata.obs['B']` works on what this run set.
         self.set_items: set[str] = set()
         self.named_keys: set[tuple[str, str]] = set()
+        # Columns this cell sets afresh by label on every run (not under an `if`, a `while` or an
+        # `except`), with the line of the first such set: `gdf["x"] = …`, `gdf.loc[mask, "cid"] = …`
+        # -> {("gdf", "x"): 1, ("gdf", "cid"): 9}. A drop of them after that line drops what this
+        # run made (fair check 25, item 82).
+        self.set_columns: dict[tuple[str, str], int] = {}
         # The last assignment's or expression statement's value and `_walk` of it, which
         # `_statement` made: `_note_set_items` reads the same nodes right after (it walked the
         # value again, 5,078 walks on PDSH). Held with the value: identity decides, never an id.
@@ -186,6 +231,9 @@ class _Walker:
                     same = ast.unparse(target)
                     if same not in value_text:
                         self.set_items.add(same)
+                        column = _set_column(target)
+                        if column is not None and None not in self.enclosing:
+                            self.set_columns.setdefault(column, stmt.lineno)
         if isinstance(stmt, (ast.Assign, ast.Expr)):
             walked = self._value_walk
             nodes = walked[1] if walked is not None and walked[0] is stmt.value else _walk(stmt.value)
@@ -272,6 +320,29 @@ class _Walker:
             if loop[0] == index:
                 return loop[1] + offset == 1
         return False
+
+    def _drops_columns_set_here(self, call: ast.Call, name: str) -> bool:
+        """`name.drop(columns=["x", "y"], …)` (or labels with `axis=1`) of columns every one of which
+        an earlier line of this cell set afresh (`set_columns`), none read by the cell before that
+        set: a second run makes them again before it drops them (fair check 25, item 82:
+        `gdf["x"] = …` … `gdf.drop(columns=["x", "y", "cluster_id"], inplace=True)`)."""
+        labels = _dropped_column_labels(call)
+        if not labels or self.tree is None:
+            return False
+        first = [self.set_columns.get((name, label)) for label in labels]
+        if any(line is None or line >= call.lineno for line in first):
+            return False
+        since = dict(zip(labels, first))
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Load) and isinstance(node.value, ast.Name) and node.value.id == name:
+                read = _string_labels(node.slice) or ()
+            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load) and isinstance(node.value, ast.Name) and node.value.id == name:
+                read = (node.attr,)
+            else:
+                continue
+            if any(label in since and node.lineno <= since[label] for label in read):
+                return False
+        return True
 
     def _earlier_read_of_dropped(self, stmt: ast.stmt, name: str, call: ast.Call) -> Optional[tuple[int, str]]:
         """(line, text) of a read `name[<the dropped labels>]` above `stmt` in this cell, if any."""
@@ -448,6 +519,8 @@ class _Walker:
                                 # run fails already at the earlier read (fair check 17).
                                 self.report(stmt, target.id, f"rebinds `{target.id}` to `{target.id}.drop(…)`, so on a second run the "
                                             f"dropped columns are gone and line {earlier[0]} (`{earlier[1]}`) already fails")
+                            elif value.func.attr == "drop" and self._drops_columns_set_here(value, target.id):
+                                pass  # the cell makes the dropped columns again before the drop
                             elif value.func.attr == "set_index" and _keeps_key_column(value, "set_index"):
                                 # `br = br.set_index('lad16cd', drop=False)`: like the in-place form, the key
                                 # stays a column and a second run sets the same index again (fair check 23).
@@ -649,7 +722,10 @@ class _Walker:
             inplace = any(k.arg == "inplace" and isinstance(k.value, ast.Constant) and k.value.value is True for k in node.keywords)
             if method in _RESETS and (method != "apply" or (len(node.args) == 1 and isinstance(node.args[0], ast.Name))):
                 self.resets.setdefault(name, f"{name}.{method}(…)" if node.args or node.keywords else f"{name}.{method}()")
-            if inplace and method in _BREAKS_ON_RERUN and not _keeps_key_column(node, method):
+            if (
+                inplace and method in _BREAKS_ON_RERUN and not _keeps_key_column(node, method)
+                and not (method == "drop" and self._drops_columns_set_here(node, name))
+            ):
                 self.report(node, name, f"changes `{name}` in place with `{method}(…, inplace=True)`, which fails or changes `{name}` again on a second run")
             elif method in _GROWS and not inplace:
                 self.report(node, name, f"grows `{name}` with `.{method}(…)`, and no earlier line of this cell resets it")
@@ -2058,7 +2134,7 @@ class ChangesWhenRunTwice(Rule):
         "`join=\"left\"` keeps the groups it has, so a second run adds nothing; nor a top-level "
         "list step on a name that the cells below only show, or step with typed-in values, before one binds it afresh: "
         "scratch cells `seq.append('x')`, `len(seq)`, then `seq = []`), `df.set_index(…, "
-        "inplace=True)` (not with `drop=False`, in place or as `df = df.set_index(…, drop=False)`, which keeps the key a column, so a second run sets the same index; also `drop`, `reset_index`, `pop` in place), `df = df.drop(columns=…)`, `df = df.reset_index()` (the old index kept as a column: a second run adds `index` again; not with `drop=True`, nor when the frame is then only shown and plotted by named columns until rebound, never written out or plotted whole), "
+        "inplace=True)` (not with `drop=False`, in place or as `df = df.set_index(…, drop=False)`, which keeps the key a column, so a second run sets the same index; also `drop`, `reset_index`, `pop` in place), `df = df.drop(columns=…)` (a drop, in place or not, of columns the cell set again by label above it, none read before that, is the same on every run), `df = df.reset_index()` (the old index kept as a column: a second run adds `index` again; not with `drop=True`, nor when the frame is then only shown and plotted by named columns until rebound, never written out or plotted whole), "
         "`ds = ds.add_column(…)` (also `rename_column`, `remove_columns` of a Hugging Face dataset: a second run "
         "finds the column there, or gone, and raises), "
         "`df = pd.concat([df, dummies], axis=1)` (and `np.append`/`hstack`/`vstack`/`concatenate` of "
@@ -2319,6 +2395,15 @@ class ChangesWhenRunTwice(Rule):
         Example(cells=(
             "import pandas as pd\nlinks = pd.DataFrame({'to': ['b', 'c']})\nnumber = pd.DataFrame({'key': ['b', 'c'], 'pos': [0, 1]})",
             "links['key'] = links['to']\nlinks = links.merge(number, on=['key'])\nlinks['to_pos'] = links['pos']\nlinks = links.drop(columns=['key', 'pos'])",
+        )),
+        # Helper columns the cell sets again (by label, `.loc[rows, label]` in a loop too) before it
+        # drops them, in place or as a rebinding: a second run makes them anew before the drop
+        # (fair check 25, item 82).
+        Example(cells=(
+            "import pandas as pd\ngdf = pd.read_csv('tiles.csv')\npts = pd.read_csv('points.csv')",
+            "gdf['x'] = gdf.lon.round(1)\ngdf['y'] = gdf.lat.round(1)\nfor label in set(gdf.x):\n    gdf.loc[gdf.x == label, 'cid'] = label\n"
+            "gdf['group'] = gdf.groupby(['cid', 'y']).ngroup()\ngdf.drop(columns=['x', 'y', 'cid'], inplace=True)",
+            "pts['k'] = pts.id * 2\npts = pts.drop('k', axis=1)",
         )),
         # A function that starts from a fresh value or only normalises by a statistic of itself,
         # a global set up above in the same cell before its conversion (fair check 19).
@@ -2646,6 +2731,16 @@ class ChangesWhenRunTwice(Rule):
                 "forecasts = series.merge(forecasts, how='left', on=['unique_id'])\nprint(forecasts.shape)",
             ),
             expect=((3, 1),),
+        ),
+        # Columns dropped in place that the cell sets only under an `if`, or reads before it sets
+        # them: a second run may not make them again, or fails at the read.
+        Example(
+            cells=(
+                "import pandas as pd\ngdf = pd.read_csv('tiles.csv')\npts = pd.read_csv('points.csv')\nflag = True",
+                "if flag:\n    gdf['x'] = gdf.lon.round(1)\ngdf.drop(columns=['x'], inplace=True)",
+                "total = pts['k'].sum()\npts['k'] = pts.id * 2\npts.drop(columns='k', inplace=True)",
+            ),
+            expect=((2, 3), (3, 3)),
         ),
     )
 
