@@ -2577,7 +2577,8 @@ class UnpinnedRequirement(Rule):
         "without an exact version: pip's `==`/`===`, a direct reference (`name @ url`; for a VCS URL, `git+…`, bare or so, only "
         "at a commit or a version tag, `@v1.0.1`: at a branch, `@main` or `@modern_ts_freeze`, or at none it installs whatever "
         "the branch holds, and the fix says to pin a commit), or conda's "
-        "`name=1.2`. One finding per distribution and file, at its first line (a file listing it twice says so). "
+        "`name=1.2` (in a conda environment file, and in a requirements.txt that is conda's spec list, `conda list --export`'s "
+        "`name=1.2=build` lines under its `conda create --name <env> --file <this file>` header). One finding per distribution and file, at its first line (a file listing it twice says so). "
         "The finding is located in the manifest (its path and line; in a `setup.py`, the line of the string), not in the "
         "notebook; when several notebooks of one audit share the manifest, the line is reported once, "
         "with each notebook that imports it as a related location. Not reported when another manifest of the project pins the same distribution "
@@ -2638,6 +2639,14 @@ class UnpinnedRequirement(Rule):
         Example(
             cells=("import numpy\nimport torch",),
             files={"environment.yml": "name: demo\ndependencies:\n  - numpy=1.26.4\n  - pytorch=2.3.1=py3.11_cpu_0\n"},
+        ),
+        # `conda list --export` saved as requirements.txt, for `conda create --name <env> --file requirements.txt`:
+        # conda's `name=version=build` selects one version (fair check 25).
+        Example(
+            cells=("import numpy as np\nimport pandas as pd",),
+            files={"requirements.txt": ("# This file may be used to create an environment using:\n"
+                                        "# $ conda create --name <env> --file <this file>\n# platform: osx-64\n"
+                                        "numpy=1.24.1=py311h62c7003_0\npandas=1.5.3=py311hd84f3f5_0\n")},
         ),
         # A compatible-release pin on the patch level (~=X.Y.Z admits X.Y.* only) is pinned enough
         # by default (`allow-patch-ranges`).
