@@ -720,8 +720,10 @@ class UndeclaredImport(Rule):
         "`[tool.poetry]` name, a `[build-system]`, no `package-mode = false`) with `[tool.poetry.group.<name>.dependencies]`, "
         "not `[tool.poetry.dependencies]`. An import no table knows is guessed as its top-level "
         "name, but a manifest declaring its dotted name (`foo.bar`, a namespace's own distribution) declares it too, and so, when no "
-        "manifest declares the name itself, does one declaring the name with a component before or after it (`orbit-ml` for "
+        "manifest declares the name itself, does one declaring it with separators between its words (`pixel-kit` for `import "
+        "pixelkit`, `geo-kit-io` for `from geokit.io import …`) or the name with a component before or after it (`orbit-ml` for "
         "`import orbit`, `salesforce-merlion` for `merlion`, `python-xyz`, `xyz-core`); its range is then DEP004's. "
+        "(eo-learn's `eolearn` is catalogued: `eolearn.core` is eo-learn, or eo-learn-core of its 1.4 releases.) "
         "Imports on their own line in a cell that does not parse (a Python 2 cell of `print \"...\"`) count, "
         "so a distribution's first import is where the notebook first imports it. "
         "A `setup.py` is a manifest too: the `install_requires` and `extras_require` of its `setup(...)` call are "
@@ -911,6 +913,14 @@ class UndeclaredImport(Rule):
             ),
             files={"environment.yml": "dependencies:\n  - python=3.11\n  - pandas=2.2.2\n  - pytables=3.9.2\n"},
         ),
+        # eo-learn installs `eolearn` (its 1.4 sub-packages eo-learn-core, eo-learn-io… each a sub-package);
+        # an import no table knows is declared by the manifest's line that spells it with separators
+        # (`pixel-kit` for `import pixelkit`; fair check 25).
+        Example(
+            cells=("from eolearn.core import EOPatch\nfrom eolearn.io import SentinelHubInputTask\nimport pixelkit",),
+            files={"requirements.txt": "eo-learn-core==1.4.2\neo-learn-io==1.4.2\npixel-kit==0.3.1\n"},
+        ),
+        Example(cells=("import eolearn.core\nimport eolearn.mask",), files={"requirements.txt": "eo-learn==1.3.1\n"}),
     )
     failing = (
         Example(
@@ -1028,6 +1038,12 @@ class UndeclaredImport(Rule):
                                "[[package]]\nname = \"scikit-learn\"\nversion = \"1.6.1\"\n")},
             expect=((1, 2),),
         ),
+        # eo-learn 1.4's `eolearn.mask` is the eo-learn-mask distribution, which eo-learn-core does not bring.
+        Example(
+            cells=("from eolearn.core import EOPatch\nfrom eolearn.mask import CloudMaskTask",),
+            files={"requirements.txt": "eo-learn-core==1.4.2\n"},
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1063,8 +1079,14 @@ class UndeclaredImport(Rule):
         with_library = frozenset(r.name for m in manifests if m.kind in _LIBRARY_METADATA and m.project_name in own
                                  for r in m.requirements) if own else frozenset()
         for key, found in uses.items():
+            # The imports of one distribution may have other alternatives: eo-learn 1.4's `eolearn.core` is
+            # eo-learn-core too, its `eolearn.mask` eo-learn-mask, both eo-learn now. The first one no
+            # manifest declares is the finding.
+            undeclared = [u for u in found if not (u.resolution.declared_by(declared)
+                                                   or (u.extra and (normalise(u.extra[0]), u.extra[1]) in extras))]
+            found = undeclared or found
             use, res = found[0], found[0].resolution
-            if res.declared_by(declared) or (use.extra and (normalise(use.extra[0]), use.extra[1]) in extras):
+            if not undeclared:
                 missing = None if res.declared_by(with_library) else _route_lacking(found, routes)
                 if missing is not None:
                     yield missing
