@@ -1575,6 +1575,18 @@ def catalogued_distributions(catalog: Catalog) -> frozenset[str]:
     )
 
 
+def import_aliases(catalog: Catalog) -> Mapping[str, tuple[str, ...]]:
+    """{normalised import name: its distributions, normalised} of `[import]` entries whose import is
+    named otherwise than its distributions (`composer` → mosaicml): an install line naming the import
+    (`pip install composer`, a release of the same library under its import's name) installs what a
+    manifest line of one of those distributions declares."""
+    return catalog.derived(
+        "distributions.import_aliases",
+        lambda c: {normalise(key): tuple(normalise(d) for d in ds) for key, ds in _tables(c).overrides.items()
+                   if "." not in key and normalise(key) not in {normalise(d) for d in ds}},
+    )
+
+
 def url_installs(facts: NotebookFacts) -> dict[str, str]:
     """{normalised name: URL} of what the notebook's install lines fetch from a URL
     (`pip install git+https://github.com/org/restorers.git` → {"restorers": that URL}), named by

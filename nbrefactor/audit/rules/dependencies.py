@@ -18,7 +18,7 @@ from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_t
 from nbrefactor.audit.hosted import hosted_test, local_test
 from nbrefactor.audit.container_code import ComponentStep, component_steps, pipeline_step_bodies
 from nbrefactor.audit.distributions import (
-    _installed_name, catalogued_distributions, cell_imports, cloned_path, cloned_working_folder, install_commands, pipreqs_mapping, shadowing_package, third_party_imports, url_installs,
+    _installed_name, catalogued_distributions, cell_imports, cloned_path, import_aliases, same_name, cloned_working_folder, install_commands, pipreqs_mapping, shadowing_package, third_party_imports, url_installs,
     variable_install_pins,
 )
 from nbrefactor.audit.types import Family, Severity
@@ -1514,7 +1514,7 @@ class _InstallLine:
     versions: dict = field(default_factory=dict)
 
 
-def _cell_install_fix(items: list[_InstallLine], manifests: tuple[Manifest, ...]) -> str:
+def _cell_install_fix(items: list[_InstallLine], manifests: tuple[Manifest, ...], aliases: Optional[dict] = None) -> str:
     """One fix for a cell's install lines: the plain lines' packages declared together, then what
     the other lines need, each said once."""
     if len(items) == 1:
@@ -1527,7 +1527,7 @@ def _cell_install_fix(items: list[_InstallLine], manifests: tuple[Manifest, ...]
             for name, asked in item.versions.items():
                 versions.setdefault(name, asked)
     if names:
-        fix = _install_fix(names, manifests, versions=versions)
+        fix = _install_fix(names, manifests, versions=versions, aliases=aliases)
         fixes.append(fix.replace("delete the line", "delete the lines") if sum(item.plain for item in items) > 1 else fix)
     fixes += [item.fix for item in items if not item.plain]
     return "; ".join(dict.fromkeys(fixes))
@@ -1575,7 +1575,9 @@ class InNotebookInstall(Rule):
         "`sklearn` placeholder said as scikit-learn, its `bs4` dummy as beautifulsoup4), where the project's environment files are conda environment files "
         "only, in the one DEP001 names (its `dependencies:` list for a `conda install` line, its `pip:` list for a pip line), "
         "or, where the project's only environment files are Dockerfiles, in a RUN line of the nearest one that is not a "
-        "contributors' workstation (pytest, sphinx, ruff; DEP001); a package a manifest declares already is said to be, unless the line asks for "
+        "contributors' workstation (pytest, sphinx, ruff; DEP001); a package a manifest declares already is said to be, with the "
+        "file's own name for it when that is another (`composer (as `mosaicml`)`: the catalogue's entry for the name as an import "
+        "lists the declared distribution; or the name with other separators, `eolearn` for eo-learn), unless the line asks for "
         "a version that declaration rules out (`!pip install pandas==1.5.3` beside `pandas==2.1.0`, `seaborn==0.12.2` beside "
         "`seaborn>=0.13`): then the fix says the two differ and to pin there the version the notebook needs. "
         "A package that is the project itself (its `setup.py` names it: `!pip install deepchem` in deepchem's tutorials) "
@@ -1779,6 +1781,7 @@ class InNotebookInstall(Rule):
         setup_helpers: Optional[frozenset[str]] = None  # `[hosted_setup_helpers]`, normalised (read at the first line)
         steps = pipeline_step_bodies(ctx.facts)
         metapackages = _metapackages(ctx.catalog)
+        aliases = import_aliases(ctx.catalog)
         commands = install_commands(ctx.facts)
         cells = {ca.cell.index: ca for ca in ctx.cells}
         install_lines: dict[int, frozenset[int]] = {}
@@ -1885,7 +1888,7 @@ class InNotebookInstall(Rule):
                    "(pinned); the line runs only "
                    "on the hosted runtime and may stay" if hosted and packages and len(packages) == len(said) and to_declare else
                    _install_fix(to_declare, ctx.project.manifests, parsed, imported=_imported_distributions(ctx)
-                                if any("://" in u for u in parsed.unresolved) else frozenset())
+                                if any("://" in u for u in parsed.unresolved) else frozenset(), aliases=aliases)
                    if to_declare or not helpers else "")
             if packages and _PRE_RELEASE.search(command.text):
                 # `!pip install --pre deepchem`: the newest pre-release, a nightly where the project publishes
@@ -1904,7 +1907,8 @@ class InNotebookInstall(Rule):
                 fix = f"{fix}; {helper_fix}" if fix else helper_fix
             found.append(_InstallLine(
                 command, said, to_declare,
-                plain=bool(to_declare) and fix == _install_fix(to_declare, ctx.project.manifests, versions=_line_versions(parsed)),
+                plain=bool(to_declare) and fix == _install_fix(to_declare, ctx.project.manifests, versions=_line_versions(parsed),
+                                                               aliases=aliases),
                 fix=fix,
                 key=" ".join(what) or command.text.strip(),  # unchanged wording: fingerprints stay stable
                 versions=_line_versions(parsed),
@@ -1924,7 +1928,7 @@ class InNotebookInstall(Rule):
                 shown = ", ".join(said[:8]) + (f" … ({len(said) - 8} more)" if len(said) > 8 else "") if said else "packages"
             tools = " and ".join(dict.fromkeys(item.command.install.tool for item in items))
             lines = f" ({len(items)} lines of this cell)" if len(items) > 1 else ""
-            fix = _cell_install_fix(items, ctx.project.manifests)
+            fix = _cell_install_fix(items, ctx.project.manifests, aliases)
             if any(local_beside_hosted(cells.get(item.command.cell.index), item.command.line) for item in items):
                 # `if "COLAB_" not in …: !pip install unsloth` / `else: <Colab's set-up>`: only the local line moves.
                 fix += " (the branch of the `if` that sets up Colab or Kaggle may stay)"
@@ -2110,7 +2114,7 @@ def _url_distribution(url: str, imported: frozenset[str]) -> str:
 
 
 def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None, versions: Optional[dict] = None,
-                 imported: frozenset[str] = frozenset()) -> str:
+                 imported: frozenset[str] = frozenset(), aliases: Optional[dict] = None) -> str:
     """`_declaring_fix` of the names, each once (a line that repeats itself, `!pip install a b !pip install a b`,
     names them twice), a nightly build's own name (`tf-nightly`) replaced by its release, which is what to declare."""
     names = list(dict.fromkeys(names))
@@ -2120,7 +2124,7 @@ def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None,
     real = {placeholder: distribution for distribution, placeholder in _PLACEHOLDERS.items()}
     placeholders = [n for n in releases if normalise(n.split("[")[0]) in real]
     releases = list(dict.fromkeys(real.get(normalise(n.split("[")[0]), n) for n in releases))
-    fix = _declaring_fix(releases, manifests, parsed, versions, imported)
+    fix = _declaring_fix(releases, manifests, parsed, versions, imported, aliases)
     if fix and placeholders:
         fix += "".join(f" (`{p}` is {_PLACEHOLDER_KINDS[normalise(p.split('[')[0])]}: declare the latter)" for p in placeholders)
     return fix + _nightly_note(names) if fix else fix
@@ -2137,10 +2141,22 @@ def _clone_reference_fix(url: str, fetched_by: str, sub: str = "", branch: Optio
             + f") and delete the line, with the `git clone` {fetched_by}")
 
 
+def _declared_key(name: str, declaring: dict[str, str], aliases: Optional[dict]) -> Optional[str]:
+    """The normalised name under which a manifest declares what an install line names: the name
+    itself, the name with other separators (`eolearn` for eo-learn), or a distribution the
+    catalogue's entry for the name as an import lists (`composer` is MosaicML's library, which a
+    manifest declares as `mosaicml`; fair check 25); None when no manifest does."""
+    key = normalise(name.split("[")[0])
+    if key in declaring:
+        return key
+    return same_name(key, declaring) or next((a for a in (aliases or {}).get(key, ()) if a in declaring), None)
+
+
 def _declaring_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None, versions: Optional[dict] = None,
-                   imported: frozenset[str] = frozenset()) -> str:
+                   imported: frozenset[str] = frozenset(), aliases: Optional[dict] = None) -> str:
     """What to do about an install line: declare what no manifest declares; for what one already
-    declares, say which file does (the line only installs it again)."""
+    declares, say which file does (the line only installs it again), and under which name when it
+    is another (`composer (as `mosaicml`)`)."""
     local = parsed is not None and not parsed.requirement_files and (
         any("://" not in e for e in parsed.editables) or any(u.startswith((".", "/", "~")) for u in parsed.unresolved)
     )
@@ -2170,41 +2186,46 @@ def _declaring_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=Non
         for name in {r.name for r in manifest.requirements} | ({manifest.project_name} if manifest.project_name else set()):
             declaring.setdefault(name, manifest.path)
     listed_somewhere = {r.name for m in manifests for r in m.requirements}
-    undeclared = [n for n in names if normalise(n.split("[")[0]) not in declaring]
-    declared = [n for n in names if normalise(n.split("[")[0]) in declaring]
+    keys = {n: _declared_key(n, declaring, aliases) for n in names}
+    undeclared = [n for n in names if keys[n] is None]
+    declared = [n for n in names if keys[n] is not None]
     line_versions = versions if versions is not None else _line_versions(parsed)
+
+    def shown(n: str) -> str:  # as the line writes it, and as the manifest does when that is another name
+        return n if keys[n] == normalise(n.split("[")[0]) else f"{n} (as `{keys[n]}`)"
+
     where = _declare_in(manifests, line_versions)
     if not declared:
         return f"Declare {', '.join(_with_line_pin(n, line_versions, where) for n in names)} in {where} (pinned) and delete the line"
     # A name only a manifest's own project name gives (`!pip install deepchem` in deepchem's tutorials,
     # beside its setup.py): that file does not declare the package, it builds it (fair check 17).
-    own = [n for n in declared if normalise(n.split("[")[0]) not in listed_somewhere]
+    own = [n for n in declared if keys[n] not in listed_somewhere]
     # `!pip install pandas==1.5.3` beside `pandas==2.1.0`: declared, but not the version the line
     # installs (left17: the fix said "already declared").
-    differing = _differing_versions([n for n in declared if n not in own], manifests, declaring, line_versions)
+    differing = _differing_versions([n for n in declared if n not in own], manifests, declaring, line_versions, keys)
     listed = [n for n in declared if n not in own and n not in differing]
     parts = []
     binder_docker = ""
     if listed:
-        files = ", ".join(dict.fromkeys(declaring[normalise(n.split("[")[0])] for n in listed))
+        files = ", ".join(dict.fromkeys(declaring[keys[n]] for n in listed))
         binder_docker = _beside_dockerfile(files, manifests)
         # (The Dockerfile itself declaring them, `.devcontainer/Dockerfile`'s RUN line: nothing beside it is ignored.)
-        parts.append(f"{', '.join(listed)} {'is' if len(listed) == 1 else 'are'} already declared in {files}"
+        parts.append(f"{', '.join(shown(n) for n in listed)} {'is' if len(listed) == 1 else 'are'} already declared in {files}"
                      + (f" (which Binder ignores, building from {binder_docker} alone)" if binder_docker and binder_docker not in files.split(", ") else ""))
     parts += [f"the install of `{installed}` differs from the `{spec}` that {file} declares" for installed, spec, file in differing.values()]
     if own:
-        files = ", ".join(dict.fromkeys(declaring[normalise(n.split("[")[0])] for n in own))
+        files = ", ".join(dict.fromkeys(declaring[keys[n]] for n in own))
         parts.append(f"{', '.join(own)} {'is' if len(own) == 1 else 'are'} the project itself, built by {files}, "
                      "not a dependency it declares")
     already = "; ".join(parts)
     # The example's file in a sibling folder has no DEP004 of its own (its lines are this line's root
     # cause): the fix says to pin them there.
     pinned = {r.name for m in manifests for r in m.requirements if r.pinned}
-    unpinned = [n for n in declared if any(m.sibling and m.path == declaring[normalise(n.split("[")[0])] for m in manifests)
-                and normalise(n.split("[")[0]) not in pinned and n not in differing]
+    unpinned = [n for n in declared if any(m.sibling and m.path == declaring[keys[n]] for m in manifests)
+                and keys[n] not in pinned and n not in differing]
     if not undeclared and unpinned:
         return (f"{already}, unpinned: pin {'it' if len(unpinned) == 1 else 'them'} there "
-                f"(`{normalise(unpinned[0].split('[')[0])}==<the version you ran with>`), install from it before starting "
+                f"(`{keys[unpinned[0]]}==<the version you ran with>`), install from it before starting "
                 "the kernel and delete the line")
     if not undeclared:
         how = ("install from it" if not own else "install the checkout with `pip install -e <its folder>`" if not listed and not differing
@@ -2241,7 +2262,7 @@ def _line_versions(parsed) -> dict[str, tuple[str, str, bool]]:
 
 
 def _differing_versions(names: list[str], manifests: tuple[Manifest, ...], declaring: dict[str, str],
-                        versions: dict[str, tuple[str, str, bool]]) -> dict[str, tuple[str, str, str]]:
+                        versions: dict[str, tuple[str, str, bool]], keys: Optional[dict] = None) -> dict[str, tuple[str, str, str]]:
     """name → (the line's spec, the manifest's spec, the manifest) for the packages the install line
     asks for in a version the manifest that declares them rules out: one side names one version the
     other side's range does not admit (`pandas==1.5.3` and `pandas==2.1.0`; `seaborn==0.12.2` and
@@ -2249,9 +2270,10 @@ def _differing_versions(names: list[str], manifests: tuple[Manifest, ...], decla
     out: dict[str, tuple[str, str, str]] = {}
     for name in names:
         key = normalise(name.split("[")[0])
-        asked, where = versions.get(key), declaring.get(key)
+        declared_as = (keys or {}).get(name) or key  # (the name the manifest writes it under)
+        asked, where = versions.get(key), declaring.get(declared_as)
         manifest = next((m for m in manifests if m.path == where), None)
-        requirement = next((r for r in manifest.requirements if r.name == key), None) if manifest is not None else None
+        requirement = next((r for r in manifest.requirements if r.name == declared_as), None) if manifest is not None else None
         if asked is None or requirement is None:
             continue
         if _versions_conflict(_version_specifier(asked[1], asked[2]), _version_specifier(_requirement_rest(requirement.spec), True)):
