@@ -12,7 +12,7 @@ import posixpath
 import re
 import shlex
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterator, Optional
+from typing import Any, Collection, Iterator, Optional
 
 from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_tree, nodes_of
 from nbrefactor.audit.hosted import hosted_test, local_test
@@ -1809,7 +1809,7 @@ class InNotebookInstall(Rule):
             if (
                 parsed.packages
                 and not (parsed.requirement_files or parsed.editables or parsed.unresolved)
-                and all(normalise(spec.name) in declared for spec in parsed.packages)
+                and all(_declared_key(spec.name, declared, aliases) is not None for spec in parsed.packages)
                 and hosted
             ):
                 continue  # the manifest covers it locally; the line only runs on Colab or Kaggle
@@ -1823,7 +1823,7 @@ class InNotebookInstall(Rule):
                     imported = frozenset(n for use in third_party_imports(ctx.facts, ctx.project, ctx.catalog)
                                          for n in use.resolution.normalised)
                 sets_up_imports = len(packages) > len(kept := [spec for spec in packages if _named_for_pip(spec.name) not in imported])
-                packages = [spec for spec in kept if _named_for_pip(spec.name) not in declared]
+                packages = [spec for spec in kept if _declared_key(_named_for_pip(spec.name), declared, aliases) is None]
                 if sets_up_imports:
                     # A line that sets up what the notebook imports: of the rest (nothing imports or needs
                     # them), a library the catalogue knows by an import name (matplotlib, scipy, requests)
@@ -2141,7 +2141,7 @@ def _clone_reference_fix(url: str, fetched_by: str, sub: str = "", branch: Optio
             + f") and delete the line, with the `git clone` {fetched_by}")
 
 
-def _declared_key(name: str, declaring: dict[str, str], aliases: Optional[dict]) -> Optional[str]:
+def _declared_key(name: str, declaring: Collection[str], aliases: Optional[dict]) -> Optional[str]:
     """The normalised name under which a manifest declares what an install line names: the name
     itself, the name with other separators (`eolearn` for eo-learn), or a distribution the
     catalogue's entry for the name as an import lists (`composer` is MosaicML's library, which a
