@@ -1586,7 +1586,9 @@ class InNotebookInstall(Rule):
         "of the working directory after `git clone URL` and `%cd` into the clone (`!pip install -e ./`) names the clone, "
         "and the fix is a direct reference to its URL pinned to a commit; so does a relative path into the folder a `git clone` "
         "above made, with no `%cd` since (`!git clone -b BRANCH URL`, `!pip install ./repo`, a sub-folder `repo/pkg` being "
-        "`#subdirectory=pkg`; the fix says a branch can move). A line with `--pre` says in its fix that it "
+        "`#subdirectory=pkg`; the fix says a branch can move); a wheel file (`!gdown …` then `%pip install "
+        "tinycudann-1.7-cp310-cp310-linux_x86_64.whl`) is declared by its project, as a direct reference to where the wheel comes "
+        "from or pinned to its version beside a `--find-links` line. A line with `--pre` says in its fix that it "
         "installs the newest pre-release (a nightly build where the project publishes them). A nightly build published "
         "under a name of its own (`tf-nightly`, `tfp-nightly`, `tb-nightly`) is declared as its release (`tensorflow`, "
         "pinned), and a VCS install's direct reference names the distribution the notebook imports that the repository is "
@@ -2152,11 +2154,24 @@ def _declared_key(name: str, declaring: Collection[str], aliases: Optional[dict]
     return same_name(key, declaring) or next((a for a in (aliases or {}).get(key, ()) if a in declaring), None)
 
 
+# A wheel's file name (PEP 427): `{name}-{version}(-{build})?-{python}-{abi}-{platform}.whl`.
+_WHEEL_FILE = re.compile(r"^(?P<name>[A-Za-z0-9_.]+)-(?P<version>[^-]+)(?:-\d[^-]*)?-(?P<tags>[^-]+-[^-]+-[^-]+)\.whl$", re.IGNORECASE)
+
+
 def _declaring_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None, versions: Optional[dict] = None,
                    imported: frozenset[str] = frozenset(), aliases: Optional[dict] = None) -> str:
     """What to do about an install line: declare what no manifest declares; for what one already
     declares, say which file does (the line only installs it again), and under which name when it
     is another (`composer (as `mosaicml`)`)."""
+    wheels = [u for u in (parsed.unresolved if parsed is not None else ()) if "://" not in u and u.lower().endswith(".whl")]
+    wheel = _WHEEL_FILE.match(posixpath.basename(wheels[0].replace("\\", "/"))) if wheels and not names else None
+    if wheel is not None and not parsed.requirement_files and not parsed.editables and len(parsed.unresolved) == 1:
+        # `!gdown <Drive link>` then `%pip install tinycudann-1.7-cp310-cp310-linux_x86_64.whl`: a wheel file the
+        # notebook fetched, one build for one Python and platform; no manifest has it yet (fair check 25 item 40).
+        name, version, tags = wheel.group("name"), wheel.group("version"), wheel.group("tags")
+        return (f"Declare {name} in {_declare_in(manifests, versions or {})} as a direct reference to the wheel the line installs "
+                f"(`{name} @ <the wheel's URL>`; it is {name} {version} built for `{tags}` only) or as `{name}=={version}` with a "
+                "`--find-links` line naming where the wheel is kept, and delete the line")
     local = parsed is not None and not parsed.requirement_files and (
         any("://" not in e for e in parsed.editables) or any(u.startswith((".", "/", "~")) for u in parsed.unresolved)
     )
