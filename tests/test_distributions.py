@@ -341,6 +341,21 @@ def test_declared_by_compares_pep503_normalised_names():
     assert resolution.declared_by({"sklearn"}) is None
 
 
+def test_declared_names_match_an_unknown_import_whatever_their_separators():
+    """Fair check 25: `import eolearn` beside `eo-learn==1.3.1` was told undeclared (`eolearn` is no
+    PyPI name). The catalogue now knows eo-learn; an import no table knows is matched separator-
+    insensitively, the dotted candidate first (`geokit.io` → geo-kit-io)."""
+    assert dist.same_name("eolearn", {"eo-learn", "eo-learn-core"}) == "eo-learn"
+    assert dist.same_name("geokit.io", {"geo-kit", "geo-kit-io"}) == "geo-kit-io"
+    assert dist.same_name("torch", {"torchvision"}) is None
+    assert dist.named_variant("eolearn", {"eo-learn-core"}) == "eo-learn-core"
+    assert dist.named_variant("torch", {"torchvision", "pytorchvideo"}) is None
+    assert dist.named_variant("mmcv", {"mmcv-full"}) == "mmcv-full"
+    assert dist.resolve("eolearn.core").distributions == ("eo-learn", "eo-learn-core")
+    assert dist.resolve("eolearn.ml_tools.utils").distributions == ("eo-learn", "eo-learn-ml-tools")
+    assert dist.resolve("eolearn").distributions == ("eo-learn",)
+
+
 # --- what is third-party -------------------------------------------------------------------------
 
 

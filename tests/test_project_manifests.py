@@ -98,6 +98,23 @@ def test_requirements_pin_with_a_second_constraint_is_not_one_version():
     assert reqs(parse_requirements_txt("r.txt", "numpy==1.26.4,<2\n")) == [("numpy", 1, False)]
 
 
+def test_conda_spec_list_named_requirements_txt_is_read_as_conda():
+    """Fair check 25: `conda list --export` saved as requirements.txt (`conda create --name <env> --file
+    requirements.txt`): its `name=version=build` lines each select one version; python is the
+    interpreter, not a requirement. A pip file with a stray single `=` stays pip's."""
+    export = ("# This file may be used to create an environment using:\n# $ conda create --name <env> --file <this file>\n"
+              "# platform: osx-64\nnetcdf4=1.6.2=nompi_py311h41bc3eb_100\npandas=1.5.3=py311hd84f3f5_0\n"
+              "pip=22.3.1=pyhd8ed1ab_0\npython=3.11.0=he7542f4_1_cpython\nutm=0.7.0=pyhd8ed1ab_0\n")
+    manifest = parse_requirements_txt("requirements.txt", export)
+    assert reqs(manifest) == [("netcdf4", 4, True), ("pandas", 5, True), ("utm", 8, True)]
+    assert manifest.python_requires == "=3.11.0"
+    # Without the header, every line in conda's shape is the same list.
+    assert reqs(parse_requirements_txt("requirements.txt", "numpy=1.24.1\nscipy=1.10.0=py311h_0\n")) == [
+        ("numpy", 1, True), ("scipy", 2, True)]
+    # A pip file: `pandas>=2` is a range, and `numpy=1.24` is no pin to pip.
+    assert reqs(parse_requirements_txt("requirements.txt", "pandas>=2\nnumpy=1.24\n")) == [("pandas", 1, False), ("numpy", 2, False)]
+
+
 def test_environment_yml_conda_and_pip_sections():
     text = textwrap.dedent(
         """\

@@ -124,6 +124,41 @@ def test_dep003_fix_says_which_packages_a_manifest_already_declares(tmp_path):
     ]
 
 
+def test_dep003_fix_names_the_file_declaring_the_package_under_another_name(tmp_path):
+    # Fair check 25 item 44: `%pip install composer` beside a requirements.txt declaring `mosaicml` (the
+    # same MosaicML Composer; the catalogue maps `composer` to mosaicml) was told "Declare composer in
+    # requirements.txt": it is already declared there, and that line is the one to pin. The same for a
+    # name written with other separators (`eolearn` for eo-learn).
+    root = make_repo(tmp_path, {"requirements.txt": "mosaicml==0.32.1\neo-learn==1.3.1\nmatplotlib==3.9.2\n"})
+    nb = write_notebook(root / "nb.ipynb", ["%pip install composer matplotlib", "!pip install eolearn lime"])
+    fixes = [d.fix.replace(f"{root}/", "") for d in audit(nb) if d.code == "DEP003"]
+    assert fixes == [
+        "composer (as `mosaicml`), matplotlib are already declared in requirements.txt: install from it before starting the "
+        "kernel and delete the line",
+        "Declare lime in requirements.txt (pinned; eolearn (as `eo-learn`) is already declared in requirements.txt) and delete the line",
+    ]
+    # On Colab only, a line of what the manifest declares (under whatever name) is the hosted set-up: not reported.
+    colab = write_notebook(root / "colab.ipynb", ["import sys\nif 'google.colab' in sys.modules:\n    %pip install composer eolearn"])
+    assert found(audit(colab), "DEP003") == []
+
+
+def test_dep003_fix_for_a_wheel_file_declares_its_project_where_the_wheel_comes_from(tmp_path):
+    # Fair check 25 item 40: `!gdown <Drive link>` then `%pip install tinycudann-1.7-cp310-cp310-linux_x86_64.whl`
+    # was told "Install from the manifest before starting the kernel", with no manifest anywhere.
+    root = make_repo(tmp_path, {})
+    nb = write_notebook(root / "nb.ipynb", ["%pip install tinycudann-1.7-cp310-cp310-linux_x86_64.whl",
+                                            "!pip install ./dist/geokit-0.2.1-py3-none-any.whl"])
+    fixes = [d.fix for d in audit(nb) if d.code == "DEP003"]
+    assert fixes == [
+        "Declare tinycudann in requirements.txt as a direct reference to the wheel the line installs (`tinycudann @ <the "
+        "wheel's URL>`; it is tinycudann 1.7 built for `cp310-cp310-linux_x86_64` only) or as `tinycudann==1.7` with a "
+        "`--find-links` line naming where the wheel is kept, and delete the line",
+        "Declare geokit in requirements.txt as a direct reference to the wheel the line installs (`geokit @ <the wheel's URL>`; "
+        "it is geokit 0.2.1 built for `py3-none-any` only) or as `geokit==0.2.1` with a `--find-links` line naming where the "
+        "wheel is kept, and delete the line",
+    ]
+
+
 def test_dep003_fix_says_when_the_line_installs_another_version_than_the_manifest_declares(tmp_path):
     # Fair checks 16/17: `!pip install pandas==1.5.3` beside `pandas==2.1.0` was "pandas is already
     # declared in requirements.txt": true of the name, not of the version the notebook ran with.

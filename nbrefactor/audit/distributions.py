@@ -746,7 +746,7 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
                     continue  # the hosted lab's grader tests (`import unittests`), not a distribution
                 # Not when a manifest of the project declares the import's own name: `sagemaker` in the
                 # environment file beside `!pip install sagemaker-mlflow` (a plugin of it; fair check 24).
-                own_declared = project is not None and normalise(imp.top_level) in project.declared
+                own_declared = project is not None and same_name(imp.top_level, project.declared) is not None
                 variant = (None if spelled or own_declared
                            else named_variant(imp.top_level, (n for n in spellings if n not in catalogued_distributions(catalog))))
                 if variant:
@@ -761,9 +761,12 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
                     resolution = Resolution(resolution.module, (spelled,), resolution.source)
             if (resolution.assumed and project is not None and project.manifests
                     and not resolution.declared_by(project.declared)):
-                # Still a guess, and no manifest declares the name itself, but one declares a variant of
-                # it (`orbit-ml` for `import orbit`, `python-xyz` for `import xyz`): that line is its declaration.
-                variant = named_variant(imp.top_level, project.declared)
+                # Still a guess, and no manifest declares the name itself, but one declares it with other
+                # separators (`eo-learn-io` for `from eolearn.io import …`, the longest candidate first) or
+                # a variant of it (`orbit-ml` for `import orbit`, `python-xyz` for `import xyz`): that line
+                # is its declaration (fair check 25: `eolearn` was told undeclared beside `eo-learn==1.3.1`).
+                variant = (next((n for c in reversed(resolution.distributions) if (n := same_name(c, project.declared))), None)
+                           or named_variant(imp.top_level, project.declared))
                 if variant and variant not in resolution.normalised:
                     resolution = Resolution(resolution.module, resolution.distributions + (variant,), resolution.source)
             shown = _shown(resolution, imp.module, _tables(catalog).roots, _tables(catalog).overrides)
@@ -1529,13 +1532,38 @@ def _unknown_import(imp: ImportFact, catalog: Catalog, installed: set[str]) -> b
     return _resolve(_import_target(imp), catalog).assumed
 
 
+def squashed(name: str) -> str:
+    """A distribution or import name with its separators dropped, in lower case: `eo-learn`,
+    `eo_learn` and `eolearn` are one. PEP 503 only makes `-`, `_` and `.` equivalent; an import name
+    drops what the distribution's name writes between words (`import eolearn` from eo-learn), and
+    PyPI refuses a new project whose name differs from an existing one only so."""
+    return normalise(name).replace("-", "")
+
+
+def same_name(name: str, names: Iterable[str]) -> Optional[str]:
+    """The first (sorted) of `names`, normalised distribution names, that is `name` with other
+    separators (`eo-learn` of `eolearn`, `eo-learn-io` of `eolearn.io`)."""
+    flat = squashed(name)
+    return next((n for n in sorted(names) if n.replace("-", "") == flat), None)
+
+
 def named_variant(name: str, names: Iterable[str]) -> Optional[str]:
     """The first (sorted) of `names`, normalised distribution names, that is the import name `name`
     with a component before or after it: `mmcv-full` of `mmcv`, `open-clip-torch` of `open_clip`,
-    `python-xyz`, `xyz-core`, `xyz-headless`, `pyxyz` (PyTDC of `tdc`). For an import no table knows, such a line is its
+    `python-xyz`, `xyz-core`, `xyz-headless`, `pyxyz` (PyTDC of `tdc`), separators aside (`eo-learn`
+    and `eo-learn-core` of `eolearn`). For an import no table knows, such a line is its
     declaration, not another package's (fair check 21's class, seen in checks 12 and 16 too)."""
     top = normalise(name)
-    return next((n for n in sorted(names) if n.startswith(top + "-") or n.endswith("-" + top) or n == "py" + top), None)
+    flat = top.replace("-", "")
+
+    def variant(n: str) -> bool:
+        if n.startswith(top + "-") or n.endswith("-" + top) or n == "py" + top:
+            return True
+        parts = n.split("-")
+        # the name's words written apart, alone or with a component before or after them
+        return any("".join(parts[:i]) == flat or "".join(parts[-i:]) == flat for i in range(1, len(parts) + 1))
+
+    return next((n for n in sorted(names) if variant(n)), None)
 
 
 def catalogued_distributions(catalog: Catalog) -> frozenset[str]:
@@ -1544,6 +1572,18 @@ def catalogued_distributions(catalog: Catalog) -> frozenset[str]:
     return catalog.derived(
         "distributions.catalogued",
         lambda c: frozenset(normalise(d) for ds in _tables(c).overrides.values() for d in ds),
+    )
+
+
+def import_aliases(catalog: Catalog) -> Mapping[str, tuple[str, ...]]:
+    """{normalised import name: its distributions, normalised} of `[import]` entries whose import is
+    named otherwise than its distributions (`composer` → mosaicml): an install line naming the import
+    (`pip install composer`, a release of the same library under its import's name) installs what a
+    manifest line of one of those distributions declares."""
+    return catalog.derived(
+        "distributions.import_aliases",
+        lambda c: {normalise(key): tuple(normalise(d) for d in ds) for key, ds in _tables(c).overrides.items()
+                   if "." not in key and normalise(key) not in {normalise(d) for d in ds}},
     )
 
 

@@ -309,12 +309,40 @@ _PATCH_RANGE = re.compile(r"^(?:~=\s*\d+(?:\.\d+){2,}(?:[-_.]?(?:a|b|rc|post|dev
 
 
 def parse_requirements_txt(path: str, text: str) -> Manifest:
+    conda = is_conda_spec_list(text)
     reqs = []
+    python_requires: Optional[str] = None
     for number, raw in enumerate(text.splitlines(), start=1):
-        req = _requirement(raw, number)
+        req = _requirement(raw, number, conda=conda)
+        if req and conda and req.name in ("python", "pip"):
+            # conda's `python=3.11.0=he7542f4_1_cpython`: the interpreter, as in an environment file.
+            version = raw.split("#")[0].strip().split("=")
+            if req.name == "python" and len(version) > 1:
+                python_requires = "=" + version[1]
+            continue
         if req:
             reqs.append(req)
-    return Manifest(path, "requirements", tuple(reqs))
+    return Manifest(path, "requirements", tuple(reqs), python_requires=python_requires)
+
+
+# `conda list --export > requirements.txt` writes conda's own spec list, which `conda create --name <env>
+# --file requirements.txt` reads: a header saying so and `name=version=build` lines, where one `=` selects
+# one version (pip has no single `=`: read as pip's, every line looked unpinned; fair check 25).
+_CONDA_SPEC_HEADER = re.compile(r"^#.*\bconda\s+(?:create|install)\b.*\s--file\b")
+_CONDA_SPEC_LINE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*=[^=<>!~,;@\s]+(?:=[^=<>!~,;@\s]+)?$")
+
+
+def is_conda_spec_list(text: str) -> bool:
+    """A `requirements.txt` that is conda's spec list (`conda list --export`): a comment names
+    `conda create … --file <this file>`, or every line is `name=version[=build]`, a spec pip cannot
+    read at all."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    specs = [line for line in lines if not line.startswith("#")]
+    if not specs:
+        return False
+    if any(_CONDA_SPEC_HEADER.match(line) for line in lines if line.startswith("#")):
+        return True
+    return all(_CONDA_SPEC_LINE.match(line) for line in specs)
 
 
 def parse_environment_yml(path: str, text: str) -> Manifest:

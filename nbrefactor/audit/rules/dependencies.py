@@ -12,13 +12,13 @@ import posixpath
 import re
 import shlex
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterator, Optional
+from typing import Any, Collection, Iterator, Optional
 
 from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_tree, nodes_of
 from nbrefactor.audit.hosted import hosted_test, local_test
 from nbrefactor.audit.container_code import ComponentStep, component_steps, pipeline_step_bodies
 from nbrefactor.audit.distributions import (
-    _installed_name, catalogued_distributions, cell_imports, cloned_path, cloned_working_folder, install_commands, pipreqs_mapping, shadowing_package, third_party_imports, url_installs,
+    _installed_name, catalogued_distributions, cell_imports, cloned_path, import_aliases, same_name, cloned_working_folder, install_commands, pipreqs_mapping, shadowing_package, third_party_imports, url_installs,
     variable_install_pins,
 )
 from nbrefactor.audit.types import Family, Severity
@@ -720,8 +720,10 @@ class UndeclaredImport(Rule):
         "`[tool.poetry]` name, a `[build-system]`, no `package-mode = false`) with `[tool.poetry.group.<name>.dependencies]`, "
         "not `[tool.poetry.dependencies]`. An import no table knows is guessed as its top-level "
         "name, but a manifest declaring its dotted name (`foo.bar`, a namespace's own distribution) declares it too, and so, when no "
-        "manifest declares the name itself, does one declaring the name with a component before or after it (`orbit-ml` for "
+        "manifest declares the name itself, does one declaring it with separators between its words (`pixel-kit` for `import "
+        "pixelkit`, `geo-kit-io` for `from geokit.io import …`) or the name with a component before or after it (`orbit-ml` for "
         "`import orbit`, `salesforce-merlion` for `merlion`, `python-xyz`, `xyz-core`); its range is then DEP004's. "
+        "(eo-learn's `eolearn` is catalogued: `eolearn.core` is eo-learn, or eo-learn-core of its 1.4 releases.) "
         "Imports on their own line in a cell that does not parse (a Python 2 cell of `print \"...\"`) count, "
         "so a distribution's first import is where the notebook first imports it. "
         "A `setup.py` is a manifest too: the `install_requires` and `extras_require` of its `setup(...)` call are "
@@ -911,6 +913,14 @@ class UndeclaredImport(Rule):
             ),
             files={"environment.yml": "dependencies:\n  - python=3.11\n  - pandas=2.2.2\n  - pytables=3.9.2\n"},
         ),
+        # eo-learn installs `eolearn` (its 1.4 sub-packages eo-learn-core, eo-learn-io… each a sub-package);
+        # an import no table knows is declared by the manifest's line that spells it with separators
+        # (`pixel-kit` for `import pixelkit`; fair check 25).
+        Example(
+            cells=("from eolearn.core import EOPatch\nfrom eolearn.io import SentinelHubInputTask\nimport pixelkit",),
+            files={"requirements.txt": "eo-learn-core==1.4.2\neo-learn-io==1.4.2\npixel-kit==0.3.1\n"},
+        ),
+        Example(cells=("import eolearn.core\nimport eolearn.mask",), files={"requirements.txt": "eo-learn==1.3.1\n"}),
     )
     failing = (
         Example(
@@ -1028,6 +1038,12 @@ class UndeclaredImport(Rule):
                                "[[package]]\nname = \"scikit-learn\"\nversion = \"1.6.1\"\n")},
             expect=((1, 2),),
         ),
+        # eo-learn 1.4's `eolearn.mask` is the eo-learn-mask distribution, which eo-learn-core does not bring.
+        Example(
+            cells=("from eolearn.core import EOPatch\nfrom eolearn.mask import CloudMaskTask",),
+            files={"requirements.txt": "eo-learn-core==1.4.2\n"},
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1063,8 +1079,14 @@ class UndeclaredImport(Rule):
         with_library = frozenset(r.name for m in manifests if m.kind in _LIBRARY_METADATA and m.project_name in own
                                  for r in m.requirements) if own else frozenset()
         for key, found in uses.items():
+            # The imports of one distribution may have other alternatives: eo-learn 1.4's `eolearn.core` is
+            # eo-learn-core too, its `eolearn.mask` eo-learn-mask, both eo-learn now. The first one no
+            # manifest declares is the finding.
+            undeclared = [u for u in found if not (u.resolution.declared_by(declared)
+                                                   or (u.extra and (normalise(u.extra[0]), u.extra[1]) in extras))]
+            found = undeclared or found
             use, res = found[0], found[0].resolution
-            if res.declared_by(declared) or (use.extra and (normalise(use.extra[0]), use.extra[1]) in extras):
+            if not undeclared:
                 missing = None if res.declared_by(with_library) else _route_lacking(found, routes)
                 if missing is not None:
                     yield missing
@@ -1492,7 +1514,7 @@ class _InstallLine:
     versions: dict = field(default_factory=dict)
 
 
-def _cell_install_fix(items: list[_InstallLine], manifests: tuple[Manifest, ...]) -> str:
+def _cell_install_fix(items: list[_InstallLine], manifests: tuple[Manifest, ...], aliases: Optional[dict] = None) -> str:
     """One fix for a cell's install lines: the plain lines' packages declared together, then what
     the other lines need, each said once."""
     if len(items) == 1:
@@ -1505,7 +1527,7 @@ def _cell_install_fix(items: list[_InstallLine], manifests: tuple[Manifest, ...]
             for name, asked in item.versions.items():
                 versions.setdefault(name, asked)
     if names:
-        fix = _install_fix(names, manifests, versions=versions)
+        fix = _install_fix(names, manifests, versions=versions, aliases=aliases)
         fixes.append(fix.replace("delete the line", "delete the lines") if sum(item.plain for item in items) > 1 else fix)
     fixes += [item.fix for item in items if not item.plain]
     return "; ".join(dict.fromkeys(fixes))
@@ -1553,7 +1575,9 @@ class InNotebookInstall(Rule):
         "`sklearn` placeholder said as scikit-learn, its `bs4` dummy as beautifulsoup4), where the project's environment files are conda environment files "
         "only, in the one DEP001 names (its `dependencies:` list for a `conda install` line, its `pip:` list for a pip line), "
         "or, where the project's only environment files are Dockerfiles, in a RUN line of the nearest one that is not a "
-        "contributors' workstation (pytest, sphinx, ruff; DEP001); a package a manifest declares already is said to be, unless the line asks for "
+        "contributors' workstation (pytest, sphinx, ruff; DEP001); a package a manifest declares already is said to be, with the "
+        "file's own name for it when that is another (`composer (as `mosaicml`)`: the catalogue's entry for the name as an import "
+        "lists the declared distribution; or the name with other separators, `eolearn` for eo-learn), unless the line asks for "
         "a version that declaration rules out (`!pip install pandas==1.5.3` beside `pandas==2.1.0`, `seaborn==0.12.2` beside "
         "`seaborn>=0.13`): then the fix says the two differ and to pin there the version the notebook needs. "
         "A package that is the project itself (its `setup.py` names it: `!pip install deepchem` in deepchem's tutorials) "
@@ -1562,7 +1586,9 @@ class InNotebookInstall(Rule):
         "of the working directory after `git clone URL` and `%cd` into the clone (`!pip install -e ./`) names the clone, "
         "and the fix is a direct reference to its URL pinned to a commit; so does a relative path into the folder a `git clone` "
         "above made, with no `%cd` since (`!git clone -b BRANCH URL`, `!pip install ./repo`, a sub-folder `repo/pkg` being "
-        "`#subdirectory=pkg`; the fix says a branch can move). A line with `--pre` says in its fix that it "
+        "`#subdirectory=pkg`; the fix says a branch can move); a wheel file (`!gdown …` then `%pip install "
+        "tinycudann-1.7-cp310-cp310-linux_x86_64.whl`) is declared by its project, as a direct reference to where the wheel comes "
+        "from or pinned to its version beside a `--find-links` line. A line with `--pre` says in its fix that it "
         "installs the newest pre-release (a nightly build where the project publishes them). A nightly build published "
         "under a name of its own (`tf-nightly`, `tfp-nightly`, `tb-nightly`) is declared as its release (`tensorflow`, "
         "pinned), and a VCS install's direct reference names the distribution the notebook imports that the repository is "
@@ -1757,6 +1783,7 @@ class InNotebookInstall(Rule):
         setup_helpers: Optional[frozenset[str]] = None  # `[hosted_setup_helpers]`, normalised (read at the first line)
         steps = pipeline_step_bodies(ctx.facts)
         metapackages = _metapackages(ctx.catalog)
+        aliases = import_aliases(ctx.catalog)
         commands = install_commands(ctx.facts)
         cells = {ca.cell.index: ca for ca in ctx.cells}
         install_lines: dict[int, frozenset[int]] = {}
@@ -1784,7 +1811,7 @@ class InNotebookInstall(Rule):
             if (
                 parsed.packages
                 and not (parsed.requirement_files or parsed.editables or parsed.unresolved)
-                and all(normalise(spec.name) in declared for spec in parsed.packages)
+                and all(_declared_key(spec.name, declared, aliases) is not None for spec in parsed.packages)
                 and hosted
             ):
                 continue  # the manifest covers it locally; the line only runs on Colab or Kaggle
@@ -1798,7 +1825,7 @@ class InNotebookInstall(Rule):
                     imported = frozenset(n for use in third_party_imports(ctx.facts, ctx.project, ctx.catalog)
                                          for n in use.resolution.normalised)
                 sets_up_imports = len(packages) > len(kept := [spec for spec in packages if _named_for_pip(spec.name) not in imported])
-                packages = [spec for spec in kept if _named_for_pip(spec.name) not in declared]
+                packages = [spec for spec in kept if _declared_key(_named_for_pip(spec.name), declared, aliases) is None]
                 if sets_up_imports:
                     # A line that sets up what the notebook imports: of the rest (nothing imports or needs
                     # them), a library the catalogue knows by an import name (matplotlib, scipy, requests)
@@ -1863,7 +1890,7 @@ class InNotebookInstall(Rule):
                    "(pinned); the line runs only "
                    "on the hosted runtime and may stay" if hosted and packages and len(packages) == len(said) and to_declare else
                    _install_fix(to_declare, ctx.project.manifests, parsed, imported=_imported_distributions(ctx)
-                                if any("://" in u for u in parsed.unresolved) else frozenset())
+                                if any("://" in u for u in parsed.unresolved) else frozenset(), aliases=aliases)
                    if to_declare or not helpers else "")
             if packages and _PRE_RELEASE.search(command.text):
                 # `!pip install --pre deepchem`: the newest pre-release, a nightly where the project publishes
@@ -1882,7 +1909,8 @@ class InNotebookInstall(Rule):
                 fix = f"{fix}; {helper_fix}" if fix else helper_fix
             found.append(_InstallLine(
                 command, said, to_declare,
-                plain=bool(to_declare) and fix == _install_fix(to_declare, ctx.project.manifests, versions=_line_versions(parsed)),
+                plain=bool(to_declare) and fix == _install_fix(to_declare, ctx.project.manifests, versions=_line_versions(parsed),
+                                                               aliases=aliases),
                 fix=fix,
                 key=" ".join(what) or command.text.strip(),  # unchanged wording: fingerprints stay stable
                 versions=_line_versions(parsed),
@@ -1902,7 +1930,7 @@ class InNotebookInstall(Rule):
                 shown = ", ".join(said[:8]) + (f" … ({len(said) - 8} more)" if len(said) > 8 else "") if said else "packages"
             tools = " and ".join(dict.fromkeys(item.command.install.tool for item in items))
             lines = f" ({len(items)} lines of this cell)" if len(items) > 1 else ""
-            fix = _cell_install_fix(items, ctx.project.manifests)
+            fix = _cell_install_fix(items, ctx.project.manifests, aliases)
             if any(local_beside_hosted(cells.get(item.command.cell.index), item.command.line) for item in items):
                 # `if "COLAB_" not in …: !pip install unsloth` / `else: <Colab's set-up>`: only the local line moves.
                 fix += " (the branch of the `if` that sets up Colab or Kaggle may stay)"
@@ -2088,7 +2116,7 @@ def _url_distribution(url: str, imported: frozenset[str]) -> str:
 
 
 def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None, versions: Optional[dict] = None,
-                 imported: frozenset[str] = frozenset()) -> str:
+                 imported: frozenset[str] = frozenset(), aliases: Optional[dict] = None) -> str:
     """`_declaring_fix` of the names, each once (a line that repeats itself, `!pip install a b !pip install a b`,
     names them twice), a nightly build's own name (`tf-nightly`) replaced by its release, which is what to declare."""
     names = list(dict.fromkeys(names))
@@ -2098,7 +2126,7 @@ def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None,
     real = {placeholder: distribution for distribution, placeholder in _PLACEHOLDERS.items()}
     placeholders = [n for n in releases if normalise(n.split("[")[0]) in real]
     releases = list(dict.fromkeys(real.get(normalise(n.split("[")[0]), n) for n in releases))
-    fix = _declaring_fix(releases, manifests, parsed, versions, imported)
+    fix = _declaring_fix(releases, manifests, parsed, versions, imported, aliases)
     if fix and placeholders:
         fix += "".join(f" (`{p}` is {_PLACEHOLDER_KINDS[normalise(p.split('[')[0])]}: declare the latter)" for p in placeholders)
     return fix + _nightly_note(names) if fix else fix
@@ -2115,10 +2143,35 @@ def _clone_reference_fix(url: str, fetched_by: str, sub: str = "", branch: Optio
             + f") and delete the line, with the `git clone` {fetched_by}")
 
 
+def _declared_key(name: str, declaring: Collection[str], aliases: Optional[dict]) -> Optional[str]:
+    """The normalised name under which a manifest declares what an install line names: the name
+    itself, the name with other separators (`eolearn` for eo-learn), or a distribution the
+    catalogue's entry for the name as an import lists (`composer` is MosaicML's library, which a
+    manifest declares as `mosaicml`; fair check 25); None when no manifest does."""
+    key = normalise(name.split("[")[0])
+    if key in declaring:
+        return key
+    return same_name(key, declaring) or next((a for a in (aliases or {}).get(key, ()) if a in declaring), None)
+
+
+# A wheel's file name (PEP 427): `{name}-{version}(-{build})?-{python}-{abi}-{platform}.whl`.
+_WHEEL_FILE = re.compile(r"^(?P<name>[A-Za-z0-9_.]+)-(?P<version>[^-]+)(?:-\d[^-]*)?-(?P<tags>[^-]+-[^-]+-[^-]+)\.whl$", re.IGNORECASE)
+
+
 def _declaring_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None, versions: Optional[dict] = None,
-                   imported: frozenset[str] = frozenset()) -> str:
+                   imported: frozenset[str] = frozenset(), aliases: Optional[dict] = None) -> str:
     """What to do about an install line: declare what no manifest declares; for what one already
-    declares, say which file does (the line only installs it again)."""
+    declares, say which file does (the line only installs it again), and under which name when it
+    is another (`composer (as `mosaicml`)`)."""
+    wheels = [u for u in (parsed.unresolved if parsed is not None else ()) if "://" not in u and u.lower().endswith(".whl")]
+    wheel = _WHEEL_FILE.match(posixpath.basename(wheels[0].replace("\\", "/"))) if wheels and not names else None
+    if wheel is not None and not parsed.requirement_files and not parsed.editables and len(parsed.unresolved) == 1:
+        # `!gdown <Drive link>` then `%pip install tinycudann-1.7-cp310-cp310-linux_x86_64.whl`: a wheel file the
+        # notebook fetched, one build for one Python and platform; no manifest has it yet (fair check 25 item 40).
+        name, version, tags = wheel.group("name"), wheel.group("version"), wheel.group("tags")
+        return (f"Declare {name} in {_declare_in(manifests, versions or {})} as a direct reference to the wheel the line installs "
+                f"(`{name} @ <the wheel's URL>`; it is {name} {version} built for `{tags}` only) or as `{name}=={version}` with a "
+                "`--find-links` line naming where the wheel is kept, and delete the line")
     local = parsed is not None and not parsed.requirement_files and (
         any("://" not in e for e in parsed.editables) or any(u.startswith((".", "/", "~")) for u in parsed.unresolved)
     )
@@ -2148,41 +2201,46 @@ def _declaring_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=Non
         for name in {r.name for r in manifest.requirements} | ({manifest.project_name} if manifest.project_name else set()):
             declaring.setdefault(name, manifest.path)
     listed_somewhere = {r.name for m in manifests for r in m.requirements}
-    undeclared = [n for n in names if normalise(n.split("[")[0]) not in declaring]
-    declared = [n for n in names if normalise(n.split("[")[0]) in declaring]
+    keys = {n: _declared_key(n, declaring, aliases) for n in names}
+    undeclared = [n for n in names if keys[n] is None]
+    declared = [n for n in names if keys[n] is not None]
     line_versions = versions if versions is not None else _line_versions(parsed)
+
+    def shown(n: str) -> str:  # as the line writes it, and as the manifest does when that is another name
+        return n if keys[n] == normalise(n.split("[")[0]) else f"{n} (as `{keys[n]}`)"
+
     where = _declare_in(manifests, line_versions)
     if not declared:
         return f"Declare {', '.join(_with_line_pin(n, line_versions, where) for n in names)} in {where} (pinned) and delete the line"
     # A name only a manifest's own project name gives (`!pip install deepchem` in deepchem's tutorials,
     # beside its setup.py): that file does not declare the package, it builds it (fair check 17).
-    own = [n for n in declared if normalise(n.split("[")[0]) not in listed_somewhere]
+    own = [n for n in declared if keys[n] not in listed_somewhere]
     # `!pip install pandas==1.5.3` beside `pandas==2.1.0`: declared, but not the version the line
     # installs (left17: the fix said "already declared").
-    differing = _differing_versions([n for n in declared if n not in own], manifests, declaring, line_versions)
+    differing = _differing_versions([n for n in declared if n not in own], manifests, declaring, line_versions, keys)
     listed = [n for n in declared if n not in own and n not in differing]
     parts = []
     binder_docker = ""
     if listed:
-        files = ", ".join(dict.fromkeys(declaring[normalise(n.split("[")[0])] for n in listed))
+        files = ", ".join(dict.fromkeys(declaring[keys[n]] for n in listed))
         binder_docker = _beside_dockerfile(files, manifests)
         # (The Dockerfile itself declaring them, `.devcontainer/Dockerfile`'s RUN line: nothing beside it is ignored.)
-        parts.append(f"{', '.join(listed)} {'is' if len(listed) == 1 else 'are'} already declared in {files}"
+        parts.append(f"{', '.join(shown(n) for n in listed)} {'is' if len(listed) == 1 else 'are'} already declared in {files}"
                      + (f" (which Binder ignores, building from {binder_docker} alone)" if binder_docker and binder_docker not in files.split(", ") else ""))
     parts += [f"the install of `{installed}` differs from the `{spec}` that {file} declares" for installed, spec, file in differing.values()]
     if own:
-        files = ", ".join(dict.fromkeys(declaring[normalise(n.split("[")[0])] for n in own))
+        files = ", ".join(dict.fromkeys(declaring[keys[n]] for n in own))
         parts.append(f"{', '.join(own)} {'is' if len(own) == 1 else 'are'} the project itself, built by {files}, "
                      "not a dependency it declares")
     already = "; ".join(parts)
     # The example's file in a sibling folder has no DEP004 of its own (its lines are this line's root
     # cause): the fix says to pin them there.
     pinned = {r.name for m in manifests for r in m.requirements if r.pinned}
-    unpinned = [n for n in declared if any(m.sibling and m.path == declaring[normalise(n.split("[")[0])] for m in manifests)
-                and normalise(n.split("[")[0]) not in pinned and n not in differing]
+    unpinned = [n for n in declared if any(m.sibling and m.path == declaring[keys[n]] for m in manifests)
+                and keys[n] not in pinned and n not in differing]
     if not undeclared and unpinned:
         return (f"{already}, unpinned: pin {'it' if len(unpinned) == 1 else 'them'} there "
-                f"(`{normalise(unpinned[0].split('[')[0])}==<the version you ran with>`), install from it before starting "
+                f"(`{keys[unpinned[0]]}==<the version you ran with>`), install from it before starting "
                 "the kernel and delete the line")
     if not undeclared:
         how = ("install from it" if not own else "install the checkout with `pip install -e <its folder>`" if not listed and not differing
@@ -2219,7 +2277,7 @@ def _line_versions(parsed) -> dict[str, tuple[str, str, bool]]:
 
 
 def _differing_versions(names: list[str], manifests: tuple[Manifest, ...], declaring: dict[str, str],
-                        versions: dict[str, tuple[str, str, bool]]) -> dict[str, tuple[str, str, str]]:
+                        versions: dict[str, tuple[str, str, bool]], keys: Optional[dict] = None) -> dict[str, tuple[str, str, str]]:
     """name → (the line's spec, the manifest's spec, the manifest) for the packages the install line
     asks for in a version the manifest that declares them rules out: one side names one version the
     other side's range does not admit (`pandas==1.5.3` and `pandas==2.1.0`; `seaborn==0.12.2` and
@@ -2227,9 +2285,10 @@ def _differing_versions(names: list[str], manifests: tuple[Manifest, ...], decla
     out: dict[str, tuple[str, str, str]] = {}
     for name in names:
         key = normalise(name.split("[")[0])
-        asked, where = versions.get(key), declaring.get(key)
+        declared_as = (keys or {}).get(name) or key  # (the name the manifest writes it under)
+        asked, where = versions.get(key), declaring.get(declared_as)
         manifest = next((m for m in manifests if m.path == where), None)
-        requirement = next((r for r in manifest.requirements if r.name == key), None) if manifest is not None else None
+        requirement = next((r for r in manifest.requirements if r.name == declared_as), None) if manifest is not None else None
         if asked is None or requirement is None:
             continue
         if _versions_conflict(_version_specifier(asked[1], asked[2]), _version_specifier(_requirement_rest(requirement.spec), True)):
@@ -2577,7 +2636,8 @@ class UnpinnedRequirement(Rule):
         "without an exact version: pip's `==`/`===`, a direct reference (`name @ url`; for a VCS URL, `git+…`, bare or so, only "
         "at a commit or a version tag, `@v1.0.1`: at a branch, `@main` or `@modern_ts_freeze`, or at none it installs whatever "
         "the branch holds, and the fix says to pin a commit), or conda's "
-        "`name=1.2`. One finding per distribution and file, at its first line (a file listing it twice says so). "
+        "`name=1.2` (in a conda environment file, and in a requirements.txt that is conda's spec list, `conda list --export`'s "
+        "`name=1.2=build` lines under its `conda create --name <env> --file <this file>` header). One finding per distribution and file, at its first line (a file listing it twice says so). "
         "The finding is located in the manifest (its path and line; in a `setup.py`, the line of the string), not in the "
         "notebook; when several notebooks of one audit share the manifest, the line is reported once, "
         "with each notebook that imports it as a related location. Not reported when another manifest of the project pins the same distribution "
@@ -2638,6 +2698,14 @@ class UnpinnedRequirement(Rule):
         Example(
             cells=("import numpy\nimport torch",),
             files={"environment.yml": "name: demo\ndependencies:\n  - numpy=1.26.4\n  - pytorch=2.3.1=py3.11_cpu_0\n"},
+        ),
+        # `conda list --export` saved as requirements.txt, for `conda create --name <env> --file requirements.txt`:
+        # conda's `name=version=build` selects one version (fair check 25).
+        Example(
+            cells=("import numpy as np\nimport pandas as pd",),
+            files={"requirements.txt": ("# This file may be used to create an environment using:\n"
+                                        "# $ conda create --name <env> --file <this file>\n# platform: osx-64\n"
+                                        "numpy=1.24.1=py311h62c7003_0\npandas=1.5.3=py311hd84f3f5_0\n")},
         ),
         # A compatible-release pin on the patch level (~=X.Y.Z admits X.Y.* only) is pinned enough
         # by default (`allow-patch-ranges`).
