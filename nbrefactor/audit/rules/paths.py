@@ -3833,9 +3833,21 @@ def _cd_line(ca: CellAnalysis, line: int) -> bool:
 
 
 def _user_path_lines(ctx: RuleContext) -> frozenset[tuple[int, int]]:
-    """(cell, line) of PTH002's findings in shell or magic lines."""
-    return ctx.shared("paths.user_path_lines", lambda: frozenset(
-        (h.cell.index, h.line) for h in UserSpecificPath().check(ctx) if h.cell is not None and h.line is not None))
+    """(cell, line) of PTH002's findings, and of the `%cd` lines among their related locations: the
+    same `%cd /content/` repeated at the top of later cells is one root to configure, already
+    listed with the first one's finding (fair check 25, items 104–106)."""
+    return ctx.shared("paths.user_path_lines", lambda: frozenset(_find_user_path_lines(ctx)))
+
+
+def _find_user_path_lines(ctx: RuleContext) -> Iterator[tuple[int, int]]:
+    cells = {ca.cell.index: ca for ca in ctx.cells}
+    for h in UserSpecificPath().check(ctx):
+        if h.cell is not None and h.line is not None:
+            yield h.cell.index, h.line
+        for cell, line, _ in h.related:
+            ca = cells.get(cell.index)
+            if ca is not None and line is not None and _cd_line(ca, line):
+                yield cell.index, line
 
 
 # --- a local read that falls back on a fetch (fair check 19) -----------------------------------------
@@ -5455,7 +5467,8 @@ class ChangeDirectory(Rule):
         "a `%cd ../..`, in a notebook that lies in `docs/notebooks/`, goes back down to where the kernel "
         "started: a return, related to the climb's finding; so is an `os.chdir('../notebooks')` (or `%cd`) after an "
         "`os.chdir('../examples')` in a notebook that lies in `notebooks/`, and when only shell lines run in between (also in "
-        "an `if`/`else` whose tests call nothing, `if sys.platform == \"darwin\":` choosing a `!gcc` line) the pair is no finding. A `%cd` into an absolute folder PTH002 reports on the same line (`%cd /content/zoo/`) is that finding's: one line, one fix. "
+        "an `if`/`else` whose tests call nothing, `if sys.platform == \"darwin\":` choosing a `!gcc` line) the pair is no finding. A `%cd` into an absolute folder PTH002 reports on the same line (`%cd /content/zoo/`) is that finding's: one line, one fix; "
+        "so is the same `%cd` repeated at the top of later cells, a related location of that PTH002 finding (one root to configure). "
         "A change into the folder a `git clone` below a reported change makes (`%cd drive/MyDrive` and `!git clone …/repo.git` in "
         "one cell, `%cd repo` below it or alone in the next code cell) is that setup step's: related to the first change's finding."
     )
@@ -5488,6 +5501,13 @@ class ChangeDirectory(Rule):
             "import os\nHOME = os.getcwd()",
             "%cd {HOME}/detector\n!python train.py",
             "%cd {HOME}\nprint(HOME)",
+        )),
+        # Colab's `%cd /content/` at the top of each cell: PTH002's finding at the first, the repeats
+        # its related locations; one root to configure, not three changes of directory (fair check 25).
+        Example(cells=(
+            "%cd /content/\n!pip install gdown",
+            "%cd /content/\n!gdown 1-7x7qQfB7bIw2zV4Lr6\n%pip install tinycudann.whl",
+            "import pandas as pd\n%cd /content\nscenes = pd.read_csv('data/scenes.csv')",
         )),
     )
     failing = (
@@ -5545,7 +5565,8 @@ class ChangeDirectory(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         # `%cd /content/zoo/` whose absolute target PTH002 reports on the same line: one line, one
-        # fix (PTH002's message names the change of directory; fair check 16, item 97).
+        # fix (PTH002's message names the change of directory; fair check 16, item 97); the same
+        # `%cd` repeated in later cells is a related location of that finding (fair check 25).
         user_lines: Optional[frozenset[tuple[int, int]]] = None
         cells = {ca.cell.index: ca for ca in ctx.cells}
         for hit in self._check(ctx):
