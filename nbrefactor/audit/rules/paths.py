@@ -545,7 +545,34 @@ def _generic_path_arguments(
         return []
     if _archive_member_call(facts, call) or _library_example_call(facts, call):
         return []
+    if call.method in _COMET_LOGGING and any(imp.top_level == "comet_ml" for _, imp in facts.imports):
+        candidates = [arg for arg in candidates if not _comet_asset_name(call, arg)]
     return [_generic(call, arg, qualified, strings) for arg in candidates]
+
+
+# Comet's logging calls, which name what they log inside the experiment: `log_asset(path,
+# file_name="weights.pt")`, `log_asset_data(data, name=…)`, `log_confusion_matrix(…,
+# file_name="confusion-matrix-epoch-3.json")`, `log_image(img, name=…)`, `log_figure(figure_name=…)`.
+_COMET_LOGGING = frozenset({
+    "log_asset", "log_asset_data", "log_asset_folder", "log_table", "log_confusion_matrix", "log_image",
+    "log_figure", "log_model", "log_video", "log_audio", "log_curve", "log_embedding", "log_histogram_3d",
+    "log_dataframe_profile", "log_remote_asset", "log_remote_model", "log_text", "log_html",
+})
+_COMET_NAME_KEYWORDS = frozenset({"file_name", "name", "figure_name"})
+
+
+def _comet_asset_name(call: CallFact, arg: ArgFact) -> bool:
+    """Is the argument the name an asset gets in the Comet experiment, not a local file? The
+    `file_name=`/`name=`/`figure_name=` of a Comet logging call (the logged data or local file is
+    another argument), and `log_table`'s file name when the table's data is given
+    (`experiment.log_table("prediction_debug_table.csv", debug_df)`: the frame is written to the
+    experiment under that name; with no data the name is the local file uploaded). A label in
+    the run: no path of the notebook's (fair check 25, comet-examples)."""
+    if arg.keyword in _COMET_NAME_KEYWORDS:
+        return True
+    if call.method == "log_table" and (arg.keyword == "filename" or arg.position == 0):
+        return call.arg(1, ("tabular_data",)) is not None
+    return False
 
 
 # nbdev's calls that export notebooks into the package (nbdev 2's `nb_export`, nbdev 1's `notebook2script`).
@@ -8751,7 +8778,10 @@ class CwdRelativePath(Rule):
         "boto3's `upload_file`, or shown as a Gradio demo's `examples=`, when the notebook wrote it (boto3's "
         "`Bucket(…).download_file(key, path)` writes it too). A save that adds a suffix to a name lacking it writes the "
         "suffixed file (`np.savez(\"./data/training\", …)` writes `data/training.npz`, `np.save` adds `.npy`, "
-        "`scipy.io.savemat` `.mat`: the catalogue's `appends_suffix`): an upload or read of that file is of what it wrote. Places on a SageMaker job's side are not the notebook's: "
+        "`scipy.io.savemat` `.mat`: the catalogue's `appends_suffix`): an upload or read of that file is of what it wrote. "
+        "The name Comet gives what a logging call logs (`experiment.log_table(\"preds.csv\", df)` with the table's data, "
+        "`log_confusion_matrix(…, file_name=…)`, `log_asset(path, file_name=…)`'s `file_name`, `name=`, `figure_name=`; "
+        "in a notebook that imports `comet_ml`) is the asset's label in the experiment, not a local file: no path. Places on a SageMaker job's side are not the notebook's: "
         "`PropertyFile(path=…)`, `JsonGet(json_path=…)`, the body of a `@step`/`@remote` function. The root of one `download=True` dataset is PTH007's also through a string constant "
         "(`data_directory = \"./data\"`) or as `os.getcwd()`, and so is one whose switch is a name bound once to `True` "
         "(`DOWNLOAD = True`, then `download=DOWNLOAD`; bound to `False` it downloads nothing and the root stays reported); a file a download line saved (`!curl … -o ../tables/x.csv`, "
@@ -8823,6 +8853,12 @@ class CwdRelativePath(Rule):
             "np.save('features', X)\nX_back = np.load('features.npy')\nassert (X_back == X).all()",
             "import torch\nmodel_filename = 'my-model.onnx'\ntorch.onnx.export(model, dummy_input, model_filename)\n"
             "writer.add_onnx_graph(model_filename)",
+        )),
+        # Names given to Comet are the assets' labels in the experiment, not local files (fair check 25).
+        Example(cells=(
+            "import comet_ml\nexperiment = comet_ml.start()",
+            "experiment.log_table('prediction_debug_table.csv', debug_df)\n"
+            "experiment.log_confusion_matrix(y_true=labels, y_predicted=preds, file_name=f'confusion-matrix-epoch-{epoch}.json')",
         )),
         Example(cells=(
             "import pandas as pd\nimport sqlite3\ndf = pd.read_csv(DATA_DIR / 'train.csv')\ncon = sqlite3.connect(':memory:')",
@@ -9110,6 +9146,11 @@ class CwdRelativePath(Rule):
                 "import onnxruntime as ort\nsession = ort.InferenceSession(onnx_file)",
             ),
             expect=((1, 2),),
+        ),
+        # Comet's `log_table` given no data uploads the local file it names: a cwd-relative read.
+        Example(
+            cells=("import comet_ml\nexperiment = comet_ml.start()", "experiment.log_table('reports/summary.csv')"),
+            expect=((2, 1),),
         ),
     )
 
