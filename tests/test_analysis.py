@@ -306,3 +306,24 @@ def test_analyse_notebook_called_directly_reads_a_1001_term_sum():
     (only,) = notebook_facts.cells
     assert only.facts.syntax_error is None
     assert just(only.facts.defined) == ["a", "x"]
+
+
+def _uncalled(*sources: str) -> dict[int, frozenset[int]]:
+    from nbrefactor.audit.analysis import uncalled_function_lines
+
+    nb = Notebook("uncalled.ipynb", tuple(Cell(i, "code", s) for i, s in enumerate(sources, start=1)))
+    return uncalled_function_lines(analyse_notebook(nb))
+
+
+def test_uncalled_functions_count_code_mentions_only():
+    """Fair check 25 (item 129): `train()` whose only call is commented out, the word elsewhere in
+    a comment, a title string or a model's method, is never called. `show` keeps the notebook one
+    that calls its own functions."""
+    header = "def show(title):\n    print(title)\n\ndef train(data):\n    learner = build(data)\n    return learner"
+    dead = {1: frozenset(range(4, 7))}
+    assert _uncalled(header, "# learner = train(data)\nshow('Selected train AOI')  # train area\nmodel.train()") == dead
+    assert _uncalled(header, 'show("""Call train to fit."""); x = {"train": 1}; ds = load(split="train")["train"]') == dead
+    # A mention in code keeps it: a call, a name passed on, a look-up or code run by name, a magic.
+    for use in ("learner = train(data)", "jobs = [train]", "fit = getattr(module, 'train')", "fit = globals()['train']",
+                "timeit.timeit('train(data)', number=1)", "%time learner = train(data)", "f'{train(data)}'"):
+        assert _uncalled(header, "show('x')\n" + use) == {}, use

@@ -620,7 +620,13 @@ def uncalled_function_lines(facts: "NotebookFacts") -> dict[int, frozenset[int]]
     other such functions (followed through). A utility cell of post-processing variants no cell
     calls names paths the notebook never reads (fair check 13), like an `if False:` body. Only in
     a notebook that calls at least one of its own functions: one that calls none may be a library
-    other notebooks `%run` or import. Used by the path rules (PTH001–PTH007)."""
+    other notebooks `%run` or import. Used by the path rules (PTH001–PTH007).
+
+    A mention is code (`_code_mentions`): a name read, bound or declared, a string that is the
+    name or calls it (`getattr(m, "train")`, `timeit("train()")`), a magic or shell line. The
+    name in a comment or in prose is none: `train()` called only on a commented-out line
+    (`# model = train(...)`) and a title `"Selected train AOI"` left a fastai `train()` and the
+    weights download in its body reported as run (fair check 25, item 129)."""
     if _UNCALLED and _UNCALLED[0][0] is facts:
         return _UNCALLED[0][1]
     spans: dict[str, tuple[int, int, int]] = {}  # name → (cell, first line, last line)
@@ -644,12 +650,13 @@ def uncalled_function_lines(facts: "NotebookFacts") -> dict[int, frozenset[int]]
         # Where each name is mentioned outside its own body: (cell, line) of every mention.
         mentions: dict[str, list[tuple[int, int]]] = {n: [] for n in spans}
         for ca in facts.cells:
-            for number, text in enumerate(ca.cell.source.split("\n"), start=1):
-                for m in _at_word_start(words, text):
-                    cell, first, last = spans[m.group(1)]
-                    if cell == ca.cell.index and first <= number <= last:
-                        continue
-                    mentions[m.group(1)].append((ca.cell.index, number))
+            if words.search(ca.cell.source) is None:  # (a screen: no name, no mention)
+                continue
+            for number, name in _code_mentions(ca, words):
+                cell, first, last = spans[name]
+                if cell == ca.cell.index and first <= number <= last:
+                    continue
+                mentions[name].append((ca.cell.index, number))
         def inside(place: tuple[int, int], names: set[str]) -> bool:
             return any(spans[n][0] == place[0] and spans[n][1] <= place[1] <= spans[n][2] for n in names)
         dead: set[str] = set()
@@ -666,6 +673,54 @@ def uncalled_function_lines(facts: "NotebookFacts") -> dict[int, frozenset[int]]
             result = {cell: frozenset(v) for cell, v in lines.items()}
     _UNCALLED[:] = [(facts, result)]
     return result
+
+
+def _code_mentions(ca: "CellAnalysis", words: re.Pattern[str]) -> Iterator[tuple[int, str]]:
+    """(line, name) of each mention in the cell's code of a name `words` matches whole: an
+    `ast.Name` (read, bound or deleted), a `global`/`nonlocal` declaration, code in a string that
+    calls it (`timeit("train()")`, `eval("train(data)")`), the name looked up as a string
+    (`getattr(module, "train")`, `globals()["train"]`, `eval("train")`), and any match on a magic
+    or shell line (`%time train()`). Not a comment, nor a string of prose or a key (`"Selected
+    train AOI"`, `ds["train"]`, `split="train"`), nor an attribute (`model.train()` is the model's
+    method). A cell CPython cannot read (a `%%bash` body, a syntax error) is searched as text, each
+    match a mention."""
+    tree = cell_python_tree(ca)
+    if tree is None:
+        for number, text in enumerate(ca.cell.source.split("\n"), start=1):
+            for m in _at_word_start(words, text):
+                yield number, m.group(1)
+        return
+    for node in nodes_of(tree, ast.Name):
+        if words.fullmatch(node.id):
+            yield node.lineno, node.id
+    for node in nodes_of(tree, ast.Global, ast.Nonlocal):
+        for name in node.names:
+            if words.fullmatch(name):
+                yield node.lineno, name
+    for node in nodes_of(tree, ast.Constant):
+        if isinstance(node.value, str) and words.search(node.value) is not None:
+            for m in _at_word_start(words, node.value):
+                if node.value[m.end():].lstrip().startswith("("):
+                    yield node.lineno, m.group(1)
+    for node in nodes_of(tree, ast.Call, ast.Subscript):
+        if isinstance(node, ast.Call):
+            func = node.func.id if isinstance(node.func, ast.Name) else None
+            looked_up = node.args[1:2] if func in _LOOK_UPS else node.args[:1] if func in _RUNNERS else ()
+        else:
+            namespace = node.value
+            looked_up = (node.slice,) if (isinstance(namespace, ast.Call) and isinstance(namespace.func, ast.Name)
+                                          and namespace.func.id in _NAMESPACE_BUILTINS) else ()
+        for arg in looked_up:
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and words.fullmatch(arg.value):
+                yield arg.lineno, arg.value
+    for magic in ca.magics:
+        for m in _at_word_start(words, magic.text):
+            yield magic.line, m.group(1)
+
+
+_LOOK_UPS = frozenset({"getattr", "hasattr"})  # (the name is the second argument)
+_RUNNERS = frozenset({"eval", "exec"})  # (the code is the first)
+_NAMESPACE_BUILTINS = frozenset({"globals", "locals", "vars"})
 
 
 _UNCALLED: list = []  # [(the notebook's facts, its result)]: asked once per literal pass

@@ -10,7 +10,9 @@ import shlex
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Container, Iterable, Iterator, Optional
 
-from nbrefactor.audit.analysis import CallFact, CellAnalysis, NotebookFacts, cell_python_tree, dead_branch_lines, tree_nodes
+from nbrefactor.audit.analysis import (
+    CallFact, CellAnalysis, NotebookFacts, cell_python_tree, dead_branch_lines, tree_nodes, uncalled_function_lines,
+)
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.distributions import cloned_imports, cloned_path_edits
 from nbrefactor.audit.facts import dotted_name
@@ -449,6 +451,7 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
         # `mnist = tf.keras.datasets.mnist`, then `mnist.load_data()`: the call is looked up as
         # the module the name holds.
         facts = replace(facts, aliases={**facts.aliases, **held})
+    uncalled = uncalled_function_lines(ctx.facts)  # (the facts the path rules ask about: its answer is kept)
     for ca in facts.cells:
         lines = ca.lines
         for magic in ca.magics:
@@ -463,7 +466,9 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                 if program:
                     text = lines[number - 1]
                     yield ca, number, len(text) - len(text.lstrip()) + 1, catalog.shell_kind(program), text.strip(), None
-        dead = dead_branch_lines(ca)  # `if False:` bodies never run: nothing of theirs is fetched
+        # `if False:` bodies never run, nor the body of a function no code calls (`def train(…)`
+        # whose only call is commented out, fair check 25): nothing of theirs is fetched
+        dead = dead_branch_lines(ca) | uncalled.get(ca.cell.index, frozenset())
         for call in ca.facts.calls:
             if call.line in dead:
                 continue
@@ -998,8 +1003,10 @@ class RuntimeDownload(Rule):
         "by a name or the same literal, `pipeline(…, model=\"./local\")`, "
         "`local_files_only=True`, TensorFlow 1's `read_data_sets(\"data/mnist/\")` when the repository commits MNIST's "
         "files in that folder (it fetches only what its folder lacks: PTH006 reports the cwd-relative folder), `download=False` (a switch such as `download=DOWNLOAD` counts by the value a name bound once "
-        "in the notebook gives it: `DOWNLOAD = True` downloads, `DOWNLOAD = False` does not), and any call under `if False:` (a template's optional "
-        "variant that never runs). NLTK data a call needs (`stopwords.words(…)`, `nltk.word_tokenize` "
+        "in the notebook gives it: `DOWNLOAD = True` downloads, `DOWNLOAD = False` does not), any call under `if False:` (a template's optional "
+        "variant that never runs), and any call in the body of the notebook's own function that no code calls (`def train(…)` "
+        "whose only call is on a commented-out line: a mention in a comment or in prose is no call; as for PTH001–PTH006, only in "
+        "a notebook that calls some function of its own). NLTK data a call needs (`stopwords.words(…)`, `nltk.word_tokenize` "
         "→ `punkt`, `SentimentIntensityAnalyzer()` → `vader_lexicon`, any `nltk.corpus.<name>.<method>(…)`) that the notebook "
         "never downloads itself is one finding for the notebook at its first use (the other uses related): an "
         "`nltk.download` run outside the notebook provided it, so a fresh environment stops with `LookupError` "
@@ -1054,6 +1061,13 @@ class RuntimeDownload(Rule):
         # A clone that sets up Colab only; `git status` fetches nothing.
         Example(cells=(
             'import sys\nIS_COLAB = "google.colab" in sys.modules\nif IS_COLAB:\n    !git clone https://github.com/example-org/course-utils\n!git status',
+        )),
+        # The notebook's own `train()` whose only call is commented out, the name elsewhere only in
+        # prose: its body never runs, so its pretrained weights are never fetched (fair check 25).
+        Example(cells=(
+            "from fastai.vision.all import *\n\ndef show(title):\n    print(title)",
+            "def train(dls):\n    learn = unet_learner(dls, resnet50)\n    learn.fine_tune(1)\n    return learn",
+            "# learn = train(dls)  # uncomment to train from scratch\nshow('We do not train here: the weights are loaded')",
         )),
     )
     failing = (
@@ -1276,6 +1290,16 @@ class RuntimeDownload(Rule):
                 "import tensorflow as tf\nimport tensorflow_hub as hub\n"
                 "mobilenet = 'https://tfhub.dev/google/imagenet/mobilenet_v3_large_100_224/classification/5'",
                 "clf = tf.keras.Sequential([\n    hub.KerasLayer(mobilenet, input_shape=(224, 224, 3))\n])",
+            ),
+            expect=((2, 2),),
+        ),
+        # The same `train()` called by a live line: its weights are fetched at the call (the
+        # commented-out call above it changes nothing).
+        Example(
+            cells=(
+                "from fastai.vision.all import *\n\ndef show(title):\n    print(title)",
+                "def train(dls):\n    learn = unet_learner(dls, resnet50)\n    learn.fine_tune(1)\n    return learn",
+                "# learn = train(dls, epochs=50)\nlearn = train(dls)\nshow('trained')",
             ),
             expect=((2, 2),),
         ),

@@ -65,6 +65,9 @@ class IoCall:
     # The call always downloads into the path when the path lacks its files, with no switch to ask
     # (PyTorch Geometric's `Planetoid(root, name)`): as if `downloads_when` were given.
     downloads_always: bool = False
+    # A suffix the call adds to a written path that lacks it: `numpy.savez("data/training", …)`
+    # writes `data/training.npz` (`written_file`).
+    appends_suffix: str = ""
     # Not a catalogue entry: the generic fallback's guess for a call no catalogue names
     # (`h2o.import_file(path=...)`, `sc.textFile("./x.gz")`), whose direction is unknown.
     generic: bool = False
@@ -149,6 +152,7 @@ def _entries(raw: tuple) -> tuple[IoCall, ...]:
                 recording=bool(item.get("recording", False)),
                 downloads_when=str(item.get("downloads_when", "")),
                 downloads_always=bool(item.get("downloads_always", False)),
+                appends_suffix=str(item.get("appends_suffix", "")),
             )
         )
     return tuple(out)
@@ -541,7 +545,34 @@ def _generic_path_arguments(
         return []
     if _archive_member_call(facts, call) or _library_example_call(facts, call):
         return []
+    if call.method in _COMET_LOGGING and any(imp.top_level == "comet_ml" for _, imp in facts.imports):
+        candidates = [arg for arg in candidates if not _comet_asset_name(call, arg)]
     return [_generic(call, arg, qualified, strings) for arg in candidates]
+
+
+# Comet's logging calls, which name what they log inside the experiment: `log_asset(path,
+# file_name="weights.pt")`, `log_asset_data(data, name=…)`, `log_confusion_matrix(…,
+# file_name="confusion-matrix-epoch-3.json")`, `log_image(img, name=…)`, `log_figure(figure_name=…)`.
+_COMET_LOGGING = frozenset({
+    "log_asset", "log_asset_data", "log_asset_folder", "log_table", "log_confusion_matrix", "log_image",
+    "log_figure", "log_model", "log_video", "log_audio", "log_curve", "log_embedding", "log_histogram_3d",
+    "log_dataframe_profile", "log_remote_asset", "log_remote_model", "log_text", "log_html",
+})
+_COMET_NAME_KEYWORDS = frozenset({"file_name", "name", "figure_name"})
+
+
+def _comet_asset_name(call: CallFact, arg: ArgFact) -> bool:
+    """Is the argument the name an asset gets in the Comet experiment, not a local file? The
+    `file_name=`/`name=`/`figure_name=` of a Comet logging call (the logged data or local file is
+    another argument), and `log_table`'s file name when the table's data is given
+    (`experiment.log_table("prediction_debug_table.csv", debug_df)`: the frame is written to the
+    experiment under that name; with no data the name is the local file uploaded). A label in
+    the run: no path of the notebook's (fair check 25, comet-examples)."""
+    if arg.keyword in _COMET_NAME_KEYWORDS:
+        return True
+    if call.method == "log_table" and (arg.keyword == "filename" or arg.position == 0):
+        return call.arg(1, ("tabular_data",)) is not None
+    return False
 
 
 # nbdev's calls that export notebooks into the package (nbdev 2's `nb_export`, nbdev 1's `notebook2script`).
@@ -1579,9 +1610,22 @@ def _by_value(findings: Iterable[LiteralFinding], normalise: bool = False) -> li
     groups: dict[str, list[LiteralFinding]] = {}
     for f in findings:
         # With `normalise` (PTH006): `'./txtcls_swivel/'` saved, `'./txtcls_swivel'` cleared and
-        # saved again are one folder.
-        groups.setdefault((_normal_path(f.value) or f.value) if normalise else f.value, []).append(f)
+        # saved again are one folder; `np.savez("out", …)` and `np.load("out.npz")` one file.
+        groups.setdefault((written_file(f) or f.value) if normalise else f.value, []).append(f)
     return list(groups.values())
+
+
+def written_file(f: LiteralFinding) -> str:
+    """The normalised path of the file the literal names on disk: with the suffix a writing call
+    adds to a path that lacks it (`np.savez("./data/training", …)` writes `data/training.npz`,
+    `np.save` adds `.npy`; the catalogue's `appends_suffix`), so a later read or upload of
+    `data/training.npz` is of the file the call wrote (fair check 25, item 111)."""
+    return _with_suffix(_normal_path(f.value), f.argument)
+
+
+def _with_suffix(path: str, argument: Optional[PathArgument]) -> str:
+    suffix = argument.entry.appends_suffix if argument is not None and argument.direction in ("write", "both") else ""
+    return path + suffix if suffix and path and not path.endswith(suffix) else path
 
 
 # Calls that delete the path they are given: a cleanup before writing, not a path read or written.
@@ -2370,12 +2414,14 @@ def _one_named_file(ctx: RuleContext, group: Sequence[LiteralFinding]) -> Option
     """For a group that names one file (not a folder or a template) only through Python arguments:
     its path, the cells whose source names it and the group in notebook order; else None. What the
     round-trip and I/O-lesson folds both start from."""
-    path = _normal_path(group[0].value)
+    path = written_file(group[0])
     if not path or path.endswith("/") or "{" in path or "." not in path.rpartition("/")[2]:
         return None
     if any(f.source != "python" or f.argument is None for f in group):
         return None
-    naming = [ca for ca in ctx.cells if path in ca.cell.source.replace("\\", "/")]
+    # (each spelling: `np.savez("out", …)` names `out.npz` as "out")
+    spellings = {_normal_path(f.value) for f in group} | {path}
+    naming = [ca for ca in ctx.cells if any(p in ca.cell.source.replace("\\", "/") for p in spellings)]
     return path, naming, sorted(group, key=lambda f: (f.ca.cell.index, f.line))
 
 
@@ -2421,6 +2467,32 @@ def _read_back_at_once(ctx: RuleContext, group: Sequence[LiteralFinding]) -> boo
     return not any(
         (index, node.lineno) > (first.ca.cell.index, first.line)
         for t in statement.targets for node, _, index in loads.get(t.id, ())
+    )
+
+
+def _constant_read_back_at_once(ctx: RuleContext, uses: Sequence[tuple["Constant", str, PathArgument]]) -> bool:
+    """Is this constant's file the notebook's own round trip in one cell, as `_read_back_at_once`'s
+    for a literal: bound in the cell, written there first (`model_filename = "my-model.onnx"`,
+    `torch.onnx.export(model, x, model_filename)`), then only read or handed on in the same cell
+    (`writer.add_onnx_graph(model_filename)`), and neither the file nor the name spelled in any
+    other cell? The notebook makes the file before its use wherever it runs: nothing to configure
+    (fair check 25, item 113: self-consumed-staging-file)."""
+    constant = uses[0][0]
+    path = _normal_path(constant.value)
+    if not constant.name.isidentifier() or not path or "{" in path or "." not in path.rpartition("/")[2]:
+        return False
+    if any(_normal_path(value) != path for _, value, _ in uses):
+        return False  # (a path built on it, `os.path.join(ROOT, "x.csv")`: a root, not this file)
+    cell = constant.ca.cell.index
+    if len(uses) < 2 or any(_cell_of(ctx, pa) != cell for _, _, pa in uses):
+        return False
+    ordered = sorted((pa for _, _, pa in uses), key=lambda pa: (pa.call.line, pa.call.column))
+    if ordered[0].direction not in ("write", "both") or not all(pa.direction in ("read", "none") for pa in ordered[1:]):
+        return False
+    mentioned = re.compile(rf"(?<![\w.]){re.escape(constant.name)}\b")
+    return not any(
+        ca.cell.index != cell and (path in ca.cell.source.replace("\\", "/") or mentioned.search(ca.cell.source))
+        for ca in ctx.cells
     )
 
 
@@ -3833,9 +3905,21 @@ def _cd_line(ca: CellAnalysis, line: int) -> bool:
 
 
 def _user_path_lines(ctx: RuleContext) -> frozenset[tuple[int, int]]:
-    """(cell, line) of PTH002's findings in shell or magic lines."""
-    return ctx.shared("paths.user_path_lines", lambda: frozenset(
-        (h.cell.index, h.line) for h in UserSpecificPath().check(ctx) if h.cell is not None and h.line is not None))
+    """(cell, line) of PTH002's findings, and of the `%cd` lines among their related locations: the
+    same `%cd /content/` repeated at the top of later cells is one root to configure, already
+    listed with the first one's finding (fair check 25, items 104–106)."""
+    return ctx.shared("paths.user_path_lines", lambda: frozenset(_find_user_path_lines(ctx)))
+
+
+def _find_user_path_lines(ctx: RuleContext) -> Iterator[tuple[int, int]]:
+    cells = {ca.cell.index: ca for ca in ctx.cells}
+    for h in UserSpecificPath().check(ctx):
+        if h.cell is not None and h.line is not None:
+            yield h.cell.index, h.line
+        for cell, line, _ in h.related:
+            ca = cells.get(cell.index)
+            if ca is not None and line is not None and _cd_line(ca, line):
+                yield cell.index, line
 
 
 # --- a local read that falls back on a fetch (fair check 19) -----------------------------------------
@@ -5455,7 +5539,8 @@ class ChangeDirectory(Rule):
         "a `%cd ../..`, in a notebook that lies in `docs/notebooks/`, goes back down to where the kernel "
         "started: a return, related to the climb's finding; so is an `os.chdir('../notebooks')` (or `%cd`) after an "
         "`os.chdir('../examples')` in a notebook that lies in `notebooks/`, and when only shell lines run in between (also in "
-        "an `if`/`else` whose tests call nothing, `if sys.platform == \"darwin\":` choosing a `!gcc` line) the pair is no finding. A `%cd` into an absolute folder PTH002 reports on the same line (`%cd /content/zoo/`) is that finding's: one line, one fix. "
+        "an `if`/`else` whose tests call nothing, `if sys.platform == \"darwin\":` choosing a `!gcc` line) the pair is no finding. A `%cd` into an absolute folder PTH002 reports on the same line (`%cd /content/zoo/`) is that finding's: one line, one fix; "
+        "so is the same `%cd` repeated at the top of later cells, a related location of that PTH002 finding (one root to configure). "
         "A change into the folder a `git clone` below a reported change makes (`%cd drive/MyDrive` and `!git clone …/repo.git` in "
         "one cell, `%cd repo` below it or alone in the next code cell) is that setup step's: related to the first change's finding."
     )
@@ -5488,6 +5573,13 @@ class ChangeDirectory(Rule):
             "import os\nHOME = os.getcwd()",
             "%cd {HOME}/detector\n!python train.py",
             "%cd {HOME}\nprint(HOME)",
+        )),
+        # Colab's `%cd /content/` at the top of each cell: PTH002's finding at the first, the repeats
+        # its related locations; one root to configure, not three changes of directory (fair check 25).
+        Example(cells=(
+            "%cd /content/\n!pip install gdown",
+            "%cd /content/\n!gdown 1-7x7qQfB7bIw2zV4Lr6\n%pip install tinycudann.whl",
+            "import pandas as pd\n%cd /content\nscenes = pd.read_csv('data/scenes.csv')",
         )),
     )
     failing = (
@@ -5545,7 +5637,8 @@ class ChangeDirectory(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         # `%cd /content/zoo/` whose absolute target PTH002 reports on the same line: one line, one
-        # fix (PTH002's message names the change of directory; fair check 16, item 97).
+        # fix (PTH002's message names the change of directory; fair check 16, item 97); the same
+        # `%cd` repeated in later cells is a related location of that finding (fair check 25).
         user_lines: Optional[frozenset[tuple[int, int]]] = None
         cells = {ca.cell.index: ca for ca in ctx.cells}
         for hit in self._check(ctx):
@@ -8454,7 +8547,9 @@ def _staged_for_upload(ctx: RuleContext, groups: Sequence[Sequence[LiteralFindin
         written = all(o.argument is not None and (
             o.argument.direction == "write" or (o.ca.cell.index, o.argument.call.line) in made) for o in kept)
         first = min([(o.ca.cell.index, o.line) for o in kept] + made)
-        if written and any(value in (path, spelled) and at > first for at, value in uploads):
+        # (the file as written: `np.savez("./data/training", …)`, then `upload_data("data/training.npz")`)
+        names = {path, spelled, *(written_file(o) for o in kept)}
+        if written and any(value in names and at > first for at, value in uploads):
             files.add(path)
         elif written and all(o.argument is not None and o.argument.call.method in ("makedirs", "mkdir") for o in g):
             folders[path] = True
@@ -8524,7 +8619,8 @@ def _constant_staged(ctx: RuleContext, uses: Sequence[tuple[Constant, str, PathA
     if not writes and not made:
         return False
     first = min(writes + made)
-    return any(path == value and at > first for at, path in uploaded)
+    names = {value, *(_with_suffix(value, pa) for _, pa in others)}  # (`np.save(name, …)` writes `<name>.npy`)
+    return any(path in names and at > first for at, path in uploaded)
 
 
 class CwdRelativePath(Rule):
@@ -8637,7 +8733,9 @@ class CwdRelativePath(Rule):
         "`os.remove(\"./my_profile.bin\")`; a folder only deleted and named nowhere before, another tool's cache, stays a finding, "
         "said to be deleted by the call), a folder only made and named nowhere else (`os.makedirs(\"imgs/chapter_4\", exist_ok=True)` "
         "of copied set-up code: an empty folder), a file written and read back in one cell and named nowhere else (`img.save(\"out.jpg\", "
-        "exif=…)`, then `Image.open(\"out.jpg\")`; not an archive the cell extracts), a file one library saves in a cell and loads in "
+        "exif=…)`, then `Image.open(\"out.jpg\")`; not an archive the cell extracts; also through a name bound in that cell, "
+        "`model_filename = \"my-model.onnx\"`, `torch.onnx.export(model, x, model_filename)`, then "
+        "`writer.add_onnx_graph(model_filename)`), a file one library saves in a cell and loads in "
         "the next into a name nothing reads again (`why.write(profile, \"profile.bin\")`, `n_prof = why.read(\"profile.bin\")`), a file saved in a cell and loaded in the next into names later code only shows (`model.save(\"best.h5\")`, "
         "`loaded = load_model(\"best.h5\")`, then only `loaded.summary()`, `print(loaded)` or `loaded`), an empty figure a cell only makes and "
         "saves under a heading about saving (`#### Saving Figure`, then `figure = plt.figure(); figure.savefig(\"Saved.png\")`), and "
@@ -8678,7 +8776,12 @@ class CwdRelativePath(Rule):
         "Sacred's `add_artifact(filename=…)`, MLflow's `log_artifact`; by literal, constant or f-string) is staging for the "
         "upload: not reported; so is a file given to SageMaker's `upload_data(path=…)`, `S3Uploader.upload(local_path=…)`, "
         "boto3's `upload_file`, or shown as a Gradio demo's `examples=`, when the notebook wrote it (boto3's "
-        "`Bucket(…).download_file(key, path)` writes it too). Places on a SageMaker job's side are not the notebook's: "
+        "`Bucket(…).download_file(key, path)` writes it too). A save that adds a suffix to a name lacking it writes the "
+        "suffixed file (`np.savez(\"./data/training\", …)` writes `data/training.npz`, `np.save` adds `.npy`, "
+        "`scipy.io.savemat` `.mat`: the catalogue's `appends_suffix`): an upload or read of that file is of what it wrote. "
+        "The name Comet gives what a logging call logs (`experiment.log_table(\"preds.csv\", df)` with the table's data, "
+        "`log_confusion_matrix(…, file_name=…)`, `log_asset(path, file_name=…)`'s `file_name`, `name=`, `figure_name=`; "
+        "in a notebook that imports `comet_ml`) is the asset's label in the experiment, not a local file: no path. Places on a SageMaker job's side are not the notebook's: "
         "`PropertyFile(path=…)`, `JsonGet(json_path=…)`, the body of a `@step`/`@remote` function. The root of one `download=True` dataset is PTH007's also through a string constant "
         "(`data_directory = \"./data\"`) or as `os.getcwd()`, and so is one whose switch is a name bound once to `True` "
         "(`DOWNLOAD = True`, then `download=DOWNLOAD`; bound to `False` it downloads nothing and the root stays reported); a file a download line saved (`!curl … -o ../tables/x.csv`, "
@@ -8740,6 +8843,22 @@ class CwdRelativePath(Rule):
         # Staging for the tracker: written, then uploaded, read by nothing else.
         Example(cells=(
             "import neptune\nrun = neptune.init_run()\nfig.write_html('map.html')\nrun['map'].upload('map.html')",
+        )),
+        # The suffix a save adds: `np.savez("./data/training", …)` writes `data/training.npz`, the file
+        # the upload is given (staging, with the folder made for it), and `np.save("features", …)` the
+        # `features.npy` the cell loads back; a name exported then handed on in its own cell (fair check 25).
+        Example(cells=(
+            "import os\nimport numpy as np\nos.makedirs('./data', exist_ok=True)\nnp.savez('./data/training', image=x, label=y)\n"
+            "train_uri = session.upload_data('data/training.npz', key_prefix='mnist/training')",
+            "np.save('features', X)\nX_back = np.load('features.npy')\nassert (X_back == X).all()",
+            "import torch\nmodel_filename = 'my-model.onnx'\ntorch.onnx.export(model, dummy_input, model_filename)\n"
+            "writer.add_onnx_graph(model_filename)",
+        )),
+        # Names given to Comet are the assets' labels in the experiment, not local files (fair check 25).
+        Example(cells=(
+            "import comet_ml\nexperiment = comet_ml.start()",
+            "experiment.log_table('prediction_debug_table.csv', debug_df)\n"
+            "experiment.log_confusion_matrix(y_true=labels, y_predicted=preds, file_name=f'confusion-matrix-epoch-{epoch}.json')",
         )),
         Example(cells=(
             "import pandas as pd\nimport sqlite3\ndf = pd.read_csv(DATA_DIR / 'train.csv')\ncon = sqlite3.connect(':memory:')",
@@ -9014,6 +9133,25 @@ class CwdRelativePath(Rule):
             ),
             expect=((2, 1),),
         ),
+        # `np.savez("arrays", …)` writes `arrays.npz`, which a later cell loads and uses: one file, one
+        # finding, the read related (fair check 25).
+        Example(
+            cells=("import numpy as np\nnp.savez('arrays', a=a)", "data = np.load('arrays.npz')\ntotal = data['a'].sum()"),
+            expect=((1, 2),),
+        ),
+        # An ONNX export (a write) loaded back in a later cell: a model file the notebook relies on, kept.
+        Example(
+            cells=(
+                "import torch\nonnx_file = 'model.onnx'\ntorch.onnx.export(model, x, onnx_file)",
+                "import onnxruntime as ort\nsession = ort.InferenceSession(onnx_file)",
+            ),
+            expect=((1, 2),),
+        ),
+        # Comet's `log_table` given no data uploads the local file it names: a cwd-relative read.
+        Example(
+            cells=("import comet_ml\nexperiment = comet_ml.start()", "experiment.log_table('reports/summary.csv')"),
+            expect=((2, 1),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -9078,8 +9216,9 @@ class CwdRelativePath(Rule):
         # (A file the notebook writes under that folder itself, `model.save("data/model")`, read back
         # later: the write's finding keeps the read.)
         written = {
-            _normal_path(f.value) for f in (literal_findings(ctx) if produced else ())
+            name for f in (literal_findings(ctx) if produced else ())
             if f.argument is not None and f.argument.direction in ("write", "both")
+            for name in (_normal_path(f.value), written_file(f))
         }
         for position in list(grouped) if produced else ():
             uses = grouped[position]
@@ -9403,6 +9542,22 @@ class CwdRelativePath(Rule):
         folded = {p for ps in same_folder.values() for p in ps}
         for position, uses in grouped.items():
             if position in folded:
+                continue
+            if (position not in same_folder and not same_file.get(position) and not extra.get(position)
+                    and _constant_read_back_at_once(ctx, uses)):
+                # The notebook's own round trip through a name: no finding in the report, but the
+                # compiler still lifts the file into the config, as for a literal's round trip.
+                constant = uses[0][0]
+                cells = {ca.cell.index: ca.cell for ca in ctx.cells}
+                yield Hit(
+                    constant.ca.cell, constant.line, constant.column,
+                    f"Relative path {shown(constant.value)} (`{constant.name}`), a file the notebook writes and reads "
+                    "back itself, is resolved against the current working directory, " + RUN_FOLDER,
+                    fix="Build it from a configured root instead.",
+                    key=f"{constant.name}\x1f{constant.value}",
+                    related=tuple(dict.fromkeys((cells[_cell_of(ctx, pa)], pa.call.line, pa.call.column) for _, _, pa in uses)),
+                    folded_into=self.code,
+                )
                 continue
             # (the message names a read or write, when there is one, over a join's piece)
             constant, value, pa = next((u for u in uses if u[2].direction != "none"), uses[0])
