@@ -199,7 +199,9 @@ def _nfkc(name: str) -> str:
 class _Scope:
     def __init__(self, kind: str, local_names: set[str]):
         self.kind = kind  # module | function | class | comprehension
-        self.local_names = local_names
+        # NFKC, as every name read and stored here: `def f(ϕ): return ϕ` binds the `φ` it reads
+        # (fair check 26: QuantEcon's `ϕ` parameters were reported undefined).
+        self.local_names = {_nfkc(name) for name in local_names}
         self.declared_global: set[str] = set()  # `global x` seen in this function
 
 
@@ -435,7 +437,7 @@ class _Walker:
             # A function that declares `global x` and assigns it defines x when it runs.
             if self.scopes[-1].kind == "function":
                 self.scopes[-1].local_names.discard(item.name.value)
-                self.scopes[-1].declared_global.add(item.name.value)
+                self.scopes[-1].declared_global.add(_nfkc(item.name.value))
 
     def _Nonlocal(self, node: cst.Nonlocal) -> None:
         return

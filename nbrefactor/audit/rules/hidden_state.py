@@ -3500,6 +3500,12 @@ class UndefinedName(Rule):
         # `xrange` is a builtin of this notebook's Python 2 kernel: STR004 lists it, no error here.
         Example(cells=("from __future__ import print_function", "for i in xrange(3):\n    print(i)"), kernel="python2"),
         Example(cells=("files = !ls data/", "print(len(files))")),
+        # Fair check 26: Python reads identifiers in NFKC form, so the parameter `ϕ` (U+03D5) is the `φ`
+        # its body reads, in a nested function, a lambda or a comprehension too.
+        Example(cells=(
+            "def f(ϕ, x):\n    def inner(y):\n        return ϕ * y\n    return inner(x) + sum(ϕ for _ in range(2))",
+            "g = lambda ϕ: ϕ + 1\nprint(f(2, 3), g(1))",
+        )),
         # A Databricks language cell: `%sh` alone on the first line makes the cell shell there.
         Example(cells=("%sh\n\nls\nhostname",)),
         Example(cells=("system = 'linux'", "print(system.upper())")),
