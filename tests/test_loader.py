@@ -118,6 +118,19 @@ def test_a_python2_version_contradicted_by_the_kernels_own_lexer_is_not_kept():
     assert parse_notebook("d.ipynb", _bytes(_v4([], 5, {"language_info": {"version": "2.7.12"}}))).language_version == "2.7.12"
 
 
+def test_a_python2_version_beside_a_kernelspec_naming_a_python3_interpreter_is_not_kept():
+    """Fair check 26: VS Code wrote `Python 3.6.9 64-bit` (`python_defaultSpec_…`) as the kernelspec
+    of the interpreter it ran and kept the file's old `2.7.15`/`ipython2` language_info block."""
+    py2_info = {"name": "python", "version": "2.7.15", "pygments_lexer": "ipython2", "codemirror_mode": {"name": "ipython", "version": 2}}
+    vscode = {"name": "python_defaultSpec_1596663900877", "display_name": "Python 3.6.9 64-bit", "language": "python"}
+    assert parse_notebook("a.ipynb", _bytes(_v4([], 5, {"kernelspec": vscode, "language_info": py2_info}))).language_version == ""
+    # A Python 2 interpreter's kernelspec, or Jupyter's generic names, leave the version as the kernel wrote it.
+    vscode2 = {**vscode, "display_name": "Python 2.7.15 64-bit"}
+    assert parse_notebook("b.ipynb", _bytes(_v4([], 5, {"kernelspec": vscode2, "language_info": py2_info}))).language_version == "2.7.15"
+    generic = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    assert parse_notebook("c.ipynb", _bytes(_v4([], 5, {"kernelspec": generic, "language_info": py2_info}))).language_version == "2.7.15"
+
+
 def test_execution_count_true_is_not_a_count():
     nb = parse_notebook("n.ipynb", _bytes(_v4([{"cell_type": "code", "source": "x", "execution_count": True, "outputs": []}])))
     assert nb.cells[0].execution_count is None

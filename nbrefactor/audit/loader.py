@@ -232,7 +232,16 @@ def _kernel(metadata: dict[str, Any]) -> tuple[str, str, str]:
         # `sys.version_info`: a 2.x version beside an `ipython3` lexer was not written by the kernel
         # that ran the cells (`"2.7.-1"` from an editor), so it says nothing about the Python.
         version = ""
+    elif version.startswith("2.") and _INTERPRETER_PYTHON3.match(str(spec.get("display_name", "") or "")):
+        # A kernelspec naming one Python 3 interpreter (`Python 3.6.9 64-bit`, VS Code's
+        # `python_defaultSpec_…` kernels) beside a 2.x language_info: the editor that ran it wrote
+        # the kernelspec and kept the file's old language_info block (fair check 26, an AIF360
+        # demo whose saved `print(a, b)` shows `1.0 0.0`, Python 3's output).
+        version = ""
     return name, language, version
+
+
+_INTERPRETER_PYTHON3 = re.compile(r"^\s*Python 3\.\d+")
 
 
 def _lexer_says_python3(info: dict[str, Any]) -> bool:
