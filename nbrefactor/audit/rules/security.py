@@ -81,6 +81,57 @@ def cell_secrets(ca: CellAnalysis, catalog: Catalog) -> tuple[SecretMatch, ...]:
     return tuple(find_secrets(ca.cell.source, catalog))
 
 
+@dataclass(frozen=True)
+class _OutputSecrets:
+    kinds: tuple[str, ...]  # the patterns' descriptions, in order of first appearance
+    keys: tuple[str, ...]
+    values: frozenset[str]
+    snippet: str
+
+
+def _output_secrets(ctx: RuleContext) -> dict[int, _OutputSecrets]:
+    """The secrets each cell's saved outputs show, by cell index (once per notebook: SEC001 and SEC002)."""
+
+    def compute() -> dict[int, _OutputSecrets]:
+        found: dict[int, _OutputSecrets] = {}
+        for ca in ctx.cells:
+            kinds: list[str] = []
+            keys: list[str] = []
+            values: set[str] = set()
+            snippet = ""
+            for output in ca.cell.outputs:
+                texts = [output.text, output.name]
+                texts += [value for _, value in output.data if value != output.text]
+                for text in texts:
+                    if not text:
+                        continue
+                    for match in find_secrets(text, ctx.catalog):
+                        if match.pattern.description not in kinds:
+                            kinds.append(match.pattern.description)
+                        keys.append(_key(match))
+                        values.add(match.value)
+                        if not snippet:
+                            snippet = _output_line(text, match, ctx.catalog)
+            if kinds:
+                found[ca.cell.index] = _OutputSecrets(tuple(kinds), tuple(keys), frozenset(values), snippet)
+        return found
+
+    return ctx.shared("security.output_secrets", compute)
+
+
+def _echoed_outputs(ctx: RuleContext) -> dict[int, _OutputSecrets]:
+    """The cells whose saved outputs show only secrets written in the notebook's own source: the
+    output echoes a credential SEC001 already reports (a `!cat` of the config the cell just wrote
+    it into, fair check 26), so it is one credential and one fix: those outputs are related
+    locations of SEC001's finding, not SEC002 findings of their own."""
+
+    def compute() -> dict[int, _OutputSecrets]:
+        written = {match.value for ca in ctx.cells if ca.cell.source.strip() for match in cell_secrets(ca, ctx.catalog)}
+        return {index: shown for index, shown in _output_secrets(ctx).items() if shown.values <= written}
+
+    return ctx.shared("security.echoed_outputs", compute)
+
+
 class SecretInSource(Rule):
     code = "SEC001"
     compile_fix = "secret"
@@ -165,6 +216,20 @@ class SecretInSource(Rule):
             ),
             expect=((1, 1), (1, 2), (1, 3), (1, 4), (1, 5), (1, 6), (1, 7), (1, 8)),
         ),
+        # The same password shown again by the outputs of the cell and of a later `!cat`: one finding
+        # in the source, the outputs related (SEC002 does not report them; fair check 26).
+        Example(
+            cells=(
+                code_cell(
+                    "!yq -i '.registry.path=\"postgresql://feast:S3cr3tPassw0rd@postgres:5432/feast\"' store.yaml\n!cat store.yaml",
+                    count=1,
+                    outputs=({"output_type": "stream", "name": "stdout", "text": "path: postgresql://feast:S3cr3tPassw0rd@postgres:5432/feast\n"},),
+                ),
+                code_cell("!cat store.yaml", count=2,
+                          outputs=({"output_type": "stream", "name": "stdout", "text": "path: postgresql://feast:S3cr3tPassw0rd@postgres:5432/feast\n"},)),
+            ),
+            expect=((1, 1),),
+        ),
         # A dataset download link copied from Roboflow's export dialog, key and all.
         Example(
             cells=('!curl -L "https://app.roboflow.com/ds/Qm4TzR8aLp?key=Hx7bK2qWv9" > boats.zip; unzip -q boats.zip',),
@@ -173,6 +238,9 @@ class SecretInSource(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        echoed = _echoed_outputs(ctx)
+        cells = {ca.cell.index: ca.cell for ca in ctx.cells}
+        related_values: set[str] = set()
         for ca in ctx.cells:
             source = ca.cell.source
             if not source.strip():
@@ -188,12 +256,20 @@ class SecretInSource(Rule):
                 text = lines[line - 1]
                 line_start = starts[line - 1]
                 snippet = _masked_line(text, match.value_start - line_start, match.value_end - line_start)
+                shown_in = [] if match.value in related_values else sorted(i for i, o in echoed.items() if match.value in o.values)
+                related_values.add(match.value)
+                also = ""
+                if shown_in:
+                    listed = " and ".join([", ".join(str(i) for i in shown_in[:-1]), str(shown_in[-1])]) if len(shown_in) > 1 else str(shown_in[0])
+                    also = (f"; the saved output{'s' if len(shown_in) > 1 else ''} of cell{'s' if len(shown_in) > 1 else ''} "
+                            f"{listed} show{'' if len(shown_in) > 1 else 's'} it too (related): clear {'them' if len(shown_in) > 1 else 'it'}")
                 yield Hit(
                     ca.cell,
                     line,
                     column,
                     f"{match.pattern.description} in source ({mask(match.value)}): remove it, rotate it, "
-                    "and read it from the environment or a secret store",
+                    f"and read it from the environment or a secret store{also}",
+                    related=tuple((cells[i], 1, None) for i in shown_in),
                     end_line=end_line,
                     end_column=end_column,
                     snippet=redact(snippet, ctx.catalog),
@@ -239,6 +315,19 @@ class SecretInOutput(Rule):
                 ),
                 # A secret in the source only is SEC001's finding, not this rule's.
                 code_cell(f'key = "{_AWS_ID}"', count=3),
+            ),
+        ),
+        # An output echoing a secret written in the source (the config the cell just wrote it into):
+        # a related location of SEC001's finding, one credential and one fix (fair check 26).
+        Example(
+            cells=(
+                code_cell(
+                    "!yq -i '.registry.path=\"postgresql://feast:S3cr3tPassw0rd@postgres:5432/feast\"' store.yaml\n!cat store.yaml",
+                    count=1,
+                    outputs=({"output_type": "stream", "name": "stdout", "text": "registry:\n  path: postgresql://feast:S3cr3tPassw0rd@postgres:5432/feast\n"},),
+                ),
+                code_cell("!cat store.yaml", count=2,
+                          outputs=({"output_type": "stream", "name": "stdout", "text": "path: postgresql://feast:S3cr3tPassw0rd@postgres:5432/feast\n"},)),
             ),
         ),
         Example(
@@ -322,32 +411,20 @@ class SecretInOutput(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        echoed = _echoed_outputs(ctx)
         for ca in ctx.cells:
-            kinds: list[str] = []
-            keys: list[str] = []
-            snippet = ""
-            for output in ca.cell.outputs:
-                texts = [output.text, output.name]
-                texts += [value for _, value in output.data if value != output.text]
-                for text in texts:
-                    if not text:
-                        continue
-                    for match in find_secrets(text, ctx.catalog):
-                        if match.pattern.description not in kinds:
-                            kinds.append(match.pattern.description)
-                        keys.append(_key(match))
-                        if not snippet:
-                            snippet = _output_line(text, match, ctx.catalog)
-            if kinds:
-                yield Hit(
-                    ca.cell,
-                    1,
-                    None,
-                    f"Saved output contains a secret ({', '.join(kinds)}): clear the output and rotate the credential",
-                    snippet=snippet,
-                    fix="Clear the cell's output, rotate the credential, stop printing it",
-                    key=",".join(sorted(set(keys))),
-                )
+            shown = _output_secrets(ctx).get(ca.cell.index)
+            if shown is None or ca.cell.index in echoed:
+                continue  # an output echoing a secret of the source: SEC001's related location
+            yield Hit(
+                ca.cell,
+                1,
+                None,
+                f"Saved output contains a secret ({', '.join(shown.kinds)}): clear the output and rotate the credential",
+                snippet=shown.snippet,
+                fix="Clear the cell's output, rotate the credential, stop printing it",
+                key=",".join(sorted(set(shown.keys))),
+            )
 
 
 def _output_line(text: str, match: SecretMatch, catalog: Catalog) -> str:
