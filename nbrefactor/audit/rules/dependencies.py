@@ -840,6 +840,9 @@ class UndeclaredImport(Rule):
         ),
         # The `jupyter` metapackage installs ipywidgets (and ipykernel, notebook…).
         Example(cells=("import ipywidgets as widgets",), files={"requirements.txt": "jupyter==1.1.1\n"}),
+        # An environment of the whole Anaconda distribution declares the scientific stack it ships (fair check 26).
+        Example(cells=("import numpy as np\nimport matplotlib.pyplot as plt\nfrom numba import njit\nimport sympy",),
+                files={"environment.yml": "name: lectures\ndependencies:\n  - python=3.8\n  - anaconda=2020.07\n"}),
         # A Pipfile is a manifest: `==` pins, and so does the lock beside it.
         Example(
             cells=("import numpy as np\nimport sklearn",),
@@ -1044,6 +1047,9 @@ class UndeclaredImport(Rule):
             files={"requirements.txt": "eo-learn-core==1.4.2\n"},
             expect=((1, 2),),
         ),
+        # Anaconda ships numpy, not quantecon: the lecture's extra library still needs declaring.
+        Example(cells=("import numpy as np\nimport quantecon as qe",),
+                files={"environment.yml": "dependencies:\n  - python=3.8\n  - anaconda=2020.07\n"}, expect=((1, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
