@@ -211,6 +211,25 @@ def test_pyproject_poetry_versions():
     ]
 
 
+def test_a_projects_own_extras_are_no_requirement_of_it():
+    """Fair check 26: feast's `image = ["feast[pytorch]", "timm>=0.6.0"]` includes another of its own
+    extras; it is no requirement on a release of feast (nothing to pin, nothing declared)."""
+    text = textwrap.dedent(
+        """\
+        [project]
+        name = "Feast"
+        dependencies = ["click>=7.0"]
+
+        [project.optional-dependencies]
+        pytorch = ["torch==2.2.2"]
+        image = ["feast[pytorch]", "timm>=0.6.0"]
+        """
+    )
+    manifest = parse_pyproject("pyproject.toml", text)
+    assert [r.name for r in manifest.requirements] == ["click", "torch", "timm"]
+    assert manifest.project_name == "feast"
+
+
 def test_pyproject_without_dependencies_is_not_a_manifest():
     assert parse_pyproject("pyproject.toml", '[project]\nname = "x"\n\n[tool.nbrefactor]\n') is None
     assert parse_pyproject("pyproject.toml", "not [ toml") is None

@@ -559,6 +559,11 @@ def parse_pyproject(path: str, text: str, poetry_lock: Optional[str] = None, uv_
                 number = _line_of(lines, name.group(1), header, key_first)
             last[name.group(1).lower()] = number - 1
         req = _requirement(spec, number)
+        if req and isinstance(project_name, str) and req.name == normalise(project_name):
+            # `feast[pytorch]` in feast's own extras (fair check 26): the project including
+            # another of its extras, no requirement on some release of it (nothing to pin; the
+            # notebook that pins `feast==0.40.1` declares nothing this file already does).
+            continue
         if req and table == "tool.poetry" and not req.pinned and req.name in locked:
             # The spec names the locked version, so the version readers (DEP005) see it.
             req = replace(req, spec=f"{name.group(1) if name else req.name}{locked[req.name]}  # locked in poetry.lock",
