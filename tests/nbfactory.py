@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
+import warnings
 from pathlib import Path
 from typing import Iterable, Optional, Union
 
@@ -65,9 +67,10 @@ def project(tmp_path: Path, files: Optional[dict[str, str]] = None) -> Path:
 
 
 def git(repo: Path, *args: str) -> str:
-    """Run git in `repo` with a fixed identity and no user or system configuration."""
+    """Run git in `repo` with a fixed identity and no user or system configuration (nor any `GIT_*`
+    variable of the environment pytest runs in, such as a hook's `GIT_DIR`)."""
     env = {
-        **os.environ,
+        **{key: value for key, value in os.environ.items() if not key.startswith("GIT_")},
         "GIT_AUTHOR_NAME": "t",
         "GIT_AUTHOR_EMAIL": "t@example.org",
         "GIT_COMMITTER_NAME": "t",
@@ -76,7 +79,18 @@ def git(repo: Path, *args: str) -> str:
         "GIT_CONFIG_NOSYSTEM": "1",
     }
     done = subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True)
+    if done.returncode != 0 and args[:1] == ("init",):
+        # Two fresh-clone CIs (stop 38) had `git init` exit 128 in 18 consecutive tests of one
+        # worker, unexplained and not reproduced since (a CI alone and test runs under load passed).
+        # `init` in a fresh folder changes nothing when it fails, so it is tried again, and the
+        # warning (in the run's summary) carries git's own message for the next look.
+        for pause in (1.0, 3.0):
+            warnings.warn(f"git {' '.join(args)} in {repo} exited {done.returncode} ({done.stderr.strip()}): tried again")
+            time.sleep(pause)
+            done = subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True)
+            if done.returncode == 0:
+                break
     if done.returncode != 0:
-        # git's own message, so a failure says why (two fresh-clone CIs had `git init` exit 128 here)
+        # git's own message, so a failure says why
         raise AssertionError(f"git {' '.join(args)} in {repo} exited {done.returncode}: {done.stderr.strip()}")
     return done.stdout
