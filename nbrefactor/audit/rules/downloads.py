@@ -971,6 +971,7 @@ class RuntimeDownload(Rule):
         "`~/astroML_data`; not `fetch_hogg2010test()`, whose data is in its module, nor one given "
         "`download_if_missing=False`; a loader called again is related), market and economic data "
         "readers (pandas-datareader's `DataReader(\"AAPL\", \"stooq\")` and `get_data_*`, `yf.download(\"AAPL\")`), "
+        "AIF360's scikit-learn-style loaders (`aif360.sklearn.datasets.fetch_adult()`, `fetch_compas()`…), "
         "satellite imagery from Sentinel Hub (eo-learn's `SentinelHubInputTask(…)`, `SentinelHubEvalscriptTask(…)`, "
         "`SentinelHubDemTask(…)`, sentinelhub-py's `SentinelHubRequest(…)` and `SentinelHubStatistical(…)`: fetched when "
         "the workflow or request runs; one finding per notebook, at the first, the others related), "
@@ -1311,6 +1312,15 @@ class RuntimeDownload(Rule):
                 "bands = SentinelHubInputTask(data_collection=DataCollection.SENTINEL2_L1C, bands=['B04'], resolution=10)\n"
                 "dem = SentinelHubInputTask(data_collection=DataCollection.DEM, resolution=10)",
                 "request = SentinelHubRequest(evalscript=script, input_data=[], responses=[], bbox=bbox)",
+            ),
+            expect=((2, 1),),
+        ),
+        # AIF360's scikit-learn-style loaders fetch like scikit-learn's (fair check 26); its
+        # `AdultDataset()` reads files the user downloaded.
+        Example(
+            cells=(
+                "from aif360.sklearn.datasets import fetch_adult\nfrom aif360.datasets import AdultDataset",
+                "X, y, sample_weight = fetch_adult()\nlocal = AdultDataset()",
             ),
             expect=((2, 1),),
         ),

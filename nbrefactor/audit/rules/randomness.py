@@ -4793,6 +4793,14 @@ class MissingRandomState(Rule):
             "import gym\nenv = gym.make('CartPole-v0')",
             "env.reset()\nfor _ in range(1000):\n    env.render()\n    env.step(env.action_space.sample())",
         ), expect=((2, 1),), language_version="3.5.4"),
+        # dask-ml's counterparts of scikit-learn's generators, splits and estimators (fair check 26);
+        # `shuffle=False` and a given `random_state` are reproducible.
+        Example(cells=(
+            "import dask_ml.datasets\nfrom dask_ml.model_selection import train_test_split\nfrom dask_ml.cluster import KMeans",
+            "X, y = dask_ml.datasets.make_classification(n_samples=10_000, chunks=1_000)\n"
+            "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
+            "a, b = train_test_split(X, shuffle=False)\nkm = KMeans(n_clusters=3, random_state=0).fit(X_train)\nprint(km.inertia_)",
+        ), expect=((2, 1), (2, 2))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
