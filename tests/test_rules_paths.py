@@ -794,3 +794,26 @@ def test_pth007_git_clone_of_a_named_branch_says_that_branch_not_the_default_one
     assert [d.code for d in named] == ["PTH007"] and [d.code for d in default] == ["PTH007"]
     assert "the branch `fix_script`" in named[0].message and "default branch" not in named[0].message
     assert "default branch" in default[0].message
+
+
+def test_a_parent_folder_edit_for_the_projects_own_distribution_is_not_reported(tmp_path, monkeypatch):
+    """Fair check 26: AIF360's examples put `../` (the checkout, whose `setup.py` builds `aif360`)
+    on the path to import the package the README installs with `pip install -e .`: noise. A parent
+    folder holding code no manifest builds stays reported."""
+    from nbrefactor.audit.engine import audit_paths
+    from nbfactory import write_notebook
+
+    def pth005(root, package, setup):
+        (root / "examples").mkdir(parents=True)
+        (root / package).mkdir()
+        (root / package / "__init__.py").write_text("VALUE = 1\n", encoding="utf-8")
+        (root / "setup.py" if setup else root / "requirements.txt").write_text(
+            f"from setuptools import setup\nsetup(name='{package}', packages=['{package}'])\n" if setup else "numpy==1.26.4\n",
+            encoding="utf-8")
+        write_notebook(root / "examples" / "demo.ipynb", ["import sys\nsys.path.append('../')", f"from {package} import VALUE\nprint(VALUE)"])
+        monkeypatch.chdir(root)
+        result = audit_paths(["examples/demo.ipynb"], Settings(), jobs=1)
+        return [(d.location.cell, d.location.line) for d in result.diagnostics if d.code == "PTH005"]
+
+    assert pth005(tmp_path / "fairkit-repo", "fairkit", setup=True) == []
+    assert pth005(tmp_path / "course", "d2lhelpers", setup=False) == [(1, 2)]

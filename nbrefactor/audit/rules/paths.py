@@ -6395,7 +6395,9 @@ class SysPathEdit(Rule):
         "itself (`%%writefile helpers.py`): the notebook makes the file where it runs, so no import depends "
         "on a layout (and IPython has that folder on the path anyway). Not the parent folder (`sys.path.insert(0, '..')`) "
         "when that folder holds no module, package or folder of code any import of the notebook names (a leftover "
-        "edit: every import is an installed distribution). Not an edit in the body of a Kubeflow "
+        "edit: every import is an installed distribution), nor when what the notebook imports from there is the project's own "
+        "distribution (`sys.path.append('../')` beside a `setup.py` that builds the package: installed with `pip install -e .`, the "
+        "edit changes nothing; a parent folder of code no manifest builds stays reported). Not an edit in the body of a Kubeflow "
         "pipeline component (a function given to `func_to_container_op` or decorated `@dsl.component`): it "
         "runs in the component's image, whose layout the pipeline defines. Not an edit putting the folder a `git clone` "
         "of the notebook writes on the path (`!git clone URL /tmp/helpers`, then `sys.path.insert(0, \"/tmp/helpers\")`; "
@@ -6504,6 +6506,15 @@ class SysPathEdit(Rule):
             imp.level == 0 and imp.top_level in parent for _, imp in ctx.facts.imports
         )
         declared = ctx.project.declared if ctx.project is not None else frozenset()
+        # `sys.path.append("../")` where what the notebook imports from the parent folder is the
+        # project's own distribution (AIF360's `setup(name="aif360")` beside `aif360/`, its README
+        # installing the checkout with `pip install -e .`): installed, the edit changes nothing
+        # (fair check 26, 6 examples judged noise). A parent folder holding code no manifest builds
+        # (a course's `d2lzh/`, a book's `ml_editor/`) stays reported.
+        own = {m.project_name for m in ctx.project.manifests if m.project_name} if ctx.project is not None else set()
+        parent_is_own = parent is not None and bool(own) and not parent_unused and all(
+            normalise_distribution(imp.top_level) in own for _, imp in ctx.facts.imports if imp.level == 0 and imp.top_level in parent
+        )
         edits = _sys_path_calls(ctx)
         for ca in ctx.cells:
             events: list[tuple[int, int, str]] = []
@@ -6516,6 +6527,8 @@ class SysPathEdit(Rule):
                         continue
                     if parent_unused and _adds_parent_folder(call):
                         unused_parent.append(render_call(call))
+                        continue
+                    if parent_is_own and _adds_parent_folder(call):
                         continue
                     # In a pipeline component's body the edit is the container's import path.
                     if in_container(_container_spans(ctx), ca.cell.index, call.line, call.column):
