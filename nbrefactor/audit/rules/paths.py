@@ -1435,7 +1435,10 @@ def _shell_tokens(
         (c.end(), (text[c.end():].split() or [""])[0].lower()) for c in re.finditer(r"&&|\|\||;|\|", text)
     ]
     previous = ""
+    inside = _container_command_spans(text)
     for m in _SHELL_TOKEN.finditer(text):
+        if any(start <= m.start() < end for start, end in inside):
+            continue  # `kubectl exec pod -- cat /opt/app/conf`: a path of the container, not of this machine
         segment = next(name for at, name in reversed(starts) if at <= m.start())
         fetcher = segment if program == "cd" and segment in settings.download_programs else program
         token = m.group("dq") if m.group("dq") is not None else m.group("sq") if m.group("sq") is not None else m.group("bare")
@@ -1448,8 +1451,8 @@ def _shell_tokens(
         if candidates[0].startswith("/") and ":" in candidates[0]:
             candidates = [p for p in candidates[0].split(":") if p]
         for candidate in candidates:
-            if not candidate:
-                continue
+            if not candidate or _DISTINGUISHED_NAME.match(candidate):
+                continue  # `openssl req -subj "/CN=db.svc.cluster.local"`: a certificate's subject, not a file
             found = classify(candidate, settings, path_argument=False)
             if found is None and fetcher in settings.download_programs and _SCHEME.match(candidate):
                 scheme = _SCHEME.match(candidate).group("scheme").lower()  # type: ignore[union-attr]
@@ -1466,6 +1469,41 @@ def _shell_tokens(
                 searched_from = index + len(candidate)
             column = index + 1 if index >= 0 else len(original) - len(original.lstrip()) + 1
             yield LiteralFinding(ca, line, column, line, candidate, found, source="shell")
+
+
+# An X.509 distinguished name in OpenSSL's slash syntax (`-subj "/C=US/O=Acme/CN=db.internal"`):
+# every part `type=value` (fair check 26: `/CN=postgresql.feast.svc.cluster.local` taken for a path).
+_DISTINGUISHED_NAME = re.compile(r"^(?:/(?:C|ST|L|O|OU|CN|DC|UID|emailAddress|serialNumber|title|GN|SN)=[^/]*)+$")
+# A command a cluster or container tool runs inside a container: what follows `kubectl exec POD --`
+# (`oc exec` too) or `docker exec CONTAINER` (podman's too) names the container's files, not this
+# machine's (fair check 26: `kubectl exec postgresql-0 -- cat /opt/bitnami/postgresql/conf/…`).
+_CONTAINER_EXEC = re.compile(r"(?:^|(?<=[\s;&|(]))(?P<tool>kubectl|oc|docker|podman)\s+exec\b")
+
+
+def _container_command_spans(text: str) -> list[tuple[int, int]]:
+    """The offsets of `text` a container runs: after `kubectl exec … --` (or `oc exec … --`) and
+    after `docker exec`/`podman exec`'s container name, to the end of that command of the chain."""
+    spans: list[tuple[int, int]] = []
+    for found in _CONTAINER_EXEC.finditer(text):
+        end_match = re.compile(r"&&|\|\||;|\|").search(text, found.end())
+        end = end_match.start() if end_match else len(text)
+        if found.group("tool") in ("kubectl", "oc"):
+            separator = re.compile(r"\s--(?=\s|$)").search(text, found.end(), end)
+            if separator is not None:
+                spans.append((separator.end(), end))
+            continue
+        # docker/podman exec [options] CONTAINER COMMAND…: the container is the first word not an option
+        # (nor an option's value: `-e KEY=V`, `-u user`, `-w dir`).
+        words = list(re.finditer(r"\S+", text[found.end():end]))
+        position = 0
+        while position < len(words):
+            word = words[position].group(0)
+            if word.startswith("-"):
+                position += 2 if word in ("-e", "--env", "-u", "--user", "-w", "--workdir", "--env-file") else 1
+                continue
+            spans.append((found.end() + words[position].end(), end))
+            break
+    return spans
 
 
 # Programs whose `-p` (alone or last of a cluster: Miniconda's `-bfp`) names the prefix they install
@@ -2902,7 +2940,10 @@ class AbsolutePath(Rule):
         "takes the other place (a list of literals only stays reported: elsewhere none of them is there). "
         "Nor is a parameter default of the notebook's own function that every call of it overrides (`def read_imdb(folder, "
         "data_root=\"/srv/me/aclImdb\")`, only ever called as `read_imdb(\"train\", data_root)`): never used; the path the calls "
-        "pass is what counts (a function never called, or passed on by name, keeps its finding)."
+        "pass is what counts (a function never called, or passed on by name, keeps its finding). In a shell line, not a "
+        "certificate subject in OpenSSL's slash syntax (`-subj \"/CN=db.svc.cluster.local\"`), nor what a container's "
+        "command names (after `kubectl exec POD --`, `oc exec … --`, or `docker exec`/`podman exec`'s container): the "
+        "container's files; what `kubectl cp` copies from this machine stays reported."
     )
     why_bad = (
         "An absolute path only exists on machines laid out exactly like the author's. The notebook "
@@ -2996,6 +3037,17 @@ class AbsolutePath(Rule):
                 "import os\nos.environ['PATH'] += ';D:\\\\tools\\\\graphviz\\\\bin'",
             ),
             expect=((1, 2), (2, 1), (3, 2)),
+        ),
+        # A certificate's subject and the files a container's command reads are not this machine's
+        # (fair check 26); what `kubectl cp` copies from here is.
+        Example(
+            cells=(
+                '!openssl req -new -nodes -out certs/server.csr -keyout certs/server.key -subj "/CN=db.feast.svc.cluster.local"\n'
+                "!kubectl exec postgresql-0 -- cat /opt/bitnami/postgresql/conf/postgresql.conf | grep ssl\n"
+                "!docker exec -e PGUSER=admin db psql -f /docker-entrypoint-initdb.d/init.sql",
+                "!kubectl cp /srv/feast/init.sql postgresql-0:/tmp/init.sql",
+            ),
+            expect=((2, 1),),
         ),
     )
 
