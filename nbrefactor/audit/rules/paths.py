@@ -2911,7 +2911,7 @@ class AbsolutePath(Rule):
         "appended: `post = \"/2021/05/x\"` read as `site + post`) and single segments "
         "without an extension (`\"/predict\"`, unless it is a usual top-level folder such as `/data`) "
         "are not reported, nor is a key looked up by subscript (`limits[\"resources\"][\"/followers/ids\"]`, `spec[\"paths\"][\"/pets/{id}\"]`: a mapping's key), "
-        "an Azure Resource Manager id (`/subscriptions/<id>/resourceGroups/…`), a path in Azure ML's serving container (`/var/azureml-app/…`, "
+        "an Azure Resource Manager id (`/subscriptions/<id>/resourceGroups/…`), a path in Azure ML's serving container (`/var/azureml-app/…`, an image's environment `/azureml-envs/…`, "
         "`model_mount_path=\"/models\"`) or any string of an `environment_variables=` argument (read in the container: `container_mappings` of paths.toml). "
         "Adjacent literals are one string, as Python reads them (`(\"https://host/x\" \"/raw/y.csv\")` is a URL). f-string holes count as text (`f\"/data/{name}.csv\"` is absolute; "
         "`f\"{root}/x.csv\"` is not). Paths in `!` shell lines and line magics are checked too, except a display-only listing (`!ls /content/data`, `!head` or `!cat` of a file, piped only into display filters, neither redirected nor bound to a name) and a lone `!cd DIR` (a throw-away shell: nothing uses the folder); "
@@ -2957,6 +2957,9 @@ class AbsolutePath(Rule):
         'df = pd.read_csv(DATA_DIR / "raw" / "train.csv")'
     )
     passing = (
+        # The Python of an Azure ML image's environment (fair check 26): in the container.
+        Example(cells=("from azureml.core.environment import Environment\nenv = Environment('feast')\n"
+                       "env.python.user_managed_dependencies = True\nenv.python.interpreter_path = '/azureml-envs/feast/bin/python'",)),
         # A default every call of the function overrides is never used (fair check 19).
         Example(cells=(
             "import os\ndef read_reviews(split, root='/srv/alice/imdb'):\n    return os.listdir(os.path.join(root, split))",
