@@ -44,6 +44,7 @@ _NLTK_DOWNLOAD_ID = "nltk-download"
 # Sentinel Hub's tasks and requests: every one of a notebook is one provisioning step (fair check 25).
 _SENTINEL_HUB_IDS = frozenset({"sentinel-hub-task", "sentinel-hub-request"})
 _TORCH_DATASET_ID = "torch-dataset-download"
+_KERAS_DATASET_ID = "keras-dataset-download"
 
 
 @dataclass(frozen=True)
@@ -1015,7 +1016,8 @@ class RuntimeDownload(Rule):
         "literal http(s) URL given to a download call is PTH003's. One finding per fetching callee and "
         "cell: the train and test splits of one dataset are one download to pin (the later calls "
         "are related locations), and so is a torchvision/torchtext/torchaudio dataset class constructed with `download=True` "
-        "again in a later cell (a loader function building CIFAR-10 after a cell showing its images); likewise one finding per model or dataset name in the notebook (its "
+        "again in a later cell (a loader function building CIFAR-10 after a cell showing its images), or a Keras dataset "
+        "loaded again (`fashion_mnist.load_data()` in a later cell); likewise one finding per model or dataset name in the notebook (its "
         "tokenizer, configuration and weights fetched in three cells are one id to pin), and one per Keras "
         "application class (`EfficientNetB0(include_top=False)` built again for fine-tuning is the same weights "
         "file, cached after the first download), and one per `if`/`elif` chain whose arms each load other weights "
@@ -1324,6 +1326,15 @@ class RuntimeDownload(Rule):
             ),
             expect=((2, 1),),
         ),
+        # One Keras dataset loaded to show images, then again to train: one download, the later related (fair check 26).
+        Example(
+            cells=(
+                "from tensorflow import keras\n(train_x, train_y), _ = keras.datasets.fashion_mnist.load_data()",
+                "(train_x, train_y), (test_x, test_y) = keras.datasets.fashion_mnist.load_data()\n"
+                "(digits, labels), _ = keras.datasets.mnist.load_data()",
+            ),
+            expect=((1, 2), (2, 2)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1421,6 +1432,9 @@ class RuntimeDownload(Rule):
             if kind.id == _TORCH_DATASET_ID and later_cells:
                 consequence += (f"; cell{'s' if len(later_cells) > 1 else ''} {', '.join(map(str, later_cells))} "
                                 f"construct{'' if len(later_cells) > 1 else 's'} the same dataset class again (related): one download to pin")
+            elif kind.id == _KERAS_DATASET_ID and later_cells:
+                consequence += (f"; cell{'s' if len(later_cells) > 1 else ''} {', '.join(map(str, later_cells))} "
+                                f"load{'' if len(later_cells) > 1 else 's'} the same dataset again (related): one download to pin")
             arms = _arms_of_fetches(ctx, found)
             if arms > 1:
                 consequence += ("; so does the other arm of its `if`/`elif` chain (related), and a run takes one of the two" if arms == 2
@@ -1507,9 +1521,9 @@ def _merge_branch_arms(ctx: RuleContext, groups: dict[tuple, list[tuple]]) -> di
 
 
 def _dataset_class(fetch: tuple) -> str:
-    """The dotted class a torchvision/torchtext/torchaudio `download=True` fetch constructs, "" for
-    any other fetch."""
-    if fetch[3].id != _TORCH_DATASET_ID:
+    """The dotted class a torchvision/torchtext/torchaudio `download=True` fetch constructs (or the
+    Keras dataset whose `load_data` it calls), "" for any other fetch."""
+    if fetch[3].id not in (_TORCH_DATASET_ID, _KERAS_DATASET_ID):
         return ""
     callee = _CALLEE.search(fetch[4]) or _RETURNED_CALLEE.search(fetch[4])
     return callee.group(1) if callee else ""
