@@ -907,6 +907,13 @@ class UndeclaredImport(Rule):
                    "except ImportError:\n    HAS_KDB = False\n    print('kdb+ is optional: skipped')",),
             files={"requirements.txt": "numpy==2.0.1\n"},
         ),
+        # ... also when every plotting cell guards its own import and reads it only under that guard (fair check 26).
+        Example(
+            cells=("import numpy as np",
+                   "try:\n    import matplotlib.pyplot as plt\n    plt.plot(np.arange(3))\nexcept ImportError:\n    print('matplotlib is optional')",
+                   "try:\n    import matplotlib.pyplot as plt\n    plt.hist(np.ones(3))\nexcept ImportError:\n    print('matplotlib is optional')"),
+            files={"requirements.txt": "numpy==2.0.1\n"},
+        ),
         # conda's `pytables` is PyPI's `tables`, which `pd.HDFStore` needs; a cell that pip-installs
         # `condacolab` and runs it only sets up Colab (DEP003 names that line).
         Example(
@@ -1210,6 +1217,10 @@ def _read_outside(guard: ast.Try, use, facts) -> bool:
     first, last = guard.lineno, guard.end_lineno or guard.lineno
 
     def unguarded_read(node: ast.AST, same_cell: bool) -> bool:
+        if isinstance(node, ast.Try) and _binds_by_import(node.body, bound):
+            # Another `try` importing the name again (`try: import matplotlib.pyplot as plt` in each
+            # plotting cell, fair check 26): its body's reads run only when that import worked.
+            return any(unguarded_read(child, same_cell) for child in (*node.handlers, *node.finalbody))
         if isinstance(node, (ast.If, ast.IfExp)) and flags & {
                 n.id for n in ast.walk(node.test) if isinstance(n, ast.Name)}:
             orelse = node.orelse if isinstance(node.orelse, list) else [node.orelse]
@@ -1223,6 +1234,15 @@ def _read_outside(guard: ast.Try, use, facts) -> bool:
         tree = cell_python_tree(ca)
         if tree is not None and unguarded_read(tree, ca.cell.index == use.cell.index):
             return True
+    return False
+
+
+def _binds_by_import(body: list[ast.stmt], names: set[str]) -> bool:
+    """Whether an import among the statements binds one of `names` (`import matplotlib.pyplot as plt`)."""
+    for stmt in body:
+        for imp in (n for n in ast.walk(stmt) if isinstance(n, (ast.Import, ast.ImportFrom))):
+            if any((alias.asname or alias.name.split(".")[0]) in names for alias in imp.names if alias.name != "*"):
+                return True
     return False
 
 
