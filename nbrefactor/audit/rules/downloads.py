@@ -45,6 +45,8 @@ _NLTK_DOWNLOAD_ID = "nltk-download"
 _SENTINEL_HUB_IDS = frozenset({"sentinel-hub-task", "sentinel-hub-request"})
 _TORCH_DATASET_ID = "torch-dataset-download"
 _KERAS_DATASET_ID = "keras-dataset-download"
+# `torch.hub.load("owner/repo:ref", …)`: the repository named with a tag, branch or commit.
+_TORCH_HUB_REF = re.compile(r"""hub\.load\(\s*(?:repo_or_dir\s*=\s*)?['"][^'":]+:([^'"]+)['"]""")
 
 
 @dataclass(frozen=True)
@@ -973,6 +975,8 @@ class RuntimeDownload(Rule):
         "`download_if_missing=False`; a loader called again is related), market and economic data "
         "readers (pandas-datareader's `DataReader(\"AAPL\", \"stooq\")` and `get_data_*`, `yf.download(\"AAPL\")`), "
         "AIF360's scikit-learn-style loaders (`aif360.sklearn.datasets.fetch_adult()`, `fetch_compas()`…), "
+        "`torch.hub.load(\"owner/repo\", model)` (the repository's default branch, whose code runs, and the weights; a "
+        "repository pinned to a tag still fetches weights; not `source=\"local\"`), "
         "satellite imagery from Sentinel Hub (eo-learn's `SentinelHubInputTask(…)`, `SentinelHubEvalscriptTask(…)`, "
         "`SentinelHubDemTask(…)`, sentinelhub-py's `SentinelHubRequest(…)` and `SentinelHubStatistical(…)`: fetched when "
         "the workflow or request runs; one finding per notebook, at the first, the others related), "
@@ -1326,6 +1330,15 @@ class RuntimeDownload(Rule):
             ),
             expect=((2, 1),),
         ),
+        # torch.hub clones a repository's branch (and its code runs) and fetches the weights; a repository pinned to a
+        # tag still fetches weights; `source="local"` loads a folder (fair check 26).
+        Example(
+            cells=(
+                "import torch\nnet = torch.hub.load('ultralytics/yolov5', 'yolov5s', trust_repo=True)",
+                "pinned = torch.hub.load('ultralytics/yolov5:v7.0', 'yolov5s')\nlocal = torch.hub.load('third_party/yolov5', 'custom', source='local')",
+            ),
+            expect=((1, 2), (2, 1)),
+        ),
         # One Keras dataset loaded to show images, then again to train: one download, the later related (fair check 26).
         Example(
             cells=(
@@ -1412,6 +1425,12 @@ class RuntimeDownload(Rule):
                     consequence += f"; so do the related downloads of {', '.join(f'`{n}`' for n in names)}, one provisioning step"
             if kind.id in _SENTINEL_HUB_IDS and len(found) > 1:
                 consequence += f"; so do the notebook's {len(found) - 1} other Sentinel Hub task{'s' if len(found) > 2 else ''} or request{'s' if len(found) > 2 else ''} (related), one provisioning step"
+            hub_ref = _TORCH_HUB_REF.search(shown) if kind.id == "torch-hub" else None
+            if hub_ref is not None:
+                # `torch.hub.load("ultralytics/yolov5:v7.0", …)`: the code is pinned to a ref; the
+                # weights the entry point fetches are still a download.
+                consequence = (f"the repository is pinned to `{hub_ref.group(1)}`, but the entry point fetches its "
+                               "weights: the run needs the network or torch.hub's cache (`~/.cache/torch/hub`)")
             pinned_version = _OPENML_VERSION.search(shown)
             if pinned_version is not None:
                 # `fetch_openml("adult", version=2)`: OpenML never changes a version's data; what is
