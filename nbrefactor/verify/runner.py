@@ -1128,69 +1128,77 @@ def _run_one_notebook(
             if not_executed is not None:
                 not_executed.extend(f"{shown} cell {number}: {line}" for line in removed)
     extra = {"kernel_manager_class": manager} if manager is not None else {}
-    client = NotebookClient(
-        notebook,
-        timeout=max(1, int(timeout)),
-        startup_timeout=120,
-        kernel_name=KERNEL_NAME,
-        allow_errors=False,
-        resources={"metadata": {"path": str(copy.parent)}},
-        **extra,
-    )
-    client.shutdown_kernel = "immediate"  # the kernel's state is thrown away: no need to wait ~3 s
-    current: Optional[int] = None
-    # The kernel's own stderr (start-up warnings, C-level crashes) goes to a file, not the
-    # terminal; its tail is reported if the kernel dies.
-    kernel_log = snapshots / f"kernel-{copy.stem}.stderr"
-    log = open(kernel_log, "wb")
-    try:
-        from nbrefactor.audit.guards import parent_death_signal
+    for attempt in (1, 2):
+        client = NotebookClient(
+            notebook,
+            timeout=max(1, int(timeout)),
+            startup_timeout=120,
+            kernel_name=KERNEL_NAME,
+            allow_errors=False,
+            resources={"metadata": {"path": str(copy.parent)}},
+            **extra,
+        )
+        client.shutdown_kernel = "immediate"  # the kernel's state is thrown away: no need to wait ~3 s
+        current: Optional[int] = None
+        started = False  # the kernel replied to kernel_info: the notebook's own run began
+        # The kernel's own stderr (start-up warnings, C-level crashes) goes to a file, not the
+        # terminal; its tail is reported if the kernel dies.
+        kernel_log = snapshots / f"kernel-{copy.stem}.stderr"
+        log = open(kernel_log, "wb")
+        try:
+            from nbrefactor.audit.guards import parent_death_signal
 
-        # The kernel dies with verify, even a SIGKILLed verify (its own session is jupyter's doing).
-        with client.setup_kernel(env=env, stderr=log, preexec_fn=parent_death_signal()):
-            b = "__import__('builtins')"
-            limit = _limit_source(memory_cap())
-            if limit:
-                _silent(client, f"{b}.exec({limit!r}, {{}})\n", 0, deadline)
-            _silent(client, f"{b}.exec({_SEED_SOURCE!r}, {{}})\n", 0, deadline)
-            for step in after.get(0, ()):
-                _silent(client, _snapshot_code(script, snapshots, f"step-{step.name}", step.outputs, 0), 0, deadline)
-            for index, cell in enumerate(notebook.cells):
-                number = index + 1
-                if cell.cell_type == "code":
-                    current = number
-                    client.timeout = _remaining(deadline)
-                    try:
-                        client.execute_cell(cell, index)
-                    except CellExecutionError as exc:
-                        if exc.ename != gone_past_in.get(number):
-                            raise
-                    finally:
-                        texts[str(number)] = _cell_texts(cell)
-                for step in after.get(number, ()):
+            # The kernel dies with verify, even a SIGKILLed verify (its own session is jupyter's doing).
+            with client.setup_kernel(env=env, stderr=log, preexec_fn=parent_death_signal()):
+                started = True
+                b = "__import__('builtins')"
+                limit = _limit_source(memory_cap())
+                if limit:
+                    _silent(client, f"{b}.exec({limit!r}, {{}})\n", 0, deadline)
+                _silent(client, f"{b}.exec({_SEED_SOURCE!r}, {{}})\n", 0, deadline)
+                for step in after.get(0, ()):
+                    _silent(client, _snapshot_code(script, snapshots, f"step-{step.name}", step.outputs, 0), 0, deadline)
+                for index, cell in enumerate(notebook.cells):
+                    number = index + 1
+                    if cell.cell_type == "code":
+                        current = number
+                        client.timeout = _remaining(deadline)
+                        try:
+                            client.execute_cell(cell, index)
+                        except CellExecutionError as exc:
+                            if exc.ename != gone_past_in.get(number):
+                                raise
+                        finally:
+                            texts[str(number)] = _cell_texts(cell)
+                    for step in after.get(number, ()):
+                        current = None
+                        _silent(client, _snapshot_code(script, snapshots, f"step-{step.name}", step.outputs, number), index, deadline)
+                if final:
                     current = None
-                    _silent(client, _snapshot_code(script, snapshots, f"step-{step.name}", step.outputs, number), index, deadline)
-            if final:
-                current = None
-                _silent(client, _snapshot_code(script, snapshots, "final", final, len(notebook.cells)), len(notebook.cells) - 1, deadline)
-    except CellTimeoutError as exc:
-        where = f"cell {current}" if current else "a snapshot"
-        return RunError("notebook", f"timed out in {where} (--timeout {timeout:g} s for the whole notebook)", shown, current, exception="TimeoutError", traceback=str(exc)[-2000:])
-    except CellExecutionError as exc:
-        if current is None:
-            return RunError("notebook", f"taking the snapshot failed: {exc.ename}: {exc.evalue}", shown, None, exception=exc.ename, traceback=_strip_ansi(exc.traceback))
-        return RunError("notebook", f"cell {current} raised {exc.ename}: {exc.evalue}", shown, current, exception=exc.ename, traceback=_strip_ansi(exc.traceback))
-    except DeadKernelError as exc:
-        log.flush()
-        return RunError("notebook", f"the kernel died in cell {current}: {exc}", shown, current, exception="DeadKernelError", traceback=_tail(kernel_log))
-    except NoSuchKernel:
-        return RunError("notebook", f"no {KERNEL_NAME!r} kernel: install one with `python -m ipykernel install --user`", shown, exception="NoSuchKernel")
-    except Exception as exc:  # the kernel failed to start, timed out starting, or lost its channels
-        log.flush()
-        return RunError("notebook", f"the kernel could not run: {type(exc).__name__}: {exc}", shown, current, exception=type(exc).__name__, traceback=_tail(kernel_log))
-    finally:
-        log.close()
-    return None
+                    _silent(client, _snapshot_code(script, snapshots, "final", final, len(notebook.cells)), len(notebook.cells) - 1, deadline)
+        except CellTimeoutError as exc:
+            where = f"cell {current}" if current else "a snapshot"
+            return RunError("notebook", f"timed out in {where} (--timeout {timeout:g} s for the whole notebook)", shown, current, exception="TimeoutError", traceback=str(exc)[-2000:])
+        except CellExecutionError as exc:
+            if current is None:
+                return RunError("notebook", f"taking the snapshot failed: {exc.ename}: {exc.evalue}", shown, None, exception=exc.ename, traceback=_strip_ansi(exc.traceback))
+            return RunError("notebook", f"cell {current} raised {exc.ename}: {exc.evalue}", shown, current, exception=exc.ename, traceback=_strip_ansi(exc.traceback))
+        except DeadKernelError as exc:
+            log.flush()
+            return RunError("notebook", f"the kernel died in cell {current}: {exc}", shown, current, exception="DeadKernelError", traceback=_tail(kernel_log))
+        except NoSuchKernel:
+            return RunError("notebook", f"no {KERNEL_NAME!r} kernel: install one with `python -m ipykernel install --user`", shown, exception="NoSuchKernel")
+        except Exception as exc:  # the kernel failed to start, timed out starting, or lost its channels
+            log.flush()
+            if not started and attempt == 1:
+                # A kernel that died before replying to kernel_info ran nothing of the notebook (a
+                # fresh-clone CI saw it once among parallel kernel starts): start a new one, once.
+                continue
+            return RunError("notebook", f"the kernel could not run: {type(exc).__name__}: {exc}", shown, current, exception=type(exc).__name__, traceback=_tail(kernel_log))
+        finally:
+            log.close()
+        return None
+    return None  # not reached: the second attempt returns
 
 
 def _remaining(deadline: float) -> int:
