@@ -12,7 +12,7 @@ import pkgutil
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, ClassVar, Iterator, Mapping, Optional, TypeVar
+from typing import Callable, ClassVar, Iterator, Mapping, Optional, Sequence, TypeVar
 
 from nbrefactor.audit.analysis import CellAnalysis, NameLoad, NotebookFacts, PlainAssignment, index_name_loads, index_single_assignments
 from nbrefactor.audit.catalog import Catalog
@@ -95,6 +95,12 @@ def single_assignments(ctx: RuleContext) -> Mapping[str, tuple[PlainAssignment, 
 
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]*(?:\s*,\s*[A-Z]+[0-9]*)*))?", re.IGNORECASE)
 _NBR_IGNORE = re.compile(r"#\s*nbrefactor:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
+
+
+def and_listed(items: Sequence[object]) -> str:
+    """`7`, `7 and 9`, `3, 5 and 8`: cell or line numbers (or names) in a message."""
+    shown = [str(item) for item in items]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
 def _codes_match(codes: Optional[str], code: str) -> bool:

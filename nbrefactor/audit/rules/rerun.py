@@ -11,7 +11,7 @@ from nbrefactor.audit.analysis import cell_python_tree
 from nbrefactor.audit.facts import dotted_name, node_classes, nodes_of, statement_at, walk_nodes
 from nbrefactor.audit.patterns import matches_any
 from nbrefactor.audit.types import Family, Severity
-from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, and_listed, md
 from nbrefactor.audit.rules import code as code_cell
 
 # In place, these fail the second time (the column or key is gone) or change the frame again.
@@ -2808,35 +2808,35 @@ class ChangesWhenRunTwice(Rule):
             if others and all(o[0] is ca for o in others):
                 # `X_train /= 255` then `X_valid /= 255`: one cell, one fix.
                 lines = [o[1] for o in others]
-                also = (f"; {'line' if len(lines) == 1 else 'lines'} {_cells(lines)} "
+                also = (f"; {'line' if len(lines) == 1 else 'lines'} {and_listed(lines)} "
                         f"{'does' if len(lines) == 1 else 'do'} the same to {_and(names[1:])}")
                 if any(_without_name(o[4], o[3]) != _without_name(what, name) for o in others):
                     # `_one_loop_one_setup`: other steps of the same loop on state set up in one cell above.
-                    also = (f"; {'line' if len(lines) == 1 else 'lines'} {_cells(lines)} of the same loop also "
+                    also = (f"; {'line' if len(lines) == 1 else 'lines'} {and_listed(lines)} of the same loop also "
                             f"{'changes' if len(lines) == 1 else 'change'} {_and(names[1:])}, set up in the same cell above")
             elif others:
                 # `model.add(…)` one layer per cell: one model assembled across cells.
                 cells = [o[0].cell.index for o in others]
-                also = f"; {'cell' if len(cells) == 1 else 'cells'} {_cells(cells)} {'adds' if len(cells) == 1 else 'add'} to it too"
+                also = f"; {'cell' if len(cells) == 1 else 'cells'} {and_listed(cells)} {'adds' if len(cells) == 1 else 'add'} to it too"
             if in_cell:
                 # Other steps of the same cell: one re-run repeats them all, one finding (fair check 18).
                 if len(in_cell) == 1:
                     also += f"; line {in_cell[0][1]} of this cell also {_step_alone(in_cell[0][4])}"
                 else:
                     changed = list(dict.fromkeys(h[3] for h in in_cell))
-                    also += (f"; lines {_cells([h[1] for h in in_cell])} of this cell also change {_and(changed)} "
+                    also += (f"; lines {and_listed([h[1] for h in in_cell])} of this cell also change {_and(changed)} "
                              "from what the last run left")
             if later:
                 # One accumulator grown by several cells after one set-up: one design, one fix.
                 cells = list(dict.fromkeys(h[0].cell.index for h in later))
-                also += (f"; {'cell' if len(cells) == 1 else 'cells'} {_cells(cells)} {'grows' if len(cells) == 1 else 'grow'} "
+                also += (f"; {'cell' if len(cells) == 1 else 'cells'} {and_listed(cells)} {'grows' if len(cells) == 1 else 'grow'} "
                          f"`{name}` too (set up once, in cell {setup}), each adding again when re-run")
                 elsewhere: dict[str, list[int]] = {}
                 for h in later:
                     if h[3] != name and h[0].cell.index not in elsewhere.setdefault(h[3], []):
                         elsewhere[h[3]].append(h[0].cell.index)
                 for other, where in elsewhere.items():
-                    also += f"; {'cell' if len(where) == 1 else 'cells'} {_cells(where)} also {'grows' if len(where) == 1 else 'grow'} `{other}`"
+                    also += f"; {'cell' if len(where) == 1 else 'cells'} {and_listed(where)} also {'grows' if len(where) == 1 else 'grow'} `{other}`"
             built = _and(names)
             if later:
                 fix = (f"Let a re-run replace its entry instead of adding one: keep `{name}` as a dict keyed by what each cell "
@@ -3036,10 +3036,6 @@ def _and(names: Sequence[str]) -> str:
     """`a`, `a` and `b`, `a`, `b` and `c`."""
     shown = [f"`{n}`" for n in names]
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
-
-
-def _cells(numbers: Sequence[int]) -> str:
-    return ", ".join(str(n) for n in numbers[:-1]) + (" and " if len(numbers) > 1 else "") + str(numbers[-1])
 
 
 def _same_root_cause(
@@ -3541,7 +3537,7 @@ def _own_accumulating_calls(ctx: RuleContext) -> Iterator[Hit]:
         added = sorted(classes[cls].accumulating[method])
         others = group[1:]
         cells = list(dict.fromkeys(o[0].cell.index for o in others if o[0] is not ca))
-        also = (f"; {'cell' if len(cells) == 1 else 'cells'} {_cells(cells)} {'calls' if len(cells) == 1 else 'call'} "
+        also = (f"; {'cell' if len(cells) == 1 else 'cells'} {and_listed(cells)} {'calls' if len(cells) == 1 else 'call'} "
                 f"such methods on them too" if cells else "")
         yield Hit(
             ca.cell,

@@ -20,7 +20,7 @@ from nbrefactor.audit.analysis import nodes_of, python_tree
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.secrets import SecretMatch, credential_names, find_secrets, is_credential_value, mask, redact
 from nbrefactor.audit.types import Family, Severity
-from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, and_listed, md
 from nbrefactor.audit.rules import code as code_cell  # `code` is every rule class's own attribute
 
 # Obviously fake, pattern-valid values (AWS's own documentation examples, jwt.io's sample token).
@@ -126,8 +126,11 @@ def _echoed_outputs(ctx: RuleContext) -> dict[int, _OutputSecrets]:
     locations of SEC001's finding, not SEC002 findings of their own."""
 
     def compute() -> dict[int, _OutputSecrets]:
+        shown_by_cell = _output_secrets(ctx)
+        if not shown_by_cell:
+            return {}  # (most notebooks: no output shows a secret, so no source is scanned for one here)
         written = {match.value for ca in ctx.cells if ca.cell.source.strip() for match in cell_secrets(ca, ctx.catalog)}
-        return {index: shown for index, shown in _output_secrets(ctx).items() if shown.values <= written}
+        return {index: shown for index, shown in shown_by_cell.items() if shown.values <= written}
 
     return ctx.shared("security.echoed_outputs", compute)
 
@@ -260,9 +263,8 @@ class SecretInSource(Rule):
                 related_values.add(match.value)
                 also = ""
                 if shown_in:
-                    listed = " and ".join([", ".join(str(i) for i in shown_in[:-1]), str(shown_in[-1])]) if len(shown_in) > 1 else str(shown_in[0])
                     also = (f"; the saved output{'s' if len(shown_in) > 1 else ''} of cell{'s' if len(shown_in) > 1 else ''} "
-                            f"{listed} show{'' if len(shown_in) > 1 else 's'} it too (related): clear {'them' if len(shown_in) > 1 else 'it'}")
+                            f"{and_listed(shown_in)} show{'' if len(shown_in) > 1 else 's'} it too (related): clear {'them' if len(shown_in) > 1 else 'it'}")
                 yield Hit(
                     ca.cell,
                     line,

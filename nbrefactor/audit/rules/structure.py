@@ -10,7 +10,7 @@ from typing import Iterable, Iterator, Optional
 from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts
 from nbrefactor.audit.guards import NOT_ANALYSED
 from nbrefactor.audit.types import Family, Output, Severity
-from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, and_listed, md
 from nbrefactor.audit.rules import code as code_cell  # `code` is each rule's class attribute
 
 # CPython 3's own messages for Python 2 statements, and, for what it only calls "invalid syntax",
@@ -1119,7 +1119,7 @@ class Python2Notebook(Rule):
             if len(indexes) > 5:
                 shown = ", ".join(str(i) for i in indexes[:5]) + f" and {len(indexes) - 5} more"
             else:
-                shown = " and ".join([", ".join(str(i) for i in indexes[:-1]), str(indexes[-1])]) if len(indexes) > 1 else str(indexes[0])
+                shown = and_listed(indexes)
             reasons.append(f"Python 2 syntax in cell{'s' if len(indexes) > 1 else ''} {shown}")
         used = list(dict.fromkeys(name for _, name, _, _ in builtins))
         if builtins:
