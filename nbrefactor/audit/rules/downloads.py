@@ -45,6 +45,9 @@ _NLTK_DOWNLOAD_ID = "nltk-download"
 _SENTINEL_HUB_IDS = frozenset({"sentinel-hub-task", "sentinel-hub-request"})
 _TORCH_DATASET_ID = "torch-dataset-download"
 _KERAS_DATASET_ID = "keras-dataset-download"
+# How a later cell's fetch of the same dataset is told (`_merge_dataset_classes` joined it to the first).
+_FETCHED_AGAIN = {_TORCH_DATASET_ID: ("construct", "the same dataset class"), _KERAS_DATASET_ID: ("load", "the same dataset")}
+_TORCH_HUB_ID = "torch-hub"
 # `torch.hub.load("owner/repo:ref", …)`: the repository named with a tag, branch or commit.
 _TORCH_HUB_REF = re.compile(r"""hub\.load\(\s*(?:repo_or_dir\s*=\s*)?['"][^'":]+:([^'"]+)['"]""")
 
@@ -1425,7 +1428,7 @@ class RuntimeDownload(Rule):
                     consequence += f"; so do the related downloads of {', '.join(f'`{n}`' for n in names)}, one provisioning step"
             if kind.id in _SENTINEL_HUB_IDS and len(found) > 1:
                 consequence += f"; so do the notebook's {len(found) - 1} other Sentinel Hub task{'s' if len(found) > 2 else ''} or request{'s' if len(found) > 2 else ''} (related), one provisioning step"
-            hub_ref = _TORCH_HUB_REF.search(shown) if kind.id == "torch-hub" else None
+            hub_ref = _TORCH_HUB_REF.search(shown) if kind.id == _TORCH_HUB_ID else None
             if hub_ref is not None:
                 # `torch.hub.load("ultralytics/yolov5:v7.0", …)`: the code is pinned to a ref; the
                 # weights the entry point fetches are still a download.
@@ -1448,12 +1451,11 @@ class RuntimeDownload(Rule):
                                "but each run needs the network or TF Hub's local cache (`TFHUB_CACHE_DIR`)")
                 fix = "Download the model once in a data step and load it from a configured path (or provision `TFHUB_CACHE_DIR`)."
             later_cells = sorted({c.cell.index for c, *_ in found[1:]} - {ca.cell.index})
-            if kind.id == _TORCH_DATASET_ID and later_cells:
+            again = _FETCHED_AGAIN.get(kind.id)
+            if again is not None and later_cells:
+                verb, what = again
                 consequence += (f"; cell{'s' if len(later_cells) > 1 else ''} {', '.join(map(str, later_cells))} "
-                                f"construct{'' if len(later_cells) > 1 else 's'} the same dataset class again (related): one download to pin")
-            elif kind.id == _KERAS_DATASET_ID and later_cells:
-                consequence += (f"; cell{'s' if len(later_cells) > 1 else ''} {', '.join(map(str, later_cells))} "
-                                f"load{'' if len(later_cells) > 1 else 's'} the same dataset again (related): one download to pin")
+                                f"{verb}{'' if len(later_cells) > 1 else 's'} {what} again (related): one download to pin")
             arms = _arms_of_fetches(ctx, found)
             if arms > 1:
                 consequence += ("; so does the other arm of its `if`/`elif` chain (related), and a run takes one of the two" if arms == 2

@@ -1432,7 +1432,7 @@ def _shell_tokens(
     # The program of each command of a chain (`cd $out && wget URL`: the URL is wget's, fair
     # check 14 item 108), by the offset where its command starts.
     starts = [(0, program)] + [
-        (c.end(), (text[c.end():].split() or [""])[0].lower()) for c in re.finditer(r"&&|\|\||;|\|", text)
+        (c.end(), (text[c.end():].split() or [""])[0].lower()) for c in _CHAIN_SEPARATOR.finditer(text)
     ]
     previous = ""
     inside = _container_command_spans(text)
@@ -1477,6 +1477,9 @@ _DISTINGUISHED_NAME = re.compile(r"^(?:/(?:C|ST|L|O|OU|CN|DC|UID|emailAddress|se
 # A command a cluster or container tool runs inside a container: what follows `kubectl exec POD --`
 # (`oc exec` too) or `docker exec CONTAINER` (podman's too) names the container's files, not this
 # machine's (fair check 26: `kubectl exec postgresql-0 -- cat /opt/bitnami/postgresql/conf/…`).
+# Where one command of a shell chain ends and the next begins (`cd $out && wget URL`).
+_CHAIN_SEPARATOR = re.compile(r"&&|\|\||;|\|")
+_END_OF_OPTIONS = re.compile(r"\s--(?=\s|$)")  # `kubectl exec POD -- COMMAND`
 _CONTAINER_EXEC = re.compile(r"(?:^|(?<=[\s;&|(]))(?P<tool>kubectl|oc|docker|podman)\s+exec\b")
 
 
@@ -1485,10 +1488,10 @@ def _container_command_spans(text: str) -> list[tuple[int, int]]:
     after `docker exec`/`podman exec`'s container name, to the end of that command of the chain."""
     spans: list[tuple[int, int]] = []
     for found in _CONTAINER_EXEC.finditer(text):
-        end_match = re.compile(r"&&|\|\||;|\|").search(text, found.end())
+        end_match = _CHAIN_SEPARATOR.search(text, found.end())
         end = end_match.start() if end_match else len(text)
         if found.group("tool") in ("kubectl", "oc"):
-            separator = re.compile(r"\s--(?=\s|$)").search(text, found.end(), end)
+            separator = _END_OF_OPTIONS.search(text, found.end(), end)
             if separator is not None:
                 spans.append((separator.end(), end))
             continue
