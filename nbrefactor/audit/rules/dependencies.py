@@ -1202,12 +1202,7 @@ def _read_outside(guard: ast.Try, use, facts) -> bool:
     `try` statement (`try: import xgboost as xgb` / `except Exception: print(e)`, then an unguarded
     `xgb.XGBClassifier()` in the next cell): the notebook does not run without the package then,
     so the import is not optional (review of session 35: the exemption hid such a DEP001)."""
-    bound: set[str] = set()
-    for node in guard.body:
-        for imp in (n for n in ast.walk(node) if isinstance(n, (ast.Import, ast.ImportFrom)) and n.lineno == use.line):
-            for alias in imp.names:
-                if alias.name != "*":
-                    bound.add(alias.asname or alias.name.split(".")[0])
+    bound = {name for line, name in _import_bindings(guard.body) if line == use.line}
     if not bound:
         return False  # a call needing a distribution (`evaluate.load("seqeval")`) binds nothing to follow
     # A flag the `try` body sets (`HAS_PYKX = True` after the import) guards the reads under an `if`
@@ -1237,13 +1232,19 @@ def _read_outside(guard: ast.Try, use, facts) -> bool:
     return False
 
 
-def _binds_by_import(body: list[ast.stmt], names: set[str]) -> bool:
-    """Whether an import among the statements binds one of `names` (`import matplotlib.pyplot as plt`)."""
+def _import_bindings(body: list[ast.stmt]) -> Iterator[tuple[int, str]]:
+    """(line, name) of each name an import among the statements binds (`import matplotlib.pyplot
+    as plt` binds `plt`, `import os.path` binds `os`; not a star import)."""
     for stmt in body:
         for imp in (n for n in ast.walk(stmt) if isinstance(n, (ast.Import, ast.ImportFrom))):
-            if any((alias.asname or alias.name.split(".")[0]) in names for alias in imp.names if alias.name != "*"):
-                return True
-    return False
+            for alias in imp.names:
+                if alias.name != "*":
+                    yield imp.lineno, alias.asname or alias.name.split(".")[0]
+
+
+def _binds_by_import(body: list[ast.stmt], names: set[str]) -> bool:
+    """Whether an import among the statements binds one of `names` (`import matplotlib.pyplot as plt`)."""
+    return any(name in names for _, name in _import_bindings(body))
 
 
 # The kinds of environment file a folder may offer as alternative ways to build one environment
