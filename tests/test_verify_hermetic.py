@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -258,3 +259,106 @@ def test_printed_text_rules_without_a_kernel() -> None:
     assert wrong.status == MISMATCHED and wrong.reason == "printed text differs at the package's line 2: package 'acc 0.8', where the notebook printed \"<class 'DataFrame'>\""
     nothing = check("")  # nothing printed: nothing compared, so neither a match nor a mismatch
     assert nothing.status == SKIPPED and nothing.reason.startswith("the package printed nothing in this step; the notebook printed 3 lines")
+
+
+def test_a_step_that_reads_the_clock_does_not_compare_lines_that_differ_only_in_numbers() -> None:
+    """Stop 39's CI: a loader benchmark printed '0.002 s' in the notebook and '0.005 s' in the
+    package on a loaded machine, and a faithful package FAILED. In a step whose cells read the
+    clock, such lines are named as not compared; its other lines are still compared, and a step
+    with nothing else is skipped, never matched."""
+    from nbrefactor.verify.runner import PlanStep, _compare_printed
+
+    step = PlanStep("bench", "m.steps", "bench", "nb.ipynb", (1,), (), ())
+    outputs = {"nb.ipynb": {"1": {"stdout": "rows 32\n0.002 s\n", "display": ""}}}
+    timed = {"bench": "time()"}
+
+    def check(printed: str, clocks=timed):
+        [result] = _compare_printed([step], outputs, [{"event": "step", "step": "bench", "stdout": printed}], clocks)
+        return result
+
+    slower = check("rows 32\n0.005 s\n")
+    assert slower.status == MATCHED and len(slower.skipped_parts) == 1
+    assert slower.skipped_parts[0].startswith("1 timing lines differ only in their numbers, in a step whose cells read the clock (time())")
+    assert "'0.002 s'" in slower.skipped_parts[0] and "'0.005 s'" in slower.skipped_parts[0]
+    # the line that is not a timing is still compared, though it differs only in a number
+    assert check("rows 31\n0.005 s\n").status == MISMATCHED
+    bare = PlanStep("b", "m.steps", "b", "nb.ipynb", (3,), (), ())
+    outputs["nb.ipynb"]["3"] = {"stdout": "0.0021458\n", "display": ""}  # print(time.time() - start)
+    [number] = _compare_printed([bare], outputs, [{"event": "step", "step": "b", "stdout": "0.0049\n"}], {"b": "time()"})
+    assert number.status == SKIPPED
+    # text that differs in more than numbers is a mismatch, clock or not
+    assert check("rows 32\n0.005 ms\n").status == MISMATCHED
+    # without a clock read in the step, a different number is a different result
+    assert check("rows 32\n0.005 s\n", clocks={}).status == MISMATCHED
+    only_timing = PlanStep("t", "m.steps", "t", "nb.ipynb", (2,), (), ())
+    outputs["nb.ipynb"]["2"] = {"stdout": "took 1.5 s\n", "display": ""}
+    [alone] = _compare_printed([only_timing], outputs, [{"event": "step", "step": "t", "stdout": "took 2.25 s\n"}], {"t": "perf_counter()"})
+    assert alone.status == SKIPPED and "read the clock (perf_counter())" in alone.reason
+
+
+def test_clock_reads_are_read_from_the_cell_source() -> None:
+    from nbrefactor.verify.runner import clock_reads
+
+    assert clock_reads("start = time.time()\nfor b in loader:\n    pass\nprint(time.time() - start)") == ("time()",)
+    assert clock_reads("t0 = perf_counter(); stamp = datetime.datetime.now()") == ("perf_counter()", "now()")
+    assert clock_reads("%timeit model.predict(X)") == ("%timeit",)
+    assert clock_reads("%%time\nmodel.fit(X, y)") == ("%time",)
+    # a name that only contains a clock's name is not a clock read
+    assert clock_reads("d = datetime(2020, 1, 1)\nruntime(3)\nx.timestamp") == ()
+
+
+def test_timeit_reports_are_masked_like_time_reports() -> None:
+    from nbrefactor.verify.runner import mask_volatile
+
+    printed = "before\n1.23 ms ± 45.6 µs per loop (mean ± std. dev. of 7 runs, 1,000 loops each)\nafter\n"
+    assert mask_volatile(printed) == "before\nafter\n"
+
+
+def test_the_notebooks_two_runs_differing_in_a_timing_are_not_nondeterminism(tmp_path: Path) -> None:
+    from nbrefactor.verify.runner import _nondeterminism
+
+    first, second = tmp_path / "a", tmp_path / "b"
+    for folder in (first, second, tmp_path / "r1", tmp_path / "r2"):
+        folder.mkdir()
+    run1 = {"nb.ipynb": {"1": {"stdout": "0.002 s\n", "result": ""}, "2": {"stdout": "acc 0.91\n", "result": ""}, "3": {"stdout": "acc 0.91\n", "result": ""}}}
+    run2 = {"nb.ipynb": {"1": {"stdout": "0.004 s\n", "result": ""}, "2": {"stdout": "acc 0.87\n", "result": ""}, "3": {"stdout": "acc 0.87\n", "result": ""}}}
+    ignore = shutil.ignore_patterns()
+    clocks = {("nb.ipynb", "1"): ("time()",), ("nb.ipynb", "3"): ("time()",)}
+    found = _nondeterminism(first, second, run1, run2, tmp_path / "r1", tmp_path / "r2", {}, ignore, 1e-7, 0.0, clocks)
+    # cell 1 printed a timing; cell 2 did not read the clock; cell 3 did, but its line is a score
+    assert set(found) == {("printed", "nb.ipynb cell 2"), ("printed", "nb.ipynb cell 3")}
+    without = _nondeterminism(first, second, run1, run2, tmp_path / "r1", tmp_path / "r2", {}, ignore, 1e-7, 0.0)
+    assert set(without) == {("printed", "nb.ipynb cell 1"), ("printed", "nb.ipynb cell 2"), ("printed", "nb.ipynb cell 3")}
+
+
+def test_names_bound_from_a_clock_read_are_known_across_cells() -> None:
+    """`start = time.time()` is a moment of the run: at rtol 1e-7 a timestamp of 1.8e9 s 'matched'
+    another taken three minutes later, so such names are skipped as volatile, never matched."""
+    from nbrefactor.verify.runner import clock_names
+
+    cells = [
+        "import time, datetime\nstart = time.time()",
+        "%%time\nfor batch in loader:\n    pass\nelapsed = time.time() - start\nrate: float = 32 / elapsed",
+        "stamp = datetime.datetime.now(datetime.timezone.utc).isoformat()\nnoon = datetime.time(12, 0)\nrows = len(data)",
+        "total = 0\ntotal += elapsed",
+    ]
+    assert clock_names(cells) == {"start": "time()", "elapsed": "time()", "rate": "time()", "stamp": "now()", "total": "time()"}
+    assert clock_names(["t = model.time_step(3)\nnow_playing = tracks[0]"]) == {}
+
+
+def test_a_name_bound_from_the_clock_is_skipped_as_volatile_on_the_package_side(tmp_path: Path) -> None:
+    import pickle
+
+    from nbrefactor.verify.runner import _check_values
+
+    snapshot = tmp_path / "start.pkl"
+    snapshot.write_bytes(pickle.dumps(1796399036.11))
+    manifest = tmp_path / "step-s.json"
+    manifest.write_text(json.dumps({"cell": 2, "entries": {"start": {"status": "ok", "type": "float", "file": str(snapshot), "id": 1}, "rows": {"status": "ok", "type": "int", "file": str(snapshot), "id": 2}}}))
+    entry = {"names": ["start"], "manifest": str(manifest)}
+    done = tmp_path / "done"
+    done.write_text("")
+    [clocked] = _check_values(entry, {"start": 1796399120.5}, 1e-7, 0.0, str(done), clocked={"start": "time()"})
+    assert clocked["status"] == SKIPPED and clocked["reason"].startswith("volatile (clock read): bound from time()")
+    [plain] = _check_values(entry, {"start": 1796399120.5}, 1e-7, 0.0, str(done))
+    assert plain["status"] == MATCHED  # what the tolerance alone said before: a false "ok"

@@ -410,7 +410,8 @@ def _verify_once(
         # kernel starts, and its `on_step` waits for the notebook's snapshot of the same step.
         # The notebook's second run (its own copy, its own snapshots) goes at the same time.
         started = time.monotonic()
-        package_run = _start_package(plan, src, steps, final_spec, snapshots, pkg_root / relative[0].parent, rtol, atol, env, work, python, record, _probes(steps, selected, notebooks))
+        clocked = clock_names([c.source for nb in notebooks for c in nb.cells if c.cell_type == "code"])
+        package_run = _start_package(plan, src, steps, final_spec, snapshots, pkg_root / relative[0].parent, rtol, atol, env, work, python, record, _probes(steps, selected, notebooks), clocked)
         second: dict[str, Any] = {}
         thread = None
         if repeat:
@@ -450,8 +451,10 @@ def _verify_once(
             thread.join(max(1.0, timeout + notebook_seconds - (time.monotonic() - started)))
 
         outputs = _read_json(snapshots / _OUTPUTS)
+        clock_cells = _clock_cells(selected, notebooks)
+        step_clocks = _step_clocks(steps, clock_cells)
         extra = _Observed(
-            printed=_compare_printed(steps, outputs, events),
+            printed=_compare_printed(steps, outputs, events, step_clocks),
             displayed=_compare_displayed(steps, outputs, events, rtol, atol),
             files=_compare_files(nb_root, pkg_root, before, ignore, rtol, atol),
             unreached=_unreached_names(snapshots / "final.json", final_names),
@@ -462,7 +465,7 @@ def _verify_once(
             elif second.get("errors"):
                 notes.append(f"the notebook's second run failed ({second['errors'][0].message}): its determinism was not checked")
             else:
-                extra.nondeterministic = _nondeterminism(snapshots, work / "snapshots2", outputs, _read_json(work / "snapshots2" / _OUTPUTS), nb_root, work / "notebook2" / root.name, before, ignore, rtol, atol)
+                extra.nondeterministic = _nondeterminism(snapshots, work / "snapshots2", outputs, _read_json(work / "snapshots2" / _OUTPUTS), nb_root, work / "notebook2" / root.name, before, ignore, rtol, atol, clock_cells, clocked)
         not_executed = tuple(_read_json(snapshots / _NOT_EXECUTED).get("lines", ()))
 
         if keep_temp:
@@ -482,7 +485,8 @@ def _verify_once(
             containment=CONTAINMENT if leash.watching else CONTAINMENT_WITHOUT_WATCHDOG,
         )
         if record:
-            printed = {s.name: _step_text(s, outputs, "stdout") for s in steps}
+            # A step that reads the clock is left out: its text matched this once, perhaps by chance
+            printed = {s.name: _step_text(s, outputs, "stdout") for s in steps if s.name not in step_clocks}
             notes.append(record_values(package, report, events, paths, nb_errors, repeat, {k: v for k, v in printed.items() if v}))
             report = dataclasses.replace(report, notes=tuple(notes))
         return dataclasses.replace(report, not_executed=not_executed, seed=seed, notebook_runs=2 if repeat else 1, hermetic=hermetic, execution=execution)
@@ -1308,6 +1312,7 @@ def _start_package(
     python: Optional[str] = None,
     record: bool = False,
     displays: Optional[dict[str, list[dict[str, Any]]]] = None,
+    clocked: Optional[dict[str, str]] = None,
 ) -> _PackageRun:
     results = work / "results.jsonl"
     final = None
@@ -1329,6 +1334,7 @@ def _start_package(
         "atol": atol,
         "memory": memory_cap(),
         "record": record,
+        "clock_names": clocked or {},
     }
     spec_path = work / "spec.json"
     spec_path.write_text(json.dumps(spec), encoding="utf-8")
@@ -1515,7 +1521,7 @@ def _runner_main(argv: Sequence[str]) -> int:
         if entry is None:  # a step of another notebook of the model
             emit({"event": "step", "step": step, "ignored": True})
             return
-        checks = _check_values(entry, outputs, spec["rtol"], spec["atol"], spec["notebook_done"], spec.get("record", False))
+        checks = _check_values(entry, outputs, spec["rtol"], spec["atol"], spec["notebook_done"], spec.get("record", False), spec.get("clock_names"))
         extra = sorted(str(k) for k in outputs if k not in entry["names"])
         shown = []
         if entry.get("displays"):
@@ -1539,7 +1545,7 @@ def _runner_main(argv: Sequence[str]) -> int:
         if not isinstance(final, dict):
             emit({"event": "error", "message": f"pipeline.run returned {type(final).__name__}, not a dict of final values", "exception": "TypeError"})
             return 1
-        emit({"event": "final", "checks": _check_values(spec["final"], {**latest, **final}, spec["rtol"], spec["atol"], spec["notebook_done"], spec.get("record", False))})
+        emit({"event": "final", "checks": _check_values(spec["final"], {**latest, **final}, spec["rtol"], spec["atol"], spec["notebook_done"], spec.get("record", False), spec.get("clock_names"))})
     emit({"event": "done"})
     sink.close()
     return 0
@@ -1596,7 +1602,7 @@ def _is_unbound(value: Any) -> bool:
     return getattr(type(value), "nbrefactor_unbound", False) is True
 
 
-def _check_values(entry: dict[str, Any], outputs: Any, rtol: float, atol: float, done: str, record: bool = False) -> list[dict[str, Any]]:
+def _check_values(entry: dict[str, Any], outputs: Any, rtol: float, atol: float, done: str, record: bool = False, clocked: Optional[dict[str, str]] = None) -> list[dict[str, Any]]:
     import pickle
 
     from nbrefactor.verify.compare import Match, Mismatch, compare, describe
@@ -1632,6 +1638,8 @@ def _check_values(entry: dict[str, Any], outputs: Any, rtol: float, atol: float,
                 continue
         if not isinstance(outputs, dict) or name not in outputs:
             check.update(status=MISMATCHED, reason="the package's step did not return it")
+        elif name in (clocked or {}) and snapshot is not None and snapshot["status"] == "ok":
+            check.update(status=SKIPPED, reason=f"volatile (clock read): bound from {clocked[name]}, the moment or the duration of a run", package=describe(outputs[name]))
         elif snapshot is None:
             check.update(status=NOT_COMPARED, reason="the notebook did not reach this point", package=describe(outputs[name]))
         elif snapshot["status"] == "undefined" and _COMPILER_NAMED.fullmatch(name):
@@ -1685,6 +1693,9 @@ def _check_values(entry: dict[str, Any], outputs: Any, rtol: float, atol: float,
 VOLATILE_TEXT = (
     # `%time`/`%%time` report lines: printed by the magic, not by the computation, so removed
     (re.compile(r"^(CPU times|Wall time|Elapsed|Time taken)\b.*(\n|$)", re.MULTILINE | re.IGNORECASE), ""),
+    # `%timeit`'s report ("1.2 ms ± 3.4 µs per loop (mean ± std. dev. of 7 runs, 1,000 loops each)"):
+    # the magic's measurement, its units included, so removed like `%time`'s
+    (re.compile(r"^.* per loop \(mean ± std\. dev\. of .*(\n|$)", re.MULTILINE), ""),
     (re.compile(r"\b\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?\b"), "<timestamp>"),
     (re.compile(r"\bat 0x[0-9a-fA-F]+\b"), "at <address>"),
     (re.compile(r"\b(pid|process id)[ =:]+\d+\b", re.IGNORECASE), "\\1 <pid>"),
@@ -1866,10 +1877,143 @@ def _compare_displayed(steps: list[PlanStep], outputs: dict[str, Any], events: l
     return checks
 
 
-def _compare_printed(steps: list[PlanStep], outputs: dict[str, Any], events: list[dict[str, Any]]) -> list[ValueCheck]:
+# Calls that read a clock (`time.time()`, `time.perf_counter()`, `timeit.default_timer()`,
+# `datetime.now()`, `date.today()`) and the magics that time a cell: a number printed by a cell that
+# reads one may be a duration or a date, which differs between any two correct runs.
+_CLOCK_READ = re.compile(
+    r"\b(time|time_ns|perf_counter|perf_counter_ns|monotonic|monotonic_ns|process_time|process_time_ns|default_timer|now|utcnow|today)\s*\("
+    r"|^\s*%%?(time|timeit)\b",
+    re.MULTILINE,
+)
+_NUMBER = re.compile(r"\d+(?:[.,:]\d+)*(?:[eE][-+]?\d+)?")
+# What a printed duration or date looks like: a time unit after a number, a word about time, a
+# clock time (12:03), or a line that is nothing but a number (`print(time.time() - start)`). Only
+# such lines may differ in their numbers in a step that reads the clock; `rows 31` is still a result.
+_TIMING_LINE = re.compile(
+    r"\d\s*(?:s|sec|secs|seconds?|ms|µs|us|ns|mins?|minutes?|h|hrs?|hours?|it/s|s/it)\b"
+    r"|\b(?:time|times|timing|took|elapsed|duration|seconds?|speed|per second|date|today|now)\b"
+    r"|\d:\d\d"
+    r"|^\s*[-+]?[\d.eE+-]+\s*$",
+    re.IGNORECASE,
+)
+
+
+def clock_reads(source: str) -> tuple[str, ...]:
+    """The clock reads a cell's source mentions, in order of first mention (`time(`, `%timeit`)."""
+    found: dict[str, None] = {}
+    for match in _CLOCK_READ.finditer(source):
+        found[f"{match.group(1)}()" if match.group(1) else f"%{match.group(2)}"] = None
+    return tuple(found)
+
+
+def _clock_cells(selected: Sequence[str], notebooks: Sequence[Any]) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(notebook, cell number as text) → the clock reads of that code cell, for the cells that read one."""
+    found = {}
+    for name, notebook in zip(selected, notebooks):
+        for number, cell in enumerate(notebook.cells, start=1):
+            if cell.cell_type == "code":
+                reads = clock_reads(cell.source)
+                if reads:
+                    found[(name, str(number))] = reads
+    return found
+
+
+_CLOCK_FUNCTIONS = frozenset({
+    "time", "time_ns", "perf_counter", "perf_counter_ns", "monotonic", "monotonic_ns", "process_time",
+    "process_time_ns", "default_timer", "now", "utcnow", "today",
+})
+
+
+def clock_names(sources: Sequence[str]) -> dict[str, str]:
+    """Name → the clock read it is bound from, over code cells in notebook order: `start =
+    time.time()`, and `elapsed = time.time() - start` through a name bound so before. Such a value
+    is the moment or the duration of a run, equal between two runs only within a tolerance meant
+    for results (a timestamp of 1.8e9 s "matched" at rtol 1e-7 across three minutes). A cell that
+    does not parse once its magic and shell lines are dropped binds nothing here."""
+    import ast
+
+    found: dict[str, str] = {}
+    for source in sources:
+        if not clock_reads(source) and not found:
+            continue
+        try:
+            tree = ast.parse(source)
+        except SyntaxError:
+            kept = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+            try:
+                tree = ast.parse(kept)
+            except SyntaxError:
+                continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign):
+                targets, value = node.targets, node.value
+            elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and node.value is not None:
+                targets, value = [node.target], node.value
+            else:
+                continue
+            read = _clock_read_in(value, found)
+            if read:
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        found.setdefault(target.id, read)
+    return found
+
+
+def _clock_read_in(value: Any, known: dict[str, str]) -> str:
+    """The clock read an expression makes directly (`time.time()`) or through a name bound from
+    one; "" when none."""
+    import ast
+
+    for node in ast.walk(value):
+        if isinstance(node, ast.Call):
+            func = node.func
+            called = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            # `time()` without arguments: `datetime.time(12, 0)` builds a time of day
+            if called in _CLOCK_FUNCTIONS and not (called == "time" and (node.args or node.keywords)):
+                return f"{called}()"
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in known:
+            return known[node.id]
+    return ""
+
+
+def _step_clocks(steps: Sequence[PlanStep], clock_cells: dict[tuple[str, str], tuple[str, ...]]) -> dict[str, str]:
+    """Step name → the clock reads of its cells, as text ("time(), perf_counter()"), for the steps
+    whose cells read one."""
+    found = {}
+    for step in steps:
+        reads = dict.fromkeys(r for c in sorted(step.cells) for r in clock_cells.get((step.notebook, str(c)), ()))
+        if reads:
+            found[step.name] = ", ".join(reads)
+    return found
+
+
+def _differ_in_numbers_only(a: str, b: str) -> Optional[list[tuple[str, str]]]:
+    """The (a, b) line pairs that differ, when the two texts have as many lines and every pair is
+    equal, or a timing line (`_TIMING_LINE`) equal once its numbers are masked; None when any line
+    differs otherwise."""
+    la, lb = a.splitlines(), b.splitlines()
+    if len(la) != len(lb):
+        return None
+    differing = []
+    for x, y in zip(la, lb):
+        if x == y:
+            continue
+        if _NUMBER.sub("#", x) != _NUMBER.sub("#", y) or not (_TIMING_LINE.search(x) and _TIMING_LINE.search(y)):
+            return None
+        differing.append((x, y))
+    return differing
+
+
+def _compare_printed(steps: list[PlanStep], outputs: dict[str, Any], events: list[dict[str, Any]], clocks: Optional[dict[str, str]] = None) -> list[ValueCheck]:
     """What each step's cells printed in the notebook against what the step printed in the
     package (volatile parts masked). A step whose cells printed nothing and that printed nothing
-    is not a comparison and is not counted."""
+    is not a comparison and is not counted.
+
+    `clocks` (step name → the clock reads of its cells): in such a step, lines that look like a
+    duration or a date (`_TIMING_LINE`) and differ only in their numbers are timings or dates, which differ between any two correct runs (fidelity CI of
+    stop 39: a loader benchmark printed '0.002 s' in the notebook and '0.005 s' in the package on a
+    loaded machine). They are named as not compared; the step's other lines still are, and a step
+    with no other line is skipped, not matched."""
     by_step = {e["step"]: e for e in events if e.get("event") == "step" and not e.get("ignored")}
     checks = []
     for step in steps:
@@ -1886,6 +2030,16 @@ def _compare_printed(steps: list[PlanStep], outputs: dict[str, Any], events: lis
             checks.append(ValueCheck(name, MATCHED, notebook=f"{len(a.splitlines())} lines"))
             continue
         la, lb = a.splitlines(), b.splitlines()
+        timed = _differ_in_numbers_only(a, b) if (clocks or {}).get(step.name) else None
+        if timed:
+            first_a, first_b = timed[0]
+            why = (f"{len(timed)} timing lines differ only in their numbers, in a step whose cells read the clock ({clocks[step.name]}): "
+                   f"timings or dates, not compared (first: notebook {first_a[:60]!r}, package {first_b[:60]!r})")
+            if len(timed) == len(la):
+                checks.append(ValueCheck(name, SKIPPED, why))
+            else:
+                checks.append(ValueCheck(name, MATCHED, notebook=f"{len(la)} lines", skipped_parts=(why,)))
+            continue
         left_out, matched, after = _left_out(la, lb)
         if matched == len(lb) and lb:
             # The package printed a part of what the notebook printed, in order, and nothing else:
@@ -1933,9 +2087,14 @@ def _load_snapshot(entry: dict[str, Any]) -> Any:
 def _nondeterminism(
     first: Path, second: Path, outputs1: dict[str, Any], outputs2: dict[str, Any], root1: Path, root2: Path,
     before: dict[str, tuple[int, int]], ignore: Any, rtol: float, atol: float,
+    clock_cells: Optional[dict[tuple[str, str], tuple[str, ...]]] = None,
+    clocked: Optional[dict[str, str]] = None,
 ) -> dict[tuple[str, str], str]:
     """What differs between the notebook's two runs: (where, name) → how. `where` is a step name,
-    "final", "printed" (cell texts) or "files"."""
+    "final", "printed" (cell texts) or "files". A cell that reads the clock (`clock_cells`) and
+    printed timing lines that differ only in their numbers measured the run, not the computation: that is
+    not nondeterminism (the package comparison names those lines as not compared); nor is a name
+    bound from a clock read (`clocked`), which the package comparison skips as volatile."""
     from nbrefactor.verify.compare import Mismatch, compare
 
     found: dict[tuple[str, str], str] = {}
@@ -1946,7 +2105,7 @@ def _nondeterminism(
         where = manifest.stem[len("step-"):] if manifest.stem.startswith("step-") else manifest.stem
         for name, entry in _read_json(manifest).get("entries", {}).items():
             twin = other.get("entries", {}).get(name)
-            if entry.get("status") != "ok" or not twin or twin.get("status") != "ok":
+            if entry.get("status") != "ok" or not twin or twin.get("status") != "ok" or name in (clocked or {}):
                 continue
             try:
                 result = compare(_load_snapshot(entry), _load_snapshot(twin), rtol=rtol, atol=atol, name=name, labels=("first run", "second run"))
@@ -1957,7 +2116,9 @@ def _nondeterminism(
     for notebook, cells in outputs1.items():
         for cell, texts in cells.items():
             twin = outputs2.get(notebook, {}).get(cell)
-            if twin is not None and mask_volatile(texts.get("stdout", "")) != mask_volatile(twin.get("stdout", "")):
+            one, two = mask_volatile(texts.get("stdout", "")), mask_volatile(twin.get("stdout", "")) if twin is not None else ""
+            timed = (notebook, cell) in (clock_cells or {}) and _differ_in_numbers_only(one, two) is not None
+            if twin is not None and one != two and not timed:
                 found[("printed", f"{notebook} cell {cell}")] = "printed different text in the two runs"
             if twin is not None and mask_volatile(texts.get("result", "")) != mask_volatile(twin.get("result", "")):
                 found[("displayed", f"display of {notebook} cell {cell}")] = "displayed different text in the two runs"
