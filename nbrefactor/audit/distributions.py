@@ -1040,7 +1040,7 @@ def implied_uses(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
             package = shortcuts.get(name) or (name if _SPACY_PACKAGE.match(name) else None)
             if package is not None:
                 add(ca, call.line, call.column, name, package, "is a spaCy model package loaded by name with `spacy.load`")
-            elif _SPACY_LINK.match(name) and name not in saved_here:
+            elif _SPACY_LINKED_NAME.match(name) and name not in saved_here:
                 # A name `spacy link` made (`spacy.load("en_vecs")`): some model package is
                 # needed, its name is not known.
                 found.append(ImportUse(ca.cell, call.line, call.column, name, Resolution(name, (name,), "import-name"), name,
@@ -1051,7 +1051,7 @@ def implied_uses(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
 
 # A name `spacy link` gave a model: a spaCy language code, then words (`en_vecs`, `en_core`). A
 # folder the notebook saves a pipeline into (`nlp.to_disk("en_ner")`) is not one.
-_SPACY_LINK = re.compile(r"^(?:en|de|fr|es|it|nl|pt|xx|zh|ja|ru|pl|el|nb|lt|da|ro|ca|fi|hr|ko|mk|sv|uk|sl)_[a-z0-9_]+$")
+_SPACY_LINKED_NAME = re.compile(r"^(?:en|de|fr|es|it|nl|pt|xx|zh|ja|ru|pl|el|nb|lt|da|ro|ca|fi|hr|ko|mk|sv|uk|sl)_[a-z0-9_]+$")
 
 
 def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:

@@ -1057,6 +1057,11 @@ class UndeclaredImport(Rule):
         # Anaconda ships numpy, not quantecon: the lecture's extra library still needs declaring.
         Example(cells=("import numpy as np\nimport quantecon as qe",),
                 files={"environment.yml": "dependencies:\n  - python=3.8\n  - anaconda=2020.07\n"}, expect=((1, 2),)),
+        # spaCy 2's `spacy link` names the package a later `spacy.load("en_vecs")` loads; a cell that is
+        # only a model's name is no link (fair check 27: such a cell crashed the audit).
+        Example(cells=("!python -m spacy link ./models/en_vectors_web_lg-2.0.0/en_vectors_web_lg en_vecs",
+                       "import spacy\nnlp = spacy.load('en_vecs')", "en_vecs"),
+                files={"requirements.txt": "spacy==2.3.9\n"}, expect=((2, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
