@@ -12,6 +12,7 @@ import pkgutil
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Callable, ClassVar, Iterator, Mapping, Optional, Sequence, TypeVar
 
 from nbrefactor.audit.analysis import CellAnalysis, NameLoad, NotebookFacts, PlainAssignment, index_name_loads, index_single_assignments
@@ -67,6 +68,16 @@ class RuleContext:
     @property
     def cells(self) -> tuple[CellAnalysis, ...]:
         return self.facts.cells
+
+    @property
+    def analysis_at(self) -> Mapping[int, CellAnalysis]:
+        """Cell index → the analysis of that code cell (read-only, built once per notebook)."""
+        return self.shared("analysis_at", lambda: MappingProxyType({ca.cell.index: ca for ca in self.facts.cells}))
+
+    @property
+    def code_cell_at(self) -> Mapping[int, Cell]:
+        """Cell index → that code cell (read-only, built once per notebook)."""
+        return self.shared("code_cell_at", lambda: MappingProxyType({ca.cell.index: ca.cell for ca in self.facts.cells}))
 
     def shared(self, name: str, compute: Callable[[], T]) -> T:
         """`compute()`, once per notebook for every rule that asks for `name` (pure derivations

@@ -177,7 +177,7 @@ def _hosted_installs(ctx: RuleContext) -> dict[str, tuple[tuple, str]]:
     location) and carries its pin into the fix."""
     def compute() -> dict[str, tuple[tuple, str]]:
         found: dict[str, tuple[tuple, str]] = {}
-        cells = {ca.cell.index: ca for ca in ctx.cells}
+        cells = ctx.analysis_at
         for command in install_commands(ctx.facts):
             if command.install.packages and install_branch(cells.get(command.cell.index), command)[0]:
                 for spec in command.install.packages:
@@ -1817,7 +1817,7 @@ class InNotebookInstall(Rule):
         metapackages = _metapackages(ctx.catalog)
         aliases = import_aliases(ctx.catalog)
         commands = install_commands(ctx.facts)
-        cells = {ca.cell.index: ca for ca in ctx.cells}
+        cells = ctx.analysis_at
         install_lines: dict[int, frozenset[int]] = {}
         for command in commands:
             install_lines[command.cell.index] = install_lines.get(command.cell.index, frozenset()) | {command.line}

@@ -1405,7 +1405,7 @@ class RuntimeDownload(Rule):
         for imp in cloned_imports(ctx.facts, ctx.catalog):
             cloned.setdefault((imp.clone_cell, imp.clone_line), []).append((imp.cell, imp.line, imp.column))
         # So is a `sys.path` edit putting the clone's folder on the import path (PTH005 leaves it here).
-        cells = {ca.cell.index: ca.cell for ca in ctx.cells}
+        cells = ctx.code_cell_at
         for clone_cell, clone_line, cell, line, column in cloned_path_edits(ctx.facts):
             cloned.setdefault((clone_cell, clone_line), []).append((cells[cell], line, column))
         for found in groups.values():

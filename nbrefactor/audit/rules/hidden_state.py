@@ -466,7 +466,7 @@ class OutOfOrderExecution(Rule):
                 candidates.append((executed, cell, above, below))
         sensitive = _order_sensitive_cells(ctx) if notebook.is_python else None
         self_seeding = _self_seeding_cells(ctx) if notebook.is_python else frozenset()
-        display = {ca.cell.index: ca for ca in ctx.cells}
+        display = ctx.analysis_at
         # (cell re-run late, cell below it) of each reported late re-run: the cell below is not
         # reported again as run early for that pair (one re-run, one finding).
         covered: set[tuple[int, int]] = set()
@@ -833,7 +833,7 @@ def _same_in_any_kernel(ctx: RuleContext, flow: NameFlow) -> tuple[Callable[[int
       one; the notebook functions it reads are pure (`_pure_function`); and every name it reads
       from another cell was last written, top to bottom, by a cell that gives the same values too.
     A draw, training or download anywhere on the way gives other values in another kernel."""
-    by_index = {ca.cell.index: ca for ca in ctx.cells}
+    by_index = ctx.analysis_at
     imports_only = frozenset().union(*_import_only_cells(ctx))
     module_names = import_only_names(flow.definitions)
     notebook_functions = {d.name for d in flow.definitions if d.kind in (DefKind.FUNCTION, DefKind.CLASS)}
@@ -1054,7 +1054,7 @@ def _harmless_import_cells(ctx: RuleContext, cell: Cell) -> frozenset[int]:
     depends on the order). An import of a local module depends on `sys.path` and is kept."""
     if not ctx.facts.notebook.is_python:
         return frozenset()
-    by_index = {ca.cell.index: ca for ca in ctx.cells}
+    by_index = ctx.analysis_at
     me = by_index.get(cell.index)
     if me is None or any(_magic_name(m) not in _IMPORT_CELL_MAGICS | _TIMING_MAGICS for m in me.magics):
         return frozenset()
@@ -1777,7 +1777,7 @@ def _same_value_reruns(
         above = [w for w in writes.get(name, ()) if w[0] < cell]
         return above[-1][0] if above else None
 
-    by_index = {ca.cell.index: ca for ca in ctx.cells}
+    by_index = ctx.analysis_at
     # Writers that ran out of order themselves (`summary_small` re-computed at [13] after the cells
     # below it): the re-run's earlier run may have come before theirs and read their older value.
     disordered = {executed[position].index for executed, position in _out_of_order(ctx)}
@@ -2495,7 +2495,7 @@ class UnexecutedCell(Rule):
         # Anchored at the first skipped cell that binds a name when the first one binds none (fair
         # check 18: a `sc.pl.umap(…)` plot ahead of the unrun `test = de.test.wald(…)` that the
         # section's results come from); the others stay related.
-        analysed_cells = {ca.cell.index: ca for ca in ctx.cells}
+        analysed_cells = ctx.analysis_at
 
         def binds_names(unrun: Cell) -> bool:
             ca = analysed_cells.get(unrun.index)
@@ -2519,7 +2519,7 @@ class UnexecutedCell(Rule):
             # "ran and reads": the reader ran, but may have stopped (an error) before the line.
             message += (f"; {_cell_list(reading)} below {'ran and read' if len(reading) > 1 else 'ran and reads'} "
                         f"{_names(readers)} from {'it' if len({r.provider.cell for r in readers if r.provider}) == 1 else 'them'}")
-        analysed = {ca.cell.index: ca for ca in ctx.cells}
+        analysed = ctx.analysis_at
         for unrun, _ in skipped:
             problem = analysed[unrun.index].facts.syntax_error if unrun.index in analysed else None
             if problem is None or problem.message.startswith(NOT_ANALYSED):
@@ -2758,7 +2758,7 @@ def _key_only_it_brings_read_below(ctx: RuleContext, cell: Cell) -> bool:
     by_index = {c.index: c for c in code}
     if any(i not in by_index or by_index[i].execution_count is None for i in sources):
         return False
-    analysed = {ca.cell.index: ca for ca in ctx.cells}
+    analysed = ctx.analysis_at
     for read in flow.reads:
         reader = by_index.get(read.cell)
         if (
@@ -2913,7 +2913,7 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
     inert = _order_free_cells(ctx)
     # A cell whose count was cleared while the counts around it leave exactly its number free ran.
     stripped = count_stripped_cells(ctx)
-    analysed = {ca.cell.index: ca for ca in ctx.cells}
+    analysed = ctx.analysis_at
     skipped = []
     for i, cell in enumerate(cells):
         if cell.execution_count is not None or _is_blank(cell.source) or cell.index in stripped:
@@ -4890,7 +4890,7 @@ class StateInjection(Rule):
         for inj in injectors:
             if inj.kind is InjectorKind.STAR_IMPORT:
                 stars.setdefault(inj.cell, []).append(inj)
-        analyses = {ca.cell.index: ca for ca in ctx.cells}
+        analyses = ctx.analysis_at
         ported = frozenset(ca.cell.index for ca in python2_cells(ctx.facts))
         for inj in injectors:
             if inj.kind is InjectorKind.RUN and (inj.written_by is not None or _program_launch(inj, flow)):
@@ -6098,7 +6098,7 @@ class UsedBeforeDefined(Rule):
         late = out_of_order_cells(ctx)
         unrun = sketch_cells(ctx)  # never-run cells HID002 reports: their readers are its related locations
         stripped = count_stripped_cells(ctx)
-        analysed = {ca.cell.index: ca for ca in ctx.cells}
+        analysed = ctx.analysis_at
         grouped: dict[tuple, list] = {}
         order: list[tuple] = []
         for r in _first_per_cell(candidates):

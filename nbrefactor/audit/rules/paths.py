@@ -2782,7 +2782,7 @@ def _fetched_constant_places(ctx: RuleContext, python: bool = False) -> dict[tup
         out: dict[tuple[int, int], list[tuple[Cell, int, int]]] = {}
         if not fetched:
             return out
-        cells = {ca.cell.index: ca.cell for ca in ctx.cells}
+        cells = ctx.code_cell_at
         for uses in CwdRelativePath._constant_uses(ctx).values():
             lines = set()
             for _, value, pa in uses:
@@ -3970,7 +3970,7 @@ def _user_path_lines(ctx: RuleContext) -> frozenset[tuple[int, int]]:
 
 
 def _find_user_path_lines(ctx: RuleContext) -> Iterator[tuple[int, int]]:
-    cells = {ca.cell.index: ca for ca in ctx.cells}
+    cells = ctx.analysis_at
     for h in UserSpecificPath().check(ctx):
         if h.cell is not None and h.line is not None:
             yield h.cell.index, h.line
@@ -4545,7 +4545,7 @@ class RemoteUri(Rule):
             if _hosted_call(ctx, pa):
                 continue  # Colab's set-up download (`if IN_COLAB:` / `urlretrieve(url, filename)`)
             fetched.setdefault((root.ca.cell.index, root.line, root.column), []).append((root, value, pa))
-        cells = {ca.cell.index: ca.cell for ca in ctx.cells}
+        cells = ctx.code_cell_at
         # URLs bound to constants in one cell and fetched only by Python download calls of one cell
         # (`train_link = "https://…"`, `test_link = "https://…"`, then `wget.download(train_link, …)`,
         # `wget.download(test_link, …)`): one download step, as literal URLs of one cell are. The
@@ -4788,7 +4788,7 @@ def _open_ended_urls(ctx: RuleContext, taken: Collection[tuple[int, int]]) -> It
     check 20, pth003-url-constant-plus-loop-name). Not one `taken` by another finding of the rule
     ((cell, line) of it or its related places)."""
     settings = path_settings(ctx.catalog)
-    cells = {ca.cell.index: ca for ca in ctx.cells}
+    cells = ctx.analysis_at
     found: dict[tuple[int, int, int], list[tuple[str, PathArgument, int, str]]] = {}
     for ca in ctx.cells:
         arguments = [pa for pa in path_arguments(ctx.facts, ctx.catalog, ca)
@@ -5305,7 +5305,7 @@ def _wrapped_reads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hit]:
     if not functions:
         return
     places: dict[tuple[int, int, int], tuple[CellAnalysis, ast.expr, str, str, PathArgument, list[tuple]]] = {}
-    cells = {ca.cell.index: ca for ca in ctx.cells}
+    cells = ctx.analysis_at
     for ca in ctx.cells:
         tree = cell_python_tree(ca)
         if tree is None:
@@ -5371,7 +5371,7 @@ def _constant_urls_in_functions(ctx: RuleContext, settings: PathSettings) -> Ite
     constants = string_constants(ctx.facts)
     if not constants:
         return
-    cells = {ca.cell.index: ca for ca in ctx.cells}
+    cells = ctx.analysis_at
     # (constant, the function or "", the URL as written, the call, its cell)
     uses: dict[tuple[int, int, int], list[tuple[Constant, str, str, PathArgument, CellAnalysis]]] = {}
     for ca in ctx.cells:
@@ -5698,7 +5698,7 @@ class ChangeDirectory(Rule):
         # fix (PTH002's message names the change of directory; fair check 16, item 97); the same
         # `%cd` repeated in later cells is a related location of that finding (fair check 25).
         user_lines: Optional[frozenset[tuple[int, int]]] = None
-        cells = {ca.cell.index: ca for ca in ctx.cells}
+        cells = ctx.analysis_at
         for hit in self._check(ctx):
             if hit.cell is not None and hit.line is not None:
                 # `base_path = os.path.abspath("../")` above `os.chdir(base_path)`: the target's literal, related.
@@ -6797,7 +6797,7 @@ def _reported_path_entries(ctx: RuleContext) -> frozenset[tuple[int, int, int]]:
         if not entries:
             return frozenset()
         reported = {(hit.cell.index, hit.line, hit.column) for hit in SysPathEdit().check(ctx) if hit.cell is not None}
-        analysed = {ca.cell.index: ca for ca in ctx.cells}
+        analysed = ctx.analysis_at
         found: set[tuple[int, int, int]] = set()
         for at, edits in entries.items():
             names: dict[str, set[tuple[int, int, int]]] = {}  # a name bound to the literal -> its reads as an entry
@@ -7742,7 +7742,7 @@ def _own_function_paths(
     if not functions:
         return
     settings = path_settings(ctx.catalog)
-    cells = {ca.cell.index: ca for ca in ctx.cells}
+    cells = ctx.analysis_at
     constants: Optional[dict[str, Constant]] = None
     groups: dict[str, list[tuple[CellAnalysis, ast.expr, str, str, Optional[str], tuple]]] = {}
     for ca in ctx.cells:
@@ -7856,7 +7856,7 @@ def _open_ended_paths(
     extracted or downloaded there itself, read back) is that step's, not a use here."""
     settings = path_settings(ctx.catalog)
     found: dict[tuple[int, int, int], list[tuple[str, PathArgument, str, int, bool]]] = {}
-    cells = {ca.cell.index: ca for ca in ctx.cells}
+    cells = ctx.analysis_at
     first_place: dict[str, tuple[int, int, int]] = {}
     places: dict[tuple[int, int, int], list[tuple[int, int, int]]] = {}
     for ca in ctx.cells:
@@ -8010,7 +8010,7 @@ def _shown_figure_only(ctx: RuleContext, value: str, uses: Sequence[tuple[int, O
     ))
     if _normal_path(value) not in shown:
         return False
-    cells = {ca.cell.index: ca for ca in ctx.cells}
+    cells = ctx.analysis_at
     for cell, pa in uses:
         ca = cells.get(cell)
         if ca is None or pa is None or not any(
@@ -9272,7 +9272,7 @@ class CwdRelativePath(Rule):
         for position in [p for p, uses in grouped.items() if uploaded and _constant_staged(ctx, uses, uploaded)]:
             uses = grouped.pop(position)
             constant = uses[0][0]
-            cell_of = {ca.cell.index: ca.cell for ca in ctx.cells}
+            cell_of = ctx.code_cell_at
             scratch.append((uses[0][1], [(constant.ca.cell, constant.line, constant.column), *(
                 (cell_of[_cell_of(ctx, pa)], pa.call.line, pa.call.column) for _, _, pa in uses)]))
         # A figure saved with interactive plotting off only for a markdown cell to show it
@@ -9282,7 +9282,7 @@ class CwdRelativePath(Rule):
                 ctx, uses[0][1], [(_cell_of(ctx, pa), pa) for _, _, pa in uses])]:
             shown_figures.append(grouped.pop(position))
         produced = _produced_paths(ctx)
-        cells_by_index = {ca.cell.index: ca.cell for ca in ctx.cells}
+        cells_by_index = ctx.code_cell_at
         read_back_constants: list[list[tuple[Constant, str, PathArgument]]] = []
         # (A file the notebook writes under that folder itself, `model.save("data/model")`, read back
         # later: the write's finding keeps the read.)
@@ -9469,7 +9469,7 @@ class CwdRelativePath(Rule):
             for position in [p for p, uses in grouped.items() if _one_dataset_root_uses(ctx, uses, downloads)]:
                 uses = grouped.pop(position)
                 constant, value, pa = uses[0]
-                cell_of = {ca.cell.index: ca.cell for ca in ctx.cells}
+                cell_of = ctx.code_cell_at
                 yield Hit(
                     constant.ca.cell,
                     constant.line,
@@ -9619,7 +9619,7 @@ class CwdRelativePath(Rule):
                 # The notebook's own round trip through a name: no finding in the report, but the
                 # compiler still lifts the file into the config, as for a literal's round trip.
                 constant = uses[0][0]
-                cells = {ca.cell.index: ca.cell for ca in ctx.cells}
+                cells = ctx.code_cell_at
                 yield Hit(
                     constant.ca.cell, constant.line, constant.column,
                     f"Relative path {shown(constant.value)} (`{constant.name}`), a file the notebook writes and reads "
@@ -9633,7 +9633,7 @@ class CwdRelativePath(Rule):
             # (the message names a read or write, when there is one, over a join's piece)
             constant, value, pa = next((u for u in uses if u[2].direction != "none"), uses[0])
             constant = uses[0][0]
-            uses_cells = {ca.cell.index: ca.cell for ca in ctx.cells}
+            uses_cells = ctx.code_cell_at
             others = [grouped[p] for p in same_folder.get(position, ())]
             also = (
                 f"; so {'is' if len(others) == 1 else 'are'} "

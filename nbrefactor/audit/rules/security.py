@@ -242,7 +242,7 @@ class SecretInSource(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         echoed = _echoed_outputs(ctx)
-        cells = {ca.cell.index: ca.cell for ca in ctx.cells}
+        cells = ctx.code_cell_at
         related_values: set[str] = set()
         for ca in ctx.cells:
             source = ca.cell.source
