@@ -715,3 +715,26 @@ def test_imports_of_a_cell_that_does_not_parse_are_its_one_line_imports():
     uses = [(u.cell.index, u.line, u.module) for u in dist.third_party_imports(facts)]
     assert uses[0][1:] == (1, "pyspark.mllib.stat") and uses[0][0] == facts.cells[0].cell.index
     assert ("numpy" in [u[2] for u in uses])
+
+
+# Fair check 27: the Azure ML SDK v1's modules under the shared `azureml` namespace, read from each 1.59.0
+# wheel; the depth-2 guess named distributions that do not exist (`azureml-automl`, `azureml-_restclient`).
+@pytest.mark.parametrize(
+    ("module", "expected"),
+    [
+        ("azureml.automl.core.forecasting_parameters", "azureml-automl-core"),
+        ("azureml.automl.runtime.onnx_convert", "azureml-automl-runtime"),
+        ("azureml.pipeline.core", "azureml-pipeline-core"),
+        ("azureml.pipeline.steps", "azureml-pipeline-steps"),
+        ("azureml._restclient.models", "azureml-core"),
+        ("azureml.contrib.automl.pipeline.steps", "azureml-contrib-automl-pipeline-steps"),
+        ("azureml.contrib.pipeline.steps", "azureml-contrib-pipeline-steps"),
+        ("azureml.train.automl", "azureml-train-automl-client"),
+        ("azureml.train.automl.runtime", "azureml-train-automl-runtime"),
+        ("azureml.explain.model", "azureml-explain-model"),
+        ("azureml.widgets", "azureml-widgets"),
+        ("azureml.telemetry", "azureml-telemetry"),
+    ],
+)
+def test_resolve_azureml_modules(module, expected):
+    assert dist.resolve(module).primary == expected

@@ -843,6 +843,14 @@ class UndeclaredImport(Rule):
         # An environment of the whole Anaconda distribution declares the scientific stack it ships (fair check 26).
         Example(cells=("import numpy as np\nimport matplotlib.pyplot as plt\nfrom numba import njit\nimport sympy",),
                 files={"environment.yml": "name: lectures\ndependencies:\n  - python=3.8\n  - anaconda=2020.07\n"}),
+        # The Azure ML SDK's modules are distributions of their own, named by their dotted path (`azureml.automl.core`
+        # is azureml-automl-core, `azureml.contrib.automl.pipeline.steps` azureml-contrib-automl-pipeline-steps), and
+        # the azureml-sdk metapackage installs the telemetry, pipeline and AutoML client ones (fair check 27).
+        Example(cells=("from azureml.telemetry import set_diagnostics_collection\nfrom azureml.pipeline.steps import PythonScriptStep\n"
+                       "from azureml.automl.core.forecasting_parameters import ForecastingParameters",),
+                files={"environment.yml": "dependencies:\n- pip:\n  - azureml-sdk==1.59.0\n"}),
+        Example(cells=("from azureml.contrib.automl.pipeline.steps import AutoMLPipelineBuilder",),
+                files={"update_env.yml": "dependencies:\n- pip:\n  - azureml-contrib-automl-pipeline-steps==1.59.0\n"}),
         # A Pipfile is a manifest: `==` pins, and so does the lock beside it.
         Example(
             cells=("import numpy as np\nimport sklearn",),
@@ -1062,6 +1070,10 @@ class UndeclaredImport(Rule):
         Example(cells=("!python -m spacy link ./models/en_vectors_web_lg-2.0.0/en_vectors_web_lg en_vecs",
                        "import spacy\nnlp = spacy.load('en_vecs')", "en_vecs"),
                 files={"requirements.txt": "spacy==2.3.9\n"}, expect=((2, 2),)),
+        # azureml-sdk does not bring its `[notebooks]` extra's azureml-widgets, nor azureml-automl-runtime.
+        Example(cells=("from azureml.core import Workspace\nfrom azureml.widgets import RunDetails\n"
+                       "from azureml.automl.runtime.onnx_convert import OnnxConverter",),
+                files={"environment.yml": "dependencies:\n- pip:\n  - azureml-sdk==1.59.0\n"}, expect=((1, 2), (1, 3))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
