@@ -1068,3 +1068,28 @@ def test_fair21_a_library_the_notebook_only_installs_is_no_home_but_brings_nothi
     [dep001] = [d for d in audit(nb) if d.code == "DEP001"]
     assert (dep001.location.cell, dep001.location.line) == (2, 1)
     assert "but not in " in dep001.message and dep001.message.split("but not in ")[1].startswith(str(root / "examples" / "app" / "requirements.txt"))
+
+
+# Fair check 27: Azure's AutoML environment files install a validated freeze by URL (`-r https://…`), which the
+# audit never fetches. Below them, an update file is part of that environment; a folder's own environment
+# (naming its Python) is a whole environment of its own, read as usual.
+_FREEZE_ENV = ("name: azure_automl\ndependencies:\n- python>=3.10,<3.11\n- numpy>=1.21.6,<=1.23.5\n- pip:\n"
+               "  - azureml-defaults~=1.59.0\n"
+               "  - -r https://example.org/validated-requirements/1.59.0/validated_linux_requirements.txt [--no-deps]\n")
+
+
+def test_a_remote_requirements_include_leaves_the_environment_unknown(tmp_path):
+    root = make_repo(tmp_path, {"automl/automl_env.yml": _FREEZE_ENV,
+                                "automl/many-models/update_env.yml": "dependencies:\n- pip:\n  - azureml-contrib-automl-pipeline-steps==1.59.0\n"})
+    nb = write_notebook(root / "automl" / "many-models" / "mm.ipynb",
+                        ["import numpy as np\nimport statsmodels.api as sm\nfrom azureml.train.automl.runtime import run"])
+    diagnostics = audit(nb)
+    assert found(diagnostics, "DEP001") == []
+    assert found(diagnostics, "DEP004") == []
+
+
+def test_a_nearer_environment_of_its_own_is_read_beside_a_remote_include_above(tmp_path):
+    root = make_repo(tmp_path, {"automl/automl_env.yml": _FREEZE_ENV,
+                                "automl/experimental/thin_env.yml": "name: thin\ndependencies:\n- python>=3.7,<3.11\n- pip:\n  - azureml-sdk==1.59.0\n"})
+    nb = write_notebook(root / "automl" / "experimental" / "lab.ipynb", ["from azureml.core import Workspace\nimport lightgbm"])
+    assert found(audit(nb), "DEP001") == [(1, 2)]

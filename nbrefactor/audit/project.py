@@ -120,6 +120,21 @@ class Manifest:
     # The same for a Poetry library (`[tool.poetry]` with a name and a `[build-system]`): its notebook
     # group is one of `[tool.poetry.group.<name>]` (fair check 24: neural_prophet's docs notebooks).
     poetry_group: bool = False
+    # Requirements files the manifest includes by URL (`-r https://…/validated_linux_requirements.txt`, a
+    # line of a requirements file or of an environment file's `pip:` list), which the audit never fetches:
+    # they may declare and pin anything (fair check 27: Azure's AutoML environment files install a
+    # validated freeze so). As (URL, line).
+    remote_includes: tuple[tuple[str, int], ...] = ()
+
+
+# `-r https://…/requirements.txt` / `--requirement=https://…`: a requirements file included by URL.
+_REMOTE_INCLUDE = re.compile(r"^(?:-r|--requirement)(?:\s*=?\s*|\s+)['\"]?(?P<url>https?://[^\s'\"]+)")
+
+
+def _remote_include(text: str) -> Optional[str]:
+    """The URL a requirements line includes (`-r https://host/reqs.txt [--no-deps]`), else None."""
+    match = _REMOTE_INCLUDE.match(text.strip())
+    return match.group("url") if match else None
 
 
 # A seeding helper's switch: a parameter a seeding call of its body runs under `if <parameter>:`,
@@ -312,7 +327,11 @@ def parse_requirements_txt(path: str, text: str) -> Manifest:
     conda = is_conda_spec_list(text)
     reqs = []
     python_requires: Optional[str] = None
+    remote: list[tuple[str, int]] = []
     for number, raw in enumerate(text.splitlines(), start=1):
+        url = _remote_include(raw)
+        if url:
+            remote.append((url, number))
         req = _requirement(raw, number, conda=conda)
         if req and conda and req.name in ("python", "pip"):
             # conda's `python=3.11.0=he7542f4_1_cpython`: the interpreter, as in an environment file.
@@ -322,7 +341,7 @@ def parse_requirements_txt(path: str, text: str) -> Manifest:
             continue
         if req:
             reqs.append(req)
-    return Manifest(path, "requirements", tuple(reqs), python_requires=python_requires)
+    return Manifest(path, "requirements", tuple(reqs), python_requires=python_requires, remote_includes=tuple(remote))
 
 
 # `conda list --export > requirements.txt` writes conda's own spec list, which `conda create --name <env>
@@ -352,6 +371,7 @@ def parse_environment_yml(path: str, text: str) -> Manifest:
     python_requires: Optional[str] = None  # the environment's `- python=3.8` line, after the name
     in_deps = False
     pip_indent: Optional[int] = None  # column of the `- pip:` item while inside its list
+    remote: list[tuple[str, int]] = []  # `-r https://…` lines of the pip list
     for number, raw in enumerate(text.splitlines(), start=1):
         stripped = raw.strip()
         if not stripped or stripped.startswith("#"):
@@ -373,6 +393,9 @@ def parse_environment_yml(path: str, text: str) -> Manifest:
         if not item or item.endswith(":"):
             continue
         is_pip = pip_indent is not None
+        url = _remote_include(item) if is_pip else None
+        if url:
+            remote.append((url, number))
         name = item if is_pip else item.split("::")[-1]
         req = _requirement(name, number, conda=not is_pip)
         if req and req.name == "python" and not is_pip:
@@ -380,7 +403,7 @@ def parse_environment_yml(path: str, text: str) -> Manifest:
             python_requires = python or python_requires
         if req and req.name not in ("python", "pip"):
             reqs.append(req)
-    return Manifest(path, "environment", tuple(reqs), python_requires=python_requires)
+    return Manifest(path, "environment", tuple(reqs), python_requires=python_requires, remote_includes=tuple(remote))
 
 
 def _line_of(lines: list[str], name: str, start: int = 0, key_first: bool = False) -> int:

@@ -89,6 +89,19 @@ def _installed_by_metapackages(manifests: tuple[Manifest, ...], catalog) -> froz
     return frozenset(normalise(n) for name in declared & known.keys() for n in known[name] if isinstance(n, str))
 
 
+def _unread_include(manifests: tuple[Manifest, ...]) -> bool:
+    """Whether the notebook's environment includes a requirements file by URL that the audit never fetches
+    (`-r https://…/validated_linux_requirements.txt`): a manifest has one, and no environment file of a folder
+    nearer the notebook names its own Python (`- python>=3.7` in `experimental/automl_thin_client_env.yml`
+    below the folder of `automl_env.yml`: a whole environment of its own, not an update of the other)."""
+    remote = [posixpath.dirname(m.path) for m in manifests if m.remote_includes]
+    if not remote:
+        return False
+    nearest = max(remote, key=len)
+    return not any(m.kind == "environment" and m.python_requires and posixpath.dirname(m.path).startswith(nearest + "/")
+                   for m in manifests)
+
+
 def _distribution_phrase(resolution, url: Optional[str] = None, imported: bool = True) -> str:
     """`distribution `X``, or a guess said as one when no table knows the import (unless the
     notebook installs it from a URL: then that is where it comes from)."""
@@ -689,7 +702,11 @@ class UndeclaredImport(Rule):
         "of which a docs environment file comes before a Sphinx list; with the notebook's own exact pin "
         "on an install line (`!pip install lightgbm==4.3.0`), that version. The message names the files looked in, "
         "last year's editions, Sphinx lists and tool lists last. "
-        "Only runs when at least one manifest exists (DEP002 covers the case of none). "
+        "Only runs when at least one manifest exists (DEP002 covers the case of none), and not when one of the notebook's "
+        "manifests includes a requirements file by URL (`-r https://…/validated_linux_requirements.txt` in a requirements "
+        "file or an environment file's `pip:` list): the audit never fetches it, so what the environment lacks is unknown "
+        "(as with an unread image); unless an environment file of a folder nearer the notebook names its own Python "
+        "(`- python>=3.7`), a whole environment of its own, whose lines are read as usual. "
         "Nor are the repository's own packages reported: a distribution that a `setup.py` (`setup(name=…)`, a literal "
         "or a module-level string constant), `setup.cfg` or `pyproject.toml` anywhere below the project root (the folder "
         "with `.git`) defines, such as the library whose docs notebooks import what `python/mylib-core/setup.py` builds "
@@ -851,6 +868,11 @@ class UndeclaredImport(Rule):
                 files={"environment.yml": "dependencies:\n- pip:\n  - azureml-sdk==1.59.0\n"}),
         Example(cells=("from azureml.contrib.automl.pipeline.steps import AutoMLPipelineBuilder",),
                 files={"update_env.yml": "dependencies:\n- pip:\n  - azureml-contrib-automl-pipeline-steps==1.59.0\n"}),
+        # A manifest including a requirements file by URL, which the audit never fetches, may declare anything
+        # (fair check 27: Azure's AutoML environment files install their validated freeze with `-r https://…`).
+        Example(cells=("import statsmodels.api as sm\nimport requests",),
+                files={"automl_env.yml": "dependencies:\n- python=3.10\n- pip:\n  - azureml-defaults~=1.59.0\n"
+                                         "  - -r https://example.org/validated/1.59.0/validated_linux_requirements.txt --no-deps\n"}),
         # A Pipfile is a manifest: `==` pins, and so does the lock beside it.
         Example(
             cells=("import numpy as np\nimport sklearn",),
@@ -1074,12 +1096,21 @@ class UndeclaredImport(Rule):
         Example(cells=("from azureml.core import Workspace\nfrom azureml.widgets import RunDetails\n"
                        "from azureml.automl.runtime.onnx_convert import OnnxConverter",),
                 files={"environment.yml": "dependencies:\n- pip:\n  - azureml-sdk==1.59.0\n"}, expect=((1, 2), (1, 3))),
+        # Without a remote include the environment file is read whole: statsmodels is missing from it.
+        Example(cells=("import statsmodels.api as sm",),
+                files={"automl_env.yml": "dependencies:\n- python=3.10\n- pip:\n  - azureml-defaults~=1.59.0\n  - -r common.txt\n"},
+                expect=((1, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         manifests = ctx.project.manifests
         if not manifests or ctx.project.unread_images:
             return  # (an unread image is the environment: what it lacks is unknown)
+        if _unread_include(manifests):
+            # `-r https://…/validated_linux_requirements.txt` in a manifest: a file the audit never fetches,
+            # which may declare anything the notebook imports (fair check 27: Azure's AutoML environment
+            # files install their validated freeze so), and a line added beside it would fight its pin.
+            return
         # The repository's own packages (a setup.py/pyproject.toml anywhere below its root) are
         # built and installed from it, not from a line of the notebook's manifest.
         declared = (ctx.project.declared | _installed_by_extras(manifests, ctx.catalog) | _installed_by_metapackages(manifests, ctx.catalog)
@@ -2724,6 +2755,8 @@ class UnpinnedRequirement(Rule):
         "defines `~=2.6.0` as `>=2.6.0, ==2.6.*`; conda's `=2.6.*` too). `~=2.6` and `==2.*` (any 2.x) "
         "are ranges and are reported. To require exact pins, set `allow-patch-ranges = false` "
         "under `[tool.nbrefactor.dependencies]` in pyproject.toml. "
+        "Nor are the lines of a file that includes a requirements file by URL (`-r https://…/validated_linux_requirements.txt "
+        "[--no-deps]`): pip takes that file's pin of the same distribution along with the line, and the audit never reads it. "
         "Being about a file rather than a cell, it is silenced through the `ignore` or "
         "`per-file-ignores` settings, not by a comment or tag in the notebook."
     )
@@ -2800,6 +2833,13 @@ class UnpinnedRequirement(Rule):
             cells=("import cudf\nimport pandas as pd",),
             files={"Dockerfile": "FROM nvcr.io/nvidia/rapidsai/rapidsai:0.7-cuda10.0-runtime-ubuntu18.04-gcc7-py3.7\n"},
         ),
+        # A file that includes a requirements file by URL (a validated freeze, unread offline): pip takes the
+        # included pin of numpy with the range (fair check 27, Azure's AutoML environment files).
+        Example(
+            cells=("import numpy as np",),
+            files={"automl_env.yml": "dependencies:\n- python=3.10\n- numpy>=1.21.6,<=1.23.5\n- pip:\n"
+                                     "  - -r https://example.org/validated/1.59.0/validated_linux_requirements.txt --no-deps\n"},
+        ),
     )
     failing = (
         Example(
@@ -2866,6 +2906,12 @@ class UnpinnedRequirement(Rule):
             },
             expect=((None, 1), (None, 4)),
         ),
+        # A file including only a local requirements file (read, or not, on its own) is no freeze of unknown contents.
+        Example(
+            cells=("import numpy as np",),
+            files={"automl_env.yml": "dependencies:\n- python=3.10\n- numpy>=1.21.6,<=1.23.5\n- pip:\n  - -r common.txt\n"},
+            expect=((None, 3),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2922,6 +2968,11 @@ class UnpinnedRequirement(Rule):
         for manifest in manifests:
             if manifest.sibling:
                 continue  # the example's file beside the notebook's folder: DEP003 on the notebook's install line says to pin it
+            if manifest.remote_includes:
+                # `-r https://…/validated_darwin_requirements.txt [--no-deps]` beside the line: pip takes the
+                # included file's pin for the same distribution with it, and the audit never reads that file
+                # (fair check 27: `numpy>=1.21.6,<=1.23.5` beside the AutoML environment's validated freeze).
+                continue
             library = not _environment_file(manifest)
             # One finding per distribution and file, at its first line: a file listing `daft` twice
             # (a copy-paste, or an over-indented pip list read line by line) needs one pin.
