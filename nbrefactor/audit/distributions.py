@@ -713,6 +713,7 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
     cloned = {(c.cell.index, c.line, c.module) for c in cloned_imports(facts, catalog)}
     added_path = path_added_imports(facts, catalog, project.declared if project is not None and project.manifests else frozenset())
     guarded = guarded_installs(facts)
+    streamed = url_imported_lines(facts)
     spellings: Optional[dict[str, str]] = None  # read only for an import no table knows
     helpers: Optional[frozenset[tuple[int, str]]] = None  # read at the first third-party import
     python2 = _python2_stdlib(facts)
@@ -729,6 +730,8 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
                 continue
             if added_path and (ca.cell.index, imp.line, imp.top_level) in added_path:
                 continue  # a module of a folder the notebook put on sys.path (see path_added_imports)
+            if streamed and (ca.cell.index, imp.line) in streamed:
+                continue  # loaded from a repository's URL by httpimport (see url_imported_lines)
             if helpers is None:
                 helpers = _installed_setup_helpers(facts, catalog)
             if (ca.cell.index, imp.top_level) in helpers:
@@ -774,6 +777,32 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
     uses.extend(implied_uses(facts, catalog))
     uses = _without_covered_roots(uses, _tables(catalog).namespaces)
     return tuple(sorted(uses, key=lambda u: (u.cell.index, u.line, u.column)))
+
+
+# httpimport's context managers that import modules from a repository's or a server's URL while they are open
+# (`httpimport.pypi_repo` is left out: what it loads is a distribution of the index).
+_URL_IMPORTERS = frozenset({"httpimport.github_repo", "httpimport.gitlab_repo", "httpimport.bitbucket_repo",
+                            "httpimport.remote_repo", "httpimport.remote_package"})
+
+
+def url_imported_lines(facts: NotebookFacts) -> frozenset[tuple[int, int]]:
+    """(cell, line) of the body of each `with httpimport.github_repo(…):` (or `remote_repo(url)`, `gitlab_repo`,
+    `bitbucket_repo`; `from httpimport import github_repo` too): an import there loads a module streamed from that
+    URL, the project's own helper (`from image_search import helper`), not a distribution (fair check 27:
+    pinecone's image-search notebook). httpimport itself is one."""
+    found: set[tuple[int, int]] = set()
+    for ca in facts.cells:
+        if "httpimport" not in ca.cell.source:
+            continue
+        tree = cell_python_tree(ca)
+        for node in ast.walk(tree) if tree is not None else ():
+            if not isinstance(node, (ast.With, ast.AsyncWith)) or not node.body:
+                continue
+            if any(isinstance(item.context_expr, ast.Call) and facts.resolve(dotted_name(item.context_expr.func)) in _URL_IMPORTERS
+                   for item in node.items):
+                last = node.body[-1].end_lineno or node.body[-1].lineno
+                found.update((ca.cell.index, line) for line in range(node.body[0].lineno, last + 1))
+    return frozenset(found)
 
 
 # A whole import statement on one line at the top level of a cell (no continuation).

@@ -604,6 +604,8 @@ class UndeclaredImport(Rule):
         "manifest names the project so: otherwise the installed distribution is reported and the message names the folder, "
         "which hides it wherever its parent folder is on `sys.path`), and the modules of a "
         "folder a literal `os.chdir(…)`/`%cd` moves into (IPython imports from the working directory). "
+        "Nor is an import in the body of httpimport's `with httpimport.github_repo(…):` (or `remote_repo(url)`, "
+        "`gitlab_repo`, `bitbucket_repo`): it loads a module streamed from that URL, not a distribution. "
         "Nor are the modules of a repository the notebook `git clone`s and then puts on `sys.path` (or `%cd`s "
         "into), imported after both: a module named as the cloned folder (`%cd DeOldify`, `import deoldify`), "
         "named as a sub-folder of the clone put on `sys.path` (`sys.path.append(os.path.join(REPO, \"posenet\"))`, "
@@ -868,6 +870,12 @@ class UndeclaredImport(Rule):
                 files={"environment.yml": "dependencies:\n- pip:\n  - azureml-sdk==1.59.0\n"}),
         Example(cells=("from azureml.contrib.automl.pipeline.steps import AutoMLPipelineBuilder",),
                 files={"update_env.yml": "dependencies:\n- pip:\n  - azureml-contrib-automl-pipeline-steps==1.59.0\n"}),
+        # A module httpimport streams from a repository while its `with` block is open is the repository's own
+        # code, not a distribution (fair check 27: pinecone's image-search helper); httpimport itself is declared.
+        Example(cells=("import httpimport\nwith httpimport.github_repo(username='example-lab', repo='examples', branch='master'):\n"
+                       "    from image_search import helper as h",
+                       "from httpimport import remote_repo\nwith remote_repo('https://example.org/code/'):\n    import plots_helper"),
+                files={"requirements.txt": "httpimport==1.4.0\n"}),
         # A manifest including a requirements file by URL, which the audit never fetches, may declare anything
         # (fair check 27: Azure's AutoML environment files install their validated freeze with `-r https://…`).
         Example(cells=("import statsmodels.api as sm\nimport requests",),
@@ -1100,6 +1108,11 @@ class UndeclaredImport(Rule):
         Example(cells=("import statsmodels.api as sm",),
                 files={"automl_env.yml": "dependencies:\n- python=3.10\n- pip:\n  - azureml-defaults~=1.59.0\n  - -r common.txt\n"},
                 expect=((1, 1),)),
+        # After httpimport's block closes, an import is the kernel's own again (and `pypi_repo` loads a distribution).
+        Example(cells=("import httpimport\nwith httpimport.github_repo(username='example-lab', repo='examples'):\n"
+                       "    from image_search import helper as h\nimport seaborn as sns",
+                       "with httpimport.pypi_repo():\n    import tabulate"),
+                files={"requirements.txt": "httpimport==1.4.0\n"}, expect=((1, 4), (2, 2))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
