@@ -69,3 +69,21 @@ def test_a_new_notebook_missing_the_same_line_is_new_against_a_baseline():
     assert [Path(d.location.path).name for d in new] == ["lesson3_returns.ipynb"]
     shown = _dep001(comparison.result.diagnostics)
     assert [Path(d.location.path).name for d in shown] == ["lesson3_returns.ipynb"] and not shown[0].related
+
+
+def test_one_distribution_spelt_two_ways_is_one_missing_line(tmp_path):
+    # Fair check 27 (pinecone's examples): `pinecone_notebooks`, a guess from one notebook's import, and
+    # `pinecone-notebooks`, as another notebook's install line spells it, are one line to add.
+    import nbformat
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "requirements.txt").write_text("numpy==2.0.1\n", encoding="utf-8")
+    for name, cells in (("a.ipynb", ["import pinecone_notebooks"]),
+                        ("b.ipynb", ["!pip install -qU \\\n    pinecone-notebooks==0.1.1", "import pinecone_notebooks"])):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+        nbformat.write(nb, str(tmp_path / name))
+    result = audit_paths([str(tmp_path)], Settings(), jobs=1)
+    spelt = sorted(dict(d.data)["distribution"] for nb in result.notebooks for d in _dep001(nb.diagnostics))
+    assert spelt == ["pinecone-notebooks", "pinecone_notebooks"]
+    folded = _dep001(result.diagnostics)
+    assert len(folded) == 1 and len(folded[0].related) == 1

@@ -1093,3 +1093,30 @@ def test_a_nearer_environment_of_its_own_is_read_beside_a_remote_include_above(t
                                 "automl/experimental/thin_env.yml": "name: thin\ndependencies:\n- python>=3.7,<3.11\n- pip:\n  - azureml-sdk==1.59.0\n"})
     nb = write_notebook(root / "automl" / "experimental" / "lab.ipynb", ["from azureml.core import Workspace\nimport lightgbm"])
     assert found(audit(nb), "DEP001") == [(1, 2)]
+
+
+# Fair check 27 (pinecone's examples): a root pyproject.toml whose only list is the contributors' `dev` extra is
+# no home for a notebook's packages; DEP001 says a requirements file of the notebooks, as DEP003 does.
+_CONTRIBUTORS_PYPROJECT = ("[project]\nname = 'examples'\nversion = '0.1.0'\n\n[project.optional-dependencies]\n"
+                           "dev = ['ruff>=0.9', 'pre-commit>=4.0', 'pinecone>=6.0.2']\n\n[tool.uv]\npackage = false\n")
+
+
+def test_a_contributors_only_pyproject_is_no_home_for_the_notebooks_packages(tmp_path):
+    root = make_repo(tmp_path, {"pyproject.toml": _CONTRIBUTORS_PYPROJECT})
+    nb = write_notebook(root / "docs" / "rag.ipynb", ["!pip install -qU \\\n    kats-lab==0.2.0 \\\n    pinecone==6.0.2",
+                                                      "import kats_lab\nimport pandas as pd"])
+    diagnostics = [d for d in audit(nb) if d.code in ("DEP001", "DEP003")]
+    dep001 = [d for d in diagnostics if d.code == "DEP001"]
+    assert [(d.location.cell, d.location.line) for d in dep001] == [(2, 1), (2, 2)]
+    assert all("to a `requirements.txt` of the notebooks' own" in d.fix and "contributors' tools" in d.fix for d in dep001)
+    # The message names the distribution as the install line spells it, as the fix does.
+    assert "distribution `kats-lab`" in dep001[0].message and "`kats-lab==0.2.0`" in dep001[0].fix
+    assert "requirements.txt" in next(d for d in diagnostics if d.code == "DEP003").fix
+
+
+def test_a_pyproject_with_dependencies_stays_the_home(tmp_path):
+    root = make_repo(tmp_path, {"pyproject.toml": _CONTRIBUTORS_PYPROJECT.replace("version = '0.1.0'\n", "version = '0.1.0'\ndependencies = ['numpy==2.0.1']\n")})
+    nb = write_notebook(root / "docs" / "rag.ipynb", ["import numpy as np\nimport pandas as pd"])
+    dep001 = [d for d in audit(nb) if d.code == "DEP001"]
+    assert [(d.location.cell, d.location.line) for d in dep001] == [(1, 2)]
+    assert "to the dependencies of" in dep001[0].fix

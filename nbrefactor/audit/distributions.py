@@ -907,7 +907,9 @@ def install_spellings(facts: NotebookFacts) -> dict[str, str]:
     for ca in facts.cells:
         if "install" not in ca.cell.source:
             continue
-        for m in _ANY_PIP_INSTALL.finditer(ca.cell.source):
+        # (a line continued with `\`, `!pip install -qU \` then one package a line, is one command: fair check 27's
+        # message said `langchain_pinecone` where the fix, from the same line, said `langchain-pinecone`)
+        for m in _ANY_PIP_INSTALL.finditer(re.sub(r"\\[ \t]*\n", " ", ca.cell.source)):
             for token in m.group("args").split():
                 name = re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]*", token.strip("'\""))
                 if name and not token.startswith("-"):

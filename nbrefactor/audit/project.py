@@ -125,6 +125,11 @@ class Manifest:
     # they may declare and pin anything (fair check 27: Azure's AutoML environment files install a
     # validated freeze so). As (URL, line).
     remote_includes: tuple[tuple[str, int], ...] = ()
+    # A pyproject.toml whose `[project]` has no `dependencies` and whose only lists are extras named for
+    # working on the repository (`[project.optional-dependencies] dev = [ruff, pre-commit, …]`): the
+    # contributors' tools, no environment of the notebooks (fair check 27: pinecone's examples, where each
+    # notebook pins its own install line).
+    contributors_only: bool = False
 
 
 # `-r https://…/requirements.txt` / `--requirement=https://…`: a requirements file included by URL.
@@ -614,9 +619,17 @@ def parse_pyproject(path: str, text: str, poetry_lock: Optional[str] = None, uv_
             notebook_group = _notebook_group(groups)
         elif poetry_groups:
             notebook_group, poetry_group = _notebook_group(poetry_groups), True
+    extras = project.get("optional-dependencies") or {}
+    contributors_only = (not project.get("dependencies") and not data.get("dependency-groups") and not poetry_tables[0]
+                         and not any(poetry_tables[1:]) and bool(extras)
+                         and all(isinstance(k, str) and _DEVELOPMENT_EXTRA.match(k) for k in extras))
     return Manifest(path, "pyproject", tuple(reqs), normalise(project_name) if isinstance(project_name, str) else None,
                     python_requires=python.strip() if isinstance(python, str) and python.strip() else None,
-                    notebook_group=notebook_group, poetry_group=poetry_group)
+                    notebook_group=notebook_group, poetry_group=poetry_group, contributors_only=contributors_only)
+
+
+# The names of extras for working on a repository rather than using it.
+_DEVELOPMENT_EXTRA = re.compile(r"^(?:dev|devel|develop|development|test|tests|testing|lint|linting|docs?|contrib|contributors?)$", re.IGNORECASE)
 
 
 def _notebook_group(groups: list[str]) -> str:

@@ -196,7 +196,9 @@ def _shared_manifest_line(d: Diagnostic) -> Optional[tuple[str, str, str]]:
     manifest, distribution = data.get("manifest"), data.get("distribution")
     if not manifest or not distribution:
         return None
-    return d.code, manifest, distribution
+    # (normalised: `pinecone_notebooks`, a guess from the import, and `pinecone-notebooks`, spelt by another
+    # notebook's install line, are one line to add)
+    return d.code, manifest, re.sub(r"[-_.]+", "-", distribution).lower()
 
 
 def _missing_manifest(d: Diagnostic, notebook: str, top: str) -> Optional[tuple[str, str, str]]:

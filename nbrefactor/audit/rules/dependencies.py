@@ -366,8 +366,9 @@ def _home_manifest(manifests: tuple[Manifest, ...], own_projects: frozenset[str]
     candidates = [m for m in candidates if not _tooling_file(m)] or candidates
     # A contributors' image is no home even alone, nor then the library's metadata: the notebooks want a
     # requirements file of their own (None: the fix says so).
-    kept = [m for m in candidates if not _development_image(m) and not (m.kind == "pyproject" and m.project_name in own_projects)]
-    if not kept and any(_development_image(m) for m in candidates):
+    kept = [m for m in candidates if not _development_image(m) and not m.contributors_only
+            and not (m.kind == "pyproject" and m.project_name in own_projects)]
+    if not kept and any(_development_image(m) or m.contributors_only for m in candidates):
         return None
     candidates = kept or candidates
     undocumented = [m for m in candidates if not _docs_build_file(m.path)]
@@ -408,11 +409,14 @@ def _named_home(fix: str, manifests: tuple[Manifest, ...], own_projects: frozens
     if home is not None:
         return fix.replace("to a manifest", _home_phrase(home, manifests), 1)
     images = [m.path for m in manifests if _development_image(m)]
-    if not images:
+    tools = [m.path for m in manifests if m.contributors_only]
+    if not images and not tools:
         return fix
     return (fix.replace("to a manifest", "to a `requirements.txt` of the notebooks' own, beside them", 1)
-            + f"; {', '.join(images)} {'is a development image' if len(images) == 1 else 'are development images'} "
-            "(test, docs and lint tools), not where the notebooks run")
+            + (f"; {', '.join(images)} {'is a development image' if len(images) == 1 else 'are development images'} "
+               "(test, docs and lint tools), not where the notebooks run" if images else "")
+            + (f"; {', '.join(tools)} {'lists' if len(tools) == 1 else 'list'} only the contributors' tools (a `dev` extra, no "
+               "dependencies), not the notebooks' environment" if tools else ""))
 
 
 def _own_projects(ctx: RuleContext) -> frozenset[str]:
@@ -700,7 +704,9 @@ class UndeclaredImport(Rule):
         "or installs (a line there makes the library require it; `%pip install sagemaker whylogs` beside a `%%writefile` script "
         "importing whylogs), never a contributors' Dockerfile (one installing tools of two of tests, docs and linting, pytest, "
         "sphinx, ruff, and neither the project nor a requirements file: with only such files and the library's metadata, the fix "
-        "says to add a `requirements.txt` of the notebooks' own), and not a docs build (`doc-requirements.txt`, `docs/requirements.txt`), "
+        "says to add a `requirements.txt` of the notebooks' own), nor a pyproject.toml whose only lists are extras for working on "
+        "the repository (`[project.optional-dependencies] dev = [ruff, pre-commit, …]`, no `dependencies`: then too a "
+        "`requirements.txt` of the notebooks' own, as DEP003 says), and not a docs build (`doc-requirements.txt`, `docs/requirements.txt`), "
         "of which a docs environment file comes before a Sphinx list; with the notebook's own exact pin "
         "on an install line (`!pip install lightgbm==4.3.0`), that version. The message names the files looked in, "
         "last year's editions, Sphinx lists and tool lists last. "
