@@ -1120,3 +1120,13 @@ def test_a_pyproject_with_dependencies_stays_the_home(tmp_path):
     dep001 = [d for d in audit(nb) if d.code == "DEP001"]
     assert [(d.location.cell, d.location.line) for d in dep001] == [(1, 2)]
     assert "to the dependencies of" in dep001[0].fix
+
+
+def test_dep003_fix_declares_the_lines_vcs_install_beside_its_packages(tmp_path):
+    # Fair check 27 item 36: `… sentence-transformers git+https://github.com/naver/splade.git` in one pip line.
+    root = make_repo(tmp_path, {"requirements.txt": "numpy==2.0.1\n"})
+    nb = write_notebook(root / "qa.ipynb", ["!pip install -qU \\\n    datasets==2.14.6 \\\n    git+https://github.com/naver/splade.git",
+                                            "import datasets\nimport splade"])
+    (dep003,) = [d for d in audit(nb) if d.code == "DEP003"]
+    assert "`splade @ git+https://github.com/naver/splade.git@<commit>`" in dep003.fix
+    assert "datasets==2.14.6" in dep003.fix

@@ -1686,7 +1686,8 @@ class InNotebookInstall(Rule):
         "installs the newest pre-release (a nightly build where the project publishes them). A nightly build published "
         "under a name of its own (`tf-nightly`, `tfp-nightly`, `tb-nightly`) is declared as its release (`tensorflow`, "
         "pinned), and a VCS install's direct reference names the distribution the notebook imports that the repository is "
-        "named after (`torch-geometric @ git+https://github.com/pyg-team/pytorch_geometric.git@<commit>`); wheels taken "
+        "named after (`torch-geometric @ git+https://github.com/pyg-team/pytorch_geometric.git@<commit>`), also when the "
+        "line installs packages beside it (`… transformers git+https://github.com/naver/splade.git`); wheels taken "
         "from a page of links (`-f https://data.pyg.org/whl/torch-${TORCH}.html`) need that `--find-links` line in the "
         "requirements file too, and the fix says so (and that a page built per torch version must match the torch pin). A "
         "package already declared in a `binder/` file beside a `binder/Dockerfile` is said to be ignored there (repo2docker "
@@ -2201,6 +2202,10 @@ def _nightly_note(names: list[str]) -> str:
             + "published again: declare the release)")
 
 
+# A VCS URL pip installs from (`git+https://…`, `hg+…`, `svn+…`, `bzr+…`).
+_VCS_INSTALL = re.compile(r"^(?:git|hg|svn|bzr)\+[a-z]+://", re.IGNORECASE)
+
+
 def _url_distribution(url: str, imported: frozenset[str]) -> str:
     """The distribution a VCS install provides, when the notebook imports one the repository is
     named after (`pyg-team/pytorch_geometric` → torch-geometric, which `import torch_geometric`
@@ -2304,8 +2309,12 @@ def _declaring_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=Non
         return n if keys[n] == normalise(n.split("[")[0]) else f"{n} (as `{keys[n]}`)"
 
     where = _declare_in(manifests, line_versions)
+    # The line's VCS installs beside its packages (`… sentence-transformers git+https://github.com/naver/splade.git`):
+    # declared too, as direct references pinned to a commit (fair check 27: the fix left splade out, yet said to delete the line).
+    references = [f"`{_url_distribution(u, imported)} @ {u}`" if re.fullmatch(r"[0-9a-f]{7,40}", _vcs_ref(u)[1]) else
+                  f"`{_url_distribution(u, imported)} @ {_vcs_ref(u)[0]}@<commit>`" for u in urls if _VCS_INSTALL.match(u)]
     if not declared:
-        return f"Declare {', '.join(_with_line_pin(n, line_versions, where) for n in names)} in {where} (pinned) and delete the line"
+        return f"Declare {', '.join([_with_line_pin(n, line_versions, where) for n in names] + references)} in {where} (pinned) and delete the line"
     # A name only a manifest's own project name gives (`!pip install deepchem` in deepchem's tutorials,
     # beside its setup.py): that file does not declare the package, it builds it (fair check 17).
     own = [n for n in declared if keys[n] not in listed_somewhere]
@@ -2347,7 +2356,7 @@ def _declaring_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=Non
         return "The" + fix[3:] if fix.startswith("the install of") else fix
     if differing:
         already += ": pin there the version the notebook needs"
-    return (f"Declare {', '.join(_with_line_pin(n, line_versions, where) for n in undeclared)} in {where} "
+    return (f"Declare {', '.join([_with_line_pin(n, line_versions, where) for n in undeclared] + references)} in {where} "
             f"(pinned; {already}) and delete the line")
 
 
