@@ -235,7 +235,15 @@ _Written = tuple[CellAnalysis, ast.Constant]
 _DictBindings = dict[str, tuple[CellAnalysis, ast.Dict]]
 
 
-def _removed_value(call: ast.Call, entry: Removal, ca: CellAnalysis, dicts: Callable[[], _DictBindings]) -> Optional[tuple[str, bool, Optional[_Written]]]:
+class _Qualified(str):
+    """A removed value that is a name of the library (`numpy.integer`), shown as written, unquoted."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def _removed_value(call: ast.Call, entry: Removal, ca: CellAnalysis, dicts: Callable[[], _DictBindings],
+                   resolve: Optional[Callable[[str], str]] = None) -> Optional[tuple[str, bool, Optional[_Written]]]:
     """The removed value the call passes where `entry` says — a string literal, or one inside a
     list/tuple literal (`plt.style.use(["seaborn", "custom.mplstyle"])`); with `key`, the key's
     value in the parameter dict passed there; for a keyword entry also the keyword inside a dict
@@ -256,6 +264,11 @@ def _removed_value(call: ast.Call, entry: Removal, ca: CellAnalysis, dicts: Call
     for item in items:
         if isinstance(item, ast.Constant) and isinstance(item.value, str) and item.value in entry.values:
             return item.value, positional, None
+        # A value that is a name of the library, qualified through the imports (`y.astype(np.integer)`:
+        # an abstract NumPy type, which NumPy 2.3 no longer converts to a dtype; fair check 27 recall T-10.4).
+        dotted = dotted_name(item) if resolve is not None and isinstance(item, (ast.Name, ast.Attribute)) else ""
+        if dotted and resolve(dotted) in entry.values:
+            return _Qualified(resolve(dotted)), positional, None
     if arg is None and entry.argument_name:
         for unpacked in (k.value for k in call.keywords if k.arg is None):
             written = _dict_value(unpacked, entry.argument_name, ca, dicts)
@@ -356,7 +369,7 @@ _Match = tuple[Removal, str, Optional[_Written]]
 
 
 def _call_match(call: ast.Call, candidates: list[Removal], ca: CellAnalysis, dicts: Callable[[], _DictBindings],
-                unpacked: bool = False) -> list[_Match]:
+                unpacked: bool = False, resolve: Optional[Callable[[str], str]] = None) -> list[_Match]:
     """Every catalogued removal a call hits, with what to show: a removed method (no keyword), each
     removed keyword the call passes (`fit(X, y, early_stopping_rounds=5, eval_metric="auc")` is two,
     of one release: one finding naming both), or a removed value it passes; a changed return type
@@ -370,7 +383,7 @@ def _call_match(call: ast.Call, candidates: list[Removal], ca: CellAnalysis, dic
                 found.append((entry, _shown(entry), None))
             continue
         if entry.values:
-            hit = _removed_value(call, entry, ca, dicts)
+            hit = _removed_value(call, entry, ca, dicts, resolve)
             if hit is not None:
                 value, positional, written = hit
                 if entry.key:
@@ -617,7 +630,7 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                         if (not e.receivers or _receiver_known(node.func.value, e, ctx, rebound, makers))
                         and not (e.unless_receivers and _receiver_from(node.func.value, e.unless_receivers, ctx, rebound, makers))
                     ]
-                also = _call_match(node, candidates, ca, dicts)
+                also = _call_match(node, candidates, ca, dicts, resolve=ctx.facts.resolve)
                 found = also.pop(0) if also else None
             elif (
                 functions and isinstance(node, ast.Call) and (node.keywords or node.args)
@@ -634,7 +647,8 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                             unpacked = frozenset(
                                 id(a.value) for a in nodes_of(tree, ast.Assign)
                                 if any(isinstance(t, (ast.Tuple, ast.List)) for t in a.targets))
-                        also = _call_match(node, functions.get(ctx.facts.resolve(dotted), []), ca, dicts, id(node) in unpacked)
+                        also = _call_match(node, functions.get(ctx.facts.resolve(dotted), []), ca, dicts, id(node) in unpacked,
+                                           resolve=ctx.facts.resolve)
                         found = also.pop(0) if also else None
             elif isinstance(node, ast.Attribute) and id(node) not in chained and _root_name(node) in aliases:
                 # The whole chain only (`tf.contrib.layers.flatten`, not each prefix of it), and
@@ -1024,6 +1038,12 @@ class UsesRemovedApi(Rule):
                    "features = sensors[['t', 'v']].as_matrix()\nlabels = sensors['ok'].to_array()"),
             files={"requirements.txt": "pandas>=1.0\n"},
         ),
+        # A concrete NumPy type, or an abstract one where it is no dtype (`isinstance`), is current API.
+        Example(
+            cells=("import numpy as np\nlabels = np.array([0.0, 1.0])\ny = labels.astype(np.int64)\n"
+                   "ok = isinstance(y[0], np.integer)\nz = labels.astype(dtype=np.float32)",),
+            files={"requirements.txt": "numpy>=2.0\n"},
+        ),
     )
     failing = (
         # The manifest admits only releases without the module: an error.
@@ -1108,6 +1128,12 @@ class UsesRemovedApi(Rule):
                    "smooth = pd.rolling_mean(prices, 2)\nprint 'last:', smooth.iloc[-1]"),
             files={"requirements.txt": "pandas==2.2.2\n"},
             expect=((2, 1),),
+        ),
+        # NumPy 2.3 no longer converts an abstract type to a dtype (fair check 27 recall T-10.4).
+        Example(
+            cells=("import numpy as np\ny_valid = np.array([0.0, 1.0])\nlabels = y_valid.astype(np.integer)",),
+            files={"requirements.txt": "numpy>=1.21\n"},
+            expect=((1, 3),),
         ),
     )
 
