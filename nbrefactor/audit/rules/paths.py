@@ -2418,8 +2418,14 @@ def _covered_python_fetch_lines(ctx: RuleContext) -> dict[tuple[int, int], list[
         fetches = _python_fetches(ctx)
         if not fetches:
             return {}
+        hits = list(RemoteUri()._check(ctx))
+        # (and a URL PTH003 reports with its rest known only at run time, `urlretrieve(BASE + zipfilename,
+        # zipfilename)`: the download's destination is that finding's too; fair check 27, items 107, 109)
+        taken = {(h.cell.index, h.line) for h in hits if h.cell is not None} | {
+            (c.index, line) for h in hits for c, line, _ in h.related if c is not None}
+        hits.extend(_open_ended_urls(ctx, taken))
         places = {
-            (cell.index, line) for h in RemoteUri()._check(ctx) if h.cell is not None
+            (cell.index, line) for h in hits if h.cell is not None
             for cell, line, _ in ((h.cell, h.line, h.column), *h.related) if cell is not None
         }
         out: dict[tuple[int, int], list[str]] = {}
@@ -8964,7 +8970,9 @@ class CwdRelativePath(Rule):
         "pickle.load(…)` `else: X = fetch_openml(…)`). "
         "Nor is the file a download step PTH007 reports saves (`dst = \"data.zip\"`, `gdown.download(url, dst)`, then extracted), "
         "or the destination of a Python download whose URL is a PTH003 finding (`urllib.request.urlretrieve(url, \"../data/x.fna.gz\")`, "
-        "a file opened for writing with the body of `r = requests.get(url)`, also behind an `os.path.exists` test of it): "
+        "a file opened for writing with the body of `r = requests.get(url)` or of `with requests.get(url, stream=True) as r:`, also "
+        "behind an `os.path.exists` test of it; also when PTH003 reports the URL with its rest known only at run time, "
+        "`urlretrieve(BASE + zipfilename, zipfilename)`): "
         "that finding stands for the download and what it saved. A file read under the folder a `!git clone` line of an "
         "earlier cell saved (`fastText_multilingual/alignment_matrices/nl.txt`) is the clone's, which PTH007 reports. "
         "Per-section results read from sibling folders of one parent in one cell or consecutive cells, by the same call and with "
@@ -9219,6 +9227,14 @@ class CwdRelativePath(Rule):
             "import requests\nurl = 'https://data.example.org/releases/cord-19_2022-02-07.tar.gz'\n"
             "with requests.get(url, stream=True) as r:\n    with open('cord-19.tar.gz', 'wb') as fp:\n"
             "        for chunk in r.iter_content(chunk_size=1024):\n            fp.write(chunk)",
+        )),
+        # ... and of a download whose URL PTH003 reports with its rest known only at run time (fair
+        # check 27, items 107, 109).
+        Example(cells=(
+            "import zipfile\nfrom urllib.request import urlretrieve\noutdirname = 'dataset.6.21.19'\n"
+            "zipfilename = outdirname + '.zip'\n"
+            "urlretrieve('https://publictestdatasets.example.net/data/' + zipfilename, zipfilename)\n"
+            "with zipfile.ZipFile(zipfilename, 'r') as unzip:\n    unzip.extractall('/srv/data')",
         )),
     )
     failing = (
