@@ -2760,9 +2760,12 @@ def _download_destination(uses: Sequence[tuple[tuple[int, int], PathArgument]], 
     """Is the path first written as the destination of a reported download step? Its later uses
     read what was downloaded (fair check 11: download-destination-split-from-download). A test for
     the file before it (`if not os.path.exists(filename): urlretrieve(url, filename)`) guards the
-    download, it reads nothing (fair check 23, item 100)."""
+    download, it reads nothing (fair check 23, item 100); so does making the folder it saves into,
+    through the same constant (`os.makedirs(DATA_DIR)`, then `open(DATA_FILE, "wb").write(r.content)`
+    with `DATA_FILE = f"{DATA_DIR}/…"`; fair check 27, item 104)."""
     ordered = sorted(uses, key=lambda u: u[0])
-    while ordered and ordered[0][0] not in downloads and (ordered[0][1].qualified or "") in _EXISTENCE_TESTS:
+    while ordered and ordered[0][0] not in downloads and (
+            (ordered[0][1].qualified or "") in _EXISTENCE_TESTS or ordered[0][1].call.method in ("makedirs", "mkdir")):
         ordered = ordered[1:]
     return bool(ordered) and ordered[0][0] in downloads and ordered[0][1].direction in ("write", "both")
 
@@ -8971,7 +8974,8 @@ class CwdRelativePath(Rule):
         "Nor is the file a download step PTH007 reports saves (`dst = \"data.zip\"`, `gdown.download(url, dst)`, then extracted), "
         "or the destination of a Python download whose URL is a PTH003 finding (`urllib.request.urlretrieve(url, \"../data/x.fna.gz\")`, "
         "a file opened for writing with the body of `r = requests.get(url)` or of `with requests.get(url, stream=True) as r:`, also "
-        "behind an `os.path.exists` test of it; also when PTH003 reports the URL with its rest known only at run time, "
+        "behind an `os.path.exists` test of it or after the `os.makedirs` of the folder it saves into, through the constant its "
+        "path is built from (`os.makedirs(DATA_DIR)`, `DATA_FILE = f\"{DATA_DIR}/x.tsv\"`); also when PTH003 reports the URL with its rest known only at run time, "
         "`urlretrieve(BASE + zipfilename, zipfilename)`): "
         "that finding stands for the download and what it saved. A file read under the folder a `!git clone` line of an "
         "earlier cell saved (`fastText_multilingual/alignment_matrices/nl.txt`) is the clone's, which PTH007 reports. "
@@ -9235,6 +9239,16 @@ class CwdRelativePath(Rule):
             "zipfilename = outdirname + '.zip'\n"
             "urlretrieve('https://publictestdatasets.example.net/data/' + zipfilename, zipfilename)\n"
             "with zipfile.ZipFile(zipfilename, 'r') as unzip:\n    unzip.extractall('/srv/data')",
+        )),
+        # The folder made for a download to save into, through the constant its file is built from
+        # (fair check 27, item 104).
+        Example(cells=(
+            "import os\nimport requests\nDATA_DIR = 'tmp'\nDATA_FILE = f'{DATA_DIR}/quora_duplicate_questions.tsv'\n"
+            "DATA_URL = 'https://qim.example.net/quora_duplicate_questions.tsv'\n"
+            "def download_data():\n    os.makedirs(DATA_DIR, exist_ok=True)\n    if not os.path.exists(DATA_FILE):\n"
+            "        r = requests.get(DATA_URL)\n        with open(DATA_FILE, 'wb') as f:\n            f.write(r.content)\n"
+            "download_data()",
+            "import pandas as pd\ndf = pd.read_csv(DATA_FILE, sep='\\t')",
         )),
     )
     failing = (
