@@ -1374,6 +1374,13 @@ class RuntimeDownload(Rule):
             ),
             expect=((1, 2), (3, 2)),
         ),
+        # InstructorEmbedding's INSTRUCTOR, a SentenceTransformer, fetches its model from the Hub by id
+        # (fair check 27, recall T-1.4).
+        Example(
+            cells=("from InstructorEmbedding import INSTRUCTOR\nrepository_name = 'hkunlp/instructor-large'\n"
+                   "model = INSTRUCTOR(repository_name)",),
+            expect=((1, 3),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
