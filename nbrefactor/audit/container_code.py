@@ -52,6 +52,28 @@ SAGEMAKER_JOB_SIDE_ARGUMENTS: dict[str, tuple[tuple[str, int], ...]] = {
     "JsonGet": (("json_path", 2),),
 }
 SAGEMAKER_JOB_SIDE_KEYWORDS = frozenset({"checkpoint_local_path"})  # any estimator's
+# Azure ML's (v1 SDK) arguments that name places in a run's artifacts or a datastore, not on this
+# machine (fair check 27): `Run.register_model(model_name, model_path=…)` (a path inside the run's
+# outputs, written by the remote job), the remote name of `Run.download_file(name, output_file_path)`,
+# `download_files(prefix=…)` and `upload_file(name, path_or_stream)`, the datastore folder of
+# `Datastore.upload(src_dir, target_path=…)`, `upload_files(files, relative_root, target_path=…)`,
+# `Datastore.download(target_path, prefix=…)` and `Datastore.path(path)`, and a `DataReference`'s
+# `path_on_datastore=` (and `path_on_compute=`, on the compute target). The other arguments of the
+# same calls (`output_file_path`, `path_or_stream`, `src_dir`, `Datastore.download`'s
+# `target_path`) are this machine's. By method or class name (keyword, position when given
+# positionally, and the most positional arguments the call takes: boto3's `upload_file(Filename,
+# Bucket, Key)` takes three, its first a local file), under an `azureml` import.
+AZUREML_REMOTE_ARGUMENTS: dict[str, tuple[tuple[str, int, int], ...]] = {
+    "register_model": (("model_path", 1, 99),),
+    "download_file": (("name", 0, 2),),
+    "download_files": (("prefix", 0, 99),),
+    "upload_file": (("name", 0, 2),),
+    "upload": (("target_path", 1, 4),),
+    "upload_files": (("target_path", 2, 5),),
+    "download": (("prefix", 1, 4),),
+    "path": (("path", 0, 2),),
+    "DataReference": (("path_on_datastore", 2, 6), ("path_on_compute", 4, 6)),
+}
 
 
 @dataclass(frozen=True)
@@ -236,7 +258,8 @@ def container_spans(facts: NotebookFacts) -> tuple[ContainerSpan, ...]:
     kfp = _imports(facts, "kfp")
     fairing = _imports(facts, "kubeflow.fairing") or _imports(facts, "fairing")
     sagemaker = _imports(facts, "sagemaker")
-    if not kfp and not fairing and not sagemaker:
+    azureml = _imports(facts, "azureml")
+    if not kfp and not fairing and not sagemaker and not azureml:
         return tuple(spans)
     keywords: dict[str, frozenset[str]] = dict(CONTAINER_CALL_KEYWORDS) if kfp else {}
     any_call = (IMAGE_PATH_KEYWORDS if fairing else frozenset()) | (SAGEMAKER_JOB_SIDE_KEYWORDS if sagemaker else frozenset())
@@ -248,6 +271,8 @@ def container_spans(facts: NotebookFacts) -> tuple[ContainerSpan, ...]:
         if sagemaker:
             spans.extend(_job_side_spans(ca, tree))
             spans.extend(_remote_function_spans(facts, ca, tree))
+        if azureml:
+            spans.extend(_azureml_remote_spans(ca, tree))
     return tuple(spans)
 
 
@@ -282,6 +307,28 @@ def _job_side_spans(ca: CellAnalysis, tree: ast.Module) -> list[ContainerSpan]:
             if not values and len(node.args) > position and not any(isinstance(a, ast.Starred) for a in node.args[: position + 1]):
                 values = [node.args[position]]
             spans.extend(_span(ca.cell.index, value, f"`{keyword}=` of SageMaker's {callee} (the job's side)") for value in values)
+    return spans
+
+
+def _azureml_remote_spans(ca: CellAnalysis, tree: ast.Module) -> list[ContainerSpan]:
+    """Arguments of Azure ML calls that name places in a run's artifacts or a datastore
+    (`AZUREML_REMOTE_ARGUMENTS`). A keyword's span is the whole `keyword=value`, so that both the
+    literal in it and the argument as a call's fact (which starts at the keyword) lie in it."""
+    spans: list[ContainerSpan] = []
+    for node in nodes_of(tree, ast.Call):
+        callee = _last_part(node.func)
+        wanted = AZUREML_REMOTE_ARGUMENTS.get(callee, ())
+        if not wanted or any(isinstance(a, ast.Starred) for a in node.args):
+            continue
+        for keyword, position, most in wanted:
+            if len(node.args) > most:
+                continue
+            given = [k for k in node.keywords if k.arg == keyword]
+            where = f"`{keyword}` of Azure ML's {callee} (a place in a run's artifacts or a datastore)"
+            if given:
+                spans.extend(_span(ca.cell.index, k, where) for k in given)
+            elif len(node.args) > position:
+                spans.append(_span(ca.cell.index, node.args[position], where))
     return spans
 
 

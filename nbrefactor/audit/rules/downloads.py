@@ -45,8 +45,16 @@ _NLTK_DOWNLOAD_ID = "nltk-download"
 _SENTINEL_HUB_IDS = frozenset({"sentinel-hub-task", "sentinel-hub-request"})
 _TORCH_DATASET_ID = "torch-dataset-download"
 _KERAS_DATASET_ID = "keras-dataset-download"
-# How a later cell's fetch of the same dataset is told (`_merge_dataset_classes` joined it to the first).
-_FETCHED_AGAIN = {_TORCH_DATASET_ID: ("construct", "the same dataset class"), _KERAS_DATASET_ID: ("load", "the same dataset")}
+# `tfds.load(name="mnist")`, `tfds.builder("mnist")`: the dataset named first or by `name=`; one name
+# loaded again in a later cell is one download (fair check 27, item 138).
+_TFDS_ID = "tfds-dataset"
+# How a later cell's fetch of the same dataset is told (`_merge_dataset_classes` joined it to the first,
+# or the dataset's name grouped them).
+_FETCHED_AGAIN = {_TORCH_DATASET_ID: ("construct", "the same dataset class"), _KERAS_DATASET_ID: ("load", "the same dataset"),
+                  _TFDS_ID: ("load", "the same dataset")}
+# A Hugging Face fetch pinned to a commit (`load_dataset(…, revision="926a45")`): fixed data, but
+# still fetched over the network (fair check 27, item 145). A branch or tag name is no pin.
+_COMMIT_REVISION = re.compile(r"^[0-9a-f]{6,40}$")
 _TORCH_HUB_ID = "torch-hub"
 # `torch.hub.load("owner/repo:ref", …)`: the repository named with a tag, branch or commit.
 _TORCH_HUB_REF = re.compile(r"""hub\.load\(\s*(?:repo_or_dir\s*=\s*)?['"][^'":]+:([^'"]+)['"]""")
@@ -540,6 +548,8 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                 # What is fetched: the model `model=` names (`pipeline("ner", model=ckpt)`), else
                 # the first argument (for a pipeline without one, its task's default model).
                 first = call.arg(None, ("model", "model_name", "pretrained_model_name_or_path")) or call.arg(0)
+                if first is None and kind.id == _TFDS_ID:
+                    first = call.arg(None, ("name",))  # `tfds.load(name="mnist")`
                 fetched = first.string if first is not None else None
                 if fetched is None and first is not None and first.name is not None:
                     fetched = named(first.name)
@@ -958,7 +968,9 @@ class RuntimeDownload(Rule):
     what_it_does = (
         "Reports calls that download data or models when the notebook runs: dataset constructors "
         "with `download=True` (torchvision, torchtext, torchaudio), `tfds.load`, Hugging Face "
-        "`load_dataset(\"name\")` and `from_pretrained(\"model-id\")` (also with the name in a string constant bound "
+        "`load_dataset(\"name\")` and `from_pretrained(\"model-id\")` (one pinned to a commit, `revision=\"926a45\"`, is said to be "
+        "fixed data that still needs the network or the Hugging Face cache; a tfds dataset named again in a later cell, also "
+        "by `name=`, is one download, the later load related; also with the name in a string constant bound "
         "above: `model_ckpt = \"distilbert-base-uncased\"`, `from_pretrained(model_ckpt)`; also given to the notebook's own "
         "function that hands its parameter to such a call, `def get_split(name, split): return load_dataset(name, split=split)` "
         "then `get_split(\"imdb\", \"train\")`: at the call, the call inside the function related; any other library's "
@@ -1351,6 +1363,24 @@ class RuntimeDownload(Rule):
             ),
             expect=((1, 2), (2, 2)),
         ),
+        # One tfds dataset built in one cell and loaded by `name=` in a later one: one download, the
+        # later related (fair check 27, item 138). A Hub dataset pinned to a commit is still fetched
+        # over the network, but its data is fixed: said so (item 145).
+        Example(
+            cells=(
+                "import tensorflow_datasets as tfds\nbuilder = tfds.builder('mnist')\nbuilder.download_and_prepare()",
+                "datasets = tfds.load(name='mnist')",
+                "from datasets import load_dataset\nytt = load_dataset('pinecone/yt-transcriptions', split='train', revision='926a45')",
+            ),
+            expect=((1, 2), (3, 2)),
+        ),
+        # InstructorEmbedding's INSTRUCTOR, a SentenceTransformer, fetches its model from the Hub by id
+        # (fair check 27, recall T-1.4).
+        Example(
+            cells=("from InstructorEmbedding import INSTRUCTOR\nrepository_name = 'hkunlp/instructor-large'\n"
+                   "model = INSTRUCTOR(repository_name)",),
+            expect=((1, 3),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1443,6 +1473,13 @@ class RuntimeDownload(Rule):
                                "`~/scikit_learn_data` by default)")
                 fix = ("Fetch it once in a data step and read the stored copy from a configured path (or point "
                        "`data_home` at a provisioned cache).")
+            revision = next((c.arg(None, ("revision",)) for c in ca.facts.calls if (c.line, c.column) == (line, column)), None)
+            if revision is not None and revision.string and _COMMIT_REVISION.match(revision.string):
+                # `load_dataset("pinecone/yt-transcriptions", revision="926a45")`: the commit fixes what is
+                # fetched; what is left is the network and the Hub's cache (as for a tagged `torch.hub.load`).
+                consequence = (f"it is pinned to the commit `{revision.string}`, so what it fetches is fixed, but each run "
+                               "needs the network or the Hugging Face cache (`HF_HOME`)")
+                fix = "Download it once in a data step and load it from a configured path (or provision the Hugging Face cache, `HF_HOME`)."
             hub_version = _TFHUB_VERSION.search(found[0][5] or "") if kind.id == _TFHUB_ID else None
             if hub_version is not None:
                 # `…/classification/5`: a TF Hub handle ending in its version names fixed weights; what is

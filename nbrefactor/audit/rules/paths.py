@@ -1425,6 +1425,36 @@ def _system_command_urls(ctx: RuleContext, ca: CellAnalysis, settings: PathSetti
             yield replace(f, line=line, column=column or 1, end_line=line, runner=command.runner)
 
 
+# curl's options that send data to the URL (a request body, a form, a file to upload) and the
+# methods that write to it: with none of the options that save the answer, such a curl downloads
+# nothing (fair check 27, item 91: `!curl -X POST … -d @./upsert.json https://…/vectors/upsert`).
+_CURL_SEND_OPTIONS = frozenset({
+    "-d", "--data", "--data-binary", "--data-raw", "--data-ascii", "--data-urlencode", "--json",
+    "-F", "--form", "--form-string", "-T", "--upload-file",
+})
+_CURL_WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _curl_sends_only(command: str) -> bool:
+    """Does this one curl command (`curl -X POST URL -d @body.json`) send data to its URL and save
+    nothing: a send option or a writing method (`-X POST`), no `-G`/`--get` (which turns `-d` into a
+    query string), no `-o`/`-O`/`--output`/`--remote-name` and no redirection of its output?"""
+    tokens = [t.strip("\"'") for t in command.split()]
+    if not tokens or tokens[0].rsplit("/", 1)[-1] != "curl" or ">" in command:
+        return False
+    sends = False
+    for i, token in enumerate(tokens):
+        if token in ("-G", "--get", "-o", "--output", "--remote-name", "--remote-name-all") or token.startswith("--output="):
+            return False
+        if re.fullmatch(r"-[A-Za-z]*[oO][A-Za-z]*", token):
+            return False  # `-sO`, `-fsSLo`: saves the answer
+        method = token[2:] if token.startswith("-X") and len(token) > 2 else (
+            tokens[i + 1] if token in ("-X", "--request") and i + 1 < len(tokens) else "")
+        if token.split("=", 1)[0] in _CURL_SEND_OPTIONS or method.upper() in _CURL_WRITE_METHODS:
+            sends = True
+    return sends
+
+
 def _shell_tokens(
     ca: CellAnalysis, line: int, original: str, text: str, program: str, settings: PathSettings
 ) -> Iterator[LiteralFinding]:
@@ -1464,6 +1494,11 @@ def _shell_tokens(
                     found = PathClass("remote", scheme)
             if found is None or found.kind == "relative":
                 continue
+            if found.kind == "remote" and fetcher == "curl":
+                at = max(i for i, (start, _) in enumerate(starts) if start <= m.start())
+                end = starts[at + 1][0] if at + 1 < len(starts) else len(text)
+                if _curl_sends_only(text[starts[at][0]:end].strip().lstrip("&|;").strip()):
+                    continue  # `curl -X POST URL -d @body.json`: data sent to a service, nothing downloaded
             index = original.find(candidate, searched_from)
             if index >= 0:
                 searched_from = index + len(candidate)
@@ -1598,6 +1633,47 @@ def _in_container(ctx: RuleContext, f: LiteralFinding) -> bool:
     (`ContainerOp(file_outputs=...)`, fairing's `path_prefix=`): the container's layout, not this
     machine's."""
     return in_container(_container_spans(ctx), f.ca.cell.index, f.line, f.column)
+
+
+def _job_side_constants(ctx: RuleContext) -> frozenset[tuple[int, int, int]]:
+    """(cell, line, column) of the literals of string constants read only where `_in_container`'s
+    spans hold them (a SageMaker job's side, an Azure ML run's artifacts or datastore), directly or in
+    the binding of another such constant: `remote_data_path = "/outputs/featurization/data/"`, then
+    `run.download_file(remote_data_path + name, local_path)`; `DATA_PATH = "fc_fn_data"`, `DATA_PATH_X =
+    "{}/data_train.csv".format(DATA_PATH)`, then `ds.upload(src_dir="./data", target_path=DATA_PATH)` and
+    `ds.path(DATA_PATH_X)` (fair check 27). No place on this machine."""
+    return ctx.shared("paths.job_side_constants", lambda: _find_job_side_constants(ctx))
+
+
+def _find_job_side_constants(ctx: RuleContext) -> frozenset[tuple[int, int, int]]:
+    spans = _container_spans(ctx)
+    if not spans:
+        return frozenset()
+    constants = string_constants(ctx.facts)
+    loads = name_loads(ctx)
+    bindings: dict[str, tuple[int, int, int]] = {}  # the statement binding each constant: (cell, first line, last line)
+    for name, constant in constants.items():
+        tree = cell_python_tree(constant.ca)
+        for stmt in tree.body if tree is not None else ():
+            if (isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets)
+                    and stmt.lineno <= constant.line <= (stmt.end_lineno or stmt.lineno)):
+                bindings[name] = (constant.ca.cell.index, stmt.lineno, stmt.end_lineno or stmt.lineno)
+    job_side: set[str] = set()
+
+    def remote(node: ast.Name, cell: int) -> bool:
+        return in_container(spans, cell, node.lineno, node.col_offset) or any(
+            bindings.get(other, (-1, 0, 0))[0] == cell and bindings[other][1] <= node.lineno <= bindings[other][2]
+            for other in job_side)
+
+    changed = True
+    while changed:
+        changed = False
+        for name in constants:
+            reads = loads.get(name, ())
+            if name not in job_side and reads and all(remote(node, cell) for node, _, cell in reads):  # type: ignore[arg-type]
+                job_side.add(name)
+                changed = True
+    return frozenset((constants[n].ca.cell.index, constants[n].line, constants[n].column) for n in job_side)
 
 
 _MANIFEST_MOUNT = re.compile(r"^\s*-?\s*mountPath:\s*[\"']?([^\s\"'#]+)", re.MULTILINE)
@@ -2297,6 +2373,16 @@ def _response_body_writes(
             url = string_at(ca, node.value.args[0], node.lineno)
             if url is not None and _WEB_URL.match(url[0]):
                 responses[node.targets[0].id] = (node.lineno, url)
+    # (and a response bound by a `with`: `with requests.get(url, stream=True) as r:`, its body
+    # written chunk by chunk, `fp.write(chunk)` for `chunk in r.iter_content(…)`; fair check 27, item 114)
+    for node in nodes_of(tree, ast.With):
+        for item in node.items:
+            request = item.context_expr
+            if isinstance(item.optional_vars, ast.Name) and isinstance(request, ast.Call) and request.args \
+                    and ctx.facts.resolve(dotted_name(request.func) or "") in ("requests.get", "requests.api.get"):
+                url = string_at(ca, request.args[0], node.lineno)
+                if url is not None and _WEB_URL.match(url[0]):
+                    responses[item.optional_vars.id] = (node.lineno, url)
     if not responses:
         return
     bodies = [
@@ -2332,8 +2418,14 @@ def _covered_python_fetch_lines(ctx: RuleContext) -> dict[tuple[int, int], list[
         fetches = _python_fetches(ctx)
         if not fetches:
             return {}
+        hits = list(RemoteUri()._check(ctx))
+        # (and a URL PTH003 reports with its rest known only at run time, `urlretrieve(BASE + zipfilename,
+        # zipfilename)`: the download's destination is that finding's too; fair check 27, items 107, 109)
+        taken = {(h.cell.index, h.line) for h in hits if h.cell is not None} | {
+            (c.index, line) for h in hits for c, line, _ in h.related if c is not None}
+        hits.extend(_open_ended_urls(ctx, taken))
         places = {
-            (cell.index, line) for h in RemoteUri()._check(ctx) if h.cell is not None
+            (cell.index, line) for h in hits if h.cell is not None
             for cell, line, _ in ((h.cell, h.line, h.column), *h.related) if cell is not None
         }
         out: dict[tuple[int, int], list[str]] = {}
@@ -2668,9 +2760,12 @@ def _download_destination(uses: Sequence[tuple[tuple[int, int], PathArgument]], 
     """Is the path first written as the destination of a reported download step? Its later uses
     read what was downloaded (fair check 11: download-destination-split-from-download). A test for
     the file before it (`if not os.path.exists(filename): urlretrieve(url, filename)`) guards the
-    download, it reads nothing (fair check 23, item 100)."""
+    download, it reads nothing (fair check 23, item 100); so does making the folder it saves into,
+    through the same constant (`os.makedirs(DATA_DIR)`, then `open(DATA_FILE, "wb").write(r.content)`
+    with `DATA_FILE = f"{DATA_DIR}/…"`; fair check 27, item 104)."""
     ordered = sorted(uses, key=lambda u: u[0])
-    while ordered and ordered[0][0] not in downloads and (ordered[0][1].qualified or "") in _EXISTENCE_TESTS:
+    while ordered and ordered[0][0] not in downloads and (
+            (ordered[0][1].qualified or "") in _EXISTENCE_TESTS or ordered[0][1].call.method in ("makedirs", "mkdir")):
         ordered = ordered[1:]
     return bool(ordered) and ordered[0][0] in downloads and ordered[0][1].direction in ("write", "both")
 
@@ -2915,7 +3010,8 @@ class AbsolutePath(Rule):
         "without an extension (`\"/predict\"`, unless it is a usual top-level folder such as `/data`) "
         "are not reported, nor is a key looked up by subscript (`limits[\"resources\"][\"/followers/ids\"]`, `spec[\"paths\"][\"/pets/{id}\"]`: a mapping's key), "
         "an Azure Resource Manager id (`/subscriptions/<id>/resourceGroups/…`), a path in Azure ML's serving container (`/var/azureml-app/…`, an image's environment `/azureml-envs/…`, "
-        "`model_mount_path=\"/models\"`) or any string of an `environment_variables=` argument (read in the container: `container_mappings` of paths.toml). "
+        "`model_mount_path=\"/models\"`), a place in an Azure ML run's artifacts or a datastore (`run.download_file(name, …)`'s name, "
+        "also through a constant: `remote_data_path = \"/outputs/featurization/data/\"`) or any string of an `environment_variables=` argument (read in the container: `container_mappings` of paths.toml). "
         "Adjacent literals are one string, as Python reads them (`(\"https://host/x\" \"/raw/y.csv\")` is a URL). f-string holes count as text (`f\"/data/{name}.csv\"` is absolute; "
         "`f\"{root}/x.csv\"` is not). Paths in `!` shell lines and line magics are checked too, except a display-only listing (`!ls /content/data`, `!head` or `!cat` of a file, piped only into display filters, neither redirected nor bound to a name) and a lone `!cd DIR` (a throw-away shell: nothing uses the folder); "
         "a search-path entry appended with its separator (`os.environ[\"PATH\"] += \";C:\\\\Tools\\\\bin\"`) is a path of its own; "
@@ -3010,6 +3106,11 @@ class AbsolutePath(Rule):
             "container = {'name': 'train', 'volumeMounts': [{'mountPath': '/mnt/data', 'name': 'data'}]}",
             "op.add_pvolumes({'/data': vol})",
         )),
+        # The name of an artifact in an Azure ML run's store, through a constant (fair check 27, item 81).
+        Example(cells=(
+            "from azureml.core import Run\nremote_data_path = '/outputs/featurization/data/'",
+            "remote_run.download_file(remote_data_path + 'train.parquet', output_file_path=local_path)",
+        )),
     )
     failing = (
         Example(
@@ -3062,6 +3163,8 @@ class AbsolutePath(Rule):
         groups = [
             group for group in _by_value(
                 f for f in literal_findings(ctx) if f.path_class.kind == "absolute" and not _in_container(ctx, f)
+                # `remote_data_path = "/outputs/…"` read only as an Azure ML run's artifact name.
+                and (f.ca.cell.index, f.line, f.column) not in _job_side_constants(ctx)
                 and not _rooted_at_hole(f)
                 and (f.ca.cell.index, f.line, f.column) not in _manifest_mounted(ctx)
                 and not _windows_program_under_guard(f)
@@ -4101,7 +4204,9 @@ class RemoteUri(Rule):
         "folder, each read by `pd.read_csv`): one finding at the first, the others related (and so are the "
         "reads, by name, of the files such lines save: `!curl -O …/state.npy`, then `np.load(\"state.npy\")`, also from a `%%bash` cell's `curl -o` lines, "
         "the stem of a fetched archive the notebook extracts (`!unzip text8.zip`, then `\"text8\"`) and an existence test guarding the download in its cell); "
-        "a `wget` or `curl` behind `!cd DIR &&` is a download too; so is one URL "
+        "a `wget` or `curl` behind `!cd DIR &&` is a download too, but not a `curl` that only sends data (`-X POST`/`PUT`/`PATCH`/`DELETE`, "
+        "`-d`/`--data…`, `-F`/`--form`, `-T`/`--upload-file`, with no `-o`/`-O`, `-G` or output redirection: `!curl -X POST … -d @./upsert.json "
+        "https://…/vectors/upsert` writes to a service and downloads nothing); so is one URL "
         "fetched by a literal in several cells (a recap cell reading the data again). "
         "Not reported inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" "
         "in sys.modules:`), after a `from google.colab import …` in a function body, nor in a cell whose opening "
@@ -4200,6 +4305,13 @@ class RemoteUri(Rule):
                 "    !curl https://packages.example.com/release.pub.gpg | apt-key add -\n"
                 "    !wget -q https://example.com/colab_helpers.py"
             ),
+        )),
+        # A curl that sends data to a service's endpoint and saves nothing downloads nothing
+        # (fair check 27, item 91).
+        Example(cells=(
+            "!curl -X POST \\\n    https://index-1234.svc.example.io/vectors/upsert \\\n"
+            "    -H 'Content-Type: application/json' \\\n    -d @./upsert.json",
+            "!curl -F file=@report.pdf https://uploads.example.com/api/files",
         )),
     )
     failing = (
@@ -4353,6 +4465,12 @@ class RemoteUri(Rule):
                 "    file_url = base_url + file_name\n    urllib.request.urlretrieve(file_url, file_path)",
             ),
             expect=((1, 3),),
+        ),
+        # A POST whose answer is saved (`-o`), or a `-G` query: a download still.
+        Example(
+            cells=("!curl -X POST https://api.example.com/v1/export -d @query.json -o export.csv",
+                   "!curl -G -d 'q=lakes' https://api.example.com/v1/search"),
+            expect=((1, 1), (2, 1)),
         ),
     )
 
@@ -7879,6 +7997,8 @@ def _open_ended_paths(
                 continue  # Colab's set-up block writes into /content only (as for literal paths)
             if _staged_upload_use(ctx, ca.cell.index, pa, node):
                 continue  # a downloaded copy only handed on to an upload (fair check 24)
+            if _written_for_upload(ctx, ca, tree, pa, node):
+                continue  # a file written only to be handed to an upload below (fair check 27)
             leading = _leading_piece(ctx, node, ca.cell.index, pa.arg.line)
             if leading is None:
                 continue
@@ -8495,13 +8615,32 @@ def _read_back(value: str, cell: int, line: int, direction: str, produced: Seque
 
 
 _UPLOAD_METHODS = frozenset({"upload_data", "upload_file"})  # SageMaker `Session.upload_data(path=)`, boto3 `upload_file`
-_UPLOAD_FILE_KEYWORDS = ("path", "Filename", "local_path", "file")
+_UPLOAD_FILE_KEYWORDS = ("path", "Filename", "local_path", "file", "path_or_stream")  # (Azure ML's `Run.upload_file`)
 
 
 # An experiment tracker's calls that copy a local file into the run: Neptune's `run["model"].upload(path)`
 # (and `upload_files`), Sacred's `ex.add_artifact(filename=…)`, MLflow's `log_artifact(local_path)`.
 _TRACKER_UPLOADS = frozenset({"upload", "upload_files", "add_artifact", "log_artifact"})
-_TRACKER_FILE_KEYWORDS = ("filename", "local_path", "path", "value", "file")
+# (Azure ML's `Datastore.upload(src_dir=…)`, a folder uploaded whole, and `upload_files(files=[…])`, a list)
+_TRACKER_FILE_KEYWORDS = ("filename", "local_path", "path", "value", "file", "src_dir", "files")
+
+
+def _upload_file_arguments(ctx: RuleContext, cell: int, node: ast.Call) -> list[ast.AST]:
+    """The arguments of an upload call that name the local files it sends: a tracker's upload
+    (`run["model"].upload(path)`, `add_artifact(filename=…)`, `Datastore.upload(src_dir=…)`),
+    SageMaker's `upload_data(path=…)`, boto3's and Azure ML's `upload_file`; the elements of a list
+    given whole (`upload_files(["./features.npy", "./labels.npy"], …)`). Not an argument that names
+    a place on the remote side (`upload_file(name=…)`, `target_path=`: `_in_container`'s spans)."""
+    func = node.func
+    if isinstance(func, ast.Attribute) and func.attr in _TRACKER_UPLOADS:
+        given = node.args[:1] + [k.value for k in node.keywords if k.arg in _TRACKER_FILE_KEYWORDS]
+    elif isinstance(func, ast.Attribute) and func.attr in _UPLOAD_METHODS:
+        given = [*node.args, *(k.value for k in node.keywords if k.arg in _UPLOAD_FILE_KEYWORDS)]
+    else:
+        return []
+    given = [e for g in given for e in (g.elts if isinstance(g, (ast.List, ast.Tuple)) else (g,))]
+    spans = _container_spans(ctx)
+    return [g for g in given if not (spans and in_container(spans, cell, g.lineno, g.col_offset))]
 
 
 def _tracker_uploads(ctx: RuleContext) -> list[tuple[tuple[int, int], str]]:
@@ -8520,10 +8659,8 @@ def _tracker_uploads(ctx: RuleContext) -> list[tuple[tuple[int, int], str]]:
                 continue
             for node in nodes_of(tree, ast.Call):
                 func = node.func
-                if isinstance(func, ast.Attribute) and func.attr in _TRACKER_UPLOADS:
-                    given = node.args[:1] + [k.value for k in node.keywords if k.arg in _TRACKER_FILE_KEYWORDS]
-                elif isinstance(func, ast.Attribute) and func.attr in _UPLOAD_METHODS:
-                    given = [*node.args, *(k.value for k in node.keywords if k.arg in _UPLOAD_FILE_KEYWORDS)]
+                if isinstance(func, ast.Attribute) and func.attr in _TRACKER_UPLOADS | _UPLOAD_METHODS:
+                    given = _upload_file_arguments(ctx, ca.cell.index, node)
                 else:
                     examples = [k.value for k in node.keywords if k.arg == "examples"]
                     if not examples or not ctx.facts.resolve(dotted_name(func)).startswith("gradio."):
@@ -8591,6 +8728,23 @@ def _staged_upload_use(ctx: RuleContext, cell: int, pa: PathArgument, node: ast.
         path == _normal_path(value) and made < at for made, path in _object_store_downloads(ctx))
 
 
+def _written_for_upload(ctx: RuleContext, ca: CellAnalysis, tree: ast.Module, pa: PathArgument, node: ast.AST) -> bool:
+    """Is this a write to a path held by a name (`joblib.dump(value=model, filename=filename)`) that an
+    upload call below in the same cell hands on, the name not bound again between them
+    (`run.upload_file(name=model_name, path_or_stream=filename)`)? Staging for the upload (the file the
+    tracker's run keeps), as for a literal (`_staged_for_upload`; fair check 27, item 115)."""
+    if pa.direction != "write" or not isinstance(node, ast.Name) or "upload" not in ca.cell.source:
+        return False
+    for call in nodes_of(tree, ast.Call):
+        if call.lineno <= pa.call.line or not any(
+                isinstance(g, ast.Name) and g.id == node.id for g in _upload_file_arguments(ctx, ca.cell.index, call)):
+            continue
+        return not any(
+            isinstance(n, ast.Name) and n.id == node.id and isinstance(n.ctx, ast.Store) and pa.call.line < n.lineno < call.lineno
+            for n in nodes_of(tree, ast.Name))
+    return False
+
+
 def _staged_for_upload(ctx: RuleContext, groups: Sequence[Sequence[LiteralFinding]]) -> frozenset[str]:
     """Relative files the notebook only writes, each then handed by the same literal to an upload
     call below (`df.to_csv("data/train.csv")`, then `sess.upload_data(path="data/train.csv", …)`),
@@ -8620,9 +8774,14 @@ def _staged_for_upload(ctx: RuleContext, groups: Sequence[Sequence[LiteralFindin
         first = min([(o.ca.cell.index, o.line) for o in kept] + made)
         # (the file as written: `np.savez("./data/training", …)`, then `upload_data("data/training.npz")`)
         names = {path, spelled, *(written_file(o) for o in kept)}
-        if written and any(value in names and at > first for at, value in uploads):
+        # (or a file written into a folder the upload takes whole: `df.to_csv("data/train.csv")`, then
+        # Azure ML's `ds.upload(src_dir="./data", …)`; fair check 27, item 99)
+        if written and any((value in names or any(_under(n, value) for n in names)) and at > first for at, value in uploads):
             files.add(path)
-        elif written and all(o.argument is not None and o.argument.call.method in ("makedirs", "mkdir") for o in g):
+        elif written and all(o.argument is not None and o.argument.call.method in ("makedirs", "mkdir") for o in g) or (
+                # (made only when missing: `if not os.path.isdir("data"): os.mkdir("data")`)
+                kept and all(o.argument is not None and (o.argument.call.method in ("makedirs", "mkdir") or o.argument.qualified in _EXISTENCE_TESTS) for o in kept)
+                and any(o.argument is not None and o.argument.call.method in ("makedirs", "mkdir") for o in kept)):
             folders[path] = True
     # A folder handed to the upload whole (`upload_data(path="data")`) is staging only when nothing
     # under it is a finding of its own (a file there the notebook also reads back).
@@ -8814,7 +8973,10 @@ class CwdRelativePath(Rule):
         "pickle.load(…)` `else: X = fetch_openml(…)`). "
         "Nor is the file a download step PTH007 reports saves (`dst = \"data.zip\"`, `gdown.download(url, dst)`, then extracted), "
         "or the destination of a Python download whose URL is a PTH003 finding (`urllib.request.urlretrieve(url, \"../data/x.fna.gz\")`, "
-        "a file opened for writing with the body of `r = requests.get(url)`, also behind an `os.path.exists` test of it): "
+        "a file opened for writing with the body of `r = requests.get(url)` or of `with requests.get(url, stream=True) as r:`, also "
+        "behind an `os.path.exists` test of it or after the `os.makedirs` of the folder it saves into, through the constant its "
+        "path is built from (`os.makedirs(DATA_DIR)`, `DATA_FILE = f\"{DATA_DIR}/x.tsv\"`); also when PTH003 reports the URL with its rest known only at run time, "
+        "`urlretrieve(BASE + zipfilename, zipfilename)`): "
         "that finding stands for the download and what it saved. A file read under the folder a `!git clone` line of an "
         "earlier cell saved (`fastText_multilingual/alignment_matrices/nl.txt`) is the clone's, which PTH007 reports. "
         "Per-section results read from sibling folders of one parent in one cell or consecutive cells, by the same call and with "
@@ -8846,14 +9008,21 @@ class CwdRelativePath(Rule):
         "A file written only to be handed to an experiment tracker below (Neptune's `run[\"map\"].upload(\"map.html\")`, "
         "Sacred's `add_artifact(filename=…)`, MLflow's `log_artifact`; by literal, constant or f-string) is staging for the "
         "upload: not reported; so is a file given to SageMaker's `upload_data(path=…)`, `S3Uploader.upload(local_path=…)`, "
-        "boto3's `upload_file`, or shown as a Gradio demo's `examples=`, when the notebook wrote it (boto3's "
+        "boto3's `upload_file`, Azure ML's `run.upload_file(name, path_or_stream)` (also a name written to just above it in the "
+        "cell: `joblib.dump(value=model, filename=filename)`, then `run.upload_file(name=…, path_or_stream=filename)`), the list given to "
+        "`upload_files([…])`, or written into the folder `Datastore.upload(src_dir=…)` takes whole (with that folder, made when missing), "
+        "or shown as a Gradio demo's `examples=`, when the notebook wrote it (boto3's "
         "`Bucket(…).download_file(key, path)` writes it too). A save that adds a suffix to a name lacking it writes the "
         "suffixed file (`np.savez(\"./data/training\", …)` writes `data/training.npz`, `np.save` adds `.npy`, "
         "`scipy.io.savemat` `.mat`: the catalogue's `appends_suffix`): an upload or read of that file is of what it wrote. "
         "The name Comet gives what a logging call logs (`experiment.log_table(\"preds.csv\", df)` with the table's data, "
         "`log_confusion_matrix(…, file_name=…)`, `log_asset(path, file_name=…)`'s `file_name`, `name=`, `figure_name=`; "
         "in a notebook that imports `comet_ml`) is the asset's label in the experiment, not a local file: no path. Places on a SageMaker job's side are not the notebook's: "
-        "`PropertyFile(path=…)`, `JsonGet(json_path=…)`, the body of a `@step`/`@remote` function. The root of one `download=True` dataset is PTH007's also through a string constant "
+        "`PropertyFile(path=…)`, `JsonGet(json_path=…)`, the body of a `@step`/`@remote` function; nor are places in an Azure ML "
+        "run's artifacts or a datastore, as literals or through constants: `run.register_model(model_path=…)`, the remote name "
+        "of `run.download_file(name, output_file_path)` and `upload_file(name, path_or_stream)`, `download_files(prefix=…)`, "
+        "`Datastore.upload(…, target_path=…)`, `upload_files(…, target_path=…)`, `Datastore.download(…, prefix=…)`, "
+        "`Datastore.path(…)`, `DataReference(path_on_datastore=…)` (the local arguments of the same calls stay). The root of one `download=True` dataset is PTH007's also through a string constant "
         "(`data_directory = \"./data\"`) or as `os.getcwd()`, and so is one whose switch is a name bound once to `True` "
         "(`DOWNLOAD = True`, then `download=DOWNLOAD`; bound to `False` it downloads nothing and the root stays reported); a file a download line saved (`!curl … -o ../tables/x.csv`, "
         "`!wget ftp://…`, `wget.download(url)` with no `out=`, SageMaker's `S3Downloader.download(uri, folder)`: the "
@@ -9031,6 +9200,55 @@ class CwdRelativePath(Rule):
         Example(cells=(
             "model.save('final_model.h5')",
             "import tensorflow as tf\nloaded = tf.keras.models.load_model('/content/final_model.h5')\npreds = loaded.predict(batch)",
+        )),
+        # Places in an Azure ML run's artifacts or a datastore, not on this machine, as literals or
+        # through constants (fair check 27, items 98, 102): a model's path in the run's outputs, the
+        # remote name of a download, a datastore folder.
+        Example(cells=(
+            "from azureml.core import Workspace, Dataset\nws = Workspace.from_config()\nds = ws.get_default_datastore()",
+            "model = best_run.register_model(model_name='tf-dnn-mnist', model_path='outputs/model')",
+            "DATA_PATH = 'fc_fn_data'\nDATA_PATH_X = '{}/data_train.csv'.format(DATA_PATH)\n"
+            "ds.upload(src_dir=src, target_path=DATA_PATH, overwrite=True)\n"
+            "train = Dataset.Tabular.from_delimited_files(path=ds.path(DATA_PATH_X))",
+            "best_run.download_file('outputs/featurization_summary.json', output_file_path=summary_path)",
+        )),
+        # Files written only to be uploaded by Azure ML (fair check 27, items 99, 115): into a folder
+        # the datastore upload takes whole (made when missing), listed to `upload_files`, or held by a
+        # name handed to the run's `upload_file`.
+        Example(cells=(
+            "import os\nimport numpy as np\nimport pandas as pd\nfrom azureml.core import Workspace\nds = Workspace.from_config().get_default_datastore()",
+            "if not os.path.isdir('data'):\n    os.mkdir('data')\ndf.to_csv('data/data_train.csv', index=False)\n"
+            "ds.upload(src_dir='./data', target_path='fc_fn_data', overwrite=True)",
+            "np.save(file='train-dataset/features.npy', arr=features)",
+            "ds.upload_files(['train-dataset/features.npy'], target_path='diabetes', overwrite=True)",
+            "import joblib\nfor alpha in alphas:\n    run = experiment.start_logging()\n    model_name = 'model_alpha_' + str(alpha) + '.pkl'\n"
+            "    filename = 'outputs/' + model_name\n    joblib.dump(value=model, filename=filename)\n"
+            "    run.upload_file(name=model_name, path_or_stream=filename)\n    run.complete()",
+        )),
+        # The destination of a streamed download (`with requests.get(url, stream=True) as r:`): PTH003's
+        # finding stands for it (fair check 27, item 114).
+        Example(cells=(
+            "import requests\nurl = 'https://data.example.org/releases/cord-19_2022-02-07.tar.gz'\n"
+            "with requests.get(url, stream=True) as r:\n    with open('cord-19.tar.gz', 'wb') as fp:\n"
+            "        for chunk in r.iter_content(chunk_size=1024):\n            fp.write(chunk)",
+        )),
+        # ... and of a download whose URL PTH003 reports with its rest known only at run time (fair
+        # check 27, items 107, 109).
+        Example(cells=(
+            "import zipfile\nfrom urllib.request import urlretrieve\noutdirname = 'dataset.6.21.19'\n"
+            "zipfilename = outdirname + '.zip'\n"
+            "urlretrieve('https://publictestdatasets.example.net/data/' + zipfilename, zipfilename)\n"
+            "with zipfile.ZipFile(zipfilename, 'r') as unzip:\n    unzip.extractall('/srv/data')",
+        )),
+        # The folder made for a download to save into, through the constant its file is built from
+        # (fair check 27, item 104).
+        Example(cells=(
+            "import os\nimport requests\nDATA_DIR = 'tmp'\nDATA_FILE = f'{DATA_DIR}/quora_duplicate_questions.tsv'\n"
+            "DATA_URL = 'https://qim.example.net/quora_duplicate_questions.tsv'\n"
+            "def download_data():\n    os.makedirs(DATA_DIR, exist_ok=True)\n    if not os.path.exists(DATA_FILE):\n"
+            "        r = requests.get(DATA_URL)\n        with open(DATA_FILE, 'wb') as f:\n            f.write(r.content)\n"
+            "download_data()",
+            "import pandas as pd\ndf = pd.read_csv(DATA_FILE, sep='\\t')",
         )),
     )
     failing = (
@@ -9223,6 +9441,13 @@ class CwdRelativePath(Rule):
             cells=("import comet_ml\nexperiment = comet_ml.start()", "experiment.log_table('reports/summary.csv')"),
             expect=((2, 1),),
         ),
+        # Azure ML: the run's artifact name is remote (not reported), the file it is saved to here is
+        # the notebook's (fair check 27).
+        Example(
+            cells=("from azureml.core import Run",
+                   "best_run.download_file('outputs/predictions.csv', output_file_path='predictions/forecast.csv')"),
+            expect=((2, 1),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -9269,8 +9494,10 @@ class CwdRelativePath(Rule):
         # (`csv_fname = "iris.csv"`, `df.to_csv(csv_fname)`, then `run["data"].upload(csv_fname)`):
         # staging for the upload, as for a literal (`_staged_for_upload`; fair check 16, items 107, 109).
         uploaded = _tracker_uploads(ctx)
+        staged_constants: list[list[tuple[Constant, str, PathArgument]]] = []
         for position in [p for p, uses in grouped.items() if uploaded and _constant_staged(ctx, uses, uploaded)]:
             uses = grouped.pop(position)
+            staged_constants.append(uses)
             constant = uses[0][0]
             cell_of = ctx.code_cell_at
             scratch.append((uses[0][1], [(constant.ca.cell, constant.line, constant.column), *(
@@ -9666,11 +9893,13 @@ class CwdRelativePath(Rule):
         # so is a constant's read of what the notebook extracted or downloaded itself)
         covered = {
             (_cell_of(ctx, pa), pa.arg.line, pa.arg.column)
-            for uses in (*grouped.values(), *same_file.values(), *read_back_constants, *shown_figures, *fetched_constants)
+            for uses in (*grouped.values(), *same_file.values(), *read_back_constants, *shown_figures, *fetched_constants,
+                         *staged_constants)
             for _, _, pa in uses
         }
+        # (and a constant's file staged for an upload is no open-ended path either: fair check 27)
         reported |= {(c.ca.cell.index, c.line, c.column)
-                     for uses in (*read_back_constants, *shown_figures, *fetched_constants) for c, _, _ in uses}
+                     for uses in (*read_back_constants, *shown_figures, *fetched_constants, *staged_constants) for c, _, _ in uses}
         taken = reported | covered
         def read_back_below_cwd(rest: str, cell: int, pa: PathArgument) -> bool:
             step = _read_back(rest, cell, pa.call.line, pa.direction, produced, written) if produced else None
@@ -9709,8 +9938,15 @@ class CwdRelativePath(Rule):
         modules = _imported_tops(ctx)
         names = _model_names(ctx)
         leading: frozenset[str] | None = None
+        spans = _container_spans(ctx)
+        job_side = _job_side_constants(ctx)
         for constant, value, pa in propagated_paths(ctx, rebound=True):
             if _module_file(value, modules):
+                continue
+            # A place on a remote job's side, or in an Azure ML run's artifacts or datastore
+            # (`ds.upload(src_dir="./data", target_path=DATA_PATH)`, `run.register_model(model_path=MODEL)`).
+            if (constant.ca.cell.index, constant.line, constant.column) in job_side or (
+                    spans and in_container(spans, _cell_of(ctx, pa), pa.arg.line, pa.arg.column)):
                 continue
             found = classify(value, settings, path_argument=True, url_only=pa.entry.kind == "url", store_uri=pa.entry.kind == "store-uri")
             if found is None or found.kind != "relative":
