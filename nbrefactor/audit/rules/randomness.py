@@ -2792,8 +2792,8 @@ def _model_never_read(ca: CellAnalysis, call: CallFact, qualified: str, others: 
     nothing reads `m` again but a bare `m.fit(…)` in the same cell for a scikit-learn estimator
     (whose shown repr lists only its parameters): a library tour's model built and left. Its
     random initialisation reaches nothing the notebook computes or shows. `fitted`: only an
-    estimator fitted in its cell (the tour's build-fit-show; a bare splitter or estimator left
-    unused is more likely a notebook cut short, and stays). Searches stay: they run for a result."""
+    estimator fitted in its cell (the tour's build-fit-show; one no later statement reads at all
+    is `_estimator_never_used`'s). Searches stay: they run for a result."""
     last = qualified.rsplit(".", 1)[-1]
     if call.in_function or not last[:1].isupper() or "Search" in last:
         return False
@@ -2825,6 +2825,71 @@ def _model_never_read(ca: CellAnalysis, call: CallFact, qualified: str, others: 
         return False
     word = re.compile(rf"\b{re.escape(name)}\b")
     return not any(other is not ca and word.search(other.cell.source) for other in others)
+
+
+def _estimator_never_used(facts: NotebookFacts, ca: CellAnalysis, call: CallFact, qualified: str) -> bool:
+    """`svm = SGDClassifier(loss="hinge")` at module level (a scikit-learn or imbalanced-learn
+    class, whose construction draws nothing: its draws come from `fit` and the like), where no
+    later statement uses the object: the first mention of `svm` after it, in its cell or the
+    cells below, is a plain rebinding (`svm = SVC(…)`) that does not read it, or there is none
+    (fair check 27: a book's aside builds three SGDClassifiers, never fitted, one name rebound
+    to SVC below). Run in the notebook's order, no statement reads the estimator, so it
+    never draws; the cells above ran before it. A global read in any function or class body, a
+    magic naming it, or a cell below that does not parse and names it counts as a use."""
+    def a_class(dotted: str) -> bool:
+        return dotted.rsplit(".", 1)[-1][:1].isupper() and dotted.startswith(("sklearn.", "imblearn."))
+
+    if call.in_function or not a_class(qualified):
+        return False
+    parsed = _parsed(ca)
+    body = parsed.body if parsed else []
+    index = statement_index_at(body, call.line)
+    if index is None:
+        return False
+    statement = body[index]
+    # The call is the whole right side, or built inside it (`boost = AdaBoostClassifier(DecisionTreeClassifier())`):
+    # an estimator given to one never used is not used either.
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)
+            and isinstance(statement.value, ast.Call)):
+        return False
+    value = statement.value
+    start = (value.lineno, value.col_offset + 1)
+    outer = qualified if start == (call.line, call.column) else facts.resolve(dotted_name(value.func))
+    if not (a_class(outer) and start <= (call.line, call.column) and call.end_line <= (value.end_lineno or value.lineno)):
+        return False
+    name = statement.targets[0].id
+    word = re.compile(rf"\b{re.escape(name)}\b")
+
+    def mentions(node: ast.AST) -> bool:
+        return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
+
+    def rebinds(st: ast.stmt) -> bool:
+        return (isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name)
+                and st.targets[0].id == name and not mentions(st.value))
+
+    def unused_in(statements: Iterable[ast.stmt]) -> bool:
+        # The first statement mentioning the name must bind it anew without reading it.
+        first = next((st for st in statements if mentions(st)), None)
+        return first is None or rebinds(first)
+
+    if mentions(statement.value) or not unused_in(body[index + 1:]):
+        return False
+    others = facts.cells
+    if any(ref.name == name for other in others for ref in other.facts.deferred_reads):
+        return False  # a function reads the global: it may run later
+    if any(word.search(m.args) for other in others for m in other.magics):
+        return False
+    if any(rebinds(st) for st in body[index + 1:]):
+        return True
+    for other in others:
+        if other.cell.index <= ca.cell.index or not word.search(other.cell.source):
+            continue  # (a cell above ran before it, in the notebook's order)
+        tree = _parsed(other)
+        if tree is None or not unused_in(tree.body):
+            return False
+        if any(rebinds(st) for st in tree.body):
+            return True  # bound anew: the cells below read the new object
+    return True
 
 
 def _assignment_of(ca: CellAnalysis, call: CallFact) -> tuple[list[ast.stmt], int, ast.Assign] | None:
@@ -4466,8 +4531,10 @@ class MissingRandomState(Rule):
         "at the first, the others related and counted in the message: one model, one fix. "
         "An estimator bound at module level, fitted by a bare `m.fit(…)` in its cell (whose shown "
         "repr lists only its parameters) and never read again is not reported: a library tour's "
-        "model left unused changes nothing the notebook computes or shows (a search, or an "
-        "estimator never fitted, stays). "
+        "model left unused changes nothing the notebook computes or shows (a search stays). "
+        "Nor is a scikit-learn or imbalanced-learn object bound at module level that no later statement reads "
+        "(the first mention of its name after it, in its cell or the cells below, binds the name anew, or there is "
+        "none; no function reads the global): built but never fitted, it draws nothing. "
         "Nor is a call in a branch that never runs (`if 0 == 1:`). "
         "Nor is a `TSNE` or `UMAP` (or a `TruncatedSVD` or randomized `PCA` projection, whose only draw is its solver's start) "
         "built at module level whose layout reaches only displays: its coordinates drawn "
@@ -4616,6 +4683,16 @@ class MissingRandomState(Rule):
             "        self.name = name\n\n    def work(self, policy):\n        s = self.env.reset()\n"
             "        s_, r, done, info = self.env.step(policy(s))\n        return r",
         )),
+        # Estimators of a book's aside, never fitted (fair check 27, `rnd002-estimator-never-fitted`):
+        # `ppn` is read only above, where it was another model; `svm` is bound anew below before
+        # anything reads it; `boost` and the estimator it is given are never read. Building draws nothing.
+        Example(cells=(
+            "from sklearn.linear_model import Perceptron, SGDClassifier\nfrom sklearn.svm import SVC\n"
+            "from sklearn.ensemble import AdaBoostClassifier",
+            "ppn = Perceptron(random_state=1)\nppn.fit(X, y)\nprint(ppn.score(X, y))",
+            "ppn = SGDClassifier(loss='perceptron')\nsvm = SGDClassifier(loss='hinge')\nboost = AdaBoostClassifier(SGDClassifier())",
+            "svm = SVC(kernel='rbf', random_state=1)\nsvm.fit(X, y)\nprint(svm.score(X, y))",
+        )),
     )
     failing = (
         # A layout something is computed from stays: clusters found on the t-SNE map, the map's
@@ -4637,17 +4714,20 @@ class MissingRandomState(Rule):
         Example(cells=(
             "from sklearn.model_selection import train_test_split as tts\nfrom sklearn.ensemble import RandomForestClassifier",
             "X_tr, X_te, y_tr, y_te = tts(X, y, test_size=0.2)\nclf = RandomForestClassifier(\n    n_estimators=100,\n    random_state=None,\n)",
+            "clf.fit(X_tr, y_tr)\nprint(clf.score(X_te, y_te))",
         ), expect=((2, 1), (2, 2))),
         # KFold only when shuffling; PCA only with a randomised solver; seeds elsewhere do not help.
         Example(cells=(
             "import numpy as np\nnp.random.seed(0)\nfrom sklearn import model_selection, decomposition\nfrom sklearn.cluster import KMeans",
             "cv = model_selection.KFold(5)\ncv2 = model_selection.StratifiedKFold(5, shuffle=True)\npca = decomposition.PCA(10, svd_solver='randomized')",
             "def cluster(X):\n    return KMeans(n_clusters=3).fit(X)",
+            "print(cross_val_score(model, X, y, cv=cv), cross_val_score(model, X, y, cv=cv2), pca.fit_transform(X)[:3])",
         ), expect=((2, 2), (2, 3), (3, 2))),
         # Searches and AutoML: optuna samplers (and create_study's default one), keras-tuner, AutoKeras.
         Example(cells=(
             "import optuna\nimport autokeras as ak\nfrom sklearn.model_selection import RandomizedSearchCV",
             "study = optuna.create_study(direction='maximize')\nsampler = optuna.samplers.TPESampler()\nclf = ak.StructuredDataClassifier(max_trials=3)\nsearch = RandomizedSearchCV(model, grid, n_iter=10)",
+            "search.fit(X, y)\nprint(search.best_params_)",
         ), expect=((2, 1), (2, 2), (2, 3), (2, 4))),
         # A LIME explainer perturbs its samples with NumPy's global state when given no random_state.
         Example(cells=(
@@ -4676,6 +4756,7 @@ class MissingRandomState(Rule):
         Example(cells=(
             "from sklearn.tree import DecisionTreeClassifier\nfrom sklearn.ensemble import AdaBoostClassifier",
             "boost = AdaBoostClassifier(DecisionTreeClassifier(max_depth=2),\n                           n_estimators=5)",
+            "boost.fit(X, y)\nprint(boost.score(X, y))",
         ), expect=((2, 1),)),
         # A model-comparison loop builds each listed class through the loop variable; Ridge is
         # deterministic and not named; the seeded loop is not reported.
@@ -4801,6 +4882,14 @@ class MissingRandomState(Rule):
             "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
             "a, b = train_test_split(X, shuffle=False)\nkm = KMeans(n_clusters=3, random_state=0).fit(X_train)\nprint(km.inertia_)",
         ), expect=((2, 1), (2, 2))),
+        # An unseeded estimator a cell below fits, or a function reads, stays (fair check 27: only one
+        # no statement reads is left out).
+        Example(cells=(
+            "from sklearn.linear_model import SGDClassifier",
+            "svm = SGDClassifier(loss='hinge')\nclf = SGDClassifier(loss='log_loss')",
+            "def score():\n    return clf.fit(X, y).score(X, y)",
+            "svm.fit(X, y)\nprint(svm.score(X, y), score())",
+        ), expect=((2, 1), (2, 2))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -4858,6 +4947,8 @@ class MissingRandomState(Rule):
                     continue
                 if not on_object and _model_never_read(ca, call, qualified, ctx.facts.cells, fitted=True):
                     continue
+                if not on_object and _estimator_never_used(ctx.facts, ca, call, qualified):
+                    continue  # never fitted nor read: nothing draws (fair check 27)
                 if _tree_on_one_feature(ctx, ca, call, qualified):
                     continue
                 if _layout_only_shown(ctx.facts, ca, call, qualified):
