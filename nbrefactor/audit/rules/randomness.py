@@ -2854,7 +2854,8 @@ def _estimator_never_used(facts: NotebookFacts, ca: CellAnalysis, call: CallFact
         return False
     value = statement.value
     start = (value.lineno, value.col_offset + 1)
-    outer = qualified if start == (call.line, call.column) else facts.resolve(dotted_name(value.func))
+    callee = dotted_name(value.func)  # "" for `MDS(…).fit_transform(X)`: a result, not the object
+    outer = qualified if start == (call.line, call.column) and callee == call.func else facts.resolve(callee)
     if not (a_class(outer) and start <= (call.line, call.column) and call.end_line <= (value.end_lineno or value.lineno)):
         return False
     name = statement.targets[0].id
@@ -4882,14 +4883,14 @@ class MissingRandomState(Rule):
             "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
             "a, b = train_test_split(X, shuffle=False)\nkm = KMeans(n_clusters=3, random_state=0).fit(X_train)\nprint(km.inertia_)",
         ), expect=((2, 1), (2, 2))),
-        # An unseeded estimator a cell below fits, or a function reads, stays (fair check 27: only one
-        # no statement reads is left out).
+        # An unseeded estimator a cell below fits, or a function reads, stays, and so does one fitted
+        # where it is built (fair check 27: only one no statement reads is left out).
         Example(cells=(
             "from sklearn.linear_model import SGDClassifier",
-            "svm = SGDClassifier(loss='hinge')\nclf = SGDClassifier(loss='log_loss')",
+            "svm = SGDClassifier(loss='hinge')\nclf = SGDClassifier(loss='log_loss')\nfitted = SGDClassifier().fit(X, y)",
             "def score():\n    return clf.fit(X, y).score(X, y)",
             "svm.fit(X, y)\nprint(svm.score(X, y), score())",
-        ), expect=((2, 1), (2, 2))),
+        ), expect=((2, 1), (2, 2), (2, 3))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
