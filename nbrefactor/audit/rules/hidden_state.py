@@ -127,8 +127,11 @@ class OutOfOrderExecution(Rule):
         "`%autoreload`, `%run`): a re-run import finds the module in `sys.modules` and executes nothing. Nor is a cell reported whose out-of-order run changes no value "
         "any cell read (Python notebooks): for every read, the cell that last wrote the name above it "
         "(top to bottom) is compared with the one that last wrote it before the reader ran (by count); "
-        "a cell that is neither such a reader nor such a writer where the two differ is left out (a "
-        "plot re-run late, a section run in its own kernel session from its own `read_csv`). A source cell re-run to "
+        "a cell that is neither such a reader nor such a writer where the two differ, with the reader or a writer "
+        "one of the cells it ran against, is left out (a plot re-run late, a section run in its own kernel session from its "
+        "own `read_csv`, a display helper re-run after a section that reads none of its names, its own reads differing "
+        "only because a cell above it never ran); when no writer ran before the reader, the writers above it that ran "
+        "after it count as writers too (an earlier run of one gave the value). A source cell re-run to "
         "restore a section (it binds what one file read gives, `pd.read_csv(\"sales.csv\")`, then changes only what it "
         "bound itself, `set_index(…, inplace=True)`; or only literals that another cell had rebound before the re-run; no "
         "magic, draw, seed, file write or definition; and a cell reading what it binds ran after it, redrawing the "
@@ -306,6 +309,17 @@ class OutOfOrderExecution(Rule):
             code_cell("library(Seurat)\nmtx <- Read10X(data.dir = 'counts/')"),
             code_cell("n_rows = grid.shape[0]", 3), code_cell("dense = grid.toarray()", 2),
         )),
+        # A display helper re-run late after a section that reads none of its names (fair check 27,
+        # hid001-self-contained-section): its table reads a list only a cell above that never ran
+        # builds (HID002's), and its `Image` is bound anew by the section before use.
+        Example(cells=(
+            code_cell("import pandas as pd", 1),
+            code_cell("titles = []\nfor url in urls:\n    titles.append(url)"),
+            code_cell("from IPython.display import Image\n\ndef as_html(path):\n    return f'<img src={path}>'\n\n"
+                      "table = pd.DataFrame({'title': titles})", 9),
+            code_cell("from PIL import Image\nimg = Image.open('cat.png')\nprint(img.size)", 2),
+            code_cell("small = img.resize((8, 8))\nprint(small.size)", 3),
+        )),
     )
     failing = (
         # A swap: of two equally short explanations, the later count is the one reported (run late).
@@ -423,6 +437,11 @@ class OutOfOrderExecution(Rule):
                         "        return self\n\n    def __exit__(self, *exc):\n        print(int(time.time() - self.start), 'seconds')\n",
             "visual.py": "import matplotlib.pyplot as plt\n\n\ndef plot_image(image, title=''):\n    plt.imshow(image)\n    plt.title(title)\n",
         }),
+        # The cell below read `rows` before the late re-run, when no recorded run had bound it: an
+        # earlier run of the late cell gave it (the cell between, which never ran, changes nothing).
+        Example(cells=(
+            code_cell("rows = [1, 2, 3]", 9), code_cell("rows.append(4)"), code_cell("print(sum(rows))", 2),
+        ), expect=((1, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -464,7 +483,7 @@ class OutOfOrderExecution(Rule):
             below = [c for c in below if c.index not in imports]
             if above or below:
                 candidates.append((executed, cell, above, below))
-        sensitive = _order_sensitive_cells(ctx) if notebook.is_python else None
+        python = notebook.is_python
         self_seeding = _self_seeding_cells(ctx) if notebook.is_python else frozenset()
         display = ctx.analysis_at
         # (cell re-run late, cell below it) of each reported late re-run: the cell below is not
@@ -482,10 +501,11 @@ class OutOfOrderExecution(Rule):
             others = below if late else above
             if not others:
                 continue  # every cell it ran before has its own late re-run finding naming it
-            if sensitive is not None:
+            if python:
                 # A cell that seeds the global generator before drawing from it is sensitive only
                 # against cells that do not: two such cells swapped draw the same numbers.
                 seeded_pair = all(c.index in self_seeding for c in (*members, *others))
+                sensitive = _sensitive_against(ctx, members, others)
                 reported = [
                     c for c in members
                     if c.index in sensitive or (c.index in self_seeding and not seeded_pair)
@@ -1394,8 +1414,8 @@ def _sklearn_constructor(call, resolve: Callable[[str], str]) -> bool:
 
 
 def _order_sensitive_cells(ctx: RuleContext) -> frozenset[int]:
-    """Cells whose run order changes a value some cell read (Python notebooks), computed once per
-    notebook: for every module-level read in a cell that ran, the cell that last wrote the name
+    """Cells whose run order changes a value some cell read (Python notebooks), against any cells
+    (HID001 asks `_sensitive_against` for the cells a cell ran against): for every module-level read in a cell that ran, the cell that last wrote the name
     above it (what a top-to-bottom run reads) is compared with the cell that last wrote it before
     the reader ran, by execution count (what the saved outputs read). Writes are bindings,
     in-place changes, `del`, and calls of methods not known to only read their receiver; a read of
@@ -1407,10 +1427,34 @@ def _order_sensitive_cells(ctx: RuleContext) -> frozenset[int]:
     Cells this cannot see into stay sensitive: shell lines and magics (but `%matplotlib`,
     `%config`), calls that change global state (seeds, `chdir`, `sys.path`, `exec`), cells that
     do not parse, and every cell of a notebook with a star import, `%run` or `exec`."""
+    opaque, differences = _order_differences(ctx)
+    return opaque.union(*differences)
+
+
+def _sensitive_against(ctx: RuleContext, members: Sequence[Cell], others: Sequence[Cell]) -> frozenset[int]:
+    """The cells of `members` (cells out of order) whose order against `others` (the cells they ran
+    against) changes a value a cell read: cells this cannot see into (`_order_differences`),
+    and cells that are the reader or a writer of a read whose two writers differ (top to bottom,
+    by count) where the reader or a writer is one of `others` too. A difference among cells none
+    of which is a partner (the late cell reads a name only a cell above it that never ran binds)
+    is not caused by this order: the late re-run changed no output of the cells it ran after
+    (fair check 27, hid001-self-contained-section: a display helper re-run after a section that
+    reads none of its names)."""
+    opaque, differences = _order_differences(ctx)
+    partner = {c.index for c in others}
+    inside = {c.index for c in members}
+    involved = {i for d in differences if d & partner for i in d}
+    return frozenset(i for i in inside if i in opaque or i in involved)
+
+
+def _order_differences(ctx: RuleContext) -> tuple[frozenset[int], tuple[frozenset[int], ...]]:
+    """(the cells whose effects cannot be read, each order-sensitive alone; per read whose writer
+    top to bottom differs from its writer by count, the reader and those writers), computed once
+    per notebook (what they are: `_order_sensitive_cells`)."""
     return ctx.shared("hid001.order_sensitive", lambda: _compute_order_sensitive(ctx))
 
 
-def _compute_order_sensitive(ctx: RuleContext) -> frozenset[int]:
+def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[frozenset[int], ...]]:
     flow = name_flow(ctx)
     cells = ctx.cells
     # Cells that do not parse (an exercise template's blanks, `r = # <YOUR CODE>`): what they bind
@@ -1418,8 +1462,9 @@ def _compute_order_sensitive(ctx: RuleContext) -> frozenset[int]:
     # may bind unknown names (a star import, `%run`, `exec`) keeps every cell.
     words = _template_words(ctx, flow)
     if words is None:
-        return frozenset(ca.cell.index for ca in cells)
+        return frozenset(ca.cell.index for ca in cells), ()
     sensitive: set[int] = set()
+    differences: set[frozenset[int]] = set()
     module_names = import_only_names(flow.definitions)
     # writes[name]: (cell, line, count) of every write, notebook order.
     writes: dict[str, list[tuple[int, int, Optional[int]]]] = {}
@@ -1497,9 +1542,11 @@ def _compute_order_sensitive(ctx: RuleContext) -> frozenset[int]:
                 # hid001-rerun-same-value: a `read_csv` cell re-run late to redraw its plot).
                 continue
             if top_down != saved:
-                sensitive.add(ca.cell.index)
-                sensitive.update(c for c in (top_down, saved) if c is not None)
-    return frozenset(sensitive)
+                # With no recorded writer run before it, the reader read what an earlier, unrecorded
+                # run of some writer left: a writer above it that ran (again) after it may be that one.
+                earlier = {w[0] for w in above if saved is None and w[2] is not None and w[2] > count}
+                differences.add(frozenset({ca.cell.index, *earlier, *(c for c in (top_down, saved) if c is not None)}))
+    return frozenset(sensitive), tuple(sorted(differences, key=sorted))
 
 
 def _restored_source_cells(ctx: RuleContext, flow: NameFlow) -> frozenset[int]:
