@@ -2008,8 +2008,16 @@ _PAUSES = frozenset({"time.sleep"})
 # these functions.
 _TRACKER_INITS = ("neptune.init_run", "neptune.init_project", "neptune.init_model", "neptune.init_model_version",
                   "neptune.init", "neptune.new.init_run", "neptune.new.init", "wandb.init")
-_TRACKER_LOG_METHODS = frozenset({"upload", "upload_files", "append", "log"})
-_TRACKER_LOG_FUNCTIONS = frozenset({"wandb.log", "mlflow.log_image", "mlflow.log_figure", "mlflow.log_artifact"})
+# Azure ML's run handles: `run = experiment.start_logging()` (an `Experiment` the notebook made) or
+# `run = Run.get_context()`, in a notebook importing azureml (fair check 27: a logging-API tour's
+# random example rows sent with `run.log_row`).
+_TRACKER_INIT_METHODS = {"azureml": frozenset({"start_logging", "get_context"})}
+_TRACKER_LOG_METHODS = frozenset({"upload", "upload_files", "append", "log", "log_row", "log_list", "log_table"})
+_TRACKER_LOG_FUNCTIONS = frozenset({
+    "wandb.log", "mlflow.log_image", "mlflow.log_figure", "mlflow.log_artifact",
+    "mlflow.log_metric", "mlflow.log_metrics", "mlflow.log_param", "mlflow.log_params", "mlflow.log_dict",
+    "mlflow.log_text", "mlflow.log_table",
+})
 # OpenCV's drawing functions and the position of their `color` argument (`cv2.line(img, pt1, pt2, color)`).
 _CV2_COLOUR_ARGUMENT = {
     "cv2.line": 3, "cv2.arrowedLine": 3, "cv2.rectangle": 3, "cv2.circle": 3, "cv2.polylines": 3,
@@ -2423,6 +2431,13 @@ class _ShownFlow:
             reached = self.expr(st.value, ctrl)
             if reached and not isinstance(st.value, ast.Call):
                 self.shown = True  # a bare expression: the cell shows it (or nothing happens)
+            elif (reached and st is self.cell_last and not self.used and isinstance(st.value.func, ast.Attribute)
+                  and self._root(st.value.func.value) in self.tainted
+                  and not any(self.expr(v, ctrl) for v in (*st.value.args, *(k.value for k in st.value.keywords)))):
+                # `random_subset.head(20)` ending its cell: Jupyter shows the value of a method of the
+                # drawn value (not one that uses it: a fit, a save, a statistic), read no further
+                # (fair check 27, rnd001-value-reaches-only-display).
+                self.shown = True
             if (reached and self.layout and st is self.cell_last
                     and not (isinstance(st.value, ast.Call) and self._shows(st.value) and not self._shows_numbers(st.value))):
                 self.used = True  # the cell's last expression shows the layout's numbers (`df.head()`)
@@ -2763,12 +2778,16 @@ def _layout_only_shown(facts: NotebookFacts, ca: CellAnalysis, call: CallFact, q
 
 def _tracker_handles(facts: NotebookFacts, tree: Any) -> frozenset[str]:
     """Module-level names bound from an experiment tracker's init (`run = neptune.init_run(…)`,
-    `project = neptune.init_project(…)`, `run = wandb.init(…)`): handles whose logging calls show."""
+    `project = neptune.init_project(…)`, `run = wandb.init(…)`; Azure ML's `run = experiment.start_logging()`
+    and `run = Run.get_context()` in a notebook importing azureml): handles whose logging calls show."""
     found = set()
+    imported = {imp.top_level for _, imp in facts.imports}
+    methods = frozenset().union(*(m for lib, m in _TRACKER_INIT_METHODS.items() if lib in imported))
     for ca in facts.cells:
         for st in (tree(ca) or ast.Module([], [])).body:
             if (isinstance(st, ast.Assign) and isinstance(st.value, ast.Call)
-                    and facts.resolve(dotted_name(st.value.func)) in _TRACKER_INITS):
+                    and (facts.resolve(dotted_name(st.value.func)) in _TRACKER_INITS
+                         or (isinstance(st.value.func, ast.Attribute) and st.value.func.attr in methods))):
                 found.update(t.id for t in st.targets if isinstance(t, ast.Name))
     return frozenset(found)
 
@@ -3742,13 +3761,15 @@ class UnseededRandom(Rule):
         "was) and a function-local list it is appended to, inside the module-level function "
         "that draws (the notebook's own `show_random_elements(dataset)` that picks rows for "
         "`display(HTML(df.to_html()))`, an experiment tracker's logging of it (`run[\"sample\"].upload(…)`, `.append(…)`, "
-        "`.log(…)` on a handle from `neptune.init_run`/`init_project`/`wandb.init`; `wandb.log`, `mlflow.log_image`/"
-        "`log_figure`/`log_artifact`, a whylogs `why.log(…, debug_event=…)` event: put up for people to look at), "
+        "`.log(…)` on a handle from `neptune.init_run`/`init_project`/`wandb.init`, `.log_row`/`.log_list`/`.log_table` too on "
+        "Azure ML's run from `experiment.start_logging()`/`Run.get_context()` in a notebook importing azureml; `wandb.log`, `mlflow.log_image`/"
+        "`log_figure`/`log_artifact`/`log_metric(s)`/`log_param(s)`/`log_dict`/`log_text`/`log_table`, a whylogs `why.log(…, debug_event=…)` event: put up for people to look at), "
         "scikit-learn's `*Display.from_predictions`/`from_estimator` and plotly's figures (`px.line`, `go.Scatter`, "
         "`fig.add_trace`, `fig.write_image`/`write_html`: a picture, not a result), the example input of a "
         "shape-only consumer (`torch.jit.trace(model, x)`, `torch.onnx.export(model, x, …)`, `torch.export.export`, "
         "`torchinfo.summary(input_data=x)`, `writer.add_graph(model, x)`: they record operations, not numbers), a colour drawn for `ax.imshow` or as the colour argument of an OpenCV drawing call, `cv2.polylines(img, pts, False, colour)`) or, at module level, through "
-        "the later cells in order (a tf.data `ds.shuffle(n)` whose dataset only a `print` loop over "
+        "the later cells in order (a method of the drawn value ending its cell, whose value Jupyter shows: `subset.head(20)` "
+        "after `subset = df.sample(n=20)`, not a statistic of it; a tf.data `ds.shuffle(n)` whose dataset only a `print` loop over "
         "`ds.take(2)` reads; a lecture's `W = torch.randn(…)` whose `(x @ W).exp()` is only shown before a seeded "
         "`W` replaces it; a statistic kept in shape to broadcast back, `counts / counts.sum(1, keepdims=True)`, "
         "is part of the followed value). A value passed to one of the notebook's module-level functions is followed into "
@@ -4026,6 +4047,16 @@ class UnseededRandom(Rule):
             "def simulate(n, noise=0.5):\n    times = np.arange(n)\n    values = np.sin(times / 5) + np.random.normal(0, noise, n)\n    return values, times, noise",
             "values, times, used_noise = simulate(100)\nfig = px.line(x=times, y=values)\nfig.write_image('sine.png')\nfig.show()",
         )),
+        # Fair check 27: a random subset whose only use is the cell's last expression, shown
+        # (`rnd001-value-reaches-only-display`); random filler rows sent to Azure ML's run log and
+        # an MLflow metric (`rnd001-value-reaches-only-tracker-log`).
+        Example(cells=(
+            "import random\nimport mlflow\nimport pandas as pd\nfrom azureml.core import Experiment",
+            "df = pd.read_csv('scores.csv')\nsubset = df.sample(n=20)\nsubset.head(20)",
+            "run = Experiment(ws, 'demo').start_logging()\nfor step in range(10):\n"
+            "    row = {}\n    for column in ['expected', 'actual']:\n        row[column] = random.randrange(0, step + 1)\n"
+            "    run.log_row('Accuracy', 'Example row', **row)\n    mlflow.log_metric('noise', random.random(), step=step)",
+        )),
     )
     failing = (
         # torchtext's legacy BucketIterator with shuffle=True shuffles from a snapshot of Python's
@@ -4245,6 +4276,13 @@ class UnseededRandom(Rule):
             "import pandas as pd\nfrom neuralprophet import NeuralProphet",
             "df = pd.read_csv('load_hourly.csv', parse_dates=['ds'])\nm = NeuralProphet(quantiles=[0.05, 0.95])\nmetrics = m.fit(df)\nforecast = m.predict(m.make_future_dataframe(df, periods=24))\nprint(forecast[['ds', 'yhat1']].tail())",
         ), expect=((2, 2),)),
+        # A statistic of the subset ends the cell: a number computed from the draw; and without
+        # azureml, `start_logging()` is no tracker's (fair check 27).
+        Example(cells=(
+            "import random\nimport pandas as pd",
+            "df = pd.read_csv('scores.csv')\nsubset = df.sample(n=20)\nsubset.mean()",
+            "run = experiment.start_logging()\nrun.log_row('Accuracy', value=random.random())",
+        ), expect=((2, 2), (3, 2))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
