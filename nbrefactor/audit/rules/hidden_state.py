@@ -1435,7 +1435,8 @@ def _sensitive_against(ctx: RuleContext, members: Sequence[Cell], others: Sequen
     """The cells of `members` (cells out of order) whose order against `others` (the cells they ran
     against) changes a value a cell read: cells this cannot see into (`_order_differences`),
     and cells that are the reader or a writer of a read whose two writers differ (top to bottom,
-    by count) where the reader or a writer is one of `others` too. A difference among cells none
+    by count) where the reader or a writer is one of `others` too, or another of `members`
+    (cells run from the bottom up disagree among themselves). A difference among cells none
     of which is a partner (the late cell reads a name only a cell above it that never ran binds)
     is not caused by this order: the late re-run changed no output of the cells it ran after
     (fair check 27, hid001-self-contained-section: a display helper re-run after a section that
@@ -1443,7 +1444,9 @@ def _sensitive_against(ctx: RuleContext, members: Sequence[Cell], others: Sequen
     opaque, differences = _order_differences(ctx)
     partner = {c.index for c in others}
     inside = {c.index for c in members}
-    involved = {i for d in differences if d & partner for i in d}
+    # (Two of the cells out of order in one difference: they ran out of order among themselves, a
+    # stretch run from the bottom up.)
+    involved = {i for d in differences if d & partner or len(d & inside) > 1 for i in d}
     return frozenset(i for i in inside if i in opaque or i in involved)
 
 
