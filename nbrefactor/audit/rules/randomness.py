@@ -2305,7 +2305,7 @@ class _ShownFlow:
             # writes the value into an array local to the function, which is followed.
             self.tainted.add(local_root)
             return False
-        if receiver_tainted and self.layout and method in _LAYOUT_METHODS:
+        if receiver_tainted and self.layout and (method in _LAYOUT_METHODS or method in _CLUSTER_LABEL_METHODS):
             return True  # `tsne.fit_transform(X)`: the layout itself, followed
         if receiver_tainted or callee_tainted:
             keeps_dims = any(k.arg in ("keepdims", "keepdim") and isinstance(k.value, ast.Constant) and k.value.value is True
@@ -2751,7 +2751,10 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
 # projections whose only draw is a randomized solver's start (`TruncatedSVD`'s default, `PCA`'s
 # `svd_solver="randomized"`/`"arpack"`): drawn as a scatter, the same top components come back to
 # plotting precision and `svd_flip` fixes their signs (fair check 25, rnd002-embedding-only-plotted).
-_LAYOUTS = frozenset({"TSNE", "UMAP", "TruncatedSVD", "PCA"})
+_LAYOUTS = frozenset({"TSNE", "UMAP", "TruncatedSVD", "PCA", "KMeans", "MiniBatchKMeans"})
+# Methods of a clustering among `_LAYOUTS` that give its labels (fair check 27,
+# rnd002-cluster-labels-only-plotted: `y_kmeans = est.predict(X)` only colours a scatter).
+_CLUSTER_LABEL_METHODS = frozenset({"predict", "fit_predict"})
 
 
 def _layout_only_shown(facts: NotebookFacts, ca: CellAnalysis, call: CallFact, qualified: str) -> bool:
@@ -4575,7 +4578,8 @@ class MissingRandomState(Rule):
         "(the first mention of its name after it, in its cell or the cells below, binds the name anew, or there is "
         "none; no function reads the global): built but never fitted, it draws nothing. "
         "Nor is a call in a branch that never runs (`if 0 == 1:`). "
-        "Nor is a `TSNE` or `UMAP` (or a `TruncatedSVD` or randomized `PCA` projection, whose only draw is its solver's start) "
+        "Nor is a `TSNE` or `UMAP` (or a `TruncatedSVD` or randomized `PCA` projection, whose only draw is its solver's start; "
+        "or a `KMeans`/`MiniBatchKMeans` whose labels, from `predict`/`fit_predict`, and centres only colour a figure) "
         "built at module level whose layout reaches only displays: its coordinates drawn "
         "(`plt.scatter(emb[:, 0], emb[:, 1])`, `sns.scatterplot(data=df, x=\"tsne_x\", …)`, a jupyter-scatter widget, "
         "a selection callback that only displays the picked rows), stored into a frame's named columns whose other "
@@ -4731,6 +4735,12 @@ class MissingRandomState(Rule):
             "ppn = Perceptron(random_state=1)\nppn.fit(X, y)\nprint(ppn.score(X, y))",
             "ppn = SGDClassifier(loss='perceptron')\nsvm = SGDClassifier(loss='hinge')\nboost = AdaBoostClassifier(SGDClassifier())",
             "svm = SVC(kernel='rbf', random_state=1)\nsvm.fit(X, y)\nprint(svm.score(X, y))",
+        )),
+        # Cluster labels only colouring a scatter (fair check 27, `rnd002-cluster-labels-only-plotted`):
+        # another seed may number the clusters otherwise, a picture of the same points.
+        Example(cells=(
+            "import matplotlib.pyplot as plt\nfrom sklearn.cluster import KMeans",
+            "est = KMeans(4)\nest.fit(X)\ny_kmeans = est.predict(X)\nplt.scatter(X[:, 0], X[:, 1], c=y_kmeans, s=50)",
         )),
     )
     failing = (
@@ -4929,6 +4939,11 @@ class MissingRandomState(Rule):
             "def score():\n    return clf.fit(X, y).score(X, y)",
             "svm.fit(X, y)\nprint(svm.score(X, y), score())",
         ), expect=((2, 1), (2, 2), (2, 3))),
+        # Cluster labels scored against the truth: a number computed from them (fair check 27).
+        Example(cells=(
+            "import matplotlib.pyplot as plt\nfrom sklearn.cluster import KMeans\nfrom sklearn.metrics import accuracy_score",
+            "est = KMeans(10)\nlabels = est.fit_predict(X)\nplt.scatter(X[:, 0], X[:, 1], c=labels)\nprint(accuracy_score(y, labels))",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
