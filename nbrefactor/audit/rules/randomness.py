@@ -2140,6 +2140,9 @@ class _ShownFlow:
         self.columns: dict[str, set[str]] = {}  # frame → the columns the layout was stored into
         self.shown_functions: set[str] = set()  # module-level defs that read the value only to show it
         self.cell_last: ast.stmt | None = None  # the last statement of the cell followed: Jupyter shows its value
+        # A method of the drawn value ending its cell shows it (a drawn value, not a model trained
+        # with draws, whose methods give the notebook's results: `lda.print_topics()`).
+        self.last_shows = False
 
     # -- expressions --
 
@@ -2431,7 +2434,7 @@ class _ShownFlow:
             reached = self.expr(st.value, ctrl)
             if reached and not isinstance(st.value, ast.Call):
                 self.shown = True  # a bare expression: the cell shows it (or nothing happens)
-            elif (reached and st is self.cell_last and not self.used and isinstance(st.value.func, ast.Attribute)
+            elif (reached and self.last_shows and st is self.cell_last and not self.used and isinstance(st.value.func, ast.Attribute)
                   and self._root(st.value.func.value) in self.tainted
                   and not any(self.expr(v, ctrl) for v in (*st.value.args, *(k.value for k in st.value.keywords)))):
                 # `random_subset.head(20)` ending its cell: Jupyter shows the value of a method of the
@@ -2590,7 +2593,8 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
         flow.statement(function, False, True)
         return flow
 
-    def at_module_level(ca: CellAnalysis, parsed: ast.Module, node: ast.Call, in_place: bool = False, layout: bool = False) -> bool | None:
+    def at_module_level(ca: CellAnalysis, parsed: ast.Module, node: ast.Call, in_place: bool = False, layout: bool = False,
+                        last_shows: bool = False) -> bool | None:
         """Does `node`'s value, from its module-level statement on, reach only displays? (True: shown
         only; False: used; None: reaches nothing.) `layout`: `node` builds a t-SNE/UMAP estimator
         (`_ShownFlow.layout`)."""
@@ -2608,6 +2612,7 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
         flow.trackers = _tracker_handles(facts, tree)
         flow.in_place = in_place
         flow.layout = layout
+        flow.last_shows = last_shows
         start = statement_index_at(parsed.body, line)
         if start is None:
             start = len(parsed.body)
@@ -2734,7 +2739,8 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
                 further = callers_show(call.owner, 1, set())
                 return further is True or (further is None and flow.shown)
             return flow.shown
-        return at_module_level(ca, parsed, node, in_place) is True
+        value = draw.qualified.rsplit(".", 1)[-1][:1].islower()  # `df.sample`, `np.random.rand`: not a model class
+        return at_module_level(ca, parsed, node, in_place, last_shows=value) is True
 
     found: set[Position] = set()
     for draw in draws:
@@ -3771,8 +3777,8 @@ class UnseededRandom(Rule):
         "`fig.add_trace`, `fig.write_image`/`write_html`: a picture, not a result), the example input of a "
         "shape-only consumer (`torch.jit.trace(model, x)`, `torch.onnx.export(model, x, …)`, `torch.export.export`, "
         "`torchinfo.summary(input_data=x)`, `writer.add_graph(model, x)`: they record operations, not numbers), a colour drawn for `ax.imshow` or as the colour argument of an OpenCV drawing call, `cv2.polylines(img, pts, False, colour)`) or, at module level, through "
-        "the later cells in order (a method of the drawn value ending its cell, whose value Jupyter shows: `subset.head(20)` "
-        "after `subset = df.sample(n=20)`, not a statistic of it; a tf.data `ds.shuffle(n)` whose dataset only a `print` loop over "
+        "the later cells in order (a method of a drawn value ending its cell, whose value Jupyter shows: `subset.head(20)` "
+        "after `subset = df.sample(n=20)`, not a statistic of it, nor a method of a model trained with draws, `lda.print_topics()`; a tf.data `ds.shuffle(n)` whose dataset only a `print` loop over "
         "`ds.take(2)` reads; a lecture's `W = torch.randn(…)` whose `(x @ W).exp()` is only shown before a seeded "
         "`W` replaces it; a statistic kept in shape to broadcast back, `counts / counts.sum(1, keepdims=True)`, "
         "is part of the followed value). A value passed to one of the notebook's module-level functions is followed into "
