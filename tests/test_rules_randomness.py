@@ -264,7 +264,14 @@ def test_rnd001_markdown_cells_count_in_cell_numbers(tmp_path):
     ],
 )
 def test_rnd002_model_selection(tmp_path, source, expected):
-    assert spots(MissingRandomState, tmp_path, "import sklearn.model_selection as ms", source) == expected
+    # A third cell reads what the line binds: an object nothing reads never draws (fair check 27).
+    assert spots(MissingRandomState, tmp_path, "import sklearn.model_selection as ms", source, _reader(source)) == expected
+
+
+def _reader(source: str) -> str:
+    """A cell printing the names `source`'s assignment binds (`print(X, y)`), or `pass`."""
+    target = source.split("=", 1)[0] if "=" in source.split("(", 1)[0] else ""
+    return f"print({target.strip()})" if target.strip() else "pass"
 
 
 @pytest.mark.parametrize(
@@ -289,7 +296,14 @@ def test_rnd002_model_selection(tmp_path, source, expected):
     ],
 )
 def test_rnd002_estimators(tmp_path, imports, source, expected):
-    assert spots(MissingRandomState, tmp_path, imports, source) == expected
+    assert spots(MissingRandomState, tmp_path, imports, source, _reader(source)) == expected
+
+
+def test_rnd002_estimator_nothing_reads_is_not_reported(tmp_path):
+    # Built and never fitted nor read, or bound anew before any read: it draws nothing (fair check 27).
+    assert spots(MissingRandomState, tmp_path, "import sklearn.model_selection as ms", "s = ms.KFold(5, shuffle=True)") == []
+    assert spots(MissingRandomState, tmp_path, "from imblearn.over_sampling import SMOTE",
+                 "s = SMOTE()", "s = SMOTE(random_state=0)\nprint(s)") == []
 
 
 def test_rnd002_message_names_the_estimator_not_the_alias(tmp_path):

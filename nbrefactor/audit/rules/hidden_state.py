@@ -127,8 +127,11 @@ class OutOfOrderExecution(Rule):
         "`%autoreload`, `%run`): a re-run import finds the module in `sys.modules` and executes nothing. Nor is a cell reported whose out-of-order run changes no value "
         "any cell read (Python notebooks): for every read, the cell that last wrote the name above it "
         "(top to bottom) is compared with the one that last wrote it before the reader ran (by count); "
-        "a cell that is neither such a reader nor such a writer where the two differ is left out (a "
-        "plot re-run late, a section run in its own kernel session from its own `read_csv`). A source cell re-run to "
+        "a cell that is neither such a reader nor such a writer where the two differ, with the reader or a writer "
+        "one of the cells it ran against, is left out (a plot re-run late, a section run in its own kernel session from its "
+        "own `read_csv`, a display helper re-run after a section that reads none of its names, its own reads differing "
+        "only because a cell above it never ran); when no writer ran before the reader, the writers above it that ran "
+        "after it count as writers too (an earlier run of one gave the value). A source cell re-run to "
         "restore a section (it binds what one file read gives, `pd.read_csv(\"sales.csv\")`, then changes only what it "
         "bound itself, `set_index(…, inplace=True)`; or only literals that another cell had rebound before the re-run; no "
         "magic, draw, seed, file write or definition; and a cell reading what it binds ran after it, redrawing the "
@@ -306,6 +309,17 @@ class OutOfOrderExecution(Rule):
             code_cell("library(Seurat)\nmtx <- Read10X(data.dir = 'counts/')"),
             code_cell("n_rows = grid.shape[0]", 3), code_cell("dense = grid.toarray()", 2),
         )),
+        # A display helper re-run late after a section that reads none of its names (fair check 27,
+        # hid001-self-contained-section): its table reads a list only a cell above that never ran
+        # builds (HID002's), and its `Image` is bound anew by the section before use.
+        Example(cells=(
+            code_cell("import pandas as pd", 1),
+            code_cell("titles = []\nfor url in urls:\n    titles.append(url)"),
+            code_cell("from IPython.display import Image\n\ndef as_html(path):\n    return f'<img src={path}>'\n\n"
+                      "table = pd.DataFrame({'title': titles})", 9),
+            code_cell("from PIL import Image\nimg = Image.open('cat.png')\nprint(img.size)", 2),
+            code_cell("small = img.resize((8, 8))\nprint(small.size)", 3),
+        )),
     )
     failing = (
         # A swap: of two equally short explanations, the later count is the one reported (run late).
@@ -423,6 +437,11 @@ class OutOfOrderExecution(Rule):
                         "        return self\n\n    def __exit__(self, *exc):\n        print(int(time.time() - self.start), 'seconds')\n",
             "visual.py": "import matplotlib.pyplot as plt\n\n\ndef plot_image(image, title=''):\n    plt.imshow(image)\n    plt.title(title)\n",
         }),
+        # The cell below read `rows` before the late re-run, when no recorded run had bound it: an
+        # earlier run of the late cell gave it (the cell between, which never ran, changes nothing).
+        Example(cells=(
+            code_cell("rows = [1, 2, 3]", 9), code_cell("rows.append(4)"), code_cell("print(sum(rows))", 2),
+        ), expect=((1, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -464,7 +483,7 @@ class OutOfOrderExecution(Rule):
             below = [c for c in below if c.index not in imports]
             if above or below:
                 candidates.append((executed, cell, above, below))
-        sensitive = _order_sensitive_cells(ctx) if notebook.is_python else None
+        python = notebook.is_python
         self_seeding = _self_seeding_cells(ctx) if notebook.is_python else frozenset()
         display = ctx.analysis_at
         # (cell re-run late, cell below it) of each reported late re-run: the cell below is not
@@ -482,10 +501,11 @@ class OutOfOrderExecution(Rule):
             others = below if late else above
             if not others:
                 continue  # every cell it ran before has its own late re-run finding naming it
-            if sensitive is not None:
+            if python:
                 # A cell that seeds the global generator before drawing from it is sensitive only
                 # against cells that do not: two such cells swapped draw the same numbers.
                 seeded_pair = all(c.index in self_seeding for c in (*members, *others))
+                sensitive = _sensitive_against(ctx, members, others)
                 reported = [
                     c for c in members
                     if c.index in sensitive or (c.index in self_seeding and not seeded_pair)
@@ -1394,8 +1414,8 @@ def _sklearn_constructor(call, resolve: Callable[[str], str]) -> bool:
 
 
 def _order_sensitive_cells(ctx: RuleContext) -> frozenset[int]:
-    """Cells whose run order changes a value some cell read (Python notebooks), computed once per
-    notebook: for every module-level read in a cell that ran, the cell that last wrote the name
+    """Cells whose run order changes a value some cell read (Python notebooks), against any cells
+    (HID001 asks `_sensitive_against` for the cells a cell ran against): for every module-level read in a cell that ran, the cell that last wrote the name
     above it (what a top-to-bottom run reads) is compared with the cell that last wrote it before
     the reader ran, by execution count (what the saved outputs read). Writes are bindings,
     in-place changes, `del`, and calls of methods not known to only read their receiver; a read of
@@ -1407,10 +1427,37 @@ def _order_sensitive_cells(ctx: RuleContext) -> frozenset[int]:
     Cells this cannot see into stay sensitive: shell lines and magics (but `%matplotlib`,
     `%config`), calls that change global state (seeds, `chdir`, `sys.path`, `exec`), cells that
     do not parse, and every cell of a notebook with a star import, `%run` or `exec`."""
+    opaque, differences = _order_differences(ctx)
+    return opaque.union(*differences)
+
+
+def _sensitive_against(ctx: RuleContext, members: Sequence[Cell], others: Sequence[Cell]) -> frozenset[int]:
+    """The cells of `members` (cells out of order) whose order against `others` (the cells they ran
+    against) changes a value a cell read: cells this cannot see into (`_order_differences`),
+    and cells that are the reader or a writer of a read whose two writers differ (top to bottom,
+    by count) where the reader or a writer is one of `others` too, or another of `members`
+    (cells run from the bottom up disagree among themselves). A difference among cells none
+    of which is a partner (the late cell reads a name only a cell above it that never ran binds)
+    is not caused by this order: the late re-run changed no output of the cells it ran after
+    (fair check 27, hid001-self-contained-section: a display helper re-run after a section that
+    reads none of its names)."""
+    opaque, differences = _order_differences(ctx)
+    partner = {c.index for c in others}
+    inside = {c.index for c in members}
+    # (Two of the cells out of order in one difference: they ran out of order among themselves, a
+    # stretch run from the bottom up.)
+    involved = {i for d in differences if d & partner or len(d & inside) > 1 for i in d}
+    return frozenset(i for i in inside if i in opaque or i in involved)
+
+
+def _order_differences(ctx: RuleContext) -> tuple[frozenset[int], tuple[frozenset[int], ...]]:
+    """(the cells whose effects cannot be read, each order-sensitive alone; per read whose writer
+    top to bottom differs from its writer by count, the reader and those writers), computed once
+    per notebook (what they are: `_order_sensitive_cells`)."""
     return ctx.shared("hid001.order_sensitive", lambda: _compute_order_sensitive(ctx))
 
 
-def _compute_order_sensitive(ctx: RuleContext) -> frozenset[int]:
+def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[frozenset[int], ...]]:
     flow = name_flow(ctx)
     cells = ctx.cells
     # Cells that do not parse (an exercise template's blanks, `r = # <YOUR CODE>`): what they bind
@@ -1418,8 +1465,9 @@ def _compute_order_sensitive(ctx: RuleContext) -> frozenset[int]:
     # may bind unknown names (a star import, `%run`, `exec`) keeps every cell.
     words = _template_words(ctx, flow)
     if words is None:
-        return frozenset(ca.cell.index for ca in cells)
+        return frozenset(ca.cell.index for ca in cells), ()
     sensitive: set[int] = set()
+    differences: set[frozenset[int]] = set()
     module_names = import_only_names(flow.definitions)
     # writes[name]: (cell, line, count) of every write, notebook order.
     writes: dict[str, list[tuple[int, int, Optional[int]]]] = {}
@@ -1497,9 +1545,11 @@ def _compute_order_sensitive(ctx: RuleContext) -> frozenset[int]:
                 # hid001-rerun-same-value: a `read_csv` cell re-run late to redraw its plot).
                 continue
             if top_down != saved:
-                sensitive.add(ca.cell.index)
-                sensitive.update(c for c in (top_down, saved) if c is not None)
-    return frozenset(sensitive)
+                # With no recorded writer run before it, the reader read what an earlier, unrecorded
+                # run of some writer left: a writer above it that ran (again) after it may be that one.
+                earlier = {w[0] for w in above if saved is None and w[2] is not None and w[2] > count}
+                differences.add(frozenset({ca.cell.index, *earlier, *(c for c in (top_down, saved) if c is not None)}))
+    return frozenset(sensitive), tuple(sorted(differences, key=sorted))
 
 
 def _restored_source_cells(ctx: RuleContext, flow: NameFlow) -> frozenset[int]:
@@ -3399,6 +3449,18 @@ def _names(reads: list[Read], hints: Optional[dict[str, str]] = None) -> str:
 # --- HID003 -------------------------------------------------------------------------------------
 
 
+def _imported_from_module(ctx: RuleContext, name: str, module: str) -> Optional[int]:
+    """The first cell binding `name` only by `from <module> import <name>` (`from pinecone import
+    Pinecone`), when `module` is that import's module (or its top level); None otherwise."""
+    found = [(ca, imp) for ca, imp in ctx.facts.imports if imp.bound == name]
+    if not found or any(d for ca in ctx.cells for d in ca.facts.defined if d.name == name
+                        and not any(imp.line == d.line for c2, imp in found if c2 is ca)):
+        return None
+    if not all(imp.imported is not None and module in (imp.module, imp.top_level) and not imp.level for _, imp in found):
+        return None
+    return found[0][0].cell.index
+
+
 class UndefinedName(Rule):
     code = "HID003"
     blocks_compile = True
@@ -3437,7 +3499,9 @@ class UndefinedName(Rule):
         "name with a close match to a defined one stays its own finding (\"did you mean\" it; or, when the name is the first "
         "argument of a call whose receiver the cell's other calls, two or more, all call with one name the cell binds above "
         "it, that name: `sc.pp.filter_genes(adata)` among `sc.pp.…(panc)` lines), unless it is read as a module (`cc.UCCSD(mf)` "
-        "beside an object `mcc`). Undefined names on one line (`os.path.abspath(__file__)` "
+        "beside an object `mcc`); when the close match is bound only by importing it from a module of the name's spelling "
+        "(`from pinecone import Pinecone`, then `pinecone.init(…)`), the message says that only it was imported from the "
+        "module, not the module itself, instead of \"did you mean\" (the name is the module, and the look-alike's use differs). Undefined names on one line (`os.path.abspath(__file__)` "
         "and `data` of a script's path line) are one finding, the others named and related; so are names on that line that "
         "only cells below define (HID004 leaves them to this finding: `str(s), str(d)` with `d` nowhere and `s` only below). Two undefined names, one ending its line and "
         "the other starting the next, that together spell a name the notebook defines (`recall = reca` / "
@@ -3602,6 +3666,12 @@ class UndefinedName(Rule):
         # naming it, the other names related.
         Example(cells=("prices = get_pricing(['ACME', 'SPY'], fields='close_price')", "print(symbols('ACME'))",
                        "run = get_backtest('5a1b2c')"), expect=((1, 1),)),
+        # A module read where only a name from it was imported (fair check 27, pinecone's client-3
+        # migration half done): not "did you mean `Pinecone`", whose `init` does not exist.
+        Example(cells=(
+            "from pinecone import Pinecone",
+            "pinecone.init(api_key='KEY', environment='ENV')\nindexes = pinecone.list_indexes()",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -3833,6 +3903,13 @@ class UndefinedName(Rule):
                     name, receiver = sibling
                     message += f"; did you mean `{name}` (this cell binds it, and its other `{receiver}` calls take it)?"
                     fix = f"Fix the name (`{name}`?), or define or import `{r.name}` in a cell above."
+                elif close and (source := _imported_from_module(ctx, close[0], r.name)) is not None:
+                    # `from pinecone import Pinecone`, then `pinecone.init(…)`: the name is the module
+                    # only one of whose names was imported; the look-alike is that name, not the
+                    # fix (fair check 27: "did you mean `Pinecone`" led to `Pinecone.init`).
+                    message += (f": only `{close[0]}` is imported from the module `{r.name}` (cell {source}: "
+                                f"`from {r.name} import {close[0]}`), not the module itself")
+                    fix = f"Use what cell {source} imports from `{r.name}` as its API says, or import the module (`import {r.name}`)."
                 elif close:
                     message += f"; did you mean `{close[0]}` (cell {flow.definers(close[0])[0]})?"
                     fix = f"Fix the name (`{close[0]}`?), or define or import `{r.name}` in a cell above."
@@ -5168,7 +5245,7 @@ class SavedTraceback(Rule):
         "skipped, and so are errors a notebook shows on purpose, as books and tutorials do: a short "
         "cell (at most 5 statements; a literal written over several lines is one) whose error the markdown right next to it talks about — the "
         "markdown cell just below it, or the nearest one above it (past at most 2 code cells), "
-        "names the exception or says `error`, `exception`, `raises`, `fails`, `breaks`, `cannot`, "
+        "names the exception (a name of 8 letters or more also with one slip of a letter, `RunetimeError`) or says `error`, `exception`, `raises`, `fails`, `breaks`, `cannot`, "
         "`incompatible`, `invalid`, `not well-defined`, `not invertible`… (or in Russian `ошибка`, `исключение`, `не смогли`, "
         "`не работает`), or the markdown above it asks what the cell will show (\"What happens when we compare words "
         "that are not in the vocabulary?\") — or a cell that is only a `raise` "
@@ -5373,6 +5450,14 @@ class SavedTraceback(Rule):
             )),
             code_cell("print(legacy_ext.VERSION, np.pi)", 2),
         )),
+        # The markdown above names the error with a slip of one letter (fair check 27,
+        # hid007-demo-named-in-markdown-missed: "return a `RunetimeError`").
+        Example(
+            cells=(
+                md("For IVF indexes, call `make_direct_map` before `reconstruct` - otherwise we will return a `RunetimeError`."),
+                code_cell("index.reconstruct(7460)", 45, outputs=({"output_type": "error", "ename": "RuntimeError", "evalue": "Error in DirectMap::get", "traceback": []},)),
+            )
+        ),
     )
     failing = (
         # A method the library removed, called in two cells: one finding, the second cell related.
@@ -5437,6 +5522,14 @@ class SavedTraceback(Rule):
                     outputs=({"output_type": "error", "ename": "KeyboardInterrupt", "evalue": "", "traceback": []},),
                 ),
                 code_cell("accuracy = evaluate(model)", 3),
+            ),
+            expect=((2, 1),),
+        ),
+        # ... but not another exception one letter away from nothing it raised (fair check 27).
+        Example(
+            cells=(
+                md("For IVF indexes, call `make_direct_map` before `reconstruct` - otherwise we will return a `RunetimeError`."),
+                code_cell("index.reconstruct(7460)", 45, outputs=({"output_type": "error", "ename": "AttributeError", "evalue": "Error in DirectMap::get", "traceback": []},)),
             ),
             expect=((2, 1),),
         ),
@@ -5893,12 +5986,43 @@ def _shown_on_purpose(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:
             nearby.append(above)
             break
     names = re.compile(rf"\b{re.escape(exception)}\b") if re.fullmatch(r"[A-Za-z_][\w.]*", exception) else None
-    if any(_ERROR_PROSE.search(m.source) or (names is not None and names.search(m.source)) for m in nearby):
+    if any(_ERROR_PROSE.search(m.source) or (names is not None and names.search(m.source)) or _misspelt(exception, m.source)
+           for m in nearby):
         return True
     # The markdown above asks what the cell will show ("What happens when we compare words that are
     # not in the vocabulary?"): the error is the answer. Only above: a question below is the next topic.
     above = next((m for m in nearby if m.index < cell.index), None)
     return above is not None and _WHAT_HAPPENS.search(above.source) is not None
+
+
+# An exception's name as prose writes it: a CamelCase word ending like one (`RuntimeError`, `KeyError`).
+_EXCEPTION_WORD = re.compile(r"\b[A-Z]\w*(?:Error|Exception|Warning)\b")
+
+
+def _misspelt(exception: str, text: str) -> bool:
+    """Does `text` name `exception` with one letter added, dropped, changed or two swapped
+    (\"return a `RunetimeError`\", fair check 27, hid007-demo-named-in-markdown-missed)? Only for
+    names of 8 letters or more, with the same ending (`…Error`): one slip in a long name, not
+    another exception (`KeyError` and `KeyErrors` aside, short names are left exact)."""
+    short = exception.rsplit(".", 1)[-1]
+    if len(short) < 8 or not _EXCEPTION_WORD.fullmatch(short):
+        return False
+    ending = re.search(r"(?:Error|Exception|Warning)$", short)
+    for word in _EXCEPTION_WORD.findall(text):
+        if word != short and word.endswith(ending.group(0) if ending else "") and _one_edit(word, short):
+            return True
+    return False
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Are `a` and `b` one insertion, deletion, substitution or swap of neighbours apart?"""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return any(longer[:i] + longer[i + 1:] == shorter for i in range(len(longer)))
 
 
 def _elided_listing_completed(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:

@@ -2008,8 +2008,16 @@ _PAUSES = frozenset({"time.sleep"})
 # these functions.
 _TRACKER_INITS = ("neptune.init_run", "neptune.init_project", "neptune.init_model", "neptune.init_model_version",
                   "neptune.init", "neptune.new.init_run", "neptune.new.init", "wandb.init")
-_TRACKER_LOG_METHODS = frozenset({"upload", "upload_files", "append", "log"})
-_TRACKER_LOG_FUNCTIONS = frozenset({"wandb.log", "mlflow.log_image", "mlflow.log_figure", "mlflow.log_artifact"})
+# Azure ML's run handles: `run = experiment.start_logging()` (an `Experiment` the notebook made) or
+# `run = Run.get_context()`, in a notebook importing azureml (fair check 27: a logging-API tour's
+# random example rows sent with `run.log_row`).
+_TRACKER_INIT_METHODS = {"azureml": frozenset({"start_logging", "get_context"})}
+_TRACKER_LOG_METHODS = frozenset({"upload", "upload_files", "append", "log", "log_row", "log_list", "log_table"})
+_TRACKER_LOG_FUNCTIONS = frozenset({
+    "wandb.log", "mlflow.log_image", "mlflow.log_figure", "mlflow.log_artifact",
+    "mlflow.log_metric", "mlflow.log_metrics", "mlflow.log_param", "mlflow.log_params", "mlflow.log_dict",
+    "mlflow.log_text", "mlflow.log_table",
+})
 # OpenCV's drawing functions and the position of their `color` argument (`cv2.line(img, pt1, pt2, color)`).
 _CV2_COLOUR_ARGUMENT = {
     "cv2.line": 3, "cv2.arrowedLine": 3, "cv2.rectangle": 3, "cv2.circle": 3, "cv2.polylines": 3,
@@ -2132,6 +2140,9 @@ class _ShownFlow:
         self.columns: dict[str, set[str]] = {}  # frame → the columns the layout was stored into
         self.shown_functions: set[str] = set()  # module-level defs that read the value only to show it
         self.cell_last: ast.stmt | None = None  # the last statement of the cell followed: Jupyter shows its value
+        # A method of the drawn value ending its cell shows it (a drawn value, not a model trained
+        # with draws, whose methods give the notebook's results: `lda.print_topics()`).
+        self.last_shows = False
 
     # -- expressions --
 
@@ -2297,7 +2308,7 @@ class _ShownFlow:
             # writes the value into an array local to the function, which is followed.
             self.tainted.add(local_root)
             return False
-        if receiver_tainted and self.layout and method in _LAYOUT_METHODS:
+        if receiver_tainted and self.layout and (method in _LAYOUT_METHODS or method in _CLUSTER_LABEL_METHODS):
             return True  # `tsne.fit_transform(X)`: the layout itself, followed
         if receiver_tainted or callee_tainted:
             keeps_dims = any(k.arg in ("keepdims", "keepdim") and isinstance(k.value, ast.Constant) and k.value.value is True
@@ -2423,6 +2434,13 @@ class _ShownFlow:
             reached = self.expr(st.value, ctrl)
             if reached and not isinstance(st.value, ast.Call):
                 self.shown = True  # a bare expression: the cell shows it (or nothing happens)
+            elif (reached and self.last_shows and st is self.cell_last and not self.used and isinstance(st.value.func, ast.Attribute)
+                  and self._root(st.value.func.value) in self.tainted
+                  and not any(self.expr(v, ctrl) for v in (*st.value.args, *(k.value for k in st.value.keywords)))):
+                # `random_subset.head(20)` ending its cell: Jupyter shows the value of a method of the
+                # drawn value (not one that uses it: a fit, a save, a statistic), read no further
+                # (fair check 27, rnd001-value-reaches-only-display).
+                self.shown = True
             if (reached and self.layout and st is self.cell_last
                     and not (isinstance(st.value, ast.Call) and self._shows(st.value) and not self._shows_numbers(st.value))):
                 self.used = True  # the cell's last expression shows the layout's numbers (`df.head()`)
@@ -2575,7 +2593,8 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
         flow.statement(function, False, True)
         return flow
 
-    def at_module_level(ca: CellAnalysis, parsed: ast.Module, node: ast.Call, in_place: bool = False, layout: bool = False) -> bool | None:
+    def at_module_level(ca: CellAnalysis, parsed: ast.Module, node: ast.Call, in_place: bool = False, layout: bool = False,
+                        last_shows: bool = False) -> bool | None:
         """Does `node`'s value, from its module-level statement on, reach only displays? (True: shown
         only; False: used; None: reaches nothing.) `layout`: `node` builds a t-SNE/UMAP estimator
         (`_ShownFlow.layout`)."""
@@ -2593,6 +2612,7 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
         flow.trackers = _tracker_handles(facts, tree)
         flow.in_place = in_place
         flow.layout = layout
+        flow.last_shows = last_shows
         start = statement_index_at(parsed.body, line)
         if start is None:
             start = len(parsed.body)
@@ -2719,7 +2739,8 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
                 further = callers_show(call.owner, 1, set())
                 return further is True or (further is None and flow.shown)
             return flow.shown
-        return at_module_level(ca, parsed, node, in_place) is True
+        value = draw.qualified.rsplit(".", 1)[-1][:1].islower()  # `df.sample`, `np.random.rand`: not a model class
+        return at_module_level(ca, parsed, node, in_place, last_shows=value) is True
 
     found: set[Position] = set()
     for draw in draws:
@@ -2736,7 +2757,10 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
 # projections whose only draw is a randomized solver's start (`TruncatedSVD`'s default, `PCA`'s
 # `svd_solver="randomized"`/`"arpack"`): drawn as a scatter, the same top components come back to
 # plotting precision and `svd_flip` fixes their signs (fair check 25, rnd002-embedding-only-plotted).
-_LAYOUTS = frozenset({"TSNE", "UMAP", "TruncatedSVD", "PCA"})
+_LAYOUTS = frozenset({"TSNE", "UMAP", "TruncatedSVD", "PCA", "KMeans", "MiniBatchKMeans"})
+# Methods of a clustering among `_LAYOUTS` that give its labels (fair check 27,
+# rnd002-cluster-labels-only-plotted: `y_kmeans = est.predict(X)` only colours a scatter).
+_CLUSTER_LABEL_METHODS = frozenset({"predict", "fit_predict"})
 
 
 def _layout_only_shown(facts: NotebookFacts, ca: CellAnalysis, call: CallFact, qualified: str) -> bool:
@@ -2763,12 +2787,16 @@ def _layout_only_shown(facts: NotebookFacts, ca: CellAnalysis, call: CallFact, q
 
 def _tracker_handles(facts: NotebookFacts, tree: Any) -> frozenset[str]:
     """Module-level names bound from an experiment tracker's init (`run = neptune.init_run(…)`,
-    `project = neptune.init_project(…)`, `run = wandb.init(…)`): handles whose logging calls show."""
+    `project = neptune.init_project(…)`, `run = wandb.init(…)`; Azure ML's `run = experiment.start_logging()`
+    and `run = Run.get_context()` in a notebook importing azureml): handles whose logging calls show."""
     found = set()
+    imported = {imp.top_level for _, imp in facts.imports}
+    methods = frozenset().union(*(m for lib, m in _TRACKER_INIT_METHODS.items() if lib in imported))
     for ca in facts.cells:
         for st in (tree(ca) or ast.Module([], [])).body:
             if (isinstance(st, ast.Assign) and isinstance(st.value, ast.Call)
-                    and facts.resolve(dotted_name(st.value.func)) in _TRACKER_INITS):
+                    and (facts.resolve(dotted_name(st.value.func)) in _TRACKER_INITS
+                         or (isinstance(st.value.func, ast.Attribute) and st.value.func.attr in methods))):
                 found.update(t.id for t in st.targets if isinstance(t, ast.Name))
     return frozenset(found)
 
@@ -2792,8 +2820,8 @@ def _model_never_read(ca: CellAnalysis, call: CallFact, qualified: str, others: 
     nothing reads `m` again but a bare `m.fit(…)` in the same cell for a scikit-learn estimator
     (whose shown repr lists only its parameters): a library tour's model built and left. Its
     random initialisation reaches nothing the notebook computes or shows. `fitted`: only an
-    estimator fitted in its cell (the tour's build-fit-show; a bare splitter or estimator left
-    unused is more likely a notebook cut short, and stays). Searches stay: they run for a result."""
+    estimator fitted in its cell (the tour's build-fit-show; one no later statement reads at all
+    is `_estimator_never_used`'s). Searches stay: they run for a result."""
     last = qualified.rsplit(".", 1)[-1]
     if call.in_function or not last[:1].isupper() or "Search" in last:
         return False
@@ -2825,6 +2853,72 @@ def _model_never_read(ca: CellAnalysis, call: CallFact, qualified: str, others: 
         return False
     word = re.compile(rf"\b{re.escape(name)}\b")
     return not any(other is not ca and word.search(other.cell.source) for other in others)
+
+
+def _estimator_never_used(facts: NotebookFacts, ca: CellAnalysis, call: CallFact, qualified: str) -> bool:
+    """`svm = SGDClassifier(loss="hinge")` at module level (a scikit-learn or imbalanced-learn
+    class, whose construction draws nothing: its draws come from `fit` and the like), where no
+    later statement uses the object: the first mention of `svm` after it, in its cell or the
+    cells below, is a plain rebinding (`svm = SVC(…)`) that does not read it, or there is none
+    (fair check 27: a book's aside builds three SGDClassifiers, never fitted, one name rebound
+    to SVC below). Run in the notebook's order, no statement reads the estimator, so it
+    never draws; the cells above ran before it. A global read in any function or class body, a
+    magic naming it, or a cell below that does not parse and names it counts as a use."""
+    def a_class(dotted: str) -> bool:
+        return dotted.rsplit(".", 1)[-1][:1].isupper() and dotted.startswith(("sklearn.", "imblearn."))
+
+    if call.in_function or not a_class(qualified):
+        return False
+    parsed = _parsed(ca)
+    body = parsed.body if parsed else []
+    index = statement_index_at(body, call.line)
+    if index is None:
+        return False
+    statement = body[index]
+    # The call is the whole right side, or built inside it (`boost = AdaBoostClassifier(DecisionTreeClassifier())`):
+    # an estimator given to one never used is not used either.
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)
+            and isinstance(statement.value, ast.Call)):
+        return False
+    value = statement.value
+    start = (value.lineno, value.col_offset + 1)
+    callee = dotted_name(value.func)  # "" for `MDS(…).fit_transform(X)`: a result, not the object
+    outer = qualified if start == (call.line, call.column) and callee == call.func else facts.resolve(callee)
+    if not (a_class(outer) and start <= (call.line, call.column) and call.end_line <= (value.end_lineno or value.lineno)):
+        return False
+    name = statement.targets[0].id
+    word = re.compile(rf"\b{re.escape(name)}\b")
+
+    def mentions(node: ast.AST) -> bool:
+        return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
+
+    def rebinds(st: ast.stmt) -> bool:
+        return (isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name)
+                and st.targets[0].id == name and not mentions(st.value))
+
+    def unused_in(statements: Iterable[ast.stmt]) -> bool:
+        # The first statement mentioning the name must bind it anew without reading it.
+        first = next((st for st in statements if mentions(st)), None)
+        return first is None or rebinds(first)
+
+    if mentions(statement.value) or not unused_in(body[index + 1:]):
+        return False
+    others = facts.cells
+    if any(ref.name == name for other in others for ref in other.facts.deferred_reads):
+        return False  # a function reads the global: it may run later
+    if any(word.search(m.args) for other in others for m in other.magics):
+        return False
+    if any(rebinds(st) for st in body[index + 1:]):
+        return True
+    for other in others:
+        if other.cell.index <= ca.cell.index or not word.search(other.cell.source):
+            continue  # (a cell above ran before it, in the notebook's order)
+        tree = _parsed(other)
+        if tree is None or not unused_in(tree.body):
+            return False
+        if any(rebinds(st) for st in tree.body):
+            return True  # bound anew: the cells below read the new object
+    return True
 
 
 def _assignment_of(ca: CellAnalysis, call: CallFact) -> tuple[list[ast.stmt], int, ast.Assign] | None:
@@ -3676,13 +3770,15 @@ class UnseededRandom(Rule):
         "was) and a function-local list it is appended to, inside the module-level function "
         "that draws (the notebook's own `show_random_elements(dataset)` that picks rows for "
         "`display(HTML(df.to_html()))`, an experiment tracker's logging of it (`run[\"sample\"].upload(…)`, `.append(…)`, "
-        "`.log(…)` on a handle from `neptune.init_run`/`init_project`/`wandb.init`; `wandb.log`, `mlflow.log_image`/"
-        "`log_figure`/`log_artifact`, a whylogs `why.log(…, debug_event=…)` event: put up for people to look at), "
+        "`.log(…)` on a handle from `neptune.init_run`/`init_project`/`wandb.init`, `.log_row`/`.log_list`/`.log_table` too on "
+        "Azure ML's run from `experiment.start_logging()`/`Run.get_context()` in a notebook importing azureml; `wandb.log`, `mlflow.log_image`/"
+        "`log_figure`/`log_artifact`/`log_metric(s)`/`log_param(s)`/`log_dict`/`log_text`/`log_table`, a whylogs `why.log(…, debug_event=…)` event: put up for people to look at), "
         "scikit-learn's `*Display.from_predictions`/`from_estimator` and plotly's figures (`px.line`, `go.Scatter`, "
         "`fig.add_trace`, `fig.write_image`/`write_html`: a picture, not a result), the example input of a "
         "shape-only consumer (`torch.jit.trace(model, x)`, `torch.onnx.export(model, x, …)`, `torch.export.export`, "
         "`torchinfo.summary(input_data=x)`, `writer.add_graph(model, x)`: they record operations, not numbers), a colour drawn for `ax.imshow` or as the colour argument of an OpenCV drawing call, `cv2.polylines(img, pts, False, colour)`) or, at module level, through "
-        "the later cells in order (a tf.data `ds.shuffle(n)` whose dataset only a `print` loop over "
+        "the later cells in order (a method of a drawn value ending its cell, whose value Jupyter shows: `subset.head(20)` "
+        "after `subset = df.sample(n=20)`, not a statistic of it, nor a method of a model trained with draws, `lda.print_topics()`; a tf.data `ds.shuffle(n)` whose dataset only a `print` loop over "
         "`ds.take(2)` reads; a lecture's `W = torch.randn(…)` whose `(x @ W).exp()` is only shown before a seeded "
         "`W` replaces it; a statistic kept in shape to broadcast back, `counts / counts.sum(1, keepdims=True)`, "
         "is part of the followed value). A value passed to one of the notebook's module-level functions is followed into "
@@ -3960,6 +4056,16 @@ class UnseededRandom(Rule):
             "def simulate(n, noise=0.5):\n    times = np.arange(n)\n    values = np.sin(times / 5) + np.random.normal(0, noise, n)\n    return values, times, noise",
             "values, times, used_noise = simulate(100)\nfig = px.line(x=times, y=values)\nfig.write_image('sine.png')\nfig.show()",
         )),
+        # Fair check 27: a random subset whose only use is the cell's last expression, shown
+        # (`rnd001-value-reaches-only-display`); random filler rows sent to Azure ML's run log and
+        # an MLflow metric (`rnd001-value-reaches-only-tracker-log`).
+        Example(cells=(
+            "import random\nimport mlflow\nimport pandas as pd\nfrom azureml.core import Experiment",
+            "df = pd.read_csv('scores.csv')\nsubset = df.sample(n=20)\nsubset.head(20)",
+            "run = Experiment(ws, 'demo').start_logging()\nfor step in range(10):\n"
+            "    row = {}\n    for column in ['expected', 'actual']:\n        row[column] = random.randrange(0, step + 1)\n"
+            "    run.log_row('Accuracy', 'Example row', **row)\n    mlflow.log_metric('noise', random.random(), step=step)",
+        )),
     )
     failing = (
         # torchtext's legacy BucketIterator with shuffle=True shuffles from a snapshot of Python's
@@ -4179,6 +4285,13 @@ class UnseededRandom(Rule):
             "import pandas as pd\nfrom neuralprophet import NeuralProphet",
             "df = pd.read_csv('load_hourly.csv', parse_dates=['ds'])\nm = NeuralProphet(quantiles=[0.05, 0.95])\nmetrics = m.fit(df)\nforecast = m.predict(m.make_future_dataframe(df, periods=24))\nprint(forecast[['ds', 'yhat1']].tail())",
         ), expect=((2, 2),)),
+        # A statistic of the subset ends the cell: a number computed from the draw; and without
+        # azureml, `start_logging()` is no tracker's (fair check 27).
+        Example(cells=(
+            "import random\nimport pandas as pd",
+            "df = pd.read_csv('scores.csv')\nsubset = df.sample(n=20)\nsubset.mean()",
+            "run = experiment.start_logging()\nrun.log_row('Accuracy', value=random.random())",
+        ), expect=((2, 2), (3, 2))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -4466,10 +4579,13 @@ class MissingRandomState(Rule):
         "at the first, the others related and counted in the message: one model, one fix. "
         "An estimator bound at module level, fitted by a bare `m.fit(…)` in its cell (whose shown "
         "repr lists only its parameters) and never read again is not reported: a library tour's "
-        "model left unused changes nothing the notebook computes or shows (a search, or an "
-        "estimator never fitted, stays). "
+        "model left unused changes nothing the notebook computes or shows (a search stays). "
+        "Nor is a scikit-learn or imbalanced-learn object bound at module level that no later statement reads "
+        "(the first mention of its name after it, in its cell or the cells below, binds the name anew, or there is "
+        "none; no function reads the global): built but never fitted, it draws nothing. "
         "Nor is a call in a branch that never runs (`if 0 == 1:`). "
-        "Nor is a `TSNE` or `UMAP` (or a `TruncatedSVD` or randomized `PCA` projection, whose only draw is its solver's start) "
+        "Nor is a `TSNE` or `UMAP` (or a `TruncatedSVD` or randomized `PCA` projection, whose only draw is its solver's start; "
+        "or a `KMeans`/`MiniBatchKMeans` whose labels, from `predict`/`fit_predict`, and centres only colour a figure) "
         "built at module level whose layout reaches only displays: its coordinates drawn "
         "(`plt.scatter(emb[:, 0], emb[:, 1])`, `sns.scatterplot(data=df, x=\"tsne_x\", …)`, a jupyter-scatter widget, "
         "a selection callback that only displays the picked rows), stored into a frame's named columns whose other "
@@ -4616,6 +4732,22 @@ class MissingRandomState(Rule):
             "        self.name = name\n\n    def work(self, policy):\n        s = self.env.reset()\n"
             "        s_, r, done, info = self.env.step(policy(s))\n        return r",
         )),
+        # Estimators of a book's aside, never fitted (fair check 27, `rnd002-estimator-never-fitted`):
+        # `ppn` is read only above, where it was another model; `svm` is bound anew below before
+        # anything reads it; `boost` and the estimator it is given are never read. Building draws nothing.
+        Example(cells=(
+            "from sklearn.linear_model import Perceptron, SGDClassifier\nfrom sklearn.svm import SVC\n"
+            "from sklearn.ensemble import AdaBoostClassifier",
+            "ppn = Perceptron(random_state=1)\nppn.fit(X, y)\nprint(ppn.score(X, y))",
+            "ppn = SGDClassifier(loss='perceptron')\nsvm = SGDClassifier(loss='hinge')\nboost = AdaBoostClassifier(SGDClassifier())",
+            "svm = SVC(kernel='rbf', random_state=1)\nsvm.fit(X, y)\nprint(svm.score(X, y))",
+        )),
+        # Cluster labels only colouring a scatter (fair check 27, `rnd002-cluster-labels-only-plotted`):
+        # another seed may number the clusters otherwise, a picture of the same points.
+        Example(cells=(
+            "import matplotlib.pyplot as plt\nfrom sklearn.cluster import KMeans",
+            "est = KMeans(4)\nest.fit(X)\ny_kmeans = est.predict(X)\nplt.scatter(X[:, 0], X[:, 1], c=y_kmeans, s=50)",
+        )),
     )
     failing = (
         # A layout something is computed from stays: clusters found on the t-SNE map, the map's
@@ -4637,17 +4769,20 @@ class MissingRandomState(Rule):
         Example(cells=(
             "from sklearn.model_selection import train_test_split as tts\nfrom sklearn.ensemble import RandomForestClassifier",
             "X_tr, X_te, y_tr, y_te = tts(X, y, test_size=0.2)\nclf = RandomForestClassifier(\n    n_estimators=100,\n    random_state=None,\n)",
+            "clf.fit(X_tr, y_tr)\nprint(clf.score(X_te, y_te))",
         ), expect=((2, 1), (2, 2))),
         # KFold only when shuffling; PCA only with a randomised solver; seeds elsewhere do not help.
         Example(cells=(
             "import numpy as np\nnp.random.seed(0)\nfrom sklearn import model_selection, decomposition\nfrom sklearn.cluster import KMeans",
             "cv = model_selection.KFold(5)\ncv2 = model_selection.StratifiedKFold(5, shuffle=True)\npca = decomposition.PCA(10, svd_solver='randomized')",
             "def cluster(X):\n    return KMeans(n_clusters=3).fit(X)",
+            "print(cross_val_score(model, X, y, cv=cv), cross_val_score(model, X, y, cv=cv2), pca.fit_transform(X)[:3])",
         ), expect=((2, 2), (2, 3), (3, 2))),
         # Searches and AutoML: optuna samplers (and create_study's default one), keras-tuner, AutoKeras.
         Example(cells=(
             "import optuna\nimport autokeras as ak\nfrom sklearn.model_selection import RandomizedSearchCV",
             "study = optuna.create_study(direction='maximize')\nsampler = optuna.samplers.TPESampler()\nclf = ak.StructuredDataClassifier(max_trials=3)\nsearch = RandomizedSearchCV(model, grid, n_iter=10)",
+            "search.fit(X, y)\nprint(search.best_params_)",
         ), expect=((2, 1), (2, 2), (2, 3), (2, 4))),
         # A LIME explainer perturbs its samples with NumPy's global state when given no random_state.
         Example(cells=(
@@ -4676,6 +4811,7 @@ class MissingRandomState(Rule):
         Example(cells=(
             "from sklearn.tree import DecisionTreeClassifier\nfrom sklearn.ensemble import AdaBoostClassifier",
             "boost = AdaBoostClassifier(DecisionTreeClassifier(max_depth=2),\n                           n_estimators=5)",
+            "boost.fit(X, y)\nprint(boost.score(X, y))",
         ), expect=((2, 1),)),
         # A model-comparison loop builds each listed class through the loop variable; Ridge is
         # deterministic and not named; the seeded loop is not reported.
@@ -4801,6 +4937,19 @@ class MissingRandomState(Rule):
             "X_train, X_test, y_train, y_test = train_test_split(X, y)\n"
             "a, b = train_test_split(X, shuffle=False)\nkm = KMeans(n_clusters=3, random_state=0).fit(X_train)\nprint(km.inertia_)",
         ), expect=((2, 1), (2, 2))),
+        # An unseeded estimator a cell below fits, or a function reads, stays, and so does one fitted
+        # where it is built (fair check 27: only one no statement reads is left out).
+        Example(cells=(
+            "from sklearn.linear_model import SGDClassifier",
+            "svm = SGDClassifier(loss='hinge')\nclf = SGDClassifier(loss='log_loss')\nfitted = SGDClassifier().fit(X, y)",
+            "def score():\n    return clf.fit(X, y).score(X, y)",
+            "svm.fit(X, y)\nprint(svm.score(X, y), score())",
+        ), expect=((2, 1), (2, 2), (2, 3))),
+        # Cluster labels scored against the truth: a number computed from them (fair check 27).
+        Example(cells=(
+            "import matplotlib.pyplot as plt\nfrom sklearn.cluster import KMeans\nfrom sklearn.metrics import accuracy_score",
+            "est = KMeans(10)\nlabels = est.fit_predict(X)\nplt.scatter(X[:, 0], X[:, 1], c=labels)\nprint(accuracy_score(y, labels))",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -4858,6 +5007,8 @@ class MissingRandomState(Rule):
                     continue
                 if not on_object and _model_never_read(ca, call, qualified, ctx.facts.cells, fitted=True):
                     continue
+                if not on_object and _estimator_never_used(ctx.facts, ca, call, qualified):
+                    continue  # never fitted nor read: nothing draws (fair check 27)
                 if _tree_on_one_feature(ctx, ca, call, qualified):
                     continue
                 if _layout_only_shown(ctx.facts, ca, call, qualified):

@@ -2133,7 +2133,9 @@ class ChangesWhenRunTwice(Rule):
         "an ArviZ InferenceData that `pm.sample`/`pm.sample_posterior_predictive`/`az.from_…` made, whose default "
         "`join=\"left\"` keeps the groups it has, so a second run adds nothing; nor a top-level "
         "list step on a name that the cells below only show, or step with typed-in values, before one binds it afresh: "
-        "scratch cells `seq.append('x')`, `len(seq)`, then `seq = []`), `df.set_index(…, "
+        "scratch cells `seq.append('x')`, `len(seq)`, then `seq = []`; nor an `append`/`extend` whose list every later read, "
+        "until a statement binds it afresh, takes only as `set(name)` or grows further: `len(set(sentences))`, then "
+        "`sentences = list(set(sentences))`, where a second run's duplicates reach nothing), `df.set_index(…, "
         "inplace=True)` (not with `drop=False`, in place or as `df = df.set_index(…, drop=False)`, which keeps the key a column, so a second run sets the same index; also `drop`, `reset_index`, `pop` in place), `df = df.drop(columns=…)` (a drop, in place or not, of columns the cell set again by label above it, none read before that, is the same on every run), `df = df.reset_index()` (the old index kept as a column: a second run adds `index` again; not with `drop=True`, nor when the frame is then only shown and plotted by named columns until rebound, never written out or plotted whole), "
         "`ds = ds.add_column(…)` (also `rename_column`, `remove_columns` of a Hugging Face dataset: a second run "
         "finds the column there, or gone, and raises), "
@@ -2413,6 +2415,15 @@ class ChangesWhenRunTwice(Rule):
             "def normalise(image):\n    image -= np.min(image)\n    image /= np.max(image)\n    return image",
             "w = restart(w)\nimg = normalise(img)\nX = frame[['a']]\nX = X.values",
             "if isinstance(frame, pd.DataFrame):\n    frame = frame.values",
+        )),
+        # Every later read takes the list's distinct items (fair check 27,
+        # hid009-growth-deduplicated-downstream): a second run's duplicates reach nothing.
+        Example(cells=(
+            "import pandas as pd\ndata = pd.read_csv('pairs.csv')",
+            "sentences = data['a'].tolist()",
+            "sentences.extend(data['b'].tolist())\nlen(set(sentences))",
+            "for url in urls:\n    sentences.extend(pd.read_csv(url)['a'].tolist())",
+            "sentences = [s.strip() for s in list(set(sentences)) if isinstance(s, str)]\nprint(len(sentences))",
         )),
     )
     failing = (
@@ -2742,6 +2753,13 @@ class ChangesWhenRunTwice(Rule):
             ),
             expect=((2, 3), (3, 3)),
         ),
+        # ... but a count of the list itself sees them (fair check 27).
+        Example(cells=(
+            "import pandas as pd\ndata = pd.read_csv('pairs.csv')",
+            "sentences = data['a'].tolist()",
+            "sentences.extend(data['b'].tolist())\nlen(set(sentences))",
+            "print(len(sentences))",
+        ), expect=((3, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2786,6 +2804,9 @@ class ChangesWhenRunTwice(Rule):
                     # `dissolved.plot(column="car_r_t")`: the extra column a second run adds reaches
                     # nothing computed (fair check 21, hid009-reset-index-column-reaches-no-result).
                     continue
+                if (not file_step and what.startswith((f"grows `{name}` with `.append(", f"grows `{name}` with `.extend("))
+                        and _read_only_deduplicated(ctx, ca, line, name)):
+                    continue  # every later read is `set(name)`: the items a re-run adds again are duplicates none sees
                 if not file_step and what.startswith(f"grows `{name}` with `.extend(") and _inference_data_extend(ctx, ca, line, name):
                     continue  # ArviZ `idata.extend(ppc)` keeps the groups it has (join="left"): a second run adds nothing
                 if file_step:
@@ -3251,6 +3272,57 @@ def _only_shown_after(
                 continue  # `del l[6]` after `l.insert(…)`: the next step of the same demo
             return False
     return shown and not until_rebound
+
+
+def _read_only_deduplicated(ctx: RuleContext, ca: CellAnalysis, line: int, name: str) -> bool:
+    """After `name.append(…)`/`.extend(…)` on `line`, is `name` read, top to bottom until a
+    statement binds it afresh, only as `set(name)` (its distinct items) or as the receiver of a
+    further growth statement (`name.extend(…)`)? Then the items a second run adds again are
+    duplicates no read sees (fair check 27, hid009-growth-deduplicated-downstream: `sentences.extend(…)`
+    shown as `len(set(sentences))`, then rebound as `list(set(sentences))`). A read in a function,
+    a magic or a cell that does not parse is a use; a list nobody reads is not this."""
+    read = False
+    started = False
+    for cell in ctx.cells:
+        if cell is ca:
+            started = True
+        elif not started:
+            continue
+        if any(name in (m.args or "") for m in cell.magics):
+            return False
+        tree = cell_python_tree(cell)
+        if tree is None:
+            if re.search(rf"\b{re.escape(name)}\b", cell.cell.source):
+                return False
+            continue
+        for stmt in tree.body:
+            if cell is ca and stmt.lineno <= line:
+                continue
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)) or any(
+                isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)) and any(
+                    isinstance(m, ast.Name) and m.id == name for m in ast.walk(n)) for n in ast.walk(stmt)
+            ):
+                if any(isinstance(m, ast.Name) and m.id == name for m in ast.walk(stmt)):
+                    return False  # a function may read it whenever it is called
+            allowed: set[int] = set()
+            distinct: set[int] = set()
+            for n in ast.walk(stmt):
+                if (isinstance(n, ast.Expr) and isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Attribute)
+                        and n.value.func.attr in _GROWS and isinstance(n.value.func.value, ast.Name) and n.value.func.value.id == name):
+                    allowed.add(id(n.value.func.value))  # a further growth statement (in a loop too)
+                if (isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "set" and len(n.args) == 1
+                        and not n.keywords and isinstance(n.args[0], ast.Name) and n.args[0].id == name):
+                    distinct.add(id(n.args[0]))
+            allowed |= distinct
+            loads = [n for n in ast.walk(stmt) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
+            if any(id(n) not in allowed for n in loads):
+                return False
+            read = read or any(id(n) in distinct for n in loads)
+            if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
+                return read  # bound afresh from its distinct items (or anew): the duplicates end here
+            if any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, (ast.Store, ast.Del)) for n in ast.walk(stmt)):
+                return False  # bound in a loop, a `with`, a branch, or deleted: not followed
+    return read and "set" not in ctx.facts.aliases
 
 
 _RESET_INDEX_REBINDING = "moves `"

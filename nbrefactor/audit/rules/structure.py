@@ -892,7 +892,7 @@ class EmptyNotebook(Rule):
         "preface or chapter, an index of links, course notes) is documentation: it is not meant "
         "to run, and it is not reported; nor is a redirect stub, markdown that says the notebook "
         "moved (or was deprecated, superseded) and links to where it went, or a placeholder that sends the reader to a "
-        "page elsewhere (\"For now, see https://…\", \"refer to [the guide](https://…)\"; not a `TODO` reminder); nor a documentation page that "
+        "page elsewhere (\"For now, see https://…\", \"refer to [the guide](https://…)\", \"Download all materials here: https://…\"; not a `TODO` reminder); nor a documentation page that "
         "a Sphinx/MyST directive fills (```` ```{eval-rst} ```` with `.. autoclass::`, `.. automodule::`); "
         "nor an exercise sheet, whose headings after the title are instructions (a heading of five words or "
         "more counts as prose: `### Step 3. Assign it to a variable called tips`), or a solutions sheet "
@@ -917,6 +917,8 @@ class EmptyNotebook(Rule):
             md("For now, see https://docs.example.org/dask/guide/basic-intro.html"),
             "",
         )),
+        # A title slide that sends the reader to download the materials (fair check 27, str003-redirect-stub).
+        Example(cells=(md("# Scaling Tutorial\n\n---\n\n# Download all materials here:\n# https://example.org/tutorial\n\n---"),)),
         # An API reference page: the directive renders the class's documentation.
         Example(cells=(md("# Scaler\n\n```{eval-rst}\n.. autoclass:: shop.prep.Scaler\n   :members:\n```"),)),
         # An exercise sheet: blank cells under instruction headings.
@@ -940,6 +942,8 @@ class EmptyNotebook(Rule):
         Example(cells=(md("# Churn"), md("## Load data"), "", md("## Train the model"), ""), expect=((None, None),)),
         # A stub's reminder to read a page is still a stub.
         Example(cells=(md("# Scaling"), md("TODO: see https://docs.example.org/dask/guide.html"), ""), expect=((None, None),)),
+        # A stub's reminder to download something is still a stub.
+        Example(cells=(md("# Weather\nTODO: download the data from https://example.org/weather.csv"), ""), expect=((None, None),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -979,9 +983,11 @@ _LINK = re.compile(r"https?://\S+|\]\([^)\s]+\)")
 
 # A note whose point is a link to read instead ("For now, see https://…", "Please refer to [the
 # guide](https://…)"; fair check 22: geopandas-tutorial's Dask part is a title, such a note and an
-# empty cell), unless it is a stub's reminder (`TODO: see https://…`).
+# empty cell; "Download all materials here: https://…", fair check 27: a tutorial's title slide, the
+# link on the heading line below), unless it is a stub's reminder (`TODO: see https://…`).
 _POINTS_ELSEWHERE = re.compile(
-    r"\b(?:see|refer\s+to|visit|go\s+to|head\s+(?:over\s+)?to|check\s+out)\s*:?\s*(?:https?://\S+|\[[^\]]*\]\(https?://[^)\s]+\))",
+    r"\b(?:see|refer\s+to|visit|go\s+to|head\s+(?:over\s+)?to|check\s+out|download(?:\s+\w+){0,3}\s+(?:here|from|at))"
+    r"\s*:?\s*(?:#+\s*)?(?:https?://\S+|\[[^\]]*\]\(https?://[^)\s]+\))",
     re.IGNORECASE,
 )
 _STUB_WORDS = re.compile(r"\b(?:TODO|FIXME|TBD|XXX)\b")
