@@ -130,8 +130,7 @@ class OutOfOrderExecution(Rule):
         "a cell that is neither such a reader nor such a writer where the two differ, with the reader or a writer "
         "one of the cells it ran against, is left out (a plot re-run late, a section run in its own kernel session from its "
         "own `read_csv`, a display helper re-run after a section that reads none of its names, its own reads differing "
-        "only because a cell above it never ran); when no writer ran before the reader, the writers above it that ran "
-        "after it count as writers too (an earlier run of one gave the value). A source cell re-run to "
+        "only because a cell above it never ran). A source cell re-run to "
         "restore a section (it binds what one file read gives, `pd.read_csv(\"sales.csv\")`, then changes only what it "
         "bound itself, `set_index(…, inplace=True)`; or only literals that another cell had rebound before the re-run; no "
         "magic, draw, seed, file write or definition; and a cell reading what it binds ran after it, redrawing the "
@@ -320,6 +319,12 @@ class OutOfOrderExecution(Rule):
             code_cell("from PIL import Image\nimg = Image.open('cat.png')\nprint(img.size)", 2),
             code_cell("small = img.resize((8, 8))\nprint(small.size)", 3),
         )),
+        # The cell below read `rows` before the late re-run, when no recorded run had bound it: an
+        # earlier run of the late cell gave it, and a literal gives the same value every run
+        # (hid001-rerun-same-value; pbpython's Monte Carlo notebook re-ran `np.take(…)` of one draw).
+        Example(cells=(
+            code_cell("rows = [1, 2, 3]", 9), code_cell("rows.append(4)"), code_cell("print(sum(rows))", 2),
+        )),
     )
     failing = (
         # A swap: of two equally short explanations, the later count is the one reported (run late).
@@ -437,11 +442,6 @@ class OutOfOrderExecution(Rule):
                         "        return self\n\n    def __exit__(self, *exc):\n        print(int(time.time() - self.start), 'seconds')\n",
             "visual.py": "import matplotlib.pyplot as plt\n\n\ndef plot_image(image, title=''):\n    plt.imshow(image)\n    plt.title(title)\n",
         }),
-        # The cell below read `rows` before the late re-run, when no recorded run had bound it: an
-        # earlier run of the late cell gave it (the cell between, which never ran, changes nothing).
-        Example(cells=(
-            code_cell("rows = [1, 2, 3]", 9), code_cell("rows.append(4)"), code_cell("print(sum(rows))", 2),
-        ), expect=((1, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1413,24 +1413,6 @@ def _sklearn_constructor(call, resolve: Callable[[str], str]) -> bool:
     return qualified.startswith("sklearn.") and last[:1].isupper()
 
 
-def _order_sensitive_cells(ctx: RuleContext) -> frozenset[int]:
-    """Cells whose run order changes a value some cell read (Python notebooks), against any cells
-    (HID001 asks `_sensitive_against` for the cells a cell ran against): for every module-level read in a cell that ran, the cell that last wrote the name
-    above it (what a top-to-bottom run reads) is compared with the cell that last wrote it before
-    the reader ran, by execution count (what the saved outputs read). Writes are bindings,
-    in-place changes, `del`, and calls of methods not known to only read their receiver; a read of
-    a notebook function also reads what its body reads (but for the names the reading cell binds
-    before it reads the function: those it reads from the cell itself). Where the two differ, the reader and both
-    writers are order-sensitive. A cell HID001 finds out of order that is none of these ran in an
-    order that changed no value (a plot re-run late, a section run in its own kernel session from
-    its own `read_csv`, a model cell run before EDA plots above it were re-run): not reported.
-    Cells this cannot see into stay sensitive: shell lines and magics (but `%matplotlib`,
-    `%config`), calls that change global state (seeds, `chdir`, `sys.path`, `exec`), cells that
-    do not parse, and every cell of a notebook with a star import, `%run` or `exec`."""
-    opaque, differences = _order_differences(ctx)
-    return opaque.union(*differences)
-
-
 def _sensitive_against(ctx: RuleContext, members: Sequence[Cell], others: Sequence[Cell]) -> frozenset[int]:
     """The cells of `members` (cells out of order) whose order against `others` (the cells they ran
     against) changes a value a cell read: cells this cannot see into (`_order_differences`),
@@ -1453,7 +1435,19 @@ def _sensitive_against(ctx: RuleContext, members: Sequence[Cell], others: Sequen
 def _order_differences(ctx: RuleContext) -> tuple[frozenset[int], tuple[frozenset[int], ...]]:
     """(the cells whose effects cannot be read, each order-sensitive alone; per read whose writer
     top to bottom differs from its writer by count, the reader and those writers), computed once
-    per notebook (what they are: `_order_sensitive_cells`)."""
+    per notebook (Python notebooks). For every module-level read in a cell that ran, the cell that
+    last wrote the name above it (what a top-to-bottom run reads) is compared with the cell that
+    last wrote it before the reader ran, by execution count (what the saved outputs read). Writes
+    are bindings, in-place changes, `del`, and calls of methods not known to only read their
+    receiver; a read of a notebook function also reads what its body reads (but for the names the
+    reading cell binds before it reads the function: those it reads from the cell itself). A cell
+    HID001 finds out of order that takes part in no difference with the cells it ran against
+    (`_sensitive_against`) ran in an order that changed no value (a plot re-run late, a section run
+    in its own kernel session from its own `read_csv`, a model cell run before EDA plots above it
+    were re-run): not reported. Cells this cannot see into are opaque: shell lines and magics (but
+    `%matplotlib`, `%config`), calls that change global state (seeds, `chdir`, `sys.path`,
+    `exec`), cells that do not parse, and every cell of a notebook with a star import, `%run` or
+    `exec`."""
     return ctx.shared("hid001.order_sensitive", lambda: _compute_order_sensitive(ctx))
 
 
@@ -1545,10 +1539,7 @@ def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[fr
                 # hid001-rerun-same-value: a `read_csv` cell re-run late to redraw its plot).
                 continue
             if top_down != saved:
-                # With no recorded writer run before it, the reader read what an earlier, unrecorded
-                # run of some writer left: a writer above it that ran (again) after it may be that one.
-                earlier = {w[0] for w in above if saved is None and w[2] is not None and w[2] > count}
-                differences.add(frozenset({ca.cell.index, *earlier, *(c for c in (top_down, saved) if c is not None)}))
+                differences.add(frozenset({ca.cell.index, *(c for c in (top_down, saved) if c is not None)}))
     return frozenset(sensitive), tuple(sorted(differences, key=sorted))
 
 
