@@ -3229,16 +3229,11 @@ def _only_shown_after(
     afresh below, with nothing but showing and typed-in list steps in between (shown or not)?"""
     from nbrefactor.audit.rules.hidden_state import _READ_ONLY_METHODS
 
-    started = False
     shown = False
-    for cell in ctx.cells:
-        if cell is ca:
-            started = True
-        elif not started:
-            continue
+    for cell in _cells_from(ctx, ca):
         tree = cell_python_tree(cell)
         if tree is None:
-            if started and name in cell.cell.source:
+            if name in cell.cell.source:
                 return False  # a cell we cannot read may use it
             continue
         for stmt in tree.body:
@@ -3274,6 +3269,12 @@ def _only_shown_after(
     return shown and not until_rebound
 
 
+def _cells_from(ctx: RuleContext, ca: CellAnalysis) -> tuple[CellAnalysis, ...]:
+    """`ca` and the analysed cells below it, top to bottom."""
+    cells = ctx.cells
+    return next((cells[i:] for i, c in enumerate(cells) if c is ca), ())
+
+
 def _read_only_deduplicated(ctx: RuleContext, ca: CellAnalysis, line: int, name: str) -> bool:
     """After `name.append(…)`/`.extend(…)` on `line`, is `name` read, top to bottom until a
     statement binds it afresh, only as `set(name)` (its distinct items) or as the receiver of a
@@ -3282,12 +3283,7 @@ def _read_only_deduplicated(ctx: RuleContext, ca: CellAnalysis, line: int, name:
     shown as `len(set(sentences))`, then rebound as `list(set(sentences))`). A read in a function,
     a magic or a cell that does not parse is a use; a list nobody reads is not this."""
     read = False
-    started = False
-    for cell in ctx.cells:
-        if cell is ca:
-            started = True
-        elif not started:
-            continue
+    for cell in _cells_from(ctx, ca):
         if any(name in (m.args or "") for m in cell.magics):
             return False
         tree = cell_python_tree(cell)
