@@ -1880,8 +1880,13 @@ def _compare_displayed(steps: list[PlanStep], outputs: dict[str, Any], events: l
 # Calls that read a clock (`time.time()`, `time.perf_counter()`, `timeit.default_timer()`,
 # `datetime.now()`, `date.today()`) and the magics that time a cell: a number printed by a cell that
 # reads one may be a duration or a date, which differs between any two correct runs.
+_CLOCK_FUNCTIONS = frozenset({
+    "time", "time_ns", "perf_counter", "perf_counter_ns", "monotonic", "monotonic_ns", "process_time",
+    "process_time_ns", "default_timer", "now", "utcnow", "today",
+})
+# A call of one of them in a cell's text, or a timing magic (`clock_names` reads the calls in the tree).
 _CLOCK_READ = re.compile(
-    r"\b(time|time_ns|perf_counter|perf_counter_ns|monotonic|monotonic_ns|process_time|process_time_ns|default_timer|now|utcnow|today)\s*\("
+    r"\b(" + "|".join(sorted(_CLOCK_FUNCTIONS, key=lambda n: (-len(n), n))) + r")\s*\("
     r"|^\s*%%?(time|timeit)\b",
     re.MULTILINE,
 )
@@ -1917,12 +1922,6 @@ def _clock_cells(selected: Sequence[str], notebooks: Sequence[Any]) -> dict[tupl
                 if reads:
                     found[(name, str(number))] = reads
     return found
-
-
-_CLOCK_FUNCTIONS = frozenset({
-    "time", "time_ns", "perf_counter", "perf_counter_ns", "monotonic", "monotonic_ns", "process_time",
-    "process_time_ns", "default_timer", "now", "utcnow", "today",
-})
 
 
 def clock_names(sources: Sequence[str]) -> dict[str, str]:
