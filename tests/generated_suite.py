@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from deadlines import HANG_GUARD
 
 
 def run_generated_suite(package: Path) -> subprocess.CompletedProcess:
@@ -18,7 +19,7 @@ def run_generated_suite(package: Path) -> subprocess.CompletedProcess:
     # (a runtime/src checkout after `src/`, when the caller's PYTHONPATH has one)
     env.update({"NBREFACTOR_NO_TRACKING": "1", "NB_NO_TRACKING": "1", "PYTHONPATH": str(package / "src") + os.pathsep + env.get("PYTHONPATH", "")})
     return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rA"], cwd=package, env=env,
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=HANG_GUARD)
 
 
 def run_with_step_constant_changed(package: Path, old: str, new: str) -> subprocess.CompletedProcess:
@@ -44,7 +45,7 @@ def run_tracked_pipeline(package: Path, work: Path):
     env = {k: v for k, v in os.environ.items() if k not in ("MLFLOW_TRACKING_URI", "NBREFACTOR_NO_TRACKING", "NB_NO_TRACKING")}
     env["PYTHONPATH"] = str(package / "src") + os.pathsep + env.get("PYTHONPATH", "")
     script = f"from {name} import config, pipeline\npipeline.run(config.Config(artifacts_dir='artifacts'))\n"
-    done = subprocess.run([sys.executable, "-c", script], cwd=work, env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run([sys.executable, "-c", script], cwd=work, env=env, capture_output=True, text=True, timeout=HANG_GUARD)
     assert done.returncode == 0, done.stderr[-3000:]
     uri = f"sqlite:///{work / 'artifacts' / 'mlflow.db'}"
     client = MlflowClient(uri)

@@ -14,6 +14,7 @@ import pytest
 
 from nbrefactor.config import load_settings
 from nbrefactor.audit.engine import audit_paths
+from deadlines import HANG_GUARD
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "fixtures" / "notebooks"
@@ -34,7 +35,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
         cwd=REPO,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=HANG_GUARD,
     )
 
 

@@ -22,6 +22,7 @@ from nbrefactor.fileio import MANIFEST, write_tree
 from nbrefactor.migrate.one_model import MigrateOptions
 from nbrefactor.report.migration import SCHEMA, load_document
 from reportcorpus import DATA, GITHUB_TOKEN, SECRET, build_corpus
+from deadlines import HANG_GUARD
 
 
 def run_cli(*args: str) -> int:
@@ -263,7 +264,7 @@ def test_ctrl_c_stops_the_workers_and_leaves_only_complete_packages(tmp_path):
     process.send_signal(signal.SIGINT)
     # Generous: the models in flight finish writing (or are discarded) before the batch exits, and on
     # a loaded two-core CI machine that took over 60 s once; a hung batch still fails here.
-    stdout, stderr = process.communicate(timeout=180)
+    stdout, stderr = process.communicate(timeout=HANG_GUARD)
     assert process.returncode == 130, stderr
     assert "interrupted" in stderr and "Traceback" not in stderr
     time.sleep(0.5)

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from deadlines import HANG_GUARD
+
 REPO = Path(__file__).resolve().parent.parent
 
 CRASHER = '''
@@ -37,7 +39,7 @@ def notebook(*sources: str) -> str:
     return json.dumps({"cells": cells, "metadata": {"kernelspec": {"name": "python3", "language": "python"}}, "nbformat": 4, "nbformat_minor": 5})
 
 
-def run(args: list[str], cwd: Path, extra_path: Path | None = None, timeout: float = 300, prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
+def run(args: list[str], cwd: Path, extra_path: Path | None = None, timeout: float = HANG_GUARD, prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
     path = os.pathsep.join(str(p) for p in (extra_path, REPO) if p)
     env = dict(os.environ, PYTHONPATH=path)
     return subprocess.run([*prefix, sys.executable, "-m", "nbrefactor", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
@@ -102,7 +104,7 @@ def test_a_full_disk_costs_the_report_and_cache_not_the_summary(tmp_path: Path):
         f"PYTHONPATH={REPO} {sys.executable} -m nbrefactor migrate nbs --out out -j 1 --progress lines --color never; "
         "echo exit=$?; ls -a out; test -f out/model/.nbrefactor/manifest.json && echo package-complete"
     )
-    proc = subprocess.run([*_unshare(), "sh", "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run([*_unshare(), "sh", "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=HANG_GUARD)
     output = proc.stdout + proc.stderr
     assert "Traceback" not in output, output
     assert "exit=2" in proc.stdout, output

@@ -13,6 +13,7 @@ import pytest
 
 from nbrefactor.cli import app as cli
 from nbrefactor.cli.common import EXIT_ERROR
+from deadlines import HANG_GUARD
 
 GOOD = {"cells": [{"cell_type": "code", "id": "a", "metadata": {}, "execution_count": 1, "outputs": [], "source": "x = 1"}],
         "metadata": {"kernelspec": {"name": "python3", "language": "python"}}, "nbformat": 4, "nbformat_minor": 5}
@@ -28,7 +29,7 @@ def nb(*sources: str, markdown_first: bool = False) -> dict:
 def spawn(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     """A real process (fresh hash seed): for what must hold across separate runs."""
     env = {**os.environ, "PYTHONHASHSEED": "random", "COLUMNS": "120"}
-    return subprocess.run([sys.executable, "-m", "nbrefactor", *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=120)
+    return subprocess.run([sys.executable, "-m", "nbrefactor", *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=HANG_GUARD)
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess:

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from nbrefactor.cli.app import main
+from deadlines import HANG_GUARD
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "notebooks"
 
@@ -24,7 +25,7 @@ def run_package(src: Path, cwd: Path, code: str, env: dict[str, str] | None = No
         env={**os.environ, "PYTHONPATH": str(src), "NBREFACTOR_NO_TRACKING": "1", "MPLBACKEND": "Agg", **(env or {})},
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=HANG_GUARD,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
@@ -161,6 +162,6 @@ def test_kaggle_inputs_read_through_a_helper_or_a_dict_of_paths_are_listed_as_mi
     package = tmp_path / "out" / "helper"
     env = {**os.environ, "PYTHONPATH": str(package / "src"), "NBREFACTOR_NO_TRACKING": "1", "MPLBACKEND": "Agg"}
     env = {k: v for k, v in env.items() if not k.startswith("PYTEST_")}
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs", "tests"], cwd=package, env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs", "tests"], cwd=package, env=env, capture_output=True, text=True, timeout=HANG_GUARD)
     assert done.returncode == 0, done.stdout[-3000:]
     assert "data not available beside the notebook: /kaggle/input/comp/train.csv" in done.stdout and "FileNotFoundError" not in done.stdout, done.stdout[-3000:]

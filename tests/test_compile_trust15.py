@@ -19,6 +19,7 @@ from nbfactory import project, write_notebook
 from trial_helpers import copy_trial, migrate_unproven
 
 from nbrefactor.cli.app import main
+from deadlines import HANG_GUARD
 
 ROOT = Path(__file__).resolve().parent.parent
 TRIAL = ROOT / "fixtures" / "notebooks" / "trial15"
@@ -51,7 +52,7 @@ def test_a_wide_frame_printed_and_shown_matches_the_kernels_text(tmp_path, capsy
     assert "round_06  \\\n" in shown and "[3 rows x 24 columns]" in shown, shown
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(package / "src"), *sys.path])}
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests", "-k", "printed"],
-                         cwd=package, env=env, capture_output=True, text=True, timeout=600)
+                         cwd=package, env=env, capture_output=True, text=True, timeout=HANG_GUARD)
     assert run.returncode == 0 and "1 passed" in run.stdout, run.stdout[-3000:]
 
 

@@ -24,6 +24,7 @@ from nbrefactor.cli.app import main
 from nbrefactor.compile.plan import model_names, package_name, plan_model
 from nbrefactor.config import Settings
 from nbrefactor.migrate.one_model import group_models
+from deadlines import HANG_GUARD
 
 
 def plan_for(path: Path, allow: bool = False):
@@ -38,7 +39,7 @@ def migrate(path: Path, out: Path, *extra: str) -> int:
 
 def run_package(src: Path, code: str, cwd: Path, package: str = "nb") -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(src), "NBREFACTOR_NO_TRACKING": "1", f"{package.upper()}_NO_TRACKING": "1"}
-    return subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, timeout=HANG_GUARD)
 
 
 # --- 1. package names: unique, stable, readable -------------------------------------------------------
@@ -136,7 +137,7 @@ def run_steps_in_separate_processes(package_dir: Path, package: str, workdir: Pa
         )
         payload = json.dumps({"name": step["name"], "inputs": inputs, "outputs": outputs})
         env = {**os.environ, "PYTHONPATH": str(package_dir / "src"), "NBREFACTOR_NO_TRACKING": "1"}
-        done = subprocess.run([sys.executable, "-c", code, payload], cwd=workdir, env=env, capture_output=True, text=True, timeout=120)
+        done = subprocess.run([sys.executable, "-c", code, payload], cwd=workdir, env=env, capture_output=True, text=True, timeout=HANG_GUARD)
         assert done.returncode == 0, f"step {step['name']} failed:\n{done.stderr[-3000:]}"
         latest.update({n: Path(p) for n, p in outputs.items()})
     last = plan["steps"][-1]
@@ -144,7 +145,7 @@ def run_steps_in_separate_processes(package_dir: Path, package: str, workdir: Pa
     reader = "import json, sys; from nbrefactor_runtime.artifacts import load; print(json.dumps({n: load(p) for n, p in json.loads(sys.argv[1]).items()}, default=repr))"
     paths = json.dumps({n: str(latest[n]) for n in last["outputs"]})
     env = {**os.environ, "PYTHONPATH": str(package_dir / "src")}
-    done = subprocess.run([sys.executable, "-c", reader, paths], cwd=workdir, env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run([sys.executable, "-c", reader, paths], cwd=workdir, env=env, capture_output=True, text=True, timeout=HANG_GUARD)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout)
 

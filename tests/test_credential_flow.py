@@ -21,6 +21,7 @@ import pytest
 import yaml
 
 from nbfactory import write_notebook
+from deadlines import HANG_GUARD
 
 # This repository's nbrefactor-runtime in subprocesses, not whichever copy is installed.
 RUNTIME_SRC = str(Path(__file__).resolve().parent.parent / "runtime" / "src")
@@ -113,7 +114,7 @@ def test_a_token_computed_from_data_is_computed_again_in_the_step_that_uses_it(t
         "    k.run_step(name, {'artifacts_dir': 'a'}, {n: 'x/' + n for n in step.inputs}, {n: 'x/' + n for n in step.outputs})\n"
     )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(package / "src"), RUNTIME_SRC, os.environ.get("PYTHONPATH", "")])}
-    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=HANG_GUARD)
     assert done.returncode == 0, done.stderr[-3000:]
     from nbrefactor_runtime import artifacts
 
@@ -215,7 +216,7 @@ def test_a_secret_config_field_is_no_pipeline_parameter_nor_mlflow_param(tmp_pat
     )
     env = {k: v for k, v in os.environ.items() if k != "MLFLOW_TRACKING_URI"}
     env.update({"PYTHONPATH": os.pathsep.join([str(package / "src"), RUNTIME_SRC, env.get("PYTHONPATH", "")]), "WAREHOUSE_WAREHOUSE_PASSWORD": WAREHOUSE})
-    done = subprocess.run([sys.executable, "-c", script], cwd=work, env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run([sys.executable, "-c", script], cwd=work, env=env, capture_output=True, text=True, timeout=HANG_GUARD)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "LOGIN true" in done.stdout
     client = MlflowClient(f"sqlite:///{work / 'artifacts' / 'mlflow.db'}")
@@ -230,7 +231,7 @@ def test_a_secret_config_field_is_no_pipeline_parameter_nor_mlflow_param(tmp_pat
         "    k.run_step(name, {'artifacts_dir': 'a'}, {n: 'x/' + n for n in step.inputs}, {n: 'x/' + n for n in step.outputs})\n"
     )
     env["WAREHOUSE_NO_TRACKING"] = "1"
-    done = subprocess.run([sys.executable, "-c", step_script], cwd=work, env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run([sys.executable, "-c", step_script], cwd=work, env=env, capture_output=True, text=True, timeout=HANG_GUARD)
     assert done.returncode == 0, done.stderr[-3000:]
     from nbrefactor_runtime import artifacts
 

@@ -26,6 +26,7 @@ import pytest
 from nbfactory import project, write_notebook
 from nbrefactor.config import Settings
 from nbrefactor.migrate.one_model import MigrateOptions, migrate_paths
+from deadlines import HANG_GUARD
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "fixtures" / "notebooks"
@@ -84,7 +85,7 @@ def run_python(code: str, *path: Path, cwd: Path, hide_torch: bool = False) -> s
     env["PYTHONPATH"] = os.pathsep.join(str(p) for p in (*path, RUNTIME_SRC))
     if hide_torch:  # a machine without PyTorch: `import torch` fails as it would there
         code = "import sys\nsys.modules['torch'] = None\n" + code
-    return subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, timeout=HANG_GUARD)
 
 
 def notebook_code(path: Path) -> str:
@@ -112,7 +113,7 @@ def test_the_package_runs_without_a_gpu_where_the_notebook_cannot(migrated, real
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MLFLOW_", "PYTHON"))}
     env["PYTHONPATH"] = os.pathsep.join([str(package_dir / "src"), str(RUNTIME_SRC)])
     env["NBREFACTOR_NO_TRACKING"] = "1"
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", "tests"], cwd=package_dir, env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", "tests"], cwd=package_dir, env=env, capture_output=True, text=True, timeout=HANG_GUARD)
     assert done.returncode == 0, done.stdout[-3000:]
     # The only skip allowed: the values verify records from the notebook (`verify --record`), which
     # were never recorded for this package (the notebook needs a GPU).

@@ -15,6 +15,7 @@ from nbrefactor.audit.catalog import Catalog, load_catalog
 from nbrefactor.audit.loader import parse_notebook
 from nbrefactor.audit.project import ProjectContext, normalise
 from nbrefactor.audit.rules import Example, ExampleCell, md
+from deadlines import HANG_GUARD
 
 
 def facts_of(*cells: str | ExampleCell):
@@ -633,7 +634,7 @@ def _both_in_a_new_process(folder):
         + "\nimport json\nfrom nbrefactor.audit.distributions import packages_distributions\n"
         + f"print(json.dumps([_reference([{str(folder)!r}]), packages_distributions([{str(folder)!r}])]))\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=HANG_GUARD, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     expected, fast = json.loads(done.stdout)
     return expected, fast

@@ -17,6 +17,7 @@ import pytest
 from nbrefactor.compile.mlops import BASE_IMAGES, ImageSettings, base_image
 from nbrefactor.config import settings_from_table
 from nbrefactor.migrate.one_model import MigrateOptions, migrate_paths
+from deadlines import HANG_GUARD
 
 CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "notebooks"
 
@@ -115,7 +116,7 @@ def test_installed_package_carries_its_data_profile(package, tmp_path):
     source = tmp_path / "src-copy"
     shutil.copytree(package, source)
     done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path / "wheel"), str(source)],
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=HANG_GUARD)
     assert done.returncode == 0, done.stderr[-2000:]
     wheel = next((tmp_path / "wheel").glob("*.whl"))
     names = zipfile.ZipFile(wheel).namelist()

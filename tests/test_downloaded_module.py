@@ -15,6 +15,7 @@ import pytest
 from nbfactory import project, write_notebook
 from nbrefactor.cli.app import main
 from nbrefactor.migrate.prove import Environments, ProveOptions, prove_package
+from deadlines import HANG_GUARD
 
 CELLS = [
     ("md", "# Get helpers"),
@@ -37,7 +38,7 @@ def test_a_module_a_cell_writes_is_imported_where_it_is_used_and_the_package_is_
     assert steps.index('.write(code)') < steps.index("from helper_functions import double")
     assert not (path.parent / "helper_functions.py").exists()  # the notebook was never run by migrate
     cache = tmp_path / "envs"
-    options = ProveOptions(env_mode="current", env_cache=cache, timeout=300)
+    options = ProveOptions(env_mode="current", env_cache=cache, timeout=HANG_GUARD)
     proof = prove_package(package, "nb", [path], options, Environments(options))
     statuses = [(r.rung, r.status) for r in proof.rungs]
     assert statuses == [(1, "passed"), (2, "passed"), (3, "passed"), (4, "passed"), (5, "passed"), (6, "passed")], [(r.rung, r.status, r.detail) for r in proof.rungs]

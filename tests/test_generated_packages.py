@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from deadlines import HANG_GUARD
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "fixtures" / "notebooks"
@@ -94,7 +95,7 @@ def packages(tmp_path_factory) -> Path:
     folders = sorted({str(corpus / m.folder / m.notebook) if m.notebook else str(corpus / m.folder) for m in MODELS.values()})
     done = subprocess.run(
         [sys.executable, "-m", "nbrefactor", "migrate", *folders, "--out", str(out), "-j", "1"],
-        capture_output=True, text=True, timeout=600, cwd=work, check=False,
+        capture_output=True, text=True, timeout=HANG_GUARD, cwd=work, check=False,
     )
     assert done.returncode == 0, f"migrate exited {done.returncode}:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
     return out

@@ -20,6 +20,7 @@ from nbrefactor.audit.types import (
 )
 import nbfactory
 from nbrefactor.report.github import command, escape_data, escape_property, render
+from deadlines import HANG_GUARD
 
 COMMAND = re.compile(r"^::(?P<kind>error|warning|notice)(?: (?P<props>[^:]*))?::(?P<message>.*)$")
 
@@ -234,7 +235,7 @@ def test_action_audit_step_runs_on_a_pull_request_checkout(tmp_path):
         "NB_BASE_REF": "main",
         "NB_SARIF": str(tmp_path / "nbrefactor.sarif"),
     }
-    run = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=work, env=env, capture_output=True, text=True, timeout=120)
+    run = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=work, env=env, capture_output=True, text=True, timeout=HANG_GUARD)
     assert run.returncode == 1, run.stdout + run.stderr
     annotations = [line for line in run.stdout.splitlines() if line.startswith("::")]
     assert len(annotations) == 1 and "file=new.ipynb" in annotations[0] and "STR001" in annotations[0]

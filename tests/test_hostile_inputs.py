@@ -21,6 +21,7 @@ from nbrefactor.audit.loader import parse_notebook
 from nbrefactor.audit.project import ProjectContext
 from nbrefactor.audit.types import Notebook
 from nbrefactor.config import Settings
+from deadlines import HANG_GUARD
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -40,13 +41,13 @@ def write(folder: Path, name: str, nb: dict | str) -> Path:
     return path
 
 
-def cli(*args: str, cwd: Path, timeout: float = 120, prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
+def cli(*args: str, cwd: Path, timeout: float = HANG_GUARD, prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, PYTHONPATH=str(REPO))
     return subprocess.run([*prefix, sys.executable, "-m", "nbrefactor", *args], cwd=cwd, env=env, capture_output=True,
                           text=True, encoding="utf-8", errors="replace", timeout=timeout)
 
 
-def audit_json(folder: Path, *names: str, extra: tuple[str, ...] = (), timeout: float = 120) -> tuple[int, dict, str]:
+def audit_json(folder: Path, *names: str, extra: tuple[str, ...] = (), timeout: float = HANG_GUARD) -> tuple[int, dict, str]:
     proc = cli("audit", *names, "--format", "json", "-j", "1", *extra, cwd=folder, timeout=timeout)
     assert "Traceback" not in proc.stderr, proc.stderr
     assert proc.returncode in (0, 1, 2), f"exit {proc.returncode} (a crash?)\n{proc.stderr[-2000:]}"
@@ -126,7 +127,7 @@ def test_valid_python_too_long_to_analyse_is_one_clear_finding_and_quick():
 def test_expressions_python_itself_cannot_compile_end_quickly_as_a_syntax_error(tmp_path, source):
     write(tmp_path, "long.ipynb", notebook(source))
     started = time.monotonic()
-    code, report, _ = audit_json(tmp_path, "long.ipynb", timeout=60)
+    code, report, _ = audit_json(tmp_path, "long.ipynb", timeout=HANG_GUARD)
     assert time.monotonic() - started < 30
     assert code == 1 and codes(report, "long.ipynb") == ["STR001"]
     assert "too deeply for Python to compile" in messages(report, "long.ipynb")[0]
@@ -161,14 +162,14 @@ def test_a_named_pipe_called_ipynb_is_skipped_with_one_line_and_never_waited_on(
     os.mkfifo(tmp_path / "pipe.ipynb")
     write(tmp_path, "good.ipynb", GOOD)
     started = time.monotonic()
-    code, report, stderr = audit_json(tmp_path, ".", timeout=60)
+    code, report, stderr = audit_json(tmp_path, ".", timeout=HANG_GUARD)
     assert time.monotonic() - started < 30
     assert code == 2
     assert report["errors"] == [{"path": "pipe.ipynb", "problem": "is a named pipe (FIFO), not a notebook file; skipped"}]
     assert "good.ipynb" in {f["location"]["path"] for f in report["findings"]} | {"good.ipynb"} and report["summary"]["notebooks"] == 2
     assert [line for line in stderr.splitlines() if "pipe.ipynb" in line] == ["error: pipe.ipynb: is a named pipe (FIFO), not a notebook file; skipped"]
     # Named explicitly, and through migrate: the same line, no wait.
-    proc = cli("migrate", "pipe.ipynb", "good.ipynb", "--out", "out", "-j", "1", "--progress", "lines", cwd=tmp_path, timeout=120)
+    proc = cli("migrate", "pipe.ipynb", "good.ipynb", "--out", "out", "-j", "1", "--progress", "lines", cwd=tmp_path, timeout=HANG_GUARD)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
     assert "is a named pipe (FIFO)" in proc.stdout + proc.stderr
     assert (tmp_path / "out" / "good").is_dir()
@@ -259,7 +260,7 @@ def test_a_percent_sign_in_a_config_default_does_not_break_the_generated_help(tm
     assert proc.returncode == 0, proc.stdout + proc.stderr
     src = tmp_path / "out" / "share" / "src"
     env = dict(os.environ, PYTHONPATH=str(src))
-    helped = subprocess.run([sys.executable, "-m", "share", "--help"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    helped = subprocess.run([sys.executable, "-m", "share", "--help"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=HANG_GUARD)
     assert helped.returncode == 0 and "Traceback" not in helped.stderr, helped.stderr
     assert "10%_customers.csv" in helped.stdout
 
@@ -339,6 +340,6 @@ def test_an_infinite_output_gives_a_generated_test_that_runs(tmp_path):
     compile(tests, "test_package.py", "exec")
     env = dict(os.environ, PYTHONPATH=str(tmp_path / "out" / "inf" / "src"))
     ran = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "saved_in_cell", "tests"],
-                         cwd=tmp_path / "out" / "inf", env=env, capture_output=True, text=True, timeout=300)
+                         cwd=tmp_path / "out" / "inf", env=env, capture_output=True, text=True, timeout=HANG_GUARD)
     assert ran.returncode == 0 and "NameError" not in ran.stdout, ran.stdout[-3000:]
     assert "1 passed" in ran.stdout, ran.stdout[-2000:]

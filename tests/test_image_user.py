@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from test_dockerfile import instructions
+from deadlines import HANG_GUARD
 
 
 @dataclass
@@ -147,7 +148,7 @@ def container_engine() -> tuple[str | None, str]:
             reasons.append(f"no {name} on PATH")
             continue
         try:
-            done = subprocess.run([path, "info"], capture_output=True, text=True, timeout=30)
+            done = subprocess.run([path, "info"], capture_output=True, text=True, timeout=HANG_GUARD)
         except subprocess.TimeoutExpired:
             reasons.append(f"{path} info timed out")
             continue
@@ -167,10 +168,10 @@ def test_image_builds_and_runs_the_pipeline_as_its_user(package):
     build = subprocess.run([engine, "build", "-t", tag, str(package)], capture_output=True, text=True, timeout=1800)
     assert build.returncode == 0, build.stderr[-3000:]
     try:
-        help_run = subprocess.run([engine, "run", "--rm", tag, "--help"], capture_output=True, text=True, timeout=300)
+        help_run = subprocess.run([engine, "run", "--rm", tag, "--help"], capture_output=True, text=True, timeout=HANG_GUARD)
         assert help_run.returncode == 0 and "usage: churn" in help_run.stdout, help_run.stderr[-2000:]
         who = subprocess.run([engine, "run", "--rm", "--entrypoint", "sh", tag, "-c", "id -u; pwd; test -w /app/artifacts && test -w \"$HOME\" && echo writable"],
-                             capture_output=True, text=True, timeout=300)
+                             capture_output=True, text=True, timeout=HANG_GUARD)
         assert who.stdout.split() == ["1000", "/app", "writable"], who.stdout + who.stderr
         # The pipeline as it ships: data mounted read-only where the config reads it, run in /app.
         mounts = []
@@ -184,4 +185,4 @@ def test_image_builds_and_runs_the_pipeline_as_its_user(package):
         # What a local run writes there (measured outside the image): the MLflow store and its artifacts.
         assert {"mlflow.db", "mlartifacts"} <= set(run.stdout.split()), run.stdout
     finally:
-        subprocess.run([engine, "rmi", "-f", tag], capture_output=True, timeout=300)
+        subprocess.run([engine, "rmi", "-f", tag], capture_output=True, timeout=HANG_GUARD)

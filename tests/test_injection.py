@@ -35,6 +35,7 @@ from nbrefactor.compile.mlops import MlopsSettingsError, settings_from_tables
 from nbrefactor.compile.templates import _environment
 from nbrefactor.migrate.pipeline_build import PipelineCompileError, check_generated_source, code_outside_literals
 from nbrefactor.report.github import escape_data, escape_property
+from deadlines import HANG_GUARD
 
 # Pieces that close or open a context in some target language.
 BREAKERS = ['"""', "'''", '"', "'", "\\", "\n", "\r", "\r\n", "\u2028", "\x0c", "#", "{{", "}}", "{%", "%", "::", ",", ":",
@@ -248,13 +249,13 @@ def test_importing_running_and_testing_the_package_runs_no_input_text(migrated):
     pkg = next(p.name for p in (package / "src").iterdir() if p.is_dir() and (p / "__init__.py").is_file())
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(package / "src"), os.environ.get("PYTHONPATH", "")]), f"{pkg.upper()}_NO_TRACKING": "1", "NBREFACTOR_NO_TRACKING": "1"}
     for module in ("", ".config", ".pipeline", ".__main__"):
-        subprocess.run([sys.executable, "-c", f"import {pkg}{module}"], env=env, cwd=package, check=True, capture_output=True, timeout=120)
-    shown = subprocess.run([sys.executable, "-m", pkg, "--help"], env=env, cwd=package, capture_output=True, text=True, timeout=120)
+        subprocess.run([sys.executable, "-c", f"import {pkg}{module}"], env=env, cwd=package, check=True, capture_output=True, timeout=HANG_GUARD)
+    shown = subprocess.run([sys.executable, "-m", pkg, "--help"], env=env, cwd=package, capture_output=True, text=True, timeout=HANG_GUARD)
     assert shown.returncode == 0, shown.stderr
-    subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", "tests"], env=env, cwd=package, capture_output=True, timeout=600)
+    subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", "tests"], env=env, cwd=package, capture_output=True, timeout=HANG_GUARD)
     kfp_module = package / "pipeline" / "kfp_pipeline.py"
     if kfp_module.is_file():
-        subprocess.run([sys.executable, str(kfp_module), str(migrated["root"] / "compiled.yaml")], env=env, cwd=package, capture_output=True, timeout=300)
+        subprocess.run([sys.executable, str(kfp_module), str(migrated["root"] / "compiled.yaml")], env=env, cwd=package, capture_output=True, timeout=HANG_GUARD)
     assert not migrated["marker"].exists()
 
 

@@ -22,6 +22,7 @@ pytest.importorskip("kfp")
 from nbfactory import project, write_notebook  # noqa: E402
 from nbrefactor.config import Settings, load_settings  # noqa: E402
 from nbrefactor.migrate.one_model import MigrateOptions, migrate_paths  # noqa: E402
+from deadlines import HANG_GUARD
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "fixtures" / "notebooks"
@@ -198,7 +199,7 @@ def test_the_dag_run_by_kfp_local_computes_what_the_package_computes_in_one_proc
     # This repository's runtime, not whichever copy is installed (the package vendors this one).
     env["PYTHONPATH"] = os.pathsep.join([str(package_dir / "src"), str(ROOT / "runtime" / "src"), str(ROOT)])
     done = subprocess.run([sys.executable, "-c", LOCAL_RUN_DRIVER, str(package_dir), str(tmp_path)],
-                          capture_output=True, text=True, timeout=600, env=env, cwd=tmp_path)
+                          capture_output=True, text=True, timeout=HANG_GUARD, env=env, cwd=tmp_path)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "4 steps run by kfp.local" in done.stdout and "values equal to the in-process run" in done.stdout, done.stdout
     import pickle
@@ -239,11 +240,11 @@ def test_kfp_cli_and_python_both_compile_the_module(migrated, tmp_path):
     package_dir = migrated / "two_models"
     shipped = (package_dir / "pipeline" / "pipeline.yaml").read_text(encoding="utf-8")
     done = subprocess.run([str(KFP_CLI), "dsl", "compile", "--py", "pipeline/kfp_pipeline.py", "--output", str(tmp_path / "cli.yaml")],
-                          cwd=package_dir, capture_output=True, text=True, timeout=300)
+                          cwd=package_dir, capture_output=True, text=True, timeout=HANG_GUARD)
     assert done.returncode == 0, done.stderr[-2000:]
     assert (tmp_path / "cli.yaml").read_text(encoding="utf-8") == shipped
     done = subprocess.run([sys.executable, "pipeline/kfp_pipeline.py", "--output", str(tmp_path / "py.yaml")],
-                          cwd=package_dir, capture_output=True, text=True, timeout=300, env={k: v for k, v in os.environ.items() if k != "MLFLOW_TRACKING_URI"})
+                          cwd=package_dir, capture_output=True, text=True, timeout=HANG_GUARD, env={k: v for k, v in os.environ.items() if k != "MLFLOW_TRACKING_URI"})
     assert done.returncode == 0, done.stderr[-2000:]
     assert (tmp_path / "py.yaml").read_text(encoding="utf-8") == shipped
 
@@ -289,13 +290,13 @@ def test_a_tracking_server_is_accepted_and_compiled_in(migrated, monkeypatch, tm
     monkeypatch.delenv("MLFLOW_TRACKING_URI")
     env = {k: v for k, v in os.environ.items() if k != "MLFLOW_TRACKING_URI"}
     done = subprocess.run([sys.executable, "pipeline/kfp_pipeline.py", "--output", str(tmp_path / "c.yaml"), "--tracking-uri", "http://mlflow:5000"],
-                          cwd=package_dir, capture_output=True, text=True, timeout=300, env=env)
+                          cwd=package_dir, capture_output=True, text=True, timeout=HANG_GUARD, env=env)
     assert done.returncode == 0, done.stderr[-2000:]
     spec = yaml.safe_load((tmp_path / "c.yaml").read_text(encoding="utf-8"))
     assert spec["root"]["inputDefinitions"]["parameters"]["mlflow_tracking_uri"]["defaultValue"] == "http://mlflow:5000"
     # A local URI on the command line: one clear line, exit 2, nothing written.
     done = subprocess.run([sys.executable, "pipeline/kfp_pipeline.py", "--output", str(tmp_path / "d.yaml"), "--tracking-uri", "sqlite:///m.db"],
-                          cwd=package_dir, capture_output=True, text=True, timeout=300, env=env)
+                          cwd=package_dir, capture_output=True, text=True, timeout=HANG_GUARD, env=env)
     assert done.returncode == 2 and "needs an MLflow tracking server" in done.stderr and not (tmp_path / "d.yaml").exists()
     # The shipped YAML (for kfp.local) keeps the empty default: the sqlite store of local runs.
     shipped = yaml.safe_load((package_dir / "pipeline" / "pipeline.yaml").read_text(encoding="utf-8"))

@@ -8,13 +8,14 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from deadlines import HANG_GUARD
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def _run(code: str) -> str:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=HANG_GUARD)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout.strip()
 

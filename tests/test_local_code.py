@@ -17,6 +17,7 @@ from nbfactory import project, write_notebook
 from nbrefactor.cli.app import main
 from nbrefactor.compile.local_code import local_names, relative_import, relative_imports
 from nbrefactor.verify.runner import verify
+from deadlines import HANG_GUARD
 
 LOCAL = frozenset({"course", "helpers"})
 
@@ -86,14 +87,14 @@ def test_local_code_of_three_kinds_is_vendored_declared_and_the_package_matches_
     requirement_names = {line.split("==")[0].split()[0] for line in requirements.splitlines() if line and not line.startswith(("#", "-"))}
     assert "numpy" in requirement_names  # imported only by the vendored mathutils.py
     assert not requirement_names & {"shapes", "mathutils", "course"}  # never a distribution
-    report = verify([str(notebook)], str(package), timeout=300)
+    report = verify([str(notebook)], str(package), timeout=HANG_GUARD)
     assert report.ok and report.verdict == "OK", (report.verdict, [e.message for e in report.errors])
     suite = run_generated_suite(package)  # the package's own tests import it the same way
     assert suite.returncode == 0 and "passed" in suite.stdout, suite.stdout[-3000:]
     # `pip install` carries it too (the image and the kfp components install the package).
     wheels = tmp_path / "wheels"
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(wheels), str(package)],
-                           capture_output=True, text=True, timeout=300)
+                           capture_output=True, text=True, timeout=HANG_GUARD)
     assert built.returncode == 0, built.stderr[-2000:]
     import zipfile
 
@@ -192,7 +193,7 @@ def test_a_folder_added_to_sys_path_through_a_name_is_found(tmp_path: Path):
     assert "from .features.build_features import clean" in (src / "steps.py").read_text()
     names = {line.split("==")[0].split()[0] for line in (out / "nb" / "requirements.txt").read_text().splitlines() if line and not line.startswith(("#", "-"))}
     assert "pandas" in names and "features" not in names
-    report = verify([str(notebook)], str(out / "nb"), timeout=300)
+    report = verify([str(notebook)], str(out / "nb"), timeout=HANG_GUARD)
     assert report.ok and report.verdict == "OK", (report.verdict, [e.message for e in report.errors])
 
 

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from deadlines import HANG_GUARD
 
 pytest.importorskip("mlflow")
 
@@ -175,7 +176,7 @@ k.run_step("evaluation", {"artifacts_dir": "a"}, {n: "x/" + n for n in ("X", "X_
        {"importances": "x/importances", "proba": "x/proba"}, track=True, run_id=run_id)
 print("RUN", run_id, k.RUNTIME.register(run_id, k.RUNTIME.tracking_uri("a")))
 """
-    done = subprocess.run([sys.executable, "-c", script], cwd=workdir, env=env, capture_output=True, text=True, timeout=180)
+    done = subprocess.run([sys.executable, "-c", script], cwd=workdir, env=env, capture_output=True, text=True, timeout=HANG_GUARD)
     assert done.returncode == 0, done.stderr[-3000:]
     run_id, version = done.stdout.split("RUN ", 1)[1].split()
     from mlflow import MlflowClient

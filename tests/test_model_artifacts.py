@@ -18,6 +18,7 @@ import pytest
 
 pytest.importorskip("mlflow")
 from nbrefactor_runtime import artifacts  # noqa: E402
+from deadlines import HANG_GUARD
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -151,11 +152,11 @@ def test_a_keras_model_crosses_as_its_flavour(tmp_path):
     """In its own process: Keras picks its backend once per process (PyTorch here, no TensorFlow)."""
     env = {**os.environ, "KERAS_BACKEND": "torch",
            "PYTHONPATH": os.pathsep.join([str(ROOT / "runtime" / "src"), os.environ.get("PYTHONPATH", "")])}
-    check = subprocess.run([sys.executable, "-c", "import keras"], env=env, capture_output=True, text=True, timeout=120)
+    check = subprocess.run([sys.executable, "-c", "import keras"], env=env, capture_output=True, text=True, timeout=HANG_GUARD)
     if check.returncode != 0:
         pytest.skip(f"keras does not import on the torch backend: {check.stderr.strip().splitlines()[-1:]}")
     done = subprocess.run([sys.executable, "-c", KERAS_ROUND_TRIP, str(tmp_path / "out_model")], env=env,
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=HANG_GUARD)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip().splitlines()[-1] == "mlflow.keras True True"
     assert "keras" in _flavours_in(tmp_path / "out_model")
@@ -257,7 +258,7 @@ def test_models_cross_the_steps_of_a_generated_package_as_flavour_folders(tmp_pa
     work = tmp_path / "work"
     work.mkdir()
     done = subprocess.run([sys.executable, "-c", STEP_RUN_DRIVER, str(package), str(work)],
-                          capture_output=True, text=True, timeout=600, env=env, cwd=work)
+                          capture_output=True, text=True, timeout=HANG_GUARD, env=env, cwd=work)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assert "3 steps in separate processes" in done.stdout and "values equal to the in-process run" in done.stdout, done.stdout
     saved = work / "pipeline-run" / "artifacts"

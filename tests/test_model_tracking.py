@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from deadlines import HANG_GUARD
 
 pytest.importorskip("mlflow")
 
@@ -117,7 +118,7 @@ def test_the_mlflow_model_setting_decides_the_registered_model_end_to_end(tmp_pa
     env = {k: v for k, v in os.environ.items() if k != "MLFLOW_TRACKING_URI"}
     env["PYTHONPATH"] = os.pathsep.join([str(package / "src"), str(ROOT / "runtime" / "src")])
     done = subprocess.run([sys.executable, "-m", "chooser", "--artifacts-dir", str(tmp_path / "art")],
-                          cwd=root, env=env, capture_output=True, text=True, timeout=300)
+                          cwd=root, env=env, capture_output=True, text=True, timeout=HANG_GUARD)
     assert done.returncode == 0, done.stderr[-3000:]
     uri = f"sqlite:///{tmp_path / 'art' / 'mlflow.db'}"
     client = MlflowClient(uri)
@@ -406,7 +407,7 @@ def test_credentials_are_read_again_in_the_step_that_uses_them_never_passed(tmp_
         "print(json.dumps({n: list(s.outputs) for n, s in spec.steps.items()}))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(package / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=HANG_GUARD)
     assert done.returncode == 0, done.stderr[-3000:]
     outputs = json.loads(done.stdout.strip().splitlines()[-1])
     assert outputs["requests"] == ["summary"]

@@ -18,6 +18,7 @@ import pytest
 
 from nbrefactor.cli.app import main
 from nbrefactor.migrate.prove import Environments, ProveOptions, prove_package
+from deadlines import HANG_GUARD
 
 
 @pytest.fixture(scope="module")
@@ -475,7 +476,7 @@ def test_the_pipeline_rung_imports_nbrefactor_from_the_tree_that_runs_it(tmp_pat
     code = "import os, sys\nnbrefactor_dir = sys.argv[1]\nimport nbrefactor\n" + OWN_NBREFACTOR_IMPORT + "from nbrefactor.verify import compare\nprint(compare.__file__)\n"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
     env["PYTHONPATH"] = str(decoy.parent)  # the decoy is the nbrefactor this process finds first
-    done = subprocess.run([sys.executable, "-c", code, str(own)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-c", code, str(own)], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=HANG_GUARD)
     assert done.returncode == 0, done.stderr[-2000:]
     assert Path(done.stdout.strip()) == own / "verify" / "compare.py"
 
@@ -507,7 +508,7 @@ def test_a_current_environment_holds_the_runtime_wheel_this_nbrefactor_builds(pr
     assert python is not None, why
     check = "import importlib.metadata as m; print(m.version('nbrefactor-runtime'))"
     env = {k: v for k, v in __import__("os").environ.items() if k != "PYTHONPATH"}
-    done = subprocess.run([str(python), "-c", check], capture_output=True, text=True, env=env, timeout=120)
+    done = subprocess.run([str(python), "-c", check], capture_output=True, text=True, env=env, timeout=HANG_GUARD)
     assert done.stdout.strip() == runtime_version(), done.stdout + done.stderr
 
 

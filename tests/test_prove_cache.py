@@ -12,6 +12,7 @@ from pathlib import Path
 from nbfactory import project, write_notebook
 from nbrefactor.cli.app import main
 from nbrefactor.migrate.prove import RECORDED_VALUES, Environments, Proof, ProveOptions, RungResult, cached_proof, proof_key, prove_package, store_proof
+from deadlines import HANG_GUARD
 
 CELLS = [("md", "# Load"), "values = [3, 1, 2, 5]", ("md", "# Sum"), "total = sum(values)"]
 
@@ -24,7 +25,7 @@ def test_an_unchanged_package_is_not_proven_again_and_a_change_or_no_cache_prove
     path = write_notebook(project(tmp_path) / "nb.ipynb", CELLS)
     assert main(["migrate", str(path), "--out", str(tmp_path / "out"), "--no-cache"]) == 0
     package = tmp_path / "out" / "nb"
-    options = ProveOptions(env_mode="current", verify=False, env_cache=tmp_path / "envs", timeout=300)
+    options = ProveOptions(env_mode="current", verify=False, env_cache=tmp_path / "envs", timeout=HANG_GUARD)
     first = prove_package(package, "nb", [path], options, Environments(options))
     assert first.rung == 5 and not first.cached, _outcome(first)
     started = time.monotonic()

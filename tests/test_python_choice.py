@@ -31,6 +31,7 @@ from packaging.version import Version
 from nbfactory import notebook_json, project
 from nbrefactor.compile.mlops import BASE_IMAGES
 from nbrefactor.compile.python_choice import PinPython, choose_python, wheel_pythons
+from deadlines import HANG_GUARD
 
 IMAGES = {"3.9": "3.9.20", "3.10": "3.10.15", "3.11": "3.11.10", "3.12": "3.12.7", "3.13": "3.13.0"}
 PANDAS_3 = PinPython("pandas", "3.1.1", ">=3.11", ("3.11",))
@@ -264,7 +265,7 @@ def test_a_pin_that_needs_a_newer_python_than_the_image_fails_the_proof_ladder(t
     (package / "pyproject.toml").write_text('[project]\nname = "tiny"\nversion = "0.1.0"\n[build-system]\nrequires = ["setuptools>=61"]\nbuild-backend = "setuptools.build_meta"\n')
     (package / "src" / "tiny").mkdir(parents=True)
     (package / "src" / "tiny" / "__init__.py").write_text("")
-    options = ProveOptions(env_mode="clean", verify=False, env_cache=tmp_path / "envs", use_cache=False, timeout=600)
+    options = ProveOptions(env_mode="clean", verify=False, env_cache=tmp_path / "envs", use_cache=False, timeout=HANG_GUARD)
     proof = prove_package(package, "tiny", [], options, Environments(options))
     installs = next(r for r in proof.rungs if r.rung == 2)
     assert installs.status == "failed", installs

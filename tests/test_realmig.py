@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from nbrefactor.cli.app import main
+from deadlines import HANG_GUARD
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures" / "notebooks" / "realmig"
@@ -43,7 +44,7 @@ def test_a_file_the_notebook_exports_then_reads_is_its_output_not_missing_data(t
     env.update(NBREFACTOR_NO_TRACKING="1", MPLBACKEND="Agg")  # as rung 4 runs them
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "every_step_runs", "tests"],
-        cwd=package, env=env, capture_output=True, text=True, timeout=300,
+        cwd=package, env=env, capture_output=True, text=True, timeout=HANG_GUARD,
     )
     assert run.returncode == 0 and "1 passed" in run.stdout and "skipped" not in run.stdout, run.stdout[-2000:] + run.stderr[-2000:]
 
@@ -101,7 +102,7 @@ def test_the_tests_rung_names_the_whole_error_not_a_cut_summary(tmp_path):
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
     env["COLUMNS"] = "80"  # the width a CI log or a pipe gives
-    ok, detail = _tests(package, Path(sys.executable), tmp_path, env, timeout=120)
+    ok, detail = _tests(package, Path(sys.executable), tmp_path, env, timeout=HANG_GUARD)
     assert not ok
     assert "FileNotFoundError: [Errno 2] No such file or directory: '../winequality-white.csv'" in detail, detail
 

@@ -19,6 +19,7 @@ import pytest
 from nbfactory import project, write_notebook
 
 from nbrefactor.cli import replay
+from deadlines import HANG_GUARD
 
 REPO = Path(__file__).resolve().parent.parent
 PAST = time.time() - 3600  # older than replay.RACY_NS: a recorded run trusts these files' stat
@@ -56,7 +57,7 @@ class Runner:
     def run(self, *args: str, env: dict | None = None) -> tuple[str, str, int]:
         done = subprocess.run(
             [sys.executable, "-m", "nbrefactor", "audit", *args], cwd=self.tmp, env={**self.env, **(env or {})},
-            capture_output=True, text=True, timeout=300, check=False,
+            capture_output=True, text=True, timeout=HANG_GUARD, check=False,
         )
         return done.stdout, done.stderr, done.returncode
 
@@ -439,7 +440,7 @@ def test_both_streams_interleave_as_the_recorded_run_wrote_them(work, stdio):
 
     def merged(*extra: str) -> bytes:
         return subprocess.run([sys.executable, "-m", "nbrefactor", "audit", "proj", "--format", "json", *extra], cwd=work.tmp,
-                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300, check=False).stdout
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=HANG_GUARD, check=False).stdout
 
     fresh = merged("--no-cache")
     recorded = merged()

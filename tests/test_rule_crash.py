@@ -18,6 +18,7 @@ from nbrefactor.audit.project import ProjectContext
 from nbrefactor.audit.rules import Rule, rule_by_code
 from nbrefactor.audit.types import Family
 from nbrefactor.config import Settings
+from deadlines import HANG_GUARD
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -70,7 +71,7 @@ def test_the_cli_exits_2_names_file_and_rule_and_still_reports_the_other_finding
     (hook / "sitecustomize.py").write_text(CRASHING_RULE)
     env = {"PYTHONPATH": f"{hook}:{REPO}", "PATH": "/usr/bin:/bin", "NO_COLOR": "1"}
     run = subprocess.run([sys.executable, "-m", "nbrefactor", "audit", "nb.ipynb", "--format", "json", "--no-cache", "-j", "1"],
-                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=HANG_GUARD)
     assert run.returncode == 2, run.stderr
     report = json.loads(run.stdout)
     codes = {f["code"] for f in report["findings"]}
@@ -83,7 +84,7 @@ def test_a_file_uri_prefix_joined_to_a_folder_is_no_crash_and_no_path_finding(tm
     source = 'from pathlib import Path\nREGISTRY = Path("/home/ana/registry")\nTRACKING_URI = "file://" + str(REGISTRY.absolute())\n'
     (tmp_path / "nb.ipynb").write_bytes(notebook_bytes(source))
     run = subprocess.run([sys.executable, "-m", "nbrefactor", "audit", "nb.ipynb", "--format", "json", "--no-cache", "-j", "1", "--fail-on", "never"],
-                         cwd=tmp_path, env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}, capture_output=True, text=True, timeout=300)
+                         cwd=tmp_path, env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}, capture_output=True, text=True, timeout=HANG_GUARD)
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr
     assert "internal error" not in run.stdout + run.stderr
     assert "/home/ana/registry" in run.stdout  # the real hardcoded path is still reported

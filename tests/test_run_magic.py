@@ -26,6 +26,7 @@ from nbrefactor.audit.analysis import analyse_notebook
 from nbrefactor.audit.types import Cell, Notebook
 from nbrefactor.compile.run_magic import HELPER_SOURCE, RunCommand, named_paths, read_run_line
 from nbrefactor.compile.transform import function_body, transform_cell
+from deadlines import HANG_GUARD
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORDER = "import sys\nRECORD = {'argv0': sys.argv[0], 'args': sys.argv[1:], 'name': __name__}\n"
@@ -152,7 +153,7 @@ def test_the_helper_gives_the_program_what_ipython_gives_it(tmp_path: Path) -> N
         """
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HOME": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=HANG_GUARD)
     assert result.returncode == 0, result.stderr
     for line, ipython, ours in json.loads(result.stdout.strip().splitlines()[-1]):
         assert ipython is not None, f"IPython did not run {line!r}"
@@ -308,5 +309,5 @@ def test_the_run_program_launch_packages_compute_what_their_notebooks_compute(tm
         steps = (out / model / "src" / model / "steps.py").read_text()
         assert "def _run_program(" in steps and "runpy.run_path" not in steps
         assert _missing_data(out / model) == []  # tile_index.json is the module's output, not missing data
-        report = verify([str(folder / f"{model}.ipynb")], str(out / model), timeout=300)
+        report = verify([str(folder / f"{model}.ipynb")], str(out / model), timeout=HANG_GUARD)
         assert report.ok, (model, report.verdict, [e.message for e in report.errors])

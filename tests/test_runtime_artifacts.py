@@ -11,6 +11,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 from nbrefactor_runtime import artifacts
+from deadlines import HANG_GUARD
 
 
 def _exactly_equal(left: pd.DataFrame, right: pd.DataFrame) -> None:
@@ -350,7 +351,7 @@ def test_saving_and_loading_a_frame_starts_no_arrow_thread(tmp_path):
         "pd.testing.assert_frame_equal(back, frame)\n"
         "print(before, threads(), back.attrs)\n"
     )
-    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "frame")], capture_output=True, text=True, timeout=300)
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "frame")], capture_output=True, text=True, timeout=HANG_GUARD)
     assert done.returncode == 0, done.stderr[-2000:]
     before, after, attrs = done.stdout.split(maxsplit=2)
     assert int(after) == int(before), f"Arrow started {int(after) - int(before)} thread(s)"

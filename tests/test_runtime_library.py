@@ -18,6 +18,7 @@ import pytest
 
 import nbrefactor_runtime
 from nbrefactor.compile.runtime_wheel import runtime_requirement, runtime_wheel, wheel_name
+from deadlines import HANG_GUARD
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "runtime" / "src" / "nbrefactor_runtime"
@@ -61,17 +62,17 @@ def test_the_vendored_wheel_installs_offline_and_imports(tmp_path):
     (wheels / wheel_name()).write_bytes(runtime_wheel())
     (tmp_path / "requirements.txt").write_text(f"--find-links vendor\n{runtime_requirement()}\n")
     env = tmp_path / "env"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env)], check=True, timeout=120)
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env)], check=True, timeout=HANG_GUARD)
     python = env / "bin" / "python"
     # pip reads `--find-links vendor` relative to the requirements file, from any working directory.
     done = subprocess.run(
         [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-index", "-q", "-r", str(tmp_path / "requirements.txt")],
-        cwd="/", capture_output=True, text=True, timeout=300,
+        cwd="/", capture_output=True, text=True, timeout=HANG_GUARD,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     # Without PYTHONPATH: a runtime/src checkout on it (while editing the runtime) is not the install.
     clean = {k: v for k, v in __import__("os").environ.items() if k != "PYTHONPATH"}
-    out = subprocess.run([str(python), "-c", "import nbrefactor_runtime as r, sys; print(r.__version__, r.__file__)"], capture_output=True, text=True, timeout=60, env=clean)
+    out = subprocess.run([str(python), "-c", "import nbrefactor_runtime as r, sys; print(r.__version__, r.__file__)"], capture_output=True, text=True, timeout=HANG_GUARD, env=clean)
     version, location = out.stdout.split()
     assert version == nbrefactor_runtime.__version__ and str(env) in location
 
@@ -117,7 +118,7 @@ def test_the_binding_runs_a_step_through_the_library(churn_package, tmp_path):
         "from nbrefactor_runtime import artifacts; print(len(artifacts.load(sys.argv[1] + '/df')), SPEC.model_name)"
     )
     env = {"PYTHONPATH": str(churn_package / "src"), "NBREFACTOR_NO_TRACKING": "1", "PATH": "/usr/bin:/bin"}
-    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "a")], cwd=churn_package / "tests" / "data", env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "a")], cwd=churn_package / "tests" / "data", env=env, capture_output=True, text=True, timeout=HANG_GUARD)
     assert done.returncode == 0, done.stderr[-2000:]
     rows, model = done.stdout.split()
     assert int(rows) > 0 and model == "churn"
@@ -147,7 +148,7 @@ def test_the_runtime_imports_without_kfp_and_checks_the_tracking_server_first():
         "try:\n    k.compile_pipeline(print, 'x.yaml')\nexcept ImportError:\n    print('compile needs kfp')\n"
     )
     env = {k: v for k, v in __import__("os").environ.items() if k != "MLFLOW_TRACKING_URI"}
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=HANG_GUARD, env=env)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "refused: a pipeline run on a cluster needs an MLflow tracking server, got 'sqlite:///m.db'" in done.stdout
     assert "compile needs kfp" in done.stdout

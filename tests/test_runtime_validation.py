@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from deadlines import HANG_GUARD
 
 pd = pytest.importorskip("pandas")
 pandera = pytest.importorskip("pandera")
@@ -215,7 +216,7 @@ def test_the_generated_validate_component_fails_the_run_on_bad_data(churn_packag
     outcomes = {}
     for label, data in (("good", _data(churn_package)), ("bad", bad)):
         done = subprocess.run([sys.executable, "-c", _COMPONENT, str(churn_package), str(data), str(tmp_path / f"root-{label}")],
-                              env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
+                              env=env, cwd=tmp_path, capture_output=True, text=True, timeout=HANG_GUARD, check=False)
         outcomes[label] = done
     good, failed = outcomes["good"], outcomes["bad"]
     assert good.returncode == 0, good.stdout[-3000:] + good.stderr[-3000:]

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from deadlines import HANG_GUARD
 
 # This repository's nbrefactor-runtime in subprocesses, not whichever copy is installed.
 RUNTIME_SRC = str(Path(__file__).resolve().parent.parent / "runtime" / "src")
@@ -92,7 +93,7 @@ def test_a_search_evaluated_last_is_registered_as_its_best_estimator_with_the_sc
     )
     env = {k: v for k, v in os.environ.items() if k != "MLFLOW_TRACKING_URI"}
     env["PYTHONPATH"] = os.pathsep.join([str(package / "src"), RUNTIME_SRC, env.get("PYTHONPATH", "")])
-    done = subprocess.run([sys.executable, "-c", script], cwd=work, env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run([sys.executable, "-c", script], cwd=work, env=env, capture_output=True, text=True, timeout=HANG_GUARD)
     assert done.returncode == 0, done.stderr[-3000:]
 
     search, predictions, X_test = _expected(kind)

@@ -18,6 +18,7 @@ from pathlib import Path
 from nbfactory import project, write_notebook
 
 from nbrefactor.cli.app import main
+from deadlines import HANG_GUARD
 
 
 def _migrate(tmp_path: Path, cells: list) -> Path:
@@ -31,7 +32,7 @@ def _migrate(tmp_path: Path, cells: list) -> Path:
 def _run(package: Path, cwd: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(package / "src"), "NBREFACTOR_NO_TRACKING": "1", "NB_NO_TRACKING": "1"}
     code = "from nb.pipeline import run; run()"
-    return subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, timeout=HANG_GUARD)
 
 
 SECTIONS = [

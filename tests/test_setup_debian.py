@@ -19,6 +19,7 @@ import sysconfig
 from pathlib import Path
 
 import pytest
+from deadlines import HANG_GUARD
 
 REPO = Path(__file__).resolve().parent.parent
 DEBIAN_PYTHON = Path("/usr/bin/python3")
@@ -30,7 +31,7 @@ def _debian_python() -> tuple[Path, str]:
         pytest.skip("no /usr/bin/python3 on this machine: the Debian set-up test needs the distribution's Python")
     probe = subprocess.run(
         [str(DEBIAN_PYTHON), "-c", "import sys, sysconfig; print(sysconfig.get_paths()['stdlib']); print('%d.%d' % sys.version_info[:2])"],
-        capture_output=True, text=True, timeout=30,
+        capture_output=True, text=True, timeout=HANG_GUARD,
     )
     stdlib, version = probe.stdout.split()
     if not (Path(stdlib) / "EXTERNALLY-MANAGED").is_file():
@@ -44,12 +45,12 @@ def _debian_python() -> tuple[Path, str]:
 def test_system_python_refuses_pip_install():
     """The condition the scripts work around: Debian's python3 will not pip-install into itself."""
     _debian_python()
-    has_pip = subprocess.run([str(DEBIAN_PYTHON), "-m", "pip", "--version"], capture_output=True, timeout=60).returncode == 0
+    has_pip = subprocess.run([str(DEBIAN_PYTHON), "-m", "pip", "--version"], capture_output=True, timeout=HANG_GUARD).returncode == 0
     if not has_pip:
         pytest.skip("Debian's python3 has no pip here (python3-pip not installed), so there is nothing to refuse")
     refused = subprocess.run(
         [str(DEBIAN_PYTHON), "-m", "pip", "install", "--no-index", "--dry-run", "nbformat"],
-        capture_output=True, text=True, timeout=60, env={**os.environ, "PIP_BREAK_SYSTEM_PACKAGES": "0"},
+        capture_output=True, text=True, timeout=HANG_GUARD, env={**os.environ, "PIP_BREAK_SYSTEM_PACKAGES": "0"},
     )
     assert refused.returncode != 0
     assert "externally-managed-environment" in refused.stderr
@@ -81,7 +82,7 @@ def test_venv_script_installs_and_runs_on_debian_python(tmp_path):
         "python -c 'import sys, nbrefactor; print(sys.prefix); print(sys.base_prefix); print(nbrefactor.__file__)' && "
         f"nbrefactor audit '{notebook}' --format json >/dev/null; echo \"audit-exit=$?\""
     )
-    run = subprocess.run(["bash", "-c", script], cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    run = subprocess.run(["bash", "-c", script], cwd=REPO, env=env, capture_output=True, text=True, timeout=HANG_GUARD)
     assert run.returncode == 0, run.stdout + run.stderr
     prefix, base, module, audit = run.stdout.strip().splitlines()[-4:]
     assert Path(prefix) == venv  # the script's python is the venv's...

@@ -22,6 +22,7 @@ import pytest
 from nbrefactor.cli import app as cli
 from nbrefactor.report.text import count, severity_counts
 from nbrefactor.audit.types import Diagnostic, Family, Location, Severity
+from deadlines import HANG_GUARD
 
 REPO = Path(__file__).resolve().parent.parent
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07")
@@ -117,7 +118,7 @@ def test_statistics_counts_per_rule_most_frequent_first(project):
 # --- pseudo-terminal ------------------------------------------------------------------------
 
 
-def in_terminal(args: list[str], cwd: Path, columns: int = 80, stdout_tty: bool = True, timeout: float = 120) -> tuple[int, str, str]:
+def in_terminal(args: list[str], cwd: Path, columns: int = 80, stdout_tty: bool = True, timeout: float = HANG_GUARD) -> tuple[int, str, str]:
     """Run `python -m nbrefactor ARGS` with standard error (and standard output unless
     stdout_tty is False) on a pseudo-terminal COLUMNS wide; returns (code, tty text, piped stdout)."""
     master, slave = pty.openpty()
@@ -146,7 +147,7 @@ def in_terminal(args: list[str], cwd: Path, columns: int = 80, stdout_tty: bool 
             chunks.append(data)
         elif proc.poll() is not None:
             break
-    code = proc.wait(timeout=30)
+    code = proc.wait(timeout=HANG_GUARD)
     piped_to.seek(0)
     piped = piped_to.read().decode()
     piped_to.close()

@@ -14,6 +14,7 @@ import pytest
 
 from generated_suite import run_tracked_pipeline
 from nbfactory import project, write_notebook
+from deadlines import HANG_GUARD
 
 TORCH_MISSING = "torch is not installed (scripts/venv.sh installs torch==2.13.0+cpu with the test extras and warns when it cannot)"
 
@@ -96,7 +97,7 @@ def _notebook_predictions(tmp_path, cells, name):
     """The notebook's own value: its code cells run in order in a fresh interpreter."""
     code = "\n".join(c for c in cells if isinstance(c, str))
     code += f"\nimport json, numpy\nprint('RESULT' + json.dumps(numpy.asarray({name}).tolist()))\n"
-    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=HANG_GUARD)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.split("RESULT", 1)[1])
 

@@ -22,6 +22,7 @@ from nbrefactor.cli.app import main
 from nbrefactor.compile.definite import unbound_outputs
 from nbrefactor.migrate.prove import _pipeline
 from nbrefactor.verify.runner import _is_unbound, verify
+from deadlines import HANG_GUARD
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "notebooks"
 
@@ -142,7 +143,7 @@ def _run_pipeline(package: Path, work: Path) -> subprocess.CompletedProcess:
         "print(json.dumps({k: ('UNBOUND' if v is UNBOUND else repr(v)) for k, v in values.items()}))\n"
     )
     work.mkdir(exist_ok=True)
-    return subprocess.run([sys.executable, "-c", script], cwd=work, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run([sys.executable, "-c", script], cwd=work, env=env, capture_output=True, text=True, timeout=HANG_GUARD)
 
 
 def test_the_step_returns_the_sentinel_and_the_next_step_unbinds_it(optional_package: Path, tmp_path: Path):
@@ -200,7 +201,7 @@ def test_the_sentinel_crosses_process_boundaries_as_the_same_object(optional_pac
         "else:\n    assert artifacts.load(sys.argv[2]) is UNBOUND\n"
     )
     for mode in ("save", "load"):
-        done = subprocess.run([sys.executable, "-c", script, mode, str(tmp_path / "value")], env=env, capture_output=True, text=True, timeout=60)
+        done = subprocess.run([sys.executable, "-c", script, mode, str(tmp_path / "value")], env=env, capture_output=True, text=True, timeout=HANG_GUARD)
         assert done.returncode == 0, done.stderr
 
 
@@ -239,7 +240,7 @@ def test_verify_finds_the_package_equal_to_the_notebook(folder: str, tmp_path: P
     (plan_file,) = (tmp_path / "out").glob("*/.nbrefactor/plan.json")
     plan = json.loads(plan_file.read_text())
     notebooks = [str(corpus / Path(n).name) for n in plan["notebooks"]]
-    report = verify(notebooks, str(plan_file.parent.parent), timeout=180)
+    report = verify(notebooks, str(plan_file.parent.parent), timeout=HANG_GUARD)
     assert report.verdict == "OK", [(w, c) for w, c in report.checks() if c.status != "matched"] + list(report.errors)
     unbound = [c.name for w, c in report.checks() if c.package == "not bound"]
     assert unbound  # the names the notebook left unbound were compared, as not bound on both sides

@@ -20,6 +20,7 @@ import pytest
 
 from nbrefactor.cli.app import main
 from nbrefactor.verify.runner import MATCHED, MISMATCHED, NOT_COMPARED, ValueCheck, VerifyError, load_plan, render_text, verify
+from deadlines import HANG_GUARD
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -181,7 +182,7 @@ def test_verify_faithful_package_matches_every_boundary_value_and_leaves_the_ori
     package = write_package(tmp_path / "build" / "churn")
     before = tree_digest(project)
 
-    report = verify(project / "churn.ipynb", package, timeout=120)
+    report = verify(project / "churn.ipynb", package, timeout=HANG_GUARD)
 
     assert report.errors == (), render_text(report)
     statuses = {(step, check.name): check.status for step, check in report.checks()}
@@ -222,7 +223,7 @@ def test_verify_package_that_forgets_an_inplace_dropna_is_caught_at_the_clean_st
     assert buggy != STEPS
     package = write_package(tmp_path / "build" / "churn", steps_source=buggy)
 
-    report = verify(project / "churn.ipynb", package, timeout=120)
+    report = verify(project / "churn.ipynb", package, timeout=HANG_GUARD)
 
     assert report.errors == (), render_text(report)
     assert report.check("load_data", "df").status == MATCHED
@@ -335,7 +336,7 @@ def test_verify_snapshots_are_silent_hash_seed_is_pinned_and_package_errors_name
         encoding="utf-8",
     )
 
-    report = verify(folder / "plain.ipynb", package, timeout=120)
+    report = verify(folder / "plain.ipynb", package, timeout=HANG_GUARD)
 
     assert report.check("a", "x").status == MATCHED
     rows = report.check("a", "rows")
@@ -391,7 +392,7 @@ def test_a_notebook_that_cds_to_its_repository_root_and_back_is_verified(tmp_pat
     write_notebook(notebook, [("code", "%cd ../.."), ("code", "import os\nlisted = sorted(os.listdir('.'))\nprint(listed)"),
                               ("code", "%cd docs/notebooks/")])
     assert main(["migrate", str(notebook), "--out", str(tmp_path / "out"), "--no-prove", "--no-cache"]) in (0, 1)
-    report = verify([notebook], tmp_path / "out" / "tour", timeout=120)
+    report = verify([notebook], tmp_path / "out" / "tour", timeout=HANG_GUARD)
     assert not report.errors, render_text(report)
     assert report.ok, render_text(report)  # not NOT VERIFIED: no check is nondeterministic
     assert report.printed and all(c.status == MATCHED for c in report.printed), render_text(report)
@@ -438,7 +439,7 @@ def test_verify_two_notebook_model_runs_them_in_order_in_one_copy(tmp_path: Path
 
     with pytest.raises(VerifyError, match="in the model's order: loans/prep.ipynb, loans/train.ipynb"):
         verify([folder / "train.ipynb", folder / "prep.ipynb"], package)
-    report = verify([folder / "prep.ipynb", folder / "train.ipynb"], package, timeout=120)
+    report = verify([folder / "prep.ipynb", folder / "train.ipynb"], package, timeout=HANG_GUARD)
 
     assert report.errors == (), render_text(report)
     assert [(step, c.name, c.status) for step, c in report.checks()] == [
@@ -451,7 +452,7 @@ def test_verify_two_notebook_model_runs_them_in_order_in_one_copy(tmp_path: Path
     ]
     assert not (folder / "mid.txt").exists()
     # With a tolerance of zero the 1e-13 the package adds is a mismatch.
-    strict = verify([folder / "prep.ipynb", folder / "train.ipynb"], package, timeout=120, rtol=0.0)
+    strict = verify([folder / "prep.ipynb", folder / "train.ipynb"], package, timeout=HANG_GUARD, rtol=0.0)
     assert strict.check("train", "double").status == MISMATCHED
 
 
@@ -479,13 +480,13 @@ def test_a_kernel_that_dies_before_replying_is_started_again_once(project: Path,
 
     monkeypatch.setattr(nbclient.NotebookClient, "setup_kernel", flaky)
     package = write_package(tmp_path / "build" / "churn")
-    report = verify(project / "churn.ipynb", package, timeout=120)
+    report = verify(project / "churn.ipynb", package, timeout=HANG_GUARD)
     assert report.errors == (), render_text(report)
     assert report.ok and report.check("evaluate", "accuracy").status == MATCHED
     assert starts["count"] >= 2  # the failed start, then the kernel that ran the notebook
 
     starts.update(count=0, always=True)
-    report = verify(project / "churn.ipynb", package, timeout=120)
+    report = verify(project / "churn.ipynb", package, timeout=HANG_GUARD)
     assert not report.ok
     assert any("kernel could not run: RuntimeError: Kernel died before replying to kernel_info" in e.message for e in report.errors), render_text(report)
     assert starts["count"] in (2, 4)  # two starts per notebook run (verify runs it twice when the first passes), no more

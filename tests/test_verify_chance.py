@@ -10,6 +10,7 @@ from pathlib import Path
 from nbrefactor.verify.runner import (
     MATCHED, MISMATCHED, NONDETERMINISTIC, RunError, StepResult, ValueCheck, VerifyReport, settle_by_seeded_run, verify,
 )
+from deadlines import HANG_GUARD
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -85,7 +86,7 @@ def test_unseeded_clustering_is_never_called_a_mismatch(tmp_path):
     results, _ = migrate_paths([str(notebook)], Settings(), MigrateOptions(out=tmp_path))
     assert [r.status for r in results] == ["migrated"]
     for _ in range(2):
-        report = verify(str(notebook), str(tmp_path / "clustering"), timeout=300)
+        report = verify(str(notebook), str(tmp_path / "clustering"), timeout=HANG_GUARD)
         assert report.verdict == "NOT VERIFIED: the notebook itself gives different results from run to run", report.verdict
         assert {c.name for _, c in report.checks() if c.status == MISMATCHED} == set()
 
@@ -105,7 +106,7 @@ def _run_seed_source(tmp_path, code: str, seed: str | None) -> str:
         env["NBREFACTOR_VERIFY_SEED"] = seed
     env["PYTHONPATH"] = os.pathsep.join([str(tmp_path)] + [p for p in sys.path if p])
     program = f"exec({_SEED_SOURCE!r}, {{}})\n" + code
-    done = subprocess.run([sys.executable, "-c", program], env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-c", program], env=env, capture_output=True, text=True, timeout=HANG_GUARD)
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -152,7 +153,7 @@ def test_an_unseeded_torch_notebook_settles_under_one_seed(tmp_path):
     notebook = ROOT / "fixtures" / "notebooks" / "fair20" / "never_built_layer" / "flow_layers.ipynb"
     results, _ = migrate_paths([str(notebook)], Settings(), MigrateOptions(out=tmp_path))
     assert [r.status for r in results] == ["migrated"], results
-    report = verify(str(notebook), str(tmp_path / "flow_layers"), timeout=300, seed=RECHECK_SEED_FOR_TEST)
+    report = verify(str(notebook), str(tmp_path / "flow_layers"), timeout=HANG_GUARD, seed=RECHECK_SEED_FOR_TEST)
     assert report.ok, (report.verdict, [(w, c.name, c.status, c.reason) for w, c in report.checks() if c.status != MATCHED])
     assert any(w == "printed" and c.status == MATCHED for w, c in report.checks())
 

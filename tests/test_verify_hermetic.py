@@ -23,6 +23,7 @@ import pytest
 
 from nbrefactor.cli.app import main
 from nbrefactor.verify.runner import MATCHED, MISMATCHED, NONDETERMINISTIC, SKIPPED, hermetic_env, hermetic_source, render_text, verify
+from deadlines import HANG_GUARD
 
 
 def write_notebook(path: Path, cells: list[str]) -> None:
@@ -80,14 +81,14 @@ def test_unseeded_notebook_is_reported_nondeterministic_and_seed_makes_it_verifi
     )
     package = write_package(tmp_path / "out" / "dice", "dice", steps, pipeline, ["total"])
 
-    report = verify(folder / "nb.ipynb", package, timeout=120)
+    report = verify(folder / "nb.ipynb", package, timeout=HANG_GUARD)
     assert report.seed is None and report.notebook_runs == 2
     assert report.check("draw_step", "draw").status == NONDETERMINISTIC, render_text(report)
     assert report.check("add", "total").status == MATCHED
     assert not report.ok
     assert report.verdict.startswith("NOT VERIFIED: the notebook itself")
 
-    seeded = verify(folder / "nb.ipynb", package, timeout=120, seed=3)
+    seeded = verify(folder / "nb.ipynb", package, timeout=HANG_GUARD, seed=3)
     assert seeded.check("draw_step", "draw").status == MATCHED, render_text(seeded)
     assert seeded.ok and "seeded with --seed 3" in render_text(seeded)
 
@@ -121,7 +122,7 @@ def test_install_lines_are_not_executed_and_the_network_is_blocked_in_the_kernel
         "    return {'outcome': outcome}\n"
     )
     package = write_package(tmp_path / "out" / "net", "net", steps, pipeline, ["outcome"])
-    report = verify(folder / "nb.ipynb", package, timeout=120, repeat=False)
+    report = verify(folder / "nb.ipynb", package, timeout=HANG_GUARD, repeat=False)
     text = render_text(report)
     assert report.errors == (), text
     # Both sides saw the block (the package's 'blocked' matched the notebook's 'blocked').
@@ -162,7 +163,7 @@ def test_network_guard_blocks_remote_connections_and_lookups_but_not_loopback(tm
         "    except OSError as exc:\n"
         "        print('blocked' if 'network blocked' in str(exc) else 'other')\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=HANG_GUARD)
     server.close()
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["blocked", "blocked"]
@@ -208,7 +209,7 @@ def test_printed_text_written_files_and_late_in_place_changes_are_compared(tmp_p
         "    return {}\n"
     )
     package = write_package(tmp_path / "out" / "sorter", "sorter", steps, pipeline, [])
-    report = verify(folder / "nb.ipynb", package, timeout=120, repeat=False)
+    report = verify(folder / "nb.ipynb", package, timeout=HANG_GUARD, repeat=False)
     text = render_text(report)
     assert report.errors == (), text
     assert report.check("load", "values").status == MATCHED  # equal at the boundary
@@ -232,7 +233,7 @@ def test_volatile_files_are_skipped_with_their_reason(tmp_path: Path) -> None:
         "def run(cfg=None, on_step=None):\n    on_step('only', {'n': 5})\n    return {'n': 5}\n",
         ["n"],
     )
-    report = verify(folder / "nb.ipynb", package, timeout=120, repeat=False)
+    report = verify(folder / "nb.ipynb", package, timeout=HANG_GUARD, repeat=False)
     assert report.check("files", "mlruns/meta.yaml").status == SKIPPED
     assert "MLflow" in report.check("files", "mlruns/meta.yaml").reason
     assert report.check("files", "train.log").status == SKIPPED

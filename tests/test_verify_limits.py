@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from nbrefactor.verify.runner import memory_cap
+from deadlines import HANG_GUARD
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -50,11 +51,11 @@ def test_each_side_runs_under_a_memory_cap_and_background_processes_die_with_ver
     notebook.write_text(json.dumps({"cells": cells, "metadata": {"kernelspec": {"name": "python3", "language": "python"}}, "nbformat": 4, "nbformat_minor": 5}))
     env = dict(os.environ, PYTHONPATH=str(REPO))
     migrated = subprocess.run([sys.executable, "-m", "nbrefactor", "migrate", "nbs", "--out", "out", "-j", "1", "--progress", "lines"],
-                              cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+                              cwd=tmp_path, env=env, capture_output=True, text=True, timeout=HANG_GUARD)
     assert migrated.returncode == 0, migrated.stdout + migrated.stderr
     try:
         verified = subprocess.run([sys.executable, "-m", "nbrefactor", "verify", "nbs/limits.ipynb", "out/limits"],
-                                  cwd=tmp_path, env=env, capture_output=True, text=True, timeout=600)
+                                  cwd=tmp_path, env=env, capture_output=True, text=True, timeout=HANG_GUARD)
         assert "Traceback" not in verified.stderr, verified.stderr
         cap = memory_cap()
         # the notebook runs twice (verify checks its own run-to-run nondeterminism), the package once
@@ -97,7 +98,7 @@ def test_the_report_says_what_was_run_in_text_and_json(tmp_path: Path):
     runs = {}
     for fmt in ("json", "text"):
         proc = subprocess.run([sys.executable, "-m", "nbrefactor", "verify", str(notebook), str(package), "--timeout", "77", "--once", "--format", fmt],
-                              cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+                              cwd=tmp_path, env=env, capture_output=True, text=True, timeout=HANG_GUARD)
         assert proc.returncode == 0, proc.stdout + proc.stderr
         runs[fmt] = proc.stdout
     executables = set(where.read_text().split())
