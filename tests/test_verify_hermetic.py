@@ -262,6 +262,33 @@ def test_printed_text_rules_without_a_kernel() -> None:
     assert nothing.status == SKIPPED and nothing.reason.startswith("the package printed nothing in this step; the notebook printed 3 lines")
 
 
+def test_text_that_is_volatile_through_and_through_is_skipped_never_matched(tmp_path: Path) -> None:
+    """A step that printed only a `%time` report, a cell that displayed only a timestamp, a file
+    that holds only a timestamp: once masked, both sides are equal because nothing is left, and
+    equal-on-nothing is not a match (before, such a step was MATCHED on 0 lines)."""
+    from nbrefactor.verify.runner import PlanStep, _compare_displayed, _compare_printed, _same_file
+
+    step = PlanStep("s", "m.steps", "s", "nb.ipynb", (1,), (), ())
+    outputs = {"nb.ipynb": {"1": {"stdout": "CPU times: user 1 ms, sys: 0 ns\nWall time: 2 ms\n", "result": "2026-12-04 19:30:00"}}}
+    [printed] = _compare_printed([step], outputs, [{"event": "step", "step": "s", "stdout": "CPU times: user 3 ms, sys: 0 ns\nWall time: 5 ms\n"}])
+    assert printed.status == SKIPPED and printed.reason.startswith("all 2 lines printed in this step are volatile (first: 'CPU times: user 1 ms")
+    # one line that is not volatile is enough to compare, and to match
+    outputs["nb.ipynb"]["1"]["stdout"] += "rows 3\n"
+    [compared] = _compare_printed([step], outputs, [{"event": "step", "step": "s", "stdout": "Wall time: 5 ms\nrows 3\n"}])
+    assert compared.status == MATCHED
+    shown = {"event": "step", "step": "s", "displays": [{"cell": 1, "text": "2026-12-04 19:31:07"}]}
+    [display] = _compare_displayed([step], outputs, [shown], 1e-7, 0.0)
+    assert display.status == SKIPPED and "only volatile text" in display.reason
+    shown["displays"][0]["text"] = "2026-12-04 19:31:07 rows 3"
+    [other] = _compare_displayed([step], outputs, [shown], 1e-7, 0.0)
+    assert other.status == MISMATCHED
+    (tmp_path / "a.txt").write_text("written at 2026-12-04 19:30:00\n")
+    (tmp_path / "b.txt").write_text("written at 2026-12-04 19:31:07\n")
+    assert _same_file(tmp_path / "a.txt", tmp_path / "b.txt", 1e-7, 0.0)[0] == MATCHED  # "written at" was compared
+    (tmp_path / "a.txt").write_text("2026-12-04 19:30:00\n")
+    (tmp_path / "b.txt").write_text("2026-12-04 19:31:07\n")
+    assert _same_file(tmp_path / "a.txt", tmp_path / "b.txt", 1e-7, 0.0) == (SKIPPED, "the file holds only volatile text (timestamps, addresses; docs/verify.md): nothing compared")
+
 def test_a_step_that_reads_the_clock_does_not_compare_lines_that_differ_only_in_numbers() -> None:
     """Stop 39's CI: a loader benchmark printed '0.002 s' in the notebook and '0.005 s' in the
     package on a loaded machine, and a faithful package FAILED. In a step whose cells read the
