@@ -1769,11 +1769,18 @@ def _timing_only(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Posit
         if any(m.line == call.line and not (m.kind == "line_magic" and m.name == "time") for m in ca.magics):
             continue
         statement = statement_at(tree(ca), call.line)
-        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)):
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1):
             continue
-        if only_timed(statement.targets[0].id, (ca.cell.index, statement.lineno, statement.end_lineno or statement.lineno)):
+        target = statement.targets[0]
+        # `X, y = make_classification(…)`: each name unpacked from the draw only timed in turn.
+        names = ([target] if isinstance(target, ast.Name) else list(target.elts) if isinstance(target, ast.Tuple) else [])
+        if not names or not all(isinstance(n, ast.Name) for n in names):
+            continue
+        skip = (ca.cell.index, statement.lineno, statement.end_lineno or statement.lineno)
+        if all(only_timed(n.id, skip) for n in names if isinstance(n, ast.Name)):
             found.add(where)
     return frozenset(found)
+
 
 
 _COPY_CALLS = frozenset({"list", "tuple", "array", "asarray", "copy", "deepcopy"})
@@ -1807,7 +1814,9 @@ def _compiled_copy(node: ast.expr, name: str) -> bool:
 def _unread_time_cells(facts: NotebookFacts) -> frozenset[int]:
     """`%%time` cells that bind only names no cell reads but other such timings (`%%time` then
     `ans = np.sum(A * B)`, the same `ans` rebound in the next timing): their body's results are
-    shown and thrown away, as a `%%timeit` body's are."""
+    shown and thrown away, as a `%%timeit` body's are. A name the cell only changes in place
+    (`clf.fit(X, y)`) counts as bound when a later cell reads it (fair check 26: a voting
+    classifier fitted under `%%time`, only printed there)."""
     timing = [ca for ca in facts.cells if ca.masked.cell_magic == "time" and ca.facts.syntax_error is None]
     if not timing:
         return frozenset()
@@ -1815,11 +1824,14 @@ def _unread_time_cells(facts: NotebookFacts) -> frozenset[int]:
     found: set[int] = set()
     for ca in timing:
         bound = {d.name for d in ca.facts.defined}
-        if ca.facts.functions or ca.facts.classes or ca.facts.mutated:
+        if ca.facts.functions or ca.facts.classes:
             continue
+        changed = {m.name for m in ca.facts.mutated}
         read_elsewhere = any(
-            other.cell.index not in indices and bound & ({r.name for r in (*other.facts.reads, *other.facts.deferred_reads)}
-                                                         | set(_IDENTIFIER.findall(" ".join(m.args for m in other.magics))))
+            other.cell.index not in indices
+            and (bound | (changed if other.cell.index > ca.cell.index else set()))
+            & ({r.name for r in (*other.facts.reads, *other.facts.deferred_reads)}
+               | set(_IDENTIFIER.findall(" ".join(m.args for m in other.magics))))
             for other in facts.cells
         )
         if not read_elsewhere:
@@ -2001,6 +2013,11 @@ _MONITOR_EVENT_KEYWORDS = {"whylogs.log": "debug_event"}
 # A pause of a random length (`time.sleep(random.randrange(2, 10))` between requests sent to a
 # service): only the timing of the run changes, nothing it computes (fair check 21).
 _PAUSES = frozenset({"time.sleep"})
+# A signal sent to a randomly picked process (`os.kill(random.choice(pids), 15)`): a simulated failure
+# of one of interchangeable workers, the pick read by nothing the run computes (fair check 26,
+# rnd001-simulated-failure-draw: dask's resilience demo kills a random preemptible worker). (position,
+# keyword) of the process id; a drawn signal number is not this shape.
+_SIGNALLED_PROCESSES = {"os.kill": (0, "pid"), "os.killpg": (0, "pgid")}
 # An experiment tracker's logging is a display too: what it receives is put up for people to look
 # at in the tracker's web page (fair check 16: a random example file uploaded to a Neptune
 # project's `data/sample`, three validation images drawn with detectron2's Visualizer and uploaded).
@@ -2280,6 +2297,8 @@ class _ShownFlow:
             slot = self._only_argument(call, 1, "input_to_model", ctrl)  # TensorBoard's graph of a model
         if slot is None and qualified in _PAUSES:
             slot = self._only_argument(call, 0, "secs", ctrl)
+        if slot is None and qualified in _SIGNALLED_PROCESSES:
+            slot = self._only_argument(call, *_SIGNALLED_PROCESSES[qualified], ctrl)
         if slot is not None and not (receiver_tainted or callee_tainted):
             # The value is only that argument: its numbers reach no result (a traced graph, an
             # event for people to read), as a display's do not.
@@ -3825,7 +3844,8 @@ class UnseededRandom(Rule):
         "`rules/randomness.toml`."
         " In a Python 2 notebook (STR004's), a cell that fails to parse only for its `print x` statements is read "
         "with them written as calls (`print(x)`, every other character where it was), so its draws count."
-        " Nor is a draw whose only reader is `time.sleep` (a random pause changes the run's timing only)."
+        " Nor is a draw whose only reader is `time.sleep` (a random pause changes the run's timing only), "
+        "nor one that only picks the process `os.kill` signals (a simulated failure of one of interchangeable workers)."
         " A name left unread among those unpacked from the value (`values, times, noise = simulate(100)`) is a "
         "discarded part, not a result computed from the draw."
         " A draw in a default value of a module-level def that nothing names is not reported (only the body, which "
@@ -4066,6 +4086,14 @@ class UnseededRandom(Rule):
             "    row = {}\n    for column in ['expected', 'actual']:\n        row[column] = random.randrange(0, step + 1)\n"
             "    run.log_row('Accuracy', 'Example row', **row)\n    mlflow.log_metric('noise', random.random(), step=step)",
         )),
+        # Fair check 26 (rnd001-simulated-failure-draw): the draw only picks which worker process
+        # a resilience demo kills; the sum it checks is the same whichever dies.
+        Example(cells=(
+            "import os\nimport random\nfrom time import sleep",
+            "def kill_a_worker():\n    pids = [w.pid for w in cluster.scheduler.workers.values()]\n"
+            "    if pids:\n        os.kill(random.choice(pids), 15)",
+            "summed = client.compute(summed)\nwhile not summed.done():\n    kill_a_worker()\n    sleep(3.0)",
+        )),
     )
     failing = (
         # torchtext's legacy BucketIterator with shuffle=True shuffles from a snapshot of Python's
@@ -4292,6 +4320,11 @@ class UnseededRandom(Rule):
             "df = pd.read_csv('scores.csv')\nsubset = df.sample(n=20)\nsubset.mean()",
             "run = experiment.start_logging()\nrun.log_row('Accuracy', value=random.random())",
         ), expect=((2, 2), (3, 2))),
+        # The killed worker's pid is also written out (a result of the run), not only signalled.
+        Example(cells=(
+            "import os\nimport random\nimport pandas as pd",
+            "victim = random.choice(pids)\nos.kill(victim, 15)\npd.Series([victim]).to_csv('killed.csv')",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -4748,6 +4781,15 @@ class MissingRandomState(Rule):
             "import matplotlib.pyplot as plt\nfrom sklearn.cluster import KMeans",
             "est = KMeans(4)\nest.fit(X)\ny_kmeans = est.predict(X)\nplt.scatter(X[:, 0], X[:, 1], c=y_kmeans, s=50)",
         )),
+        # Synthetic data read only by timings (fair check 26, `rnd002-data-only-feeds-timing`): a
+        # `%time` fit and a `%%time` cell that fits again and prints the estimator's parameters.
+        Example(cells=(
+            "import joblib\nimport sklearn.datasets\nfrom sklearn.ensemble import VotingClassifier\nfrom sklearn.linear_model import LogisticRegression",
+            "X, y = sklearn.datasets.make_classification(n_samples=1_000, n_features=20)",
+            "clf = VotingClassifier([('lr', LogisticRegression())], n_jobs=-1)",
+            "%time clf.fit(X, y)",
+            "%%time\nwith joblib.parallel_backend('dask'):\n    clf.fit(X, y)\n\nprint(clf)",
+        )),
     )
     failing = (
         # A layout something is computed from stays: clusters found on the t-SNE map, the map's
@@ -4950,6 +4992,14 @@ class MissingRandomState(Rule):
             "import matplotlib.pyplot as plt\nfrom sklearn.cluster import KMeans\nfrom sklearn.metrics import accuracy_score",
             "est = KMeans(10)\nlabels = est.fit_predict(X)\nplt.scatter(X[:, 0], X[:, 1], c=labels)\nprint(accuracy_score(y, labels))",
         ), expect=((2, 1),)),
+        # The estimator fitted under `%%time` is scored in a later cell: a result computed from the draw.
+        Example(cells=(
+            "import sklearn.datasets\nfrom sklearn.linear_model import LogisticRegression",
+            "X, y = sklearn.datasets.make_classification(n_samples=1_000, n_features=20)",
+            "clf = LogisticRegression()",
+            "%%time\nclf.fit(X, y)",
+            "print(clf.score(X, y))",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -5012,6 +5062,10 @@ class MissingRandomState(Rule):
                 if _tree_on_one_feature(ctx, ca, call, qualified):
                     continue
                 if _layout_only_shown(ctx.facts, ca, call, qualified):
+                    continue
+                if not call.in_function and _timing_only(ctx.facts, (Draw(ca, call, "", call.func, qualified),)):
+                    # `X, y = make_classification(…)` read only by `%time clf.fit(X, y)` and a `%%time`
+                    # cell: only the timings depend on the draw (fair check 26, rnd002-data-only-feeds-timing).
                     continue
                 if qualified.startswith("sklearn.") and call.in_function and call.owner in _trial_functions(ctx):
                     continue  # one trial of a repeated experiment: RND001's NumPy seed covers it (related there)
