@@ -2783,6 +2783,9 @@ class UnpinnedRequirement(Rule):
         "defines `~=2.6.0` as `>=2.6.0, ==2.6.*`; conda's `=2.6.*` too). `~=2.6` and `==2.*` (any 2.x) "
         "are ranges and are reported. To require exact pins, set `allow-patch-ranges = false` "
         "under `[tool.nbrefactor.dependencies]` in pyproject.toml. "
+        "A metapackage's line (`- anaconda`, `jupyter`, `azureml-sdk`: `[metapackages]` of `rules/distributions.toml`) "
+        "without an exact version is reported when the notebook imports a member it installs that no manifest declares "
+        "on a line of its own: the member comes at whatever version the metapackage's newest release bundles. "
         "Nor are the lines of a file that includes a requirements file by URL (`-r https://…/validated_linux_requirements.txt "
         "[--no-deps]`): pip takes that file's pin of the same distribution along with the line, and the audit never reads it. "
         "Being about a file rather than a cell, it is silenced through the `ignore` or "
@@ -2868,6 +2871,16 @@ class UnpinnedRequirement(Rule):
             files={"automl_env.yml": "dependencies:\n- python=3.10\n- numpy>=1.21.6,<=1.23.5\n- pip:\n"
                                      "  - -r https://example.org/validated/1.59.0/validated_linux_requirements.txt --no-deps\n"},
         ),
+        # A metapackage pinned to one release (`anaconda=2023.09`) pins the members it installs; an unpinned one
+        # whose members the notebook imports, each on a line of its own, is those lines' finding (pinned here).
+        Example(
+            cells=("import numpy as np\nimport matplotlib.pyplot as plt",),
+            files={"environment.yml": "dependencies:\n  - python=3.11\n  - anaconda=2023.09\n"},
+        ),
+        Example(
+            cells=("import numpy as np",),
+            files={"environment.yml": "dependencies:\n  - python=3.11\n  - anaconda\n  - numpy=1.26.4\n"},
+        ),
     )
     failing = (
         Example(
@@ -2940,6 +2953,13 @@ class UnpinnedRequirement(Rule):
             files={"automl_env.yml": "dependencies:\n- python=3.10\n- numpy>=1.21.6,<=1.23.5\n- pip:\n  - -r common.txt\n"},
             expect=((None, 3),),
         ),
+        # The `anaconda` metapackage unpinned (fair check 26, QuantEcon's lectures): numpy and matplotlib, which
+        # the notebook imports, come at whatever versions its newest release bundles.
+        Example(
+            cells=("import numpy as np\nimport matplotlib.pyplot as plt",),
+            files={"environment.yml": "name: lectures\ndependencies:\n  - python=3.8\n  - anaconda\n"},
+            expect=((None, 4),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2959,6 +2979,8 @@ class UnpinnedRequirement(Rule):
         # What the environment manifests declare, pinned or not: their own line carries the finding,
         # so a library's range for the same distribution is not reported a second time.
         environment = {r.name for m in manifests if _environment_file(m) for r in m.requirements}
+        declared = {r.name for m in manifests for r in m.requirements}
+        metapackages = _metapackages(ctx.catalog)
         also = _dev_duplicates(manifests, imported, pinned)
         # Last year's edition of an environment file (`dl2023_cpu.yml` beside `dl2024_cpu.yml`): its
         # line for a distribution that a current file declares unpinned too is told as a related
@@ -3036,7 +3058,16 @@ class UnpinnedRequirement(Rule):
                     key=f"image:{image}",
                 )
             for req in manifest.requirements:
-                if req.name not in imported or req.name in pinned or (library and req.name in environment) or req.named_build:
+                why = imported.get(req.name)
+                if why is None and req.name in metapackages:
+                    # `- anaconda` (or `jupyter`, `azureml-sdk`) unpinned: the members the notebook imports, which no
+                    # manifest declares on a line of its own, come at whatever versions the metapackage's newest release
+                    # bundles (fair check 26: QuantEcon's environment.yml is `python=3.8` and `anaconda`).
+                    members = [m for m in metapackages[req.name] if normalise(m) in imported and normalise(m) not in declared]
+                    if members:
+                        shown = ", ".join(f"`{m}`" for m in members[:5]) + (f" and {len(members) - 5} more" if len(members) > 5 else "")
+                        why = f"a metapackage: it installs {shown}, which the notebook imports"
+                if why is None or req.name in pinned or (library and req.name in environment) or req.named_build:
                     continue
                 if req.name in reported:
                     continue  # (its names, not its lines: two specs located on one line are still one finding)
@@ -3061,7 +3092,7 @@ class UnpinnedRequirement(Rule):
                     req.line,
                     None,
                     f"`{_without_comment(req.spec)}` in {manifest.path} is not pinned to one version "
-                    f"({imported[req.name]}"
+                    f"({why}"
                     + ((f"; `@{ref}` names a branch, or a tag named like one, which can move" if ref else
                         "; it installs the head of the default branch") if vcs else "") + ")"
                     + (f"; it is listed again on line{'s' if len(again) > 1 else ''} {', '.join(map(str, again))}" if again else "")
