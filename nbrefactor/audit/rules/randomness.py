@@ -2082,6 +2082,15 @@ _USING_METHOD = re.compile(
 )
 
 
+# Checks that two values agree (`np.allclose(a, b)`), and the sizes of a difference (`np.abs(a - b)`,
+# `np.linalg.norm(a - b)`): computed from two values that both come from the draw, a check of an identity.
+_AGREEMENT_FUNCTIONS = frozenset({"allclose", "isclose", "array_equal", "array_equiv"})
+_DISCREPANCIES = frozenset({"abs", "absolute", "norm"})
+# Array constructors: a name bound to one and filled from the draws in a loop (`C += c[i] * P`,
+# `lam[j] += c[k] * w ** (j * k)`) holds a matrix or a transform built from them, not a tally.
+_ARRAY_CONSTRUCTORS = frozenset({"zeros", "ones", "empty", "eye", "identity", "full", "zeros_like", "ones_like", "empty_like"})
+
+
 # The methods of a t-SNE/UMAP estimator that give its layout (openTSNE's `fit` returns it).
 _LAYOUT_METHODS = frozenset({"fit", "fit_transform", "transform"})
 # A frame's attributes that are not one of its columns (`df.loc[…]` reads every column).
@@ -2160,6 +2169,9 @@ class _ShownFlow:
         # A method of the drawn value ending its cell shows it (a drawn value, not a model trained
         # with draws, whose methods give the notebook's results: `lda.print_topics()`).
         self.last_shows = False
+        # Names last bound to a new NumPy array (`C = np.zeros((N, N))`): accumulating draws into one
+        # builds a matrix, not a count or a sum (`_ARRAY_CONSTRUCTORS`).
+        self.arrays: set[str] = set()
 
     # -- expressions --
 
@@ -2290,6 +2302,8 @@ class _ShownFlow:
                 return False
             return True
         qualified = self._module_of(func)
+        if self._agreement(call, qualified):
+            return True  # `np.abs(C - C8).max()`: two computations from the draw compared, shown (a check, not a result)
         slot = self._only_argument(call, *_SHAPE_ONLY_INPUTS[qualified], ctrl) if qualified in _SHAPE_ONLY_INPUTS else None
         if slot is None and qualified in _MONITOR_EVENT_KEYWORDS:
             slot = self._only_argument(call, None, _MONITOR_EVENT_KEYWORDS[qualified], ctrl)
@@ -2359,6 +2373,38 @@ class _ShownFlow:
             return True  # `model.predict([pick])`, `vectorizer([pick])`: a value computed from it, followed
         self.used = True
         return True
+
+    def _operands_differ(self, node: ast.expr) -> bool:
+        """`C - C8`: the difference of two different names (or selections of them) that both hold
+        values computed from the draw."""
+        if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub)):
+            return False
+        sides = [node.left, node.right]
+        roots = [self._root(side) for side in sides]
+        return (all(isinstance(side, (ast.Name, ast.Subscript, ast.Attribute)) and not any(isinstance(n, ast.Call) for n in ast.walk(side))
+                    for side in sides)
+                and None not in roots and roots[0] != roots[1] and all(self.expr(side) for side in sides))
+
+    def _agreement(self, call: ast.Call, qualified: str) -> bool:
+        """A check that two computations from the draw agree, whatever was drawn: `np.allclose(C, C8)`,
+        `np.abs(C - C8).max()`, `np.linalg.norm(A - B)` (fair check 26, rnd001-random-inputs-of-property-check:
+        a lecture's circulant-matrix identities checked on random coefficients)."""
+        func = call.func
+        name = qualified.rsplit(".", 1)[-1] if qualified else (func.id if isinstance(func, ast.Name) else "")
+        if qualified and qualified.split(".", 1)[0] not in ("numpy", "torch", "math"):
+            return False
+        if name in _AGREEMENT_FUNCTIONS and len(call.args) == 2 and not call.keywords:
+            sides = call.args
+            roots = [self._root(side) for side in sides]
+            return (None not in roots and roots[0] != roots[1] and all(isinstance(side, (ast.Name, ast.Subscript)) for side in sides)
+                    and all(self.expr(side) for side in sides))
+        if qualified and name in _DISCREPANCIES and len(call.args) == 1 and not call.keywords:
+            return self._operands_differ(call.args[0]) or (isinstance(call.args[0], ast.Call) and self._agreement(call.args[0], self._module_of(call.args[0].func)))
+        if (not qualified and isinstance(func, ast.Attribute) and func.attr in ("max", "sum", "mean") and not call.args and not call.keywords
+                and isinstance(func.value, ast.Call)):
+            inner = func.value
+            return self._module_of(inner.func).rsplit(".", 1)[-1] in ("abs", "absolute") and self._agreement(inner, self._module_of(inner.func))
+        return False
 
     def _only_argument(self, call: ast.Call, position: int | None, keyword: str, ctrl: bool) -> ast.expr | None:
         """The argument at `position` (or named `keyword`) when the value reaches it and no other
@@ -2468,7 +2514,7 @@ class _ShownFlow:
             value_reached = self.expr(st.value, ctrl)
             flows = value_reached or ctrl
             if isinstance(st, ast.AugAssign):
-                if self.loops and (value_reached or self.drawn_branches):
+                if self.loops and (value_reached or self.drawn_branches) and self._root(st.target) not in self.arrays:
                     # `inside += 1` under `if is_in_circle(point)`, `total += x` in a loop over
                     # draws: a count or sum accumulated from them, a statistic (a Monte Carlo
                     # estimate), not a display of them (fair check 24, item T-3.1).
@@ -2483,6 +2529,13 @@ class _ShownFlow:
                         if isinstance(child, ast.expr) and not isinstance(child, ast.expr_context):
                             flows = self.expr(child, ctrl) or flows
             for target in targets:
+                if isinstance(target, ast.Name) and not isinstance(st, ast.AugAssign):
+                    if (isinstance(st.value, ast.Call) and not flows
+                            and self._module_of(st.value.func).startswith("numpy.")
+                            and self._module_of(st.value.func).rsplit(".", 1)[-1] in _ARRAY_CONSTRUCTORS):
+                        self.arrays.add(target.id)
+                    else:
+                        self.arrays.discard(target.id)
                 if flows:
                     self._taint_target(target, assigned=True)
                 elif straight and st.value is not None:
@@ -3846,6 +3899,10 @@ class UnseededRandom(Rule):
         "with them written as calls (`print(x)`, every other character where it was), so its draws count."
         " Nor is a draw whose only reader is `time.sleep` (a random pause changes the run's timing only), "
         "nor one that only picks the process `os.kill` signals (a simulated failure of one of interchangeable workers)."
+        " An unseeded generator made at module level whose draws reach only displays is not reported either; on the way, "
+        "a check that two values computed from the draws agree (`np.allclose(C, C8)`, `np.abs(C - C8).max()`, "
+        "`np.linalg.norm(A - B)`, two different names) is shown, not a statistic, and draws accumulated in a loop into "
+        "a NumPy array made for them (`C = np.zeros((N, N))`, then `C += c[i] * P`) build a matrix, not a count or a sum."
         " A name left unread among those unpacked from the value (`values, times, noise = simulate(100)`) is a "
         "discarded part, not a result computed from the draw."
         " A draw in a default value of a module-level def that nothing names is not reported (only the body, which "
@@ -4094,6 +4151,18 @@ class UnseededRandom(Rule):
             "    if pids:\n        os.kill(random.choice(pids), 15)",
             "summed = client.compute(summed)\nwhile not summed.done():\n    kill_a_worker()\n    sleep(3.0)",
         )),
+        # Fair check 26 (rnd001-random-inputs-of-property-check): random coefficients of a lecture's
+        # identity checks, from an unseeded generator; the matrices built from them (one filled in a
+        # loop) are shown and compared, and the identity holds whatever was drawn.
+        Example(cells=(
+            "import numpy as np",
+            "def circulant(row):\n    N = row.size\n    C = np.empty((N, N))\n    for i in range(N):\n"
+            "        C[i, i:] = row[:N - i]\n        C[i, :i] = row[N - i:]\n    return C",
+            "rng = np.random.default_rng()\nc = rng.random(8)\nc",
+            "C8 = circulant(c)\nC = np.zeros((8, 8))\nP = np.eye(8)\nfor i in range(8):\n    C += c[i] * P\n    P = np.roll(P, 1, axis=1)\nC",
+            "np.abs(C - C8).max()",
+            "print(np.allclose(C, C8))",
+        )),
     )
     failing = (
         # torchtext's legacy BucketIterator with shuffle=True shuffles from a snapshot of Python's
@@ -4325,6 +4394,13 @@ class UnseededRandom(Rule):
             "import os\nimport random\nimport pandas as pd",
             "victim = random.choice(pids)\nos.kill(victim, 15)\npd.Series([victim]).to_csv('killed.csv')",
         ), expect=((2, 1),)),
+        # A statistic of the generator's draws is a result, even only shown; and the spread of a draw
+        # around its own mean (one side computed in place) is no check of two computations.
+        Example(cells=(
+            "import numpy as np",
+            "rng = np.random.default_rng()\nc = rng.random(8)\nprint(c.mean())",
+            "gen = np.random.default_rng()\nx = gen.normal(size=100)\nnp.abs(x - x.mean()).max()",
+        ), expect=((2, 1), (3, 1))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -4335,7 +4411,12 @@ class UnseededRandom(Rule):
         # that pass no generator. Reported only when some call does leave it out (fair check 18:
         # nine simulators whose every call passed a seeded `rng=`), once per notebook.
         fallbacks: list[tuple[Draw, str, str]] = []
+        # A module-level generator whose draws reach only displays (and checks that two computations
+        # from them agree) changes what is shown, not a result, as a draw from a global state does.
+        shown_only = _reaches_only_displays(ctx.facts, [g for g in rf.unseeded_generators if not g.call.in_function])
         for gen in rf.unseeded_generators:
+            if (gen.ca.cell.index, gen.call.line, gen.call.column) in shown_only:
+                continue
             label = catalog.library(gen.library).label
             fallback = _generator_fallback(gen)
             if fallback is not None:
