@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Collection, Iterator, Optional
 
 from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_tree, nodes_of
+from nbrefactor.audit.facts import dotted_name
 from nbrefactor.audit.hosted import hosted_test, local_test
 from nbrefactor.audit.container_code import ComponentStep, component_steps, pipeline_step_bodies
 from nbrefactor.audit.distributions import (
@@ -2090,6 +2091,123 @@ class InNotebookInstall(Rule):
                     )
 
 
+# Environments a notebook declares in code for a remote run (Azure ML SDK v1): the keyword arguments that list
+# packages to install, conda's and pip's (fair check 27, T-6.5: a pipeline step's `CondaDependencies.create(
+# conda_packages=['scikit-learn'])` on the moving default CPU image).
+_CODE_ENVIRONMENTS = {"azureml.core.conda_dependencies.CondaDependencies.create": ("conda_packages", "pip_packages")}
+# A package spec pinned to one version: pip's `name==1.2` (`===`), conda's `name=1.2` (`name=1.2=build`); no range.
+_PINNED_SPEC = re.compile(r"^[A-Za-z0-9_.\-]+(?:\[[^\]]*\])?\s*(?:===?|=)\s*\d[\w.+!-]*(?:=[\w.]+)?\s*$")
+
+
+def _environments_in_code(ctx: RuleContext) -> Iterator[Hit]:
+    """`CondaDependencies.create(conda_packages=['scikit-learn'], pip_packages=['pandas'])` outside a def, in a
+    branch that runs: a run's environment, declared in code; one finding per call listing the string
+    literals of its package lists that no exact version pins (a name given another way is not read). The azureml-*
+    packages are left out unless `pin_sdk_version=False`: by default the SDK pins them to the client's version."""
+    if not any("CondaDependencies" in ca.cell.source or "Environment.get" in ca.cell.source for ca in ctx.cells):
+        return
+    from nbrefactor.audit.rules.randomness import unrun_lines  # (`if False:` and switched-off branches)
+
+    unrun = unrun_lines(ctx.facts)
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        for node in nodes_of(tree, ast.Call):
+            qualified = ctx.facts.resolve(dotted_name(node.func))
+            if qualified in _ENVIRONMENT_GETS and node.lineno not in unrun.get(ca.cell.index, frozenset()):
+                hit = _curated_environment_by_name(ca, tree, node) if _environment_used(ctx, ca, tree, node) else None
+                if hit is not None:
+                    yield hit
+                continue
+            keywords = _CODE_ENVIRONMENTS.get(qualified)
+            if keywords is None or node.lineno in unrun.get(ca.cell.index, frozenset()):
+                continue
+            # `pin_sdk_version=True` (the default) pins the azureml-* packages to the client SDK's version.
+            sdk_pinned = not any(k.arg == "pin_sdk_version" and isinstance(k.value, ast.Constant) and k.value.value is False
+                                 for k in node.keywords)
+            if any(isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and f.lineno <= node.lineno <= (f.end_lineno or f.lineno)
+                   for f in ast.walk(tree)):
+                continue
+            if is_suppressed(ca.cell, node.lineno, node.end_lineno or node.lineno, UnpinnedRequirement.code):
+                continue
+            unpinned: list[str] = []
+            for keyword in node.keywords:
+                if keyword.arg not in keywords or not isinstance(keyword.value, (ast.List, ast.Tuple)):
+                    continue
+                for element in keyword.value.elts:
+                    if isinstance(element, ast.Constant) and isinstance(element.value, str) and element.value.strip():
+                        spec = element.value.strip()
+                        if sdk_pinned and spec.lower().startswith("azureml-"):
+                            continue
+                        if not _PINNED_SPEC.match(spec):
+                            unpinned.append(spec)
+            if not unpinned:
+                continue
+            names = ", ".join(f"`{spec}`" for spec in unpinned[:6]) + (f" and {len(unpinned) - 6} more" if len(unpinned) > 6 else "")
+            first = re.split(r"[\[<>=!~ ;]", unpinned[0], maxsplit=1)[0]
+            yield Hit(
+                ca.cell,
+                node.lineno,
+                node.col_offset + 1,
+                f"`{dotted_name(node.func)}(…)` declares the run's environment in code with {names} not pinned to one version: "
+                "Azure ML builds it with whatever release is newest when it builds the environment's image",
+                end_line=node.end_lineno,
+                fix=f"Pin each package in the list (`{first}==<the version you ran with>`), or build the environment from a pinned conda file",
+                key=f"code-environment:{ca.cell.index}:{node.lineno}",
+            )
+
+
+
+# Azure ML's curated environments fetched by name (fair check 27, T-9.5): `Environment.get(ws, name="AzureML-…")`
+# without `version=` (or `label=`) takes whatever version of the curated environment is newest when the notebook runs;
+# Microsoft rebuilds them under the same name (new image, new package versions) and retires old ones.
+_ENVIRONMENT_GETS = frozenset({"azureml.core.Environment.get", "azureml.core.environment.Environment.get"})
+_CURATED_ENVIRONMENT = re.compile(r"(?i)^azureml-")
+
+
+def _environment_used(ctx: RuleContext, ca: CellAnalysis, tree: ast.Module, node: ast.Call) -> bool:
+    """False when the call's value is bound to a name nothing reads afterwards, in its cell or below
+    (`curated_env = Environment.get(…)` only to show how to fetch one): no run gets that environment."""
+    statement = next((st for st in tree.body if isinstance(st, ast.Assign) and st.value is node), None)
+    if statement is None or len(statement.targets) != 1 or not isinstance(statement.targets[0], ast.Name):
+        return True
+    name = statement.targets[0].id
+    end = statement.end_lineno or statement.lineno
+    if any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) and n.lineno > end for n in ast.walk(tree)):
+        return True
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    return any(other.cell.index > ca.cell.index and word.search(other.cell.source) for other in ctx.cells)
+
+
+def _curated_environment_by_name(ca: CellAnalysis, tree: ast.Module, node: ast.Call) -> Hit | None:
+    """`Environment.get(ws, name="AzureML-sklearn-1.5")` outside a def, the name a literal of a curated environment
+    (`AzureML-…`, `azureml-…`), no version or label given (keyword or third positional): a finding on its line."""
+    if any(isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and f.lineno <= node.lineno <= (f.end_lineno or f.lineno)
+           for f in ast.walk(tree)):
+        return None
+    if len(node.args) > 2 or any(isinstance(a, ast.Starred) for a in node.args) or any(
+        k.arg in (None, "version", "label") for k in node.keywords
+    ):
+        return None
+    name = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "name"), None)
+    if not (isinstance(name, ast.Constant) and isinstance(name.value, str) and _CURATED_ENVIRONMENT.match(name.value)):
+        return None
+    if is_suppressed(ca.cell, node.lineno, node.end_lineno or node.lineno, UnpinnedRequirement.code):
+        return None
+    return Hit(
+        ca.cell,
+        node.lineno,
+        node.col_offset + 1,
+        f"`{dotted_name(node.func)}(…, name=\"{name.value}\")` takes the curated environment by name without a version: "
+        "the run gets whatever version of it is newest when the notebook runs (Azure ML rebuilds curated environments "
+        "under the same name, with other package versions, and retires old ones)",
+        end_line=node.end_lineno,
+        fix=f"Pass the version you ran with: Environment.get(ws, name=\"{name.value}\", version=\"<version>\")",
+        key=f"curated-environment:{name.value}",
+    )
+
+
 def _metapackages(catalog) -> dict[str, list[str]]:
     """`[metapackages]` of `rules/distributions.toml`, by normalised name: what each installs."""
     table = catalog.table("distributions", "metapackages", {}) or {}
@@ -2783,6 +2901,15 @@ class UnpinnedRequirement(Rule):
         "defines `~=2.6.0` as `>=2.6.0, ==2.6.*`; conda's `=2.6.*` too). `~=2.6` and `==2.*` (any 2.x) "
         "are ranges and are reported. To require exact pins, set `allow-patch-ranges = false` "
         "under `[tool.nbrefactor.dependencies]` in pyproject.toml. "
+        "A metapackage's line (`- anaconda`, `jupyter`, `azureml-sdk`: `[metapackages]` of `rules/distributions.toml`) "
+        "without an exact version is reported when the notebook imports a member it installs that no manifest declares "
+        "on a line of its own: the member comes at whatever version the metapackage's newest release bundles. "
+        "An environment an Azure ML notebook declares in code, `CondaDependencies.create(conda_packages=[…], "
+        "pip_packages=[…])` outside a def and in a branch that runs, is a manifest too: one finding on the call's line "
+        "lists the literal packages no exact version pins (azureml-* ones only with `pin_sdk_version=False`: by default "
+        "the SDK pins them to the client's version). So is a curated environment fetched by name without a version "
+        "(`Environment.get(ws, name=\"AzureML-sklearn-1.5\")`, no `version=` or `label=`): the run gets whichever version is "
+        "newest that day. "
         "Nor are the lines of a file that includes a requirements file by URL (`-r https://…/validated_linux_requirements.txt "
         "[--no-deps]`): pip takes that file's pin of the same distribution along with the line, and the audit never reads it. "
         "Being about a file rather than a cell, it is silenced through the `ignore` or "
@@ -2868,6 +2995,25 @@ class UnpinnedRequirement(Rule):
             files={"automl_env.yml": "dependencies:\n- python=3.10\n- numpy>=1.21.6,<=1.23.5\n- pip:\n"
                                      "  - -r https://example.org/validated/1.59.0/validated_linux_requirements.txt --no-deps\n"},
         ),
+        # A metapackage pinned to one release (`anaconda=2023.09`) pins the members it installs; an unpinned one
+        # whose members the notebook imports, each on a line of its own, is those lines' finding (pinned here).
+        Example(
+            cells=("import numpy as np\nimport matplotlib.pyplot as plt",),
+            files={"environment.yml": "dependencies:\n  - python=3.11\n  - anaconda=2023.09\n"},
+        ),
+        Example(
+            cells=("import numpy as np",),
+            files={"environment.yml": "dependencies:\n  - python=3.11\n  - anaconda\n  - numpy=1.26.4\n"},
+        ),
+        # An environment declared in code with every package pinned (the azureml-* ones by the SDK's default
+        # `pin_sdk_version=True`), or only in a branch a switch turns off.
+        Example(cells=(
+            "from azureml.core import Environment\nfrom azureml.core.conda_dependencies import CondaDependencies",
+            "cd = CondaDependencies.create(conda_packages=['scikit-learn==1.5.1', 'numpy=1.23.5'],\n"
+            "                              pip_packages=['azureml-defaults', 'encrypted-inference==0.9'])",
+            "USE_CURATED_ENV = True\nif USE_CURATED_ENV:\n    env = Environment.get(ws, name='AzureML-sklearn-1.5', version='3')\n"
+            "else:\n    cd = CondaDependencies.create(conda_packages=['pandas'])",
+        )),
     )
     failing = (
         Example(
@@ -2940,9 +3086,33 @@ class UnpinnedRequirement(Rule):
             files={"automl_env.yml": "dependencies:\n- python=3.10\n- numpy>=1.21.6,<=1.23.5\n- pip:\n  - -r common.txt\n"},
             expect=((None, 3),),
         ),
+        # The `anaconda` metapackage unpinned (fair check 26, QuantEcon's lectures): numpy and matplotlib, which
+        # the notebook imports, come at whatever versions its newest release bundles.
+        Example(
+            cells=("import numpy as np\nimport matplotlib.pyplot as plt",),
+            files={"environment.yml": "name: lectures\ndependencies:\n  - python=3.8\n  - anaconda\n"},
+            expect=((None, 4),),
+        ),
+        # A pipeline step's environment declared in code with scikit-learn unpinned (fair check 27, T-6.5), and
+        # the azureml-* packages left to float by `pin_sdk_version=False`.
+        Example(cells=(
+            "from azureml.core.runconfig import RunConfiguration\nfrom azureml.core.conda_dependencies import CondaDependencies",
+            "run_config = RunConfiguration()\nrun_config.environment.python.user_managed_dependencies = False\n"
+            "run_config.environment.python.conda_dependencies = CondaDependencies.create(conda_packages=['scikit-learn'])",
+            "cd = CondaDependencies.create(pip_packages=['azureml-sdk', 'pyarrow==14.0.2'], pin_sdk_version=False)",
+        ), expect=((2, 3), (3, 1))),
+        # A curated environment by name, no version, that a run uses (fair check 27, T-9.5); the workspace's own one is
+        # not curated, and one fetched only to show how (read by nothing) runs nothing.
+        Example(cells=(
+            "from azureml.core import Environment, ScriptRunConfig",
+            "tf_env = Environment.get(ws, name='AzureML-tensorflow-2.16-cuda12')\nmy_env = Environment.get(workspace=ws, name='tutorial-env')\n"
+            "shown_env = Environment.get(workspace=ws, name='AzureML-Minimal')",
+            "src = ScriptRunConfig(source_directory='.', script='train.py', environment=tf_env)",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        yield from _environments_in_code(ctx)
         manifests = ctx.project.manifests
         if not manifests:
             return
@@ -2959,6 +3129,8 @@ class UnpinnedRequirement(Rule):
         # What the environment manifests declare, pinned or not: their own line carries the finding,
         # so a library's range for the same distribution is not reported a second time.
         environment = {r.name for m in manifests if _environment_file(m) for r in m.requirements}
+        declared = {r.name for m in manifests for r in m.requirements}
+        metapackages = _metapackages(ctx.catalog)
         also = _dev_duplicates(manifests, imported, pinned)
         # Last year's edition of an environment file (`dl2023_cpu.yml` beside `dl2024_cpu.yml`): its
         # line for a distribution that a current file declares unpinned too is told as a related
@@ -3036,7 +3208,16 @@ class UnpinnedRequirement(Rule):
                     key=f"image:{image}",
                 )
             for req in manifest.requirements:
-                if req.name not in imported or req.name in pinned or (library and req.name in environment) or req.named_build:
+                why = imported.get(req.name)
+                if why is None and req.name in metapackages:
+                    # `- anaconda` (or `jupyter`, `azureml-sdk`) unpinned: the members the notebook imports, which no
+                    # manifest declares on a line of its own, come at whatever versions the metapackage's newest release
+                    # bundles (fair check 26: QuantEcon's environment.yml is `python=3.8` and `anaconda`).
+                    members = [m for m in metapackages[req.name] if normalise(m) in imported and normalise(m) not in declared]
+                    if members:
+                        shown = ", ".join(f"`{m}`" for m in members[:5]) + (f" and {len(members) - 5} more" if len(members) > 5 else "")
+                        why = f"a metapackage: it installs {shown}, which the notebook imports"
+                if why is None or req.name in pinned or (library and req.name in environment) or req.named_build:
                     continue
                 if req.name in reported:
                     continue  # (its names, not its lines: two specs located on one line are still one finding)
@@ -3061,7 +3242,7 @@ class UnpinnedRequirement(Rule):
                     req.line,
                     None,
                     f"`{_without_comment(req.spec)}` in {manifest.path} is not pinned to one version "
-                    f"({imported[req.name]}"
+                    f"({why}"
                     + ((f"; `@{ref}` names a branch, or a tag named like one, which can move" if ref else
                         "; it installs the head of the default branch") if vcs else "") + ")"
                     + (f"; it is listed again on line{'s' if len(again) > 1 else ''} {', '.join(map(str, again))}" if again else "")

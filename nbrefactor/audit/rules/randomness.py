@@ -1769,11 +1769,18 @@ def _timing_only(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Posit
         if any(m.line == call.line and not (m.kind == "line_magic" and m.name == "time") for m in ca.magics):
             continue
         statement = statement_at(tree(ca), call.line)
-        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)):
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1):
             continue
-        if only_timed(statement.targets[0].id, (ca.cell.index, statement.lineno, statement.end_lineno or statement.lineno)):
+        target = statement.targets[0]
+        # `X, y = make_classification(…)`: each name unpacked from the draw only timed in turn.
+        names = ([target] if isinstance(target, ast.Name) else list(target.elts) if isinstance(target, ast.Tuple) else [])
+        if not names or not all(isinstance(n, ast.Name) for n in names):
+            continue
+        skip = (ca.cell.index, statement.lineno, statement.end_lineno or statement.lineno)
+        if all(only_timed(n.id, skip) for n in names if isinstance(n, ast.Name)):
             found.add(where)
     return frozenset(found)
+
 
 
 _COPY_CALLS = frozenset({"list", "tuple", "array", "asarray", "copy", "deepcopy"})
@@ -1807,7 +1814,9 @@ def _compiled_copy(node: ast.expr, name: str) -> bool:
 def _unread_time_cells(facts: NotebookFacts) -> frozenset[int]:
     """`%%time` cells that bind only names no cell reads but other such timings (`%%time` then
     `ans = np.sum(A * B)`, the same `ans` rebound in the next timing): their body's results are
-    shown and thrown away, as a `%%timeit` body's are."""
+    shown and thrown away, as a `%%timeit` body's are. A name the cell only changes in place
+    (`clf.fit(X, y)`) counts as bound when a later cell reads it (fair check 26: a voting
+    classifier fitted under `%%time`, only printed there)."""
     timing = [ca for ca in facts.cells if ca.masked.cell_magic == "time" and ca.facts.syntax_error is None]
     if not timing:
         return frozenset()
@@ -1815,11 +1824,14 @@ def _unread_time_cells(facts: NotebookFacts) -> frozenset[int]:
     found: set[int] = set()
     for ca in timing:
         bound = {d.name for d in ca.facts.defined}
-        if ca.facts.functions or ca.facts.classes or ca.facts.mutated:
+        if ca.facts.functions or ca.facts.classes:
             continue
+        changed = {m.name for m in ca.facts.mutated}
         read_elsewhere = any(
-            other.cell.index not in indices and bound & ({r.name for r in (*other.facts.reads, *other.facts.deferred_reads)}
-                                                         | set(_IDENTIFIER.findall(" ".join(m.args for m in other.magics))))
+            other.cell.index not in indices
+            and (bound | (changed if other.cell.index > ca.cell.index else set()))
+            & ({r.name for r in (*other.facts.reads, *other.facts.deferred_reads)}
+               | set(_IDENTIFIER.findall(" ".join(m.args for m in other.magics))))
             for other in facts.cells
         )
         if not read_elsewhere:
@@ -2001,6 +2013,11 @@ _MONITOR_EVENT_KEYWORDS = {"whylogs.log": "debug_event"}
 # A pause of a random length (`time.sleep(random.randrange(2, 10))` between requests sent to a
 # service): only the timing of the run changes, nothing it computes (fair check 21).
 _PAUSES = frozenset({"time.sleep"})
+# A signal sent to a randomly picked process (`os.kill(random.choice(pids), 15)`): a simulated failure
+# of one of interchangeable workers, the pick read by nothing the run computes (fair check 26,
+# rnd001-simulated-failure-draw: dask's resilience demo kills a random preemptible worker). (position,
+# keyword) of the process id; a drawn signal number is not this shape.
+_SIGNALLED_PROCESSES = {"os.kill": (0, "pid"), "os.killpg": (0, "pgid")}
 # An experiment tracker's logging is a display too: what it receives is put up for people to look
 # at in the tracker's web page (fair check 16: a random example file uploaded to a Neptune
 # project's `data/sample`, three validation images drawn with detectron2's Visualizer and uploaded).
@@ -2063,6 +2080,15 @@ _USING_METHOD = re.compile(
     r"^(?:fit\w*|train\w*|evaluate\w*|predict\w*|compile|fine_tune|backward|step|save\w*|to_(?!html$|string$|markdown$|list$|numpy$|dict$)\w+|"
     r"write\w*|dump\w*|export\w*|push\w*|upload\w*|tofile|log\w*|send\w*|put\w*|post|apply_gradients|minimize|update)$"
 )
+
+
+# Checks that two values agree (`np.allclose(a, b)`), and the sizes of a difference (`np.abs(a - b)`,
+# `np.linalg.norm(a - b)`): computed from two values that both come from the draw, a check of an identity.
+_AGREEMENT_FUNCTIONS = frozenset({"allclose", "isclose", "array_equal", "array_equiv"})
+_DISCREPANCIES = frozenset({"abs", "absolute", "norm"})
+# Array constructors: a name bound to one and filled from the draws in a loop (`C += c[i] * P`,
+# `lam[j] += c[k] * w ** (j * k)`) holds a matrix or a transform built from them, not a tally.
+_ARRAY_CONSTRUCTORS = frozenset({"zeros", "ones", "empty", "eye", "identity", "full", "zeros_like", "ones_like", "empty_like"})
 
 
 # The methods of a t-SNE/UMAP estimator that give its layout (openTSNE's `fit` returns it).
@@ -2143,6 +2169,9 @@ class _ShownFlow:
         # A method of the drawn value ending its cell shows it (a drawn value, not a model trained
         # with draws, whose methods give the notebook's results: `lda.print_topics()`).
         self.last_shows = False
+        # Names last bound to a new NumPy array (`C = np.zeros((N, N))`): accumulating draws into one
+        # builds a matrix, not a count or a sum (`_ARRAY_CONSTRUCTORS`).
+        self.arrays: set[str] = set()
 
     # -- expressions --
 
@@ -2273,6 +2302,8 @@ class _ShownFlow:
                 return False
             return True
         qualified = self._module_of(func)
+        if self._agreement(call, qualified):
+            return True  # `np.abs(C - C8).max()`: two computations from the draw compared, shown (a check, not a result)
         slot = self._only_argument(call, *_SHAPE_ONLY_INPUTS[qualified], ctrl) if qualified in _SHAPE_ONLY_INPUTS else None
         if slot is None and qualified in _MONITOR_EVENT_KEYWORDS:
             slot = self._only_argument(call, None, _MONITOR_EVENT_KEYWORDS[qualified], ctrl)
@@ -2280,6 +2311,8 @@ class _ShownFlow:
             slot = self._only_argument(call, 1, "input_to_model", ctrl)  # TensorBoard's graph of a model
         if slot is None and qualified in _PAUSES:
             slot = self._only_argument(call, 0, "secs", ctrl)
+        if slot is None and qualified in _SIGNALLED_PROCESSES:
+            slot = self._only_argument(call, *_SIGNALLED_PROCESSES[qualified], ctrl)
         if slot is not None and not (receiver_tainted or callee_tainted):
             # The value is only that argument: its numbers reach no result (a traced graph, an
             # event for people to read), as a display's do not.
@@ -2340,6 +2373,38 @@ class _ShownFlow:
             return True  # `model.predict([pick])`, `vectorizer([pick])`: a value computed from it, followed
         self.used = True
         return True
+
+    def _operands_differ(self, node: ast.expr) -> bool:
+        """`C - C8`: the difference of two different names (or selections of them) that both hold
+        values computed from the draw."""
+        if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub)):
+            return False
+        sides = [node.left, node.right]
+        roots = [self._root(side) for side in sides]
+        return (all(isinstance(side, (ast.Name, ast.Subscript, ast.Attribute)) and not any(isinstance(n, ast.Call) for n in ast.walk(side))
+                    for side in sides)
+                and None not in roots and roots[0] != roots[1] and all(self.expr(side) for side in sides))
+
+    def _agreement(self, call: ast.Call, qualified: str) -> bool:
+        """A check that two computations from the draw agree, whatever was drawn: `np.allclose(C, C8)`,
+        `np.abs(C - C8).max()`, `np.linalg.norm(A - B)` (fair check 26, rnd001-random-inputs-of-property-check:
+        a lecture's circulant-matrix identities checked on random coefficients)."""
+        func = call.func
+        name = qualified.rsplit(".", 1)[-1] if qualified else (func.id if isinstance(func, ast.Name) else "")
+        if qualified and qualified.split(".", 1)[0] not in ("numpy", "torch", "math"):
+            return False
+        if name in _AGREEMENT_FUNCTIONS and len(call.args) == 2 and not call.keywords:
+            sides = call.args
+            roots = [self._root(side) for side in sides]
+            return (None not in roots and roots[0] != roots[1] and all(isinstance(side, (ast.Name, ast.Subscript)) for side in sides)
+                    and all(self.expr(side) for side in sides))
+        if qualified and name in _DISCREPANCIES and len(call.args) == 1 and not call.keywords:
+            return self._operands_differ(call.args[0]) or (isinstance(call.args[0], ast.Call) and self._agreement(call.args[0], self._module_of(call.args[0].func)))
+        if (not qualified and isinstance(func, ast.Attribute) and func.attr in ("max", "sum", "mean") and not call.args and not call.keywords
+                and isinstance(func.value, ast.Call)):
+            inner = func.value
+            return self._module_of(inner.func).rsplit(".", 1)[-1] in ("abs", "absolute") and self._agreement(inner, self._module_of(inner.func))
+        return False
 
     def _only_argument(self, call: ast.Call, position: int | None, keyword: str, ctrl: bool) -> ast.expr | None:
         """The argument at `position` (or named `keyword`) when the value reaches it and no other
@@ -2449,7 +2514,7 @@ class _ShownFlow:
             value_reached = self.expr(st.value, ctrl)
             flows = value_reached or ctrl
             if isinstance(st, ast.AugAssign):
-                if self.loops and (value_reached or self.drawn_branches):
+                if self.loops and (value_reached or self.drawn_branches) and self._root(st.target) not in self.arrays:
                     # `inside += 1` under `if is_in_circle(point)`, `total += x` in a loop over
                     # draws: a count or sum accumulated from them, a statistic (a Monte Carlo
                     # estimate), not a display of them (fair check 24, item T-3.1).
@@ -2464,6 +2529,13 @@ class _ShownFlow:
                         if isinstance(child, ast.expr) and not isinstance(child, ast.expr_context):
                             flows = self.expr(child, ctrl) or flows
             for target in targets:
+                if isinstance(target, ast.Name) and not isinstance(st, ast.AugAssign):
+                    if (isinstance(st.value, ast.Call) and not flows
+                            and self._module_of(st.value.func).startswith("numpy.")
+                            and self._module_of(st.value.func).rsplit(".", 1)[-1] in _ARRAY_CONSTRUCTORS):
+                        self.arrays.add(target.id)
+                    else:
+                        self.arrays.discard(target.id)
                 if flows:
                     self._taint_target(target, assigned=True)
                 elif straight and st.value is not None:
@@ -3825,7 +3897,12 @@ class UnseededRandom(Rule):
         "`rules/randomness.toml`."
         " In a Python 2 notebook (STR004's), a cell that fails to parse only for its `print x` statements is read "
         "with them written as calls (`print(x)`, every other character where it was), so its draws count."
-        " Nor is a draw whose only reader is `time.sleep` (a random pause changes the run's timing only)."
+        " Nor is a draw whose only reader is `time.sleep` (a random pause changes the run's timing only), "
+        "nor one that only picks the process `os.kill` signals (a simulated failure of one of interchangeable workers)."
+        " An unseeded generator made at module level whose draws reach only displays is not reported either; on the way, "
+        "a check that two values computed from the draws agree (`np.allclose(C, C8)`, `np.abs(C - C8).max()`, "
+        "`np.linalg.norm(A - B)`, two different names) is shown, not a statistic, and draws accumulated in a loop into "
+        "a NumPy array made for them (`C = np.zeros((N, N))`, then `C += c[i] * P`) build a matrix, not a count or a sum."
         " A name left unread among those unpacked from the value (`values, times, noise = simulate(100)`) is a "
         "discarded part, not a result computed from the draw."
         " A draw in a default value of a module-level def that nothing names is not reported (only the body, which "
@@ -4066,6 +4143,26 @@ class UnseededRandom(Rule):
             "    row = {}\n    for column in ['expected', 'actual']:\n        row[column] = random.randrange(0, step + 1)\n"
             "    run.log_row('Accuracy', 'Example row', **row)\n    mlflow.log_metric('noise', random.random(), step=step)",
         )),
+        # Fair check 26 (rnd001-simulated-failure-draw): the draw only picks which worker process
+        # a resilience demo kills; the sum it checks is the same whichever dies.
+        Example(cells=(
+            "import os\nimport random\nfrom time import sleep",
+            "def kill_a_worker():\n    pids = [w.pid for w in cluster.scheduler.workers.values()]\n"
+            "    if pids:\n        os.kill(random.choice(pids), 15)",
+            "summed = client.compute(summed)\nwhile not summed.done():\n    kill_a_worker()\n    sleep(3.0)",
+        )),
+        # Fair check 26 (rnd001-random-inputs-of-property-check): random coefficients of a lecture's
+        # identity checks, from an unseeded generator; the matrices built from them (one filled in a
+        # loop) are shown and compared, and the identity holds whatever was drawn.
+        Example(cells=(
+            "import numpy as np",
+            "def circulant(row):\n    N = row.size\n    C = np.empty((N, N))\n    for i in range(N):\n"
+            "        C[i, i:] = row[:N - i]\n        C[i, :i] = row[N - i:]\n    return C",
+            "rng = np.random.default_rng()\nc = rng.random(8)\nc",
+            "C8 = circulant(c)\nC = np.zeros((8, 8))\nP = np.eye(8)\nfor i in range(8):\n    C += c[i] * P\n    P = np.roll(P, 1, axis=1)\nC",
+            "np.abs(C - C8).max()",
+            "print(np.allclose(C, C8))",
+        )),
     )
     failing = (
         # torchtext's legacy BucketIterator with shuffle=True shuffles from a snapshot of Python's
@@ -4292,6 +4389,18 @@ class UnseededRandom(Rule):
             "df = pd.read_csv('scores.csv')\nsubset = df.sample(n=20)\nsubset.mean()",
             "run = experiment.start_logging()\nrun.log_row('Accuracy', value=random.random())",
         ), expect=((2, 2), (3, 2))),
+        # The killed worker's pid is also written out (a result of the run), not only signalled.
+        Example(cells=(
+            "import os\nimport random\nimport pandas as pd",
+            "victim = random.choice(pids)\nos.kill(victim, 15)\npd.Series([victim]).to_csv('killed.csv')",
+        ), expect=((2, 1),)),
+        # A statistic of the generator's draws is a result, even only shown; and the spread of a draw
+        # around its own mean (one side computed in place) is no check of two computations.
+        Example(cells=(
+            "import numpy as np",
+            "rng = np.random.default_rng()\nc = rng.random(8)\nprint(c.mean())",
+            "gen = np.random.default_rng()\nx = gen.normal(size=100)\nnp.abs(x - x.mean()).max()",
+        ), expect=((2, 1), (3, 1))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -4302,7 +4411,12 @@ class UnseededRandom(Rule):
         # that pass no generator. Reported only when some call does leave it out (fair check 18:
         # nine simulators whose every call passed a seeded `rng=`), once per notebook.
         fallbacks: list[tuple[Draw, str, str]] = []
+        # A module-level generator whose draws reach only displays (and checks that two computations
+        # from them agree) changes what is shown, not a result, as a draw from a global state does.
+        shown_only = _reaches_only_displays(ctx.facts, [g for g in rf.unseeded_generators if not g.call.in_function])
         for gen in rf.unseeded_generators:
+            if (gen.ca.cell.index, gen.call.line, gen.call.column) in shown_only:
+                continue
             label = catalog.library(gen.library).label
             fallback = _generator_fallback(gen)
             if fallback is not None:
@@ -4748,6 +4862,15 @@ class MissingRandomState(Rule):
             "import matplotlib.pyplot as plt\nfrom sklearn.cluster import KMeans",
             "est = KMeans(4)\nest.fit(X)\ny_kmeans = est.predict(X)\nplt.scatter(X[:, 0], X[:, 1], c=y_kmeans, s=50)",
         )),
+        # Synthetic data read only by timings (fair check 26, `rnd002-data-only-feeds-timing`): a
+        # `%time` fit and a `%%time` cell that fits again and prints the estimator's parameters.
+        Example(cells=(
+            "import joblib\nimport sklearn.datasets\nfrom sklearn.ensemble import VotingClassifier\nfrom sklearn.linear_model import LogisticRegression",
+            "X, y = sklearn.datasets.make_classification(n_samples=1_000, n_features=20)",
+            "clf = VotingClassifier([('lr', LogisticRegression())], n_jobs=-1)",
+            "%time clf.fit(X, y)",
+            "%%time\nwith joblib.parallel_backend('dask'):\n    clf.fit(X, y)\n\nprint(clf)",
+        )),
     )
     failing = (
         # A layout something is computed from stays: clusters found on the t-SNE map, the map's
@@ -4950,6 +5073,14 @@ class MissingRandomState(Rule):
             "import matplotlib.pyplot as plt\nfrom sklearn.cluster import KMeans\nfrom sklearn.metrics import accuracy_score",
             "est = KMeans(10)\nlabels = est.fit_predict(X)\nplt.scatter(X[:, 0], X[:, 1], c=labels)\nprint(accuracy_score(y, labels))",
         ), expect=((2, 1),)),
+        # The estimator fitted under `%%time` is scored in a later cell: a result computed from the draw.
+        Example(cells=(
+            "import sklearn.datasets\nfrom sklearn.linear_model import LogisticRegression",
+            "X, y = sklearn.datasets.make_classification(n_samples=1_000, n_features=20)",
+            "clf = LogisticRegression()",
+            "%%time\nclf.fit(X, y)",
+            "print(clf.score(X, y))",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -5012,6 +5143,10 @@ class MissingRandomState(Rule):
                 if _tree_on_one_feature(ctx, ca, call, qualified):
                     continue
                 if _layout_only_shown(ctx.facts, ca, call, qualified):
+                    continue
+                if not call.in_function and _timing_only(ctx.facts, (Draw(ca, call, "", call.func, qualified),)):
+                    # `X, y = make_classification(…)` read only by `%time clf.fit(X, y)` and a `%%time`
+                    # cell: only the timings depend on the draw (fair check 26, rnd002-data-only-feeds-timing).
                     continue
                 if qualified.startswith("sklearn.") and call.in_function and call.owner in _trial_functions(ctx):
                     continue  # one trial of a repeated experiment: RND001's NumPy seed covers it (related there)
