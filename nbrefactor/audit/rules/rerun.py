@@ -770,7 +770,7 @@ class _Walker:
                     # `model.reset()` then `optimizer.step()`: the weights start over, the optimizer's
                     # state does not (fair check 18: "further from the weights" was untrue there).
                     self.report(node, name, f"steps the optimizer `{name}` made in another cell: the cell sets `{reset[0]}` afresh "
-                                f"(`{reset[1]}`) but not `{name}`, so a second run starts from the state the first run left in it "
+                                f"(`{reset[1]}`) but not `{name}`, {_RESTARTED_OPTIMIZER} "
                                 "(momentum, Adam's moment estimates and step count) and trains differently")
                 else:
                     self.report(node, name, f"steps the optimizer `{name}` made in another cell, so a second run trains its model further from the weights the first run left")
@@ -1449,6 +1449,31 @@ def _joins_itself(value: ast.AST, name: str) -> bool:
     if isinstance(first, (ast.List, ast.Tuple)):
         return any(isinstance(e, ast.Name) and e.id == name for e in first.elts)
     return False
+
+
+# What the message of an optimizer stepped over a model set afresh says (`_Walker`, `_stateless_optimizer`).
+_RESTARTED_OPTIMIZER = "so a second run starts from the state the first run left in it"
+
+
+def _stateless_optimizer(ctx: RuleContext, ca: CellAnalysis, name: str) -> bool:
+    """The nearest module-level binding of `name` in a cell above is `torch.optim.SGD(params, lr=…)`
+    without momentum (no `momentum` argument, or a literal 0): plain SGD keeps no state between steps
+    (no momentum buffer; weight decay and the learning rate are settings), so a rebuilt one would
+    step the same way."""
+    value: Optional[ast.expr] = None
+    for other in ctx.cells:
+        if other.cell.index >= ca.cell.index:
+            break
+        tree = cell_python_tree(other)
+        for stmt in getattr(tree, "body", ()):
+            if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
+                value = stmt.value if len(stmt.targets) == 1 else None
+    if not (isinstance(value, ast.Call) and ctx.facts.resolve(dotted_name(value.func)) == "torch.optim.SGD"):
+        return False
+    if len(value.args) > 2 or any(k.arg is None for k in value.keywords):
+        return False  # momentum given by position, or `**kwargs`
+    momentum = next((k.value for k in value.keywords if k.arg == "momentum"), None)
+    return momentum is None or (isinstance(momentum, ast.Constant) and momentum.value in (0, 0.0) and momentum.value is not False)
 
 
 def trainers(ctx: RuleContext) -> dict[int, dict[str, str]]:
@@ -2219,7 +2244,8 @@ class ChangesWhenRunTwice(Rule):
         "the first left; scikit-learn's `fit` starts afresh and is not reported). Code inside functions is not reported (it runs when called), "
         "nor a torch optimizer's `.step()` when the cell built the optimizer and set the model's weights afresh before "
         "training (`model.apply(weights_init)`, `model.reset_parameters()`, `model.load_state_dict(…)`: each run starts "
-        "over by design), nor is a "
+        "over by design), nor a `.step()` of another cell's plain `torch.optim.SGD` (no momentum: it keeps no state) after the "
+        "cell set the model's weights afresh, nor is a "
         "cell that builds the value first (`total = 0` then `total += x`), nor a running mean whose loop's first step "
         "replaces it (`r += (x - r) / (i + 1)` in `for i, b in enumerate(batches)`, or `/ k` with `k` from `range(1, …)`: "
         "at the first count the old value weighs nothing; not under an `if` inside the loop), nor a name rebound by arithmetic on "
@@ -2424,6 +2450,15 @@ class ChangesWhenRunTwice(Rule):
             "sentences.extend(data['b'].tolist())\nlen(set(sentences))",
             "for url in urls:\n    sentences.extend(pd.read_csv(url)['a'].tolist())",
             "sentences = [s.strip() for s in list(set(sentences)) if isinstance(s, str)]\nprint(len(sentences))",
+        )),
+        # Plain SGD (no momentum) of another cell stepped over weights the cell sets afresh: it keeps
+        # no state, so the optimizer carries nothing into a second run (fair check 26, item 59,
+        # hid009-stateless-sgd-optimizer-state).
+        Example(cells=(
+            "import torch\nfrom torch import nn\nmodel = nn.Linear(4, 1)\ndef init_weights(m):\n    nn.init.xavier_uniform_(m.weight)",
+            "trainer = torch.optim.SGD(model.parameters(), lr=0.01)",
+            "model.apply(init_weights)\nfor x, y in loader:\n    trainer.zero_grad()\n    loss = ((model(x) - y) ** 2).mean()\n"
+            "    loss.backward()\n    trainer.step()",
         )),
     )
     failing = (
@@ -2760,6 +2795,14 @@ class ChangesWhenRunTwice(Rule):
             "sentences.extend(data['b'].tolist())\nlen(set(sentences))",
             "print(len(sentences))",
         ), expect=((3, 1),)),
+        # An Adam optimizer of another cell stepped over weights the cell sets afresh: its moment
+        # estimates and step count carry over into the second run.
+        Example(cells=(
+            "import torch\nfrom torch import nn\nmodel = nn.Linear(4, 1)\ndef init_weights(m):\n    nn.init.xavier_uniform_(m.weight)",
+            "trainer = torch.optim.Adam(model.parameters(), lr=0.01)",
+            "model.apply(init_weights)\nfor x, y in loader:\n    trainer.zero_grad()\n    loss = ((model(x) - y) ** 2).mean()\n"
+            "    loss.backward()\n    trainer.step()",
+        ), expect=((3, 6),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2807,6 +2850,11 @@ class ChangesWhenRunTwice(Rule):
                 if (not file_step and what.startswith((f"grows `{name}` with `.append(", f"grows `{name}` with `.extend("))
                         and _read_only_deduplicated(ctx, ca, line, name)):
                     continue  # every later read is `set(name)`: the items a re-run adds again are duplicates none sees
+                if not file_step and _RESTARTED_OPTIMIZER in what and _stateless_optimizer(ctx, ca, name):
+                    # `model.apply(init_weights)` then a plain `torch.optim.SGD` of another cell steps:
+                    # SGD without momentum keeps no state, so the stated cause is false (fair check 26,
+                    # hid009-stateless-sgd-optimizer-state).
+                    continue
                 if not file_step and what.startswith(f"grows `{name}` with `.extend(") and _inference_data_extend(ctx, ca, line, name):
                     continue  # ArviZ `idata.extend(ppc)` keeps the groups it has (join="left"): a second run adds nothing
                 if file_step:
