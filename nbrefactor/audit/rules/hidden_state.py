@@ -2426,8 +2426,13 @@ class UnexecutedCell(Rule):
         "Nor is the never-run cell right below such a credentials cell that only makes bare calls, none of whose string "
         "literals a cell below names, on objects bound afresh below before any read (`results.writer(\"whylabs\").write()`, "
         "the optional upload): skipping both changed nothing the notebook shows. "
-        "A cell that only installs packages (`pip install foo==1.0`, `%pip`/`!conda`/`!apt-get install`) left "
-        "unrun is not reported: the packages were already there, and DEP003 reports the install. Nor is a cell of "
+        "A cell that only installs packages (`pip install foo==1.0`, `%pip`/`!conda`/`!apt-get install`, also as `%%sh` "
+        "or `%%bash` lines beside an `echo`) left unrun is not reported: the packages were already there, and DEP003 reports the install. Nor are never-run cells "
+        "that cells that ran supersede: top to bottom from the first, a name they bind or change (imports too) stays theirs "
+        "until a cell writes it without reading one of theirs, a never-run cell reading one passes its own writes on; no "
+        "cell that ran reads one, and a cell that ran binds one afresh (a demo section never run, the section run below "
+        "rebinding `script` before its read); a cell of the chain with magics, definitions, a file written or downloaded "
+        "that a cell below names, a file name a cell that ran below names, or a read of a name no cell above binds, keeps the finding. Nor is a cell of "
         "shell commands (`%%bash` or `!` lines) that only download and unpack data files (`kaggle datasets download …`, "
         "`wget …`, `unzip …`, `mkdir`, `cd`): it binds no name, the cells below ran on files already there, and "
         "PTH003/PTH007 report the download. Nor is a never-run "
@@ -2473,6 +2478,11 @@ class UnexecutedCell(Rule):
         )),
         # An install cell left unrun: the packages were already there (DEP003 reports the install).
         Example(cells=(code_cell("pip install requests==2.31.0"), code_cell("import requests", 1))),
+        # ... also as a `%%sh` cell with an `echo` asking for a restart (fair check 26, item 49).
+        Example(cells=(
+            code_cell('%%sh\npip install feast -U -q\necho "Please restart your runtime now."'),
+            code_cell("%cd feature_repo/\n!ls -R", 1), code_cell("!pygmentize feature_store.yaml", 2),
+        )),
         # A data download left unrun: the files were already there (PTH003 reports the download).
         Example(cells=(
             code_cell("import pandas as pd", 1),
@@ -2625,6 +2635,16 @@ class UnexecutedCell(Rule):
             code_cell("toy", 6, outputs=({"output_type": "execute_result", "execution_count": 6, "metadata": {},
                                          "data": {"text/plain": "DatasetDict({\n    train: Dataset({\n        num_rows: 160\n    })\n})"}},)),
         )),
+        # Fair check 25 (hid002-unrun-independent-section): a demo section never run (its collection,
+        # its script, the task built from them and the download run with it); the section run below
+        # rebinds `script` before reading it and reads nothing else the skipped cells bound.
+        Example(cells=(
+            code_cell("import numpy as np", 1),
+            code_cell("ps_bands = ['Blue', 'Green']"), code_cell("script = 'return [sample.Blue]'"),
+            code_cell("ps_task = dict(bands=ps_bands, script=script)"), code_cell("ps_patch = np.ones(len(ps_task['bands']))"),
+            code_cell("script = 'return [sample.Red]'", 2), code_cell("wv_task = dict(bands=['Red'], script=script)", 3),
+            code_cell("print(wv_task)", 4),
+        )),
     )
     failing = (
         Example(cells=(code_cell("x = 1", 1), code_cell("x = x * 2"), code_cell("print(x)", 2)), expect=((2, 1),)),
@@ -2669,6 +2689,15 @@ class UnexecutedCell(Rule):
             code_cell("import pandas as pd\nframe = pd.DataFrame({'a': [1, 2]})\ndef draw(table, color):\n    print(table[color].describe())", 1),
             code_cell("draw(frame, color='a')"), code_cell("total = frame.a.sum()"), code_cell("print(len(frame))", 2),
         ), expect=((3, 1),)),
+        # A never-run section whose task feeds a never-run step whose result a cell that ran reads,
+        # though a cell that ran rebinds `script`.
+        Example(cells=(
+            code_cell("import numpy as np", 1),
+            code_cell("bands = ['B02', 'B03']"), code_cell("script = 'return [sample.B02]'"),
+            code_cell("task = dict(bands=bands, script=script)"),
+            code_cell("stack = np.ones((len(task['bands']), 4))"),
+            code_cell("script = 'return [sample.Red]'", 2), code_cell("print(stack.mean(), script)", 3),
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2683,6 +2712,8 @@ class UnexecutedCell(Rule):
         skipped = tuple(pair for pair in skipped if not _unrun_exercise_blank(ctx, pair[0]))
         if not skipped or _stray_count_on_cleared(ctx):
             return
+        if ctx.facts.notebook.is_python and _superseded_unrun_section(ctx, [c for c, _ in skipped]):
+            return  # the cells that ran rebind what the never-run ones bound and read nothing else of theirs
         # Anchored at the first skipped cell that binds a name when the first one binds none (fair
         # check 18: a `sc.pl.umap(…)` plot ahead of the unrun `test = de.test.wald(…)` that the
         # section's results come from); the others stay related.
@@ -3367,6 +3398,81 @@ def _rebound_before_read(ctx: RuleContext, ca: CellAnalysis, outside_effects: bo
     return rebound
 
 
+# A string naming a file: a name with an extension (`podcasts.csv`, `model.pt`).
+_FILE_NAME = re.compile(r"\w\.[A-Za-z][A-Za-z0-9]{0,5}$")
+
+
+def _cell_writes(ca: CellAnalysis, modules: AbstractSet[str] = frozenset()) -> set[str]:
+    """What a cell binds or changes at module level: bindings (imports too), in-place changes, and
+    the receivers of its calls of methods not known to only read (`task.execute(…)`; not a module's
+    function, `np.save(…)`)."""
+    facts = ca.facts
+    return {r.name for r in (*facts.defined, *facts.mutated)} | {
+        c.receiver for c in facts.calls
+        if c.receiver and "." not in c.receiver and not c.in_function and c.receiver not in modules
+        and not (c.method in _READ_ONLY_METHODS and not any(a.keyword == "inplace" and a.constant == "True" for a in c.args))
+    }
+
+
+def _superseded_unrun_section(ctx: RuleContext, unrun: Sequence[Cell]) -> bool:
+    """Did skipping the never-run cells change nothing a cell that ran read, with a cell that ran
+    binding afresh something they bound? Top to bottom from the first of them, every name they bind
+    or change (imports too) is theirs until a cell writes it without reading one of theirs; another
+    never-run cell reading one passes its own writes on; a cell that ran reading one is reached, and
+    one writing one without reading theirs rebinds it. True when none is reached and some is rebound
+    (fair check 25, hid002-unrun-independent-section: three demo sections of commercial collections
+    never run, the fourth run from its own cells, rebinding `evalscript` before its read), the
+    never-run section's superseded counterpart of `_rebound_before_read`. A cell of the chain this
+    cannot read (not Python, not parsed, magics, definitions, a file written or downloaded that a
+    cell below names, a file name a cell that ran below names, a read of a name no cell above binds)
+    reaches."""
+    ran = _ran_cells(ctx)
+    skipped = {c.index for c in unrun}
+    modules = frozenset(ctx.facts.aliases)
+
+    def names_file_read_below(cell: CellAnalysis) -> bool:
+        """A file name the cell passes to a call (`file_name='podcasts.csv'` of a Kaggle download)
+        that a cell run below names too."""
+        files = {a.string for c in cell.facts.calls for a in c.args
+                 if a.string and _FILE_NAME.search(a.string) and "://" not in a.string
+                 and not (a.keyword and ("url" in a.keyword or "host" in a.keyword))}  # (`service_url="services.sentinel-hub.com"`)
+        return any(f in other.cell.source for other in ctx.facts.cells
+                   if other.cell.index > cell.cell.index and other.cell.index in ran for f in files)
+
+    flow = name_flow(ctx)
+
+    def opaque(cell: CellAnalysis) -> bool:
+        f = cell.facts
+        return (f.syntax_error is not None or not cell.masked.is_python or bool(cell.magics) or bool(f.functions)
+                or bool(f.classes) or not _downloads_nothing_read_below(ctx, cell) or names_file_read_below(cell)
+                # a sketch that cannot run where it stands (`scheduler.step()` above the cell binding it)
+                or any(r.cell == cell.cell.index and r.flow not in (Flow.ABOVE, Flow.BUILTIN) for r in flow.reads))
+
+    first = min(skipped)
+    tainted: set[str] = set()
+    rebound = False
+    for below in ctx.facts.cells:
+        if below.cell.index < first or _is_blank(below.cell.source):
+            continue
+        writes = _cell_writes(below, modules)
+        if below.cell.index in skipped:
+            if opaque(below):
+                return False
+            tainted |= writes
+            continue
+        if below.facts.syntax_error is not None or not below.masked.is_python:
+            return False
+        reads = {r.name for r in (*below.facts.reads, *below.facts.deferred_reads)} | {r.name for r in below.facts.mutated}
+        if reads & tainted:
+            if below.cell.index in ran or opaque(below):
+                return False
+            tainted |= writes
+        else:
+            rebound = rebound or (below.cell.index in ran and bool(writes & tainted))
+            tainted -= writes
+    return rebound
+
+
 def _ran_cells(ctx: RuleContext) -> frozenset[int]:
     """Code cells that ran: with a count, saved with outputs, or with their count cleared (HID002's reading)."""
     return ctx.shared("hidden.ran_cells", lambda: frozenset(
@@ -3390,7 +3496,15 @@ def _installs_only(source: str) -> bool:
     cell below reads; the notebook ran because the packages were already there."""
     text = source.replace("\\\n", " ")
     lines = [l.strip() for l in text.splitlines() if l.strip() and not l.strip().startswith("#")]
+    if lines and _SHELL_CELL_MAGIC.match(lines[0]):
+        # `%%sh` then `pip install feast -U -q` and an `echo` telling the reader to restart: the
+        # cell's lines are shell lines (fair check 26, hid002-skipped-install-cell).
+        lines = [l for l in lines[1:] if not re.match(r"[!]?echo\b", l)]
     return bool(lines) and all(_INSTALL_LINE.match(l) for l in lines)
+
+
+# A cell magic running the cell as shell lines (or capturing its output).
+_SHELL_CELL_MAGIC = re.compile(r"%%(?:sh|bash|capture)\b")
 
 
 # A comment saying the cell is not to be run: `# syntax example, do not run this cell`, `# don't
