@@ -2244,7 +2244,8 @@ class ChangesWhenRunTwice(Rule):
         "the first left; scikit-learn's `fit` starts afresh and is not reported). Code inside functions is not reported (it runs when called), "
         "nor a torch optimizer's `.step()` when the cell built the optimizer and set the model's weights afresh before "
         "training (`model.apply(weights_init)`, `model.reset_parameters()`, `model.load_state_dict(…)`: each run starts "
-        "over by design), nor a `.step()` of another cell's plain `torch.optim.SGD` (no momentum: it keeps no state) after the "
+        "over by design), nor a list grown in a loop that the cells below only show (`lazy_results[0]`, "
+        "`%time dask.compute(*lazy_results)`; no plot of it) before a cell binds it afresh, nor a `.step()` of another cell's plain `torch.optim.SGD` (no momentum: it keeps no state) after the "
         "cell set the model's weights afresh, nor is a "
         "cell that builds the value first (`total = 0` then `total += x`), nor a running mean whose loop's first step "
         "replaces it (`r += (x - r) / (i + 1)` in `for i, b in enumerate(batches)`, or `/ k` with `k` from `range(1, …)`: "
@@ -2459,6 +2460,16 @@ class ChangesWhenRunTwice(Rule):
             "trainer = torch.optim.SGD(model.parameters(), lr=0.01)",
             "model.apply(init_weights)\nfor x, y in loader:\n    trainer.zero_grad()\n    loss = ((model(x) - y) ** 2).mean()\n"
             "    loss.backward()\n    trainer.step()",
+        )),
+        # A list grown in a loop that the cells below only show (an item, a timed compute) before a
+        # cell binds it afresh: a second run shows more items, nothing computed reads them (fair
+        # check 26, item 64, hid009-list-only-shown-before-rebound).
+        Example(cells=(
+            "import dask\nlazy_results = []",
+            "for p in range(10):\n    lazy_results.append(dask.delayed(abs)(p))",
+            "lazy_results[0]",
+            "dask.compute(*lazy_results)",
+            "lazy_results = []\nfor p in range(20):\n    lazy_results.append(dask.delayed(abs)(p))\nfutures = dask.persist(*lazy_results)",
         )),
     )
     failing = (
@@ -2803,6 +2814,14 @@ class ChangesWhenRunTwice(Rule):
             "model.apply(init_weights)\nfor x, y in loader:\n    trainer.zero_grad()\n    loss = ((model(x) - y) ** 2).mean()\n"
             "    loss.backward()\n    trainer.step()",
         ), expect=((3, 6),)),
+        # A list grown in a loop, plotted against another list, then bound afresh: a second run
+        # no longer matches the other axis.
+        Example(cells=(
+            "import matplotlib.pyplot as plt\nalphas = [0.1, 1, 10]\nscores = []",
+            "for a in alphas:\n    scores.append(a * 2)",
+            "plt.plot(alphas, scores)",
+            "scores = []",
+        ), expect=((2, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2846,6 +2865,17 @@ class ChangesWhenRunTwice(Rule):
                     # `dissolved = dissolved.reset_index()`, then only `head()` and
                     # `dissolved.plot(column="car_r_t")`: the extra column a second run adds reaches
                     # nothing computed (fair check 21, hid009-reset-index-column-reaches-no-result).
+                    continue
+                if (
+                    not file_step and what.startswith(f"grows `{name}` with `.")
+                    and not isinstance(statement_at(cell_python_tree(ca), line), ast.Expr)
+                    and _only_shown_after(ctx, ca, line, name, modules, mutations=True, until_rebound=True)
+                    and not _grown_above_since_bound(ctx, ca, name) and not _plotted_below(ctx, ca, name)
+                ):
+                    # A loop growing a list of another cell that the cells below only show
+                    # (`lazy_results[0]`, `%time dask.compute(*lazy_results)`) before one binds it
+                    # afresh (`lazy_results = []`): a second run shows more items, and nothing computed
+                    # below reads them (fair check 26, hid009-list-only-shown-before-rebound).
                     continue
                 if (not file_step and what.startswith((f"grows `{name}` with `.append(", f"grows `{name}` with `.extend("))
                         and _read_only_deduplicated(ctx, ca, line, name)):
@@ -3315,6 +3345,19 @@ def _only_shown_after(
                 continue  # `del l[6]` after `l.insert(…)`: the next step of the same demo
             return False
     return shown and not until_rebound
+
+
+def _plotted_below(ctx: RuleContext, ca: CellAnalysis, name: str) -> bool:
+    """Does a cell below pass `name` to a plotting call (`plt.plot(alphas, train_score)`)? A list
+    grown twice no longer matches the other axis: the plot fails or changes."""
+    from nbrefactor.audit.rules.hidden_state import _PLOTTING_MODULES
+
+    for cell in _cells_from(ctx, ca)[1:]:
+        for c in cell.facts.calls:
+            if (ctx.facts.resolve(c.func).startswith(_PLOTTING_MODULES) or c.method.startswith(("plot", "hist", "scatter", "bar"))) \
+                    and re.search(rf"\b{re.escape(name)}\b", cell.cell.source):
+                return True
+    return False
 
 
 def _cells_from(ctx: RuleContext, ca: CellAnalysis) -> tuple[CellAnalysis, ...]:
