@@ -770,7 +770,7 @@ class _Walker:
                     # `model.reset()` then `optimizer.step()`: the weights start over, the optimizer's
                     # state does not (fair check 18: "further from the weights" was untrue there).
                     self.report(node, name, f"steps the optimizer `{name}` made in another cell: the cell sets `{reset[0]}` afresh "
-                                f"(`{reset[1]}`) but not `{name}`, so a second run starts from the state the first run left in it "
+                                f"(`{reset[1]}`) but not `{name}`, {_RESTARTED_OPTIMIZER} "
                                 "(momentum, Adam's moment estimates and step count) and trains differently")
                 else:
                     self.report(node, name, f"steps the optimizer `{name}` made in another cell, so a second run trains its model further from the weights the first run left")
@@ -1449,6 +1449,31 @@ def _joins_itself(value: ast.AST, name: str) -> bool:
     if isinstance(first, (ast.List, ast.Tuple)):
         return any(isinstance(e, ast.Name) and e.id == name for e in first.elts)
     return False
+
+
+# What the message of an optimizer stepped over a model set afresh says (`_Walker`, `_stateless_optimizer`).
+_RESTARTED_OPTIMIZER = "so a second run starts from the state the first run left in it"
+
+
+def _stateless_optimizer(ctx: RuleContext, ca: CellAnalysis, name: str) -> bool:
+    """The nearest module-level binding of `name` in a cell above is `torch.optim.SGD(params, lr=…)`
+    without momentum (no `momentum` argument, or a literal 0): plain SGD keeps no state between steps
+    (no momentum buffer; weight decay and the learning rate are settings), so a rebuilt one would
+    step the same way."""
+    value: Optional[ast.expr] = None
+    for other in ctx.cells:
+        if other.cell.index >= ca.cell.index:
+            break
+        tree = cell_python_tree(other)
+        for stmt in getattr(tree, "body", ()):
+            if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
+                value = stmt.value if len(stmt.targets) == 1 else None
+    if not (isinstance(value, ast.Call) and ctx.facts.resolve(dotted_name(value.func)) == "torch.optim.SGD"):
+        return False
+    if len(value.args) > 2 or any(k.arg is None for k in value.keywords):
+        return False  # momentum given by position, or `**kwargs`
+    momentum = next((k.value for k in value.keywords if k.arg == "momentum"), None)
+    return momentum is None or (isinstance(momentum, ast.Constant) and momentum.value in (0, 0.0) and momentum.value is not False)
 
 
 def trainers(ctx: RuleContext) -> dict[int, dict[str, str]]:
@@ -2202,7 +2227,8 @@ class ChangesWhenRunTwice(Rule):
         "reported), a one-shot iterator another cell made, iterated by the cell (`ring_list = chain(*lists)` in one cell, "
         "`pd.Series(ring_list)` in the next; also `iter`, `zip`, `map`, `filter`, `enumerate`, `reversed` in a Python 3 "
         "notebook, other `itertools` iterators, a generator expression, the notebook's own generator, `df.iterrows()`; read by "
-        "a `for` or a comprehension over it, `*it`, `join`, or `list`/`sorted`/`sum`/`pd.Series`/`Counter`… of it; not `next(it)`, "
+        "a `for` or a comprehension over it, `*it`, `join`, or `list`/`sorted`/`sum`/`pd.Series`/`Counter`… of it, or handed to a "
+        "bulk method (`index.upsert(vectors=records)`, `executemany`, `extend`, `add_documents`), shown or not; not `next(it)`, "
         "nor when the cell only shows what it iterates: a second run gets nothing, and a later cell iterating it again gets "
         "nothing even top to bottom), a custom training step applying gradients to a model "
         "of another cell (`optimizer.apply_gradients(zip(grads, model.trainable_variables))` after a `tf.GradientTape`, "
@@ -2219,7 +2245,9 @@ class ChangesWhenRunTwice(Rule):
         "the first left; scikit-learn's `fit` starts afresh and is not reported). Code inside functions is not reported (it runs when called), "
         "nor a torch optimizer's `.step()` when the cell built the optimizer and set the model's weights afresh before "
         "training (`model.apply(weights_init)`, `model.reset_parameters()`, `model.load_state_dict(…)`: each run starts "
-        "over by design), nor is a "
+        "over by design), nor a list grown in a loop that the cells below only show (`lazy_results[0]`, "
+        "`%time dask.compute(*lazy_results)`; no plot of it) before a cell binds it afresh, nor a `.step()` of another cell's plain `torch.optim.SGD` (no momentum: it keeps no state) after the "
+        "cell set the model's weights afresh, nor is a "
         "cell that builds the value first (`total = 0` then `total += x`), nor a running mean whose loop's first step "
         "replaces it (`r += (x - r) / (i + 1)` in `for i, b in enumerate(batches)`, or `/ k` with `k` from `range(1, …)`: "
         "at the first count the old value weighs nothing; not under an `if` inside the loop), nor a name rebound by arithmetic on "
@@ -2424,6 +2452,25 @@ class ChangesWhenRunTwice(Rule):
             "sentences.extend(data['b'].tolist())\nlen(set(sentences))",
             "for url in urls:\n    sentences.extend(pd.read_csv(url)['a'].tolist())",
             "sentences = [s.strip() for s in list(set(sentences)) if isinstance(s, str)]\nprint(len(sentences))",
+        )),
+        # Plain SGD (no momentum) of another cell stepped over weights the cell sets afresh: it keeps
+        # no state, so the optimizer carries nothing into a second run (fair check 26, item 59,
+        # hid009-stateless-sgd-optimizer-state).
+        Example(cells=(
+            "import torch\nfrom torch import nn\nmodel = nn.Linear(4, 1)\ndef init_weights(m):\n    nn.init.xavier_uniform_(m.weight)",
+            "trainer = torch.optim.SGD(model.parameters(), lr=0.01)",
+            "model.apply(init_weights)\nfor x, y in loader:\n    trainer.zero_grad()\n    loss = ((model(x) - y) ** 2).mean()\n"
+            "    loss.backward()\n    trainer.step()",
+        )),
+        # A list grown in a loop that the cells below only show (an item, a timed compute) before a
+        # cell binds it afresh: a second run shows more items, nothing computed reads them (fair
+        # check 26, item 64, hid009-list-only-shown-before-rebound).
+        Example(cells=(
+            "import dask\nlazy_results = []",
+            "for p in range(10):\n    lazy_results.append(dask.delayed(abs)(p))",
+            "lazy_results[0]",
+            "dask.compute(*lazy_results)",
+            "lazy_results = []\nfor p in range(20):\n    lazy_results.append(dask.delayed(abs)(p))\nfutures = dask.persist(*lazy_results)",
         )),
     )
     failing = (
@@ -2760,6 +2807,28 @@ class ChangesWhenRunTwice(Rule):
             "sentences.extend(data['b'].tolist())\nlen(set(sentences))",
             "print(len(sentences))",
         ), expect=((3, 1),)),
+        # An Adam optimizer of another cell stepped over weights the cell sets afresh: its moment
+        # estimates and step count carry over into the second run.
+        Example(cells=(
+            "import torch\nfrom torch import nn\nmodel = nn.Linear(4, 1)\ndef init_weights(m):\n    nn.init.xavier_uniform_(m.weight)",
+            "trainer = torch.optim.Adam(model.parameters(), lr=0.01)",
+            "model.apply(init_weights)\nfor x, y in loader:\n    trainer.zero_grad()\n    loss = ((model(x) - y) ** 2).mean()\n"
+            "    loss.backward()\n    trainer.step()",
+        ), expect=((3, 6),)),
+        # A list grown in a loop, plotted against another list, then bound afresh: a second run
+        # no longer matches the other axis.
+        Example(cells=(
+            "import matplotlib.pyplot as plt\nalphas = [0.1, 1, 10]\nscores = []",
+            "for a in alphas:\n    scores.append(a * 2)",
+            "plt.plot(alphas, scores)",
+            "scores = []",
+        ), expect=((2, 2),)),
+        # Fair check 27 recall T-1.6: `records = zip(…)` in one cell, upserted by the next; a second
+        # run of the upsert sends nothing.
+        Example(cells=(
+            "ids = ['a', 'b']\nvectors = [[0.1, 0.2], [0.3, 0.4]]\nrecords = zip(ids, vectors)",
+            "index.upsert(vectors=records)",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2804,9 +2873,25 @@ class ChangesWhenRunTwice(Rule):
                     # `dissolved.plot(column="car_r_t")`: the extra column a second run adds reaches
                     # nothing computed (fair check 21, hid009-reset-index-column-reaches-no-result).
                     continue
+                if (
+                    not file_step and what.startswith(f"grows `{name}` with `.")
+                    and not isinstance(statement_at(cell_python_tree(ca), line), ast.Expr)
+                    and _only_shown_after(ctx, ca, line, name, modules, mutations=True, until_rebound=True)
+                    and not _grown_above_since_bound(ctx, ca, name) and not _plotted_below(ctx, ca, name)
+                ):
+                    # A loop growing a list of another cell that the cells below only show
+                    # (`lazy_results[0]`, `%time dask.compute(*lazy_results)`) before one binds it
+                    # afresh (`lazy_results = []`): a second run shows more items, and nothing computed
+                    # below reads them (fair check 26, hid009-list-only-shown-before-rebound).
+                    continue
                 if (not file_step and what.startswith((f"grows `{name}` with `.append(", f"grows `{name}` with `.extend("))
                         and _read_only_deduplicated(ctx, ca, line, name)):
                     continue  # every later read is `set(name)`: the items a re-run adds again are duplicates none sees
+                if not file_step and _RESTARTED_OPTIMIZER in what and _stateless_optimizer(ctx, ca, name):
+                    # `model.apply(init_weights)` then a plain `torch.optim.SGD` of another cell steps:
+                    # SGD without momentum keeps no state, so the stated cause is false (fair check 26,
+                    # hid009-stateless-sgd-optimizer-state).
+                    continue
                 if not file_step and what.startswith(f"grows `{name}` with `.extend(") and _inference_data_extend(ctx, ca, line, name):
                     continue  # ArviZ `idata.extend(ppc)` keeps the groups it has (join="left"): a second run adds nothing
                 if file_step:
@@ -3269,6 +3354,19 @@ def _only_shown_after(
     return shown and not until_rebound
 
 
+def _plotted_below(ctx: RuleContext, ca: CellAnalysis, name: str) -> bool:
+    """Does a cell below pass `name` to a plotting call (`plt.plot(alphas, train_score)`)? A list
+    grown twice no longer matches the other axis: the plot fails or changes."""
+    from nbrefactor.audit.rules.hidden_state import _PLOTTING_MODULES
+
+    for cell in _cells_from(ctx, ca)[1:]:
+        for c in cell.facts.calls:
+            if (ctx.facts.resolve(c.func).startswith(_PLOTTING_MODULES) or c.method.startswith(("plot", "hist", "scatter", "bar"))) \
+                    and re.search(rf"\b{re.escape(name)}\b", cell.cell.source):
+                return True
+    return False
+
+
 def _cells_from(ctx: RuleContext, ca: CellAnalysis) -> tuple[CellAnalysis, ...]:
     """`ca` and the analysed cells below it, top to bottom."""
     cells = ctx.cells
@@ -3626,9 +3724,11 @@ def _own_accumulating_calls(ctx: RuleContext) -> Iterator[Hit]:
 def _iterator_only_shown(stmt: ast.stmt) -> bool:
     """Is what the statement iterates only shown: a displayed expression (`list(zipped)`, `print(…)`) or a
     loop that only prints (`for a, b in pairs: print(a, b)`)? A second run then shows less, and changes
-    nothing the notebook computes (a primer's demo of `zip`, fair check 22)."""
+    nothing the notebook computes (a primer's demo of `zip`, fair check 22). Not a call handing the items
+    to a bulk method (`index.upsert(vectors=records)`): what it sends is no display."""
     if isinstance(stmt, ast.Expr):
-        return True
+        return not (isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Attribute)
+                    and stmt.value.func.attr in _BULK_METHODS)
     if isinstance(stmt, (ast.For, ast.AsyncFor)) and not stmt.orelse:
         return all(
             isinstance(s, ast.Expr) and isinstance(s.value, ast.Call) and dotted_name(s.value.func) in ("print", "display")
@@ -3649,6 +3749,10 @@ _ITERATOR_ATTRIBUTES = _ITERATOR_METHODS | frozenset(n.rsplit(".", 1)[-1] for n 
 # Calls that iterate their first argument to the end.
 _CONSUMING_BUILTINS = frozenset({"list", "tuple", "set", "frozenset", "dict", "sorted", "sum", "min", "max", "any", "all"})
 _CONSUMING_CALLS = frozenset({"pandas.Series", "pandas.DataFrame", "collections.Counter", "numpy.fromiter"})
+# Methods that take a collection of items and read it to the end (a vector store's upsert, a
+# database's executemany, a list's extend).
+_BULK_METHODS = frozenset({"upsert", "upsert_records", "insert", "insert_many", "add_documents", "add_texts", "executemany",
+                           "extend", "writelines", "bulk_write", "add_items"})
 
 
 def _consumed_iterators(ctx: RuleContext) -> Iterator[Hit]:
@@ -3710,6 +3814,11 @@ def _consumed_iterators(ctx: RuleContext) -> Iterator[Hit]:
                       and isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str))
             if dotted in consuming or joined or (dotted and ctx.facts.resolve(dotted) in _CONSUMING_CALLS):
                 target = node.args[0]
+        if target is None and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _BULK_METHODS:
+            # `index.upsert(vectors=records)`, `cur.executemany(sql, rows)`: the items are read to the end
+            # (fair check 27 recall T-1.6: `records = zip(ids, embeds, meta)` upserted by the next cell).
+            target = next((a for a in (*node.args, *(k.value for k in node.keywords if k.arg))
+                           if isinstance(a, ast.Name) and a.id in live), None)
         return target if isinstance(target, ast.Name) else None
 
     for ca, tree in trees:
