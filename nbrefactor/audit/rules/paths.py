@@ -6576,8 +6576,8 @@ class SysPathEdit(Rule):
         "edit changes nothing; a parent folder of code no manifest builds stays reported). Not an edit in the body of a Kubeflow "
         "pipeline component (a function given to `func_to_container_op` or decorated `@dsl.component`): it "
         "runs in the component's image, whose layout the pipeline defines. Not an edit putting the folder a `git clone` "
-        "of the notebook writes on the path (`!git clone URL /tmp/helpers`, then `sys.path.insert(0, \"/tmp/helpers\")`; "
-        "the folder as written): PTH007 reports the clone, with the edit related (one root cause, cloned code). "
+        "of the notebook writes, or a folder inside it, on the path (`!git clone URL /tmp/helpers`, then `sys.path.insert(0, \"/tmp/helpers\")` "
+        "or `\"/tmp/helpers/src\"`; the folder as written): PTH007 reports the clone, with the edit related (one root cause, cloned code). "
         "A call of a function of the notebook's own helper module (a `.py` file or package beside the notebook) whose "
         "body edits `sys.path` is an edit too, at the call (`from utils import fix_pythonpath_if_working_locally`, "
         "then `fix_pythonpath_if_working_locally()`); a call of one of its functions that does not, or an import "
@@ -6632,6 +6632,11 @@ class SysPathEdit(Rule):
         Example(cells=(
             "import sys\nver = '3.10'\nif f'/usr/local/lib/python{ver}/site-packages/' not in sys.path:\n"
             "    sys.path.insert(0, f'/usr/local/lib/python{ver}/site-packages/')",
+        )),
+        # A folder inside the clone the notebook makes: the clone's PTH007 relates it (fair check 27, item 97).
+        Example(cells=(
+            "!git clone https://github.com/example-lab/cooking.git",
+            "import sys\nsys.path.insert(1, 'cooking/src')\nfrom model import build",
         )),
     )
     failing = (
