@@ -5745,7 +5745,12 @@ class ChangeDirectory(Rule):
         "an `if`/`else` whose tests call nothing, `if sys.platform == \"darwin\":` choosing a `!gcc` line) the pair is no finding. A `%cd` into an absolute folder PTH002 reports on the same line (`%cd /content/zoo/`) is that finding's: one line, one fix; "
         "so is the same `%cd` repeated at the top of later cells, a related location of that PTH002 finding (one root to configure). "
         "A change into the folder a `git clone` below a reported change makes (`%cd drive/MyDrive` and `!git clone …/repo.git` in "
-        "one cell, `%cd repo` below it or alone in the next code cell) is that setup step's: related to the first change's finding."
+        "one cell, `%cd repo` below it or alone in the next code cell) is that setup step's: related to the first change's finding. "
+        "So is a hop of a chain of relative changes: a change that climbs out of the folder a reported change went down into, "
+        "with no return between (`%cd my_repo/feature_repo`, then `%cd ../../remote-online` in a later cell, then "
+        "`%cd ../my_repo/feature_repo`), and a change into a sibling right after the return that undoes an earlier cell's change, "
+        "in that return's cell (`os.chdir(\"app\")`, then `os.chdir(\"..\")` and `os.chdir(\"app_v2\")`): where it lands "
+        "depends on the first change, and one fix covers the chain."
     )
     why_bad = (
         "Every relative path after the change depends on the cell having run exactly once, from the "
@@ -5835,6 +5840,26 @@ class ChangeDirectory(Rule):
         Example(
             cells=("%cd work\n!git clone https://example.org/lab/graphs.git", "%cd graphs\n!ls"),
             expect=((1, 1),),
+        ),
+        # Hops of one chain: out of the folder the first change entered into a sibling, and, after
+        # the return that undoes a change, into a sibling in the same cell: one finding each chain,
+        # the hops related (fair check 26, item 80; fair check 27, item 94).
+        Example(
+            cells=(
+                "%cd my_repo/feature_repo",
+                "from feast import FeatureStore\nstore = FeatureStore(repo_path='.')",
+                "%cd ./../../remote-online\n!feast apply",
+                "%cd ./../my_repo/feature_repo\nstore = FeatureStore(repo_path='.')",
+            ),
+            expect=((1, 1),),
+        ),
+        Example(
+            cells=(
+                "import os\nos.chdir('app')",
+                "import pickle\nmodel = pickle.load(open('model.pkl', 'rb'))",
+                "os.chdir('..')\nos.chdir('app_v2')\nclf = pickle.load(open('model.pkl', 'rb'))",
+            ),
+            expect=((1, 2),),
         ),
     )
 
@@ -6112,7 +6137,70 @@ class ChangeDirectory(Rule):
                 last = i
                 continue
             head = last = i if not events[i][5] else None
+        self._fold_hops(events, event_steps, reported, hits, undone, returned_later)
         yield from (hits[i] for i in reported if i in hits)
+
+    @staticmethod
+    def _fold_hops(
+        events: Sequence[tuple[CellAnalysis, int, int, str, str, bool]], steps: Mapping[int, _DirectoryStep],
+        reported: Sequence[int], hits: dict[int, Hit], undone: Mapping[int, Optional[tuple[int, int]]],
+        returned_later: Mapping[int, tuple[CellAnalysis, int, int]],
+    ) -> None:
+        """A hop of a chain of relative changes: a change that climbs out of the folder a reported
+        change went down into, no return between (`%cd my_repo/feature_repo`, then `%cd ../../remote`
+        in a later cell), or that goes down into a sibling right after the return that undoes such a
+        change, in the same cell (`os.chdir('..')` then `os.chdir('app_v2')`, after `os.chdir('app')`
+        of an earlier cell): where it lands depends on the first change, and one fix (paths from a
+        configured root, no change of directory) covers them all. A related location of the first
+        change's finding (fair check 26, item 80; fair check 27, item 94: chdir-chain-split-per-cell)."""
+        head: Optional[int] = None  # the chain's first change, whose finding stands for it
+        depth = 0  # how many folders below the start the working directory is, along the chain
+        hops: dict[int, list[int]] = {}
+        for i in reported:
+            if i not in hits:
+                continue
+            step = steps.get(i, _UNKNOWN_STEP)
+            ca, line, column, shown_text, _, back = events[i]
+            hop = False
+            if head is not None and not back and not step.pushed:
+                if step.up and step.up <= depth and undone.get(i) is None and i not in returned_later:
+                    hop, depth = True, depth - step.up + len(step.down)
+            if hop:
+                hops.setdefault(head, []).append(i)
+                hits[head] = replace(
+                    hits[head],
+                    related=tuple(dict.fromkeys([*hits[head].related, (ca.cell, line, column), *hits[i].related])),
+                )
+                del hits[i]
+                continue
+            head, depth = None, 0
+            returned = returned_later.get(i)
+            if step.enters and not step.pushed and not back and undone.get(i) is None:
+                head, depth = i, step.enters
+                if returned is not None:
+                    # (a sibling entered right after the return in the return's cell: `../sibling` in two steps)
+                    sibling = next((k for k in reported if k in hits and events[k][0] is returned[0]
+                                    and events[k][1] > returned[1] and not events[k][5]), None)
+                    later = steps.get(sibling, _UNKNOWN_STEP) if sibling is not None else _UNKNOWN_STEP
+                    if (sibling is not None and later.enters and not later.pushed and undone.get(sibling) is None
+                            and sibling not in returned_later
+                            and not any(e[0] is returned[0] and returned[1] < e[1] < events[sibling][1] for e in events)):
+                        s_ca, s_line, s_column, s_shown, _, _ = events[sibling]
+                        hits[i] = replace(
+                            hits[i],
+                            message=f"{hits[i].message}; line {s_line} of that cell then goes into another folder from there (`{s_shown}`, related): one chain of changes, one fix",
+                            related=tuple(dict.fromkeys([*hits[i].related, (s_ca.cell, s_line, s_column), *hits[sibling].related])),
+                        )
+                        del hits[sibling]
+                    head = None
+        for first, later in hops.items():
+            places = [f"line {events[i][1]}" if events[i][0] is events[first][0] else f"cell {events[i][0].cell.index}" for i in later]
+            shown_hops = ", ".join(f"`{events[i][3]}`" for i in later)
+            where = places[0] if len(places) == 1 else f"{', '.join(places[:-1])} and {places[-1]}"
+            hits[first] = replace(
+                hits[first],
+                message=f"{hits[first].message}; {where} then move{'s' if len(later) == 1 else ''} on from there ({shown_hops}, related): one chain of changes, one fix",
+            )
 
     @staticmethod
     def _enters_clone(
