@@ -8641,7 +8641,37 @@ def _produced_paths(ctx: RuleContext) -> list[_Produced]:
 
 
 # The callee names `_find_produced_paths` reads a call of (besides a command run as a list of words).
-_PRODUCING_METHODS = frozenset({"extractall", "unpack_archive", "unzip", "download"})
+# The Kaggle API's downloads (`KaggleApi().dataset_download_file(…)`), which save by name.
+_KAGGLE_API_DOWNLOADS = frozenset({"dataset_download_file", "competition_download_file",
+                                   "dataset_download_files", "competition_download_files"})
+_PRODUCING_METHODS = frozenset({"extractall", "unpack_archive", "unzip", "download", *_KAGGLE_API_DOWNLOADS})
+
+
+def _kaggle_api_files(node: ast.Call, method: str, constants: Mapping[str, Constant]) -> list[str]:
+    """The files the Kaggle API's download call saves, relative: `api.dataset_download_file(ref,
+    file_name="podcasts.csv", path="./")` saves `podcasts.csv`, or `podcasts.csv.zip` when Kaggle
+    serves it zipped (also `competition_download_file`); `dataset_download_files("owner/slug",
+    path="data")` saves `data/slug.zip` (`competition_download_files(id)`: `id.zip`)."""
+    keywords = {k.arg: k.value for k in node.keywords if k.arg}
+    single = method.endswith("_file")
+    ident = _evaluate(node.args[0], constants) if node.args else None
+    if ident is None:
+        key = keywords.get("dataset") or keywords.get("competition")
+        ident = _evaluate(key, constants) if key is not None else None
+    folder_node = node.args[2 if single else 1] if len(node.args) > (2 if single else 1) else keywords.get("path")
+    folder = ""
+    if folder_node is not None:
+        folder = _relative_text(folder_node, constants) or ""
+        if not folder and (_evaluate(folder_node, constants) or "").strip() not in (".", "./"):
+            return []  # a folder elsewhere (absolute, unknown): not the working directory's
+    if single:
+        name_node = node.args[1] if len(node.args) > 1 else keywords.get("file_name")
+        name = _evaluate(name_node, constants) if name_node is not None else None
+        names = [name, f"{name}.zip"] if name and "/" not in name else []
+    else:
+        slug = (ident or "").rstrip("/").rsplit("/", 1)[-1]
+        names = [f"{slug}.zip"] if slug and re.fullmatch(r"[\w.\-]+", slug) else []
+    return [_normal_path(f"{folder}/{n}" if folder else n) for n in names]
 
 
 def _find_produced_paths(ctx: RuleContext) -> list[_Produced]:
@@ -8699,6 +8729,13 @@ def _find_produced_paths(ctx: RuleContext) -> list[_Produced]:
                     and ctx.facts.resolve(func.value.id) == "wget":
                 target = node.args[1] if len(node.args) > 1 else keywords.get("out")
                 folder = False
+            elif method in _KAGGLE_API_DOWNLOADS and isinstance(func, ast.Attribute) \
+                    and any(imp.top_level == "kaggle" for _, imp in ctx.facts.imports):
+                # The Kaggle API's download (PTH007's finding) saves the file by name: a read of it
+                # is that download's (fair check 27, item 118: download-destination-split-from-download).
+                for path in _kaggle_api_files(node, method, constants):
+                    out.append(_Produced(index, node.lineno, path, False, (index, node.lineno)))
+                continue
             elif ctx.facts.resolve(dotted_name(func) or "") in _SUBPROCESS_CALLS and node.args and isinstance(node.args[0], (ast.List, ast.Tuple)):
                 tokens = [_evaluate(e, constants) for e in node.args[0].elts]
                 if all(t is not None for t in tokens):
@@ -8715,6 +8752,29 @@ def _find_produced_paths(ctx: RuleContext) -> list[_Produced]:
             if path or (path == "" and folder):
                 out.append(_Produced(index, node.lineno, path, folder, (index, anchor)))
     return out
+
+
+def _extracts_fetched_archive(ctx: RuleContext, f: LiteralFinding, produced: Sequence[_Produced], written: Collection[str]) -> bool:
+    """Is `f` the folder an extraction writes (`zipref.extractall("./")`) of an archive that a
+    download step saved by name, a step with no finding of this rule (`api.dataset_download_file(…,
+    file_name="podcasts.csv", path="./")`, then `with ZipFile("podcasts.csv.zip") as zipref:`)? The
+    download's finding stands for the archive, what it holds and where it is unpacked (fair check
+    27, item 118)."""
+    if not produced or f.argument is None or f.argument.call.method not in ("extractall", "unpack_archive"):
+        return False
+    cell = f.ca.cell.index
+    step = next((p for p in produced if p.folder and (p.cell, p.line) == (cell, f.argument.call.line)), None)
+    if step is None:
+        return False
+    archives = [
+        o for o in literal_findings(ctx)
+        if (o.ca.cell.index, o.line) == step.anchor and o.argument is not None and o.argument.direction in ("read", "none")
+    ]
+    return bool(archives) and all(
+        (source := _read_back(o.value, o.ca.cell.index, o.line, o.argument.direction, produced, written)) is not None
+        and not source.folder and source.anchor == (source.cell, source.line)
+        for o in archives
+    )
 
 
 def _read_back(value: str, cell: int, line: int, direction: str, produced: Sequence[_Produced], written: Collection[str] = ()) -> Optional[_Produced]:
@@ -9039,7 +9099,8 @@ class CwdRelativePath(Rule):
         "the working directory too, named `\".\"`, `os.getcwd()` or `Path.cwd()`, for a file named bare there: `extractall(data_path)`, then "
         "`pd.read_csv(data_path + \"/train.csv\")` with `data_path = os.getcwd()`, not `\"data/test.csv\"`) "
         "or a file it downloaded by name (`wget.download(url, \"x.zip\")`, the `<id>.zip` of `kaggle competitions download -c <id>` "
-        "in a shell line or `subprocess.run([...])`: that download's finding, PTH003 or PTH007), read back, unless the notebook also writes that path, `\"text/plain\"` "
+        "in a shell line or `subprocess.run([...])`, the file the Kaggle API's `dataset_download_file(ref, file_name=\"x.csv\", path=\"./\")` "
+        "saves, `x.csv` or `x.csv.zip`, and the folder such an archive is extracted into: that download's finding, PTH003 or PTH007), read back, unless the notebook also writes that path, `\"text/plain\"` "
         "is not a path, and a literal appended to a configured root (`DATA_DIR / \"x.csv\"`) is fine. "
         "URL-only arguments (`requests.get`), `\":memory:\"` and strings starting with an f-string hole "
         "are skipped (the root is unknown), but for one folder name joined to the hole by `-` or `_` "
@@ -9377,6 +9438,14 @@ class CwdRelativePath(Rule):
             "import os\nfrom feast import DocEmbedder\n"
             "embedder = DocEmbedder(repo_path=os.environ['FEAST_REPO'], yaml_file='feature_store.yaml')",
         )),
+        # The file the Kaggle API's download saves by name (zipped), its extraction and what it
+        # holds: the download's PTH007 finding (fair check 27, item 118).
+        Example(cells=(
+            "from kaggle.api.kaggle_api_extended import KaggleApi\napi = KaggleApi()\napi.authenticate()\n"
+            "api.dataset_download_file('listennotes/podcast-episodes', file_name='podcasts.csv', path='./')",
+            "import zipfile\nwith zipfile.ZipFile('podcasts.csv.zip', 'r') as zipref:\n    zipref.extractall('./')",
+            "import pandas as pd\npodcasts = pd.read_csv('podcasts.csv')",
+        )),
     )
     failing = (
         Example(
@@ -9580,6 +9649,15 @@ class CwdRelativePath(Rule):
             cells=("from feast import DocEmbedder\nembedder = DocEmbedder(yaml_file='feature_store.yaml')",),
             expect=((1, 2),),
         ),
+        # A Kaggle download saved into another folder: the archive read from the working directory is not it.
+        Example(
+            cells=(
+                "from kaggle.api.kaggle_api_extended import KaggleApi\napi = KaggleApi()\n"
+                "api.dataset_download_file('listennotes/podcast-episodes', file_name='podcasts.csv', path='/srv/kaggle')",
+                "import zipfile\nwith zipfile.ZipFile('podcasts.csv.zip', 'r') as zipref:\n    zipref.extractall('./')",
+            ),
+            expect=((2, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -9718,6 +9796,8 @@ class CwdRelativePath(Rule):
             and not _reads_cloned_file(ctx, f)
             # A file of a folder the notebook extracted an archive into, or a file it downloaded by name.
             and not read_back_here(f)
+            # The folder an archive a download step saved is extracted into: that download's too.
+            and not _extracts_fetched_archive(ctx, f, produced, written)
             # After `os.chdir(path)` above it in the same function (or module-level cell), the literal
             # resolves against `path`, not the notebook's folder: PTH004 reports that change.
             and not _after_chdir(ctx, f)
