@@ -2790,15 +2790,64 @@ def _download_destination(uses: Sequence[tuple[tuple[int, int], PathArgument]], 
     download, it reads nothing (fair check 23, item 100); so does making the folder it saves into,
     through the same constant (`os.makedirs(DATA_DIR)`, then `open(DATA_FILE, "wb").write(r.content)`
     with `DATA_FILE = f"{DATA_DIR}/…"`; fair check 27, item 104)."""
-    ordered = sorted(uses, key=lambda u: u[0])
+    # (a use's place, or, for a file it saves, its call's first line: `urlretrieve(` above the line
+    # of `"main.zip"`; not a folder it saves into, `pooch.retrieve(…, path="data")` on its own line,
+    # a root to configure: fair check 18)
+    ordered = sorted(((u[0] if u[0] in downloads or not _saved_file(u[1]) else (u[0][0], u[1].call.line), u[1])
+                      for u in uses), key=lambda u: u[0])
     while ordered and ordered[0][0] not in downloads and (
             (ordered[0][1].qualified or "") in _EXISTENCE_TESTS or ordered[0][1].call.method in ("makedirs", "mkdir")):
         ordered = ordered[1:]
     return bool(ordered) and ordered[0][0] in downloads and ordered[0][1].direction in ("write", "both")
 
 
+def _saved_file(argument: PathArgument) -> bool:
+    """Is this a file's name (`"main.zip"`), not a folder's, as a literal?"""
+    value = argument.literal.value if argument.literal is not None else ""
+    return bool(_EXTENSION.search(value.replace("\\", "/").rstrip("/").rpartition("/")[2]))
+
+
 # Calls that only ask whether a file is there.
 _EXISTENCE_TESTS = frozenset({"os.path.exists", "os.path.isfile", "os.path.lexists", "os.path.isdir"})
+
+
+def _download_guard(group: Sequence[LiteralFinding], downloads: Collection[tuple[int, int]]) -> bool:
+    """Is every use of this path an existence test in the test of an `if` whose body downloads (a
+    line of `downloads`): `if not Path("bird-search-example-main").exists():` above the
+    `urlretrieve` of the archive that unpacks to that folder, `if not os.path.isdir("weights"):`
+    above a `gdown.download`? The path is what the download makes, tested to skip it when done
+    (fair check 27, item 105: download-destination-split-from-download)."""
+    for f in group:
+        tree = cell_python_tree(f.ca) if f.argument is not None else None
+        if tree is None:
+            return False
+        if not any(
+            _tests_existence_of(node.test, f.value)
+            and any((f.ca.cell.index, line) in downloads
+                    for line in range(node.body[0].lineno, (node.body[-1].end_lineno or node.body[-1].lineno) + 1))
+            for node in nodes_of(tree, ast.If)
+            if node.test.lineno <= f.line <= (node.test.end_lineno or node.test.lineno)
+        ):
+            return False
+    return bool(group)
+
+
+def _tests_existence_of(test: ast.expr, value: str) -> bool:
+    """Does `test` ask whether the literal path `value` exists (`os.path.exists("x")`,
+    `Path("x").exists()`, `.is_dir()`, `.is_file()`)?"""
+    def literal(node: Optional[ast.AST]) -> bool:
+        return isinstance(node, ast.Constant) and node.value == value
+    for node in ast.walk(test):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in _PROBE_METHODS and isinstance(func.value, ast.Call) \
+                and (dotted_name(func.value.func) or "").rpartition(".")[2] == "Path" and func.value.args \
+                and literal(func.value.args[0]):
+            return True
+        if (dotted_name(func) or "") in _PROBE_CALLS and node.args and literal(node.args[0]):
+            return True
+    return False
 
 
 def _one_dataset_root(group: Sequence[LiteralFinding], downloads: Collection[tuple[int, int]]) -> bool:
@@ -9100,7 +9149,9 @@ class CwdRelativePath(Rule):
         "`pd.read_csv(data_path + \"/train.csv\")` with `data_path = os.getcwd()`, not `\"data/test.csv\"`) "
         "or a file it downloaded by name (`wget.download(url, \"x.zip\")`, the `<id>.zip` of `kaggle competitions download -c <id>` "
         "in a shell line or `subprocess.run([...])`, the file the Kaggle API's `dataset_download_file(ref, file_name=\"x.csv\", path=\"./\")` "
-        "saves, `x.csv` or `x.csv.zip`, and the folder such an archive is extracted into: that download's finding, PTH003 or PTH007), read back, unless the notebook also writes that path, `\"text/plain\"` "
+        "saves, `x.csv` or `x.csv.zip`, and the folder such an archive is extracted into: that download's finding, PTH003 or PTH007; so is a path "
+        "only tested for existence in the test of an `if` whose body downloads, `if not Path(\"repo-main\").exists():` over the "
+        "`urlretrieve` of the archive that unpacks to it), read back, unless the notebook also writes that path, `\"text/plain\"` "
         "is not a path, and a literal appended to a configured root (`DATA_DIR / \"x.csv\"`) is fine. "
         "URL-only arguments (`requests.get`), `\":memory:\"` and strings starting with an f-string hole "
         "are skipped (the root is unknown), but for one folder name joined to the hole by `-` or `_` "
@@ -9438,6 +9489,13 @@ class CwdRelativePath(Rule):
             "import os\nfrom feast import DocEmbedder\n"
             "embedder = DocEmbedder(repo_path=os.environ['FEAST_REPO'], yaml_file='feature_store.yaml')",
         )),
+        # The folder the archive a download fetches unpacks to, tested only to skip the download
+        # (fair check 27, item 105).
+        Example(cells=(
+            "import urllib.request, zipfile\nfrom pathlib import Path\nif not Path('bird-search-example-main').exists():\n"
+            "    urllib.request.urlretrieve(\n        'https://github.com/example-org/bird-search-example/archive/refs/heads/main.zip',\n        'main.zip',\n    )\n"
+            "    with zipfile.ZipFile('main.zip') as zf:\n        zf.extractall()\n    Path('main.zip').unlink()",
+        )),
         # The file the Kaggle API's download saves by name (zipped), its extraction and what it
         # holds: the download's PTH007 finding (fair check 27, item 118).
         Example(cells=(
@@ -9658,6 +9716,12 @@ class CwdRelativePath(Rule):
             ),
             expect=((2, 2),),
         ),
+        # An existence test over a body that downloads nothing: the folder is an input placed by hand.
+        Example(
+            cells=("from pathlib import Path\nif not Path('bird-search-example-main').exists():\n"
+                   "    raise SystemExit('unpack the corpus first')",),
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -9856,7 +9920,9 @@ class CwdRelativePath(Rule):
                     [((o.ca.cell.index, o.line), o.argument) for o in g if o.argument is not None], downloads)]:
                 groups.remove(g)
                 first = min(g, key=lambda o: (o.ca.cell.index, o.line))
-                if (first.ca.cell.index, first.line) in pth003_downloads:
+                if (first.ca.cell.index, first.line) in pth003_downloads or (
+                        first.argument is not None and _saved_file(first.argument)
+                        and (first.ca.cell.index, first.argument.call.line) in pth003_downloads):
                     yield replace(_hit(
                         first,
                         f"Relative path {shown(first.value)}, where {first.argument.shown_callee} saves a download "
@@ -9864,6 +9930,10 @@ class CwdRelativePath(Rule):
                         "Build it from a configured root instead.",
                         [o for o in g if o is not first],
                     ), folded_into="PTH003")
+            # What a download makes, tested only to skip it (`if not Path("repo-main").exists():` over
+            # the `urlretrieve` of the archive that extracts to it): the download's (fair check 27, item 105).
+            for g in [g for g in groups if _download_guard(g, downloads)]:
+                groups.remove(g)
             # A `download=True` dataset's own root: PTH007's download stands for it in the report,
             # but the compiler still lifts the root into the config, as when it was reported here.
             for g in [g for g in groups if _one_dataset_root(g, downloads)]:
