@@ -1503,7 +1503,8 @@ def _clones_and_reaches(facts: NotebookFacts, constants: Mapping[str, str]) -> t
 def cloned_path_edits(facts: NotebookFacts) -> tuple[tuple[int, int, int, int, int], ...]:
     """(clone cell, clone line, edit cell, edit line, edit column) of each literal `sys.path` edit
     below a `git clone` whose path is the clone's destination folder (`!git clone URL /tmp/repo`, then
-    `sys.path.insert(0, "/tmp/repo")`): one root cause, the notebook runs code it clones."""
+    `sys.path.insert(0, "/tmp/repo")`) or a folder inside it (`sys.path.insert(1, "repo/src")`: fair
+    check 27, item 97): one root cause, the notebook runs code it clones."""
     if not any("clone" in ca.cell.source for ca in facts.cells):
         return ()
     _, _, edits, destinations = _clones_and_reaches(facts, _string_globals(facts))
@@ -1512,7 +1513,7 @@ def cloned_path_edits(facts: NotebookFacts) -> tuple[tuple[int, int, int, int, i
         for clone_cell, clone_line, folder in reversed(destinations):
             # the same folder as written (`/tmp/repo`, `repo`, `./repo`): not `/content/repo` for a
             # clone into the working directory, which only holds on Colab
-            if (clone_cell, clone_line) <= (cell, line) and path and path == folder:
+            if (clone_cell, clone_line) <= (cell, line) and path and folder and path[:len(folder)] == folder:
                 out.append((clone_cell, clone_line, cell, line, column))
                 break
     return tuple(out)

@@ -1037,7 +1037,9 @@ class RuntimeDownload(Rule):
         "are related locations), and so is a torchvision/torchtext/torchaudio dataset class constructed with `download=True` "
         "again in a later cell (a loader function building CIFAR-10 after a cell showing its images), or a Keras dataset "
         "loaded again (`fashion_mnist.load_data()` in a later cell); likewise one finding per model or dataset name in the notebook (its "
-        "tokenizer, configuration and weights fetched in three cells are one id to pin), and one per Keras "
+        "tokenizer, configuration and weights fetched in three cells are one id to pin; a bare name given to "
+        "`SentenceTransformer(\"all-MiniLM-L6-v2\")` is the Hub repo `sentence-transformers/all-MiniLM-L6-v2` the library "
+        "prefixes it with), and one per Keras "
         "application class (`EfficientNetB0(include_top=False)` built again for fine-tuning is the same weights "
         "file, cached after the first download), and one per `if`/`elif` chain whose arms each load other weights "
         "(`if backbone == \"resnet50\": ResNet50(weights=\"imagenet\")` … `elif backbone == \"vgg16\": VGG16(…)`): a run takes one "
@@ -1045,7 +1047,7 @@ class RuntimeDownload(Rule):
         "given the bare name of a release asset fetches it into the working directory when it is not there "
         "(`first_arg_names`); a path to weights the notebook trained is a file. The imports of a cloned "
         "repository's own modules (see DEP001) are related locations of its `git clone`, and so is a `sys.path` edit "
-        "putting the clone's destination folder on the import path (not a PTH005 of its own). A `pipeline(task, "
+        "putting the clone's destination folder, or a folder inside it, on the import path (not a PTH005 of its own). A `pipeline(task, "
         "model=model, tokenizer=tokenizer)` given the objects the notebook loaded itself fetches nothing (their "
         "`from_pretrained` lines are the findings). "
         "A Keras `load_data(path=…)` given a path built on the working directory (`os.path.join(os.getcwd(), "
@@ -1381,6 +1383,14 @@ class RuntimeDownload(Rule):
                    "model = INSTRUCTOR(repository_name)",),
             expect=((1, 3),),
         ),
+        # A bare sentence-transformers name is the Hub repo `sentence-transformers/<name>`: the
+        # later `AutoModel.from_pretrained` of that full id is the same model, one finding
+        # (fair check 26, item 124).
+        Example(
+            cells=("from sentence_transformers import SentenceTransformer\nencoder = SentenceTransformer('all-MiniLM-L6-v2')",
+                   "from transformers import AutoModel\nquestion_encoder = AutoModel.from_pretrained('sentence-transformers/all-MiniLM-L6-v2')"),
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1403,7 +1413,15 @@ class RuntimeDownload(Rule):
             seen.add((ca.cell.index, line))
             callee = _CALLEE.search(shown)
             metric = fetch[3].id == _METRIC_ID
-            key = ("name", fetched, metric) if fetched else (ca.cell.index, callee.group(1) if callee else f"{line}\x1f{shown}")
+            if fetched and "/" not in fetched and callee and ctx.facts.resolve(callee.group(1)) in _SENTENCE_TRANSFORMER_CLASSES:
+                # `SentenceTransformer("all-MiniLM-L6-v2")` loads the Hub repo
+                # `sentence-transformers/all-MiniLM-L6-v2` (the library prefixes a bare name with its
+                # organisation), the id `AutoModel.from_pretrained` may name in full: one id to pin
+                # (fair check 26, item 124: same-model-id-split-per-library).
+                fetched_key = f"sentence-transformers/{fetched}"
+            else:
+                fetched_key = fetched
+            key = ("name", fetched_key, metric) if fetched else (ca.cell.index, callee.group(1) if callee else f"{line}\x1f{shown}")
             if fetch[3].id == _NLTK_DOWNLOAD_ID:
                 # `nltk.download("stopwords")`, `nltk.download("punkt")` on consecutive lines: one
                 # provisioning step (fair check 16, item 122), as a cell's `!wget` lines are; a name
@@ -1619,4 +1637,6 @@ def _arms_of_fetches(ctx: RuleContext, found: list[tuple]) -> int:
 # The dotted callee of a fetching call's line (`datasets.MNIST` in `train = datasets.MNIST(...)`).
 # ... and of a `return`/`yield` line (`return torchvision.datasets.CIFAR10(root=root, download=True)`).
 _RETURNED_CALLEE = re.compile(r"^\s*(?:return|yield)\s+([A-Za-z_][\w.]*)\(")
+_SENTENCE_TRANSFORMER_CLASSES = frozenset({"sentence_transformers.SentenceTransformer",
+                                           "sentence_transformers.SentenceTransformer.SentenceTransformer"})
 _CALLEE = re.compile(r"^(?:[\w\s,()\[\]]*=\s*)?([A-Za-z_][\w.]*)\(")
