@@ -2113,50 +2113,56 @@ def _environments_in_code(ctx: RuleContext) -> Iterator[Hit]:
         tree = cell_python_tree(ca)
         if tree is None:
             continue
+        definitions = [f for f in ast.walk(tree) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))]
         for node in nodes_of(tree, ast.Call):
             qualified = ctx.facts.resolve(dotted_name(node.func))
-            if qualified in _ENVIRONMENT_GETS and node.lineno not in unrun.get(ca.cell.index, frozenset()):
-                hit = _curated_environment_by_name(ca, tree, node) if _environment_used(ctx, ca, tree, node) else None
-                if hit is not None:
-                    yield hit
-                continue
             keywords = _CODE_ENVIRONMENTS.get(qualified)
-            if keywords is None or node.lineno in unrun.get(ca.cell.index, frozenset()):
+            if (keywords is None and qualified not in _ENVIRONMENT_GETS) or node.lineno in unrun.get(ca.cell.index, frozenset()):
                 continue
-            # `pin_sdk_version=True` (the default) pins the azureml-* packages to the client SDK's version.
-            sdk_pinned = not any(k.arg == "pin_sdk_version" and isinstance(k.value, ast.Constant) and k.value.value is False
-                                 for k in node.keywords)
-            if any(isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and f.lineno <= node.lineno <= (f.end_lineno or f.lineno)
-                   for f in ast.walk(tree)):
+            # (in a def the call runs only if called: not the notebook's environment as it stands)
+            if any(f.lineno <= node.lineno <= (f.end_lineno or f.lineno) for f in definitions):
                 continue
             if is_suppressed(ca.cell, node.lineno, node.end_lineno or node.lineno, UnpinnedRequirement.code):
                 continue
-            unpinned: list[str] = []
-            for keyword in node.keywords:
-                if keyword.arg not in keywords or not isinstance(keyword.value, (ast.List, ast.Tuple)):
-                    continue
-                for element in keyword.value.elts:
-                    if isinstance(element, ast.Constant) and isinstance(element.value, str) and element.value.strip():
-                        spec = element.value.strip()
-                        if sdk_pinned and spec.lower().startswith("azureml-"):
-                            continue
-                        if not _PINNED_SPEC.match(spec):
-                            unpinned.append(spec)
-            if not unpinned:
-                continue
-            names = ", ".join(f"`{spec}`" for spec in unpinned[:6]) + (f" and {len(unpinned) - 6} more" if len(unpinned) > 6 else "")
-            first = re.split(r"[\[<>=!~ ;]", unpinned[0], maxsplit=1)[0]
-            yield Hit(
-                ca.cell,
-                node.lineno,
-                node.col_offset + 1,
-                f"`{dotted_name(node.func)}(…)` declares the run's environment in code with {names} not pinned to one version: "
-                "Azure ML builds it with whatever release is newest when it builds the environment's image",
-                end_line=node.end_lineno,
-                fix=f"Pin each package in the list (`{first}==<the version you ran with>`), or build the environment from a pinned conda file",
-                key=f"code-environment:{ca.cell.index}:{node.lineno}",
-            )
+            if keywords is None:
+                hit = _curated_environment_by_name(ca, node) if _environment_used(ctx, ca, tree, node) else None
+            else:
+                hit = _unpinned_code_environment(ca, node, keywords)
+            if hit is not None:
+                yield hit
 
+
+def _unpinned_code_environment(ca: CellAnalysis, node: ast.Call, keywords: tuple[str, ...]) -> Hit | None:
+    """The finding of one `CondaDependencies.create(…)` call: the string literals of its package lists (`keywords`)
+    that no exact version pins, or None when every one is pinned."""
+    # `pin_sdk_version=True` (the default) pins the azureml-* packages to the client SDK's version.
+    sdk_pinned = not any(k.arg == "pin_sdk_version" and isinstance(k.value, ast.Constant) and k.value.value is False
+                         for k in node.keywords)
+    unpinned: list[str] = []
+    for keyword in node.keywords:
+        if keyword.arg not in keywords or not isinstance(keyword.value, (ast.List, ast.Tuple)):
+            continue
+        for element in keyword.value.elts:
+            if isinstance(element, ast.Constant) and isinstance(element.value, str) and element.value.strip():
+                spec = element.value.strip()
+                if sdk_pinned and spec.lower().startswith("azureml-"):
+                    continue
+                if not _PINNED_SPEC.match(spec):
+                    unpinned.append(spec)
+    if not unpinned:
+        return None
+    names = ", ".join(f"`{spec}`" for spec in unpinned[:6]) + (f" and {len(unpinned) - 6} more" if len(unpinned) > 6 else "")
+    first = re.split(r"[\[<>=!~ ;]", unpinned[0], maxsplit=1)[0]
+    return Hit(
+        ca.cell,
+        node.lineno,
+        node.col_offset + 1,
+        f"`{dotted_name(node.func)}(…)` declares the run's environment in code with {names} not pinned to one version: "
+        "Azure ML builds it with whatever release is newest when it builds the environment's image",
+        end_line=node.end_lineno,
+        fix=f"Pin each package in the list (`{first}==<the version you ran with>`), or build the environment from a pinned conda file",
+        key=f"code-environment:{ca.cell.index}:{node.lineno}",
+    )
 
 
 # Azure ML's curated environments fetched by name (fair check 27, T-9.5): `Environment.get(ws, name="AzureML-…")`
@@ -2180,20 +2186,15 @@ def _environment_used(ctx: RuleContext, ca: CellAnalysis, tree: ast.Module, node
     return any(other.cell.index > ca.cell.index and word.search(other.cell.source) for other in ctx.cells)
 
 
-def _curated_environment_by_name(ca: CellAnalysis, tree: ast.Module, node: ast.Call) -> Hit | None:
-    """`Environment.get(ws, name="AzureML-sklearn-1.5")` outside a def, the name a literal of a curated environment
+def _curated_environment_by_name(ca: CellAnalysis, node: ast.Call) -> Hit | None:
+    """`Environment.get(ws, name="AzureML-sklearn-1.5")`, the name a literal of a curated environment
     (`AzureML-…`, `azureml-…`), no version or label given (keyword or third positional): a finding on its line."""
-    if any(isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and f.lineno <= node.lineno <= (f.end_lineno or f.lineno)
-           for f in ast.walk(tree)):
-        return None
     if len(node.args) > 2 or any(isinstance(a, ast.Starred) for a in node.args) or any(
         k.arg in (None, "version", "label") for k in node.keywords
     ):
         return None
     name = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "name"), None)
     if not (isinstance(name, ast.Constant) and isinstance(name.value, str) and _CURATED_ENVIRONMENT.match(name.value)):
-        return None
-    if is_suppressed(ca.cell, node.lineno, node.end_lineno or node.lineno, UnpinnedRequirement.code):
         return None
     return Hit(
         ca.cell,
