@@ -8097,6 +8097,8 @@ def _own_function_paths(
             # `train_model(params, TRAIN_PATH, …)` reading the file a `!curl … -o ../datasets/tables/train.csv`
             # line above saved: PTH003's download step (fair check 16, item 106).
             continue
+        if _sample_data_round_trip(ctx, [((p[5][0].index, p[5][1]), value, pa.direction) for p in places]):
+            continue  # (`read_data("data/2000-01-01.csv")` of the sample data a cell above saved: fair check 26)
         inside = cells.get(inner_cell)
         through = "" if name is None else f" (`{name}`, cell {call[0].index}, line {call[1]})"
         yield Hit(
@@ -9111,6 +9113,140 @@ def _with_fallback_fetches(ctx: RuleContext, hits: list[Hit]) -> list[Hit]:
     return out
 
 
+# Library calls that make sample data on the spot or load a copy the package ships (no file of the
+# notebook's, no download): dask's synthetic `dask.datasets.timeseries()`, scikit-image's bundled
+# `skimage.data.astronaut()`, scikit-learn's `make_*` generators and bundled toy sets.
+_SAMPLE_DATA_PREFIXES = ("dask.datasets.", "dask_ml.datasets.make_", "skimage.data.", "sklearn.datasets.make_")
+_SAMPLE_DATA_CALLS = frozenset({
+    "sklearn.datasets.load_iris", "sklearn.datasets.load_digits", "sklearn.datasets.load_wine",
+    "sklearn.datasets.load_breast_cancer", "sklearn.datasets.load_diabetes", "sklearn.datasets.load_linnerud",
+    "sklearn.datasets.load_sample_image", "sklearn.datasets.load_sample_images",
+})
+
+
+def _sample_data(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth: int = 0,
+                 saved: Sequence[tuple[tuple[int, int], str]] = ()) -> bool:
+    """Is `node` sample data a library makes or ships (`dask.datasets.timeseries()`,
+    `data.astronaut()[:256, :256]`, a name whose last plain binding above is one, a method's result
+    on one: `df.head()`)? With `saved` (the places and paths such data was saved to), so is what a
+    call reads back from one of those paths by literal (`dd.read_csv("data/2000-*-*.csv")`)."""
+    while depth < 4:
+        if isinstance(node, ast.Subscript):
+            node = node.value
+        elif isinstance(node, ast.Call):
+            qualified = ctx.facts.resolve(dotted_name(node.func) or "")
+            if qualified in _SAMPLE_DATA_CALLS or qualified.startswith(_SAMPLE_DATA_PREFIXES):
+                return True
+            first = node.args[0] if node.args else None
+            if saved and isinstance(first, ast.Constant) and isinstance(first.value, str) and any(
+                    at < (cell, node.lineno) and fnmatch.fnmatchcase(_normal_path(first.value), written) for at, written in saved):
+                return True
+            if not isinstance(node.func, ast.Attribute):
+                return False
+            node = node.func.value  # (a method of the value: `timeseries().head()`)
+        elif isinstance(node, ast.Attribute):
+            node = node.value
+        elif isinstance(node, ast.Name):
+            bound = _last_binding(ctx, node.id, cell, line)
+            if bound is None:
+                return False
+            node, cell, line = bound
+            depth += 1
+        else:
+            return False
+    return False
+
+
+def _sample_data_written(ctx: RuleContext, cell: int, pa: PathArgument, saved: Sequence[tuple[tuple[int, int], str]] = ()) -> bool:
+    """Does this write save sample data a library makes or ships: the writing method's object
+    (`df.to_csv("data/*.csv")` with `df = dask.datasets.timeseries()` above) or another argument of
+    the call (`io.imsave(name, data.astronaut())`)?"""
+    if pa.direction not in ("write", "both", "none"):
+        return False
+    analysis = next((c for c in ctx.cells if c.cell.index == cell), None)
+    tree = cell_python_tree(analysis) if analysis is not None else None
+    if tree is None:
+        return False
+    for node in nodes_of(tree, ast.Call):
+        if node.lineno != pa.call.line or (dotted_name(node.func) or "") != pa.call.func:
+            continue
+        # (the path itself is no data; a call the catalogue does not know, `io.imsave(name,
+        # data.astronaut())`, saves the data it is given beside the path)
+        path_node = pa.arg.position is not None and pa.arg.position < len(node.args) and node.args[pa.arg.position]
+        candidates: list[ast.AST] = [a for a in node.args if a is not path_node]
+        candidates += [k.value for k in node.keywords if k.arg is not None and k.arg != pa.arg.keyword]
+        if isinstance(node.func, ast.Attribute) and pa.direction != "none":
+            candidates.append(node.func.value)
+        if any(_sample_data(ctx, c, cell, node.lineno, saved=saved) for c in candidates):
+            return True
+        # (a join given as the path of a save: `io.imsave(os.path.join("tiles", "00.png"), data.astronaut()[:256])`)
+        outer = next((o for o in nodes_of(tree, ast.Call) if any(a is node for a in o.args)), None)
+        if outer is not None and (dotted_name(node.func) or "") in ("os.path.join", "path.join", "osp.join") and any(
+                _sample_data(ctx, a, cell, outer.lineno, saved=saved) for a in outer.args if a is not node):
+            return True
+    return False
+
+
+def _sample_data_writes(ctx: RuleContext) -> tuple[tuple[tuple[int, int], str], ...]:
+    """The places and paths (normalised, globs kept: `data/*.csv`) where the notebook saves sample
+    data a library makes or ships, by literal or constant."""
+    def find(saved: Sequence[tuple[tuple[int, int], str]] = ()) -> tuple[tuple[tuple[int, int], str], ...]:
+        out: list[tuple[tuple[int, int], str]] = []
+        for f in literal_findings(ctx):
+            if f.argument is not None and f.source == "python" and _sample_data_written(ctx, f.ca.cell.index, f.argument, saved):
+                out.append(((f.ca.cell.index, f.argument.call.line), written_file(f) or _normal_path(f.value)))
+        for _, value, pa in propagated_paths(ctx):
+            cell = _cell_of(ctx, pa)
+            if _sample_data_written(ctx, cell, pa, saved):
+                out.append(((cell, pa.call.line), _with_suffix(_normal_path(value), pa)))
+        return tuple(dict.fromkeys(out))
+
+    def read_back(saves: Sequence[tuple[tuple[int, int], str]]) -> tuple[tuple[tuple[int, int], str], ...]:
+        # (only a save some later call reads again, by a path it matches: a copy only written,
+        # `load_iris(as_frame=True).frame.to_csv("iris_copy.csv")`, is an output and stays reported)
+        if not saves:
+            return ()
+        reads = [((f.ca.cell.index, f.argument.call.line), written_file(f)) for f in literal_findings(ctx)
+                 if f.argument is not None and f.source == "python" and f.argument.direction in ("read", "both", "none")]
+        reads += [((_cell_of(ctx, pa), pa.call.line), _normal_path(value)) for _, value, pa in propagated_paths(ctx)
+                  if pa.direction in ("read", "both", "none")]
+        return tuple(save for save in saves if any(
+            at > save[0] and (fnmatch.fnmatchcase(path, save[1]) or _under(save[1], path) and path != save[1])
+            for at, path in reads))
+
+    def twice() -> tuple[tuple[tuple[int, int], str], ...]:
+        # (then what is saved from a read of those files: `df = dd.read_csv("data/2000-*-*.csv")`,
+        # `df.to_parquet("data/2000-01.parquet")`)
+        first = read_back(find())
+        return read_back(find(first)) if first else first
+    return ctx.shared("paths.sample_writes", twice)
+
+
+def _sample_data_use(place: tuple[int, int], path: str, direction: str, writes: Sequence[tuple[tuple[int, int], str]]) -> bool:
+    """Is this use of `path` at `place` (cell, line) one of sample data the notebook saved itself:
+    at or after a save of it (or of a glob it matches: `data/2000-01-07.csv` of `data/*.csv`), or the
+    folder such a save of the same cell writes into, made or tested above it (`if not
+    os.path.exists("data"): os.mkdir("data")`)?"""
+    for at, written in writes:
+        if at <= place and fnmatch.fnmatchcase(path, written):
+            return True
+        if direction == "none" and at <= place and _under(written, path) and written != path:
+            return True  # (the folder joined into a path of it: `os.path.join("temp", "astronaut.png")`)
+        if (direction != "read" and path and at[0] == place[0] and place <= at
+                and _under(written, path) and written != path):
+            return True
+    return False
+
+
+def _sample_data_round_trip(ctx: RuleContext, places: Sequence[tuple[tuple[int, int], str, str]]) -> bool:
+    """Is every use of this path ((cell, line), path, direction) one of sample data the notebook
+    saved itself (`_sample_data_use`), a save of it among them or above? The notebook makes the
+    file before any read, wherever it runs, from data no file of its own holds: nothing to
+    configure (fair check 26, items 104, 105: self-consumed-staging-file)."""
+    writes = _sample_data_writes(ctx)
+    return bool(writes) and bool(places) and all(_sample_data_use(at, path, direction, writes) for at, path, direction in places)
+
+
 def _constant_staged(ctx: RuleContext, uses: Sequence[tuple[Constant, str, PathArgument]], uploaded: Sequence[tuple[tuple[int, int], str]]) -> bool:
     """Is a constant's file written by the notebook (its calls that are no upload all write it, or an
     object-store download saves it: `local_path = "data/abalone.csv"`, `Bucket(…).download_file(key,
@@ -9188,6 +9324,12 @@ class CwdRelativePath(Rule):
         "--h5ad …` makes `counts_unfiltered/` in its `-o` folder, the working directory by default, then "
         "`anndata.read_h5ad(\"counts_unfiltered/adata.h5ad\")`; nerfstudio's `!ns-train …` writes `outputs/`): the notebook's own "
         "step made it where the notebook runs (a read of `counts_unfiltered/` with no such line above stays reported), "
+        "sample data a library makes or ships (`dask.datasets.timeseries()`, `skimage.data.astronaut()`, scikit-learn's "
+        "`make_*` and bundled toy sets) saved by the notebook and every other use of the path at or after that save (or "
+        "the folder made or joined for it): `df = dask.datasets.timeseries()`, `df.to_csv(\"data/*.csv\")`, then "
+        "`dd.read_csv(\"data/2000-*-*.csv\")` and what is saved from that read (`df.to_parquet(\"data/2000-01.parquet\")`); "
+        "the notebook makes the file before any read, wherever it runs (a file of that folder the notebook never saves "
+        "stays reported), "
         "a file a `!curl -O URL`/`!wget URL` line (or a `%%bash` cell's `curl -o` line, following its `cd` lines, or `os.system(\"wget URL\")`) "
         "saved, or the folder it saved into (`mkdir hh; cd hh; wget URL`, then `data_dir = \"hh\"`), or the stem of an archive it saved and "
         "the notebook extracts (`!unzip text8.zip`, then `\"text8\"`), read back by name (`np.load(\"state.npy\")`: PTH003 reports "
@@ -9567,6 +9709,16 @@ class CwdRelativePath(Rule):
             "!env PYTHONUNBUFFERED=true ns-train nerfacto --max-num-iterations 300 nerfstudio-data --data data/poster",
             "from pathlib import Path\nlatest = sorted(Path('./outputs/').iterdir())[-1]",
         )),
+        # Sample data a library makes or ships, saved and read back: the notebook makes the files
+        # wherever it runs (fair check 26, items 104, 105: self-consumed-staging-file).
+        Example(cells=(
+            "import dask\ndf = dask.datasets.timeseries()",
+            "import os\nif not os.path.exists('data'):\n    os.mkdir('data')\ndf.to_csv('data/*.csv', index=False)",
+            "import dask.dataframe as dd\ndf = dd.read_csv('data/2000-*-*.csv')\ndf.to_parquet('data/2000-01.parquet')",
+            "df = dd.read_parquet('data/2000-01.parquet', columns=['name', 'x'])",
+            "from skimage import data, io\nimport dask_image.imread\noutput_filename = os.path.join('temp', 'astronaut.png')\n"
+            "io.imsave(output_filename, data.astronaut())\nastronaut = dask_image.imread.imread(output_filename)",
+        )),
     )
     failing = (
         Example(
@@ -9795,6 +9947,21 @@ class CwdRelativePath(Rule):
             ),
             expect=((2, 2), (3, 1)),
         ),
+        # Sample data saved into a folder that also holds a file the notebook never saves: that file is an
+        # input to place, kept; so is a file saved from a computed result and read back.
+        Example(
+            cells=(
+                "import dask\ndf = dask.datasets.timeseries()\ndf.to_csv('data/*.csv')",
+                "import pandas as pd\nimport dask.dataframe as dd\nframe = dd.read_csv('data/*.csv')\n"
+                "labels = pd.read_parquet('data/labels.parquet')",
+                "scores = model.evaluate(x)\npd.DataFrame(scores).to_csv('results.csv')",
+                "results = pd.read_csv('results.csv')",
+                "best = results['score'].idxmax()",
+                # (a bundled set only copied out, never read back: an output)
+                "from sklearn.datasets import load_iris\nload_iris(as_frame=True).frame.to_csv('iris/copy.csv')",
+            ),
+            expect=((2, 4), (3, 2), (6, 2)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -9849,6 +10016,16 @@ class CwdRelativePath(Rule):
             cell_of = ctx.code_cell_at
             scratch.append((uses[0][1], [(constant.ca.cell, constant.line, constant.column), *(
                 (cell_of[_cell_of(ctx, pa)], pa.call.line, pa.call.column) for _, _, pa in uses)]))
+        # Sample data a library makes or ships, saved by the notebook and read back through a
+        # constant (`output_filename = os.path.join("temp", "astronaut.png")`, `io.imsave(output_filename,
+        # data.astronaut())`, then `imread(filename)`): made wherever it runs (fair check 26, item 105).
+        for position in [p for p, uses in grouped.items() if _sample_data_round_trip(
+                ctx, [((_cell_of(ctx, pa), pa.call.line), _with_suffix(_normal_path(value), pa), pa.direction) for _, value, pa in uses])]:
+            uses = grouped.pop(position)
+            staged_constants.append(uses)
+            constant = uses[0][0]
+            scratch.append((uses[0][1], [(constant.ca.cell, constant.line, constant.column), *(
+                (ctx.code_cell_at[_cell_of(ctx, pa)], pa.call.line, pa.call.column) for _, _, pa in uses)]))
         # A figure saved with interactive plotting off only for a markdown cell to show it
         # (`fig.savefig("./grid.png")`, then `![](grid.png)`): a display, not an output (fair check 15).
         shown_figures: list[list[tuple[Constant, str, PathArgument]]] = []
@@ -9964,7 +10141,8 @@ class CwdRelativePath(Rule):
         for g in groups:
             if _scratch([((o.ca.cell.index, o.line), o.argument.direction if o.argument else "", _deletes(o)) for o in g],
                         _normal_path(g[0].value), removals) or _normal_path(g[0].value) in staged or _empty_folder_made(ctx, g) or _optional_cache(g) \
-                    or _io_lesson(ctx, g):
+                    or _io_lesson(ctx, g) or _sample_data_round_trip(ctx, [
+                        ((o.ca.cell.index, o.argument.call.line), written_file(o), o.argument.direction) for o in g if o.argument is not None]):
                 scratch.append((g[0].value, [(o.ca.cell, o.line, o.column) for o in g]))
             elif _read_back_at_once(ctx, g):
                 # The notebook's own round trip is no finding in the report, but the package still
