@@ -497,7 +497,7 @@ def _generic_path_arguments(
     Never for a call that only shows or handles text, nor for one the notebook defines itself
     (its own function is followed by `_path_functions`), nor a call of rules/downloads.toml."""
     if not call.func:
-        return []
+        return _chained_path_arguments(facts, catalog, call, strings)
     # The arguments first, the call's tests after: almost no call has an argument shaped like a
     # path (PythonDataScienceHandbook: none of the 6,642 asked; fair check 13: 158 of 12,970;
     # the fixture corpus: 52 of 4,005), and then every test of the call —
@@ -550,6 +550,22 @@ def _generic_path_arguments(
     if any(_folder_keyword(arg) for arg in call.args):
         candidates = [arg for arg in candidates if not _file_name_in_folder(arg)]
     return [_generic(call, arg, qualified, strings) for arg in candidates]
+
+
+def _chained_path_arguments(facts: NotebookFacts, catalog: Catalog, call: CallFact, strings: Sequence[StringFact]) -> list[PathArgument]:
+    """The path argument of a method called on the result of another call (no dotted callee:
+    `step.get_output_data("processed_data1").download("./outputs")`), on the strongest evidence
+    only: a first positional literal starting with `./` or `../`; never a method that only handles
+    text (`"…".join(…)`, `.format(…)`), one of rules/downloads.toml, nor a method of the notebook's
+    own classes' name (fair check 27, T-6.7)."""
+    first = call.arg(0)
+    if not call.method or first is None or first.string is None or not first.string.startswith(("./", "../")):
+        return []
+    if not _plausible_generic_path(first.string, keyword=False) or call.method in _TEXT_ONLY_METHODS:
+        return []
+    if _fetch_call(catalog, call, "") or call.method in _notebook_methods(facts):
+        return []  # (`Store().load("./x.csv")`: the notebook's own class's method, followed elsewhere)
+    return [_generic(call, first, "", strings)]
 
 
 # Keywords that name a folder (`repo_path=`, `data_dir=`, `root=`), and those that name a file
@@ -9286,7 +9302,8 @@ class CwdRelativePath(Rule):
         "positional argument, literal or string constant, shaped like a data, model, archive, image, raster or AnnData file "
         "(`.csv`, `.parquet`, `.pkl`, `.pt`, `.gz`, `.zip`, `.txt`, `.npy`, `.jpg`, `.png`, `.tif`, `.shp`, `.gpkg`, `.h5ad`…; not "
         "an extension alone, `cv2.imencode(\".jpg\", frame)`) or starting with `./` or `../` (`sc.textFile(\"./kddcup.data.gz\")`, "
-        "`benchmark.run(\"results.csv\")`, `K.io.load_image(\"panda.jpg\")`; not a bare file name given to a file keyword beside a folder "
+        "`benchmark.run(\"results.csv\")`, `K.io.load_image(\"panda.jpg\")`; a method called on another call's result only given a first "
+        "literal starting with `./` or `../`, `step.get_output_data(\"processed\").download(\"./outputs\")`, not a text method's: `name().replace(\"./\", \"\")`; not a bare file name given to a file keyword beside a folder "
         "keyword of the same call, `DocEmbedder(repo_path=root, yaml_file=\"feature_store.yaml\")`: a name inside that folder), or one of the keywords that name a file only "
         "sometimes (`output`, `checkpoint`, `source`, `image`, `mask`, `input`) given such a file, literal or constant, not a URL "
         "(`tms_to_geotiff(output=\"Image.tif\")`, `SamGeo(checkpoint=\"sam_vit_h.pth\")`; not `source=\"Satellite\"`); never a call that only shows, logs, formats, matches or compares text (`print`, "
@@ -9719,6 +9736,8 @@ class CwdRelativePath(Rule):
             "from skimage import data, io\nimport dask_image.imread\noutput_filename = os.path.join('temp', 'astronaut.png')\n"
             "io.imsave(output_filename, data.astronaut())\nastronaut = dask_image.imread.imread(output_filename)",
         )),
+        # A text method called on another call's result: the `./` it is given is text, no place.
+        Example(cells=("relative = current_path().replace('./data/', 'data/')\nshort = describe(model).strip('./')",)),
     )
     failing = (
         Example(
@@ -9961,6 +9980,12 @@ class CwdRelativePath(Rule):
                 "from sklearn.datasets import load_iris\nload_iris(as_frame=True).frame.to_csv('iris/copy.csv')",
             ),
             expect=((2, 4), (3, 2), (6, 2)),
+        ),
+        # A method called on another call's result, given a `./` folder: an Azure ML step's output
+        # downloaded into the working directory (fair check 27, T-6.7).
+        Example(
+            cells=("step = pipeline_run.find_step_run('train.py')[0]\nstep.get_output_data('processed_data1').download('./outputs')",),
+            expect=((1, 2),),
         ),
     )
 
