@@ -9173,6 +9173,10 @@ def _sample_data(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth: i
     return False
 
 
+# Keywords of a save that take the data saved (not its description or the path).
+_SAVED_DATA_KEYWORDS = frozenset({"arr", "data", "image", "img", "im", "array", "obj", "values", "frame", "df"})
+
+
 def _sample_data_written(ctx: RuleContext, cell: int, pa: PathArgument, saved: Sequence[tuple[tuple[int, int], str]] = ()) -> bool:
     """Does this write save sample data a library makes or ships: the writing method's object
     (`df.to_csv("data/*.csv")` with `df = dask.datasets.timeseries()` above) or another argument of
@@ -9190,7 +9194,10 @@ def _sample_data_written(ctx: RuleContext, cell: int, pa: PathArgument, saved: S
         # data.astronaut())`, saves the data it is given beside the path)
         path_node = pa.arg.position is not None and pa.arg.position < len(node.args) and node.args[pa.arg.position]
         candidates: list[ast.AST] = [a for a in node.args if a is not path_node]
-        candidates += [k.value for k in node.keywords if k.arg is not None and k.arg != pa.arg.keyword]
+        # A keyword is the saved data only when named as data (`np.save(file=…, arr=…)`): others describe it
+        # (`export_graphviz(clf, feature_names=iris.feature_names, out_file=…)` saves a tree trained on the
+        # sample data, a result: test_realmig's tree_export, whose `.dot` path the compiler must lift).
+        candidates += [k.value for k in node.keywords if k.arg in _SAVED_DATA_KEYWORDS and k.arg != pa.arg.keyword]
         if isinstance(node.func, ast.Attribute) and pa.direction != "none":
             candidates.append(node.func.value)
         if any(_sample_data(ctx, c, cell, node.lineno, saved=saved) for c in candidates):
