@@ -497,7 +497,7 @@ def _generic_path_arguments(
     Never for a call that only shows or handles text, nor for one the notebook defines itself
     (its own function is followed by `_path_functions`), nor a call of rules/downloads.toml."""
     if not call.func:
-        return []
+        return _chained_path_arguments(facts, catalog, call, strings)
     # The arguments first, the call's tests after: almost no call has an argument shaped like a
     # path (PythonDataScienceHandbook: none of the 6,642 asked; fair check 13: 158 of 12,970;
     # the fixture corpus: 52 of 4,005), and then every test of the call —
@@ -550,6 +550,22 @@ def _generic_path_arguments(
     if any(_folder_keyword(arg) for arg in call.args):
         candidates = [arg for arg in candidates if not _file_name_in_folder(arg)]
     return [_generic(call, arg, qualified, strings) for arg in candidates]
+
+
+def _chained_path_arguments(facts: NotebookFacts, catalog: Catalog, call: CallFact, strings: Sequence[StringFact]) -> list[PathArgument]:
+    """The path argument of a method called on the result of another call (no dotted callee:
+    `step.get_output_data("processed_data1").download("./outputs")`), on the strongest evidence
+    only: a first positional literal starting with `./` or `../`; never a method that only handles
+    text (`"…".join(…)`, `.format(…)`), one of rules/downloads.toml, nor a method of the notebook's
+    own classes' name (fair check 27, T-6.7)."""
+    first = call.arg(0)
+    if not call.method or first is None or first.string is None or not first.string.startswith(("./", "../")):
+        return []
+    if not _plausible_generic_path(first.string, keyword=False) or call.method in _TEXT_ONLY_METHODS:
+        return []
+    if _fetch_call(catalog, call, "") or call.method in _notebook_methods(facts):
+        return []  # (`Store().load("./x.csv")`: the notebook's own class's method, followed elsewhere)
+    return [_generic(call, first, "", strings)]
 
 
 # Keywords that name a folder (`repo_path=`, `data_dir=`, `root=`), and those that name a file
@@ -8097,6 +8113,8 @@ def _own_function_paths(
             # `train_model(params, TRAIN_PATH, …)` reading the file a `!curl … -o ../datasets/tables/train.csv`
             # line above saved: PTH003's download step (fair check 16, item 106).
             continue
+        if _sample_data_round_trip(ctx, [((p[5][0].index, p[5][1]), value, pa.direction) for p in places]):
+            continue  # (`read_data("data/2000-01-01.csv")` of the sample data a cell above saved: fair check 26)
         inside = cells.get(inner_cell)
         through = "" if name is None else f" (`{name}`, cell {call[0].index}, line {call[1]})"
         yield Hit(
@@ -8723,8 +8741,50 @@ def _kaggle_api_files(node: ast.Call, method: str, constants: Mapping[str, Const
     return [_normal_path(f"{folder}/{n}" if folder else n) for n in names]
 
 
+def _shell_outputs(catalog: Catalog) -> tuple[tuple[tuple[str, ...], tuple[str, ...], str, tuple[str, ...]], ...]:
+    """`[[shell_output]]` of rules/io_calls.toml: (command words, options naming the output folder,
+    the folder without one, the folders a run writes there)."""
+    return tuple(
+        (tuple(str(w) for w in e.get("command", ())), tuple(str(o) for o in e.get("options", ())),
+         str(e.get("default", ".")), tuple(str(w) for w in e.get("writes", ())))
+        for e in (dict(raw) for raw in catalog.table("io_calls", "shell_output", []) or [])
+        if e.get("command")
+    )
+
+
+def _shell_tool_folders(args: str, outputs: Sequence[tuple[tuple[str, ...], tuple[str, ...], str, tuple[str, ...]]]) -> list[str]:
+    """The relative folders a shell line's tool writes (`!kb count -o out …` writes
+    `out/counts_unfiltered` and `out/counts_filtered`; `!env PYTHONUNBUFFERED=true ns-train …`
+    `outputs`), by the `[[shell_output]]` catalogue; none for a line it cannot read: an output
+    folder spelled with a hole (`-o {name}`, `-o $dir`), absolute or above the working directory,
+    or a command after a `cd` of the same line."""
+    out: list[str] = []
+    for segment in re.split(r"\s*(?:&&|\|\||;|\|)\s*", args):
+        tokens = [t.strip("\"'") for t in segment.split()]
+        if tokens and tokens[0] in ("cd", "pushd"):
+            break  # (the folders below are relative to a folder the line moved into)
+        if tokens and tokens[0] == "env":
+            tokens = tokens[1:]
+        while tokens and re.fullmatch(r"[A-Za-z_]\w*=\S*", tokens[0]):
+            tokens = tokens[1:]  # (`VAR=value` set for the command)
+        for command, options, default, writes in outputs:
+            if tuple(tokens[:len(command)]) != command:
+                continue
+            folder: Optional[str] = default
+            rest = tokens[len(command):]
+            for i, token in enumerate(rest):
+                name, eq, value = token.partition("=")
+                if name in options:
+                    folder = value if eq else (rest[i + 1] if i + 1 < len(rest) else None)
+            if folder is None or re.search(r"[{}$`*?]", folder) or folder.startswith(("/", "~", "..")):
+                continue
+            out.extend(_normal_path(f"{folder}/{w}" if w else folder) for w in writes)
+    return [p for p in out if p and not p.startswith("..")]
+
+
 def _find_produced_paths(ctx: RuleContext) -> list[_Produced]:
     constants = string_constants(ctx.facts)
+    outputs = _shell_outputs(ctx.catalog)
     out: list[_Produced] = []
     for ca in ctx.cells:
         index = ca.cell.index
@@ -8733,6 +8793,12 @@ def _find_produced_paths(ctx: RuleContext) -> list[_Produced]:
                 tokens = ["kaggle", *(t.strip("\"'") for t in re.split(r"\s(?:\||&&|;|\|\|)\s", magic.args, maxsplit=1)[0].split()[1:])]
                 for path in _kaggle_files(tokens):
                     out.append(_Produced(index, magic.line, path, False, (index, magic.line)))
+            elif magic.kind == "shell" and outputs:
+                # A folder a command-line tool of the catalogue writes (`!kb count --h5ad …` makes
+                # `counts_unfiltered/` here), read back later: the notebook's own step made it, so
+                # the read resolves wherever the notebook runs (fair check 25, items 119, 120).
+                for path in _shell_tool_folders(magic.args, outputs):
+                    out.append(_Produced(index, magic.line, path, True, (index, magic.line)))
         tree = cell_python_tree(ca)
         if tree is None:
             continue
@@ -9063,6 +9129,147 @@ def _with_fallback_fetches(ctx: RuleContext, hits: list[Hit]) -> list[Hit]:
     return out
 
 
+# Library calls that make sample data on the spot or load a copy the package ships (no file of the
+# notebook's, no download): dask's synthetic `dask.datasets.timeseries()`, scikit-image's bundled
+# `skimage.data.astronaut()`, scikit-learn's `make_*` generators and bundled toy sets.
+_SAMPLE_DATA_PREFIXES = ("dask.datasets.", "dask_ml.datasets.make_", "skimage.data.", "sklearn.datasets.make_")
+_SAMPLE_DATA_CALLS = frozenset({
+    "sklearn.datasets.load_iris", "sklearn.datasets.load_digits", "sklearn.datasets.load_wine",
+    "sklearn.datasets.load_breast_cancer", "sklearn.datasets.load_diabetes", "sklearn.datasets.load_linnerud",
+    "sklearn.datasets.load_sample_image", "sklearn.datasets.load_sample_images",
+})
+
+
+def _sample_data(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth: int = 0,
+                 saved: Sequence[tuple[tuple[int, int], str]] = ()) -> bool:
+    """Is `node` sample data a library makes or ships (`dask.datasets.timeseries()`,
+    `data.astronaut()[:256, :256]`, a name whose last plain binding above is one, a method's result
+    on one: `df.head()`)? With `saved` (the places and paths such data was saved to), so is what a
+    call reads back from one of those paths by literal (`dd.read_csv("data/2000-*-*.csv")`)."""
+    while depth < 4:
+        if isinstance(node, ast.Subscript):
+            node = node.value
+        elif isinstance(node, ast.Call):
+            qualified = ctx.facts.resolve(dotted_name(node.func) or "")
+            if qualified in _SAMPLE_DATA_CALLS or qualified.startswith(_SAMPLE_DATA_PREFIXES):
+                return True
+            first = node.args[0] if node.args else None
+            if saved and isinstance(first, ast.Constant) and isinstance(first.value, str) and any(
+                    at < (cell, node.lineno) and fnmatch.fnmatchcase(_normal_path(first.value), written) for at, written in saved):
+                return True
+            if not isinstance(node.func, ast.Attribute):
+                return False
+            node = node.func.value  # (a method of the value: `timeseries().head()`)
+        elif isinstance(node, ast.Attribute):
+            node = node.value
+        elif isinstance(node, ast.Name):
+            bound = _last_binding(ctx, node.id, cell, line)
+            if bound is None:
+                return False
+            node, cell, line = bound
+            depth += 1
+        else:
+            return False
+    return False
+
+
+# Keywords of a save that take the data saved (not its description or the path).
+_SAVED_DATA_KEYWORDS = frozenset({"arr", "data", "image", "img", "im", "array", "obj", "values", "frame", "df"})
+
+
+def _sample_data_written(ctx: RuleContext, cell: int, pa: PathArgument, saved: Sequence[tuple[tuple[int, int], str]] = ()) -> bool:
+    """Does this write save sample data a library makes or ships: the writing method's object
+    (`df.to_csv("data/*.csv")` with `df = dask.datasets.timeseries()` above) or another argument of
+    the call (`io.imsave(name, data.astronaut())`)?"""
+    if pa.direction not in ("write", "both", "none"):
+        return False
+    analysis = next((c for c in ctx.cells if c.cell.index == cell), None)
+    tree = cell_python_tree(analysis) if analysis is not None else None
+    if tree is None:
+        return False
+    for node in nodes_of(tree, ast.Call):
+        if node.lineno != pa.call.line or (dotted_name(node.func) or "") != pa.call.func:
+            continue
+        # (the path itself is no data; a call the catalogue does not know, `io.imsave(name,
+        # data.astronaut())`, saves the data it is given beside the path)
+        path_node = pa.arg.position is not None and pa.arg.position < len(node.args) and node.args[pa.arg.position]
+        candidates: list[ast.AST] = [a for a in node.args if a is not path_node]
+        # A keyword is the saved data only when named as data (`np.save(file=…, arr=…)`): others describe it
+        # (`export_graphviz(clf, feature_names=iris.feature_names, out_file=…)` saves a tree trained on the
+        # sample data, a result: test_realmig's tree_export, whose `.dot` path the compiler must lift).
+        candidates += [k.value for k in node.keywords if k.arg in _SAVED_DATA_KEYWORDS and k.arg != pa.arg.keyword]
+        if isinstance(node.func, ast.Attribute) and pa.direction != "none":
+            candidates.append(node.func.value)
+        if any(_sample_data(ctx, c, cell, node.lineno, saved=saved) for c in candidates):
+            return True
+        # (a join given as the path of a save: `io.imsave(os.path.join("tiles", "00.png"), data.astronaut()[:256])`)
+        outer = next((o for o in nodes_of(tree, ast.Call) if any(a is node for a in o.args)), None)
+        if outer is not None and (dotted_name(node.func) or "") in ("os.path.join", "path.join", "osp.join") and any(
+                _sample_data(ctx, a, cell, outer.lineno, saved=saved) for a in outer.args if a is not node):
+            return True
+    return False
+
+
+def _sample_data_writes(ctx: RuleContext) -> tuple[tuple[tuple[int, int], str], ...]:
+    """The places and paths (normalised, globs kept: `data/*.csv`) where the notebook saves sample
+    data a library makes or ships, by literal or constant."""
+    def find(saved: Sequence[tuple[tuple[int, int], str]] = ()) -> tuple[tuple[tuple[int, int], str], ...]:
+        out: list[tuple[tuple[int, int], str]] = []
+        for f in literal_findings(ctx):
+            if f.argument is not None and f.source == "python" and _sample_data_written(ctx, f.ca.cell.index, f.argument, saved):
+                out.append(((f.ca.cell.index, f.argument.call.line), written_file(f) or _normal_path(f.value)))
+        for _, value, pa in propagated_paths(ctx):
+            cell = _cell_of(ctx, pa)
+            if _sample_data_written(ctx, cell, pa, saved):
+                out.append(((cell, pa.call.line), _with_suffix(_normal_path(value), pa)))
+        return tuple(dict.fromkeys(out))
+
+    def read_back(saves: Sequence[tuple[tuple[int, int], str]]) -> tuple[tuple[tuple[int, int], str], ...]:
+        # (only a save some later call reads again, by a path it matches: a copy only written,
+        # `load_iris(as_frame=True).frame.to_csv("iris_copy.csv")`, is an output and stays reported)
+        if not saves:
+            return ()
+        reads = [((f.ca.cell.index, f.argument.call.line), written_file(f)) for f in literal_findings(ctx)
+                 if f.argument is not None and f.source == "python" and f.argument.direction in ("read", "both", "none")]
+        reads += [((_cell_of(ctx, pa), pa.call.line), _normal_path(value)) for _, value, pa in propagated_paths(ctx)
+                  if pa.direction in ("read", "both", "none")]
+        return tuple(save for save in saves if any(
+            at > save[0] and (fnmatch.fnmatchcase(path, save[1]) or _under(save[1], path) and path != save[1])
+            for at, path in reads))
+
+    def twice() -> tuple[tuple[tuple[int, int], str], ...]:
+        # (then what is saved from a read of those files: `df = dd.read_csv("data/2000-*-*.csv")`,
+        # `df.to_parquet("data/2000-01.parquet")`)
+        first = read_back(find())
+        return read_back(find(first)) if first else first
+    return ctx.shared("paths.sample_writes", twice)
+
+
+def _sample_data_use(place: tuple[int, int], path: str, direction: str, writes: Sequence[tuple[tuple[int, int], str]]) -> bool:
+    """Is this use of `path` at `place` (cell, line) one of sample data the notebook saved itself:
+    at or after a save of it (or of a glob it matches: `data/2000-01-07.csv` of `data/*.csv`), or the
+    folder such a save of the same cell writes into, made or tested above it (`if not
+    os.path.exists("data"): os.mkdir("data")`)?"""
+    for at, written in writes:
+        if at <= place and fnmatch.fnmatchcase(path, written):
+            return True
+        if direction == "none" and at <= place and _under(written, path) and written != path:
+            return True  # (the folder joined into a path of it: `os.path.join("temp", "astronaut.png")`)
+        if (direction != "read" and path and at[0] == place[0] and place <= at
+                and _under(written, path) and written != path):
+            return True
+    return False
+
+
+def _sample_data_round_trip(ctx: RuleContext, places: Sequence[tuple[tuple[int, int], str, str]]) -> bool:
+    """Is every use of this path ((cell, line), path, direction) one of sample data the notebook
+    saved itself (`_sample_data_use`), a save of it among them or above? The notebook makes the
+    file before any read, wherever it runs, from data no file of its own holds: nothing to
+    configure (fair check 26, items 104, 105: self-consumed-staging-file)."""
+    writes = _sample_data_writes(ctx)
+    return bool(writes) and bool(places) and all(_sample_data_use(at, path, direction, writes) for at, path, direction in places)
+
+
 def _constant_staged(ctx: RuleContext, uses: Sequence[tuple[Constant, str, PathArgument]], uploaded: Sequence[tuple[tuple[int, int], str]]) -> bool:
     """Is a constant's file written by the notebook (its calls that are no upload all write it, or an
     object-store download saves it: `local_path = "data/abalone.csv"`, `Bucket(…).download_file(key,
@@ -9102,7 +9309,8 @@ class CwdRelativePath(Rule):
         "positional argument, literal or string constant, shaped like a data, model, archive, image, raster or AnnData file "
         "(`.csv`, `.parquet`, `.pkl`, `.pt`, `.gz`, `.zip`, `.txt`, `.npy`, `.jpg`, `.png`, `.tif`, `.shp`, `.gpkg`, `.h5ad`…; not "
         "an extension alone, `cv2.imencode(\".jpg\", frame)`) or starting with `./` or `../` (`sc.textFile(\"./kddcup.data.gz\")`, "
-        "`benchmark.run(\"results.csv\")`, `K.io.load_image(\"panda.jpg\")`; not a bare file name given to a file keyword beside a folder "
+        "`benchmark.run(\"results.csv\")`, `K.io.load_image(\"panda.jpg\")`; a method called on another call's result only given a first "
+        "literal starting with `./` or `../`, `step.get_output_data(\"processed\").download(\"./outputs\")`, not a text method's: `name().replace(\"./\", \"\")`; not a bare file name given to a file keyword beside a folder "
         "keyword of the same call, `DocEmbedder(repo_path=root, yaml_file=\"feature_store.yaml\")`: a name inside that folder), or one of the keywords that name a file only "
         "sometimes (`output`, `checkpoint`, `source`, `image`, `mask`, `input`) given such a file, literal or constant, not a URL "
         "(`tms_to_geotiff(output=\"Image.tif\")`, `SamGeo(checkpoint=\"sam_vit_h.pth\")`; not `source=\"Satellite\"`); never a call that only shows, logs, formats, matches or compares text (`print`, "
@@ -9136,6 +9344,16 @@ class CwdRelativePath(Rule):
         "`Planetoid(\"./data\", \"Cora\")` and `TUDataset(root=\"./data\", name=\"MUTAG\")`), and so is a root joined "
         "into a name that only a PyTorch Geometric dataset reads, for one dataset (`path = osp.join(\".\", \"data\", \"Cora\")`, then "
         "`Planetoid(path, \"Cora\")`), "
+        "a path under a folder a command-line tool of a shell line above writes (`[[shell_output]]` of io_calls.toml: `!kb count "
+        "--h5ad …` makes `counts_unfiltered/` in its `-o` folder, the working directory by default, then "
+        "`anndata.read_h5ad(\"counts_unfiltered/adata.h5ad\")`; nerfstudio's `!ns-train …` writes `outputs/`): the notebook's own "
+        "step made it where the notebook runs (a read of `counts_unfiltered/` with no such line above stays reported), "
+        "sample data a library makes or ships (`dask.datasets.timeseries()`, `skimage.data.astronaut()`, scikit-learn's "
+        "`make_*` and bundled toy sets) saved by the notebook and every other use of the path at or after that save (or "
+        "the folder made or joined for it): `df = dask.datasets.timeseries()`, `df.to_csv(\"data/*.csv\")`, then "
+        "`dd.read_csv(\"data/2000-*-*.csv\")` and what is saved from that read (`df.to_parquet(\"data/2000-01.parquet\")`); "
+        "the notebook makes the file before any read, wherever it runs (a file of that folder the notebook never saves "
+        "stays reported), "
         "a file a `!curl -O URL`/`!wget URL` line (or a `%%bash` cell's `curl -o` line, following its `cd` lines, or `os.system(\"wget URL\")`) "
         "saved, or the folder it saved into (`mkdir hh; cd hh; wget URL`, then `data_dir = \"hh\"`), or the stem of an archive it saved and "
         "the notebook extracts (`!unzip text8.zip`, then `\"text8\"`), read back by name (`np.load(\"state.npy\")`: PTH003 reports "
@@ -9504,6 +9722,29 @@ class CwdRelativePath(Rule):
             "import zipfile\nwith zipfile.ZipFile('podcasts.csv.zip', 'r') as zipref:\n    zipref.extractall('./')",
             "import pandas as pd\npodcasts = pd.read_csv('podcasts.csv')",
         )),
+        # What a command-line tool of a shell line above writes, read back: the notebook's own step
+        # (`kb count` writes counts_unfiltered/ into `-o`, here the working directory; `ns-train`
+        # outputs/; fair check 25, items 119, 120: shell-tool-output-read-back).
+        Example(cells=(
+            "%%time\n!kb count --h5ad -i index.idx -g t2g.txt -x 10xv3 -t 2 \\\nR1.fastq.gz R2.fastq.gz",
+            "import anndata\nadata = anndata.read_h5ad('counts_unfiltered/adata.h5ad')",
+            "!kb count -i index.idx -g t2g.txt -x 10xv2 -o sample1 --h5ad --filter bustools R1.fastq.gz R2.fastq.gz",
+            "sample1 = anndata.read_h5ad('sample1/counts_filtered/adata.h5ad')",
+            "!env PYTHONUNBUFFERED=true ns-train nerfacto --max-num-iterations 300 nerfstudio-data --data data/poster",
+            "from pathlib import Path\nlatest = sorted(Path('./outputs/').iterdir())[-1]",
+        )),
+        # Sample data a library makes or ships, saved and read back: the notebook makes the files
+        # wherever it runs (fair check 26, items 104, 105: self-consumed-staging-file).
+        Example(cells=(
+            "import dask\ndf = dask.datasets.timeseries()",
+            "import os\nif not os.path.exists('data'):\n    os.mkdir('data')\ndf.to_csv('data/*.csv', index=False)",
+            "import dask.dataframe as dd\ndf = dd.read_csv('data/2000-*-*.csv')\ndf.to_parquet('data/2000-01.parquet')",
+            "df = dd.read_parquet('data/2000-01.parquet', columns=['name', 'x'])",
+            "from skimage import data, io\nimport dask_image.imread\noutput_filename = os.path.join('temp', 'astronaut.png')\n"
+            "io.imsave(output_filename, data.astronaut())\nastronaut = dask_image.imread.imread(output_filename)",
+        )),
+        # A text method called on another call's result: the `./` it is given is text, no place.
+        Example(cells=("relative = current_path().replace('./data/', 'data/')\nshort = describe(model).strip('./')",)),
     )
     failing = (
         Example(
@@ -9722,6 +9963,37 @@ class CwdRelativePath(Rule):
                    "    raise SystemExit('unpack the corpus first')",),
             expect=((1, 2),),
         ),
+        # The tool's output read back from another folder than it wrote into (`-o sample1`), and one
+        # read with no tool line above it: files placed by hand, kept.
+        Example(
+            cells=(
+                "!kb count -i index.idx -g t2g.txt -x 10xv2 -o sample1 --h5ad R1.fastq.gz R2.fastq.gz",
+                "import anndata\nadata = anndata.read_h5ad('counts_unfiltered/adata.h5ad')",
+                "other = anndata.read_h5ad('sample2/counts_unfiltered/adata.h5ad')",
+            ),
+            expect=((2, 2), (3, 1)),
+        ),
+        # Sample data saved into a folder that also holds a file the notebook never saves: that file is an
+        # input to place, kept; so is a file saved from a computed result and read back.
+        Example(
+            cells=(
+                "import dask\ndf = dask.datasets.timeseries()\ndf.to_csv('data/*.csv')",
+                "import pandas as pd\nimport dask.dataframe as dd\nframe = dd.read_csv('data/*.csv')\n"
+                "labels = pd.read_parquet('data/labels.parquet')",
+                "scores = model.evaluate(x)\npd.DataFrame(scores).to_csv('results.csv')",
+                "results = pd.read_csv('results.csv')",
+                "best = results['score'].idxmax()",
+                # (a bundled set only copied out, never read back: an output)
+                "from sklearn.datasets import load_iris\nload_iris(as_frame=True).frame.to_csv('iris/copy.csv')",
+            ),
+            expect=((2, 4), (3, 2), (6, 2)),
+        ),
+        # A method called on another call's result, given a `./` folder: an Azure ML step's output
+        # downloaded into the working directory (fair check 27, T-6.7).
+        Example(
+            cells=("step = pipeline_run.find_step_run('train.py')[0]\nstep.get_output_data('processed_data1').download('./outputs')",),
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -9776,6 +10048,16 @@ class CwdRelativePath(Rule):
             cell_of = ctx.code_cell_at
             scratch.append((uses[0][1], [(constant.ca.cell, constant.line, constant.column), *(
                 (cell_of[_cell_of(ctx, pa)], pa.call.line, pa.call.column) for _, _, pa in uses)]))
+        # Sample data a library makes or ships, saved by the notebook and read back through a
+        # constant (`output_filename = os.path.join("temp", "astronaut.png")`, `io.imsave(output_filename,
+        # data.astronaut())`, then `imread(filename)`): made wherever it runs (fair check 26, item 105).
+        for position in [p for p, uses in grouped.items() if _sample_data_round_trip(
+                ctx, [((_cell_of(ctx, pa), pa.call.line), _with_suffix(_normal_path(value), pa), pa.direction) for _, value, pa in uses])]:
+            uses = grouped.pop(position)
+            staged_constants.append(uses)
+            constant = uses[0][0]
+            scratch.append((uses[0][1], [(constant.ca.cell, constant.line, constant.column), *(
+                (ctx.code_cell_at[_cell_of(ctx, pa)], pa.call.line, pa.call.column) for _, _, pa in uses)]))
         # A figure saved with interactive plotting off only for a markdown cell to show it
         # (`fig.savefig("./grid.png")`, then `![](grid.png)`): a display, not an output (fair check 15).
         shown_figures: list[list[tuple[Constant, str, PathArgument]]] = []
@@ -9891,7 +10173,8 @@ class CwdRelativePath(Rule):
         for g in groups:
             if _scratch([((o.ca.cell.index, o.line), o.argument.direction if o.argument else "", _deletes(o)) for o in g],
                         _normal_path(g[0].value), removals) or _normal_path(g[0].value) in staged or _empty_folder_made(ctx, g) or _optional_cache(g) \
-                    or _io_lesson(ctx, g):
+                    or _io_lesson(ctx, g) or _sample_data_round_trip(ctx, [
+                        ((o.ca.cell.index, o.argument.call.line), written_file(o), o.argument.direction) for o in g if o.argument is not None]):
                 scratch.append((g[0].value, [(o.ca.cell, o.line, o.column) for o in g]))
             elif _read_back_at_once(ctx, g):
                 # The notebook's own round trip is no finding in the report, but the package still
