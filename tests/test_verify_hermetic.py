@@ -185,6 +185,50 @@ def test_cloud_tools_make_one_attempt_when_the_network_is_blocked(tmp_path: Path
     assert "one attempt" in description
 
 
+def test_the_mlflow_client_gives_up_after_two_quick_retries_when_the_network_is_blocked(tmp_path: Path) -> None:
+    """A notebook that logs to a remote tracking server (fixture team_tracking) spent 253 s in the
+    MLflow client's default retries on each side before failing as it must without the network.
+    Here the proxy the hermetic environment names is replaced by a local one that answers every
+    request 503 and counts them: the client asks three times (one attempt, two retries), not eight."""
+    import http.server
+
+    asked = []
+
+    class Unavailable(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (the standard library's name)
+            asked.append(self.path)
+            self.send_response(503)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        do_POST = do_GET
+
+        def log_message(self, *args):
+            pass
+
+    proxy = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Unavailable)
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    env, description = hermetic_env({k: v for k, v in os.environ.items() if k != "PYTHONPATH"}, tmp_path / "hermetic")
+    for name in ("http_proxy", "HTTP_PROXY"):
+        env[name] = f"http://127.0.0.1:{proxy.server_address[1]}"
+    code = (
+        "import mlflow\n"
+        "try:\n"
+        "    mlflow.MlflowClient('http://mlflow.team.example.org:5000').search_experiments()\n"
+        "    print('REACHED')\n"
+        "except Exception as exc:\n"
+        "    print('failed', type(exc).__name__)\n"
+    )
+    try:
+        result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=HANG_GUARD)
+    finally:
+        proxy.shutdown()
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split()[:1] == ["failed"], result.stdout
+    assert len(asked) == 3, asked
+    assert "MLflow client" in description
+
+
 def test_printed_text_written_files_and_late_in_place_changes_are_compared(tmp_path: Path) -> None:
     folder = tmp_path / "p"
     folder.mkdir()

@@ -813,8 +813,13 @@ def hermetic_env(env: dict[str, str], folder: Path) -> tuple[dict[str, str], str
         "CLOUDSDK_CORE_DISABLE_PROMPTS": "1", "CLOUDSDK_COMPONENT_MANAGER_DISABLE_UPDATE_CHECK": "1",  # gcloud
         "AWS_MAX_ATTEMPTS": "1", "AWS_RETRY_MODE": "standard", "AWS_EC2_METADATA_DISABLED": "true",  # aws, boto3
         "WGETRC": str(folder / "wgetrc"),
+        # The MLflow client retries a refused request 7 times with back-off doubling from 2 s:
+        # a notebook logging to its team's tracking server sat 253 s in those retries on each side
+        # (fixture team_tracking, measured) to fail as it fails at once. Two quick retries stay
+        # for a server the notebook itself starts on this machine (loopback is not blocked).
+        "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "2", "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "1",
     })
-    return env, "network blocked for both sides (Python sockets refuse non-loopback connections and name lookups; proxies point nowhere; cloud tools make one attempt)"
+    return env, "network blocked for both sides (Python sockets refuse non-loopback connections and name lookups; proxies point nowhere; cloud tools and the MLflow client make one attempt or two quick retries)"
 
 
 _NO_RETRY_BOTO = "[Boto]\nnum_retries = 0\nmax_retry_delay = 1\n\n[GSUtil]\nsoftware_update_check_period = 0\n"
