@@ -16,4 +16,5 @@ python -m compileall -q nbrefactor runtime >/dev/null
 # fixtures (a migrated corpus, a kfp run) are built once. --no-loadscope-reorder: by default xdist
 # queues the files with most tests first, which put test_fidelity.py (one test, a third of the
 # suite's CPU) last, alone on one worker; tests/conftest.py orders the longest files first instead.
-python -m pytest -n auto --dist loadfile --no-loadscope-reorder "$@"
+# --durations: the slowest tests are named at the end of every run, the CI's included (docs/testing.md).
+python -m pytest -n auto --dist loadfile --no-loadscope-reorder --durations=25 "$@"

@@ -27,6 +27,18 @@ import pytest
 
 os.environ.setdefault("NBREFACTOR_PROVE", "0")
 
+# Every server a test talks to is on this machine (an MLflow tracking server, a kfp.local run):
+# a proxy named by the environment (a CI machine reaching its package registries through one) must
+# never carry that traffic, or each request waits on the proxy and the MLflow client's retries.
+_LOOPBACK = ("localhost", "127.0.0.1", "::1")
+for _variable in ("NO_PROXY", "no_proxy"):
+    _listed = [h for h in os.environ.get(_variable, "").split(",") if h.strip()]
+    os.environ[_variable] = ",".join(_listed + [h for h in _LOOPBACK if h not in _listed])
+# MLflow's usage telemetry posts to the internet from a thread of every process that imports it;
+# the tests and the processes they start never do (it is also off where PYTEST_CURRENT_TEST is set,
+# which a child started outside a test's call does not inherit).
+os.environ["MLFLOW_DISABLE_TELEMETRY"] = "true"
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "fixtures" / "notebooks"
 

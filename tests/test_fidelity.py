@@ -126,8 +126,23 @@ def missing_modules(notebooks: list[Path]) -> list[str]:
 
 
 def _verify_model(model: str, notebooks: list[Path], package: Path):
+    """The notebook runs once beside its package; only a model that does not match so runs again
+    as `nbrefactor verify` runs by default (the notebook twice, and a mismatch once more under one
+    seed), which tells the notebook's own nondeterminism and chance agreement from a package that
+    computes something else. A match on one run is a match: every value compared was equal. What
+    the second run would add to it is calling a value on which the notebook's two runs differ
+    "nondeterministic" although the package gave what the compared run gave: such a model counts
+    as matched here where `verify` says NOT VERIFIED. Neither a model that compared nothing (a
+    second run compares no more) nor a notebook that failed (it cannot run here) runs again.
+    Why: a third of the test's processes (it verifies ~500 models), and the CI's time, went to
+    second runs of notebooks that matched on the first."""
     started = time.monotonic()
-    report = verify([str(n) for n in notebooks], str(package), timeout=VERIFY_TIMEOUT)
+    paths = [str(n) for n in notebooks]
+    report = verify(paths, str(package), timeout=VERIFY_TIMEOUT, repeat=False)
+    compared_nothing = report.verdict == "NOT VERIFIED: nothing was compared"
+    notebook_failed = any(e.side == "notebook" for e in report.errors)
+    if not (report.ok or compared_nothing or notebook_failed):
+        report = verify(paths, str(package), timeout=VERIFY_TIMEOUT)
     return model, report, time.monotonic() - started
 
 
@@ -149,6 +164,9 @@ def test_the_import_screen_finds_what_a_kernel_would_fail_on(tmp_path):
     assert missing_modules([notebook]) == []
 
 
+# pytest-timeout's limit for this one test (set-up included: the whole corpus migrated, then ~500
+# models verified), above the 900 s every other test gets: 11 min idle here, a hang guard only.
+@pytest.mark.timeout(3600)
 def test_every_runnable_fixture_model_computes_what_its_notebook_computed(migrated, capsys):
     matched, mismatched, cannot_run, not_verified = [], {}, {}, {}
     to_verify = []
