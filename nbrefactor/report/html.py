@@ -24,6 +24,7 @@ import keyword
 import os
 import tokenize
 from collections import Counter, defaultdict
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
 from urllib.parse import quote
@@ -175,7 +176,11 @@ def _token_class(tok: tokenize.TokenInfo, previous: str) -> Optional[str]:
 # --- pages --------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1)
 def _environment() -> Environment:
+    """One per process: an Environment compiles each template the first time it is asked for and
+    keeps it. A new one per report compiled the five templates again every time (0.17 s each:
+    18 of the 23 s that writing the report took in 21 migrations of two test files, profiled)."""
     env = Environment(
         loader=PackageLoader("nbrefactor.report", "templates"),
         autoescape=select_autoescape(enabled_extensions=("html", "j2"), default_for_string=True, default=True),
