@@ -2158,7 +2158,7 @@ def _unpinned_code_environment(ca: CellAnalysis, node: ast.Call, keywords: tuple
         node.lineno,
         node.col_offset + 1,
         f"`{dotted_name(node.func)}(…)` declares the run's environment in code with {names} not pinned to one version: "
-        "Azure ML builds it with whatever release is newest when it builds the environment's image",
+        "Azure ML installs whatever release is newest when it prepares the environment for a run",
         end_line=node.end_lineno,
         fix=f"Pin each package in the list (`{first}==<the version you ran with>`), or build the environment from a pinned conda file",
         key=f"code-environment:{ca.cell.index}:{node.lineno}",
