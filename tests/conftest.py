@@ -168,6 +168,20 @@ SLOWEST_FILES_FIRST = (
 )
 
 
+def pytest_terminal_summary(terminalreporter) -> None:
+    """What a test recorded as its `summary` (`record_property("summary", text)`), at the end of the
+    run: under pytest-xdist a test's own prints never reach this terminal, its properties do (the
+    fidelity test's slowest models and the notebooks that failed while running)."""
+    for outcome in ("passed", "failed"):
+        for report in terminalreporter.stats.get(outcome, []):
+            if getattr(report, "when", None) != "call":
+                continue
+            for name, value in getattr(report, "user_properties", ()):
+                if name == "summary":
+                    terminalreporter.write_sep("-", f"{outcome}: {report.nodeid}")
+                    terminalreporter.write_line(str(value))
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     rank = {name: position for position, name in enumerate(SLOWEST_FILES_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # a stable sort

@@ -167,7 +167,7 @@ def test_the_import_screen_finds_what_a_kernel_would_fail_on(tmp_path):
 # pytest-timeout's limit for this one test (set-up included: the whole corpus migrated, then ~500
 # models verified), above the 900 s every other test gets: 11 min idle here, a hang guard only.
 @pytest.mark.timeout(3600)
-def test_every_runnable_fixture_model_computes_what_its_notebook_computed(migrated, capsys):
+def test_every_runnable_fixture_model_computes_what_its_notebook_computed(migrated, capsys, record_property):
     matched, mismatched, cannot_run, not_verified = [], {}, {}, {}
     to_verify = []
     for model, (notebooks, package) in sorted(migrated.items()):
@@ -214,6 +214,17 @@ def test_every_runnable_fixture_model_computes_what_its_notebook_computed(migrat
             print(f"fidelity: NOT VERIFIED {model}: {why[:200]}")
         for model, why in sorted(cannot_run.items()):
             print(f"fidelity: cannot run offline here: {model}: {why[:160]}")
+    # For the run's last page (tests/conftest.py `pytest_terminal_summary`): under pytest-xdist the
+    # prints above never reach the terminal, and a CI that is slow or fails needs the slowest models
+    # and every notebook that failed while running (a time limit reached is one) named.
+    failed_running = {m: why for m, why in cannot_run.items() if "not installed here" not in why}
+    record_property("summary", "\n".join([
+        f"{len(matched)} matched, {len(mismatched)} mismatched, {len(not_verified)} not verified, {len(cannot_run)} cannot run here ({len(failed_running)} of them failed while running)",
+        f"{len(durations)} verified in {sum(durations.values()):.0f} s; slowest: " + ", ".join(f"{m} {s:.0f} s" for m, s in sorted(durations.items(), key=lambda item: -item[1])[:10]),
+        *(f"MISMATCH {model}: {why[:300]}" for model, why in sorted(mismatched.items())),
+        *(f"NOT VERIFIED {model}: {why[:160]}" for model, why in sorted(not_verified.items())),
+        *(f"failed while running: {model}: {why[:160]}" for model, why in sorted(failed_running.items())),
+    ]))
     ran = len(matched) + len(mismatched) + len(not_verified)
     assert ran >= 8, f"only {ran} fixture models run offline here: {cannot_run}"
     runnable = len(matched) + len(mismatched)  # the verdicts that say something about the package
