@@ -739,3 +739,14 @@ def test_imports_of_a_cell_that_does_not_parse_are_its_one_line_imports():
 )
 def test_resolve_azureml_modules(module, expected):
     assert dist.resolve(module).primary == expected
+
+
+def test_protoc_lines_name_the_modules_they_write():
+    from nbrefactor.audit.distributions import _protoc_modules
+
+    assert _protoc_modules("protoc person.proto --python_out=. --descriptor_set_out=person.desc") == ["person_pb2"]
+    assert _protoc_modules("python -m grpc_tools.protoc -I protos --python_out=. --grpc_python_out=. protos/route-guide.proto") == [
+        "route_guide_pb2", "route_guide_pb2_grpc"]
+    # C++ output, or no compiler at all: no Python module is written.
+    assert _protoc_modules("protoc --cpp_out=. person.proto") == []
+    assert _protoc_modules("cat person.proto --python_out") == []

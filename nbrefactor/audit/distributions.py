@@ -1244,7 +1244,27 @@ def written_modules(facts: NotebookFacts) -> dict[str, int]:
             if magic.kind == "shell":
                 for match in _MOVED_HERE.finditer(magic.text):
                     found.setdefault(match.group(1), ca.cell.index)
+                for module in _protoc_modules(magic.text):
+                    found.setdefault(module, ca.cell.index)
     return found
+
+
+# `!protoc person.proto --python_out=.` (or `python -m grpc_tools.protoc … --grpc_python_out=.`)
+# writes `person_pb2.py` (and `person_pb2_grpc.py`): the notebook's own generated code.
+_PROTOC = re.compile(r"\b(?:protoc|grpc_tools\.protoc)\b")
+_PROTO_FILE = re.compile(r"(?:^|[\s/=])([A-Za-z_][\w-]*)\.proto(?=$|[\s'\";&|)])")
+
+
+def _protoc_modules(command: str) -> list[str]:
+    """The modules a protobuf compiler line writes: `<stem>_pb2` for `--python_out`, and
+    `<stem>_pb2_grpc` for `--grpc_python_out` (protoc spells a `-` of the file name as `_`)."""
+    if not _PROTOC.search(command) or "python_out" not in command:
+        return []
+    stems = [m.group(1).replace("-", "_") for m in _PROTO_FILE.finditer(command)]
+    modules = [f"{stem}_pb2" for stem in stems] if re.search(r"(?<![\w])--python_out\b", command) else []
+    if "--grpc_python_out" in command:
+        modules += [f"{stem}_pb2_grpc" for stem in stems]
+    return modules
 
 
 # `!mv pytorch-deep-learning/going_modular .`, `!cp -r repo/utils ./`: a folder of code a cell

@@ -1505,6 +1505,12 @@ class NoManifest(Rule):
             "!wget -q https://example.org/course/utils.py",
             "import features\nimport utils\nfrom IPython.display import display",
         )),
+        # Nor is the code the protobuf compiler writes from the notebook's own `.proto` file.
+        Example(cells=(
+            "%%writefile person.proto\nsyntax = \"proto3\";\nmessage Person { string name = 1; }",
+            "!protoc person.proto --python_out=. --descriptor_set_out=person.desc",
+            "from person_pb2 import Person\nperson = Person(name='Al')",
+        )),
     )
     failing = (
         Example(cells=("import os\nimport numpy as np", "import pandas as pd\nimport numpy"), expect=((1, 2), (2, 1))),

@@ -18,6 +18,7 @@ import itertools
 import posixpath
 import re
 import string
+import sys
 import warnings
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -3070,7 +3071,9 @@ def _hosted_spans(python: str, tree: ast.Module) -> tuple[tuple[tuple[int, int],
         if not isinstance(node, ast.If) or not _mentions_hosted(node.test):
             continue
         if _hosted_test(node.test):
-            spans.append((start(node.body[0]), end(node.body[-1])))
+            # To the end of the body's last line: a shell line there (`!cp ~/x .`) is masked to a
+            # shorter placeholder, so its statement ends before the literal's column.
+            spans.append((start(node.body[0]), (node.body[-1].end_lineno, sys.maxsize)))
         if isinstance(node.test, ast.BoolOp) and isinstance(node.test.op, ast.And):
             first = next((i for i, v in enumerate(node.test.values) if _hosted_test(v)), None)
             if first is not None:
@@ -3909,6 +3912,10 @@ class UserSpecificPath(Rule):
             "try:\n    from google.colab import drive\n    drive.mount('/content/drive')\n    COLAB = True\nexcept ImportError:\n    COLAB = False",
             "if COLAB:\n    PATH = '/content/drive/My Drive/data'\nelse:\n    PATH = 'data'",
         )),
+        # The hosted runtime's home (`/root`, `~`) in a branch taken only on Colab.
+        Example(cells=(
+            "import os, sys\nIS_COLAB = 'google.colab' in sys.modules\nif IS_COLAB:\n    !unzip protoc-25.1-linux-x86_64.zip -d /root/.local\n    os.environ['PATH'] += ':/root/.local/bin'\n    !cp ~/cache/weights.h5 .",
+        )),
         # Where the Kaggle API and boto3 read their credentials, on every machine: not data paths.
         Example(cells=(
             "from pathlib import Path\ncred_path = Path('~/.kaggle/kaggle.json').expanduser()",
@@ -3976,6 +3983,11 @@ class UserSpecificPath(Rule):
             ),
             expect=((2, 2),),
         ),
+        # The root user's home outside a hosted-only branch: every machine but Colab and Kaggle lacks it.
+        Example(
+            cells=("import os, sys\nIS_COLAB = 'google.colab' in sys.modules\nif not IS_COLAB:\n    !unzip protoc-25.1-linux-x86_64.zip -d /root/.local",),
+            expect=((1, 4),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -3989,8 +4001,12 @@ class UserSpecificPath(Rule):
             # A path under a volume a Kubernetes manifest of the notebook mounts in its pods.
             and (f.ca.cell.index, f.line, f.column) not in _manifest_mounted(ctx)
             # A Colab or Kaggle path in code that runs only there (`if COLAB:`, after `from
-            # google.colab import drive` in the detection `try:`): the platform's own layout.
+            # google.colab import drive` in the detection `try:`): the platform's own layout. Both
+            # run the kernel as root with its home `/root`, so `!unzip protoc.zip -d /root/.local`
+            # under `if IS_COLAB:` is the runtime's own folder too (handson-ml3's protobuf set-up;
+            # read from the tree, so that `if not IS_COLAB:` is the local branch).
             and not (f.value.startswith(("/content", "/kaggle/")) and _hosted_line(f.ca, f.line))
+            and not (f.value.startswith(("/root/", "~/")) and _hosted_place(f.ca, f.line, f.column))
             # Kaggle's template listing of its input mount, printed only.
             and not _printed_walk(f)
             # A candidate location the notebook probes (`.exists()`) after a configured one.
