@@ -8866,6 +8866,11 @@ def _find_produced_paths(ctx: RuleContext) -> list[_Produced]:
                 path = _cwd_rest(ctx, target, index, node.lineno)
             if path or (path == "" and folder):
                 out.append(_Produced(index, node.lineno, path, folder, (index, anchor)))
+    # A file an object-store or run download saves by name (`run.download_file("outputs/x.json",
+    # "x.json")`, `s3.Bucket(b).download_file(key, "data/x.csv")`), read back later: the notebook
+    # fetched it itself before the read, wherever it runs (fair check 27, item 123:
+    # fetched-file-read-back). The step has no finding of this rule: the read goes with it.
+    out.extend(_Produced(cell, line, path, False, (cell, line)) for (cell, line), path in _object_store_downloads(ctx) if path)
     return out
 
 
@@ -8984,8 +8989,11 @@ def _object_store_downloads(ctx: RuleContext) -> list[tuple[tuple[int, int], str
     """((cell, line of the call), normalised relative path) of each local file an object-store
     download saves: boto3's `s3.Bucket(name).download_file(key, "data/x.csv")`,
     `client.download_file(bucket, key, "data/x.csv")`, `s3.Object(bucket, key).download_file(path)`
-    (`Filename=` too), its path a literal or a string constant. The notebook writes that file (fair
-    check 24: a public dataset copied into the session's bucket through a local file)."""
+    (`Filename=` too), Azure ML's `run.download_file("outputs/x.json", "x.json")`
+    (`output_file_path=` too), its path a literal or a string constant; not a library's
+    `download_file(url, path)` of a web URL (PTH003's). The notebook writes that file (fair
+    check 24: a public dataset copied into the session's bucket through a local file; fair check
+    27, item 123: a run's output fetched and read back)."""
     def compute() -> tuple[tuple[tuple[int, int], str], ...]:
         constants = string_constants(ctx.facts)
         found: list[tuple[tuple[int, int], str]] = []
@@ -8999,8 +9007,12 @@ def _object_store_downloads(ctx: RuleContext) -> list[tuple[tuple[int, int], str
                     continue
                 receiver = func.value
                 made_by = receiver.func.attr if isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute) else ""
-                position = {"Bucket": 1, "Object": 0}.get(made_by, 2)
-                given = [k.value for k in node.keywords if k.arg == "Filename"]
+                # (Azure ML's `Run.download_file(name, output_file_path)` takes two: boto3's client
+                # three, `bucket.download_file(key, path)` of a bucket held by a name two as well)
+                position = {"Bucket": 1, "Object": 0}.get(made_by, 1 if len(node.args) == 2 else 2)
+                given = [k.value for k in node.keywords if k.arg in ("Filename", "output_file_path")]
+                if made_by not in ("Bucket", "Object") and node.args and "://" in (_value_at(ctx, node.args[0], ca.cell.index, node.lineno, 0) or ""):
+                    continue  # (a library's `download_file(url, path)`: a web download, PTH003's)
                 if not given and len(node.args) > position and not any(isinstance(a, ast.Starred) for a in node.args):
                     given = [node.args[position]]
                 # (a name bound in several cells, `local_path`, takes its last value above the call)
@@ -9361,6 +9373,10 @@ class CwdRelativePath(Rule):
         "downloads nothing: then the read is this rule's); so is a file the notebook's own download helper saved (`download_image(url)` "
         "writing `url.split(\"/\")[-1]`, or the file name it is given) or a library's `download…(url, image_path)` saved, read back or "
         "tested by `os.path.exists` guarding that download, "
+        "and a file an object-store or run download of the notebook saves by name above the read (Azure ML's `run.download_file(\"outputs/"
+        "featurization_summary.json\", \"featurization_summary.json\")`, then `open(\"featurization_summary.json\")`; `output_file_path=`; "
+        "boto3's `Bucket(…).download_file(key, \"data/x.csv\")`): the notebook fetches it itself before the read, wherever it runs (a read "
+        "above the download, or of a file no download of the notebook saves, stays reported), "
         "and a folder made absolute only to change into it (`base_path = os.path.abspath(\"../\")`, then `os.chdir(base_path)`: PTH004's, related there), a file of a folder the notebook extracted an archive into (`ZipFile(z).extractall(\"data\")`, "
         "`shutil.unpack_archive(z, \"data\")`, then `pd.read_csv(\"data/train.csv\")`: a related location of the archive's finding; "
         "the working directory too, named `\".\"`, `os.getcwd()` or `Path.cwd()`, for a file named bare there: `extractall(data_path)`, then "
@@ -9745,6 +9761,13 @@ class CwdRelativePath(Rule):
         )),
         # A text method called on another call's result: the `./` it is given is text, no place.
         Example(cells=("relative = current_path().replace('./data/', 'data/')\nshort = describe(model).strip('./')",)),
+        # A run's output the notebook downloads, read back below (fair check 27, item 123: fetched-file-read-back).
+        Example(cells=(
+            "import json\nfrom azureml.core import Run\nbest_run.download_file('outputs/engineered_feature_names.json', 'engineered_feature_names.json')\n"
+            "with open('engineered_feature_names.json') as f:\n    records = json.load(f)",
+            "import pandas as pd\nremote_run.download_file('outputs/predictions.csv', 'predictions.csv')",
+            "forecast = pd.read_csv('predictions.csv')",
+        )),
     )
     failing = (
         Example(
@@ -9993,6 +10016,15 @@ class CwdRelativePath(Rule):
         Example(
             cells=("step = pipeline_run.find_step_run('train.py')[0]\nstep.get_output_data('processed_data1').download('./outputs')",),
             expect=((1, 2),),
+        ),
+        # A file read above the download that saves it, and one no download saves: inputs placed by hand.
+        Example(
+            cells=(
+                "import json\nfrom azureml.core import Run\nwith open('featurization_summary.json') as f:\n    before = json.load(f)",
+                "best_run.download_file('outputs/featurization_summary.json', 'featurization_summary.json')\n"
+                "with open('summary/engineered_feature_names.json') as f:\n    names = json.load(f)",
+            ),
+            expect=((1, 3), (2, 2)),
         ),
     )
 
