@@ -6730,6 +6730,48 @@ def _after_chdir(ctx: RuleContext, f: LiteralFinding) -> bool:
     )
 
 
+def _chdir_alias(ctx: RuleContext, f: LiteralFinding, writes: Mapping[str, tuple[int, int]]) -> Optional[tuple[int, int]]:
+    """Is `f` a path the notebook wrote above, named again after `os.chdir` into a folder of it in an
+    earlier cell (`pickle.dump(clf, open("movieclassifier/pkl_objects/classifier.pkl", "wb"))`, then
+    `os.chdir("movieclassifier")`, then `open(os.path.join("pkl_objects", "classifier.pkl"))`)? The
+    (cell, line) of that write (`writes`: normalised path → its first write), or None. Only when
+    every change of directory above it is a module-level `os.chdir` of a literal relative folder
+    in an earlier cell (no `%cd`), the write comes before the first of them, and the folder they
+    lead to, joined to `f`, is the written path: the same file under a second name, one root to
+    configure (fair check 27, item 111: chdir-alias-of-reported-folder)."""
+    if f.argument is None or f.argument.direction not in ("read", "none") or not writes:
+        return None
+    value = _normal_path(f.value)
+    if not value or value.startswith(("/", "~")) or "{" in value or "$" in value:
+        return None
+    place = (f.ca.cell.index, f.line)
+    changes = [(ca, call) for ca, call in directory_changes(ctx) if (ca.cell.index, call.line) < place]
+    if not changes or any(ca.cell.index == place[0] for ca, _ in changes):
+        return None  # (none, or one in the same cell: `_after_chdir`'s)
+    if any(m.kind in ("line_magic", "automagic") and m.name in (*_CHDIR_MAGICS, "popd")
+           for ca in ctx.cells for m in ca.magics if (ca.cell.index, m.line) < place):
+        return None
+    folder = "."
+    for ca, call in changes:
+        tree = cell_python_tree(ca)
+        statement = statement_at(tree, call.line) if tree is not None else None
+        target = call.arg(0, ("path",))
+        if (call.in_function or call.owner or resolve_callee(ctx.facts, ctx.catalog, call.func) != "os.chdir"
+                or tree is None or statement not in tree.body or target is None or target.string is None):
+            return None  # (a change the notebook makes only sometimes, or to a place known at run time)
+        text = target.string.replace("\\", "/")
+        if not text or text.startswith(("/", "~")) or "$" in text:
+            return None
+        folder = posixpath.normpath(posixpath.join(folder, text))
+        if folder == ".." or folder.startswith("../"):
+            return None
+    if folder == ".":
+        return None
+    written = writes.get(_normal_path(f"{folder}/{value}"))
+    first = (changes[0][0].cell.index, changes[0][1].line)
+    return written if written is not None and written < first else None
+
+
 _SYS_PATH_CALLS = frozenset(
     {"sys.path.append", "sys.path.insert", "sys.path.extend", "sys.path.remove", "site.addsitedir"}
 )
@@ -9407,7 +9449,10 @@ class CwdRelativePath(Rule):
         "`next((p for p in CANDIDATES if p.exists()), None)`) that also holds a place built from a configured root or the home "
         "folder is not reported (nor by PTH001 and PTH002): a machine without it takes the other place. One finding per constant, at its literal, the calls using it as "
         "related locations; a constant built from another (`IMAGES_PATH = os.path.join(PROJECT_ROOT_DIR, \"images\")`) "
-        "is reported at the root it is built from; a constant that is only a later piece of a path whose leading literal is reported itself (`os.path.join(\"models\", model_id + \".pkl\")`) is the file name, not a root; so is a name bound to a join of literals that is only ever joined after another piece (`sub = os.path.join(\"lab\", \"small\")`, then `os.path.join(base, sub, \"x.txt\")`). A constant is not followed into a function whose parameter of the same name hides it, unless a call of that function passes the constant by name to that parameter (`save(frame, out_path)`, `save(out_path=out_path)`) or the parameter defaults to it; a read elsewhere (`os.path.join(DATA_DIR, fn)`) reaches no parameter (a lambda's, whose calls are not named, any read unshadowed), and never into a Kubeflow `OutputPath(...)`/`InputPath(...)` parameter, whose path the pipeline supplies. A relative path argument below an `os.chdir(folder)` of the same function (or both at a cell's module level) is not reported: it resolves against `folder`, and PTH004 reports the change. A relative literal given to the notebook's own function that hands that parameter, "
+        "is reported at the root it is built from; a constant that is only a later piece of a path whose leading literal is reported itself (`os.path.join(\"models\", model_id + \".pkl\")`) is the file name, not a root; so is a name bound to a join of literals that is only ever joined after another piece (`sub = os.path.join(\"lab\", \"small\")`, then `os.path.join(base, sub, \"x.txt\")`). A constant is not followed into a function whose parameter of the same name hides it, unless a call of that function passes the constant by name to that parameter (`save(frame, out_path)`, `save(out_path=out_path)`) or the parameter defaults to it; a read elsewhere (`os.path.join(DATA_DIR, fn)`) reaches no parameter (a lambda's, whose calls are not named, any read unshadowed), and never into a Kubeflow `OutputPath(...)`/`InputPath(...)` parameter, whose path the pipeline supplies. A relative path argument below an `os.chdir(folder)` of the same function (or both at a cell's module level) is not reported: it resolves against `folder`, and PTH004 reports the change. Below module-level `os.chdir` calls of earlier cells (each a literal relative folder at a cell's top level, no `%cd`), a path that, joined "
+        "to the folder they lead to, is one the notebook wrote before the first change (`pickle.dump(clf, open(\"app/pkl_objects/classifier.pkl\", \"wb\"))`, "
+        "`os.chdir(\"app\")`, then `open(os.path.join(\"pkl_objects\", \"classifier.pkl\"))`) is that write's, related to its finding: the same "
+        "file under a second name, one root to configure (a path the notebook did not write there stays reported). A relative literal given to the notebook's own function that hands that parameter, "
         "unchanged, to a path argument (`def load_table(path): return pd.read_csv(path)`, then `load_table(\"orders.csv\")`, "
         "or a name whose last plain binding above the call is such a literal or an f-string starting with a relative piece: "
         "`output_file = f\"output/{year:04d}.parquet\"`, then `apply_model(output_file=output_file)`) "
@@ -10026,6 +10071,19 @@ class CwdRelativePath(Rule):
             ),
             expect=((1, 3), (2, 2)),
         ),
+        # After `os.chdir("app")` of an earlier cell, the folder the notebook wrote as `app/pkl_objects`,
+        # named again, is that write's (related); a file it never wrote there stays reported (fair
+        # check 27, item 111: chdir-alias-of-reported-folder).
+        Example(
+            cells=(
+                "import os\nimport pickle\nos.makedirs('app/pkl_objects', exist_ok=True)\n"
+                "pickle.dump(clf, open('app/pkl_objects/classifier.pkl', 'wb'))",
+                "os.chdir('app')",
+                "clf = pickle.load(open(os.path.join('pkl_objects', 'classifier.pkl'), 'rb'))\n"
+                "words = pickle.load(open('vocab/words.pkl', 'rb'))",
+            ),
+            expect=((1, 3), (3, 2)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -10153,6 +10211,24 @@ class CwdRelativePath(Rule):
         # position, where the literal is its argument (fair check 19, Section3_3 c117).
         chdir_arguments |= {(ca.cell.index, call.line, call.column) for ca, call in directory_changes(ctx)}
         fetched = _read_back_lines(ctx)
+        # Where the notebook first writes each relative path (by a literal or through a constant): a
+        # path named again after `os.chdir` into a folder of it is that write's (`_chdir_alias`).
+        first_writes: dict[str, tuple[int, int]] = {}
+        for at, name in sorted(
+                [((f.ca.cell.index, f.line), name) for f in literal_findings(ctx)
+                 if f.argument is not None and f.argument.direction in ("write", "both")
+                 for name in (_normal_path(f.value), written_file(f)) if name]
+                + [((_cell_of(ctx, pa), pa.call.line), _normal_path(value)) for uses in grouped.values()
+                   for _, value, pa in uses if pa.direction in ("write", "both")]):
+            first_writes.setdefault(name, at)
+        directory_changed = bool(directory_changes(ctx))
+
+        def chdir_alias_here(f: LiteralFinding) -> bool:
+            written = _chdir_alias(ctx, f, first_writes) if directory_changed else None
+            if written is not None:
+                read_back.setdefault(written, []).append((f.ca.cell, f.line, f.column))
+            return written is not None
+
         relative = (
             f for f in literal_findings(ctx)
             if f.path_class.kind == "relative" and f.argument is not None and not _module_file(f.value, modules)
@@ -10179,6 +10255,9 @@ class CwdRelativePath(Rule):
             # After `os.chdir(path)` above it in the same function (or module-level cell), the literal
             # resolves against `path`, not the notebook's folder: PTH004 reports that change.
             and not _after_chdir(ctx, f)
+            # After `os.chdir("movieclassifier")` of an earlier cell, `"pkl_objects"` is the folder the
+            # notebook wrote as `movieclassifier/pkl_objects` above: that write's finding, related.
+            and not chdir_alias_here(f)
             # `sub = os.path.join("cs100", "lab4")` only ever joined after another root
             # (`os.path.join(base_dir, sub, "x.gz")`): a later piece of a path, not a root.
             and not _later_piece_only(ctx, f)
