@@ -9053,8 +9053,10 @@ def _object_store_downloads(ctx: RuleContext) -> list[tuple[tuple[int, int], str
                 # three, `bucket.download_file(key, path)` of a bucket held by a name two as well)
                 position = {"Bucket": 1, "Object": 0}.get(made_by, 1 if len(node.args) == 2 else 2)
                 given = [k.value for k in node.keywords if k.arg in ("Filename", "output_file_path")]
-                if made_by not in ("Bucket", "Object") and node.args and "://" in (_value_at(ctx, node.args[0], ca.cell.index, node.lineno, 0) or ""):
-                    continue  # (a library's `download_file(url, path)`: a web download, PTH003's)
+                source = _value_at(ctx, node.args[0], ca.cell.index, node.lineno, 0) if node.args else None
+                if made_by not in ("Bucket", "Object") and (
+                        "://" in (source or "") or (position == 1 and node.args and source is None)):
+                    continue  # (a library's `download_file(url, path)`: a web download, PTH003's; a source unknown here may be one)
                 if not given and len(node.args) > position and not any(isinstance(a, ast.Starred) for a in node.args):
                     given = [node.args[position]]
                 # (a name bound in several cells, `local_path`, takes its last value above the call)
