@@ -6746,6 +6746,48 @@ def _after_chdir(ctx: RuleContext, f: LiteralFinding) -> bool:
     )
 
 
+def _chdir_alias(ctx: RuleContext, f: LiteralFinding, writes: Mapping[str, tuple[int, int]]) -> Optional[tuple[int, int]]:
+    """Is `f` a path the notebook wrote above, named again after `os.chdir` into a folder of it in an
+    earlier cell (`pickle.dump(clf, open("movieclassifier/pkl_objects/classifier.pkl", "wb"))`, then
+    `os.chdir("movieclassifier")`, then `open(os.path.join("pkl_objects", "classifier.pkl"))`)? The
+    (cell, line) of that write (`writes`: normalised path → its first write), or None. Only when
+    every change of directory above it is a module-level `os.chdir` of a literal relative folder
+    in an earlier cell (no `%cd`), the write comes before the first of them, and the folder they
+    lead to, joined to `f`, is the written path: the same file under a second name, one root to
+    configure (fair check 27, item 111: chdir-alias-of-reported-folder)."""
+    if f.argument is None or f.argument.direction not in ("read", "none") or not writes:
+        return None
+    value = _normal_path(f.value)
+    if not value or value.startswith(("/", "~")) or "{" in value or "$" in value:
+        return None
+    place = (f.ca.cell.index, f.line)
+    changes = [(ca, call) for ca, call in directory_changes(ctx) if (ca.cell.index, call.line) < place]
+    if not changes or any(ca.cell.index == place[0] for ca, _ in changes):
+        return None  # (none, or one in the same cell: `_after_chdir`'s)
+    if any(m.kind in ("line_magic", "automagic") and m.name in (*_CHDIR_MAGICS, "popd")
+           for ca in ctx.cells for m in ca.magics if (ca.cell.index, m.line) < place):
+        return None
+    folder = "."
+    for ca, call in changes:
+        tree = cell_python_tree(ca)
+        statement = statement_at(tree, call.line) if tree is not None else None
+        target = call.arg(0, ("path",))
+        if (call.in_function or call.owner or resolve_callee(ctx.facts, ctx.catalog, call.func) != "os.chdir"
+                or tree is None or statement not in tree.body or target is None or target.string is None):
+            return None  # (a change the notebook makes only sometimes, or to a place known at run time)
+        text = target.string.replace("\\", "/")
+        if not text or text.startswith(("/", "~")) or "$" in text:
+            return None
+        folder = posixpath.normpath(posixpath.join(folder, text))
+        if folder == ".." or folder.startswith("../"):
+            return None
+    if folder == ".":
+        return None
+    written = writes.get(_normal_path(f"{folder}/{value}"))
+    first = (changes[0][0].cell.index, changes[0][1].line)
+    return written if written is not None and written < first else None
+
+
 _SYS_PATH_CALLS = frozenset(
     {"sys.path.append", "sys.path.insert", "sys.path.extend", "sys.path.remove", "site.addsitedir"}
 )
@@ -8882,6 +8924,11 @@ def _find_produced_paths(ctx: RuleContext) -> list[_Produced]:
                 path = _cwd_rest(ctx, target, index, node.lineno)
             if path or (path == "" and folder):
                 out.append(_Produced(index, node.lineno, path, folder, (index, anchor)))
+    # A file an object-store or run download saves by name (`run.download_file("outputs/x.json",
+    # "x.json")`, `s3.Bucket(b).download_file(key, "data/x.csv")`), read back later: the notebook
+    # fetched it itself before the read, wherever it runs (fair check 27, item 123:
+    # fetched-file-read-back). The step has no finding of this rule: the read goes with it.
+    out.extend(_Produced(cell, line, path, False, (cell, line)) for (cell, line), path in _object_store_downloads(ctx) if path)
     return out
 
 
@@ -9000,8 +9047,11 @@ def _object_store_downloads(ctx: RuleContext) -> list[tuple[tuple[int, int], str
     """((cell, line of the call), normalised relative path) of each local file an object-store
     download saves: boto3's `s3.Bucket(name).download_file(key, "data/x.csv")`,
     `client.download_file(bucket, key, "data/x.csv")`, `s3.Object(bucket, key).download_file(path)`
-    (`Filename=` too), its path a literal or a string constant. The notebook writes that file (fair
-    check 24: a public dataset copied into the session's bucket through a local file)."""
+    (`Filename=` too), Azure ML's `run.download_file("outputs/x.json", "x.json")`
+    (`output_file_path=` too), its path a literal or a string constant; not a library's
+    `download_file(url, path)` of a web URL (PTH003's). The notebook writes that file (fair
+    check 24: a public dataset copied into the session's bucket through a local file; fair check
+    27, item 123: a run's output fetched and read back)."""
     def compute() -> tuple[tuple[tuple[int, int], str], ...]:
         constants = string_constants(ctx.facts)
         found: list[tuple[tuple[int, int], str]] = []
@@ -9015,8 +9065,14 @@ def _object_store_downloads(ctx: RuleContext) -> list[tuple[tuple[int, int], str
                     continue
                 receiver = func.value
                 made_by = receiver.func.attr if isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute) else ""
-                position = {"Bucket": 1, "Object": 0}.get(made_by, 2)
-                given = [k.value for k in node.keywords if k.arg == "Filename"]
+                # (Azure ML's `Run.download_file(name, output_file_path)` takes two: boto3's client
+                # three, `bucket.download_file(key, path)` of a bucket held by a name two as well)
+                position = {"Bucket": 1, "Object": 0}.get(made_by, 1 if len(node.args) == 2 else 2)
+                given = [k.value for k in node.keywords if k.arg in ("Filename", "output_file_path")]
+                source = _value_at(ctx, node.args[0], ca.cell.index, node.lineno, 0) if node.args else None
+                if made_by not in ("Bucket", "Object") and (
+                        "://" in (source or "") or (position == 1 and node.args and source is None)):
+                    continue  # (a library's `download_file(url, path)`: a web download, PTH003's; a source unknown here may be one)
                 if not given and len(node.args) > position and not any(isinstance(a, ast.Starred) for a in node.args):
                     given = [node.args[position]]
                 # (a name bound in several cells, `local_path`, takes its last value above the call)
@@ -9377,6 +9433,10 @@ class CwdRelativePath(Rule):
         "downloads nothing: then the read is this rule's); so is a file the notebook's own download helper saved (`download_image(url)` "
         "writing `url.split(\"/\")[-1]`, or the file name it is given) or a library's `download…(url, image_path)` saved, read back or "
         "tested by `os.path.exists` guarding that download, "
+        "and a file an object-store or run download of the notebook saves by name above the read (Azure ML's `run.download_file(\"outputs/"
+        "featurization_summary.json\", \"featurization_summary.json\")`, then `open(\"featurization_summary.json\")`; `output_file_path=`; "
+        "boto3's `Bucket(…).download_file(key, \"data/x.csv\")`): the notebook fetches it itself before the read, wherever it runs (a read "
+        "above the download, or of a file no download of the notebook saves, stays reported), "
         "and a folder made absolute only to change into it (`base_path = os.path.abspath(\"../\")`, then `os.chdir(base_path)`: PTH004's, related there), a file of a folder the notebook extracted an archive into (`ZipFile(z).extractall(\"data\")`, "
         "`shutil.unpack_archive(z, \"data\")`, then `pd.read_csv(\"data/train.csv\")`: a related location of the archive's finding; "
         "the working directory too, named `\".\"`, `os.getcwd()` or `Path.cwd()`, for a file named bare there: `extractall(data_path)`, then "
@@ -9407,7 +9467,10 @@ class CwdRelativePath(Rule):
         "`next((p for p in CANDIDATES if p.exists()), None)`) that also holds a place built from a configured root or the home "
         "folder is not reported (nor by PTH001 and PTH002): a machine without it takes the other place. One finding per constant, at its literal, the calls using it as "
         "related locations; a constant built from another (`IMAGES_PATH = os.path.join(PROJECT_ROOT_DIR, \"images\")`) "
-        "is reported at the root it is built from; a constant that is only a later piece of a path whose leading literal is reported itself (`os.path.join(\"models\", model_id + \".pkl\")`) is the file name, not a root; so is a name bound to a join of literals that is only ever joined after another piece (`sub = os.path.join(\"lab\", \"small\")`, then `os.path.join(base, sub, \"x.txt\")`). A constant is not followed into a function whose parameter of the same name hides it, unless a call of that function passes the constant by name to that parameter (`save(frame, out_path)`, `save(out_path=out_path)`) or the parameter defaults to it; a read elsewhere (`os.path.join(DATA_DIR, fn)`) reaches no parameter (a lambda's, whose calls are not named, any read unshadowed), and never into a Kubeflow `OutputPath(...)`/`InputPath(...)` parameter, whose path the pipeline supplies. A relative path argument below an `os.chdir(folder)` of the same function (or both at a cell's module level) is not reported: it resolves against `folder`, and PTH004 reports the change. A relative literal given to the notebook's own function that hands that parameter, "
+        "is reported at the root it is built from; a constant that is only a later piece of a path whose leading literal is reported itself (`os.path.join(\"models\", model_id + \".pkl\")`) is the file name, not a root; so is a name bound to a join of literals that is only ever joined after another piece (`sub = os.path.join(\"lab\", \"small\")`, then `os.path.join(base, sub, \"x.txt\")`). A constant is not followed into a function whose parameter of the same name hides it, unless a call of that function passes the constant by name to that parameter (`save(frame, out_path)`, `save(out_path=out_path)`) or the parameter defaults to it; a read elsewhere (`os.path.join(DATA_DIR, fn)`) reaches no parameter (a lambda's, whose calls are not named, any read unshadowed), and never into a Kubeflow `OutputPath(...)`/`InputPath(...)` parameter, whose path the pipeline supplies. A relative path argument below an `os.chdir(folder)` of the same function (or both at a cell's module level) is not reported: it resolves against `folder`, and PTH004 reports the change. Below module-level `os.chdir` calls of earlier cells (each a literal relative folder at a cell's top level, no `%cd`), a path that, joined "
+        "to the folder they lead to, is one the notebook wrote before the first change (`pickle.dump(clf, open(\"app/pkl_objects/classifier.pkl\", \"wb\"))`, "
+        "`os.chdir(\"app\")`, then `open(os.path.join(\"pkl_objects\", \"classifier.pkl\"))`) is that write's, related to its finding: the same "
+        "file under a second name, one root to configure (a path the notebook did not write there stays reported). A relative literal given to the notebook's own function that hands that parameter, "
         "unchanged, to a path argument (`def load_table(path): return pd.read_csv(path)`, then `load_table(\"orders.csv\")`, "
         "or a name whose last plain binding above the call is such a literal or an f-string starting with a relative piece: "
         "`output_file = f\"output/{year:04d}.parquet\"`, then `apply_model(output_file=output_file)`) "
@@ -9761,6 +9824,13 @@ class CwdRelativePath(Rule):
         )),
         # A text method called on another call's result: the `./` it is given is text, no place.
         Example(cells=("relative = current_path().replace('./data/', 'data/')\nshort = describe(model).strip('./')",)),
+        # A run's output the notebook downloads, read back below (fair check 27, item 123: fetched-file-read-back).
+        Example(cells=(
+            "import json\nfrom azureml.core import Run\nbest_run.download_file('outputs/engineered_feature_names.json', 'engineered_feature_names.json')\n"
+            "with open('engineered_feature_names.json') as f:\n    records = json.load(f)",
+            "import pandas as pd\nremote_run.download_file('outputs/predictions.csv', 'predictions.csv')",
+            "forecast = pd.read_csv('predictions.csv')",
+        )),
     )
     failing = (
         Example(
@@ -10010,6 +10080,28 @@ class CwdRelativePath(Rule):
             cells=("step = pipeline_run.find_step_run('train.py')[0]\nstep.get_output_data('processed_data1').download('./outputs')",),
             expect=((1, 2),),
         ),
+        # A file read above the download that saves it, and one no download saves: inputs placed by hand.
+        Example(
+            cells=(
+                "import json\nfrom azureml.core import Run\nwith open('featurization_summary.json') as f:\n    before = json.load(f)",
+                "best_run.download_file('outputs/featurization_summary.json', 'featurization_summary.json')\n"
+                "with open('summary/engineered_feature_names.json') as f:\n    names = json.load(f)",
+            ),
+            expect=((1, 3), (2, 2)),
+        ),
+        # After `os.chdir("app")` of an earlier cell, the folder the notebook wrote as `app/pkl_objects`,
+        # named again, is that write's (related); a file it never wrote there stays reported (fair
+        # check 27, item 111: chdir-alias-of-reported-folder).
+        Example(
+            cells=(
+                "import os\nimport pickle\nos.makedirs('app/pkl_objects', exist_ok=True)\n"
+                "pickle.dump(clf, open('app/pkl_objects/classifier.pkl', 'wb'))",
+                "os.chdir('app')",
+                "clf = pickle.load(open(os.path.join('pkl_objects', 'classifier.pkl'), 'rb'))\n"
+                "words = pickle.load(open('vocab/words.pkl', 'rb'))",
+            ),
+            expect=((1, 3), (3, 2)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -10137,6 +10229,24 @@ class CwdRelativePath(Rule):
         # position, where the literal is its argument (fair check 19, Section3_3 c117).
         chdir_arguments |= {(ca.cell.index, call.line, call.column) for ca, call in directory_changes(ctx)}
         fetched = _read_back_lines(ctx)
+        # Where the notebook first writes each relative path (by a literal or through a constant): a
+        # path named again after `os.chdir` into a folder of it is that write's (`_chdir_alias`).
+        first_writes: dict[str, tuple[int, int]] = {}
+        for at, name in sorted(
+                [((f.ca.cell.index, f.line), name) for f in literal_findings(ctx)
+                 if f.argument is not None and f.argument.direction in ("write", "both")
+                 for name in (_normal_path(f.value), written_file(f)) if name]
+                + [((_cell_of(ctx, pa), pa.call.line), _normal_path(value)) for uses in grouped.values()
+                   for _, value, pa in uses if pa.direction in ("write", "both")]):
+            first_writes.setdefault(name, at)
+        directory_changed = bool(directory_changes(ctx))
+
+        def chdir_alias_here(f: LiteralFinding) -> bool:
+            written = _chdir_alias(ctx, f, first_writes) if directory_changed else None
+            if written is not None:
+                read_back.setdefault(written, []).append((f.ca.cell, f.line, f.column))
+            return written is not None
+
         relative = (
             f for f in literal_findings(ctx)
             if f.path_class.kind == "relative" and f.argument is not None and not _module_file(f.value, modules)
@@ -10163,6 +10273,9 @@ class CwdRelativePath(Rule):
             # After `os.chdir(path)` above it in the same function (or module-level cell), the literal
             # resolves against `path`, not the notebook's folder: PTH004 reports that change.
             and not _after_chdir(ctx, f)
+            # After `os.chdir("movieclassifier")` of an earlier cell, `"pkl_objects"` is the folder the
+            # notebook wrote as `movieclassifier/pkl_objects` above: that write's finding, related.
+            and not chdir_alias_here(f)
             # `sub = os.path.join("cs100", "lab4")` only ever joined after another root
             # (`os.path.join(base_dir, sub, "x.gz")`): a later piece of a path, not a root.
             and not _later_piece_only(ctx, f)
