@@ -3104,8 +3104,70 @@ def _timed_or_shown(ctx: RuleContext, rf: RandomnessFacts) -> frozenset[Position
         _timing_only(ctx.facts, rf.draws) | _display_only(ctx.facts, rf.draws) | _plotted_only(ctx.facts, rf.draws)
         | _reaches_only_displays(ctx.facts, rf.draws) | _names_a_resource_only(ctx, rf.draws)
         | _property_check_inputs(ctx.facts, rf.draws) | _stopwatch_iterations(ctx.facts, rf.draws)
-        | _checked_or_replaced(ctx.facts, rf.draws)
+        | _checked_or_replaced(ctx.facts, rf.draws) | _simulated_work(ctx.facts, rf.draws)
     ))
+
+
+# Pure builtins a simulated task may call beside its pause and its draws (`range(random.randint(1, 10))`).
+_SIMULATION_BUILTINS = frozenset({"range", "len", "int", "float", "round", "abs", "min", "max", "sum", "list", "str"})
+
+
+def _simulated_work(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Position]:
+    """Draws in a module-level function that stands for work: its body only pauses (`time.sleep(…)`,
+    at least once), binds local names and returns, and it calls nothing but the pause, its draws and
+    pure builtins (`def parse_file(fn): time.sleep(random.random()); return [random.random() for _ in
+    range(random.randint(1, 10))]`). The pause is the tell: the function pretends to take time, and
+    what it returns is a placeholder for a real task's output (fair check 26,
+    rnd001-draw-only-feeds-timing: dask's evolving-workflows times three schedulers on such tasks).
+    A function that also reads, sends or computes anything with another call (a rate-limited API
+    sampler: `time.sleep(1); return random.sample(client.fetch(), 5)`) is no such stand-in."""
+    found: set[Position] = set()
+    judged: dict[tuple[int, str], bool] = {}
+    positions = {(d.ca.cell.index, d.call.line, d.call.column) for d in draws}
+    for draw in draws:
+        ca, call = draw.ca, draw.call
+        if not (call.in_function and call.owner):
+            continue
+        key = (ca.cell.index, call.owner)
+        if key not in judged:
+            judged[key] = _stands_for_work(facts, ca, call.owner, positions)
+        if judged[key]:
+            found.add((ca.cell.index, call.line, call.column))
+    return frozenset(found)
+
+
+def _stands_for_work(facts: NotebookFacts, ca: CellAnalysis, name: str, draws: set[Position]) -> bool:
+    """Is the module-level def `name` of the cell a simulated task (`_simulated_work`)?"""
+    parsed = _parsed(ca)
+    function = next((st for st in (parsed.body if parsed else ()) if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef))
+                     and st.name == name), None)
+    if function is None:
+        return False
+    body = list(function.body)
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+        body = body[1:]  # the docstring
+    pauses = 0
+    for st in body:
+        if isinstance(st, ast.Expr) and isinstance(st.value, ast.Call) and facts.resolve(dotted_name(st.value.func)) in _PAUSES:
+            pauses += 1
+        elif not (isinstance(st, ast.Return) or (
+            isinstance(st, ast.Assign) and all(isinstance(t, ast.Name) for t in st.targets)
+        )):
+            return False
+    if not pauses:
+        return False
+    for node in ast.walk(function):
+        if isinstance(node, (ast.Await, ast.Yield, ast.YieldFrom, ast.Global, ast.Nonlocal, ast.NamedExpr)):
+            return False
+        if not isinstance(node, ast.Call) or any(node is d for d in function.decorator_list):
+            continue
+        if (ca.cell.index, node.lineno, node.col_offset + 1) in draws:
+            continue
+        callee = dotted_name(node.func)
+        if facts.resolve(callee) in _PAUSES or (callee in _SIMULATION_BUILTINS and not facts.definers(callee)):
+            continue
+        return False
+    return True
 
 
 # Clock reads that start or stop a stopwatch (`start = time.time()` … `time.time() - start`).
@@ -3898,6 +3960,11 @@ class UnseededRandom(Rule):
         " In a Python 2 notebook (STR004's), a cell that fails to parse only for its `print x` statements is read "
         "with them written as calls (`print(x)`, every other character where it was), so its draws count."
         " Nor is a draw whose only reader is `time.sleep` (a random pause changes the run's timing only), "
+        "nor one in a module-level function that stands for work: its body only pauses with `time.sleep`, binds "
+        "local names and returns, calling nothing but the pause, its draws and pure builtins (`def parse_file(fn): "
+        "time.sleep(random.random()); return [random.random() for _ in range(random.randint(1, 10))]`), so what it "
+        "returns is a placeholder for a real task's output (a function that also fetches or computes with another "
+        "call is no stand-in), "
         "nor one that only picks the process `os.kill` signals (a simulated failure of one of interchangeable workers)."
         " An unseeded generator made at module level whose draws reach only displays is not reported either; on the way, "
         "a check that two values computed from the draws agree (`np.allclose(C, C8)`, `np.abs(C - C8).max()`, "
@@ -4163,6 +4230,15 @@ class UnseededRandom(Rule):
             "np.abs(C - C8).max()",
             "print(np.allclose(C, C8))",
         )),
+        # Fair check 26 (rnd001-draw-only-feeds-timing): tasks that stand for work (they only pause,
+        # draw and return) return placeholders; a scheduler comparison times them.
+        Example(cells=(
+            "import random, time",
+            "def parse_file(fn):\n    \"\"\"Returns a list of work items of unknown length\"\"\"\n    time.sleep(random.random())\n"
+            "    return [random.random() for _ in range(random.randint(1, 10))]",
+            "%%time\nresults = []\nfor fn in filenames:\n    for x in parse_file(fn):\n        results.append(x + 1)",
+            "futures = client.map(parse_file, filenames, pure=False)\nlists = client.gather(futures)\nprint(sum(map(len, lists)))",
+        )),
     )
     failing = (
         # torchtext's legacy BucketIterator with shuffle=True shuffles from a snapshot of Python's
@@ -4401,6 +4477,13 @@ class UnseededRandom(Rule):
             "rng = np.random.default_rng()\nc = rng.random(8)\nprint(c.mean())",
             "gen = np.random.default_rng()\nx = gen.normal(size=100)\nnp.abs(x - x.mean()).max()",
         ), expect=((2, 1), (3, 1))),
+        # A pause between requests does not make the function a stand-in: it samples what the service
+        # returns.
+        Example(cells=(
+            "import random, time\nimport requests",
+            "def sample_posts(n):\n    time.sleep(1)\n    posts = requests.get(url).json()\n    return random.sample(posts, n)",
+            "sample = sample_posts(50)\nprint(sum(len(post['body']) for post in sample) / len(sample))",
+        ), expect=((2, 4),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
