@@ -1391,6 +1391,8 @@ def _unseeded_draws(ctx: RuleContext, rf: RandomnessFacts, seeds: list[tuple[Mom
     for draw in rf.draws:
         if _replaced(draw, loaded) or (draw.ca.cell.index, draw.call.line, draw.call.column) in timed:
             continue
+        if _training_only_unused(ctx, draw, loaded):
+            continue
         if _model_never_read(draw.ca, draw.call, draw.qualified, ctx.facts.cells):
             continue
         if _draw_never_read(draw.ca, draw.call, ctx.facts.cells):
@@ -3087,6 +3089,253 @@ def _replaced(draw: Draw, loaded: frozenset[str]) -> bool:
     return draw.library in loaded and _WEIGHT_INIT.match(draw.qualified) is not None
 
 
+# Keras layers that draw only while their model trains (a `Dropout` mask): a `predict`, or a plain
+# call of the model, runs them as the identity.
+_TRAINING_ONLY_DRAWS = re.compile(
+    r"^(?:tensorflow\.)?keras\.layers\.(?:Dropout|SpatialDropout[123]D|GaussianNoise|GaussianDropout|AlphaDropout)$"
+)
+# Calls that train a Keras model (or step a training loop, or hand the model to something that
+# trains it): its training-only layers draw then.
+_TRAINING_METHODS = frozenset({
+    "fit", "fit_generator", "train_on_batch", "train", "train_step", "search", "set_learning_phase",
+    "model_to_estimator", "apply_gradients", "minimize", "gradient",
+})
+
+
+def _training_only_unused(ctx: RuleContext, draw: Draw, loaded: frozenset[str]) -> bool:
+    """A Keras `Dropout` (or another layer that draws only in training) in a notebook that loads
+    TensorFlow weights (`load_weights`, `_weights_loaded`) and whose training calls never run
+    (`_never_trains`): the loaded model only predicts, and its dropout masks are never drawn (fair
+    check 25, rnd001-draw-overwritten-or-unused-in-saved-run: AirSimNH's DQN loads `weights.h5` in
+    the configuration its last block sets, `train = False`, and only its test episode runs)."""
+    return (draw.library in loaded and _TRAINING_ONLY_DRAWS.match(draw.qualified) is not None
+            and ctx.shared("randomness.never_trains", lambda: _never_trains(ctx.facts)))
+
+
+def _never_trains(facts: NotebookFacts) -> bool:
+    """No training call (`_TRAINING_METHODS`, or a call passed `training=` anything but False) of the
+    notebook runs: each is in a branch that never runs (`unrun_lines`, and the run configuration's
+    `_configured_off_lines`), or in a function every mention of whose name is in such a branch
+    (`def learn(…): … self.net.fit(…)`, called only under `if train:` with `train` off)."""
+    unrun = {index: set(lines) for index, lines in unrun_lines(facts).items()}
+    for index, lines in _configured_off_lines(facts).items():
+        unrun.setdefault(index, set()).update(lines)
+    callers: dict[str, bool] = {}
+
+    def only_unrun_mentions(name: str) -> bool:
+        if name not in callers:
+            word = re.compile(rf"\b{re.escape(name)}\b")
+            definition = re.compile(rf"^\s*(?:async\s+)?def\s+{re.escape(name)}\b")
+            mentions = [
+                (ca.cell.index, number) for ca in facts.cells
+                for number, text in enumerate(ca.cell.source.split("\n"), 1)
+                if word.search(text) and not definition.match(text)
+            ]
+            callers[name] = bool(mentions) and all(number in unrun.get(index, ()) for index, number in mentions)
+        return callers[name]
+
+    for ca in facts.cells:
+        tree = _parsed(ca)
+        if tree is None:
+            return False
+        dead = unrun.get(ca.cell.index, set())
+        for node, function in _calls_with_function(tree):
+            method = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id if isinstance(node.func, ast.Name) else ""
+            trains = method in _TRAINING_METHODS or any(
+                k.arg == "training" and not (isinstance(k.value, ast.Constant) and k.value.value is False) for k in node.keywords
+            ) or any(k.arg is None for k in node.keywords)
+            if not trains or node.lineno in dead:
+                continue
+            if function is not None and only_unrun_mentions(function):
+                continue
+            return False
+    return True
+
+
+def _calls_with_function(tree: ast.AST, function: str | None = None) -> Iterator[tuple[ast.Call, str | None]]:
+    """Each call in `tree`, with the name of the innermost def holding it (None at module level)."""
+    for child in ast.iter_child_nodes(tree):
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for d in (*child.decorator_list, *child.args.defaults, *(d for d in child.args.kw_defaults if d is not None)):
+                yield from _calls_with_function(d, function)
+                if isinstance(d, ast.Call):
+                    yield d, function
+            for st in child.body:
+                if isinstance(st, ast.Call):
+                    yield st, child.name
+                yield from _calls_with_function(st, child.name)
+            continue
+        if isinstance(child, ast.Call):
+            yield child, function
+        yield from _calls_with_function(child, function)
+
+
+def _configured_off_lines(facts: NotebookFacts) -> dict[int, set[int]]:
+    """By cell index, the lines a run of the notebook's configuration skips, beyond `unrun_lines`:
+    (1) under `if flag:` on a module-level name bound only by plain assignments of `True`/`False`/
+    `0`/`1`/`None` at the top level of one cell (a cell of alternative configurations, `train =
+    True` … `train = False`: the last one is what the cells below read), nothing in that cell reading
+    it, and bound no other way at module level (a function's parameter or local of that name is
+    its own: an `if` where the name is local is not decided); (2) in a module-level def, under `if
+    p:` on a parameter whose default is False/0/None when every mention of the def's name outside
+    the lines skipped is a plain call that leaves `p` out or passes it a false literal (`def
+    play_once(env, agent, train=False): … if train: agent.learn(…)`, whose `train=True` call is
+    under the `if train:` that (1) turns off)."""
+    unrun = unrun_lines(facts)
+    trees = [(ca, cell_python_tree(ca)) for ca in facts.cells if "parameters" not in ca.cell.tags]
+    if any(tree is None for _, tree in trees):
+        return {}
+    values: dict[str, list[tuple[int, object]]] = {}
+    spoiled: set[str] = {imp.bound for _, imp in facts.imports}
+    spoiled.update(t for ca in facts.cells for m in ca.magics for t in m.assigned_to)
+    for ca, tree in trees:
+        assert tree is not None
+        plain: set[int] = set()
+        for st in tree.body:
+            if isinstance(st, ast.Assign) and all(isinstance(t, ast.Name) for t in st.targets):
+                value = _switch_value(st)
+                if value is not None:
+                    for t in st.targets:
+                        values.setdefault(t.id, []).append((ca.cell.index, value[1]))
+                        plain.add(id(t))
+        for node, scope in _module_scope_nodes(tree):
+            if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load) and id(node) not in plain:
+                spoiled.add(node.id)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                spoiled.add(node.name)
+            elif isinstance(node, ast.Global):
+                spoiled.update(node.names)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                spoiled.update((a.asname or a.name).split(".")[0] for a in node.names)
+    switches: dict[str, object] = {}
+    for name, bound in values.items():
+        cells = {index for index, _ in bound}
+        if name in spoiled or len(cells) != 1:
+            continue
+        (index,) = cells
+        ca, tree = next((ca, tree) for ca, tree in trees if ca.cell.index == index)
+        if any(isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)
+               for node, _ in _module_scope_nodes(tree)):
+            continue  # read in its own cell: which value it reads depends on where
+        switches[name] = bound[-1][1]
+    found: dict[int, set[int]] = {}
+    for ca, tree in trees:
+        assert tree is not None
+        for node, local in _ifs_with_locals(tree):
+            if not switches or not any(isinstance(n, ast.Name) and n.id in switches and n.id not in local for n in ast.walk(node.test)):
+                continue
+            truth = constant_test(_switched(node.test, {k: v for k, v in switches.items() if k not in local}))
+            if truth is None:
+                continue
+            for st in node.orelse if truth else node.body:
+                found.setdefault(ca.cell.index, set()).update(range(st.lineno, (st.end_lineno or st.lineno) + 1))
+    skipped = {index: set(lines) for index, lines in unrun.items()}
+    for index, lines in found.items():
+        skipped.setdefault(index, set()).update(lines)
+    for ca, tree in trees:
+        assert tree is not None
+        for function in tree.body:
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or function.decorator_list:
+                continue
+            off = _flags_left_off(function, trees, skipped)
+            if not off:
+                continue
+            stored = {n.id for n in ast.walk(function) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+            off = {k: v for k, v in off.items() if k not in stored}
+            for node in ast.walk(function):
+                if not isinstance(node, ast.If) or not any(isinstance(n, ast.Name) and n.id in off for n in ast.walk(node.test)):
+                    continue
+                truth = constant_test(_switched(node.test, off))
+                if truth is None:
+                    continue
+                for st in node.orelse if truth else node.body:
+                    found.setdefault(ca.cell.index, set()).update(range(st.lineno, (st.end_lineno or st.lineno) + 1))
+    return found
+
+
+def _flags_left_off(function: ast.FunctionDef | ast.AsyncFunctionDef, trees: list[tuple[CellAnalysis, ast.Module | None]],
+                    skipped: Mapping[int, set[int]]) -> dict[str, object]:
+    """The parameters of a module-level def with a False/0/None default that every call of it leaves
+    off (`_configured_off_lines`), with that default; {} when its name is mentioned other than by a
+    plain call (passed on, `*args`/`**kwargs`) outside the skipped lines."""
+    arguments = function.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    flags: dict[str, tuple[int | None, object]] = {}
+    for position, (arg, default) in enumerate(zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults),
+                                              len(positional) - len(arguments.defaults)):
+        if isinstance(default, ast.Constant) and default.value in (False, None, 0) and type(default.value) in (bool, int, type(None)):
+            flags[arg.arg] = (position, default.value)
+    for arg, default in zip(arguments.kwonlyargs, arguments.kw_defaults):
+        if isinstance(default, ast.Constant) and default.value in (False, None, 0) and type(default.value) in (bool, int, type(None)):
+            flags[arg.arg] = (None, default.value)
+    if not flags:
+        return {}
+    name = function.name
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    calls: list[ast.Call] = []
+    for ca, tree in trees:
+        if tree is None:
+            return {}
+        dead = skipped.get(ca.cell.index, set())
+        lines = [number for number, text in enumerate(ca.cell.source.split("\n"), 1) if word.search(text) and number not in dead]
+        found = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == name
+                 and n.lineno not in dead]
+        direct = len(found) + (1 if any(st is function for st in tree.body) else 0)
+        mentions = sum(len(word.findall(ca.cell.source.split("\n")[number - 1])) for number in lines)
+        if mentions != direct:
+            return {}
+        calls.extend(found)
+    off: dict[str, object] = {}
+    for flag, (position, default) in flags.items():
+        def left_off(call: ast.Call) -> bool:
+            if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+                return False
+            given = next((k.value for k in call.keywords if k.arg == flag), None)
+            if given is None and position is not None and position < len(call.args):
+                given = call.args[position]
+            return given is None or (isinstance(given, ast.Constant) and not given.value)
+        if all(left_off(call) for call in calls):
+            off[flag] = default
+    return off
+
+
+def _module_scope_nodes(tree: ast.AST) -> Iterator[tuple[ast.AST, None]]:
+    """The nodes of a cell in its module scope: not inside a def, lambda or class body (the def or
+    class itself, its decorators and defaults are)."""
+    for child in ast.iter_child_nodes(tree):
+        yield child, None
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            for d in (*getattr(child, "decorator_list", ()), *child.args.defaults, *(d for d in child.args.kw_defaults if d is not None)):
+                yield from _module_scope_nodes_of(d)
+            continue
+        if isinstance(child, ast.ClassDef):
+            for d in (*child.decorator_list, *child.bases, *child.keywords):
+                yield from _module_scope_nodes_of(d)
+            continue
+        yield from _module_scope_nodes(child)
+
+
+def _module_scope_nodes_of(node: ast.AST) -> Iterator[tuple[ast.AST, None]]:
+    yield node, None
+    yield from _module_scope_nodes(node)
+
+
+def _ifs_with_locals(tree: ast.AST, local: frozenset[str] = frozenset()) -> Iterator[tuple[ast.If, frozenset[str]]]:
+    """Each `if` of a cell, with the names local where it is (the parameters and stored names of
+    the defs and lambdas around it that do not declare them global)."""
+    for child in ast.iter_child_nodes(tree):
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            a = child.args
+            params = {x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs, *(v for v in (a.vararg, a.kwarg) if v))}
+            stores = {n.id for n in ast.walk(child) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+            declared = {g for n in ast.walk(child) if isinstance(n, ast.Global) for g in n.names}
+            yield from _ifs_with_locals(child, local | frozenset((params | stores) - declared))
+            continue
+        if isinstance(child, ast.If):
+            yield child, local
+        yield from _ifs_with_locals(child, local)
+
+
 def _never_seeded(rf: RandomnessFacts, seeds: list[tuple[Moment, SeedCall]]) -> set[str]:
     """Libraries the notebook draws from but no seeding call that runs ever seeds."""
     seeded = set().union(*(seed.libraries for _, seed in seeds)) if seeds else set()
@@ -3854,7 +4103,15 @@ class UnseededRandom(Rule):
         "loads only its own layers: the head built on top of it starts from random weights; so does the head a notebook "
         "class builds beside a `from_pretrained` backbone (`self.lm = TFDistilBertModel.from_pretrained(name)`, "
         "`self.head = Sequential([Dense(512), Dense(2)])`), and a tokenizer's, config's or processor's `from_pretrained` "
-        "loads no weights. A Keras `Embedding` given its "
+        "loads no weights. A Keras layer that draws only while its model trains (`Dropout`, `SpatialDropout2D`, "
+        "`GaussianNoise`, `GaussianDropout`, `AlphaDropout`) is not reported either in a notebook that loads TensorFlow "
+        "weights and whose training calls (`fit`, `fit_generator`, `train_on_batch`, `apply_gradients`, a call passed "
+        "`training=`…) never run: each is in a branch that never runs, under the run's configuration too (a name bound "
+        "only to `True`/`False`/`0`/`1`/`None` at the top of one cell, the last binding being what the cells below read, "
+        "`train = True` … `train = False`; a parameter whose False/None default every call of its module-level def "
+        "leaves, `def play(net, episodes, train=False): … if train: net.fit(…)`), or in a function every mention of "
+        "whose name is in such a branch: the loaded model only predicts, and its dropout masks are never drawn. "
+        "Trained after the load (fine-tuning), or trained before it, it is reported. A Keras `Embedding` given its "
         "vectors (`embeddings_initializer=Constant(matrix)`, `weights=[matrix]`) draws nothing: the finding names the first "
         "layer that does. A head a checkpoint lacks is "
         "not loaded, though: `AutoModelFor….from_pretrained(…, num_labels=…)` (or "
@@ -4239,6 +4496,20 @@ class UnseededRandom(Rule):
             "%%time\nresults = []\nfor fn in filenames:\n    for x in parse_file(fn):\n        results.append(x + 1)",
             "futures = client.map(parse_file, filenames, pure=False)\nlists = client.gather(futures)\nprint(sum(map(len, lists)))",
         )),
+        # Fair check 25 (rnd001-draw-overwritten-or-unused-in-saved-run): the configuration the notebook
+        # runs (the last `train = …` of its configuration cell) loads trained weights and only
+        # predicts: the layers' initial weights are replaced, and Dropout draws only in training,
+        # whose `fit` runs only under `if train:` (the `train=True` call is under the switched-off branch).
+        Example(cells=(
+            "import numpy as np\nfrom tensorflow import keras",
+            "def build(weights=None):\n    inputs = keras.Input(shape=(8,))\n    x = keras.layers.Dense(16, activation='relu')(inputs)\n"
+            "    x = keras.layers.Dropout(0.2)(x)\n    net = keras.Model(inputs, keras.layers.Dense(2)(x))\n"
+            "    net.compile(optimizer='adam', loss='mse')\n    if weights:\n        net.load_weights(weights)\n    return net\n\n"
+            "def play(net, episodes, train=False):\n    for obs in episodes:\n        q = net.predict(obs[None])\n"
+            "        if train:\n            net.fit(obs[None], q)",
+            "train = True   # from scratch: weeks\ntrain = False  # the trained weights",
+            "net = build('weights.h5')\nif train:\n    play(net, np.load('episodes.npy'), train=True)\nelse:\n    play(net, np.load('episodes.npy'))",
+        )),
     )
     failing = (
         # torchtext's legacy BucketIterator with shuffle=True shuffles from a snapshot of Python's
@@ -4484,6 +4755,42 @@ class UnseededRandom(Rule):
             "def sample_posts(n):\n    time.sleep(1)\n    posts = requests.get(url).json()\n    return random.sample(posts, n)",
             "sample = sample_posts(50)\nprint(sum(len(post['body']) for post in sample) / len(sample))",
         ), expect=((2, 4),)),
+        # Dropout draws when the loaded model is trained: the configuration that runs trains (its last
+        # `train = True`), or the notebook fine-tunes the loaded weights.
+        Example(cells=(
+            "import numpy as np\nfrom tensorflow import keras",
+            "def build(weights=None):\n    inputs = keras.Input(shape=(8,))\n    x = keras.layers.Dense(16, activation='relu')(inputs)\n"
+            "    x = keras.layers.Dropout(0.2)(x)\n    net = keras.Model(inputs, keras.layers.Dense(2)(x))\n"
+            "    net.compile(optimizer='adam', loss='mse')\n    if weights:\n        net.load_weights(weights)\n    return net\n\n"
+            "def play(net, episodes, train=False):\n    for obs in episodes:\n        q = net.predict(obs[None])\n"
+            "        if train:\n            net.fit(obs[None], q)",
+            "train = False  # the trained weights\ntrain = True   # from scratch: weeks",
+            "net = build('weights.h5')\nif train:\n    play(net, np.load('episodes.npy'), train=True)\nelse:\n    play(net, np.load('episodes.npy'))",
+        ), expect=((2, 4),)),
+        Example(cells=(
+            "import numpy as np\nfrom tensorflow import keras",
+            "def build(weights=None):\n    inputs = keras.Input(shape=(8,))\n    x = keras.layers.Dense(16, activation='relu')(inputs)\n"
+            "    x = keras.layers.Dropout(0.2)(x)\n    net = keras.Model(inputs, keras.layers.Dense(2)(x))\n"
+            "    net.compile(optimizer='adam', loss='mse')\n    if weights:\n        net.load_weights(weights)\n    return net\n\n"
+            "def play(net, episodes, train=False):\n    for obs in episodes:\n        q = net.predict(obs[None])\n"
+            "        if train:\n            net.fit(obs[None], q)",
+            "net = build('pretrained.h5')\nnet.fit(np.load('x.npy'), np.load('y.npy'), epochs=3)",
+        ), expect=((2, 4),)),
+        # Weights loaded only after a training call (Dropout drew while it ran), and weights never
+        # loaded (the layers' initial weights are what the model predicts with).
+        Example(cells=(
+            "import numpy as np\nfrom tensorflow import keras",
+            "def build():\n    inputs = keras.Input(shape=(8,))\n    x = keras.layers.Dense(16, activation='relu')(inputs)\n"
+            "    x = keras.layers.Dropout(0.2)(x)\n    net = keras.Model(inputs, keras.layers.Dense(2)(x))\n"
+            "    net.compile(optimizer='adam', loss='mse')\n    return net",
+            "net = build()\nnet.fit(np.load('x.npy'), np.load('y.npy'), epochs=3)\nnet.load_weights('swa.h5')\nprint(net.predict(np.load('x_test.npy')))",
+        ), expect=((2, 4),)),
+        Example(cells=(
+            "import numpy as np\nfrom tensorflow import keras",
+            "def build():\n    inputs = keras.Input(shape=(8,))\n    x = keras.layers.Dense(16, activation='relu')(inputs)\n"
+            "    x = keras.layers.Dropout(0.2)(x)\n    return keras.Model(inputs, keras.layers.Dense(2)(x))",
+            "net = build()\nprint(net.predict(np.load('x.npy')))",
+        ), expect=((2, 3),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
