@@ -2026,12 +2026,21 @@ _SIGNALLED_PROCESSES = {"os.kill": (0, "pid"), "os.killpg": (0, "pgid")}
 # `run[...].upload(…)`/`.append(…)`/`.log(…)` on a handle bound from one of `_TRACKER_INITS`, and
 # these functions.
 _TRACKER_INITS = ("neptune.init_run", "neptune.init_project", "neptune.init_model", "neptune.init_model_version",
-                  "neptune.init", "neptune.new.init_run", "neptune.new.init", "wandb.init")
+                  "neptune.init", "neptune.new.init_run", "neptune.new.init", "wandb.init",
+                  # A TensorBoard writer's `add_image`/`add_pr_curve`/… put what they get up in TensorBoard's
+                  # (or Comet's, for tensorboardX with `comet_config`) pages (fair check 25: a noise image and
+                  # a PR curve of random scores logged to show the logging calls).
+                  "tensorboardX.SummaryWriter", "torch.utils.tensorboard.SummaryWriter",
+                  "torch.utils.tensorboard.writer.SummaryWriter")
 # Azure ML's run handles: `run = experiment.start_logging()` (an `Experiment` the notebook made) or
 # `run = Run.get_context()`, in a notebook importing azureml (fair check 27: a logging-API tour's
 # random example rows sent with `run.log_row`).
 _TRACKER_INIT_METHODS = {"azureml": frozenset({"start_logging", "get_context"})}
-_TRACKER_LOG_METHODS = frozenset({"upload", "upload_files", "append", "log", "log_row", "log_list", "log_table"})
+_TRACKER_LOG_METHODS = frozenset({
+    "upload", "upload_files", "append", "log", "log_row", "log_list", "log_table",
+    "add_image", "add_images", "add_image_with_boxes", "add_figure", "add_histogram", "add_scalar", "add_scalars",
+    "add_pr_curve", "add_text", "add_audio", "add_video", "add_embedding", "add_mesh",
+})
 _TRACKER_LOG_FUNCTIONS = frozenset({
     "wandb.log", "mlflow.log_image", "mlflow.log_figure", "mlflow.log_artifact",
     "mlflow.log_metric", "mlflow.log_metrics", "mlflow.log_param", "mlflow.log_params", "mlflow.log_dict",
@@ -2068,6 +2077,8 @@ _PURE_FUNCTIONS = frozenset({
     # An image read, converted or wrapped for a tracker to show (`File.as_image(img)`, `wandb.Image(img)`).
     "cv2.imread", "cv2.cvtColor", "cv2.resize", "neptune.types.File", "neptune.types.File.as_image",
     "neptune.new.types.File.as_image", "wandb.Image",
+    # Images tiled into one picture for a figure or a tracker (`vutils.make_grid(x, normalize=True)`).
+    "torchvision.utils.make_grid",
     # Points' density interpolated from a 2-D histogram of them, to colour a scatter plot by.
     "scipy.interpolate.interpn",
 })
@@ -4162,7 +4173,9 @@ class UnseededRandom(Rule):
         "that draws (the notebook's own `show_random_elements(dataset)` that picks rows for "
         "`display(HTML(df.to_html()))`, an experiment tracker's logging of it (`run[\"sample\"].upload(…)`, `.append(…)`, "
         "`.log(…)` on a handle from `neptune.init_run`/`init_project`/`wandb.init`, `.log_row`/`.log_list`/`.log_table` too on "
-        "Azure ML's run from `experiment.start_logging()`/`Run.get_context()` in a notebook importing azureml; `wandb.log`, `mlflow.log_image`/"
+        "Azure ML's run from `experiment.start_logging()`/`Run.get_context()` in a notebook importing azureml; `.add_image`/`.add_pr_curve`/"
+        "`.add_histogram`/`.add_scalar`/`.add_figure`/`.add_embedding`/… on a TensorBoard `SummaryWriter` (torch's or tensorboardX's, "
+        "a noise grid tiled by `torchvision.utils.make_grid`); `wandb.log`, `mlflow.log_image`/"
         "`log_figure`/`log_artifact`/`log_metric(s)`/`log_param(s)`/`log_dict`/`log_text`/`log_table`, a whylogs `why.log(…, debug_event=…)` event: put up for people to look at), "
         "scikit-learn's `*Display.from_predictions`/`from_estimator` and plotly's figures (`px.line`, `go.Scatter`, "
         "`fig.add_trace`, `fig.write_image`/`write_html`: a picture, not a result), the example input of a "
@@ -4510,6 +4523,14 @@ class UnseededRandom(Rule):
             "train = True   # from scratch: weeks\ntrain = False  # the trained weights",
             "net = build('weights.h5')\nif train:\n    play(net, np.load('episodes.npy'), train=True)\nelse:\n    play(net, np.load('episodes.npy'))",
         )),
+        # Fair check 25 (rnd001-illustration-draws-unused): a noise image and a PR curve of random
+        # scores logged to a TensorBoard writer to show its logging calls.
+        Example(cells=(
+            "import numpy as np\nimport torch\nimport torchvision.utils as vutils\nfrom tensorboardX import SummaryWriter",
+            "writer = SummaryWriter(comet_config={'disabled': False})",
+            "x = torch.rand(32, 3, 64, 64)\nx = vutils.make_grid(x, normalize=True, scale_each=True)\nwriter.add_image('Image', x, 0)",
+            "labels = np.random.randint(2, size=100)\npredictions = np.random.rand(100)\nwriter.add_pr_curve('pr-curve', labels, predictions, global_step=1)",
+        )),
     )
     failing = (
         # torchtext's legacy BucketIterator with shuffle=True shuffles from a snapshot of Python's
@@ -4791,6 +4812,12 @@ class UnseededRandom(Rule):
             "    x = keras.layers.Dropout(0.2)(x)\n    return keras.Model(inputs, keras.layers.Dense(2)(x))",
             "net = build()\nprint(net.predict(np.load('x.npy')))",
         ), expect=((2, 3),)),
+        # Random scores logged to a TensorBoard writer and also written out as the run's scores.
+        Example(cells=(
+            "import numpy as np\nimport pandas as pd\nfrom torch.utils.tensorboard import SummaryWriter",
+            "writer = SummaryWriter('runs/demo')",
+            "predictions = np.random.rand(100)\nwriter.add_histogram('scores', predictions, 0)\npd.Series(predictions).to_csv('scores.csv')",
+        ), expect=((3, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
