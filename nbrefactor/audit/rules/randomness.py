@@ -3365,7 +3365,129 @@ def _timed_or_shown(ctx: RuleContext, rf: RandomnessFacts) -> frozenset[Position
         | _reaches_only_displays(ctx.facts, rf.draws) | _names_a_resource_only(ctx, rf.draws)
         | _property_check_inputs(ctx.facts, rf.draws) | _stopwatch_iterations(ctx.facts, rf.draws)
         | _checked_or_replaced(ctx.facts, rf.draws) | _simulated_work(ctx.facts, rf.draws)
+        | _structure_only_models(ctx.facts, rf.draws)
     ))
+
+
+# Calls that show a model's structure, not its weights, with the position of the model argument:
+# `print(model)`, `torchinfo.summary(model, …)`, `writer.add_graph(model, x)` (a method, any receiver).
+_STRUCTURE_VIEWS = {"print": 0, "display": 0, "torchinfo.summary": 0, "torchsummary.summary": 0}
+_STRUCTURE_VIEW_METHODS = {"add_graph": 0}
+# An export whose file holds the model's graph (and weights), with the positions of the model and the
+# file: kept out of the results only when the file is read by nothing but a graph view of it.
+_GRAPH_EXPORTS = {"torch.onnx.export": (0, 2, "f")}
+_GRAPH_FILE_VIEWS = frozenset({"add_onnx_graph"})
+
+
+def _structure_only_models(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Position]:
+    """Layer constructions in a notebook class (`self.fc = nn.Linear(3, 5)` in `__init__`) whose
+    every instance is bound at module level (`model = MultipleOutput()`) and only shown as a
+    structure: printed, summarised (`torchinfo.summary`), drawn as a graph (`writer.add_graph`), or
+    exported with `torch.onnx.export` to a file that only a graph view reads
+    (`writer.add_onnx_graph(model_filename)`). The layers' random initial weights reach no result
+    the notebook computes or shows (fair check 25, rnd001-illustration-draws-unused: a Comet
+    logging tour's two-Linear dummy exported only to show its graph). A class mentioned in any
+    other way (subclassed, passed on), an instance read in any other way (called, trained,
+    saved), or an exported file read by anything else keeps the draws."""
+    found: set[Position] = set()
+    judged: dict[tuple[int, str], bool] = {}
+    for draw in draws:
+        ca, call = draw.ca, draw.call
+        if not (call.in_function and call.owner) or _WEIGHT_INIT.match(draw.qualified) is None:
+            continue
+        key = (ca.cell.index, call.owner)
+        if key not in judged:
+            judged[key] = _only_structure_shown(facts, ca, call.owner)
+        if judged[key]:
+            found.add((ca.cell.index, call.line, call.column))
+    return frozenset(found)
+
+
+def _only_structure_shown(facts: NotebookFacts, ca: CellAnalysis, name: str) -> bool:
+    """Is the module-level class `name` of the cell built only into instances shown as structures
+    (`_structure_only_models`)?"""
+    parsed = _parsed(ca)
+    if parsed is None or not any(isinstance(st, ast.ClassDef) and st.name == name for st in parsed.body):
+        return False
+    trees = [(other, _parsed(other)) for other in facts.cells]
+    if any(tree is None and re.search(rf"\b{re.escape(name)}\b", other.cell.source) for other, tree in trees):
+        return False
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    instances: set[str] = set()
+    for other, tree in trees:
+        if tree is None:
+            continue
+        texts = sum(len(word.findall(line)) for line in other.lines)
+        seen = 0
+        for st in tree.body:
+            if isinstance(st, ast.ClassDef) and st.name == name:
+                seen += 1  # (its own `super(Name, self)` mentions are counted below)
+                seen += sum(1 for n in ast.walk(st) if isinstance(n, ast.Name) and n.id == name)
+            elif (isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name)
+                  and isinstance(st.value, ast.Call) and isinstance(st.value.func, ast.Name) and st.value.func.id == name):
+                instances.add(st.targets[0].id)
+                seen += 1
+        if seen != texts:
+            return False  # mentioned another way: subclassed, passed on, in a string or a comment
+    if not instances:
+        return False
+    files: set[str] = set()
+    views = 0
+    for other, tree in trees:
+        if tree is None:
+            continue
+        parents = _parent_map(tree)
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Name) and node.id in instances):
+                continue
+            if not isinstance(node.ctx, ast.Load):
+                parent = parents.get(node)
+                if isinstance(parent, ast.Assign) and isinstance(parent.value, ast.Call) and isinstance(parent.value.func, ast.Name) \
+                        and parent.value.func.id == name:
+                    continue
+                return False
+            parent = parents.get(node)
+            views += 1
+            if isinstance(parent, ast.Expr):
+                continue  # `model` alone: its repr, the layers' structure
+            if not isinstance(parent, ast.Call) or node not in parent.args:
+                return False
+            position = parent.args.index(node)
+            callee = facts.resolve(dotted_name(parent.func))
+            method = parent.func.attr if isinstance(parent.func, ast.Attribute) else ""
+            if _STRUCTURE_VIEWS.get(callee) == position or _STRUCTURE_VIEW_METHODS.get(method) == position:
+                continue
+            export = _GRAPH_EXPORTS.get(callee)
+            if export is None or export[0] != position:
+                return False
+            target = next((k.value for k in parent.keywords if k.arg == export[2]), None)
+            if target is None and len(parent.args) > export[1]:
+                target = parent.args[export[1]]
+            if not isinstance(target, ast.Name):
+                return False
+            files.add(target.id)
+    if not views:
+        return False  # built and left: not shown at all (RND002's and `_model_never_read`'s case)
+    for file in files:
+        reads = 0
+        for other, tree in trees:
+            if tree is None:
+                continue
+            parents = _parent_map(tree)
+            for node in ast.walk(tree):
+                if not (isinstance(node, ast.Name) and node.id == file and isinstance(node.ctx, ast.Load)):
+                    continue
+                parent = parents.get(node)
+                if isinstance(parent, ast.Call) and parent.args and parent.args[0] is node and isinstance(parent.func, ast.Attribute) \
+                        and parent.func.attr in _GRAPH_FILE_VIEWS:
+                    reads += 1
+                    continue
+                if isinstance(parent, ast.Call) and facts.resolve(dotted_name(parent.func)) in _GRAPH_EXPORTS:
+                    continue  # the export writing it
+                return False
+        if not reads:
+            return False  # written and never viewed: an exported model to keep
+    return True
 
 
 # Pure builtins a simulated task may call beside its pause and its draws (`range(random.randint(1, 10))`).
@@ -4149,7 +4271,13 @@ class UnseededRandom(Rule):
         "names are cut off so before anything else reads them (`cols = random.sample(…)`, `df = pd.read_csv(big, "
         "usecols=cols)`, then `df = pd.read_csv(\"pinned.csv\")`): a run from the top throws it away. Nor is a model "
         "built at module level and never read again (`lda = LdaModel(corpus)` in a library tour): "
-        "its random initialisation reaches nothing (see RND002). Nor is a draw that is the whole right side of a "
+        "its random initialisation reaches nothing (see RND002). Nor are the layer constructions of a notebook class "
+        "(`self.fc = nn.Linear(3, 5)`) whose every instance is bound at module level (`model = MultipleOutput()`) and "
+        "only shown as a structure: printed or left alone as a cell's expression, summarised (`torchinfo.summary`), drawn "
+        "as a graph (`writer.add_graph(model, x)`), or exported with `torch.onnx.export` to a file that only a graph view "
+        "reads (`writer.add_onnx_graph(model_filename)`); a class mentioned any other way, an instance called, trained or "
+        "saved, or an exported file read by anything else or by nothing (the export is then the deliverable) keeps them. "
+        "Nor is a draw that is the whole right side of a "
         "module-level assignment to names nothing else in the notebook reads while two or more code cells follow "
         "(`colors = np.random.rand(50)` in a tutorial whose plots then use fixed colours): it reaches nothing (the "
         "last cells of a notebook cut short stay reported). A draw inside a kfp lightweight "
@@ -4531,6 +4659,16 @@ class UnseededRandom(Rule):
             "x = torch.rand(32, 3, 64, 64)\nx = vutils.make_grid(x, normalize=True, scale_each=True)\nwriter.add_image('Image', x, 0)",
             "labels = np.random.randint(2, size=100)\npredictions = np.random.rand(100)\nwriter.add_pr_curve('pr-curve', labels, predictions, global_step=1)",
         )),
+        # Fair check 25 (rnd001-illustration-draws-unused): a dummy model built only to show its
+        # structure: printed, and exported to ONNX for a graph view of the file.
+        Example(cells=(
+            "from tensorboardX import SummaryWriter\nwriter = SummaryWriter()",
+            "import torch\nimport torch.nn as nn\n\nclass MultipleOutput(nn.Module):\n    def __init__(self):\n        super(MultipleOutput, self).__init__()\n"
+            "        self.Linear_1 = nn.Linear(3, 5)\n        self.Linear_2 = nn.Linear(3, 7)\n\n    def forward(self, x):\n"
+            "        return self.Linear_1(x), self.Linear_2(x)",
+            "model = MultipleOutput()\nprint(model)\nmodel_filename = 'my-model.onnx'\n"
+            "torch.onnx.export(model, (torch.zeros(1, 3),), model_filename, export_params=True)\nwriter.add_onnx_graph(model_filename)",
+        )),
     )
     failing = (
         # torchtext's legacy BucketIterator with shuffle=True shuffles from a snapshot of Python's
@@ -4818,6 +4956,22 @@ class UnseededRandom(Rule):
             "writer = SummaryWriter('runs/demo')",
             "predictions = np.random.rand(100)\nwriter.add_histogram('scores', predictions, 0)\npd.Series(predictions).to_csv('scores.csv')",
         ), expect=((3, 1),)),
+        # The exported file is the notebook's deliverable (nothing views it), or the model also
+        # computes an output.
+        Example(cells=(
+            "import torch\nimport torch.nn as nn\n\nclass MultipleOutput(nn.Module):\n    def __init__(self):\n        super(MultipleOutput, self).__init__()\n"
+            "        self.Linear_1 = nn.Linear(3, 5)\n        self.Linear_2 = nn.Linear(3, 7)\n\n    def forward(self, x):\n"
+            "        return self.Linear_1(x), self.Linear_2(x)",
+            "model = MultipleOutput()\nmodel_filename = 'my-model.onnx'\ntorch.onnx.export(model, (torch.zeros(1, 3),), model_filename)",
+        ), expect=((1, 7),)),
+        Example(cells=(
+            "from tensorboardX import SummaryWriter\nwriter = SummaryWriter()",
+            "import torch\nimport torch.nn as nn\n\nclass MultipleOutput(nn.Module):\n    def __init__(self):\n        super(MultipleOutput, self).__init__()\n"
+            "        self.Linear_1 = nn.Linear(3, 5)\n        self.Linear_2 = nn.Linear(3, 7)\n\n    def forward(self, x):\n"
+            "        return self.Linear_1(x), self.Linear_2(x)",
+            "model = MultipleOutput()\nmodel_filename = 'my-model.onnx'\ntorch.onnx.export(model, (torch.zeros(1, 3),), model_filename)\n"
+            "writer.add_onnx_graph(model_filename)\nprint(model(torch.ones(1, 3)))",
+        ), expect=((2, 7),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
