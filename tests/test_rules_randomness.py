@@ -795,3 +795,43 @@ def test_rnd002_truncated_svd_projection_only_plotted_is_not_reported(tmp_path):
     # The projection passed into the helper's `**kwargs` (`c=X[:, 0]`) is not followed there: kept.
     into_kwargs = helper + "fig, ax = plt.subplots()\nsc = dots(X[:, 0], X[:, 1], ax, c=X[:, 0])\nfig.colorbar(sc, ax=ax)\nplt.show()"
     assert spots(MissingRandomState, tmp_path / "kwargs", head, svd, into_kwargs) == [(2, 1)]
+
+
+# --- RND001: training-only Keras draws of a loaded model (fair check 25) ----------------------------
+
+_LOADED_BUILD = (
+    "def build(weights=None):\n    inputs = keras.Input(shape=(8,))\n    x = keras.layers.Dense(16)(inputs)\n"
+    "    x = keras.layers.Dropout(0.2)(x)\n    net = keras.Model(inputs, keras.layers.Dense(2)(x))\n"
+    "    net.load_weights(weights)\n    return net"
+)
+
+
+def test_rnd001_dropout_of_a_loaded_model_only_predicting_is_not_reported(tmp_path):
+    assert spots(UnseededRandom, tmp_path, "import numpy as np\nfrom tensorflow import keras", _LOADED_BUILD,
+                 "net = build('w.h5')\nprint(net.predict(np.load('x.npy')))") == []
+
+
+def test_rnd001_a_parameter_named_like_the_switch_is_its_own(tmp_path):
+    # `train = False` at module level does not decide `if train:` in a def whose parameter it is:
+    # `fit_or_not()` leaves its True default, so the model trains.
+    assert spots(UnseededRandom, tmp_path, "import numpy as np\nfrom tensorflow import keras", _LOADED_BUILD,
+                 "train = True\ntrain = False",
+                 "def fit_or_not(net, train=True):\n    if train:\n        net.fit(np.load('x.npy'), np.load('y.npy'))",
+                 "net = build('w.h5')\nfit_or_not(net)") == [(2, 4)]
+
+
+def test_rnd001_a_flag_passed_through_a_name_may_be_on(tmp_path):
+    # The def is also handed on (`callbacks.append(play)`): its calls are not all seen, so its
+    # `train=False` default decides nothing; nor does a call passing a name.
+    cells = ("import numpy as np\nfrom tensorflow import keras", _LOADED_BUILD,
+             "def play(net, train=False):\n    if train:\n        net.fit(np.load('x.npy'), np.load('y.npy'))",
+             "net = build('w.h5')\nplay(net)")
+    assert spots(UnseededRandom, tmp_path, *cells) == []
+    assert spots(UnseededRandom, tmp_path, *cells, "callbacks = [play]") == [(2, 4)]
+    assert spots(UnseededRandom, tmp_path, *cells, "flag = bool(np.load('f.npy'))\nplay(net, train=flag)") == [(2, 4)]
+
+
+def test_rnd001_a_switch_read_in_its_own_cell_decides_nothing(tmp_path):
+    assert spots(UnseededRandom, tmp_path, "import numpy as np\nfrom tensorflow import keras", _LOADED_BUILD,
+                 "train = True\nif train:\n    print('training')\ntrain = False",
+                 "net = build('w.h5')\nif train:\n    net.fit(np.load('x.npy'), np.load('y.npy'))") == [(2, 4)]

@@ -1391,6 +1391,8 @@ def _unseeded_draws(ctx: RuleContext, rf: RandomnessFacts, seeds: list[tuple[Mom
     for draw in rf.draws:
         if _replaced(draw, loaded) or (draw.ca.cell.index, draw.call.line, draw.call.column) in timed:
             continue
+        if _training_only_unused(ctx, draw, loaded):
+            continue
         if _model_never_read(draw.ca, draw.call, draw.qualified, ctx.facts.cells):
             continue
         if _draw_never_read(draw.ca, draw.call, ctx.facts.cells):
@@ -2024,12 +2026,21 @@ _SIGNALLED_PROCESSES = {"os.kill": (0, "pid"), "os.killpg": (0, "pgid")}
 # `run[...].upload(…)`/`.append(…)`/`.log(…)` on a handle bound from one of `_TRACKER_INITS`, and
 # these functions.
 _TRACKER_INITS = ("neptune.init_run", "neptune.init_project", "neptune.init_model", "neptune.init_model_version",
-                  "neptune.init", "neptune.new.init_run", "neptune.new.init", "wandb.init")
+                  "neptune.init", "neptune.new.init_run", "neptune.new.init", "wandb.init",
+                  # A TensorBoard writer's `add_image`/`add_pr_curve`/… put what they get up in TensorBoard's
+                  # (or Comet's, for tensorboardX with `comet_config`) pages (fair check 25: a noise image and
+                  # a PR curve of random scores logged to show the logging calls).
+                  "tensorboardX.SummaryWriter", "torch.utils.tensorboard.SummaryWriter",
+                  "torch.utils.tensorboard.writer.SummaryWriter")
 # Azure ML's run handles: `run = experiment.start_logging()` (an `Experiment` the notebook made) or
 # `run = Run.get_context()`, in a notebook importing azureml (fair check 27: a logging-API tour's
 # random example rows sent with `run.log_row`).
 _TRACKER_INIT_METHODS = {"azureml": frozenset({"start_logging", "get_context"})}
-_TRACKER_LOG_METHODS = frozenset({"upload", "upload_files", "append", "log", "log_row", "log_list", "log_table"})
+_TRACKER_LOG_METHODS = frozenset({
+    "upload", "upload_files", "append", "log", "log_row", "log_list", "log_table",
+    "add_image", "add_images", "add_image_with_boxes", "add_figure", "add_histogram", "add_scalar", "add_scalars",
+    "add_pr_curve", "add_text", "add_audio", "add_video", "add_embedding", "add_mesh",
+})
 _TRACKER_LOG_FUNCTIONS = frozenset({
     "wandb.log", "mlflow.log_image", "mlflow.log_figure", "mlflow.log_artifact",
     "mlflow.log_metric", "mlflow.log_metrics", "mlflow.log_param", "mlflow.log_params", "mlflow.log_dict",
@@ -2066,6 +2077,8 @@ _PURE_FUNCTIONS = frozenset({
     # An image read, converted or wrapped for a tracker to show (`File.as_image(img)`, `wandb.Image(img)`).
     "cv2.imread", "cv2.cvtColor", "cv2.resize", "neptune.types.File", "neptune.types.File.as_image",
     "neptune.new.types.File.as_image", "wandb.Image",
+    # Images tiled into one picture for a figure or a tracker (`vutils.make_grid(x, normalize=True)`).
+    "torchvision.utils.make_grid",
     # Points' density interpolated from a 2-D histogram of them, to colour a scatter plot by.
     "scipy.interpolate.interpn",
 })
@@ -3087,6 +3100,253 @@ def _replaced(draw: Draw, loaded: frozenset[str]) -> bool:
     return draw.library in loaded and _WEIGHT_INIT.match(draw.qualified) is not None
 
 
+# Keras layers that draw only while their model trains (a `Dropout` mask): a `predict`, or a plain
+# call of the model, runs them as the identity.
+_TRAINING_ONLY_DRAWS = re.compile(
+    r"^(?:tensorflow\.)?keras\.layers\.(?:Dropout|SpatialDropout[123]D|GaussianNoise|GaussianDropout|AlphaDropout)$"
+)
+# Calls that train a Keras model (or step a training loop, or hand the model to something that
+# trains it): its training-only layers draw then.
+_TRAINING_METHODS = frozenset({
+    "fit", "fit_generator", "train_on_batch", "train", "train_step", "search", "set_learning_phase",
+    "model_to_estimator", "apply_gradients", "minimize", "gradient",
+})
+
+
+def _training_only_unused(ctx: RuleContext, draw: Draw, loaded: frozenset[str]) -> bool:
+    """A Keras `Dropout` (or another layer that draws only in training) in a notebook that loads
+    TensorFlow weights (`load_weights`, `_weights_loaded`) and whose training calls never run
+    (`_never_trains`): the loaded model only predicts, and its dropout masks are never drawn (fair
+    check 25, rnd001-draw-overwritten-or-unused-in-saved-run: AirSimNH's DQN loads `weights.h5` in
+    the configuration its last block sets, `train = False`, and only its test episode runs)."""
+    return (draw.library in loaded and _TRAINING_ONLY_DRAWS.match(draw.qualified) is not None
+            and ctx.shared("randomness.never_trains", lambda: _never_trains(ctx.facts)))
+
+
+def _never_trains(facts: NotebookFacts) -> bool:
+    """No training call (`_TRAINING_METHODS`, or a call passed `training=` anything but False) of the
+    notebook runs: each is in a branch that never runs (`unrun_lines`, and the run configuration's
+    `_configured_off_lines`), or in a function every mention of whose name is in such a branch
+    (`def learn(…): … self.net.fit(…)`, called only under `if train:` with `train` off)."""
+    unrun = {index: set(lines) for index, lines in unrun_lines(facts).items()}
+    for index, lines in _configured_off_lines(facts).items():
+        unrun.setdefault(index, set()).update(lines)
+    callers: dict[str, bool] = {}
+
+    def only_unrun_mentions(name: str) -> bool:
+        if name not in callers:
+            word = re.compile(rf"\b{re.escape(name)}\b")
+            definition = re.compile(rf"^\s*(?:async\s+)?def\s+{re.escape(name)}\b")
+            mentions = [
+                (ca.cell.index, number) for ca in facts.cells
+                for number, text in enumerate(ca.cell.source.split("\n"), 1)
+                if word.search(text) and not definition.match(text)
+            ]
+            callers[name] = bool(mentions) and all(number in unrun.get(index, ()) for index, number in mentions)
+        return callers[name]
+
+    for ca in facts.cells:
+        tree = _parsed(ca)
+        if tree is None:
+            return False
+        dead = unrun.get(ca.cell.index, set())
+        for node, function in _calls_with_function(tree):
+            method = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id if isinstance(node.func, ast.Name) else ""
+            trains = method in _TRAINING_METHODS or any(
+                k.arg == "training" and not (isinstance(k.value, ast.Constant) and k.value.value is False) for k in node.keywords
+            ) or any(k.arg is None for k in node.keywords)
+            if not trains or node.lineno in dead:
+                continue
+            if function is not None and only_unrun_mentions(function):
+                continue
+            return False
+    return True
+
+
+def _calls_with_function(tree: ast.AST, function: str | None = None) -> Iterator[tuple[ast.Call, str | None]]:
+    """Each call in `tree`, with the name of the innermost def holding it (None at module level)."""
+    for child in ast.iter_child_nodes(tree):
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for d in (*child.decorator_list, *child.args.defaults, *(d for d in child.args.kw_defaults if d is not None)):
+                yield from _calls_with_function(d, function)
+                if isinstance(d, ast.Call):
+                    yield d, function
+            for st in child.body:
+                if isinstance(st, ast.Call):
+                    yield st, child.name
+                yield from _calls_with_function(st, child.name)
+            continue
+        if isinstance(child, ast.Call):
+            yield child, function
+        yield from _calls_with_function(child, function)
+
+
+def _configured_off_lines(facts: NotebookFacts) -> dict[int, set[int]]:
+    """By cell index, the lines a run of the notebook's configuration skips, beyond `unrun_lines`:
+    (1) under `if flag:` on a module-level name bound only by plain assignments of `True`/`False`/
+    `0`/`1`/`None` at the top level of one cell (a cell of alternative configurations, `train =
+    True` … `train = False`: the last one is what the cells below read), nothing in that cell reading
+    it, and bound no other way at module level (a function's parameter or local of that name is
+    its own: an `if` where the name is local is not decided); (2) in a module-level def, under `if
+    p:` on a parameter whose default is False/0/None when every mention of the def's name outside
+    the lines skipped is a plain call that leaves `p` out or passes it a false literal (`def
+    play_once(env, agent, train=False): … if train: agent.learn(…)`, whose `train=True` call is
+    under the `if train:` that (1) turns off)."""
+    unrun = unrun_lines(facts)
+    trees = [(ca, cell_python_tree(ca)) for ca in facts.cells if "parameters" not in ca.cell.tags]
+    if any(tree is None for _, tree in trees):
+        return {}
+    values: dict[str, list[tuple[int, object]]] = {}
+    spoiled: set[str] = {imp.bound for _, imp in facts.imports}
+    spoiled.update(t for ca in facts.cells for m in ca.magics for t in m.assigned_to)
+    for ca, tree in trees:
+        assert tree is not None
+        plain: set[int] = set()
+        for st in tree.body:
+            if isinstance(st, ast.Assign) and all(isinstance(t, ast.Name) for t in st.targets):
+                value = _switch_value(st)
+                if value is not None:
+                    for t in st.targets:
+                        values.setdefault(t.id, []).append((ca.cell.index, value[1]))
+                        plain.add(id(t))
+        for node, scope in _module_scope_nodes(tree):
+            if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load) and id(node) not in plain:
+                spoiled.add(node.id)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                spoiled.add(node.name)
+            elif isinstance(node, ast.Global):
+                spoiled.update(node.names)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                spoiled.update((a.asname or a.name).split(".")[0] for a in node.names)
+    switches: dict[str, object] = {}
+    for name, bound in values.items():
+        cells = {index for index, _ in bound}
+        if name in spoiled or len(cells) != 1:
+            continue
+        (index,) = cells
+        ca, tree = next((ca, tree) for ca, tree in trees if ca.cell.index == index)
+        if any(isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)
+               for node, _ in _module_scope_nodes(tree)):
+            continue  # read in its own cell: which value it reads depends on where
+        switches[name] = bound[-1][1]
+    found: dict[int, set[int]] = {}
+    for ca, tree in trees:
+        assert tree is not None
+        for node, local in _ifs_with_locals(tree):
+            if not switches or not any(isinstance(n, ast.Name) and n.id in switches and n.id not in local for n in ast.walk(node.test)):
+                continue
+            truth = constant_test(_switched(node.test, {k: v for k, v in switches.items() if k not in local}))
+            if truth is None:
+                continue
+            for st in node.orelse if truth else node.body:
+                found.setdefault(ca.cell.index, set()).update(range(st.lineno, (st.end_lineno or st.lineno) + 1))
+    skipped = {index: set(lines) for index, lines in unrun.items()}
+    for index, lines in found.items():
+        skipped.setdefault(index, set()).update(lines)
+    for ca, tree in trees:
+        assert tree is not None
+        for function in tree.body:
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or function.decorator_list:
+                continue
+            off = _flags_left_off(function, trees, skipped)
+            if not off:
+                continue
+            stored = {n.id for n in ast.walk(function) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+            off = {k: v for k, v in off.items() if k not in stored}
+            for node in ast.walk(function):
+                if not isinstance(node, ast.If) or not any(isinstance(n, ast.Name) and n.id in off for n in ast.walk(node.test)):
+                    continue
+                truth = constant_test(_switched(node.test, off))
+                if truth is None:
+                    continue
+                for st in node.orelse if truth else node.body:
+                    found.setdefault(ca.cell.index, set()).update(range(st.lineno, (st.end_lineno or st.lineno) + 1))
+    return found
+
+
+def _flags_left_off(function: ast.FunctionDef | ast.AsyncFunctionDef, trees: list[tuple[CellAnalysis, ast.Module | None]],
+                    skipped: Mapping[int, set[int]]) -> dict[str, object]:
+    """The parameters of a module-level def with a False/0/None default that every call of it leaves
+    off (`_configured_off_lines`), with that default; {} when its name is mentioned other than by a
+    plain call (passed on, `*args`/`**kwargs`) outside the skipped lines."""
+    arguments = function.args
+    positional = [*arguments.posonlyargs, *arguments.args]
+    flags: dict[str, tuple[int | None, object]] = {}
+    for position, (arg, default) in enumerate(zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults),
+                                              len(positional) - len(arguments.defaults)):
+        if isinstance(default, ast.Constant) and default.value in (False, None, 0) and type(default.value) in (bool, int, type(None)):
+            flags[arg.arg] = (position, default.value)
+    for arg, default in zip(arguments.kwonlyargs, arguments.kw_defaults):
+        if isinstance(default, ast.Constant) and default.value in (False, None, 0) and type(default.value) in (bool, int, type(None)):
+            flags[arg.arg] = (None, default.value)
+    if not flags:
+        return {}
+    name = function.name
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    calls: list[ast.Call] = []
+    for ca, tree in trees:
+        if tree is None:
+            return {}
+        dead = skipped.get(ca.cell.index, set())
+        lines = [number for number, text in enumerate(ca.cell.source.split("\n"), 1) if word.search(text) and number not in dead]
+        found = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == name
+                 and n.lineno not in dead]
+        direct = len(found) + (1 if any(st is function for st in tree.body) else 0)
+        mentions = sum(len(word.findall(ca.cell.source.split("\n")[number - 1])) for number in lines)
+        if mentions != direct:
+            return {}
+        calls.extend(found)
+    off: dict[str, object] = {}
+    for flag, (position, default) in flags.items():
+        def left_off(call: ast.Call) -> bool:
+            if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+                return False
+            given = next((k.value for k in call.keywords if k.arg == flag), None)
+            if given is None and position is not None and position < len(call.args):
+                given = call.args[position]
+            return given is None or (isinstance(given, ast.Constant) and not given.value)
+        if all(left_off(call) for call in calls):
+            off[flag] = default
+    return off
+
+
+def _module_scope_nodes(tree: ast.AST) -> Iterator[tuple[ast.AST, None]]:
+    """The nodes of a cell in its module scope: not inside a def, lambda or class body (the def or
+    class itself, its decorators and defaults are)."""
+    for child in ast.iter_child_nodes(tree):
+        yield child, None
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            for d in (*getattr(child, "decorator_list", ()), *child.args.defaults, *(d for d in child.args.kw_defaults if d is not None)):
+                yield from _module_scope_nodes_of(d)
+            continue
+        if isinstance(child, ast.ClassDef):
+            for d in (*child.decorator_list, *child.bases, *child.keywords):
+                yield from _module_scope_nodes_of(d)
+            continue
+        yield from _module_scope_nodes(child)
+
+
+def _module_scope_nodes_of(node: ast.AST) -> Iterator[tuple[ast.AST, None]]:
+    yield node, None
+    yield from _module_scope_nodes(node)
+
+
+def _ifs_with_locals(tree: ast.AST, local: frozenset[str] = frozenset()) -> Iterator[tuple[ast.If, frozenset[str]]]:
+    """Each `if` of a cell, with the names local where it is (the parameters and stored names of
+    the defs and lambdas around it that do not declare them global)."""
+    for child in ast.iter_child_nodes(tree):
+        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            a = child.args
+            params = {x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs, *(v for v in (a.vararg, a.kwarg) if v))}
+            stores = {n.id for n in ast.walk(child) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+            declared = {g for n in ast.walk(child) if isinstance(n, ast.Global) for g in n.names}
+            yield from _ifs_with_locals(child, local | frozenset((params | stores) - declared))
+            continue
+        if isinstance(child, ast.If):
+            yield child, local
+        yield from _ifs_with_locals(child, local)
+
+
 def _never_seeded(rf: RandomnessFacts, seeds: list[tuple[Moment, SeedCall]]) -> set[str]:
     """Libraries the notebook draws from but no seeding call that runs ever seeds."""
     seeded = set().union(*(seed.libraries for _, seed in seeds)) if seeds else set()
@@ -3104,8 +3364,192 @@ def _timed_or_shown(ctx: RuleContext, rf: RandomnessFacts) -> frozenset[Position
         _timing_only(ctx.facts, rf.draws) | _display_only(ctx.facts, rf.draws) | _plotted_only(ctx.facts, rf.draws)
         | _reaches_only_displays(ctx.facts, rf.draws) | _names_a_resource_only(ctx, rf.draws)
         | _property_check_inputs(ctx.facts, rf.draws) | _stopwatch_iterations(ctx.facts, rf.draws)
-        | _checked_or_replaced(ctx.facts, rf.draws)
+        | _checked_or_replaced(ctx.facts, rf.draws) | _simulated_work(ctx.facts, rf.draws)
+        | _structure_only_models(ctx.facts, rf.draws)
     ))
+
+
+# Calls that show a model's structure, not its weights, with the position of the model argument:
+# `print(model)`, `torchinfo.summary(model, …)`, `writer.add_graph(model, x)` (a method, any receiver).
+_STRUCTURE_VIEWS = {"print": 0, "display": 0, "torchinfo.summary": 0, "torchsummary.summary": 0}
+_STRUCTURE_VIEW_METHODS = {"add_graph": 0}
+# An export whose file holds the model's graph (and weights), with the positions of the model and the
+# file: kept out of the results only when the file is read by nothing but a graph view of it.
+_GRAPH_EXPORTS = {"torch.onnx.export": (0, 2, "f")}
+_GRAPH_FILE_VIEWS = frozenset({"add_onnx_graph"})
+
+
+def _structure_only_models(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Position]:
+    """Layer constructions in a notebook class (`self.fc = nn.Linear(3, 5)` in `__init__`) whose
+    every instance is bound at module level (`model = MultipleOutput()`) and only shown as a
+    structure: printed, summarised (`torchinfo.summary`), drawn as a graph (`writer.add_graph`), or
+    exported with `torch.onnx.export` to a file that only a graph view reads
+    (`writer.add_onnx_graph(model_filename)`). The layers' random initial weights reach no result
+    the notebook computes or shows (fair check 25, rnd001-illustration-draws-unused: a Comet
+    logging tour's two-Linear dummy exported only to show its graph). A class mentioned in any
+    other way (subclassed, passed on), an instance read in any other way (called, trained,
+    saved), or an exported file read by anything else keeps the draws."""
+    found: set[Position] = set()
+    judged: dict[tuple[int, str], bool] = {}
+    for draw in draws:
+        ca, call = draw.ca, draw.call
+        if not (call.in_function and call.owner) or _WEIGHT_INIT.match(draw.qualified) is None:
+            continue
+        key = (ca.cell.index, call.owner)
+        if key not in judged:
+            judged[key] = _only_structure_shown(facts, ca, call.owner)
+        if judged[key]:
+            found.add((ca.cell.index, call.line, call.column))
+    return frozenset(found)
+
+
+def _only_structure_shown(facts: NotebookFacts, ca: CellAnalysis, name: str) -> bool:
+    """Is the module-level class `name` of the cell built only into instances shown as structures
+    (`_structure_only_models`)?"""
+    parsed = _parsed(ca)
+    if parsed is None or not any(isinstance(st, ast.ClassDef) and st.name == name for st in parsed.body):
+        return False
+    trees = [(other, _parsed(other)) for other in facts.cells]
+    if any(tree is None and re.search(rf"\b{re.escape(name)}\b", other.cell.source) for other, tree in trees):
+        return False
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    instances: set[str] = set()
+    for other, tree in trees:
+        if tree is None:
+            continue
+        texts = sum(len(word.findall(line)) for line in other.lines)
+        seen = 0
+        for st in tree.body:
+            if isinstance(st, ast.ClassDef) and st.name == name:
+                seen += 1  # (its own `super(Name, self)` mentions are counted below)
+                seen += sum(1 for n in ast.walk(st) if isinstance(n, ast.Name) and n.id == name)
+            elif (isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name)
+                  and isinstance(st.value, ast.Call) and isinstance(st.value.func, ast.Name) and st.value.func.id == name):
+                instances.add(st.targets[0].id)
+                seen += 1
+        if seen != texts:
+            return False  # mentioned another way: subclassed, passed on, in a string or a comment
+    if not instances:
+        return False
+    files: set[str] = set()
+    views = 0
+    for other, tree in trees:
+        if tree is None:
+            continue
+        parents = _parent_map(tree)
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Name) and node.id in instances):
+                continue
+            if not isinstance(node.ctx, ast.Load):
+                parent = parents.get(node)
+                if isinstance(parent, ast.Assign) and isinstance(parent.value, ast.Call) and isinstance(parent.value.func, ast.Name) \
+                        and parent.value.func.id == name:
+                    continue
+                return False
+            parent = parents.get(node)
+            views += 1
+            if isinstance(parent, ast.Expr):
+                continue  # `model` alone: its repr, the layers' structure
+            if not isinstance(parent, ast.Call) or node not in parent.args:
+                return False
+            position = parent.args.index(node)
+            callee = facts.resolve(dotted_name(parent.func))
+            method = parent.func.attr if isinstance(parent.func, ast.Attribute) else ""
+            if _STRUCTURE_VIEWS.get(callee) == position or _STRUCTURE_VIEW_METHODS.get(method) == position:
+                continue
+            export = _GRAPH_EXPORTS.get(callee)
+            if export is None or export[0] != position:
+                return False
+            target = next((k.value for k in parent.keywords if k.arg == export[2]), None)
+            if target is None and len(parent.args) > export[1]:
+                target = parent.args[export[1]]
+            if not isinstance(target, ast.Name):
+                return False
+            files.add(target.id)
+    if not views:
+        return False  # built and left: not shown at all (RND002's and `_model_never_read`'s case)
+    for file in files:
+        reads = 0
+        for other, tree in trees:
+            if tree is None:
+                continue
+            parents = _parent_map(tree)
+            for node in ast.walk(tree):
+                if not (isinstance(node, ast.Name) and node.id == file and isinstance(node.ctx, ast.Load)):
+                    continue
+                parent = parents.get(node)
+                if isinstance(parent, ast.Call) and parent.args and parent.args[0] is node and isinstance(parent.func, ast.Attribute) \
+                        and parent.func.attr in _GRAPH_FILE_VIEWS:
+                    reads += 1
+                    continue
+                if isinstance(parent, ast.Call) and facts.resolve(dotted_name(parent.func)) in _GRAPH_EXPORTS:
+                    continue  # the export writing it
+                return False
+        if not reads:
+            return False  # written and never viewed: an exported model to keep
+    return True
+
+
+# Pure builtins a simulated task may call beside its pause and its draws (`range(random.randint(1, 10))`).
+_SIMULATION_BUILTINS = frozenset({"range", "len", "int", "float", "round", "abs", "min", "max", "sum", "list", "str"})
+
+
+def _simulated_work(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Position]:
+    """Draws in a module-level function that stands for work: its body only pauses (`time.sleep(…)`,
+    at least once), binds local names and returns, and it calls nothing but the pause, its draws and
+    pure builtins (`def parse_file(fn): time.sleep(random.random()); return [random.random() for _ in
+    range(random.randint(1, 10))]`). The pause is the tell: the function pretends to take time, and
+    what it returns is a placeholder for a real task's output (fair check 26,
+    rnd001-draw-only-feeds-timing: dask's evolving-workflows times three schedulers on such tasks).
+    A function that also reads, sends or computes anything with another call (a rate-limited API
+    sampler: `time.sleep(1); return random.sample(client.fetch(), 5)`) is no such stand-in."""
+    found: set[Position] = set()
+    judged: dict[tuple[int, str], bool] = {}
+    positions = {(d.ca.cell.index, d.call.line, d.call.column) for d in draws}
+    for draw in draws:
+        ca, call = draw.ca, draw.call
+        if not (call.in_function and call.owner):
+            continue
+        key = (ca.cell.index, call.owner)
+        if key not in judged:
+            judged[key] = _stands_for_work(facts, ca, call.owner, positions)
+        if judged[key]:
+            found.add((ca.cell.index, call.line, call.column))
+    return frozenset(found)
+
+
+def _stands_for_work(facts: NotebookFacts, ca: CellAnalysis, name: str, draws: set[Position]) -> bool:
+    """Is the module-level def `name` of the cell a simulated task (`_simulated_work`)?"""
+    parsed = _parsed(ca)
+    function = next((st for st in (parsed.body if parsed else ()) if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef))
+                     and st.name == name), None)
+    if function is None:
+        return False
+    body = list(function.body)
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+        body = body[1:]  # the docstring
+    pauses = 0
+    for st in body:
+        if isinstance(st, ast.Expr) and isinstance(st.value, ast.Call) and facts.resolve(dotted_name(st.value.func)) in _PAUSES:
+            pauses += 1
+        elif not (isinstance(st, ast.Return) or (
+            isinstance(st, ast.Assign) and all(isinstance(t, ast.Name) for t in st.targets)
+        )):
+            return False
+    if not pauses:
+        return False
+    for node in ast.walk(function):
+        if isinstance(node, (ast.Await, ast.Yield, ast.YieldFrom, ast.Global, ast.Nonlocal, ast.NamedExpr)):
+            return False
+        if not isinstance(node, ast.Call) or any(node is d for d in function.decorator_list):
+            continue
+        if (ca.cell.index, node.lineno, node.col_offset + 1) in draws:
+            continue
+        callee = dotted_name(node.func)
+        if facts.resolve(callee) in _PAUSES or (callee in _SIMULATION_BUILTINS and not facts.definers(callee)):
+            continue
+        return False
+    return True
 
 
 # Clock reads that start or stop a stopwatch (`start = time.time()` … `time.time() - start`).
@@ -3792,7 +4236,15 @@ class UnseededRandom(Rule):
         "loads only its own layers: the head built on top of it starts from random weights; so does the head a notebook "
         "class builds beside a `from_pretrained` backbone (`self.lm = TFDistilBertModel.from_pretrained(name)`, "
         "`self.head = Sequential([Dense(512), Dense(2)])`), and a tokenizer's, config's or processor's `from_pretrained` "
-        "loads no weights. A Keras `Embedding` given its "
+        "loads no weights. A Keras layer that draws only while its model trains (`Dropout`, `SpatialDropout2D`, "
+        "`GaussianNoise`, `GaussianDropout`, `AlphaDropout`) is not reported either in a notebook that loads TensorFlow "
+        "weights and whose training calls (`fit`, `fit_generator`, `train_on_batch`, `apply_gradients`, a call passed "
+        "`training=`…) never run: each is in a branch that never runs, under the run's configuration too (a name bound "
+        "only to `True`/`False`/`0`/`1`/`None` at the top of one cell, the last binding being what the cells below read, "
+        "`train = True` … `train = False`; a parameter whose False/None default every call of its module-level def "
+        "leaves, `def play(net, episodes, train=False): … if train: net.fit(…)`), or in a function every mention of "
+        "whose name is in such a branch: the loaded model only predicts, and its dropout masks are never drawn. "
+        "Trained after the load (fine-tuning), or trained before it, it is reported. A Keras `Embedding` given its "
         "vectors (`embeddings_initializer=Constant(matrix)`, `weights=[matrix]`) draws nothing: the finding names the first "
         "layer that does. A head a checkpoint lacks is "
         "not loaded, though: `AutoModelFor….from_pretrained(…, num_labels=…)` (or "
@@ -3819,7 +4271,13 @@ class UnseededRandom(Rule):
         "names are cut off so before anything else reads them (`cols = random.sample(…)`, `df = pd.read_csv(big, "
         "usecols=cols)`, then `df = pd.read_csv(\"pinned.csv\")`): a run from the top throws it away. Nor is a model "
         "built at module level and never read again (`lda = LdaModel(corpus)` in a library tour): "
-        "its random initialisation reaches nothing (see RND002). Nor is a draw that is the whole right side of a "
+        "its random initialisation reaches nothing (see RND002). Nor are the layer constructions of a notebook class "
+        "(`self.fc = nn.Linear(3, 5)`) whose every instance is bound at module level (`model = MultipleOutput()`) and "
+        "only shown as a structure: printed or left alone as a cell's expression, summarised (`torchinfo.summary`), drawn "
+        "as a graph (`writer.add_graph(model, x)`), or exported with `torch.onnx.export` to a file that only a graph view "
+        "reads (`writer.add_onnx_graph(model_filename)`); a class mentioned any other way, an instance called, trained or "
+        "saved, or an exported file read by anything else or by nothing (the export is then the deliverable) keeps them. "
+        "Nor is a draw that is the whole right side of a "
         "module-level assignment to names nothing else in the notebook reads while two or more code cells follow "
         "(`colors = np.random.rand(50)` in a tutorial whose plots then use fixed colours): it reaches nothing (the "
         "last cells of a notebook cut short stay reported). A draw inside a kfp lightweight "
@@ -3843,7 +4301,9 @@ class UnseededRandom(Rule):
         "that draws (the notebook's own `show_random_elements(dataset)` that picks rows for "
         "`display(HTML(df.to_html()))`, an experiment tracker's logging of it (`run[\"sample\"].upload(…)`, `.append(…)`, "
         "`.log(…)` on a handle from `neptune.init_run`/`init_project`/`wandb.init`, `.log_row`/`.log_list`/`.log_table` too on "
-        "Azure ML's run from `experiment.start_logging()`/`Run.get_context()` in a notebook importing azureml; `wandb.log`, `mlflow.log_image`/"
+        "Azure ML's run from `experiment.start_logging()`/`Run.get_context()` in a notebook importing azureml; `.add_image`/`.add_pr_curve`/"
+        "`.add_histogram`/`.add_scalar`/`.add_figure`/`.add_embedding`/… on a TensorBoard `SummaryWriter` (torch's or tensorboardX's, "
+        "a noise grid tiled by `torchvision.utils.make_grid`); `wandb.log`, `mlflow.log_image`/"
         "`log_figure`/`log_artifact`/`log_metric(s)`/`log_param(s)`/`log_dict`/`log_text`/`log_table`, a whylogs `why.log(…, debug_event=…)` event: put up for people to look at), "
         "scikit-learn's `*Display.from_predictions`/`from_estimator` and plotly's figures (`px.line`, `go.Scatter`, "
         "`fig.add_trace`, `fig.write_image`/`write_html`: a picture, not a result), the example input of a "
@@ -3898,6 +4358,11 @@ class UnseededRandom(Rule):
         " In a Python 2 notebook (STR004's), a cell that fails to parse only for its `print x` statements is read "
         "with them written as calls (`print(x)`, every other character where it was), so its draws count."
         " Nor is a draw whose only reader is `time.sleep` (a random pause changes the run's timing only), "
+        "nor one in a module-level function that stands for work: its body only pauses with `time.sleep`, binds "
+        "local names and returns, calling nothing but the pause, its draws and pure builtins (`def parse_file(fn): "
+        "time.sleep(random.random()); return [random.random() for _ in range(random.randint(1, 10))]`), so what it "
+        "returns is a placeholder for a real task's output (a function that also fetches or computes with another "
+        "call is no stand-in), "
         "nor one that only picks the process `os.kill` signals (a simulated failure of one of interchangeable workers)."
         " An unseeded generator made at module level whose draws reach only displays is not reported either; on the way, "
         "a check that two values computed from the draws agree (`np.allclose(C, C8)`, `np.abs(C - C8).max()`, "
@@ -4163,6 +4628,47 @@ class UnseededRandom(Rule):
             "np.abs(C - C8).max()",
             "print(np.allclose(C, C8))",
         )),
+        # Fair check 26 (rnd001-draw-only-feeds-timing): tasks that stand for work (they only pause,
+        # draw and return) return placeholders; a scheduler comparison times them.
+        Example(cells=(
+            "import random, time",
+            "def parse_file(fn):\n    \"\"\"Returns a list of work items of unknown length\"\"\"\n    time.sleep(random.random())\n"
+            "    return [random.random() for _ in range(random.randint(1, 10))]",
+            "%%time\nresults = []\nfor fn in filenames:\n    for x in parse_file(fn):\n        results.append(x + 1)",
+            "futures = client.map(parse_file, filenames, pure=False)\nlists = client.gather(futures)\nprint(sum(map(len, lists)))",
+        )),
+        # Fair check 25 (rnd001-draw-overwritten-or-unused-in-saved-run): the configuration the notebook
+        # runs (the last `train = …` of its configuration cell) loads trained weights and only
+        # predicts: the layers' initial weights are replaced, and Dropout draws only in training,
+        # whose `fit` runs only under `if train:` (the `train=True` call is under the switched-off branch).
+        Example(cells=(
+            "import numpy as np\nfrom tensorflow import keras",
+            "def build(weights=None):\n    inputs = keras.Input(shape=(8,))\n    x = keras.layers.Dense(16, activation='relu')(inputs)\n"
+            "    x = keras.layers.Dropout(0.2)(x)\n    net = keras.Model(inputs, keras.layers.Dense(2)(x))\n"
+            "    net.compile(optimizer='adam', loss='mse')\n    if weights:\n        net.load_weights(weights)\n    return net\n\n"
+            "def play(net, episodes, train=False):\n    for obs in episodes:\n        q = net.predict(obs[None])\n"
+            "        if train:\n            net.fit(obs[None], q)",
+            "train = True   # from scratch: weeks\ntrain = False  # the trained weights",
+            "net = build('weights.h5')\nif train:\n    play(net, np.load('episodes.npy'), train=True)\nelse:\n    play(net, np.load('episodes.npy'))",
+        )),
+        # Fair check 25 (rnd001-illustration-draws-unused): a noise image and a PR curve of random
+        # scores logged to a TensorBoard writer to show its logging calls.
+        Example(cells=(
+            "import numpy as np\nimport torch\nimport torchvision.utils as vutils\nfrom tensorboardX import SummaryWriter",
+            "writer = SummaryWriter(comet_config={'disabled': False})",
+            "x = torch.rand(32, 3, 64, 64)\nx = vutils.make_grid(x, normalize=True, scale_each=True)\nwriter.add_image('Image', x, 0)",
+            "labels = np.random.randint(2, size=100)\npredictions = np.random.rand(100)\nwriter.add_pr_curve('pr-curve', labels, predictions, global_step=1)",
+        )),
+        # Fair check 25 (rnd001-illustration-draws-unused): a dummy model built only to show its
+        # structure: printed, and exported to ONNX for a graph view of the file.
+        Example(cells=(
+            "from tensorboardX import SummaryWriter\nwriter = SummaryWriter()",
+            "import torch\nimport torch.nn as nn\n\nclass MultipleOutput(nn.Module):\n    def __init__(self):\n        super(MultipleOutput, self).__init__()\n"
+            "        self.Linear_1 = nn.Linear(3, 5)\n        self.Linear_2 = nn.Linear(3, 7)\n\n    def forward(self, x):\n"
+            "        return self.Linear_1(x), self.Linear_2(x)",
+            "model = MultipleOutput()\nprint(model)\nmodel_filename = 'my-model.onnx'\n"
+            "torch.onnx.export(model, (torch.zeros(1, 3),), model_filename, export_params=True)\nwriter.add_onnx_graph(model_filename)",
+        )),
     )
     failing = (
         # torchtext's legacy BucketIterator with shuffle=True shuffles from a snapshot of Python's
@@ -4401,6 +4907,71 @@ class UnseededRandom(Rule):
             "rng = np.random.default_rng()\nc = rng.random(8)\nprint(c.mean())",
             "gen = np.random.default_rng()\nx = gen.normal(size=100)\nnp.abs(x - x.mean()).max()",
         ), expect=((2, 1), (3, 1))),
+        # A pause between requests does not make the function a stand-in: it samples what the service
+        # returns.
+        Example(cells=(
+            "import random, time\nimport requests",
+            "def sample_posts(n):\n    time.sleep(1)\n    posts = requests.get(url).json()\n    return random.sample(posts, n)",
+            "sample = sample_posts(50)\nprint(sum(len(post['body']) for post in sample) / len(sample))",
+        ), expect=((2, 4),)),
+        # Dropout draws when the loaded model is trained: the configuration that runs trains (its last
+        # `train = True`), or the notebook fine-tunes the loaded weights.
+        Example(cells=(
+            "import numpy as np\nfrom tensorflow import keras",
+            "def build(weights=None):\n    inputs = keras.Input(shape=(8,))\n    x = keras.layers.Dense(16, activation='relu')(inputs)\n"
+            "    x = keras.layers.Dropout(0.2)(x)\n    net = keras.Model(inputs, keras.layers.Dense(2)(x))\n"
+            "    net.compile(optimizer='adam', loss='mse')\n    if weights:\n        net.load_weights(weights)\n    return net\n\n"
+            "def play(net, episodes, train=False):\n    for obs in episodes:\n        q = net.predict(obs[None])\n"
+            "        if train:\n            net.fit(obs[None], q)",
+            "train = False  # the trained weights\ntrain = True   # from scratch: weeks",
+            "net = build('weights.h5')\nif train:\n    play(net, np.load('episodes.npy'), train=True)\nelse:\n    play(net, np.load('episodes.npy'))",
+        ), expect=((2, 4),)),
+        Example(cells=(
+            "import numpy as np\nfrom tensorflow import keras",
+            "def build(weights=None):\n    inputs = keras.Input(shape=(8,))\n    x = keras.layers.Dense(16, activation='relu')(inputs)\n"
+            "    x = keras.layers.Dropout(0.2)(x)\n    net = keras.Model(inputs, keras.layers.Dense(2)(x))\n"
+            "    net.compile(optimizer='adam', loss='mse')\n    if weights:\n        net.load_weights(weights)\n    return net\n\n"
+            "def play(net, episodes, train=False):\n    for obs in episodes:\n        q = net.predict(obs[None])\n"
+            "        if train:\n            net.fit(obs[None], q)",
+            "net = build('pretrained.h5')\nnet.fit(np.load('x.npy'), np.load('y.npy'), epochs=3)",
+        ), expect=((2, 4),)),
+        # Weights loaded only after a training call (Dropout drew while it ran), and weights never
+        # loaded (the layers' initial weights are what the model predicts with).
+        Example(cells=(
+            "import numpy as np\nfrom tensorflow import keras",
+            "def build():\n    inputs = keras.Input(shape=(8,))\n    x = keras.layers.Dense(16, activation='relu')(inputs)\n"
+            "    x = keras.layers.Dropout(0.2)(x)\n    net = keras.Model(inputs, keras.layers.Dense(2)(x))\n"
+            "    net.compile(optimizer='adam', loss='mse')\n    return net",
+            "net = build()\nnet.fit(np.load('x.npy'), np.load('y.npy'), epochs=3)\nnet.load_weights('swa.h5')\nprint(net.predict(np.load('x_test.npy')))",
+        ), expect=((2, 4),)),
+        Example(cells=(
+            "import numpy as np\nfrom tensorflow import keras",
+            "def build():\n    inputs = keras.Input(shape=(8,))\n    x = keras.layers.Dense(16, activation='relu')(inputs)\n"
+            "    x = keras.layers.Dropout(0.2)(x)\n    return keras.Model(inputs, keras.layers.Dense(2)(x))",
+            "net = build()\nprint(net.predict(np.load('x.npy')))",
+        ), expect=((2, 3),)),
+        # Random scores logged to a TensorBoard writer and also written out as the run's scores.
+        Example(cells=(
+            "import numpy as np\nimport pandas as pd\nfrom torch.utils.tensorboard import SummaryWriter",
+            "writer = SummaryWriter('runs/demo')",
+            "predictions = np.random.rand(100)\nwriter.add_histogram('scores', predictions, 0)\npd.Series(predictions).to_csv('scores.csv')",
+        ), expect=((3, 1),)),
+        # The exported file is the notebook's deliverable (nothing views it), or the model also
+        # computes an output.
+        Example(cells=(
+            "import torch\nimport torch.nn as nn\n\nclass MultipleOutput(nn.Module):\n    def __init__(self):\n        super(MultipleOutput, self).__init__()\n"
+            "        self.Linear_1 = nn.Linear(3, 5)\n        self.Linear_2 = nn.Linear(3, 7)\n\n    def forward(self, x):\n"
+            "        return self.Linear_1(x), self.Linear_2(x)",
+            "model = MultipleOutput()\nmodel_filename = 'my-model.onnx'\ntorch.onnx.export(model, (torch.zeros(1, 3),), model_filename)",
+        ), expect=((1, 7),)),
+        Example(cells=(
+            "from tensorboardX import SummaryWriter\nwriter = SummaryWriter()",
+            "import torch\nimport torch.nn as nn\n\nclass MultipleOutput(nn.Module):\n    def __init__(self):\n        super(MultipleOutput, self).__init__()\n"
+            "        self.Linear_1 = nn.Linear(3, 5)\n        self.Linear_2 = nn.Linear(3, 7)\n\n    def forward(self, x):\n"
+            "        return self.Linear_1(x), self.Linear_2(x)",
+            "model = MultipleOutput()\nmodel_filename = 'my-model.onnx'\ntorch.onnx.export(model, (torch.zeros(1, 3),), model_filename)\n"
+            "writer.add_onnx_graph(model_filename)\nprint(model(torch.ones(1, 3)))",
+        ), expect=((2, 7),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
