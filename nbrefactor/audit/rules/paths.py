@@ -9301,7 +9301,7 @@ class CwdRelativePath(Rule):
         "Reports a relative path literal (`\"data/train.csv\"`, `\"model.pkl\"`, `\".\"`, `\"../out\"`, "
         "`\"data\\\\train.csv\"`, `f\"runs/{name}\"`) passed where a call of `rules/io_calls.toml` takes a "
         "path: `pd.read_csv`, `open`, `df.to_csv`, `np.save`, `joblib.dump`, `torch.save`, `Path`, "
-        "`os.makedirs`, `glob.glob`, Unsloth's `model.save_lora`… (not a piece of a join given straight to a `sys.path` edit, "
+        "`os.makedirs`, `glob.glob`, Unsloth's `model.save_lora`, IPython's `Image(filename=\"images/01.png\")` (a figure the notebook saved first and then shows is its own output, not an input)… (not a piece of a join given straight to a `sys.path` edit, "
         "`sys.path.append(os.path.join(\"..\", \"..\"))`: a folder of code put on the import path, PTH005's) A call no catalogue names counts too when the evidence is "
         "strong, and is said to use the path (read or write unknown): a keyword naming a file or folder (`path`, `file`, "
         "`filename`, `filepath`, `fname`, `directory`, `folder`, `logdir`, `outdir`, or ending `_path`, `_file`, `_dir`, `_directory`, "
@@ -9993,6 +9993,17 @@ class CwdRelativePath(Rule):
         Example(
             cells=("step = pipeline_run.find_step_run('train.py')[0]\nstep.get_output_data('processed_data1').download('./outputs')",),
             expect=((1, 2),),
+        ),
+        # An illustration the repository commits, shown by IPython's `Image(filename=…)`: read from the
+        # working directory (fair check 27, T-10.6); a figure the notebook saved first and then shows is
+        # its own output, reported once, at the `savefig`.
+        Example(
+            cells=(
+                "from IPython.display import Image\nImage(filename='images/01.png', width=500)",
+                "import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.savefig('figures/loss.png')",
+                "Image(filename='figures/loss.png')",
+            ),
+            expect=((1, 2), (2, 3)),
         ),
     )
 
