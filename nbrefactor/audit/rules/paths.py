@@ -4263,7 +4263,7 @@ class RemoteUri(Rule):
         "or to a call no catalogue names as its first argument or a path-naming keyword (`path=`, `*_path=`, `*_file=`…: "
         "`TabularDataset(\"https://…/train.csv\")`, `load_pd.load(url)`; PTH006 lists the evidence and the calls never taken), "
         "also through a string constant (`url = \"https://…\"`, then `pd.read_csv(url)`): once per "
-        "constant, at its literal, the calls that fetch it related (a URL that starts with such a constant and ends with what "
+        "constant, at its literal, the calls that fetch it related; also through a name bound once, at module level, to a list of literal URLs and handed whole to such an argument (`web_paths = [\"https://…/train-images-idx3-ubyte.gz\", …]`, then `Dataset.File.from_files(path=web_paths)`: one download step, at the first URL; when an earlier cell already fetched the same URL by its literal, `urlretrieve(\"https://…/train-images-idx3-ubyte.gz\", …)`, that finding stands for it, the later fetch related) (a URL that starts with such a constant and ends with what "
         "only the run knows, written in the call or in a name bound above it, is reported the same way: `base_url + fn`, "
         "`file_url = base_url + file_name` in a loop over file names, then `urlretrieve(file_url, file_path)`; a URL constant formatted with a name bound several times, `urlretrieve(\"%s/ce10/bigZips/%s\" % (ucsc_site, fn), fn)` after `fn` held another file, takes that name at its last binding above the call, and the file it saves is that download's); a name bound more than once is "
         "followed to its nearest binding above the call, in its cell or, when the cell does not bind it there, "
@@ -4564,6 +4564,25 @@ class RemoteUri(Rule):
                    "!curl -G -d 'q=lakes' https://api.example.com/v1/search"),
             expect=((1, 1), (2, 1)),
         ),
+        # URLs held in a list bound once, handed whole to a path argument: each listed URL is fetched,
+        # one download step (fair check 27, T-9.4). In the second notebook the same files were fetched by
+        # their literals in an earlier cell: one finding there, the list's fetch related to it.
+        Example(
+            cells=(
+                "from azureml.core.dataset import Dataset\nweb_paths = ['http://yann.lecun.com/exdb/mnist/train-images-idx3-ubyte.gz',\n"
+                "             'http://yann.lecun.com/exdb/mnist/train-labels-idx1-ubyte.gz']\n"
+                "dataset = Dataset.File.from_files(path=web_paths)",
+            ),
+            expect=((1, 2),),
+        ),
+        Example(
+            cells=(
+                "import urllib.request\nurllib.request.urlretrieve('https://data.example.org/mnist/train.gz', filename='data/train.gz')",
+                "from azureml.core.dataset import Dataset\nweb_paths = ['https://data.example.org/mnist/train.gz']\n"
+                "dataset = Dataset.File.from_files(path=web_paths)",
+            ),
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -4577,7 +4596,7 @@ class RemoteUri(Rule):
             for _ in CwdRelativePath()._hits(ctx, read_back, {}, []):
                 pass
             places = {anchor: found for anchor, found in read_back.items() if anchor in made}
-        hits = list(self._check(ctx))
+        hits = _fold_constant_refetches(list(self._check(ctx)))
         taken = {(h.cell.index, h.line) for h in hits if h.cell is not None} | {
             (c.index, line) for h in hits for c, line, _ in h.related if c is not None}
         hits.extend(_open_ended_urls(ctx, taken))
@@ -4892,6 +4911,35 @@ class RemoteUri(Rule):
             )
         # Through a loop over literals: `{name: get_file(name, url) for name, url in img_url.items()}`.
         yield from _loop_downloads(ctx, settings)
+
+
+def _fold_constant_refetches(hits: list[Hit]) -> list[Hit]:
+    """A URL fetched through a constant in a later cell that an earlier finding already reports
+    fetched by its literal (`urlretrieve("https://…/train-images-idx3-ubyte.gz", …)` in one cell,
+    `web_paths = ["https://…/train-images-idx3-ubyte.gz", …]` for `Dataset.File.from_files(path=web_paths)`
+    in a later one) is that finding's root cause fetched again, as a literal fetched again is: its
+    places related there, not a second finding."""
+    first_at: dict[str, int] = {}
+    for i, h in enumerate(hits):
+        if h.cell is not None and "\x1f" not in (h.key or ""):
+            first_at.setdefault(h.key or "", i)
+    out: list[Optional[Hit]] = list(hits)
+    for i, h in enumerate(hits):
+        name, sep, value = (h.key or "").partition("\x1f")
+        owner = first_at.get(value) if sep else None
+        if owner is None or h.cell is None or out[owner] is None:
+            continue
+        earlier = out[owner]
+        assert earlier is not None and earlier.cell is not None
+        if earlier.cell.index >= h.cell.index:
+            continue
+        out[i] = None
+        out[owner] = replace(
+            earlier,
+            message=earlier.message + f"; fetched again through `{name}` in cell {h.cell.index}",
+            related=tuple(dict.fromkeys([*earlier.related, (h.cell, h.line, h.column), *h.related])),
+        )
+    return [h for h in out if h is not None]
 
 
 def _fold_into_earlier(hits: list[Hit], through_functions: Sequence[Hit]) -> list[Hit]:
@@ -7656,7 +7704,7 @@ def propagated_paths(ctx: RuleContext, rebound: bool = False) -> list[tuple[Cons
     `f"{ROOT}/x.csv"`, `os.path.join(DATA, "x.csv")`. With `rebound`, also a bare name bound to
     several strings, at the binding that reaches the call (PTH003 follows those its own way)."""
     constants = string_constants(ctx.facts)
-    if not constants and not rebound:
+    if not constants and not rebound and not ctx.shared("module_string_lists", lambda: _module_string_lists(ctx)):
         return []
     out: list[tuple[Constant, str, PathArgument]] = []
     for ca in ctx.cells:
@@ -7727,10 +7775,29 @@ def propagated_paths(ctx: RuleContext, rebound: bool = False) -> list[tuple[Cons
                     # `for band in s2_bands: rasterio.open(band)` over a list literal of paths (fair
                     # check 18: pth006-path-list-iterated): each listed literal is a path the call uses.
                     out.extend((item, item.value, pa) for item in _iterated_literals(ctx, ca, tree, node.id, pa.arg.line))
+            if constant is None and isinstance(node, ast.Name) and pa.arg.line not in in_functions and node.id not in shadowed:
+                # `web_paths = ["http://…/train.gz", "http://…/test.gz"]`, then
+                # `Dataset.File.from_files(path=web_paths)`: a name bound once, at module level, to a
+                # list of string literals, handed whole to a path argument, names each listed path
+                # (fair check 27, T-9.4).
+                out.extend((item, item.value, pa) for item in _listed_literals(ctx, node.id, ca.cell.index, pa.arg.line))
             if constant is None or value is None:
                 continue
             out.append((constant, value, pa))
     return out
+
+
+def _listed_literals(ctx: RuleContext, name: str, cell: int, line: int) -> list[Constant]:
+    """The string literals of the list (or tuple) `name` is bound to once in the whole notebook, at
+    module level, in a cell above `cell` (or above `line` in it); empty for anything else."""
+    listed = ctx.shared("module_string_lists", lambda: _module_string_lists(ctx)).get(name)
+    if listed is None or sum(1 for c in ctx.cells for d in c.facts.defined if d.name == name) != 1:
+        return []
+    where, items = listed
+    if where.cell.index > cell or (where.cell.index == cell and items[0].lineno >= line):
+        return []
+    lines = where.masked.python.split("\n")
+    return [Constant(name, e.value, where, e.lineno, _char_column(lines, e.lineno, e.col_offset)) for e in items]
 
 
 def _iterated_literals(ctx: RuleContext, ca: CellAnalysis, tree: ast.Module, name: str, line: int) -> list[Constant]:
