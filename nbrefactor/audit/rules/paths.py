@@ -3674,6 +3674,161 @@ def _created_folders(ctx: RuleContext) -> frozenset[str]:
     return frozenset(roots)
 
 
+# Programs that run the script a shell line names (`!python ../convert.py --input x.ipynb`,
+# `!bash scripts/setup.sh`): the first operand is a file of the working directory's.
+_SCRIPT_RUNNERS = frozenset({"python", "python3", "bash", "sh"})
+# Options of those runners that take the next word as their value.
+_RUNNER_VALUE_OPTIONS = frozenset({"-W", "-X", "-o", "-O"})
+
+
+def _shell_relative_uses(ctx: RuleContext) -> list[tuple[CellAnalysis, int, int, str, str]]:
+    """(cell, line, column, path, what the line does with it) for the relative paths a `!` line or
+    a line magic hands to a program that opens them by name: the script `!python
+    ../.convert_notebook_to_script.py …` or `!bash run.sh` runs (not `python -m module` nor `python
+    -c code`), the folders `%mkdir feature_repo/data` or `!mkdir out` makes. Not under a Colab
+    set-up guard, nor a value only the shell knows (`$DIR/x.py`, `{root}/x`), nor a word of a quoted
+    argument (a container's command in `kubectl patch … '{"commands": ["cd ../ && python run.py"]}'`),
+    nor after a change of directory (`%cd anomalib` above, `!cd client && python x.py`): the path is
+    then the changed folder's, PTH004's finding."""
+    settings = path_settings(ctx.catalog)
+    changes = [(ca.cell.index, call.line) for ca, call in directory_changes(ctx)]
+    changes += [
+        (ca.cell.index, m.line) for ca in ctx.cells for m in ca.magics
+        if m.kind in ("line_magic", "automagic") and m.name in ("cd", "pushd", "popd")
+    ]
+    first_change = min(changes) if changes else None
+    out: list[tuple[CellAnalysis, int, int, str, str]] = []
+    for ca in ctx.cells:
+        for magic in ca.magics:
+            if magic.kind == "shell":
+                text = magic.args
+            elif magic.kind in ("line_magic", "automagic") and magic.name == "mkdir":
+                text = f"mkdir {magic.args}"
+            else:
+                continue
+            if first_change is not None and (ca.cell.index, magic.line) > first_change:
+                continue
+            if _container_command_spans(text) or _hosted_line(ca, magic.line):
+                continue
+            # The commands of the line, split at separators outside quotes; a quoted word is never a program.
+            commands: list[list[tuple[str, bool]]] = [[]]
+            for m in _SHELL_TOKEN.finditer(text):
+                bare = m.group("bare")
+                if bare is not None and bare in ("&&", "||", ";", "|", "&"):
+                    commands.append([])
+                    continue
+                word = bare if bare is not None else (m.group("dq") if m.group("dq") is not None else m.group("sq"))
+                commands[-1].append((word, bare is not None))
+            found: list[tuple[str, str]] = []
+            for command in commands:
+                if not command or not command[0][1]:
+                    continue
+                program = command[0][0].rsplit("/", 1)[-1].lower()
+                if program in ("cd", "pushd"):
+                    break  # the rest of the line runs in that folder
+                words = [w for w, _ in command[1:]]
+                if program in _SCRIPT_RUNNERS:
+                    rest = iter(words)
+                    for word in rest:
+                        if word.startswith(("-m", "-c")):
+                            break  # a module or code given inline: no file
+                        if word in _RUNNER_VALUE_OPTIONS:
+                            next(rest, None)
+                            continue
+                        if word.startswith("-"):
+                            continue
+                        if word.endswith((".py", ".sh")) or "/" in word:
+                            found.append((word, f"run by `{program}`"))
+                        break
+                elif program == "mkdir":
+                    found.extend((w, "made by `mkdir`") for w in words if not w.startswith("-"))
+            for value, verb in found:
+                if not value or any(c in value for c in "$`{}*?<>|;&") or value.startswith(("/", "~")):
+                    continue
+                path_class = classify(value, settings, path_argument=True)
+                if path_class is None or path_class.kind != "relative":
+                    continue
+                if _shell_fetched_or_cloned(ctx, ca.cell.index, magic.line, _normal_path(value)):
+                    continue  # a script a download line or a clone above saved: PTH003's or PTH007's
+                index = magic.text.find(value)
+                out.append((ca, magic.line, index + 1 if index >= 0 else 1, value, verb))
+    return out
+
+
+def _shell_fetched_or_cloned(ctx: RuleContext, cell: int, line: int, path: str) -> bool:
+    """Is `path` a file a `!wget`/`!curl` line above (cell, line) saved, or one under the folder a
+    `!git clone` line of a cell above saved (`!wget …/Miniforge3-Linux-x86_64.sh`, then `!bash
+    Miniforge3-Linux-x86_64.sh -b`)?"""
+    if any(where < (cell, line) and _fetched(path, files) for where, files in _download_lines(ctx).items()):
+        return True
+    for ca in ctx.cells:
+        if ca.cell.index > cell:
+            break
+        for at, destination in _clone_lines(ca):
+            folder = _relative_file(destination)
+            if (ca.cell.index, at) < (cell, line) and folder and _under(path, folder) and path != folder:
+                return True
+    return False
+
+
+def _with_shell_uses(ctx: RuleContext, hits: list[Hit], paths: Mapping[tuple[int, int, int], str]) -> list[Hit]:
+    """PTH006's findings and the relative paths of `!` lines and line magics (`_shell_relative_uses`):
+    a path under a folder a finding already stands for is related to that finding (`%mkdir
+    feature_repo/data` before `df.to_parquet("feature_repo/data/wiki_dpr.parquet")`: one folder to
+    configure, fair check 26, T-5.7); the scripts run from other folders are one finding per folder,
+    at the first such line (`! python ../.convert_notebook_to_script.py --input ch14_part1.ipynb`, fair
+    check 27, T-10.7). A folder only made, with nothing reported under it, is no finding."""
+    uses = _shell_relative_uses(ctx)
+    if not uses:
+        return hits
+    out = list(hits)
+    owner: dict[str, int] = {}
+    for i, hit in enumerate(out):
+        value = paths.get((hit.cell.index if hit.cell is not None else -1, hit.line or 0, hit.column or 0))
+        folder = _root_folder(value) if value is not None else None
+        if folder is not None:
+            owner.setdefault(folder, i)
+    new: dict[str, list[tuple[CellAnalysis, int, int, str, str]]] = {}
+    for use in uses:
+        ca, line, column, value, verb = use
+        folder = _root_folder(value)
+        if folder is None:
+            continue
+        if folder in ("", "..") and _normal_path(value) in owner:
+            folder = _normal_path(value)  # `%mkdir feature_repo_docebedder`: that folder's group
+        at = owner.get(folder)
+        if at is not None:
+            hit = out[at]
+            place = (ca.cell, line, column)
+            if hit.cell is not None and (hit.cell.index, hit.line) != (ca.cell.index, line):
+                out[at] = replace(hit, related=tuple(dict.fromkeys([*hit.related, place])))
+            continue
+        if verb.startswith("made by"):
+            # A folder made and nothing reported under it (its files staging, a download's, only
+            # a shell line's): no place to configure of its own (and `%mkdir` of a folder that is
+            # there prints an error, the cell goes on).
+            continue
+        new.setdefault(folder, []).append(use)
+    for folder, group in new.items():
+        ca, line, column, value, verb = group[0]
+        others = {_normal_path(v) for *_, v, _ in group[1:]} - {_normal_path(value)}
+        where = {"": "the working directory", "..": "the working directory's parent"}.get(folder, f"folder {shown(folder)}")
+        more = (
+            f"; so {'is' if len(others) == 1 else 'are'} {len(others)} other path{'' if len(others) == 1 else 's'} of "
+            f"{where} in shell lines (related)"
+        ) if others else ""
+        out.append(Hit(
+            ca.cell, line, column,
+            f"Relative path {shown(value)}, {verb} in a shell line, is resolved against the current working directory, "
+            f"{RUN_FOLDER}{more}",
+            fix="Build it from a configured root instead (`!python $SCRIPTS_DIR/convert.py`, with `SCRIPTS_DIR` from a "
+                "config value or environment variable), or run the step outside the notebook.",
+            key=value,
+            related=tuple(dict.fromkeys((c.cell, l, col) for c, l, col, *_ in group[1:] if (c.cell.index, l) != (ca.cell.index, line))),
+        ))
+    return out
+
+
 def _fold_by_folder(
     hits: Sequence[Hit], paths: Mapping[tuple[int, int, int], str],
     scratch: Sequence[tuple[str, Sequence[tuple[Cell, Optional[int], Optional[int]]]]] = (),
@@ -9368,7 +9523,7 @@ class CwdRelativePath(Rule):
         "Reports a relative path literal (`\"data/train.csv\"`, `\"model.pkl\"`, `\".\"`, `\"../out\"`, "
         "`\"data\\\\train.csv\"`, `f\"runs/{name}\"`) passed where a call of `rules/io_calls.toml` takes a "
         "path: `pd.read_csv`, `open`, `df.to_csv`, `np.save`, `joblib.dump`, `torch.save`, `Path`, "
-        "`os.makedirs`, `glob.glob`, Unsloth's `model.save_lora`, IPython's `Image(filename=\"images/01.png\")` (a figure the notebook saved first and then shows is its own output, not an input)… (not a piece of a join given straight to a `sys.path` edit, "
+        "`os.makedirs`, `glob.glob`, Unsloth's `model.save_lora`, IPython's `Image(filename=\"images/01.png\")` (a figure the notebook saved first and then shows is its own output, not an input), and the script a `!` line runs by a relative path (`! python ../.convert_notebook_to_script.py --input ch14.ipynb`, `!bash run.sh`; not `python -m`/`-c`, not after a `cd` in its chain or a `%cd` above, not a quoted container command, not a script a download or clone line above saved; one finding per folder, a folder `%mkdir`/`!mkdir` makes related to its folder's finding, none of its own)… (not a piece of a join given straight to a `sys.path` edit, "
         "`sys.path.append(os.path.join(\"..\", \"..\"))`: a folder of code put on the import path, PTH005's) A call no catalogue names counts too when the evidence is "
         "strong, and is said to use the path (read or write unknown): a keyword naming a file or folder (`path`, `file`, "
         "`filename`, `filepath`, `fname`, `directory`, `folder`, `logdir`, `outdir`, or ending `_path`, `_file`, `_dir`, `_directory`, "
@@ -9812,6 +9967,20 @@ class CwdRelativePath(Rule):
         )),
         # A text method called on another call's result: the `./` it is given is text, no place.
         Example(cells=("relative = current_path().replace('./data/', 'data/')\nshort = describe(model).strip('./')",)),
+        # Shell lines that run no file of the working directory: a module, inline code, a script after
+        # `cd` in the chain or after a `%cd` above (the changed folder's: PTH004's), a container's command
+        # quoted in an argument.
+        Example(cells=(
+            "!python -m pip list\n!python -c 'print(1)'\n!python --version\n!cd client && python test_workflow.py",
+            "!kubectl patch feast/example --patch '{\"commands\": [\"cd ../ && python run.py\"]}' --type=merge",
+            "%cd anomalib",
+            "!python tools/train.py --config src/anomalib/models/fastflow/config.yaml",
+        )),
+        # A folder only made (its files a download's), and an installer a download line saved, run.
+        Example(cells=(
+            "!mkdir -p raw-data\n!wget -P raw-data https://example.org/data/raw.csv",
+            "!wget https://example.org/Miniforge3-Linux-x86_64.sh\n!bash Miniforge3-Linux-x86_64.sh -b",
+        )),
     )
     failing = (
         Example(
@@ -10072,6 +10241,16 @@ class CwdRelativePath(Rule):
             ),
             expect=((1, 2), (2, 3)),
         ),
+        # A script a shell line runs by a relative path (fair check 27, T-10.7), and a folder a magic
+        # makes under a folder the notebook writes into: related to that folder's finding (fair check 26, T-5.7).
+        Example(
+            cells=(
+                "import pandas as pd\n%mkdir feature_repo/data",
+                "pd.DataFrame({'a': [1]}).to_parquet('feature_repo/data/wiki.parquet')",
+                "! python ../.convert_notebook_to_script.py --input ch14.ipynb --output ch14.py",
+            ),
+            expect=((2, 1), (3, 1)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -10089,7 +10268,8 @@ class CwdRelativePath(Rule):
                 if hit.cell is not None and ((hit.cell.index, hit.line) == anchor or anchor in where):
                     hits[i] = replace(hit, related=tuple(dict.fromkeys([*hit.related, *places])))
                     break
-        yield from _fold_by_folder(hits, paths, scratch, _created_folders(ctx))
+        folded = _fold_by_folder(hits, paths, scratch, _created_folders(ctx))
+        yield from _with_shell_uses(ctx, folded, paths)
 
     def _hits(
         self, ctx: RuleContext, read_back: dict[tuple[int, int], list[tuple[Cell, Optional[int], Optional[int]]]],
