@@ -4418,7 +4418,7 @@ class RemoteUri(Rule):
         "or to a call no catalogue names as its first argument or a path-naming keyword (`path=`, `*_path=`, `*_file=`…: "
         "`TabularDataset(\"https://…/train.csv\")`, `load_pd.load(url)`; PTH006 lists the evidence and the calls never taken), "
         "also through a string constant (`url = \"https://…\"`, then `pd.read_csv(url)`): once per "
-        "constant, at its literal, the calls that fetch it related; also through a name bound once, at module level, to a list of literal URLs and handed whole to such an argument (`web_paths = [\"https://…/train-images-idx3-ubyte.gz\", …]`, then `Dataset.File.from_files(path=web_paths)`: one download step, at the first URL; when an earlier cell already fetched the same URL by its literal, `urlretrieve(\"https://…/train-images-idx3-ubyte.gz\", …)`, that finding stands for it, the later fetch related) (a URL that starts with such a constant and ends with what "
+        "constant, at its literal, the calls that fetch it related; a loopback URL (`http://localhost:6572/api/v1`, `127.0.0.1`) fetched so is a service on this machine, no remote data, reported only when no cell could start a service (no background, `serve`, `docker run` or port-forward shell line, no `subprocess`/thread/`uvicorn` call, no `app.run()`): one finding per notebook, the server started by hand before the run; also through a name bound once, at module level, to a list of literal URLs and handed whole to such an argument (`web_paths = [\"https://…/train-images-idx3-ubyte.gz\", …]`, then `Dataset.File.from_files(path=web_paths)`: one download step, at the first URL; when an earlier cell already fetched the same URL by its literal, `urlretrieve(\"https://…/train-images-idx3-ubyte.gz\", …)`, that finding stands for it, the later fetch related) (a URL that starts with such a constant and ends with what "
         "only the run knows, written in the call or in a name bound above it, is reported the same way: `base_url + fn`, "
         "`file_url = base_url + file_name` in a loop over file names, then `urlretrieve(file_url, file_path)`; a URL constant formatted with a name bound several times, `urlretrieve(\"%s/ce10/bigZips/%s\" % (ucsc_site, fn), fn)` after `fn` held another file, takes that name at its last binding above the call, and the file it saves is that download's); a name bound more than once is "
         "followed to its nearest binding above the call, in its cell or, when the cell does not bind it there, "
@@ -4528,6 +4528,7 @@ class RemoteUri(Rule):
         Example(cells=("bucket = 'acme-ml'\nprint(f'Bucket: s3://{bucket}/raw')\nprint('gs://acme-ml/models')",)),
         # A model server the notebook started on this machine, queried: not data on the network.
         Example(cells=(
+            "!docker run -d -p 8000:8000 acme/model-server:1.4",
             "import requests\nhealth = requests.get('http://localhost:8000/health')\nready = requests.get('http://127.0.0.1:8000/ready')",
             '!curl -X POST "http://localhost:8000/predict" --data-binary "@sample.jpg"',
         )),
@@ -4559,6 +4560,11 @@ class RemoteUri(Rule):
             "!curl -X POST \\\n    https://index-1234.svc.example.io/vectors/upsert \\\n"
             "    -H 'Content-Type: application/json' \\\n    -d @./upsert.json",
             "!curl -F file=@report.pdf https://uploads.example.com/api/files",
+        )),
+        # A loopback URL of a service a cell starts (`subprocess.Popen("feast serve", …)`, `!mlflow ui &`).
+        Example(cells=(
+            "import subprocess\nserver = subprocess.Popen('feast serve', shell=True)",
+            "import requests\nrequests.get('http://localhost:6566/get-online-features')",
         )),
     )
     failing = (
@@ -4738,6 +4744,15 @@ class RemoteUri(Rule):
             ),
             expect=((1, 2),),
         ),
+        # A local service's URL no cell starts (the server is started by hand, as a markdown note
+        # says): a top-to-bottom run fails at the first call (fair check 26, T-6.8).
+        Example(
+            cells=(
+                "import requests\nBASE_URL = 'http://localhost:6572/api/v1'",
+                "resp = requests.get(f'{BASE_URL}/monitoring/metrics/features', params={'project': 'demo'})",
+            ),
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -4755,6 +4770,7 @@ class RemoteUri(Rule):
         taken = {(h.cell.index, h.line) for h in hits if h.cell is not None} | {
             (c.index, line) for h in hits for c, line, _ in h.related if c is not None}
         hits.extend(_open_ended_urls(ctx, taken))
+        hits.extend(_unstarted_local_services(ctx))
         hits = _with_python_fetch_reads(ctx, hits)
         for hit in hits:
             where = {(hit.cell.index, hit.line)} | {(c.index, line) for c, line, _ in hit.related} if hit.cell is not None else set()
@@ -5066,6 +5082,86 @@ class RemoteUri(Rule):
             )
         # Through a loop over literals: `{name: get_file(name, url) for name, url in img_url.items()}`.
         yield from _loop_downloads(ctx, settings)
+
+
+# What may start a service on this machine: a background or server shell line, a process or thread
+# started from Python. Any of them in the notebook and a loopback URL may be its own service.
+_SERVICE_START_LINE = re.compile(
+    r"&\s*$|&\s*(?:echo|disown|sleep)\b|\bnohup\b|--bg\b|\bdocker(?:-compose|\s+compose)?\s+(?:run|up|start)\b|"
+    r"\bpodman\s+run\b|port-forward|\bserve\w*|\bserver\b|\buvicorn\b|\bgunicorn\b|\bflask\s+run\b|\bmlflow\s+(?:ui|server)\b|"
+    r"\btensorboard\b|\bjupyter\b|\bstreamlit\b|\bollama\b|\bredis-server\b|\bsystemctl\b|\bservice\s+\w+\s+start\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+_SERVICE_START_MODULES = ("subprocess.", "multiprocessing.", "threading.", "asyncio.create_subprocess", "os.system", "os.popen",
+                          "os.spawn", "os.fork", "uvicorn.", "gunicorn.", "http.server", "socketserver.", "werkzeug.", "docker.")
+_SERVICE_START_METHODS = frozenset({"serve", "serve_forever", "run_server", "launch", "start_server", "run_app", "start"})
+
+
+def _starts_a_service(ctx: RuleContext) -> bool:
+    """Might a cell of the notebook start a service on this machine (`!feast serve &`, `%%bash --bg`,
+    `subprocess.Popen(…)`, `!docker run …`, `app.run()`, a thread)? Read broadly: a loopback URL is
+    reported only when nothing could have started it."""
+    for ca in ctx.cells:
+        if any(_SERVICE_START_LINE.search(m.text) for m in ca.magics if m.kind in ("shell", "cell_magic", "line_magic", "automagic")):
+            return True
+        if not ca.masked.is_python and _SERVICE_START_LINE.search(ca.cell.source):
+            return True
+        for call in ca.facts.calls:
+            qualified = ctx.facts.resolve(call.func) if call.func else ""
+            if qualified.startswith(_SERVICE_START_MODULES) or call.method in _SERVICE_START_METHODS:
+                return True
+            if call.method == "run" and call.receiver and "app" in call.receiver.lower():
+                return True  # a Flask/Dash app run in the notebook
+    return False
+
+
+def _unstarted_local_services(ctx: RuleContext) -> list[Hit]:
+    """A loopback URL (`http://localhost:6572/api/v1`) fetched by a download or request call
+    (`requests.post(f"{BASE_URL}/monitoring/auto_compute")`), literally or through a constant, when no
+    cell could start a service (`_starts_a_service`): a server the notebook needs running before it
+    runs, started by hand (`feast serve_registry` in a markdown note), so a top-to-bottom run fails
+    there (fair check 26, T-6.8). One finding per notebook, at the first URL, the others and the
+    calls related. Loopback URLs are otherwise no remote data (`_LOOPBACK`)."""
+    settings = path_settings(ctx.catalog)
+    places: list[tuple[CellAnalysis, int, int, str, str, PathArgument]] = []
+    for ca in ctx.cells:
+        for pa in path_arguments(ctx.facts, ctx.catalog, ca):
+            if pa.entry.kind != "url" or pa.literal is None or pa.literal.formatted:
+                continue
+            if _local_service_url(pa.literal.value, settings) and not _hosted_place(ca, pa.call.line, pa.call.column):
+                places.append((ca, pa.literal.line, pa.literal.column, pa.literal.value, "", pa))
+    for constant, value, pa in propagated_paths(ctx):
+        root = constant.root or constant
+        if pa.entry.kind == "url" and _local_service_url(root.value, settings) and _local_service_url(value, settings):
+            places.append((root.ca, root.line, root.column, root.value, root.name, pa))
+    if not places or _starts_a_service(ctx):
+        return []
+    cells = ctx.code_cell_at
+    places.sort(key=lambda p: (p[0].cell.index, p[1], p[2], _cell_of(ctx, p[5]), p[5].call.line, p[5].call.column))
+    ca, line, column, value, name, pa = places[0]
+    related: dict[tuple[int, Optional[int]], tuple[Cell, Optional[int], Optional[int]]] = {}
+    for place in [*((c.cell, l, col) for c, l, col, *_ in places[1:]),
+                  *((cells[_cell_of(ctx, p)], p.call.line, p.call.column) for *_, p in places)]:
+        if (place[0].index, place[1]) != (ca.cell.index, line):
+            related.setdefault((place[0].index, place[1]), place)
+    return [Hit(
+        ca.cell, line, column,
+        f"URL {shown(value)}{f' (`{name}`)' if name else ''} is a service on this machine, called by `{pa.shown_callee}` "
+        f"(cell {_cell_of(ctx, pa)}, line {pa.call.line}), that no cell of the notebook starts: a top-to-bottom run "
+        "fails there unless someone started it by hand first",
+        fix="Start the service in the notebook (or in the pipeline step before it), or make its URL a config value "
+            "and skip the calls when it is not set.",
+        key=f"local-service\x1f{value}",
+        related=tuple(related.values()),
+    )]
+
+
+def _local_service_url(value: str, settings: PathSettings) -> bool:
+    m = _SCHEME.match(value)
+    if m is None:
+        return False
+    scheme = m.group("scheme").lower()
+    return scheme in settings.web_schemes and value[len(scheme):].startswith("://") and bool(_LOOPBACK.match(value, len(scheme) + 3))
 
 
 def _fold_constant_refetches(hits: list[Hit]) -> list[Hit]:
