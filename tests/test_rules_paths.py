@@ -817,3 +817,23 @@ def test_a_parent_folder_edit_for_the_projects_own_distribution_is_not_reported(
 
     assert pth005(tmp_path / "fairkit-repo", "fairkit", setup=True) == []
     assert pth005(tmp_path / "course", "d2lhelpers", setup=False) == [(1, 2)]
+
+
+def test_a_folder_a_magic_makes_is_related_to_its_folders_finding():
+    # `%mkdir feature_repo/data` before the write into it: one folder to configure, the magic a
+    # related place; a folder only made (nothing reported under it) is no finding (fair check 26, T-5.7).
+    (d,) = audit((
+        "import pandas as pd\n%mkdir feature_repo/data",
+        "pd.DataFrame({'a': [1]}).to_parquet('feature_repo/data/wiki.parquet')",
+        "!mkdir -p scratch",
+    ), [CwdRelativePath])
+    assert (d.code, d.location.cell, d.location.line) == ("PTH006", 2, 1)
+    assert [(r.cell, r.line) for r in d.related] == [(1, 2)]
+
+
+def test_scripts_run_by_shell_lines_of_one_folder_are_one_finding():
+    # `!python ../convert.py`, then `!bash ../setup.sh`: one folder, one finding (fair check 27, T-10.7).
+    (d,) = audit(("! python ../convert.py --input nb.ipynb", "!bash ../setup.sh -q"), [CwdRelativePath])
+    assert (d.location.cell, d.location.line, d.location.column) == (1, 1, 10)
+    assert "run by `python` in a shell line" in d.message
+    assert [(r.cell, r.line) for r in d.related] == [(2, 1)]

@@ -3677,6 +3677,161 @@ def _created_folders(ctx: RuleContext) -> frozenset[str]:
     return frozenset(roots)
 
 
+# Programs that run the script a shell line names (`!python ../convert.py --input x.ipynb`,
+# `!bash scripts/setup.sh`): the first operand is a file of the working directory's.
+_SCRIPT_RUNNERS = frozenset({"python", "python3", "bash", "sh"})
+# Options of those runners that take the next word as their value.
+_RUNNER_VALUE_OPTIONS = frozenset({"-W", "-X", "-o", "-O"})
+
+
+def _shell_relative_uses(ctx: RuleContext) -> list[tuple[CellAnalysis, int, int, str, str]]:
+    """(cell, line, column, path, what the line does with it) for the relative paths a `!` line or
+    a line magic hands to a program that opens them by name: the script `!python
+    ../.convert_notebook_to_script.py …` or `!bash run.sh` runs (not `python -m module` nor `python
+    -c code`), the folders `%mkdir feature_repo/data` or `!mkdir out` makes. Not under a Colab
+    set-up guard, nor a value only the shell knows (`$DIR/x.py`, `{root}/x`), nor a word of a quoted
+    argument (a container's command in `kubectl patch … '{"commands": ["cd ../ && python run.py"]}'`),
+    nor after a change of directory (`%cd anomalib` above, `!cd client && python x.py`): the path is
+    then the changed folder's, PTH004's finding."""
+    settings = path_settings(ctx.catalog)
+    changes = [(ca.cell.index, call.line) for ca, call in directory_changes(ctx)]
+    changes += [
+        (ca.cell.index, m.line) for ca in ctx.cells for m in ca.magics
+        if m.kind in ("line_magic", "automagic") and m.name in ("cd", "pushd", "popd")
+    ]
+    first_change = min(changes) if changes else None
+    out: list[tuple[CellAnalysis, int, int, str, str]] = []
+    for ca in ctx.cells:
+        for magic in ca.magics:
+            if magic.kind == "shell":
+                text = magic.args
+            elif magic.kind in ("line_magic", "automagic") and magic.name == "mkdir":
+                text = f"mkdir {magic.args}"
+            else:
+                continue
+            if first_change is not None and (ca.cell.index, magic.line) > first_change:
+                continue
+            if _container_command_spans(text) or _hosted_line(ca, magic.line):
+                continue
+            # The commands of the line, split at separators outside quotes; a quoted word is never a program.
+            commands: list[list[tuple[str, bool]]] = [[]]
+            for m in _SHELL_TOKEN.finditer(text):
+                bare = m.group("bare")
+                if bare is not None and bare in ("&&", "||", ";", "|", "&"):
+                    commands.append([])
+                    continue
+                word = bare if bare is not None else (m.group("dq") if m.group("dq") is not None else m.group("sq"))
+                commands[-1].append((word, bare is not None))
+            found: list[tuple[str, str]] = []
+            for command in commands:
+                if not command or not command[0][1]:
+                    continue
+                program = command[0][0].rsplit("/", 1)[-1].lower()
+                if program in ("cd", "pushd"):
+                    break  # the rest of the line runs in that folder
+                words = [w for w, _ in command[1:]]
+                if program in _SCRIPT_RUNNERS:
+                    rest = iter(words)
+                    for word in rest:
+                        if word.startswith(("-m", "-c")):
+                            break  # a module or code given inline: no file
+                        if word in _RUNNER_VALUE_OPTIONS:
+                            next(rest, None)
+                            continue
+                        if word.startswith("-"):
+                            continue
+                        if word.endswith((".py", ".sh")) or "/" in word:
+                            found.append((word, f"run by `{program}`"))
+                        break
+                elif program == "mkdir":
+                    found.extend((w, "made by `mkdir`") for w in words if not w.startswith("-"))
+            for value, verb in found:
+                if not value or any(c in value for c in "$`{}*?<>|;&") or value.startswith(("/", "~")):
+                    continue
+                path_class = classify(value, settings, path_argument=True)
+                if path_class is None or path_class.kind != "relative":
+                    continue
+                if _shell_fetched_or_cloned(ctx, ca.cell.index, magic.line, _normal_path(value)):
+                    continue  # a script a download line or a clone above saved: PTH003's or PTH007's
+                index = magic.text.find(value)
+                out.append((ca, magic.line, index + 1 if index >= 0 else 1, value, verb))
+    return out
+
+
+def _shell_fetched_or_cloned(ctx: RuleContext, cell: int, line: int, path: str) -> bool:
+    """Is `path` a file a `!wget`/`!curl` line above (cell, line) saved, or one under the folder a
+    `!git clone` line of a cell above saved (`!wget …/Miniforge3-Linux-x86_64.sh`, then `!bash
+    Miniforge3-Linux-x86_64.sh -b`)?"""
+    if any(where < (cell, line) and _fetched(path, files) for where, files in _download_lines(ctx).items()):
+        return True
+    for ca in ctx.cells:
+        if ca.cell.index > cell:
+            break
+        for at, destination in _clone_lines(ca):
+            folder = _relative_file(destination)
+            if (ca.cell.index, at) < (cell, line) and folder and _under(path, folder) and path != folder:
+                return True
+    return False
+
+
+def _with_shell_uses(ctx: RuleContext, hits: list[Hit], paths: Mapping[tuple[int, int, int], str]) -> list[Hit]:
+    """PTH006's findings and the relative paths of `!` lines and line magics (`_shell_relative_uses`):
+    a path under a folder a finding already stands for is related to that finding (`%mkdir
+    feature_repo/data` before `df.to_parquet("feature_repo/data/wiki_dpr.parquet")`: one folder to
+    configure, fair check 26, T-5.7); the scripts run from other folders are one finding per folder,
+    at the first such line (`! python ../.convert_notebook_to_script.py --input ch14_part1.ipynb`, fair
+    check 27, T-10.7). A folder only made, with nothing reported under it, is no finding."""
+    uses = _shell_relative_uses(ctx)
+    if not uses:
+        return hits
+    out = list(hits)
+    owner: dict[str, int] = {}
+    for i, hit in enumerate(out):
+        value = paths.get((hit.cell.index if hit.cell is not None else -1, hit.line or 0, hit.column or 0))
+        folder = _root_folder(value) if value is not None else None
+        if folder is not None:
+            owner.setdefault(folder, i)
+    new: dict[str, list[tuple[CellAnalysis, int, int, str, str]]] = {}
+    for use in uses:
+        ca, line, column, value, verb = use
+        folder = _root_folder(value)
+        if folder is None:
+            continue
+        if folder in ("", "..") and _normal_path(value) in owner:
+            folder = _normal_path(value)  # `%mkdir feature_repo_docebedder`: that folder's group
+        at = owner.get(folder)
+        if at is not None:
+            hit = out[at]
+            place = (ca.cell, line, column)
+            if hit.cell is not None and (hit.cell.index, hit.line) != (ca.cell.index, line):
+                out[at] = replace(hit, related=tuple(dict.fromkeys([*hit.related, place])))
+            continue
+        if verb.startswith("made by"):
+            # A folder made and nothing reported under it (its files staging, a download's, only
+            # a shell line's): no place to configure of its own (and `%mkdir` of a folder that is
+            # there prints an error, the cell goes on).
+            continue
+        new.setdefault(folder, []).append(use)
+    for folder, group in new.items():
+        ca, line, column, value, verb = group[0]
+        others = {_normal_path(v) for *_, v, _ in group[1:]} - {_normal_path(value)}
+        where = {"": "the working directory", "..": "the working directory's parent"}.get(folder, f"folder {shown(folder)}")
+        more = (
+            f"; so {'is' if len(others) == 1 else 'are'} {len(others)} other path{'' if len(others) == 1 else 's'} of "
+            f"{where} in shell lines (related)"
+        ) if others else ""
+        out.append(Hit(
+            ca.cell, line, column,
+            f"Relative path {shown(value)}, {verb} in a shell line, is resolved against the current working directory, "
+            f"{RUN_FOLDER}{more}",
+            fix="Build it from a configured root instead (`!python $SCRIPTS_DIR/convert.py`, with `SCRIPTS_DIR` from a "
+                "config value or environment variable), or run the step outside the notebook.",
+            key=value,
+            related=tuple(dict.fromkeys((c.cell, l, col) for c, l, col, *_ in group[1:] if (c.cell.index, l) != (ca.cell.index, line))),
+        ))
+    return out
+
+
 def _fold_by_folder(
     hits: Sequence[Hit], paths: Mapping[tuple[int, int, int], str],
     scratch: Sequence[tuple[str, Sequence[tuple[Cell, Optional[int], Optional[int]]]]] = (),
@@ -4279,7 +4434,7 @@ class RemoteUri(Rule):
         "or to a call no catalogue names as its first argument or a path-naming keyword (`path=`, `*_path=`, `*_file=`…: "
         "`TabularDataset(\"https://…/train.csv\")`, `load_pd.load(url)`; PTH006 lists the evidence and the calls never taken), "
         "also through a string constant (`url = \"https://…\"`, then `pd.read_csv(url)`): once per "
-        "constant, at its literal, the calls that fetch it related (a URL that starts with such a constant and ends with what "
+        "constant, at its literal, the calls that fetch it related; a loopback URL (`http://localhost:6572/api/v1`, `127.0.0.1`) fetched so is a service on this machine, no remote data, reported only when no cell could start a service (no background, `serve`, `docker run` or port-forward shell line, no `subprocess`/thread/`uvicorn` call, no `app.run()`): one finding per notebook, the server started by hand before the run; also through a name bound once, at module level, to a list of literal URLs and handed whole to such an argument (`web_paths = [\"https://…/train-images-idx3-ubyte.gz\", …]`, then `Dataset.File.from_files(path=web_paths)`: one download step, at the first URL; when an earlier cell already fetched the same URL by its literal, `urlretrieve(\"https://…/train-images-idx3-ubyte.gz\", …)`, that finding stands for it, the later fetch related) (a URL that starts with such a constant and ends with what "
         "only the run knows, written in the call or in a name bound above it, is reported the same way: `base_url + fn`, "
         "`file_url = base_url + file_name` in a loop over file names, then `urlretrieve(file_url, file_path)`; a URL constant formatted with a name bound several times, `urlretrieve(\"%s/ce10/bigZips/%s\" % (ucsc_site, fn), fn)` after `fn` held another file, takes that name at its last binding above the call, and the file it saves is that download's); a name bound more than once is "
         "followed to its nearest binding above the call, in its cell or, when the cell does not bind it there, "
@@ -4389,6 +4544,7 @@ class RemoteUri(Rule):
         Example(cells=("bucket = 'acme-ml'\nprint(f'Bucket: s3://{bucket}/raw')\nprint('gs://acme-ml/models')",)),
         # A model server the notebook started on this machine, queried: not data on the network.
         Example(cells=(
+            "!docker run -d -p 8000:8000 acme/model-server:1.4",
             "import requests\nhealth = requests.get('http://localhost:8000/health')\nready = requests.get('http://127.0.0.1:8000/ready')",
             '!curl -X POST "http://localhost:8000/predict" --data-binary "@sample.jpg"',
         )),
@@ -4420,6 +4576,11 @@ class RemoteUri(Rule):
             "!curl -X POST \\\n    https://index-1234.svc.example.io/vectors/upsert \\\n"
             "    -H 'Content-Type: application/json' \\\n    -d @./upsert.json",
             "!curl -F file=@report.pdf https://uploads.example.com/api/files",
+        )),
+        # A loopback URL of a service a cell starts (`subprocess.Popen("feast serve", …)`, `!mlflow ui &`).
+        Example(cells=(
+            "import subprocess\nserver = subprocess.Popen('feast serve', shell=True)",
+            "import requests\nrequests.get('http://localhost:6566/get-online-features')",
         )),
     )
     failing = (
@@ -4580,6 +4741,34 @@ class RemoteUri(Rule):
                    "!curl -G -d 'q=lakes' https://api.example.com/v1/search"),
             expect=((1, 1), (2, 1)),
         ),
+        # URLs held in a list bound once, handed whole to a path argument: each listed URL is fetched,
+        # one download step (fair check 27, T-9.4). In the second notebook the same files were fetched by
+        # their literals in an earlier cell: one finding there, the list's fetch related to it.
+        Example(
+            cells=(
+                "from azureml.core.dataset import Dataset\nweb_paths = ['http://yann.lecun.com/exdb/mnist/train-images-idx3-ubyte.gz',\n"
+                "             'http://yann.lecun.com/exdb/mnist/train-labels-idx1-ubyte.gz']\n"
+                "dataset = Dataset.File.from_files(path=web_paths)",
+            ),
+            expect=((1, 2),),
+        ),
+        Example(
+            cells=(
+                "import urllib.request\nurllib.request.urlretrieve('https://data.example.org/mnist/train.gz', filename='data/train.gz')",
+                "from azureml.core.dataset import Dataset\nweb_paths = ['https://data.example.org/mnist/train.gz']\n"
+                "dataset = Dataset.File.from_files(path=web_paths)",
+            ),
+            expect=((1, 2),),
+        ),
+        # A local service's URL no cell starts (the server is started by hand, as a markdown note
+        # says): a top-to-bottom run fails at the first call (fair check 26, T-6.8).
+        Example(
+            cells=(
+                "import requests\nBASE_URL = 'http://localhost:6572/api/v1'",
+                "resp = requests.get(f'{BASE_URL}/monitoring/metrics/features', params={'project': 'demo'})",
+            ),
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -4593,10 +4782,11 @@ class RemoteUri(Rule):
             for _ in CwdRelativePath()._hits(ctx, read_back, {}, []):
                 pass
             places = {anchor: found for anchor, found in read_back.items() if anchor in made}
-        hits = list(self._check(ctx))
+        hits = _fold_constant_refetches(list(self._check(ctx)))
         taken = {(h.cell.index, h.line) for h in hits if h.cell is not None} | {
             (c.index, line) for h in hits for c, line, _ in h.related if c is not None}
         hits.extend(_open_ended_urls(ctx, taken))
+        hits.extend(_unstarted_local_services(ctx))
         hits = _with_python_fetch_reads(ctx, hits)
         for hit in hits:
             where = {(hit.cell.index, hit.line)} | {(c.index, line) for c, line, _ in hit.related} if hit.cell is not None else set()
@@ -4908,6 +5098,115 @@ class RemoteUri(Rule):
             )
         # Through a loop over literals: `{name: get_file(name, url) for name, url in img_url.items()}`.
         yield from _loop_downloads(ctx, settings)
+
+
+# What may start a service on this machine: a background or server shell line, a process or thread
+# started from Python. Any of them in the notebook and a loopback URL may be its own service.
+_SERVICE_START_LINE = re.compile(
+    r"&\s*$|&\s*(?:echo|disown|sleep)\b|\bnohup\b|--bg\b|\bdocker(?:-compose|\s+compose)?\s+(?:run|up|start)\b|"
+    r"\bpodman\s+run\b|port-forward|\bserve\w*|\bserver\b|\buvicorn\b|\bgunicorn\b|\bflask\s+run\b|\bmlflow\s+(?:ui|server)\b|"
+    r"\btensorboard\b|\bjupyter\b|\bstreamlit\b|\bollama\b|\bredis-server\b|\bsystemctl\b|\bservice\s+\w+\s+start\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+_SERVICE_START_MODULES = ("subprocess.", "multiprocessing.", "threading.", "asyncio.create_subprocess", "os.system", "os.popen",
+                          "os.spawn", "os.fork", "uvicorn.", "gunicorn.", "http.server", "socketserver.", "werkzeug.", "docker.")
+_SERVICE_START_METHODS = frozenset({"serve", "serve_forever", "run_server", "launch", "start_server", "run_app", "start"})
+
+
+def _starts_a_service(ctx: RuleContext) -> bool:
+    """Might a cell of the notebook start a service on this machine (`!feast serve &`, `%%bash --bg`,
+    `subprocess.Popen(…)`, `!docker run …`, `app.run()`, a thread)? Read broadly: a loopback URL is
+    reported only when nothing could have started it."""
+    for ca in ctx.cells:
+        if any(_SERVICE_START_LINE.search(m.text) for m in ca.magics if m.kind in ("shell", "cell_magic", "line_magic", "automagic")):
+            return True
+        if not ca.masked.is_python and _SERVICE_START_LINE.search(ca.cell.source):
+            return True
+        for call in ca.facts.calls:
+            qualified = ctx.facts.resolve(call.func) if call.func else ""
+            if qualified.startswith(_SERVICE_START_MODULES) or call.method in _SERVICE_START_METHODS:
+                return True
+            if call.method == "run" and call.receiver and "app" in call.receiver.lower():
+                return True  # a Flask/Dash app run in the notebook
+    return False
+
+
+def _unstarted_local_services(ctx: RuleContext) -> list[Hit]:
+    """A loopback URL (`http://localhost:6572/api/v1`) fetched by a download or request call
+    (`requests.post(f"{BASE_URL}/monitoring/auto_compute")`), literally or through a constant, when no
+    cell could start a service (`_starts_a_service`): a server the notebook needs running before it
+    runs, started by hand (`feast serve_registry` in a markdown note), so a top-to-bottom run fails
+    there (fair check 26, T-6.8). One finding per notebook, at the first URL, the others and the
+    calls related. Loopback URLs are otherwise no remote data (`_LOOPBACK`)."""
+    settings = path_settings(ctx.catalog)
+    places: list[tuple[CellAnalysis, int, int, str, str, PathArgument]] = []
+    for ca in ctx.cells:
+        for pa in path_arguments(ctx.facts, ctx.catalog, ca):
+            if pa.entry.kind != "url" or pa.literal is None or pa.literal.formatted:
+                continue
+            if _local_service_url(pa.literal.value, settings) and not _hosted_place(ca, pa.call.line, pa.call.column):
+                places.append((ca, pa.literal.line, pa.literal.column, pa.literal.value, "", pa))
+    for constant, value, pa in propagated_paths(ctx):
+        root = constant.root or constant
+        if pa.entry.kind == "url" and _local_service_url(root.value, settings) and _local_service_url(value, settings):
+            places.append((root.ca, root.line, root.column, root.value, root.name, pa))
+    if not places or _starts_a_service(ctx):
+        return []
+    cells = ctx.code_cell_at
+    places.sort(key=lambda p: (p[0].cell.index, p[1], p[2], _cell_of(ctx, p[5]), p[5].call.line, p[5].call.column))
+    ca, line, column, value, name, pa = places[0]
+    related: dict[tuple[int, Optional[int]], tuple[Cell, Optional[int], Optional[int]]] = {}
+    for place in [*((c.cell, l, col) for c, l, col, *_ in places[1:]),
+                  *((cells[_cell_of(ctx, p)], p.call.line, p.call.column) for *_, p in places)]:
+        if (place[0].index, place[1]) != (ca.cell.index, line):
+            related.setdefault((place[0].index, place[1]), place)
+    return [Hit(
+        ca.cell, line, column,
+        f"URL {shown(value)}{f' (`{name}`)' if name else ''} is a service on this machine, called by `{pa.shown_callee}` "
+        f"(cell {_cell_of(ctx, pa)}, line {pa.call.line}), that no cell of the notebook starts: a top-to-bottom run "
+        "fails there unless someone started it by hand first",
+        fix="Start the service in the notebook (or in the pipeline step before it), or make its URL a config value "
+            "and skip the calls when it is not set.",
+        key=f"local-service\x1f{value}",
+        related=tuple(related.values()),
+    )]
+
+
+def _local_service_url(value: str, settings: PathSettings) -> bool:
+    m = _SCHEME.match(value)
+    if m is None:
+        return False
+    scheme = m.group("scheme").lower()
+    return scheme in settings.web_schemes and value[len(scheme):].startswith("://") and bool(_LOOPBACK.match(value, len(scheme) + 3))
+
+
+def _fold_constant_refetches(hits: list[Hit]) -> list[Hit]:
+    """A URL fetched through a constant in a later cell that an earlier finding already reports
+    fetched by its literal (`urlretrieve("https://…/train-images-idx3-ubyte.gz", …)` in one cell,
+    `web_paths = ["https://…/train-images-idx3-ubyte.gz", …]` for `Dataset.File.from_files(path=web_paths)`
+    in a later one) is that finding's root cause fetched again, as a literal fetched again is: its
+    places related there, not a second finding."""
+    first_at: dict[str, int] = {}
+    for i, h in enumerate(hits):
+        if h.cell is not None and "\x1f" not in (h.key or ""):
+            first_at.setdefault(h.key or "", i)
+    out: list[Optional[Hit]] = list(hits)
+    for i, h in enumerate(hits):
+        name, sep, value = (h.key or "").partition("\x1f")
+        owner = first_at.get(value) if sep else None
+        if owner is None or h.cell is None or out[owner] is None:
+            continue
+        earlier = out[owner]
+        assert earlier is not None and earlier.cell is not None
+        if earlier.cell.index >= h.cell.index:
+            continue
+        out[i] = None
+        out[owner] = replace(
+            earlier,
+            message=earlier.message + f"; fetched again through `{name}` in cell {h.cell.index}",
+            related=tuple(dict.fromkeys([*earlier.related, (h.cell, h.line, h.column), *h.related])),
+        )
+    return [h for h in out if h is not None]
 
 
 def _fold_into_earlier(hits: list[Hit], through_functions: Sequence[Hit]) -> list[Hit]:
@@ -7714,7 +8013,7 @@ def propagated_paths(ctx: RuleContext, rebound: bool = False) -> list[tuple[Cons
     `f"{ROOT}/x.csv"`, `os.path.join(DATA, "x.csv")`. With `rebound`, also a bare name bound to
     several strings, at the binding that reaches the call (PTH003 follows those its own way)."""
     constants = string_constants(ctx.facts)
-    if not constants and not rebound:
+    if not constants and not rebound and not ctx.shared("module_string_lists", lambda: _module_string_lists(ctx)):
         return []
     out: list[tuple[Constant, str, PathArgument]] = []
     for ca in ctx.cells:
@@ -7785,10 +8084,29 @@ def propagated_paths(ctx: RuleContext, rebound: bool = False) -> list[tuple[Cons
                     # `for band in s2_bands: rasterio.open(band)` over a list literal of paths (fair
                     # check 18: pth006-path-list-iterated): each listed literal is a path the call uses.
                     out.extend((item, item.value, pa) for item in _iterated_literals(ctx, ca, tree, node.id, pa.arg.line))
+            if constant is None and isinstance(node, ast.Name) and pa.arg.line not in in_functions and node.id not in shadowed:
+                # `web_paths = ["http://…/train.gz", "http://…/test.gz"]`, then
+                # `Dataset.File.from_files(path=web_paths)`: a name bound once, at module level, to a
+                # list of string literals, handed whole to a path argument, names each listed path
+                # (fair check 27, T-9.4).
+                out.extend((item, item.value, pa) for item in _listed_literals(ctx, node.id, ca.cell.index, pa.arg.line))
             if constant is None or value is None:
                 continue
             out.append((constant, value, pa))
     return out
+
+
+def _listed_literals(ctx: RuleContext, name: str, cell: int, line: int) -> list[Constant]:
+    """The string literals of the list (or tuple) `name` is bound to once in the whole notebook, at
+    module level, in a cell above `cell` (or above `line` in it); empty for anything else."""
+    listed = ctx.shared("module_string_lists", lambda: _module_string_lists(ctx)).get(name)
+    if listed is None or sum(1 for c in ctx.cells for d in c.facts.defined if d.name == name) != 1:
+        return []
+    where, items = listed
+    if where.cell.index > cell or (where.cell.index == cell and items[0].lineno >= line):
+        return []
+    lines = where.masked.python.split("\n")
+    return [Constant(name, e.value, where, e.lineno, _char_column(lines, e.lineno, e.col_offset)) for e in items]
 
 
 def _iterated_literals(ctx: RuleContext, ca: CellAnalysis, tree: ast.Module, name: str, line: int) -> list[Constant]:
@@ -9373,7 +9691,7 @@ class CwdRelativePath(Rule):
         "Reports a relative path literal (`\"data/train.csv\"`, `\"model.pkl\"`, `\".\"`, `\"../out\"`, "
         "`\"data\\\\train.csv\"`, `f\"runs/{name}\"`) passed where a call of `rules/io_calls.toml` takes a "
         "path: `pd.read_csv`, `open`, `df.to_csv`, `np.save`, `joblib.dump`, `torch.save`, `Path`, "
-        "`os.makedirs`, `glob.glob`, Unsloth's `model.save_lora`… (not a piece of a join given straight to a `sys.path` edit, "
+        "`os.makedirs`, `glob.glob`, Unsloth's `model.save_lora`, IPython's `Image(filename=\"images/01.png\")` (a figure the notebook saved first and then shows is its own output, not an input), and the script a `!` line runs by a relative path (`! python ../.convert_notebook_to_script.py --input ch14.ipynb`, `!bash run.sh`; not `python -m`/`-c`, not after a `cd` in its chain or a `%cd` above, not a quoted container command, not a script a download or clone line above saved; one finding per folder, a folder `%mkdir`/`!mkdir` makes related to its folder's finding, none of its own)… (not a piece of a join given straight to a `sys.path` edit, "
         "`sys.path.append(os.path.join(\"..\", \"..\"))`: a folder of code put on the import path, PTH005's) A call no catalogue names counts too when the evidence is "
         "strong, and is said to use the path (read or write unknown): a keyword naming a file or folder (`path`, `file`, "
         "`filename`, `filepath`, `fname`, `directory`, `folder`, `logdir`, `outdir`, or ending `_path`, `_file`, `_dir`, `_directory`, "
@@ -9831,6 +10149,20 @@ class CwdRelativePath(Rule):
             "import pandas as pd\nremote_run.download_file('outputs/predictions.csv', 'predictions.csv')",
             "forecast = pd.read_csv('predictions.csv')",
         )),
+        # Shell lines that run no file of the working directory: a module, inline code, a script after
+        # `cd` in the chain or after a `%cd` above (the changed folder's: PTH004's), a container's command
+        # quoted in an argument.
+        Example(cells=(
+            "!python -m pip list\n!python -c 'print(1)'\n!python --version\n!cd client && python test_workflow.py",
+            "!kubectl patch feast/example --patch '{\"commands\": [\"cd ../ && python run.py\"]}' --type=merge",
+            "%cd anomalib",
+            "!python tools/train.py --config src/anomalib/models/fastflow/config.yaml",
+        )),
+        # A folder only made (its files a download's), and an installer a download line saved, run.
+        Example(cells=(
+            "!mkdir -p raw-data\n!wget -P raw-data https://example.org/data/raw.csv",
+            "!wget https://example.org/Miniforge3-Linux-x86_64.sh\n!bash Miniforge3-Linux-x86_64.sh -b",
+        )),
     )
     failing = (
         Example(
@@ -10102,6 +10434,27 @@ class CwdRelativePath(Rule):
             ),
             expect=((1, 3), (3, 2)),
         ),
+        # An illustration the repository commits, shown by IPython's `Image(filename=…)`: read from the
+        # working directory (fair check 27, T-10.6); a figure the notebook saved first and then shows is
+        # its own output, reported once, at the `savefig`.
+        Example(
+            cells=(
+                "from IPython.display import Image\nImage(filename='images/01.png', width=500)",
+                "import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.savefig('figures/loss.png')",
+                "Image(filename='figures/loss.png')",
+            ),
+            expect=((1, 2), (2, 3)),
+        ),
+        # A script a shell line runs by a relative path (fair check 27, T-10.7), and a folder a magic
+        # makes under a folder the notebook writes into: related to that folder's finding (fair check 26, T-5.7).
+        Example(
+            cells=(
+                "import pandas as pd\n%mkdir feature_repo/data",
+                "pd.DataFrame({'a': [1]}).to_parquet('feature_repo/data/wiki.parquet')",
+                "! python ../.convert_notebook_to_script.py --input ch14.ipynb --output ch14.py",
+            ),
+            expect=((2, 1), (3, 1)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -10119,7 +10472,8 @@ class CwdRelativePath(Rule):
                 if hit.cell is not None and ((hit.cell.index, hit.line) == anchor or anchor in where):
                     hits[i] = replace(hit, related=tuple(dict.fromkeys([*hit.related, *places])))
                     break
-        yield from _fold_by_folder(hits, paths, scratch, _created_folders(ctx))
+        folded = _fold_by_folder(hits, paths, scratch, _created_folders(ctx))
+        yield from _with_shell_uses(ctx, folded, paths)
 
     def _hits(
         self, ctx: RuleContext, read_back: dict[tuple[int, int], list[tuple[Cell, Optional[int], Optional[int]]]],

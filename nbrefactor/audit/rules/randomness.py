@@ -5233,7 +5233,7 @@ class MissingRandomState(Rule):
         "an object's own environment (`self.env.step`), or its kernel is older than Python 3.6, it uses gym's API "
         "from before 0.26, and the fix is `env.seed(n)`, as that `reset()` takes no seed; not an environment made only "
         "to be described: when every later read of it is its `observation_space`, `action_space`, `spec`, `metadata`, "
-        "`reward_range`, `close` or a reset whose observation is thrown away, it plays no episode); SHAP's permutation explainer "
+        "`reward_range`, `close` or a reset whose observation is thrown away, it plays no episode; an environment reset only inside the notebook's own function it is handed to, `def evaluate(env, …): … env.reset()` then `evaluate(env, policy)`, at the function's first reset, the call related, when its id is one whose episodes draw from the environment's generator: classic control, Box2D, MuJoCo, Blackjack, Taxi, a slippery FrozenLake; not CliffWalking nor an environment another package registers); SHAP's permutation explainer "
         "without `seed=` (its permutations; SHAP's `KernelExplainer` samples only for inputs too wide to enumerate, a shape "
         "unknown before run time, and is not reported); StellarGraph's `UnsupervisedSampler` and GraphSAGE/HinSAGE "
         "generators (`GraphSAGENodeGenerator(G, 50, [10, 5])`) without `seed=`: their walks, negative samples and "
@@ -5441,6 +5441,13 @@ class MissingRandomState(Rule):
             "clf = VotingClassifier([('lr', LogisticRegression())], n_jobs=-1)",
             "%time clf.fit(X, y)",
             "%%time\nwith joblib.parallel_backend('dask'):\n    clf.fit(X, y)\n\nprint(clf)",
+        )),
+        # A reset inside a function of an environment whose episodes draw nothing from its generator
+        # (CliffWalking: fixed start, fixed moves), and one seeded at the top level first.
+        Example(cells=(
+            "import gym\ncliff = gym.make('CliffWalking-v0')\npole = gym.make('CartPole-v1')\nobs, _ = pole.reset(seed=0)",
+            "def play(env):\n    observation, _ = env.reset()\n    observation, reward, terminated, truncated, _ = env.step(0)\n    return reward",
+            "print(play(cliff), play(pole))",
         )),
     )
     failing = (
@@ -5652,6 +5659,15 @@ class MissingRandomState(Rule):
             "%%time\nclf.fit(X, y)",
             "print(clf.score(X, y))",
         ), expect=((2, 1),)),
+        # Every reset is inside a function the environment is handed to: the first call's reset is the
+        # environment's first, unseeded (fair check 25, T-3.1); reported in the function, the call related.
+        Example(cells=(
+            "import gym\nenv = gym.make('Blackjack-v1')",
+            "def evaluate(env, episodes=100):\n    total = 0\n    for _ in range(episodes):\n        observation, _ = env.reset()\n"
+            "        terminated = truncated = False\n        while not (terminated or truncated):\n"
+            "            observation, reward, terminated, truncated, _ = env.step(0)\n        total += reward\n    return total",
+            "print(evaluate(env))",
+        ), expect=((2, 4),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -6214,10 +6230,24 @@ def _unseeded_env_resets(ctx: RuleContext) -> Iterator[Hit]:
         return
     settled: set[str] = set()
     old_api = _old_gym_api(ctx, envs)
+    resetting = _resetting_functions(ctx)
+    # An environment reset (or seeded) at the top level somewhere is judged there, as before: a
+    # function's reset counts only for one the notebook resets nowhere else.
+    top_level = {
+        call.receiver for ca in ctx.cells for call in ca.facts.calls
+        if not call.in_function and call.receiver in envs and call.method in ("reset", "seed")
+    } if resetting else set()
     for ca in ctx.cells:
         if not any(ca.cell.index >= made.cell.index for made in envs.values()):
             continue
         for call in sorted(ca.facts.calls, key=lambda c: (c.line, c.column)):
+            if not call.in_function and call.func in resetting and call.receiver == "":
+                # `evaluate(env, policy)` with `def evaluate(env, …): … env.reset()`: the function's
+                # first reset of the parameter is the environment's (fair check 25, T-3.1).
+                hit = _reset_through_function(ctx, ca, call, resetting[call.func], envs, settled, old_api, top_level)
+                if hit is not None:
+                    yield hit
+                continue
             if call.receiver not in envs or call.receiver in settled or call.method not in ("reset", "seed"):
                 continue
             if call.in_function:
@@ -6251,6 +6281,115 @@ def _unseeded_env_resets(ctx: RuleContext) -> Iterator[Hit]:
                 fix=fix,
                 key=f"env-reset:{call.receiver}",
             )
+
+
+# Gym/Gymnasium environments (by id prefix) whose reset or step draws from the environment's own
+# generator: random initial states (classic control, Box2D, MuJoCo), a dealt deck (Blackjack), a
+# random start (Taxi), slippery moves (FrozenLake unless `is_slippery=False`). Not CliffWalking (fixed
+# start, fixed moves), nor an environment a package or the notebook registers (a board game's fixed
+# start): a reset inside a function is reported only for these.
+_RANDOM_ENV_PREFIXES = (
+    "CartPole", "MountainCar", "Acrobot", "Pendulum", "Blackjack", "Taxi", "FrozenLake", "LunarLander",
+    "BipedalWalker", "CarRacing", "HalfCheetah", "Hopper", "Walker2d", "Ant-", "Humanoid", "Reacher", "Swimmer",
+    "InvertedPendulum", "InvertedDoublePendulum", "Pusher",
+)
+
+
+def _random_env(ca: CellAnalysis, name: str) -> bool:
+    """Is `name = gym.make("Id", …)` in `ca` an environment of `_RANDOM_ENV_PREFIXES`?"""
+    tree = cell_python_tree(ca)
+    for node in tree.body if tree is not None else ():
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                and node.targets[0].id == name and isinstance(node.value, ast.Call) and node.value.args):
+            continue
+        first = node.value.args[0]
+        if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+            return False
+        if first.value.startswith("FrozenLake") and any(
+                k.arg == "is_slippery" and isinstance(k.value, ast.Constant) and k.value.value is False for k in node.value.keywords):
+            return False
+        return first.value.startswith(_RANDOM_ENV_PREFIXES)
+    return False
+
+
+class _ResettingFunction(NamedTuple):
+    """A module-level function of the notebook whose body resets an environment it takes as a
+    parameter: the parameter's name and place, and the first reset (or seeding) of it in the body."""
+    ca: CellAnalysis
+    parameter: str
+    position: int
+    reset: ast.Call  # the first `param.reset(…)` or `param.seed(…)` of the body
+
+
+def _resetting_functions(ctx: RuleContext) -> dict[str, _ResettingFunction]:
+    """The notebook's module-level functions, each defined once, whose body calls `.reset()` (or
+    `.seed()`) on one of their parameters (`def evaluate(env, policy): … observation, _ = env.reset()`)."""
+    found: dict[str, _ResettingFunction] = {}
+    defined: dict[str, int] = {}
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        for node in tree.body:
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            defined[node.name] = defined.get(node.name, 0) + 1
+            parameters = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
+            first: ast.Call | None = None
+            for inner in ast.walk(node):
+                if (isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute)
+                        and inner.func.attr in ("reset", "seed") and isinstance(inner.func.value, ast.Name)
+                        and inner.func.value.id in parameters
+                        and (first is None or (inner.lineno, inner.col_offset) < (first.lineno, first.col_offset))):
+                    first = inner
+            if first is not None:
+                name = first.func.value.id  # type: ignore[union-attr]
+                found[node.name] = _ResettingFunction(ca, name, parameters.index(name), first)
+    return {name: f for name, f in found.items() if defined.get(name) == 1}
+
+
+def _reset_through_function(
+    ctx: RuleContext, ca: CellAnalysis, call: CallFact, function: _ResettingFunction,
+    envs: Mapping[str, CellAnalysis], settled: set[str], old_api: str, top_level: set[str],
+) -> Hit | None:
+    """The hit for the first reset of an environment of `envs` that `call` hands to `function`, or
+    None (another argument, an environment already reset or seeded, a seeded reset, a reset that
+    plays no episode)."""
+    given = call.arg(function.position, (function.parameter,))
+    env = given.name if given is not None else None
+    if env is None or env not in envs or env in settled or env in top_level or ca.cell.index < envs[env].cell.index:
+        return None
+    if (function.ca.cell.index, function.reset.lineno) > (ca.cell.index, call.line):
+        return None  # defined below its call: not this run's function
+    settled.add(env)
+    if not _random_env(envs[env], env):
+        return None  # a board game, CliffWalking, a non-slippery lake: nothing the generator draws changes an episode
+    reset = function.reset
+    if reset.func.attr == "seed" or any(k.arg == "seed" or k.arg is None for k in reset.keywords):  # type: ignore[attr-defined]
+        return None
+    if _plays_no_episode(ctx, env):
+        return None
+    through = f"`{call.func}({env}, …)` (cell {ca.cell.index}, line {call.line}) resets the environment `{env}` first, here"
+    if old_api:
+        message = (f"{through}, and no `{env}.seed(n)` comes before it: the notebook uses gym's API from before 0.26 "
+                   f"({old_api}), which seeds the environment from the operating system's entropy, so the episodes "
+                   "it plays (random transitions, initial states) change from run to run")
+        fix = (f"Call `{env}.seed(SEED)` after `gym.make` (and `{env}.action_space.seed(SEED)` if the notebook samples "
+               "actions); on gym 0.26+ or Gymnasium, pass seed=SEED to the first reset")
+    else:
+        message = (f"{through}, with no seed: the environment then seeds its generator from the operating system's "
+                   "entropy (gym 0.26+ and Gymnasium), so the episodes it plays (random transitions, initial states) change "
+                   "from run to run")
+        fix = (f"Reset `{env}` once with a seed before the function runs (`{env}.reset(seed=SEED)`; later resets "
+               "continue from it), and seed the action space too if the notebook samples from it")
+    return Hit(
+        function.ca.cell, reset.lineno, reset.col_offset + 1,
+        message,
+        end_line=reset.end_lineno,
+        fix=fix,
+        key=f"env-reset:{env}",
+        related=((ca.cell, call.line, call.column),),
+    )
 
 
 def seeded_in_own_cell(numpy_seeds: list[SeedCall], ca: CellAnalysis, line: int, in_function: bool) -> bool:
