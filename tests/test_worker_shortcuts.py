@@ -753,3 +753,45 @@ def test_the_cache_key_is_of_the_lean_bytes_and_changes_with_whatever_the_loader
     read = _notebook([_image(text={"image/png": _PNG})])
     raw = json.dumps(read, indent=1).encode("utf-8")
     assert key(read) == __import__("hashlib").sha256(raw).digest()
+
+
+def _old_spacy_links(notebook):
+    """`distributions.spacy_links` before the twenty-seventh round: the pattern on every cell."""
+    import re
+
+    from nbrefactor.audit import distributions
+
+    links = {}
+    for cell in notebook.cells:
+        for m in distributions._SPACY_LINK.finditer(cell.source):
+            words = [w.strip("'\"") for w in m.group(1).split() if not w.startswith("-")]
+            if len(words) < 2:
+                continue
+            package = re.split(r"[\\/]", words[0].rstrip("/\\"))[-1]
+            if distributions._SPACY_PACKAGE.match(package) and re.fullmatch(r"[A-Za-z0-9_.-]+", words[1]):
+                links.setdefault(words[1], package)
+    return links
+
+
+def test_spacy_links_skip_only_cells_without_spacy_and_answer_as_before_on_every_fixture_notebook():
+    from nbrefactor.audit.distributions import _SPACY_LINK, spacy_links
+    from nbrefactor.audit.types import Cell, Notebook
+
+    checked = 0
+    for path in sorted(FIXTURES.rglob("*.ipynb")):
+        notebook = loader.read_notebook(path)
+        if isinstance(notebook, Notebook):
+            assert spacy_links(notebook) == _old_spacy_links(notebook), path
+            for cell in notebook.cells:
+                assert "spacy" in cell.source or _SPACY_LINK.search(cell.source) is None
+            checked += 1
+    assert checked > 500
+    written = Notebook("n.ipynb", tuple(Cell(index=i, cell_type="code", source=s) for i, s in enumerate((
+        "!python -m spacy link ./models/en_vectors_web_lg-2.0.0/en_vectors_web_lg en_vecs",
+        "!python -m spacy link en_core_web_sm en --force",
+        "!python -m spacy  link en_core_web_md md",
+        "import spacy\nnlp = spacy.load('en_vecs')",
+        "# spaCy link: not a command",
+    ))))
+    assert spacy_links(written) == _old_spacy_links(written) == {
+        "en_vecs": "en_vectors_web_lg", "en": "en_core_web_sm", "md": "en_core_web_md"}
