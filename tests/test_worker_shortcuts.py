@@ -631,3 +631,167 @@ def test_hid009s_argument_step_screen_answers_as_the_full_reading_on_every_fixtu
         screened += _ast.Return not in kinds or not kinds & {_ast.AugAssign, _ast.Slice}
     assert stepping >= 3
     assert screened > len(functions) / 2
+
+
+# --- twenty-seventh round ----------------------------------------------------------------------------
+
+from nbrefactor.audit import loader  # noqa: E402
+
+
+def _full_reading(path: str, raw: bytes):
+    """`parse_notebook` as before the twenty-seventh round: every byte decoded and parsed."""
+    loader._LAST_JSON.clear()
+    saved = loader._lean_json
+    loader._lean_json = lambda raw: None
+    try:
+        return loader.parse_notebook(path, raw)
+    finally:
+        loader._lean_json = saved
+
+
+def test_lean_bytes_load_as_the_notebook_on_every_fixture_notebook():
+    """The image payloads left out (`loader.lean_bytes`) change nothing the loader returns, read
+    from the kept lean JSON (the cache key's way) or on its own (`parse_notebook` without the
+    cache); the lean bytes themselves load as the notebook too (they key the cache)."""
+    lean_ones = 0
+    for path in sorted(FIXTURES.rglob("*.ipynb")):
+        raw = path.read_bytes()
+        expected = _full_reading(str(path), raw)
+        loader._LAST_JSON.clear()
+        lean = loader.lean_bytes(raw)
+        assert loader.parse_notebook(str(path), raw) == expected, path
+        loader._LAST_JSON.clear()
+        assert loader.parse_notebook(str(path), raw) == expected, path
+        if lean is not raw:
+            lean_ones += 1
+            assert len(lean) < len(raw)
+            assert _full_reading(str(path), lean) == expected, path
+    assert lean_ones >= 5  # (the fixtures hold notebooks with saved plots)
+
+
+_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==" * 2
+
+
+def _notebook(outputs, nbformat=4, metadata=None, cell_type="code"):
+    return {
+        "cells": [{"cell_type": cell_type, "metadata": metadata or {}, "source": "plot()", "execution_count": 1,
+                   "outputs": outputs}],
+        "metadata": {"kernelspec": {"name": "python3", "language": "python"}},
+        "nbformat": nbformat,
+        "nbformat_minor": 5,
+    }
+
+
+def _image(payload=_PNG, key="image/png", text=None):
+    data = {key: payload, "text/plain": "<Figure>"}
+    if text is not None:
+        data["application/json"] = text
+    return {"output_type": "display_data", "data": data, "metadata": {}}
+
+
+@pytest.mark.parametrize("raw, lean", [
+    # left out: a plot, a jpeg, a payload broken into `\n`-separated lines
+    (json.dumps(_notebook([_image()]), indent=1), True),
+    (json.dumps(_notebook([_image(key="image/jpeg")]), indent=1), True),
+    (json.dumps(_notebook([_image(_PNG[:60] + "\n" + _PNG[60:] + "\n")]), indent=1), True),
+    (json.dumps(_notebook([_image(_PNG + "\n")]), indent=1), True),
+    # read as before: a payload the loader reads (inside an application/json output it dumps),
+    (json.dumps(_notebook([_image(text={"image/png": _PNG})]), indent=1), False),
+    # in a cell's metadata, in a markdown cell's outputs, in an nbformat 3 notebook,
+    (json.dumps(_notebook([], metadata={"image/png": _PNG})), False),
+    (json.dumps(_notebook([_image()], cell_type="markdown")), False),
+    (json.dumps(_notebook([_image()], nbformat=3)), False),
+    # a repeated key (JSON keeps the last), a notebook that writes "\x00" itself,
+    ('{"cells": [{"cell_type": "code", "source": "", "outputs": [{"output_type": "display_data", "data": '
+     '{"image/png": "' + _PNG + '", "image/png": "' + _PNG + '"}}]}], "metadata": {}, "nbformat": 4}', False),
+    (json.dumps(_notebook([_image(), {"output_type": "stream", "name": "stdout", "text": "\x00"}])), False),
+    # a payload with another escape, a control character, a byte that is not UTF-8, a quote escaped,
+    (json.dumps(_notebook([_image(_PNG + "\t")])), False),
+    (json.dumps(_notebook([_image(_PNG + "\\q")])).replace("\\\\q", "\\q"), False),
+    (json.dumps(_notebook([_image(_PNG)])).replace(_PNG, _PNG + "\x01"), False),
+    (json.dumps(_notebook([_image(_PNG + '", "text/plain": "x')])), False),
+    (json.dumps(_notebook([_image(_PNG + "\\n")])), False),  # (a backslash escaped, then `n`)
+    (json.dumps(_notebook([_image(_PNG + "\\")])), False),
+    (json.dumps(_notebook([_image(_PNG + '\n"')])), False),
+    # invalid JSON around a payload, a key whose quote is escaped
+    (json.dumps(_notebook([_image()])).replace('"nbformat": 4', '"nbformat": 4,'), False),
+    ('{"cells": [{"cell_type": "code", "source": "", "outputs": [{"output_type": "display_data", "data": '
+     '{"x\\"image/png": "' + _PNG + '"}}]}], "metadata": {}, "nbformat": 4}', False),
+])
+def test_lean_bytes_leave_out_only_payloads_the_loader_never_reads(raw, lean):
+    data = raw.encode("utf-8")
+    if "\x01" in raw or "\\q" in raw:
+        data = data.replace(b"\\u0001", b"\x01")
+    expected = _full_reading("n.ipynb", data)
+    loader._LAST_JSON.clear()
+    assert (loader.lean_bytes(data) is not data) is lean
+    assert loader.parse_notebook("n.ipynb", data) == expected
+    loader._LAST_JSON.clear()
+    assert loader.parse_notebook("n.ipynb", data) == expected
+    bad = data.replace(b'"nbformat": 4', b'"nbformat": 4,')  # and a broken notebook's error is the same
+    assert loader.parse_notebook("n.ipynb", bad) == _full_reading("n.ipynb", bad)
+    latin = data.replace(_PNG[:10].encode(), b"\xff" + _PNG[1:10].encode(), 1)  # not UTF-8 inside a payload
+    assert loader.parse_notebook("n.ipynb", latin) == _full_reading("n.ipynb", latin)
+
+
+def test_the_cache_key_is_of_the_lean_bytes_and_changes_with_whatever_the_loader_reads(tmp_path):
+    """Two notebooks whose plots differ share a key (they load alike); one whose text output
+    differs does not; a notebook not left lean is keyed by its own bytes."""
+    from nbrefactor.audit.engine import _keyed_bytes
+
+    def key(notebook, name="a.ipynb"):
+        file = tmp_path / name
+        file.write_text(json.dumps(notebook, indent=1), encoding="utf-8")
+        return _keyed_bytes(file)[1]
+
+    plain = key(_notebook([_image()]))
+    assert key(_notebook([_image(_PNG[::-1])])) == plain
+    assert key(_notebook([_image(_PNG)]), "b.ipynb") == plain  # (the shown path is keyed by the cache itself)
+    text_changed = _notebook([_image()])
+    text_changed["cells"][0]["outputs"][0]["data"]["text/plain"] = "<Figure 2>"
+    assert key(text_changed) != plain
+    read = _notebook([_image(text={"image/png": _PNG})])
+    raw = json.dumps(read, indent=1).encode("utf-8")
+    assert key(read) == __import__("hashlib").sha256(raw).digest()
+
+
+def _old_spacy_links(notebook):
+    """`distributions.spacy_links` before the twenty-seventh round: the pattern on every cell."""
+    import re
+
+    from nbrefactor.audit import distributions
+
+    links = {}
+    for cell in notebook.cells:
+        for m in distributions._SPACY_LINK.finditer(cell.source):
+            words = [w.strip("'\"") for w in m.group(1).split() if not w.startswith("-")]
+            if len(words) < 2:
+                continue
+            package = re.split(r"[\\/]", words[0].rstrip("/\\"))[-1]
+            if distributions._SPACY_PACKAGE.match(package) and re.fullmatch(r"[A-Za-z0-9_.-]+", words[1]):
+                links.setdefault(words[1], package)
+    return links
+
+
+def test_spacy_links_skip_only_cells_without_spacy_and_answer_as_before_on_every_fixture_notebook():
+    from nbrefactor.audit.distributions import _SPACY_LINK, spacy_links
+    from nbrefactor.audit.types import Cell, Notebook
+
+    checked = 0
+    for path in sorted(FIXTURES.rglob("*.ipynb")):
+        notebook = loader.read_notebook(path)
+        if isinstance(notebook, Notebook):
+            assert spacy_links(notebook) == _old_spacy_links(notebook), path
+            for cell in notebook.cells:
+                assert "spacy" in cell.source or _SPACY_LINK.search(cell.source) is None
+            checked += 1
+    assert checked > 500
+    written = Notebook("n.ipynb", tuple(Cell(index=i, cell_type="code", source=s) for i, s in enumerate((
+        "!python -m spacy link ./models/en_vectors_web_lg-2.0.0/en_vectors_web_lg en_vecs",
+        "!python -m spacy link en_core_web_sm en --force",
+        "!python -m spacy  link en_core_web_md md",
+        "import spacy\nnlp = spacy.load('en_vecs')",
+        "# spaCy link: not a command",
+    ))))
+    assert spacy_links(written) == _old_spacy_links(written) == {
+        "en_vecs": "en_vectors_web_lg", "en": "en_core_web_sm", "md": "en_core_web_md"}

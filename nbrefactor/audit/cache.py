@@ -50,7 +50,8 @@ class ResultCache:
     base: str  # digest of code, catalogue, settings and environment: shared by every entry of a run
 
     def key(self, raw: bytes, display: str, project: Any, raw_digest: Optional[bytes] = None) -> str:
-        """`raw_digest`: `hashlib.sha256(raw).digest()` when the caller has it already."""
+        """`raw_digest`: the SHA-256 of `raw`, or of `loader.lean_bytes(raw)` (the bytes its audit
+        depends on: the engine's keys), when the caller has it already."""
         digest = hashlib.sha256()
         for part in (self.base, display, _project_json(project)):
             digest.update(part.encode("utf-8"))

@@ -82,30 +82,168 @@ def notebook_json(raw: bytes) -> Any:
     answer is kept for the same bytes object until `parse_notebook` reads it: with the cache on,
     the cache key (the code cells' sources) and the audit read one notebook's bytes one after the
     other, and its JSON was parsed twice (PythonDataScienceHandbook: 271 parses of 136
-    notebooks' 38 MB, most of it images; twentieth round). Never modify what it returns."""
-    data = json.loads(raw.decode("utf-8-sig"), parse_int=_parse_int)
+    notebooks' 38 MB, most of it images; twentieth round). An image payload the loader never
+    reads may stand as `"\x00"` in it (`lean_bytes`). Never modify what it returns."""
+    remembered = _LAST_JSON.get(id(raw))
+    if remembered is not None and remembered[0] is raw:
+        return remembered[1]
+    data = _lean_json(raw)
+    if data is None:
+        data = json.loads(raw.decode("utf-8-sig"), parse_int=_parse_int)
+    _remember_json(raw, data)
+    return data
+
+
+def _remember_json(raw: bytes, data: Any) -> None:
     _LAST_JSON.clear()  # one entry: memory stays flat whatever the notebooks' size
     _LAST_JSON[id(raw)] = (raw, data)  # the bytes are held, so their id is not reused meanwhile
-    return data
 
 
 _LAST_JSON: dict[int, tuple[bytes, Any]] = {}
 
 
+# --- image payloads: most of a notebook's bytes, never read -----------------------------------
+#
+# A code cell's `image/png` or `image/jpeg` output is kept as its mime type alone (`_outputs`), yet
+# its base64 text is ~90 % of a notebook's bytes (PythonDataScienceHandbook: 30.7 of 34.4 MB), and
+# decoding it from UTF-8, scanning it as a JSON string and hashing it for the cache key were a
+# sixth of a worker's instructions (twenty-seventh round). `lean_bytes` leaves each such payload
+# out -- its JSON string's text replaced by `\u0000` -- when the result provably loads as the
+# notebook does:
+#   - a payload left out is plain base64 text: ASCII letters, digits, `+`, `/`, `=` and `\n`
+#     escapes only (every backslash followed by `n`), so it holds no quote, no other escape, no
+#     control character and no byte that is not UTF-8: the notebook's bytes are valid JSON text
+#     exactly when the lean bytes are, with the same structure, strings aside;
+#   - its key's closing quote follows `g` and cannot be escaped, so in valid JSON each one left
+#     out is a key ending in `image/png` (`image/jpeg`) whose value is the string "\x00";
+#   - the notebook's bytes hold no `\u0000` (the only way JSON writes "\x00"), so every "\x00"
+#     value of the lean JSON is one left out, and the lean JSON must hold as many of them as were
+#     left out where the loader never reads a value: an nbformat 4 notebook's code cell's output's
+#     `data` object, under `image/png` (`image/jpeg`) -- a key `_outputs` keeps the name of only.
+# Anything else (invalid JSON, a payload inside an `application/json` output or a cell's metadata,
+# a repeated key, nbformat 3) and the notebook's own bytes are read as before.
+_LEFT_OUT = b"\\u0000"
+_IMAGE_KEYS = ("image/png", "image/jpeg")
+_BASE64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\\"
+_SHORTEST_LEFT_OUT = 64  # shorter payloads are not worth the pieces
+
+
+def lean_bytes(raw: bytes) -> bytes:
+    """The bytes the loader's reading of `raw` depends on: `raw` with the image payloads it never
+    reads left out (see above), or `raw` itself. Two notebooks with the same lean bytes load as
+    the same `Notebook`, so the cache keys a notebook by them. The lean JSON is kept for
+    `parse_notebook` and `notebook_json` of the same bytes object."""
+    lean, left_out = _lean(raw)
+    if not left_out:
+        return raw
+    data = _lean_json_of(lean, left_out)
+    if data is None:
+        return raw
+    _remember_json(raw, data)
+    return lean
+
+
+def _lean_json(raw: bytes) -> Any:
+    """The JSON value of `raw`'s lean bytes when they load as `raw` does; None otherwise."""
+    lean, left_out = _lean(raw)
+    return _lean_json_of(lean, left_out) if left_out else None
+
+
+def _lean(raw: bytes) -> tuple[bytes, int]:
+    """`raw` with each image payload of plain base64 left out (its text replaced by `\u0000`),
+    and how many were; (raw, 0) when `raw` holds `\u0000` itself or no payload to leave out."""
+    find = raw.find
+    at = find(b'"image/')
+    if at < 0 or find(_LEFT_OUT) >= 0:
+        return raw, 0
+    pieces: list[bytes] = []
+    kept = 0  # where the bytes not yet in `pieces` start
+    left_out = 0
+    while at >= 0:
+        if raw.startswith(b'png": "', at + 7):
+            begin = at + 14
+        elif raw.startswith(b'jpeg": "', at + 7):
+            begin = at + 15
+        else:
+            at = find(b'"image/', at + 7)
+            continue
+        end = find(b'"', begin)
+        if end < 0:
+            break
+        if end - begin >= _SHORTEST_LEFT_OUT:
+            payload = raw[begin:end]
+            # (`translate` is the cheapest check of every byte: ~9 instructions a byte under
+            # valgrind, against ~11 for decoding and scanning it as JSON and ~29 for SHA-256.
+            # Most payloads hold no backslash or only a last `\n`, which `find` tells at
+            # memchr's speed; `count` reads every byte again, ~5 instructions a byte each.)
+            slash = payload.find(b"\\")
+            if not payload.translate(None, _BASE64) and (
+                slash < 0
+                or (slash == len(payload) - 2 and payload.endswith(b"n"))
+                or payload.count(b"\\") == payload.count(b"\\n")
+            ):
+                pieces.append(raw[kept:begin])
+                pieces.append(_LEFT_OUT)
+                kept = end
+                left_out += 1
+        at = find(b'"image/', end + 1)
+    if not left_out:
+        return raw, 0
+    pieces.append(raw[kept:])
+    return b"".join(pieces), left_out
+
+
+def _lean_json_of(lean: bytes, left_out: int) -> Any:
+    try:
+        data = json.loads(lean.decode("utf-8-sig"), parse_int=_parse_int)
+    except (ValueError, RecursionError, MemoryError):  # (UnicodeDecodeError, JSONDecodeError: ValueErrors)
+        return None  # (the notebook's own bytes are then read, and refused, as before)
+    return data if _left_out_unread(data) == left_out else None
+
+
+def _left_out_unread(data: Any) -> int:
+    """How many "\x00" values `data` holds where `parse_notebook` never reads a value."""
+    if not isinstance(data, dict):
+        return 0
+    major = data.get("nbformat")
+    cells = data.get("cells")
+    if type(major) is not int or major != 4 or not isinstance(cells, list):
+        return 0
+    found = 0
+    for cell in cells:
+        if not isinstance(cell, dict) or cell.get("cell_type", "code") != "code":
+            continue
+        outputs = cell.get("outputs")
+        if not isinstance(outputs, list):
+            continue
+        for out in outputs:
+            bundle = out.get("data") if isinstance(out, dict) else None
+            if isinstance(bundle, dict):
+                for key in _IMAGE_KEYS:
+                    if bundle.get(key) == "\x00":
+                        found += 1
+    return found
+
+
 def parse_notebook(path: str, raw: bytes) -> LoadOutcome:
-    if not raw.strip():
+    if not raw or raw.isspace():  # (`not raw.strip()` without copying the file's bytes)
         return LoadError(path, "empty file, not a notebook")
     if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return LoadError(path, "UTF-16 text, not a notebook (Jupyter writes notebooks as UTF-8); re-save it as UTF-8")
     if b"\x00" in raw[:8192]:
         return LoadError(path, "binary file, not a notebook (expected nbformat JSON)")
+    # The JSON the cache key read (`notebook_json`, `lean_bytes`), or that of the lean bytes: each
+    # comes from UTF-8 that decodes exactly when the notebook's bytes do (see `lean_bytes`).
+    remembered = _LAST_JSON.pop(id(raw), None)
+    data = remembered[1] if remembered is not None and remembered[0] is raw else _lean_json(raw)
+    if data is None:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            return LoadError(path, f"not UTF-8 text (byte {exc.start}), not a notebook")
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        return LoadError(path, f"not UTF-8 text (byte {exc.start}), not a notebook")
-    try:
-        remembered = _LAST_JSON.pop(id(raw), None)
-        data = remembered[1] if remembered is not None and remembered[0] is raw else json.loads(text, parse_int=_parse_int)
+        if data is None:
+            data = json.loads(text, parse_int=_parse_int)
     except json.JSONDecodeError as exc:
         return LoadError(path, f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}")
     except RecursionError:
