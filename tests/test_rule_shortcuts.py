@@ -67,3 +67,50 @@ def test_consumed_iterators_screen_reports_as_the_full_walk_on_every_fixture_not
         cells += len(trees)
     assert reported >= 8  # the written ones, at least
     assert walked < cells / 5
+
+
+def test_spacy_links_screen_passes_every_cell_the_pattern_finds_a_link_in():
+    """`spacy_links` runs its pattern only on a cell holding the pattern's own word `spacy`."""
+    from nbrefactor.audit.distributions import _SPACY_LINK, spacy_links
+
+    from fixture_cells import raw_code_sources
+
+    written = ["!python -m spacy link ./models/en_vectors_web_lg-2.0.0/en_vectors_web_lg en_vecs",
+               "%%bash\npython -m spacy  link en_core_web_sm en"]
+    for source in [*raw_code_sources(100000), *written]:
+        assert "spacy" in source or not _SPACY_LINK.search(source)
+    ctx = next(_contexts([written]))
+    assert spacy_links(ctx.facts.notebook) == {"en_vecs": "en_vectors_web_lg", "en": "en_core_web_sm"}
+
+
+def _old_owner_module(name, module_needs):
+    return next((m for m in module_needs if name == m or name.startswith(m + ".")), None)
+
+
+def test_needed_by_calls_tables_are_the_catalogues_and_the_owner_module_the_old_scan():
+    """`_needed_by_calls` reads its tables once per catalogue, and finds a name's `[modules_needing]`
+    entry from the entries' places: the old scan's answer for every import and resolved call of
+    every fixture notebook, every entry and names around it, also with a table whose entries nest."""
+    from nbrefactor.audit import distributions as d
+
+    from nbrefactor.audit.catalog import load_catalog
+
+    catalog = load_catalog()
+    tables = catalog.derived("distributions.call_needs", d._call_needs_tables)
+    assert tables is catalog.derived("distributions.call_needs", d._call_needs_tables)
+    module_needs = {str(k): d._as_tuple(v) for k, v in (catalog.table("distributions", "modules_needing", {}) or {}).items()}
+    assert tables[6] == module_needs and list(tables[10]) == list(module_needs)
+    assert tables[7] == {str(k): d._as_tuple(v) for k, v in (catalog.table("distributions", "calls_needing", {}) or {}).items()}
+    names = {"", ".", "a..b", *module_needs, *(m + ".x.y" for m in module_needs), *(m + "x" for m in module_needs),
+             *(m.rsplit(".", 1)[0] for m in module_needs)}
+    for ctx in _contexts():
+        for ca in ctx.cells:
+            names.update(n for imp in ca.facts.imports for n in (imp.qualified, imp.module))
+            names.update(ctx.facts.resolve(c.func) for c in ca.facts.calls if c.func)
+    nested = {"a.b.c": ("x",), "a": ("y",), "a.b": ("z",), "q.r": ("w",)}  # an outer entry after an inner one
+    nested_order = {m: at for at, m in enumerate(nested)}
+    for name in sorted(names | {"a.b.c.d", "a.b", "a.bc", "q.r.s", "q"}):
+        assert d._owner_module(name, tables[10]) == _old_owner_module(name, module_needs), name
+        assert d._owner_module(name, nested_order) == _old_owner_module(name, nested), name
+    assert d._owner_module("torch.utils.tensorboard.writer", tables[10]) == "torch.utils.tensorboard"
+
