@@ -114,3 +114,27 @@ def test_needed_by_calls_tables_are_the_catalogues_and_the_owner_module_the_old_
         assert d._owner_module(name, nested_order) == _old_owner_module(name, nested), name
     assert d._owner_module("torch.utils.tensorboard.writer", tables[10]) == "torch.utils.tensorboard"
 
+
+def test_kept_global_loads_are_a_fresh_walks_on_every_fixture_cell_tree(monkeypatch):
+    """RND's `_unread` and `_asserts_only` read each cell tree's global loads from one walk kept
+    by the tree's identity: equal to a fresh walk on every fixture cell, again when asked twice,
+    and an entry left by another tree under the same id is not read."""
+    import ast
+
+    from nbrefactor.audit.rules import randomness as r
+
+    monkeypatch.setattr(r, "_GLOBAL_LOADS", {})
+    trees = 0
+    for ctx in _contexts():
+        for ca in ctx.cells:
+            tree = r._parsed(ca)
+            if tree is None:
+                continue
+            fresh = r._global_load_lines(tree)
+            assert r._kept_global_load_lines(tree) == fresh
+            assert r._kept_global_load_lines(tree) is r._kept_global_load_lines(tree)
+            trees += 1
+    assert trees > 1000 and len(r._GLOBAL_LOADS) <= 256
+    tree = ast.parse("a = b + c\n")
+    r._GLOBAL_LOADS[id(tree)] = (ast.parse("z\n"), {"z": [1]})  # another tree's entry under this id
+    assert r._kept_global_load_lines(tree) == {"b": [1], "c": [1]}
