@@ -138,3 +138,44 @@ def test_kept_global_loads_are_a_fresh_walks_on_every_fixture_cell_tree(monkeypa
     tree = ast.parse("a = b + c\n")
     r._GLOBAL_LOADS[id(tree)] = (ast.parse("z\n"), {"z": [1]})  # another tree's entry under this id
     assert r._kept_global_load_lines(tree) == {"b": [1], "c": [1]}
+
+
+def test_written_modules_screen_passes_every_text_the_pattern_finds_a_file_in():
+    """`written_modules` runs `_PY_FILE` only on a text holding its literal `.py`: every string,
+    magic and first line it reads on the fixture notebooks, and written ones."""
+    from nbrefactor.audit.distributions import _PY_FILE, written_modules
+
+    written = ("!wget https://x.org/helper_functions.py", "%%writefile utils.py\nx = 1",
+               "urlretrieve(url, 'data_setup.py')\nopen('engine.py', 'w')")
+    found = 0
+    for ctx in _contexts([written]):
+        for ca in ctx.cells:
+            texts = [m.text for m in ca.magics] + [s.value for s in ca.facts.strings] + [ca.cell.source]
+            for text in texts:
+                assert ".py" in text or not _PY_FILE.search(text)
+        found += len(written_modules(ctx.facts))
+    ctx = next(_contexts([written]))
+    assert set(written_modules(ctx.facts)) >= {"helper_functions", "utils", "data_setup", "engine"}
+
+
+def test_removal_entry_tables_are_made_once_per_catalogue_and_equal_a_fresh_build():
+    """DEP005's `_uses` reads the path index and the call-matched functions from one build per
+    catalogue's entries: equal to a fresh build, the same objects while the entries are the same,
+    built again for other entries."""
+    from nbrefactor.audit.catalog import load_catalog
+    from nbrefactor.audit.rules import removed_apis as r
+
+    entries, _ = load_catalog().derived("removed_apis", r._catalogue)
+    paths, functions, names = r._entry_tables(entries)
+    assert paths == r._path_index(entries)
+    fresh: dict = {}
+    for e in entries:
+        if (e.keyword or e.values or e.unpacked) and not e.method:
+            fresh.setdefault(e.api, []).append(e)
+    assert functions == fresh and names == frozenset(api.rsplit(".", 1)[-1] for api in fresh) and len(names) > 5
+    again = r._entry_tables(entries)
+    assert again[0] is paths and again[1] is functions
+    fewer = entries[: len(entries) // 2]
+    other = r._entry_tables(fewer)
+    assert other[0] == r._path_index(fewer) and other[0] is not paths
+

@@ -1267,7 +1267,9 @@ def written_modules(facts: NotebookFacts) -> dict[str, int]:
         if ca.masked.cell_magic == "writefile" or not ca.masked.is_python:
             texts.append(ca.cell.source.split("\n", 1)[0])
         for text in texts:
-            for match in _PY_FILE.finditer(text):
+            # (the pattern's literal `.py` first: it begins with a class or a line start, so the
+            # engine tried it at every character of every string and shell line)
+            for match in _PY_FILE.finditer(text) if ".py" in text else ():
                 found.setdefault(match.group(1), ca.cell.index)
         for magic in ca.magics:
             if magic.kind == "shell":

@@ -544,11 +544,34 @@ def _rebound(ctx: RuleContext) -> frozenset[str]:
     return frozenset(names)
 
 
+# The tables `_uses` reads from the catalogue's entries alone, kept for the entries last asked about
+# (held, so their identity stands for them): they were made again for every notebook.
+_ENTRY_TABLES: Optional[tuple[tuple[Removal, ...], dict[str, tuple[int, Removal]], dict[str, list[Removal]], frozenset[str]]] = None
+
+
+def _entry_tables(entries: tuple[Removal, ...]) -> tuple[dict[str, tuple[int, Removal]], dict[str, list[Removal]], frozenset[str]]:
+    """(`_path_index(entries)`, the functions matched on calls by api, their names' last parts)
+    for `entries`, made once per catalogue. Never modify what it returns."""
+    global _ENTRY_TABLES
+    kept = _ENTRY_TABLES
+    if kept is not None and kept[0] is entries:
+        return kept[1], kept[2], kept[3]
+    functions: dict[str, list[Removal]] = {}
+    for e in entries:
+        if (e.keyword or e.values or e.unpacked) and not e.method:
+            functions.setdefault(e.api, []).append(e)
+    # The last part of each such function's name: a call of another name is not resolved at all.
+    function_names = frozenset(api.rsplit(".", 1)[-1] for api in functions)
+    paths = _path_index(entries)
+    _ENTRY_TABLES = (entries, paths, functions, function_names)
+    return paths, functions, function_names
+
+
 def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
     uses: list[_Use] = []
     aliases = ctx.facts.aliases
     rebound = _rebound(ctx)
-    paths = _path_index(entries)
+    paths, functions, function_names = _entry_tables(entries)
     imported = {imp.qualified.split(".", 1)[0] for _, imp in ctx.facts.imports}
     python2: Optional[bool] = None
     methods: dict[str, list[Removal]] = {}
@@ -564,12 +587,6 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
             if python2:
                 continue
         (indexers if e.indexer else methods).setdefault(e.method, []).append(e)
-    functions: dict[str, list[Removal]] = {}
-    for e in entries:
-        if (e.keyword or e.values or e.unpacked) and not e.method:
-            functions.setdefault(e.api, []).append(e)
-    # The last part of each such function's name: a call of another name is not resolved at all.
-    function_names = frozenset(api.rsplit(".", 1)[-1] for api in functions)
     makers: Optional[dict[str, frozenset[str]]] = None  # built once, when a `receivers` entry needs it
     bindings: list[_DictBindings] = []  # built once, when a call passes a name where a dict may be
 
