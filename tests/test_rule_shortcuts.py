@@ -179,3 +179,33 @@ def test_removal_entry_tables_are_made_once_per_catalogue_and_equal_a_fresh_buil
     other = r._entry_tables(fewer)
     assert other[0] == r._path_index(fewer) and other[0] is not paths
 
+
+def test_gpu_string_answers_are_kept_per_catalogue_and_equal_the_matches():
+    """GPU's device-value and string-entry answers are kept per catalogue and string: equal to the
+    matches they replace on every string of every fixture notebook (and written ones that match),
+    and a catalogue other than the one kept is answered afresh. The `.is_cuda` test is asked only
+    of a line holding its literal."""
+    from dataclasses import replace
+
+    from nbrefactor.audit import gpu
+    from nbrefactor.audit.catalog import load_catalog
+
+    gc = load_catalog().derived("gpu", gpu.GpuCatalog.from_catalog)
+    written = ('device = "cuda:0"\nx = "gpu_hist"\nif x.is_cuda:\n    pass',)
+    devices = reasons = 0
+    for ctx in _contexts(written):
+        for ca in ctx.cells:
+            for s in ca.facts.strings:
+                assert gpu._is_device_value(gc, s.value) == gpu._match(s.value, gc.device_values)
+                expected = tuple(e.reason for e in gc.strings if gpu._match(s.value, e.values))
+                assert gpu._string_reasons(gc, s.value) == expected
+                devices += gpu._is_device_value(gc, s.value)
+                reasons += bool(expected)
+            for line in ca.lines:
+                assert ".is_cuda" in line or not gpu._TENSOR_ON_GPU_TEST.match(line)
+    assert devices >= 1 and reasons >= 1
+    other = replace(gc, device_values=("gpu_hist",), strings=())
+    assert gpu._is_device_value(other, "gpu_hist") and not gpu._is_device_value(other, "cuda")
+    assert gpu._string_reasons(other, "gpu_hist") == ()
+    assert gpu._is_device_value(gc, "cuda") and not gpu._is_device_value(gc, "gpu_hist")
+
