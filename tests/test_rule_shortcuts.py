@@ -209,3 +209,84 @@ def test_gpu_string_answers_are_kept_per_catalogue_and_equal_the_matches():
     assert gpu._string_reasons(other, "gpu_hist") == ()
     assert gpu._is_device_value(gc, "cuda") and not gpu._is_device_value(gc, "gpu_hist")
 
+
+def _old_fetching_functions(facts):
+    import ast
+
+    from nbrefactor.audit.analysis import cell_python_tree
+
+    found = {}
+    for ca in facts.cells:
+        tree = cell_python_tree(ca)
+        for stmt in tree.body if tree is not None else ():
+            if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            params = [a.arg for a in (*stmt.args.posonlyargs, *stmt.args.args)]
+            end = stmt.end_lineno or stmt.lineno
+            found[stmt.name] = [
+                (ca, call, a.name, params.index(a.name)) for call in ca.facts.calls
+                if call.in_function and stmt.lineno <= call.line <= end
+                for a in call.args if a.name is not None and a.name in params
+            ]
+    return {name: calls for name, calls in found.items() if calls}
+
+
+FUNCTION_CELLS = (
+    ("def get(name):\n    return load_dataset(name)\n\ndef other():\n    pass\n\ndef two(a, b):\n    f(b)\n    g(a, b)",
+     "def get(x):\n    return x"),  # redefined without a passing call: the last definition wins (and drops it)
+    ("def a(p):\n    h(p)\n", "x = h(1)\ndef b(q, *r):\n    h(r, q)\n"),
+)
+
+
+def test_fetching_functions_are_the_old_scan_on_every_fixture_notebook():
+    """PTH007's `_fetching_functions` reads each cell's in-function calls once, not once per
+    definition: its answer is the old scan's on every fixture notebook and written definitions."""
+    from nbrefactor.audit.rules import downloads
+
+    with_functions = 0
+    for ctx in _contexts(FUNCTION_CELLS):
+        found = downloads._fetching_functions(ctx.facts)
+        assert found == _old_fetching_functions(ctx.facts)
+        with_functions += bool(found)
+    assert with_functions >= 10
+
+
+def test_rnd_display_reach_finds_the_tracker_handles_once_per_notebook(monkeypatch):
+    """`_display_reach`'s module-level follower reads the notebook's tracker handles from one
+    search per notebook (it searched again for each draw followed); RND001's findings on the
+    fixtures are the rule examples' (tests/test_rule_examples.py) and unchanged on the corpora."""
+    from nbrefactor.audit.rules import randomness as r
+
+    asked = []
+    find = r._tracker_handles
+    monkeypatch.setattr(r, "_tracker_handles", lambda facts, tree: asked.append(facts) or find(facts, tree))
+    followed = 0
+    for ctx in _contexts():
+        before = len(asked)
+        list(r._reaches_only_displays(ctx.facts, r._facts(ctx)[1].draws))
+        assert len(asked) - before <= 1
+        followed += len(asked) - before
+    assert followed >= 3
+
+
+def test_nltk_needed_is_kept_per_catalogue_and_name_and_equals_the_scan(monkeypatch):
+    """PTH007's NLTK data needs read `needed` from an answer kept per catalogue and name: the
+    scan's answer for every resolved call of every fixture notebook and written NLTK reads, and
+    another catalogue's data is answered afresh."""
+    from dataclasses import replace
+
+    from nbrefactor.audit.catalog import load_catalog
+    from nbrefactor.audit.rules import downloads
+
+    nltk = downloads.fetch_catalog(load_catalog()).nltk
+    monkeypatch.setattr(downloads, "_NEEDED", [None, {}])
+    names = {"nltk.corpus.stopwords.words", "nltk.word_tokenize", "nltk.corpus.Foo.words", "x.y"}
+    for ctx in _contexts():
+        names.update(ctx.facts.resolve(c.func) for ca in ctx.cells for c in ca.facts.calls if c.func)
+    needing = 0
+    for name in sorted(names):
+        assert nltk.needed(name) == nltk._needed(name) == nltk.needed(name), name
+        needing += nltk.needed(name) is not None
+    assert needing >= 2
+    other = replace(nltk, calls=(), corpus_module="")
+    assert other.needed("nltk.word_tokenize") is None and nltk.needed("nltk.word_tokenize") is not None

@@ -2651,6 +2651,7 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
 
     functions: dict[str, frozenset[str]] | None = None
     helpers: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] | None = None
+    trackers: frozenset[str] | None = None  # the notebook's tracker handles, found at the first draw followed
 
     def notebook_helpers() -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
         nonlocal helpers
@@ -2689,7 +2690,7 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
         """Does `node`'s value, from its module-level statement on, reach only displays? (True: shown
         only; False: used; None: reaches nothing.) `layout`: `node` builds a t-SNE/UMAP estimator
         (`_ShownFlow.layout`)."""
-        nonlocal functions
+        nonlocal functions, trackers
         line = node.lineno
         if functions is None:
             functions = {}
@@ -2700,7 +2701,9 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
         flow = _ShownFlow(facts, node, None)
         flow.functions = functions
         flow.helpers = notebook_helpers()
-        flow.trackers = _tracker_handles(facts, tree)
+        if trackers is None:
+            trackers = _tracker_handles(facts, tree)  # (the notebook's alone: once, not once per draw)
+        flow.trackers = trackers
         flow.in_place = in_place
         flow.layout = layout
         flow.last_shows = last_shows
