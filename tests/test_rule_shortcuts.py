@@ -49,17 +49,22 @@ ITERATOR_CELLS = (
 
 def test_consumed_iterators_screen_reports_as_the_full_walk_on_every_fixture_notebook(monkeypatch):
     """`_consumed_iterators` walks only the cells `_iterator_makers` names and the cells naming an
-    iterator another cell made (twenty-seventh round); its findings are the walk of every cell's
-    on written iterators and every fixture notebook."""
+    iterator another cell made, and a cell's functions for a `yield` only when the cell holds one
+    (twenty-seventh round); its findings are the walk of every cell's, every function's, on
+    written iterators and every fixture notebook."""
+    import ast
+
     from nbrefactor.audit.rules import rerun
 
-    screen = rerun._iterator_makers
+    screen, classes = rerun._iterator_makers, rerun.node_classes
     reported = walked = cells = 0
     for ctx in _contexts(ITERATOR_CELLS):
         screened = _hits(rerun._consumed_iterators(ctx))
         monkeypatch.setattr(rerun, "_iterator_makers", lambda ctx, trees: set(range(len(trees))))
+        monkeypatch.setattr(rerun, "node_classes", lambda tree: {ast.Yield})  # every function walked for a yield
         full = _hits(rerun._consumed_iterators(ctx))
         monkeypatch.setattr(rerun, "_iterator_makers", screen)
+        monkeypatch.setattr(rerun, "node_classes", classes)
         assert screened == full, ctx.cells[0].cell.source[:200] if ctx.cells else ""
         reported += bool(full)
         trees = [(ca, rerun.cell_python_tree(ca)) for ca in ctx.cells]
@@ -290,3 +295,36 @@ def test_nltk_needed_is_kept_per_catalogue_and_name_and_equals_the_scan(monkeypa
     assert needing >= 2
     other = replace(nltk, calls=(), corpus_module="")
     assert other.needed("nltk.word_tokenize") is None and nltk.needed("nltk.word_tokenize") is not None
+
+
+REMOVAL_CELLS = (
+    ("try:\n    from sklearn.metrics import plot_roc_curve\nexcept ImportError:\n    plot_roc_curve = None",
+     "from sklearn.metrics import jaccard_similarity_score"),
+    ("import pandas as pd\nimport sklearn\nif sklearn.__version__ < '1.2':\n    from sklearn.metrics import plot_roc_curve",
+     "df = pd.DataFrame()\nx = df.ix[0] if True else None"),
+)
+
+
+def test_removal_uses_build_the_parent_map_only_where_a_guard_can_stand(monkeypatch):
+    """DEP005's `_uses` asks `_guarded` only in a cell holding a `try:`, an `if` or a conditional
+    expression (the only places it answers yes), without building the cell's parent map elsewhere:
+    its uses are those with the map built for every cell, on every fixture notebook and written
+    guarded and unguarded removals."""
+    import ast
+
+    from nbrefactor.audit.catalog import load_catalog
+    from nbrefactor.audit.rules import removed_apis as r
+
+    entries, _ = load_catalog().derived("removed_apis", r._catalogue)
+    screen = r.node_classes
+    used = 0
+    for ctx in _contexts(REMOVAL_CELLS):
+        screened = [(u.ca.cell.index, u.line, u.column, u.shown) for u in r._uses(ctx, entries)]
+        monkeypatch.setattr(r, "node_classes", lambda tree: {ast.Try})
+        full = [(u.ca.cell.index, u.line, u.column, u.shown) for u in r._uses(ctx, entries)]
+        monkeypatch.setattr(r, "node_classes", screen)
+        assert screened == full
+        used += bool(full)
+    assert used >= 5
+    guarded = next(_contexts(REMOVAL_CELLS[:1]))
+    assert [u.shown for u in r._uses(guarded, entries)] == ["sklearn.metrics.jaccard_similarity_score"]

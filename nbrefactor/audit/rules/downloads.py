@@ -599,9 +599,9 @@ def _fetching_functions(facts: NotebookFacts) -> dict[str, list[tuple[CellAnalys
     found: dict[str, list[tuple[CellAnalysis, CallFact, str, int]]] = {}
     for ca in facts.cells:
         tree = cell_python_tree(ca)
-        # The cell's calls inside a function that pass a bare name, in the cell's order: found once
-        # per cell, not looked through again for each definition (a cell of many functions and calls
-        # was read once per definition).
+        # The cell's calls inside a function, in the cell's order: found once per cell, not looked
+        # through again for each definition (a cell of many functions and calls was read once per
+        # definition).
         inner: Optional[list[CallFact]] = None
         for stmt in tree.body if tree is not None else ():
             if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -609,7 +609,7 @@ def _fetching_functions(facts: NotebookFacts) -> dict[str, list[tuple[CellAnalys
             params = [a.arg for a in (*stmt.args.posonlyargs, *stmt.args.args)]
             end = stmt.end_lineno or stmt.lineno
             if inner is None:
-                inner = [call for call in ca.facts.calls if call.in_function and any(a.name is not None for a in call.args)]
+                inner = [call for call in ca.facts.calls if call.in_function]
             found[stmt.name] = [
                 (ca, call, a.name, params.index(a.name)) for call in inner
                 if stmt.lineno <= call.line <= end

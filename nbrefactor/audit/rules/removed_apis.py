@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Optional
 from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_tree, nodes_of, print_statement_tree, tree_nodes
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.distributions import install_commands
-from nbrefactor.audit.facts import dotted_name
+from nbrefactor.audit.facts import dotted_name, node_classes
 from nbrefactor.audit.project import normalise
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, single_assignments
 from nbrefactor.audit.types import Family, Severity
@@ -167,6 +167,10 @@ def _version_test(test: ast.expr) -> bool:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "hasattr":
             return True
     return False
+
+
+# The node classes under which `_guarded` can answer yes.
+_GUARD_CLASSES = frozenset({ast.Try, ast.If, ast.IfExp})
 
 
 def _guarded(node: ast.AST, parents: dict[ast.AST, ast.AST], errors: frozenset[str] = _IMPORT_ERRORS) -> bool:
@@ -679,9 +683,12 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                         if entry:
                             found = (entry, qualified, None)
             if found and parents is None:
-                parents = {child: parent for parent in tree_nodes(tree) for child in ast.iter_child_nodes(parent)}
+                # (`_guarded` answers yes only under a `try:`, an `if` or a conditional expression: a
+                # cell holding none is answered without its parent map, most cells with a use)
+                parents = ({child: parent for parent in tree_nodes(tree) for child in ast.iter_child_nodes(parent)}
+                           if not node_classes(tree).isdisjoint(_GUARD_CLASSES) else {})
             for entry, shown, written in (found, *also) if found else ():
-                if _guarded(node, parents, _errors(entry)):
+                if parents and _guarded(node, parents, _errors(entry)):
                     continue
                 if written is None:
                     uses.append(_Use(entry, ca, node.lineno, node.col_offset + 1, shown))

@@ -3797,6 +3797,9 @@ def _iterator_makers(ctx: RuleContext, trees: list[tuple[CellAnalysis, Optional[
     return cells
 
 
+_YIELDS = frozenset({ast.Yield, ast.YieldFrom})
+
+
 def _consumed_iterators(ctx: RuleContext) -> Iterator[Hit]:
     """A cell that iterates a one-shot iterator another cell made (`ring_list = chain(*df.ring_systems.values)`
     in one cell, `ring_series = pd.Series(ring_list)` in the next): the first run uses it up, so a second
@@ -3869,9 +3872,11 @@ def _consumed_iterators(ctx: RuleContext) -> Iterator[Hit]:
         idle = position not in makers and (not live or live.keys().isdisjoint({n.id for n in nodes_of(tree, ast.Name)}))
         here: set[str] = set()  # names this cell binds above the statement
         reported: set[str] = set()
+        yields = not node_classes(tree).isdisjoint(_YIELDS)
         for stmt in tree.body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                own = [n for n in walk_nodes(stmt) if isinstance(n, (ast.Yield, ast.YieldFrom))]
+                # (a cell holding no `yield` defines no generator: its functions are not walked for one)
+                own = [n for n in walk_nodes(stmt) if isinstance(n, (ast.Yield, ast.YieldFrom))] if yields else ()
                 (generators.add if own else generators.discard)(stmt.name)
                 live.pop(stmt.name, None)
                 here.add(stmt.name)
