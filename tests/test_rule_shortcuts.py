@@ -328,3 +328,84 @@ def test_removal_uses_build_the_parent_map_only_where_a_guard_can_stand(monkeypa
     assert used >= 5
     guarded = next(_contexts(REMOVAL_CELLS[:1]))
     assert [u.shown for u in r._uses(guarded, entries)] == ["sklearn.metrics.jaccard_similarity_score"]
+
+
+def _old_direct(self, ca, call, required=False):
+    """`gpu._Finder.direct` before the twenty-seventh round: every method entry scanned, every
+    keyword entry tried against every argument."""
+    from nbrefactor.audit import gpu
+
+    gc = self.gc
+    qualified = gpu._qualified(self.facts, call)
+    named = gpu._named_entries(gc, qualified)
+    if named.fallback and gpu.requires_gpu(ca, call.line):
+        return gc.required_reason
+    if qualified:
+        for entry in named.calls:
+            if entry.reason in gc.indexed_reasons and not self._result_indexed(ca, call):
+                continue
+            return entry.reason
+        for entry in named.launchers:
+            if self._launches_with(ca, call, entry.values):
+                return entry.reason
+        for entry in named.device_calls:
+            first = call.arg(0, ("device_name", "name"))
+            if first is not None and first.string and gpu._match(first.string, entry.values):
+                return entry.reason
+        if named.module is not None:
+            return named.module
+    if gpu._is_attribute_call(call):
+        for entry in gc.methods:
+            if call.method in entry.names:
+                return entry.reason
+        if call.method in gc.to_methods and self._moves_to_cuda(ca, call):
+            return gc.to_reason
+    for entry in named.required_keywords if required else named.keywords:
+        keyword = entry.names[0]
+        for arg in call.args:
+            if arg.keyword != keyword:
+                continue
+            if keyword == "device" and arg.name is not None and arg.name in self.devices:
+                return entry.reason
+            value = gpu._text(arg)
+            if value is None:
+                continue
+            if arg.name is not None:
+                if entry.values == ("*",):
+                    return entry.reason
+            elif gpu._match(value, entry.values):
+                return entry.reason
+    for entry in gc.dict_keys:
+        if any(a.keyword == entry.names[0] for a in call.args) and self._dict_key_asks(ca, call, entry):
+            return entry.reason
+    return None
+
+
+GPU_CELLS = (
+    ("import torch\nimport xgboost as xgb\ndevice = 'cuda'\nm = xgb.XGBClassifier(tree_method='gpu_hist', gpu_id=n)\n"
+     "x = torch.zeros(3).cuda()\ny = x.to(device)\nmodel.to('cuda:0')\n",
+     "from autogluon.tabular import TabularPredictor\nTabularPredictor(label='y').fit(df, ag_args_fit={'num_gpus': 1})\n"),
+)
+
+
+def test_gpu_direct_reads_method_reasons_and_passed_keywords_as_the_old_scan():
+    """`_Finder.direct` reads a method's reason from one index per catalogue and tries only the
+    keyword entries whose keyword the call passes: its answer is the old scan's for every call of
+    every fixture notebook and of written GPU calls, required or not."""
+    from nbrefactor.audit import gpu
+    from nbrefactor.audit.catalog import load_catalog
+
+    gc = load_catalog().derived("gpu", gpu.GpuCatalog.from_catalog)
+    reasons = calls = 0
+    for ctx in _contexts(GPU_CELLS):
+        finder = gpu._Finder(ctx.facts, gc)
+        for ca in ctx.cells:
+            for call in ca.facts.calls:
+                for required in (False, True):
+                    answer = finder.direct(ca, call, required=required)
+                    assert answer == _old_direct(finder, ca, call, required=required), (call.func, call.line)
+                    reasons += answer is not None
+                calls += 1
+    assert calls > 5000 and reasons >= 20
+    methods = gpu._method_reasons(gc)
+    assert all(methods[n] == next(e.reason for e in gc.methods if n in e.names) for n in methods)

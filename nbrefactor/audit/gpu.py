@@ -278,6 +278,21 @@ def _string_reasons(gc: GpuCatalog, value: str) -> tuple[str, ...]:
     return found
 
 
+def _method_reasons(gc: GpuCatalog) -> dict[str, str]:
+    """{method name: the reason of the first `gc.methods` entry naming it}, made once per catalogue
+    (`_Finder.direct` scanned every entry for every attribute call)."""
+    if _METHODS[0] is not gc:
+        reasons: dict[str, str] = {}
+        for entry in gc.methods:
+            for name in entry.names:
+                reasons.setdefault(name, entry.reason)
+        _METHODS[:] = [gc, reasons]
+    return _METHODS[1]
+
+
+_METHODS: list = [None, {}]  # [the catalogue, {method: reason}]
+
+
 _VALUES: list = [None, {}, {}]  # [the catalogue, {string: a device value?}, {string: its string entries' reasons}]
 
 
@@ -317,13 +332,19 @@ class _Finder:
             if named.module is not None:
                 return named.module
         if _is_attribute_call(call):
-            for entry in gc.methods:
-                if call.method in entry.names:
-                    return entry.reason
+            reason = _method_reasons(gc).get(call.method)
+            if reason is not None:
+                return reason
             if call.method in gc.to_methods and self._moves_to_cuda(ca, call):
                 return gc.to_reason
+        # (an entry below asks for a keyword the call passes: most calls pass none of them)
+        words = {a.keyword for a in call.args if a.keyword is not None}
+        if not words:
+            return None
         for entry in named.required_keywords if required else named.keywords:
             keyword = entry.names[0]
+            if keyword not in words:
+                continue
             for arg in call.args:
                 if arg.keyword != keyword:
                     continue
@@ -339,7 +360,7 @@ class _Finder:
                 elif _match(value, entry.values):
                     return entry.reason
         for entry in gc.dict_keys:
-            if any(a.keyword == entry.names[0] for a in call.args) and self._dict_key_asks(ca, call, entry):
+            if entry.names[0] in words and self._dict_key_asks(ca, call, entry):
                 return entry.reason
         return None
 
