@@ -1089,6 +1089,42 @@ def implied_uses(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
 _SPACY_LINKED_NAME = re.compile(r"^(?:en|de|fr|es|it|nl|pt|xx|zh|ja|ru|pl|el|nb|lt|da|ro|ca|fi|hr|ko|mk|sv|uk|sl)_[a-z0-9_]+$")
 
 
+def _call_needs_tables(catalog: Catalog) -> tuple:
+    """`_needed_by_calls`' tables, read from the catalogue once per catalogue (they were converted
+    for every notebook), with each `[modules_needing]` entry's place in the table's order."""
+    torch_table = catalog.table("distributions", "transformers_torch", {}) or {}
+    sp_table = catalog.table("distributions", "sentencepiece_tokenizers", {}) or {}
+    module_needs = {str(k): _as_tuple(v) for k, v in (catalog.table("distributions", "modules_needing", {}) or {}).items()}
+    return (
+        _as_tuple(torch_table.get("classes", [])),
+        frozenset(_as_tuple(torch_table.get("imports_bringing_torch", []))),
+        _as_tuple(torch_table.get("not_classes", [])),
+        {str(k): _as_tuple(v) for k, v in (catalog.table("distributions", "evaluate_metrics", {}) or {}).items()},
+        frozenset(_as_tuple(sp_table.get("classes", []))),
+        _as_tuple(sp_table.get("model_ids", [])),
+        module_needs,
+        {str(k): _as_tuple(v) for k, v in (catalog.table("distributions", "calls_needing", {}) or {}).items()},
+        {str(k): _as_tuple(v) for k, v in (catalog.table("distributions", "dataframe_methods_needing", {}) or {}).items()},
+        {str(k): str(v) for k, v in (catalog.table("distributions", "beautifulsoup_parsers", {}) or {}).items()},
+        {m: at for at, m in enumerate(module_needs)},
+    )
+
+
+def _owner_module(name: str, order: Mapping[str, int]) -> Optional[str]:
+    """`next((m for m in order if name == m or name.startswith(m + ".")), None)` from the entries'
+    places: the earliest of `name` and its prefixes up to each of its dots (a scan of the whole
+    table was made for every import and every call of a dotted name)."""
+    best: Optional[str] = name if name in order else None
+    dot = name.find(".")
+    while dot != -1:
+        prefix = name[:dot]
+        at = order.get(prefix)
+        if at is not None and (best is None or at < order[best]):
+            best = prefix
+        dot = name.find(".", dot + 1)
+    return best
+
+
 def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
     """Distributions a library needs only at run time, for what the notebook calls: torch behind
     transformers' PyTorch models and `Trainer` when nothing of torch's is imported (the
@@ -1099,18 +1135,8 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
     `[sentencepiece_tokenizers]`, `[modules_needing]`, `[calls_needing]` and `[beautifulsoup_parsers]`
     of rules/distributions.toml. One use per distribution, at the first import or
     call that needs it."""
-    torch_table = catalog.table("distributions", "transformers_torch", {}) or {}
-    torch_classes = _as_tuple(torch_table.get("classes", []))
-    torch_family = frozenset(_as_tuple(torch_table.get("imports_bringing_torch", [])))
-    not_torch = _as_tuple(torch_table.get("not_classes", []))
-    metrics = {str(k): _as_tuple(v) for k, v in (catalog.table("distributions", "evaluate_metrics", {}) or {}).items()}
-    sp_table = catalog.table("distributions", "sentencepiece_tokenizers", {}) or {}
-    sp_classes = frozenset(_as_tuple(sp_table.get("classes", [])))
-    sp_models = _as_tuple(sp_table.get("model_ids", []))
-    module_needs = {str(k): _as_tuple(v) for k, v in (catalog.table("distributions", "modules_needing", {}) or {}).items()}
-    call_needs = {str(k): _as_tuple(v) for k, v in (catalog.table("distributions", "calls_needing", {}) or {}).items()}
-    frame_needs = {str(k): _as_tuple(v) for k, v in (catalog.table("distributions", "dataframe_methods_needing", {}) or {}).items()}
-    parsers = {str(k): str(v) for k, v in (catalog.table("distributions", "beautifulsoup_parsers", {}) or {}).items()}
+    (torch_classes, torch_family, not_torch, metrics, sp_classes, sp_models, module_needs, call_needs, frame_needs,
+     parsers, module_order) = catalog.derived("distributions.call_needs", _call_needs_tables)
     frames = _dataframe_names(facts) if frame_needs and any(
         call.method in frame_needs for ca in facts.cells for call in ca.facts.calls) else {}
     imported = {imp.top_level for ca in facts.cells for imp in ca.facts.imports}
@@ -1127,7 +1153,8 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
                                           Resolution(choices[0], choices, "implied"), choices[0], how, extra)
 
     def owner_module(name: str) -> Optional[str]:
-        return next((m for m in module_needs if name == m or name.startswith(m + ".")), None)
+        # (the first entry in the table's order that is `name` or `name` up to one of its dots)
+        return _owner_module(name, module_order)
 
     for ca in facts.cells:
         for imp in sorted(ca.facts.imports, key=lambda i: (i.line, i.column)):
@@ -1151,9 +1178,10 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
             module = owner_module(qualified)
             for distribution in module_needs.get(module or "", ()):
                 add(ca, call, distribution, f"is needed by `{qualified}` (its module `{module}` imports `{distribution}`)")
-            dynamo = call.arg(None, ("dynamo",))
+            needs = call_needs.get(qualified, ())
+            dynamo = call.arg(None, ("dynamo",)) if needs else None
             if not (dynamo is not None and dynamo.constant == "False"):
-                for distribution in call_needs.get(qualified, ()):
+                for distribution in needs:
                     others = distribution.split("|")[1:]
                     add(ca, call, distribution, f"is needed by `{qualified}` (its default exporter, `dynamo=True` since "
                         "torch 2.9, imports onnxscript and onnx; `dynamo=False` needs neither)"
@@ -1242,7 +1270,9 @@ def written_modules(facts: NotebookFacts) -> dict[str, int]:
         if ca.masked.cell_magic == "writefile" or not ca.masked.is_python:
             texts.append(ca.cell.source.split("\n", 1)[0])
         for text in texts:
-            for match in _PY_FILE.finditer(text):
+            # (the pattern's literal `.py` first: it begins with a class or a line start, so the
+            # engine tried it at every character of every string and shell line)
+            for match in _PY_FILE.finditer(text) if ".py" in text else ():
                 found.setdefault(match.group(1), ca.cell.index)
         for magic in ca.magics:
             if magic.kind == "shell":

@@ -202,7 +202,7 @@ def _device_names(facts: NotebookFacts, gc: GpuCatalog) -> frozenset[str]:
     """Module-level names assigned on a line that holds a CUDA device literal."""
     names = set()
     for ca in facts.cells:
-        cuda_lines = {s.line for s in ca.facts.strings if _match(s.value, gc.device_values)}
+        cuda_lines = {s.line for s in ca.facts.strings if _is_device_value(gc, s.value)}
         names |= {d.name for d in ca.facts.defined if d.line in cuda_lines}
     return frozenset(names)
 
@@ -253,6 +253,49 @@ def _named_entries(gc: GpuCatalog, qualified: str) -> _NamedEntries:
 _NAMED: list = [None, {}]  # [the catalogue, {qualified name: _NamedEntries}]
 
 
+def _is_device_value(gc: GpuCatalog, value: str) -> bool:
+    """`_match(value, gc.device_values)`, remembered per catalogue and string (every string of every
+    cell was matched three times per notebook: the device names, GPU001's CUDA lines, the
+    definitions)."""
+    if _VALUES[0] is not gc or len(_VALUES[1]) >= 4096:
+        _VALUES[:] = [gc, {}, {}]
+    memo = _VALUES[1]
+    found = memo.get(value)
+    if found is None:
+        found = memo[value] = _match(value, gc.device_values)
+    return found
+
+
+def _string_reasons(gc: GpuCatalog, value: str) -> tuple[str, ...]:
+    """The reasons of the `gc.strings` entries `value` matches, in catalogue order, remembered per
+    catalogue and string (each string was matched against every entry)."""
+    if _VALUES[0] is not gc or len(_VALUES[2]) >= 4096:
+        _VALUES[:] = [gc, {}, {}]
+    memo = _VALUES[2]
+    found = memo.get(value)
+    if found is None:
+        found = memo[value] = tuple(entry.reason for entry in gc.strings if _match(value, entry.values))
+    return found
+
+
+def _method_reasons(gc: GpuCatalog) -> dict[str, str]:
+    """{method name: the reason of the first `gc.methods` entry naming it}, made once per catalogue
+    (`_Finder.direct` scanned every entry for every attribute call)."""
+    if _METHODS[0] is not gc:
+        reasons: dict[str, str] = {}
+        for entry in gc.methods:
+            for name in entry.names:
+                reasons.setdefault(name, entry.reason)
+        _METHODS[:] = [gc, reasons]
+    return _METHODS[1]
+
+
+_METHODS: list = [None, {}]  # [the catalogue, {method: reason}]
+
+
+_VALUES: list = [None, {}, {}]  # [the catalogue, {string: a device value?}, {string: its string entries' reasons}]
+
+
 class _Finder:
     def __init__(self, facts: NotebookFacts, gc: GpuCatalog):
         self.facts = facts
@@ -264,7 +307,7 @@ class _Finder:
     def _is_device(self, arg: ArgFact) -> bool:
         if arg.name is not None:
             return arg.name in self.devices
-        return arg.string is not None and _match(arg.string, self.gc.device_values)
+        return arg.string is not None and _is_device_value(self.gc, arg.string)
 
     def direct(self, ca: CellAnalysis, call: CallFact, required: bool = False) -> str | None:
         """The reason this call needs a GPU by itself, or None; `required`: only what fails
@@ -289,13 +332,19 @@ class _Finder:
             if named.module is not None:
                 return named.module
         if _is_attribute_call(call):
-            for entry in gc.methods:
-                if call.method in entry.names:
-                    return entry.reason
+            reason = _method_reasons(gc).get(call.method)
+            if reason is not None:
+                return reason
             if call.method in gc.to_methods and self._moves_to_cuda(ca, call):
                 return gc.to_reason
+        # (an entry below asks for a keyword the call passes: most calls pass none of them)
+        words = {a.keyword for a in call.args if a.keyword is not None}
+        if not words:
+            return None
         for entry in named.required_keywords if required else named.keywords:
             keyword = entry.names[0]
+            if keyword not in words:
+                continue
             for arg in call.args:
                 if arg.keyword != keyword:
                     continue
@@ -311,7 +360,7 @@ class _Finder:
                 elif _match(value, entry.values):
                     return entry.reason
         for entry in gc.dict_keys:
-            if any(a.keyword == entry.names[0] for a in call.args) and self._dict_key_asks(ca, call, entry):
+            if entry.names[0] in words and self._dict_key_asks(ca, call, entry):
                 return entry.reason
         return None
 
@@ -469,9 +518,8 @@ def gpu_indicators(facts: NotebookFacts, catalog: Catalog) -> tuple[GpuIndicator
         for string in ca.facts.strings:
             if string.line in flagged_lines or (index, string.line) in function_lines:
                 continue  # `XGBClassifier(tree_method="gpu_hist")`: the call already says so
-            for entry in gc.strings:
-                if _match(string.value, entry.values):
-                    found.append(GpuIndicator(index, string.line, entry.reason))
+            for reason in _string_reasons(gc, string.value):
+                found.append(GpuIndicator(index, string.line, reason))
     # Functions called by functions that run, run too. Those with a need that never run keep it
     # where they are written, so it is not lost.
     changed = True
@@ -552,7 +600,7 @@ def gpu_requirements(facts: NotebookFacts, catalog: Catalog, import_fallbacks: b
     for ca in facts.cells:
         check_lines = checked[ca.cell.index] | _flag_conditional_lines(ca, flags)
         guarded_devices |= {d.name for d in ca.facts.defined if d.line in check_lines}
-        cuda_lines = {s.line for s in ca.facts.strings if _match(s.value, gc.device_values)}
+        cuda_lines = {s.line for s in ca.facts.strings if _is_device_value(gc, s.value)}
         for d in ca.facts.defined:
             if d.name in finder.devices and d.line in cuda_lines:
                 cuda_definitions.setdefault(d.name, []).append(_guarded(ca, d.line, check_lines))
@@ -568,7 +616,9 @@ def gpu_requirements(facts: NotebookFacts, catalog: Catalog, import_fallbacks: b
             check_lines |= {n for n, text in enumerate(ca.lines, start=1) if _opens_block(text) and flag.search(text)}
         # `if inputs.is_cuda: output = output.cuda()`: follows where the input already is, so the
         # body runs only where a GPU is in use (fair check 20, item 53: the anchor of a finding).
-        check_lines |= {n for n, text in enumerate(ca.lines, start=1) if _opens_block(text) and _TENSOR_ON_GPU_TEST.match(text)}
+        # (the pattern's literal `.is_cuda` first: most lines hold none)
+        check_lines |= {n for n, text in enumerate(ca.lines, start=1)
+                        if ".is_cuda" in text and _opens_block(text) and _TENSOR_ON_GPU_TEST.match(text)}
         # The string keywords of a call that is a requirement itself (`XGBClassifier(…,
         # tree_method="gpu_hist", predictor="gpu_predictor")` over several lines): the call's
         # finding covers them, not a second one at the literal (fair check 13).
@@ -598,9 +648,8 @@ def gpu_requirements(facts: NotebookFacts, catalog: Catalog, import_fallbacks: b
         for string in ca.facts.strings:
             if string.line in flagged or _guarded(ca, string.line, check_lines) or (string.line, string.value) in keyword_strings:
                 continue
-            for entry in gc.strings:
-                if _match(string.value, entry.values):
-                    found.append(GpuRequirement(ca.cell.index, string.line, string.column, entry.reason))
+            for reason in _string_reasons(gc, string.value):
+                found.append(GpuRequirement(ca.cell.index, string.line, string.column, reason))
     for need in (*_shell_needs(facts, gc), *(n for n in _extension_needs(facts, gc) if "loaded in cell" not in n.reason)):
         found.append(GpuRequirement(need.cell, need.line, 1, need.reason))
     for device, uses in device_uses.items():
@@ -725,7 +774,7 @@ def import_fallback_bindings(facts: NotebookFacts, gc: GpuCatalog) -> tuple[froz
 
 def _device_definition(facts: NotebookFacts, gc: GpuCatalog, name: str) -> tuple[int, int, int] | None:
     for ca in facts.cells:
-        cuda_lines = {s.line for s in ca.facts.strings if _match(s.value, gc.device_values)}
+        cuda_lines = {s.line for s in ca.facts.strings if _is_device_value(gc, s.value)}
         for d in ca.facts.defined:
             if d.name == name and d.line in cuda_lines:
                 return (ca.cell.index, d.line, d.column)

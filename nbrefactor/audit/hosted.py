@@ -128,6 +128,8 @@ def colab_detection_branch(ca: CellAnalysis, line: int) -> Optional[bool]:
     if tree is None:
         return None
     colab, local = colab_detection_spans(tree)
+    if not colab and not local:
+        return None  # (most cells: no detection `try`)
     if any(start <= line <= end for start, end in colab):
         return True
     if any(start <= line <= end for start, end in local):

@@ -155,6 +155,18 @@ class NltkData:
     not_corpora: frozenset[str]
 
     def needed(self, qualified: str) -> Optional[str]:
+        """`_needed(qualified)`, remembered per catalogue (the one this belongs to) and name: asked of
+        every call through an import of every notebook, each a pattern match per entry."""
+        memo = _NEEDED[1] if _NEEDED[0] is self else None
+        if memo is None or len(memo) >= 4096:
+            memo = {}
+            _NEEDED[:] = [self, memo]
+        if qualified in memo:
+            return memo[qualified]
+        found = memo[qualified] = self._needed(qualified)
+        return found
+
+    def _needed(self, qualified: str) -> Optional[str]:
         for patterns, data in self.calls:
             if matches_any(qualified, patterns):
                 return data
@@ -164,6 +176,9 @@ class NltkData:
             if len(parts) == 2 and parts[0].islower() and parts[0] not in self.not_corpora:
                 return parts[0]
         return None
+
+
+_NEEDED: list = [None, {}]  # [the NltkData, {qualified name: the data it needs or None}]
 
 
 def fetch_catalog(catalog: Catalog) -> FetchCatalog:
@@ -584,16 +599,22 @@ def _fetching_functions(facts: NotebookFacts) -> dict[str, list[tuple[CellAnalys
     found: dict[str, list[tuple[CellAnalysis, CallFact, str, int]]] = {}
     for ca in facts.cells:
         tree = cell_python_tree(ca)
+        # The cell's calls inside a function, in the cell's order: found once per cell, not looked
+        # through again for each definition (a cell of many functions and calls was read once per
+        # definition).
+        inner: Optional[list[CallFact]] = None
         for stmt in tree.body if tree is not None else ():
             if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
             params = [a.arg for a in (*stmt.args.posonlyargs, *stmt.args.args)]
             end = stmt.end_lineno or stmt.lineno
+            if inner is None:
+                inner = [call for call in ca.facts.calls if call.in_function]
             found[stmt.name] = [
-                (ca, call, a.name, params.index(a.name)) for call in ca.facts.calls
-                if call.in_function and stmt.lineno <= call.line <= end
+                (ca, call, a.name, params.index(a.name)) for call in inner
+                if stmt.lineno <= call.line <= end
                 for a in call.args if a.name is not None and a.name in params
-            ]
+            ] if params else []
     return {name: calls for name, calls in found.items() if calls}
 
 

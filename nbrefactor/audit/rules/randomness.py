@@ -1561,6 +1561,25 @@ def _global_load_lines(tree: ast.Module) -> dict[str, list[int]]:
     return lines
 
 
+# `_global_load_lines` of the cell trees last asked about, by identity (each entry holds its tree, so
+# an id is not reused while its entry stands; the answer is the tree's alone, whatever the notebook):
+# `_unread` walked every later cell's whole tree again for each draw it asked about (477 walks on
+# PDSH for 25 draws). Never modify what it returns.
+_GLOBAL_LOADS: dict[int, tuple[ast.AST, dict[str, list[int]]]] = {}
+
+
+def _kept_global_load_lines(tree: ast.Module) -> dict[str, list[int]]:
+    """`_global_load_lines(tree)`, kept for the last 256 trees asked about."""
+    known = _GLOBAL_LOADS.get(id(tree))
+    if known is not None and known[0] is tree:
+        return known[1]
+    found = _global_load_lines(tree)
+    if len(_GLOBAL_LOADS) >= 256:  # (the oldest goes)
+        del _GLOBAL_LOADS[next(iter(_GLOBAL_LOADS))]
+    _GLOBAL_LOADS[id(tree)] = (tree, found)
+    return found
+
+
 def _function_locals(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> set[str]:
     args = function.args
     names = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a is not None}
@@ -2645,6 +2664,7 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
 
     functions: dict[str, frozenset[str]] | None = None
     helpers: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] | None = None
+    trackers: frozenset[str] | None = None  # the notebook's tracker handles, found at the first draw followed
 
     def notebook_helpers() -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
         nonlocal helpers
@@ -2683,7 +2703,7 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
         """Does `node`'s value, from its module-level statement on, reach only displays? (True: shown
         only; False: used; None: reaches nothing.) `layout`: `node` builds a t-SNE/UMAP estimator
         (`_ShownFlow.layout`)."""
-        nonlocal functions
+        nonlocal functions, trackers
         line = node.lineno
         if functions is None:
             functions = {}
@@ -2694,7 +2714,9 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
         flow = _ShownFlow(facts, node, None)
         flow.functions = functions
         flow.helpers = notebook_helpers()
-        flow.trackers = _tracker_handles(facts, tree)
+        if trackers is None:
+            trackers = _tracker_handles(facts, tree)  # (the notebook's alone: once, not once per draw)
+        flow.trackers = trackers
         flow.in_place = in_place
         flow.layout = layout
         flow.last_shows = last_shows
@@ -2891,12 +2913,12 @@ def _unread(facts: NotebookFacts, ca: CellAnalysis, parsed: ast.Module, start: i
     statement? Such a name is what the notebook computes from the draw (`subset = images[idx]`),
     not something it shows."""
     first = parsed.body[start].lineno if start < len(parsed.body) else 0
-    read = {name for name, lines in _global_load_lines(parsed).items() if any(line >= first for line in lines)}
+    read = {name for name, lines in _kept_global_load_lines(parsed).items() if any(line >= first for line in lines)}
     for other in facts.cells:
         if other.cell.index > ca.cell.index:
             other_tree = tree(other)
             if other_tree is not None:
-                read.update(_global_load_lines(other_tree))
+                read.update(_kept_global_load_lines(other_tree))
     return bool(names - read)
 
 
@@ -3660,7 +3682,7 @@ def _asserts_only(facts: NotebookFacts, ca: CellAnalysis, parsed: ast.Module, bo
             return False
     if not asserts or not bound:
         return False
-    loads = _global_load_lines(parsed)
+    loads = _kept_global_load_lines(parsed)
     if any(line < start or line > end for name in bound for line in loads.get(name, ())):
         return False
     for other in facts.cells:
@@ -3668,7 +3690,7 @@ def _asserts_only(facts: NotebookFacts, ca: CellAnalysis, parsed: ast.Module, bo
             continue
         other_tree = _parsed(other)
         # (a function's own `y_pred` parameter is not the loop's; a cell that does not parse may read it)
-        if other_tree is None or bound & set(_global_load_lines(other_tree)) or any(
+        if other_tree is None or bound & set(_kept_global_load_lines(other_tree)) or any(
             bound & set(_IDENTIFIER.findall(m.args)) for m in other.magics
         ):
             return False

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Optional
 from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_tree, nodes_of, print_statement_tree, tree_nodes
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.distributions import install_commands
-from nbrefactor.audit.facts import dotted_name
+from nbrefactor.audit.facts import dotted_name, node_classes
 from nbrefactor.audit.project import normalise
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, single_assignments
 from nbrefactor.audit.types import Family, Severity
@@ -167,6 +167,10 @@ def _version_test(test: ast.expr) -> bool:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "hasattr":
             return True
     return False
+
+
+# The node classes under which `_guarded` can answer yes.
+_GUARD_CLASSES = frozenset({ast.Try, ast.If, ast.IfExp})
 
 
 def _guarded(node: ast.AST, parents: dict[ast.AST, ast.AST], errors: frozenset[str] = _IMPORT_ERRORS) -> bool:
@@ -544,11 +548,34 @@ def _rebound(ctx: RuleContext) -> frozenset[str]:
     return frozenset(names)
 
 
+# The tables `_uses` reads from the catalogue's entries alone, kept for the entries last asked about
+# (held, so their identity stands for them): they were made again for every notebook.
+_ENTRY_TABLES: Optional[tuple[tuple[Removal, ...], dict[str, tuple[int, Removal]], dict[str, list[Removal]], frozenset[str]]] = None
+
+
+def _entry_tables(entries: tuple[Removal, ...]) -> tuple[dict[str, tuple[int, Removal]], dict[str, list[Removal]], frozenset[str]]:
+    """(`_path_index(entries)`, the functions matched on calls by api, their names' last parts)
+    for `entries`, made once per catalogue. Never modify what it returns."""
+    global _ENTRY_TABLES
+    kept = _ENTRY_TABLES
+    if kept is not None and kept[0] is entries:
+        return kept[1], kept[2], kept[3]
+    functions: dict[str, list[Removal]] = {}
+    for e in entries:
+        if (e.keyword or e.values or e.unpacked) and not e.method:
+            functions.setdefault(e.api, []).append(e)
+    # The last part of each such function's name: a call of another name is not resolved at all.
+    function_names = frozenset(api.rsplit(".", 1)[-1] for api in functions)
+    paths = _path_index(entries)
+    _ENTRY_TABLES = (entries, paths, functions, function_names)
+    return paths, functions, function_names
+
+
 def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
     uses: list[_Use] = []
     aliases = ctx.facts.aliases
     rebound = _rebound(ctx)
-    paths = _path_index(entries)
+    paths, functions, function_names = _entry_tables(entries)
     imported = {imp.qualified.split(".", 1)[0] for _, imp in ctx.facts.imports}
     python2: Optional[bool] = None
     methods: dict[str, list[Removal]] = {}
@@ -564,12 +591,6 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
             if python2:
                 continue
         (indexers if e.indexer else methods).setdefault(e.method, []).append(e)
-    functions: dict[str, list[Removal]] = {}
-    for e in entries:
-        if (e.keyword or e.values or e.unpacked) and not e.method:
-            functions.setdefault(e.api, []).append(e)
-    # The last part of each such function's name: a call of another name is not resolved at all.
-    function_names = frozenset(api.rsplit(".", 1)[-1] for api in functions)
     makers: Optional[dict[str, frozenset[str]]] = None  # built once, when a `receivers` entry needs it
     bindings: list[_DictBindings] = []  # built once, when a call passes a name where a dict may be
 
@@ -662,9 +683,12 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                         if entry:
                             found = (entry, qualified, None)
             if found and parents is None:
-                parents = {child: parent for parent in tree_nodes(tree) for child in ast.iter_child_nodes(parent)}
+                # (`_guarded` answers yes only under a `try:`, an `if` or a conditional expression: a
+                # cell holding none is answered without its parent map, most cells with a use)
+                parents = ({child: parent for parent in tree_nodes(tree) for child in ast.iter_child_nodes(parent)}
+                           if not node_classes(tree).isdisjoint(_GUARD_CLASSES) else {})
             for entry, shown, written in (found, *also) if found else ():
-                if _guarded(node, parents, _errors(entry)):
+                if parents and _guarded(node, parents, _errors(entry)):
                     continue
                 if written is None:
                     uses.append(_Use(entry, ca, node.lineno, node.col_offset + 1, shown))

@@ -1,0 +1,411 @@
+"""The rules' per-notebook work made cheaper (docs/benchmarks.md, issue 15, twenty-seventh round,
+helper speed27a; `benchmarks/results/instructions-twentyseventh-speed27a.txt`), each screen or memo
+compared with the computation it replaces on every fixture notebook and on written cells that
+exercise it, so a screen that dropped something the full computation reports fails here."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "notebooks"
+
+
+def _contexts(written=()):
+    """RuleContexts of written notebooks (cells as given), then of every fixture notebook."""
+    from nbrefactor.audit.analysis import analyse_notebook
+    from nbrefactor.audit.catalog import load_catalog
+    from nbrefactor.audit.loader import parse_notebook, read_notebook
+    from nbrefactor.audit.project import ProjectContext
+    from nbrefactor.audit.rules import Example, RuleContext
+    from nbrefactor.audit.types import Notebook
+
+    catalog = load_catalog()
+    notebooks = [parse_notebook("nb.ipynb", json.dumps(Example(cells=cells).notebook_json()).encode("utf-8")) for cells in written]
+    notebooks += [nb for nb in map(read_notebook, sorted(FIXTURES.rglob("*.ipynb"))) if isinstance(nb, Notebook)]
+    for nb in notebooks:
+        yield RuleContext(analyse_notebook(nb), catalog, ProjectContext())
+
+
+def _hits(found):
+    return [(h.cell.index, h.line, h.column, h.message, h.key, h.related) for h in found]
+
+
+# One-shot iterators: made by each maker kind, iterated in a later cell, rebound in between, made and
+# iterated in one cell, and cells between that neither make nor name one.
+ITERATOR_CELLS = (
+    ("pairs = zip([1, 2], [3, 4])", "x = 1\ny = x + 1", "total = sum(pairs)"),
+    ("from itertools import chain\nrows = chain([1], [2])", "print('hi')", "for r in rows:\n    y = r * 2"),
+    ("import itertools as it\nrows = it.islice(range(9), 3)", "s = sorted(rows)"),
+    ("def gen():\n    yield 1", "g = gen()", "z = 0", "t = tuple(g)"),
+    ("g = (i * i for i in range(3))", "h = [v for v in g]"),
+    ("import pandas as pd\ndf = pd.DataFrame({'a': [1]})\nrows = df.iterrows()", "n = list(rows)"),
+    ("pairs = zip([1], [2])", "pairs = [1]", "total = sum(pairs)"),  # rebound in between: nothing
+    ("pairs = map(str, [1])\nout = list(pairs)", "a = 2"),  # made and iterated in one cell
+    ("records = zip(['a'], [[0.1]])", "index.upsert(vectors=records)"),
+    ("it = iter([1, 2])", "def f():\n    return 1", "class C:\n    pass", "list(it)"),
+)
+
+
+def test_consumed_iterators_screen_reports_as_the_full_walk_on_every_fixture_notebook(monkeypatch):
+    """`_consumed_iterators` walks only the cells `_iterator_makers` names and the cells naming an
+    iterator another cell made, and a cell's functions for a `yield` only when the cell holds one
+    (twenty-seventh round); its findings are the walk of every cell's, every function's, on
+    written iterators and every fixture notebook."""
+    import ast
+
+    from nbrefactor.audit.rules import rerun
+
+    screen, classes = rerun._iterator_makers, rerun.node_classes
+    reported = walked = cells = 0
+    for ctx in _contexts(ITERATOR_CELLS):
+        screened = _hits(rerun._consumed_iterators(ctx))
+        monkeypatch.setattr(rerun, "_iterator_makers", lambda ctx, trees: set(range(len(trees))))
+        monkeypatch.setattr(rerun, "node_classes", lambda tree: {ast.Yield})  # every function walked for a yield
+        full = _hits(rerun._consumed_iterators(ctx))
+        monkeypatch.setattr(rerun, "_iterator_makers", screen)
+        monkeypatch.setattr(rerun, "node_classes", classes)
+        assert screened == full, ctx.cells[0].cell.source[:200] if ctx.cells else ""
+        reported += bool(full)
+        trees = [(ca, rerun.cell_python_tree(ca)) for ca in ctx.cells]
+        walked += len(screen(ctx, trees))
+        cells += len(trees)
+    assert reported >= 8  # the written ones, at least
+    assert walked < cells / 5
+
+
+def test_spacy_links_screen_passes_every_cell_the_pattern_finds_a_link_in():
+    """`spacy_links` runs its pattern only on a cell holding the pattern's own word `spacy`."""
+    from nbrefactor.audit.distributions import _SPACY_LINK, spacy_links
+
+    from fixture_cells import raw_code_sources
+
+    written = ["!python -m spacy link ./models/en_vectors_web_lg-2.0.0/en_vectors_web_lg en_vecs",
+               "%%bash\npython -m spacy  link en_core_web_sm en"]
+    for source in [*raw_code_sources(100000), *written]:
+        assert "spacy" in source or not _SPACY_LINK.search(source)
+    ctx = next(_contexts([written]))
+    assert spacy_links(ctx.facts.notebook) == {"en_vecs": "en_vectors_web_lg", "en": "en_core_web_sm"}
+
+
+def _old_owner_module(name, module_needs):
+    return next((m for m in module_needs if name == m or name.startswith(m + ".")), None)
+
+
+def test_needed_by_calls_tables_are_the_catalogues_and_the_owner_module_the_old_scan():
+    """`_needed_by_calls` reads its tables once per catalogue, and finds a name's `[modules_needing]`
+    entry from the entries' places: the old scan's answer for every import and resolved call of
+    every fixture notebook, every entry and names around it, also with a table whose entries nest."""
+    from nbrefactor.audit import distributions as d
+
+    from nbrefactor.audit.catalog import load_catalog
+
+    catalog = load_catalog()
+    tables = catalog.derived("distributions.call_needs", d._call_needs_tables)
+    assert tables is catalog.derived("distributions.call_needs", d._call_needs_tables)
+    module_needs = {str(k): d._as_tuple(v) for k, v in (catalog.table("distributions", "modules_needing", {}) or {}).items()}
+    assert tables[6] == module_needs and list(tables[10]) == list(module_needs)
+    assert tables[7] == {str(k): d._as_tuple(v) for k, v in (catalog.table("distributions", "calls_needing", {}) or {}).items()}
+    names = {"", ".", "a..b", *module_needs, *(m + ".x.y" for m in module_needs), *(m + "x" for m in module_needs),
+             *(m.rsplit(".", 1)[0] for m in module_needs)}
+    for ctx in _contexts():
+        for ca in ctx.cells:
+            names.update(n for imp in ca.facts.imports for n in (imp.qualified, imp.module))
+            names.update(ctx.facts.resolve(c.func) for c in ca.facts.calls if c.func)
+    nested = {"a.b.c": ("x",), "a": ("y",), "a.b": ("z",), "q.r": ("w",)}  # an outer entry after an inner one
+    nested_order = {m: at for at, m in enumerate(nested)}
+    for name in sorted(names | {"a.b.c.d", "a.b", "a.bc", "q.r.s", "q"}):
+        assert d._owner_module(name, tables[10]) == _old_owner_module(name, module_needs), name
+        assert d._owner_module(name, nested_order) == _old_owner_module(name, nested), name
+    assert d._owner_module("torch.utils.tensorboard.writer", tables[10]) == "torch.utils.tensorboard"
+
+
+def test_kept_global_loads_are_a_fresh_walks_on_every_fixture_cell_tree(monkeypatch):
+    """RND's `_unread` and `_asserts_only` read each cell tree's global loads from one walk kept
+    by the tree's identity: equal to a fresh walk on every fixture cell, again when asked twice,
+    and an entry left by another tree under the same id is not read."""
+    import ast
+
+    from nbrefactor.audit.rules import randomness as r
+
+    monkeypatch.setattr(r, "_GLOBAL_LOADS", {})
+    trees = 0
+    for ctx in _contexts():
+        for ca in ctx.cells:
+            tree = r._parsed(ca)
+            if tree is None:
+                continue
+            fresh = r._global_load_lines(tree)
+            assert r._kept_global_load_lines(tree) == fresh
+            assert r._kept_global_load_lines(tree) is r._kept_global_load_lines(tree)
+            trees += 1
+    assert trees > 1000 and len(r._GLOBAL_LOADS) <= 256
+    tree = ast.parse("a = b + c\n")
+    r._GLOBAL_LOADS[id(tree)] = (ast.parse("z\n"), {"z": [1]})  # another tree's entry under this id
+    assert r._kept_global_load_lines(tree) == {"b": [1], "c": [1]}
+
+
+def test_written_modules_screen_passes_every_text_the_pattern_finds_a_file_in():
+    """`written_modules` runs `_PY_FILE` only on a text holding its literal `.py`: every string,
+    magic and first line it reads on the fixture notebooks, and written ones."""
+    from nbrefactor.audit.distributions import _PY_FILE, written_modules
+
+    written = ("!wget https://x.org/helper_functions.py", "%%writefile utils.py\nx = 1",
+               "urlretrieve(url, 'data_setup.py')\nopen('engine.py', 'w')")
+    found = 0
+    for ctx in _contexts([written]):
+        for ca in ctx.cells:
+            texts = [m.text for m in ca.magics] + [s.value for s in ca.facts.strings] + [ca.cell.source]
+            for text in texts:
+                assert ".py" in text or not _PY_FILE.search(text)
+        found += len(written_modules(ctx.facts))
+    ctx = next(_contexts([written]))
+    assert set(written_modules(ctx.facts)) >= {"helper_functions", "utils", "data_setup", "engine"}
+
+
+def test_removal_entry_tables_are_made_once_per_catalogue_and_equal_a_fresh_build():
+    """DEP005's `_uses` reads the path index and the call-matched functions from one build per
+    catalogue's entries: equal to a fresh build, the same objects while the entries are the same,
+    built again for other entries."""
+    from nbrefactor.audit.catalog import load_catalog
+    from nbrefactor.audit.rules import removed_apis as r
+
+    entries, _ = load_catalog().derived("removed_apis", r._catalogue)
+    paths, functions, names = r._entry_tables(entries)
+    assert paths == r._path_index(entries)
+    fresh: dict = {}
+    for e in entries:
+        if (e.keyword or e.values or e.unpacked) and not e.method:
+            fresh.setdefault(e.api, []).append(e)
+    assert functions == fresh and names == frozenset(api.rsplit(".", 1)[-1] for api in fresh) and len(names) > 5
+    again = r._entry_tables(entries)
+    assert again[0] is paths and again[1] is functions
+    fewer = entries[: len(entries) // 2]
+    other = r._entry_tables(fewer)
+    assert other[0] == r._path_index(fewer) and other[0] is not paths
+
+
+def test_gpu_string_answers_are_kept_per_catalogue_and_equal_the_matches():
+    """GPU's device-value and string-entry answers are kept per catalogue and string: equal to the
+    matches they replace on every string of every fixture notebook (and written ones that match),
+    and a catalogue other than the one kept is answered afresh. The `.is_cuda` test is asked only
+    of a line holding its literal."""
+    from dataclasses import replace
+
+    from nbrefactor.audit import gpu
+    from nbrefactor.audit.catalog import load_catalog
+
+    gc = load_catalog().derived("gpu", gpu.GpuCatalog.from_catalog)
+    written = ('device = "cuda:0"\nx = "gpu_hist"\nif x.is_cuda:\n    pass',)
+    devices = reasons = 0
+    for ctx in _contexts(written):
+        for ca in ctx.cells:
+            for s in ca.facts.strings:
+                assert gpu._is_device_value(gc, s.value) == gpu._match(s.value, gc.device_values)
+                expected = tuple(e.reason for e in gc.strings if gpu._match(s.value, e.values))
+                assert gpu._string_reasons(gc, s.value) == expected
+                devices += gpu._is_device_value(gc, s.value)
+                reasons += bool(expected)
+            for line in ca.lines:
+                assert ".is_cuda" in line or not gpu._TENSOR_ON_GPU_TEST.match(line)
+    assert devices >= 1 and reasons >= 1
+    other = replace(gc, device_values=("gpu_hist",), strings=())
+    assert gpu._is_device_value(other, "gpu_hist") and not gpu._is_device_value(other, "cuda")
+    assert gpu._string_reasons(other, "gpu_hist") == ()
+    assert gpu._is_device_value(gc, "cuda") and not gpu._is_device_value(gc, "gpu_hist")
+
+
+def _old_fetching_functions(facts):
+    import ast
+
+    from nbrefactor.audit.analysis import cell_python_tree
+
+    found = {}
+    for ca in facts.cells:
+        tree = cell_python_tree(ca)
+        for stmt in tree.body if tree is not None else ():
+            if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            params = [a.arg for a in (*stmt.args.posonlyargs, *stmt.args.args)]
+            end = stmt.end_lineno or stmt.lineno
+            found[stmt.name] = [
+                (ca, call, a.name, params.index(a.name)) for call in ca.facts.calls
+                if call.in_function and stmt.lineno <= call.line <= end
+                for a in call.args if a.name is not None and a.name in params
+            ]
+    return {name: calls for name, calls in found.items() if calls}
+
+
+FUNCTION_CELLS = (
+    ("def get(name):\n    return load_dataset(name)\n\ndef other():\n    pass\n\ndef two(a, b):\n    f(b)\n    g(a, b)",
+     "def get(x):\n    return x"),  # redefined without a passing call: the last definition wins (and drops it)
+    ("def a(p):\n    h(p)\n", "x = h(1)\ndef b(q, *r):\n    h(r, q)\n"),
+)
+
+
+def test_fetching_functions_are_the_old_scan_on_every_fixture_notebook():
+    """PTH007's `_fetching_functions` reads each cell's in-function calls once, not once per
+    definition: its answer is the old scan's on every fixture notebook and written definitions."""
+    from nbrefactor.audit.rules import downloads
+
+    with_functions = 0
+    for ctx in _contexts(FUNCTION_CELLS):
+        found = downloads._fetching_functions(ctx.facts)
+        assert found == _old_fetching_functions(ctx.facts)
+        with_functions += bool(found)
+    assert with_functions >= 10
+
+
+def test_rnd_display_reach_finds_the_tracker_handles_once_per_notebook(monkeypatch):
+    """`_display_reach`'s module-level follower reads the notebook's tracker handles from one
+    search per notebook (it searched again for each draw followed); RND001's findings on the
+    fixtures are the rule examples' (tests/test_rule_examples.py) and unchanged on the corpora."""
+    from nbrefactor.audit.rules import randomness as r
+
+    asked = []
+    find = r._tracker_handles
+    monkeypatch.setattr(r, "_tracker_handles", lambda facts, tree: asked.append(facts) or find(facts, tree))
+    followed = 0
+    for ctx in _contexts():
+        before = len(asked)
+        list(r._reaches_only_displays(ctx.facts, r._facts(ctx)[1].draws))
+        assert len(asked) - before <= 1
+        followed += len(asked) - before
+    assert followed >= 3
+
+
+def test_nltk_needed_is_kept_per_catalogue_and_name_and_equals_the_scan(monkeypatch):
+    """PTH007's NLTK data needs read `needed` from an answer kept per catalogue and name: the
+    scan's answer for every resolved call of every fixture notebook and written NLTK reads, and
+    another catalogue's data is answered afresh."""
+    from dataclasses import replace
+
+    from nbrefactor.audit.catalog import load_catalog
+    from nbrefactor.audit.rules import downloads
+
+    nltk = downloads.fetch_catalog(load_catalog()).nltk
+    monkeypatch.setattr(downloads, "_NEEDED", [None, {}])
+    names = {"nltk.corpus.stopwords.words", "nltk.word_tokenize", "nltk.corpus.Foo.words", "x.y"}
+    for ctx in _contexts():
+        names.update(ctx.facts.resolve(c.func) for ca in ctx.cells for c in ca.facts.calls if c.func)
+    needing = 0
+    for name in sorted(names):
+        assert nltk.needed(name) == nltk._needed(name) == nltk.needed(name), name
+        needing += nltk.needed(name) is not None
+    assert needing >= 2
+    other = replace(nltk, calls=(), corpus_module="")
+    assert other.needed("nltk.word_tokenize") is None and nltk.needed("nltk.word_tokenize") is not None
+
+
+REMOVAL_CELLS = (
+    ("try:\n    from sklearn.metrics import plot_roc_curve\nexcept ImportError:\n    plot_roc_curve = None",
+     "from sklearn.metrics import jaccard_similarity_score"),
+    ("import pandas as pd\nimport sklearn\nif sklearn.__version__ < '1.2':\n    from sklearn.metrics import plot_roc_curve",
+     "df = pd.DataFrame()\nx = df.ix[0] if True else None"),
+)
+
+
+def test_removal_uses_build_the_parent_map_only_where_a_guard_can_stand(monkeypatch):
+    """DEP005's `_uses` asks `_guarded` only in a cell holding a `try:`, an `if` or a conditional
+    expression (the only places it answers yes), without building the cell's parent map elsewhere:
+    its uses are those with the map built for every cell, on every fixture notebook and written
+    guarded and unguarded removals."""
+    import ast
+
+    from nbrefactor.audit.catalog import load_catalog
+    from nbrefactor.audit.rules import removed_apis as r
+
+    entries, _ = load_catalog().derived("removed_apis", r._catalogue)
+    screen = r.node_classes
+    used = 0
+    for ctx in _contexts(REMOVAL_CELLS):
+        screened = [(u.ca.cell.index, u.line, u.column, u.shown) for u in r._uses(ctx, entries)]
+        monkeypatch.setattr(r, "node_classes", lambda tree: {ast.Try})
+        full = [(u.ca.cell.index, u.line, u.column, u.shown) for u in r._uses(ctx, entries)]
+        monkeypatch.setattr(r, "node_classes", screen)
+        assert screened == full
+        used += bool(full)
+    assert used >= 5
+    guarded = next(_contexts(REMOVAL_CELLS[:1]))
+    assert [u.shown for u in r._uses(guarded, entries)] == ["sklearn.metrics.jaccard_similarity_score"]
+
+
+def _old_direct(self, ca, call, required=False):
+    """`gpu._Finder.direct` before the twenty-seventh round: every method entry scanned, every
+    keyword entry tried against every argument."""
+    from nbrefactor.audit import gpu
+
+    gc = self.gc
+    qualified = gpu._qualified(self.facts, call)
+    named = gpu._named_entries(gc, qualified)
+    if named.fallback and gpu.requires_gpu(ca, call.line):
+        return gc.required_reason
+    if qualified:
+        for entry in named.calls:
+            if entry.reason in gc.indexed_reasons and not self._result_indexed(ca, call):
+                continue
+            return entry.reason
+        for entry in named.launchers:
+            if self._launches_with(ca, call, entry.values):
+                return entry.reason
+        for entry in named.device_calls:
+            first = call.arg(0, ("device_name", "name"))
+            if first is not None and first.string and gpu._match(first.string, entry.values):
+                return entry.reason
+        if named.module is not None:
+            return named.module
+    if gpu._is_attribute_call(call):
+        for entry in gc.methods:
+            if call.method in entry.names:
+                return entry.reason
+        if call.method in gc.to_methods and self._moves_to_cuda(ca, call):
+            return gc.to_reason
+    for entry in named.required_keywords if required else named.keywords:
+        keyword = entry.names[0]
+        for arg in call.args:
+            if arg.keyword != keyword:
+                continue
+            if keyword == "device" and arg.name is not None and arg.name in self.devices:
+                return entry.reason
+            value = gpu._text(arg)
+            if value is None:
+                continue
+            if arg.name is not None:
+                if entry.values == ("*",):
+                    return entry.reason
+            elif gpu._match(value, entry.values):
+                return entry.reason
+    for entry in gc.dict_keys:
+        if any(a.keyword == entry.names[0] for a in call.args) and self._dict_key_asks(ca, call, entry):
+            return entry.reason
+    return None
+
+
+GPU_CELLS = (
+    ("import torch\nimport xgboost as xgb\ndevice = 'cuda'\nm = xgb.XGBClassifier(tree_method='gpu_hist', gpu_id=n)\n"
+     "x = torch.zeros(3).cuda()\ny = x.to(device)\nmodel.to('cuda:0')\n",
+     "from autogluon.tabular import TabularPredictor\nTabularPredictor(label='y').fit(df, ag_args_fit={'num_gpus': 1})\n"),
+)
+
+
+def test_gpu_direct_reads_method_reasons_and_passed_keywords_as_the_old_scan():
+    """`_Finder.direct` reads a method's reason from one index per catalogue and tries only the
+    keyword entries whose keyword the call passes: its answer is the old scan's for every call of
+    every fixture notebook and of written GPU calls, required or not."""
+    from nbrefactor.audit import gpu
+    from nbrefactor.audit.catalog import load_catalog
+
+    gc = load_catalog().derived("gpu", gpu.GpuCatalog.from_catalog)
+    reasons = calls = 0
+    for ctx in _contexts(GPU_CELLS):
+        finder = gpu._Finder(ctx.facts, gc)
+        for ca in ctx.cells:
+            for call in ca.facts.calls:
+                for required in (False, True):
+                    answer = finder.direct(ca, call, required=required)
+                    assert answer == _old_direct(finder, ca, call, required=required), (call.func, call.line)
+                    reasons += answer is not None
+                calls += 1
+    assert calls > 5000 and reasons >= 20
+    methods = gpu._method_reasons(gc)
+    assert all(methods[n] == next(e.reason for e in gc.methods if n in e.names) for n in methods)
