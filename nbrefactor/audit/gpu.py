@@ -257,24 +257,24 @@ def _is_device_value(gc: GpuCatalog, value: str) -> bool:
     """`_match(value, gc.device_values)`, remembered per catalogue and string (every string of every
     cell was matched three times per notebook: the device names, GPU001's CUDA lines, the
     definitions)."""
-    if _VALUES[0] is not gc or len(_VALUES[1]) >= 4096:
-        _VALUES[:] = [gc, {}, {}]
-    memo = _VALUES[1]
-    found = memo.get(value)
-    if found is None:
-        found = memo[value] = _match(value, gc.device_values)
-    return found
+    return _per_string(gc, 1, value, lambda: _match(value, gc.device_values))
 
 
 def _string_reasons(gc: GpuCatalog, value: str) -> tuple[str, ...]:
     """The reasons of the `gc.strings` entries `value` matches, in catalogue order, remembered per
     catalogue and string (each string was matched against every entry)."""
-    if _VALUES[0] is not gc or len(_VALUES[2]) >= 4096:
+    return _per_string(gc, 2, value, lambda: tuple(entry.reason for entry in gc.strings if _match(value, entry.values)))
+
+
+def _per_string(gc: GpuCatalog, slot: int, value: str, compute: Callable[[], Any]) -> Any:
+    """`_VALUES[slot]`'s answer for `value`, computed once per catalogue (both memos start afresh for
+    another catalogue, or when one holds 4,096 strings: memory stays flat)."""
+    if _VALUES[0] is not gc or len(_VALUES[slot]) >= 4096:
         _VALUES[:] = [gc, {}, {}]
-    memo = _VALUES[2]
+    memo = _VALUES[slot]
     found = memo.get(value)
     if found is None:
-        found = memo[value] = tuple(entry.reason for entry in gc.strings if _match(value, entry.values))
+        found = memo[value] = compute()
     return found
 
 

@@ -3697,7 +3697,7 @@ def _shell_relative_uses(ctx: RuleContext) -> list[tuple[CellAnalysis, int, int,
     changes = [(ca.cell.index, call.line) for ca, call in directory_changes(ctx)]
     changes += [
         (ca.cell.index, m.line) for ca in ctx.cells for m in ca.magics
-        if m.kind in ("line_magic", "automagic") and m.name in ("cd", "pushd", "popd")
+        if m.kind in ("line_magic", "automagic") and m.name in (*_CHDIR_MAGICS, "popd")
     ]
     first_change = min(changes) if changes else None
     out: list[tuple[CellAnalysis, int, int, str, str]] = []
@@ -3727,7 +3727,7 @@ def _shell_relative_uses(ctx: RuleContext) -> list[tuple[CellAnalysis, int, int,
                 if not command or not command[0][1]:
                     continue
                 program = command[0][0].rsplit("/", 1)[-1].lower()
-                if program in ("cd", "pushd"):
+                if program in _CHDIR_MAGICS:
                     break  # the rest of the line runs in that folder
                 words = [w for w, _ in command[1:]]
                 if program in _SCRIPT_RUNNERS:
@@ -10585,18 +10585,19 @@ class CwdRelativePath(Rule):
         fetched = _read_back_lines(ctx)
         # Where the notebook first writes each relative path (by a literal or through a constant): a
         # path named again after `os.chdir` into a folder of it is that write's (`_chdir_alias`).
+        # Only a notebook that changes directory asks, so the table is made for those alone.
         first_writes: dict[str, tuple[int, int]] = {}
-        for at, name in sorted(
-                [((f.ca.cell.index, f.line), name) for f in literal_findings(ctx)
-                 if f.argument is not None and f.argument.direction in ("write", "both")
-                 for name in (_normal_path(f.value), written_file(f)) if name]
-                + [((_cell_of(ctx, pa), pa.call.line), _normal_path(value)) for uses in grouped.values()
-                   for _, value, pa in uses if pa.direction in ("write", "both")]):
-            first_writes.setdefault(name, at)
-        directory_changed = bool(directory_changes(ctx))
+        if directory_changes(ctx):
+            for at, name in sorted(
+                    [((f.ca.cell.index, f.line), name) for f in literal_findings(ctx)
+                     if f.argument is not None and f.argument.direction in ("write", "both")
+                     for name in (_normal_path(f.value), written_file(f)) if name]
+                    + [((_cell_of(ctx, pa), pa.call.line), _normal_path(value)) for uses in grouped.values()
+                       for _, value, pa in uses if pa.direction in ("write", "both")]):
+                first_writes.setdefault(name, at)
 
         def chdir_alias_here(f: LiteralFinding) -> bool:
-            written = _chdir_alias(ctx, f, first_writes) if directory_changed else None
+            written = _chdir_alias(ctx, f, first_writes)
             if written is not None:
                 read_back.setdefault(written, []).append((f.ca.cell, f.line, f.column))
             return written is not None
