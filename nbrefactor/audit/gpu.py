@@ -98,6 +98,8 @@ class GpuCatalog:
     object_uses: tuple[str, ...]
     shell_patterns: tuple[tuple[Any, str], ...] = ()  # (compiled regex, reason) for `!` lines and %%bash bodies
     fallback_checks: tuple[str, ...] = ()  # calls that test for a GPU, so code can fall back to the CPU
+    # `[device_lists]`: calls placing data on each device of a list argument (`nn.parallel.scatter(x, devices)`)
+    device_list_calls: tuple[str, ...] = ()
     # Flags of `[[call]]` entries, by reason: `indexed` (a need only when the result is indexed:
     # `GPUtil.getGPUs()[0]`), `once` (one GPU001 per notebook, the repeats related; `[[module]]`
     # entries take it too), `try_fallback`
@@ -151,6 +153,7 @@ class GpuCatalog:
                 for e in data.get("shell", [])
             ),
             fallback_checks=tuple(data.get("fallback", {}).get("calls", [])),
+            device_list_calls=tuple(data.get("device_lists", {}).get("calls", [])),
             indexed_reasons=tuple(e.get("reason", "") for e in data.get("call", []) if e.get("indexed")),
             once_reasons=tuple(e.get("reason", default) for table, default in (("call", ""), ("module", "uses a GPU library"))
                                for e in data.get(table, []) if e.get("once")),
@@ -626,6 +629,15 @@ def gpu_requirements(facts: NotebookFacts, catalog: Catalog, import_fallbacks: b
         keyword_strings: set[tuple[int, str]] = set()
         for call in ca.facts.calls:
             reason = finder.direct(ca, call, required=True)
+            if reason is None and gc.device_list_calls and not call.in_function and not _guarded(ca, call.line, check_lines) \
+                    and (qualified := _qualified(facts, call)) and _match(qualified, gc.device_list_calls):
+                # `nn.parallel.scatter(data_, devices)` with `devices = [torch.device('cuda:0'), …]` (at
+                # module level: in a function, `devices` may be a parameter of the same name).
+                device = next((a.name for a in call.args if a.name in finder.devices and (
+                    (a.keyword is None and a.position is not None and a.position > 0) or a.keyword in ("devices", "target_gpus"))), None)
+                if device is not None:
+                    device_uses.setdefault(device, []).append((ca.cell.index, call.line, call.column))
+                continue
             if reason is None and call.func in device_parameters and not _guarded(ca, call.line, check_lines):
                 # `get_params(params, gpu0)`, the notebook's own function moving its argument
                 # there (`p.to(device)`): a use of the CUDA device, as `.to(gpu0)` is.

@@ -24,7 +24,8 @@ class GpuOnlyCode(Rule):
         "Reports each line that needs a GPU by itself: `.cuda()`, `.to(\"cuda\")`, `device=\"cuda\"`, "
         "a device defined as CUDA with no fallback (`device = torch.device(\"cuda\")`, reported once "
         "at its definition, the lines moving things to it as related locations, also a call of the notebook's own function "
-        "whose body moves that argument there: `get_params(params, gpu0)` with `.to(device)` inside), CUDA runtime calls, "
+        "whose body moves that argument there: `get_params(params, gpu0)` with `.to(device)` inside, and a list of CUDA devices "
+        "given to a call placing data on each, `nn.parallel.scatter(data, devices)`: `[device_lists]` of `rules/gpu.toml`), CUDA runtime calls, "
         "`tf.device('/GPU:0')`, GPU settings of XGBoost/LightGBM/CatBoost/Lightning, AutoGluon's per-model "
         "`ag_args_fit={\"num_gpus\": 1}` (each model asserts the GPUs are there; `fit(num_gpus=1)` is lowered to "
         "what the machine has and is not reported), RAPIDS/CuPy "
@@ -285,6 +286,11 @@ class GpuOnlyCode(Rule):
         Example(cells=(
             "import torch\ndef get_params(params, device):\n    return [p.clone().to(device) for p in params]",
             "gpu0 = torch.device('cuda:0')\nnew_params = get_params([torch.zeros(2)], gpu0)",
+        ), expect=((2, 1),)),
+        # A list of CUDA devices handed to `nn.parallel.scatter`, which places a shard on each.
+        Example(cells=(
+            "import torch\nfrom torch import nn\ndata = torch.arange(20).reshape(4, 5)",
+            "devices = [torch.device('cuda:0'), torch.device('cuda:1')]\nsplit = nn.parallel.scatter(data, devices)",
         ), expect=((2, 1),)),
     )
 
