@@ -675,6 +675,114 @@ def uncalled_function_lines(facts: "NotebookFacts") -> dict[int, frozenset[int]]
     return result
 
 
+
+def configured_off_lines(facts: "NotebookFacts") -> dict[int, frozenset[int]]:
+    """By cell index, the lines of a branch that a setting the notebook binds once turns off: the
+    body of `if use_gdrive == 'yes':` below Colab's form field `use_gdrive = 'no'  #@param ["yes",
+    "no"]` (or a configuration cell's `MODE = "local"` above `if MODE == "colab":`), the `else`
+    when the comparison holds. A setting is a module-level name bound by one plain assignment in the
+    whole notebook, at the top level of a cell that is no papermill `parameters` cell, to a string,
+    number, bool or None literal, and bound no other way (`index_single_assignments`; not by a
+    magic's `x = !cmd` either); the test compares it (`==`, `!=`, `in`, `not in` a tuple of
+    literals; `not`, `and`, `or` of such comparisons) and comes after the binding. As saved, the
+    branch never runs (fair check 28, item 71: PTH001's `/gdrive/My Drive/…` root and PTH004's
+    `os.chdir(root)` in the opt-in Drive branch a form cell leaves off); a branch the setting turns
+    on stays. Nothing when a code cell does not parse (a binding may hide there). Used by the path
+    rules (PTH001–PTH006), with `dead_branch_lines` and `uncalled_function_lines`."""
+    if _CONFIGURED_OFF and _CONFIGURED_OFF[0][0] is facts:
+        return _CONFIGURED_OFF[0][1]
+    result: dict[int, frozenset[int]] = {}
+    if any(_SETTING_TEST.search(ca.masked.python) for ca in facts.cells if ca.masked.is_python):
+        result = _configured_off_lines(facts)
+    _CONFIGURED_OFF[:] = [(facts, result)]
+    return result
+
+
+_CONFIGURED_OFF: list = []  # [(facts, their lines)]
+
+# (a screen; the tree decides: an `if` comparing something with `==`, `!=` or `in`)
+_SETTING_TEST = re.compile(r"^[ \t]*(?:el)?if\b[^\n]*(?:==|!=|\bin\b)", re.MULTILINE)
+
+
+def _configured_off_lines(facts: "NotebookFacts") -> dict[int, frozenset[int]]:
+    trees = []
+    for ca in facts.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            if ca.masked.is_python and ca.masked.python.strip():
+                return {}
+            continue
+        trees.append((ca, tree))
+    tops: dict[int, tuple[int, bool]] = {}
+    for ca, tree in trees:
+        for stmt in tree.body:
+            tops[id(stmt)] = (ca.cell.index, "parameters" in ca.cell.tags)
+    by_magic = {t for ca in facts.cells for m in ca.magics for t in m.assigned_to}
+    settings: dict[str, tuple[tuple[int, int], object]] = {}
+    for name, statements in index_single_assignments(facts).items():
+        if len(statements) != 1 or name in by_magic:
+            continue
+        (stmt,) = statements
+        value = stmt.value
+        where = tops.get(id(stmt))
+        if where is None or where[1] or not isinstance(value, ast.Constant) \
+                or type(value.value) not in (str, int, float, bool, type(None)):
+            continue
+        settings[name] = ((where[0], stmt.end_lineno or stmt.lineno), value.value)
+    if not settings:
+        return {}
+    found: dict[int, set[int]] = {}
+    for ca, tree in trees:
+        for node in nodes_of(tree, ast.If):
+            names = {n.id for n in ast.walk(node.test) if isinstance(n, ast.Name) and n.id in settings}
+            if not names or any(settings[n][0] >= (ca.cell.index, node.lineno) for n in names):
+                continue
+            truth = _setting_test(node.test, {n: settings[n][1] for n in names})
+            if truth is None:
+                continue
+            for stmt in node.orelse if truth else node.body:
+                found.setdefault(ca.cell.index, set()).update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
+    return {index: frozenset(lines) for index, lines in found.items()}
+
+
+def _setting_test(test: ast.expr, settings: dict[str, object]) -> Optional[bool]:
+    """The truth of a test comparing settings with literals (`configured_off_lines`), or None."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = _setting_test(test.operand, settings)
+        return None if inner is None else not inner
+    if isinstance(test, ast.BoolOp):
+        values = [_setting_test(v, settings) for v in test.values]
+        decisive = isinstance(test.op, ast.Or)  # (`or`: one True decides; `and`: one False)
+        if decisive in values:
+            return decisive
+        return None if None in values else not decisive
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return None
+    left, op, right = test.left, test.ops[0], test.comparators[0]
+
+    def literal(node: ast.expr) -> tuple[bool, object]:
+        if isinstance(node, ast.Name) and node.id in settings:
+            return True, settings[node.id]
+        if isinstance(node, ast.Constant):
+            return True, node.value
+        return False, None
+
+    if isinstance(op, (ast.Eq, ast.NotEq)):
+        (known_left, a), (known_right, b) = literal(left), literal(right)
+        if not (known_left and known_right) or not (isinstance(left, ast.Name) or isinstance(right, ast.Name)):
+            return None
+        if type(a) is not type(b) and not (type(a) in (int, float) and type(b) in (int, float)):
+            return None  # (`True == 1`, `'1' == 1`: left to the run)
+        return (a == b) == isinstance(op, ast.Eq)
+    if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, (ast.Tuple, ast.List, ast.Set)):
+        known, a = literal(left)
+        if not known or not isinstance(left, ast.Name) or not all(isinstance(e, ast.Constant) for e in right.elts):
+            return None
+        if any(type(e.value) is not type(a) for e in right.elts):  # type: ignore[attr-defined]
+            return None
+        return any(e.value == a for e in right.elts) == isinstance(op, ast.In)  # type: ignore[attr-defined]
+    return None
+
 def _code_mentions(ca: "CellAnalysis", words: re.Pattern[str]) -> Iterator[tuple[int, str]]:
     """(line, name) of each mention in the cell's code of a name `words` matches whole: an
     `ast.Name` (read, bound or deleted), a `global`/`nonlocal` declaration, code in a string that

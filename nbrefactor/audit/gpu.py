@@ -98,6 +98,8 @@ class GpuCatalog:
     object_uses: tuple[str, ...]
     shell_patterns: tuple[tuple[Any, str], ...] = ()  # (compiled regex, reason) for `!` lines and %%bash bodies
     fallback_checks: tuple[str, ...] = ()  # calls that test for a GPU, so code can fall back to the CPU
+    # `[device_lists]`: calls placing data on each device of a list argument (`nn.parallel.scatter(x, devices)`)
+    device_list_calls: tuple[str, ...] = ()
     # Flags of `[[call]]` entries, by reason: `indexed` (a need only when the result is indexed:
     # `GPUtil.getGPUs()[0]`), `once` (one GPU001 per notebook, the repeats related; `[[module]]`
     # entries take it too), `try_fallback`
@@ -151,6 +153,7 @@ class GpuCatalog:
                 for e in data.get("shell", [])
             ),
             fallback_checks=tuple(data.get("fallback", {}).get("calls", [])),
+            device_list_calls=tuple(data.get("device_lists", {}).get("calls", [])),
             indexed_reasons=tuple(e.get("reason", "") for e in data.get("call", []) if e.get("indexed")),
             once_reasons=tuple(e.get("reason", default) for table, default in (("call", ""), ("module", "uses a GPU library"))
                                for e in data.get(table, []) if e.get("once")),
@@ -610,6 +613,7 @@ def gpu_requirements(facts: NotebookFacts, catalog: Catalog, import_fallbacks: b
     flag = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(guarded_devices)) + r")\b") if guarded_devices else None
     found: list[GpuRequirement] = []
     device_uses: dict[str, list[tuple[int, int, int]]] = {}
+    device_parameters = _device_parameters(facts, gc) if finder.devices else {}
     for ca in facts.cells:
         check_lines = checked[ca.cell.index] | _flag_conditional_lines(ca, flags)
         if flag is not None:
@@ -625,6 +629,24 @@ def gpu_requirements(facts: NotebookFacts, catalog: Catalog, import_fallbacks: b
         keyword_strings: set[tuple[int, str]] = set()
         for call in ca.facts.calls:
             reason = finder.direct(ca, call, required=True)
+            if reason is None and gc.device_list_calls and not call.in_function and not _guarded(ca, call.line, check_lines) \
+                    and (qualified := _qualified(facts, call)) and _match(qualified, gc.device_list_calls):
+                # `nn.parallel.scatter(data_, devices)` with `devices = [torch.device('cuda:0'), …]` (at
+                # module level: in a function, `devices` may be a parameter of the same name).
+                device = next((a.name for a in call.args if a.name in finder.devices and (
+                    (a.keyword is None and a.position is not None and a.position > 0) or a.keyword in ("devices", "target_gpus"))), None)
+                if device is not None:
+                    device_uses.setdefault(device, []).append((ca.cell.index, call.line, call.column))
+                continue
+            if reason is None and call.func in device_parameters and not _guarded(ca, call.line, check_lines):
+                # `get_params(params, gpu0)`, the notebook's own function moving its argument
+                # there (`p.to(device)`): a use of the CUDA device, as `.to(gpu0)` is.
+                positions, keywords = device_parameters[call.func]
+                device = next((a.name for a in call.args if a.name in finder.devices
+                               and (a.position in positions if a.keyword is None else a.keyword in keywords)), None)
+                if device is not None:
+                    device_uses.setdefault(device, []).append((ca.cell.index, call.line, call.column))
+                continue
             if reason is None or _guarded(ca, call.line, check_lines):
                 continue
             keyword_strings |= {(a.line, a.string) for a in call.args if a.keyword and a.string is not None}
@@ -665,6 +687,43 @@ def gpu_requirements(facts: NotebookFacts, catalog: Catalog, import_fallbacks: b
     for r in sorted(found, key=lambda r: (r.cell, r.line, r.column)):
         by_line.setdefault((r.cell, r.line), r)  # one per line: the first reason on it
     return tuple(by_line.values())
+
+
+def _device_parameters(facts: NotebookFacts, gc: GpuCatalog) -> dict[str, tuple[frozenset[int], frozenset[str]]]:
+    """The notebook's own module-level functions that move something to a device their caller
+    passes, by name: the positions and names of the parameters that reach `.to(p)`, `.cuda(p)` or
+    a `device=p` keyword in the body (`def get_params(params, device): return [p.clone().to(device)
+    for p in params]`), read directly. A function defined twice, or decorated, is left out (which
+    body runs is not known). Fair check 28: d2l's `get_params(params, gpu0)` after `gpu0 =
+    torch.device('cuda:0')` was no GPU001."""
+    found: dict[str, tuple[frozenset[int], frozenset[str]]] = {}
+    seen: set[str] = set()
+    for ca in facts.cells:
+        tree = cell_python_tree(ca)
+        for node in tree.body if tree is not None else ():
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            if node.name in seen or node.decorator_list:
+                found.pop(node.name, None)
+                seen.add(node.name)
+                continue
+            seen.add(node.name)
+            parameters = [*node.args.posonlyargs, *node.args.args]
+            names = {a.arg for a in (*parameters, *node.args.kwonlyargs)}
+            rebound = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+            reaching: set[str] = set()
+            for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
+                if isinstance(call.func, ast.Attribute) and call.func.attr in (*gc.to_methods, "cuda") and call.args \
+                        and isinstance(call.args[0], ast.Name):
+                    reaching.add(call.args[0].id)
+                reaching.update(k.value.id for k in call.keywords if k.arg == "device" and isinstance(k.value, ast.Name))
+            reaching &= names - rebound
+            if reaching:
+                found[node.name] = (
+                    frozenset(k for k, a in enumerate(parameters) if a.arg in reaching),
+                    frozenset(reaching),
+                )
+    return found
 
 
 def _check_flags(facts: NotebookFacts, checked: dict[int, set[int]]) -> frozenset[str]:

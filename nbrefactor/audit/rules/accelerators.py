@@ -23,7 +23,9 @@ class GpuOnlyCode(Rule):
     what_it_does = (
         "Reports each line that needs a GPU by itself: `.cuda()`, `.to(\"cuda\")`, `device=\"cuda\"`, "
         "a device defined as CUDA with no fallback (`device = torch.device(\"cuda\")`, reported once "
-        "at its definition, the lines moving things to it as related locations), CUDA runtime calls, "
+        "at its definition, the lines moving things to it as related locations, also a call of the notebook's own function "
+        "whose body moves that argument there: `get_params(params, gpu0)` with `.to(device)` inside, and a list of CUDA devices "
+        "given to a call placing data on each, `nn.parallel.scatter(data, devices)`: `[device_lists]` of `rules/gpu.toml`), CUDA runtime calls, "
         "`tf.device('/GPU:0')`, GPU settings of XGBoost/LightGBM/CatBoost/Lightning, AutoGluon's per-model "
         "`ag_args_fit={\"num_gpus\": 1}` (each model asserts the GPUs are there; `fit(num_gpus=1)` is lowered to "
         "what the machine has and is not reported), RAPIDS/CuPy "
@@ -145,6 +147,12 @@ class GpuOnlyCode(Rule):
         Example(cells=(
             "import torch\nimport tensorflow as tf\nprint(len(tf.config.list_physical_devices('GPU')))",
             "if not torch.cuda.is_available():\n    print('No GPU: training on the CPU')",
+        )),
+        # The notebook's own function handed a device with its fallback, or one that picks its own.
+        Example(cells=(
+            "import torch\ndef get_params(params, device):\n    return [p.clone().to(device) for p in params]",
+            "def evaluate(net, device=None):\n    device = device or 'cpu'\n    return net.to(device)",
+            "dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')\nnew_params = get_params([torch.zeros(2)], dev)",
         )),
     )
     failing = (
@@ -273,6 +281,17 @@ class GpuOnlyCode(Rule):
             "import torch\ngpu = torch.device('cuda')\nnet = torch.nn.Linear(4, 2).to(gpu)",
             "def shift(scores):\n    eps = torch.tensor([1e-9]).cuda()\n    if scores.is_cuda:\n        eps = eps.cuda()\n    return scores + eps",
         ), expect=((1, 2),)),
+        # A CUDA device handed to the notebook's own function that moves its argument there
+        # (`.to(device)` in its body): a use of the device, as `.to(gpu0)` is (fair check 28).
+        Example(cells=(
+            "import torch\ndef get_params(params, device):\n    return [p.clone().to(device) for p in params]",
+            "gpu0 = torch.device('cuda:0')\nnew_params = get_params([torch.zeros(2)], gpu0)",
+        ), expect=((2, 1),)),
+        # A list of CUDA devices handed to `nn.parallel.scatter`, which places a shard on each.
+        Example(cells=(
+            "import torch\nfrom torch import nn\ndata = torch.arange(20).reshape(4, 5)",
+            "devices = [torch.device('cuda:0'), torch.device('cuda:1')]\nsplit = nn.parallel.scatter(data, devices)",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:

@@ -17,6 +17,7 @@ import fnmatch
 import itertools
 import posixpath
 import re
+import shlex
 import string
 import sys
 import warnings
@@ -25,7 +26,9 @@ from functools import lru_cache
 from typing import Any, Callable, Collection, Iterable, Iterator, Mapping, Optional, Sequence
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, StringFact
-from nbrefactor.audit.analysis import cell_python_tree, dead_branch_lines, nodes_of, tree_nodes, uncalled_function_lines
+from nbrefactor.audit.analysis import (
+    cell_python_tree, configured_off_lines, dead_branch_lines, nodes_of, tree_nodes, uncalled_function_lines,
+)
 from nbrefactor.audit.facts import dotted_name, statement_at, walk_nodes
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.container_code import ContainerSpan, container_spans, in_container
@@ -342,6 +345,15 @@ def path_arguments(facts: NotebookFacts, catalog: Catalog, ca: CellAnalysis) -> 
     return list(found[1])
 
 
+
+def never_run_lines(facts: NotebookFacts, ca: CellAnalysis) -> frozenset[int]:
+    """The cell's lines no run of the notebook as saved reaches: `if False:` bodies
+    (`dead_branch_lines`), module-level functions nothing calls (`uncalled_function_lines`) and
+    the branch a setting bound once turns off (`configured_off_lines`: `if use_gdrive == 'yes':`
+    below the form field `use_gdrive = 'no'  #@param`). No path of theirs is used."""
+    return (dead_branch_lines(ca) | uncalled_function_lines(facts).get(ca.cell.index, frozenset())
+            | configured_off_lines(facts).get(ca.cell.index, frozenset()))
+
 _PATH_ARGUMENTS: list = []  # [facts, catalog, {id(cell analysis): (cell analysis, arguments)}]
 
 
@@ -350,8 +362,7 @@ def _path_arguments(facts: NotebookFacts, catalog: Catalog, ca: CellAnalysis) ->
 
     strings = sorted(ca.facts.strings, key=lambda s: (s.line, s.column))
     out: list[PathArgument] = []
-    dead = dead_branch_lines(ca)  # `if False:` bodies never run: no path of theirs is used
-    dead |= uncalled_function_lines(facts).get(ca.cell.index, frozenset())  # nor functions never called
+    dead = never_run_lines(facts, ca)  # `if False:` bodies never run: no path of theirs is used
     for call in ca.facts.calls:
         if call.line in dead:
             continue
@@ -1086,7 +1097,7 @@ def _python_literals(ctx: RuleContext, ca: CellAnalysis, settings: PathSettings)
     masked_lines = ca.masked.python.split("\n")
     joined, continued = _concatenations(ca, masked_lines)
     positions: set[tuple[int, int]] = set()
-    dead = dead_branch_lines(ca) | uncalled_function_lines(ctx.facts).get(ca.cell.index, frozenset())
+    dead = never_run_lines(ctx.facts, ca)
     for s in ca.facts.strings:
         positions.add((s.line, s.column))
         if s.line in dead:
@@ -1420,7 +1431,7 @@ def system_commands(ctx: RuleContext, ca: CellAnalysis) -> tuple[SystemCommand, 
     tree = cell_python_tree(ca)
     if tree is None or not any(name in ca.masked.python for name in ("system", "subprocess", "popen", "getoutput")):
         return ()
-    dead = dead_branch_lines(ca) | uncalled_function_lines(ctx.facts).get(ca.cell.index, frozenset())
+    dead = never_run_lines(ctx.facts, ca)
     out: list[SystemCommand] = []
     for node in nodes_of(tree, ast.Call):
         if not node.args or node.lineno in dead:
@@ -3137,7 +3148,10 @@ class AbsolutePath(Rule):
         "pass is what counts (a function never called, or passed on by name, keeps its finding). In a shell line, not a "
         "certificate subject in OpenSSL's slash syntax (`-subj \"/CN=db.svc.cluster.local\"`), nor what a container's "
         "command names (after `kubectl exec POD --`, `oc exec … --`, or `docker exec`/`podman exec`'s container): the "
-        "container's files; what `kubectl cp` copies from this machine stays reported."
+        "container's files; what `kubectl cp` copies from this machine stays reported. Nor is a path in a branch that no run "
+        "of the notebook as saved takes: `if False:`, a function nothing calls, and the branch a setting bound once turns off "
+        "(`use_gdrive = 'no'  #@param [\"yes\", \"no\"]`, then `if use_gdrive == 'yes': root = '/gdrive/My Drive/x'`); "
+        "switched on, it is reported."
     )
     why_bad = (
         "An absolute path only exists on machines laid out exactly like the author's. The notebook "
@@ -3206,6 +3220,11 @@ class AbsolutePath(Rule):
             "from azureml.core import Run\nremote_data_path = '/outputs/featurization/data/'",
             "remote_run.download_file(remote_data_path + 'train.parquet', output_file_path=local_path)",
         )),
+        # The opt-in branch of a Colab form field left off: as saved it never runs (fair check 28, item 71).
+        Example(cells=(
+            "use_gdrive = 'no'  #@param [\"yes\", \"no\"]\nif use_gdrive == 'yes':\n    root = '/gdrive/My Drive/vit_colab'\n"
+            "    import os\n    os.makedirs(root, exist_ok=True)",
+        )),
     )
     failing = (
         Example(
@@ -3250,6 +3269,14 @@ class AbsolutePath(Rule):
                 "!kubectl cp /srv/feast/init.sql postgresql-0:/tmp/init.sql",
             ),
             expect=((2, 1),),
+        ),
+        # The same form field switched on: the branch runs, its path is reported.
+        Example(
+            cells=(
+                "use_share = 'yes'  #@param [\"yes\", \"no\"]",
+                "if use_share == 'yes':\n    root = '/srv/share/vit_colab'\n    import os\n    os.makedirs(root, exist_ok=True)",
+            ),
+            expect=((2, 2),),
         ),
     )
 
@@ -4024,7 +4051,10 @@ class UserSpecificPath(Rule):
         "point of Colab's `drive.mount(\"/content/drive\")`, the finding is at the first data path under it, `file_path = \"/content/drive/My "
         "Drive/\"`, the root to configure, and the mount is related; a `/content/<file>` path whose `<file>` the notebook also "
         "names relatively, `model.save(\"final_model.h5\")` then `load_model(\"/content/final_model.h5\")`, is one file on Colab: the message "
-        "says so and the relative use is related, not PTH006's). PTH001 is not also reported "
+        "says so and the relative use is related, not PTH006's; in a Colab notebook (it imports `google.colab` or has form fields) so is a `/content/<folder>` "
+        "the notebook also names relatively (`tokenizer.save_model(\"KantaiBERT\")`), a relative path into the Drive a `drive.mount(\"/content/drive\")` "
+        "mounts (`open(\"drive/MyDrive/files/api_key.txt\")`, read through Colab's working directory `/content`), and the file a `!cp` copies out of that "
+        "Drive (`!cp \"drive/MyDrive/files/api_key.txt\" \"api_key.txt\"`, then `open(\"api_key.txt\")`): related to the mount's finding). PTH001 is not also reported "
         "for such a literal. Not Kaggle's template listing of its input mount (`for dirname, _, filenames in os.walk('/kaggle/input'):` "
         "whose body only prints). A tool's own credential or settings location in the home folder "
         "(`~/.kaggle/kaggle.json`, `~/.aws/credentials`, `~/.config/gcloud/`…, the shell's start-up files `~/.bashrc`, "
@@ -4143,6 +4173,18 @@ class UserSpecificPath(Rule):
             cells=("import os, sys\nIS_COLAB = 'google.colab' in sys.modules\nif not IS_COLAB:\n    !unzip protoc-25.1-linux-x86_64.zip -d /root/.local",),
             expect=((1, 4),),
         ),
+        # Colab's mounted Drive read through the working directory `/content`, and a copy made out
+        # of it: the mount's finding, the reads related (fair check 28, items 101, 102, 109, 113);
+        # a `/content/<folder>` the notebook also names relatively: one folder on Colab (item 91).
+        Example(
+            cells=(
+                "from google.colab import drive\ndrive.mount('/content/drive')",
+                "key = open('drive/MyDrive/files/api_key.txt').read()",
+                "!cp 'drive/MyDrive/files/org.txt' 'org.txt'\norg = open('org.txt').read()",
+                "import os\ntoken_dir = '/content/KantaiBERT'\nos.makedirs(token_dir, exist_ok=True)\ntokenizer.save_model('KantaiBERT')",
+            ),
+            expect=((1, 2), (4, 2)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -4215,7 +4257,7 @@ class UserSpecificPath(Rule):
             edits = [e for o in (f, *others) for e in edits_by_literal.get((o.ca.cell.index, o.line, o.column), ())]
             on_path = (f"; `{render_call(edits[0][1])}` also puts it on the import path (related)"
                        if edits else "")
-            if f.source == "shell" and _cd_line(f.ca, f.line):
+            if (f.source == "shell" and _cd_line(f.ca, f.line)) or (f.source == "python" and _chdir_literal_line(ctx, f.ca, f.line)):
                 # `%cd /content/zoo/`: the change of directory into it is this line too (PTH004
                 # leaves it here: one line, one fix; fair check 16, item 97).
                 on_path += "; the line also makes it the working directory, so the relative paths below depend on it"
@@ -4233,14 +4275,22 @@ class UserSpecificPath(Rule):
             )
             if edits:
                 hit = replace(hit, related=tuple(dict.fromkeys([*hit.related, *((c, e.line, e.column) for c, e in edits)])))
-            twins = [t for o in (f, *others) for rest, (h, ts) in _colab_twins(ctx).items() if h is o for t in ts]
+            twins = [(t, kind) for o in (f, *others) for h, ts, kind in _colab_twins(ctx).values() if h is o for t in ts]
             if twins:
-                first_twin = min(twins, key=lambda t: (t.ca.cell.index, t.line))
-                hit = replace(hit, message=hit.message + (
-                    f"; it is the file the notebook {_TWIN_VERBS.get(first_twin.argument.direction, 'uses')} "
-                    f"as {shown(first_twin.value)} at cell {first_twin.ca.cell.index} (related), "
-                    "which is the same file only where the working directory is Colab's `/content`"),
-                    related=tuple(dict.fromkeys([*hit.related, *((t.ca.cell, t.line, t.column) for t in twins)])))
+                first_twin, kind = min(twins, key=lambda t: (t[0].ca.cell.index, t[0].line))
+                verb = _TWIN_VERBS.get(first_twin.argument.direction, 'uses')
+                said = {
+                    "file": f"; it is the file the notebook {verb} as {shown(first_twin.value)} at cell {first_twin.ca.cell.index} "
+                            "(related), which is the same file only where the working directory is Colab's `/content`",
+                    "folder": f"; it is the folder the notebook {verb.replace('reads', 'uses')} as {shown(first_twin.value)} at cell "
+                              f"{first_twin.ca.cell.index} (related), which is the same folder only where the working directory is Colab's `/content`",
+                    "drive": f"; the notebook {verb} {shown(first_twin.value)} at cell {first_twin.ca.cell.index} (related) "
+                             "through Colab's working directory `/content`, that is inside this mount: the same dependency",
+                    "copy": f"; {shown(first_twin.value)}, which the notebook {verb} at cell {first_twin.ca.cell.index} (related), "
+                            "is a copy a shell line makes from inside this mount: the same dependency",
+                }[kind]
+                hit = replace(hit, message=hit.message + said,
+                              related=tuple(dict.fromkeys([*hit.related, *((t.ca.cell, t.line, t.column) for t, _ in twins)])))
             yield hit
 
 
@@ -4288,30 +4338,104 @@ def _common_folder(paths: Sequence[str]) -> str:
     return "/".join(common) or "/"
 
 
-def _colab_twins(ctx: RuleContext) -> dict[str, tuple[LiteralFinding, list[LiteralFinding]]]:
-    """Relative file paths of catalogued calls that a Colab working-directory path of the notebook
-    also names (`model_4.save("final_model.h5")`, then `load_model("/content/final_model.h5")`), by
-    the relative path: the `/content/…` literal and the relative ones. On Colab the working directory
-    is `/content`, so both are one file, and the line that breaks off Colab is the absolute one:
-    PTH002 reports it with the relative uses related, PTH006 leaves the path (fair check 22:
-    colab-content-twin-split)."""
-    def compute() -> dict[str, tuple[LiteralFinding, list[LiteralFinding]]]:
+def _colab_twins(ctx: RuleContext) -> dict[str, tuple[LiteralFinding, list[LiteralFinding], str]]:
+    """Relative paths of catalogued calls that a Colab working-directory path of the notebook also
+    names, by the relative path: the `/content/…` literal, the relative ones, and how they meet. On
+    Colab the working directory is `/content`, so both are one place, and the line that breaks off
+    Colab is the absolute one: PTH002 reports it with the relative uses related, PTH006 leaves the
+    path. `"file"`: `model_4.save("final_model.h5")`, then `load_model("/content/final_model.h5")`
+    (fair check 22: colab-content-twin-split). In a Colab-shaped notebook (`_colab_shaped`), also
+    `"folder"`: `token_dir = '/content/KantaiBERT'`, then `tokenizer.save_model('KantaiBERT')` and
+    `"./KantaiBERT/vocab.json"` (fair check 28, item 91); `"drive"`: after
+    `drive.mount('/content/drive')`, `open("drive/MyDrive/files/api_key.txt")` reads the mounted
+    Drive through that folder (fair check 28, items 102, 109, 113); `"copy"`: the file a shell line
+    copies out of it, `!cp "drive/MyDrive/files/api_key.txt" "api_key.txt"`, then
+    `open("api_key.txt")` (item 101). A hosted literal in code that runs only on Colab is no
+    PTH002 finding, and has no new twins."""
+    def compute() -> dict[str, tuple[LiteralFinding, list[LiteralFinding], str]]:
         found = literal_findings(ctx)
+        colab = _colab_shaped(ctx)
         hosted: dict[str, LiteralFinding] = {}
+        folders: dict[str, LiteralFinding] = {}
+        mounts: dict[str, LiteralFinding] = {}  # `drive` → the mount point's literal, `/content/drive`
         for f in found:
             path = _normal_path(f.value)
-            if f.path_class.kind == "user" and f.source == "python" and path.startswith("/content/") \
-                    and not path.startswith("/content/drive"):
-                rest = path[len("/content/"):]
-                if rest and "{" not in rest and "." in rest.rpartition("/")[2]:
+            if f.path_class.kind == "user" and f.source == "python" and path.startswith("/content/"):
+                rest = path[len("/content/"):].strip("/")
+                if not rest or "{" in rest:
+                    continue
+                if colab and not _hosted_line(f.ca, f.line) and "/" not in rest and _mount_point(ctx, f):
+                    mounts.setdefault(rest, f)
+                elif path.startswith("/content/drive"):
+                    continue
+                elif "." in rest.rpartition("/")[2]:
                     hosted.setdefault(rest, f)
-        twins: dict[str, tuple[LiteralFinding, list[LiteralFinding]]] = {}
+                elif colab and not _hosted_line(f.ca, f.line):
+                    folders.setdefault(rest, f)
+        copies: dict[str, LiteralFinding] = {}
+        if mounts:
+            for ca in ctx.cells:
+                for magic in ca.magics:
+                    if magic.kind != "shell" or magic.name != "cp":
+                        continue
+                    copied = _shell_copy(magic.args)
+                    if copied is None:
+                        continue
+                    source, target = (_normal_path(p) for p in copied)
+                    source = source[len("/content/"):] if source.startswith("/content/") else source
+                    mount = mounts.get(source.split("/")[0])
+                    if mount is not None and "/" in source and not target.startswith(("/", "~", "..")):
+                        copies.setdefault(target or source.rpartition("/")[2], mount)  # (`cp x/key.txt .`: `key.txt`)
+        twins: dict[str, tuple[LiteralFinding, list[LiteralFinding], str]] = {}
         for f in found:
             path = _normal_path(f.value)
-            if f.path_class.kind == "relative" and f.argument is not None and f.source == "python" and path in hosted:
-                twins.setdefault(path, (hosted[path], []))[1].append(f)
+            if f.path_class.kind != "relative" or f.argument is None or f.source != "python":
+                continue
+            if path in hosted:
+                twins.setdefault(path, (hosted[path], [], "file"))[1].append(f)
+                continue
+            head = path.split("/")[0]
+            if head in mounts and "/" in path:
+                twins.setdefault(path, (mounts[head], [], "drive"))[1].append(f)
+            elif path in copies:
+                twins.setdefault(path, (copies[path], [], "copy"))[1].append(f)
+            else:
+                folder = next((r for r in (path, *_parent_folders(path)) if r in folders), None)
+                if folder is not None:
+                    twins.setdefault(path, (folders[folder], [], "folder"))[1].append(f)
         return twins
     return ctx.shared("paths.colab_twins", compute)
+
+
+def _parent_folders(path: str) -> Iterator[str]:
+    """`a/b/c.txt` → `a/b`, `a`."""
+    while "/" in path:
+        path = path.rpartition("/")[0]
+        yield path
+
+
+def _shell_copy(args: str) -> Optional[tuple[str, str]]:
+    """(source, target) of a shell line `cp [options] SOURCE TARGET` with one source (`args` as a
+    shell line's, the program first), else None."""
+    try:
+        words = shlex.split(args)
+    except ValueError:
+        return None
+    operands = [w for w in words[1:] if not w.startswith("-")]
+    if len(operands) != 2 or any(c in args for c in "|;&>$`"):
+        return None
+    return operands[0], operands[1]
+
+
+def _colab_shaped(ctx: RuleContext) -> bool:
+    """Is the notebook written for Colab: it imports `google.colab`, or a code cell holds Colab's
+    form annotations (`#@title`, `#@param`, `#@markdown`)?"""
+    return ctx.shared("paths.colab_shaped", lambda: any(
+        (imp.module or "").startswith("google.colab") for _, imp in ctx.facts.imports
+    ) or any(_COLAB_FORM.search(ca.cell.source) for ca in ctx.cells))
+
+
+_COLAB_FORM = re.compile(r"#\s*@(?:title|param|markdown)\b")
 
 
 def _mount_point(ctx: RuleContext, f: LiteralFinding) -> bool:
@@ -4328,10 +4452,21 @@ def _cd_line(ca: CellAnalysis, line: int) -> bool:
     return any(m.line == line and m.kind in ("line_magic", "automagic") and m.name in _CHDIR_MAGICS for m in ca.magics)
 
 
+def _chdir_literal_line(ctx: RuleContext, ca: CellAnalysis, line: int) -> bool:
+    """Is the cell's line a `%cd` magic (`_cd_line`) or a change of directory to a literal folder
+    (`os.chdir("/content/gpt-2")`)? Such a line into a folder PTH002 reports is that finding's (fair
+    check 28, items 88–90)."""
+    return _cd_line(ca, line) or any(
+        c is ca and call.line == line and (first := call.arg(0, ("path",))) is not None and first.string is not None
+        for c, call in directory_changes(ctx)
+    )
+
+
 def _user_path_lines(ctx: RuleContext) -> frozenset[tuple[int, int]]:
-    """(cell, line) of PTH002's findings, and of the `%cd` lines among their related locations: the
-    same `%cd /content/` repeated at the top of later cells is one root to configure, already
-    listed with the first one's finding (fair check 25, items 104–106)."""
+    """(cell, line) of PTH002's findings, and of the `%cd` lines (or `os.chdir("/content/gpt-2")`)
+    among their related locations: the same `%cd /content/` repeated at the top of later cells is
+    one root to configure, already listed with the first one's finding (fair check 25, items
+    104–106; fair check 28, items 88–90)."""
     return ctx.shared("paths.user_path_lines", lambda: frozenset(_find_user_path_lines(ctx)))
 
 
@@ -4342,7 +4477,7 @@ def _find_user_path_lines(ctx: RuleContext) -> Iterator[tuple[int, int]]:
             yield h.cell.index, h.line
         for cell, line, _ in h.related:
             ca = cells.get(cell.index)
-            if ca is not None and line is not None and _cd_line(ca, line):
+            if ca is not None and line is not None and _chdir_literal_line(ctx, ca, line):
                 yield cell.index, line
 
 
@@ -4446,7 +4581,12 @@ class RemoteUri(Rule):
         "binding above is such a literal (`download_read_data(data_path)`), or a `for url in urls:` "
         "loop over a list of literals bound in the cell: the calls of one cell are one download step, and so are the calls of one "
         "such function, in any cell, whose URLs share a folder (a chapter notebook fetching each data set from the book's "
-        "repository where it is first used): one finding at the first URL, the list's other URLs and the other calls related. "
+        "repository where it is first used): one finding at the first URL, the list's other URLs and the other calls related; "
+        "also a URL of a dict of constant URLs the notebook defines, fetched by its own helper that looks the name up there "
+        "(d2l's `DATA_HUB['ptb'] = (DATA_URL + 'ptb.zip', '319d…')` and `def download(name, cache_dir=os.path.join('..', 'data')): "
+        "url, sha1_hash = DATA_HUB[name] … requests.get(url)`, called as `download('ptb')` or through a function handing on its "
+        "parameter, `download_extract('ptb')`): one finding per registry and URL folder at the first entry fetched, the other "
+        "entries, the calls, the helper's fetch and the folder it saves into (that parameter default, not PTH006's) related. "
         "A URL the function fetches only when its file is missing (`name = basename(url)`, then `if not exists(name): "
         "urlretrieve(url, name)`) is not reported when that file is beside the notebook: a book repository that commits its "
         "helpers and data there downloads nothing when run from its folder (the fetch serves a lone copy on Colab); also a URL "
@@ -4769,6 +4909,19 @@ class RemoteUri(Rule):
             ),
             expect=((1, 2),),
         ),
+        # A registry of constant URLs fetched by the notebook's own helper (d2l's `DATA_HUB`): the
+        # download, with the cache folder it saves into related (fair check 28, items 103, 108, 111, 112).
+        Example(
+            cells=(
+                "import os, requests\ndef download(name, cache_dir=os.path.join('..', 'data')):\n    url, sha1_hash = DATA_HUB[name]\n"
+                "    os.makedirs(cache_dir, exist_ok=True)\n    fname = os.path.join(cache_dir, url.split('/')[-1])\n"
+                "    with open(fname, 'wb') as f:\n        f.write(requests.get(url).content)\n    return fname\n"
+                "def download_extract(name):\n    return download(name)",
+                "DATA_HUB = dict()\nDATA_URL = 'http://d2l-data.example.com/'\nDATA_HUB['ptb'] = (DATA_URL + 'ptb.zip', '319d85e578af0cdc')",
+                "path = download_extract('ptb')",
+            ),
+            expect=((2, 3),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -4801,7 +4954,8 @@ class RemoteUri(Rule):
         # Through the notebook's own function: `download_file(url, directory)`, `read_data(input_file)`,
         # a URL template formatted inside one; folded into a finding already at the same literal.
         return iter(_fold_into_earlier(list(self._direct(ctx, settings)), [
-            *_function_downloads(ctx, settings), *_wrapped_reads(ctx, settings), *_constant_urls_in_functions(ctx, settings)]))
+            *_function_downloads(ctx, settings), *_wrapped_reads(ctx, settings), *_constant_urls_in_functions(ctx, settings),
+            *_registry_downloads(ctx, settings)]))
 
     def _direct(self, ctx: RuleContext, settings: PathSettings) -> Iterator[Hit]:
         web = settings.web_schemes
@@ -5818,6 +5972,226 @@ def _function_downloads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hi
         )
 
 
+@dataclass(frozen=True)
+class _RegistryDownloads:
+    """What `_registry_downloads` reads: the fetching functions (name → (parameter position,
+    parameter name)), the registries' web URLs by (registry, key) → (cell, URL node, URL), the place
+    of the fetching call inside each function, and the spans of the fetching function's parameter
+    defaults naming the folder it saves into ((cell index, (line, column) start, end))."""
+
+    functions: Mapping[str, tuple[int, str, str]]
+    entries: Mapping[tuple[str, str], tuple[CellAnalysis, ast.expr, str]]
+    fetch_places: Mapping[str, tuple[Cell, int, int]]
+    callee: Mapping[str, str]
+    cache_defaults: tuple[tuple[int, tuple[int, int], tuple[int, int], str], ...]
+
+
+def _registry_download_facts(ctx: RuleContext) -> Optional[_RegistryDownloads]:
+    """The notebook's own download helper that fetches URLs from a dict of constant URLs the
+    notebook defines (d2l's `DATA_HUB = dict()`, `DATA_HUB['ptb'] = (DATA_URL + 'ptb.zip',
+    '319d…')`, and `def download(name, cache_dir=os.path.join('..', 'data')): url, sha1_hash =
+    DATA_HUB[name] … requests.get(url)`), with the notebook's functions that hand it their own
+    parameter (`download_extract(name)` calling `download(name)`); None when there is none."""
+    def compute() -> Optional[_RegistryDownloads]:
+        settings = path_settings(ctx.catalog)
+        constants = string_constants(ctx.facts)
+        registries: set[str] = set()
+        entries: dict[tuple[str, str], tuple[CellAnalysis, ast.expr, str]] = {}
+        trees = [(ca, tree) for ca in ctx.cells if (tree := cell_python_tree(ca)) is not None]
+        for ca, tree in trees:
+            for stmt in tree.body:
+                if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1):
+                    continue
+                target, value = stmt.targets[0], stmt.value
+                if isinstance(target, ast.Name) and (
+                        isinstance(value, ast.Dict) and not value.keys
+                        or isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "dict" and not value.args and not value.keywords):
+                    registries.add(target.id)
+                elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and target.value.id in registries \
+                        and isinstance(target.slice, ast.Constant) and isinstance(target.slice.value, str):
+                    node = value.elts[0] if isinstance(value, ast.Tuple) and value.elts else value
+                    url = _evaluate(node, constants)
+                    c = classify(url, settings, path_argument=True, url_only=True) if url else None
+                    if c is not None and c.kind == "remote" and c.detail in settings.web_schemes:
+                        entries[(target.value.id, target.slice.value)] = (ca, node, url)
+        if not entries:
+            return None
+        functions: dict[str, tuple[int, str, str]] = {}  # name → (position, parameter, registry)
+        fetch_places: dict[str, tuple[Cell, int, int]] = {}
+        callee: dict[str, str] = {}
+        cache_defaults: list[tuple[int, tuple[int, int], tuple[int, int], str]] = []
+        defs: list[tuple[CellAnalysis, ast.FunctionDef | ast.AsyncFunctionDef]] = [
+            (ca, stmt) for ca, tree in trees for stmt in tree.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        for ca, stmt in defs:
+            params = [a.arg for a in (*stmt.args.posonlyargs, *stmt.args.args)]
+            looked_up: dict[str, tuple[str, str]] = {}  # `url, sha1_hash = DATA_HUB[name]` → url: (registry, name)
+            for node in ast.walk(stmt):
+                if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.value, ast.Subscript)):
+                    continue
+                sub = node.value
+                if isinstance(sub.value, ast.Name) and sub.value.id in registries and isinstance(sub.slice, ast.Name) and sub.slice.id in params:
+                    target = node.targets[0]
+                    first = target.elts[0] if isinstance(target, (ast.Tuple, ast.List)) and target.elts else target
+                    if isinstance(first, ast.Name):
+                        looked_up[first.id] = (sub.value.id, sub.slice.id)
+            if not looked_up:
+                continue
+            end = stmt.end_lineno or stmt.lineno
+            for pa in path_arguments(ctx.facts, ctx.catalog, ca):
+                if pa.entry.kind == "url" and pa.call.in_function and stmt.lineno <= pa.call.line <= end and pa.arg.name in looked_up:
+                    registry, param = looked_up[pa.arg.name]
+                    functions[stmt.name] = (params.index(param), param, registry)
+                    fetch_places[stmt.name] = (ca.cell, pa.call.line, pa.call.column)
+                    callee[stmt.name] = pa.shown_callee
+                    # (the folder parameter the helper makes, `os.makedirs(cache_dir, exist_ok=True)`, and
+                    # joins the saved file's name onto, `os.path.join(cache_dir, url.split('/')[-1])`)
+                    made = {c.args[0].id for c in ast.walk(stmt) if isinstance(c, ast.Call) and c.args and isinstance(c.args[0], ast.Name)
+                            and (dotted_name(c.func) or "").rpartition(".")[2] in ("makedirs", "mkdir")}
+                    joined = {c.args[0].id for c in ast.walk(stmt) if isinstance(c, ast.Call) and c.args and isinstance(c.args[0], ast.Name)
+                              and (dotted_name(c.func) or "").endswith("path.join")}
+                    positional = [*stmt.args.posonlyargs, *stmt.args.args]
+                    for arg, default in zip(positional[len(positional) - len(stmt.args.defaults):], stmt.args.defaults):
+                        if arg.arg in made and arg.arg in joined and arg.arg != param:
+                            cache_defaults.append((ca.cell.index, (default.lineno, default.col_offset),
+                                                   (default.end_lineno or default.lineno, default.end_col_offset or 0), stmt.name))
+                    break
+        if not functions:
+            return None
+        # The notebook's functions handing their own parameter to one of those (`download_extract(name)`
+        # calling `download(name)`), followed through.
+        changed = True
+        while changed:
+            changed = False
+            for ca, stmt in defs:
+                if stmt.name in functions:
+                    continue
+                params = [a.arg for a in (*stmt.args.posonlyargs, *stmt.args.args)]
+                for node in ast.walk(stmt):
+                    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in functions):
+                        continue
+                    position, param, registry = functions[node.func.id]
+                    given = next((k.value for k in node.keywords if k.arg == param), None)
+                    if given is None and position < len(node.args):
+                        given = node.args[position]
+                    if isinstance(given, ast.Name) and given.id in params:
+                        functions[stmt.name] = (params.index(given.id), given.id, registry)
+                        fetch_places[stmt.name] = fetch_places[node.func.id]
+                        callee[stmt.name] = callee[node.func.id]
+                        changed = True
+                        break
+            # A class whose constructor hands its parameter on (`TokenEmbedding('glove.6b.50d')`, whose
+            # `__init__` calls `self._load_embedding(name)`, which calls `download_extract(name)`).
+            for ca, tree in trees:
+                for cls in tree.body:
+                    if not isinstance(cls, ast.ClassDef) or cls.name in functions:
+                        continue
+                    methods = {m.name: m for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))}
+                    handing: dict[str, tuple[int, str, str, str]] = {}  # method → (position after self, parameter, registry, helper)
+                    grown = True
+                    while grown:
+                        grown = False
+                        for name, method in methods.items():
+                            if name in handing:
+                                continue
+                            params = [a.arg for a in (*method.args.posonlyargs, *method.args.args)][1:]
+                            for node in ast.walk(method):
+                                if not isinstance(node, ast.Call):
+                                    continue
+                                if isinstance(node.func, ast.Name) and node.func.id in functions:
+                                    position, param, registry = functions[node.func.id]
+                                    helper = node.func.id
+                                elif isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) \
+                                        and node.func.value.id == "self" and node.func.attr in handing:
+                                    position, param, registry, helper = handing[node.func.attr]
+                                else:
+                                    continue
+                                given = next((k.value for k in node.keywords if k.arg == param), None)
+                                if given is None and position < len(node.args):
+                                    given = node.args[position]
+                                if isinstance(given, ast.Name) and given.id in params:
+                                    handing[name] = (params.index(given.id), given.id, registry, helper)
+                                    grown = True
+                                    break
+                    if "__init__" in handing:
+                        position, param, registry, helper = handing["__init__"]
+                        functions[cls.name] = (position, param, registry)
+                        fetch_places[cls.name] = fetch_places[helper]
+                        callee[cls.name] = callee[helper]
+                        changed = True
+        return _RegistryDownloads(functions, entries, fetch_places, callee, tuple(cache_defaults))
+    return ctx.shared("paths.registry_downloads", compute)
+
+
+def _registry_downloads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hit]:
+    """A URL of the notebook's own registry fetched by its own download helper (`_registry_download_facts`:
+    `download_extract('ptb')`, with `DATA_HUB['ptb'] = (DATA_URL + 'ptb.zip', '319d…')`): downloaded
+    at run time. One finding per registry and URL folder, at the first entry fetched, the other entries
+    fetched, the calls, the fetching call in the helper and the folder it saves into (its parameter's
+    default, `cache_dir=os.path.join('..', 'data')`, which the helper makes) related. Fair check 28,
+    items 103, 108, 111, 112: the cache folder was a PTH006 finding and the download none."""
+    facts = _registry_download_facts(ctx)
+    if facts is None:
+        return
+    # (registry, key) → [(cell, call node)], in notebook order
+    fetched: dict[tuple[str, str], list[tuple[CellAnalysis, ast.Call]]] = {}
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        dead = never_run_lines(ctx.facts, ca)
+        for node in nodes_of(tree, ast.Call):
+            if not (isinstance(node.func, ast.Name) and node.func.id in facts.functions) or node.lineno in dead:
+                continue
+            position, param, registry = facts.functions[node.func.id]
+            given = next((k.value for k in node.keywords if k.arg == param), None)
+            if given is None and position < len(node.args):
+                given = node.args[position]
+            if isinstance(given, ast.Constant) and isinstance(given.value, str) and (registry, given.value) in facts.entries \
+                    and not _hosted_line(ca, node.lineno):
+                fetched.setdefault((registry, given.value), []).append((ca, node))
+    if not fetched:
+        return
+    groups: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for key in fetched:
+        groups.setdefault((key[0], _url_folder(facts.entries[key][2])), []).append(key)
+    for (registry, _), keys in groups.items():
+        first_key = keys[0]
+        ca, node, url = facts.entries[first_key]
+        related: list[tuple[Cell, int, int]] = []
+        for key in keys:
+            e_ca, e_node, _ = facts.entries[key]
+            if key != first_key:
+                related.append((e_ca.cell, e_node.lineno, e_node.col_offset + 1))
+            related.extend((c.cell, call.lineno, call.col_offset + 1) for c, call in fetched[key])
+        function = fetched[first_key][0][1].func.id  # type: ignore[attr-defined]
+        helpers = {fetched[k][0][1].func.id for k in keys}  # type: ignore[attr-defined]
+        related.extend(facts.fetch_places[h] for h in sorted(helpers))
+        cells = ctx.analysis_at
+        folders = [(cells[cell].cell, start[0], start[1] + 1) for cell, start, _, name in facts.cache_defaults
+                   if facts.fetch_places.get(name) in {facts.fetch_places[h] for h in helpers}]
+        related.extend(folders)
+        more = f"; {len(keys) - 1} more URL{'s' if len(keys) > 2 else ''} of `{registry}` fetched the same way" if len(keys) > 1 else ""
+        saved = "; the folder it saves into (a parameter default the helper makes) is related" if folders else ""
+        yield Hit(
+            ca.cell, node.lineno, node.col_offset + 1,
+            f"URL {shown(url)} (`{registry}[{first_key[1]!r}]`) is downloaded at run time by the notebook's own `{function}`, "
+            f"around `{facts.callee[function]}`: the notebook needs the network and the remote file can change or "
+            f"disappear{more}{saved}",
+            fix="Make the URL a config value, download once into a versioned data folder, and read the local copy.",
+            key=f"{registry}\x1f{url}",
+            related=tuple(dict.fromkeys(related)),
+        )
+
+
+def _registry_cache_default(ctx: RuleContext, f: LiteralFinding) -> bool:
+    """Is the literal the default of a registry download helper's folder parameter
+    (`_registry_download_facts`), which that finding names as related?"""
+    facts = _registry_download_facts(ctx)
+    return facts is not None and any(
+        cell == f.ca.cell.index and start <= (f.line, f.column - 1) < end for cell, start, end, _ in facts.cache_defaults
+    )
+
+
 def _wrapped_reads(ctx: RuleContext, settings: PathSettings) -> Iterator[Hit]:
     """A URL given to the notebook's own function that hands that parameter to a catalogued path
     argument (`def read_data(filename): return pd.read_parquet(filename)`, then `read_data(input_file)`
@@ -6122,8 +6496,9 @@ class ChangeDirectory(Rule):
         "a `%cd ../..`, in a notebook that lies in `docs/notebooks/`, goes back down to where the kernel "
         "started: a return, related to the climb's finding; so is an `os.chdir('../notebooks')` (or `%cd`) after an "
         "`os.chdir('../examples')` in a notebook that lies in `notebooks/`, and when only shell lines run in between (also in "
-        "an `if`/`else` whose tests call nothing, `if sys.platform == \"darwin\":` choosing a `!gcc` line) the pair is no finding. A `%cd` into an absolute folder PTH002 reports on the same line (`%cd /content/zoo/`) is that finding's: one line, one fix; "
-        "so is the same `%cd` repeated at the top of later cells, a related location of that PTH002 finding (one root to configure). "
+        "an `if`/`else` whose tests call nothing, `if sys.platform == \"darwin\":` choosing a `!gcc` line) the pair is no finding. A `%cd` into an absolute folder PTH002 reports on the same line (`%cd /content/zoo/`, or `os.chdir(\"/content/gpt-2\")`) is that finding's: one line, one fix; "
+        "so is the same change repeated at the top of later cells, a related location of that PTH002 finding (one root to configure). "
+        "A change in the branch a setting bound once turns off (`use_gdrive = 'no'  #@param`, then `if use_gdrive == 'yes': os.chdir(root)`) never runs: not reported. "
         "A change into the folder a `git clone` below a reported change makes (`%cd drive/MyDrive` and `!git clone …/repo.git` in "
         "one cell, `%cd repo` below it or alone in the next code cell) is that setup step's: related to the first change's finding. "
         "So is a hop of a chain of relative changes: a change that climbs out of the folder a reported change went down into, "
@@ -6169,9 +6544,17 @@ class ChangeDirectory(Rule):
             "%cd /content/\n!gdown 1-7x7qQfB7bIw2zV4Lr6\n%pip install tinycudann.whl",
             "import pandas as pd\n%cd /content\nscenes = pd.read_csv('data/scenes.csv')",
         )),
+        # The same with `os.chdir` to a literal: the first is PTH002's line, the repeats its related
+        # locations (fair check 28, items 88–90); a change in the opt-in branch a Colab form field
+        # leaves off never runs (item 71).
+        Example(cells=(
+            "!git clone https://github.com/openai/gpt-2.git\nimport os\nos.chdir('/content/gpt-2')\n!pip install -r requirements.txt",
+            "import os\nos.chdir('/content/gpt-2/src')\n!python train.py --dataset data.npz",
+            "use_gdrive = 'no'  #@param [\"yes\", \"no\"]\nif use_gdrive == 'yes':\n    os.chdir('drive_work')\nelse:\n    print('not persisted')",
+        )),
     )
     failing = (
-        Example(cells=("import os\nos.chdir('/home/alice/project')",), expect=((1, 2),)),
+        Example(cells=("import os\nos.chdir('/srv/alice/project')",), expect=((1, 2),)),
         # Into a shared styles folder and back to the saved one: one finding, the return related.
         Example(
             cells=("import os\npath = os.getcwd()\nos.chdir(os.path.join('..', 'styles'))\nfrom formats import load_style", "os.chdir(path)"),
@@ -6241,6 +6624,14 @@ class ChangeDirectory(Rule):
             ),
             expect=((1, 2),),
         ),
+        # A change in the branch a setting turns on runs (fair check 28, item 71's shape switched on).
+        Example(
+            cells=(
+                "import os\nuse_gdrive = 'yes'  #@param [\"yes\", \"no\"]\nif use_gdrive == 'yes':\n    os.chdir('drive_work')",
+                "import pandas as pd\ndf = pd.read_csv('train.csv')",
+            ),
+            expect=((1, 4),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -6261,7 +6652,7 @@ class ChangeDirectory(Rule):
                 ] if targets else []
                 if bound:
                     hit = replace(hit, related=tuple(dict.fromkeys([*hit.related, *bound])))
-            if hit.cell is not None and hit.line is not None and _cd_line(next(ca for ca in ctx.cells if ca.cell is hit.cell), hit.line):
+            if hit.cell is not None and hit.line is not None and _chdir_literal_line(ctx, cells[hit.cell.index], hit.line):
                 if user_lines is None:
                     user_lines = _user_path_lines(ctx)
                 if (hit.cell.index, hit.line) in user_lines:
@@ -6624,7 +7015,8 @@ def directory_changes(ctx: RuleContext) -> tuple[tuple[CellAnalysis, CallFact], 
     per notebook: PTH004, PTH005, PTH006 and the chdir targets each asked it of every call (31,040
     questions on PythonDataScienceHandbook's 6,746 calls)."""
     return ctx.shared("paths.directory_changes", lambda: tuple(
-        (ca, call) for ca in ctx.cells for call in ca.facts.calls if ChangeDirectory._changes_directory(ctx, call)
+        (ca, call) for ca in ctx.cells for call in ca.facts.calls
+        if ChangeDirectory._changes_directory(ctx, call) and call.line not in configured_off_lines(ctx.facts).get(ca.cell.index, ())
     ))
 
 
@@ -9718,7 +10110,10 @@ class CwdRelativePath(Rule):
         "under each star-imported module and what it re-exports, `[[star_reexport]]` in io_calls.toml). "
         "Other literals are not reported: a folder given to `os.chdir`, or its pieces (PTH004's), the name of a sample a "
         "library ships or caches itself (`load_sample_image(\"china.jpg\")`, `sns.load_dataset(\"tips\")`, `skimage.data`, libpysal's `examples.get_path(\"mexicojoin.shp\")` and `.get_path(name)` of an example `examples.load_example(…)` returns), a relative file a Colab path of the notebook also names (`model.save(\"final_model.h5\")`, then "
-        "`load_model(\"/content/final_model.h5\")`: PTH002 reports the pair, the relative use related), the paths of nbdev's own build "
+        "`load_model(\"/content/final_model.h5\")`: PTH002 reports the pair, the relative use related; in a Colab notebook also a folder, "
+        "`tokenizer.save_model(\"KantaiBERT\")` beside `token_dir = \"/content/KantaiBERT\"`, a path into the mounted Drive through Colab's "
+        "working directory, `open(\"drive/MyDrive/files/api_key.txt\")` after `drive.mount(\"/content/drive\")`, and the file a shell line copies "
+        "out of it, `!cp \"drive/MyDrive/files/api_key.txt\" \"api_key.txt\"`, then `open(\"api_key.txt\")`), the paths of nbdev's own build "
         "calls in a notebook nbdev exports (`#|default_exp cli`, then `nb_export(\"cli.ipynb\", lib_path=\".\")`: the notebook and its package), a member name given to an "
         "open archive (`with zipfile.ZipFile(…) as zin:` or `tar = tarfile.open(…)`, then `zin.open(\"lyrics.txt\")`, "
         "`tar.extractfile(…)`, `read`, `getinfo`, `getmember`, `extract`: a name inside the archive, whose own path is judged), a listing of the "
@@ -10162,6 +10557,21 @@ class CwdRelativePath(Rule):
         Example(cells=(
             "!mkdir -p raw-data\n!wget -P raw-data https://example.org/data/raw.csv",
             "!wget https://example.org/Miniforge3-Linux-x86_64.sh\n!bash Miniforge3-Linux-x86_64.sh -b",
+        )),
+        # Colab's mounted Drive read through `/content`, a copy out of it, and a relative twin of a
+        # `/content/<folder>`: PTH002's finding (fair check 28, items 91, 101, 102).
+        Example(cells=(
+            "from google.colab import drive\ndrive.mount('/content/drive')\n!cp drive/MyDrive/files/api_key.txt .",
+            "key = open('drive/MyDrive/files/api_key.txt').read()\nagain = open('api_key.txt').read()",
+            "token_dir = '/content/KantaiBERT'\ntokenizer.save_model('KantaiBERT')\nvocab = open('./KantaiBERT/vocab.json').read()",
+        )),
+        # The folder the notebook's own registry download helper saves into: PTH003's finding (fair check 28).
+        Example(cells=(
+            "import os, requests\ndef download(name, cache_dir=os.path.join('..', 'data')):\n    url, sha1_hash = DATA_HUB[name]\n"
+            "    os.makedirs(cache_dir, exist_ok=True)\n    fname = os.path.join(cache_dir, url.split('/')[-1])\n"
+            "    with open(fname, 'wb') as f:\n        f.write(requests.get(url).content)\n    return fname",
+            "DATA_HUB = dict()\nDATA_URL = 'http://d2l-data.example.com/'\nDATA_HUB['ptb'] = (DATA_URL + 'ptb.zip', '319d85e578af0cdc')",
+            "path = download('ptb')",
         )),
     )
     failing = (
@@ -10637,6 +11047,9 @@ class CwdRelativePath(Rule):
             # `sys.path.append(os.path.join("..", ".."))`: a folder of code put on the import path,
             # no file read or written; PTH005 reports the edit (fair check 15, item 129).
             and not _sys_path_entry_piece(ctx, f)
+            # `def download(name, cache_dir=os.path.join('..', 'data'))`, the notebook's helper fetching
+            # its registry's URLs there: PTH003's finding, related (fair check 28, items 103, 108, 111, 112).
+            and not _registry_cache_default(ctx, f)
         )
         # `f"{ROOT}-finetuned"` with `ROOT` a reported constant: the constant's finding covers it.
         through_constant = {
