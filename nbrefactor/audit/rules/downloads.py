@@ -1024,12 +1024,12 @@ class RuntimeDownload(Rule):
         "`FlexibleUNet(…, pretrained=True)`), TF Hub layers (the handle positional or `handle=`), `kagglehub`/`gdown`, Kaggle API downloads, "
         "`nltk.download`, a metric's code (`evaluate.load(\"accuracy\")`, datasets' `load_metric`; the canonical metrics "
         "of a notebook, fetched at the installed evaluate version, are one finding, the others related), timm's "
-        "`create_model(…, pretrained=True)`, PyTorch Geometric datasets, MONAI's datasets with `download=True`, "
+        "`create_model(…, pretrained=True)`, OpenAI CLIP's `clip.load(\"ViT-B/32\")` and Whisper's `load_model(\"base\")` by a published name (a checkpoint path is a file), open_clip's `pretrained=` tag, PyTorch Geometric datasets, MONAI's datasets with `download=True`, "
         "its `download_url`/`download_and_extract` (a hash they check stops a changed file, not a missing one) and "
         "`monai.bundle.download`, fastai's `untar_data`, `vision_learner` (pretrained unless "
         "`pretrained=False`), `download_url`/`download_images` and fastkaggle's `setup_comp` (also when the name comes "
         "from a star import such as `from fastai.vision.all import *`: it is looked up under each star-imported module), "
-        "and `kaggle competitions download`/`gdown`/`huggingface-cli download`/`python -m nltk.downloader` and `git clone` (code or data "
+        "and `kaggle competitions download`/`gdown`/`huggingface-cli download`/`python -m nltk.downloader`/`whisper` (its model) and `git clone` (code or data "
         "at whatever the default branch holds, or the branch `-b`/`--branch` names; not inside an `if` testing for Colab or Kaggle, which sets up the "
         "hosted runtime only) in `!` lines, "
         "`%%bash` cells, `subprocess` and `get_ipython().system(...)` calls; the result of a BigQuery query or "
@@ -1113,6 +1113,12 @@ class RuntimeDownload(Rule):
             "from fastai.vision.all import *\n\ndef show(title):\n    print(title)",
             "def train(dls):\n    learn = unet_learner(dls, resnet50)\n    learn.fine_tune(1)\n    return learn",
             "# learn = train(dls)  # uncomment to train from scratch\nshow('We do not train here: the weights are loaded')",
+        )),
+        # CLIP, open_clip and Whisper given a checkpoint file, or no pretrained tag, fetch nothing.
+        Example(cells=(
+            "import clip\nimport open_clip\nimport whisper",
+            "model, preprocess = clip.load('checkpoints/clip_tuned.pt', device='cpu')\n"
+            "net = open_clip.create_model('ViT-B-32')\nspeech = whisper.load_model('models/whisper_tuned.pt')",
         )),
     )
     failing = (
@@ -1411,6 +1417,18 @@ class RuntimeDownload(Rule):
             cells=("from sentence_transformers import SentenceTransformer\nencoder = SentenceTransformer('all-MiniLM-L6-v2')",
                    "from transformers import AutoModel\nquestion_encoder = AutoModel.from_pretrained('sentence-transformers/all-MiniLM-L6-v2')"),
             expect=((1, 2),),
+        ),
+        # CLIP and Whisper models by their published names, open_clip's pretrained tag, and the
+        # whisper command line (fair check 28, recall T-1.8 and T-2.15).
+        Example(
+            cells=(
+                "import clip\nimport open_clip\nimport whisper",
+                "model, preprocess = clip.load('ViT-B/32', device='cpu')\n"
+                "net, _, tf = open_clip.create_model_and_transforms('ViT-B-32', pretrained='laion2b_s34b_b79k')",
+                "speech = whisper.load_model('base')",
+                "!whisper 1.wav --language en",
+            ),
+            expect=((2, 1), (2, 2), (3, 1), (4, 1)),
         ),
     )
 

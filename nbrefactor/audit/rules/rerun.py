@@ -469,7 +469,7 @@ class _Walker:
                     name = target.value.id
                     self.report(stmt, name, f"sets the column {target.slice.value!r} of `{name}`, which this cell read whole above (line {self.whole_reads[name]}), so a second run reads `{name}` with that column in it")
                 if isinstance(target, ast.Name) and isinstance(value, ast.BinOp) and isinstance(value.op, _ARITHMETIC):
-                    if isinstance(value.left, ast.Name) and value.left.id == target.id and not _normalised_by_itself(value, target.id):
+                    if _itself_or_recast(value.left, target.id) and not _normalised_by_itself(value, target.id):
                         self.report(stmt, target.id, f"rescales `{target.id}` from its previous value (`{target.id} = {target.id} …`)")
                 if isinstance(target, ast.Name) and _scales_itself(value, target.id):
                     self.report(stmt, target.id, f"rescales `{target.id}` from its previous value (`{ast.unparse(value)[:60]}`)")
@@ -1272,6 +1272,18 @@ def _scaled_by_number(node: ast.AST, name: str, cast_ok: bool = False) -> bool:
     return isinstance(node, ast.BinOp) and isinstance(node.op, _ARITHMETIC) and (
         (is_name(node.left) and _number(node.right)) or (_number(node.left) and is_name(node.right))
     )
+
+
+# Methods that give the same values in another numeric type: `X.astype('float32') / 255` scales
+# `X` as `X / 255` does (fair check 28, recall T-8.3).
+_RECASTS = frozenset({"astype", "float", "double"})
+
+
+def _itself_or_recast(node: ast.AST, name: str) -> bool:
+    """`name`, or `name.astype(…)`/`name.float()`/`name.double()`: the name's own values."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _RECASTS:
+        node = node.func.value
+    return isinstance(node, ast.Name) and node.id == name
 
 
 def _normalised_by_itself(value: ast.BinOp, name: str) -> bool:
@@ -2153,7 +2165,7 @@ class ChangesWhenRunTwice(Rule):
     what_it_does = (
         "Reports, once per name and cell, a module-level statement that changes a notebook global "
         "from its previous value when no earlier line of the same cell (re)sets that global: "
-        "`x += 1`, `df['a'] += 1`, `X = X / 255`, `df['a'] = df['a'] * 2`, `df['c'] = "
+        "`x += 1`, `df['a'] += 1`, `X = X / 255` (also through a cast of itself, `X = X.astype('float32') / 255`), `df['a'] = df['a'] * 2`, `df['c'] = "
         "df['c'].map({…})` (a dict map of mapped values gives NaN), `results.append(…)` (also `docs[i].append(…)`, to the items of a list another cell made; not `trace.extend(ppc)` on "
         "an ArviZ InferenceData that `pm.sample`/`pm.sample_posterior_predictive`/`az.from_…` made, whose default "
         "`join=\"left\"` keeps the groups it has, so a second run adds nothing; nor a top-level "
@@ -2834,6 +2846,14 @@ class ChangesWhenRunTwice(Rule):
         Example(cells=(
             "ids = ['a', 'b']\nvectors = [[0.1, 0.2], [0.3, 0.4]]\nrecords = zip(ids, vectors)",
             "index.upsert(vectors=records)",
+        ), expect=((2, 1),)),
+        # Rescaled through a cast of itself (fair check 28 recall T-8.3): a second run divides the
+        # divided values again; a division by its own maximum is the same twice.
+        Example(cells=(
+            "import numpy as np\nX_train, y = np.load('x.npy'), np.load('y.npy')\nX_test, y_test = np.load('t.npy'), np.load('u.npy')",
+            "X_train = X_train.astype('float32') / 255\nX_test = X_test.astype('float32') / 255\n"
+            "X_test = X_test.astype('float32') / X_test.max()",
+            "from sklearn.linear_model import LogisticRegression\nclf = LogisticRegression().fit(X_train, y)\nprint(clf.score(X_test, y_test))",
         ), expect=((2, 1),)),
     )
 
