@@ -420,14 +420,16 @@ class RandomnessFacts:
 
 def _resolve(
     facts: NotebookFacts, call: CallFact, star_modules: tuple[str, ...], local_names: frozenset[str],
-    reexports: tuple[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], ...] = (),
+    reexports: tuple[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], ...] = (), cell_index: int = 0,
 ) -> str:
-    """The qualified callee, or "" when the callee is not something the notebook imported."""
+    """The qualified callee, or "" when the callee is not something the notebook imported. A name
+    imports bind twice (`import random` … `from jax import random`) is the binding in effect at the
+    call (`cell_index`, the call's line) in a top-to-bottom run: `random.PRNGKey(314)` is JAX's."""
     if not call.func:
         return ""
     head, _, rest = call.func.partition(".")
     if head in facts.aliases:
-        return facts.resolve(call.func)
+        return facts.resolve_at(call.func, cell_index, call.line) if head in facts.rebound else facts.resolve(call.func)
     if head not in local_names and star_modules and reexports:
         # `from fastbook import *` then `np.random.seed(42)`: `np` is what the star import re-exports.
         for module in reversed(star_modules):
@@ -619,7 +621,7 @@ def analyse_randomness(
         # a switch saved `True`/`False` turns off: never run, no draw.
         dead = unrun.get(ca.cell.index, frozenset()) | _unused_default_lines(ca, unnamed)
         for call in ca.facts.calls:
-            qualified = _resolve(facts, call, star_modules, defined, catalog.star_reexports)
+            qualified = _resolve(facts, call, star_modules, defined, catalog.star_reexports, ca.cell.index)
             shown = call.func or f".{call.method}"
             if (call.line in dead or (call.in_function and call.owner in unnamed)) and not (
                 qualified and _first_match(qualified, catalog.seeds) is not None
@@ -1287,7 +1289,7 @@ def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
                     if shape is not None and any(t.fullmatch(shape) for t in templates):
                         continue
             found.update(_LOAD_METHODS.get(call.method, ()))
-            qualified = facts.resolve(call.func) if call.func else ""
+            qualified = facts.resolve_at(call.func, ca.cell.index, call.line) if call.func else ""
             found.update(_LOAD_FUNCTIONS.get(qualified, ()))
     return frozenset(found)
 
@@ -1450,7 +1452,7 @@ def _trial_estimators(ctx: RuleContext, functions: frozenset[str]) -> list[tuple
         for call in ca.facts.calls:
             if not (call.in_function and call.owner in functions):
                 continue
-            qualified = _resolve(ctx.facts, call, star_modules, local)
+            qualified = _resolve(ctx.facts, call, star_modules, local, cell_index=ca.cell.index)
             spec = _first_match(qualified, catalog.random_state) if qualified.startswith("sklearn.") else None
             if spec is not None and _keyword_given(call, spec.keywords) is None and not _has_double_star(call):
                 found.append((ca, call, qualified.rsplit(".", 1)[-1]))
@@ -4691,6 +4693,12 @@ class UnseededRandom(Rule):
             "model = MultipleOutput()\nprint(model)\nmodel_filename = 'my-model.onnx'\n"
             "torch.onnx.export(model, (torch.zeros(1, 3),), model_filename, export_params=True)\nwriter.add_onnx_graph(model_filename)",
         )),
+        # Fair check 28 (rnd001-jax-random-shadows-stdlib): `from jax import random` below `import random`
+        # rebinds the name: `random.PRNGKey(314)` is JAX's explicit, seeded key, not the standard library.
+        Example(cells=(
+            "import random\nimport jax.numpy as jnp\nfrom jax import random\n\nkey = random.PRNGKey(314)",
+            "key, sub = random.split(key)\nw = random.normal(sub, (3, 3))\nloss = jnp.sum(w @ w)\nresults = {'loss': loss}",
+        )),
     )
     failing = (
         # torchtext's legacy BucketIterator with shuffle=True shuffles from a snapshot of Python's
@@ -4994,6 +5002,12 @@ class UnseededRandom(Rule):
             "model = MultipleOutput()\nmodel_filename = 'my-model.onnx'\ntorch.onnx.export(model, (torch.zeros(1, 3),), model_filename)\n"
             "writer.add_onnx_graph(model_filename)\nprint(model(torch.ones(1, 3)))",
         ), expect=((2, 7),)),
+        # Fair check 28 (rnd001-jax-random-shadows-stdlib): a name imports bind twice is the last
+        # binding above the call: here the standard library's `random`, imported after JAX's.
+        Example(cells=(
+            "from jax import random\nimport random",
+            "items = list(range(10))\nrandom.shuffle(items)\nscore = sum(items[:3]) / 3\nresults = {'score': score}",
+        ), expect=((2, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -5712,14 +5726,14 @@ class MissingRandomState(Rule):
             # Bagging and AdaBoost with a random_state seed the estimators they are given.
             ensembles = [
                 c for c in ca.facts.calls
-                if _resolve(ctx.facts, c, star_modules, local).rsplit(".", 1)[-1].startswith(_SEEDS_ITS_ESTIMATORS)
+                if _resolve(ctx.facts, c, star_modules, local, cell_index=ca.cell.index).rsplit(".", 1)[-1].startswith(_SEEDS_ITS_ESTIMATORS)
                 and _keyword_given(c, ("random_state",)) is not None
             ]
             reported: list[tuple[CallFact, str, Hit]] = []
             for call in ca.facts.calls:
                 if call.line in dead:
                     continue
-                qualified = _resolve(ctx.facts, call, star_modules, local)
+                qualified = _resolve(ctx.facts, call, star_modules, local, cell_index=ca.cell.index)
                 alias = ""
                 if not qualified and call.func in aliases:
                     # `transform = TSNE`, then `trans = transform(n_components=2)`: the class under another name.
@@ -6016,7 +6030,7 @@ def _called_above(
         if other.cell.index > ca.cell.index:
             break
         for c in other.facts.calls:
-            if (other.cell.index, c.line) < (ca.cell.index, line) and matches_any(_resolve(ctx.facts, c, star_modules, local), callees):
+            if (other.cell.index, c.line) < (ca.cell.index, line) and matches_any(_resolve(ctx.facts, c, star_modules, local, cell_index=other.cell.index), callees):
                 return True
     return False
 
@@ -6071,7 +6085,7 @@ def _unseeded_augmentations(ctx: RuleContext) -> Iterator[Hit]:
                 if not isinstance(node, ast.Call) or node.lineno in dead:
                     continue
                 callee = dotted_name(node.func)
-                qualified = ctx.facts.resolve(callee) if callee else ""
+                qualified = ctx.facts.resolve_at(callee, ca.cell.index, node.lineno) if callee else ""
                 if qualified and matches_any(qualified, pipelines):
                     seed = next((k.value for k in node.keywords if k.arg == "seed"), None)
                     if seed is not None and not (isinstance(seed, ast.Constant) and seed.value is None):
@@ -6522,7 +6536,7 @@ def _threaded_training(ctx: RuleContext, catalog: RandomnessCatalog, star_module
             for call in ca.facts.calls:
                 if call.line in dead:
                     continue
-                qualified = _resolve(ctx.facts, call, star_modules, local)
+                qualified = _resolve(ctx.facts, call, star_modules, local, cell_index=ca.cell.index)
                 if not qualified or not _matches(qualified, spec.calls) or _has_star(call):
                     continue
                 given = next((a for a in call.args if a.keyword == spec.keyword), None)
@@ -6540,7 +6554,7 @@ def _threaded_training(ctx: RuleContext, catalog: RandomnessCatalog, star_module
         if not found:
             continue
         (ca, call, how), others = found[0], found[1:]
-        short = _resolve(ctx.facts, call, star_modules, local).rsplit(".", 1)[-1]
+        short = _resolve(ctx.facts, call, star_modules, local, cell_index=ca.cell.index).rsplit(".", 1)[-1]
         more = ""
         if others:
             cells = sorted({o[0].cell.index for o in others})
