@@ -2478,6 +2478,15 @@ class ChangesWhenRunTwice(Rule):
             "pairs = zip(['a', 'b'], [1, 2])",
             "queue = []\nqueue.insert(0, pairs)\nprint(len(queue))",
         )),
+        # Fair check 28 (hid009-scratch-buffer-zeroed-before-use): `run()` zeroes `self.hidden` before any
+        # read and then fills it: a scratch buffer reset on every call; `test()` only calls `run()`, so a
+        # second run of the cell gives the same result.
+        Example(cells=(
+            "import numpy as np\nclass Net:\n    def __init__(self, n):\n        self.w = np.ones((n, 1))\n        self.hidden = np.zeros((1, n))\n    def run(self, idx):\n        self.hidden *= 0\n        for i in idx:\n            self.hidden[0, i] += 1.0\n        return float(self.hidden.dot(self.w))\n    def test(self, rows):\n        return sum(self.run(r) for r in rows)\n    def train(self, rows):\n        for r in rows:\n            self.hidden += 1.0\n            self.w -= 0.1 * self.run(r)",
+            "net = Net(3)",
+            "score = net.test([[0, 1], [2]])\nresults = {'score': score}",
+            "net.test([[1]])",
+        )),
     )
     failing = (
         Example(
@@ -2835,6 +2844,14 @@ class ChangesWhenRunTwice(Rule):
             "ids = ['a', 'b']\nvectors = [[0.1, 0.2], [0.3, 0.4]]\nrecords = zip(ids, vectors)",
             "index.upsert(vectors=records)",
         ), expect=((2, 1),)),
+        # Fair check 28 (hid009-scratch-buffer-zeroed-before-use): a method that adds into an attribute
+        # it does not reset first (`train`'s `self.hidden +=` before `run` zeroes it, and `self.w -=`)
+        # still changes the objects of another cell.
+        Example(cells=(
+            "import numpy as np\nclass Net:\n    def __init__(self, n):\n        self.w = np.ones((n, 1))\n        self.hidden = np.zeros((1, n))\n    def run(self, idx):\n        self.hidden *= 0\n        for i in idx:\n            self.hidden[0, i] += 1.0\n        return float(self.hidden.dot(self.w))\n    def test(self, rows):\n        return sum(self.run(r) for r in rows)\n    def train(self, rows):\n        for r in rows:\n            self.hidden += 1.0\n            self.w -= 0.1 * self.run(r)",
+            "net = Net(3)",
+            "net.train([[0, 1], [2]])",
+        ), expect=((3, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -3590,12 +3607,53 @@ def _added_attributes(fn: ast.FunctionDef | ast.AsyncFunctionDef, any_base: bool
     counting nested functions' bodies unless `any_base`."""
     found: set[str] = set()
     nodes = _walk(fn) if any_base else [n for s in fn.body for n in _walk_outside_functions(s)]
+    scratch = frozenset() if any_base or not fn.args.args else _scratch_attributes(fn, fn.args.args[0].arg)
     for node in nodes:
         if isinstance(node, ast.AugAssign) and isinstance(node.op, _ARITHMETIC) and isinstance(node.target, ast.Attribute):
             base = node.target.value
-            if any_base or (isinstance(base, ast.Name) and fn.args.args and base.id == fn.args.args[0].arg):
+            if any_base or (isinstance(base, ast.Name) and fn.args.args and base.id == fn.args.args[0].arg
+                            and node.target.attr not in scratch):
                 found.add(f"{node.target.attr} {_AUGMENTED.get(type(node.op), '+')}=")
     return found
+
+
+def _scratch_attributes(fn: ast.FunctionDef | ast.AsyncFunctionDef, self_name: str) -> frozenset[str]:
+    """The attributes of `self_name` a method resets, unconditionally and before any read of them,
+    in a statement of its own body (`self.layer_1 *= 0`, `self.buffer = np.zeros(n)`,
+    `self.hidden.fill(0)`) before it fills them: a scratch buffer, reset on every call, so what the
+    method leaves there depends on that call's arguments only, never on an earlier call (fair check
+    28: a sentiment network's `run()` zeroes `self.layer_1` for each review)."""
+
+    def own(node: ast.AST) -> str | None:
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == self_name:
+            return node.attr
+        return None
+
+    def zero(node: ast.expr) -> bool:
+        return isinstance(node, ast.Constant) and type(node.value) in (int, float) and node.value == 0
+
+    read: set[str] = set()
+    scratch: set[str] = set()
+    for stmt in fn.body:
+        reset = None
+        if isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, ast.Mult) and zero(stmt.value):
+            reset = own(stmt.target)
+        elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            target = stmt.targets[0]
+            if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Slice) and not (
+                    target.slice.lower or target.slice.upper or target.slice.step) and zero(stmt.value):
+                target = target.value  # `self.buffer[:] = 0`
+            reset = own(target)
+            if reset is not None and reset in {own(n) for n in _walk(stmt.value)}:
+                reset = None  # `self.h = self.h * 0.9`: from its previous value
+        elif (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Attribute)
+              and stmt.value.func.attr == "fill" and len(stmt.value.args) == 1 and zero(stmt.value.args[0])):
+            reset = own(stmt.value.func.value)
+        if reset is not None and reset not in read:
+            scratch.add(reset)
+            continue
+        read.update(a for a in map(own, _walk(stmt)) if a is not None)
+    return frozenset(scratch)
 
 
 def _walk_outside_functions(node: ast.AST) -> Iterator[ast.AST]:
