@@ -20,7 +20,7 @@ from typing import AbstractSet, Callable, Iterable, Iterator, Optional, Sequence
 
 from nbrefactor.audit.ipython import MagicLine
 from nbrefactor.audit.analysis import CellAnalysis, cell_python_tree, may_hold_session_name_tests, python_tree, session_name_tests
-from nbrefactor.audit.facts import dotted_name, nodes_of
+from nbrefactor.audit.facts import CallFact, dotted_name, nodes_of
 from nbrefactor.audit.guards import NOT_ANALYSED
 from nbrefactor.audit.dataflow import (
     STATE_INJECTIONS, DefKind, Definition, Deletion, ExecFlow, Flow, InjectorKind, Mutation, NameFlow, Read, def_use, import_only_names,
@@ -361,6 +361,25 @@ class OutOfOrderExecution(Rule):
             code_cell("%pip install -q -r requirements.txt", 5), code_cell("import pandas as pd", 3),
             code_cell("df = pd.DataFrame({'a': [1, 2]})\nprint(df.a.sum())", 4),
         )),
+        # Fair check 28 (hid001-self-contained-section): `net.eval()` switches the model to inference
+        # mode, no global state like the builtin `eval`; the display cell it ran after reads nothing
+        # it binds, and the readers of `net` ran after it.
+        Example(cells=(
+            code_cell("import os\nimport torch\nfinetune_net = torch.nn.Linear(4, 2)\ndata_dir = 'hotdog'", 1),
+            code_cell("net = finetune_net.to('cpu')\nnet.eval();", 4),
+            code_cell("from PIL import Image\nimg = Image.open(os.path.join(data_dir, '1000.png'))\ndisplay(img)", 3),
+            code_cell("out = net(torch.ones(1, 4))\nprint(out)", 5),
+        )),
+        # Fair check 28 (hid001-sessions-change-no-value): a lone `[1]` on an import cell between a
+        # session's [2] and the [3], [4] that go on from it: the import cell ran in a kernel of its
+        # own, the rest (reading the draw of [2]) is one session, and an import gives the same
+        # modules in any kernel.
+        Example(cells=(
+            code_cell("import numpy as np", 1), code_cell("data = np.random.rand(5)", 2),
+            code_cell("import torch\nfrom torch import nn", 1),
+            code_cell("layer = nn.Linear(5, 1)\nprint(layer(torch.tensor(data, dtype=torch.float32)))", 3),
+            code_cell("print(data.sum())", 4),
+        )),
     )
     failing = (
         # A swap: of two equally short explanations, the later count is the one reported (run late).
@@ -496,6 +515,18 @@ class OutOfOrderExecution(Rule):
             code_cell("import pandas as pd", 1), code_cell("df = pd.read_csv('visits.csv')", 6),
             code_cell("df['visits'] = df['visits'] * 2", 2), code_cell("print(df['visits'].sum())", 7),
         ), expect=((2, 1),)),
+        # Fair check 28: the cell run after the model's eval-mode cell reads `net`: the order matters.
+        Example(cells=(
+            code_cell("import torch\nfinetune_net = torch.nn.Linear(4, 2)", 1),
+            code_cell("net = finetune_net.to('cpu')\nnet.eval();", 4),
+            code_cell("out = net(torch.ones(1, 4))\nprint(out)", 3),
+        ), expect=((2, 1),)),
+        # A lone `[1]` between a session's [2] and [3] that draws a value the cells after it read:
+        # which kernel drew it matters.
+        Example(cells=(
+            code_cell("import numpy as np", 1), code_cell("data = np.arange(5)", 2),
+            code_cell("noise = np.random.rand(5)", 1), code_cell("print((data + noise).sum())", 3),
+        ), expect=((None, None),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1237,7 +1268,15 @@ def _executed(ctx: RuleContext) -> list[Cell]:
 
 # Calls that change the kernel's global state even when they bind nothing: a seed, the working
 # directory, the import path. A cell making one is never order-free.
-_GLOBAL_STATE_CALL = re.compile(r"(?:seed|chdir|sys\.path\.\w+|setattr|exec|eval)$|seed_everything$|^globals$")
+# (`exec`/`eval` only as the builtins: `model.eval()` switches a network to inference mode, a
+# change of its receiver, not of the kernel's state; fair check 28, hid001-self-contained-section.)
+_GLOBAL_STATE_CALL = re.compile(r"(?:seed|chdir|sys\.path\.\w+|setattr)$|seed_everything$|^(?:globals|exec|eval)$")
+
+
+def _global_state_call(c: CallFact) -> bool:
+    """Does the call change global state (`_GLOBAL_STATE_CALL`)? A method of a call's result
+    (`net.to(device).eval()`, no dotted callee) is never the builtin `exec`/`eval`."""
+    return bool(_GLOBAL_STATE_CALL.search(c.func or (f".{c.method}" if c.method in ("exec", "eval", "globals") else c.method)))
 
 
 def _order_free_cells(ctx: RuleContext) -> frozenset[int]:
@@ -1278,7 +1317,7 @@ def _order_free(
         return False
     if any(m.kind in ("line_magic", "cell_magic", "automagic") and m.name not in ("matplotlib", "config") for m in ca.magics):
         return False
-    if any(_GLOBAL_STATE_CALL.search(c.func or c.method) for c in f.calls):
+    if any(_global_state_call(c) for c in f.calls):
         return False
     bound = {d.name for d in f.defined}
     read = reads[position]
@@ -1447,7 +1486,7 @@ def _seeds_before_drawing(ca: CellAnalysis, resolve: Callable[[str], str] = lamb
     if f.syntax_error is not None or not ca.masked.is_python or ca.magics:
         return False
     calls = sorted((c for c in f.calls if not c.in_function), key=lambda c: (c.line, c.column))
-    state = [c for c in calls if _GLOBAL_STATE_CALL.search(c.func or c.method)]
+    state = [c for c in calls if _global_state_call(c)]
     if not state or not all(_SEED_CALL.search(c.func or c.method) for c in state):
         return False
     # The first call of the cell (outermost first on its line) is the seed, or only scikit-learn
@@ -1538,7 +1577,7 @@ def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[fr
             f.syntax_error is not None or not ca.masked.is_python or f.globals_declared
             or (any(_magic_name(m) not in _IMPORT_CELL_MAGICS for m in ca.magics) and not _same_install_rerun(ctx, ca))
             or (
-                any(_GLOBAL_STATE_CALL.search(c.func or c.method) for c in f.calls if not c.in_function)
+                any(_global_state_call(c) for c in f.calls if not c.in_function)
                 and not _seeds_before_drawing(ca, ctx.facts.resolve)  # checked against its partners (`_self_seeding_cells`)
             )
         ):
@@ -1654,7 +1693,7 @@ def _restored_source_cells(ctx: RuleContext, flow: NameFlow) -> frozenset[int]:
             or f.globals_declared or f.functions or f.classes or not f.defined
             or "random" in ca.cell.source or "seed" in ca.cell.source
             or _draws(ca, ctx.facts.resolve) or _OUTSIDE_EFFECT.search(_IN_MEMORY_CALL.sub("", ca.cell.source))
-            or any(_GLOBAL_STATE_CALL.search(c.func or c.method) for c in f.calls)
+            or any(_global_state_call(c) for c in f.calls)
         ):
             continue
         own: dict[str, int] = {}
@@ -1797,7 +1836,7 @@ def _deterministic_calls(calls: Iterable, estimators: AbstractSet[str] = frozens
         name = c.func or c.method
         if c.receiver in estimators and c.method in _ESTIMATOR_FIT:
             continue  # `scaler.fit_transform(num_feats)` of a scaler the cell made
-        if _GLOBAL_STATE_CALL.search(name) or _CLOCK_CALL.search(name):
+        if _global_state_call(c) or _CLOCK_CALL.search(name):
             return False
         # `X_test.copy()`, `sales[18:].copy()`: a value's copy (a file's copy names the file, `shutil.copy(a, b)`)
         if (_OUTSIDE_EFFECT.search(c.method + "(") and not (c.method == "copy" and not c.args)
@@ -2102,7 +2141,7 @@ def _compute_cell_effects(ctx: RuleContext) -> Optional[dict[int, tuple[frozense
         if (
             f.syntax_error is not None or not ca.masked.is_python or f.globals_declared
             or any(_magic_name(m) not in _IMPORT_CELL_MAGICS or m.kind == "shell" for m in ca.magics)
-            or any(_GLOBAL_STATE_CALL.search(c.func or c.method) for c in f.calls)
+            or any(_global_state_call(c) for c in f.calls)
             or _OUTSIDE_EFFECT.search(ca.cell.source)  # a file written here may be what the other side reads
         ):
             continue
@@ -2294,9 +2333,37 @@ def _kernel_sessions(cells: Sequence[Cell], notebook: Sequence[Cell] = ()) -> di
             blocks.append([(index, count)])
     taken: list[set[int]] = []  # counts of each session
     recent: list[int] = []  # session numbers, least recently used first
-    for block in blocks:
+    for block in list(blocks):
         counts = {count for _, count in block}
         number = next((s for s in reversed(recent) if taken[s].isdisjoint(counts)), None)
+        if number is None:
+            # A block whose tail continues a session count for count while its head does not run
+            # into it (`[1]` on an import cell, then `[12]`, `[13]`, … right after a session's `[11]`)
+            # is two: the head ran in a kernel of its own, the tail went on in the session it
+            # continues (fair check 28, hid001-sessions-change-no-value: Skip_Grams' lone `[1]`
+            # import cell between [11] and [12]). A stretch that rises count by count stays whole.
+            cut = next((i for i in range(1, len(block)) if block[i - 1][1] + 1 < block[i][1]
+                        for t in recent if block[i][1] == max(taken[t]) + 1), None)
+            if cut is not None:
+                head, tail = block[:cut], block[cut:]
+                heads = {count for _, count in head}
+                number = next((s for s in reversed(recent) if taken[s].isdisjoint(heads)), None)
+                if number is None:
+                    number = len(taken)
+                    taken.append(set())
+                else:
+                    recent.remove(number)
+                recent.append(number)
+                taken[number] |= heads
+                session.update((index, number) for index, _ in head)
+                block = tail
+                counts = {count for _, count in tail}
+                number = next(t for t in recent if tail[0][1] == max(taken[t]) + 1)
+                recent.remove(number)
+                recent.append(number)
+                taken[number] |= counts
+                session.update((index, number) for index, _ in block)
+                continue
         if number is None:
             number = len(taken)
             taken.append(set())
