@@ -2525,7 +2525,11 @@ class UnexecutedCell(Rule):
         "with `[2]`, `[5]`, `[6]` left on three cells) says nothing about which cells ran: not reported. The never-run copy of the cell above may also differ from it by comment lines (`# sample 1 vs "
         "sample 2` on top of the same plot). "
         "A never-run cell that does not parse because of an exercise blank STR001 reports (`batch_size=` under "
-        "\"Exercise\", a `# TODO` blank) is left to STR001, unless cells that ran below read a name only its text binds."
+        "\"Exercise\", a `# TODO` blank) is left to STR001, unless cells that ran below read a name only its text binds. "
+        "Nor is a never-run cell that only configures the process (an HTTP opener with a `User-agent` header installed "
+        "with `urllib.request.install_opener`, `warnings.filterwarnings(\"ignore\")`, display and print options, a plot "
+        "style) and binds nothing another cell reads: it changes no value the cells below computed (a seed, a `chdir` or "
+        "a download in it keeps the finding)."
     )
     why_bad = (
         "The results below were computed without this cell. Either it is dead code, or running it "
@@ -2712,6 +2716,17 @@ class UnexecutedCell(Rule):
             code_cell("script = 'return [sample.Red]'", 2), code_cell("wv_task = dict(bands=['Red'], script=script)", 3),
             code_cell("print(wv_task)", 4),
         )),
+        # Fair check 28 (hid002-unrun-download-workaround-cell): a never-run cell that only installs an
+        # HTTP opener with a User-agent header (added above older outputs so a download goes through),
+        # or only hides warnings and sets display options: it binds nothing a cell reads and changes
+        # no value the cells below computed.
+        Example(cells=(
+            code_cell("from six.moves import urllib\nopener = urllib.request.build_opener()\nopener.addheaders = [('User-agent', 'Mozilla/5.0')]\nurllib.request.install_opener(opener)"),
+            code_cell("from torchvision import datasets\ntrain = datasets.MNIST('~/.pytorch', download=True)\nprint(len(train))", 1),
+            code_cell("import warnings\nimport pandas as pd\nwarnings.filterwarnings('ignore')\npd.set_option('display.max_rows', 100)\n"
+                      "pd.options.display.max_columns = 50"),
+            code_cell("print(train[0][1])", 2),
+        )),
     )
     failing = (
         Example(cells=(code_cell("x = 1", 1), code_cell("x = x * 2"), code_cell("print(x)", 2)), expect=((2, 1),)),
@@ -2765,6 +2780,16 @@ class UnexecutedCell(Rule):
             code_cell("stack = np.ones((len(task['bands']), 4))"),
             code_cell("script = 'return [sample.Red]'", 2), code_cell("print(stack.mean(), script)", 3),
         ), expect=((2, 1),)),
+        # A never-run settings cell is reported when a cell that ran reads what it binds, or when it
+        # also seeds the generator the cells below draw from.
+        Example(cells=(
+            code_cell("from six.moves import urllib\nopener = urllib.request.build_opener()\nopener.addheaders = [('User-agent', 'Mozilla/5.0')]\nurllib.request.install_opener(opener)"),
+            code_cell("page = opener.open('https://example.org/data.csv').read()\nprint(len(page))", 1),
+        ), expect=((1, 1),)),
+        Example(cells=(
+            code_cell("import warnings\nimport numpy as np\nwarnings.filterwarnings('ignore')\nnp.random.seed(0)"),
+            code_cell("sample = np.random.rand(3)\nprint(sample.mean())", 1),
+        ), expect=((1, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -3229,6 +3254,8 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
             continue
         if cell.index in analysed and _redacted_credentials(analysed[cell.index]):
             continue
+        if cell.index in analysed and _process_settings_only(ctx, analysed[cell.index]):
+            continue
         if cell.index in analysed and _upload_after_skipped_credentials(ctx, analysed, cells, i):
             continue
         if _copy_of_run_cell_above(cells, i):
@@ -3296,6 +3323,86 @@ _CREDENTIAL_NAME = re.compile(r"(?i)api_?key|token|secret|password")
 # A stand-in for a credential (as SEC003 reads one): `"API_KEY"`, `"YOUR_API_KEY"`, `"<your key>"`, `"..."`, `""`.
 _CREDENTIAL_PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9_]*|(?i:your\b.*|<[^>]*>|\.{3}|x+|\*+)|")
 _CREDENTIAL_SOURCES = frozenset({"getpass", "getenv", "get", "environ"})
+
+
+# Process-wide settings that change how the kernel fetches, warns or shows, never a value a cell
+# computes: an HTTP opener's headers (the User-agent workaround for a host that refuses Python's),
+# a warnings filter that hides warnings, display and print options, plot styles (`_PLOT_STYLE_CALLS`).
+_SETTINGS_CALLS = frozenset({
+    "urllib.request.install_opener", "pandas.set_option",
+    "numpy.set_printoptions", "torch.set_printoptions", "IPython.display.set_matplotlib_formats",
+    "matplotlib_inline.backend_inline.set_matplotlib_formats",
+})
+# What such a cell may build to hand to them: an opener and its handlers.
+_SETTINGS_BUILDERS = frozenset({
+    "urllib.request.build_opener", "urllib.request.HTTPHandler", "urllib.request.HTTPSHandler",
+    "urllib.request.HTTPCookieProcessor",
+})
+# Display options set by assignment (`pd.options.display.max_rows = 100`).
+_SETTINGS_ATTRIBUTES = ("pandas.options.display.", "IPython.core.interactiveshell.InteractiveShell.ast_node_interactivity")
+
+
+def _process_settings_only(ctx: RuleContext, ca: CellAnalysis) -> bool:
+    """A never-run cell that only configures the process: imports, then calls of `_SETTINGS_CALLS`
+    (or `warnings.filterwarnings("ignore")`, a plot style), objects built for them by
+    `_SETTINGS_BUILDERS` with their attributes set to literals, display options set by assignment;
+    no name it binds is read by another cell. Skipping it changed no value below: the opener only
+    let a download through that the saved outputs show succeeded (fair check 28,
+    hid002-unrun-download-workaround-cell: udacity's 2021 `User-agent` opener above 2018 outputs).
+    A seed, a `chdir`, a download or a file it writes is none of these, and stays reported."""
+    f = ca.facts
+    if f.syntax_error is not None or not ca.masked.is_python or ca.magics or f.functions or f.classes or f.globals_declared:
+        return False
+    tree = cell_python_tree(ca)
+    if tree is None or not tree.body:
+        return False
+    resolve = ctx.facts.resolve
+
+    def qualified(node: ast.expr) -> str:
+        name = resolve(dotted_name(node) or "")
+        return name[len("six.moves."):] if name.startswith("six.moves.") else name
+
+    def literal(node: ast.expr) -> bool:
+        try:
+            ast.literal_eval(node)
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            return False
+        return True
+
+    built: set[str] = set()
+    settings = False
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            if any(a.name == "*" for a in stmt.names):
+                return False
+            continue
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            call = stmt.value
+            name = qualified(call.func)
+            ignores = (name in _IGNORE_WARNINGS_CALLS and bool(call.args) and isinstance(call.args[0], ast.Constant)
+                       and call.args[0].value == "ignore")
+            if not (ignores or name in _SETTINGS_CALLS or name in _PLOT_STYLE_CALLS):
+                return False
+            if not all(literal(a) or (isinstance(a, ast.Name) and a.id in built) for a in [*call.args, *(k.value for k in call.keywords)]):
+                return False
+            settings = True
+            continue
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            target, value = stmt.targets[0], stmt.value
+            if (isinstance(target, ast.Name) and isinstance(value, ast.Call) and qualified(value.func) in _SETTINGS_BUILDERS
+                    and all(literal(a) for a in [*value.args, *(k.value for k in value.keywords)])):
+                built.add(target.id)
+                continue
+            if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id in built and literal(value):
+                continue  # `opener.addheaders = [('User-agent', 'Mozilla/5.0')]`
+            if isinstance(target, ast.Attribute) and qualified(target).startswith(_SETTINGS_ATTRIBUTES) and literal(value):
+                settings = True
+                continue
+        return False
+    if not settings:
+        return False
+    own = {d.name for d in f.defined} - {i.bound for i in f.imports}
+    return not any(r.cell != ca.cell.index and r.name in own for r in name_flow(ctx).reads)
 
 
 def _redacted_credentials(ca: CellAnalysis) -> bool:
