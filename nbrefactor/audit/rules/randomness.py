@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import ast
 import builtins
+import io
 import re
+import tokenize
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -1528,6 +1530,22 @@ def _place(draw: Draw) -> Position:
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 
 
+@lru_cache(maxsize=256)
+def _code_words(source: str) -> frozenset[str]:
+    """The identifiers of a cell that does not parse, without its comments (`# Plot the image`
+    names no variable `image`); all of its words when it cannot be tokenized either."""
+    words: set[str] = set()
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            if token.type == tokenize.NAME:
+                words.add(token.string)
+            elif token.type == tokenize.STRING:
+                words.update(_IDENTIFIER.findall(token.string))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return frozenset(_IDENTIFIER.findall(source))
+    return frozenset(words)
+
+
 def _parsed(ca: CellAnalysis) -> ast.Module | None:
     try:  # (warnings ignored: invalid escapes in a cell are the cell's business; shared, read only)
         return python_tree(ca.masked.python)
@@ -2079,6 +2097,9 @@ _SHOW_METHODS = frozenset({
     "matshow", "set_xticks", "set_yticks", "set_xticklabels", "set_yticklabels", "suptitle", "title",
     "xlabel", "ylabel", "boxplot", "violinplot", "errorbar", "stem", "heatmap", "add_line", "add_collection",
     "add_artist", "colorbar",
+    # a figure's panels, laid out for the pictures above (fair check 28, rnd001-display-only-pick:
+    # `ax = fig.add_subplot(4, 8, i + 1)` in a loop over the randomly picked test images)
+    "add_subplot", "add_axes",
     # plotly: traces added to a figure, and a figure written as a picture (a file to look at, not a result)
     "add_trace", "add_traces", "write_image", "write_html",
 })
@@ -2206,6 +2227,8 @@ class _ShownFlow:
         # Names last bound to a new NumPy array (`C = np.zeros((N, N))`): accumulating draws into one
         # builds a matrix, not a count or a sum (`_ARRAY_CONSTRUCTORS`).
         self.arrays: set[str] = set()
+        # Loop targets over the value (`for i, idx in enumerate(picks)`): one drawn item per turn.
+        self.items: set[str] = set()
 
     # -- expressions --
 
@@ -2329,7 +2352,8 @@ class _ShownFlow:
         receiver_tainted = self.expr(receiver, ctrl) if receiver is not None else False
         callee_tainted = isinstance(func, ast.Name) and self.expr(func, ctrl)
         values = [*call.args, *(k.value for k in call.keywords)]
-        args_tainted = any([self.expr(v, ctrl) for v in values])
+        reached = [self.expr(v, ctrl) for v in values]
+        args_tainted = any(reached)
         if self._is_draw(call):
             if self.in_place and call.args and isinstance(call.args[0], ast.Name):
                 self._taint_target(call.args[0])
@@ -2389,7 +2413,8 @@ class _ShownFlow:
             return False
         if self._pure(call):
             name = method or (func.id if isinstance(func, ast.Name) else "")
-            if args_tainted and (_STATISTIC.match(name) or name in ("sum", "min", "max")):
+            if (args_tainted and (_STATISTIC.match(name) or name in ("sum", "min", "max"))
+                    and not all(self._item_row(v) for v, r in zip(values, reached) if r)):
                 self.used = True
             return True
         root = self._root(receiver) if receiver is not None else None
@@ -2407,6 +2432,14 @@ class _ShownFlow:
             return True  # `model.predict([pick])`, `vectorizer([pick])`: a value computed from it, followed
         self.used = True
         return True
+
+    def _item_row(self, node: ast.expr) -> bool:
+        """`y_hat[idx]` with `idx` one drawn item of the loop over the value and `y_hat` no value
+        of the draw: the row of one picked item, whose statistic (`np.argmax(y_hat[idx])`, the
+        picked image's predicted class) is that item's, not one over the draws (fair check 28,
+        rnd001-display-only-pick). Accumulated over the turns, it is caught as a sum or a list."""
+        return (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id not in self.tainted
+                and isinstance(node.slice, ast.Name) and node.slice.id in self.items)
 
     def _operands_differ(self, node: ast.expr) -> bool:
         """`C - C8`: the difference of two different names (or selections of them) that both hold
@@ -2563,6 +2596,9 @@ class _ShownFlow:
                         if isinstance(child, ast.expr) and not isinstance(child, ast.expr_context):
                             flows = self.expr(child, ctrl) or flows
             for target in targets:
+                for name in ast.walk(target):
+                    if isinstance(name, ast.Name):
+                        self.items.discard(name.id)  # bound anew: no longer one drawn item
                 if isinstance(target, ast.Name) and not isinstance(st, ast.AugAssign):
                     if (isinstance(st.value, ast.Call) and not flows
                             and self._module_of(st.value.func).startswith("numpy.")
@@ -2580,6 +2616,8 @@ class _ShownFlow:
             over = self.expr(st.iter, ctrl)
             if over or ctrl:
                 self._taint_target(st.target)
+            if over:
+                self.items.update(n.id for n in ast.walk(st.target) if isinstance(n, ast.Name))
             self._loop(st.body, st.orelse, ctrl or over)
         elif isinstance(st, ast.While):
             test = self.expr(st.test, ctrl)
@@ -2738,7 +2776,7 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
                 flow.used = True  # a magic's arguments read it
             other_tree = tree(other)
             if other_tree is None:
-                if flow.tainted & set(_IDENTIFIER.findall(other.cell.source)):
+                if flow.tainted & _code_words(other.cell.source):
                     flow.used = True
                 continue
             flow.cell_last = other_tree.body[-1] if other_tree.body else None
@@ -2814,9 +2852,54 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
     Layer constructions, loaders, transform objects and generation pipelines are not followed."""
     tree, in_function, at_module_level, callers_show = _display_reach(facts)
 
+    def iterations_shown(draw: Draw) -> bool:
+        """A loader that draws when iterated (`trainloader = DataLoader(…, shuffle=True)`), bound to
+        one name at module level, whose every iteration is an `iter(trainloader)` at module level
+        whose batches reach only displays (`image, label = next(iter(trainloader))` for
+        `helper.imshow(image[0])`): the shuffle picks which images are shown (fair check 28,
+        rnd001-value-reaches-only-display: a course template whose training is a TODO). Any other
+        iteration (a `for`, an argument of a call, a read in a function) keeps it."""
+        ca, call = draw.ca, draw.call
+        iteration = draw.iteration
+        if iteration is None or iteration.ca is None or call.in_function:
+            return False
+        parsed = tree(ca)
+        statement = statement_at(parsed, call.line) if parsed is not None else None
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)
+                and statement.targets[0].id == iteration.name):
+            return False
+        name, after = iteration.name, statement.end_lineno or statement.lineno
+        word = re.compile(rf"\b{re.escape(name)}\b")
+        shown = False
+        for other in facts.cells:
+            if other.cell.index < ca.cell.index or not word.search(other.cell.source):
+                continue
+            other_tree = tree(other)
+            if other_tree is None or any(word.search(m.args) for m in other.magics if m.args):
+                return False
+            for top in other_tree.body:
+                if other is ca and top.lineno <= after:
+                    continue
+                iterating = list(_iterating_loads(top, {name}))
+                if not iterating:
+                    continue
+                if isinstance(top, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    return False
+                iters = [n for n in ast.walk(top) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "iter"
+                         and len(n.args) == 1 and not n.keywords and isinstance(n.args[0], ast.Name) and n.args[0].id == name]
+                if {id(n) for n in iterating} != {id(n.args[0]) for n in iters}:
+                    return False
+                for node in iters:
+                    if at_module_level(other, other_tree, node, last_shows=True) is not True:
+                        return False
+                    shown = True
+        return shown
+
     def follow(draw: Draw) -> bool:
         ca, call = draw.ca, draw.call
-        if draw.iteration is not None or _WEIGHT_INIT.match(draw.qualified) or draw.library not in ("python", "numpy", "tensorflow", "torch", "polars"):
+        if draw.iteration is not None:
+            return draw.library == "torch" and iterations_shown(draw)
+        if _WEIGHT_INIT.match(draw.qualified) or draw.library not in ("python", "numpy", "tensorflow", "torch", "polars"):
             return False
         in_place = False
         if "." in draw.qualified:
@@ -4699,6 +4782,22 @@ class UnseededRandom(Rule):
             "import random\nimport jax.numpy as jnp\nfrom jax import random\n\nkey = random.PRNGKey(314)",
             "key, sub = random.split(key)\nw = random.normal(sub, (3, 3))\nloss = jnp.sum(w @ w)\nresults = {'loss': loss}",
         )),
+        # Fair check 28 (rnd001-display-only-pick): random test images picked for a grid of panels,
+        # each titled with its predicted class (the argmax of the picked row, one item's value).
+        Example(cells=(
+            "import numpy as np\nimport matplotlib.pyplot as plt\nx_test = np.zeros((100, 8, 8))\ny_hat = np.ones((100, 10))\nnames = list('abcdefghij')",
+            "fig = plt.figure(figsize=(20, 8))\nfor i, idx in enumerate(np.random.choice(x_test.shape[0], size=32, replace=False)):\n"
+            "    ax = fig.add_subplot(4, 8, i + 1, xticks=[], yticks=[])\n    ax.imshow(np.squeeze(x_test[idx]))\n"
+            "    pred_idx = np.argmax(y_hat[idx])\n    ax.set_title(names[pred_idx])",
+        )),
+        # Fair check 28 (rnd001-value-reaches-only-display): a shuffling loader whose only iteration
+        # takes one batch to show an image; the template's training is a TODO (a blank, not parsed,
+        # whose comment's words are no reads).
+        Example(cells=(
+            "import torch\nfrom torchvision import datasets, transforms\nimport helper\ntrainset = datasets.FashionMNIST('~/.pytorch/F_MNIST_data/', download=True, train=True, transform=transforms.ToTensor())\ntrainloader = torch.utils.data.DataLoader(trainset, batch_size=64, shuffle=True)",
+            "image, label = next(iter(trainloader))\nhelper.imshow(image[0,:]);",
+            "# TODO: Train the network, then plot the image and its label\nps = ",
+        )),
     )
     failing = (
         # torchtext's legacy BucketIterator with shuffle=True shuffles from a snapshot of Python's
@@ -5008,6 +5107,16 @@ class UnseededRandom(Rule):
             "from jax import random\nimport random",
             "items = list(range(10))\nrandom.shuffle(items)\nscore = sum(items[:3]) / 3\nresults = {'score': score}",
         ), expect=((2, 2),)),
+        # The picked items' statistics gathered and averaged: a result over the draws.
+        Example(cells=(
+            "import numpy as np\nimport matplotlib.pyplot as plt\nx_test = np.zeros((100, 8, 8))\ny_hat = np.ones((100, 10))\nnames = list('abcdefghij')",
+            "scores = []\nfor idx in np.random.choice(100, size=10, replace=False):\n    scores.append(np.argmax(y_hat[idx]))\nprint(np.mean(scores))",
+        ), expect=((2, 2),)),
+        # A batch of the shuffling loader whose statistic is printed: computed from the draw.
+        Example(cells=(
+            "import torch\nfrom torchvision import datasets, transforms\nimport helper\ntrainset = datasets.FashionMNIST('~/.pytorch/F_MNIST_data/', download=True, train=True, transform=transforms.ToTensor())\ntrainloader = torch.utils.data.DataLoader(trainset, batch_size=64, shuffle=True)",
+            "images, labels = next(iter(trainloader))\nprint(images.mean())",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
