@@ -1044,6 +1044,8 @@ _SELF_JOINS = frozenset({"join", "merge"})
 
 # Casts that keep a rescaled value a rescaled value: `np.uint8(255 * heatmap)`.
 _CASTS = frozenset({"uint8", "uint16", "int8", "int16", "int32", "int64", "float16", "float32", "float64", "float", "int", "array", "asarray"})
+# Casts written as a method of the value: `X.astype('float32') / 255` scales `X` itself.
+_METHOD_CASTS = frozenset({"astype", "float", "double"})
 # Conversions before an index: `x = x.numpy()[0]`.
 _CONVERSIONS = frozenset({"numpy", "cpu", "detach", "to_numpy"})
 
@@ -1285,10 +1287,15 @@ def _normalised_by_itself(value: ast.BinOp, name: str) -> bool:
 
 
 def _scales_itself(value: ast.AST, name: str) -> bool:
-    """`x = 255 * x` (the number first: `x = x * 255` is the older form), and a cast of a scaling:
-    `heatmap = np.uint8(255 * heatmap)`."""
+    """`x = 255 * x` (the number first: `x = x * 255` is the older form), a cast of a scaling:
+    `heatmap = np.uint8(255 * heatmap)`, and a scaling of a cast: `x = x.astype('float32') / 255`."""
     if isinstance(value, ast.BinOp) and _number(value.left) and _scaled_by_number(value, name):
         return True
+    if (isinstance(value, ast.BinOp) and isinstance(value.op, _ARITHMETIC) and _number(value.right)
+            and isinstance(value.left, ast.Call) and isinstance(value.left.func, ast.Attribute)
+            and value.left.func.attr in _METHOD_CASTS and isinstance(value.left.func.value, ast.Name)
+            and value.left.func.value.id == name):
+        return True  # `X_train = X_train.astype('float32') / 255` (fair check 28 recall T-8.3)
     return (
         isinstance(value, ast.Call) and len(value.args) == 1 and not value.keywords
         and dotted_name(value.func).rsplit(".", 1)[-1] in _CASTS and _scaled_by_number(value.args[0], name)
@@ -2173,7 +2180,7 @@ class ChangesWhenRunTwice(Rule):
         "them and every column of the other frame (a `DataFrame({…})` literal) just after: a second run ends with "
         "the same columns; but in "
         "a notebook that imports h2o it is, since H2O refuses a key column of doubles such as a target encoding), `data = data[:-504]` (a bounded slice of itself; a mask or column list is the same "
-        "when applied twice), `x = 255 * x` and `heatmap = np.uint8(255 * heatmap)` (scaled by a number; "
+        "when applied twice), `x = 255 * x`, `heatmap = np.uint8(255 * heatmap)` and `X = X.astype('float32') / 255` (scaled by a number; "
         "`w = w / w.sum()` or `x - x.mean()`, by a statistic of itself, is the same twice and not reported, "
         "nor are `df['a'] -= df['a'].min()` and `low = min(labels)` then `data[i].y -= low`, a shift by a "
         "minimum, maximum, mean or median (a division by a maximum, sum, norm or standard deviation) "
@@ -2852,6 +2859,13 @@ class ChangesWhenRunTwice(Rule):
             "net = Net(3)",
             "net.train([[0, 1], [2]])",
         ), expect=((3, 1),)),
+        # Fair check 28 recall T-8.3: rescaled through a cast of itself (`X.astype('float32') / 255`):
+        # a second run divides again. A copy cast from another name, or a division by its own
+        # maximum (1 after the first run), gives the same values twice.
+        Example(cells=(
+            "import numpy as np\nX_train = np.arange(6).reshape(2, 3)\nraw = np.ones(3)",
+            "X_train = X_train.astype('float32') / 255\nX = raw.astype('float32') / 255\nraw = raw.astype(float) / raw.max()",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
