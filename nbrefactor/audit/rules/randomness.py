@@ -3472,7 +3472,7 @@ def _timed_or_shown(ctx: RuleContext, rf: RandomnessFacts) -> frozenset[Position
         | _reaches_only_displays(ctx.facts, rf.draws) | _names_a_resource_only(ctx, rf.draws)
         | _property_check_inputs(ctx.facts, rf.draws) | _stopwatch_iterations(ctx.facts, rf.draws)
         | _checked_or_replaced(ctx.facts, rf.draws) | _simulated_work(ctx.facts, rf.draws)
-        | _structure_only_models(ctx.facts, rf.draws)
+        | _structure_only_models(ctx.facts, rf.draws) | _benchmark_only_models(ctx.facts, rf.draws)
     ))
 
 
@@ -3711,6 +3711,108 @@ def _stopwatch_iterations(facts: NotebookFacts, draws: Iterable[Draw]) -> frozen
                 iterations += sum(1 for _ in _iterating_loads(top, {iteration.name}))
         if iterations == 1:
             found.add((draw.ca.cell.index, draw.call.line, draw.call.column))
+    return frozenset(found)
+
+
+# Calls that leave a value somewhere (a file, a log): a cell making one is no benchmark that only shows times.
+_KEEPS = re.compile(r"(?:save|dump|write|export|log|to_csv|to_pickle|to_json|savefig|upload|push)", re.I)
+
+
+def _benchmark_cell(facts: NotebookFacts, ca: CellAnalysis) -> bool:
+    """A cell that only times work: it reads a clock, everything it prints is computed from clock
+    readings (and the items of a loop over literals: `for device in ['cpu', 'cuda']`), its last
+    statement shows no value, it keeps nothing (no file, no log), and no later cell reads a name it
+    binds or changes (fair check 28, rnd001-draw-only-feeds-timing: a course's "time four batches
+    on CPU and GPU" cell)."""
+    f = ca.facts
+    parsed = _parsed(ca)
+    if parsed is None or ca.magics or f.functions or f.classes or f.globals_declared or not parsed.body:
+        return False
+    calls = list(nodes_of(parsed, ast.Call))
+    if not any(facts.resolve(dotted_name(c.func)) in _CLOCKS for c in calls):
+        return False
+    if any(_KEEPS.search(_called_name(c)) for c in calls):
+        return False
+    last = parsed.body[-1]
+    if isinstance(last, ast.Expr) and not (isinstance(last.value, ast.Call) and dotted_name(last.value.func) in ("print", "display")):
+        return False
+    clocked: set[str] = set()
+    literal_items: set[str] = set()
+    for node in ast.walk(parsed):
+        if isinstance(node, ast.Assign) and any(isinstance(c, ast.Call) and facts.resolve(dotted_name(c.func)) in _CLOCKS
+                                                for c in ast.walk(node.value)):
+            clocked.update(n.id for t in node.targets for n in ast.walk(t) if isinstance(n, ast.Name))
+        if isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.iter, (ast.List, ast.Tuple)) and all(
+                isinstance(e, ast.Constant) for e in node.iter.elts):
+            literal_items.update(n.id for n in ast.walk(node.target) if isinstance(n, ast.Name))
+    shown = False
+    for c in calls:
+        if dotted_name(c.func) not in ("print", "display"):
+            continue
+        names = {n.id for a in (*c.args, *(k.value for k in c.keywords)) for n in ast.walk(a)
+                 if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        if names - clocked - literal_items - set(facts.aliases):
+            return False
+        shown = shown or bool(names & clocked) or any(facts.resolve(dotted_name(n.func)) in _CLOCKS for a in c.args
+                                                      for n in ast.walk(a) if isinstance(n, ast.Call))
+    if not shown:
+        return False
+    written = {d.name for d in f.defined} | {m.name for m in f.mutated}
+    for other in facts.cells:
+        if other.cell.index <= ca.cell.index:
+            continue
+        words = ({r.name for r in (*other.facts.reads, *other.facts.deferred_reads)} if _parsed(other) is not None
+                 else _code_words(other.cell.source))
+        if written & words or any(written & set(_IDENTIFIER.findall(m.args)) for m in other.magics if m.args):
+            return False
+    return True
+
+
+def _benchmark_only_models(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Position]:
+    """Draws at module level whose value (the name the statement binds, and an object it is then
+    stored into as an attribute in the same cell: `model.classifier = classifier`) no later cell
+    reads but cells that only time work (`_benchmark_cell`): the weights drawn reach only the
+    seconds per batch printed, which vary from run to run anyway (fair check 28,
+    rnd001-draw-only-feeds-timing: a transfer-learning exercise's new classifier, used only by
+    its CPU/GPU timing loop, its training left to the reader)."""
+    found: set[Position] = set()
+    benchmarks: dict[int, bool] = {}
+    for draw in draws:
+        ca, call = draw.ca, draw.call
+        if call.in_function or draw.iteration is not None:
+            continue
+        parsed = _parsed(ca)
+        statement = statement_at(parsed, call.line) if parsed is not None else None
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)):
+            continue
+        values = {statement.targets[0].id}
+        kept = True
+        for later in parsed.body:
+            if later.lineno <= (statement.end_lineno or statement.lineno):
+                continue
+            loads = {n.id for n in ast.walk(later) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+            if not loads & values:
+                continue
+            if (isinstance(later, ast.Assign) and len(later.targets) == 1 and isinstance(later.targets[0], ast.Attribute)
+                    and isinstance(later.targets[0].value, ast.Name) and isinstance(later.value, ast.Name) and later.value.id in values):
+                values.add(later.targets[0].value.id)  # `model.classifier = classifier`
+                continue
+            kept = False
+            break
+        if not kept:
+            continue
+        readers = []
+        for other in facts.cells:
+            if other.cell.index <= ca.cell.index:
+                continue
+            words = ({r.name for r in (*other.facts.reads, *other.facts.deferred_reads)} if _parsed(other) is not None
+                     else _code_words(other.cell.source))
+            if values & words or any(values & set(_IDENTIFIER.findall(m.args)) for m in other.magics if m.args):
+                readers.append(other)
+        if not readers:
+            continue
+        if all(benchmarks.setdefault(r.cell.index, _benchmark_cell(facts, r)) for r in readers):
+            found.add((ca.cell.index, call.line, call.column))
     return frozenset(found)
 
 
@@ -4798,6 +4900,15 @@ class UnseededRandom(Rule):
             "image, label = next(iter(trainloader))\nhelper.imshow(image[0,:]);",
             "# TODO: Train the network, then plot the image and its label\nps = ",
         )),
+        # Fair check 28 (rnd001-draw-only-feeds-timing): a new classifier whose only reader is a cell
+        # that times a few training batches per device and prints the seconds per batch; nothing
+        # after it reads the model (its training is the reader's TODO).
+        Example(cells=(
+            "import time\nimport torch\nfrom torch import nn, optim\nfrom torchvision import models\nmodel = models.densenet121(weights='DEFAULT')\nbatches = [(torch.ones(2, 3, 224, 224), torch.tensor([0, 1]))] * 4",
+            "from collections import OrderedDict\nclassifier = nn.Sequential(OrderedDict([('fc1', nn.Linear(1024, 2)), ('output', nn.LogSoftmax(dim=1))]))\nmodel.classifier = classifier",
+            "for device in ['cpu', 'cuda']:\n    criterion = nn.NLLLoss()\n    optimizer = optim.Adam(model.classifier.parameters(), lr=0.001)\n    model.to(device)\n    for inputs, labels in batches:\n        start = time.time()\n        loss = criterion(model.forward(inputs.to(device)), labels.to(device))\n        optimizer.zero_grad()\n        loss.backward()\n        optimizer.step()\n    print(f\"Device = {device}; Time per batch: {(time.time() - start)/3:.3f} seconds\")",
+            "## TODO: Train a pretrained model to classify the cat and dog images",
+        )),
     )
     failing = (
         # torchtext's legacy BucketIterator with shuffle=True shuffles from a snapshot of Python's
@@ -5117,6 +5228,12 @@ class UnseededRandom(Rule):
             "import torch\nfrom torchvision import datasets, transforms\nimport helper\ntrainset = datasets.FashionMNIST('~/.pytorch/F_MNIST_data/', download=True, train=True, transform=transforms.ToTensor())\ntrainloader = torch.utils.data.DataLoader(trainset, batch_size=64, shuffle=True)",
             "images, labels = next(iter(trainloader))\nprint(images.mean())",
         ), expect=((2, 1),)),
+        # The timing loop also prints the loss its training computed: a value of the draw.
+        Example(cells=(
+            "import time\nimport torch\nfrom torch import nn, optim\nfrom torchvision import models\nmodel = models.densenet121(weights='DEFAULT')\nbatches = [(torch.ones(2, 3, 224, 224), torch.tensor([0, 1]))] * 4",
+            "from collections import OrderedDict\nclassifier = nn.Sequential(OrderedDict([('fc1', nn.Linear(1024, 2)), ('output', nn.LogSoftmax(dim=1))]))\nmodel.classifier = classifier",
+            "for device in ['cpu', 'cuda']:\n    criterion = nn.NLLLoss()\n    optimizer = optim.Adam(model.classifier.parameters(), lr=0.001)\n    model.to(device)\n    for inputs, labels in batches:\n        start = time.time()\n        loss = criterion(model.forward(inputs.to(device)), labels.to(device))\n        optimizer.zero_grad()\n        loss.backward()\n        optimizer.step()\n    print(f\"Device = {device}; Time per batch: {(time.time() - start)/3:.3f} seconds\", loss.item())",
+        ), expect=((2, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
