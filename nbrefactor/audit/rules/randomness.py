@@ -3776,7 +3776,10 @@ def _benchmark_only_models(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
     rnd001-draw-only-feeds-timing: a transfer-learning exercise's new classifier, used only by
     its CPU/GPU timing loop, its training left to the reader)."""
     found: set[Position] = set()
+    if not any(facts.resolve(c.func) in _CLOCKS for ca in facts.cells for c in ca.facts.calls if c.func):
+        return frozenset()  # no clock read anywhere: no cell times anything
     benchmarks: dict[int, bool] = {}
+    cell_words: dict[int, set[str]] = {}  # per cell: the names it reads (its code words when it does not parse)
     for draw in draws:
         ca, call = draw.ca, draw.call
         if call.in_function or draw.iteration is not None:
@@ -3805,13 +3808,20 @@ def _benchmark_only_models(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
         for other in facts.cells:
             if other.cell.index <= ca.cell.index:
                 continue
-            words = ({r.name for r in (*other.facts.reads, *other.facts.deferred_reads)} if _parsed(other) is not None
-                     else _code_words(other.cell.source))
-            if values & words or any(values & set(_IDENTIFIER.findall(m.args)) for m in other.magics if m.args):
+            words = cell_words.get(other.cell.index)
+            if words is None:
+                words = cell_words[other.cell.index] = (
+                    ({r.name for r in (*other.facts.reads, *other.facts.deferred_reads)} if _parsed(other) is not None
+                     else set(_code_words(other.cell.source)))
+                    | {w for m in other.magics if m.args for w in _IDENTIFIER.findall(m.args)})
+            if values & words:
                 readers.append(other)
         if not readers:
             continue
-        if all(benchmarks.setdefault(r.cell.index, _benchmark_cell(facts, r)) for r in readers):
+        for r in readers:
+            if r.cell.index not in benchmarks:
+                benchmarks[r.cell.index] = _benchmark_cell(facts, r)
+        if all(benchmarks[r.cell.index] for r in readers):
             found.add((ca.cell.index, call.line, call.column))
     return frozenset(found)
 
