@@ -3473,6 +3473,7 @@ def _timed_or_shown(ctx: RuleContext, rf: RandomnessFacts) -> frozenset[Position
         | _property_check_inputs(ctx.facts, rf.draws) | _stopwatch_iterations(ctx.facts, rf.draws)
         | _checked_or_replaced(ctx.facts, rf.draws) | _simulated_work(ctx.facts, rf.draws)
         | _structure_only_models(ctx.facts, rf.draws) | _benchmark_only_models(ctx.facts, rf.draws)
+        | _never_applied_transforms(ctx.facts, rf.draws)
     ))
 
 
@@ -3711,6 +3712,87 @@ def _stopwatch_iterations(facts: NotebookFacts, draws: Iterable[Draw]) -> frozen
                 iterations += sum(1 for _ in _iterating_loads(top, {iteration.name}))
         if iterations == 1:
             found.add((draw.ca.cell.index, draw.call.line, draw.call.column))
+    return frozenset(found)
+
+
+_LOADERS = frozenset({"torch.utils.data.DataLoader", "torch.utils.data.dataloader.DataLoader"})
+
+
+def _never_applied_transforms(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Position]:
+    """Random augmentations (`transforms.RandomRotation(30)` in `train_transforms = Compose([…])`)
+    that draw only when applied, whose transform is only given to datasets (`ImageFolder(…,
+    transform=train_transforms)`) that are only given to DataLoaders that nothing reads after
+    they are made: no image is ever loaded through them, so they draw nothing (fair check 28: a
+    solution notebook's `trainloader`, left for the reader's optional TODO while its display cell
+    iterates the test loader). A transform, dataset or loader read any other way keeps the draw."""
+    found: set[Position] = set()
+    cells = [(ca, _parsed(ca)) for ca in facts.cells]
+
+    def reads_after(name: str, cell: int, line: int) -> list[tuple[ast.Module, int]] | None:
+        """(tree, line) of every module-level statement after (cell, line) that reads `name`; None
+        when a cell that does not parse, a magic or a function body may read it."""
+        word = re.compile(rf"\b{re.escape(name)}\b")
+        found_reads: list[tuple[ast.Module, int]] = []
+        for other, tree in cells:
+            if other.cell.index < cell or not word.search(other.cell.source):
+                continue
+            if tree is None:
+                if name in _code_words(other.cell.source):
+                    return None
+                continue
+            if any(m.args and name in _IDENTIFIER.findall(m.args) for m in other.magics):
+                return None
+            for st in tree.body:
+                if other.cell.index == cell and st.lineno <= line:
+                    continue
+                if any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) for n in ast.walk(st)):
+                    if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                        return None
+                    found_reads.append((tree, st.lineno))
+        return found_reads
+
+    def passed_to(name: str, cell: int, line: int, loader: bool) -> list[tuple[str, int, int]] | None:
+        """The names bound by `x = f(…, name, …)` statements, each read of `name` after (cell, line)
+        being one (a DataLoader's first argument when `loader`, a dataset's `transform=` otherwise)."""
+        reads = reads_after(name, cell, line)
+        if reads is None:
+            return None
+        out: list[tuple[str, int, int]] = []
+        for tree, lineno in reads:
+            st = statement_at(tree, lineno)
+            if not (isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name)
+                    and isinstance(st.value, ast.Call)):
+                return None
+            call = st.value
+            if loader:
+                ok = (facts.resolve(dotted_name(call.func)) in _LOADERS and call.args and isinstance(call.args[0], ast.Name)
+                      and call.args[0].id == name)
+            else:
+                ok = any(k.arg == "transform" and isinstance(k.value, ast.Name) and k.value.id == name for k in call.keywords)
+            others = [n for n in ast.walk(call) if isinstance(n, ast.Name) and n.id == name]
+            if not ok or len(others) != 1:
+                return None
+            index = next(ca.cell.index for ca, t in cells if t is tree)
+            out.append((st.targets[0].id, index, st.end_lineno or st.lineno))
+        return out
+
+    for draw in draws:
+        ca, call = draw.ca, draw.call
+        if call.in_function or draw.iteration is not None or ".transforms." not in f".{draw.qualified}" \
+                or not draw.qualified.rsplit(".", 1)[-1].startswith("Random"):
+            continue
+        parsed = _parsed(ca)
+        statement = statement_at(parsed, call.line) if parsed is not None else None
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)):
+            continue
+        datasets = passed_to(statement.targets[0].id, ca.cell.index, statement.end_lineno or statement.lineno, loader=False)
+        if not datasets:
+            continue
+        loaders = [passed_to(name, cell, line, loader=True) for name, cell, line in datasets]
+        if any(not found_loaders for found_loaders in loaders):
+            continue
+        if all(reads_after(name, cell, line) == [] for found_loaders in loaders for name, cell, line in found_loaders):
+            found.add((ca.cell.index, call.line, call.column))
     return frozenset(found)
 
 
@@ -4919,6 +5001,13 @@ class UnseededRandom(Rule):
             "for device in ['cpu', 'cuda']:\n    criterion = nn.NLLLoss()\n    optimizer = optim.Adam(model.classifier.parameters(), lr=0.001)\n    model.to(device)\n    for inputs, labels in batches:\n        start = time.time()\n        loss = criterion(model.forward(inputs.to(device)), labels.to(device))\n        optimizer.zero_grad()\n        loss.backward()\n        optimizer.step()\n    print(f\"Device = {device}; Time per batch: {(time.time() - start)/3:.3f} seconds\")",
             "## TODO: Train a pretrained model to classify the cat and dog images",
         )),
+        # Fair check 28: random augmentations given only to a dataset whose loader nothing reads
+        # (the cell below iterates the test loader): no image goes through them, they draw nothing.
+        Example(cells=(
+            "import torch\nfrom torchvision import datasets, transforms",
+            "train_transforms = transforms.Compose([transforms.RandomRotation(30), transforms.RandomHorizontalFlip(), transforms.ToTensor()])\ntest_transforms = transforms.Compose([transforms.Resize(255), transforms.ToTensor()])\ntrain_data = datasets.ImageFolder('data/train', transform=train_transforms)\ntest_data = datasets.ImageFolder('data/test', transform=test_transforms)\ntrainloader = torch.utils.data.DataLoader(train_data, batch_size=32, shuffle=True)\ntestloader = torch.utils.data.DataLoader(test_data, batch_size=32)",
+            "# change this to the trainloader or testloader\nimages, labels = next(iter(testloader))\nprint(images.shape)",
+        )),
     )
     failing = (
         # torchtext's legacy BucketIterator with shuffle=True shuffles from a snapshot of Python's
@@ -5244,6 +5333,12 @@ class UnseededRandom(Rule):
             "from collections import OrderedDict\nclassifier = nn.Sequential(OrderedDict([('fc1', nn.Linear(1024, 2)), ('output', nn.LogSoftmax(dim=1))]))\nmodel.classifier = classifier",
             "for device in ['cpu', 'cuda']:\n    criterion = nn.NLLLoss()\n    optimizer = optim.Adam(model.classifier.parameters(), lr=0.001)\n    model.to(device)\n    for inputs, labels in batches:\n        start = time.time()\n        loss = criterion(model.forward(inputs.to(device)), labels.to(device))\n        optimizer.zero_grad()\n        loss.backward()\n        optimizer.step()\n    print(f\"Device = {device}; Time per batch: {(time.time() - start)/3:.3f} seconds\", loss.item())",
         ), expect=((2, 2),)),
+        # The same augmentations, with the training loader iterated: every batch goes through them.
+        Example(cells=(
+            "import torch\nfrom torchvision import datasets, transforms",
+            "train_transforms = transforms.Compose([transforms.RandomRotation(30), transforms.RandomHorizontalFlip(), transforms.ToTensor()])\ntest_transforms = transforms.Compose([transforms.Resize(255), transforms.ToTensor()])\ntrain_data = datasets.ImageFolder('data/train', transform=train_transforms)\ntest_data = datasets.ImageFolder('data/test', transform=test_transforms)\ntrainloader = torch.utils.data.DataLoader(train_data, batch_size=32, shuffle=True)\ntestloader = torch.utils.data.DataLoader(test_data, batch_size=32)",
+            "for images, labels in trainloader:\n    print(images.mean())",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
