@@ -506,6 +506,10 @@ def test_kernel_sessions_find_a_section_run_again_after_a_restart():
     # session whose counts it does not repeat, so the last goes back to the first session.
     sessions = _kernel_sessions(_counted(1, 2, 3, 2, 3, 4, 5, 4, 5))
     assert sessions == {1: 0, 2: 0, 3: 0, 4: 1, 5: 1, 6: 1, 7: 1, 8: 0, 9: 0}
+    # A lone [1] (an import cell run in a kernel of its own), then [12], [13] right after the
+    # session's [11]: the stretch after the gap goes on in that session (fair check 28, Skip_Grams).
+    sessions = _kernel_sessions(_counted(*range(1, 12), 1, 12, 13))
+    assert sessions == {**{i: 0 for i in range(1, 12)}, 12: 1, 13: 0, 14: 0}
 
 
 # --- HID001: one finding per root cause (fair check 9) ------------------------------------------

@@ -65,6 +65,26 @@ class NotebookFacts:
     notebook: Notebook
     cells: tuple[CellAnalysis, ...]  # code cells only, in notebook order
     aliases: dict[str, str] = field(default_factory=dict)  # bound name → qualified dotted name
+    # The names imports bind to more than one thing (`import random` then `from jax import random`),
+    # each with its bindings in notebook order: ((cell index, line), qualified). `aliases` keeps the
+    # first; `resolve_at` the one a top-to-bottom run has in effect at a place.
+    rebound: dict[str, tuple[tuple[tuple[int, int], str], ...]] = field(default_factory=dict)
+
+    def resolve_at(self, dotted: str, cell_index: int, line: int) -> str:
+        """`resolve`, with a name imports bind to several modules read as the last import of it
+        above the place (`import random` … `from jax import random`; `random.PRNGKey(0)` is JAX's),
+        the first one when none is above (a function body that runs after a later cell)."""
+        head = dotted.partition(".")[0]
+        bindings = self.rebound.get(head)
+        if not bindings:
+            return self.resolve(dotted)
+        target = bindings[0][1]
+        for where, qualified in bindings:
+            if where >= (cell_index, line):
+                break
+            target = qualified
+        rest = dotted[len(head):]
+        return target + rest
 
     def resolve(self, dotted: str) -> str:
         """`pd.read_csv` → `pandas.read_csv` using the notebook's imports."""
@@ -124,11 +144,19 @@ def _analyse_notebook(notebook: Notebook) -> NotebookFacts:
         )
     cells = _with_extension_magics(cells, bound, taken)
     aliases: dict[str, str] = {}
+    rebound: dict[str, tuple[tuple[tuple[int, int], str], ...]] = {}
     for ca in cells:
         for imp in ca.facts.imports:
-            if imp.bound != "*" and imp.bound not in aliases:
+            if imp.bound == "*":
+                continue
+            first = aliases.get(imp.bound)
+            if first is None:
                 aliases[imp.bound] = imp.qualified
-    return NotebookFacts(notebook=notebook, cells=cells, aliases=aliases)
+            elif first != imp.qualified and imp.bound not in rebound:
+                rebound[imp.bound] = tuple(sorted(
+                    ((c.cell.index, i.line), i.qualified) for c in cells for i in c.facts.imports if i.bound == imp.bound
+                ))
+    return NotebookFacts(notebook=notebook, cells=cells, aliases=aliases, rebound=rebound)
 
 
 def _with_extension_magics(cells: tuple[CellAnalysis, ...], bound: set[str], taken: set[int]) -> tuple[CellAnalysis, ...]:

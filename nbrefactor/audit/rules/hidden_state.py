@@ -20,7 +20,7 @@ from typing import AbstractSet, Callable, Iterable, Iterator, Optional, Sequence
 
 from nbrefactor.audit.ipython import MagicLine
 from nbrefactor.audit.analysis import CellAnalysis, cell_python_tree, may_hold_session_name_tests, python_tree, session_name_tests
-from nbrefactor.audit.facts import dotted_name, nodes_of
+from nbrefactor.audit.facts import CallFact, dotted_name, nodes_of
 from nbrefactor.audit.guards import NOT_ANALYSED
 from nbrefactor.audit.dataflow import (
     STATE_INJECTIONS, DefKind, Definition, Deletion, ExecFlow, Flow, InjectorKind, Mutation, NameFlow, Read, def_use, import_only_names,
@@ -361,6 +361,25 @@ class OutOfOrderExecution(Rule):
             code_cell("%pip install -q -r requirements.txt", 5), code_cell("import pandas as pd", 3),
             code_cell("df = pd.DataFrame({'a': [1, 2]})\nprint(df.a.sum())", 4),
         )),
+        # Fair check 28 (hid001-self-contained-section): `net.eval()` switches the model to inference
+        # mode, no global state like the builtin `eval`; the display cell it ran after reads nothing
+        # it binds, and the readers of `net` ran after it.
+        Example(cells=(
+            code_cell("import os\nimport torch\nfinetune_net = torch.nn.Linear(4, 2)\ndata_dir = 'hotdog'", 1),
+            code_cell("net = finetune_net.to('cpu')\nnet.eval();", 4),
+            code_cell("from PIL import Image\nimg = Image.open(os.path.join(data_dir, '1000.png'))\ndisplay(img)", 3),
+            code_cell("out = net(torch.ones(1, 4))\nprint(out)", 5),
+        )),
+        # Fair check 28 (hid001-sessions-change-no-value): a lone `[1]` on an import cell between a
+        # session's [2] and the [3], [4] that go on from it: the import cell ran in a kernel of its
+        # own, the rest (reading the draw of [2]) is one session, and an import gives the same
+        # modules in any kernel.
+        Example(cells=(
+            code_cell("import numpy as np", 1), code_cell("data = np.random.rand(5)", 2),
+            code_cell("import torch\nfrom torch import nn", 1),
+            code_cell("layer = nn.Linear(5, 1)\nprint(layer(torch.tensor(data, dtype=torch.float32)))", 3),
+            code_cell("print(data.sum())", 4),
+        )),
     )
     failing = (
         # A swap: of two equally short explanations, the later count is the one reported (run late).
@@ -496,6 +515,18 @@ class OutOfOrderExecution(Rule):
             code_cell("import pandas as pd", 1), code_cell("df = pd.read_csv('visits.csv')", 6),
             code_cell("df['visits'] = df['visits'] * 2", 2), code_cell("print(df['visits'].sum())", 7),
         ), expect=((2, 1),)),
+        # Fair check 28: the cell run after the model's eval-mode cell reads `net`: the order matters.
+        Example(cells=(
+            code_cell("import torch\nfinetune_net = torch.nn.Linear(4, 2)", 1),
+            code_cell("net = finetune_net.to('cpu')\nnet.eval();", 4),
+            code_cell("out = net(torch.ones(1, 4))\nprint(out)", 3),
+        ), expect=((2, 1),)),
+        # A lone `[1]` between a session's [2] and [3] that draws a value the cells after it read:
+        # which kernel drew it matters.
+        Example(cells=(
+            code_cell("import numpy as np", 1), code_cell("data = np.arange(5)", 2),
+            code_cell("noise = np.random.rand(5)", 1), code_cell("print((data + noise).sum())", 3),
+        ), expect=((None, None),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1237,7 +1268,15 @@ def _executed(ctx: RuleContext) -> list[Cell]:
 
 # Calls that change the kernel's global state even when they bind nothing: a seed, the working
 # directory, the import path. A cell making one is never order-free.
-_GLOBAL_STATE_CALL = re.compile(r"(?:seed|chdir|sys\.path\.\w+|setattr|exec|eval)$|seed_everything$|^globals$")
+# (`exec`/`eval` only as the builtins: `model.eval()` switches a network to inference mode, a
+# change of its receiver, not of the kernel's state; fair check 28, hid001-self-contained-section.)
+_GLOBAL_STATE_CALL = re.compile(r"(?:seed|chdir|sys\.path\.\w+|setattr)$|seed_everything$|^(?:globals|exec|eval)$")
+
+
+def _global_state_call(c: CallFact) -> bool:
+    """Does the call change global state (`_GLOBAL_STATE_CALL`)? A method of a call's result
+    (`net.to(device).eval()`, no dotted callee) is never the builtin `exec`/`eval`."""
+    return bool(_GLOBAL_STATE_CALL.search(c.func or (f".{c.method}" if c.method in ("exec", "eval", "globals") else c.method)))
 
 
 def _order_free_cells(ctx: RuleContext) -> frozenset[int]:
@@ -1278,7 +1317,7 @@ def _order_free(
         return False
     if any(m.kind in ("line_magic", "cell_magic", "automagic") and m.name not in ("matplotlib", "config") for m in ca.magics):
         return False
-    if any(_GLOBAL_STATE_CALL.search(c.func or c.method) for c in f.calls):
+    if any(_global_state_call(c) for c in f.calls):
         return False
     bound = {d.name for d in f.defined}
     read = reads[position]
@@ -1447,7 +1486,7 @@ def _seeds_before_drawing(ca: CellAnalysis, resolve: Callable[[str], str] = lamb
     if f.syntax_error is not None or not ca.masked.is_python or ca.magics:
         return False
     calls = sorted((c for c in f.calls if not c.in_function), key=lambda c: (c.line, c.column))
-    state = [c for c in calls if _GLOBAL_STATE_CALL.search(c.func or c.method)]
+    state = [c for c in calls if _global_state_call(c)]
     if not state or not all(_SEED_CALL.search(c.func or c.method) for c in state):
         return False
     # The first call of the cell (outermost first on its line) is the seed, or only scikit-learn
@@ -1538,7 +1577,7 @@ def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[fr
             f.syntax_error is not None or not ca.masked.is_python or f.globals_declared
             or (any(_magic_name(m) not in _IMPORT_CELL_MAGICS for m in ca.magics) and not _same_install_rerun(ctx, ca))
             or (
-                any(_GLOBAL_STATE_CALL.search(c.func or c.method) for c in f.calls if not c.in_function)
+                any(_global_state_call(c) for c in f.calls if not c.in_function)
                 and not _seeds_before_drawing(ca, ctx.facts.resolve)  # checked against its partners (`_self_seeding_cells`)
             )
         ):
@@ -1654,7 +1693,7 @@ def _restored_source_cells(ctx: RuleContext, flow: NameFlow) -> frozenset[int]:
             or f.globals_declared or f.functions or f.classes or not f.defined
             or "random" in ca.cell.source or "seed" in ca.cell.source
             or _draws(ca, ctx.facts.resolve) or _OUTSIDE_EFFECT.search(_IN_MEMORY_CALL.sub("", ca.cell.source))
-            or any(_GLOBAL_STATE_CALL.search(c.func or c.method) for c in f.calls)
+            or any(_global_state_call(c) for c in f.calls)
         ):
             continue
         own: dict[str, int] = {}
@@ -1797,7 +1836,7 @@ def _deterministic_calls(calls: Iterable, estimators: AbstractSet[str] = frozens
         name = c.func or c.method
         if c.receiver in estimators and c.method in _ESTIMATOR_FIT:
             continue  # `scaler.fit_transform(num_feats)` of a scaler the cell made
-        if _GLOBAL_STATE_CALL.search(name) or _CLOCK_CALL.search(name):
+        if _global_state_call(c) or _CLOCK_CALL.search(name):
             return False
         # `X_test.copy()`, `sales[18:].copy()`: a value's copy (a file's copy names the file, `shutil.copy(a, b)`)
         if (_OUTSIDE_EFFECT.search(c.method + "(") and not (c.method == "copy" and not c.args)
@@ -2102,7 +2141,7 @@ def _compute_cell_effects(ctx: RuleContext) -> Optional[dict[int, tuple[frozense
         if (
             f.syntax_error is not None or not ca.masked.is_python or f.globals_declared
             or any(_magic_name(m) not in _IMPORT_CELL_MAGICS or m.kind == "shell" for m in ca.magics)
-            or any(_GLOBAL_STATE_CALL.search(c.func or c.method) for c in f.calls)
+            or any(_global_state_call(c) for c in f.calls)
             or _OUTSIDE_EFFECT.search(ca.cell.source)  # a file written here may be what the other side reads
         ):
             continue
@@ -2294,9 +2333,37 @@ def _kernel_sessions(cells: Sequence[Cell], notebook: Sequence[Cell] = ()) -> di
             blocks.append([(index, count)])
     taken: list[set[int]] = []  # counts of each session
     recent: list[int] = []  # session numbers, least recently used first
-    for block in blocks:
+    for block in list(blocks):
         counts = {count for _, count in block}
         number = next((s for s in reversed(recent) if taken[s].isdisjoint(counts)), None)
+        if number is None:
+            # A block whose tail continues a session count for count while its head does not run
+            # into it (`[1]` on an import cell, then `[12]`, `[13]`, … right after a session's `[11]`)
+            # is two: the head ran in a kernel of its own, the tail went on in the session it
+            # continues (fair check 28, hid001-sessions-change-no-value: Skip_Grams' lone `[1]`
+            # import cell between [11] and [12]). A stretch that rises count by count stays whole.
+            cut = next((i for i in range(1, len(block)) if block[i - 1][1] + 1 < block[i][1]
+                        for t in recent if block[i][1] == max(taken[t]) + 1), None)
+            if cut is not None:
+                head, tail = block[:cut], block[cut:]
+                heads = {count for _, count in head}
+                number = next((s for s in reversed(recent) if taken[s].isdisjoint(heads)), None)
+                if number is None:
+                    number = len(taken)
+                    taken.append(set())
+                else:
+                    recent.remove(number)
+                recent.append(number)
+                taken[number] |= heads
+                session.update((index, number) for index, _ in head)
+                block = tail
+                counts = {count for _, count in tail}
+                number = next(t for t in recent if tail[0][1] == max(taken[t]) + 1)
+                recent.remove(number)
+                recent.append(number)
+                taken[number] |= counts
+                session.update((index, number) for index, _ in block)
+                continue
         if number is None:
             number = len(taken)
             taken.append(set())
@@ -2458,7 +2525,11 @@ class UnexecutedCell(Rule):
         "with `[2]`, `[5]`, `[6]` left on three cells) says nothing about which cells ran: not reported. The never-run copy of the cell above may also differ from it by comment lines (`# sample 1 vs "
         "sample 2` on top of the same plot). "
         "A never-run cell that does not parse because of an exercise blank STR001 reports (`batch_size=` under "
-        "\"Exercise\", a `# TODO` blank) is left to STR001, unless cells that ran below read a name only its text binds."
+        "\"Exercise\", a `# TODO` blank) is left to STR001, unless cells that ran below read a name only its text binds. "
+        "Nor is a never-run cell that only configures the process (an HTTP opener with a `User-agent` header installed "
+        "with `urllib.request.install_opener`, `warnings.filterwarnings(\"ignore\")`, display and print options, a plot "
+        "style) and binds nothing another cell reads: it changes no value the cells below computed (a seed, a `chdir` or "
+        "a download in it keeps the finding)."
     )
     why_bad = (
         "The results below were computed without this cell. Either it is dead code, or running it "
@@ -2645,6 +2716,17 @@ class UnexecutedCell(Rule):
             code_cell("script = 'return [sample.Red]'", 2), code_cell("wv_task = dict(bands=['Red'], script=script)", 3),
             code_cell("print(wv_task)", 4),
         )),
+        # Fair check 28 (hid002-unrun-download-workaround-cell): a never-run cell that only installs an
+        # HTTP opener with a User-agent header (added above older outputs so a download goes through),
+        # or only hides warnings and sets display options: it binds nothing a cell reads and changes
+        # no value the cells below computed.
+        Example(cells=(
+            code_cell("from six.moves import urllib\nopener = urllib.request.build_opener()\nopener.addheaders = [('User-agent', 'Mozilla/5.0')]\nurllib.request.install_opener(opener)"),
+            code_cell("from torchvision import datasets\ntrain = datasets.MNIST('~/.pytorch', download=True)\nprint(len(train))", 1),
+            code_cell("import warnings\nimport pandas as pd\nwarnings.filterwarnings('ignore')\npd.set_option('display.max_rows', 100)\n"
+                      "pd.options.display.max_columns = 50"),
+            code_cell("print(train[0][1])", 2),
+        )),
     )
     failing = (
         Example(cells=(code_cell("x = 1", 1), code_cell("x = x * 2"), code_cell("print(x)", 2)), expect=((2, 1),)),
@@ -2698,6 +2780,16 @@ class UnexecutedCell(Rule):
             code_cell("stack = np.ones((len(task['bands']), 4))"),
             code_cell("script = 'return [sample.Red]'", 2), code_cell("print(stack.mean(), script)", 3),
         ), expect=((2, 1),)),
+        # A never-run settings cell is reported when a cell that ran reads what it binds, or when it
+        # also seeds the generator the cells below draw from.
+        Example(cells=(
+            code_cell("from six.moves import urllib\nopener = urllib.request.build_opener()\nopener.addheaders = [('User-agent', 'Mozilla/5.0')]\nurllib.request.install_opener(opener)"),
+            code_cell("page = opener.open('https://example.org/data.csv').read()\nprint(len(page))", 1),
+        ), expect=((1, 1),)),
+        Example(cells=(
+            code_cell("import warnings\nimport numpy as np\nwarnings.filterwarnings('ignore')\nnp.random.seed(0)"),
+            code_cell("sample = np.random.rand(3)\nprint(sample.mean())", 1),
+        ), expect=((1, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -3162,6 +3254,8 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
             continue
         if cell.index in analysed and _redacted_credentials(analysed[cell.index]):
             continue
+        if cell.index in analysed and _process_settings_only(ctx, analysed[cell.index]):
+            continue
         if cell.index in analysed and _upload_after_skipped_credentials(ctx, analysed, cells, i):
             continue
         if _copy_of_run_cell_above(cells, i):
@@ -3229,6 +3323,86 @@ _CREDENTIAL_NAME = re.compile(r"(?i)api_?key|token|secret|password")
 # A stand-in for a credential (as SEC003 reads one): `"API_KEY"`, `"YOUR_API_KEY"`, `"<your key>"`, `"..."`, `""`.
 _CREDENTIAL_PLACEHOLDER = re.compile(r"[A-Z][A-Z0-9_]*|(?i:your\b.*|<[^>]*>|\.{3}|x+|\*+)|")
 _CREDENTIAL_SOURCES = frozenset({"getpass", "getenv", "get", "environ"})
+
+
+# Process-wide settings that change how the kernel fetches, warns or shows, never a value a cell
+# computes: an HTTP opener's headers (the User-agent workaround for a host that refuses Python's),
+# a warnings filter that hides warnings, display and print options, plot styles (`_PLOT_STYLE_CALLS`).
+_SETTINGS_CALLS = frozenset({
+    "urllib.request.install_opener", "pandas.set_option",
+    "numpy.set_printoptions", "torch.set_printoptions", "IPython.display.set_matplotlib_formats",
+    "matplotlib_inline.backend_inline.set_matplotlib_formats",
+})
+# What such a cell may build to hand to them: an opener and its handlers.
+_SETTINGS_BUILDERS = frozenset({
+    "urllib.request.build_opener", "urllib.request.HTTPHandler", "urllib.request.HTTPSHandler",
+    "urllib.request.HTTPCookieProcessor",
+})
+# Display options set by assignment (`pd.options.display.max_rows = 100`).
+_SETTINGS_ATTRIBUTES = ("pandas.options.display.", "IPython.core.interactiveshell.InteractiveShell.ast_node_interactivity")
+
+
+def _process_settings_only(ctx: RuleContext, ca: CellAnalysis) -> bool:
+    """A never-run cell that only configures the process: imports, then calls of `_SETTINGS_CALLS`
+    (or `warnings.filterwarnings("ignore")`, a plot style), objects built for them by
+    `_SETTINGS_BUILDERS` with their attributes set to literals, display options set by assignment;
+    no name it binds is read by another cell. Skipping it changed no value below: the opener only
+    let a download through that the saved outputs show succeeded (fair check 28,
+    hid002-unrun-download-workaround-cell: udacity's 2021 `User-agent` opener above 2018 outputs).
+    A seed, a `chdir`, a download or a file it writes is none of these, and stays reported."""
+    f = ca.facts
+    if f.syntax_error is not None or not ca.masked.is_python or ca.magics or f.functions or f.classes or f.globals_declared:
+        return False
+    tree = cell_python_tree(ca)
+    if tree is None or not tree.body:
+        return False
+    resolve = ctx.facts.resolve
+
+    def qualified(node: ast.expr) -> str:
+        name = resolve(dotted_name(node) or "")
+        return name[len("six.moves."):] if name.startswith("six.moves.") else name
+
+    def literal(node: ast.expr) -> bool:
+        try:
+            ast.literal_eval(node)
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            return False
+        return True
+
+    built: set[str] = set()
+    settings = False
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            if any(a.name == "*" for a in stmt.names):
+                return False
+            continue
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            call = stmt.value
+            name = qualified(call.func)
+            ignores = (name in _IGNORE_WARNINGS_CALLS and bool(call.args) and isinstance(call.args[0], ast.Constant)
+                       and call.args[0].value == "ignore")
+            if not (ignores or name in _SETTINGS_CALLS or name in _PLOT_STYLE_CALLS):
+                return False
+            if not all(literal(a) or (isinstance(a, ast.Name) and a.id in built) for a in [*call.args, *(k.value for k in call.keywords)]):
+                return False
+            settings = True
+            continue
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            target, value = stmt.targets[0], stmt.value
+            if (isinstance(target, ast.Name) and isinstance(value, ast.Call) and qualified(value.func) in _SETTINGS_BUILDERS
+                    and all(literal(a) for a in [*value.args, *(k.value for k in value.keywords)])):
+                built.add(target.id)
+                continue
+            if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id in built and literal(value):
+                continue  # `opener.addheaders = [('User-agent', 'Mozilla/5.0')]`
+            if isinstance(target, ast.Attribute) and qualified(target).startswith(_SETTINGS_ATTRIBUTES) and literal(value):
+                settings = True
+                continue
+        return False
+    if not settings:
+        return False
+    own = {d.name for d in f.defined} - {i.bound for i in f.imports}
+    return not any(r.cell != ca.cell.index and r.name in own for r in name_flow(ctx).reads)
 
 
 def _redacted_credentials(ca: CellAnalysis) -> bool:

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import ast
 import builtins
+import io
 import re
+import tokenize
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -420,14 +422,16 @@ class RandomnessFacts:
 
 def _resolve(
     facts: NotebookFacts, call: CallFact, star_modules: tuple[str, ...], local_names: frozenset[str],
-    reexports: tuple[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], ...] = (),
+    reexports: tuple[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], ...] = (), cell_index: int = 0,
 ) -> str:
-    """The qualified callee, or "" when the callee is not something the notebook imported."""
+    """The qualified callee, or "" when the callee is not something the notebook imported. A name
+    imports bind twice (`import random` … `from jax import random`) is the binding in effect at the
+    call (`cell_index`, the call's line) in a top-to-bottom run: `random.PRNGKey(314)` is JAX's."""
     if not call.func:
         return ""
     head, _, rest = call.func.partition(".")
     if head in facts.aliases:
-        return facts.resolve(call.func)
+        return facts.resolve_at(call.func, cell_index, call.line) if head in facts.rebound else facts.resolve(call.func)
     if head not in local_names and star_modules and reexports:
         # `from fastbook import *` then `np.random.seed(42)`: `np` is what the star import re-exports.
         for module in reversed(star_modules):
@@ -619,7 +623,7 @@ def analyse_randomness(
         # a switch saved `True`/`False` turns off: never run, no draw.
         dead = unrun.get(ca.cell.index, frozenset()) | _unused_default_lines(ca, unnamed)
         for call in ca.facts.calls:
-            qualified = _resolve(facts, call, star_modules, defined, catalog.star_reexports)
+            qualified = _resolve(facts, call, star_modules, defined, catalog.star_reexports, ca.cell.index)
             shown = call.func or f".{call.method}"
             if (call.line in dead or (call.in_function and call.owner in unnamed)) and not (
                 qualified and _first_match(qualified, catalog.seeds) is not None
@@ -1287,7 +1291,7 @@ def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
                     if shape is not None and any(t.fullmatch(shape) for t in templates):
                         continue
             found.update(_LOAD_METHODS.get(call.method, ()))
-            qualified = facts.resolve(call.func) if call.func else ""
+            qualified = facts.resolve_at(call.func, ca.cell.index, call.line) if call.func else ""
             found.update(_LOAD_FUNCTIONS.get(qualified, ()))
     return frozenset(found)
 
@@ -1450,7 +1454,7 @@ def _trial_estimators(ctx: RuleContext, functions: frozenset[str]) -> list[tuple
         for call in ca.facts.calls:
             if not (call.in_function and call.owner in functions):
                 continue
-            qualified = _resolve(ctx.facts, call, star_modules, local)
+            qualified = _resolve(ctx.facts, call, star_modules, local, cell_index=ca.cell.index)
             spec = _first_match(qualified, catalog.random_state) if qualified.startswith("sklearn.") else None
             if spec is not None and _keyword_given(call, spec.keywords) is None and not _has_double_star(call):
                 found.append((ca, call, qualified.rsplit(".", 1)[-1]))
@@ -1524,6 +1528,22 @@ def _place(draw: Draw) -> Position:
 # --- random data that only feeds a timing -------------------------------------------------------
 
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
+
+
+@lru_cache(maxsize=256)
+def _code_words(source: str) -> frozenset[str]:
+    """The identifiers of a cell that does not parse, without its comments (`# Plot the image`
+    names no variable `image`); all of its words when it cannot be tokenized either."""
+    words: set[str] = set()
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            if token.type == tokenize.NAME:
+                words.add(token.string)
+            elif token.type == tokenize.STRING:
+                words.update(_IDENTIFIER.findall(token.string))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return frozenset(_IDENTIFIER.findall(source))
+    return frozenset(words)
 
 
 def _parsed(ca: CellAnalysis) -> ast.Module | None:
@@ -2077,6 +2097,9 @@ _SHOW_METHODS = frozenset({
     "matshow", "set_xticks", "set_yticks", "set_xticklabels", "set_yticklabels", "suptitle", "title",
     "xlabel", "ylabel", "boxplot", "violinplot", "errorbar", "stem", "heatmap", "add_line", "add_collection",
     "add_artist", "colorbar",
+    # a figure's panels, laid out for the pictures above (fair check 28, rnd001-display-only-pick:
+    # `ax = fig.add_subplot(4, 8, i + 1)` in a loop over the randomly picked test images)
+    "add_subplot", "add_axes",
     # plotly: traces added to a figure, and a figure written as a picture (a file to look at, not a result)
     "add_trace", "add_traces", "write_image", "write_html",
 })
@@ -2204,6 +2227,8 @@ class _ShownFlow:
         # Names last bound to a new NumPy array (`C = np.zeros((N, N))`): accumulating draws into one
         # builds a matrix, not a count or a sum (`_ARRAY_CONSTRUCTORS`).
         self.arrays: set[str] = set()
+        # Loop targets over the value (`for i, idx in enumerate(picks)`): one drawn item per turn.
+        self.items: set[str] = set()
 
     # -- expressions --
 
@@ -2327,7 +2352,8 @@ class _ShownFlow:
         receiver_tainted = self.expr(receiver, ctrl) if receiver is not None else False
         callee_tainted = isinstance(func, ast.Name) and self.expr(func, ctrl)
         values = [*call.args, *(k.value for k in call.keywords)]
-        args_tainted = any([self.expr(v, ctrl) for v in values])
+        reached = [self.expr(v, ctrl) for v in values]
+        args_tainted = any(reached)
         if self._is_draw(call):
             if self.in_place and call.args and isinstance(call.args[0], ast.Name):
                 self._taint_target(call.args[0])
@@ -2387,7 +2413,8 @@ class _ShownFlow:
             return False
         if self._pure(call):
             name = method or (func.id if isinstance(func, ast.Name) else "")
-            if args_tainted and (_STATISTIC.match(name) or name in ("sum", "min", "max")):
+            if (args_tainted and (_STATISTIC.match(name) or name in ("sum", "min", "max"))
+                    and not all(self._item_row(v) for v, r in zip(values, reached) if r)):
                 self.used = True
             return True
         root = self._root(receiver) if receiver is not None else None
@@ -2405,6 +2432,14 @@ class _ShownFlow:
             return True  # `model.predict([pick])`, `vectorizer([pick])`: a value computed from it, followed
         self.used = True
         return True
+
+    def _item_row(self, node: ast.expr) -> bool:
+        """`y_hat[idx]` with `idx` one drawn item of the loop over the value and `y_hat` no value
+        of the draw: the row of one picked item, whose statistic (`np.argmax(y_hat[idx])`, the
+        picked image's predicted class) is that item's, not one over the draws (fair check 28,
+        rnd001-display-only-pick). Accumulated over the turns, it is caught as a sum or a list."""
+        return (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id not in self.tainted
+                and isinstance(node.slice, ast.Name) and node.slice.id in self.items)
 
     def _operands_differ(self, node: ast.expr) -> bool:
         """`C - C8`: the difference of two different names (or selections of them) that both hold
@@ -2561,6 +2596,9 @@ class _ShownFlow:
                         if isinstance(child, ast.expr) and not isinstance(child, ast.expr_context):
                             flows = self.expr(child, ctrl) or flows
             for target in targets:
+                for name in ast.walk(target):
+                    if isinstance(name, ast.Name):
+                        self.items.discard(name.id)  # bound anew: no longer one drawn item
                 if isinstance(target, ast.Name) and not isinstance(st, ast.AugAssign):
                     if (isinstance(st.value, ast.Call) and not flows
                             and self._module_of(st.value.func).startswith("numpy.")
@@ -2578,6 +2616,8 @@ class _ShownFlow:
             over = self.expr(st.iter, ctrl)
             if over or ctrl:
                 self._taint_target(st.target)
+            if over:
+                self.items.update(n.id for n in ast.walk(st.target) if isinstance(n, ast.Name))
             self._loop(st.body, st.orelse, ctrl or over)
         elif isinstance(st, ast.While):
             test = self.expr(st.test, ctrl)
@@ -2736,7 +2776,7 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
                 flow.used = True  # a magic's arguments read it
             other_tree = tree(other)
             if other_tree is None:
-                if flow.tainted & set(_IDENTIFIER.findall(other.cell.source)):
+                if flow.tainted & _code_words(other.cell.source):
                     flow.used = True
                 continue
             flow.cell_last = other_tree.body[-1] if other_tree.body else None
@@ -2812,9 +2852,54 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
     Layer constructions, loaders, transform objects and generation pipelines are not followed."""
     tree, in_function, at_module_level, callers_show = _display_reach(facts)
 
+    def iterations_shown(draw: Draw) -> bool:
+        """A loader that draws when iterated (`trainloader = DataLoader(…, shuffle=True)`), bound to
+        one name at module level, whose every iteration is an `iter(trainloader)` at module level
+        whose batches reach only displays (`image, label = next(iter(trainloader))` for
+        `helper.imshow(image[0])`): the shuffle picks which images are shown (fair check 28,
+        rnd001-value-reaches-only-display: a course template whose training is a TODO). Any other
+        iteration (a `for`, an argument of a call, a read in a function) keeps it."""
+        ca, call = draw.ca, draw.call
+        iteration = draw.iteration
+        if iteration is None or iteration.ca is None or call.in_function:
+            return False
+        parsed = tree(ca)
+        statement = statement_at(parsed, call.line) if parsed is not None else None
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)
+                and statement.targets[0].id == iteration.name):
+            return False
+        name, after = iteration.name, statement.end_lineno or statement.lineno
+        word = re.compile(rf"\b{re.escape(name)}\b")
+        shown = False
+        for other in facts.cells:
+            if other.cell.index < ca.cell.index or not word.search(other.cell.source):
+                continue
+            other_tree = tree(other)
+            if other_tree is None or any(word.search(m.args) for m in other.magics if m.args):
+                return False
+            for top in other_tree.body:
+                if other is ca and top.lineno <= after:
+                    continue
+                iterating = list(_iterating_loads(top, {name}))
+                if not iterating:
+                    continue
+                if isinstance(top, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    return False
+                iters = [n for n in ast.walk(top) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "iter"
+                         and len(n.args) == 1 and not n.keywords and isinstance(n.args[0], ast.Name) and n.args[0].id == name]
+                if {id(n) for n in iterating} != {id(n.args[0]) for n in iters}:
+                    return False
+                for node in iters:
+                    if at_module_level(other, other_tree, node, last_shows=True) is not True:
+                        return False
+                    shown = True
+        return shown
+
     def follow(draw: Draw) -> bool:
         ca, call = draw.ca, draw.call
-        if draw.iteration is not None or _WEIGHT_INIT.match(draw.qualified) or draw.library not in ("python", "numpy", "tensorflow", "torch", "polars"):
+        if draw.iteration is not None:
+            return draw.library == "torch" and iterations_shown(draw)
+        if _WEIGHT_INIT.match(draw.qualified) or draw.library not in ("python", "numpy", "tensorflow", "torch", "polars"):
             return False
         in_place = False
         if "." in draw.qualified:
@@ -3387,7 +3472,8 @@ def _timed_or_shown(ctx: RuleContext, rf: RandomnessFacts) -> frozenset[Position
         | _reaches_only_displays(ctx.facts, rf.draws) | _names_a_resource_only(ctx, rf.draws)
         | _property_check_inputs(ctx.facts, rf.draws) | _stopwatch_iterations(ctx.facts, rf.draws)
         | _checked_or_replaced(ctx.facts, rf.draws) | _simulated_work(ctx.facts, rf.draws)
-        | _structure_only_models(ctx.facts, rf.draws)
+        | _structure_only_models(ctx.facts, rf.draws) | _benchmark_only_models(ctx.facts, rf.draws)
+        | _never_applied_transforms(ctx.facts, rf.draws)
     ))
 
 
@@ -3626,6 +3712,199 @@ def _stopwatch_iterations(facts: NotebookFacts, draws: Iterable[Draw]) -> frozen
                 iterations += sum(1 for _ in _iterating_loads(top, {iteration.name}))
         if iterations == 1:
             found.add((draw.ca.cell.index, draw.call.line, draw.call.column))
+    return frozenset(found)
+
+
+_LOADERS = frozenset({"torch.utils.data.DataLoader", "torch.utils.data.dataloader.DataLoader"})
+
+
+def _never_applied_transforms(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Position]:
+    """Random augmentations (`transforms.RandomRotation(30)` in `train_transforms = Compose([…])`)
+    that draw only when applied, whose transform is only given to datasets (`ImageFolder(…,
+    transform=train_transforms)`) that are only given to DataLoaders that nothing reads after
+    they are made: no image is ever loaded through them, so they draw nothing (fair check 28: a
+    solution notebook's `trainloader`, left for the reader's optional TODO while its display cell
+    iterates the test loader). A transform, dataset or loader read any other way keeps the draw."""
+    found: set[Position] = set()
+    cells = [(ca, _parsed(ca)) for ca in facts.cells]
+
+    def reads_after(name: str, cell: int, line: int) -> list[tuple[ast.Module, int]] | None:
+        """(tree, line) of every module-level statement after (cell, line) that reads `name`; None
+        when a cell that does not parse, a magic or a function body may read it."""
+        word = re.compile(rf"\b{re.escape(name)}\b")
+        found_reads: list[tuple[ast.Module, int]] = []
+        for other, tree in cells:
+            if other.cell.index < cell or not word.search(other.cell.source):
+                continue
+            if tree is None:
+                if name in _code_words(other.cell.source):
+                    return None
+                continue
+            if any(m.args and name in _IDENTIFIER.findall(m.args) for m in other.magics):
+                return None
+            for st in tree.body:
+                if other.cell.index == cell and st.lineno <= line:
+                    continue
+                if any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) for n in ast.walk(st)):
+                    if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                        return None
+                    found_reads.append((tree, st.lineno))
+        return found_reads
+
+    def passed_to(name: str, cell: int, line: int, loader: bool) -> list[tuple[str, int, int]] | None:
+        """The names bound by `x = f(…, name, …)` statements, each read of `name` after (cell, line)
+        being one (a DataLoader's first argument when `loader`, a dataset's `transform=` otherwise)."""
+        reads = reads_after(name, cell, line)
+        if reads is None:
+            return None
+        out: list[tuple[str, int, int]] = []
+        for tree, lineno in reads:
+            st = statement_at(tree, lineno)
+            if not (isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name)
+                    and isinstance(st.value, ast.Call)):
+                return None
+            call = st.value
+            if loader:
+                ok = (facts.resolve(dotted_name(call.func)) in _LOADERS and call.args and isinstance(call.args[0], ast.Name)
+                      and call.args[0].id == name)
+            else:
+                ok = any(k.arg == "transform" and isinstance(k.value, ast.Name) and k.value.id == name for k in call.keywords)
+            others = [n for n in ast.walk(call) if isinstance(n, ast.Name) and n.id == name]
+            if not ok or len(others) != 1:
+                return None
+            index = next(ca.cell.index for ca, t in cells if t is tree)
+            out.append((st.targets[0].id, index, st.end_lineno or st.lineno))
+        return out
+
+    for draw in draws:
+        ca, call = draw.ca, draw.call
+        if call.in_function or draw.iteration is not None or ".transforms." not in f".{draw.qualified}" \
+                or not draw.qualified.rsplit(".", 1)[-1].startswith("Random"):
+            continue
+        parsed = _parsed(ca)
+        statement = statement_at(parsed, call.line) if parsed is not None else None
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)):
+            continue
+        datasets = passed_to(statement.targets[0].id, ca.cell.index, statement.end_lineno or statement.lineno, loader=False)
+        if not datasets:
+            continue
+        loaders = [passed_to(name, cell, line, loader=True) for name, cell, line in datasets]
+        if any(not found_loaders for found_loaders in loaders):
+            continue
+        if all(reads_after(name, cell, line) == [] for found_loaders in loaders for name, cell, line in found_loaders):
+            found.add((ca.cell.index, call.line, call.column))
+    return frozenset(found)
+
+
+# Calls that leave a value somewhere (a file, a log): a cell making one is no benchmark that only shows times.
+_KEEPS = re.compile(r"(?:save|dump|write|export|log|to_csv|to_pickle|to_json|savefig|upload|push)", re.I)
+
+
+def _benchmark_cell(facts: NotebookFacts, ca: CellAnalysis) -> bool:
+    """A cell that only times work: it reads a clock, everything it prints is computed from clock
+    readings (and the items of a loop over literals: `for device in ['cpu', 'cuda']`), its last
+    statement shows no value, it keeps nothing (no file, no log), and no later cell reads a name it
+    binds or changes (fair check 28, rnd001-draw-only-feeds-timing: a course's "time four batches
+    on CPU and GPU" cell)."""
+    f = ca.facts
+    parsed = _parsed(ca)
+    if parsed is None or ca.magics or f.functions or f.classes or f.globals_declared or not parsed.body:
+        return False
+    calls = list(nodes_of(parsed, ast.Call))
+    if not any(facts.resolve(dotted_name(c.func)) in _CLOCKS for c in calls):
+        return False
+    if any(_KEEPS.search(_called_name(c)) for c in calls):
+        return False
+    last = parsed.body[-1]
+    if isinstance(last, ast.Expr) and not (isinstance(last.value, ast.Call) and dotted_name(last.value.func) in ("print", "display")):
+        return False
+    clocked: set[str] = set()
+    literal_items: set[str] = set()
+    for node in ast.walk(parsed):
+        if isinstance(node, ast.Assign) and any(isinstance(c, ast.Call) and facts.resolve(dotted_name(c.func)) in _CLOCKS
+                                                for c in ast.walk(node.value)):
+            clocked.update(n.id for t in node.targets for n in ast.walk(t) if isinstance(n, ast.Name))
+        if isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.iter, (ast.List, ast.Tuple)) and all(
+                isinstance(e, ast.Constant) for e in node.iter.elts):
+            literal_items.update(n.id for n in ast.walk(node.target) if isinstance(n, ast.Name))
+    shown = False
+    for c in calls:
+        if dotted_name(c.func) not in ("print", "display"):
+            continue
+        names = {n.id for a in (*c.args, *(k.value for k in c.keywords)) for n in ast.walk(a)
+                 if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        if names - clocked - literal_items - set(facts.aliases):
+            return False
+        shown = shown or bool(names & clocked) or any(facts.resolve(dotted_name(n.func)) in _CLOCKS for a in c.args
+                                                      for n in ast.walk(a) if isinstance(n, ast.Call))
+    if not shown:
+        return False
+    written = {d.name for d in f.defined} | {m.name for m in f.mutated}
+    for other in facts.cells:
+        if other.cell.index <= ca.cell.index:
+            continue
+        words = ({r.name for r in (*other.facts.reads, *other.facts.deferred_reads)} if _parsed(other) is not None
+                 else _code_words(other.cell.source))
+        if written & words or any(written & set(_IDENTIFIER.findall(m.args)) for m in other.magics if m.args):
+            return False
+    return True
+
+
+def _benchmark_only_models(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Position]:
+    """Draws at module level whose value (the name the statement binds, and an object it is then
+    stored into as an attribute in the same cell: `model.classifier = classifier`) no later cell
+    reads but cells that only time work (`_benchmark_cell`): the weights drawn reach only the
+    seconds per batch printed, which vary from run to run anyway (fair check 28,
+    rnd001-draw-only-feeds-timing: a transfer-learning exercise's new classifier, used only by
+    its CPU/GPU timing loop, its training left to the reader)."""
+    found: set[Position] = set()
+    if not any(facts.resolve(c.func) in _CLOCKS for ca in facts.cells for c in ca.facts.calls if c.func):
+        return frozenset()  # no clock read anywhere: no cell times anything
+    benchmarks: dict[int, bool] = {}
+    cell_words: dict[int, set[str]] = {}  # per cell: the names it reads (its code words when it does not parse)
+    for draw in draws:
+        ca, call = draw.ca, draw.call
+        if call.in_function or draw.iteration is not None:
+            continue
+        parsed = _parsed(ca)
+        statement = statement_at(parsed, call.line) if parsed is not None else None
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)):
+            continue
+        values = {statement.targets[0].id}
+        kept = True
+        for later in parsed.body:
+            if later.lineno <= (statement.end_lineno or statement.lineno):
+                continue
+            loads = {n.id for n in ast.walk(later) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+            if not loads & values:
+                continue
+            if (isinstance(later, ast.Assign) and len(later.targets) == 1 and isinstance(later.targets[0], ast.Attribute)
+                    and isinstance(later.targets[0].value, ast.Name) and isinstance(later.value, ast.Name) and later.value.id in values):
+                values.add(later.targets[0].value.id)  # `model.classifier = classifier`
+                continue
+            kept = False
+            break
+        if not kept:
+            continue
+        readers = []
+        for other in facts.cells:
+            if other.cell.index <= ca.cell.index:
+                continue
+            words = cell_words.get(other.cell.index)
+            if words is None:
+                words = cell_words[other.cell.index] = (
+                    ({r.name for r in (*other.facts.reads, *other.facts.deferred_reads)} if _parsed(other) is not None
+                     else set(_code_words(other.cell.source)))
+                    | {w for m in other.magics if m.args for w in _IDENTIFIER.findall(m.args)})
+            if values & words:
+                readers.append(other)
+        if not readers:
+            continue
+        for r in readers:
+            if r.cell.index not in benchmarks:
+                benchmarks[r.cell.index] = _benchmark_cell(facts, r)
+        if all(benchmarks[r.cell.index] for r in readers):
+            found.add((ca.cell.index, call.line, call.column))
     return frozenset(found)
 
 
@@ -4691,6 +4970,44 @@ class UnseededRandom(Rule):
             "model = MultipleOutput()\nprint(model)\nmodel_filename = 'my-model.onnx'\n"
             "torch.onnx.export(model, (torch.zeros(1, 3),), model_filename, export_params=True)\nwriter.add_onnx_graph(model_filename)",
         )),
+        # Fair check 28 (rnd001-jax-random-shadows-stdlib): `from jax import random` below `import random`
+        # rebinds the name: `random.PRNGKey(314)` is JAX's explicit, seeded key, not the standard library.
+        Example(cells=(
+            "import random\nimport jax.numpy as jnp\nfrom jax import random\n\nkey = random.PRNGKey(314)",
+            "key, sub = random.split(key)\nw = random.normal(sub, (3, 3))\nloss = jnp.sum(w @ w)\nresults = {'loss': loss}",
+        )),
+        # Fair check 28 (rnd001-display-only-pick): random test images picked for a grid of panels,
+        # each titled with its predicted class (the argmax of the picked row, one item's value).
+        Example(cells=(
+            "import numpy as np\nimport matplotlib.pyplot as plt\nx_test = np.zeros((100, 8, 8))\ny_hat = np.ones((100, 10))\nnames = list('abcdefghij')",
+            "fig = plt.figure(figsize=(20, 8))\nfor i, idx in enumerate(np.random.choice(x_test.shape[0], size=32, replace=False)):\n"
+            "    ax = fig.add_subplot(4, 8, i + 1, xticks=[], yticks=[])\n    ax.imshow(np.squeeze(x_test[idx]))\n"
+            "    pred_idx = np.argmax(y_hat[idx])\n    ax.set_title(names[pred_idx])",
+        )),
+        # Fair check 28 (rnd001-value-reaches-only-display): a shuffling loader whose only iteration
+        # takes one batch to show an image; the template's training is a TODO (a blank, not parsed,
+        # whose comment's words are no reads).
+        Example(cells=(
+            "import torch\nfrom torchvision import datasets, transforms\nimport helper\ntrainset = datasets.FashionMNIST('~/.pytorch/F_MNIST_data/', download=True, train=True, transform=transforms.ToTensor())\ntrainloader = torch.utils.data.DataLoader(trainset, batch_size=64, shuffle=True)",
+            "image, label = next(iter(trainloader))\nhelper.imshow(image[0,:]);",
+            "# TODO: Train the network, then plot the image and its label\nps = ",
+        )),
+        # Fair check 28 (rnd001-draw-only-feeds-timing): a new classifier whose only reader is a cell
+        # that times a few training batches per device and prints the seconds per batch; nothing
+        # after it reads the model (its training is the reader's TODO).
+        Example(cells=(
+            "import time\nimport torch\nfrom torch import nn, optim\nfrom torchvision import models\nmodel = models.densenet121(weights='DEFAULT')\nbatches = [(torch.ones(2, 3, 224, 224), torch.tensor([0, 1]))] * 4",
+            "from collections import OrderedDict\nclassifier = nn.Sequential(OrderedDict([('fc1', nn.Linear(1024, 2)), ('output', nn.LogSoftmax(dim=1))]))\nmodel.classifier = classifier",
+            "for device in ['cpu', 'cuda']:\n    criterion = nn.NLLLoss()\n    optimizer = optim.Adam(model.classifier.parameters(), lr=0.001)\n    model.to(device)\n    for inputs, labels in batches:\n        start = time.time()\n        loss = criterion(model.forward(inputs.to(device)), labels.to(device))\n        optimizer.zero_grad()\n        loss.backward()\n        optimizer.step()\n    print(f\"Device = {device}; Time per batch: {(time.time() - start)/3:.3f} seconds\")",
+            "## TODO: Train a pretrained model to classify the cat and dog images",
+        )),
+        # Fair check 28: random augmentations given only to a dataset whose loader nothing reads
+        # (the cell below iterates the test loader): no image goes through them, they draw nothing.
+        Example(cells=(
+            "import torch\nfrom torchvision import datasets, transforms",
+            "train_transforms = transforms.Compose([transforms.RandomRotation(30), transforms.RandomHorizontalFlip(), transforms.ToTensor()])\ntest_transforms = transforms.Compose([transforms.Resize(255), transforms.ToTensor()])\ntrain_data = datasets.ImageFolder('data/train', transform=train_transforms)\ntest_data = datasets.ImageFolder('data/test', transform=test_transforms)\ntrainloader = torch.utils.data.DataLoader(train_data, batch_size=32, shuffle=True)\ntestloader = torch.utils.data.DataLoader(test_data, batch_size=32)",
+            "# change this to the trainloader or testloader\nimages, labels = next(iter(testloader))\nprint(images.shape)",
+        )),
     )
     failing = (
         # torchtext's legacy BucketIterator with shuffle=True shuffles from a snapshot of Python's
@@ -4994,6 +5311,34 @@ class UnseededRandom(Rule):
             "model = MultipleOutput()\nmodel_filename = 'my-model.onnx'\ntorch.onnx.export(model, (torch.zeros(1, 3),), model_filename)\n"
             "writer.add_onnx_graph(model_filename)\nprint(model(torch.ones(1, 3)))",
         ), expect=((2, 7),)),
+        # Fair check 28 (rnd001-jax-random-shadows-stdlib): a name imports bind twice is the last
+        # binding above the call: here the standard library's `random`, imported after JAX's.
+        Example(cells=(
+            "from jax import random\nimport random",
+            "items = list(range(10))\nrandom.shuffle(items)\nscore = sum(items[:3]) / 3\nresults = {'score': score}",
+        ), expect=((2, 2),)),
+        # The picked items' statistics gathered and averaged: a result over the draws.
+        Example(cells=(
+            "import numpy as np\nimport matplotlib.pyplot as plt\nx_test = np.zeros((100, 8, 8))\ny_hat = np.ones((100, 10))\nnames = list('abcdefghij')",
+            "scores = []\nfor idx in np.random.choice(100, size=10, replace=False):\n    scores.append(np.argmax(y_hat[idx]))\nprint(np.mean(scores))",
+        ), expect=((2, 2),)),
+        # A batch of the shuffling loader whose statistic is printed: computed from the draw.
+        Example(cells=(
+            "import torch\nfrom torchvision import datasets, transforms\nimport helper\ntrainset = datasets.FashionMNIST('~/.pytorch/F_MNIST_data/', download=True, train=True, transform=transforms.ToTensor())\ntrainloader = torch.utils.data.DataLoader(trainset, batch_size=64, shuffle=True)",
+            "images, labels = next(iter(trainloader))\nprint(images.mean())",
+        ), expect=((2, 1),)),
+        # The timing loop also prints the loss its training computed: a value of the draw.
+        Example(cells=(
+            "import time\nimport torch\nfrom torch import nn, optim\nfrom torchvision import models\nmodel = models.densenet121(weights='DEFAULT')\nbatches = [(torch.ones(2, 3, 224, 224), torch.tensor([0, 1]))] * 4",
+            "from collections import OrderedDict\nclassifier = nn.Sequential(OrderedDict([('fc1', nn.Linear(1024, 2)), ('output', nn.LogSoftmax(dim=1))]))\nmodel.classifier = classifier",
+            "for device in ['cpu', 'cuda']:\n    criterion = nn.NLLLoss()\n    optimizer = optim.Adam(model.classifier.parameters(), lr=0.001)\n    model.to(device)\n    for inputs, labels in batches:\n        start = time.time()\n        loss = criterion(model.forward(inputs.to(device)), labels.to(device))\n        optimizer.zero_grad()\n        loss.backward()\n        optimizer.step()\n    print(f\"Device = {device}; Time per batch: {(time.time() - start)/3:.3f} seconds\", loss.item())",
+        ), expect=((2, 2),)),
+        # The same augmentations, with the training loader iterated: every batch goes through them.
+        Example(cells=(
+            "import torch\nfrom torchvision import datasets, transforms",
+            "train_transforms = transforms.Compose([transforms.RandomRotation(30), transforms.RandomHorizontalFlip(), transforms.ToTensor()])\ntest_transforms = transforms.Compose([transforms.Resize(255), transforms.ToTensor()])\ntrain_data = datasets.ImageFolder('data/train', transform=train_transforms)\ntest_data = datasets.ImageFolder('data/test', transform=test_transforms)\ntrainloader = torch.utils.data.DataLoader(train_data, batch_size=32, shuffle=True)\ntestloader = torch.utils.data.DataLoader(test_data, batch_size=32)",
+            "for images, labels in trainloader:\n    print(images.mean())",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -5712,14 +6057,14 @@ class MissingRandomState(Rule):
             # Bagging and AdaBoost with a random_state seed the estimators they are given.
             ensembles = [
                 c for c in ca.facts.calls
-                if _resolve(ctx.facts, c, star_modules, local).rsplit(".", 1)[-1].startswith(_SEEDS_ITS_ESTIMATORS)
+                if _resolve(ctx.facts, c, star_modules, local, cell_index=ca.cell.index).rsplit(".", 1)[-1].startswith(_SEEDS_ITS_ESTIMATORS)
                 and _keyword_given(c, ("random_state",)) is not None
             ]
             reported: list[tuple[CallFact, str, Hit]] = []
             for call in ca.facts.calls:
                 if call.line in dead:
                     continue
-                qualified = _resolve(ctx.facts, call, star_modules, local)
+                qualified = _resolve(ctx.facts, call, star_modules, local, cell_index=ca.cell.index)
                 alias = ""
                 if not qualified and call.func in aliases:
                     # `transform = TSNE`, then `trans = transform(n_components=2)`: the class under another name.
@@ -6016,7 +6361,7 @@ def _called_above(
         if other.cell.index > ca.cell.index:
             break
         for c in other.facts.calls:
-            if (other.cell.index, c.line) < (ca.cell.index, line) and matches_any(_resolve(ctx.facts, c, star_modules, local), callees):
+            if (other.cell.index, c.line) < (ca.cell.index, line) and matches_any(_resolve(ctx.facts, c, star_modules, local, cell_index=other.cell.index), callees):
                 return True
     return False
 
@@ -6071,7 +6416,7 @@ def _unseeded_augmentations(ctx: RuleContext) -> Iterator[Hit]:
                 if not isinstance(node, ast.Call) or node.lineno in dead:
                     continue
                 callee = dotted_name(node.func)
-                qualified = ctx.facts.resolve(callee) if callee else ""
+                qualified = ctx.facts.resolve_at(callee, ca.cell.index, node.lineno) if callee else ""
                 if qualified and matches_any(qualified, pipelines):
                     seed = next((k.value for k in node.keywords if k.arg == "seed"), None)
                     if seed is not None and not (isinstance(seed, ast.Constant) and seed.value is None):
@@ -6522,7 +6867,7 @@ def _threaded_training(ctx: RuleContext, catalog: RandomnessCatalog, star_module
             for call in ca.facts.calls:
                 if call.line in dead:
                     continue
-                qualified = _resolve(ctx.facts, call, star_modules, local)
+                qualified = _resolve(ctx.facts, call, star_modules, local, cell_index=ca.cell.index)
                 if not qualified or not _matches(qualified, spec.calls) or _has_star(call):
                     continue
                 given = next((a for a in call.args if a.keyword == spec.keyword), None)
@@ -6540,7 +6885,7 @@ def _threaded_training(ctx: RuleContext, catalog: RandomnessCatalog, star_module
         if not found:
             continue
         (ca, call, how), others = found[0], found[1:]
-        short = _resolve(ctx.facts, call, star_modules, local).rsplit(".", 1)[-1]
+        short = _resolve(ctx.facts, call, star_modules, local, cell_index=ca.cell.index).rsplit(".", 1)[-1]
         more = ""
         if others:
             cells = sorted({o[0].cell.index for o in others})

@@ -469,7 +469,7 @@ class _Walker:
                     name = target.value.id
                     self.report(stmt, name, f"sets the column {target.slice.value!r} of `{name}`, which this cell read whole above (line {self.whole_reads[name]}), so a second run reads `{name}` with that column in it")
                 if isinstance(target, ast.Name) and isinstance(value, ast.BinOp) and isinstance(value.op, _ARITHMETIC):
-                    if _itself_or_recast(value.left, target.id) and not _normalised_by_itself(value, target.id):
+                    if isinstance(value.left, ast.Name) and value.left.id == target.id and not _normalised_by_itself(value, target.id):
                         self.report(stmt, target.id, f"rescales `{target.id}` from its previous value (`{target.id} = {target.id} …`)")
                 if isinstance(target, ast.Name) and _scales_itself(value, target.id):
                     self.report(stmt, target.id, f"rescales `{target.id}` from its previous value (`{ast.unparse(value)[:60]}`)")
@@ -1044,6 +1044,8 @@ _SELF_JOINS = frozenset({"join", "merge"})
 
 # Casts that keep a rescaled value a rescaled value: `np.uint8(255 * heatmap)`.
 _CASTS = frozenset({"uint8", "uint16", "int8", "int16", "int32", "int64", "float16", "float32", "float64", "float", "int", "array", "asarray"})
+# Casts written as a method of the value: `X.astype('float32') / 255` scales `X` itself.
+_METHOD_CASTS = frozenset({"astype", "float", "double"})
 # Conversions before an index: `x = x.numpy()[0]`.
 _CONVERSIONS = frozenset({"numpy", "cpu", "detach", "to_numpy"})
 
@@ -1274,18 +1276,6 @@ def _scaled_by_number(node: ast.AST, name: str, cast_ok: bool = False) -> bool:
     )
 
 
-# Methods that give the same values in another numeric type: `X.astype('float32') / 255` scales
-# `X` as `X / 255` does (fair check 28, recall T-8.3).
-_RECASTS = frozenset({"astype", "float", "double"})
-
-
-def _itself_or_recast(node: ast.AST, name: str) -> bool:
-    """`name`, or `name.astype(…)`/`name.float()`/`name.double()`: the name's own values."""
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _RECASTS:
-        node = node.func.value
-    return isinstance(node, ast.Name) and node.id == name
-
-
 def _normalised_by_itself(value: ast.BinOp, name: str) -> bool:
     """`w = w / w.sum()`, `x = x - x.mean()`, `x = x / np.max(x)`: divided by (or shifted by) a
     statistic of itself, which is 1 (or 0) after the first run, so a second run gives the same."""
@@ -1297,10 +1287,15 @@ def _normalised_by_itself(value: ast.BinOp, name: str) -> bool:
 
 
 def _scales_itself(value: ast.AST, name: str) -> bool:
-    """`x = 255 * x` (the number first: `x = x * 255` is the older form), and a cast of a scaling:
-    `heatmap = np.uint8(255 * heatmap)`."""
+    """`x = 255 * x` (the number first: `x = x * 255` is the older form), a cast of a scaling:
+    `heatmap = np.uint8(255 * heatmap)`, and a scaling of a cast: `x = x.astype('float32') / 255`."""
     if isinstance(value, ast.BinOp) and _number(value.left) and _scaled_by_number(value, name):
         return True
+    if (isinstance(value, ast.BinOp) and isinstance(value.op, _ARITHMETIC) and _number(value.right)
+            and isinstance(value.left, ast.Call) and isinstance(value.left.func, ast.Attribute)
+            and value.left.func.attr in _METHOD_CASTS and isinstance(value.left.func.value, ast.Name)
+            and value.left.func.value.id == name):
+        return True  # `X_train = X_train.astype('float32') / 255` (fair check 28 recall T-8.3)
     return (
         isinstance(value, ast.Call) and len(value.args) == 1 and not value.keywords
         and dotted_name(value.func).rsplit(".", 1)[-1] in _CASTS and _scaled_by_number(value.args[0], name)
@@ -2165,7 +2160,7 @@ class ChangesWhenRunTwice(Rule):
     what_it_does = (
         "Reports, once per name and cell, a module-level statement that changes a notebook global "
         "from its previous value when no earlier line of the same cell (re)sets that global: "
-        "`x += 1`, `df['a'] += 1`, `X = X / 255` (also through a cast of itself, `X = X.astype('float32') / 255`), `df['a'] = df['a'] * 2`, `df['c'] = "
+        "`x += 1`, `df['a'] += 1`, `X = X / 255`, `df['a'] = df['a'] * 2`, `df['c'] = "
         "df['c'].map({…})` (a dict map of mapped values gives NaN), `results.append(…)` (also `docs[i].append(…)`, to the items of a list another cell made; not `trace.extend(ppc)` on "
         "an ArviZ InferenceData that `pm.sample`/`pm.sample_posterior_predictive`/`az.from_…` made, whose default "
         "`join=\"left\"` keeps the groups it has, so a second run adds nothing; nor a top-level "
@@ -2185,7 +2180,7 @@ class ChangesWhenRunTwice(Rule):
         "them and every column of the other frame (a `DataFrame({…})` literal) just after: a second run ends with "
         "the same columns; but in "
         "a notebook that imports h2o it is, since H2O refuses a key column of doubles such as a target encoding), `data = data[:-504]` (a bounded slice of itself; a mask or column list is the same "
-        "when applied twice), `x = 255 * x` and `heatmap = np.uint8(255 * heatmap)` (scaled by a number; "
+        "when applied twice), `x = 255 * x`, `heatmap = np.uint8(255 * heatmap)` and `X = X.astype('float32') / 255` (scaled by a number; "
         "`w = w / w.sum()` or `x - x.mean()`, by a statistic of itself, is the same twice and not reported, "
         "nor are `df['a'] -= df['a'].min()` and `low = min(labels)` then `data[i].y -= low`, a shift by a "
         "minimum, maximum, mean or median (a division by a maximum, sum, norm or standard deviation) "
@@ -2489,6 +2484,15 @@ class ChangesWhenRunTwice(Rule):
         Example(cells=(
             "pairs = zip(['a', 'b'], [1, 2])",
             "queue = []\nqueue.insert(0, pairs)\nprint(len(queue))",
+        )),
+        # Fair check 28 (hid009-scratch-buffer-zeroed-before-use): `run()` zeroes `self.hidden` before any
+        # read and then fills it: a scratch buffer reset on every call; `test()` only calls `run()`, so a
+        # second run of the cell gives the same result.
+        Example(cells=(
+            "import numpy as np\nclass Net:\n    def __init__(self, n):\n        self.w = np.ones((n, 1))\n        self.hidden = np.zeros((1, n))\n    def run(self, idx):\n        self.hidden *= 0\n        for i in idx:\n            self.hidden[0, i] += 1.0\n        return float(self.hidden.dot(self.w))\n    def test(self, rows):\n        return sum(self.run(r) for r in rows)\n    def train(self, rows):\n        for r in rows:\n            self.hidden += 1.0\n            self.w -= 0.1 * self.run(r)",
+            "net = Net(3)",
+            "score = net.test([[0, 1], [2]])\nresults = {'score': score}",
+            "net.test([[1]])",
         )),
     )
     failing = (
@@ -2847,13 +2851,20 @@ class ChangesWhenRunTwice(Rule):
             "ids = ['a', 'b']\nvectors = [[0.1, 0.2], [0.3, 0.4]]\nrecords = zip(ids, vectors)",
             "index.upsert(vectors=records)",
         ), expect=((2, 1),)),
-        # Rescaled through a cast of itself (fair check 28 recall T-8.3): a second run divides the
-        # divided values again; a division by its own maximum is the same twice.
+        # Fair check 28 (hid009-scratch-buffer-zeroed-before-use): a method that adds into an attribute
+        # it does not reset first (`train`'s `self.hidden +=` before `run` zeroes it, and `self.w -=`)
+        # still changes the objects of another cell.
         Example(cells=(
-            "import numpy as np\nX_train, y = np.load('x.npy'), np.load('y.npy')\nX_test, y_test = np.load('t.npy'), np.load('u.npy')",
-            "X_train = X_train.astype('float32') / 255\nX_test = X_test.astype('float32') / 255\n"
-            "X_test = X_test.astype('float32') / X_test.max()",
-            "from sklearn.linear_model import LogisticRegression\nclf = LogisticRegression().fit(X_train, y)\nprint(clf.score(X_test, y_test))",
+            "import numpy as np\nclass Net:\n    def __init__(self, n):\n        self.w = np.ones((n, 1))\n        self.hidden = np.zeros((1, n))\n    def run(self, idx):\n        self.hidden *= 0\n        for i in idx:\n            self.hidden[0, i] += 1.0\n        return float(self.hidden.dot(self.w))\n    def test(self, rows):\n        return sum(self.run(r) for r in rows)\n    def train(self, rows):\n        for r in rows:\n            self.hidden += 1.0\n            self.w -= 0.1 * self.run(r)",
+            "net = Net(3)",
+            "net.train([[0, 1], [2]])",
+        ), expect=((3, 1),)),
+        # Fair check 28 recall T-8.3: rescaled through a cast of itself (`X.astype('float32') / 255`):
+        # a second run divides again. A copy cast from another name, or a division by its own
+        # maximum (1 after the first run), gives the same values twice.
+        Example(cells=(
+            "import numpy as np\nX_train = np.arange(6).reshape(2, 3)\nraw = np.ones(3)",
+            "X_train = X_train.astype('float32') / 255\nX = raw.astype('float32') / 255\nraw = raw.astype(float) / raw.max()",
         ), expect=((2, 1),)),
     )
 
@@ -3610,12 +3621,53 @@ def _added_attributes(fn: ast.FunctionDef | ast.AsyncFunctionDef, any_base: bool
     counting nested functions' bodies unless `any_base`."""
     found: set[str] = set()
     nodes = _walk(fn) if any_base else [n for s in fn.body for n in _walk_outside_functions(s)]
+    scratch = frozenset() if any_base or not fn.args.args else _scratch_attributes(fn, fn.args.args[0].arg)
     for node in nodes:
         if isinstance(node, ast.AugAssign) and isinstance(node.op, _ARITHMETIC) and isinstance(node.target, ast.Attribute):
             base = node.target.value
-            if any_base or (isinstance(base, ast.Name) and fn.args.args and base.id == fn.args.args[0].arg):
+            if any_base or (isinstance(base, ast.Name) and fn.args.args and base.id == fn.args.args[0].arg
+                            and node.target.attr not in scratch):
                 found.add(f"{node.target.attr} {_AUGMENTED.get(type(node.op), '+')}=")
     return found
+
+
+def _scratch_attributes(fn: ast.FunctionDef | ast.AsyncFunctionDef, self_name: str) -> frozenset[str]:
+    """The attributes of `self_name` a method resets, unconditionally and before any read of them,
+    in a statement of its own body (`self.layer_1 *= 0`, `self.buffer = np.zeros(n)`,
+    `self.hidden.fill(0)`) before it fills them: a scratch buffer, reset on every call, so what the
+    method leaves there depends on that call's arguments only, never on an earlier call (fair check
+    28: a sentiment network's `run()` zeroes `self.layer_1` for each review)."""
+
+    def own(node: ast.AST) -> str | None:
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == self_name:
+            return node.attr
+        return None
+
+    def zero(node: ast.expr) -> bool:
+        return isinstance(node, ast.Constant) and type(node.value) in (int, float) and node.value == 0
+
+    read: set[str] = set()
+    scratch: set[str] = set()
+    for stmt in fn.body:
+        reset = None
+        if isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, ast.Mult) and zero(stmt.value):
+            reset = own(stmt.target)
+        elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            target = stmt.targets[0]
+            if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Slice) and not (
+                    target.slice.lower or target.slice.upper or target.slice.step) and zero(stmt.value):
+                target = target.value  # `self.buffer[:] = 0`
+            reset = own(target)
+            if reset is not None and reset in {own(n) for n in _walk(stmt.value)}:
+                reset = None  # `self.h = self.h * 0.9`: from its previous value
+        elif (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Attribute)
+              and stmt.value.func.attr == "fill" and len(stmt.value.args) == 1 and zero(stmt.value.args[0])):
+            reset = own(stmt.value.func.value)
+        if reset is not None and reset not in read:
+            scratch.add(reset)
+            continue
+        read.update(a for a in map(own, _walk(stmt)) if a is not None)
+    return frozenset(scratch)
 
 
 def _walk_outside_functions(node: ast.AST) -> Iterator[ast.AST]:

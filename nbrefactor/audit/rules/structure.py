@@ -328,7 +328,17 @@ def template_blank(ca: CellAnalysis, line: int, message: str = "", exercise: boo
         # `def f(x):` whose body is only `# TODO`: the lines between the header and the error.
         header = int(block.group(1))
         body = lines[header:line - 1]
-        return header if any(l.strip().startswith("#") and _TODO.search(l) for l in body) else 0
+        if any(l.strip().startswith("#") and _TODO.search(l) for l in body):
+            return header
+        # ... or whose body is only comments under a `### TODO: Write your algorithm.` comment
+        # block right above the header (fair check 28, str001-template-blank-not-folded: a
+        # project template's `def run_app(img_path):` with only `## handle cases …` inside).
+        above: list[str] = []
+        for l in reversed(lines[:header - 1]):
+            if l.strip() and not l.strip().startswith("#"):
+                break
+            above.append(l)
+        return header if any(l.strip().startswith("#") and _TODO.search(l) for l in above) else 0
     if _ELLIPSIS_ITEM.match(text):
         # `nn.Sequential(nn.Conv2d(...), ...  # your code, …)`: an `...` item standing for the layers
         # to write, next to the comment that asks for them.
@@ -467,7 +477,8 @@ class SyntaxErrorInCell(Rule):
         "finding per character and notebook, at the first cell, naming the character and what to "
         "replace it with; the other cells it breaks are related locations (each still blocks "
         "`migrate`). An exercise template's blanks (`matrix = # TODO`, `[TODO …]`, an assignment "
-        "left empty under a `# TODO` comment, a function whose body is only `# TODO`; `# your code here`, "
+        "left empty under a `# TODO` comment, a function whose body is only `# TODO` (or only comments, under a "
+        "`### TODO: …` comment block right above its `def`); `# your code here`, "
         "`# your code goes here`, `### YOUR TOKEN HERE`, `# write your code`, `# your code. Use …`, `# <YOUR CODE>` "
         "and `seed = # your favourite seed` mark a blank as `TODO` does, "
         "and so does a `None` standing where a name must (`def None():`, `layer.None(…)`) below a "
@@ -591,6 +602,15 @@ class SyntaxErrorInCell(Rule):
                        "def decay():\n    lr = lr * 0.9\n    global lr",
                        "def scale(frame, column, column):\n    return frame[column] / frame[column].max()"),
                 expect=((1, 5), (2, 2), (3, 2), (4, 3), (5, 1))),
+        # Fair check 28 (str001-template-blank-not-folded): a project template's function left with
+        # only comments under a `### TODO` block is one of its blanks, folded into the finding of the
+        # empty assignment above (cell 2 related); a function with only comments and no TODO is a
+        # syntax error of its own.
+        Example(cells=("model = # train(n_epochs, loaders, model)",
+                       "### TODO: Write your algorithm.\n### Feel free to use as many code cells as needed.\n\n"
+                       "def run_app(img_path):\n    ## handle cases for a human face, dog, and neither\n",
+                       "def helper(x):\n    # returns x\n"),
+                expect=((1, 1), (3, 2))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
