@@ -766,7 +766,9 @@ class UndeclaredImport(Rule):
         "file that lacks it (in the JSON report's `data`, `manifest` is that file and `declared_in` the others; notebooks "
         "missing the same line from the same file fold as above). Only the files of each tool that declare something "
         "the notebook imports are compared (a `requirements-dev.txt` of test tools is no way to run it), only imports "
-        "by name count (a distribution needed without an import is left to the union), and neither a library's own "
+        "by name count (a distribution needed without an import is left to the union); a folder's requirements file is pip's "
+        "layer on the requirements files of the folders above it (a course's `tensorflow/requirements.txt` of `tensorflow==1.0.0`, "
+        "installed over the root's list), so what those declare that route has too; and neither a library's own "
         "metadata (`setup.py`, `setup.cfg`, pyproject `[project]`: ranges of what the library needs) nor a Dockerfile "
         "(a service's image) is compared; nor are files of different folders (a service's `Pipfile` below the course's "
         "requirements.txt describes the service), a docs build's Sphinx list (a requirements file named as a docs build, "
@@ -1330,8 +1332,8 @@ def _route_folder(path: str) -> str:
     return posixpath.dirname(folder) if posixpath.basename(folder) in ENVIRONMENT_FOLDERS else folder
 
 
-def _install_routes(manifests: tuple[Manifest, ...], uses: dict[str, list], catalog) -> list[tuple[str, tuple[Manifest, ...], frozenset[str]]]:
-    """(tool, files, what they declare) of each install route that a folder offers beside another:
+def _install_routes(manifests: tuple[Manifest, ...], uses: dict[str, list], catalog) -> list[tuple[str, tuple[Manifest, ...], frozenset[str], frozenset[str]]]:
+    """(tool, files, what they declare, what the environment they build has) of each install route that a folder offers beside another:
     per folder holding environment files of two tools or more, the files of each tool (several
     requirements files are one route, whatever they include of each other) that declare at least
     one distribution the notebook imports (a `requirements-dev.txt` of test tools is no route for
@@ -1345,7 +1347,7 @@ def _install_routes(manifests: tuple[Manifest, ...], uses: dict[str, list], cata
             continue  # a docs build's list, last year's environment: no way to install the notebooks' environment
         if tool is not None and manifest.requirements:
             by_folder.setdefault(_route_folder(manifest.path), {}).setdefault(tool, []).append(manifest)
-    routes: list[tuple[str, tuple[Manifest, ...], frozenset[str]]] = []
+    routes: list[tuple[str, tuple[Manifest, ...], frozenset[str], frozenset[str]]] = []
     for tools in by_folder.values():
         if len(tools) < 2:
             continue
@@ -1356,13 +1358,27 @@ def _install_routes(manifests: tuple[Manifest, ...], uses: dict[str, list], cata
                 group = tuple(own)
                 names = (frozenset(r.name for m in group for r in m.requirements)
                          | _installed_by_extras(group, catalog) | _installed_by_metapackages(group, catalog))
-                offered.append((tool, group, names))
+                offered.append((tool, group, names, names))
         if len(offered) >= 2:
             routes += offered
+    if routes:
+        # A folder's requirements file is pip-installed on top of the environment a requirements file of a
+        # folder above it builds (a course's `tensorflow/intro/requirements.txt` of `tensorflow==1.0.0` over
+        # the root's list; fair check 28): what that one declares, the pip route has too.
+        layered = [(posixpath.dirname(m.path), frozenset(r.name for r in m.requirements)) for m in manifests
+                   if m.kind == "requirements" and m.requirements and m.path not in superseded and not _sphinx_list(m)]
+        routes = [(tool, files, names, names | frozenset(n for above, declares in layered if _folder_above(above, _route_folder(files[0].path))
+                                                         for n in declares) if tool == "pip" else names)
+                  for tool, files, names, _ in routes]
     return routes
 
 
-def _route_lacking(found: list, routes: list[tuple[str, tuple[Manifest, ...], frozenset[str]]]) -> Optional[Hit]:
+def _folder_above(above: str, folder: str) -> bool:
+    """Is display folder `above` a folder strictly above `folder` (`""` is above every other)?"""
+    return above != folder and (above in ("", ".") or folder.startswith(above.rstrip("/") + "/"))
+
+
+def _route_lacking(found: list, routes: list[tuple[str, tuple[Manifest, ...], frozenset[str], frozenset[str]]]) -> Optional[Hit]:
     """For a distribution the notebook imports by name and one install route of its folder
     declares: the finding at its first import when another route of the same folder leaves it out
     (`conda env create -f environment.yml` then gives a kernel without statsmodels). A distribution
@@ -1372,7 +1388,7 @@ def _route_lacking(found: list, routes: list[tuple[str, tuple[Manifest, ...], fr
     if use.how or not routes:
         return None
     having = [r for r in routes if res.declared_by(r[2])]
-    lacking = [r for r in routes if not res.declared_by(r[2])]
+    lacking = [r for r in routes if not res.declared_by(r[3])]
     if not having or not lacking:
         return None
     lacks = ", ".join(m.path for r in lacking for m in r[1])
