@@ -1674,7 +1674,7 @@ class InNotebookInstall(Rule):
         "sys.modules:`, or the `else:` of a negated test such as `if \"COLAB_\" not in \"\".join(os.environ.keys()):`, "
         "whose body is the local set-up and is reported; `if find_spec(\"torch\") is None or IN_COLAB:` runs "
         "anywhere), or in an `except ImportError`/`ModuleNotFoundError` fallback after trying the "
-        "import, whose packages a manifest of the project all declares: locally the manifest "
+        "import (or a bare `except:`/`except Exception:` of a `try:` that imports: it catches the failed import too), whose packages a manifest of the project all declares: locally the manifest "
         "installs them, and the line runs only on the hosted runtime (or never). A hosted branch whose `if` also "
         "installs in its local branch is silent whatever it installs: the same environment assembled for the "
         "hosted runtime, reported at the local line. Such a guarded line is also silent "
@@ -1773,6 +1773,9 @@ class InNotebookInstall(Rule):
             cells=("try:\n    import fastkaggle\nexcept ModuleNotFoundError:\n    !pip install -Uq fastkaggle",),
             files={"requirements.txt": "fastkaggle==0.0.8\n"},
         ),
+        # A bare `except:` after the import is the same fallback; the package the notebook imports and no
+        # manifest declares is DEP002's, at the import (fair check 28).
+        Example(cells=("try:\n  import openai\nexcept:\n  !pip install openai==0.28\n  import openai",)),
         # The installer upgrading itself: no dependency of the code.
         Example(cells=("!pip install -q --upgrade pip setuptools wheel\n%pip install -U pip",)),
         # On Colab only: a package the notebook imports and no manifest declares is DEP002's finding at
@@ -1893,6 +1896,9 @@ class InNotebookInstall(Rule):
         # list for the conda line, its `pip:` list for the pip line), not a requirements.txt it lacks.
         Example(cells=("!conda install -y lightgbm", "%pip install tabulate", "import lightgbm\nimport tabulate"),
                 files={"environment.yml": "dependencies:\n  - numpy=1.26.4\n"}, expect=((1, 1), (2, 1))),
+        # A bare `except:` of a `try:` that imports nothing is no import fallback: the install runs whenever
+        # the code fails.
+        Example(cells=("try:\n  table = build_table()\nexcept:\n  !pip install tabulate\n  import tabulate",), expect=((1, 4),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2683,6 +2689,34 @@ _HOSTED_GUARD = re.compile(r"^\s*(?:el)?if\b.*(?:colab|kaggle)", re.IGNORECASE)
 # `try: import fastkaggle` / `except ModuleNotFoundError: !pip install fastkaggle`: the install
 # runs only where the import fails, which the installed manifest prevents.
 _IMPORT_FALLBACK = re.compile(r"^\s*except\b.*\b(?:ImportError|ModuleNotFoundError)\b")
+# `except:` / `except Exception:` catch the failed import too: a fallback when the `try` body imports
+# (fair check 28: `try: import openai` / `except: !pip install openai==0.28`).
+_BROAD_EXCEPT = re.compile(r"^\s*except\s*(?::|\(?\s*(?:Exception|BaseException)\s*\)?\s*(?:as\s+\w+\s*)?:)")
+_IMPORT_LINE = re.compile(r"^\s*(?:import\s+(?!google\.colab\b)[A-Za-z_]|from\s+(?!google\.colab\b)[A-Za-z_][\w.]*\s+import\b)")
+
+
+def _broad_import_fallback(lines: list[str], at: int) -> bool:
+    """Is `lines[at]` an `except:` (or `except Exception:`) handler of a `try:` whose body imports a
+    module (not Colab's own, whose handler is the local branch)?"""
+    if not _BROAD_EXCEPT.match(lines[at]):
+        return False
+    level = len(lines[at]) - len(lines[at].lstrip())
+    body: list[str] = []
+    for above in reversed(lines[:at]):
+        if not above.strip() or above.lstrip().startswith("#"):
+            continue
+        indent = len(above) - len(above.lstrip())
+        if indent > level:
+            body.append(above)
+        elif indent < level:
+            return False
+        elif re.match(r"\s*try\s*:", above):
+            return any(_IMPORT_LINE.match(b) for b in body)
+        elif re.match(r"\s*except\b", above):
+            body = []  # an earlier handler of the same `try`
+        else:
+            return False
+    return False
 
 
 # `try:` / `    from google.colab import drive` / `    drive.mount(…)`: outside Colab the import
@@ -2763,7 +2797,8 @@ def hosted_only(lines: list[str], line: int, import_fallback: bool = True, if_gu
     """Is source line `line` (1-based) inside an `if` block guarded by a Colab/Kaggle test (with
     `if_guards`; a caller reading the tree judges the `if` itself), after `from google.colab import …`
     in the same `try:` or function body, in a cell whose opening comment says it runs only on Colab,
-    or (with `import_fallback`) inside an `except ImportError:` block?"""
+    or (with `import_fallback`) inside an `except ImportError:` block (or a bare `except:`/`except
+    Exception:` of a `try:` that imports)?"""
     if not 0 < line <= len(lines):
         return False
     if _colab_only_cell(lines):
@@ -2771,12 +2806,14 @@ def hosted_only(lines: list[str], line: int, import_fallback: bool = True, if_gu
     text = lines[line - 1]
     indent = len(text) - len(text.lstrip())
     body: list[str] = []  # the lines between `line` and the block opening above it
-    for above in reversed(lines[: line - 1]):
+    for at in range(line - 2, -1, -1):
+        above = lines[at]
         if not above.strip() or above.lstrip().startswith("#"):
             continue
         level = len(above) - len(above.lstrip())
         if level < indent:
-            if (if_guards and _HOSTED_GUARD.match(above)) or (import_fallback and _IMPORT_FALLBACK.match(above)):
+            if (if_guards and _HOSTED_GUARD.match(above)) or (import_fallback and (
+                    _IMPORT_FALLBACK.match(above) or _broad_import_fallback(lines, at))):
                 return True
             if above.strip() == "try:" and any(_COLAB_IMPORT.match(b) for b in body):
                 return True
