@@ -447,6 +447,13 @@ def _homeless_projects(ctx: RuleContext) -> frozenset[str]:
     return ctx.shared("dependencies.homeless_projects", compute)
 
 
+def _installed_spec(resolution, ctx: RuleContext) -> str:
+    """The spec of the notebook's first install line naming the distribution (`openai==0.28`,
+    `openai`), or "" when none does (an `--upgrade` line is unpinned whatever it names)."""
+    return next((spec.spec for command in install_commands(ctx.facts) for spec in command.install.packages
+                 if spec.normalised in resolution.normalised), "")
+
+
 def _with_hosted_pin(fix: str, hosted: Optional[tuple[tuple, str]]) -> str:
     if hosted is None or not re.search(r"[=<>~]", hosted[1]):
         return fix
@@ -1479,8 +1486,11 @@ class NoManifest(Rule):
         "all the project's notebooks that have a DEP002 finding (every DEP002 of the project names that one new file, also "
         "for a distribution only one notebook imports); the project is the folder with `.git` (or `[tool.nbrefactor]`), or, in a checkout without one, the "
         "top folder below the folder above all audited notebooks (a batch of unrelated checkouts is never one project). "
+        "When the notebooks' own install lines ask for different versions (`openai==0.28` in some, `openai` unpinned in "
+        "others written for its 1.x client), the fix claims no one pin: it names each version and its notebooks. "
         "Each notebook keeps its own fingerprint in a baseline, so a new notebook's import is a new finding; a single "
-        "notebook's report is unchanged. The JSON report's `data` adds `project_root` (\"\" when none was found)."
+        "notebook's report is unchanged. The JSON report's `data` adds `project_root` (\"\" when none was found) and, "
+        "when the notebook installs the distribution itself, `installs` (its first install line's spec)."
     )
     why_bad = (
         "Without a manifest nobody can rebuild the environment the results came from: versions "
@@ -1610,7 +1620,10 @@ class NoManifest(Rule):
                 # (`AuditResult.diagnostics` folds them). Not for a component's import: its fix is
                 # the component's `packages_to_install`, not a manifest line.
                 data=(("distribution", distribution), ("module", first.module))
-                + ((("project_root", ctx.project.root or ""),) if not _component_note(first, component) else ()),
+                + ((("project_root", ctx.project.root or ""),) if not _component_note(first, component) else ())
+                # What the notebook's own install line asks for (`openai==0.28`, or `openai` unpinned): the
+                # report's fold across notebooks claims one pin only when those that install it agree.
+                + ((("installs", installs),) if (installs := _installed_spec(first.resolution, ctx)) else ()),
             )
 
 
