@@ -863,7 +863,13 @@ def _declarations(
         for package in command.packages:
             if package.normalised in names:
                 spec = _specifier(package.constraint) if package.constraint else SpecifierSet("")
-                found.append(_Declaration("the notebook's install line", package.spec, _classify(spec, against(package.normalised))))
+                kind = _classify(spec, against(package.normalised))
+                if kind == "old" and _import_fallback(ctx, command):
+                    # `try: import openai` / `except: !pip install openai==0.28`: the pin holds only where the
+                    # import fails; a kernel that has the distribution already (Colab's openai 1.x) keeps its
+                    # own release (fair check 28 recall T-2.3).
+                    kind = "fallback"
+                found.append(_Declaration("the notebook's install line", package.spec, kind))
     if "tensorflow" in names:
         for ca in ctx.cells:
             for magic in ca.magics:
@@ -873,6 +879,18 @@ def _declarations(
                     kind = _classify(spec, removed)
                     found.append(_Declaration("the notebook's `%tensorflow_version` magic", magic.text.strip(), "colab-tf1" if kind == "old" else kind))
     return found
+
+
+def _import_fallback(ctx: RuleContext, command) -> bool:
+    """Does the install line run only where an import fails (the handler of a `try:` importing,
+    `except ImportError:` or a bare `except:`), and not because it is Colab's own set-up?"""
+    from nbrefactor.audit.rules.dependencies import hosted_only
+
+    ca = ctx.analysis_at.get(command.cell.index)
+    if ca is None:
+        return False
+    return (hosted_only(ca.lines, command.line, if_guards=False)
+            and not hosted_only(ca.lines, command.line, import_fallback=False, if_guards=False))
 
 
 def _python_rules_out(ctx: RuleContext, first_python: object) -> bool:
@@ -944,6 +962,10 @@ class UsesRemovedApi(Rule):
         "(`dataiter = iter(trainloader); dataiter.next()`: torch 1.13 dropped the DataLoader iterator's Python 2 method, and "
         "no Python 3 iterator of the standard library has it; not where TensorFlow, Keras or MXNet, whose iterators keep it, "
         "are imported, nor in a Python 2 notebook). "
+        "A pin of the notebook's own install line that runs only where the import fails (the handler of `try: import openai`, "
+        "`except ImportError:` or a bare `except:`) keeps the old release only where the package is missing: without a manifest "
+        "that keeps it, the finding says a kernel that has the package already (a hosted runtime's openai 1.x) keeps its own "
+        "release. "
         "A method call on a module (`six.iteritems(d)`) is never one of an object's removed methods, nor is a method the "
         "notebook defines itself (unless the receiver is known to be the library's, as above); `x.iteritems()` is not reported in a Python 2 notebook or one importing gensim, nor "
         "`x.as_matrix()` in one importing cuDF, dask-cuDF or cuML (their 0.x frames had the method). The "
@@ -1110,6 +1132,15 @@ class UsesRemovedApi(Rule):
             cells=("import seaborn as sns\nsns.regplot(x=[1, 2], y=[1, 2])\nsns.histplot([1, 2], [1, 2])\nsns.regplot(*pair)",),
             files={"requirements.txt": "seaborn>=0.13\n"},
         ),
+        # An unguarded pin of the old release, or the same fallback beside a manifest that pins it, keeps the API.
+        Example(
+            cells=("!pip install openai==0.28", "import openai\nreply = openai.ChatCompletion.create(model='gpt-3.5-turbo', messages=[])"),
+        ),
+        Example(
+            cells=("try:\n  import openai\nexcept ImportError:\n  !pip install openai==0.28\n  import openai",
+                   "reply = openai.ChatCompletion.create(model='gpt-3.5-turbo', messages=[])"),
+            files={"requirements.txt": "openai==0.28.1\n"},
+        ),
     )
     failing = (
         # The manifest admits only releases without the module: an error.
@@ -1219,6 +1250,13 @@ class UsesRemovedApi(Rule):
             files={"requirements.txt": "keras>=2.4\nseaborn>=0.11\ntransformers>=4.20\n"},
             expect=((1, 1), (2, 2), (3, 1)),
         ),
+        # The notebook's pin of the old release runs only where the import fails: a kernel that has
+        # openai 1.x already keeps it (fair check 28 recall T-2.3).
+        Example(
+            cells=("try:\n  import openai\nexcept:\n  !pip install openai==0.28\n  import openai",
+                   "reply = openai.ChatCompletion.create(model='gpt-3.5-turbo', messages=[])"),
+            expect=((2, 1),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1270,6 +1308,10 @@ class UsesRemovedApi(Rule):
             elif "mixed" in kinds:
                 d = next(d for d in declarations if d.kind == "mixed")
                 state = f"`{d.text}` ({d.where}) lets pip install the newest release, which lacks {it}"
+            elif "fallback" in kinds:
+                d = next(d for d in declarations if d.kind == "fallback")
+                state = (f"`{d.text}` ({d.where}) runs only where the import fails: a kernel that has {distribution} "
+                         f"already (a hosted runtime preinstalls it) keeps its own release, which may lack {it}")
             elif declarations:
                 d = declarations[0]
                 state = f"`{d.text}` ({d.where}) has no version: a fresh install takes the newest release, which lacks {it}"
