@@ -89,9 +89,15 @@ class Removal:
     positional: int = -1
 
     @property
+    def path_suffix(self) -> bool:
+        """A path argument's suffix (`ModelCheckpoint("best.hdf5")`: Keras 3 saves only to `.keras`/`.h5`):
+        `unless_path_suffix` without a keyword or values, on the argument at `argument`/`argument_name`."""
+        return bool(self.unless_path_suffix) and not (self.keyword or self.values) and (self.argument >= 0 or bool(self.argument_name))
+
+    @property
     def on_path(self) -> bool:
         """Matched on import paths and attribute chains (`_match`), not on calls or subscripts."""
-        return not (self.method or self.keyword or self.values or self.unpacked or self.positional >= 0)
+        return not (self.method or self.keyword or self.values or self.unpacked or self.positional >= 0 or self.path_suffix)
 
 
 def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozenset[str]]]:
@@ -371,6 +377,20 @@ def _path_kept(call: ast.Call, suffixes: tuple[str, ...]) -> bool:
     return isinstance(path, ast.Constant) and isinstance(path.value, str) and path.value.lower().endswith(suffixes)
 
 
+def _other_suffix(call: ast.Call, entry: Removal) -> bool:
+    """The call's path (at `argument`, or `argument_name=`) is a string literal, or an f-string whose
+    last part is one, ending in none of the entry's `unless_path_suffix` (a computed path is not read)."""
+    path: Optional[ast.expr] = None
+    if 0 <= entry.argument < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[: entry.argument + 1]):
+        path = call.args[entry.argument]
+    elif entry.argument_name:
+        path = next((k.value for k in call.keywords if k.arg == entry.argument_name), None)
+    if isinstance(path, ast.JoinedStr) and path.values:
+        path = path.values[-1]
+    return (isinstance(path, ast.Constant) and isinstance(path.value, str) and bool(path.value.strip())
+            and not path.value.lower().endswith(entry.unless_path_suffix))
+
+
 # A use found at a call: the entry, what to show, and where the removed value is written when that
 # is not the call itself (a parameter dict's value: the place every call passing the dict shares).
 _Match = tuple[Removal, str, Optional[_Written]]
@@ -401,6 +421,10 @@ def _call_match(call: ast.Call, candidates: list[Removal], ca: CellAnalysis, dic
                 else:
                     # As the call passed it: `plt.style.use('seaborn')`, `XGBClassifier(tree_method='gpu_hist')`.
                     found.append((entry, f"{entry.api}({'' if positional else entry.argument_name + '='}{value!r})", written))
+            continue
+        if entry.path_suffix:
+            if _other_suffix(call, entry):
+                found.append((entry, _shown(entry), None))
             continue
         if entry.positional >= 0:
             if len(call.args) > entry.positional and not any(isinstance(a, ast.Starred) for a in call.args):
@@ -575,7 +599,7 @@ def _entry_tables(entries: tuple[Removal, ...]) -> tuple[dict[str, tuple[int, Re
         return kept[1], kept[2], kept[3]
     functions: dict[str, list[Removal]] = {}
     for e in entries:
-        if (e.keyword or e.values or e.unpacked or e.positional >= 0) and not e.method:
+        if (e.keyword or e.values or e.unpacked or e.positional >= 0 or e.path_suffix) and not e.method:
             functions.setdefault(e.api, []).append(e)
     # The last part of each such function's name: a call of another name is not resolved at all.
     function_names = frozenset(api.rsplit(".", 1)[-1] for api in functions)
@@ -965,7 +989,8 @@ class UsesRemovedApi(Rule):
         "A pin of the notebook's own install line that runs only where the import fails (the handler of `try: import openai`, "
         "`except ImportError:` or a bare `except:`) keeps the old release only where the package is missing: without a manifest "
         "that keeps it, the finding says a kernel that has the package already (a hosted runtime's openai 1.x) keeps its own "
-        "release. "
+        "release. A literal path argument a release refuses is reported too (`ModelCheckpoint(filepath=\"best.hdf5\")`: Keras 3 "
+        "saves only to `.keras`/`.h5`; a computed path is not read). "
         "A method call on a module (`six.iteritems(d)`) is never one of an object's removed methods, nor is a method the "
         "notebook defines itself (unless the receiver is known to be the library's, as above); `x.iteritems()` is not reported in a Python 2 notebook or one importing gensim, nor "
         "`x.as_matrix()` in one importing cuDF, dask-cuDF or cuML (their 0.x frames had the method). The "
@@ -1132,6 +1157,12 @@ class UsesRemovedApi(Rule):
             cells=("import seaborn as sns\nsns.regplot(x=[1, 2], y=[1, 2])\nsns.histplot([1, 2], [1, 2])\nsns.regplot(*pair)",),
             files={"requirements.txt": "seaborn>=0.13\n"},
         ),
+        # A `.keras` or `.h5` path, or one the notebook computes, is not read as refused.
+        Example(
+            cells=("from keras.callbacks import ModelCheckpoint\nbest = ModelCheckpoint('best.keras', save_best_only=True)\n"
+                   "old = ModelCheckpoint(filepath='model.h5')\nmine = ModelCheckpoint(filepath=path)",),
+            files={"requirements.txt": "keras>=3.0\n"},
+        ),
         # An unguarded pin of the old release, or the same fallback beside a manifest that pins it, keeps the API.
         Example(
             cells=("!pip install openai==0.28", "import openai\nreply = openai.ChatCompletion.create(model='gpt-3.5-turbo', messages=[])"),
@@ -1256,6 +1287,13 @@ class UsesRemovedApi(Rule):
             cells=("try:\n  import openai\nexcept:\n  !pip install openai==0.28\n  import openai",
                    "reply = openai.ChatCompletion.create(model='gpt-3.5-turbo', messages=[])"),
             expect=((2, 1),),
+        ),
+        # Keras 3's ModelCheckpoint refuses an `.hdf5` path (fair check 28 recall T-8.8), through tf.keras too.
+        Example(
+            cells=("from keras.callbacks import ModelCheckpoint\nbest = ModelCheckpoint(filepath='mnist.model.best.hdf5', save_best_only=True)",
+                   "import tensorflow as tf\nlast = tf.keras.callbacks.ModelCheckpoint(f'runs/{1}/last.hdf5')"),
+            files={"requirements.txt": "keras>=2.4\ntensorflow>=2.10\n"},
+            expect=((1, 2),),
         ),
     )
 
