@@ -95,3 +95,18 @@ def test_notebooks_of_two_git_projects_in_one_audit_stay_apart(tmp_path):
         _notebook(tmp_path / name / "nb.ipynb", "import pandas as pd")
     result = audit_paths([str(tmp_path)], Settings(), jobs=1)
     assert [(Path(d.location.path).parent.name, len(d.related)) for d in _dep002(result.diagnostics)] == [("first", 0), ("second", 0)]
+
+
+def test_notebooks_installing_different_versions_get_no_one_pin(tmp_path):
+    """Fair check 28: the fold of openai's DEP002 across 17 notebooks said `openai==0.28` (the first
+    notebook's install line) for all, while seven install it unpinned for its 1.x client. Where the
+    notebooks' install lines disagree, the fix names each version and its notebooks; where they agree,
+    the pin stays."""
+    (tmp_path / ".git").mkdir()
+    _notebook(tmp_path / "a" / "old.ipynb", "!pip install openai==0.28\n!pip install tabulate==0.9.0", "import openai\nimport tabulate")
+    _notebook(tmp_path / "b" / "new.ipynb", "!pip install openai\n!pip install tabulate==0.9.0", "import openai\nimport tabulate")
+    result = audit_paths([str(tmp_path)], Settings(), jobs=1)
+    fixes = {dict(d.data)["distribution"]: d.fix for d in _dep002(result.diagnostics)}
+    assert "their install lines ask for different ones (`openai==0.28` in `" in fixes["openai"]
+    assert "`openai` in `" in fixes["openai"] and "the version that cell" not in fixes["openai"]
+    assert "`tabulate==0.9.0` (the version that cell 1's install line pins)" in fixes["tabulate"]

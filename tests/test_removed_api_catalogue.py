@@ -26,6 +26,7 @@ FIELDS = {
     "api", "distribution", "removed_in", "replacement", "source", "method", "modules", "keyword",
     "unless_path_suffix", "argument", "argument_name", "values", "receivers", "indexer",
     "unless_modules", "unless_python2", "key", "unless_receivers", "said", "unpacked", "unless_keywords",
+    "positional",
 }
 METHOD_ONLY = {"receivers", "indexer", "unless_modules", "unless_python2", "unless_receivers"}
 
@@ -51,6 +52,8 @@ def test_every_entry_has_its_fields_and_only_known_ones() -> None:
             assert entry.get("values"), where
         if entry.get("indexer"):
             assert not entry.get("keyword") and not entry.get("receivers"), where
+        if "positional" in entry:  # a count of positional arguments a function still takes
+            assert isinstance(entry["positional"], int) and entry["positional"] >= 0 and not entry.get("method"), where
 
 
 def test_the_loader_keeps_every_entry_and_reads_the_new_fields() -> None:

@@ -1130,3 +1130,18 @@ def test_dep003_fix_declares_the_lines_vcs_install_beside_its_packages(tmp_path)
     (dep003,) = [d for d in audit(nb) if d.code == "DEP003"]
     assert "`splade @ git+https://github.com/naver/splade.git@<commit>`" in dep003.fix
     assert "datasets==2.14.6" in dep003.fix
+
+
+def test_fair28_a_folder_requirements_file_is_a_layer_on_the_one_above(tmp_path):
+    """A course folder's requirements.txt (`tensorflow==1.0.0`) is pip-installed on top of the root's list:
+    what the root declares, that route has, so the folder's environment.yml declaring tqdm is no other
+    environment lacking it (fair check 28, item 3). A name no file above declares is still missing."""
+    root = make_repo(tmp_path, {
+        "requirements.txt": "numpy==1.26.4\ntqdm==4.66.4\n",
+        "course/tf/requirements.txt": "tensorflow==1.0.0\n",
+        "course/tf/environment.yml": "name: tf\ndependencies:\n  - numpy=1.26.4\n  - tqdm=4.8.4\n  - pandas=2.2.2\n  - pip:\n    - tensorflow==1.0.0\n",
+    })
+    nb = write_notebook(root / "course" / "tf" / "intro.ipynb", ["import tensorflow as tf\nimport numpy as np\nfrom tqdm import tqdm\nimport pandas as pd"])
+    diagnostics = [d for d in audit(nb) if d.code == "DEP001"]
+    assert [(d.location.cell, d.location.line) for d in diagnostics] == [(1, 4)]
+    assert "pandas" in diagnostics[0].message and "requirements.txt" in diagnostics[0].message

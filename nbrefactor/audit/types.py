@@ -218,6 +218,17 @@ def _missing_manifest(d: Diagnostic, notebook: str, top: str) -> Optional[tuple[
     return d.code, root, re.sub(r"[-_.]+", "-", distribution).lower()
 
 
+def _spec_key(spec: str) -> str:
+    """A requirement as written, its name normalised (`comet_ml==3.4` is `comet-ml==3.4`), spaces gone."""
+    name = re.match(r"[A-Za-z0-9._-]*", spec).group(0)
+    return re.sub(r"[-_.]+", "-", name).lower() + re.sub(r"\s+", "", spec[len(name):])
+
+
+def _some_paths(paths: list[str]) -> str:
+    """The first three paths in backquotes, and how many more."""
+    return ", ".join(f"`{p}`" for p in paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+
+
 def _top_folder(paths: list[str]) -> str:
     """The deepest folder above every notebook path ("" when they share none)."""
     folders = [posixpath.dirname(p) for p in paths]
@@ -250,17 +261,23 @@ class AuditResult:
         folded: dict[int, int] = {}  # position in `out` -> how many notebooks' findings it stands for
         top = _top_folder([nb.path for nb in self.notebooks])
         keys: dict[int, tuple] = {}  # position in `out` -> its fold key
+        installs: dict[int, dict[str, list[str]]] = {}  # position in `out` -> spec a notebook installs -> its notebooks
         for nb in self.notebooks:
             for d in nb.diagnostics:
                 loc = d.location
                 line_key = _shared_manifest_line(d) or _missing_manifest(d, nb.path, top)
                 if line_key is not None:
+                    spec = dict(d.data).get("installs") if line_key[0] == "DEP002" else None
                     if line_key not in shared:
                         shared[line_key] = len(out)
                         keys[len(out)] = line_key
+                        if spec:
+                            installs.setdefault(len(out), {}).setdefault(spec, []).append(nb.path)
                         out.append(d)
                         continue
                     at = shared[line_key]
+                    if spec:
+                        installs.setdefault(at, {}).setdefault(spec, []).append(nb.path)
                     folded[at] = folded.get(at, 1) + 1
                     out[at] = replace(out[at], related=out[at].related + (loc,))
                     continue
@@ -304,6 +321,17 @@ class AuditResult:
                          f"beside or above all {len(project)} notebooks of the project without a manifest")
                 fix = fix.replace("Add a requirements.txt beside the notebook",
                                   f"Add a requirements.txt in `{folder or '.'}/` ({where})")
+                specs = installs.get(at, {})
+                if len({_spec_key(spec) for spec in specs}) > 1 and any("==" in spec for spec in specs):
+                    # The first notebook's pin is no pin of the others when their install lines ask for other
+                    # versions (fair check 28: `openai==0.28` in ten notebooks, `openai` unpinned in seven
+                    # written for its 1.x client): one line for all of them would break some.
+                    distribution = dict(out[at].data).get("distribution", "")
+                    told = "; ".join(f"`{spec}` in {_some_paths(notebooks)}" for spec, notebooks in specs.items())
+                    fix = (f"Add a requirements.txt in `{folder or '.'}/` ({where}) with a pinned line for `{distribution}` "
+                           f"once the notebooks agree on a version: their install lines ask for different ones ({told}), so "
+                           "no one pin runs them all; pin the version each group needs, in a manifest of its own if they "
+                           "cannot share one")
             if at not in folded:
                 out[at] = replace(out[at], fix=fix)
                 continue

@@ -447,6 +447,13 @@ def _homeless_projects(ctx: RuleContext) -> frozenset[str]:
     return ctx.shared("dependencies.homeless_projects", compute)
 
 
+def _installed_spec(resolution, ctx: RuleContext) -> str:
+    """The spec of the notebook's first install line naming the distribution (`openai==0.28`,
+    `openai`), or "" when none does (an `--upgrade` line is unpinned whatever it names)."""
+    return next((spec.spec for command in install_commands(ctx.facts) for spec in command.install.packages
+                 if spec.normalised in resolution.normalised), "")
+
+
 def _with_hosted_pin(fix: str, hosted: Optional[tuple[tuple, str]]) -> str:
     if hosted is None or not re.search(r"[=<>~]", hosted[1]):
         return fix
@@ -766,7 +773,9 @@ class UndeclaredImport(Rule):
         "file that lacks it (in the JSON report's `data`, `manifest` is that file and `declared_in` the others; notebooks "
         "missing the same line from the same file fold as above). Only the files of each tool that declare something "
         "the notebook imports are compared (a `requirements-dev.txt` of test tools is no way to run it), only imports "
-        "by name count (a distribution needed without an import is left to the union), and neither a library's own "
+        "by name count (a distribution needed without an import is left to the union); a folder's requirements file is pip's "
+        "layer on the requirements files of the folders above it (a course's `tensorflow/requirements.txt` of `tensorflow==1.0.0`, "
+        "installed over the root's list), so what those declare that route has too; and neither a library's own "
         "metadata (`setup.py`, `setup.cfg`, pyproject `[project]`: ranges of what the library needs) nor a Dockerfile "
         "(a service's image) is compared; nor are files of different folders (a service's `Pipfile` below the course's "
         "requirements.txt describes the service), a docs build's Sphinx list (a requirements file named as a docs build, "
@@ -1330,8 +1339,8 @@ def _route_folder(path: str) -> str:
     return posixpath.dirname(folder) if posixpath.basename(folder) in ENVIRONMENT_FOLDERS else folder
 
 
-def _install_routes(manifests: tuple[Manifest, ...], uses: dict[str, list], catalog) -> list[tuple[str, tuple[Manifest, ...], frozenset[str]]]:
-    """(tool, files, what they declare) of each install route that a folder offers beside another:
+def _install_routes(manifests: tuple[Manifest, ...], uses: dict[str, list], catalog) -> list[tuple[str, tuple[Manifest, ...], frozenset[str], frozenset[str]]]:
+    """(tool, files, what they declare, what the environment they build has) of each install route that a folder offers beside another:
     per folder holding environment files of two tools or more, the files of each tool (several
     requirements files are one route, whatever they include of each other) that declare at least
     one distribution the notebook imports (a `requirements-dev.txt` of test tools is no route for
@@ -1345,7 +1354,7 @@ def _install_routes(manifests: tuple[Manifest, ...], uses: dict[str, list], cata
             continue  # a docs build's list, last year's environment: no way to install the notebooks' environment
         if tool is not None and manifest.requirements:
             by_folder.setdefault(_route_folder(manifest.path), {}).setdefault(tool, []).append(manifest)
-    routes: list[tuple[str, tuple[Manifest, ...], frozenset[str]]] = []
+    routes: list[tuple[str, tuple[Manifest, ...], frozenset[str], frozenset[str]]] = []
     for tools in by_folder.values():
         if len(tools) < 2:
             continue
@@ -1356,13 +1365,27 @@ def _install_routes(manifests: tuple[Manifest, ...], uses: dict[str, list], cata
                 group = tuple(own)
                 names = (frozenset(r.name for m in group for r in m.requirements)
                          | _installed_by_extras(group, catalog) | _installed_by_metapackages(group, catalog))
-                offered.append((tool, group, names))
+                offered.append((tool, group, names, names))
         if len(offered) >= 2:
             routes += offered
+    if routes:
+        # A folder's requirements file is pip-installed on top of the environment a requirements file of a
+        # folder above it builds (a course's `tensorflow/intro/requirements.txt` of `tensorflow==1.0.0` over
+        # the root's list; fair check 28): what that one declares, the pip route has too.
+        layered = [(posixpath.dirname(m.path), frozenset(r.name for r in m.requirements)) for m in manifests
+                   if m.kind == "requirements" and m.requirements and m.path not in superseded and not _sphinx_list(m)]
+        routes = [(tool, files, names, names | frozenset(n for above, declares in layered if _folder_above(above, _route_folder(files[0].path))
+                                                         for n in declares) if tool == "pip" else names)
+                  for tool, files, names, _ in routes]
     return routes
 
 
-def _route_lacking(found: list, routes: list[tuple[str, tuple[Manifest, ...], frozenset[str]]]) -> Optional[Hit]:
+def _folder_above(above: str, folder: str) -> bool:
+    """Is display folder `above` a folder strictly above `folder` (`""` is above every other)?"""
+    return above != folder and (above in ("", ".") or folder.startswith(above.rstrip("/") + "/"))
+
+
+def _route_lacking(found: list, routes: list[tuple[str, tuple[Manifest, ...], frozenset[str], frozenset[str]]]) -> Optional[Hit]:
     """For a distribution the notebook imports by name and one install route of its folder
     declares: the finding at its first import when another route of the same folder leaves it out
     (`conda env create -f environment.yml` then gives a kernel without statsmodels). A distribution
@@ -1372,7 +1395,7 @@ def _route_lacking(found: list, routes: list[tuple[str, tuple[Manifest, ...], fr
     if use.how or not routes:
         return None
     having = [r for r in routes if res.declared_by(r[2])]
-    lacking = [r for r in routes if not res.declared_by(r[2])]
+    lacking = [r for r in routes if not res.declared_by(r[3])]
     if not having or not lacking:
         return None
     lacks = ", ".join(m.path for r in lacking for m in r[1])
@@ -1463,8 +1486,11 @@ class NoManifest(Rule):
         "all the project's notebooks that have a DEP002 finding (every DEP002 of the project names that one new file, also "
         "for a distribution only one notebook imports); the project is the folder with `.git` (or `[tool.nbrefactor]`), or, in a checkout without one, the "
         "top folder below the folder above all audited notebooks (a batch of unrelated checkouts is never one project). "
+        "When the notebooks' own install lines ask for different versions (`openai==0.28` in some, `openai` unpinned in "
+        "others written for its 1.x client), the fix claims no one pin: it names each version and its notebooks. "
         "Each notebook keeps its own fingerprint in a baseline, so a new notebook's import is a new finding; a single "
-        "notebook's report is unchanged. The JSON report's `data` adds `project_root` (\"\" when none was found)."
+        "notebook's report is unchanged. The JSON report's `data` adds `project_root` (\"\" when none was found) and, "
+        "when the notebook installs the distribution itself, `installs` (its first install line's spec)."
     )
     why_bad = (
         "Without a manifest nobody can rebuild the environment the results came from: versions "
@@ -1594,7 +1620,10 @@ class NoManifest(Rule):
                 # (`AuditResult.diagnostics` folds them). Not for a component's import: its fix is
                 # the component's `packages_to_install`, not a manifest line.
                 data=(("distribution", distribution), ("module", first.module))
-                + ((("project_root", ctx.project.root or ""),) if not _component_note(first, component) else ()),
+                + ((("project_root", ctx.project.root or ""),) if not _component_note(first, component) else ())
+                # What the notebook's own install line asks for (`openai==0.28`, or `openai` unpinned): the
+                # report's fold across notebooks claims one pin only when those that install it agree.
+                + ((("installs", installs),) if (installs := _installed_spec(first.resolution, ctx)) else ()),
             )
 
 
@@ -1658,7 +1687,7 @@ class InNotebookInstall(Rule):
         "sys.modules:`, or the `else:` of a negated test such as `if \"COLAB_\" not in \"\".join(os.environ.keys()):`, "
         "whose body is the local set-up and is reported; `if find_spec(\"torch\") is None or IN_COLAB:` runs "
         "anywhere), or in an `except ImportError`/`ModuleNotFoundError` fallback after trying the "
-        "import, whose packages a manifest of the project all declares: locally the manifest "
+        "import (or a bare `except:`/`except Exception:` of a `try:` that imports: it catches the failed import too), whose packages a manifest of the project all declares: locally the manifest "
         "installs them, and the line runs only on the hosted runtime (or never). A hosted branch whose `if` also "
         "installs in its local branch is silent whatever it installs: the same environment assembled for the "
         "hosted runtime, reported at the local line. Such a guarded line is also silent "
@@ -1757,6 +1786,9 @@ class InNotebookInstall(Rule):
             cells=("try:\n    import fastkaggle\nexcept ModuleNotFoundError:\n    !pip install -Uq fastkaggle",),
             files={"requirements.txt": "fastkaggle==0.0.8\n"},
         ),
+        # A bare `except:` after the import is the same fallback; the package the notebook imports and no
+        # manifest declares is DEP002's, at the import (fair check 28).
+        Example(cells=("try:\n  import openai\nexcept:\n  !pip install openai==0.28\n  import openai",)),
         # The installer upgrading itself: no dependency of the code.
         Example(cells=("!pip install -q --upgrade pip setuptools wheel\n%pip install -U pip",)),
         # On Colab only: a package the notebook imports and no manifest declares is DEP002's finding at
@@ -1877,6 +1909,9 @@ class InNotebookInstall(Rule):
         # list for the conda line, its `pip:` list for the pip line), not a requirements.txt it lacks.
         Example(cells=("!conda install -y lightgbm", "%pip install tabulate", "import lightgbm\nimport tabulate"),
                 files={"environment.yml": "dependencies:\n  - numpy=1.26.4\n"}, expect=((1, 1), (2, 1))),
+        # A bare `except:` of a `try:` that imports nothing is no import fallback: the install runs whenever
+        # the code fails.
+        Example(cells=("try:\n  table = build_table()\nexcept:\n  !pip install tabulate\n  import tabulate",), expect=((1, 4),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2667,6 +2702,34 @@ _HOSTED_GUARD = re.compile(r"^\s*(?:el)?if\b.*(?:colab|kaggle)", re.IGNORECASE)
 # `try: import fastkaggle` / `except ModuleNotFoundError: !pip install fastkaggle`: the install
 # runs only where the import fails, which the installed manifest prevents.
 _IMPORT_FALLBACK = re.compile(r"^\s*except\b.*\b(?:ImportError|ModuleNotFoundError)\b")
+# `except:` / `except Exception:` catch the failed import too: a fallback when the `try` body imports
+# (fair check 28: `try: import openai` / `except: !pip install openai==0.28`).
+_BROAD_EXCEPT = re.compile(r"^\s*except\s*(?::|\(?\s*(?:Exception|BaseException)\s*\)?\s*(?:as\s+\w+\s*)?:)")
+_IMPORT_LINE = re.compile(r"^\s*(?:import\s+(?!google\.colab\b)[A-Za-z_]|from\s+(?!google\.colab\b)[A-Za-z_][\w.]*\s+import\b)")
+
+
+def _broad_import_fallback(lines: list[str], at: int) -> bool:
+    """Is `lines[at]` an `except:` (or `except Exception:`) handler of a `try:` whose body imports a
+    module (not Colab's own, whose handler is the local branch)?"""
+    if not _BROAD_EXCEPT.match(lines[at]):
+        return False
+    level = len(lines[at]) - len(lines[at].lstrip())
+    body: list[str] = []
+    for above in reversed(lines[:at]):
+        if not above.strip() or above.lstrip().startswith("#"):
+            continue
+        indent = len(above) - len(above.lstrip())
+        if indent > level:
+            body.append(above)
+        elif indent < level:
+            return False
+        elif re.match(r"\s*try\s*:", above):
+            return any(_IMPORT_LINE.match(b) for b in body)
+        elif re.match(r"\s*except\b", above):
+            body = []  # an earlier handler of the same `try`
+        else:
+            return False
+    return False
 
 
 # `try:` / `    from google.colab import drive` / `    drive.mount(…)`: outside Colab the import
@@ -2747,7 +2810,8 @@ def hosted_only(lines: list[str], line: int, import_fallback: bool = True, if_gu
     """Is source line `line` (1-based) inside an `if` block guarded by a Colab/Kaggle test (with
     `if_guards`; a caller reading the tree judges the `if` itself), after `from google.colab import …`
     in the same `try:` or function body, in a cell whose opening comment says it runs only on Colab,
-    or (with `import_fallback`) inside an `except ImportError:` block?"""
+    or (with `import_fallback`) inside an `except ImportError:` block (or a bare `except:`/`except
+    Exception:` of a `try:` that imports)?"""
     if not 0 < line <= len(lines):
         return False
     if _colab_only_cell(lines):
@@ -2755,12 +2819,14 @@ def hosted_only(lines: list[str], line: int, import_fallback: bool = True, if_gu
     text = lines[line - 1]
     indent = len(text) - len(text.lstrip())
     body: list[str] = []  # the lines between `line` and the block opening above it
-    for above in reversed(lines[: line - 1]):
+    for at in range(line - 2, -1, -1):
+        above = lines[at]
         if not above.strip() or above.lstrip().startswith("#"):
             continue
         level = len(above) - len(above.lstrip())
         if level < indent:
-            if (if_guards and _HOSTED_GUARD.match(above)) or (import_fallback and _IMPORT_FALLBACK.match(above)):
+            if (if_guards and _HOSTED_GUARD.match(above)) or (import_fallback and (
+                    _IMPORT_FALLBACK.match(above) or _broad_import_fallback(lines, at))):
                 return True
             if above.strip() == "try:" and any(_COLAB_IMPORT.match(b) for b in body):
                 return True

@@ -84,11 +84,20 @@ class Removal:
     # `keyword`, only on calls passing it as `False` (`return_df=False`, whose tuple a later release dropped).
     unpacked: bool = False
     unless_keywords: tuple[str, ...] = ()
+    # Removed positional arguments: calls of `api` passing more than this many arguments by position
+    # (no `*args`): seaborn 0.12 made everything after `data` keyword-only (`sns.regplot(x, y)`).
+    positional: int = -1
+
+    @property
+    def path_suffix(self) -> bool:
+        """A path argument's suffix (`ModelCheckpoint("best.hdf5")`: Keras 3 saves only to `.keras`/`.h5`):
+        `unless_path_suffix` without a keyword or values, on the argument at `argument`/`argument_name`."""
+        return bool(self.unless_path_suffix) and not (self.keyword or self.values) and (self.argument >= 0 or bool(self.argument_name))
 
     @property
     def on_path(self) -> bool:
         """Matched on import paths and attribute chains (`_match`), not on calls or subscripts."""
-        return not (self.method or self.keyword or self.values or self.unpacked)
+        return not (self.method or self.keyword or self.values or self.unpacked or self.positional >= 0 or self.path_suffix)
 
 
 def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozenset[str]]]:
@@ -105,6 +114,7 @@ def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozens
             tuple(str(m) for m in e.get("unless_receivers", [])),
             str(e.get("said", "")),
             bool(e.get("unpacked", False)), tuple(str(k) for k in e.get("unless_keywords", [])),
+            int(e.get("positional", -1)),
         )
         for e in data.get("removed", [])
         if e.get("api") and e.get("distribution") and e.get("removed_in") and (not e.get("method") or e.get("modules"))
@@ -367,6 +377,20 @@ def _path_kept(call: ast.Call, suffixes: tuple[str, ...]) -> bool:
     return isinstance(path, ast.Constant) and isinstance(path.value, str) and path.value.lower().endswith(suffixes)
 
 
+def _other_suffix(call: ast.Call, entry: Removal) -> bool:
+    """The call's path (at `argument`, or `argument_name=`) is a string literal, or an f-string whose
+    last part is one, ending in none of the entry's `unless_path_suffix` (a computed path is not read)."""
+    path: Optional[ast.expr] = None
+    if 0 <= entry.argument < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[: entry.argument + 1]):
+        path = call.args[entry.argument]
+    elif entry.argument_name:
+        path = next((k.value for k in call.keywords if k.arg == entry.argument_name), None)
+    if isinstance(path, ast.JoinedStr) and path.values:
+        path = path.values[-1]
+    return (isinstance(path, ast.Constant) and isinstance(path.value, str) and bool(path.value.strip())
+            and not path.value.lower().endswith(entry.unless_path_suffix))
+
+
 # A use found at a call: the entry, what to show, and where the removed value is written when that
 # is not the call itself (a parameter dict's value: the place every call passing the dict shares).
 _Match = tuple[Removal, str, Optional[_Written]]
@@ -397,6 +421,14 @@ def _call_match(call: ast.Call, candidates: list[Removal], ca: CellAnalysis, dic
                 else:
                     # As the call passed it: `plt.style.use('seaborn')`, `XGBClassifier(tree_method='gpu_hist')`.
                     found.append((entry, f"{entry.api}({'' if positional else entry.argument_name + '='}{value!r})", written))
+            continue
+        if entry.path_suffix:
+            if _other_suffix(call, entry):
+                found.append((entry, _shown(entry), None))
+            continue
+        if entry.positional >= 0:
+            if len(call.args) > entry.positional and not any(isinstance(a, ast.Starred) for a in call.args):
+                found.append((entry, _shown(entry), None))
             continue
         if not entry.keyword:
             found.append((entry, _shown(entry), None))
@@ -443,6 +475,11 @@ def _made_by(value: ast.expr, facts: NotebookFacts, rebound: frozenset[str]) -> 
         value = root
     if not isinstance(value, ast.Call):
         return ""
+    if (isinstance(value.func, ast.Name) and value.func.id == "iter" and "iter" not in facts.aliases
+            and "iter" not in rebound and len(value.args) == 1 and not value.keywords):
+        # `dataiter = iter(trainloader)`: the builtin, an iterator of whatever it is given (`receivers =
+        # ["iter"]`: torch's DataLoader iterator lost its Python 2 `.next()`, which no Python 3 iterator has).
+        return "iter"
     dotted = dotted_name(value.func)
     head = dotted.split(".", 1)[0] if dotted else ""
     if not dotted or head not in facts.aliases or head in rebound:
@@ -562,7 +599,7 @@ def _entry_tables(entries: tuple[Removal, ...]) -> tuple[dict[str, tuple[int, Re
         return kept[1], kept[2], kept[3]
     functions: dict[str, list[Removal]] = {}
     for e in entries:
-        if (e.keyword or e.values or e.unpacked) and not e.method:
+        if (e.keyword or e.values or e.unpacked or e.positional >= 0 or e.path_suffix) and not e.method:
             functions.setdefault(e.api, []).append(e)
     # The last part of each such function's name: a call of another name is not resolved at all.
     function_names = frozenset(api.rsplit(".", 1)[-1] for api in functions)
@@ -850,7 +887,13 @@ def _declarations(
         for package in command.packages:
             if package.normalised in names:
                 spec = _specifier(package.constraint) if package.constraint else SpecifierSet("")
-                found.append(_Declaration("the notebook's install line", package.spec, _classify(spec, against(package.normalised))))
+                kind = _classify(spec, against(package.normalised))
+                if kind == "old" and _import_fallback(ctx, command):
+                    # `try: import openai` / `except: !pip install openai==0.28`: the pin holds only where the
+                    # import fails; a kernel that has the distribution already (Colab's openai 1.x) keeps its
+                    # own release (fair check 28 recall T-2.3).
+                    kind = "fallback"
+                found.append(_Declaration("the notebook's install line", package.spec, kind))
     if "tensorflow" in names:
         for ca in ctx.cells:
             for magic in ca.magics:
@@ -860,6 +903,18 @@ def _declarations(
                     kind = _classify(spec, removed)
                     found.append(_Declaration("the notebook's `%tensorflow_version` magic", magic.text.strip(), "colab-tf1" if kind == "old" else kind))
     return found
+
+
+def _import_fallback(ctx: RuleContext, command) -> bool:
+    """Does the install line run only where an import fails (the handler of a `try:` importing,
+    `except ImportError:` or a bare `except:`), and not because it is Colab's own set-up?"""
+    from nbrefactor.audit.rules.dependencies import hosted_only
+
+    ca = ctx.analysis_at.get(command.cell.index)
+    if ca is None:
+        return False
+    return (hosted_only(ca.lines, command.line, if_guards=False)
+            and not hosted_only(ca.lines, command.line, import_fallback=False, if_guards=False))
 
 
 def _python_rules_out(ctx: RuleContext, first_python: object) -> bool:
@@ -925,7 +980,17 @@ class UsesRemovedApi(Rule):
         "`DataFrame.append`, also reported with `ignore_index=` on any receiver), and removed indexers where subscripted (`df.ix[0, \"a\"]`); "
         "also a changed return type where the notebook unpacks the result (`lbvalue, pvalue = acorr_ljungbox(x, lags)`: "
         "statsmodels 0.13 returns a DataFrame, whose unpacking binds its column labels; not a call passing `return_df=`, "
-        "and `return_df=False` unpacked only against 0.14, which returns the frame whatever it says). "
+        "and `return_df=False` unpacked only against 0.14, which returns the frame whatever it says); "
+        "calls passing more arguments by position than a release takes (`sns.regplot(x, y)`: seaborn 0.12 takes only `data` "
+        "by position; not with `*args`); and `.next()` on an iterator the builtin `iter(…)` made in a notebook importing torch "
+        "(`dataiter = iter(trainloader); dataiter.next()`: torch 1.13 dropped the DataLoader iterator's Python 2 method, and "
+        "no Python 3 iterator of the standard library has it; not where TensorFlow, Keras or MXNet, whose iterators keep it, "
+        "are imported, nor in a Python 2 notebook). "
+        "A pin of the notebook's own install line that runs only where the import fails (the handler of `try: import openai`, "
+        "`except ImportError:` or a bare `except:`) keeps the old release only where the package is missing: without a manifest "
+        "that keeps it, the finding says a kernel that has the package already (a hosted runtime's openai 1.x) keeps its own "
+        "release. A literal path argument a release refuses is reported too (`ModelCheckpoint(filepath=\"best.hdf5\")`: Keras 3 "
+        "saves only to `.keras`/`.h5`; a computed path is not read). "
         "A method call on a module (`six.iteritems(d)`) is never one of an object's removed methods, nor is a method the "
         "notebook defines itself (unless the receiver is known to be the library's, as above); `x.iteritems()` is not reported in a Python 2 notebook or one importing gensim, nor "
         "`x.as_matrix()` in one importing cuDF, dask-cuDF or cuML (their 0.x frames had the method). The "
@@ -1068,6 +1133,45 @@ class UsesRemovedApi(Rule):
                    "ok = isinstance(y[0], np.integer)\nz = labels.astype(dtype=np.float32)",),
             files={"requirements.txt": "numpy>=2.0\n"},
         ),
+        # The builtin `next(dataiter)`, and `.next()` of an iterator where TensorFlow is imported (its
+        # dataset iterators keep the method), are current API; so is `data` alone by position, and every
+        # keyword, in seaborn; and the pins that keep torch 1.12, keras 2.12, seaborn 0.11, transformers 4.
+        Example(
+            cells=("import torch\nloader = torch.utils.data.DataLoader(range(8), batch_size=4)\n"
+                   "dataiter = iter(loader)\nfirst = next(dataiter)\nsecond = iter(loader).next()",),
+            files={"requirements.txt": "torch==1.12.1\n"},
+        ),
+        Example(
+            cells=("from keras.utils import np_utils",
+                   "import seaborn as sns\nimport pandas as pd\ndf = pd.DataFrame({'a': [1, 2]})\n"
+                   "sns.regplot(df, x='a', y='a')\nsns.heatmap(df.corr())",
+                   "from transformers import ViTFeatureExtractor"),
+            files={"requirements.txt": "keras==2.12.0\nseaborn==0.11.2\npandas==2.2.2\ntransformers==4.57.6\n"},
+        ),
+        Example(
+            cells=("import torch\nimport tensorflow as tf\ndataset = tf.data.Dataset.range(4)\n"
+                   "dataiter = iter(dataset)\nfirst = dataiter.next()",),
+            files={"requirements.txt": "torch>=2.0\ntensorflow==2.15.0\n"},
+        ),
+        Example(
+            cells=("import seaborn as sns\nsns.regplot(x=[1, 2], y=[1, 2])\nsns.histplot([1, 2], [1, 2])\nsns.regplot(*pair)",),
+            files={"requirements.txt": "seaborn>=0.13\n"},
+        ),
+        # A `.keras` or `.h5` path, or one the notebook computes, is not read as refused.
+        Example(
+            cells=("from keras.callbacks import ModelCheckpoint\nbest = ModelCheckpoint('best.keras', save_best_only=True)\n"
+                   "old = ModelCheckpoint(filepath='model.h5')\nmine = ModelCheckpoint(filepath=path)",),
+            files={"requirements.txt": "keras>=3.0\n"},
+        ),
+        # An unguarded pin of the old release, or the same fallback beside a manifest that pins it, keeps the API.
+        Example(
+            cells=("!pip install openai==0.28", "import openai\nreply = openai.ChatCompletion.create(model='gpt-3.5-turbo', messages=[])"),
+        ),
+        Example(
+            cells=("try:\n  import openai\nexcept ImportError:\n  !pip install openai==0.28\n  import openai",
+                   "reply = openai.ChatCompletion.create(model='gpt-3.5-turbo', messages=[])"),
+            files={"requirements.txt": "openai==0.28.1\n"},
+        ),
     )
     failing = (
         # The manifest admits only releases without the module: an error.
@@ -1159,6 +1263,38 @@ class UsesRemovedApi(Rule):
             files={"requirements.txt": "numpy>=1.21\n"},
             expect=((1, 3),),
         ),
+        # Fair check 28 recall: torch 1.13 dropped the DataLoader iterator's `.next()` (T-3.4, T-4.7, T-5.4),
+        # keras 2.13 `keras.utils.np_utils` (T-8.4), seaborn 0.12 positional `x, y` (T-6.6), transformers 5
+        # `ViTFeatureExtractor` (T-1.2).
+        Example(
+            cells=("import torch\nfrom torchvision import datasets\n"
+                   "trainloader = torch.utils.data.DataLoader(datasets.MNIST('data', download=True), batch_size=64)\n"
+                   "dataiter = iter(trainloader)\nimages, labels = dataiter.next()",
+                   "images, labels = iter(trainloader).next()"),
+            files={"requirements.txt": "torch>=1.10\ntorchvision>=0.11\n"},
+            expect=((1, 5),),
+        ),
+        Example(
+            cells=("from keras.utils import np_utils\ny = np_utils.to_categorical([0, 1])",
+                   "import seaborn as sns\nax = sns.regplot(y, y, scatter_kws={'alpha': 0.4})",
+                   "from transformers import ViTFeatureExtractor"),
+            files={"requirements.txt": "keras>=2.4\nseaborn>=0.11\ntransformers>=4.20\n"},
+            expect=((1, 1), (2, 2), (3, 1)),
+        ),
+        # The notebook's pin of the old release runs only where the import fails: a kernel that has
+        # openai 1.x already keeps it (fair check 28 recall T-2.3).
+        Example(
+            cells=("try:\n  import openai\nexcept:\n  !pip install openai==0.28\n  import openai",
+                   "reply = openai.ChatCompletion.create(model='gpt-3.5-turbo', messages=[])"),
+            expect=((2, 1),),
+        ),
+        # Keras 3's ModelCheckpoint refuses an `.hdf5` path (fair check 28 recall T-8.8), through tf.keras too.
+        Example(
+            cells=("from keras.callbacks import ModelCheckpoint\nbest = ModelCheckpoint(filepath='mnist.model.best.hdf5', save_best_only=True)",
+                   "import tensorflow as tf\nlast = tf.keras.callbacks.ModelCheckpoint(f'runs/{1}/last.hdf5')"),
+            files={"requirements.txt": "keras>=2.4\ntensorflow>=2.10\n"},
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1210,6 +1346,10 @@ class UsesRemovedApi(Rule):
             elif "mixed" in kinds:
                 d = next(d for d in declarations if d.kind == "mixed")
                 state = f"`{d.text}` ({d.where}) lets pip install the newest release, which lacks {it}"
+            elif "fallback" in kinds:
+                d = next(d for d in declarations if d.kind == "fallback")
+                state = (f"`{d.text}` ({d.where}) runs only where the import fails: a kernel that has {distribution} "
+                         f"already (a hosted runtime preinstalls it) keeps its own release, which may lack {it}")
             elif declarations:
                 d = declarations[0]
                 state = f"`{d.text}` ({d.where}) has no version: a fresh install takes the newest release, which lacks {it}"
