@@ -795,3 +795,35 @@ def test_spacy_links_skip_only_cells_without_spacy_and_answer_as_before_on_every
     ))))
     assert spacy_links(written) == _old_spacy_links(written) == {
         "en_vecs": "en_vectors_web_lg", "en": "en_core_web_sm", "md": "en_core_web_md"}
+
+
+# --- twenty-eighth round ----------------------------------------------------------------------------
+
+
+def test_lines_are_the_split_source_a_new_list_every_time():
+    """`CellAnalysis.lines`, kept after the first split: each call equals `source.split("\\n")` on
+    every code cell of the fixture notebooks and returns a list of its own, which a caller may
+    change without changing the next answer; a text kept for another cell answers only the same
+    text; equality and hashing are the fields'."""
+    from nbrefactor.audit.analysis import analyse_cell
+    from nbrefactor.audit.types import Cell, Notebook
+
+    checked = 0
+    for path in sorted(FIXTURES.rglob("*.ipynb")):
+        notebook = loader.read_notebook(path)
+        if not isinstance(notebook, Notebook):
+            continue
+        for cell in notebook.code_cells:
+            ca = analyse_cell(cell)
+            first = ca.lines
+            assert first == cell.source.split("\n")
+            first.append("changed")
+            first[0] = "changed"
+            again = ca.lines
+            assert again == cell.source.split("\n") and again is not first
+            checked += 1
+    assert checked > 2000
+    a, b = analyse_cell(Cell(index=0, cell_type="code", source="x = 1\ny = 2")), analyse_cell(Cell(index=0, cell_type="code", source="x = 1\ny = 2"))
+    a.lines
+    assert a == b and hash(a) == hash(b) and a.lines == b.lines == ["x = 1", "y = 2"]
+    assert analyse_cell(Cell(index=0, cell_type="code", source="x = 1\ny = 3")).lines == ["x = 1", "y = 3"]
