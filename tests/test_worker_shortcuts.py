@@ -800,6 +800,73 @@ def test_spacy_links_skip_only_cells_without_spacy_and_answer_as_before_on_every
 # --- twenty-eighth round ----------------------------------------------------------------------------
 
 
+def _old_plain_base64(payload: bytes) -> bool:
+    """`loader._lean`'s test of a payload before the twenty-eighth round: every byte a base64
+    letter or a backslash, and as many `\\n` as backslashes."""
+    slash = payload.find(b"\\")
+    return not payload.translate(None, loader._BASE64) and (
+        slash < 0
+        or (slash == len(payload) - 2 and payload.endswith(b"n"))
+        or payload.count(b"\\") == payload.count(b"\\n")
+    )
+
+
+def _wrapped(text: bytes, width: int, last_newline: bool = True) -> bytes:
+    lines = [text[i:i + width] for i in range(0, len(text), width)]
+    return b"\\n".join(lines) + (b"\\n" if last_newline else b"")
+
+
+def _written_payloads() -> list[bytes]:
+    import base64
+
+    body = base64.b64encode(bytes(range(256)) * 7)
+    wrapped = _wrapped(body, 76)
+    cases = [
+        body, body + b"\\n", wrapped, _wrapped(body, 76, last_newline=False), _wrapped(body, 64), _wrapped(body, 1),
+        _wrapped(body[:152], 76), _wrapped(body[:153], 76), _wrapped(body[:151], 76, last_newline=False),
+        b"\\n" + body, b"\\n\\n" + body, wrapped + b"\\n", body[:100] + b"\\n" + body[100:180] + b"\\n" + body[180:],
+        wrapped[:-1], wrapped[:-2] + b"\\", wrapped + b"\\", b"\\" + body, body + b"\\\\n", body + b"\\\\",
+        wrapped.replace(b"\\n", b"\\t", 1), wrapped.replace(b"\\n", b"\\\\", 1), wrapped[:-2] + b"\\t",
+        wrapped[:300] + b"\\n" + wrapped[300:], wrapped[:301] + b"\\\\" + wrapped[301:], wrapped[:79] + b"\\n" + wrapped[79:],
+        wrapped.replace(b"\\n", b"n\\", 1), wrapped.replace(b"A", b"\\n", 1), wrapped.replace(b"A", b"\\A", 1),
+        wrapped[:200] + b'"' + wrapped[200:], wrapped[:200] + b"\n" + wrapped[200:], wrapped[:200] + "é".encode() + wrapped[200:],
+        wrapped[:200] + b"\x00" + wrapped[200:], wrapped.replace(b"\\n", b"\\u000a"), b"\\n" * 40, b"\\" * 80, b"n" * 80,
+    ]
+    # a byte neither a letter nor a backslash where a wrapped line's backslash would stand
+    second = wrapped.find(b"\\n", wrapped.find(b"\\n") + 1)
+    cases += [wrapped[:second] + odd + wrapped[second + 1:] for odd in (b'"', b"\x01", b"\n", b"A", b"\xff")]
+    return cases + [c.replace(b"\\n", b"\\N") for c in cases] + [c[:n] for c in (wrapped, body + b"\\n") for n in range(60, 240)]
+
+
+def test_plain_base64_answers_as_the_two_counts_on_every_payload():
+    """The stride test of a wrapped payload (`loader._plain_base64`) against the two counts it
+    replaces, on every image payload of the fixture notebooks and on written ones: wrapped at
+    several widths, with and without a last `\\n`, one line longer or shorter, a second escape
+    (`\\t`, `\\\\`, `\\u000a`) or a lone backslash anywhere, a quote, a raw newline, non-ASCII."""
+    import re
+
+    payloads = []
+    for path in sorted(FIXTURES.rglob("*.ipynb")):
+        raw = path.read_bytes()
+        payloads += [m.group(2) for m in re.finditer(rb'"image/(png|jpeg)": "((?:[^"\\]|\\.)*)"', raw)]
+    assert len(payloads) > 5
+    written = _written_payloads()
+    assert sum(map(_old_plain_base64, written)) > 20 and sum(not _old_plain_base64(p) for p in written) > 20
+    for payload in payloads + written:
+        assert loader._plain_base64(payload) == _old_plain_base64(payload), payload[:120]
+
+
+def test_plain_base64_answers_as_the_two_counts_on_every_short_text():
+    """Every text of up to 7 bytes from a letter, `n`, `t`, a backslash and a quote: the stride
+    test and the last line's `\\n` set aside are exact, not only on wrapped payloads."""
+    from itertools import product
+
+    for size in range(8):
+        for letters in product((b"A", b"n", b"t", b"\\", b'"'), repeat=size):
+            payload = b"".join(letters)
+            assert loader._plain_base64(payload) == _old_plain_base64(payload), payload
+
+
 def test_lines_are_the_split_source_a_new_list_every_time():
     """`CellAnalysis.lines`, kept after the first split: each call equals `source.split("\\n")` on
     every code cell of the fixture notebooks and returns a list of its own, which a caller may
