@@ -894,3 +894,56 @@ def test_lines_are_the_split_source_a_new_list_every_time():
     a.lines
     assert a == b and hash(a) == hash(b) and a.lines == b.lines == ["x = 1", "y = 2"]
     assert analyse_cell(Cell(index=0, cell_type="code", source="x = 1\ny = 3")).lines == ["x = 1", "y = 3"]
+
+
+def test_listed_real_paths_are_resolved_paths_and_the_notebooks_collected_are_the_same(tmp_path, monkeypatch):
+    """`engine._listed_real_path` (a listed file's folder resolved once, joined with its name)
+    against `resolved_path`, which it replaces for `collect_notebooks`: on every fixture notebook,
+    and on a folder holding a symlinked notebook, a dangling link, a link to a folder, a symlink
+    loop and a notebook removed after listing, reached through a symlinked folder and a relative
+    path; `collect_notebooks` lists and shows the same notebooks either way."""
+    from nbrefactor.audit import engine
+    from nbrefactor.audit.project import resolved_path
+    from nbrefactor.config import Settings
+
+    def check(file, folders):
+        real = engine._listed_real_path(file, folders)
+        assert real is None or real == resolved_path(file), file
+        return real
+
+    folders: dict = {}
+    fixture_files = sorted(FIXTURES.rglob("*.ipynb"))
+    assert sum(check(f, folders) is not None for f in fixture_files) == len(fixture_files) > 80
+    root = tmp_path / "root"
+    (root / "sub").mkdir(parents=True)
+    (root / "sub" / "a.ipynb").write_text("{}")
+    (root / "b.ipynb").write_text("{}")
+    (root / "linked.ipynb").symlink_to(root / "sub" / "a.ipynb")
+    (root / "dangling.ipynb").symlink_to(root / "nowhere.ipynb")
+    (root / "folder.ipynb").symlink_to(root / "sub")
+    (root / "loop.ipynb").symlink_to(root / "loop.ipynb")
+    (tmp_path / "alias").symlink_to(root)
+    monkeypatch.chdir(tmp_path)
+    for top in (root, tmp_path / "alias", Path("alias"), Path("root") / ".." / "root"):
+        folders = {}
+        listed = [Path(t) / n for t, dirs, names in os.walk(top) for n in names + dirs]
+        answers = {}
+        for file in listed:
+            try:
+                answers[file.name] = check(file, folders)
+            except RuntimeError:  # (the loop: `resolved_path` refuses it; the shortcut did not answer)
+                assert engine._listed_real_path(file, {}) is None
+        assert answers["a.ipynb"] and answers["b.ipynb"]
+        assert answers["linked.ipynb"] is None and answers["dangling.ipynb"] is None and answers["folder.ipynb"] is None
+        gone = Path(top) / "b.ipynb"
+        folders_before = dict(folders)
+        gone.rename(root / "b.moved")
+        assert engine._listed_real_path(gone, folders_before) is None
+        (root / "b.moved").rename(root / "b.ipynb")
+    (root / "loop.ipynb").unlink()
+    for top in (str(FIXTURES), str(root), "alias", "root/../root"):
+        shortcut = engine.collect_notebooks([top], Settings())
+        monkeypatch.setattr(engine, "_listed_real_path", lambda file, folders: None)
+        assert engine.collect_notebooks([top], Settings()) == shortcut, top
+        monkeypatch.undo()
+        monkeypatch.chdir(tmp_path)
