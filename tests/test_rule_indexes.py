@@ -1142,6 +1142,40 @@ _MAGIC_LINES = (
 )
 
 
+# `ipython._MAYBE_MAGIC` as it was until the twenty-eighth round: one pattern, tried at every character.
+def _old_maybe_magic():
+    from nbrefactor.audit.ipython import AUTOMAGICS
+
+    return re.compile(
+        r"^[^\S\n]*[!?%,;/]|\?[^\S\n]*$|=[^\S\n]*[!%]|^[^\S\n]*(?:" + "|".join(sorted(AUTOMAGICS, key=lambda n: (-len(n), n))) + r")\b",
+        re.MULTILINE,
+    )
+
+
+def test_the_four_magic_patterns_find_what_the_single_one_found():
+    """Twenty-eighth round: `ipython._maybe_magic` (the first line's start, each later line's after
+    its `\\n`, a `?`, a `=`; the automagics grouped by first letter) answers as the single pattern
+    it replaces, on every fixture cell, the written magic lines, each automagic at a cell's start,
+    after a line break, after blanks, followed by a word character or not, and on every text of up
+    to 4 characters from the pieces the patterns read."""
+    from itertools import product
+
+    from nbrefactor.audit import ipython
+
+    old = _old_maybe_magic()
+    texts = [*raw_code_sources(), *_MAGIC_LINES]
+    for name in sorted(ipython.AUTOMAGICS):
+        for before in ("", "\n", "x = 1\n", " \t", "x\n  ", "\r\n", "#\n"):
+            for after in ("", " x", "\n", "x", "_", "1", "(", ".", "?", "é"):
+                texts.append(before + name + after)
+                texts.append(before + name[:-1] + after)
+    pieces = ("\n", " ", "\t", "!", "?", "%", ",", "=", "x", "cd", "l", "s", "_", "\r")
+    texts += ["".join(p) for size in range(5) for p in product(pieces, repeat=size)]
+    assert sum(old.search(t) is not None for t in texts) > 1000 and sum(old.search(t) is None for t in texts) > 1000
+    for text in texts:
+        assert ipython._maybe_magic(text) == (old.search(text) is not None), text[:200]
+
+
 def test_masking_skips_the_line_scan_only_for_cells_no_line_of_which_can_be_masked(monkeypatch):
     """Twenty-sixth round: `mask_cell` scans a cell's lines only when `_MAYBE_MAGIC` finds a line
     `_mask_line` could mask. On every fixture cell and written magic lines (each kind `_mask_line`
@@ -1154,10 +1188,10 @@ def test_masking_skips_the_line_scan_only_for_cells_no_line_of_which_can_be_mask
     for source in sources:
         for shadowed, loaded in ((frozenset(), frozenset()), (frozenset({"ls", "history"}), frozenset()), (frozenset(), frozenset({"watermark"}))):
             found = ipython.mask_cell(source, shadowed, loaded_magics=loaded)
-            monkeypatch.setattr(ipython, "_MAYBE_MAGIC", re.compile(""))  # matches every cell: the full scan
+            monkeypatch.setattr(ipython, "_maybe_magic", lambda text: True)  # every cell: the full scan
             assert found == ipython.mask_cell(source, shadowed, loaded_magics=loaded), source[:200]
             monkeypatch.undo()
-        quick += ipython._MAYBE_MAGIC.search(source) is None
+        quick += not ipython._maybe_magic(source)
     assert quick > len(sources) / 2
     # The written lines are masked indeed (an autocall escape is rewritten, not recorded), but for
     # the Python ones that only look like magics to the screen.

@@ -795,3 +795,155 @@ def test_spacy_links_skip_only_cells_without_spacy_and_answer_as_before_on_every
     ))))
     assert spacy_links(written) == _old_spacy_links(written) == {
         "en_vecs": "en_vectors_web_lg", "en": "en_core_web_sm", "md": "en_core_web_md"}
+
+
+# --- twenty-eighth round ----------------------------------------------------------------------------
+
+
+def _old_plain_base64(payload: bytes) -> bool:
+    """`loader._lean`'s test of a payload before the twenty-eighth round: every byte a base64
+    letter or a backslash, and as many `\\n` as backslashes."""
+    slash = payload.find(b"\\")
+    return not payload.translate(None, loader._BASE64) and (
+        slash < 0
+        or (slash == len(payload) - 2 and payload.endswith(b"n"))
+        or payload.count(b"\\") == payload.count(b"\\n")
+    )
+
+
+def _wrapped(text: bytes, width: int, last_newline: bool = True) -> bytes:
+    lines = [text[i:i + width] for i in range(0, len(text), width)]
+    return b"\\n".join(lines) + (b"\\n" if last_newline else b"")
+
+
+def _written_payloads() -> list[bytes]:
+    import base64
+
+    body = base64.b64encode(bytes(range(256)) * 7)
+    wrapped = _wrapped(body, 76)
+    cases = [
+        body, body + b"\\n", wrapped, _wrapped(body, 76, last_newline=False), _wrapped(body, 64), _wrapped(body, 1),
+        _wrapped(body[:152], 76), _wrapped(body[:153], 76), _wrapped(body[:151], 76, last_newline=False),
+        b"\\n" + body, b"\\n\\n" + body, wrapped + b"\\n", body[:100] + b"\\n" + body[100:180] + b"\\n" + body[180:],
+        wrapped[:-1], wrapped[:-2] + b"\\", wrapped + b"\\", b"\\" + body, body + b"\\\\n", body + b"\\\\",
+        wrapped.replace(b"\\n", b"\\t", 1), wrapped.replace(b"\\n", b"\\\\", 1), wrapped[:-2] + b"\\t",
+        wrapped[:300] + b"\\n" + wrapped[300:], wrapped[:301] + b"\\\\" + wrapped[301:], wrapped[:79] + b"\\n" + wrapped[79:],
+        wrapped.replace(b"\\n", b"n\\", 1), wrapped.replace(b"A", b"\\n", 1), wrapped.replace(b"A", b"\\A", 1),
+        wrapped[:200] + b'"' + wrapped[200:], wrapped[:200] + b"\n" + wrapped[200:], wrapped[:200] + "é".encode() + wrapped[200:],
+        wrapped[:200] + b"\x00" + wrapped[200:], wrapped.replace(b"\\n", b"\\u000a"), b"\\n" * 40, b"\\" * 80, b"n" * 80,
+    ]
+    # a byte neither a letter nor a backslash where a wrapped line's backslash would stand
+    second = wrapped.find(b"\\n", wrapped.find(b"\\n") + 1)
+    cases += [wrapped[:second] + odd + wrapped[second + 1:] for odd in (b'"', b"\x01", b"\n", b"A", b"\xff")]
+    return cases + [c.replace(b"\\n", b"\\N") for c in cases] + [c[:n] for c in (wrapped, body + b"\\n") for n in range(60, 240)]
+
+
+def test_plain_base64_answers_as_the_two_counts_on_every_payload():
+    """The stride test of a wrapped payload (`loader._plain_base64`) against the two counts it
+    replaces, on every image payload of the fixture notebooks and on written ones: wrapped at
+    several widths, with and without a last `\\n`, one line longer or shorter, a second escape
+    (`\\t`, `\\\\`, `\\u000a`) or a lone backslash anywhere, a quote, a raw newline, non-ASCII."""
+    import re
+
+    payloads = []
+    for path in sorted(FIXTURES.rglob("*.ipynb")):
+        raw = path.read_bytes()
+        payloads += [m.group(2) for m in re.finditer(rb'"image/(png|jpeg)": "((?:[^"\\]|\\.)*)"', raw)]
+    assert len(payloads) > 5
+    written = _written_payloads()
+    assert sum(map(_old_plain_base64, written)) > 20 and sum(not _old_plain_base64(p) for p in written) > 20
+    for payload in payloads + written:
+        assert loader._plain_base64(payload) == _old_plain_base64(payload), payload[:120]
+
+
+def test_plain_base64_answers_as_the_two_counts_on_every_short_text():
+    """Every text of up to 7 bytes from a letter, `n`, `t`, a backslash and a quote: the stride
+    test and the last line's `\\n` set aside are exact, not only on wrapped payloads."""
+    from itertools import product
+
+    for size in range(8):
+        for letters in product((b"A", b"n", b"t", b"\\", b'"'), repeat=size):
+            payload = b"".join(letters)
+            assert loader._plain_base64(payload) == _old_plain_base64(payload), payload
+
+
+def test_lines_are_the_split_source_a_new_list_every_time():
+    """`CellAnalysis.lines`, kept after the first split: each call equals `source.split("\\n")` on
+    every code cell of the fixture notebooks and returns a list of its own, which a caller may
+    change without changing the next answer; a text kept for another cell answers only the same
+    text; equality and hashing are the fields'."""
+    from nbrefactor.audit.analysis import analyse_cell
+    from nbrefactor.audit.types import Cell, Notebook
+
+    checked = 0
+    for path in sorted(FIXTURES.rglob("*.ipynb")):
+        notebook = loader.read_notebook(path)
+        if not isinstance(notebook, Notebook):
+            continue
+        for cell in notebook.code_cells:
+            ca = analyse_cell(cell)
+            first = ca.lines
+            assert first == cell.source.split("\n")
+            first.append("changed")
+            first[0] = "changed"
+            again = ca.lines
+            assert again == cell.source.split("\n") and again is not first
+            checked += 1
+    assert checked > 2000
+    a, b = analyse_cell(Cell(index=0, cell_type="code", source="x = 1\ny = 2")), analyse_cell(Cell(index=0, cell_type="code", source="x = 1\ny = 2"))
+    a.lines
+    assert a == b and hash(a) == hash(b) and a.lines == b.lines == ["x = 1", "y = 2"]
+    assert analyse_cell(Cell(index=0, cell_type="code", source="x = 1\ny = 3")).lines == ["x = 1", "y = 3"]
+
+
+def test_listed_real_paths_are_resolved_paths_and_the_notebooks_collected_are_the_same(tmp_path, monkeypatch):
+    """`engine._listed_real_path` (a listed file's folder resolved once, joined with its name)
+    against `resolved_path`, which it replaces for `collect_notebooks`: on every fixture notebook,
+    and on a folder holding a symlinked notebook, a dangling link, a link to a folder, a symlink
+    loop and a notebook removed after listing, reached through a symlinked folder and a relative
+    path; `collect_notebooks` lists and shows the same notebooks either way."""
+    from nbrefactor.audit import engine
+    from nbrefactor.audit.project import resolved_path
+    from nbrefactor.config import Settings
+
+    def check(file, folders):
+        real = engine._listed_real_path(file, folders)
+        assert real is None or real == resolved_path(file), file
+        return real
+
+    folders: dict = {}
+    fixture_files = sorted(FIXTURES.rglob("*.ipynb"))
+    assert sum(check(f, folders) is not None for f in fixture_files) == len(fixture_files) > 80
+    root = tmp_path / "root"
+    (root / "sub").mkdir(parents=True)
+    (root / "sub" / "a.ipynb").write_text("{}")
+    (root / "b.ipynb").write_text("{}")
+    (root / "linked.ipynb").symlink_to(root / "sub" / "a.ipynb")
+    (root / "dangling.ipynb").symlink_to(root / "nowhere.ipynb")
+    (root / "folder.ipynb").symlink_to(root / "sub")
+    (root / "loop.ipynb").symlink_to(root / "loop.ipynb")
+    (tmp_path / "alias").symlink_to(root)
+    monkeypatch.chdir(tmp_path)
+    for top in (root, tmp_path / "alias", Path("alias"), Path("root") / ".." / "root"):
+        folders = {}
+        listed = [Path(t) / n for t, dirs, names in os.walk(top) for n in names + dirs]
+        answers = {}
+        for file in listed:
+            try:
+                answers[file.name] = check(file, folders)
+            except RuntimeError:  # (the loop: `resolved_path` refuses it; the shortcut did not answer)
+                assert engine._listed_real_path(file, {}) is None
+        assert answers["a.ipynb"] and answers["b.ipynb"]
+        assert answers["linked.ipynb"] is None and answers["dangling.ipynb"] is None and answers["folder.ipynb"] is None
+        gone = Path(top) / "b.ipynb"
+        folders_before = dict(folders)
+        gone.rename(root / "b.moved")
+        assert engine._listed_real_path(gone, folders_before) is None
+        (root / "b.moved").rename(root / "b.ipynb")
+    (root / "loop.ipynb").unlink()
+    for top in (str(FIXTURES), str(root), "alias", "root/../root"):
+        shortcut = engine.collect_notebooks([top], Settings())
+        monkeypatch.setattr(engine, "_listed_real_path", lambda file, folders: None)
+        assert engine.collect_notebooks([top], Settings()) == shortcut, top
+        monkeypatch.undo()
+        monkeypatch.chdir(tmp_path)

@@ -203,11 +203,12 @@ def collect_notebooks(paths: Sequence[str], settings: Settings) -> tuple[list[tu
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
+            folders: dict[str, str] = {}
             for file in _notebooks_under(path, errors):
                 relative = file.relative_to(path).as_posix()
                 if settings.is_excluded(relative):
                     continue
-                found[_display(file)] = file
+                found[_display(file, _listed_real_path(file, folders))] = file
         elif path.exists() or path.is_symlink():
             found[_display(path)] = path
         else:
@@ -241,12 +242,39 @@ def printable_path(text: str) -> str:
         return os.fsencode(text).decode("utf-8", errors="backslashreplace")
 
 
-def _display(path: Path) -> str:
+def _listed_real_path(file: Path, folders: dict[str, str]) -> Optional[str]:
+    """`resolved_path(file)` for a file `os.walk` listed that is no symbolic link: its folder's
+    real path (`os.path.realpath`, once per folder in `folders`) joined with its name, which is
+    `os.path.realpath`'s own answer (it resolves the components one after the other, and a last
+    component that is no link is joined as it is). `os.path.realpath` reads every component of
+    every path with `lstat` (PDSH: 136 notebooks, ~6 system calls each through the replay's
+    watch, in the pool's parent before the workers start); now one `lstat` and the `stat` that
+    `resolved_path` makes. None (resolved in full, as before) for a link, a file gone, a symlink
+    loop, or on a system whose separator is not `/` (`_display` resolves with pathlib there)."""
+    if os.sep != "/":
+        return None
+    folder, name = os.path.split(os.fspath(file))
+    real = folders.get(folder)
+    if real is None:
+        real = folders[folder] = os.path.realpath(folder)
+    try:
+        if stat.S_ISLNK(os.lstat(file).st_mode):
+            return None
+        joined = os.path.join(real, name)
+        os.stat(joined)  # (`resolved_path`'s check for a symlink loop: gone or looping, resolved in full)
+    except OSError:
+        return None
+    return joined
+
+
+def _display(path: Path, real: Optional[str] = None) -> str:
+    """How a notebook is shown: relative to the working directory when under it. `real`: the
+    notebook's `resolved_path`, when the caller has it (`_listed_real_path`)."""
     try:
         if os.sep != "/":
             shown = path.resolve().relative_to(Path.cwd().resolve()).as_posix()
         else:  # the same answer from strings (pathlib's parsing was most of a cached audit's path handling)
-            real, cwd = resolved_path(path), _resolved_cwd()
+            real, cwd = resolved_path(path) if real is None else real, _resolved_cwd()
             if real == cwd:
                 shown = "."
             elif real.startswith(cwd.rstrip("/") + "/"):

@@ -125,6 +125,7 @@ _LAST_JSON: dict[int, tuple[bytes, Any]] = {}
 _LEFT_OUT = b"\\u0000"
 _IMAGE_KEYS = ("image/png", "image/jpeg")
 _BASE64 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\\"
+_BASE64_LETTERS = _BASE64[:-1]  # (without the backslash)
 _SHORTEST_LEFT_OUT = 64  # shorter payloads are not worth the pieces
 
 
@@ -141,6 +142,36 @@ def lean_bytes(raw: bytes) -> bytes:
         return raw
     _remember_json(raw, data)
     return lean
+
+
+def _plain_base64(payload: bytes) -> bool:
+    """Whether `payload` holds only base64 letters (`_BASE64_LETTERS`) and `\\n` escapes: every
+    backslash followed by `n`.
+
+    `translate` is the cheapest check of every byte (~9 instructions a byte under valgrind, against
+    ~11 for decoding and scanning it as JSON and ~29 for SHA-256); deleting the letters, it leaves
+    the backslashes alone when the payload is plain. Most payloads hold none, or one before their
+    last `n`. Most others are base64 wrapped at a fixed width, `\\n` after every line, the last
+    perhaps shorter (PythonDataScienceHandbook: 311 payloads, 18.4 of its 30.7 MB, lines of 76):
+    when the places one stride apart from the first backslash hold as many backslashes, each
+    followed by `n`, as the payload holds in all, those are all of them. Otherwise the `\\n` are counted
+    (until the twenty-eighth round both counts, `\\` and `\\n`, read every wrapped payload
+    again: ~5 instructions a byte each)."""
+    rest = payload.translate(None, _BASE64_LETTERS)
+    if not rest:
+        return True
+    if rest.strip(b"\\"):
+        return False  # a byte that is neither a base64 letter nor a backslash
+    count = len(rest)  # the backslashes
+    first = payload.find(b"\\")
+    stride = first + 2
+    # The last line's own `\\n` (a last line of any length) aside, when it is not one of the
+    # places looked at: then `lines` backslashes there, each followed by `n`, and that one are
+    # `count` of them.
+    lines = count - 1 if payload.endswith(b"\\n") and first + (count - 2) * stride < len(payload) - 2 else count
+    if payload[first::stride][:lines] == b"\\" * lines and payload[first + 1::stride][:lines] == b"n" * lines:
+        return True
+    return payload.count(b"\\n") == count
 
 
 def _lean_json(raw: bytes) -> Any:
@@ -171,17 +202,7 @@ def _lean(raw: bytes) -> tuple[bytes, int]:
         if end < 0:
             break
         if end - begin >= _SHORTEST_LEFT_OUT:
-            payload = raw[begin:end]
-            # (`translate` is the cheapest check of every byte: ~9 instructions a byte under
-            # valgrind, against ~11 for decoding and scanning it as JSON and ~29 for SHA-256.
-            # Most payloads hold no backslash or only a last `\n`, which `find` tells at
-            # memchr's speed; `count` reads every byte again, ~5 instructions a byte each.)
-            slash = payload.find(b"\\")
-            if not payload.translate(None, _BASE64) and (
-                slash < 0
-                or (slash == len(payload) - 2 and payload.endswith(b"n"))
-                or payload.count(b"\\") == payload.count(b"\\n")
-            ):
+            if _plain_base64(raw[begin:end]):
                 pieces.append(raw[kept:begin])
                 pieces.append(_LEFT_OUT)
                 kept = end
