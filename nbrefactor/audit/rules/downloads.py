@@ -283,6 +283,18 @@ def _value(facts: NotebookFacts, call: CallFact, keyword: str) -> Optional[str]:
     return arg.constant or arg.string or arg.number or keyword_flag(facts, call, keyword) or arg.name or "…"
 
 
+def _named_value(facts: NotebookFacts, call: CallFact, keyword: str,
+                 named: Optional[Callable[[str], Optional[str]]]) -> Optional[str]:
+    """`_value`, with a name bound above to a string read as that string: `dataset=dataset_id`
+    below `dataset_id = "wikitext2"` is `dataset="wikitext2"` (fair check 29, recall T-10.5), and
+    `source=SOURCE` below `SOURCE = "local"` is `source="local"`."""
+    given = _value(facts, call, keyword)
+    arg = call.arg(None, (keyword,))
+    if named is not None and arg is not None and arg.name is not None and given == arg.name:
+        return named(arg.name) or given
+    return given
+
+
 def _spelled(node: ast.AST, lookup: Callable[[str], Optional[str]]) -> Optional[str]:
     """The string a `+` of string literals and names bound to strings spells, or None."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -322,12 +334,12 @@ def _call_fetch(
         candidates = [f"{module}.{call.func}" for module in star_modules]
     for entry in _entries_for(catalog, candidates):
         if entry.when_keyword:
-            given = _value(facts, call, entry.when_keyword)
+            given = _named_value(facts, call, entry.when_keyword, named)
             # `"*"`: the keyword given with any value (`weights=ResNet50_Weights.DEFAULT`).
             if given not in entry.when_values and not ("*" in entry.when_values and given is not None):
                 continue
         if entry.unless_keyword:
-            given = _value(facts, call, entry.unless_keyword)
+            given = _named_value(facts, call, entry.unless_keyword, named)
             # `"*"`: not when the keyword is given at all (`IMDB.splits(…, path="./aclImdb")`).
             if given in entry.unless_values or ("*" in entry.unless_values and given is not None):
                 continue
@@ -1024,7 +1036,7 @@ class RuntimeDownload(Rule):
         "`FlexibleUNet(…, pretrained=True)`), TF Hub layers (the handle positional or `handle=`), `kagglehub`/`gdown`, Kaggle API downloads, "
         "`nltk.download`, a metric's code (`evaluate.load(\"accuracy\")`, datasets' `load_metric`; the canonical metrics "
         "of a notebook, fetched at the installed evaluate version, are one finding, the others related), timm's "
-        "`create_model(…, pretrained=True)`, OpenAI CLIP's `clip.load(\"ViT-B/32\")` and Whisper's `load_model(\"base\")` by a published name (a checkpoint path is a file), open_clip's `pretrained=` tag, PyTorch Geometric datasets, MONAI's datasets with `download=True`, "
+        "`create_model(…, pretrained=True)`, OpenAI CLIP's `clip.load(\"ViT-B/32\")` and Whisper's `load_model(\"base\")` by a published name (a checkpoint path is a file), open_clip's `pretrained=` tag, GPTQ's calibration dataset by name (optimum's `GPTQQuantizer(dataset=\"wikitext2\")`, transformers' `GPTQConfig`), PyTorch Geometric datasets, MONAI's datasets with `download=True`, "
         "its `download_url`/`download_and_extract` (a hash they check stops a changed file, not a missing one) and "
         "`monai.bundle.download`, fastai's `untar_data`, `vision_learner` (pretrained unless "
         "`pretrained=False`), `download_url`/`download_images` and fastkaggle's `setup_comp` (also when the name comes "
@@ -1113,6 +1125,11 @@ class RuntimeDownload(Rule):
             "from fastai.vision.all import *\n\ndef show(title):\n    print(title)",
             "def train(dls):\n    learn = unet_learner(dls, resnet50)\n    learn.fine_tune(1)\n    return learn",
             "# learn = train(dls)  # uncomment to train from scratch\nshow('We do not train here: the weights are loaded')",
+        )),
+        # GPTQ calibrated on the notebook's own texts fetches nothing.
+        Example(cells=(
+            "texts = ['A first sentence.', 'A second one.']",
+            "from optimum.gptq import GPTQQuantizer\nquantizer = GPTQQuantizer(bits=4, dataset=texts)",
         )),
         # CLIP, open_clip and Whisper given a checkpoint file, or no pretrained tag, fetch nothing.
         Example(cells=(
@@ -1429,6 +1446,15 @@ class RuntimeDownload(Rule):
                 "!whisper 1.wav --language en",
             ),
             expect=((2, 1), (2, 2), (3, 1), (4, 1)),
+        ),
+        # GPTQ's calibration dataset by name, also through a name bound above (fair check 29, recall T-10.5).
+        Example(
+            cells=(
+                "dataset_id = 'wikitext2'",
+                "from optimum.gptq import GPTQQuantizer\nquantizer = GPTQQuantizer(bits=4, dataset=dataset_id)",
+                "from transformers import GPTQConfig\nconfig = GPTQConfig(bits=4, dataset='c4')",
+            ),
+            expect=((2, 2), (3, 2)),
         ),
     )
 

@@ -2459,7 +2459,8 @@ class UnexecutedCell(Rule):
         "without a count whose executed neighbours leave exactly as many numbers free as it has cells (`[1]`, blank, "
         "`[3]`; a count not above the one before it begins a new session, counted from 0, except on a cell that only defines "
         "functions, a `def` pasted or re-run later, which the stretch runs past), none of which another cell "
-        "carries, unless a cell of it reads a name no cell above defines (it could not have run there); with more "
+        "carries, unless a cell of it reads a name no cell above defines (it could not have run there); one of them that does "
+        "not parse while cells that ran below read a name only its text binds is reported (run as saved, it bound nothing); with more "
         "numbers free than cells (a cell run twice), a cell of the stretch whose artefact an executed cell below reads "
         "(its shell `--output`/`>` file, ultralytics' run folder: `yolo … mode=predict` → `runs/<task>/predict[N]/`, "
         "`YOLO(…).train(…)` → `runs/<task>/train[N]/weights/`), or whose string literal of a name no other code cell holds "
@@ -2789,6 +2790,12 @@ class UnexecutedCell(Rule):
         Example(cells=(
             code_cell("import warnings\nimport numpy as np\nwarnings.filterwarnings('ignore')\nnp.random.seed(0)"),
             code_cell("sample = np.random.rand(3)\nprint(sample.mean())", 1),
+        ), expect=((1, 1),)),
+        # [1] is free for the blank count, but the cell does not parse: run as saved it bound
+        # nothing, yet [2] below built the class only its text defines (fair check 29, recall T-5.2).
+        Example(cells=(
+            code_cell("class Tree:\n    def fit(self, rows):\n        self.rows = rows\n    def show(self)\n        print(self.rows)"),
+            code_cell("model = Tree()\nmodel.fit([1, 2])", 2),
         ), expect=((1, 1),)),
     )
 
@@ -3230,7 +3237,16 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
     analysed = ctx.analysis_at
     skipped = []
     for i, cell in enumerate(cells):
-        if cell.execution_count is not None or _is_blank(cell.source) or cell.index in stripped:
+        if cell.execution_count is not None or _is_blank(cell.source):
+            continue
+        if cell.index in stripped and not (
+            cell.index in analysed and _does_not_compile(analysed[cell.index]) and _names_only_its_text_binds_read_below(ctx, cell)
+        ):
+            # A number is free for it: it ran, its count cleared. Not one that does not parse while
+            # cells that ran below read a name only its text binds: run as saved it raised and bound
+            # nothing, so they ran on another version of it (fair check 29, recall T-5.2: an
+            # nbconvert'd script pasted into cell 1, `class D_TREE` in it, a syntax error at its
+            # line 107, `[1]` free, `D_TREE()` run as [4]).
             continue
         if _installs_only(cell.source):
             continue  # the environment already had the packages (DEP003 reports the install itself)
