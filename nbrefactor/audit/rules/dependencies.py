@@ -590,8 +590,10 @@ class UndeclaredImport(Rule):
         "loaded by name (`spacy.load(\"en_core_web_sm\")`; spaCy 2's shortcut `\"en\"` is "
         "en_core_web_sm; a name the notebook's own `spacy link ./…/en_vectors_web_lg en_vecs`, in a cell of any "
         "kind, links is the linked package, and a linked name with no such cell is reported with its package assumed) "
-        "and an IPython extension (`%load_ext cython` → Cython), from `[cli]`, `[keras_backend]`, "
-        "`[spacy_shortcuts]` and `[ipython_extensions]` of `rules/distributions.toml`. So are what a library needs "
+        "an IPython extension (`%load_ext cython` → Cython) and the matplotlib backend a magic selects (`%matplotlib widget` "
+        "or `ipympl` → ipympl; `inline` and `notebook` need nothing beyond matplotlib and the kernel), from `[cli]`, "
+        "`[keras_backend]`, `[spacy_shortcuts]`, `[ipython_extensions]` and `[matplotlib_backends]` of "
+        "`rules/distributions.toml`. So are what a library needs "
         "only for what the notebook calls, at the first call that needs it: torch behind transformers' PyTorch "
         "classes (`AutoModelFor…`, `Trainer`) when nothing of torch's is imported (`transformers[torch]` in a "
         "manifest declares it), the packages a metric's script imports (`evaluate.load(\"rouge\")` → rouge-score, "
@@ -1129,6 +1131,13 @@ class UndeclaredImport(Rule):
                        "    from image_search import helper as h\nimport seaborn as sns",
                        "with httpimport.pypi_repo():\n    import tabulate"),
                 files={"requirements.txt": "httpimport==1.4.0\n"}, expect=((1, 4), (2, 2))),
+        # `%matplotlib widget` runs on ipympl's backend, which no import shows (fair check 29 recall T-6.2);
+        # `inline` and `notebook` are the kernel's and matplotlib's own.
+        Example(
+            cells=("import numpy as np\n%matplotlib widget\nimport matplotlib.pyplot as plt", "%matplotlib inline", "%matplotlib notebook"),
+            files={"requirements.txt": "numpy==1.26.4\nmatplotlib==3.8.4\n"},
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1449,7 +1458,7 @@ class NoManifest(Rule):
         "be suppressed on its line (`# noqa: DEP002`) and lands on that line in SARIF; the JSON "
         "report's `data` carries `distribution` and `module`, so the full list of what to declare is "
         "data, not prose. Distributions needed without an import (a shell command's program, the "
-        "Keras backend `KERAS_BACKEND` chooses, a spaCy model loaded by name, torch behind transformers' PyTorch "
+        "Keras backend `KERAS_BACKEND` chooses, the matplotlib backend `%matplotlib widget` selects (ipympl), a spaCy model loaded by name, torch behind transformers' PyTorch "
         "classes, a metric's packages behind `evaluate.load`, sentencepiece behind a Marian tokenizer, tensorboard "
         "behind `torch.utils.tensorboard`, onnx behind `torch.onnx.export`) are reported "
         "like imports, at the call that needs them (see DEP001). "
