@@ -110,3 +110,30 @@ def test_notebooks_installing_different_versions_get_no_one_pin(tmp_path):
     assert "their install lines ask for different ones (`openai==0.28` in `" in fixes["openai"]
     assert "`openai` in `" in fixes["openai"] and "the version that cell" not in fixes["openai"]
     assert "`tabulate==0.9.0` (the version that cell 1's install line pins)" in fixes["tabulate"]
+
+
+def test_a_project_whose_notebooks_pin_apart_gets_no_one_file(tmp_path):
+    """Fair check 29, items 16 and 20: optimum's line (one notebook) and evaluate's (unpinned everywhere) were
+    each to go into one requirements.txt for all 18 training notebooks, whose install lines pin transformers
+    4.26.0 … 4.48.1: no one file serves them. Each such fix says so and names what the notebooks pin apart;
+    a project whose install lines agree keeps its one file."""
+    (tmp_path / ".git").mkdir()
+    _notebook(tmp_path / "train" / "old.ipynb", "!pip install transformers==4.26.0 optimum==1.12.0",
+              "import transformers\nimport optimum\nimport evaluate")
+    _notebook(tmp_path / "train" / "new.ipynb", "!pip install transformers==4.48.1", "import transformers\nimport evaluate")
+    result = audit_paths([str(tmp_path)], Settings(), jobs=1)
+    found = {dict(d.data)["distribution"]: d for d in _dep002(result.diagnostics)}
+    for name in ("optimum", "evaluate"):
+        assert found[name].fix.startswith(
+            "Add a requirements.txt for each group of the project's notebooks whose install lines agree on versions, each "
+            "group in a folder of its own (one file in `") and "cannot serve all 2 notebooks without a manifest: their install lines pin `transformers` to different versions)" in found[name].fix
+    assert "with the line `optimum==1.12.0`" in found["optimum"].fix
+    assert found["evaluate"].message.endswith(": one line to add to each group's file")
+    assert "once the notebooks agree on a version" in found["transformers"].fix
+    # Agreeing pins: one file for the project, as before.
+    other = tmp_path / "agree"
+    (other / ".git").mkdir(parents=True)
+    _notebook(other / "a.ipynb", "!pip install transformers==4.48.1", "import transformers\nimport evaluate")
+    _notebook(other / "b.ipynb", "!pip install transformers==4.48.1", "import transformers\nimport evaluate")
+    fixes = [d.fix for d in _dep002(audit_paths([str(other)], Settings(), jobs=1).diagnostics)]
+    assert fixes and all(f.startswith("Add a requirements.txt in `") for f in fixes)

@@ -1145,3 +1145,23 @@ def test_fair28_a_folder_requirements_file_is_a_layer_on_the_one_above(tmp_path)
     diagnostics = [d for d in audit(nb) if d.code == "DEP001"]
     assert [(d.location.cell, d.location.line) for d in diagnostics] == [(1, 4)]
     assert "pandas" in diagnostics[0].message and "requirements.txt" in diagnostics[0].message
+
+
+def test_fair29_dep003_fix_keeps_the_lines_range_index_and_build_option(tmp_path):
+    """Fair check 29, items 27 and 28: the fix said `setuptools` for the line's `setuptools<71.0.0`, dropped its
+    `--index-url …/whl/cu121` (a requirements file takes it as `--extra-index-url`: an `--index-url` there would
+    hold for every line), and declared flash-attn as a plain line, which does not build without the line's
+    `--no-build-isolation`, a pip option no requirements file carries."""
+    root = make_repo(tmp_path, {})
+    nb = write_notebook(root / "nb.ipynb", [
+        '%pip install "torch==2.5.1" vllm "setuptools<71.0.0" --index-url https://download.pytorch.org/whl/cu121\n'
+        '!pip install ninja packaging\n'
+        '!MAX_JOBS=4 pip install flash-attn --no-build-isolation',
+        "import torch\nimport vllm"])
+    (fix,) = [d.fix for d in audit(nb) if d.code == "DEP003"]
+    assert fix.startswith("Declare torch==2.5.1, vllm, setuptools<71.0.0, ninja, packaging in requirements.txt (pinned, "
+                          "with the line `--extra-index-url https://download.pytorch.org/whl/cu121` in it: the line installs "
+                          "from that index (`--index-url`")
+    assert ("Install flash-attn in a step after the manifest's packages, with the line's option "
+            "(`pip install --no-build-isolation flash-attn==<version>`)") in fix
+    assert "flash-attn," not in fix.split(";")[0]

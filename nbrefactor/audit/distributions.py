@@ -1013,13 +1013,15 @@ def implied_uses(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
     """Distributions the notebook needs without importing them: programs its shell commands run
     (`!gdown …`), the Keras backend it chooses (`os.environ["KERAS_BACKEND"] = "jax"`), spaCy
     models it loads by name (`spacy.load("en_core_web_sm")`), IPython extensions it loads
-    (`%load_ext cython`). Catalogue: `[cli]`, `[keras_backend]`, `[spacy_shortcuts]` and
-    `[ipython_extensions]` of rules/distributions.toml."""
+    (`%load_ext cython`), the matplotlib backend `%matplotlib widget` selects (ipympl). Catalogue: `[cli]`,
+    `[keras_backend]`, `[spacy_shortcuts]`, `[ipython_extensions]` and `[matplotlib_backends]` of
+    rules/distributions.toml."""
     clis = {str(k): str(v) for k, v in (catalog.table("distributions", "cli", {}) or {}).items()}
     backends = {str(k): str(v) for k, v in (catalog.table("distributions", "keras_backend", {}) or {}).items()}
     shortcuts = {str(k): str(v) for k, v in (catalog.table("distributions", "spacy_shortcuts", {}) or {}).items()}
     links = spacy_links(facts.notebook)
     extensions = {str(k): str(v) for k, v in (catalog.table("distributions", "ipython_extensions", {}) or {}).items()}
+    plot_backends = {str(k): str(v) for k, v in (catalog.table("distributions", "matplotlib_backends", {}) or {}).items()}
     found: list[ImportUse] = []
     saved_here: set[str] = set()  # pipelines the notebook writes with `nlp.to_disk(name)`
 
@@ -1050,6 +1052,13 @@ def implied_uses(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
                     text = lines[magic.line - 1] if 0 < magic.line <= len(lines) else ""
                     add(ca, magic.line, max(1, text.find(words[0]) + 1), words[0], extensions[words[0]],
                         "is an IPython extension loaded with `%load_ext`")
+            # `%matplotlib widget` loads ipympl's backend, which no import shows (fair check 29 recall T-6.2).
+            elif magic.kind in ("line_magic", "automagic") and magic.name in ("matplotlib", "pylab"):
+                words = [w for w in magic.args.split() if not w.startswith("-")]
+                if words and words[0] in plot_backends:
+                    text = lines[magic.line - 1] if 0 < magic.line <= len(lines) else ""
+                    add(ca, magic.line, max(1, text.find(words[0], max(0, text.find(magic.name))) + 1), words[0], plot_backends[words[0]],
+                        f"is the matplotlib backend `%{magic.name} {words[0]}` selects")
         for number, text in enumerate(lines if "KERAS_BACKEND" in ca.cell.source else (), start=1):  # the pattern's own word
             code_part = text.split("#", 1)[0] if not text.lstrip().startswith("%env") else text
             m = _KERAS_BACKEND.search(code_part)

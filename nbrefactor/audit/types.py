@@ -224,6 +224,12 @@ def _spec_key(spec: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower() + re.sub(r"\s+", "", spec[len(name):])
 
 
+def _pins_disagree(specs: dict[str, list[str]]) -> bool:
+    """The specs notebooks' install lines give one distribution (spec → its notebooks) ask for different
+    versions, one of them exactly (`openai==0.28` and `openai`): no one pin serves them all."""
+    return len({_spec_key(spec) for spec in specs}) > 1 and any("==" in spec for spec in specs)
+
+
 def _some_paths(paths: list[str]) -> str:
     """The first three paths in backquotes, and how many more."""
     return ", ".join(f"`{p}`" for p in paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
@@ -299,17 +305,23 @@ class AuditResult:
         # one above all of them (fair check 19: numpy's fix said `code/` and mxnet's, in the same cell,
         # "beside the notebook": two files for one environment, neither complete).
         lacking: dict[str, list[str]] = {}
+        # Per project, the distributions its notebooks' install lines pin differently (one of them exactly): no
+        # one file serves all of them, whichever distribution a finding is about (fair check 29, items 16 and 20).
+        disagree: dict[str, list[str]] = {}
         for at, key in keys.items():
             if key[0] == "DEP002":
                 notebooks = [out[at].location.path] + [r.path for r in out[at].related if r.path and r.path != out[at].location.path]
                 lacking.setdefault(key[1], [])
                 lacking[key[1]] += [p for p in notebooks if p not in lacking[key[1]]]
+                if _pins_disagree(installs.get(at, {})):
+                    disagree.setdefault(key[1], []).append(dict(out[at].data).get("distribution", ""))
         for at, key in keys.items():
             own = out[at].location.path
             paths = list(dict.fromkeys(r.path for r in out[at].related if r.path and r.path != own))
             if at not in folded and (key[0] != "DEP002" or len(lacking[key[1]]) < 2):
                 continue  # a single notebook's finding, in a project where it alone lacks a manifest
             fix = out[at].fix
+            split = False  # the project's notebooks need a file per group: their pins of other distributions disagree
             if key[0] == "DEP002":
                 # One manifest for all of them: where each notebook finds it (discovery looks
                 # beside and above a notebook), not beside the first one.
@@ -319,10 +331,24 @@ class AuditResult:
                 where = ("beside or above all of these notebooks" if set(project) == {own, *paths} else
                          "beside or above both notebooks of the project without a manifest" if len(project) == 2 else
                          f"beside or above all {len(project)} notebooks of the project without a manifest")
-                fix = fix.replace("Add a requirements.txt beside the notebook",
-                                  f"Add a requirements.txt in `{folder or '.'}/` ({where})")
                 specs = installs.get(at, {})
-                if len({_spec_key(spec) for spec in specs}) > 1 and any("==" in spec for spec in specs):
+                apart = [d for d in disagree.get(key[1], ()) if re.sub(r"[-_.]+", "-", d).lower() != key[2]]
+                split = bool(apart) and not _pins_disagree(specs)
+                if split:
+                    # This distribution's line is one for all, but the file is not: the notebooks pin transformers
+                    # 4.26.0 … 4.48.1 (fair check 29: optimum's and evaluate's fixes proposed one requirements.txt in
+                    # `training/` for 18 notebooks whose install lines cannot share one).
+                    told = (" and ".join(f"`{d}`" for d in apart) if len(apart) <= 2 else
+                            ", ".join(f"`{d}`" for d in apart[:3]) + (f" and {len(apart) - 3} more" if len(apart) > 3 else ""))
+                    fix = fix.replace("Add a requirements.txt beside the notebook",
+                                      "Add a requirements.txt for each group of the project's notebooks whose install lines "
+                                      f"agree on versions, each group in a folder of its own (one file in `{folder or '.'}/` "
+                                      f"cannot serve all {len(project)} notebooks without a manifest: their install lines pin "
+                                      f"{told} to different versions),")
+                else:
+                    fix = fix.replace("Add a requirements.txt beside the notebook",
+                                      f"Add a requirements.txt in `{folder or '.'}/` ({where})")
+                if _pins_disagree(specs):
                     # The first notebook's pin is no pin of the others when their install lines ask for other
                     # versions (fair check 28: `openai==0.28` in ten notebooks, `openai` unpinned in seven
                     # written for its 1.x client): one line for all of them would break some.
@@ -340,7 +366,8 @@ class AuditResult:
             out[at] = replace(
                 out[at],
                 message=f"{out[at].message}; {others} other notebook{'s' if others > 1 else ''} of the project "
-                f"import{'' if others > 1 else 's'} it too ({named}): one line to add",
+                f"import{'' if others > 1 else 's'} it too ({named}): one line to add"
+                + (" to each group's file" if split else ""),
                 fix=fix,
             )
         return tuple(out)

@@ -590,8 +590,10 @@ class UndeclaredImport(Rule):
         "loaded by name (`spacy.load(\"en_core_web_sm\")`; spaCy 2's shortcut `\"en\"` is "
         "en_core_web_sm; a name the notebook's own `spacy link ./…/en_vectors_web_lg en_vecs`, in a cell of any "
         "kind, links is the linked package, and a linked name with no such cell is reported with its package assumed) "
-        "and an IPython extension (`%load_ext cython` → Cython), from `[cli]`, `[keras_backend]`, "
-        "`[spacy_shortcuts]` and `[ipython_extensions]` of `rules/distributions.toml`. So are what a library needs "
+        "an IPython extension (`%load_ext cython` → Cython) and the matplotlib backend a magic selects (`%matplotlib widget` "
+        "or `ipympl` → ipympl; `inline` and `notebook` need nothing beyond matplotlib and the kernel), from `[cli]`, "
+        "`[keras_backend]`, `[spacy_shortcuts]`, `[ipython_extensions]` and `[matplotlib_backends]` of "
+        "`rules/distributions.toml`. So are what a library needs "
         "only for what the notebook calls, at the first call that needs it: torch behind transformers' PyTorch "
         "classes (`AutoModelFor…`, `Trainer`) when nothing of torch's is imported (`transformers[torch]` in a "
         "manifest declares it), the packages a metric's script imports (`evaluate.load(\"rouge\")` → rouge-score, "
@@ -1129,6 +1131,13 @@ class UndeclaredImport(Rule):
                        "    from image_search import helper as h\nimport seaborn as sns",
                        "with httpimport.pypi_repo():\n    import tabulate"),
                 files={"requirements.txt": "httpimport==1.4.0\n"}, expect=((1, 4), (2, 2))),
+        # `%matplotlib widget` runs on ipympl's backend, which no import shows (fair check 29 recall T-6.2);
+        # `inline` and `notebook` are the kernel's and matplotlib's own.
+        Example(
+            cells=("import numpy as np\n%matplotlib widget\nimport matplotlib.pyplot as plt", "%matplotlib inline", "%matplotlib notebook"),
+            files={"requirements.txt": "numpy==1.26.4\nmatplotlib==3.8.4\n"},
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1449,7 +1458,7 @@ class NoManifest(Rule):
         "be suppressed on its line (`# noqa: DEP002`) and lands on that line in SARIF; the JSON "
         "report's `data` carries `distribution` and `module`, so the full list of what to declare is "
         "data, not prose. Distributions needed without an import (a shell command's program, the "
-        "Keras backend `KERAS_BACKEND` chooses, a spaCy model loaded by name, torch behind transformers' PyTorch "
+        "Keras backend `KERAS_BACKEND` chooses, the matplotlib backend `%matplotlib widget` selects (ipympl), a spaCy model loaded by name, torch behind transformers' PyTorch "
         "classes, a metric's packages behind `evaluate.load`, sentencepiece behind a Marian tokenizer, tensorboard "
         "behind `torch.utils.tensorboard`, onnx behind `torch.onnx.export`) are reported "
         "like imports, at the call that needs them (see DEP001). "
@@ -1487,7 +1496,10 @@ class NoManifest(Rule):
         "for a distribution only one notebook imports); the project is the folder with `.git` (or `[tool.nbrefactor]`), or, in a checkout without one, the "
         "top folder below the folder above all audited notebooks (a batch of unrelated checkouts is never one project). "
         "When the notebooks' own install lines ask for different versions (`openai==0.28` in some, `openai` unpinned in "
-        "others written for its 1.x client), the fix claims no one pin: it names each version and its notebooks. "
+        "others written for its 1.x client), the fix claims no one pin: it names each version and its notebooks; and "
+        "since no one file then serves the project, the fixes of its other distributions say to give each group of "
+        "notebooks whose install lines agree a requirements file in a folder of its own, naming the distributions pinned "
+        "apart (`transformers==4.26.0` in some notebooks, `transformers==4.48.1` in others). "
         "Each notebook keeps its own fingerprint in a baseline, so a new notebook's import is a new finding; a single "
         "notebook's report is unchanged. The JSON report's `data` adds `project_root` (\"\" when none was found) and, "
         "when the notebook installs the distribution itself, `installs` (its first install line's spec)."
@@ -1701,7 +1713,8 @@ class InNotebookInstall(Rule):
         "silent: the declaration exists, moving the command to a terminal changes nothing, and its unpinned lines are "
         "DEP004's. A `.txt` file given without `-r` (`%pip install lab_setup.txt`) is reported as what it is: pip takes it "
         "for a package and fails; the fix is `pip install -r` of it before the kernel starts. "
-        "The fix declares the packages in requirements.txt (with the line's own exact pins, `tensorflow==2.4.1`, and PyPI's "
+        "The fix declares the packages in requirements.txt (with the line's own pins and ranges, `tensorflow==2.4.1`, "
+        "`setuptools<71.0.0`, and PyPI's "
         "`sklearn` placeholder said as scikit-learn, its `bs4` dummy as beautifulsoup4), where the project's environment files are conda environment files "
         "only, in the one DEP001 names (its `dependencies:` list for a `conda install` line, its `pip:` list for a pip line), "
         "or, where the project's only environment files are Dockerfiles, in a RUN line of the nearest one that is not a "
@@ -1725,7 +1738,11 @@ class InNotebookInstall(Rule):
         "named after (`torch-geometric @ git+https://github.com/pyg-team/pytorch_geometric.git@<commit>`), also when the "
         "line installs packages beside it (`… transformers git+https://github.com/naver/splade.git`); wheels taken "
         "from a page of links (`-f https://data.pyg.org/whl/torch-${TORCH}.html`) need that `--find-links` line in the "
-        "requirements file too, and the fix says so (and that a page built per torch version must match the torch pin). A "
+        "requirements file too, and the fix says so (and that a page built per torch version must match the torch pin); a pip "
+        "line's other index (`--index-url https://download.pytorch.org/whl/cu121`) goes there as an `--extra-index-url` line "
+        "(a requirements file's `--index-url` would hold for every line of it); a package built with `--no-build-isolation` "
+        "(flash-attn), a pip option no requirements file carries, is installed with it in a step after the manifest's "
+        "packages. A "
         "package already declared in a `binder/` file beside a `binder/Dockerfile` is said to be ignored there (repo2docker "
         "builds from the Dockerfile alone): the fix is a RUN line of that Dockerfile. "
         "So is an install in the body of a function the notebook makes a Kubeflow Pipelines component of "
@@ -2044,6 +2061,15 @@ class InNotebookInstall(Rule):
                 helper_fix = (f"{', '.join(helpers)} only {'sets' if len(helpers) == 1 else 'set'} up Google Colab: nothing to "
                               "declare for it; declare what the cell installs with it and delete the line")
                 fix = f"{fix}; {helper_fix}" if fix else helper_fix
+            if (to_declare and parsed.tool in ("pip", "uv") and _NO_BUILD_ISOLATION.search(command.text)
+                    and not any(_declared_key(n, declared, aliases) is not None for n in to_declare)):
+                # `!MAX_JOBS=4 pip install flash-attn --no-build-isolation`: a requirements line alone does not
+                # build it (fair check 29, item 28); a step after the manifest's install, with the option, does.
+                pins = [_with_line_pin(n, _line_versions(parsed), "requirements.txt") for n in to_declare]
+                fix = (f"Install {', '.join(to_declare)} in a step after the manifest's packages, with the line's option "
+                       f"(`pip install --no-build-isolation {' '.join(p if '==' in p else p + '==<version>' for p in pins)}`): "
+                       f"{'its' if len(to_declare) == 1 else 'their'} build uses what is installed already, and "
+                       "`--no-build-isolation` is a pip option no requirements file carries; delete the line")
             found.append(_InstallLine(
                 command, said, to_declare,
                 plain=bool(to_declare) and fix == _install_fix(to_declare, ctx.project.manifests, versions=_line_versions(parsed),
@@ -2071,7 +2097,10 @@ class InNotebookInstall(Rule):
             if any(local_beside_hosted(cells.get(item.command.cell.index), item.command.line) for item in items):
                 # `if "COLAB_" not in …: !pip install unsloth` / `else: <Colab's set-up>`: only the local line moves.
                 fix += " (the branch of the `if` that sets up Colab or Kaggle may stay)"
-            note = _find_links_note([item.command.text for item in items if item.to_declare])
+            note = "; ".join(n for n in (
+                _find_links_note([item.command.text for item in items if item.to_declare]),
+                _index_note([item.command.text for item in items if item.to_declare and item.command.install.tool in ("pip", "uv")]),
+            ) if n)
             if note:
                 # `(pinned)` → `(pinned, with the line …)`; `(pinned; x is already declared …)` keeps its tail.
                 fix = (fix.replace(" (pinned", f" (pinned, {note}", 1) if fix.startswith("Declare ") and " (pinned" in fix
@@ -2319,7 +2348,9 @@ def _declare_in(manifests: tuple[Manifest, ...], versions: Optional[dict] = None
 def _with_line_pin(name: str, versions: dict, where: str) -> str:
     """`tensorflow==2.4.1` for a name the install line pins to one version (fair check 19: the fix
     said "Declare tensorflow … (pinned)" and dropped the notebook's own 2.4.1); conda's `=1.7.6` only
-    where the line goes to a conda `dependencies:` list (for pip it is a release series, not a pin)."""
+    where the line goes to a conda `dependencies:` list (for pip it is a release series, not a pin).
+    A pip line's range stays too (`setuptools<71.0.0`, `safetensors>=0.3.1`): the pin goes inside it,
+    and a cap says what the code cannot take (fair check 29, item 27: the fix said `setuptools`)."""
     asked = versions.get(normalise(name.split("[")[0]))
     if asked is None or not asked[1]:
         return name
@@ -2327,7 +2358,14 @@ def _with_line_pin(name: str, versions: dict, where: str) -> str:
     conda_list = where.startswith("the `dependencies:` list")
     if asked[2]:
         return f"{name}{constraint}" if conda_list and re.fullmatch(r"==?\s*[^=<>!~,|*\s]+(?:=\S+)?", constraint) else name
-    return f"{name}{constraint}" if re.fullmatch(r"===?\s*[^=<>!~,*\s]+", constraint) else name
+    if re.fullmatch(r"===?\s*[^=<>!~,*\s]+", constraint):
+        return f"{name}{constraint}"
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    try:
+        return f"{name}{constraint}" if str(SpecifierSet(constraint)) else name
+    except InvalidSpecifier:  # a direct reference (`@ https://…`), a marker: no version part a manifest line copies
+        return name
 
 
 # Nightly builds published under a name of their own, and the release each is a build of: "declare
@@ -2351,6 +2389,33 @@ def _find_links_note(lines: list[str]) -> str:
     torch = any(re.search(r"torch[-_]?(?:\$|\{|\d)", page) for page in pages)
     return (f"with the line `--find-links {pages[0]}` in it: the wheels come from that page"
             + (", built for one torch version, so the page and the torch pin must name the same version" if torch else ""))
+
+
+# `--index-url https://download.pytorch.org/whl/cu121`, `--extra-index-url …`: pip looks for the line's packages
+# on another index (the CUDA build of torch). A requirements file accepts both on a line of its own, but there an
+# `--index-url` holds for every line of the file (pip's requirements file format: global options).
+_INDEX_URL = re.compile(r"(?:^|\s)(-i|--index-url|--extra-index-url)(?:\s+|=)(\S+)")
+
+
+def _index_note(lines: list[str]) -> str:
+    """For pip lines that take their packages from another index (fair check 29, item 27: the fix dropped
+    `--index-url https://download.pytorch.org/whl/cu121`, the CUDA build the cell's comment says to match):
+    the manifest names it as an extra index, which adds to the package index instead of replacing it for
+    the packages the file gets from the notebook's other lines."""
+    found = [(m.group(1), m.group(2).strip("'\"")) for line in lines for m in _INDEX_URL.finditer(line)]
+    urls = list(dict.fromkeys(url for _, url in found))
+    if not urls:
+        return ""
+    replaced = any(flag != "--extra-index-url" for flag, _ in found)
+    return (f"with the line `--extra-index-url {urls[0]}` in it: the line "
+            + ("installs from that index (`--index-url`, which in a requirements file would replace the package index "
+               "for every line)" if replaced else "also looks for its packages there"))
+
+
+# `pip install flash-attn --no-build-isolation`: the build imports what is installed already (torch), which
+# pip's isolated build environment lacks; a pip option of the command, which no requirements file carries
+# (pip's requirements file format lists the options a file accepts; --no-build-isolation is none of them).
+_NO_BUILD_ISOLATION = re.compile(r"(?:^|\s)--no-build-isolation(?=\s|$)")
 
 
 def _nightly_note(names: list[str]) -> str:

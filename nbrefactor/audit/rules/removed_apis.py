@@ -839,6 +839,7 @@ class _Declaration:
     where: str  # `requirements.txt`, `the notebook's install line`
     text: str  # the requirement as written
     kind: str  # see _classify
+    alias: bool = False  # a declaration of one of the distribution's aliases (tensorflow for keras)
 
 
 def _alias_removal(steps: object, removed: Version) -> Optional[Version]:
@@ -866,7 +867,9 @@ def _declarations(
     """Every declaration of the distribution (`names`: it and its aliases) with its kind against
     `removed`; a declaration of an alias (a name other than `own`) is compared with `alias_removed`
     when given: tensorflow 2.16 installs keras 3, so `tensorflow==2.16.1` admits no release with an
-    API keras 3.0.0 removed."""
+    API keras 3.0.0 removed. The distribution's own declarations come first, so the message names the
+    line that installs it (fair check 29, item 34: `predict_classes` on a standalone-keras model was
+    said to be unversioned through `tensorflow`, the file's first line, where `keras` is the line)."""
     from packaging.specifiers import SpecifierSet
 
     def against(name: str) -> Version:
@@ -882,7 +885,8 @@ def _declarations(
             # A note the reader added to the spec (`# locked in poetry.lock`) goes with the file, not inside the quote.
             text, _, note = req.spec.partition("  # ")
             where = f"{manifest.path}, {note.strip()}" if note.strip() else manifest.path
-            found.append(_Declaration(where, text.strip() or req.spec, _classify(spec, against(req.name))))
+            found.append(_Declaration(where, text.strip() or req.spec, _classify(spec, against(req.name)),
+                                      alias=bool(own) and req.name != own))
     for command in install_commands(ctx.facts):
         for package in command.packages:
             if package.normalised in names:
@@ -893,7 +897,8 @@ def _declarations(
                     # import fails; a kernel that has the distribution already (Colab's openai 1.x) keeps its
                     # own release (fair check 28 recall T-2.3).
                     kind = "fallback"
-                found.append(_Declaration("the notebook's install line", package.spec, kind))
+                found.append(_Declaration("the notebook's install line", package.spec, kind,
+                                          alias=bool(own) and package.normalised != own))
     if "tensorflow" in names:
         for ca in ctx.cells:
             for magic in ca.magics:
@@ -901,8 +906,9 @@ def _declarations(
                 if m:
                     spec = SpecifierSet(f"=={m.group(1)}.*")
                     kind = _classify(spec, removed)
-                    found.append(_Declaration("the notebook's `%tensorflow_version` magic", magic.text.strip(), "colab-tf1" if kind == "old" else kind))
-    return found
+                    found.append(_Declaration("the notebook's `%tensorflow_version` magic", magic.text.strip(),
+                                              "colab-tf1" if kind == "old" else kind, alias=bool(own) and own != "tensorflow"))
+    return sorted(found, key=lambda d: d.alias)  # (stable: each side keeps the manifests' order)
 
 
 def _import_fallback(ctx: RuleContext, command) -> bool:
@@ -1008,7 +1014,7 @@ class UsesRemovedApi(Rule):
         "no finding, nor is one it cannot read (a URL: it may keep an old release). A declaration of an alias counts "
         "for the distribution (a tensorflow pin decides which keras a fresh install gets), read against the alias's "
         "own release where the numbers part (`[alias_releases]`: `tensorflow==2.16.1` installs Keras 3, so it admits "
-        "no release with what keras 3.0.0 removed). A Poetry caret or tilde is the range it stands for (`^0.24.1` admits 0.24.x only), and a `poetry.lock` beside the pyproject.toml pins what it locks. Not reported: uses inside a `try:` (or its handler) catching ImportError or "
+        "no release with what keras 3.0.0 removed); the message names the distribution's own line when there is one (`keras` beside `tensorflow`). A Poetry caret or tilde is the range it stands for (`^0.24.1` admits 0.24.x only), and a `poetry.lock` beside the pyproject.toml pins what it locks. Not reported: uses inside a `try:` (or its handler) catching ImportError or "
         "AttributeError, a removed keyword's call inside a `try:` catching TypeError or ValueError (a removed value's: or OSError), uses under `if` tests of a `.__version__` attribute or `hasattr`, anything reached "
         "through `tf.compat.v1` (`import tensorflow.compat.v1 as tf` included), and uses through a name "
         "the notebook rebinds or imports as two different modules; nor Keras's `fit(…, nb_epoch=…)` and `fit_generator` on a "
@@ -1294,6 +1300,13 @@ class UsesRemovedApi(Rule):
                    "import tensorflow as tf\nlast = tf.keras.callbacks.ModelCheckpoint(f'runs/{1}/last.hdf5')"),
             files={"requirements.txt": "keras>=2.4\ntensorflow>=2.10\n"},
             expect=((1, 2),),
+        ),
+        # Standalone Keras beside TensorFlow, both bare: the message names the `keras` line, not the
+        # file's first one (fair check 29, item 34).
+        Example(
+            cells=("from keras.models import Sequential\nmodel = Sequential()", "labels = model.predict_classes([[0.0]])"),
+            files={"requirements.txt": "tensorflow\nkeras\n"},
+            expect=((2, 1),),
         ),
     )
 
