@@ -2470,7 +2470,12 @@ class UnexecutedCell(Rule):
         "drawn from by the figure of [5]), or, saving output, reads by a literal key a name whose value there the cell bound, a key no "
         "cell above it holds but the cell and the run cells whose names it reads, none binding or changing that name "
         "(`raster = Rasterizer(…, \"tweet_density\")` [7], `patch = raster.execute(patch)` without a count, then a plot of "
-        "`patch.layers[\"tweet_density\"]`). A cell of the stretch that only installs packages or downloads data "
+        "`patch.layers[\"tweet_density\"]`). With no number free between two consecutive counts (none missing), the "
+        "one code cell between ran inside a counted neighbour (split off after the run) when a cell run below it, saving "
+        "no error, reads a value only it binds, not by an import (imports gathered into a new cell by a later tidy look "
+        "the same), computed from values cells run before had bound, not from literals, imports and functions alone (settings "
+        "cells such as `spec = ServerlessSpec(…)` are what a later rewrite of the code adds): `predicted = "
+        "model.predict(X_test)` between [17] and [18], plotted by [18]. A cell of the stretch that only installs packages or downloads data "
         "may have taken no number (it is exempt on its own): the gap may fit the other cells (`!pip install seaborn`, "
         "then the imports, then [2] with [1] free). Nor are cells "
         "without a count saved with outputs (they ran), nor cells that are not valid Python (a tab-completion demo "
@@ -2716,6 +2721,13 @@ class UnexecutedCell(Rule):
             code_cell("script = 'return [sample.Red]'", 2), code_cell("wv_task = dict(bands=['Red'], script=script)", 3),
             code_cell("print(wv_task)", 4),
         )),
+        # Fair check 29, item 44 (hid002-readers-prove-cell-ran): counts [1]-[3] leave no number free
+        # and none missing, yet [3] plots `pred`, which only the never-counted cell between [2] and
+        # [3] binds, from what [1] and [2] bound: its code ran inside [2] (split off afterwards).
+        Example(cells=(
+            code_cell("import numpy as np\nmodel = np.poly1d([1, 2])", 1), code_cell("xs = np.arange(5)", 2),
+            code_cell("# Making prediction\npred = model(xs)\npred = pred * 2"), code_cell("print(pred.max())", 3),
+        )),
         # Fair check 28 (hid002-unrun-download-workaround-cell): a never-run cell that only installs an
         # HTTP opener with a User-agent header (added above older outputs so a download goes through),
         # or only hides warnings and sets display options: it binds nothing a cell reads and changes
@@ -2745,8 +2757,11 @@ class UnexecutedCell(Rule):
             cells=(code_cell("import math", 1), code_cell("z = encoder(x)\ny = z * epsilon"), code_cell("x = math.pi", 2)),
             expect=((2, 1),),
         ),
-        # No number is free between [1] and [2]: the blank count is a cell never run.
-        Example(cells=(code_cell("import math", 1), code_cell("r = math.sqrt(2)"), code_cell("x = 3", 2), code_cell("print(r)", 3)), expect=((2, 1),)),
+        # No number is free between [1] and [2]: the blank count is a cell never run. Here what it
+        # binds is only an import that a cell below reads: a tidy that gathered the imports of cells
+        # that ran into a new cell looks the same (fair check 27, item 63).
+        Example(cells=(code_cell("import math", 1), code_cell("import numpy as np"), code_cell("x = 3", 2),
+                       code_cell("print(np.ones(x))", 3)), expect=((2, 1),)),
         # Numbers are free ([2], [3]), but the only cell below reading what it binds saved a
         # NameError: that reader ran without it (fair check 22's proof needs a reader that did not fail).
         Example(cells=(
@@ -3029,18 +3044,51 @@ def count_stripped_cells(ctx: RuleContext) -> frozenset[int]:
                         # as [13] read `comet_ml`, `role`, `HYPERPARAMETERS` of three cells without a
                         # count; the data upload between them has none either).
                         stripped.update(c.index for c in needed if c.index not in cannot_run)
+            elif previous is not None and following == previous + 1 and len(coded) == 1:
+                # No number is free between two consecutive counts of one session, and none is
+                # missing: the one cell between took no run of its own. When its computed value
+                # (not an import: a later tidy gathers imports into a new cell, fair check 27, item
+                # 63) only it binds is read by a cell that ran below saving no error, its code ran
+                # inside a counted neighbour (a cell split in two after the run leaves one half
+                # without a count), on inputs cells that ran before had bound (fair check 29, item
+                # 44: `predicted_stock_price = regressor.predict(X_test)` between [17] and [18],
+                # plotted by [18]-[21]; fair check 22, item 55 and fair check 13, item 67 alike).
+                # Not a settings cell computing from literals and imports alone (`index_name = "…"`,
+                # `spec = ServerlessSpec(cloud=os.environ.get(…))`): such cells are what a later
+                # migration of the code adds above a cell that ran on the old code (fair check 27,
+                # pinecone's client-3 `spec` cells, items 61/62 there).
+                stripped.update(c.index for c in coded if c.index not in cannot_run
+                                and _computes_from_run(ctx, c, previous)
+                                and _names_only_it_binds_read_below(ctx, c, computed=True))
         i = j
     return frozenset(stripped)
 
 
-def _names_only_it_binds_read_below(ctx: RuleContext, cell: Cell, ran_too: AbstractSet[int] = frozenset()) -> bool:
+def _computes_from_run(ctx: RuleContext, cell: Cell, count: int) -> bool:
+    """Is every top-level read of `cell` bound, top down, by a cell that ran at `count` or before,
+    and is one of them a value such a cell computed (not an import, a function or a class: a cell
+    calling only those may be a rewrite too, a credentials cell with its key put back to a
+    placeholder, fixture fair11/hid002_redacted_credentials_cell)?"""
+    reads = [r for r in name_flow(ctx).reads if r.cell == cell.index and not r.deferred and r.flow is not Flow.BUILTIN]
+    outside = [r.provider for r in reads if r.provider is not None and r.provider.cell != cell.index]
+    return (
+        all(r.provider is not None for r in reads)
+        and all(p.count is not None and p.count <= count for p in outside)
+        and any(p.kind not in (DefKind.IMPORT, DefKind.FUNCTION, DefKind.CLASS) for p in outside)
+    )
+
+
+def _names_only_it_binds_read_below(
+    ctx: RuleContext, cell: Cell, ran_too: AbstractSet[int] = frozenset(), computed: bool = False,
+) -> bool:
     """Does a cell that ran below `cell` (it has a count, or is in `ran_too`) and saved no error
     read, at its top level, a name that only `cell` binds (no other cell, no star import or `%run`
-    that may bind anything)? It read the value `cell` bound, so `cell` ran in that kernel."""
+    that may bind anything)? It read the value `cell` bound, so `cell` ran in that kernel.
+    `computed`: only the names it binds otherwise than by an import count."""
     flow = name_flow(ctx)
     if any(i.opaque and i.cell != cell.index for i in flow.injectors):
         return False
-    own = {d.name for d in flow.definitions if d.cell == cell.index}
+    own = {d.name for d in flow.definitions if d.cell == cell.index and not (computed and d.kind is DefKind.IMPORT)}
     only = own - {d.name for d in flow.definitions if d.cell != cell.index}
     if not only:
         return False
