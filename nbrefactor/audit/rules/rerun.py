@@ -174,6 +174,12 @@ class _Walker:
         self.local_wrapped: dict[str, str] = {}
         # Inside an `if`/`while`/`try`: a file step there is usually guarded (`if not exists`).
         self.guarded = 0
+        # The folders this cell removed with `shutil.rmtree(p)` so far (guarded or not), by the
+        # text of their path: a `mkdir(p)` after it makes a fresh folder on every run.
+        self.removed_folders: set[str] = set()
+        # Names bound by this cell to Colab's `files.upload()` and the loop variables over them: the
+        # files they name are uploaded afresh by every run, so moving them away is safe to repeat.
+        self.uploads: set[str] = set()
         # Names the enclosing `if`/`while` tests read, and whether a `try` encloses the line: a
         # conversion under `if isinstance(X, pd.DataFrame):` (or `hasattr`, or in a `try`) is
         # written to be safe to repeat.
@@ -436,6 +442,11 @@ class _Walker:
                          if isinstance(a, ast.Name) and a.id not in self.bound and self.trainers.get(a.id) == "model"]
                 if inner:
                     self.local_wrapped[stmt.targets[0].id] = inner[0].id
+            if (
+                len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and isinstance(stmt.value, ast.Call)
+                and self.resolve(dotted_name(stmt.value.func) or "") == "google.colab.files.upload"
+            ):
+                self.uploads.add(stmt.targets[0].id)
             value = stmt.value
             nodes = _walk(value)  # one walk for the three passes over the value (calls, whole reads, names read)
             self._value_walk = (value, nodes)  # and for `_note_set_items`
@@ -594,6 +605,8 @@ class _Walker:
             self.calls(stmt.iter, iter_nodes)
             self._derive(stmt.target, reads_of_value=_loads(iter_nodes))
             targets = _names_in(stmt.target)
+            if not self.uploads.isdisjoint(_loads(iter_nodes)):
+                self.uploads |= targets  # `for filename in uploaded.keys():`
             resumes = _resumable_loop(stmt, self.step_bars) and targets.isdisjoint(self.bound)
             self.bound |= targets
             self.resuming += resumes
@@ -672,6 +685,10 @@ class _Walker:
             # operators; most of them) are passed over with one test.
             if not isinstance(node, ast.Call):
                 continue
+            if node.args and self.resolve(dotted_name(node.func) or "") == "shutil.rmtree":
+                # `if os.path.isdir(p): shutil.rmtree(p)` then `os.mkdir(p)`: the second run finds no
+                # folder to fail on (fair check 29, item 70).
+                self.removed_folders.add(ast.dump(node.args[0]))
             if not self.guarded:
                 self._file_step(node)
                 if isinstance(node.func, ast.Name) and node.func.id in self.functions:
@@ -866,7 +883,8 @@ class _Walker:
     def _file_step(self, node: ast.Call) -> None:
         """`os.makedirs(p)` / `os.mkdir(p)` / `path.mkdir()` without `exist_ok=True` fail when the
         folder exists (the first run made it); `shutil.move(src, dst)` finds its source gone. Not
-        under an `if`/`while`/`try` (`if not os.path.exists(p): os.makedirs(p)` is guarded)."""
+        under an `if`/`while`/`try` (`if not os.path.exists(p): os.makedirs(p)` is guarded), nor a
+        folder the cell removed above with `shutil.rmtree` of the same path text."""
         dotted = dotted_name(node.func)
         qualified = self.resolve(dotted) if dotted else ""
         exist_ok = next((k.value for k in node.keywords if k.arg == "exist_ok"), None)
@@ -875,11 +893,16 @@ class _Walker:
             isinstance(node.func, ast.Attribute) and node.func.attr == "mkdir" and not qualified.startswith(("os.", "ftplib", "paramiko"))
             and _base(node.func.value) not in self.modules
         ):
-            if not tolerant:
+            folder = node.args[0] if qualified.startswith("os.") and node.args else (
+                node.func.value if isinstance(node.func, ast.Attribute) else None)
+            if not tolerant and (folder is None or ast.dump(folder) not in self.removed_folders):
                 shown = qualified if qualified.startswith("os.") else ".mkdir"
                 self.file_steps.add(shown)
                 self.report(node, shown, f"creates a folder with `{shown}(…)` and no `exist_ok=True`, which fails on a second run (`FileExistsError`: the first run made it)")
-        elif qualified == "shutil.move":
+        elif qualified == "shutil.move" and not (
+            node.args and not self.uploads.isdisjoint(n.id for n in ast.walk(node.args[0]) if isinstance(n, ast.Name))
+        ):
+            # (Not a file of this run's Colab upload: `files.upload()` puts it back on every run.)
             self.file_steps.add("shutil.move")
             self.report(node, "shutil.move", "moves files with `shutil.move(…)`, so a second run fails (the source is gone) or moves other files")
 
@@ -2207,7 +2230,8 @@ class ChangesWhenRunTwice(Rule):
         "setting the name up, so an in-place change after it is reported (`agg.reset_index(inplace=True)`: a "
         "second run groups the reset frame); folder steps that fail or change when repeated: `os.makedirs(p)`/`os.mkdir(p)`/"
         "`path.mkdir()` without `exist_ok=True` and `shutil.move(…)` (also inside a function the cell defines and calls), unless under an `if`/`try` (`if not "
-        "os.path.exists(p)`); training a model made in another cell: `optimizer.step()` on a torch "
+        "os.path.exists(p)`) or after the cell removed that folder (`if os.path.isdir(p): shutil.rmtree(p)`, the same "
+        "path text), and no move of a file this run's Colab `files.upload()` made (uploaded again by every run); training a model made in another cell: `optimizer.step()` on a torch "
         "optimizer (or `scaler.step(optimizer)` through a mixed-precision `GradScaler`; also one the cell makes over `model.parameters()` of a model from another "
         "cell, even when the cell first moves it with `model = model.to(device)` (or `.cuda()`, `.cpu()`: the same module)), `model.fit(…)` on a Keras model (`keras.Sequential`/`Model`/`load_model`, a KerasHub "
         "`from_preset`, a transformers TensorFlow model such as `TFAutoModelForSeq2SeqLM.from_pretrained(…)`, an instance of the notebook's own `keras.Model` subclass, or the model a "
@@ -2385,6 +2409,16 @@ class ChangesWhenRunTwice(Rule):
             "import os\nimport numpy as np\nw = np.ones(3)\nx = np.ones(3)\nwords = None",
             "w = w / w.sum()\nx = x - x.mean()\nwords = words.map(lambda s: s.lower())",
             "os.makedirs('logs', exist_ok=True)\nif not os.path.exists('val'):\n    os.mkdir('val')",
+        )),
+        # The folder removed just above the `mkdir`: a second run makes it afresh (fair check 29, item 70).
+        Example(cells=(
+            "import os\nimport shutil\nupload_folder = 'inputs/upload'\nif os.path.isdir(upload_folder):\n"
+            "    shutil.rmtree(upload_folder)\nos.mkdir(upload_folder)",
+        )),
+        # ...and the files this run's Colab upload made are moved into it: every run uploads them again.
+        Example(cells=(
+            "import os\nimport shutil\nfrom google.colab import files\nuploaded = files.upload()\n"
+            "for filename in uploaded.keys():\n    shutil.move(filename, os.path.join('inputs', filename))",
         )),
         Example(cells=(
             "import pandas as pd\nraw = pd.DataFrame({'a': [1, -1]})\nframe = raw.copy()",
