@@ -2572,7 +2572,8 @@ class UnexecutedCell(Rule):
         "literals a cell below names, on objects bound afresh below before any read (`results.writer(\"whylabs\").write()`, "
         "the optional upload): skipping both changed nothing the notebook shows. "
         "A cell that only installs packages (`pip install foo==1.0`, `%pip`/`!conda`/`!apt-get install`, also as `%%sh` "
-        "or `%%bash` lines beside an `echo`) left unrun is not reported: the packages were already there, and DEP003 reports the install. Nor are never-run cells "
+        "or `%%bash` lines beside an `echo`, after environment settings, `!MAX_JOBS=4 pip install …`, or behind a one-line "
+        "check, `import torch; assert torch.cuda.get_device_capability()[0] >= 8`, whose imports other cells make too) left unrun is not reported: the packages were already there, and DEP003 reports the install. Nor are never-run cells "
         "that cells that ran supersede: top to bottom from the first, a name they bind or change (imports too) stays theirs "
         "until a cell writes it without reading one of theirs, a never-run cell reading one passes its own writes on; no "
         "cell that ran reads one, and a cell that ran binds one afresh (a demo section never run, the section run below "
@@ -2627,6 +2628,14 @@ class UnexecutedCell(Rule):
         )),
         # An install cell left unrun: the packages were already there (DEP003 reports the install).
         Example(cells=(code_cell("pip install requests==2.31.0"), code_cell("import requests", 1))),
+        # ... also behind a one-line hardware check, with an environment setting in front of `pip`
+        # (fair check 29, item 45: the optional flash-attn install).
+        Example(cells=(
+            code_cell("import torch", 1),
+            code_cell("import torch; assert torch.cuda.get_device_capability()[0] >= 8, 'Hardware not supported'\n"
+                      "# install flash-attn\n!pip install ninja packaging\n!MAX_JOBS=4 pip install flash-attn --no-build-isolation"),
+            code_cell("print(torch.__version__)", 2),
+        )),
         # ... also as a `%%sh` cell with an `echo` asking for a restart (fair check 26, item 49).
         Example(cells=(
             code_cell('%%sh\npip install feast -U -q\necho "Please restart your runtime now."'),
@@ -3353,7 +3362,7 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
     for i, cell in enumerate(cells):
         if cell.execution_count is not None or _is_blank(cell.source) or cell.index in stripped:
             continue
-        if _installs_only(cell.source):
+        if _installs_only(cell.source, _imported_by_others(ctx, cell.index)):
             continue  # the environment already had the packages (DEP003 reports the install itself)
         if _fetches_data_only(cell.source):
             continue  # the data was already there (PTH003/PTH007 report the download itself)
@@ -3609,8 +3618,13 @@ def _prompt_print(statement: ast.stmt, credentials: set[str]) -> bool:
 
 
 _INSTALL_LINE = re.compile(
-    r"^[%!]?\s*(?:(?:python3?\s+-m\s+)?pip3?|conda|mamba|(?:sudo\s+)?apt(?:-get)?)\s+install\b"
+    r"^[%!]?\s*(?:[A-Za-z_]\w*=\S*\s+)*(?:(?:python3?\s+-m\s+)?pip3?|conda|mamba|(?:sudo\s+)?apt(?:-get)?)\s+install\b"
 )
+
+
+def _imported_by_others(ctx: RuleContext, cell: int) -> frozenset[str]:
+    """The names other cells bind by an import."""
+    return frozenset(d.name for d in name_flow(ctx).definitions if d.kind is DefKind.IMPORT and d.cell != cell)
 
 
 # Calls that leave something outside the kernel (a file, a folder, a download): a never-run cell
@@ -3785,17 +3799,41 @@ def _downloads_nothing_read_below(ctx: RuleContext, ca: CellAnalysis) -> bool:
     return all(e.startswith(("download", "urlretrieve")) for e in effects) and _output_read_below(ctx, ca.cell) is None
 
 
-def _installs_only(source: str) -> bool:
+def _installs_only(source: str, imported_elsewhere: AbstractSet[str] = frozenset()) -> bool:
     """Every statement of the cell installs packages (`pip install foo==1.0`, `%pip install …`,
-    `!conda install …`, `!apt-get install -y …`): left unrun, it changed no name and no file a
-    cell below reads; the notebook ran because the packages were already there."""
+    `!conda install …`, `!apt-get install -y …`, also after environment settings, `!MAX_JOBS=4 pip
+    install …`): left unrun, it changed no name and no file a cell below reads; the notebook ran
+    because the packages were already there. A one-line check may stand in front of the installs
+    (`import torch; assert torch.cuda.get_device_capability()[0] >= 8, …`, fair check 29, item 45):
+    asserts bind nothing, and imports of modules other cells import too (`imported_elsewhere`, the
+    names they bind) bind the same modules."""
     text = source.replace("\\\n", " ")
     lines = [l.strip() for l in text.splitlines() if l.strip() and not l.strip().startswith("#")]
     if lines and _SHELL_CELL_MAGIC.match(lines[0]):
         # `%%sh` then `pip install feast -U -q` and an `echo` telling the reader to restart: the
         # cell's lines are shell lines (fair check 26, hid002-skipped-install-cell).
         lines = [l for l in lines[1:] if not re.match(r"[!]?echo\b", l)]
-    return bool(lines) and all(_INSTALL_LINE.match(l) for l in lines)
+    installs = [l for l in lines if _INSTALL_LINE.match(l)]
+    return bool(installs) and all(_INSTALL_LINE.match(l) or _check_line(l, imported_elsewhere) for l in lines)
+
+
+def _check_line(line: str, imported_elsewhere: AbstractSet[str]) -> bool:
+    """A line of Python statements that only check (`assert …`) or import modules other cells
+    import too."""
+    if not line.startswith(("assert", "import", "from")):
+        return False
+    try:
+        tree = ast.parse(line)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return bool(tree.body) and all(
+        isinstance(st, ast.Assert) or (
+            isinstance(st, (ast.Import, ast.ImportFrom)) and all(
+                a.name != "*" and (a.asname or a.name.split(".")[0]) in imported_elsewhere for a in st.names
+            )
+        )
+        for st in tree.body
+    )
 
 
 # A cell magic running the cell as shell lines (or capturing its output).
