@@ -5876,7 +5876,9 @@ class SavedTraceback(Rule):
         "ran after this one (a higher count: this cell ran first in a fresh kernel; HID001 reports that order), a StopIteration of a cell that "
         "is only `next(it)` (run again and again until the iterator ran out). The same AttributeError, "
         "ImportError or ModuleNotFoundError saved in several cells (an attribute the library removed, called "
-        "in each) is one finding at the first cell, the others related. Nor is the error of a cell that holds only "
+        "in each) is one finding at the first cell, the others related; so is any other error saved in several cells "
+        "with the same message raised through the same frames of installed or project code (`FileNotFoundError: \"dot\" "
+        "not found in path.` from pydot's Graphviz call under the same helper: one missing program). Nor is the error of a cell that holds only "
         "comments (its code commented out after the error was saved: it does nothing now). Nor is an error raised "
         "inside the package the repository itself builds (the traceback's innermost frame is a file of one of the "
         "project's own packages, not an installed copy) in a notebook under a `tests`/`debug` folder of that project: "
@@ -6121,16 +6123,34 @@ class SavedTraceback(Rule):
             ),
             expect=((2, 1),),
         ),
+        # Fair check 29, item 58: Graphviz missing, the same FileNotFoundError raised through the same
+        # pydot frames under the helper each cell calls: one finding, the second cell related.
+        Example(cells=(
+            code_cell("from utils import draw_tree", 1),
+            *(code_cell(f"draw_tree(depth={depth})", count, outputs=({"output_type": "error", "ename": "FileNotFoundError",
+                        "evalue": '[WinError 2] "dot" not found in path.', "traceback": [
+                            f"Cell In[{count}], line 1\n----> 1 draw_tree(depth={depth})",
+                            "File ~/venv/lib/site-packages/pydot.py:1923, in Dot.create(self, prog, format, encoding)",
+                            "File ~/lib/python3.10/subprocess.py:971, in Popen.__init__(self, args)"]},))
+              for depth, count in ((1, 2), (2, 3))),
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         # A missing attribute or module saved in several cells (`to_gpu_array` removed from the
         # library, each cell calling it failed): one root cause, one finding at the first cell.
-        same: dict[str, list[Hit]] = {}
+        # So is any other error saved in several cells with the same message raised through the
+        # same frames of installed or project code (fair check 29, item 58: `FileNotFoundError:
+        # "dot" not found in path.` from pydot's Graphviz call under the same helper, in two cells).
+        same: dict[tuple[str, tuple[str, ...]], list[Hit]] = {}
         for hit in self._hits(ctx):
             what = hit.key.split("\x1f")[1] if hit.key.startswith("traceback\x1f") and "half-done" not in hit.message else ""
             if what.split(":", 1)[0].strip() in _API_ERRORS:
-                same.setdefault(what, []).append(hit)
+                same.setdefault((what, ()), []).append(hit)
+                continue
+            frames = _error_frames(hit.cell) if what and hit.cell is not None else ()
+            if frames:
+                same.setdefault((what, frames), []).append(hit)
                 continue
             yield hit
         for hits in same.values():
@@ -6197,6 +6217,25 @@ class SavedTraceback(Rule):
                 fix="Fix the error and re-run the notebook; if the failure is intended, tag the cell `raises-exception`.",
                 key=f"traceback\x1f{what}\x1f{cell.source.strip()}",
             )
+
+
+def _error_frames(cell: Cell) -> tuple[str, ...]:
+    """The files and lines of the frames of the cell's last saved traceback outside the notebook
+    (`…/site-packages/pydot.py:1923`, plain and IPython 7 spellings too), innermost last; () when
+    it shows none."""
+    errors = [o for o in cell.outputs if o.output_type == "error"]
+    if not errors:
+        return ()
+    text = _ANSI.sub("", errors[-1].text)
+    return tuple(f"{m.group('path')}:{m.group('line') or m.group('line2') or m.group('function')}" for m in _FRAME_LINE.finditer(text))
+
+
+# A traceback frame in a `.py` file with its line (or, IPython 7, its function): `File …/pydot.py:1923,
+# in Dot.create(…)`, `File "/usr/lib/x.py", line 3, in f`, `/opt/…/x.py in f(a)`.
+_FRAME_LINE = re.compile(
+    r"""(?:^|\s|")(?P<path>(?:[~.]|[A-Za-z]:)?[^\s"':]*\.py)(?:["']?(?::(?P<line>\d+)|,\s*line\s+(?P<line2>\d+))|\s+in\s+(?P<function>\w+))""",
+    re.MULTILINE,
+)
 
 
 def _ran_on_after_error(cell: Cell) -> bool:
