@@ -2315,7 +2315,10 @@ class ChangesWhenRunTwice(Rule):
         "itself, nor when it sets the attribute afresh before the call (`p.grad = 0.0`), nor when the method updates only "
         "its own instance (`self.x += dx`) and that instance is only shown afterwards, top to bottom, until bound afresh "
         "(a tutorial's `p1.translate(0.25, 1.5)` then `print(p1)`: a second run shows another point and changes nothing "
-        "computed)."
+        "computed). Nor is a change of a name that the nearest code cell above restores from a kept original: a reset "
+        "cell whose every statement binds a name to a copy of another (`A = A_.copy()`, `b = copy.deepcopy(b_)`), the "
+        "originals bound once and never changed (under \"Enter again from here on the same data\": the notebook is "
+        "re-run from there)."
     )
     why_bad = (
         "Notebooks are re-run cell by cell all the time. A cell like this gives a different "
@@ -2409,6 +2412,14 @@ class ChangesWhenRunTwice(Rule):
             "import os\nimport numpy as np\nw = np.ones(3)\nx = np.ones(3)\nwords = None",
             "w = w / w.sum()\nx = x - x.mean()\nwords = words.map(lambda s: s.lower())",
             "os.makedirs('logs', exist_ok=True)\nif not os.path.exists('val'):\n    os.mkdir('val')",
+        )),
+        # Fair check 29, item 65: the cell just above restores `A` from a kept original, under
+        # "Enter again from here on the same data": the notebook is re-run from there.
+        Example(cells=(
+            "import numpy as np\nA_ = np.ones((2, 2))\nb_ = np.ones(2)",
+            md("# Enter again from here on the same data:"),
+            "A = A_.copy()\nb = b_.copy()",
+            "A = np.hstack([A, np.eye(2)])\nprint(A.shape, b)",
         )),
         # The folder removed just above the `mkdir`: a second run makes it afresh (fair check 29, item 70).
         Example(cells=(
@@ -2963,6 +2974,11 @@ class ChangesWhenRunTwice(Rule):
                     # SGD without momentum keeps no state, so the stated cause is false (fair check 26,
                     # hid009-stateless-sgd-optimizer-state).
                     continue
+                if not file_step and _reset_cell_above(ctx, ca, name):
+                    # The cell just above restores `name` from a kept original (`A = A_.copy()` under
+                    # "Enter again from here on the same data"): the notebook is re-run from there
+                    # (fair check 29, item 65, hid009-reset-cell-above-by-design).
+                    continue
                 if not file_step and what.startswith(f"grows `{name}` with `.extend(") and _inference_data_extend(ctx, ca, line, name):
                     continue  # ArviZ `idata.extend(ppc)` keeps the groups it has (join="left"): a second run adds nothing
                 if file_step:
@@ -3370,6 +3386,43 @@ def _literal_step(stmt: ast.stmt, name: str) -> bool:
         isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and t.value.id == name and _typed_literal(t.slice)
         for t in targets
     )
+
+
+# Calls that copy the one name they are given (`copy.deepcopy(A_)`, `np.copy(A_)`).
+_COPY_FUNCTIONS = frozenset({"copy.copy", "copy.deepcopy", "numpy.copy"})
+
+
+def _reset_cell_above(ctx: RuleContext, ca: CellAnalysis, name: str) -> bool:
+    """Is the nearest non-empty code cell above `ca` a reset cell restoring `name`: every statement
+    binds a name to a copy of another one (`A = A_.copy()`, `b = copy.deepcopy(b_)`), `name` among
+    them, and no cell binds an original more than once, changes or deletes it? Running from there
+    gives the cell below the same start every time: the notebook is meant to be re-run from it."""
+    above = [c for c in ctx.cells if c.cell.index < ca.cell.index and c.cell.source.strip()]
+    if not above or not above[-1].masked.is_python or above[-1].magics:
+        return False
+    tree = cell_python_tree(above[-1])
+    if tree is None or not tree.body:
+        return False
+    restored: set[str] = set()
+    originals: set[str] = set()
+    for statement in tree.body:
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)
+                and isinstance(statement.value, ast.Call) and not statement.value.keywords):
+            return False
+        call, source = statement.value, None
+        if isinstance(call.func, ast.Attribute) and call.func.attr == "copy" and not call.args and isinstance(call.func.value, ast.Name):
+            source = call.func.value.id
+        elif len(call.args) == 1 and isinstance(call.args[0], ast.Name) and ctx.facts.resolve(dotted_name(call.func) or "") in _COPY_FUNCTIONS:
+            source = call.args[0].id
+        if source is None or source == statement.targets[0].id:
+            return False
+        restored.add(statement.targets[0].id)
+        originals.add(source)
+    if name not in restored:
+        return False
+    bindings = [d.name for c in ctx.cells for d in c.facts.defined if d.name in originals]
+    changed = {r.name for c in ctx.cells for r in (*c.facts.mutated, *c.facts.deleted)}
+    return not (originals & changed) and all(bindings.count(o) <= 1 for o in originals)
 
 
 def _only_shown_after(
