@@ -1517,6 +1517,35 @@ def _other_places(here: int, others: list[Draw]) -> str:
     return "; ".join(parts)
 
 
+def _under_if(draw: Draw) -> bool:
+    """Is the draw's call in a branch of an `if` (body or `else`, not its test)?"""
+    if draw.iteration is not None:
+        return False
+    tree = _parsed(draw.ca)
+    if tree is None:
+        return False
+    line = draw.call.line
+    return any(
+        any(st.lineno <= line <= (st.end_lineno or st.lineno) for st in (*node.body, *node.orelse))
+        for node in nodes_of(tree, ast.If)
+    )
+
+
+def _unconditional_first(draws: list[Draw]) -> list[Draw]:
+    """The draws with the one that carries the finding first: the first, unless it sits in a branch
+    of an `if` and a later draw of the same cell and function does not (fair check 29, item 135:
+    `if embeddings is None: self.embeddings = nn.Embedding(…)` in a tagger always built with
+    pretrained embeddings; the LSTM and Linear layers below always draw)."""
+    first = draws[0]
+    if first.iteration is not None or not _under_if(first):
+        return draws
+    for i, other in enumerate(draws[1:], start=1):
+        if (other.ca is first.ca and other.call.owner == first.call.owner and other.call.in_function == first.call.in_function
+                and other.iteration is None and not _under_if(other)):
+            return [other, *draws[:i], *draws[i + 1:]]
+    return draws
+
+
 def _place(draw: Draw) -> Position:
     """Where a draw is reported: where its loader is iterated, or the call."""
     it = draw.iteration
@@ -4614,7 +4643,8 @@ class UnseededRandom(Rule):
         "caller's run, so a seed at the top of `training_loop` seeds the draws of the "
         "`get_dataloaders()` it calls after the seed (also when `training_loop` is passed to "
         "`notebook_launcher` or `mp.spawn`, which run it). One finding per library, at its first unseeded draw (the root "
-        "cause: the library is never seeded before it); its other unseeded draws are listed in the "
+        "cause: the library is never seeded before it; a first draw in a branch of an `if` gives way to a later draw of "
+        "the same cell and function outside one, which certainly runs); its other unseeded draws are listed in the "
         "message and as related locations. When the notebook seeds other libraries but never this "
         "one (RND003's case), the message names the first seeding call that runs and lists it as a "
         "related location too: the fix goes beside it, and RND003 does not report the library again. "
@@ -5487,6 +5517,17 @@ class UnseededRandom(Rule):
             "import numpy as np\nX = np.ones((4, 3))\nt = np.zeros(4)",
             "w = np.random.rand(3)\nloss = ((X @ w - t) ** 2).mean()\nprint(loss)",
         ), expect=((2, 1),)),
+        # Fair check 29, item 135: the first draw sits in the branch for no pretrained weights, which
+        # the notebook never takes; the finding is on the LSTM, which always draws (the embedding
+        # related; one made from pretrained weights draws nothing).
+        Example(cells=(
+            "import torch\nimport torch.nn as nn",
+            "class Tagger(nn.Module):\n    def __init__(self, weights=None):\n        super().__init__()\n"
+            "        if weights is None:\n            self.emb = nn.Embedding(10, 4)\n        else:\n"
+            "            self.emb = nn.Embedding.from_pretrained(weights)\n        self.lstm = nn.LSTM(4, 8)",
+            "tagger = Tagger(torch.ones(10, 4))\nopt = torch.optim.SGD(tagger.parameters(), lr=0.1)\n"
+            "loss = tagger.lstm(torch.ones(2, 1, 4))[0].sum()\nloss.backward()\nopt.step()",
+        ), expect=((2, 8),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -5542,6 +5583,7 @@ class UnseededRandom(Rule):
         never = _never_seeded(rf, seeds)
         first_seed = seeds[0][1] if seeds else None
         for library, draws in unseeded.items():
+            draws = _unconditional_first(draws)
             draw, others = draws[0], draws[1:]
             lib = catalog.library(library)
             where = ""
