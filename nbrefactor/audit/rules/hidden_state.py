@@ -4084,7 +4084,9 @@ class UndefinedName(Rule):
         "called name with no close match but one function defined above that shares a word of its name and takes the "
         "call's arguments is said to be perhaps renamed without its calls (`recursive_forecast(…)` beside "
         "`def rolling_forecast(…)`: \"did you mean\" it); a "
-        "name with a close match to a defined one stays its own finding (\"did you mean\" it; or, when the name is the first "
+        "name with a close match to a defined one stays its own finding (\"did you mean\" it, unless the same line reads "
+        "that look-alike too, `clf.fit(X_train[:, :n], Y_train)`, or it differs only by one-letter `_`-parts, `train` or "
+        "`X_train` for `Y_train`: another variable of the family, no typo; or, when the name is the first "
         "argument of a call whose receiver the cell's other calls, two or more, all call with one name the cell binds above "
         "it, that name: `sc.pp.filter_genes(adata)` among `sc.pp.…(panc)` lines), unless it is read as a module (`cc.UCCSD(mf)` "
         "beside an object `mcc`); when the close match is bound only by importing it from a module of the name's spelling "
@@ -4260,6 +4262,12 @@ class UndefinedName(Rule):
             "from pinecone import Pinecone",
             "pinecone.init(api_key='KEY', environment='ENV')\nindexes = pinecone.list_indexes()",
         ), expect=((2, 1),)),
+        # Fair check 29, item 48: `Y_train` is bound nowhere; `X_train`, its look-alike, is read on the
+        # same line as the features: no "did you mean `X_train`"; nor `train`, another word of its family.
+        Example(cells=(
+            code_cell("import numpy as np\ntrain = np.ones((4, 4))\nX_train = train[:, :3]", 1),
+            code_cell("from sklearn import tree\nclf = tree.DecisionTreeClassifier()\nclf = clf.fit(X_train[:, 0:2], Y_train)", 2),
+        ), expect=((2, 3),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -4483,7 +4491,13 @@ class UndefinedName(Rule):
                     # real undefined name outside that launcher, with a known way to build it.
                     message += f": it is the {launcher} the pyspark launcher (`bin/pyspark`) predefines, and nothing in the notebook creates it"
                     fix = f"Create it in a cell above (`{r.name} = {_SPARK_LAUNCHER_NAMES[r.name][1]}`), or list `{r.name}` under `builtins` in a rules file when every run goes through that launcher."
-                close = difflib.get_close_matches(r.name, [n for n in defined if n != r.name], n=1, cutoff=0.8)
+                # Not a look-alike the same line already reads beside it (`clf.fit(X_train[:, :n], Y_train)`:
+                # `X_train` is the features, the labels are another name), nor one another word of the
+                # name's family (`train`, `X_train` for `Y_train`): no typo (fair check 29, item 48).
+                beside = set(_NAME_WORD.findall(_source_line(cell, r.line))) - {r.name}
+                close = difflib.get_close_matches(
+                    r.name, [n for n in defined if n != r.name and n not in beside and not _word_sibling(r.name, n)], n=1, cutoff=0.8,
+                )
                 sibling = _sibling_argument(ctx, r)
                 if sibling is not None:
                     # `sc.pp.filter_genes(adata, …)` among `sc.pp.…(panc)` lines that work on the
@@ -4531,6 +4545,20 @@ class UndefinedName(Rule):
 
 
 _SAME_LINE_BELOW = ", on the same line,"
+
+
+def _word_sibling(name: str, other: str) -> bool:
+    """Do the two names differ only by one-letter `_`-parts, the marks of a family of variables, not by
+    a typo: one such part more or less (`train`, `Y_train`), or such parts swapped (`X_train`,
+    `Y_train`; `x_1`, `x_2`)?"""
+    a, b = name.lower().split("_"), other.lower().split("_")
+    if abs(len(a) - len(b)) == 1:
+        longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+        return any(len(longer[i]) == 1 and longer[:i] + longer[i + 1:] == shorter for i in range(len(longer)))
+    if len(a) != len(b):
+        return False
+    differing = [(x, y) for x, y in zip(a, b) if x != y]
+    return bool(differing) and all(len(x) == 1 and len(y) == 1 for x, y in differing)
 
 
 def _renamed_function(ctx: RuleContext, r: Read) -> Optional[tuple[str, int]]:
