@@ -585,7 +585,7 @@ def test_hid003_answer_cell_is_named_as_the_template_blank():
 
 
 def test_hid002_names_the_first_executed_cell_with_code_below():
-    result = audit(("a = 1", 1), "b = a + 1", ("", 2), ("print(b)", 3))
+    result = audit(("a = 1", 1), "a = a + 1", ("", 2), ("print(a)", 3))
     (message,) = messages(result, "HID002")
     assert message.startswith("Cell 2 was never run, but cell 4 below it was (as [3])")
 

@@ -415,7 +415,7 @@ def test_analyse_randomness_places_in_function_calls_at_their_first_run():
 def test_rnd001_indices_that_only_pick_plotted_examples_are_left_out_but_any_other_use_keeps_them(tmp_path):
     # fair check 4: `np.random.choice` picks which images a figure shows; nothing computed depends on it.
     setup = "import numpy as np\nimport matplotlib.pyplot as plt\nimages = np.zeros((100, 8, 8))"
-    plotted = "idx = np.random.choice(100, 4)\nfor i in range(4):\n    k = idx[i]\n    plt.imshow(images[k])\n    plt.title(k)"
+    plotted = "idx = np.random.choice(100, 40)\nfor i in range(4):\n    k = idx[i]\n    plt.imshow(images[k])\n    plt.title(k)"
     assert spots(UnseededRandom, tmp_path, setup, plotted) == []
     # The same indices also select training rows: the draw changes what is computed.
     used = plotted + "\nsubset = images[idx]"
@@ -474,7 +474,7 @@ def test_rnd001_a_read_in_another_cell_is_seen_whatever_the_cell_is_spelled_in(t
     # `_plotted_only` skips a cell whose text does not contain the name: a fullwidth spelling
     # (`ｉｄｘ`, which Python reads as `idx`) and a cell that does not parse must still count.
     setup = "import numpy as np\nimport matplotlib.pyplot as plt\nimages = np.zeros((100, 8, 8))"
-    plotted = "idx = np.random.choice(100, 4)\nfor i in range(4):\n    k = idx[i]\n    plt.imshow(images[k])\n    plt.title(k)"
+    plotted = "idx = np.random.choice(100, 40)\nfor i in range(4):\n    k = idx[i]\n    plt.imshow(images[k])\n    plt.title(k)"
     assert spots(UnseededRandom, tmp_path, setup, plotted, "print(\uff49\uff44\uff58.sum())") == [(2, 1)]
     assert spots(UnseededRandom, tmp_path, setup, plotted, "print(idx.sum()") == [(2, 1)]
     assert spots(UnseededRandom, tmp_path, setup, plotted, "print(other.sum())") == []
@@ -642,7 +642,7 @@ def test_rnd001_project_seed_helper_counts_for_the_libraries_it_seeds(tmp_path):
         ),
     }
     cells = ("import numpy as np\nimport torch\nfrom labkit import seed_all", "seed_all(1)",
-             "idx = np.random.permutation(9)\nrows = data[idx]", "w = torch.randn(3)\nprint(float(w.sum()))")
+             "idx = np.random.permutation(9)\nrows = data[idx]", "w = torch.randn(300)\nprint(float(w.sum()))")
     found = run_example(UnseededRandom, Example(cells=cells, files=helpers), tmp_path)
     assert positions(found) == [(4, 1)]
     assert "the notebook seeds the `random` module and NumPy (cell 2, line 1) but never PyTorch" in found[0].message
@@ -759,7 +759,7 @@ def test_rnd001_project_seed_helper_switches_on_by_default_seed(tmp_path):
         "    if set_tensorflow:\n        import tensorflow as tf\n        tf.random.set_seed(seed)\n"
     )}
     head = "import numpy as np\nimport torch\nimport tensorflow as tf\nimport utils"
-    draws = ("idx = np.random.permutation(9)\nrows = data[idx]", "w = torch.randn(3)\nprint(float(w.sum()))",
+    draws = ("idx = np.random.permutation(9)\nrows = data[idx]", "w = torch.randn(300)\nprint(float(w.sum()))",
              "t = tf.random.normal([3])\nprint(float(tf.reduce_sum(t)))")
 
     def found(call: str, name: str):

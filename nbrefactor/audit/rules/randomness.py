@@ -1517,6 +1517,35 @@ def _other_places(here: int, others: list[Draw]) -> str:
     return "; ".join(parts)
 
 
+def _under_if(draw: Draw) -> bool:
+    """Is the draw's call in a branch of an `if` (body or `else`, not its test)?"""
+    if draw.iteration is not None:
+        return False
+    tree = _parsed(draw.ca)
+    if tree is None:
+        return False
+    line = draw.call.line
+    return any(
+        any(st.lineno <= line <= (st.end_lineno or st.lineno) for st in (*node.body, *node.orelse))
+        for node in nodes_of(tree, ast.If)
+    )
+
+
+def _unconditional_first(draws: list[Draw]) -> list[Draw]:
+    """The draws with the one that carries the finding first: the first, unless it sits in a branch
+    of an `if` and a later draw of the same cell and function does not (fair check 29, item 135:
+    `if embeddings is None: self.embeddings = nn.Embedding(…)` in a tagger always built with
+    pretrained embeddings; the LSTM and Linear layers below always draw)."""
+    first = draws[0]
+    if first.iteration is not None or not _under_if(first):
+        return draws
+    for i, other in enumerate(draws[1:], start=1):
+        if (other.ca is first.ca and other.call.owner == first.call.owner and other.call.in_function == first.call.in_function
+                and other.iteration is None and not _under_if(other)):
+            return [other, *draws[:i], *draws[i + 1:]]
+    return draws
+
+
 def _place(draw: Draw) -> Position:
     """Where a draw is reported: where its loader is iterated, or the call."""
     it = draw.iteration
@@ -2115,6 +2144,8 @@ _PURE_FUNCTIONS = frozenset({
     "os.path.join", "os.path.basename", "os.path.dirname", "os.path.splitext", "os.listdir",
     "tensorflow.expand_dims", "tensorflow.squeeze", "tensorflow.reshape", "tensorflow.cast", "tensorflow.round",
     "tensorflow.argmax", "tensorflow.constant", "tensorflow.convert_to_tensor", "tensorflow.image.resize",
+    # a picked example's predicted scores turned into probabilities for its panel's title (fair check 29)
+    "tensorflow.nn.softmax", "tensorflow.nn.sigmoid", "tensorflow.math.sigmoid",
     "torch.tensor", "torch.from_numpy", "torch.argmax", "torch.squeeze", "torch.unsqueeze",
     # An image read, converted or wrapped for a tracker to show (`File.as_image(img)`, `wandb.Image(img)`).
     "cv2.imread", "cv2.cvtColor", "cv2.resize", "neptune.types.File", "neptune.types.File.as_image",
@@ -2126,7 +2157,13 @@ _PURE_FUNCTIONS = frozenset({
 })
 # Methods that compute a value from their arguments and leave their object as it was: a trained
 # model's prediction on a picked example that is only printed shows the pick, it changes nothing.
-_INFERENCE_METHODS = frozenset({"predict", "predict_proba", "predict_on_batch"})
+_INFERENCE_METHODS = frozenset({
+    "predict", "predict_proba", "predict_on_batch",
+    # A language model's generation from a picked prompt and a tokenizer's encoding and decoding of
+    # it: values computed from it, the model and tokenizer as they were (fair check 29,
+    # rnd001-display-only-pick: a random test conversation's answer printed as a spot check).
+    "generate", "apply_chat_template", "encode", "decode", "batch_decode", "tokenize", "convert_ids_to_tokens",
+})
 # Container methods that put a value into their (function-local) receiver: `picks.append(pick)`.
 _CONTAINER_MUTATORS = frozenset({"append", "extend", "insert"})
 # Methods that train, predict, persist or send what they are called on (or with): a random value
@@ -2229,6 +2266,12 @@ class _ShownFlow:
         self.arrays: set[str] = set()
         # Loop targets over the value (`for i, idx in enumerate(picks)`): one drawn item per turn.
         self.items: set[str] = set()
+        # The draw is a handful of values drawn once (`np.random.randint(1, 20, 5)`, `torch.rand(5, 3)`:
+        # `_few_values`): a statistic of them estimates nothing, it shows the method on an example
+        # array, and is followed like any value (fair check 29, rnd001-value-reaches-only-display).
+        # Only a statistic of the drawn values themselves: the names bound to the draw as it is.
+        self.few = False
+        self.drawn: set[str] = set()
 
     # -- expressions --
 
@@ -2392,11 +2435,13 @@ class _ShownFlow:
                 self.used = True  # `print(emb[:5])`, `display(df)`: the layout's numbers themselves, as text
             return args_tainted
         method = func.attr if isinstance(func, ast.Attribute) else ""
-        local_root = self._root(receiver) if receiver is not None and self.function is not None else None
-        if (method.endswith("_") and not method.startswith("_") and local_root in self.locals
+        local_root = self._root(receiver) if receiver is not None else None
+        if (method.endswith("_") and not method.startswith("_") and local_root is not None
+                and (local_root in self.locals if self.function is not None else local_root not in self.facts.aliases)
                 and (args_tainted or receiver_tainted or ctrl)):
             # `out[i].masked_fill_(mask, colour[i])`: an in-place method (PyTorch's trailing `_`)
-            # writes the value into an array local to the function, which is followed.
+            # writes the value into an array local to the function, which is followed; so is a
+            # module-level tensor written so (`y.add_(x)` in a PyTorch tour, fair check 29, item 147).
             self.tainted.add(local_root)
             return False
         if receiver_tainted and self.layout and (method in _LAYOUT_METHODS or method in _CLUSTER_LABEL_METHODS):
@@ -2406,7 +2451,7 @@ class _ShownFlow:
                              for k in call.keywords)
             # `counts / counts.sum(1, keepdims=True)`: a statistic kept in shape to broadcast back
             # against the values (a normalisation) is part of a value that is followed, not a result.
-            if _USING_METHOD.match(method) or (_STATISTIC.match(method) and not keeps_dims):
+            if _USING_METHOD.match(method) or (_STATISTIC.match(method) and not keeps_dims and not self._of_few(receiver)):
                 self.used = True
             return True
         if not (args_tainted or ctrl):
@@ -2414,7 +2459,7 @@ class _ShownFlow:
         if self._pure(call):
             name = method or (func.id if isinstance(func, ast.Name) else "")
             if (args_tainted and (_STATISTIC.match(name) or name in ("sum", "min", "max"))
-                    and not all(self._item_row(v) for v, r in zip(values, reached) if r)):
+                    and not all(self._item_row(v) or self._of_few(v) for v, r in zip(values, reached) if r)):
                 self.used = True
             return True
         root = self._root(receiver) if receiver is not None else None
@@ -2432,6 +2477,11 @@ class _ShownFlow:
             return True  # `model.predict([pick])`, `vectorizer([pick])`: a value computed from it, followed
         self.used = True
         return True
+
+    def _of_few(self, node: ast.expr | None) -> bool:
+        """`number` (bound to the draw as it is) or the draw itself, when it gives a handful of
+        values (`self.few`): a statistic of it shows the method on an example array."""
+        return self.few and (node is self.draw_node or (isinstance(node, ast.Name) and node.id in self.drawn))
 
     def _item_row(self, node: ast.expr) -> bool:
         """`y_hat[idx]` with `idx` one drawn item of the loop over the value and `y_hat` no value
@@ -2546,8 +2596,14 @@ class _ShownFlow:
 
     def _loop(self, body: list[ast.stmt], orelse: list[ast.stmt], ctrl: bool) -> None:
         self.loops += 1
+        before = set(self.tainted)
         for _ in range(2):  # twice: what the end of the body taints, its start reads on the next turn
-            self.block(body, ctrl, False)
+            # The body's own statements run in order on every turn: a name it binds afresh from a
+            # value the draw does not reach is clean for the rest of the turn (fair check 29, item
+            # 140: `random_index = np.random.randint(m)` at the top of a later cell's loop, its own
+            # draw, is not the first cell's pick).
+            self.block(body, ctrl, True)
+        self.tainted |= before  # the loop may run no turn: what held the value before still may
         self.loops -= 1
         self.block(orelse, ctrl, False)
 
@@ -2599,6 +2655,9 @@ class _ShownFlow:
                 for name in ast.walk(target):
                     if isinstance(name, ast.Name):
                         self.items.discard(name.id)  # bound anew: no longer one drawn item
+                        self.drawn.discard(name.id)
+                if isinstance(target, ast.Name) and st.value is self.draw_node:
+                    self.drawn.add(target.id)
                 if isinstance(target, ast.Name) and not isinstance(st, ast.AugAssign):
                     if (isinstance(st.value, ast.Call) and not flows
                             and self._module_of(st.value.func).startswith("numpy.")
@@ -2739,7 +2798,7 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
         return flow
 
     def at_module_level(ca: CellAnalysis, parsed: ast.Module, node: ast.Call, in_place: bool = False, layout: bool = False,
-                        last_shows: bool = False) -> bool | None:
+                        last_shows: bool = False, few: bool = False) -> bool | None:
         """Does `node`'s value, from its module-level statement on, reach only displays? (True: shown
         only; False: used; None: reaches nothing.) `layout`: `node` builds a t-SNE/UMAP estimator
         (`_ShownFlow.layout`)."""
@@ -2760,6 +2819,7 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
         flow.in_place = in_place
         flow.layout = layout
         flow.last_shows = last_shows
+        flow.few = few
         start = statement_index_at(parsed.body, line)
         if start is None:
             start = len(parsed.body)
@@ -2833,10 +2893,79 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
     return _DisplayReach(tree, in_function, at_module_level, callers_show)
 
 
+# The draws whose arguments give their number of values, and where: every positional argument a
+# dimension (`np.random.rand(5, 3)`, `torch.rand(5, 3)` or `torch.rand((5, 3))`), or the `size`
+# at that position or keyword (`np.random.randint(1, 20, 5)`); a draw without one gives one value.
+_SHAPE_DRAWS = frozenset({"numpy.random.rand", "numpy.random.randn", "torch.rand", "torch.randn"})
+_SIZE_POSITION = {
+    "numpy.random.randint": 2, "numpy.random.random": 0, "numpy.random.random_sample": 0, "numpy.random.ranf": 0,
+    "numpy.random.normal": 2, "numpy.random.uniform": 2, "numpy.random.choice": 1, "numpy.random.binomial": 2,
+    "numpy.random.poisson": 1, "numpy.random.exponential": 1, "random.randint": None, "random.random": None,
+    "random.choice": None, "random.uniform": None, "random.randrange": None,
+}
+# At most this many values: an example array of a tour, not a sample to estimate from.
+_FEW_VALUES = 25
+
+
+def _few_values(parsed: ast.Module, node: ast.Call, qualified: str) -> bool:
+    """Does the draw give at most `_FEW_VALUES` values, by literal sizes, and run once: its statement
+    is a plain assignment or expression at the cell's top level, not in a loop, a comprehension or a
+    function (`number = np.random.randint(1, 20, 5)`, fair check 29, item 142)?"""
+    statement = next((st for st in parsed.body if st.lineno <= node.lineno <= (st.end_lineno or st.lineno)), None)
+    if not isinstance(statement, (ast.Assign, ast.Expr)) or any(
+        isinstance(n, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)) for n in ast.walk(statement)
+    ):
+        return False
+
+    def count(value: ast.expr) -> int | None:
+        if isinstance(value, ast.Constant) and type(value.value) is int and value.value >= 0:
+            return value.value
+        if isinstance(value, (ast.Tuple, ast.List)):
+            total = 1
+            for element in value.elts:
+                n = count(element)
+                if n is None:
+                    return None
+                total *= n
+            return total
+        return None
+
+    if qualified in _SHAPE_DRAWS:
+        if node.keywords and any(k.arg in ("size", None) for k in node.keywords):
+            return False
+        total = 1
+        for arg in node.args:
+            n = count(arg)
+            if n is None:
+                return False
+            total *= n
+        return total <= _FEW_VALUES
+    if qualified not in _SIZE_POSITION:
+        return False
+    position = _SIZE_POSITION[qualified]
+    size = next((k.value for k in node.keywords if k.arg == "size"), None)
+    if size is None and position is not None and len(node.args) > position:
+        size = node.args[position]
+    if size is None:
+        return not any(isinstance(a, ast.Starred) for a in node.args) and all(k.arg is not None for k in node.keywords)
+    n = count(size)
+    return n is not None and n <= _FEW_VALUES
+
+
 def _call_node(ca: CellAnalysis, parsed: ast.Module, call: CallFact) -> ast.Call | None:
-    """The parsed call a `CallFact` of the cell describes (its line, column and name)."""
+    """The parsed call a `CallFact` of the cell describes (its line, column and name). CPython's
+    columns count UTF-8 bytes, the fact's characters: on a line with non-ASCII text before the call
+    (`print("🤖 : {}".format(random.choice(response)))`, fair check 29, item 133) they are converted."""
     offsets = {call.column - 1, call.column - 1 - ca.masked.dedent}
-    return next((n for n in nodes_of(parsed, ast.Call) if n.lineno == call.line and n.col_offset in offsets
+    lines = ca.masked.python.split("\n")
+    text = lines[call.line - 1] if 0 < call.line <= len(lines) else ""
+
+    def column(node: ast.Call) -> int:
+        if text.isascii():
+            return node.col_offset
+        return len(text.encode("utf-8")[:node.col_offset].decode("utf-8", "replace"))
+
+    return next((n for n in nodes_of(parsed, ast.Call) if n.lineno == call.line and column(n) in offsets
                  and (n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", None)) == call.method), None)
 
 
@@ -2909,8 +3038,12 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
             if last in _IN_PLACE_DRAWS:
                 # `np.random.shuffle(colors)`, a statement of its own on a plain name: the name is followed.
                 in_place = True
-        elif draw.qualified not in _VALUE_METHOD_DRAWS and not (draw.qualified == "shuffle" and draw.library == "tensorflow"):
-            return False  # (a tf.data `ds.shuffle(n)` returns the shuffled dataset: a value to follow)
+        elif draw.qualified not in _VALUE_METHOD_DRAWS and not (draw.qualified == "shuffle" and draw.library == "tensorflow") and not (
+            draw.qualified == "generate" and draw.library == "torch"
+        ):
+            # (a tf.data `ds.shuffle(n)` returns the shuffled dataset, `model.generate(…, do_sample=True)`
+            # the sampled tokens, fair check 29, item 131: values to follow)
+            return False
         parsed = tree(ca)
         if parsed is None or any(m.line == call.line for m in ca.magics):
             return False
@@ -2932,7 +3065,7 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
                 return further is True or (further is None and flow.shown)
             return flow.shown
         value = draw.qualified.rsplit(".", 1)[-1][:1].islower()  # `df.sample`, `np.random.rand`: not a model class
-        return at_module_level(ca, parsed, node, in_place, last_shows=value) is True
+        return at_module_level(ca, parsed, node, in_place, last_shows=value, few=_few_values(parsed, node, draw.qualified)) is True
 
     found: set[Position] = set()
     for draw in draws:
@@ -4510,7 +4643,8 @@ class UnseededRandom(Rule):
         "caller's run, so a seed at the top of `training_loop` seeds the draws of the "
         "`get_dataloaders()` it calls after the seed (also when `training_loop` is passed to "
         "`notebook_launcher` or `mp.spawn`, which run it). One finding per library, at its first unseeded draw (the root "
-        "cause: the library is never seeded before it); its other unseeded draws are listed in the "
+        "cause: the library is never seeded before it; a first draw in a branch of an `if` gives way to a later draw of "
+        "the same cell and function outside one, which certainly runs); its other unseeded draws are listed in the "
         "message and as related locations. When the notebook seeds other libraries but never this "
         "one (RND003's case), the message names the first seeding call that runs and lists it as a "
         "related location too: the fix goes beside it, and RND003 does not report the library again. "
@@ -4598,7 +4732,8 @@ class UnseededRandom(Rule):
         "functions of it (and `os.listdir`/`os.path` of a picked folder, a tensor reshaped, cast or "
         "rounded for the figure), a call of an object the notebook made (its vectorizer or layer: "
         "`vectorizer([pick])`), a prediction (`model.predict([pick])`, which leaves the model as it "
-        "was) and a function-local list it is appended to, inside the module-level function "
+        "was; also a language model's `generate` and a tokenizer's `apply_chat_template`/`encode`/`decode`/`batch_decode`: "
+        "a random test conversation and the model's answer printed as a spot check) and a function-local list it is appended to, inside the module-level function "
         "that draws (the notebook's own `show_random_elements(dataset)` that picks rows for "
         "`display(HTML(df.to_html()))`, an experiment tracker's logging of it (`run[\"sample\"].upload(…)`, `.append(…)`, "
         "`.log(…)` on a handle from `neptune.init_run`/`init_project`/`wandb.init`, `.log_row`/`.log_list`/`.log_table` too on "
@@ -4619,10 +4754,14 @@ class UnseededRandom(Rule):
         "module-level function returns is followed into each of its callers, when every mention of the function's name "
         "is a direct call (random label colours returned by `random_palette`, painted by `paint`, shown by `show_labels`' "
         "`imshow`); a list shuffled in place (`np.random.shuffle(colours)`) is followed from the shuffle, an in-place "
-        "PyTorch method writing it into a function-local array (`out[i].masked_fill_(mask, colour[i])`) follows that "
-        "array, and an `assert` reading it neither uses nor shows it. A value yielded, stored outside the function, "
+        "PyTorch method writing it into a function-local array (`out[i].masked_fill_(mask, colour[i])`) or, at module "
+        "level, into another tensor (`y.add_(x)`) follows that one, a name a loop's body binds afresh from another value "
+        "(a later cell's own `idx = np.random.randint(m)` at the top of its loop) no longer holds it for the rest of the "
+        "turn, a sampling `model.generate(…, do_sample=True)` is followed from its tokens, and an `assert` reading it neither uses nor shows it. A value yielded, stored outside the function, "
         "passed to another object's method (`model.fit(ds)`), reduced to a statistic "
-        "(`idx.sum()`, `np.mean(sample)`; also a count or sum accumulated from the draws in a loop, `inside += 1` under a "
+        "(`idx.sum()`, `np.mean(sample)`; not a statistic of a handful of values drawn once, at most 25 by literal sizes, "
+        "as they were drawn: `number = np.random.randint(1, 20, 5)` then `print(number.max())` shows the method on an "
+        "example array; also a count or sum accumulated from the draws in a loop, `inside += 1` under a "
         "test on a drawn point or `total += x`: a Monte Carlo estimate, printed or not), bound at module level and never read, or read by a magic "
         "or a cell that does not parse is used, and the draw stays reported. "
         "Nor is a draw reported that makes a resource's name unique: its value only becomes part of a string "
@@ -5008,6 +5147,32 @@ class UnseededRandom(Rule):
             "train_transforms = transforms.Compose([transforms.RandomRotation(30), transforms.RandomHorizontalFlip(), transforms.ToTensor()])\ntest_transforms = transforms.Compose([transforms.Resize(255), transforms.ToTensor()])\ntrain_data = datasets.ImageFolder('data/train', transform=train_transforms)\ntest_data = datasets.ImageFolder('data/test', transform=test_transforms)\ntrainloader = torch.utils.data.DataLoader(train_data, batch_size=32, shuffle=True)\ntestloader = torch.utils.data.DataLoader(test_data, batch_size=32)",
             "# change this to the trainloader or testloader\nimages, labels = next(iter(testloader))\nprint(images.shape)",
         )),
+        # Fair check 29 (rnd001-value-reaches-only-display): a NumPy tour's five random integers shown
+        # through `max`/`argmin` (a handful of values: the statistic shows the method); a PyTorch
+        # tour's random tensor added in place into another one that is printed.
+        Example(cells=(
+            "import numpy as np",
+            "number = np.random.randint(1, 20, 5)\nprint(number.max())\nprint(number.argmin())",
+        )),
+        Example(cells=(
+            "import torch", "x = torch.rand(5, 3)\nprint(x)", "y = torch.ones(5, 3)\ny.add_(x)\nprint(y)",
+        )),
+        # Fair check 29 (rnd001-display-only-pick): a random test conversation, and the sampled answer
+        # of the model to it, printed as a spot check; a chat bot's canned reply picked on a line
+        # holding non-ASCII text before the draw.
+        Example(cells=(
+            "from random import randint\nfrom transformers import AutoModelForCausalLM, AutoTokenizer\n"
+            "tokenizer = AutoTokenizer.from_pretrained('m')\nmodel = AutoModelForCausalLM.from_pretrained('m')\nrows = [{'q': 'a'}, {'q': 'b'}]",
+            "pick = rows[randint(0, len(rows) - 1)]\ninput_ids = tokenizer.apply_chat_template([pick], return_tensors='pt').to(model.device)\n"
+            "outputs = model.generate(input_ids, max_new_tokens=32, do_sample=True, temperature=0.6)\n"
+            "print(pick['q'], tokenizer.decode(outputs[0][input_ids.shape[-1]:], skip_special_tokens=True))",
+        )),
+        Example(cells=(
+            "import random\nreplies = ['hi', 'hello']",
+            "def chat():\n    while True:\n        text = input('> ')\n        if text == 'quit':\n            break\n"
+            "        print('🤖 : {}'.format(random.choice(replies)))",
+            "chat()",
+        )),
     )
     failing = (
         # torchtext's legacy BucketIterator with shuffle=True shuffles from a snapshot of Python's
@@ -5178,8 +5343,8 @@ class UnseededRandom(Rule):
         # calls: its draw is the first (fair check 19), not the later one of a cell that parses.
         Example(cells=(
             "import numpy as np",
-            "x = np.random.normal(size=9)\nprint 'mean', x.mean()",
-            "y = np.random.rand(3)\nz = y.sum()\nz",
+            "x = np.random.normal(size=900)\nprint 'mean', x.mean()",
+            "y = np.random.rand(300)\nz = y.sum()\nz",
         ), kernel="python2", expect=((2, 1),)),
         # kornia's augmentations draw from torch's generator when applied (fair check 20).
         Example(cells=(
@@ -5190,7 +5355,7 @@ class UnseededRandom(Rule):
         # message quotes it and asks for a seed parameter instead of calling the variation an accident.
         Example(cells=(
             "import numpy as np",
-            "fractions = np.random.random(5)\nprint(fractions.mean())",
+            "fractions = np.random.random(500)\nprint(fractions.mean())",
             md("The seeds are not fixed in this example, so you can rerun to see different results."),
         ), expect=((2, 1),)),
         # A drawn default of a def nothing calls is read by no code that runs (fair check 21): the
@@ -5339,6 +5504,30 @@ class UnseededRandom(Rule):
             "train_transforms = transforms.Compose([transforms.RandomRotation(30), transforms.RandomHorizontalFlip(), transforms.ToTensor()])\ntest_transforms = transforms.Compose([transforms.Resize(255), transforms.ToTensor()])\ntrain_data = datasets.ImageFolder('data/train', transform=train_transforms)\ntest_data = datasets.ImageFolder('data/test', transform=test_transforms)\ntrainloader = torch.utils.data.DataLoader(train_data, batch_size=32, shuffle=True)\ntestloader = torch.utils.data.DataLoader(test_data, batch_size=32)",
             "for images, labels in trainloader:\n    print(images.mean())",
         ), expect=((2, 1),)),
+        # Fair check 29 (rnd001-display-only-pick): the first cell's random pick only shows a panel;
+        # a later cell draws its own pick at the top of its loop (not the first cell's value) and
+        # trains on it: that draw is the finding.
+        Example(cells=(
+            "import numpy as np\nimport matplotlib.pyplot as plt\nX = np.zeros((100, 4))\nfig, axes = plt.subplots(2, 2)",
+            "for ax in axes.flat:\n    idx = np.random.randint(100)\n    ax.imshow(X[idx].reshape(2, 2))",
+            "for step in range(10):\n    idx = np.random.randint(100)\n    model.train_on_batch(X[idx:idx + 1])",
+        ), expect=((3, 2),)),
+        # A handful of random weights, but the statistic is of values computed from them (a loss).
+        Example(cells=(
+            "import numpy as np\nX = np.ones((4, 3))\nt = np.zeros(4)",
+            "w = np.random.rand(3)\nloss = ((X @ w - t) ** 2).mean()\nprint(loss)",
+        ), expect=((2, 1),)),
+        # Fair check 29, item 135: the first draw sits in the branch for no pretrained weights, which
+        # the notebook never takes; the finding is on the LSTM, which always draws (the embedding
+        # related; one made from pretrained weights draws nothing).
+        Example(cells=(
+            "import torch\nimport torch.nn as nn",
+            "class Tagger(nn.Module):\n    def __init__(self, weights=None):\n        super().__init__()\n"
+            "        if weights is None:\n            self.emb = nn.Embedding(10, 4)\n        else:\n"
+            "            self.emb = nn.Embedding.from_pretrained(weights)\n        self.lstm = nn.LSTM(4, 8)",
+            "tagger = Tagger(torch.ones(10, 4))\nopt = torch.optim.SGD(tagger.parameters(), lr=0.1)\n"
+            "loss = tagger.lstm(torch.ones(2, 1, 4))[0].sum()\nloss.backward()\nopt.step()",
+        ), expect=((2, 8),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -5394,6 +5583,7 @@ class UnseededRandom(Rule):
         never = _never_seeded(rf, seeds)
         first_seed = seeds[0][1] if seeds else None
         for library, draws in unseeded.items():
+            draws = _unconditional_first(draws)
             draw, others = draws[0], draws[1:]
             lib = catalog.library(library)
             where = ""

@@ -174,6 +174,12 @@ class _Walker:
         self.local_wrapped: dict[str, str] = {}
         # Inside an `if`/`while`/`try`: a file step there is usually guarded (`if not exists`).
         self.guarded = 0
+        # The folders this cell removed with `shutil.rmtree(p)` so far (guarded or not), by the
+        # text of their path: a `mkdir(p)` after it makes a fresh folder on every run.
+        self.removed_folders: set[str] = set()
+        # Names bound by this cell to Colab's `files.upload()` and the loop variables over them: the
+        # files they name are uploaded afresh by every run, so moving them away is safe to repeat.
+        self.uploads: set[str] = set()
         # Names the enclosing `if`/`while` tests read, and whether a `try` encloses the line: a
         # conversion under `if isinstance(X, pd.DataFrame):` (or `hasattr`, or in a `try`) is
         # written to be safe to repeat.
@@ -436,6 +442,11 @@ class _Walker:
                          if isinstance(a, ast.Name) and a.id not in self.bound and self.trainers.get(a.id) == "model"]
                 if inner:
                     self.local_wrapped[stmt.targets[0].id] = inner[0].id
+            if (
+                len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and isinstance(stmt.value, ast.Call)
+                and self.resolve(dotted_name(stmt.value.func) or "") == "google.colab.files.upload"
+            ):
+                self.uploads.add(stmt.targets[0].id)
             value = stmt.value
             nodes = _walk(value)  # one walk for the three passes over the value (calls, whole reads, names read)
             self._value_walk = (value, nodes)  # and for `_note_set_items`
@@ -594,6 +605,8 @@ class _Walker:
             self.calls(stmt.iter, iter_nodes)
             self._derive(stmt.target, reads_of_value=_loads(iter_nodes))
             targets = _names_in(stmt.target)
+            if not self.uploads.isdisjoint(_loads(iter_nodes)):
+                self.uploads |= targets  # `for filename in uploaded.keys():`
             resumes = _resumable_loop(stmt, self.step_bars) and targets.isdisjoint(self.bound)
             self.bound |= targets
             self.resuming += resumes
@@ -672,6 +685,10 @@ class _Walker:
             # operators; most of them) are passed over with one test.
             if not isinstance(node, ast.Call):
                 continue
+            if node.args and self.resolve(dotted_name(node.func) or "") == "shutil.rmtree":
+                # `if os.path.isdir(p): shutil.rmtree(p)` then `os.mkdir(p)`: the second run finds no
+                # folder to fail on (fair check 29, item 70).
+                self.removed_folders.add(ast.dump(node.args[0]))
             if not self.guarded:
                 self._file_step(node)
                 if isinstance(node.func, ast.Name) and node.func.id in self.functions:
@@ -866,7 +883,8 @@ class _Walker:
     def _file_step(self, node: ast.Call) -> None:
         """`os.makedirs(p)` / `os.mkdir(p)` / `path.mkdir()` without `exist_ok=True` fail when the
         folder exists (the first run made it); `shutil.move(src, dst)` finds its source gone. Not
-        under an `if`/`while`/`try` (`if not os.path.exists(p): os.makedirs(p)` is guarded)."""
+        under an `if`/`while`/`try` (`if not os.path.exists(p): os.makedirs(p)` is guarded), nor a
+        folder the cell removed above with `shutil.rmtree` of the same path text."""
         dotted = dotted_name(node.func)
         qualified = self.resolve(dotted) if dotted else ""
         exist_ok = next((k.value for k in node.keywords if k.arg == "exist_ok"), None)
@@ -875,11 +893,16 @@ class _Walker:
             isinstance(node.func, ast.Attribute) and node.func.attr == "mkdir" and not qualified.startswith(("os.", "ftplib", "paramiko"))
             and _base(node.func.value) not in self.modules
         ):
-            if not tolerant:
+            folder = node.args[0] if qualified.startswith("os.") and node.args else (
+                node.func.value if isinstance(node.func, ast.Attribute) else None)
+            if not tolerant and (folder is None or ast.dump(folder) not in self.removed_folders):
                 shown = qualified if qualified.startswith("os.") else ".mkdir"
                 self.file_steps.add(shown)
                 self.report(node, shown, f"creates a folder with `{shown}(…)` and no `exist_ok=True`, which fails on a second run (`FileExistsError`: the first run made it)")
-        elif qualified == "shutil.move":
+        elif qualified == "shutil.move" and not (
+            node.args and not self.uploads.isdisjoint(n.id for n in ast.walk(node.args[0]) if isinstance(n, ast.Name))
+        ):
+            # (Not a file of this run's Colab upload: `files.upload()` puts it back on every run.)
             self.file_steps.add("shutil.move")
             self.report(node, "shutil.move", "moves files with `shutil.move(…)`, so a second run fails (the source is gone) or moves other files")
 
@@ -2207,7 +2230,8 @@ class ChangesWhenRunTwice(Rule):
         "setting the name up, so an in-place change after it is reported (`agg.reset_index(inplace=True)`: a "
         "second run groups the reset frame); folder steps that fail or change when repeated: `os.makedirs(p)`/`os.mkdir(p)`/"
         "`path.mkdir()` without `exist_ok=True` and `shutil.move(…)` (also inside a function the cell defines and calls), unless under an `if`/`try` (`if not "
-        "os.path.exists(p)`); training a model made in another cell: `optimizer.step()` on a torch "
+        "os.path.exists(p)`) or after the cell removed that folder (`if os.path.isdir(p): shutil.rmtree(p)`, the same "
+        "path text), and no move of a file this run's Colab `files.upload()` made (uploaded again by every run); training a model made in another cell: `optimizer.step()` on a torch "
         "optimizer (or `scaler.step(optimizer)` through a mixed-precision `GradScaler`; also one the cell makes over `model.parameters()` of a model from another "
         "cell, even when the cell first moves it with `model = model.to(device)` (or `.cuda()`, `.cpu()`: the same module)), `model.fit(…)` on a Keras model (`keras.Sequential`/`Model`/`load_model`, a KerasHub "
         "`from_preset`, a transformers TensorFlow model such as `TFAutoModelForSeq2SeqLM.from_pretrained(…)`, an instance of the notebook's own `keras.Model` subclass, or the model a "
@@ -2291,7 +2315,10 @@ class ChangesWhenRunTwice(Rule):
         "itself, nor when it sets the attribute afresh before the call (`p.grad = 0.0`), nor when the method updates only "
         "its own instance (`self.x += dx`) and that instance is only shown afterwards, top to bottom, until bound afresh "
         "(a tutorial's `p1.translate(0.25, 1.5)` then `print(p1)`: a second run shows another point and changes nothing "
-        "computed)."
+        "computed). Nor is a change of a name that the nearest code cell above restores from a kept original: a reset "
+        "cell whose every statement binds a name to a copy of another (`A = A_.copy()`, `b = copy.deepcopy(b_)`), the "
+        "originals bound once and never changed (under \"Enter again from here on the same data\": the notebook is "
+        "re-run from there)."
     )
     why_bad = (
         "Notebooks are re-run cell by cell all the time. A cell like this gives a different "
@@ -2385,6 +2412,24 @@ class ChangesWhenRunTwice(Rule):
             "import os\nimport numpy as np\nw = np.ones(3)\nx = np.ones(3)\nwords = None",
             "w = w / w.sum()\nx = x - x.mean()\nwords = words.map(lambda s: s.lower())",
             "os.makedirs('logs', exist_ok=True)\nif not os.path.exists('val'):\n    os.mkdir('val')",
+        )),
+        # Fair check 29, item 65: the cell just above restores `A` from a kept original, under
+        # "Enter again from here on the same data": the notebook is re-run from there.
+        Example(cells=(
+            "import numpy as np\nA_ = np.ones((2, 2))\nb_ = np.ones(2)",
+            md("# Enter again from here on the same data:"),
+            "A = A_.copy()\nb = b_.copy()",
+            "A = np.hstack([A, np.eye(2)])\nprint(A.shape, b)",
+        )),
+        # The folder removed just above the `mkdir`: a second run makes it afresh (fair check 29, item 70).
+        Example(cells=(
+            "import os\nimport shutil\nupload_folder = 'inputs/upload'\nif os.path.isdir(upload_folder):\n"
+            "    shutil.rmtree(upload_folder)\nos.mkdir(upload_folder)",
+        )),
+        # ...and the files this run's Colab upload made are moved into it: every run uploads them again.
+        Example(cells=(
+            "import os\nimport shutil\nfrom google.colab import files\nuploaded = files.upload()\n"
+            "for filename in uploaded.keys():\n    shutil.move(filename, os.path.join('inputs', filename))",
         )),
         Example(cells=(
             "import pandas as pd\nraw = pd.DataFrame({'a': [1, -1]})\nframe = raw.copy()",
@@ -2929,6 +2974,11 @@ class ChangesWhenRunTwice(Rule):
                     # SGD without momentum keeps no state, so the stated cause is false (fair check 26,
                     # hid009-stateless-sgd-optimizer-state).
                     continue
+                if not file_step and _reset_cell_above(ctx, ca, name):
+                    # The cell just above restores `name` from a kept original (`A = A_.copy()` under
+                    # "Enter again from here on the same data"): the notebook is re-run from there
+                    # (fair check 29, item 65, hid009-reset-cell-above-by-design).
+                    continue
                 if not file_step and what.startswith(f"grows `{name}` with `.extend(") and _inference_data_extend(ctx, ca, line, name):
                     continue  # ArviZ `idata.extend(ppc)` keeps the groups it has (join="left"): a second run adds nothing
                 if file_step:
@@ -3336,6 +3386,43 @@ def _literal_step(stmt: ast.stmt, name: str) -> bool:
         isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and t.value.id == name and _typed_literal(t.slice)
         for t in targets
     )
+
+
+# Calls that copy the one name they are given (`copy.deepcopy(A_)`, `np.copy(A_)`).
+_COPY_FUNCTIONS = frozenset({"copy.copy", "copy.deepcopy", "numpy.copy"})
+
+
+def _reset_cell_above(ctx: RuleContext, ca: CellAnalysis, name: str) -> bool:
+    """Is the nearest non-empty code cell above `ca` a reset cell restoring `name`: every statement
+    binds a name to a copy of another one (`A = A_.copy()`, `b = copy.deepcopy(b_)`), `name` among
+    them, and no cell binds an original more than once, changes or deletes it? Running from there
+    gives the cell below the same start every time: the notebook is meant to be re-run from it."""
+    above = [c for c in ctx.cells if c.cell.index < ca.cell.index and c.cell.source.strip()]
+    if not above or not above[-1].masked.is_python or above[-1].magics:
+        return False
+    tree = cell_python_tree(above[-1])
+    if tree is None or not tree.body:
+        return False
+    restored: set[str] = set()
+    originals: set[str] = set()
+    for statement in tree.body:
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)
+                and isinstance(statement.value, ast.Call) and not statement.value.keywords):
+            return False
+        call, source = statement.value, None
+        if isinstance(call.func, ast.Attribute) and call.func.attr == "copy" and not call.args and isinstance(call.func.value, ast.Name):
+            source = call.func.value.id
+        elif len(call.args) == 1 and isinstance(call.args[0], ast.Name) and ctx.facts.resolve(dotted_name(call.func) or "") in _COPY_FUNCTIONS:
+            source = call.args[0].id
+        if source is None or source == statement.targets[0].id:
+            return False
+        restored.add(statement.targets[0].id)
+        originals.add(source)
+    if name not in restored:
+        return False
+    bindings = [d.name for c in ctx.cells for d in c.facts.defined if d.name in originals]
+    changed = {r.name for c in ctx.cells for r in (*c.facts.mutated, *c.facts.deleted)}
+    return not (originals & changed) and all(bindings.count(o) <= 1 for o in originals)
 
 
 def _only_shown_after(

@@ -240,6 +240,17 @@ _HTML_TAG = re.compile(r"</?[a-z][a-z0-9]*(?:\s+[\w-]+=[^>]*)?\s*/?>")
 _EMPTY_RIGHT_SIDE = re.compile(r"^(?:[^#'\"]|\"[^\"\n]*\"|'[^'\n]*')*[^=<>!:+\-*/%&|^@]=\s*(?:#.*)?$")
 # A value left out where the line needs one: nothing (or only a comment) right of an assignment's or
 # a keyword argument's `=`, or a `,`/`)` straight after it (`sc.pp.filter_cells(adata, min_counts = )`).
+# A `?` standing where a value goes (`batch_size = ?`, `f(x, ?)`), outside strings and comments: a
+# question put to the learner, never Python (IPython's `obj?` help lines are masked before parsing).
+_QUESTION_BLANK = re.compile(r"(?:^|[=(,\[]\s*)\?\s*(?:[,)\]]|$)")
+_QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"")
+
+
+def _question_blank(text: str) -> bool:
+    """Does the line leave a `?` where a value goes (`batch_size = ?`, fair check 29, item 153)?"""
+    return bool(_QUESTION_BLANK.search(_QUOTED.sub("''", text).split("#", 1)[0].rstrip()))
+
+
 _EMPTY_VALUE = re.compile(r"(?<![=<>!:+\-*/%&|^@])=\s*(?:#.*)?$|(?<![=<>!:+\-*/%&|^@])=\s*[,)]")
 # A workshop's numbered prompt above the blank (`# Task 10: Build a GBM model`, then `data_gbm = `)
 # marks it as `# TODO` does (fair check 13: an H2O template's six blanks under `# Task N:`).
@@ -489,11 +500,11 @@ class SyntaxErrorInCell(Rule):
         "operand is left to such a comment while the call goes on below (`where = x > ## Your code goes here`, then "
         "`, label=…)`), and an assignment with "
         "nothing right of `=` under a workshop's numbered prompt, `# Task 4: …`, or anywhere in a notebook named as a "
-        "template, `…_template` or `…_exercise(s)`; and an assignment with nothing right of `=` when two or more cells "
+        "template, `…_template` or `…_exercise(s)`; and an assignment with nothing right of `=` (or a `?` where a value goes, `batch_size = ?`) when two or more cells "
         "have one, or the notebook has other blanks) are one finding per "
         "notebook, at the first such cell, the other cells with blanks related; a syntax error without "
         "such a marker is reported as usual (an assignment with nothing right of `=` alone in its notebook is said to "
-        "assign nothing, an exercise blank left empty). A never-run reference sheet (no code cell has an execution count or "
+        "assign nothing, an exercise blank left empty; a `?` so, to leave a `?` where a value goes). A never-run reference sheet (no code cell has an execution count or "
         "an output, and three or more code cells hold shell, SQL, Scala or a URL) is one "
         "finding at its first such cell, the others related; in such a notebook a value left out after `=` "
         "(`adata.obs['n_counts'] = #`, `filter_cells(adata, min_counts = )`) is an exercise blank, reported with the "
@@ -611,6 +622,12 @@ class SyntaxErrorInCell(Rule):
                        "def run_app(img_path):\n    ## handle cases for a human face, dog, and neither\n",
                        "def helper(x):\n    # returns x\n"),
                 expect=((1, 1), (3, 2))),
+        # Fair check 29, item 153 (str001-template-blank-not-folded): `batch_size = ?` is another blank
+        # of the template, folded into its finding (cell 2 related); alone, it is said as a `?` left in.
+        Example(cells=("image_size = (?, ?)  # <-- YOUR CODE HERE",
+                       "batch_size = ?\nprint(batch_size)"),
+                expect=((1, 1),)),
+        Example(cells=("import numpy as np", "steps = ?\nprint(np.arange(steps))"), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -719,10 +736,12 @@ class SyntaxErrorInCell(Rule):
                         key=problem.message,
                     )
                     continue
-                if (not problem.message.startswith(NOT_ANALYSED) and _EMPTY_RIGHT_SIDE.match(ca.lines[line - 1])
+                if (not problem.message.startswith(NOT_ANALYSED)
+                        and (_EMPTY_RIGHT_SIDE.match(ca.lines[line - 1]) or _question_blank(ca.lines[line - 1]))
                         and not ca.lines[line - 1].lstrip().startswith(("from ", "import "))):  # `import a, b=`: a typo, no blank
-                    # `grouped = ` with nothing after it: a blank left empty, said as such (below:
-                    # folded into the template's finding when the notebook has other blanks).
+                    # `grouped = ` with nothing after it, or `batch_size = ?`: a blank left to fill in,
+                    # said as such (below: folded into the template's finding when the notebook has
+                    # other blanks, fair check 29, item 153).
                     empty_assignments.append((ca, line, problem.column, problem.message))
                     continue
                 if problem.message == "unexpected EOF while parsing" and _ends_with_backslash(ca):
@@ -753,9 +772,10 @@ class SyntaxErrorInCell(Rule):
             shown_lines = [shown for *_, shown in merged]
         else:
             for ca, line, column, message in empty_assignments:
+                said = "leaves a `?` where a value goes" if _question_blank(ca.lines[line - 1]) else "assigns nothing"
                 yield Hit(
                     ca.cell, line, column,
-                    f"Syntax error: `{ca.lines[line - 1].strip()[:60]}` assigns nothing (an exercise blank left empty?)",
+                    f"Syntax error: `{ca.lines[line - 1].strip()[:60]}` {said} (an exercise blank left empty?)",
                     key=message,
                 )
         if citations:
