@@ -1527,6 +1527,8 @@ def _shell_tokens(
         segment = next(name for at, name in reversed(starts) if at <= m.start())
         fetcher = segment if program == "cd" and segment in settings.download_programs else program
         token = m.group("dq") if m.group("dq") is not None else m.group("sq") if m.group("sq") is not None else m.group("bare")
+        if m.group("bare") is not None:
+            token = _without_substitution_close(token)
         option, previous = previous, token
         if _installer_prefix(option, token, segment, settings):
             continue
@@ -1559,6 +1561,19 @@ def _shell_tokens(
                 searched_from = index + len(candidate)
             column = index + 1 if index >= 0 else len(original) - len(original.lstrip()) + 1
             yield LiteralFinding(ca, line, column, line, candidate, found, source="shell")
+
+
+def _without_substitution_close(word: str) -> str:
+    """A bare shell word without the `)` or backquote that closes a command substitution around it:
+    `$(cat ~/.cache/huggingface/token)` splits into `$(cat` and `~/.cache/huggingface/token)`, whose
+    `)` is the shell's operator, not part of the file's name (fair check 29, item 79: the path was
+    taken as `token)`, so the `huggingface-token` exemption missed). Only closers with no opener in
+    the word: `$(pwd)/data` and `f(x)` stay whole."""
+    while word.endswith(")") and word.count(")") > word.count("("):
+        word = word[:-1]
+    if word.endswith("`") and word.count("`") % 2:
+        word = word[:-1]
+    return word
 
 
 # An X.509 distinguished name in OpenSSL's slash syntax (`-subj "/C=US/O=Acme/CN=db.internal"`):
@@ -4108,6 +4123,11 @@ class UserSpecificPath(Rule):
         )),
         # The login shell's own start-up file, there for whoever runs it.
         Example(cells=("!echo 'export PATH=$HOME/bin:$PATH' >> ~/.bashrc\n!source ~/.bash_profile",)),
+        # The Hub's token file read in a command substitution: the `)` closes `$( )`, it is not part
+        # of the file's name (fair check 29, item 79).
+        Example(cells=(
+            "%%bash\ndocker run -d -e HF_TOKEN=$(cat ~/.cache/huggingface/token) ghcr.io/huggingface/text-generation-inference:3.0.1\nexport HUB_TOKEN=`cat ~/.huggingface/token`",
+        )),
     )
     failing = (
         Example(
