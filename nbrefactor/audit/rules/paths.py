@@ -4068,7 +4068,8 @@ class UserSpecificPath(Rule):
         "names relatively, `model.save(\"final_model.h5\")` then `load_model(\"/content/final_model.h5\")`, is one file on Colab: the message "
         "says so and the relative use is related, not PTH006's; in a Colab notebook (it imports `google.colab` or has form fields) so is a `/content/<folder>` "
         "the notebook also names relatively (`tokenizer.save_model(\"KantaiBERT\")`), a relative path into the Drive a `drive.mount(\"/content/drive\")` "
-        "mounts (`open(\"drive/MyDrive/files/api_key.txt\")`, read through Colab's working directory `/content`), and the file a `!cp` copies out of that "
+        "mounts (`open(\"drive/MyDrive/files/api_key.txt\")`, read through Colab's working directory `/content`; also through a root "
+        "constant, `path = \"drive/My Drive/leaf-classification/\"` then `glob.glob(path + \"images/*.jpg\")`: the constant and its uses), and the file a `!cp` copies out of that "
         "Drive (`!cp \"drive/MyDrive/files/api_key.txt\" \"api_key.txt\"`, then `open(\"api_key.txt\")`): related to the mount's finding). PTH001 is not also reported "
         "for such a literal. Not Kaggle's template listing of its input mount (`for dirname, _, filenames in os.walk('/kaggle/input'):` "
         "whose body only prints). A tool's own credential or settings location in the home folder "
@@ -4205,6 +4206,15 @@ class UserSpecificPath(Rule):
             ),
             expect=((1, 2), (4, 2)),
         ),
+        # The same through a root constant (fair check 29, item 94): the message names it.
+        Example(
+            cells=(
+                "import glob\nimport pandas as pd\nfrom google.colab import drive\ndrive.mount('/content/drive')",
+                "path = 'drive/My Drive/leaf-classification/'",
+                "images = glob.glob(path + 'images/*.jpg')\ntrain = pd.read_csv(path + 'train.csv')",
+            ),
+            expect=((1, 4),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -4298,7 +4308,8 @@ class UserSpecificPath(Rule):
             twins = [(t, kind) for o in (f, *others) for h, ts, kind in _colab_twins(ctx).values() if h is o for t in ts]
             if twins:
                 first_twin, kind = min(twins, key=lambda t: (t[0].ca.cell.index, t[0].line))
-                verb = _TWIN_VERBS.get(first_twin.argument.direction, 'uses')
+                # (a root constant's literal has no call of its own: the notebook names it there)
+                verb = _TWIN_VERBS.get(first_twin.argument.direction, 'uses') if first_twin.argument is not None else "names"
                 said = {
                     "file": f"; it is the file the notebook {verb} as {shown(first_twin.value)} at cell {first_twin.ca.cell.index} "
                             "(related), which is the same file only where the working directory is Colab's `/content`",
@@ -4407,6 +4418,19 @@ def _colab_twins(ctx: RuleContext) -> dict[str, tuple[LiteralFinding, list[Liter
                     if mount is not None and "/" in source and not target.startswith(("/", "~", "..")):
                         copies.setdefault(target or source.rpartition("/")[2], mount)  # (`cp x/key.txt .`: `key.txt`)
         twins: dict[str, tuple[LiteralFinding, list[LiteralFinding], str]] = {}
+        # A root constant into the mounted Drive (`path = 'drive/My Drive/leaf-classification/'`, then
+        # `glob.glob(path + 'images/*.jpg')`): its literal is such a path too (fair check 29, item 94).
+        # (its literal, which has no call of its own, and its uses, each at its call)
+        analyses = {ca.cell.index: ca for ca in ctx.cells}
+        for uses in CwdRelativePath._constant_uses(ctx).values() if mounts else ():
+            constant = uses[0][0]
+            path = _normal_path(constant.value)
+            if path.split("/")[0] in mounts and "/" in path:
+                twins.setdefault(path, (mounts[path.split("/")[0]], [], "drive"))[1].extend([
+                    LiteralFinding(constant.ca, constant.line, constant.column, constant.line, constant.value, PathClass("relative")),
+                    *(LiteralFinding(analyses[_cell_of(ctx, pa)], pa.call.line, pa.call.column, pa.call.line, value,
+                                     PathClass("relative"), argument=pa) for _, value, pa in uses),
+                ])
         for f in found:
             path = _normal_path(f.value)
             if f.path_class.kind != "relative" or f.argument is None or f.source != "python":
@@ -10593,6 +10617,13 @@ class CwdRelativePath(Rule):
             "DATA_HUB = dict()\nDATA_URL = 'http://d2l-data.example.com/'\nDATA_HUB['ptb'] = (DATA_URL + 'ptb.zip', '319d85e578af0cdc')",
             "path = download('ptb')",
         )),
+        # A root constant into the Drive `drive.mount` mounts, read through Colab's working directory:
+        # the mount's PTH002 finding, the constant and its uses related (fair check 29, item 94).
+        Example(cells=(
+            "import glob\nimport pandas as pd\nfrom google.colab import drive\ndrive.mount('/content/drive')",
+            "path = 'drive/My Drive/leaf-classification/'",
+            "images = glob.glob(path + 'images/*.jpg')\ntrain = pd.read_csv(path + 'train.csv')",
+        )),
     )
     failing = (
         Example(
@@ -11077,6 +11108,9 @@ class CwdRelativePath(Rule):
             for uses in (*grouped.values(), *same_file.values()) for _, _, pa in uses if pa.literal is not None
         }
         twins = _colab_twins(ctx)
+        # A root constant into Colab's mounted Drive: the mount's PTH002 finding, its literal related.
+        drive_constants = [grouped.pop(position) for position in [
+            p for p, uses in grouped.items() if twins.get(_normal_path(uses[0][0].value), (None, None, ""))[2] == "drive"]]
         groups = [
             g for g in _by_value(relative, normalise=True)
             if not _shown_figure_only(ctx, g[0].value, [(o.ca.cell.index, o.argument) for o in g])
@@ -11376,12 +11410,13 @@ class CwdRelativePath(Rule):
         covered = {
             (_cell_of(ctx, pa), pa.arg.line, pa.arg.column)
             for uses in (*grouped.values(), *same_file.values(), *read_back_constants, *shown_figures, *fetched_constants,
-                         *staged_constants)
+                         *staged_constants, *drive_constants)
             for _, _, pa in uses
         }
         # (and a constant's file staged for an upload is no open-ended path either: fair check 27)
         reported |= {(c.ca.cell.index, c.line, c.column)
-                     for uses in (*read_back_constants, *shown_figures, *fetched_constants, *staged_constants) for c, _, _ in uses}
+                     for uses in (*read_back_constants, *shown_figures, *fetched_constants, *staged_constants, *drive_constants)
+                     for c, _, _ in uses}
         taken = reported | covered
         def read_back_below_cwd(rest: str, cell: int, pa: PathArgument) -> bool:
             step = _read_back(rest, cell, pa.call.line, pa.direction, produced, written) if produced else None
