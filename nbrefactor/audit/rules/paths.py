@@ -6526,7 +6526,8 @@ class ChangeDirectory(Rule):
         "folder saved with `path = os.getcwd()` (`os.chdir(path)`) undoes the change above it: it is a "
         "related location of that change's finding, not a finding of its own. So is a return in the same "
         "cell (`%cd tools` … `%cd ..`, `%cd a/b` … `%cd ../..`, `%cd -`, `%pushd x` … `%popd`) or in a later "
-        "cell (`%cd mmdetection` in one cell, `%cd ../` in a later one); when, in one cell, only "
+        "cell (`%cd mmdetection` in one cell, `%cd ../` in a later one; `%cd {os.getcwd()}/a/b/c` or `%cd $PWD/a/b/c` goes down as `%cd a/b/c` does, "
+        "and `%cd ../../..` climbs back out of it); when, in one cell, only "
         "shell lines and magics run in between (`%cd tools`, `!python setup.py develop`, `%cd ..`), the "
         "pair is no finding at all: the kernel's folder is the same after the cell, and no Python of the "
         "notebook reads a path inside it. `%cd {HOME}` (or `$HOME`), with `HOME` saved that way, is "
@@ -6675,6 +6676,16 @@ class ChangeDirectory(Rule):
                 "import pandas as pd\ndf = pd.read_csv('train.csv')",
             ),
             expect=((1, 4),),
+        ),
+        # A change spelled from the working directory (`{os.getcwd()}/…`) goes down as a relative one:
+        # a later cell climbing back out of it is its return, related (fair check 29, item 86).
+        Example(
+            cells=(
+                "import os\n%cd {os.getcwd()}/FastChat/fastchat/llm_judge",
+                "!python gen_model_answer.py --model-id dpo\nanswers = open('data/mt_bench/answers.jsonl').read()",
+                "%cd ../../..\n!rm -rf FastChat",
+            ),
+            expect=((1, 2),),
         ),
     )
 
@@ -7235,11 +7246,19 @@ _UNKNOWN_STEP = _DirectoryStep(enters=0)
 _POPD = _DirectoryStep(leaves=0, popped=True)
 
 
+# The working directory spelled out at the start of a `%cd` target (`%cd {os.getcwd()}/FastChat/x`,
+# `%cd $PWD/x`): the rest is relative to where the kernel is, as if written alone.
+_CWD_PREFIX = re.compile(r"^(?:\{\s*os\.getcwd\(\)\s*\}|\$\{?PWD\}?|\$\(pwd\))(?=[\\/])")
+
+
 def _directory_step(magic: str, argument: Optional[str]) -> _DirectoryStep:
     pushed = magic == "pushd"
     if argument is None:
         return _DirectoryStep(enters=0, pushed=pushed)
     target = cd_operand(argument)
+    # `%cd {os.getcwd()}/FastChat/fastchat/llm_judge` goes three folders down, and a later `%cd
+    # ../../..` climbs back out of them (fair check 29, item 86).
+    target = _CWD_PREFIX.sub(".", target, count=1)
     if target == "-" and not pushed:
         return _DirectoryStep(leaves=-1)
     parts = [p for p in re.split(r"[\\/]+", target) if p not in ("", ".")]
