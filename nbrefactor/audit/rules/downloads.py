@@ -14,7 +14,7 @@ from nbrefactor.audit.analysis import (
     CallFact, CellAnalysis, NotebookFacts, cell_python_tree, dead_branch_lines, tree_nodes, uncalled_function_lines,
 )
 from nbrefactor.audit.catalog import Catalog
-from nbrefactor.audit.distributions import cloned_imports, cloned_path_edits
+from nbrefactor.audit.distributions import cloned_imports, cloned_path_edits, pinned_versions
 from nbrefactor.audit.facts import dotted_name
 from nbrefactor.audit.patterns import literal_ends, matches_any
 from nbrefactor.audit.types import Family, Severity
@@ -1055,7 +1055,9 @@ class RuntimeDownload(Rule):
         "`weights=` other than None, Keras `applications.*` unless `weights=None`, MONAI networks such as "
         "`FlexibleUNet(…, pretrained=True)`), TF Hub layers (the handle positional or `handle=`), `kagglehub`/`gdown`, Kaggle API downloads, "
         "`nltk.download`, a metric's code (`evaluate.load(\"accuracy\")`, datasets' `load_metric`; the canonical metrics "
-        "of a notebook, fetched at the installed evaluate version, are one finding, the others related), timm's "
+        "of a notebook, fetched at the installed evaluate version, are one finding, the others related; when the notebook "
+        "installs a pinned version, `%pip install evaluate==0.4.0`, the message says the script's tag is fixed and only the "
+        "network need remains), timm's "
         "`create_model(…, pretrained=True)`, OpenAI CLIP's `clip.load(\"ViT-B/32\")` and Whisper's `load_model(\"base\")` by a published name (a checkpoint path is a file), open_clip's `pretrained=` tag, PyTorch Geometric datasets, MONAI's datasets with `download=True`, "
         "its `download_url`/`download_and_extract` (a hash they check stops a changed file, not a missing one) and "
         "`monai.bundle.download`, fastai's `untar_data`, `vision_learner` (pretrained unless "
@@ -1486,6 +1488,15 @@ class RuntimeDownload(Rule):
             ),
             expect=((1, 4),),
         ),
+        # A canonical metric under a pinned `evaluate`: the tag is fixed, the network need remains
+        # (fair check 29, item 121's wording).
+        Example(
+            cells=(
+                "!pip install \"transformers==4.27.1\" \"evaluate==0.4.0\" scikit-learn --upgrade --quiet",
+                "import evaluate\nmetric = evaluate.load('f1')",
+            ),
+            expect=((2, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1554,12 +1565,22 @@ class RuntimeDownload(Rule):
         for found in groups.values():
             ca, line, column, kind, shown, _ = found[0]
             consequence = kind.consequence
+            fix = kind.fix
             if kind.id == _METRIC_ID and found[0][5] and _canonical_metric(found[0][5]):
-                consequence = ("the script is the one tagged for the installed `evaluate` (or `datasets`) version, "
-                               "pinned only by pinning that library, and the run needs the network")
+                library = "datasets" if "load_metric" in shown else "evaluate"
+                pin = pinned_versions(ctx.facts).get(library)
+                if pin is not None:
+                    # `!pip install "evaluate==0.4.0"` above: the script's tag is fixed by that pin;
+                    # what is left is the network (fair check 29, item 121's wording).
+                    consequence = (f"the script is the one tagged for `{library}` {pin}, which the notebook installs, so "
+                                   "the code is fixed, but each run needs the network or the Hugging Face cache (`HF_HOME`)")
+                    fix = ("Keep the metric's script in the project and load it from there (`evaluate.load(\"./metrics/f1\")`), "
+                           "or compute it with a pinned library such as scikit-learn: then no run needs the network.")
+                else:
+                    consequence = ("the script is the one tagged for the installed `evaluate` (or `datasets`) version, "
+                                   "pinned only by pinning that library, and the run needs the network")
                 if len(found) > 1:
                     consequence += "; the other metrics loaded by name are related"
-            fix = kind.fix
             branch = _CLONE_BRANCH.search(shown) if kind.id == _GIT_CLONE_ID else None
             if branch is not None:
                 # `git clone -b fix_script URL`: the branch named, not the default one (fair check 24,

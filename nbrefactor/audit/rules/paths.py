@@ -2534,6 +2534,19 @@ def _printed(f: LiteralFinding) -> bool:
     return False
 
 
+# A file name of a program's build for one platform (`ngrok-stable-linux-amd64.zip`,
+# `Miniconda3-py37_4.8.2-Linux-x86_64.sh`) or of an installer package (`.deb`, `.exe`, …).
+_PROGRAM_FILE = re.compile(
+    r"(?i)(?:linux|darwin|macos|windows|win32|win64)[-_.]?(?:amd64|x86_64|x86-64|x64|arm64|aarch64|i386|386)"
+    r"|\.(?:deb|rpm|appimage|exe|msi|dmg|pkg)$"
+)
+
+
+def _program_download(url: str) -> bool:
+    """Does the URL name a program's build or installer rather than data?"""
+    return _PROGRAM_FILE.search(url.split("?", 1)[0].split("#", 1)[0].rstrip("/").rpartition("/")[2]) is not None
+
+
 def _data_folder_of_url(url: str) -> str:
     """The folder of an http(s) URL (`https://host/a/b/` of `https://host/a/b/c.csv?x=1`); "" for
     a file at the host's root, which says nothing about one data set's place."""
@@ -4662,7 +4675,8 @@ class RemoteUri(Rule):
         "(`http://localhost:8000/predict`, `127.0.0.1`): a service the notebook started, not remote data. "
         "Literal URLs of one remote folder fetched in several cells (a demo reading each data set of its repository's "
         "`raw` folder where it is used) are one finding, at the first, the others related (a file at the host's root "
-        "names no folder). A `!wget -nc URL` (no-clobber) whose file is committed beside the notebook is not reported: "
+        "names no folder). A URL naming a program's build or installer (`ngrok-stable-linux-amd64.zip`, `Miniconda3-…-Linux-x86_64.sh`, "
+        "a `.deb`) is told to install the tool in the environment, not a versioned data folder. A `!wget -nc URL` (no-clobber) whose file is committed beside the notebook is not reported: "
         "run from its folder it downloads nothing (the line serves a lone copy on Colab). A URI given only to `print(…)` "
         "(`print(f\"Bucket: s3://{bucket}/{prefix}\")`) is a message, not a use: not reported. A raw GitHub URL "
         "(`raw.githubusercontent.com/…/cars1.csv`) whose file is committed beside the notebook is the repository fetching "
@@ -4966,6 +4980,12 @@ class RemoteUri(Rule):
             ),
             expect=((2, 3),),
         ),
+        # A program's build fetched at run time: the fix is to install it, not a data folder
+        # (fair check 29, item 83's wording).
+        Example(
+            cells=("!wget https://bin.equinox.io/c/4VmDzA7iaHb/ngrok-stable-linux-amd64.zip\n!unzip ngrok-stable-linux-amd64.zip",),
+            expect=((1, 1),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -5106,6 +5126,12 @@ class RemoteUri(Rule):
                     f"network and the remote file {_change_note(f.value, _hash_pinned(f))}{more}{_committed_copy_note(ctx, f.value)}"
                 )
                 fix = "Make the URL a config value, download once into a versioned data folder, and read the local copy."
+                if _program_download(f.value):
+                    # `!wget …/ngrok-stable-linux-amd64.zip`, `Miniconda3-…-Linux-x86_64.sh`: a program, not
+                    # data (fair check 29, item 83's wording).
+                    fix = ("It downloads a program, not data: install the tool, pinned to a version, in the "
+                           "environment the notebook runs in (its image or requirements), or drop these lines if "
+                           "the notebook does not need it.")
             else:
                 more = ""
                 if bucket:
@@ -10935,6 +10961,17 @@ class CwdRelativePath(Rule):
             ),
             expect=((2, 1), (3, 1)),
         ),
+        # A checkpoint loaded when it exists and saved by a later cell: the message names both
+        # (fair check 29, item 89's wording); a dataset split saved with `save_to_disk` under a root
+        # constant (item 97's: it said only "passed to `os.path.join`").
+        Example(
+            cells=(
+                "import os\nimport torch\ncheckpoint_file = 'rnn-lm.ckpt'\nif os.path.exists(checkpoint_file):\n    model.load_state_dict(torch.load(checkpoint_file))",
+                "for step in range(100):\n    train_step(model)\n    torch.save(model.state_dict(), checkpoint_file)",
+                "save_dataset_path = 'data'\ntokenized['train'].save_to_disk(os.path.join(save_dataset_path, 'train'))",
+            ),
+            expect=((1, 3), (3, 1)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -11395,6 +11432,12 @@ class CwdRelativePath(Rule):
             # (the message names a read or write, when there is one, over a join's piece)
             constant, value, pa = next((u for u in uses if u[2].direction != "none"), uses[0])
             constant = uses[0][0]
+            # ... and a write of the same constant too, when the one named reads it (`checkpoint_file`
+            # loaded by `torch.load` when it exists, saved by `torch.save` in a later cell: the notebook
+            # makes the file; fair check 29, item 89's wording)
+            writer = next((u[2] for u in uses if u[2].direction in ("write", "both")), None) if pa.direction == "read" else None
+            written_too = (f", {writer.verb} `{writer.shown_callee}` (cell {_cell_of(ctx, writer)}, line {writer.call.line}),"
+                           if writer is not None else "")
             uses_cells = ctx.code_cell_at
             others = [grouped[p] for p in same_folder.get(position, ())]
             also = (
@@ -11410,7 +11453,7 @@ class CwdRelativePath(Rule):
                 constant.line,
                 constant.column,
                 f"Relative path {shown(constant.value)} (`{constant.name}`) is {pa.verb} "
-                f"`{pa.shown_callee}` as {shown(value)} (cell {_cell_of(ctx, pa)}, line {pa.call.line}){_kaggle_input_note(constant.value)} and resolved against "
+                f"`{pa.shown_callee}` as {shown(value)} (cell {_cell_of(ctx, pa)}, line {pa.call.line}){written_too}{_kaggle_input_note(constant.value)} and resolved against "
                 "the current working directory, " + RUN_FOLDER + also,
                 fix="Make it a configured root instead: `DATA_DIR = Path(os.environ.get(\"DATA_DIR\", \"data\"))`, and build paths from it.",
                 key=f"{constant.name}\x1f{constant.value}",
