@@ -510,9 +510,11 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                 # After `from google.colab import files` in a detection `try`: runs only on Colab;
                 # its `except ImportError:` handler is what runs locally (and what the compiler keeps).
                 continue
-            if call.in_function and call.func and call.func.split(".")[0] in _parameters_at(ca, call.line):
+            if (call.in_function and call.func and (head := call.func.split(".")[0]) in facts.aliases
+                    and head in _parameters_at(ca, call.line)):
                 # `def generate_helper(pipeline, prompt): pipeline("Warm up")`: the argument the
-                # function is given, not the module's `pipeline` (fair check 29, item 116's cell 14).
+                # function is given, not the imported `pipeline` it hides (fair check 29, item 116's
+                # cell 14). (A method entry on a parameter, `api.competition_download_files(…)`, stays.)
                 continue
             if any(a.string is not None and a.string in loaded_back
                    for a in (call.arg(0, ("pretrained_model_name_or_path",)), call.arg(None, ("model",))) if a is not None):
@@ -1078,7 +1080,8 @@ class RuntimeDownload(Rule):
         "saves a model into with `save_pretrained` (or Unsloth's `save_lora`, `save_pretrained_merged`), or names as an "
         "output folder (`TrainingArguments(output_dir=\"gemma-dolly\")`), and loads back, "
         "by a name or the same literal, `pipeline(…, model=\"./local\")`, a call in a function whose parameter has the "
-        "callee's name (`def generate(pipeline, prompt): pipeline(prompt)`: the argument, not transformers' `pipeline`), "
+        "imported name it calls (`def generate(pipeline, prompt): pipeline(prompt)`: the argument, not transformers' `pipeline`; "
+        "a fetching method called on a parameter, `api.competition_download_files(…)`, stays a fetch), "
         "`local_files_only=True`, TensorFlow 1's `read_data_sets(\"data/mnist/\")` when the repository commits MNIST's "
         "files in that folder (it fetches only what its folder lacks: PTH006 reports the cwd-relative folder), `download=False` (a switch such as `download=DOWNLOAD` counts by the value a name bound once "
         "in the notebook gives it: `DOWNLOAD = True` downloads, `DOWNLOAD = False` does not), any call under `if False:` (a template's optional "
@@ -1496,6 +1499,12 @@ class RuntimeDownload(Rule):
                 "import evaluate\nmetric = evaluate.load('f1')",
             ),
             expect=((2, 2),),
+        ),
+        # A fetching method called on a helper's parameter is still the fetch (only an imported
+        # name a parameter hides, `def generate(pipeline, …)`, is not).
+        Example(
+            cells=("from kaggle.api.kaggle_api_extended import KaggleApi\ndef fetch(api):\n    api.competition_download_files('titanic')\nfetch(KaggleApi())",),
+            expect=((1, 3),),
         ),
     )
 
