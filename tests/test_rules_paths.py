@@ -837,3 +837,16 @@ def test_scripts_run_by_shell_lines_of_one_folder_are_one_finding():
     assert (d.location.cell, d.location.line, d.location.column) == (1, 1, 10)
     assert "run by `python` in a shell line" in d.message
     assert [(r.cell, r.line) for r in d.related] == [(2, 1)]
+
+
+def test_a_programs_download_is_told_to_install_it_and_a_pinned_metric_only_needs_the_network():
+    """Fair check 29, items 83 and 121 (wording): `!wget …/ngrok-stable-linux-amd64.zip` fetches a
+    program, not data, so the fix is to install it, not a versioned data folder; `evaluate.load("f1")`
+    under `!pip install "evaluate==0.4.0"` runs the script of that tag: only the network need remains."""
+    (program,) = audit(["!wget https://bin.equinox.io/c/4VmDzA7iaHb/ngrok-stable-linux-amd64.zip"], rules=[RemoteUri])
+    assert "install the tool" in program.fix and "data folder" not in program.fix
+    (data,) = audit(["!wget https://example.org/data/train-2024.csv"], rules=[RemoteUri])
+    assert "versioned data folder" in data.fix
+    (metric,) = audit(["!pip install \"evaluate==0.4.0\"", "import evaluate\nmetric = evaluate.load('f1')"], rules=[RuntimeDownload])
+    assert "`evaluate` 0.4.0" in metric.message and "pinned only by pinning" not in metric.message
+    assert "Pin it" not in metric.fix

@@ -25,7 +25,7 @@ class GpuOnlyCode(Rule):
         "a device defined as CUDA with no fallback (`device = torch.device(\"cuda\")`, reported once "
         "at its definition, the lines moving things to it as related locations, also a call of the notebook's own function "
         "whose body moves that argument there: `get_params(params, gpu0)` with `.to(device)` inside, and a list of CUDA devices "
-        "given to a call placing data on each, `nn.parallel.scatter(data, devices)`: `[device_lists]` of `rules/gpu.toml`), CUDA runtime calls, "
+        "given to a call placing data on each, `nn.parallel.scatter(data, devices)`: `[device_lists]` of `rules/gpu.toml`), CUDA runtime calls (not the allocator's memory statistics, `torch.cuda.memory_allocated()`: they read 0 where CUDA is not initialised), "
         "`tf.device('/GPU:0')`, GPU settings of XGBoost/LightGBM/CatBoost/Lightning, AutoGluon's per-model "
         "`ag_args_fit={\"num_gpus\": 1}` (each model asserts the GPUs are there; `fit(num_gpus=1)` is lowered to "
         "what the machine has and is not reported), RAPIDS/CuPy "
@@ -153,6 +153,10 @@ class GpuOnlyCode(Rule):
             "import torch\ndef get_params(params, device):\n    return [p.clone().to(device) for p in params]",
             "def evaluate(net, device=None):\n    device = device or 'cpu'\n    return net.to(device)",
             "dev = torch.device('cuda' if torch.cuda.is_available() else 'cpu')\nnew_params = get_params([torch.zeros(2)], dev)",
+        )),
+        # The allocator's memory statistics read 0 where CUDA is not initialised (fair check 29, item 38).
+        Example(cells=(
+            "import torch\nprint(f'GPU memory: {torch.cuda.memory_allocated() / 1024**3:.2f} GB')\npeak = torch.cuda.max_memory_allocated()",
         )),
     )
     failing = (

@@ -14,7 +14,7 @@ from nbrefactor.audit.analysis import (
     CallFact, CellAnalysis, NotebookFacts, cell_python_tree, dead_branch_lines, tree_nodes, uncalled_function_lines,
 )
 from nbrefactor.audit.catalog import Catalog
-from nbrefactor.audit.distributions import cloned_imports, cloned_path_edits
+from nbrefactor.audit.distributions import cloned_imports, cloned_path_edits, pinned_versions
 from nbrefactor.audit.facts import dotted_name
 from nbrefactor.audit.patterns import literal_ends, matches_any
 from nbrefactor.audit.types import Family, Severity
@@ -481,9 +481,14 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
     # `_chain_fetches` has such a method), so other calls never make it. (Each is made from the
     # notebook's facts as they are here, before `held` adds its aliases below.)
     cwd_names = _Later(lambda facts=facts: _cwd_bindings(facts))
-    objects = _LaterSet(lambda facts=facts: _object_names(facts))
+    objects = _Later(lambda facts=facts: _object_names(facts))
     saved = _saved_model_folders(facts, strings)
     written = saved | _output_folders(facts)
+    # Loaded back by its whole name: a folder a model is saved into, or one an output keyword names
+    # (`TrainingArguments(output_dir="gemma-7b-dolly-chatml")`, then `trainer.save_model()` and
+    # `AutoTokenizer.from_pretrained(peft_model_id)` with `peft_model_id = "gemma-7b-dolly-chatml"`:
+    # fair check 29, item 90's aside).
+    loaded_back = saved | _output_folders(facts, whole=True)
     chained = _Later(lambda facts=facts: _chain_fetches(facts, catalog.chains))
     chain_methods = frozenset(m for chain in catalog.chains for m in chain.methods)
     through = _fetching_functions(facts)
@@ -517,13 +522,19 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                 # After `from google.colab import files` in a detection `try`: runs only on Colab;
                 # its `except ImportError:` handler is what runs locally (and what the compiler keeps).
                 continue
-            if any(a.string is not None and a.string in saved
+            if (call.in_function and call.func and (head := call.func.split(".")[0]) in facts.aliases
+                    and head in _parameters_at(ca, call.line)):
+                # `def generate_helper(pipeline, prompt): pipeline("Warm up")`: the argument the
+                # function is given, not the imported `pipeline` it hides (fair check 29, item 116's
+                # cell 14). (A method entry on a parameter, `api.competition_download_files(…)`, stays.)
+                continue
+            if any(a.string is not None and a.string in loaded_back
                    for a in (call.arg(0, ("pretrained_model_name_or_path",)), call.arg(None, ("model",))) if a is not None):
                 continue  # `from_pretrained("tuned")` after `save_pretrained("tuned")`: the local folder, as for a name
 
             def named(name: str, ca: CellAnalysis = ca, call: CallFact = call) -> Optional[str]:
                 value = _string_above(strings, name, ca.cell.index, call.line) if not call.in_function else None
-                return "./" + value if value is not None and value in saved else value
+                return "./" + value if value is not None and value in loaded_back else value
 
             def spelled(line: int, column: int, ca: CellAnalysis = ca, call: CallFact = call) -> Optional[str]:
                 if call.in_function:
@@ -547,9 +558,10 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                 # `get_data("imdb")` with `def get_data(name): return load_dataset(name)`: the notebook's own
                 # function hands what it is given to a catalogued fetch, which downloads that id (recx40).
                 yield from _fetches_through(facts, ca, call, through[call.func], catalog, imported, star_modules, local,
-                                            strings, objects, written, lines)
+                                            strings, _ObjectsAt(objects, None), written, lines)
                 continue
-            found = _call_fetch(facts, call, catalog, imported, star_modules, local, named, objects=objects, spelled=spelled,
+            at = None if call.in_function else (ca.cell.index, call.line)
+            found = _call_fetch(facts, call, catalog, imported, star_modules, local, named, objects=_ObjectsAt(objects, at), spelled=spelled,
                                 rooted=rooted, written=written)
             if (found is None and not call.in_function and call.method in chain_methods
                     and (ca.cell.index, call.line, call.method) in chained()):
@@ -676,15 +688,6 @@ class _Later:
         return self._value
 
 
-class _LaterSet(_Later):
-    """A set made on the first membership test (`name in objects`)."""
-
-    __slots__ = ()
-
-    def __contains__(self, item: object) -> bool:
-        return item in self()
-
-
 # Calls that return a string (an id read from the environment or spelled by formatting): what
 # they bind may well name something to fetch.
 _STRING_CALLS = frozenset({"get", "getenv", "input", "str", "format", "join", "replace", "strip", "lower", "upper",
@@ -696,33 +699,57 @@ def _call_name(call: ast.Call) -> str:
     return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
 
 
-def _object_names(facts: NotebookFacts) -> frozenset[str]:
-    """Module-level names the notebook binds only to what a call returns (`model =
-    AutoModel.from_pretrained(ckpt)`, `model_quantized = quantize_dynamic(model, …)`), never to a
-    string or anything else: objects, not the ids of something to fetch. (A function's parameters
-    and locals are another scope.)"""
-    calls: set[str] = set()
-    other: set[str] = set()
+def _object_names(facts: NotebookFacts) -> dict[str, tuple[tuple[int, int, bool], ...]]:
+    """Every module-level binding of each name, in notebook order, as (cell, line, whether it binds
+    what a call returns): `model = AutoModel.from_pretrained(ckpt)`, `model_quantized =
+    quantize_dynamic(model, …)` bind objects, not the ids of something to fetch; a string or anything
+    else does not. Setting an attribute or an item (`tokenizer.padding_side = "right"`) binds
+    nothing (fair check 29, item 116: it made `tokenizer` no object). (A function's parameters and
+    locals are another scope.)"""
+    found: dict[str, list[tuple[int, int, bool]]] = {}
     for ca in facts.cells:
+        built: set[tuple[str, int]] = set()
         tree = cell_python_tree(ca)
-        if tree is None:
-            continue
-        for node in _module_level(tree):
-            if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+        for node in _module_level(tree) if tree is not None else ():
+            if (isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call)
+                    and _call_name(node.value) not in _STRING_CALLS):
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                value = node.value
-                built = isinstance(value, ast.Call) and _call_name(value) not in _STRING_CALLS
-                for target in targets:
-                    if isinstance(target, ast.Name):
-                        (calls if built else other).add(target.id)
-                    else:
-                        other.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
-            elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension, ast.AugAssign, ast.NamedExpr)):
-                other.update(n.id for n in ast.walk(node.target) if isinstance(n, ast.Name))
-            elif isinstance(node, (ast.With, ast.AsyncWith)):
-                other.update(n.id for item in node.items if item.optional_vars is not None
-                             for n in ast.walk(item.optional_vars) if isinstance(n, ast.Name))
-    return frozenset(calls - other)
+                built.update((t.id, t.lineno) for t in targets if isinstance(t, ast.Name))
+        for d in ca.facts.defined:
+            found.setdefault(d.name, []).append((ca.cell.index, d.line, (d.name, d.line) in built))
+    return {name: tuple(bindings) for name, bindings in found.items()}
+
+
+def _parameters_at(ca: CellAnalysis, line: int) -> frozenset[str]:
+    """The parameters of the defs and lambdas of the cell enclosing `line`: there, such a name is
+    the argument, not the module-level name it hides."""
+    tree = cell_python_tree(ca)
+    names: set[str] = set()
+    for node in tree_nodes(tree) if tree is not None else ():
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and node.lineno <= line <= (node.end_lineno or node.lineno):
+            a = node.args
+            names.update(p.arg for p in (*a.posonlyargs, *a.args, *a.kwonlyargs, *(x for x in (a.vararg, a.kwarg) if x is not None)))
+    return frozenset(names)
+
+
+class _ObjectsAt:
+    """The names that hold an object at one call (`name in objects`): the binding nearest above it,
+    when the notebook runs top to bottom, is a call's result (`model = AutoModelForCausalLM.
+    from_pretrained(…)` two lines above `pipeline(…, model=model)`, whatever a later cell binds to
+    `model`: fair check 29, item 116, `model = "/home/ubuntu/test-gptq"` for a docker command three
+    cells below). A call in a function body runs whenever it is called: there, every binding must be one."""
+
+    __slots__ = ("_bindings", "_at")
+
+    def __init__(self, bindings: Callable[[], dict[str, tuple[tuple[int, int, bool], ...]]], at: Optional[tuple[int, int]]):
+        self._bindings, self._at = bindings, at
+
+    def __contains__(self, name: object) -> bool:
+        found = self._bindings().get(name, ()) if isinstance(name, str) else ()
+        if self._at is None:
+            return bool(found) and all(built for _, _, built in found)
+        above = [built for cell, line, built in found if (cell, line) < self._at]
+        return bool(above) and above[-1]
 
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
@@ -928,9 +955,16 @@ def _canonical_metric(name: str) -> bool:
 _SAVE_METHODS = frozenset({"save_pretrained", "save_model", "save_lora", "save_pretrained_merged", "save_pretrained_gguf"})
 
 
-def _output_folders(facts: NotebookFacts) -> frozenset[str]:
+def _output_folders(facts: NotebookFacts, whole: bool = False) -> frozenset[str]:
     """The first parts of the folders the notebook's calls write into by keyword (`SFTConfig(
-    output_dir="outputs")`): `from_pretrained("outputs/checkpoint-60")` reads one back."""
+    output_dir="outputs")`): `from_pretrained("outputs/checkpoint-60")` reads one back. With
+    `whole`, the folders as written (`"outputs"`, `"./outputs/"`) and without `./` and a last `/`."""
+    if whole:
+        return frozenset(
+            form for ca in facts.cells for call in ca.facts.calls for a in call.args
+            if a.keyword in _OUTPUT_KEYWORDS and a.string and a.string.strip("./")
+            for form in (a.string, a.string.removeprefix("./").rstrip("/"))
+        )
     return frozenset(
         a.string.strip("./").split("/")[0]
         for ca in facts.cells for call in ca.facts.calls for a in call.args
@@ -1035,7 +1069,9 @@ class RuntimeDownload(Rule):
         "`weights=` other than None, Keras `applications.*` unless `weights=None`, MONAI networks such as "
         "`FlexibleUNet(…, pretrained=True)`), TF Hub layers (the handle positional or `handle=`), `kagglehub`/`gdown`, Kaggle API downloads, "
         "`nltk.download`, a metric's code (`evaluate.load(\"accuracy\")`, datasets' `load_metric`; the canonical metrics "
-        "of a notebook, fetched at the installed evaluate version, are one finding, the others related), timm's "
+        "of a notebook, fetched at the installed evaluate version, are one finding, the others related; when the notebook "
+        "installs a pinned version, `%pip install evaluate==0.4.0`, the message says the script's tag is fixed and only the "
+        "network need remains), timm's "
         "`create_model(…, pretrained=True)`, OpenAI CLIP's `clip.load(\"ViT-B/32\")` and Whisper's `load_model(\"base\")` by a published name (a checkpoint path is a file), open_clip's `pretrained=` tag, GPTQ's calibration dataset by name (optimum's `GPTQQuantizer(dataset=\"wikitext2\")`, transformers' `GPTQConfig`), PyTorch Geometric datasets, MONAI's datasets with `download=True`, "
         "its `download_url`/`download_and_extract` (a hash they check stops a changed file, not a missing one) and "
         "`monai.bundle.download`, fastai's `untar_data`, `vision_learner` (pretrained unless "
@@ -1053,8 +1089,11 @@ class RuntimeDownload(Rule):
         "the handler), nor anything else fetched there. The `nltk.download` calls of a cell are one provisioning step: one "
         "finding at the first, the others related (a name downloaded again in a later cell joins its first step). Local sources are not "
         "reported: `load_dataset(\"csv\", data_files=…)`, `from_pretrained(\"./model\")`, a folder the notebook "
-        "saves a model into with `save_pretrained` (or Unsloth's `save_lora`, `save_pretrained_merged`) and loads back, "
-        "by a name or the same literal, `pipeline(…, model=\"./local\")`, "
+        "saves a model into with `save_pretrained` (or Unsloth's `save_lora`, `save_pretrained_merged`), or names as an "
+        "output folder (`TrainingArguments(output_dir=\"gemma-dolly\")`), and loads back, "
+        "by a name or the same literal, `pipeline(…, model=\"./local\")`, a call in a function whose parameter has the "
+        "imported name it calls (`def generate(pipeline, prompt): pipeline(prompt)`: the argument, not transformers' `pipeline`; "
+        "a fetching method called on a parameter, `api.competition_download_files(…)`, stays a fetch), "
         "`local_files_only=True`, TensorFlow 1's `read_data_sets(\"data/mnist/\")` when the repository commits MNIST's "
         "files in that folder (it fetches only what its folder lacks: PTH006 reports the cwd-relative folder), `download=False` (a switch such as `download=DOWNLOAD` counts by the value a name bound once "
         "in the notebook gives it: `DOWNLOAD = True` downloads, `DOWNLOAD = False` does not), any call under `if False:` (a template's optional "
@@ -1081,7 +1120,8 @@ class RuntimeDownload(Rule):
         "(`first_arg_names`); a path to weights the notebook trained is a file. The imports of a cloned "
         "repository's own modules (see DEP001) are related locations of its `git clone`, and so is a `sys.path` edit "
         "putting the clone's destination folder, or a folder inside it, on the import path (not a PTH005 of its own). A `pipeline(task, "
-        "model=model, tokenizer=tokenizer)` given the objects the notebook loaded itself fetches nothing (their "
+        "model=model, tokenizer=tokenizer)` given the objects the notebook loaded itself (each name's nearest binding above is "
+        "a call's result; setting an attribute, `tokenizer.padding_side = \"right\"`, binds nothing) fetches nothing (their "
         "`from_pretrained` lines are the findings). "
         "A Keras `load_data(path=…)` given a path built on the working directory (`os.path.join(os.getcwd(), "
         "\"data/mnist.npz\")`, through names bound so above too) reads that file, provided beside the notebook: not reported. "
@@ -1136,6 +1176,18 @@ class RuntimeDownload(Rule):
             "import clip\nimport open_clip\nimport whisper",
             "model, preprocess = clip.load('checkpoints/clip_tuned.pt', device='cpu')\n"
             "net = open_clip.create_model('ViT-B-32')\nspeech = whisper.load_model('models/whisper_tuned.pt')",
+        )),
+        # A pipeline given the model and tokenizer loaded just above (a tokenizer's attribute set, and
+        # `model` bound to a string in a later cell, change nothing there); a helper's parameter named
+        # `pipeline`; a folder the trainer writes (`output_dir`) loaded back by name (fair check 29, item 116).
+        Example(cells=(
+            "from transformers import AutoModelForCausalLM, AutoTokenizer, TrainingArguments, pipeline\n"
+            "args = TrainingArguments(output_dir='llama-sql')\ntrainer.save_model()",
+            "def generate(pipeline, prompt):\n    return pipeline(prompt, max_new_tokens=100)",
+            "adapter = 'llama-sql'\ntokenizer = AutoTokenizer.from_pretrained(adapter)\ntokenizer.padding_side = 'right'\n"
+            "model = AutoModelForCausalLM.from_pretrained(adapter)\npipe = pipeline('text-generation', model=model, tokenizer=tokenizer)\n"
+            "print(generate(pipe, 'Hi'))",
+            "model = 'llama-sql-merged'\n!docker run -e MODEL_ID=$model tgi",
         )),
     )
     failing = (
@@ -1456,6 +1508,30 @@ class RuntimeDownload(Rule):
             ),
             expect=((2, 2), (3, 2)),
         ),
+        # A pipeline given names that hold a model id there, whatever a later cell loads into them.
+        Example(
+            cells=(
+                "from transformers import AutoModel, AutoTokenizer, pipeline\nmodel = 'distilbert-base-uncased-finetuned-sst-2-english'\n"
+                "tokenizer = model\nclassifier = pipeline('sentiment-analysis', model=model, tokenizer=tokenizer)",
+                "model = AutoModel.from_pretrained('./tuned')\ntokenizer = AutoTokenizer.from_pretrained('./tuned')",
+            ),
+            expect=((1, 4),),
+        ),
+        # A canonical metric under a pinned `evaluate`: the tag is fixed, the network need remains
+        # (fair check 29, item 121's wording).
+        Example(
+            cells=(
+                "!pip install \"transformers==4.27.1\" \"evaluate==0.4.0\" scikit-learn --upgrade --quiet",
+                "import evaluate\nmetric = evaluate.load('f1')",
+            ),
+            expect=((2, 2),),
+        ),
+        # A fetching method called on a helper's parameter is still the fetch (only an imported
+        # name a parameter hides, `def generate(pipeline, …)`, is not).
+        Example(
+            cells=("from kaggle.api.kaggle_api_extended import KaggleApi\ndef fetch(api):\n    api.competition_download_files('titanic')\nfetch(KaggleApi())",),
+            expect=((1, 3),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1524,12 +1600,22 @@ class RuntimeDownload(Rule):
         for found in groups.values():
             ca, line, column, kind, shown, _ = found[0]
             consequence = kind.consequence
+            fix = kind.fix
             if kind.id == _METRIC_ID and found[0][5] and _canonical_metric(found[0][5]):
-                consequence = ("the script is the one tagged for the installed `evaluate` (or `datasets`) version, "
-                               "pinned only by pinning that library, and the run needs the network")
+                library = "datasets" if "load_metric" in shown else "evaluate"
+                pin = pinned_versions(ctx.facts).get(library)
+                if pin is not None:
+                    # `!pip install "evaluate==0.4.0"` above: the script's tag is fixed by that pin;
+                    # what is left is the network (fair check 29, item 121's wording).
+                    consequence = (f"the script is the one tagged for `{library}` {pin}, which the notebook installs, so "
+                                   "the code is fixed, but each run needs the network or the Hugging Face cache (`HF_HOME`)")
+                    fix = ("Keep the metric's script in the project and load it from there (`evaluate.load(\"./metrics/f1\")`), "
+                           "or compute it with a pinned library such as scikit-learn: then no run needs the network.")
+                else:
+                    consequence = ("the script is the one tagged for the installed `evaluate` (or `datasets`) version, "
+                                   "pinned only by pinning that library, and the run needs the network")
                 if len(found) > 1:
                     consequence += "; the other metrics loaded by name are related"
-            fix = kind.fix
             branch = _CLONE_BRANCH.search(shown) if kind.id == _GIT_CLONE_ID else None
             if branch is not None:
                 # `git clone -b fix_script URL`: the branch named, not the default one (fair check 24,

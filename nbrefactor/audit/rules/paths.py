@@ -1527,6 +1527,8 @@ def _shell_tokens(
         segment = next(name for at, name in reversed(starts) if at <= m.start())
         fetcher = segment if program == "cd" and segment in settings.download_programs else program
         token = m.group("dq") if m.group("dq") is not None else m.group("sq") if m.group("sq") is not None else m.group("bare")
+        if m.group("bare") is not None:
+            token = _without_substitution_close(token)
         option, previous = previous, token
         if _installer_prefix(option, token, segment, settings):
             continue
@@ -1559,6 +1561,19 @@ def _shell_tokens(
                 searched_from = index + len(candidate)
             column = index + 1 if index >= 0 else len(original) - len(original.lstrip()) + 1
             yield LiteralFinding(ca, line, column, line, candidate, found, source="shell")
+
+
+def _without_substitution_close(word: str) -> str:
+    """A bare shell word without the `)` or backquote that closes a command substitution around it:
+    `$(cat ~/.cache/huggingface/token)` splits into `$(cat` and `~/.cache/huggingface/token)`, whose
+    `)` is the shell's operator, not part of the file's name (fair check 29, item 79: the path was
+    taken as `token)`, so the `huggingface-token` exemption missed). Only closers with no opener in
+    the word: `$(pwd)/data` and `f(x)` stay whole."""
+    while word.endswith(")") and word.count(")") > word.count("("):
+        word = word[:-1]
+    if word.endswith("`") and word.count("`") % 2:
+        word = word[:-1]
+    return word
 
 
 # An X.509 distinguished name in OpenSSL's slash syntax (`-subj "/C=US/O=Acme/CN=db.internal"`):
@@ -2517,6 +2532,19 @@ def _printed(f: LiteralFinding) -> bool:
             ):
                 return True
     return False
+
+
+# A file name of a program's build for one platform (`ngrok-stable-linux-amd64.zip`,
+# `Miniconda3-py37_4.8.2-Linux-x86_64.sh`) or of an installer package (`.deb`, `.exe`, …).
+_PROGRAM_FILE = re.compile(
+    r"(?i)(?:linux|darwin|macos|windows|win32|win64)[-_.]?(?:amd64|x86_64|x86-64|x64|arm64|aarch64|i386|386)"
+    r"|\.(?:deb|rpm|appimage|exe|msi|dmg|pkg)$"
+)
+
+
+def _program_download(url: str) -> bool:
+    """Does the URL name a program's build or installer rather than data?"""
+    return _PROGRAM_FILE.search(url.split("?", 1)[0].split("#", 1)[0].rstrip("/").rpartition("/")[2]) is not None
 
 
 def _data_folder_of_url(url: str) -> str:
@@ -4053,7 +4081,8 @@ class UserSpecificPath(Rule):
         "names relatively, `model.save(\"final_model.h5\")` then `load_model(\"/content/final_model.h5\")`, is one file on Colab: the message "
         "says so and the relative use is related, not PTH006's; in a Colab notebook (it imports `google.colab` or has form fields) so is a `/content/<folder>` "
         "the notebook also names relatively (`tokenizer.save_model(\"KantaiBERT\")`), a relative path into the Drive a `drive.mount(\"/content/drive\")` "
-        "mounts (`open(\"drive/MyDrive/files/api_key.txt\")`, read through Colab's working directory `/content`), and the file a `!cp` copies out of that "
+        "mounts (`open(\"drive/MyDrive/files/api_key.txt\")`, read through Colab's working directory `/content`; also through a root "
+        "constant, `path = \"drive/My Drive/leaf-classification/\"` then `glob.glob(path + \"images/*.jpg\")`: the constant and its uses), and the file a `!cp` copies out of that "
         "Drive (`!cp \"drive/MyDrive/files/api_key.txt\" \"api_key.txt\"`, then `open(\"api_key.txt\")`): related to the mount's finding). PTH001 is not also reported "
         "for such a literal. Not Kaggle's template listing of its input mount (`for dirname, _, filenames in os.walk('/kaggle/input'):` "
         "whose body only prints). A tool's own credential or settings location in the home folder "
@@ -4108,6 +4137,11 @@ class UserSpecificPath(Rule):
         )),
         # The login shell's own start-up file, there for whoever runs it.
         Example(cells=("!echo 'export PATH=$HOME/bin:$PATH' >> ~/.bashrc\n!source ~/.bash_profile",)),
+        # The Hub's token file read in a command substitution: the `)` closes `$( )`, it is not part
+        # of the file's name (fair check 29, item 79).
+        Example(cells=(
+            "%%bash\ndocker run -d -e HF_TOKEN=$(cat ~/.cache/huggingface/token) ghcr.io/huggingface/text-generation-inference:3.0.1\nexport HUB_TOKEN=`cat ~/.huggingface/token`",
+        )),
     )
     failing = (
         Example(
@@ -4184,6 +4218,15 @@ class UserSpecificPath(Rule):
                 "import os\ntoken_dir = '/content/KantaiBERT'\nos.makedirs(token_dir, exist_ok=True)\ntokenizer.save_model('KantaiBERT')",
             ),
             expect=((1, 2), (4, 2)),
+        ),
+        # The same through a root constant (fair check 29, item 94): the message names it.
+        Example(
+            cells=(
+                "import glob\nimport pandas as pd\nfrom google.colab import drive\ndrive.mount('/content/drive')",
+                "path = 'drive/My Drive/leaf-classification/'",
+                "images = glob.glob(path + 'images/*.jpg')\ntrain = pd.read_csv(path + 'train.csv')",
+            ),
+            expect=((1, 4),),
         ),
     )
 
@@ -4278,7 +4321,8 @@ class UserSpecificPath(Rule):
             twins = [(t, kind) for o in (f, *others) for h, ts, kind in _colab_twins(ctx).values() if h is o for t in ts]
             if twins:
                 first_twin, kind = min(twins, key=lambda t: (t[0].ca.cell.index, t[0].line))
-                verb = _TWIN_VERBS.get(first_twin.argument.direction, 'uses')
+                # (a root constant's literal has no call of its own: the notebook names it there)
+                verb = _TWIN_VERBS.get(first_twin.argument.direction, 'uses') if first_twin.argument is not None else "names"
                 said = {
                     "file": f"; it is the file the notebook {verb} as {shown(first_twin.value)} at cell {first_twin.ca.cell.index} "
                             "(related), which is the same file only where the working directory is Colab's `/content`",
@@ -4387,6 +4431,19 @@ def _colab_twins(ctx: RuleContext) -> dict[str, tuple[LiteralFinding, list[Liter
                     if mount is not None and "/" in source and not target.startswith(("/", "~", "..")):
                         copies.setdefault(target or source.rpartition("/")[2], mount)  # (`cp x/key.txt .`: `key.txt`)
         twins: dict[str, tuple[LiteralFinding, list[LiteralFinding], str]] = {}
+        # A root constant into the mounted Drive (`path = 'drive/My Drive/leaf-classification/'`, then
+        # `glob.glob(path + 'images/*.jpg')`): its literal is such a path too (fair check 29, item 94).
+        # (its literal, which has no call of its own, and its uses, each at its call)
+        analyses = {ca.cell.index: ca for ca in ctx.cells}
+        for uses in CwdRelativePath._constant_uses(ctx).values() if mounts else ():
+            constant = uses[0][0]
+            path = _normal_path(constant.value)
+            if path.split("/")[0] in mounts and "/" in path:
+                twins.setdefault(path, (mounts[path.split("/")[0]], [], "drive"))[1].extend([
+                    LiteralFinding(constant.ca, constant.line, constant.column, constant.line, constant.value, PathClass("relative")),
+                    *(LiteralFinding(analyses[_cell_of(ctx, pa)], pa.call.line, pa.call.column, pa.call.line, value,
+                                     PathClass("relative"), argument=pa) for _, value, pa in uses),
+                ])
         for f in found:
             path = _normal_path(f.value)
             if f.path_class.kind != "relative" or f.argument is None or f.source != "python":
@@ -4618,7 +4675,8 @@ class RemoteUri(Rule):
         "(`http://localhost:8000/predict`, `127.0.0.1`): a service the notebook started, not remote data. "
         "Literal URLs of one remote folder fetched in several cells (a demo reading each data set of its repository's "
         "`raw` folder where it is used) are one finding, at the first, the others related (a file at the host's root "
-        "names no folder). A `!wget -nc URL` (no-clobber) whose file is committed beside the notebook is not reported: "
+        "names no folder). A URL naming a program's build or installer (`ngrok-stable-linux-amd64.zip`, `Miniconda3-…-Linux-x86_64.sh`, "
+        "a `.deb`) is told to install the tool in the environment, not a versioned data folder. A `!wget -nc URL` (no-clobber) whose file is committed beside the notebook is not reported: "
         "run from its folder it downloads nothing (the line serves a lone copy on Colab). A URI given only to `print(…)` "
         "(`print(f\"Bucket: s3://{bucket}/{prefix}\")`) is a message, not a use: not reported. A raw GitHub URL "
         "(`raw.githubusercontent.com/…/cars1.csv`) whose file is committed beside the notebook is the repository fetching "
@@ -4922,6 +4980,12 @@ class RemoteUri(Rule):
             ),
             expect=((2, 3),),
         ),
+        # A program's build fetched at run time: the fix is to install it, not a data folder
+        # (fair check 29, item 83's wording).
+        Example(
+            cells=("!wget https://bin.equinox.io/c/4VmDzA7iaHb/ngrok-stable-linux-amd64.zip\n!unzip ngrok-stable-linux-amd64.zip",),
+            expect=((1, 1),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -5062,6 +5126,12 @@ class RemoteUri(Rule):
                     f"network and the remote file {_change_note(f.value, _hash_pinned(f))}{more}{_committed_copy_note(ctx, f.value)}"
                 )
                 fix = "Make the URL a config value, download once into a versioned data folder, and read the local copy."
+                if _program_download(f.value):
+                    # `!wget …/ngrok-stable-linux-amd64.zip`, `Miniconda3-…-Linux-x86_64.sh`: a program, not
+                    # data (fair check 29, item 83's wording).
+                    fix = ("It downloads a program, not data: install the tool, pinned to a version, in the "
+                           "environment the notebook runs in (its image or requirements), or drop these lines if "
+                           "the notebook does not need it.")
             else:
                 more = ""
                 if bucket:
@@ -6482,7 +6552,8 @@ class ChangeDirectory(Rule):
         "folder saved with `path = os.getcwd()` (`os.chdir(path)`) undoes the change above it: it is a "
         "related location of that change's finding, not a finding of its own. So is a return in the same "
         "cell (`%cd tools` … `%cd ..`, `%cd a/b` … `%cd ../..`, `%cd -`, `%pushd x` … `%popd`) or in a later "
-        "cell (`%cd mmdetection` in one cell, `%cd ../` in a later one); when, in one cell, only "
+        "cell (`%cd mmdetection` in one cell, `%cd ../` in a later one; `%cd {os.getcwd()}/a/b/c` or `%cd $PWD/a/b/c` goes down as `%cd a/b/c` does, "
+        "and `%cd ../../..` climbs back out of it); when, in one cell, only "
         "shell lines and magics run in between (`%cd tools`, `!python setup.py develop`, `%cd ..`), the "
         "pair is no finding at all: the kernel's folder is the same after the cell, and no Python of the "
         "notebook reads a path inside it. `%cd {HOME}` (or `$HOME`), with `HOME` saved that way, is "
@@ -6631,6 +6702,16 @@ class ChangeDirectory(Rule):
                 "import pandas as pd\ndf = pd.read_csv('train.csv')",
             ),
             expect=((1, 4),),
+        ),
+        # A change spelled from the working directory (`{os.getcwd()}/…`) goes down as a relative one:
+        # a later cell climbing back out of it is its return, related (fair check 29, item 86).
+        Example(
+            cells=(
+                "import os\n%cd {os.getcwd()}/FastChat/fastchat/llm_judge",
+                "!python gen_model_answer.py --model-id dpo\nanswers = open('data/mt_bench/answers.jsonl').read()",
+                "%cd ../../..\n!rm -rf FastChat",
+            ),
+            expect=((1, 2),),
         ),
     )
 
@@ -7191,11 +7272,19 @@ _UNKNOWN_STEP = _DirectoryStep(enters=0)
 _POPD = _DirectoryStep(leaves=0, popped=True)
 
 
+# The working directory spelled out at the start of a `%cd` target (`%cd {os.getcwd()}/FastChat/x`,
+# `%cd $PWD/x`): the rest is relative to where the kernel is, as if written alone.
+_CWD_PREFIX = re.compile(r"^(?:\{\s*os\.getcwd\(\)\s*\}|\$\{?PWD\}?|\$\(pwd\))(?=[\\/])")
+
+
 def _directory_step(magic: str, argument: Optional[str]) -> _DirectoryStep:
     pushed = magic == "pushd"
     if argument is None:
         return _DirectoryStep(enters=0, pushed=pushed)
     target = cd_operand(argument)
+    # `%cd {os.getcwd()}/FastChat/fastchat/llm_judge` goes three folders down, and a later `%cd
+    # ../../..` climbs back out of them (fair check 29, item 86).
+    target = _CWD_PREFIX.sub(".", target, count=1)
     if target == "-" and not pushed:
         return _DirectoryStep(leaves=-1)
     parts = [p for p in re.split(r"[\\/]+", target) if p not in ("", ".")]
@@ -10573,6 +10662,13 @@ class CwdRelativePath(Rule):
             "DATA_HUB = dict()\nDATA_URL = 'http://d2l-data.example.com/'\nDATA_HUB['ptb'] = (DATA_URL + 'ptb.zip', '319d85e578af0cdc')",
             "path = download('ptb')",
         )),
+        # A root constant into the Drive `drive.mount` mounts, read through Colab's working directory:
+        # the mount's PTH002 finding, the constant and its uses related (fair check 29, item 94).
+        Example(cells=(
+            "import glob\nimport pandas as pd\nfrom google.colab import drive\ndrive.mount('/content/drive')",
+            "path = 'drive/My Drive/leaf-classification/'",
+            "images = glob.glob(path + 'images/*.jpg')\ntrain = pd.read_csv(path + 'train.csv')",
+        )),
     )
     failing = (
         Example(
@@ -10865,6 +10961,17 @@ class CwdRelativePath(Rule):
             ),
             expect=((2, 1), (3, 1)),
         ),
+        # A checkpoint loaded when it exists and saved by a later cell: the message names both
+        # (fair check 29, item 89's wording); a dataset split saved with `save_to_disk` under a root
+        # constant (item 97's: it said only "passed to `os.path.join`").
+        Example(
+            cells=(
+                "import os\nimport torch\ncheckpoint_file = 'rnn-lm.ckpt'\nif os.path.exists(checkpoint_file):\n    model.load_state_dict(torch.load(checkpoint_file))",
+                "for step in range(100):\n    train_step(model)\n    torch.save(model.state_dict(), checkpoint_file)",
+                "save_dataset_path = 'data'\ntokenized['train'].save_to_disk(os.path.join(save_dataset_path, 'train'))",
+            ),
+            expect=((1, 3), (3, 1)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -11057,6 +11164,9 @@ class CwdRelativePath(Rule):
             for uses in (*grouped.values(), *same_file.values()) for _, _, pa in uses if pa.literal is not None
         }
         twins = _colab_twins(ctx)
+        # A root constant into Colab's mounted Drive: the mount's PTH002 finding, its literal related.
+        drive_constants = [grouped.pop(position) for position in [
+            p for p, uses in grouped.items() if twins.get(_normal_path(uses[0][0].value), (None, None, ""))[2] == "drive"]]
         groups = [
             g for g in _by_value(relative, normalise=True)
             if not _shown_figure_only(ctx, g[0].value, [(o.ca.cell.index, o.argument) for o in g])
@@ -11322,6 +11432,12 @@ class CwdRelativePath(Rule):
             # (the message names a read or write, when there is one, over a join's piece)
             constant, value, pa = next((u for u in uses if u[2].direction != "none"), uses[0])
             constant = uses[0][0]
+            # ... and a write of the same constant too, when the one named reads it (`checkpoint_file`
+            # loaded by `torch.load` when it exists, saved by `torch.save` in a later cell: the notebook
+            # makes the file; fair check 29, item 89's wording)
+            writer = next((u[2] for u in uses if u[2].direction in ("write", "both")), None) if pa.direction == "read" else None
+            written_too = (f", {writer.verb} `{writer.shown_callee}` (cell {_cell_of(ctx, writer)}, line {writer.call.line}),"
+                           if writer is not None else "")
             uses_cells = ctx.code_cell_at
             others = [grouped[p] for p in same_folder.get(position, ())]
             also = (
@@ -11337,7 +11453,7 @@ class CwdRelativePath(Rule):
                 constant.line,
                 constant.column,
                 f"Relative path {shown(constant.value)} (`{constant.name}`) is {pa.verb} "
-                f"`{pa.shown_callee}` as {shown(value)} (cell {_cell_of(ctx, pa)}, line {pa.call.line}){_kaggle_input_note(constant.value)} and resolved against "
+                f"`{pa.shown_callee}` as {shown(value)} (cell {_cell_of(ctx, pa)}, line {pa.call.line}){written_too}{_kaggle_input_note(constant.value)} and resolved against "
                 "the current working directory, " + RUN_FOLDER + also,
                 fix="Make it a configured root instead: `DATA_DIR = Path(os.environ.get(\"DATA_DIR\", \"data\"))`, and build paths from it.",
                 key=f"{constant.name}\x1f{constant.value}",
@@ -11356,12 +11472,13 @@ class CwdRelativePath(Rule):
         covered = {
             (_cell_of(ctx, pa), pa.arg.line, pa.arg.column)
             for uses in (*grouped.values(), *same_file.values(), *read_back_constants, *shown_figures, *fetched_constants,
-                         *staged_constants)
+                         *staged_constants, *drive_constants)
             for _, _, pa in uses
         }
         # (and a constant's file staged for an upload is no open-ended path either: fair check 27)
         reported |= {(c.ca.cell.index, c.line, c.column)
-                     for uses in (*read_back_constants, *shown_figures, *fetched_constants, *staged_constants) for c, _, _ in uses}
+                     for uses in (*read_back_constants, *shown_figures, *fetched_constants, *staged_constants, *drive_constants)
+                     for c, _, _ in uses}
         taken = reported | covered
         def read_back_below_cwd(rest: str, cell: int, pa: PathArgument) -> bool:
             step = _read_back(rest, cell, pa.call.line, pa.direction, produced, written) if produced else None
