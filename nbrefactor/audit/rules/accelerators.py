@@ -30,7 +30,8 @@ class GpuOnlyCode(Rule):
         "`ag_args_fit={\"num_gpus\": 1}` (each model asserts the GPUs are there; `fit(num_gpus=1)` is lowered to "
         "what the machine has and is not reported), RAPIDS/CuPy "
         "imports, `%load_ext cudf.pandas`, `--device 0`/`device=0` on `!` command lines, fp16 mixed precision "
-        "(`fp16=True`, Accelerate's `mixed_precision=\"fp16\"`, `\"fp16\"` in the `args` of `notebook_launcher`), "
+        "(`fp16=True`, Accelerate's `mixed_precision=\"fp16\"`, `\"fp16\"` in the `args` of `notebook_launcher`), TF32 matmuls "
+        "asked of Hugging Face training arguments (`tf32=True`: they raise without an Ampere or newer GPU), "
         "the first GPU taken from `GPUtil.getGPUs()[0]`, and Cloud TPU set-up (`TPUClusterResolver()`, `TPUStrategy`) "
         "outside a `try:`/`if` giving a fallback (one setting such as `fp16=True`, or the TPU set-up, repeated in "
         "several cells is one finding, the repeats related; so are the literal CUDA placements of a notebook, "
@@ -73,6 +74,12 @@ class GpuOnlyCode(Rule):
     example = 'model = Net().cuda()\nx = x.to("cuda")'
     use_instead = 'import torch\n\ndevice = torch.device("cuda" if torch.cuda.is_available() else "cpu")\nmodel = Net().to(device)\nx = x.to(device)'
     passing = (
+        # TF32 switched off, or chosen where the notebook runs, asks nothing of the machine.
+        Example(cells=(
+            "import torch\nfrom transformers import TrainingArguments\n"
+            "args = TrainingArguments(output_dir='out', tf32=False)\n"
+            "fast = TrainingArguments(output_dir='out', tf32=torch.cuda.is_available())",
+        )),
         Example(cells=(
             "import torch\ndevice = torch.device('cuda' if torch.cuda.is_available() else 'cpu')",
             "model = torch.nn.Linear(2, 1).to(device)\nx = torch.zeros(2).to(device)",
@@ -160,6 +167,12 @@ class GpuOnlyCode(Rule):
         )),
     )
     failing = (
+        # TF32 matmuls asked of the training arguments: they raise without an Ampere or newer GPU
+        # (transformers' `TrainingArguments.__post_init__`, 4.27.1 to 5.25.0; fair check 29).
+        Example(
+            cells=("from transformers import TrainingArguments\nargs = TrainingArguments(output_dir='out', bf16=True, tf32=True)",),
+            expect=((1, 2),),
+        ),
         # A GPU asserted present, in two cells: one requirement of the notebook, the second related.
         Example(
             cells=(
