@@ -85,7 +85,9 @@ def test_a_never_run_sketch_cell_is_one_finding_that_still_blocks(tmp_path, caps
 
 
 def test_a_never_run_cell_that_can_run_does_not_block(tmp_path):
-    cells = [("code", "x = 1", {"count": 1}), ("code", "y = x * 2", {"count": None}), ("code", "print(y)", {"count": 2})]
+    # (`y = 2`, a literal: computed from `x`, the one cell between [1] and [2] that [2] reads would
+    # have run inside a neighbour split afterwards, fair check 29, item 44)
+    cells = [("code", "x = 1", {"count": 1}), ("code", "y = 2", {"count": None}), ("code", "print(x, y)", {"count": 2})]
     path = write_notebook(project(tmp_path) / "nb.ipynb", cells)
     diagnostics, plan = plan_for(path)
     assert sorted(d.code for d in diagnostics if d.code.startswith("HID")) == ["HID002"]  # cell 3, its reader, related

@@ -470,8 +470,9 @@ def test_hid002s_never_run_cells_are_found_once_per_notebook(monkeypatch):
         "nbformat": 4, "nbformat_minor": 5, "metadata": {"kernelspec": {"name": "python3", "language": "python"}},
         "cells": [
             {"cell_type": "code", "source": "x = 1", "execution_count": 1, "metadata": {}, "outputs": []},
-            {"cell_type": "code", "source": "y = x + 1", "execution_count": None, "metadata": {}, "outputs": []},
-            {"cell_type": "code", "source": "print(y)", "execution_count": 2, "metadata": {}, "outputs": []},
+            # (a literal: computed from `x`, it would have run inside a split neighbour, fair check 29, item 44)
+            {"cell_type": "code", "source": "y = 2", "execution_count": None, "metadata": {}, "outputs": []},
+            {"cell_type": "code", "source": "print(x, y)", "execution_count": 2, "metadata": {}, "outputs": []},
         ],
     }).encode("utf-8")))
     expected = hidden_state._find_skipped_cells(RuleContext(facts, load_catalog(), ProjectContext()))

@@ -2911,7 +2911,7 @@ def _few_values(parsed: ast.Module, node: ast.Call, qualified: str) -> bool:
     """Does the draw give at most `_FEW_VALUES` values, by literal sizes, and run once: its statement
     is a plain assignment or expression at the cell's top level, not in a loop, a comprehension or a
     function (`number = np.random.randint(1, 20, 5)`, fair check 29, item 142)?"""
-    statement = next((st for st in parsed.body if st.lineno <= node.lineno <= (st.end_lineno or st.lineno)), None)
+    statement = statement_at(parsed, node.lineno)
     if not isinstance(statement, (ast.Assign, ast.Expr)) or any(
         isinstance(n, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)) for n in ast.walk(statement)
     ):
