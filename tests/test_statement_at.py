@@ -39,8 +39,9 @@ def test_the_statement_whose_lines_hold_the_line() -> None:
 
 def _hand_written_lookups(source: str) -> list[int]:
     """Lines of `(st for st in X.body if st.lineno <= L <= (st.end_lineno or st.lineno))` (also
-    over `enumerate(X.body)`, and as a `for` whose only statement is `if <that>:`): the lookup with
-    no other condition, which `statement_at` is."""
+    over `enumerate(X.body)`, as a `for` whose only statement is `if <that>:`, and as
+    `any(<that> for st in X.body)`, also over `(*X.body, *X.orelse)`): the lookup with no other
+    condition, which `statement_at` / `statement_index_at(…) is not None` is."""
 
     def holds(test: ast.expr, var: str) -> bool:
         if not (isinstance(test, ast.Compare) and len(test.ops) == 2 and all(isinstance(o, ast.LtE) for o in test.ops)):
@@ -57,7 +58,11 @@ def _hand_written_lookups(source: str) -> list[int]:
             iterable = iterable.args[0]
         if isinstance(iterable, ast.IfExp):  # `(parsed.body if parsed else ())`
             iterable = iterable.body
-        return (isinstance(iterable, ast.Attribute) and iterable.attr == "body") or (
+        if isinstance(iterable, ast.Tuple) and iterable.elts:  # `(*node.body, *node.orelse)`
+            return all(isinstance(e, ast.Starred) and over_a_body(e.value) for e in iterable.elts) and any(
+                isinstance(e.value, ast.Attribute) and e.value.attr == "body" for e in iterable.elts
+            )
+        return (isinstance(iterable, ast.Attribute) and iterable.attr in {"body", "orelse"}) or (
             isinstance(iterable, ast.Name) and iterable.id == "body"  # `body = parsed.body if parsed else []`
         )
 
@@ -73,6 +78,8 @@ def _hand_written_lookups(source: str) -> list[int]:
             var = loop_variable(generator.target)
             if over_a_body(generator.iter) and len(generator.ifs) == 1 and holds(generator.ifs[0], var):
                 found.append(node.lineno)
+            elif over_a_body(generator.iter) and not generator.ifs and holds(node.elt, var):
+                found.append(node.lineno)  # `any(st.lineno <= L <= (…) for st in X.body)`
         elif isinstance(node, ast.For) and isinstance(node.iter, ast.Attribute) and over_a_body(node.iter) and len(node.body) == 1:
             # (over `X.body` only: randomness's `statement_of(body, line)` descends into the
             # statement it finds, another lookup)
@@ -90,10 +97,11 @@ def test_the_guard_finds_the_hand_written_forms() -> None:
         "for statement in tree.body:\n"
         "    if statement.lineno <= line <= (statement.end_lineno or statement.lineno):\n"
         "        pass\n"
+        "b = any(st.lineno <= n <= (st.end_lineno or st.lineno) for st in (*node.body, *node.orelse))\n"
         # A filtered search is another question (the def named so-and-so that holds the line): not flagged.
         "d = next((d for d in tree.body if isinstance(d, ast.FunctionDef) and d.lineno <= n <= (d.end_lineno or 0)), None)\n"
     )
-    assert _hand_written_lookups(written) == [1, 2, 3, 4]
+    assert _hand_written_lookups(written) == [1, 2, 3, 4, 7]
 
 
 def test_no_rule_writes_the_lookup_by_hand() -> None:

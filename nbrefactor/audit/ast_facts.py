@@ -42,6 +42,7 @@ from nbrefactor.audit.facts import (
     ImportFact,
     NameRef,
     StringFact,
+    character_column,
     dotted_name,
     nodes_of,
     walk_nodes,
@@ -124,17 +125,12 @@ def _with_character_columns(python: str) -> Optional[ast.Module]:
             if getattr(node, "col_offset", None) is None:
                 continue
             if node.lineno in wide:
-                node.col_offset = _characters(lines[node.lineno - 1], node.col_offset)
+                node.col_offset = character_column(lines[node.lineno - 1], node.col_offset)
             if node.end_lineno in wide and node.end_col_offset is not None:
-                node.end_col_offset = _characters(lines[node.end_lineno - 1], node.end_col_offset)
+                node.end_col_offset = character_column(lines[node.end_lineno - 1], node.end_col_offset)
     except (UnicodeError, IndexError):
         return None
     return tree
-
-
-def _characters(line: str, byte_offset: int) -> int:
-    """The column, in characters, of a UTF-8 byte offset into `line`."""
-    return len(line.encode("utf-8")[:byte_offset].decode("utf-8"))
 
 
 # The node classes `_readable` looks at (CPython's parser makes no subclasses of them).

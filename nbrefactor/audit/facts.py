@@ -165,6 +165,13 @@ def dotted_name(node: ast.AST) -> str:
     return ".".join(reversed(parts))
 
 
+def character_column(line: str, byte_offset: int) -> int:
+    """The column, in characters, of a UTF-8 byte offset into `line` (CPython's `col_offset` counts
+    bytes; libcst and the findings count characters). Raises UnicodeError for an offset inside a
+    character."""
+    return len(line.encode("utf-8")[:byte_offset].decode("utf-8"))
+
+
 def statement_index_at(body: Sequence[ast.stmt], line: int) -> Optional[int]:
     """The index in `body` of the first statement whose lines hold `line` (with `a = f(); b = g()`
     on one line, the first), or None when none does (a line of a comment between statements,

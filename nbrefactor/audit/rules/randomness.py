@@ -31,7 +31,7 @@ from typing import Any, Callable, NamedTuple
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, cell_python_tree, constant_test, dead_branch_lines, index_single_assignments, nodes_of, print_statement_python, python_tree, tree_nodes, walk_nodes
 from nbrefactor.audit.catalog import Catalog
-from nbrefactor.audit.facts import dotted_name, statement_at, statement_index_at
+from nbrefactor.audit.facts import character_column, dotted_name, statement_at, statement_index_at
 from nbrefactor.audit.patterns import matches_any
 from nbrefactor.audit.project import SeedSwitch
 from nbrefactor.audit.types import Family, Severity
@@ -1526,8 +1526,7 @@ def _under_if(draw: Draw) -> bool:
         return False
     line = draw.call.line
     return any(
-        any(st.lineno <= line <= (st.end_lineno or st.lineno) for st in (*node.body, *node.orelse))
-        for node in nodes_of(tree, ast.If)
+        statement_index_at((*node.body, *node.orelse), line) is not None for node in nodes_of(tree, ast.If)
     )
 
 
@@ -1917,6 +1916,10 @@ _IN_PLACE_DRAWS = frozenset({"shuffle"})
 # `dist.rvs(10)`); the others act on their
 # receiver (`learn.fine_tune(1)` trains, `t.uniform_()` fills `t`, `ds.shuffle(n)` is a pipeline).
 _VALUE_METHOD_DRAWS = frozenset({"sample", "rvs"})
+# Method draws, by the library they were recognised as, that act but whose returned value is
+# still the thing to follow into displays: a tf.data `ds.shuffle(n)` returns the shuffled
+# dataset, `model.generate(…, do_sample=True)` the sampled tokens (fair check 29, item 131).
+_RETURNING_METHOD_DRAWS = frozenset({("tensorflow", "shuffle"), ("torch", "generate")})
 _DISPLAY_CALLS = frozenset({"print", "display"})
 
 
@@ -2963,7 +2966,10 @@ def _call_node(ca: CellAnalysis, parsed: ast.Module, call: CallFact) -> ast.Call
     def column(node: ast.Call) -> int:
         if text.isascii():
             return node.col_offset
-        return len(text.encode("utf-8")[:node.col_offset].decode("utf-8", "replace"))
+        try:
+            return character_column(text, node.col_offset)
+        except UnicodeError:  # an offset inside a character: not this line's call
+            return -1
 
     return next((n for n in nodes_of(parsed, ast.Call) if n.lineno == call.line and column(n) in offsets
                  and (n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", None)) == call.method), None)
@@ -3038,11 +3044,7 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
             if last in _IN_PLACE_DRAWS:
                 # `np.random.shuffle(colors)`, a statement of its own on a plain name: the name is followed.
                 in_place = True
-        elif draw.qualified not in _VALUE_METHOD_DRAWS and not (draw.qualified == "shuffle" and draw.library == "tensorflow") and not (
-            draw.qualified == "generate" and draw.library == "torch"
-        ):
-            # (a tf.data `ds.shuffle(n)` returns the shuffled dataset, `model.generate(…, do_sample=True)`
-            # the sampled tokens, fair check 29, item 131: values to follow)
+        elif draw.qualified not in _VALUE_METHOD_DRAWS and (draw.library, draw.qualified) not in _RETURNING_METHOD_DRAWS:
             return False
         parsed = tree(ca)
         if parsed is None or any(m.line == call.line for m in ca.magics):
