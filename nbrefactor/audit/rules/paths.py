@@ -3152,7 +3152,8 @@ class AbsolutePath(Rule):
         "one shell line is one finding (its other paths related), and so are the files of one folder named in one cell (`/srv/creds/user` and `/srv/creds/key` of one mounted secret; sibling settings `val_dir = \"/data/imagenet/val/\"` and `train_dir = \"/data/imagenet/train/\"`, or settings of one cell under one folder two levels deep, `acq = \"/data/mortgage/acquisition\"`, `names = \"/data/mortgage/names.csv\"`: one finding at the first, the others related; the folder at least two levels deep, across cells three, or any folder an earlier literal names itself), and none inside an `if` testing for Colab or Kaggle (a hosted-runtime setup). The system's program folders (`/usr/bin`, `/usr/local/bin`), "
         "a standard Python installation's library folders (`/usr/local/lib/python3.10/site-packages`, `/usr/lib/python3/dist-packages`, "
         "`/opt/conda/lib/python3.11`) and its temporary folder are on every machine: a path under `/tmp` is reported only when every place it appears is a catalogued read "
-        "(a file put there by hand: the message says so), so a download cache (`read_data_sets(\"/tmp/data/\")`, its download is PTH007), "
+        "(a file put there by hand: the message says so) and not of a folder an earlier extraction unpacks an archive into, or below it "
+        "(`ZipFile(z).extractall(\"/tmp/horse-or-human\")`, `tarfile` or `shutil.unpack_archive` likewise: the notebook fills it), so a download cache (`read_data_sets(\"/tmp/data/\")`, its download is PTH007), "
         "a log folder or a checkpoint there is not (`[temporary]` in `rules/paths.toml`). "
         "So is a standard system prefix given to an installer's prefix option (`bash Miniforge3.sh -bfp /usr/local`, "
         "`conda install --prefix /usr/local …`, `--prefix=/usr`: `installer_prefixes` in `rules/paths.toml`), the folder it installs into: not reported. "
@@ -3227,6 +3228,16 @@ class AbsolutePath(Rule):
             "!ln -sf /usr/bin/python3 /usr/local/bin/python\nckpt = '/tmp/model.ckpt'",
             "import sys\nIN_COLAB = 'google.colab' in sys.modules\nif IN_COLAB:\n    !ln -sf /opt/bin/nvidia-smi /usr/bin/nvidia-smi",
         )),
+        # A /tmp folder the notebook unpacks a downloaded archive into, read later, or a folder below
+        # one (fair check 30, items 66-68): the notebook fills it; PTH003 reports the download.
+        Example(cells=(
+            "!wget https://example.org/horse-or-human.zip -O /tmp/horse-or-human.zip\n!wget https://example.org/pets.tar -O /tmp/pets.tar\n"
+            "!wget https://example.org/birds.zip -O /tmp/birds.zip",
+            "import zipfile\nzip_ref = zipfile.ZipFile('/tmp/horse-or-human.zip', 'r')\nzip_ref.extractall('/tmp/horse-or-human')\nzip_ref.close()",
+            "import os, tarfile, shutil\nprint(len(os.listdir('/tmp/horse-or-human/horses/')))\nbase = '/tmp'\n"
+            "tarfile.open('/tmp/pets.tar').extractall(path=base)\nprint(os.listdir('/tmp/PetImages/Cat/'))\n"
+            "shutil.unpack_archive('/tmp/birds.zip', '/tmp/birds')\nprint(os.listdir('/tmp/birds/train'))",
+        )),
         # A folder of code put on the import path (PTH005's finding); an installer's prefix.
         Example(cells=(
             "import sys\nsys.path.append('/opt/team/libs')",
@@ -3287,6 +3298,14 @@ class AbsolutePath(Rule):
             ),
             expect=((1, 2), (2, 1), (3, 2)),
         ),
+        # An archive unpacked into another /tmp folder, or only after the read, does not put it there.
+        Example(
+            cells=(
+                "import os, zipfile\nprint(os.listdir('/tmp/cats-v-dogs/training/'))\nzipfile.ZipFile('c.zip').extractall('/tmp/cats-v-dogs')",
+                "zipfile.ZipFile('h.zip').extractall('/tmp/horses')\nprint(os.listdir('/tmp/humans/'))",
+            ),
+            expect=((1, 2), (2, 2)),
+        ),
         # A certificate's subject and the files a container's command reads are not this machine's
         # (fair check 26); what `kubectl cp` copies from here is.
         Example(
@@ -3326,7 +3345,7 @@ class AbsolutePath(Rule):
                 # A parameter default every call of the function overrides: never used.
                 and not _overridden_default(ctx, f)
             )
-            if not _temporary(group, settings)
+            if not _temporary(ctx, group, settings)
         ]
         # One shell line is one command to fix (`!ln -sf /opt/bin/x /usr/local/x`): its second and
         # later paths are related locations of the first one's finding.
@@ -4041,18 +4060,28 @@ def _fold_sibling_folders(hits: list[Hit], where: Mapping[tuple[int, int, int], 
     return out
 
 
-def _temporary(group: Sequence[LiteralFinding], settings: PathSettings) -> bool:
+def _temporary(ctx: RuleContext, group: Sequence[LiteralFinding], settings: PathSettings) -> bool:
     """A path under the system's temporary folder (`/tmp/data/`) that the notebook writes, or hands
-    to something that creates it (a download cache, a log or checkpoint folder): not tied to this
-    machine. One it only reads (`pd.read_csv("/tmp/train.csv")` wherever the path appears) was put
-    there by hand, and stays reported."""
+    to something that creates it (a download cache, a log or checkpoint folder), or unpacks an
+    archive into: not tied to this machine. One it only reads (`pd.read_csv("/tmp/train.csv")`
+    wherever the path appears) was put there by hand, and stays reported."""
     if not any(p.search(group[0].value.replace("\\", "/")) for p in settings.temporary):
         return False
     # Only read, everywhere it appears: a shell line (`!gsutil cp … /tmp/x.csv`) or a name bound to
     # it may well be what writes it, and a dataset class that downloads into it fills it itself
     # (`datasets.MNIST("/tmp/mnist", download=True)`, `Planetoid("/tmp/Cora", "Cora")`).
-    return not all(
-        f.argument is not None and f.argument.direction == "read" and not _downloads_into(f) for f in group
+    if not all(f.argument is not None and f.argument.direction == "read" and not _downloads_into(f) for f in group):
+        return True
+    # Each read is of the folder an earlier extraction unpacks an archive into, or below it
+    # (`zip_ref.extractall("/tmp/horse-or-human")` in cell 7, `flow_from_directory("/tmp/horse-or-
+    # human/")` in cell 22; `extractall("/tmp")`, then `os.listdir("/tmp/PetImages/Cat/")`): the
+    # notebook fills it itself, as PTH006 takes a relative extracted folder for the notebook's own
+    # (fair check 30, items 66-68: tmp-folder-extracted-by-notebook; PTH003 reports the download of
+    # the archive). What the archive holds is not known: any path below the folder counts.
+    extractions = _absolute_extractions(ctx)
+    return bool(extractions) and all(
+        any((cell, line) < (f.ca.cell.index, f.line) and _under(_normal_path(f.value), folder) for cell, line, folder in extractions)
+        for f in group
     )
 
 
@@ -9678,16 +9707,13 @@ def _find_produced_paths(ctx: RuleContext) -> list[_Produced]:
             keywords = {k.arg: k.value for k in node.keywords if k.arg}
             target: Optional[ast.AST] = None
             anchor = node.lineno
-            if method == "extractall" and isinstance(func, ast.Attribute):
-                target = node.args[0] if node.args else keywords.get("path")
-                receiver = func.value
-                if isinstance(receiver, ast.Call):
+            if method in ("extractall", "unpack_archive") and (extraction := _extraction_target(node)) is not None:
+                target = extraction
+                receiver = func.value if isinstance(func, ast.Attribute) else None
+                if method == "extractall" and isinstance(receiver, ast.Call):
                     anchor = receiver.lineno
-                elif isinstance(receiver, ast.Name):
+                elif method == "extractall" and isinstance(receiver, ast.Name):
                     anchor = max((line for line in opened.get(receiver.id, ()) if line <= node.lineno), default=anchor)
-                folder = True
-            elif method == "unpack_archive":
-                target = node.args[1] if len(node.args) > 1 else keywords.get("extract_dir")
                 folder = True
             elif method == "unzip" and ctx.facts.resolve(dotted_name(func) or "") in _AUTOGLUON_UNZIPS:
                 # `load_zip.unzip(url, unzip_dir=folder)` downloads the zip into the folder and
@@ -9729,6 +9755,42 @@ def _find_produced_paths(ctx: RuleContext) -> list[_Produced]:
     # fetched-file-read-back). The step has no finding of this rule: the read goes with it.
     out.extend(_Produced(cell, line, path, False, (cell, line)) for (cell, line), path in _object_store_downloads(ctx) if path)
     return out
+
+
+def _extraction_target(node: ast.Call) -> Optional[ast.AST]:
+    """The folder argument of an archive extraction, the one notion of "a folder the notebook
+    unpacks an archive into" (PTH006's and PTH003's produced folders, PTH001's temporary folders the
+    notebook fills): `ZipFile(z).extractall("data")`, `tarfile.open(t).extractall(path="data")`,
+    `shutil.unpack_archive(z, "data")`, or `extract_dir=`. None for another call, and for an
+    extraction that names no folder (`zf.extractall()`: into the working directory)."""
+    func = node.func
+    method = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    keywords = {k.arg: k.value for k in node.keywords if k.arg}
+    if method == "extractall" and isinstance(func, ast.Attribute):
+        return node.args[0] if node.args else keywords.get("path")
+    if method == "unpack_archive":
+        return node.args[1] if len(node.args) > 1 else keywords.get("extract_dir")
+    return None
+
+
+def _absolute_extractions(ctx: RuleContext) -> tuple[tuple[int, int, str], ...]:
+    """(cell, line, folder) of each extraction into an absolute folder the notebook names by
+    literal or string constant (`zip_ref.extractall("/tmp/horse-or-human")`, `extractall(base)` with
+    `base = "/tmp"`), the folder normalised. Found once per notebook (PTH001 asks)."""
+    def find() -> tuple[tuple[int, int, str], ...]:
+        constants = string_constants(ctx.facts)
+        out: list[tuple[int, int, str]] = []
+        for ca in ctx.cells:
+            tree = cell_python_tree(ca)
+            if tree is None or ("extractall" not in ca.cell.source and "unpack_archive" not in ca.cell.source):
+                continue
+            for node in nodes_of(tree, ast.Call):
+                target = _extraction_target(node)
+                value = _evaluate(target, constants) if target is not None else None
+                if value and value.startswith("/"):
+                    out.append((ca.cell.index, node.lineno, _normal_path(value)))
+        return tuple(out)
+    return ctx.shared("paths.absolute_extractions", find)
 
 
 def _extracts_fetched_archive(ctx: RuleContext, f: LiteralFinding, produced: Sequence[_Produced], written: Collection[str]) -> bool:
