@@ -4696,7 +4696,9 @@ class RemoteUri(Rule):
         "a `wget` or `curl` behind `!cd DIR &&` is a download too, but not a `curl` that only sends data (`-X POST`/`PUT`/`PATCH`/`DELETE`, "
         "`-d`/`--data…`, `-F`/`--form`, `-T`/`--upload-file`, with no `-o`/`-O`, `-G` or output redirection: `!curl -X POST … -d @./upsert.json "
         "https://…/vectors/upsert` writes to a service and downloads nothing); so is one URL "
-        "fetched by a literal in several cells (a recap cell reading the data again). "
+        "fetched by a literal in several cells (a recap cell reading the data again), and a cell whose `!wget`/`!curl` lines fetch "
+        "only URLs earlier cells' shell lines fetch already (the same `!wget …/data.zip` at the top of each self-contained training cell: "
+        "related to the finding of the cell that first fetched its first URL; a cell fetching one new URL is a step of its own). "
         "Not reported inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" "
         "in sys.modules:`), after a `from google.colab import …` in a function body, nor in a cell whose opening "
         "comment says to run it only on Colab: such code sets up the hosted runtime (an apt key, a helper script) and "
@@ -4838,6 +4840,17 @@ class RemoteUri(Rule):
         Example(
             cells=("import pandas as pd\ntrain = pd.read_csv('https://example.com/train.csv')", "# recap\ntrain = pd.read_csv('https://example.com/train.csv')"),
             expect=((1, 2),),
+        ),
+        # The same `!wget` at the top of several self-contained training cells: one finding, the
+        # later fetches related (fair check 30, items 77, 79); a cell with a new URL is its own step.
+        Example(
+            cells=(
+                "!wget -q https://example.com/cats.zip -O /tmp/cats.zip",
+                "!wget -q https://example.com/cats.zip -O /tmp/cats.zip\nimport zipfile",
+                "!wget -q https://example.com/cats.zip -O /tmp/cats.zip\n!wget -q https://example.com/dogs.zip -O /tmp/dogs.zip",
+                "!wget -q https://example.com/cats.zip -O /tmp/cats.zip",
+            ),
+            expect=((1, 1), (3, 1)),
         ),
         # A name bound to a URL in two cells, each fetched in the next cell: two findings, at the literals.
         Example(
@@ -5080,6 +5093,22 @@ class RemoteUri(Rule):
         for f in remote:
             if f.source == "shell" and is_web(f):
                 shell_urls.setdefault(f.ca.cell.index, []).append(f)
+        # A cell whose shell lines fetch only URLs that earlier cells' shell lines fetch already
+        # (`!wget …/cats_and_dogs_filtered.zip -O /tmp/…` at the top of cells 5, 8 and 10, each
+        # training cell self-contained) is the same download again: its lines are related to the
+        # finding of the cell that first fetched its first URL (fair check 30, items 77, 79:
+        # same-url-wget-split-per-cell). A cell fetching one new URL is a step of its own.
+        shell_first: dict[str, LiteralFinding] = {}
+        shell_again: dict[int, list[LiteralFinding]] = {}  # the head's cell → lines fetching again
+        folded_cells: set[int] = set()
+        for index in sorted(shell_urls):
+            group = shell_urls[index]
+            if all(g.value in shell_first for g in group):
+                shell_again.setdefault(shell_first[group[0].value].ca.cell.index, []).extend(group)
+                folded_cells.add(index)
+                continue
+            for g in group:
+                shell_first.setdefault(g.value, group[0])
         # One URL fetched by a literal in several cells (a recap cell reads the data again) is
         # one root cause: the first fetch carries the finding, the later ones are related.
         again: dict[str, list[LiteralFinding]] = {}
@@ -5112,19 +5141,21 @@ class RemoteUri(Rule):
             others: list[LiteralFinding] = []
             fetched_reads: list[LiteralFinding] = []
             fetched_places: list[tuple[Cell, int, int]] = []
+            shell_repeats: list[LiteralFinding] = []
             if f.source == "shell" and is_web(f):
                 group = shell_urls[f.ca.cell.index]
-                if f is not group[0]:
+                if f is not group[0] or f.ca.cell.index in folded_cells:
                     continue
                 others = group[1:]
+                shell_repeats = shell_again.get(f.ca.cell.index, [])
                 # The files these lines fetch, read back by name (PTH006 leaves them to this finding).
-                lines = {g.line for g in group}
-                these = {k: v for k, v in fetched.items() if k[0] == f.ca.cell.index and k[1] in lines}
+                lines = {(g.ca.cell.index, g.line) for g in (*group, *shell_repeats)}
+                these = {k: v for k, v in fetched.items() if (k[0], k[1]) in lines}
                 fetched_reads = [r for r in relative_reads if these and _reads_fetched_file(r, these)]
                 # and through a constant (`data_dir = "hh/databases"` for a `%%bash` cell's `cd hh/databases;
                 # wget URL`; PTH006 leaves those to this finding too)
                 fetched_places = [place for where, places in _fetched_constant_places(ctx).items() if where in these for place in places]
-            repeats: list[LiteralFinding] = []
+            repeats: list[LiteralFinding] = shell_repeats
             if f.source != "shell" and is_web(f):
                 if f is not again[f.value][0]:
                     continue
