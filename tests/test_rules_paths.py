@@ -786,6 +786,25 @@ def test_a_colab_drive_finding_names_the_data_root_and_relates_the_mount():
     assert found(alone) == [("PTH002", 1, 2)]
 
 
+def test_a_colab_upload_s_save_location_is_related_to_the_upload_not_a_pth002_finding():
+    """Fair check 30, items 69, 70 (colab-upload-path-split-from-upload): `path = '/content/' + fn`
+    over the files of `files.upload()` is where the upload saved them: one PTH007 finding at the
+    upload, the path related. A `/content` path not joined to the upload's files stays PTH002's."""
+    cells = [
+        "import numpy as np\nfrom google.colab import files\nuploaded = files.upload()\n"
+        "for fn in uploaded.keys():\n  path = '/content/' + fn\n  other = f'/content/{fn}'\n  x = np.load(path)",
+        "import pandas as pd\ndf = pd.read_csv('/content/train.csv')",
+    ]
+    diagnostics = audit(cells, [UserSpecificPath, RuntimeDownload])
+    assert found(diagnostics) == [("PTH002", 2, 2), ("PTH007", 1, 3)]
+    upload = next(d for d in diagnostics if d.code == "PTH007")
+    assert [(r.cell, r.line) for r in upload.related] == [(1, 5), (1, 6)]
+    assert "Colab's working directory `/content` where the upload saves it, is related" in upload.message
+    # Without the upload in the cell, the same line is PTH002's.
+    plain = audit(["fn = 'x.png'\npath = '/content/' + fn\nopen(path)"], [UserSpecificPath, RuntimeDownload])
+    assert found(plain) == [("PTH002", 1, 2)]
+
+
 def test_pth007_git_clone_of_a_named_branch_says_that_branch_not_the_default_one() -> None:
     # Fair check 24 (items 109, 116, 123): `git clone -b fix_script URL` runs on that branch, and the
     # message said "whatever the repository's default branch holds".

@@ -2827,6 +2827,20 @@ def _named_before(ctx: RuleContext, path: str, place: tuple[int, int]) -> bool:
     )
 
 
+def _upload_save_location(ctx: RuleContext, f: LiteralFinding) -> bool:
+    """Is the literal Colab's working directory joined to the files of a Colab upload PTH007 reports
+    (`downloads.colab_upload_paths`), a related location of that finding?"""
+    if f.source != "python" or not f.value.startswith("/content") or "upload" not in f.ca.cell.source:
+        return False
+    from nbrefactor.audit.rules.downloads import colab_upload_paths  # (downloads imports paths' package)
+
+    steps = _download_steps(ctx)
+    return any(
+        upload in steps and any((cell, line) == (f.ca.cell.index, f.line) for cell, line, _ in places)
+        for upload, places in colab_upload_paths(ctx).items()
+    )
+
+
 def _download_steps(ctx: RuleContext) -> frozenset[tuple[int, int]]:
     """(cell, line) of each download call PTH007 reports (`gdown.download(url, "data.zip")`), also
     as a related location (`CIFAR10(root="./test/", download=True)` constructed again in a later
@@ -4101,7 +4115,9 @@ class UserSpecificPath(Rule):
         "in `rules/paths.toml`, and a team adds its own there. f-strings count (`f\"/home/{user}/data\"`), "
         "and so do `!` shell lines and magics (`!cp train.csv ~/projects/data/`; not a display-only `!ls` nor a lone `!cd`; one "
         "shell line is one finding, its other such paths related; so is the notebook's set of files of one folder (and that folder itself, sibling settings such as `val_dir`/`train_dir` of one dataset root, settings of one cell naming files of one folder below a home or mount folder such as `TRAIN_PATH`/`DEV_PATH`/`TEST_PATH` under `/home/ubuntu/data/iptc/`, and a later shell line under a folder an earlier line names: `!mkdir ~/corpus` then `!unzip ~/corpus/c.zip`); the paths one notebook names under a hosted runtime's fixed root "
-        "(`/content`, `/kaggle/input` whatever the datasets under it, `/kaggle/working`, `/dbfs`: `[hosted_root]` of `rules/paths.toml`), whatever their depth and "
+        "(`/content`, `/kaggle/input` whatever the datasets under it, `/kaggle/working`, `/dbfs`: `[hosted_root]` of `rules/paths.toml`; "
+        "not `/content` joined to the files of a Colab `files.upload()` on a later line of its cell, `for fn in uploaded.keys(): path = \"/content/\" + fn`, "
+        "where the upload saves them: a related location of PTH007's upload finding), whatever their depth and "
         "however they are bound, are one finding at the first, the others related: one root to configure; so are the paths in the "
         "author's Google Drive (`/content/drive/…`, with or without a `drive.mount` call: Drive can be mounted from Colab's file pane), "
         "the message naming their deepest common folder; when the first is the mount "
@@ -4138,6 +4154,12 @@ class UserSpecificPath(Rule):
         'df = pd.read_csv(DATA_DIR / "train.csv")'
     )
     passing = (
+        # Where a Colab upload saved the picked file: PTH007's upload finding, this path related
+        # (fair check 30, items 69, 70).
+        Example(cells=(
+            "import numpy as np\nfrom google.colab import files\nfrom keras.preprocessing import image\nuploaded = files.upload()\n"
+            "for fn in uploaded.keys():\n  path = '/content/' + fn\n  img = image.load_img(path, target_size=(150, 150))",
+        )),
         # A `~/…` parameter default that reaches only a `download=True` root, as when given directly (fair check 19).
         Example(cells=(
             "import torchvision\ndef loaders(root='~/Datasets/Clothes'):\n    return torchvision.datasets.FashionMNIST(root=root, train=True, download=True)",
@@ -4282,6 +4304,9 @@ class UserSpecificPath(Rule):
             and (f.ca.cell.index, f.line, f.column) not in _probed_candidates(ctx)
             # A parameter default every call of the function overrides: never used.
             and not _overridden_default(ctx, f)
+            # `path = '/content/' + fn` over a Colab upload's files: where the upload saved them,
+            # related to PTH007's upload finding (fair check 30, items 69, 70).
+            and not _upload_save_location(ctx, f)
         )
         # One shell line is one command to fix (`!ffmpeg -i /content/a/*.png /content/out.mp4`), as
         # for PTH001: its second and later paths are related locations of the first one's finding.
