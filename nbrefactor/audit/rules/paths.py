@@ -102,7 +102,11 @@ class PathArgument:
         """What the call does with the path, for messages: "read by", "written by", "read and
         written by", "passed to"; "downloaded into and read by" for a dataset class told to download."""
         if self.entry.generic:
-            return "used by"  # read or written: the catalogue does not know this call
+            # The catalogue does not know this call; a name that says what it does is taken at its
+            # word (`data_utils.read_dataset("data.pkl")`, `load_table(…)`: read by; `save_html`,
+            # `export_table`: written by; fair check 30, item 99), else "used by" (read or written).
+            name = self.shown_callee.rpartition(".")[2]
+            return "read by" if _READER_NAME.match(name) else "written by" if _WRITER_NAME.match(name) else "used by"
         if (self.qualified or self.shown_callee) in _DELETE_CALLS:
             return "deleted by"  # `os.remove("out.bin")` writes nothing (fair check 21, item 128)
         if self.entry.downloads_always:
@@ -114,6 +118,9 @@ class PathArgument:
         return _VERBS.get(self.direction, "passed to")
 
 
+# Names of uncatalogued calls that say which way the path goes (the whole name or its first word).
+_READER_NAME = re.compile(r"(?:read|load)(?:_\w+)?$")
+_WRITER_NAME = re.compile(r"(?:save|write|export|dump)(?:_\w+)?$")
 _VERBS = {"read": "read by", "write": "written by", "both": "read and written by", "none": "passed to"}
 
 
@@ -8449,22 +8456,24 @@ def _formatted(ctx: RuleContext, f: LiteralFinding) -> Optional[tuple[str, Optio
     return None
 
 
-def _value_at(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth: int, *, from_cwd: bool = False) -> Optional[str]:
+def _value_at(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth: int, *, from_cwd: bool = False, nested: bool = False) -> Optional[str]:
     """The string `node` evaluates to when run at (cell, line) of a top-to-bottom run, or None.
     With `from_cwd` (`_cwd_rest`), path building is followed too: `/` between paths, a join
     (`os.path.join`), a path wrapper (`Path(…)`, `os.path.abspath(…)`, `str(…)`), and a call that
     gives the working directory, spelled `_CWD`; a piece of a split string is not (the last
-    piece of `os.getcwd().split("/")` is the folder's name, not a path below it)."""
+    piece of `os.getcwd().split("/")` is the folder's name, not a path below it). With `nested`, a
+    name bound in the body of a top-level loop, `if`, `with` or `try` is followed too, as
+    `_leading_piece` follows it."""
     if depth > 8:
         return None
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if isinstance(node, ast.Name):
-        bound = _last_binding(ctx, node.id, cell, line)
-        return None if bound is None else _value_at(ctx, bound[0], bound[1], bound[2], depth + 1, from_cwd=from_cwd)
+        bound = _last_binding(ctx, node.id, cell, line, nested=nested)
+        return None if bound is None else _value_at(ctx, bound[0], bound[1], bound[2], depth + 1, from_cwd=from_cwd, nested=nested)
     if isinstance(node, ast.BinOp) and (isinstance(node.op, ast.Add) or (from_cwd and isinstance(node.op, ast.Div))):
-        left = _value_at(ctx, node.left, cell, line, depth + 1, from_cwd=from_cwd)
-        right = _value_at(ctx, node.right, cell, line, depth + 1, from_cwd=from_cwd)
+        left = _value_at(ctx, node.left, cell, line, depth + 1, from_cwd=from_cwd, nested=nested)
+        right = _value_at(ctx, node.right, cell, line, depth + 1, from_cwd=from_cwd, nested=nested)
         if left is None or right is None:
             return None
         return left + right if isinstance(node.op, ast.Add) else left + "/" + right
@@ -8475,7 +8484,7 @@ def _value_at(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth: int,
                 if part.format_spec is not None or part.conversion != -1:
                     return None
                 part = part.value
-            value = _value_at(ctx, part, cell, line, depth + 1, from_cwd=from_cwd)
+            value = _value_at(ctx, part, cell, line, depth + 1, from_cwd=from_cwd, nested=nested)
             if value is None:
                 return None
             parts.append(value)
@@ -8488,7 +8497,7 @@ def _value_at(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth: int,
             if (dotted in _JOIN_CALLS or dotted in _PATH_WRAPPERS) and node.args:
                 if dotted in _PATH_WRAPPERS and dotted not in ("Path", "pathlib.Path") and len(node.args) > 1:
                     return None
-                pieces = [_value_at(ctx, a, cell, line, depth + 1, from_cwd=True) for a in node.args]
+                pieces = [_value_at(ctx, a, cell, line, depth + 1, from_cwd=True, nested=nested) for a in node.args]
                 if any(p is None for p in pieces):
                     return None
                 return "/".join(pieces)  # type: ignore[arg-type]
@@ -8502,7 +8511,7 @@ def _value_at(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth: int,
     ):
         index = ast.literal_eval(node.slice) if isinstance(node.slice, (ast.Constant, ast.UnaryOp)) else None
         sep = node.value.args[0]
-        whole = _value_at(ctx, node.value.func.value, cell, line, depth + 1)
+        whole = _value_at(ctx, node.value.func.value, cell, line, depth + 1, nested=nested)
         if whole is None or not isinstance(index, int) or not (isinstance(sep, ast.Constant) and isinstance(sep.value, str) and sep.value):
             return None
         pieces = whole.split(sep.value)
@@ -9162,7 +9171,10 @@ def _open_ended_paths(
             position = first
             # (a path the audit knows whole, from constants, is reported at its root above: such a
             # root is in `reported`; one known only here, through a name bound several times, is shown)
-            known = _value_at(ctx, node, ca.cell.index, pa.arg.line, 0)
+            # (followed into a top-level `with` body as the leading piece was: `savedir = "nets/"` under
+            # `with tf.device(…):`, then `saver.save(sess, savedir + 'dae_dr.ckpt')` is known whole, not
+            # "the rest known only at run time"; fair check 30, item 97)
+            known = _value_at(ctx, node, ca.cell.index, pa.arg.line, 0, nested=True)
             written = shown(known) if known is not None else f"`{ast.get_source_segment(ca.masked.python, node) or ''}`"
             found.setdefault(position, []).append((what, pa, written, ca.cell.index, known is not None))
             if pieces is not None and isinstance(piece, ast.Constant):
