@@ -290,6 +290,24 @@ def test_gpu001_fix_is_the_library_s_own_way_to_run_without_a_gpu(tmp_path):
     assert fixes[5].startswith('Choose the device once, with a fallback: `device = torch.device("cuda" if torch.cuda.is_available() else "cpu")`')
 
 
+def test_gpu001_tf1_session_code_is_told_soft_placement_not_a_tf2_api(tmp_path):
+    """TensorFlow 1 graph code (`tf.Session`) has no `tf.config.list_physical_devices`: its fix is
+    the session's soft placement (fair check 30, item 37); TF2 code keeps the catalogue's fix."""
+    from nbrefactor.audit.rule_examples import run_example
+    from nbrefactor.audit.rules import Example
+    from nbrefactor.audit.rules.accelerators import GpuOnlyCode
+
+    tf1 = run_example(GpuOnlyCode, Example(cells=(
+        "import tensorflow as tf\nwith tf.Graph().as_default(), tf.Session() as sess, tf.device('/gpu:0'):\n    a = tf.ones(3)",
+    )), tmp_path / "tf1")
+    assert [d.fix for d in tf1] == [
+        "This is TensorFlow 1 code (`tf.Session`): let its sessions place an op on the CPU where there is no GPU, "
+        "`tf.Session(config=tf.ConfigProto(allow_soft_placement=True))`, or choose the device string once, with a fallback."
+    ]
+    tf2 = run_example(GpuOnlyCode, Example(cells=("import tensorflow as tf\nwith tf.device('/GPU:0'):\n    a = tf.ones(3)",)), tmp_path / "tf2")
+    assert [d.fix.startswith("Place on the GPU only where there is one") for d in tf2] == [True]
+
+
 # --- fair check 15: RAPIDS notebooks ----------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ import re
 from typing import Iterator, Optional
 
 from nbrefactor.audit.analysis import cell_python_tree
+from nbrefactor.audit.facts import dotted_name
 from nbrefactor.audit.gpu import GpuCatalog, in_branch, gpu_requirements
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md, single_assignments
@@ -36,7 +37,7 @@ class GpuOnlyCode(Rule):
         "outside a `try:`/`if` giving a fallback (one setting such as `fp16=True`, or the TPU set-up, repeated in "
         "several cells is one finding, the repeats related; so are the literal CUDA placements of a notebook, "
         "`.cuda()`, `.to(\"cuda\")`, `device=\"cuda:0\"` in cell after cell: one finding at the first, one device "
-        "chosen with a fallback fixes them all, and when they lie in function bodies below a device defined as CUDA "
+        "chosen with a fallback fixes them all, and so are a notebook's `tf.device(\"/gpu:0\")` placements in cell after cell; and when the CUDA placements lie in function bodies below a device defined as CUDA "
         "(`gpu = torch.device(\"cuda\")`, then `torch.tensor([eps]).cuda()` in a method) they are related to that definition's finding; "
         "a line under `if x.is_cuda:` follows where its input already is and is not reported; in a notebook importing a library that stops without a GPU, "
         "`[whole_notebook]` of `rules/gpu.toml` such as Unsloth, all its GPU lines are one finding at the first, the "
@@ -52,7 +53,10 @@ class GpuOnlyCode(Rule):
         "that falls back to the CPU is not reported: a line holding a GPU check (`\"cuda\" if "
         "torch.cuda.is_available() else \"cpu\"`), a device or flag defined on such a line, a conditional expression testing "
         "such a flag (`cuda = torch.cuda.is_available()`, then `torch.device(\"cuda\" if cuda else \"cpu\")`; `args.cuda` set so too), and code "
-        "nested under `if torch.cuda.is_available():` or under `if train_on_gpu:` for such a flag; so is a GPU library "
+        "nested under `if torch.cuda.is_available():` or under `if train_on_gpu:` for such a flag, and `tf.device(\"/gpu:0\")` in a "
+        "notebook whose TensorFlow 1 sessions are told `allow_soft_placement=True` (`tf.ConfigProto(allow_soft_placement=True)`, "
+        "or `config.allow_soft_placement = True`: the op goes to the CPU where the GPU is missing; for TF1 code, `tf.Session`, "
+        "that is the fix given); so is a GPU library "
         "imported with a CPU library bound to the same name where the import fails (`try: import cudf` / `except "
         "ImportError: import pandas as cudf`, `import cupy as xp` with `import numpy as xp` in the handler), and the calls "
         "through that name: where the library is not installed the notebook runs on the CPU (a handler that binds "
@@ -165,6 +169,15 @@ class GpuOnlyCode(Rule):
         Example(cells=(
             "import torch\nprint(f'GPU memory: {torch.cuda.memory_allocated() / 1024**3:.2f} GB')\npeak = torch.cuda.max_memory_allocated()",
         )),
+        # TensorFlow 1 sessions with soft placement put an op pinned to a missing GPU on the CPU.
+        Example(cells=(
+            "import tensorflow as tf\nconfig = tf.ConfigProto(allow_soft_placement=True)\nsess = tf.Session(config=config)",
+            "with tf.device('/gpu:0'):\n    a = tf.ones(3)",
+        )),
+        Example(cells=(
+            "import tensorflow as tf\nconfig = tf.compat.v1.ConfigProto()\nconfig.allow_soft_placement = True",
+            "with tf.device('/gpu:0'):\n    a = tf.ones(3)",
+        )),
     )
     failing = (
         # TF32 matmuls asked of the training arguments: they raise without an Ampere or newer GPU
@@ -189,6 +202,16 @@ class GpuOnlyCode(Rule):
                 "device = torch.device('cuda:0')\nbatch = torch.zeros(4).to(device)\nout = model(batch)",
             ),
             expect=((2, 3), (3, 1)),
+        ),
+        # The same TensorFlow placement in three cells: one finding, the others related (fair
+        # check 30, items 38, 39).
+        Example(
+            cells=(
+                "import tensorflow as tf\nwith tf.Session() as sess, tf.device('/gpu:0'):\n    a = tf.ones(3)",
+                "with tf.Session() as sess, tf.device('/gpu:0'):\n    b = tf.ones(3)",
+                "with tf.Session() as sess, tf.device('/gpu:1'):\n    c = tf.ones(3)",
+            ),
+            expect=((1, 2),),
         ),
         Example(
             cells=(
@@ -327,6 +350,12 @@ class GpuOnlyCode(Rule):
         # several cells is one setting to make configurable: one finding per notebook, the others
         # related. (A `device=` keyword is a placement, edited where it is made: per cell.)
         gc = ctx.catalog.derived("gpu", GpuCatalog.from_catalog)
+        device_reasons = frozenset(e.reason for e in gc.device_calls)
+        # TensorFlow 1 sessions told `allow_soft_placement=True` put an op pinned to a missing GPU on
+        # the CPU: the notebook's `tf.device("/gpu:0")` lines have their fallback (the fix this rule
+        # gives for TF1 code; sjchoi86 cnn_mnist_basic, fair check 30).
+        if any(n.reason in device_reasons for n in needs) and _soft_placement(ctx):
+            needs = tuple(n for n in needs if n.reason not in device_reasons)
         settings = frozenset(e.reason for e in gc.keywords if e.names[0] != "device") | frozenset(gc.once_reasons) | {gc.required_reason}
         # Literal CUDA placements (`.cuda()`, `.to("cuda")`, `device="cuda"`) in several cells of one
         # notebook (a book's tensor-API tour moving things to the GPU cell after cell) have one root
@@ -364,6 +393,15 @@ class GpuOnlyCode(Rule):
                        key=lambda k: (first[k].cell, first[k].line, first[k].column))
         for key in moves[1:]:
             repeats.setdefault(moves[0], []).extend([first.pop(key), *repeats.pop(key, [])])
+        # The same for TensorFlow's placements (`with tf.Session() as sess, tf.device('/gpu:0'):` in
+        # cells 6, 8 and 10 of a style-transfer notebook): one device choice, or one session config
+        # with soft placement, fixes every cell; one finding at the first, the others related (fair
+        # check 30, items 38, 39: tf-device-split-per-cell).
+        tf_places = sorted((k for k in first if first[k].reason in device_reasons and not first[k].uses),
+                           key=lambda k: (first[k].cell, first[k].line, first[k].column))
+        for key in tf_places[1:]:
+            repeats.setdefault(tf_places[0], []).extend([first.pop(key), *repeats.pop(key, [])])
+        tf1 = bool(tf_places) and _tf1_sessions(ctx)
         # A notebook that defines a CUDA device with no fallback (`gpu = torch.device("cuda")`) and
         # later also places things on CUDA literally (`torch.tensor([eps]).cuda()` in a method): one
         # device chosen with a fallback (and `.to(x.device)` in the method) fixes both, one finding at
@@ -462,12 +500,61 @@ class GpuOnlyCode(Rule):
                      "Let the notebook run without a GPU: print which device is found instead of asserting one, and "
                      "choose the device with a fallback (`\"cuda\" if torch.cuda.is_available() else \"cpu\"`)."
                      if need.reason == gc.required_reason else
+                     # TensorFlow 1 graph code has no `tf.config.list_physical_devices` (TF 2.1+): its
+                     # sessions fall back by soft placement (fair check 30, item 37).
+                     _TF1_DEVICE_FIX if tf1 and need.reason in device_reasons else
                      # the library's own way to run without a GPU where it has one (rules/gpu.toml `fix`)
                      gc.fix_for(need.reason) or
                      'Choose the device once, with a fallback: `device = torch.device("cuda" if torch.cuda.is_available() else "cpu")`, then `.to(device)`.'),
                 key=need.reason,
                 related=related,
             )
+
+
+# TensorFlow 1's sessions and their configuration (`tf.Session()`, `tf.ConfigProto(…)`), also
+# through `tf.compat.v1`: graph code, where a device placement falls back by the session's config.
+_TF1_SESSION_CALLS = frozenset(
+    f"tensorflow.{prefix}{name}" for prefix in ("", "compat.v1.") for name in ("Session", "InteractiveSession", "ConfigProto")
+)
+_TF1_DEVICE_FIX = (
+    "This is TensorFlow 1 code (`tf.Session`): let its sessions place an op on the CPU where there is no GPU, "
+    "`tf.Session(config=tf.ConfigProto(allow_soft_placement=True))`, or choose the device string once, with a fallback."
+)
+
+
+def _tf1_sessions(ctx: RuleContext) -> bool:
+    """Does the notebook create a TensorFlow 1 session or session config (`_TF1_SESSION_CALLS`)?"""
+    for ca in ctx.cells:
+        if "Session" not in ca.cell.source and "ConfigProto" not in ca.cell.source:
+            continue
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and ctx.facts.resolve(dotted_name(node.func)) in _TF1_SESSION_CALLS:
+                return True
+    return False
+
+
+def _soft_placement(ctx: RuleContext) -> bool:
+    """Does the notebook configure its TensorFlow 1 sessions for soft placement, passing
+    `allow_soft_placement=True` to a `tf.ConfigProto(…)` or setting `config.allow_soft_placement = True`?"""
+    for ca in ctx.cells:
+        if "allow_soft_placement" not in ca.cell.source:
+            continue
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and ctx.facts.resolve(dotted_name(node.func)) in _TF1_SESSION_CALLS and any(
+                k.arg == "allow_soft_placement" and isinstance(k.value, ast.Constant) and k.value.value is True for k in node.keywords
+            ):
+                return True
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and node.value.value is True and any(
+                isinstance(t, ast.Attribute) and t.attr == "allow_soft_placement" for t in node.targets
+            ):
+                return True
+    return False
 
 
 def _switched_off(ctx: RuleContext, places: list[tuple[int, int]]) -> Optional[tuple[str, int]]:

@@ -1084,7 +1084,8 @@ class RuntimeDownload(Rule):
         "table read when the notebook runs (`client.query(sql).to_dataframe()` with `google.cloud.bigquery` "
         "imported, `pd.read_gbq`). Colab's interactive "
         "`files.upload()` is reported too: the input is whatever file a person picks, and a "
-        "pipeline has nobody to pick it; but not in a Colab detection `try` after its `from google.colab import files` "
+        "pipeline has nobody to pick it (the path the cell then reads it from, Colab's working directory joined to the upload's "
+        "files, `for fn in uploaded.keys(): path = \"/content/\" + fn`, is related: PTH002 leaves it to this finding); but not in a Colab detection `try` after its `from google.colab import files` "
         "(that part runs only on Colab; the `except ImportError:` handler is what runs locally, and the compiler keeps just "
         "the handler), nor anything else fetched there. The `nltk.download` calls of a cell are one provisioning step: one "
         "finding at the first, the others related (a name downloaded again in a later cell joins its first step). Local sources are not "
@@ -1595,6 +1596,7 @@ class RuntimeDownload(Rule):
             cloned.setdefault((imp.clone_cell, imp.clone_line), []).append((imp.cell, imp.line, imp.column))
         # So is a `sys.path` edit putting the clone's folder on the import path (PTH005 leaves it here).
         cells = ctx.code_cell_at
+        upload_paths = colab_upload_paths(ctx) if any(f[3].id == "colab-upload" for found in groups.values() for f in found) else {}
         for clone_cell, clone_line, cell, line, column in cloned_path_edits(ctx.facts):
             cloned.setdefault((clone_cell, clone_line), []).append((cells[cell], line, column))
         for found in groups.values():
@@ -1667,6 +1669,11 @@ class RuntimeDownload(Rule):
                 consequence += ("; so does the other arm of its `if`/`elif` chain (related), and a run takes one of the two" if arms == 2
                                 else f"; so do the other {arms - 1} arms of its `if`/`elif` chain (related), and a run takes one of them")
             imports = [loc for c, ln, *_ in found for loc in cloned.get((c.cell.index, ln), ())]
+            saved = [(cells[c], ln, col) for f in found for c, ln, col in upload_paths.get((f[0].cell.index, f[1]), ())]
+            if saved:
+                consequence += ("; the path it is read from, Colab's working directory `/content` where the upload saves it, "
+                                "is related: one edit removes both")
+                imports.extend(saved)
             yield Hit(
                 ca.cell,
                 line,
@@ -1754,6 +1761,61 @@ def _dataset_class(fetch: tuple) -> str:
         return ""
     callee = _CALLEE.search(fetch[4]) or _RETURNED_CALLEE.search(fetch[4])
     return callee.group(1) if callee else ""
+
+
+_COLAB_UPLOAD = "google.colab.files.upload"
+_PATH_JOINS = frozenset({"os.path.join", "posixpath.join"})
+
+
+def colab_upload_paths(ctx: RuleContext) -> dict[tuple[int, int], tuple[tuple[int, int, int], ...]]:
+    """By the (cell, line) of a Colab upload bound to a name (`uploaded = files.upload()`): the
+    (cell, line, column) of each literal naming Colab's working directory `/content`, where the
+    upload saves the picked files, joined on a later line of that cell to the upload's result or a
+    loop variable over it (`for fn in uploaded.keys(): path = '/content/' + fn`, also
+    `f"/content/{fn}"`, `os.path.join("/content", fn)`). That path is the upload's save location:
+    reading the file from a configured path instead of asking for it removes both, so it is a
+    related location of PTH007's upload finding, not a PTH002 finding of its own (fair check 30,
+    items 69, 70: colab-upload-path-split-from-upload, as download-destination-split-from-download)."""
+    def find() -> dict[tuple[int, int], tuple[tuple[int, int, int], ...]]:
+        out: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
+        for ca in ctx.cells:
+            if "upload" not in ca.cell.source or "/content" not in ca.cell.source:
+                continue
+            tree = cell_python_tree(ca)
+            if tree is None:
+                continue
+            uploads = {
+                node.targets[0].id: node.lineno for node in ast.walk(tree)
+                if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                and isinstance(node.value, ast.Call) and ctx.facts.resolve(dotted_name(node.value.func) or "") == _COLAB_UPLOAD
+            }
+            if not uploads:
+                continue
+            names = dict(uploads)  # a name holding the upload or a name of its files → the upload's line
+            for node in ast.walk(tree):
+                if isinstance(node, ast.For):
+                    over = [uploads[n.id] for n in ast.walk(node.iter) if isinstance(n, ast.Name) and n.id in uploads]
+                    if over:
+                        names.update((t.id, over[0]) for t in ast.walk(node.target) if isinstance(t, ast.Name))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+                    pieces, at = [node.left, node.right], None
+                elif isinstance(node, ast.JoinedStr):
+                    pieces, at = list(node.values), node  # (3.11 places an f-string's parts at the f-string)
+                elif isinstance(node, ast.Call) and ctx.facts.resolve(dotted_name(node.func) or "") in _PATH_JOINS:
+                    pieces, at = list(node.args), None
+                else:
+                    continue
+                literal = next((p for p in pieces if isinstance(p, ast.Constant) and isinstance(p.value, str)
+                                and p.value.rstrip("/") == "/content"), None)
+                upload = next((names[n.id] for p in pieces if p is not literal for n in ast.walk(p)
+                               if isinstance(n, ast.Name) and n.id in names), None)
+                if literal is None or upload is None or node.lineno <= upload:
+                    continue
+                where = at or literal
+                out.setdefault((ca.cell.index, upload), []).append((ca.cell.index, where.lineno, where.col_offset + 1))
+        return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
+    return ctx.shared("downloads.colab_upload_paths", find)
 
 
 def _merge_dataset_classes(groups: dict[tuple, list[tuple]]) -> dict[tuple, list[tuple]]:

@@ -102,7 +102,11 @@ class PathArgument:
         """What the call does with the path, for messages: "read by", "written by", "read and
         written by", "passed to"; "downloaded into and read by" for a dataset class told to download."""
         if self.entry.generic:
-            return "used by"  # read or written: the catalogue does not know this call
+            # The catalogue does not know this call; a name that says what it does is taken at its
+            # word (`data_utils.read_dataset("data.pkl")`, `load_table(…)`: read by; `save_html`,
+            # `export_table`: written by; fair check 30, item 99), else "used by" (read or written).
+            name = self.shown_callee.rpartition(".")[2]
+            return "read by" if _READER_NAME.match(name) else "written by" if _WRITER_NAME.match(name) else "used by"
         if (self.qualified or self.shown_callee) in _DELETE_CALLS:
             return "deleted by"  # `os.remove("out.bin")` writes nothing (fair check 21, item 128)
         if self.entry.downloads_always:
@@ -114,6 +118,9 @@ class PathArgument:
         return _VERBS.get(self.direction, "passed to")
 
 
+# Names of uncatalogued calls that say which way the path goes (the whole name or its first word).
+_READER_NAME = re.compile(r"(?:read|load)(?:_\w+)?$")
+_WRITER_NAME = re.compile(r"(?:save|write|export|dump)(?:_\w+)?$")
 _VERBS = {"read": "read by", "write": "written by", "both": "read and written by", "none": "passed to"}
 
 
@@ -2827,6 +2834,20 @@ def _named_before(ctx: RuleContext, path: str, place: tuple[int, int]) -> bool:
     )
 
 
+def _upload_save_location(ctx: RuleContext, f: LiteralFinding) -> bool:
+    """Is the literal Colab's working directory joined to the files of a Colab upload PTH007 reports
+    (`downloads.colab_upload_paths`), a related location of that finding?"""
+    if f.source != "python" or not f.value.startswith("/content") or "upload" not in f.ca.cell.source:
+        return False
+    from nbrefactor.audit.rules.downloads import colab_upload_paths  # (downloads imports paths' package)
+
+    steps = _download_steps(ctx)
+    return any(
+        upload in steps and any((cell, line) == (f.ca.cell.index, f.line) for cell, line, _ in places)
+        for upload, places in colab_upload_paths(ctx).items()
+    )
+
+
 def _download_steps(ctx: RuleContext) -> frozenset[tuple[int, int]]:
     """(cell, line) of each download call PTH007 reports (`gdown.download(url, "data.zip")`), also
     as a related location (`CIFAR10(root="./test/", download=True)` constructed again in a later
@@ -3152,7 +3173,8 @@ class AbsolutePath(Rule):
         "one shell line is one finding (its other paths related), and so are the files of one folder named in one cell (`/srv/creds/user` and `/srv/creds/key` of one mounted secret; sibling settings `val_dir = \"/data/imagenet/val/\"` and `train_dir = \"/data/imagenet/train/\"`, or settings of one cell under one folder two levels deep, `acq = \"/data/mortgage/acquisition\"`, `names = \"/data/mortgage/names.csv\"`: one finding at the first, the others related; the folder at least two levels deep, across cells three, or any folder an earlier literal names itself), and none inside an `if` testing for Colab or Kaggle (a hosted-runtime setup). The system's program folders (`/usr/bin`, `/usr/local/bin`), "
         "a standard Python installation's library folders (`/usr/local/lib/python3.10/site-packages`, `/usr/lib/python3/dist-packages`, "
         "`/opt/conda/lib/python3.11`) and its temporary folder are on every machine: a path under `/tmp` is reported only when every place it appears is a catalogued read "
-        "(a file put there by hand: the message says so), so a download cache (`read_data_sets(\"/tmp/data/\")`, its download is PTH007), "
+        "(a file put there by hand: the message says so) and not of a folder an earlier extraction unpacks an archive into, or below it "
+        "(`ZipFile(z).extractall(\"/tmp/horse-or-human\")`, `tarfile` or `shutil.unpack_archive` likewise: the notebook fills it), so a download cache (`read_data_sets(\"/tmp/data/\")`, its download is PTH007), "
         "a log folder or a checkpoint there is not (`[temporary]` in `rules/paths.toml`). "
         "So is a standard system prefix given to an installer's prefix option (`bash Miniforge3.sh -bfp /usr/local`, "
         "`conda install --prefix /usr/local …`, `--prefix=/usr`: `installer_prefixes` in `rules/paths.toml`), the folder it installs into: not reported. "
@@ -3227,6 +3249,16 @@ class AbsolutePath(Rule):
             "!ln -sf /usr/bin/python3 /usr/local/bin/python\nckpt = '/tmp/model.ckpt'",
             "import sys\nIN_COLAB = 'google.colab' in sys.modules\nif IN_COLAB:\n    !ln -sf /opt/bin/nvidia-smi /usr/bin/nvidia-smi",
         )),
+        # A /tmp folder the notebook unpacks a downloaded archive into, read later, or a folder below
+        # one (fair check 30, items 66-68): the notebook fills it; PTH003 reports the download.
+        Example(cells=(
+            "!wget https://example.org/horse-or-human.zip -O /tmp/horse-or-human.zip\n!wget https://example.org/pets.tar -O /tmp/pets.tar\n"
+            "!wget https://example.org/birds.zip -O /tmp/birds.zip",
+            "import zipfile\nzip_ref = zipfile.ZipFile('/tmp/horse-or-human.zip', 'r')\nzip_ref.extractall('/tmp/horse-or-human')\nzip_ref.close()",
+            "import os, tarfile, shutil\nprint(len(os.listdir('/tmp/horse-or-human/horses/')))\nbase = '/tmp'\n"
+            "tarfile.open('/tmp/pets.tar').extractall(path=base)\nprint(os.listdir('/tmp/PetImages/Cat/'))\n"
+            "shutil.unpack_archive('/tmp/birds.zip', '/tmp/birds')\nprint(os.listdir('/tmp/birds/train'))",
+        )),
         # A folder of code put on the import path (PTH005's finding); an installer's prefix.
         Example(cells=(
             "import sys\nsys.path.append('/opt/team/libs')",
@@ -3287,6 +3319,14 @@ class AbsolutePath(Rule):
             ),
             expect=((1, 2), (2, 1), (3, 2)),
         ),
+        # An archive unpacked into another /tmp folder, or only after the read, does not put it there.
+        Example(
+            cells=(
+                "import os, zipfile\nprint(os.listdir('/tmp/cats-v-dogs/training/'))\nzipfile.ZipFile('c.zip').extractall('/tmp/cats-v-dogs')",
+                "zipfile.ZipFile('h.zip').extractall('/tmp/horses')\nprint(os.listdir('/tmp/humans/'))",
+            ),
+            expect=((1, 2), (2, 2)),
+        ),
         # A certificate's subject and the files a container's command reads are not this machine's
         # (fair check 26); what `kubectl cp` copies from here is.
         Example(
@@ -3326,7 +3366,7 @@ class AbsolutePath(Rule):
                 # A parameter default every call of the function overrides: never used.
                 and not _overridden_default(ctx, f)
             )
-            if not _temporary(group, settings)
+            if not _temporary(ctx, group, settings)
         ]
         # One shell line is one command to fix (`!ln -sf /opt/bin/x /usr/local/x`): its second and
         # later paths are related locations of the first one's finding.
@@ -4041,18 +4081,28 @@ def _fold_sibling_folders(hits: list[Hit], where: Mapping[tuple[int, int, int], 
     return out
 
 
-def _temporary(group: Sequence[LiteralFinding], settings: PathSettings) -> bool:
+def _temporary(ctx: RuleContext, group: Sequence[LiteralFinding], settings: PathSettings) -> bool:
     """A path under the system's temporary folder (`/tmp/data/`) that the notebook writes, or hands
-    to something that creates it (a download cache, a log or checkpoint folder): not tied to this
-    machine. One it only reads (`pd.read_csv("/tmp/train.csv")` wherever the path appears) was put
-    there by hand, and stays reported."""
+    to something that creates it (a download cache, a log or checkpoint folder), or unpacks an
+    archive into: not tied to this machine. One it only reads (`pd.read_csv("/tmp/train.csv")`
+    wherever the path appears) was put there by hand, and stays reported."""
     if not any(p.search(group[0].value.replace("\\", "/")) for p in settings.temporary):
         return False
     # Only read, everywhere it appears: a shell line (`!gsutil cp … /tmp/x.csv`) or a name bound to
     # it may well be what writes it, and a dataset class that downloads into it fills it itself
     # (`datasets.MNIST("/tmp/mnist", download=True)`, `Planetoid("/tmp/Cora", "Cora")`).
-    return not all(
-        f.argument is not None and f.argument.direction == "read" and not _downloads_into(f) for f in group
+    if not all(f.argument is not None and f.argument.direction == "read" and not _downloads_into(f) for f in group):
+        return True
+    # Each read is of the folder an earlier extraction unpacks an archive into, or below it
+    # (`zip_ref.extractall("/tmp/horse-or-human")` in cell 7, `flow_from_directory("/tmp/horse-or-
+    # human/")` in cell 22; `extractall("/tmp")`, then `os.listdir("/tmp/PetImages/Cat/")`): the
+    # notebook fills it itself, as PTH006 takes a relative extracted folder for the notebook's own
+    # (fair check 30, items 66-68: tmp-folder-extracted-by-notebook; PTH003 reports the download of
+    # the archive). What the archive holds is not known: any path below the folder counts.
+    extractions = _absolute_extractions(ctx)
+    return bool(extractions) and all(
+        any((cell, line) < (f.ca.cell.index, f.line) and _under(_normal_path(f.value), folder) for cell, line, folder in extractions)
+        for f in group
     )
 
 
@@ -4072,7 +4122,9 @@ class UserSpecificPath(Rule):
         "in `rules/paths.toml`, and a team adds its own there. f-strings count (`f\"/home/{user}/data\"`), "
         "and so do `!` shell lines and magics (`!cp train.csv ~/projects/data/`; not a display-only `!ls` nor a lone `!cd`; one "
         "shell line is one finding, its other such paths related; so is the notebook's set of files of one folder (and that folder itself, sibling settings such as `val_dir`/`train_dir` of one dataset root, settings of one cell naming files of one folder below a home or mount folder such as `TRAIN_PATH`/`DEV_PATH`/`TEST_PATH` under `/home/ubuntu/data/iptc/`, and a later shell line under a folder an earlier line names: `!mkdir ~/corpus` then `!unzip ~/corpus/c.zip`); the paths one notebook names under a hosted runtime's fixed root "
-        "(`/content`, `/kaggle/input` whatever the datasets under it, `/kaggle/working`, `/dbfs`: `[hosted_root]` of `rules/paths.toml`), whatever their depth and "
+        "(`/content`, `/kaggle/input` whatever the datasets under it, `/kaggle/working`, `/dbfs`: `[hosted_root]` of `rules/paths.toml`; "
+        "not `/content` joined to the files of a Colab `files.upload()` on a later line of its cell, `for fn in uploaded.keys(): path = \"/content/\" + fn`, "
+        "where the upload saves them: a related location of PTH007's upload finding), whatever their depth and "
         "however they are bound, are one finding at the first, the others related: one root to configure; so are the paths in the "
         "author's Google Drive (`/content/drive/…`, with or without a `drive.mount` call: Drive can be mounted from Colab's file pane), "
         "the message naming their deepest common folder; when the first is the mount "
@@ -4109,6 +4161,12 @@ class UserSpecificPath(Rule):
         'df = pd.read_csv(DATA_DIR / "train.csv")'
     )
     passing = (
+        # Where a Colab upload saved the picked file: PTH007's upload finding, this path related
+        # (fair check 30, items 69, 70).
+        Example(cells=(
+            "import numpy as np\nfrom google.colab import files\nfrom keras.preprocessing import image\nuploaded = files.upload()\n"
+            "for fn in uploaded.keys():\n  path = '/content/' + fn\n  img = image.load_img(path, target_size=(150, 150))",
+        )),
         # A `~/…` parameter default that reaches only a `download=True` root, as when given directly (fair check 19).
         Example(cells=(
             "import torchvision\ndef loaders(root='~/Datasets/Clothes'):\n    return torchvision.datasets.FashionMNIST(root=root, train=True, download=True)",
@@ -4253,6 +4311,9 @@ class UserSpecificPath(Rule):
             and (f.ca.cell.index, f.line, f.column) not in _probed_candidates(ctx)
             # A parameter default every call of the function overrides: never used.
             and not _overridden_default(ctx, f)
+            # `path = '/content/' + fn` over a Colab upload's files: where the upload saved them,
+            # related to PTH007's upload finding (fair check 30, items 69, 70).
+            and not _upload_save_location(ctx, f)
         )
         # One shell line is one command to fix (`!ffmpeg -i /content/a/*.png /content/out.mp4`), as
         # for PTH001: its second and later paths are related locations of the first one's finding.
@@ -4667,7 +4728,9 @@ class RemoteUri(Rule):
         "a `wget` or `curl` behind `!cd DIR &&` is a download too, but not a `curl` that only sends data (`-X POST`/`PUT`/`PATCH`/`DELETE`, "
         "`-d`/`--data…`, `-F`/`--form`, `-T`/`--upload-file`, with no `-o`/`-O`, `-G` or output redirection: `!curl -X POST … -d @./upsert.json "
         "https://…/vectors/upsert` writes to a service and downloads nothing); so is one URL "
-        "fetched by a literal in several cells (a recap cell reading the data again). "
+        "fetched by a literal in several cells (a recap cell reading the data again), and a cell whose `!wget`/`!curl` lines fetch "
+        "only URLs earlier cells' shell lines fetch already (the same `!wget …/data.zip` at the top of each self-contained training cell: "
+        "related to the finding of the cell that first fetched its first URL; a cell fetching one new URL is a step of its own). "
         "Not reported inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" "
         "in sys.modules:`), after a `from google.colab import …` in a function body, nor in a cell whose opening "
         "comment says to run it only on Colab: such code sets up the hosted runtime (an apt key, a helper script) and "
@@ -4809,6 +4872,17 @@ class RemoteUri(Rule):
         Example(
             cells=("import pandas as pd\ntrain = pd.read_csv('https://example.com/train.csv')", "# recap\ntrain = pd.read_csv('https://example.com/train.csv')"),
             expect=((1, 2),),
+        ),
+        # The same `!wget` at the top of several self-contained training cells: one finding, the
+        # later fetches related (fair check 30, items 77, 79); a cell with a new URL is its own step.
+        Example(
+            cells=(
+                "!wget -q https://example.com/cats.zip -O /tmp/cats.zip",
+                "!wget -q https://example.com/cats.zip -O /tmp/cats.zip\nimport zipfile",
+                "!wget -q https://example.com/cats.zip -O /tmp/cats.zip\n!wget -q https://example.com/dogs.zip -O /tmp/dogs.zip",
+                "!wget -q https://example.com/cats.zip -O /tmp/cats.zip",
+            ),
+            expect=((1, 1), (3, 1)),
         ),
         # A name bound to a URL in two cells, each fetched in the next cell: two findings, at the literals.
         Example(
@@ -5051,6 +5125,22 @@ class RemoteUri(Rule):
         for f in remote:
             if f.source == "shell" and is_web(f):
                 shell_urls.setdefault(f.ca.cell.index, []).append(f)
+        # A cell whose shell lines fetch only URLs that earlier cells' shell lines fetch already
+        # (`!wget …/cats_and_dogs_filtered.zip -O /tmp/…` at the top of cells 5, 8 and 10, each
+        # training cell self-contained) is the same download again: its lines are related to the
+        # finding of the cell that first fetched its first URL (fair check 30, items 77, 79:
+        # same-url-wget-split-per-cell). A cell fetching one new URL is a step of its own.
+        shell_first: dict[str, LiteralFinding] = {}
+        shell_again: dict[int, list[LiteralFinding]] = {}  # the head's cell → lines fetching again
+        folded_cells: set[int] = set()
+        for index in sorted(shell_urls):
+            group = shell_urls[index]
+            if all(g.value in shell_first for g in group):
+                shell_again.setdefault(shell_first[group[0].value].ca.cell.index, []).extend(group)
+                folded_cells.add(index)
+                continue
+            for g in group:
+                shell_first.setdefault(g.value, group[0])
         # One URL fetched by a literal in several cells (a recap cell reads the data again) is
         # one root cause: the first fetch carries the finding, the later ones are related.
         again: dict[str, list[LiteralFinding]] = {}
@@ -5083,19 +5173,21 @@ class RemoteUri(Rule):
             others: list[LiteralFinding] = []
             fetched_reads: list[LiteralFinding] = []
             fetched_places: list[tuple[Cell, int, int]] = []
+            shell_repeats: list[LiteralFinding] = []
             if f.source == "shell" and is_web(f):
                 group = shell_urls[f.ca.cell.index]
-                if f is not group[0]:
+                if f is not group[0] or f.ca.cell.index in folded_cells:
                     continue
                 others = group[1:]
+                shell_repeats = shell_again.get(f.ca.cell.index, [])
                 # The files these lines fetch, read back by name (PTH006 leaves them to this finding).
-                lines = {g.line for g in group}
-                these = {k: v for k, v in fetched.items() if k[0] == f.ca.cell.index and k[1] in lines}
+                lines = {(g.ca.cell.index, g.line) for g in (*group, *shell_repeats)}
+                these = {k: v for k, v in fetched.items() if (k[0], k[1]) in lines}
                 fetched_reads = [r for r in relative_reads if these and _reads_fetched_file(r, these)]
                 # and through a constant (`data_dir = "hh/databases"` for a `%%bash` cell's `cd hh/databases;
                 # wget URL`; PTH006 leaves those to this finding too)
                 fetched_places = [place for where, places in _fetched_constant_places(ctx).items() if where in these for place in places]
-            repeats: list[LiteralFinding] = []
+            repeats: list[LiteralFinding] = shell_repeats
             if f.source != "shell" and is_web(f):
                 if f is not again[f.value][0]:
                     continue
@@ -8364,22 +8456,24 @@ def _formatted(ctx: RuleContext, f: LiteralFinding) -> Optional[tuple[str, Optio
     return None
 
 
-def _value_at(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth: int, *, from_cwd: bool = False) -> Optional[str]:
+def _value_at(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth: int, *, from_cwd: bool = False, nested: bool = False) -> Optional[str]:
     """The string `node` evaluates to when run at (cell, line) of a top-to-bottom run, or None.
     With `from_cwd` (`_cwd_rest`), path building is followed too: `/` between paths, a join
     (`os.path.join`), a path wrapper (`Path(…)`, `os.path.abspath(…)`, `str(…)`), and a call that
     gives the working directory, spelled `_CWD`; a piece of a split string is not (the last
-    piece of `os.getcwd().split("/")` is the folder's name, not a path below it)."""
+    piece of `os.getcwd().split("/")` is the folder's name, not a path below it). With `nested`, a
+    name bound in the body of a top-level loop, `if`, `with` or `try` is followed too, as
+    `_leading_piece` follows it."""
     if depth > 8:
         return None
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if isinstance(node, ast.Name):
-        bound = _last_binding(ctx, node.id, cell, line)
-        return None if bound is None else _value_at(ctx, bound[0], bound[1], bound[2], depth + 1, from_cwd=from_cwd)
+        bound = _last_binding(ctx, node.id, cell, line, nested=nested)
+        return None if bound is None else _value_at(ctx, bound[0], bound[1], bound[2], depth + 1, from_cwd=from_cwd, nested=nested)
     if isinstance(node, ast.BinOp) and (isinstance(node.op, ast.Add) or (from_cwd and isinstance(node.op, ast.Div))):
-        left = _value_at(ctx, node.left, cell, line, depth + 1, from_cwd=from_cwd)
-        right = _value_at(ctx, node.right, cell, line, depth + 1, from_cwd=from_cwd)
+        left = _value_at(ctx, node.left, cell, line, depth + 1, from_cwd=from_cwd, nested=nested)
+        right = _value_at(ctx, node.right, cell, line, depth + 1, from_cwd=from_cwd, nested=nested)
         if left is None or right is None:
             return None
         return left + right if isinstance(node.op, ast.Add) else left + "/" + right
@@ -8390,7 +8484,7 @@ def _value_at(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth: int,
                 if part.format_spec is not None or part.conversion != -1:
                     return None
                 part = part.value
-            value = _value_at(ctx, part, cell, line, depth + 1, from_cwd=from_cwd)
+            value = _value_at(ctx, part, cell, line, depth + 1, from_cwd=from_cwd, nested=nested)
             if value is None:
                 return None
             parts.append(value)
@@ -8403,7 +8497,7 @@ def _value_at(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth: int,
             if (dotted in _JOIN_CALLS or dotted in _PATH_WRAPPERS) and node.args:
                 if dotted in _PATH_WRAPPERS and dotted not in ("Path", "pathlib.Path") and len(node.args) > 1:
                     return None
-                pieces = [_value_at(ctx, a, cell, line, depth + 1, from_cwd=True) for a in node.args]
+                pieces = [_value_at(ctx, a, cell, line, depth + 1, from_cwd=True, nested=nested) for a in node.args]
                 if any(p is None for p in pieces):
                     return None
                 return "/".join(pieces)  # type: ignore[arg-type]
@@ -8417,7 +8511,7 @@ def _value_at(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth: int,
     ):
         index = ast.literal_eval(node.slice) if isinstance(node.slice, (ast.Constant, ast.UnaryOp)) else None
         sep = node.value.args[0]
-        whole = _value_at(ctx, node.value.func.value, cell, line, depth + 1)
+        whole = _value_at(ctx, node.value.func.value, cell, line, depth + 1, nested=nested)
         if whole is None or not isinstance(index, int) or not (isinstance(sep, ast.Constant) and isinstance(sep.value, str) and sep.value):
             return None
         pieces = whole.split(sep.value)
@@ -9077,7 +9171,10 @@ def _open_ended_paths(
             position = first
             # (a path the audit knows whole, from constants, is reported at its root above: such a
             # root is in `reported`; one known only here, through a name bound several times, is shown)
-            known = _value_at(ctx, node, ca.cell.index, pa.arg.line, 0)
+            # (followed into a top-level `with` body as the leading piece was: `savedir = "nets/"` under
+            # `with tf.device(…):`, then `saver.save(sess, savedir + 'dae_dr.ckpt')` is known whole, not
+            # "the rest known only at run time"; fair check 30, item 97)
+            known = _value_at(ctx, node, ca.cell.index, pa.arg.line, 0, nested=True)
             written = shown(known) if known is not None else f"`{ast.get_source_segment(ca.masked.python, node) or ''}`"
             found.setdefault(position, []).append((what, pa, written, ca.cell.index, known is not None))
             if pieces is not None and isinstance(piece, ast.Constant):
@@ -9678,16 +9775,13 @@ def _find_produced_paths(ctx: RuleContext) -> list[_Produced]:
             keywords = {k.arg: k.value for k in node.keywords if k.arg}
             target: Optional[ast.AST] = None
             anchor = node.lineno
-            if method == "extractall" and isinstance(func, ast.Attribute):
-                target = node.args[0] if node.args else keywords.get("path")
-                receiver = func.value
-                if isinstance(receiver, ast.Call):
+            if method in ("extractall", "unpack_archive") and (extraction := _extraction_target(node)) is not None:
+                target = extraction
+                receiver = func.value if isinstance(func, ast.Attribute) else None
+                if method == "extractall" and isinstance(receiver, ast.Call):
                     anchor = receiver.lineno
-                elif isinstance(receiver, ast.Name):
+                elif method == "extractall" and isinstance(receiver, ast.Name):
                     anchor = max((line for line in opened.get(receiver.id, ()) if line <= node.lineno), default=anchor)
-                folder = True
-            elif method == "unpack_archive":
-                target = node.args[1] if len(node.args) > 1 else keywords.get("extract_dir")
                 folder = True
             elif method == "unzip" and ctx.facts.resolve(dotted_name(func) or "") in _AUTOGLUON_UNZIPS:
                 # `load_zip.unzip(url, unzip_dir=folder)` downloads the zip into the folder and
@@ -9729,6 +9823,42 @@ def _find_produced_paths(ctx: RuleContext) -> list[_Produced]:
     # fetched-file-read-back). The step has no finding of this rule: the read goes with it.
     out.extend(_Produced(cell, line, path, False, (cell, line)) for (cell, line), path in _object_store_downloads(ctx) if path)
     return out
+
+
+def _extraction_target(node: ast.Call) -> Optional[ast.AST]:
+    """The folder argument of an archive extraction, the one notion of "a folder the notebook
+    unpacks an archive into" (PTH006's and PTH003's produced folders, PTH001's temporary folders the
+    notebook fills): `ZipFile(z).extractall("data")`, `tarfile.open(t).extractall(path="data")`,
+    `shutil.unpack_archive(z, "data")`, or `extract_dir=`. None for another call, and for an
+    extraction that names no folder (`zf.extractall()`: into the working directory)."""
+    func = node.func
+    method = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    keywords = {k.arg: k.value for k in node.keywords if k.arg}
+    if method == "extractall" and isinstance(func, ast.Attribute):
+        return node.args[0] if node.args else keywords.get("path")
+    if method == "unpack_archive":
+        return node.args[1] if len(node.args) > 1 else keywords.get("extract_dir")
+    return None
+
+
+def _absolute_extractions(ctx: RuleContext) -> tuple[tuple[int, int, str], ...]:
+    """(cell, line, folder) of each extraction into an absolute folder the notebook names by
+    literal or string constant (`zip_ref.extractall("/tmp/horse-or-human")`, `extractall(base)` with
+    `base = "/tmp"`), the folder normalised. Found once per notebook (PTH001 asks)."""
+    def find() -> tuple[tuple[int, int, str], ...]:
+        constants = string_constants(ctx.facts)
+        out: list[tuple[int, int, str]] = []
+        for ca in ctx.cells:
+            tree = cell_python_tree(ca)
+            if tree is None or ("extractall" not in ca.cell.source and "unpack_archive" not in ca.cell.source):
+                continue
+            for node in nodes_of(tree, ast.Call):
+                target = _extraction_target(node)
+                value = _evaluate(target, constants) if target is not None else None
+                if value and value.startswith("/"):
+                    out.append((ca.cell.index, node.lineno, _normal_path(value)))
+        return tuple(out)
+    return ctx.shared("paths.absolute_extractions", find)
 
 
 def _extracts_fetched_archive(ctx: RuleContext, f: LiteralFinding, produced: Sequence[_Produced], written: Collection[str]) -> bool:
