@@ -128,6 +128,14 @@ class ConditionalDraw:
     # (keyword, value, library): the call draws from that library's state instead when the keyword
     # has that value (`pipeline(…, framework="tf")` samples with TensorFlow, not torch).
     library_by: tuple[tuple[str, str, str], ...] = ()
+    # Draws when the keyword is NOT given (nor at `position`), or given as the literal None: TF1's
+    # `tf.get_variable(name, shape)` takes its default glorot-uniform initialiser, and an
+    # initialiser given instead is a draw of its own when it is random (fair check 30, item T-10.9).
+    absent: bool = False
+    # (keyword, position) of a dtype argument: a draw only for a floating (or complex) dtype, so a
+    # readable dtype that names another (`dtype="int32"`) is no draw (TF1 gives integer variables
+    # zeros). A dtype the call facts cannot read (`tf.int32`, an attribute) counts as floating.
+    dtype: tuple[str, int | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -236,6 +244,8 @@ class RandomnessCatalog:
                         (str(b["keyword"]), str(value), str(library))
                         for b in e.get("library_by", []) for value, library in b.get("values", {}).items()
                     ),
+                    bool(e.get("absent", False)),
+                    (str(e["dtype"]["keyword"]), e["dtype"].get("position")) if "dtype" in e else None,
                 )
                 for e in data.get("conditional_draw", [])
             ),
@@ -880,6 +890,13 @@ def _draw_library(catalog: RandomnessCatalog, call: CallFact, qualified: str) ->
             return None  # `**kwargs` may carry the generator or seed
         return lib.id
     for cond in conditions:
+        if cond.absent:
+            given = call.arg(cond.position, (cond.keyword,))
+            if (given is not None and given.constant != "None") or not _floating_dtype(call, cond.dtype):
+                continue
+            if _has_double_star(call) or _keyword_given(call, catalog.library(cond.library).own_seed_keywords) is not None:
+                continue  # `**kwargs` may carry the initialiser
+            return cond.library
         value = _keyword_value(call, cond.keyword)
         if value is None and cond.position is not None:
             given = call.arg(cond.position)
@@ -893,6 +910,16 @@ def _draw_library(catalog: RandomnessCatalog, call: CallFact, qualified: str) ->
             if _keyword_given(call, own) is None:
                 return library
     return None
+
+
+def _floating_dtype(call: CallFact, dtype: tuple[str, int | None] | None) -> bool:
+    """The call's dtype argument (`ConditionalDraw.dtype`) is absent (TensorFlow's default,
+    float32), unreadable, or names a floating or complex type."""
+    if dtype is None:
+        return True
+    given = call.arg(dtype[1], (dtype[0],))
+    text = _arg_text(given) if given is not None else None
+    return text is None or text == "None" or any(kind in text.lower() for kind in ("float", "half", "double", "complex"))
 
 
 def _draw_candidates(catalog: RandomnessCatalog, qualified: str) -> tuple[Library | None, tuple[ConditionalDraw, ...]]:
@@ -1219,8 +1246,20 @@ def _seeded(rf: RandomnessFacts, draw: Draw, seeds: list[tuple[Moment, SeedCall]
 
 
 # Layer constructions: draws only through the initial weights they get.
-_WEIGHT_INIT = re.compile(r"^(?:torch\.nn\.(?:init\.|[A-Z])|monai\.networks\.nets\.[A-Z]|(?:tensorflow\.)?keras\.layers\.(?!Dropout|Random|SpatialDropout|GaussianNoise|GaussianDropout|AlphaDropout))")
-_LOAD_METHODS = {"load_weights": ("tensorflow",), "set_weights": ("tensorflow",), "load_state_dict": ("torch",), "from_pretrained": ("torch", "tensorflow")}
+# TensorFlow 1's variables (`tf.get_variable`), RNN cells and legacy seq2seq models are such
+# constructions too: a `saver.restore(sess, path)` replaces what they drew (fair check 30: the
+# char-rnn sampling notebooks restore the weights their training notebook saved).
+_WEIGHT_INIT = re.compile(
+    r"^(?:torch\.nn\.(?:init\.|[A-Z])|monai\.networks\.nets\.[A-Z]|(?:tensorflow\.)?keras\.layers\.(?!Dropout|Random|SpatialDropout|GaussianNoise|GaussianDropout|AlphaDropout)"
+    r"|tensorflow\.(?:compat\.v1\.)?get_variable$|tensorflow\.(?:contrib\.rnn|(?:compat\.v1\.)?nn\.rnn_cell)\.[A-Z]|tensorflow\.contrib\.legacy_seq2seq\.)"
+)
+_LOAD_METHODS = {"load_weights": ("tensorflow",), "set_weights": ("tensorflow",), "load_state_dict": ("torch",), "from_pretrained": ("torch", "tensorflow"),
+                 "restore": ("tensorflow",)}
+# Where a load method takes the path it reads, when not first (`filepath`): TF1's
+# `saver.restore(sess, save_path)`. A `restore` with one positional argument (TF2's
+# `checkpoint.restore(path)`, usually of the notebook's own checkpoint) is not counted, nor one in
+# a notebook that saves TF1 checkpoints itself (`_weights_loaded`).
+_LOAD_PATH_ARGUMENT = {"restore": (1, ("save_path",))}
 # Functions that load weights into (or return) a model: `monai.bundle.load(name=…, model=net)`.
 _LOAD_FUNCTIONS = {"monai.bundle.load": ("torch",), "monai.bundle.scripts.load": ("torch",)}
 # Calls that write a checkpoint the notebook may load back: a load of what the notebook itself
@@ -1254,6 +1293,12 @@ def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
                     if a.name or a.string:
                         saved.add(a.name or a.string or "")
     templates = _saved_path_templates(facts)
+    # A notebook that writes TF1 checkpoints (`saver.save(sess, path)`) restores its own (trained
+    # from its own draws, as the NMT notebook of fair check 30, item T-10.9, does), whatever path
+    # expression names them (`tf.train.latest_checkpoint(…)`).
+    saver_saves = any(
+        call.method == "save" and call.arg(1, ("save_path",)) is not None for ca in facts.cells for call in ca.facts.calls
+    )
     found: set[str] = set()
     for ca in facts.cells:
         loads = None
@@ -1270,8 +1315,10 @@ def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
                 (call.in_function and call.owner in builders) or _NOT_WEIGHTS.search(call.receiver or call.func or "")
             ):
                 continue
+            if call.method == "restore" and (call.arg(1, ("save_path",)) is None or saver_saves):
+                continue
             if call.method in _LOAD_METHODS and call.method != "from_pretrained":
-                source = call.arg(0, ("filepath",))
+                source = call.arg(*_LOAD_PATH_ARGUMENT.get(call.method, (0, ("filepath",))))
                 if source is not None and any(
                     other.method in _OWN_WEIGHTS and other.line == source.line and other.column == source.column
                     for other in ca.facts.calls
@@ -4617,7 +4664,12 @@ class UnseededRandom(Rule):
         "`tensor.uniform_()`…), TensorFlow/Keras (`tf.random.*`, weight-bearing layers, StellarGraph's models "
         "(`GraphSAGE(…)`, `GCN(…)`, `Attri2Vec(…)`, `link_classification(…)`: Keras layers initialised from TensorFlow's "
         "global seed, which `stellargraph.random.set_seed` does not set), TensorFlow 1's "
-        "`tf.random_normal`/`tf.layers.dense` and Estimator input functions with `shuffle=True`, a Hugging Face "
+        "`tf.random_normal`/`tf.layers.dense`, `tf.get_variable` without an initializer (its default glorot-uniform; not "
+        "for an integer dtype), `BasicLSTMCell`/`BasicRNNCell` and `LSTMCell`/`GRUCell` without an initializer, the legacy "
+        "seq2seq models that make their own embeddings (`tf.contrib.legacy_seq2seq.embedding_attention_seq2seq`), "
+        "`tf.nn.sampled_softmax_loss`/`nce_loss` without `sampled_values` and the candidate samplers (the variables' draws "
+        "not in a notebook that restores a checkpoint it does not save itself, `saver.restore(sess, path)`), "
+        "and Estimator input functions with `shuffle=True`, a Hugging Face "
         "dataset's `prepare_tf_dataset`/`to_tf_dataset` with `shuffle=True`), Keras' `skipgrams` (Python's "
         "`random`), fastai "
         "training (`learn.fine_tune(…)`, `fit_one_cycle`: its augmentations and shuffling draw from "
@@ -5175,6 +5227,24 @@ class UnseededRandom(Rule):
             "        print('🤖 : {}'.format(random.choice(replies)))",
             "chat()",
         )),
+        # TensorFlow 1 variables that draw nothing: given a constant (or seeded) initialiser, of an
+        # integer dtype (zeros), or sampled losses given their own sampled values; a BasicLSTMCell
+        # after `tf.set_random_seed`.
+        Example(cells=(
+            "import tensorflow as tf\nstep = tf.get_variable('step', [], dtype='int32', trainable=False)\n"
+            "b = tf.get_variable('b', [20], initializer=tf.zeros_initializer())\n"
+            "w = tf.get_variable('w', [20, 8], tf.float32, tf.glorot_uniform_initializer(seed=1))\n"
+            "gru = tf.contrib.rnn.GRUCell(8, kernel_initializer=tf.constant_initializer(0.1))",
+            "tf.set_random_seed(1)\ncell = tf.contrib.rnn.BasicLSTMCell(8)",
+        )),
+        # A sampling notebook restores, with a TF1 `Saver`, the weights a training notebook saved:
+        # the initial draws of its variables are replaced (fair check 30, char-rnn samplers).
+        Example(cells=(
+            "import tensorflow as tf\ncell = tf.nn.rnn_cell.BasicLSTMCell(128)\n"
+            "with tf.variable_scope('rnnlm'):\n    softmax_w = tf.get_variable('softmax_w', [128, 65])",
+            "sess = tf.Session()\nsaver = tf.train.Saver(tf.global_variables())\n"
+            "ckpt = tf.train.get_checkpoint_state('data/linux_kernel')\nsaver.restore(sess, ckpt.model_checkpoint_path)",
+        )),
     )
     failing = (
         # torchtext's legacy BucketIterator with shuffle=True shuffles from a snapshot of Python's
@@ -5530,6 +5600,23 @@ class UnseededRandom(Rule):
             "tagger = Tagger(torch.ones(10, 4))\nopt = torch.optim.SGD(tagger.parameters(), lr=0.1)\n"
             "loss = tagger.lstm(torch.ones(2, 1, 4))[0].sum()\nloss.backward()\nopt.step()",
         ), expect=((2, 8),)),
+        # TensorFlow 1 (fair check 30, item T-10.9): `tf.get_variable` without an initialiser takes
+        # glorot-uniform; a BasicLSTMCell's kernel and a legacy seq2seq model's embeddings too; a
+        # sampled softmax draws its negative classes. Each is the only draw of its notebook.
+        Example(cells=(
+            "import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 8])",
+            "w = tf.get_variable('proj_w', [20, 8], tf.float32)\nlogits = tf.matmul(x, tf.transpose(w))",
+        ), expect=((2, 1),)),
+        Example(cells=(
+            "import tensorflow as tf\nenc = [tf.placeholder(tf.int32, [None]) for _ in range(3)]",
+            "outputs, states = tf.contrib.legacy_seq2seq.embedding_attention_seq2seq(\n"
+            "    enc, enc, tf.contrib.rnn.LSTMCell(8, initializer=tf.orthogonal_initializer(seed=1)),\n"
+            "    num_encoder_symbols=10, num_decoder_symbols=10, embedding_size=4)",
+        ), expect=((2, 1),)),
+        Example(cells=(
+            "import tensorflow as tf\nw = tf.zeros([20, 8])\nb = tf.zeros([20])\nx = tf.placeholder(tf.float32, [None, 8])\ny = tf.placeholder(tf.int64, [None, 1])",
+            "loss = tf.nn.sampled_softmax_loss(weights=w, biases=b, labels=y, inputs=x, num_sampled=5, num_classes=20)",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
