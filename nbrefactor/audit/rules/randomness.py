@@ -189,6 +189,12 @@ class RandomStateSpec:
     # Calls that seed the library's own default state (`stellargraph.random.set_seed(1)`): a call
     # below one in notebook order takes that seeded state when given no seed of its own.
     unless_called: tuple[str, ...] = ()
+    # The seed may also be given at this position (`sf.random_split(0.8, 42)`).
+    seed_position: int | None = None
+    # Why a call without the keywords draws, when its name does not say (`logistic_classifier.create`
+    # samples a validation set), and the fix when it is not `Pass <keyword>=SEED`.
+    reason: str = ""
+    fix: str = ""
 
 
 @dataclass(frozen=True)
@@ -271,6 +277,9 @@ class RandomnessCatalog:
                     methods=_patterns(e, "method", "methods"),
                     requires_import=e.get("requires_import", ""),
                     unless_called=tuple(e.get("unless_called", [])),
+                    seed_position=e.get("seed_position"),
+                    reason=str(e.get("reason", "")),
+                    fix=str(e.get("fix", "")),
                 )
                 for e in data.get("random_state", [])
             ),
@@ -5867,7 +5876,10 @@ class MissingRandomState(Rule):
         "samplers without `seed=` and `optuna.create_study()` without `sampler=` (its default "
         "sampler is unseeded), keras-tuner tuners and AutoKeras models without `seed=`, hyperopt's "
         "`fmin` without `rstate=`; H2O frames' `split_frame()` and `runif()` without `seed=` in a notebook importing "
-        "h2o (each call makes a seed of its own: no global seed covers them); LIME explainers (`LimeTabularExplainer`, `LimeTextExplainer`, `LimeImageExplainer`) "
+        "h2o, and turicreate's `sf.random_split(…)` without `seed` (each call makes a seed of its own: no global seed "
+        "covers them), and a turicreate toolkit's `create(…)` (`logistic_classifier`, `boosted_trees_classifier`…) "
+        "without `validation_set` (its default `'auto'` holds out a random 5% of the rows; `logistic_classifier.create` "
+        "also takes `seed=` for it); LIME explainers (`LimeTabularExplainer`, `LimeTextExplainer`, `LimeImageExplainer`) "
         "without `random_state` (they then perturb with NumPy's global state, as scikit-learn does); UMAP (umap-learn's or cuML's) "
         "and cuML's `TSNE`, random forests and `train_test_split` without `random_state`, which no NumPy seed covers (cuML's "
         "`KMeans` seeds itself and is not reported); Stable-Baselines3 (and sb3-contrib, Stable Baselines 2) algorithms "
@@ -6095,6 +6107,15 @@ class MissingRandomState(Rule):
             "def play(env):\n    observation, _ = env.reset()\n    observation, reward, terminated, truncated, _ = env.step(0)\n    return reward",
             "print(play(cliff), play(pole))",
         )),
+        # turicreate given its seeds (by keyword or position), or a validation set of one's own.
+        Example(cells=(
+            "import turicreate as tc\nsf = tc.SFrame({'x': list(range(200)), 'y': [0, 1] * 100})",
+            "train, test = sf.random_split(0.8, seed=1)\nrest, _ = sf.random_split(0.8, 7)\n"
+            "m = tc.logistic_classifier.create(train, target='y', seed=1)\n"
+            "m2 = tc.boosted_trees_classifier.create(train, target='y', validation_set=test)\n"
+            "m3 = tc.decision_tree_classifier.create(rest, target='y', validation_set=None)\n"
+            "print(m.evaluate(test), m2.evaluate(test), m3.evaluate(test))",
+        )),
     )
     failing = (
         # A layout something is computed from stays: clusters found on the t-SNE map, the map's
@@ -6314,6 +6335,12 @@ class MissingRandomState(Rule):
             "            observation, reward, terminated, truncated, _ = env.step(0)\n        total += reward\n    return total",
             "print(evaluate(env))",
         ), expect=((2, 4),)),
+        # turicreate (fair check 30, item T-6.4): `random_split` without a seed, and a toolkit's
+        # `create` that holds out a random validation set of its own.
+        Example(cells=(
+            "import turicreate as tc\nsf = tc.SFrame({'x': list(range(200)), 'y': [0, 1] * 100})",
+            "train, test = sf.random_split(0.8)\nmodel = tc.logistic_classifier.create(train, target='y')\nprint(model.evaluate(test))",
+        ), expect=((2, 1), (2, 2))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -6365,6 +6392,10 @@ class MissingRandomState(Rule):
                     continue
                 if _keyword_given(call, spec.keywords) is not None:
                     continue
+                if spec.seed_position is not None:
+                    given = call.arg(spec.seed_position)
+                    if given is not None and given.keyword is None and given.constant != "None":
+                        continue  # `sf.random_split(0.8, 42)`
                 if spec.unless_called and _called_above(ctx, spec.unless_called, ca, call.line, star_modules, local):
                     continue
                 if not call.in_function and _seeded_after_construction(ca, call, spec.keywords):
@@ -6391,12 +6422,15 @@ class MissingRandomState(Rule):
                     # (fair check 17: 7 such info findings, judged noise).
                     continue
                 short = qualified.rsplit(".", 1)[-1]
+                if short == "create":
+                    short = ".".join(qualified.split(".")[-2:])  # `logistic_classifier.create`
                 explicit_none = any(a.keyword in spec.keywords and a.constant == "None" for a in call.args)
                 how = f"{spec.keywords[0]}=None" if explicit_none else f"no {spec.keywords[0]}"
+                how += spec.reason
                 changes = _how_it_changes(numpy_seeds, ca, call.line, sklearn, in_function=call.in_function)
                 called = f"`{alias}(...)` (the class `{short}` under another name)" if alias else f"`{short}(...)`"
-                fix = f"Pass {spec.keywords[0]}=SEED (a constant defined once at the top)"
-                unused = _unused_seed_constant(ctx, ca) if not explicit_none else None
+                fix = spec.fix or f"Pass {spec.keywords[0]}=SEED (a constant defined once at the top)"
+                unused = _unused_seed_constant(ctx, ca) if not explicit_none and not spec.fix else None
                 if unused is not None:
                     # `blobs_random_seed = 42` beside the call and read nowhere (fair check 21): the
                     # author meant to seed it; the fix is that name.
