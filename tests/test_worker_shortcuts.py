@@ -158,6 +158,17 @@ def _old_draw_library(catalog, call, qualified):
                 return None
             return lib.id
     for cond in catalog.conditional_draws:
+        if cond.absent:
+            # (added with the absent-keyword draws, fair check 30: `tf.get_variable` without an initializer)
+            from nbrefactor.audit.rules.randomness import _floating_dtype
+            given = call.arg(cond.position, (cond.keyword,))
+            if (
+                _matches(qualified, cond.calls) and not (given is not None and given.constant != "None")
+                and _floating_dtype(call, cond.dtype) and not _has_double_star(call)
+                and _keyword_given(call, catalog.library(cond.library).own_seed_keywords) is None
+            ):
+                return cond.library
+            continue
         value = _keyword_value(call, cond.keyword)
         if value is None and cond.position is not None:
             given = call.arg(cond.position)

@@ -307,6 +307,34 @@ def _spelled(node: ast.AST, lookup: Callable[[str], Optional[str]]) -> Optional[
     return None
 
 
+def _url_template(node: ast.AST) -> Optional[str]:
+    """The URL a string expression builds when it opens with a literal URL root, its unknown parts
+    as `{}`: `"https://tfhub.dev/google/tf2-preview/{}/feature_vector/4".format(handle_base)` as its
+    template, `f"https://tfhub.dev/google/{name}/4"`, `"https://host/" + name` (fair check 30, item
+    T-4.5: a TF Hub handle from a URL template, as fair checks 22-24 missed others). None when the
+    root is no URL (`"{}/data.csv".format(ROOT)`: where it points is unknown)."""
+    text: Optional[str] = None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        text = node.value
+    elif (
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format"
+        and isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str)
+    ):
+        text = node.func.value.value
+    elif isinstance(node, ast.JoinedStr):
+        text = "".join(v.value if isinstance(v, ast.Constant) and isinstance(v.value, str) else "{}" for v in node.values)
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left = _url_template(node.left)
+        if left is None:
+            return None
+        right = node.right
+        text = left + (right.value if isinstance(right, ast.Constant) and isinstance(right.value, str) else "{}")
+    if text is None:
+        return None
+    root = text.split("{", 1)[0]
+    return text if re.match(r"^https?://[^/{}\s]+/", root) else None
+
+
 # A Hugging Face Hub id: `org/name`, one slash, no leading dot (`unsloth/Qwen3-14B`).
 _HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
 
@@ -542,7 +570,9 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                 tree = cell_python_tree(ca)
                 node = next((n for n in ast.walk(tree) if isinstance(n, ast.expr) and n.lineno == line
                              and n.col_offset + 1 == column), None) if tree is not None else None
-                return _spelled(node, lambda name: _string_above(strings, name, ca.cell.index, call.line)) if node is not None else None
+                if node is None:
+                    return None
+                return _spelled(node, lambda name: _string_above(strings, name, ca.cell.index, call.line)) or _url_template(node)
 
             def rooted(line: int, column: int, ca: CellAnalysis = ca, call: CallFact = call) -> bool:
                 if call.in_function:
@@ -856,6 +886,13 @@ def _strings_by_name(facts: NotebookFacts) -> dict[str, list[tuple[int, int, Opt
                 and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
             ):
                 values[(stmt.targets[0].id, stmt.lineno)] = stmt.value.value
+            elif (
+                isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                and (template := _url_template(stmt.value)) is not None
+            ):
+                # `MODULE_HANDLE = "https://tfhub.dev/google/tf2-preview/{}/feature_vector/4".format(base)`:
+                # a URL whose root is known, as its template.
+                values[(stmt.targets[0].id, stmt.lineno)] = template
         for d in ca.facts.defined:
             found.setdefault(d.name, []).append((ca.cell.index, d.line, values.get((d.name, d.line))))
     return found
@@ -1067,7 +1104,7 @@ class RuntimeDownload(Rule):
         "`keras.datasets.*.load_data` (also through a name holding the module: `mnist = tf.keras.datasets.mnist`, "
         "then `mnist.load_data()`), TensorFlow 1's tutorial `input_data.read_data_sets(dir)` (MNIST), KerasHub/KerasNLP/KerasCV `from_preset(\"preset-name\")`, pretrained weights (torchvision `models.*(pretrained=True)` or "
         "`weights=` other than None, Keras `applications.*` unless `weights=None`, MONAI networks such as "
-        "`FlexibleUNet(…, pretrained=True)`), TF Hub layers (the handle positional or `handle=`), `kagglehub`/`gdown`, Kaggle API downloads, "
+        "`FlexibleUNet(…, pretrained=True)`), TF Hub layers (the handle positional or `handle=`; a literal, a name bound to one, or a URL template with a literal root: `'https://tfhub.dev/google/{}/4'.format(name)`, an f-string), `kagglehub`/`gdown`, Kaggle API downloads, "
         "`nltk.download`, a metric's code (`evaluate.load(\"accuracy\")`, datasets' `load_metric`; the canonical metrics "
         "of a notebook, fetched at the installed evaluate version, are one finding, the others related; when the notebook "
         "installs a pinned version, `%pip install evaluate==0.4.0`, the message says the script's tag is fixed and only the "
@@ -1532,6 +1569,17 @@ class RuntimeDownload(Rule):
         Example(
             cells=("from kaggle.api.kaggle_api_extended import KaggleApi\ndef fetch(api):\n    api.competition_download_files('titanic')\nfetch(KaggleApi())",),
             expect=((1, 3),),
+        ),
+        # A TF Hub handle from a URL template with a literal root (fair check 30, item T-4.5): bound
+        # to a name with `str.format`, or given as an f-string.
+        Example(
+            cells=(
+                "import tensorflow_hub as hub\nhandle_base = 'mobilenet_v2'\n"
+                "MODULE_HANDLE = 'https://tfhub.dev/google/tf2-preview/{}/feature_vector/4'.format(handle_base)",
+                "features = hub.KerasLayer(MODULE_HANDLE, input_shape=(224, 224, 3))",
+                "name = 'nnlm-en-dim50'\nembed = hub.load(f'https://tfhub.dev/google/{name}/2')",
+            ),
+            expect=((2, 1), (3, 2)),
         ),
     )
 

@@ -128,6 +128,14 @@ class ConditionalDraw:
     # (keyword, value, library): the call draws from that library's state instead when the keyword
     # has that value (`pipeline(…, framework="tf")` samples with TensorFlow, not torch).
     library_by: tuple[tuple[str, str, str], ...] = ()
+    # Draws when the keyword is NOT given (nor at `position`), or given as the literal None: TF1's
+    # `tf.get_variable(name, shape)` takes its default glorot-uniform initialiser, and an
+    # initialiser given instead is a draw of its own when it is random (fair check 30, item T-10.9).
+    absent: bool = False
+    # (keyword, position) of a dtype argument: a draw only for a floating (or complex) dtype, so a
+    # readable dtype that names another (`dtype="int32"`) is no draw (TF1 gives integer variables
+    # zeros). A dtype the call facts cannot read (`tf.int32`, an attribute) counts as floating.
+    dtype: tuple[str, int | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -181,6 +189,12 @@ class RandomStateSpec:
     # Calls that seed the library's own default state (`stellargraph.random.set_seed(1)`): a call
     # below one in notebook order takes that seeded state when given no seed of its own.
     unless_called: tuple[str, ...] = ()
+    # The seed may also be given at this position (`sf.random_split(0.8, 42)`).
+    seed_position: int | None = None
+    # Why a call without the keywords draws, when its name does not say (`logistic_classifier.create`
+    # samples a validation set), and the fix when it is not `Pass <keyword>=SEED`.
+    reason: str = ""
+    fix: str = ""
 
 
 @dataclass(frozen=True)
@@ -236,6 +250,8 @@ class RandomnessCatalog:
                         (str(b["keyword"]), str(value), str(library))
                         for b in e.get("library_by", []) for value, library in b.get("values", {}).items()
                     ),
+                    bool(e.get("absent", False)),
+                    (str(e["dtype"]["keyword"]), e["dtype"].get("position")) if "dtype" in e else None,
                 )
                 for e in data.get("conditional_draw", [])
             ),
@@ -261,6 +277,9 @@ class RandomnessCatalog:
                     methods=_patterns(e, "method", "methods"),
                     requires_import=e.get("requires_import", ""),
                     unless_called=tuple(e.get("unless_called", [])),
+                    seed_position=e.get("seed_position"),
+                    reason=str(e.get("reason", "")),
+                    fix=str(e.get("fix", "")),
                 )
                 for e in data.get("random_state", [])
             ),
@@ -880,6 +899,13 @@ def _draw_library(catalog: RandomnessCatalog, call: CallFact, qualified: str) ->
             return None  # `**kwargs` may carry the generator or seed
         return lib.id
     for cond in conditions:
+        if cond.absent:
+            given = call.arg(cond.position, (cond.keyword,))
+            if (given is not None and given.constant != "None") or not _floating_dtype(call, cond.dtype):
+                continue
+            if _has_double_star(call) or _keyword_given(call, catalog.library(cond.library).own_seed_keywords) is not None:
+                continue  # `**kwargs` may carry the initialiser
+            return cond.library
         value = _keyword_value(call, cond.keyword)
         if value is None and cond.position is not None:
             given = call.arg(cond.position)
@@ -893,6 +919,16 @@ def _draw_library(catalog: RandomnessCatalog, call: CallFact, qualified: str) ->
             if _keyword_given(call, own) is None:
                 return library
     return None
+
+
+def _floating_dtype(call: CallFact, dtype: tuple[str, int | None] | None) -> bool:
+    """The call's dtype argument (`ConditionalDraw.dtype`) is absent (TensorFlow's default,
+    float32), unreadable, or names a floating or complex type."""
+    if dtype is None:
+        return True
+    given = call.arg(dtype[1], (dtype[0],))
+    text = _arg_text(given) if given is not None else None
+    return text is None or text == "None" or any(kind in text.lower() for kind in ("float", "half", "double", "complex"))
 
 
 def _draw_candidates(catalog: RandomnessCatalog, qualified: str) -> tuple[Library | None, tuple[ConditionalDraw, ...]]:
@@ -1219,8 +1255,20 @@ def _seeded(rf: RandomnessFacts, draw: Draw, seeds: list[tuple[Moment, SeedCall]
 
 
 # Layer constructions: draws only through the initial weights they get.
-_WEIGHT_INIT = re.compile(r"^(?:torch\.nn\.(?:init\.|[A-Z])|monai\.networks\.nets\.[A-Z]|(?:tensorflow\.)?keras\.layers\.(?!Dropout|Random|SpatialDropout|GaussianNoise|GaussianDropout|AlphaDropout))")
-_LOAD_METHODS = {"load_weights": ("tensorflow",), "set_weights": ("tensorflow",), "load_state_dict": ("torch",), "from_pretrained": ("torch", "tensorflow")}
+# TensorFlow 1's variables (`tf.get_variable`), RNN cells and legacy seq2seq models are such
+# constructions too: a `saver.restore(sess, path)` replaces what they drew (fair check 30: the
+# char-rnn sampling notebooks restore the weights their training notebook saved).
+_WEIGHT_INIT = re.compile(
+    r"^(?:torch\.nn\.(?:init\.|[A-Z])|monai\.networks\.nets\.[A-Z]|(?:tensorflow\.)?keras\.layers\.(?!Dropout|Random|SpatialDropout|GaussianNoise|GaussianDropout|AlphaDropout)"
+    r"|tensorflow\.(?:compat\.v1\.)?get_variable$|tensorflow\.(?:contrib\.rnn|(?:compat\.v1\.)?nn\.rnn_cell)\.[A-Z]|tensorflow\.contrib\.legacy_seq2seq\.)"
+)
+_LOAD_METHODS = {"load_weights": ("tensorflow",), "set_weights": ("tensorflow",), "load_state_dict": ("torch",), "from_pretrained": ("torch", "tensorflow"),
+                 "restore": ("tensorflow",)}
+# Where a load method takes the path it reads, when not first (`filepath`): TF1's
+# `saver.restore(sess, save_path)`. A `restore` with one positional argument (TF2's
+# `checkpoint.restore(path)`, usually of the notebook's own checkpoint) is not counted, nor one in
+# a notebook that saves TF1 checkpoints itself (`_weights_loaded`).
+_LOAD_PATH_ARGUMENT = {"restore": (1, ("save_path",))}
 # Functions that load weights into (or return) a model: `monai.bundle.load(name=…, model=net)`.
 _LOAD_FUNCTIONS = {"monai.bundle.load": ("torch",), "monai.bundle.scripts.load": ("torch",)}
 # Calls that write a checkpoint the notebook may load back: a load of what the notebook itself
@@ -1254,6 +1302,12 @@ def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
                     if a.name or a.string:
                         saved.add(a.name or a.string or "")
     templates = _saved_path_templates(facts)
+    # A notebook that writes TF1 checkpoints (`saver.save(sess, path)`) restores its own (trained
+    # from its own draws, as the NMT notebook of fair check 30, item T-10.9, does), whatever path
+    # expression names them (`tf.train.latest_checkpoint(…)`).
+    saver_saves = any(
+        call.method == "save" and call.arg(1, ("save_path",)) is not None for ca in facts.cells for call in ca.facts.calls
+    )
     found: set[str] = set()
     for ca in facts.cells:
         loads = None
@@ -1270,8 +1324,10 @@ def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
                 (call.in_function and call.owner in builders) or _NOT_WEIGHTS.search(call.receiver or call.func or "")
             ):
                 continue
+            if call.method == "restore" and (call.arg(1, ("save_path",)) is None or saver_saves):
+                continue
             if call.method in _LOAD_METHODS and call.method != "from_pretrained":
-                source = call.arg(0, ("filepath",))
+                source = call.arg(*_LOAD_PATH_ARGUMENT.get(call.method, (0, ("filepath",))))
                 if source is not None and any(
                     other.method in _OWN_WEIGHTS and other.line == source.line and other.column == source.column
                     for other in ca.facts.calls
@@ -4617,7 +4673,12 @@ class UnseededRandom(Rule):
         "`tensor.uniform_()`…), TensorFlow/Keras (`tf.random.*`, weight-bearing layers, StellarGraph's models "
         "(`GraphSAGE(…)`, `GCN(…)`, `Attri2Vec(…)`, `link_classification(…)`: Keras layers initialised from TensorFlow's "
         "global seed, which `stellargraph.random.set_seed` does not set), TensorFlow 1's "
-        "`tf.random_normal`/`tf.layers.dense` and Estimator input functions with `shuffle=True`, a Hugging Face "
+        "`tf.random_normal`/`tf.layers.dense`, `tf.get_variable` without an initializer (its default glorot-uniform; not "
+        "for an integer dtype), `BasicLSTMCell`/`BasicRNNCell` and `LSTMCell`/`GRUCell` without an initializer, the legacy "
+        "seq2seq models that make their own embeddings (`tf.contrib.legacy_seq2seq.embedding_attention_seq2seq`), "
+        "`tf.nn.sampled_softmax_loss`/`nce_loss` without `sampled_values` and the candidate samplers (the variables' draws "
+        "not in a notebook that restores a checkpoint it does not save itself, `saver.restore(sess, path)`), "
+        "and Estimator input functions with `shuffle=True`, a Hugging Face "
         "dataset's `prepare_tf_dataset`/`to_tf_dataset` with `shuffle=True`), Keras' `skipgrams` (Python's "
         "`random`), fastai "
         "training (`learn.fine_tune(…)`, `fit_one_cycle`: its augmentations and shuffling draw from "
@@ -5175,6 +5236,24 @@ class UnseededRandom(Rule):
             "        print('🤖 : {}'.format(random.choice(replies)))",
             "chat()",
         )),
+        # TensorFlow 1 variables that draw nothing: given a constant (or seeded) initialiser, of an
+        # integer dtype (zeros), or sampled losses given their own sampled values; a BasicLSTMCell
+        # after `tf.set_random_seed`.
+        Example(cells=(
+            "import tensorflow as tf\nstep = tf.get_variable('step', [], dtype='int32', trainable=False)\n"
+            "b = tf.get_variable('b', [20], initializer=tf.zeros_initializer())\n"
+            "w = tf.get_variable('w', [20, 8], tf.float32, tf.glorot_uniform_initializer(seed=1))\n"
+            "gru = tf.contrib.rnn.GRUCell(8, kernel_initializer=tf.constant_initializer(0.1))",
+            "tf.set_random_seed(1)\ncell = tf.contrib.rnn.BasicLSTMCell(8)",
+        )),
+        # A sampling notebook restores, with a TF1 `Saver`, the weights a training notebook saved:
+        # the initial draws of its variables are replaced (fair check 30, char-rnn samplers).
+        Example(cells=(
+            "import tensorflow as tf\ncell = tf.nn.rnn_cell.BasicLSTMCell(128)\n"
+            "with tf.variable_scope('rnnlm'):\n    softmax_w = tf.get_variable('softmax_w', [128, 65])",
+            "sess = tf.Session()\nsaver = tf.train.Saver(tf.global_variables())\n"
+            "ckpt = tf.train.get_checkpoint_state('data/linux_kernel')\nsaver.restore(sess, ckpt.model_checkpoint_path)",
+        )),
     )
     failing = (
         # torchtext's legacy BucketIterator with shuffle=True shuffles from a snapshot of Python's
@@ -5530,6 +5609,23 @@ class UnseededRandom(Rule):
             "tagger = Tagger(torch.ones(10, 4))\nopt = torch.optim.SGD(tagger.parameters(), lr=0.1)\n"
             "loss = tagger.lstm(torch.ones(2, 1, 4))[0].sum()\nloss.backward()\nopt.step()",
         ), expect=((2, 8),)),
+        # TensorFlow 1 (fair check 30, item T-10.9): `tf.get_variable` without an initialiser takes
+        # glorot-uniform; a BasicLSTMCell's kernel and a legacy seq2seq model's embeddings too; a
+        # sampled softmax draws its negative classes. Each is the only draw of its notebook.
+        Example(cells=(
+            "import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 8])",
+            "w = tf.get_variable('proj_w', [20, 8], tf.float32)\nlogits = tf.matmul(x, tf.transpose(w))",
+        ), expect=((2, 1),)),
+        Example(cells=(
+            "import tensorflow as tf\nenc = [tf.placeholder(tf.int32, [None]) for _ in range(3)]",
+            "outputs, states = tf.contrib.legacy_seq2seq.embedding_attention_seq2seq(\n"
+            "    enc, enc, tf.contrib.rnn.LSTMCell(8, initializer=tf.orthogonal_initializer(seed=1)),\n"
+            "    num_encoder_symbols=10, num_decoder_symbols=10, embedding_size=4)",
+        ), expect=((2, 1),)),
+        Example(cells=(
+            "import tensorflow as tf\nw = tf.zeros([20, 8])\nb = tf.zeros([20])\nx = tf.placeholder(tf.float32, [None, 8])\ny = tf.placeholder(tf.int64, [None, 1])",
+            "loss = tf.nn.sampled_softmax_loss(weights=w, biases=b, labels=y, inputs=x, num_sampled=5, num_classes=20)",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -5780,7 +5876,10 @@ class MissingRandomState(Rule):
         "samplers without `seed=` and `optuna.create_study()` without `sampler=` (its default "
         "sampler is unseeded), keras-tuner tuners and AutoKeras models without `seed=`, hyperopt's "
         "`fmin` without `rstate=`; H2O frames' `split_frame()` and `runif()` without `seed=` in a notebook importing "
-        "h2o (each call makes a seed of its own: no global seed covers them); LIME explainers (`LimeTabularExplainer`, `LimeTextExplainer`, `LimeImageExplainer`) "
+        "h2o, and turicreate's `sf.random_split(…)` without `seed` (each call makes a seed of its own: no global seed "
+        "covers them), and a turicreate toolkit's `create(…)` (`logistic_classifier`, `boosted_trees_classifier`…) "
+        "without `validation_set` (its default `'auto'` holds out a random 5% of the rows; `logistic_classifier.create` "
+        "also takes `seed=` for it); LIME explainers (`LimeTabularExplainer`, `LimeTextExplainer`, `LimeImageExplainer`) "
         "without `random_state` (they then perturb with NumPy's global state, as scikit-learn does); UMAP (umap-learn's or cuML's) "
         "and cuML's `TSNE`, random forests and `train_test_split` without `random_state`, which no NumPy seed covers (cuML's "
         "`KMeans` seeds itself and is not reported); Stable-Baselines3 (and sb3-contrib, Stable Baselines 2) algorithms "
@@ -6008,6 +6107,15 @@ class MissingRandomState(Rule):
             "def play(env):\n    observation, _ = env.reset()\n    observation, reward, terminated, truncated, _ = env.step(0)\n    return reward",
             "print(play(cliff), play(pole))",
         )),
+        # turicreate given its seeds (by keyword or position), or a validation set of one's own.
+        Example(cells=(
+            "import turicreate as tc\nsf = tc.SFrame({'x': list(range(200)), 'y': [0, 1] * 100})",
+            "train, test = sf.random_split(0.8, seed=1)\nrest, _ = sf.random_split(0.8, 7)\n"
+            "m = tc.logistic_classifier.create(train, target='y', seed=1)\n"
+            "m2 = tc.boosted_trees_classifier.create(train, target='y', validation_set=test)\n"
+            "m3 = tc.decision_tree_classifier.create(rest, target='y', validation_set=None)\n"
+            "print(m.evaluate(test), m2.evaluate(test), m3.evaluate(test))",
+        )),
     )
     failing = (
         # A layout something is computed from stays: clusters found on the t-SNE map, the map's
@@ -6227,6 +6335,12 @@ class MissingRandomState(Rule):
             "            observation, reward, terminated, truncated, _ = env.step(0)\n        total += reward\n    return total",
             "print(evaluate(env))",
         ), expect=((2, 4),)),
+        # turicreate (fair check 30, item T-6.4): `random_split` without a seed, and a toolkit's
+        # `create` that holds out a random validation set of its own.
+        Example(cells=(
+            "import turicreate as tc\nsf = tc.SFrame({'x': list(range(200)), 'y': [0, 1] * 100})",
+            "train, test = sf.random_split(0.8)\nmodel = tc.logistic_classifier.create(train, target='y')\nprint(model.evaluate(test))",
+        ), expect=((2, 1), (2, 2))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -6278,6 +6392,10 @@ class MissingRandomState(Rule):
                     continue
                 if _keyword_given(call, spec.keywords) is not None:
                     continue
+                if spec.seed_position is not None:
+                    given = call.arg(spec.seed_position)
+                    if given is not None and given.keyword is None and given.constant != "None":
+                        continue  # `sf.random_split(0.8, 42)`
                 if spec.unless_called and _called_above(ctx, spec.unless_called, ca, call.line, star_modules, local):
                     continue
                 if not call.in_function and _seeded_after_construction(ca, call, spec.keywords):
@@ -6304,12 +6422,15 @@ class MissingRandomState(Rule):
                     # (fair check 17: 7 such info findings, judged noise).
                     continue
                 short = qualified.rsplit(".", 1)[-1]
+                if short == "create":
+                    short = ".".join(qualified.split(".")[-2:])  # `logistic_classifier.create`
                 explicit_none = any(a.keyword in spec.keywords and a.constant == "None" for a in call.args)
                 how = f"{spec.keywords[0]}=None" if explicit_none else f"no {spec.keywords[0]}"
+                how += spec.reason
                 changes = _how_it_changes(numpy_seeds, ca, call.line, sklearn, in_function=call.in_function)
                 called = f"`{alias}(...)` (the class `{short}` under another name)" if alias else f"`{short}(...)`"
-                fix = f"Pass {spec.keywords[0]}=SEED (a constant defined once at the top)"
-                unused = _unused_seed_constant(ctx, ca) if not explicit_none else None
+                fix = spec.fix or f"Pass {spec.keywords[0]}=SEED (a constant defined once at the top)"
+                unused = _unused_seed_constant(ctx, ca) if not explicit_none and not spec.fix else None
                 if unused is not None:
                     # `blobs_random_seed = 42` beside the call and read nowhere (fair check 21): the
                     # author meant to seed it; the fix is that name.

@@ -19,6 +19,16 @@ _BREAKS_ON_RERUN = frozenset({"set_index", "reset_index", "drop", "pop", "insert
 # Collection growth: a second run appends the same items again. Not `add` (a set adds nothing
 # twice; pandas' `A.add(B)` returns a new frame) nor `update` (a dict updated twice is the same).
 _GROWS = frozenset({"append", "extend", "insert", "appendleft", "extendleft"})
+# Online learning (river): `learn_one`/`learn_many` update the estimator (or transformer, whose
+# running statistics move) in place, as `partial_fit` does; a second run learns the same examples
+# again (fair check 30, items T-3.4, T-3.6, T-3.7). Reported whatever the receiver, like
+# `partial_fit`: no other common library names a method so.
+_LEARNS_ONLINE = frozenset({"learn_one", "learn_many"})
+# Packages whose objects accumulate what `.update(…)` is given: river's (and its predecessor
+# creme's) metrics and running statistics. `update` stays out of `_GROWS` (a dict updated twice is
+# the same); on an object one of these made in another cell, a second run counts every example
+# again (fair check 30, item T-3.5: `report = report.update(yt, yp)` on a `ClassificationReport`).
+_ACCUMULATING_PACKAGES = frozenset({"river", "creme"})
 _ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Pow, ast.Mod, ast.MatMult, ast.LShift, ast.RShift)
 
 
@@ -781,6 +791,12 @@ class _Walker:
                     self.report(node, model, f"applies gradients to `{model}`, a model made in another cell, with `{name}.apply_gradients(…)`, so a second run trains `{model}` further from the weights the first run left")
             elif method == "partial_fit":
                 self.report(node, name, f"trains `{name}`, made in another cell, further with `.partial_fit(…)`, so a second run fits it on the same data again")
+            elif method in _LEARNS_ONLINE or (method == "fit_one" and self.trainers.get(name) == "online"):
+                # creme's `fit_one` (river's `learn_one` before its rename) only on an object creme
+                # made: the name is too plain otherwise.
+                self.report(node, name, f"trains `{name}`, made in another cell, further with `.{method}(…)`, so a second run learns the same examples again")
+            elif method == "update" and self.trainers.get(name) == "online" and node.args:
+                self.report(node, name, f"accumulates into `{name}`, a river metric or statistic made in another cell, with `.update(…)`, so a second run counts the same examples again")
             elif method == "step" and self.trainers.get(name) == "optimizer":
                 reset = next(((m, call) for m, call in self.resets.items() if self._used_as_model(m)), None)
                 if reset is not None:
@@ -1544,6 +1560,8 @@ def trainers(ctx: RuleContext) -> dict[int, dict[str, str]]:
                 found[name] = "keras"  # a transformers TF model is a `keras.Model`
             elif _estimator(qualified):
                 found[name] = "estimator"
+            elif qualified.split(".")[0] in _ACCUMULATING_PACKAGES:
+                found[name] = "online"  # a river/creme estimator, pipeline, metric or statistic
             elif (
                 dotted in classes or dotted in factories
                 or (qualified.split(".")[0] in {"keras_hub", "keras_nlp"} and qualified.endswith(".from_preset"))
@@ -1563,6 +1581,8 @@ def trainers(ctx: RuleContext) -> dict[int, dict[str, str]]:
                 found[name] = f"reader:{stmt.value.args[0].id}"
             elif _model_like(dotted, qualified):
                 found[name] = "model"  # may be wrapped in a Lightning module and trained
+            elif found.get(name) == "online" and dotted.startswith(f"{name}."):
+                pass  # `metric = metric.update(y, p)`, `model = model.learn_one(x, y)`: river returns the object itself
             else:
                 found.pop(name, None)
     return per_cell
@@ -1971,8 +1991,8 @@ def rerun_hazards(
 # reports whatever the receiver (`_Walker.calls`), the methods it reports only on a receiver of
 # another cell's `trainers` or one this cell binds (its `local_*` tables), and the callees of
 # `_Walker._file_step`.
-_REPORTED_METHODS = _GROWS | {"pop", "remove", "apply_gradients", "partial_fit", "mkdir", "makedirs", "move"}
-_TRAINING_METHODS = _KERAS_TRAINING | _WRAPPER_TRAINING | {"step", "run", "fit", "train", "close", "add"}
+_REPORTED_METHODS = _GROWS | _LEARNS_ONLINE | {"pop", "remove", "apply_gradients", "partial_fit", "mkdir", "makedirs", "move"}
+_TRAINING_METHODS = _KERAS_TRAINING | _WRAPPER_TRAINING | {"step", "run", "fit", "train", "close", "add", "update", "fit_one"}
 _FILE_STEPS = frozenset({"os.makedirs", "os.mkdir", "shutil.move"})
 # The packages whose callables make what the walker's `local_*` tables hold: a Lightning trainer,
 # a torch optimizer, a Hugging Face trainer.
@@ -2272,8 +2292,9 @@ class ChangesWhenRunTwice(Rule):
         "`train(resume_from_checkpoint=…)`), "
         "an Estimator's `model.train(input_fn, steps=…)` (`tf.estimator.Estimator`, `DNNClassifier`…: it restores "
         "the last checkpoint of its model directory; not with `max_steps`, where a second run stops at once), "
-        "`x.model = x.model.merge_and_unload()` (a second run finds no adapter to merge), `.partial_fit(…)` (a second run trains further from the weights "
-        "the first left; scikit-learn's `fit` starts afresh and is not reported). Code inside functions is not reported (it runs when called), "
+        "`x.model = x.model.merge_and_unload()` (a second run finds no adapter to merge), `.partial_fit(…)` and river's `.learn_one(…)`/`.learn_many(…)` (a second run trains further from the weights "
+        "the first left; scikit-learn's `fit` starts afresh and is not reported), `.update(…)` on a river (or creme) metric or "
+        "statistic made in another cell (a second run counts the same examples again; a dict's `update` is not reported). Code inside functions is not reported (it runs when called), "
         "nor a torch optimizer's `.step()` when the cell built the optimizer and set the model's weights afresh before "
         "training (`model.apply(weights_init)`, `model.reset_parameters()`, `model.load_state_dict(…)`: each run starts "
         "over by design), nor a list grown in a loop that the cells below only show (`lazy_results[0]`, "
@@ -2911,6 +2932,19 @@ class ChangesWhenRunTwice(Rule):
             "import numpy as np\nX_train = np.arange(6).reshape(2, 3)\nraw = np.ones(3)",
             "X_train = X_train.astype('float32') / 255\nX = raw.astype('float32') / 255\nraw = raw.astype(float) / raw.max()",
         ), expect=((2, 1),)),
+        # river: `learn_one` on a pipeline of another cell, `update` on its metric (fair check 30,
+        # items T-3.4 to T-3.7); a metric made in the cell, or a dict's `update`, is fine.
+        Example(
+            cells=(
+                "from river import compose, feature_extraction, metrics, naive_bayes\n"
+                "pipe = compose.Pipeline(feature_extraction.BagOfWords(), naive_bayes.MultinomialNB())\n"
+                "report = metrics.ClassificationReport()\nsettings = {'lowercase': True}\ndata = [('a b', 'x')]",
+                "for text, label in data:\n    pipe = pipe.learn_one(text, label)",
+                "for text, label in data:\n    report = report.update(label, pipe.predict_one(text))",
+                "acc = metrics.Accuracy()\nfor text, label in data:\n    acc.update(label, pipe.predict_one(text))\nsettings.update(lowercase=False)",
+            ),
+            expect=((2, 2), (3, 2)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
