@@ -64,10 +64,17 @@ class Removal:
     # An indexer attribute (`df.ix[…]`): matched where it is subscripted, never as a call.
     indexer: bool = False
     # Not matched in a notebook importing one of these, whose objects have a method of that name
-    # (gensim's `Dictionary.iteritems`), nor in a Python 2 notebook (STR004's test: builtin dicts
+    # (the `.next()` of TensorFlow's, Keras's and MXNet's iterators), nor in a Python 2 notebook (STR004's test: builtin dicts
     # have `iteritems` there) when `unless_python2`.
     unless_modules: tuple[str, ...] = ()
     unless_python2: bool = False
+    # With `method`: other libraries whose objects have a method of that name on Python 3 (gensim's
+    # `Dictionary.iteritems`, lxml's `element.attrib.iteritems()`): in a notebook importing one of
+    # these, matched only on a receiver known to be made by a callable of `modules` (the call itself,
+    # `pd.read_csv(p).iteritems()`, or a name every plain assignment of which is one, possibly through
+    # `_SAME_KIND_METHODS`); a receiver of unknown origin there may be the other library's object
+    # (fair check 30, item 19: `node.attrib.iteritems()` on an lxml element, read as pandas').
+    shared_with: tuple[str, ...] = ()
     # With `method`: not on a receiver known to be made by a callable of one of these modules
     # (qualified through the imports; the call itself, or a name every plain assignment of which is
     # one): DeepChem's `dc.models.KerasModel(…)` wraps a Keras model and keeps its own `fit(dataset,
@@ -111,6 +118,7 @@ def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozens
             str(e.get("key", "")),
             tuple(str(r) for r in e.get("receivers", [])), bool(e.get("indexer", False)),
             tuple(str(m) for m in e.get("unless_modules", [])), bool(e.get("unless_python2", False)),
+            tuple(str(m) for m in e.get("shared_with", [])),
             tuple(str(m) for m in e.get("unless_receivers", [])),
             str(e.get("said", "")),
             bool(e.get("unpacked", False)), tuple(str(k) for k in e.get("unless_keywords", [])),
@@ -617,9 +625,12 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
     python2: Optional[bool] = None
     methods: dict[str, list[Removal]] = {}
     indexers: dict[str, list[Removal]] = {}
+    shared: set[int] = set()  # ids of the entries matched here only on a receiver the library made
     for e in entries:
         if not e.method or not imported.intersection(e.modules) or imported.intersection(e.unless_modules):
             continue
+        if imported.intersection(e.shared_with):
+            shared.add(id(e))
         if e.unless_python2:
             if python2 is None:
                 from nbrefactor.audit.rules.structure import is_python2
@@ -680,13 +691,14 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                 # (an entry with `receivers` is decided by its receiver, made by the library: a
                 # class of the notebook's own with a method of that name is another object)
                 candidates = [e for e in methods[node.func.attr] if e.keyword or e.receivers or e.method not in own]
-                if any(e.receivers or e.unless_receivers for e in candidates):
+                if any(e.receivers or e.unless_receivers or id(e) in shared for e in candidates):
                     if makers is None:
                         makers = _makers(ctx, rebound)
                     candidates = [
                         e for e in candidates
                         if (not e.receivers or _receiver_known(node.func.value, e, ctx, rebound, makers))
                         and not (e.unless_receivers and _receiver_from(node.func.value, e.unless_receivers, ctx, rebound, makers))
+                        and (id(e) not in shared or _receiver_from(node.func.value, e.modules, ctx, rebound, makers))
                     ]
                 also = _call_match(node, candidates, ca, dicts, resolve=ctx.facts.resolve)
                 found = also.pop(0) if also else None
@@ -998,7 +1010,9 @@ class UsesRemovedApi(Rule):
         "release. A literal path argument a release refuses is reported too (`ModelCheckpoint(filepath=\"best.hdf5\")`: Keras 3 "
         "saves only to `.keras`/`.h5`; a computed path is not read). "
         "A method call on a module (`six.iteritems(d)`) is never one of an object's removed methods, nor is a method the "
-        "notebook defines itself (unless the receiver is known to be the library's, as above); `x.iteritems()` is not reported in a Python 2 notebook or one importing gensim, nor "
+        "notebook defines itself (unless the receiver is known to be the library's, as above); `x.iteritems()` is not reported in a Python 2 notebook, nor in one importing gensim or lxml, whose "
+        "`Dictionary` and element `.attrib` keep `iteritems` on Python 3, unless the receiver is known to be made by pandas "
+        "(`df = pd.read_csv(p)`), nor "
         "`x.as_matrix()` in one importing cuDF, dask-cuDF or cuML (their 0.x frames had the method). The "
         "removals are read from the catalogue `rules/removed_apis.toml` "
         "(API, distribution, first release without it, replacement, source). One finding per "
@@ -1109,6 +1123,16 @@ class UsesRemovedApi(Rule):
                 "class Bag:\n    def iteritems(self):\n        return iter(())\nfor k, v in Bag().iteritems():\n    pass",
             ),
             files={"requirements.txt": "pandas>=2\nscikit-learn>=1.2\n"},
+        ),
+        # lxml's element `.attrib` keeps `iteritems` on Python 3: in a notebook importing lxml, a receiver pandas did
+        # not make is not taken for a DataFrame (fair check 30, item 19).
+        Example(
+            cells=(
+                "import pandas as pd\nfrom lxml import etree",
+                "def show(node):\n    print(' '.join('%s=%s' % (k, v) for k, v in node.attrib.iteritems()))\n"
+                "show(etree.fromstring(b'<rss version=\"2.0\"/>'))",
+            ),
+            files={"requirements.txt": "pandas>=2\nlxml\n"},
         ),
         # pandas 0.18 still had the module-level rolling functions.
         Example(
