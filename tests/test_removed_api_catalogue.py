@@ -256,3 +256,32 @@ def test_fair20_the_message_says_what_is_gone_not_more(tmp_path) -> None:
     assert messages[0].startswith("`ARMA` and `ARIMA` of `statsmodels.tsa.arima_model` (the module still imports; they raise "
                                   "NotImplementedError) were removed in statsmodels 0.13.0")
     assert messages[1].startswith("`iteritems` of pandas' Series and DataFrame were removed in pandas 2.0.0")
+
+
+@pytest.mark.parametrize("magic, severity, says", [
+    # TensorFlow 2's newest releases (2.16 on) install Keras 3, which rejects `lr=`: the magic admits them, a
+    # warning (fair check 30, items 18 and 31: it was read against keras's 3.0.0 and called a TensorFlow 1 request).
+    ("%tensorflow_version 2.x", "warning",
+     "`%tensorflow_version 2.x` selects TensorFlow 2, and a fresh environment has its newest release (TensorFlow 2.16.0 "
+     "and later install keras 3.0.0), which lacks it"),
+    ("%tensorflow_version 1.x", "error", "`%tensorflow_version 1.x` asks for TensorFlow 1, which Colab refuses"),
+])
+def test_the_tensorflow_version_magic_is_read_against_tensorflows_release_of_a_keras_removal(tmp_path, magic, severity, says) -> None:
+    from nbrefactor.audit.rule_examples import run_example
+    from nbrefactor.audit.rules import rule_by_code
+
+    example = Example(cells=(magic, "import tensorflow as tf\nopt = tf.keras.optimizers.SGD(lr=0.01)"))
+    found = list(run_example(rule_by_code("DEP005"), example, tmp_path))
+    assert len(found) == 1, [d.message for d in found]
+    assert found[0].severity.value == severity and says in found[0].message, (found[0].severity, found[0].message)
+
+
+def test_tensorflow_version_2x_still_rules_out_what_tensorflow_2_removed(tmp_path) -> None:
+    # Against TensorFlow's own removal (tf.Session, 2.0.0) `==2.*` admits only releases without it: an error.
+    from nbrefactor.audit.rule_examples import run_example
+    from nbrefactor.audit.rules import rule_by_code
+
+    example = Example(cells=("%tensorflow_version 2.x", "import tensorflow as tf\nsess = tf.Session()"))
+    found = list(run_example(rule_by_code("DEP005"), example, tmp_path))
+    assert [d.severity.value for d in found] == ["error"]
+    assert "`%tensorflow_version 2.x` (the notebook's `%tensorflow_version` magic) admits only releases without it" in found[0].message

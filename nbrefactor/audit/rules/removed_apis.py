@@ -781,8 +781,13 @@ _NAME = re.compile(r"^\s*-?\s*(?:[A-Za-z0-9_.-]+::)?([A-Za-z0-9][A-Za-z0-9._-]*)
 # longer provides it: since August 2022 Colab's magic raises "Tensorflow 1 is unsupported in Colab"
 # (tensorflow/tflite-micro#1426; google/colab `_tensorflow_magics.py`), and other kernels have no
 # such magic. A 1.x request is its own kind (`colab-tf1`): the notebook says it needs TensorFlow 1,
-# which no fresh environment gives it. `2.x` selects what every environment has anyway.
+# which no fresh environment gives it. `2.x` selects what every environment has anyway: TensorFlow 2,
+# its newest release on a fresh install; it is read as `==2.*` against TensorFlow's own release of
+# the removal (`[alias_releases]`: a keras 3.0.0 removal comes with tensorflow 2.16.0), so for
+# Keras 3's removals it is a range whose newest releases lack the API (fair check 30, items 18 and
+# 31: compared with keras's 3.0.0 it admitted only "older" releases and was called a TensorFlow 1 request).
 _TF_VERSION_MAGIC = re.compile(r"^\s*(\d+)\.x\s*$")
+_TF_MAGIC_WHERE = "the notebook's `%tensorflow_version` magic"
 
 
 def _specifier(rest: str) -> Optional[SpecifierSet]:
@@ -917,9 +922,10 @@ def _declarations(
                 m = _TF_VERSION_MAGIC.match(magic.args) if magic.name == "tensorflow_version" else None
                 if m:
                     spec = SpecifierSet(f"=={m.group(1)}.*")
-                    kind = _classify(spec, removed)
-                    found.append(_Declaration("the notebook's `%tensorflow_version` magic", magic.text.strip(),
-                                              "colab-tf1" if kind == "old" else kind, alias=bool(own) and own != "tensorflow"))
+                    kind = _classify(spec, against("tensorflow"))
+                    found.append(_Declaration(_TF_MAGIC_WHERE, magic.text.strip(),
+                                              "colab-tf1" if kind == "old" and m.group(1) == "1" else kind,
+                                              alias=bool(own) and own != "tensorflow"))
     return sorted(found, key=lambda d: d.alias)  # (stable: each side keeps the manifests' order)
 
 
@@ -1021,7 +1027,8 @@ class UsesRemovedApi(Rule):
         "`%pip install`) whose constraint admits only "
         "releases without the API is an error (`pymc>=5.0.1`, `scikit-learn==1.3`), and so is TensorFlow 1 "
         "code under Colab's `%tensorflow_version 1.x` (Colab refuses it since August 2022, other kernels "
-        "have no such magic); a range that "
+        "have no such magic; `%tensorflow_version 2.x` admits every TensorFlow 2 release, read against TensorFlow's own release of "
+        "a Keras removal: TensorFlow 2.16 brings Keras 3, so Keras 3's removals are a warning under it); a range that "
         "lets pip take the newest release, a requirement without a version, or no declaration at "
         "all is a warning (a fresh install takes the newest release, which lacks it); a constraint "
         "that admits only releases that still have it (`scikit-learn==0.19.2`, `tensorflow<2`) is "
@@ -1332,6 +1339,12 @@ class UsesRemovedApi(Rule):
             files={"requirements.txt": "tensorflow\nkeras\n"},
             expect=((2, 1),),
         ),
+        # `%tensorflow_version 2.x` selects TensorFlow 2, whose newest releases (2.16 on) carry Keras 3, which
+        # rejects `lr=`: a warning, not a request for TensorFlow 1 (fair check 30, items 18 and 31).
+        Example(
+            cells=("%tensorflow_version 2.x", "import tensorflow as tf\nopt = tf.keras.optimizers.SGD(lr=0.01)"),
+            expect=((2, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1352,8 +1365,9 @@ class UsesRemovedApi(Rule):
             if _python_rules_out(ctx, ctx.catalog.section("removed_apis").get("first_python", {}).get(distribution, {}).get(removed_in)):
                 continue  # the project's Python cannot install the release without the API
             steps = ctx.catalog.section("removed_apis").get("alias_releases", {}).get(distribution)
+            alias_removed = _alias_removal(steps, removed)
             declarations = _declarations(ctx, names.get(distribution, frozenset({normalise(distribution)})), removed,
-                                         normalise(distribution), _alias_removal(steps, removed))
+                                         normalise(distribution), alias_removed)
             kinds = {d.kind for d in declarations}
             if kinds & {"old", "unknown"}:
                 continue  # a constraint keeps a release with the API (or one we cannot read)
@@ -1382,7 +1396,13 @@ class UsesRemovedApi(Rule):
                 )
             elif "mixed" in kinds:
                 d = next(d for d in declarations if d.kind == "mixed")
-                state = f"`{d.text}` ({d.where}) lets pip install the newest release, which lacks {it}"
+                if d.where == _TF_MAGIC_WHERE:
+                    # Not a pip request: the magic selects TensorFlow 2, whose newest release a fresh environment has.
+                    brings = (f" (TensorFlow {alias_removed.base_version} and later install {distribution} {removed_in})"
+                              if d.alias and alias_removed is not None else "")
+                    state = f"`{d.text}` selects TensorFlow 2, and a fresh environment has its newest release{brings}, which lacks {it}"
+                else:
+                    state = f"`{d.text}` ({d.where}) lets pip install the newest release, which lacks {it}"
             elif "fallback" in kinds:
                 d = next(d for d in declarations if d.kind == "fallback")
                 state = (f"`{d.text}` ({d.where}) runs only where the import fails: a kernel that has {distribution} "
