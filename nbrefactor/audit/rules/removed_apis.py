@@ -1209,6 +1209,11 @@ class UsesRemovedApi(Rule):
                    "reply = openai.ChatCompletion.create(model='gpt-3.5-turbo', messages=[])"),
             files={"requirements.txt": "openai==0.28.1\n"},
         ),
+        # TensorFlow 0.12 still exports the summary ops and `tf.train.SummaryWriter` (and `tf.placeholder`).
+        Example(
+            cells=("import tensorflow as tf\nx = tf.placeholder(tf.float32)\ntf.scalar_summary('x', x)\nwriter = tf.train.SummaryWriter('logs')",),
+            files={"requirements.txt": "tensorflow==0.12.1\n"},
+        ),
     )
     failing = (
         # The manifest admits only releases without the module: an error.
@@ -1344,6 +1349,15 @@ class UsesRemovedApi(Rule):
         Example(
             cells=("%tensorflow_version 2.x", "import tensorflow as tf\nopt = tf.keras.optimizers.SGD(lr=0.01)"),
             expect=((2, 2),),
+        ),
+        # TensorFlow 0.x names TensorFlow 1.0 dropped (`tf.scalar_summary`, `tf.train.SummaryWriter`, `tf.mul`): 1.15 lacks
+        # them too, so the finding pins below 1.0, apart from the 2.0 one for `tf.placeholder` (fair check 30, items 17,
+        # 23, 25, 27, 29, 32).
+        Example(
+            cells=("import tensorflow as tf\nx = tf.placeholder(tf.float32)",
+                   "tf.scalar_summary('x', x)\nsquare = tf.mul(x, x)\nwriter = tf.train.SummaryWriter('logs')"),
+            files={"requirements.txt": "tensorflow==1.15.5\n"},
+            expect=((2, 1),),
         ),
     )
 
