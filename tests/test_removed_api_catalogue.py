@@ -285,3 +285,45 @@ def test_tensorflow_version_2x_still_rules_out_what_tensorflow_2_removed(tmp_pat
     found = list(run_example(rule_by_code("DEP005"), example, tmp_path))
     assert [d.severity.value for d in found] == ["error"]
     assert "`%tensorflow_version 2.x` (the notebook's `%tensorflow_version` magic) admits only releases without it" in found[0].message
+
+
+@pytest.mark.parametrize("files, severity, says", [
+    # Nothing declared: a warning for both releases, one finding.
+    ({}, "warning", "tensorflow is not declared in any manifest"),
+    # `>=1.0` admits only releases without `tf.mul` (an error) and lets pip take one without `tf.Session`: the
+    # folded finding keeps the graver reading, the 1.0 one.
+    ({"requirements.txt": "tensorflow>=1.0\n"}, "error", "requirements.txt) admits only releases without it: the notebook fails"),
+])
+def test_removals_of_several_releases_of_one_distribution_are_one_finding_at_the_oldest(tmp_path, files, severity, says) -> None:
+    # TensorFlow 0.x code uses what 1.0 removed (`tf.mul`) and what 2.0 removed (`tf.Session`): one cause, code
+    # older than 1.0, and one pin, `tensorflow<1.0`; `<2.0` alone still lacks `tf.mul`.
+    from nbrefactor.audit.rule_examples import run_example
+    from nbrefactor.audit.rules import rule_by_code
+
+    example = Example(cells=("import tensorflow as tf\nx = tf.placeholder(tf.float32)\nsess = tf.Session()",
+                             "square = tf.mul(x, x)"), files=files)
+    found = list(run_example(rule_by_code("DEP005"), example, tmp_path))
+    assert len(found) == 1, [d.message for d in found]
+    finding = found[0]
+    assert (finding.location.cell, finding.location.line) == (2, 1)
+    assert [(r.cell, r.line) for r in finding.related] == [(1, 2), (1, 3)]
+    assert finding.severity.value == severity and says in finding.message, finding.message
+    assert finding.message.endswith("it also uses APIs removed in tensorflow 2.0 (`tensorflow.placeholder`, "
+                                    "`tensorflow.Session`): only a release older than 1.0 has them all"), finding.message
+    assert "pin `tensorflow<1.0` (which keeps the APIs removed in 2.0 too)" in finding.fix
+    assert dict(finding.data)["removed_in"] == "1.0" and dict(finding.data)["also_removed_in"] == "2.0"
+
+
+def test_three_releases_are_named_in_order(tmp_path) -> None:
+    from nbrefactor.audit.rule_examples import run_example
+    from nbrefactor.audit.rules import rule_by_code
+
+    example = Example(cells=(
+        "from sklearn.feature_extraction.text import CountVectorizer\nvec = CountVectorizer()\nnames = vec.get_feature_names()",
+        "from sklearn.externals import joblib",
+        "from sklearn.cross_validation import train_test_split",
+    ))
+    found = list(run_example(rule_by_code("DEP005"), example, tmp_path))
+    assert [(d.location.cell, d.location.line) for d in found] == [(3, 1)], [d.message for d in found]
+    assert "removed in scikit-learn 0.23 (`sklearn.externals.joblib`) and 1.2 (" in found[0].message, found[0].message
+    assert found[0].message.endswith("only a release older than 0.20 has them all")

@@ -975,6 +975,26 @@ def _listing(items: list[str], limit: int = 3) -> str:
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
+@dataclass(frozen=True)
+class _Finding:
+    """What the removals of one release (`removed_in`) used in a notebook would report: the uses
+    (`group`, the first one's place the finding's), how the message names them (`said`), and the
+    message and severity from what the project declares; folded per distribution by `check`."""
+
+    removed_in: str
+    version: Version
+    group: list[_Use]
+    said: list[str]
+    apis: list[str]
+    replacements: list[str]
+    message: str
+    severity: Optional[Severity]
+
+
+def _said(said: list[str]) -> str:
+    return ", ".join(said[:3]) + (f" and {len(said) - 3} more" if len(said) > 3 else "")
+
+
 class UsesRemovedApi(Rule):
     code = "DEP005"
     name = "removed-api"
@@ -1022,8 +1042,10 @@ class UsesRemovedApi(Rule):
         "`x.as_matrix()` in one importing cuDF, dask-cuDF or cuML (their 0.x frames had the method). The "
         "removals are read from the catalogue `rules/removed_apis.toml` "
         "(API, distribution, first release without it, replacement, source). One finding per "
-        "notebook and removal (distribution and release), at the first use, the other uses as "
-        "related locations. What the project declares decides: a manifest (or the notebook's own "
+        "notebook and distribution, at the first use, the other uses as related locations; where the notebook uses "
+        "removals of several releases (TensorFlow 0.x code: `tf.mul`, gone in 1.0, and `tf.Session`, gone in 2.0), the "
+        "finding is the oldest release's, at its first use, pinning below it (`tensorflow<1.0`: a `<2.0` pin still "
+        "lacks `tf.mul`), and names the later releases' APIs, whose uses are related locations. What the project declares decides: a manifest (or the notebook's own "
         "`%pip install`) whose constraint admits only "
         "releases without the API is an error (`pymc>=5.0.1`, `scikit-learn==1.3`), and so is TensorFlow 1 "
         "code under Colab's `%tensorflow_version 1.x` (Colab refuses it since August 2022, other kernels "
@@ -1359,6 +1381,14 @@ class UsesRemovedApi(Rule):
             files={"requirements.txt": "tensorflow==1.15.5\n"},
             expect=((2, 1),),
         ),
+        # TensorFlow 0.x code with nothing declared: `tf.placeholder`/`tf.Session` (gone in 2.0) and `tf.mul` (gone in
+        # 1.0) are one finding, the 1.0 one, which pins below 1.0 and names the 2.0 removals, their uses related: a
+        # `tensorflow<2.0` finding beside it would be a second report of one cause, and its pin not enough.
+        Example(
+            cells=("import tensorflow as tf\nx = tf.placeholder(tf.float32)\nsess = tf.Session()",
+                   "square = tf.mul(x, x)\ntf.scalar_summary('x', x)"),
+            expect=((2, 1),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1371,6 +1401,8 @@ class UsesRemovedApi(Rule):
             groups.setdefault((use.entry.distribution, use.entry.removed_in), []).append(use)
         if groups:
             from packaging.version import InvalidVersion, Version
+        # The findings each release's removals would give, by distribution: folded below into one.
+        found: dict[str, list[_Finding]] = {}
         for (distribution, removed_in), group in groups.items():
             try:
                 removed = Version(removed_in)
@@ -1394,8 +1426,7 @@ class UsesRemovedApi(Rule):
                 f"`{u.shown if u.entry.values else _shown(u.entry)}` → {u.entry.replacement}" for u in group if u.entry.replacement
             ))
             verb, it = ("was", "it") if len(said) == 1 and " and " not in said[0] else ("were", "them")
-            head = (", ".join(said[:3]) + (f" and {len(said) - 3} more" if len(said) > 3 else "")
-                    + f" {verb} removed in {distribution} {removed_in}")
+            head = f"{_said(said)} {verb} removed in {distribution} {removed_in}"
             severity = None
             if "new" in kinds or "colab-tf1" in kinds:
                 severity = Severity.ERROR
@@ -1426,20 +1457,44 @@ class UsesRemovedApi(Rule):
                 state = f"`{d.text}` ({d.where}) has no version: a fresh install takes the newest release, which lacks {it}"
             else:
                 state = f"{distribution} is not declared in any manifest: a fresh install takes the newest release, which lacks {it}"
-            first = group[0]
-            # (not the first use's own place again: one import of two removed names is two uses there)
+            found.setdefault(distribution, []).append(
+                _Finding(removed_in, removed, group, said, apis, replacements, f"{head}; {state}", severity))
+        order = {id(u): i for i, u in enumerate(uses)}  # (`_uses` gives them in the notebook's order)
+        for distribution, releases in found.items():
+            # One finding per notebook and distribution (issue 11: one per root cause). Removals of
+            # several releases (TensorFlow 0.x code: `tf.mul`, gone in 1.0, beside `tf.Session`, gone
+            # in 2.0) are one cause, code written for a release older than all of them, and one pin
+            # settles it, below the oldest: `tensorflow<2.0` alone still lacks `tf.mul` (fair check
+            # 30, items 17, 23, 25, 27, 29, 32: sjchoi86/Tensorflow-101 got a <1.0 and a <2.0 finding). The oldest
+            # release's finding stands, at its first use; the later releases' APIs are named in its
+            # message and fix, their uses related locations (as several uses of one release are).
+            releases.sort(key=lambda f: f.version)
+            lowest, later = releases[0], releases[1:]
+            first = lowest.group[0]
+            also = [f"{f.removed_in} ({_said(f.said)})" for f in later]
+            message = lowest.message + (
+                f"; it also uses APIs removed in {distribution} {', '.join(also[:-1]) + ' and ' if also[:-1] else ''}{also[-1]}: "
+                f"only a release older than {lowest.removed_in} has them all" if later else "")
+            replacements = list(dict.fromkeys(r for f in releases for r in f.replacements))
+            severity = Severity.ERROR if any(f.severity is Severity.ERROR for f in releases) else lowest.severity
+            # (not the first use's own place again: one import of two removed names is two uses there;
+            # in the notebook's order, the later releases' uses among the oldest's)
+            others = sorted((*lowest.group[1:], *(u for f in later for u in f.group)), key=lambda u: order[id(u)])
             related = tuple(dict.fromkeys(
-                (u.ca.cell, u.line, u.column) for u in group[1:] if (u.ca, u.line, u.column) != (first.ca, first.line, first.column)
+                (u.ca.cell, u.line, u.column) for u in others if (u.ca, u.line, u.column) != (first.ca, first.line, first.column)
             ))
+            keeps = f" (which keeps the APIs removed in {', '.join(f.removed_in for f in later)} too)" if later else ""
             yield Hit(
                 first.ca.cell,
                 first.line,
                 first.column,
-                f"{head}; {state}",
+                message,
                 fix=("Use " + "; ".join(replacements) if replacements else "Use the replacement API")
-                + f", or pin `{distribution}<{removed_in}` if the notebook must keep the old API",
-                key=f"{distribution}<{removed_in}",
+                + f", or pin `{distribution}<{lowest.removed_in}`{keeps} if the notebook must keep the old API",
+                key=f"{distribution}<{lowest.removed_in}",
                 related=related,
-                data=(("distribution", distribution), ("removed_in", removed_in), ("apis", ",".join(apis))),
+                data=(("distribution", distribution), ("removed_in", lowest.removed_in),
+                      ("apis", ",".join(dict.fromkeys(a for f in releases for a in f.apis))))
+                + ((("also_removed_in", ",".join(f.removed_in for f in later)),) if later else ()),
                 severity=severity,
             )
