@@ -26,9 +26,9 @@ FIELDS = {
     "api", "distribution", "removed_in", "replacement", "source", "method", "modules", "keyword",
     "unless_path_suffix", "argument", "argument_name", "values", "receivers", "indexer",
     "unless_modules", "unless_python2", "key", "unless_receivers", "said", "unpacked", "unless_keywords",
-    "positional",
+    "positional", "shared_with",
 }
-METHOD_ONLY = {"receivers", "indexer", "unless_modules", "unless_python2", "unless_receivers"}
+METHOD_ONLY = {"receivers", "indexer", "unless_modules", "unless_python2", "unless_receivers", "shared_with"}
 
 
 def _entries() -> list[dict]:
@@ -65,7 +65,7 @@ def test_the_loader_keeps_every_entry_and_reads_the_new_fields() -> None:
     assert "seaborn" in style.values and "seaborn-v0_8" not in style.values
     assert by_api["pandas.DataFrame.ix"].indexer
     items = by_api["pandas.DataFrame.iteritems"]
-    assert items.unless_python2 and items.unless_modules == ("gensim",)
+    assert items.unless_python2 and not items.unless_modules and items.shared_with == ("gensim", "lxml")
     assert by_api["sklearn.preprocessing.OneHotEncoder.get_feature_names"].receivers == ("sklearn.preprocessing.OneHotEncoder",)
 
 
@@ -159,6 +159,12 @@ def _uses(*cells: str, kernel: str = "") -> list[tuple[int, int, str]]:
      [(1, 4, "pandas.DataFrame.iteritems")]),
     (("import pandas as pd\nclass Bag:\n    def iteritems(self):\n        return iter(())\nfor k in Bag().iteritems():\n    pass",), []),
     (("import pandas as pd\nfrom gensim import corpora\nwords = corpora.Dictionary([])\nfor k, v in words.iteritems():\n    pass",), []),
+    # In a notebook importing lxml (or gensim), whose element `.attrib` keeps `iteritems` on Python 3, only a receiver
+    # pandas made (fair check 30, item 19): not `node.attrib` of a parameter, nor a name of unknown origin.
+    (("import pandas as pd\nfrom lxml import etree\nframe = pd.read_csv('a.csv').dropna()\n"
+      "def show(node):\n    return [k for k, v in node.attrib.iteritems()]\nfor k, v in frame.iteritems():\n    pass\n"
+      "for k, v in pd.Series([1]).iteritems():\n    pass\nfor k, v in other.iteritems():\n    pass",),
+     [(1, 6, "pandas.DataFrame.iteritems"), (1, 8, "pandas.DataFrame.iteritems")]),
     # .ix where subscripted, read or written; `np.ix_` is another name.
     (("import pandas as pd\nimport numpy as np\nframe = pd.DataFrame()\nrow = frame.ix[0, 'a']\nframe.ix[1] = 2\n"
       "grid = np.ix_([0], [1])\nx = frame.loc[0]",),
@@ -250,3 +256,74 @@ def test_fair20_the_message_says_what_is_gone_not_more(tmp_path) -> None:
     assert messages[0].startswith("`ARMA` and `ARIMA` of `statsmodels.tsa.arima_model` (the module still imports; they raise "
                                   "NotImplementedError) were removed in statsmodels 0.13.0")
     assert messages[1].startswith("`iteritems` of pandas' Series and DataFrame were removed in pandas 2.0.0")
+
+
+@pytest.mark.parametrize("magic, severity, says", [
+    # TensorFlow 2's newest releases (2.16 on) install Keras 3, which rejects `lr=`: the magic admits them, a
+    # warning (fair check 30, items 18 and 31: it was read against keras's 3.0.0 and called a TensorFlow 1 request).
+    ("%tensorflow_version 2.x", "warning",
+     "`%tensorflow_version 2.x` selects TensorFlow 2, and a fresh environment has its newest release (TensorFlow 2.16.0 "
+     "and later install keras 3.0.0), which lacks it"),
+    ("%tensorflow_version 1.x", "error", "`%tensorflow_version 1.x` asks for TensorFlow 1, which Colab refuses"),
+])
+def test_the_tensorflow_version_magic_is_read_against_tensorflows_release_of_a_keras_removal(tmp_path, magic, severity, says) -> None:
+    from nbrefactor.audit.rule_examples import run_example
+    from nbrefactor.audit.rules import rule_by_code
+
+    example = Example(cells=(magic, "import tensorflow as tf\nopt = tf.keras.optimizers.SGD(lr=0.01)"))
+    found = list(run_example(rule_by_code("DEP005"), example, tmp_path))
+    assert len(found) == 1, [d.message for d in found]
+    assert found[0].severity.value == severity and says in found[0].message, (found[0].severity, found[0].message)
+
+
+def test_tensorflow_version_2x_still_rules_out_what_tensorflow_2_removed(tmp_path) -> None:
+    # Against TensorFlow's own removal (tf.Session, 2.0.0) `==2.*` admits only releases without it: an error.
+    from nbrefactor.audit.rule_examples import run_example
+    from nbrefactor.audit.rules import rule_by_code
+
+    example = Example(cells=("%tensorflow_version 2.x", "import tensorflow as tf\nsess = tf.Session()"))
+    found = list(run_example(rule_by_code("DEP005"), example, tmp_path))
+    assert [d.severity.value for d in found] == ["error"]
+    assert "`%tensorflow_version 2.x` (the notebook's `%tensorflow_version` magic) admits only releases without it" in found[0].message
+
+
+@pytest.mark.parametrize("files, severity, says", [
+    # Nothing declared: a warning for both releases, one finding.
+    ({}, "warning", "tensorflow is not declared in any manifest"),
+    # `>=1.0` admits only releases without `tf.mul` (an error) and lets pip take one without `tf.Session`: the
+    # folded finding keeps the graver reading, the 1.0 one.
+    ({"requirements.txt": "tensorflow>=1.0\n"}, "error", "requirements.txt) admits only releases without it: the notebook fails"),
+])
+def test_removals_of_several_releases_of_one_distribution_are_one_finding_at_the_oldest(tmp_path, files, severity, says) -> None:
+    # TensorFlow 0.x code uses what 1.0 removed (`tf.mul`) and what 2.0 removed (`tf.Session`): one cause, code
+    # older than 1.0, and one pin, `tensorflow<1.0`; `<2.0` alone still lacks `tf.mul`.
+    from nbrefactor.audit.rule_examples import run_example
+    from nbrefactor.audit.rules import rule_by_code
+
+    example = Example(cells=("import tensorflow as tf\nx = tf.placeholder(tf.float32)\nsess = tf.Session()",
+                             "square = tf.mul(x, x)"), files=files)
+    found = list(run_example(rule_by_code("DEP005"), example, tmp_path))
+    assert len(found) == 1, [d.message for d in found]
+    finding = found[0]
+    assert (finding.location.cell, finding.location.line) == (2, 1)
+    assert [(r.cell, r.line) for r in finding.related] == [(1, 2), (1, 3)]
+    assert finding.severity.value == severity and says in finding.message, finding.message
+    assert finding.message.endswith("it also uses APIs removed in tensorflow 2.0 (`tensorflow.placeholder`, "
+                                    "`tensorflow.Session`): only a release older than 1.0 has them all"), finding.message
+    assert "pin `tensorflow<1.0` (which keeps the APIs removed in 2.0 too)" in finding.fix
+    assert dict(finding.data)["removed_in"] == "1.0" and dict(finding.data)["also_removed_in"] == "2.0"
+
+
+def test_three_releases_are_named_in_order(tmp_path) -> None:
+    from nbrefactor.audit.rule_examples import run_example
+    from nbrefactor.audit.rules import rule_by_code
+
+    example = Example(cells=(
+        "from sklearn.feature_extraction.text import CountVectorizer\nvec = CountVectorizer()\nnames = vec.get_feature_names()",
+        "from sklearn.externals import joblib",
+        "from sklearn.cross_validation import train_test_split",
+    ))
+    found = list(run_example(rule_by_code("DEP005"), example, tmp_path))
+    assert [(d.location.cell, d.location.line) for d in found] == [(3, 1)], [d.message for d in found]
+    assert "removed in scikit-learn 0.23 (`sklearn.externals.joblib`) and 1.2 (" in found[0].message, found[0].message
+    assert found[0].message.endswith("only a release older than 0.20 has them all")

@@ -829,6 +829,18 @@ def test_dep003_names_a_vcs_install_s_distribution_and_a_nightly_s_release(tmp_p
                for f in fixes)
 
 
+def test_dep003_declares_tensorflow_for_the_2_0_preview_nightlies(tmp_path):
+    # fair check 30, item 12: `tf-nightly-2.0-preview` (and its -gpu- twin) are nightlies of TensorFlow 2.0
+    # that PyPI no longer has; declaring them pinned names a project pip cannot find.
+    root = make_repo(tmp_path, {})
+    nb = write_notebook(root / "nb.ipynb", ["!pip install tf-nightly-2.0-preview\nimport tensorflow as tf",
+                                            "!pip install tf-nightly-gpu-2.0-preview"])
+    fixes = [d.fix for d in audit(nb) if d.code == "DEP003"]
+    assert len(fixes) == 2 and all(f.startswith("Declare tensorflow in requirements.txt (pinned)") for f in fixes), fixes
+    assert "`tf-nightly-2.0-preview` is a nightly build of `tensorflow`" in fixes[0]
+    assert "`tf-nightly-gpu-2.0-preview` is a nightly build of `tensorflow`" in fixes[1]
+
+
 def test_dep003_says_a_find_links_page_goes_with_the_pins(tmp_path):
     root = make_repo(tmp_path, {})
     nb = write_notebook(root / "nb.ipynb", ["!pip install -q torch-scatter -f https://data.pyg.org/whl/torch-${TORCH}.html"])

@@ -2370,7 +2370,11 @@ def _with_line_pin(name: str, versions: dict, where: str) -> str:
 
 # Nightly builds published under a name of their own, and the release each is a build of: "declare
 # `tf-nightly` pinned" pins one night's build of the next version (fair check 18); the release is what to declare.
+# Keys are normalised names (`tf-nightly-2.0-preview` is `tf-nightly-2-0-preview`): the 2019 nightlies of
+# TensorFlow 2.0 before its release had names of their own, which PyPI no longer has (fair check 30,
+# item 12: "declare tf-nightly-2.0-preview pinned" named a project pip cannot find).
 _NIGHTLIES = {"tf-nightly": "tensorflow", "tf-nightly-gpu": "tensorflow", "tf-nightly-cpu": "tensorflow",
+              "tf-nightly-2-0-preview": "tensorflow", "tf-nightly-gpu-2-0-preview": "tensorflow",
               "tfp-nightly": "tensorflow-probability", "tb-nightly": "tensorboard", "keras-nightly": "keras",
               "tfds-nightly": "tensorflow-datasets", "tf-keras-nightly": "tf-keras", "jax-nightly": "jax"}
 

@@ -64,10 +64,17 @@ class Removal:
     # An indexer attribute (`df.ix[…]`): matched where it is subscripted, never as a call.
     indexer: bool = False
     # Not matched in a notebook importing one of these, whose objects have a method of that name
-    # (gensim's `Dictionary.iteritems`), nor in a Python 2 notebook (STR004's test: builtin dicts
+    # (the `.next()` of TensorFlow's, Keras's and MXNet's iterators), nor in a Python 2 notebook (STR004's test: builtin dicts
     # have `iteritems` there) when `unless_python2`.
     unless_modules: tuple[str, ...] = ()
     unless_python2: bool = False
+    # With `method`: other libraries whose objects have a method of that name on Python 3 (gensim's
+    # `Dictionary.iteritems`, lxml's `element.attrib.iteritems()`): in a notebook importing one of
+    # these, matched only on a receiver known to be made by a callable of `modules` (the call itself,
+    # `pd.read_csv(p).iteritems()`, or a name every plain assignment of which is one, possibly through
+    # `_SAME_KIND_METHODS`); a receiver of unknown origin there may be the other library's object
+    # (fair check 30, item 19: `node.attrib.iteritems()` on an lxml element, read as pandas').
+    shared_with: tuple[str, ...] = ()
     # With `method`: not on a receiver known to be made by a callable of one of these modules
     # (qualified through the imports; the call itself, or a name every plain assignment of which is
     # one): DeepChem's `dc.models.KerasModel(…)` wraps a Keras model and keeps its own `fit(dataset,
@@ -111,6 +118,7 @@ def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozens
             str(e.get("key", "")),
             tuple(str(r) for r in e.get("receivers", [])), bool(e.get("indexer", False)),
             tuple(str(m) for m in e.get("unless_modules", [])), bool(e.get("unless_python2", False)),
+            tuple(str(m) for m in e.get("shared_with", [])),
             tuple(str(m) for m in e.get("unless_receivers", [])),
             str(e.get("said", "")),
             bool(e.get("unpacked", False)), tuple(str(k) for k in e.get("unless_keywords", [])),
@@ -617,9 +625,12 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
     python2: Optional[bool] = None
     methods: dict[str, list[Removal]] = {}
     indexers: dict[str, list[Removal]] = {}
+    shared: set[int] = set()  # ids of the entries matched here only on a receiver the library made
     for e in entries:
         if not e.method or not imported.intersection(e.modules) or imported.intersection(e.unless_modules):
             continue
+        if imported.intersection(e.shared_with):
+            shared.add(id(e))
         if e.unless_python2:
             if python2 is None:
                 from nbrefactor.audit.rules.structure import is_python2
@@ -680,13 +691,14 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                 # (an entry with `receivers` is decided by its receiver, made by the library: a
                 # class of the notebook's own with a method of that name is another object)
                 candidates = [e for e in methods[node.func.attr] if e.keyword or e.receivers or e.method not in own]
-                if any(e.receivers or e.unless_receivers for e in candidates):
+                if any(e.receivers or e.unless_receivers or id(e) in shared for e in candidates):
                     if makers is None:
                         makers = _makers(ctx, rebound)
                     candidates = [
                         e for e in candidates
                         if (not e.receivers or _receiver_known(node.func.value, e, ctx, rebound, makers))
                         and not (e.unless_receivers and _receiver_from(node.func.value, e.unless_receivers, ctx, rebound, makers))
+                        and (id(e) not in shared or _receiver_from(node.func.value, e.modules, ctx, rebound, makers))
                     ]
                 also = _call_match(node, candidates, ca, dicts, resolve=ctx.facts.resolve)
                 found = also.pop(0) if also else None
@@ -769,8 +781,13 @@ _NAME = re.compile(r"^\s*-?\s*(?:[A-Za-z0-9_.-]+::)?([A-Za-z0-9][A-Za-z0-9._-]*)
 # longer provides it: since August 2022 Colab's magic raises "Tensorflow 1 is unsupported in Colab"
 # (tensorflow/tflite-micro#1426; google/colab `_tensorflow_magics.py`), and other kernels have no
 # such magic. A 1.x request is its own kind (`colab-tf1`): the notebook says it needs TensorFlow 1,
-# which no fresh environment gives it. `2.x` selects what every environment has anyway.
+# which no fresh environment gives it. `2.x` selects what every environment has anyway: TensorFlow 2,
+# its newest release on a fresh install; it is read as `==2.*` against TensorFlow's own release of
+# the removal (`[alias_releases]`: a keras 3.0.0 removal comes with tensorflow 2.16.0), so for
+# Keras 3's removals it is a range whose newest releases lack the API (fair check 30, items 18 and
+# 31: compared with keras's 3.0.0 it admitted only "older" releases and was called a TensorFlow 1 request).
 _TF_VERSION_MAGIC = re.compile(r"^\s*(\d+)\.x\s*$")
+_TF_MAGIC_WHERE = "the notebook's `%tensorflow_version` magic"
 
 
 def _specifier(rest: str) -> Optional[SpecifierSet]:
@@ -905,9 +922,10 @@ def _declarations(
                 m = _TF_VERSION_MAGIC.match(magic.args) if magic.name == "tensorflow_version" else None
                 if m:
                     spec = SpecifierSet(f"=={m.group(1)}.*")
-                    kind = _classify(spec, removed)
-                    found.append(_Declaration("the notebook's `%tensorflow_version` magic", magic.text.strip(),
-                                              "colab-tf1" if kind == "old" else kind, alias=bool(own) and own != "tensorflow"))
+                    kind = _classify(spec, against("tensorflow"))
+                    found.append(_Declaration(_TF_MAGIC_WHERE, magic.text.strip(),
+                                              "colab-tf1" if kind == "old" and m.group(1) == "1" else kind,
+                                              alias=bool(own) and own != "tensorflow"))
     return sorted(found, key=lambda d: d.alias)  # (stable: each side keeps the manifests' order)
 
 
@@ -957,6 +975,26 @@ def _listing(items: list[str], limit: int = 3) -> str:
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
+@dataclass(frozen=True)
+class _Finding:
+    """What the removals of one release (`removed_in`) used in a notebook would report: the uses
+    (`group`, the first one's place the finding's), how the message names them (`said`), and the
+    message and severity from what the project declares; folded per distribution by `check`."""
+
+    removed_in: str
+    version: Version
+    group: list[_Use]
+    said: list[str]
+    apis: list[str]
+    replacements: list[str]
+    message: str
+    severity: Optional[Severity]
+
+
+def _said(said: list[str]) -> str:
+    return ", ".join(said[:3]) + (f" and {len(said) - 3} more" if len(said) > 3 else "")
+
+
 class UsesRemovedApi(Rule):
     code = "DEP005"
     name = "removed-api"
@@ -998,16 +1036,21 @@ class UsesRemovedApi(Rule):
         "release. A literal path argument a release refuses is reported too (`ModelCheckpoint(filepath=\"best.hdf5\")`: Keras 3 "
         "saves only to `.keras`/`.h5`; a computed path is not read). "
         "A method call on a module (`six.iteritems(d)`) is never one of an object's removed methods, nor is a method the "
-        "notebook defines itself (unless the receiver is known to be the library's, as above); `x.iteritems()` is not reported in a Python 2 notebook or one importing gensim, nor "
+        "notebook defines itself (unless the receiver is known to be the library's, as above); `x.iteritems()` is not reported in a Python 2 notebook, nor in one importing gensim or lxml, whose "
+        "`Dictionary` and element `.attrib` keep `iteritems` on Python 3, unless the receiver is known to be made by pandas "
+        "(`df = pd.read_csv(p)`), nor "
         "`x.as_matrix()` in one importing cuDF, dask-cuDF or cuML (their 0.x frames had the method). The "
         "removals are read from the catalogue `rules/removed_apis.toml` "
         "(API, distribution, first release without it, replacement, source). One finding per "
-        "notebook and removal (distribution and release), at the first use, the other uses as "
-        "related locations. What the project declares decides: a manifest (or the notebook's own "
+        "notebook and distribution, at the first use, the other uses as related locations; where the notebook uses "
+        "removals of several releases (TensorFlow 0.x code: `tf.mul`, gone in 1.0, and `tf.Session`, gone in 2.0), the "
+        "finding is the oldest release's, at its first use, pinning below it (`tensorflow<1.0`: a `<2.0` pin still "
+        "lacks `tf.mul`), and names the later releases' APIs, whose uses are related locations. What the project declares decides: a manifest (or the notebook's own "
         "`%pip install`) whose constraint admits only "
         "releases without the API is an error (`pymc>=5.0.1`, `scikit-learn==1.3`), and so is TensorFlow 1 "
         "code under Colab's `%tensorflow_version 1.x` (Colab refuses it since August 2022, other kernels "
-        "have no such magic); a range that "
+        "have no such magic; `%tensorflow_version 2.x` admits every TensorFlow 2 release, read against TensorFlow's own release of "
+        "a Keras removal: TensorFlow 2.16 brings Keras 3, so Keras 3's removals are a warning under it); a range that "
         "lets pip take the newest release, a requirement without a version, or no declaration at "
         "all is a warning (a fresh install takes the newest release, which lacks it); a constraint "
         "that admits only releases that still have it (`scikit-learn==0.19.2`, `tensorflow<2`) is "
@@ -1110,6 +1153,16 @@ class UsesRemovedApi(Rule):
             ),
             files={"requirements.txt": "pandas>=2\nscikit-learn>=1.2\n"},
         ),
+        # lxml's element `.attrib` keeps `iteritems` on Python 3: in a notebook importing lxml, a receiver pandas did
+        # not make is not taken for a DataFrame (fair check 30, item 19).
+        Example(
+            cells=(
+                "import pandas as pd\nfrom lxml import etree",
+                "def show(node):\n    print(' '.join('%s=%s' % (k, v) for k, v in node.attrib.iteritems()))\n"
+                "show(etree.fromstring(b'<rss version=\"2.0\"/>'))",
+            ),
+            files={"requirements.txt": "pandas>=2\nlxml\n"},
+        ),
         # pandas 0.18 still had the module-level rolling functions.
         Example(
             cells=("import pandas as pd\nsmooth = pd.rolling_mean(pd.Series([1.0, 2.0, 4.0]), 2)",),
@@ -1177,6 +1230,11 @@ class UsesRemovedApi(Rule):
             cells=("try:\n  import openai\nexcept ImportError:\n  !pip install openai==0.28\n  import openai",
                    "reply = openai.ChatCompletion.create(model='gpt-3.5-turbo', messages=[])"),
             files={"requirements.txt": "openai==0.28.1\n"},
+        ),
+        # TensorFlow 0.12 still exports the summary ops and `tf.train.SummaryWriter` (and `tf.placeholder`).
+        Example(
+            cells=("import tensorflow as tf\nx = tf.placeholder(tf.float32)\ntf.scalar_summary('x', x)\nwriter = tf.train.SummaryWriter('logs')",),
+            files={"requirements.txt": "tensorflow==0.12.1\n"},
         ),
     )
     failing = (
@@ -1308,6 +1366,29 @@ class UsesRemovedApi(Rule):
             files={"requirements.txt": "tensorflow\nkeras\n"},
             expect=((2, 1),),
         ),
+        # `%tensorflow_version 2.x` selects TensorFlow 2, whose newest releases (2.16 on) carry Keras 3, which
+        # rejects `lr=`: a warning, not a request for TensorFlow 1 (fair check 30, items 18 and 31).
+        Example(
+            cells=("%tensorflow_version 2.x", "import tensorflow as tf\nopt = tf.keras.optimizers.SGD(lr=0.01)"),
+            expect=((2, 2),),
+        ),
+        # TensorFlow 0.x names TensorFlow 1.0 dropped (`tf.scalar_summary`, `tf.train.SummaryWriter`, `tf.mul`): 1.15 lacks
+        # them too, so the finding pins below 1.0, apart from the 2.0 one for `tf.placeholder` (fair check 30, items 17,
+        # 23, 25, 27, 29, 32).
+        Example(
+            cells=("import tensorflow as tf\nx = tf.placeholder(tf.float32)",
+                   "tf.scalar_summary('x', x)\nsquare = tf.mul(x, x)\nwriter = tf.train.SummaryWriter('logs')"),
+            files={"requirements.txt": "tensorflow==1.15.5\n"},
+            expect=((2, 1),),
+        ),
+        # TensorFlow 0.x code with nothing declared: `tf.placeholder`/`tf.Session` (gone in 2.0) and `tf.mul` (gone in
+        # 1.0) are one finding, the 1.0 one, which pins below 1.0 and names the 2.0 removals, their uses related: a
+        # `tensorflow<2.0` finding beside it would be a second report of one cause, and its pin not enough.
+        Example(
+            cells=("import tensorflow as tf\nx = tf.placeholder(tf.float32)\nsess = tf.Session()",
+                   "square = tf.mul(x, x)\ntf.scalar_summary('x', x)"),
+            expect=((2, 1),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1320,6 +1401,8 @@ class UsesRemovedApi(Rule):
             groups.setdefault((use.entry.distribution, use.entry.removed_in), []).append(use)
         if groups:
             from packaging.version import InvalidVersion, Version
+        # The findings each release's removals would give, by distribution: folded below into one.
+        found: dict[str, list[_Finding]] = {}
         for (distribution, removed_in), group in groups.items():
             try:
                 removed = Version(removed_in)
@@ -1328,8 +1411,9 @@ class UsesRemovedApi(Rule):
             if _python_rules_out(ctx, ctx.catalog.section("removed_apis").get("first_python", {}).get(distribution, {}).get(removed_in)):
                 continue  # the project's Python cannot install the release without the API
             steps = ctx.catalog.section("removed_apis").get("alias_releases", {}).get(distribution)
+            alias_removed = _alias_removal(steps, removed)
             declarations = _declarations(ctx, names.get(distribution, frozenset({normalise(distribution)})), removed,
-                                         normalise(distribution), _alias_removal(steps, removed))
+                                         normalise(distribution), alias_removed)
             kinds = {d.kind for d in declarations}
             if kinds & {"old", "unknown"}:
                 continue  # a constraint keeps a release with the API (or one we cannot read)
@@ -1342,8 +1426,7 @@ class UsesRemovedApi(Rule):
                 f"`{u.shown if u.entry.values else _shown(u.entry)}` → {u.entry.replacement}" for u in group if u.entry.replacement
             ))
             verb, it = ("was", "it") if len(said) == 1 and " and " not in said[0] else ("were", "them")
-            head = (", ".join(said[:3]) + (f" and {len(said) - 3} more" if len(said) > 3 else "")
-                    + f" {verb} removed in {distribution} {removed_in}")
+            head = f"{_said(said)} {verb} removed in {distribution} {removed_in}"
             severity = None
             if "new" in kinds or "colab-tf1" in kinds:
                 severity = Severity.ERROR
@@ -1358,7 +1441,13 @@ class UsesRemovedApi(Rule):
                 )
             elif "mixed" in kinds:
                 d = next(d for d in declarations if d.kind == "mixed")
-                state = f"`{d.text}` ({d.where}) lets pip install the newest release, which lacks {it}"
+                if d.where == _TF_MAGIC_WHERE:
+                    # Not a pip request: the magic selects TensorFlow 2, whose newest release a fresh environment has.
+                    brings = (f" (TensorFlow {alias_removed.base_version} and later install {distribution} {removed_in})"
+                              if d.alias and alias_removed is not None else "")
+                    state = f"`{d.text}` selects TensorFlow 2, and a fresh environment has its newest release{brings}, which lacks {it}"
+                else:
+                    state = f"`{d.text}` ({d.where}) lets pip install the newest release, which lacks {it}"
             elif "fallback" in kinds:
                 d = next(d for d in declarations if d.kind == "fallback")
                 state = (f"`{d.text}` ({d.where}) runs only where the import fails: a kernel that has {distribution} "
@@ -1368,20 +1457,44 @@ class UsesRemovedApi(Rule):
                 state = f"`{d.text}` ({d.where}) has no version: a fresh install takes the newest release, which lacks {it}"
             else:
                 state = f"{distribution} is not declared in any manifest: a fresh install takes the newest release, which lacks {it}"
-            first = group[0]
-            # (not the first use's own place again: one import of two removed names is two uses there)
+            found.setdefault(distribution, []).append(
+                _Finding(removed_in, removed, group, said, apis, replacements, f"{head}; {state}", severity))
+        order = {id(u): i for i, u in enumerate(uses)}  # (`_uses` gives them in the notebook's order)
+        for distribution, releases in found.items():
+            # One finding per notebook and distribution (issue 11: one per root cause). Removals of
+            # several releases (TensorFlow 0.x code: `tf.mul`, gone in 1.0, beside `tf.Session`, gone
+            # in 2.0) are one cause, code written for a release older than all of them, and one pin
+            # settles it, below the oldest: `tensorflow<2.0` alone still lacks `tf.mul` (fair check
+            # 30, items 17, 23, 25, 27, 29, 32: sjchoi86/Tensorflow-101 got a <1.0 and a <2.0 finding). The oldest
+            # release's finding stands, at its first use; the later releases' APIs are named in its
+            # message and fix, their uses related locations (as several uses of one release are).
+            releases.sort(key=lambda f: f.version)
+            lowest, later = releases[0], releases[1:]
+            first = lowest.group[0]
+            also = [f"{f.removed_in} ({_said(f.said)})" for f in later]
+            message = lowest.message + (
+                f"; it also uses APIs removed in {distribution} {', '.join(also[:-1]) + ' and ' if also[:-1] else ''}{also[-1]}: "
+                f"only a release older than {lowest.removed_in} has them all" if later else "")
+            replacements = list(dict.fromkeys(r for f in releases for r in f.replacements))
+            severity = Severity.ERROR if any(f.severity is Severity.ERROR for f in releases) else lowest.severity
+            # (not the first use's own place again: one import of two removed names is two uses there;
+            # in the notebook's order, the later releases' uses among the oldest's)
+            others = sorted((*lowest.group[1:], *(u for f in later for u in f.group)), key=lambda u: order[id(u)])
             related = tuple(dict.fromkeys(
-                (u.ca.cell, u.line, u.column) for u in group[1:] if (u.ca, u.line, u.column) != (first.ca, first.line, first.column)
+                (u.ca.cell, u.line, u.column) for u in others if (u.ca, u.line, u.column) != (first.ca, first.line, first.column)
             ))
+            keeps = f" (which keeps the APIs removed in {', '.join(f.removed_in for f in later)} too)" if later else ""
             yield Hit(
                 first.ca.cell,
                 first.line,
                 first.column,
-                f"{head}; {state}",
+                message,
                 fix=("Use " + "; ".join(replacements) if replacements else "Use the replacement API")
-                + f", or pin `{distribution}<{removed_in}` if the notebook must keep the old API",
-                key=f"{distribution}<{removed_in}",
+                + f", or pin `{distribution}<{lowest.removed_in}`{keeps} if the notebook must keep the old API",
+                key=f"{distribution}<{lowest.removed_in}",
                 related=related,
-                data=(("distribution", distribution), ("removed_in", removed_in), ("apis", ",".join(apis))),
+                data=(("distribution", distribution), ("removed_in", lowest.removed_in),
+                      ("apis", ",".join(dict.fromkeys(a for f in releases for a in f.apis))))
+                + ((("also_removed_in", ",".join(f.removed_in for f in later)),) if later else ()),
                 severity=severity,
             )
