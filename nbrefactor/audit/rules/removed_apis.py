@@ -1474,7 +1474,7 @@ class UsesRemovedApi(Rule):
             also = [f"{f.removed_in} ({_said(f.said)})" for f in later]
             message = lowest.message + (
                 f"; it also uses APIs removed in {distribution} {', '.join(also[:-1]) + ' and ' if also[:-1] else ''}{also[-1]}: "
-                f"only a release older than {lowest.removed_in} has them all" if later else "")
+                f"no release from {lowest.removed_in} on has them all" if later else "")
             replacements = list(dict.fromkeys(r for f in releases for r in f.replacements))
             severity = Severity.ERROR if any(f.severity is Severity.ERROR for f in releases) else lowest.severity
             # (not the first use's own place again: one import of two removed names is two uses there;
@@ -1483,7 +1483,9 @@ class UsesRemovedApi(Rule):
             related = tuple(dict.fromkeys(
                 (u.ca.cell, u.line, u.column) for u in others if (u.ca, u.line, u.column) != (first.ca, first.line, first.column)
             ))
-            keeps = f" (which keeps the APIs removed in {', '.join(f.removed_in for f in later)} too)" if later else ""
+            # (Only what the catalogue knows is said: every release from the oldest removal on lacks an
+            # API the notebook uses; when the later-removed APIs first appeared, it does not know.)
+            keeps = f" (a pin below {', '.join(f.removed_in for f in later)} alone still lacks the {lowest.removed_in} removals)" if later else ""
             yield Hit(
                 first.ca.cell,
                 first.line,
