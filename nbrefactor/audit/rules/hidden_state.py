@@ -2521,7 +2521,8 @@ class UnexecutedCell(Rule):
     summary = "A code cell was never run, yet a code cell below it was."
     what_it_does = (
         "Reports the non-empty code cells without an execution count that have an executed code cell "
-        "below them: one finding per notebook, at the first such cell, naming the first executed cell "
+        "below them (one with a count of 1 or more, or a count of 0 and saved outputs: 0 is no run's number, which Colab and "
+        "output-clearing tools save): one finding per notebook, at the first such cell, naming the first executed cell "
         "below it; the others are listed and are related locations (one partial run is one root "
         "cause). Cells holding only blank lines "
         "and comments count as empty, and so do cells that could not have changed another (they bind "
@@ -2822,6 +2823,15 @@ class UnexecutedCell(Rule):
                       "pd.options.display.max_columns = 50"),
             code_cell("print(train[0][1])", 2),
         )),
+        # Every count 0 and no output anywhere (Colab's cleared counts), one cell inserted later
+        # without a count: 0 is no run's number, so no cell below is known to have run (fair check
+        # 30, item 43).
+        Example(cells=(
+            code_cell("import numpy as np", 0),
+            code_cell("data = np.arange(10)"),
+            code_cell("batches = data.reshape(2, 5)", 0),
+            code_cell("print(batches.sum())", 0),
+        )),
     )
     failing = (
         Example(cells=(code_cell("x = 1", 1), code_cell("x = x * 2"), code_cell("print(x)", 2)), expect=((2, 1),)),
@@ -2921,7 +2931,8 @@ class UnexecutedCell(Rule):
 
         first = 0 if binds_names(skipped[0][0]) else next((i for i, (c, _) in enumerate(skipped) if binds_names(c)), 0)
         (cell, below), others = skipped[first], [*skipped[:first], *skipped[first + 1:]]
-        message = f"Cell {cell.index} was never run, but cell {below.index} below it was (as [{below.execution_count}])"
+        ran_as = f"as [{below.execution_count}]" if below.execution_count else "saved with count 0 and outputs"
+        message = f"Cell {cell.index} was never run, but cell {below.index} below it was ({ran_as})"
         if others:
             message += f"; {_cell_list([c.index for c, _ in others])} {'were' if len(others) > 1 else 'was'} not run either"
         # A never-run cell that cannot run where it stands (a sketch reading names no cell defines,
@@ -3018,10 +3029,13 @@ def _unrun_exercise_blank(ctx: RuleContext, unrun: Cell) -> bool:
 def _readers_of_unrun(ctx: RuleContext, unrun: set[int]) -> list[Read]:
     """The first read, per cell and name, in a cell that ran, of a name whose top-down definition
     is in a never-run cell of `unrun` and that no cell run before the reader defined (HID008's
-    reads of those cells; imports excepted, as there)."""
+    reads of those cells; imports excepted, as there). A reader saved with count 0 and no output
+    is not known to have run (fair check 30, item 43)."""
+    cells = _cells(ctx)
     reads = [
         r for r in name_flow(ctx).reads
         if not r.deferred and r.flow is Flow.ABOVE and r.exec_flow is ExecFlow.UNDEFINED and r.count is not None
+        and _known_to_have_run(cells[r.cell])
         and r.provider is not None and r.provider.count is None and r.provider.cell in unrun
         and r.provider.kind is not DefKind.IMPORT
     ]
@@ -3407,10 +3421,20 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
         if _copy_of_run_cell_above(cells, i):
             continue
         # The first executed cell below with code (a blank cell's count says nothing of the code).
-        below = next((c for c in cells[i + 1:] if c.execution_count is not None and not _is_blank(c.source)), None)
+        # A count of 0 is no run's number (Colab and output-clearing tools save it), so a cell
+        # saved with 0 and no output is not known to have run, as HID001 reads it (fair check 30,
+        # item 43: a Colab notebook with every count 0, no output anywhere, and one cell without
+        # a count, inserted later, was said to be skipped while "cell 12 below it was (as [0])").
+        below = next((c for c in cells[i + 1:] if _known_to_have_run(c) and not _is_blank(c.source)), None)
         if below is not None:
             skipped.append((cell, below))
     return skipped
+
+
+def _known_to_have_run(cell: Cell) -> bool:
+    """The cell has a run's number (a kernel counts from 1), or is saved with a count of 0 and
+    outputs (the outputs show a run; 0 is what Colab and output-clearing tools save)."""
+    return bool(cell.execution_count) or (cell.execution_count is not None and bool(cell.outputs))
 
 
 def _does_not_compile(ca: CellAnalysis) -> bool:
@@ -6840,7 +6864,8 @@ class UsedBeforeDefined(Rule):
         "ran later; the names one cell reads from one such cell are one finding, at the first read, "
         "the other reads related, and the cells reading from one cell that never ran are one "
         "finding, at the first reading cell, the other readers related. Needs counts: cells without one are not reported. Equal counts (Colab saves "
-        "every count as 0) say nothing about order and are not reported, nor are names an import "
+        "every count as 0) say nothing about order and are not reported, nor is a reader saved with count 0 and no output "
+        "(0 is no run's number: it is not known to have run), nor are names an import "
         "provides: running an import again, or late, binds the same module (a never-run import "
         "cell is HID002's finding). When the defining cell ran later, the two cells are out of "
         "order: HID001 reports that re-run (or this cell's early run) once, at that cell, with the "
@@ -6871,6 +6896,13 @@ class UsedBeforeDefined(Rule):
         Example(cells=(code_cell("import numpy as np"), code_cell("x = np.zeros(2)", 3), code_cell("y = np.ones(2)", 4))),
         # The defining cell ran later: HID001 reports that re-run once, this cell related.
         Example(cells=(code_cell("import pandas as pd", 1), code_cell("df = pd.read_csv('a.csv')", 5), code_cell("df.shape", 3))),
+        # Every count 0 and no output (Colab's cleared counts): the reader of the never-run cell 2
+        # is not known to have run (fair check 30, item 43).
+        Example(cells=(
+            code_cell("import numpy as np", 0),
+            code_cell("data = np.arange(10)"),
+            code_cell("batches = data.reshape(2, 5)", 0),
+        )),
     )
     failing = (
         # A name from a cell that never ran: HID002's finding (this reader related), reported here
@@ -6900,6 +6932,10 @@ class UsedBeforeDefined(Rule):
             cell = cells[r.cell]
             p = r.provider
             assert p is not None  # Flow.ABOVE always has a provider
+            if not _known_to_have_run(cell):
+                # Saved with count 0 and no output: not known to have run (no count is 0), so it
+                # read nothing in any order (fair check 30, item 43: HID002's cleared Colab reader).
+                continue
             if r.exec_flow is ExecFlow.UNDEFINED:
                 if p.count is not None and (p.count == r.count or 0 in (p.count, r.count)):
                     # Equal counts (Colab's zeros, a restarted kernel) say nothing about order, and
