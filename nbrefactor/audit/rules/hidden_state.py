@@ -200,7 +200,8 @@ class OutOfOrderExecution(Rule):
         "architecture (`SVG(model_to_dot(m))`, `plot_model(m)`, `m.summary()`) is no read for the "
         "value check (training does not change it), and a stretch of cells that only show values "
         "(bind, change and call nothing but read-only methods, H2O's metric and display methods among them: "
-        "`model_performance`, `r2`, `varimp_plot`, `partial_plot`), swapped with others like it, is not "
+        "`model_performance`, `r2`, `varimp_plot`, `partial_plot`; and every method named `predict…`, river's "
+        "`predict_one` and `predict_proba_one` among them, but not `learn_one` or `transform_one`), swapped with others like it, is not "
         "reported. "
         "Otherwise it reads only execution counts, so it applies to every kernel language. "
         "Late re-runs of one section reported apart because their counts interleave ([115]–[125], then [133], [128], "
@@ -403,6 +404,16 @@ class OutOfOrderExecution(Rule):
             code_cell("np.random.rand(5)", 4), md("## Operators"), code_cell("arr_1 = np.arange(1, 20)", 2),
             code_cell("arr_1 * arr_1", 3), code_cell("arr_2d = np.array([+.\n    [5, 10], [20, 23]])", 4),
             code_cell("arr_2d[0][1]", 5),
+        )),
+        # A prediction reads the model, whatever the library's suffix: the cell re-run late
+        # changed nothing the cells below show (fair check 30, item 40: river's `predict_proba_one`).
+        Example(cells=(
+            code_cell("from river import compose, feature_extraction, naive_bayes\n"
+                      "pipe = compose.Pipeline(feature_extraction.BagOfWords(), naive_bayes.MultinomialNB())", 1),
+            code_cell("for text, label in [('api', 'software'), ('disk', 'hardware')]:\n    pipe = pipe.learn_one(text, label)", 2),
+            code_cell("pipe.predict_proba_one('I built an API')", 5),
+            code_cell("pipe.predict_one('the disk is damaged')", 3),
+            code_cell("pipe.predict_proba_one('the disk is damaged')", 4),
         )),
     )
     failing = (
@@ -1441,10 +1452,24 @@ class _Settled:
         return out
 
 
+class _ReadOnlyMethods(frozenset):
+    """The catalogue below, and every method named `predict…`: a model's prediction reads the
+    model, whatever the library's suffix (`predict_one`, `predict_proba_one`, `predict_many` in
+    river, `predict_on_batch` in Keras, `predict_survival_function` in lifelines; fair check 30,
+    item 40: river's `pipe_nb.predict_proba_one("…")` was taken as a change of `pipe_nb`). Not
+    `learn_one`/`fit…` (they write), nor `transform_one` (a river pipeline's may update its
+    unsupervised steps). Not covered: river before 0.15 let `Pipeline.predict_one` update its
+    unsupervised steps (a `StandardScaler`'s running means; `learn_unsupervised` on by default),
+    taken as a read too, as the fair check's judge read it (the prediction fits no model)."""
+
+    def __contains__(self, method: object) -> bool:
+        return frozenset.__contains__(self, method) or (isinstance(method, str) and method.startswith("predict"))
+
+
 # Methods that only read their receiver (pandas/NumPy/PyTorch queries and displays): a call of
 # any other method on a notebook global may change it in place (`model.add_seasonality(…)`), so
 # for the order check below it counts as a write of that global.
-_READ_ONLY_METHODS = frozenset(
+_READ_ONLY_METHODS = _ReadOnlyMethods(
     {"head", "tail", "describe", "info", "plot", "hist", "boxplot", "show", "groupby", "value_counts", "unique",
      "nunique", "sum", "mean", "median", "std", "var", "min", "max", "count", "copy", "corr", "cov", "isnull",
      "isna", "notnull", "notna", "any", "all", "to_numpy", "as_matrix", "tolist", "reset_index", "rename", "drop",
