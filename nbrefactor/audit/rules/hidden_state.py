@@ -2549,7 +2549,7 @@ class UnexecutedCell(Rule):
         "below them (one with a count of 1 or more, or a count of 0 and saved outputs: 0 is no run's number, which Colab and "
         "output-clearing tools save): one finding per notebook, at the first such cell, naming the first executed cell "
         "below it; the others are listed and are related locations (one partial run is one root "
-        "cause). Cells holding only blank lines "
+        "cause); the message counts the other cells without a count it leaves out as harmless (below). Cells holding only blank lines "
         "and comments count as empty, and so do cells that could not have changed another (they bind "
         "nothing another cell reads and read only imports: a commented-out block kept in a string, a "
         "warning printed under a check), as do cells that only show a value (`df.groupby(\"outcome\")[\"outcome\"]"
@@ -2929,6 +2929,15 @@ class UnexecutedCell(Rule):
             code_cell("class Tree:\n    def fit(self, rows):\n        self.rows = rows\n    def show(self)\n        print(self.rows)"),
             code_cell("model = Tree()\nmodel.fit([1, 2])", 2),
         ), expect=((1, 1),)),
+        # The cells without a count left out as harmless (a display, a cell below the last run one)
+        # are counted in the message, not hidden behind "and 1 more" (fair check 30, item 42).
+        Example(cells=(
+            code_cell("import numpy as np", 1),
+            code_cell("a = np.arange(3)"),
+            code_cell("a.sum()"),
+            code_cell("print(a)", 2),
+            code_cell("b = a * 2"),
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2960,6 +2969,18 @@ class UnexecutedCell(Rule):
         message = f"Cell {cell.index} was never run, but cell {below.index} below it was ({ran_as})"
         if others:
             message += f"; {_cell_list([c.index for c, _ in others])} {'were' if len(others) > 1 else 'was'} not run either"
+        # The other cells without a count, left out as harmless (a display, a cell that cannot parse,
+        # cells below the last run one), are counted, so that "and 1 more" does not read as every
+        # cell left unrun (fair check 30, item 42: 5 cells named, 11 more without a count unsaid).
+        listed = {c.index for c, _ in skipped}
+        stripped = count_stripped_cells(ctx)
+        unlisted = [c for c in ctx.facts.notebook.code_cells
+                    if c.execution_count is None and not c.outputs and not _is_blank(c.source)
+                    and c.index not in listed and c.index not in stripped]
+        if unlisted:
+            message += (f"; {len(unlisted)} other {'cells' if len(unlisted) > 1 else 'cell'} without a count "
+                        f"{'are' if len(unlisted) > 1 else 'is'} left out: skipping {'them' if len(unlisted) > 1 else 'it'} "
+                        "is taken as harmless (a display, an install, a cell that cannot parse or with no run cell below)")
         # A never-run cell that cannot run where it stands (a sketch reading names no cell defines,
         # or only cells below): its HID003/HID004 reads are this finding's related locations, not
         # one more finding per name, and they still block the compile (`blocks_compile` data).
