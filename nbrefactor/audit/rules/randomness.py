@@ -2275,6 +2275,10 @@ class _ShownFlow:
         # Only a statistic of the drawn values themselves: the names bound to the draw as it is.
         self.few = False
         self.drawn: set[str] = set()
+        # Names bound to the draw as it is, whose elements a loop then rewrites (`ar = np.random.randn(n)`,
+        # then `ar[step] += rho * ar[step - 1]`): a series built in the drawn array (an autoregressive
+        # process), not a count or a sum of the draws (fair check 30, item 128).
+        self.drawn_arrays: set[str] = set()
 
     # -- expressions --
 
@@ -2490,9 +2494,17 @@ class _ShownFlow:
         """`y_hat[idx]` with `idx` one drawn item of the loop over the value and `y_hat` no value
         of the draw: the row of one picked item, whose statistic (`np.argmax(y_hat[idx])`, the
         picked image's predicted class) is that item's, not one over the draws (fair check 28,
-        rnd001-display-only-pick). Accumulated over the turns, it is caught as a sum or a list."""
-        return (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id not in self.tainted
-                and isinstance(node.slice, ast.Name) and node.slice.id in self.items)
+        rnd001-display-only-pick). Accumulated over the turns, it is caught as a sum or a list.
+        The row may be taken with its columns spelt out (`trainlabel[i, :]`, fair check 30, item
+        124: a random pick of the training digits to plot, each with `np.argmax` of its label)."""
+        if not (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id not in self.tainted):
+            return False
+        index = node.slice
+        if isinstance(index, ast.Tuple) and index.elts and all(
+            isinstance(rest, ast.Slice) and not any(isinstance(n, ast.Name) for n in ast.walk(rest)) for rest in index.elts[1:]
+        ):
+            index = index.elts[0]
+        return isinstance(index, ast.Name) and index.id in self.items
 
     def _operands_differ(self, node: ast.expr) -> bool:
         """`C - C8`: the difference of two different names (or selections of them) that both hold
@@ -2640,7 +2652,8 @@ class _ShownFlow:
             value_reached = self.expr(st.value, ctrl)
             flows = value_reached or ctrl
             if isinstance(st, ast.AugAssign):
-                if self.loops and (value_reached or self.drawn_branches) and self._root(st.target) not in self.arrays:
+                if (self.loops and (value_reached or self.drawn_branches) and self._root(st.target) not in self.arrays
+                        and not (isinstance(st.target, ast.Subscript) and self._root(st.target) in self.drawn_arrays)):
                     # `inside += 1` under `if is_in_circle(point)`, `total += x` in a loop over
                     # draws: a count or sum accumulated from them, a statistic (a Monte Carlo
                     # estimate), not a display of them (fair check 24, item T-3.1).
@@ -2661,6 +2674,11 @@ class _ShownFlow:
                         self.drawn.discard(name.id)
                 if isinstance(target, ast.Name) and st.value is self.draw_node:
                     self.drawn.add(target.id)
+                if isinstance(target, ast.Name):
+                    if st.value is self.draw_node and not isinstance(st, ast.AugAssign):
+                        self.drawn_arrays.add(target.id)
+                    else:
+                        self.drawn_arrays.discard(target.id)
                 if isinstance(target, ast.Name) and not isinstance(st, ast.AugAssign):
                     if (isinstance(st.value, ast.Call) and not flows
                             and self._module_of(st.value.func).startswith("numpy.")
@@ -4764,7 +4782,9 @@ class UnseededRandom(Rule):
         "(`idx.sum()`, `np.mean(sample)`; not a statistic of a handful of values drawn once, at most 25 by literal sizes, "
         "as they were drawn: `number = np.random.randint(1, 20, 5)` then `print(number.max())` shows the method on an "
         "example array; also a count or sum accumulated from the draws in a loop, `inside += 1` under a "
-        "test on a drawn point or `total += x`: a Monte Carlo estimate, printed or not), bound at module level and never read, or read by a magic "
+        "test on a drawn point or `total += x`: a Monte Carlo estimate, printed or not; not the elements of the drawn array "
+        "itself rewritten in a loop, `ar[step] += rho * ar[step - 1]`, a series built from it; and a statistic of the row of "
+        "one picked item, `np.argmax(labels[i, :])` in a loop over the picks, is that item's), bound at module level and never read, or read by a magic "
         "or a cell that does not parse is used, and the draw stays reported. "
         "Nor is a draw reported that makes a resource's name unique: its value only becomes part of a string "
         "bound to an identifier's name (`…name`, `…filename`, `…suffix`, `…prefix`, `…id`, `…tag`, `…version`) or passed as one "
@@ -5174,6 +5194,23 @@ class UnseededRandom(Rule):
             "def chat():\n    while True:\n        text = input('> ')\n        if text == 'quit':\n            break\n"
             "        print('🤖 : {}'.format(random.choice(replies)))",
             "chat()",
+        )),
+        # Fair check 30, item 124 (rnd001-display-only-pick): five random training digits plotted, each
+        # titled with the argmax of its label row spelt with its columns (`trainlabel[i, :]`).
+        Example(cells=(
+            "import numpy as np\nimport matplotlib.pyplot as plt\ntrainimg = np.zeros((100, 784))\ntrainlabel = np.eye(10)[np.arange(100) % 10]",
+            "randidx = np.random.randint(trainimg.shape[0], size=5)\nfor i in randidx:\n"
+            "    curr_img = np.reshape(trainimg[i, :], (28, 28))\n    curr_label = np.argmax(trainlabel[i, :])\n"
+            "    plt.matshow(curr_img, cmap=plt.get_cmap('gray'))\n    plt.title(str(i) + 'th digit, label ' + str(curr_label))\n    plt.show()",
+        )),
+        # Fair check 30, item 128 (rnd001-value-reaches-only-display): an autoregressive series built
+        # in the drawn array (`ar[step] += rho * ar[step - 1]`, not a sum of the draws), only plotted.
+        Example(cells=(
+            "import numpy as np\nimport matplotlib.pyplot as plt\ntime = np.arange(400)",
+            "def plot_series(time, series):\n    plt.figure(figsize=(10, 6))\n    plt.plot(time, series)\n    plt.show()",
+            "def autocorrelation(time, amplitude):\n    rho = 0.8\n    ar = np.random.randn(len(time) + 1)\n"
+            "    for step in range(1, len(time) + 1):\n        ar[step] += rho * ar[step - 1]\n    return ar[1:] * amplitude",
+            "series = autocorrelation(time, 10)\nplot_series(time[:200], series[:200])",
         )),
     )
     failing = (
