@@ -1386,6 +1386,27 @@ def _load_path_shapes(ca: CellAnalysis) -> dict[tuple[int, int], str]:
     return shapes
 
 
+def _superseded_before_run(ctx: RuleContext, rf: RandomnessFacts, draw: Draw) -> bool:
+    """Is the draw in the body of a module-level def that a later module-level def of the same name
+    replaces before the name is first called (fair check 30, item 128: `def autocorrelation` in cell
+    12, again in cell 13, first called in cell 14)? That body never runs, so it draws nothing; the
+    finding belongs to the def that runs. (`first_run` is the first module-level call after the
+    first def: when it comes after the second def, no call ran the first.)"""
+    owner = draw.call.owner
+    if not (draw.call.in_function and owner) or owner in rf.components or _method_of(draw) is not None:
+        return False
+    run = rf.first_run.get(owner)
+    if run is None:
+        return False
+    here = (draw.ca.cell.index, draw.call.line)
+    defs = sorted((ca.cell.index, ref.line) for ca in ctx.facts.cells for ref in ca.facts.functions if ref.name == owner)
+    own = [d for d in defs if d <= here]
+    if not own:
+        return False
+    later = [d for d in defs if d > here]
+    return bool(later) and (run[0], run[1]) > later[0]
+
+
 def _unseeded_draws(ctx: RuleContext, rf: RandomnessFacts, seeds: list[tuple[Moment, SeedCall]]) -> dict[str, list[Draw]]:
     """RND001's findings: per library, in notebook order, the draws no seed of it precedes (left
     out: draws silenced for RND001, and layer constructions whose weights are then loaded)."""
@@ -1403,6 +1424,8 @@ def _unseeded_draws(ctx: RuleContext, rf: RandomnessFacts, seeds: list[tuple[Mom
             continue
         if draw.iteration is not None and draw.iteration.ca is None:
             continue  # a shuffling loader nothing iterates draws nothing
+        if _superseded_before_run(ctx, rf, draw):
+            continue  # its def is replaced before any call: this body never runs
         # An Estimator input function shuffles in the Estimator's own graph, which no global seed
         # reaches (and it takes no seed of its own): seeded never, whatever seed came before.
         unseedable = draw.qualified.startswith(_ESTIMATOR_INPUTS)
@@ -4832,6 +4855,8 @@ class UnseededRandom(Rule):
         "a NumPy array made for them (`C = np.zeros((N, N))`, then `C += c[i] * P`) build a matrix, not a count or a sum."
         " A name left unread among those unpacked from the value (`values, times, noise = simulate(100)`) is a "
         "discarded part, not a result computed from the draw."
+        " A draw in the body of a module-level def that a later def of the same name replaces before its first call "
+        "is not reported: that body never runs (the draw of the def that runs carries the finding)."
         " A draw in a default value of a module-level def that nothing names is not reported (only the body, which "
         "never runs, reads it)."
         " When the notebook says in its Markdown or a comment that its runs are meant to differ (\"the seeds are not "
@@ -5567,6 +5592,14 @@ class UnseededRandom(Rule):
             "tagger = Tagger(torch.ones(10, 4))\nopt = torch.optim.SGD(tagger.parameters(), lr=0.1)\n"
             "loss = tagger.lstm(torch.ones(2, 1, 4))[0].sum()\nloss.backward()\nopt.step()",
         ), expect=((2, 8),)),
+        # Fair check 30, item 128 (anchor): a def replaced by a later def of the same name before its
+        # first call never runs; the finding is on the draw of the def that runs.
+        Example(cells=(
+            "import numpy as np",
+            "def noise(n):\n    return np.random.randn(n)",
+            "def noise(n):\n    return np.random.rand(n)",
+            "data = noise(10)\nprint(data.mean())",
+        ), expect=((3, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
