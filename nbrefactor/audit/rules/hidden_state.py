@@ -200,7 +200,8 @@ class OutOfOrderExecution(Rule):
         "architecture (`SVG(model_to_dot(m))`, `plot_model(m)`, `m.summary()`) is no read for the "
         "value check (training does not change it), and a stretch of cells that only show values "
         "(bind, change and call nothing but read-only methods, H2O's metric and display methods among them: "
-        "`model_performance`, `r2`, `varimp_plot`, `partial_plot`), swapped with others like it, is not "
+        "`model_performance`, `r2`, `varimp_plot`, `partial_plot`; and every method named `predict…`, river's "
+        "`predict_one` and `predict_proba_one` among them, but not `learn_one` or `transform_one`), swapped with others like it, is not "
         "reported. "
         "Otherwise it reads only execution counts, so it applies to every kernel language. "
         "Late re-runs of one section reported apart because their counts interleave ([115]–[125], then [133], [128], "
@@ -403,6 +404,16 @@ class OutOfOrderExecution(Rule):
             code_cell("np.random.rand(5)", 4), md("## Operators"), code_cell("arr_1 = np.arange(1, 20)", 2),
             code_cell("arr_1 * arr_1", 3), code_cell("arr_2d = np.array([+.\n    [5, 10], [20, 23]])", 4),
             code_cell("arr_2d[0][1]", 5),
+        )),
+        # A prediction reads the model, whatever the library's suffix: the cell re-run late
+        # changed nothing the cells below show (fair check 30, item 40: river's `predict_proba_one`).
+        Example(cells=(
+            code_cell("from river import compose, feature_extraction, naive_bayes\n"
+                      "pipe = compose.Pipeline(feature_extraction.BagOfWords(), naive_bayes.MultinomialNB())", 1),
+            code_cell("for text, label in [('api', 'software'), ('disk', 'hardware')]:\n    pipe = pipe.learn_one(text, label)", 2),
+            code_cell("pipe.predict_proba_one('I built an API')", 5),
+            code_cell("pipe.predict_one('the disk is damaged')", 3),
+            code_cell("pipe.predict_proba_one('the disk is damaged')", 4),
         )),
     )
     failing = (
@@ -1441,10 +1452,24 @@ class _Settled:
         return out
 
 
+class _ReadOnlyMethods(frozenset):
+    """The catalogue below, and every method named `predict…`: a model's prediction reads the
+    model, whatever the library's suffix (`predict_one`, `predict_proba_one`, `predict_many` in
+    river, `predict_on_batch` in Keras, `predict_survival_function` in lifelines; fair check 30,
+    item 40: river's `pipe_nb.predict_proba_one("…")` was taken as a change of `pipe_nb`). Not
+    `learn_one`/`fit…` (they write), nor `transform_one` (a river pipeline's may update its
+    unsupervised steps). Not covered: river before 0.15 let `Pipeline.predict_one` update its
+    unsupervised steps (a `StandardScaler`'s running means; `learn_unsupervised` on by default),
+    taken as a read too, as the fair check's judge read it (the prediction fits no model)."""
+
+    def __contains__(self, method: object) -> bool:
+        return frozenset.__contains__(self, method) or (isinstance(method, str) and method.startswith("predict"))
+
+
 # Methods that only read their receiver (pandas/NumPy/PyTorch queries and displays): a call of
 # any other method on a notebook global may change it in place (`model.add_seasonality(…)`), so
 # for the order check below it counts as a write of that global.
-_READ_ONLY_METHODS = frozenset(
+_READ_ONLY_METHODS = _ReadOnlyMethods(
     {"head", "tail", "describe", "info", "plot", "hist", "boxplot", "show", "groupby", "value_counts", "unique",
      "nunique", "sum", "mean", "median", "std", "var", "min", "max", "count", "copy", "corr", "cov", "isnull",
      "isna", "notnull", "notna", "any", "all", "to_numpy", "as_matrix", "tolist", "reset_index", "rename", "drop",
@@ -2521,9 +2546,10 @@ class UnexecutedCell(Rule):
     summary = "A code cell was never run, yet a code cell below it was."
     what_it_does = (
         "Reports the non-empty code cells without an execution count that have an executed code cell "
-        "below them: one finding per notebook, at the first such cell, naming the first executed cell "
+        "below them (one with a count of 1 or more, or a count of 0 and saved outputs: 0 is no run's number, which Colab and "
+        "output-clearing tools save): one finding per notebook, at the first such cell, naming the first executed cell "
         "below it; the others are listed and are related locations (one partial run is one root "
-        "cause). Cells holding only blank lines "
+        "cause); the message counts the other cells without a count it leaves out as harmless (below). Cells holding only blank lines "
         "and comments count as empty, and so do cells that could not have changed another (they bind "
         "nothing another cell reads and read only imports: a commented-out block kept in a string, a "
         "warning printed under a check), as do cells that only show a value (`df.groupby(\"outcome\")[\"outcome\"]"
@@ -2822,6 +2848,15 @@ class UnexecutedCell(Rule):
                       "pd.options.display.max_columns = 50"),
             code_cell("print(train[0][1])", 2),
         )),
+        # Every count 0 and no output anywhere (Colab's cleared counts), one cell inserted later
+        # without a count: 0 is no run's number, so no cell below is known to have run (fair check
+        # 30, item 43).
+        Example(cells=(
+            code_cell("import numpy as np", 0),
+            code_cell("data = np.arange(10)"),
+            code_cell("batches = data.reshape(2, 5)", 0),
+            code_cell("print(batches.sum())", 0),
+        )),
     )
     failing = (
         Example(cells=(code_cell("x = 1", 1), code_cell("x = x * 2"), code_cell("print(x)", 2)), expect=((2, 1),)),
@@ -2894,6 +2929,15 @@ class UnexecutedCell(Rule):
             code_cell("class Tree:\n    def fit(self, rows):\n        self.rows = rows\n    def show(self)\n        print(self.rows)"),
             code_cell("model = Tree()\nmodel.fit([1, 2])", 2),
         ), expect=((1, 1),)),
+        # The cells without a count left out as harmless (a display, a cell below the last run one)
+        # are counted in the message, not hidden behind "and 1 more" (fair check 30, item 42).
+        Example(cells=(
+            code_cell("import numpy as np", 1),
+            code_cell("a = np.arange(3)"),
+            code_cell("a.sum()"),
+            code_cell("print(a)", 2),
+            code_cell("b = a * 2"),
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2921,9 +2965,22 @@ class UnexecutedCell(Rule):
 
         first = 0 if binds_names(skipped[0][0]) else next((i for i, (c, _) in enumerate(skipped) if binds_names(c)), 0)
         (cell, below), others = skipped[first], [*skipped[:first], *skipped[first + 1:]]
-        message = f"Cell {cell.index} was never run, but cell {below.index} below it was (as [{below.execution_count}])"
+        ran_as = f"as [{below.execution_count}]" if below.execution_count else "saved with count 0 and outputs"
+        message = f"Cell {cell.index} was never run, but cell {below.index} below it was ({ran_as})"
         if others:
             message += f"; {_cell_list([c.index for c, _ in others])} {'were' if len(others) > 1 else 'was'} not run either"
+        # The other cells without a count, left out as harmless (a display, a cell that cannot parse,
+        # cells below the last run one), are counted, so that "and 1 more" does not read as every
+        # cell left unrun (fair check 30, item 42: 5 cells named, 11 more without a count unsaid).
+        listed = {c.index for c, _ in skipped}
+        stripped = count_stripped_cells(ctx)
+        unlisted = [c for c in ctx.facts.notebook.code_cells
+                    if c.execution_count is None and not c.outputs and not _is_blank(c.source)
+                    and c.index not in listed and c.index not in stripped]
+        if unlisted:
+            message += (f"; {len(unlisted)} other {'cells' if len(unlisted) > 1 else 'cell'} without a count "
+                        f"{'are' if len(unlisted) > 1 else 'is'} left out: skipping {'them' if len(unlisted) > 1 else 'it'} "
+                        "is taken as harmless (a display, an install, a cell that cannot parse or with no run cell below)")
         # A never-run cell that cannot run where it stands (a sketch reading names no cell defines,
         # or only cells below): its HID003/HID004 reads are this finding's related locations, not
         # one more finding per name, and they still block the compile (`blocks_compile` data).
@@ -3018,10 +3075,13 @@ def _unrun_exercise_blank(ctx: RuleContext, unrun: Cell) -> bool:
 def _readers_of_unrun(ctx: RuleContext, unrun: set[int]) -> list[Read]:
     """The first read, per cell and name, in a cell that ran, of a name whose top-down definition
     is in a never-run cell of `unrun` and that no cell run before the reader defined (HID008's
-    reads of those cells; imports excepted, as there)."""
+    reads of those cells; imports excepted, as there). A reader saved with count 0 and no output
+    is not known to have run (fair check 30, item 43)."""
+    cells = _cells(ctx)
     reads = [
         r for r in name_flow(ctx).reads
         if not r.deferred and r.flow is Flow.ABOVE and r.exec_flow is ExecFlow.UNDEFINED and r.count is not None
+        and _known_to_have_run(cells[r.cell])
         and r.provider is not None and r.provider.count is None and r.provider.cell in unrun
         and r.provider.kind is not DefKind.IMPORT
     ]
@@ -3407,10 +3467,20 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
         if _copy_of_run_cell_above(cells, i):
             continue
         # The first executed cell below with code (a blank cell's count says nothing of the code).
-        below = next((c for c in cells[i + 1:] if c.execution_count is not None and not _is_blank(c.source)), None)
+        # A count of 0 is no run's number (Colab and output-clearing tools save it), so a cell
+        # saved with 0 and no output is not known to have run, as HID001 reads it (fair check 30,
+        # item 43: a Colab notebook with every count 0, no output anywhere, and one cell without
+        # a count, inserted later, was said to be skipped while "cell 12 below it was (as [0])").
+        below = next((c for c in cells[i + 1:] if _known_to_have_run(c) and not _is_blank(c.source)), None)
         if below is not None:
             skipped.append((cell, below))
     return skipped
+
+
+def _known_to_have_run(cell: Cell) -> bool:
+    """The cell has a run's number (a kernel counts from 1), or is saved with a count of 0 and
+    outputs (the outputs show a run; 0 is what Colab and output-clearing tools save)."""
+    return bool(cell.execution_count) or (cell.execution_count is not None and bool(cell.outputs))
 
 
 def _does_not_compile(ca: CellAnalysis) -> bool:
@@ -6840,7 +6910,8 @@ class UsedBeforeDefined(Rule):
         "ran later; the names one cell reads from one such cell are one finding, at the first read, "
         "the other reads related, and the cells reading from one cell that never ran are one "
         "finding, at the first reading cell, the other readers related. Needs counts: cells without one are not reported. Equal counts (Colab saves "
-        "every count as 0) say nothing about order and are not reported, nor are names an import "
+        "every count as 0) say nothing about order and are not reported, nor is a reader saved with count 0 and no output "
+        "(0 is no run's number: it is not known to have run), nor are names an import "
         "provides: running an import again, or late, binds the same module (a never-run import "
         "cell is HID002's finding). When the defining cell ran later, the two cells are out of "
         "order: HID001 reports that re-run (or this cell's early run) once, at that cell, with the "
@@ -6871,6 +6942,13 @@ class UsedBeforeDefined(Rule):
         Example(cells=(code_cell("import numpy as np"), code_cell("x = np.zeros(2)", 3), code_cell("y = np.ones(2)", 4))),
         # The defining cell ran later: HID001 reports that re-run once, this cell related.
         Example(cells=(code_cell("import pandas as pd", 1), code_cell("df = pd.read_csv('a.csv')", 5), code_cell("df.shape", 3))),
+        # Every count 0 and no output (Colab's cleared counts): the reader of the never-run cell 2
+        # is not known to have run (fair check 30, item 43).
+        Example(cells=(
+            code_cell("import numpy as np", 0),
+            code_cell("data = np.arange(10)"),
+            code_cell("batches = data.reshape(2, 5)", 0),
+        )),
     )
     failing = (
         # A name from a cell that never ran: HID002's finding (this reader related), reported here
@@ -6900,6 +6978,10 @@ class UsedBeforeDefined(Rule):
             cell = cells[r.cell]
             p = r.provider
             assert p is not None  # Flow.ABOVE always has a provider
+            if not _known_to_have_run(cell):
+                # Saved with count 0 and no output: not known to have run (no count is 0), so it
+                # read nothing in any order (fair check 30, item 43: HID002's cleared Colab reader).
+                continue
             if r.exec_flow is ExecFlow.UNDEFINED:
                 if p.count is not None and (p.count == r.count or 0 in (p.count, r.count)):
                     # Equal counts (Colab's zeros, a restarted kernel) say nothing about order, and

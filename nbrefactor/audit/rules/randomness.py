@@ -1442,6 +1442,27 @@ def _load_path_shapes(ca: CellAnalysis) -> dict[tuple[int, int], str]:
     return shapes
 
 
+def _superseded_before_run(ctx: RuleContext, rf: RandomnessFacts, draw: Draw) -> bool:
+    """Is the draw in the body of a module-level def that a later module-level def of the same name
+    replaces before the name is first called (fair check 30, item 128: `def autocorrelation` in cell
+    12, again in cell 13, first called in cell 14)? That body never runs, so it draws nothing; the
+    finding belongs to the def that runs. (`first_run` is the first module-level call after the
+    first def: when it comes after the second def, no call ran the first.)"""
+    owner = draw.call.owner
+    if not (draw.call.in_function and owner) or owner in rf.components or _method_of(draw) is not None:
+        return False
+    run = rf.first_run.get(owner)
+    if run is None:
+        return False
+    here = (draw.ca.cell.index, draw.call.line)
+    defs = sorted((ca.cell.index, ref.line) for ca in ctx.facts.cells for ref in ca.facts.functions if ref.name == owner)
+    own = [d for d in defs if d <= here]
+    if not own:
+        return False
+    later = [d for d in defs if d > here]
+    return bool(later) and (run[0], run[1]) > later[0]
+
+
 def _unseeded_draws(ctx: RuleContext, rf: RandomnessFacts, seeds: list[tuple[Moment, SeedCall]]) -> dict[str, list[Draw]]:
     """RND001's findings: per library, in notebook order, the draws no seed of it precedes (left
     out: draws silenced for RND001, and layer constructions whose weights are then loaded)."""
@@ -1459,6 +1480,8 @@ def _unseeded_draws(ctx: RuleContext, rf: RandomnessFacts, seeds: list[tuple[Mom
             continue
         if draw.iteration is not None and draw.iteration.ca is None:
             continue  # a shuffling loader nothing iterates draws nothing
+        if _superseded_before_run(ctx, rf, draw):
+            continue  # its def is replaced before any call: this body never runs
         # An Estimator input function shuffles in the Estimator's own graph, which no global seed
         # reaches (and it takes no seed of its own): seeded never, whatever seed came before.
         unseedable = draw.qualified.startswith(_ESTIMATOR_INPUTS)
@@ -2331,6 +2354,10 @@ class _ShownFlow:
         # Only a statistic of the drawn values themselves: the names bound to the draw as it is.
         self.few = False
         self.drawn: set[str] = set()
+        # Names bound to the draw as it is, whose elements a loop then rewrites (`ar = np.random.randn(n)`,
+        # then `ar[step] += rho * ar[step - 1]`): a series built in the drawn array (an autoregressive
+        # process), not a count or a sum of the draws (fair check 30, item 128).
+        self.drawn_arrays: set[str] = set()
 
     # -- expressions --
 
@@ -2546,9 +2573,17 @@ class _ShownFlow:
         """`y_hat[idx]` with `idx` one drawn item of the loop over the value and `y_hat` no value
         of the draw: the row of one picked item, whose statistic (`np.argmax(y_hat[idx])`, the
         picked image's predicted class) is that item's, not one over the draws (fair check 28,
-        rnd001-display-only-pick). Accumulated over the turns, it is caught as a sum or a list."""
-        return (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id not in self.tainted
-                and isinstance(node.slice, ast.Name) and node.slice.id in self.items)
+        rnd001-display-only-pick). Accumulated over the turns, it is caught as a sum or a list.
+        The row may be taken with its columns spelt out (`trainlabel[i, :]`, fair check 30, item
+        124: a random pick of the training digits to plot, each with `np.argmax` of its label)."""
+        if not (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id not in self.tainted):
+            return False
+        index = node.slice
+        if isinstance(index, ast.Tuple) and index.elts and all(
+            isinstance(rest, ast.Slice) and not any(isinstance(n, ast.Name) for n in ast.walk(rest)) for rest in index.elts[1:]
+        ):
+            index = index.elts[0]
+        return isinstance(index, ast.Name) and index.id in self.items
 
     def _operands_differ(self, node: ast.expr) -> bool:
         """`C - C8`: the difference of two different names (or selections of them) that both hold
@@ -2696,7 +2731,8 @@ class _ShownFlow:
             value_reached = self.expr(st.value, ctrl)
             flows = value_reached or ctrl
             if isinstance(st, ast.AugAssign):
-                if self.loops and (value_reached or self.drawn_branches) and self._root(st.target) not in self.arrays:
+                if (self.loops and (value_reached or self.drawn_branches) and self._root(st.target) not in self.arrays
+                        and not (isinstance(st.target, ast.Subscript) and self._root(st.target) in self.drawn_arrays)):
                     # `inside += 1` under `if is_in_circle(point)`, `total += x` in a loop over
                     # draws: a count or sum accumulated from them, a statistic (a Monte Carlo
                     # estimate), not a display of them (fair check 24, item T-3.1).
@@ -2717,6 +2753,11 @@ class _ShownFlow:
                         self.drawn.discard(name.id)
                 if isinstance(target, ast.Name) and st.value is self.draw_node:
                     self.drawn.add(target.id)
+                if isinstance(target, ast.Name):
+                    if st.value is self.draw_node and not isinstance(st, ast.AugAssign):
+                        self.drawn_arrays.add(target.id)
+                    else:
+                        self.drawn_arrays.discard(target.id)
                 if isinstance(target, ast.Name) and not isinstance(st, ast.AugAssign):
                     if (isinstance(st.value, ast.Call) and not flows
                             and self._module_of(st.value.func).startswith("numpy.")
@@ -4825,7 +4866,9 @@ class UnseededRandom(Rule):
         "(`idx.sum()`, `np.mean(sample)`; not a statistic of a handful of values drawn once, at most 25 by literal sizes, "
         "as they were drawn: `number = np.random.randint(1, 20, 5)` then `print(number.max())` shows the method on an "
         "example array; also a count or sum accumulated from the draws in a loop, `inside += 1` under a "
-        "test on a drawn point or `total += x`: a Monte Carlo estimate, printed or not), bound at module level and never read, or read by a magic "
+        "test on a drawn point or `total += x`: a Monte Carlo estimate, printed or not; not the elements of the drawn array "
+        "itself rewritten in a loop, `ar[step] += rho * ar[step - 1]`, a series built from it; and a statistic of the row of "
+        "one picked item, `np.argmax(labels[i, :])` in a loop over the picks, is that item's), bound at module level and never read, or read by a magic "
         "or a cell that does not parse is used, and the draw stays reported. "
         "Nor is a draw reported that makes a resource's name unique: its value only becomes part of a string "
         "bound to an identifier's name (`…name`, `…filename`, `…suffix`, `…prefix`, `…id`, `…tag`, `…version`) or passed as one "
@@ -4873,6 +4916,8 @@ class UnseededRandom(Rule):
         "a NumPy array made for them (`C = np.zeros((N, N))`, then `C += c[i] * P`) build a matrix, not a count or a sum."
         " A name left unread among those unpacked from the value (`values, times, noise = simulate(100)`) is a "
         "discarded part, not a result computed from the draw."
+        " A draw in the body of a module-level def that a later def of the same name replaces before its first call "
+        "is not reported: that body never runs (the draw of the def that runs carries the finding)."
         " A draw in a default value of a module-level def that nothing names is not reported (only the body, which "
         "never runs, reads it)."
         " When the notebook says in its Markdown or a comment that its runs are meant to differ (\"the seeds are not "
@@ -5254,6 +5299,23 @@ class UnseededRandom(Rule):
             "sess = tf.Session()\nsaver = tf.train.Saver(tf.global_variables())\n"
             "ckpt = tf.train.get_checkpoint_state('data/linux_kernel')\nsaver.restore(sess, ckpt.model_checkpoint_path)",
         )),
+        # Fair check 30, item 124 (rnd001-display-only-pick): five random training digits plotted, each
+        # titled with the argmax of its label row spelt with its columns (`trainlabel[i, :]`).
+        Example(cells=(
+            "import numpy as np\nimport matplotlib.pyplot as plt\ntrainimg = np.zeros((100, 784))\ntrainlabel = np.eye(10)[np.arange(100) % 10]",
+            "randidx = np.random.randint(trainimg.shape[0], size=5)\nfor i in randidx:\n"
+            "    curr_img = np.reshape(trainimg[i, :], (28, 28))\n    curr_label = np.argmax(trainlabel[i, :])\n"
+            "    plt.matshow(curr_img, cmap=plt.get_cmap('gray'))\n    plt.title(str(i) + 'th digit, label ' + str(curr_label))\n    plt.show()",
+        )),
+        # Fair check 30, item 128 (rnd001-value-reaches-only-display): an autoregressive series built
+        # in the drawn array (`ar[step] += rho * ar[step - 1]`, not a sum of the draws), only plotted.
+        Example(cells=(
+            "import numpy as np\nimport matplotlib.pyplot as plt\ntime = np.arange(400)",
+            "def plot_series(time, series):\n    plt.figure(figsize=(10, 6))\n    plt.plot(time, series)\n    plt.show()",
+            "def autocorrelation(time, amplitude):\n    rho = 0.8\n    ar = np.random.randn(len(time) + 1)\n"
+            "    for step in range(1, len(time) + 1):\n        ar[step] += rho * ar[step - 1]\n    return ar[1:] * amplitude",
+            "series = autocorrelation(time, 10)\nplot_series(time[:200], series[:200])",
+        )),
     )
     failing = (
         # torchtext's legacy BucketIterator with shuffle=True shuffles from a snapshot of Python's
@@ -5626,6 +5688,14 @@ class UnseededRandom(Rule):
             "import tensorflow as tf\nw = tf.zeros([20, 8])\nb = tf.zeros([20])\nx = tf.placeholder(tf.float32, [None, 8])\ny = tf.placeholder(tf.int64, [None, 1])",
             "loss = tf.nn.sampled_softmax_loss(weights=w, biases=b, labels=y, inputs=x, num_sampled=5, num_classes=20)",
         ), expect=((2, 1),)),
+        # Fair check 30, item 128 (anchor): a def replaced by a later def of the same name before its
+        # first call never runs; the finding is on the draw of the def that runs.
+        Example(cells=(
+            "import numpy as np",
+            "def noise(n):\n    return np.random.randn(n)",
+            "def noise(n):\n    return np.random.rand(n)",
+            "data = noise(10)\nprint(data.mean())",
+        ), expect=((3, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:

@@ -318,6 +318,40 @@ def empty_assignment(text: str) -> bool:
 _OPERAND_LEFT_TO_TODO = re.compile(r"(?:[-+*/%<>=&|^]|\b(?:and|or|not|in|is))\s*#")
 
 
+# A TODO comment that swallows the closing bracket of the expression it stands in: after an opening
+# bracket, a `,`, an `=` or an operator (`model.fit(# YOUR CODE HERE)`, `Dense(# YOUR CODE HERE #),`,
+# `SGD(lr=# PUT YOUR LEARNING RATE HERE#, momentum=0.9)`), or alone on the line after an opening
+# bracket (`history = model.fit(` then `# Your Code Here)`). The cell cannot parse until it is
+# filled; the parser stops wherever the brackets stop matching, often lines below.
+_CUT_BY_TODO = re.compile(r"[(\[{,=+\-*/%<>&|^]\s*$")
+_CLOSING_IN_COMMENT = re.compile(r"[)\]}]")
+
+
+def _bracket_left_to_todo(lines: "list[str] | tuple[str, ...]", line: int, message: str = "") -> int:
+    """The line, at or above `line` (where the parser stopped), whose TODO comment stands where an
+    expression must and holds the bracket that would close it (see `_CUT_BY_TODO`), else 0
+    (fair check 30, items 142 and 145: `model.compile(# YOUR CODE HERE)`, reported apart from the
+    template's other blanks as "Perhaps you forgot a comma?"). When the parser says a bracket
+    "was never closed", `line` is where it opens: the blank is inside it, below (item 142:
+    `history = model.fit(`, then `# Your Code Here)`), so the lines below are looked at first."""
+    below = range(line + 1, len(lines) + 1) if "was never closed" in message else range(0)
+    for number in (*below, *range(min(line, len(lines)), 0, -1)):
+        text = _QUOTED.sub("''", lines[number - 1])
+        if "#" not in text:
+            continue
+        code, comment = text.split("#", 1)
+        if not (_TODO.search("#" + comment) and _CLOSING_IN_COMMENT.search(comment)):
+            continue
+        if code.strip():
+            if _CUT_BY_TODO.search(code):
+                return number
+        elif number > 1:
+            above = _QUOTED.sub("''", lines[number - 2]).split("#", 1)[0].rstrip()
+            if above.endswith(("(", "[", "{", ",")):
+                return number
+    return 0
+
+
 def template_blank(ca: CellAnalysis, line: int, message: str = "", exercise: bool = False) -> int:
     """The line that shows the blank when the cell's syntax error at `line` is an exercise blank
     to fill in (see `_TODO`), else 0: the error's line, or the header of a block left to a TODO.
@@ -359,6 +393,9 @@ def template_blank(ca: CellAnalysis, line: int, message: str = "", exercise: boo
         # `where = x > ## Your code goes here` with the call's other arguments on the next line,
         # where the parser stops (fair check 19): the blank is the missing operand above.
         return line - 1
+    cut = _bracket_left_to_todo(lines, line, message)
+    if cut:
+        return cut
     if _EMPTY_RIGHT_SIDE.match(text):
         if exercise:
             return line
@@ -498,7 +535,10 @@ class SyntaxErrorInCell(Rule):
         "loss>`, `<build the encoder>` on a line of its own, `return <YOUR CODE>`, `submit(model, <YOUR_EMAIL>)`, "
         "`rate=<>`; so does an `...` item of a list of layers next to a `# your code` comment, an operator whose right "
         "operand is left to such a comment while the call goes on below (`where = x > ## Your code goes here`, then "
-        "`, label=…)`), and an assignment with "
+        "`, label=…)`), a TODO comment standing where an expression must (after a `(`, `[`, `,`, `=` or an operator, "
+        "or alone on the line after a `(`) that swallows the bracket closing it (`model.compile(# YOUR CODE HERE)`, "
+        "`Dense(# YOUR CODE HERE #),`, `history = model.fit(` then `# Your Code Here)`), at or above where the parser stops "
+        "(or below a bracket it says was never closed), and an assignment with "
         "nothing right of `=` under a workshop's numbered prompt, `# Task 4: …`, or anywhere in a notebook named as a "
         "template, `…_template` or `…_exercise(s)`; and an assignment with nothing right of `=` (or a `?` where a value goes, `batch_size = ?`) when two or more cells "
         "have one, or the notebook has other blanks) are one finding per "
@@ -628,6 +668,16 @@ class SyntaxErrorInCell(Rule):
                        "batch_size = ?\nprint(batch_size)"),
                 expect=((1, 1),)),
         Example(cells=("import numpy as np", "steps = ?\nprint(np.arange(steps))"), expect=((2, 1),)),
+        # Fair check 30, items 142 and 145 (str001-template-blank-not-folded): a call whose arguments
+        # are left to a TODO comment that swallows its `)` is a blank of the template, wherever the
+        # parser stops (two lines below, "Perhaps you forgot a comma?"; or at the `(` "never
+        # closed", the TODO on the line below): cells 2 and 3 are related to cell 1's finding. A
+        # note in a call that still closes (`fit(x,  # TODO: tune` then `epochs=5)`) is no blank.
+        Example(cells=("train_images = # YOUR CODE HERE",
+                       "model.compile(# YOUR CODE HERE)\n\nepochs = 5",
+                       "history = model.fit(\n      # Your Code Here)\n",
+                       "history = model.fit(x,  # TODO: tune\n                    epochs=5)\nprint(history"),
+                expect=((1, 1), (4, 3))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
