@@ -841,6 +841,24 @@ def test_dep003_declares_tensorflow_for_the_2_0_preview_nightlies(tmp_path):
     assert "`tf-nightly-gpu-2.0-preview` is a nightly build of `tensorflow`" in fixes[1]
 
 
+def test_dep003_declares_the_new_name_of_a_renamed_distribution(tmp_path):
+    # fair check 29, item 24: `!pip install fbprophet` then `from fbprophet import Prophet`; fbprophet stopped
+    # at 0.7.1 and is `prophet` from 1.0, so "declare fbprophet (pinned)" pinned a dead name. A line that pins
+    # the old name (`tensorflow-gpu==1.15`, a release still on the index) keeps it.
+    root = make_repo(tmp_path, {})
+    nb = write_notebook(root / "nb.ipynb", ["!pip install pandas fbprophet\nfrom fbprophet import Prophet",
+                                            "!pip install tensorflow-gpu", "!pip install tensorflow-gpu==1.15"])
+    diagnostics = audit(nb)
+    fixes = [d.fix for d in diagnostics if d.code == "DEP003"]
+    assert fixes[0].startswith("Declare pandas, prophet in requirements.txt (pinned)"), fixes
+    assert "`fbprophet` was renamed `prophet` at 1.0" in fixes[0] and "`import prophet` replaces `import fbprophet`" in fixes[0]
+    assert fixes[1].startswith("Declare tensorflow in requirements.txt (pinned)"), fixes
+    assert "`tensorflow-gpu` was removed from the package index at 2.12" in fixes[1]
+    assert fixes[2] == "Declare tensorflow-gpu==1.15 in requirements.txt (pinned) and delete the line", fixes
+    (dep002,) = [d for d in diagnostics if d.code == "DEP002" and "fbprophet" in d.message]
+    assert "to move on, declare `prophet` and `import prophet` instead of `fbprophet`" in dep002.fix, dep002.fix
+
+
 def test_dep003_says_a_find_links_page_goes_with_the_pins(tmp_path):
     root = make_repo(tmp_path, {})
     nb = write_notebook(root / "nb.ipynb", ["!pip install -q torch-scatter -f https://data.pyg.org/whl/torch-${TORCH}.html"])

@@ -658,6 +658,19 @@ def test_hid007_quotes_the_traceback_when_the_saved_value_is_a_placeholder():
     assert message == "Cell 1 was saved with an error output (NameError: name 'clf' is not defined)"
 
 
+def test_hid007_leaves_the_name_error_of_the_only_cell_that_ran_alone():
+    # fair check 30, item 53: an exercise question whose one counted cell, [1], was run alone in a fresh
+    # Colab runtime; cell 1 above binds `tf` (never run) and Colab saved `NameError: ignored`. Top to
+    # bottom the name is bound: the saved error says nothing about the code.
+    err = Output("error", "NameError    Traceback (most recent call last)\n----> 1 tf.reduce_sum(x)\n"
+                 "NameError: name 'tf' is not defined", name="NameError: ignored")
+    diags = audit("import tensorflow as tf\nx = tf.ones(3)", ("tf.reduce_sum(x)", 1, [err]))
+    assert found(diags, "HID007") == []
+    # Another cell ran too: the kernel was not a one-cell run; the error stays reported.
+    diags = audit("import tensorflow as tf\nx = tf.ones(3)", ("tf.reduce_sum(x)", 1, [err]), ("print(3)", 2))
+    assert found(diags, "HID007") == [("HID007", 2, 1)]
+
+
 def test_hid006_load_of_a_non_python_file_only_shows_it():
     diags = audit(("md", "Here is the C code:"), ("%load ../src/fact.h", 1), ("%load fact.pyx", 2), ("%load plots.py", 3))
     assert found(diags, "HID006") == [("HID006", 4, 1)]

@@ -477,6 +477,41 @@ _PLACEHOLDER_KINDS = {
 }
 
 
+# Distributions renamed or replaced on the package index: old name (normalised) → (the name to declare,
+# why, the old and new import when the rename changed it too). A fix that would tell the notebook to declare
+# the old name unpinned names the new one (fair check 29, item 24: "Declare pystan, fbprophet … (pinned)",
+# where fbprophet stopped at 0.7.1). Each entry is checked against PyPI's own pages (pypi.org/pypi/NAME/json):
+# - fbprophet: last release 0.7.1 (2020-09-05); the same project's prophet 1.0 (2021-03-26) ships the
+#   package `prophet` ("Automatic Forecasting Procedure", both pages).
+# - tensorflow-gpu: its 2.12.0 page reads 'Removed: please install "tensorflow" instead' (an sdist that
+#   fails on install; "tensorflow and tensorflow-gpu have been the same package since TensorFlow 2.1").
+# - pyramid-arima: last release 0.9.0 (2018); pmdarima's page: "originally `pyramid-arima`", "legacy
+#   versions (<1.0.0) are available under the name pyramid-arima", imported as `pyramid` (now `pmdarima`).
+# - msgpack-python: last release 0.5.6 (2018); its page: "This package is deprecated. Install msgpack instead."
+# - pytorch: its page: 'You tried to install "pytorch". The package named for PyTorch is "torch"'.
+# `sklearn` and `bs4` are placeholders, above. A line that pins the old name keeps it: that release is
+# still on the index (and before 2.1, tensorflow-gpu was not the same package as tensorflow).
+_RENAMED: dict[str, tuple[str, str, Optional[tuple[str, str]]]] = {
+    "fbprophet": ("prophet", "renamed `prophet` at 1.0, in 2021, after its last release, 0.7.1 of 2020", ("fbprophet", "prophet")),
+    "tensorflow-gpu": ("tensorflow", "removed from the package index at 2.12, whose release fails to install, "
+                       "and `tensorflow` has the same GPU support since 2.1", None),
+    "pyramid-arima": ("pmdarima", "renamed `pmdarima` at 1.0, in 2018, after its last release, 0.9.0", ("pyramid", "pmdarima")),
+    "msgpack-python": ("msgpack", "deprecated for `msgpack` after its last release, 0.5.6 of 2018", None),
+    "pytorch": ("torch", "a placeholder on the package index whose install fails, not PyTorch's `torch`", None),
+}
+
+
+def _renamed_note(distribution: str) -> str:
+    """For an import whose distribution was renamed (`fbprophet`): what its new name is and needs,
+    so that "add it (pinned)" does not pin a name that stopped (fair check 29, item 24)."""
+    entry = _RENAMED.get(normalise(distribution))
+    if entry is None:
+        return ""
+    new, why, modules = entry
+    change = f" and `import {modules[1]}` instead of `{modules[0]}`" if modules else ""
+    return f"; `{distribution}` was {why}: to move on, declare `{new}`{change}"
+
+
 def _named_for_pip(name: str) -> str:
     """A name on an install line, normalised, as the distribution it stands for: the placeholder
     `sklearn` is scikit-learn, which is what the line means (and what the import needs)."""
@@ -1227,7 +1262,7 @@ class UndeclaredImport(Rule):
                     f"Add `{pinned[1]}` to a manifest (the version that cell {pinned[0].cell.index}'s install line pins)"
                     if pinned else
                     f"Add `{res.primary}` (pinned) to a manifest", manifests),
-                    hosted, library), manifests, _homeless_projects(ctx)) + _bridge_note(res.primary) + _component_fix(use, component),
+                    hosted, library), manifests, _homeless_projects(ctx)) + _bridge_note(res.primary) + _renamed_note(res.primary) + _component_fix(use, component),
                 key=key,
                 related=_hosted_related(tuple(dict.fromkeys(
                     (u.cell, u.line, u.column) for u in found[1:] if (u.cell, u.line, u.column) != (use.cell, use.line, use.column))), hosted),
@@ -1623,7 +1658,7 @@ class NoManifest(Rule):
                     f"Add a requirements.txt beside the notebook with the line `{pinned[1]}` (the version that cell "
                     f"{pinned[0].cell.index}'s install line pins)" if pinned else
                     f"Add a requirements.txt beside the notebook with a pinned line for `{distribution}`", hosted)
-                + _bridge_note(distribution) + _component_fix(first, component),
+                + _bridge_note(distribution) + _renamed_note(distribution) + _component_fix(first, component),
                 key=f"no-manifest\x1f{normalise(distribution)}",
                 related=_hosted_related(tuple(dict.fromkeys(
                     (u.cell, u.line, u.column) for u in others if (u.cell, u.line, u.column) != (first.cell, first.line, first.column))), hosted),
@@ -1715,7 +1750,9 @@ class InNotebookInstall(Rule):
         "for a package and fails; the fix is `pip install -r` of it before the kernel starts. "
         "The fix declares the packages in requirements.txt (with the line's own pins and ranges, `tensorflow==2.4.1`, "
         "`setuptools<71.0.0`, and PyPI's "
-        "`sklearn` placeholder said as scikit-learn, its `bs4` dummy as beautifulsoup4), where the project's environment files are conda environment files "
+        "`sklearn` placeholder said as scikit-learn, its `bs4` dummy as beautifulsoup4, and an unpinned distribution "
+        "renamed or replaced on PyPI by its new name, saying why: `fbprophet` as prophet, `tensorflow-gpu` as tensorflow, "
+        "`pyramid-arima` as pmdarima, `msgpack-python` as msgpack, `pytorch` as torch; a pinned one keeps its release), where the project's environment files are conda environment files "
         "only, in the one DEP001 names (its `dependencies:` list for a `conda install` line, its `pip:` list for a pip line), "
         "or, where the project's only environment files are Dockerfiles, in a RUN line of the nearest one that is not a "
         "contributors' workstation (pytest, sphinx, ruff; DEP001); a package a manifest declares already is said to be, with the "
@@ -2454,9 +2491,19 @@ def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None,
     real = {placeholder: distribution for distribution, placeholder in _PLACEHOLDERS.items()}
     placeholders = [n for n in releases if normalise(n.split("[")[0]) in real]
     releases = list(dict.fromkeys(real.get(normalise(n.split("[")[0]), n) for n in releases))
+    # A renamed distribution the line installs unpinned (`!pip install fbprophet`): its new name is what to
+    # declare; a pin on the line keeps the old name, whose release it names (fair check 29, item 24).
+    asked = versions if versions is not None else _line_versions(parsed)
+    renamed = [n for n in releases if normalise(n.split("[")[0]) in _RENAMED
+               and not (asked.get(normalise(n.split("[")[0])) or ("", "", False))[1]]
+    releases = list(dict.fromkeys(_RENAMED[normalise(n.split("[")[0])][0] if n in renamed else n for n in releases))
     fix = _declaring_fix(releases, manifests, parsed, versions, imported, aliases)
     if fix and placeholders:
         fix += "".join(f" (`{p}` is {_PLACEHOLDER_KINDS[normalise(p.split('[')[0])]}: declare the latter)" for p in placeholders)
+    for old in renamed if fix else ():
+        new, why, modules = _RENAMED[normalise(old.split("[")[0])]
+        fix += (f" (`{old}` was {why}: declare `{new}`"
+                + (f", and `import {modules[1]}` replaces `import {modules[0]}`" if modules else "") + ")")
     return fix + _nightly_note(names) if fix else fix
 
 

@@ -4205,7 +4205,8 @@ class UndefinedName(Rule):
         "commented-out `# loss = tf.reduce_mean('''TODO''')`, or a code cell is only comments saying where the "
         "answer goes, `# Solution goes here`, `## Write your answer here`, which the message names (then only the names first read "
         "in the code cell right after it, or that the exercise's markdown names, `Dose model` for `dose_model`, are the "
-        "reader's: a lecture with an exercise in it keeps its other undefined names), or a cell that reads a name no cell defines holds an "
+        "reader's; a cell that opens with such a comment, `# Your Code Here`, then prints what the reader binds there, "
+        "leaves the names first read below it: a lecture with an exercise in it keeps its other undefined names), or a cell that reads a name no cell defines holds an "
         "empty answer block, `### YOUR CODE HERE` then only comments up to `### END OF YOUR CODE`, whose names a demo "
         "below happens to bind: those reads, HID004's otherwise, are related too): the names it leaves for the reader to write (not "
         "reported at all when cells of the template do not parse: STR001 reports the template once). Extra "
@@ -4280,6 +4281,12 @@ class UndefinedName(Rule):
         # A template whose blanks do not parse is STR001's, once: the names it leaves to the reader
         # are not a second finding.
         Example(cells=("import numpy as np", "weights = # TODO", "# TODO: the loss\n# loss = np.mean(\'\'\'TODO\'\'\')\nprint(loss, weights)")),
+        # Fair check 30, item 45: a cell that opens with the answer's place (`# Your Code Here`), then prints
+        # what the reader is to bind there, in a template whose blanks do not parse: the same template.
+        Example(cells=(
+            "from tensorflow.keras.preprocessing.text import Tokenizer\nstopwords = #YOUR CODE HERE",
+            "# Your Code Here\n\nprint(label_seq)\nprint(label_word_index)\n\n# Expected Output\n# [[4], [2], [1]]",
+        )),
         # ...nor is a function a TODO in another cell asks the reader to write, in such a template.
         Example(cells=(
             "import torch\nnet = torch.nn.Linear(2, 1)\nbatches = [torch.ones(4, 2)]",
@@ -4354,6 +4361,12 @@ class UndefinedName(Rule):
             code_cell("import numpy as np\ntrain = np.ones((4, 4))\nX_train = train[:, :3]", 1),
             code_cell("from sklearn import tree\nclf = tree.DecisionTreeClassifier()\nclf = clf.fit(X_train[:, 0:2], Y_train)", 2),
         ), expect=((2, 3),)),
+        # Fair check 30, item 45, without the blanks that do not parse. A cell opening with the answer's place, in a notebook that parses: one template finding for
+        # what it leaves to the reader; `tokenizer`, read above any such place, stays its own finding.
+        Example(cells=(
+            "labels = ['sport', 'tech']\nprint(tokenizer.word_index)",
+            "# Your Code Here\n\nprint(label_seq)\nprint(label_word_index)",
+        ), expect=((1, 2), (2, 3))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -5072,12 +5085,19 @@ def _answer_cell_reads(ctx: RuleContext, undefined: Sequence[Read]) -> list[Read
     undefined names elsewhere: those are not the reader's."""
     code_cells = ctx.facts.notebook.code_cells
     answers = [c.index for c in code_cells if _answer_blank(c.source)]
-    if not answers:
+    # A cell that begins with the answer's place and then uses it (`# Your Code Here`, then
+    # `print(label_seq)` against an `# Expected Output`): what it reads that no cell binds is the
+    # reader's to write there (fair check 30, item 45). Only a name first read below the marker, in
+    # that cell; given code above the marker keeps its own undefined names.
+    slots = {c.index: marker for c in code_cells if (marker := _answer_slot(c.source)) is not None}
+    in_slot = {r.name for r in undefined if r.cell in slots and r.line > slots[r.cell]
+               and min((u.cell for u in undefined if u.name == r.name), default=r.cell) == r.cell}
+    if not answers and not in_slot:
         return []
     first_read: dict[str, int] = {}
     for r in undefined:
         first_read.setdefault(r.name, r.cell)
-    left: set[str] = set()
+    left: set[str] = set(in_slot)
     for name, cell in first_read.items():
         answer = max((a for a in answers if a < cell), default=None)
         if answer is None:
@@ -5107,13 +5127,31 @@ def _exercise_text_names(ctx: RuleContext, answer: int, name: str) -> bool:
 
 def _answer_cell_note(ctx: RuleContext, read_in: int) -> str:
     """` (in cell 5, `# Solution goes here`)`: the last cell left for the reader's answer above
-    cell `read_in` (else the first one), if any."""
+    cell `read_in` (else the first one), if any; the read's own cell when it opens with one
+    (`# Your Code Here`, then the reads: fair check 30, item 45)."""
+    own = next((c for c in ctx.facts.notebook.code_cells if c.index == read_in), None)
+    if own is not None and (slot := _answer_slot(own.source)) is not None:
+        return f" (at the top of cell {read_in}: `{own.source.split(chr(10))[slot - 1].strip()}`)"
     blanks = [c for c in ctx.facts.notebook.code_cells if _answer_blank(c.source)]
     blank = next((c for c in reversed(blanks) if c.index < read_in), blanks[0] if blanks else None)
     if blank is None:
         return ""
     line = next(line.strip() for line in blank.source.split("\n") if _ANSWER_HERE.match(line.strip()))
     return f" (in cell {blank.index}, `{line}`)"
+
+
+def _answer_slot(source: str) -> Optional[int]:
+    """The line (1-based) of a comment-only line saying where the answer goes (`# Your Code Here`)
+    that opens the cell: nothing but comments and blank lines above it. None when there is none."""
+    for number, line in enumerate(source.split("\n"), 1):
+        text = line.strip()
+        if not text:
+            continue
+        if not text.startswith("#"):
+            return None
+        if _ANSWER_HERE.match(text):
+            return number
+    return None
 
 
 def _answer_blank(source: str) -> bool:
@@ -5987,7 +6025,9 @@ class SavedTraceback(Rule):
         "reported that the cell's code raises wherever it runs when another finding, or the cell "
         "itself, already says so: a SyntaxError of a cell that does not parse (STR001's), a NameError "
         "of a name a `del` above removed (HID003's: a lesson on `del`), a NameError of a name a cell above binds but that "
-        "ran after this one (a higher count: this cell ran first in a fresh kernel; HID001 reports that order), a StopIteration of a cell that "
+        "ran after this one (a higher count: this cell ran first in a fresh kernel; HID001 reports that order) or never ran, "
+        "when this cell is the only one of the notebook with a count (run alone in a fresh runtime; Colab's placeholder "
+        "`NameError: ignored` is read from the traceback), a StopIteration of a cell that "
         "is only `next(it)` (run again and again until the iterator ran out). The same AttributeError, "
         "ImportError or ModuleNotFoundError saved in several cells (an attribute the library removed, called "
         "in each) is one finding at the first cell, the others related; so is any other error saved in several cells "
@@ -6293,7 +6333,8 @@ class SavedTraceback(Rule):
                 continue
             if _ran_on_after_error(cell):
                 continue
-            if _error_of_the_code(ctx, cell, errors[0].name):
+            # (Colab's placeholder `NameError: ignored` read from the traceback: fair check 30, item 53.)
+            if _error_of_the_code(ctx, cell, _traceback_error_line(errors[0]) or errors[0].name):
                 continue
             if errors[0].name.split(":", 1)[0].strip() == "AssertionError" and _exercise_test(ctx, cell):
                 continue  # the exercise's own test, failing until the reader implements the stub
@@ -6441,6 +6482,16 @@ def _error_of_the_code(ctx: RuleContext, cell: Cell, error: str) -> bool:
     if missing is None:
         return False
     flow = name_flow(ctx)
+    # The only cell of the notebook that ran (every other code cell has no count, or Colab's 0),
+    # and a cell above binds the name: it was run alone in a fresh runtime, which a top-to-bottom
+    # run does not repeat; the saved error says nothing about the code (fair check 30, item 53: an
+    # exercise question's `tf.keras.metrics…` cell, [1], below `import tensorflow as tf`, never run).
+    # Before the test below: what a cell that does not parse may bind changes nothing when one above does.
+    if cell.execution_count and not any(c.execution_count for c in ctx.facts.notebook.code_cells if c is not cell) and any(
+        r.cell == cell.index and r.name == missing.group("name") and not r.deferred and r.flow is Flow.ABOVE
+        for r in flow.reads
+    ):
+        return True
     if flow.may_inject:
         # As HID003: silent where a star import or `%run` may bind names; a cell that does not
         # parse only makes the words of its text unknown.
