@@ -409,3 +409,86 @@ def test_gpu_direct_reads_method_reasons_and_passed_keywords_as_the_old_scan():
     assert calls > 5000 and reasons >= 20
     methods = gpu._method_reasons(gc)
     assert all(methods[n] == next(e.reason for e in gc.methods if n in e.names) for n in methods)
+
+
+# --- thirtieth round: GPU001's per-notebook screen ------------------------------------------------------
+
+# Each way `gpu_requirements` finds a need, in a notebook with nothing else the screen lets through.
+GPU_SCREEN_CELLS = (
+    ("import torch", "torch.cuda.synchronize()"),  # a [[call]]
+    ("from torch import cuda as c", "c.set_device(0)"),  # through an alias of a submodule
+    ("import torch", "assert torch.cuda.is_available()"),  # the asserted check
+    ("import faiss", "idx = faiss.GpuIndexFlatL2(r, 8)"),  # a wildcard pattern
+    ("import accelerate", "accelerate.notebook_launcher(train, ('fp16', 42))"),  # a launcher
+    ("import tensorflow as tf", "with tf.device('/GPU:0'):\n    y = 1"),  # a device call
+    ("from cupy import *", "x = 1"),  # a [[module]] star import (no alias)
+    ("from . import cupy", "x = 1"),  # a relative import: its qualified name is the module's
+    ("import cudf", "df = cudf.DataFrame()"),
+    ("model = make()", "model.cuda()"),  # a method
+    ("x = make()", "y = x.to('cuda:0')"),  # a CUDA device string
+    ("import torch as t", "y = x.to(t.device('CUDA'))"),  # upper case, inside another call
+    ("dev = 'cuda'", "y = x.to(dev)"),  # a device name
+    ("clf = XGBClassifier(tree_method='gpu_hist')",),  # a keyword
+    ("params = {'tree_method': 'gpu_hist'}",),  # a [[string]]
+    ("args = TrainingArguments(fp16=True)",),
+    ("model = Trainer(gpus=2)",),
+    ("p = TabularPredictor()\np.fit(d, ag_args_fit={'num_gpus': 1})",),  # a dict key
+    ("m = ModelCheckpoint(accelerator='gpu')",),
+    ("!python train.py --device 0",),  # a shell line
+    ("%%bash\npython train.py --gpus 1",),
+    ("%load_ext cudf.pandas", "import pandas as pd", "df = pd.read_csv('a.csv')"),
+    # nothing: screened out (the non-ASCII cell's calls are read, not its text: libcst keeps `ｆp16` as
+    # written, which names no catalogued keyword, and so does the full computation)
+    ("args = TrainingArguments(ｆp16=True)",),
+    ("import numpy as np", "x = np.zeros(3)", "print('no GPU here: cpu only')"),
+    ("import pandas as pd", "df = pd.read_csv('a.csv', sep=';')"),
+)
+
+
+def test_gpu_screen_rules_out_only_notebooks_without_requirements():
+    """`gpu._may_require` (thirtieth round) is False only where `gpu_requirements` without it finds
+    nothing, with and without import fallbacks, on written notebooks of every kind of need and on
+    every fixture notebook; it rules out the ones without any (so the screen is no no-op)."""
+    from nbrefactor.audit import gpu
+
+    original = gpu._may_require
+    ruled_out = kept = 0
+    try:
+        for ctx in _contexts(GPU_SCREEN_CELLS):
+            gc = ctx.catalog.derived("gpu", gpu.GpuCatalog.from_catalog)
+            may = original(ctx.facts, gc)
+            gpu._may_require = lambda facts, gc: True
+            full = (gpu.gpu_requirements(ctx.facts, ctx.catalog), gpu.gpu_requirements(ctx.facts, ctx.catalog, import_fallbacks=False))
+            gpu._may_require = original
+            screened = (gpu.gpu_requirements(ctx.facts, ctx.catalog), gpu.gpu_requirements(ctx.facts, ctx.catalog, import_fallbacks=False))
+            assert screened == full
+            if not may:
+                assert full == ((), ())
+                ruled_out += 1
+            else:
+                kept += 1
+    finally:
+        gpu._may_require = original
+    assert ruled_out >= 3 and kept >= len(GPU_SCREEN_CELLS) - 3
+
+
+def test_gpu_screen_lets_through_every_written_need():
+    """Each written notebook of `GPU_SCREEN_CELLS` but the last three holds a need the full computation
+    finds, and the screen lets it through; a wildcard in a pattern's first part turns the screen off."""
+    from nbrefactor.audit import gpu
+
+    contexts = list(_contexts(GPU_SCREEN_CELLS))[: len(GPU_SCREEN_CELLS)]
+    for cells, ctx in zip(GPU_SCREEN_CELLS[:-3], contexts):
+        gc = ctx.catalog.derived("gpu", gpu.GpuCatalog.from_catalog)
+        assert gpu.gpu_requirements(ctx.facts, ctx.catalog, import_fallbacks=False), cells
+        assert gpu._may_require(ctx.facts, gc), cells
+    for cells, ctx in zip(GPU_SCREEN_CELLS[-3:], contexts[-3:]):
+        gc = ctx.catalog.derived("gpu", gpu.GpuCatalog.from_catalog)
+        assert not gpu._may_require(ctx.facts, gc), cells
+    gc = contexts[0].catalog.derived("gpu", gpu.GpuCatalog.from_catalog)
+    import dataclasses
+
+    wild = dataclasses.replace(gc, modules=(*gc.modules, gpu._Entry(("cu*",), (), "a wildcard")))
+    assert gpu._screen(wild).heads is None
+    assert gpu._may_require(contexts[-1].facts, wild)
+    gpu._screen(gc)  # (the catalogue's own screen back)
