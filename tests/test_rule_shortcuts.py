@@ -492,3 +492,37 @@ def test_gpu_screen_lets_through_every_written_need():
     assert gpu._screen(wild).heads is None
     assert gpu._may_require(contexts[-1].facts, wild)
     gpu._screen(gc)  # (the catalogue's own screen back)
+
+
+def test_download_parameters_at_reads_the_defs_and_lambdas_as_the_whole_walk():
+    """`downloads._parameters_at` reads the cell's defs and lambdas from `nodes_of` (thirtieth round):
+    the same names as a test of every node of the walk, at every line of every fixture cell and of
+    written cells (nested defs, lambdas, async defs, keyword-only, `*args`/`**kwargs`)."""
+    import ast
+
+    from nbrefactor.audit.analysis import cell_python_tree
+    from nbrefactor.audit.facts import tree_nodes
+    from nbrefactor.audit.rules import downloads
+
+    def walked(ca, line):
+        tree = cell_python_tree(ca)
+        names = set()
+        for node in tree_nodes(tree) if tree is not None else ():
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and node.lineno <= line <= (node.end_lineno or node.lineno):
+                a = node.args
+                names.update(p.arg for p in (*a.posonlyargs, *a.args, *a.kwonlyargs, *(x for x in (a.vararg, a.kwarg) if x is not None)))
+        return frozenset(names)
+
+    written = (
+        ("def f(a, /, b, *c, d=1, **e):\n    g = lambda x, *y: x\n    async def h(p, *, q):\n        return p\n    return g",),
+        ("import transformers\ndef run(pipeline, prompt):\n    return pipeline(prompt)\nx = lambda pipeline: pipeline('a')",),
+    )
+    asked = found = 0
+    for ctx in _contexts(written):
+        for ca in ctx.cells:
+            for line in range(0, len(ca.lines) + 2):
+                expected = walked(ca, line)
+                assert downloads._parameters_at(ca, line) == expected
+                asked += 1
+                found += bool(expected)
+    assert asked > 1000 and found > 50
