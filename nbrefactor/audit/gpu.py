@@ -749,9 +749,12 @@ def _may_require(facts: NotebookFacts, gc: GpuCatalog) -> bool:
         if target.partition(".")[0].lower() in heads:
             return True
     words = screen.words
+    strings = _SCREENED_STRINGS if _SCREENED_STRINGS[0] is gc and len(_SCREENED_STRINGS[1]) < 4096 else _screened_strings(gc)
     for ca in facts.cells:
         for imp in ca.facts.imports:
-            if gc.module_reason(imp.module) or gc.module_reason(imp.qualified if imp.bound != "*" else imp.module):
+            # (`module_reason` of the module, or of the bound name's qualified name, needs that name's
+            # first part to be a module entry's: the module's, or for a relative import the name's)
+            if (imp.module or imp.imported or "").partition(".")[0].lower() in heads:
                 return True
         python = ca.masked.python
         if python.isascii():
@@ -763,9 +766,22 @@ def _may_require(facts: NotebookFacts, gc: GpuCatalog) -> bool:
                 if call.method in screen.methods or any(a.keyword in screen.keywords for a in call.args):
                     return True
         for string in ca.facts.strings:
-            if _is_device_value(gc, string.value) or _string_reasons(gc, string.value):
+            value = string.value
+            found = strings[1].get(value)
+            if found is None:
+                found = strings[1][value] = _is_device_value(gc, value) or bool(_string_reasons(gc, value))
+            if found:
                 return True
     return bool(_shell_needs(facts, gc)) or bool(_extension_needs(facts, gc))
+
+
+def _screened_strings(gc: GpuCatalog) -> list:
+    """`_SCREENED_STRINGS` started afresh for `gc` (another catalogue, or 4,096 strings held)."""
+    _SCREENED_STRINGS[:] = [gc, {}]
+    return _SCREENED_STRINGS
+
+
+_SCREENED_STRINGS: list = [None, {}]  # [the catalogue, {string: a CUDA device value or a [[string]] value?}]
 
 
 def _device_parameters(facts: NotebookFacts, gc: GpuCatalog) -> dict[str, tuple[frozenset[int], frozenset[str]]]:
