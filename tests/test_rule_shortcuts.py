@@ -526,3 +526,47 @@ def test_download_parameters_at_reads_the_defs_and_lambdas_as_the_whole_walk():
                 asked += 1
                 found += bool(expected)
     assert asked > 1000 and found > 50
+
+
+ESCAPE_CELLS = (
+    ("import re\nwords = re.split('\\s+', text)",),  # an invalid escape
+    ("import re\nwords = re.split(r'\\s+', text)",),  # raw: none
+    ("label = r'$\\alpha$' + '\\n'\nx = b'\\d'",),  # raw, a valid escape, then bytes with an invalid one
+    ("x = f'{a:\\d} and {b}'",),  # in an f-string's format spec
+    ("x = f'{a} \\w'",),  # in an f-string's text
+    ("x = 'a' '\\w'",),  # in a concatenation's second piece
+    ("x = '\\\\w'",),  # a doubled backslash: no invalid escape, yet a kept backslash in the value
+    ("s = '\\N{BULLET} \\u00e9'\nb = b'\\N'",),  # valid in str, invalid in bytes
+    ('"""A docstring with \\d"""',),
+    ("x = '\\8'",),
+    ("x = rf'{n}\\pi/2' + R\"\"\"\\d\"\"\"",),  # raw f-string and raw triple-quoted: none
+    ("x = r'\\d' '\\w'",),  # a raw piece, then a plain one with an invalid escape
+    ("x = r'\\d' r'\\w'",),  # two raw pieces: none (tokenized: a concatenation is not read)
+    ("s = 'é'; x = r'\\é\\d'",),  # a non-ASCII line: UTF-8 offsets
+    ("x = r'\\d\\''",),  # a raw literal ending in an escaped quote
+)
+
+
+def test_escape_value_screen_rules_out_only_cells_without_invalid_escapes():
+    """STR007 tokenizes a cell only when a literal's value (CPython's tree) keeps a backslash
+    `_MAY_BE_INVALID` matches (thirtieth round): every cell of the fixtures and of written literals
+    (raw, bytes, f-string pieces and format specs, concatenations, docstrings) that it rules out has
+    no invalid escape by the tokenizing, and the rule's findings are those of the cells tokenized."""
+    from nbrefactor.audit.analysis import cell_python_tree
+    from nbrefactor.audit.rules import escapes
+
+    ruled_out = tokenized = with_escape = 0
+    for ctx in _contexts(ESCAPE_CELLS):
+        for ca in ctx.cells:
+            python = ca.masked.python
+            tree = cell_python_tree(ca)
+            if "\\" not in python or tree is None:
+                continue
+            found = list(escapes._escapes(python))
+            with_escape += bool(found)
+            if escapes._values_may_hold_invalid(tree, python):
+                tokenized += 1
+            else:
+                assert found == [], python
+                ruled_out += 1
+    assert ruled_out >= 3 and with_escape >= 7 and tokenized >= with_escape
