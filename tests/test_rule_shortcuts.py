@@ -570,3 +570,43 @@ def test_escape_value_screen_rules_out_only_cells_without_invalid_escapes():
                 assert found == [], python
                 ruled_out += 1
     assert ruled_out >= 3 and with_escape >= 7 and tokenized >= with_escape
+
+
+def test_secret_text_gates_admit_every_text_a_screen_admits():
+    """`secrets._text_gates` (thirtieth round): every required literal of every screen holds a gate,
+    so a text is never left out that a pattern's screen admits; `_find_secrets` finds the same on
+    every fixture cell and output text, on written texts holding each literal, and on PDSH-like
+    texts holding none; a catalogue with an unscreened pattern has no gates."""
+    from nbrefactor.audit import secrets
+    from nbrefactor.audit.catalog import load_catalog
+
+    catalog = load_catalog()
+    gates = secrets._text_gates(catalog)
+    assert gates is not None
+    screens = [p.screen for p in secrets.patterns(catalog)]
+    for screen in screens:
+        assert all(any(g in literal for g in gates[0]) for literal in screen.exact)
+        assert all(any(g in literal for g in gates[1]) for literal in screen.folded)
+    assert sum(len(s.exact) + len(s.folded) for s in screens) > len(gates[0]) + len(gates[1])
+
+    def ungated(text):
+        saved = catalog._derived.pop("secrets.gates", None)
+        catalog._derived["secrets.gates"] = None
+        try:
+            return list(secrets._find_secrets(text, catalog))
+        finally:
+            catalog._derived["secrets.gates"] = saved if saved is not None else gates
+
+    texts = [f"x = '{literal}{'A1b2C3d4' * 6}'" for s in screens for literal in (*s.exact, *(f.upper() for f in s.folded))]
+    texts += ["plain text, nothing secret: 1 2 3", "naïve key AKIA" + "ABCDEFGHIJ234567", "Bearer abcdef0123456789ABCDEF"]
+    for ctx in _contexts():
+        for ca in ctx.cells:
+            texts.append(ca.cell.source)
+            texts += [o.text for o in ca.cell.outputs if o.text]
+    found = 0
+    for text in texts:
+        expected = ungated(text)
+        assert list(secrets._find_secrets(text, catalog)) == expected
+        found += bool(expected)
+    assert found >= 10
+    assert secrets._text_gates.__name__ and secrets._gates(["xoxa-", "xoxb-", "ab", "abc"]) == ("ab", "xox")
