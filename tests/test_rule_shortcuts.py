@@ -610,3 +610,45 @@ def test_secret_text_gates_admit_every_text_a_screen_admits():
         found += bool(expected)
     assert found >= 10
     assert secrets._text_gates.__name__ and secrets._gates(["xoxa-", "xoxb-", "ab", "abc"]) == ("ab", "xox")
+
+
+def test_kept_query_calls_reads_the_assignments_as_the_whole_walk():
+    """`hidden_state._kept_query_calls` reads the cell's assignments from `nodes_of` (thirtieth
+    round): the same calls as the walk of every node, on every fixture cell and written cells
+    (tuple targets, annotated, nested in functions and loops, `inplace=`, mutator methods)."""
+    import ast
+
+    from nbrefactor.audit.analysis import cell_python_tree
+    from nbrefactor.audit.rules import hidden_state
+
+    def walked(ca):
+        tree = cell_python_tree(ca)
+        found = set()
+        for node in ast.walk(tree) if tree is not None else ():
+            if isinstance(node, ast.Assign):
+                targets, value = node.targets, node.value
+            elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                targets, value = [node.target], node.value
+            else:
+                continue
+            names = [t for target in targets for t in (target.elts if isinstance(target, ast.Tuple) else [target])]
+            if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and names):
+                continue
+            if not all(isinstance(t, ast.Name) for t in names) or hidden_state._MUTATOR_METHOD.fullmatch(value.func.attr):
+                continue
+            if any(k.arg == "inplace" for k in value.keywords):
+                continue
+            found.add((value.lineno, value.col_offset + 1))
+        return frozenset(found)
+
+    written = ((
+        "a = m.interpret(x)\nb, c = m.query(y)\nd: int = m.describe()\ne = m.fit(x)\nf = m.drop(c, inplace=True)\n"
+        "def g():\n    h = m.summary()\n    return h\nfor i in range(2):\n    j = m.head(i)\nk = l = m.tail()",
+    ),)
+    kept = 0
+    for ctx in _contexts(written):
+        for ca in ctx.cells:
+            expected = walked(ca)
+            assert hidden_state._kept_query_calls(ca) == expected
+            kept += len(expected)
+    assert kept > 20

@@ -2618,7 +2618,7 @@ class _ShownFlow:
             # below a cell that drew a global `x`: fair check 20).
             return bool(self.tainted & set(_global_load_lines(ast.Module([st], []))))
         inner = _function_locals(st)
-        return any(isinstance(n, ast.Name) and n.id in self.tainted and n.id not in inner for n in ast.walk(st))
+        return any(isinstance(n, ast.Name) and n.id in self.tainted and n.id not in inner for n in walk_nodes(st))
 
     def statement(self, st: ast.stmt, ctrl: bool, straight: bool) -> None:
         if isinstance(st, ast.Expr):
@@ -2735,13 +2735,13 @@ class _ShownFlow:
                 if isinstance(child, ast.expr):
                     self.expr(child, ctrl)
             self.used = used or any(
-                isinstance(n, ast.Call) and _USING_METHOD.match(_called_name(n)) for n in ast.walk(st)
+                isinstance(n, ast.Call) and _USING_METHOD.match(_called_name(n)) for n in walk_nodes(st)
             )
         elif isinstance(st, ast.Raise):
             for child in ast.iter_child_nodes(st):
                 if isinstance(child, ast.expr):
                     self.expr(child, ctrl)
-        elif any(isinstance(n, ast.Name) and n.id in self.tainted for n in ast.walk(st)):
+        elif any(isinstance(n, ast.Name) and n.id in self.tainted for n in walk_nodes(st)):
             self.used = True
 
 
@@ -4138,7 +4138,7 @@ class _CheckFlow:
 
     def reads(self, node: ast.AST, tracked: set[str]) -> set[str]:
         found: set[str] = set()
-        for n in ast.walk(node):
+        for n in walk_nodes(node):
             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
                 if n.id in tracked:
                     found.add(n.id)
