@@ -409,3 +409,246 @@ def test_gpu_direct_reads_method_reasons_and_passed_keywords_as_the_old_scan():
     assert calls > 5000 and reasons >= 20
     methods = gpu._method_reasons(gc)
     assert all(methods[n] == next(e.reason for e in gc.methods if n in e.names) for n in methods)
+
+
+# --- thirtieth round: GPU001's per-notebook screen ------------------------------------------------------
+
+# Each way `gpu_requirements` finds a need, in a notebook with nothing else the screen lets through.
+GPU_SCREEN_CELLS = (
+    ("import torch", "torch.cuda.synchronize()"),  # a [[call]]
+    ("from torch import cuda as c", "c.set_device(0)"),  # through an alias of a submodule
+    ("import torch", "assert torch.cuda.is_available()"),  # the asserted check
+    ("import faiss", "idx = faiss.GpuIndexFlatL2(r, 8)"),  # a wildcard pattern
+    ("import accelerate", "accelerate.notebook_launcher(train, ('fp16', 42))"),  # a launcher
+    ("import tensorflow as tf", "with tf.device('/GPU:0'):\n    y = 1"),  # a device call
+    ("from cupy import *", "x = 1"),  # a [[module]] star import (no alias)
+    ("from . import cupy", "x = 1"),  # a relative import: its qualified name is the module's
+    ("import cudf", "df = cudf.DataFrame()"),
+    ("model = make()", "model.cuda()"),  # a method
+    ("x = make()", "y = x.to('cuda:0')"),  # a CUDA device string
+    ("import torch as t", "y = x.to(t.device('CUDA'))"),  # upper case, inside another call
+    ("dev = 'cuda'", "y = x.to(dev)"),  # a device name
+    ("clf = XGBClassifier(tree_method='gpu_hist')",),  # a keyword
+    ("params = {'tree_method': 'gpu_hist'}",),  # a [[string]]
+    ("args = TrainingArguments(fp16=True)",),
+    ("model = Trainer(gpus=2)",),
+    ("p = TabularPredictor()\np.fit(d, ag_args_fit={'num_gpus': 1})",),  # a dict key
+    ("m = ModelCheckpoint(accelerator='gpu')",),
+    ("!python train.py --device 0",),  # a shell line
+    ("%%bash\npython train.py --gpus 1",),
+    ("%load_ext cudf.pandas", "import pandas as pd", "df = pd.read_csv('a.csv')"),
+    # nothing: screened out (the non-ASCII cell's calls are read, not its text: libcst keeps `ｆp16` as
+    # written, which names no catalogued keyword, and so does the full computation)
+    ("args = TrainingArguments(ｆp16=True)",),
+    ("import numpy as np", "x = np.zeros(3)", "print('no GPU here: cpu only')"),
+    ("import pandas as pd", "df = pd.read_csv('a.csv', sep=';')"),
+)
+
+
+def test_gpu_screen_rules_out_only_notebooks_without_requirements():
+    """`gpu._may_require` (thirtieth round) is False only where `gpu_requirements` without it finds
+    nothing, with and without import fallbacks, on written notebooks of every kind of need and on
+    every fixture notebook; it rules out the ones without any (so the screen is no no-op)."""
+    from nbrefactor.audit import gpu
+
+    original = gpu._may_require
+    ruled_out = kept = 0
+    try:
+        for ctx in _contexts(GPU_SCREEN_CELLS):
+            gc = ctx.catalog.derived("gpu", gpu.GpuCatalog.from_catalog)
+            may = original(ctx.facts, gc)
+            gpu._may_require = lambda facts, gc: True
+            full = (gpu.gpu_requirements(ctx.facts, ctx.catalog), gpu.gpu_requirements(ctx.facts, ctx.catalog, import_fallbacks=False))
+            gpu._may_require = original
+            screened = (gpu.gpu_requirements(ctx.facts, ctx.catalog), gpu.gpu_requirements(ctx.facts, ctx.catalog, import_fallbacks=False))
+            assert screened == full
+            if not may:
+                assert full == ((), ())
+                ruled_out += 1
+            else:
+                kept += 1
+    finally:
+        gpu._may_require = original
+    assert ruled_out >= 3 and kept >= len(GPU_SCREEN_CELLS) - 3
+
+
+def test_gpu_screen_lets_through_every_written_need():
+    """Each written notebook of `GPU_SCREEN_CELLS` but the last three holds a need the full computation
+    finds, and the screen lets it through; a wildcard in a pattern's first part turns the screen off."""
+    from nbrefactor.audit import gpu
+
+    contexts = list(_contexts(GPU_SCREEN_CELLS))[: len(GPU_SCREEN_CELLS)]
+    for cells, ctx in zip(GPU_SCREEN_CELLS[:-3], contexts):
+        gc = ctx.catalog.derived("gpu", gpu.GpuCatalog.from_catalog)
+        assert gpu.gpu_requirements(ctx.facts, ctx.catalog, import_fallbacks=False), cells
+        assert gpu._may_require(ctx.facts, gc), cells
+    for cells, ctx in zip(GPU_SCREEN_CELLS[-3:], contexts[-3:]):
+        gc = ctx.catalog.derived("gpu", gpu.GpuCatalog.from_catalog)
+        assert not gpu._may_require(ctx.facts, gc), cells
+    gc = contexts[0].catalog.derived("gpu", gpu.GpuCatalog.from_catalog)
+    import dataclasses
+
+    wild = dataclasses.replace(gc, modules=(*gc.modules, gpu._Entry(("cu*",), (), "a wildcard")))
+    assert gpu._screen(wild).heads is None
+    assert gpu._may_require(contexts[-1].facts, wild)
+    gpu._screen(gc)  # (the catalogue's own screen back)
+
+
+def test_download_parameters_at_reads_the_defs_and_lambdas_as_the_whole_walk():
+    """`downloads._parameters_at` reads the cell's defs and lambdas from `nodes_of` (thirtieth round):
+    the same names as a test of every node of the walk, at every line of every fixture cell and of
+    written cells (nested defs, lambdas, async defs, keyword-only, `*args`/`**kwargs`)."""
+    import ast
+
+    from nbrefactor.audit.analysis import cell_python_tree
+    from nbrefactor.audit.facts import tree_nodes
+    from nbrefactor.audit.rules import downloads
+
+    def walked(ca, line):
+        tree = cell_python_tree(ca)
+        names = set()
+        for node in tree_nodes(tree) if tree is not None else ():
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and node.lineno <= line <= (node.end_lineno or node.lineno):
+                a = node.args
+                names.update(p.arg for p in (*a.posonlyargs, *a.args, *a.kwonlyargs, *(x for x in (a.vararg, a.kwarg) if x is not None)))
+        return frozenset(names)
+
+    written = (
+        ("def f(a, /, b, *c, d=1, **e):\n    g = lambda x, *y: x\n    async def h(p, *, q):\n        return p\n    return g",),
+        ("import transformers\ndef run(pipeline, prompt):\n    return pipeline(prompt)\nx = lambda pipeline: pipeline('a')",),
+    )
+    asked = found = 0
+    for ctx in _contexts(written):
+        for ca in ctx.cells:
+            for line in range(0, len(ca.lines) + 2):
+                expected = walked(ca, line)
+                assert downloads._parameters_at(ca, line) == expected
+                asked += 1
+                found += bool(expected)
+    assert asked > 1000 and found > 50
+
+
+ESCAPE_CELLS = (
+    ("import re\nwords = re.split('\\s+', text)",),  # an invalid escape
+    ("import re\nwords = re.split(r'\\s+', text)",),  # raw: none
+    ("label = r'$\\alpha$' + '\\n'\nx = b'\\d'",),  # raw, a valid escape, then bytes with an invalid one
+    ("x = f'{a:\\d} and {b}'",),  # in an f-string's format spec
+    ("x = f'{a} \\w'",),  # in an f-string's text
+    ("x = 'a' '\\w'",),  # in a concatenation's second piece
+    ("x = '\\\\w'",),  # a doubled backslash: no invalid escape, yet a kept backslash in the value
+    ("s = '\\N{BULLET} \\u00e9'\nb = b'\\N'",),  # valid in str, invalid in bytes
+    ('"""A docstring with \\d"""',),
+    ("x = '\\8'",),
+    ("x = rf'{n}\\pi/2' + R\"\"\"\\d\"\"\"",),  # raw f-string and raw triple-quoted: none
+    ("x = r'\\d' '\\w'",),  # a raw piece, then a plain one with an invalid escape
+    ("x = r'\\d' r'\\w'",),  # two raw pieces: none (tokenized: a concatenation is not read)
+    ("s = 'é'; x = r'\\é\\d'",),  # a non-ASCII line: UTF-8 offsets
+    ("x = r'\\d\\''",),  # a raw literal ending in an escaped quote
+)
+
+
+def test_escape_value_screen_rules_out_only_cells_without_invalid_escapes():
+    """STR007 tokenizes a cell only when a literal's value (CPython's tree) keeps a backslash
+    `_MAY_BE_INVALID` matches (thirtieth round): every cell of the fixtures and of written literals
+    (raw, bytes, f-string pieces and format specs, concatenations, docstrings) that it rules out has
+    no invalid escape by the tokenizing, and the rule's findings are those of the cells tokenized."""
+    from nbrefactor.audit.analysis import cell_python_tree
+    from nbrefactor.audit.rules import escapes
+
+    ruled_out = tokenized = with_escape = 0
+    for ctx in _contexts(ESCAPE_CELLS):
+        for ca in ctx.cells:
+            python = ca.masked.python
+            tree = cell_python_tree(ca)
+            if "\\" not in python or tree is None:
+                continue
+            found = list(escapes._escapes(python))
+            with_escape += bool(found)
+            if escapes._values_may_hold_invalid(tree, python):
+                tokenized += 1
+            else:
+                assert found == [], python
+                ruled_out += 1
+    assert ruled_out >= 3 and with_escape >= 7 and tokenized >= with_escape
+
+
+def test_secret_text_gates_admit_every_text_a_screen_admits():
+    """`secrets._text_gates` (thirtieth round): every required literal of every screen holds a gate,
+    so a text is never left out that a pattern's screen admits; `_find_secrets` finds the same on
+    every fixture cell and output text, on written texts holding each literal, and on PDSH-like
+    texts holding none; a catalogue with an unscreened pattern has no gates."""
+    from nbrefactor.audit import secrets
+    from nbrefactor.audit.catalog import load_catalog
+
+    catalog = load_catalog()
+    gates = secrets._text_gates(catalog)
+    assert gates is not None
+    screens = [p.screen for p in secrets.patterns(catalog)]
+    for screen in screens:
+        assert all(any(g in literal for g in gates[0]) for literal in screen.exact)
+        assert all(any(g in literal for g in gates[1]) for literal in screen.folded)
+    assert sum(len(s.exact) + len(s.folded) for s in screens) > len(gates[0]) + len(gates[1])
+
+    def ungated(text):
+        saved = catalog._derived.pop("secrets.gates", None)
+        catalog._derived["secrets.gates"] = None
+        try:
+            return list(secrets._find_secrets(text, catalog))
+        finally:
+            catalog._derived["secrets.gates"] = saved if saved is not None else gates
+
+    texts = [f"x = '{literal}{'A1b2C3d4' * 6}'" for s in screens for literal in (*s.exact, *(f.upper() for f in s.folded))]
+    texts += ["plain text, nothing secret: 1 2 3", "naïve key AKIA" + "ABCDEFGHIJ234567", "Bearer abcdef0123456789ABCDEF"]
+    for ctx in _contexts():
+        for ca in ctx.cells:
+            texts.append(ca.cell.source)
+            texts += [o.text for o in ca.cell.outputs if o.text]
+    found = 0
+    for text in texts:
+        expected = ungated(text)
+        assert list(secrets._find_secrets(text, catalog)) == expected
+        found += bool(expected)
+    assert found >= 10
+    assert secrets._text_gates.__name__ and secrets._gates(["xoxa-", "xoxb-", "ab", "abc"]) == ("ab", "xox")
+
+
+def test_kept_query_calls_reads_the_assignments_as_the_whole_walk():
+    """`hidden_state._kept_query_calls` reads the cell's assignments from `nodes_of` (thirtieth
+    round): the same calls as the walk of every node, on every fixture cell and written cells
+    (tuple targets, annotated, nested in functions and loops, `inplace=`, mutator methods)."""
+    import ast
+
+    from nbrefactor.audit.analysis import cell_python_tree
+    from nbrefactor.audit.rules import hidden_state
+
+    def walked(ca):
+        tree = cell_python_tree(ca)
+        found = set()
+        for node in ast.walk(tree) if tree is not None else ():
+            if isinstance(node, ast.Assign):
+                targets, value = node.targets, node.value
+            elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                targets, value = [node.target], node.value
+            else:
+                continue
+            names = [t for target in targets for t in (target.elts if isinstance(target, ast.Tuple) else [target])]
+            if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and names):
+                continue
+            if not all(isinstance(t, ast.Name) for t in names) or hidden_state._MUTATOR_METHOD.fullmatch(value.func.attr):
+                continue
+            if any(k.arg == "inplace" for k in value.keywords):
+                continue
+            found.add((value.lineno, value.col_offset + 1))
+        return frozenset(found)
+
+    written = ((
+        "a = m.interpret(x)\nb, c = m.query(y)\nd: int = m.describe()\ne = m.fit(x)\nf = m.drop(c, inplace=True)\n"
+        "def g():\n    h = m.summary()\n    return h\nfor i in range(2):\n    j = m.head(i)\nk = l = m.tail()",
+    ),)
+    kept = 0
+    for ctx in _contexts(written):
+        for ca in ctx.cells:
+            expected = walked(ca)
+            assert hidden_state._kept_query_calls(ca) == expected
+            kept += len(expected)
+    assert kept > 20

@@ -590,6 +590,8 @@ def gpu_requirements(facts: NotebookFacts, catalog: Catalog, import_fallbacks: b
     (`import_fallbacks=False`): the package's requirements install the library, and installed, CuPy
     imports without a GPU and fails at its first array, so the `except ImportError` never runs."""
     gc = catalog.derived("gpu", GpuCatalog.from_catalog)  # once per catalogue (immutable)
+    if not _may_require(facts, gc):
+        return ()
     finder = _Finder(facts, gc)
     fallback_imports, fallback_names = import_fallback_bindings(facts, gc) if import_fallbacks else (frozenset(), frozenset())
     checks = tuple(gc.fallback_checks)
@@ -687,6 +689,99 @@ def gpu_requirements(facts: NotebookFacts, catalog: Catalog, import_fallbacks: b
     for r in sorted(found, key=lambda r: (r.cell, r.line, r.column)):
         by_line.setdefault((r.cell, r.line), r)  # one per line: the first reason on it
     return tuple(by_line.values())
+
+
+@dataclass(frozen=True)
+class _Screen:
+    """What of the catalogue `_may_require` tests a notebook against (`_screen`)."""
+
+    # the first dotted part (lower case) of every qualified-name pattern a call or an import is
+    # matched against; None when one of them holds a wildcard there (the screen then never rules out)
+    heads: frozenset[str] | None
+    words: tuple[str, ...]  # the keyword names and `.method()` names a need may be written with
+    keywords: frozenset[str]
+    methods: frozenset[str]
+
+
+def _screen(gc: GpuCatalog) -> _Screen:
+    """`_Screen` of the catalogue, made once per catalogue."""
+    if _SCREEN[0] is not gc:
+        patterns = [
+            *(n for e in (*gc.calls, *gc.launchers, *gc.device_calls, *gc.modules) for n in e.names),
+            *gc.fallback_checks, *gc.device_list_calls,
+        ]
+        firsts = {p.partition(".")[0].lower() for p in patterns}
+        heads = None if any(_WILDCARD.search(f) or not f for f in firsts) else frozenset(firsts)
+        keywords = frozenset({e.names[0] for e in gc.keywords} | {e.names[0] for e in gc.dict_keys})
+        methods = frozenset(n for e in gc.methods for n in e.names)
+        # (a word holding another is found whenever that one is: only the shortest are searched)
+        every = sorted(keywords | methods, key=len)
+        words = tuple(w for k, w in enumerate(every) if not any(o in w for o in every[:k]))
+        _SCREEN[:] = [gc, _Screen(heads, words, keywords, methods)]
+    return _SCREEN[1]
+
+
+_SCREEN: list = [None, None]  # [the catalogue, its _Screen]
+_WILDCARD = re.compile(r"[*?\[]")
+
+
+def _may_require(facts: NotebookFacts, gc: GpuCatalog) -> bool:
+    """False only when `gpu_requirements` finds nothing in the notebook whatever its guards (issue 15,
+    thirtieth round): every requirement comes from
+    - a call whose qualified name matches a `[[call]]`, `[[launcher]]`, `[[device_call]]`,
+      `[[module]]` or `[fallback]` entry (the asserted check), or a `[device_lists]` call: its
+      qualified name is an import's alias resolved (`_qualified`), so that alias's first part is
+      the pattern's (`heads`; `_match` compares lower case);
+    - an import of a `[[module]]` library (`module_reason` of the module or the bound name);
+    - a `.cuda()` method (`[[method]]`) or a catalogued keyword (`[[keyword]]`, `[[dict_key]]`) in a
+      call: its name is written in the cell's Python (CPython normalises non-ASCII identifiers
+      (NFKC), so a non-ASCII cell's calls are read instead of its text);
+    - a string literal that is a CUDA device value or a `[[string]]` value (also every device name,
+      `.to(<cuda device>)`, and a device passed to the notebook's own function or to
+      `nn.parallel.scatter`: all need such a string, and a call's string argument is among its
+      cell's strings);
+    - a shell line or a loaded extension (`_shell_needs`, `_extension_needs`)."""
+    screen = _screen(gc)
+    heads = screen.heads
+    if heads is None:
+        return True
+    for target in facts.aliases.values():
+        if target.partition(".")[0].lower() in heads:
+            return True
+    words = screen.words
+    strings = _SCREENED_STRINGS if _SCREENED_STRINGS[0] is gc and len(_SCREENED_STRINGS[1]) < 4096 else _screened_strings(gc)
+    for ca in facts.cells:
+        for imp in ca.facts.imports:
+            # (`module_reason` of the module, or of the bound name's qualified name, needs that name's
+            # first part to be a module entry's: the module's, or for a relative import the name's)
+            if (imp.module or imp.imported or "").partition(".")[0].lower() in heads:
+                return True
+        python = ca.masked.python
+        if python.isascii():
+            for word in words:
+                if word in python:
+                    return True
+        else:
+            for call in ca.facts.calls:
+                if call.method in screen.methods or any(a.keyword in screen.keywords for a in call.args):
+                    return True
+        for string in ca.facts.strings:
+            value = string.value
+            found = strings[1].get(value)
+            if found is None:
+                found = strings[1][value] = _is_device_value(gc, value) or bool(_string_reasons(gc, value))
+            if found:
+                return True
+    return bool(_shell_needs(facts, gc)) or bool(_extension_needs(facts, gc))
+
+
+def _screened_strings(gc: GpuCatalog) -> list:
+    """`_SCREENED_STRINGS` started afresh for `gc` (another catalogue, or 4,096 strings held)."""
+    _SCREENED_STRINGS[:] = [gc, {}]
+    return _SCREENED_STRINGS
+
+
+_SCREENED_STRINGS: list = [None, {}]  # [the catalogue, {string: a CUDA device value or a [[string]] value?}]
 
 
 def _device_parameters(facts: NotebookFacts, gc: GpuCatalog) -> dict[str, tuple[frozenset[int], frozenset[str]]]:

@@ -15,12 +15,12 @@ from nbrefactor.audit.analysis import (
 )
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.distributions import cloned_imports, cloned_path_edits, pinned_versions
-from nbrefactor.audit.facts import dotted_name
+from nbrefactor.audit.facts import dotted_name, nodes_of
 from nbrefactor.audit.patterns import literal_ends, matches_any
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
 from nbrefactor.audit.rules.dependencies import hosted_only
-from nbrefactor.audit.hosted import colab_detection_branch
+from nbrefactor.audit.hosted import colab_detection_branch, colab_detection_spans
 
 _SUBPROCESS = frozenset({"os.system", "os.popen", "subprocess.run", "subprocess.call", "subprocess.check_call",
                          "subprocess.check_output", "subprocess.Popen", "subprocess.getoutput"})
@@ -543,10 +543,13 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
         # `if False:` bodies never run, nor the body of a function no code calls (`def train(…)`
         # whose only call is commented out, fair check 25): nothing of theirs is fetched
         dead = dead_branch_lines(ca) | uncalled.get(ca.cell.index, frozenset())
+        # (most cells hold no Colab detection `try`: then no call of theirs is in one)
+        tree = cell_python_tree(ca)
+        detection = tree is not None and any(colab_detection_spans(tree))
         for call in ca.facts.calls:
             if call.line in dead:
                 continue
-            if colab_detection_branch(ca, call.line):
+            if detection and colab_detection_branch(ca, call.line):
                 # After `from google.colab import files` in a detection `try`: runs only on Colab;
                 # its `except ImportError:` handler is what runs locally (and what the compiler keeps).
                 continue
@@ -556,7 +559,7 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                 # function is given, not the imported `pipeline` it hides (fair check 29, item 116's
                 # cell 14). (A method entry on a parameter, `api.competition_download_files(…)`, stays.)
                 continue
-            if any(a.string is not None and a.string in loaded_back
+            if loaded_back and any(a.string is not None and a.string in loaded_back
                    for a in (call.arg(0, ("pretrained_model_name_or_path",)), call.arg(None, ("model",))) if a is not None):
                 continue  # `from_pretrained("tuned")` after `save_pretrained("tuned")`: the local folder, as for a name
 
@@ -755,8 +758,9 @@ def _parameters_at(ca: CellAnalysis, line: int) -> frozenset[str]:
     the argument, not the module-level name it hides."""
     tree = cell_python_tree(ca)
     names: set[str] = set()
-    for node in tree_nodes(tree) if tree is not None else ():
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and node.lineno <= line <= (node.end_lineno or node.lineno):
+    # (only the defs and lambdas, from the cell's nodes sorted by class: not a test of every node)
+    for node in nodes_of(tree, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda) if tree is not None else ():
+        if node.lineno <= line <= (node.end_lineno or node.lineno):
             a = node.args
             names.update(p.arg for p in (*a.posonlyargs, *a.args, *a.kwonlyargs, *(x for x in (a.vararg, a.kwarg) if x is not None)))
     return frozenset(names)

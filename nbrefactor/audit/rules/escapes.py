@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import io
 import re
 import tokenize
 from typing import Iterator
 
 from nbrefactor.audit.analysis import cell_python_tree
+from nbrefactor.audit.facts import nodes_of
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext
 
@@ -60,6 +62,53 @@ def _position(start: tuple[int, int], text: str, offset: int) -> tuple[int, int]
     if breaks:
         return start[0] + breaks, len(before) - before.rfind("\n")
     return start[0], start[1] + offset + 1
+
+
+def _values_may_hold_invalid(tree: ast.Module, python: str) -> bool:
+    """False only when no literal of the cell holds an invalid escape (issue 15, thirtieth round).
+    Python keeps an invalid escape's backslash and the character after it in the literal's value
+    (`"\\s"`'s value is backslash, `s`), in every literal and f-string piece (each a `Constant`
+    of CPython's tree): a literal whose value holds no backslash `_MAY_BE_INVALID` matches holds no
+    invalid escape. One whose value does is left out only when it is a single raw literal, as
+    written at its place (`_tokenize`'s STRING tokens with an `r` prefix are not read): most cells
+    whose text matches the screen hold only such literals (`r"$\\alpha$"` labels, regular
+    expressions), and tokenizing them (pure Python, every token of the cell) found nothing."""
+    lines: list[bytes] | None = None
+    for node in nodes_of(tree, ast.Constant):
+        value = node.value
+        if isinstance(value, bytes):
+            value = value.decode("latin-1")
+        if not (isinstance(value, str) and "\\" in value and _MAY_BE_INVALID.search(value)):
+            continue
+        if lines is None:
+            if "\r" in python:
+                return True  # (a line break CPython counts that `split` does not: no positions to read)
+            lines = [line.encode("utf-8") for line in python.split("\n")]
+        if not _single_raw_literal(lines, node):
+            return True
+    return False
+
+
+def _single_raw_literal(lines: list[bytes], node: ast.Constant) -> bool:
+    """Is the text at `node`'s place (CPython's UTF-8 offsets) one raw string literal: a prefix with
+    `r`, a quote, a body without that quote character, the same quote last? (A concatenation holds
+    its quote between its pieces; an f-string piece has its f-string's place.)"""
+    first, last, start, end = node.lineno, node.end_lineno, node.col_offset, node.end_col_offset
+    if last is None or end is None or not 0 < first <= last <= len(lines):
+        return False
+    segment = (lines[first - 1][start:end] if first == last
+               else b"\n".join([lines[first - 1][start:], *lines[first:last - 1], lines[last - 1][:end]]))
+    prefix = _PREFIX_BYTES.match(segment).group(0)
+    if b"r" not in prefix.lower():
+        return False
+    rest = segment[len(prefix):]
+    quote = rest[:3] if rest[:3] in (b'"""', b"'''") else rest[:1]
+    if quote not in (b'"""', b"'''", b'"', b"'") or len(rest) < 2 * len(quote) or not rest.endswith(quote):
+        return False
+    return quote[:1] not in rest[len(quote):len(rest) - len(quote)]
+
+
+_PREFIX_BYTES = re.compile(rb"[A-Za-z]*")
 
 
 def _escapes(python: str) -> Iterator[tuple[int, int, str, str]]:
@@ -141,7 +190,10 @@ class InvalidEscapeSequence(Rule):
         found: list[tuple] = []
         for ca in ctx.facts.cells:
             # Every case needs a backslash in the cell's text: most cells have none and are not tokenized.
-            if "\\" not in ca.masked.python or not _MAY_BE_INVALID.search(ca.masked.python) or cell_python_tree(ca) is None:
+            if "\\" not in ca.masked.python or not _MAY_BE_INVALID.search(ca.masked.python):
+                continue
+            tree = cell_python_tree(ca)
+            if tree is None or not _values_may_hold_invalid(tree, ca.masked.python):
                 continue
             for line, column, escape, shown in _escapes(ca.masked.python):
                 found.append((ca.cell, line, column, escape, shown))

@@ -1525,7 +1525,9 @@ def _kept_query_calls(ca: CellAnalysis) -> frozenset[tuple[int, int]]:
     if tree is None:
         return frozenset()
     found = set()
-    for node in ast.walk(tree):  # (calls in function bodies are no module-level write either way)
+    # (calls in function bodies are no module-level write either way; only the assignments, from the
+    # cell's nodes sorted by class: a set, whatever the order)
+    for node in nodes_of(tree, ast.Assign, ast.AnnAssign):
         if isinstance(node, ast.Assign):
             targets, value = node.targets, node.value
         elif isinstance(node, ast.AnnAssign) and node.value is not None:

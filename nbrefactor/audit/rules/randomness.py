@@ -1800,7 +1800,7 @@ def _shape_only_lines(tree: ast.Module, name: str) -> set[int]:
                 continue
         else:
             shown = [value]
-        if any(isinstance(n, ast.Name) and n.id == name for a in shown for n in ast.walk(a)) and all(
+        if any(isinstance(n, ast.Name) and n.id == name for a in shown for n in walk_nodes(a)) and all(
             _shows_shape_of(a, name) or _peeks_at(a, name) for a in shown
         ):
             lines.update(range(st.lineno, (st.end_lineno or st.lineno) + 1))
@@ -2709,7 +2709,7 @@ class _ShownFlow:
             # below a cell that drew a global `x`: fair check 20).
             return bool(self.tainted & set(_global_load_lines(ast.Module([st], []))))
         inner = _function_locals(st)
-        return any(isinstance(n, ast.Name) and n.id in self.tainted and n.id not in inner for n in ast.walk(st))
+        return any(isinstance(n, ast.Name) and n.id in self.tainted and n.id not in inner for n in walk_nodes(st))
 
     def statement(self, st: ast.stmt, ctrl: bool, straight: bool) -> None:
         if isinstance(st, ast.Expr):
@@ -2832,13 +2832,13 @@ class _ShownFlow:
                 if isinstance(child, ast.expr):
                     self.expr(child, ctrl)
             self.used = used or any(
-                isinstance(n, ast.Call) and _USING_METHOD.match(_called_name(n)) for n in ast.walk(st)
+                isinstance(n, ast.Call) and _USING_METHOD.match(_called_name(n)) for n in walk_nodes(st)
             )
         elif isinstance(st, ast.Raise):
             for child in ast.iter_child_nodes(st):
                 if isinstance(child, ast.expr):
                     self.expr(child, ctrl)
-        elif any(isinstance(n, ast.Name) and n.id in self.tainted for n in ast.walk(st)):
+        elif any(isinstance(n, ast.Name) and n.id in self.tainted for n in walk_nodes(st)):
             self.used = True
 
 
@@ -3013,7 +3013,7 @@ def _few_values(parsed: ast.Module, node: ast.Call, qualified: str) -> bool:
     function (`number = np.random.randint(1, 20, 5)`, fair check 29, item 142)?"""
     statement = statement_at(parsed, node.lineno)
     if not isinstance(statement, (ast.Assign, ast.Expr)) or any(
-        isinstance(n, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)) for n in ast.walk(statement)
+        isinstance(n, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)) for n in walk_nodes(statement)
     ):
         return False
 
@@ -3259,7 +3259,7 @@ def _model_never_read(ca: CellAnalysis, call: CallFact, qualified: str, others: 
     allowed = ("fit",) if qualified.startswith("sklearn.") else ()
 
     def mentions(node: ast.AST) -> bool:
-        return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
+        return any(isinstance(n, ast.Name) and n.id == name for n in walk_nodes(node))
 
     fits = 0
     for st in (*body[:index], *body[index + 1:]):
@@ -3314,7 +3314,7 @@ def _estimator_never_used(facts: NotebookFacts, ca: CellAnalysis, call: CallFact
     word = re.compile(rf"\b{re.escape(name)}\b")
 
     def mentions(node: ast.AST) -> bool:
-        return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(node))
+        return any(isinstance(n, ast.Name) and n.id == name for n in walk_nodes(node))
 
     def rebinds(st: ast.stmt) -> bool:
         return (isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name)
@@ -4188,7 +4188,7 @@ def _asserts_only(facts: NotebookFacts, ca: CellAnalysis, parsed: ast.Module, bo
             isinstance(t, ast.Name) or (isinstance(t, ast.Tuple) and all(isinstance(e, ast.Name) for e in t.elts))
             for t in statement.targets
         ):
-            bound.update(n.id for t in statement.targets for n in ast.walk(t) if isinstance(n, ast.Name))
+            bound.update(n.id for t in statement.targets for n in walk_nodes(t) if isinstance(n, ast.Name))
         elif not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)):
             return False
     if not asserts or not bound:
@@ -4235,7 +4235,7 @@ class _CheckFlow:
 
     def reads(self, node: ast.AST, tracked: set[str]) -> set[str]:
         found: set[str] = set()
-        for n in ast.walk(node):
+        for n in walk_nodes(node):
             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load):
                 if n.id in tracked:
                     found.add(n.id)
@@ -4448,7 +4448,7 @@ def _checked_or_replaced(facts: NotebookFacts, draws: Iterable[Draw]) -> frozens
                     break
             if not names:
                 break
-        if not names or any(isinstance(n, ast.Call) and _USING_METHOD.match(_called_name(n)) for n in ast.walk(statement.value)):
+        if not names or any(isinstance(n, ast.Call) and _USING_METHOD.match(_called_name(n)) for n in walk_nodes(statement.value)):
             continue
         if functions is None:
             functions = _globals_read_by_definitions(facts, tree)
@@ -4459,7 +4459,7 @@ def _checked_or_replaced(facts: NotebookFacts, draws: Iterable[Draw]) -> frozens
                         defined.setdefault(st.name, []).append(st)
             helpers = {name: nodes[0] for name, nodes in defined.items() if len(nodes) == 1
                        and isinstance(nodes[0], (ast.FunctionDef, ast.AsyncFunctionDef)) and not nodes[0].decorator_list}
-        if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in functions for n in ast.walk(statement.value)):
+        if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in functions for n in walk_nodes(statement.value)):
             continue  # `x = make_batch(torch.randn(…))`: the notebook's own function takes the draw itself
         flow = _CheckFlow(functions, helpers)
         tracked = flow.block(parsed.body[index + 1:], set(names), True)
