@@ -348,12 +348,15 @@ GPU_CHECK_CELLS = (
 def test_gpu_requirements_ask_whether_each_call_is_a_gpu_check_once(monkeypatch):
     """GPU001's requirements read each cell's GPU-check lines from one computation (the check
     flags and both passes over the cells asked `_is_check` of every call: three times); what they
-    find is unchanged by counting (some written checks and requirements found)."""
+    find is unchanged by counting (some written checks and requirements found). The per-notebook
+    screen (`_may_require`, the thirtieth round; its own equivalence test is in
+    tests/test_rule_shortcuts.py) is let through here, so every notebook's calls are asked."""
     from nbrefactor.audit import gpu
     from nbrefactor.audit.gpu import gpu_requirements
 
     asked = []
     original = gpu._is_check
+    monkeypatch.setattr(gpu, "_may_require", lambda facts, gc: True)
     monkeypatch.setattr(gpu, "_is_check", lambda facts, call, checks, ca=None: asked.append(call) or original(facts, call, checks, ca))
     found = 0
     for nb, ctx in list(_path_contexts(GPU_CHECK_CELLS))[:200]:
