@@ -851,12 +851,12 @@ def test_dep003_declares_the_new_name_of_a_renamed_distribution(tmp_path):
     diagnostics = audit(nb)
     fixes = [d.fix for d in diagnostics if d.code == "DEP003"]
     assert fixes[0].startswith("Declare pandas, prophet in requirements.txt (pinned)"), fixes
-    assert "`fbprophet` was renamed `prophet` at 1.0" in fixes[0] and "`import prophet` replaces `import fbprophet`" in fixes[0]
+    assert "`fbprophet` was renamed `prophet` at 1.0" in fixes[0] and "declare `prophet` and `import prophet` instead of `import fbprophet`" in fixes[0]
     assert fixes[1].startswith("Declare tensorflow in requirements.txt (pinned)"), fixes
     assert "`tensorflow-gpu` was removed from the package index at 2.12" in fixes[1]
     assert fixes[2] == "Declare tensorflow-gpu==1.15 in requirements.txt (pinned) and delete the line", fixes
     (dep002,) = [d for d in diagnostics if d.code == "DEP002" and "fbprophet" in d.message]
-    assert "to move on, declare `prophet` and `import prophet` instead of `fbprophet`" in dep002.fix, dep002.fix
+    assert "declare `prophet` and `import prophet` instead of `import fbprophet`" in dep002.fix, dep002.fix
 
 
 def test_dep003_says_a_find_links_page_goes_with_the_pins(tmp_path):

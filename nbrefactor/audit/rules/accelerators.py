@@ -9,7 +9,7 @@ import re
 from typing import Iterator, Optional
 
 from nbrefactor.audit.analysis import cell_python_tree
-from nbrefactor.audit.facts import dotted_name
+from nbrefactor.audit.facts import dotted_name, nodes_of
 from nbrefactor.audit.gpu import GpuCatalog, in_branch, gpu_requirements
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md, single_assignments
@@ -356,7 +356,7 @@ class GpuOnlyCode(Rule):
         # TensorFlow 1 sessions told `allow_soft_placement=True` put an op pinned to a missing GPU on
         # the CPU: the notebook's `tf.device("/gpu:0")` lines have their fallback (the fix this rule
         # gives for TF1 code; sjchoi86 cnn_mnist_basic, fair check 30).
-        if any(n.reason in device_reasons for n in needs) and _soft_placement(ctx):
+        if any(n.reason in device_reasons for n in needs) and ctx.shared("tf1_session_config", lambda: _tf1_session_config(ctx))[1]:
             needs = tuple(n for n in needs if n.reason not in device_reasons)
         settings = frozenset(e.reason for e in gc.keywords if e.names[0] != "device") | frozenset(gc.once_reasons) | {gc.required_reason}
         # Literal CUDA placements (`.cuda()`, `.to("cuda")`, `device="cuda"`) in several cells of one
@@ -403,7 +403,7 @@ class GpuOnlyCode(Rule):
                            key=lambda k: (first[k].cell, first[k].line, first[k].column))
         for key in tf_places[1:]:
             repeats.setdefault(tf_places[0], []).extend([first.pop(key), *repeats.pop(key, [])])
-        tf1 = bool(tf_places) and _tf1_sessions(ctx)
+        tf1 = bool(tf_places) and ctx.shared("tf1_session_config", lambda: _tf1_session_config(ctx))[0]
         # A notebook that defines a CUDA device with no fallback (`gpu = torch.device("cuda")`) and
         # later also places things on CUDA literally (`torch.tensor([eps]).cuda()` in a method): one
         # device chosen with a fallback (and `.to(x.device)` in the method) fixes both, one finding at
@@ -524,39 +524,35 @@ _TF1_DEVICE_FIX = (
 )
 
 
-def _tf1_sessions(ctx: RuleContext) -> bool:
-    """Does the notebook create a TensorFlow 1 session or session config (`_TF1_SESSION_CALLS`)?"""
+def _tf1_session_config(ctx: RuleContext) -> tuple[bool, bool]:
+    """(Does the notebook create a TensorFlow 1 session or session config (`_TF1_SESSION_CALLS`)?,
+    does it configure them for soft placement, passing `allow_soft_placement=True` to a
+    `tf.ConfigProto(…)` or setting `config.allow_soft_placement = True`?) One pass answers both."""
+    sessions = soft = False
     for ca in ctx.cells:
-        if "Session" not in ca.cell.source and "ConfigProto" not in ca.cell.source:
+        source = ca.cell.source
+        may_soft = not soft and "allow_soft_placement" in source
+        may_session = not sessions and ("Session" in source or "ConfigProto" in source)
+        if not (may_soft or may_session):
             continue
         tree = cell_python_tree(ca)
         if tree is None:
             continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and ctx.facts.resolve(dotted_name(node.func)) in _TF1_SESSION_CALLS:
-                return True
-    return False
-
-
-def _soft_placement(ctx: RuleContext) -> bool:
-    """Does the notebook configure its TensorFlow 1 sessions for soft placement, passing
-    `allow_soft_placement=True` to a `tf.ConfigProto(…)` or setting `config.allow_soft_placement = True`?"""
-    for ca in ctx.cells:
-        if "allow_soft_placement" not in ca.cell.source:
-            continue
-        tree = cell_python_tree(ca)
-        if tree is None:
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and ctx.facts.resolve(dotted_name(node.func)) in _TF1_SESSION_CALLS and any(
-                k.arg == "allow_soft_placement" and isinstance(k.value, ast.Constant) and k.value.value is True for k in node.keywords
-            ):
-                return True
-            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and node.value.value is True and any(
+        for node in nodes_of(tree, ast.Call, ast.Assign):
+            if isinstance(node, ast.Call):
+                if ctx.facts.resolve(dotted_name(node.func)) not in _TF1_SESSION_CALLS:
+                    continue
+                sessions = sessions or may_session  # (a cell naming neither is read for soft placement only)
+                if may_soft and any(k.arg == "allow_soft_placement" and isinstance(k.value, ast.Constant)
+                                    and k.value.value is True for k in node.keywords):
+                    soft = True
+            elif may_soft and isinstance(node.value, ast.Constant) and node.value.value is True and any(
                 isinstance(t, ast.Attribute) and t.attr == "allow_soft_placement" for t in node.targets
             ):
-                return True
-    return False
+                soft = True
+        if sessions and soft:
+            break
+    return sessions, soft
 
 
 def _switched_off(ctx: RuleContext, places: list[tuple[int, int]]) -> Optional[tuple[str, int]]:

@@ -501,15 +501,21 @@ _RENAMED: dict[str, tuple[str, str, Optional[tuple[str, str]]]] = {
 }
 
 
+def _renamed_sentence(name: str) -> str:
+    """What became of a renamed distribution `name` (a `_RENAMED` key, normalised or not, extras
+    allowed) and what to declare instead: the one sentence DEP001/DEP002's note and DEP003's fix
+    both say."""
+    new, why, modules = _RENAMED[normalise(name.split("[")[0])]
+    change = f" and `import {modules[1]}` instead of `import {modules[0]}`" if modules else ""
+    return f"`{name}` was {why}: declare `{new}`{change}"
+
+
 def _renamed_note(distribution: str) -> str:
     """For an import whose distribution was renamed (`fbprophet`): what its new name is and needs,
     so that "add it (pinned)" does not pin a name that stopped (fair check 29, item 24)."""
-    entry = _RENAMED.get(normalise(distribution))
-    if entry is None:
+    if normalise(distribution) not in _RENAMED:
         return ""
-    new, why, modules = entry
-    change = f" and `import {modules[1]}` instead of `{modules[0]}`" if modules else ""
-    return f"; `{distribution}` was {why}: to move on, declare `{new}`{change}"
+    return "; " + _renamed_sentence(distribution)
 
 
 def _named_for_pip(name: str) -> str:
@@ -2501,9 +2507,7 @@ def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None,
     if fix and placeholders:
         fix += "".join(f" (`{p}` is {_PLACEHOLDER_KINDS[normalise(p.split('[')[0])]}: declare the latter)" for p in placeholders)
     for old in renamed if fix else ():
-        new, why, modules = _RENAMED[normalise(old.split("[")[0])]
-        fix += (f" (`{old}` was {why}: declare `{new}`"
-                + (f", and `import {modules[1]}` replaces `import {modules[0]}`" if modules else "") + ")")
+        fix += f" ({_renamed_sentence(old)})"
     return fix + _nightly_note(names) if fix else fix
 
 

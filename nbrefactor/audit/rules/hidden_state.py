@@ -1452,24 +1452,10 @@ class _Settled:
         return out
 
 
-class _ReadOnlyMethods(frozenset):
-    """The catalogue below, and every method named `predict…`: a model's prediction reads the
-    model, whatever the library's suffix (`predict_one`, `predict_proba_one`, `predict_many` in
-    river, `predict_on_batch` in Keras, `predict_survival_function` in lifelines; fair check 30,
-    item 40: river's `pipe_nb.predict_proba_one("…")` was taken as a change of `pipe_nb`). Not
-    `learn_one`/`fit…` (they write), nor `transform_one` (a river pipeline's may update its
-    unsupervised steps). Not covered: river before 0.15 let `Pipeline.predict_one` update its
-    unsupervised steps (a `StandardScaler`'s running means; `learn_unsupervised` on by default),
-    taken as a read too, as the fair check's judge read it (the prediction fits no model)."""
-
-    def __contains__(self, method: object) -> bool:
-        return frozenset.__contains__(self, method) or (isinstance(method, str) and method.startswith("predict"))
-
-
 # Methods that only read their receiver (pandas/NumPy/PyTorch queries and displays): a call of
 # any other method on a notebook global may change it in place (`model.add_seasonality(…)`), so
 # for the order check below it counts as a write of that global.
-_READ_ONLY_METHODS = _ReadOnlyMethods(
+_READ_ONLY_METHOD_NAMES = frozenset(
     {"head", "tail", "describe", "info", "plot", "hist", "boxplot", "show", "groupby", "value_counts", "unique",
      "nunique", "sum", "mean", "median", "std", "var", "min", "max", "count", "copy", "corr", "cov", "isnull",
      "isna", "notnull", "notna", "any", "all", "to_numpy", "as_matrix", "tolist", "reset_index", "rename", "drop",
@@ -1493,6 +1479,19 @@ _READ_ONLY_METHODS = _ReadOnlyMethods(
      "model_performance", "r2", "auc", "rmse", "mse", "mae", "logloss", "varimp", "varimp_plot", "confusion_matrix",
      "partial_plot", "coef", "coef_norm", "std_coef_plot", "scoring_history", "gains_lift", "col_names"}
 )
+
+
+def reads_only(method: str) -> bool:
+    """Does a call of `method` only read its receiver? The names above, and every method named
+    `predict…`: a model's prediction reads the model, whatever the library's suffix
+    (`predict_one`, `predict_proba_one`, `predict_many` in river, `predict_on_batch` in Keras,
+    `predict_survival_function` in lifelines; fair check 30, item 40: river's
+    `pipe_nb.predict_proba_one("…")` was taken as a change of `pipe_nb`). Not `learn_one`/`fit…`
+    (they write), nor `transform_one` (a river pipeline's may update its unsupervised steps). Not
+    covered: river before 0.15 let `Pipeline.predict_one` update its unsupervised steps (a
+    `StandardScaler`'s running means; `learn_unsupervised` on by default), taken as a read too, as
+    the fair check's judge read it (the prediction fits no model)."""
+    return method in _READ_ONLY_METHOD_NAMES or method.startswith("predict")
 
 
 # Method names that may change their receiver even when the call's result is kept in a name:
@@ -1548,7 +1547,7 @@ def _kept_query_calls(ca: CellAnalysis) -> frozenset[tuple[int, int]]:
 def _may_change_receiver(call, kept_queries: frozenset[tuple[int, int]]) -> bool:
     """A module-level method call that may change the global it is called on: neither a known
     read-only method nor a query whose answer the cell keeps (`_kept_query_calls`)."""
-    return call.method not in _READ_ONLY_METHODS and (call.line, call.column) not in kept_queries
+    return not reads_only(call.method) and (call.line, call.column) not in kept_queries
 
 
 def _self_seeding_cells(ctx: RuleContext) -> frozenset[int]:
@@ -3763,7 +3762,7 @@ def _rebound_before_read(ctx: RuleContext, ca: CellAnalysis, outside_effects: bo
     left |= {
         c.receiver for c in facts.calls
         if c.receiver and "." not in c.receiver and not c.in_function
-        and not (c.method in _READ_ONLY_METHODS and not any(a.keyword == "inplace" and a.constant == "True" for a in c.args))
+        and not (reads_only(c.method) and not any(a.keyword == "inplace" and a.constant == "True" for a in c.args))
     }
     left -= set(ctx.facts.aliases)
     if not left or left & callables:
@@ -3807,7 +3806,7 @@ def _cell_writes(ca: CellAnalysis, modules: AbstractSet[str] = frozenset()) -> s
     return {r.name for r in (*facts.defined, *facts.mutated)} | {
         c.receiver for c in facts.calls
         if c.receiver and "." not in c.receiver and not c.in_function and c.receiver not in modules
-        and not (c.method in _READ_ONLY_METHODS and not any(a.keyword == "inplace" and a.constant == "True" for a in c.args))
+        and not (reads_only(c.method) and not any(a.keyword == "inplace" and a.constant == "True" for a in c.args))
     }
 
 
@@ -4063,7 +4062,7 @@ def _shadowed_function_lines(ctx: RuleContext) -> dict[int, frozenset[int]]:
 def _display_only(ca: CellAnalysis, resolve: Optional[Callable[[str], str]] = None) -> bool:
     """A cell that only shows something (`df.groupby("outcome")["outcome"].count()`, `df.head()`):
     it binds, changes, deletes and seeds nothing, runs no magic or shell line, and calls only
-    read-only methods (`_READ_ONLY_METHODS`) and display builtins. Left unrun, it hid nothing from
+    read-only methods (`reads_only`) and display builtins. Left unrun, it hid nothing from
     the cells below. With `resolve` (the notebook's imports), an architecture printer counts as a
     display too: `summary(model, (3, 64, 64))` of torchsummary/torchinfo, Keras' `plot_model(m)`
     and `model_to_dot(m)` (the views HID001 already reads as no use of the model's weights)."""
@@ -4075,7 +4074,7 @@ def _display_only(ca: CellAnalysis, resolve: Optional[Callable[[str], str]] = No
         return False
     return all(
         # (a method of a chained expression has no dotted callee: `func` is "")
-        ((c.receiver or not c.func) and c.method in _READ_ONLY_METHODS) or (not c.receiver and c.func in _DISPLAY_BUILTINS)
+        ((c.receiver or not c.func) and reads_only(c.method)) or (not c.receiver and c.func in _DISPLAY_BUILTINS)
         or (resolve is not None and c.func and _ARCHITECTURE_PRINTER.match(resolve(c.func)) is not None)
         for c in f.calls
     )
@@ -6539,7 +6538,7 @@ def _readers_after_interrupt(ctx: RuleContext, cell: Cell) -> list[tuple[CellAna
     left |= {
         c.receiver for c in facts.calls
         if c.receiver and "." not in c.receiver and not c.in_function
-        and not (c.method in _READ_ONLY_METHODS and not any(a.keyword == "inplace" and a.constant == "True" for a in c.args))
+        and not (reads_only(c.method) and not any(a.keyword == "inplace" and a.constant == "True" for a in c.args))
     }
     left -= set(ctx.facts.aliases) | callables
     sessions = _sessions(ctx)

@@ -3470,7 +3470,7 @@ def _only_shown_after(
     keep or change it, a read inside a block or a function) is a use, and a value nothing reads is
     the notebook's end state: the finding stays for both. With `until_rebound`: is `name` bound
     afresh below, with nothing but showing and typed-in list steps in between (shown or not)?"""
-    from nbrefactor.audit.rules.hidden_state import _READ_ONLY_METHODS
+    from nbrefactor.audit.rules.hidden_state import reads_only
 
     shown = False
     for cell in _cells_from(ctx, ca):
@@ -3493,16 +3493,16 @@ def _only_shown_after(
                 if binds:
                     return shown or until_rebound  # bound afresh: what came before is no longer read
                 continue
-            if isinstance(stmt, ast.Expr) and _shows(stmt.value, modules, _READ_ONLY_METHODS):
+            if isinstance(stmt, ast.Expr) and _shows(stmt.value, modules, reads_only):
                 shown = True
                 continue
             if (
                 isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
                 and stmt.targets[0].id == name and isinstance(stmt.value, ast.BinOp) and isinstance(stmt.value.op, _ARITHMETIC)
-                and _shows(stmt.value, modules, _READ_ONLY_METHODS)
+                and _shows(stmt.value, modules, reads_only)
             ):
                 continue  # `t = t - 10` again: the same question for what follows
-            if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == name and _shows(stmt.value, modules, _READ_ONLY_METHODS):
+            if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == name and _shows(stmt.value, modules, reads_only):
                 continue
             if mutations and _literal_step(stmt, name):
                 if until_rebound and cell is not ca and _grows(stmt, name):
@@ -3649,7 +3649,7 @@ def _local_in_function(stmt: ast.stmt, name: str) -> bool:
                for body in stmt.body for n in _walk(body))
 
 
-def _shows(node: ast.AST, modules: frozenset[str], read_only: frozenset[str]) -> bool:
+def _shows(node: ast.AST, modules: frozenset[str], reads_only: Callable[[str], bool]) -> bool:
     """An expression that only computes a value to show from names: arithmetic, selections,
     f-strings, and calls of print/len/…, of an imported module's functions, or of read-only methods."""
     for n in _walk(node):
@@ -3664,7 +3664,7 @@ def _shows(node: ast.AST, modules: frozenset[str], read_only: frozenset[str]) ->
                 base = func.value
                 while isinstance(base, ast.Attribute):
                     base = base.value
-                if not ((isinstance(base, ast.Name) and base.id in modules) or func.attr in read_only):
+                if not ((isinstance(base, ast.Name) and base.id in modules) or reads_only(func.attr)):
                     return False
             else:
                 return False
