@@ -1113,7 +1113,7 @@ class RuntimeDownload(Rule):
         "of a notebook, fetched at the installed evaluate version, are one finding, the others related; when the notebook "
         "installs a pinned version, `%pip install evaluate==0.4.0`, the message says the script's tag is fixed and only the "
         "network need remains), timm's "
-        "`create_model(…, pretrained=True)`, OpenAI CLIP's `clip.load(\"ViT-B/32\")` and Whisper's `load_model(\"base\")` by a published name (a checkpoint path is a file), open_clip's `pretrained=` tag, GPTQ's calibration dataset by name (optimum's `GPTQQuantizer(dataset=\"wikitext2\")`, transformers' `GPTQConfig`), PyTorch Geometric datasets, MONAI's datasets with `download=True`, "
+        "`create_model(…, pretrained=True)`, OpenAI CLIP's `clip.load(\"ViT-B/32\")` Whisper's `load_model(\"base\")` and StarDist's `StarDist2D.from_pretrained(\"2D_versatile_fluo\")` by a published or registered name (a checkpoint path is a file), open_clip's `pretrained=` tag, GPTQ's calibration dataset by name (optimum's `GPTQQuantizer(dataset=\"wikitext2\")`, transformers' `GPTQConfig`), PyTorch Geometric datasets, MONAI's datasets with `download=True`, "
         "its `download_url`/`download_and_extract` (a hash they check stops a changed file, not a missing one) and "
         "`monai.bundle.download`, fastai's `untar_data`, `vision_learner` (pretrained unless "
         "`pretrained=False`), `download_url`/`download_images` and fastkaggle's `setup_comp` (also when the name comes "
@@ -1540,6 +1540,15 @@ class RuntimeDownload(Rule):
                 "!whisper 1.wav --language en",
             ),
             expect=((2, 1), (2, 2), (3, 1), (4, 1)),
+        ),
+        # StarDist's registered pretrained models by name, also through a name bound above; a model
+        # folder the notebook trained is loaded from disk (fair check 31 recall T-2.6).
+        Example(
+            cells=(
+                "from stardist.models import StarDist2D\nfrom stardist.models import StarDist3D\nmodel = StarDist2D.from_pretrained('2D_versatile_fluo')",
+                "which = '3D_demo'\nnet = StarDist3D.from_pretrained(which)\nmine = StarDist2D(None, name='stardist', basedir='models')",
+            ),
+            expect=((1, 3), (2, 2)),
         ),
         # GPTQ's calibration dataset by name, also through a name bound above (fair check 29, recall T-10.5).
         Example(

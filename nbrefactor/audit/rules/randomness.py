@@ -160,6 +160,9 @@ class MethodDraw:
     # (qualified loader, position, keyword) of that argument).
     receiver_classes: tuple[str, ...] = ()
     receiver_class_loaders: tuple[tuple[str, int, str], ...] = ()
+    # No draw with this keyword at one of these values (`flow_from_directory(…, shuffle=False)`).
+    unless_keyword: str = ""
+    unless_values: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -263,6 +266,7 @@ class RandomnessCatalog:
                     str(e.get("receiver_module", "")),
                     tuple(e.get("receiver_classes", [])),
                     tuple((str(d["call"]), int(d["position"]), str(d["keyword"])) for d in e.get("receiver_class_loaders", [])),
+                    str(e.get("unless_keyword", "")), tuple(str(v) for v in e.get("unless_values", [])),
                 )
                 for e in data.get("method_draw", [])
             ),
@@ -968,7 +972,9 @@ def _method_draw(
     for entry in catalog.method_draws:
         if (entry.receiver_classes and call.method in entry.methods and not call.in_function
                 and classes().get(call.receiver) in entry.receiver_classes):
-            return entry
+            # (a seed of its own, `datagen.flow(x, y, seed=1)`, or the keyword that turns the draw
+            # off, `flow_from_directory(…, shuffle=False)`: no draw)
+            return entry if _draws_here(entry, call) else None
     claimed = {e.receiver_module for e in catalog.method_draws if e.receiver_module and call.method in e.methods}
     origin: frozenset[str] = frozenset()
     if claimed:
@@ -987,12 +993,21 @@ def _method_draw(
         if (
             call.method in entry.methods
             and (not entry.requires_import or entry.requires_import in imported)
-            and _keyword_given(call, entry.own_seed_keywords) is None
-            and not (entry.own_seed_keywords and _has_double_star(call))  # `**kwargs` may carry the seed
-            and (not entry.when_keyword or _keyword_value(call, entry.when_keyword) in entry.when_values)
+            and _draws_here(entry, call)
         ):
             return entry
     return None
+
+
+def _draws_here(entry: MethodDraw, call: CallFact) -> bool:
+    """Whether `call`, a method the entry names, draws by its arguments: no seed of its own, and
+    the keyword its draw depends on at a drawing value."""
+    return (
+        _keyword_given(call, entry.own_seed_keywords) is None
+        and not (entry.own_seed_keywords and _has_double_star(call))  # `**kwargs` may carry the seed
+        and (not entry.when_keyword or _keyword_value(call, entry.when_keyword) in entry.when_values)
+        and not (entry.unless_keyword and _keyword_value(call, entry.unless_keyword) in entry.unless_values)
+    )
 
 
 _OWN_CLASS = "<instance of an unimported class>"
@@ -4737,7 +4752,9 @@ class UnseededRandom(Rule):
         "A method of an object the catalogue knows draws by its class (`[[method_draw]]` `receiver_classes`) is one only on "
         "a name last bound to that class, by a call of it or of a loader given its name: alibi-detect's OutlierVAE "
         "(`od = fetch_detector(path, 'outlier', 'kddcup', 'OutlierVAE')`) samples TensorFlow in `od.predict`, "
-        "`od.infer_threshold`, `od.score` and `od.vae(x)`. "
+        "`od.infer_threshold`, `od.score` and `od.vae(x)`; Keras' ImageDataGenerator (`datagen = ImageDataGenerator(…)`) "
+        "shuffles and draws its random transforms from NumPy in `datagen.flow(…)`, `flow_from_directory(…)` and "
+        "`flow_from_dataframe(…)`, unless given `seed=` or `shuffle=False`. "
         "A draw given its own seed or generator by keyword (`generator=g`, `random_state=rs`, `seed=`) is not reported, "
         "nor one passed `**kwargs` (the seed may be in there); a `*args` unpacking passes only positional "
         "arguments, so `np.random.randn(*X.shape)` is a draw like any other. "
@@ -5111,6 +5128,13 @@ class UnseededRandom(Rule):
             "import numpy as np\nimport tensorflow as tf\nfrom alibi_detect.utils.fetching import fetch_detector",
             "X = np.load('kddcup_threshold.npy')\ndetector_name = 'IForest'\nod = fetch_detector('models', 'outlier', 'kddcup', detector_name)\nod.infer_threshold(X, threshold_perc=95)",
             "tf.random.set_seed(0)\ndetector_name = 'OutlierVAE'\nvae_od = fetch_detector('models', 'outlier', 'kddcup', detector_name)\npreds = vae_od.predict(X, outlier_type='instance')\nprint(preds['data']['is_outlier'].mean())",
+        )),
+        # Keras' ImageDataGenerator: its iterators given a seed, or not shuffling (fair check 31 recall T-4.6).
+        Example(cells=(
+            "import numpy as np\nfrom keras.preprocessing.image import ImageDataGenerator",
+            "x = np.load('x.npy')\ny = np.load('y.npy')\ndatagen = ImageDataGenerator(rotation_range=45, horizontal_flip=True)\n"
+            "train = datagen.flow(x, y, batch_size=16, seed=42)\ntest_datagen = ImageDataGenerator(rescale=1 / 255)\n"
+            "test = test_datagen.flow_from_directory('data/test', shuffle=False)",
         )),
         # The same classifier, its trained weights then loaded: the head's first weights do not matter.
         Example(cells=(
@@ -5523,6 +5547,15 @@ class UnseededRandom(Rule):
             "class Classifier(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.lm = DistilBertModel.from_pretrained('distilbert-base-uncased')\n        self.head = nn.Linear(768, 2)\n\n    def forward(self, tokens):\n        return self.head(self.lm(**tokens).last_hidden_state[:, 0])",
             "tokenizer = AutoTokenizer.from_pretrained('distilbert-base-uncased')\nmodel = Classifier()\nprint(model(tokenizer(['great product'], return_tensors='pt')))",
         ), expect=((2, 5),)),
+        # Keras' ImageDataGenerator draws its random transforms and its shuffling from NumPy's global
+        # state, never seeded here (fair check 31 recall T-4.6); a `flow` on another object is not its.
+        Example(cells=(
+            "import numpy as np\nimport tensorflow as tf\nfrom tensorflow.keras.preprocessing.image import ImageDataGenerator",
+            "x = np.load('x.npy')\ny = np.load('y.npy')\ndatagen = ImageDataGenerator(rotation_range=45, width_shift_range=0.2,\n"
+            "    zoom_range=0.2, horizontal_flip=True)\ni = 0\nfor batch in datagen.flow(x, batch_size=16):\n    i += 1\n"
+            "    if i > 3:\n        break",
+            "pipeline = make_pipeline()\nrun = pipeline.flow(x)",
+        ), expect=((2, 6),)),
         # alibi-detect's OutlierVAE scores by sampling its latent code from TensorFlow's global
         # state (fair check 22): fetched by its name, then its threshold inferred, unseeded.
         Example(cells=(

@@ -1345,6 +1345,15 @@ class UsesRemovedApi(Rule):
             files={"requirements.txt": "keras>=2.4\nseaborn>=0.11\ntransformers>=4.20\n"},
             expect=((1, 1), (2, 2), (3, 1)),
         ),
+        # Fair check 31 recall: keras 2.13 `keras.utils.data_utils` (T-3.5), transformers 5 `TextDataset` (T-5.3),
+        # SciPy 1.3 `scipy.ndimage.imread` (items 67, 72).
+        Example(
+            cells=("from keras.utils.data_utils import get_file",
+                   "from transformers import GPT2Tokenizer, TextDataset, DataCollatorForLanguageModeling",
+                   "import scipy.ndimage\nimg = scipy.ndimage.imread('cell.png')"),
+            files={"requirements.txt": "keras>=2.4\ntransformers>=4.20\nscipy>=1.0\n"},
+            expect=((1, 1), (2, 1), (3, 2)),
+        ),
         # The notebook's pin of the old release runs only where the import fails: a kernel that has
         # openai 1.x already keeps it (fair check 28 recall T-2.3).
         Example(

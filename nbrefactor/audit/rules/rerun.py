@@ -1911,6 +1911,71 @@ def _shadowed_helpers(ctx: RuleContext) -> Iterator[Hit]:
             )
 
 
+def _calls_outside_lambdas(node: ast.AST) -> Iterator[ast.Call]:
+    """The calls an expression makes when it is evaluated: not those in a lambda's body, which
+    runs later if ever."""
+    if isinstance(node, ast.Lambda):
+        return
+    if isinstance(node, ast.Call):
+        yield node
+    for child in ast.iter_child_nodes(node):
+        yield from _calls_outside_lambdas(child)
+
+
+def _self_rebound_definitions(ctx: RuleContext) -> Iterator[Hit]:
+    """`model = model(Tx, Ty, …)` where `model` is a function (or class) a cell above defines: the
+    first run binds its result to the definition's name; a second run of the cell calls that result
+    (a Keras model called with six arguments) and fails. Fair check 31 recall T-9.6. Only a
+    module-level assignment to a lone name whose value calls that name directly (not inside a
+    lambda), when the name's last binding, in notebook order, is a module-level `def`/`class` of
+    another cell: a cell that defines it again above the line (or binds it otherwise) runs twice the
+    same. Reported once per name and cell. Not covered: the definition reached under another name
+    (`build = model; model = build(…)`), a tuple target, a step inside an `if`/`for`/`try`."""
+    defined: dict[str, str] = {}  # name -> "function" or "class", its last binding a definition of a cell above
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        above = dict(defined)
+        for stmt in tree.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                kind = "class" if isinstance(stmt, ast.ClassDef) else "function"
+                defined[stmt.name] = kind
+                above.pop(stmt.name, None)  # defined again by this cell: a second run redefines it first
+                continue
+            if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                    and stmt.targets[0].id in above):
+                name = stmt.targets[0].id
+                if any(isinstance(c.func, ast.Name) and c.func.id == name for c in _calls_outside_lambdas(stmt.value)):
+                    kind = above[name]
+                    yield Hit(
+                        ca.cell,
+                        stmt.lineno,
+                        stmt.col_offset + 1,
+                        f"This line binds the result of `{name}(…)` to `{name}`, the name of the notebook's own {kind}: "
+                        f"a second run of the cell calls that result instead of the {kind}, and fails (or computes "
+                        "something else)",
+                        fix=f"Bind the result to a name of its own (`{name}_result = {name}(…)`, or rename the {kind} "
+                        f"`build_{name}`), so the {kind} keeps its name.",
+                        key=f"{name}\x1frebinds the notebook's own {kind}",
+                    )
+            # Any other binding of a name at the cell's top level ends its being the definition.
+            for node in ([stmt] if isinstance(stmt, (ast.Import, ast.ImportFrom)) else []):
+                for alias in node.names:
+                    bound = (alias.asname or alias.name).split(".")[0]
+                    defined.pop(bound, None)
+                    above.pop(bound, None)
+            targets: list[ast.expr] = []
+            if isinstance(stmt, ast.Assign):
+                targets = list(stmt.targets)
+            elif isinstance(stmt, (ast.AugAssign, ast.AnnAssign)):
+                targets = [stmt.target]
+            for target in targets:
+                for bound in _names_in(target):
+                    defined.pop(bound, None)
+                    above.pop(bound, None)
+
+
 def training_functions(ctx: RuleContext) -> dict[int, dict[str, tuple[str, frozenset[str]]]]:
     """Per cell index, the module-level functions of the cells above that apply gradients with a
     global optimizer (the nearest definition wins; a later definition without it removes it)."""
@@ -2262,7 +2327,9 @@ class ChangesWhenRunTwice(Rule):
         "that applies gradients with a global optimizer (`def train_step(…): optimizer.apply_gradients(…)`; "
         "not when the calling cell rebinds anything the function reads), a result stored under the name of an imported function "
         "that the notebook's own helper producing it calls (`bleu_score = calculate_bleu(…)` with `def calculate_bleu(…): "
-        "… bleu_score(…)`: the second run calls a number), a call of a function of a cell above that steps "
+        "… bleu_score(…)`: the second run calls a number), the result of the notebook's own function or class of a cell "
+        "above bound to its name (`model = model(Tx, Ty, …)` with `def model(…)` above: the second run calls the result; not "
+        "when the cell defines it again first), a call of a function of a cell above that steps "
         "the optimizer it is given (`def train(model, data, optimizer): … optimizer.step()`, then `train(model, batches, "
         "optimizer)` with the torch optimizer of another cell; not when the cell makes that optimizer itself), a call of the "
         "notebook's own function (of a cell above or of this cell) that moves a parameter on from the value it is given "
@@ -2351,6 +2418,14 @@ class ChangesWhenRunTwice(Rule):
     example = "X_train = X_train / 255.0\ndf.set_index('id', inplace=True)\nscores.append(acc)"
     use_instead = "X_train = raw_train / 255.0\ndf = raw.set_index('id')\nscores = [evaluate(m) for m in models]"
     passing = (
+        # The notebook's own function called and its result bound to another name, or rebound in the
+        # cell that defines it (a second run defines it again first), or a function called in a lambda.
+        Example(cells=(
+            "def model(a, b):\n    return a + b",
+            "net = model(1, 2)\nscale = lambda k: k * 2",
+            "def scale(x):\n    return 2 * x\nscale = scale(3)",
+            "combine = lambda a: model(a, a)\nmodel = lambda a, b: a * b\nmodel = model(2, 3)",
+        )),
         # An index reset bound back, then only shown and plotted by named columns: the extra column
         # a second run adds reaches nothing computed (fair check 21).
         Example(cells=(
@@ -2562,6 +2637,14 @@ class ChangesWhenRunTwice(Rule):
         )),
     )
     failing = (
+        # `model = model(…)` binds the result of the notebook's own function (or class) of a cell above
+        # to its name: a second run calls the result (fair check 31 recall T-9.6).
+        Example(cells=(
+            "from keras.models import Model\ndef model(Tx, Ty, n_a):\n    return Model(inputs=[Tx], outputs=[Ty])",
+            "model = model(30, 10, 32)\nmodel.summary()",
+            "class Encoder:\n    def __init__(self, n):\n        self.n = n",
+            "Encoder = Encoder(4)",
+        ), expect=((2, 1), (4, 1))),
         Example(
             cells=(
                 md("# Prepare"),
@@ -2957,6 +3040,7 @@ class ChangesWhenRunTwice(Rule):
         hf_classes = hf_trainer_classes(ctx)
         aliases = frozenset(ctx.facts.aliases.items())
         yield from _shadowed_helpers(ctx)
+        yield from _self_rebound_definitions(ctx)
         yield from _own_accumulating_calls(ctx)
         yield from _consumed_iterators(ctx)
         found: list[tuple[CellAnalysis, int, int, str, str]] = []
