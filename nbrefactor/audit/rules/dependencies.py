@@ -1821,7 +1821,8 @@ class InNotebookInstall(Rule):
         "So is an install in the body of a function the notebook makes a Kubeflow Pipelines component of "
         "(`create_component_from_func(step, base_image=…)`, `func_to_container_op`, `@dsl.component`): it runs in the "
         "step's container, not in the kernel, and no manifest of the notebook reaches that image. Nor is a line that only "
-        "upgrades the installer itself (`!pip install -U pip setuptools wheel`): no dependency of the code. "
+        "upgrades the installer itself (`!pip install -U pip setuptools wheel`, `!conda install conda python=3.7`: conda "
+        "updating itself and holding the interpreter): no dependency of the code. "
         "System packages installed "
         "the same ways (`!apt-get install -y graphviz`, `!sudo apt install ffmpeg`, `yum`/`dnf`/`apk`/`brew`) are "
         "reported too, as what they are: operating-system packages no Python manifest can declare (also "
@@ -1881,6 +1882,8 @@ class InNotebookInstall(Rule):
         Example(cells=("try:\n  import openai\nexcept:\n  !pip install openai==0.28\n  import openai",)),
         # The installer upgrading itself: no dependency of the code.
         Example(cells=("!pip install -q --upgrade pip setuptools wheel\n%pip install -U pip",)),
+        # Nor is conda updating itself and holding Colab's Python (fair check 31, items 51 and 53).
+        Example(cells=("%%bash\nconda install --channel defaults conda python=3.7 --yes\nconda update --all",)),
         # On Colab only: a package the notebook imports and no manifest declares is DEP002's finding at
         # the import (declaring it also makes this line right); the manifest beside the notebook,
         # installed on Colab, is the local environment itself.
@@ -2027,9 +2030,10 @@ class InNotebookInstall(Rule):
             if (
                 parsed.packages
                 and not (parsed.requirement_files or parsed.editables or parsed.unresolved)
-                and all(normalise(spec.name) in _INSTALLER_TOOLING for spec in parsed.packages)
+                and all(normalise(spec.name) in (_CONDA_TOOLING if parsed.tool in _CONDA_TOOLS else _INSTALLER_TOOLING)
+                        for spec in parsed.packages)
             ):
-                continue  # `pip install -U pip setuptools`: the installer itself, no dependency of the code
+                continue  # `pip install -U pip setuptools`, `conda install conda python=3.7`: the installer itself
             hosted, beside_local = install_branch(cells.get(command.cell.index), command, install_lines[command.cell.index])
             if hosted and beside_local:
                 # `if "COLAB_" not in …: !pip install unsloth` / `else: <Colab's own install lines>`:
@@ -2778,6 +2782,13 @@ _PRE_RELEASE = re.compile(r"(?:^|\s)--pre(?=\s|$)")
 # What installs packages rather than being one the code imports: a line upgrading only these (before
 # installing from git, say) is no dependency a manifest declares; the compiler does not write them either.
 _INSTALLER_TOOLING = frozenset({"pip", "setuptools", "wheel", "uv"})
+# What a conda line installs when it only updates conda itself and holds the interpreter (`conda install
+# conda python=3.7`, after bootstrapping Miniconda on Colab): no requirements.txt line can be either, and
+# PyPI's `conda` is an old stub (fair check 31, items 51 and 53). A line that also installs a package
+# (`conda install python=3.9 numpy`) is still reported, naming all of them.
+_CONDA_TOOLING = _INSTALLER_TOOLING | {"conda", "mamba", "python"}
+_CONDA_TOOLS = frozenset({"conda", "mamba", "micromamba"})
+
 
 # The system package managers and the word that installs with each.
 _SYSTEM_MANAGERS = {"apt": "install", "apt-get": "install", "aptitude": "install", "yum": "install", "dnf": "install",
