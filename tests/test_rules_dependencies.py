@@ -1203,10 +1203,11 @@ def test_fair31_an_uncommitted_course_helper_is_a_file_to_commit_not_a_distribut
     # index) and `tf_utils` (an unrelated project on PyPI).
     root = make_repo(tmp_path, {})
     first = write_notebook(root / "week4" / "Step by Step.ipynb",
-                           ["import numpy as np\nfrom testCases import *\nfrom dnn_utils import sigmoid, relu\nimport stardist"])
+                           ["import numpy as np\nfrom testCases import *\nfrom dnn_utils import sigmoid, relu\nimport stardist\n"
+                            "import useful_rdkit_utils as uru"])
     second = write_notebook(root / "week1" / "Gradient Checking.ipynb", ["from testCases import *\nfrom tf_utils import load_dataset"])
     by_module = {dict(d.data)["module"].split(".")[0]: d for d in audit(first) if d.code == "DEP002"}
-    assert sorted(by_module) == ["dnn_utils", "numpy", "stardist", "testCases"]
+    assert sorted(by_module) == ["dnn_utils", "numpy", "stardist", "testCases", "useful_rdkit_utils"]
     helper = by_module["dnn_utils"]
     assert "a helper module of the project, `dnn_utils.py`, that was not committed" in helper.message
     assert helper.fix.startswith("Commit `dnn_utils.py`")
@@ -1214,6 +1215,8 @@ def test_fair31_an_uncommitted_course_helper_is_a_file_to_commit_not_a_distribut
     # A name no table knows and without a helper's shape keeps today's message (item 2: stardist).
     assert by_module["stardist"].message.startswith("`stardist` is imported (distribution `stardist`)")
     assert by_module["numpy"].fix.endswith("with a pinned line for `numpy`")
+    # A published distribution named like a helper, known to the catalogue, stays one.
+    assert "(distribution `useful-rdkit-utils`)" in by_module["useful_rdkit_utils"].message
     # Across the project: one finding for testCases, the file to commit beside each notebook.
     result = audit_paths([str(root)], Settings(), jobs=1)
     [cases] = [d for d in result.diagnostics if d.code == "DEP002" and dict(d.data)["module"] == "testCases"]
