@@ -1547,7 +1547,9 @@ class NoManifest(Rule):
         "apart (`transformers==4.26.0` in some notebooks, `transformers==4.48.1` in others). "
         "Each notebook keeps its own fingerprint in a baseline, so a new notebook's import is a new finding; a single "
         "notebook's report is unchanged. The JSON report's `data` adds `project_root` (\"\" when none was found) and, "
-        "when the notebook installs the distribution itself, `installs` (its first install line's spec)."
+        "when the notebook installs the distribution itself, `installs` (its first install line's spec); for a helper module "
+        "the repository did not commit, `helper` (the file to commit), and the message of the fold says to commit it beside "
+        "each notebook instead of \"one line to add\"."
     )
     why_bad = (
         "Without a manifest nobody can rebuild the environment the results came from: versions "
