@@ -26,7 +26,7 @@ FIELDS = {
     "api", "distribution", "removed_in", "replacement", "source", "method", "modules", "keyword",
     "unless_path_suffix", "argument", "argument_name", "values", "receivers", "indexer",
     "unless_modules", "unless_python2", "key", "unless_receivers", "said", "unpacked", "unless_keywords",
-    "positional", "shared_with",
+    "positional", "shared_with", "note",
 }
 METHOD_ONLY = {"receivers", "indexer", "unless_modules", "unless_python2", "unless_receivers", "shared_with"}
 
@@ -327,3 +327,20 @@ def test_three_releases_are_named_in_order(tmp_path) -> None:
     assert [(d.location.cell, d.location.line) for d in found] == [(3, 1)], [d.message for d in found]
     assert "removed in scikit-learn 0.23 (`sklearn.externals.joblib`) and 1.2 (" in found[0].message, found[0].message
     assert found[0].message.endswith("no release from 0.20 on has them all")
+
+
+def test_keras_2_13_optimizers_ignore_lr_so_the_pin_that_keeps_it_is_below_2_13(tmp_path) -> None:
+    # Fair check 31, items 68 and 70: "removed in keras 3.0.0", "pin keras<3.0.0" (2.15.0, whose new
+    # optimizers drop `lr` with a warning and train at the default rate). keras 2.12's keras.optimizers
+    # are the legacy classes (wheels read, session 50).
+    from nbrefactor.audit.rule_examples import run_example
+    from nbrefactor.audit.rules import rule_by_code
+
+    cells = ("from keras.optimizers import SGD\nopt = SGD(lr=0.001, momentum=0.9)",)
+    [found] = run_example(rule_by_code("DEP005"), Example(cells=cells, files={"requirements.txt": "keras==2.15.0\n"}), tmp_path / "a")
+    assert found.message.startswith("`keras.optimizers.SGD(lr=…)` was removed in keras 2.13.0 (ignored with only a warning "
+                                    "since 2.13, whose optimizers train at their default rate; an error since 3.0.0); `keras==2.15.0` "), found.message
+    assert found.message.endswith("requirements.txt) admits only releases without it: on a clean install the notebook does not "
+                                  "run as written"), found.message
+    assert found.fix.endswith("or pin `keras<2.13.0` if the notebook must keep the old API"), found.fix
+    assert not list(run_example(rule_by_code("DEP005"), Example(cells=cells, files={"requirements.txt": "keras==2.12.0\n"}), tmp_path / "b"))

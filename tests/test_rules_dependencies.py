@@ -1195,3 +1195,30 @@ def test_fair29_dep003_fix_keeps_the_lines_range_index_and_build_option(tmp_path
     assert ("Install flash-attn in a step after the manifest's packages, with the line's option "
             "(`pip install --no-build-isolation flash-attn==<version>`)") in fix
     assert "flash-attn," not in fix.split(";")[0]
+
+
+def test_fair31_an_uncommitted_course_helper_is_a_file_to_commit_not_a_distribution(tmp_path):
+    # Kulbear/deep-learning-coursera (fair check 31, items 3, 6, 9, 30, 31): `from dnn_utils import relu`,
+    # `from testCases import *` of helper files never committed. DEP002 told to pin `dnn_utils` (on no
+    # index) and `tf_utils` (an unrelated project on PyPI).
+    root = make_repo(tmp_path, {})
+    first = write_notebook(root / "week4" / "Step by Step.ipynb",
+                           ["import numpy as np\nfrom testCases import *\nfrom dnn_utils import sigmoid, relu\nimport stardist\n"
+                            "import useful_rdkit_utils as uru"])
+    second = write_notebook(root / "week1" / "Gradient Checking.ipynb", ["from testCases import *\nfrom tf_utils import load_dataset"])
+    by_module = {dict(d.data)["module"].split(".")[0]: d for d in audit(first) if d.code == "DEP002"}
+    assert sorted(by_module) == ["dnn_utils", "numpy", "stardist", "testCases", "useful_rdkit_utils"]
+    helper = by_module["dnn_utils"]
+    assert "a helper module of the project, `dnn_utils.py`, that was not committed" in helper.message
+    assert helper.fix.startswith("Commit `dnn_utils.py`")
+    assert "pinned line for `dnn_utils`" not in helper.fix
+    # A name no table knows and without a helper's shape keeps today's message (item 2: stardist).
+    assert by_module["stardist"].message.startswith("`stardist` is imported (distribution `stardist`)")
+    assert by_module["numpy"].fix.endswith("with a pinned line for `numpy`")
+    # A published distribution named like a helper, known to the catalogue, stays one.
+    assert "(distribution `useful-rdkit-utils`)" in by_module["useful_rdkit_utils"].message
+    # Across the project: one finding for testCases, the file to commit beside each notebook.
+    result = audit_paths([str(root)], Settings(), jobs=1)
+    [cases] = [d for d in result.diagnostics if d.code == "DEP002" and dict(d.data)["module"] == "testCases"]
+    assert cases.message.endswith(": commit it beside each of them")
+    assert cases.fix.startswith("Commit `testCases.py`")

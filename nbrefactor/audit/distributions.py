@@ -896,6 +896,32 @@ def _lab_test_module(name: str, catalog: Catalog) -> bool:
     return any(isinstance(p, str) and fnmatch.fnmatchcase(name, p) for p in patterns)
 
 
+def missing_helper_modules(facts: NotebookFacts, uses: tuple[ImportUse, ...], catalog: Catalog) -> frozenset[str]:
+    """The top-level names of the notebook's imports that read as helper modules the repository did not
+    commit (deeplearning.ai's `dnn_utils`, `testCases`: fair check 31, items 3, 6, 9, 12, 30, 31), not
+    distributions: no table knows the name, no install line of the notebook names it (commented-out ones
+    included), and it is named like a helper file (`[helper_modules]` of rules/distributions.toml:
+    `*_utils`, `helpers`, `testCases`). A module beside the notebook is local and never reaches here.
+    Not covered: a helper with a name of its own (the Jazz assignment's `preprocess`, `qa`), which stays
+    an assumed distribution: a module imported beside a helper is no evidence, since in the same cells
+    `music21` and `emoji`, which no table knows either, are real distributions."""
+    patterns = [p for p in (catalog.table("distributions", "helper_modules", {}) or {}).get("names", []) if isinstance(p, str)]
+    if not patterns:
+        return frozenset()
+    spellings: Optional[dict[str, str]] = None
+    unknown: set[str] = set()
+    for use in uses:
+        top = use.module.split(".")[0]
+        if use.how or not use.resolution.assumed or normalise(top) != normalise(use.resolution.primary):
+            continue
+        if spellings is None:
+            spellings = install_spellings(facts)
+        if normalise(top) in spellings:
+            continue  # the notebook installs it by that name: a distribution (`!pip install stardist`)
+        unknown.add(top)
+    return frozenset(name for name in unknown if any(fnmatch.fnmatchcase(name, p) for p in patterns))
+
+
 # `!pip install --quiet torch-lr-finder`, also commented out (`#!pip install …`, `# %pip install …`).
 _ANY_PIP_INSTALL = re.compile(r"\bpip3?\s+install\s+(?P<args>[^\n#;&|]*)")
 

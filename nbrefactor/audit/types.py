@@ -366,8 +366,10 @@ class AuditResult:
             out[at] = replace(
                 out[at],
                 message=f"{out[at].message}; {others} other notebook{'s' if others > 1 else ''} of the project "
-                f"import{'' if others > 1 else 's'} it too ({named}): one line to add"
-                + (" to each group's file" if split else ""),
+                f"import{'' if others > 1 else 's'} it too ({named}): "
+                # (a helper module the repository lacks is one file to commit, no manifest line: fair check 31)
+                + ("commit it beside each of them" if dict(out[at].data).get("helper") else
+                   "one line to add" + (" to each group's file" if split else "")),
                 fix=fix,
             )
         return tuple(out)

@@ -19,7 +19,7 @@ from nbrefactor.audit.facts import dotted_name
 from nbrefactor.audit.hosted import hosted_test, local_test
 from nbrefactor.audit.container_code import ComponentStep, component_steps, pipeline_step_bodies
 from nbrefactor.audit.distributions import (
-    _installed_name, catalogued_distributions, cell_imports, cloned_path, import_aliases, same_name, cloned_working_folder, install_commands, pipreqs_mapping, shadowing_package, third_party_imports, url_installs,
+    _installed_name, catalogued_distributions, cell_imports, missing_helper_modules, cloned_path, import_aliases, same_name, cloned_working_folder, install_commands, pipreqs_mapping, shadowing_package, third_party_imports, url_installs,
     variable_install_pins,
 )
 from nbrefactor.audit.types import Family, Severity
@@ -1530,6 +1530,10 @@ class NoManifest(Rule):
         "component's `packages_to_install=[...]` names it or the component runs on an image other than a stock "
         "`python:*` one (the team's image may install it; one the notebook does not spell as a literal counts as such); "
         "on a stock Python image, the message says so and the fix names `packages_to_install`. "
+        "An import no table knows and no install line names that is named like a helper file (`dnn_utils`, `utils`, "
+        "`testCases`; `[helper_modules]` of `rules/distributions.toml`) is a helper module the repository did not commit: "
+        "the message says so and the fix is to commit the file, not a requirements line for a distribution of that "
+        "name (most are on no index, and `tf-utils` is an unrelated project). "
         "In a report of several notebooks, those of one project importing the same distribution are one root cause (one "
         "line of one new manifest declares it for all of them): one finding, at the first notebook, the others' imports "
         "related locations, the message saying how many other notebooks import it and the fix naming the folder above "
@@ -1543,7 +1547,9 @@ class NoManifest(Rule):
         "apart (`transformers==4.26.0` in some notebooks, `transformers==4.48.1` in others). "
         "Each notebook keeps its own fingerprint in a baseline, so a new notebook's import is a new finding; a single "
         "notebook's report is unchanged. The JSON report's `data` adds `project_root` (\"\" when none was found) and, "
-        "when the notebook installs the distribution itself, `installs` (its first install line's spec)."
+        "when the notebook installs the distribution itself, `installs` (its first install line's spec); for a helper module "
+        "the repository did not commit, `helper` (the file to commit), and the message of the fold says to commit it beside "
+        "each notebook instead of \"one line to add\"."
     )
     why_bad = (
         "Without a manifest nobody can rebuild the environment the results came from: versions "
@@ -1642,8 +1648,12 @@ class NoManifest(Rule):
         kept, component = _component_uses(third_party_imports(ctx.facts, ctx.project, ctx.catalog), ctx.facts, bool(ctx.project.manifests))
         for use in kept:
             uses.setdefault(use.resolution.primary, []).append(use)
+        helpers = missing_helper_modules(ctx.facts, tuple(kept), ctx.catalog)
         for distribution, found in uses.items():
             first, others = found[0], found[1:]
+            if first.module.split(".")[0] in helpers:
+                yield self._missing_helper(ctx, distribution, first, others)
+                continue
             url = _installed_from(first, ctx.facts)
             hosted = next((_hosted_installs(ctx)[n] for n in first.resolution.normalised if n in _hosted_installs(ctx)), None)
             resolution = _as_installed(first.resolution, ctx)
@@ -1678,6 +1688,28 @@ class NoManifest(Rule):
                 # report's fold across notebooks claims one pin only when those that install it agree.
                 + ((("installs", installs),) if (installs := _installed_spec(first.resolution, ctx)) else ()),
             )
+
+    def _missing_helper(self, ctx: RuleContext, distribution: str, first, others) -> Hit:
+        """An import that reads as a helper file the repository did not commit (`missing_helper_modules`:
+        `from dnn_utils import relu`): the fix is to commit the file, not a requirements line for a
+        distribution of that name, which the index lacks or gives to an unrelated project (fair check 31:
+        `tf-utils`; items 3, 6, 9, 30, 31)."""
+        top = first.module.split(".")[0]
+        return Hit(
+            first.cell,
+            first.line,
+            first.column,
+            f"`{top}` is imported but is neither in the repository nor a known distribution: by its name a helper "
+            f"module of the project, `{top}.py`, that was not committed",
+            fix=f"Commit `{top}.py` (or the `{top}/` package) beside the notebook; only if it is a published "
+                "distribution after all, add a requirements.txt beside the notebook with a pinned line for it",
+            key=f"no-manifest\x1f{normalise(distribution)}",
+            related=tuple(dict.fromkeys(
+                (u.cell, u.line, u.column) for u in others if (u.cell, u.line, u.column) != (first.cell, first.line, first.column))),
+            # (`helper` tells the report's fold across notebooks that the line to add is a file to commit)
+            data=(("distribution", distribution), ("module", first.module), ("project_root", ctx.project.root or ""),
+                  ("helper", f"{top}.py")),
+        )
 
 
 # `{xformers}`, `{_numpy}`, `$wheels`: IPython fills these in from the kernel's variables.
@@ -1791,7 +1823,8 @@ class InNotebookInstall(Rule):
         "So is an install in the body of a function the notebook makes a Kubeflow Pipelines component of "
         "(`create_component_from_func(step, base_image=…)`, `func_to_container_op`, `@dsl.component`): it runs in the "
         "step's container, not in the kernel, and no manifest of the notebook reaches that image. Nor is a line that only "
-        "upgrades the installer itself (`!pip install -U pip setuptools wheel`): no dependency of the code. "
+        "upgrades the installer itself (`!pip install -U pip setuptools wheel`, `!conda install conda python=3.7`: conda "
+        "updating itself and holding the interpreter): no dependency of the code. "
         "System packages installed "
         "the same ways (`!apt-get install -y graphviz`, `!sudo apt install ffmpeg`, `yum`/`dnf`/`apk`/`brew`) are "
         "reported too, as what they are: operating-system packages no Python manifest can declare (also "
@@ -1851,6 +1884,8 @@ class InNotebookInstall(Rule):
         Example(cells=("try:\n  import openai\nexcept:\n  !pip install openai==0.28\n  import openai",)),
         # The installer upgrading itself: no dependency of the code.
         Example(cells=("!pip install -q --upgrade pip setuptools wheel\n%pip install -U pip",)),
+        # Nor is conda updating itself and holding Colab's Python (fair check 31, items 51 and 53).
+        Example(cells=("%%bash\nconda install --channel defaults conda python=3.7 --yes\nconda update --all",)),
         # On Colab only: a package the notebook imports and no manifest declares is DEP002's finding at
         # the import (declaring it also makes this line right); the manifest beside the notebook,
         # installed on Colab, is the local environment itself.
@@ -1997,9 +2032,10 @@ class InNotebookInstall(Rule):
             if (
                 parsed.packages
                 and not (parsed.requirement_files or parsed.editables or parsed.unresolved)
-                and all(normalise(spec.name) in _INSTALLER_TOOLING for spec in parsed.packages)
+                and all(normalise(spec.name) in (_CONDA_TOOLING if parsed.tool in _CONDA_TOOLS else _INSTALLER_TOOLING)
+                        for spec in parsed.packages)
             ):
-                continue  # `pip install -U pip setuptools`: the installer itself, no dependency of the code
+                continue  # `pip install -U pip setuptools`, `conda install conda python=3.7`: the installer itself
             hosted, beside_local = install_branch(cells.get(command.cell.index), command, install_lines[command.cell.index])
             if hosted and beside_local:
                 # `if "COLAB_" not in …: !pip install unsloth` / `else: <Colab's own install lines>`:
@@ -2748,6 +2784,12 @@ _PRE_RELEASE = re.compile(r"(?:^|\s)--pre(?=\s|$)")
 # What installs packages rather than being one the code imports: a line upgrading only these (before
 # installing from git, say) is no dependency a manifest declares; the compiler does not write them either.
 _INSTALLER_TOOLING = frozenset({"pip", "setuptools", "wheel", "uv"})
+# What a conda line installs when it only updates conda itself and holds the interpreter (`conda install
+# conda python=3.7`, after bootstrapping Miniconda on Colab): no requirements.txt line can be either, and
+# PyPI's `conda` is an old stub (fair check 31, items 51 and 53). A line that also installs a package
+# (`conda install python=3.9 numpy`) is still reported, naming all of them.
+_CONDA_TOOLING = _INSTALLER_TOOLING | {"conda", "mamba", "python"}
+_CONDA_TOOLS = frozenset({"conda", "mamba", "micromamba"})
 
 
 # The system package managers and the word that installs with each.

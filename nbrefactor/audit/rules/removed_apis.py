@@ -94,6 +94,11 @@ class Removal:
     # Removed positional arguments: calls of `api` passing more than this many arguments by position
     # (no `*args`): seaborn 0.12 made everything after `data` keyword-only (`sns.regplot(x, y)`).
     positional: int = -1
+    # How the release removed it, when it did not raise (said in parentheses after "removed in"):
+    # keras 2.13's `keras.optimizers` drop `lr=` with only a warning, so training silently runs at the
+    # default rate (fair check 31, items 68 and 70: the message said "removed in keras 3.0.0" and the fix
+    # offered `keras<3.0.0`, which installs 2.15).
+    note: str = ""
 
     @property
     def path_suffix(self) -> bool:
@@ -122,7 +127,7 @@ def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozens
             tuple(str(m) for m in e.get("unless_receivers", [])),
             str(e.get("said", "")),
             bool(e.get("unpacked", False)), tuple(str(k) for k in e.get("unless_keywords", [])),
-            int(e.get("positional", -1)),
+            int(e.get("positional", -1)), str(e.get("note", "")),
         )
         for e in data.get("removed", [])
         if e.get("api") and e.get("distribution") and e.get("removed_in") and (not e.get("method") or e.get("modules"))
@@ -1435,13 +1440,16 @@ class UsesRemovedApi(Rule):
                 f"`{u.shown if u.entry.values else _shown(u.entry)}` → {u.entry.replacement}" for u in group if u.entry.replacement
             ))
             verb, it = ("was", "it") if len(said) == 1 and " and " not in said[0] else ("were", "them")
-            head = f"{_said(said)} {verb} removed in {distribution} {removed_in}"
+            notes = list(dict.fromkeys(u.entry.note for u in group if u.entry.note))
+            head = f"{_said(said)} {verb} removed in {distribution} {removed_in}" + (f" ({'; '.join(notes)})" if notes else "")
             severity = None
             if "new" in kinds or "colab-tf1" in kinds:
                 severity = Severity.ERROR
             if "new" in kinds:
                 d = next(d for d in declarations if d.kind == "new")
-                state = f"`{d.text}` ({d.where}) admits only releases without {it}: the notebook fails on a clean install"
+                # (a removal the release only warns about, `lr=` in keras 2.13, does not fail: it changes the run)
+                state = (f"`{d.text}` ({d.where}) admits only releases without {it}: "
+                         + ("on a clean install the notebook does not run as written" if notes else "the notebook fails on a clean install"))
             elif "colab-tf1" in kinds:
                 d = next(d for d in declarations if d.kind == "colab-tf1")
                 state = (
