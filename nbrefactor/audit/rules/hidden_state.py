@@ -201,7 +201,8 @@ class OutOfOrderExecution(Rule):
         "value check (training does not change it), and a stretch of cells that only show values "
         "(bind, change and call nothing but read-only methods, H2O's metric and display methods among them: "
         "`model_performance`, `r2`, `varimp_plot`, `partial_plot`; and every method named `predict…`, river's "
-        "`predict_one` and `predict_proba_one` among them, but not `learn_one` or `transform_one`), swapped with others like it, is not "
+        "`predict_one` and `predict_proba_one` among them, but not `learn_one` or `transform_one`; and pprint's "
+        "`pp.pprint(…)`, `pp.pformat(…)`), swapped with others like it, is not "
         "reported. "
         "Otherwise it reads only execution counts, so it applies to every kernel language. "
         "Late re-runs of one section reported apart because their counts interleave ([115]–[125], then [133], [128], "
@@ -414,6 +415,15 @@ class OutOfOrderExecution(Rule):
             code_cell("pipe.predict_proba_one('I built an API')", 5),
             code_cell("pipe.predict_one('the disk is damaged')", 3),
             code_cell("pipe.predict_proba_one('the disk is damaged')", 4),
+        )),
+        # pprint's printer only prints: cells re-run late that bind `t` from literals and show it
+        # with `pp.pprint(t)` changed nothing the cells below read (fair check 31, items 77, 79).
+        Example(cells=(
+            code_cell("import numpy as np\nimport pprint\npp = pprint.PrettyPrinter(indent=4)", 1),
+            code_cell("t = np.array([0., 1., 2.])\npp.pprint(t)\nprint(t.ndim)", 7),
+            code_cell("t = np.array([[1., 2.], [3., 4.]])\npp.pprint(t)", 8),
+            code_cell("t = np.array([5, 6])\nprint(t.shape)", 2),
+            code_cell("m = np.array([[1, 2], [3, 4]])\npp.pprint(m.sum(axis=0))", 3),
         )),
     )
     failing = (
@@ -1477,7 +1487,10 @@ _READ_ONLY_METHOD_NAMES = frozenset(
      # H2O estimators' and frames' metric and display methods (fair check 13: a stretch of cells
      # showing `model.model_performance(…)`, `.r2()`, `.varimp_plot()` was taken as changing the model).
      "model_performance", "r2", "auc", "rmse", "mse", "mae", "logloss", "varimp", "varimp_plot", "confusion_matrix",
-     "partial_plot", "coef", "coef_norm", "std_coef_plot", "scoring_history", "gains_lift", "col_names"}
+     "partial_plot", "coef", "coef_norm", "std_coef_plot", "scoring_history", "gains_lift", "col_names",
+     # pprint's PrettyPrinter only prints or formats what it is given (fair check 31, items 77 and
+     # 79: `pp = pprint.PrettyPrinter(indent=4)`, then `pp.pprint(t)` was taken as a change of `pp`).
+     "pprint", "pformat", "isreadable", "isrecursive"}
 )
 
 
