@@ -2580,7 +2580,8 @@ class UnexecutedCell(Rule):
         "shows in an executed cell's saved text output below (`udf_metric(name=\"edge_entropy\", …)`, then a profile "
         "summary saved with `'edge_entropy:counts/n': 300`) ran too, and so, while as many numbers are free, "
         "does a cell of the stretch when a cell run below it, saving no error, reads a name only it binds "
-        "(no other cell, no star import or `%run`: `stream_p = stream(…)` without a count between [2] and [5], "
+        "(no other cell, no star import or `%run`; other cells may rebind it from its own value, `img = img.astype(…)`: "
+        "it is the one fresh binding; `stream_p = stream(…)` without a count between [2] and [5], "
         "drawn from by the figure of [5]), or, saving output, reads by a literal key a name whose value there the cell bound, a key no "
         "cell above it holds but the cell and the run cells whose names it reads, none binding or changing that name "
         "(`raster = Rasterizer(…, \"tweet_density\")` [7], `patch = raster.execute(patch)` without a count, then a plot of "
@@ -2952,6 +2953,17 @@ class UnexecutedCell(Rule):
             code_cell("print(a)", 2),
             code_cell("b = a * 2"),
         ), expect=((2, 1),)),
+        # [3] is free for one cell: the reader [4] read `img`, which only cell 3 binds afresh (cell 5
+        # rebinds it from its own value), so cell 3 ran; cell 5, with no number left, did not, and is
+        # the one reported (fair check 31, item 81: the section's readers prove it ran).
+        Example(cells=(
+            code_cell("import numpy as np", 1),
+            code_cell("raw = [1, 2, 3]", 2),
+            code_cell("img = np.array(raw) * 2"),
+            code_cell("print(img.dtype)"),
+            code_cell("img = img.astype(np.uint8)"),
+            code_cell("print(img.sum())", 4),
+        ), expect=((5, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -3006,8 +3018,13 @@ class UnexecutedCell(Rule):
         if readers:
             reading = sorted({r.cell for r in readers})
             # "ran and reads": the reader ran, but may have stopped (an error) before the line.
+            # "from it" only when the one cell read from is the one reported; another is named
+            # (fair check 31, item 81: `reconstructed_image` read from cell 38, reported at 34).
+            providers = {r.provider.cell for r in readers if r.provider}
+            source = (("it" if providers == {cell.index} else f"cell {next(iter(providers))}") if len(providers) == 1
+                      else "them")
             message += (f"; {_cell_list(reading)} below {'ran and read' if len(reading) > 1 else 'ran and reads'} "
-                        f"{_names(readers)} from {'it' if len({r.provider.cell for r in readers if r.provider}) == 1 else 'them'}")
+                        f"{_names(readers)} from {source}")
         analysed = ctx.analysis_at
         for unrun, _ in skipped:
             problem = analysed[unrun.index].facts.syntax_error if unrun.index in analysed else None
@@ -3252,7 +3269,20 @@ def _names_only_it_binds_read_below(
     if any(i.opaque and i.cell != cell.index for i in flow.injectors):
         return False
     own = {d.name for d in flow.definitions if d.cell == cell.index and not (computed and d.kind is DefKind.IMPORT)}
-    only = own - {d.name for d in flow.definitions if d.cell != cell.index}
+    others = {d.name: set() for d in flow.definitions if d.cell != cell.index}
+    for d in flow.definitions:
+        if d.cell != cell.index:
+            others[d.name].add(d.cell)
+    # A name other cells bind too, each only from its own earlier value (`x = x.astype(np.uint8)`,
+    # a top-level read of the name reaching it from outside that cell), has one fresh binding, this
+    # cell's: whichever ran, this cell ran first (fair check 31, item 81: `reconstructed_image =
+    # unpatchify(…)` never counted, `reconstructed_image = reconstructed_image.astype(np.uint8)`
+    # below it, both read by cell [34]). Not a rebinding that reads the name only inside a function.
+    rebinds_from_own = {
+        (r.cell, r.name) for r in flow.reads
+        if not r.deferred and r.name in own and r.cell != cell.index and (r.provider is None or r.provider.cell != r.cell)
+    }
+    only = {name for name in own if all((other, name) in rebinds_from_own for other in others.get(name, ()))}
     if not only:
         return False
     cells = _cells(ctx)
