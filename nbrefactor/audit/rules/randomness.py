@@ -35,7 +35,7 @@ from nbrefactor.audit.facts import character_column, dotted_name, statement_at, 
 from nbrefactor.audit.patterns import matches_any
 from nbrefactor.audit.project import SeedSwitch
 from nbrefactor.audit.types import Family, Severity
-from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md, name_loads, single_assignments
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, code as code_cell, is_suppressed, md, name_loads, single_assignments
 from nbrefactor.config import rule_enabled
 
 # (cell index, line, column): a place in notebook order.
@@ -673,8 +673,10 @@ def analyse_randomness(
                 library = _draw_library(catalog, call, qualified)
                 if library is not None and qualified.endswith(".from_pretrained") and _head_was_loaded(ca):
                     library = None
-                if library is not None and call.method == "Embedding" and _preset_embedding(ca, call):
+                if library is not None and call.method == "Embedding" and (_preset_embedding(ca, call) or _vectors_set(ca, call)):
                     library = None
+                if library == "tensorflow" and qualified.startswith("keras.") and _old_standalone_keras(facts):
+                    library = "numpy"
                 if library is not None:
                     iteration = None
                     if _draws_when_iterated(catalog, qualified):
@@ -788,12 +790,55 @@ def _seeding_callers(facts: NotebookFacts, ca: CellAnalysis, call: CallFact) -> 
 _PRESET_EMBEDDING = re.compile(r"\bembeddings_initializer\s*=\s*(?:[\w.]+\.)?Constant\s*\(|\bweights\s*=\s*\[")
 
 
+# What multi-backend Keras (before 2.4) writes when imported: "Using TensorFlow backend." (its
+# load_backend.py). Keras 2.4 and later are tf.keras and print nothing.
+_OLD_KERAS_BANNER = re.compile(r"Using (?:TensorFlow|Theano|CNTK) backend\.")
+_OLD_KERAS: list[tuple[NotebookFacts, bool]] = []
+
+
+def _old_standalone_keras(facts: NotebookFacts) -> bool:
+    """Is the notebook's standalone `keras` the multi-backend Keras before 2.4, by evidence the
+    notebook gives: a saved output with its import banner ("Using TensorFlow backend."), or
+    `keras` imported beside TensorFlow 1 calls (`tf.Session`, `tf.placeholder`…: Keras 2.4 needs
+    TensorFlow 2.2)? That Keras takes every unseeded initialiser's and dropout's op seed from
+    `np.random.randint` (Keras 2.0.8 and 2.3.1, `backend/tensorflow_backend.py`; Orthogonal draws
+    `np.random.normal`, `fit`'s shuffle `np.random.shuffle`), so its layers draw from NumPy:
+    `np.random.seed` seeds them, and `keras.utils.set_random_seed` does not exist there (fair check
+    31, items 144 and 147: Coursera's Emojify and Jazz notebooks). Computed once per notebook."""
+    if _OLD_KERAS and _OLD_KERAS[0][0] is facts:
+        return _OLD_KERAS[0][1]
+    found = False
+    if any(imp.top_level == "keras" for _, imp in facts.imports):
+        found = any(
+            _OLD_KERAS_BANNER.search(o.text) for ca in facts.cells for o in ca.cell.outputs if o.text
+        ) or any(
+            facts.resolve(call.func) in _TF1_CALLS for ca in facts.cells for call in ca.facts.calls if call.func
+        )
+    _OLD_KERAS[:] = [(facts, found)]
+    return found
+
+
 def _preset_embedding(ca: CellAnalysis, call: CallFact) -> bool:
     """A Keras `Embedding(…)` given its initial vectors (`_PRESET_EMBEDDING`): it draws nothing."""
     if not (call.has_keyword("embeddings_initializer") or call.has_keyword("weights")):
         return False
     text = "\n".join(ca.cell.source.split("\n")[call.line - 1:max(call.line, call.end_line)])
     return _PRESET_EMBEDDING.search(text) is not None
+
+
+def _vectors_set(ca: CellAnalysis, call: CallFact) -> bool:
+    """`embedding_layer = Embedding(…)`, then `embedding_layer.set_weights([matrix])` in the same
+    cell: its drawn vectors are replaced at once, as with `weights=[matrix]` (fair check 31, item
+    144, where `_sets_one_layer` keeps the model's other layers' draws)."""
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return False
+    names = {
+        t.id for node in nodes_of(tree, ast.Assign)
+        if isinstance(node.value, ast.Call) and node.value.lineno == call.line and node.value.col_offset + 1 == call.column
+        for t in node.targets if isinstance(t, ast.Name)
+    }
+    return bool(names) and any(c.method == "set_weights" and c.receiver in names for c in ca.facts.calls)
 
 
 def _head_was_loaded(ca: CellAnalysis) -> bool:
@@ -1326,6 +1371,8 @@ def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
                 continue
             if call.method == "restore" and (call.arg(1, ("save_path",)) is None or saver_saves):
                 continue
+            if call.method == "set_weights" and _sets_one_layer(facts, ca, call):
+                continue
             if call.method in _LOAD_METHODS and call.method != "from_pretrained":
                 source = call.arg(*_LOAD_PATH_ARGUMENT.get(call.method, (0, ("filepath",))))
                 if source is not None and any(
@@ -1350,6 +1397,28 @@ def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
             qualified = facts.resolve_at(call.func, ca.cell.index, call.line) if call.func else ""
             found.update(_LOAD_FUNCTIONS.get(qualified, ()))
     return frozenset(found)
+
+
+_KERAS_LAYER = re.compile(r"^(?:tensorflow\.)?keras\.layers\.")
+
+
+def _sets_one_layer(facts: NotebookFacts, ca: CellAnalysis, call: CallFact) -> bool:
+    """`embedding_layer.set_weights([emb_matrix])` on a name the cell binds to a Keras layer
+    (`embedding_layer = Embedding(…)`): it gives that one layer its values, not the model's other
+    layers theirs, whose initial weights are still drawn (fair check 31, item 144: GloVe vectors set
+    on the Embedding hid the LSTM's and Dense's draws). Not followed across cells."""
+    if not call.receiver or not call.receiver.isidentifier():
+        return False
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return False
+    for node in nodes_of(tree, ast.Assign):
+        if (
+            isinstance(node.value, ast.Call) and any(isinstance(t, ast.Name) and t.id == call.receiver for t in node.targets)
+            and _KERAS_LAYER.match(facts.resolve(dotted_name(node.value.func)) or "")
+        ):
+            return True
+    return False
 
 
 # A format field of a checkpoint file name (`{epoch:02d}`, `{val_loss:.2f}`): any text in the files written.
@@ -4763,6 +4832,10 @@ class UnseededRandom(Rule):
         "(`numpy_input_fn(shuffle=True)`) takes no seed and its Estimator ignores a global one, so it is "
         "reported whatever seed precedes it: the fix is `RunConfig(tf_random_seed=…)` and a `tf.data` input "
         "shuffled with `seed=`. "
+        "The layers of standalone multi-backend Keras before 2.4 (a saved \"Using TensorFlow backend.\" output, or "
+        "`keras` imported beside TensorFlow 1 calls) take their seeds from NumPy (`np.random.randint` when no seed is "
+        "given): they are NumPy draws, seeded by `np.random.seed`, and the fix says so (that Keras has no "
+        "`keras.utils.set_random_seed`); `tf.keras` and later Keras are TensorFlow's. "
         "A draw on a line with `# noqa: RND001` is left out. "
         "Layer constructions are not reported for a library whose weights the notebook loads "
         "(`load_weights`, `load_state_dict`, `from_pretrained`, `monai.bundle.load(…, model=net)`): their random "
@@ -4771,7 +4844,8 @@ class UnseededRandom(Rule):
         "`out + \"/best.h5\"`, or one file of a checkpoint template, `out + \"/weights.{epoch:02d}.hdf5\"` then "
         "`load_weights(out + \"/weights.04.hdf5\")`: those weights were trained "
         "from its own draws; nor when what is loaded is another of its networks' weights, "
-        "`target.load_state_dict(policy.state_dict())`, `set_weights(model.get_weights())`: a copy of its own draws), nor for a pretrained backbone (`weights=\"imagenet\"`, `pretrained=True`), which "
+        "`target.load_state_dict(policy.state_dict())`, `set_weights(model.get_weights())`: a copy of its own draws; nor when it is one layer's, `emb.set_weights([matrix])` on a "
+        "name the cell binds to a Keras layer, which only makes that layer draw nothing), nor for a pretrained backbone (`weights=\"imagenet\"`, `pretrained=True`), which "
         "loads only its own layers: the head built on top of it starts from random weights; so does the head a notebook "
         "class builds beside a `from_pretrained` backbone (`self.lm = TFDistilBertModel.from_pretrained(name)`, "
         "`self.head = Sequential([Dense(512), Dense(2)])`), and a tokenizer's, config's or processor's `from_pretrained` "
@@ -5316,6 +5390,14 @@ class UnseededRandom(Rule):
             "    for step in range(1, len(time) + 1):\n        ar[step] += rho * ar[step - 1]\n    return ar[1:] * amplitude",
             "series = autocorrelation(time, 10)\nplot_series(time[:200], series[:200])",
         )),
+        # Multi-backend Keras before 2.4 ("Using TensorFlow backend." when imported) takes its
+        # initialisers' and dropout's seeds from NumPy: `np.random.seed` seeds the model (fair
+        # check 31, item 144: Coursera's Emojify V2).
+        Example(cells=(
+            code_cell("import numpy as np\nnp.random.seed(1)\nfrom keras.models import Sequential\nfrom keras.layers import Dense, Dropout", 1,
+                      outputs=({"output_type": "stream", "name": "stderr", "text": "Using TensorFlow backend.\n"},)),
+            code_cell("model = Sequential([Dense(8, input_shape=(4,)), Dropout(0.5), Dense(1)])", 2),
+        )),
     )
     failing = (
         # torchtext's legacy BucketIterator with shuffle=True shuffles from a snapshot of Python's
@@ -5696,6 +5778,19 @@ class UnseededRandom(Rule):
             "def noise(n):\n    return np.random.rand(n)",
             "data = noise(10)\nprint(data.mean())",
         ), expect=((3, 2),)),
+        # Vectors set on the one Embedding layer (`emb.set_weights([matrix])`) load no other layer's
+        # weights: the LSTM's are still drawn (fair check 31, item 144's note); the Embedding, whose
+        # draw the set replaces, is not the one named.
+        Example(cells=(
+            "import numpy as np\nfrom tensorflow.keras.layers import Embedding, LSTM, Dense\nfrom tensorflow.keras.models import Sequential\nmatrix = np.load('glove.npy')",
+            "emb = Embedding(400, 50, trainable=False)\nemb.build((None,))\nemb.set_weights([matrix])\nmodel = Sequential([emb, LSTM(16), Dense(5)])",
+        ), expect=((2, 4),)),
+        # Keras before 2.4 (TensorFlow 1's `tf.Session` beside `import keras`) unseeded: a NumPy
+        # draw, whose fix is `np.random.seed` (fair check 31, item 147: the Jazz LSTM).
+        Example(cells=(
+            "import numpy as np\nimport tensorflow as tf\nfrom keras.models import Sequential\nfrom keras.layers import LSTM, Dense\nsess = tf.Session()",
+            "model = Sequential([LSTM(64, input_shape=(30, 78)), Dense(78, activation='softmax')])\nmodel.fit(X, Y, epochs=100)",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -5778,10 +5873,18 @@ class UnseededRandom(Rule):
                 more = f"; {len(others)} more unseeded draw{'s' if len(others) > 1 else ''} of it ({_other_places(_place(draw)[0], others)})"
             related = tuple(_located(d) for d in others)
             lib_fix = _library_fix(ctx, lib)
+            # A layer of multi-backend Keras (before 2.4) draws its seed from NumPy
+            # (`_old_standalone_keras`): NumPy's global seed is its fix, not a generator.
+            old_keras = library == "numpy" and draw.qualified.startswith("keras.")
+            if old_keras:
+                lib_fix = ("np.random.seed(SEED) before the layers are built (Keras before 2.4 takes their seeds "
+                           "from NumPy and has no keras.utils.set_random_seed)")
             fix = f"Seed {lib.label} in the first code cell: {lib_fix}"
             cell, line, column = _located(draw)
             end_line = draw.call.end_line
             subject = f"`{draw.shown}`{where} draws"
+            if old_keras:
+                subject = f"`{draw.shown}`{where} (Keras before 2.4, whose layers take their seeds from NumPy) draws"
             if draw.qualified.endswith(".from_pretrained"):
                 subject = f"`{draw.shown}`{where} initialises a head the checkpoint lacks and draws"
             elif draw.qualified.endswith("get_peft_model"):
