@@ -2308,6 +2308,8 @@ _PURE_FUNCTIONS = frozenset({
 })
 # Methods that compute a value from their arguments and leave their object as it was: a trained
 # model's prediction on a picked example that is only printed shows the pick, it changes nothing.
+# Every method named `predict…` is one too (StarDist's `model.predict_instances(img)`, fair check
+# 31, item 143), as for HID001's `reads_only`.
 _INFERENCE_METHODS = frozenset({
     "predict", "predict_proba", "predict_on_batch",
     # A language model's generation from a picked prompt and a tokenizer's encoding and decoding of
@@ -2628,7 +2630,7 @@ class _ShownFlow:
                 return followed
         if method == "run" and call.args and not call.keywords and all(self.expr(a) for a in call.args):
             return True  # `sess.run(batch)`: evaluates the pipeline's own tensors, nothing else
-        if args_tainted and (method in _INFERENCE_METHODS or self._own_object(func)):
+        if args_tainted and (method in _INFERENCE_METHODS or method.startswith("predict") or self._own_object(func)):
             return True  # `model.predict([pick])`, `vectorizer([pick])`: a value computed from it, followed
         self.used = True
         return True
@@ -3802,6 +3804,9 @@ def _structure_only_models(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
     judged: dict[tuple[int, str], bool] = {}
     for draw in draws:
         ca, call = draw.ca, draw.call
+        if _WEIGHT_INIT.match(draw.qualified) is not None and not call.in_function and _in_sequential_only_shown(facts, ca, call):
+            found.add((ca.cell.index, call.line, call.column))
+            continue
         if not (call.in_function and call.owner) or _WEIGHT_INIT.match(draw.qualified) is None:
             continue
         key = (ca.cell.index, call.owner)
@@ -3810,6 +3815,54 @@ def _structure_only_models(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
         if judged[key]:
             found.add((ca.cell.index, call.line, call.column))
     return frozenset(found)
+
+
+# Containers whose call builds a model from the layers passed to it: `net2 = torch.nn.Sequential(…)`.
+_SEQUENTIAL_CONTAINERS = frozenset({"torch.nn.Sequential"})
+
+
+def _in_sequential_only_shown(facts: NotebookFacts, ca: CellAnalysis, call: CallFact) -> bool:
+    """A layer built inside `net = torch.nn.Sequential(…)`, a module-level assignment of the
+    notebook's only binding of `net`, whose every other mention is a structure view (`print(net)`,
+    `net` alone, `torchinfo.summary(net)`; comments naming it are no mention, `print(net2)  # net2
+    architecture`; a cell that does not parse and names it keeps the draws): its random weights reach nothing shown (fair check 31,
+    item 152: `net2 = torch.nn.Sequential(Linear, ReLU, Linear)` only printed beside the notebook
+    class's `net1`, which `_only_structure_shown` already exempted). Not a Keras `Sequential`
+    (`model.summary()` is a method call, not followed here), nor a graph export."""
+    tree = _parsed(ca)
+    if tree is None:
+        return False
+    statement = statement_at(tree, call.line)
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)
+            and isinstance(statement.value, ast.Call)
+            and facts.resolve(dotted_name(statement.value.func)) in _SEQUENTIAL_CONTAINERS):
+        return False
+    name = statement.targets[0].id
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    views = 0
+    for other in facts.cells:
+        other_tree = _parsed(other)
+        if other_tree is None:
+            if word.search(other.cell.source):
+                return False
+            continue
+        parents = _parent_map(other_tree)
+        for node in ast.walk(other_tree):
+            if not (isinstance(node, ast.Name) and node.id == name):
+                continue
+            if not isinstance(node.ctx, ast.Load):
+                if other is ca and parents.get(node) is statement:
+                    continue
+                return False
+            parent = parents.get(node)
+            views += 1
+            if isinstance(parent, ast.Expr):
+                continue
+            if not isinstance(parent, ast.Call) or node not in parent.args:
+                return False
+            if _STRUCTURE_VIEWS.get(facts.resolve(dotted_name(parent.func))) != parent.args.index(node):
+                return False
+    return views > 0
 
 
 def _only_structure_shown(facts: NotebookFacts, ca: CellAnalysis, name: str) -> bool:
@@ -4890,6 +4943,8 @@ class UnseededRandom(Rule):
         "as a graph (`writer.add_graph(model, x)`), or exported with `torch.onnx.export` to a file that only a graph view "
         "reads (`writer.add_onnx_graph(model_filename)`); a class mentioned any other way, an instance called, trained or "
         "saved, or an exported file read by anything else or by nothing (the export is then the deliverable) keeps them. "
+        "Nor are the layers of a module-level `net = torch.nn.Sequential(…)` (the notebook's only binding of `net`) "
+        "whose every other mention is such a view (`print(net)`). "
         "Nor is a draw that is the whole right side of a "
         "module-level assignment to names nothing else in the notebook reads while two or more code cells follow "
         "(`colors = np.random.rand(50)` in a tutorial whose plots then use fixed colours): it reaches nothing (the "
@@ -4909,7 +4964,7 @@ class UnseededRandom(Rule):
         "the names bound from it, loops and conditions on it, method chains on it, NumPy/pandas/builtin "
         "functions of it (and `os.listdir`/`os.path` of a picked folder, a tensor reshaped, cast or "
         "rounded for the figure), a call of an object the notebook made (its vectorizer or layer: "
-        "`vectorizer([pick])`), a prediction (`model.predict([pick])`, which leaves the model as it "
+        "`vectorizer([pick])`), a prediction (`model.predict([pick])`, any `predict…` method, StarDist's `predict_instances` among them, which leaves the model as it "
         "was; also a language model's `generate` and a tokenizer's `apply_chat_template`/`encode`/`decode`/`batch_decode`: "
         "a random test conversation and the model's answer printed as a spot check) and a function-local list it is appended to, inside the module-level function "
         "that draws (the notebook's own `show_random_elements(dataset)` that picks rows for "
@@ -5304,6 +5359,21 @@ class UnseededRandom(Rule):
             "fig = plt.figure(figsize=(20, 8))\nfor i, idx in enumerate(np.random.choice(x_test.shape[0], size=32, replace=False)):\n"
             "    ax = fig.add_subplot(4, 8, i + 1, xticks=[], yticks=[])\n    ax.imshow(np.squeeze(x_test[idx]))\n"
             "    pred_idx = np.argmax(y_hat[idx])\n    ax.set_title(names[pred_idx])",
+        )),
+        # A `torch.nn.Sequential` only printed: its repr shows the architecture, the same on every
+        # run (fair check 31, item 152), as a notebook class's instance only printed.
+        Example(cells=(
+            "import torch",
+            "net2 = torch.nn.Sequential(\n    torch.nn.Linear(1, 10),\n    torch.nn.ReLU(),\n    torch.nn.Linear(10, 1)\n)",
+            "print(net2)  # net2 architecture",
+        )),
+        # A random pick of which image a pretrained StarDist model segments and the figure shows:
+        # `predict_instances` reads the model as `predict` does (fair check 31, item 143).
+        Example(cells=(
+            "import numpy as np\nimport matplotlib.pyplot as plt\nfrom random import randint\nfrom stardist.models import StarDist2D\n"
+            "X = [np.zeros((64, 64)) for _ in range(10)]\nmodel = StarDist2D(None, name='stardist', basedir='models')",
+            "img_num = randint(0, len(X) - 1)\nimg = X[img_num]\nlabels, details = model.predict_instances(img)\n"
+            "plt.imshow(img, cmap='gray')\nplt.imshow(labels, alpha=0.5)\nplt.axis('off')",
         )),
         # Fair check 28 (rnd001-value-reaches-only-display): a shuffling loader whose only iteration
         # takes one batch to show an image; the template's training is a TODO (a blank, not parsed,
@@ -5883,8 +5953,6 @@ class UnseededRandom(Rule):
             cell, line, column = _located(draw)
             end_line = draw.call.end_line
             subject = f"`{draw.shown}`{where} draws"
-            if old_keras:
-                subject = f"`{draw.shown}`{where} (Keras before 2.4, whose layers take their seeds from NumPy) draws"
             if draw.qualified.endswith(".from_pretrained"):
                 subject = f"`{draw.shown}`{where} initialises a head the checkpoint lacks and draws"
             elif draw.qualified.endswith("get_peft_model"):
@@ -5912,7 +5980,8 @@ class UnseededRandom(Rule):
                 )
                 fix = f"Seed {lib.label} beside the existing seed in cell {first_seed.ca.cell.index}: {lib_fix}"
                 related += ((first_seed.ca.cell, first_seed.call.line, first_seed.call.column),)
-            message = f"{subject} from the global random state of {lib.label}, which no call before it seeds{more}{partial}"
+            state = f"{lib.label} (Keras before 2.4 seeds its layers from it)" if old_keras else lib.label
+            message = f"{subject} from the global random state of {state}, which no call before it seeds{more}{partial}"
             if library == "numpy" and not component:
                 trials = _trial_estimators(ctx, _trial_functions(ctx))
                 if trials:
