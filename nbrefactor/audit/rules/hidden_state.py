@@ -6034,7 +6034,7 @@ class SavedTraceback(Rule):
         "`не работает`), or the markdown above it asks what the cell will show (\"What happens when we compare words "
         "that are not in the vocabulary?\") — or a cell that is only a `raise` "
         "statement, or a cell (at most 25 lines of code) whose own comment says it errors (`# (this "
-        "will error)`, `# can't convert it`, `# won't work`, `# Error expected`) or whose error the first Markdown cell "
+        "will error)`, `# can't convert it`, `# won't work`, `# Error expected`, `# NOT WORKING!`, `# incorrect method`) or whose error the first Markdown cell "
         "below it (past at most 2 code cells that look at the values) opens by reacting to (\"Oops…\", \"OOOOPS!!!\", "
         "\"Oh wait…\", \"Ahh, it seems…\", \"There's one more problem\"), or a short cell whose failing "
         "call the code cell just above it, or one of the 5 code cells below it, makes again, fixed: the "
@@ -6153,6 +6153,16 @@ class SavedTraceback(Rule):
                     "a = torch.ones(3, 2)\nb = torch.ones(3, 2)\ntorch.matmul(a, b)  # (this will error)",
                     4,
                     outputs=({"output_type": "error", "ename": "RuntimeError", "evalue": "mat1 and mat2 shapes cannot be multiplied", "traceback": []},),
+                ),
+            )
+        ),
+        # The wrong way shown on purpose: `# incorrect method`, `# NOT WORKING!` (fair check 31, item 90).
+        Example(
+            cells=(
+                code_cell(
+                    "# incorrect method\ntensor = torch.ones(2, 2)\nprint(torch.dot(tensor, tensor))  # NOT WORKING! torch.dot only takes 1-D tensors",
+                    5,
+                    outputs=({"output_type": "error", "ename": "RuntimeError", "evalue": "1D tensors expected, but got 2D and 2D tensors", "traceback": []},),
                 ),
             )
         ),
@@ -6748,6 +6758,10 @@ _ERROR_COMMENT = re.compile(
     r"|\bcan'?t\b|\bcannot\b|\berrors? out\b|\bthis (?:errors|fails|raises|breaks)\b"
     # `# (spoiler: this won't work)`, `tf.reduce_variance(E)  # won't work...`
     r"|\b(?:won'?t|doesn'?t|does not|will not|wouldn'?t)\s+work\b"
+    # `# NOT WORKING! Beware that torch.dot does not broadcast`, `# incorrect method` (fair check 31,
+    # item 90): the wrong way shown on purpose. Not a bare "incorrect"/"wrong" (`# plot the wrong
+    # predictions` names data, not the code).
+    r"|\bnot\s+working\b|\b(?:incorrect|wrong)\s+(?:method|way|usage|use|approach|syntax|example|code)\b"
     # `a = a.cpu()  # Error expected`, `# expect an error`, `# raises a TypeError`
     r"|\berrors?\s+expected\b|\bexpect(?:s|ed)?\s+(?:an?\s+)?(?:\w*error|exception)\b|\braises?\s+an?\s+\w*(?:Error|Exception)\b",
     re.IGNORECASE,
