@@ -572,6 +572,16 @@ class OutOfOrderExecution(Rule):
             code_cell("import numpy as np", 1), code_cell("data = np.arange(5)", 2),
             code_cell("noise = np.random.rand(5)", 1), code_cell("print((data + noise).sum())", 3),
         ), expect=((None, None),)),
+        # A display re-run after the cell below changed what it shows: its own output is the stale
+        # one, the message says so (fair check 31, item 78: `df.info()` after `pd.to_datetime`).
+        Example(
+            cells=(
+                code_cell("import pandas as pd\ndf = pd.DataFrame({'date': ['2021-01-01']})", 1),
+                code_cell("df.info()", 4),
+                code_cell("df['date'] = pd.to_datetime(df['date'])", 3),
+            ),
+            expect=((2, 1),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -693,6 +703,18 @@ class OutOfOrderExecution(Rule):
                     f"(run as {counts}): {'it was' if pronoun == 'it' else 'they were'} re-run late and read "
                     f"{shown_names} as {_cell_list(writers)} below left {'it' if len(names) == 1 else 'them'}, so "
                     f"{'its' if pronoun == 'it' else 'their'} saved outputs are not what a top-to-bottom run gives"
+                )
+            elif late and not bottom_up and notebook.is_python and (changed_below := _read_as_left_below(ctx, members, others)):
+                # The late cells bind and change nothing: no output below depends on them, their own
+                # output is what went stale, showing what the cells below had changed (fair check 31,
+                # item 78: `df.info()` re-run after `df['date'] = pd.to_datetime(…)` below it).
+                names, writers = changed_below
+                shown_names = ", ".join(f"`{n}`" for n in names[:3]) + (" and more" if len(names) > 3 else "")
+                message = (
+                    f"{who} ran as {ran}, after {_cell_list([c.index for c in others])} below {pronoun} "
+                    f"(run as {counts}): {'it was' if pronoun == 'it' else 'they were'} re-run late and read "
+                    f"{shown_names} as {_cell_list(writers)} below left {'it' if len(names) == 1 else 'them'}, so "
+                    f"{'its' if pronoun == 'it' else 'their'} own saved outputs are not what a top-to-bottom run gives"
                 )
             elif late and not bottom_up:
                 message = (
@@ -1430,6 +1452,29 @@ def _order_free_but_own_del(ctx: RuleContext, ca: CellAnalysis) -> bool:
     reads = [frozenset(r.name for r in (*c.facts.reads, *c.facts.deferred_reads)) for c in cells]
     fresh = [frozenset(d.name for d in c.facts.defined) - {i.bound for i in c.facts.imports} for c in cells]
     return _order_free(position, cells, reads, fresh, _Settled(cells))
+
+
+def _read_as_left_below(
+    ctx: RuleContext, members: Sequence[Cell], others: Sequence[Cell],
+) -> Optional[tuple[list[str], list[int]]]:
+    """For late re-run cells that bind, change and delete nothing (`df.info()`): the names they
+    read that the cells below them, run before, bind or change in place, and those cells; None when
+    the late cells write something (then the outputs below may come from them) or read nothing the
+    cells below wrote."""
+    analysed = ctx.analysis_at
+    facts = [analysed.get(c.index) for c in members]
+    if any(ca is None or ca.facts.defined or ca.facts.mutated or ca.facts.deleted for ca in facts):
+        return None
+    read = list(dict.fromkeys(r.name for ca in facts if ca is not None for r in ca.facts.reads))
+    names: list[str] = []
+    writers: set[int] = set()
+    for name in read:
+        by = [o.index for o in others if (ca := analysed.get(o.index)) is not None
+              and any(w.name == name for w in (*ca.facts.defined, *ca.facts.mutated))]
+        if by:
+            names.append(name)
+            writers.update(by)
+    return (names, sorted(writers)) if names else None
 
 
 class _Settled:
