@@ -1635,6 +1635,47 @@ def _method_of(draw: Draw) -> str | None:
     return None
 
 
+def _through_method(facts: NotebookFacts, path: tuple[Position, ...]) -> tuple[str, str] | None:
+    """(class, method) of the first call site on a first-run path (`_first_runs`) inside a method,
+    other than `__init__`, of a module-level class: the path's module-level step built the class,
+    which does not run that method. None when no step is."""
+    cells = {ca.cell.index: ca for ca in facts.cells}
+    for cell, line, _ in path[1:]:
+        ca = cells.get(cell)
+        tree = _parsed(ca) if ca is not None else None
+        for node in (tree.body if tree is not None else ()):
+            if isinstance(node, ast.ClassDef) and node.lineno <= line <= (node.end_lineno or node.lineno):
+                for item in node.body:
+                    if (isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+                            and item.lineno <= line <= (item.end_lineno or item.lineno) and item.name != "__init__"):
+                        return node.name, item.name
+    return None
+
+
+def _first_item_access(facts: NotebookFacts, cls: str, built: int) -> int | None:
+    """The first cell, from `built` on, that indexes (`train_dataset[0]`) at module level a name
+    bound at module level to a call of `cls`: where its `__getitem__` first runs. None when no
+    instance is indexed so (a DataLoader iterating it runs it later, not followed)."""
+    instances: set[str] = set()
+    for ca in facts.cells:
+        tree = _parsed(ca)
+        if tree is None:
+            continue
+        for st in tree.body:
+            if (isinstance(st, ast.Assign) and isinstance(st.value, ast.Call) and isinstance(st.value.func, ast.Name)
+                    and st.value.func.id == cls):
+                instances.update(t.id for t in st.targets if isinstance(t, ast.Name))
+        if ca.cell.index < built or not instances:
+            continue
+        for st in tree.body:
+            if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            if any(isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load) and isinstance(n.value, ast.Name)
+                   and n.value.id in instances for n in ast.walk(st)):
+                return ca.cell.index
+    return None
+
+
 def _first_method_call(ctx: RuleContext, method: str, after_cell: int | None) -> int | None:
     """The cell of the first module-level call `….method(…)` (from the cell where its class is
     first built on), or None."""
@@ -5861,6 +5902,16 @@ class UnseededRandom(Rule):
             "import numpy as np\nimport tensorflow as tf\nfrom keras.models import Sequential\nfrom keras.layers import LSTM, Dense\nsess = tf.Session()",
             "model = Sequential([LSTM(64, input_shape=(30, 78)), Dense(78, activation='softmax')])\nmodel.fit(X, Y, epochs=100)",
         ), expect=((2, 1),)),
+        # A function called in a dataset's `__getitem__` first runs where an instance is indexed,
+        # not where the class is built (fair check 31, item 151: SAM's box-prompt perturbation).
+        Example(cells=(
+            "import numpy as np\nfrom torch.utils.data import Dataset",
+            "def jitter(box):\n    return [b + np.random.randint(0, 20) for b in box]",
+            "class Boxes(Dataset):\n    def __init__(self, boxes):\n        self.boxes = boxes\n    def __len__(self):\n        return len(self.boxes)\n"
+            "    def __getitem__(self, idx):\n        return jitter(self.boxes[idx])",
+            "train = Boxes([[1, 2, 3, 4]])",
+            "print(train[0])",
+        ), expect=((2, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -5937,7 +5988,18 @@ class UnseededRandom(Rule):
                     elif run is not None:
                         where += f" (`{draw.call.owner}` first built in cell {run[0]})"
                 elif run is not None:
-                    where += f" (first run in cell {run[0]})"
+                    through = _through_method(ctx.facts, rf.first_path.get(draw.call.owner, ()))
+                    if through is not None:
+                        # Reached from a class's method: building the class runs nothing of it
+                        # (fair check 31, item 151: `get_bounding_box` called in `SAMDataset.__getitem__`,
+                        # whose class is built in cell 24; `train_dataset[0]` runs it in cell 25).
+                        indexed = _first_item_access(ctx.facts, through[0], run[0]) if through[1] == "__getitem__" else None
+                        if indexed is not None:
+                            where += f" (called in `{through[0]}.__getitem__`, first run in cell {indexed})"
+                        else:
+                            where += f" (called in `{through[0]}.{through[1]}`; `{through[0]}` first built in cell {run[0]})"
+                    else:
+                        where += f" (first run in cell {run[0]})"
             more = ""
             if others:
                 more = f"; {len(others)} more unseeded draw{'s' if len(others) > 1 else ''} of it ({_other_places(_place(draw)[0], others)})"
