@@ -201,7 +201,8 @@ class OutOfOrderExecution(Rule):
         "value check (training does not change it), and a stretch of cells that only show values "
         "(bind, change and call nothing but read-only methods, H2O's metric and display methods among them: "
         "`model_performance`, `r2`, `varimp_plot`, `partial_plot`; and every method named `predict…`, river's "
-        "`predict_one` and `predict_proba_one` among them, but not `learn_one` or `transform_one`), swapped with others like it, is not "
+        "`predict_one` and `predict_proba_one` among them, but not `learn_one` or `transform_one`; and pprint's "
+        "`pp.pprint(…)`, `pp.pformat(…)`), swapped with others like it, is not "
         "reported. "
         "Otherwise it reads only execution counts, so it applies to every kernel language. "
         "Late re-runs of one section reported apart because their counts interleave ([115]–[125], then [133], [128], "
@@ -415,6 +416,15 @@ class OutOfOrderExecution(Rule):
             code_cell("pipe.predict_one('the disk is damaged')", 3),
             code_cell("pipe.predict_proba_one('the disk is damaged')", 4),
         )),
+        # pprint's printer only prints: cells re-run late that bind `t` from literals and show it
+        # with `pp.pprint(t)` changed nothing the cells below read (fair check 31, items 77, 79).
+        Example(cells=(
+            code_cell("import numpy as np\nimport pprint\npp = pprint.PrettyPrinter(indent=4)", 1),
+            code_cell("t = np.array([0., 1., 2.])\npp.pprint(t)\nprint(t.ndim)", 7),
+            code_cell("t = np.array([[1., 2.], [3., 4.]])\npp.pprint(t)", 8),
+            code_cell("t = np.array([5, 6])\nprint(t.shape)", 2),
+            code_cell("m = np.array([[1, 2], [3, 4]])\npp.pprint(m.sum(axis=0))", 3),
+        )),
     )
     failing = (
         # A swap: of two equally short explanations, the later count is the one reported (run late).
@@ -562,6 +572,16 @@ class OutOfOrderExecution(Rule):
             code_cell("import numpy as np", 1), code_cell("data = np.arange(5)", 2),
             code_cell("noise = np.random.rand(5)", 1), code_cell("print((data + noise).sum())", 3),
         ), expect=((None, None),)),
+        # A display re-run after the cell below changed what it shows: its own output is the stale
+        # one, the message says so (fair check 31, item 78: `df.info()` after `pd.to_datetime`).
+        Example(
+            cells=(
+                code_cell("import pandas as pd\ndf = pd.DataFrame({'date': ['2021-01-01']})", 1),
+                code_cell("df.info()", 4),
+                code_cell("df['date'] = pd.to_datetime(df['date'])", 3),
+            ),
+            expect=((2, 1),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -683,6 +703,18 @@ class OutOfOrderExecution(Rule):
                     f"(run as {counts}): {'it was' if pronoun == 'it' else 'they were'} re-run late and read "
                     f"{shown_names} as {_cell_list(writers)} below left {'it' if len(names) == 1 else 'them'}, so "
                     f"{'its' if pronoun == 'it' else 'their'} saved outputs are not what a top-to-bottom run gives"
+                )
+            elif late and not bottom_up and notebook.is_python and (changed_below := _read_as_left_below(ctx, members, others)):
+                # The late cells bind and change nothing: no output below depends on them, their own
+                # output is what went stale, showing what the cells below had changed (fair check 31,
+                # item 78: `df.info()` re-run after `df['date'] = pd.to_datetime(…)` below it).
+                names, writers = changed_below
+                shown_names = ", ".join(f"`{n}`" for n in names[:3]) + (" and more" if len(names) > 3 else "")
+                message = (
+                    f"{who} ran as {ran}, after {_cell_list([c.index for c in others])} below {pronoun} "
+                    f"(run as {counts}): {'it was' if pronoun == 'it' else 'they were'} re-run late and read "
+                    f"{shown_names} as {_cell_list(writers)} below left {'it' if len(names) == 1 else 'them'}, so "
+                    f"{'its' if pronoun == 'it' else 'their'} own saved outputs are not what a top-to-bottom run gives"
                 )
             elif late and not bottom_up:
                 message = (
@@ -1422,6 +1454,29 @@ def _order_free_but_own_del(ctx: RuleContext, ca: CellAnalysis) -> bool:
     return _order_free(position, cells, reads, fresh, _Settled(cells))
 
 
+def _read_as_left_below(
+    ctx: RuleContext, members: Sequence[Cell], others: Sequence[Cell],
+) -> Optional[tuple[list[str], list[int]]]:
+    """For late re-run cells that bind, change and delete nothing (`df.info()`): the names they
+    read that the cells below them, run before, bind or change in place, and those cells; None when
+    the late cells write something (then the outputs below may come from them) or read nothing the
+    cells below wrote."""
+    analysed = ctx.analysis_at
+    facts = [analysed.get(c.index) for c in members]
+    if any(ca is None or ca.facts.defined or ca.facts.mutated or ca.facts.deleted for ca in facts):
+        return None
+    read = list(dict.fromkeys(r.name for ca in facts if ca is not None for r in ca.facts.reads))
+    names: list[str] = []
+    writers: set[int] = set()
+    for name in read:
+        by = [o.index for o in others if (ca := analysed.get(o.index)) is not None
+              and any(w.name == name for w in (*ca.facts.defined, *ca.facts.mutated))]
+        if by:
+            names.append(name)
+            writers.update(by)
+    return (names, sorted(writers)) if names else None
+
+
 class _Settled:
     """Which names a cell read that were settled before it ran: the notebook binds them exactly
     once, in a cell above it that also ran before it (a lower execution count), and never changes
@@ -1477,7 +1532,10 @@ _READ_ONLY_METHOD_NAMES = frozenset(
      # H2O estimators' and frames' metric and display methods (fair check 13: a stretch of cells
      # showing `model.model_performance(…)`, `.r2()`, `.varimp_plot()` was taken as changing the model).
      "model_performance", "r2", "auc", "rmse", "mse", "mae", "logloss", "varimp", "varimp_plot", "confusion_matrix",
-     "partial_plot", "coef", "coef_norm", "std_coef_plot", "scoring_history", "gains_lift", "col_names"}
+     "partial_plot", "coef", "coef_norm", "std_coef_plot", "scoring_history", "gains_lift", "col_names",
+     # pprint's PrettyPrinter only prints or formats what it is given (fair check 31, items 77 and
+     # 79: `pp = pprint.PrettyPrinter(indent=4)`, then `pp.pprint(t)` was taken as a change of `pp`).
+     "pprint", "pformat", "isreadable", "isrecursive"}
 )
 
 
@@ -2567,7 +2625,8 @@ class UnexecutedCell(Rule):
         "shows in an executed cell's saved text output below (`udf_metric(name=\"edge_entropy\", …)`, then a profile "
         "summary saved with `'edge_entropy:counts/n': 300`) ran too, and so, while as many numbers are free, "
         "does a cell of the stretch when a cell run below it, saving no error, reads a name only it binds "
-        "(no other cell, no star import or `%run`: `stream_p = stream(…)` without a count between [2] and [5], "
+        "(no other cell, no star import or `%run`; other cells may rebind it from its own value, `img = img.astype(…)`: "
+        "it is the one fresh binding; `stream_p = stream(…)` without a count between [2] and [5], "
         "drawn from by the figure of [5]), or, saving output, reads by a literal key a name whose value there the cell bound, a key no "
         "cell above it holds but the cell and the run cells whose names it reads, none binding or changing that name "
         "(`raster = Rasterizer(…, \"tweet_density\")` [7], `patch = raster.execute(patch)` without a count, then a plot of "
@@ -2939,6 +2998,17 @@ class UnexecutedCell(Rule):
             code_cell("print(a)", 2),
             code_cell("b = a * 2"),
         ), expect=((2, 1),)),
+        # [3] is free for one cell: the reader [4] read `img`, which only cell 3 binds afresh (cell 5
+        # rebinds it from its own value), so cell 3 ran; cell 5, with no number left, did not, and is
+        # the one reported (fair check 31, item 81: the section's readers prove it ran).
+        Example(cells=(
+            code_cell("import numpy as np", 1),
+            code_cell("raw = [1, 2, 3]", 2),
+            code_cell("img = np.array(raw) * 2"),
+            code_cell("print(img.dtype)"),
+            code_cell("img = img.astype(np.uint8)"),
+            code_cell("print(img.sum())", 4),
+        ), expect=((5, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2993,8 +3063,13 @@ class UnexecutedCell(Rule):
         if readers:
             reading = sorted({r.cell for r in readers})
             # "ran and reads": the reader ran, but may have stopped (an error) before the line.
+            # "from it" only when the one cell read from is the one reported; another is named
+            # (fair check 31, item 81: `reconstructed_image` read from cell 38, reported at 34).
+            providers = {r.provider.cell for r in readers if r.provider}
+            source = (("it" if providers == {cell.index} else f"cell {next(iter(providers))}") if len(providers) == 1
+                      else "them")
             message += (f"; {_cell_list(reading)} below {'ran and read' if len(reading) > 1 else 'ran and reads'} "
-                        f"{_names(readers)} from {'it' if len({r.provider.cell for r in readers if r.provider}) == 1 else 'them'}")
+                        f"{_names(readers)} from {source}")
         analysed = ctx.analysis_at
         for unrun, _ in skipped:
             problem = analysed[unrun.index].facts.syntax_error if unrun.index in analysed else None
@@ -3239,7 +3314,20 @@ def _names_only_it_binds_read_below(
     if any(i.opaque and i.cell != cell.index for i in flow.injectors):
         return False
     own = {d.name for d in flow.definitions if d.cell == cell.index and not (computed and d.kind is DefKind.IMPORT)}
-    only = own - {d.name for d in flow.definitions if d.cell != cell.index}
+    others = {d.name: set() for d in flow.definitions if d.cell != cell.index}
+    for d in flow.definitions:
+        if d.cell != cell.index:
+            others[d.name].add(d.cell)
+    # A name other cells bind too, each only from its own earlier value (`x = x.astype(np.uint8)`,
+    # a top-level read of the name reaching it from outside that cell), has one fresh binding, this
+    # cell's: whichever ran, this cell ran first (fair check 31, item 81: `reconstructed_image =
+    # unpatchify(…)` never counted, `reconstructed_image = reconstructed_image.astype(np.uint8)`
+    # below it, both read by cell [34]). Not a rebinding that reads the name only inside a function.
+    rebinds_from_own = {
+        (r.cell, r.name) for r in flow.reads
+        if not r.deferred and r.name in own and r.cell != cell.index and (r.provider is None or r.provider.cell != r.cell)
+    }
+    only = {name for name in own if all((other, name) in rebinds_from_own for other in others.get(name, ()))}
     if not only:
         return False
     cells = _cells(ctx)
@@ -5991,7 +6079,7 @@ class SavedTraceback(Rule):
         "`не работает`), or the markdown above it asks what the cell will show (\"What happens when we compare words "
         "that are not in the vocabulary?\") — or a cell that is only a `raise` "
         "statement, or a cell (at most 25 lines of code) whose own comment says it errors (`# (this "
-        "will error)`, `# can't convert it`, `# won't work`, `# Error expected`) or whose error the first Markdown cell "
+        "will error)`, `# can't convert it`, `# won't work`, `# Error expected`, `# NOT WORKING!`, `# incorrect method`) or whose error the first Markdown cell "
         "below it (past at most 2 code cells that look at the values) opens by reacting to (\"Oops…\", \"OOOOPS!!!\", "
         "\"Oh wait…\", \"Ahh, it seems…\", \"There's one more problem\"), or a short cell whose failing "
         "call the code cell just above it, or one of the 5 code cells below it, makes again, fixed: the "
@@ -6110,6 +6198,16 @@ class SavedTraceback(Rule):
                     "a = torch.ones(3, 2)\nb = torch.ones(3, 2)\ntorch.matmul(a, b)  # (this will error)",
                     4,
                     outputs=({"output_type": "error", "ename": "RuntimeError", "evalue": "mat1 and mat2 shapes cannot be multiplied", "traceback": []},),
+                ),
+            )
+        ),
+        # The wrong way shown on purpose: `# incorrect method`, `# NOT WORKING!` (fair check 31, item 90).
+        Example(
+            cells=(
+                code_cell(
+                    "# incorrect method\ntensor = torch.ones(2, 2)\nprint(torch.dot(tensor, tensor))  # NOT WORKING! torch.dot only takes 1-D tensors",
+                    5,
+                    outputs=({"output_type": "error", "ename": "RuntimeError", "evalue": "1D tensors expected, but got 2D and 2D tensors", "traceback": []},),
                 ),
             )
         ),
@@ -6705,6 +6803,10 @@ _ERROR_COMMENT = re.compile(
     r"|\bcan'?t\b|\bcannot\b|\berrors? out\b|\bthis (?:errors|fails|raises|breaks)\b"
     # `# (spoiler: this won't work)`, `tf.reduce_variance(E)  # won't work...`
     r"|\b(?:won'?t|doesn'?t|does not|will not|wouldn'?t)\s+work\b"
+    # `# NOT WORKING! Beware that torch.dot does not broadcast`, `# incorrect method` (fair check 31,
+    # item 90): the wrong way shown on purpose. Not a bare "incorrect"/"wrong" (`# plot the wrong
+    # predictions` names data, not the code).
+    r"|\bnot\s+working\b|\b(?:incorrect|wrong)\s+(?:method|way|usage|use|approach|syntax|example|code)\b"
     # `a = a.cpu()  # Error expected`, `# expect an error`, `# raises a TypeError`
     r"|\berrors?\s+expected\b|\bexpect(?:s|ed)?\s+(?:an?\s+)?(?:\w*error|exception)\b|\braises?\s+an?\s+\w*(?:Error|Exception)\b",
     re.IGNORECASE,

@@ -35,7 +35,7 @@ from nbrefactor.audit.facts import character_column, dotted_name, statement_at, 
 from nbrefactor.audit.patterns import matches_any
 from nbrefactor.audit.project import SeedSwitch
 from nbrefactor.audit.types import Family, Severity
-from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md, name_loads, single_assignments
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, code as code_cell, is_suppressed, md, name_loads, single_assignments
 from nbrefactor.config import rule_enabled
 
 # (cell index, line, column): a place in notebook order.
@@ -677,8 +677,10 @@ def analyse_randomness(
                 library = _draw_library(catalog, call, qualified)
                 if library is not None and qualified.endswith(".from_pretrained") and _head_was_loaded(ca):
                     library = None
-                if library is not None and call.method == "Embedding" and _preset_embedding(ca, call):
+                if library is not None and call.method == "Embedding" and (_preset_embedding(ca, call) or _vectors_set(ca, call)):
                     library = None
+                if library == "tensorflow" and qualified.startswith("keras.") and _old_standalone_keras(facts):
+                    library = "numpy"
                 if library is not None:
                     iteration = None
                     if _draws_when_iterated(catalog, qualified):
@@ -792,12 +794,55 @@ def _seeding_callers(facts: NotebookFacts, ca: CellAnalysis, call: CallFact) -> 
 _PRESET_EMBEDDING = re.compile(r"\bembeddings_initializer\s*=\s*(?:[\w.]+\.)?Constant\s*\(|\bweights\s*=\s*\[")
 
 
+# What multi-backend Keras (before 2.4) writes when imported: "Using TensorFlow backend." (its
+# load_backend.py). Keras 2.4 and later are tf.keras and print nothing.
+_OLD_KERAS_BANNER = re.compile(r"Using (?:TensorFlow|Theano|CNTK) backend\.")
+_OLD_KERAS: list[tuple[NotebookFacts, bool]] = []
+
+
+def _old_standalone_keras(facts: NotebookFacts) -> bool:
+    """Is the notebook's standalone `keras` the multi-backend Keras before 2.4, by evidence the
+    notebook gives: a saved output with its import banner ("Using TensorFlow backend."), or
+    `keras` imported beside TensorFlow 1 calls (`tf.Session`, `tf.placeholder`…: Keras 2.4 needs
+    TensorFlow 2.2)? That Keras takes every unseeded initialiser's and dropout's op seed from
+    `np.random.randint` (Keras 2.0.8 and 2.3.1, `backend/tensorflow_backend.py`; Orthogonal draws
+    `np.random.normal`, `fit`'s shuffle `np.random.shuffle`), so its layers draw from NumPy:
+    `np.random.seed` seeds them, and `keras.utils.set_random_seed` does not exist there (fair check
+    31, items 144 and 147: Coursera's Emojify and Jazz notebooks). Computed once per notebook."""
+    if _OLD_KERAS and _OLD_KERAS[0][0] is facts:
+        return _OLD_KERAS[0][1]
+    found = False
+    if any(imp.top_level == "keras" for _, imp in facts.imports):
+        found = any(
+            _OLD_KERAS_BANNER.search(o.text) for ca in facts.cells for o in ca.cell.outputs if o.text
+        ) or any(
+            facts.resolve(call.func) in _TF1_CALLS for ca in facts.cells for call in ca.facts.calls if call.func
+        )
+    _OLD_KERAS[:] = [(facts, found)]
+    return found
+
+
 def _preset_embedding(ca: CellAnalysis, call: CallFact) -> bool:
     """A Keras `Embedding(…)` given its initial vectors (`_PRESET_EMBEDDING`): it draws nothing."""
     if not (call.has_keyword("embeddings_initializer") or call.has_keyword("weights")):
         return False
     text = "\n".join(ca.cell.source.split("\n")[call.line - 1:max(call.line, call.end_line)])
     return _PRESET_EMBEDDING.search(text) is not None
+
+
+def _vectors_set(ca: CellAnalysis, call: CallFact) -> bool:
+    """`embedding_layer = Embedding(…)`, then `embedding_layer.set_weights([matrix])` in the same
+    cell: its drawn vectors are replaced at once, as with `weights=[matrix]` (fair check 31, item
+    144, where `_sets_one_layer` keeps the model's other layers' draws)."""
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return False
+    names = {
+        t.id for node in nodes_of(tree, ast.Assign)
+        if isinstance(node.value, ast.Call) and node.value.lineno == call.line and node.value.col_offset + 1 == call.column
+        for t in node.targets if isinstance(t, ast.Name)
+    }
+    return bool(names) and any(c.method == "set_weights" and c.receiver in names for c in ca.facts.calls)
 
 
 def _head_was_loaded(ca: CellAnalysis) -> bool:
@@ -1341,6 +1386,8 @@ def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
                 continue
             if call.method == "restore" and (call.arg(1, ("save_path",)) is None or saver_saves):
                 continue
+            if call.method == "set_weights" and _sets_one_layer(facts, ca, call):
+                continue
             if call.method in _LOAD_METHODS and call.method != "from_pretrained":
                 source = call.arg(*_LOAD_PATH_ARGUMENT.get(call.method, (0, ("filepath",))))
                 if source is not None and any(
@@ -1365,6 +1412,28 @@ def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
             qualified = facts.resolve_at(call.func, ca.cell.index, call.line) if call.func else ""
             found.update(_LOAD_FUNCTIONS.get(qualified, ()))
     return frozenset(found)
+
+
+_KERAS_LAYER = re.compile(r"^(?:tensorflow\.)?keras\.layers\.")
+
+
+def _sets_one_layer(facts: NotebookFacts, ca: CellAnalysis, call: CallFact) -> bool:
+    """`embedding_layer.set_weights([emb_matrix])` on a name the cell binds to a Keras layer
+    (`embedding_layer = Embedding(…)`): it gives that one layer its values, not the model's other
+    layers theirs, whose initial weights are still drawn (fair check 31, item 144: GloVe vectors set
+    on the Embedding hid the LSTM's and Dense's draws). Not followed across cells."""
+    if not call.receiver or not call.receiver.isidentifier():
+        return False
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return False
+    for node in nodes_of(tree, ast.Assign):
+        if (
+            isinstance(node.value, ast.Call) and any(isinstance(t, ast.Name) and t.id == call.receiver for t in node.targets)
+            and _KERAS_LAYER.match(facts.resolve(dotted_name(node.value.func)) or "")
+        ):
+            return True
+    return False
 
 
 # A format field of a checkpoint file name (`{epoch:02d}`, `{val_loss:.2f}`): any text in the files written.
@@ -1578,6 +1647,47 @@ def _method_of(draw: Draw) -> str | None:
                     and item.lineno <= draw.call.line <= (item.end_lineno or item.lineno)
                 ):
                     return None if item.name == "__init__" else item.name
+    return None
+
+
+def _through_method(facts: NotebookFacts, path: tuple[Position, ...]) -> tuple[str, str] | None:
+    """(class, method) of the first call site on a first-run path (`_first_runs`) inside a method,
+    other than `__init__`, of a module-level class: the path's module-level step built the class,
+    which does not run that method. None when no step is."""
+    cells = {ca.cell.index: ca for ca in facts.cells}
+    for cell, line, _ in path[1:]:
+        ca = cells.get(cell)
+        tree = _parsed(ca) if ca is not None else None
+        for node in (tree.body if tree is not None else ()):
+            if isinstance(node, ast.ClassDef) and node.lineno <= line <= (node.end_lineno or node.lineno):
+                for item in node.body:
+                    if (isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef))
+                            and item.lineno <= line <= (item.end_lineno or item.lineno) and item.name != "__init__"):
+                        return node.name, item.name
+    return None
+
+
+def _first_item_access(facts: NotebookFacts, cls: str, built: int) -> int | None:
+    """The first cell, from `built` on, that indexes (`train_dataset[0]`) at module level a name
+    bound at module level to a call of `cls`: where its `__getitem__` first runs. None when no
+    instance is indexed so (a DataLoader iterating it runs it later, not followed)."""
+    instances: set[str] = set()
+    for ca in facts.cells:
+        tree = _parsed(ca)
+        if tree is None:
+            continue
+        for st in tree.body:
+            if (isinstance(st, ast.Assign) and isinstance(st.value, ast.Call) and isinstance(st.value.func, ast.Name)
+                    and st.value.func.id == cls):
+                instances.update(t.id for t in st.targets if isinstance(t, ast.Name))
+        if ca.cell.index < built or not instances:
+            continue
+        for st in tree.body:
+            if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            if any(isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load) and isinstance(n.value, ast.Name)
+                   and n.value.id in instances for n in ast.walk(st)):
+                return ca.cell.index
     return None
 
 
@@ -2254,6 +2364,8 @@ _PURE_FUNCTIONS = frozenset({
 })
 # Methods that compute a value from their arguments and leave their object as it was: a trained
 # model's prediction on a picked example that is only printed shows the pick, it changes nothing.
+# Every method named `predict…` is one too (StarDist's `model.predict_instances(img)`, fair check
+# 31, item 143), as for HID001's `reads_only`.
 _INFERENCE_METHODS = frozenset({
     "predict", "predict_proba", "predict_on_batch",
     # A language model's generation from a picked prompt and a tokenizer's encoding and decoding of
@@ -2574,7 +2686,7 @@ class _ShownFlow:
                 return followed
         if method == "run" and call.args and not call.keywords and all(self.expr(a) for a in call.args):
             return True  # `sess.run(batch)`: evaluates the pipeline's own tensors, nothing else
-        if args_tainted and (method in _INFERENCE_METHODS or self._own_object(func)):
+        if args_tainted and (method in _INFERENCE_METHODS or method.startswith("predict") or self._own_object(func)):
             return True  # `model.predict([pick])`, `vectorizer([pick])`: a value computed from it, followed
         self.used = True
         return True
@@ -3748,6 +3860,9 @@ def _structure_only_models(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
     judged: dict[tuple[int, str], bool] = {}
     for draw in draws:
         ca, call = draw.ca, draw.call
+        if _WEIGHT_INIT.match(draw.qualified) is not None and not call.in_function and _in_sequential_only_shown(facts, ca, call):
+            found.add((ca.cell.index, call.line, call.column))
+            continue
         if not (call.in_function and call.owner) or _WEIGHT_INIT.match(draw.qualified) is None:
             continue
         key = (ca.cell.index, call.owner)
@@ -3756,6 +3871,54 @@ def _structure_only_models(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
         if judged[key]:
             found.add((ca.cell.index, call.line, call.column))
     return frozenset(found)
+
+
+# Containers whose call builds a model from the layers passed to it: `net2 = torch.nn.Sequential(…)`.
+_SEQUENTIAL_CONTAINERS = frozenset({"torch.nn.Sequential"})
+
+
+def _in_sequential_only_shown(facts: NotebookFacts, ca: CellAnalysis, call: CallFact) -> bool:
+    """A layer built inside `net = torch.nn.Sequential(…)`, a module-level assignment of the
+    notebook's only binding of `net`, whose every other mention is a structure view (`print(net)`,
+    `net` alone, `torchinfo.summary(net)`; comments naming it are no mention, `print(net2)  # net2
+    architecture`; a cell that does not parse and names it keeps the draws): its random weights reach nothing shown (fair check 31,
+    item 152: `net2 = torch.nn.Sequential(Linear, ReLU, Linear)` only printed beside the notebook
+    class's `net1`, which `_only_structure_shown` already exempted). Not a Keras `Sequential`
+    (`model.summary()` is a method call, not followed here), nor a graph export."""
+    tree = _parsed(ca)
+    if tree is None:
+        return False
+    statement = statement_at(tree, call.line)
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)
+            and isinstance(statement.value, ast.Call)
+            and facts.resolve(dotted_name(statement.value.func)) in _SEQUENTIAL_CONTAINERS):
+        return False
+    name = statement.targets[0].id
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    views = 0
+    for other in facts.cells:
+        other_tree = _parsed(other)
+        if other_tree is None:
+            if word.search(other.cell.source):
+                return False
+            continue
+        parents = _parent_map(other_tree)
+        for node in ast.walk(other_tree):
+            if not (isinstance(node, ast.Name) and node.id == name):
+                continue
+            if not isinstance(node.ctx, ast.Load):
+                if other is ca and parents.get(node) is statement:
+                    continue
+                return False
+            parent = parents.get(node)
+            views += 1
+            if isinstance(parent, ast.Expr):
+                continue
+            if not isinstance(parent, ast.Call) or node not in parent.args:
+                return False
+            if _STRUCTURE_VIEWS.get(facts.resolve(dotted_name(parent.func))) != parent.args.index(node):
+                return False
+    return views > 0
 
 
 def _only_structure_shown(facts: NotebookFacts, ca: CellAnalysis, name: str) -> bool:
@@ -4780,6 +4943,10 @@ class UnseededRandom(Rule):
         "(`numpy_input_fn(shuffle=True)`) takes no seed and its Estimator ignores a global one, so it is "
         "reported whatever seed precedes it: the fix is `RunConfig(tf_random_seed=…)` and a `tf.data` input "
         "shuffled with `seed=`. "
+        "The layers of standalone multi-backend Keras before 2.4 (a saved \"Using TensorFlow backend.\" output, or "
+        "`keras` imported beside TensorFlow 1 calls) take their seeds from NumPy (`np.random.randint` when no seed is "
+        "given): they are NumPy draws, seeded by `np.random.seed`, and the fix says so (that Keras has no "
+        "`keras.utils.set_random_seed`); `tf.keras` and later Keras are TensorFlow's. "
         "A draw on a line with `# noqa: RND001` is left out. "
         "Layer constructions are not reported for a library whose weights the notebook loads "
         "(`load_weights`, `load_state_dict`, `from_pretrained`, `monai.bundle.load(…, model=net)`): their random "
@@ -4788,7 +4955,8 @@ class UnseededRandom(Rule):
         "`out + \"/best.h5\"`, or one file of a checkpoint template, `out + \"/weights.{epoch:02d}.hdf5\"` then "
         "`load_weights(out + \"/weights.04.hdf5\")`: those weights were trained "
         "from its own draws; nor when what is loaded is another of its networks' weights, "
-        "`target.load_state_dict(policy.state_dict())`, `set_weights(model.get_weights())`: a copy of its own draws), nor for a pretrained backbone (`weights=\"imagenet\"`, `pretrained=True`), which "
+        "`target.load_state_dict(policy.state_dict())`, `set_weights(model.get_weights())`: a copy of its own draws; nor when it is one layer's, `emb.set_weights([matrix])` on a "
+        "name the cell binds to a Keras layer, which only makes that layer draw nothing), nor for a pretrained backbone (`weights=\"imagenet\"`, `pretrained=True`), which "
         "loads only its own layers: the head built on top of it starts from random weights; so does the head a notebook "
         "class builds beside a `from_pretrained` backbone (`self.lm = TFDistilBertModel.from_pretrained(name)`, "
         "`self.head = Sequential([Dense(512), Dense(2)])`), and a tokenizer's, config's or processor's `from_pretrained` "
@@ -4833,6 +5001,8 @@ class UnseededRandom(Rule):
         "as a graph (`writer.add_graph(model, x)`), or exported with `torch.onnx.export` to a file that only a graph view "
         "reads (`writer.add_onnx_graph(model_filename)`); a class mentioned any other way, an instance called, trained or "
         "saved, or an exported file read by anything else or by nothing (the export is then the deliverable) keeps them. "
+        "Nor are the layers of a module-level `net = torch.nn.Sequential(…)` (the notebook's only binding of `net`) "
+        "whose every other mention is such a view (`print(net)`). "
         "Nor is a draw that is the whole right side of a "
         "module-level assignment to names nothing else in the notebook reads while two or more code cells follow "
         "(`colors = np.random.rand(50)` in a tutorial whose plots then use fixed colours): it reaches nothing (the "
@@ -4852,7 +5022,7 @@ class UnseededRandom(Rule):
         "the names bound from it, loops and conditions on it, method chains on it, NumPy/pandas/builtin "
         "functions of it (and `os.listdir`/`os.path` of a picked folder, a tensor reshaped, cast or "
         "rounded for the figure), a call of an object the notebook made (its vectorizer or layer: "
-        "`vectorizer([pick])`), a prediction (`model.predict([pick])`, which leaves the model as it "
+        "`vectorizer([pick])`), a prediction (`model.predict([pick])`, any `predict…` method, StarDist's `predict_instances` among them, which leaves the model as it "
         "was; also a language model's `generate` and a tokenizer's `apply_chat_template`/`encode`/`decode`/`batch_decode`: "
         "a random test conversation and the model's answer printed as a spot check) and a function-local list it is appended to, inside the module-level function "
         "that draws (the notebook's own `show_random_elements(dataset)` that picks rows for "
@@ -5255,6 +5425,21 @@ class UnseededRandom(Rule):
             "    ax = fig.add_subplot(4, 8, i + 1, xticks=[], yticks=[])\n    ax.imshow(np.squeeze(x_test[idx]))\n"
             "    pred_idx = np.argmax(y_hat[idx])\n    ax.set_title(names[pred_idx])",
         )),
+        # A `torch.nn.Sequential` only printed: its repr shows the architecture, the same on every
+        # run (fair check 31, item 152), as a notebook class's instance only printed.
+        Example(cells=(
+            "import torch",
+            "net2 = torch.nn.Sequential(\n    torch.nn.Linear(1, 10),\n    torch.nn.ReLU(),\n    torch.nn.Linear(10, 1)\n)",
+            "print(net2)  # net2 architecture",
+        )),
+        # A random pick of which image a pretrained StarDist model segments and the figure shows:
+        # `predict_instances` reads the model as `predict` does (fair check 31, item 143).
+        Example(cells=(
+            "import numpy as np\nimport matplotlib.pyplot as plt\nfrom random import randint\nfrom stardist.models import StarDist2D\n"
+            "X = [np.zeros((64, 64)) for _ in range(10)]\nmodel = StarDist2D(None, name='stardist', basedir='models')",
+            "img_num = randint(0, len(X) - 1)\nimg = X[img_num]\nlabels, details = model.predict_instances(img)\n"
+            "plt.imshow(img, cmap='gray')\nplt.imshow(labels, alpha=0.5)\nplt.axis('off')",
+        )),
         # Fair check 28 (rnd001-value-reaches-only-display): a shuffling loader whose only iteration
         # takes one batch to show an image; the template's training is a TODO (a blank, not parsed,
         # whose comment's words are no reads).
@@ -5339,6 +5524,14 @@ class UnseededRandom(Rule):
             "def autocorrelation(time, amplitude):\n    rho = 0.8\n    ar = np.random.randn(len(time) + 1)\n"
             "    for step in range(1, len(time) + 1):\n        ar[step] += rho * ar[step - 1]\n    return ar[1:] * amplitude",
             "series = autocorrelation(time, 10)\nplot_series(time[:200], series[:200])",
+        )),
+        # Multi-backend Keras before 2.4 ("Using TensorFlow backend." when imported) takes its
+        # initialisers' and dropout's seeds from NumPy: `np.random.seed` seeds the model (fair
+        # check 31, item 144: Coursera's Emojify V2).
+        Example(cells=(
+            code_cell("import numpy as np\nnp.random.seed(1)\nfrom keras.models import Sequential\nfrom keras.layers import Dense, Dropout", 1,
+                      outputs=({"output_type": "stream", "name": "stderr", "text": "Using TensorFlow backend.\n"},)),
+            code_cell("model = Sequential([Dense(8, input_shape=(4,)), Dropout(0.5), Dense(1)])", 2),
         )),
     )
     failing = (
@@ -5729,6 +5922,29 @@ class UnseededRandom(Rule):
             "def noise(n):\n    return np.random.rand(n)",
             "data = noise(10)\nprint(data.mean())",
         ), expect=((3, 2),)),
+        # Vectors set on the one Embedding layer (`emb.set_weights([matrix])`) load no other layer's
+        # weights: the LSTM's are still drawn (fair check 31, item 144's note); the Embedding, whose
+        # draw the set replaces, is not the one named.
+        Example(cells=(
+            "import numpy as np\nfrom tensorflow.keras.layers import Embedding, LSTM, Dense\nfrom tensorflow.keras.models import Sequential\nmatrix = np.load('glove.npy')",
+            "emb = Embedding(400, 50, trainable=False)\nemb.build((None,))\nemb.set_weights([matrix])\nmodel = Sequential([emb, LSTM(16), Dense(5)])",
+        ), expect=((2, 4),)),
+        # Keras before 2.4 (TensorFlow 1's `tf.Session` beside `import keras`) unseeded: a NumPy
+        # draw, whose fix is `np.random.seed` (fair check 31, item 147: the Jazz LSTM).
+        Example(cells=(
+            "import numpy as np\nimport tensorflow as tf\nfrom keras.models import Sequential\nfrom keras.layers import LSTM, Dense\nsess = tf.Session()",
+            "model = Sequential([LSTM(64, input_shape=(30, 78)), Dense(78, activation='softmax')])\nmodel.fit(X, Y, epochs=100)",
+        ), expect=((2, 1),)),
+        # A function called in a dataset's `__getitem__` first runs where an instance is indexed,
+        # not where the class is built (fair check 31, item 151: SAM's box-prompt perturbation).
+        Example(cells=(
+            "import numpy as np\nfrom torch.utils.data import Dataset",
+            "def jitter(box):\n    return [b + np.random.randint(0, 20) for b in box]",
+            "class Boxes(Dataset):\n    def __init__(self, boxes):\n        self.boxes = boxes\n    def __len__(self):\n        return len(self.boxes)\n"
+            "    def __getitem__(self, idx):\n        return jitter(self.boxes[idx])",
+            "train = Boxes([[1, 2, 3, 4]])",
+            "print(train[0])",
+        ), expect=((2, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -5805,12 +6021,29 @@ class UnseededRandom(Rule):
                     elif run is not None:
                         where += f" (`{draw.call.owner}` first built in cell {run[0]})"
                 elif run is not None:
-                    where += f" (first run in cell {run[0]})"
+                    through = _through_method(ctx.facts, rf.first_path.get(draw.call.owner, ()))
+                    if through is not None:
+                        # Reached from a class's method: building the class runs nothing of it
+                        # (fair check 31, item 151: `get_bounding_box` called in `SAMDataset.__getitem__`,
+                        # whose class is built in cell 24; `train_dataset[0]` runs it in cell 25).
+                        indexed = _first_item_access(ctx.facts, through[0], run[0]) if through[1] == "__getitem__" else None
+                        if indexed is not None:
+                            where += f" (called in `{through[0]}.__getitem__`, first run in cell {indexed})"
+                        else:
+                            where += f" (called in `{through[0]}.{through[1]}`; `{through[0]}` first built in cell {run[0]})"
+                    else:
+                        where += f" (first run in cell {run[0]})"
             more = ""
             if others:
                 more = f"; {len(others)} more unseeded draw{'s' if len(others) > 1 else ''} of it ({_other_places(_place(draw)[0], others)})"
             related = tuple(_located(d) for d in others)
             lib_fix = _library_fix(ctx, lib)
+            # A layer of multi-backend Keras (before 2.4) draws its seed from NumPy
+            # (`_old_standalone_keras`): NumPy's global seed is its fix, not a generator.
+            old_keras = library == "numpy" and draw.qualified.startswith("keras.")
+            if old_keras:
+                lib_fix = ("np.random.seed(SEED) before the layers are built (Keras before 2.4 takes their seeds "
+                           "from NumPy and has no keras.utils.set_random_seed)")
             fix = f"Seed {lib.label} in the first code cell: {lib_fix}"
             cell, line, column = _located(draw)
             end_line = draw.call.end_line
@@ -5842,7 +6075,8 @@ class UnseededRandom(Rule):
                 )
                 fix = f"Seed {lib.label} beside the existing seed in cell {first_seed.ca.cell.index}: {lib_fix}"
                 related += ((first_seed.ca.cell, first_seed.call.line, first_seed.call.column),)
-            message = f"{subject} from the global random state of {lib.label}, which no call before it seeds{more}{partial}"
+            state = f"{lib.label} (Keras before 2.4 seeds its layers from it)" if old_keras else lib.label
+            message = f"{subject} from the global random state of {state}, which no call before it seeds{more}{partial}"
             if library == "numpy" and not component:
                 trials = _trial_estimators(ctx, _trial_functions(ctx))
                 if trials:
