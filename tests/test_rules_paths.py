@@ -887,3 +887,18 @@ def test_a_programs_download_is_told_to_install_it_and_a_pinned_metric_only_need
     (metric,) = audit(["!pip install \"evaluate==0.4.0\"", "import evaluate\nmetric = evaluate.load('f1')"], rules=[RuntimeDownload])
     assert "`evaluate` 0.4.0" in metric.message and "pinned only by pinning" not in metric.message
     assert "Pin it" not in metric.fix
+
+
+def test_a_bash_cells_installer_script_and_prefix_through_variables():
+    """Fair check 31, items 104-106 and 119's wording: `MINICONDA_PREFIX=/usr/local` is the prefix the
+    cell's `./$MINICONDA_INSTALLER_SCRIPT -b -f -p $MINICONDA_PREFIX` installs into (no PTH001), and
+    the `wget …/$MINICONDA_INSTALLER_SCRIPT` fetches the installer the variable names (a program's fix);
+    the same variable used as a plain folder is still reported."""
+    cell = (
+        "%%bash\nMINICONDA_INSTALLER_SCRIPT=Miniconda3-py37_4.12.0-Linux-x86_64.sh\nMINICONDA_PREFIX=/usr/local\n"
+        "wget https://repo.continuum.io/miniconda/$MINICONDA_INSTALLER_SCRIPT\nchmod +x $MINICONDA_INSTALLER_SCRIPT\n"
+        "./$MINICONDA_INSTALLER_SCRIPT -b -f -p $MINICONDA_PREFIX"
+    )
+    (fetch,) = audit([cell])
+    assert fetch.code == "PTH003" and "install the tool" in fetch.fix and "data folder" not in fetch.fix
+    assert found(audit(["%%bash\nP=/usr/local\ncp data.csv $P/share/"])) == [("PTH001", 1, 2)]

@@ -1401,15 +1401,71 @@ def _shell_literals(ca: CellAnalysis, settings: PathSettings) -> Iterator[Litera
     if ca.masked.cell_magic in _SHELL_CELL_MAGICS:
         lines = ca.lines
         header = next((m.line for m in ca.magics if m.kind == "cell_magic"), 0)
+        variables = _shell_cell_variables(ca)
+        prefixes = _installer_prefix_variables(ca, variables, settings)
         for number in range(header + 1, len(lines) + 1):
             body = lines[number - 1]
             stripped = body.strip()
             if not stripped or stripped.startswith("#"):
                 continue
-            program = stripped.split()[0].lower()
+            assigned = _SHELL_ASSIGNMENT.match(stripped)
+            if assigned is not None and assigned.group("name") in prefixes:
+                continue  # `MINICONDA_PREFIX=/usr/local`, then `… -p $MINICONDA_PREFIX`: an installer's prefix
+            program = _shell_expanded(stripped.split()[0], variables).lower()
             if _display_only(program, stripped, False):
                 continue
-            yield from _shell_tokens(ca, number, body, body, program, settings)
+            yield from _shell_tokens(ca, number, body, body, program, settings, variables)
+
+
+# A shell variable set on a line of its own in a `%%bash` cell (`MINICONDA_PREFIX=/usr/local`,
+# `export SCRIPT="Miniconda3-….sh"`), and a use of one (`$NAME`, `${NAME}`).
+_SHELL_ASSIGNMENT = re.compile(r"^(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>\"[^\"$`]*\"|'[^']*'|[^\s\"'$`;&|]*)\s*(?:#.*)?$")
+_SHELL_USE = re.compile(r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)\}|(?P<bare>[A-Za-z_][A-Za-z0-9_]*))")
+
+
+def _shell_cell_variables(ca: CellAnalysis) -> dict[str, str]:
+    """The constant shell variables a `%%bash` cell sets on lines of their own (`NAME=value`,
+    `export NAME="value"`), by name: the value of the last such line. Values that use other
+    variables or command substitution are left out, as is a cell that sets one name to two values."""
+    if ca.masked.cell_magic not in _SHELL_CELL_MAGICS:
+        return {}
+    values: dict[str, set[str]] = {}
+    for line in ca.lines:
+        found = _SHELL_ASSIGNMENT.match(line.strip())
+        if found is not None:
+            values.setdefault(found.group("name"), set()).add(found.group("value").strip("\"'"))
+    return {name: next(iter(v)) for name, v in values.items() if len(v) == 1}
+
+
+def _shell_expanded(text: str, variables: Mapping[str, str]) -> str:
+    """`text` with the uses of the known `variables` replaced by their values (`./$SCRIPT` →
+    `./Miniconda3-….sh`); other uses stay as written."""
+    if not variables or "$" not in text:
+        return text
+    return _SHELL_USE.sub(lambda m: variables.get(m.group("braced") or m.group("bare"), m.group(0)), text)
+
+
+def _installer_prefix_variables(ca: CellAnalysis, variables: Mapping[str, str], settings: PathSettings) -> frozenset[str]:
+    """The shell variables of a `%%bash` cell given as an installer's prefix (`-p $MINICONDA_PREFIX`,
+    `--prefix=${PREFIX}`) whose value is a standard system prefix: the line that sets such a variable
+    names the folder the installer writes into, exempt as the literal would be (fair check 31, items
+    104-106: `MINICONDA_PREFIX=/usr/local`, then `./$MINICONDA_INSTALLER_SCRIPT -b -f -p $MINICONDA_PREFIX`)."""
+    if not variables:
+        return frozenset()
+    found: set[str] = set()
+    for line in ca.lines:
+        words = line.split()
+        if not words or "$" not in line or _SHELL_ASSIGNMENT.match(line.strip()):
+            continue
+        program = _shell_expanded(words[0], variables).lower()
+        for option, word in zip(words, words[1:]):
+            if word.startswith("--prefix="):
+                option, word = "--prefix", word.split("=", 1)[1]
+            use = _SHELL_USE.fullmatch(word.strip("\"'"))
+            name = use and (use.group("braced") or use.group("bare"))
+            if name in variables and _installer_prefix(option, variables[name], program, settings):
+                found.add(name)
+    return frozenset(found)
 
 
 # Python calls that run a shell command given as a string (`os.system("wget URL")`) or as a list of
@@ -1518,13 +1574,17 @@ def _curl_sends_only(command: str) -> bool:
 
 
 def _shell_tokens(
-    ca: CellAnalysis, line: int, original: str, text: str, program: str, settings: PathSettings
+    ca: CellAnalysis, line: int, original: str, text: str, program: str, settings: PathSettings,
+    variables: Mapping[str, str] = {},
 ) -> Iterator[LiteralFinding]:
     searched_from = 0
     # The program of each command of a chain (`cd $out && wget URL`: the URL is wget's, fair
-    # check 14 item 108), by the offset where its command starts.
-    starts = [(0, program)] + [
-        (c.end(), (text[c.end():].split() or [""])[0].lower()) for c in _CHAIN_SEPARATOR.finditer(text)
+    # check 14 item 108), by the offset where its command starts; a program named by a variable of
+    # the `%%bash` cell is its value (`./$MINICONDA_INSTALLER_SCRIPT`: the installer script, fair
+    # check 31, items 104-106).
+    starts = [(0, _shell_expanded(program, variables))] + [
+        (c.end(), _shell_expanded((text[c.end():].split() or [""])[0], variables).lower())
+        for c in _CHAIN_SEPARATOR.finditer(text)
     ]
     previous = ""
     inside = _container_command_spans(text)
@@ -3177,7 +3237,8 @@ class AbsolutePath(Rule):
         "(`ZipFile(z).extractall(\"/tmp/horse-or-human\")`, `tarfile` or `shutil.unpack_archive` likewise: the notebook fills it), so a download cache (`read_data_sets(\"/tmp/data/\")`, its download is PTH007), "
         "a log folder or a checkpoint there is not (`[temporary]` in `rules/paths.toml`). "
         "So is a standard system prefix given to an installer's prefix option (`bash Miniforge3.sh -bfp /usr/local`, "
-        "`conda install --prefix /usr/local …`, `--prefix=/usr`: `installer_prefixes` in `rules/paths.toml`), the folder it installs into: not reported. "
+        "`conda install --prefix /usr/local …`, `--prefix=/usr`: `installer_prefixes` in `rules/paths.toml`), the folder it installs into: not reported, "
+        "also when a `%%bash` cell names the script or the prefix by a variable it sets (`PREFIX=/usr/local`, then `./$SCRIPT -b -f -p $PREFIX`). "
         "Nor is a literal given straight to a `sys.path` edit PTH005 reports (`sys.path.append(\"/opt/team/libs\")`): one cause, a folder "
         "of code on the import path, which that finding names. The same for a literal bound above in the cell to a name the edit "
         "gives (`LIB = \"/opt/team/libs\"`, then `sys.path.append(LIB)`; PTH005 names the binding as related) when nothing else "
@@ -3263,6 +3324,12 @@ class AbsolutePath(Rule):
         Example(cells=(
             "import sys\nsys.path.append('/opt/team/libs')",
             "!bash Miniforge3-Linux-x86_64.sh -bfp /usr/local\n!conda install -y --prefix /usr/local -c conda-forge openmm",
+        )),
+        # ... also when a `%%bash` cell names the installer script or the prefix by a variable
+        # (fair check 31, items 104-106).
+        Example(cells=(
+            "%%bash\nSCRIPT=Miniconda3-py37_4.12.0-Linux-x86_64.sh\nPREFIX=/usr/local\nchmod +x $SCRIPT\n"
+            "./$SCRIPT -b -f -p $PREFIX\n./${SCRIPT} -b -u -p /usr/local",
         )),
         # A system location probed after one under the home folder: the list is the fallback.
         Example(cells=(
@@ -5218,9 +5285,10 @@ class RemoteUri(Rule):
                     f"network and the remote file {_change_note(f.value, _hash_pinned(f))}{more}{_committed_copy_note(ctx, f.value)}"
                 )
                 fix = "Make the URL a config value, download once into a versioned data folder, and read the local copy."
-                if _program_download(f.value):
+                if _program_download(_shell_expanded(f.value, _shell_cell_variables(f.ca)) if f.source == "shell" else f.value):
                     # `!wget …/ngrok-stable-linux-amd64.zip`, `Miniconda3-…-Linux-x86_64.sh`: a program, not
-                    # data (fair check 29, item 83's wording).
+                    # data (fair check 29, item 83's wording); also through a variable of the `%%bash` cell
+                    # (`wget …/miniconda/$MINICONDA_INSTALLER_SCRIPT`, fair check 31, item 119).
                     fix = ("It downloads a program, not data: install the tool, pinned to a version, in the "
                            "environment the notebook runs in (its image or requirements), or drop these lines if "
                            "the notebook does not need it.")
