@@ -462,10 +462,13 @@ _CODE_FOLDER_KEYWORDS = frozenset({"source_dir", "source_directory", "code_dir",
 # libpysal's `examples.get_path("mexicojoin.shp")` returns the absolute path of a file of its
 # example-data folder (fair check 23: library-sample-name); so does `.get_path(name)` of the example
 # `examples.load_example("NYC Socio-Demographics")` returns (`_library_example_call`).
+# detectron2's `model_zoo.get_config_file("COCO-InstanceSegmentation/mask_rcnn_R_50_FPN_3x.yaml")`
+# (and `get_checkpoint_url`, `get`) names a config of the package's own `configs/` folder, never
+# the working directory (fair check 31, items 130, 134: model-zoo-config-name).
 _LIBPYSAL_EXAMPLES = ("libpysal.examples.", "pysal.lib.examples.", "pysal.examples.")
 _NOT_WORKING_DIRECTORY = ("keras.datasets.", "tensorflow.keras.datasets.", "tf.keras.datasets.", "kubernetes.",
                           "k8s.", "evaluate.load", "sklearn.datasets.load_sample_image", "seaborn.load_dataset",
-                          "skimage.data.", *_LIBPYSAL_EXAMPLES)
+                          "skimage.data.", "detectron2.model_zoo.", *_LIBPYSAL_EXAMPLES)
 # Calls that only show, log, format, parse or compare strings, or build values from them: a
 # file name there is text (a message, a column, a pattern), not a place the call touches.
 _TEXT_ONLY_FUNCTIONS = frozenset({
@@ -10396,7 +10399,7 @@ class CwdRelativePath(Rule):
         "(`from fastai.vision.all import *` then `get_image_files(\"bird_or_not\")`, `Path(\"sml\")`: looked up "
         "under each star-imported module and what it re-exports, `[[star_reexport]]` in io_calls.toml). "
         "Other literals are not reported: a folder given to `os.chdir`, or its pieces (PTH004's), the name of a sample a "
-        "library ships or caches itself (`load_sample_image(\"china.jpg\")`, `sns.load_dataset(\"tips\")`, `skimage.data`, libpysal's `examples.get_path(\"mexicojoin.shp\")` and `.get_path(name)` of an example `examples.load_example(…)` returns), a relative file a Colab path of the notebook also names (`model.save(\"final_model.h5\")`, then "
+        "library ships or caches itself (`load_sample_image(\"china.jpg\")`, `sns.load_dataset(\"tips\")`, `skimage.data`, detectron2's `model_zoo.get_config_file(\"COCO-InstanceSegmentation/mask_rcnn_R_50_FPN_3x.yaml\")`, libpysal's `examples.get_path(\"mexicojoin.shp\")` and `.get_path(name)` of an example `examples.load_example(…)` returns), a relative file a Colab path of the notebook also names (`model.save(\"final_model.h5\")`, then "
         "`load_model(\"/content/final_model.h5\")`: PTH002 reports the pair, the relative use related; in a Colab notebook also a folder, "
         "`tokenizer.save_model(\"KantaiBERT\")` beside `token_dir = \"/content/KantaiBERT\"`, a path into the mounted Drive through Colab's "
         "working directory, `open(\"drive/MyDrive/files/api_key.txt\")` after `drive.mount(\"/content/drive\")`, and the file a shell line copies "
@@ -10705,6 +10708,12 @@ class CwdRelativePath(Rule):
         Example(cells=(
             "from sklearn.datasets import load_sample_image\nimport matplotlib.pyplot as plt\n"
             "flower = load_sample_image('flower.jpg')\nplt.imshow(flower)",
+        )),
+        # A detectron2 model-zoo key names a config of the package's own (fair check 31, items 130, 134).
+        Example(cells=(
+            "from detectron2 import model_zoo\nfrom detectron2.config import get_cfg\ncfg = get_cfg()\n"
+            "cfg.merge_from_file(model_zoo.get_config_file('COCO-InstanceSegmentation/mask_rcnn_R_50_FPN_3x.yaml'))\n"
+            "cfg.MODEL.WEIGHTS = model_zoo.get_checkpoint_url('COCO-InstanceSegmentation/mask_rcnn_R_50_FPN_3x.yaml')",
         )),
         # nbdev's export step of a notebook nbdev exports: the notebook and its package (fair check 22).
         Example(cells=(
