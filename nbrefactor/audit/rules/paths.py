@@ -563,6 +563,10 @@ def _generic_path_arguments(
         return []  # a bare name no import binds: from `%run helpers.py` or a star import, not a known library
     if any(qualified.startswith(prefix) or call.func.startswith(prefix) for prefix in _NOT_WORKING_DIRECTORY):
         return []
+    if qualified in _ULTRALYTICS_MODELS and first is not None and _ultralytics_model_config(first.string):
+        candidates = [arg for arg in candidates if arg is not first]
+        if not candidates:
+            return []
     if qualified.startswith("nbdev.") and qualified.rpartition(".")[2] in _NBDEV_BUILD_CALLS and _nbdev_notebook(facts):
         return []
     if _archive_member_call(facts, call) or _library_example_call(facts, call):
@@ -572,6 +576,24 @@ def _generic_path_arguments(
     if any(_folder_keyword(arg) for arg in call.args):
         candidates = [arg for arg in candidates if not _file_name_in_folder(arg)]
     return [_generic(call, arg, qualified, strings) for arg in candidates]
+
+
+# Ultralytics' model classes, and the model configs the package ships (`ultralytics/cfg/models/…`):
+# `YOLO("yolov8n-seg.yaml")` builds the architecture from `cfg/models/v8/yolov8-seg.yaml` of the
+# installed package (the scale letter dropped, `check_yaml` searching the package's `cfg/`), not a
+# file of the working directory (fair check 31, item 129: ultralytics-builtin-model-yaml, checked in
+# the 8.0.180 wheel). A bare name of the model families only; a folder (`runs/…/args.yaml`,
+# `./yolov8-custom.yaml`) or another name (`my_model.yaml`) stays a path. The `.pt` release assets
+# are PTH007's (`ultralytics-asset` of rules/downloads.toml).
+_ULTRALYTICS_MODELS = frozenset({
+    "ultralytics.YOLO", "ultralytics.RTDETR", "ultralytics.models.YOLO", "ultralytics.models.RTDETR",
+    "ultralytics.YOLOWorld", "ultralytics.models.YOLOWorld",
+})
+_ULTRALYTICS_CONFIG = re.compile(r"^(?:yolov?[0-9]+[a-z0-9]*(?:-[a-z0-9]+)*|rtdetr-[a-z0-9]+)\.yaml$")
+
+
+def _ultralytics_model_config(value: Optional[str]) -> bool:
+    return value is not None and _ULTRALYTICS_CONFIG.match(value) is not None
 
 
 def _chained_path_arguments(facts: NotebookFacts, catalog: Catalog, call: CallFact, strings: Sequence[StringFact]) -> list[PathArgument]:
@@ -10399,7 +10421,7 @@ class CwdRelativePath(Rule):
         "(`from fastai.vision.all import *` then `get_image_files(\"bird_or_not\")`, `Path(\"sml\")`: looked up "
         "under each star-imported module and what it re-exports, `[[star_reexport]]` in io_calls.toml). "
         "Other literals are not reported: a folder given to `os.chdir`, or its pieces (PTH004's), the name of a sample a "
-        "library ships or caches itself (`load_sample_image(\"china.jpg\")`, `sns.load_dataset(\"tips\")`, `skimage.data`, detectron2's `model_zoo.get_config_file(\"COCO-InstanceSegmentation/mask_rcnn_R_50_FPN_3x.yaml\")`, libpysal's `examples.get_path(\"mexicojoin.shp\")` and `.get_path(name)` of an example `examples.load_example(…)` returns), a relative file a Colab path of the notebook also names (`model.save(\"final_model.h5\")`, then "
+        "library ships or caches itself (`load_sample_image(\"china.jpg\")`, `sns.load_dataset(\"tips\")`, `skimage.data`, ultralytics' model configs by their bare names (`YOLO(\"yolov8n-seg.yaml\")`), detectron2's `model_zoo.get_config_file(\"COCO-InstanceSegmentation/mask_rcnn_R_50_FPN_3x.yaml\")`, libpysal's `examples.get_path(\"mexicojoin.shp\")` and `.get_path(name)` of an example `examples.load_example(…)` returns), a relative file a Colab path of the notebook also names (`model.save(\"final_model.h5\")`, then "
         "`load_model(\"/content/final_model.h5\")`: PTH002 reports the pair, the relative use related; in a Colab notebook also a folder, "
         "`tokenizer.save_model(\"KantaiBERT\")` beside `token_dir = \"/content/KantaiBERT\"`, a path into the mounted Drive through Colab's "
         "working directory, `open(\"drive/MyDrive/files/api_key.txt\")` after `drive.mount(\"/content/drive\")`, and the file a shell line copies "
@@ -10715,6 +10737,8 @@ class CwdRelativePath(Rule):
             "cfg.merge_from_file(model_zoo.get_config_file('COCO-InstanceSegmentation/mask_rcnn_R_50_FPN_3x.yaml'))\n"
             "cfg.MODEL.WEIGHTS = model_zoo.get_checkpoint_url('COCO-InstanceSegmentation/mask_rcnn_R_50_FPN_3x.yaml')",
         )),
+        # An ultralytics model built from a config the package ships (fair check 31, item 129).
+        Example(cells=("from ultralytics import YOLO\nmodel = YOLO('yolov8n-seg.yaml')\ndetector = YOLO('yolo11s.yaml')",)),
         # nbdev's export step of a notebook nbdev exports: the notebook and its package (fair check 22).
         Example(cells=(
             "#|default_exp cli",
