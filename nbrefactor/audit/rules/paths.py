@@ -7780,7 +7780,7 @@ class SysPathEdit(Rule):
         "pipeline component (a function given to `func_to_container_op` or decorated `@dsl.component`): it "
         "runs in the component's image, whose layout the pipeline defines. Not an edit putting the folder a `git clone` "
         "of the notebook writes, or a folder inside it, on the path (`!git clone URL /tmp/helpers`, then `sys.path.insert(0, \"/tmp/helpers\")` "
-        "or `\"/tmp/helpers/src\"`; the folder as written): PTH007 reports the clone, with the edit related (one root cause, cloned code). "
+        "or `\"/tmp/helpers/src\"`; the folder as written, also made absolute: `os.path.abspath(\"./helpers\")`, `str(Path(\"helpers\").resolve())`): PTH007 reports the clone, with the edit related (one root cause, cloned code). "
         "A call of a function of the notebook's own helper module (a `.py` file or package beside the notebook) whose "
         "body edits `sys.path` is an edit too, at the call (`from utils import fix_pythonpath_if_working_locally`, "
         "then `fix_pythonpath_if_working_locally()`); a call of one of its functions that does not, or an import "
@@ -7840,6 +7840,11 @@ class SysPathEdit(Rule):
         Example(cells=(
             "!git clone https://github.com/example-lab/cooking.git",
             "import sys\nsys.path.insert(1, 'cooking/src')\nfrom model import build",
+        )),
+        # ... also made absolute first (fair check 31, items 126, 127).
+        Example(cells=(
+            "import sys, os\n!git clone 'https://github.com/facebookresearch/detectron2'\n"
+            "sys.path.insert(0, os.path.abspath('./detectron2'))",
         )),
     )
     failing = (
@@ -9333,11 +9338,29 @@ def _sys_path_entry_piece(ctx: RuleContext, f: LiteralFinding) -> bool:
         entries = list(node.args[1:] if isinstance(node.func, ast.Attribute) and node.func.attr == "insert" else node.args)
         entries = [e for x in entries for e in (x.elts if isinstance(x, (ast.List, ast.Tuple)) else (x,))]
         for entry in entries:
+            entry = _absolute_entry_literal(entry)
+            if isinstance(entry, ast.Constant) and entry.lineno == f.line and entry.col_offset + 1 == f.column:
+                return True  # `sys.path.insert(0, os.path.abspath("./detectron2"))` (fair check 31, items 126, 127)
             if not (isinstance(entry, ast.Call) and _join_call(entry)):
                 continue
             if any(isinstance(a, ast.Constant) and a.lineno == f.line and a.col_offset + 1 == f.column for a in entry.args):
                 return True
     return False
+
+
+def _absolute_entry_literal(entry: ast.expr) -> ast.expr:
+    """A `sys.path` entry without what only makes it absolute or a string: `os.path.abspath(x)`,
+    `realpath`, `normpath`, `str(…)`, `Path(x)`, `Path(x).resolve()`/`.absolute()` give `x`; the
+    same folder, resolved against the working directory as the bare `x` is."""
+    while True:
+        if isinstance(entry, ast.Call) and isinstance(entry.func, ast.Attribute) and entry.func.attr in ("resolve", "absolute") \
+                and not entry.args:
+            entry = entry.func.value
+        elif isinstance(entry, ast.Call) and len(entry.args) == 1 and not entry.keywords and (
+                dotted_name(entry.func) in (*_ABSOLUTE_CALLS, "str", "Path", "pathlib.Path")):
+            entry = entry.args[0]
+        else:
+            return entry
 
 
 def _join_call(node: ast.Call) -> bool:
@@ -10396,7 +10419,7 @@ class CwdRelativePath(Rule):
         "`\"data\\\\train.csv\"`, `f\"runs/{name}\"`) passed where a call of `rules/io_calls.toml` takes a "
         "path: `pd.read_csv`, `open`, `df.to_csv`, `np.save`, `joblib.dump`, `torch.save`, `Path`, "
         "`os.makedirs`, `glob.glob`, Unsloth's `model.save_lora`, IPython's `Image(filename=\"images/01.png\")` (a figure the notebook saved first and then shows is its own output, not an input), and the script a `!` line runs by a relative path (`! python ../.convert_notebook_to_script.py --input ch14.ipynb`, `!bash run.sh`; not `python -m`/`-c`, not after a `cd` in its chain or a `%cd` above, not a quoted container command, not a script a download or clone line above saved; one finding per folder, a folder `%mkdir`/`!mkdir` makes related to its folder's finding, none of its own)… (not a piece of a join given straight to a `sys.path` edit, "
-        "`sys.path.append(os.path.join(\"..\", \"..\"))`: a folder of code put on the import path, PTH005's) A call no catalogue names counts too when the evidence is "
+        "`sys.path.append(os.path.join(\"..\", \"..\"))`, nor a literal only made absolute for one, `sys.path.insert(0, os.path.abspath(\"./lib\"))`: a folder of code put on the import path, PTH005's) A call no catalogue names counts too when the evidence is "
         "strong, and is said to use the path (read or write unknown): a keyword naming a file or folder (`path`, `file`, "
         "`filename`, `filepath`, `fname`, `directory`, `folder`, `logdir`, `outdir`, or ending `_path`, `_file`, `_dir`, `_directory`, "
         "`_folder`, `_filename`: `TabularPredictor(path=\"agModels\")`, `model.train(output_directory=\"runs\")`), or a first "
@@ -10737,6 +10760,9 @@ class CwdRelativePath(Rule):
             "cfg.merge_from_file(model_zoo.get_config_file('COCO-InstanceSegmentation/mask_rcnn_R_50_FPN_3x.yaml'))\n"
             "cfg.MODEL.WEIGHTS = model_zoo.get_checkpoint_url('COCO-InstanceSegmentation/mask_rcnn_R_50_FPN_3x.yaml')",
         )),
+        # A folder made absolute only to go on the import path: PTH005's (fair check 31, items 126, 127).
+        Example(cells=("import sys, os\nfrom pathlib import Path\nsys.path.insert(0, os.path.abspath('./lib'))\n"
+                       "sys.path.append(str(Path('../tools').resolve()))",)),
         # An ultralytics model built from a config the package ships (fair check 31, item 129).
         Example(cells=("from ultralytics import YOLO\nmodel = YOLO('yolov8n-seg.yaml')\ndetector = YOLO('yolo11s.yaml')",)),
         # nbdev's export step of a notebook nbdev exports: the notebook and its package (fair check 22).
