@@ -6746,7 +6746,11 @@ class ChangeDirectory(Rule):
         "idempotent (the template that starts each cell with it, for that cell's shell lines): one "
         "finding per notebook at most, and only when a later cell's Python reads a relative path "
         "before the next change to an anchored, absolute or saved folder; the other anchored changes "
-        "are its related locations. Changes in consecutive code cells that end with a return to the saved "
+        "are its related locations. So a lone change into an absolute folder, a literal or a string constant (`os.chdir(Result_folder)` "
+        "with `Result_folder = \"/content/drive/…/results\"`), followed by relative paths of its own cell only (`imsave(name + \"_mask.png\", …)`), "
+        "no later cell reading one, running a shell line, importing a local module or changing again, is no finding. A change into a folder "
+        "computed at run time (`os.chdir(QC_folder + \"/Prediction\")`, the name bound in branches) is said to depend on the start folder only if it is relative. "
+        "Changes in consecutive code cells that end with a return to the saved "
         "start folder (`%cd {build}`; `%cd solver` … `%cd ../plotter`; `%cd work` … `%cd {START}`) are one "
         "setup block: one finding at its first change, the others related. A `%cd docs/notebooks` after "
         "a `%cd ../..`, in a notebook that lies in `docs/notebooks/`, goes back down to where the kernel "
@@ -6807,6 +6811,12 @@ class ChangeDirectory(Rule):
             "!git clone https://github.com/openai/gpt-2.git\nimport os\nos.chdir('/content/gpt-2')\n!pip install -r requirements.txt",
             "import os\nos.chdir('/content/gpt-2/src')\n!python train.py --dataset data.npz",
             "use_gdrive = 'no'  #@param [\"yes\", \"no\"]\nif use_gdrive == 'yes':\n    os.chdir('drive_work')\nelse:\n    print('not persisted')",
+        )),
+        # Into an absolute folder (a form's constant) only for the relative write below it in its
+        # cell, no later cell depending on it: idempotent, not a finding (fair check 31, item 124).
+        Example(cells=(
+            "import os\nfrom skimage.io import imsave\nResult_folder = '/srv/results'  #@param {type:'string'}",
+            "def save(name, mask):\n    os.chdir(Result_folder)\n    imsave(name + '_mask.png', mask)\nsave('a', m)",
         )),
     )
     failing = (
@@ -6897,6 +6907,16 @@ class ChangeDirectory(Rule):
                 "%cd ../../..\n!rm -rf FastChat",
             ),
             expect=((1, 2),),
+        ),
+        # Into an absolute folder that a later cell's relative read depends on; into a folder
+        # computed at run time, absolute or not (fair check 31, items 124, 125's wording).
+        Example(
+            cells=(
+                "import os\nimport pandas as pd\nos.chdir('/srv/work')\nraw = pd.read_csv('raw.csv')",
+                "df = pd.read_csv('train.csv')",
+                "folder = os.environ.get('QC_ROOT', '/srv/qc')\nos.chdir(folder + '/prediction')\nmasks.tofile('mask.raw')",
+            ),
+            expect=((1, 3), (3, 2)),
         ),
     )
 
@@ -7123,6 +7143,26 @@ class ChangeDirectory(Rule):
                     "they resolve against another folder)"
                 )
                 related = ()
+            elif _absolute_target(ctx, ca, line, column):
+                # `os.chdir("/srv/work")`: the same folder wherever the kernel started; what depends
+                # on the change is that it ran before the paths after it (fair check 31, items 124,
+                # 125's wording: not "from the folder the kernel started in").
+                message = (
+                    f"`{shown_text}` changes the working directory to an absolute folder: every relative path after it "
+                    "depends on this cell having run before it (out of order, or in a pipeline step of its own, "
+                    "they resolve against another folder)"
+                )
+                related = ()
+            elif (computed := _computed_target(ctx, ca, line, column)) is not None:
+                # `os.chdir(QC_model_folder + "/Quality Control/Prediction")`, the name bound in
+                # branches: absolute or not is known only at run time, so the folder the kernel
+                # started in matters only if it is relative (fair check 31, item 125's wording).
+                message = (
+                    f"`{shown_text}` changes the working directory to `{computed}`, computed at run time: every relative "
+                    "path after it depends on this cell having run before it, and, if that folder is relative, on the "
+                    "folder the kernel started in"
+                )
+                related = ()
             else:
                 message = (
                     f"`{shown_text}` changes the working directory: every relative path after it depends on "
@@ -7175,7 +7215,21 @@ class ChangeDirectory(Rule):
                 continue
             head = last = i if not events[i][5] else None
         self._fold_hops(events, event_steps, reported, hits, undone, returned_later)
-        yield from (hits[i] for i in reported if i in hits)
+        for i in reported:
+            if i not in hits:
+                continue
+            ca, line, column = events[i][0], events[i][1], events[i][2]
+            # A lone change into an absolute folder (`os.chdir(Result_folder)`, the folder a Colab
+            # form binds, just before `imsave(name + "_mask.png", …)`) is idempotent and owes nothing
+            # to the folder the kernel started in; when it serves relative paths of its own cell only
+            # (no later cell reads one, runs a shell line, imports a local module or changes again),
+            # nothing else depends on it: not a finding, as for `%cd {HOME}/tool` (fair check 31,
+            # item 124: chdir-absolute-for-next-write; precedent cd-anchored-to-saved-root). A change
+            # nothing relative follows stays reported (it looks unused and leaves the kernel there).
+            if not hits[i].related and _absolute_target(ctx, ca, line, column) and _relative_paths_after(
+                    ctx, ca, line, ending=False) and not _relative_paths_after(ctx, ca, len(ca.lines) + 1, ending=False):
+                continue
+            yield hits[i]
 
     @staticmethod
     def _fold_hops(
@@ -7286,15 +7340,16 @@ def directory_changes(ctx: RuleContext) -> tuple[tuple[CellAnalysis, CallFact], 
     ))
 
 
-def _relative_paths_after(ctx: RuleContext, ca: CellAnalysis, line: int) -> bool:
+def _relative_paths_after(ctx: RuleContext, ca: CellAnalysis, line: int, ending: bool = True) -> bool:
     """Does a relative path literal of the notebook (a path argument, a shell line's, a constant's)
     come after (cell, line), other than the target of a change of directory itself? True too when
-    nothing comes after it (nothing to say the change is unused: a notebook ending there) and for an
-    import of the project's own modules after it (`os.chdir("..")`, then `from src.utils import …`)."""
+    nothing comes after it (nothing to say the change is unused: a notebook ending there; not with
+    `ending=False`) and for an import of the project's own modules after it (`os.chdir("..")`, then
+    `from src.utils import …`)."""
     from nbrefactor.audit.distributions import LOCAL_KIND, RELATIVE_KIND, STDLIB_KIND, import_kind, resolve
 
     later = [c for c in ctx.cells if c.cell.index > ca.cell.index and c.cell.source.strip()]
-    if not later and not any(stmt > line for stmt in _statement_lines(ca)):
+    if ending and not later and not any(stmt > line for stmt in _statement_lines(ca)):
         return True
     for c in ctx.cells:
         for imp in c.facts.imports:
@@ -7337,6 +7392,49 @@ def _statement_lines(ca: CellAnalysis) -> list[int]:
     """The first lines of the cell's top-level statements (all its lines when it does not parse)."""
     tree = cell_python_tree(ca)
     return [stmt.lineno for stmt in tree.body] if tree is not None else list(range(1, len(ca.lines) + 1))
+
+
+def _absolute_target(ctx: RuleContext, ca: CellAnalysis, line: int, column: int) -> bool:
+    """Is the folder a change of directory goes to absolute as written: a literal, a string constant
+    or an expression of them that spells `/…` (or `C:/…`): `os.chdir(Result_folder)` with
+    `Result_folder = "/content/drive/…/results"`, `%cd /srv/work`? Such a change goes to the same
+    folder wherever the kernel started and however often it runs."""
+    value: Optional[str] = None
+    magic = next((m for m in ca.magics if m.line == line and m.name in _CHDIR_MAGICS), None)
+    if magic is not None:
+        value = magic.args.strip().strip("\"'")
+        if re.search(r"[$`{]", value):
+            return False
+    else:
+        tree = cell_python_tree(ca)
+        node = next((n for n in nodes_of(tree, ast.Call) if n.lineno == line and n.col_offset + 1 == column), None) if tree is not None else None
+        if node is None or not node.args:
+            return False
+        value = _evaluate(node.args[0], string_constants(ctx.facts))
+    return value is not None and re.match(r"(?:/|[A-Za-z]:[/\\])", value) is not None
+
+
+def _computed_target(ctx: RuleContext, ca: CellAnalysis, line: int, column: int) -> Optional[str]:
+    """The source of an `os.chdir(…)` target that is neither a literal nor a string constant nor
+    built only from them (`QC_model_folder + "/Quality Control/Prediction"`, a name bound in several
+    branches), as written, when it is short; None otherwise (a magic, a known folder, `os.getcwd()`
+    or `..` pieces whose start the kernel's folder gives)."""
+    tree = cell_python_tree(ca)
+    node = next((n for n in nodes_of(tree, ast.Call) if n.lineno == line and n.col_offset + 1 == column), None) if tree is not None else None
+    if node is None or len(node.args) != 1 or node.keywords:
+        return None
+    target = node.args[0]
+    if _evaluate(target, string_constants(ctx.facts)) is not None:
+        return None
+    for piece in ast.walk(target):
+        if isinstance(piece, ast.Call) and (dotted_name(piece.func) or "").rsplit(".", 1)[-1] in ("getcwd", "cwd", "getcwdb", "dirname", "abspath"):
+            return None  # built from the working directory (or a folder of it): the old wording holds
+        if isinstance(piece, ast.Constant) and isinstance(piece.value, str) and piece.value.lstrip("/").startswith(".."):
+            return None
+    if not any(isinstance(piece, ast.Name) for piece in ast.walk(target)):
+        return None
+    text = ast.unparse(target)
+    return text if len(text) <= 80 else None
 
 
 def _start_free_target(ctx: RuleContext, ca: CellAnalysis, line: int, column: int) -> Optional[str]:
