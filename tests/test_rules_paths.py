@@ -902,3 +902,14 @@ def test_a_bash_cells_installer_script_and_prefix_through_variables():
     (fetch,) = audit([cell])
     assert fetch.code == "PTH003" and "install the tool" in fetch.fix and "data folder" not in fetch.fix
     assert found(audit(["%%bash\nP=/usr/local\ncp data.csv $P/share/"])) == [("PTH001", 1, 2)]
+
+
+def test_a_fetch_through_the_notebooks_own_function_names_the_id():
+    """Fair check 31, item 138 (wording): `train(` over several lines, whose body runs
+    `from_pretrained(model_name)` with `model_name = "gpt2"`: the message names `gpt2`."""
+    (fetch,) = audit([
+        "from transformers import GPT2LMHeadModel\ndef train(output_dir, model_name):\n"
+        "    return GPT2LMHeadModel.from_pretrained(model_name)",
+        "model_name = 'gpt2'\ntrain(\n    output_dir='out',\n    model_name=model_name,\n)",
+    ], rules=[RuntimeDownload])
+    assert "`train(…)`" in fetch.message and "`gpt2`" in fetch.message
