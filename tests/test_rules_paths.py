@@ -913,3 +913,18 @@ def test_a_fetch_through_the_notebooks_own_function_names_the_id():
         "model_name = 'gpt2'\ntrain(\n    output_dir='out',\n    model_name=model_name,\n)",
     ], rules=[RuntimeDownload])
     assert "`train(…)`" in fetch.message and "`gpt2`" in fetch.message
+
+
+def test_chdir_wording_follows_what_the_target_is_known_to_be():
+    """Fair check 31, items 124, 125 (wording): an absolute target does not depend on the folder the
+    kernel started in; one computed at run time does only if relative; one built from the working
+    directory (`os.path.abspath("../")` through its name) keeps the start-folder wording."""
+    def message(*cells: str) -> str:
+        (change,) = audit(list(cells), rules=[ChangeDirectory])
+        return change.message
+
+    assert "to an absolute folder" in message("import os\nos.chdir('/srv/work')", "open('a.txt').read()")
+    computed = message("import os\nroot = os.environ.get('ROOT', '/srv')\nos.chdir(root + '/out')", "open('a.txt').read()")
+    assert "computed at run time" in computed and "if that folder is relative" in computed
+    started = message("import os\nbase_path = os.path.abspath('../')\nos.chdir(base_path)", "open('a.txt').read()")
+    assert "from the folder the kernel started in" in started and "computed" not in started

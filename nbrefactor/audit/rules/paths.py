@@ -7416,25 +7416,49 @@ def _absolute_target(ctx: RuleContext, ca: CellAnalysis, line: int, column: int)
 
 def _computed_target(ctx: RuleContext, ca: CellAnalysis, line: int, column: int) -> Optional[str]:
     """The source of an `os.chdir(…)` target that is neither a literal nor a string constant nor
-    built only from them (`QC_model_folder + "/Quality Control/Prediction"`, a name bound in several
-    branches), as written, when it is short; None otherwise (a magic, a known folder, `os.getcwd()`
-    or `..` pieces whose start the kernel's folder gives)."""
+    built only from them, and whose start is not known (`QC_model_folder + "/Quality Control/Prediction"`
+    with the name bound in branches; a parameter), as written, when it is short; None otherwise: a
+    magic, a known folder, or one that shows it hangs off the kernel's folder (a leading relative
+    literal, `..`, `os.getcwd()`, `os.path.abspath("../")`, also through the name's one module-level
+    binding), for which the old wording holds."""
     tree = cell_python_tree(ca)
     node = next((n for n in nodes_of(tree, ast.Call) if n.lineno == line and n.col_offset + 1 == column), None) if tree is not None else None
     if node is None or len(node.args) != 1 or node.keywords:
         return None
     target = node.args[0]
-    if _evaluate(target, string_constants(ctx.facts)) is not None:
+    if _evaluate(target, string_constants(ctx.facts)) is not None or _start_dependent(target):
         return None
-    for piece in ast.walk(target):
-        if isinstance(piece, ast.Call) and (dotted_name(piece.func) or "").rsplit(".", 1)[-1] in ("getcwd", "cwd", "getcwdb", "dirname", "abspath"):
-            return None  # built from the working directory (or a folder of it): the old wording holds
-        if isinstance(piece, ast.Constant) and isinstance(piece.value, str) and piece.value.lstrip("/").startswith(".."):
-            return None
-    if not any(isinstance(piece, ast.Name) for piece in ast.walk(target)):
+    names = [n for n in ast.walk(target) if isinstance(n, ast.Name) and n.id not in ctx.facts.aliases]
+    if not names:
         return None
+    for name in names:
+        bound = _last_binding(ctx, name.id, ca.cell.index, line)
+        if bound is not None and _start_dependent(bound[0]):
+            return None  # `base_path = os.path.abspath("../")`: from the kernel's folder
     text = ast.unparse(target)
     return text if len(text) <= 80 else None
+
+
+def _start_dependent(node: ast.AST) -> bool:
+    """Does the expression show that it hangs off the working directory: a call of `getcwd`,
+    `abspath`, `realpath`, `resolve`…, a `.`/`..` piece, or a leading literal that is relative?"""
+    for piece in ast.walk(node):
+        if isinstance(piece, ast.Call) and (dotted_name(piece.func) or "").rsplit(".", 1)[-1] in (
+                "getcwd", "cwd", "getcwdb", "abspath", "realpath", "resolve", "absolute"):
+            return True
+        if isinstance(piece, ast.Constant) and isinstance(piece.value, str) and piece.value.lstrip("/").startswith("."):
+            return True
+    leading = node
+    while True:
+        if isinstance(leading, ast.BinOp):
+            leading = leading.left
+        elif isinstance(leading, ast.JoinedStr) and leading.values:
+            leading = leading.values[0]
+        elif isinstance(leading, ast.Call) and leading.args and (dotted_name(leading.func) or "").rsplit(".", 1)[-1] in ("join", "Path"):
+            leading = leading.args[0]
+        else:
+            break
+    return isinstance(leading, ast.Constant) and isinstance(leading.value, str) and re.match(r"(?:/|[A-Za-z]:[/\\])", leading.value) is None
 
 
 def _start_free_target(ctx: RuleContext, ca: CellAnalysis, line: int, column: int) -> Optional[str]:
