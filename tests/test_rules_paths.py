@@ -887,3 +887,44 @@ def test_a_programs_download_is_told_to_install_it_and_a_pinned_metric_only_need
     (metric,) = audit(["!pip install \"evaluate==0.4.0\"", "import evaluate\nmetric = evaluate.load('f1')"], rules=[RuntimeDownload])
     assert "`evaluate` 0.4.0" in metric.message and "pinned only by pinning" not in metric.message
     assert "Pin it" not in metric.fix
+
+
+def test_a_bash_cells_installer_script_and_prefix_through_variables():
+    """Fair check 31, items 104-106 and 119's wording: `MINICONDA_PREFIX=/usr/local` is the prefix the
+    cell's `./$MINICONDA_INSTALLER_SCRIPT -b -f -p $MINICONDA_PREFIX` installs into (no PTH001), and
+    the `wget …/$MINICONDA_INSTALLER_SCRIPT` fetches the installer the variable names (a program's fix);
+    the same variable used as a plain folder is still reported."""
+    cell = (
+        "%%bash\nMINICONDA_INSTALLER_SCRIPT=Miniconda3-py37_4.12.0-Linux-x86_64.sh\nMINICONDA_PREFIX=/usr/local\n"
+        "wget https://repo.continuum.io/miniconda/$MINICONDA_INSTALLER_SCRIPT\nchmod +x $MINICONDA_INSTALLER_SCRIPT\n"
+        "./$MINICONDA_INSTALLER_SCRIPT -b -f -p $MINICONDA_PREFIX"
+    )
+    (fetch,) = audit([cell])
+    assert fetch.code == "PTH003" and "install the tool" in fetch.fix and "data folder" not in fetch.fix
+    assert found(audit(["%%bash\nP=/usr/local\ncp data.csv $P/share/"])) == [("PTH001", 1, 2)]
+
+
+def test_a_fetch_through_the_notebooks_own_function_names_the_id():
+    """Fair check 31, item 138 (wording): `train(` over several lines, whose body runs
+    `from_pretrained(model_name)` with `model_name = "gpt2"`: the message names `gpt2`."""
+    (fetch,) = audit([
+        "from transformers import GPT2LMHeadModel\ndef train(output_dir, model_name):\n"
+        "    return GPT2LMHeadModel.from_pretrained(model_name)",
+        "model_name = 'gpt2'\ntrain(\n    output_dir='out',\n    model_name=model_name,\n)",
+    ], rules=[RuntimeDownload])
+    assert "`train(…)`" in fetch.message and "`gpt2`" in fetch.message
+
+
+def test_chdir_wording_follows_what_the_target_is_known_to_be():
+    """Fair check 31, items 124, 125 (wording): an absolute target does not depend on the folder the
+    kernel started in; one computed at run time does only if relative; one built from the working
+    directory (`os.path.abspath("../")` through its name) keeps the start-folder wording."""
+    def message(*cells: str) -> str:
+        (change,) = audit(list(cells), rules=[ChangeDirectory])
+        return change.message
+
+    assert "to an absolute folder" in message("import os\nos.chdir('/srv/work')", "open('a.txt').read()")
+    computed = message("import os\nroot = os.environ.get('ROOT', '/srv')\nos.chdir(root + '/out')", "open('a.txt').read()")
+    assert "computed at run time" in computed and "if that folder is relative" in computed
+    started = message("import os\nbase_path = os.path.abspath('../')\nos.chdir(base_path)", "open('a.txt').read()")
+    assert "from the folder the kernel started in" in started and "computed" not in started

@@ -1378,7 +1378,14 @@ _GIT_CLONE = re.compile(r"(?:^|[;&|]\s*|\s)git\s+clone\s+(.*)$")
 _CLONE_VALUED = frozenset({"-b", "--branch", "--depth", "-o", "--origin", "-c", "--config", "--reference",
                            "--separate-git-dir", "-j", "--jobs", "--filter", "--template", "-u", "--upload-pack",
                            "--shallow-since", "--shallow-exclude"})
-_SYS_PATH = re.compile(r"""\bsys\.path\.(?:insert\s*\(\s*[^,]+,|append\s*\()\s*[rRfF]?["']([^"']+)["']""")
+# A literal `sys.path` entry, also made absolute first (`os.path.abspath("./detectron2")`, `realpath`,
+# `normpath`, `str(Path("repo").resolve())`): the same folder, the working directory's (fair check
+# 31, items 126, 127: sys-path-to-cloned-repo).
+_SYS_PATH = re.compile(
+    r"""\bsys\.path\.(?:insert\s*\(\s*[^,]+,|append\s*\()\s*"""
+    r"""(?:(?:os\.path\.|path\.)?(?:abspath|realpath|normpath)\s*\(\s*|(?:str\s*\(\s*)?(?:pathlib\.)?Path\s*\(\s*)?"""
+    r"""[rRfF]?["']([^"']+)["']"""
+)
 _CHDIR = re.compile(r"""\bos\.chdir\s*\(\s*[rRfF]?["']([^"']+)["']""")
 
 

@@ -611,8 +611,12 @@ def gpu_requirements(facts: NotebookFacts, catalog: Catalog, import_fallbacks: b
                 cuda_definitions.setdefault(d.name, []).append(_guarded(ca, d.line, check_lines))
     guarded_devices |= {name for name, guarded in cuda_definitions.items() if all(guarded)}
     finder.devices = frozenset(finder.devices - guarded_devices)
-    # `train_on_gpu = torch.cuda.is_available()`, then `if train_on_gpu:` guards like the call.
-    flag = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(guarded_devices)) + r")\b") if guarded_devices else None
+    # `train_on_gpu = torch.cuda.is_available()`, then `if train_on_gpu:` guards like the call; so
+    # does a flag set so in a function body (`gpu_available = …` then `if gpu_available:` inside
+    # `def setup_llm_gpu():`), which `defined` (module-level names) leaves out but `_check_flags`
+    # holds (fair check 31, item 74: cuda-flag-guard-in-function-missed).
+    guards = guarded_devices | flags
+    flag = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(guards)) + r")\b") if guards else None
     found: list[GpuRequirement] = []
     device_uses: dict[str, list[tuple[int, int, int]]] = {}
     device_parameters = _device_parameters(facts, gc) if finder.devices else {}

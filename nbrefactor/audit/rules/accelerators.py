@@ -53,7 +53,7 @@ class GpuOnlyCode(Rule):
         "that falls back to the CPU is not reported: a line holding a GPU check (`\"cuda\" if "
         "torch.cuda.is_available() else \"cpu\"`), a device or flag defined on such a line, a conditional expression testing "
         "such a flag (`cuda = torch.cuda.is_available()`, then `torch.device(\"cuda\" if cuda else \"cpu\")`; `args.cuda` set so too), and code "
-        "nested under `if torch.cuda.is_available():` or under `if train_on_gpu:` for such a flag, and `tf.device(\"/gpu:0\")` in a "
+        "nested under `if torch.cuda.is_available():` or under `if train_on_gpu:` for such a flag (also one set and tested in a function body), and `tf.device(\"/gpu:0\")` in a "
         "notebook whose TensorFlow 1 sessions are told `allow_soft_placement=True` (`tf.ConfigProto(allow_soft_placement=True)`, "
         "or `config.allow_soft_placement = True`: the op goes to the CPU where the GPU is missing; for TF1 code, `tf.Session`, "
         "that is the fix given); so is a GPU library "
@@ -99,6 +99,11 @@ class GpuOnlyCode(Rule):
             "import torch\ntrain_on_gpu = torch.cuda.is_available()",
             "model = torch.nn.Linear(2, 1)\nif train_on_gpu:\n    model.cuda()",
             "def step(x):\n    if train_on_gpu:\n        x = x.cuda()\n    return model(x)",
+        )),
+        # ... also a flag set and tested in one function body (fair check 31, item 74).
+        Example(cells=(
+            "import torch\ndef setup_gpu():\n    gpu_available = torch.cuda.is_available()\n    if gpu_available:\n"
+            "        print(torch.cuda.get_device_name(0))\n    else:\n        print('No GPU detected')",
         )),
         # A conditional testing such a flag (a name or `args.` attribute bound from the check) holds
         # its own CPU arm, as `"cuda" if torch.cuda.is_available() else "cpu"` does (fair check 18).

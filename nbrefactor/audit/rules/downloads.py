@@ -1594,6 +1594,16 @@ class RuntimeDownload(Rule):
             ),
             expect=((2, 1), (3, 2)),
         ),
+        # The notebook's own function handed a model id over several lines: the message names the id
+        # (fair check 31, item 138's wording), the fetch in its body related.
+        Example(
+            cells=(
+                "from transformers import GPT2LMHeadModel\ndef train(output_dir, model_name):\n"
+                "    model = GPT2LMHeadModel.from_pretrained(model_name)\n    model.save_pretrained(output_dir)",
+                "model_name = 'gpt2'\ntrain(\n    output_dir='out',\n    model_name=model_name,\n)",
+            ),
+            expect=((2, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1735,11 +1745,22 @@ class RuntimeDownload(Rule):
                 consequence += ("; the path it is read from, Colab's working directory `/content` where the upload saves it, "
                                 "is related: one edit removes both")
                 imports.extend(saved)
+            what = f"`{shown[:100]}` {kind.what} at run time"
+            fetched = found[0][5]
+            callee = _CALLEE.search(shown)
+            if fetched and callee and "." not in callee.group(1) and fetched not in shown \
+                    and callee.group(1) in _fetching_functions(ctx.facts):
+                # `train(` (a call over several lines) of the notebook's own `def train(…, model_name, …)`,
+                # which runs `GPT2LMHeadModel.from_pretrained(model_name)` with `model_name = "gpt2"`:
+                # the id is named, not only the call (fair check 31, item 138's wording).
+                display = f"{shown[:100]}…)" if shown.endswith("(") else shown[:100]
+                what = (f"`{display}` {kind.what} at run time (`{fetched}`, which the notebook's own "
+                        f"`{callee.group(1)}` hands to a fetch in its body)")
             yield Hit(
                 ca.cell,
                 line,
                 column,
-                f"`{shown[:100]}` {kind.what} at run time: {consequence}",
+                f"{what}: {consequence}",
                 fix=fix,
                 key=shown,
                 related=tuple((c.cell, ln, col) for c, ln, col, *_ in found[1:]) + tuple(dict.fromkeys(imports)),

@@ -462,10 +462,13 @@ _CODE_FOLDER_KEYWORDS = frozenset({"source_dir", "source_directory", "code_dir",
 # libpysal's `examples.get_path("mexicojoin.shp")` returns the absolute path of a file of its
 # example-data folder (fair check 23: library-sample-name); so does `.get_path(name)` of the example
 # `examples.load_example("NYC Socio-Demographics")` returns (`_library_example_call`).
+# detectron2's `model_zoo.get_config_file("COCO-InstanceSegmentation/mask_rcnn_R_50_FPN_3x.yaml")`
+# (and `get_checkpoint_url`, `get`) names a config of the package's own `configs/` folder, never
+# the working directory (fair check 31, items 130, 134: model-zoo-config-name).
 _LIBPYSAL_EXAMPLES = ("libpysal.examples.", "pysal.lib.examples.", "pysal.examples.")
 _NOT_WORKING_DIRECTORY = ("keras.datasets.", "tensorflow.keras.datasets.", "tf.keras.datasets.", "kubernetes.",
                           "k8s.", "evaluate.load", "sklearn.datasets.load_sample_image", "seaborn.load_dataset",
-                          "skimage.data.", *_LIBPYSAL_EXAMPLES)
+                          "skimage.data.", "detectron2.model_zoo.", *_LIBPYSAL_EXAMPLES)
 # Calls that only show, log, format, parse or compare strings, or build values from them: a
 # file name there is text (a message, a column, a pattern), not a place the call touches.
 _TEXT_ONLY_FUNCTIONS = frozenset({
@@ -565,6 +568,10 @@ def _generic_path_arguments(
         return []
     if any(qualified.startswith(prefix) or call.func.startswith(prefix) for prefix in _NOT_WORKING_DIRECTORY):
         return []
+    if qualified in _ULTRALYTICS_MODELS and first is not None and _ultralytics_model_config(first.string):
+        candidates = [arg for arg in candidates if arg is not first]
+        if not candidates:
+            return []
     if qualified.startswith("nbdev.") and qualified.rpartition(".")[2] in _NBDEV_BUILD_CALLS and _nbdev_notebook(facts):
         return []
     if _archive_member_call(facts, call) or _library_example_call(facts, call):
@@ -574,6 +581,24 @@ def _generic_path_arguments(
     if any(_folder_keyword(arg) for arg in call.args):
         candidates = [arg for arg in candidates if not _file_name_in_folder(arg)]
     return [_generic(call, arg, qualified, strings) for arg in candidates]
+
+
+# Ultralytics' model classes, and the model configs the package ships (`ultralytics/cfg/models/…`):
+# `YOLO("yolov8n-seg.yaml")` builds the architecture from `cfg/models/v8/yolov8-seg.yaml` of the
+# installed package (the scale letter dropped, `check_yaml` searching the package's `cfg/`), not a
+# file of the working directory (fair check 31, item 129: ultralytics-builtin-model-yaml, checked in
+# the 8.0.180 wheel). A bare name of the model families only; a folder (`runs/…/args.yaml`,
+# `./yolov8-custom.yaml`) or another name (`my_model.yaml`) stays a path. The `.pt` release assets
+# are PTH007's (`ultralytics-asset` of rules/downloads.toml).
+_ULTRALYTICS_MODELS = frozenset({
+    "ultralytics.YOLO", "ultralytics.RTDETR", "ultralytics.models.YOLO", "ultralytics.models.RTDETR",
+    "ultralytics.YOLOWorld", "ultralytics.models.YOLOWorld",
+})
+_ULTRALYTICS_CONFIG = re.compile(r"^(?:yolov?[0-9]+[a-z0-9]*(?:-[a-z0-9]+)*|rtdetr-[a-z0-9]+)\.yaml$")
+
+
+def _ultralytics_model_config(value: Optional[str]) -> bool:
+    return value is not None and _ULTRALYTICS_CONFIG.match(value) is not None
 
 
 def _chained_path_arguments(facts: NotebookFacts, catalog: Catalog, call: CallFact, strings: Sequence[StringFact]) -> list[PathArgument]:
@@ -1406,15 +1431,71 @@ def _shell_literals(ca: CellAnalysis, settings: PathSettings) -> Iterator[Litera
     if ca.masked.cell_magic in _SHELL_CELL_MAGICS:
         lines = ca.lines
         header = next((m.line for m in ca.magics if m.kind == "cell_magic"), 0)
+        variables = _shell_cell_variables(ca)
+        prefixes = _installer_prefix_variables(ca, variables, settings)
         for number in range(header + 1, len(lines) + 1):
             body = lines[number - 1]
             stripped = body.strip()
             if not stripped or stripped.startswith("#"):
                 continue
-            program = stripped.split()[0].lower()
+            assigned = _SHELL_ASSIGNMENT.match(stripped)
+            if assigned is not None and assigned.group("name") in prefixes:
+                continue  # `MINICONDA_PREFIX=/usr/local`, then `… -p $MINICONDA_PREFIX`: an installer's prefix
+            program = _shell_expanded(stripped.split()[0], variables).lower()
             if _display_only(program, stripped, False):
                 continue
-            yield from _shell_tokens(ca, number, body, body, program, settings)
+            yield from _shell_tokens(ca, number, body, body, program, settings, variables)
+
+
+# A shell variable set on a line of its own in a `%%bash` cell (`MINICONDA_PREFIX=/usr/local`,
+# `export SCRIPT="Miniconda3-….sh"`), and a use of one (`$NAME`, `${NAME}`).
+_SHELL_ASSIGNMENT = re.compile(r"^(?:export\s+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>\"[^\"$`]*\"|'[^']*'|[^\s\"'$`;&|]*)\s*(?:#.*)?$")
+_SHELL_USE = re.compile(r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)\}|(?P<bare>[A-Za-z_][A-Za-z0-9_]*))")
+
+
+def _shell_cell_variables(ca: CellAnalysis) -> dict[str, str]:
+    """The constant shell variables a `%%bash` cell sets on lines of their own (`NAME=value`,
+    `export NAME="value"`), by name: the value of the last such line. Values that use other
+    variables or command substitution are left out, as is a cell that sets one name to two values."""
+    if ca.masked.cell_magic not in _SHELL_CELL_MAGICS:
+        return {}
+    values: dict[str, set[str]] = {}
+    for line in ca.lines:
+        found = _SHELL_ASSIGNMENT.match(line.strip())
+        if found is not None:
+            values.setdefault(found.group("name"), set()).add(found.group("value").strip("\"'"))
+    return {name: next(iter(v)) for name, v in values.items() if len(v) == 1}
+
+
+def _shell_expanded(text: str, variables: Mapping[str, str]) -> str:
+    """`text` with the uses of the known `variables` replaced by their values (`./$SCRIPT` →
+    `./Miniconda3-….sh`); other uses stay as written."""
+    if not variables or "$" not in text:
+        return text
+    return _SHELL_USE.sub(lambda m: variables.get(m.group("braced") or m.group("bare"), m.group(0)), text)
+
+
+def _installer_prefix_variables(ca: CellAnalysis, variables: Mapping[str, str], settings: PathSettings) -> frozenset[str]:
+    """The shell variables of a `%%bash` cell given as an installer's prefix (`-p $MINICONDA_PREFIX`,
+    `--prefix=${PREFIX}`) whose value is a standard system prefix: the line that sets such a variable
+    names the folder the installer writes into, exempt as the literal would be (fair check 31, items
+    104-106: `MINICONDA_PREFIX=/usr/local`, then `./$MINICONDA_INSTALLER_SCRIPT -b -f -p $MINICONDA_PREFIX`)."""
+    if not variables:
+        return frozenset()
+    found: set[str] = set()
+    for line in ca.lines:
+        words = line.split()
+        if not words or "$" not in line or _SHELL_ASSIGNMENT.match(line.strip()):
+            continue
+        program = _shell_expanded(words[0], variables).lower()
+        for option, word in zip(words, words[1:]):
+            if word.startswith("--prefix="):
+                option, word = "--prefix", word.split("=", 1)[1]
+            use = _SHELL_USE.fullmatch(word.strip("\"'"))
+            name = use and (use.group("braced") or use.group("bare"))
+            if name in variables and _installer_prefix(option, variables[name], program, settings):
+                found.add(name)
+    return frozenset(found)
 
 
 # Python calls that run a shell command given as a string (`os.system("wget URL")`) or as a list of
@@ -1523,13 +1604,17 @@ def _curl_sends_only(command: str) -> bool:
 
 
 def _shell_tokens(
-    ca: CellAnalysis, line: int, original: str, text: str, program: str, settings: PathSettings
+    ca: CellAnalysis, line: int, original: str, text: str, program: str, settings: PathSettings,
+    variables: Mapping[str, str] = {},
 ) -> Iterator[LiteralFinding]:
     searched_from = 0
     # The program of each command of a chain (`cd $out && wget URL`: the URL is wget's, fair
-    # check 14 item 108), by the offset where its command starts.
-    starts = [(0, program)] + [
-        (c.end(), (text[c.end():].split() or [""])[0].lower()) for c in _CHAIN_SEPARATOR.finditer(text)
+    # check 14 item 108), by the offset where its command starts; a program named by a variable of
+    # the `%%bash` cell is its value (`./$MINICONDA_INSTALLER_SCRIPT`: the installer script, fair
+    # check 31, items 104-106).
+    starts = [(0, _shell_expanded(program, variables))] + [
+        (c.end(), _shell_expanded((text[c.end():].split() or [""])[0], variables).lower())
+        for c in _CHAIN_SEPARATOR.finditer(text)
     ]
     previous = ""
     inside = _container_command_spans(text)
@@ -3182,7 +3267,8 @@ class AbsolutePath(Rule):
         "(`ZipFile(z).extractall(\"/tmp/horse-or-human\")`, `tarfile` or `shutil.unpack_archive` likewise: the notebook fills it), so a download cache (`read_data_sets(\"/tmp/data/\")`, its download is PTH007), "
         "a log folder or a checkpoint there is not (`[temporary]` in `rules/paths.toml`). "
         "So is a standard system prefix given to an installer's prefix option (`bash Miniforge3.sh -bfp /usr/local`, "
-        "`conda install --prefix /usr/local …`, `--prefix=/usr`: `installer_prefixes` in `rules/paths.toml`), the folder it installs into: not reported. "
+        "`conda install --prefix /usr/local …`, `--prefix=/usr`: `installer_prefixes` in `rules/paths.toml`), the folder it installs into: not reported, "
+        "also when a `%%bash` cell names the script or the prefix by a variable it sets (`PREFIX=/usr/local`, then `./$SCRIPT -b -f -p $PREFIX`). "
         "Nor is a literal given straight to a `sys.path` edit PTH005 reports (`sys.path.append(\"/opt/team/libs\")`): one cause, a folder "
         "of code on the import path, which that finding names. The same for a literal bound above in the cell to a name the edit "
         "gives (`LIB = \"/opt/team/libs\"`, then `sys.path.append(LIB)`; PTH005 names the binding as related) when nothing else "
@@ -3268,6 +3354,12 @@ class AbsolutePath(Rule):
         Example(cells=(
             "import sys\nsys.path.append('/opt/team/libs')",
             "!bash Miniforge3-Linux-x86_64.sh -bfp /usr/local\n!conda install -y --prefix /usr/local -c conda-forge openmm",
+        )),
+        # ... also when a `%%bash` cell names the installer script or the prefix by a variable
+        # (fair check 31, items 104-106).
+        Example(cells=(
+            "%%bash\nSCRIPT=Miniconda3-py37_4.12.0-Linux-x86_64.sh\nPREFIX=/usr/local\nchmod +x $SCRIPT\n"
+            "./$SCRIPT -b -f -p $PREFIX\n./${SCRIPT} -b -u -p /usr/local",
         )),
         # A system location probed after one under the home folder: the list is the fallback.
         Example(cells=(
@@ -5223,9 +5315,10 @@ class RemoteUri(Rule):
                     f"network and the remote file {_change_note(f.value, _hash_pinned(f))}{more}{_committed_copy_note(ctx, f.value)}"
                 )
                 fix = "Make the URL a config value, download once into a versioned data folder, and read the local copy."
-                if _program_download(f.value):
+                if _program_download(_shell_expanded(f.value, _shell_cell_variables(f.ca)) if f.source == "shell" else f.value):
                     # `!wget …/ngrok-stable-linux-amd64.zip`, `Miniconda3-…-Linux-x86_64.sh`: a program, not
-                    # data (fair check 29, item 83's wording).
+                    # data (fair check 29, item 83's wording); also through a variable of the `%%bash` cell
+                    # (`wget …/miniconda/$MINICONDA_INSTALLER_SCRIPT`, fair check 31, item 119).
                     fix = ("It downloads a program, not data: install the tool, pinned to a version, in the "
                            "environment the notebook runs in (its image or requirements), or drop these lines if "
                            "the notebook does not need it.")
@@ -6658,7 +6751,11 @@ class ChangeDirectory(Rule):
         "idempotent (the template that starts each cell with it, for that cell's shell lines): one "
         "finding per notebook at most, and only when a later cell's Python reads a relative path "
         "before the next change to an anchored, absolute or saved folder; the other anchored changes "
-        "are its related locations. Changes in consecutive code cells that end with a return to the saved "
+        "are its related locations. So a lone change into an absolute folder, a literal or a string constant (`os.chdir(Result_folder)` "
+        "with `Result_folder = \"/content/drive/…/results\"`), followed by relative paths of its own cell only (`imsave(name + \"_mask.png\", …)`), "
+        "no later cell reading one, running a shell line, importing a local module or changing again, is no finding. A change into a folder "
+        "computed at run time (`os.chdir(QC_folder + \"/Prediction\")`, the name bound in branches) is said to depend on the start folder only if it is relative. "
+        "Changes in consecutive code cells that end with a return to the saved "
         "start folder (`%cd {build}`; `%cd solver` … `%cd ../plotter`; `%cd work` … `%cd {START}`) are one "
         "setup block: one finding at its first change, the others related. A `%cd docs/notebooks` after "
         "a `%cd ../..`, in a notebook that lies in `docs/notebooks/`, goes back down to where the kernel "
@@ -6719,6 +6816,12 @@ class ChangeDirectory(Rule):
             "!git clone https://github.com/openai/gpt-2.git\nimport os\nos.chdir('/content/gpt-2')\n!pip install -r requirements.txt",
             "import os\nos.chdir('/content/gpt-2/src')\n!python train.py --dataset data.npz",
             "use_gdrive = 'no'  #@param [\"yes\", \"no\"]\nif use_gdrive == 'yes':\n    os.chdir('drive_work')\nelse:\n    print('not persisted')",
+        )),
+        # Into an absolute folder (a form's constant) only for the relative write below it in its
+        # cell, no later cell depending on it: idempotent, not a finding (fair check 31, item 124).
+        Example(cells=(
+            "import os\nfrom skimage.io import imsave\nResult_folder = '/srv/results'  #@param {type:'string'}",
+            "def save(name, mask):\n    os.chdir(Result_folder)\n    imsave(name + '_mask.png', mask)\nsave('a', m)",
         )),
     )
     failing = (
@@ -6809,6 +6912,16 @@ class ChangeDirectory(Rule):
                 "%cd ../../..\n!rm -rf FastChat",
             ),
             expect=((1, 2),),
+        ),
+        # Into an absolute folder that a later cell's relative read depends on; into a folder
+        # computed at run time, absolute or not (fair check 31, items 124, 125's wording).
+        Example(
+            cells=(
+                "import os\nimport pandas as pd\nos.chdir('/srv/work')\nraw = pd.read_csv('raw.csv')",
+                "df = pd.read_csv('train.csv')",
+                "folder = os.environ.get('QC_ROOT', '/srv/qc')\nos.chdir(folder + '/prediction')\nmasks.tofile('mask.raw')",
+            ),
+            expect=((1, 3), (3, 2)),
         ),
     )
 
@@ -7035,6 +7148,26 @@ class ChangeDirectory(Rule):
                     "they resolve against another folder)"
                 )
                 related = ()
+            elif _absolute_target(ctx, ca, line, column):
+                # `os.chdir("/srv/work")`: the same folder wherever the kernel started; what depends
+                # on the change is that it ran before the paths after it (fair check 31, items 124,
+                # 125's wording: not "from the folder the kernel started in").
+                message = (
+                    f"`{shown_text}` changes the working directory to an absolute folder: every relative path after it "
+                    "depends on this cell having run before it (out of order, or in a pipeline step of its own, "
+                    "they resolve against another folder)"
+                )
+                related = ()
+            elif (computed := _computed_target(ctx, ca, line, column)) is not None:
+                # `os.chdir(QC_model_folder + "/Quality Control/Prediction")`, the name bound in
+                # branches: absolute or not is known only at run time, so the folder the kernel
+                # started in matters only if it is relative (fair check 31, item 125's wording).
+                message = (
+                    f"`{shown_text}` changes the working directory to `{computed}`, computed at run time: every relative "
+                    "path after it depends on this cell having run before it, and, if that folder is relative, on the "
+                    "folder the kernel started in"
+                )
+                related = ()
             else:
                 message = (
                     f"`{shown_text}` changes the working directory: every relative path after it depends on "
@@ -7087,7 +7220,21 @@ class ChangeDirectory(Rule):
                 continue
             head = last = i if not events[i][5] else None
         self._fold_hops(events, event_steps, reported, hits, undone, returned_later)
-        yield from (hits[i] for i in reported if i in hits)
+        for i in reported:
+            if i not in hits:
+                continue
+            ca, line, column = events[i][0], events[i][1], events[i][2]
+            # A lone change into an absolute folder (`os.chdir(Result_folder)`, the folder a Colab
+            # form binds, just before `imsave(name + "_mask.png", …)`) is idempotent and owes nothing
+            # to the folder the kernel started in; when it serves relative paths of its own cell only
+            # (no later cell reads one, runs a shell line, imports a local module or changes again),
+            # nothing else depends on it: not a finding, as for `%cd {HOME}/tool` (fair check 31,
+            # item 124: chdir-absolute-for-next-write; precedent cd-anchored-to-saved-root). A change
+            # nothing relative follows stays reported (it looks unused and leaves the kernel there).
+            if not hits[i].related and _absolute_target(ctx, ca, line, column) and _relative_paths_after(
+                    ctx, ca, line, ending=False) and not _relative_paths_after(ctx, ca, len(ca.lines) + 1, ending=False):
+                continue
+            yield hits[i]
 
     @staticmethod
     def _fold_hops(
@@ -7198,15 +7345,16 @@ def directory_changes(ctx: RuleContext) -> tuple[tuple[CellAnalysis, CallFact], 
     ))
 
 
-def _relative_paths_after(ctx: RuleContext, ca: CellAnalysis, line: int) -> bool:
+def _relative_paths_after(ctx: RuleContext, ca: CellAnalysis, line: int, ending: bool = True) -> bool:
     """Does a relative path literal of the notebook (a path argument, a shell line's, a constant's)
     come after (cell, line), other than the target of a change of directory itself? True too when
-    nothing comes after it (nothing to say the change is unused: a notebook ending there) and for an
-    import of the project's own modules after it (`os.chdir("..")`, then `from src.utils import …`)."""
+    nothing comes after it (nothing to say the change is unused: a notebook ending there; not with
+    `ending=False`) and for an import of the project's own modules after it (`os.chdir("..")`, then
+    `from src.utils import …`)."""
     from nbrefactor.audit.distributions import LOCAL_KIND, RELATIVE_KIND, STDLIB_KIND, import_kind, resolve
 
     later = [c for c in ctx.cells if c.cell.index > ca.cell.index and c.cell.source.strip()]
-    if not later and not any(stmt > line for stmt in _statement_lines(ca)):
+    if ending and not later and not any(stmt > line for stmt in _statement_lines(ca)):
         return True
     for c in ctx.cells:
         for imp in c.facts.imports:
@@ -7249,6 +7397,73 @@ def _statement_lines(ca: CellAnalysis) -> list[int]:
     """The first lines of the cell's top-level statements (all its lines when it does not parse)."""
     tree = cell_python_tree(ca)
     return [stmt.lineno for stmt in tree.body] if tree is not None else list(range(1, len(ca.lines) + 1))
+
+
+def _absolute_target(ctx: RuleContext, ca: CellAnalysis, line: int, column: int) -> bool:
+    """Is the folder a change of directory goes to absolute as written: a literal, a string constant
+    or an expression of them that spells `/…` (or `C:/…`): `os.chdir(Result_folder)` with
+    `Result_folder = "/content/drive/…/results"`, `%cd /srv/work`? Such a change goes to the same
+    folder wherever the kernel started and however often it runs."""
+    value: Optional[str] = None
+    magic = next((m for m in ca.magics if m.line == line and m.name in _CHDIR_MAGICS), None)
+    if magic is not None:
+        value = magic.args.strip().strip("\"'")
+        if re.search(r"[$`{]", value):
+            return False
+    else:
+        tree = cell_python_tree(ca)
+        node = next((n for n in nodes_of(tree, ast.Call) if n.lineno == line and n.col_offset + 1 == column), None) if tree is not None else None
+        if node is None or not node.args:
+            return False
+        value = _evaluate(node.args[0], string_constants(ctx.facts))
+    return value is not None and re.match(r"(?:/|[A-Za-z]:[/\\])", value) is not None
+
+
+def _computed_target(ctx: RuleContext, ca: CellAnalysis, line: int, column: int) -> Optional[str]:
+    """The source of an `os.chdir(…)` target that is neither a literal nor a string constant nor
+    built only from them, and whose start is not known (`QC_model_folder + "/Quality Control/Prediction"`
+    with the name bound in branches; a parameter), as written, when it is short; None otherwise: a
+    magic, a known folder, or one that shows it hangs off the kernel's folder (a leading relative
+    literal, `..`, `os.getcwd()`, `os.path.abspath("../")`, also through the name's one module-level
+    binding), for which the old wording holds."""
+    tree = cell_python_tree(ca)
+    node = next((n for n in nodes_of(tree, ast.Call) if n.lineno == line and n.col_offset + 1 == column), None) if tree is not None else None
+    if node is None or len(node.args) != 1 or node.keywords:
+        return None
+    target = node.args[0]
+    if _evaluate(target, string_constants(ctx.facts)) is not None or _start_dependent(target):
+        return None
+    names = [n for n in ast.walk(target) if isinstance(n, ast.Name) and n.id not in ctx.facts.aliases]
+    if not names:
+        return None
+    for name in names:
+        bound = _last_binding(ctx, name.id, ca.cell.index, line)
+        if bound is not None and _start_dependent(bound[0]):
+            return None  # `base_path = os.path.abspath("../")`: from the kernel's folder
+    text = ast.unparse(target)
+    return text if len(text) <= 80 else None
+
+
+def _start_dependent(node: ast.AST) -> bool:
+    """Does the expression show that it hangs off the working directory: a call of `getcwd`,
+    `abspath`, `realpath`, `resolve`…, a `.`/`..` piece, or a leading literal that is relative?"""
+    for piece in ast.walk(node):
+        if isinstance(piece, ast.Call) and (dotted_name(piece.func) or "").rsplit(".", 1)[-1] in (
+                "getcwd", "cwd", "getcwdb", "abspath", "realpath", "resolve", "absolute"):
+            return True
+        if isinstance(piece, ast.Constant) and isinstance(piece.value, str) and piece.value.lstrip("/").startswith("."):
+            return True
+    leading = node
+    while True:
+        if isinstance(leading, ast.BinOp):
+            leading = leading.left
+        elif isinstance(leading, ast.JoinedStr) and leading.values:
+            leading = leading.values[0]
+        elif isinstance(leading, ast.Call) and leading.args and (dotted_name(leading.func) or "").rsplit(".", 1)[-1] in ("join", "Path"):
+            leading = leading.args[0]
+        else:
+            break
+    return isinstance(leading, ast.Constant) and isinstance(leading.value, str) and re.match(r"(?:/|[A-Za-z]:[/\\])", leading.value) is None
 
 
 def _start_free_target(ctx: RuleContext, ca: CellAnalysis, line: int, column: int) -> Optional[str]:
@@ -7692,7 +7907,7 @@ class SysPathEdit(Rule):
         "pipeline component (a function given to `func_to_container_op` or decorated `@dsl.component`): it "
         "runs in the component's image, whose layout the pipeline defines. Not an edit putting the folder a `git clone` "
         "of the notebook writes, or a folder inside it, on the path (`!git clone URL /tmp/helpers`, then `sys.path.insert(0, \"/tmp/helpers\")` "
-        "or `\"/tmp/helpers/src\"`; the folder as written): PTH007 reports the clone, with the edit related (one root cause, cloned code). "
+        "or `\"/tmp/helpers/src\"`; the folder as written, also made absolute: `os.path.abspath(\"./helpers\")`, `str(Path(\"helpers\").resolve())`): PTH007 reports the clone, with the edit related (one root cause, cloned code). "
         "A call of a function of the notebook's own helper module (a `.py` file or package beside the notebook) whose "
         "body edits `sys.path` is an edit too, at the call (`from utils import fix_pythonpath_if_working_locally`, "
         "then `fix_pythonpath_if_working_locally()`); a call of one of its functions that does not, or an import "
@@ -7752,6 +7967,11 @@ class SysPathEdit(Rule):
         Example(cells=(
             "!git clone https://github.com/example-lab/cooking.git",
             "import sys\nsys.path.insert(1, 'cooking/src')\nfrom model import build",
+        )),
+        # ... also made absolute first (fair check 31, items 126, 127).
+        Example(cells=(
+            "import sys, os\n!git clone 'https://github.com/facebookresearch/detectron2'\n"
+            "sys.path.insert(0, os.path.abspath('./detectron2'))",
         )),
     )
     failing = (
@@ -9245,11 +9465,29 @@ def _sys_path_entry_piece(ctx: RuleContext, f: LiteralFinding) -> bool:
         entries = list(node.args[1:] if isinstance(node.func, ast.Attribute) and node.func.attr == "insert" else node.args)
         entries = [e for x in entries for e in (x.elts if isinstance(x, (ast.List, ast.Tuple)) else (x,))]
         for entry in entries:
+            entry = _absolute_entry_literal(entry)
+            if isinstance(entry, ast.Constant) and entry.lineno == f.line and entry.col_offset + 1 == f.column:
+                return True  # `sys.path.insert(0, os.path.abspath("./detectron2"))` (fair check 31, items 126, 127)
             if not (isinstance(entry, ast.Call) and _join_call(entry)):
                 continue
             if any(isinstance(a, ast.Constant) and a.lineno == f.line and a.col_offset + 1 == f.column for a in entry.args):
                 return True
     return False
+
+
+def _absolute_entry_literal(entry: ast.expr) -> ast.expr:
+    """A `sys.path` entry without what only makes it absolute or a string: `os.path.abspath(x)`,
+    `realpath`, `normpath`, `str(…)`, `Path(x)`, `Path(x).resolve()`/`.absolute()` give `x`; the
+    same folder, resolved against the working directory as the bare `x` is."""
+    while True:
+        if isinstance(entry, ast.Call) and isinstance(entry.func, ast.Attribute) and entry.func.attr in ("resolve", "absolute") \
+                and not entry.args:
+            entry = entry.func.value
+        elif isinstance(entry, ast.Call) and len(entry.args) == 1 and not entry.keywords and (
+                dotted_name(entry.func) in (*_ABSOLUTE_CALLS, "str", "Path", "pathlib.Path")):
+            entry = entry.args[0]
+        else:
+            return entry
 
 
 def _join_call(node: ast.Call) -> bool:
@@ -10308,7 +10546,7 @@ class CwdRelativePath(Rule):
         "`\"data\\\\train.csv\"`, `f\"runs/{name}\"`) passed where a call of `rules/io_calls.toml` takes a "
         "path: `pd.read_csv`, `open`, `df.to_csv`, `np.save`, `joblib.dump`, `torch.save`, `Path`, "
         "`os.makedirs`, `glob.glob`, Unsloth's `model.save_lora`, IPython's `Image(filename=\"images/01.png\")` (a figure the notebook saved first and then shows is its own output, not an input), and the script a `!` line runs by a relative path (`! python ../.convert_notebook_to_script.py --input ch14.ipynb`, `!bash run.sh`; not `python -m`/`-c`, not after a `cd` in its chain or a `%cd` above, not a quoted container command, not a script a download or clone line above saved; one finding per folder, a folder `%mkdir`/`!mkdir` makes related to its folder's finding, none of its own)… (not a piece of a join given straight to a `sys.path` edit, "
-        "`sys.path.append(os.path.join(\"..\", \"..\"))`: a folder of code put on the import path, PTH005's) A call no catalogue names counts too when the evidence is "
+        "`sys.path.append(os.path.join(\"..\", \"..\"))`, nor a literal only made absolute for one, `sys.path.insert(0, os.path.abspath(\"./lib\"))`: a folder of code put on the import path, PTH005's) A call no catalogue names counts too when the evidence is "
         "strong, and is said to use the path (read or write unknown): a keyword naming a file or folder (`path`, `file`, "
         "`filename`, `filepath`, `fname`, `directory`, `folder`, `logdir`, `outdir`, or ending `_path`, `_file`, `_dir`, `_directory`, "
         "`_folder`, `_filename`: `TabularPredictor(path=\"agModels\")`, `model.train(output_directory=\"runs\")`), or a first "
@@ -10335,7 +10573,7 @@ class CwdRelativePath(Rule):
         "names there counts as a call no catalogue names, as above: `from w2v_utils import *` then "
         "`read_glove_vecs(\"data/glove.6B.50d.txt\")`; not a bare name of `%run helpers.py`). "
         "Other literals are not reported: a folder given to `os.chdir`, or its pieces (PTH004's), the name of a sample a "
-        "library ships or caches itself (`load_sample_image(\"china.jpg\")`, `sns.load_dataset(\"tips\")`, `skimage.data`, libpysal's `examples.get_path(\"mexicojoin.shp\")` and `.get_path(name)` of an example `examples.load_example(…)` returns), a relative file a Colab path of the notebook also names (`model.save(\"final_model.h5\")`, then "
+        "library ships or caches itself (`load_sample_image(\"china.jpg\")`, `sns.load_dataset(\"tips\")`, `skimage.data`, ultralytics' model configs by their bare names (`YOLO(\"yolov8n-seg.yaml\")`), detectron2's `model_zoo.get_config_file(\"COCO-InstanceSegmentation/mask_rcnn_R_50_FPN_3x.yaml\")`, libpysal's `examples.get_path(\"mexicojoin.shp\")` and `.get_path(name)` of an example `examples.load_example(…)` returns), a relative file a Colab path of the notebook also names (`model.save(\"final_model.h5\")`, then "
         "`load_model(\"/content/final_model.h5\")`: PTH002 reports the pair, the relative use related; in a Colab notebook also a folder, "
         "`tokenizer.save_model(\"KantaiBERT\")` beside `token_dir = \"/content/KantaiBERT\"`, a path into the mounted Drive through Colab's "
         "working directory, `open(\"drive/MyDrive/files/api_key.txt\")` after `drive.mount(\"/content/drive\")`, and the file a shell line copies "
@@ -10652,6 +10890,17 @@ class CwdRelativePath(Rule):
             "from sklearn.datasets import load_sample_image\nimport matplotlib.pyplot as plt\n"
             "flower = load_sample_image('flower.jpg')\nplt.imshow(flower)",
         )),
+        # A detectron2 model-zoo key names a config of the package's own (fair check 31, items 130, 134).
+        Example(cells=(
+            "from detectron2 import model_zoo\nfrom detectron2.config import get_cfg\ncfg = get_cfg()\n"
+            "cfg.merge_from_file(model_zoo.get_config_file('COCO-InstanceSegmentation/mask_rcnn_R_50_FPN_3x.yaml'))\n"
+            "cfg.MODEL.WEIGHTS = model_zoo.get_checkpoint_url('COCO-InstanceSegmentation/mask_rcnn_R_50_FPN_3x.yaml')",
+        )),
+        # A folder made absolute only to go on the import path: PTH005's (fair check 31, items 126, 127).
+        Example(cells=("import sys, os\nfrom pathlib import Path\nsys.path.insert(0, os.path.abspath('./lib'))\n"
+                       "sys.path.append(str(Path('../tools').resolve()))",)),
+        # An ultralytics model built from a config the package ships (fair check 31, item 129).
+        Example(cells=("from ultralytics import YOLO\nmodel = YOLO('yolov8n-seg.yaml')\ndetector = YOLO('yolo11s.yaml')",)),
         # nbdev's export step of a notebook nbdev exports: the notebook and its package (fair check 22).
         Example(cells=(
             "#|default_exp cli",
