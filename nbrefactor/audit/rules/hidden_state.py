@@ -697,25 +697,15 @@ class OutOfOrderExecution(Rule):
             if late and not bottom_up and from_below:
                 names = list(dict.fromkeys(r.name for r in from_below))
                 writers = sorted({r.exec_provider.cell for r in from_below if r.exec_provider is not None})
-                shown_names = ", ".join(f"`{n}`" for n in names[:3]) + (" and more" if len(names) > 3 else "")
-                message = (
-                    f"{who} ran as {ran}, after {_cell_list([c.index for c in others])} below {pronoun} "
-                    f"(run as {counts}): {'it was' if pronoun == 'it' else 'they were'} re-run late and read "
-                    f"{shown_names} as {_cell_list(writers)} below left {'it' if len(names) == 1 else 'them'}, so "
-                    f"{'its' if pronoun == 'it' else 'their'} saved outputs are not what a top-to-bottom run gives"
-                )
+                message = f"{who} ran as {ran}, after {_cell_list([c.index for c in others])} below {pronoun} " + _read_as_left(
+                    counts, pronoun, names, writers, whose="")
             elif late and not bottom_up and notebook.is_python and (changed_below := _read_as_left_below(ctx, members, others)):
                 # The late cells bind and change nothing: no output below depends on them, their own
                 # output is what went stale, showing what the cells below had changed (fair check 31,
                 # item 78: `df.info()` re-run after `df['date'] = pd.to_datetime(…)` below it).
                 names, writers = changed_below
-                shown_names = ", ".join(f"`{n}`" for n in names[:3]) + (" and more" if len(names) > 3 else "")
-                message = (
-                    f"{who} ran as {ran}, after {_cell_list([c.index for c in others])} below {pronoun} "
-                    f"(run as {counts}): {'it was' if pronoun == 'it' else 'they were'} re-run late and read "
-                    f"{shown_names} as {_cell_list(writers)} below left {'it' if len(names) == 1 else 'them'}, so "
-                    f"{'its' if pronoun == 'it' else 'their'} own saved outputs are not what a top-to-bottom run gives"
-                )
+                message = f"{who} ran as {ran}, after {_cell_list([c.index for c in others])} below {pronoun} " + _read_as_left(
+                    counts, pronoun, names, writers, whose="own ")
             elif late and not bottom_up:
                 message = (
                     f"{who} ran as {ran}, after {_cell_list([c.index for c in others])} below {pronoun} "
@@ -1452,6 +1442,18 @@ def _order_free_but_own_del(ctx: RuleContext, ca: CellAnalysis) -> bool:
     reads = [frozenset(r.name for r in (*c.facts.reads, *c.facts.deferred_reads)) for c in cells]
     fresh = [frozenset(d.name for d in c.facts.defined) - {i.bound for i in c.facts.imports} for c in cells]
     return _order_free(position, cells, reads, fresh, _Settled(cells))
+
+
+def _read_as_left(counts: str, pronoun: str, names: Sequence[str], writers: Sequence[int], whose: str) -> str:
+    """HID001's tail for late cells that read names as cells below them left them: "(run as …): it
+    was re-run late and read `x` as cell 9 below left it, so its [own ]saved outputs are not what a
+    top-to-bottom run gives" (`whose` = "own " when the stale outputs are the late cells' own)."""
+    shown_names = ", ".join(f"`{n}`" for n in names[:3]) + (" and more" if len(names) > 3 else "")
+    return (
+        f"(run as {counts}): {'it was' if pronoun == 'it' else 'they were'} re-run late and read "
+        f"{shown_names} as {_cell_list(writers)} below left {'it' if len(names) == 1 else 'them'}, so "
+        f"{'its' if pronoun == 'it' else 'their'} {whose}saved outputs are not what a top-to-bottom run gives"
+    )
 
 
 def _read_as_left_below(
