@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import ast
 import fnmatch
-import importlib.resources
 import importlib.util
 import json
 import os
@@ -132,8 +131,23 @@ def _pipreqs_mapping_text() -> str:
     spec = importlib.util.find_spec("pipreqs")
     if spec is None:
         return ""
+    from importlib.machinery import SourceFileLoader, SourcelessFileLoader
+
+    if isinstance(spec.loader, (SourceFileLoader, SourcelessFileLoader)) and spec.submodule_search_locations is not None and spec.origin:
+        # A package in a folder (as pip installs it): the file beside its `__init__`, where
+        # `importlib.resources.files("pipreqs")` finds it for these loaders (their reader's folder is
+        # the parent of `spec.origin`), read as its `read_text(encoding="utf-8")` does; without
+        # importing `importlib.resources`, its readers and `zipfile` at every run's start (~6 ms, in
+        # the pool's parent before the workers fork; issue 15, thirty-first round).
+        try:
+            with open(os.path.join(os.path.dirname(spec.origin), "mapping"), encoding="utf-8") as handle:
+                return handle.read()
+        except (OSError, UnicodeDecodeError):
+            return ""
+    from importlib import resources
+
     try:
-        return importlib.resources.files("pipreqs").joinpath("mapping").read_text(encoding="utf-8")
+        return resources.files("pipreqs").joinpath("mapping").read_text(encoding="utf-8")
     except (OSError, ModuleNotFoundError, UnicodeDecodeError):
         return ""
 
