@@ -27,6 +27,8 @@ def shipped_rules_dir() -> Path:
 
 @dataclass(frozen=True)
 class Catalog:
+    """The parsed catalogue (rules/*.toml), with the structures derived from it once."""
+
     data: Mapping[str, Any]
     # Structures derived from the data (compiled regexes, lookup tables), built once per catalogue.
     _derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)

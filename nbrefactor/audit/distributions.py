@@ -57,6 +57,8 @@ THIRD_PARTY_KIND = "third-party"
 
 @dataclass(frozen=True)
 class Resolution:
+    """The distribution(s) that provide an import, and how that was found."""
+
     module: str  # the dotted import name that was resolved
     distributions: tuple[str, ...]  # never empty; the first is the one to write into a manifest
     source: str  # override | namespace | pipreqs | installed | guarded-install | import-name
@@ -485,6 +487,8 @@ _HEADER_LINE = re.compile(r"[\041-\071\073-\176]*:|[\t ]")  # as email.feedparse
 
 @dataclass(frozen=True)
 class _Tables:
+    """The catalogue's resolution tables, built once per catalogue."""
+
     overrides: Mapping[str, tuple[str, ...]]
     namespaces: Mapping[str, int]
     pipreqs_ignored: frozenset[str]
@@ -1813,6 +1817,8 @@ def _hub_snapshots(ca: CellAnalysis, constants: Mapping[str, str]) -> Iterator[t
 
 @dataclass(frozen=True)
 class InstallSpec:
+    """One requirement of an install command."""
+
     spec: str  # the requirement as written, quotes removed: `pandas[parquet]>=2`
     name: str  # the distribution as written: `pandas`
     extras: tuple[str, ...] = ()
@@ -1826,6 +1832,8 @@ class InstallSpec:
 
 @dataclass(frozen=True)
 class ParsedInstall:
+    """An install command's tool and what it installs."""
+
     tool: str  # pip | conda | mamba | micromamba | uv | setup.py (`python setup.py develop/install`)
     packages: tuple[InstallSpec, ...]
     requirement_files: tuple[str, ...] = ()  # `-r file` / conda `--file file`
@@ -1835,6 +1843,8 @@ class ParsedInstall:
 
 @dataclass(frozen=True)
 class InstallCommand:
+    """An install command in a notebook cell, where it stands and what it installs."""
+
     cell: Cell
     line: int  # 1-based, inside the cell
     column: int
@@ -2226,6 +2236,8 @@ _TOOLING = frozenset({"pip", "setuptools", "wheel", "uv", "python", "conda"})
 
 @dataclass(frozen=True)
 class NeededDistribution:
+    """A distribution the notebook's imports need, and the modules that need it."""
+
     name: str  # what to write into a manifest
     modules: tuple[str, ...]  # top-level import names that need it, sorted
     alternatives: tuple[str, ...] = ()  # other distributions that provide the same imports

@@ -54,6 +54,8 @@ ENVIRONMENT_FOLDERS = ("binder", ".binder", ".devcontainer")
 
 @dataclass(frozen=True)
 class Requirement:
+    """One requirement of a manifest."""
+
     name: str  # normalised distribution name (PEP 503: lower case, runs of -_. as "-")
     spec: str  # the line as written
     line: int
@@ -69,6 +71,8 @@ class Requirement:
 
 @dataclass(frozen=True)
 class Manifest:
+    """A file declaring the project's dependencies, and what it declares."""
+
     path: str
     kind: str  # requirements | environment | pyproject | hatch | setup.cfg | setup.py | dockerfile | pipfile | uv.lock
     requirements: tuple[Requirement, ...]
@@ -150,6 +154,8 @@ SeedSwitch = tuple[str, int, Optional[bool]]
 
 @dataclass(frozen=True)
 class ProjectContext:
+    """What the project around a notebook declares and provides."""
+
     manifests: tuple[Manifest, ...] = ()
     local_modules: frozenset[str] = frozenset()  # importable names beside the notebook
     # Packages of the project around the notebook: modules and packages of the folders above it

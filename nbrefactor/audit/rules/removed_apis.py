@@ -29,6 +29,8 @@ if TYPE_CHECKING:  # imported where used: only a notebook with a removed API com
 
 @dataclass(frozen=True)
 class Removal:
+    """A catalogued API a release of its distribution removed, and its replacement."""
+
     api: str
     distribution: str
     removed_in: str
@@ -152,6 +154,8 @@ def _cell_tree(ca: CellAnalysis) -> Optional[ast.Module]:
 
 @dataclass(frozen=True)
 class _Use:
+    """A use of a removed API in a cell."""
+
     entry: Removal
     ca: CellAnalysis
     line: int
@@ -853,6 +857,8 @@ def _classify(spec: Optional[SpecifierSet], removed: Version) -> str:
 
 @dataclass(frozen=True)
 class _Declaration:
+    """Where the project or notebook declares a distribution, and how."""
+
     where: str  # `requirements.txt`, `the notebook's install line`
     text: str  # the requirement as written
     kind: str  # see _classify
