@@ -17,7 +17,6 @@ import os
 import posixpath
 import re
 import shlex
-import tomllib
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +24,20 @@ from urllib.parse import unquote
 from typing import Iterable, Optional
 
 from nbrefactor.audit.facts import dotted_name
+
+
+class _Tomllib:
+    """`tomllib`, imported on first use: most runs parse no TOML (the catalogue's parse is kept
+    beside the byte-code), and its import compiles or loads its patterns and imports `datetime`
+    and `string` at every start otherwise (issue 15, thirty-first round)."""
+
+    def __getattr__(self, name: str) -> object:
+        import tomllib
+
+        return getattr(tomllib, name)
+
+
+tomllib = _Tomllib()
 
 MANIFEST_GLOBS = (
     "requirements*.txt",
