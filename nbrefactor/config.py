@@ -9,12 +9,25 @@ from __future__ import annotations
 import difflib
 import fnmatch
 import re
-import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional
 
 from nbrefactor.audit.types import Severity
+
+
+class _Tomllib:
+    """`tomllib`, imported on first use: most runs parse no TOML (the catalogue's parse is kept
+    beside the byte-code), and its import compiles or loads its patterns and imports `datetime`
+    and `string` at every start otherwise (issue 15, thirty-first round)."""
+
+    def __getattr__(self, name: str) -> object:
+        import tomllib
+
+        return getattr(tomllib, name)
+
+
+tomllib = _Tomllib()
 
 DEFAULT_EXCLUDE = (".ipynb_checkpoints", ".git", "__pycache__", ".venv", "venv", "node_modules", "site-packages")
 
@@ -25,6 +38,8 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class Settings:
+    """The `[tool.nbrefactor]` settings."""
+
     select: tuple[str, ...] = ("ALL",)
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()

@@ -185,3 +185,31 @@ def test_invalid_auto_discovered_pyproject_is_an_error_with_file_and_line(tmp_pa
     assert main(["audit", "nb.ipynb"]) == 2
     err = capsys.readouterr().err
     assert "pyproject.toml:3: invalid TOML" in err and err.count("\n") == 1
+
+
+def test_tomllib_is_imported_on_first_use_and_is_tomllib_then():
+    """config, the catalogue and the project's manifests import `tomllib` when they first parse
+    TOML (issue 15, thirty-first round): importing them imports no `tomllib`, and their `tomllib`
+    answers as the module does."""
+    import os
+    import subprocess
+    import sys
+    import tomllib as real
+
+    from nbrefactor import config
+    from nbrefactor.audit import catalog, project
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, os.path.join(root, "runtime", "src")])}
+    script = ("import sys; import nbrefactor.config, nbrefactor.audit.catalog, nbrefactor.audit.project, nbrefactor.audit.engine; "
+              "print('tomllib' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True).stdout == "False\n"
+    for module in (config, catalog, project):
+        assert module.tomllib.loads('a = 1\n[t]\nb = "x"') == {"a": 1, "t": {"b": "x"}}
+        assert module.tomllib.TOMLDecodeError is real.TOMLDecodeError and module.tomllib.loads is real.loads
+        try:
+            module.tomllib.loads("a = ")
+        except module.tomllib.TOMLDecodeError as exc:
+            assert isinstance(exc, real.TOMLDecodeError)
+        else:
+            raise AssertionError("no TOMLDecodeError")

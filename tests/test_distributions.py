@@ -197,6 +197,22 @@ def test_pipreqs_mapping_is_read_as_data_with_every_duplicate_kept():
     assert set(map(normalise, mapping["dot_parser"])) == {"pydot", "pydot2", "pydot3k"}
 
 
+def test_pipreqs_mapping_text_is_what_importlib_resources_reads(monkeypatch):
+    """The mapping file read beside pipreqs' `__init__` (issue 15, thirty-first round: no
+    `importlib.resources` at start) is the text `importlib.resources` reads; a package another
+    loader serves still goes through `importlib.resources`."""
+    import importlib.machinery
+    import importlib.resources
+    import importlib.util
+
+    expected = importlib.resources.files("pipreqs").joinpath("mapping").read_text(encoding="utf-8")
+    assert dist._pipreqs_mapping_text() == expected and len(expected) > 10_000
+    real = importlib.util.find_spec("pipreqs")
+    other = importlib.machinery.ModuleSpec("pipreqs", None, origin=real.origin, is_package=True)
+    monkeypatch.setattr(dist.importlib.util, "find_spec", lambda name: other)
+    assert dist._pipreqs_mapping_text() == expected  # (the fallback: `importlib.resources`)
+
+
 def test_pipreqs_duplicate_keys_resolve_like_pipreqs_itself():
     """The documented choice: the primary answer is pipreqs' own (its dict keeps the last line)."""
     pipreqs = pytest.importorskip("pipreqs.pipreqs")

@@ -652,3 +652,60 @@ def test_kept_query_calls_reads_the_assignments_as_the_whole_walk():
             assert hidden_state._kept_query_calls(ca) == expected
             kept += len(expected)
     assert kept > 20
+
+
+def _old_python_rules_out(manifests, first_python):
+    """DEP005's `_python_rules_out` before the thirty-first round kept its answers (a copy)."""
+    import re
+
+    from packaging.version import InvalidVersion, Version
+
+    from nbrefactor.audit.rules.removed_apis import _specifier
+
+    if not isinstance(first_python, str):
+        return False
+    try:
+        first = Version(first_python)
+    except InvalidVersion:
+        return False
+    major, minor = first.release[0], first.release[1] if len(first.release) > 1 else 0
+    newer = [Version(f"{major}.{m}{patch}") for m in range(minor, 40) for patch in ("", ".0", ".99")]
+    for manifest in manifests:
+        text = (manifest.python_requires or "").strip()
+        if re.match(r"^\d", text):
+            text = "=" + text
+        spec = _specifier(text) if text else None
+        if spec is not None and str(spec) and not any(spec.contains(v, prereleases=True) for v in newer):
+            return True
+    return False
+
+
+def test_python_bounds_answers_are_kept_by_their_strings_and_equal_the_old_computation():
+    """DEP005's Python-bound test (`_python_rules_out`, issue 15 thirty-first round) is kept by the
+    first Python and the manifests' bounds: the same answer as the computation it replaces for
+    every `[first_python]` value of the catalogue (and ones that are no version) against written
+    bounds alone, in pairs and none, asked twice (the second from the memo)."""
+    from types import SimpleNamespace
+
+    from nbrefactor.audit.catalog import load_catalog
+    from nbrefactor.audit.project import Manifest, ProjectContext
+    from nbrefactor.audit.rules import removed_apis as r
+
+    firsts = sorted({str(v) for table in load_catalog().section("removed_apis").get("first_python", {}).values() for v in table.values()})
+    firsts += ["3.9", "3", "3.10.2", "not a version", None, 3.9]
+    bounds = [None, "", ">=3.6, <3.9", ">=3.6,<3.10", "<3.9.0", "<=3.8", "~=3.7", "==3.8.*", "3.8", "=3.8", ">=3.9",
+              "<4", "!=3.9.*", ">=2.7, !=3.0.*, <3.8", "^3.8", "garbage (", " >=3.6 , <3.9 ", "<3.12", ">3.11"]
+    manifests = [(), *[(Manifest(f"m{i}", "requirements", (), python_requires=b),) for i, b in enumerate(bounds)],
+                 (Manifest("a", "requirements", (), python_requires=">=3.6"), Manifest("b", "pyproject", (), python_requires="<3.9")),
+                 (Manifest("a", "requirements", (), python_requires=None), Manifest("b", "pyproject", (), python_requires="<=3.7"))]
+    assert len(firsts) > 6
+    r._RULED_OUT.clear()
+    seen = set()
+    for first in firsts:
+        for ms in manifests:
+            ctx = SimpleNamespace(project=ProjectContext(manifests=ms))
+            expected = _old_python_rules_out(ms, first)
+            assert r._python_rules_out(ctx, first) is expected, (first, [m.python_requires for m in ms])
+            assert r._python_rules_out(ctx, first) is expected  # (kept)
+            seen.add(expected)
+    assert seen == {True, False}

@@ -66,6 +66,8 @@ def test_patterns_rebuilt_from_the_kept_tables_equal_res_own(tmp_path: Path) -> 
     _python(_FILL, str(path), *FOLDERS)
     header, kept, code = marshal.loads(path.read_bytes())
     assert header[1] == sys.version and len(kept) > 300 and len(code) > 300  # the run's patterns and functions were kept
+    # each program kept as the bytes of its 32-bit code words (thirty-first round), rebuilt below
+    assert all(type(tables[1]) is bytes and len(tables[1]) % 4 == 0 for tables in kept.values())
     result = json.loads(_python(_CHECK, str(path)))
     assert result["kept"] == len(kept) and result["code"] == len(code)
     assert result["differ"] == [] and result["code_differ"] == []

@@ -51,6 +51,8 @@ _LINES_KEPT = 512  # texts: a notebook's worth (PDSH: 13.5 code cells a notebook
 
 @dataclass(frozen=True)
 class CellAnalysis:
+    """A code cell with its masked Python and the facts read from it."""
+
     cell: Cell
     masked: MaskedCell
     facts: CellFacts
@@ -78,6 +80,8 @@ class CellAnalysis:
 
 @dataclass(frozen=True)
 class NotebookFacts:
+    """A notebook's analysed code cells, with the names its imports bind."""
+
     notebook: Notebook
     cells: tuple[CellAnalysis, ...]  # code cells only, in notebook order
     aliases: dict[str, str] = field(default_factory=dict)  # bound name → qualified dotted name

@@ -55,6 +55,8 @@ class UsageError(ConfigError):
 
 @dataclass(frozen=True)
 class BaselineEntry:
+    """A finding recorded in a baseline file, known by its fingerprint."""
+
     code: str
     fingerprint: str
     notebook: str  # the audited notebook the finding belongs to
@@ -80,6 +82,8 @@ class BaselineEntry:
 
 @dataclass(frozen=True)
 class UnreadableEntry:
+    """A notebook a baseline recorded as unreadable, and why."""
+
     notebook: str
     problem: str
 
@@ -89,6 +93,8 @@ class UnreadableEntry:
 
 @dataclass(frozen=True)
 class Baseline:
+    """The findings and unreadable notebooks a baseline file records."""
+
     findings: tuple[BaselineEntry, ...] = ()
     unreadable: tuple[UnreadableEntry, ...] = ()
     working_directory: str = "."

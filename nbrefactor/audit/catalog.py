@@ -10,12 +10,25 @@ from __future__ import annotations
 import marshal
 import os
 import sys
-import tomllib
 import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
+
+
+class _Tomllib:
+    """`tomllib`, imported on first use: most runs parse no TOML (the catalogue's parse is kept
+    beside the byte-code), and its import compiles or loads its patterns and imports `datetime`
+    and `string` at every start otherwise (issue 15, thirty-first round)."""
+
+    def __getattr__(self, name: str) -> object:
+        import tomllib
+
+        return getattr(tomllib, name)
+
+
+tomllib = _Tomllib()
 
 
 def shipped_rules_dir() -> Path:
@@ -27,6 +40,8 @@ def shipped_rules_dir() -> Path:
 
 @dataclass(frozen=True)
 class Catalog:
+    """The parsed catalogue (rules/*.toml), with the structures derived from it once."""
+
     data: Mapping[str, Any]
     # Structures derived from the data (compiled regexes, lookup tables), built once per catalogue.
     _derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)

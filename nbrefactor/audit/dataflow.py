@@ -124,6 +124,8 @@ STATE_INJECTIONS = frozenset(
 
 @dataclass(frozen=True)
 class Definition:
+    """A binding of a name at module level: where, how, and the execution count of its cell."""
+
     name: str
     cell: int  # 1-based over all cells
     line: int  # 1-based inside the cell
@@ -146,6 +148,8 @@ class Mutation:
 
 @dataclass(frozen=True)
 class Deletion:
+    """A `del` of a name at module level."""
+
     name: str
     cell: int
     line: int
@@ -158,6 +162,8 @@ Write = Union[Definition, Mutation]
 
 @dataclass(frozen=True)
 class Read:
+    """A read of a name, with what it reads from (its flow) top to bottom and in execution order."""
+
     name: str
     cell: int
     line: int
@@ -179,6 +185,8 @@ class Read:
 
 @dataclass(frozen=True)
 class Injector:
+    """What may bind names the analysis cannot see: a star import, `%run`, `exec`, a cell that does not parse."""
+
     cell: int
     line: int
     column: int
@@ -245,6 +253,8 @@ def import_only_names(definitions: Iterable["Definition"]) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class NameFlow:
+    """The notebook's definitions, changes, deletions and reads of names, each read resolved."""
+
     definitions: tuple[Definition, ...]  # notebook order (cell, line, column)
     mutations: tuple[Mutation, ...]
     deletions: tuple[Deletion, ...]

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import ast
 import fnmatch
-import importlib.resources
 import importlib.util
 import json
 import os
@@ -58,6 +57,8 @@ THIRD_PARTY_KIND = "third-party"
 
 @dataclass(frozen=True)
 class Resolution:
+    """The distribution(s) that provide an import, and how that was found."""
+
     module: str  # the dotted import name that was resolved
     distributions: tuple[str, ...]  # never empty; the first is the one to write into a manifest
     source: str  # override | namespace | pipreqs | installed | guarded-install | import-name
@@ -132,8 +133,23 @@ def _pipreqs_mapping_text() -> str:
     spec = importlib.util.find_spec("pipreqs")
     if spec is None:
         return ""
+    from importlib.machinery import SourceFileLoader, SourcelessFileLoader
+
+    if isinstance(spec.loader, (SourceFileLoader, SourcelessFileLoader)) and spec.submodule_search_locations is not None and spec.origin:
+        # A package in a folder (as pip installs it): the file beside its `__init__`, where
+        # `importlib.resources.files("pipreqs")` finds it for these loaders (their reader's folder is
+        # the parent of `spec.origin`), read as its `read_text(encoding="utf-8")` does; without
+        # importing `importlib.resources`, its readers and `zipfile` at every run's start (~6 ms, in
+        # the pool's parent before the workers fork; issue 15, thirty-first round).
+        try:
+            with open(os.path.join(os.path.dirname(spec.origin), "mapping"), encoding="utf-8") as handle:
+                return handle.read()
+        except (OSError, UnicodeDecodeError):
+            return ""
+    from importlib import resources
+
     try:
-        return importlib.resources.files("pipreqs").joinpath("mapping").read_text(encoding="utf-8")
+        return resources.files("pipreqs").joinpath("mapping").read_text(encoding="utf-8")
     except (OSError, ModuleNotFoundError, UnicodeDecodeError):
         return ""
 
@@ -471,6 +487,8 @@ _HEADER_LINE = re.compile(r"[\041-\071\073-\176]*:|[\t ]")  # as email.feedparse
 
 @dataclass(frozen=True)
 class _Tables:
+    """The catalogue's resolution tables, built once per catalogue."""
+
     overrides: Mapping[str, tuple[str, ...]]
     namespaces: Mapping[str, int]
     pipreqs_ignored: frozenset[str]
@@ -1832,6 +1850,8 @@ def _hub_snapshots(ca: CellAnalysis, constants: Mapping[str, str]) -> Iterator[t
 
 @dataclass(frozen=True)
 class InstallSpec:
+    """One requirement of an install command."""
+
     spec: str  # the requirement as written, quotes removed: `pandas[parquet]>=2`
     name: str  # the distribution as written: `pandas`
     extras: tuple[str, ...] = ()
@@ -1845,6 +1865,8 @@ class InstallSpec:
 
 @dataclass(frozen=True)
 class ParsedInstall:
+    """An install command's tool and what it installs."""
+
     tool: str  # pip | conda | mamba | micromamba | uv | setup.py (`python setup.py develop/install`)
     packages: tuple[InstallSpec, ...]
     requirement_files: tuple[str, ...] = ()  # `-r file` / conda `--file file`
@@ -1854,6 +1876,8 @@ class ParsedInstall:
 
 @dataclass(frozen=True)
 class InstallCommand:
+    """An install command in a notebook cell, where it stands and what it installs."""
+
     cell: Cell
     line: int  # 1-based, inside the cell
     column: int
@@ -2245,6 +2269,8 @@ _TOOLING = frozenset({"pip", "setuptools", "wheel", "uv", "python", "conda"})
 
 @dataclass(frozen=True)
 class NeededDistribution:
+    """A distribution the notebook's imports need, and the modules that need it."""
+
     name: str  # what to write into a manifest
     modules: tuple[str, ...]  # top-level import names that need it, sorted
     alternatives: tuple[str, ...] = ()  # other distributions that provide the same imports

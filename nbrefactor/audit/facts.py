@@ -34,6 +34,8 @@ fact = dataclass(unsafe_hash=True)
 
 @fact
 class NameRef:
+    """A name at a position of a cell."""
+
     name: str
     line: int
     column: int
@@ -41,6 +43,8 @@ class NameRef:
 
 @fact
 class ImportFact:
+    """One name an import statement binds."""
+
     module: str  # absolute dotted module ("sklearn.model_selection"); "" for a relative import's base
     imported: Optional[str]  # the imported attribute for `from m import x`; None for `import m`
     bound: str  # the name the import binds in the namespace ("*" for a star import)
@@ -62,6 +66,8 @@ class ImportFact:
 
 @fact
 class ArgFact:
+    """One argument of a call, with its literal value when it has one."""
+
     position: Optional[int]  # positional index, None for keywords
     keyword: Optional[str]
     string: Optional[str] = None  # the value of a string literal argument
@@ -77,6 +83,8 @@ class ArgFact:
 
 @fact
 class CallFact:
+    """A call of a cell: its callee as written, its arguments and where it stands."""
+
     func: str  # dotted callee as written ("pd.read_csv", "df.to_csv", "open"); "" when not a dotted name
     method: str  # last attribute of the callee ("read_csv"); the function name for a bare call
     receiver: str  # dotted receiver ("pd", "df"), "" for a bare call
@@ -107,6 +115,8 @@ class CallFact:
 
 @fact
 class StringFact:
+    """A string literal of a cell and where it stands."""
+
     value: str  # the literal's value; f-string holes are shown as "{}"
     line: int
     column: int
@@ -116,6 +126,8 @@ class StringFact:
 
 @fact
 class SyntaxProblem:
+    """Why a cell does not compile, and where."""
+
     message: str
     line: int
     column: int
@@ -137,6 +149,8 @@ class GlobalWrite:
 
 @fact
 class CellFacts:
+    """What one cell binds, reads, changes, imports and calls."""
+
     defined: tuple[NameRef, ...] = ()  # module-level bindings, in order
     reads: tuple[NameRef, ...] = ()  # names read at module level before this cell binds them
     deferred_reads: tuple[NameRef, ...] = ()  # globals read inside function/class bodies

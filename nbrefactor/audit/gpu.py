@@ -37,6 +37,8 @@ Position = tuple[int, int, int]  # (cell index, line, column)
 
 @dataclass(frozen=True)
 class GpuIndicator:
+    """A sign that the notebook needs a GPU, and where."""
+
     cell: int  # 1-based index among all cells, as in reports
     line: int  # 1-based line inside the cell
     reason: str
@@ -69,6 +71,8 @@ def _match(value: str, patterns: Iterable[str]) -> bool:
 
 @dataclass(frozen=True)
 class _Entry:
+    """One catalogue entry of GPU indicators."""
+
     names: tuple[str, ...]  # calls, methods, keyword (one), modules, extension (one)
     values: tuple[str, ...]
     reason: str
@@ -81,6 +85,8 @@ class _Entry:
 
 @dataclass(frozen=True)
 class GpuCatalog:
+    """The catalogue's GPU indicators, read once per catalogue."""
+
     calls: tuple[_Entry, ...]
     methods: tuple[_Entry, ...]
     to_methods: tuple[str, ...]
@@ -453,6 +459,8 @@ class _Finder:
 
 @dataclass
 class _Binding:
+    """A name's binding: where, whether the object is on the GPU, and what made it."""
+
     at: Position
     gpu: str | None  # why the object is on the GPU, or None
     origins: tuple[str, ...]  # qualified callees on the binding line

@@ -37,6 +37,8 @@ class TimeLimit(BaseException):
 
 @dataclass
 class Deadline:
+    """A time limit, and whether it has passed."""
+
     seconds: float
     expired: bool = False
 
@@ -117,6 +119,8 @@ _TRAILER_AFTER = frozenset({")", "]", "}"})
 
 @dataclass(frozen=True)
 class Complexity:
+    """The operations a cell's statements chain (each a level of the syntax tree at worst)."""
+
     longest: int  # chained operations in the statement that has the most
     line: int  # where that statement starts (1-based, in the cell)
     total: int  # chained operations over the cell's statements of more than 100

@@ -118,6 +118,8 @@ _PYTHON_CONTINUATION = re.compile(
 
 @dataclass(frozen=True)
 class MagicLine:
+    """An IPython line (a magic, a shell command, help) masked out of a cell's Python."""
+
     line: int  # 1-based line in the cell
     kind: str  # cell_magic | line_magic | shell | help | automagic
     name: str  # magic name (`pip`, `run`, `time`), or the shell program (`pip`, `ls`)
@@ -128,6 +130,8 @@ class MagicLine:
 
 @dataclass(frozen=True)
 class MaskedCell:
+    """A cell as plain Python, line for line, with the IPython lines it masked."""
+
     python: str  # the cell as plain Python, line-for-line with the original
     magics: tuple[MagicLine, ...]
     cell_magic: Optional[str] = None  # `bash` for a `%%bash` cell

@@ -17,7 +17,6 @@ import os
 import posixpath
 import re
 import shlex
-import tomllib
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +24,20 @@ from urllib.parse import unquote
 from typing import Iterable, Optional
 
 from nbrefactor.audit.facts import dotted_name
+
+
+class _Tomllib:
+    """`tomllib`, imported on first use: most runs parse no TOML (the catalogue's parse is kept
+    beside the byte-code), and its import compiles or loads its patterns and imports `datetime`
+    and `string` at every start otherwise (issue 15, thirty-first round)."""
+
+    def __getattr__(self, name: str) -> object:
+        import tomllib
+
+        return getattr(tomllib, name)
+
+
+tomllib = _Tomllib()
 
 MANIFEST_GLOBS = (
     "requirements*.txt",
@@ -54,6 +67,8 @@ ENVIRONMENT_FOLDERS = ("binder", ".binder", ".devcontainer")
 
 @dataclass(frozen=True)
 class Requirement:
+    """One requirement of a manifest."""
+
     name: str  # normalised distribution name (PEP 503: lower case, runs of -_. as "-")
     spec: str  # the line as written
     line: int
@@ -69,6 +84,8 @@ class Requirement:
 
 @dataclass(frozen=True)
 class Manifest:
+    """A file declaring the project's dependencies, and what it declares."""
+
     path: str
     kind: str  # requirements | environment | pyproject | hatch | setup.cfg | setup.py | dockerfile | pipfile | uv.lock
     requirements: tuple[Requirement, ...]
@@ -150,6 +167,8 @@ SeedSwitch = tuple[str, int, Optional[bool]]
 
 @dataclass(frozen=True)
 class ProjectContext:
+    """What the project around a notebook declares and provides."""
+
     manifests: tuple[Manifest, ...] = ()
     local_modules: frozenset[str] = frozenset()  # importable names beside the notebook
     # Packages of the project around the notebook: modules and packages of the folders above it

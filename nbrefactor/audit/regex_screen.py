@@ -107,6 +107,8 @@ _EMPTY: _Set = frozenset({()})
 
 @dataclass(frozen=True)
 class _Facts:
+    """What every match of a pattern node must contain or start with."""
+
     finite: Optional[_Set]  # the exact strings the node matches, when few (else None)
     prefix: Optional[_Set]  # every match starts with one of these (None: unknown)
     required: tuple[_Set, ...]  # every match contains one of each set

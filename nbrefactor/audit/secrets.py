@@ -21,6 +21,8 @@ from nbrefactor.audit.regex_screen import Screen, derive
 
 @dataclass(frozen=True)
 class SecretPattern:
+    """A catalogued pattern of a secret (an API key, a token)."""
+
     id: str
     description: str
     regex: re.Pattern[str]
@@ -34,6 +36,8 @@ class SecretPattern:
 
 @dataclass(frozen=True)
 class SecretMatch:
+    """A secret a pattern found in a text, and where."""
+
     pattern: SecretPattern
     start: int
     end: int
@@ -52,6 +56,8 @@ _ENV_VARIABLE_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_(?:API_)?(?:KEY
 
 @dataclass(frozen=True)
 class Placeholders:
+    """Values that stand for a secret without being one."""
+
     exact: frozenset[str]
     contains: tuple[str, ...]
     key_prefixes: tuple[str, ...] = ()  # `sk-`, `hf_`: a vendor's key format, then a placeholder
@@ -224,6 +230,8 @@ def mask(value: str) -> str:
 
 @dataclass(frozen=True)
 class CredentialNames:
+    """The catalogue's patterns of credential-like names."""
+
     names: re.Pattern[str]
     ignore: Optional[re.Pattern[str]]
     weak: Optional[re.Pattern[str]] = None  # `minio_key`: a credential only when the value looks generated
@@ -323,6 +331,8 @@ def entropy_bits(value: str) -> float:
 
 @dataclass(frozen=True)
 class CredentialValues:
+    """When a value bound to a credential-like name is a credential."""
+
     min_bits: float
     known_defaults: frozenset[str]  # lower case: vendor default credentials, reported whatever their entropy
 
@@ -388,6 +398,8 @@ def describes_a_placeholder(value: str) -> bool:
 
 @dataclass(frozen=True)
 class CredentialMatch:
+    """A credential-like name and the value bound to it."""
+
     name: str
     value: str
     value_start: int

@@ -39,6 +39,8 @@ class Family(str, enum.Enum):
 
 @dataclass(frozen=True)
 class Output:
+    """A code cell's output, as much of it as the rules read."""
+
     output_type: str  # stream | execute_result | display_data | error
     text: str = ""  # stream text, text/plain data, or the traceback joined
     name: str = ""  # stream name, or the exception name for errors
@@ -48,6 +50,8 @@ class Output:
 
 @dataclass(frozen=True)
 class Cell:
+    """A notebook cell."""
+
     index: int  # 1-based position among *all* cells, markdown and raw included
     cell_type: str  # code | markdown | raw
     source: str
@@ -65,6 +69,8 @@ PYTHON_SUPERSETS = frozenset({"coconut"})
 
 @dataclass(frozen=True)
 class Notebook:
+    """A notebook as read: its cells and its metadata."""
+
     path: str  # as given by the user, POSIX separators
     cells: tuple[Cell, ...]
     nbformat: int = 4
@@ -111,6 +117,8 @@ class Notebook:
 
 @dataclass(frozen=True, order=True)
 class Location:
+    """Where a finding is: a file, and in it a cell, a line and a column."""
+
     path: str
     cell: Optional[int] = None  # 1-based index among all cells; None for notebook-level findings
     line: Optional[int] = None  # 1-based line inside the cell (or inside `path` when cell is None)
@@ -123,6 +131,8 @@ class Location:
 
 @dataclass(frozen=True)
 class Diagnostic:
+    """One finding of a rule."""
+
     code: str
     name: str
     family: Family
@@ -182,6 +192,8 @@ class NotAnalysed:
 
 @dataclass(frozen=True)
 class NotebookResult:
+    """One notebook's findings, or why it was not audited."""
+
     path: str
     diagnostics: tuple[Diagnostic, ...] = ()
     error: Optional[LoadError] = None
@@ -246,6 +258,8 @@ def _top_folder(paths: list[str]) -> str:
 
 @dataclass(frozen=True)
 class AuditResult:
+    """The results of an audit, one per notebook."""
+
     notebooks: tuple[NotebookResult, ...] = field(default_factory=tuple)
 
     @property

@@ -56,6 +56,8 @@ class Hit:
 
 @dataclass(frozen=True)
 class RuleContext:
+    """What a rule reads: the notebook's facts, the catalogue, the project and the settings."""
+
     facts: NotebookFacts
     catalog: Catalog
     project: ProjectContext
@@ -151,6 +153,8 @@ def is_suppressed(cell: Optional[Cell], line: Optional[int], end_line: Optional[
 
 @dataclass(frozen=True)
 class ExampleCell:
+    """A cell of a rule's example notebook."""
+
     source: str
     kind: str = "code"
     count: Optional[int] = None  # execution count

@@ -83,6 +83,8 @@ def _kind(entry: dict, what: str = "downloads data") -> FetchKind:
 
 @dataclass(frozen=True)
 class FetchCall:
+    """A catalogued call that downloads, and when it does."""
+
     patterns: tuple[str, ...]
     kind: FetchKind
     when_keyword: str = ""
@@ -130,6 +132,8 @@ class ChainFetch:
 
 @dataclass(frozen=True)
 class FetchCatalog:
+    """The catalogue's download calls, methods and programs, read once per catalogue."""
+
     calls: tuple[FetchCall, ...]
     methods: tuple[tuple[frozenset[str], str, FetchKind], ...]  # (methods, requires_import, kind)
     programs: tuple[tuple[str, ...], ...]  # shell commands as words

@@ -868,6 +868,8 @@ _NOTEBOOK_DEFINED: list = []
 
 @dataclass(frozen=True)
 class UserPattern:
+    """A pattern of a user's own paths from the catalogue or the settings."""
+
     id: str
     description: str
     regex: re.Pattern[str]
@@ -876,6 +878,8 @@ class UserPattern:
 
 @dataclass(frozen=True)
 class PathSettings:
+    """The path rules' tables from the catalogue and the settings, read once."""
+
     user_patterns: tuple[UserPattern, ...]
     remote_schemes: frozenset[str]
     web_schemes: frozenset[str]
@@ -949,6 +953,8 @@ def _settings(raw: tuple) -> PathSettings:
 
 @dataclass(frozen=True)
 class PathClass:
+    """What kind of path a literal is."""
+
     kind: str  # remote | user | absolute | relative
     detail: str = ""  # the scheme, or the user pattern's description
 
@@ -1078,6 +1084,8 @@ _LOOPBACK = re.compile(r"(?:localhost|127(?:\.\d{1,3}){3}|0\.0\.0\.0|\[::1\])(?=
 
 @dataclass(frozen=True)
 class LiteralFinding:
+    """A string literal that is a path, where it stands and how it is classed."""
+
     ca: CellAnalysis
     line: int
     column: int
@@ -8362,6 +8370,8 @@ def _cell_of(ctx: RuleContext, pa: PathArgument) -> int:
 
 @dataclass(frozen=True)
 class Constant:
+    """A name bound to a string constant, and where."""
+
     name: str
     value: str
     ca: CellAnalysis

@@ -90,6 +90,8 @@ _FIRST_MATCHES: dict[int, tuple[tuple[Any, ...], dict[str, Any]]] = {}
 
 @dataclass(frozen=True)
 class Library:
+    """A catalogued library that draws random numbers."""
+
     id: str
     label: str
     draws: tuple[str, ...]
@@ -103,6 +105,8 @@ class Library:
 
 @dataclass(frozen=True)
 class SeedSpec:
+    """Catalogued calls that seed a library's random state."""
+
     calls: tuple[str, ...]
     seeds: tuple[str, ...]
     without_argument: bool
@@ -110,6 +114,8 @@ class SeedSpec:
 
 @dataclass(frozen=True)
 class GeneratorSpec:
+    """Catalogued constructors of random generators, and where their seed goes."""
+
     calls: tuple[str, ...]
     library: str
     seed_position: int | None
@@ -118,6 +124,8 @@ class GeneratorSpec:
 
 @dataclass(frozen=True)
 class ConditionalDraw:
+    """Catalogued calls that draw random numbers only with a keyword at some values."""
+
     library: str
     calls: tuple[str, ...]
     keyword: str
@@ -140,6 +148,8 @@ class ConditionalDraw:
 
 @dataclass(frozen=True)
 class MethodDraw:
+    """Catalogued methods that draw random numbers from a library's state."""
+
     library: str
     methods: tuple[str, ...]
     requires_import: str
@@ -179,6 +189,8 @@ class ThreadedTraining:
 
 @dataclass(frozen=True)
 class RandomStateSpec:
+    """Catalogued calls that take a random state by keyword."""
+
     calls: tuple[str, ...]
     keywords: tuple[str, ...]
     when_keyword: str = ""
@@ -202,6 +214,8 @@ class RandomStateSpec:
 
 @dataclass(frozen=True)
 class RandomnessCatalog:
+    """The catalogue's randomness tables, read once per catalogue."""
+
     libraries: tuple[Library, ...]
     seeds: tuple[SeedSpec, ...]
     generators: tuple[GeneratorSpec, ...]
@@ -363,6 +377,8 @@ class Iteration:
 
 @dataclass(frozen=True)
 class Draw:
+    """A call that draws from a library's random state, or makes an unseeded generator."""
+
     ca: CellAnalysis
     call: CallFact
     library: str
@@ -373,6 +389,8 @@ class Draw:
 
 @dataclass(frozen=True)
 class SeedCall:
+    """A call that seeds one or more libraries' random state."""
+
     ca: CellAnalysis
     call: CallFact
     libraries: frozenset[str]
@@ -388,6 +406,8 @@ class SeedCall:
 
 @dataclass(frozen=True)
 class RandomnessFacts:
+    """A notebook's draws, unseeded generators and seeds, and where its functions first run."""
+
     draws: tuple[Draw, ...]  # draws from a library's global state
     unseeded_generators: tuple[Draw, ...]  # generator constructors without a seed
     seeds: tuple[SeedCall, ...]  # every seeding call, executed or not

@@ -29,6 +29,8 @@ if TYPE_CHECKING:  # imported where used: only a notebook with a removed API com
 
 @dataclass(frozen=True)
 class Removal:
+    """A catalogued API a release of its distribution removed, and its replacement."""
+
     api: str
     distribution: str
     removed_in: str
@@ -157,6 +159,8 @@ def _cell_tree(ca: CellAnalysis) -> Optional[ast.Module]:
 
 @dataclass(frozen=True)
 class _Use:
+    """A use of a removed API in a cell."""
+
     entry: Removal
     ca: CellAnalysis
     line: int
@@ -858,6 +862,8 @@ def _classify(spec: Optional[SpecifierSet], removed: Version) -> str:
 
 @dataclass(frozen=True)
 class _Declaration:
+    """Where the project or notebook declares a distribution, and how."""
+
     where: str  # `requirements.txt`, `the notebook's install line`
     text: str  # the requirement as written
     kind: str  # see _classify
@@ -952,6 +958,24 @@ def _python_rules_out(ctx: RuleContext, first_python: object) -> bool:
     that release or a later one (`python_requires=">=3.6, <3.9"` and numpy 2.0, which needs 3.9)."""
     if not isinstance(first_python, str):
         return False
+    # The answer is the strings' alone: kept by them. Every notebook of a folder has the same
+    # manifests, and the check asked it for each candidate removal of each (53 times on PDSH, each
+    # building ~100 versions and testing each specifier against them).
+    key = (first_python, tuple(manifest.python_requires or "" for manifest in ctx.project.manifests))
+    known = _RULED_OUT.get(key)
+    if known is None:
+        if len(_RULED_OUT) >= 256:
+            _RULED_OUT.clear()
+        known = _RULED_OUT[key] = _python_bounds_rule_out(*key)
+    return known
+
+
+_RULED_OUT: dict[tuple[str, tuple[str, ...]], bool] = {}
+
+
+def _python_bounds_rule_out(first_python: str, python_requires: tuple[str, ...]) -> bool:
+    """`_python_rules_out` of manifests whose Python bounds (`python_requires`, "" for none) are
+    these, in order."""
     from packaging.version import InvalidVersion, Version
 
     try:
@@ -962,8 +986,8 @@ def _python_rules_out(ctx: RuleContext, first_python: object) -> bool:
     # Every Python from the first one on, as a release and late in its patch series (`<=3.8` admits
     # 3.8 but not 3.8.5; `<3.9.0` neither 3.9 nor 3.9.1).
     newer = [Version(f"{major}.{m}{patch}") for m in range(minor, 40) for patch in ("", ".0", ".99")]
-    for manifest in ctx.project.manifests:
-        text = (manifest.python_requires or "").strip()
+    for requires in python_requires:
+        text = requires.strip()
         if re.match(r"^\d", text):  # conda's `python 3.8` (a space, no operator)
             text = "=" + text
         spec = _specifier(text) if text else None

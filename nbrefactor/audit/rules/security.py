@@ -83,6 +83,8 @@ def cell_secrets(ca: CellAnalysis, catalog: Catalog) -> tuple[SecretMatch, ...]:
 
 @dataclass(frozen=True)
 class _OutputSecrets:
+    """The secrets found in a cell's outputs."""
+
     kinds: tuple[str, ...]  # the patterns' descriptions, in order of first appearance
     keys: tuple[str, ...]
     values: frozenset[str]
@@ -447,6 +449,8 @@ def _output_line(text: str, match: SecretMatch, catalog: Catalog) -> str:
 
 @dataclass(frozen=True)
 class CredentialLiteral:
+    """A literal value bound to a credential-like name, and where."""
+
     name: str  # the credential-like name the literal is bound to
     value: str
     line: int  # 1-based, in the cell
