@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 from typing import Mapping, Union
@@ -22,8 +23,21 @@ class WriteRefused(Exception):
 
 def write_bytes_atomic(path: Union[str, os.PathLike[str]], data: bytes, durable: bool = True) -> None:
     """Readers see the old file or the new one, never a mix. `durable=False` skips the fsync
-    (for caches: an entry lost to a power cut is only recomputed)."""
+    (for caches: an entry lost to a power cut is only recomputed).
+
+    A target that exists and is not a regular file or a folder — `/dev/null`, `/dev/stdout`, a
+    named pipe, followed through symlinks — is a stream the user asked to write into: written in
+    place. Renaming a file over it would replace the device node itself (as root, `--output
+    /dev/null` turned /dev/null into a regular file for every process of the machine)."""
     target = Path(path)
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        mode = None
+    if mode is not None and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        with open(target, "wb") as stream:
+            stream.write(data)
+        return
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:

@@ -181,6 +181,31 @@ def test_output_file_is_written_atomically(project):
     assert json.loads((project / "out" / "report.json").read_text())["summary"]["findings"] == 2
 
 
+def test_output_into_a_stream_writes_into_it_and_leaves_it_a_stream(project):
+    """`-o /dev/null` or `-o /dev/stdout` is a stream the user writes into: the atomic rename put a
+    regular file in the device node's place (as root, /dev/null stopped being a device for every
+    process of the machine). A named pipe stands in for the device here, directly and through a
+    symlink (/dev/stdout is one): each stays a pipe and its reader gets the whole report."""
+    import stat
+    import threading
+
+    pipe = project / "report.pipe"
+    os.mkfifo(pipe)
+    link = project / "stdout-like"
+    link.symlink_to(pipe)
+    for target in (pipe, link):
+        received = []
+        # (a daemon: replaced, the pipe would never see a writer and its reader would never return)
+        reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
+        reader.start()
+        res = run("audit", ".", "--format", "json", "-o", str(target), cwd=project)
+        assert res.returncode == 1, res.stderr
+        assert stat.S_ISFIFO(os.lstat(pipe).st_mode) and os.path.islink(link)
+        reader.join(HANG_GUARD)
+        assert json.loads(received[0])["summary"]["findings"] == 2
+    assert sorted(p.name for p in project.iterdir() if p.name.startswith(".report")) == []  # no temp file left
+
+
 def test_rules_command_lists_and_explains(capsys):
     assert cli.main(["rules"]) == 0
     listing = capsys.readouterr().out
