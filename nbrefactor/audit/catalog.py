@@ -16,19 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
-
-class _Tomllib:
-    """`tomllib`, imported on first use: most runs parse no TOML (the catalogue's parse is kept
-    beside the byte-code), and its import compiles or loads its patterns and imports `datetime`
-    and `string` at every start otherwise (issue 15, thirty-first round)."""
-
-    def __getattr__(self, name: str) -> object:
-        import tomllib
-
-        return getattr(tomllib, name)
-
-
-tomllib = _Tomllib()
+from nbrefactor.lazy_tomllib import tomllib
 
 
 def shipped_rules_dir() -> Path:

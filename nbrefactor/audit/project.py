@@ -24,20 +24,7 @@ from urllib.parse import unquote
 from typing import Iterable, Optional
 
 from nbrefactor.audit.facts import dotted_name
-
-
-class _Tomllib:
-    """`tomllib`, imported on first use: most runs parse no TOML (the catalogue's parse is kept
-    beside the byte-code), and its import compiles or loads its patterns and imports `datetime`
-    and `string` at every start otherwise (issue 15, thirty-first round)."""
-
-    def __getattr__(self, name: str) -> object:
-        import tomllib
-
-        return getattr(tomllib, name)
-
-
-tomllib = _Tomllib()
+from nbrefactor.lazy_tomllib import tomllib
 
 MANIFEST_GLOBS = (
     "requirements*.txt",
