@@ -1222,3 +1222,21 @@ def test_fair31_an_uncommitted_course_helper_is_a_file_to_commit_not_a_distribut
     [cases] = [d for d in result.diagnostics if d.code == "DEP002" and dict(d.data)["module"] == "testCases"]
     assert cases.message.endswith(": commit it beside each of them")
     assert cases.fix.startswith("Commit `testCases.py`")
+
+
+def test_fair32_a_generic_word_pipreqs_maps_to_an_unrelated_project_is_a_helper_to_commit(tmp_path):
+    # hardikkamboj/An-Introduction-to-Statistical-Learning (fair check 32, item 7): `from bootstrap import Bootstrap_ci`
+    # is the author's own uncommitted bootstrap.py; pipreqs' mapping (`bootstrap:BigJob`) made the fix pin BigJob,
+    # a 2012 pilot-job framework. Ignored generic names ([pipreqs] ignore) read as helper modules.
+    root = make_repo(tmp_path, {})
+    nb = write_notebook(root / "Chapter_7" / "lab.ipynb", ["import numpy as np\nfrom bootstrap import Bootstrap_ci\nimport bson\nimport validate"])
+    by_module = {dict(d.data)["module"].split(".")[0]: d for d in audit(nb) if d.code == "DEP002"}
+    helper = by_module["bootstrap"]
+    assert "BigJob" not in helper.fix and helper.fix.startswith("Commit `bootstrap.py`")
+    assert "pipreqs' mapping gives its generic name to an unrelated project (`BigJob`)" in helper.message
+    # The real owners of a mapped name stay distributions.
+    assert "`pymongo`" in by_module["bson"].message and "`configobj`" in by_module["validate"].message
+    # A notebook that installs the name itself means that distribution: no helper.
+    other = write_notebook(root / "other" / "b.ipynb", ["!pip install bootstrap==1.0", "from bootstrap import x"])
+    [pinned] = [d for d in audit(other) if d.code == "DEP002"]
+    assert not pinned.fix.startswith("Commit")

@@ -919,12 +919,15 @@ def missing_helper_modules(facts: NotebookFacts, uses: tuple[ImportUse, ...], ca
     commit (deeplearning.ai's `dnn_utils`, `testCases`: fair check 31, items 3, 6, 9, 12, 30, 31), not
     distributions: no table knows the name, no install line of the notebook names it (commented-out ones
     included), and it is named like a helper file (`[helper_modules]` of rules/distributions.toml:
-    `*_utils`, `helpers`, `testCases`). A module beside the notebook is local and never reaches here.
+    `*_utils`, `helpers`, `testCases`), or it is one of the generic words whose pipreqs mapping the catalogue
+    distrusts (`[pipreqs] ignore`: `bootstrap`, `models`; fair check 32, item 7: `from bootstrap import
+    Bootstrap_ci` was pinned as BigJob). A module beside the notebook is local and never reaches here.
     Not covered: a helper with a name of its own (the Jazz assignment's `preprocess`, `qa`), which stays
     an assumed distribution: a module imported beside a helper is no evidence, since in the same cells
     `music21` and `emoji`, which no table knows either, are real distributions."""
     patterns = [p for p in (catalog.table("distributions", "helper_modules", {}) or {}).get("names", []) if isinstance(p, str)]
-    if not patterns:
+    generic = _tables(catalog).pipreqs_ignored
+    if not patterns and not generic:
         return frozenset()
     spellings: Optional[dict[str, str]] = None
     unknown: set[str] = set()
@@ -937,7 +940,7 @@ def missing_helper_modules(facts: NotebookFacts, uses: tuple[ImportUse, ...], ca
         if normalise(top) in spellings:
             continue  # the notebook installs it by that name: a distribution (`!pip install stardist`)
         unknown.add(top)
-    return frozenset(name for name in unknown if any(fnmatch.fnmatchcase(name, p) for p in patterns))
+    return frozenset(name for name in unknown if name in generic or any(fnmatch.fnmatchcase(name, p) for p in patterns))
 
 
 # `!pip install --quiet torch-lr-finder`, also commented out (`#!pip install …`, `# %pip install …`).

@@ -1533,7 +1533,9 @@ class NoManifest(Rule):
         "An import no table knows and no install line names that is named like a helper file (`dnn_utils`, `utils`, "
         "`testCases`; `[helper_modules]` of `rules/distributions.toml`) is a helper module the repository did not commit: "
         "the message says so and the fix is to commit the file, not a requirements line for a distribution of that "
-        "name (most are on no index, and `tf-utils` is an unrelated project). "
+        "name (most are on no index, and `tf-utils` is an unrelated project). So is one of the generic words whose "
+        "entry in pipreqs' mapping the catalogue does not trust (`[pipreqs] ignore`: `bootstrap`, which pipreqs gives to "
+        "BigJob, `demo`, `examples`, `version`, `models`), unless an install line of the notebook names it. "
         "In a report of several notebooks, those of one project importing the same distribution are one root cause (one "
         "line of one new manifest declares it for all of them): one finding, at the first notebook, the others' imports "
         "related locations, the message saying how many other notebooks import it and the fix naming the folder above "
@@ -1695,12 +1697,17 @@ class NoManifest(Rule):
         distribution of that name, which the index lacks or gives to an unrelated project (fair check 31:
         `tf-utils`; items 3, 6, 9, 30, 31)."""
         top = first.module.split(".")[0]
+        # A generic word pipreqs maps to an unrelated project (`bootstrap` → BigJob: fair check 32, item 7)
+        # is known to a mapping, just not trusted: the message says whose name it is there.
+        mapped = pipreqs_mapping().get(top)
+        known = (f"is not in the repository, and pipreqs' mapping gives its generic name to an unrelated project "
+                 f"(`{mapped[0]}`)" if mapped else "is neither in the repository nor a known distribution")
         return Hit(
             first.cell,
             first.line,
             first.column,
-            f"`{top}` is imported but is neither in the repository nor a known distribution: by its name a helper "
-            f"module of the project, `{top}.py`, that was not committed",
+            f"`{top}` is imported but {known}: by its name a helper module of the project, `{top}.py`, that was "
+            "not committed",
             fix=f"Commit `{top}.py` (or the `{top}/` package) beside the notebook; only if it is a published "
                 "distribution after all, add a requirements.txt beside the notebook with a pinned line for it",
             key=f"no-manifest\x1f{normalise(distribution)}",
