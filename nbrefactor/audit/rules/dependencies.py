@@ -1836,7 +1836,11 @@ class InNotebookInstall(Rule):
         "the same ways (`!apt-get install -y graphviz`, `!sudo apt install ffmpeg`, `yum`/`dnf`/`apk`/`brew`) are "
         "reported too, as what they are: operating-system packages no Python manifest can declare (also "
         "behind a Colab or Kaggle guard, unless an `apt.txt`/`packages.txt` beside or above the notebook declares "
-        "every package it installs: then the line sets up the hosted runtime only). So is Colab's "
+        "every package it installs: then the line sets up the hosted runtime only); a cell's system installs are one "
+        "finding, the first line the finding and the others related locations, as its pip lines are. Not reported here: "
+        "the system installs of a cell whose unguarded `from google.colab import auth` DEP006 reports (the 2018 Drive-mount "
+        "recipe's `!apt-get install … google-drive-ocamlfuse fuse` from a PPA): they serve only that Colab set-up, and "
+        "are related locations of the DEP006 finding, whose fix is to guard or replace the whole cell. So is Colab's "
         "`%tensorflow_version 1.x` at the top level of a cell: it switches the installed TensorFlow while the "
         "notebook runs, and fails anywhere but Colab (not when indented under a `try:` or a Colab test)."
     )
@@ -1880,6 +1884,14 @@ class InNotebookInstall(Rule):
         Example(
             cells=('import sys\nIS_COLAB = "google.colab" in sys.modules\nif IS_COLAB:\n    !apt-get install -y xvfb swig',),
             files={"apt.txt": "swig\nxvfb\n"},
+        ),
+        # The system installs of Colab's Drive-mount set-up are DEP006's, with its unguarded `google.colab`
+        # import (fair check 32, items 23, 25, 29, 30, 31, 33).
+        Example(
+            cells=("!apt-get install -y -qq software-properties-common module-init-tools\n"
+                   "!add-apt-repository -y ppa:alessandro-strada/ppa 2>&1 > /dev/null\n"
+                   "!apt-get update -qq 2>&1 > /dev/null\n!apt-get -y install -qq google-drive-ocamlfuse fuse\n"
+                   "from google.colab import auth\nauth.authenticate_user()",),
         ),
         # An install only when the import fails, of what the manifest declares.
         Example(
@@ -1965,6 +1977,11 @@ class InNotebookInstall(Rule):
                 "get_ipython().system('apt-get install -y swig')",
             ),
             expect=((1, 2), (2, 1), (3, 1)),
+        ),
+        # A cell's system installs are one finding, as its pip lines are (fair check 32, items 25, 31).
+        Example(
+            cells=("!apt-get install -y -qq graphviz\n!apt-get install -y ffmpeg",),
+            expect=((1, 1),),
         ),
         # Behind a Colab guard but not in the manifest; declared but not guarded.
         Example(
@@ -2201,12 +2218,30 @@ class InNotebookInstall(Rule):
                 related=tuple((item.command.cell, item.command.line, item.command.column) for item in items[1:]),
             )
         system = dict(reversed(ctx.project.system_packages))  # package -> the nearest file declaring it
+        # A cell whose unguarded `from google.colab import auth` DEP006 reports is Colab-only set-up: its apt lines
+        # (the 2018 Drive-mount recipe's google-drive-ocamlfuse from a PPA) are that finding's related locations, one
+        # root cause, not an apt.txt to write (fair check 32, items 23, 25, 29, 30, 31, 33).
+        from nbrefactor.audit.rules.hosted import hosted_setup_cells
+        setup_cells: Optional[frozenset[int]] = None
+        # The system installs of one cell are one finding too, as its pip lines are (items 25/31: two per cell).
+        system_by_cell: dict[int, list] = {}
         for ca, line, column, tool, packages in system_installs(ctx.facts):
             files = list(dict.fromkeys(system[p] for p in packages if p in system))
             if len(files) and all(p in system for p in packages) and hosted_only(ca.lines, line):
                 continue  # declared for local runs; the line sets up Colab or Kaggle only
+            if setup_cells is None:
+                setup_cells = hosted_setup_cells(ctx.facts)
+            if ca.cell.index in setup_cells:
+                continue
+            system_by_cell.setdefault(ca.cell.index, []).append((ca, line, column, tool, packages))
+        for items in system_by_cell.values():
+            ca, line, column, tool, first_packages = items[0]
+            packages = list(dict.fromkeys(p for *_, pkgs in items for p in pkgs))
+            tools = " and ".join(dict.fromkeys(t for _, _, _, t, _ in items))
+            files = list(dict.fromkeys(system[p] for p in packages if p in system))
             shown = ", ".join(packages[:5]) + (" …" if len(packages) > 5 else "")
             plural = "s" if len(packages) > 1 else ""
+            lines = f" ({len(items)} lines of this cell)" if len(items) > 1 else ""
             undeclared = [p for p in packages if p not in system]
             where = (
                 f"{', '.join(files)} declares {'it' if len(packages) == 1 else 'them'}, but the notebook installs "
@@ -2218,13 +2253,14 @@ class InNotebookInstall(Rule):
                 ca.cell,
                 line,
                 column,
-                f"Notebook installs the system package{plural} {shown} with {tool} while it runs: an operating-system "
+                f"Notebook installs the system package{plural} {shown} with {tools} while it runs{lines}: an operating-system "
                 f"dependency (not a PyPI distribution); {where}",
                 fix=f"Install {shown} where the environment is built (the image's Dockerfile, a Binder `apt.txt`) "
-                "and delete the line",
-                key=f"{tool} {' '.join(packages)}",
+                f"and delete the line{'s' if len(items) > 1 else ''}",
+                key=f"{tool} {' '.join(first_packages)}",  # the first line's: fingerprints stay stable
+                related=tuple((c.cell, ln, col) for c, ln, col, _, _ in items[1:]),
                 # Not a PyPI requirement: the compiler removes the line for review, it does not move it.
-                data=(("system_packages", " ".join(packages)), ("tool", tool)),
+                data=(("system_packages", " ".join(packages)), ("tool", tools)),
             )
         # `%tensorflow_version 1.x`: Colab switches the installed TensorFlow while the notebook runs.
         # Anywhere else the magic does not exist (a UsageError), and the version the code needs is
