@@ -1240,3 +1240,22 @@ def test_fair32_a_generic_word_pipreqs_maps_to_an_unrelated_project_is_a_helper_
     other = write_notebook(root / "other" / "b.ipynb", ["!pip install bootstrap==1.0", "from bootstrap import x"])
     [pinned] = [d for d in audit(other) if d.code == "DEP002"]
     assert not pinned.fix.startswith("Commit")
+
+
+def test_fair32_a_spacy_2_shortcut_is_loaded_by_the_package_name_once_declared(tmp_path):
+    # NirantK/nlp-python-deep-learning (fair check 32, item 2): `spacy.load('en')` is spaCy 2's shortcut link, not a
+    # package; en_core_web_sm installed from a manifest does not answer to it (2.0.13's util.load_model: a link, then
+    # a package named `en`), and spaCy 3 has no shortcuts. The fix says to load the package by its name too.
+    root = make_repo(tmp_path, {"requirements.txt": "spacy==2.0.11\n"})
+    nb = write_notebook(root / "Part-01.ipynb", ["import spacy\nnlp = spacy.load('en')", "sm = spacy.load('en_core_web_sm')"])
+    found = [d for d in audit(nb) if d.code == "DEP001"]
+    assert len(found) == 1, [d.message for d in found]
+    [finding] = found
+    assert finding.message.startswith("`en` is spaCy 2's shortcut link for the spaCy model package `en_core_web_sm`"), finding.message
+    assert finding.fix.endswith(", and load it by that name, `spacy.load(\"en_core_web_sm\")`: installing the package does not "
+                                "make the `en` shortcut (spaCy 2 makes it with `python -m spacy link`; spaCy 3 has no shortcuts)"), finding.fix
+    # Without a manifest (DEP002), the same.
+    bare = make_repo(tmp_path / "bare", {})
+    other = write_notebook(bare / "a.ipynb", ["import spacy\nnlp = spacy.load('en')"])
+    [dep2] = [d for d in audit(other) if d.code == "DEP002" and dict(d.data)["distribution"] == "en_core_web_sm"]
+    assert "`spacy.load(\"en_core_web_sm\")`" in dep2.fix

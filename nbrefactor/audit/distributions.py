@@ -1129,7 +1129,14 @@ def implied_uses(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
                     f"is the spaCy model package `{links[name]}`, linked as `{name}` by the notebook's `spacy link` and loaded by that name with `spacy.load`")
                 continue
             package = shortcuts.get(name) or (name if _SPACY_PACKAGE.match(name) else None)
-            if package is not None:
+            if package is not None and package != name:
+                # spaCy 2's shortcut (`spacy.load("en")`) is a link `python -m spacy download en` makes in spaCy's data
+                # folder, not a package: the installed en_core_web_sm alone does not answer to it (2.0.13's
+                # util.load_model tries a link, then a package named `en`: E050), and spaCy 3 has no shortcuts
+                # (fair check 32, item 2). DEP001/DEP002 say to load it by the package's name too.
+                add(ca, call.line, call.column, name, package,
+                    f"is spaCy 2's shortcut link for the spaCy model package `{package}`, loaded with `spacy.load`")
+            elif package is not None:
                 add(ca, call.line, call.column, name, package, "is a spaCy model package loaded by name with `spacy.load`")
             elif _SPACY_LINKED_NAME.match(name) and name not in saved_here:
                 # A name `spacy link` made (`spacy.load("en_vecs")`): some model package is

@@ -596,6 +596,14 @@ _DOCKER_PROJECT = {
 }
 
 
+def _spacy_shortcut_fix(use, package: str) -> str:
+    """What a spaCy 2 shortcut load (`spacy.load("en")`) also needs: the package's own name (fair check 32, item 2)."""
+    if "shortcut link" not in use.needed:
+        return ""
+    return (f", and load it by that name, `spacy.load(\"{package}\")`: installing the package does not make the "
+            f"`{use.shown}` shortcut (spaCy 2 makes it with `python -m spacy link`; spaCy 3 has no shortcuts)")
+
+
 class UndeclaredImport(Rule):
     code = "DEP001"
     name = "undeclared-import"
@@ -1264,7 +1272,8 @@ class UndeclaredImport(Rule):
                     # release archive pins it (fair check 16: "Add `en_core_web_lg` (pinned)" said not how).
                     f"Add `{res.primary} @ https://github.com/explosion/spacy-models/releases/download/"
                     f"{res.primary}-<version>/{res.primary}-<version>.tar.gz` to a manifest (a spaCy model is not on the "
-                    "package index; its release archive pins it)" if "spaCy model" in use.needed else
+                    "package index; its release archive pins it)" + _spacy_shortcut_fix(use, res.primary)
+                    if "spaCy model" in use.needed else
                     f"Add `{pinned[1]}` to a manifest (the version that cell {pinned[0].cell.index}'s install line pins)"
                     if pinned else
                     f"Add `{res.primary}` (pinned) to a manifest", manifests),
@@ -1676,7 +1685,8 @@ class NoManifest(Rule):
                     f"Add a requirements.txt beside the notebook with the line `{pinned[1]}` (the version that cell "
                     f"{pinned[0].cell.index}'s install line pins)" if pinned else
                     f"Add a requirements.txt beside the notebook with a pinned line for `{distribution}`", hosted)
-                + _bridge_note(distribution) + _renamed_note(distribution) + _component_fix(first, component),
+                + _bridge_note(distribution) + _renamed_note(distribution) + _component_fix(first, component)
+                + _spacy_shortcut_fix(first, distribution),
                 key=f"no-manifest\x1f{normalise(distribution)}",
                 related=_hosted_related(tuple(dict.fromkeys(
                     (u.cell, u.line, u.column) for u in others if (u.cell, u.line, u.column) != (first.cell, first.line, first.column))), hosted),
