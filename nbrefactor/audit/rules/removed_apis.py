@@ -1312,6 +1312,20 @@ class UsesRemovedApi(Rule):
             files={"requirements.txt": "scikit-learn\n"},
             expect=((1, 2),),
         ),
+        # Keywords scikit-learn 1.4 removed (renamed in 1.2): `sparse=`, `base_estimator=`; one finding, the other use
+        # related (fair check 32, recall T-6.3).
+        Example(
+            cells=("from sklearn.preprocessing import OneHotEncoder\nenc = OneHotEncoder(sparse=False)",
+                   "from sklearn.ensemble import BaggingClassifier\nfrom sklearn.tree import DecisionTreeClassifier\n"
+                   "bag = BaggingClassifier(base_estimator=DecisionTreeClassifier(), n_estimators=50)"),
+            expect=((1, 2),),
+        ),
+        # `RidgeCV(store_cv_values=True)`: renamed `store_cv_results` in 1.5, gone in 1.7 (fair check 32, item 36's note).
+        Example(
+            cells=("from sklearn.linear_model import RidgeCV\nridge = RidgeCV(alphas=[0.1, 1.0], store_cv_values=True)",),
+            files={"requirements.txt": "scikit-learn>=1.7\n"},
+            expect=((1, 2),),
+        ),
         # torchtext's legacy pipeline imported from `torchtext.data`, where 0.9 removed it (fair check 23).
         Example(
             cells=("import torch\nfrom torchtext.data import Field, BucketIterator",
