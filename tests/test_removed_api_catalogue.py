@@ -26,7 +26,7 @@ FIELDS = {
     "api", "distribution", "removed_in", "replacement", "source", "method", "modules", "keyword",
     "unless_path_suffix", "argument", "argument_name", "values", "receivers", "indexer",
     "unless_modules", "unless_python2", "key", "unless_receivers", "said", "unpacked", "unless_keywords",
-    "positional", "shared_with", "note",
+    "positional", "shared_with", "note", "rename",
 }
 METHOD_ONLY = {"receivers", "indexer", "unless_modules", "unless_python2", "unless_receivers", "shared_with"}
 
@@ -310,7 +310,7 @@ def test_removals_of_several_releases_of_one_distribution_are_one_finding_at_the
     assert finding.severity.value == severity and says in finding.message, finding.message
     assert finding.message.endswith("it also uses APIs removed in tensorflow 2.0 (`tensorflow.placeholder`, "
                                     "`tensorflow.Session`): no release from 1.0 on has them all"), finding.message
-    assert "pin `tensorflow<1.0` (a pin below 2.0 alone still lacks the 1.0 removals)" in finding.fix
+    assert "pin `tensorflow<1.0` (not `tensorflow<2.0` alone: that still lacks the 1.0 removals)" in finding.fix
     assert dict(finding.data)["removed_in"] == "1.0" and dict(finding.data)["also_removed_in"] == "2.0"
 
 
@@ -344,3 +344,31 @@ def test_keras_2_13_optimizers_ignore_lr_so_the_pin_that_keeps_it_is_below_2_13(
                                   "run as written"), found.message
     assert found.fix.endswith("or pin `keras<2.13.0` if the notebook must keep the old API"), found.fix
     assert not list(run_example(rule_by_code("DEP005"), Example(cells=cells, files={"requirements.txt": "keras==2.12.0\n"}), tmp_path / "b"))
+
+
+def test_one_release_spelled_two_ways_in_the_catalogue_is_named_once(tmp_path) -> None:
+    # Fair check 32, items 35, 41 (ardendertat's Keras notebooks): "removed in keras 2.13 (`keras.utils.np_utils`, …)
+    # and 2.13.0 (`keras.optimizers.Adam(lr=…)`)", one release twice, and the fix's "(a pin below 2.13, 2.13.0 alone …)".
+    from nbrefactor.audit.rule_examples import run_example
+    from nbrefactor.audit.rules import rule_by_code
+
+    cells = ("from keras.utils import np_utils\nfrom keras.optimizers import Adam\n"
+             "model.compile(optimizer=Adam(lr=0.01))\ny = model.predict_classes(x)",)
+    [found] = run_example(rule_by_code("DEP005"), Example(cells=cells), tmp_path)
+    assert "2.13.0" not in found.message and "2.13.0" not in found.fix, (found.message, found.fix)
+    assert "it also uses APIs removed in keras 2.13 (`keras.utils.np_utils`, `keras.optimizers.Adam(lr=…)`)" in found.message, found.message
+    assert "(not `keras<2.13` alone: that still lacks the 2.6.0 removals)" in found.fix, found.fix
+    assert dict(found.data)["also_removed_in"] == "2.13"
+
+
+def test_a_renamed_style_is_replaced_by_its_own_new_name(tmp_path) -> None:
+    # Fair check 32, item 34: `plt.style.use('seaborn-colorblind')`, whose fix named `seaborn-v0_8-whitegrid`.
+    from nbrefactor.audit.rule_examples import run_example
+    from nbrefactor.audit.rules import rule_by_code
+
+    [found] = run_example(rule_by_code("DEP005"), Example(cells=(
+        "import matplotlib.pyplot as plt\nplt.style.use('seaborn-colorblind')\nplt.style.use('seaborn')",)), tmp_path)
+    assert "`matplotlib.pyplot.style.use('seaborn-colorblind')` → the `seaborn-v0_8` name of the same style " \
+           "(`\"seaborn-v0_8-colorblind\"`)" in found.fix, found.fix
+    assert "`matplotlib.pyplot.style.use('seaborn')` → the `seaborn-v0_8` name of the same style (`\"seaborn-v0_8\"`)" in found.fix
+    assert "whitegrid" not in found.fix

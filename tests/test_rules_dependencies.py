@@ -350,7 +350,9 @@ def test_the_index_name_is_hedged_only_where_a_known_mapping_names_another(tmp_p
     nb = write_notebook(bare / "nb.ipynb", ["import scanpy as sc\nfrom models import build_model"])
     fixes = {dict(d.data)["module"]: d.fix for d in audit(nb) if d.code == "DEP002"}
     assert fixes["scanpy"] == "Add a requirements.txt beside the notebook with a pinned line for `scanpy`"
-    assert "may differ from `models`" in fixes["models"]
+    # Without a manifest, an ignored generic name no install line names is a helper module not committed (fair
+    # check 32, item 7): the file to commit, not a distribution's name to find.
+    assert fixes["models"].startswith("Commit `models.py` (or the `models/` package) beside the notebook")
 
 
 def test_distributions_needed_by_calls_are_reported_at_the_call_and_declared_by_an_extra(tmp_path):
@@ -1222,3 +1224,40 @@ def test_fair31_an_uncommitted_course_helper_is_a_file_to_commit_not_a_distribut
     [cases] = [d for d in result.diagnostics if d.code == "DEP002" and dict(d.data)["module"] == "testCases"]
     assert cases.message.endswith(": commit it beside each of them")
     assert cases.fix.startswith("Commit `testCases.py`")
+
+
+def test_fair32_a_generic_word_pipreqs_maps_to_an_unrelated_project_is_a_helper_to_commit(tmp_path):
+    # hardikkamboj/An-Introduction-to-Statistical-Learning (fair check 32, item 7): `from bootstrap import Bootstrap_ci`
+    # is the author's own uncommitted bootstrap.py; pipreqs' mapping (`bootstrap:BigJob`) made the fix pin BigJob,
+    # a 2012 pilot-job framework. Ignored generic names ([pipreqs] ignore) read as helper modules.
+    root = make_repo(tmp_path, {})
+    nb = write_notebook(root / "Chapter_7" / "lab.ipynb", ["import numpy as np\nfrom bootstrap import Bootstrap_ci\nimport bson\nimport validate"])
+    by_module = {dict(d.data)["module"].split(".")[0]: d for d in audit(nb) if d.code == "DEP002"}
+    helper = by_module["bootstrap"]
+    assert "BigJob" not in helper.fix and helper.fix.startswith("Commit `bootstrap.py`")
+    assert "pipreqs' mapping gives its generic name to an unrelated project (`BigJob`)" in helper.message
+    # The real owners of a mapped name stay distributions.
+    assert "`pymongo`" in by_module["bson"].message and "`configobj`" in by_module["validate"].message
+    # A notebook that installs the name itself means that distribution: no helper.
+    other = write_notebook(root / "other" / "b.ipynb", ["!pip install bootstrap==1.0", "from bootstrap import x"])
+    [pinned] = [d for d in audit(other) if d.code == "DEP002"]
+    assert not pinned.fix.startswith("Commit")
+
+
+def test_fair32_a_spacy_2_shortcut_is_loaded_by_the_package_name_once_declared(tmp_path):
+    # NirantK/nlp-python-deep-learning (fair check 32, item 2): `spacy.load('en')` is spaCy 2's shortcut link, not a
+    # package; en_core_web_sm installed from a manifest does not answer to it (2.0.13's util.load_model: a link, then
+    # a package named `en`), and spaCy 3 has no shortcuts. The fix says to load the package by its name too.
+    root = make_repo(tmp_path, {"requirements.txt": "spacy==2.0.11\n"})
+    nb = write_notebook(root / "Part-01.ipynb", ["import spacy\nnlp = spacy.load('en')", "sm = spacy.load('en_core_web_sm')"])
+    found = [d for d in audit(nb) if d.code == "DEP001"]
+    assert len(found) == 1, [d.message for d in found]
+    [finding] = found
+    assert finding.message.startswith("`en` is spaCy 2's shortcut link for the spaCy model package `en_core_web_sm`"), finding.message
+    assert finding.fix.endswith(", and load it by that name, `spacy.load(\"en_core_web_sm\")`: installing the package does not "
+                                "make the `en` shortcut (spaCy 2 makes it with `python -m spacy link`; spaCy 3 has no shortcuts)"), finding.fix
+    # Without a manifest (DEP002), the same.
+    bare = make_repo(tmp_path / "bare", {})
+    other = write_notebook(bare / "a.ipynb", ["import spacy\nnlp = spacy.load('en')"])
+    [dep2] = [d for d in audit(other) if d.code == "DEP002" and dict(d.data)["distribution"] == "en_core_web_sm"]
+    assert "`spacy.load(\"en_core_web_sm\")`" in dep2.fix

@@ -919,12 +919,15 @@ def missing_helper_modules(facts: NotebookFacts, uses: tuple[ImportUse, ...], ca
     commit (deeplearning.ai's `dnn_utils`, `testCases`: fair check 31, items 3, 6, 9, 12, 30, 31), not
     distributions: no table knows the name, no install line of the notebook names it (commented-out ones
     included), and it is named like a helper file (`[helper_modules]` of rules/distributions.toml:
-    `*_utils`, `helpers`, `testCases`). A module beside the notebook is local and never reaches here.
+    `*_utils`, `helpers`, `testCases`), or it is one of the generic words whose pipreqs mapping the catalogue
+    distrusts (`[pipreqs] ignore`: `bootstrap`, `models`; fair check 32, item 7: `from bootstrap import
+    Bootstrap_ci` was pinned as BigJob). A module beside the notebook is local and never reaches here.
     Not covered: a helper with a name of its own (the Jazz assignment's `preprocess`, `qa`), which stays
     an assumed distribution: a module imported beside a helper is no evidence, since in the same cells
     `music21` and `emoji`, which no table knows either, are real distributions."""
     patterns = [p for p in (catalog.table("distributions", "helper_modules", {}) or {}).get("names", []) if isinstance(p, str)]
-    if not patterns:
+    generic = _tables(catalog).pipreqs_ignored
+    if not patterns and not generic:
         return frozenset()
     spellings: Optional[dict[str, str]] = None
     unknown: set[str] = set()
@@ -937,7 +940,7 @@ def missing_helper_modules(facts: NotebookFacts, uses: tuple[ImportUse, ...], ca
         if normalise(top) in spellings:
             continue  # the notebook installs it by that name: a distribution (`!pip install stardist`)
         unknown.add(top)
-    return frozenset(name for name in unknown if any(fnmatch.fnmatchcase(name, p) for p in patterns))
+    return frozenset(name for name in unknown if name in generic or any(fnmatch.fnmatchcase(name, p) for p in patterns))
 
 
 # `!pip install --quiet torch-lr-finder`, also commented out (`#!pip install …`, `# %pip install …`).
@@ -1126,7 +1129,14 @@ def implied_uses(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
                     f"is the spaCy model package `{links[name]}`, linked as `{name}` by the notebook's `spacy link` and loaded by that name with `spacy.load`")
                 continue
             package = shortcuts.get(name) or (name if _SPACY_PACKAGE.match(name) else None)
-            if package is not None:
+            if package is not None and package != name:
+                # spaCy 2's shortcut (`spacy.load("en")`) is a link `python -m spacy download en` makes in spaCy's data
+                # folder, not a package: the installed en_core_web_sm alone does not answer to it (2.0.13's
+                # util.load_model tries a link, then a package named `en`: E050), and spaCy 3 has no shortcuts
+                # (fair check 32, item 2). DEP001/DEP002 say to load it by the package's name too.
+                add(ca, call.line, call.column, name, package,
+                    f"is spaCy 2's shortcut link for the spaCy model package `{package}`, loaded with `spacy.load`")
+            elif package is not None:
                 add(ca, call.line, call.column, name, package, "is a spaCy model package loaded by name with `spacy.load`")
             elif _SPACY_LINKED_NAME.match(name) and name not in saved_here:
                 # A name `spacy link` made (`spacy.load("en_vecs")`): some model package is

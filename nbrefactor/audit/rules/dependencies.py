@@ -596,6 +596,14 @@ _DOCKER_PROJECT = {
 }
 
 
+def _spacy_shortcut_fix(use, package: str) -> str:
+    """What a spaCy 2 shortcut load (`spacy.load("en")`) also needs: the package's own name (fair check 32, item 2)."""
+    if "shortcut link" not in use.needed:
+        return ""
+    return (f", and load it by that name, `spacy.load(\"{package}\")`: installing the package does not make the "
+            f"`{use.shown}` shortcut (spaCy 2 makes it with `python -m spacy link`; spaCy 3 has no shortcuts)")
+
+
 class UndeclaredImport(Rule):
     code = "DEP001"
     name = "undeclared-import"
@@ -1264,7 +1272,8 @@ class UndeclaredImport(Rule):
                     # release archive pins it (fair check 16: "Add `en_core_web_lg` (pinned)" said not how).
                     f"Add `{res.primary} @ https://github.com/explosion/spacy-models/releases/download/"
                     f"{res.primary}-<version>/{res.primary}-<version>.tar.gz` to a manifest (a spaCy model is not on the "
-                    "package index; its release archive pins it)" if "spaCy model" in use.needed else
+                    "package index; its release archive pins it)" + _spacy_shortcut_fix(use, res.primary)
+                    if "spaCy model" in use.needed else
                     f"Add `{pinned[1]}` to a manifest (the version that cell {pinned[0].cell.index}'s install line pins)"
                     if pinned else
                     f"Add `{res.primary}` (pinned) to a manifest", manifests),
@@ -1533,7 +1542,9 @@ class NoManifest(Rule):
         "An import no table knows and no install line names that is named like a helper file (`dnn_utils`, `utils`, "
         "`testCases`; `[helper_modules]` of `rules/distributions.toml`) is a helper module the repository did not commit: "
         "the message says so and the fix is to commit the file, not a requirements line for a distribution of that "
-        "name (most are on no index, and `tf-utils` is an unrelated project). "
+        "name (most are on no index, and `tf-utils` is an unrelated project). So is one of the generic words whose "
+        "entry in pipreqs' mapping the catalogue does not trust (`[pipreqs] ignore`: `bootstrap`, which pipreqs gives to "
+        "BigJob, `demo`, `examples`, `version`, `models`), unless an install line of the notebook names it. "
         "In a report of several notebooks, those of one project importing the same distribution are one root cause (one "
         "line of one new manifest declares it for all of them): one finding, at the first notebook, the others' imports "
         "related locations, the message saying how many other notebooks import it and the fix naming the folder above "
@@ -1674,7 +1685,8 @@ class NoManifest(Rule):
                     f"Add a requirements.txt beside the notebook with the line `{pinned[1]}` (the version that cell "
                     f"{pinned[0].cell.index}'s install line pins)" if pinned else
                     f"Add a requirements.txt beside the notebook with a pinned line for `{distribution}`", hosted)
-                + _bridge_note(distribution) + _renamed_note(distribution) + _component_fix(first, component),
+                + _bridge_note(distribution) + _renamed_note(distribution) + _component_fix(first, component)
+                + _spacy_shortcut_fix(first, distribution),
                 key=f"no-manifest\x1f{normalise(distribution)}",
                 related=_hosted_related(tuple(dict.fromkeys(
                     (u.cell, u.line, u.column) for u in others if (u.cell, u.line, u.column) != (first.cell, first.line, first.column))), hosted),
@@ -1695,12 +1707,17 @@ class NoManifest(Rule):
         distribution of that name, which the index lacks or gives to an unrelated project (fair check 31:
         `tf-utils`; items 3, 6, 9, 30, 31)."""
         top = first.module.split(".")[0]
+        # A generic word pipreqs maps to an unrelated project (`bootstrap` → BigJob: fair check 32, item 7)
+        # is known to a mapping, just not trusted: the message says whose name it is there.
+        mapped = pipreqs_mapping().get(top)
+        known = (f"is not in the repository, and pipreqs' mapping gives its generic name to an unrelated project "
+                 f"(`{mapped[0]}`)" if mapped else "is neither in the repository nor a known distribution")
         return Hit(
             first.cell,
             first.line,
             first.column,
-            f"`{top}` is imported but is neither in the repository nor a known distribution: by its name a helper "
-            f"module of the project, `{top}.py`, that was not committed",
+            f"`{top}` is imported but {known}: by its name a helper module of the project, `{top}.py`, that was "
+            "not committed",
             fix=f"Commit `{top}.py` (or the `{top}/` package) beside the notebook; only if it is a published "
                 "distribution after all, add a requirements.txt beside the notebook with a pinned line for it",
             key=f"no-manifest\x1f{normalise(distribution)}",
@@ -1829,7 +1846,11 @@ class InNotebookInstall(Rule):
         "the same ways (`!apt-get install -y graphviz`, `!sudo apt install ffmpeg`, `yum`/`dnf`/`apk`/`brew`) are "
         "reported too, as what they are: operating-system packages no Python manifest can declare (also "
         "behind a Colab or Kaggle guard, unless an `apt.txt`/`packages.txt` beside or above the notebook declares "
-        "every package it installs: then the line sets up the hosted runtime only). So is Colab's "
+        "every package it installs: then the line sets up the hosted runtime only); a cell's system installs are one "
+        "finding, the first line the finding and the others related locations, as its pip lines are. Not reported here: "
+        "the system installs of a cell whose unguarded `from google.colab import auth` DEP006 reports (the 2018 Drive-mount "
+        "recipe's `!apt-get install … google-drive-ocamlfuse fuse` from a PPA): they serve only that Colab set-up, and "
+        "are related locations of the DEP006 finding, whose fix is to guard or replace the whole cell. So is Colab's "
         "`%tensorflow_version 1.x` at the top level of a cell: it switches the installed TensorFlow while the "
         "notebook runs, and fails anywhere but Colab (not when indented under a `try:` or a Colab test)."
     )
@@ -1873,6 +1894,14 @@ class InNotebookInstall(Rule):
         Example(
             cells=('import sys\nIS_COLAB = "google.colab" in sys.modules\nif IS_COLAB:\n    !apt-get install -y xvfb swig',),
             files={"apt.txt": "swig\nxvfb\n"},
+        ),
+        # The system installs of Colab's Drive-mount set-up are DEP006's, with its unguarded `google.colab`
+        # import (fair check 32, items 23, 25, 29, 30, 31, 33).
+        Example(
+            cells=("!apt-get install -y -qq software-properties-common module-init-tools\n"
+                   "!add-apt-repository -y ppa:alessandro-strada/ppa 2>&1 > /dev/null\n"
+                   "!apt-get update -qq 2>&1 > /dev/null\n!apt-get -y install -qq google-drive-ocamlfuse fuse\n"
+                   "from google.colab import auth\nauth.authenticate_user()",),
         ),
         # An install only when the import fails, of what the manifest declares.
         Example(
@@ -1958,6 +1987,11 @@ class InNotebookInstall(Rule):
                 "get_ipython().system('apt-get install -y swig')",
             ),
             expect=((1, 2), (2, 1), (3, 1)),
+        ),
+        # A cell's system installs are one finding, as its pip lines are (fair check 32, items 25, 31).
+        Example(
+            cells=("!apt-get install -y -qq graphviz\n!apt-get install -y ffmpeg",),
+            expect=((1, 1),),
         ),
         # Behind a Colab guard but not in the manifest; declared but not guarded.
         Example(
@@ -2194,12 +2228,30 @@ class InNotebookInstall(Rule):
                 related=tuple((item.command.cell, item.command.line, item.command.column) for item in items[1:]),
             )
         system = dict(reversed(ctx.project.system_packages))  # package -> the nearest file declaring it
+        # A cell whose unguarded `from google.colab import auth` DEP006 reports is Colab-only set-up: its apt lines
+        # (the 2018 Drive-mount recipe's google-drive-ocamlfuse from a PPA) are that finding's related locations, one
+        # root cause, not an apt.txt to write (fair check 32, items 23, 25, 29, 30, 31, 33).
+        from nbrefactor.audit.rules.hosted import hosted_setup_cells
+        setup_cells: Optional[frozenset[int]] = None
+        # The system installs of one cell are one finding too, as its pip lines are (items 25/31: two per cell).
+        system_by_cell: dict[int, list] = {}
         for ca, line, column, tool, packages in system_installs(ctx.facts):
             files = list(dict.fromkeys(system[p] for p in packages if p in system))
             if len(files) and all(p in system for p in packages) and hosted_only(ca.lines, line):
                 continue  # declared for local runs; the line sets up Colab or Kaggle only
+            if setup_cells is None:
+                setup_cells = hosted_setup_cells(ctx.facts)
+            if ca.cell.index in setup_cells:
+                continue
+            system_by_cell.setdefault(ca.cell.index, []).append((ca, line, column, tool, packages))
+        for items in system_by_cell.values():
+            ca, line, column, tool, first_packages = items[0]
+            packages = list(dict.fromkeys(p for *_, pkgs in items for p in pkgs))
+            tools = " and ".join(dict.fromkeys(t for _, _, _, t, _ in items))
+            files = list(dict.fromkeys(system[p] for p in packages if p in system))
             shown = ", ".join(packages[:5]) + (" …" if len(packages) > 5 else "")
             plural = "s" if len(packages) > 1 else ""
+            lines = f" ({len(items)} lines of this cell)" if len(items) > 1 else ""
             undeclared = [p for p in packages if p not in system]
             where = (
                 f"{', '.join(files)} declares {'it' if len(packages) == 1 else 'them'}, but the notebook installs "
@@ -2211,13 +2263,14 @@ class InNotebookInstall(Rule):
                 ca.cell,
                 line,
                 column,
-                f"Notebook installs the system package{plural} {shown} with {tool} while it runs: an operating-system "
+                f"Notebook installs the system package{plural} {shown} with {tools} while it runs{lines}: an operating-system "
                 f"dependency (not a PyPI distribution); {where}",
                 fix=f"Install {shown} where the environment is built (the image's Dockerfile, a Binder `apt.txt`) "
-                "and delete the line",
-                key=f"{tool} {' '.join(packages)}",
+                f"and delete the line{'s' if len(items) > 1 else ''}",
+                key=f"{tool} {' '.join(first_packages)}",  # the first line's: fingerprints stay stable
+                related=tuple((c.cell, ln, col) for c, ln, col, _, _ in items[1:]),
                 # Not a PyPI requirement: the compiler removes the line for review, it does not move it.
-                data=(("system_packages", " ".join(packages)), ("tool", tool)),
+                data=(("system_packages", " ".join(packages)), ("tool", tools)),
             )
         # `%tensorflow_version 1.x`: Colab switches the installed TensorFlow while the notebook runs.
         # Anywhere else the magic does not exist (a UsageError), and the version the code needs is

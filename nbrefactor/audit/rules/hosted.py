@@ -8,7 +8,7 @@ from typing import Iterator
 from nbrefactor.audit.analysis import cell_python_tree
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext
-from nbrefactor.audit.rules.dependencies import hosted_only
+from nbrefactor.audit.rules.dependencies import hosted_only, system_installs
 
 # Modules that exist only inside a hosted runtime, and that runtime's name. No package index has
 # them: no manifest can declare them (DEP001/DEP002 leave them out as provided).
@@ -40,6 +40,35 @@ def _reported_elsewhere(node: ast.stmt, called: frozenset[str]) -> bool:
             and all(a.asname is None and _REPORTED_USES.get(a.name) in called for a in node.names))
 
 
+def _hosted_imports(facts) -> list[tuple]:
+    """(cell, line, column, module, source line, whether another rule reports its use) of each unguarded
+    top-level import of a hosted-only module."""
+    found: list[tuple] = []
+    called = frozenset(call.func for ca in facts.cells for call in ca.facts.calls if call.func)
+    for ca in facts.cells:
+        if not any(module in ca.cell.source for module in _HOSTED_MODULES):
+            continue  # (no import of one can be in it)
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        for node in tree.body:  # top level only: under `if`/`try`/`def` it may be guarded
+            module = _hosted_module(node)
+            if not module or hosted_only(ca.lines, node.lineno):
+                continue
+            text = ca.lines[node.lineno - 1] if 0 < node.lineno <= len(ca.lines) else ""
+            found.append((ca.cell, node.lineno, node.col_offset + 1, module, text.strip(), _reported_elsewhere(node, called)))
+    return found
+
+
+def hosted_setup_cells(facts) -> frozenset[int]:
+    """Indexes of the cells whose unguarded hosted-only imports DEP006 reports (none when it reports
+    nothing): their system-package installs are its related locations, not DEP003 findings."""
+    found = _hosted_imports(facts)
+    if all(elsewhere for *_, elsewhere in found):
+        return frozenset()
+    return frozenset(c.index for c, *_ in found)
+
+
 class HostedOnlyImport(Rule):
     code = "DEP006"
     name = "hosted-only-import"
@@ -54,7 +83,10 @@ class HostedOnlyImport(Rule):
         "a function body, a cell whose opening comment says it runs only on Colab, and an import of only `files` "
         "or `drive` from `google.colab` that the notebook uses for `files.upload()` (PTH007's finding) or "
         "`drive.mount(…)` (PTH002's, on the `/content/drive` path), unless the notebook also imports another hosted "
-        "module: then the finding sits at the first of them all, where the notebook stops."
+        "module: then the finding sits at the first of them all, where the notebook stops. System packages the cells "
+        "of these imports install (`!apt-get install -y google-drive-ocamlfuse fuse` in Colab's 2018 Drive-mount "
+        "recipe) serve only that set-up: they are related locations of this finding (DEP003 leaves them), the message "
+        "names them and the fix says to guard or replace the whole cell."
     )
     why_bad = (
         "No package index has these modules, so no manifest can install them: on a laptop, in CI or in a "
@@ -84,6 +116,15 @@ class HostedOnlyImport(Rule):
             ),
             expect=((1, 1),),
         ),
+        # Colab's 2018 Drive-mount cell: its apt lines serve only the mount, related locations of this finding
+        # (fair check 32, items 23, 25, 29, 30, 31, 33: a DEP003 per apt line, whose apt.txt fix was wrong).
+        Example(
+            cells=("!apt-get install -y -qq software-properties-common module-init-tools\n"
+                   "!add-apt-repository -y ppa:alessandro-strada/ppa 2>&1 > /dev/null\n"
+                   "!apt-get -y install -qq google-drive-ocamlfuse fuse\n"
+                   "from google.colab import auth\nauth.authenticate_user()",),
+            expect=((1, 4),),
+        ),
         # The notebook stops at the first import, the `files` one whose upload PTH007 reports, not at the later `output`.
         Example(
             cells=(
@@ -95,35 +136,35 @@ class HostedOnlyImport(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
-        found: list[tuple] = []  # (cell, line, column, module, source line, whether another rule reports its use)
-        called = frozenset(call.func for ca in ctx.facts.cells for call in ca.facts.calls if call.func)
-        for ca in ctx.facts.cells:
-            tree = cell_python_tree(ca)
-            if tree is None:
-                continue
-            for node in tree.body:  # top level only: under `if`/`try`/`def` it may be guarded
-                module = _hosted_module(node)
-                if not module or hosted_only(ca.lines, node.lineno):
-                    continue
-                text = ca.lines[node.lineno - 1] if 0 < node.lineno <= len(ca.lines) else ""
-                found.append((ca.cell, node.lineno, node.col_offset + 1, module, text.strip(), _reported_elsewhere(node, called)))
+        found = _hosted_imports(ctx.facts)
         if all(elsewhere for *_, elsewhere in found):
             return  # none, or only imports whose use another rule reports
         # At the first of them all: an earlier `from google.colab import files` (used by `files.upload()`)
         # is where the notebook stops, though alone it would be PTH007's finding (fair check 17).
         cell, line, column, module, shown, _ = found[0]
         service = _HOSTED_MODULES[module]
+        # System packages the set-up cells install (`!apt-get install google-drive-ocamlfuse fuse`) serve only
+        # that set-up: part of this finding, not DEP003's (fair check 32, items 23, 25, 29, 30, 31, 33).
+        cells = {c.index for c, *_ in found}
+        setup = [item for item in system_installs(ctx.facts) if item[0].cell.index in cells]
+        packages = list(dict.fromkeys(p for *_, pkgs in setup for p in pkgs))
+        also = (f"; the set-up also installs system packages for {service} ({', '.join(packages[:5])}"
+                f"{' …' if len(packages) > 5 else ''}, {len(setup)} line{'s' if len(setup) > 1 else ''}), "
+                "which serve only it" if setup else "")
         yield Hit(
             cell,
             line,
             column,
             f"`{shown[:100]}` runs unconditionally, and `{module}` exists only on {service}: anywhere else (a laptop, "
-            "CI, a pipeline step) the notebook stops here with `ModuleNotFoundError`, and no manifest can install it",
+            f"CI, a pipeline step) the notebook stops here with `ModuleNotFoundError`, and no manifest can install it{also}",
             fix=(f"Import it only on {service} (under an `if` that tests for it, such as `if \"{module}\" in sys.modules:` "
                  "after trying the import, or in `try:`/`except ImportError:`) "
                  "and give other environments their own way in: secrets from environment variables (`os.environ[…]`), "
-                 "data from a configured path instead of a mounted Drive."),
+                 "data from a configured path instead of a mounted Drive."
+                 + (" Guard or replace the whole set-up cell, its system-package installs included: they are not "
+                    "dependencies to declare in an apt.txt." if setup else "")),
             key=module,
-            related=tuple((c, ln, col) for c, ln, col, *_ in found[1:]),
+            related=tuple((c, ln, col) for c, ln, col, *_ in found[1:])
+            + tuple((ca.cell, ln, col) for ca, ln, col, _, _ in setup),
             data=(("module", module),),
         )

@@ -101,6 +101,10 @@ class Removal:
     # default rate (fair check 31, items 68 and 70: the message said "removed in keras 3.0.0" and the fix
     # offered `keras<3.0.0`, which installs 2.15).
     note: str = ""
+    # With `values`: (old prefix, new prefix) of a renamed value; `{renamed}` in `replacement` becomes the
+    # value the notebook passed under its new name (`seaborn-colorblind` → `seaborn-v0_8-colorblind`; fair
+    # check 32, item 34: the fix named `seaborn-v0_8-whitegrid` for every old style).
+    rename: tuple[str, ...] = ()
 
     @property
     def path_suffix(self) -> bool:
@@ -130,6 +134,7 @@ def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozens
             str(e.get("said", "")),
             bool(e.get("unpacked", False)), tuple(str(k) for k in e.get("unless_keywords", [])),
             int(e.get("positional", -1)), str(e.get("note", "")),
+            tuple(str(v) for v in e.get("rename", [])),
         )
         for e in data.get("removed", [])
         if e.get("api") and e.get("distribution") and e.get("removed_in") and (not e.get("method") or e.get("modules"))
@@ -155,6 +160,18 @@ def _cell_tree(ca: CellAnalysis) -> Optional[ast.Module]:
     cell in any notebook, not only in one STR004 names: a removed API there is removed all the same
     (failing example 10 is a Python 3 notebook with one such cell)."""
     return cell_python_tree(ca) or print_statement_tree(ca)
+
+
+def _replacement(use: "_Use") -> str:
+    """The entry's replacement, `{renamed}` filled with the passed value's new name (`rename`)."""
+    entry = use.entry
+    if "{renamed}" not in entry.replacement or len(entry.rename) != 2:
+        return entry.replacement
+    old, new = entry.rename
+    # (a value entry's `shown` ends with the value as the call passed it: `style.use('seaborn-colorblind')`)
+    value = next((v for v in sorted(entry.values, key=len, reverse=True) if use.shown.endswith(f"{v!r})")), "")
+    renamed = new + value[len(old):] if value.startswith(old) else new
+    return entry.replacement.replace("{renamed}", renamed)
 
 
 @dataclass(frozen=True)
@@ -1295,6 +1312,20 @@ class UsesRemovedApi(Rule):
             files={"requirements.txt": "scikit-learn\n"},
             expect=((1, 2),),
         ),
+        # Keywords scikit-learn 1.4 removed (renamed in 1.2): `sparse=`, `base_estimator=`; one finding, the other use
+        # related (fair check 32, recall T-6.3).
+        Example(
+            cells=("from sklearn.preprocessing import OneHotEncoder\nenc = OneHotEncoder(sparse=False)",
+                   "from sklearn.ensemble import BaggingClassifier\nfrom sklearn.tree import DecisionTreeClassifier\n"
+                   "bag = BaggingClassifier(base_estimator=DecisionTreeClassifier(), n_estimators=50)"),
+            expect=((1, 2),),
+        ),
+        # `RidgeCV(store_cv_values=True)`: renamed `store_cv_results` in 1.5, gone in 1.7 (fair check 32, item 36's note).
+        Example(
+            cells=("from sklearn.linear_model import RidgeCV\nridge = RidgeCV(alphas=[0.1, 1.0], store_cv_values=True)",),
+            files={"requirements.txt": "scikit-learn>=1.7\n"},
+            expect=((1, 2),),
+        ),
         # torchtext's legacy pipeline imported from `torchtext.data`, where 0.9 removed it (fair check 23).
         Example(
             cells=("import torch\nfrom torchtext.data import Field, BucketIterator",
@@ -1434,11 +1465,26 @@ class UsesRemovedApi(Rule):
         if not entries:
             return
         uses = [u for u in _uses(ctx, entries) if not is_suppressed(u.ca.cell, u.line, u.line, self.code)]
+        if uses:
+            from packaging.version import InvalidVersion, Version
+        # One release spelled two ways in the catalogue (keras `2.13` and `2.13.0`) is one release: the shortest
+        # spelling names it (fair check 32, items 35, 41: "removed in keras 2.13 (…) and 2.13.0 (…)").
+        spelling: dict[tuple[str, object], str] = {}
+        for use in uses:
+            try:
+                release: object = Version(use.entry.removed_in)
+            except InvalidVersion:
+                release = use.entry.removed_in
+            known = spelling.setdefault((use.entry.distribution, release), use.entry.removed_in)
+            if len(use.entry.removed_in) < len(known):
+                spelling[(use.entry.distribution, release)] = use.entry.removed_in
         groups: dict[tuple[str, str], list[_Use]] = {}
         for use in uses:
-            groups.setdefault((use.entry.distribution, use.entry.removed_in), []).append(use)
-        if groups:
-            from packaging.version import InvalidVersion, Version
+            try:
+                release = Version(use.entry.removed_in)
+            except InvalidVersion:
+                release = use.entry.removed_in
+            groups.setdefault((use.entry.distribution, spelling[(use.entry.distribution, release)]), []).append(use)
         # The findings each release's removals would give, by distribution: folded below into one.
         found: dict[str, list[_Finding]] = {}
         for (distribution, removed_in), group in groups.items():
@@ -1461,7 +1507,7 @@ class UsesRemovedApi(Rule):
             said = list(dict.fromkeys(u.entry.said if u.entry.said and not u.entry.values else
                                       f"`{u.shown if u.entry.values else _shown(u.entry)}`" for u in group))
             replacements = list(dict.fromkeys(
-                f"`{u.shown if u.entry.values else _shown(u.entry)}` → {u.entry.replacement}" for u in group if u.entry.replacement
+                f"`{u.shown if u.entry.values else _shown(u.entry)}` → {_replacement(u)}" for u in group if u.entry.replacement
             ))
             verb, it = ("was", "it") if len(said) == 1 and " and " not in said[0] else ("were", "them")
             notes = list(dict.fromkeys(u.entry.note for u in group if u.entry.note))
@@ -1526,7 +1572,9 @@ class UsesRemovedApi(Rule):
             ))
             # (Only what the catalogue knows is said: every release from the oldest removal on lacks an
             # API the notebook uses; when the later-removed APIs first appeared, it does not know.)
-            keeps = f" (a pin below {', '.join(f.removed_in for f in later)} alone still lacks the {lowest.removed_in} removals)" if later else ""
+            # (fair check 32, items 35, 41: "(a pin below 2.13, 2.13.0 alone …)" read garbled)
+            keeps = (f" (not {' or '.join(f'`{distribution}<{f.removed_in}`' for f in later)} alone: "
+                     f"{'that' if len(later) == 1 else 'each'} still lacks the {lowest.removed_in} removals)" if later else "")
             yield Hit(
                 first.ca.cell,
                 first.line,
