@@ -23,7 +23,7 @@ from nbrefactor.audit.analysis import CellAnalysis, cell_python_tree, may_hold_s
 from nbrefactor.audit.facts import CallFact, dotted_name, nodes_of
 from nbrefactor.audit.guards import NOT_ANALYSED
 from nbrefactor.audit.dataflow import (
-    STATE_INJECTIONS, DefKind, Definition, Deletion, ExecFlow, Flow, InjectorKind, Mutation, NameFlow, Read, def_use, import_only_names,
+    STATE_INJECTIONS, DefKind, Definition, Deletion, ExecFlow, Flow, Injector, InjectorKind, Mutation, NameFlow, Read, def_use, import_only_names,
 )
 from nbrefactor.audit.types import Cell, Family, Output, Severity
 from nbrefactor.config import rule_enabled
@@ -2832,6 +2832,22 @@ class UnexecutedCell(Rule):
             code_cell("plt.imshow(next(stream_p))", 5, outputs=({"output_type": "display_data", "data": {"text/plain": "<Figure>"}},)),
             code_cell("plt.imshow(next(stream_q))", 6, outputs=({"output_type": "display_data", "data": {"text/plain": "<Figure>"}},)),
         )),
+        # Fair check 32, item 55: [1] and [2] free, [3] read `np`, which only the imports cell binds;
+        # the never-run cell below that does not parse bound nothing.
+        Example(cells=(
+            code_cell("import numpy as np"), code_cell("x = np.ones(3)", 3),
+            code_cell("print('x is' x)"),
+        )),
+        # Fair check 32, item 56: [2] and [4] free for the two cells without a count; [5] read
+        # `scores`, which only they bind besides a cell run after it ([6]): they ran.
+        Example(cells=(
+            code_cell("import numpy as np", 1),
+            code_cell("opts = {'a': 1.0, 'b': 4.0}\nscores = {}"),
+            code_cell("scores = {k: np.sqrt(v) for k, v in opts.items()}"),
+            code_cell("print(scores)", 5),
+            code_cell("y = np.zeros(2)", 3),
+            code_cell("scores = {'c': 3.0}\nprint(scores)", 6),
+        )),
         # The plot [6] read `losses`, so the training cell ran; it read `features`, so the data cell
         # ran too (five numbers free for three cells).
         Example(cells=(
@@ -3271,6 +3287,17 @@ def count_stripped_cells(ctx: RuleContext) -> frozenset[int]:
                         # as [13] read `comet_ml`, `role`, `HYPERPARAMETERS` of three cells without a
                         # count; the data upload between them has none either).
                         stripped.update(c.index for c in needed if c.index not in cannot_run)
+                # The free numbers fit the stretch's cells exactly, and a cell run below it, saving no
+                # error, read a name that only cells of the stretch bind (or cells whose saved run came
+                # after that reader's): one of them ran, and the numbers say all did, their counts
+                # cleared (fair check 32, item 56: `max_features_dict`/`scores_dict = {}`, then the
+                # loop filling `scores_dict`, then its display, none counted between [19] and [29] with
+                # [25], [26], [28] free; [29] builds a frame from `scores_dict`, whose only other
+                # writer ran as [32]). Not with more numbers free than cells: which ran is then open.
+                rest = [c for c in coded if c.index not in stripped]
+                if (rest and len(coded) == untaken and not any(c.index in cannot_run for c in coded)
+                        and _names_only_stretch_binds_read_below(ctx, {c.index for c in coded}, following)):
+                    stripped.update(c.index for c in rest)
             elif previous is not None and following == previous + 1 and len(coded) == 1:
                 # No number is free between two consecutive counts of one session, and none is
                 # missing: the one cell between took no run of its own. When its computed value
@@ -3313,7 +3340,7 @@ def _names_only_it_binds_read_below(
     that may bind anything)? It read the value `cell` bound, so `cell` ran in that kernel.
     `computed`: only the names it binds otherwise than by an import count."""
     flow = name_flow(ctx)
-    if any(i.opaque and i.cell != cell.index for i in flow.injectors):
+    if any(i.opaque and i.cell != cell.index and not _unparsed_never_run(ctx, i) for i in flow.injectors):
         return False
     own = {d.name for d in flow.definitions if d.cell == cell.index and not (computed and d.kind is DefKind.IMPORT)}
     others = {d.name: set() for d in flow.definitions if d.cell != cell.index}
@@ -3338,6 +3365,38 @@ def _names_only_it_binds_read_below(
         and not any(o.output_type == "error" for o in cells[r.cell].outputs)
         for r in flow.reads
     )
+
+
+def _unparsed_never_run(ctx: RuleContext, injector: Injector) -> bool:
+    """A cell that does not parse, saved without a count or output: run as saved it raised
+    SyntaxError and bound nothing, and nothing shows another version of it ran (fair check 32, item
+    55: three never-run part (f) cells missing a comma in a `print` hid that the imports cell,
+    read by [3], was the only one binding `pd`)."""
+    if injector.kind is not InjectorKind.UNPARSED or injector.count is not None:
+        return False
+    cell = _cells(ctx).get(injector.cell)
+    return cell is not None and not cell.outputs
+
+
+def _names_only_stretch_binds_read_below(ctx: RuleContext, stretch: AbstractSet[int], following: int) -> bool:
+    """Does a cell run below the stretch (count `following` or more) and saving no error read, at
+    its top level, a name bound by a cell of `stretch` and otherwise only by cells of it or cells
+    whose saved count is above the reader's (their run came after it)? Then a cell of the stretch
+    ran before that reader. Not with an injector that may bind anything (one that does not parse
+    and never ran binds nothing)."""
+    flow = name_flow(ctx)
+    if any(i.opaque and i.cell not in stretch and not _unparsed_never_run(ctx, i) for i in flow.injectors):
+        return False
+    bound = {d.name for d in flow.definitions if d.cell in stretch}
+    cells = _cells(ctx)
+    for r in flow.reads:
+        if (r.deferred or r.name not in bound or r.count is None or r.count < following or r.cell < max(stretch)
+                or any(o.output_type == "error" for o in cells[r.cell].outputs)):
+            continue
+        if all(d.cell in stretch or (cells[d.cell].execution_count or 0) > r.count
+               for d in flow.definitions if d.name == r.name):
+            return True
+    return False
 
 
 def _key_only_it_brings_read_below(ctx: RuleContext, cell: Cell) -> bool:
