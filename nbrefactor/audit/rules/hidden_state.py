@@ -196,7 +196,9 @@ class OutOfOrderExecution(Rule):
         "left), and is not reported if none is. Cells whose first call seeds the global generator "
         "(`np.random.seed(2)`) before drawing (only scikit-learn estimators, which draw nothing when built, "
         "`MinMaxScaler((0, 1))`, may come before the seed), swapped only with cells like them, draw the same numbers: "
-        "not reported. A read that only shows a model's "
+        "not reported; nor is such a cell run before cells above it when no cell above those seeds (top to bottom they "
+        "draw unseeded in any order, RND001's finding: `np.random.seed(1)` of exercise 12 run before exercise 11's "
+        "unseeded draws). A read that only shows a model's "
         "architecture (`SVG(model_to_dot(m))`, `plot_model(m)`, `m.summary()`) is no read for the "
         "value check (training does not change it), and a stretch of cells that only show values "
         "(bind, change and call nothing but read-only methods, H2O's metric and display methods among them: "
@@ -377,6 +379,14 @@ class OutOfOrderExecution(Rule):
             code_cell("from PIL import Image\nimg = Image.open(os.path.join(data_dir, '1000.png'))\ndisplay(img)", 3),
             code_cell("out = net(torch.ones(1, 4))\nprint(out)", 5),
         )),
+        # Fair check 32, item 49 (hid001-self-contained-section): the seeded exercise ran first; the
+        # unseeded one above it rebinds `y` before reading it and draws unseeded in any order.
+        Example(cells=(
+            code_cell("import numpy as np", 1),
+            code_cell("x1 = np.random.rand(5)\ny = x1 * 2", 4), code_cell("b = [0, 0]", 5),
+            code_cell("b[0] = y.sum()\nprint(b)", 6), code_cell("print(x1.max())", 7),
+            code_cell("np.random.seed(1)\nX = np.random.rand(5)\ny = X * 3", 2), code_cell("print(y.mean())", 3),
+        )),
         # Fair check 28 (hid001-sessions-change-no-value): a lone `[1]` on an import cell between a
         # session's [2] and the [3], [4] that go on from it: the import cell ran in a kernel of its
         # own, the rest (reading the draw of [2]) is one session, and an import gives the same
@@ -427,6 +437,14 @@ class OutOfOrderExecution(Rule):
         )),
     )
     failing = (
+        # The notebook seeds at the top: top to bottom the cell above draws from that seed, in the
+        # saved order from the seed of cell 4 (fair check 32, item 49's counterpart).
+        Example(cells=(
+            code_cell("import numpy as np\nnp.random.seed(0)", 1),
+            code_cell("x1 = np.random.rand(5)\ny = x1 * 2", 4), code_cell("b = [0, 0]", 5),
+            code_cell("b[0] = y.sum()\nprint(b)", 6), code_cell("print(x1.max())", 7),
+            code_cell("np.random.seed(1)\nX = np.random.rand(5)\ny = X * 3", 2), code_cell("print(y.mean())", 3),
+        ), expect=((6, 1),)),
         # A swap: of two equally short explanations, the later count is the one reported (run late).
         Example(
             cells=(code_cell("import pandas as pd", 1), code_cell("df = pd.read_csv('train.csv')", 3), code_cell("df.head()", 2)),
@@ -645,6 +663,13 @@ class OutOfOrderExecution(Rule):
                 # A cell that seeds the global generator before drawing from it is sensitive only
                 # against cells that do not: two such cells swapped draw the same numbers.
                 seeded_pair = all(c.index in self_seeding for c in (*members, *others))
+                # Run early, before cells above it that no cell above them seeds: top to bottom they
+                # draw unseeded in any order (RND001 reports their draws), and the seeding cell's own
+                # draws are seeded: its seed reaching them in the saved order made no value stale
+                # (fair check 32, item 49: exercise 12's `np.random.seed(1)` as [85], before
+                # exercise 11's unseeded `X1 = np.random.randint(…)` as [102]).
+                if not late and not any(i < max(c.index for c in others) and i not in inside for i in _seeding_cells(ctx)):
+                    seeded_pair = True
                 sensitive = _sensitive_against(ctx, members, others)
                 reported = [
                     c for c in members
@@ -1619,6 +1644,16 @@ def _self_seeding_cells(ctx: RuleContext) -> frozenset[int]:
     return ctx.shared("hid001.self_seeding", lambda: frozenset(
         ca.cell.index for ca in ctx.cells if _seeds_before_drawing(ca, ctx.facts.resolve)
     ))
+
+
+def _seeding_cells(ctx: RuleContext) -> frozenset[int]:
+    """Cells (Python) with a module-level seed of a global generator (`np.random.seed(2)`,
+    `torch.manual_seed(2)`), wherever in the cell."""
+    def seeds(ca: CellAnalysis) -> bool:
+        return ca.masked.is_python and any(
+            not c.in_function and _global_state_call(c) and _SEED_CALL.search(c.func or c.method) for c in ca.facts.calls
+        )
+    return ctx.shared("hid001.seeding", lambda: frozenset(ca.cell.index for ca in ctx.cells if seeds(ca)))
 
 
 _SEED_CALL = re.compile(r"(?:^|\.)(?:seed|manual_seed)$")
