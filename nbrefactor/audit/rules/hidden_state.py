@@ -690,19 +690,32 @@ class OutOfOrderExecution(Rule):
             if notebook.is_python and _no_dependency(_cell_effects(ctx), members, [*above, *below]):
                 continue  # nothing one side writes is read or written by the other: the swap changed no value
             counts = ", ".join(f"[{c.execution_count}]" for c in others[:3]) + (", …" if len(others) > 3 else "")
+            # Run early: a cell the bottom-up merge pulled in that ran after every cell it is said
+            # to have run before is not named as run before them (fair check 32, item 50: cells 12
+            # [64] and 14 [35], neighbours run bottom-up, "before cells 8, 9 and 10 ([42]-[46])":
+            # only cell 14 was); it stays a related location.
+            named = members if late else [
+                m for m in members if any((m.execution_count or 0) < (o.execution_count or 0) for o in others)
+            ] or members
+            if cell not in named:
+                named = [cell, *named]
             bottom_up = any(
-                (a.execution_count or 0) > (b.execution_count or 0) for a, b in zip(members, members[1:])
+                (a.execution_count or 0) > (b.execution_count or 0) for a, b in zip(named, named[1:])
             )
-            if len(members) == 1:
+            if len(named) == 1:
                 who, ran, pronoun = f"Cell {cell.index}", f"[{cell.execution_count}]", "it"
             else:
-                who = _cell_list([c.index for c in members]).capitalize()
+                who = _cell_list([c.index for c in named]).capitalize()
                 pronoun = "them"
+                shown = ", ".join(f"[{c.execution_count}]" for c in named[:6]) + (", …" if len(named) > 6 else "")
                 if bottom_up:
-                    shown = ", ".join(f"[{c.execution_count}]" for c in members[:6]) + (", …" if len(members) > 6 else "")
                     ran = f"{shown} (a stretch run from the bottom up)"
+                elif (named[-1].execution_count or 0) - (named[0].execution_count or 0) == len(named) - 1:
+                    ran = f"[{named[0].execution_count}]–[{named[-1].execution_count}] in turn (no other cell's count between them)"
                 else:
-                    ran = f"[{members[0].execution_count}]–[{members[-1].execution_count}] in turn (no other cell's count between them)"
+                    # Counts with gaps no cell carries: a range `[85]–[101]` for two cells reads as
+                    # 17 runs (fair check 32, item 49).
+                    ran = f"{shown} in turn (no other cell's count between them)"
             # What the late cells read as the cells below left it (fair check 18: a plot of
             # `train_hist` re-run after the cell below rebound it shows the later run's history).
             from_below = [
@@ -6604,6 +6617,8 @@ def _ran_on_after_error(cell: Cell) -> bool:
 # Saved error values that stand in for the message (a tool that re-ran the notebook kept the
 # traceback but wrote this as `evalue`): the traceback's last line says what happened.
 _PLACEHOLDER_EVALUES = frozenset({"", "ignored"})
+# A traceback's exception line: `MemoryError: `, `ValueError: bad shape`.
+_EXCEPTION_LINE = re.compile(r"([A-Za-z_][\w.]*(?:Error|Exception)):(?:\s|$)")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
@@ -6640,6 +6655,15 @@ def _traceback_error_line(error: Output) -> str:
     """`NameError: name 'clf' is not defined` from the traceback when the saved `evalue` is a
     placeholder (`NameError: ignored`, fair check 19 item 56), else ""."""
     ename, _, evalue = error.name.partition(":")
+    if ename.strip() and evalue.strip().split("\n")[0].strip() == ename.strip():
+        # A wrapper repeating its own name as its value (joblib's `JoblibMemoryError:
+        # JoblibMemoryError`, the worker's traceback pasted below it): the traceback's last
+        # exception line names what was raised (fair check 32, item 63: `MemoryError`).
+        for line in reversed(_ANSI.sub("", error.text).split("\n")):
+            raised = _EXCEPTION_LINE.match(line.strip())
+            if raised and raised.group(1) != ename.strip():
+                return f"{ename.strip()}: {line.strip().rstrip(':').strip()}"
+        return ""
     if evalue.strip().lower() not in _PLACEHOLDER_EVALUES or not ename.strip():
         return ""
     prefix = f"{ename.strip()}: "
