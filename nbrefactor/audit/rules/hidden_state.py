@@ -6222,7 +6222,8 @@ class SavedTraceback(Rule):
         "Nor is an error "
         "reported that the cell's code raises wherever it runs when another finding, or the cell "
         "itself, already says so: a SyntaxError of a cell that does not parse (STR001's), a NameError "
-        "of a name a `del` above removed (HID003's: a lesson on `del`), a NameError of a name a cell above binds but that "
+        "of a name a `del` above removed (HID003's: a lesson on `del`), a NameError of a name HID003 reports as undefined "
+        "in the same cell, a misspelling of a name that cell binds (`enceoder_hidden` bound, `encoder_hidden` read: its finding names the fix), a NameError of a name a cell above binds but that "
         "ran after this one (a higher count: this cell ran first in a fresh kernel; HID001 reports that order) or never ran, "
         "when this cell is the only one of the notebook with a count (run alone in a fresh runtime; Colab's placeholder "
         "`NameError: ignored` is read from the traceback), a StopIteration of a cell that "
@@ -6342,6 +6343,16 @@ class SavedTraceback(Rule):
                 ),
                 md("Some values are blank strings. Which rows?"),
                 code_cell("pd.to_numeric(charges, errors='coerce').isnull()", 3),
+            )
+        ),
+        # Fair check 32, item 62: the typo HID003 reports at the cell (`encoder_hidden` read,
+        # `enceoder_hidden` bound) is the saved NameError's cause: one finding.
+        Example(
+            cells=(
+                code_cell("import torch", 1),
+                code_cell("encoder_outputs, enceoder_hidden = torch.zeros(2), torch.ones(2)\nprint(encoder_hidden.shape)", 2,
+                          outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'encoder_hidden' is not defined",
+                                    "traceback": []},)),
             )
         ),
         # Errors the code raises wherever it runs, said by another finding or by the cell: a read
@@ -6686,8 +6697,10 @@ def _error_of_the_code(ctx: RuleContext, cell: Cell, error: str) -> bool:
     or the cell itself, already says so: a SyntaxError of a cell that does not parse (STR001's), a
     NameError of a name a `del` above removed (HID003's: `welcome()` right after `del welcome`, a
     lesson on `del`), a StopIteration of a cell that is only `next(it)` (run again and again to show
-    the iterator running out). One root cause, one finding. A NameError of a name no cell defines
-    stays reported beside HID003: a missing definition the saved run tripped over."""
+    the iterator running out), a NameError of a name HID003 reports as undefined in this very cell
+    (a misspelling of a name the cell binds: its finding, with the close match it suggests, says what
+    to change). One root cause, one finding. A NameError of a name simply missing (`pd` never
+    imported) stays reported beside HID003: a missing definition the saved run tripped over."""
     exception = error.split(":", 1)[0].strip()
     analysed = next((ca for ca in ctx.facts.cells if ca.cell is cell), None)
     if analysed is None or not analysed.masked.is_python:
@@ -6721,6 +6734,19 @@ def _error_of_the_code(ctx: RuleContext, cell: Cell, error: str) -> bool:
         r.cell == cell.index and r.name == missing.group("name") and not r.deferred
         and r.flow is Flow.DELETED
         for r in flow.reads
+    ):
+        return True
+    # HID003 reports the name as undefined in this very cell: one edit of the code fixes both, and a
+    # re-run clears the saved error (fair check 32, item 62: `enceoder_hidden` bound, `encoder_hidden`
+    # read; fair check 28, item 59 alike, both judged noise beside HID003's finding).
+    # Only a misspelling of a name the cell itself binds: a name simply missing (`pd` never imported)
+    # stays reported beside HID003, a missing definition the saved run tripped over.
+    name = missing.group("name")
+    own = [d.name for d in flow.definitions if d.cell == cell.index and d.name != name]
+    if difflib.get_close_matches(name, own, n=1, cutoff=0.8) and rule_enabled(
+        ctx.settings, UndefinedName.code, UndefinedName.name, UndefinedName.family.value, ctx.facts.notebook.path
+    ) and any(
+        hit.cell is not None and hit.cell.index == cell.index and f"`{name}`" in hit.message for hit in _undefined_name_hits(ctx)
     ):
         return True
     # A cell above binds the name, but ran after this one (a higher count): this cell ran before
