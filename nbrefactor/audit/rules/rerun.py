@@ -528,6 +528,14 @@ class _Walker:
                         and ast.unparse(value.func.value) == same
                     ):
                         self.report(stmt, target.value.id, f"maps an item of `{target.value.id}` through a dict from its previous value, which maps the mapped values again (to NaN) on a second run")
+                    elif (
+                        isinstance(value, ast.Call) and value.args and ast.unparse(value.args[0]) == same
+                        and self.resolve(dotted_name(value.func) or "") in ("pandas.cut", "pandas.qcut")
+                    ):
+                        # `college['Enroll'] = pd.cut(college['Enroll'], 3)`: the column becomes
+                        # categorical bins, and binning the bins fails on a second run (fair check
+                        # 32, recall T-10.5).
+                        self.report(stmt, target.value.id, f"bins an item of `{target.value.id}` into itself with `{dotted_name(value.func)}(…)`, which fails on a second run (the item is already categorical bins)")
                 if isinstance(target, ast.Name) and isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
                     if value.func.attr in {"drop", "set_index"} and _base(value.func.value) == target.id and isinstance(value.func.value, ast.Name):
                         if value.func.attr == "drop" and _labels_by_position(value, target.id):
@@ -2269,7 +2277,8 @@ class ChangesWhenRunTwice(Rule):
         "Reports, once per name and cell, a module-level statement that changes a notebook global "
         "from its previous value when no earlier line of the same cell (re)sets that global: "
         "`x += 1`, `df['a'] += 1`, `X = X / 255`, `df['a'] = df['a'] * 2`, `df['c'] = "
-        "df['c'].map({…})` (a dict map of mapped values gives NaN), `results.append(…)` (also `docs[i].append(…)`, to the items of a list another cell made; not `trace.extend(ppc)` on "
+        "df['c'].map({…})` (a dict map of mapped values gives NaN), `df['c'] = pd.cut(df['c'], 3)` (also `pd.qcut`: binning the "
+        "categorical bins fails), `results.append(…)` (also `docs[i].append(…)`, to the items of a list another cell made; not `trace.extend(ppc)` on "
         "an ArviZ InferenceData that `pm.sample`/`pm.sample_posterior_predictive`/`az.from_…` made, whose default "
         "`join=\"left\"` keeps the groups it has, so a second run adds nothing; nor a top-level "
         "list step on a name that the cells below only show, or step with typed-in values, before one binds it afresh: "
@@ -2696,6 +2705,15 @@ class ChangesWhenRunTwice(Rule):
                 "df['fare'] = df['fare'] / 100\ndf['log_fare'] = df['fare'] + 1",
             ),
             expect=((2, 1), (3, 1)),
+        ),
+        # Fair check 32, recall T-10.5: a column binned into itself (`pd.cut`/`pd.qcut`) is
+        # categorical on the second run, and binning it again fails; bins into a new column are fine.
+        Example(
+            cells=(
+                "import pandas as pd\ncollege = pd.DataFrame({'Enroll': [100, 900, 4000], 'Apps': [1, 2, 3]})",
+                "college['Enroll'] = pd.cut(college['Enroll'], 3)\ncollege['Apps_bin'] = pd.qcut(college['Apps'], 2)",
+            ),
+            expect=((2, 1),),
         ),
         # The notebook's own Keras model subclass: an instance made in another cell, a wrapper
         # around a model of another cell; `.add` on a model of another cell.
