@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+import shlex
 from typing import Callable, Iterator, Optional, Sequence, TypeVar
 
 from nbrefactor.audit.analysis import CellAnalysis
@@ -2325,7 +2326,10 @@ class ChangesWhenRunTwice(Rule):
         "second run groups the reset frame); folder steps that fail or change when repeated: `os.makedirs(p)`/`os.mkdir(p)`/"
         "`path.mkdir()` without `exist_ok=True` and `shutil.move(…)` (also inside a function the cell defines and calls), unless under an `if`/`try` (`if not "
         "os.path.exists(p)`) or after the cell removed that folder (`if os.path.isdir(p): shutil.rmtree(p)`, the same "
-        "path text), and no move of a file this run's Colab `files.upload()` made (uploaded again by every run); training a model made in another cell: `optimizer.step()` on a torch "
+        "path text), and no move of a file this run's Colab `files.upload()` made (uploaded again by every run); a file edited "
+        "in place by line number (`!sed -i 1,33d sherlock.txt`, also `$d` and `1i …`: every run deletes or adds more lines; "
+        "not a pattern address, `/^#/d`, nor a substitution, nor a file an earlier shell line of the cell names, a download "
+        "remaking it); training a model made in another cell: `optimizer.step()` on a torch "
         "optimizer (or `scaler.step(optimizer)` through a mixed-precision `GradScaler`; also one the cell makes over `model.parameters()` of a model from another "
         "cell, even when the cell first moves it with `model = model.to(device)` (or `.cuda()`, `.cpu()`: the same module)), `model.fit(…)` on a Keras model (`keras.Sequential`/`Model`/`load_model`, a KerasHub "
         "`from_preset`, a transformers TensorFlow model such as `TFAutoModelForSeq2SeqLM.from_pretrained(…)`, an instance of the notebook's own `keras.Model` subclass, or the model a "
@@ -2706,6 +2710,16 @@ class ChangesWhenRunTwice(Rule):
             ),
             expect=((2, 1), (3, 1)),
         ),
+        # Fair check 32, recall T-9.5: a file edited in place by line number loses more lines on
+        # every run; a pattern address (`/^#/d`) or a file the cell downloads first is fine.
+        Example(
+            cells=(
+                "!sed -i 1,33d sherlock.txt",
+                "!sed -i '/^#/d' notes.txt",
+                "!wget -q https://example.org/a.txt\n!sed -i 1,3d a.txt",
+            ),
+            expect=((1, 1),),
+        ),
         # Fair check 32, recall T-10.5: a column binned into itself (`pd.cut`/`pd.qcut`) is
         # categorical on the second run, and binning it again fails; bins into a new column are fine.
         Example(
@@ -3061,6 +3075,7 @@ class ChangesWhenRunTwice(Rule):
         yield from _self_rebound_definitions(ctx)
         yield from _own_accumulating_calls(ctx)
         yield from _consumed_iterators(ctx)
+        yield from _inplace_line_edits(ctx)
         found: list[tuple[CellAnalysis, int, int, str, str]] = []
         for ca in ctx.cells:
             models = above.get(ca.cell.index, {})
@@ -3912,6 +3927,50 @@ def _module_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
                 yield from _module_statements(inner)
         for handler in getattr(stmt, "handlers", ()) or ():
             yield from _module_statements(handler.body)
+
+
+# A sed script addressing lines by number (or the last, `$`) that deletes them or inserts before or
+# after them: `1,33d`, `$d`, `1i header`. Applied again to its own output it deletes or adds more.
+# Not a pattern address (`/^#/d` finds nothing left to delete) nor a substitution (mostly the same
+# twice).
+_SED_LINE_EDIT = re.compile(r"(?:\d+|\$)(?:\s*,\s*(?:\d+|\$))?\s*[dia]\b")
+
+
+def _inplace_line_edits(ctx: RuleContext) -> Iterator[Hit]:
+    """`!sed -i 1,33d sherlock.txt`: the file is edited in place by line number, so every run deletes
+    (or adds) more lines of what the last run left (fair check 32, recall T-9.5: a download's licence
+    header cut off, then 33 lines of the story on a second run). Not when a shell line of the cell
+    above it names the file (a download or copy remakes it first)."""
+    for ca in ctx.cells:
+        shell = [m for m in ca.magics if m.kind == "shell"]
+        for i, magic in enumerate(shell):
+            if magic.name != "sed":
+                continue
+            try:
+                words = shlex.split(magic.args)
+            except ValueError:
+                continue
+            words = words[1:] if words[:1] == ["sed"] else words  # the args start with the program
+            if not any(w == "--in-place" or w.startswith("--in-place=") or (w.startswith("-i") and not w.startswith("--")) for w in words):
+                continue
+            rest = [w for w in words if not w.startswith("-")]
+            scripts = [words[j + 1] for j, w in enumerate(words[:-1]) if w in ("-e", "--expression")]
+            if not scripts and rest:
+                scripts, rest = [rest[0]], rest[1:]
+            files = [w for w in rest if w not in scripts]
+            if not files or not any(_SED_LINE_EDIT.fullmatch(part.strip()) for script in scripts for part in script.split(";")):
+                continue
+            if any(f in earlier.text for earlier in shell[:i] for f in files):
+                continue
+            yield Hit(
+                ca.cell,
+                magic.line,
+                None,
+                f"This line edits `{files[0]}` in place by line number (`sed -i {scripts[0]}`): running the cell twice "
+                "deletes or adds more lines of what the first run left",
+                fix="Write the edited text to a new file (`sed 1,33d in.txt > out.txt`) and read that, or remake the file in the same cell first.",
+                key=f"{files[0]}\x1fsed -i",
+            )
 
 
 def _own_accumulating_calls(ctx: RuleContext) -> Iterator[Hit]:
