@@ -658,6 +658,33 @@ def test_hid007_quotes_the_traceback_when_the_saved_value_is_a_placeholder():
     assert message == "Cell 1 was saved with an error output (NameError: name 'clf' is not defined)"
 
 
+def test_hid007_names_what_a_wrapper_repeating_its_own_name_wrapped():
+    # fair check 32, item 63: joblib's `JoblibMemoryError: JoblibMemoryError`, the worker's
+    # traceback below it ending in `MemoryError: `.
+    err = Output("error", "JoblibMemoryError\n____\nMultiprocessing exception:\n--> 740 raise exception\n\nMemoryError: \n____",
+                 name="JoblibMemoryError: JoblibMemoryError\n____")
+    (message,) = messages(audit(("search.fit(X, y)", 1, [err])), "HID007")
+    assert message == "Cell 1 was saved with an error output (JoblibMemoryError: MemoryError)"
+
+
+def test_hid001_names_only_the_cells_that_ran_before_the_cells_above():
+    # fair check 32, item 50: cells 5 [64] and 6 [35], run bottom-up, merged into one stretch; only
+    # cell 6 ran before the refit of cells 3 and 4 ([42], [45]).
+    diags = audit(("import numpy as np\nraw = np.arange(4.0)", 1), ("fit = raw.mean()", 30), ("scaled = raw / raw.std()", 42),
+                  ("fit = scaled.mean()", 45), ("shown = fit + 0\nprint(shown)", 64), ("loadings = fit * 2\nprint(loadings)", 35),
+                  ("other = raw.sum()", 56), ("print(other)", 66))
+    assert messages(diags, "HID001") == ["Cell 6 ran as [35], before cells 3 and 4 above it (run as [42], [45]): "
+                                         "the saved outputs are not from a top-to-bottom run"]
+
+
+def test_hid001_lists_counts_in_turn_with_gaps_instead_of_a_range():
+    # fair check 32, item 49: "[85]–[101] in turn" for two cells reads as 17 runs.
+    diags = audit(("import numpy as np\nx = np.arange(3)", 1), ("x = x * 2", 10), ("z = x + 1", 11), ("w = z * 2", 12),
+                  ("print(w)", 13), ("y = x + 1", 2), ("v = y * 2\nprint(v)", 9), ("print(v.sum())", 14))
+    (message,) = messages(diags, "HID001")
+    assert message.startswith("Cells 6 and 7 ran as [2], [9] in turn (no other cell's count between them), before cells 2, 3 and 4")
+
+
 def test_hid007_leaves_the_name_error_of_the_only_cell_that_ran_alone():
     # fair check 30, item 53: an exercise question whose one counted cell, [1], was run alone in a fresh
     # Colab runtime; cell 1 above binds `tf` (never run) and Colab saved `NameError: ignored`. Top to

@@ -23,7 +23,7 @@ from nbrefactor.audit.analysis import CellAnalysis, cell_python_tree, may_hold_s
 from nbrefactor.audit.facts import CallFact, dotted_name, nodes_of
 from nbrefactor.audit.guards import NOT_ANALYSED
 from nbrefactor.audit.dataflow import (
-    STATE_INJECTIONS, DefKind, Definition, Deletion, ExecFlow, Flow, InjectorKind, Mutation, NameFlow, Read, def_use, import_only_names,
+    STATE_INJECTIONS, DefKind, Definition, Deletion, ExecFlow, Flow, Injector, InjectorKind, Mutation, NameFlow, Read, def_use, import_only_names,
 )
 from nbrefactor.audit.types import Cell, Family, Output, Severity
 from nbrefactor.config import rule_enabled
@@ -196,7 +196,9 @@ class OutOfOrderExecution(Rule):
         "left), and is not reported if none is. Cells whose first call seeds the global generator "
         "(`np.random.seed(2)`) before drawing (only scikit-learn estimators, which draw nothing when built, "
         "`MinMaxScaler((0, 1))`, may come before the seed), swapped only with cells like them, draw the same numbers: "
-        "not reported. A read that only shows a model's "
+        "not reported; nor is such a cell run before cells above it when no cell above those seeds (top to bottom they "
+        "draw unseeded in any order, RND001's finding: `np.random.seed(1)` of exercise 12 run before exercise 11's "
+        "unseeded draws). A read that only shows a model's "
         "architecture (`SVG(model_to_dot(m))`, `plot_model(m)`, `m.summary()`) is no read for the "
         "value check (training does not change it), and a stretch of cells that only show values "
         "(bind, change and call nothing but read-only methods, H2O's metric and display methods among them: "
@@ -377,6 +379,14 @@ class OutOfOrderExecution(Rule):
             code_cell("from PIL import Image\nimg = Image.open(os.path.join(data_dir, '1000.png'))\ndisplay(img)", 3),
             code_cell("out = net(torch.ones(1, 4))\nprint(out)", 5),
         )),
+        # Fair check 32, item 49 (hid001-self-contained-section): the seeded exercise ran first; the
+        # unseeded one above it rebinds `y` before reading it and draws unseeded in any order.
+        Example(cells=(
+            code_cell("import numpy as np", 1),
+            code_cell("x1 = np.random.rand(5)\ny = x1 * 2", 4), code_cell("b = [0, 0]", 5),
+            code_cell("b[0] = y.sum()\nprint(b)", 6), code_cell("print(x1.max())", 7),
+            code_cell("np.random.seed(1)\nX = np.random.rand(5)\ny = X * 3", 2), code_cell("print(y.mean())", 3),
+        )),
         # Fair check 28 (hid001-sessions-change-no-value): a lone `[1]` on an import cell between a
         # session's [2] and the [3], [4] that go on from it: the import cell ran in a kernel of its
         # own, the rest (reading the draw of [2]) is one session, and an import gives the same
@@ -427,6 +437,14 @@ class OutOfOrderExecution(Rule):
         )),
     )
     failing = (
+        # The notebook seeds at the top: top to bottom the cell above draws from that seed, in the
+        # saved order from the seed of cell 4 (fair check 32, item 49's counterpart).
+        Example(cells=(
+            code_cell("import numpy as np\nnp.random.seed(0)", 1),
+            code_cell("x1 = np.random.rand(5)\ny = x1 * 2", 4), code_cell("b = [0, 0]", 5),
+            code_cell("b[0] = y.sum()\nprint(b)", 6), code_cell("print(x1.max())", 7),
+            code_cell("np.random.seed(1)\nX = np.random.rand(5)\ny = X * 3", 2), code_cell("print(y.mean())", 3),
+        ), expect=((6, 1),)),
         # A swap: of two equally short explanations, the later count is the one reported (run late).
         Example(
             cells=(code_cell("import pandas as pd", 1), code_cell("df = pd.read_csv('train.csv')", 3), code_cell("df.head()", 2)),
@@ -645,6 +663,13 @@ class OutOfOrderExecution(Rule):
                 # A cell that seeds the global generator before drawing from it is sensitive only
                 # against cells that do not: two such cells swapped draw the same numbers.
                 seeded_pair = all(c.index in self_seeding for c in (*members, *others))
+                # Run early, before cells above it that no cell above them seeds: top to bottom they
+                # draw unseeded in any order (RND001 reports their draws), and the seeding cell's own
+                # draws are seeded: its seed reaching them in the saved order made no value stale
+                # (fair check 32, item 49: exercise 12's `np.random.seed(1)` as [85], before
+                # exercise 11's unseeded `X1 = np.random.randint(…)` as [102]).
+                if not late and not any(i < max(c.index for c in others) and i not in inside for i in _seeding_cells(ctx)):
+                    seeded_pair = True
                 sensitive = _sensitive_against(ctx, members, others)
                 reported = [
                     c for c in members
@@ -665,19 +690,32 @@ class OutOfOrderExecution(Rule):
             if notebook.is_python and _no_dependency(_cell_effects(ctx), members, [*above, *below]):
                 continue  # nothing one side writes is read or written by the other: the swap changed no value
             counts = ", ".join(f"[{c.execution_count}]" for c in others[:3]) + (", …" if len(others) > 3 else "")
+            # Run early: a cell the bottom-up merge pulled in that ran after every cell it is said
+            # to have run before is not named as run before them (fair check 32, item 50: cells 12
+            # [64] and 14 [35], neighbours run bottom-up, "before cells 8, 9 and 10 ([42]-[46])":
+            # only cell 14 was); it stays a related location.
+            named = members if late else [
+                m for m in members if any((m.execution_count or 0) < (o.execution_count or 0) for o in others)
+            ] or members
+            if cell not in named:
+                named = [cell, *named]
             bottom_up = any(
-                (a.execution_count or 0) > (b.execution_count or 0) for a, b in zip(members, members[1:])
+                (a.execution_count or 0) > (b.execution_count or 0) for a, b in zip(named, named[1:])
             )
-            if len(members) == 1:
+            if len(named) == 1:
                 who, ran, pronoun = f"Cell {cell.index}", f"[{cell.execution_count}]", "it"
             else:
-                who = _cell_list([c.index for c in members]).capitalize()
+                who = _cell_list([c.index for c in named]).capitalize()
                 pronoun = "them"
+                shown = ", ".join(f"[{c.execution_count}]" for c in named[:6]) + (", …" if len(named) > 6 else "")
                 if bottom_up:
-                    shown = ", ".join(f"[{c.execution_count}]" for c in members[:6]) + (", …" if len(members) > 6 else "")
                     ran = f"{shown} (a stretch run from the bottom up)"
+                elif (named[-1].execution_count or 0) - (named[0].execution_count or 0) == len(named) - 1:
+                    ran = f"[{named[0].execution_count}]–[{named[-1].execution_count}] in turn (no other cell's count between them)"
                 else:
-                    ran = f"[{members[0].execution_count}]–[{members[-1].execution_count}] in turn (no other cell's count between them)"
+                    # Counts with gaps no cell carries: a range `[85]–[101]` for two cells reads as
+                    # 17 runs (fair check 32, item 49).
+                    ran = f"{shown} in turn (no other cell's count between them)"
             # What the late cells read as the cells below left it (fair check 18: a plot of
             # `train_hist` re-run after the cell below rebound it shows the later run's history).
             from_below = [
@@ -1619,6 +1657,16 @@ def _self_seeding_cells(ctx: RuleContext) -> frozenset[int]:
     return ctx.shared("hid001.self_seeding", lambda: frozenset(
         ca.cell.index for ca in ctx.cells if _seeds_before_drawing(ca, ctx.facts.resolve)
     ))
+
+
+def _seeding_cells(ctx: RuleContext) -> frozenset[int]:
+    """Cells (Python) with a module-level seed of a global generator (`np.random.seed(2)`,
+    `torch.manual_seed(2)`), wherever in the cell."""
+    def seeds(ca: CellAnalysis) -> bool:
+        return ca.masked.is_python and any(
+            not c.in_function and _global_state_call(c) and _SEED_CALL.search(c.func or c.method) for c in ca.facts.calls
+        )
+    return ctx.shared("hid001.seeding", lambda: frozenset(ca.cell.index for ca in ctx.cells if seeds(ca)))
 
 
 _SEED_CALL = re.compile(r"(?:^|\.)(?:seed|manual_seed)$")
@@ -2832,6 +2880,22 @@ class UnexecutedCell(Rule):
             code_cell("plt.imshow(next(stream_p))", 5, outputs=({"output_type": "display_data", "data": {"text/plain": "<Figure>"}},)),
             code_cell("plt.imshow(next(stream_q))", 6, outputs=({"output_type": "display_data", "data": {"text/plain": "<Figure>"}},)),
         )),
+        # Fair check 32, item 55: [1] and [2] free, [3] read `np`, which only the imports cell binds;
+        # the never-run cell below that does not parse bound nothing.
+        Example(cells=(
+            code_cell("import numpy as np"), code_cell("x = np.ones(3)", 3),
+            code_cell("print('x is' x)"),
+        )),
+        # Fair check 32, item 56: [2] and [4] free for the two cells without a count; [5] read
+        # `scores`, which only they bind besides a cell run after it ([6]): they ran.
+        Example(cells=(
+            code_cell("import numpy as np", 1),
+            code_cell("opts = {'a': 1.0, 'b': 4.0}\nscores = {}"),
+            code_cell("scores = {k: np.sqrt(v) for k, v in opts.items()}"),
+            code_cell("print(scores)", 5),
+            code_cell("y = np.zeros(2)", 3),
+            code_cell("scores = {'c': 3.0}\nprint(scores)", 6),
+        )),
         # The plot [6] read `losses`, so the training cell ran; it read `features`, so the data cell
         # ran too (five numbers free for three cells).
         Example(cells=(
@@ -3271,6 +3335,17 @@ def count_stripped_cells(ctx: RuleContext) -> frozenset[int]:
                         # as [13] read `comet_ml`, `role`, `HYPERPARAMETERS` of three cells without a
                         # count; the data upload between them has none either).
                         stripped.update(c.index for c in needed if c.index not in cannot_run)
+                # The free numbers fit the stretch's cells exactly, and a cell run below it, saving no
+                # error, read a name that only cells of the stretch bind (or cells whose saved run came
+                # after that reader's): one of them ran, and the numbers say all did, their counts
+                # cleared (fair check 32, item 56: `max_features_dict`/`scores_dict = {}`, then the
+                # loop filling `scores_dict`, then its display, none counted between [19] and [29] with
+                # [25], [26], [28] free; [29] builds a frame from `scores_dict`, whose only other
+                # writer ran as [32]). Not with more numbers free than cells: which ran is then open.
+                rest = [c for c in coded if c.index not in stripped]
+                if (rest and len(coded) == untaken and not any(c.index in cannot_run for c in coded)
+                        and _names_only_stretch_binds_read_below(ctx, {c.index for c in coded}, following)):
+                    stripped.update(c.index for c in rest)
             elif previous is not None and following == previous + 1 and len(coded) == 1:
                 # No number is free between two consecutive counts of one session, and none is
                 # missing: the one cell between took no run of its own. When its computed value
@@ -3313,7 +3388,7 @@ def _names_only_it_binds_read_below(
     that may bind anything)? It read the value `cell` bound, so `cell` ran in that kernel.
     `computed`: only the names it binds otherwise than by an import count."""
     flow = name_flow(ctx)
-    if any(i.opaque and i.cell != cell.index for i in flow.injectors):
+    if any(i.opaque and i.cell != cell.index and not _unparsed_never_run(ctx, i) for i in flow.injectors):
         return False
     own = {d.name for d in flow.definitions if d.cell == cell.index and not (computed and d.kind is DefKind.IMPORT)}
     others = {d.name: set() for d in flow.definitions if d.cell != cell.index}
@@ -3338,6 +3413,38 @@ def _names_only_it_binds_read_below(
         and not any(o.output_type == "error" for o in cells[r.cell].outputs)
         for r in flow.reads
     )
+
+
+def _unparsed_never_run(ctx: RuleContext, injector: Injector) -> bool:
+    """A cell that does not parse, saved without a count or output: run as saved it raised
+    SyntaxError and bound nothing, and nothing shows another version of it ran (fair check 32, item
+    55: three never-run part (f) cells missing a comma in a `print` hid that the imports cell,
+    read by [3], was the only one binding `pd`)."""
+    if injector.kind is not InjectorKind.UNPARSED or injector.count is not None:
+        return False
+    cell = _cells(ctx).get(injector.cell)
+    return cell is not None and not cell.outputs
+
+
+def _names_only_stretch_binds_read_below(ctx: RuleContext, stretch: AbstractSet[int], following: int) -> bool:
+    """Does a cell run below the stretch (count `following` or more) and saving no error read, at
+    its top level, a name bound by a cell of `stretch` and otherwise only by cells of it or cells
+    whose saved count is above the reader's (their run came after it)? Then a cell of the stretch
+    ran before that reader. Not with an injector that may bind anything (one that does not parse
+    and never ran binds nothing)."""
+    flow = name_flow(ctx)
+    if any(i.opaque and i.cell not in stretch and not _unparsed_never_run(ctx, i) for i in flow.injectors):
+        return False
+    bound = {d.name for d in flow.definitions if d.cell in stretch}
+    cells = _cells(ctx)
+    for r in flow.reads:
+        if (r.deferred or r.name not in bound or r.count is None or r.count < following or r.cell < max(stretch)
+                or any(o.output_type == "error" for o in cells[r.cell].outputs)):
+            continue
+        if all(d.cell in stretch or (cells[d.cell].execution_count or 0) > r.count
+               for d in flow.definitions if d.name == r.name):
+            return True
+    return False
 
 
 def _key_only_it_brings_read_below(ctx: RuleContext, cell: Cell) -> bool:
@@ -6115,7 +6222,8 @@ class SavedTraceback(Rule):
         "Nor is an error "
         "reported that the cell's code raises wherever it runs when another finding, or the cell "
         "itself, already says so: a SyntaxError of a cell that does not parse (STR001's), a NameError "
-        "of a name a `del` above removed (HID003's: a lesson on `del`), a NameError of a name a cell above binds but that "
+        "of a name a `del` above removed (HID003's: a lesson on `del`), a NameError of a name HID003 reports as undefined "
+        "in the same cell, a misspelling of a name that cell binds (`enceoder_hidden` bound, `encoder_hidden` read: its finding names the fix), a NameError of a name a cell above binds but that "
         "ran after this one (a higher count: this cell ran first in a fresh kernel; HID001 reports that order) or never ran, "
         "when this cell is the only one of the notebook with a count (run alone in a fresh runtime; Colab's placeholder "
         "`NameError: ignored` is read from the traceback), a StopIteration of a cell that "
@@ -6235,6 +6343,16 @@ class SavedTraceback(Rule):
                 ),
                 md("Some values are blank strings. Which rows?"),
                 code_cell("pd.to_numeric(charges, errors='coerce').isnull()", 3),
+            )
+        ),
+        # Fair check 32, item 62: the typo HID003 reports at the cell (`encoder_hidden` read,
+        # `enceoder_hidden` bound) is the saved NameError's cause: one finding.
+        Example(
+            cells=(
+                code_cell("import torch", 1),
+                code_cell("encoder_outputs, enceoder_hidden = torch.zeros(2), torch.ones(2)\nprint(encoder_hidden.shape)", 2,
+                          outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'encoder_hidden' is not defined",
+                                    "traceback": []},)),
             )
         ),
         # Errors the code raises wherever it runs, said by another finding or by the cell: a read
@@ -6510,6 +6628,8 @@ def _ran_on_after_error(cell: Cell) -> bool:
 # Saved error values that stand in for the message (a tool that re-ran the notebook kept the
 # traceback but wrote this as `evalue`): the traceback's last line says what happened.
 _PLACEHOLDER_EVALUES = frozenset({"", "ignored"})
+# A traceback's exception line: `MemoryError: `, `ValueError: bad shape`.
+_EXCEPTION_LINE = re.compile(r"([A-Za-z_][\w.]*(?:Error|Exception)):(?:\s|$)")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
@@ -6546,6 +6666,15 @@ def _traceback_error_line(error: Output) -> str:
     """`NameError: name 'clf' is not defined` from the traceback when the saved `evalue` is a
     placeholder (`NameError: ignored`, fair check 19 item 56), else ""."""
     ename, _, evalue = error.name.partition(":")
+    if ename.strip() and evalue.strip().split("\n")[0].strip() == ename.strip():
+        # A wrapper repeating its own name as its value (joblib's `JoblibMemoryError:
+        # JoblibMemoryError`, the worker's traceback pasted below it): the traceback's last
+        # exception line names what was raised (fair check 32, item 63: `MemoryError`).
+        for line in reversed(_ANSI.sub("", error.text).split("\n")):
+            raised = _EXCEPTION_LINE.match(line.strip())
+            if raised and raised.group(1) != ename.strip():
+                return f"{ename.strip()}: {line.strip().rstrip(':').strip()}"
+        return ""
     if evalue.strip().lower() not in _PLACEHOLDER_EVALUES or not ename.strip():
         return ""
     prefix = f"{ename.strip()}: "
@@ -6568,8 +6697,10 @@ def _error_of_the_code(ctx: RuleContext, cell: Cell, error: str) -> bool:
     or the cell itself, already says so: a SyntaxError of a cell that does not parse (STR001's), a
     NameError of a name a `del` above removed (HID003's: `welcome()` right after `del welcome`, a
     lesson on `del`), a StopIteration of a cell that is only `next(it)` (run again and again to show
-    the iterator running out). One root cause, one finding. A NameError of a name no cell defines
-    stays reported beside HID003: a missing definition the saved run tripped over."""
+    the iterator running out), a NameError of a name HID003 reports as undefined in this very cell
+    (a misspelling of a name the cell binds: its finding, with the close match it suggests, says what
+    to change). One root cause, one finding. A NameError of a name simply missing (`pd` never
+    imported) stays reported beside HID003: a missing definition the saved run tripped over."""
     exception = error.split(":", 1)[0].strip()
     analysed = next((ca for ca in ctx.facts.cells if ca.cell is cell), None)
     if analysed is None or not analysed.masked.is_python:
@@ -6603,6 +6734,19 @@ def _error_of_the_code(ctx: RuleContext, cell: Cell, error: str) -> bool:
         r.cell == cell.index and r.name == missing.group("name") and not r.deferred
         and r.flow is Flow.DELETED
         for r in flow.reads
+    ):
+        return True
+    # HID003 reports the name as undefined in this very cell: one edit of the code fixes both, and a
+    # re-run clears the saved error (fair check 32, item 62: `enceoder_hidden` bound, `encoder_hidden`
+    # read; fair check 28, item 59 alike, both judged noise beside HID003's finding).
+    # Only a misspelling of a name the cell itself binds: a name simply missing (`pd` never imported)
+    # stays reported beside HID003, a missing definition the saved run tripped over.
+    name = missing.group("name")
+    own = [d.name for d in flow.definitions if d.cell == cell.index and d.name != name]
+    if difflib.get_close_matches(name, own, n=1, cutoff=0.8) and rule_enabled(
+        ctx.settings, UndefinedName.code, UndefinedName.name, UndefinedName.family.value, ctx.facts.notebook.path
+    ) and any(
+        hit.cell is not None and hit.cell.index == cell.index and f"`{name}`" in hit.message for hit in _undefined_name_hits(ctx)
     ):
         return True
     # A cell above binds the name, but ran after this one (a higher count): this cell ran before

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+import shlex
 from typing import Callable, Iterator, Optional, Sequence, TypeVar
 
 from nbrefactor.audit.analysis import CellAnalysis
@@ -528,6 +529,14 @@ class _Walker:
                         and ast.unparse(value.func.value) == same
                     ):
                         self.report(stmt, target.value.id, f"maps an item of `{target.value.id}` through a dict from its previous value, which maps the mapped values again (to NaN) on a second run")
+                    elif (
+                        isinstance(value, ast.Call) and value.args and ast.unparse(value.args[0]) == same
+                        and self.resolve(dotted_name(value.func) or "") in ("pandas.cut", "pandas.qcut")
+                    ):
+                        # `college['Enroll'] = pd.cut(college['Enroll'], 3)`: the column becomes
+                        # categorical bins, and binning the bins fails on a second run (fair check
+                        # 32, recall T-10.5).
+                        self.report(stmt, target.value.id, f"bins an item of `{target.value.id}` into itself with `{dotted_name(value.func)}(…)`, which fails on a second run (the item is already categorical bins)")
                 if isinstance(target, ast.Name) and isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
                     if value.func.attr in {"drop", "set_index"} and _base(value.func.value) == target.id and isinstance(value.func.value, ast.Name):
                         if value.func.attr == "drop" and _labels_by_position(value, target.id):
@@ -2269,7 +2278,8 @@ class ChangesWhenRunTwice(Rule):
         "Reports, once per name and cell, a module-level statement that changes a notebook global "
         "from its previous value when no earlier line of the same cell (re)sets that global: "
         "`x += 1`, `df['a'] += 1`, `X = X / 255`, `df['a'] = df['a'] * 2`, `df['c'] = "
-        "df['c'].map({…})` (a dict map of mapped values gives NaN), `results.append(…)` (also `docs[i].append(…)`, to the items of a list another cell made; not `trace.extend(ppc)` on "
+        "df['c'].map({…})` (a dict map of mapped values gives NaN), `df['c'] = pd.cut(df['c'], 3)` (also `pd.qcut`: binning the "
+        "categorical bins fails), `results.append(…)` (also `docs[i].append(…)`, to the items of a list another cell made; not `trace.extend(ppc)` on "
         "an ArviZ InferenceData that `pm.sample`/`pm.sample_posterior_predictive`/`az.from_…` made, whose default "
         "`join=\"left\"` keeps the groups it has, so a second run adds nothing; nor a top-level "
         "list step on a name that the cells below only show, or step with typed-in values, before one binds it afresh: "
@@ -2316,7 +2326,12 @@ class ChangesWhenRunTwice(Rule):
         "second run groups the reset frame); folder steps that fail or change when repeated: `os.makedirs(p)`/`os.mkdir(p)`/"
         "`path.mkdir()` without `exist_ok=True` and `shutil.move(…)` (also inside a function the cell defines and calls), unless under an `if`/`try` (`if not "
         "os.path.exists(p)`) or after the cell removed that folder (`if os.path.isdir(p): shutil.rmtree(p)`, the same "
-        "path text), and no move of a file this run's Colab `files.upload()` made (uploaded again by every run); training a model made in another cell: `optimizer.step()` on a torch "
+        "path text), and no move of a file this run's Colab `files.upload()` made (uploaded again by every run); a file edited "
+        "in place by line number (`!sed -i 1,33d sherlock.txt`, also `$d` and `1i …`: every run deletes or adds more lines; "
+        "not a pattern address, `/^#/d`, nor a substitution, nor a file an earlier shell line of the cell names, a download "
+        "remaking it); a frame rebound to a method of the notebook's own class that returns it without the columns it "
+        "selects (`data = my_enc.transform(data)`, `transform` reading `df[self.cols]` and returning `df.drop(self.cols, axis=1)` "
+        "with the encoded columns: a second run finds them gone); training a model made in another cell: `optimizer.step()` on a torch "
         "optimizer (or `scaler.step(optimizer)` through a mixed-precision `GradScaler`; also one the cell makes over `model.parameters()` of a model from another "
         "cell, even when the cell first moves it with `model = model.to(device)` (or `.cuda()`, `.cpu()`: the same module)), `model.fit(…)` on a Keras model (`keras.Sequential`/`Model`/`load_model`, a KerasHub "
         "`from_preset`, a transformers TensorFlow model such as `TFAutoModelForSeq2SeqLM.from_pretrained(…)`, an instance of the notebook's own `keras.Model` subclass, or the model a "
@@ -2697,6 +2712,39 @@ class ChangesWhenRunTwice(Rule):
             ),
             expect=((2, 1), (3, 1)),
         ),
+        # Fair check 32, recall T-9.5: a file edited in place by line number loses more lines on
+        # every run; a pattern address (`/^#/d`) or a file the cell downloads first is fine.
+        Example(
+            cells=(
+                "!sed -i 1,33d sherlock.txt",
+                "!sed -i '/^#/d' notes.txt",
+                "!wget -q https://example.org/a.txt\n!sed -i 1,3d a.txt",
+            ),
+            expect=((1, 1),),
+        ),
+        # Fair check 32, recall T-6.5: the notebook's own encoder returns its argument without the
+        # columns it encodes; rebinding the frame to it fails on a second run. A new name is fine.
+        Example(
+            cells=(
+                "import pandas as pd\ndata = pd.DataFrame({'Thal': ['a', 'b'], 'Age': [50, 60]})",
+                "class Enc:\n    def __init__(self, cols):\n        self.cols = cols\n"
+                "    def transform(self, X):\n        df = X.copy()\n        coded = pd.get_dummies(df[self.cols])\n"
+                "        left = df.drop(self.cols, axis=1)\n        return pd.concat([left, coded], axis=1)",
+                "enc = Enc(['Thal'])",
+                "encoded = enc.transform(data)",
+                "data = enc.transform(data)",
+            ),
+            expect=((5, 1),),
+        ),
+        # Fair check 32, recall T-10.5: a column binned into itself (`pd.cut`/`pd.qcut`) is
+        # categorical on the second run, and binning it again fails; bins into a new column are fine.
+        Example(
+            cells=(
+                "import pandas as pd\ncollege = pd.DataFrame({'Enroll': [100, 900, 4000], 'Apps': [1, 2, 3]})",
+                "college['Enroll'] = pd.cut(college['Enroll'], 3)\ncollege['Apps_bin'] = pd.qcut(college['Apps'], 2)",
+            ),
+            expect=((2, 1),),
+        ),
         # The notebook's own Keras model subclass: an instance made in another cell, a wrapper
         # around a model of another cell; `.add` on a model of another cell.
         Example(
@@ -3043,6 +3091,8 @@ class ChangesWhenRunTwice(Rule):
         yield from _self_rebound_definitions(ctx)
         yield from _own_accumulating_calls(ctx)
         yield from _consumed_iterators(ctx)
+        yield from _inplace_line_edits(ctx)
+        yield from _own_method_drops_what_it_reads(ctx)
         found: list[tuple[CellAnalysis, int, int, str, str]] = []
         for ca in ctx.cells:
             models = above.get(ca.cell.index, {})
@@ -3894,6 +3944,129 @@ def _module_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
                 yield from _module_statements(inner)
         for handler in getattr(stmt, "handlers", ()) or ():
             yield from _module_statements(handler.body)
+
+
+# A sed script addressing lines by number (or the last, `$`) that deletes them or inserts before or
+# after them: `1,33d`, `$d`, `1i header`. Applied again to its own output it deletes or adds more.
+# Not a pattern address (`/^#/d` finds nothing left to delete) nor a substitution (mostly the same
+# twice).
+_SED_LINE_EDIT = re.compile(r"(?:\d+|\$)(?:\s*,\s*(?:\d+|\$))?\s*[dia]\b")
+
+
+def _inplace_line_edits(ctx: RuleContext) -> Iterator[Hit]:
+    """`!sed -i 1,33d sherlock.txt`: the file is edited in place by line number, so every run deletes
+    (or adds) more lines of what the last run left (fair check 32, recall T-9.5: a download's licence
+    header cut off, then 33 lines of the story on a second run). Not when a shell line of the cell
+    above it names the file (a download or copy remakes it first)."""
+    for ca in ctx.cells:
+        shell = [m for m in ca.magics if m.kind == "shell"]
+        for i, magic in enumerate(shell):
+            if magic.name != "sed":
+                continue
+            try:
+                words = shlex.split(magic.args)
+            except ValueError:
+                continue
+            words = words[1:] if words[:1] == ["sed"] else words  # the args start with the program
+            if not any(w == "--in-place" or w.startswith("--in-place=") or (w.startswith("-i") and not w.startswith("--")) for w in words):
+                continue
+            rest = [w for w in words if not w.startswith("-")]
+            scripts = [words[j + 1] for j, w in enumerate(words[:-1]) if w in ("-e", "--expression")]
+            if not scripts and rest:
+                scripts, rest = [rest[0]], rest[1:]
+            files = [w for w in rest if w not in scripts]
+            if not files or not any(_SED_LINE_EDIT.fullmatch(part.strip()) for script in scripts for part in script.split(";")):
+                continue
+            if any(f in earlier.text for earlier in shell[:i] for f in files):
+                continue
+            yield Hit(
+                ca.cell,
+                magic.line,
+                None,
+                f"This line edits `{files[0]}` in place by line number (`sed -i {scripts[0]}`): running the cell twice "
+                "deletes or adds more lines of what the first run left",
+                fix="Write the edited text to a new file (`sed 1,33d in.txt > out.txt`) and read that, or remake the file in the same cell first.",
+                key=f"{files[0]}\x1fsed -i",
+            )
+
+
+def _drops_what_it_reads(fn: ast.FunctionDef) -> Optional[str]:
+    """The key (`self.features_to_encode`) a method both selects from its first argument (or a
+    copy of it: `data = X.copy()`, `data[key]`) and drops from it (`data.drop(key, …)`), the dropped
+    frame reaching its return value; None otherwise."""
+    params = [a.arg for a in fn.args.args]
+    if len(params) < 2:
+        return None
+    aliases = {params[1]}
+    for node in _walk(fn):
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute)
+                and node.value.func.attr == "copy" and isinstance(node.value.func.value, ast.Name)
+                and node.value.func.value.id in aliases):
+            aliases.add(node.targets[0].id)
+    read = {ast.unparse(n.slice) for n in _walk(fn)
+            if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load) and isinstance(n.value, ast.Name) and n.value.id in aliases}
+    returned = {n.id for r in _walk(fn) if isinstance(r, ast.Return) and r.value is not None for n in _walk(r.value) if isinstance(n, ast.Name)}
+    for node in _walk(fn):
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                and node.targets[0].id in returned and isinstance(node.value, ast.Call)
+                and isinstance(node.value.func, ast.Attribute) and node.value.func.attr == "drop"
+                and isinstance(node.value.func.value, ast.Name) and node.value.func.value.id in aliases):
+            continue
+        keys = [node.value.args[0]] if node.value.args else [k.value for k in node.value.keywords if k.arg in ("columns", "labels")]
+        for key in keys:
+            if ast.unparse(key) in read:
+                return ast.unparse(key)
+    return None
+
+
+def _own_method_drops_what_it_reads(ctx: RuleContext) -> Iterator[Hit]:
+    """`data = my_enc.transform(data)` where `my_enc` is an instance (bound in another cell) of a
+    class the notebook defines whose `transform` selects columns from its argument and returns it
+    with those columns dropped: a second run of the cell finds them gone (KeyError) (fair check 32,
+    recall T-6.5). Only a method that both selects and drops the same key (`data[self.cols]`,
+    `data.drop(self.cols, axis=1)`) from its argument or a `.copy()` of it."""
+    classes: dict[str, ast.ClassDef] = {}
+    instances: dict[str, set[str]] = {}
+    trees = [(ca, cell_python_tree(ca)) for ca in ctx.cells]
+    for _, tree in trees:
+        for stmt in tree.body if tree is not None else ():
+            if isinstance(stmt, ast.ClassDef):
+                classes[stmt.name] = stmt
+    if not classes:
+        return
+    for _, tree in trees:
+        for stmt in tree.body if tree is not None else ():
+            if isinstance(stmt, ast.Assign):
+                for target in stmt.targets:
+                    if isinstance(target, ast.Name):
+                        made = stmt.value.func.id if isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Name) else ""
+                        instances.setdefault(target.id, set()).add(made)
+    for ca, tree in trees:
+        bound_here: set[str] = set()
+        for stmt in tree.body if tree is not None else ():
+            targets = [t.id for t in stmt.targets if isinstance(t, ast.Name)] if isinstance(stmt, ast.Assign) else []
+            value = stmt.value if isinstance(stmt, ast.Assign) else None
+            if (len(targets) == 1 and len(stmt.targets) == 1 and targets[0] not in bound_here
+                    and isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
+                    and isinstance(value.func.value, ast.Name) and value.args
+                    and isinstance(value.args[0], ast.Name) and value.args[0].id == targets[0]):
+                made = instances.get(value.func.value.id, set())
+                cls = classes.get(next(iter(made))) if len(made) == 1 else None
+                method = next((s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == value.func.attr), None) if cls else None
+                key = _drops_what_it_reads(method) if method is not None else None
+                if key is not None:
+                    name = targets[0]
+                    yield Hit(
+                        ca.cell,
+                        stmt.lineno,
+                        stmt.col_offset + 1,
+                        f"This line rebinds `{name}` to `{ast.unparse(value.func)}({name})`, and `{cls.name}.{method.name}` returns its "
+                        f"argument with the columns it selects (`{key}`) dropped, so a second run fails (the columns are gone)",
+                        fix=f"Bind the result to a new name (`{name}_encoded = …`) and read that below, or do the step once in a data step.",
+                        key=f"{name}\x1f{cls.name}.{method.name}",
+                    )
+            bound_here.update(targets)
 
 
 def _own_accumulating_calls(ctx: RuleContext) -> Iterator[Hit]:
