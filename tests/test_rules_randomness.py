@@ -901,3 +901,18 @@ def test_rnd002_repeated_trials_in_a_plain_loop_get_a_seed_once_fix(tmp_path):
     sweep = loop.replace("for _ in range(10):\n    scores = []", "for k in range(10):\n    scores = [k]")
     (plain,) = run_example(MissingRandomState, Example(cells=(head, sweep)), tmp_path)
     assert plain.fix == "Pass random_state=SEED (a constant defined once at the top)"
+
+
+def test_rnd001_a_seed_passed_by_a_redefined_function_seeds_from_that_definition_run(tmp_path):
+    """Fair check 32, item 120, for seeds: the seed value a redefined `run` passes seeds from the
+    first call after that definition (cell 6), not from the first `run`'s call (cell 3), which
+    passed None: the draw of cell 5 comes before it."""
+    cells = (
+        "import numpy as np\ndef make(n, seed=None):\n    if seed is not None:\n        np.random.seed(seed)\n    return np.ones(n)",
+        "def run():\n    return make(3, seed=None)",
+        "a = run()\nprint(a)",
+        "def run():\n    return make(3, seed=1)",
+        "z = np.random.rand(2)\nscaled = z * 2",
+        "b = run()\nprint(b)",
+    )
+    assert spots(UnseededRandom, tmp_path, *cells) == [(5, 1)]

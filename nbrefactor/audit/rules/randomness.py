@@ -467,7 +467,7 @@ class RandomnessFacts:
         moments = []
         for ca, call in seed.through or ():
             site = (ca.cell.index, call.line, call.column)
-            path = self.run_path(call.owner) if call.in_function else ()
+            path = self.path_of(ca, call) if call.in_function else ()
             if call.in_function and not path:
                 continue  # called from a function that never runs
             moments.append((*path, site, here))
