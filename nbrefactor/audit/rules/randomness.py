@@ -6389,7 +6389,7 @@ class MissingRandomState(Rule):
         "configuration: names bound once at the top level of a cell and subscripts of dict literals never assigned "
         "into (`workers=CONFIG[\"word2vec\"][\"workers\"]` under `CONFIG = {\"word2vec\": {\"workers\": 1}}` is one thread). "
         "A literal `workers` below 1 (`workers=-1`) is another finding: gensim starts no worker thread then, and the "
-        "model is never trained (its vectors stay at their initial values, the same on every run); once per notebook "
+        "model is never trained (its vectors stay at their initial values); once per notebook "
         "too (`idle_below`). "
         "The message's \"which cell N seeds\" names where NumPy's seed first runs: a seed in a function whose "
         "value is one of its parameters (`if seed is not None: np.random.seed(seed)`) seeds only from a call that "
@@ -7766,8 +7766,8 @@ def _idle_training(
     star_modules: tuple[str, ...], local: frozenset[str],
 ) -> Hit:
     """Models given a literal worker count below `spec.idle_below` (`FastText(…, workers=-1)`): no
-    worker thread starts and no update is made, so the vectors stay as initialised; that is the
-    same on every run (from `seed=`), and it is a bug, not a reproducibility question. One finding
+    worker thread starts and no update is made, so the vectors stay as initialised (from `seed=`,
+    and for Word2Vec Python's string hash): a bug, not a question of thread order. One finding
     at the first, the others related (fair check 32, item 144)."""
     (ca, call, written), others = idle[0], idle[1:]
     short = _resolve(ctx.facts, call, star_modules, local, cell_index=ca.cell.index).rsplit(".", 1)[-1]
@@ -7779,7 +7779,7 @@ def _idle_training(
         ca.cell, call.line, call.column,
         f"`{short}(...)` is given `{spec.keyword}={written}`: {spec.label} starts one training thread per worker "
         f"and none below {spec.idle_below}, so the model is never trained (its vectors stay at their "
-        "random initial values, the same on every run) and no error says so" + more,
+        "random initial values) and no error says so" + more,
         end_line=call.end_line,
         fix=spec.idle_fix or f"Pass {spec.keyword}=1",
         key=f"idle-threads:{spec.label}",
