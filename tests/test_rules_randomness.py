@@ -835,3 +835,84 @@ def test_rnd001_a_switch_read_in_its_own_cell_decides_nothing(tmp_path):
     assert spots(UnseededRandom, tmp_path, "import numpy as np\nfrom tensorflow import keras", _LOADED_BUILD,
                  "train = True\nif train:\n    print('training')\ntrain = False",
                  "net = build('w.h5')\nif train:\n    net.fit(np.load('x.npy'), np.load('y.npy'))") == [(2, 4)]
+
+
+# --- fair check 32 (fix34rnd) ------------------------------------------------------------------------
+
+
+def test_rnd002_seed_in_a_function_counts_where_the_function_runs(tmp_path):
+    """Fair check 32, item 131: `np.random.seed(0)` inside `make_sine_wave`, which nothing calls,
+    seeds nothing (RND001 already said so); RND002 said "which cell 1 seeds". Called, it seeds
+    from the cell of the call, named by the function."""
+    head = "import numpy as np\nfrom sklearn.model_selection import train_test_split"
+    maker = "def make_sine_wave():\n    np.random.seed(0)\n    return np.sin(np.linspace(0, 6, 50))"
+    split = "a, b = train_test_split(np.arange(10))\nprint(a, b)"
+    assert messages(MissingRandomState, tmp_path, head, maker, split) == [
+        "`train_test_split(...)` is called with no random_state: its result changes from run to run"]
+    (message,) = messages(MissingRandomState, tmp_path, head, maker, "wave = make_sine_wave()", split)
+    assert "which `make_sine_wave(…)` in cell 3 seeds" in message
+    # Called in the estimator's own cell, above it: every run of the cell repeats it, as a seed written there.
+    assert messages(MissingRandomState, tmp_path, head, maker, "wave = make_sine_wave()\n" + split) == []
+
+
+def test_rnd001_a_redefined_function_draws_where_that_definition_runs(tmp_path):
+    """Fair check 32, item 120: `boot` defined again after `np.random.seed(1)` and called after it
+    draws seeded; its draws were timed by the first `boot`'s first call (before the seed) and
+    listed as unseeded."""
+    cells = (
+        "import numpy as np",
+        "def boot(n):\n    return np.random.rand(n).mean()",
+        "r = boot(100)\nprint(r)",
+        "np.random.seed(1)",
+        "def boot(n):\n    return np.random.choice(5, n).mean()",
+        "r2 = boot(100)\nprint(r2)",
+    )
+    (hit,) = run_example(UnseededRandom, Example(cells=cells), tmp_path)
+    assert positions([hit]) == [(2, 2)] and hit.related == ()
+    assert "inside `boot` (first run in cell 3)" in hit.message and "more unseeded" not in hit.message
+    # Redefined before the seed and called only after it: seeded, and said of neither definition.
+    assert spots(UnseededRandom, tmp_path, cells[0], cells[1], cells[4], cells[3], cells[5]) == []
+
+
+def test_rnd002_gensim_workers_below_one_trains_nothing(tmp_path):
+    """Fair check 32, item 144: gensim starts `range(workers)` threads, so `workers=-1` trains
+    nothing; the message says so instead of "its vectors change from run to run"."""
+    cells = ("from gensim.models import FastText, Word2Vec",
+             "ft = FastText(sentences, workers=-1, seed=7)", "w2v = Word2Vec(sentences, workers=0)")
+    (hit,) = run_example(MissingRandomState, Example(cells=cells), tmp_path)
+    assert positions([hit]) == [(2, 1)] and [(r.cell, r.line) for r in hit.related] == [(3, 1)]
+    assert hit.message.startswith("`FastText(...)` is given `workers=-1`: gensim starts one training thread per worker and none below 1")
+    assert "never trained" in hit.message and "change from run to run" not in hit.message
+
+
+def test_rnd002_repeated_trials_in_a_plain_loop_get_a_seed_once_fix(tmp_path):
+    """Fair check 32, item 137: ten repetitions of a shuffled 10-fold CV collected in a list (ISLR
+    Fig. 5.4): a constant random_state would collapse the ten curves, so the fix seeds NumPy once
+    or varies the seed per repetition. A sweep whose loop variable is read keeps the plain fix."""
+    head = "from sklearn.utils import shuffle\nfrom sklearn.model_selection import cross_val_score"
+    loop = ("scores_list = []\nfor _ in range(10):\n    scores = []\n    for power in range(1, 4):\n"
+            "        X2, y2 = shuffle(X, y)\n        scores.append(cross_val_score(lr, X2, y2, cv=10).mean())\n"
+            "    scores_list.append(scores)\nprint(scores_list)")
+    (hit,) = run_example(MissingRandomState, Example(cells=(head, loop)), tmp_path)
+    assert positions([hit]) == [(2, 5)]
+    assert hit.message.endswith("the loop of line 2 repeats it and collects each repetition's result, "
+                                "so a constant random_state would make the repetitions identical")
+    assert hit.fix == "Seed NumPy once above the loop of line 2 (np.random.seed(SEED)), or pass random_state=SEED + the repetition's number"
+    sweep = loop.replace("for _ in range(10):\n    scores = []", "for k in range(10):\n    scores = [k]")
+    (plain,) = run_example(MissingRandomState, Example(cells=(head, sweep)), tmp_path)
+    assert plain.fix == "Pass random_state=SEED (a constant defined once at the top)"
+
+
+def test_rnd001_a_seed_passed_by_a_redefined_function_seeds_from_that_definition_run(tmp_path):
+    """Fair check 32, item 120, for seeds: the seed value a redefined `run` passes seeds from the
+    first call after that definition (cell 6), not from the first `run`'s call (cell 3), which
+    passed None: the draw of cell 5 comes before it."""
+    cells = (
+        "import numpy as np\ndef make(n, seed=None):\n    if seed is not None:\n        np.random.seed(seed)\n    return np.ones(n)",
+        "def run():\n    return make(3, seed=None)",
+        "a = run()\nprint(a)",
+        "def run():\n    return make(3, seed=1)",
+        "z = np.random.rand(2)\nscaled = z * 2",
+        "b = run()\nprint(b)",
+    )
+    assert spots(UnseededRandom, tmp_path, *cells) == [(5, 1)]

@@ -185,6 +185,11 @@ class ThreadedTraining:
     default: str
     label: str
     fix: str
+    # A literal `keyword` below this starts no worker thread at all, and nothing trains (gensim:
+    # `range(workers)` threads, and the epoch loop waits for `workers` of them; fair check 32,
+    # item 144: `FastText(…, workers=-1)`); None: not known.
+    idle_below: int | None = None
+    idle_fix: str = ""
 
 
 @dataclass(frozen=True)
@@ -305,6 +310,7 @@ class RandomnessCatalog:
                 ThreadedTraining(
                     _patterns(e, "call", "calls"), str(e["keyword"]), tuple(str(v) for v in e.get("reproducible_values", [])),
                     str(e.get("default", "")), str(e.get("label", "")), str(e.get("fix", "")),
+                    int(e["idle_below"]) if "idle_below" in e else None, str(e.get("idle_fix", "")),
                 )
                 for e in data.get("threaded_training", [])
             ),
@@ -417,6 +423,29 @@ class RandomnessFacts:
     # Module-level defs made kfp pipeline components (or SageMaker pipeline steps, remote
     # functions): they run in a container of their own. name -> what the messages call it.
     components: Mapping[str, str] = field(default_factory=dict)
+    # A def or class the notebook defines again (fair check 32, item 120: `boot` in cells 31, 70,
+    # 78 and 83): (name, where a later definition is) -> the chain of call sites that first runs
+    # that definition (the first call after it; empty: none does). The first definition's is
+    # `first_path`'s.
+    redefined_paths: Mapping[tuple[str, Position], tuple[Position, ...]] = field(default_factory=dict)
+
+    def definition_of(self, ca: CellAnalysis, call: CallFact) -> Position | None:
+        """Where the module-level def/class holding the call is defined, when the notebook defines
+        that name again elsewhere (None otherwise: one definition, one first run)."""
+        if not (call.in_function and call.owner) or not self.redefined_paths:
+            return None
+        return max((
+            (ca.cell.index, ref.line, ref.column) for ref in (*ca.facts.functions, *ca.facts.classes)
+            if ref.name == call.owner and ref.line <= call.line
+        ), default=None)
+
+    def path_of(self, ca: CellAnalysis, call: CallFact) -> tuple[Position, ...]:
+        """The call sites that first run the definition holding the call (none: never run): each
+        definition of a redefined name runs from the first call after it, not the first one's."""
+        at = self.definition_of(ca, call)
+        if at is not None and (call.owner, at) in self.redefined_paths:
+            return self.redefined_paths[(call.owner, at)]
+        return self.run_path(call.owner)
 
     def draw_moment(self, draw: Draw) -> Moment | None:
         """When the draw happens: where its object is first iterated, for a DataLoader bound to a name."""
@@ -429,7 +458,7 @@ class RandomnessFacts:
         here = (ca.cell.index, call.line, call.column)
         if not call.in_function:
             return (here, here)
-        path = self.run_path(call.owner)
+        path = self.path_of(ca, call)
         return (*path, here) if path else None
 
     def first_seeding_run(self, seed: SeedCall) -> Moment | None:
@@ -438,7 +467,7 @@ class RandomnessFacts:
         moments = []
         for ca, call in seed.through or ():
             site = (ca.cell.index, call.line, call.column)
-            path = self.run_path(call.owner) if call.in_function else ()
+            path = self.path_of(ca, call) if call.in_function else ()
             if call.in_function and not path:
                 continue  # called from a function that never runs
             moments.append((*path, site, here))
@@ -643,7 +672,7 @@ def analyse_randomness(
     generators: list[Draw] = []
     seeds: list[SeedCall] = []
     components = _pipeline_components(facts)
-    first_path = _first_runs(facts, components)
+    first_path, redefined_paths = _first_runs(facts, components)
     first_run = {name: path[0] for name, path in first_path.items()}
     unnamed = _never_named(facts, first_path)
     found_origins: list[dict[str, frozenset[str]]] = []
@@ -713,7 +742,7 @@ def analyse_randomness(
                 # `mcmc.sample(n)` is not pandas' `df.sample(n)`, whose bare statement only shows rows)
                 name = f"{call.method} (in place)" if method.in_place else call.method
                 draws.append(Draw(ca, call, method.library, f"{call.receiver or '…'}.{call.method}()", name))
-    return RandomnessFacts(tuple(draws), tuple(generators), tuple(seeds), first_run, first_path, components)
+    return RandomnessFacts(tuple(draws), tuple(generators), tuple(seeds), first_run, first_path, components, redefined_paths)
 
 
 def _never_named(facts: NotebookFacts, first_path: Mapping[str, tuple[Position, ...]]) -> frozenset[str]:
@@ -1260,19 +1289,31 @@ def _pipeline_components(facts: NotebookFacts) -> dict[str, str]:
     return found
 
 
-def _first_runs(facts: NotebookFacts, components: Mapping[str, str] | None = None) -> dict[str, tuple[Position, ...]]:
+def _first_runs(
+    facts: NotebookFacts, components: Mapping[str, str] | None = None,
+) -> tuple[dict[str, tuple[Position, ...]], dict[tuple[str, Position], tuple[Position, ...]]]:
     """Where each module-level def/class first runs: its first module-level call (or mention as
     an argument, for callbacks: `notebook_launcher(training_loop, args)`) after its definition, or
     a call from a function that runs; as the chain of call sites from that module-level call
     (`(cell 23 launcher, training_loop's call of get_dataloaders)` for `get_dataloaders`). A call in
     a branch that never runs (`unrun_lines`) runs nothing. A kfp
-    component never runs in the notebook (`compile(pipeline)` only serialises it)."""
+    component never runs in the notebook (`compile(pipeline)` only serialises it).
+    Second: for each later definition of a name defined more than once, (name, where) -> where
+    that definition first runs, the same way from its own position (fair check 32, item 120: the
+    redefined `boot` of cell 70 runs from cell 71, after a seed, not from the first `boot`'s first
+    call in cell 32). A call from another function counts through that function's first run."""
     components = components or {}
     definitions: dict[str, Position] = {}
+    later: dict[str, list[Position]] = {}
     for ca in facts.cells:
         for ref in (*ca.facts.functions, *ca.facts.classes):
             if ref.name not in components:
-                definitions.setdefault(ref.name, (ca.cell.index, ref.line, ref.column))
+                at = (ca.cell.index, ref.line, ref.column)
+                if ref.name in definitions:
+                    if at != definitions[ref.name]:
+                        later.setdefault(ref.name, []).append(at)
+                else:
+                    definitions[ref.name] = at
 
     def mentioned(call: CallFact) -> set[str]:
         names = {a.name for a in call.args if a.name in definitions}
@@ -1306,7 +1347,33 @@ def _first_runs(facts: NotebookFacts, components: Mapping[str, str] | None = Non
             if callee not in first or path < first[callee]:
                 first[callee] = path
                 changed = True
-    return first
+    if not later:
+        return first, {}
+    redefined: dict[tuple[str, Position], tuple[Position, ...]] = {}
+    for name, positions in later.items():
+        for at in positions:
+            redefined[(name, at)] = ()
+    for ca in facts.cells:
+        dead = unrun.get(ca.cell.index, frozenset())
+        for call in ca.facts.calls:
+            if call.line in dead or call.in_function:
+                continue
+            here = (ca.cell.index, call.line, call.column)
+            for name in mentioned(call) & later.keys():
+                for at in later[name]:
+                    known = redefined[(name, at)]
+                    if here > at and (not known or (here,) < known):
+                        redefined[(name, at)] = (here,)
+    for caller, callee, here in edges:
+        for at in later.get(callee, ()):
+            run = first.get(caller)
+            if run is None or run[0] < at:
+                continue
+            path = (*run, here)
+            known = redefined[(callee, at)]
+            if not known or path < known:
+                redefined[(callee, at)] = path
+    return first, redefined
 
 
 def _in_catalogue_order(catalog: RandomnessCatalog, ids: Iterable[str]) -> list[Library]:
@@ -1555,9 +1622,11 @@ def _superseded_before_run(ctx: RuleContext, rf: RandomnessFacts, draw: Draw) ->
     owner = draw.call.owner
     if not (draw.call.in_function and owner) or owner in rf.components or _method_of(draw) is not None:
         return False
-    run = rf.first_run.get(owner)
-    if run is None:
+    # (the run of the definition holding the draw: a redefinition runs from the first call after it)
+    path = rf.path_of(draw.ca, draw.call)
+    if not path:
         return False
+    run = path[0]
     here = (draw.ca.cell.index, draw.call.line)
     defs = sorted((ca.cell.index, ref.line) for ca in ctx.facts.cells for ref in ca.facts.functions if ref.name == owner)
     own = [d for d in defs if d <= here]
@@ -3426,6 +3495,10 @@ def _model_never_read(ca: CellAnalysis, call: CallFact, qualified: str, others: 
     return not any(other is not ca and word.search(other.cell.source) for other in others)
 
 
+# Libraries of scikit-learn-style meta-estimators whose constructors only store their arguments.
+_SKLEARN_STYLE_WRAPPERS = ("mlxtend.",)
+
+
 def _estimator_never_used(facts: NotebookFacts, ca: CellAnalysis, call: CallFact, qualified: str) -> bool:
     """`svm = SGDClassifier(loss="hinge")` at module level (a scikit-learn or imbalanced-learn
     class, whose construction draws nothing: its draws come from `fit` and the like), where no
@@ -3435,8 +3508,8 @@ def _estimator_never_used(facts: NotebookFacts, ca: CellAnalysis, call: CallFact
     to SVC below). Run in the notebook's order, no statement reads the estimator, so it
     never draws; the cells above ran before it. A global read in any function or class body, a
     magic naming it, or a cell below that does not parse and names it counts as a use."""
-    def a_class(dotted: str) -> bool:
-        return dotted.rsplit(".", 1)[-1][:1].isupper() and dotted.startswith(("sklearn.", "imblearn."))
+    def a_class(dotted: str, wrappers: tuple[str, ...] = ()) -> bool:
+        return dotted.rsplit(".", 1)[-1][:1].isupper() and dotted.startswith(("sklearn.", "imblearn.", *wrappers))
 
     if call.in_function or not a_class(qualified):
         return False
@@ -3455,7 +3528,10 @@ def _estimator_never_used(facts: NotebookFacts, ca: CellAnalysis, call: CallFact
     start = (value.lineno, value.col_offset + 1)
     callee = dotted_name(value.func)  # "" for `MDS(…).fit_transform(X)`: a result, not the object
     outer = qualified if start == (call.line, call.column) and callee == call.func else facts.resolve(callee)
-    if not (a_class(outer) and start <= (call.line, call.column) and call.end_line <= (value.end_lineno or value.lineno)):
+    # mlxtend's selectors and ensembles are scikit-learn-style wrappers too: building one only keeps
+    # the estimator it is given (fair check 32, item 146: `sfs2 = SFS(RandomForestClassifier(…), …)`,
+    # then `sfs2 = sfs1.fit(…)` rebinds it unfitted).
+    if not (a_class(outer, _SKLEARN_STYLE_WRAPPERS) and start <= (call.line, call.column) and call.end_line <= (value.end_lineno or value.lineno)):
         return False
     name = statement.targets[0].id
     word = re.compile(rf"\b{re.escape(name)}\b")
@@ -6029,7 +6105,8 @@ class UnseededRandom(Rule):
                 kind = rf.components[draw.call.owner]
                 where = f" inside the {kind} `{draw.call.owner}`"
             elif draw.call.in_function:
-                run = rf.first_run.get(draw.call.owner) if draw.call.owner else None
+                path = rf.path_of(draw.ca, draw.call) if draw.call.owner else ()
+                run = path[0] if path else None
                 where = f" inside `{draw.call.owner}`" if draw.call.owner else " inside a function"
                 method = _method_of(draw) if draw.call.owner else None
                 if method is not None:
@@ -6041,7 +6118,7 @@ class UnseededRandom(Rule):
                     elif run is not None:
                         where += f" (`{draw.call.owner}` first built in cell {run[0]})"
                 elif run is not None:
-                    through = _through_method(ctx.facts, rf.first_path.get(draw.call.owner, ()))
+                    through = _through_method(ctx.facts, path)
                     if through is not None:
                         # Reached from a class's method: building the class runs nothing of it
                         # (fair check 31, item 151: `get_bounding_box` called in `SAMDataset.__getitem__`,
@@ -6280,7 +6357,8 @@ class MissingRandomState(Rule):
         "An estimator bound at module level, fitted by a bare `m.fit(…)` in its cell (whose shown "
         "repr lists only its parameters) and never read again is not reported: a library tour's "
         "model left unused changes nothing the notebook computes or shows (a search stays). "
-        "Nor is a scikit-learn or imbalanced-learn object bound at module level that no later statement reads "
+        "Nor is a scikit-learn or imbalanced-learn object bound at module level that no later statement reads, "
+        "nor one built only as an argument of such an object or of an mlxtend selector or ensemble so bound "
         "(the first mention of its name after it, in its cell or the cells below, binds the name anew, or there is "
         "none; no function reads the global): built but never fitted, it draws nothing. "
         "Nor is a call in a branch that never runs (`if 0 == 1:`). "
@@ -6297,6 +6375,10 @@ class MissingRandomState(Rule):
         "`random_state` would not). "
         "An estimator seeded right after it is built, before any other use (`rf = RandomForestRegressor()`, then "
         "`rf.random_state = 42` or `rf.set_params(random_state=42)` in the same cell), is not reported. "
+        "A scikit-learn call inside a module-level `for _ in range(n):` whose counter nothing reads and whose body "
+        "appends to a list bound outside it (trials repeated to show their spread) gets another fix: seed NumPy once "
+        "above the loop, or pass the seed plus the repetition's number, as a constant seed would make the repetitions "
+        "identical. "
         "Global seeds do not silence it, except one at the top level of the same cell above a scikit-learn call "
         "(`np.random.seed(1)`, then `GradientBoostingRegressor()`): every run of the cell repeats the draw. It also reports gensim's `Word2Vec`, `FastText` and `Doc2Vec` "
         "trained with more than one worker thread (`workers` defaults to 3): gensim documents that a "
@@ -6306,9 +6388,13 @@ class MissingRandomState(Rule):
         "(`[[threaded_training]]` in randomness.toml). `workers=` is read through the notebook's constant "
         "configuration: names bound once at the top level of a cell and subscripts of dict literals never assigned "
         "into (`workers=CONFIG[\"word2vec\"][\"workers\"]` under `CONFIG = {\"word2vec\": {\"workers\": 1}}` is one thread). "
+        "A literal `workers` below 1 (`workers=-1`) is another finding: gensim starts no worker thread then, and the "
+        "model is never trained (its vectors stay at their initial values); once per notebook "
+        "too (`idle_below`). "
         "The message's \"which cell N seeds\" names where NumPy's seed first runs: a seed in a function whose "
         "value is one of its parameters (`if seed is not None: np.random.seed(seed)`) seeds only from a call that "
-        "passes it a value other than None. "
+        "passes it a value other than None, and a seed in a function's body seeds where the function runs, "
+        "not where it is defined (a seed in a function nothing calls seeds nothing, as for RND001). "
         "albumentations keeps its own random state, which no global seed reaches: an `A.Compose([...])` (or "
         "`ReplayCompose`) with no `seed=` that holds a transform that draws (random parameters such as "
         "`RandomCrop`, `ShiftScaleRotate`, noise or blur; a `p` below 1; a flip with its default `p`) is reported, "
@@ -6442,6 +6528,13 @@ class MissingRandomState(Rule):
             "ppn = SGDClassifier(loss='perceptron')\nsvm = SGDClassifier(loss='hinge')\nboost = AdaBoostClassifier(SGDClassifier())",
             "svm = SVC(kernel='rbf', random_state=1)\nsvm.fit(X, y)\nprint(svm.score(X, y))",
         )),
+        # The forest of a backward selector the next line rebinds unfitted (fair check 32, item 146:
+        # `sfs2 = sfs1.fit(…)` refits the forward selector); mlxtend's SFS only keeps what it is given.
+        Example(cells=(
+            "from mlxtend.feature_selection import SequentialFeatureSelector as SFS\nfrom sklearn.ensemble import RandomForestClassifier",
+            "sfs1 = SFS(RandomForestClassifier(n_estimators=5, random_state=0), k_features=3, forward=True)\nsfs1 = sfs1.fit(X, y)",
+            "sfs2 = SFS(RandomForestClassifier(n_estimators=5), k_features=3, forward=False)\n\nsfs2 = sfs1.fit(X, y)\nprint(sfs2.k_feature_idx_)",
+        )),
         # Cluster labels only colouring a scatter (fair check 27, `rnd002-cluster-labels-only-plotted`):
         # another seed may number the clusters otherwise, a picture of the same points.
         Example(cells=(
@@ -6531,6 +6624,12 @@ class MissingRandomState(Rule):
             "w2v = Word2Vec(sentences, vector_size=50, seed=7)\nft = FastText(sentences, workers=4, seed=7)",
             "single = Word2Vec(sentences, vector_size=50, workers=1, seed=7)",
         ), expect=((2, 1),)),
+        # `workers=-1` starts no thread and trains nothing (fair check 32, item 144): a finding of
+        # its own, saying so, apart from the threaded Word2Vec below it.
+        Example(cells=(
+            "from gensim.models import FastText, Word2Vec",
+            "ft = FastText(sentences, workers=-1, seed=7)\nw2v = Word2Vec(sentences, workers=4, seed=7)",
+        ), expect=((2, 1), (2, 2))),
         # An unseeded AdaBoost over an unseeded tree: one finding, at the ensemble (its seed
         # seeds the tree too); the tree's own line is related, not a second finding.
         Example(cells=(
@@ -6793,6 +6892,19 @@ class MissingRandomState(Rule):
                     # author meant to seed it; the fix is that name.
                     changes += f"; `{unused}` is defined in this cell but never passed"
                     fix = f"Pass {spec.keywords[0]}={unused}"
+                repeated = _repetition_loop(ca, call) if sklearn and not call.in_function and not explicit_none and not spec.fix else None
+                if repeated is not None:
+                    # `for _ in range(10): … shuffle(X, y) … scores_list.append(…)`: the loop repeats a
+                    # trial to show its spread (fair check 32, item 137, ISLR Fig. 5.4's ten CV curves);
+                    # a constant random_state would make every repetition the same.
+                    changes += (
+                        f"; the loop of line {repeated.lineno} repeats it and collects each repetition's result, "
+                        f"so a constant {spec.keywords[0]} would make the repetitions identical"
+                    )
+                    fix = (
+                        f"Seed NumPy once above the loop of line {repeated.lineno} (np.random.seed(SEED)), or pass "
+                        f"{spec.keywords[0]}=SEED + the repetition's number"
+                    )
                 reported.append((call, qualified, Hit(
                     ca.cell, call.line, call.column,
                     f"{called} is called with {how}: {changes}",
@@ -6982,9 +7094,17 @@ def _tree_on_one_feature(ctx: RuleContext, ca: CellAnalysis, call: CallFact, qua
 
 def _placed_seeds(ctx: RuleContext, rf: RandomnessFacts) -> list[SeedCall]:
     """The seeding calls, a seed that only some calls of its function make (`SeedCall.through`)
-    placed at the module-level call that first runs it with a value (and left out when none does)."""
+    placed at the module-level call that first runs it with a value (and left out when none does).
+    A seed in a module-level def or class body seeds where the function runs, as for RND001: at the
+    module-level call that first runs it, and at each later module-level call of it by name (fair
+    check 32, item 131: `np.random.seed(0)` inside `make_sine_wave`, which the notebook never calls,
+    was counted where the def sits, and RND002 said "which cell 5 seeds"); left out when nothing
+    runs it. Those placed seeds are named by the function called (`make_data(…)` in cell 7)."""
     placed: list[SeedCall] = []
     for seed in rf.seeds:
+        if seed.through is None and seed.call.in_function and seed.call.owner and seed.call.owner not in rf.components:
+            placed.extend(_seeds_where_run(ctx, rf, seed))
+            continue
         if seed.through is None:
             placed.append(seed)
             continue
@@ -6996,6 +7116,34 @@ def _placed_seeds(ctx: RuleContext, rf: RandomnessFacts) -> list[SeedCall]:
         call = next((c for c in ca.facts.calls if (c.line, c.column) == (line, column)), None) if ca is not None else None
         if ca is not None and call is not None:
             placed.append(replace(seed, ca=ca, call=call, through=None))
+    return placed
+
+
+def _seeds_where_run(ctx: RuleContext, rf: RandomnessFacts, seed: SeedCall) -> list[SeedCall]:
+    """A seed in the body of the module-level def/class `seed.call.owner`, placed at the module-level
+    calls that run it: the first run (through other functions too), then every later module-level
+    call of the function by name after its definition (none when nothing runs it)."""
+    path = rf.path_of(seed.ca, seed.call)
+    if not path:
+        return []
+    owner = seed.call.owner
+    defined = rf.definition_of(seed.ca, seed.call) or next((
+        (seed.ca.cell.index, ref.line, ref.column) for ref in (*seed.ca.facts.functions, *seed.ca.facts.classes) if ref.name == owner
+    ), path[0])
+    unrun = unrun_lines(ctx.facts)
+    sites = {path[0]}
+    for ca in ctx.cells:
+        dead = unrun.get(ca.cell.index, frozenset())
+        for call in ca.facts.calls:
+            here = (ca.cell.index, call.line, call.column)
+            if call.func == owner and not call.receiver and not call.in_function and call.line not in dead and here > defined:
+                sites.add(here)
+    placed: list[SeedCall] = []
+    for cell, line, column in sorted(sites):
+        ca = next((c for c in ctx.cells if c.cell.index == cell), None)
+        call = next((c for c in ca.facts.calls if (c.line, c.column) == (line, column)), None) if ca is not None else None
+        if ca is not None and call is not None:
+            placed.append(replace(seed, ca=ca, call=call, shown=call.func or owner, helper=True))
     return placed
 
 
@@ -7439,6 +7587,30 @@ def seeded_in_own_cell(numpy_seeds: list[SeedCall], ca: CellAnalysis, line: int,
     return seeded_above is not None and seeded_above.ca is ca and not seeded_above.call.in_function and not in_function
 
 
+def _repetition_loop(ca: CellAnalysis, call: CallFact) -> ast.For | None:
+    """The module-level `for _ in range(n):` around the call that repeats a trial and collects the
+    results: its target is read nowhere in its body (a repetition, not a sweep over values), and
+    its body appends to a list bound outside it (`scores_list.append(…)`). None otherwise."""
+    tree = _parsed(ca)
+    for st in (tree.body if tree is not None else ()):
+        if not (isinstance(st, ast.For) and st.lineno <= call.line <= (st.end_lineno or st.lineno)):
+            continue
+        if not (isinstance(st.iter, ast.Call) and isinstance(st.iter.func, ast.Name) and st.iter.func.id == "range"):
+            return None
+        targets = {n.id for n in ast.walk(st.target) if isinstance(n, ast.Name)}
+        inner = [n for b in st.body for n in ast.walk(b)]
+        if any(isinstance(n, ast.Name) and n.id in targets and isinstance(n.ctx, ast.Load) for n in inner):
+            return None
+        bound = {n.id for n in inner if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        collects = any(
+            isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "append"
+            and isinstance(n.func.value, ast.Name) and n.func.value.id not in bound
+            for n in inner
+        )
+        return st if collects else None
+    return None
+
+
 def _how_it_changes(
     numpy_seeds: list[SeedCall], ca: CellAnalysis, line: int, sklearn: bool, plural: bool = False, in_function: bool = False
 ) -> str:
@@ -7532,6 +7704,7 @@ def _threaded_training(ctx: RuleContext, catalog: RandomnessCatalog, star_module
     same for all), the others related."""
     for spec in catalog.threaded_training:
         found: list[tuple[CellAnalysis, CallFact, str]] = []
+        idle: list[tuple[CellAnalysis, CallFact, str]] = []
         for ca in ctx.cells:
             dead = unrun_lines(ctx.facts).get(ca.cell.index, frozenset())
             for call in ca.facts.calls:
@@ -7544,6 +7717,11 @@ def _threaded_training(ctx: RuleContext, catalog: RandomnessCatalog, star_module
                 if given is None:
                     found.append((ca, call, f"{spec.default} worker threads (`{spec.keyword}`'s default)"))
                 elif (given.number or given.constant or "") not in spec.reproducible_values:
+                    written = _segment(ca, call, spec.keyword) if given.number else None
+                    literal = _literal_number(written)
+                    if spec.idle_below is not None and literal is not None and literal < spec.idle_below:
+                        idle.append((ca, call, written or ""))  # no thread, no training: not a thread-order question
+                        continue
                     folded, configured = _configured_value(ctx, ca, call, spec.keyword)
                     if folded is not None and folded in spec.reproducible_values:
                         continue  # `workers=CONFIG["workers"]` with `"workers": 1` in the config's literal
@@ -7552,6 +7730,8 @@ def _threaded_training(ctx: RuleContext, catalog: RandomnessCatalog, star_module
                     shown = given.number or given.name or (_segment(ca, call, spec.keyword) if folded is not None else None) or "…"
                     value = f" (= {folded})" if folded is not None and folded != shown else ""
                     found.append((ca, call, f"`{spec.keyword}={shown}`{value}"))  # (not 1)
+        if idle:
+            yield _idle_training(ctx, spec, idle, star_modules, local)
         if not found:
             continue
         (ca, call, how), others = found[0], found[1:]
@@ -7570,6 +7750,41 @@ def _threaded_training(ctx: RuleContext, catalog: RandomnessCatalog, star_module
             key=f"threads:{spec.label}",
             related=tuple((o[0].cell, o[1].line, o[1].column) for o in others),
         )
+
+
+def _literal_number(text: str | None) -> float | None:
+    """The value of a number literal as written (`-1`, `0`, `2.5`); None for anything else."""
+    try:
+        value = ast.literal_eval(text) if text else None
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _idle_training(
+    ctx: RuleContext, spec: ThreadedTraining, idle: list[tuple[CellAnalysis, CallFact, str]],
+    star_modules: tuple[str, ...], local: frozenset[str],
+) -> Hit:
+    """Models given a literal worker count below `spec.idle_below` (`FastText(…, workers=-1)`): no
+    worker thread starts and no update is made, so the vectors stay as initialised (from `seed=`,
+    and for Word2Vec Python's string hash): a bug, not a question of thread order. One finding
+    at the first, the others related (fair check 32, item 144)."""
+    (ca, call, written), others = idle[0], idle[1:]
+    short = _resolve(ctx.facts, call, star_modules, local, cell_index=ca.cell.index).rsplit(".", 1)[-1]
+    more = ""
+    if others:
+        cells = sorted({o[0].cell.index for o in others})
+        more = f"; {len(others)} more model{'s' if len(others) > 1 else ''} like it (cell{'s' if len(cells) > 1 else ''} {', '.join(map(str, cells))})"
+    return Hit(
+        ca.cell, call.line, call.column,
+        f"`{short}(...)` is given `{spec.keyword}={written}`: {spec.label} starts one training thread per worker "
+        f"and none below {spec.idle_below}, so the model is never trained (its vectors stay at their "
+        "random initial values) and no error says so" + more,
+        end_line=call.end_line,
+        fix=spec.idle_fix or f"Pass {spec.keyword}=1",
+        key=f"idle-threads:{spec.label}",
+        related=tuple((o[0].cell, o[1].line, o[1].column) for o in others),
+    )
 
 
 def _segment(ca: CellAnalysis, call: CallFact, keyword: str) -> str | None:
