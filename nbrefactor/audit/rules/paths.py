@@ -7911,7 +7911,13 @@ class SysPathEdit(Rule):
         "when that folder holds no module, package or folder of code any import of the notebook names (a leftover "
         "edit: every import is an installed distribution), nor when what the notebook imports from there is the project's own "
         "distribution (`sys.path.append('../')` beside a `setup.py` that builds the package: installed with `pip install -e .`, the "
-        "edit changes nothing; a parent folder of code no manifest builds stays reported). Not an edit in the body of a Kubeflow "
+        "edit changes nothing; a parent folder of code no manifest builds stays reported). Not another relative folder (not `site.addsitedir`) when every "
+        "import below the edit is the standard library or a distribution the catalogue knows and none is a module of that folder "
+        "as found in the repository, also without its leading parts (Colab's `sys.path.insert(0, 'drive/Fast-Pytorch/Learning_Pytorch')`, "
+        "a Drive clone of the repository whose `Learning_Pytorch/` holds no module, then only `import torch`, `import os`), nor when "
+        "no import follows it, unless a later call looks a module up without one (`importlib.import_module`, `pickle.load`) "
+        "and the folder is not found in the repository, or holds modules; a "
+        "reported edit of the same cell names it. Not an edit in the body of a Kubeflow "
         "pipeline component (a function given to `func_to_container_op` or decorated `@dsl.component`): it "
         "runs in the component's image, whose layout the pipeline defines. Not an edit putting the folder a `git clone` "
         "of the notebook writes, or a folder inside it, on the path (`!git clone URL /tmp/helpers`, then `sys.path.insert(0, \"/tmp/helpers\")` "
@@ -7981,9 +7987,35 @@ class SysPathEdit(Rule):
             "import sys, os\n!git clone 'https://github.com/facebookresearch/detectron2'\n"
             "sys.path.insert(0, os.path.abspath('./detectron2'))",
         )),
+        # A folder no import below needs: each is the standard library or a catalogued distribution
+        # (Colab boilerplate; fair check 32, items 97-99).
+        Example(cells=(
+            "from google.colab import drive\ndrive.mount('/content/drive')\nimport sys\n"
+            "sys.path.insert(0, 'drive/course/notebooks')",
+            "import os\nimport torch\nimport numpy as np",
+        )),
+        # ... or no import below at all.
+        Example(cells=("!mkdir -p drive\nimport sys\nsys.path.insert(0, 'drive/course/notebooks')\n!ls drive",)),
+        # ... or a checkpoint unpickled below when the repository's folder of that name holds no module.
+        Example(
+            cells=("import sys\nsys.path.insert(0, 'drive/course/notebooks')", "import torch\ncheckpoint = torch.load('model.tar')"),
+            files={"notebooks/datasets/notes.txt": "text\n"},
+        ),
     )
     failing = (
         Example(cells=("import sys\nsys.path.append('../src')\nfrom features import build",), expect=((1, 2),)),
+        # The same boilerplate where an import below is a module of that folder (`notebooks/` of the
+        # repository, cloned into Drive), also when a distribution has its name.
+        Example(
+            cells=("import sys\nsys.path.insert(0, 'drive/course/notebooks')", "import torch\nfrom evaluate import accuracy"),
+            files={"notebooks/evaluate.py": "def accuracy(pairs):\n    return 1.0\n"},
+            expect=((1, 2),),
+        ),
+        # ... or a model unpickled below, whose class may be a module of that folder.
+        Example(
+            cells=("import sys\nsys.path.insert(0, 'drive/course/notebooks')", "import pickle\nmodel = pickle.load(open('model.pkl', 'rb'))"),
+            expect=((1, 2),),
+        ),
         Example(
             cells=(
                 "import sys as system\nsystem.path.insert(0, '/opt/team/libs')",
@@ -8045,6 +8077,7 @@ class SysPathEdit(Rule):
             absolute: set[tuple[int, int]] = set()
             related: dict[tuple[int, int], tuple[tuple[Cell, int, int], ...]] = {}
             unused_parent: list[str] = []  # the cell's edits adding `..`, which no import uses
+            unused_folder: list[str] = []  # the cell's edits adding another relative folder no import below uses
             for call in ca.facts.calls:
                 if id(call) in edits:
                     if imports_written and _adds_working_folder(ca, call):
@@ -8083,6 +8116,12 @@ class SysPathEdit(Rule):
                         continue
                     if value is not None and re.match(r"^(?:/|~|[A-Za-z]:[\\/])", value):
                         absolute.add((call.line, call.column))
+                    elif value is not None and _relative_folder_unused(ctx, ca, call, value):
+                        # `sys.path.insert(0, 'drive/Fast-Pytorch/Learning_Pytorch')` (Colab boilerplate)
+                        # with every import below the stdlib or a catalogued distribution: no import
+                        # depends on the folder or layout (fair check 32, items 97-99; the `..` case above).
+                        unused_folder.append(render_call(call))
+                        continue
                     events.append((call.line, call.column, render_call(call)))
             helper_edits: dict[tuple[int, int], str] = {}
             for call in ca.facts.calls:
@@ -8117,7 +8156,62 @@ class SysPathEdit(Rule):
                     # (fair check 17, item 100: the cell's other edit was not mentioned)
                     message += (f"; the cell's `{unused_parent[0]}` is no finding of its own: the parent folder holds "
                                 "no module the notebook imports, so removing it changes nothing")
+                elif unused_folder:
+                    message += (f"; the cell's `{unused_folder[0]}` is no finding of its own: no import below it names a "
+                                "module of that folder, so removing it changes nothing")
                 yield Hit(ca.cell, line, column, message, fix=fix, key=text, related=related.get((line, column), ()))
+
+
+# Calls after a `sys.path` edit that look modules up on it without an `import` statement: a dynamic
+# import, or unpickling an object whose class is named by its module.
+_PATH_LOOKUPS = frozenset({
+    "importlib.import_module", "__import__", "pickle.load", "pickle.loads", "joblib.load", "torch.load",
+    "dill.load", "dill.loads", "cloudpickle.load", "cloudpickle.loads", "pandas.read_pickle",
+})
+
+
+def _relative_folder_unused(ctx: RuleContext, ca: CellAnalysis, call: CallFact, entry: str) -> bool:
+    """Does no import after the `sys.path` edit on `line` (adding the relative folder `entry`) need it?
+    True when every import below the edit is absolute and names the standard library or a distribution
+    the catalogue knows, and none of them is a module beside the notebook, of the project, or in the
+    folder as found in the repository (`ProjectContext.path_entry_modules`: also without its leading
+    parts, as `drive/Fast-Pytorch/Learning_Pytorch`, a clone of the repository in a mounted Drive, is
+    the repository's own `Learning_Pytorch/`). Fair check 32, items 97-99 (Fast-Pytorch's Colab
+    boilerplate, all of whose imports are torch, numpy, the stdlib and google.colab); fair check 13
+    silenced the same shape for `..`. An edit no import follows is no different (Fast-Pytorch's
+    Github2Drive: the edit, then only `!ls` and a clone), unless a later call looks a module up without
+    an import (`importlib.import_module`, unpickling: `_PATH_LOOKUPS`) and the folder was not found, or
+    was found with modules in it (ChatBot's `torch.load` of a checkpoint, with `Learning_Pytorch/`
+    holding none, is no such lookup). Not `site.addsitedir` (its
+    `.pth` files may add any folder), nor an edit whose folder was not looked at, nor a later import
+    of a name the catalogue does not know (`sys.path.append("lib")`, then `import mytools`, with no
+    `mytools` in the repository: the folder may be made elsewhere)."""
+    from nbrefactor.audit.distributions import STDLIB, resolve
+    project = ctx.project
+    if project is None:
+        return False
+    looked = next(((names, present) for written, names, present in project.path_entry_modules if written == entry), None)
+    if looked is None or call.method not in ("insert", "append"):
+        return False
+    found, present = looked
+    line = call.line
+    tops: set[str] = set()
+    for at, imp in ctx.facts.imports:
+        if (at.cell.index, imp.line) <= (ca.cell.index, line):
+            continue
+        if imp.level > 0 or not imp.top_level:
+            return False
+        tops.add(imp.top_level)
+    if (not present or found) and any(
+        (later.cell.index, c.line) > (ca.cell.index, line) and c.func
+        and resolve_callee(ctx.facts, ctx.catalog, c.func) in _PATH_LOOKUPS
+        for later in ctx.cells for c in later.facts.calls
+    ):
+        return False
+    own = found | project.local_modules | project.project_modules | (project.parent_modules or frozenset())
+    return not tops & own and all(
+        top in STDLIB or resolve(top, ctx.catalog).source in ("override", "namespace", "pipreqs") for top in tops
+    )
 
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
