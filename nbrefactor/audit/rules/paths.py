@@ -2519,6 +2519,13 @@ def _uri_last_name(
 
 # The body of a `requests` response: what a cell writes into a file to save the download.
 _RESPONSE_BODY = frozenset({"text", "content", "iter_content", "raw", "json"})
+# The calls that open a download, with the attributes of their response that are its body: a
+# `requests` response's, and `urlopen`'s `response.read()` (fair check 32, item 104).
+_RESPONSE_CALLS: Mapping[str, frozenset[str]] = {
+    "requests.get": _RESPONSE_BODY, "requests.api.get": _RESPONSE_BODY,
+    "urllib.request.urlopen": frozenset({"read"}), "urllib2.urlopen": frozenset({"read"}),
+    "six.moves.urllib.request.urlopen": frozenset({"read"}),
+}
 
 
 def _response_body_writes(
@@ -2528,7 +2535,10 @@ def _response_body_writes(
     """A download saved by hand in one cell: `r = requests.get(url)`, then a file opened for writing
     (`open("example_compounds.sdf", "w").write(r.text)`, `with open(filename, "w") as ofs:
     ofs.write(r.text)`, `print(r.text, file=ofs)`) with the response's body used at or after the
-    `open`. The file is the download's destination (fair check 23: download-destination-split-from-download)."""
+    `open`. The file is the download's destination (fair check 23: download-destination-split-from-download).
+    Also `with urllib.request.urlopen(url) as response:` (or `response = urlopen(url)`), then
+    `out_file.write(response.read())` (fair check 32, item 104). Not a body handed on whole
+    (`shutil.copyfileobj(response, out_file)`), nor a response opened in another cell."""
     # (The cell's calls, assignments and attributes from its class index, each in the breadth-first
     # order of a whole walk: the files opened for writing first, as most cells open none, then the
     # responses. A walk of every cell's whole tree here was a third of PTH003's time on PDSH.)
@@ -2541,28 +2551,31 @@ def _response_body_writes(
     if not opens:
         return
     responses: dict[str, tuple[int, tuple[str, tuple[int, int]]]] = {}  # name → (line, (URL, its place))
+    body_of: dict[str, frozenset[str]] = {}  # name → the attributes that are its body
     for node in nodes_of(tree, ast.Assign):
         if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
                 and isinstance(node.value, ast.Call) and node.value.args \
-                and ctx.facts.resolve(dotted_name(node.value.func) or "") in ("requests.get", "requests.api.get"):
+                and ctx.facts.resolve(dotted_name(node.value.func) or "") in _RESPONSE_CALLS:
             url = string_at(ca, node.value.args[0], node.lineno)
             if url is not None and _WEB_URL.match(url[0]):
                 responses[node.targets[0].id] = (node.lineno, url)
+                body_of[node.targets[0].id] = _RESPONSE_CALLS[ctx.facts.resolve(dotted_name(node.value.func) or "")]
     # (and a response bound by a `with`: `with requests.get(url, stream=True) as r:`, its body
     # written chunk by chunk, `fp.write(chunk)` for `chunk in r.iter_content(…)`; fair check 27, item 114)
     for node in nodes_of(tree, ast.With):
         for item in node.items:
             request = item.context_expr
             if isinstance(item.optional_vars, ast.Name) and isinstance(request, ast.Call) and request.args \
-                    and ctx.facts.resolve(dotted_name(request.func) or "") in ("requests.get", "requests.api.get"):
+                    and ctx.facts.resolve(dotted_name(request.func) or "") in _RESPONSE_CALLS:
                 url = string_at(ca, request.args[0], node.lineno)
                 if url is not None and _WEB_URL.match(url[0]):
                     responses[item.optional_vars.id] = (node.lineno, url)
+                    body_of[item.optional_vars.id] = _RESPONSE_CALLS[ctx.facts.resolve(dotted_name(request.func) or "")]
     if not responses:
         return
     bodies = [
         (node.lineno, node.value.id) for node in nodes_of(tree, ast.Attribute)
-        if node.attr in _RESPONSE_BODY and isinstance(node.value, ast.Name) and node.value.id in responses
+        if isinstance(node.value, ast.Name) and node.value.id in responses and node.attr in body_of[node.value.id]
     ]
     for line, call in opens:
         if _hosted_line(ca, line):
@@ -10784,7 +10797,8 @@ class CwdRelativePath(Rule):
         "pickle.load(…)` `else: X = fetch_openml(…)`). "
         "Nor is the file a download step PTH007 reports saves (`dst = \"data.zip\"`, `gdown.download(url, dst)`, then extracted), "
         "or the destination of a Python download whose URL is a PTH003 finding (`urllib.request.urlretrieve(url, \"../data/x.fna.gz\")`, "
-        "a file opened for writing with the body of `r = requests.get(url)` or of `with requests.get(url, stream=True) as r:`, also "
+        "a file opened for writing with the body of `r = requests.get(url)` or of `with requests.get(url, stream=True) as r:` "
+        "(or `urlopen`'s, `with urllib.request.urlopen(url) as response:` then `out_file.write(response.read())`), also "
         "behind an `os.path.exists` test of it or after the `os.makedirs` of the folder it saves into, through the constant its "
         "path is built from (`os.makedirs(DATA_DIR)`, `DATA_FILE = f\"{DATA_DIR}/x.tsv\"`); also when PTH003 reports the URL with its rest known only at run time, "
         "`urlretrieve(BASE + zipfilename, zipfilename)`): "
@@ -11060,6 +11074,14 @@ class CwdRelativePath(Rule):
             "import requests\nurl = 'https://data.example.org/releases/cord-19_2022-02-07.tar.gz'\n"
             "with requests.get(url, stream=True) as r:\n    with open('cord-19.tar.gz', 'wb') as fp:\n"
             "        for chunk in r.iter_content(chunk_size=1024):\n            fp.write(chunk)",
+        )),
+        # ... and of `urlopen`'s response written with `response.read()`, the file named in the cell
+        # above (fair check 32, item 104).
+        Example(cells=(
+            "url = 'http://www.gutenberg.org/ebooks/1661.txt.utf-8'\nfile_name = 'sherlock.txt'",
+            "import urllib.request\nwith urllib.request.urlopen(url) as response:\n    with open(file_name, 'wb') as out_file:\n"
+            "        data = response.read()\n        out_file.write(data)",
+            "text = open(file_name, 'r', encoding='utf-8').read()",
         )),
         # ... and of a download whose URL PTH003 reports with its rest known only at run time (fair
         # check 27, items 107, 109).
