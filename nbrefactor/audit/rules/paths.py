@@ -9232,6 +9232,11 @@ def _leading_piece(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth:
             inner = _leading_piece(ctx, first.value, cell, line, depth + 1)
             return inner if inner is not None and not isinstance(inner[0], ast.Constant) else None
         return (first, cell) if isinstance(first, ast.Constant) else None
+    template = _template_head(node)
+    if template is not None:
+        # `"logs/{}".format(NAME)`, `"logs/%s" % NAME`: the literal text before the first hole, as
+        # a leading folder (fair check 32, T-1.3: TensorBoard's log_dir with NAME bound three times).
+        return template, cell
     if isinstance(node, ast.Call) and node.args:
         func, dotted = node.func, ""
         while isinstance(func, ast.Attribute):
@@ -9258,6 +9263,33 @@ def _leading_piece(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth:
     return None
 
 
+def _template_argument(ctx: RuleContext, pa: PathArgument) -> bool:
+    """Is the path argument, as written, a template filled in place whose text opens with a literal
+    (`"logs/{}".format(NAME)`, `"out/%s.txt" % run`)?"""
+    ca = ctx.analysis_at.get(_cell_of(ctx, pa))
+    tree = cell_python_tree(ca) if ca is not None else None
+    node = _call_argument_nodes(tree).get((pa.arg.line, pa.arg.column)) if tree is not None else None
+    return node is not None and _template_head(node) is not None
+
+
+def _template_head(node: ast.AST) -> Optional[ast.Constant]:
+    """The literal text before the first hole of a template filled in place, `"logs/{}".format(NAME)`
+    or `"logs/%s" % NAME`, as a constant at the template's place; None for anything else or a
+    template opening with a hole."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        text, hole = node.func.value, "{"
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        text, hole = node.left, "%"
+    else:
+        return None
+    if not isinstance(text, ast.Constant) or not isinstance(text.value, str) or hole not in text.value:
+        return None
+    head = text.value.split(hole, 1)[0]
+    return ast.copy_location(ast.Constant(head), text) if head else None
+
+
+# The working directory's calls as written alone (`_open_ended_paths`' wording).
+_CWD_CALL_TEXTS = frozenset({"os.getcwd()", "Path.cwd()", "pathlib.Path.cwd()", "os.getcwdu()"})
 _CWD = "\x00"  # stands for the working directory in a value `_cwd_rest` spells
 
 
@@ -9535,17 +9567,24 @@ def _open_ended_paths(
         # `MNIST(os.getcwd(), train=True, download=True)` and its test split: the working directory
         # is only the root of one dataset PTH007 reports (as for a literal root; fair check 16).
         folded = "PTH007" if what == "the working directory" and _cwd_dataset_root(ctx, uses) else ""
+        said = f"{start} is {pa.verb} `{pa.shown_callee}`{built}"
+        if what == "the working directory" and pa.direction == "none" and written.strip("`") in _CWD_CALL_TEXTS:
+            # `data_path = Path(os.getcwd())/'data'/'aclImdb'`: not "passed to `Path` as `os.getcwd()`"
+            # (fair check 32, item 114's wording).
+            said = f"A path is built from the working directory with `{pa.shown_callee}({written.strip('`')})`"
         yield Hit(
             cells[cell].cell, line, column,
-            f"{start} is {pa.verb} `{pa.shown_callee}`{built} (cell {used_in}, line "
+            f"{said} (cell {used_in}, line "
             f"{pa.call.line}){rest}: it is resolved against the current working directory, "
             + RUN_FOLDER,
             fix="Build it from a configured root instead: `DATA_DIR / name`, with `DATA_DIR` from a config value or environment variable.",
             key=f"open-ended\x1f{what}",
-            related=tuple(dict.fromkeys([
+            # (not a place on the finding's own line: `TensorBoard(log_dir="logs/{}".format(NAME))`
+            # reported at the template names no other place there; fair check 32, item 114)
+            related=tuple(dict.fromkeys(r for r in [
                 *((cells[c].cell, p.call.line, p.call.column) for _, p, _, c, _ in uses),
                 *((cells[c].cell, ln, col) for c, ln, col in places.get((cell, line, column), ())),
-            ])),
+            ] if (r[0].index, r[1]) != (cell, line))),
             folded_into=folded,
         )
 
@@ -10825,7 +10864,8 @@ class CwdRelativePath(Rule):
         "`ModelCheckpoint()` without `dirpath` under loggers that leave `save_dir` out writes its checkpoints into the "
         "working directory; one finding per folder, the other calls related. "
         "A path whose rest is known only at run time, built from a relative literal (`path = f\"./guide_{k}.txt\"` bound in a "
-        "loop's body too, then `open(path)`), is reported at that literal and folds with its folder's other paths, one "
+        "loop's body too, then `open(path)`; a template filled in place, `TensorBoard(log_dir=\"logs/{}\".format(NAME))`, "
+        "by the text before its first hole, `logs/`, also when `NAME` is bound once), is reported at that literal and folds with its folder's other paths, one "
         "finding per folder as for whole paths; one built from `os.getcwd()` keeps its own. "
         "A figure written by `savefig` with interactive plotting off (`plt.ioff()` above it in its cell) only for a markdown "
         "cell to show it (`![](grid.png)`, `<img src=\"grid.png\">`), read by nothing, is a display, not an output: not reported. "
@@ -11498,6 +11538,22 @@ class CwdRelativePath(Rule):
             ),
             expect=((1, 3), (3, 1)),
         ),
+        # A log folder filled in by `.format` with a name bound in each run's cell: the template's
+        # `logs/` at the first call, the other related (fair check 32, T-1.3) ...
+        Example(
+            cells=("from tensorflow.keras.callbacks import TensorBoard\nNAME = 'cnn-32'\n"
+                   "board = TensorBoard(log_dir='logs/{}'.format(NAME))",
+                   "NAME = 'cnn-64'\nboard = TensorBoard(log_dir='logs/{}'.format(NAME))"),
+            expect=((1, 3),),
+        ),
+        # ... also with the name bound once: the folder is the template's, not the name's literal; and a
+        # path built from the working directory by `Path` alone (fair check 32, item 114's wording).
+        Example(
+            cells=("from tensorflow.keras.callbacks import TensorBoard\nNAME = 'cnn-32'\n"
+                   "board = TensorBoard(log_dir='logs/{}'.format(NAME))",
+                   "import os\nfrom pathlib import Path\ndata_path = Path(os.getcwd()) / 'data' / 'aclImdb'"),
+            expect=((1, 3), (2, 3)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -12064,6 +12120,11 @@ class CwdRelativePath(Rule):
                     leading = frozenset(f.value.rstrip("/\\") for f in literal_findings(ctx)
                                         if f.source == "python" and f.path_class.kind == "relative")
                 if any(value.startswith(root + "/") for root in leading if root):
+                    continue
+                if _template_argument(ctx, pa):
+                    # `TensorBoard(log_dir="logs/{}".format(NAME))`: the folder to configure is the
+                    # template's `logs/`, reported at the call with the open-ended paths, not NAME's
+                    # literal (fair check 32, T-1.3).
                     continue
             if constant.name in names:
                 # `model_name = "distilbert-base-uncased"` fetched with `from_pretrained(model_name)`
