@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
-from typing import Iterable, Optional
+from typing import Iterable, Optional, Sequence
 
 from nbrefactor.audit.facts import dotted_name
 from nbrefactor.lazy_tomllib import tomllib
@@ -209,6 +209,15 @@ class ProjectContext:
     # Importable names in the notebook's parent folder, what `sys.path.append("..")` adds (modules,
     # packages, folders of code); None when not looked at.
     parent_modules: Optional[frozenset[str]] = None
+    # Per relative folder a literal `sys.path.insert/append` of the notebook adds (`"drive/course/
+    # notebooks"`, as written; not `..` nor one that climbs above the notebook), the importable names in
+    # that folder as found in the repository: from the notebook's folder and each folder above it up to
+    # the project root, the path as written and without its leading parts (a clone of the repository
+    # in a mounted Drive, `drive/Fast-Pytorch/Learning_Pytorch`, is the repository's `Learning_Pytorch/`).
+    # PTH005 leaves an edit whose folder no import below it names a module of (fair check 32, items 97-99).
+    # The third field: was such a folder found at all (a folder found empty of modules holds no class
+    # an unpickled object could need either).
+    path_entry_modules: tuple[tuple[str, frozenset[str], bool], ...] = ()
     # The project root above the notebook (the folder with `.git` or a `[tool.nbrefactor]`
     # pyproject.toml, the notebook's own included), as shown in messages; None when there is none.
     # Where a missing manifest goes: notebooks of one root missing the same line are one root cause.
@@ -1439,6 +1448,33 @@ def discover_project(notebook_path: str | Path, display_root: Optional[Path] = N
 _PARENT_ON_PATH = re.compile(r"\bpath\.(?:insert|append)\([^)\n]*['\"]\.\./?['\"]\s*\)")
 
 
+# `sys.path.insert(0, "drive/course/notebooks")`, `sys.path.append('lib')`: a literal relative entry.
+_FOLDER_ON_PATH = re.compile(r"\bpath\.(?:insert|append)\((?:[^,()\n]*,\s*)?['\"](?P<entry>[^'\"\n/~\\][^'\"\n]*)['\"]\s*\)")
+
+
+def _path_entry_modules(folder: Path, entries: Sequence[str]) -> tuple[tuple[str, frozenset[str], bool], ...]:
+    """`ProjectContext.path_entry_modules` for the notebook in `folder`."""
+    out: list[tuple[str, frozenset[str], bool]] = []
+    for entry in entries:
+        parts = [p for p in entry.replace("\\", "/").split("/") if p not in ("", ".")]
+        if not parts or ".." in parts or re.match(r"^[A-Za-z]:", entry):
+            continue
+        names: set[str] = set()
+        present = False
+        current = folder
+        while True:
+            for start in range(len(parts)):
+                candidate = current.joinpath(*parts[start:])
+                if candidate.is_dir():
+                    present = True
+                    names |= _local_modules(candidate)
+            if is_project_root(current) or current.parent == current:
+                break
+            current = current.parent
+        out.append((entry, frozenset(names), present))
+    return tuple(out)
+
+
 def with_working_folders(project: ProjectContext, notebook_path: str | Path, sources: Iterable[str]) -> ProjectContext:
     """The project as the notebook's imports see it after it moves into another folder of the
     project: IPython looks up imports in the working directory first, so
@@ -1454,6 +1490,9 @@ def with_working_folders(project: ProjectContext, notebook_path: str | Path, sou
         folder = Path(os.path.dirname(resolved_path(notebook_path)))
         parent = _local_modules(folder.parent) if folder.parent != folder else frozenset()
         project = replace(project, parent_modules=parent)
+    entries = sorted({m.group("entry") for source in sources if "path." in source for m in _FOLDER_ON_PATH.finditer(source)})
+    if entries:
+        project = replace(project, path_entry_modules=_path_entry_modules(Path(os.path.dirname(resolved_path(notebook_path))), entries))
     targets = chdir_targets(sources)
     if not targets:
         return project

@@ -12,7 +12,7 @@ from nbrefactor.config import load_settings
 from nbrefactor.audit.engine import audit_notebook
 from nbrefactor.audit.loader import parse_notebook
 from nbrefactor.audit.types import Diagnostic, LoadError, Location
-from nbrefactor.audit.project import discover_project, with_downloads_present, with_seed_helpers
+from nbrefactor.audit.project import discover_project, with_downloads_present, with_seed_helpers, with_working_folders
 from nbrefactor.audit.rules import Example, ExampleCell, Rule
 
 
@@ -33,7 +33,8 @@ def run_example(rule: type[Rule], example: Example, workdir: Path) -> list[Diagn
     if isinstance(notebook, LoadError):
         raise AssertionError(str(notebook))
     settings = load_settings(workdir / "pyproject.toml")
-    project = with_downloads_present(discover_project(path), path, (c.source for c in notebook.code_cells))
+    project = with_working_folders(discover_project(path), path, (c.source for c in notebook.code_cells))
+    project = with_downloads_present(project, path, (c.source for c in notebook.code_cells))
     project = with_seed_helpers(project, path, (c.source for c in notebook.code_cells))
     analysis = audit_notebook(notebook, settings, project, load_catalog(), rules=[rule])
     notice = analysis.result.not_analysed

@@ -1608,6 +1608,12 @@ class RuntimeDownload(Rule):
             ),
             expect=((2, 2),),
         ),
+        # torchvision's pretrained weights: a file named by its hash, so the message says the run needs
+        # the network, not that the input is whatever the remote side serves (fair check 32, item 117).
+        Example(
+            cells=("import torchvision\nmodel_conv = torchvision.models.resnet18(pretrained=True)",),
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:

@@ -2519,6 +2519,13 @@ def _uri_last_name(
 
 # The body of a `requests` response: what a cell writes into a file to save the download.
 _RESPONSE_BODY = frozenset({"text", "content", "iter_content", "raw", "json"})
+# The calls that open a download, with the attributes of their response that are its body: a
+# `requests` response's, and `urlopen`'s `response.read()` (fair check 32, item 104).
+_RESPONSE_CALLS: Mapping[str, frozenset[str]] = {
+    "requests.get": _RESPONSE_BODY, "requests.api.get": _RESPONSE_BODY,
+    "urllib.request.urlopen": frozenset({"read"}), "urllib2.urlopen": frozenset({"read"}),
+    "six.moves.urllib.request.urlopen": frozenset({"read"}),
+}
 
 
 def _response_body_writes(
@@ -2528,7 +2535,10 @@ def _response_body_writes(
     """A download saved by hand in one cell: `r = requests.get(url)`, then a file opened for writing
     (`open("example_compounds.sdf", "w").write(r.text)`, `with open(filename, "w") as ofs:
     ofs.write(r.text)`, `print(r.text, file=ofs)`) with the response's body used at or after the
-    `open`. The file is the download's destination (fair check 23: download-destination-split-from-download)."""
+    `open`. The file is the download's destination (fair check 23: download-destination-split-from-download).
+    Also `with urllib.request.urlopen(url) as response:` (or `response = urlopen(url)`), then
+    `out_file.write(response.read())` (fair check 32, item 104). Not a body handed on whole
+    (`shutil.copyfileobj(response, out_file)`), nor a response opened in another cell."""
     # (The cell's calls, assignments and attributes from its class index, each in the breadth-first
     # order of a whole walk: the files opened for writing first, as most cells open none, then the
     # responses. A walk of every cell's whole tree here was a third of PTH003's time on PDSH.)
@@ -2541,28 +2551,31 @@ def _response_body_writes(
     if not opens:
         return
     responses: dict[str, tuple[int, tuple[str, tuple[int, int]]]] = {}  # name → (line, (URL, its place))
+    body_of: dict[str, frozenset[str]] = {}  # name → the attributes that are its body
     for node in nodes_of(tree, ast.Assign):
         if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
                 and isinstance(node.value, ast.Call) and node.value.args \
-                and ctx.facts.resolve(dotted_name(node.value.func) or "") in ("requests.get", "requests.api.get"):
+                and ctx.facts.resolve(dotted_name(node.value.func) or "") in _RESPONSE_CALLS:
             url = string_at(ca, node.value.args[0], node.lineno)
             if url is not None and _WEB_URL.match(url[0]):
                 responses[node.targets[0].id] = (node.lineno, url)
+                body_of[node.targets[0].id] = _RESPONSE_CALLS[ctx.facts.resolve(dotted_name(node.value.func) or "")]
     # (and a response bound by a `with`: `with requests.get(url, stream=True) as r:`, its body
     # written chunk by chunk, `fp.write(chunk)` for `chunk in r.iter_content(…)`; fair check 27, item 114)
     for node in nodes_of(tree, ast.With):
         for item in node.items:
             request = item.context_expr
             if isinstance(item.optional_vars, ast.Name) and isinstance(request, ast.Call) and request.args \
-                    and ctx.facts.resolve(dotted_name(request.func) or "") in ("requests.get", "requests.api.get"):
+                    and ctx.facts.resolve(dotted_name(request.func) or "") in _RESPONSE_CALLS:
                 url = string_at(ca, request.args[0], node.lineno)
                 if url is not None and _WEB_URL.match(url[0]):
                     responses[item.optional_vars.id] = (node.lineno, url)
+                    body_of[item.optional_vars.id] = _RESPONSE_CALLS[ctx.facts.resolve(dotted_name(request.func) or "")]
     if not responses:
         return
     bodies = [
         (node.lineno, node.value.id) for node in nodes_of(tree, ast.Attribute)
-        if node.attr in _RESPONSE_BODY and isinstance(node.value, ast.Name) and node.value.id in responses
+        if isinstance(node.value, ast.Name) and node.value.id in responses and node.attr in body_of[node.value.id]
     ]
     for line, call in opens:
         if _hosted_line(ca, line):
@@ -7911,7 +7924,13 @@ class SysPathEdit(Rule):
         "when that folder holds no module, package or folder of code any import of the notebook names (a leftover "
         "edit: every import is an installed distribution), nor when what the notebook imports from there is the project's own "
         "distribution (`sys.path.append('../')` beside a `setup.py` that builds the package: installed with `pip install -e .`, the "
-        "edit changes nothing; a parent folder of code no manifest builds stays reported). Not an edit in the body of a Kubeflow "
+        "edit changes nothing; a parent folder of code no manifest builds stays reported). Not another relative folder (not `site.addsitedir`) when every "
+        "import below the edit is the standard library or a distribution the catalogue knows and none is a module of that folder "
+        "as found in the repository, also without its leading parts (Colab's `sys.path.insert(0, 'drive/Fast-Pytorch/Learning_Pytorch')`, "
+        "a Drive clone of the repository whose `Learning_Pytorch/` holds no module, then only `import torch`, `import os`), nor when "
+        "no import follows it, unless a later call looks a module up without one (`importlib.import_module`, `pickle.load`) "
+        "and the folder is not found in the repository, or holds modules; a "
+        "reported edit of the same cell names it. Not an edit in the body of a Kubeflow "
         "pipeline component (a function given to `func_to_container_op` or decorated `@dsl.component`): it "
         "runs in the component's image, whose layout the pipeline defines. Not an edit putting the folder a `git clone` "
         "of the notebook writes, or a folder inside it, on the path (`!git clone URL /tmp/helpers`, then `sys.path.insert(0, \"/tmp/helpers\")` "
@@ -7981,9 +8000,35 @@ class SysPathEdit(Rule):
             "import sys, os\n!git clone 'https://github.com/facebookresearch/detectron2'\n"
             "sys.path.insert(0, os.path.abspath('./detectron2'))",
         )),
+        # A folder no import below needs: each is the standard library or a catalogued distribution
+        # (Colab boilerplate; fair check 32, items 97-99).
+        Example(cells=(
+            "from google.colab import drive\ndrive.mount('/content/drive')\nimport sys\n"
+            "sys.path.insert(0, 'drive/course/notebooks')",
+            "import os\nimport torch\nimport numpy as np",
+        )),
+        # ... or no import below at all.
+        Example(cells=("!mkdir -p drive\nimport sys\nsys.path.insert(0, 'drive/course/notebooks')\n!ls drive",)),
+        # ... or a checkpoint unpickled below when the repository's folder of that name holds no module.
+        Example(
+            cells=("import sys\nsys.path.insert(0, 'drive/course/notebooks')", "import torch\ncheckpoint = torch.load('model.tar')"),
+            files={"notebooks/datasets/notes.txt": "text\n"},
+        ),
     )
     failing = (
         Example(cells=("import sys\nsys.path.append('../src')\nfrom features import build",), expect=((1, 2),)),
+        # The same boilerplate where an import below is a module of that folder (`notebooks/` of the
+        # repository, cloned into Drive), also when a distribution has its name.
+        Example(
+            cells=("import sys\nsys.path.insert(0, 'drive/course/notebooks')", "import torch\nfrom evaluate import accuracy"),
+            files={"notebooks/evaluate.py": "def accuracy(pairs):\n    return 1.0\n"},
+            expect=((1, 2),),
+        ),
+        # ... or a model unpickled below, whose class may be a module of that folder.
+        Example(
+            cells=("import sys\nsys.path.insert(0, 'drive/course/notebooks')", "import pickle\nmodel = pickle.load(open('model.pkl', 'rb'))"),
+            expect=((1, 2),),
+        ),
         Example(
             cells=(
                 "import sys as system\nsystem.path.insert(0, '/opt/team/libs')",
@@ -8045,6 +8090,7 @@ class SysPathEdit(Rule):
             absolute: set[tuple[int, int]] = set()
             related: dict[tuple[int, int], tuple[tuple[Cell, int, int], ...]] = {}
             unused_parent: list[str] = []  # the cell's edits adding `..`, which no import uses
+            unused_folder: list[str] = []  # the cell's edits adding another relative folder no import below uses
             for call in ca.facts.calls:
                 if id(call) in edits:
                     if imports_written and _adds_working_folder(ca, call):
@@ -8083,6 +8129,12 @@ class SysPathEdit(Rule):
                         continue
                     if value is not None and re.match(r"^(?:/|~|[A-Za-z]:[\\/])", value):
                         absolute.add((call.line, call.column))
+                    elif value is not None and _relative_folder_unused(ctx, ca, call, value):
+                        # `sys.path.insert(0, 'drive/Fast-Pytorch/Learning_Pytorch')` (Colab boilerplate)
+                        # with every import below the stdlib or a catalogued distribution: no import
+                        # depends on the folder or layout (fair check 32, items 97-99; the `..` case above).
+                        unused_folder.append(render_call(call))
+                        continue
                     events.append((call.line, call.column, render_call(call)))
             helper_edits: dict[tuple[int, int], str] = {}
             for call in ca.facts.calls:
@@ -8117,7 +8169,62 @@ class SysPathEdit(Rule):
                     # (fair check 17, item 100: the cell's other edit was not mentioned)
                     message += (f"; the cell's `{unused_parent[0]}` is no finding of its own: the parent folder holds "
                                 "no module the notebook imports, so removing it changes nothing")
+                elif unused_folder:
+                    message += (f"; the cell's `{unused_folder[0]}` is no finding of its own: no import below it names a "
+                                "module of that folder, so removing it changes nothing")
                 yield Hit(ca.cell, line, column, message, fix=fix, key=text, related=related.get((line, column), ()))
+
+
+# Calls after a `sys.path` edit that look modules up on it without an `import` statement: a dynamic
+# import, or unpickling an object whose class is named by its module.
+_PATH_LOOKUPS = frozenset({
+    "importlib.import_module", "__import__", "pickle.load", "pickle.loads", "joblib.load", "torch.load",
+    "dill.load", "dill.loads", "cloudpickle.load", "cloudpickle.loads", "pandas.read_pickle",
+})
+
+
+def _relative_folder_unused(ctx: RuleContext, ca: CellAnalysis, call: CallFact, entry: str) -> bool:
+    """Does no import after the `sys.path` edit on `line` (adding the relative folder `entry`) need it?
+    True when every import below the edit is absolute and names the standard library or a distribution
+    the catalogue knows, and none of them is a module beside the notebook, of the project, or in the
+    folder as found in the repository (`ProjectContext.path_entry_modules`: also without its leading
+    parts, as `drive/Fast-Pytorch/Learning_Pytorch`, a clone of the repository in a mounted Drive, is
+    the repository's own `Learning_Pytorch/`). Fair check 32, items 97-99 (Fast-Pytorch's Colab
+    boilerplate, all of whose imports are torch, numpy, the stdlib and google.colab); fair check 13
+    silenced the same shape for `..`. An edit no import follows is no different (Fast-Pytorch's
+    Github2Drive: the edit, then only `!ls` and a clone), unless a later call looks a module up without
+    an import (`importlib.import_module`, unpickling: `_PATH_LOOKUPS`) and the folder was not found, or
+    was found with modules in it (ChatBot's `torch.load` of a checkpoint, with `Learning_Pytorch/`
+    holding none, is no such lookup). Not `site.addsitedir` (its
+    `.pth` files may add any folder), nor an edit whose folder was not looked at, nor a later import
+    of a name the catalogue does not know (`sys.path.append("lib")`, then `import mytools`, with no
+    `mytools` in the repository: the folder may be made elsewhere)."""
+    from nbrefactor.audit.distributions import STDLIB, resolve
+    project = ctx.project
+    if project is None:
+        return False
+    looked = next(((names, present) for written, names, present in project.path_entry_modules if written == entry), None)
+    if looked is None or call.method not in ("insert", "append"):
+        return False
+    found, present = looked
+    line = call.line
+    tops: set[str] = set()
+    for at, imp in ctx.facts.imports:
+        if (at.cell.index, imp.line) <= (ca.cell.index, line):
+            continue
+        if imp.level > 0 or not imp.top_level:
+            return False
+        tops.add(imp.top_level)
+    if (not present or found) and any(
+        (later.cell.index, c.line) > (ca.cell.index, line) and c.func
+        and resolve_callee(ctx.facts, ctx.catalog, c.func) in _PATH_LOOKUPS
+        for later in ctx.cells for c in later.facts.calls
+    ):
+        return False
+    own = found | project.local_modules | project.project_modules | (project.parent_modules or frozenset())
+    return not tops & own and all(
+        top in STDLIB or resolve(top, ctx.catalog).source in ("override", "namespace", "pipreqs") for top in tops
+    )
 
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
@@ -9125,6 +9232,11 @@ def _leading_piece(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth:
             inner = _leading_piece(ctx, first.value, cell, line, depth + 1)
             return inner if inner is not None and not isinstance(inner[0], ast.Constant) else None
         return (first, cell) if isinstance(first, ast.Constant) else None
+    template = _template_head(node)
+    if template is not None:
+        # `"logs/{}".format(NAME)`, `"logs/%s" % NAME`: the literal text before the first hole, as
+        # a leading folder (fair check 32, T-1.3: TensorBoard's log_dir with NAME bound three times).
+        return template, cell
     if isinstance(node, ast.Call) and node.args:
         func, dotted = node.func, ""
         while isinstance(func, ast.Attribute):
@@ -9151,6 +9263,33 @@ def _leading_piece(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth:
     return None
 
 
+def _template_argument(ctx: RuleContext, pa: PathArgument) -> bool:
+    """Is the path argument, as written, a template filled in place whose text opens with a literal
+    (`"logs/{}".format(NAME)`, `"out/%s.txt" % run`)?"""
+    ca = ctx.analysis_at.get(_cell_of(ctx, pa))
+    tree = cell_python_tree(ca) if ca is not None else None
+    node = _call_argument_nodes(tree).get((pa.arg.line, pa.arg.column)) if tree is not None else None
+    return node is not None and _template_head(node) is not None
+
+
+def _template_head(node: ast.AST) -> Optional[ast.Constant]:
+    """The literal text before the first hole of a template filled in place, `"logs/{}".format(NAME)`
+    or `"logs/%s" % NAME`, as a constant at the template's place; None for anything else or a
+    template opening with a hole."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        text, hole = node.func.value, "{"
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        text, hole = node.left, "%"
+    else:
+        return None
+    if not isinstance(text, ast.Constant) or not isinstance(text.value, str) or hole not in text.value:
+        return None
+    head = text.value.split(hole, 1)[0]
+    return ast.copy_location(ast.Constant(head), text) if head else None
+
+
+# The working directory's calls as written alone (`_open_ended_paths`' wording).
+_CWD_CALL_TEXTS = frozenset({"os.getcwd()", "Path.cwd()", "pathlib.Path.cwd()", "os.getcwdu()"})
 _CWD = "\x00"  # stands for the working directory in a value `_cwd_rest` spells
 
 
@@ -9410,6 +9549,10 @@ def _open_ended_paths(
             # `with tf.device(…):`, then `saver.save(sess, savedir + 'dae_dr.ckpt')` is known whole, not
             # "the rest known only at run time"; fair check 30, item 97)
             known = _value_at(ctx, node, ca.cell.index, pa.arg.line, 0, nested=True)
+            if known is None and _str_format_call(node):
+                # `"logs/{}".format(NAME)` with NAME known where the call runs: the path it spells
+                # (fair check 32, T-1.3: not "the rest known only at run time").
+                known = _str_formatted(node, lambda a: _value_at(ctx, a, ca.cell.index, pa.arg.line, 0, nested=True))  # type: ignore[arg-type]
             written = shown(known) if known is not None else f"`{ast.get_source_segment(ca.masked.python, node) or ''}`"
             found.setdefault(position, []).append((what, pa, written, ca.cell.index, known is not None))
             if pieces is not None and isinstance(piece, ast.Constant):
@@ -9428,17 +9571,24 @@ def _open_ended_paths(
         # `MNIST(os.getcwd(), train=True, download=True)` and its test split: the working directory
         # is only the root of one dataset PTH007 reports (as for a literal root; fair check 16).
         folded = "PTH007" if what == "the working directory" and _cwd_dataset_root(ctx, uses) else ""
+        said = f"{start} is {pa.verb} `{pa.shown_callee}`{built}"
+        if what == "the working directory" and pa.direction == "none" and written.strip("`") in _CWD_CALL_TEXTS:
+            # `data_path = Path(os.getcwd())/'data'/'aclImdb'`: not "passed to `Path` as `os.getcwd()`"
+            # (fair check 32, item 114's wording).
+            said = f"A path is built from the working directory with `{pa.shown_callee}({written.strip('`')})`"
         yield Hit(
             cells[cell].cell, line, column,
-            f"{start} is {pa.verb} `{pa.shown_callee}`{built} (cell {used_in}, line "
+            f"{said} (cell {used_in}, line "
             f"{pa.call.line}){rest}: it is resolved against the current working directory, "
             + RUN_FOLDER,
             fix="Build it from a configured root instead: `DATA_DIR / name`, with `DATA_DIR` from a config value or environment variable.",
             key=f"open-ended\x1f{what}",
-            related=tuple(dict.fromkeys([
+            # (not a place on the finding's own line: `TensorBoard(log_dir="logs/{}".format(NAME))`
+            # reported at the template names no other place there; fair check 32, item 114)
+            related=tuple(dict.fromkeys(r for r in [
                 *((cells[c].cell, p.call.line, p.call.column) for _, p, _, c, _ in uses),
                 *((cells[c].cell, ln, col) for c, ln, col in places.get((cell, line, column), ())),
-            ])),
+            ] if (r[0].index, r[1]) != (cell, line))),
             folded_into=folded,
         )
 
@@ -10690,7 +10840,8 @@ class CwdRelativePath(Rule):
         "pickle.load(…)` `else: X = fetch_openml(…)`). "
         "Nor is the file a download step PTH007 reports saves (`dst = \"data.zip\"`, `gdown.download(url, dst)`, then extracted), "
         "or the destination of a Python download whose URL is a PTH003 finding (`urllib.request.urlretrieve(url, \"../data/x.fna.gz\")`, "
-        "a file opened for writing with the body of `r = requests.get(url)` or of `with requests.get(url, stream=True) as r:`, also "
+        "a file opened for writing with the body of `r = requests.get(url)` or of `with requests.get(url, stream=True) as r:` "
+        "(or `urlopen`'s, `with urllib.request.urlopen(url) as response:` then `out_file.write(response.read())`), also "
         "behind an `os.path.exists` test of it or after the `os.makedirs` of the folder it saves into, through the constant its "
         "path is built from (`os.makedirs(DATA_DIR)`, `DATA_FILE = f\"{DATA_DIR}/x.tsv\"`); also when PTH003 reports the URL with its rest known only at run time, "
         "`urlretrieve(BASE + zipfilename, zipfilename)`): "
@@ -10717,7 +10868,8 @@ class CwdRelativePath(Rule):
         "`ModelCheckpoint()` without `dirpath` under loggers that leave `save_dir` out writes its checkpoints into the "
         "working directory; one finding per folder, the other calls related. "
         "A path whose rest is known only at run time, built from a relative literal (`path = f\"./guide_{k}.txt\"` bound in a "
-        "loop's body too, then `open(path)`), is reported at that literal and folds with its folder's other paths, one "
+        "loop's body too, then `open(path)`; a template filled in place, `TensorBoard(log_dir=\"logs/{}\".format(NAME))`, "
+        "by the text before its first hole, `logs/`, also when `NAME` is bound once), is reported at that literal and folds with its folder's other paths, one "
         "finding per folder as for whole paths; one built from `os.getcwd()` keeps its own. "
         "A figure written by `savefig` with interactive plotting off (`plt.ioff()` above it in its cell) only for a markdown "
         "cell to show it (`![](grid.png)`, `<img src=\"grid.png\">`), read by nothing, is a display, not an output: not reported. "
@@ -10966,6 +11118,14 @@ class CwdRelativePath(Rule):
             "import requests\nurl = 'https://data.example.org/releases/cord-19_2022-02-07.tar.gz'\n"
             "with requests.get(url, stream=True) as r:\n    with open('cord-19.tar.gz', 'wb') as fp:\n"
             "        for chunk in r.iter_content(chunk_size=1024):\n            fp.write(chunk)",
+        )),
+        # ... and of `urlopen`'s response written with `response.read()`, the file named in the cell
+        # above (fair check 32, item 104).
+        Example(cells=(
+            "url = 'http://www.gutenberg.org/ebooks/1661.txt.utf-8'\nfile_name = 'sherlock.txt'",
+            "import urllib.request\nwith urllib.request.urlopen(url) as response:\n    with open(file_name, 'wb') as out_file:\n"
+            "        data = response.read()\n        out_file.write(data)",
+            "text = open(file_name, 'r', encoding='utf-8').read()",
         )),
         # ... and of a download whose URL PTH003 reports with its rest known only at run time (fair
         # check 27, items 107, 109).
@@ -11381,6 +11541,22 @@ class CwdRelativePath(Rule):
                 "save_dataset_path = 'data'\ntokenized['train'].save_to_disk(os.path.join(save_dataset_path, 'train'))",
             ),
             expect=((1, 3), (3, 1)),
+        ),
+        # A log folder filled in by `.format` with a name bound in each run's cell: the template's
+        # `logs/` at the first call, the other related (fair check 32, T-1.3) ...
+        Example(
+            cells=("from tensorflow.keras.callbacks import TensorBoard\nNAME = 'cnn-32'\n"
+                   "board = TensorBoard(log_dir='logs/{}'.format(NAME))",
+                   "NAME = 'cnn-64'\nboard = TensorBoard(log_dir='logs/{}'.format(NAME))"),
+            expect=((1, 3),),
+        ),
+        # ... also with the name bound once: the folder is the template's, not the name's literal; and a
+        # path built from the working directory by `Path` alone (fair check 32, item 114's wording).
+        Example(
+            cells=("from tensorflow.keras.callbacks import TensorBoard\nNAME = 'cnn-32'\n"
+                   "board = TensorBoard(log_dir='logs/{}'.format(NAME))",
+                   "import os\nfrom pathlib import Path\ndata_path = Path(os.getcwd()) / 'data' / 'aclImdb'"),
+            expect=((1, 3), (2, 3)),
         ),
     )
 
@@ -11948,6 +12124,11 @@ class CwdRelativePath(Rule):
                     leading = frozenset(f.value.rstrip("/\\") for f in literal_findings(ctx)
                                         if f.source == "python" and f.path_class.kind == "relative")
                 if any(value.startswith(root + "/") for root in leading if root):
+                    continue
+                if _template_argument(ctx, pa):
+                    # `TensorBoard(log_dir="logs/{}".format(NAME))`: the folder to configure is the
+                    # template's `logs/`, reported at the call with the open-ended paths, not NAME's
+                    # literal (fair check 32, T-1.3).
                     continue
             if constant.name in names:
                 # `model_name = "distilbert-base-uncased"` fetched with `from_pretrained(model_name)`
