@@ -49,6 +49,20 @@ def test_a_crashing_rule_keeps_the_other_rules_findings_and_names_itself():
     assert "IndexError" in result.error.problem and "\n" not in result.error.problem
 
 
+def test_a_rule_class_defined_outside_the_package_is_not_one_of_every_audits_rules():
+    # BrokenRule subclasses Rule in this module; before the fix, all_rules() picked it up whenever
+    # its cache was first filled after this module was imported (a baseline test then saw TST901).
+    from nbrefactor.audit.rules import all_rules
+
+    all_rules.cache_clear()
+    try:
+        codes = [rule.code for rule in all_rules()]
+    finally:
+        all_rules.cache_clear()
+    assert "TST901" not in codes
+    assert "HID003" in codes and len(codes) == len(set(codes))
+
+
 def test_without_a_crash_there_is_no_error():
     nb = parse_notebook("nb.ipynb", notebook_bytes("print(undefined_name)\n"))
     result = audit_notebook(nb, Settings(), ProjectContext(), load_catalog(), rules=[rule_by_code("HID003")]).result
