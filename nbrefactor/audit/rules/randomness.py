@@ -7736,10 +7736,7 @@ def _threaded_training(ctx: RuleContext, catalog: RandomnessCatalog, star_module
             continue
         (ca, call, how), others = found[0], found[1:]
         short = _resolve(ctx.facts, call, star_modules, local, cell_index=ca.cell.index).rsplit(".", 1)[-1]
-        more = ""
-        if others:
-            cells = sorted({o[0].cell.index for o in others})
-            more = f"; {len(others)} more model{'s' if len(others) > 1 else ''} like it (cell{'s' if len(cells) > 1 else ''} {', '.join(map(str, cells))})"
+        more = _more_models_like_it(others)
         yield Hit(
             ca.cell, call.line, call.column,
             f"`{short}(...)` trains with {how}: {spec.label} documents that only "
@@ -7750,6 +7747,15 @@ def _threaded_training(ctx: RuleContext, catalog: RandomnessCatalog, star_module
             key=f"threads:{spec.label}",
             related=tuple((o[0].cell, o[1].line, o[1].column) for o in others),
         )
+
+
+def _more_models_like_it(others: list[tuple[CellAnalysis, CallFact, str]]) -> str:
+    """The tail naming the other models one threaded-training finding stands for ("; 2 more
+    models like it (cells 4, 7)"), empty when there are none."""
+    if not others:
+        return ""
+    cells = sorted({o[0].cell.index for o in others})
+    return f"; {len(others)} more model{'s' if len(others) > 1 else ''} like it (cell{'s' if len(cells) > 1 else ''} {', '.join(map(str, cells))})"
 
 
 def _literal_number(text: str | None) -> float | None:
@@ -7771,10 +7777,7 @@ def _idle_training(
     at the first, the others related (fair check 32, item 144)."""
     (ca, call, written), others = idle[0], idle[1:]
     short = _resolve(ctx.facts, call, star_modules, local, cell_index=ca.cell.index).rsplit(".", 1)[-1]
-    more = ""
-    if others:
-        cells = sorted({o[0].cell.index for o in others})
-        more = f"; {len(others)} more model{'s' if len(others) > 1 else ''} like it (cell{'s' if len(cells) > 1 else ''} {', '.join(map(str, cells))})"
+    more = _more_models_like_it(others)
     return Hit(
         ca.cell, call.line, call.column,
         f"`{short}(...)` is given `{spec.keyword}={written}`: {spec.label} starts one training thread per worker "
