@@ -381,6 +381,53 @@ def test_the_code_digest_reads_kept_file_digests_back_without_reading_the_files(
     cache._tree_digest.cache_clear()
 
 
+def test_the_catalogue_digest_reads_kept_file_digests_back_without_reading_the_files(monkeypatch, tmp_path: Path) -> None:
+    """The catalogue's part of the cache key (round 32): each file's SHA-256 kept by its stat as the
+    package's are; the digest is the one computed from the files' bytes, and the next run (the kept
+    file read again) computes it without opening one of them. A file edited since is hashed again."""
+    import hashlib
+    import shutil
+    import time
+
+    from nbrefactor.audit import cache
+    from nbrefactor.audit.catalog import shipped_rules_dir
+
+    startup_cache = _keeping(monkeypatch, tmp_path, later_ns=10 * 10**9)
+    extra = tmp_path / "rules"
+    shutil.copytree(shipped_rules_dir(), extra)
+
+    def from_bytes() -> str:  # (the digest as it was computed before round 32)
+        digest = hashlib.sha256()
+        for index, folder in enumerate([shipped_rules_dir(), extra]):
+            for file in sorted(Path(folder).glob("*.toml")):
+                digest.update(f"{index}\x1f{file.name}\0".encode("utf-8"))
+                digest.update(hashlib.sha256(file.read_bytes()).digest())
+        return digest.hexdigest()
+
+    expected = from_bytes()
+    assert cache.catalogue_digest((str(extra),)) == expected
+    files = sorted(extra.glob("*.toml"))
+    assert len(files) > 5 and all(str(f) in startup_cache._digests for f in files)
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    startup_cache.save()
+    monkeypatch.setattr(startup_cache, "_digests", {})
+    startup_cache._load_digests()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a kept digest was not read back")
+
+    with monkeypatch.context() as m:
+        m.setattr(startup_cache, "open", refuse, raising=False)
+        m.setattr(Path, "read_bytes", refuse)
+        assert cache.catalogue_digest((str(extra),)) == expected
+    edited = files[0]
+    text = edited.read_bytes()
+    time.sleep(0.05)
+    edited.write_bytes(text.replace(b"=", b"= ", 1))
+    changed = from_bytes()
+    assert changed != expected and cache.catalogue_digest((str(extra),)) == changed
+
+
 def test_an_edited_source_file_changes_the_code_digest_even_at_the_same_size(monkeypatch, tmp_path: Path) -> None:
     """An edit that keeps the file's size (one letter for another) changes its stat's `ctime_ns`:
     the kept digest is not read, the file is hashed again and the code digest (the cache key's
