@@ -53,6 +53,10 @@ _used_patterns: set = set()
 _used_sources: set = set()
 _full = False
 _installed_by = 0  # the process that installed the hooks, the only one that writes the file (not a forked worker)
+# In a forked pool worker: the tables of the patterns it compiled for the first time, and the kept
+# ones it used that its parent had not, since it last handed them over (`worker_news`, `adopt`).
+_from_worker: dict = {}
+_used_in_worker: set = set()
 _DIGESTS_FORMAT = 1
 RACY_NS = 2_000_000_000  # as the replay's: FAT's 2 s granularity, and any lag of the file system's clock
 _digests: dict = {}  # absolute path -> ((size, mtime_ns, ctime_ns, inode, device), SHA-256 of its bytes)
@@ -97,9 +101,9 @@ def install() -> None:
         key = (type(p) is bytes, p, int(flags))
         tables = _known.get(key)
         if tables is None:
-            compiled = original(p, flags)  # raises or warns exactly as before
             if os.getpid() != _installed_by:
-                return compiled  # a forked worker: it never writes the file, so nothing to keep
+                return compile_in_worker(key, p, flags)
+            compiled = original(p, flags)  # raises or warns exactly as before
             tables = _tables(p, flags)
             if tables is not None:
                 if len(_known) < _LIMIT:
@@ -109,9 +113,32 @@ def install() -> None:
                 else:
                     _full = True
             return compiled
-        _used_patterns.add(key)
+        if key not in _used_patterns:
+            _used_patterns.add(key)
+            if os.getpid() != _installed_by:
+                _used_in_worker.add(key)
         final_flags, code, groups, groupindex, indexgroup = tables
         return sre_compile(p, final_flags, memoryview(code).cast("I").tolist(), groups, dict(groupindex), indexgroup)
+
+    def compile_in_worker(key, p, flags):
+        """A forked worker's first sight of a pattern: it never writes the file, so the tables
+        go to its parent with its results (`worker_news`), which keeps them for the next run. A
+        user of the default `-j` otherwise compiled the same patterns in the workers on every run
+        (PythonDataScienceHandbook: 257 of them, ~35 ms of CPU; issue 15, thirty-second round).
+        Compiled once, from the tables, as a hit is; `re` compiles whatever fails or warns (so it
+        fails or warns as before), and that is not kept."""
+        try:
+            tables = _tables(p, flags)
+        except Exception:
+            tables = None
+        if tables is None:
+            return original(p, flags)
+        final_flags, code, groups, groupindex, indexgroup = tables
+        compiled = sre_compile(p, final_flags, memoryview(code).cast("I").tolist(), groups, dict(groupindex), indexgroup)
+        _known[key] = tables  # (this worker's own copy: found again here without compiling)
+        _used_patterns.add(key)
+        _from_worker[key] = tables
+        return compiled
 
     def _tables(p, flags):
         """What `compiler.compile` hands `_sre.compile` (its own steps), or None if they warn."""
@@ -142,6 +169,37 @@ def install() -> None:
 
     compile.__wrapped_by_nbrefactor__ = True  # type: ignore[attr-defined]
     compiler.compile = compile
+
+
+def worker_news():
+    """In a forked pool worker: the tables of the patterns it compiled for the first time and the
+    keys of the kept ones it used that its parent had not, since the last call, for `adopt` in the
+    parent; None when there are none (or in any other process)."""
+    global _from_worker, _used_in_worker
+    if not (_from_worker or _used_in_worker) or os.getpid() == _installed_by:
+        return None
+    news = (_from_worker, _used_in_worker)
+    _from_worker, _used_in_worker = {}, set()
+    return news
+
+
+def adopt(news) -> None:
+    """In the process that installed the hooks: what a worker compiled and used (`worker_news`),
+    kept as if this process had (within `_LIMIT`), so the next run's workers find it in the file."""
+    global _added, _full
+    if news is None or os.getpid() != _installed_by:
+        return
+    tables, used = news
+    for key, entry in tables.items():
+        if key in _known:
+            continue  # (another worker's)
+        if len(_known) < _LIMIT:
+            _known[key] = entry
+            _used_patterns.add(key)
+            _added += 1
+        else:
+            _full = True
+    _used_patterns.update(used)
 
 
 def _stable_tokenize_pattern() -> None:

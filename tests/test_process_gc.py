@@ -51,7 +51,7 @@ def test_an_audit_as_the_process_collects_every_10000_objects_from_the_start_and
     gc.set_threshold(700, 10, 10)  # the interpreter's defaults
     code, started_under = _run_watched(monkeypatch, None, ["audit", str(NOTEBOOK), "--format", "json", "--no-cache"])
     assert code in (0, 1)
-    assert started_under == (10_000, 10, 10)
+    assert started_under == (10_000, 100, 10)  # (the middle generation: every 100 young collections, round 32)
     assert gc.get_freeze_count() > 1000  # the run's modules, catalogue, rules: skipped at exit
 
 
@@ -87,3 +87,28 @@ def test_a_single_process_audit_freezes_what_it_loaded_while_it_audits_and_unfre
     assert len(result.notebooks) == len(seen) >= 1
     assert all(frozen > 1000 and enabled for frozen, enabled in seen)
     assert gc.get_freeze_count() == 0
+
+
+def test_an_audit_called_in_process_collects_the_middle_generation_every_100_young_collections(monkeypatch, collector):
+    """`app.run_audit` sets the audit's thresholds for the audit alone (round 32: the middle
+    generation after 100 young collections, not 10) and gives the caller's back afterwards."""
+    from nbrefactor.audit import engine
+    from nbrefactor.cli import app
+
+    seen: list[tuple[int, ...]] = []
+    real = engine.audit_paths
+
+    def watched(*args, **kwargs):
+        seen.append(gc.get_threshold())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "audit_paths", watched)
+    gc.set_threshold(700, 10, 10)
+    with redirect_stdout(io.StringIO()):
+        code = app.main(["audit", str(NOTEBOOK), "--format", "json", "--no-cache"])
+    assert code in (0, 1)
+    assert seen == [(10_000, 100, 10)] and gc.get_threshold() == (700, 10, 10)
+    gc.set_threshold(700, 200, 10)  # a caller's own larger setting is kept
+    with redirect_stdout(io.StringIO()):
+        app.main(["audit", str(NOTEBOOK), "--format", "json", "--no-cache"])
+    assert seen[1] == (10_000, 200, 10) and gc.get_threshold() == (700, 200, 10)

@@ -179,22 +179,77 @@ print(sorted(p for _, p, _ in startup_cache._known))
     assert sorted(p for _, p, _ in kept) == ["new1", "new2", "old1"]
 
 
-def test_a_forked_worker_keeps_nothing(tmp_path: Path) -> None:
-    """A pool worker never writes the file, so its first-seen patterns are compiled once, by `re`."""
+def test_a_forked_worker_hands_what_it_compiled_to_its_parent(tmp_path: Path) -> None:
+    """A pool worker never writes the file: the tables of the patterns it compiles for the first
+    time, and the keys of the kept ones it uses, go to the parent (`worker_news`, `adopt`), which
+    keeps them as its own (round 32: before, nothing of a worker's was kept). What fails or warns
+    in a worker does so as before and is not handed over; a worker's pattern equals `re`'s."""
     script = """
-import os, re, sys
+import os, pickle, re, sys, warnings
+import re._compiler
+original = re._compiler.compile
 from nbrefactor import startup_cache
 startup_cache._PATH = sys.argv[1]
 startup_cache.install()
 re.compile("parent-pattern")
+re.compile("kept-unused")
+startup_cache._used_patterns.discard((False, "kept-unused", 0))
+read, write = os.pipe()
 pid = os.fork()
 if pid == 0:
-    re.compile("worker-pattern")
-    os._exit(0 if len(startup_cache._known) == 1 else 1)
-_, status = os.waitpid(pid, 0)
-print(os.waitstatus_to_exitcode(status), sorted(p for _, p, _ in startup_cache._known))
+    mine = re.compile("(?P<w>worker)-pattern")
+    re.purge()
+    again = re.compile("(?P<w>worker)-pattern")  # (found in the worker's own copy now)
+    re.compile("kept-unused")
+    try:
+        re.compile("(unclosed")
+    except re.error:
+        pass
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        re.compile("[[a]")
+    same = mine == original("(?P<w>worker)-pattern", 0) and mine.groupindex == {"w": 1} and again == mine
+    os.write(write, pickle.dumps((same, len(caught), startup_cache.worker_news(), startup_cache.worker_news())))
+    os._exit(0)
+os.close(write)
+chunks = []
+while True:
+    chunk = os.read(read, 65536)
+    if not chunk:
+        break
+    chunks.append(chunk)
+os.waitpid(pid, 0)
+same, warned, news, then = pickle.loads(b"".join(chunks))
+print(same, warned, startup_cache.worker_news(), then, sorted(p for _, p, _ in news[0]), sorted(p for _, p, _ in news[1]))
+startup_cache.adopt(news)
+print(startup_cache._added, sorted(p for _, p, _ in startup_cache._known), sorted(p for _, p, _ in startup_cache._used_patterns))
 """
-    assert _python(script, str(tmp_path / "startup.marshal")) == "0 ['parent-pattern']\n"
+    out = _python(script, str(tmp_path / "startup.marshal")).splitlines()
+    assert out[0] == "True 1 None None ['(?P<w>worker)-pattern'] ['kept-unused']"
+    assert out[1] == (
+        "3 ['(?P<w>worker)-pattern', 'kept-unused', 'parent-pattern'] ['(?P<w>worker)-pattern', 'kept-unused', 'parent-pattern']"
+    )
+
+
+_JOBS = """
+import sys
+from nbrefactor import startup_cache
+startup_cache._PATH = sys.argv[1]
+startup_cache.install()
+from nbrefactor.cli.app import main
+main(["audit", *sys.argv[3:], "--no-cache", "-j", sys.argv[2], "--format", "json"])
+print(startup_cache._added, file=sys.stderr)
+startup_cache.save()
+"""
+
+
+def test_what_the_pools_workers_compile_is_kept_for_the_next_run(tmp_path: Path) -> None:
+    """After a run with a pool (`-j 2`), a run of the same notebooks in one process compiles
+    nothing the file lacks: the workers' patterns were kept (round 32; before, a default-`-j` user
+    compiled them in the workers on every run)."""
+    path = tmp_path / "regex.marshal"
+    _python(_JOBS, str(path), "2", *FOLDERS)
+    assert _python(_JOBS, str(path), "1", *FOLDERS, stream="stderr").split() == ["0"]
 
 
 _TOKENS = """
@@ -324,6 +379,53 @@ def test_the_code_digest_reads_kept_file_digests_back_without_reading_the_files(
     cache._tree_digest.cache_clear()
     assert cache.code_digest(package) == first
     cache._tree_digest.cache_clear()
+
+
+def test_the_catalogue_digest_reads_kept_file_digests_back_without_reading_the_files(monkeypatch, tmp_path: Path) -> None:
+    """The catalogue's part of the cache key (round 32): each file's SHA-256 kept by its stat as the
+    package's are; the digest is the one computed from the files' bytes, and the next run (the kept
+    file read again) computes it without opening one of them. A file edited since is hashed again."""
+    import hashlib
+    import shutil
+    import time
+
+    from nbrefactor.audit import cache
+    from nbrefactor.audit.catalog import shipped_rules_dir
+
+    startup_cache = _keeping(monkeypatch, tmp_path, later_ns=10 * 10**9)
+    extra = tmp_path / "rules"
+    shutil.copytree(shipped_rules_dir(), extra)
+
+    def from_bytes() -> str:  # (the digest as it was computed before round 32)
+        digest = hashlib.sha256()
+        for index, folder in enumerate([shipped_rules_dir(), extra]):
+            for file in sorted(Path(folder).glob("*.toml")):
+                digest.update(f"{index}\x1f{file.name}\0".encode("utf-8"))
+                digest.update(hashlib.sha256(file.read_bytes()).digest())
+        return digest.hexdigest()
+
+    expected = from_bytes()
+    assert cache.catalogue_digest((str(extra),)) == expected
+    files = sorted(extra.glob("*.toml"))
+    assert len(files) > 5 and all(str(f) in startup_cache._digests for f in files)
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    startup_cache.save()
+    monkeypatch.setattr(startup_cache, "_digests", {})
+    startup_cache._load_digests()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a kept digest was not read back")
+
+    with monkeypatch.context() as m:
+        m.setattr(startup_cache, "open", refuse, raising=False)
+        m.setattr(Path, "read_bytes", refuse)
+        assert cache.catalogue_digest((str(extra),)) == expected
+    edited = files[0]
+    text = edited.read_bytes()
+    time.sleep(0.05)
+    edited.write_bytes(text.replace(b"=", b"= ", 1))
+    changed = from_bytes()
+    assert changed != expected and cache.catalogue_digest((str(extra),)) == changed
 
 
 def test_an_edited_source_file_changes_the_code_digest_even_at_the_same_size(monkeypatch, tmp_path: Path) -> None:

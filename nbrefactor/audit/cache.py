@@ -260,15 +260,19 @@ def _tree_digest(folder: Path) -> str:
 
 
 def catalogue_digest(rules_dirs: tuple[str, ...]) -> str:
-    """The bytes of every catalogue file, in the order `load_catalog` reads them."""
+    """The bytes of every catalogue file, in the order `load_catalog` reads them. Each file's
+    SHA-256 is kept by its stat as the package's files' are (`startup_cache.file_sha256`, the same
+    digest): the shipped catalogue's 0.4 MB were read and hashed again by every run with the cache
+    on, ~12 M instructions of the pool's parent before it forks (issue 15, thirty-second round)."""
     from nbrefactor.audit.catalog import shipped_rules_dir
+    from nbrefactor.startup_cache import file_sha256
 
     digest = hashlib.sha256()
     for index, folder in enumerate([shipped_rules_dir(), *(Path(d) for d in rules_dirs)]):
         for file in sorted(Path(folder).glob("*.toml")):
             digest.update(f"{index}\x1f{file.name}\0".encode("utf-8"))
             try:
-                digest.update(hashlib.sha256(file.read_bytes()).digest())
+                digest.update(file_sha256(os.path.abspath(file)))
             except OSError:
                 digest.update(b"unreadable")
     return digest.hexdigest()

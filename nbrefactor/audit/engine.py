@@ -663,6 +663,8 @@ def _map_in_pool(
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
+    from nbrefactor.startup_cache import adopt
+
     # Batches of notebooks with the same file name (copies: a book's editions, a course's
     # exercise and solution folders), largest first, one batch at a time. A worker takes the next
     # batch when it is done with its own, so the workers finish within about one (small) batch of
@@ -682,7 +684,8 @@ def _map_in_pool(
     done: list[NotebookResult] = []
     try:
         with ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent) as pool:
-            for results in pool.map(_audit_batch, batches):
+            for results, news in pool.map(_audit_batch, batches):
+                adopt(news)  # the patterns the worker compiled, kept for the next run's workers
                 for result in results:
                     done.append(result)
                     if on_result is not None:
@@ -705,10 +708,13 @@ def _map_in_pool(
 
 def _audit_batch(
     batch: tuple[tuple[tuple[str, str, Optional[str]], ...], Settings, Optional[ResultCache], float],
-) -> list[NotebookResult]:
-    """A batch of notebooks, one after the other, in a worker process."""
+) -> tuple[list[NotebookResult], object]:
+    """A batch of notebooks, one after the other, in a worker process; with what the worker
+    compiled for the start-up file (`startup_cache.worker_news`: a forked worker never writes it)."""
+    from nbrefactor.startup_cache import worker_news
+
     items, settings, cache, timeout = batch
-    return [_audit_job((file, display, settings, cache, key, timeout)) for file, display, key in items]
+    return [_audit_job((file, display, settings, cache, key, timeout)) for file, display, key in items], worker_news()
 
 
 def _batches(files: Sequence[tuple[Path, str, Optional[str]]], workers: int) -> list[list[tuple[Path, str, Optional[str]]]]:
