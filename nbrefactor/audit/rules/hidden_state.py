@@ -5459,7 +5459,9 @@ class DependsOnLaterCell(Rule):
         "cells' reads related and named in the message. A name the same cell binds later (the "
         "`try: cache` / `except NameError: cache = {}` idiom) and builtins are not reported, nor "
         "are names read below a star import of the notebook's own module (`from preamble import *` "
-        "with `preamble.py` beside it) or a `%run`, which may bind them. A never-run reference sheet "
+        "with `preamble.py` beside it), of a third-party module whose names are not known (`from rfpimp import *`: a module "
+        "without `__all__` exports what it imports), or a `%run`, which may bind them; a star import whose names are known "
+        "(`from math import *`, the catalogue's `[star_imports]`) binds only those. A never-run reference sheet "
         "(see STR001) is a set of standalone snippets: not reported. Nor is a name that a cell above "
         "which does not parse binds in its text (`n = 50` in a Python 2 cell that ends with a `print` "
         "statement): the definition is above, and the unparsed cell is STR001's or STR004's finding. "
@@ -5500,6 +5502,13 @@ class DependsOnLaterCell(Rule):
         # The notebook's own `preamble.py`, star-imported above, binds `pd` too.
         Example(cells=("from preamble import *", "df = pd.DataFrame({'a': [1]})", "import pandas as pd"),
                 files={"preamble.py": "__all__ = ['pd']\nimport pandas as pd\n"}),
+        # A third-party module's star import whose names are unknown may bind it: rfpimp (no
+        # `__all__`) imports RandomForestClassifier at module level (fair check 33, item 51).
+        Example(cells=(
+            "from rfpimp import *",
+            "rf = RandomForestClassifier(n_estimators=10)",
+            "from sklearn.ensemble import RandomForestClassifier",
+        )),
         # An exercise's empty answer block leaves `action` to the reader; the demo loop below binds its
         # own. HID003's template finding lists the read as related (fair check 16).
         Example(cells=(
@@ -5530,6 +5539,9 @@ class DependsOnLaterCell(Rule):
             expect=((2, 1),),
         ),
         Example(cells=("x = 1", "del x", "print(x)", "x = 2"), expect=((3, 1),)),
+        # A star import whose names are known (the standard library's `math`) does not bind `df`.
+        Example(cells=("from math import *", "print(df.shape)", "import pandas as pd\ndf = pd.DataFrame({'a': [1]})"),
+                expect=((2, 1),)),
         Example(cells=("total += 5", "total = 0"), expect=((1, 1),)),
         # Two names from the same cell below: one finding, the second name related.
         Example(cells=("X_train, y_train = X_all[:2], y_all[:2]", "X_all = [[1], [2], [3]]\ny_all = [0, 1, 0]"), expect=((1, 1),)),
@@ -5572,7 +5584,7 @@ class DependsOnLaterCell(Rule):
         for r in _first_per_cell([r for r in flow.reads if r.flow is Flow.BELOW and not r.deferred and r.cell not in sketches
                                   and r.cell not in not_to_run and (r.cell, r.name) not in blank_reads
                                   and (r.cell, r.line) not in named_by_hid003]):
-            if any((i.cell, i.line) < (r.cell, r.line) for i in local_injections):
+            if any((i.cell, i.line) < (r.cell, r.line) and (names is None or r.name in names) for i, names in local_injections):
                 continue  # `from preamble import *` of the notebook's own module above may bind it
             if any(c < r.cell and r.name in names for c, names in unparsed_binds.items()):
                 continue  # bound above, in a cell that does not parse
@@ -5624,19 +5636,30 @@ _STAR_FROM = re.compile(r"^\s*from\s+(\.*[\w.]*)\s+import\s+\*")
 
 
 def _local_injections(ctx: RuleContext, flow: NameFlow) -> list:
-    """Star imports of the notebook's own modules (`from preamble import *` with `preamble.py`
-    beside it) and `%run` of its own scripts: they bind names this audit does not list, so a name
-    read below one of them may come from it rather than from the later cell that also binds it."""
+    """Star imports and `%run`s that bind names this audit may not list, each with the names it
+    binds when they are known (else None): a name read below one of them may come from it rather
+    than from the later cell that also binds it. `%run` of the notebook's own scripts and star
+    imports of its own modules (`from preamble import *` with `preamble.py` beside it), and star
+    imports of any other module: a third-party module without `__all__` exports everything it
+    imports (fair check 33, item 51: `from rfpimp import *` binds `RandomForestClassifier`,
+    rfpimp importing it at module level). A module whose names are known (a standard-library
+    module, the catalogue's `[star_imports]`, an own module's `__all__`) binds only those."""
     project = ctx.project
     local = (project.local_modules | project.project_modules) if project is not None else frozenset()
+    exports = dict(project.star_exports) if project is not None else {}
     found = []
     for i in flow.injectors:
         if i.kind is InjectorKind.RUN:
-            found.append(i)
+            found.append((i, None))
         elif i.kind is InjectorKind.STAR_IMPORT:
             m = _STAR_FROM.match(i.text)
-            if m and (m.group(1).startswith(".") or m.group(1).split(".")[0] in local):
-                found.append(i)
+            if m is None:
+                continue
+            module = m.group(1)
+            if module.startswith(".") or module.split(".")[0] in local:
+                found.append((i, None))
+            else:
+                found.append((i, exports.get(module) or known_star_names(module, ctx.catalog)))
     return found
 
 
