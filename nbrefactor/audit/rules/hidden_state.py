@@ -5835,7 +5835,9 @@ class StateInjection(Rule):
         "file, and each `from module import *`, at its line; the star imports of one cell (an import "
         "cell pulling in a tutorial's three helper modules) are one finding, at the first, the others "
         "named and related (the same module star-imported again, in a `try`/`except ModuleNotFoundError` that installs it "
-        "first, is named as that: \"star-imports it again on line 5\"). A star import of a standard-library module whose import has no side effect "
+        "first, is named as that: \"star-imports it again on line 5\"). A later cell whose star imports are all of modules "
+        "an earlier reported cell star-imports (each snippet repeating the import cell's `from dtreeviz.trees import *`) is "
+        "folded into that cell's finding, its lines related and its cell named. A star import of a standard-library module whose import has no side effect "
         "(`from math import *`, `from random import *`, `from itertools import *`…) is not reported: its names are "
         "fixed by the Python version, nothing enters from another file or session, and HID003 reads them. "
         "Nor is a star import of a module made to be star-imported whose names the catalogue lists "
@@ -5915,6 +5917,14 @@ class StateInjection(Rule):
             "if 'stats' in dir() and len(stats) > 0:\n    show(stats)",
             "summary = stats if 'stats' in globals() else None",
         ), expect=((2, 1),)),
+        # The same module star-imported again in later snippet cells: one finding at the first, the
+        # repeats related; a cell star-importing another module keeps its own (fair check 33, items 53-55, 59).
+        Example(cells=(
+            "import numpy as np\nfrom dtreeviz.trees import *",
+            "from dtreeviz.trees import *\nviz = dtreeviz(dt, X, y)",
+            "from dtreeviz.trees import *\nctreeviz_univar(dt, X, y)",
+            "from lolviz import *\ntreeviz(root)",
+        ), expect=((1, 2), (4, 1))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -5930,6 +5940,33 @@ class StateInjection(Rule):
                 stars.setdefault(inj.cell, []).append(inj)
         analyses = ctx.analysis_at
         ported = frozenset(ca.cell.index for ca in python2_cells(ctx.facts))
+        # The same module star-imported again in later cells (each self-contained snippet repeating
+        # the import cell's `from dtreeviz.trees import *`) is one root cause, one explicit import
+        # away: a cell whose star imports are all of modules an earlier reported cell star-imports
+        # is folded into that cell's finding, its lines related (fair check 33, items 53-55, 59).
+        held: list[tuple[Hit, set[str], list]] = []  # (finding, its modules, folded star imports)
+        for hit, modules, group in self._star_findings(ctx, flow, cells, injectors, stars, analyses, ported):
+            lead = next((h for h in held if modules and modules <= h[1]), None) if modules else None
+            if lead is not None:
+                lead[2].extend(group)
+                continue
+            held.append((hit, set(modules), []))
+        for hit, _, folded in held:
+            if folded:
+                again = sorted({o.cell for o in folded})
+                hit = replace(hit, message=hit.message + f"; {_cell_list(again)} star-import{'s' if len(again) == 1 else ''} "
+                              "the same again (one explicit import fixes them all)",
+                              related=(*hit.related, *((cells[o.cell], o.line, o.column) for o in folded)))
+            yield hit
+        yield from _session_name_tests(ctx, flow, cells)
+
+    def _star_findings(self, ctx: RuleContext, flow: NameFlow, cells: dict[int, Cell], injectors: list,
+                       stars: dict[int, list], analyses, ported: frozenset[int]) -> Iterator[tuple[Hit, frozenset[str], list]]:
+        """Each finding with the modules its star imports bring (empty for `%run` and the like)
+        and those star imports."""
+        def module_of(text: str) -> str:
+            return m.group(1) if (m := _STAR_FROM.match(text)) else text
+
         for inj in injectors:
             if inj.kind is InjectorKind.RUN and (inj.written_by is not None or _program_launch(inj, flow)):
                 continue  # a file the notebook's own `%%writefile` cell wrote above, or a program launched
@@ -5958,9 +5995,6 @@ class StateInjection(Rule):
                     continue
                 others = same_cell[1:]
                 if others:
-                    def module_of(text: str) -> str:
-                        return m.group(1) if (m := _STAR_FROM.match(text)) else text
-
                     # The same module star-imported again (`try: from escnn.group import *` /
                     # `except ModuleNotFoundError:` install, then the same import) is one import
                     # in two places, not a second module (fair check 20, item 70's wording).
@@ -5973,8 +6007,9 @@ class StateInjection(Rule):
                         modules = [f"`{module_of(o.text)}` (line {o.line})" for o in further]
                         message += "; the cell also star-imports " + (", ".join(modules[:-1]) + " and " if len(modules) > 1 else "") + modules[-1]
                     related = tuple((cells[o.cell], o.line, o.column) for o in others)
-            yield Hit(cells[inj.cell], inj.line, inj.column, message, fix=fix, key=inj.text, related=related)
-        yield from _session_name_tests(ctx, flow, cells)
+            group = stars[inj.cell] if inj.kind is InjectorKind.STAR_IMPORT else []
+            yield (Hit(cells[inj.cell], inj.line, inj.column, message, fix=fix, key=inj.text, related=related),
+                   frozenset(module_of(o.text) for o in group), group)
 
 
 def _session_name_tests(ctx: RuleContext, flow: NameFlow, cells: dict[int, Cell]) -> Iterator[Hit]:
