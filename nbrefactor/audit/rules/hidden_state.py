@@ -198,7 +198,12 @@ class OutOfOrderExecution(Rule):
         "`MinMaxScaler((0, 1))`, may come before the seed), swapped only with cells like them, draw the same numbers: "
         "not reported; nor is such a cell run before cells above it when no cell above those seeds (top to bottom they "
         "draw unseeded in any order, RND001's finding: `np.random.seed(1)` of exercise 12 run before exercise 11's "
-        "unseeded draws). A read that only shows a model's "
+        "unseeded draws). Two writers of a read name that bind it from the same code (each value followed back through "
+        "the names it reads to imports and literals; no call of a notebook function, no draw, training or download, no "
+        "change in place) give the same value in either order: a complete script run before the walkthrough above it that "
+        "rebuilds the same `train_loader` is no order dependency; a notebook function or class is read as the body of the "
+        "definition the reader called (above it, or run last before it), not of every cell defining it. "
+        "A read that only shows a model's "
         "architecture (`SVG(model_to_dot(m))`, `plot_model(m)`, `m.summary()`) is no read for the "
         "value check (training does not change it), and a stretch of cells that only show values "
         "(bind, change and call nothing but read-only methods, H2O's metric and display methods among them: "
@@ -378,6 +383,19 @@ class OutOfOrderExecution(Rule):
             code_cell("net = finetune_net.to('cpu')\nnet.eval();", 4),
             code_cell("from PIL import Image\nimg = Image.open(os.path.join(data_dir, '1000.png'))\ndisplay(img)", 3),
             code_cell("out = net(torch.ones(1, 4))\nprint(out)", 5),
+        )),
+        # Fair check 33, item 40 (hid001-self-contained-section): a complete GPU script, run before
+        # the walkthrough above it, rebuilds `loader` from the same code (the walkthrough reads the
+        # same loader in either order) and its own `Net`, whose body reads `device`: the walkthrough
+        # called the `Net` of cell 3, which reads nothing.
+        Example(cells=(
+            code_cell("import torch\nimport torch.nn as nn", 1),
+            code_cell("batch_size = 100\nloader = torch.utils.data.DataLoader(dataset=list(range(1000)), batch_size=batch_size, shuffle=True)", 2),
+            code_cell("class Net(nn.Module):\n    def forward(self, x):\n        return x", 5),
+            code_cell("model = Net()", 6), code_cell("for xb in loader:\n    out = model(xb)\nprint(out.shape)", 7),
+            code_cell("import torch\nimport torch.nn as nn\nbatch_size = 100\nloader = torch.utils.data.DataLoader(dataset=list(range(1000)), batch_size=batch_size, shuffle=True)\n"
+                      "device = torch.device('cpu')\nclass Net(nn.Module):\n    def forward(self, x):\n        return x.to(device)\n"
+                      "model = Net().to(device)\nfor xb in loader:\n    out = model(xb)\nprint(out.shape)", 3),
         )),
         # Fair check 32, item 49 (hid001-self-contained-section): the seeded exercise ran first; the
         # unseeded one above it rebinds `y` before reading it and draws unseeded in any order.
@@ -600,6 +618,16 @@ class OutOfOrderExecution(Rule):
             ),
             expect=((2, 1),),
         ),
+        # The script's loader is built with another batch size: the walkthrough above read it.
+        Example(cells=(
+            code_cell("import torch\nimport torch.nn as nn", 1),
+            code_cell("batch_size = 100\nloader = torch.utils.data.DataLoader(dataset=list(range(1000)), batch_size=batch_size, shuffle=True)", 2),
+            code_cell("class Net(nn.Module):\n    def forward(self, x):\n        return x", 5),
+            code_cell("model = Net()", 6), code_cell("for xb in loader:\n    out = model(xb)\nprint(out.shape)", 7),
+            code_cell("import torch\nimport torch.nn as nn\nbatch_size = 50\nloader = torch.utils.data.DataLoader(dataset=list(range(1000)), batch_size=batch_size, shuffle=True)\n"
+                      "device = torch.device('cpu')\nclass Net(nn.Module):\n    def forward(self, x):\n        return x.to(device)\n"
+                      "model = Net().to(device)\nfor xb in loader:\n    out = model(xb)\nprint(out.shape)", 3),
+        ), expect=((6, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1755,6 +1783,7 @@ def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[fr
     for m in (*flow.mutations, *flow.deletions):
         writes.setdefault(m.name, []).append((m.cell, m.line, m.count))
     function_reads: dict[str, set[str]] = {}
+    body_reads: dict[str, dict[int, set[str]]] = {}  # per function, per cell defining it: what its cell's bodies read
     bound = {d.name for d in flow.definitions} - module_names  # names the notebook binds (not only imports)
     for ca in cells:
         f = ca.facts
@@ -1781,6 +1810,7 @@ def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[fr
                 writes.setdefault(base, []).append((ca.cell.index, c.line, ca.cell.execution_count))
         for fn in (*f.functions, *f.classes):
             function_reads.setdefault(fn.name, set()).update(r.name for r in f.deferred_reads)
+            body_reads.setdefault(fn.name, {}).setdefault(ca.cell.index, set()).update(r.name for r in f.deferred_reads)
     for entries in writes.values():
         entries.sort(key=lambda w: (w[0], w[1]))
     session = _sessions(ctx)
@@ -1801,7 +1831,7 @@ def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[fr
                 first_read[r.name] = min(first_read.get(r.name, r.line), r.line)
         for name in list(names):
             own_before = {d.name for d in ca.facts.defined if d.line < first_read[name]} if name in first_read else set()
-            names |= function_reads.get(name, set()) - own_before
+            names |= _called_body_reads(name, ca.cell.index, count, writes, body_reads, function_reads) - own_before
         # A model only drawn or summarised (`SVG(model_to_dot(m))`, `m.summary()`) shows its
         # architecture, which training does not change: which run of its cells came first is no read.
         names -= _architecture_only_reads(ca)
@@ -1827,7 +1857,10 @@ def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[fr
                 # hid001-rerun-same-value: a `read_csv` cell re-run late to redraw its plot).
                 earlier_runs.add(top_down)
                 continue
-            if top_down != saved:
+            if top_down != saved and not (
+                top_down is not None and saved is not None
+                and _same_code_value(ctx, writes, module_names, set(function_reads), name, top_down, saved)
+            ):
                 differing.append((top_down, saved, last[2] if last is not None else None))
         taken = {c.execution_count for c in ctx.facts.notebook.code_cells if c.execution_count is not None}
         for top_down, saved, saved_count in differing:
@@ -1842,6 +1875,100 @@ def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[fr
                 continue
             differences.add(frozenset({ca.cell.index, *(c for c in (top_down, saved) if c is not None)}))
     return frozenset(sensitive), tuple(sorted(differences, key=sorted))
+
+
+def _called_body_reads(
+    name: str, reader: int, count: int, writes: dict[str, list[tuple[int, int, Optional[int]]]],
+    body_reads: dict[str, dict[int, set[str]]], function_reads: dict[str, set[str]],
+) -> set[str]:
+    """What the notebook function or class `name` read in cell `reader` (run as `count`) reads when
+    called: the bodies of the definition above it (top to bottom) and of the one run last before it
+    (saved order), not every cell's that defines the name. A GPU script's own `RNNModel`, whose
+    `forward` reads `device`, is not what the walkthrough cell above it called (fair check 33,
+    item 40). All definers' when the two cannot be told."""
+    per_cell = body_reads.get(name)
+    if not per_cell:
+        return function_reads.get(name, set())
+    entries = writes.get(name, [])
+    above = [w for w in entries if w[0] < reader]
+    earlier = sorted((w for w in entries if w[0] != reader and w[2] is not None and w[2] < count), key=lambda w: (w[2], w[0], w[1]))
+    definers = {w[-1][0] for w in (above, earlier) if w}
+    if not definers or not definers <= set(per_cell):
+        return function_reads.get(name, set())
+    return set().union(*(per_cell[c] for c in definers))
+
+
+def _same_code_value(
+    ctx: RuleContext, writes: dict[str, list[tuple[int, int, Optional[int]]]], module_names: frozenset[str],
+    callables: set[str], name: str, top_down: int, saved: int,
+) -> bool:
+    """Do the two writers of `name` a reader disagrees on (`top_down`, the cell above it; `saved`,
+    the cell run last before it) bind it from the same code? Each value is followed back, as its
+    own cell's last top-level `name = …`, through the names that expression reads (earlier lines
+    of the same cell, else the writer above it for the top-to-bottom run and the writer run last
+    before it for the saved order) down to imported modules and literals. Equal texts give equal
+    values: two complete 'STEP 1-7' scripts that each rebuild `train_loader` from the same MNIST
+    load and `batch_size = 100` hand a walkthrough cell below the same loader in either order (fair
+    check 33, item 40, hid001-self-contained-section). Not equal, so still a difference: a value
+    changed in place or by a method call, bound in a loop, a branch or a tuple, or built by a call
+    of a notebook function or class (a model's random initial weights) or a call that draws, trains
+    or downloads (`_DRAW_OR_TRAIN_CALL`)."""
+    first = _code_value(ctx, writes, module_names, callables, name, top_down, None, False, 0)
+    return first is not None and first == _code_value(ctx, writes, module_names, callables, name, saved, None, True, 0)
+
+
+def _code_value(
+    ctx: RuleContext, writes: dict[str, list[tuple[int, int, Optional[int]]]], module_names: frozenset[str],
+    callables: set[str], name: str, cell: int, before: Optional[int], by_count: bool, depth: int,
+) -> Optional[str]:
+    """The text of what `name` holds in `cell` before line `before` (None: at its end), every name
+    it reads replaced by the text of its own value (see `_same_code_value`); None when not known."""
+    if depth > 12:
+        return None
+    if name in module_names:
+        return f"<module {name}>"
+    entries = writes.get(name)
+    if not entries:
+        return f"<free {name}>"  # a builtin, or a name no cell binds: the same in both orders
+    if name in callables:
+        return None
+    own = [w for w in entries if w[0] == cell and (before is None or w[1] < before)]
+    if not own:
+        ca = ctx.analysis_at.get(cell)
+        count = ca.cell.execution_count if ca is not None else None
+        if by_count:
+            earlier = sorted((w for w in entries if w[0] != cell and w[2] is not None and count is not None and w[2] < count),
+                             key=lambda w: (w[2], w[0], w[1]))
+        else:
+            earlier = [w for w in entries if w[0] < cell]
+        if not earlier:
+            return None
+        return _code_value(ctx, writes, module_names, callables, name, earlier[-1][0], None, by_count, depth + 1)
+    line = own[-1][1]
+    if sum(1 for w in own if w[1] == line) > 1:
+        return None  # bound and changed on one line
+    ca = ctx.analysis_at.get(cell)
+    tree = cell_python_tree(ca) if ca is not None else None
+    statement = next((st for st in (tree.body if tree is not None else ()) if st.lineno == line), None)
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name) and statement.targets[0].id == name):
+        return None
+    value = statement.value
+    parts: dict[str, str] = {}
+    for node in ast.walk(value):
+        if isinstance(node, ast.Call):
+            called = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id if isinstance(node.func, ast.Name) else ""
+            if not called or _DRAW_OR_TRAIN_CALL.fullmatch(called):
+                return None
+        elif isinstance(node, (ast.Lambda, ast.comprehension, ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom)):
+            return None
+        elif isinstance(node, ast.Name) and node.id not in parts:
+            text = _code_value(ctx, writes, module_names, callables, node.id, cell, line, by_count, depth + 1)
+            if text is None:
+                return None
+            parts[node.id] = text
+    text = ast.dump(value, annotate_fields=False, include_attributes=False) + repr(sorted(parts.items()))
+    return text if len(text) < 20000 else None
 
 
 # An install that may change what is installed on a second run: `-U`, `--upgrade`, `--force-reinstall`, `--pre`.
