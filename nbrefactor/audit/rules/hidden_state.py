@@ -618,6 +618,12 @@ class OutOfOrderExecution(Rule):
             ),
             expect=((2, 1),),
         ),
+        # A definitions-only cell re-run late: the message says the outputs below used an earlier run's
+        # definitions, not that they are stale (fair check 33, items 41, 45).
+        Example(cells=(
+            code_cell("import numpy as np", 1), code_cell("def scale(x):\n    return x * 2", 4),
+            code_cell("print(scale(np.arange(3)))", 2), code_cell("print(scale(3))", 3),
+        ), expect=((2, 1),)),
         # The script's loader is built with another batch size: the walkthrough above read it.
         Example(cells=(
             code_cell("import torch\nimport torch.nn as nn", 1),
@@ -772,6 +778,16 @@ class OutOfOrderExecution(Rule):
                 names, writers = changed_below
                 message = f"{who} ran as {ran}, after {_cell_list([c.index for c in others])} below {pronoun} " + _read_as_left(
                     counts, pronoun, names, writers, whose="own ")
+            elif late and not bottom_up and notebook.is_python and all(_defines_only(ctx, c) for c in members):
+                # Only definitions re-run late: the cells below called an earlier run's definitions,
+                # the same as the code shown unless it was edited in between; "not computed from it"
+                # read as stale outputs where they often are the same (fair check 33, items 41, 45).
+                message = (
+                    f"{who} ran as {ran}, after {_cell_list([c.index for c in others])} below {pronoun} "
+                    f"(run as {counts}): {'it was' if pronoun == 'it' else 'they were'} re-run late and only "
+                    f"define{'s' if pronoun == 'it' else ''} functions or classes, so the outputs below called an earlier "
+                    "run's definitions: they match the code shown only if it was not edited in between"
+                )
             elif late and not bottom_up:
                 message = (
                     f"{who} ran as {ran}, after {_cell_list([c.index for c in others])} below {pronoun} "
