@@ -6387,7 +6387,8 @@ class SavedTraceback(Rule):
         "names the exception (a name of 8 letters or more also with one slip of a letter, `RunetimeError`) or says `error`, `exception`, `raises`, `fails`, `breaks`, `cannot`, "
         "`incompatible`, `invalid`, `not well-defined`, `not invertible`… (or in Russian `ошибка`, `исключение`, `не смогли`, "
         "`не работает`), or the markdown above it asks what the cell will show (\"What happens when we compare words "
-        "that are not in the vocabulary?\") — or a cell that is only a `raise` "
+        "that are not in the vocabulary?\"), or an `AssertionError` under a heading about assertions (`### Assertion`) "
+        "— or a cell that is only a `raise` "
         "statement, or a cell (at most 25 lines of code) whose own comment says it errors (`# (this "
         "will error)`, `# can't convert it`, `# won't work`, `# Error expected`, `# NOT WORKING!`, `# incorrect method`) or whose error the first Markdown cell "
         "below it (past at most 2 code cells that look at the values) opens by reacting to (\"Oops…\", \"OOOOPS!!!\", "
@@ -6445,6 +6446,12 @@ class SavedTraceback(Rule):
     example = "model.fit(X, y)\n# ValueError: Input contains NaN"
     use_instead = "X = X.fillna(0)\nmodel.fit(X, y)   # re-run, saved without the error"
     passing = (
+        # The '### Assertion' lesson: the loop passes for 0-5 and then shows the AssertionError (fair check 33, item 62).
+        Example(cells=(
+            md("### Assertion\n- Enforce strict requirements on a value"),
+            code_cell("for i in range(10):\n    assert i <= 5, 'Value is more than 5, rejected'\n    print(i)", 1,
+                      outputs=({"output_type": "error", "ename": "AssertionError", "evalue": "Value is more than 5, rejected", "traceback": []},)),
+        )),
         Example(cells=(code_cell("import warnings\nwarnings.warn('slow')", 1, outputs=({"output_type": "stream", "name": "stderr", "text": "UserWarning: slow\n"},)),)),
         # The lines that raised were commented out afterwards: the cell does nothing now (fair check 21).
         Example(cells=(
@@ -6707,6 +6714,12 @@ class SavedTraceback(Rule):
                             "File ~/venv/lib/site-packages/pydot.py:1923, in Dot.create(self, prog, format, encoding)",
                             "File ~/lib/python3.10/subprocess.py:971, in Popen.__init__(self, args)"]},))
               for depth, count in ((1, 2), (2, 3))),
+        ), expect=((2, 1),)),
+        # An assert failing in a section about something else: a real failure.
+        Example(cells=(
+            md("### Training data"),
+            code_cell("rows = [1, 2, 3]\nassert len(rows) == 4, 'missing rows'", 1,
+                      outputs=({"output_type": "error", "ename": "AssertionError", "evalue": "missing rows", "traceback": []},)),
         ), expect=((2, 1),)),
     )
 
@@ -7231,12 +7244,17 @@ def _shown_on_purpose(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:
     if any(_ERROR_PROSE.search(m.source) or (names is not None and names.search(m.source)) or _misspelt(exception, m.source)
            for m in nearby):
         return True
+    # A section headed by the statement that raised it (`### Assertion` over `assert i <= 5, '…'`
+    # in a loop that passes and then fails): the error is the lesson (fair check 33, item 62).
+    if exception == "AssertionError" and any(_ASSERT_HEADING.search(m.source) for m in nearby if m.index < cell.index):
+        return True
     # The markdown above asks what the cell will show ("What happens when we compare words that are
     # not in the vocabulary?"): the error is the answer. Only above: a question below is the next topic.
     above = next((m for m in nearby if m.index < cell.index), None)
     return above is not None and _WHAT_HAPPENS.search(above.source) is not None
 
 
+_ASSERT_HEADING = re.compile(r"^\s*#+\s*(?:\w+\W+){0,3}?assert(?:ions?|s)?\b", re.IGNORECASE | re.MULTILINE)
 # An exception's name as prose writes it: a CamelCase word ending like one (`RuntimeError`, `KeyError`).
 _EXCEPTION_WORD = re.compile(r"\b[A-Z]\w*(?:Error|Exception|Warning)\b")
 
