@@ -198,7 +198,12 @@ class OutOfOrderExecution(Rule):
         "`MinMaxScaler((0, 1))`, may come before the seed), swapped only with cells like them, draw the same numbers: "
         "not reported; nor is such a cell run before cells above it when no cell above those seeds (top to bottom they "
         "draw unseeded in any order, RND001's finding: `np.random.seed(1)` of exercise 12 run before exercise 11's "
-        "unseeded draws). A read that only shows a model's "
+        "unseeded draws). Two writers of a read name that bind it from the same code (each value followed back through "
+        "the names it reads to imports and literals; no call of a notebook function, no draw, training or download, no "
+        "change in place) give the same value in either order: a complete script run before the walkthrough above it that "
+        "rebuilds the same `train_loader` is no order dependency; a notebook function or class is read as the body of the "
+        "definition the reader called (above it, or run last before it), not of every cell defining it. "
+        "A read that only shows a model's "
         "architecture (`SVG(model_to_dot(m))`, `plot_model(m)`, `m.summary()`) is no read for the "
         "value check (training does not change it), and a stretch of cells that only show values "
         "(bind, change and call nothing but read-only methods, H2O's metric and display methods among them: "
@@ -378,6 +383,19 @@ class OutOfOrderExecution(Rule):
             code_cell("net = finetune_net.to('cpu')\nnet.eval();", 4),
             code_cell("from PIL import Image\nimg = Image.open(os.path.join(data_dir, '1000.png'))\ndisplay(img)", 3),
             code_cell("out = net(torch.ones(1, 4))\nprint(out)", 5),
+        )),
+        # Fair check 33, item 40 (hid001-self-contained-section): a complete GPU script, run before
+        # the walkthrough above it, rebuilds `loader` from the same code (the walkthrough reads the
+        # same loader in either order) and its own `Net`, whose body reads `device`: the walkthrough
+        # called the `Net` of cell 3, which reads nothing.
+        Example(cells=(
+            code_cell("import torch\nimport torch.nn as nn", 1),
+            code_cell("batch_size = 100\nloader = torch.utils.data.DataLoader(dataset=list(range(1000)), batch_size=batch_size, shuffle=True)", 2),
+            code_cell("class Net(nn.Module):\n    def forward(self, x):\n        return x", 5),
+            code_cell("model = Net()", 6), code_cell("for xb in loader:\n    out = model(xb)\nprint(out.shape)", 7),
+            code_cell("import torch\nimport torch.nn as nn\nbatch_size = 100\nloader = torch.utils.data.DataLoader(dataset=list(range(1000)), batch_size=batch_size, shuffle=True)\n"
+                      "device = torch.device('cpu')\nclass Net(nn.Module):\n    def forward(self, x):\n        return x.to(device)\n"
+                      "model = Net().to(device)\nfor xb in loader:\n    out = model(xb)\nprint(out.shape)", 3),
         )),
         # Fair check 32, item 49 (hid001-self-contained-section): the seeded exercise ran first; the
         # unseeded one above it rebinds `y` before reading it and draws unseeded in any order.
@@ -600,6 +618,22 @@ class OutOfOrderExecution(Rule):
             ),
             expect=((2, 1),),
         ),
+        # A definitions-only cell re-run late: the message says the outputs below used an earlier run's
+        # definitions, not that they are stale (fair check 33, items 41, 45).
+        Example(cells=(
+            code_cell("import numpy as np", 1), code_cell("def scale(x):\n    return x * 2", 4),
+            code_cell("print(scale(np.arange(3)))", 2), code_cell("print(scale(3))", 3),
+        ), expect=((2, 1),)),
+        # The script's loader is built with another batch size: the walkthrough above read it.
+        Example(cells=(
+            code_cell("import torch\nimport torch.nn as nn", 1),
+            code_cell("batch_size = 100\nloader = torch.utils.data.DataLoader(dataset=list(range(1000)), batch_size=batch_size, shuffle=True)", 2),
+            code_cell("class Net(nn.Module):\n    def forward(self, x):\n        return x", 5),
+            code_cell("model = Net()", 6), code_cell("for xb in loader:\n    out = model(xb)\nprint(out.shape)", 7),
+            code_cell("import torch\nimport torch.nn as nn\nbatch_size = 50\nloader = torch.utils.data.DataLoader(dataset=list(range(1000)), batch_size=batch_size, shuffle=True)\n"
+                      "device = torch.device('cpu')\nclass Net(nn.Module):\n    def forward(self, x):\n        return x.to(device)\n"
+                      "model = Net().to(device)\nfor xb in loader:\n    out = model(xb)\nprint(out.shape)", 3),
+        ), expect=((6, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -744,6 +778,16 @@ class OutOfOrderExecution(Rule):
                 names, writers = changed_below
                 message = f"{who} ran as {ran}, after {_cell_list([c.index for c in others])} below {pronoun} " + _read_as_left(
                     counts, pronoun, names, writers, whose="own ")
+            elif late and not bottom_up and notebook.is_python and all(_defines_only(ctx, c) for c in members):
+                # Only definitions re-run late: the cells below called an earlier run's definitions,
+                # the same as the code shown unless it was edited in between; "not computed from it"
+                # read as stale outputs where they often are the same (fair check 33, items 41, 45).
+                message = (
+                    f"{who} ran as {ran}, after {_cell_list([c.index for c in others])} below {pronoun} "
+                    f"(run as {counts}): {'it was' if pronoun == 'it' else 'they were'} re-run late and only "
+                    f"define{'s' if pronoun == 'it' else ''} functions or classes, so the outputs below called an earlier "
+                    "run's definitions: they match the code shown only if it was not edited in between"
+                )
             elif late and not bottom_up:
                 message = (
                     f"{who} ran as {ran}, after {_cell_list([c.index for c in others])} below {pronoun} "
@@ -1755,6 +1799,7 @@ def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[fr
     for m in (*flow.mutations, *flow.deletions):
         writes.setdefault(m.name, []).append((m.cell, m.line, m.count))
     function_reads: dict[str, set[str]] = {}
+    body_reads: dict[str, dict[int, set[str]]] = {}  # per function, per cell defining it: what its cell's bodies read
     bound = {d.name for d in flow.definitions} - module_names  # names the notebook binds (not only imports)
     for ca in cells:
         f = ca.facts
@@ -1781,6 +1826,7 @@ def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[fr
                 writes.setdefault(base, []).append((ca.cell.index, c.line, ca.cell.execution_count))
         for fn in (*f.functions, *f.classes):
             function_reads.setdefault(fn.name, set()).update(r.name for r in f.deferred_reads)
+            body_reads.setdefault(fn.name, {}).setdefault(ca.cell.index, set()).update(r.name for r in f.deferred_reads)
     for entries in writes.values():
         entries.sort(key=lambda w: (w[0], w[1]))
     session = _sessions(ctx)
@@ -1801,7 +1847,7 @@ def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[fr
                 first_read[r.name] = min(first_read.get(r.name, r.line), r.line)
         for name in list(names):
             own_before = {d.name for d in ca.facts.defined if d.line < first_read[name]} if name in first_read else set()
-            names |= function_reads.get(name, set()) - own_before
+            names |= _called_body_reads(name, ca.cell.index, count, writes, body_reads, function_reads) - own_before
         # A model only drawn or summarised (`SVG(model_to_dot(m))`, `m.summary()`) shows its
         # architecture, which training does not change: which run of its cells came first is no read.
         names -= _architecture_only_reads(ca)
@@ -1827,7 +1873,10 @@ def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[fr
                 # hid001-rerun-same-value: a `read_csv` cell re-run late to redraw its plot).
                 earlier_runs.add(top_down)
                 continue
-            if top_down != saved:
+            if top_down != saved and not (
+                top_down is not None and saved is not None
+                and _same_code_value(ctx, writes, module_names, set(function_reads), name, top_down, saved)
+            ):
                 differing.append((top_down, saved, last[2] if last is not None else None))
         taken = {c.execution_count for c in ctx.facts.notebook.code_cells if c.execution_count is not None}
         for top_down, saved, saved_count in differing:
@@ -1842,6 +1891,100 @@ def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[fr
                 continue
             differences.add(frozenset({ca.cell.index, *(c for c in (top_down, saved) if c is not None)}))
     return frozenset(sensitive), tuple(sorted(differences, key=sorted))
+
+
+def _called_body_reads(
+    name: str, reader: int, count: int, writes: dict[str, list[tuple[int, int, Optional[int]]]],
+    body_reads: dict[str, dict[int, set[str]]], function_reads: dict[str, set[str]],
+) -> set[str]:
+    """What the notebook function or class `name` read in cell `reader` (run as `count`) reads when
+    called: the bodies of the definition above it (top to bottom) and of the one run last before it
+    (saved order), not every cell's that defines the name. A GPU script's own `RNNModel`, whose
+    `forward` reads `device`, is not what the walkthrough cell above it called (fair check 33,
+    item 40). All definers' when the two cannot be told."""
+    per_cell = body_reads.get(name)
+    if not per_cell:
+        return function_reads.get(name, set())
+    entries = writes.get(name, [])
+    above = [w for w in entries if w[0] < reader]
+    earlier = sorted((w for w in entries if w[0] != reader and w[2] is not None and w[2] < count), key=lambda w: (w[2], w[0], w[1]))
+    definers = {w[-1][0] for w in (above, earlier) if w}
+    if not definers or not definers <= set(per_cell):
+        return function_reads.get(name, set())
+    return set().union(*(per_cell[c] for c in definers))
+
+
+def _same_code_value(
+    ctx: RuleContext, writes: dict[str, list[tuple[int, int, Optional[int]]]], module_names: frozenset[str],
+    callables: set[str], name: str, top_down: int, saved: int,
+) -> bool:
+    """Do the two writers of `name` a reader disagrees on (`top_down`, the cell above it; `saved`,
+    the cell run last before it) bind it from the same code? Each value is followed back, as its
+    own cell's last top-level `name = …`, through the names that expression reads (earlier lines
+    of the same cell, else the writer above it for the top-to-bottom run and the writer run last
+    before it for the saved order) down to imported modules and literals. Equal texts give equal
+    values: two complete 'STEP 1-7' scripts that each rebuild `train_loader` from the same MNIST
+    load and `batch_size = 100` hand a walkthrough cell below the same loader in either order (fair
+    check 33, item 40, hid001-self-contained-section). Not equal, so still a difference: a value
+    changed in place or by a method call, bound in a loop, a branch or a tuple, or built by a call
+    of a notebook function or class (a model's random initial weights) or a call that draws, trains
+    or downloads (`_DRAW_OR_TRAIN_CALL`)."""
+    first = _code_value(ctx, writes, module_names, callables, name, top_down, None, False, 0)
+    return first is not None and first == _code_value(ctx, writes, module_names, callables, name, saved, None, True, 0)
+
+
+def _code_value(
+    ctx: RuleContext, writes: dict[str, list[tuple[int, int, Optional[int]]]], module_names: frozenset[str],
+    callables: set[str], name: str, cell: int, before: Optional[int], by_count: bool, depth: int,
+) -> Optional[str]:
+    """The text of what `name` holds in `cell` before line `before` (None: at its end), every name
+    it reads replaced by the text of its own value (see `_same_code_value`); None when not known."""
+    if depth > 12:
+        return None
+    if name in module_names:
+        return f"<module {name}>"
+    entries = writes.get(name)
+    if not entries:
+        return f"<free {name}>"  # a builtin, or a name no cell binds: the same in both orders
+    if name in callables:
+        return None
+    own = [w for w in entries if w[0] == cell and (before is None or w[1] < before)]
+    if not own:
+        ca = ctx.analysis_at.get(cell)
+        count = ca.cell.execution_count if ca is not None else None
+        if by_count:
+            earlier = sorted((w for w in entries if w[0] != cell and w[2] is not None and count is not None and w[2] < count),
+                             key=lambda w: (w[2], w[0], w[1]))
+        else:
+            earlier = [w for w in entries if w[0] < cell]
+        if not earlier:
+            return None
+        return _code_value(ctx, writes, module_names, callables, name, earlier[-1][0], None, by_count, depth + 1)
+    line = own[-1][1]
+    if sum(1 for w in own if w[1] == line) > 1:
+        return None  # bound and changed on one line
+    ca = ctx.analysis_at.get(cell)
+    tree = cell_python_tree(ca) if ca is not None else None
+    statement = next((st for st in (tree.body if tree is not None else ()) if st.lineno == line), None)
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name) and statement.targets[0].id == name):
+        return None
+    value = statement.value
+    parts: dict[str, str] = {}
+    for node in ast.walk(value):
+        if isinstance(node, ast.Call):
+            called = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id if isinstance(node.func, ast.Name) else ""
+            if not called or _DRAW_OR_TRAIN_CALL.fullmatch(called):
+                return None
+        elif isinstance(node, (ast.Lambda, ast.comprehension, ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom)):
+            return None
+        elif isinstance(node, ast.Name) and node.id not in parts:
+            text = _code_value(ctx, writes, module_names, callables, node.id, cell, line, by_count, depth + 1)
+            if text is None:
+                return None
+            parts[node.id] = text
+    text = ast.dump(value, annotate_fields=False, include_attributes=False) + repr(sorted(parts.items()))
+    return text if len(text) < 20000 else None
 
 
 # An install that may change what is installed on a second run: `-U`, `--upgrade`, `--force-reinstall`, `--pre`.
@@ -5459,7 +5602,9 @@ class DependsOnLaterCell(Rule):
         "cells' reads related and named in the message. A name the same cell binds later (the "
         "`try: cache` / `except NameError: cache = {}` idiom) and builtins are not reported, nor "
         "are names read below a star import of the notebook's own module (`from preamble import *` "
-        "with `preamble.py` beside it) or a `%run`, which may bind them. A never-run reference sheet "
+        "with `preamble.py` beside it), of a third-party module whose names are not known (`from rfpimp import *`: a module "
+        "without `__all__` exports what it imports), or a `%run`, which may bind them; a star import whose names are known "
+        "(`from math import *`, the catalogue's `[star_imports]`) binds only those. A never-run reference sheet "
         "(see STR001) is a set of standalone snippets: not reported. Nor is a name that a cell above "
         "which does not parse binds in its text (`n = 50` in a Python 2 cell that ends with a `print` "
         "statement): the definition is above, and the unparsed cell is STR001's or STR004's finding. "
@@ -5500,6 +5645,13 @@ class DependsOnLaterCell(Rule):
         # The notebook's own `preamble.py`, star-imported above, binds `pd` too.
         Example(cells=("from preamble import *", "df = pd.DataFrame({'a': [1]})", "import pandas as pd"),
                 files={"preamble.py": "__all__ = ['pd']\nimport pandas as pd\n"}),
+        # A third-party module's star import whose names are unknown may bind it: rfpimp (no
+        # `__all__`) imports RandomForestClassifier at module level (fair check 33, item 51).
+        Example(cells=(
+            "from rfpimp import *",
+            "rf = RandomForestClassifier(n_estimators=10)",
+            "from sklearn.ensemble import RandomForestClassifier",
+        )),
         # An exercise's empty answer block leaves `action` to the reader; the demo loop below binds its
         # own. HID003's template finding lists the read as related (fair check 16).
         Example(cells=(
@@ -5530,6 +5682,9 @@ class DependsOnLaterCell(Rule):
             expect=((2, 1),),
         ),
         Example(cells=("x = 1", "del x", "print(x)", "x = 2"), expect=((3, 1),)),
+        # A star import whose names are known (the standard library's `math`) does not bind `df`.
+        Example(cells=("from math import *", "print(df.shape)", "import pandas as pd\ndf = pd.DataFrame({'a': [1]})"),
+                expect=((2, 1),)),
         Example(cells=("total += 5", "total = 0"), expect=((1, 1),)),
         # Two names from the same cell below: one finding, the second name related.
         Example(cells=("X_train, y_train = X_all[:2], y_all[:2]", "X_all = [[1], [2], [3]]\ny_all = [0, 1, 0]"), expect=((1, 1),)),
@@ -5572,7 +5727,7 @@ class DependsOnLaterCell(Rule):
         for r in _first_per_cell([r for r in flow.reads if r.flow is Flow.BELOW and not r.deferred and r.cell not in sketches
                                   and r.cell not in not_to_run and (r.cell, r.name) not in blank_reads
                                   and (r.cell, r.line) not in named_by_hid003]):
-            if any((i.cell, i.line) < (r.cell, r.line) for i in local_injections):
+            if any((i.cell, i.line) < (r.cell, r.line) and (names is None or r.name in names) for i, names in local_injections):
                 continue  # `from preamble import *` of the notebook's own module above may bind it
             if any(c < r.cell and r.name in names for c, names in unparsed_binds.items()):
                 continue  # bound above, in a cell that does not parse
@@ -5624,19 +5779,30 @@ _STAR_FROM = re.compile(r"^\s*from\s+(\.*[\w.]*)\s+import\s+\*")
 
 
 def _local_injections(ctx: RuleContext, flow: NameFlow) -> list:
-    """Star imports of the notebook's own modules (`from preamble import *` with `preamble.py`
-    beside it) and `%run` of its own scripts: they bind names this audit does not list, so a name
-    read below one of them may come from it rather than from the later cell that also binds it."""
+    """Star imports and `%run`s that bind names this audit may not list, each with the names it
+    binds when they are known (else None): a name read below one of them may come from it rather
+    than from the later cell that also binds it. `%run` of the notebook's own scripts and star
+    imports of its own modules (`from preamble import *` with `preamble.py` beside it), and star
+    imports of any other module: a third-party module without `__all__` exports everything it
+    imports (fair check 33, item 51: `from rfpimp import *` binds `RandomForestClassifier`,
+    rfpimp importing it at module level). A module whose names are known (a standard-library
+    module, the catalogue's `[star_imports]`, an own module's `__all__`) binds only those."""
     project = ctx.project
     local = (project.local_modules | project.project_modules) if project is not None else frozenset()
+    exports = dict(project.star_exports) if project is not None else {}
     found = []
     for i in flow.injectors:
         if i.kind is InjectorKind.RUN:
-            found.append(i)
+            found.append((i, None))
         elif i.kind is InjectorKind.STAR_IMPORT:
             m = _STAR_FROM.match(i.text)
-            if m and (m.group(1).startswith(".") or m.group(1).split(".")[0] in local):
-                found.append(i)
+            if m is None:
+                continue
+            module = m.group(1)
+            if module.startswith(".") or module.split(".")[0] in local:
+                found.append((i, None))
+            else:
+                found.append((i, exports.get(module) or known_star_names(module, ctx.catalog)))
     return found
 
 
@@ -5812,7 +5978,9 @@ class StateInjection(Rule):
         "file, and each `from module import *`, at its line; the star imports of one cell (an import "
         "cell pulling in a tutorial's three helper modules) are one finding, at the first, the others "
         "named and related (the same module star-imported again, in a `try`/`except ModuleNotFoundError` that installs it "
-        "first, is named as that: \"star-imports it again on line 5\"). A star import of a standard-library module whose import has no side effect "
+        "first, is named as that: \"star-imports it again on line 5\"). A later cell whose star imports are all of modules "
+        "an earlier reported cell star-imports (each snippet repeating the import cell's `from dtreeviz.trees import *`) is "
+        "folded into that cell's finding, its lines related and its cell named. A star import of a standard-library module whose import has no side effect "
         "(`from math import *`, `from random import *`, `from itertools import *`…) is not reported: its names are "
         "fixed by the Python version, nothing enters from another file or session, and HID003 reads them. "
         "Nor is a star import of a module made to be star-imported whose names the catalogue lists "
@@ -5892,6 +6060,14 @@ class StateInjection(Rule):
             "if 'stats' in dir() and len(stats) > 0:\n    show(stats)",
             "summary = stats if 'stats' in globals() else None",
         ), expect=((2, 1),)),
+        # The same module star-imported again in later snippet cells: one finding at the first, the
+        # repeats related; a cell star-importing another module keeps its own (fair check 33, items 53-55, 59).
+        Example(cells=(
+            "import numpy as np\nfrom dtreeviz.trees import *",
+            "from dtreeviz.trees import *\nviz = dtreeviz(dt, X, y)",
+            "from dtreeviz.trees import *\nctreeviz_univar(dt, X, y)",
+            "from lolviz import *\ntreeviz(root)",
+        ), expect=((1, 2), (4, 1))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -5907,6 +6083,33 @@ class StateInjection(Rule):
                 stars.setdefault(inj.cell, []).append(inj)
         analyses = ctx.analysis_at
         ported = frozenset(ca.cell.index for ca in python2_cells(ctx.facts))
+        # The same module star-imported again in later cells (each self-contained snippet repeating
+        # the import cell's `from dtreeviz.trees import *`) is one root cause, one explicit import
+        # away: a cell whose star imports are all of modules an earlier reported cell star-imports
+        # is folded into that cell's finding, its lines related (fair check 33, items 53-55, 59).
+        held: list[tuple[Hit, set[str], list]] = []  # (finding, its modules, folded star imports)
+        for hit, modules, group in self._star_findings(ctx, flow, cells, injectors, stars, analyses, ported):
+            lead = next((h for h in held if modules and modules <= h[1]), None) if modules else None
+            if lead is not None:
+                lead[2].extend(group)
+                continue
+            held.append((hit, set(modules), []))
+        for hit, _, folded in held:
+            if folded:
+                again = sorted({o.cell for o in folded})
+                hit = replace(hit, message=hit.message + f"; {_cell_list(again)} star-import{'s' if len(again) == 1 else ''} "
+                              "the same again (one explicit import fixes them all)",
+                              related=(*hit.related, *((cells[o.cell], o.line, o.column) for o in folded)))
+            yield hit
+        yield from _session_name_tests(ctx, flow, cells)
+
+    def _star_findings(self, ctx: RuleContext, flow: NameFlow, cells: dict[int, Cell], injectors: list,
+                       stars: dict[int, list], analyses, ported: frozenset[int]) -> Iterator[tuple[Hit, frozenset[str], list]]:
+        """Each finding with the modules its star imports bring (empty for `%run` and the like)
+        and those star imports."""
+        def module_of(text: str) -> str:
+            return m.group(1) if (m := _STAR_FROM.match(text)) else text
+
         for inj in injectors:
             if inj.kind is InjectorKind.RUN and (inj.written_by is not None or _program_launch(inj, flow)):
                 continue  # a file the notebook's own `%%writefile` cell wrote above, or a program launched
@@ -5935,9 +6138,6 @@ class StateInjection(Rule):
                     continue
                 others = same_cell[1:]
                 if others:
-                    def module_of(text: str) -> str:
-                        return m.group(1) if (m := _STAR_FROM.match(text)) else text
-
                     # The same module star-imported again (`try: from escnn.group import *` /
                     # `except ModuleNotFoundError:` install, then the same import) is one import
                     # in two places, not a second module (fair check 20, item 70's wording).
@@ -5950,8 +6150,9 @@ class StateInjection(Rule):
                         modules = [f"`{module_of(o.text)}` (line {o.line})" for o in further]
                         message += "; the cell also star-imports " + (", ".join(modules[:-1]) + " and " if len(modules) > 1 else "") + modules[-1]
                     related = tuple((cells[o.cell], o.line, o.column) for o in others)
-            yield Hit(cells[inj.cell], inj.line, inj.column, message, fix=fix, key=inj.text, related=related)
-        yield from _session_name_tests(ctx, flow, cells)
+            group = stars[inj.cell] if inj.kind is InjectorKind.STAR_IMPORT else []
+            yield (Hit(cells[inj.cell], inj.line, inj.column, message, fix=fix, key=inj.text, related=related),
+                   frozenset(module_of(o.text) for o in group), group)
 
 
 def _session_name_tests(ctx: RuleContext, flow: NameFlow, cells: dict[int, Cell]) -> Iterator[Hit]:
@@ -6186,7 +6387,8 @@ class SavedTraceback(Rule):
         "names the exception (a name of 8 letters or more also with one slip of a letter, `RunetimeError`) or says `error`, `exception`, `raises`, `fails`, `breaks`, `cannot`, "
         "`incompatible`, `invalid`, `not well-defined`, `not invertible`… (or in Russian `ошибка`, `исключение`, `не смогли`, "
         "`не работает`), or the markdown above it asks what the cell will show (\"What happens when we compare words "
-        "that are not in the vocabulary?\") — or a cell that is only a `raise` "
+        "that are not in the vocabulary?\"), or an `AssertionError` under a heading about assertions (`### Assertion`) "
+        "— or a cell that is only a `raise` "
         "statement, or a cell (at most 25 lines of code) whose own comment says it errors (`# (this "
         "will error)`, `# can't convert it`, `# won't work`, `# Error expected`, `# NOT WORKING!`, `# incorrect method`) or whose error the first Markdown cell "
         "below it (past at most 2 code cells that look at the values) opens by reacting to (\"Oops…\", \"OOOOPS!!!\", "
@@ -6244,6 +6446,12 @@ class SavedTraceback(Rule):
     example = "model.fit(X, y)\n# ValueError: Input contains NaN"
     use_instead = "X = X.fillna(0)\nmodel.fit(X, y)   # re-run, saved without the error"
     passing = (
+        # The '### Assertion' lesson: the loop passes for 0-5 and then shows the AssertionError (fair check 33, item 62).
+        Example(cells=(
+            md("### Assertion\n- Enforce strict requirements on a value"),
+            code_cell("for i in range(10):\n    assert i <= 5, 'Value is more than 5, rejected'\n    print(i)", 1,
+                      outputs=({"output_type": "error", "ename": "AssertionError", "evalue": "Value is more than 5, rejected", "traceback": []},)),
+        )),
         Example(cells=(code_cell("import warnings\nwarnings.warn('slow')", 1, outputs=({"output_type": "stream", "name": "stderr", "text": "UserWarning: slow\n"},)),)),
         # The lines that raised were commented out afterwards: the cell does nothing now (fair check 21).
         Example(cells=(
@@ -6506,6 +6714,12 @@ class SavedTraceback(Rule):
                             "File ~/venv/lib/site-packages/pydot.py:1923, in Dot.create(self, prog, format, encoding)",
                             "File ~/lib/python3.10/subprocess.py:971, in Popen.__init__(self, args)"]},))
               for depth, count in ((1, 2), (2, 3))),
+        ), expect=((2, 1),)),
+        # An assert failing in a section about something else: a real failure.
+        Example(cells=(
+            md("### Training data"),
+            code_cell("rows = [1, 2, 3]\nassert len(rows) == 4, 'missing rows'", 1,
+                      outputs=({"output_type": "error", "ename": "AssertionError", "evalue": "missing rows", "traceback": []},)),
         ), expect=((2, 1),)),
     )
 
@@ -7030,12 +7244,17 @@ def _shown_on_purpose(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:
     if any(_ERROR_PROSE.search(m.source) or (names is not None and names.search(m.source)) or _misspelt(exception, m.source)
            for m in nearby):
         return True
+    # A section headed by the statement that raised it (`### Assertion` over `assert i <= 5, '…'`
+    # in a loop that passes and then fails): the error is the lesson (fair check 33, item 62).
+    if exception == "AssertionError" and any(_ASSERT_HEADING.search(m.source) for m in nearby if m.index < cell.index):
+        return True
     # The markdown above asks what the cell will show ("What happens when we compare words that are
     # not in the vocabulary?"): the error is the answer. Only above: a question below is the next topic.
     above = next((m for m in nearby if m.index < cell.index), None)
     return above is not None and _WHAT_HAPPENS.search(above.source) is not None
 
 
+_ASSERT_HEADING = re.compile(r"^\s*#+\s*(?:\w+\W+){0,3}?assert(?:ions?|s)?\b", re.IGNORECASE | re.MULTILINE)
 # An exception's name as prose writes it: a CamelCase word ending like one (`RuntimeError`, `KeyError`).
 _EXCEPTION_WORD = re.compile(r"\b[A-Z]\w*(?:Error|Exception|Warning)\b")
 
