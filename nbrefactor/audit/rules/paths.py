@@ -10725,7 +10725,8 @@ class CwdRelativePath(Rule):
         "object of unknown class, not `TabularPredictor.load(…)` nor a helper module's `helpers.load(…)`: a helper `.py` "
         "beside the notebook that opens the path it is given resolves it against the same working directory, and counts "
         "like a library). A call under `if False:` (or in the `else` of "
-        "`if True:`), a template's optional variant, never runs: not reported, here or in PTH001–PTH007. "
+        "`if True:`), a template's optional variant, never runs: not reported, here or in PTH001–PTH007; nor, here or in PTH001–PTH005, "
+        "one under a flag the notebook binds once to the literal False and never rebinds (`save_model = False`, then `if save_model is True:`, `if save_model:` or `if save_model == True:`). "
         "Import aliases are resolved, so `pd.read_csv` and "
         "`from pandas import read_csv` both count, and so does a name only a star import can provide "
         "(`from fastai.vision.all import *` then `get_image_files(\"bird_or_not\")`, `Path(\"sml\")`: looked up "
@@ -11231,6 +11232,12 @@ class CwdRelativePath(Rule):
             "import glob\nimport pandas as pd\nfrom google.colab import drive\ndrive.mount('/content/drive')",
             "path = 'drive/My Drive/leaf-classification/'",
             "images = glob.glob(path + 'images/*.jpg')\ntrain = pd.read_csv(path + 'train.csv')",
+        )),
+        # A save under a flag the notebook binds once to the literal False never runs (fair check 33,
+        # item 75: `save_model = False`, then `if save_model is True: torch.save(…)`; `if save_model:` too).
+        Example(cells=(
+            "import torch\nsave_model = False\nif save_model is True:\n    torch.save(model.state_dict(), 'awesome_model.pkl')",
+            "if save_model:\n    torch.save(model.state_dict(), 'other_model.pkl')",
         )),
     )
     failing = (
