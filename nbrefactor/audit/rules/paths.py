@@ -27,7 +27,7 @@ from typing import Any, Callable, Collection, Iterable, Iterator, Mapping, Optio
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, StringFact
 from nbrefactor.audit.analysis import (
-    cell_python_tree, configured_off_lines, dead_branch_lines, nodes_of, tree_nodes, uncalled_function_lines,
+    cell_python_tree, configured_off_lines, constant_test, dead_branch_lines, nodes_of, tree_nodes, uncalled_function_lines,
 )
 from nbrefactor.audit.facts import dotted_name, statement_at, walk_nodes
 from nbrefactor.audit.catalog import Catalog
@@ -359,7 +359,61 @@ def never_run_lines(facts: NotebookFacts, ca: CellAnalysis) -> frozenset[int]:
     the branch a setting bound once turns off (`configured_off_lines`: `if use_gdrive == 'yes':`
     below the form field `use_gdrive = 'no'  #@param`). No path of theirs is used."""
     return (dead_branch_lines(ca) | uncalled_function_lines(facts).get(ca.cell.index, frozenset())
-            | configured_off_lines(facts).get(ca.cell.index, frozenset()))
+            | configured_off_lines(facts).get(ca.cell.index, frozenset())
+            | _parameter_off_lines(facts).get(ca.cell.index, frozenset()))
+
+
+def _parameter_off_lines(facts: NotebookFacts) -> dict[int, frozenset[int]]:
+    """By cell index, the lines of a module-level def under `if p:` (or the `else` of `if not p:`)
+    on a parameter whose default is None/False/0 when no call of the def passes `p` (anything but
+    a false literal) and the def's name is mentioned only by plain calls (no `*args`/`**kwargs`, not
+    passed on): `def plot_loss(history, file=None): … if file: plt.savefig(f"/Users/…/{file}.pdf")`
+    with only `plot_loss(history)` calls writes nowhere (fair check 33, item 69,
+    opt-in-flag-off-guard). The parameter analysis is the randomness rules' (`_flags_left_off`);
+    calls on lines that never run otherwise do not count. A test the parameter's default does not
+    decide alone (`if file is not None:`, `if file and x:`) is left to the run."""
+    if _PARAMETER_OFF and _PARAMETER_OFF[0][0] is facts:
+        return _PARAMETER_OFF[0][1]
+    result: dict[int, frozenset[int]] = {}
+    if any("def " in ca.masked.python for ca in facts.cells):
+        result = _find_parameter_off_lines(facts)
+    _PARAMETER_OFF[:] = [(facts, result)]
+    return result
+
+
+_PARAMETER_OFF: list = []  # [(facts, their lines)]
+
+
+def _find_parameter_off_lines(facts: NotebookFacts) -> dict[int, frozenset[int]]:
+    from nbrefactor.audit.rules.randomness import _flags_left_off, _switched  # (randomness imports nothing of paths)
+
+    trees = [(ca, cell_python_tree(ca)) for ca in facts.cells if "parameters" not in ca.cell.tags]
+    if any(tree is None and ca.masked.is_python and ca.masked.python.strip() for ca, tree in trees):
+        return {}  # (a cell that does not parse may hide a call)
+    trees = [(ca, tree) for ca, tree in trees if tree is not None]
+    uncalled = uncalled_function_lines(facts)
+    configured = configured_off_lines(facts)
+    skipped = {ca.cell.index: set(dead_branch_lines(ca) | uncalled.get(ca.cell.index, frozenset())
+                                  | configured.get(ca.cell.index, frozenset())) for ca, _ in trees}
+    found: dict[int, set[int]] = {}
+    for ca, tree in trees:
+        for function in tree.body:
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or function.decorator_list:
+                continue
+            off = _flags_left_off(function, trees, skipped)
+            stored = {n.id for n in ast.walk(function) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+            off = {k: v for k, v in off.items() if k not in stored}
+            if not off:
+                continue
+            for node in ast.walk(function):
+                if not isinstance(node, ast.If) or not any(isinstance(n, ast.Name) and n.id in off for n in ast.walk(node.test)):
+                    continue
+                truth = constant_test(_switched(node.test, off))
+                if truth is None:
+                    continue
+                for stmt in node.orelse if truth else node.body:
+                    found.setdefault(ca.cell.index, set()).update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
+    return {index: frozenset(lines) for index, lines in found.items()}
 
 _PATH_ARGUMENTS: list = []  # [facts, catalog, {id(cell analysis): (cell analysis, arguments)}]
 
@@ -3646,6 +3700,12 @@ def _windows_program_under_guard(f: LiteralFinding) -> bool:
     )
 
 
+# A home folder whose user segment is an f-string hole reading the running user's name
+# (`{os.environ['USER']}`, `{getpass.getuser()}`); not a name the notebook binds (`user = 'bob'`).
+# (read on the literal as shown: the fact's value shows holes as "{}")
+_USER_HOLE = re.compile(r"""^`?[rRbB]?[fF][rRbB]?['"]+/(?:Users|home)/\{[^}]*\b(?:environ|getenv|getuser|getlogin)\b""")
+
+
 def _home_joined(f: LiteralFinding) -> str:
     """For a bare home folder (`home = os.path.expanduser("~/")`), the path the notebook joins onto
     it in that cell (`os.path.join(home, "workshop", "nlp", "models")`, or the join holding the
@@ -4262,7 +4322,7 @@ class UserSpecificPath(Rule):
         "(`datasets.MNIST(\"~/.pytorch/MNIST_data/\", download=True)`) is created for whoever runs it and "
         "is not reported (PTH007 reports the download), also when it gets there as a parameter default of the notebook's own "
         "function used only as such a root (`def load(batch, root=\"~/Datasets/FashionMNIST\"): FashionMNIST(root=root, "
-        "download=True)`), nor is a parameter default that every call of the notebook's function overrides (as for PTH001), nor is a literal of a list of candidate locations probed in turn after a "
+        "download=True)`), nor is a parameter default that every call of the notebook's function overrides (as for PTH001), nor a write under `if file:` on a parameter defaulting to None/False that no call of the notebook's function passes (`def plot_loss(history, file=None): … if file: plt.savefig(f\"/Users/…/{file}.pdf\")`, called only as `plot_loss(history)`: it never runs; here and in PTH001, PTH003–PTH006), nor is a literal of a list of candidate locations probed in turn after a "
         "configured one (as for PTH001), nor is a Colab or Kaggle path in code that runs only "
         "there: inside `if COLAB:`/`if IN_KAGGLE:`, after `from google.colab import drive` in the `try:` "
         "that detects Colab or in a function body (`drive.mount(\"/content/drive\")`), or in a cell whose "
@@ -4279,6 +4339,13 @@ class UserSpecificPath(Rule):
         'df = pd.read_csv(DATA_DIR / "train.csv")'
     )
     passing = (
+        # A write under `if file:` on a parameter defaulting to None that no call passes never runs
+        # (fair check 33, item 69, opt-in-flag-off-guard).
+        Example(cells=(
+            "import os\nimport matplotlib.pyplot as plt\ndef plot_loss(history, file=None):\n    plt.plot(history)\n"
+            "    if file:\n        plt.savefig(f\"/Users/{os.environ['USER']}/Desktop/{file}.pdf\")\n    plt.show()",
+            "plot_loss(history)",
+        )),
         # Where a Colab upload saved the picked file: PTH007's upload finding, this path related
         # (fair check 30, items 69, 70).
         Example(cells=(
@@ -4323,6 +4390,15 @@ class UserSpecificPath(Rule):
         Example(
             cells=("import pandas as pd\ndf = pd.read_csv('/home/alice/data/train.csv')",),
             expect=((1, 2),),
+        ),
+        # The same helper called with `file=`: the write runs (fair check 33, item 70's live line).
+        Example(
+            cells=(
+                "import os\nimport matplotlib.pyplot as plt\ndef plot_loss(history, file=None):\n    plt.plot(history)\n"
+                "    if file:\n        plt.savefig(f\"/Users/{os.environ['USER']}/Desktop/{file}.pdf\")\n    plt.show()",
+                "plot_loss(history, file='loss')",
+            ),
+            expect=((1, 6),),
         ),
         Example(
             cells=(
@@ -4487,6 +4563,10 @@ class UserSpecificPath(Rule):
                 # `~` itself exists for everyone: what is one user's is the layout joined onto it.
                 "is the home folder of whoever runs it, and the path joined onto it is one user's layout, which exists "
                 "nowhere else" if joined else
+                # `f"/Users/{os.environ['USER']}/Desktop"`: the user is whoever runs it, the layout is
+                # macOS's (fair check 33, items 69, 70).
+                f"is tied to one machine's layout — {f.path_class.detail}, the user's name filled in at run time — "
+                "and does not exist on other systems" if _USER_HOLE.match(_shown_literal(ctx, f)) else
                 f"is tied to one user or machine — {f.path_class.detail} — and does not exist anywhere else"
             )
             hit = _hit(
