@@ -4346,6 +4346,13 @@ class UserSpecificPath(Rule):
             "    if file:\n        plt.savefig(f\"/Users/{os.environ['USER']}/Desktop/{file}.pdf\")\n    plt.show()",
             "plot_loss(history)",
         )),
+        # ... also when the helper shares its name with a method it calls (`plt.show()` in `def show`,
+        # fair check 33, item 70: an attribute is no mention of the function).
+        Example(cells=(
+            "import os\nimport matplotlib.pyplot as plt\ndef show(df, file=None):\n    plt.scatter(df.x, df.y)\n"
+            "    if file:\n        plt.savefig(f\"/Users/{os.environ['USER']}/Desktop/{file}.pdf\")\n    plt.show()",
+            "show(df)",
+        )),
         # Where a Colab upload saved the picked file: PTH007's upload finding, this path related
         # (fair check 30, items 69, 70).
         Example(cells=(
