@@ -3343,7 +3343,9 @@ class AbsolutePath(Rule):
         "a log folder or a checkpoint there is not (`[temporary]` in `rules/paths.toml`). "
         "So is a standard system prefix given to an installer's prefix option (`bash Miniforge3.sh -bfp /usr/local`, "
         "`conda install --prefix /usr/local …`, `--prefix=/usr`: `installer_prefixes` in `rules/paths.toml`), the folder it installs into: not reported, "
-        "also when a `%%bash` cell names the script or the prefix by a variable it sets (`PREFIX=/usr/local`, then `./$SCRIPT -b -f -p $PREFIX`). "
+        "also when a `%%bash` cell names the script or the prefix by a variable it sets (`PREFIX=/usr/local`, then `./$SCRIPT -b -f -p $PREFIX`); "
+        "nor, once the notebook installs into such a prefix, a path in the folders the installer lays out there (`lib`, `bin`, `include`, `share`, `etc`, `pkgs`, `envs`: "
+        "`shutil.copy('/usr/local/lib/' + fn, os.getcwd())` after `!bash Miniconda3-….sh -b -f -p /usr/local`). "
         "Nor is a literal given straight to a `sys.path` edit PTH005 reports (`sys.path.append(\"/opt/team/libs\")`): one cause, a folder "
         "of code on the import path, which that finding names. The same for a literal bound above in the cell to a name the edit "
         "gives (`LIB = \"/opt/team/libs\"`, then `sys.path.append(LIB)`; PTH005 names the binding as related) when nothing else "
@@ -3429,6 +3431,13 @@ class AbsolutePath(Rule):
         Example(cells=(
             "import sys\nsys.path.append('/opt/team/libs')",
             "!bash Miniforge3-Linux-x86_64.sh -bfp /usr/local\n!conda install -y --prefix /usr/local -c conda-forge openmm",
+        )),
+        # ... and a library the notebook copies out of the prefix it installed into (fair check 33, item 66).
+        Example(cells=(
+            "!wget -c https://repo.continuum.io/miniconda/Miniconda3-4.5.4-Linux-x86_64.sh\n"
+            "!bash ./Miniconda3-4.5.4-Linux-x86_64.sh -b -f -p /usr/local\n"
+            "!conda install -q -y --prefix /usr/local -c rapidsai cudf\n"
+            "import os, shutil\nfor fn in ['libcudf.so', 'librmm.so']:\n    shutil.copy('/usr/local/lib/' + fn, os.getcwd())",
         )),
         # ... also when a `%%bash` cell names the installer script or the prefix by a variable
         # (fair check 31, items 104-106).
@@ -3537,6 +3546,8 @@ class AbsolutePath(Rule):
                 and (f.ca.cell.index, f.line, f.column) not in _probed_candidates(ctx)
                 # A parameter default every call of the function overrides: never used.
                 and not _overridden_default(ctx, f)
+                # `/usr/local/lib/…` after the notebook installs Miniconda with `-p /usr/local`.
+                and not _under_own_install_prefix(ctx, f, settings)
             )
             if not _temporary(ctx, group, settings)
         ]
@@ -3569,6 +3580,46 @@ class AbsolutePath(Rule):
                 _CONFIG_FIX,
                 others,
             )
+
+
+def _under_own_install_prefix(ctx: RuleContext, f: LiteralFinding, settings: PathSettings) -> bool:
+    """Is the literal in a standard folder (`lib`, `bin`, `include`, `share`, …) of a system prefix
+    the notebook's own shell lines install into (`!bash Miniconda3-….sh -b -f -p /usr/local`,
+    `!conda install --prefix /usr/local …`, a `%%bash` cell's `-p $PREFIX`)? The installer made that
+    folder: `shutil.copy('/usr/local/lib/' + fn, os.getcwd())` copies a library it installed, not a
+    file of the author's machine (fair check 33, item 66, own-install-prefix-site-packages; the
+    installer line itself is exempt already, `_installer_prefix`)."""
+    prefixes = ctx.shared("paths.own_install_prefixes", lambda: _own_install_prefixes(ctx, settings))
+    if not prefixes:
+        return False
+    path = _normal_path(f.value.replace("\\", "/"))
+    return any(path.startswith(prefix + "/") and path[len(prefix) + 1:].split("/")[0] in _PREFIX_FOLDERS for prefix in prefixes)
+
+
+# The folders an installer lays out under its prefix.
+_PREFIX_FOLDERS = frozenset({"lib", "lib64", "bin", "include", "share", "etc", "pkgs", "envs", "conda-meta"})
+
+
+def _own_install_prefixes(ctx: RuleContext, settings: PathSettings) -> frozenset[str]:
+    """The system prefixes (`installer_prefixes`) the notebook's `!` lines and `%%bash` cells give an
+    installer's prefix option (`_installer_prefix`), a `%%bash` cell's variables expanded."""
+    found: set[str] = set()
+    for ca in ctx.cells:
+        lines = [f"{m.name} {m.args}" for m in ca.magics if m.kind == "shell"]
+        if ca.masked.cell_magic in _SHELL_CELL_MAGICS:
+            variables = _shell_cell_variables(ca)
+            header = next((m.line for m in ca.magics if m.kind == "cell_magic"), 0)
+            lines.extend(_shell_expanded(line, variables) for line in ca.lines[header:])
+        for line in lines:
+            for command in _CHAIN_SEPARATOR.split(line):
+                tokens = [t.strip("\"'") for t in command.split()]
+                if not tokens:
+                    continue
+                program = tokens[0].rsplit("/", 1)[-1].lower()
+                for option, token in zip(["", *tokens[1:]], tokens[1:]):
+                    if _installer_prefix(option, token, program, settings):
+                        found.add(_normal_path(token.split("=", 1)[1] if token.startswith("--prefix=") else token).rstrip("/"))
+    return frozenset(found)
 
 
 # Windows' program folders: an installer's default location, the same on every default install.
