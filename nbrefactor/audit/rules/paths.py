@@ -3339,7 +3339,8 @@ class AbsolutePath(Rule):
         "a standard Python installation's library folders (`/usr/local/lib/python3.10/site-packages`, `/usr/lib/python3/dist-packages`, "
         "`/opt/conda/lib/python3.11`) and its temporary folder are on every machine: a path under `/tmp` is reported only when every place it appears is a catalogued read "
         "(a file put there by hand: the message says so) and not of a folder an earlier extraction unpacks an archive into, or below it "
-        "(`ZipFile(z).extractall(\"/tmp/horse-or-human\")`, `tarfile` or `shutil.unpack_archive` likewise: the notebook fills it), so a download cache (`read_data_sets(\"/tmp/data/\")`, its download is PTH007), "
+        "(`ZipFile(z).extractall(\"/tmp/horse-or-human\")`, `tarfile` or `shutil.unpack_archive` likewise: the notebook fills it), nor a pattern "
+        "a write of the notebook fills in the same folder (`glob.glob(f\"/tmp/{penalty}-frame-*.png\")` beside `plt.savefig(f\"/tmp/{penalty}-frame-{lmbda:06.3f}.png\")`), so a download cache (`read_data_sets(\"/tmp/data/\")`, its download is PTH007), "
         "a log folder or a checkpoint there is not (`[temporary]` in `rules/paths.toml`). "
         "So is a standard system prefix given to an installer's prefix option (`bash Miniforge3.sh -bfp /usr/local`, "
         "`conda install --prefix /usr/local …`, `--prefix=/usr`: `installer_prefixes` in `rules/paths.toml`), the folder it installs into: not reported, "
@@ -3431,6 +3432,14 @@ class AbsolutePath(Rule):
         Example(cells=(
             "import sys\nsys.path.append('/opt/team/libs')",
             "!bash Miniforge3-Linux-x86_64.sh -bfp /usr/local\n!conda install -y --prefix /usr/local -c conda-forge openmm",
+        )),
+        # Frames a function writes to /tmp and globs back by pattern (fair check 33, item 67).
+        Example(cells=(
+            "import glob, os\nimport matplotlib.pyplot as plt\ndef animate(penalty):\n"
+            "    for f in glob.glob(f'/tmp/{penalty}-frame-*.png'):\n        os.remove(f)\n"
+            "    for lmbda in [0.1, 0.2]:\n        plt.savefig(f'/tmp/{penalty}-frame-{lmbda:06.3f}.png')\n"
+            "    frames = sorted(glob.glob(f'/tmp/{penalty}-frame-*.png'))",
+            "animate('L1')",
         )),
         # ... and a library the notebook copies out of the prefix it installed into (fair check 33, item 66).
         Example(cells=(
@@ -4329,10 +4338,42 @@ def _temporary(ctx: RuleContext, group: Sequence[LiteralFinding], settings: Path
     # (fair check 30, items 66-68: tmp-folder-extracted-by-notebook; PTH003 reports the download of
     # the archive). What the archive holds is not known: any path below the folder counts.
     extractions = _absolute_extractions(ctx)
-    return bool(extractions) and all(
+    if extractions and all(
         any((cell, line) < (f.ca.cell.index, f.line) and _under(_normal_path(f.value), folder) for cell, line, folder in extractions)
         for f in group
+    ):
+        return True
+    # Each read is a pattern a write of the notebook fills (fair check 33, item 67,
+    # tmp-folder-written-by-notebook): `glob.glob(f"/tmp/{penalty}-frame-*.png")` beside
+    # `plt.savefig(f"/tmp/{penalty}-frame-{lmbda:06.3f}.png")` in the same function. The read's
+    # holes and wildcards match any name part, the write's holes are any text: the write's name, its
+    # holes filled, must match the read in the same folder, and the read must keep some fixed text
+    # of its own in the name (not `/tmp/*`).
+    written = ctx.shared("paths.temporary_writes", lambda: _temporary_writes(ctx, settings))
+    return bool(written) and all(_filled_by_write(_normal_path(f.value), written) for f in group)
+
+
+def _temporary_writes(ctx: RuleContext, settings: PathSettings) -> tuple[str, ...]:
+    """The values of the notebook's temporary-folder literals passed to a write (`{}` for a hole)."""
+    return tuple(dict.fromkeys(
+        _normal_path(f.value) for f in literal_findings(ctx)
+        if f.argument is not None and f.argument.direction == "write"
+        and any(p.search(f.value.replace("\\", "/")) for p in settings.temporary)
+    ))
+
+
+def _filled_by_write(read: str, written: Sequence[str]) -> bool:
+    folder, _, name = read.rpartition("/")
+    fixed = re.sub(r"\{\}|[*?]|\[[^\]]*\]", "", name)
+    if not folder or len(re.sub(r"^\.\w+$|\.\w+$", "", fixed).strip("-_. ")) < 2:
+        return False
+    pattern = re.compile(
+        re.escape(folder) + "/" + "".join(
+            "[^/]*" if part in ("{}", "*") else "[^/]" if part == "?" else re.escape(part)
+            for part in re.split(r"(\{\}|\*|\?)", name) if part
+        )
     )
+    return any(pattern.fullmatch(w.replace("{}", "x")) for w in written)
 
 
 class UserSpecificPath(Rule):
