@@ -2210,10 +2210,12 @@ def _ftp_download(f: LiteralFinding, settings: PathSettings) -> bool:
 
 def _fetched_files(program: str, args: str) -> list[str]:
     """The relative files one `curl`/`wget` command line writes, normalised (`_normal_path`); none
-    for output to stdout (`-O-`, a curl without `-o`/`-O`) or a line it cannot read."""
+    for output to stdout (`-O-`, a curl without `-o`/`-O`) unless redirected to a file (`> data/cars.csv`),
+    or a line it cannot read."""
     command = re.split(r"\s(?:\||&&|;|\|\|)\s", args, maxsplit=1)[0]
     tokens = [t.strip("\"'") for t in command.split()[1:]]
     urls, named, folder, remote_name = [], [], "", False
+    redirect = ""
     i = 0
     while i < len(tokens):
         token = tokens[i]
@@ -2235,7 +2237,14 @@ def _fetched_files(program: str, args: str) -> list[str]:
             i += 1
         elif program == "wget" and token.startswith("--directory-prefix="):
             folder = token.split("=", 1)[1]
+        elif token == ">" or (token.startswith(">") and not token.startswith(">>") and len(token) > 1 and token[1] != "&"):
+            # `!curl URL > data/cars.csv`: the redirect is the download's destination (fair check 33,
+            # item 77, download-destination-split-from-download)
+            redirect = value if token == ">" else token[1:]
+            i += token == ">"
         i += 1
+    if redirect and (program == "curl" and not named and not remote_name or program == "wget" and named and all(n == "-" for n in named)):
+        named.append(redirect)
     names = [n for n in named if n and n != "-"]
     if program == "wget" and not named or program == "curl" and remote_name:
         names += [u.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1] for u in urls[len(named):]]
@@ -5020,7 +5029,7 @@ class RemoteUri(Rule):
         "such calls of one cell (`train_link = \"https://…\"`, `test_link = \"https://…\"`, then `wget.download(train_link, …)`, "
         "`wget.download(test_link, …)`), or by other calls of one cell when they share a remote folder (`train_url`, `test_url` of one "
         "folder, each read by `pd.read_csv`): one finding at the first, the others related (and so are the "
-        "reads, by name, of the files such lines save: `!curl -O …/state.npy`, then `np.load(\"state.npy\")`, also from a `%%bash` cell's `curl -o` lines, "
+        "reads, by name, of the files such lines save: `!curl -O …/state.npy`, then `np.load(\"state.npy\")`, also from a `%%bash` cell's `curl -o` lines and from a redirect of curl's output (`!curl URL > data/cars.csv`), "
         "the stem of a fetched archive the notebook extracts (`!unzip text8.zip`, then `\"text8\"`) and an existence test guarding the download in its cell); "
         "a `wget` or `curl` behind `!cd DIR &&` is a download too, but not a `curl` that only sends data (`-X POST`/`PUT`/`PATCH`/`DELETE`, "
         "`-d`/`--data…`, `-F`/`--form`, `-T`/`--upload-file`, with no `-o`/`-O`, `-G` or output redirection: `!curl -X POST … -d @./upsert.json "
@@ -11411,6 +11420,12 @@ class CwdRelativePath(Rule):
             "import glob\nimport pandas as pd\nfrom google.colab import drive\ndrive.mount('/content/drive')",
             "path = 'drive/My Drive/leaf-classification/'",
             "images = glob.glob(path + 'images/*.jpg')\ntrain = pd.read_csv(path + 'train.csv')",
+        )),
+        # A file a `!curl` line saves by redirecting its output: the download's (PTH003's) related
+        # place (fair check 33, item 77).
+        Example(cells=(
+            "! mkdir -p data\n! curl https://example.org/notebooks/data/cars.csv > data/cars.csv",
+            "import pandas as pd\ndf = pd.read_csv('data/cars.csv')",
         )),
         # A save under a flag the notebook binds once to the literal False never runs (fair check 33,
         # item 75: `save_model = False`, then `if save_model is True: torch.save(…)`; `if save_model:` too).
