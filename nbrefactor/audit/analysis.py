@@ -732,7 +732,8 @@ def configured_off_lines(facts: "NotebookFacts") -> dict[int, frozenset[int]]:
     whole notebook, at the top level of a cell that is no papermill `parameters` cell, to a string,
     number, bool or None literal, and bound no other way (`index_single_assignments`; not by a
     magic's `x = !cmd` either); the test compares it (`==`, `!=`, `in`, `not in` a tuple of
-    literals; `not`, `and`, `or` of such comparisons) and comes after the binding. As saved, the
+    literals; `is`/`is not` True, False or None; the bare name of a bool/None setting, `if
+    save_model:`; `not`, `and`, `or` of such tests) and comes after the binding. As saved, the
     branch never runs (fair check 28, item 71: PTH001's `/gdrive/My Drive/…` root and PTH004's
     `os.chdir(root)` in the opt-in Drive branch a form cell leaves off); a branch the setting turns
     on stays. Nothing when a code cell does not parse (a binding may hide there). Used by the path
@@ -749,7 +750,7 @@ def configured_off_lines(facts: "NotebookFacts") -> dict[int, frozenset[int]]:
 _CONFIGURED_OFF: list = []  # [(facts, their lines)]
 
 # (a screen; the tree decides: an `if` comparing something with `==`, `!=` or `in`)
-_SETTING_TEST = re.compile(r"^[ \t]*(?:el)?if\b[^\n]*(?:==|!=|\bin\b)", re.MULTILINE)
+_SETTING_TEST = re.compile(r"^[ \t]*(?:el)?if\b(?:[^\n]*(?:==|!=|\bin\b|\bis\b)|[ \t]+(?:not[ \t]+)?[A-Za-z_]\w*[ \t]*:)", re.MULTILINE)
 
 
 def _configured_off_lines(facts: "NotebookFacts") -> dict[int, frozenset[int]]:
@@ -804,6 +805,10 @@ def _setting_test(test: ast.expr, settings: dict[str, object]) -> Optional[bool]
         if decisive in values:
             return decisive
         return None if None in values else not decisive
+    if isinstance(test, ast.Name) and test.id in settings and type(settings[test.id]) in (bool, type(None)):
+        # `if save_model:` below `save_model = False`: a flag bound once to a literal False (or
+        # None) and never rebound, its opt-in branch never runs (fair check 33, item 75).
+        return bool(settings[test.id])
     if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
         return None
     left, op, right = test.left, test.ops[0], test.comparators[0]
@@ -822,6 +827,15 @@ def _setting_test(test: ast.expr, settings: dict[str, object]) -> Optional[bool]
         if type(a) is not type(b) and not (type(a) in (int, float) and type(b) in (int, float)):
             return None  # (`True == 1`, `'1' == 1`: left to the run)
         return (a == b) == isinstance(op, ast.Eq)
+    if isinstance(op, (ast.Is, ast.IsNot)):
+        # `if save_model is True:` below `save_model = False` (fair check 33, item 75): identity
+        # of the singletons True, False and None only (`x is 1` is left to the run).
+        (known_left, a), (known_right, b) = literal(left), literal(right)
+        if not (known_left and known_right) or not (isinstance(left, ast.Name) or isinstance(right, ast.Name)):
+            return None
+        if type(a) not in (bool, type(None)) or type(b) not in (bool, type(None)):
+            return None
+        return (a is b) == isinstance(op, ast.Is)
     if isinstance(op, (ast.In, ast.NotIn)) and isinstance(right, (ast.Tuple, ast.List, ast.Set)):
         known, a = literal(left)
         if not known or not isinstance(left, ast.Name) or not all(isinstance(e, ast.Constant) for e in right.elts):

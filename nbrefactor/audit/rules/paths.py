@@ -27,7 +27,7 @@ from typing import Any, Callable, Collection, Iterable, Iterator, Mapping, Optio
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, StringFact
 from nbrefactor.audit.analysis import (
-    cell_python_tree, configured_off_lines, dead_branch_lines, nodes_of, tree_nodes, uncalled_function_lines,
+    cell_python_tree, configured_off_lines, constant_test, dead_branch_lines, nodes_of, tree_nodes, uncalled_function_lines,
 )
 from nbrefactor.audit.facts import dotted_name, statement_at, walk_nodes
 from nbrefactor.audit.catalog import Catalog
@@ -359,7 +359,61 @@ def never_run_lines(facts: NotebookFacts, ca: CellAnalysis) -> frozenset[int]:
     the branch a setting bound once turns off (`configured_off_lines`: `if use_gdrive == 'yes':`
     below the form field `use_gdrive = 'no'  #@param`). No path of theirs is used."""
     return (dead_branch_lines(ca) | uncalled_function_lines(facts).get(ca.cell.index, frozenset())
-            | configured_off_lines(facts).get(ca.cell.index, frozenset()))
+            | configured_off_lines(facts).get(ca.cell.index, frozenset())
+            | _parameter_off_lines(facts).get(ca.cell.index, frozenset()))
+
+
+def _parameter_off_lines(facts: NotebookFacts) -> dict[int, frozenset[int]]:
+    """By cell index, the lines of a module-level def under `if p:` (or the `else` of `if not p:`)
+    on a parameter whose default is None/False/0 when no call of the def passes `p` (anything but
+    a false literal) and the def's name is mentioned only by plain calls (no `*args`/`**kwargs`, not
+    passed on): `def plot_loss(history, file=None): … if file: plt.savefig(f"/Users/…/{file}.pdf")`
+    with only `plot_loss(history)` calls writes nowhere (fair check 33, item 69,
+    opt-in-flag-off-guard). The parameter analysis is the randomness rules' (`_flags_left_off`);
+    calls on lines that never run otherwise do not count. A test the parameter's default does not
+    decide alone (`if file is not None:`, `if file and x:`) is left to the run."""
+    if _PARAMETER_OFF and _PARAMETER_OFF[0][0] is facts:
+        return _PARAMETER_OFF[0][1]
+    result: dict[int, frozenset[int]] = {}
+    if any("def " in ca.masked.python for ca in facts.cells):
+        result = _find_parameter_off_lines(facts)
+    _PARAMETER_OFF[:] = [(facts, result)]
+    return result
+
+
+_PARAMETER_OFF: list = []  # [(facts, their lines)]
+
+
+def _find_parameter_off_lines(facts: NotebookFacts) -> dict[int, frozenset[int]]:
+    from nbrefactor.audit.rules.randomness import _flags_left_off, _switched  # (randomness imports nothing of paths)
+
+    trees = [(ca, cell_python_tree(ca)) for ca in facts.cells if "parameters" not in ca.cell.tags]
+    if any(tree is None and ca.masked.is_python and ca.masked.python.strip() for ca, tree in trees):
+        return {}  # (a cell that does not parse may hide a call)
+    trees = [(ca, tree) for ca, tree in trees if tree is not None]
+    uncalled = uncalled_function_lines(facts)
+    configured = configured_off_lines(facts)
+    skipped = {ca.cell.index: set(dead_branch_lines(ca) | uncalled.get(ca.cell.index, frozenset())
+                                  | configured.get(ca.cell.index, frozenset())) for ca, _ in trees}
+    found: dict[int, set[int]] = {}
+    for ca, tree in trees:
+        for function in tree.body:
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or function.decorator_list:
+                continue
+            off = _flags_left_off(function, trees, skipped)
+            stored = {n.id for n in ast.walk(function) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+            off = {k: v for k, v in off.items() if k not in stored}
+            if not off:
+                continue
+            for node in ast.walk(function):
+                if not isinstance(node, ast.If) or not any(isinstance(n, ast.Name) and n.id in off for n in ast.walk(node.test)):
+                    continue
+                truth = constant_test(_switched(node.test, off))
+                if truth is None:
+                    continue
+                for stmt in node.orelse if truth else node.body:
+                    found.setdefault(ca.cell.index, set()).update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
+    return {index: frozenset(lines) for index, lines in found.items()}
 
 _PATH_ARGUMENTS: list = []  # [facts, catalog, {id(cell analysis): (cell analysis, arguments)}]
 
@@ -2156,10 +2210,12 @@ def _ftp_download(f: LiteralFinding, settings: PathSettings) -> bool:
 
 def _fetched_files(program: str, args: str) -> list[str]:
     """The relative files one `curl`/`wget` command line writes, normalised (`_normal_path`); none
-    for output to stdout (`-O-`, a curl without `-o`/`-O`) or a line it cannot read."""
+    for output to stdout (`-O-`, a curl without `-o`/`-O`) unless redirected to a file (`> data/cars.csv`),
+    or a line it cannot read."""
     command = re.split(r"\s(?:\||&&|;|\|\|)\s", args, maxsplit=1)[0]
     tokens = [t.strip("\"'") for t in command.split()[1:]]
     urls, named, folder, remote_name = [], [], "", False
+    redirect = ""
     i = 0
     while i < len(tokens):
         token = tokens[i]
@@ -2181,7 +2237,14 @@ def _fetched_files(program: str, args: str) -> list[str]:
             i += 1
         elif program == "wget" and token.startswith("--directory-prefix="):
             folder = token.split("=", 1)[1]
+        elif token == ">" or (token.startswith(">") and not token.startswith(">>") and len(token) > 1 and token[1] != "&"):
+            # `!curl URL > data/cars.csv`: the redirect is the download's destination (fair check 33,
+            # item 77, download-destination-split-from-download)
+            redirect = value if token == ">" else token[1:]
+            i += token == ">"
         i += 1
+    if redirect and (program == "curl" and not named and not remote_name or program == "wget" and named and all(n == "-" for n in named)):
+        named.append(redirect)
     names = [n for n in named if n and n != "-"]
     if program == "wget" and not named or program == "curl" and remote_name:
         names += [u.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1] for u in urls[len(named):]]
@@ -3285,11 +3348,14 @@ class AbsolutePath(Rule):
         "a standard Python installation's library folders (`/usr/local/lib/python3.10/site-packages`, `/usr/lib/python3/dist-packages`, "
         "`/opt/conda/lib/python3.11`) and its temporary folder are on every machine: a path under `/tmp` is reported only when every place it appears is a catalogued read "
         "(a file put there by hand: the message says so) and not of a folder an earlier extraction unpacks an archive into, or below it "
-        "(`ZipFile(z).extractall(\"/tmp/horse-or-human\")`, `tarfile` or `shutil.unpack_archive` likewise: the notebook fills it), so a download cache (`read_data_sets(\"/tmp/data/\")`, its download is PTH007), "
+        "(`ZipFile(z).extractall(\"/tmp/horse-or-human\")`, `tarfile` or `shutil.unpack_archive` likewise: the notebook fills it), nor a pattern "
+        "a write of the notebook fills in the same folder (`glob.glob(f\"/tmp/{penalty}-frame-*.png\")` beside `plt.savefig(f\"/tmp/{penalty}-frame-{lmbda:06.3f}.png\")`), so a download cache (`read_data_sets(\"/tmp/data/\")`, its download is PTH007), "
         "a log folder or a checkpoint there is not (`[temporary]` in `rules/paths.toml`). "
         "So is a standard system prefix given to an installer's prefix option (`bash Miniforge3.sh -bfp /usr/local`, "
         "`conda install --prefix /usr/local …`, `--prefix=/usr`: `installer_prefixes` in `rules/paths.toml`), the folder it installs into: not reported, "
-        "also when a `%%bash` cell names the script or the prefix by a variable it sets (`PREFIX=/usr/local`, then `./$SCRIPT -b -f -p $PREFIX`). "
+        "also when a `%%bash` cell names the script or the prefix by a variable it sets (`PREFIX=/usr/local`, then `./$SCRIPT -b -f -p $PREFIX`); "
+        "nor, once the notebook installs into such a prefix, a path in the folders the installer lays out there (`lib`, `bin`, `include`, `share`, `etc`, `pkgs`, `envs`: "
+        "`shutil.copy('/usr/local/lib/' + fn, os.getcwd())` after `!bash Miniconda3-….sh -b -f -p /usr/local`). "
         "Nor is a literal given straight to a `sys.path` edit PTH005 reports (`sys.path.append(\"/opt/team/libs\")`): one cause, a folder "
         "of code on the import path, which that finding names. The same for a literal bound above in the cell to a name the edit "
         "gives (`LIB = \"/opt/team/libs\"`, then `sys.path.append(LIB)`; PTH005 names the binding as related) when nothing else "
@@ -3375,6 +3441,21 @@ class AbsolutePath(Rule):
         Example(cells=(
             "import sys\nsys.path.append('/opt/team/libs')",
             "!bash Miniforge3-Linux-x86_64.sh -bfp /usr/local\n!conda install -y --prefix /usr/local -c conda-forge openmm",
+        )),
+        # Frames a function writes to /tmp and globs back by pattern (fair check 33, item 67).
+        Example(cells=(
+            "import glob, os\nimport matplotlib.pyplot as plt\ndef animate(penalty):\n"
+            "    for f in glob.glob(f'/tmp/{penalty}-frame-*.png'):\n        os.remove(f)\n"
+            "    for lmbda in [0.1, 0.2]:\n        plt.savefig(f'/tmp/{penalty}-frame-{lmbda:06.3f}.png')\n"
+            "    frames = sorted(glob.glob(f'/tmp/{penalty}-frame-*.png'))",
+            "animate('L1')",
+        )),
+        # ... and a library the notebook copies out of the prefix it installed into (fair check 33, item 66).
+        Example(cells=(
+            "!wget -c https://repo.continuum.io/miniconda/Miniconda3-4.5.4-Linux-x86_64.sh\n"
+            "!bash ./Miniconda3-4.5.4-Linux-x86_64.sh -b -f -p /usr/local\n"
+            "!conda install -q -y --prefix /usr/local -c rapidsai cudf\n"
+            "import os, shutil\nfor fn in ['libcudf.so', 'librmm.so']:\n    shutil.copy('/usr/local/lib/' + fn, os.getcwd())",
         )),
         # ... also when a `%%bash` cell names the installer script or the prefix by a variable
         # (fair check 31, items 104-106).
@@ -3483,6 +3564,8 @@ class AbsolutePath(Rule):
                 and (f.ca.cell.index, f.line, f.column) not in _probed_candidates(ctx)
                 # A parameter default every call of the function overrides: never used.
                 and not _overridden_default(ctx, f)
+                # `/usr/local/lib/…` after the notebook installs Miniconda with `-p /usr/local`.
+                and not _under_own_install_prefix(ctx, f, settings)
             )
             if not _temporary(ctx, group, settings)
         ]
@@ -3515,6 +3598,46 @@ class AbsolutePath(Rule):
                 _CONFIG_FIX,
                 others,
             )
+
+
+def _under_own_install_prefix(ctx: RuleContext, f: LiteralFinding, settings: PathSettings) -> bool:
+    """Is the literal in a standard folder (`lib`, `bin`, `include`, `share`, …) of a system prefix
+    the notebook's own shell lines install into (`!bash Miniconda3-….sh -b -f -p /usr/local`,
+    `!conda install --prefix /usr/local …`, a `%%bash` cell's `-p $PREFIX`)? The installer made that
+    folder: `shutil.copy('/usr/local/lib/' + fn, os.getcwd())` copies a library it installed, not a
+    file of the author's machine (fair check 33, item 66, own-install-prefix-site-packages; the
+    installer line itself is exempt already, `_installer_prefix`)."""
+    prefixes = ctx.shared("paths.own_install_prefixes", lambda: _own_install_prefixes(ctx, settings))
+    if not prefixes:
+        return False
+    path = _normal_path(f.value.replace("\\", "/"))
+    return any(path.startswith(prefix + "/") and path[len(prefix) + 1:].split("/")[0] in _PREFIX_FOLDERS for prefix in prefixes)
+
+
+# The folders an installer lays out under its prefix.
+_PREFIX_FOLDERS = frozenset({"lib", "lib64", "bin", "include", "share", "etc", "pkgs", "envs", "conda-meta"})
+
+
+def _own_install_prefixes(ctx: RuleContext, settings: PathSettings) -> frozenset[str]:
+    """The system prefixes (`installer_prefixes`) the notebook's `!` lines and `%%bash` cells give an
+    installer's prefix option (`_installer_prefix`), a `%%bash` cell's variables expanded."""
+    found: set[str] = set()
+    for ca in ctx.cells:
+        lines = [f"{m.name} {m.args}" for m in ca.magics if m.kind == "shell"]
+        if ca.masked.cell_magic in _SHELL_CELL_MAGICS:
+            variables = _shell_cell_variables(ca)
+            header = next((m.line for m in ca.magics if m.kind == "cell_magic"), 0)
+            lines.extend(_shell_expanded(line, variables) for line in ca.lines[header:])
+        for line in lines:
+            for command in _CHAIN_SEPARATOR.split(line):
+                tokens = [t.strip("\"'") for t in command.split()]
+                if not tokens:
+                    continue
+                program = tokens[0].rsplit("/", 1)[-1].lower()
+                for option, token in zip(["", *tokens[1:]], tokens[1:]):
+                    if _installer_prefix(option, token, program, settings):
+                        found.add(_normal_path(token.split("=", 1)[1] if token.startswith("--prefix=") else token).rstrip("/"))
+    return frozenset(found)
 
 
 # Windows' program folders: an installer's default location, the same on every default install.
@@ -3644,6 +3767,12 @@ def _windows_program_under_guard(f: LiteralFinding) -> bool:
         and node.body[0].lineno <= f.line <= (node.body[-1].end_lineno or node.body[-1].lineno)
         for node in nodes_of(tree, ast.If)
     )
+
+
+# A home folder whose user segment is an f-string hole reading the running user's name
+# (`{os.environ['USER']}`, `{getpass.getuser()}`); not a name the notebook binds (`user = 'bob'`).
+# (read on the literal as shown: the fact's value shows holes as "{}")
+_USER_HOLE = re.compile(r"""^`?[rRbB]?[fF][rRbB]?['"]+/(?:Users|home)/\{[^}]*\b(?:environ|getenv|getuser|getlogin)\b""")
 
 
 def _home_joined(f: LiteralFinding) -> str:
@@ -4218,10 +4347,42 @@ def _temporary(ctx: RuleContext, group: Sequence[LiteralFinding], settings: Path
     # (fair check 30, items 66-68: tmp-folder-extracted-by-notebook; PTH003 reports the download of
     # the archive). What the archive holds is not known: any path below the folder counts.
     extractions = _absolute_extractions(ctx)
-    return bool(extractions) and all(
+    if extractions and all(
         any((cell, line) < (f.ca.cell.index, f.line) and _under(_normal_path(f.value), folder) for cell, line, folder in extractions)
         for f in group
+    ):
+        return True
+    # Each read is a pattern a write of the notebook fills (fair check 33, item 67,
+    # tmp-folder-written-by-notebook): `glob.glob(f"/tmp/{penalty}-frame-*.png")` beside
+    # `plt.savefig(f"/tmp/{penalty}-frame-{lmbda:06.3f}.png")` in the same function. The read's
+    # holes and wildcards match any name part, the write's holes are any text: the write's name, its
+    # holes filled, must match the read in the same folder, and the read must keep some fixed text
+    # of its own in the name (not `/tmp/*`).
+    written = ctx.shared("paths.temporary_writes", lambda: _temporary_writes(ctx, settings))
+    return bool(written) and all(_filled_by_write(_normal_path(f.value), written) for f in group)
+
+
+def _temporary_writes(ctx: RuleContext, settings: PathSettings) -> tuple[str, ...]:
+    """The values of the notebook's temporary-folder literals passed to a write (`{}` for a hole)."""
+    return tuple(dict.fromkeys(
+        _normal_path(f.value) for f in literal_findings(ctx)
+        if f.argument is not None and f.argument.direction == "write"
+        and any(p.search(f.value.replace("\\", "/")) for p in settings.temporary)
+    ))
+
+
+def _filled_by_write(read: str, written: Sequence[str]) -> bool:
+    folder, _, name = read.rpartition("/")
+    fixed = re.sub(r"\{\}|[*?]|\[[^\]]*\]", "", name)
+    if not folder or len(re.sub(r"^\.\w+$|\.\w+$", "", fixed).strip("-_. ")) < 2:
+        return False
+    pattern = re.compile(
+        re.escape(folder) + "/" + "".join(
+            "[^/]*" if part in ("{}", "*") else "[^/]" if part == "?" else re.escape(part)
+            for part in re.split(r"(\{\}|\*|\?)", name) if part
+        )
     )
+    return any(pattern.fullmatch(w.replace("{}", "x")) for w in written)
 
 
 class UserSpecificPath(Rule):
@@ -4262,7 +4423,7 @@ class UserSpecificPath(Rule):
         "(`datasets.MNIST(\"~/.pytorch/MNIST_data/\", download=True)`) is created for whoever runs it and "
         "is not reported (PTH007 reports the download), also when it gets there as a parameter default of the notebook's own "
         "function used only as such a root (`def load(batch, root=\"~/Datasets/FashionMNIST\"): FashionMNIST(root=root, "
-        "download=True)`), nor is a parameter default that every call of the notebook's function overrides (as for PTH001), nor is a literal of a list of candidate locations probed in turn after a "
+        "download=True)`), nor is a parameter default that every call of the notebook's function overrides (as for PTH001), nor a write under `if file:` on a parameter defaulting to None/False that no call of the notebook's function passes (`def plot_loss(history, file=None): … if file: plt.savefig(f\"/Users/…/{file}.pdf\")`, called only as `plot_loss(history)`: it never runs; here and in PTH001, PTH003–PTH006), nor is a literal of a list of candidate locations probed in turn after a "
         "configured one (as for PTH001), nor is a Colab or Kaggle path in code that runs only "
         "there: inside `if COLAB:`/`if IN_KAGGLE:`, after `from google.colab import drive` in the `try:` "
         "that detects Colab or in a function body (`drive.mount(\"/content/drive\")`), or in a cell whose "
@@ -4279,6 +4440,20 @@ class UserSpecificPath(Rule):
         'df = pd.read_csv(DATA_DIR / "train.csv")'
     )
     passing = (
+        # A write under `if file:` on a parameter defaulting to None that no call passes never runs
+        # (fair check 33, item 69, opt-in-flag-off-guard).
+        Example(cells=(
+            "import os\nimport matplotlib.pyplot as plt\ndef plot_loss(history, file=None):\n    plt.plot(history)\n"
+            "    if file:\n        plt.savefig(f\"/Users/{os.environ['USER']}/Desktop/{file}.pdf\")\n    plt.show()",
+            "plot_loss(history)",
+        )),
+        # ... also when the helper shares its name with a method it calls (`plt.show()` in `def show`,
+        # fair check 33, item 70: an attribute is no mention of the function).
+        Example(cells=(
+            "import os\nimport matplotlib.pyplot as plt\ndef show(df, file=None):\n    plt.scatter(df.x, df.y)\n"
+            "    if file:\n        plt.savefig(f\"/Users/{os.environ['USER']}/Desktop/{file}.pdf\")\n    plt.show()",
+            "show(df)",
+        )),
         # Where a Colab upload saved the picked file: PTH007's upload finding, this path related
         # (fair check 30, items 69, 70).
         Example(cells=(
@@ -4323,6 +4498,15 @@ class UserSpecificPath(Rule):
         Example(
             cells=("import pandas as pd\ndf = pd.read_csv('/home/alice/data/train.csv')",),
             expect=((1, 2),),
+        ),
+        # The same helper called with `file=`: the write runs (fair check 33, item 70's live line).
+        Example(
+            cells=(
+                "import os\nimport matplotlib.pyplot as plt\ndef plot_loss(history, file=None):\n    plt.plot(history)\n"
+                "    if file:\n        plt.savefig(f\"/Users/{os.environ['USER']}/Desktop/{file}.pdf\")\n    plt.show()",
+                "plot_loss(history, file='loss')",
+            ),
+            expect=((1, 6),),
         ),
         Example(
             cells=(
@@ -4487,6 +4671,10 @@ class UserSpecificPath(Rule):
                 # `~` itself exists for everyone: what is one user's is the layout joined onto it.
                 "is the home folder of whoever runs it, and the path joined onto it is one user's layout, which exists "
                 "nowhere else" if joined else
+                # `f"/Users/{os.environ['USER']}/Desktop"`: the user is whoever runs it, the layout is
+                # macOS's (fair check 33, items 69, 70).
+                f"is tied to one machine's layout — {f.path_class.detail}, the user's name filled in at run time — "
+                "and does not exist on other systems" if _USER_HOLE.match(_shown_literal(ctx, f)) else
                 f"is tied to one user or machine — {f.path_class.detail} — and does not exist anywhere else"
             )
             hit = _hit(
@@ -4841,7 +5029,7 @@ class RemoteUri(Rule):
         "such calls of one cell (`train_link = \"https://…\"`, `test_link = \"https://…\"`, then `wget.download(train_link, …)`, "
         "`wget.download(test_link, …)`), or by other calls of one cell when they share a remote folder (`train_url`, `test_url` of one "
         "folder, each read by `pd.read_csv`): one finding at the first, the others related (and so are the "
-        "reads, by name, of the files such lines save: `!curl -O …/state.npy`, then `np.load(\"state.npy\")`, also from a `%%bash` cell's `curl -o` lines, "
+        "reads, by name, of the files such lines save: `!curl -O …/state.npy`, then `np.load(\"state.npy\")`, also from a `%%bash` cell's `curl -o` lines and from a redirect of curl's output (`!curl URL > data/cars.csv`), "
         "the stem of a fetched archive the notebook extracts (`!unzip text8.zip`, then `\"text8\"`) and an existence test guarding the download in its cell); "
         "a `wget` or `curl` behind `!cd DIR &&` is a download too, but not a `curl` that only sends data (`-X POST`/`PUT`/`PATCH`/`DELETE`, "
         "`-d`/`--data…`, `-F`/`--form`, `-T`/`--upload-file`, with no `-o`/`-O`, `-G` or output redirection: `!curl -X POST … -d @./upsert.json "
@@ -10725,7 +10913,8 @@ class CwdRelativePath(Rule):
         "object of unknown class, not `TabularPredictor.load(…)` nor a helper module's `helpers.load(…)`: a helper `.py` "
         "beside the notebook that opens the path it is given resolves it against the same working directory, and counts "
         "like a library). A call under `if False:` (or in the `else` of "
-        "`if True:`), a template's optional variant, never runs: not reported, here or in PTH001–PTH007. "
+        "`if True:`), a template's optional variant, never runs: not reported, here or in PTH001–PTH007; nor, here or in PTH001–PTH005, "
+        "one under a flag the notebook binds once to the literal False and never rebinds (`save_model = False`, then `if save_model is True:`, `if save_model:` or `if save_model == True:`). "
         "Import aliases are resolved, so `pd.read_csv` and "
         "`from pandas import read_csv` both count, and so does a name only a star import can provide "
         "(`from fastai.vision.all import *` then `get_image_files(\"bird_or_not\")`, `Path(\"sml\")`: looked up "
@@ -11231,6 +11420,18 @@ class CwdRelativePath(Rule):
             "import glob\nimport pandas as pd\nfrom google.colab import drive\ndrive.mount('/content/drive')",
             "path = 'drive/My Drive/leaf-classification/'",
             "images = glob.glob(path + 'images/*.jpg')\ntrain = pd.read_csv(path + 'train.csv')",
+        )),
+        # A file a `!curl` line saves by redirecting its output: the download's (PTH003's) related
+        # place (fair check 33, item 77).
+        Example(cells=(
+            "! mkdir -p data\n! curl https://example.org/notebooks/data/cars.csv > data/cars.csv",
+            "import pandas as pd\ndf = pd.read_csv('data/cars.csv')",
+        )),
+        # A save under a flag the notebook binds once to the literal False never runs (fair check 33,
+        # item 75: `save_model = False`, then `if save_model is True: torch.save(…)`; `if save_model:` too).
+        Example(cells=(
+            "import torch\nsave_model = False\nif save_model is True:\n    torch.save(model.state_dict(), 'awesome_model.pkl')",
+            "if save_model:\n    torch.save(model.state_dict(), 'other_model.pkl')",
         )),
     )
     failing = (

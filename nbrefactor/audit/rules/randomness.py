@@ -3844,7 +3844,9 @@ def _flags_left_off(function: ast.FunctionDef | ast.AsyncFunctionDef, trees: lis
     if not flags:
         return {}
     name = function.name
-    word = re.compile(rf"\b{re.escape(name)}\b")
+    # (an attribute of that name is no mention: `plt.show()` beside the notebook's own `def show(…,
+    # file=None)`, fair check 33, item 70)
+    word = re.compile(rf"(?<![\w.]){re.escape(name)}\b")
     calls: list[ast.Call] = []
     for ca, tree in trees:
         if tree is None:
