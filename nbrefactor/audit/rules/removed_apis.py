@@ -105,6 +105,11 @@ class Removal:
     # value the notebook passed under its new name (`seaborn-colorblind` → `seaborn-v0_8-colorblind`; fair
     # check 32, item 34: the fix named `seaborn-v0_8-whitegrid` for every old style).
     rename: tuple[str, ...] = ()
+    # With `keyword`: the value, as a literal (`False`), that asks for what the releases without the
+    # keyword do (`normalize=False`: they never normalise). A call passing it loses nothing when the
+    # keyword is deleted, so that is its fix, not the replacement for what the other values asked
+    # (fair check 33, item 31: `LinearRegression(normalize=False)` was told to scale its features first).
+    same_without: str = ""
 
     @property
     def path_suffix(self) -> bool:
@@ -135,6 +140,7 @@ def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozens
             bool(e.get("unpacked", False)), tuple(str(k) for k in e.get("unless_keywords", [])),
             int(e.get("positional", -1)), str(e.get("note", "")),
             tuple(str(v) for v in e.get("rename", [])),
+            repr(e["same_without"]) if "same_without" in e else "",
         )
         for e in data.get("removed", [])
         if e.get("api") and e.get("distribution") and e.get("removed_in") and (not e.get("method") or e.get("modules"))
@@ -162,9 +168,27 @@ def _cell_tree(ca: CellAnalysis) -> Optional[ast.Module]:
     return cell_python_tree(ca) or print_statement_tree(ca)
 
 
-def _replacement(use: "_Use") -> str:
-    """The entry's replacement, `{renamed}` filled with the passed value's new name (`rename`)."""
+def _kept_as_without(use: "_Use") -> bool:
+    """A keyword use passing the entry's `same_without` value (`LinearRegression(normalize=False)`)."""
     entry = use.entry
+    return bool(entry.keyword and entry.same_without) and use.shown == f"{entry.api}({entry.keyword}={entry.same_without})"
+
+
+def _shown_use(use: "_Use") -> str:
+    """What a fix names for a use: the value a removed-value entry's call passed, the keyword's value where
+    it is the entry's `same_without` (its fix differs), else the entry."""
+    return use.shown if use.entry.values or _kept_as_without(use) else _shown(use.entry)
+
+
+def _replacement(use: "_Use") -> str:
+    """The entry's replacement, `{renamed}` filled with the passed value's new name (`rename`); for a
+    keyword passed as the value the later releases behave as (`normalize=False`), deleting it."""
+    entry = use.entry
+    if use.unread:
+        return f"delete `{use.unread}` from the import (the notebook never uses it)"
+    if _kept_as_without(use):
+        return (f"delete `{entry.keyword}={entry.same_without}` (the releases without `{entry.keyword}=` do what "
+                f"{entry.same_without} asked for, so the call behaves the same)")
     if "{renamed}" not in entry.replacement or len(entry.rename) != 2:
         return entry.replacement
     old, new = entry.rename
@@ -183,6 +207,10 @@ class _Use:
     line: int
     column: int
     shown: str  # what the notebook wrote, qualified (`sklearn.cross_validation.train_test_split`)
+    # The name a `from … import` of the removed API binds, when no cell of the notebook reads it
+    # (`from sklearn.datasets import load_boston, load_iris` with only `load_iris()` called): the fix
+    # is to drop it from the import, not the replacement of a call (fair check 33, items 24, 26, 29, 35).
+    unread: str = ""
 
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "AttributeError", "Exception", "BaseException"})
@@ -468,7 +496,10 @@ def _call_match(call: ast.Call, candidates: list[Removal], ca: CellAnalysis, dic
             found.append((entry, _shown(entry), None))
             break  # a removed method: the call is that method's, whatever it passes
         if _passes(call, entry.keyword) and not _path_kept(call, entry.unless_path_suffix):
-            found.append((entry, _shown(entry), None))
+            # (`normalize=False`, the value the later releases behave as: shown with it, its fix is to delete it)
+            passed = next(k.value for k in call.keywords if k.arg == entry.keyword)
+            kept = entry.same_without and isinstance(passed, ast.Constant) and repr(passed.value) == entry.same_without
+            found.append((entry, f"{entry.api}({entry.keyword}={entry.same_without})" if kept else _shown(entry), None))
     return found
 
 
@@ -642,6 +673,23 @@ def _entry_tables(entries: tuple[Removal, ...]) -> tuple[dict[str, tuple[int, Re
     return paths, functions, function_names
 
 
+def _read_names(ctx: RuleContext) -> Optional[frozenset[str]]:
+    """Every name a code cell of the notebook reads (`load_iris` of `load_iris()`, anywhere, in any
+    cell), with the words of its magics and shell lines (`%timeit f()`); None when a code cell has no
+    tree to read (whether it uses a name is unknown)."""
+    names: set[str] = set()
+    for ca in ctx.cells:
+        tree = _cell_tree(ca)
+        if tree is None:
+            if ca.cell.source.strip():
+                return None
+            continue
+        names.update(n.id for n in nodes_of(tree, ast.Name) if not isinstance(n.ctx, ast.Store))
+        names.update(re.findall(r"[A-Za-z_]\w*", " ".join(
+            line for line in ca.cell.source.splitlines() if line.lstrip().startswith(("%", "!")))))
+    return frozenset(names)
+
+
 def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
     uses: list[_Use] = []
     aliases = ctx.facts.aliases
@@ -674,6 +722,7 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
         return bindings[0]
 
     own: Optional[frozenset[str]] = None  # the notebook's own function names, built at a method call
+    read: Optional[frozenset[str]] = None  # the names the notebook reads, built at a removed `from … import`
     for ca in ctx.cells:
         tree = _cell_tree(ca)
         if tree is None:
@@ -765,7 +814,13 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
             for entry, shown, written in (found, *also) if found else ():
                 if parents and _guarded(node, parents, _errors(entry)):
                     continue
-                if written is None:
+                if written is None and kind is ast.ImportFrom:
+                    bound = next((a.asname or a.name for a in node.names if shown == f"{node.module}.{a.name}"), "")
+                    if read is None:
+                        read = _read_names(ctx)
+                    uses.append(_Use(entry, ca, node.lineno, node.col_offset + 1, shown,
+                                     unread=bound if bound and read is not None and bound not in read else ""))
+                elif written is None:
                     uses.append(_Use(entry, ca, node.lineno, node.col_offset + 1, shown))
                 else:  # at the dict's value: the root every call passing that dict shares
                     uses.append(_Use(entry, written[0], written[1].lineno, written[1].col_offset + 1, shown))
@@ -1116,7 +1171,9 @@ class UsesRemovedApi(Rule):
     why_bad = (
         "The notebook, and the package compiled from it, fails at import time on a clean install: "
         "the code was written against an older release than the one the environment now resolves. "
-        "The fix is either the replacement API or a pin to the last release that has it."
+        "The fix is either the replacement API or a pin to the last release that has it; for a removed name a "
+        "`from … import` brings in and no cell reads, deleting it from the import; for a removed keyword passed as the "
+        "value the later releases behave as (`LinearRegression(normalize=False)`), deleting the keyword."
     )
     example = "# requirements.txt: scikit-learn==1.3\nfrom sklearn.cross_validation import train_test_split"
     use_instead = "from sklearn.model_selection import train_test_split"
@@ -1507,7 +1564,7 @@ class UsesRemovedApi(Rule):
             said = list(dict.fromkeys(u.entry.said if u.entry.said and not u.entry.values else
                                       f"`{u.shown if u.entry.values else _shown(u.entry)}`" for u in group))
             replacements = list(dict.fromkeys(
-                f"`{u.shown if u.entry.values else _shown(u.entry)}` → {_replacement(u)}" for u in group if u.entry.replacement
+                f"`{_shown_use(u)}` → {_replacement(u)}" for u in group if u.entry.replacement
             ))
             verb, it = ("was", "it") if len(said) == 1 and " and " not in said[0] else ("were", "them")
             notes = list(dict.fromkeys(u.entry.note for u in group if u.entry.note))
