@@ -515,19 +515,40 @@ def _shown(entry: Removal) -> str:
 _SAME_KIND_METHODS = frozenset({
     "fit", "set_params",
     "dropna", "fillna", "copy", "reset_index", "set_index", "drop", "drop_duplicates", "sort_values",
-    "sort_index", "rename", "astype", "query", "assign", "head", "tail", "append",
+    "sort_index", "rename", "astype", "query", "assign", "head", "tail", "append", "sample",
 })
+# A boolean mask (`df.x == 0`, `(a > 1) & (b < 2)`, `~m`): indexing a frame or series with one selects rows
+# and keeps its kind.
+_MASK_OPERATORS = (ast.BitAnd, ast.BitOr, ast.BitXor)
+
+
+def _keeps_kind(subscript: ast.Subscript) -> bool:
+    """A subscript that gives an object of the kind it indexes when that is a pandas frame or series: rows
+    by a boolean mask or a slice (`df[df.default2 == 0]`, `df[10:]`), columns by a list (`df[["a", "b"]]`),
+    `.loc`/`.iloc` with rows so chosen or by a list (`df.loc[mask, "a"]` is a series, which lost the same
+    methods). A single label (`df["a"]`, a series of a frame, a scalar of a series) is not: what it gives
+    depends on what is indexed (fair check 33: `df_no = df[df.default2 == 0].sample(frac=0.15)`)."""
+    index = subscript.slice
+    located = isinstance(subscript.value, ast.Attribute) and subscript.value.attr in ("loc", "iloc")
+    rows = index.elts[0] if located and isinstance(index, ast.Tuple) and index.elts else index
+    return (isinstance(rows, (ast.Compare, ast.Slice, ast.List))
+            or (isinstance(rows, ast.BinOp) and isinstance(rows.op, _MASK_OPERATORS))
+            or (isinstance(rows, ast.UnaryOp) and isinstance(rows.op, ast.Invert)))
 
 
 def _same_kind_root(value: ast.expr) -> ast.expr:
-    """`value` with its trailing `_SAME_KIND_METHODS` calls taken off (`pd.read_csv(p).dropna()` →
-    `pd.read_csv(p)`; `df.dropna().reset_index()` → `df`)."""
-    while (
-        isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
-        and value.func.attr in _SAME_KIND_METHODS
-    ):
-        value = value.func.value
-    return value
+    """`value` with its trailing `_SAME_KIND_METHODS` calls and `_keeps_kind` subscripts taken off
+    (`pd.read_csv(p).dropna()` → `pd.read_csv(p)`; `df.dropna().reset_index()` → `df`;
+    `df[df.x == 0].copy()` and `df.loc[mask]` → `df`)."""
+    while True:
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _SAME_KIND_METHODS:
+            value = value.func.value
+        elif isinstance(value, ast.Subscript) and _keeps_kind(value):
+            value = value.value
+            if isinstance(value, ast.Attribute) and value.attr in ("loc", "iloc"):
+                value = value.value
+        else:
+            return value
 
 
 def _made_by(value: ast.expr, facts: NotebookFacts, rebound: frozenset[str]) -> str:
@@ -561,7 +582,8 @@ def _makers(ctx: RuleContext, rebound: frozenset[str]) -> dict[str, frozenset[st
     `rules.single_assignments`), what made its values (`_made_by`; "" for a value of another kind,
     or none). A name bound any other way too (a loop or `with` target, an unpacking, a parameter,
     an import, a `def`, `del`) is left out: its value at a use is not known."""
-    makers: dict[str, frozenset[str]] = {}
+    own: dict[str, set[str]] = {}
+    links: dict[str, set[str]] = {}  # name → the names its values were made from (`df_no = df[mask]`)
     for name, assignments in single_assignments(ctx).items():
         made: set[str] = set()
         for node in assignments:
@@ -569,19 +591,49 @@ def _makers(ctx: RuleContext, rebound: frozenset[str]) -> dict[str, frozenset[st
                 made.add("")
                 continue
             root = _same_kind_root(node.value)
-            if root is not node.value and isinstance(root, ast.Name) and root.id == name:
+            if isinstance(root, ast.Name) and root.id == name:
                 continue  # `df = df.dropna()`: of the kind its other bindings give it
+            if isinstance(root, ast.Name) and root.id not in ctx.facts.aliases:
+                # `df_yes = df[df.default2 == 1]`, `df2 = df`: of the kind the other name's values are (fair
+                # check 33: `df_no.append(df_yes)`, where `df = pd.read_excel(…)`).
+                links.setdefault(name, set()).add(root.id)
+                continue
             made.add(_made_by(node.value, ctx.facts, rebound))
-        makers[name] = frozenset(made)
+        own[name] = made
+
+    makers: dict[str, frozenset[str]] = {}
+
+    def resolve(name: str, seen: frozenset[str]) -> frozenset[str]:
+        if name in makers:
+            return makers[name]
+        if name not in own:
+            return frozenset({""})  # bound otherwise too (a loop target, a parameter): not known
+        made = set(own[name])
+        for other in links.get(name, ()):
+            if other not in seen:  # (a cycle, `a = b` / `b = a[m]`, adds nothing)
+                made |= resolve(other, seen | {name})
+        return frozenset(made)
+
+    for name in own:
+        makers[name] = resolve(name, frozenset())
     return makers
+
+
+def _receiver_kinds(receiver: ast.expr, facts: NotebookFacts, rebound: frozenset[str],
+                    makers: dict[str, frozenset[str]]) -> frozenset[str]:
+    """What made a method's receiver: a name's makers, through `_SAME_KIND_METHODS` calls and
+    `_keeps_kind` subscripts (`df[df.x == 0].append(o)` is of the kind `df` is), or the call that made it."""
+    root = _same_kind_root(receiver)
+    if isinstance(root, ast.Name) and root.id not in facts.aliases:
+        return makers.get(root.id, frozenset())
+    made = _made_by(receiver, facts, rebound)
+    return frozenset({made}) if made else frozenset()
 
 
 def _receiver_known(receiver: ast.expr, entry: Removal, ctx: RuleContext, rebound: frozenset[str], makers: dict[str, frozenset[str]]) -> bool:
     """The method's receiver is made by one of the entry's `receivers` (see `Removal.receivers`)."""
-    if isinstance(receiver, ast.Name):
-        made = makers.get(receiver.id)
-        return bool(made) and made <= set(entry.receivers)
-    return _made_by(receiver, ctx.facts, rebound) in entry.receivers
+    made = _receiver_kinds(receiver, ctx.facts, rebound, makers)
+    return bool(made) and made <= set(entry.receivers)
 
 
 def _receiver_from(receiver: ast.expr, modules: tuple[str, ...], ctx: RuleContext, rebound: frozenset[str], makers: dict[str, frozenset[str]]) -> bool:
@@ -591,11 +643,8 @@ def _receiver_from(receiver: ast.expr, modules: tuple[str, ...], ctx: RuleContex
     def inside(qualified: str) -> bool:
         return any(qualified == m or qualified.startswith(m + ".") for m in modules)
 
-    if isinstance(receiver, ast.Name):
-        made = makers.get(receiver.id)
-        return bool(made) and all(inside(m) for m in made)
-    made_by = _made_by(receiver, ctx.facts, rebound)
-    return bool(made_by) and inside(made_by)
+    made = _receiver_kinds(receiver, ctx.facts, rebound, makers)
+    return bool(made) and all(inside(m) for m in made)
 
 
 # The node types `_rebound` and `_uses` read (CPython's parser makes no subclasses of them).
@@ -1339,6 +1388,12 @@ class UsesRemovedApi(Rule):
             cells=("import tensorflow as tf\nx = tf.placeholder(tf.float32)\ntf.scalar_summary('x', x)\nwriter = tf.train.SummaryWriter('logs')",),
             files={"requirements.txt": "tensorflow==0.12.1\n"},
         ),
+        # A list's `append` stays unreported where the list comes from a frame's column or from a slice of a
+        # list: a single label (`df["tags"][0]`) may hold anything, and `rows[:2]` of a list is a list.
+        Example(
+            cells=("import pandas as pd\ndf = pd.read_csv('d.csv')\ntags = df['tags'][0]\ntags.append('x')",
+                   "rows = []\nfirst = rows[:2]\nfirst.append(1)\nalias = rows\nalias.append(2)"),
+        ),
     )
     failing = (
         # The manifest admits only releases without the module: an error.
@@ -1514,6 +1569,14 @@ class UsesRemovedApi(Rule):
             cells=("import tensorflow as tf\nx = tf.placeholder(tf.float32)\nsess = tf.Session()",
                    "square = tf.mul(x, x)\ntf.scalar_summary('x', x)"),
             expect=((2, 1),),
+        ),
+        # `DataFrame.append` on a frame made by filtering or copying a frame the notebook read (fair check 33:
+        # ISLR Chapter 4's `df_no = df[df.default2 == 0].sample(frac=0.15)` … `df_no.append(df_yes)`).
+        Example(
+            cells=("import pandas as pd\ndf = pd.read_excel('Default.xlsx')",
+                   "df_no = df[df.default2 == 0].sample(frac=0.15)\ndf_yes = df.loc[df.default2 == 1].copy()\n"
+                   "df_ = df_no.append(df_yes)"),
+            expect=((2, 3),),
         ),
     )
 
