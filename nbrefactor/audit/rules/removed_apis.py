@@ -493,7 +493,10 @@ def _call_match(call: ast.Call, candidates: list[Removal], ca: CellAnalysis, dic
                 found.append((entry, _shown(entry), None))
             continue
         if not entry.keyword:
-            found.append((entry, _shown(entry), None))
+            # (not again beside its own keyword's entry, `df.append(row, ignore_index=True)`: one removed
+            # method, which the message named twice once the receiver `book.head(3)` was known to be a frame)
+            if not any(e.api == entry.api and e.keyword for e, _, _ in found):
+                found.append((entry, _shown(entry), None))
             break  # a removed method: the call is that method's, whatever it passes
         if _passes(call, entry.keyword) and not _path_kept(call, entry.unless_path_suffix):
             # (`normalize=False`, the value the later releases behave as: shown with it, its fix is to delete it)
