@@ -26,7 +26,7 @@ FIELDS = {
     "api", "distribution", "removed_in", "replacement", "source", "method", "modules", "keyword",
     "unless_path_suffix", "argument", "argument_name", "values", "receivers", "indexer",
     "unless_modules", "unless_python2", "key", "unless_receivers", "said", "unpacked", "unless_keywords",
-    "positional", "shared_with", "note", "rename",
+    "positional", "shared_with", "note", "rename", "same_without",
 }
 METHOD_ONLY = {"receivers", "indexer", "unless_modules", "unless_python2", "unless_receivers", "shared_with"}
 
@@ -52,6 +52,8 @@ def test_every_entry_has_its_fields_and_only_known_ones() -> None:
             assert entry.get("values"), where
         if entry.get("indexer"):
             assert not entry.get("keyword") and not entry.get("receivers"), where
+        if "same_without" in entry:  # a value of the removed keyword, a literal the call can pass
+            assert entry.get("keyword") and isinstance(entry["same_without"], (bool, int, str)), where
         if "positional" in entry:  # a count of positional arguments a function still takes
             assert isinstance(entry["positional"], int) and entry["positional"] >= 0 and not entry.get("method"), where
 
@@ -372,3 +374,52 @@ def test_a_renamed_style_is_replaced_by_its_own_new_name(tmp_path) -> None:
            "(`\"seaborn-v0_8-colorblind\"`)" in found.fix, found.fix
     assert "`matplotlib.pyplot.style.use('seaborn')` → the `seaborn-v0_8` name of the same style (`\"seaborn-v0_8\"`)" in found.fix
     assert "whitegrid" not in found.fix
+
+
+def test_a_removed_keyword_passed_as_what_the_later_releases_do_is_deleted(tmp_path) -> None:
+    # Fair check 33, item 31: `LinearRegression(normalize=False)` was told to scale its features first, which
+    # changes the slope it prints; False asked for what scikit-learn 1.2 does anyway (1.1.3 wheel's
+    # `_deprecate_normalize`: "False … Leave normalize to its default value").
+    from nbrefactor.audit.rule_examples import run_example
+    from nbrefactor.audit.rules import rule_by_code
+
+    [found] = run_example(rule_by_code("DEP005"), Example(cells=(
+        "from sklearn.linear_model import LinearRegression\nlm = LinearRegression(normalize=False)",)), tmp_path / "a")
+    assert "`sklearn.linear_model.LinearRegression(normalize=False)` → delete `normalize=False`" in found.fix, found.fix
+    assert "StandardScaler" not in found.fix and "(normalize=…)" in found.message
+    [scaled] = run_example(rule_by_code("DEP005"), Example(cells=(
+        "from sklearn.linear_model import LinearRegression\nlm = LinearRegression(normalize=True)",)), tmp_path / "b")
+    assert "where it was True, scale the features first (`make_pipeline(StandardScaler()" in scaled.fix, scaled.fix
+
+
+def test_a_removed_name_imported_and_never_used_is_dropped_from_the_import(tmp_path) -> None:
+    # Fair check 33, items 24, 26, 29, 35: `from sklearn.datasets import load_boston, load_wine` where only
+    # load_wine is called; the California-housing swap is for a notebook that calls load_boston (item 30).
+    from nbrefactor.audit.rule_examples import run_example
+    from nbrefactor.audit.rules import rule_by_code
+
+    [unused] = run_example(rule_by_code("DEP005"), Example(cells=(
+        "from sklearn.datasets import load_boston, load_wine", "wine = load_wine()")), tmp_path / "a")
+    assert "→ delete `load_boston` from the import (the notebook never uses it)" in unused.fix, unused.fix
+    assert "california" not in unused.fix
+    [called] = run_example(rule_by_code("DEP005"), Example(cells=(
+        "from sklearn.datasets import load_boston, load_wine", "boston = load_boston()")), tmp_path / "b")
+    assert "fetch_california_housing" in called.fix and "from the import" not in called.fix, called.fix
+
+
+def test_a_removed_method_with_its_removed_keyword_is_named_once(tmp_path) -> None:
+    # `book.head(3).append(row, ignore_index=True)` on a known frame matched both `DataFrame.append` entries,
+    # the message naming `pandas.DataFrame.append(ignore_index=…)` and `pandas.DataFrame.append` (seen in the
+    # fixtures once fair check 33's frame inference knew `book.head(3)`). A call without the keyword is the
+    # plain entry's.
+    from nbrefactor.audit.rule_examples import run_example
+    from nbrefactor.audit.rules import rule_by_code
+
+    [found] = run_example(rule_by_code("DEP005"), Example(cells=(
+        "import pandas as pd\nbook = pd.DataFrame({'a': [1]})\nlonger = book.head(3).append({'a': 2}, ignore_index=True)",)),
+        tmp_path / "a")
+    assert found.message.startswith("`pandas.DataFrame.append(ignore_index=…)` was removed"), found.message
+    assert "`pd.concat([df, other])`" not in found.fix, found.fix
+    [plain] = run_example(rule_by_code("DEP005"), Example(cells=(
+        "import pandas as pd\nbook = pd.DataFrame({'a': [1]})\nboth = book.head(3).append(book)",)), tmp_path / "b")
+    assert plain.message.startswith("`pandas.DataFrame.append` was removed"), plain.message

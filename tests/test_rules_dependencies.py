@@ -1261,3 +1261,21 @@ def test_fair32_a_spacy_2_shortcut_is_loaded_by_the_package_name_once_declared(t
     other = write_notebook(bare / "a.ipynb", ["import spacy\nnlp = spacy.load('en')"])
     [dep2] = [d for d in audit(other) if d.code == "DEP002" and dict(d.data)["distribution"] == "en_core_web_sm"]
     assert "`spacy.load(\"en_core_web_sm\")`" in dep2.fix
+
+
+def test_rapids_placeholders_on_the_package_index_are_declared_with_conda_channels(tmp_path):
+    # Fair check 33, items 15 and 20: PyPI's `cudf`/`cuml` are 0.6.1.post1 placeholders whose install fails,
+    # so neither fix may end at "a pinned line for `cudf`" in a requirements.txt; a conda line from channels
+    # goes to an environment file that lists them.
+    root = make_repo(tmp_path, {})
+    nb = write_notebook(root / "nb.ipynb", ["!conda install -y -c rapidsai \\\n  -c conda-forge cudf cuml", "import cudf"])
+    diagnostics = audit(nb)
+    (install,) = [d for d in diagnostics if d.code == "DEP003"]
+    assert "requirements.txt" not in install.fix
+    assert "environment.yml whose `channels:` list has `rapidsai`, `conda-forge`" in install.fix
+    (missing,) = [d for d in diagnostics if d.code == "DEP002"]
+    assert "placeholder whose install fails" in missing.fix and "`cudf-cu12`" in missing.fix
+    # A plain package keeps the plain fix.
+    plain = write_notebook(root / "plain.ipynb", ["!conda install -y -c conda-forge shap", "import shap"])
+    (line,) = [d for d in audit(plain) if d.code == "DEP003"]
+    assert "environment.yml whose `channels:` list has `conda-forge`" in line.fix and "placeholder" not in line.fix

@@ -501,6 +501,30 @@ _RENAMED: dict[str, tuple[str, str, Optional[tuple[str, str]]]] = {
 }
 
 
+# Distributions whose name on the package index is a placeholder that refuses to install: RAPIDS'
+# `cudf`, `cuml`, `cugraph` and `nvstrings` there are 0.6.1.post1 sdists whose setup.py raises "Please
+# install cudf via the rapidsai conda channel" (checked in the four sdists). A requirements.txt line for
+# them fails (fair check 33, items 15 and 20): they go in a conda environment file with the `rapidsai`
+# channel, or as RAPIDS' pip wheels for CUDA 12 (`cudf-cu12`, `cuml-cu12`, `cugraph-cu12`: on the index
+# since 23.x); `nvstrings` has no wheel (it was merged into cudf at RAPIDS 0.16).
+_CONDA_ONLY: dict[str, Optional[str]] = {"cudf": "cudf-cu12", "cuml": "cuml-cu12", "cugraph": "cugraph-cu12",
+                                         "nvstrings": None}
+
+
+def _conda_only_note(names) -> str:
+    """For distributions whose package-index name is a placeholder that fails to install (`cudf`):
+    where their line goes instead; "" when none is."""
+    found = [n for n in dict.fromkeys(names) if normalise(n.split("[")[0]) in _CONDA_ONLY]
+    if not found:
+        return ""
+    wheels = [w for w in (_CONDA_ONLY[normalise(n.split("[")[0])] for n in found) if w]
+    shown = ", ".join(f"`{n}`" for n in found)
+    return (f" ({shown} on the package index {'is a placeholder' if len(found) == 1 else 'are placeholders'} whose install "
+            "fails (\"Please install … via the rapidsai conda channel\"): declare "
+            f"{'it' if len(found) == 1 else 'them'} in a conda environment file whose `channels:` list has `rapidsai`"
+            + (f", or as {', '.join(f'`{w}`' for w in wheels)} (RAPIDS' pip wheels for CUDA 12)" if wheels else "") + ")")
+
+
 def _renamed_sentence(name: str) -> str:
     """What became of a renamed distribution `name` (a `_RENAMED` key, normalised or not, extras
     allowed) and what to declare instead: the one sentence DEP001/DEP002's note and DEP003's fix
@@ -1277,7 +1301,7 @@ class UndeclaredImport(Rule):
                     f"Add `{pinned[1]}` to a manifest (the version that cell {pinned[0].cell.index}'s install line pins)"
                     if pinned else
                     f"Add `{res.primary}` (pinned) to a manifest", manifests),
-                    hosted, library), manifests, _homeless_projects(ctx)) + _bridge_note(res.primary) + _renamed_note(res.primary) + _component_fix(use, component),
+                    hosted, library), manifests, _homeless_projects(ctx)) + _bridge_note(res.primary) + _renamed_note(res.primary) + _conda_only_note((res.primary,)) + _component_fix(use, component),
                 key=key,
                 related=_hosted_related(tuple(dict.fromkeys(
                     (u.cell, u.line, u.column) for u in found[1:] if (u.cell, u.line, u.column) != (use.cell, use.line, use.column))), hosted),
@@ -1610,6 +1634,9 @@ class NoManifest(Rule):
     )
     failing = (
         Example(cells=("import os\nimport numpy as np", "import pandas as pd\nimport numpy"), expect=((1, 2), (2, 1))),
+        # PyPI's `cudf` is a placeholder whose install fails: the fix says where its line goes instead
+        # (fair check 33, item 15).
+        Example(cells=("import cudf",), expect=((1, 1),)),
         # A pyproject.toml that declares no dependencies is not a manifest.
         Example(
             cells=("import requests",),
@@ -1685,7 +1712,8 @@ class NoManifest(Rule):
                     f"Add a requirements.txt beside the notebook with the line `{pinned[1]}` (the version that cell "
                     f"{pinned[0].cell.index}'s install line pins)" if pinned else
                     f"Add a requirements.txt beside the notebook with a pinned line for `{distribution}`", hosted)
-                + _bridge_note(distribution) + _renamed_note(distribution) + _component_fix(first, component)
+                + _bridge_note(distribution) + _renamed_note(distribution) + _conda_only_note((distribution,))
+                + _component_fix(first, component)
                 + _spacy_shortcut_fix(first, distribution),
                 key=f"no-manifest\x1f{normalise(distribution)}",
                 related=_hosted_related(tuple(dict.fromkeys(
@@ -2038,6 +2066,9 @@ class InNotebookInstall(Rule):
         # list for the conda line, its `pip:` list for the pip line), not a requirements.txt it lacks.
         Example(cells=("!conda install -y lightgbm", "%pip install tabulate", "import lightgbm\nimport tabulate"),
                 files={"environment.yml": "dependencies:\n  - numpy=1.26.4\n"}, expect=((1, 1), (2, 1))),
+        # A conda line from channels (continued on the next line), no manifest yet: an environment file with those
+        # channels, not a requirements.txt, whose `cudf` is a placeholder that fails to install (fair check 33, item 20).
+        Example(cells=("!conda install -y -c rapidsai \\\n  -c conda-forge cudf", "import cudf"), expect=((1, 1),)),
         # A bare `except:` of a `try:` that imports nothing is no import fallback: the install runs whenever
         # the code fails.
         Example(cells=("try:\n  table = build_table()\nexcept:\n  !pip install tabulate\n  import tabulate",), expect=((1, 4),)),
@@ -2207,6 +2238,15 @@ class InNotebookInstall(Rule):
             tools = " and ".join(dict.fromkeys(item.command.install.tool for item in items))
             lines = f" ({len(items)} lines of this cell)" if len(items) > 1 else ""
             fix = _cell_install_fix(items, ctx.project.manifests, aliases)
+            channels = list(dict.fromkeys(c for item in items if item.to_declare and item.command.install.tool in _CONDA_TOOLS
+                                          for c in _CONDA_CHANNEL.findall(_continued(item.command)) if c != "defaults"))
+            if channels and " in requirements.txt (pinned" in fix:
+                # `!conda install -c rapidsai … cudf cuml`: the packages come from channels a requirements file
+                # cannot name (fair check 33, item 20): an environment file's `channels:` list does.
+                fix = fix.replace(" in requirements.txt (pinned", " in the `dependencies:` list of an environment.yml whose "
+                                  f"`channels:` list has {', '.join(f'`{c}`' for c in channels)} (the line's channels; pinned", 1)
+            if "`dependencies:` list" not in fix or "`pip:` list" in fix:
+                fix += _conda_only_note(n for item in items for n in item.to_declare)
             if any(local_beside_hosted(cells.get(item.command.cell.index), item.command.line) for item in items):
                 # `if "COLAB_" not in …: !pip install unsloth` / `else: <Colab's set-up>`: only the local line moves.
                 fix += " (the branch of the `if` that sets up Colab or Kaggle may stay)"
@@ -2530,6 +2570,20 @@ def _find_links_note(lines: list[str]) -> str:
 # `--index-url https://download.pytorch.org/whl/cu121`, `--extra-index-url …`: pip looks for the line's packages
 # on another index (the CUDA build of torch). A requirements file accepts both on a line of its own, but there an
 # `--index-url` holds for every line of the file (pip's requirements file format: global options).
+def _continued(command) -> str:
+    """An install command's line with the lines its trailing backslashes continue it on (`-c` channels
+    on the next line of a `!conda install … \\`)."""
+    lines = command.cell.source.splitlines()[command.line - 1:]
+    out = []
+    for line in lines:
+        out.append(line.rstrip().removesuffix("\\"))
+        if not line.rstrip().endswith("\\"):
+            break
+    return " ".join(out) or command.text
+
+
+# A conda line's channel (`-c rapidsai`, `--channel=conda-forge`).
+_CONDA_CHANNEL = re.compile(r"(?:^|\s)(?:-c|--channel)(?:\s+|=)([^\s\\]+)")
 _INDEX_URL = re.compile(r"(?:^|\s)(-i|--index-url|--extra-index-url)(?:\s+|=)(\S+)")
 
 

@@ -105,6 +105,11 @@ class Removal:
     # value the notebook passed under its new name (`seaborn-colorblind` → `seaborn-v0_8-colorblind`; fair
     # check 32, item 34: the fix named `seaborn-v0_8-whitegrid` for every old style).
     rename: tuple[str, ...] = ()
+    # With `keyword`: the value, as a literal (`False`), that asks for what the releases without the
+    # keyword do (`normalize=False`: they never normalise). A call passing it loses nothing when the
+    # keyword is deleted, so that is its fix, not the replacement for what the other values asked
+    # (fair check 33, item 31: `LinearRegression(normalize=False)` was told to scale its features first).
+    same_without: str = ""
 
     @property
     def path_suffix(self) -> bool:
@@ -135,6 +140,7 @@ def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozens
             bool(e.get("unpacked", False)), tuple(str(k) for k in e.get("unless_keywords", [])),
             int(e.get("positional", -1)), str(e.get("note", "")),
             tuple(str(v) for v in e.get("rename", [])),
+            repr(e["same_without"]) if "same_without" in e else "",
         )
         for e in data.get("removed", [])
         if e.get("api") and e.get("distribution") and e.get("removed_in") and (not e.get("method") or e.get("modules"))
@@ -162,9 +168,27 @@ def _cell_tree(ca: CellAnalysis) -> Optional[ast.Module]:
     return cell_python_tree(ca) or print_statement_tree(ca)
 
 
-def _replacement(use: "_Use") -> str:
-    """The entry's replacement, `{renamed}` filled with the passed value's new name (`rename`)."""
+def _kept_as_without(use: "_Use") -> bool:
+    """A keyword use passing the entry's `same_without` value (`LinearRegression(normalize=False)`)."""
     entry = use.entry
+    return bool(entry.keyword and entry.same_without) and use.shown == f"{entry.api}({entry.keyword}={entry.same_without})"
+
+
+def _shown_use(use: "_Use") -> str:
+    """What a fix names for a use: the value a removed-value entry's call passed, the keyword's value where
+    it is the entry's `same_without` (its fix differs), else the entry."""
+    return use.shown if use.entry.values or _kept_as_without(use) else _shown(use.entry)
+
+
+def _replacement(use: "_Use") -> str:
+    """The entry's replacement, `{renamed}` filled with the passed value's new name (`rename`); for a
+    keyword passed as the value the later releases behave as (`normalize=False`), deleting it."""
+    entry = use.entry
+    if use.unread:
+        return f"delete `{use.unread}` from the import (the notebook never uses it)"
+    if _kept_as_without(use):
+        return (f"delete `{entry.keyword}={entry.same_without}` (the releases without `{entry.keyword}=` do what "
+                f"{entry.same_without} asked for, so the call behaves the same)")
     if "{renamed}" not in entry.replacement or len(entry.rename) != 2:
         return entry.replacement
     old, new = entry.rename
@@ -183,6 +207,10 @@ class _Use:
     line: int
     column: int
     shown: str  # what the notebook wrote, qualified (`sklearn.cross_validation.train_test_split`)
+    # The name a `from … import` of the removed API binds, when no cell of the notebook reads it
+    # (`from sklearn.datasets import load_boston, load_iris` with only `load_iris()` called): the fix
+    # is to drop it from the import, not the replacement of a call (fair check 33, items 24, 26, 29, 35).
+    unread: str = ""
 
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "AttributeError", "Exception", "BaseException"})
@@ -465,10 +493,16 @@ def _call_match(call: ast.Call, candidates: list[Removal], ca: CellAnalysis, dic
                 found.append((entry, _shown(entry), None))
             continue
         if not entry.keyword:
-            found.append((entry, _shown(entry), None))
+            # (not again beside its own keyword's entry, `df.append(row, ignore_index=True)`: one removed
+            # method, which the message named twice once the receiver `book.head(3)` was known to be a frame)
+            if not any(e.api == entry.api and e.keyword for e, _, _ in found):
+                found.append((entry, _shown(entry), None))
             break  # a removed method: the call is that method's, whatever it passes
         if _passes(call, entry.keyword) and not _path_kept(call, entry.unless_path_suffix):
-            found.append((entry, _shown(entry), None))
+            # (`normalize=False`, the value the later releases behave as: shown with it, its fix is to delete it)
+            passed = next(k.value for k in call.keywords if k.arg == entry.keyword)
+            kept = entry.same_without and isinstance(passed, ast.Constant) and repr(passed.value) == entry.same_without
+            found.append((entry, f"{entry.api}({entry.keyword}={entry.same_without})" if kept else _shown(entry), None))
     return found
 
 
@@ -484,19 +518,40 @@ def _shown(entry: Removal) -> str:
 _SAME_KIND_METHODS = frozenset({
     "fit", "set_params",
     "dropna", "fillna", "copy", "reset_index", "set_index", "drop", "drop_duplicates", "sort_values",
-    "sort_index", "rename", "astype", "query", "assign", "head", "tail", "append",
+    "sort_index", "rename", "astype", "query", "assign", "head", "tail", "append", "sample",
 })
+# A boolean mask (`df.x == 0`, `(a > 1) & (b < 2)`, `~m`): indexing a frame or series with one selects rows
+# and keeps its kind.
+_MASK_OPERATORS = (ast.BitAnd, ast.BitOr, ast.BitXor)
+
+
+def _keeps_kind(subscript: ast.Subscript) -> bool:
+    """A subscript that gives an object of the kind it indexes when that is a pandas frame or series: rows
+    by a boolean mask or a slice (`df[df.default2 == 0]`, `df[10:]`), columns by a list (`df[["a", "b"]]`),
+    `.loc`/`.iloc` with rows so chosen or by a list (`df.loc[mask, "a"]` is a series, which lost the same
+    methods). A single label (`df["a"]`, a series of a frame, a scalar of a series) is not: what it gives
+    depends on what is indexed (fair check 33: `df_no = df[df.default2 == 0].sample(frac=0.15)`)."""
+    index = subscript.slice
+    located = isinstance(subscript.value, ast.Attribute) and subscript.value.attr in ("loc", "iloc")
+    rows = index.elts[0] if located and isinstance(index, ast.Tuple) and index.elts else index
+    return (isinstance(rows, (ast.Compare, ast.Slice, ast.List))
+            or (isinstance(rows, ast.BinOp) and isinstance(rows.op, _MASK_OPERATORS))
+            or (isinstance(rows, ast.UnaryOp) and isinstance(rows.op, ast.Invert)))
 
 
 def _same_kind_root(value: ast.expr) -> ast.expr:
-    """`value` with its trailing `_SAME_KIND_METHODS` calls taken off (`pd.read_csv(p).dropna()` →
-    `pd.read_csv(p)`; `df.dropna().reset_index()` → `df`)."""
-    while (
-        isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
-        and value.func.attr in _SAME_KIND_METHODS
-    ):
-        value = value.func.value
-    return value
+    """`value` with its trailing `_SAME_KIND_METHODS` calls and `_keeps_kind` subscripts taken off
+    (`pd.read_csv(p).dropna()` → `pd.read_csv(p)`; `df.dropna().reset_index()` → `df`;
+    `df[df.x == 0].copy()` and `df.loc[mask]` → `df`)."""
+    while True:
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _SAME_KIND_METHODS:
+            value = value.func.value
+        elif isinstance(value, ast.Subscript) and _keeps_kind(value):
+            value = value.value
+            if isinstance(value, ast.Attribute) and value.attr in ("loc", "iloc"):
+                value = value.value
+        else:
+            return value
 
 
 def _made_by(value: ast.expr, facts: NotebookFacts, rebound: frozenset[str]) -> str:
@@ -530,7 +585,8 @@ def _makers(ctx: RuleContext, rebound: frozenset[str]) -> dict[str, frozenset[st
     `rules.single_assignments`), what made its values (`_made_by`; "" for a value of another kind,
     or none). A name bound any other way too (a loop or `with` target, an unpacking, a parameter,
     an import, a `def`, `del`) is left out: its value at a use is not known."""
-    makers: dict[str, frozenset[str]] = {}
+    own: dict[str, set[str]] = {}
+    links: dict[str, set[str]] = {}  # name → the names its values were made from (`df_no = df[mask]`)
     for name, assignments in single_assignments(ctx).items():
         made: set[str] = set()
         for node in assignments:
@@ -538,19 +594,49 @@ def _makers(ctx: RuleContext, rebound: frozenset[str]) -> dict[str, frozenset[st
                 made.add("")
                 continue
             root = _same_kind_root(node.value)
-            if root is not node.value and isinstance(root, ast.Name) and root.id == name:
+            if isinstance(root, ast.Name) and root.id == name:
                 continue  # `df = df.dropna()`: of the kind its other bindings give it
+            if isinstance(root, ast.Name) and root.id not in ctx.facts.aliases:
+                # `df_yes = df[df.default2 == 1]`, `df2 = df`: of the kind the other name's values are (fair
+                # check 33: `df_no.append(df_yes)`, where `df = pd.read_excel(…)`).
+                links.setdefault(name, set()).add(root.id)
+                continue
             made.add(_made_by(node.value, ctx.facts, rebound))
-        makers[name] = frozenset(made)
+        own[name] = made
+
+    makers: dict[str, frozenset[str]] = {}
+
+    def resolve(name: str, seen: frozenset[str]) -> frozenset[str]:
+        if name in makers:
+            return makers[name]
+        if name not in own:
+            return frozenset({""})  # bound otherwise too (a loop target, a parameter): not known
+        made = set(own[name])
+        for other in links.get(name, ()):
+            if other not in seen:  # (a cycle, `a = b` / `b = a[m]`, adds nothing)
+                made |= resolve(other, seen | {name})
+        return frozenset(made)
+
+    for name in own:
+        makers[name] = resolve(name, frozenset())
     return makers
+
+
+def _receiver_kinds(receiver: ast.expr, facts: NotebookFacts, rebound: frozenset[str],
+                    makers: dict[str, frozenset[str]]) -> frozenset[str]:
+    """What made a method's receiver: a name's makers, through `_SAME_KIND_METHODS` calls and
+    `_keeps_kind` subscripts (`df[df.x == 0].append(o)` is of the kind `df` is), or the call that made it."""
+    root = _same_kind_root(receiver)
+    if isinstance(root, ast.Name) and root.id not in facts.aliases:
+        return makers.get(root.id, frozenset())
+    made = _made_by(receiver, facts, rebound)
+    return frozenset({made}) if made else frozenset()
 
 
 def _receiver_known(receiver: ast.expr, entry: Removal, ctx: RuleContext, rebound: frozenset[str], makers: dict[str, frozenset[str]]) -> bool:
     """The method's receiver is made by one of the entry's `receivers` (see `Removal.receivers`)."""
-    if isinstance(receiver, ast.Name):
-        made = makers.get(receiver.id)
-        return bool(made) and made <= set(entry.receivers)
-    return _made_by(receiver, ctx.facts, rebound) in entry.receivers
+    made = _receiver_kinds(receiver, ctx.facts, rebound, makers)
+    return bool(made) and made <= set(entry.receivers)
 
 
 def _receiver_from(receiver: ast.expr, modules: tuple[str, ...], ctx: RuleContext, rebound: frozenset[str], makers: dict[str, frozenset[str]]) -> bool:
@@ -560,11 +646,8 @@ def _receiver_from(receiver: ast.expr, modules: tuple[str, ...], ctx: RuleContex
     def inside(qualified: str) -> bool:
         return any(qualified == m or qualified.startswith(m + ".") for m in modules)
 
-    if isinstance(receiver, ast.Name):
-        made = makers.get(receiver.id)
-        return bool(made) and all(inside(m) for m in made)
-    made_by = _made_by(receiver, ctx.facts, rebound)
-    return bool(made_by) and inside(made_by)
+    made = _receiver_kinds(receiver, ctx.facts, rebound, makers)
+    return bool(made) and all(inside(m) for m in made)
 
 
 # The node types `_rebound` and `_uses` read (CPython's parser makes no subclasses of them).
@@ -642,6 +725,23 @@ def _entry_tables(entries: tuple[Removal, ...]) -> tuple[dict[str, tuple[int, Re
     return paths, functions, function_names
 
 
+def _read_names(ctx: RuleContext) -> Optional[frozenset[str]]:
+    """Every name a code cell of the notebook reads (`load_iris` of `load_iris()`, anywhere, in any
+    cell), with the words of its magics and shell lines (`%timeit f()`); None when a code cell has no
+    tree to read (whether it uses a name is unknown)."""
+    names: set[str] = set()
+    for ca in ctx.cells:
+        tree = _cell_tree(ca)
+        if tree is None:
+            if ca.cell.source.strip():
+                return None
+            continue
+        names.update(n.id for n in nodes_of(tree, ast.Name) if not isinstance(n.ctx, ast.Store))
+        names.update(re.findall(r"[A-Za-z_]\w*", " ".join(
+            line for line in ca.cell.source.splitlines() if line.lstrip().startswith(("%", "!")))))
+    return frozenset(names)
+
+
 def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
     uses: list[_Use] = []
     aliases = ctx.facts.aliases
@@ -674,6 +774,7 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
         return bindings[0]
 
     own: Optional[frozenset[str]] = None  # the notebook's own function names, built at a method call
+    read: Optional[frozenset[str]] = None  # the names the notebook reads, built at a removed `from … import`
     for ca in ctx.cells:
         tree = _cell_tree(ca)
         if tree is None:
@@ -765,7 +866,13 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
             for entry, shown, written in (found, *also) if found else ():
                 if parents and _guarded(node, parents, _errors(entry)):
                     continue
-                if written is None:
+                if written is None and kind is ast.ImportFrom:
+                    bound = next((a.asname or a.name for a in node.names if shown == f"{node.module}.{a.name}"), "")
+                    if read is None:
+                        read = _read_names(ctx)
+                    uses.append(_Use(entry, ca, node.lineno, node.col_offset + 1, shown,
+                                     unread=bound if bound and read is not None and bound not in read else ""))
+                elif written is None:
                     uses.append(_Use(entry, ca, node.lineno, node.col_offset + 1, shown))
                 else:  # at the dict's value: the root every call passing that dict shares
                     uses.append(_Use(entry, written[0], written[1].lineno, written[1].col_offset + 1, shown))
@@ -1116,7 +1223,9 @@ class UsesRemovedApi(Rule):
     why_bad = (
         "The notebook, and the package compiled from it, fails at import time on a clean install: "
         "the code was written against an older release than the one the environment now resolves. "
-        "The fix is either the replacement API or a pin to the last release that has it."
+        "The fix is either the replacement API or a pin to the last release that has it; for a removed name a "
+        "`from … import` brings in and no cell reads, deleting it from the import; for a removed keyword passed as the "
+        "value the later releases behave as (`LinearRegression(normalize=False)`), deleting the keyword."
     )
     example = "# requirements.txt: scikit-learn==1.3\nfrom sklearn.cross_validation import train_test_split"
     use_instead = "from sklearn.model_selection import train_test_split"
@@ -1281,6 +1390,12 @@ class UsesRemovedApi(Rule):
         Example(
             cells=("import tensorflow as tf\nx = tf.placeholder(tf.float32)\ntf.scalar_summary('x', x)\nwriter = tf.train.SummaryWriter('logs')",),
             files={"requirements.txt": "tensorflow==0.12.1\n"},
+        ),
+        # A list's `append` stays unreported where the list comes from a frame's column or from a slice of a
+        # list: a single label (`df["tags"][0]`) may hold anything, and `rows[:2]` of a list is a list.
+        Example(
+            cells=("import pandas as pd\ndf = pd.read_csv('d.csv')\ntags = df['tags'][0]\ntags.append('x')",
+                   "rows = []\nfirst = rows[:2]\nfirst.append(1)\nalias = rows\nalias.append(2)"),
         ),
     )
     failing = (
@@ -1458,6 +1573,14 @@ class UsesRemovedApi(Rule):
                    "square = tf.mul(x, x)\ntf.scalar_summary('x', x)"),
             expect=((2, 1),),
         ),
+        # `DataFrame.append` on a frame made by filtering or copying a frame the notebook read (fair check 33:
+        # ISLR Chapter 4's `df_no = df[df.default2 == 0].sample(frac=0.15)` … `df_no.append(df_yes)`).
+        Example(
+            cells=("import pandas as pd\ndf = pd.read_excel('Default.xlsx')",
+                   "df_no = df[df.default2 == 0].sample(frac=0.15)\ndf_yes = df.loc[df.default2 == 1].copy()\n"
+                   "df_ = df_no.append(df_yes)"),
+            expect=((2, 3),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1507,7 +1630,7 @@ class UsesRemovedApi(Rule):
             said = list(dict.fromkeys(u.entry.said if u.entry.said and not u.entry.values else
                                       f"`{u.shown if u.entry.values else _shown(u.entry)}`" for u in group))
             replacements = list(dict.fromkeys(
-                f"`{u.shown if u.entry.values else _shown(u.entry)}` → {_replacement(u)}" for u in group if u.entry.replacement
+                f"`{_shown_use(u)}` → {_replacement(u)}" for u in group if u.entry.replacement
             ))
             verb, it = ("was", "it") if len(said) == 1 and " and " not in said[0] else ("were", "them")
             notes = list(dict.fromkeys(u.entry.note for u in group if u.entry.note))
