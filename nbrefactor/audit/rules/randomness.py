@@ -428,6 +428,8 @@ class RandomnessFacts:
     # that definition (the first call after it; empty: none does). The first definition's is
     # `first_path`'s.
     redefined_paths: Mapping[tuple[str, Position], tuple[Position, ...]] = field(default_factory=dict)
+    # Module-level defs and classes nothing runs and no code names (`_never_named`): their bodies never run.
+    unnamed: frozenset[str] = frozenset()
 
     def definition_of(self, ca: CellAnalysis, call: CallFact) -> Position | None:
         """Where the module-level def/class holding the call is defined, when the notebook defines
@@ -742,7 +744,7 @@ def analyse_randomness(
                 # `mcmc.sample(n)` is not pandas' `df.sample(n)`, whose bare statement only shows rows)
                 name = f"{call.method} (in place)" if method.in_place else call.method
                 draws.append(Draw(ca, call, method.library, f"{call.receiver or '…'}.{call.method}()", name))
-    return RandomnessFacts(tuple(draws), tuple(generators), tuple(seeds), first_run, first_path, components, redefined_paths)
+    return RandomnessFacts(tuple(draws), tuple(generators), tuple(seeds), first_run, first_path, components, redefined_paths, unnamed)
 
 
 def _never_named(facts: NotebookFacts, first_path: Mapping[str, tuple[Position, ...]]) -> frozenset[str]:
@@ -772,14 +774,40 @@ def _never_named(facts: NotebookFacts, first_path: Mapping[str, tuple[Position, 
     unrun = unrun_lines(facts)
     for ca in facts.cells:
         dead = unrun.get(ca.cell.index, frozenset())  # (a mention in a branch that never runs runs nothing)
-        for number, text in enumerate(ca.cell.source.split("\n"), 1):
-            if number in dead:
+        for number, name in _name_mentions(ca.cell.source, words):
+            if number in dead or name not in found:
                 continue
-            for m in words.finditer(text):
-                home, start, end = candidates[m.group(0)]
-                if not (home is ca and start <= number <= end):
-                    found.discard(m.group(0))
+            home, start, end = candidates[name]
+            if not (home is ca and start <= number <= end):
+                found.discard(name)
     return frozenset(found)
+
+
+def _name_mentions(source: str, words: re.Pattern[str]) -> Iterator[tuple[int, str]]:
+    """(line, name) of each mention of one of `words` in a cell's code: a name token, or a string that
+    names it as code (`"rent"` handed to `getattr`, `exec("rent()")`, the string a magic runs). A
+    comment, an attribute (`lm.score`) or a string in which the name is only part of other text is no
+    mention (fair check 33, item 101: the path 'data/rent-ideal.csv' kept `def rent():`, never called,
+    from being left out, and its draw was reported; item 133: `model.score(…)` kept `def score`). A
+    cell that cannot be tokenized (a shell line) counts every word, as before."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        for number, text in enumerate(source.split("\n"), 1):
+            for m in words.finditer(text):
+                yield number, m.group(0)
+        return
+    for before, token in zip([None, *tokens], tokens):
+        if token.type == tokenize.NAME and words.fullmatch(token.string):
+            if before is not None and before.string == ".":
+                continue  # (`lm.score(X, y)` is a method, not the notebook's `def score`: fair check 33, item 133)
+            yield token.start[0], token.string
+        elif token.type == tokenize.STRING or token.type == getattr(tokenize, "FSTRING_MIDDLE", -1):
+            for m in words.finditer(token.string):
+                # (the name alone in its quotes, or called in the string's code)
+                alone = token.string[:m.start()].rstrip("'\"").lower().lstrip("rbuf") == "" and token.string[m.end():].strip("'\"") == ""
+                if alone or re.match(r"\s*\(", token.string[m.end():]):
+                    yield token.start[0] + token.string.count("\n", 0, m.start()), m.group(0)
 
 
 def _unused_default_lines(ca: CellAnalysis, unnamed: frozenset[str]) -> set[int]:
@@ -5007,7 +5035,9 @@ class UnseededRandom(Rule):
         "under a switch: a name the notebook binds only to one literal `True`/`False`/`0`/`1`/`None` at the top of its cells, "
         "`load_pretrained = True` then `if load_pretrained: … else: <build the model>`) is not reported, "
         "nor one inside a module-level def or class (undecorated) that nothing runs and whose name no code of the notebook "
-        "mentions outside its definition (no call, build, subclass, callback or string): it never runs. "
+        "mentions outside its definition (no call, build, subclass, callback or string naming it as code: the name alone "
+        "in its quotes or called in it; a comment, an attribute `lm.score` or a path `'data/rent-ideal.csv'` names no "
+        "`def rent`): it never runs. "
         "A method of an object the catalogue knows draws by its class (`[[method_draw]]` `receiver_classes`) is one only on "
         "a name last bound to that class, by a call of it or of a loader given its name: alibi-detect's OutlierVAE "
         "(`od = fetch_detector(path, 'outlier', 'kddcup', 'OutlierVAE')`) samples TensorFlow in `od.predict`, "
@@ -5225,6 +5255,12 @@ class UnseededRandom(Rule):
         "idx = rng.permutation(len(df))"
     )
     passing = (
+        # `def rent()` is never called: the path 'data/rent-ideal.csv' names no function (fair check 33, item 101).
+        Example(cells=(
+            "import numpy as np\nimport pandas as pd",
+            "def rent():\n    idx = np.random.permutation(10)\n    return idx",
+            "df = pd.read_csv('data/rent-ideal.csv')  # rent data\nprint(df.describe())",
+        )),
         # The project's own seeding helper (read, not run: `lab_tools.py` beside the notebook), called
         # before the draw (fair check 18: `set_global_seeds(SEED)` from the repository's utils).
         Example(cells=(
@@ -6361,7 +6397,8 @@ class MissingRandomState(Rule):
         "nor one built only as an argument of such an object or of an mlxtend selector or ensemble so bound "
         "(the first mention of its name after it, in its cell or the cells below, binds the name anew, or there is "
         "none; no function reads the global): built but never fitted, it draws nothing. "
-        "Nor is a call in a branch that never runs (`if 0 == 1:`). "
+        "Nor is a call in a branch that never runs (`if 0 == 1:`), nor one inside a module-level def that nothing "
+        "runs and no code names (as for RND001). "
         "Nor is a `TSNE` or `UMAP` (or a `TruncatedSVD` or randomized `PCA` projection, whose only draw is its solver's start; "
         "or a `KMeans`/`MiniBatchKMeans` whose labels, from `predict`/`fit_predict`, and centres only colour a figure) "
         "built at module level whose layout reaches only displays: its coordinates drawn "
@@ -6424,6 +6461,13 @@ class MissingRandomState(Rule):
         "clf = RandomForestClassifier(n_estimators=200, random_state=SEED)"
     )
     passing = (
+        # A helper defined and never called (`lm.score` is a method, not it): its split never runs (fair check 33, item 133).
+        Example(cells=(
+            "from sklearn.model_selection import train_test_split\nfrom sklearn.linear_model import LinearRegression\n"
+            "def score(X, y, model, n=10):\n    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2)\n"
+            "    model.fit(X_train, y_train)\n    return model.score(X_test, y_test)",
+            "lm = LinearRegression()\nlm.fit(X, y)\nprint(lm.score(X, y))",
+        )),
         # gensim with `workers` read from a config literal that says 1 (fair check 18).
         Example(cells=(
             "from gensim.models import Word2Vec\nCONFIG = {'w2v': {'workers': 1, 'window': 5}}",
@@ -6594,7 +6638,8 @@ class MissingRandomState(Rule):
             "import numpy as np\nnp.random.seed(0)\nfrom sklearn import model_selection, decomposition\nfrom sklearn.cluster import KMeans",
             "cv = model_selection.KFold(5)\ncv2 = model_selection.StratifiedKFold(5, shuffle=True)\npca = decomposition.PCA(10, svd_solver='randomized')",
             "def cluster(X):\n    return KMeans(n_clusters=3).fit(X)",
-            "print(cross_val_score(model, X, y, cv=cv), cross_val_score(model, X, y, cv=cv2), pca.fit_transform(X)[:3])",
+            "print(cross_val_score(model, X, y, cv=cv), cross_val_score(model, X, y, cv=cv2), pca.fit_transform(X)[:3])\n"
+            "print(cluster(X).labels_)",  # (called: a def nothing calls runs nothing, fair check 33, item 133)
         ), expect=((2, 2), (2, 3), (3, 2))),
         # Searches and AutoML: optuna samplers (and create_study's default one), keras-tuner, AutoKeras.
         Example(cells=(
@@ -6814,6 +6859,7 @@ class MissingRandomState(Rule):
         )
         aliases = _class_aliases(ctx)
         unrun = unrun_lines(ctx.facts)
+        unnamed = _facts(ctx)[1].unnamed
         for ca in ctx.cells:
             dead = unrun.get(ca.cell.index, frozenset())  # `if 0 == 1:` bodies, a switched-off branch: never run
             # Bagging and AdaBoost with a random_state seed the estimators they are given.
@@ -6824,8 +6870,8 @@ class MissingRandomState(Rule):
             ]
             reported: list[tuple[CallFact, str, Hit]] = []
             for call in ca.facts.calls:
-                if call.line in dead:
-                    continue
+                if call.line in dead or (call.in_function and call.owner in unnamed):
+                    continue  # (a def nothing calls or names runs nothing: fair check 33, item 133)
                 qualified = _resolve(ctx.facts, call, star_modules, local, cell_index=ca.cell.index)
                 alias = ""
                 if not qualified and call.func in aliases:
