@@ -6374,6 +6374,11 @@ class MissingRandomState(Rule):
         "`np.atleast_2d(np.arange(n)).T`, `df[[\"col\"]]`, directly or through the name's last top-level binding or the "
         "tuple a notebook function returns), its cell naming none of those options elsewhere: its only randomness is "
         "the order in which it tries the features, and one feature has one order, so every seed builds the same model; "
+        "nor is a decision tree with the best splitter (the default) and no `max_features` bounded by a literal "
+        "`max_depth` of at most 3 or `max_leaf_nodes` of at most 8, its cell naming none of those options as a string "
+        "(a search grid) and calling no `set_params`: such a tree draws only to break ties between equally good splits, "
+        "which its few large nodes rarely have on real data, so every seed builds the same tree (a deeper or unbounded "
+        "one is reported, its message saying its draws only break ties; a depth from a variable is reported too); "
         "nor is an estimator handed, in the same cell, to a Bagging or AdaBoost ensemble "
         "given a `random_state` (the ensemble seeds it); when the ensemble has no `random_state` either, "
         "only the ensemble is reported, the estimator it is given related (seeding the ensemble seeds both). `KFold`/`StratifiedKFold` only with "
@@ -6461,6 +6466,12 @@ class MissingRandomState(Rule):
         "clf = RandomForestClassifier(n_estimators=200, random_state=SEED)"
     )
     passing = (
+        # Shallow best-split trees: only ties between equally good splits are drawn (fair check 33, items 110, 138).
+        Example(cells=(
+            "import numpy as np\nfrom sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor\nnp.random.seed(42)",
+            "dt = DecisionTreeClassifier(max_depth=2)\ndt.fit(X, y)\nregr = DecisionTreeRegressor(max_leaf_nodes=3)\nregr.fit(X, y)\n"
+            "print(dt.score(X, y), regr.score(X, y))",
+        )),
         # A helper defined and never called (`lm.score` is a method, not it): its split never runs (fair check 33, item 133).
         Example(cells=(
             "from sklearn.model_selection import train_test_split\nfrom sklearn.linear_model import LinearRegression\n"
@@ -6906,7 +6917,7 @@ class MissingRandomState(Rule):
                     continue
                 if not on_object and _estimator_never_used(ctx.facts, ca, call, qualified):
                     continue  # never fitted nor read: nothing draws (fair check 27)
-                if _tree_on_one_feature(ctx, ca, call, qualified):
+                if _tree_on_one_feature(ctx, ca, call, qualified) or _shallow_best_split_tree(ca, call, qualified):
                     continue
                 if _layout_only_shown(ctx.facts, ca, call, qualified):
                     continue
@@ -6929,7 +6940,8 @@ class MissingRandomState(Rule):
                 explicit_none = any(a.keyword in spec.keywords and a.constant == "None" for a in call.args)
                 how = f"{spec.keywords[0]}=None" if explicit_none else f"no {spec.keywords[0]}"
                 how += spec.reason
-                changes = _how_it_changes(numpy_seeds, ca, call.line, sklearn, in_function=call.in_function)
+                changes = _how_it_changes(numpy_seeds, ca, call.line, sklearn, in_function=call.in_function,
+                                          ties_only=_best_split_tree(call, qualified))
                 called = f"`{alias}(...)` (the class `{short}` under another name)" if alias else f"`{short}(...)`"
                 fix = spec.fix or f"Pass {spec.keywords[0]}=SEED (a constant defined once at the top)"
                 unused = _unused_seed_constant(ctx, ca) if not explicit_none and not spec.fix else None
@@ -7136,6 +7148,60 @@ def _tree_on_one_feature(ctx: RuleContext, ca: CellAnalysis, call: CallFact, qua
                 and (any(n.func.value is h for h in holders) or (isinstance(n.func.value, ast.Name) and n.func.value.id in names))):
             fits.append(n)
     return bool(fits) and all(f.args and _one_column(ctx, f.args[0], (ca.cell.index, f.lineno)) for f in fits)
+
+
+# A best-split decision tree (`splitter="best"`, the default) that considers every feature (no
+# `max_features`) draws only to order the features it tries at each node, and the order only
+# decides between splits of exactly equal improvement (scikit-learn's `random_state` docs; the
+# `>` test of `BestSplitter.node_split`). A deep or unbounded tree meets such ties in its small
+# nodes and varies (fair check 32, items 130, 133, 147: full-depth trees, rebuilt, differ); a
+# shallow one splits only large nodes, where real data rarely ties: fair check 33, items 110,
+# 132, 136, 137, 138 and 141 (`max_depth` 1 to 3, `max_leaf_nodes=3`), each rebuilt with 30 to 100
+# seeds by the judges, gave one tree. Data of a few discrete values (one-hot columns, pixels) can
+# tie even there; the bound below is the judged one.
+_BEST_SPLIT_TREES = frozenset({"DecisionTreeRegressor", "DecisionTreeClassifier"})
+_SHALLOW_DEPTH, _FEW_LEAVES = 3, 8
+
+
+def _best_split_tree(call: CallFact, qualified: str) -> bool:
+    """A scikit-learn decision tree with the best splitter, considering every feature (see above)."""
+    if not qualified.startswith("sklearn.") or qualified.rsplit(".", 1)[-1] not in _BEST_SPLIT_TREES:
+        return False
+    if any(a.position is not None or a.double_star for a in call.args):
+        return False  # (old positional signatures: `DecisionTreeClassifier("gini", "random")`)
+    splitter = _keyword_value(call, "splitter")
+    features = next((a for a in call.args if a.keyword == "max_features"), None)
+    return splitter in (None, "best") and (features is None or features.constant == "None")
+
+
+def _shallow_best_split_tree(ca: CellAnalysis, call: CallFact, qualified: str) -> bool:
+    """A best-split tree (`_best_split_tree`) bounded by a literal `max_depth` of at most 3 or a
+    literal `max_leaf_nodes` of at most 8: its seed only breaks ties between equally good splits of
+    its few large nodes, which real data rarely has, so every seed builds the same tree (fair check
+    33, items 110, 132, 136, 137, 138, 141). Its cell must name none of the tree's options as a
+    string (a grid `{"max_depth": [2, 10]}`, `set_params(**{"max_features": 2})`), which could
+    make it deeper or random. Not covered: a depth from a variable (`max_depth=d` in a loop)."""
+    if not _best_split_tree(call, qualified):
+        return False
+    bounded = False
+    for keyword, limit in (("max_depth", _SHALLOW_DEPTH), ("max_leaf_nodes", _FEW_LEAVES)):
+        arg = next((a for a in call.args if a.keyword == keyword), None)
+        if arg is not None and arg.number is not None and arg.number.isdigit() and 1 <= int(arg.number) <= limit:
+            bounded = True
+    if not bounded:
+        return False
+    tree = _parsed(ca)
+    if tree is None:
+        return False
+    options = {"max_depth", "max_leaf_nodes", "max_features", "splitter"}
+    if any(isinstance(n, ast.Constant) and n.value in options for n in ast.walk(tree)):
+        return False
+    offsets = {call.column - 1, call.column - 1 - ca.masked.dedent}
+    node = next((n for n in nodes_of(tree, ast.Call) if n.lineno == call.line and n.col_offset in offsets), None)
+    if node is None or isinstance(_parent_map(tree).get(node), (ast.Call, ast.keyword)):
+        return False  # (handed to an ensemble, `AdaBoostClassifier(DecisionTreeClassifier(max_depth=2))`: it reweights, the ensemble's finding names it)
+    return not any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "set_params"
+                   for n in ast.walk(tree))
 
 
 def _placed_seeds(ctx: RuleContext, rf: RandomnessFacts) -> list[SeedCall]:
@@ -7658,19 +7724,33 @@ def _repetition_loop(ca: CellAnalysis, call: CallFact) -> ast.For | None:
 
 
 def _how_it_changes(
-    numpy_seeds: list[SeedCall], ca: CellAnalysis, line: int, sklearn: bool, plural: bool = False, in_function: bool = False
+    numpy_seeds: list[SeedCall], ca: CellAnalysis, line: int, sklearn: bool, plural: bool = False, in_function: bool = False,
+    ties_only: bool = False,
 ) -> str:
     """scikit-learn without random_state draws from NumPy's global generator: seeded above, a
-    top-to-bottom run repeats, but the result hangs on every draw before it."""
+    top-to-bottom run repeats, but the result hangs on every draw before it. `ties_only`: a
+    best-split tree (`_best_split_tree`), whose draws only break ties between equally good splits,
+    so only which of those it takes hangs on them (fair check 33, items 132, 137: "its result
+    depends on every draw before it" was false of a tree with no tie)."""
     seeded_above = next((
         seed for seed in reversed(numpy_seeds)
         if (seed.ca.cell.index, seed.call.line) < (ca.cell.index, line)
     ), None) if sklearn else None
+    ties = (
+        "; it considers every feature with the best splitter, so its draws only break ties between equally good "
+        "splits, which a deep tree meets in its small nodes"
+    ) if ties_only and not plural else ""
     if seeded_above is None:
-        return "their results change from run to run" if plural else "its result changes from run to run"
+        return ("their results change from run to run" if plural else "its result changes from run to run") + ties
     where = f"line {seeded_above.call.line} of this cell" if seeded_above.ca is ca else f"cell {seeded_above.ca.cell.index}"
     if seeded_above.helper:
         where = f"`{seeded_above.shown}(…)` in {where}"
+    if ties:
+        return (
+            f"it draws from NumPy's global generator, which {where} seeds, to break ties between equally good splits "
+            "(it considers every feature with the best splitter), so which of them it takes depends on every draw "
+            "before it (re-running a cell, or running cells in another order, may change it)"
+        )
     return (
         f"{'they draw' if plural else 'it draws'} from NumPy's global generator, which {where} seeds, so "
         f"{'their results depend' if plural else 'its result depends'} on every draw before it "
