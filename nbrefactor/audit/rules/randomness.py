@@ -6371,8 +6371,10 @@ class MissingRandomState(Rule):
         "every run; nor is a decision tree (`DecisionTreeRegressor`/`Classifier`), or gradient boosting "
         "(`GradientBoostingRegressor`/`Classifier`) without `subsample` or `n_iter_no_change`, given no `max_features` "
         "and fitted in its cell only on a provably one-column X (`x[:, np.newaxis]`, `x.reshape(-1, 1)`, "
-        "`np.atleast_2d(np.arange(n)).T`, `df[[\"col\"]]`, directly or through the name's last top-level binding or the "
-        "tuple a notebook function returns), its cell naming none of those options elsewhere: its only randomness is "
+        "`np.atleast_2d(np.arange(n)).T`, `x.reshape(n, 1)`, `df[[\"col\"]]` and its `.values`/`.to_numpy()`, directly or "
+        "through the name's last top-level binding or the tuple a notebook function returns; inside the notebook's function, "
+        "through its local name bound only by plain assignments of such values, not a parameter), its cell naming none "
+        "of those options elsewhere: its only randomness is "
         "the order in which it tries the features, and one feature has one order, so every seed builds the same model; "
         "nor is a decision tree with the best splitter (the default) and no `max_features` bounded by a literal "
         "`max_depth` of at most 3 or `max_leaf_nodes` of at most 8, its cell naming none of those options as a string "
@@ -6466,6 +6468,16 @@ class MissingRandomState(Rule):
         "clf = RandomForestClassifier(n_estimators=200, random_state=SEED)"
     )
     passing = (
+        # One column by `.values` of `df[["col"]]`, by `reshape(n, 1)`, and in a function from another's
+        # `return X, y` (fair check 33, items 123, 144): every seed builds the same tree.
+        Example(cells=(
+            "import numpy as np\nfrom sklearn.tree import DecisionTreeRegressor",
+            "X = df[['flavanoids']].values\ndt = DecisionTreeRegressor()\ndt.fit(X, y)\nprint(dt.score(X, y))",
+            "def quad_data(n=50):\n    X = np.linspace(0, 4, num=n).reshape(n, 1)\n    y = (X - 2) ** 2 + np.random.normal(0, .4, n).reshape(n, 1)\n    return X, y\n"
+            "def ensemble(ntrees, x, n=100):\n    trees = []\n    for i in range(ntrees):\n        X, y = quad_data(n=n)\n"
+            "        t = DecisionTreeRegressor()\n        t.fit(X, y.reshape(n))\n        trees.append(t)\n    return np.mean([t.predict(x)[0] for t in trees])",
+            "np.random.seed(1)\nprint(ensemble(10, np.array([3]).reshape(1, 1)))",
+        )),
         # Shallow best-split trees: only ties between equally good splits are drawn (fair check 33, items 110, 138).
         Example(cells=(
             "import numpy as np\nfrom sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor\nnp.random.seed(42)",
@@ -7011,9 +7023,15 @@ def _one_column(ctx: RuleContext, node: ast.expr, before: tuple[int, int], depth
         shape = node.args[0] if len(node.args) == 1 and isinstance(node.args[0], ast.Tuple) else node.args
         shape = shape.elts if isinstance(shape, ast.Tuple) else shape
         try:
-            return len(shape) == 2 and ast.literal_eval(shape[1]) == 1 and ast.literal_eval(shape[0]) == -1
+            # (`reshape(n, 1)`, `reshape(len(x), 1)`: whatever the rows, one column; fair check 33, item 123)
+            return len(shape) == 2 and ast.literal_eval(shape[1]) == 1
         except (ValueError, TypeError, SyntaxError, RecursionError):  # `reshape(-n, k)`: not literals
             return False
+    if isinstance(node, ast.Attribute) and node.attr == "values":
+        return _one_column(ctx, node.value, before, depth + 1)  # `df[["col"]].values` (fair check 33, item 144)
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "to_numpy"
+            and not node.args and not node.keywords):
+        return _one_column(ctx, node.func.value, before, depth + 1)
     if (isinstance(node, ast.Attribute) and node.attr == "T" and isinstance(node.value, ast.Call)
             and ctx.facts.resolve(dotted_name(node.value.func)) == "numpy.atleast_2d" and len(node.value.args) == 1
             and isinstance(node.value.args[0], ast.Call)
@@ -7108,12 +7126,15 @@ def _tree_on_one_feature(ctx: RuleContext, ca: CellAnalysis, call: CallFact, qua
     fonnesbeck's boosting lecture: 8 such W findings). Its cell must name none of those options
     anywhere else (`est.set_params(**params)` over `{'subsample': 0.5}`), and every `**mapping` in
     it must be bound in the cell."""
-    if call.in_function or not qualified.startswith("sklearn.") or qualified.rsplit(".", 1)[-1] not in _ONE_FEATURE_DETERMINISTIC:
+    if not qualified.startswith("sklearn.") or qualified.rsplit(".", 1)[-1] not in _ONE_FEATURE_DETERMINISTIC:
         return False
     if any(a.position is not None or a.keyword in _TREE_RANDOM_OPTIONS for a in call.args):
         return False
     tree = _parsed(ca)
     if tree is None:
+        return False
+    function = _enclosing_function(tree, call.line) if call.in_function else None
+    if call.in_function and function is None:
         return False
     offsets = {call.column - 1, call.column - 1 - ca.masked.dedent}
     node = next((n for n in nodes_of(tree, ast.Call) if n.lineno == call.line and n.col_offset in offsets
@@ -7147,7 +7168,57 @@ def _tree_on_one_feature(ctx: RuleContext, ca: CellAnalysis, call: CallFact, qua
         if (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "fit"
                 and (any(n.func.value is h for h in holders) or (isinstance(n.func.value, ast.Name) and n.func.value.id in names))):
             fits.append(n)
+    if function is not None:
+        return bool(fits) and all(f.args and _local_one_column(ctx, function, f.args[0], (ca.cell.index, f.lineno)) for f in fits)
     return bool(fits) and all(f.args and _one_column(ctx, f.args[0], (ca.cell.index, f.lineno)) for f in fits)
+
+
+def _local_one_column(
+    ctx: RuleContext, function: ast.FunctionDef | ast.AsyncFunctionDef, node: ast.expr, before: tuple[int, int], depth: int = 0,
+) -> bool:
+    """`_one_column` for the X a tree is fitted on inside the notebook's module-level `function`: a
+    one-column expression, or a local name every binding of which is a plain assignment of one
+    (`X, y = quad_data(n=n)`, whose `return X, y` binds `X = np.linspace(0, 4, n).reshape(n, 1)`: fair
+    check 33, item 123). A parameter, or a name bound any other way (a loop, `+=`), is not followed."""
+    if depth > 4:
+        return False
+    while True:  # (`X.values`, `X.to_numpy()` of a local one-column frame: the local is followed, not a global)
+        if isinstance(node, ast.Attribute) and node.attr == "values":
+            node = node.value
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "to_numpy"
+              and not node.args and not node.keywords):
+            node = node.func.value
+        else:
+            break
+    if not isinstance(node, ast.Name):
+        return _one_column(ctx, node, before)
+    name = node.id
+    if name in {a.arg for a in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs)}:
+        return False
+    stores = [n for n in ast.walk(function) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)]
+    values: list[ast.expr | None] = []
+    for a in ast.walk(function):
+        if not (isinstance(a, ast.Assign) and len(a.targets) == 1):
+            continue
+        target = a.targets[0]
+        if isinstance(target, ast.Name) and target.id == name:
+            values.append(a.value)
+        elif isinstance(target, ast.Tuple) and all(isinstance(t, ast.Name) for t in target.elts) and any(t.id == name for t in target.elts):
+            position = next(i for i, t in enumerate(target.elts) if t.id == name)
+            if isinstance(a.value, ast.Tuple) and len(a.value.elts) == len(target.elts):
+                values.append(a.value.elts[position])
+            elif isinstance(a.value, ast.Call) and isinstance(a.value.func, ast.Name):
+                returned = _returned_element(ctx, a.value.func.id, position, len(target.elts))
+                # (a name there is the other function's local: not followed)
+                if returned is None or any(isinstance(n, ast.Name) for n in (returned, getattr(returned, "value", None))):
+                    values.append(None)
+                    continue
+                values.append(returned)
+            else:
+                values.append(None)
+    if not values or len(values) != len(stores):
+        return False
+    return all(v is not None and _local_one_column(ctx, function, v, before, depth + 1) for v in values)
 
 
 # A best-split decision tree (`splitter="best"`, the default) that considers every feature (no
