@@ -6419,10 +6419,12 @@ class MissingRandomState(Rule):
         "`random_state` would not). "
         "An estimator seeded right after it is built, before any other use (`rf = RandomForestRegressor()`, then "
         "`rf.random_state = 42` or `rf.set_params(random_state=42)` in the same cell), is not reported. "
-        "A scikit-learn call inside a module-level `for _ in range(n):` whose counter nothing reads and whose body "
-        "appends to a list bound outside it (trials repeated to show their spread) gets another fix: seed NumPy once "
+        "A scikit-learn call inside a `for _ in range(n):` (at module level or in a module-level def) whose counter "
+        "nothing reads but `print`/`display` (a progress line) and whose body appends to a list bound outside it or "
+        "prints or displays a value it computes (trials repeated to show their spread) gets another fix: seed NumPy once "
         "above the loop, or pass the seed plus the repetition's number, as a constant seed would make the repetitions "
-        "identical. "
+        "identical; the loop's other unseeded scikit-learn calls (a split, then a forest) are folded into that one "
+        "finding, related, as the one seed covers them. "
         "Global seeds do not silence it, except one at the top level of the same cell above a scikit-learn call "
         "(`np.random.seed(1)`, then `GradientBoostingRegressor()`): every run of the cell repeats the draw. It also reports gensim's `Word2Vec`, `FastText` and `Doc2Vec` "
         "trained with more than one worker thread (`workers` defaults to 3): gensim documents that a "
@@ -6771,6 +6773,17 @@ class MissingRandomState(Rule):
             "sub = GradientBoostingRegressor(subsample=0.5).fit(X, y)\nprint(sub.score(X, y))\n"
             "two = DecisionTreeRegressor().fit(np.c_[x, x ** 2], y)\nprint(two.score(np.c_[x, x ** 2], y))",
         ), expect=((3, 1), (3, 3))),
+        # Repeated trials (fair check 33, items 107, 111, 113, 143): a loop in a def, a progress `print(i, end=' ')`,
+        # a loop that prints each trial; a split and a forest in one loop are one finding (one seed covers both).
+        Example(cells=(
+            "import numpy as np\nfrom sklearn.model_selection import train_test_split\nfrom sklearn.ensemble import RandomForestRegressor",
+            "def score(X, y, model, n=10):\n    scores = []\n    for i in range(n):\n"
+            "        X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2)\n"
+            "        model.fit(X_train, y_train)\n        scores.append(model.score(X_test, y_test))\n    return np.mean(scores)",
+            "print(score(X, y, model))",
+            "for i in range(5):\n    print(i, end=' ')\n    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2)\n"
+            "    rf = RandomForestRegressor(n_estimators=10)\n    rf.fit(X_train, y_train)\n    print(rf.score(X_test, y_test))",
+        ), expect=((2, 4), (4, 3))),
         # Seeded only after its first fit; seeded by NumPy in the cell above (not its own).
         Example(cells=(
             "from sklearn.ensemble import RandomForestRegressor\nimport numpy as np\nnp.random.seed(3)",
@@ -6892,6 +6905,7 @@ class MissingRandomState(Rule):
                 and _keyword_given(c, ("random_state",)) is not None
             ]
             reported: list[tuple[CallFact, str, Hit]] = []
+            in_loop: dict[int, int] = {}  # id of a repetition loop → the index of its first finding in `reported`
             for call in ca.facts.calls:
                 if call.line in dead or (call.in_function and call.owner in unnamed):
                     continue  # (a def nothing calls or names runs nothing: fair check 33, item 133)
@@ -6962,19 +6976,33 @@ class MissingRandomState(Rule):
                     # author meant to seed it; the fix is that name.
                     changes += f"; `{unused}` is defined in this cell but never passed"
                     fix = f"Pass {spec.keywords[0]}={unused}"
-                repeated = _repetition_loop(ca, call) if sklearn and not call.in_function and not explicit_none and not spec.fix else None
+                repeated = _repetition_loop(ca, call) if sklearn and not explicit_none and not spec.fix else None
                 if repeated is not None:
                     # `for _ in range(10): … shuffle(X, y) … scores_list.append(…)`: the loop repeats a
                     # trial to show its spread (fair check 32, item 137, ISLR Fig. 5.4's ten CV curves);
                     # a constant random_state would make every repetition the same.
                     changes += (
-                        f"; the loop of line {repeated.lineno} repeats it and collects each repetition's result, "
+                        f"; the loop of line {repeated.lineno} repeats it and collects or shows each repetition's result, "
                         f"so a constant {spec.keywords[0]} would make the repetitions identical"
                     )
                     fix = (
                         f"Seed NumPy once above the loop of line {repeated.lineno} (np.random.seed(SEED)), or pass "
                         f"{spec.keywords[0]}=SEED + the repetition's number"
                     )
+                if repeated is not None and id(repeated) in in_loop:
+                    # A second unseeded call in the same repetition loop (a split, then a forest): the one
+                    # NumPy seed above the loop covers both, so one finding, this call related (fair check
+                    # 33, item 143).
+                    first = in_loop[id(repeated)]
+                    c0, q0, h0 = reported[first]
+                    reported[first] = (c0, q0, replace(
+                        h0, message=h0.message + f"; the loop's {called} (line {call.line}) has no {spec.keywords[0]} either, "
+                        "and the same seed covers it",
+                        related=(*h0.related, (ca.cell, call.line, call.column)),
+                    ))
+                    continue
+                if repeated is not None:
+                    in_loop[id(repeated)] = len(reported)
                 reported.append((call, qualified, Hit(
                     ca.cell, call.line, call.column,
                     f"{called} is called with {how}: {changes}",
@@ -7770,28 +7798,46 @@ def seeded_in_own_cell(numpy_seeds: list[SeedCall], ca: CellAnalysis, line: int,
     return seeded_above is not None and seeded_above.ca is ca and not seeded_above.call.in_function and not in_function
 
 
+_SHOWS = frozenset({"print", "display"})
+
+
 def _repetition_loop(ca: CellAnalysis, call: CallFact) -> ast.For | None:
-    """The module-level `for _ in range(n):` around the call that repeats a trial and collects the
-    results: its target is read nowhere in its body (a repetition, not a sweep over values), and
-    its body appends to a list bound outside it (`scores_list.append(…)`). None otherwise."""
+    """The `for _ in range(n):` around the call that repeats a trial and collects the results: at
+    module level, or in the body of a module-level def (fair check 33, item 107: `def score(X, y,
+    model, n=10)`'s loop of splits). Its target is read nowhere in its body but by `print`/`display`
+    (a progress line `print(i, end=' ')`, items 111, 115, 126: a repetition, not a sweep over values),
+    and its body appends to a list bound outside it (`scores_list.append(…)`) or prints or displays
+    a value it computes (`print(rf.score(X_test, y_test))`, items 113, 116: each trial shown).
+    The innermost such loop holding the call is taken. None otherwise."""
     tree = _parsed(ca)
-    for st in (tree.body if tree is not None else ()):
-        if not (isinstance(st, ast.For) and st.lineno <= call.line <= (st.end_lineno or st.lineno)):
-            continue
-        if not (isinstance(st.iter, ast.Call) and isinstance(st.iter.func, ast.Name) and st.iter.func.id == "range"):
-            return None
-        targets = {n.id for n in ast.walk(st.target) if isinstance(n, ast.Name)}
-        inner = [n for b in st.body for n in ast.walk(b)]
-        if any(isinstance(n, ast.Name) and n.id in targets and isinstance(n.ctx, ast.Load) for n in inner):
-            return None
-        bound = {n.id for n in inner if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-        collects = any(
-            isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "append"
-            and isinstance(n.func.value, ast.Name) and n.func.value.id not in bound
-            for n in inner
-        )
-        return st if collects else None
-    return None
+    if tree is None:
+        return None
+    holders: list[ast.stmt] = list(tree.body)
+    function = _enclosing_function(tree, call.line) if call.in_function else None
+    if function is not None:
+        holders = [n for n in ast.walk(function) if isinstance(n, ast.For)]
+    loops = [st for st in holders if isinstance(st, ast.For) and st.lineno <= call.line <= (st.end_lineno or st.lineno)]
+    if not loops:
+        return None
+    st = max(loops, key=lambda loop: loop.lineno)  # (the innermost)
+    if not (isinstance(st.iter, ast.Call) and isinstance(st.iter.func, ast.Name) and st.iter.func.id == "range"):
+        return None
+    targets = {n.id for n in ast.walk(st.target) if isinstance(n, ast.Name)}
+    inner = [n for b in st.body for n in ast.walk(b)]
+    shows = [n for n in inner if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in _SHOWS]
+    shown = {id(m) for c in shows for m in ast.walk(c)}
+    if any(isinstance(n, ast.Name) and n.id in targets and isinstance(n.ctx, ast.Load) and id(n) not in shown for n in inner):
+        return None
+    bound = {n.id for n in inner if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    collects = any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "append"
+        and isinstance(n.func.value, ast.Name) and n.func.value.id not in bound
+        for n in inner
+    ) or any(
+        isinstance(m, ast.Name) and isinstance(m.ctx, ast.Load) and m.id in bound - targets
+        for c in shows for m in ast.walk(c)
+    )
+    return st if collects else None
 
 
 def _how_it_changes(
