@@ -6982,7 +6982,7 @@ class MissingRandomState(Rule):
                     # trial to show its spread (fair check 32, item 137, ISLR Fig. 5.4's ten CV curves);
                     # a constant random_state would make every repetition the same.
                     changes += (
-                        f"; the loop of line {repeated.lineno} repeats it and collects or shows each repetition's result, "
+                        f"; the loop of line {repeated.lineno} repeats it and collects each repetition's result, "
                         f"so a constant {spec.keywords[0]} would make the repetitions identical"
                     )
                     fix = (
@@ -7808,7 +7808,7 @@ def _repetition_loop(ca: CellAnalysis, call: CallFact) -> ast.For | None:
     (a progress line `print(i, end=' ')`, items 111, 115, 126: a repetition, not a sweep over values),
     and its body appends to a list bound outside it (`scores_list.append(…)`) or prints or displays
     a value it computes (`print(rf.score(X_test, y_test))`, items 113, 116: each trial shown).
-    The innermost such loop holding the call is taken. None otherwise."""
+    The outermost loop holding the call is the one judged. None otherwise."""
     tree = _parsed(ca)
     if tree is None:
         return None
@@ -7819,7 +7819,7 @@ def _repetition_loop(ca: CellAnalysis, call: CallFact) -> ast.For | None:
     loops = [st for st in holders if isinstance(st, ast.For) and st.lineno <= call.line <= (st.end_lineno or st.lineno)]
     if not loops:
         return None
-    st = max(loops, key=lambda loop: loop.lineno)  # (the innermost)
+    st = min(loops, key=lambda loop: loop.lineno)  # (the outermost: the repetition wraps the sweeps inside it)
     if not (isinstance(st.iter, ast.Call) and isinstance(st.iter.func, ast.Name) and st.iter.func.id == "range"):
         return None
     targets = {n.id for n in ast.walk(st.target) if isinstance(n, ast.Name)}
