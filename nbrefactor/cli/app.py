@@ -185,8 +185,8 @@ def run_audit(args: argparse.Namespace) -> int:
     # Each cell's trees are built and dropped: with fewer young-generation collections the
     # garbage collector's share of a 100-notebook audit halves (0.045 -> 0.02 s of CPU, measured
     # with gc.callbacks). Pool workers inherit the setting; restored for in-process callers.
-    # The middle generation's collections fewer too (`replay.audit_gc_thresholds`).
-    from nbrefactor.cli.replay import audit_gc_thresholds
+    # The middle generation's collections fewer too (`gc_thresholds.audit_gc_thresholds`).
+    from nbrefactor.cli.gc_thresholds import audit_gc_thresholds
 
     thresholds = gc.get_threshold()
     gc.set_threshold(*audit_gc_thresholds(thresholds))

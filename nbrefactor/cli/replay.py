@@ -41,6 +41,7 @@ import stat as _stat
 import sys
 import time
 from _operator import attrgetter  # (built in: `operator` itself would be one more module to load)
+from nbrefactor.cli.gc_thresholds import audit_gc_thresholds
 
 LAYOUT = 3  # bump when the entry format changes
 RACY_NS = 2_000_000_000  # FAT's 2 s granularity, and any lag of the file system's clock within it
@@ -70,16 +71,6 @@ def main(argv: list[str] | None = None) -> int:
     if argv is None and words[:1] == ["audit"]:
         return _as_the_process(lambda: _main(argv, words))
     return _main(argv, words)
-
-
-def audit_gc_thresholds(thresholds: tuple[int, int, int]) -> tuple[int, int, int]:
-    """The cyclic garbage collector's thresholds for an audit (`gc.set_threshold`), from the ones
-    set before (`gc.get_threshold()`): a young collection every 10,000 new objects (twenty-fifth
-    round and before), and one of the middle generation after 100 young ones, not 10 (thirty-second
-    round: it holds what survived the young collections, most of it the run's memos, and each of its
-    collections walked all that again; PythonDataScienceHandbook -j 1, 4 of the 54 collections,
-    ~40 % of the collector's time). The oldest generation's as before."""
-    return (10_000, max(thresholds[1], 100), thresholds[2])
 
 
 def _as_the_process(run):
