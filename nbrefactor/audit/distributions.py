@@ -2351,3 +2351,69 @@ def needed_distributions(
         )
         for key in order
     )
+
+
+# The system package managers and the word that installs with each.
+_SYSTEM_MANAGERS = {"apt": "install", "apt-get": "install", "aptitude": "install", "yum": "install", "dnf": "install",
+                    "apk": "add", "brew": "install"}
+_SYSTEM_SHELL_CELLS = frozenset({"bash", "sh", "script", "system"})
+_SYSTEM_CALLS = frozenset({"os.system", "subprocess.run", "subprocess.call", "subprocess.check_call",
+                           "subprocess.check_output", "subprocess.Popen"})
+_GET_IPYTHON_SYSTEM = re.compile(r"get_ipython\(\s*\)\s*\.\s*system\s*\(")
+_ENV_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+
+
+def _system_install(command: str) -> Optional[tuple[str, list[str]]]:
+    """(the manager, the packages) of a shell command line that installs system packages
+    (`sudo apt-get install -y graphviz`, `apt-get update && apt-get install -y ffmpeg`), or None."""
+    try:
+        words = shlex.split(command, comments=True)
+    except ValueError:
+        words = command.split()
+    segments: list[list[str]] = [[]]
+    for word in words:
+        if word in {"&&", "||", ";", "|"} or ">" in word or "<" in word:
+            segments.append([])
+        else:
+            segments[-1].append(word)
+    for segment in segments:
+        rest = [w for w in segment if w != "sudo" and not _ENV_ASSIGNMENT.match(w)]
+        if not rest:
+            continue
+        manager = rest[0].rsplit("/", 1)[-1]
+        verb = _SYSTEM_MANAGERS.get(manager)
+        if verb is None or verb not in rest[1:]:
+            continue
+        after = rest[rest.index(verb) + 1:]
+        packages = [w for w in after if not w.startswith("-") and "{" not in w and "$" not in w]
+        if packages:
+            return manager, packages
+    return None
+
+
+def system_installs(facts: NotebookFacts) -> Iterator[tuple[CellAnalysis, int, int, str, list[str]]]:
+    """(cell, line, column, manager, packages) of each line that installs system packages: `!`
+    lines, `%%bash` bodies, `get_ipython().system(...)`, `os.system`/`subprocess` literals."""
+    for ca in facts.cells:
+        lines = ca.lines
+        found: list[tuple[int, int, str]] = []
+        for magic in ca.magics:
+            if magic.kind == "shell":
+                found.append((magic.line, len(magic.text) - len(magic.text.lstrip()) + 1, magic.args))
+        if ca.masked.cell_magic in _SYSTEM_SHELL_CELLS:
+            found.extend((n, len(t) - len(t.lstrip()) + 1, t) for n, t in enumerate(lines, start=1) if n > 1)
+        for call in ca.facts.calls:
+            text = lines[call.line - 1] if 0 < call.line <= len(lines) else ""
+            ipython = not call.func and call.method == "system" and _GET_IPYTHON_SYSTEM.search(text) is not None
+            if not ipython and facts.resolve(call.func) not in _SYSTEM_CALLS:
+                continue
+            words = [st.value for st in ca.facts.strings
+                     if call.line <= st.line <= call.end_line and (st.line, st.column) >= (call.line, call.column)]
+            if words:
+                found.append((call.line, call.column, words[0] if len(words) == 1 else " ".join(shlex.quote(w) for w in words)))
+        seen: set[int] = set()
+        for line, column, command in sorted(found):
+            parsed = _system_install(command)
+            if parsed is not None and line not in seen:
+                seen.add(line)
+                yield ca, line, column, parsed[0], parsed[1]

@@ -135,3 +135,98 @@ def colab_detection_branch(ca: CellAnalysis, line: int) -> Optional[bool]:
     if any(start <= line <= end for start, end in local):
         return False
     return None
+
+
+# `if IS_COLAB:`, `if "google.colab" in sys.modules:`, `if IS_KAGGLE or IS_COLAB:`: the body runs
+# only on a hosted runtime, where the project's manifest is not installed.
+_HOSTED_GUARD = re.compile(r"^\s*(?:el)?if\b.*(?:colab|kaggle)", re.IGNORECASE)
+# `try: import fastkaggle` / `except ModuleNotFoundError: !pip install fastkaggle`: the install
+# runs only where the import fails, which the installed manifest prevents.
+_IMPORT_FALLBACK = re.compile(r"^\s*except\b.*\b(?:ImportError|ModuleNotFoundError)\b")
+# `except:` / `except Exception:` catch the failed import too: a fallback when the `try` body imports
+# (fair check 28: `try: import openai` / `except: !pip install openai==0.28`).
+_BROAD_EXCEPT = re.compile(r"^\s*except\s*(?::|\(?\s*(?:Exception|BaseException)\s*\)?\s*(?:as\s+\w+\s*)?:)")
+_IMPORT_LINE = re.compile(r"^\s*(?:import\s+(?!google\.colab\b)[A-Za-z_]|from\s+(?!google\.colab\b)[A-Za-z_][\w.]*\s+import\b)")
+
+
+def _broad_import_fallback(lines: list[str], at: int) -> bool:
+    """Is `lines[at]` an `except:` (or `except Exception:`) handler of a `try:` whose body imports a
+    module (not Colab's own, whose handler is the local branch)?"""
+    if not _BROAD_EXCEPT.match(lines[at]):
+        return False
+    level = len(lines[at]) - len(lines[at].lstrip())
+    body: list[str] = []
+    for above in reversed(lines[:at]):
+        if not above.strip() or above.lstrip().startswith("#"):
+            continue
+        indent = len(above) - len(above.lstrip())
+        if indent > level:
+            body.append(above)
+        elif indent < level:
+            return False
+        elif re.match(r"\s*try\s*:", above):
+            return any(_IMPORT_LINE.match(b) for b in body)
+        elif re.match(r"\s*except\b", above):
+            body = []  # an earlier handler of the same `try`
+        else:
+            return False
+    return False
+
+
+# `try:` / `    from google.colab import drive` / `    drive.mount(…)`: outside Colab the import
+# fails and the lines after it in the `try` body never run (the usual Colab detection cell).
+_COLAB_IMPORT = re.compile(r"^\s*(?:from\s+google\.colab\b|import\s+google\.colab\b)")
+
+
+# `# !!! RUN THIS CELL ONLY ON GOOGLE COLAB !!!`, `# Colab only`: the author says, at the top of
+# the cell, that it is the hosted runtime's setup; run locally or in a pipeline it is skipped.
+_COLAB_ONLY_COMMENT = re.compile(r"^\s*#.*(?:\bonly\s+(?:on|in)\s+(?:google\s+)?colab\b|\bcolab[\s-]+only\b)", re.IGNORECASE)
+
+
+def _colab_only_cell(lines: list[str]) -> bool:
+    """Does the cell open with a comment saying it runs only on Colab?"""
+    for text in lines:
+        if not text.strip():
+            continue
+        if not text.lstrip().startswith("#"):
+            return False
+        if _COLAB_ONLY_COMMENT.match(text):
+            return True
+    return False
+
+
+def hosted_only(lines: list[str], line: int, import_fallback: bool = True, if_guards: bool = True) -> bool:
+    """Is source line `line` (1-based) inside an `if` block guarded by a Colab/Kaggle test (with
+    `if_guards`; a caller reading the tree judges the `if` itself), after `from google.colab import …`
+    in the same `try:` or function body, in a cell whose opening comment says it runs only on Colab,
+    or (with `import_fallback`) inside an `except ImportError:` block (or a bare `except:`/`except
+    Exception:` of a `try:` that imports)?"""
+    if not 0 < line <= len(lines):
+        return False
+    if _colab_only_cell(lines):
+        return True
+    text = lines[line - 1]
+    indent = len(text) - len(text.lstrip())
+    body: list[str] = []  # the lines between `line` and the block opening above it
+    for at in range(line - 2, -1, -1):
+        above = lines[at]
+        if not above.strip() or above.lstrip().startswith("#"):
+            continue
+        level = len(above) - len(above.lstrip())
+        if level < indent:
+            if (if_guards and _HOSTED_GUARD.match(above)) or (import_fallback and (
+                    _IMPORT_FALLBACK.match(above) or _broad_import_fallback(lines, at))):
+                return True
+            if above.strip() == "try:" and any(_COLAB_IMPORT.match(b) for b in body):
+                return True
+            # `def mount_drive():` / `    from google.colab import drive` / `    drive.mount("/content/gdrive")`:
+            # the lines after the import run only where it succeeds, on Colab.
+            if re.match(r"\s*(?:async\s+)?def\b", above) and any(_COLAB_IMPORT.match(b) for b in body):
+                return True
+            indent = level
+            body = []
+            if level == 0:
+                return False
+        else:
+            body.append(above)
+    return False

@@ -10,16 +10,15 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
-import shlex
 from dataclasses import dataclass, field, replace
 from typing import Any, Collection, Iterator, Optional
 
 from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_tree, nodes_of
 from nbrefactor.audit.facts import dotted_name
-from nbrefactor.audit.hosted import hosted_test, local_test
+from nbrefactor.audit.hosted import hosted_only, hosted_test, local_test
 from nbrefactor.audit.container_code import ComponentStep, component_steps, pipeline_step_bodies
 from nbrefactor.audit.distributions import (
-    _installed_name, catalogued_distributions, cell_imports, missing_helper_modules, cloned_path, import_aliases, same_name, cloned_working_folder, install_commands, pipreqs_mapping, shadowing_package, third_party_imports, url_installs,
+    _installed_name, catalogued_distributions, system_installs, cell_imports, missing_helper_modules, cloned_path, import_aliases, same_name, cloned_working_folder, install_commands, pipreqs_mapping, shadowing_package, third_party_imports, url_installs,
     variable_install_pins,
 )
 from nbrefactor.audit.types import Family, Severity
@@ -2899,130 +2898,6 @@ _CONDA_TOOLING = _INSTALLER_TOOLING | {"conda", "mamba", "python"}
 _CONDA_TOOLS = frozenset({"conda", "mamba", "micromamba"})
 
 
-# The system package managers and the word that installs with each.
-_SYSTEM_MANAGERS = {"apt": "install", "apt-get": "install", "aptitude": "install", "yum": "install", "dnf": "install",
-                    "apk": "add", "brew": "install"}
-_SYSTEM_SHELL_CELLS = frozenset({"bash", "sh", "script", "system"})
-_SYSTEM_CALLS = frozenset({"os.system", "subprocess.run", "subprocess.call", "subprocess.check_call",
-                           "subprocess.check_output", "subprocess.Popen"})
-_GET_IPYTHON_SYSTEM = re.compile(r"get_ipython\(\s*\)\s*\.\s*system\s*\(")
-_ENV_ASSIGNMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
-
-
-def _system_install(command: str) -> Optional[tuple[str, list[str]]]:
-    """(the manager, the packages) of a shell command line that installs system packages
-    (`sudo apt-get install -y graphviz`, `apt-get update && apt-get install -y ffmpeg`), or None."""
-    try:
-        words = shlex.split(command, comments=True)
-    except ValueError:
-        words = command.split()
-    segments: list[list[str]] = [[]]
-    for word in words:
-        if word in {"&&", "||", ";", "|"} or ">" in word or "<" in word:
-            segments.append([])
-        else:
-            segments[-1].append(word)
-    for segment in segments:
-        rest = [w for w in segment if w != "sudo" and not _ENV_ASSIGNMENT.match(w)]
-        if not rest:
-            continue
-        manager = rest[0].rsplit("/", 1)[-1]
-        verb = _SYSTEM_MANAGERS.get(manager)
-        if verb is None or verb not in rest[1:]:
-            continue
-        after = rest[rest.index(verb) + 1:]
-        packages = [w for w in after if not w.startswith("-") and "{" not in w and "$" not in w]
-        if packages:
-            return manager, packages
-    return None
-
-
-def system_installs(facts: NotebookFacts) -> Iterator[tuple[CellAnalysis, int, int, str, list[str]]]:
-    """(cell, line, column, manager, packages) of each line that installs system packages: `!`
-    lines, `%%bash` bodies, `get_ipython().system(...)`, `os.system`/`subprocess` literals."""
-    for ca in facts.cells:
-        lines = ca.lines
-        found: list[tuple[int, int, str]] = []
-        for magic in ca.magics:
-            if magic.kind == "shell":
-                found.append((magic.line, len(magic.text) - len(magic.text.lstrip()) + 1, magic.args))
-        if ca.masked.cell_magic in _SYSTEM_SHELL_CELLS:
-            found.extend((n, len(t) - len(t.lstrip()) + 1, t) for n, t in enumerate(lines, start=1) if n > 1)
-        for call in ca.facts.calls:
-            text = lines[call.line - 1] if 0 < call.line <= len(lines) else ""
-            ipython = not call.func and call.method == "system" and _GET_IPYTHON_SYSTEM.search(text) is not None
-            if not ipython and facts.resolve(call.func) not in _SYSTEM_CALLS:
-                continue
-            words = [st.value for st in ca.facts.strings
-                     if call.line <= st.line <= call.end_line and (st.line, st.column) >= (call.line, call.column)]
-            if words:
-                found.append((call.line, call.column, words[0] if len(words) == 1 else " ".join(shlex.quote(w) for w in words)))
-        seen: set[int] = set()
-        for line, column, command in sorted(found):
-            parsed = _system_install(command)
-            if parsed is not None and line not in seen:
-                seen.add(line)
-                yield ca, line, column, parsed[0], parsed[1]
-
-
-# `if IS_COLAB:`, `if "google.colab" in sys.modules:`, `if IS_KAGGLE or IS_COLAB:`: the body runs
-# only on a hosted runtime, where the project's manifest is not installed.
-_HOSTED_GUARD = re.compile(r"^\s*(?:el)?if\b.*(?:colab|kaggle)", re.IGNORECASE)
-# `try: import fastkaggle` / `except ModuleNotFoundError: !pip install fastkaggle`: the install
-# runs only where the import fails, which the installed manifest prevents.
-_IMPORT_FALLBACK = re.compile(r"^\s*except\b.*\b(?:ImportError|ModuleNotFoundError)\b")
-# `except:` / `except Exception:` catch the failed import too: a fallback when the `try` body imports
-# (fair check 28: `try: import openai` / `except: !pip install openai==0.28`).
-_BROAD_EXCEPT = re.compile(r"^\s*except\s*(?::|\(?\s*(?:Exception|BaseException)\s*\)?\s*(?:as\s+\w+\s*)?:)")
-_IMPORT_LINE = re.compile(r"^\s*(?:import\s+(?!google\.colab\b)[A-Za-z_]|from\s+(?!google\.colab\b)[A-Za-z_][\w.]*\s+import\b)")
-
-
-def _broad_import_fallback(lines: list[str], at: int) -> bool:
-    """Is `lines[at]` an `except:` (or `except Exception:`) handler of a `try:` whose body imports a
-    module (not Colab's own, whose handler is the local branch)?"""
-    if not _BROAD_EXCEPT.match(lines[at]):
-        return False
-    level = len(lines[at]) - len(lines[at].lstrip())
-    body: list[str] = []
-    for above in reversed(lines[:at]):
-        if not above.strip() or above.lstrip().startswith("#"):
-            continue
-        indent = len(above) - len(above.lstrip())
-        if indent > level:
-            body.append(above)
-        elif indent < level:
-            return False
-        elif re.match(r"\s*try\s*:", above):
-            return any(_IMPORT_LINE.match(b) for b in body)
-        elif re.match(r"\s*except\b", above):
-            body = []  # an earlier handler of the same `try`
-        else:
-            return False
-    return False
-
-
-# `try:` / `    from google.colab import drive` / `    drive.mount(…)`: outside Colab the import
-# fails and the lines after it in the `try` body never run (the usual Colab detection cell).
-_COLAB_IMPORT = re.compile(r"^\s*(?:from\s+google\.colab\b|import\s+google\.colab\b)")
-
-
-# `# !!! RUN THIS CELL ONLY ON GOOGLE COLAB !!!`, `# Colab only`: the author says, at the top of
-# the cell, that it is the hosted runtime's setup; run locally or in a pipeline it is skipped.
-_COLAB_ONLY_COMMENT = re.compile(r"^\s*#.*(?:\bonly\s+(?:on|in)\s+(?:google\s+)?colab\b|\bcolab[\s-]+only\b)", re.IGNORECASE)
-
-
-def _colab_only_cell(lines: list[str]) -> bool:
-    """Does the cell open with a comment saying it runs only on Colab?"""
-    for text in lines:
-        if not text.strip():
-            continue
-        if not text.lstrip().startswith("#"):
-            return False
-        if _COLAB_ONLY_COMMENT.match(text):
-            return True
-    return False
-
-
 def install_branch(ca: Optional[CellAnalysis], command, install_lines: frozenset[int] = frozenset()) -> tuple[bool, bool]:
     """(hosted, beside a local install) of an install line: does it run only on Colab or Kaggle, and
     is it in the hosted branch of an `if`/`else` whose other branch installs too? The `if`s are read
@@ -3073,43 +2948,6 @@ def _if_branches(tree: ast.Module, line: int, install_lines: frozenset[int]) -> 
             if other and any(other[0].lineno <= n <= (other[-1].end_lineno or 0) for n in install_lines):
                 beside_local = True
     return hosted, beside_local
-
-
-def hosted_only(lines: list[str], line: int, import_fallback: bool = True, if_guards: bool = True) -> bool:
-    """Is source line `line` (1-based) inside an `if` block guarded by a Colab/Kaggle test (with
-    `if_guards`; a caller reading the tree judges the `if` itself), after `from google.colab import …`
-    in the same `try:` or function body, in a cell whose opening comment says it runs only on Colab,
-    or (with `import_fallback`) inside an `except ImportError:` block (or a bare `except:`/`except
-    Exception:` of a `try:` that imports)?"""
-    if not 0 < line <= len(lines):
-        return False
-    if _colab_only_cell(lines):
-        return True
-    text = lines[line - 1]
-    indent = len(text) - len(text.lstrip())
-    body: list[str] = []  # the lines between `line` and the block opening above it
-    for at in range(line - 2, -1, -1):
-        above = lines[at]
-        if not above.strip() or above.lstrip().startswith("#"):
-            continue
-        level = len(above) - len(above.lstrip())
-        if level < indent:
-            if (if_guards and _HOSTED_GUARD.match(above)) or (import_fallback and (
-                    _IMPORT_FALLBACK.match(above) or _broad_import_fallback(lines, at))):
-                return True
-            if above.strip() == "try:" and any(_COLAB_IMPORT.match(b) for b in body):
-                return True
-            # `def mount_drive():` / `    from google.colab import drive` / `    drive.mount("/content/gdrive")`:
-            # the lines after the import run only where it succeeds, on Colab.
-            if re.match(r"\s*(?:async\s+)?def\b", above) and any(_COLAB_IMPORT.match(b) for b in body):
-                return True
-            indent = level
-            body = []
-            if level == 0:
-                return False
-        else:
-            body.append(above)
-    return False
 
 
 # Packaging metadata of a library (its `install_requires`, `[project].dependencies`): a range is

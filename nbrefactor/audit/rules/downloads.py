@@ -19,8 +19,7 @@ from nbrefactor.audit.facts import dotted_name, nodes_of
 from nbrefactor.audit.patterns import literal_ends, matches_any
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
-from nbrefactor.audit.rules.dependencies import hosted_only
-from nbrefactor.audit.hosted import colab_detection_branch, colab_detection_spans
+from nbrefactor.audit.hosted import colab_detection_branch, colab_detection_spans, hosted_only
 
 _SUBPROCESS = frozenset({"os.system", "os.popen", "subprocess.run", "subprocess.call", "subprocess.check_call",
                          "subprocess.check_output", "subprocess.Popen", "subprocess.getoutput"})

@@ -8,7 +8,8 @@ from typing import Iterator
 from nbrefactor.audit.analysis import cell_python_tree
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext
-from nbrefactor.audit.rules.dependencies import hosted_only, system_installs
+from nbrefactor.audit.distributions import system_installs
+from nbrefactor.audit.hosted import hosted_only
 
 # Modules that exist only inside a hosted runtime, and that runtime's name. No package index has
 # them: no manifest can declare them (DEP001/DEP002 leave them out as provided).

@@ -40,8 +40,7 @@ from nbrefactor.audit.distributions import _clone_target as clone_target
 from nbrefactor.audit.distributions import cloned_path_edits, written_modules
 from nbrefactor.audit.patterns import literal_ends
 from nbrefactor.audit.project import normalise as normalise_distribution
-from nbrefactor.audit.rules.dependencies import hosted_only
-from nbrefactor.audit.hosted import colab_detection_branch, hosted_test, mentions_hosted
+from nbrefactor.audit.hosted import colab_detection_branch, hosted_only, hosted_test, mentions_hosted
 
 # ---------------------------------------------------------------------------------------------
 # The catalogue of path-taking calls (rules/io_calls.toml)

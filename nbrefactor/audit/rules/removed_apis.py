@@ -18,6 +18,7 @@ from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_t
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.distributions import install_commands
 from nbrefactor.audit.facts import dotted_name, node_classes
+from nbrefactor.audit.hosted import hosted_only
 from nbrefactor.audit.project import normalise
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, single_assignments
 from nbrefactor.audit.types import Family, Severity
@@ -1067,8 +1068,6 @@ def _declarations(
 def _import_fallback(ctx: RuleContext, command) -> bool:
     """Does the install line run only where an import fails (the handler of a `try:` importing,
     `except ImportError:` or a bare `except:`), and not because it is Colab's own set-up?"""
-    from nbrefactor.audit.rules.dependencies import hosted_only
-
     ca = ctx.analysis_at.get(command.cell.index)
     if ca is None:
         return False
