@@ -16,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
+from nbrefactor.config import ConfigError
 from nbrefactor.lazy_tomllib import tomllib
 
 
@@ -24,6 +25,26 @@ def shipped_rules_dir() -> Path:
     package = Path(__file__).resolve().parent.parent  # nbrefactor/
     packaged = package / "rules_data"
     return packaged if packaged.is_dir() else package.parent / "rules"
+
+
+class CatalogueError(ConfigError):
+    """A catalogue folder that is not there: an audit without it would run its rules with empty
+    tables (no path calls, no distributions, no seeds) and report far less, saying nothing."""
+
+
+def check_catalogue_folders(extra_dirs: Iterable[str] = ()) -> None:
+    """Raise CatalogueError, naming the folder, when the shipped `rules/` is missing or holds no
+    `*.toml` file (a copy of the source tree without `rules/`), or a `rules-dirs` folder is not a
+    folder (a typo in `[tool.nbrefactor] rules-dirs`)."""
+    shipped = shipped_rules_dir()
+    if not shipped.is_dir() or not any(shipped.glob("*.toml")):
+        raise CatalogueError(
+            f"{shipped}: nbrefactor's rule catalogue (rules/*.toml) is missing; "
+            "reinstall nbrefactor, or run it from a checkout that has its rules/ folder")
+    for folder in extra_dirs:  # (an empty one is fine: a team's folder before its first file)
+        if not Path(folder).is_dir():
+            what = "not a folder" if Path(folder).exists() else "no such folder"
+            raise CatalogueError(f"{folder}: {what} (named by [tool.nbrefactor] rules-dirs)")
 
 
 @dataclass(frozen=True)
@@ -107,5 +128,6 @@ def _parsed_folder(folder: Path) -> list[tuple[str, Any]]:
 
 @lru_cache(maxsize=16)
 def load_catalog(extra_dirs: tuple[str, ...] = ()) -> Catalog:
+    check_catalogue_folders(extra_dirs)
     folders = [shipped_rules_dir(), *(Path(d) for d in extra_dirs)]
     return Catalog(read_catalog_files(folders))

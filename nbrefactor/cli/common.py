@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Optional, Sequence
 
+from nbrefactor.audit.catalog import check_catalogue_folders
 from nbrefactor.audit.types import AuditResult
 from nbrefactor.config import ConfigError, Settings, check_selectors, find_pyproject, load_settings, with_overrides
 
@@ -44,6 +45,9 @@ def settings_for(args: argparse.Namespace) -> Settings:
     pyproject = config_path or find_pyproject(start if start.exists() else Path.cwd())
     settings = load_settings(pyproject)
     settings = with_overrides(settings, select=getattr(args, "select", None), ignore=getattr(args, "ignore", None), fail_on=getattr(args, "fail_on", None))
+    # Before any notebook is read: a missing catalogue is one line and exit 2, not an audit that
+    # silently finds less (or the same error once per notebook in the workers).
+    check_catalogue_folders(settings.rules_dirs)
     selectors = [*settings.select, *settings.extend_select, *settings.ignore, *(s for _, group in settings.per_file_ignores for s in group)]
     if any(s.strip() and s.strip().upper() != "ALL" for s in selectors):
         # Only then (ALL and blanks are always valid): the rules import libcst, which a run
