@@ -384,7 +384,7 @@ _PARAMETER_OFF: list = []  # [(facts, their lines)]
 
 
 def _find_parameter_off_lines(facts: NotebookFacts) -> dict[int, frozenset[int]]:
-    from nbrefactor.audit.rules.randomness import _flags_left_off, _switched  # (randomness imports nothing of paths)
+    from nbrefactor.audit.rules.randomness import lines_under_parameters_left_off  # (randomness imports nothing of paths)
 
     trees = [(ca, cell_python_tree(ca)) for ca in facts.cells if "parameters" not in ca.cell.tags]
     if any(tree is None and ca.masked.is_python and ca.masked.python.strip() for ca, tree in trees):
@@ -394,24 +394,7 @@ def _find_parameter_off_lines(facts: NotebookFacts) -> dict[int, frozenset[int]]
     configured = configured_off_lines(facts)
     skipped = {ca.cell.index: set(dead_branch_lines(ca) | uncalled.get(ca.cell.index, frozenset())
                                   | configured.get(ca.cell.index, frozenset())) for ca, _ in trees}
-    found: dict[int, set[int]] = {}
-    for ca, tree in trees:
-        for function in tree.body:
-            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or function.decorator_list:
-                continue
-            off = _flags_left_off(function, trees, skipped)
-            stored = {n.id for n in ast.walk(function) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
-            off = {k: v for k, v in off.items() if k not in stored}
-            if not off:
-                continue
-            for node in ast.walk(function):
-                if not isinstance(node, ast.If) or not any(isinstance(n, ast.Name) and n.id in off for n in ast.walk(node.test)):
-                    continue
-                truth = constant_test(_switched(node.test, off))
-                if truth is None:
-                    continue
-                for stmt in node.orelse if truth else node.body:
-                    found.setdefault(ca.cell.index, set()).update(range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1))
+    found = lines_under_parameters_left_off(trees, skipped)
     return {index: frozenset(lines) for index, lines in found.items()}
 
 _PATH_ARGUMENTS: list = []  # [facts, catalog, {id(cell analysis): (cell analysis, arguments)}]

@@ -3833,16 +3833,27 @@ def _configured_off_lines(facts: NotebookFacts) -> dict[int, set[int]]:
     skipped = {index: set(lines) for index, lines in unrun.items()}
     for index, lines in found.items():
         skipped.setdefault(index, set()).update(lines)
+    for index, lines in lines_under_parameters_left_off(trees, skipped).items():
+        found.setdefault(index, set()).update(lines)
+    return found
+
+
+def lines_under_parameters_left_off(trees: list[tuple[CellAnalysis, ast.Module | None]],
+                                    skipped: Mapping[int, set[int]]) -> dict[int, set[int]]:
+    """{cell index: lines} of the branches a module-level function's `if` never takes because every
+    call leaves a flag parameter at its default (`_flags_left_off`; a parameter the body rebinds is
+    not a flag). Shared with the path rules (`paths._find_parameter_off_lines`)."""
+    found: dict[int, set[int]] = {}
     for ca, tree in trees:
         assert tree is not None
         for function in tree.body:
             if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or function.decorator_list:
                 continue
             off = _flags_left_off(function, trees, skipped)
-            if not off:
-                continue
             stored = {n.id for n in ast.walk(function) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
             off = {k: v for k, v in off.items() if k not in stored}
+            if not off:
+                continue
             for node in ast.walk(function):
                 if not isinstance(node, ast.If) or not any(isinstance(n, ast.Name) and n.id in off for n in ast.walk(node.test)):
                     continue
