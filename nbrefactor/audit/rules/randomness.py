@@ -2206,15 +2206,22 @@ def _unread_time_cells(facts: NotebookFacts) -> frozenset[int]:
     `ans = np.sum(A * B)`, the same `ans` rebound in the next timing): their body's results are
     shown and thrown away, as a `%%timeit` body's are. A name the cell only changes in place
     (`clf.fit(X, y)`) counts as bound when a later cell reads it (fair check 26: a voting
-    classifier fitted under `%%time`, only printed there)."""
+    classifier fitted under `%%time`, only printed there). A cell that calls a function of the
+    notebook's may show what it computed, and is not thrown away (fair check 34, T-1.12/T-1.13:
+    `%%time` / `dt = DecisionTreeRegressor()` / `get_cv_scores(dt, X, y)`, the notebook's function
+    printing the cross-validated scores). A `print` there still counts as shown only (the fitted
+    classifier's repr, fair check 26)."""
     timing = [ca for ca in facts.cells if ca.masked.cell_magic == "time" and ca.facts.syntax_error is None]
     if not timing:
         return frozenset()
     indices = {ca.cell.index for ca in timing}
+    own_functions = {f.name for other in facts.cells for f in other.facts.functions}
     found: set[int] = set()
     for ca in timing:
         bound = {d.name for d in ca.facts.defined}
         if ca.facts.functions or ca.facts.classes:
+            continue
+        if any(not call.in_function and not call.receiver and call.method in own_functions for call in ca.facts.calls):
             continue
         changed = {m.name for m in ca.facts.mutated}
         read_elsewhere = any(
@@ -6891,6 +6898,16 @@ class MissingRandomState(Rule):
             "import turicreate as tc\nsf = tc.SFrame({'x': list(range(200)), 'y': [0, 1] * 100})",
             "train, test = sf.random_split(0.8)\nmodel = tc.logistic_classifier.create(train, target='y')\nprint(model.evaluate(test))",
         ), expect=((2, 1), (2, 2))),
+        # Models timed under `%%time` whose scores the notebook's own function prints: the scores
+        # change run to run (fair check 34, recall T-1.12/T-1.13); `%%time` does not throw them away.
+        Example(cells=(
+            "from sklearn.tree import DecisionTreeRegressor\nfrom sklearn.ensemble import RandomForestRegressor\n"
+            "from sklearn.model_selection import cross_val_score\n"
+            "def get_cv_scores(model, X, y):\n    scores = cross_val_score(model, X, y, cv=5)\n    print(scores.mean())",
+            "%%time\ndt = DecisionTreeRegressor()\nget_cv_scores(dt, X, y_train);",
+            "rf = RandomForestRegressor()",
+            "%%time\nget_cv_scores(rf, X, y_train);",
+        ), expect=((2, 2), (3, 1))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
