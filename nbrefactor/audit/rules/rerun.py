@@ -493,6 +493,10 @@ class _Walker:
                 if isinstance(target, ast.Name) and isinstance(value, ast.BinOp) and isinstance(value.op, _ARITHMETIC):
                     if isinstance(value.left, ast.Name) and value.left.id == target.id and not _normalised_by_itself(value, target.id):
                         self.report(stmt, target.id, f"rescales `{target.id}` from its previous value (`{target.id} = {target.id} …`)")
+                if isinstance(target, ast.Name) and _formats_itself(value, target.id):
+                    # `prompt = f"""{prompt}\nBe brief."""`: the text grows by its own previous value,
+                    # as `s = s + "…"` does (fair check 34, recall T-6.3).
+                    self.report(stmt, target.id, f"updates `{target.id}` from its previous value (`{target.id} = f\"…{{{target.id}}}…\"`, the text grows on every run)")
                 if isinstance(target, ast.Name) and _scales_itself(value, target.id):
                     self.report(stmt, target.id, f"rescales `{target.id}` from its previous value (`{ast.unparse(value)[:60]}`)")
                 if isinstance(target, ast.Name) and _maps_itself(value, target.id):
@@ -1433,15 +1437,28 @@ def _regroups_by_own_index(value: ast.AST, name: str) -> bool:
     return False
 
 
+def _formats_itself(value: ast.AST, name: str) -> bool:
+    """`name = f"…{name}…"`: an f-string that holds the name's own previous value."""
+    return isinstance(value, ast.JoinedStr) and any(
+        isinstance(part, ast.FormattedValue) and isinstance(part.value, ast.Name) and part.value.id == name
+        for part in value.values)
+
+
+# Methods whose result is a copy of the receiver's values: `x = x.astype('float32')` keeps what
+# the last run left in `x` (fair check 34, recall T-3.6: `x_train = x_train.astype('float32')`
+# then `x_train /= 255` divides again on every run).
+_COPIES = frozenset({"copy", "astype"})
+
+
 def _selects_itself(value: ast.AST, name: str) -> bool:
-    """`df[mask]`, `df[["a", "b"]]`, `df.loc[rows]`, `pd.DataFrame(df)`, `df.copy()`: rows, columns or
-    a copy of the name's own previous value."""
+    """`df[mask]`, `df[["a", "b"]]`, `df.loc[rows]`, `pd.DataFrame(df)`, `df.copy()`,
+    `x.astype("float32")`: rows, columns or a copy of the name's own previous value."""
     if isinstance(value, ast.Call):
         func = value.func
         last = func.attr if isinstance(func, ast.Attribute) else (func.id if isinstance(func, ast.Name) else "")
         if last in {"DataFrame", "Series"}:
             return bool(value.args) and isinstance(value.args[0], ast.Name) and value.args[0].id == name
-        return last == "copy" and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == name
+        return last in _COPIES and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == name
     if not isinstance(value, ast.Subscript):
         return False
     node: ast.AST = value
@@ -2277,7 +2294,7 @@ class ChangesWhenRunTwice(Rule):
     what_it_does = (
         "Reports, once per name and cell, a module-level statement that changes a notebook global "
         "from its previous value when no earlier line of the same cell (re)sets that global: "
-        "`x += 1`, `df['a'] += 1`, `X = X / 255`, `df['a'] = df['a'] * 2`, `df['c'] = "
+        "`x += 1`, `df['a'] += 1`, `X = X / 255`, `prompt = f\"{prompt} …\"` (an f-string of its own text), `df['a'] = df['a'] * 2`, `df['c'] = "
         "df['c'].map({…})` (a dict map of mapped values gives NaN), `df['c'] = pd.cut(df['c'], 3)` (also `pd.qcut`: binning the "
         "categorical bins fails), `results.append(…)` (also `docs[i].append(…)`, to the items of a list another cell made; not `trace.extend(ppc)` on "
         "an ArviZ InferenceData that `pm.sample`/`pm.sample_posterior_predictive`/`az.from_…` made, whose default "
@@ -2320,7 +2337,7 @@ class ChangesWhenRunTwice(Rule):
         "`df['geometry'] = GeoSeries.from_wkt(df['geometry'])`, `from_wkb`, `json.loads`, `ast.literal_eval`), `X_val, X_test = train_test_split(X_val)` "
         "(a split bound back to its own input; also a split method of it with a ratio, `ds, valid = ds.split(0.9)`), `a, b = a[:n], a[n:]`; a column set on a global the cell "
         "read whole above (`X = df.values` … `df['score'] = …`: a second run reads the column too); a "
-        "binding computed from the name itself (`df = df[mask]`, `d = pd.DataFrame(d)`, and `agg = "
+        "binding computed from the name itself (`df = df[mask]`, `d = pd.DataFrame(d)`, `x = x.astype('float32')`, and `agg = "
         "agg.groupby(level=…).apply(…)`, grouped by the levels of its own index) does not count as "
         "setting the name up, so an in-place change after it is reported (`agg.reset_index(inplace=True)`: a "
         "second run groups the reset frame); folder steps that fail or change when repeated: `os.makedirs(p)`/`os.mkdir(p)`/"
@@ -3076,6 +3093,14 @@ class ChangesWhenRunTwice(Rule):
             ),
             expect=((2, 2), (3, 2)),
         ),
+        # A typed copy of itself, then scaled in place; a prompt extended by its own text, then
+        # sent (fair check 34, recall T-3.6 and T-6.3).
+        Example(cells=(
+            "from tensorflow.keras.datasets import mnist\n(x_train, y_train), _ = mnist.load_data()\nprompt = 'Write a post.'",
+            "x_train = x_train.astype('float32')\nx_train /= 255",
+            "prompt = f\"\"\"{prompt}\nBe brief.\"\"\"",
+            "reply = client.chat(prompt=prompt)\nmodel.fit(x_train, y_train)",
+        ), expect=((2, 2), (3, 1))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
