@@ -743,7 +743,10 @@ def analyse_randomness(
                 # (an in-place draw is named apart from the value-only methods of the same name:
                 # `mcmc.sample(n)` is not pandas' `df.sample(n)`, whose bare statement only shows rows)
                 name = f"{call.method} (in place)" if method.in_place else call.method
-                draws.append(Draw(ca, call, method.library, f"{call.receiver or '…'}.{call.method}()", name))
+                library = method.library
+                if library == "python" and method.requires_import == "fastai" and _fastai_v1(facts):
+                    library = "torch"  # (fastai v1 trains from torch's generator: `_fastai_v1`)
+                draws.append(Draw(ca, call, library, f"{call.receiver or '…'}.{call.method}()", name))
     return RandomnessFacts(tuple(draws), tuple(generators), tuple(seeds), first_run, first_path, components, redefined_paths, unnamed)
 
 
@@ -896,6 +899,46 @@ def _old_standalone_keras(facts: NotebookFacts) -> bool:
             facts.resolve(call.func) in _TF1_CALLS for ca in facts.cells for call in ca.facts.calls if call.func
         )
     _OLD_KERAS[:] = [(facts, found)]
+    return found
+
+
+# fastai v1's data API (1.0.x): its `*DataBunch` classes, the `ImageItemList`/`ImageList`/
+# `TabularList`/`TextList`/`CollabList` item lists and their `.databunch()`, `create_cnn`, the
+# random splitters; fastai 2 has none of them (checked in the released 1.0.61 and 2.7.15 wheels).
+# fastai 2's own names (`DataLoaders`, `DataBlock`, `vision_learner`, a `fastai.*.all` or
+# `fastbook` import) win when both appear.
+_FASTAI_V1_NAMES = re.compile(
+    r"^(?:\w*DataBunch|ImageItemList|ImageList|TabularList|TextList|CollabList|SegmentationItemList|"
+    r"ObjectItemList|create_cnn|random_split_by_pct|split_by_rand_pct|databunch)$"
+)
+_FASTAI_V2_NAMES = re.compile(r"^(?:\w*DataLoaders|DataBlock|vision_learner)$")
+_FASTAI_V1: list[tuple[NotebookFacts, bool]] = []
+
+
+def _fastai_v1(facts: NotebookFacts) -> bool:
+    """Is the notebook's fastai version 1, by the v1-only names its code calls (`_FASTAI_V1_NAMES`,
+    a `.databunch()` method) and none of fastai 2's? fastai v1 trains with plain torch: its
+    `DataLoader`s shuffle with torch's `RandomSampler`, its layers initialise and drop out with
+    torch's generator, and Python's `random` is read only by the vision transforms
+    (`torch_core.uniform`/`uniform_int`), which run in the DataLoader workers that torch reseeds
+    from its own generator (fastai 1.0.42 and 1.0.61). So `fit_one_cycle` draws from torch, and
+    `random.seed` changes nothing (fair check 34, items 136 and 140: the Planet multi-label and
+    book-recommendation notebooks). Computed once per notebook."""
+    if _FASTAI_V1 and _FASTAI_V1[0][0] is facts:
+        return _FASTAI_V1[0][1]
+    found = False
+    if any(imp.top_level == "fastai" for _, imp in facts.imports) and not any(
+        imp.top_level == "fastbook" or imp.module.startswith("fastai.") and imp.module.endswith(".all")
+        for _, imp in facts.imports
+    ):
+        names = {
+            part for ca in facts.cells for call in ca.facts.calls
+            for part in (*call.func.split("."), call.method) if part
+        }
+        found = any(_FASTAI_V1_NAMES.match(n) for n in names) and not any(
+            _FASTAI_V2_NAMES.match(n) for n in names
+        )
+    _FASTAI_V1[:] = [(facts, found)]
     return found
 
 
@@ -5027,7 +5070,8 @@ class UnseededRandom(Rule):
         "dataset's `prepare_tf_dataset`/`to_tf_dataset` with `shuffle=True`), Keras' `skipgrams` (Python's "
         "`random`), fastai "
         "training (`learn.fine_tune(…)`, `fit_one_cycle`: its augmentations and shuffling draw from "
-        "Python's `random`; fastai's `set_seed` seeds it), Hugging Face text generation that samples (a `pipeline(\"text-generation\")` or any pipeline with `do_sample=True`, `model.generate(…, do_sample=True)`: torch's generator, TensorFlow's with `framework=\"tf\"`; `transformers.set_seed` seeds it; a `text2text-generation`/`summarization`/`translation` pipeline decodes greedily unless told to sample) and pandas' "
+        "Python's `random`; fastai's `set_seed` seeds it; fastai 1's, recognised by its data API (`ImageItemList`, "
+        "`*DataBunch`, `.databunch()`, `create_cnn`) and no fastai 2 name, draws from torch's generator), Hugging Face text generation that samples (a `pipeline(\"text-generation\")` or any pipeline with `do_sample=True`, `model.generate(…, do_sample=True)`: torch's generator, TensorFlow's with `framework=\"tf\"`; `transformers.set_seed` seeds it; a `text2text-generation`/`summarization`/`translation` pipeline decodes greedily unless told to sample) and pandas' "
         "`.sample()` without `random_state`, which uses NumPy's — and reports each one that no "
         "seeding call for that library precedes, in a cell above or earlier in the same cell. "
         "Calls are resolved through the notebook's imports, so `import numpy.random as npr` and "
@@ -5257,6 +5301,14 @@ class UnseededRandom(Rule):
         "idx = rng.permutation(len(df))"
     )
     passing = (
+        # fastai v1 (`ImageItemList`, `.databunch()`, `create_cnn`) trains from torch's generator, which
+        # `torch.manual_seed` seeds: `fit_one_cycle` reads no Python `random` (fair check 34, item 136).
+        Example(cells=(
+            "import torch\nfrom fastai.vision import *\ntorch.manual_seed(0)",
+            "data = (ImageItemList.from_csv(path, 'train.csv', folder='train', suffix='.jpg')\n"
+            "        .random_split_by_pct(0.2, seed=42).label_from_df(label_delim=' ').databunch(bs=64))\n"
+            "learn = create_cnn(data, models.resnet50)\nlearn.fit_one_cycle(5, slice(0.01))",
+        )),
         # `def rent()` is never called: the path 'data/rent-ideal.csv' names no function (fair check 33, item 101).
         Example(cells=(
             "import numpy as np\nimport pandas as pd",
