@@ -6435,6 +6435,9 @@ class MissingRandomState(Rule):
         "(a search grid) and calling no `set_params`: such a tree draws only to break ties between equally good splits, "
         "which its few large nodes rarely have on real data, so every seed builds the same tree (a deeper or unbounded "
         "one is reported, its message saying its draws only break ties; a depth from a variable is reported too); "
+        "nor, for the same reason, an `AdaBoostClassifier` over its default depth-1 trees or over such a shallow tree given "
+        "inline, its cell naming no tree option and no cell an `estimator` or `estimator__…` key as a string (it only "
+        "reweights; `AdaBoostRegressor` draws a bootstrap of the rows every round and is reported); "
         "nor is an estimator handed, in the same cell, to a Bagging or AdaBoost ensemble "
         "given a `random_state` (the ensemble seeds it); when the ensemble has no `random_state` either, "
         "only the ensemble is reported, the estimator it is given related (seeding the ensemble seeds both). `KFold`/`StratifiedKFold` only with "
@@ -6524,6 +6527,17 @@ class MissingRandomState(Rule):
         "clf = RandomForestClassifier(n_estimators=200, random_state=SEED)"
     )
     passing = (
+        # AdaBoostClassifier over its default depth-1 stumps, or over a shallow best-split tree given
+        # inline: its random_state only orders each tree's features, which breaks exact ties only
+        # (fair check 34, item 152: 6 seeds, identical predictions at all 12 grid points).
+        Example(cells=(
+            "from sklearn.ensemble import AdaBoostClassifier\nfrom sklearn.model_selection import GridSearchCV\n"
+            "from sklearn.tree import DecisionTreeClassifier",
+            "parameters = {'n_estimators': [10, 50, 100], 'learning_rate': [0.1, 1]}\n"
+            "clf = GridSearchCV(AdaBoostClassifier(), parameters)\nclf.fit(X_train, y_train)\nprint(clf.best_params_)",
+            "boost = AdaBoostClassifier(DecisionTreeClassifier(max_depth=2), n_estimators=200)\nboost.fit(X_train, y_train)\n"
+            "print(boost.score(X_test, y_test))",
+        )),
         # One column by `.values` of `df[["col"]]`, by `reshape(n, 1)`, and in a function from another's
         # `return X, y` (fair check 33, items 123, 144): every seed builds the same tree.
         Example(cells=(
@@ -6758,8 +6772,14 @@ class MissingRandomState(Rule):
         # seeds the tree too); the tree's own line is related, not a second finding.
         Example(cells=(
             "from sklearn.tree import DecisionTreeClassifier\nfrom sklearn.ensemble import AdaBoostClassifier",
-            "boost = AdaBoostClassifier(DecisionTreeClassifier(max_depth=2),\n                           n_estimators=5)",
+            "boost = AdaBoostClassifier(DecisionTreeClassifier(max_depth=6),\n                           n_estimators=5)",
             "boost.fit(X, y)\nprint(boost.score(X, y))",
+        ), expect=((2, 1),)),
+        # AdaBoostRegressor draws a weighted bootstrap of the rows every round (`random_state.choice`
+        # in its `_boost`): reported over its default trees, unlike the classifier (fair check 34, item 152).
+        Example(cells=(
+            "from sklearn.ensemble import AdaBoostRegressor",
+            "boost = AdaBoostRegressor(n_estimators=50)\nboost.fit(X, y)\nprint(boost.score(X, y))",
         ), expect=((2, 1),)),
         # A model-comparison loop builds each listed class through the loop variable; Ridge is
         # deterministic and not named; the seeded loop is not reported.
@@ -6997,7 +7017,9 @@ class MissingRandomState(Rule):
                     continue
                 if not on_object and _estimator_never_used(ctx.facts, ca, call, qualified):
                     continue  # never fitted nor read: nothing draws (fair check 27)
-                if _tree_on_one_feature(ctx, ca, call, qualified) or _shallow_best_split_tree(ca, call, qualified):
+                if _tree_on_one_feature(ctx, ca, call, qualified) or _shallow_best_split_tree(ctx, ca, call, qualified):
+                    continue
+                if _boosted_shallow_trees(ctx, ca, call, qualified):
                     continue
                 if _layout_only_shown(ctx.facts, ca, call, qualified):
                     continue
@@ -7327,7 +7349,7 @@ def _best_split_tree(call: CallFact, qualified: str) -> bool:
     return splitter in (None, "best") and (features is None or features.constant == "None")
 
 
-def _shallow_best_split_tree(ca: CellAnalysis, call: CallFact, qualified: str) -> bool:
+def _shallow_best_split_tree(ctx: RuleContext, ca: CellAnalysis, call: CallFact, qualified: str) -> bool:
     """A best-split tree (`_best_split_tree`) bounded by a literal `max_depth` of at most 3 or a
     literal `max_leaf_nodes` of at most 8: its seed only breaks ties between equally good splits of
     its few large nodes, which real data rarely has, so every seed builds the same tree (fair check
@@ -7344,17 +7366,95 @@ def _shallow_best_split_tree(ca: CellAnalysis, call: CallFact, qualified: str) -
     if not bounded:
         return False
     tree = _parsed(ca)
-    if tree is None:
-        return False
-    options = {"max_depth", "max_leaf_nodes", "max_features", "splitter"}
-    if any(isinstance(n, ast.Constant) and n.value in options for n in ast.walk(tree)):
+    if tree is None or _tree_options_named(tree):
         return False
     offsets = {call.column - 1, call.column - 1 - ca.masked.dedent}
     node = next((n for n in nodes_of(tree, ast.Call) if n.lineno == call.line and n.col_offset in offsets), None)
-    if node is None or isinstance(_parent_map(tree).get(node), (ast.Call, ast.keyword)):
-        return False  # (handed to an ensemble, `AdaBoostClassifier(DecisionTreeClassifier(max_depth=2))`: it reweights, the ensemble's finding names it)
-    return not any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "set_params"
-                   for n in ast.walk(tree))
+    if node is None:
+        return False
+    parent = _parent_map(tree).get(node)
+    holder = parent if isinstance(parent, ast.Call) else _parent_map(tree).get(parent) if isinstance(parent, ast.keyword) else None
+    if holder is not None and not (isinstance(holder, ast.Call) and _boosted_shallow_trees_node(ctx, tree, holder)):
+        # (handed to another call, a Bagging ensemble: it resamples, the ensemble's finding names it;
+        # an AdaBoostClassifier only reweights, and a shallow tree in it still only breaks ties: fair
+        # check 34, item 152)
+        return False
+    return True
+
+
+def _tree_options_named(tree: ast.Module) -> bool:
+    """Does a cell name a tree's options as a string (a search grid `{"max_depth": [2, 10]}`) or call
+    `set_params`: either could make its trees deeper or random."""
+    options = {"max_depth", "max_leaf_nodes", "max_features", "splitter"}
+    return any(
+        (isinstance(n, ast.Constant) and n.value in options)
+        or (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "set_params")
+        for n in ast.walk(tree)
+    )
+
+
+def _boosted_shallow_trees(ctx: RuleContext, ca: CellAnalysis, call: CallFact, qualified: str) -> bool:
+    """scikit-learn's `AdaBoostClassifier` over its default estimator (a depth-1 best-split
+    `DecisionTreeClassifier`) or over an explicit shallow best-split tree given inline (literal
+    `max_depth` <= 3 or `max_leaf_nodes` <= 8, no `max_features`, the best splitter): its
+    `random_state` only seeds each tree's feature order (`_make_estimator(random_state=…)` in
+    `_weight_boosting.py`; SAMME reweights, it draws no sample), so, as for `_shallow_best_split_tree`,
+    the draws only break exact ties and every seed boosts the same trees (fair check 34, item 152,
+    rebuilt with 6 seeds at 12 grid points; fair check 32, item 149; fair check 33, item 136).
+    `AdaBoostRegressor` is not covered: its `_boost` draws a weighted bootstrap of the rows with
+    `random_state.choice` at every round, which changes the model. Nor is an estimator given by name
+    (`AdaBoostClassifier(tree)`), not followed, or a cell (or any cell, for `estimator__…` grid keys)
+    naming the trees' options as strings."""
+    if not qualified.startswith("sklearn.") or qualified.rsplit(".", 1)[-1] != "AdaBoostClassifier":
+        return False
+    tree = _parsed(ca)
+    if tree is None:
+        return False
+    offsets = {call.column - 1, call.column - 1 - ca.masked.dedent}
+    node = next((n for n in nodes_of(tree, ast.Call) if n.lineno == call.line and n.col_offset in offsets), None)
+    return node is not None and _boosted_shallow_trees_node(ctx, tree, node)
+
+
+def _boosted_shallow_trees_node(ctx: RuleContext, tree: ast.Module, node: ast.Call) -> bool:
+    """`_boosted_shallow_trees` for the call `node` of the cell parsed as `tree`."""
+    if ctx.facts.resolve(dotted_name(node.func)).rsplit(".", 1)[-1] != "AdaBoostClassifier" or not ctx.facts.resolve(
+        dotted_name(node.func)
+    ).startswith("sklearn."):
+        return False
+    if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
+        return False  # (`**params`: the estimator may be in there)
+    if _tree_options_named(tree) or _estimator_options_named(ctx):
+        return False
+    given = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg in ("estimator", "base_estimator")), None)
+    if given is None or (isinstance(given, ast.Constant) and given.value is None):
+        return True  # (the default: `DecisionTreeClassifier(max_depth=1)`)
+    if not isinstance(given, ast.Call) or given.args:
+        return False
+    if ctx.facts.resolve(dotted_name(given.func)) not in ("sklearn.tree.DecisionTreeClassifier", "sklearn.tree._classes.DecisionTreeClassifier"):
+        return False
+    keywords = {k.arg: k.value for k in given.keywords}
+    if None in keywords:
+        return False
+    splitter, features = keywords.get("splitter"), keywords.get("max_features")
+    if splitter is not None and not (isinstance(splitter, ast.Constant) and splitter.value == "best"):
+        return False
+    if features is not None and not (isinstance(features, ast.Constant) and features.value is None):
+        return False
+    return any(
+        isinstance(keywords.get(keyword), ast.Constant) and type(keywords[keyword].value) is int and 1 <= keywords[keyword].value <= limit
+        for keyword, limit in (("max_depth", _SHALLOW_DEPTH), ("max_leaf_nodes", _FEW_LEAVES))
+    )
+
+
+def _estimator_options_named(ctx: RuleContext) -> bool:
+    """Does any cell name an ensemble's estimator options as a string (`"estimator__max_depth"`,
+    `"base_estimator__splitter"`, a search grid built in another cell than the ensemble)?"""
+    return any(_ESTIMATOR_OPTION.search(ca.cell.source) for ca in ctx.cells)
+
+
+# A string naming an ensemble's estimator or one of its options: `"estimator__max_depth"`,
+# `'base_estimator'`, `"ada__estimator"` (a grid that swaps or deepens the boosted trees).
+_ESTIMATOR_OPTION = re.compile(r"""["'](?:\w+__)?(?:base_)?estimator(?:__\w+)?["']""")
 
 
 def _placed_seeds(ctx: RuleContext, rf: RandomnessFacts) -> list[SeedCall]:
