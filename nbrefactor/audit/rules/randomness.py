@@ -8011,6 +8011,14 @@ def _how_it_changes(
         "; it considers every feature with the best splitter, so its draws only break ties between equally good "
         "splits, which a deep tree meets in its small nodes"
     ) if ties_only and not plural else ""
+    if seeded_above is None and ties:
+        # (not "its result changes from run to run": a tree whose data has no tie is the same for
+        # every seed; fair check 34, item 150, a one-feature X the rule could not see, from a pickle)
+        return (
+            "it considers every feature with the best splitter, so its draws only break ties between equally good "
+            "splits: its result changes from run to run where the data has such ties, which a deep tree can meet "
+            "in its small nodes"
+        )
     if seeded_above is None:
         return ("their results change from run to run" if plural else "its result changes from run to run") + ties
     where = f"line {seeded_above.call.line} of this cell" if seeded_above.ca is ca else f"cell {seeded_above.ca.cell.index}"
