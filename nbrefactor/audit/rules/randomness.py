@@ -2519,6 +2519,10 @@ _PURE_FUNCTIONS = frozenset({
     "neptune.new.types.File.as_image", "wandb.Image",
     # Images tiled into one picture for a figure or a tracker (`vutils.make_grid(x, normalize=True)`).
     "torchvision.utils.make_grid",
+    # einops' pure reshapes: the same numbers, axes reordered, merged or split (`rearrange`), or
+    # copied along a new axis (`repeat`); fair check 34, item 138, a tour of them on `t.rand(…)`.
+    # (`einops.reduce` sums, averages or maxes: a statistic, not followed as the value.)
+    "einops.rearrange", "einops.repeat",
     # Points' density interpolated from a 2-D histogram of them, to colour a scatter plot by.
     "scipy.interpolate.interpn",
 })
@@ -5193,7 +5197,7 @@ class UnseededRandom(Rule):
         "`x = L[i]` read only so. Nor are draws whose value reaches only displays, followed through "
         "the names bound from it, loops and conditions on it, method chains on it, NumPy/pandas/builtin "
         "functions of it (and `os.listdir`/`os.path` of a picked folder, a tensor reshaped, cast or "
-        "rounded for the figure), a call of an object the notebook made (its vectorizer or layer: "
+        "rounded for the figure, or by einops' `rearrange`/`repeat`), a call of an object the notebook made (its vectorizer or layer: "
         "`vectorizer([pick])`), a prediction (`model.predict([pick])`, any `predict…` method, StarDist's `predict_instances` among them, which leaves the model as it "
         "was; also a language model's `generate` and a tokenizer's `apply_chat_template`/`encode`/`decode`/`batch_decode`: "
         "a random test conversation and the model's answer printed as a spot check) and a function-local list it is appended to, inside the module-level function "
@@ -5301,6 +5305,15 @@ class UnseededRandom(Rule):
         "idx = rng.permutation(len(df))"
     )
     passing = (
+        # einops' `rearrange`/`repeat` only move and copy the drawn numbers: a tensor reshaped so and
+        # shown only by its shape reaches nothing but the display (fair check 34, item 138).
+        Example(cells=(
+            "import torch as t\nfrom einops import rearrange, repeat",
+            "a = t.rand(16, 3, 64, 64)\ny = rearrange(a, 'b c h w -> b (h w c)')\ny.shape",
+            "z = repeat(a, 'b c h w -> b c h w k', k=2)\nprint(z.shape)",
+            "print('next section')",
+            "print('end')",
+        )),
         # fastai v1 (`ImageItemList`, `.databunch()`, `create_cnn`) trains from torch's generator, which
         # `torch.manual_seed` seeds: `fit_one_cycle` reads no Python `random` (fair check 34, item 136).
         Example(cells=(
