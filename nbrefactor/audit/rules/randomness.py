@@ -4661,6 +4661,8 @@ class _CheckFlow:
                 self.asserted = True
             return tracked
         if isinstance(st, ast.Expr):
+            if _grown_object(st) in tracked:
+                return tracked  # `model.add(Dense(10))` on the followed model: it grows, still followed
             if self.reads(st.value, tracked) and not self._shown_shapes(st.value, tracked):
                 self.failed = True
             return tracked
@@ -4749,6 +4751,24 @@ class _CheckFlow:
         return tracked
 
 
+# Methods that put their argument into the object they are called on: a Keras `Sequential`'s
+# `add`, a list's `append`/`extend`/`insert`.
+_GROWING_METHODS = frozenset({"add", "append", "extend", "insert"})
+
+
+def _grown_object(statement: ast.stmt) -> str | None:
+    """The name a statement `name.add(…)` (`_GROWING_METHODS`) puts its arguments into: `model` of
+    `model.add(Conv2D(32, (5, 5)))`, whose layer's draws then live in `model` and are followed as
+    it (fair check 34, item 146: a `Sequential` built layer by layer, then rebound to another model
+    before anything reads it; its draws are thrown away)."""
+    if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)):
+        return None
+    func = statement.value.func
+    if isinstance(func, ast.Attribute) and func.attr in _GROWING_METHODS and isinstance(func.value, ast.Name):
+        return func.value.id
+    return None
+
+
 def _called_name(call: ast.Call) -> str:
     func = call.func
     return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
@@ -4786,10 +4806,11 @@ def _checked_or_replaced(facts: NotebookFacts, draws: Iterable[Draw]) -> frozens
         if index is None:
             continue
         statement = parsed.body[index]
-        if not isinstance(statement, (ast.Assign, ast.AnnAssign)) or statement.value is None:
+        grown = _grown_object(statement)
+        if grown is None and (not isinstance(statement, (ast.Assign, ast.AnnAssign)) or statement.value is None):
             continue
-        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-        names: set[str] = set()
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target] if isinstance(statement, ast.AnnAssign) else []
+        names: set[str] = {grown} if grown is not None else set()
         for target in targets:
             for element in (target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]):
                 if isinstance(element, ast.Name):
@@ -5169,7 +5190,9 @@ class UnseededRandom(Rule):
         "check cell whose names a later cell rebinds before reading (`w = {…}`), or a check spread over cells (`x = "
         "torch.randn(…)`, `y = conv(x)` below, an assert loop further down). Nor is a drawn value all of whose followed "
         "names are cut off so before anything else reads them (`cols = random.sample(…)`, `df = pd.read_csv(big, "
-        "usecols=cols)`, then `df = pd.read_csv(\"pinned.csv\")`): a run from the top throws it away. Nor is a model "
+        "usecols=cols)`, then `df = pd.read_csv(\"pinned.csv\")`): a run from the top throws it away; a layer put into a model by a statement `model.add(Dense(10))` (or an "
+        "item into a list by `append`/`extend`/`insert`) is followed as that name, so a `Sequential` built layer by layer and "
+        "rebound to another model before anything reads it throws its draws away too. Nor is a model "
         "built at module level and never read again (`lda = LdaModel(corpus)` in a library tour): "
         "its random initialisation reaches nothing (see RND002). Nor are the layer constructions of a notebook class "
         "(`self.fc = nn.Linear(3, 5)`) whose every instance is bound at module level (`model = MultipleOutput()`) and "
@@ -5734,6 +5757,19 @@ class UnseededRandom(Rule):
         )),
     )
     failing = (
+        # A Sequential built layer by layer (`model.add(Conv2D(…))`), then rebound to another model
+        # before anything reads it: its draws are thrown away, and the finding is at the draws of the
+        # model that is trained (fair check 34, item 146).
+        Example(cells=(
+            "import numpy as np\nx_train = np.zeros((10, 28, 28, 1))",
+            "from tensorflow.keras.models import Sequential\nfrom tensorflow.keras.layers import Conv2D, Dense, Flatten\n\n"
+            "model = Sequential()\nmodel.add(Conv2D(filters=32, kernel_size=(5,5), activation='relu', input_shape=x_train.shape[1:]))\n"
+            "model.add(Flatten())\nmodel.add(Dense(10, activation='softmax'))",
+            "from tensorflow.keras.models import Model\nfrom tensorflow.keras.layers import Input\ninputs = Input(shape=x_train.shape[1:])\n"
+            "x = Conv2D(filters=32, kernel_size=(5,5), activation='relu')(inputs)\nx = Flatten()(x)\n"
+            "predictions = Dense(10, activation='softmax')(x)\nmodel = Model(inputs=inputs, outputs=predictions)",
+            "model.compile(loss='categorical_crossentropy', optimizer='adam')\nhistory = model.fit(x_train, x_train, epochs=3)",
+        ), expect=((3, 4),)),
         # torchtext's legacy BucketIterator with shuffle=True shuffles from a snapshot of Python's
         # `random` state taken when it is built (fair check 23); shuffle=False draws nothing.
         Example(cells=(
