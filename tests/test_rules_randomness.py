@@ -916,3 +916,14 @@ def test_rnd001_a_seed_passed_by_a_redefined_function_seeds_from_that_definition
         "b = run()\nprint(b)",
     )
     assert spots(UnseededRandom, tmp_path, *cells) == [(5, 1)]
+
+
+def test_rnd002_unbounded_best_split_tree_does_not_claim_its_result_changes(tmp_path):
+    # Its draws only break ties: the message says the result changes only where the data has ties,
+    # not flatly that it changes (fair check 34, item 150: one feature read from a pickle, no tie).
+    found = messages(MissingRandomState, tmp_path, "import pandas as pd\nfrom sklearn.tree import DecisionTreeRegressor",
+                     "df = pd.read_pickle('data.p')\ntree = DecisionTreeRegressor()\ntree.fit(df[['age', 'degree']].values, df['y'])\n"
+                     "print(tree.predict(df[['age', 'degree']].values))")
+    assert len(found) == 1
+    assert "its result changes from run to run:" not in found[0] and "its result changes from run to run;" not in found[0]
+    assert "only break ties" in found[0] and "where the data has such ties" in found[0]

@@ -743,7 +743,10 @@ def analyse_randomness(
                 # (an in-place draw is named apart from the value-only methods of the same name:
                 # `mcmc.sample(n)` is not pandas' `df.sample(n)`, whose bare statement only shows rows)
                 name = f"{call.method} (in place)" if method.in_place else call.method
-                draws.append(Draw(ca, call, method.library, f"{call.receiver or '…'}.{call.method}()", name))
+                library = method.library
+                if library == "python" and method.requires_import == "fastai" and _fastai_v1(facts):
+                    library = "torch"  # (fastai v1 trains from torch's generator: `_fastai_v1`)
+                draws.append(Draw(ca, call, library, f"{call.receiver or '…'}.{call.method}()", name))
     return RandomnessFacts(tuple(draws), tuple(generators), tuple(seeds), first_run, first_path, components, redefined_paths, unnamed)
 
 
@@ -896,6 +899,46 @@ def _old_standalone_keras(facts: NotebookFacts) -> bool:
             facts.resolve(call.func) in _TF1_CALLS for ca in facts.cells for call in ca.facts.calls if call.func
         )
     _OLD_KERAS[:] = [(facts, found)]
+    return found
+
+
+# fastai v1's data API (1.0.x): its `*DataBunch` classes, the `ImageItemList`/`ImageList`/
+# `TabularList`/`TextList`/`CollabList` item lists and their `.databunch()`, `create_cnn`, the
+# random splitters; fastai 2 has none of them (checked in the released 1.0.61 and 2.7.15 wheels).
+# fastai 2's own names (`DataLoaders`, `DataBlock`, `vision_learner`, a `fastai.*.all` or
+# `fastbook` import) win when both appear.
+_FASTAI_V1_NAMES = re.compile(
+    r"^(?:\w*DataBunch|ImageItemList|ImageList|TabularList|TextList|CollabList|SegmentationItemList|"
+    r"ObjectItemList|create_cnn|random_split_by_pct|split_by_rand_pct|databunch)$"
+)
+_FASTAI_V2_NAMES = re.compile(r"^(?:\w*DataLoaders|DataBlock|vision_learner)$")
+_FASTAI_V1: list[tuple[NotebookFacts, bool]] = []
+
+
+def _fastai_v1(facts: NotebookFacts) -> bool:
+    """Is the notebook's fastai version 1, by the v1-only names its code calls (`_FASTAI_V1_NAMES`,
+    a `.databunch()` method) and none of fastai 2's? fastai v1 trains with plain torch: its
+    `DataLoader`s shuffle with torch's `RandomSampler`, its layers initialise and drop out with
+    torch's generator, and Python's `random` is read only by the vision transforms
+    (`torch_core.uniform`/`uniform_int`), which run in the DataLoader workers that torch reseeds
+    from its own generator (fastai 1.0.42 and 1.0.61). So `fit_one_cycle` draws from torch, and
+    `random.seed` changes nothing (fair check 34, items 136 and 140: the Planet multi-label and
+    book-recommendation notebooks). Computed once per notebook."""
+    if _FASTAI_V1 and _FASTAI_V1[0][0] is facts:
+        return _FASTAI_V1[0][1]
+    found = False
+    if any(imp.top_level == "fastai" for _, imp in facts.imports) and not any(
+        imp.top_level == "fastbook" or imp.module.startswith("fastai.") and imp.module.endswith(".all")
+        for _, imp in facts.imports
+    ):
+        names = {
+            part for ca in facts.cells for call in ca.facts.calls
+            for part in (*call.func.split("."), call.method) if part
+        }
+        found = any(_FASTAI_V1_NAMES.match(n) for n in names) and not any(
+            _FASTAI_V2_NAMES.match(n) for n in names
+        )
+    _FASTAI_V1[:] = [(facts, found)]
     return found
 
 
@@ -2483,6 +2526,10 @@ _PURE_FUNCTIONS = frozenset({
     "neptune.new.types.File.as_image", "wandb.Image",
     # Images tiled into one picture for a figure or a tracker (`vutils.make_grid(x, normalize=True)`).
     "torchvision.utils.make_grid",
+    # einops' pure reshapes: the same numbers, axes reordered, merged or split (`rearrange`), or
+    # copied along a new axis (`repeat`); fair check 34, item 138, a tour of them on `t.rand(…)`.
+    # (`einops.reduce` sums, averages or maxes: a statistic, not followed as the value.)
+    "einops.rearrange", "einops.repeat",
     # Points' density interpolated from a 2-D histogram of them, to colour a scatter plot by.
     "scipy.interpolate.interpn",
 })
@@ -4632,6 +4679,8 @@ class _CheckFlow:
                 self.asserted = True
             return tracked
         if isinstance(st, ast.Expr):
+            if _grown_object(st) in tracked:
+                return tracked  # `model.add(Dense(10))` on the followed model: it grows, still followed
             if self.reads(st.value, tracked) and not self._shown_shapes(st.value, tracked):
                 self.failed = True
             return tracked
@@ -4720,6 +4769,24 @@ class _CheckFlow:
         return tracked
 
 
+# Methods that put their argument into the object they are called on: a Keras `Sequential`'s
+# `add`, a list's `append`/`extend`/`insert`.
+_GROWING_METHODS = frozenset({"add", "append", "extend", "insert"})
+
+
+def _grown_object(statement: ast.stmt) -> str | None:
+    """The name a statement `name.add(…)` (`_GROWING_METHODS`) puts its arguments into: `model` of
+    `model.add(Conv2D(32, (5, 5)))`, whose layer's draws then live in `model` and are followed as
+    it (fair check 34, item 146: a `Sequential` built layer by layer, then rebound to another model
+    before anything reads it; its draws are thrown away)."""
+    if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)):
+        return None
+    func = statement.value.func
+    if isinstance(func, ast.Attribute) and func.attr in _GROWING_METHODS and isinstance(func.value, ast.Name):
+        return func.value.id
+    return None
+
+
 def _called_name(call: ast.Call) -> str:
     func = call.func
     return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
@@ -4757,10 +4824,11 @@ def _checked_or_replaced(facts: NotebookFacts, draws: Iterable[Draw]) -> frozens
         if index is None:
             continue
         statement = parsed.body[index]
-        if not isinstance(statement, (ast.Assign, ast.AnnAssign)) or statement.value is None:
+        grown = _grown_object(statement)
+        if grown is None and (not isinstance(statement, (ast.Assign, ast.AnnAssign)) or statement.value is None):
             continue
-        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-        names: set[str] = set()
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target] if isinstance(statement, ast.AnnAssign) else []
+        names: set[str] = {grown} if grown is not None else set()
         for target in targets:
             for element in (target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]):
                 if isinstance(element, ast.Name):
@@ -5045,7 +5113,8 @@ class UnseededRandom(Rule):
         "dataset's `prepare_tf_dataset`/`to_tf_dataset` with `shuffle=True`), Keras' `skipgrams` (Python's "
         "`random`), fastai "
         "training (`learn.fine_tune(…)`, `fit_one_cycle`: its augmentations and shuffling draw from "
-        "Python's `random`; fastai's `set_seed` seeds it), Hugging Face text generation that samples (a `pipeline(\"text-generation\")` or any pipeline with `do_sample=True`, `model.generate(…, do_sample=True)`: torch's generator, TensorFlow's with `framework=\"tf\"`; `transformers.set_seed` seeds it; a `text2text-generation`/`summarization`/`translation` pipeline decodes greedily unless told to sample) and pandas' "
+        "Python's `random`; fastai's `set_seed` seeds it; fastai 1's, recognised by its data API (`ImageItemList`, "
+        "`*DataBunch`, `.databunch()`, `create_cnn`) and no fastai 2 name, draws from torch's generator), Hugging Face text generation that samples (a `pipeline(\"text-generation\")` or any pipeline with `do_sample=True`, `model.generate(…, do_sample=True)`: torch's generator, TensorFlow's with `framework=\"tf\"`; `transformers.set_seed` seeds it; a `text2text-generation`/`summarization`/`translation` pipeline decodes greedily unless told to sample) and pandas' "
         "`.sample()` without `random_state`, which uses NumPy's — and reports each one that no "
         "seeding call for that library precedes, in a cell above or earlier in the same cell. "
         "Calls are resolved through the notebook's imports, so `import numpy.random as npr` and "
@@ -5139,7 +5208,9 @@ class UnseededRandom(Rule):
         "check cell whose names a later cell rebinds before reading (`w = {…}`), or a check spread over cells (`x = "
         "torch.randn(…)`, `y = conv(x)` below, an assert loop further down). Nor is a drawn value all of whose followed "
         "names are cut off so before anything else reads them (`cols = random.sample(…)`, `df = pd.read_csv(big, "
-        "usecols=cols)`, then `df = pd.read_csv(\"pinned.csv\")`): a run from the top throws it away. Nor is a model "
+        "usecols=cols)`, then `df = pd.read_csv(\"pinned.csv\")`): a run from the top throws it away; a layer put into a model by a statement `model.add(Dense(10))` (or an "
+        "item into a list by `append`/`extend`/`insert`) is followed as that name, so a `Sequential` built layer by layer and "
+        "rebound to another model before anything reads it throws its draws away too. Nor is a model "
         "built at module level and never read again (`lda = LdaModel(corpus)` in a library tour): "
         "its random initialisation reaches nothing (see RND002). Nor are the layer constructions of a notebook class "
         "(`self.fc = nn.Linear(3, 5)`) whose every instance is bound at module level (`model = MultipleOutput()`) and "
@@ -5167,7 +5238,7 @@ class UnseededRandom(Rule):
         "`x = L[i]` read only so. Nor are draws whose value reaches only displays, followed through "
         "the names bound from it, loops and conditions on it, method chains on it, NumPy/pandas/builtin "
         "functions of it (and `os.listdir`/`os.path` of a picked folder, a tensor reshaped, cast or "
-        "rounded for the figure), a call of an object the notebook made (its vectorizer or layer: "
+        "rounded for the figure, or by einops' `rearrange`/`repeat`), a call of an object the notebook made (its vectorizer or layer: "
         "`vectorizer([pick])`), a prediction (`model.predict([pick])`, any `predict…` method, StarDist's `predict_instances` among them, which leaves the model as it "
         "was; also a language model's `generate` and a tokenizer's `apply_chat_template`/`encode`/`decode`/`batch_decode`: "
         "a random test conversation and the model's answer printed as a spot check) and a function-local list it is appended to, inside the module-level function "
@@ -5275,6 +5346,23 @@ class UnseededRandom(Rule):
         "idx = rng.permutation(len(df))"
     )
     passing = (
+        # einops' `rearrange`/`repeat` only move and copy the drawn numbers: a tensor reshaped so and
+        # shown only by its shape reaches nothing but the display (fair check 34, item 138).
+        Example(cells=(
+            "import torch as t\nfrom einops import rearrange, repeat",
+            "a = t.rand(16, 3, 64, 64)\ny = rearrange(a, 'b c h w -> b (h w c)')\ny.shape",
+            "z = repeat(a, 'b c h w -> b c h w k', k=2)\nprint(z.shape)",
+            "print('next section')",
+            "print('end')",
+        )),
+        # fastai v1 (`ImageItemList`, `.databunch()`, `create_cnn`) trains from torch's generator, which
+        # `torch.manual_seed` seeds: `fit_one_cycle` reads no Python `random` (fair check 34, item 136).
+        Example(cells=(
+            "import torch\nfrom fastai.vision import *\ntorch.manual_seed(0)",
+            "data = (ImageItemList.from_csv(path, 'train.csv', folder='train', suffix='.jpg')\n"
+            "        .random_split_by_pct(0.2, seed=42).label_from_df(label_delim=' ').databunch(bs=64))\n"
+            "learn = create_cnn(data, models.resnet50)\nlearn.fit_one_cycle(5, slice(0.01))",
+        )),
         # `def rent()` is never called: the path 'data/rent-ideal.csv' names no function (fair check 33, item 101).
         Example(cells=(
             "import numpy as np\nimport pandas as pd",
@@ -5687,6 +5775,19 @@ class UnseededRandom(Rule):
         )),
     )
     failing = (
+        # A Sequential built layer by layer (`model.add(Conv2D(…))`), then rebound to another model
+        # before anything reads it: its draws are thrown away, and the finding is at the draws of the
+        # model that is trained (fair check 34, item 146).
+        Example(cells=(
+            "import numpy as np\nx_train = np.zeros((10, 28, 28, 1))",
+            "from tensorflow.keras.models import Sequential\nfrom tensorflow.keras.layers import Conv2D, Dense, Flatten\n\n"
+            "model = Sequential()\nmodel.add(Conv2D(filters=32, kernel_size=(5,5), activation='relu', input_shape=x_train.shape[1:]))\n"
+            "model.add(Flatten())\nmodel.add(Dense(10, activation='softmax'))",
+            "from tensorflow.keras.models import Model\nfrom tensorflow.keras.layers import Input\ninputs = Input(shape=x_train.shape[1:])\n"
+            "x = Conv2D(filters=32, kernel_size=(5,5), activation='relu')(inputs)\nx = Flatten()(x)\n"
+            "predictions = Dense(10, activation='softmax')(x)\nmodel = Model(inputs=inputs, outputs=predictions)",
+            "model.compile(loss='categorical_crossentropy', optimizer='adam')\nhistory = model.fit(x_train, x_train, epochs=3)",
+        ), expect=((3, 4),)),
         # torchtext's legacy BucketIterator with shuffle=True shuffles from a snapshot of Python's
         # `random` state taken when it is built (fair check 23); shuffle=False draws nothing.
         Example(cells=(
@@ -6401,6 +6502,9 @@ class MissingRandomState(Rule):
         "(a search grid) and calling no `set_params`: such a tree draws only to break ties between equally good splits, "
         "which its few large nodes rarely have on real data, so every seed builds the same tree (a deeper or unbounded "
         "one is reported, its message saying its draws only break ties; a depth from a variable is reported too); "
+        "nor, for the same reason, an `AdaBoostClassifier` over its default depth-1 trees or over such a shallow tree given "
+        "inline, its cell naming no tree option and no cell an `estimator` or `estimator__…` key as a string (it only "
+        "reweights; `AdaBoostRegressor` draws a bootstrap of the rows every round and is reported); "
         "nor is an estimator handed, in the same cell, to a Bagging or AdaBoost ensemble "
         "given a `random_state` (the ensemble seeds it); when the ensemble has no `random_state` either, "
         "only the ensemble is reported, the estimator it is given related (seeding the ensemble seeds both). `KFold`/`StratifiedKFold` only with "
@@ -6490,6 +6594,17 @@ class MissingRandomState(Rule):
         "clf = RandomForestClassifier(n_estimators=200, random_state=SEED)"
     )
     passing = (
+        # AdaBoostClassifier over its default depth-1 stumps, or over a shallow best-split tree given
+        # inline: its random_state only orders each tree's features, which breaks exact ties only
+        # (fair check 34, item 152: 6 seeds, identical predictions at all 12 grid points).
+        Example(cells=(
+            "from sklearn.ensemble import AdaBoostClassifier\nfrom sklearn.model_selection import GridSearchCV\n"
+            "from sklearn.tree import DecisionTreeClassifier",
+            "parameters = {'n_estimators': [10, 50, 100], 'learning_rate': [0.1, 1]}\n"
+            "clf = GridSearchCV(AdaBoostClassifier(), parameters)\nclf.fit(X_train, y_train)\nprint(clf.best_params_)",
+            "boost = AdaBoostClassifier(DecisionTreeClassifier(max_depth=2), n_estimators=200)\nboost.fit(X_train, y_train)\n"
+            "print(boost.score(X_test, y_test))",
+        )),
         # One column by `.values` of `df[["col"]]`, by `reshape(n, 1)`, and in a function from another's
         # `return X, y` (fair check 33, items 123, 144): every seed builds the same tree.
         Example(cells=(
@@ -6724,8 +6839,14 @@ class MissingRandomState(Rule):
         # seeds the tree too); the tree's own line is related, not a second finding.
         Example(cells=(
             "from sklearn.tree import DecisionTreeClassifier\nfrom sklearn.ensemble import AdaBoostClassifier",
-            "boost = AdaBoostClassifier(DecisionTreeClassifier(max_depth=2),\n                           n_estimators=5)",
+            "boost = AdaBoostClassifier(DecisionTreeClassifier(max_depth=6),\n                           n_estimators=5)",
             "boost.fit(X, y)\nprint(boost.score(X, y))",
+        ), expect=((2, 1),)),
+        # AdaBoostRegressor draws a weighted bootstrap of the rows every round (`random_state.choice`
+        # in its `_boost`): reported over its default trees, unlike the classifier (fair check 34, item 152).
+        Example(cells=(
+            "from sklearn.ensemble import AdaBoostRegressor",
+            "boost = AdaBoostRegressor(n_estimators=50)\nboost.fit(X, y)\nprint(boost.score(X, y))",
         ), expect=((2, 1),)),
         # A model-comparison loop builds each listed class through the loop variable; Ridge is
         # deterministic and not named; the seeded loop is not reported.
@@ -6973,7 +7094,9 @@ class MissingRandomState(Rule):
                     continue
                 if not on_object and _estimator_never_used(ctx.facts, ca, call, qualified):
                     continue  # never fitted nor read: nothing draws (fair check 27)
-                if _tree_on_one_feature(ctx, ca, call, qualified) or _shallow_best_split_tree(ca, call, qualified):
+                if _tree_on_one_feature(ctx, ca, call, qualified) or _shallow_best_split_tree(ctx, ca, call, qualified):
+                    continue
+                if _boosted_shallow_trees(ctx, ca, call, qualified):
                     continue
                 if _layout_only_shown(ctx.facts, ca, call, qualified):
                     continue
@@ -7303,7 +7426,7 @@ def _best_split_tree(call: CallFact, qualified: str) -> bool:
     return splitter in (None, "best") and (features is None or features.constant == "None")
 
 
-def _shallow_best_split_tree(ca: CellAnalysis, call: CallFact, qualified: str) -> bool:
+def _shallow_best_split_tree(ctx: RuleContext, ca: CellAnalysis, call: CallFact, qualified: str) -> bool:
     """A best-split tree (`_best_split_tree`) bounded by a literal `max_depth` of at most 3 or a
     literal `max_leaf_nodes` of at most 8: its seed only breaks ties between equally good splits of
     its few large nodes, which real data rarely has, so every seed builds the same tree (fair check
@@ -7320,17 +7443,95 @@ def _shallow_best_split_tree(ca: CellAnalysis, call: CallFact, qualified: str) -
     if not bounded:
         return False
     tree = _parsed(ca)
-    if tree is None:
-        return False
-    options = {"max_depth", "max_leaf_nodes", "max_features", "splitter"}
-    if any(isinstance(n, ast.Constant) and n.value in options for n in ast.walk(tree)):
+    if tree is None or _tree_options_named(tree):
         return False
     offsets = {call.column - 1, call.column - 1 - ca.masked.dedent}
     node = next((n for n in nodes_of(tree, ast.Call) if n.lineno == call.line and n.col_offset in offsets), None)
-    if node is None or isinstance(_parent_map(tree).get(node), (ast.Call, ast.keyword)):
-        return False  # (handed to an ensemble, `AdaBoostClassifier(DecisionTreeClassifier(max_depth=2))`: it reweights, the ensemble's finding names it)
-    return not any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "set_params"
-                   for n in ast.walk(tree))
+    if node is None:
+        return False
+    parent = _parent_map(tree).get(node)
+    holder = parent if isinstance(parent, ast.Call) else _parent_map(tree).get(parent) if isinstance(parent, ast.keyword) else None
+    if holder is not None and not (isinstance(holder, ast.Call) and _boosted_shallow_trees_node(ctx, tree, holder)):
+        # (handed to another call, a Bagging ensemble: it resamples, the ensemble's finding names it;
+        # an AdaBoostClassifier only reweights, and a shallow tree in it still only breaks ties: fair
+        # check 34, item 152)
+        return False
+    return True
+
+
+def _tree_options_named(tree: ast.Module) -> bool:
+    """Does a cell name a tree's options as a string (a search grid `{"max_depth": [2, 10]}`) or call
+    `set_params`: either could make its trees deeper or random."""
+    options = {"max_depth", "max_leaf_nodes", "max_features", "splitter"}
+    return any(
+        (isinstance(n, ast.Constant) and n.value in options)
+        or (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "set_params")
+        for n in ast.walk(tree)
+    )
+
+
+def _boosted_shallow_trees(ctx: RuleContext, ca: CellAnalysis, call: CallFact, qualified: str) -> bool:
+    """scikit-learn's `AdaBoostClassifier` over its default estimator (a depth-1 best-split
+    `DecisionTreeClassifier`) or over an explicit shallow best-split tree given inline (literal
+    `max_depth` <= 3 or `max_leaf_nodes` <= 8, no `max_features`, the best splitter): its
+    `random_state` only seeds each tree's feature order (`_make_estimator(random_state=…)` in
+    `_weight_boosting.py`; SAMME reweights, it draws no sample), so, as for `_shallow_best_split_tree`,
+    the draws only break exact ties and every seed boosts the same trees (fair check 34, item 152,
+    rebuilt with 6 seeds at 12 grid points; fair check 32, item 149; fair check 33, item 136).
+    `AdaBoostRegressor` is not covered: its `_boost` draws a weighted bootstrap of the rows with
+    `random_state.choice` at every round, which changes the model. Nor is an estimator given by name
+    (`AdaBoostClassifier(tree)`), not followed, or a cell (or any cell, for `estimator__…` grid keys)
+    naming the trees' options as strings."""
+    if not qualified.startswith("sklearn.") or qualified.rsplit(".", 1)[-1] != "AdaBoostClassifier":
+        return False
+    tree = _parsed(ca)
+    if tree is None:
+        return False
+    offsets = {call.column - 1, call.column - 1 - ca.masked.dedent}
+    node = next((n for n in nodes_of(tree, ast.Call) if n.lineno == call.line and n.col_offset in offsets), None)
+    return node is not None and _boosted_shallow_trees_node(ctx, tree, node)
+
+
+def _boosted_shallow_trees_node(ctx: RuleContext, tree: ast.Module, node: ast.Call) -> bool:
+    """`_boosted_shallow_trees` for the call `node` of the cell parsed as `tree`."""
+    if ctx.facts.resolve(dotted_name(node.func)).rsplit(".", 1)[-1] != "AdaBoostClassifier" or not ctx.facts.resolve(
+        dotted_name(node.func)
+    ).startswith("sklearn."):
+        return False
+    if any(isinstance(a, ast.Starred) for a in node.args) or any(k.arg is None for k in node.keywords):
+        return False  # (`**params`: the estimator may be in there)
+    if _tree_options_named(tree) or _estimator_options_named(ctx):
+        return False
+    given = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg in ("estimator", "base_estimator")), None)
+    if given is None or (isinstance(given, ast.Constant) and given.value is None):
+        return True  # (the default: `DecisionTreeClassifier(max_depth=1)`)
+    if not isinstance(given, ast.Call) or given.args:
+        return False
+    if ctx.facts.resolve(dotted_name(given.func)) not in ("sklearn.tree.DecisionTreeClassifier", "sklearn.tree._classes.DecisionTreeClassifier"):
+        return False
+    keywords = {k.arg: k.value for k in given.keywords}
+    if None in keywords:
+        return False
+    splitter, features = keywords.get("splitter"), keywords.get("max_features")
+    if splitter is not None and not (isinstance(splitter, ast.Constant) and splitter.value == "best"):
+        return False
+    if features is not None and not (isinstance(features, ast.Constant) and features.value is None):
+        return False
+    return any(
+        isinstance(keywords.get(keyword), ast.Constant) and type(keywords[keyword].value) is int and 1 <= keywords[keyword].value <= limit
+        for keyword, limit in (("max_depth", _SHALLOW_DEPTH), ("max_leaf_nodes", _FEW_LEAVES))
+    )
+
+
+def _estimator_options_named(ctx: RuleContext) -> bool:
+    """Does any cell name an ensemble's estimator options as a string (`"estimator__max_depth"`,
+    `"base_estimator__splitter"`, a search grid built in another cell than the ensemble)?"""
+    return any(_ESTIMATOR_OPTION.search(ca.cell.source) for ca in ctx.cells)
+
+
+# A string naming an ensemble's estimator or one of its options: `"estimator__max_depth"`,
+# `'base_estimator'`, `"ada__estimator"` (a grid that swaps or deepens the boosted trees).
+_ESTIMATOR_OPTION = re.compile(r"""["'](?:\w+__)?(?:base_)?estimator(?:__\w+)?["']""")
 
 
 def _placed_seeds(ctx: RuleContext, rf: RandomnessFacts) -> list[SeedCall]:
@@ -7887,6 +8088,14 @@ def _how_it_changes(
         "; it considers every feature with the best splitter, so its draws only break ties between equally good "
         "splits, which a deep tree meets in its small nodes"
     ) if ties_only and not plural else ""
+    if seeded_above is None and ties:
+        # (not "its result changes from run to run": a tree whose data has no tie is the same for
+        # every seed; fair check 34, item 150, a one-feature X the rule could not see, from a pickle)
+        return (
+            "it considers every feature with the best splitter, so its draws only break ties between equally good "
+            "splits: its result changes from run to run where the data has such ties, which a deep tree can meet "
+            "in its small nodes"
+        )
     if seeded_above is None:
         return ("their results change from run to run" if plural else "its result changes from run to run") + ties
     where = f"line {seeded_above.call.line} of this cell" if seeded_above.ca is ca else f"cell {seeded_above.ca.cell.index}"
