@@ -431,9 +431,14 @@ def test_a_removed_method_s_fix_names_the_notebook_s_call(tmp_path) -> None:
     from nbrefactor.audit.rules import rule_by_code
 
     [found] = run_example(rule_by_code("DEP005"), Example(cells=(
-        "import torch\nbatches = iter(trainloader)\nimages, labels = batches.next()",)), tmp_path)
+        "import torch\nbatches = iter(trainloader)\nimages, labels = batches.next()",)), tmp_path / "a")
     assert "`batches.next()` → `next(batches)` (the builtin)" in found.fix, found.fix
     assert "_BaseDataLoaderIter" not in found.fix
+    # Two receivers of one replacement are named together, not the replacement twice.
+    [appended] = run_example(rule_by_code("DEP005"), Example(cells=(
+        "import pandas as pd\ngreen = pd.read_csv('g.csv')\nyellow = pd.read_csv('y.csv')\n"
+        "green = green.append(yellow)\nyellow = yellow.append(green)",)), tmp_path / "b")
+    assert "`green.append()`, `yellow.append()` → `pd.concat([df, other])`," in appended.fix, appended.fix
 
 
 def test_imputer_s_fix_says_nan_is_np_nan(tmp_path) -> None:

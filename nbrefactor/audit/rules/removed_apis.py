@@ -212,11 +212,11 @@ def _kept_as_without(use: "_Use") -> bool:
     return bool(entry.keyword and entry.same_without) and use.shown == f"{entry.api}({entry.keyword}={entry.same_without})"
 
 
-def _shown_use(use: "_Use") -> str:
+def _shown_use(use: "_Use", calls: bool = True) -> str:
     """What a fix names for a use: the value a removed-value entry's call passed, the keyword's value where
-    it is the entry's `same_without` (its fix differs), a removed method's call as written (`dataiter.next()`),
-    else the entry."""
-    if use.receiver:
+    it is the entry's `same_without` (its fix differs), a removed method's call as written (`dataiter.next()`;
+    with `calls`), else the entry."""
+    if use.receiver and calls:
         return f"{use.receiver}.{use.entry.method}()"
     return use.shown if use.entry.values or _kept_as_without(use) else _shown(use.entry)
 
@@ -921,8 +921,8 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                     uses.append(_Use(entry, ca, node.lineno, node.col_offset + 1, shown,
                                      unread=bound if bound and read is not None and bound not in read else ""))
                 elif written is None:
-                    # (a removed method itself, not a keyword or value of it, on a short receiver: `dataiter`)
-                    receiver = (ast.unparse(node.func.value) if entry.method and not (entry.keyword or entry.values)
+                    # (a removed method itself, not a keyword or value of it, on a short dotted receiver: `dataiter`, `self.df`)
+                    receiver = ((dotted_name(node.func.value) or "") if entry.method and not (entry.keyword or entry.values)
                                 and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                                 and node.func.attr == entry.method else "")
                     uses.append(_Use(entry, ca, node.lineno, node.col_offset + 1, shown,
@@ -1684,10 +1684,17 @@ class UsesRemovedApi(Rule):
             said = list(dict.fromkeys(u.entry.said if u.entry.said and not u.entry.values else
                                       f"`{u.shown if u.entry.values else _shown(u.entry)}`" for u in group))
             passed = _passed_fixes(ctx, {u.entry for u in group})
-            replacements = list(dict.fromkeys(
-                f"`{_shown_use(u)}` → {_replacement(u)}" + (f" {passed[u.entry]}" if u.entry in passed else "")
-                for u in group if u.entry.replacement
-            ))
+            # Uses with one replacement are named together (`green_df.append()`, `yellow_df.append()` → `pd.concat(…)`):
+            # as the notebook calls them, up to three calls on dotted receivers; else by the API's name.
+            replaced: dict[str, list[_Use]] = {}
+            for u in group:
+                if u.entry.replacement:
+                    replaced.setdefault(_replacement(u) + (f" {passed[u.entry]}" if u.entry in passed else ""), []).append(u)
+            replacements = []
+            for replacement, users in replaced.items():
+                calls = all(u.receiver for u in users) and len({_shown_use(u) for u in users}) <= 3
+                shown = dict.fromkeys(f"`{_shown_use(u, calls)}`" for u in users)
+                replacements.append(f"{', '.join(shown)} → {replacement}")
             verb, it = ("was", "it") if len(said) == 1 and " and " not in said[0] else ("were", "them")
             notes = list(dict.fromkeys(u.entry.note for u in group if u.entry.note))
             head = f"{_said(said)} {verb} removed in {distribution} {removed_in}" + (f" ({'; '.join(notes)})" if notes else "")
