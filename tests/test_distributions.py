@@ -184,6 +184,25 @@ def test_resolve_namespace_roots_use_the_dotted_name(module, expected):
     assert resolution.source == "namespace"
 
 
+@pytest.mark.parametrize(
+    ("module", "expected"),
+    [
+        # Fair check 34, item 13: LlamaIndex's integrations are distributions of their own.
+        ("llama_index.embeddings.huggingface.HuggingFaceEmbedding", ("llama-index-embeddings-huggingface",)),
+        ("llama_index.vector_stores.chroma", ("llama-index-vector-stores-chroma",)),
+        ("llama_index.storage.docstore.redis", ("llama-index-storage-docstore-redis",)),
+        ("llama_index.core.retrievers.VectorIndexRetriever", ("llama-index-core", "llama-index")),
+        ("llama_index.llms.openai.OpenAI", ("llama-index-llms-openai", "llama-index")),
+        # LlamaIndex < 0.10: one distribution; a capitalised name is a class, not an integration.
+        ("llama_index.VectorStoreIndex", ("llama-index",)),
+        ("llama_index.llms.OpenAI", ("llama-index",)),
+        ("llama_index.storage.storage_context.StorageContext", ("llama-index",)),
+    ],
+)
+def test_resolve_llama_index_integrations(module, expected):
+    assert dist.resolve(module).distributions == expected
+
+
 def test_resolve_namespace_root_never_falls_back_to_pipreqs_single_entry():
     # pipreqs maps `google` to protobuf; `google.auth` is not protobuf.
     assert dist.resolve("google.auth.transport").primary == "google-auth"

@@ -26,7 +26,7 @@ FIELDS = {
     "api", "distribution", "removed_in", "replacement", "source", "method", "modules", "keyword",
     "unless_path_suffix", "argument", "argument_name", "values", "receivers", "indexer",
     "unless_modules", "unless_python2", "key", "unless_receivers", "said", "unpacked", "unless_keywords",
-    "positional", "shared_with", "note", "rename", "same_without",
+    "positional", "shared_with", "note", "rename", "same_without", "passed",
 }
 METHOD_ONLY = {"receivers", "indexer", "unless_modules", "unless_python2", "unless_receivers", "shared_with"}
 
@@ -423,3 +423,32 @@ def test_a_removed_method_with_its_removed_keyword_is_named_once(tmp_path) -> No
     [plain] = run_example(rule_by_code("DEP005"), Example(cells=(
         "import pandas as pd\nbook = pd.DataFrame({'a': [1]})\nboth = book.head(3).append(book)",)), tmp_path / "b")
     assert plain.message.startswith("`pandas.DataFrame.append` was removed"), plain.message
+
+
+def test_a_removed_method_s_fix_names_the_notebook_s_call(tmp_path) -> None:
+    # Fair check 34, item 44: the fix named the private `torch.utils.data.dataloader._BaseDataLoaderIter.next`.
+    from nbrefactor.audit.rule_examples import run_example
+    from nbrefactor.audit.rules import rule_by_code
+
+    [found] = run_example(rule_by_code("DEP005"), Example(cells=(
+        "import torch\nbatches = iter(trainloader)\nimages, labels = batches.next()",)), tmp_path / "a")
+    assert "`batches.next()` → `next(batches)` (the builtin)" in found.fix, found.fix
+    assert "_BaseDataLoaderIter" not in found.fix
+    # Two receivers of one replacement are named together, not the replacement twice.
+    [appended] = run_example(rule_by_code("DEP005"), Example(cells=(
+        "import pandas as pd\ngreen = pd.read_csv('g.csv')\nyellow = pd.read_csv('y.csv')\n"
+        "green = green.append(yellow)\nyellow = yellow.append(green)",)), tmp_path / "b")
+    assert "`green.append()`, `yellow.append()` → `pd.concat([df, other])`," in appended.fix, appended.fix
+
+
+def test_imputer_s_fix_says_nan_is_np_nan(tmp_path) -> None:
+    # Fair check 34, item 45: SimpleImputer(missing_values='NaN') raises ValueError on a float array.
+    from nbrefactor.audit.rule_examples import run_example
+    from nbrefactor.audit.rules import rule_by_code
+
+    [found] = run_example(rule_by_code("DEP005"), Example(cells=(
+        "from sklearn.preprocessing import Imputer\nimp = Imputer(missing_values='NaN', strategy='mean')",)), tmp_path / "a")
+    assert "`missing_values='NaN'` → `missing_values=np.nan`" in found.fix, found.fix
+    [plain] = run_example(rule_by_code("DEP005"), Example(cells=(
+        "from sklearn.preprocessing import Imputer\nimp = Imputer(strategy='median')",)), tmp_path / "b")
+    assert "np.nan" not in plain.fix, plain.fix

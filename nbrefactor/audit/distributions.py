@@ -540,18 +540,25 @@ def resolve(module: str, catalog: Optional[Catalog] = None) -> Resolution:
 def _resolve(module: str, catalog: Catalog) -> Resolution:
     tables = _tables(catalog)
     overrides = tables.overrides
-    for prefix in _prefixes(module):
-        if prefix in overrides:
-            return Resolution(module, overrides[prefix], "override")
+    override = next((p for p in _prefixes(module) if p in overrides), None)
     namespaces = tables.namespaces
     parts = module.split(".")
-    for prefix in _prefixes(module):
-        depth = namespaces.get(prefix)
-        if depth is not None:
-            if len(parts) >= depth:
-                return Resolution(module, ("-".join(parts[:depth]),), "namespace")
+    namespace = next((p for p in _prefixes(module) if p in namespaces), None)
+    # A namespace entry more specific than the override wins (fair check 34, item 13): `llama_index` is
+    # llama-index (LlamaIndex < 0.10, `from llama_index import VectorStoreIndex`), but each integration under
+    # `llama_index.embeddings` is a distribution of its own (llama-index-embeddings-huggingface).
+    if namespace is not None and (override is None or namespace.count(".") > override.count(".")):
+        depth = namespaces[namespace]
+        # A capitalised last component is a class imported from the namespace (`from llama_index.llms import
+        # OpenAI`, LlamaIndex < 0.10), not the sub-package that names a distribution.
+        if len(parts) >= depth and not parts[depth - 1][:1].isupper():
+            # Dots and underscores as dashes: `llama_index.vector_stores.chroma` → llama-index-vector-stores-chroma.
+            return Resolution(module, ("-".join(parts[:depth]).replace("_", "-"),), "namespace")
+        if override is None:
             # `import google.cloud` alone: no sub-package to name the distribution by.
             return Resolution(module, ("-".join(parts),), "import-name")
+    if override is not None:
+        return Resolution(module, overrides[override], "override")
     top = parts[0]
     mapped = pipreqs_mapping().get(top)
     if mapped and top not in tables.pipreqs_ignored:
@@ -1380,9 +1387,14 @@ def _shown(resolution: Resolution, module: str, roots: frozenset[str],
             if dotted is not None:
                 return dotted
         return top
-    # `google.cloud.bigquery`: as many components as the distribution name was built from.
+    # `google.cloud.bigquery`: as many components as the distribution name was built from; for a
+    # root with an underscore (`llama_index.core.retrievers` → llama-index-core) the components that spell it.
     parts = resolution.module.split(".")
-    depth = len(normalise(resolution.primary).split("-"))
+    primary = normalise(resolution.primary)
+    depth = next((n for n in range(len(parts), 0, -1) if normalise("-".join(parts[:n])) == primary), 0)
+    if depth:
+        return ".".join(parts[:depth])
+    depth = len(primary.split("-"))
     return ".".join(parts[: max(2, min(depth, len(parts)))])
 
 

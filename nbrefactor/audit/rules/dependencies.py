@@ -720,7 +720,10 @@ class UndeclaredImport(Rule):
         "and no install line names it. "
         "The bare root of a namespace several distributions share (`import azureml`, `import google`) is no "
         "distribution of its own: when the notebook also imports a sub-package of it (`from azureml.core import "
-        "Workspace`), only the sub-package is reported. The modules Python 3 renamed "
+        "Workspace`), only the sub-package is reported. LlamaIndex's integrations (0.10 on) are distributions of their own: "
+        "`llama_index.embeddings.huggingface` is llama-index-embeddings-huggingface (`llama_index.<kind>.<name>` → "
+        "`llama-index-<kind>-<name>`), `llama_index.core` llama-index-core; the llama-index meta-package declares only "
+        "-core, -llms-openai and -embeddings-openai. The modules Python 3 renamed "
         "(`StringIO`, `cStringIO`, `cPickle`, `urllib2`) are Python 2's standard library, not distributions, also in a "
         "notebook whose kernel metadata says Python 3 (STR004 names them for porting in a Python 2 notebook). "
         "A Dockerfile (`Dockerfile`, `Dockerfile.*`, `*.Dockerfile` or `*.dockerfile`, `Containerfile`) is a manifest when its `RUN` lines "
@@ -1194,6 +1197,11 @@ class UndeclaredImport(Rule):
         Example(cells=("from azureml.core import Workspace\nfrom azureml.widgets import RunDetails\n"
                        "from azureml.automl.runtime.onnx_convert import OnnxConverter",),
                 files={"environment.yml": "dependencies:\n- pip:\n  - azureml-sdk==1.59.0\n"}, expect=((1, 2), (1, 3))),
+        # LlamaIndex's integrations are distributions of their own (fair check 34, item 13): the llama-index
+        # meta-package brings llama-index-core and the OpenAI LLM, not llama-index-embeddings-huggingface.
+        Example(cells=("from llama_index.core import VectorStoreIndex\nfrom llama_index.embeddings.huggingface import HuggingFaceEmbedding\n"
+                       "from llama_index.llms.openai import OpenAI",),
+                files={"requirements.txt": "llama-index==0.14.25\n"}, expect=((1, 2),)),
         # Without a remote include the environment file is read whole: statsmodels is missing from it.
         Example(cells=("import statsmodels.api as sm",),
                 files={"automl_env.yml": "dependencies:\n- python=3.10\n- pip:\n  - azureml-defaults~=1.59.0\n  - -r common.txt\n"},

@@ -111,6 +111,10 @@ class Removal:
     # keyword is deleted, so that is its fix, not the replacement for what the other values asked
     # (fair check 33, item 31: `LinearRegression(normalize=False)` was told to scale its features first).
     same_without: str = ""
+    # (argument position, argument name, values, what to add to the replacement): a call of `api` that passes
+    # one of the values there needs more than the replacement's name (fair check 34, item 45:
+    # `Imputer(missing_values='NaN')` → `SimpleImputer(missing_values=np.nan)`: SimpleImputer refuses the string).
+    passed: tuple = ()
 
     @property
     def path_suffix(self) -> bool:
@@ -142,6 +146,7 @@ def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozens
             int(e.get("positional", -1)), str(e.get("note", "")),
             tuple(str(v) for v in e.get("rename", [])),
             repr(e["same_without"]) if "same_without" in e else "",
+            _passed(e.get("passed")),
         )
         for e in data.get("removed", [])
         if e.get("api") and e.get("distribution") and e.get("removed_in") and (not e.get("method") or e.get("modules"))
@@ -153,6 +158,38 @@ def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozens
         extra = data.get("aliases", {}).get(entry.distribution, [])
         names[entry.distribution] = frozenset(normalise(n) for n in [entry.distribution, *extra])
     return entries, names
+
+
+def _passed(table: object) -> tuple:
+    """An entry's `passed` table as (argument, argument_name, values, fix); () when absent or incomplete."""
+    if not isinstance(table, dict) or not table.get("values") or not table.get("fix"):
+        return ()
+    return (int(table.get("argument", -1)), str(table.get("argument_name", "")),
+            tuple(str(v) for v in table["values"]), str(table["fix"]))
+
+
+def _passed_fixes(ctx: RuleContext, entries: set[Removal]) -> dict[Removal, str]:
+    """For each entry with `passed`: its extra fix when a call of the entry's API in the notebook passes one of
+    its values (a string literal) where it says; the import is where the finding is, the call elsewhere."""
+    found: dict[Removal, str] = {}
+    wanted = {e.api: e for e in entries if e.passed}
+    if not wanted:
+        return found
+    for ca in ctx.cells:
+        if not any(api.rsplit(".", 1)[-1] in ca.cell.source for api in wanted):
+            continue
+        tree = cell_python_tree(ca)
+        for call in nodes_of(tree, ast.Call) if tree is not None else ():
+            dotted = dotted_name(call.func)
+            entry = wanted.get(ctx.facts.resolve(dotted)) if dotted else None
+            if entry is None or entry in found:
+                continue
+            argument, name, values, fix = entry.passed
+            arg = (call.args[argument] if 0 <= argument < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[: argument + 1])
+                   else next((k.value for k in call.keywords if k.arg == name), None) if name else None)
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value in values:
+                found[entry] = fix
+    return found
 
 
 # --- where the notebook uses a removed API -------------------------------------------------
@@ -175,9 +212,12 @@ def _kept_as_without(use: "_Use") -> bool:
     return bool(entry.keyword and entry.same_without) and use.shown == f"{entry.api}({entry.keyword}={entry.same_without})"
 
 
-def _shown_use(use: "_Use") -> str:
+def _shown_use(use: "_Use", calls: bool = True) -> str:
     """What a fix names for a use: the value a removed-value entry's call passed, the keyword's value where
-    it is the entry's `same_without` (its fix differs), else the entry."""
+    it is the entry's `same_without` (its fix differs), a removed method's call as written (`dataiter.next()`;
+    with `calls`), else the entry."""
+    if use.receiver and calls:
+        return f"{use.receiver}.{use.entry.method}()"
     return use.shown if use.entry.values or _kept_as_without(use) else _shown(use.entry)
 
 
@@ -190,6 +230,9 @@ def _replacement(use: "_Use") -> str:
     if _kept_as_without(use):
         return (f"delete `{entry.keyword}={entry.same_without}` (the releases without `{entry.keyword}=` do what "
                 f"{entry.same_without} asked for, so the call behaves the same)")
+    if "{receiver}" in entry.replacement:
+        # (a use found without its receiver, written into the replacement as the catalogue's own word)
+        return entry.replacement.replace("{receiver}", use.receiver or "iterator")
     if "{renamed}" not in entry.replacement or len(entry.rename) != 2:
         return entry.replacement
     old, new = entry.rename
@@ -212,6 +255,10 @@ class _Use:
     # (`from sklearn.datasets import load_boston, load_iris` with only `load_iris()` called): the fix
     # is to drop it from the import, not the replacement of a call (fair check 33, items 24, 26, 29, 35).
     unread: str = ""
+    # A removed method's receiver as the notebook wrote it (`dataiter` of `dataiter.next()`): the fix names the
+    # user's call, not the library's private class that had the method (fair check 34, item 44:
+    # `torch.utils.data.dataloader._BaseDataLoaderIter.next` → `next(dataiter)`).
+    receiver: str = ""
 
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "AttributeError", "Exception", "BaseException"})
@@ -874,7 +921,12 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                     uses.append(_Use(entry, ca, node.lineno, node.col_offset + 1, shown,
                                      unread=bound if bound and read is not None and bound not in read else ""))
                 elif written is None:
-                    uses.append(_Use(entry, ca, node.lineno, node.col_offset + 1, shown))
+                    # (a removed method itself, not a keyword or value of it, on a short dotted receiver: `dataiter`, `self.df`)
+                    receiver = ((dotted_name(node.func.value) or "") if entry.method and not (entry.keyword or entry.values)
+                                and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                                and node.func.attr == entry.method else "")
+                    uses.append(_Use(entry, ca, node.lineno, node.col_offset + 1, shown,
+                                     receiver=receiver if 0 < len(receiver) <= 40 else ""))
                 else:  # at the dict's value: the root every call passing that dict shares
                     uses.append(_Use(entry, written[0], written[1].lineno, written[1].col_offset + 1, shown))
     order = {id(ca): i for i, ca in enumerate(ctx.cells)}
@@ -1224,7 +1276,10 @@ class UsesRemovedApi(Rule):
         "the code was written against an older release than the one the environment now resolves. "
         "The fix is either the replacement API or a pin to the last release that has it; for a removed name a "
         "`from … import` brings in and no cell reads, deleting it from the import; for a removed keyword passed as the "
-        "value the later releases behave as (`LinearRegression(normalize=False)`), deleting the keyword."
+        "value the later releases behave as (`LinearRegression(normalize=False)`), deleting the keyword. A removed "
+        "method's fix names the call as the notebook wrote it (`dataiter.next()` → `next(dataiter)`), and a replacement "
+        "that needs an argument changed says so where a call passes it (`Imputer(missing_values='NaN')` → "
+        "`SimpleImputer(missing_values=np.nan)`)."
     )
     example = "# requirements.txt: scikit-learn==1.3\nfrom sklearn.cross_validation import train_test_split"
     use_instead = "from sklearn.model_selection import train_test_split"
@@ -1628,9 +1683,18 @@ class UsesRemovedApi(Rule):
             # (an entry's `said` is written as the message says it, quotes included)
             said = list(dict.fromkeys(u.entry.said if u.entry.said and not u.entry.values else
                                       f"`{u.shown if u.entry.values else _shown(u.entry)}`" for u in group))
-            replacements = list(dict.fromkeys(
-                f"`{_shown_use(u)}` → {_replacement(u)}" for u in group if u.entry.replacement
-            ))
+            passed = _passed_fixes(ctx, {u.entry for u in group})
+            # Uses with one replacement are named together (`green_df.append()`, `yellow_df.append()` → `pd.concat(…)`):
+            # as the notebook calls them, up to three calls on dotted receivers; else by the API's name.
+            replaced: dict[str, list[_Use]] = {}
+            for u in group:
+                if u.entry.replacement:
+                    replaced.setdefault(_replacement(u) + (f" {passed[u.entry]}" if u.entry in passed else ""), []).append(u)
+            replacements = []
+            for replacement, users in replaced.items():
+                calls = all(u.receiver for u in users) and len({_shown_use(u) for u in users}) <= 3
+                shown = dict.fromkeys(f"`{_shown_use(u, calls)}`" for u in users)
+                replacements.append(f"{', '.join(shown)} → {replacement}")
             verb, it = ("was", "it") if len(said) == 1 and " and " not in said[0] else ("were", "them")
             notes = list(dict.fromkeys(u.entry.note for u in group if u.entry.note))
             head = f"{_said(said)} {verb} removed in {distribution} {removed_in}" + (f" ({'; '.join(notes)})" if notes else "")
