@@ -757,7 +757,7 @@ class OutOfOrderExecution(Rule):
                 if r.cell in inside and not r.deferred and r.exec_flow is ExecFlow.DEFINED
                 and r.exec_provider is not None and r.exec_provider.cell in {o.index for o in others}
                 and r.exec_provider.cell > r.cell  # below the reader: top to bottom it reads another writer
-                and r.exec_provider.kind in (DefKind.ASSIGN, DefKind.GLOBAL, DefKind.MAGIC)  # an import re-run is the same module
+                and r.exec_provider.kind in (DefKind.ASSIGN, DefKind.GLOBAL, DefKind.MAGIC, DefKind.EXEC)  # an import re-run is the same module
             ] if late else []
             if (late and len(members) == 1 and from_below and all(r.flow is Flow.BELOW for r in from_below)
                     and rule_enabled(ctx.settings, DependsOnLaterCell.code, DependsOnLaterCell.name,
@@ -5594,7 +5594,9 @@ class DependsOnLaterCell(Rule):
         "nothing earlier in the same cell) defines it but a later cell does; the message names the "
         "later cell(s), and, when the cell ran after all of them, says so (its saved outputs hide the NameError). "
         "`x += 1` and `df['c'] = …` read `x` and `df`. A definition removed by `del` "
-        "in between does not count as defining it. Reads inside function bodies are not reported: "
+        "in between does not count as defining it. A module-level `exec(code)` binds what its code binds when the cell "
+        "spells the code out (a literal, an f-string, a `+` of pieces, or a name the cell binds once to one: "
+        "`cmd = 'clf = ' + name + '()'; exec(cmd)` binds `clf`). Reads inside function bodies are not reported: "
         "they run when the function is called (a function in cell 2 reading a `threshold` that cell "
         "5 defines is fine when it is called after cell 5). Reads in a never-run cell HID002 reports "
         "are that finding's related locations. A name read in several cells above the cells that "
@@ -5641,6 +5643,14 @@ class DependsOnLaterCell(Rule):
         Example(cells=("try:\n    cache\nexcept NameError:\n    cache = {}", md("Reset"), "cache = {}")),
         Example(cells=("print(len([1, 2]))", "len = 3")),
         Example(cells=("def load():\n    global data\n    data = [1]", "load()\nprint(data)")),
+        # The command the cell builds binds `clf` through `exec` before the next line reads it
+        # (fair check 34, items 56 and 57).
+        Example(cells=(
+            "from sklearn.tree import DecisionTreeClassifier\nX, y = [[0], [1]], [0, 1]",
+            "for model_name in ['DecisionTreeClassifier']:\n    cmd = 'clf = ' + model_name + '(random_state=0)'\n"
+            "    exec(cmd)\n    clf = clf.fit(X, y)",
+            "clf = DecisionTreeClassifier().fit(X, y)",
+        )),
         Example(cells=("import numpy as np", "x = np.zeros(3)", "x += 1\nx[0] = 5")),
         # The notebook's own `preamble.py`, star-imported above, binds `pd` too.
         Example(cells=("from preamble import *", "df = pd.DataFrame({'a': [1]})", "import pandas as pd"),
