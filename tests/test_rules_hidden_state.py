@@ -187,6 +187,19 @@ def test_hid002_leaves_out_a_never_run_cell_that_could_not_change_another():
     assert found(audit(("import torch", 1), "scale = 2", ("x = torch.ones(2) * scale", 2)), "HID002") == [("HID002", 2, 1)]
 
 
+def test_hid002_leaves_out_fastais_doc_and_reports_any_other():
+    # fair check 34, item 52: fastai's `doc` only shows documentation, imported by name or bound
+    # by a fastai star import; a `doc` of another module (or the notebook's own) may do anything.
+    data = "data = load_data('animals')"
+    for imports in ("from fastai.vision import *\n", "from fastai.gen_doc.nbdoc import doc as show\n"):
+        call = "show(data.show_batch)" if "as show" in imports else "doc(data.show_batch)"
+        diags = audit((imports + "from loaders import load_data\n" + data, 1), call, ("data.show_batch(rows=3)", 2))
+        assert found(diags, "HID002") == [], imports
+    for imports in ("from pydoc_tools import *\n", "from helpers import doc\n", "from fastai.vision import *\nfrom helpers import doc\n"):
+        diags = audit((imports + "from loaders import load_data\n" + data, 1), "doc(data.show_batch)", ("data.show_batch(rows=3)", 2))
+        assert found(diags, "HID002") == [("HID002", 2, 1)], imports
+
+
 def test_hid002_names_the_first_executed_cell_below():
     diags = audit(("x = 1", 1), "y = x", ("md", "note"), "", ("print(x)", 2), ("print(x)", 3))
     assert messages(diags, "HID002") == ["Cell 2 was never run, but cell 5 below it was (as [2])"]

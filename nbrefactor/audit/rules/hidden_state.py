@@ -2805,7 +2805,8 @@ class UnexecutedCell(Rule):
         "and comments count as empty, and so do cells that could not have changed another (they bind "
         "nothing another cell reads and read only imports: a commented-out block kept in a string, a "
         "warning printed under a check), as do cells that only show a value (`df.groupby(\"outcome\")[\"outcome\"]"
-        ".count()`: they bind and change nothing and call only read-only methods). Nor are cells whose count was "
+        ".count()`: they bind and change nothing and call only read-only methods, architecture printers and "
+        "fastai's `doc(…)`). Nor are cells whose count was "
         "cleared by hand after they ran in order (a stripped `print_config()` cell or training log): a stretch of cells "
         "without a count whose executed neighbours leave exactly as many numbers free as it has cells (`[1]`, blank, "
         "`[3]`; a count not above the one before it begins a new session, counted from 0, except on a cell that only defines "
@@ -2966,6 +2967,12 @@ class UnexecutedCell(Rule):
             code_cell("import torch\nfrom torchsummary import summary\nnet = torch.nn.Linear(2, 1)", 1),
             code_cell("summary(net, (2,), device='cpu')"),
             code_cell("opt = torch.optim.SGD(net.parameters(), lr=0.1)", 2),
+        )),
+        # fastai's `doc` (bound by its star import) only shows documentation (fair check 34, item 52).
+        Example(cells=(
+            code_cell("from fastai.vision import *\ndata = ImageDataBunch.from_folder(Path('animals'), valid_pct=0.2)", 1),
+            code_cell("doc(data.show_batch)"),
+            code_cell("data.show_batch(rows=3)", 2),
         )),
         Example(cells=(
             code_cell("import json", 1),
@@ -3218,6 +3225,13 @@ class UnexecutedCell(Rule):
             code_cell("img = img.astype(np.uint8)"),
             code_cell("print(img.sum())", 4),
         ), expect=((5, 1),)),
+        # A `doc` of the notebook's own, not fastai's: its call may do anything.
+        Example(cells=(
+            code_cell("from fastai.vision import *\ndata = ImageDataBunch.from_folder(Path('animals'))\n"
+                      "def doc(obj):\n    obj.shown = True", 1),
+            code_cell("doc(data.show_batch)"),
+            code_cell("data.show_batch(rows=3)", 2),
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -3766,6 +3780,7 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
     # A cell whose count was cleared while the counts around it leave exactly its number free ran.
     stripped = count_stripped_cells(ctx)
     analysed = ctx.analysis_at
+    star_doc = _star_doc(ctx)
     skipped = []
     for i, cell in enumerate(cells):
         if cell.execution_count is not None or _is_blank(cell.source):
@@ -3793,7 +3808,7 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
             continue
         if cell.index in inert and _output_read_below(ctx, cell) is None:
             continue
-        if cell.index in analysed and _display_only(analysed[cell.index], ctx.facts.resolve):
+        if cell.index in analysed and _display_only(analysed[cell.index], ctx.facts.resolve, star_doc):
             continue
         if cell.index in analysed and _order_free_but_own_del(ctx, analysed[cell.index]) and _output_read_below(ctx, cell) is None:
             continue
@@ -4399,13 +4414,15 @@ def _shadowed_function_lines(ctx: RuleContext) -> dict[int, frozenset[int]]:
     return found
 
 
-def _display_only(ca: CellAnalysis, resolve: Optional[Callable[[str], str]] = None) -> bool:
+def _display_only(ca: CellAnalysis, resolve: Optional[Callable[[str], str]] = None, star_doc: bool = False) -> bool:
     """A cell that only shows something (`df.groupby("outcome")["outcome"].count()`, `df.head()`):
     it binds, changes, deletes and seeds nothing, runs no magic or shell line, and calls only
     read-only methods (`reads_only`) and display builtins. Left unrun, it hid nothing from
     the cells below. With `resolve` (the notebook's imports), an architecture printer counts as a
     display too: `summary(model, (3, 64, 64))` of torchsummary/torchinfo, Keras' `plot_model(m)`
-    and `model_to_dot(m)` (the views HID001 already reads as no use of the model's weights)."""
+    and `model_to_dot(m)` (the views HID001 already reads as no use of the model's weights), and so
+    does fastai's `doc(learn.fit_one_cycle)`, which shows an object's documentation: imported from
+    fastai, or, with `star_doc` (`_star_doc`), the bare `doc` a fastai star import binds."""
     f = ca.facts
     if (
         f.syntax_error is not None or not ca.masked.is_python or ca.magics or f.defined or f.functions
@@ -4416,15 +4433,32 @@ def _display_only(ca: CellAnalysis, resolve: Optional[Callable[[str], str]] = No
         # (a method of a chained expression has no dotted callee: `func` is "")
         ((c.receiver or not c.func) and reads_only(c.method)) or (not c.receiver and c.func in _DISPLAY_BUILTINS)
         or (resolve is not None and c.func and _ARCHITECTURE_PRINTER.match(resolve(c.func)) is not None)
+        or (star_doc and c.func == "doc")
         for c in f.calls
     )
 
 
+def _star_doc(ctx: RuleContext) -> bool:
+    """The bare `doc` of the notebook is fastai's (fair check 34, item 52: `doc(data.show_batch)`
+    left unrun below `from fastai.vision import *`): a fastai star import binds it, and no cell
+    imports or binds a `doc` of its own."""
+    facts = ctx.facts
+    return (
+        "doc" not in facts.aliases
+        and any(imp.bound == "*" and (imp.module == "fastai" or imp.module.startswith("fastai.")) for _, imp in facts.imports)
+        and not name_flow(ctx).definers("doc")
+    )
+
+
 # torchsummary's and torchinfo's `summary(model, input_size)`, Keras' `plot_model`/`model_to_dot`
-# (and `SVG(model_to_dot(m))`'s `SVG`): they print or draw a model's layers, nothing else.
+# (and `SVG(model_to_dot(m))`'s `SVG`): they print or draw a model's layers, nothing else; fastai's
+# `doc`: it shows an object's documentation.
 _ARCHITECTURE_PRINTER = re.compile(
     r"^(?:torchsummary|torchinfo)\.summary$|^(?:tensorflow\.)?keras\.utils(?:\.vis_utils)?\.(?:plot_model|model_to_dot)$"
     r"|^IPython(?:\.core)?\.display\.SVG$"
+    # fastai's `doc(obj)` (v1 `fastai.gen_doc.nbdoc.doc`, v2 `fastai.torch_core.doc`): shows
+    # documentation (fair check 34, item 52)
+    r"|^fastai(?:\.\w+)*\.doc$"
 )
 
 
