@@ -4592,7 +4592,10 @@ class UndefinedName(Rule):
         "`get_pricing`, `get_backtest`, `local_csv`, `get_fundamentals`, and `symbols` beside one of them or an import of "
         "`quantopian`) are one finding at the first read, naming the platform and its module, the other names and reads "
         "related. A method's read of a name only its class body binds (`from collections import OrderedDict` inside "
-        "`class Seq`) is said to be bound in the class body, which methods cannot see. A never-run reference sheet (see STR001: three or more of its code "
+        "`class Seq`) is said to be bound in the class body, which methods cannot see. A method's read of a name its class "
+        "keeps on `self` (`self.bias = …` in `__init__`, `F.linear(x, weight, bias)` in `forward`) is said to be a forgotten "
+        "`self.`, naming the method's other bare reads of such attributes that a global of the same name answers (`weight`): "
+        "the same slip. A never-run reference sheet (see STR001: three or more of its code "
         "cells hold shell, SQL or Scala text) is a set of standalone snippets: not reported. Once `from __future__ "
         "import annotations` has run (IPython keeps it for the cells below), names in annotations are not read: "
         "`def fit(self) -> Prep:` inside `class Prep` is fine."
@@ -4605,6 +4608,13 @@ class UndefinedName(Rule):
     use_instead = "import pandas as pd\n\ndf = pd.read_csv('train.csv')\nprint(df.shape)"
     passing = (
         Example(cells=("display(In[0], Out, _)\nip = get_ipython()\nprint(_1)",)),
+        # A method reading the global its class also keeps on `self` is common and works: only
+        # beside a name defined nowhere is it named as a forgotten `self.` (fair check 34, item 53).
+        Example(cells=(
+            "model = [3, 1, 2]",
+            "class Report:\n    def __init__(self, model):\n        self.model = model\n    def show(self):\n        print(sorted(model))",
+            "Report(model).show()",
+        )),
         # Fair check 22: an exercise's answer left as a commented-out `%load` of its solution file,
         # which binds `stations_eiffel`: the reader uncomments it (the solved copy runs).
         Example(cells=(
@@ -4742,6 +4752,14 @@ class UndefinedName(Rule):
             "labels = ['sport', 'tech']\nprint(tokenizer.word_index)",
             "# Your Code Here\n\nprint(label_seq)\nprint(label_word_index)",
         ), expect=((1, 2), (2, 3))),
+        # Fair check 34, item 53: `forward` forgets `self.`; `bias` is bound nowhere, and `weight`,
+        # the same slip, reads the unrelated global of cell 1 (the message names both).
+        Example(cells=(
+            "import torch as t\nfrom torch import nn\nfrom torch.nn import functional as F\nweight = t.arange(0, 20).view(4, 5).float()",
+            "class MyLinear(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            "        self.weight = nn.Parameter(t.randn(3, 4))\n        self.bias = nn.Parameter(t.zeros(3))\n"
+            "    def forward(self, x):\n        return F.linear(x, weight, bias)",
+        ), expect=((2, 7),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -4956,9 +4974,26 @@ class UndefinedName(Rule):
                     owner, line = class_scope
                     message = (f"`{r.name}` (inside a method of `{owner}`) is bound only in the class body (line {line}), "
                                "which the class's methods cannot see: they look it up among the globals, where no cell defines it")
+                # A forgotten `self.` (fair check 34, item 53): the class keeps the name on its
+                # instance; the method's other bare reads of such names are the same slip.
+                slip = _self_attribute_reads(ctx, cell, r) if r.deferred and class_scope is None else None
+                if slip is not None:
+                    owner, line, globals_read = slip
+                    message = (f"`{r.name}` (inside a method of `{owner}`) is not defined in any cell: the class keeps it on the "
+                               f"instance (`self.{r.name}`, line {line}), which a bare name does not read")
+                    if globals_read:
+                        names = list(dict.fromkeys(x.name for x in globals_read))
+                        where = sorted({c for n in names for c in flow.definers(n)})
+                        one = len(names) == 1
+                        message += (f"; {', '.join(f'`{n}`' for n in names)} in this method {'is' if one else 'are'} the same slip, "
+                                    f"kept on `self` too, but {'it reads' if one else 'they read'} the notebook's global"
+                                    f"{'' if one else 's'} of the same name ({_cell_list(where)})")
                 if others:
                     message += f" (also read in {_cell_list(sorted({o.cell for o in others}))})"
                 fix = f"Define or import `{r.name}` in a cell above this one."
+                if slip is not None:
+                    fix = f"Read {', '.join(f'`self.{n}`' for n in dict.fromkeys([r.name, *(x.name for x in slip[2])]))} in the method."
+                    others = [*others, *(x for x in slip[2] if x.line != r.line)]
                 launcher = _spark_launcher_name(ctx, r.name, _source_line(cell, r.line))
                 if launcher is not None:
                     # The pyspark shell (`IPYTHON_OPTS=notebook bin/pyspark`) predefines it: a
@@ -4973,7 +5008,9 @@ class UndefinedName(Rule):
                     r.name, [n for n in defined if n != r.name and n not in beside and not _word_sibling(r.name, n)], n=1, cutoff=0.8,
                 )
                 sibling = _sibling_argument(ctx, r)
-                if sibling is not None:
+                if slip is not None:
+                    pass  # the class's own attribute, not a look-alike
+                elif sibling is not None:
                     # `sc.pp.filter_genes(adata, …)` among `sc.pp.…(panc)` lines that work on the
                     # `panc` the cell binds: that name, not a look-alike bound elsewhere (fair check 20).
                     name, receiver = sibling
@@ -5116,6 +5153,47 @@ def _class_body_binding(cell: Cell, r: Read) -> Optional[tuple[str, int]]:
                 for m in node.body
             ):
                 return node.name, stmt.lineno
+    return None
+
+
+def _self_attribute_reads(ctx: RuleContext, cell: Cell, r: Read) -> Optional[tuple[str, int, list[Read]]]:
+    """(class name, line of its `self.<name> = …`, the method's other bare reads the class binds as
+    `self.` attributes) when an undefined bare name read inside a method is one its class binds on
+    `self` in a method (`self.bias = nn.Parameter(…)` in `__init__`, `return F.linear(input, weight,
+    bias)` in `forward`): a forgotten `self.`. The others are the same slip where a notebook global
+    of the same name happens to answer them (fair check 34, item 53: `weight` bound by cell 50, an
+    embedding's weights). Only with that one undefined read as the proof: a method reading a
+    global its class also keeps on `self` (`self.model = model`, then `model.eval()`) is common and
+    works, so on its own it is not reported."""
+    ca = ctx.analysis_at.get(cell.index)
+    tree = cell_python_tree(ca) if ca is not None else None
+    if tree is None:
+        return None
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ClassDef) or not (node.lineno <= r.line <= (node.end_lineno or node.lineno)):
+            continue
+        methods = [m for m in node.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        method = next((m for m in methods if m.lineno <= r.line <= (m.end_lineno or m.lineno)), None)
+        if method is None:
+            continue
+        kept: dict[str, int] = {}  # attribute → the first line binding it on the method's own instance
+        for m in methods:
+            params = [*m.args.posonlyargs, *m.args.args]
+            if not params or any(isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod") for d in m.decorator_list):
+                continue
+            me = params[0].arg
+            for target in ast.walk(m):
+                if (isinstance(target, ast.Attribute) and isinstance(target.ctx, ast.Store)
+                        and isinstance(target.value, ast.Name) and target.value.id == me):
+                    kept.setdefault(target.attr, target.lineno)
+        if r.name not in kept:
+            return None
+        end = method.end_lineno or method.lineno
+        others = list(_first_per_cell(
+            x for x in name_flow(ctx).reads_in(cell.index)
+            if x.deferred and x.name != r.name and x.name in kept and method.lineno <= x.line <= end and x.flow in (Flow.ABOVE, Flow.BELOW)
+        ))
+        return node.name, kept[r.name], others
     return None
 
 
