@@ -289,6 +289,45 @@ def test_exec_inside_a_function_is_not_an_injector():
     assert flow_of("def f(code):\n    exec(code)").injectors == ()
 
 
+def test_exec_of_code_the_cell_spells_out_binds_its_names_where_the_call_ends():
+    # fair check 34, items 56 and 57: the command is built in the cell, `clf` read on the next line.
+    cell = ("for model_name in ['A', 'B']:\n    cmd = 'clf = ' + model_name + '(random_state=0)'\n"
+            "    exec(cmd)\n    clf = clf.fit(X, y)")
+    flow = flow_of("X, y = [[1]], [1]", cell, "clf = None")
+    assert [(d.cell, d.line, d.column, d.kind) for d in flow.definitions_of("clf")][0] == (2, 3, 14, DefKind.EXEC)
+    assert (read(flow, "clf", 2).flow, provider_at(read(flow, "clf", 2))) == (Flow.ABOVE, (2, 3))
+    assert [(i.kind, i.opaque) for i in flow.injectors] == [(InjectorKind.EXEC, True)]  # its other names stay unknown
+    # A literal, an f-string's known part, `globals()` as the namespace; imports and defs too.
+    flow = flow_of("exec('import numpy as np\\ndef f(): pass')\nexec(f'a = {1}; b_{1} = 2', globals())", "print(np, f, a)")
+    assert sorted((d.name, d.line) for d in flow.definitions if d.kind is DefKind.EXEC) == [("a", 2), ("f", 1), ("np", 1)]
+    assert all(r.flow is Flow.ABOVE for r in flow.reads_in(2) if r.name != "print")
+
+
+@pytest.mark.parametrize("cell", [
+    "exec(cmd)",  # built in another cell: unknown here
+    "cmd = 'x = 1'\ncmd = 'y = 1'\nexec(cmd)",  # bound twice
+    "exec(cmd)\ncmd = 'x = 1'",  # bound after the call
+    "ns = {}\nexec('x = 1', ns)",  # binds in `ns`
+    "def f():\n    exec('x = 1')",  # a function's locals()
+    "class C:\n    exec('x = 1')",  # the class body's namespace
+    "[exec('x = 1') for _ in range(2)]",  # the comprehension's
+    "exec('x = (' + str(1))",  # its code does not parse
+    "exec('from m import *\\nx = 1')",  # may bind names nobody can list
+    "exec('x = {}'.format(1))",  # not read
+    "exec(open('x.py').read())",  # a file's text (EXEC_FILE)
+    "for part in parts:\n    exec(part)",  # a loop variable
+])
+def test_exec_whose_bindings_are_not_known_binds_nothing(cell):
+    assert [d for d in flow_of(cell).definitions if d.kind is DefKind.EXEC] == []
+
+
+def test_exec_binds_nothing_in_a_package():
+    # A step's function body: exec binds into `locals()`, not the step's names.
+    cells = (Cell(1, "code", "exec('x = 1')"), Cell(2, "code", "print(x)"))
+    flow = def_use(analyse_notebook(Notebook("nb.ipynb", cells)), package=True)
+    assert flow.definitions_of("x") == ()
+
+
 # --- execution-count order ----------------------------------------------------------------------
 
 

@@ -187,6 +187,38 @@ def test_hid002_leaves_out_a_never_run_cell_that_could_not_change_another():
     assert found(audit(("import torch", 1), "scale = 2", ("x = torch.ones(2) * scale", 2)), "HID002") == [("HID002", 2, 1)]
 
 
+def test_hid002_leaves_out_fastais_doc_and_reports_any_other():
+    # fair check 34, item 52: fastai's `doc` only shows documentation, imported by name or bound
+    # by a fastai star import; a `doc` of another module (or the notebook's own) may do anything.
+    data = "data = load_data('animals')"
+    for imports in ("from fastai.vision import *\n", "from fastai.gen_doc.nbdoc import doc as show\n"):
+        call = "show(data.show_batch)" if "as show" in imports else "doc(data.show_batch)"
+        diags = audit((imports + "from loaders import load_data\n" + data, 1), call, ("data.show_batch(rows=3)", 2))
+        assert found(diags, "HID002") == [], imports
+    for imports in ("from pydoc_tools import *\n", "from helpers import doc\n", "from fastai.vision import *\nfrom helpers import doc\n"):
+        diags = audit((imports + "from loaders import load_data\n" + data, 1), "doc(data.show_batch)", ("data.show_batch(rows=3)", 2))
+        assert found(diags, "HID002") == [("HID002", 2, 1)], imports
+
+
+def test_hid003_names_a_methods_other_bare_reads_of_attributes_its_class_keeps_on_self():
+    # fair check 34, item 53: `bias` is defined nowhere; `weight` (cell 1's global) is the same slip.
+    head = ("import torch as t\nfrom torch import nn\nfrom torch.nn import functional as F\nweight = t.ones(4, 5)", 1)
+    cls = ("class MyLinear(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+           "        self.weight = nn.Parameter(t.randn(3, 4))\n        self.bias = nn.Parameter(t.zeros(3))\n"
+           "    def forward(self, x):\n        w = weight\n        return F.linear(x, w, bias)")
+    diags = [d for d in audit(head, (cls, 2)) if d.code == "HID003"]
+    assert [(d.location.cell, d.location.line) for d in diags] == [(2, 8)]
+    assert diags[0].message == (
+        "`bias` (inside a method of `MyLinear`) is not defined in any cell: the class keeps it on the instance "
+        "(`self.bias`, line 5), which a bare name does not read; `weight` in this method is the same slip, kept on "
+        "`self` too, but it reads the notebook's global of the same name (cell 1)")
+    assert diags[0].fix == "Read `self.bias`, `self.weight` in the method."
+    assert [(r.cell, r.line) for r in diags[0].related] == [(2, 7)]
+    # A static method's first parameter is not the instance.
+    static = cls.replace("    def __init__(self):", "    @staticmethod\n    def make(self):").replace("super().__init__()", "pass")
+    assert [d.message for d in audit(head, (static, 2)) if d.code == "HID003"] == ["`bias` (inside a function) is not defined in any cell"]
+
+
 def test_hid002_names_the_first_executed_cell_below():
     diags = audit(("x = 1", 1), "y = x", ("md", "note"), "", ("print(x)", 2), ("print(x)", 3))
     assert messages(diags, "HID002") == ["Cell 2 was never run, but cell 5 below it was (as [2])"]

@@ -19,7 +19,8 @@ ones the kernel made: `%run script.py` binds the names read at or after it that 
 (the package takes them from the script's namespace, `DefKind.RUN`), while `%store -r`,
 `%%capture`, `%pylab` and functions that assign a `global` bind nothing a step hands to another
 (the package compiles them to a review comment, plain Python, module-level imports and a module
-global of the step's own process).
+global of the step's own process), nor does a module-level `exec(code)` (in a step's function body
+it binds into `locals()`, not the step's names).
 
 Choices, made once here so every consumer agrees:
 
@@ -43,7 +44,9 @@ Choices, made once here so every consumer agrees:
   `plt` and star-imports the rest. Star imports, `%pylab`, `%run`, a bare
   `%store -r`, module-level `exec(...)` and cells that do not parse may define names nobody can
   list: they are `opaque` injectors, and `NameFlow.may_inject` tells a consumer not to call any
-  name undefined.
+  name undefined. A module-level `exec(code)` whose code the cell spells out (a literal, an
+  f-string, a `+` of pieces, through a name the cell binds once) also defines the names that code
+  binds, where the call ends (`DefKind.EXEC`, `_exec_bindings`); it stays an opaque injector.
 
 Pure: no I/O, no globals, frozen values in and out.
 """
@@ -62,6 +65,7 @@ from dataclasses import dataclass
 from typing import Collection, Iterable, Optional, Sequence, Union
 
 from nbrefactor.audit.analysis import BUILTIN_NAMES, CallFact, CellAnalysis, NotebookFacts, cell_python_tree, session_name_tests
+from nbrefactor.audit.facts import character_column
 
 # `_3` / `_i3` (output and input history) and `_exit_code` (set by `!cmd`) exist in every kernel.
 IPYTHON_HISTORY = re.compile(r"^_i{0,3}\d+$")
@@ -81,6 +85,7 @@ class DefKind(str, enum.Enum):
     MAGIC = "magic"  # `files = !ls`, `x = %who_ls`, `%store -r x`, `%%capture out`
     GLOBAL = "global"  # a call of a function whose body assigns the global (`global x; x = …`)
     RUN = "run"  # package=True only: a name `%run script.py` provides (read later, defined nowhere)
+    EXEC = "exec"  # package=False only: a name a module-level `exec(code)` binds, its code known (`_exec_bindings`)
 
 
 class Flow(str, enum.Enum):
@@ -493,6 +498,7 @@ def _definitions_and_injectors(facts: NotebookFacts, package: bool = False) -> t
         for imp in f.imports:
             if imp.bound == "*":
                 injectors.append(Injector(index, imp.line, imp.column, InjectorKind.STAR_IMPORT, _line(ca, imp.line), count, True))
+        exec_seen = False
         for call in f.calls:
             if call.in_function:
                 continue
@@ -500,6 +506,11 @@ def _definitions_and_injectors(facts: NotebookFacts, package: bool = False) -> t
                 from_file = _reads_a_file(call, f.calls)
                 kind = InjectorKind.EXEC_FILE if from_file else InjectorKind.EXEC
                 injectors.append(Injector(index, call.line, call.column, kind, _line(ca, call.line), count, True))
+                if not from_file and call.owner == "" and not exec_seen:
+                    # Once per cell: `_exec_bindings` reads every module-level exec of it.
+                    exec_seen = True
+                    magic_defs.extend(Definition(name, index, line, column, DefKind.EXEC, count)
+                                      for line, column, name in _exec_bindings(ca))
             elif call.receiver == "" and call.method in global_writers:
                 called.add(call.method)
                 for _, name, _, _ in global_writers[call.method]:
@@ -636,6 +647,97 @@ def _module_names(tree: ast.Module) -> Optional[frozenset[str]]:
     return frozenset(found)
 
 
+# What an `exec`'d text holds where it is built from something this analysis does not know (an
+# f-string's field, a concatenated variable): read as this name, so the text still parses, and a
+# binding whose name holds it (`'y_pred_' + name + ' = …'`) binds a name nobody can list.
+_EXEC_HOLE = "_nbrefactor_exec_hole_"
+_EXEC_NAMESPACES = frozenset({"globals", "locals", "vars"})  # at module level: the notebook's namespace
+
+
+def _exec_bindings(ca: CellAnalysis) -> list[tuple[int, int, str]]:
+    """(line, column, name) for each name a module-level `exec(code)` of the cell binds in the
+    notebook's namespace, placed where the call ends (fair check 34, items 56 and 57: `cmd = 'clf = '
+    + model_name + '(random_state=0)'` then `exec(cmd)` binds `clf` before the next line reads it).
+    The code is known when it is a string literal, an f-string, a `+` of such pieces, or a name the
+    cell binds once, by a plain assignment ending before the reference, to one of these; an unknown
+    piece is a hole (`_EXEC_HOLE`). The text must parse, and its module-level names are those
+    `_module_names` lists (none when it may bind names nobody can list, like a star import).
+    Not read: an exec inside a function or class body (it binds into that body's `locals()`, not
+    the notebook's), in a comprehension, with a namespace other than `globals()`/`locals()`/`vars()`,
+    code built by `.format`, `%` or `join`, or a name bound in another cell or more than once: the
+    exec stays an opaque injector (names nobody can list), as before."""
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return []
+    assigned: dict[str, list[ast.stmt]] = defaultdict(list)  # name → the statements binding it
+    calls: list[ast.Call] = []
+    stack: list[tuple[ast.AST, Optional[ast.stmt]]] = [(statement, statement) for statement in reversed(tree.body)]
+    while stack:
+        node, statement = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            assigned[node.name].append(node)
+            continue  # (decorators and defaults: no exec worth reading)
+        if isinstance(node, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            continue
+        if isinstance(node, ast.stmt):
+            statement = node
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            assigned[node.id].append(statement)
+        elif isinstance(node, ast.alias):
+            assigned[node.asname or node.name.split(".")[0]].append(statement)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "exec":
+            calls.append(node)
+        stack.extend((child, statement) for child in reversed(list(ast.iter_child_nodes(node))))
+
+    def value_of(name: ast.Name) -> Optional[ast.expr]:
+        """The string a name holds at `name`: its cell's only binding of it, `name = <expr>`, above."""
+        binders = assigned.get(name.id, [])
+        if len(binders) != 1 or not isinstance(binders[0], ast.Assign) or len(binders[0].targets) != 1:
+            return None
+        binder = binders[0]
+        if not isinstance(binder.targets[0], ast.Name) or (binder.end_lineno, binder.end_col_offset) > (name.lineno, name.col_offset):
+            return None
+        return binder.value
+
+    def text(node: ast.expr, depth: int = 0) -> str:
+        if depth > 20:
+            return _EXEC_HOLE
+        if isinstance(node, ast.Constant):
+            return node.value if isinstance(node.value, str) else _EXEC_HOLE
+        if isinstance(node, ast.JoinedStr):
+            return "".join(v.value if isinstance(v, ast.Constant) and isinstance(v.value, str) else _EXEC_HOLE for v in node.values)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            return text(node.left, depth + 1) + text(node.right, depth + 1)
+        if isinstance(node, ast.Name):
+            value = value_of(node)
+            return text(value, depth + 1) if value is not None else _EXEC_HOLE
+        return _EXEC_HOLE
+
+    lines = ca.lines
+    found: list[tuple[int, int, str]] = []
+    for call in calls:
+        if not call.args or call.keywords or isinstance(call.args[0], ast.Starred) or len(call.args) > 3:
+            continue
+        if not all(isinstance(a, ast.Call) and isinstance(a.func, ast.Name) and a.func.id in _EXEC_NAMESPACES
+                   and not a.args and not a.keywords for a in call.args[1:]):
+            continue  # `exec(code, ns)`: binds in `ns`
+        code = text(call.args[0])
+        if not code.replace(_EXEC_HOLE, "").strip():
+            continue  # nothing of it known
+        try:
+            names = _module_names(ast.parse(code))
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        line = call.end_lineno or call.lineno
+        column = call.end_col_offset if call.end_col_offset is not None else call.col_offset
+        try:
+            column = character_column(lines[line - 1], column) if 0 < line <= len(lines) else column
+        except UnicodeError:
+            pass
+        found.extend((line, column + 1, name) for name in sorted(names or ()) if _EXEC_HOLE not in name)
+    return found
+
+
 def _run_definitions(facts: NotebookFacts, injectors: list[Injector], magic_defs: Sequence[Definition] = ()) -> list[Definition]:
     """The names each `%run` cell provides in a package: those read (at module level or in a
     function body) in it or below it that no cell defines or imports (a function body's import
@@ -722,10 +824,10 @@ class _Resolver:
 
     @staticmethod
     def _counts_in_cell(item: Union[Definition, Deletion]) -> bool:
-        """Inside the reading cell only deletions and call-like definitions (GLOBAL, RUN) count by
+        """Inside the reading cell only deletions and call-like definitions (GLOBAL, RUN, EXEC) count by
         position: the walker records a read only when no plain binding precedes it in evaluation
         order (`x = x + 1` reads before it binds, though its target comes first on the line)."""
-        return isinstance(item, Deletion) or item.kind in (DefKind.GLOBAL, DefKind.RUN)
+        return isinstance(item, Deletion) or item.kind in (DefKind.GLOBAL, DefKind.RUN, DefKind.EXEC)
 
     def _in_cell_before(self, name: str, cell: int, at: tuple[int, int, int]) -> Optional[Union[Definition, Deletion]]:
         events, keys = self.events.get(name, []), self.event_keys.get(name, [])

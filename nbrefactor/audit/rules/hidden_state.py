@@ -757,7 +757,7 @@ class OutOfOrderExecution(Rule):
                 if r.cell in inside and not r.deferred and r.exec_flow is ExecFlow.DEFINED
                 and r.exec_provider is not None and r.exec_provider.cell in {o.index for o in others}
                 and r.exec_provider.cell > r.cell  # below the reader: top to bottom it reads another writer
-                and r.exec_provider.kind in (DefKind.ASSIGN, DefKind.GLOBAL, DefKind.MAGIC)  # an import re-run is the same module
+                and r.exec_provider.kind in (DefKind.ASSIGN, DefKind.GLOBAL, DefKind.MAGIC, DefKind.EXEC)  # an import re-run is the same module
             ] if late else []
             if (late and len(members) == 1 and from_below and all(r.flow is Flow.BELOW for r in from_below)
                     and rule_enabled(ctx.settings, DependsOnLaterCell.code, DependsOnLaterCell.name,
@@ -2805,7 +2805,8 @@ class UnexecutedCell(Rule):
         "and comments count as empty, and so do cells that could not have changed another (they bind "
         "nothing another cell reads and read only imports: a commented-out block kept in a string, a "
         "warning printed under a check), as do cells that only show a value (`df.groupby(\"outcome\")[\"outcome\"]"
-        ".count()`: they bind and change nothing and call only read-only methods). Nor are cells whose count was "
+        ".count()`: they bind and change nothing and call only read-only methods, architecture printers and "
+        "fastai's `doc(…)`). Nor are cells whose count was "
         "cleared by hand after they ran in order (a stripped `print_config()` cell or training log): a stretch of cells "
         "without a count whose executed neighbours leave exactly as many numbers free as it has cells (`[1]`, blank, "
         "`[3]`; a count not above the one before it begins a new session, counted from 0, except on a cell that only defines "
@@ -2966,6 +2967,12 @@ class UnexecutedCell(Rule):
             code_cell("import torch\nfrom torchsummary import summary\nnet = torch.nn.Linear(2, 1)", 1),
             code_cell("summary(net, (2,), device='cpu')"),
             code_cell("opt = torch.optim.SGD(net.parameters(), lr=0.1)", 2),
+        )),
+        # fastai's `doc` (bound by its star import) only shows documentation (fair check 34, item 52).
+        Example(cells=(
+            code_cell("from fastai.vision import *\ndata = ImageDataBunch.from_folder(Path('animals'), valid_pct=0.2)", 1),
+            code_cell("doc(data.show_batch)"),
+            code_cell("data.show_batch(rows=3)", 2),
         )),
         Example(cells=(
             code_cell("import json", 1),
@@ -3218,6 +3225,13 @@ class UnexecutedCell(Rule):
             code_cell("img = img.astype(np.uint8)"),
             code_cell("print(img.sum())", 4),
         ), expect=((5, 1),)),
+        # A `doc` of the notebook's own, not fastai's: its call may do anything.
+        Example(cells=(
+            code_cell("from fastai.vision import *\ndata = ImageDataBunch.from_folder(Path('animals'))\n"
+                      "def doc(obj):\n    obj.shown = True", 1),
+            code_cell("doc(data.show_batch)"),
+            code_cell("data.show_batch(rows=3)", 2),
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -3766,6 +3780,7 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
     # A cell whose count was cleared while the counts around it leave exactly its number free ran.
     stripped = count_stripped_cells(ctx)
     analysed = ctx.analysis_at
+    star_doc = _star_doc(ctx)
     skipped = []
     for i, cell in enumerate(cells):
         if cell.execution_count is not None or _is_blank(cell.source):
@@ -3793,7 +3808,7 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
             continue
         if cell.index in inert and _output_read_below(ctx, cell) is None:
             continue
-        if cell.index in analysed and _display_only(analysed[cell.index], ctx.facts.resolve):
+        if cell.index in analysed and _display_only(analysed[cell.index], ctx.facts.resolve, star_doc):
             continue
         if cell.index in analysed and _order_free_but_own_del(ctx, analysed[cell.index]) and _output_read_below(ctx, cell) is None:
             continue
@@ -4399,13 +4414,15 @@ def _shadowed_function_lines(ctx: RuleContext) -> dict[int, frozenset[int]]:
     return found
 
 
-def _display_only(ca: CellAnalysis, resolve: Optional[Callable[[str], str]] = None) -> bool:
+def _display_only(ca: CellAnalysis, resolve: Optional[Callable[[str], str]] = None, star_doc: bool = False) -> bool:
     """A cell that only shows something (`df.groupby("outcome")["outcome"].count()`, `df.head()`):
     it binds, changes, deletes and seeds nothing, runs no magic or shell line, and calls only
     read-only methods (`reads_only`) and display builtins. Left unrun, it hid nothing from
     the cells below. With `resolve` (the notebook's imports), an architecture printer counts as a
     display too: `summary(model, (3, 64, 64))` of torchsummary/torchinfo, Keras' `plot_model(m)`
-    and `model_to_dot(m)` (the views HID001 already reads as no use of the model's weights)."""
+    and `model_to_dot(m)` (the views HID001 already reads as no use of the model's weights), and so
+    does fastai's `doc(learn.fit_one_cycle)`, which shows an object's documentation: imported from
+    fastai, or, with `star_doc` (`_star_doc`), the bare `doc` a fastai star import binds."""
     f = ca.facts
     if (
         f.syntax_error is not None or not ca.masked.is_python or ca.magics or f.defined or f.functions
@@ -4416,15 +4433,32 @@ def _display_only(ca: CellAnalysis, resolve: Optional[Callable[[str], str]] = No
         # (a method of a chained expression has no dotted callee: `func` is "")
         ((c.receiver or not c.func) and reads_only(c.method)) or (not c.receiver and c.func in _DISPLAY_BUILTINS)
         or (resolve is not None and c.func and _ARCHITECTURE_PRINTER.match(resolve(c.func)) is not None)
+        or (star_doc and c.func == "doc")
         for c in f.calls
     )
 
 
+def _star_doc(ctx: RuleContext) -> bool:
+    """The bare `doc` of the notebook is fastai's (fair check 34, item 52: `doc(data.show_batch)`
+    left unrun below `from fastai.vision import *`): a fastai star import binds it, and no cell
+    imports or binds a `doc` of its own."""
+    facts = ctx.facts
+    return (
+        "doc" not in facts.aliases
+        and any(imp.bound == "*" and (imp.module == "fastai" or imp.module.startswith("fastai.")) for _, imp in facts.imports)
+        and not name_flow(ctx).definers("doc")
+    )
+
+
 # torchsummary's and torchinfo's `summary(model, input_size)`, Keras' `plot_model`/`model_to_dot`
-# (and `SVG(model_to_dot(m))`'s `SVG`): they print or draw a model's layers, nothing else.
+# (and `SVG(model_to_dot(m))`'s `SVG`): they print or draw a model's layers, nothing else; fastai's
+# `doc`: it shows an object's documentation.
 _ARCHITECTURE_PRINTER = re.compile(
     r"^(?:torchsummary|torchinfo)\.summary$|^(?:tensorflow\.)?keras\.utils(?:\.vis_utils)?\.(?:plot_model|model_to_dot)$"
     r"|^IPython(?:\.core)?\.display\.SVG$"
+    # fastai's `doc(obj)` (v1 `fastai.gen_doc.nbdoc.doc`, v2 `fastai.torch_core.doc`): shows
+    # documentation (fair check 34, item 52)
+    r"|^fastai(?:\.\w+)*\.doc$"
 )
 
 
@@ -4558,7 +4592,10 @@ class UndefinedName(Rule):
         "`get_pricing`, `get_backtest`, `local_csv`, `get_fundamentals`, and `symbols` beside one of them or an import of "
         "`quantopian`) are one finding at the first read, naming the platform and its module, the other names and reads "
         "related. A method's read of a name only its class body binds (`from collections import OrderedDict` inside "
-        "`class Seq`) is said to be bound in the class body, which methods cannot see. A never-run reference sheet (see STR001: three or more of its code "
+        "`class Seq`) is said to be bound in the class body, which methods cannot see. A method's read of a name its class "
+        "keeps on `self` (`self.bias = …` in `__init__`, `F.linear(x, weight, bias)` in `forward`) is said to be a forgotten "
+        "`self.`, naming the method's other bare reads of such attributes that a global of the same name answers (`weight`): "
+        "the same slip. A never-run reference sheet (see STR001: three or more of its code "
         "cells hold shell, SQL or Scala text) is a set of standalone snippets: not reported. Once `from __future__ "
         "import annotations` has run (IPython keeps it for the cells below), names in annotations are not read: "
         "`def fit(self) -> Prep:` inside `class Prep` is fine."
@@ -4571,6 +4608,13 @@ class UndefinedName(Rule):
     use_instead = "import pandas as pd\n\ndf = pd.read_csv('train.csv')\nprint(df.shape)"
     passing = (
         Example(cells=("display(In[0], Out, _)\nip = get_ipython()\nprint(_1)",)),
+        # A method reading the global its class also keeps on `self` is common and works: only
+        # beside a name defined nowhere is it named as a forgotten `self.` (fair check 34, item 53).
+        Example(cells=(
+            "model = [3, 1, 2]",
+            "class Report:\n    def __init__(self, model):\n        self.model = model\n    def show(self):\n        print(sorted(model))",
+            "Report(model).show()",
+        )),
         # Fair check 22: an exercise's answer left as a commented-out `%load` of its solution file,
         # which binds `stations_eiffel`: the reader uncomments it (the solved copy runs).
         Example(cells=(
@@ -4708,6 +4752,14 @@ class UndefinedName(Rule):
             "labels = ['sport', 'tech']\nprint(tokenizer.word_index)",
             "# Your Code Here\n\nprint(label_seq)\nprint(label_word_index)",
         ), expect=((1, 2), (2, 3))),
+        # Fair check 34, item 53: `forward` forgets `self.`; `bias` is bound nowhere, and `weight`,
+        # the same slip, reads the unrelated global of cell 1 (the message names both).
+        Example(cells=(
+            "import torch as t\nfrom torch import nn\nfrom torch.nn import functional as F\nweight = t.arange(0, 20).view(4, 5).float()",
+            "class MyLinear(nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+            "        self.weight = nn.Parameter(t.randn(3, 4))\n        self.bias = nn.Parameter(t.zeros(3))\n"
+            "    def forward(self, x):\n        return F.linear(x, weight, bias)",
+        ), expect=((2, 7),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -4922,9 +4974,26 @@ class UndefinedName(Rule):
                     owner, line = class_scope
                     message = (f"`{r.name}` (inside a method of `{owner}`) is bound only in the class body (line {line}), "
                                "which the class's methods cannot see: they look it up among the globals, where no cell defines it")
+                # A forgotten `self.` (fair check 34, item 53): the class keeps the name on its
+                # instance; the method's other bare reads of such names are the same slip.
+                slip = _self_attribute_reads(ctx, cell, r) if r.deferred and class_scope is None else None
+                if slip is not None:
+                    owner, line, globals_read = slip
+                    message = (f"`{r.name}` (inside a method of `{owner}`) is not defined in any cell: the class keeps it on the "
+                               f"instance (`self.{r.name}`, line {line}), which a bare name does not read")
+                    if globals_read:
+                        names = list(dict.fromkeys(x.name for x in globals_read))
+                        where = sorted({c for n in names for c in flow.definers(n)})
+                        one = len(names) == 1
+                        message += (f"; {', '.join(f'`{n}`' for n in names)} in this method {'is' if one else 'are'} the same slip, "
+                                    f"kept on `self` too, but {'it reads' if one else 'they read'} the notebook's global"
+                                    f"{'' if one else 's'} of the same name ({_cell_list(where)})")
                 if others:
                     message += f" (also read in {_cell_list(sorted({o.cell for o in others}))})"
                 fix = f"Define or import `{r.name}` in a cell above this one."
+                if slip is not None:
+                    fix = f"Read {', '.join(f'`self.{n}`' for n in dict.fromkeys([r.name, *(x.name for x in slip[2])]))} in the method."
+                    others = [*others, *(x for x in slip[2] if x.line != r.line)]
                 launcher = _spark_launcher_name(ctx, r.name, _source_line(cell, r.line))
                 if launcher is not None:
                     # The pyspark shell (`IPYTHON_OPTS=notebook bin/pyspark`) predefines it: a
@@ -4939,7 +5008,9 @@ class UndefinedName(Rule):
                     r.name, [n for n in defined if n != r.name and n not in beside and not _word_sibling(r.name, n)], n=1, cutoff=0.8,
                 )
                 sibling = _sibling_argument(ctx, r)
-                if sibling is not None:
+                if slip is not None:
+                    pass  # the class's own attribute, not a look-alike
+                elif sibling is not None:
                     # `sc.pp.filter_genes(adata, …)` among `sc.pp.…(panc)` lines that work on the
                     # `panc` the cell binds: that name, not a look-alike bound elsewhere (fair check 20).
                     name, receiver = sibling
@@ -5082,6 +5153,47 @@ def _class_body_binding(cell: Cell, r: Read) -> Optional[tuple[str, int]]:
                 for m in node.body
             ):
                 return node.name, stmt.lineno
+    return None
+
+
+def _self_attribute_reads(ctx: RuleContext, cell: Cell, r: Read) -> Optional[tuple[str, int, list[Read]]]:
+    """(class name, line of its `self.<name> = …`, the method's other bare reads the class binds as
+    `self.` attributes) when an undefined bare name read inside a method is one its class binds on
+    `self` in a method (`self.bias = nn.Parameter(…)` in `__init__`, `return F.linear(input, weight,
+    bias)` in `forward`): a forgotten `self.`. The others are the same slip where a notebook global
+    of the same name happens to answer them (fair check 34, item 53: `weight` bound by cell 50, an
+    embedding's weights). Only with that one undefined read as the proof: a method reading a
+    global its class also keeps on `self` (`self.model = model`, then `model.eval()`) is common and
+    works, so on its own it is not reported."""
+    ca = ctx.analysis_at.get(cell.index)
+    tree = cell_python_tree(ca) if ca is not None else None
+    if tree is None:
+        return None
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ClassDef) or not (node.lineno <= r.line <= (node.end_lineno or node.lineno)):
+            continue
+        methods = [m for m in node.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        method = next((m for m in methods if m.lineno <= r.line <= (m.end_lineno or m.lineno)), None)
+        if method is None:
+            continue
+        kept: dict[str, int] = {}  # attribute → the first line binding it on the method's own instance
+        for m in methods:
+            params = [*m.args.posonlyargs, *m.args.args]
+            if not params or any(isinstance(d, ast.Name) and d.id in ("staticmethod", "classmethod") for d in m.decorator_list):
+                continue
+            me = params[0].arg
+            for target in ast.walk(m):
+                if (isinstance(target, ast.Attribute) and isinstance(target.ctx, ast.Store)
+                        and isinstance(target.value, ast.Name) and target.value.id == me):
+                    kept.setdefault(target.attr, target.lineno)
+        if r.name not in kept:
+            return None
+        end = method.end_lineno or method.lineno
+        others = list(_first_per_cell(
+            x for x in name_flow(ctx).reads_in(cell.index)
+            if x.deferred and x.name != r.name and x.name in kept and method.lineno <= x.line <= end and x.flow in (Flow.ABOVE, Flow.BELOW)
+        ))
+        return node.name, kept[r.name], others
     return None
 
 
@@ -5594,7 +5706,9 @@ class DependsOnLaterCell(Rule):
         "nothing earlier in the same cell) defines it but a later cell does; the message names the "
         "later cell(s), and, when the cell ran after all of them, says so (its saved outputs hide the NameError). "
         "`x += 1` and `df['c'] = …` read `x` and `df`. A definition removed by `del` "
-        "in between does not count as defining it. Reads inside function bodies are not reported: "
+        "in between does not count as defining it. A module-level `exec(code)` binds what its code binds when the cell "
+        "spells the code out (a literal, an f-string, a `+` of pieces, or a name the cell binds once to one: "
+        "`cmd = 'clf = ' + name + '()'; exec(cmd)` binds `clf`). Reads inside function bodies are not reported: "
         "they run when the function is called (a function in cell 2 reading a `threshold` that cell "
         "5 defines is fine when it is called after cell 5). Reads in a never-run cell HID002 reports "
         "are that finding's related locations. A name read in several cells above the cells that "
@@ -5641,6 +5755,14 @@ class DependsOnLaterCell(Rule):
         Example(cells=("try:\n    cache\nexcept NameError:\n    cache = {}", md("Reset"), "cache = {}")),
         Example(cells=("print(len([1, 2]))", "len = 3")),
         Example(cells=("def load():\n    global data\n    data = [1]", "load()\nprint(data)")),
+        # The command the cell builds binds `clf` through `exec` before the next line reads it
+        # (fair check 34, items 56 and 57).
+        Example(cells=(
+            "from sklearn.tree import DecisionTreeClassifier\nX, y = [[0], [1]], [0, 1]",
+            "for model_name in ['DecisionTreeClassifier']:\n    cmd = 'clf = ' + model_name + '(random_state=0)'\n"
+            "    exec(cmd)\n    clf = clf.fit(X, y)",
+            "clf = DecisionTreeClassifier().fit(X, y)",
+        )),
         Example(cells=("import numpy as np", "x = np.zeros(3)", "x += 1\nx[0] = 5")),
         # The notebook's own `preamble.py`, star-imported above, binds `pd` too.
         Example(cells=("from preamble import *", "df = pd.DataFrame({'a': [1]})", "import pandas as pd"),
