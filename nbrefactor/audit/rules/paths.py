@@ -27,7 +27,8 @@ from typing import Any, Callable, Collection, Iterable, Iterator, Mapping, Optio
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, StringFact
 from nbrefactor.audit.analysis import (
-    cell_python_tree, configured_off_lines, constant_test, dead_branch_lines, nodes_of, tree_nodes, uncalled_function_lines,
+    cell_python_tree, configured_off_lines, constant_test, dead_branch_lines, index_single_assignments, nodes_of, tree_nodes,
+    uncalled_function_lines,
 )
 from nbrefactor.audit.facts import dotted_name, statement_at, walk_nodes
 from nbrefactor.audit.catalog import Catalog
@@ -417,6 +418,54 @@ def _find_parameter_off_lines(facts: NotebookFacts) -> dict[int, frozenset[int]]
 _PATH_ARGUMENTS: list = []  # [facts, catalog, {id(cell analysis): (cell analysis, arguments)}]
 
 
+# fastai resolves the names its objects are given against the object's own `path`, not the working
+# directory (fair check 34, items 98, 109: fastai-learner-save-under-learner-path; read in the
+# fastai 1.0.61 wheel, fastai 2 the same). A Learner's `save(name)`/`load(name)` are
+# `self.path/self.model_dir/f"{name}.pth"` (basic_train.py l250, l272; `save_encoder`/
+# `load_encoder` of text/learner.py too), `export(file)` is `self.path/file`, and `self.path` is
+# the data's path unless `path=` is given (l164). An item list's `split_by_fname_file(fname)` reads
+# `self.path/fname` (data_block.py l251) and `add_test_folder(name)` lists `self.path/name`.
+# Learners: a name every plain assignment of which calls a Learner factory, or (a Learner is
+# rebound in loops, unpacked, passed around) the names fastai's own guides give one.
+_FASTAI_LEARNER_METHODS = frozenset({"save", "load", "export", "save_encoder", "load_encoder"})
+_FASTAI_ITEM_LIST_METHODS = frozenset({"split_by_fname_file", "add_test_folder"})
+_FASTAI_OWN_PATH_METHODS = _FASTAI_LEARNER_METHODS | _FASTAI_ITEM_LIST_METHODS
+_FASTAI_LEARNER_FACTORIES = frozenset({
+    "Learner", "cnn_learner", "create_cnn", "vision_learner", "unet_learner", "tabular_learner", "collab_learner",
+    "text_classifier_learner", "language_model_learner", "load_learner", "RNNLearner", "LanguageLearner",
+})
+_FASTAI_LEARNER_NAMES = frozenset({"learn", "learner"})
+# fastai v1's item list and data bunch factories join what they are given to their `path`:
+# `ImageItemList.from_csv(path, "train_v2.csv", folder="train-jpg")` reads `path/train_v2.csv` and
+# the images under `path/train-jpg` (data_block.py l143, vision/data.py l123, l282); only `path`
+# itself is a place of the working directory, judged where it is bound.
+_FASTAI_JOINED_KEYWORDS = frozenset({"folder", "csv_name", "csv_labels", "csv_fname"})
+
+
+def _fastai_imported(facts: NotebookFacts) -> bool:
+    return any((imp.module or imp.qualified).split(".")[0] in {"fastai", "fastbook"} for _, imp in facts.imports)
+
+
+def _fastai_own_path(facts: NotebookFacts, call: CallFact) -> bool:
+    """`call` names a file under a fastai object's own `path` (`learn.save("stage-1")`,
+    `src.split_by_fname_file("../valid.txt")`), with fastai imported. A Learner's methods only on a
+    receiver that is a Learner (see `_FASTAI_LEARNER_METHODS`): `model.save("m.h5")` stays a path."""
+    if not _fastai_imported(facts):
+        return False
+    if call.method in _FASTAI_ITEM_LIST_METHODS:
+        return True
+    receiver = call.receiver
+    if not receiver.isidentifier():
+        return False
+    if receiver in _FASTAI_LEARNER_NAMES:
+        return True
+    bound = index_single_assignments(facts).get(receiver, ())
+    return bool(bound) and all(
+        isinstance(node.value, ast.Call) and dotted_name(node.value.func).rpartition(".")[2] in _FASTAI_LEARNER_FACTORIES
+        for node in bound
+    )
+
+
 def _path_arguments(facts: NotebookFacts, catalog: Catalog, ca: CellAnalysis) -> list[PathArgument]:
     from nbrefactor.audit.rules.downloads import keyword_flag  # (downloads imports paths' package)
 
@@ -426,6 +475,8 @@ def _path_arguments(facts: NotebookFacts, catalog: Catalog, ca: CellAnalysis) ->
     for call in ca.facts.calls:
         if call.line in dead:
             continue
+        if call.method in _FASTAI_OWN_PATH_METHODS and _fastai_own_path(facts, call):
+            continue  # `learn.save("stage-1")`: under the Learner's own folder, not the working directory
         qualified, entries = matching_entries(facts, catalog, call)
         if not entries:
             out.extend(_generic_path_arguments(facts, catalog, call, qualified, strings))
@@ -633,6 +684,12 @@ def _generic_path_arguments(
         candidates = [arg for arg in candidates if not _comet_asset_name(call, arg)]
     if any(_folder_keyword(arg) for arg in call.args):
         candidates = [arg for arg in candidates if not _file_name_in_folder(arg)]
+    if (call.method.startswith("from_") and any(arg.keyword in _FASTAI_JOINED_KEYWORDS for arg in candidates)
+            and any(c.startswith("fastai.") for c in (qualified, *_star_candidates(facts, catalog, call.func, qualified)))):
+        # `ImageItemList.from_csv(path, "labels.csv", folder="train-jpg")`: under `path` (see `_FASTAI_JOINED_KEYWORDS`)
+        candidates = [arg for arg in candidates if arg.keyword not in _FASTAI_JOINED_KEYWORDS]
+        if not candidates:
+            return []
     return [_generic(call, arg, qualified, strings) for arg in candidates]
 
 
@@ -11431,6 +11488,14 @@ class CwdRelativePath(Rule):
         Example(cells=(
             "import torch\nsave_model = False\nif save_model is True:\n    torch.save(model.state_dict(), 'awesome_model.pkl')",
             "if save_model:\n    torch.save(model.state_dict(), 'other_model.pkl')",
+        )),
+        # fastai resolves these names against the Learner's or the item list's own `path` (the
+        # data's folder), not the working directory (fair check 34, items 98, 109).
+        Example(cells=(
+            "from fastai.vision import *",
+            "src = (ImageItemList.from_csv(path, 'train_v2.csv', folder='train-jpg')\n       .split_by_fname_file('../valid.txt'))",
+            "clf = cnn_learner(data, models.resnet34)\nclf.save('stage-1.pth')\nclf.load('stage-1.pth')",
+            "learn.export('export.pkl')",
         )),
     )
     failing = (
