@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import itertools
 import re
 import shlex
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Container, Iterable, Iterator, Optional
+from typing import Any, Callable, Container, Iterable, Iterator, Optional, Sequence
 
 from nbrefactor.audit.analysis import (
     CallFact, CellAnalysis, NotebookFacts, cell_python_tree, dead_branch_lines, tree_nodes, uncalled_function_lines,
@@ -141,6 +142,22 @@ class FetchCatalog:
     program_kinds: tuple[tuple[tuple[str, ...], FetchKind], ...] = ()
     nltk: Optional["NltkData"] = None
     chains: tuple[ChainFetch, ...] = ()
+    # `[shell.subcommands]`: command groups that fetch only through some subcommands (`kaggle
+    # competitions download`, not `kaggle competitions submit`), the subcommand words that fetch,
+    # and (subcommand, its options of which one makes it fetch)
+    subcommand_programs: frozenset[tuple[str, ...]] = frozenset()
+    fetching_subcommands: frozenset[str] = frozenset()
+    fetching_with: tuple[tuple[str, frozenset[str]], ...] = ()
+
+    def subcommand_fetches(self, rest: Sequence[str]) -> bool:
+        """The words after a `subcommand_programs` group (`["submit", "-c", "x"]`) fetch: a
+        subcommand word before the first option is a fetching one (`models instances versions
+        download`), or the subcommand is given an option that makes it fetch (`leaderboard -d`)."""
+        words = list(itertools.takewhile(lambda w: w not in {"&&", "||", ";", "|"}, rest))
+        sub = list(itertools.takewhile(lambda w: not w.startswith("-"), words))[:4]
+        if any(w in self.fetching_subcommands for w in sub):
+            return True
+        return bool(sub) and any(sub[0] == name and any(w in options for w in words) for name, options in self.fetching_with)
 
     def shell_kind(self, program: tuple[str, ...]) -> FetchKind:
         return next((kind for p, kind in self.program_kinds if p == program), _SHELL_FETCH)
@@ -234,7 +251,13 @@ def _build(catalog: Catalog) -> FetchCatalog:
             str(raw.get("corpus_module", "")),
             frozenset(str(d) for d in raw.get("not_corpora", ())),
         )
-    return FetchCatalog(calls, methods, programs, program_kinds, nltk, chains)
+    groups = data.get("shell", {}).get("subcommands", {})
+    return FetchCatalog(
+        calls, methods, programs, program_kinds, nltk, chains,
+        frozenset(tuple(str(p).split()) for p in groups.get("programs", ())),
+        frozenset(str(w) for w in groups.get("fetching", ())),
+        tuple((str(k), frozenset(str(o) for o in v)) for k, v in dict(groups.get("fetching_with", {})).items()),
+    )
 
 
 _SHELL_FETCH = FetchKind(_SHELL_WHAT)  # a `[shell]` program's
@@ -478,6 +501,8 @@ def _shell_fetch(command: str, catalog: FetchCatalog) -> Optional[tuple[str, ...
             continue
         for program in catalog.programs:
             if tuple(words[start : start + len(program)]) == program:
+                if program in catalog.subcommand_programs and not catalog.subcommand_fetches(words[start + len(program):]):
+                    break  # `kaggle competitions submit …`: uploads (see `[shell.subcommands]`)
                 return program
     return None
 
@@ -1121,7 +1146,8 @@ class RuntimeDownload(Rule):
         "`monai.bundle.download`, fastai's `untar_data`, `vision_learner` (pretrained unless "
         "`pretrained=False`), `download_url`/`download_images` and fastkaggle's `setup_comp` (also when the name comes "
         "from a star import such as `from fastai.vision.all import *`: it is looked up under each star-imported module), "
-        "and `kaggle competitions download`/`gdown`/`huggingface-cli download`/`python -m nltk.downloader`/`whisper` (its model) and `git clone` (code or data "
+        "and `kaggle competitions download` (the Kaggle CLI's fetching subcommands only: `download`, `kernels pull`/`output`, "
+        "`leaderboard --download`; not `submit`, `list`, `datasets version` or `kernels push`, which upload or list)/`gdown`/`huggingface-cli download`/`python -m nltk.downloader`/`whisper` (its model) and `git clone` (code or data "
         "at whatever the default branch holds, or the branch `-b`/`--branch` names; not inside an `if` testing for Colab or Kaggle, which sets up the "
         "hosted runtime only) in `!` lines, "
         "`%%bash` cells, `subprocess` and `get_ipython().system(...)` calls; the result of a BigQuery query or "
@@ -1195,6 +1221,12 @@ class RuntimeDownload(Rule):
             "f1 = evaluate.load('./metrics/f1.py')\nnet = create_model('resnet18')",
         )),
         Example(cells=("!kaggle --version", "import subprocess\nsubprocess.run(['ls', 'data'])", "from sklearn.datasets import load_iris\nX, y = load_iris(return_X_y=True)")),
+        # The Kaggle CLI's uploads and listings fetch nothing: a submission, a leaderboard shown, a
+        # dataset version or a kernel pushed (fair check 34, item 129).
+        Example(cells=(
+            "!kaggle competitions submit -c titanic -f submission.csv -m 'first download try'\n!kaggle competitions leaderboard titanic --show",
+            "!kaggle datasets version -p data -m 'update'\n!kaggle kernels push -p .\n!kaggle competitions list",
+        )),
         # A Colab detection `try`: the upload runs only on Colab, the handler reads the local copy.
         Example(cells=(
             "import pandas as pd\ntry:\n    from google.colab import files\n    uploaded = files.upload()\n"
@@ -1612,6 +1644,12 @@ class RuntimeDownload(Rule):
         Example(
             cells=("import torchvision\nmodel_conv = torchvision.models.resnet18(pretrained=True)",),
             expect=((1, 2),),
+        ),
+        # The Kaggle CLI's fetching subcommands: a leaderboard downloaded, a model version, a kernel's output.
+        Example(
+            cells=("!kaggle competitions leaderboard titanic --download\n!kaggle models instances versions download google/gemma/pytorch/2b/1",
+                   "!kaggle kernels output owner/notebook -p out"),
+            expect=((1, 1), (1, 2), (2, 1)),
         ),
     )
 
