@@ -35,7 +35,7 @@ from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.container_code import ContainerSpan, container_spans, in_container
 from nbrefactor.audit.types import Cell, Family, Severity
 from nbrefactor.audit.ipython import MagicLine, cd_operand
-from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md, name_loads
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, and_listed, md, name_loads
 from nbrefactor.audit.rules import code as code_cell
 from nbrefactor.audit.distributions import _clone_target as clone_target
 from nbrefactor.audit.distributions import cloned_path_edits, written_modules
@@ -8709,6 +8709,32 @@ def _parameters_setting(ctx: RuleContext, f: LiteralFinding) -> bool:
     )
 
 
+def _loop_literals(ctx: RuleContext, ca: CellAnalysis, node: ast.AST) -> Optional[tuple[str, ...]]:
+    """The string literals a top-level `for` loop of the cell goes over, when the path `node` sits in
+    its body and reads its target: a literal list or tuple (`for name in ["train", "test"]:`), or a
+    name bound once to one (`filename_list = ["a", "b"]`, then `for filename in filename_list:`);
+    None otherwise, or when the path reads another name the audit does not know."""
+    tree = cell_python_tree(ca)
+    line = getattr(node, "lineno", 0)
+    if tree is None or not line:
+        return None
+    for loop in tree.body:
+        if not (isinstance(loop, ast.For) and isinstance(loop.target, ast.Name) and loop.lineno < line <= (loop.end_lineno or 0)):
+            continue
+        values = loop.iter
+        if isinstance(values, ast.Name):
+            bound = index_single_assignments(ctx.facts).get(values.id, ())
+            values = bound[0].value if len(bound) == 1 else None
+        if not isinstance(values, (ast.List, ast.Tuple)) or not values.elts or not all(
+                isinstance(e, ast.Constant) and isinstance(e.value, str) for e in values.elts):
+            return None
+        names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        if loop.target.id not in names or names - {loop.target.id} - set(string_constants(ctx.facts)):
+            return None
+        return tuple(e.value for e in values.elts)[:6]
+    return None
+
+
 def _cell_of(ctx: RuleContext, pa: PathArgument) -> int:
     for ca in ctx.cells:
         if any(c is pa.call for c in ca.facts.calls):
@@ -9729,7 +9755,7 @@ def _open_ended_paths(
     below the working directory that `read_back(rest, cell, argument)` takes (a file the notebook
     extracted or downloaded there itself, read back) is that step's, not a use here."""
     settings = path_settings(ctx.catalog)
-    found: dict[tuple[int, int, int], list[tuple[str, PathArgument, str, int, bool]]] = {}
+    found: dict[tuple[int, int, int], list[tuple[str, PathArgument, str, int, bool, Optional[tuple[str, ...]]]]] = {}
     cells = ctx.analysis_at
     first_place: dict[str, tuple[int, int, int]] = {}
     places: dict[tuple[int, int, int], list[tuple[int, int, int]]] = {}
@@ -9798,13 +9824,14 @@ def _open_ended_paths(
                 # (fair check 32, T-1.3: not "the rest known only at run time").
                 known = _str_formatted(node, lambda a: _value_at(ctx, a, ca.cell.index, pa.arg.line, 0, nested=True))  # type: ignore[arg-type]
             written = shown(known) if known is not None else f"`{ast.get_source_segment(ca.masked.python, node) or ''}`"
-            found.setdefault(position, []).append((what, pa, written, ca.cell.index, known is not None))
+            looped = _loop_literals(ctx, ca, node) if known is None else None
+            found.setdefault(position, []).append((what, pa, written, ca.cell.index, known is not None, looped))
             if pieces is not None and isinstance(piece, ast.Constant):
                 # (the leading literal, by the finding's position: its folder's finding may fold it)
                 pieces.setdefault(position, piece.value)
     for (cell, line, column), uses in found.items():
         # (the message names a use that reads or writes, not an `os.path.abspath` on the way)
-        what, pa, written, used_in, known = next((u for u in uses if u[1].direction != "none"), uses[0])
+        what, pa, written, used_in, known, looped = next((u for u in uses if u[1].direction != "none"), uses[0])
         built = f" as {written}" if written and "\n" not in written and len(written) <= 90 else ""
         start = "Relative path " + what if what != "the working directory" else "A path built from the working directory"
         if known and what != "the working directory" and built and len({u[2] for u in uses}) == 1:
@@ -9812,6 +9839,10 @@ def _open_ended_paths(
             # what is written, not its leading piece (fair check 18, item 106).
             start, built = "Relative path " + written, ""
         rest = "" if known or what == "the working directory" else ", the rest known only at run time"
+        if rest and looped:
+            # `for name in ["train", "test"]: df.to_csv("resumes/resumes_" + name + ".csv")`: the rest
+            # is one of the literal values the loop goes over (fair check 34, items 88, 107).
+            rest = f", the rest from the loop over {and_listed([shown(v) for v in looped])}"
         # `MNIST(os.getcwd(), train=True, download=True)` and its test split: the working directory
         # is only the root of one dataset PTH007 reports (as for a literal root; fair check 16).
         folded = "PTH007" if what == "the working directory" and _cwd_dataset_root(ctx, uses) else ""
@@ -9830,7 +9861,7 @@ def _open_ended_paths(
             # (not a place on the finding's own line: `TensorBoard(log_dir="logs/{}".format(NAME))`
             # reported at the template names no other place there; fair check 32, item 114)
             related=tuple(dict.fromkeys(r for r in [
-                *((cells[c].cell, p.call.line, p.call.column) for _, p, _, c, _ in uses),
+                *((cells[c].cell, p.call.line, p.call.column) for _, p, _, c, *_ in uses),
                 *((cells[c].cell, ln, col) for c, ln, col in places.get((cell, line, column), ())),
             ] if (r[0].index, r[1]) != (cell, line))),
             folded_into=folded,
@@ -9840,10 +9871,10 @@ def _open_ended_paths(
 _CWD_ITSELF = frozenset({"`os.getcwd()`", "`Path.cwd()`", "`pathlib.Path.cwd()`"})  # the working directory as written
 
 
-def _cwd_dataset_root(ctx: RuleContext, uses: Sequence[tuple[str, PathArgument, str, int, bool]]) -> bool:
+def _cwd_dataset_root(ctx: RuleContext, uses: Sequence[tuple[str, PathArgument, str, int, bool, Optional[tuple[str, ...]]]]) -> bool:
     """Is the working directory, given as itself (`os.getcwd()`), only the root of one dataset class
     whose first call downloads it (`download=True`) and is PTH007's finding?"""
-    if any(written not in _CWD_ITSELF or pa.entry.kind != "path" for _, pa, written, _, _ in uses):
+    if any(written not in _CWD_ITSELF or pa.entry.kind != "path" for _, pa, written, *_ in uses):
         return False
     first = min(uses, key=lambda u: (u[3], u[1].call.line, u[1].call.column))
     flag = first[1].call.arg(None, ("download",))
@@ -11823,6 +11854,21 @@ class CwdRelativePath(Rule):
                    "import os\nfrom pathlib import Path\ndata_path = Path(os.getcwd()) / 'data' / 'aclImdb'"),
             expect=((1, 3), (2, 3)),
         ),
+        # Paths built in a loop over literal values: the message says what the rest is (fair check 34,
+        # items 88, 107).
+        Example(
+            cells=("import pandas as pd\nnames = ['medium-followers', 'YT-earnings']",
+                   "for name in names:\n    df = pd.read_csv('data/' + name + '.csv')",
+                   "for split in ['train', 'test']:\n    df.to_csv('out/part_' + split + '.csv')"),
+            expect=((2, 2), (3, 2)),
+        ),
+        # A folder constant used only by joins whose results a reader opens: the message names the
+        # reader, not the join (fair check 34, item 103).
+        Example(
+            cells=("import os\nfrom skimage.io import imread",
+                   "base_path = '04-files'\nseg_path = os.path.join(base_path, 'seg.jpg')\nseg_img = imread(seg_path)"),
+            expect=((2, 1),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -12281,7 +12327,11 @@ class CwdRelativePath(Rule):
                 )
                 continue
             # (the message names a read or write, when there is one, over a join's piece)
-            constant, value, pa = next((u for u in uses if u[2].direction != "none"), uses[0])
+            # (and, when no use has a known direction, one that is not a join: `imread(seg_path)`, an
+            # uncatalogued reader, with `seg_path = os.path.join(base_path, "x.jpg")`; fair check 34,
+            # item 103: not "passed to `os.path.join`")
+            constant, value, pa = next((u for u in uses if u[2].direction != "none"), None) or next(
+                (u for u in uses if u[2].qualified not in _JOIN_CALLS and u[2].shown_callee not in _JOIN_CALLS), uses[0])
             constant = uses[0][0]
             # ... and a write of the same constant too, when the one named reads it (`checkpoint_file`
             # loaded by `torch.load` when it exists, saved by `torch.save` in a later cell: the notebook
