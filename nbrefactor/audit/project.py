@@ -187,6 +187,11 @@ class ProjectContext:
     # the notebook's folder, the MNIST files the helper looks for (`with_downloads_present`): it
     # downloads only what its folder lacks, so run from there it fetches nothing.
     committed_helper_datasets: frozenset[str] = frozenset()
+    # (class, root as written) of torchvision dataset classes given a literal root (`datasets.MNIST(
+    # "data/", download=True)`) whose folder of files, laid out as torchvision names it
+    # (`<root>/MNIST/raw`, `<root>/cifar-10-batches-py`), is there from the notebook's folder: the
+    # class downloads only when its files are missing, so run from there it fetches nothing.
+    committed_torch_datasets: frozenset[tuple[str, str]] = frozenset()
     # The file names that raw GitHub URL literals of the notebook end with (`raw.githubusercontent.com/
     # o/r/master/05_Merge/cars1.csv` → `cars1.csv`) that are files beside the notebook: an exercise
     # repository fetching its own committed data; PTH003 says to read the local copy (fair check 15).
@@ -1665,6 +1670,7 @@ def with_downloads_present(project: ProjectContext, notebook_path: str | Path, s
     project = _with_committed_copies(project, notebook_path, texts)
     project = _with_present_fallback_reads(project, notebook_path, texts)
     project = _with_committed_helper_datasets(project, notebook_path, texts)
+    project = _with_committed_torch_datasets(project, notebook_path, texts)
     if not any(may_guard_downloads(s) for s in texts):
         return project
     names = {m.group("name") for s in texts for m in _URL_FILE_NAME.finditer(s)}
@@ -1700,6 +1706,43 @@ def _with_committed_helper_datasets(project: ProjectContext, notebook_path: str 
         and any(os.path.isfile(os.path.join(base, *f.strip("/").split("/"), name)) for name in _MNIST_FILES)
     )
     return replace(project, committed_helper_datasets=project.committed_helper_datasets | present) if present else project
+
+
+# torchvision's dataset classes whose folder layout under `root` is fixed, and that folder: the MNIST
+# family keeps `<root>/<ClassName>/raw` (and `processed`; `MNIST.raw_folder`, torchvision 0.5 on),
+# CIFAR its archive's folder (`CIFAR10.base_folder`). `_check_exists`/`_check_integrity` finds the
+# files there and `download()` returns without fetching (fair check 34, item 127:
+# committed-dataset-files-present).
+TORCH_DATASET_FOLDERS = {
+    "MNIST": "MNIST/raw", "FashionMNIST": "FashionMNIST/raw", "KMNIST": "KMNIST/raw", "EMNIST": "EMNIST/raw",
+    "QMNIST": "QMNIST/raw", "CIFAR10": "cifar-10-batches-py", "CIFAR100": "cifar-100-python",
+}
+# `datasets.MNIST('data/', …)`, `torchvision.datasets.CIFAR10(root="./data", …)`: the class and its root, as written.
+_TORCH_DATASET_ROOT = re.compile(
+    r"""\b(?P<cls>""" + "|".join(TORCH_DATASET_FOLDERS) + r""")\(\s*(?:root\s*=\s*)?['"](?P<root>[^'"\n]+)['"]"""
+)
+
+
+def _with_committed_torch_datasets(project: ProjectContext, notebook_path: str | Path, texts: Sequence[str]) -> ProjectContext:
+    """The project with `committed_torch_datasets`: (class, root) of torchvision dataset classes
+    given a relative literal root whose folder (`TORCH_DATASET_FOLDERS`) holds a file from the
+    notebook's folder. One file is enough, as for `read_data_sets`: a checkout without its large
+    blobs still shows the folder the repository commits them in."""
+    pairs = sorted({(m.group("cls"), m.group("root")) for s in texts if "(" in s for m in _TORCH_DATASET_ROOT.finditer(s)})[:8]
+    if not pairs:
+        return project
+    base = os.path.dirname(resolved_path(notebook_path))
+    present = set()
+    for cls, root in pairs:
+        if os.path.isabs(root) or root.startswith("~"):
+            continue
+        folder = os.path.join(base, *[p for p in root.split("/") if p and p != "."], *TORCH_DATASET_FOLDERS[cls].split("/"))
+        try:
+            if any(entry.is_file() for entry in os.scandir(folder)):
+                present.add((cls, root))
+        except OSError:
+            continue
+    return replace(project, committed_torch_datasets=project.committed_torch_datasets | present) if present else project
 
 
 _RAW_GITHUB_FILE_NAME = re.compile(

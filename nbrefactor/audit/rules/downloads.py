@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import itertools
 import re
 import shlex
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Container, Iterable, Iterator, Optional
+from typing import Any, Callable, Container, Iterable, Iterator, Optional, Sequence
 
 from nbrefactor.audit.analysis import (
     CallFact, CellAnalysis, NotebookFacts, cell_python_tree, dead_branch_lines, tree_nodes, uncalled_function_lines,
@@ -141,6 +142,22 @@ class FetchCatalog:
     program_kinds: tuple[tuple[tuple[str, ...], FetchKind], ...] = ()
     nltk: Optional["NltkData"] = None
     chains: tuple[ChainFetch, ...] = ()
+    # `[shell.subcommands]`: command groups that fetch only through some subcommands (`kaggle
+    # competitions download`, not `kaggle competitions submit`), the subcommand words that fetch,
+    # and (subcommand, its options of which one makes it fetch)
+    subcommand_programs: frozenset[tuple[str, ...]] = frozenset()
+    fetching_subcommands: frozenset[str] = frozenset()
+    fetching_with: tuple[tuple[str, frozenset[str]], ...] = ()
+
+    def subcommand_fetches(self, rest: Sequence[str]) -> bool:
+        """The words after a `subcommand_programs` group (`["submit", "-c", "x"]`) fetch: a
+        subcommand word before the first option is a fetching one (`models instances versions
+        download`), or the subcommand is given an option that makes it fetch (`leaderboard -d`)."""
+        words = list(itertools.takewhile(lambda w: w not in {"&&", "||", ";", "|"}, rest))
+        sub = list(itertools.takewhile(lambda w: not w.startswith("-"), words))[:4]
+        if any(w in self.fetching_subcommands for w in sub):
+            return True
+        return bool(sub) and any(sub[0] == name and any(w in options for w in words) for name, options in self.fetching_with)
 
     def shell_kind(self, program: tuple[str, ...]) -> FetchKind:
         return next((kind for p, kind in self.program_kinds if p == program), _SHELL_FETCH)
@@ -234,7 +251,13 @@ def _build(catalog: Catalog) -> FetchCatalog:
             str(raw.get("corpus_module", "")),
             frozenset(str(d) for d in raw.get("not_corpora", ())),
         )
-    return FetchCatalog(calls, methods, programs, program_kinds, nltk, chains)
+    groups = data.get("shell", {}).get("subcommands", {})
+    return FetchCatalog(
+        calls, methods, programs, program_kinds, nltk, chains,
+        frozenset(tuple(str(p).split()) for p in groups.get("programs", ())),
+        frozenset(str(w) for w in groups.get("fetching", ())),
+        tuple((str(k), frozenset(str(o) for o in v)) for k, v in dict(groups.get("fetching_with", {})).items()),
+    )
 
 
 _SHELL_FETCH = FetchKind(_SHELL_WHAT)  # a `[shell]` program's
@@ -478,6 +501,8 @@ def _shell_fetch(command: str, catalog: FetchCatalog) -> Optional[tuple[str, ...
             continue
         for program in catalog.programs:
             if tuple(words[start : start + len(program)]) == program:
+                if program in catalog.subcommand_programs and not catalog.subcommand_fetches(words[start + len(program):]):
+                    break  # `kaggle competitions submit …`: uploads (see `[shell.subcommands]`)
                 return program
     return None
 
@@ -608,6 +633,8 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
             kind, dataset = found if found is not None else (None, None)
             if kind is not None and kind.id == _TF1_MNIST_ID and _helper_folder_committed(ctx, call, named):
                 continue  # `read_data_sets("data/mnist/")` with the files committed there: nothing to fetch
+            if kind is not None and kind.id == _TORCH_DATASET_ID and _torch_dataset_committed(ctx, call, named):
+                continue  # `datasets.MNIST("data/", download=True)` with data/MNIST/raw committed: nothing to fetch
             text = lines[call.line - 1] if 0 < call.line <= len(lines) else ""
             if kind is None:
                 qualified = facts.resolve(call.func) if call.func else ""
@@ -634,6 +661,7 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
 
 
 _TF1_MNIST_ID = "tf1-mnist-helper"
+_TORCH_DATASET_ID = "torch-dataset-download"
 _GIT_CLONE_ID = "git-clone"
 # `git clone -b <branch>`, `--branch <branch>`, `--branch=<branch>`: the branch the clone checks out.
 _CLONE_BRANCH = re.compile(r"\bgit\s+clone\b.*?(?:\s-b\s*|\s--branch[=\s]\s*)['\"]?([^\s'\"]+)")
@@ -650,6 +678,20 @@ def _helper_folder_committed(ctx: RuleContext, call: CallFact, named: Callable[[
         return False
     folder = first.string if first.string is not None else (named(first.name) if first.name is not None else None)
     return folder is not None and folder in committed
+
+
+def _torch_dataset_committed(ctx: RuleContext, call: CallFact, named: Callable[[str], Optional[str]]) -> bool:
+    """A torchvision dataset class (`datasets.MNIST("data/", download=True)`) given (a literal, or a
+    name bound to one) a root under which the repository commits the class's files where
+    torchvision looks for them (`ProjectContext.committed_torch_datasets`: `data/MNIST/raw`): its
+    `download()` finds them and returns, so run from the notebook's folder it fetches nothing (fair
+    check 34, item 127). The root is then a cwd-relative data folder (PTH006)."""
+    committed = ctx.project.committed_torch_datasets if ctx.project is not None else frozenset()
+    first = call.arg(0, ("root",)) if committed and call.func else None
+    if first is None:
+        return False
+    root = first.string if first.string is not None else (named(first.name) if first.name is not None else None)
+    return root is not None and (call.func.rpartition(".")[2], root) in committed
 
 
 def _fetching_functions(facts: NotebookFacts) -> dict[str, list[tuple[CellAnalysis, CallFact, str, int]]]:
@@ -1121,7 +1163,8 @@ class RuntimeDownload(Rule):
         "`monai.bundle.download`, fastai's `untar_data`, `vision_learner` (pretrained unless "
         "`pretrained=False`), `download_url`/`download_images` and fastkaggle's `setup_comp` (also when the name comes "
         "from a star import such as `from fastai.vision.all import *`: it is looked up under each star-imported module), "
-        "and `kaggle competitions download`/`gdown`/`huggingface-cli download`/`python -m nltk.downloader`/`whisper` (its model) and `git clone` (code or data "
+        "and `kaggle competitions download` (the Kaggle CLI's fetching subcommands only: `download`, `kernels pull`/`output`, "
+        "`leaderboard --download`; not `submit`, `list`, `datasets version` or `kernels push`, which upload or list)/`gdown`/`huggingface-cli download`/`python -m nltk.downloader`/`whisper` (its model) and `git clone` (code or data "
         "at whatever the default branch holds, or the branch `-b`/`--branch` names; not inside an `if` testing for Colab or Kaggle, which sets up the "
         "hosted runtime only) in `!` lines, "
         "`%%bash` cells, `subprocess` and `get_ipython().system(...)` calls; the result of a BigQuery query or "
@@ -1140,7 +1183,10 @@ class RuntimeDownload(Rule):
         "imported name it calls (`def generate(pipeline, prompt): pipeline(prompt)`: the argument, not transformers' `pipeline`; "
         "a fetching method called on a parameter, `api.competition_download_files(…)`, stays a fetch), "
         "`local_files_only=True`, TensorFlow 1's `read_data_sets(\"data/mnist/\")` when the repository commits MNIST's "
-        "files in that folder (it fetches only what its folder lacks: PTH006 reports the cwd-relative folder), `download=False` (a switch such as `download=DOWNLOAD` counts by the value a name bound once "
+        "files in that folder (it fetches only what its folder lacks: PTH006 reports the cwd-relative folder), a torchvision "
+        "MNIST-family or CIFAR class given `download=True` and a literal root under which the repository commits its files where "
+        "torchvision looks (`datasets.MNIST(\"data/\", download=True)` with `data/MNIST/raw/…`, `CIFAR10(\"data\")` with "
+        "`data/cifar-10-batches-py/…`: `download()` finds them and returns; PTH006 reports the root), `download=False` (a switch such as `download=DOWNLOAD` counts by the value a name bound once "
         "in the notebook gives it: `DOWNLOAD = True` downloads, `DOWNLOAD = False` does not), any call under `if False:` (a template's optional "
         "variant that never runs), and any call in the body of the notebook's own function that no code calls (`def train(…)` "
         "whose only call is on a commented-out line: a mention in a comment or in prose is no call; as for PTH001–PTH006, only in "
@@ -1195,6 +1241,18 @@ class RuntimeDownload(Rule):
             "f1 = evaluate.load('./metrics/f1.py')\nnet = create_model('resnet18')",
         )),
         Example(cells=("!kaggle --version", "import subprocess\nsubprocess.run(['ls', 'data'])", "from sklearn.datasets import load_iris\nX, y = load_iris(return_X_y=True)")),
+        # torchvision's MNIST with its files committed where the class looks for them (`<root>/MNIST/raw`):
+        # `download=True` fetches nothing run from the notebook's folder (fair check 34, item 127).
+        Example(
+            cells=("from torchvision import datasets", "test = datasets.MNIST('data/', train=False, download=True)"),
+            files={"data/MNIST/raw/t10k-labels-idx1-ubyte.gz": "", "data/MNIST/raw/t10k-labels-idx1-ubyte": ""},
+        ),
+        # The Kaggle CLI's uploads and listings fetch nothing: a submission, a leaderboard shown, a
+        # dataset version or a kernel pushed (fair check 34, item 129).
+        Example(cells=(
+            "!kaggle competitions submit -c titanic -f submission.csv -m 'first download try'\n!kaggle competitions leaderboard titanic --show",
+            "!kaggle datasets version -p data -m 'update'\n!kaggle kernels push -p .\n!kaggle competitions list",
+        )),
         # A Colab detection `try`: the upload runs only on Colab, the handler reads the local copy.
         Example(cells=(
             "import pandas as pd\ntry:\n    from google.colab import files\n    uploaded = files.upload()\n"
@@ -1612,6 +1670,19 @@ class RuntimeDownload(Rule):
         Example(
             cells=("import torchvision\nmodel_conv = torchvision.models.resnet18(pretrained=True)",),
             expect=((1, 2),),
+        ),
+        # The Kaggle CLI's fetching subcommands: a leaderboard downloaded, a model version, a kernel's output.
+        Example(
+            cells=("!kaggle competitions leaderboard titanic --download\n!kaggle models instances versions download google/gemma/pytorch/2b/1",
+                   "!kaggle kernels output owner/notebook -p out"),
+            expect=((1, 1), (1, 2), (2, 1)),
+        ),
+        # The files of another class, or beside the root rather than under `<root>/<ClassName>/raw`, are not the
+        # ones torchvision looks for: FashionMNIST still downloads.
+        Example(
+            cells=("from torchvision import datasets", "train = datasets.FashionMNIST('data/', download=True)"),
+            files={"data/MNIST/raw/train-labels-idx1-ubyte": "", "data/train-labels-idx1-ubyte": ""},
+            expect=((2, 1),),
         ),
     )
 

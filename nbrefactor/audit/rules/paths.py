@@ -27,14 +27,15 @@ from typing import Any, Callable, Collection, Iterable, Iterator, Mapping, Optio
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, StringFact
 from nbrefactor.audit.analysis import (
-    cell_python_tree, configured_off_lines, constant_test, dead_branch_lines, nodes_of, tree_nodes, uncalled_function_lines,
+    cell_python_tree, configured_off_lines, constant_test, dead_branch_lines, index_single_assignments, nodes_of, tree_nodes,
+    uncalled_function_lines,
 )
 from nbrefactor.audit.facts import dotted_name, statement_at, walk_nodes
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.container_code import ContainerSpan, container_spans, in_container
 from nbrefactor.audit.types import Cell, Family, Severity
 from nbrefactor.audit.ipython import MagicLine, cd_operand
-from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md, name_loads
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, and_listed, md, name_loads
 from nbrefactor.audit.rules import code as code_cell
 from nbrefactor.audit.distributions import _clone_target as clone_target
 from nbrefactor.audit.distributions import cloned_path_edits, written_modules
@@ -400,6 +401,54 @@ def _find_parameter_off_lines(facts: NotebookFacts) -> dict[int, frozenset[int]]
 _PATH_ARGUMENTS: list = []  # [facts, catalog, {id(cell analysis): (cell analysis, arguments)}]
 
 
+# fastai resolves the names its objects are given against the object's own `path`, not the working
+# directory (fair check 34, items 98, 109: fastai-learner-save-under-learner-path; read in the
+# fastai 1.0.61 wheel, fastai 2 the same). A Learner's `save(name)`/`load(name)` are
+# `self.path/self.model_dir/f"{name}.pth"` (basic_train.py l250, l272; `save_encoder`/
+# `load_encoder` of text/learner.py too), `export(file)` is `self.path/file`, and `self.path` is
+# the data's path unless `path=` is given (l164). An item list's `split_by_fname_file(fname)` reads
+# `self.path/fname` (data_block.py l251) and `add_test_folder(name)` lists `self.path/name`.
+# Learners: a name every plain assignment of which calls a Learner factory, or (a Learner is
+# rebound in loops, unpacked, passed around) the names fastai's own guides give one.
+_FASTAI_LEARNER_METHODS = frozenset({"save", "load", "export", "save_encoder", "load_encoder"})
+_FASTAI_ITEM_LIST_METHODS = frozenset({"split_by_fname_file", "add_test_folder"})
+_FASTAI_OWN_PATH_METHODS = _FASTAI_LEARNER_METHODS | _FASTAI_ITEM_LIST_METHODS
+_FASTAI_LEARNER_FACTORIES = frozenset({
+    "Learner", "cnn_learner", "create_cnn", "vision_learner", "unet_learner", "tabular_learner", "collab_learner",
+    "text_classifier_learner", "language_model_learner", "load_learner", "RNNLearner", "LanguageLearner",
+})
+_FASTAI_LEARNER_NAMES = frozenset({"learn", "learner"})
+# fastai v1's item list and data bunch factories join what they are given to their `path`:
+# `ImageItemList.from_csv(path, "train_v2.csv", folder="train-jpg")` reads `path/train_v2.csv` and
+# the images under `path/train-jpg` (data_block.py l143, vision/data.py l123, l282); only `path`
+# itself is a place of the working directory, judged where it is bound.
+_FASTAI_JOINED_KEYWORDS = frozenset({"folder", "csv_name", "csv_labels", "csv_fname"})
+
+
+def _fastai_imported(facts: NotebookFacts) -> bool:
+    return any((imp.module or imp.qualified).split(".")[0] in {"fastai", "fastbook"} for _, imp in facts.imports)
+
+
+def _fastai_own_path(facts: NotebookFacts, call: CallFact) -> bool:
+    """`call` names a file under a fastai object's own `path` (`learn.save("stage-1")`,
+    `src.split_by_fname_file("../valid.txt")`), with fastai imported. A Learner's methods only on a
+    receiver that is a Learner (see `_FASTAI_LEARNER_METHODS`): `model.save("m.h5")` stays a path."""
+    if not _fastai_imported(facts):
+        return False
+    if call.method in _FASTAI_ITEM_LIST_METHODS:
+        return True
+    receiver = call.receiver
+    if not receiver.isidentifier():
+        return False
+    if receiver in _FASTAI_LEARNER_NAMES:
+        return True
+    bound = index_single_assignments(facts).get(receiver, ())
+    return bool(bound) and all(
+        isinstance(node.value, ast.Call) and dotted_name(node.value.func).rpartition(".")[2] in _FASTAI_LEARNER_FACTORIES
+        for node in bound
+    )
+
+
 def _path_arguments(facts: NotebookFacts, catalog: Catalog, ca: CellAnalysis) -> list[PathArgument]:
     from nbrefactor.audit.rules.downloads import keyword_flag  # (downloads imports paths' package)
 
@@ -409,6 +458,8 @@ def _path_arguments(facts: NotebookFacts, catalog: Catalog, ca: CellAnalysis) ->
     for call in ca.facts.calls:
         if call.line in dead:
             continue
+        if call.method in _FASTAI_OWN_PATH_METHODS and _fastai_own_path(facts, call):
+            continue  # `learn.save("stage-1")`: under the Learner's own folder, not the working directory
         qualified, entries = matching_entries(facts, catalog, call)
         if not entries:
             out.extend(_generic_path_arguments(facts, catalog, call, qualified, strings))
@@ -616,6 +667,12 @@ def _generic_path_arguments(
         candidates = [arg for arg in candidates if not _comet_asset_name(call, arg)]
     if any(_folder_keyword(arg) for arg in call.args):
         candidates = [arg for arg in candidates if not _file_name_in_folder(arg)]
+    if (call.method.startswith("from_") and any(arg.keyword in _FASTAI_JOINED_KEYWORDS for arg in candidates)
+            and any(c.startswith("fastai.") for c in (qualified, *_star_candidates(facts, catalog, call.func, qualified)))):
+        # `ImageItemList.from_csv(path, "labels.csv", folder="train-jpg")`: under `path` (see `_FASTAI_JOINED_KEYWORDS`)
+        candidates = [arg for arg in candidates if arg.keyword not in _FASTAI_JOINED_KEYWORDS]
+        if not candidates:
+            return []
     return [_generic(call, arg, qualified, strings) for arg in candidates]
 
 
@@ -8635,6 +8692,32 @@ def _parameters_setting(ctx: RuleContext, f: LiteralFinding) -> bool:
     )
 
 
+def _loop_literals(ctx: RuleContext, ca: CellAnalysis, node: ast.AST) -> Optional[tuple[str, ...]]:
+    """The string literals a top-level `for` loop of the cell goes over, when the path `node` sits in
+    its body and reads its target: a literal list or tuple (`for name in ["train", "test"]:`), or a
+    name bound once to one (`filename_list = ["a", "b"]`, then `for filename in filename_list:`);
+    None otherwise, or when the path reads another name the audit does not know."""
+    tree = cell_python_tree(ca)
+    line = getattr(node, "lineno", 0)
+    if tree is None or not line:
+        return None
+    for loop in tree.body:
+        if not (isinstance(loop, ast.For) and isinstance(loop.target, ast.Name) and loop.lineno < line <= (loop.end_lineno or 0)):
+            continue
+        values = loop.iter
+        if isinstance(values, ast.Name):
+            bound = index_single_assignments(ctx.facts).get(values.id, ())
+            values = bound[0].value if len(bound) == 1 else None
+        if not isinstance(values, (ast.List, ast.Tuple)) or not values.elts or not all(
+                isinstance(e, ast.Constant) and isinstance(e.value, str) for e in values.elts):
+            return None
+        names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        if loop.target.id not in names or names - {loop.target.id} - set(string_constants(ctx.facts)):
+            return None
+        return tuple(e.value for e in values.elts)[:6]
+    return None
+
+
 def _cell_of(ctx: RuleContext, pa: PathArgument) -> int:
     for ca in ctx.cells:
         if any(c is pa.call for c in ca.facts.calls):
@@ -9655,7 +9738,7 @@ def _open_ended_paths(
     below the working directory that `read_back(rest, cell, argument)` takes (a file the notebook
     extracted or downloaded there itself, read back) is that step's, not a use here."""
     settings = path_settings(ctx.catalog)
-    found: dict[tuple[int, int, int], list[tuple[str, PathArgument, str, int, bool]]] = {}
+    found: dict[tuple[int, int, int], list[tuple[str, PathArgument, str, int, bool, Optional[tuple[str, ...]]]]] = {}
     cells = ctx.analysis_at
     first_place: dict[str, tuple[int, int, int]] = {}
     places: dict[tuple[int, int, int], list[tuple[int, int, int]]] = {}
@@ -9724,13 +9807,14 @@ def _open_ended_paths(
                 # (fair check 32, T-1.3: not "the rest known only at run time").
                 known = _str_formatted(node, lambda a: _value_at(ctx, a, ca.cell.index, pa.arg.line, 0, nested=True))  # type: ignore[arg-type]
             written = shown(known) if known is not None else f"`{ast.get_source_segment(ca.masked.python, node) or ''}`"
-            found.setdefault(position, []).append((what, pa, written, ca.cell.index, known is not None))
+            looped = _loop_literals(ctx, ca, node) if known is None else None
+            found.setdefault(position, []).append((what, pa, written, ca.cell.index, known is not None, looped))
             if pieces is not None and isinstance(piece, ast.Constant):
                 # (the leading literal, by the finding's position: its folder's finding may fold it)
                 pieces.setdefault(position, piece.value)
     for (cell, line, column), uses in found.items():
         # (the message names a use that reads or writes, not an `os.path.abspath` on the way)
-        what, pa, written, used_in, known = next((u for u in uses if u[1].direction != "none"), uses[0])
+        what, pa, written, used_in, known, looped = next((u for u in uses if u[1].direction != "none"), uses[0])
         built = f" as {written}" if written and "\n" not in written and len(written) <= 90 else ""
         start = "Relative path " + what if what != "the working directory" else "A path built from the working directory"
         if known and what != "the working directory" and built and len({u[2] for u in uses}) == 1:
@@ -9738,6 +9822,10 @@ def _open_ended_paths(
             # what is written, not its leading piece (fair check 18, item 106).
             start, built = "Relative path " + written, ""
         rest = "" if known or what == "the working directory" else ", the rest known only at run time"
+        if rest and looped:
+            # `for name in ["train", "test"]: df.to_csv("resumes/resumes_" + name + ".csv")`: the rest
+            # is one of the literal values the loop goes over (fair check 34, items 88, 107).
+            rest = f", the rest from the loop over {and_listed([shown(v) for v in looped])}"
         # `MNIST(os.getcwd(), train=True, download=True)` and its test split: the working directory
         # is only the root of one dataset PTH007 reports (as for a literal root; fair check 16).
         folded = "PTH007" if what == "the working directory" and _cwd_dataset_root(ctx, uses) else ""
@@ -9756,7 +9844,7 @@ def _open_ended_paths(
             # (not a place on the finding's own line: `TensorBoard(log_dir="logs/{}".format(NAME))`
             # reported at the template names no other place there; fair check 32, item 114)
             related=tuple(dict.fromkeys(r for r in [
-                *((cells[c].cell, p.call.line, p.call.column) for _, p, _, c, _ in uses),
+                *((cells[c].cell, p.call.line, p.call.column) for _, p, _, c, *_ in uses),
                 *((cells[c].cell, ln, col) for c, ln, col in places.get((cell, line, column), ())),
             ] if (r[0].index, r[1]) != (cell, line))),
             folded_into=folded,
@@ -9766,10 +9854,10 @@ def _open_ended_paths(
 _CWD_ITSELF = frozenset({"`os.getcwd()`", "`Path.cwd()`", "`pathlib.Path.cwd()`"})  # the working directory as written
 
 
-def _cwd_dataset_root(ctx: RuleContext, uses: Sequence[tuple[str, PathArgument, str, int, bool]]) -> bool:
+def _cwd_dataset_root(ctx: RuleContext, uses: Sequence[tuple[str, PathArgument, str, int, bool, Optional[tuple[str, ...]]]]) -> bool:
     """Is the working directory, given as itself (`os.getcwd()`), only the root of one dataset class
     whose first call downloads it (`download=True`) and is PTH007's finding?"""
-    if any(written not in _CWD_ITSELF or pa.entry.kind != "path" for _, pa, written, _, _ in uses):
+    if any(written not in _CWD_ITSELF or pa.entry.kind != "path" for _, pa, written, *_ in uses):
         return False
     first = min(uses, key=lambda u: (u[3], u[1].call.line, u[1].call.column))
     flag = first[1].call.arg(None, ("download",))
@@ -11415,6 +11503,14 @@ class CwdRelativePath(Rule):
             "import torch\nsave_model = False\nif save_model is True:\n    torch.save(model.state_dict(), 'awesome_model.pkl')",
             "if save_model:\n    torch.save(model.state_dict(), 'other_model.pkl')",
         )),
+        # fastai resolves these names against the Learner's or the item list's own `path` (the
+        # data's folder), not the working directory (fair check 34, items 98, 109).
+        Example(cells=(
+            "from fastai.vision import *",
+            "src = (ImageItemList.from_csv(path, 'train_v2.csv', folder='train-jpg')\n       .split_by_fname_file('../valid.txt'))",
+            "clf = cnn_learner(data, models.resnet34)\nclf.save('stage-1.pth')\nclf.load('stage-1.pth')",
+            "learn.export('export.pkl')",
+        )),
     )
     failing = (
         # A function only a star import of a helper module provides, given a data file by a relative
@@ -11740,6 +11836,21 @@ class CwdRelativePath(Rule):
                    "board = TensorBoard(log_dir='logs/{}'.format(NAME))",
                    "import os\nfrom pathlib import Path\ndata_path = Path(os.getcwd()) / 'data' / 'aclImdb'"),
             expect=((1, 3), (2, 3)),
+        ),
+        # Paths built in a loop over literal values: the message says what the rest is (fair check 34,
+        # items 88, 107).
+        Example(
+            cells=("import pandas as pd\nnames = ['medium-followers', 'YT-earnings']",
+                   "for name in names:\n    df = pd.read_csv('data/' + name + '.csv')",
+                   "for split in ['train', 'test']:\n    df.to_csv('out/part_' + split + '.csv')"),
+            expect=((2, 2), (3, 2)),
+        ),
+        # A folder constant used only by joins whose results a reader opens: the message names the
+        # reader, not the join (fair check 34, item 103).
+        Example(
+            cells=("import os\nfrom skimage.io import imread",
+                   "base_path = '04-files'\nseg_path = os.path.join(base_path, 'seg.jpg')\nseg_img = imread(seg_path)"),
+            expect=((2, 1),),
         ),
     )
 
@@ -12199,7 +12310,11 @@ class CwdRelativePath(Rule):
                 )
                 continue
             # (the message names a read or write, when there is one, over a join's piece)
-            constant, value, pa = next((u for u in uses if u[2].direction != "none"), uses[0])
+            # (and, when no use has a known direction, one that is not a join: `imread(seg_path)`, an
+            # uncatalogued reader, with `seg_path = os.path.join(base_path, "x.jpg")`; fair check 34,
+            # item 103: not "passed to `os.path.join`")
+            constant, value, pa = next((u for u in uses if u[2].direction != "none"), None) or next(
+                (u for u in uses if u[2].qualified not in _JOIN_CALLS and u[2].shown_callee not in _JOIN_CALLS), uses[0])
             constant = uses[0][0]
             # ... and a write of the same constant too, when the one named reads it (`checkpoint_file`
             # loaded by `torch.load` when it exists, saved by `torch.save` in a later cell: the notebook
