@@ -1279,3 +1279,23 @@ def test_rapids_placeholders_on_the_package_index_are_declared_with_conda_channe
     plain = write_notebook(root / "plain.ipynb", ["!conda install -y -c conda-forge shap", "import shap"])
     (line,) = [d for d in audit(plain) if d.code == "DEP003"]
     assert "environment.yml whose `channels:` list has `conda-forge`" in line.fix and "placeholder" not in line.fix
+
+
+def test_dep003_does_not_ask_to_declare_a_superseded_tool_no_cell_runs(tmp_path):
+    # Fair check 34, item 24: `!pip install kaggle` / `!pip install kaggle-cli`; the fix said "Declare kaggle,
+    # kaggle-cli", pinning a dead unofficial scraper (its `kg` command) that no cell runs.
+    root = make_repo(tmp_path, {})
+    nb = write_notebook(root / "nb.ipynb", ["!pip install kaggle\n!pip install kaggle-cli", "!kaggle competitions download -c titanic"])
+    fixes = [d.fix for d in audit(nb) if d.code == "DEP003"]
+    assert len(fixes) == 1
+    assert fixes[0] == (
+        "Declare kaggle in requirements.txt (pinned) and delete the line; Delete the line `!pip install kaggle-cli`: kaggle-cli "
+        "is an unofficial command-line tool for Kaggle (`kg`), unmaintained since 2018, superseded by kaggle, and no cell "
+        "runs it: nothing to declare for it")
+
+
+def test_dep003_still_declares_a_superseded_tool_a_cell_runs(tmp_path):
+    root = make_repo(tmp_path, {})
+    nb = write_notebook(root / "nb.ipynb", ["!pip install kaggle-cli", "!kg download -c titanic"])
+    fixes = [d.fix for d in audit(nb) if d.code == "DEP003"]
+    assert fixes == ["Declare kaggle-cli in requirements.txt (pinned) and delete the line"]

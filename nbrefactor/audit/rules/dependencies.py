@@ -1852,7 +1852,9 @@ class InNotebookInstall(Rule):
         "`seaborn>=0.13`): then the fix says the two differ and to pin there the version the notebook needs. "
         "A package that is the project itself (its `setup.py` names it: `!pip install deepchem` in deepchem's tutorials) "
         "is said to be so, the fix being to install the checkout (`pip install -e <its folder>`); a hosted runtime's "
-        "bootstrap helper (`condacolab`, `scvi-colab`) has nothing to declare (what it installs has); an editable install "
+        "bootstrap helper (`condacolab`, `scvi-colab`) has nothing to declare (what it installs has), nor has a superseded "
+        "tool no cell runs (`kaggle-cli`, replaced by the official `kaggle`; `[superseded]` of `rules/distributions.toml`): "
+        "the fix names its replacement; an editable install "
         "of the working directory after `git clone URL` and `%cd` into the clone (`!pip install -e ./`) names the clone, "
         "and the fix is a direct reference to its URL pinned to a commit; so does a relative path into the folder a `git clone` "
         "above made, with no `%cd` since (`!git clone -b BRANCH URL`, `!pip install ./repo`, a sub-folder `repo/pkg` being "
@@ -2085,6 +2087,7 @@ class InNotebookInstall(Rule):
         declared = ctx.project.declared if ctx.project.manifests else frozenset()
         imported: Optional[frozenset[str]] = None  # what the notebook's imports resolve to (read once, when needed)
         setup_helpers: Optional[frozenset[str]] = None  # `[hosted_setup_helpers]`, normalised (read at the first line)
+        superseded: Optional[dict[str, tuple[str, str]]] = None  # `_superseded_unused` (read at the first line)
         steps = pipeline_step_bodies(ctx.facts)
         metapackages = _metapackages(ctx.catalog)
         aliases = import_aliases(ctx.catalog)
@@ -2189,14 +2192,18 @@ class InNotebookInstall(Rule):
             # `!pip install -q condacolab`: a hosted runtime's bootstrap, which a migration deletes with
             # its cell; what it installs is what to declare, never the helper itself (fair check 17).
             helpers = [spec.name for spec in packages if normalise(spec.name) in setup_helpers]
+            if superseded is None:
+                superseded = _superseded_unused(ctx)
+            replaced = [spec.name for spec in packages if normalise(spec.name) in superseded]
             to_declare = [name for spec in packages if normalise(spec.name) not in setup_helpers
+                          and normalise(spec.name) not in superseded
                           for name in _to_declare(spec, metapackages, imported or frozenset())]
             fix = (f"Declare {', '.join(to_declare)} in {_declare_in(ctx.project.manifests, _line_versions(parsed))} "
                    "(pinned); the line runs only "
                    "on the hosted runtime and may stay" if hosted and packages and len(packages) == len(said) and to_declare else
                    _install_fix(to_declare, ctx.project.manifests, parsed, imported=_imported_distributions(ctx)
                                 if any("://" in u for u in parsed.unresolved) else frozenset(), aliases=aliases)
-                   if to_declare or not helpers else "")
+                   if to_declare or not (helpers or replaced) else "")
             if packages and _PRE_RELEASE.search(command.text):
                 # `!pip install --pre deepchem`: the newest pre-release, a nightly where the project publishes
                 # them, changes from one run to the next more than an unpinned release (fair check 17).
@@ -2208,6 +2215,13 @@ class InNotebookInstall(Rule):
                     and set(parsed.unresolved) == set(cloned)):
                 url, branch, sub = next(iter(cloned.values()))
                 fix = _clone_reference_fix(url, "that fetches it", sub, branch)
+            if replaced:
+                # `!pip install kaggle` / `!pip install kaggle-cli`: the second is a dead unofficial tool no
+                # cell runs; declaring it pins an unmaintained package (fair check 34, item 24).
+                replaced_fix = "; ".join(
+                    f"{name} is {superseded[normalise(name)][1]}, superseded by {superseded[normalise(name)][0]}, and no cell "
+                    "runs it: nothing to declare for it" for name in replaced)
+                fix = f"{fix} ({replaced_fix})" if fix else f"Delete the line `{command.text.strip()}`: {replaced_fix}"
             if helpers:
                 helper_fix = (f"{', '.join(helpers)} only {'sets' if len(helpers) == 1 else 'set'} up Google Colab: nothing to "
                               "declare for it; declare what the cell installs with it and delete the line")
@@ -2462,6 +2476,19 @@ def _metapackages(catalog) -> dict[str, list[str]]:
     """`[metapackages]` of `rules/distributions.toml`, by normalised name: what each installs."""
     table = catalog.table("distributions", "metapackages", {}) or {}
     return {normalise(k): [n for n in v if isinstance(n, str)] for k, v in table.items() if isinstance(v, list)}
+
+
+def _superseded_unused(ctx: RuleContext) -> dict[str, tuple[str, str]]:
+    """{normalised name: (its replacement, what it was)} of the catalogue's superseded distributions
+    (`[superseded]` of rules/distributions.toml) whose commands no cell of the notebook runs."""
+    table = ctx.catalog.table("distributions", "superseded", {}) or {}
+    if not table:
+        return {}
+    run = {m.args.split()[0] for ca in ctx.facts.cells for m in ca.magics if m.kind == "shell" and m.args.split()}
+    run |= {line.split()[0] for ca in ctx.facts.cells if ca.masked.cell_magic in ("bash", "sh", "script", "system")
+            for line in ca.lines[1:] if line.split()}
+    return {normalise(name): (entry.get("by", ""), entry.get("why", "superseded")) for name, entry in table.items()
+            if isinstance(entry, dict) and not run & set(entry.get("commands", []))}
 
 
 def _to_declare(spec, metapackages: dict[str, list[str]], imported: frozenset[str]) -> list[str]:
