@@ -95,7 +95,6 @@ def install() -> None:
     debug = compiler.SRE_FLAG_DEBUG
 
     def compile(p, flags=0):
-        global _added, _full
         if type(p) not in (str, bytes) or flags & debug:
             return original(p, flags)
         key = (type(p) is bytes, p, int(flags))
@@ -106,17 +105,16 @@ def install() -> None:
             compiled = original(p, flags)  # raises or warns exactly as before
             tables = _tables(p, flags)
             if tables is not None:
-                if len(_known) < _LIMIT:
-                    _known[key] = tables
-                    _used_patterns.add(key)
-                    _added += 1
-                else:
-                    _full = True
+                _keep_pattern(key, tables)
             return compiled
         if key not in _used_patterns:
             _used_patterns.add(key)
             if os.getpid() != _installed_by:
                 _used_in_worker.add(key)
+        return from_tables(p, tables)
+
+    def from_tables(p, tables):
+        """The pattern compiled from kept tables, as `compiler.compile` would from its own steps."""
         final_flags, code, groups, groupindex, indexgroup = tables
         return sre_compile(p, final_flags, memoryview(code).cast("I").tolist(), groups, dict(groupindex), indexgroup)
 
@@ -133,8 +131,7 @@ def install() -> None:
             tables = None
         if tables is None:
             return original(p, flags)
-        final_flags, code, groups, groupindex, indexgroup = tables
-        compiled = sre_compile(p, final_flags, memoryview(code).cast("I").tolist(), groups, dict(groupindex), indexgroup)
+        compiled = from_tables(p, tables)
         _known[key] = tables  # (this worker's own copy: found again here without compiling)
         _used_patterns.add(key)
         _from_worker[key] = tables
@@ -186,20 +183,24 @@ def worker_news():
 def adopt(news) -> None:
     """In the process that installed the hooks: what a worker compiled and used (`worker_news`),
     kept as if this process had (within `_LIMIT`), so the next run's workers find it in the file."""
-    global _added, _full
     if news is None or os.getpid() != _installed_by:
         return
     tables, used = news
     for key, entry in tables.items():
-        if key in _known:
-            continue  # (another worker's)
-        if len(_known) < _LIMIT:
-            _known[key] = entry
-            _used_patterns.add(key)
-            _added += 1
-        else:
-            _full = True
+        if key not in _known:  # (else another worker's)
+            _keep_pattern(key, entry)
     _used_patterns.update(used)
+
+
+def _keep_pattern(key, tables) -> None:
+    """Keep a pattern's tables for the file (in the process that writes it), within `_LIMIT`."""
+    global _added, _full
+    if len(_known) < _LIMIT:
+        _known[key] = tables
+        _used_patterns.add(key)
+        _added += 1
+    else:
+        _full = True
 
 
 def _stable_tokenize_pattern() -> None:
