@@ -673,11 +673,15 @@ def _helper_folder_committed(ctx: RuleContext, call: CallFact, named: Callable[[
     downloads only what the folder lacks, so run from the notebook's folder it fetches nothing
     (fair check 24, item 118). The folder is then a cwd-relative data folder (PTH006)."""
     committed = ctx.project.committed_helper_datasets if ctx.project is not None else frozenset()
-    first = call.arg(0, ("train_dir",)) if committed else None
+    return bool(committed) and _literal_argument(call, "train_dir", named) in committed
+
+
+def _literal_argument(call: CallFact, keyword: str, named: Callable[[str], Optional[str]]) -> Optional[str]:
+    """The call's first argument (or `keyword=`): a string literal, or the literal a name bound once holds; else None."""
+    first = call.arg(0, (keyword,))
     if first is None:
-        return False
-    folder = first.string if first.string is not None else (named(first.name) if first.name is not None else None)
-    return folder is not None and folder in committed
+        return None
+    return first.string if first.string is not None else (named(first.name) if first.name is not None else None)
 
 
 def _torch_dataset_committed(ctx: RuleContext, call: CallFact, named: Callable[[str], Optional[str]]) -> bool:
@@ -687,10 +691,9 @@ def _torch_dataset_committed(ctx: RuleContext, call: CallFact, named: Callable[[
     `download()` finds them and returns, so run from the notebook's folder it fetches nothing (fair
     check 34, item 127). The root is then a cwd-relative data folder (PTH006)."""
     committed = ctx.project.committed_torch_datasets if ctx.project is not None else frozenset()
-    first = call.arg(0, ("root",)) if committed and call.func else None
-    if first is None:
+    if not committed or not call.func:
         return False
-    root = first.string if first.string is not None else (named(first.name) if first.name is not None else None)
+    root = _literal_argument(call, "root", named)
     return root is not None and (call.func.rpartition(".")[2], root) in committed
 
 
