@@ -337,6 +337,20 @@ def test_name_defined_only_below_is_hid004_not_hid003_nor_hid008():
     assert found(audit(("print(x)", 2), ("x = 1", 1), settings=Settings(ignore=("HID004",)))) == [("HID001", 1, 1)]
 
 
+def test_hid004_cleared_count_is_no_order_and_a_saved_error_hides_nothing():
+    # Fair check 35, item 48: the defining cell below was saved with Colab's cleared count 0, which
+    # places it nowhere in the run; "after cell 2 (run as [0])" was a claim the counts do not make.
+    diags = audit(("print(x)", 22), ("x = 1", 0), rules=[DependsOnLaterCell])
+    assert messages(diags, "HID004") == ["`x` is defined only in cell 2, below this one"]
+    # The reader ran late, but its saved output is an error itself (item 48's KeyError): nothing is hidden.
+    err = Output("error", "", name="KeyError: 1999")
+    diags = audit(("print(x[1999])", 22, [err]), ("x = {}", 5), rules=[DependsOnLaterCell])
+    assert messages(diags, "HID004") == [
+        "`x` is defined only in cell 2, below this one; it ran as [22], after cell 2 (run as [5]); "
+        "its saved output is an error too (KeyError)"
+    ]
+
+
 def test_read_after_del_redefined_below_is_hid004_not_hid003():
     diags = audit("x = 1", "del x", "print(x)", "x = 2")
     assert found(diags) == [("HID004", 3, 1)]

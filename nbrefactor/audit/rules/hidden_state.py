@@ -5879,13 +5879,19 @@ class DependsOnLaterCell(Rule):
                 where = "earlier in this cell" if d.cell == r.cell else f"cell {d.cell}"
                 message += f" ({where} deletes the definition above)"
             ran_after = [cells[c] for c in later if cells[c].execution_count is not None]
-            if (cell.execution_count is not None and ran_after
-                    and all((c.execution_count or 0) < cell.execution_count for c in ran_after)):
+            # A count of 0 is a cleared count (Colab saves some cells so), no place in the run's
+            # order: a defining cell saved with it may have run before or after this one (fair
+            # check 35, item 48: "after cell 16 (run as [0])").
+            if (cell.execution_count and ran_after and all(c.execution_count for c in ran_after)
+                    and all(c.execution_count < cell.execution_count for c in ran_after)):
                 # It ran after them (re-run late): its saved outputs read their values, which a
                 # top-to-bottom run does not have here (HID001 leaves this cell to this finding).
+                # A saved error output hides nothing: it is named instead (item 48's KeyError).
+                error = next((o.name.split(":")[0] or "an error" for o in cell.outputs if o.output_type == "error"), None)
                 message += (f"; it ran as [{cell.execution_count}], after {_cell_list([c.index for c in ran_after])} "
-                            f"(run as {', '.join(f'[{c.execution_count}]' for c in ran_after[:3])}{', …' if len(ran_after) > 3 else ''}), "
-                            "so its saved outputs hide the NameError a top-to-bottom run raises")
+                            f"(run as {', '.join(f'[{c.execution_count}]' for c in ran_after[:3])}{', …' if len(ran_after) > 3 else ''})"
+                            + (f"; its saved output is an error too ({error})" if error else
+                               ", so its saved outputs hide the NameError a top-to-bottom run raises"))
             yield Hit(
                 cell,
                 r.line,
