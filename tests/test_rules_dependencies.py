@@ -1299,3 +1299,23 @@ def test_dep003_still_declares_a_superseded_tool_a_cell_runs(tmp_path):
     nb = write_notebook(root / "nb.ipynb", ["!pip install kaggle-cli", "!kg download -c titanic"])
     fixes = [d.fix for d in audit(nb) if d.code == "DEP003"]
     assert fixes == ["Declare kaggle-cli in requirements.txt (pinned) and delete the line"]
+
+
+def test_a_typo_of_a_module_beside_the_notebook_is_no_distribution_to_declare(tmp_path):
+    # Fair check 35, items 2 and 49: `from utilties import *` beside `utilities.py` was "distribution `utilties`
+    # not declared", fixed by a requirements line pip cannot install.
+    root = make_repo(tmp_path, {"requirements.txt": "numpy==2.0.1\n", "nb/utilities.py": "def downloadData():\n    return []\n"})
+    nb = write_notebook(root / "nb" / "lesson.ipynb", ["import numpy as np\nfrom utilties import *", "downloadData()"])
+    (dep001,) = [d for d in audit(nb) if d.code == "DEP001"]
+    assert (dep001.location.cell, dep001.location.line) == (1, 2)
+    assert "did you mean the local `utilities.py`" in dep001.message
+    assert "`from utilities import *`" in dep001.fix and "requirements" not in dep001.fix
+    assert "distribution" not in dict(dep001.data)
+    # Without a manifest (DEP002), the same.
+    bare = make_repo(tmp_path / "bare", {"utilities.py": ""})
+    (dep002,) = [d for d in audit(write_notebook(bare / "a.ipynb", ["import utilites"])) if d.code == "DEP002"]
+    assert "did you mean the local `utilities.py`" in dep002.message and "`import utilities`" in dep002.fix
+    # Far from every local module, or a catalogued distribution (`plotly` beside `plot.py`), it stays a distribution.
+    other = make_repo(tmp_path / "other", {"plot.py": "", "requirements.txt": "numpy==2.0.1\n"})
+    messages = [d.message for d in audit(write_notebook(other / "b.ipynb", ["import plotly\nimport plots_x"])) if d.code == "DEP001"]
+    assert len(messages) == 2 and not any("did you mean" in m for m in messages)

@@ -18,7 +18,7 @@ from nbrefactor.audit.facts import dotted_name
 from nbrefactor.audit.hosted import hosted_only, hosted_test, local_test
 from nbrefactor.audit.container_code import ComponentStep, component_steps, pipeline_step_bodies
 from nbrefactor.audit.distributions import (
-    _installed_name, catalogued_distributions, system_installs, cell_imports, missing_helper_modules, cloned_path, import_aliases, same_name, cloned_working_folder, install_commands, pipreqs_mapping, shadowing_package, third_party_imports, url_installs,
+    _installed_name, catalogued_distributions, system_installs, cell_imports, missing_helper_modules, misspelt_local_modules, cloned_path, import_aliases, same_name, cloned_working_folder, install_commands, pipreqs_mapping, shadowing_package, third_party_imports, url_installs,
     variable_install_pins,
 )
 from nbrefactor.audit.types import Family, Severity
@@ -627,6 +627,31 @@ def _spacy_shortcut_fix(use, package: str) -> str:
             f"`{use.shown}` shortcut (spaCy 2 makes it with `python -m spacy link`; spaCy 3 has no shortcuts)")
 
 
+def _misspelt_local_hit(use, others: list, misspelt: tuple[str, str, str], key: str) -> Hit:
+    """An import no table knows that is a near miss of the project's own module (`misspelt_local_modules`:
+    `from utilties import *` beside `utilities.py`): the finding stays (the import fails on any checkout),
+    but it is the spelling to correct, not a line to add to a manifest, which pip could not install (fair
+    check 35, items 2 and 49)."""
+    top = use.module.split(".")[0]
+    local, shown, where = misspelt
+    lines = use.cell.source.splitlines()
+    statement = lines[use.line - 1].strip() if 0 < use.line <= len(lines) else ""
+    corrected = re.sub(rf"\b{re.escape(top)}\b", local, statement, count=1) if statement else ""
+    return Hit(
+        use.cell,
+        use.line,
+        use.column,
+        f"`{top}` is not a local module or a known distribution: did you mean the local `{shown}` ({where})?",
+        fix=f"Correct the import's spelling to `{local}`" + (f" (`{corrected}`)" if corrected != statement else "")
+            + f"; no manifest line can provide `{top}`",
+        key=key,
+        related=tuple(dict.fromkeys(
+            (u.cell, u.line, u.column) for u in others if (u.cell, u.line, u.column) != (use.cell, use.line, use.column))),
+        # (no `distribution`: not a manifest line that notebooks of the project share)
+        data=(("module", use.module), ("local", local)),
+    )
+
+
 class UndeclaredImport(Rule):
     code = "DEP001"
     name = "undeclared-import"
@@ -875,7 +900,13 @@ class UndeclaredImport(Rule):
         "kubeflow-tfjob. A manifest listing `sklearn`, PyPI's deprecated placeholder, lists no scikit-learn (nor one listing "
         "`bs4`, a dummy that pulls in beautifulsoup4 unpinned, a pinned Beautiful Soup): the message says so, the fix being to "
         "replace it. For `six`, which only bridges Python 2 and 3, the fix (here and in "
-        "DEP002) also says how to drop it (`iteritems(d)` is `d.items()` on Python 3)."
+        "DEP002) also says how to drop it (`iteritems(d)` is `d.items()` on Python 3). An import no table knows and no "
+        "install line of the notebook names that is a near miss of the project's own module (within two edits and a "
+        "close difflib match of a module beside the notebook, in the parent folder it puts on `sys.path` or in a folder a "
+        "literal `sys.path` edit adds: `from utilties import *` beside `utilities.py`) is still reported (the import "
+        "fails on any checkout), here and in DEP002, but as the typo it is: the message asks whether the local module "
+        "was meant and the fix corrects the spelling instead of adding a line pip could not install (the JSON `data` "
+        "names the `local` module and no distribution)."
     )
     why_bad = (
         "The notebook only works in the environment it was written in. Whoever runs it next — a "
@@ -1218,6 +1249,13 @@ class UndeclaredImport(Rule):
             files={"requirements.txt": "numpy==1.26.4\nmatplotlib==3.8.4\n"},
             expect=((1, 2),),
         ),
+        # A typo of the module beside the notebook is no distribution to declare: the fix is the spelling
+        # (fair check 35, item 2: `from utilties import *` beside `utilities.py`).
+        Example(
+            cells=("import numpy as np\nfrom utilties import *", "data = downloadData()"),
+            files={"requirements.txt": "numpy==2.0.1\n", "utilities.py": "def downloadData():\n    return []\n"},
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1272,6 +1310,10 @@ class UndeclaredImport(Rule):
                 continue
             if all(_optional_use(u, ctx.facts) for u in found):
                 continue  # the notebook is written to run without it
+            misspelt = misspelt_local_modules(ctx.facts, (use,), ctx.project).get(use.module.split(".")[0])
+            if misspelt is not None:
+                yield _misspelt_local_hit(use, found[1:], misspelt, key)
+                continue
             url = _installed_from(use, ctx.facts)
             hosted = next((_hosted_installs(ctx)[n] for n in res.normalised if n in _hosted_installs(ctx)), None)
             res = _as_installed(res, ctx)
@@ -1591,7 +1633,8 @@ class NoManifest(Rule):
         "notebook's report is unchanged. The JSON report's `data` adds `project_root` (\"\" when none was found) and, "
         "when the notebook installs the distribution itself, `installs` (its first install line's spec); for a helper module "
         "the repository did not commit, `helper` (the file to commit), and the message of the fold says to commit it beside "
-        "each notebook instead of \"one line to add\"."
+        "each notebook instead of \"one line to add\". An import that is a near miss of a module beside the notebook "
+        "(`utilties` beside `utilities.py`; see DEP001) is reported as that typo, its fix the spelling."
     )
     why_bad = (
         "Without a manifest nobody can rebuild the environment the results came from: versions "
@@ -1694,8 +1737,13 @@ class NoManifest(Rule):
         for use in kept:
             uses.setdefault(use.resolution.primary, []).append(use)
         helpers = missing_helper_modules(ctx.facts, tuple(kept), ctx.catalog)
+        misspelt = misspelt_local_modules(ctx.facts, tuple(kept), ctx.project)
         for distribution, found in uses.items():
             first, others = found[0], found[1:]
+            if first.module.split(".")[0] in misspelt:
+                yield _misspelt_local_hit(first, others, misspelt[first.module.split(".")[0]],
+                                          f"no-manifest\x1f{normalise(distribution)}")
+                continue
             if first.module.split(".")[0] in helpers:
                 yield self._missing_helper(ctx, distribution, first, others)
                 continue
