@@ -1319,3 +1319,22 @@ def test_a_typo_of_a_module_beside_the_notebook_is_no_distribution_to_declare(tm
     other = make_repo(tmp_path / "other", {"plot.py": "", "requirements.txt": "numpy==2.0.1\n"})
     messages = [d.message for d in audit(write_notebook(other / "b.ipynb", ["import plotly\nimport plots_x"])) if d.code == "DEP001"]
     assert len(messages) == 2 and not any("did you mean" in m for m in messages)
+
+
+def test_a_distribution_on_no_package_index_is_not_given_a_pinned_requirements_line(tmp_path):
+    # Fair check 35, item 7: `import graph_tool` after `!apt-get install python3-graph-tool` was given "a
+    # requirements.txt with a pinned line for graph_tool", which pip cannot install; DEP003 reports the apt line.
+    root = make_repo(tmp_path, {})
+    nb = write_notebook(root / "a.ipynb", ["!apt-get install -y python3-graph-tool", "import graph_tool as gt\nimport numpy"])
+    diagnostics = audit(nb)
+    assert found(diagnostics, "DEP002") == [(2, 2)] and found(diagnostics, "DEP003") == [(1, 1)]
+    # Without the apt line: reported, the fix naming conda-forge's graph-tool or the system package.
+    (dep002,) = [d for d in audit(write_notebook(root / "b.ipynb", ["import graph_tool as gt"])) if d.code == "DEP002"]
+    assert "`graph-tool` in an environment.yml" in dep002.fix and "`python3-graph-tool`" in dep002.fix
+    assert "requirements.txt" not in dep002.fix
+    # With a manifest that lacks it (DEP001), the same fix; a conda environment naming graph-tool declares it.
+    other = make_repo(tmp_path / "other", {"requirements.txt": "numpy==2.0.1\n"})
+    (dep001,) = [d for d in audit(write_notebook(other / "c.ipynb", ["import graph_tool"])) if d.code == "DEP001"]
+    assert "conda-forge" in dep001.fix and "(pinned)" not in dep001.fix
+    conda = make_repo(tmp_path / "conda", {"environment.yml": "channels:\n  - conda-forge\ndependencies:\n  - graph-tool=2.58\n"})
+    assert found(audit(write_notebook(conda / "d.ipynb", ["import graph_tool"])), "DEP001") == []

@@ -907,6 +907,11 @@ class UndeclaredImport(Rule):
         "fails on any checkout), here and in DEP002, but as the typo it is: the message asks whether the local module "
         "was meant and the fix corrects the spelling instead of adding a line pip could not install (the JSON `data` "
         "names the `local` module and no distribution)."
+        " A distribution on no package index pip reads (`[not_on_index]` of `rules/distributions.toml`: graph-tool, "
+        "`import graph_tool`) gets no pinned line either, here and in DEP002: the fix names its conda package and channel "
+        "and the system packages that provide it; and when an apt.txt around the notebook declares one of those system "
+        "packages, or an install line of the notebook that DEP003 reports installs one (`!apt-get install "
+        "python3-graph-tool`), nothing is reported here: that line is the root cause."
     )
     why_bad = (
         "The notebook only works in the environment it was written in. Whoever runs it next — a "
@@ -1314,6 +1319,11 @@ class UndeclaredImport(Rule):
             if misspelt is not None:
                 yield _misspelt_local_hit(use, found[1:], misspelt, key)
                 continue
+            # A distribution on no package index (graph-tool) that the notebook's own apt line installs, or apt.txt
+            # declares: DEP003's finding on that line is the root cause (fair check 35, item 7).
+            off_index = _not_on_index(res.primary, ctx.catalog)
+            if off_index is not None and _system_provided(ctx, off_index):
+                continue
             url = _installed_from(use, ctx.facts)
             hosted = next((_hosted_installs(ctx)[n] for n in res.normalised if n in _hosted_installs(ctx)), None)
             res = _as_installed(res, ctx)
@@ -1333,7 +1343,7 @@ class UndeclaredImport(Rule):
                  f"`{use.shown}` {use.needed} but its distribution `{res.primary}` is not declared in {where}"
                  + _placeholder_note(res, manifests))
                 + _shadow_note(use, ctx) + _component_note(use, component),
-                fix=_named_home(_library_home(_hatch_home(
+                fix=_not_on_index_fix(res.primary, off_index) if off_index is not None else (_named_home(_library_home(_hatch_home(
                     f"Add `{res.primary} @ {url}` to a manifest, pinned to a commit (`@<sha>`)" if url else
                     f"Add `{variable[1]}` to a manifest (the version that cell {variable[0].cell.index}'s "
                     f"`{variable[0].text.strip()}` installs)" if variable else
@@ -1350,7 +1360,7 @@ class UndeclaredImport(Rule):
                     f"Add `{pinned[1]}` to a manifest (the version that cell {pinned[0].cell.index}'s install line pins)"
                     if pinned else
                     f"Add `{res.primary}` (pinned) to a manifest", manifests),
-                    hosted, library), manifests, _homeless_projects(ctx)) + _bridge_note(res.primary) + _renamed_note(res.primary) + _conda_only_note((res.primary,)) + _component_fix(use, component),
+                    hosted, library), manifests, _homeless_projects(ctx)) + _bridge_note(res.primary) + _renamed_note(res.primary) + _conda_only_note((res.primary,)) + _component_fix(use, component)),
                 key=key,
                 related=_hosted_related(tuple(dict.fromkeys(
                     (u.cell, u.line, u.column) for u in found[1:] if (u.cell, u.line, u.column) != (use.cell, use.line, use.column))), hosted),
@@ -1634,7 +1644,9 @@ class NoManifest(Rule):
         "when the notebook installs the distribution itself, `installs` (its first install line's spec); for a helper module "
         "the repository did not commit, `helper` (the file to commit), and the message of the fold says to commit it beside "
         "each notebook instead of \"one line to add\". An import that is a near miss of a module beside the notebook "
-        "(`utilties` beside `utilities.py`; see DEP001) is reported as that typo, its fix the spelling."
+        "(`utilties` beside `utilities.py`; see DEP001) is reported as that typo, its fix the spelling; a distribution "
+        "on no package index (graph-tool; see DEP001) is given its conda or system package, or not reported when the "
+        "notebook's own apt line, which DEP003 reports, installs it."
     )
     why_bad = (
         "Without a manifest nobody can rebuild the environment the results came from: versions "
@@ -1681,6 +1693,9 @@ class NoManifest(Rule):
             "!protoc person.proto --python_out=. --descriptor_set_out=person.desc",
             "from person_pb2 import Person\nperson = Person(name='Al')",
         )),
+        # graph-tool is on no package index: the notebook's apt line installs it, and DEP003 reports that line
+        # (fair check 35, item 7).
+        Example(cells=("!apt-get install -y python3-graph-tool", "import graph_tool as gt")),
     )
     failing = (
         Example(cells=("import os\nimport numpy as np", "import pandas as pd\nimport numpy"), expect=((1, 2), (2, 1))),
@@ -1727,6 +1742,8 @@ class NoManifest(Rule):
         # In a uv workspace, a notebook importing none of its members does not run in its environment.
         Example(cells=("!pip install boto3 pandas", "import boto3\nimport pandas as pd"), files=_UV_WORKSPACE,
                 expect=((2, 1), (2, 2))),
+        # Without that line, the fix names its conda package or the system package, not a pinned requirements line.
+        Example(cells=("import graph_tool as gt",), expect=((1, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1747,6 +1764,11 @@ class NoManifest(Rule):
             if first.module.split(".")[0] in helpers:
                 yield self._missing_helper(ctx, distribution, first, others)
                 continue
+            # graph-tool: on no package index; its system package from the notebook's apt line (DEP003's finding) or
+            # apt.txt provides it, else the fix names its conda package (fair check 35, item 7).
+            off_index = _not_on_index(distribution, ctx.catalog)
+            if off_index is not None and _system_provided(ctx, off_index):
+                continue
             url = _installed_from(first, ctx.facts)
             hosted = next((_hosted_installs(ctx)[n] for n in first.resolution.normalised if n in _hosted_installs(ctx)), None)
             resolution = _as_installed(first.resolution, ctx)
@@ -1758,7 +1780,7 @@ class NoManifest(Rule):
                 first.column,
                 f"`{first.shown}` {first.needed} ({_distribution_phrase(resolution, url, imported=not first.how)}) but no manifest ({_MANIFEST_KINDS}) "
                 "was found beside or above the notebook" + _shadow_note(first, ctx) + _component_note(first, component),
-                fix=_with_hosted_pin(
+                fix=_not_on_index_fix(distribution, off_index) if off_index is not None else (_with_hosted_pin(
                     f"Add a requirements.txt beside the notebook with the line `{distribution} @ {url}`, pinned to a commit (`@<sha>`)"
                     if url else
                     f"Add a requirements.txt beside the notebook with a pinned line for the distribution that provides "
@@ -1769,7 +1791,7 @@ class NoManifest(Rule):
                     f"Add a requirements.txt beside the notebook with a pinned line for `{distribution}`", hosted)
                 + _bridge_note(distribution) + _renamed_note(distribution) + _conda_only_note((distribution,))
                 + _component_fix(first, component)
-                + _spacy_shortcut_fix(first, distribution),
+                + _spacy_shortcut_fix(first, distribution)),
                 key=f"no-manifest\x1f{normalise(distribution)}",
                 related=_hosted_related(tuple(dict.fromkeys(
                     (u.cell, u.line, u.column) for u in others if (u.cell, u.line, u.column) != (first.cell, first.line, first.column))), hosted),
@@ -2337,21 +2359,9 @@ class InNotebookInstall(Rule):
                 related=tuple((item.command.cell, item.command.line, item.command.column) for item in items[1:]),
             )
         system = dict(reversed(ctx.project.system_packages))  # package -> the nearest file declaring it
-        # A cell whose unguarded `from google.colab import auth` DEP006 reports is Colab-only set-up: its apt lines
-        # (the 2018 Drive-mount recipe's google-drive-ocamlfuse from a PPA) are that finding's related locations, one
-        # root cause, not an apt.txt to write (fair check 32, items 23, 25, 29, 30, 31, 33).
-        from nbrefactor.audit.rules.hosted import hosted_setup_cells
-        setup_cells: Optional[frozenset[int]] = None
         # The system installs of one cell are one finding too, as its pip lines are (items 25/31: two per cell).
         system_by_cell: dict[int, list] = {}
-        for ca, line, column, tool, packages in system_installs(ctx.facts):
-            files = list(dict.fromkeys(system[p] for p in packages if p in system))
-            if len(files) and all(p in system for p in packages) and hosted_only(ca.lines, line):
-                continue  # declared for local runs; the line sets up Colab or Kaggle only
-            if setup_cells is None:
-                setup_cells = hosted_setup_cells(ctx.facts)
-            if ca.cell.index in setup_cells:
-                continue
+        for ca, line, column, tool, packages in _reported_system_installs(ctx):
             system_by_cell.setdefault(ca.cell.index, []).append((ca, line, column, tool, packages))
         for items in system_by_cell.values():
             ca, line, column, tool, first_packages = items[0]
@@ -2408,6 +2418,62 @@ class InNotebookInstall(Rule):
 _CODE_ENVIRONMENTS = {"azureml.core.conda_dependencies.CondaDependencies.create": ("conda_packages", "pip_packages")}
 # A package spec pinned to one version: pip's `name==1.2` (`===`), conda's `name=1.2` (`name=1.2=build`); no range.
 _PINNED_SPEC = re.compile(r"^[A-Za-z0-9_.\-]+(?:\[[^\]]*\])?\s*(?:===?|=)\s*\d[\w.+!-]*(?:=[\w.]+)?\s*$")
+
+
+def _reported_system_installs(ctx: RuleContext) -> list[tuple]:
+    """The notebook's system-package install lines (`system_installs`) that DEP003 reports: not a line an
+    environment file (apt.txt) declares every package of for local runs while it sets up Colab or Kaggle
+    only, nor one in a Colab set-up cell DEP006 reports."""
+    def compute() -> list[tuple]:
+        system = dict(reversed(ctx.project.system_packages))
+        # A cell whose unguarded `from google.colab import auth` DEP006 reports is Colab-only set-up: its apt lines
+        # (the 2018 Drive-mount recipe's google-drive-ocamlfuse from a PPA) are that finding's related locations, one
+        # root cause, not an apt.txt to write (fair check 32, items 23, 25, 29, 30, 31, 33).
+        from nbrefactor.audit.rules.hosted import hosted_setup_cells
+        setup_cells: Optional[frozenset[int]] = None
+        out: list[tuple] = []
+        for ca, line, column, tool, packages in system_installs(ctx.facts):
+            if packages and all(p in system for p in packages) and hosted_only(ca.lines, line):
+                continue  # declared for local runs; the line sets up Colab or Kaggle only
+            if setup_cells is None:
+                setup_cells = hosted_setup_cells(ctx.facts)
+            if ca.cell.index in setup_cells:
+                continue
+            out.append((ca, line, column, tool, packages))
+        return out
+    return ctx.shared("dependencies.reported_system_installs", compute)
+
+
+def _not_on_index(distribution: str, catalog) -> Optional[dict]:
+    """`[not_on_index]` of rules/distributions.toml for `distribution`: where it comes from, since no package
+    index pip reads has it (`graph-tool`); None for any other."""
+    table = catalog.table("distributions", "not_on_index", {}) or {}
+    wanted = normalise(distribution.split("[")[0])
+    return next((entry for name, entry in table.items() if isinstance(entry, dict) and normalise(name) == wanted), None)
+
+
+def _system_provided(ctx: RuleContext, entry: dict) -> bool:
+    """Does the environment get a distribution on no package index (`[not_on_index]` `entry`) from a system
+    package: an environment file around the notebook (apt.txt) declares one, or an install line of the notebook
+    that DEP003 reports installs one (that finding, whose fix is to install it where the image is built, is the
+    root cause: fair check 35, item 7)."""
+    packages = {p for p in entry.get("apt", ()) if isinstance(p, str)}
+    if not packages:
+        return False
+    if any(p in packages for p, _file in ctx.project.system_packages):
+        return True
+    return any(set(found) & packages for *_, found in _reported_system_installs(ctx))
+
+
+def _not_on_index_fix(distribution: str, entry: dict) -> str:
+    """The fix for a distribution on no package index: its conda package or its system package, not a pinned
+    requirements line pip cannot resolve (fair check 35, item 7: `graph_tool`)."""
+    conda, channel = entry.get("conda") or distribution, entry.get("channel") or "conda-forge"
+    apt = [p for p in entry.get("apt", ()) if isinstance(p, str)]
+    return (f"`{distribution}` is on no package index pip reads (`pip install {distribution}` finds nothing): declare "
+            f"`{conda}` in an environment.yml whose `channels:` list has `{channel}`"
+            + (f", or install the system package {', '.join(f'`{p}`' for p in apt)} where the environment is built "
+               "(the image's Dockerfile, a Binder `apt.txt`)" if apt else ""))
 
 
 def _environments_in_code(ctx: RuleContext) -> Iterator[Hit]:
