@@ -1338,3 +1338,16 @@ def test_a_distribution_on_no_package_index_is_not_given_a_pinned_requirements_l
     assert "conda-forge" in dep001.fix and "(pinned)" not in dep001.fix
     conda = make_repo(tmp_path / "conda", {"environment.yml": "channels:\n  - conda-forge\ndependencies:\n  - graph-tool=2.58\n"})
     assert found(audit(write_notebook(conda / "d.ipynb", ["import graph_tool"])), "DEP001") == []
+
+
+def test_a_module_a_declared_distributions_dependency_provides_is_added_as_that_dependency(tmp_path):
+    # Fair check 35, item 3: `import theano` beside a declared pymc3 (3.11 runs on Theano-PyMC, which provides
+    # `theano`) was fixed by "Add `Theano` (pinned)", a second copy of the module that would clash.
+    root = make_repo(tmp_path, {"requirements.txt": "numpy==1.21.6\n", "env/environment.yml": "dependencies:\n  - pymc3=3.11.5\n"})
+    (dep001,) = [d for d in audit(write_notebook(root / "env" / "a.ipynb", ["import theano\nimport numpy"])) if d.code == "DEP001"]
+    assert dep001.fix.startswith("Add `Theano-PyMC` beside `pymc3` in ") and "environment.yml" in dep001.fix
+    # Without pymc3 the usual line; a declared Theano-PyMC declares `theano`.
+    (plain,) = [d for d in audit(write_notebook(root / "b.ipynb", ["import theano"])) if d.code == "DEP001"]
+    assert "Add `Theano` (pinned)" in plain.fix
+    other = make_repo(tmp_path / "other", {"requirements.txt": "pymc3==3.11.5\nTheano-PyMC==1.1.2\n"})
+    assert found(audit(write_notebook(other / "c.ipynb", ["import theano"])), "DEP001") == []

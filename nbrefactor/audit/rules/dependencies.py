@@ -911,7 +911,10 @@ class UndeclaredImport(Rule):
         "`import graph_tool`) gets no pinned line either, here and in DEP002: the fix names its conda package and channel "
         "and the system packages that provide it; and when an apt.txt around the notebook declares one of those system "
         "packages, or an install line of the notebook that DEP003 reports installs one (`!apt-get install "
-        "python3-graph-tool`), nothing is reported here: that line is the root cause."
+        "python3-graph-tool`), nothing is reported here: that line is the root cause. A module that a declared "
+        "distribution's own dependency provides under another name (`[dependency_provides]`: `theano` beside a declared "
+        "`pymc3`, whose 3.10 and later run on Theano-PyMC) is still reported, but the fix adds that dependency beside the "
+        "declared one, at the version it requires, not the usual distribution, whose second copy of the module would clash."
     )
     why_bad = (
         "The notebook only works in the environment it was written in. Whoever runs it next — a "
@@ -1332,6 +1335,7 @@ class UndeclaredImport(Rule):
                 (variable_install_pins(ctx.facts)[n] for n in res.normalised if n in variable_install_pins(ctx.facts)), None)
             pinned = None if url or hosted or variable else next(
                 (_install_pins(ctx)[n] for n in res.normalised if n in _install_pins(ctx)), None)
+            provider = _dependency_provider(use.module, manifests, ctx.catalog)
             yield Hit(
                 use.cell,
                 use.line,
@@ -1359,6 +1363,8 @@ class UndeclaredImport(Rule):
                     if "spaCy model" in use.needed else
                     f"Add `{pinned[1]}` to a manifest (the version that cell {pinned[0].cell.index}'s install line pins)"
                     if pinned else
+                    f"Add `{provider[1]['distribution']}` beside `{provider[0]}` in {provider[2]} (pinned to the version "
+                    f"that `{provider[0]}` requires; {provider[1]['note']})" if provider else
                     f"Add `{res.primary}` (pinned) to a manifest", manifests),
                     hosted, library), manifests, _homeless_projects(ctx)) + _bridge_note(res.primary) + _renamed_note(res.primary) + _conda_only_note((res.primary,)) + _component_fix(use, component)),
                 key=key,
@@ -2418,6 +2424,22 @@ class InNotebookInstall(Rule):
 _CODE_ENVIRONMENTS = {"azureml.core.conda_dependencies.CondaDependencies.create": ("conda_packages", "pip_packages")}
 # A package spec pinned to one version: pip's `name==1.2` (`===`), conda's `name=1.2` (`name=1.2=build`); no range.
 _PINNED_SPEC = re.compile(r"^[A-Za-z0-9_.\-]+(?:\[[^\]]*\])?\s*(?:===?|=)\s*\d[\w.+!-]*(?:=[\w.]+)?\s*$")
+
+
+def _dependency_provider(module: str, manifests: tuple[Manifest, ...], catalog) -> Optional[tuple[str, dict, str]]:
+    """(declared distribution, its `[dependency_provides]` entry, the nearest manifest declaring it) when a
+    declared distribution's own dependency provides the top-level `module` under another name than the import's
+    first distribution (`theano` beside a declared `pymc3`, which runs on Theano-PyMC): the line to add is that
+    dependency, beside it (fair check 35, item 3). Not covered: a version of the declared distribution that
+    runs on the usual one (the note says which versions do)."""
+    table = (catalog.table("distributions", "dependency_provides", {}) or {}).get(module.split(".")[0]) or {}
+    for name, entry in table.items():
+        if not (isinstance(entry, dict) and entry.get("distribution") and entry.get("note")):
+            continue
+        where = next((m.path for m in manifests if any(r.name == normalise(name) for r in m.requirements)), None)
+        if where is not None:
+            return name, entry, where
+    return None
 
 
 def _reported_system_installs(ctx: RuleContext) -> list[tuple]:
