@@ -1351,3 +1351,17 @@ def test_a_module_a_declared_distributions_dependency_provides_is_added_as_that_
     assert "Add `Theano` (pinned)" in plain.fix
     other = make_repo(tmp_path / "other", {"requirements.txt": "pymc3==3.11.5\nTheano-PyMC==1.1.2\n"})
     assert found(audit(write_notebook(other / "c.ipynb", ["import theano"])), "DEP001") == []
+
+
+def test_dep003_fix_says_when_the_manifest_lacks_the_extra_the_line_installs(tmp_path):
+    # Fair check 35, item 20: `!pip install gym[atari]` beside a manifest's plain `gym` was "gym[atari] … already
+    # declared"; the Pong notebook needs the extra.
+    root = make_repo(tmp_path, {"requirements.txt": "gym==0.21.0\nJSAnimation==0.1\ntransformers[torch]==4.44.2\n"})
+    nb = write_notebook(root / "nb.ipynb", ["!pip install gym[atari]\n!pip install JSAnimation", "!pip install transformers[torch] shap",
+                                            "import gym, JSAnimation, transformers, shap"])
+    fixes = [d.fix.replace(f"{root}/", "") for d in audit(nb) if d.code == "DEP003"]
+    assert fixes == [
+        "JSAnimation is already declared in requirements.txt; `gym` is declared in requirements.txt without the `atari` extra "
+        "the notebook's line installs: declare `gym[atari]` there, install from it before starting the kernel and delete the lines",
+        "Declare shap in requirements.txt (pinned; transformers[torch] is already declared in requirements.txt) and delete the line",
+    ]

@@ -1949,7 +1949,9 @@ class InNotebookInstall(Rule):
         "(flash-attn), a pip option no requirements file carries, is installed with it in a step after the manifest's "
         "packages. A "
         "package already declared in a `binder/` file beside a `binder/Dockerfile` is said to be ignored there (repo2docker "
-        "builds from the Dockerfile alone): the fix is a RUN line of that Dockerfile. "
+        "builds from the Dockerfile alone): the fix is a RUN line of that Dockerfile. A package a manifest declares "
+        "without an extra the line installs (`!pip install gym[atari]` beside a plain `gym`) is not said to be declared: "
+        "the fix says the manifest lacks the extra and to declare `gym[atari]` there. "
         "So is an install in the body of a function the notebook makes a Kubeflow Pipelines component of "
         "(`create_component_from_func(step, base_image=…)`, `func_to_container_op`, `@dsl.component`): it runs in the "
         "step's container, not in the kernel, and no manifest of the notebook reaches that image. Nor is a line that only "
@@ -2850,6 +2852,13 @@ def _declared_key(name: str, declaring: Collection[str], aliases: Optional[dict]
 _WHEEL_FILE = re.compile(r"^(?P<name>[A-Za-z0-9_.]+)-(?P<version>[^-]+)(?:-\d[^-]*)?-(?P<tags>[^-]+-[^-]+-[^-]+)\.whl$", re.IGNORECASE)
 
 
+def _line_extras(name: str) -> list[str]:
+    """The extras an install line's name asks for, lower case (`gym[atari, accept-rom-license]` → atari,
+    accept-rom-license); [] without."""
+    m = re.match(r"[^\[]*\[([^\]]*)\]", name)
+    return [e.strip().lower() for e in m.group(1).split(",") if e.strip()] if m else []
+
+
 def _declaring_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None, versions: Optional[dict] = None,
                    imported: frozenset[str] = frozenset(), aliases: Optional[dict] = None) -> str:
     """What to do about an install line: declare what no manifest declares; for what one already
@@ -2914,7 +2923,12 @@ def _declaring_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=Non
     # `!pip install pandas==1.5.3` beside `pandas==2.1.0`: declared, but not the version the line
     # installs (left17: the fix said "already declared").
     differing = _differing_versions([n for n in declared if n not in own], manifests, declaring, line_versions, keys)
-    listed = [n for n in declared if n not in own and n not in differing]
+    # `!pip install gym[atari]` beside a Dockerfile's plain `gym`: declared, but not with the extra the line installs
+    # (fair check 35, item 20: the fix said "gym[atari] … already declared").
+    with_extras = _declared_extras(manifests)
+    lacking = {n: missing for n in declared if n not in own and n not in differing
+               and (missing := [e for e in _line_extras(n) if (keys[n], e) not in with_extras])}
+    listed = [n for n in declared if n not in own and n not in differing and n not in lacking]
     parts = []
     binder_docker = ""
     if listed:
@@ -2924,6 +2938,9 @@ def _declaring_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=Non
         parts.append(f"{', '.join(shown(n) for n in listed)} {'is' if len(listed) == 1 else 'are'} already declared in {files}"
                      + (f" (which Binder ignores, building from {binder_docker} alone)" if binder_docker and binder_docker not in files.split(", ") else ""))
     parts += [f"the install of `{installed}` differs from the `{spec}` that {file} declares" for installed, spec, file in differing.values()]
+    parts += [f"`{n.split('[')[0]}` is declared in {declaring[keys[n]]} without the {', '.join(f'`{e}`' for e in missing)} "
+              f"extra{'s' if len(missing) > 1 else ''} the notebook's line installs" for n, missing in lacking.items()]
+    extras_fix = ", ".join(f"`{n}`" for n in lacking)
     if own:
         files = ", ".join(dict.fromkeys(declaring[keys[n]] for n in own))
         parts.append(f"{', '.join(own)} {'is' if len(own) == 1 else 'are'} the project itself, built by {files}, "
@@ -2945,10 +2962,14 @@ def _declaring_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=Non
             how = f"install {'it' if len(listed) == 1 else 'them'} in a RUN line of {binder_docker} (the image the kernel starts in)"
         if differing:
             how = f"pin there the version the notebook needs, {how}"
+        if lacking:
+            how = f"declare {extras_fix} there, {how}"
         fix = f"{already}: {how} {'and' if binder_docker and not own else 'before starting the kernel and'} delete the line"
         return "The" + fix[3:] if fix.startswith("the install of") else fix
     if differing:
         already += ": pin there the version the notebook needs"
+    if lacking:
+        already += f"{'; and' if differing else ':'} declare {extras_fix} there"
     return (f"Declare {', '.join([_with_line_pin(n, line_versions, where) for n in undeclared] + references)} in {where} "
             f"(pinned; {already}) and delete the line")
 
