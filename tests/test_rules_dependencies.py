@@ -1365,3 +1365,10 @@ def test_dep003_fix_says_when_the_manifest_lacks_the_extra_the_line_installs(tmp
         "the notebook's line installs: declare `gym[atari]` there, install from it before starting the kernel and delete the lines",
         "Declare shap in requirements.txt (pinned; transformers[torch] is already declared in requirements.txt) and delete the line",
     ]
+    # Beside a version that differs: each remedy follows its own part.
+    other = make_repo(tmp_path / "other", {"pyproject.toml": '[project]\nname = "x"\nversion = "1"\ndependencies = ["langchain>=0.3", "pinecone==8.0.0"]\n'})
+    nb = write_notebook(other / "nb.ipynb", ["!pip install langchain[openai]==1.2.7 pinecone==7.3.0 tqdm", "import langchain, pinecone, tqdm"])
+    (fix,) = [d.fix.replace(f"{other}/", "") for d in audit(nb) if d.code == "DEP003"]
+    assert fix == ("Declare tqdm in requirements.txt (pinned; the install of `pinecone==7.3.0` differs from the `pinecone==8.0.0` that "
+                   "pyproject.toml declares: pin there the version the notebook needs; `langchain` is declared in pyproject.toml "
+                   "without the `openai` extra the notebook's line installs: declare `langchain[openai]` there) and delete the line")

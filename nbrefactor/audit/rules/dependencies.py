@@ -2938,14 +2938,14 @@ def _declaring_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=Non
         parts.append(f"{', '.join(shown(n) for n in listed)} {'is' if len(listed) == 1 else 'are'} already declared in {files}"
                      + (f" (which Binder ignores, building from {binder_docker} alone)" if binder_docker and binder_docker not in files.split(", ") else ""))
     parts += [f"the install of `{installed}` differs from the `{spec}` that {file} declares" for installed, spec, file in differing.values()]
-    parts += [f"`{n.split('[')[0]}` is declared in {declaring[keys[n]]} without the {', '.join(f'`{e}`' for e in missing)} "
-              f"extra{'s' if len(missing) > 1 else ''} the notebook's line installs" for n, missing in lacking.items()]
+    lacking_parts = [f"`{n.split('[')[0]}` is declared in {declaring[keys[n]]} without the {', '.join(f'`{e}`' for e in missing)} "
+                     f"extra{'s' if len(missing) > 1 else ''} the notebook's line installs" for n, missing in lacking.items()]
     extras_fix = ", ".join(f"`{n}`" for n in lacking)
     if own:
         files = ", ".join(dict.fromkeys(declaring[keys[n]] for n in own))
         parts.append(f"{', '.join(own)} {'is' if len(own) == 1 else 'are'} the project itself, built by {files}, "
                      "not a dependency it declares")
-    already = "; ".join(parts)
+    already = "; ".join(parts + lacking_parts)
     # The example's file in a sibling folder has no DEP004 of its own (its lines are this line's root
     # cause): the fix says to pin them there.
     pinned = {r.name for m in manifests for r in m.requirements if r.pinned}
@@ -2966,10 +2966,13 @@ def _declaring_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=Non
             how = f"declare {extras_fix} there, {how}"
         fix = f"{already}: {how} {'and' if binder_docker and not own else 'before starting the kernel and'} delete the line"
         return "The" + fix[3:] if fix.startswith("the install of") else fix
+    if lacking:
+        # (each remedy after its own parts: the pin after the differing versions, the extras after theirs)
+        already = "; ".join(parts)
     if differing:
         already += ": pin there the version the notebook needs"
     if lacking:
-        already += f"{'; and' if differing else ':'} declare {extras_fix} there"
+        already = "; ".join(p for p in (already, "; ".join(lacking_parts) + f": declare {extras_fix} there") if p)
     return (f"Declare {', '.join([_with_line_pin(n, line_versions, where) for n in undeclared] + references)} in {where} "
             f"(pinned; {already}) and delete the line")
 
