@@ -1299,3 +1299,76 @@ def test_dep003_still_declares_a_superseded_tool_a_cell_runs(tmp_path):
     nb = write_notebook(root / "nb.ipynb", ["!pip install kaggle-cli", "!kg download -c titanic"])
     fixes = [d.fix for d in audit(nb) if d.code == "DEP003"]
     assert fixes == ["Declare kaggle-cli in requirements.txt (pinned) and delete the line"]
+
+
+def test_a_typo_of_a_module_beside_the_notebook_is_no_distribution_to_declare(tmp_path):
+    # Fair check 35, items 2 and 49: `from utilties import *` beside `utilities.py` was "distribution `utilties`
+    # not declared", fixed by a requirements line pip cannot install.
+    root = make_repo(tmp_path, {"requirements.txt": "numpy==2.0.1\n", "nb/utilities.py": "def downloadData():\n    return []\n"})
+    nb = write_notebook(root / "nb" / "lesson.ipynb", ["import numpy as np\nfrom utilties import *", "downloadData()"])
+    (dep001,) = [d for d in audit(nb) if d.code == "DEP001"]
+    assert (dep001.location.cell, dep001.location.line) == (1, 2)
+    assert "did you mean the local `utilities.py`" in dep001.message
+    assert "`from utilities import *`" in dep001.fix and "requirements" not in dep001.fix
+    assert "distribution" not in dict(dep001.data)
+    # Without a manifest (DEP002), the same.
+    bare = make_repo(tmp_path / "bare", {"utilities.py": ""})
+    (dep002,) = [d for d in audit(write_notebook(bare / "a.ipynb", ["import utilites"])) if d.code == "DEP002"]
+    assert "did you mean the local `utilities.py`" in dep002.message and "`import utilities`" in dep002.fix
+    # Far from every local module, or a catalogued distribution (`plotly` beside `plot.py`), it stays a distribution.
+    other = make_repo(tmp_path / "other", {"plot.py": "", "requirements.txt": "numpy==2.0.1\n"})
+    messages = [d.message for d in audit(write_notebook(other / "b.ipynb", ["import plotly\nimport plots_x"])) if d.code == "DEP001"]
+    assert len(messages) == 2 and not any("did you mean" in m for m in messages)
+
+
+def test_a_distribution_on_no_package_index_is_not_given_a_pinned_requirements_line(tmp_path):
+    # Fair check 35, item 7: `import graph_tool` after `!apt-get install python3-graph-tool` was given "a
+    # requirements.txt with a pinned line for graph_tool", which pip cannot install; DEP003 reports the apt line.
+    root = make_repo(tmp_path, {})
+    nb = write_notebook(root / "a.ipynb", ["!apt-get install -y python3-graph-tool", "import graph_tool as gt\nimport numpy"])
+    diagnostics = audit(nb)
+    assert found(diagnostics, "DEP002") == [(2, 2)] and found(diagnostics, "DEP003") == [(1, 1)]
+    # Without the apt line: reported, the fix naming conda-forge's graph-tool or the system package.
+    (dep002,) = [d for d in audit(write_notebook(root / "b.ipynb", ["import graph_tool as gt"])) if d.code == "DEP002"]
+    assert "`graph-tool` in an environment.yml" in dep002.fix and "`python3-graph-tool`" in dep002.fix
+    assert "requirements.txt" not in dep002.fix
+    # With a manifest that lacks it (DEP001), the same fix; a conda environment naming graph-tool declares it.
+    other = make_repo(tmp_path / "other", {"requirements.txt": "numpy==2.0.1\n"})
+    (dep001,) = [d for d in audit(write_notebook(other / "c.ipynb", ["import graph_tool"])) if d.code == "DEP001"]
+    assert "conda-forge" in dep001.fix and "(pinned)" not in dep001.fix
+    conda = make_repo(tmp_path / "conda", {"environment.yml": "channels:\n  - conda-forge\ndependencies:\n  - graph-tool=2.58\n"})
+    assert found(audit(write_notebook(conda / "d.ipynb", ["import graph_tool"])), "DEP001") == []
+
+
+def test_a_module_a_declared_distributions_dependency_provides_is_added_as_that_dependency(tmp_path):
+    # Fair check 35, item 3: `import theano` beside a declared pymc3 (3.11 runs on Theano-PyMC, which provides
+    # `theano`) was fixed by "Add `Theano` (pinned)", a second copy of the module that would clash.
+    root = make_repo(tmp_path, {"requirements.txt": "numpy==1.21.6\n", "env/environment.yml": "dependencies:\n  - pymc3=3.11.5\n"})
+    (dep001,) = [d for d in audit(write_notebook(root / "env" / "a.ipynb", ["import theano\nimport numpy"])) if d.code == "DEP001"]
+    assert dep001.fix.startswith("Add `Theano-PyMC` beside `pymc3` in ") and "environment.yml" in dep001.fix
+    # Without pymc3 the usual line; a declared Theano-PyMC declares `theano`.
+    (plain,) = [d for d in audit(write_notebook(root / "b.ipynb", ["import theano"])) if d.code == "DEP001"]
+    assert "Add `Theano` (pinned)" in plain.fix
+    other = make_repo(tmp_path / "other", {"requirements.txt": "pymc3==3.11.5\nTheano-PyMC==1.1.2\n"})
+    assert found(audit(write_notebook(other / "c.ipynb", ["import theano"])), "DEP001") == []
+
+
+def test_dep003_fix_says_when_the_manifest_lacks_the_extra_the_line_installs(tmp_path):
+    # Fair check 35, item 20: `!pip install gym[atari]` beside a manifest's plain `gym` was "gym[atari] … already
+    # declared"; the Pong notebook needs the extra.
+    root = make_repo(tmp_path, {"requirements.txt": "gym==0.21.0\nJSAnimation==0.1\ntransformers[torch]==4.44.2\n"})
+    nb = write_notebook(root / "nb.ipynb", ["!pip install gym[atari]\n!pip install JSAnimation", "!pip install transformers[torch] shap",
+                                            "import gym, JSAnimation, transformers, shap"])
+    fixes = [d.fix.replace(f"{root}/", "") for d in audit(nb) if d.code == "DEP003"]
+    assert fixes == [
+        "JSAnimation is already declared in requirements.txt; `gym` is declared in requirements.txt without the `atari` extra "
+        "the notebook's line installs: declare `gym[atari]` there, install from it before starting the kernel and delete the lines",
+        "Declare shap in requirements.txt (pinned; transformers[torch] is already declared in requirements.txt) and delete the line",
+    ]
+    # Beside a version that differs: each remedy follows its own part.
+    other = make_repo(tmp_path / "other", {"pyproject.toml": '[project]\nname = "x"\nversion = "1"\ndependencies = ["langchain>=0.3", "pinecone==8.0.0"]\n'})
+    nb = write_notebook(other / "nb.ipynb", ["!pip install langchain[openai]==1.2.7 pinecone==7.3.0 tqdm", "import langchain, pinecone, tqdm"])
+    (fix,) = [d.fix.replace(f"{other}/", "") for d in audit(nb) if d.code == "DEP003"]
+    assert fix == ("Declare tqdm in requirements.txt (pinned; the install of `pinecone==7.3.0` differs from the `pinecone==8.0.0` that "
+                   "pyproject.toml declares: pin there the version the notebook needs; `langchain` is declared in pyproject.toml "
+                   "without the `openai` extra the notebook's line installs: declare `langchain[openai]` there) and delete the line")

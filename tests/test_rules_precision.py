@@ -333,3 +333,18 @@ def test_a_literal_naming_a_constants_path_is_folded_into_the_constants_pth006(t
     assert (d.location.cell, d.location.line) == (1, 2)
     assert d.message.startswith("Relative path 'archive.tar.gz' (`target`)")
     assert (2, 1) in [(r.cell, r.line) for r in d.related]
+
+
+def test_blanks_under_a_todo_comment_block_are_an_exercise_template(tmp_path):
+    # Fair check 35, item 156: deepschool's Lesson 15 leaves `p = ` and `idx2 = ` under `# TODO: ` followed by
+    # numbered steps and a link; the TODO sits four lines above the first blank.
+    cell = ("for i in range(100):\n    # TODO: \n    # 1. Given x_test predict the probability of each class\n"
+            "    # 2. Given the probability distribution RANDOMLY choose a class\n"
+            "    # https://docs.scipy.org/doc/numpy/reference/generated/numpy.random.choice.html\n"
+            "    p = \n    idx2 = \n    x_test = idx2[None, :]")
+    (d,) = run(SyntaxErrorInCell, tmp_path / "a", cell)
+    assert (d.location.cell, d.location.line) == (1, 6)
+    assert "exercise template leaves a blank" in d.message and "extend-exclude" in d.fix
+    # A comment block without a TODO above the blank: still the generic wording.
+    (g,) = run(SyntaxErrorInCell, tmp_path / "b", "# 1. predict\n# see the docs\n# and more\np = \nprint(p)")
+    assert "exercise template" not in g.message

@@ -24,6 +24,7 @@ Nothing here touches the network or the notebook's folder; `ProjectContext` (rea
 from __future__ import annotations
 
 import ast
+import difflib
 import fnmatch
 import importlib.util
 import json
@@ -913,6 +914,75 @@ def _installed_setup_helpers(facts: NotebookFacts, catalog: Catalog) -> frozense
             if module is not None:
                 found.add((command.cell.index, module))
     return frozenset(found)
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, substitutions and swaps of two
+    neighbouring letters (`utilties` → `utilities` is 1)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[len(b)]
+
+
+def misspelt_local_modules(facts: NotebookFacts, uses: tuple[ImportUse, ...], project: Optional[ProjectContext]) -> dict[str, tuple[str, str, str]]:
+    """{top-level import name: (the local module it misses, its file as shown, where that module is)} for imports that
+    read as a typo of the project's own module (fair check 35, items 2 and 49: `from utilties import *`
+    beside `utilities.py`, which DEP001 called an undeclared distribution `utilties`, to be added to
+    binder/requirements.txt, a line pip cannot install). The import is one no table knows (neither the
+    catalogue, nor pipreqs' mapping, nor the installed distributions), no install line of the notebook
+    names it (commented-out ones included), and a module beside the notebook, in the parent folder it
+    puts on `sys.path` or in a folder a literal `sys.path` edit adds is a near miss (`misspelt_local_module`).
+    Not covered: a typo of a distribution's name (`import sklaern`), which stays an assumed distribution,
+    and a typo of a module no folder the audit reads holds."""
+    spellings: Optional[dict[str, str]] = None
+    found: dict[str, tuple[str, str, str]] = {}
+    for use in uses:
+        top = use.module.split(".")[0]
+        if use.how or not use.resolution.assumed or normalise(top) != normalise(use.resolution.primary) or top in found:
+            continue
+        near = misspelt_local_module(top, project)
+        if near is None:
+            continue
+        if spellings is None:
+            spellings = install_spellings(facts)
+        if normalise(top) in spellings:
+            continue  # the notebook installs it by that name: a distribution
+        found[top] = near
+    return found
+
+
+def misspelt_local_module(top: str, project: Optional[ProjectContext]) -> Optional[tuple[str, str, str]]:
+    """(the module, its file as shown, where it is) of the project's own modules that the top-level import name `top`,
+    itself no module there, is a near miss of: difflib's close match (ratio ≥ 0.85, so `plot` is no
+    miss of `plotly`) within two edits (insertions, deletions, substitutions, swaps). The folders
+    looked in: beside the notebook, the parent folder it puts on `sys.path`, a folder a literal
+    `sys.path` edit adds. The caller says whether `top` is a known distribution."""
+    if project is None:
+        return None
+    where: dict[str, str] = {}
+    for entry, names, _present in project.path_entry_modules:
+        for name in names:
+            where.setdefault(name, f"in `{entry}`, which the notebook puts on `sys.path`")
+    for name in project.parent_modules or ():
+        where[name] = "in the parent folder, which the notebook puts on `sys.path`"
+    for name in project.local_modules:
+        where[name] = "beside the notebook"
+    if not where or top in where or top in project.project_modules:
+        return None
+    close = [c for c in difflib.get_close_matches(top, list(where), n=3, cutoff=0.85) if _edit_distance(top, c) <= 2]
+    if not close:
+        return None
+    # (`star_exports` lists the `.py` modules beside the notebook; a package or a module elsewhere is shown by its name)
+    shown = f"{close[0]}.py" if where[close[0]] == "beside the notebook" and any(
+        name == close[0] for name, _exports in project.star_exports) else close[0]
+    return close[0], shown, where[close[0]]
 
 
 def _lab_test_module(name: str, catalog: Catalog) -> bool:

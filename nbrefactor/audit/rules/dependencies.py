@@ -18,7 +18,7 @@ from nbrefactor.audit.facts import dotted_name
 from nbrefactor.audit.hosted import hosted_only, hosted_test, local_test
 from nbrefactor.audit.container_code import ComponentStep, component_steps, pipeline_step_bodies
 from nbrefactor.audit.distributions import (
-    _installed_name, catalogued_distributions, system_installs, cell_imports, missing_helper_modules, cloned_path, import_aliases, same_name, cloned_working_folder, install_commands, pipreqs_mapping, shadowing_package, third_party_imports, url_installs,
+    _installed_name, catalogued_distributions, system_installs, cell_imports, missing_helper_modules, misspelt_local_modules, cloned_path, import_aliases, same_name, cloned_working_folder, install_commands, pipreqs_mapping, shadowing_package, third_party_imports, url_installs,
     variable_install_pins,
 )
 from nbrefactor.audit.types import Family, Severity
@@ -627,6 +627,31 @@ def _spacy_shortcut_fix(use, package: str) -> str:
             f"`{use.shown}` shortcut (spaCy 2 makes it with `python -m spacy link`; spaCy 3 has no shortcuts)")
 
 
+def _misspelt_local_hit(use, others: list, misspelt: tuple[str, str, str], key: str) -> Hit:
+    """An import no table knows that is a near miss of the project's own module (`misspelt_local_modules`:
+    `from utilties import *` beside `utilities.py`): the finding stays (the import fails on any checkout),
+    but it is the spelling to correct, not a line to add to a manifest, which pip could not install (fair
+    check 35, items 2 and 49)."""
+    top = use.module.split(".")[0]
+    local, shown, where = misspelt
+    lines = use.cell.source.splitlines()
+    statement = lines[use.line - 1].strip() if 0 < use.line <= len(lines) else ""
+    corrected = re.sub(rf"\b{re.escape(top)}\b", local, statement, count=1) if statement else ""
+    return Hit(
+        use.cell,
+        use.line,
+        use.column,
+        f"`{top}` is not a local module or a known distribution: did you mean the local `{shown}` ({where})?",
+        fix=f"Correct the import's spelling to `{local}`" + (f" (`{corrected}`)" if corrected != statement else "")
+            + f"; no manifest line can provide `{top}`",
+        key=key,
+        related=tuple(dict.fromkeys(
+            (u.cell, u.line, u.column) for u in others if (u.cell, u.line, u.column) != (use.cell, use.line, use.column))),
+        # (no `distribution`: not a manifest line that notebooks of the project share)
+        data=(("module", use.module), ("local", local)),
+    )
+
+
 class UndeclaredImport(Rule):
     code = "DEP001"
     name = "undeclared-import"
@@ -875,7 +900,21 @@ class UndeclaredImport(Rule):
         "kubeflow-tfjob. A manifest listing `sklearn`, PyPI's deprecated placeholder, lists no scikit-learn (nor one listing "
         "`bs4`, a dummy that pulls in beautifulsoup4 unpinned, a pinned Beautiful Soup): the message says so, the fix being to "
         "replace it. For `six`, which only bridges Python 2 and 3, the fix (here and in "
-        "DEP002) also says how to drop it (`iteritems(d)` is `d.items()` on Python 3)."
+        "DEP002) also says how to drop it (`iteritems(d)` is `d.items()` on Python 3). An import no table knows and no "
+        "install line of the notebook names that is a near miss of the project's own module (within two edits and a "
+        "close difflib match of a module beside the notebook, in the parent folder it puts on `sys.path` or in a folder a "
+        "literal `sys.path` edit adds: `from utilties import *` beside `utilities.py`) is still reported (the import "
+        "fails on any checkout), here and in DEP002, but as the typo it is: the message asks whether the local module "
+        "was meant and the fix corrects the spelling instead of adding a line pip could not install (the JSON `data` "
+        "names the `local` module and no distribution)."
+        " A distribution on no package index pip reads (`[not_on_index]` of `rules/distributions.toml`: graph-tool, "
+        "`import graph_tool`) gets no pinned line either, here and in DEP002: the fix names its conda package and channel "
+        "and the system packages that provide it; and when an apt.txt around the notebook declares one of those system "
+        "packages, or an install line of the notebook that DEP003 reports installs one (`!apt-get install "
+        "python3-graph-tool`), nothing is reported here: that line is the root cause. A module that a declared "
+        "distribution's own dependency provides under another name (`[dependency_provides]`: `theano` beside a declared "
+        "`pymc3`, whose 3.10 and later run on Theano-PyMC) is still reported, but the fix adds that dependency beside the "
+        "declared one, at the version it requires, not the usual distribution, whose second copy of the module would clash."
     )
     why_bad = (
         "The notebook only works in the environment it was written in. Whoever runs it next — a "
@@ -1218,6 +1257,13 @@ class UndeclaredImport(Rule):
             files={"requirements.txt": "numpy==1.26.4\nmatplotlib==3.8.4\n"},
             expect=((1, 2),),
         ),
+        # A typo of the module beside the notebook is no distribution to declare: the fix is the spelling
+        # (fair check 35, item 2: `from utilties import *` beside `utilities.py`).
+        Example(
+            cells=("import numpy as np\nfrom utilties import *", "data = downloadData()"),
+            files={"requirements.txt": "numpy==2.0.1\n", "utilities.py": "def downloadData():\n    return []\n"},
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1272,6 +1318,15 @@ class UndeclaredImport(Rule):
                 continue
             if all(_optional_use(u, ctx.facts) for u in found):
                 continue  # the notebook is written to run without it
+            misspelt = misspelt_local_modules(ctx.facts, (use,), ctx.project).get(use.module.split(".")[0])
+            if misspelt is not None:
+                yield _misspelt_local_hit(use, found[1:], misspelt, key)
+                continue
+            # A distribution on no package index (graph-tool) that the notebook's own apt line installs, or apt.txt
+            # declares: DEP003's finding on that line is the root cause (fair check 35, item 7).
+            off_index = _not_on_index(res.primary, ctx.catalog)
+            if off_index is not None and _system_provided(ctx, off_index):
+                continue
             url = _installed_from(use, ctx.facts)
             hosted = next((_hosted_installs(ctx)[n] for n in res.normalised if n in _hosted_installs(ctx)), None)
             res = _as_installed(res, ctx)
@@ -1280,6 +1335,7 @@ class UndeclaredImport(Rule):
                 (variable_install_pins(ctx.facts)[n] for n in res.normalised if n in variable_install_pins(ctx.facts)), None)
             pinned = None if url or hosted or variable else next(
                 (_install_pins(ctx)[n] for n in res.normalised if n in _install_pins(ctx)), None)
+            provider = _dependency_provider(use.module, manifests, ctx.catalog)
             yield Hit(
                 use.cell,
                 use.line,
@@ -1291,7 +1347,7 @@ class UndeclaredImport(Rule):
                  f"`{use.shown}` {use.needed} but its distribution `{res.primary}` is not declared in {where}"
                  + _placeholder_note(res, manifests))
                 + _shadow_note(use, ctx) + _component_note(use, component),
-                fix=_named_home(_library_home(_hatch_home(
+                fix=_not_on_index_fix(res.primary, off_index) if off_index is not None else (_named_home(_library_home(_hatch_home(
                     f"Add `{res.primary} @ {url}` to a manifest, pinned to a commit (`@<sha>`)" if url else
                     f"Add `{variable[1]}` to a manifest (the version that cell {variable[0].cell.index}'s "
                     f"`{variable[0].text.strip()}` installs)" if variable else
@@ -1307,8 +1363,10 @@ class UndeclaredImport(Rule):
                     if "spaCy model" in use.needed else
                     f"Add `{pinned[1]}` to a manifest (the version that cell {pinned[0].cell.index}'s install line pins)"
                     if pinned else
+                    f"Add `{provider[1]['distribution']}` beside `{provider[0]}` in {provider[2]} (pinned to the version "
+                    f"that `{provider[0]}` requires; {provider[1]['note']})" if provider else
                     f"Add `{res.primary}` (pinned) to a manifest", manifests),
-                    hosted, library), manifests, _homeless_projects(ctx)) + _bridge_note(res.primary) + _renamed_note(res.primary) + _conda_only_note((res.primary,)) + _component_fix(use, component),
+                    hosted, library), manifests, _homeless_projects(ctx)) + _bridge_note(res.primary) + _renamed_note(res.primary) + _conda_only_note((res.primary,)) + _component_fix(use, component)),
                 key=key,
                 related=_hosted_related(tuple(dict.fromkeys(
                     (u.cell, u.line, u.column) for u in found[1:] if (u.cell, u.line, u.column) != (use.cell, use.line, use.column))), hosted),
@@ -1591,7 +1649,10 @@ class NoManifest(Rule):
         "notebook's report is unchanged. The JSON report's `data` adds `project_root` (\"\" when none was found) and, "
         "when the notebook installs the distribution itself, `installs` (its first install line's spec); for a helper module "
         "the repository did not commit, `helper` (the file to commit), and the message of the fold says to commit it beside "
-        "each notebook instead of \"one line to add\"."
+        "each notebook instead of \"one line to add\". An import that is a near miss of a module beside the notebook "
+        "(`utilties` beside `utilities.py`; see DEP001) is reported as that typo, its fix the spelling; a distribution "
+        "on no package index (graph-tool; see DEP001) is given its conda or system package, or not reported when the "
+        "notebook's own apt line, which DEP003 reports, installs it."
     )
     why_bad = (
         "Without a manifest nobody can rebuild the environment the results came from: versions "
@@ -1638,6 +1699,9 @@ class NoManifest(Rule):
             "!protoc person.proto --python_out=. --descriptor_set_out=person.desc",
             "from person_pb2 import Person\nperson = Person(name='Al')",
         )),
+        # graph-tool is on no package index: the notebook's apt line installs it, and DEP003 reports that line
+        # (fair check 35, item 7).
+        Example(cells=("!apt-get install -y python3-graph-tool", "import graph_tool as gt")),
     )
     failing = (
         Example(cells=("import os\nimport numpy as np", "import pandas as pd\nimport numpy"), expect=((1, 2), (2, 1))),
@@ -1684,6 +1748,8 @@ class NoManifest(Rule):
         # In a uv workspace, a notebook importing none of its members does not run in its environment.
         Example(cells=("!pip install boto3 pandas", "import boto3\nimport pandas as pd"), files=_UV_WORKSPACE,
                 expect=((2, 1), (2, 2))),
+        # Without that line, the fix names its conda package or the system package, not a pinned requirements line.
+        Example(cells=("import graph_tool as gt",), expect=((1, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1694,10 +1760,20 @@ class NoManifest(Rule):
         for use in kept:
             uses.setdefault(use.resolution.primary, []).append(use)
         helpers = missing_helper_modules(ctx.facts, tuple(kept), ctx.catalog)
+        misspelt = misspelt_local_modules(ctx.facts, tuple(kept), ctx.project)
         for distribution, found in uses.items():
             first, others = found[0], found[1:]
+            if first.module.split(".")[0] in misspelt:
+                yield _misspelt_local_hit(first, others, misspelt[first.module.split(".")[0]],
+                                          f"no-manifest\x1f{normalise(distribution)}")
+                continue
             if first.module.split(".")[0] in helpers:
                 yield self._missing_helper(ctx, distribution, first, others)
+                continue
+            # graph-tool: on no package index; its system package from the notebook's apt line (DEP003's finding) or
+            # apt.txt provides it, else the fix names its conda package (fair check 35, item 7).
+            off_index = _not_on_index(distribution, ctx.catalog)
+            if off_index is not None and _system_provided(ctx, off_index):
                 continue
             url = _installed_from(first, ctx.facts)
             hosted = next((_hosted_installs(ctx)[n] for n in first.resolution.normalised if n in _hosted_installs(ctx)), None)
@@ -1710,7 +1786,7 @@ class NoManifest(Rule):
                 first.column,
                 f"`{first.shown}` {first.needed} ({_distribution_phrase(resolution, url, imported=not first.how)}) but no manifest ({_MANIFEST_KINDS}) "
                 "was found beside or above the notebook" + _shadow_note(first, ctx) + _component_note(first, component),
-                fix=_with_hosted_pin(
+                fix=_not_on_index_fix(distribution, off_index) if off_index is not None else (_with_hosted_pin(
                     f"Add a requirements.txt beside the notebook with the line `{distribution} @ {url}`, pinned to a commit (`@<sha>`)"
                     if url else
                     f"Add a requirements.txt beside the notebook with a pinned line for the distribution that provides "
@@ -1721,7 +1797,7 @@ class NoManifest(Rule):
                     f"Add a requirements.txt beside the notebook with a pinned line for `{distribution}`", hosted)
                 + _bridge_note(distribution) + _renamed_note(distribution) + _conda_only_note((distribution,))
                 + _component_fix(first, component)
-                + _spacy_shortcut_fix(first, distribution),
+                + _spacy_shortcut_fix(first, distribution)),
                 key=f"no-manifest\x1f{normalise(distribution)}",
                 related=_hosted_related(tuple(dict.fromkeys(
                     (u.cell, u.line, u.column) for u in others if (u.cell, u.line, u.column) != (first.cell, first.line, first.column))), hosted),
@@ -1873,7 +1949,9 @@ class InNotebookInstall(Rule):
         "(flash-attn), a pip option no requirements file carries, is installed with it in a step after the manifest's "
         "packages. A "
         "package already declared in a `binder/` file beside a `binder/Dockerfile` is said to be ignored there (repo2docker "
-        "builds from the Dockerfile alone): the fix is a RUN line of that Dockerfile. "
+        "builds from the Dockerfile alone): the fix is a RUN line of that Dockerfile. A package a manifest declares "
+        "without an extra the line installs (`!pip install gym[atari]` beside a plain `gym`) is not said to be declared: "
+        "the fix says the manifest lacks the extra and to declare `gym[atari]` there. "
         "So is an install in the body of a function the notebook makes a Kubeflow Pipelines component of "
         "(`create_component_from_func(step, base_image=…)`, `func_to_container_op`, `@dsl.component`): it runs in the "
         "step's container, not in the kernel, and no manifest of the notebook reaches that image. Nor is a line that only "
@@ -2289,21 +2367,9 @@ class InNotebookInstall(Rule):
                 related=tuple((item.command.cell, item.command.line, item.command.column) for item in items[1:]),
             )
         system = dict(reversed(ctx.project.system_packages))  # package -> the nearest file declaring it
-        # A cell whose unguarded `from google.colab import auth` DEP006 reports is Colab-only set-up: its apt lines
-        # (the 2018 Drive-mount recipe's google-drive-ocamlfuse from a PPA) are that finding's related locations, one
-        # root cause, not an apt.txt to write (fair check 32, items 23, 25, 29, 30, 31, 33).
-        from nbrefactor.audit.rules.hosted import hosted_setup_cells
-        setup_cells: Optional[frozenset[int]] = None
         # The system installs of one cell are one finding too, as its pip lines are (items 25/31: two per cell).
         system_by_cell: dict[int, list] = {}
-        for ca, line, column, tool, packages in system_installs(ctx.facts):
-            files = list(dict.fromkeys(system[p] for p in packages if p in system))
-            if len(files) and all(p in system for p in packages) and hosted_only(ca.lines, line):
-                continue  # declared for local runs; the line sets up Colab or Kaggle only
-            if setup_cells is None:
-                setup_cells = hosted_setup_cells(ctx.facts)
-            if ca.cell.index in setup_cells:
-                continue
+        for ca, line, column, tool, packages in _reported_system_installs(ctx):
             system_by_cell.setdefault(ca.cell.index, []).append((ca, line, column, tool, packages))
         for items in system_by_cell.values():
             ca, line, column, tool, first_packages = items[0]
@@ -2360,6 +2426,78 @@ class InNotebookInstall(Rule):
 _CODE_ENVIRONMENTS = {"azureml.core.conda_dependencies.CondaDependencies.create": ("conda_packages", "pip_packages")}
 # A package spec pinned to one version: pip's `name==1.2` (`===`), conda's `name=1.2` (`name=1.2=build`); no range.
 _PINNED_SPEC = re.compile(r"^[A-Za-z0-9_.\-]+(?:\[[^\]]*\])?\s*(?:===?|=)\s*\d[\w.+!-]*(?:=[\w.]+)?\s*$")
+
+
+def _dependency_provider(module: str, manifests: tuple[Manifest, ...], catalog) -> Optional[tuple[str, dict, str]]:
+    """(declared distribution, its `[dependency_provides]` entry, the nearest manifest declaring it) when a
+    declared distribution's own dependency provides the top-level `module` under another name than the import's
+    first distribution (`theano` beside a declared `pymc3`, which runs on Theano-PyMC): the line to add is that
+    dependency, beside it (fair check 35, item 3). Not covered: a version of the declared distribution that
+    runs on the usual one (the note says which versions do)."""
+    table = (catalog.table("distributions", "dependency_provides", {}) or {}).get(module.split(".")[0]) or {}
+    for name, entry in table.items():
+        if not (isinstance(entry, dict) and entry.get("distribution") and entry.get("note")):
+            continue
+        where = next((m.path for m in manifests if any(r.name == normalise(name) for r in m.requirements)), None)
+        if where is not None:
+            return name, entry, where
+    return None
+
+
+def _reported_system_installs(ctx: RuleContext) -> list[tuple]:
+    """The notebook's system-package install lines (`system_installs`) that DEP003 reports: not a line an
+    environment file (apt.txt) declares every package of for local runs while it sets up Colab or Kaggle
+    only, nor one in a Colab set-up cell DEP006 reports."""
+    def compute() -> list[tuple]:
+        system = dict(reversed(ctx.project.system_packages))
+        # A cell whose unguarded `from google.colab import auth` DEP006 reports is Colab-only set-up: its apt lines
+        # (the 2018 Drive-mount recipe's google-drive-ocamlfuse from a PPA) are that finding's related locations, one
+        # root cause, not an apt.txt to write (fair check 32, items 23, 25, 29, 30, 31, 33).
+        from nbrefactor.audit.rules.hosted import hosted_setup_cells
+        setup_cells: Optional[frozenset[int]] = None
+        out: list[tuple] = []
+        for ca, line, column, tool, packages in system_installs(ctx.facts):
+            if packages and all(p in system for p in packages) and hosted_only(ca.lines, line):
+                continue  # declared for local runs; the line sets up Colab or Kaggle only
+            if setup_cells is None:
+                setup_cells = hosted_setup_cells(ctx.facts)
+            if ca.cell.index in setup_cells:
+                continue
+            out.append((ca, line, column, tool, packages))
+        return out
+    return ctx.shared("dependencies.reported_system_installs", compute)
+
+
+def _not_on_index(distribution: str, catalog) -> Optional[dict]:
+    """`[not_on_index]` of rules/distributions.toml for `distribution`: where it comes from, since no package
+    index pip reads has it (`graph-tool`); None for any other."""
+    table = catalog.table("distributions", "not_on_index", {}) or {}
+    wanted = normalise(distribution.split("[")[0])
+    return next((entry for name, entry in table.items() if isinstance(entry, dict) and normalise(name) == wanted), None)
+
+
+def _system_provided(ctx: RuleContext, entry: dict) -> bool:
+    """Does the environment get a distribution on no package index (`[not_on_index]` `entry`) from a system
+    package: an environment file around the notebook (apt.txt) declares one, or an install line of the notebook
+    that DEP003 reports installs one (that finding, whose fix is to install it where the image is built, is the
+    root cause: fair check 35, item 7)."""
+    packages = {p for p in entry.get("apt", ()) if isinstance(p, str)}
+    if not packages:
+        return False
+    if any(p in packages for p, _file in ctx.project.system_packages):
+        return True
+    return any(set(found) & packages for *_, found in _reported_system_installs(ctx))
+
+
+def _not_on_index_fix(distribution: str, entry: dict) -> str:
+    """The fix for a distribution on no package index: its conda package or its system package, not a pinned
+    requirements line pip cannot resolve (fair check 35, item 7: `graph_tool`)."""
+    conda, channel = entry.get("conda") or distribution, entry.get("channel") or "conda-forge"
+    apt = [p for p in entry.get("apt", ()) if isinstance(p, str)]
+    return (f"`{distribution}` is on no package index pip reads (`pip install {distribution}` finds nothing): declare "
+            f"`{conda}` in an environment.yml whose `channels:` list has `{channel}`"
+            + (f", or install the system package {', '.join(f'`{p}`' for p in apt)} where the environment is built "
+               "(the image's Dockerfile, a Binder `apt.txt`)" if apt else ""))
 
 
 def _environments_in_code(ctx: RuleContext) -> Iterator[Hit]:
@@ -2714,6 +2852,13 @@ def _declared_key(name: str, declaring: Collection[str], aliases: Optional[dict]
 _WHEEL_FILE = re.compile(r"^(?P<name>[A-Za-z0-9_.]+)-(?P<version>[^-]+)(?:-\d[^-]*)?-(?P<tags>[^-]+-[^-]+-[^-]+)\.whl$", re.IGNORECASE)
 
 
+def _line_extras(name: str) -> list[str]:
+    """The extras an install line's name asks for, lower case (`gym[atari, accept-rom-license]` → atari,
+    accept-rom-license); [] without."""
+    m = re.match(r"[^\[]*\[([^\]]*)\]", name)
+    return [e.strip().lower() for e in m.group(1).split(",") if e.strip()] if m else []
+
+
 def _declaring_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None, versions: Optional[dict] = None,
                    imported: frozenset[str] = frozenset(), aliases: Optional[dict] = None) -> str:
     """What to do about an install line: declare what no manifest declares; for what one already
@@ -2778,7 +2923,12 @@ def _declaring_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=Non
     # `!pip install pandas==1.5.3` beside `pandas==2.1.0`: declared, but not the version the line
     # installs (left17: the fix said "already declared").
     differing = _differing_versions([n for n in declared if n not in own], manifests, declaring, line_versions, keys)
-    listed = [n for n in declared if n not in own and n not in differing]
+    # `!pip install gym[atari]` beside a Dockerfile's plain `gym`: declared, but not with the extra the line installs
+    # (fair check 35, item 20: the fix said "gym[atari] … already declared").
+    with_extras = _declared_extras(manifests)
+    lacking = {n: missing for n in declared if n not in own and n not in differing
+               and (missing := [e for e in _line_extras(n) if (keys[n], e) not in with_extras])}
+    listed = [n for n in declared if n not in own and n not in differing and n not in lacking]
     parts = []
     binder_docker = ""
     if listed:
@@ -2788,11 +2938,14 @@ def _declaring_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=Non
         parts.append(f"{', '.join(shown(n) for n in listed)} {'is' if len(listed) == 1 else 'are'} already declared in {files}"
                      + (f" (which Binder ignores, building from {binder_docker} alone)" if binder_docker and binder_docker not in files.split(", ") else ""))
     parts += [f"the install of `{installed}` differs from the `{spec}` that {file} declares" for installed, spec, file in differing.values()]
+    lacking_parts = [f"`{n.split('[')[0]}` is declared in {declaring[keys[n]]} without the {', '.join(f'`{e}`' for e in missing)} "
+                     f"extra{'s' if len(missing) > 1 else ''} the notebook's line installs" for n, missing in lacking.items()]
+    extras_fix = ", ".join(f"`{n}`" for n in lacking)
     if own:
         files = ", ".join(dict.fromkeys(declaring[keys[n]] for n in own))
         parts.append(f"{', '.join(own)} {'is' if len(own) == 1 else 'are'} the project itself, built by {files}, "
                      "not a dependency it declares")
-    already = "; ".join(parts)
+    already = "; ".join(parts + lacking_parts)
     # The example's file in a sibling folder has no DEP004 of its own (its lines are this line's root
     # cause): the fix says to pin them there.
     pinned = {r.name for m in manifests for r in m.requirements if r.pinned}
@@ -2809,10 +2962,17 @@ def _declaring_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=Non
             how = f"install {'it' if len(listed) == 1 else 'them'} in a RUN line of {binder_docker} (the image the kernel starts in)"
         if differing:
             how = f"pin there the version the notebook needs, {how}"
+        if lacking:
+            how = f"declare {extras_fix} there, {how}"
         fix = f"{already}: {how} {'and' if binder_docker and not own else 'before starting the kernel and'} delete the line"
         return "The" + fix[3:] if fix.startswith("the install of") else fix
+    if lacking:
+        # (each remedy after its own parts: the pin after the differing versions, the extras after theirs)
+        already = "; ".join(parts)
     if differing:
         already += ": pin there the version the notebook needs"
+    if lacking:
+        already = "; ".join(p for p in (already, "; ".join(lacking_parts) + f": declare {extras_fix} there") if p)
     return (f"Declare {', '.join([_with_line_pin(n, line_versions, where) for n in undeclared] + references)} in {where} "
             f"(pinned; {already}) and delete the line")
 

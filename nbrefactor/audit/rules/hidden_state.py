@@ -22,6 +22,8 @@ from nbrefactor.audit.ipython import MagicLine
 from nbrefactor.audit.analysis import CellAnalysis, cell_python_tree, may_hold_session_name_tests, python_tree, session_name_tests
 from nbrefactor.audit.facts import CallFact, dotted_name, nodes_of
 from nbrefactor.audit.guards import NOT_ANALYSED
+from nbrefactor.audit.distributions import install_spellings, misspelt_local_module, resolve
+from nbrefactor.audit.project import normalise
 from nbrefactor.audit.dataflow import (
     STATE_INJECTIONS, DefKind, Definition, Deletion, ExecFlow, Flow, Injector, InjectorKind, Mutation, NameFlow, Read, def_use, import_only_names,
 )
@@ -6138,7 +6140,9 @@ class StateInjection(Rule):
         "earlier run or a cell run out of order passes), not on the code above it. Not a dunder (`'__file__' in "
         "globals()`, a script-or-notebook check), a name the notebook never binds (a probe of what the environment "
         "injects, `'spark' in globals()`), one bound only in the tested statement itself (`if 'spark' not in globals(): "
-        "spark = …`), `dir(obj)` of an object, nor a test inside a function."
+        "spark = …`), `dir(obj)` of an object, nor a test inside a function. A star import of a module no table knows "
+        "that is a near miss of the project's own module (`from utilties import *` beside `utilities.py`; see DEP001) "
+        "binds nothing at all: the message asks whether the local module was meant and the fix corrects the spelling."
     )
     why_bad = (
         "The notebook's state depends on another file or session, so its behaviour cannot be read "
@@ -6196,6 +6200,9 @@ class StateInjection(Rule):
             "from dtreeviz.trees import *\nctreeviz_univar(dt, X, y)",
             "from lolviz import *\ntreeviz(root)",
         ), expect=((1, 2), (4, 1))),
+        # A misspelt local module: the typo, then the names (fair check 35, item 49).
+        Example(cells=("from utilties import *", "data = downloadData()"),
+                files={"utilities.py": "def downloadData():\n    return []\n"}, expect=((1, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -6251,6 +6258,14 @@ class StateInjection(Rule):
             if star and dict(ctx.project.star_exports if ctx.project is not None else ()).get(star.group(1)) is not None:
                 # The notebook's own module, whose names the audit reads: nothing is hidden from it.
                 what = "binds names nobody can see from the notebook (the audit reads them from the module beside it)"
+            elif star and (near := _misspelt_star_module(ctx, star.group(1))) is not None:
+                # Fair check 35, item 49: `from utilties import *` beside `utilities.py` binds nothing at all (the
+                # import fails); the names the notebook needs come from the module it misspells.
+                top = star.group(1).split(".")[0]
+                what = (f"binds names nobody can see from the notebook, and `{top}` is not a local module or a known "
+                        f"distribution: did you mean the local `{near[1]}` ({near[2]})?")
+                fix = (f"Correct the spelling to `{near[0]}` and import the names you use explicitly "
+                       f"(`from {near[0]} import a, b`).")
             elif star:
                 added = _added_import_folders(ctx)
                 if added:
@@ -6281,6 +6296,19 @@ class StateInjection(Rule):
             group = stars[inj.cell] if inj.kind is InjectorKind.STAR_IMPORT else []
             yield (Hit(cells[inj.cell], inj.line, inj.column, message, fix=fix, key=inj.text, related=related),
                    frozenset(module_of(o.text) for o in group), group)
+
+
+def _misspelt_star_module(ctx: RuleContext, module: str) -> Optional[tuple[str, str, str]]:
+    """The project's own module (and where it is) that a star import's module no table knows and no install
+    line of the notebook names is a near miss of (`distributions.misspelt_local_module`): `utilties` for
+    `utilities.py` beside the notebook. None otherwise."""
+    top = module.split(".")[0]
+    if not top or ctx.project is None or not resolve(top, ctx.catalog).assumed:
+        return None
+    near = misspelt_local_module(top, ctx.project)
+    if near is None or normalise(top) in install_spellings(ctx.facts):
+        return None
+    return near
 
 
 def _session_name_tests(ctx: RuleContext, flow: NameFlow, cells: dict[int, Cell]) -> Iterator[Hit]:

@@ -399,11 +399,26 @@ def template_blank(ca: CellAnalysis, line: int, message: str = "", exercise: boo
     if _EMPTY_RIGHT_SIDE.match(text):
         if exercise:
             return line
-        near = lines[max(0, line - 3):line - 1] + lines[line:line + 1]
+        near = lines[max(0, line - 3):line - 1] + lines[line:line + 1] + _comment_block_above(lines, line)
         return line if any(
             (l.strip().startswith(("#", "'", '"')) and _TODO.search(l)) or _TASK_PROMPT.match(l) for l in near
         ) else 0
     return 0
+
+
+def _comment_block_above(lines: list[str], line: int) -> list[str]:
+    """The run of comment lines right above the blank at `line`, past other blanks of the run (assignments
+    with nothing right of `=`): a `# TODO:` heading a numbered list of steps and a link (fair check 35, item
+    156: deepschool's Lesson 15, `# TODO: ` then `# 1. Given x_test predict …`, `# 2. …`, a URL, then
+    `p = ` and `idx2 = `) marks the blanks below it however many lines it takes."""
+    at = line - 2
+    while at >= 0 and _EMPTY_RIGHT_SIDE.match(lines[at]) and not lines[at].strip().startswith("#"):
+        at -= 1
+    block: list[str] = []
+    while at >= 0 and lines[at].strip().startswith("#"):
+        block.append(lines[at])
+        at -= 1
+    return block
 
 
 # A command-line tool's name then an argument (`docker run …`, `pip install …`, `git clone …`) at
@@ -525,7 +540,8 @@ class SyntaxErrorInCell(Rule):
         "finding per character and notebook, at the first cell, naming the character and what to "
         "replace it with; the other cells it breaks are related locations (each still blocks "
         "`migrate`). An exercise template's blanks (`matrix = # TODO`, `[TODO …]`, an assignment "
-        "left empty under a `# TODO` comment, a function whose body is only `# TODO` (or only comments, under a "
+        "left empty under a `# TODO` comment (within two lines, or anywhere in the run of comment lines right above "
+        "it and the other empty assignments beside it: a `# TODO:` heading numbered steps), a function whose body is only `# TODO` (or only comments, under a "
         "`### TODO: …` comment block right above its `def`); `# your code here`, "
         "`# your code goes here`, `### YOUR TOKEN HERE`, `# write your code`, `# your code. Use …`, `# <YOUR CODE>` "
         "and `seed = # your favourite seed` mark a blank as `TODO` does, "
@@ -678,6 +694,10 @@ class SyntaxErrorInCell(Rule):
                        "history = model.fit(\n      # Your Code Here)\n",
                        "history = model.fit(x,  # TODO: tune\n                    epochs=5)\nprint(history"),
                 expect=((1, 1), (4, 3))),
+        # Blanks under a `# TODO:` heading a block of numbered steps (fair check 35, item 156): a template.
+        Example(cells=("for i in range(3):\n    # TODO:\n    # 1. predict the probabilities\n    # 2. choose a class\n"
+                       "    # https://numpy.org/doc/stable/reference/random/generated/numpy.random.choice.html\n"
+                       "    p = \n    idx2 = \n    print(idx2)",), expect=((1, 6),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
