@@ -203,6 +203,11 @@ def _uses(*cells: str, kernel: str = "") -> list[tuple[int, int, str]]:
       "warnings.filterwarnings('ignore', category=np.exceptions.VisibleDeprecationWarning)\n"
       "try:\n    np.sum(a, axis=3)\nexcept np.AxisError:\n    pass\nfrom numpy import ComplexWarning",),
      [(1, 3, "numpy.VisibleDeprecationWarning"), (1, 7, "numpy.AxisError"), (1, 9, "numpy.ComplexWarning")]),
+    # gym 0.26's render without `mode` (fair check 35, recall T-7.2): on what `gym.make` made, not on the
+    # notebook's own environment class, nor a plain `render()`.
+    (("import gym\nenv = gym.make('CartPole-v0')\nframe = env.render(mode='rgb_array')\nenv.render()\n"
+      "class Mine(gym.Env):\n    def render(self, mode='human'):\n        return None\nmine = Mine()\nmine.render(mode='human')",),
+     [(1, 3, "gym.Env.render(mode=…)")]),
 ])
 def test_what_the_new_entries_match(cells: tuple[str, ...], expected: list[tuple[int, int, str]]) -> None:
     assert _uses(*cells) == expected
