@@ -203,6 +203,11 @@ def _uses(*cells: str, kernel: str = "") -> list[tuple[int, int, str]]:
       "warnings.filterwarnings('ignore', category=np.exceptions.VisibleDeprecationWarning)\n"
       "try:\n    np.sum(a, axis=3)\nexcept np.AxisError:\n    pass\nfrom numpy import ComplexWarning",),
      [(1, 3, "numpy.VisibleDeprecationWarning"), (1, 7, "numpy.AxisError"), (1, 9, "numpy.ComplexWarning")]),
+    # gym 0.26's render without `mode` (fair check 35, recall T-7.2): on what `gym.make` made, not on the
+    # notebook's own environment class, nor a plain `render()`.
+    (("import gym\nenv = gym.make('CartPole-v0')\nframe = env.render(mode='rgb_array')\nenv.render()\n"
+      "class Mine(gym.Env):\n    def render(self, mode='human'):\n        return None\nmine = Mine()\nmine.render(mode='human')",),
+     [(1, 3, "gym.Env.render(mode=…)")]),
 ])
 def test_what_the_new_entries_match(cells: tuple[str, ...], expected: list[tuple[int, int, str]]) -> None:
     assert _uses(*cells) == expected
@@ -452,3 +457,19 @@ def test_imputer_s_fix_says_nan_is_np_nan(tmp_path) -> None:
     [plain] = run_example(rule_by_code("DEP005"), Example(cells=(
         "from sklearn.preprocessing import Imputer\nimp = Imputer(strategy='median')",)), tmp_path / "b")
     assert "np.nan" not in plain.fix, plain.fix
+
+
+def test_keras_2_lowercase_optimizer_aliases_are_gone_from_keras_2_4(tmp_path) -> None:
+    # Fair check 35, recall T-7.3: `from keras.optimizers import adam` (keras 2.3.1's `adam = Adam`);
+    # keras 2.4.0's `keras.optimizers` is tf.keras's, without the lowercase names (wheels read, session 53).
+    from nbrefactor.audit.rule_examples import run_example
+    from nbrefactor.audit.rules import rule_by_code
+
+    cells = ("from keras import optimizers\nfrom keras.optimizers import adam\nopt = adam(lr=0.01)\nsgd = optimizers.sgd(lr=0.1)\n"
+             "fine = optimizers.Adam(learning_rate=0.01)",)
+    found = run_example(rule_by_code("DEP005"), Example(cells=cells, files={"requirements.txt": "keras==2.4.3\n"}), tmp_path / "a")
+    [one] = found  # one finding per release, the other use its related line
+    assert one.location.line == 2 and [r.line for r in one.related] == [4], one
+    assert one.message.startswith("`keras.optimizers.adam`, `keras.optimizers.sgd` were removed in keras 2.4.0; "), one.message
+    assert "`keras.optimizers.adam` → `keras.optimizers.Adam` (the class: `from keras.optimizers import Adam`)" in one.fix, one.fix
+    assert not list(run_example(rule_by_code("DEP005"), Example(cells=cells, files={"requirements.txt": "keras==2.3.1\n"}), tmp_path / "b"))

@@ -160,6 +160,13 @@ class _Walker:
         # Notebook globals bound to a torch optimizer ("optimizer") or a Keras model ("keras").
         self.trainers = trainers or {}
         self.resolve = resolve or (lambda dotted: dotted)
+        # TensorFlow 1 training ops of cells above (`train_step = my_opt.minimize(loss)`), and whether
+        # this cell, so far, has set the graph's variables afresh (run their initializer, restored a
+        # checkpoint or opened a new session): a `sess.run(train_step)` after that starts over.
+        # Initializers this cell binds: `init = tf.global_variables_initializer()` -> {"init"}.
+        self.tf1 = any(kind.startswith("train_op:") for kind in self.trainers.values())
+        self.tf1_restarted = False
+        self.tf1_inits: set[str] = set()
         # Optimizers this cell makes over the parameters of a model from another cell:
         # `opt = torch.optim.Adam(model.parameters())` -> {"opt": "model"}.
         self.local_optimizers: dict[str, str] = {}
@@ -579,6 +586,10 @@ class _Walker:
                     self.local_wrappers[stmt.targets[0].id] = wrapped
                 else:
                     self.local_wrappers.pop(stmt.targets[0].id, None)
+                if self.tf1 and isinstance(value, ast.Call) and self.resolve(dotted_name(value.func) or "") in _TF1_INITIALIZERS:
+                    self.tf1_inits.add(stmt.targets[0].id)
+                else:
+                    self.tf1_inits.discard(stmt.targets[0].id)
                 owned = self._owned_optimizer(value)
                 if owned is not None:
                     self.optimizer_owners[stmt.targets[0].id] = owned
@@ -712,6 +723,8 @@ class _Walker:
                 # `if os.path.isdir(p): shutil.rmtree(p)` then `os.mkdir(p)`: the second run finds no
                 # folder to fail on (fair check 29, item 70).
                 self.removed_folders.add(ast.dump(node.args[0]))
+            if self.tf1 and not self.tf1_restarted and self._tf1_restarts(node):
+                self.tf1_restarted = True
             if not self.guarded:
                 self._file_step(node)
                 if isinstance(node.func, ast.Name) and node.func.id in self.functions:
@@ -827,6 +840,11 @@ class _Walker:
                 # Mixed precision: `scaler.step(optimizer)` (a `GradScaler`) steps the optimizer.
                 optimizer = node.args[0].id
                 self.report(node, optimizer, f"steps the optimizer `{optimizer}` made in another cell through `{name}.step({optimizer})`, so a second run trains its model further from the weights the first run left")
+            elif method == "run" and self.tf1 and not self.tf1_restarted and self._tf1_run_op(node, name) is not None:
+                op = self._tf1_run_op(node, name)
+                made = self.trainers[op].split(":", 1)[1]
+                self.report(node, op, f"{_TF1_RUN} `{op}` (`{made}`, made in another cell) with `{name}.run(…)` on "
+                            "variables another cell initialised, so a second run trains them further from the values the first run left")
             elif method == "run" and self.trainers.get(name) == "ignite":
                 self.report(node, name, f"runs the PyTorch-Ignite trainer `{name}` made in another cell, so a second run trains its model further from the weights the first run left")
             elif method in _KERAS_TRAINING and self.trainers.get(name) == "keras":
@@ -872,6 +890,48 @@ class _Walker:
                 self.report(node, name, f"fits `{name}`, made in another cell, whose `fit` starts from the state the previous fit left (a warm start), so a second run trains it further")
             elif method == "add" and self.trainers.get(name) == "keras":
                 self.report(node, name, f"adds a layer to the Keras model `{name}` made in another cell, so a second run adds it again")
+
+    def _tf1_initializer(self, node: ast.AST) -> bool:
+        """`init` (bound to `tf.global_variables_initializer()` in this cell or a cell above), or
+        the call itself."""
+        if isinstance(node, ast.Name):
+            return node.id in self.tf1_inits or (node.id not in self.bound and self.trainers.get(node.id) == "tf1_init")
+        return isinstance(node, ast.Call) and self.resolve(dotted_name(node.func) or "") in _TF1_INITIALIZERS
+
+    def _tf1_restarts(self, call: ast.Call) -> bool:
+        """A call that sets the TensorFlow 1 graph's variables afresh: `sess.run(init)`,
+        `sess.run(tf.global_variables_initializer())`, `init.run()`, `saver.restore(sess, path)`,
+        or a new `tf.Session()` (whose variables must be initialised before any training op runs)."""
+        if self.resolve(dotted_name(call.func) or "") in _TF1_SESSIONS:
+            return True
+        if not isinstance(call.func, ast.Attribute):
+            return False
+        if call.func.attr == "restore" and len(call.args) + len(call.keywords) >= 2:
+            return True
+        if call.func.attr != "run":
+            return False
+        if not call.args and not call.keywords:
+            return self._tf1_initializer(call.func.value)
+        fetches = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "fetches"), None)
+        given = fetches.elts if isinstance(fetches, (ast.List, ast.Tuple)) else [fetches]
+        return any(e is not None and self._tf1_initializer(e) for e in given)
+
+    def _tf1_run_op(self, call: ast.Call, name: str) -> Optional[str]:
+        """The TensorFlow 1 training op of a cell above that `call` runs: `train_step.run(feed_dict=…)`,
+        `sess.run(train_step, …)`, `sess.run([train_step, loss], …)` (the session not made in this
+        cell, the op not rebuilt in it)."""
+        def op(node: Optional[ast.AST]) -> Optional[str]:
+            if isinstance(node, ast.Name) and node.id not in self.bound and self.trainers.get(node.id, "").startswith("train_op:"):
+                return node.id
+            return None
+
+        if op(call.func.value) is not None:
+            return name
+        if name in self.bound:
+            return None
+        fetches = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "fetches"), None)
+        given = fetches.elts if isinstance(fetches, (ast.List, ast.Tuple)) else [fetches]
+        return next((found for found in map(op, given) if found is not None), None)
 
     def _stepped_through_call(self, target: ast.AST, value: ast.AST) -> list[tuple[str, str]]:
         """`w = train(inputs, target, w, 0.25, 10)` with `def train(…, weights, …): … weights -= …;
@@ -1037,6 +1097,45 @@ def _estimator(qualified: str) -> bool:
         parts[0] in {"tensorflow", "tensorflow_estimator"} and "estimator" in parts[:-1]
         and (parts[-1].endswith(_ESTIMATOR_CLASSES) or parts[-1] == "model_to_estimator")
     )
+# TensorFlow 1 graph training (fair check 35, items T-9.4 and T-10.6): `train_step =
+# my_opt.minimize(loss)` with `my_opt = tf.train.GradientDescentOptimizer(…)` in one cell,
+# `sess.run(init)` in another, then a cell looping `sess.run(train_step, feed_dict=…)`: the
+# session's variables keep what the last run left, so running that cell again trains further.
+# The op runs with the variables' initializer (`tf.global_variables_initializer()`), and a
+# checkpoint restore sets them afresh; so does a new session.
+_TF1_INITIALIZERS = frozenset({
+    f"tensorflow.{v}{name}" for v in ("", "compat.v1.")
+    for name in ("global_variables_initializer", "initialize_all_variables", "variables_initializer")
+})
+# How HID009's message of such a run begins (its fix is to run the initializer in the cell).
+_TF1_RUN = "runs the TensorFlow training op"
+_TF1_SESSIONS = frozenset({f"tensorflow.{v}{name}" for v in ("", "compat.v1.") for name in ("Session", "InteractiveSession")})
+
+
+def _tf1_optimizer(qualified: str) -> bool:
+    """`tf.train.AdamOptimizer`, `tf.compat.v1.train.GradientDescentOptimizer` (resolved): a
+    TensorFlow 1 optimizer, whose `minimize(loss)` returns the op that trains the graph's variables."""
+    parts = qualified.split(".")
+    return (
+        len(parts) >= 3 and parts[0] == "tensorflow" and parts[1:-2] in ([], ["compat", "v1"])
+        and parts[-2] == "train" and parts[-1].endswith("Optimizer")
+    )
+
+
+def _tf1_train_op(value: ast.AST, kinds: dict[str, str], resolve: Callable[[str], str]) -> Optional[str]:
+    """The text of a TensorFlow 1 training op's making, if `value` is one: `my_opt.minimize(…)`
+    with `my_opt` a TensorFlow 1 optimizer in `kinds`, `tf.train.AdamOptimizer(…).minimize(…)`
+    (also `apply_gradients(…)`, which returns the same kind of op)."""
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in {"minimize", "apply_gradients"}):
+        return None
+    receiver = value.func.value
+    if isinstance(receiver, ast.Name) and kinds.get(receiver.id) == "tf1_optimizer":
+        return f"{receiver.id}.{value.func.attr}(…)"
+    if isinstance(receiver, ast.Call) and _tf1_optimizer(resolve(dotted_name(receiver.func) or "")):
+        return f"{dotted_name(receiver.func)}(…).{value.func.attr}(…)"
+    return None
+
+
 # Distributions whose `…Trainer` classes are (subclasses of) `transformers.Trainer`: `train()`
 # fine-tunes the model object the trainer holds, from its current weights.
 _HF_TRAINER_PACKAGES = frozenset({"transformers", "trl", "optimum", "sentence_transformers"})
@@ -1552,7 +1651,8 @@ def trainers(ctx: RuleContext) -> dict[int, dict[str, str]]:
     """Per cell index, the globals that the nearest module-level binding in a cell above bound to a
     torch optimizer (`torch.optim.Adam(...)`, not a learning-rate scheduler) or a Keras model
     (`keras.Sequential`, `keras.Model`, `keras.models.load_model`), resolved through the
-    notebook's imports. (`model = LinearRegression()` above rebinds `model` to something else.)"""
+    notebook's imports; also a TensorFlow 1 optimizer ("tf1_optimizer"), the training op its
+    `minimize(…)` returns ("train_op:" and how it was made) and the variables' initializer ("tf1_init"). (`model = LinearRegression()` above rebinds `model` to something else.)"""
     found: dict[str, str] = {}
     per_cell: dict[int, dict[str, str]] = {}
     classes = keras_model_classes(ctx)
@@ -1569,8 +1669,15 @@ def trainers(ctx: RuleContext) -> dict[int, dict[str, str]]:
             name = stmt.targets[0].id
             dotted = dotted_name(stmt.value.func) if isinstance(stmt.value, ast.Call) else ""
             qualified = ctx.facts.resolve(dotted) if dotted else ""
+            train_op = _tf1_train_op(stmt.value, found, ctx.facts.resolve)
             if qualified.startswith("torch.optim.") and ".lr_scheduler." not in qualified:
                 found[name] = "optimizer"
+            elif _tf1_optimizer(qualified):
+                found[name] = "tf1_optimizer"
+            elif train_op is not None:
+                found[name] = f"train_op:{train_op}"  # with how it was made, for the message
+            elif qualified in _TF1_INITIALIZERS:
+                found[name] = "tf1_init"
             elif "keras" in qualified.split(".") and qualified.rsplit(".", 1)[-1] in {"Sequential", "Model", "load_model"}:
                 found[name] = "keras"
             elif qualified in _IGNITE_TRAINERS:
@@ -2108,7 +2215,8 @@ def _may_report(
       (`fit`, `step`, …) on a name of `trainers` or on one the cell binds to what a `local_*`
       table holds (`opt.step(…)` with `opt = torch.optim.Adam(…)` here: a call of `torch`, a
       Lightning or Hugging Face package, of a class of `keras_classes` or `hf_classes`, or given a
-      name of `trainers`), or `scaler.step(optimizer)`. (A call of a function the cell defines
+      name of `trainers`), or `scaler.step(optimizer)`, or `sess.run(train_op)` with a training
+      op of `trainers` among its fetches. (A call of a function the cell defines
       reports only its folder steps and `apply_gradients`, calls the scan meets in its body.)
     A superset (it looks into definitions and `if False:` blocks, which the walker does not); the
     walker decides. `tests/test_worker_shortcuts.py` holds it to the walker on every fixture cell."""
@@ -2161,7 +2269,17 @@ def _may_report(
                     return True
                 if method == "step" and call.args and call.args[0].__class__ is ast.Name and call.args[0].id in trainers:
                     return True
+                if method == "run" and _fetches_train_op(call, trainers):
+                    return True
     return False
+
+
+def _fetches_train_op(call: ast.Call, trainers: dict[str, str]) -> bool:
+    """`sess.run(train_step, …)`, `sess.run([train_op, loss], …)`: a TensorFlow 1 training op of
+    `trainers` among the fetches."""
+    fetches = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "fetches"), None)
+    given = fetches.elts if isinstance(fetches, (ast.List, ast.Tuple)) else [fetches]
+    return any(isinstance(e, ast.Name) and trainers.get(e.id, "").startswith("train_op:") for e in given)
 
 
 def _bound_to_trainers(
@@ -2382,7 +2500,11 @@ class ChangesWhenRunTwice(Rule):
         "nor when the cell only shows what it iterates: a second run gets nothing, and a later cell iterating it again gets "
         "nothing even top to bottom), a custom training step applying gradients to a model "
         "of another cell (`optimizer.apply_gradients(zip(grads, model.trainable_variables))` after a `tf.GradientTape`, "
-        "in the cell's loop or in a step function the cell defines and calls; not when the cell builds the model), `trainer.run(…)` on a PyTorch-Ignite "
+        "in the cell's loop or in a step function the cell defines and calls; not when the cell builds the model), a TensorFlow 1 "
+        "training op of another cell (`train_step = my_opt.minimize(loss)` with `my_opt` a `tf.train.…Optimizer`) run by "
+        "`sess.run(train_step, …)`, `sess.run([train_step, loss], …)` or `train_step.run(…)` (not when the cell first runs the "
+        "variables' initializer, restores a checkpoint or opens its own session; an op made inside a `with` block is not "
+        "seen), `trainer.run(…)` on a PyTorch-Ignite "
         "`create_supervised_trainer`, a Lightning `trainer.fit(module)` of a module made in another cell (or built in the cell "
         "around a model of another cell: a class or factory named `…Model…`, `from_pretrained`, a `torch.nn` layer), "
         "a Hugging Face `trainer.train()` (`Trainer`, `Seq2SeqTrainer`, trl's `SFTTrainer`, optimum's "
@@ -3101,6 +3223,25 @@ class ChangesWhenRunTwice(Rule):
             "prompt = f\"\"\"{prompt}\nBe brief.\"\"\"",
             "reply = client.chat(prompt=prompt)\nmodel.fit(x_train, y_train)",
         ), expect=((2, 2), (3, 1))),
+        # TensorFlow 1: a training op of a cell above (`my_opt.minimize(loss)`), run by a cell whose
+        # variables another cell initialised, trains further on a second run; a cell that runs the
+        # initializer first, opens its own session or restores a checkpoint starts over (fair check
+        # 35, items T-9.4 and T-10.6).
+        Example(
+            cells=(
+                "import tensorflow as tf\nx = tf.placeholder(tf.float32)\nw = tf.Variable(1.0)\nloss = tf.square(w * x - 1.0)\n"
+                "my_opt = tf.train.GradientDescentOptimizer(0.1)\ntrain_step = my_opt.minimize(loss)\n"
+                "train_op = tf.compat.v1.train.AdamOptimizer(0.01).minimize(loss)\ninit = tf.global_variables_initializer()\n"
+                "sess = tf.Session()\nsess.run(init)",
+                "for i in range(100):\n    sess.run(train_step, feed_dict={x: 2.0})",
+                "for i in range(100):\n    _, value = sess.run([train_op, loss], feed_dict={x: 2.0})",
+                "with sess.as_default():\n    train_step.run(feed_dict={x: 2.0})",
+                "sess.run(init)\nfor i in range(100):\n    sess.run(train_step, feed_dict={x: 2.0})",
+                "with tf.Session() as fresh:\n    fresh.run(tf.global_variables_initializer())\n    fresh.run(train_step, feed_dict={x: 2.0})",
+                "saver.restore(sess, 'model.ckpt')\nsess.run(train_op, feed_dict={x: 2.0})",
+            ),
+            expect=((2, 2), (3, 2), (4, 2)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -3227,6 +3368,9 @@ class ChangesWhenRunTwice(Rule):
             if later:
                 fix = (f"Let a re-run replace its entry instead of adding one: keep `{name}` as a dict keyed by what each cell "
                        f"measures (`{name}[key] = r`, a list built from it at the end), or build `{name}` in one cell.")
+            elif what.startswith(_TF1_RUN):
+                fix = ("Run the variables' initializer (`sess.run(tf.global_variables_initializer())`) at the top of this cell, "
+                       "before the training loop, so each run trains from fresh weights.")
             elif others and others[0][0] is not ca:
                 fix = f"Build `{name}` in one cell (the `{name} = …` line and every `.add(…)`), so re-running a cell cannot add a layer twice."
             else:
