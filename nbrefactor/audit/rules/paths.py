@@ -1738,6 +1738,8 @@ def _shell_tokens(
         for candidate in candidates:
             if not candidate or _DISTINGUISHED_NAME.match(candidate):
                 continue  # `openssl req -subj "/CN=db.svc.cluster.local"`: a certificate's subject, not a file
+            if _program_text(candidate, m.group("sq") is not None, segment):
+                continue  # `awk '/^processor/{print $3}'`: a text program's pattern, not a file
             found = classify(candidate, settings, path_argument=False)
             if found is None and fetcher in settings.download_programs and _SCHEME.match(candidate):
                 scheme = _SCHEME.match(candidate).group("scheme").lower()  # type: ignore[union-attr]
@@ -1777,6 +1779,31 @@ def _without_substitution_close(word: str) -> str:
 # An X.509 distinguished name in OpenSSL's slash syntax (`-subj "/C=US/O=Acme/CN=db.internal"`):
 # every part `type=value` (fair check 26: `/CN=postgresql.feast.svc.cluster.local` taken for a path).
 _DISTINGUISHED_NAME = re.compile(r"^(?:/(?:C|ST|L|O|OU|CN|DC|UID|emailAddress|serialNumber|title|GN|SN)=[^/]*)+$")
+# A `/regex/` a text program matches (awk, sed, perl): a slash, a first segment holding a regex
+# operator (`^ $ \ [ ] * + ? ( ) |`, a `$` not opening a shell variable) and its closing slash, or any
+# such `/pattern/` followed by an action or range (`/start/{print}`, `/a/,/b/p`, `/x/!d`). A folder
+# name never holds those (fair check 35, item 73: `awk '/^processor/{print $3}'` taken for a path).
+_REGEX_ADDRESS = re.compile(
+    r"^/(?:[^/\\]|\\.)*?(?:[\^\\\[\]*+?()|]|\$(?![A-Za-z_{(]))(?:[^/\\]|\\.)*/"
+    r"|^/(?:[^/\\]|\\.)+/\s*[{,!]"
+)
+# Programs whose first operand is a program or pattern in their own language: a single-quoted word
+# of theirs holding that language's syntax (`{ } ; ^ \`, or a `$` field) is the script, not a file.
+_SCRIPT_PROGRAMS = frozenset({"awk", "gawk", "mawk", "nawk", "sed", "gsed", "perl", "grep", "egrep", "fgrep"})
+
+
+def _program_text(word: str, single_quoted: bool, program: str) -> bool:
+    """`awk '/^processor/{print $3}'`, `sed -n '/start/,/end/p'`: the program text of a text-processing
+    tool, which starts with `/` because a pattern does, not because it names a file (fair check 35,
+    item 73). Any word shaped as a `/regex/` (`_REGEX_ADDRESS`) counts; a single-quoted word of an
+    awk, sed, perl or grep command also counts when it holds that language's syntax. Not covered: a
+    plain `/pattern/` with no regex operator given to grep (`grep '/home/user' log`) stays a path: it
+    names a location the search depends on."""
+    if _REGEX_ADDRESS.match(word):
+        return True
+    return single_quoted and program in _SCRIPT_PROGRAMS and re.search(r"[{};^\\]|\$[0-9NF]", word) is not None
+
+
 # A command a cluster or container tool runs inside a container: what follows `kubectl exec POD --`
 # (`oc exec` too) or `docker exec CONTAINER` (podman's too) names the container's files, not this
 # machine's (fair check 26: `kubectl exec postgresql-0 -- cat /opt/bitnami/postgresql/conf/…`).
@@ -3413,7 +3440,8 @@ class AbsolutePath(Rule):
         "Nor is a parameter default of the notebook's own function that every call of it overrides (`def read_imdb(folder, "
         "data_root=\"/srv/me/aclImdb\")`, only ever called as `read_imdb(\"train\", data_root)`): never used; the path the calls "
         "pass is what counts (a function never called, or passed on by name, keeps its finding). In a shell line, not a "
-        "certificate subject in OpenSSL's slash syntax (`-subj \"/CN=db.svc.cluster.local\"`), nor what a container's "
+        "certificate subject in OpenSSL's slash syntax (`-subj \"/CN=db.svc.cluster.local\"`), nor a text program's pattern "
+        "(`awk '/^processor/{print $3}'`, `sed -n '/start/,/end/p'`: a `/regex/`, or a single-quoted awk, sed, perl or grep script), nor what a container's "
         "command names (after `kubectl exec POD --`, `oc exec … --`, or `docker exec`/`podman exec`'s container): the "
         "container's files; what `kubectl cp` copies from this machine stays reported. Nor is a path in a branch that no run "
         "of the notebook as saved takes: `if False:`, a function nothing calls, and the branch a setting bound once turns off "
@@ -3506,6 +3534,12 @@ class AbsolutePath(Rule):
         Example(cells=(
             "from pathlib import Path\nQ_LOCATIONS = [\n    Path.home() / '.kx' / 'bin' / 'q',\n    Path('/opt/kx/bin/q'),\n]",
             "q_binary = None\nfor q_path in Q_LOCATIONS:\n    if q_path.exists():\n        q_binary = q_path\n        break",
+        )),
+        # A text program's pattern is not a file; /proc is the kernel's, on every Linux machine
+        # (fair check 35, item 73).
+        Example(cells=(
+            "!cat /proc/cpuinfo | awk '/^processor/{print $3}' | tail -1\n"
+            "!sed -n '/start/,/end/p' notes.txt > part.txt\n!awk -F, '/^id/ {next} {print $2}' data.csv > ids.txt",
         )),
         # Paths inside a container or pod, not on this machine.
         Example(cells=(
