@@ -4661,6 +4661,12 @@ class UserSpecificPath(Rule):
             ),
             expect=((1, 4),),
         ),
+        # A change into a user's folder: a later cell's relative read resolves there, this finding's
+        # related location (fair check 35, item 106).
+        Example(
+            cells=("import os\nos.chdir('/home/nick/models/inception-v1-model/')", "from PIL import Image\nimg = Image.open('book_cover.jpg')"),
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -4733,6 +4739,7 @@ class UserSpecificPath(Rule):
             if also and len(datasets) > 1:
                 also += f" (datasets {', '.join(shown(d) for d in datasets[:6])}{' …' if len(datasets) > 6 else ''})"
             joined = _home_joined(f)
+            later: tuple[tuple[Cell, int, int], ...] = ()
             edits = [e for o in (f, *others) for e in edits_by_literal.get((o.ca.cell.index, o.line, o.column), ())]
             on_path = (f"; `{render_call(edits[0][1])}` also puts it on the import path (related)"
                        if edits else "")
@@ -4740,6 +4747,11 @@ class UserSpecificPath(Rule):
                 # `%cd /content/zoo/`: the change of directory into it is this line too (PTH004
                 # leaves it here: one line, one fix; fair check 16, item 97).
                 on_path += "; the line also makes it the working directory, so the relative paths below depend on it"
+                later = _reads_after_absolute_chdir(ctx).get((f.ca.cell.index, f.line), ()) if f.source == "python" else ()
+                if later:
+                    # (fair check 35, item 106: `Image.open('book_cover.jpg')` cells below resolves here)
+                    on_path += (f"; {len(later)} relative path{'' if len(later) == 1 else 's'} of later cells "
+                                f"resolve{'s' if len(later) == 1 else ''} against it (related)")
             tied = (
                 # `~` itself exists for everyone: what is one user's is the layout joined onto it.
                 "is the home folder of whoever runs it, and the path joined onto it is one user's layout, which exists "
@@ -4758,6 +4770,8 @@ class UserSpecificPath(Rule):
             )
             if edits:
                 hit = replace(hit, related=tuple(dict.fromkeys([*hit.related, *((c, e.line, e.column) for c, e in edits)])))
+            if later:
+                hit = replace(hit, related=tuple(dict.fromkeys([*hit.related, *later])))
             twins = [(t, kind) for o in (f, *others) for h, ts, kind in _colab_twins(ctx).values() if h is o for t in ts]
             if twins:
                 first_twin, kind = min(twins, key=lambda t: (t[0].ca.cell.index, t[0].line))
@@ -7230,6 +7244,10 @@ class ChangeDirectory(Rule):
                     user_lines = _user_path_lines(ctx)
                 if (hit.cell.index, hit.line) in user_lines:
                     continue
+            if hit.cell is not None and (later := _reads_after_absolute_chdir(ctx).get((hit.cell.index, hit.line), ())):
+                # `os.chdir("/srv/work")`, then relative reads in later cells: they resolve against it
+                # and are this finding's, not PTH006's (fair check 35, item 106).
+                hit = replace(hit, related=tuple(dict.fromkeys([*hit.related, *later])))
             yield hit
 
     def _check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -8118,6 +8136,50 @@ def _after_chdir(ctx: RuleContext, f: LiteralFinding) -> bool:
         and ChangeDirectory._changes_directory(ctx, call) and not _to_current_directory(f.ca, call)
         for call in f.ca.facts.calls
     )
+
+
+def _absolute_chdir_before(ctx: RuleContext, f: LiteralFinding) -> Optional[tuple[CellAnalysis, CallFact]]:
+    """The module-level `os.chdir("/abs/folder")` of an earlier cell that sets the working directory a
+    relative path argument `f` resolves against, or None. It must be the last change of directory
+    above `f` (no `%cd`, `%pushd` or `%popd` after it), a statement of its cell's top level (it runs
+    whenever the cell does) and go to a literal absolute folder: then `f` is resolved against that
+    folder, not against the folder the notebook is run from, and the change's own finding (PTH002 on
+    a user's folder, PTH004 otherwise) is what to fix (fair check 35, item 106: relative-after-chdir,
+    `os.chdir('/home/nick/…/inception-v1-model/')` in cell 5, `Image.open('book_cover.jpg')` in cell
+    33; the same cell is `_after_chdir`'s). Not covered: a change inside a function or an `if`, to a
+    folder computed at run time or relative, or through `%cd` (its target may depend on the folder
+    the kernel started in), and a path bound to a name below the change and read in a later cell."""
+    if f.argument is None or f.source != "python":
+        return None
+    place = (f.ca.cell.index, f.argument.call.line)
+    changes = [(ca, call) for ca, call in directory_changes(ctx) if (ca.cell.index, call.line) < place]
+    if not changes:
+        return None
+    ca, call = changes[-1]
+    if ca.cell.index >= place[0] or call.in_function or call.owner:
+        return None
+    if any(m.kind in ("line_magic", "automagic") and m.name in (*_CHDIR_MAGICS, "popd")
+           and (ca.cell.index, call.line) < (c.cell.index, m.line) < place for c in ctx.cells for m in c.magics):
+        return None
+    tree = cell_python_tree(ca)
+    target = call.arg(0, ("path",))
+    if (tree is None or statement_at(tree, call.line) not in tree.body or target is None or target.string is None
+            or resolve_callee(ctx.facts, ctx.catalog, call.func) != "os.chdir"):
+        return None
+    text = target.string
+    return (ca, call) if text.startswith(("/", "~")) or _WINDOWS_DRIVE.match(text) else None
+
+
+def _reads_after_absolute_chdir(ctx: RuleContext) -> dict[tuple[int, int], tuple[tuple[Cell, int, int], ...]]:
+    """The relative path arguments `_absolute_chdir_before` gives to a change of directory, by the
+    (cell, line) of that change: the related locations of the change's finding."""
+    def find() -> dict[tuple[int, int], tuple[tuple[Cell, int, int], ...]]:
+        out: dict[tuple[int, int], list[tuple[Cell, int, int]]] = {}
+        for f in literal_findings(ctx):
+            if f.path_class.kind == "relative" and (found := _absolute_chdir_before(ctx, f)) is not None:
+                out.setdefault((found[0].cell.index, found[1].line), []).append((f.ca.cell, f.line, f.column))
+        return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
+    return ctx.shared("paths.reads_after_absolute_chdir", find)
 
 
 def _chdir_alias(ctx: RuleContext, f: LiteralFinding, writes: Mapping[str, tuple[int, int]]) -> Optional[tuple[int, int]]:
@@ -11097,7 +11159,8 @@ class CwdRelativePath(Rule):
         "`next((p for p in CANDIDATES if p.exists()), None)`) that also holds a place built from a configured root or the home "
         "folder is not reported (nor by PTH001 and PTH002): a machine without it takes the other place. One finding per constant, at its literal, the calls using it as "
         "related locations; a constant built from another (`IMAGES_PATH = os.path.join(PROJECT_ROOT_DIR, \"images\")`) "
-        "is reported at the root it is built from; a constant that is only a later piece of a path whose leading literal is reported itself (`os.path.join(\"models\", model_id + \".pkl\")`) is the file name, not a root; so is a name bound to a join of literals that is only ever joined after another piece (`sub = os.path.join(\"lab\", \"small\")`, then `os.path.join(base, sub, \"x.txt\")`). A constant is not followed into a function whose parameter of the same name hides it, unless a call of that function passes the constant by name to that parameter (`save(frame, out_path)`, `save(out_path=out_path)`) or the parameter defaults to it; a read elsewhere (`os.path.join(DATA_DIR, fn)`) reaches no parameter (a lambda's, whose calls are not named, any read unshadowed), and never into a Kubeflow `OutputPath(...)`/`InputPath(...)` parameter, whose path the pipeline supplies. A relative path argument below an `os.chdir(folder)` of the same function (or both at a cell's module level) is not reported: it resolves against `folder`, and PTH004 reports the change. Below module-level `os.chdir` calls of earlier cells (each a literal relative folder at a cell's top level, no `%cd`), a path that, joined "
+        "is reported at the root it is built from; a constant that is only a later piece of a path whose leading literal is reported itself (`os.path.join(\"models\", model_id + \".pkl\")`) is the file name, not a root; so is a name bound to a join of literals that is only ever joined after another piece (`sub = os.path.join(\"lab\", \"small\")`, then `os.path.join(base, sub, \"x.txt\")`). A constant is not followed into a function whose parameter of the same name hides it, unless a call of that function passes the constant by name to that parameter (`save(frame, out_path)`, `save(out_path=out_path)`) or the parameter defaults to it; a read elsewhere (`os.path.join(DATA_DIR, fn)`) reaches no parameter (a lambda's, whose calls are not named, any read unshadowed), and never into a Kubeflow `OutputPath(...)`/`InputPath(...)` parameter, whose path the pipeline supplies. A relative path argument below an `os.chdir(folder)` of the same function (or both at a cell's module level) is not reported: it resolves against `folder`, and PTH004 reports the change. Nor is one in a later cell whose last change of directory above it is a module-level `os.chdir` of an earlier cell into a literal absolute folder "
+        "(`os.chdir(\"/home/nick/models/\")` in cell 5, `Image.open(\"cover.jpg\")` in cell 33): it resolves against that folder, a related location of the change's finding (PTH002 on a user's folder, PTH004 otherwise). Below module-level `os.chdir` calls of earlier cells (each a literal relative folder at a cell's top level, no `%cd`), a path that, joined "
         "to the folder they lead to, is one the notebook wrote before the first change (`pickle.dump(clf, open(\"app/pkl_objects/classifier.pkl\", \"wb\"))`, "
         "`os.chdir(\"app\")`, then `open(os.path.join(\"pkl_objects\", \"classifier.pkl\"))`) is that write's, related to its finding: the same "
         "file under a second name, one root to configure (a path the notebook did not write there stays reported). A relative literal given to the notebook's own function that hands that parameter, "
@@ -11206,6 +11269,14 @@ class CwdRelativePath(Rule):
         'df = pd.read_csv(DATA_DIR / "train.csv")\njoblib.dump(model, MODEL_DIR / "model.pkl")'
     )
     passing = (
+        # A relative read in a later cell after a module-level change into an absolute folder: it
+        # resolves there, PTH002's or PTH004's finding relates it (fair check 35, item 106).
+        Example(cells=(
+            "import os\nfrom PIL import Image\nos.chdir('/home/nick/models/inception-v1-model/')",
+            "img = Image.open('book_cover.jpg')",
+            "os.chdir('/srv/shared/project')",
+            "import pandas as pd\ndf = pd.read_csv('train.csv')",
+        )),
         # A bare name the notebook defines or imports by name is not the star import's, and one of
         # `%run helpers.py` (no star import) is not judged.
         Example(
@@ -12059,6 +12130,10 @@ class CwdRelativePath(Rule):
             # After `os.chdir(path)` above it in the same function (or module-level cell), the literal
             # resolves against `path`, not the notebook's folder: PTH004 reports that change.
             and not _after_chdir(ctx, f)
+            # After a module-level `os.chdir("/home/nick/model/")` of an earlier cell (the last change
+            # above it), the literal resolves against that folder: a related location of the change's
+            # finding (PTH002, or PTH004), not a path of the folder the notebook is run from.
+            and _absolute_chdir_before(ctx, f) is None
             # After `os.chdir("movieclassifier")` of an earlier cell, `"pkl_objects"` is the folder the
             # notebook wrote as `movieclassifier/pkl_objects` above: that write's finding, related.
             and not chdir_alias_here(f)
