@@ -2249,6 +2249,84 @@ def _default_download_root(f: LiteralFinding) -> bool:
     return False
 
 
+# Keywords that name the folder a library writes its outputs into, creating it if missing
+# (`training.Loop(..., output_dir=d)` runs `tf.io.gfile.makedirs(d)`; Keras' TensorBoard `log_dir=`,
+# `tf.estimator`'s `model_dir=`).
+_OUTPUT_FOLDER_KEYWORDS = frozenset({"output_dir", "log_dir", "logdir", "save_dir", "checkpoint_dir", "model_dir"})
+_MAKEDIRS_CALLS = frozenset({"os.makedirs", "os.mkdir", "tf.io.gfile.makedirs", "tf.gfile.MakeDirs", "tensorflow.io.gfile.makedirs"})
+
+
+def _created_home_folders(ctx: RuleContext) -> frozenset[str]:
+    """The `~/…` folders the notebook creates before it reads anything under them: given as an output
+    folder (`_OUTPUT_FOLDER_KEYWORDS`) or to `os.makedirs`/`Path.mkdir`, as the literal, its
+    `os.path.expanduser(…)`/`Path(…).expanduser()`, or a name bound once at a cell's top level to
+    either. Such a folder is made for whoever runs the notebook, in their home: nothing of one user's
+    is needed (fair check 35, item 74: `output_dir = os.path.expanduser('~/train_dir/')` given to trax's
+    `training.Loop(..., output_dir=output_dir)`, read back as `os.path.join(output_dir, 'model.pkl.gz')`;
+    precedent `~/.pytorch` given to `download=True`). Not covered: a folder bound in a function or in
+    branches, or created by a call of the notebook's own helper."""
+    def home(node: ast.AST) -> Optional[str]:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("~"):
+            return _normal_path(node.value)
+        if isinstance(node, ast.Call) and not node.keywords:
+            func = dotted_name(node.func) or ""
+            if func.endswith("expanduser") and node.args:
+                return home(node.args[0])  # `os.path.expanduser('~/x')`
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "expanduser" and not node.args:
+                inner = node.func.value  # `Path('~/x').expanduser()`
+                if isinstance(inner, ast.Call) and len(inner.args) == 1 and (dotted_name(inner.func) or "").endswith("Path"):
+                    return home(inner.args[0])
+        return None
+
+    def find() -> frozenset[str]:
+        bound: dict[str, Optional[str]] = {}
+        creations: list[tuple[tuple[int, int], ast.AST]] = []
+        for ca in ctx.cells:
+            tree = cell_python_tree(ca)
+            if tree is None:
+                continue
+            for statement in tree.body:
+                if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
+                    name = statement.targets[0].id
+                    value = home(statement.value)
+                    bound[name] = value if bound.get(name, value) == value else None
+            for node in tree_nodes(tree):
+                if not isinstance(node, ast.Call):
+                    continue
+                given = [k.value for k in node.keywords if k.arg in _OUTPUT_FOLDER_KEYWORDS]
+                func = dotted_name(node.func) or ""
+                if node.args and resolve_callee(ctx.facts, ctx.catalog, func) in _MAKEDIRS_CALLS | {"os.makedirs", "os.mkdir"}:
+                    given.append(node.args[0])
+                if isinstance(node.func, ast.Attribute) and node.func.attr == "mkdir":
+                    given.append(node.func.value.args[0] if isinstance(node.func.value, ast.Call) and len(node.func.value.args) == 1
+                                 and (dotted_name(node.func.value.func) or "").endswith("Path") else node.func.value)
+                creations.extend(((ca.cell.index, node.lineno), g) for g in given)
+        created: dict[str, tuple[int, int]] = {}
+        for at, node in creations:
+            folder = home(node) if not isinstance(node, ast.Name) else bound.get(node.id)
+            if folder:
+                created[folder] = min(created.get(folder, at), at)
+        # Above the making, only the binding of the folder itself and a shell `rm`/`mkdir` of it (`!rm
+        # -f ~/train_dir/model.pkl.gz`, clearing an earlier run's output) may name a place under it:
+        # any other use there (`pd.read_csv(os.path.expanduser("~/data/x.csv"))`) needs one user's files.
+        for f in literal_findings(ctx):
+            for folder, at in list(created.items()):
+                if not _under(_normal_path(f.value), folder) or (f.ca.cell.index, f.line) >= at:
+                    continue
+                if f.source == "shell":
+                    words = f.ca.lines[f.line - 1].strip().lstrip("!%").split() if 0 < f.line <= len(f.ca.lines) else []
+                    if words[:1] and words[0] in ("rm", "mkdir"):
+                        continue
+                tree = cell_python_tree(f.ca) if f.source == "python" else None
+                statement = statement_at(tree, f.line) if tree is not None else None
+                if (isinstance(statement, ast.Assign) and statement in tree.body and statement.lineno == f.line  # type: ignore[union-attr]
+                        and home(statement.value) == folder):
+                    continue
+                del created[folder]
+        return frozenset(created)
+    return ctx.shared("paths.created_home_folders", find)
+
+
 def _told_to_download(argument: PathArgument) -> bool:
     """Does the call download into this path argument: a `download=True` dataset constructor, or one
     that always fetches what its root lacks (`Planetoid("./data", "Cora")`, `downloads_always`)?"""
@@ -4496,7 +4574,10 @@ class UserSpecificPath(Rule):
         "(`datasets.MNIST(\"~/.pytorch/MNIST_data/\", download=True)`) is created for whoever runs it and "
         "is not reported (PTH007 reports the download), also when it gets there as a parameter default of the notebook's own "
         "function used only as such a root (`def load(batch, root=\"~/Datasets/FashionMNIST\"): FashionMNIST(root=root, "
-        "download=True)`), nor is a parameter default that every call of the notebook's function overrides (as for PTH001), nor a write under `if file:` on a parameter defaulting to None/False that no call of the notebook's function passes (`def plot_loss(history, file=None): … if file: plt.savefig(f\"/Users/…/{file}.pdf\")`, called only as `plot_loss(history)`: it never runs; here and in PTH001, PTH003–PTH006), nor is a literal of a list of candidate locations probed in turn after a "
+        "download=True)`); so is a `~/…` folder the notebook makes before it uses anything under it, given to an output-folder keyword "
+        "(`output_dir=`, `log_dir=`, `logdir=`, `save_dir=`, `checkpoint_dir=`, `model_dir=`: `training.Loop(…, output_dir=os.path.expanduser(\"~/train_dir/\"))`) "
+        "or to `os.makedirs`/`Path.mkdir`, directly or through a name bound once (only a shell `rm`/`mkdir` of it may come first), and the places under it; "
+        "nor is a parameter default that every call of the notebook's function overrides (as for PTH001), nor a write under `if file:` on a parameter defaulting to None/False that no call of the notebook's function passes (`def plot_loss(history, file=None): … if file: plt.savefig(f\"/Users/…/{file}.pdf\")`, called only as `plot_loss(history)`: it never runs; here and in PTH001, PTH003–PTH006), nor is a literal of a list of candidate locations probed in turn after a "
         "configured one (as for PTH001), nor is a Colab or Kaggle path in code that runs only "
         "there: inside `if COLAB:`/`if IN_KAGGLE:`, after `from google.colab import drive` in the `try:` "
         "that detects Colab or in a function body (`drive.mount(\"/content/drive\")`), or in a cell whose "
@@ -4513,6 +4594,14 @@ class UserSpecificPath(Rule):
         'df = pd.read_csv(DATA_DIR / "train.csv")'
     )
     passing = (
+        # A home folder the notebook has a library make as its output folder, or makes itself, before
+        # reading it: made for whoever runs it (fair check 35, item 74).
+        Example(cells=(
+            "import os\nfrom trax.supervised import training\noutput_dir = os.path.expanduser('~/train_dir/')\n"
+            "!rm -f ~/train_dir/model.pkl.gz\nloop = training.Loop(model, task, output_dir=output_dir)",
+            "model.init_from_file(os.path.join(output_dir, 'model.pkl.gz'))",
+            "from pathlib import Path\nPath('~/runs/exp1').expanduser().mkdir(parents=True, exist_ok=True)",
+        )),
         # A write under `if file:` on a parameter defaulting to None that no call passes never runs
         # (fair check 33, item 69, opt-in-flag-off-guard).
         Example(cells=(
@@ -4667,6 +4756,12 @@ class UserSpecificPath(Rule):
             cells=("import os\nos.chdir('/home/nick/models/inception-v1-model/')", "from PIL import Image\nimg = Image.open('book_cover.jpg')"),
             expect=((1, 2),),
         ),
+        # A home folder read before the notebook makes it: one user's files (fair check 35, item 74's limit).
+        Example(
+            cells=("import os\nimport pandas as pd\ndf = pd.read_csv(os.path.expanduser('~/data/train.csv'))\n"
+                   "os.makedirs(os.path.expanduser('~/data'), exist_ok=True)",),
+            expect=((1, 3),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -4675,6 +4770,9 @@ class UserSpecificPath(Rule):
             # `~/.pytorch/MNIST_data` given to `download=True`: created for whoever runs it (PTH007
             # reports the download itself).
             if f.path_class.kind == "user" and not (f.value.startswith("~") and (_downloads_into(f) or _default_download_root(f)))
+            # `output_dir = os.path.expanduser("~/train_dir/")` given to `training.Loop(..., output_dir=…)`,
+            # which makes it: created for whoever runs it, as the download root above (fair check 35, item 74).
+            and not (f.value.startswith("~") and any(_under(_normal_path(f.value), d) for d in _created_home_folders(ctx)))
             # A path inside a pipeline component's container (its mounts), not on this machine.
             and not _in_container(ctx, f)
             # A path under a volume a Kubernetes manifest of the notebook mounts in its pods.
