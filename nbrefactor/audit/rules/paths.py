@@ -3184,7 +3184,8 @@ def _download_destination(uses: Sequence[tuple[tuple[int, int], PathArgument]], 
     the file before it (`if not os.path.exists(filename): urlretrieve(url, filename)`) guards the
     download, it reads nothing (fair check 23, item 100); so does making the folder it saves into,
     through the same constant (`os.makedirs(DATA_DIR)`, then `open(DATA_FILE, "wb").write(r.content)`
-    with `DATA_FILE = f"{DATA_DIR}/…"`; fair check 27, item 104)."""
+    with `DATA_FILE = f"{DATA_DIR}/…"`; fair check 27, item 104; through a join bound to a name:
+    `_joined_download`)."""
     # (a use's place, or, for a file it saves, its call's first line: `urlretrieve(` above the line
     # of `"main.zip"`; not a folder it saves into, `pooch.retrieve(…, path="data")` on its own line,
     # a root to configure: fair check 18)
@@ -3194,6 +3195,94 @@ def _download_destination(uses: Sequence[tuple[tuple[int, int], PathArgument]], 
             (ordered[0][1].qualified or "") in _EXISTENCE_TESTS or ordered[0][1].call.method in ("makedirs", "mkdir")):
         ordered = ordered[1:]
     return bool(ordered) and ordered[0][0] in downloads and ordered[0][1].direction in ("write", "both")
+
+
+def _joined_download(ctx: RuleContext, cell: int, pa: PathArgument) -> Optional[tuple[int, int]]:
+    """`data_file = os.path.join(data_dir, "cifar-10-binary.tar.gz")` at a cell's top level, the name
+    then given to a download step of the same cell below it (`urlretrieve(url, data_file)`, a line of
+    `_fetch_steps`): the (cell, line) of that download, or None. The folder the join starts from is where the download
+    saves, its finding stands for it (fair check 35, item 102: `data_dir = 'temp'`, `os.makedirs`,
+    then the join; the doc's "through the constant its path is built from")."""
+    if pa.call.method != "join" or pa.arg.position != 0:
+        return None
+    ca = ctx.analysis_at.get(cell)
+    tree = cell_python_tree(ca) if ca is not None else None
+    if tree is None:
+        return None
+    statement = statement_at(tree, pa.call.line)
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)
+            and isinstance(statement.value, ast.Call) and statement.value.lineno == pa.call.line
+            and dotted_name(statement.value.func) in _JOIN_CALLS):
+        return None
+    name = statement.targets[0].id
+    for node in tree_nodes(tree):
+        if (isinstance(node, ast.Call) and node.lineno > statement.lineno
+                and any(isinstance(a, ast.Name) and a.id == name for a in (*node.args, *(k.value for k in node.keywords)))
+                and (cell, node.lineno) in _fetch_steps(ctx)):
+            return (cell, node.lineno)
+    return None
+
+
+def _joined_destination_folder(ctx: RuleContext, uses: Sequence[tuple[tuple[int, int], PathArgument]]) -> bool:
+    """Is the path a folder whose uses, after existence tests and the `os.makedirs` of it, start
+    with a join bound to the destination a download step is given (`_joined_download`), or a cache
+    of its cell's download (`_download_cache`)?"""
+    if _download_cache(ctx, uses):
+        return True
+    ordered = sorted(uses, key=lambda u: (u[0], u[1].call.line))
+    while ordered and ((ordered[0][1].qualified or "") in _EXISTENCE_TESTS or ordered[0][1].call.method in ("makedirs", "mkdir")):
+        ordered = ordered[1:]
+    return bool(ordered) and len(ordered) < len(uses) and _joined_download(ctx, ordered[0][0][0], ordered[0][1]) is not None
+
+
+def _fetch_steps(ctx: RuleContext) -> frozenset[tuple[int, int]]:
+    """(cell, line) of every download step a finding stands for: PTH007's (`_download_steps`) and
+    each place of a PTH003 finding, its URL's literal and the calls that fetch it (`r =
+    requests.get(zip_url)`, `urlretrieve(cifar10_url, data_file)`, its related locations). Asked only
+    once a path has the shape of a download's destination (`_joined_download`, `_download_cache`)."""
+    def find() -> frozenset[tuple[int, int]]:
+        hits = list(RemoteUri()._check(ctx))
+        return frozenset(
+            (c.index, line or 0) for h in hits for c, line, _ in ((h.cell, h.line, h.column), *h.related) if c is not None
+        ) | _download_steps(ctx)
+    return ctx.shared("paths.fetch_steps", find)
+
+
+def _download_cache(ctx: RuleContext, uses: Sequence[tuple[tuple[int, int], PathArgument]]) -> bool:
+    """Is the file a cache of the cell's own download: an `if` testing it exists reads it in one
+    branch, and the other branch downloads (a line of `_fetch_steps`) and then writes it (`if
+    os.path.isfile(save_file_name): … open(save_file_name, 'r') … else: r = requests.get(zip_url) …
+    open(save_file_name, 'w')`)? Written and read from one folder, whichever it is: the download's
+    finding stands for it (fair check 35, item 91: download-destination-split-from-download, as
+    PatWalters/pinecone's exists-guarded destination). Not covered: a cache written in another cell."""
+    if not uses or len({place[0] for place, _ in uses}) != 1:
+        return False
+    cell = uses[0][0][0]
+    ca = ctx.analysis_at.get(cell)
+    tree = cell_python_tree(ca) if ca is not None else None
+    if tree is None:
+        return False
+    lines = sorted(((pa.call.line, pa) for _, pa in uses), key=lambda u: (u[0], u[1].call.column))
+    test_line, test = lines[0]
+    if (test.qualified or "") not in _EXISTENCE_TESTS and test.call.method not in _PROBE_METHODS:
+        return False
+
+    def span(statements: Sequence[ast.stmt]) -> range:
+        return range(statements[0].lineno, (statements[-1].end_lineno or statements[-1].lineno) + 1) if statements else range(0)
+
+    for node in nodes_of(tree, ast.If):
+        if not node.orelse or not node.test.lineno <= test_line <= (node.test.end_lineno or node.test.lineno):
+            continue
+        for reading, writing in ((span(node.body), span(node.orelse)), (span(node.orelse), span(node.body))):
+            rest = lines[1:]
+            writes = [line for line, pa in rest if pa.direction in ("write", "both")]
+            if not writes or any(
+                    (line not in reading if pa.direction in ("read", "none") else line not in writing) for line, pa in rest):
+                continue
+            if any((cell, line) in _fetch_steps(ctx) for line in writing if line < min(writes)):
+                return True
+        return False
+    return False
 
 
 def _saved_file(argument: PathArgument) -> bool:
@@ -11298,7 +11387,10 @@ class CwdRelativePath(Rule):
         "(or `urlopen`'s, `with urllib.request.urlopen(url) as response:` then `out_file.write(response.read())`), also "
         "behind an `os.path.exists` test of it or after the `os.makedirs` of the folder it saves into, through the constant its "
         "path is built from (`os.makedirs(DATA_DIR)`, `DATA_FILE = f\"{DATA_DIR}/x.tsv\"`); also when PTH003 reports the URL with its rest known only at run time, "
-        "`urlretrieve(BASE + zipfilename, zipfilename)`): "
+        "`urlretrieve(BASE + zipfilename, zipfilename)`), or through a join bound to the name the download is given "
+        "(`data_dir = \"temp\"`, `os.makedirs(data_dir)`, `data_file = os.path.join(data_dir, \"cifar-10-binary.tar.gz\")`, "
+        "`urlretrieve(url, data_file)`), and a cache of the cell's own download (`if os.path.isfile(name):` reads it, its `else:` "
+        "downloads, then writes it): "
         "that finding stands for the download and what it saved. A file read under the folder a `!git clone` line of an "
         "earlier cell saved (`fastText_multilingual/alignment_matrices/nl.txt`) is the clone's, which PTH007 reports. "
         "Per-section results read from sibling folders of one parent in one cell or consecutive cells, by the same call and with "
@@ -11367,6 +11459,17 @@ class CwdRelativePath(Rule):
         'df = pd.read_csv(DATA_DIR / "train.csv")\njoblib.dump(model, MODEL_DIR / "model.pkl")'
     )
     passing = (
+        # A folder joined into a download's destination, and a cache of the cell's own download: the
+        # download's PTH003 finding stands for them (fair check 35, items 102, 91).
+        Example(cells=(
+            "import os, csv, io, requests\nfrom six.moves import urllib\ndata_dir = 'temp'\nif not os.path.exists(data_dir):\n"
+            "    os.makedirs(data_dir)\ncifar10_url = 'http://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz'\n"
+            "data_file = os.path.join(data_dir, 'cifar-10-binary.tar.gz')\nif not os.path.isfile(data_file):\n"
+            "    filepath, _ = urllib.request.urlretrieve(cifar10_url, data_file)",
+            "save_file_name = 'temp_spam_data.csv'\nif os.path.isfile(save_file_name):\n    with open(save_file_name, 'r') as f:\n"
+            "        text_data = list(csv.reader(f))\nelse:\n    r = requests.get('http://archive.ics.uci.edu/ml/spam.zip')\n"
+            "    text_data = r.text.split('\\n')\n    with open(save_file_name, 'w') as f:\n        csv.writer(f).writerows(text_data)",
+        )),
         # A relative read in a later cell after a module-level change into an absolute folder: it
         # resolves there, PTH002's or PTH004's finding relates it (fair check 35, item 106).
         Example(cells=(
@@ -12292,6 +12395,16 @@ class CwdRelativePath(Rule):
         # the config, as when it was reported here; fair check 21, item 129)
         pth003_downloads = frozenset(_covered_python_fetch_lines(ctx)) - _download_steps(ctx)
         downloads = _download_steps(ctx) | pth003_downloads
+        # A folder joined into a download's destination (`data_file = os.path.join(data_dir, "x.tar.gz")`,
+        # `urlretrieve(url, data_file)`), after only tests and the `os.makedirs` of it, and a cache of
+        # the cell's own download (`if os.path.isfile(f): read f`, `else:` download, write f): the
+        # download's finding stands for them (fair check 35, items 102, 91).
+        for g in [g for g in groups if _joined_destination_folder(
+                ctx, [((o.ca.cell.index, o.line), o.argument) for o in g if o.argument is not None])]:
+            groups.remove(g)
+        for position in [p for p, uses in grouped.items() if _joined_destination_folder(
+                ctx, [((_cell_of(ctx, pa), pa.call.line), pa) for _, _, pa in uses])]:
+            grouped.pop(position)
         if downloads:
             for g in [g for g in groups if _download_destination(
                     [((o.ca.cell.index, o.line), o.argument) for o in g if o.argument is not None], downloads)]:
