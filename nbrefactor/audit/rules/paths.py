@@ -3226,7 +3226,11 @@ def _joined_download(ctx: RuleContext, cell: int, pa: PathArgument) -> Optional[
 def _joined_destination_folder(ctx: RuleContext, uses: Sequence[tuple[tuple[int, int], PathArgument]]) -> bool:
     """Is the path a folder whose uses, after existence tests and the `os.makedirs` of it, start
     with a join bound to the destination a download step is given (`_joined_download`), or a cache
-    of its cell's download (`_download_cache`)?"""
+    of its cell's download (`_download_cache`)? Every use in the download's cell: a folder later
+    cells also build into (`os.makedirs(os.path.join(data_dir, "train_dir", label))`, images saved
+    there) holds the notebook's own products too, a root to configure (fair check 35, item 94 R)."""
+    if len({place[0] for place, _ in uses}) != 1:
+        return False
     if _download_cache(ctx, uses):
         return True
     ordered = sorted(uses, key=lambda u: (u[0], u[1].call.line))
@@ -12157,6 +12161,16 @@ class CwdRelativePath(Rule):
             cells=("import os\nfrom skimage.io import imread",
                    "base_path = '04-files'\nseg_path = os.path.join(base_path, 'seg.jpg')\nseg_img = imread(seg_path)"),
             expect=((2, 1),),
+        ),
+        # The folder a download saves into that later cells also build the notebook's products in: a root
+        # to configure, not the download's alone (fair check 35, item 94 R).
+        Example(
+            cells=("import os, urllib.request\ncifar_link = 'https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz'\n"
+                   "data_dir = 'temp'\nif not os.path.isdir(data_dir):\n    os.makedirs(data_dir)\n"
+                   "target_file = os.path.join(data_dir, 'cifar-10-python.tar.gz')\n"
+                   "filename, headers = urllib.request.urlretrieve(cifar_link, target_file)",
+                   "for label in ['cat', 'dog']:\n    os.makedirs(os.path.join(data_dir, 'train_dir', label))"),
+            expect=((1, 3),),
         ),
     )
 
