@@ -1178,7 +1178,7 @@ class RuntimeDownload(Rule):
         "`leaderboard --download`; not `submit`, `list`, `datasets version` or `kernels push`, which upload or list)/`gdown`/`huggingface-cli download`/`python -m nltk.downloader`/`whisper` (its model) and `git clone` (code or data "
         "at whatever the default branch holds, or the branch `-b`/`--branch` names; not inside an `if` testing for Colab or Kaggle, which sets up the "
         "hosted runtime only) in `!` lines, "
-        "`%%bash` cells, `subprocess` and `get_ipython().system(...)` calls; the result of a BigQuery query or "
+        "`%%bash` cells, `subprocess` and `get_ipython().system(...)` calls, and GitPython's `Repo.clone_from(url, path)`, the same clone; the result of a BigQuery query or "
         "table read when the notebook runs (`client.query(sql).to_dataframe()` with `google.cloud.bigquery` "
         "imported, `pd.read_gbq`). Colab's interactive "
         "`files.upload()` is reported too: the input is whatever file a person picks, and a "
@@ -1705,6 +1705,12 @@ class RuntimeDownload(Rule):
                 "base = applications.ResNet50(weights='imagenet')",
             ),
             expect=((1, 2), (3, 1)),
+        ),
+        # GitPython's clone is a run-time fetch of a branch, as `!git clone` is (fair check 35, items 88, 97).
+        Example(
+            cells=("import os\nfrom git import Repo\nlocal_repository = 'temp/seq2seq'\nif not os.path.exists(local_repository):\n"
+                   "    Repo.clone_from('https://github.com/tensorflow/nmt/', local_repository)",),
+            expect=((1, 5),),
         ),
     )
 
