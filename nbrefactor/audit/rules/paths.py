@@ -5271,7 +5271,11 @@ class RemoteUri(Rule):
         "or to a call no catalogue names as its first argument or a path-naming keyword (`path=`, `*_path=`, `*_file=`…: "
         "`TabularDataset(\"https://…/train.csv\")`, `load_pd.load(url)`; PTH006 lists the evidence and the calls never taken), "
         "also through a string constant (`url = \"https://…\"`, then `pd.read_csv(url)`): once per "
-        "constant, at its literal, the calls that fetch it related; a loopback URL (`http://localhost:6572/api/v1`, `127.0.0.1`) fetched so is a service on this machine, no remote data, reported only when no cell could start a service (no background, `serve`, `docker run` or port-forward shell line, no `subprocess`/thread/`uvicorn` call, no `app.run()`): one finding per notebook, the server started by hand before the run; also through a name bound once, at module level, to a list of literal URLs and handed whole to such an argument (`web_paths = [\"https://…/train-images-idx3-ubyte.gz\", …]`, then `Dataset.File.from_files(path=web_paths)`: one download step, at the first URL; when an earlier cell already fetched the same URL by its literal, `urlretrieve(\"https://…/train-images-idx3-ubyte.gz\", …)`, that finding stands for it, the later fetch related) (a URL that starts with such a constant and ends with what "
+        "constant, at its literal, the calls that fetch it related; an upload to a Hugging Face Hub repository the code names "
+        "(`dataset_dict.push_to_hub(\"shawhin/youtube-titles-dpo\")`, `model.push_to_hub(repo_id=REPO)` with `REPO` bound once to a literal, "
+        "`HfApi().upload_file(…, repo_id=\"org/name\")`), a remote destination that needs that account's write token and that a re-run "
+        "overwrites: once per repository id, its later uploads related; not an id from config or the environment, a bare name (the logged-in "
+        "user's namespace) or a commit message (`trainer.push_to_hub(\"End of training\")`); a loopback URL (`http://localhost:6572/api/v1`, `127.0.0.1`) fetched so is a service on this machine, no remote data, reported only when no cell could start a service (no background, `serve`, `docker run` or port-forward shell line, no `subprocess`/thread/`uvicorn` call, no `app.run()`): one finding per notebook, the server started by hand before the run; also through a name bound once, at module level, to a list of literal URLs and handed whole to such an argument (`web_paths = [\"https://…/train-images-idx3-ubyte.gz\", …]`, then `Dataset.File.from_files(path=web_paths)`: one download step, at the first URL; when an earlier cell already fetched the same URL by its literal, `urlretrieve(\"https://…/train-images-idx3-ubyte.gz\", …)`, that finding stands for it, the later fetch related) (a URL that starts with such a constant and ends with what "
         "only the run knows, written in the call or in a name bound above it, is reported the same way: `base_url + fn`, "
         "`file_url = base_url + file_name` in a loop over file names, then `urlretrieve(file_url, file_path)`; a URL constant formatted with a name bound several times, `urlretrieve(\"%s/ce10/bigZips/%s\" % (ucsc_site, fn), fn)` after `fn` held another file, takes that name at its last binding above the call, and the file it saves is that download's); a name bound more than once is "
         "followed to its nearest binding above the call, in its cell or, when the cell does not bind it there, "
@@ -5426,6 +5430,11 @@ class RemoteUri(Rule):
         Example(cells=(
             "import subprocess\nserver = subprocess.Popen('feast serve', shell=True)",
             "import requests\nrequests.get('http://localhost:6566/get-online-features')",
+        )),
+        # A Hub repository id from the environment, a bare name (the logged-in user's namespace) and a
+        # commit message are no repository the code ties the notebook to (fair check 34, T-4.4).
+        Example(cells=(
+            "import os\nmodel.push_to_hub(os.environ['HF_REPO'])\nmodel.push_to_hub('my-model')\ntrainer.push_to_hub('End of training')",
         )),
     )
     failing = (
@@ -5644,6 +5653,14 @@ class RemoteUri(Rule):
             cells=("!wget https://bin.equinox.io/c/4VmDzA7iaHb/ngrok-stable-linux-amd64.zip\n!unzip ngrok-stable-linux-amd64.zip",),
             expect=((1, 1),),
         ),
+        # An upload to a Hub repository the code names: that account's token, and a re-run overwrites it
+        # (fair check 34, T-4.4); the same id pushed again is related, another one is its own.
+        Example(
+            cells=("from datasets import DatasetDict\ndataset_dict = DatasetDict({'train': ds})\n"
+                   "dataset_dict.push_to_hub('shawhin/youtube-titles-dpo')",
+                   "model.push_to_hub('org/name')\ntokenizer.push_to_hub('org/name')"),
+            expect=((1, 3), (2, 1)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -5662,6 +5679,8 @@ class RemoteUri(Rule):
             (c.index, line) for h in hits for c, line, _ in h.related if c is not None}
         hits.extend(_open_ended_urls(ctx, taken))
         hits.extend(_unstarted_local_services(ctx))
+        # (an upload to a Hub repository the code names: a remote destination, fair check 34, T-4.4)
+        hits.extend(_hub_uploads(ctx))
         hits = _with_python_fetch_reads(ctx, hits)
         for hit in hits:
             where = {(hit.cell.index, hit.line)} | {(c.index, line) for c, line, _ in hit.related} if hit.cell is not None else set()
@@ -6030,6 +6049,62 @@ def _starts_a_service(ctx: RuleContext) -> bool:
             if call.method == "run" and call.receiver and "app" in call.receiver.lower():
                 return True  # a Flask/Dash app run in the notebook
     return False
+
+
+# Calls that publish to a Hugging Face Hub repository: `push_to_hub` (models, tokenizers, datasets,
+# `DatasetDict`; its first argument or `repo_id=`), and `HfApi`'s or `huggingface_hub`'s uploads
+# (`repo_id=` only: boto3's `upload_file(Filename, Bucket, Key)` has none).
+_HUB_PUSH_METHOD = "push_to_hub"
+_HUB_UPLOAD_METHODS = frozenset({"upload_file", "upload_folder", "upload_large_folder", "create_commit"})
+# A Hub repository id with its owner: `shawhin/youtube-titles-dpo` (a bare name goes to the namespace
+# of whoever is logged in; `Trainer.push_to_hub("End of training")` passes a commit message).
+_HUB_REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*$")
+
+
+def _hub_uploads(ctx: RuleContext) -> list[Hit]:
+    """`dataset_dict.push_to_hub("shawhin/youtube-titles-dpo")`, `model.push_to_hub("org/name")`,
+    `HfApi().upload_file(…, repo_id="org/name")`: the notebook publishes to a remote repository its
+    code names, as a literal or a constant bound once to one. A run needs a write token of that
+    account (anyone else stops with a permission error) and, with one, overwrites what is published:
+    a remote location tied into the code, PTH003's (fair check 34, T-4.4; fair check 7, b6.7). One
+    finding per repository id, at its first upload, the later ones related. Not reported: an id from
+    config or the environment (`os.environ["HF_REPO"]`, a parameter), a bare name (the logged-in
+    user's namespace), `hub_model_id=` given to `TrainingArguments`, and an upload inside a function
+    nothing calls or a branch no run takes."""
+    constants = string_constants(ctx.facts)
+    found: dict[str, list[tuple[CellAnalysis, CallFact, str]]] = {}
+    for ca in ctx.cells:
+        off = never_run_lines(ctx.facts, ca)
+        for call in ca.facts.calls:
+            if call.method == _HUB_PUSH_METHOD:
+                given = call.arg(0, ("repo_id",))
+            elif call.method in _HUB_UPLOAD_METHODS or (call.func or "").rpartition(".")[2] in _HUB_UPLOAD_METHODS:
+                given = call.arg(None, ("repo_id",))
+            else:
+                continue
+            if given is None or call.line in off:
+                continue
+            value = given.string if given.string is not None else (
+                constants[given.name].value if given.name is not None and given.name in constants else None)
+            if value is None or not _HUB_REPO_ID.match(value):
+                continue
+            found.setdefault(value, []).append((ca, call, given.name or ""))
+    hits = []
+    for value, uses in found.items():
+        ca, call, name = uses[0]
+        shown_call = render_call(call)
+        hits.append(Hit(
+            ca.cell, call.line, call.column,
+            f"`{shown_call}` uploads to the Hugging Face Hub repository {shown(value)}{f' (`{name}`)' if name else ''}, "
+            "named in the code: a run needs that account's write token (anyone else stops with a permission error), "
+            "and a re-run overwrites what is published there"
+            + (f"; {len(uses) - 1} more upload{'s' if len(uses) > 2 else ''} to it (related)" if len(uses) > 1 else ""),
+            fix="Take the repository id from config or an environment variable (`HF_REPO_ID`), and publish in a step "
+                "of its own that runs only when asked to.",
+            key=f"hub-upload\x1f{value}",
+            related=tuple(dict.fromkeys((c.cell, other.line, other.column) for c, other, _ in uses[1:])),
+        ))
+    return hits
 
 
 def _unstarted_local_services(ctx: RuleContext) -> list[Hit]:
