@@ -113,6 +113,9 @@ class FetchCall:
     # names of a library's release assets (`YOLO("yolov8n.pt")`, fetched when absent), not a
     # file the notebook trained itself (`YOLO("runs/detect/train/weights/best.pt")`).
     first_arg_names: tuple[str, ...] = ()
+    # The value of the first `named_by` keyword when a call leaves it out (Keras applications'
+    # `weights="imagenet"`): `VGG16(include_top=False)` and `VGG16(weights="imagenet")` name one file.
+    named_by_default: str = ""
 
 
 @dataclass(frozen=True)
@@ -223,6 +226,7 @@ def _build(catalog: Catalog) -> FetchCatalog:
             tuple(str(k) for k in c.get("object_keywords", ())),
             bool(c.get("hub_id_only", False)),
             tuple(str(n) for n in c.get("first_arg_names", ())),
+            str(c.get("named_by_default", "")),
         )
         for c in data.get("call", ())
     )
@@ -433,6 +437,10 @@ def _call_fetch(
             # The splits of one dataset built in several cells are one download to pin: the class
             # and its `task=` name it.
             keyed = next((v.string for v in (call.arg(None, (k,)) for k in entry.named_by) if v is not None and v.string), "")
+            if not keyed and entry.named_by_default and call.arg(None, entry.named_by[:1]) is None:
+                # `VGG16(include_top=False)` takes `weights="imagenet"` by default: the same file as
+                # `VGG16(weights="imagenet")` a cell below (fair check 35, item 107).
+                keyed = entry.named_by_default
             return entry.kind, f"{(call.func or '').rsplit('.', 1)[-1]}:{keyed}"
         return entry.kind, None
     if call.method and call.func != call.method:
@@ -1170,7 +1178,7 @@ class RuntimeDownload(Rule):
         "`leaderboard --download`; not `submit`, `list`, `datasets version` or `kernels push`, which upload or list)/`gdown`/`huggingface-cli download`/`python -m nltk.downloader`/`whisper` (its model) and `git clone` (code or data "
         "at whatever the default branch holds, or the branch `-b`/`--branch` names; not inside an `if` testing for Colab or Kaggle, which sets up the "
         "hosted runtime only) in `!` lines, "
-        "`%%bash` cells, `subprocess` and `get_ipython().system(...)` calls; the result of a BigQuery query or "
+        "`%%bash` cells, `subprocess` and `get_ipython().system(...)` calls, and GitPython's `Repo.clone_from(url, path)`, the same clone; the result of a BigQuery query or "
         "table read when the notebook runs (`client.query(sql).to_dataframe()` with `google.cloud.bigquery` "
         "imported, `pd.read_gbq`). Colab's interactive "
         "`files.upload()` is reported too: the input is whatever file a person picks, and a "
@@ -1207,7 +1215,8 @@ class RuntimeDownload(Rule):
         "`SentenceTransformer(\"all-MiniLM-L6-v2\")` is the Hub repo `sentence-transformers/all-MiniLM-L6-v2` the library "
         "prefixes it with), and one per Keras "
         "application class (`EfficientNetB0(include_top=False)` built again for fine-tuning is the same weights "
-        "file, cached after the first download), and one per `if`/`elif` chain whose arms each load other weights "
+        "file, cached after the first download; so is `VGG16(include_top=False)`, whose `weights=` defaults to \"imagenet\", "
+        "and `VGG16(weights=\"imagenet\")`), and one per `if`/`elif` chain whose arms each load other weights "
         "(`if backbone == \"resnet50\": ResNet50(weights=\"imagenet\")` … `elif backbone == \"vgg16\": VGG16(…)`): a run takes one "
         "arm, one choice to pin; the finding is at the first arm, the others related. Ultralytics' `YOLO(\"yolov8n.pt\")` (`RTDETR` too) "
         "given the bare name of a release asset fetches it into the working directory when it is not there "
@@ -1686,6 +1695,22 @@ class RuntimeDownload(Rule):
             cells=("from torchvision import datasets", "train = datasets.FashionMNIST('data/', download=True)"),
             files={"data/MNIST/raw/train-labels-idx1-ubyte": "", "data/train-labels-idx1-ubyte": ""},
             expect=((2, 1),),
+        ),
+        # A Keras application's default `weights="imagenet"` and the same weights named: one file, one
+        # finding, the later build related (fair check 35, item 107); another class is its own.
+        Example(
+            cells=(
+                "from keras import applications\nmodel = applications.VGG16(include_top=False, input_shape=(150, 150, 3))",
+                "model = applications.VGG16(include_top=False, weights='imagenet')",
+                "base = applications.ResNet50(weights='imagenet')",
+            ),
+            expect=((1, 2), (3, 1)),
+        ),
+        # GitPython's clone is a run-time fetch of a branch, as `!git clone` is (fair check 35, items 88, 97).
+        Example(
+            cells=("import os\nfrom git import Repo\nlocal_repository = 'temp/seq2seq'\nif not os.path.exists(local_repository):\n"
+                   "    Repo.clone_from('https://github.com/tensorflow/nmt/', local_repository)",),
+            expect=((1, 5),),
         ),
     )
 

@@ -1738,6 +1738,8 @@ def _shell_tokens(
         for candidate in candidates:
             if not candidate or _DISTINGUISHED_NAME.match(candidate):
                 continue  # `openssl req -subj "/CN=db.svc.cluster.local"`: a certificate's subject, not a file
+            if _program_text(candidate, m.group("sq") is not None, segment):
+                continue  # `awk '/^processor/{print $3}'`: a text program's pattern, not a file
             found = classify(candidate, settings, path_argument=False)
             if found is None and fetcher in settings.download_programs and _SCHEME.match(candidate):
                 scheme = _SCHEME.match(candidate).group("scheme").lower()  # type: ignore[union-attr]
@@ -1777,6 +1779,31 @@ def _without_substitution_close(word: str) -> str:
 # An X.509 distinguished name in OpenSSL's slash syntax (`-subj "/C=US/O=Acme/CN=db.internal"`):
 # every part `type=value` (fair check 26: `/CN=postgresql.feast.svc.cluster.local` taken for a path).
 _DISTINGUISHED_NAME = re.compile(r"^(?:/(?:C|ST|L|O|OU|CN|DC|UID|emailAddress|serialNumber|title|GN|SN)=[^/]*)+$")
+# A `/regex/` a text program matches (awk, sed, perl): a slash, a first segment holding a regex
+# operator (`^ $ \ [ ] * + ? ( ) |`, a `$` not opening a shell variable) and its closing slash, or any
+# such `/pattern/` followed by an action or range (`/start/{print}`, `/a/,/b/p`, `/x/!d`). A folder
+# name never holds those (fair check 35, item 73: `awk '/^processor/{print $3}'` taken for a path).
+_REGEX_ADDRESS = re.compile(
+    r"^/(?:[^/\\]|\\.)*?(?:[\^\\\[\]*+?()|]|\$(?![A-Za-z_{(]))(?:[^/\\]|\\.)*/"
+    r"|^/(?:[^/\\]|\\.)+/\s*[{,!]"
+)
+# Programs whose first operand is a program or pattern in their own language: a single-quoted word
+# of theirs holding that language's syntax (`{ } ; ^ \`, or a `$` field) is the script, not a file.
+_SCRIPT_PROGRAMS = frozenset({"awk", "gawk", "mawk", "nawk", "sed", "gsed", "perl", "grep", "egrep", "fgrep"})
+
+
+def _program_text(word: str, single_quoted: bool, program: str) -> bool:
+    """`awk '/^processor/{print $3}'`, `sed -n '/start/,/end/p'`: the program text of a text-processing
+    tool, which starts with `/` because a pattern does, not because it names a file (fair check 35,
+    item 73). Any word shaped as a `/regex/` (`_REGEX_ADDRESS`) counts; a single-quoted word of an
+    awk, sed, perl or grep command also counts when it holds that language's syntax. Not covered: a
+    plain `/pattern/` with no regex operator given to grep (`grep '/home/user' log`) stays a path: it
+    names a location the search depends on."""
+    if _REGEX_ADDRESS.match(word):
+        return True
+    return single_quoted and program in _SCRIPT_PROGRAMS and re.search(r"[{};^\\]|\$[0-9NF]", word) is not None
+
+
 # A command a cluster or container tool runs inside a container: what follows `kubectl exec POD --`
 # (`oc exec` too) or `docker exec CONTAINER` (podman's too) names the container's files, not this
 # machine's (fair check 26: `kubectl exec postgresql-0 -- cat /opt/bitnami/postgresql/conf/…`).
@@ -2220,6 +2247,84 @@ def _default_download_root(f: LiteralFinding) -> bool:
             uses = [n for n in ast.walk(function) if isinstance(n, ast.Name) and n.id == parameter.arg]
             return bool(roots) and all(id(n) in roots for n in uses)
     return False
+
+
+# Keywords that name the folder a library writes its outputs into, creating it if missing
+# (`training.Loop(..., output_dir=d)` runs `tf.io.gfile.makedirs(d)`; Keras' TensorBoard `log_dir=`,
+# `tf.estimator`'s `model_dir=`).
+_OUTPUT_FOLDER_KEYWORDS = frozenset({"output_dir", "log_dir", "logdir", "save_dir", "checkpoint_dir", "model_dir"})
+_MAKEDIRS_CALLS = frozenset({"os.makedirs", "os.mkdir", "tf.io.gfile.makedirs", "tf.gfile.MakeDirs", "tensorflow.io.gfile.makedirs"})
+
+
+def _created_home_folders(ctx: RuleContext) -> frozenset[str]:
+    """The `~/…` folders the notebook creates before it reads anything under them: given as an output
+    folder (`_OUTPUT_FOLDER_KEYWORDS`) or to `os.makedirs`/`Path.mkdir`, as the literal, its
+    `os.path.expanduser(…)`/`Path(…).expanduser()`, or a name bound once at a cell's top level to
+    either. Such a folder is made for whoever runs the notebook, in their home: nothing of one user's
+    is needed (fair check 35, item 74: `output_dir = os.path.expanduser('~/train_dir/')` given to trax's
+    `training.Loop(..., output_dir=output_dir)`, read back as `os.path.join(output_dir, 'model.pkl.gz')`;
+    precedent `~/.pytorch` given to `download=True`). Not covered: a folder bound in a function or in
+    branches, or created by a call of the notebook's own helper."""
+    def home(node: ast.AST) -> Optional[str]:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("~"):
+            return _normal_path(node.value)
+        if isinstance(node, ast.Call) and not node.keywords:
+            func = dotted_name(node.func) or ""
+            if func.endswith("expanduser") and node.args:
+                return home(node.args[0])  # `os.path.expanduser('~/x')`
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "expanduser" and not node.args:
+                inner = node.func.value  # `Path('~/x').expanduser()`
+                if isinstance(inner, ast.Call) and len(inner.args) == 1 and (dotted_name(inner.func) or "").endswith("Path"):
+                    return home(inner.args[0])
+        return None
+
+    def find() -> frozenset[str]:
+        bound: dict[str, Optional[str]] = {}
+        creations: list[tuple[tuple[int, int], ast.AST]] = []
+        for ca in ctx.cells:
+            tree = cell_python_tree(ca)
+            if tree is None:
+                continue
+            for statement in tree.body:
+                if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
+                    name = statement.targets[0].id
+                    value = home(statement.value)
+                    bound[name] = value if bound.get(name, value) == value else None
+            for node in tree_nodes(tree):
+                if not isinstance(node, ast.Call):
+                    continue
+                given = [k.value for k in node.keywords if k.arg in _OUTPUT_FOLDER_KEYWORDS]
+                func = dotted_name(node.func) or ""
+                if node.args and resolve_callee(ctx.facts, ctx.catalog, func) in _MAKEDIRS_CALLS | {"os.makedirs", "os.mkdir"}:
+                    given.append(node.args[0])
+                if isinstance(node.func, ast.Attribute) and node.func.attr == "mkdir":
+                    given.append(node.func.value.args[0] if isinstance(node.func.value, ast.Call) and len(node.func.value.args) == 1
+                                 and (dotted_name(node.func.value.func) or "").endswith("Path") else node.func.value)
+                creations.extend(((ca.cell.index, node.lineno), g) for g in given)
+        created: dict[str, tuple[int, int]] = {}
+        for at, node in creations:
+            folder = home(node) if not isinstance(node, ast.Name) else bound.get(node.id)
+            if folder:
+                created[folder] = min(created.get(folder, at), at)
+        # Above the making, only the binding of the folder itself and a shell `rm`/`mkdir` of it (`!rm
+        # -f ~/train_dir/model.pkl.gz`, clearing an earlier run's output) may name a place under it:
+        # any other use there (`pd.read_csv(os.path.expanduser("~/data/x.csv"))`) needs one user's files.
+        for f in literal_findings(ctx):
+            for folder, at in list(created.items()):
+                if not _under(_normal_path(f.value), folder) or (f.ca.cell.index, f.line) >= at:
+                    continue
+                if f.source == "shell":
+                    words = f.ca.lines[f.line - 1].strip().lstrip("!%").split() if 0 < f.line <= len(f.ca.lines) else []
+                    if words[:1] and words[0] in ("rm", "mkdir"):
+                        continue
+                tree = cell_python_tree(f.ca) if f.source == "python" else None
+                statement = statement_at(tree, f.line) if tree is not None else None
+                if (isinstance(statement, ast.Assign) and statement in tree.body and statement.lineno == f.line  # type: ignore[union-attr]
+                        and home(statement.value) == folder):
+                    continue
+                del created[folder]
+        return frozenset(created)
+    return ctx.shared("paths.created_home_folders", find)
 
 
 def _told_to_download(argument: PathArgument) -> bool:
@@ -3079,7 +3184,8 @@ def _download_destination(uses: Sequence[tuple[tuple[int, int], PathArgument]], 
     the file before it (`if not os.path.exists(filename): urlretrieve(url, filename)`) guards the
     download, it reads nothing (fair check 23, item 100); so does making the folder it saves into,
     through the same constant (`os.makedirs(DATA_DIR)`, then `open(DATA_FILE, "wb").write(r.content)`
-    with `DATA_FILE = f"{DATA_DIR}/…"`; fair check 27, item 104)."""
+    with `DATA_FILE = f"{DATA_DIR}/…"`; fair check 27, item 104; through a join bound to a name:
+    `_joined_download`)."""
     # (a use's place, or, for a file it saves, its call's first line: `urlretrieve(` above the line
     # of `"main.zip"`; not a folder it saves into, `pooch.retrieve(…, path="data")` on its own line,
     # a root to configure: fair check 18)
@@ -3089,6 +3195,98 @@ def _download_destination(uses: Sequence[tuple[tuple[int, int], PathArgument]], 
             (ordered[0][1].qualified or "") in _EXISTENCE_TESTS or ordered[0][1].call.method in ("makedirs", "mkdir")):
         ordered = ordered[1:]
     return bool(ordered) and ordered[0][0] in downloads and ordered[0][1].direction in ("write", "both")
+
+
+def _joined_download(ctx: RuleContext, cell: int, pa: PathArgument) -> Optional[tuple[int, int]]:
+    """`data_file = os.path.join(data_dir, "cifar-10-binary.tar.gz")` at a cell's top level, the name
+    then given to a download step of the same cell below it (`urlretrieve(url, data_file)`, a line of
+    `_fetch_steps`): the (cell, line) of that download, or None. The folder the join starts from is where the download
+    saves, its finding stands for it (fair check 35, item 102: `data_dir = 'temp'`, `os.makedirs`,
+    then the join; the doc's "through the constant its path is built from")."""
+    if pa.call.method != "join" or pa.arg.position != 0:
+        return None
+    ca = ctx.analysis_at.get(cell)
+    tree = cell_python_tree(ca) if ca is not None else None
+    if tree is None:
+        return None
+    statement = statement_at(tree, pa.call.line)
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)
+            and isinstance(statement.value, ast.Call) and statement.value.lineno == pa.call.line
+            and dotted_name(statement.value.func) in _JOIN_CALLS):
+        return None
+    name = statement.targets[0].id
+    for node in tree_nodes(tree):
+        if (isinstance(node, ast.Call) and node.lineno > statement.lineno
+                and any(isinstance(a, ast.Name) and a.id == name for a in (*node.args, *(k.value for k in node.keywords)))
+                and (cell, node.lineno) in _fetch_steps(ctx)):
+            return (cell, node.lineno)
+    return None
+
+
+def _joined_destination_folder(ctx: RuleContext, uses: Sequence[tuple[tuple[int, int], PathArgument]]) -> bool:
+    """Is the path a folder whose uses, after existence tests and the `os.makedirs` of it, start
+    with a join bound to the destination a download step is given (`_joined_download`), or a cache
+    of its cell's download (`_download_cache`)? Every use in the download's cell: a folder later
+    cells also build into (`os.makedirs(os.path.join(data_dir, "train_dir", label))`, images saved
+    there) holds the notebook's own products too, a root to configure (fair check 35, item 94 R)."""
+    if len({place[0] for place, _ in uses}) != 1:
+        return False
+    if _download_cache(ctx, uses):
+        return True
+    ordered = sorted(uses, key=lambda u: (u[0], u[1].call.line))
+    while ordered and ((ordered[0][1].qualified or "") in _EXISTENCE_TESTS or ordered[0][1].call.method in ("makedirs", "mkdir")):
+        ordered = ordered[1:]
+    return bool(ordered) and len(ordered) < len(uses) and _joined_download(ctx, ordered[0][0][0], ordered[0][1]) is not None
+
+
+def _fetch_steps(ctx: RuleContext) -> frozenset[tuple[int, int]]:
+    """(cell, line) of every download step a finding stands for: PTH007's (`_download_steps`) and
+    each place of a PTH003 finding, its URL's literal and the calls that fetch it (`r =
+    requests.get(zip_url)`, `urlretrieve(cifar10_url, data_file)`, its related locations). Asked only
+    once a path has the shape of a download's destination (`_joined_download`, `_download_cache`)."""
+    def find() -> frozenset[tuple[int, int]]:
+        hits = list(RemoteUri()._check(ctx))
+        return frozenset(
+            (c.index, line or 0) for h in hits for c, line, _ in ((h.cell, h.line, h.column), *h.related) if c is not None
+        ) | _download_steps(ctx)
+    return ctx.shared("paths.fetch_steps", find)
+
+
+def _download_cache(ctx: RuleContext, uses: Sequence[tuple[tuple[int, int], PathArgument]]) -> bool:
+    """Is the file a cache of the cell's own download: an `if` testing it exists reads it in one
+    branch, and the other branch downloads (a line of `_fetch_steps`) and then writes it (`if
+    os.path.isfile(save_file_name): … open(save_file_name, 'r') … else: r = requests.get(zip_url) …
+    open(save_file_name, 'w')`)? Written and read from one folder, whichever it is: the download's
+    finding stands for it (fair check 35, item 91: download-destination-split-from-download, as
+    PatWalters/pinecone's exists-guarded destination). Not covered: a cache written in another cell."""
+    if not uses or len({place[0] for place, _ in uses}) != 1:
+        return False
+    cell = uses[0][0][0]
+    ca = ctx.analysis_at.get(cell)
+    tree = cell_python_tree(ca) if ca is not None else None
+    if tree is None:
+        return False
+    lines = sorted(((pa.call.line, pa) for _, pa in uses), key=lambda u: (u[0], u[1].call.column))
+    test_line, test = lines[0]
+    if (test.qualified or "") not in _EXISTENCE_TESTS and test.call.method not in _PROBE_METHODS:
+        return False
+
+    def span(statements: Sequence[ast.stmt]) -> range:
+        return range(statements[0].lineno, (statements[-1].end_lineno or statements[-1].lineno) + 1) if statements else range(0)
+
+    for node in nodes_of(tree, ast.If):
+        if not node.orelse or not node.test.lineno <= test_line <= (node.test.end_lineno or node.test.lineno):
+            continue
+        for reading, writing in ((span(node.body), span(node.orelse)), (span(node.orelse), span(node.body))):
+            rest = lines[1:]
+            writes = [line for line, pa in rest if pa.direction in ("write", "both")]
+            if not writes or any(
+                    (line not in reading if pa.direction in ("read", "none") else line not in writing) for line, pa in rest):
+                continue
+            if any((cell, line) in _fetch_steps(ctx) for line in writing if line < min(writes)):
+                return True
+        return False
+    return False
 
 
 def _saved_file(argument: PathArgument) -> bool:
@@ -3413,7 +3611,8 @@ class AbsolutePath(Rule):
         "Nor is a parameter default of the notebook's own function that every call of it overrides (`def read_imdb(folder, "
         "data_root=\"/srv/me/aclImdb\")`, only ever called as `read_imdb(\"train\", data_root)`): never used; the path the calls "
         "pass is what counts (a function never called, or passed on by name, keeps its finding). In a shell line, not a "
-        "certificate subject in OpenSSL's slash syntax (`-subj \"/CN=db.svc.cluster.local\"`), nor what a container's "
+        "certificate subject in OpenSSL's slash syntax (`-subj \"/CN=db.svc.cluster.local\"`), nor a text program's pattern "
+        "(`awk '/^processor/{print $3}'`, `sed -n '/start/,/end/p'`: a `/regex/`, or a single-quoted awk, sed, perl or grep script), nor what a container's "
         "command names (after `kubectl exec POD --`, `oc exec … --`, or `docker exec`/`podman exec`'s container): the "
         "container's files; what `kubectl cp` copies from this machine stays reported. Nor is a path in a branch that no run "
         "of the notebook as saved takes: `if False:`, a function nothing calls, and the branch a setting bound once turns off "
@@ -3506,6 +3705,12 @@ class AbsolutePath(Rule):
         Example(cells=(
             "from pathlib import Path\nQ_LOCATIONS = [\n    Path.home() / '.kx' / 'bin' / 'q',\n    Path('/opt/kx/bin/q'),\n]",
             "q_binary = None\nfor q_path in Q_LOCATIONS:\n    if q_path.exists():\n        q_binary = q_path\n        break",
+        )),
+        # A text program's pattern is not a file; /proc is the kernel's, on every Linux machine
+        # (fair check 35, item 73).
+        Example(cells=(
+            "!cat /proc/cpuinfo | awk '/^processor/{print $3}' | tail -1\n"
+            "!sed -n '/start/,/end/p' notes.txt > part.txt\n!awk -F, '/^id/ {next} {print $2}' data.csv > ids.txt",
         )),
         # Paths inside a container or pod, not on this machine.
         Example(cells=(
@@ -4462,7 +4667,10 @@ class UserSpecificPath(Rule):
         "(`datasets.MNIST(\"~/.pytorch/MNIST_data/\", download=True)`) is created for whoever runs it and "
         "is not reported (PTH007 reports the download), also when it gets there as a parameter default of the notebook's own "
         "function used only as such a root (`def load(batch, root=\"~/Datasets/FashionMNIST\"): FashionMNIST(root=root, "
-        "download=True)`), nor is a parameter default that every call of the notebook's function overrides (as for PTH001), nor a write under `if file:` on a parameter defaulting to None/False that no call of the notebook's function passes (`def plot_loss(history, file=None): … if file: plt.savefig(f\"/Users/…/{file}.pdf\")`, called only as `plot_loss(history)`: it never runs; here and in PTH001, PTH003–PTH006), nor is a literal of a list of candidate locations probed in turn after a "
+        "download=True)`); so is a `~/…` folder the notebook makes before it uses anything under it, given to an output-folder keyword "
+        "(`output_dir=`, `log_dir=`, `logdir=`, `save_dir=`, `checkpoint_dir=`, `model_dir=`: `training.Loop(…, output_dir=os.path.expanduser(\"~/train_dir/\"))`) "
+        "or to `os.makedirs`/`Path.mkdir`, directly or through a name bound once (only a shell `rm`/`mkdir` of it may come first), and the places under it; "
+        "nor is a parameter default that every call of the notebook's function overrides (as for PTH001), nor a write under `if file:` on a parameter defaulting to None/False that no call of the notebook's function passes (`def plot_loss(history, file=None): … if file: plt.savefig(f\"/Users/…/{file}.pdf\")`, called only as `plot_loss(history)`: it never runs; here and in PTH001, PTH003–PTH006), nor is a literal of a list of candidate locations probed in turn after a "
         "configured one (as for PTH001), nor is a Colab or Kaggle path in code that runs only "
         "there: inside `if COLAB:`/`if IN_KAGGLE:`, after `from google.colab import drive` in the `try:` "
         "that detects Colab or in a function body (`drive.mount(\"/content/drive\")`), or in a cell whose "
@@ -4479,6 +4687,14 @@ class UserSpecificPath(Rule):
         'df = pd.read_csv(DATA_DIR / "train.csv")'
     )
     passing = (
+        # A home folder the notebook has a library make as its output folder, or makes itself, before
+        # reading it: made for whoever runs it (fair check 35, item 74).
+        Example(cells=(
+            "import os\nfrom trax.supervised import training\noutput_dir = os.path.expanduser('~/train_dir/')\n"
+            "!rm -f ~/train_dir/model.pkl.gz\nloop = training.Loop(model, task, output_dir=output_dir)",
+            "model.init_from_file(os.path.join(output_dir, 'model.pkl.gz'))",
+            "from pathlib import Path\nPath('~/runs/exp1').expanduser().mkdir(parents=True, exist_ok=True)",
+        )),
         # A write under `if file:` on a parameter defaulting to None that no call passes never runs
         # (fair check 33, item 69, opt-in-flag-off-guard).
         Example(cells=(
@@ -4627,6 +4843,18 @@ class UserSpecificPath(Rule):
             ),
             expect=((1, 4),),
         ),
+        # A change into a user's folder: a later cell's relative read resolves there, this finding's
+        # related location (fair check 35, item 106).
+        Example(
+            cells=("import os\nos.chdir('/home/nick/models/inception-v1-model/')", "from PIL import Image\nimg = Image.open('book_cover.jpg')"),
+            expect=((1, 2),),
+        ),
+        # A home folder read before the notebook makes it: one user's files (fair check 35, item 74's limit).
+        Example(
+            cells=("import os\nimport pandas as pd\ndf = pd.read_csv(os.path.expanduser('~/data/train.csv'))\n"
+                   "os.makedirs(os.path.expanduser('~/data'), exist_ok=True)",),
+            expect=((1, 3),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -4635,6 +4863,9 @@ class UserSpecificPath(Rule):
             # `~/.pytorch/MNIST_data` given to `download=True`: created for whoever runs it (PTH007
             # reports the download itself).
             if f.path_class.kind == "user" and not (f.value.startswith("~") and (_downloads_into(f) or _default_download_root(f)))
+            # `output_dir = os.path.expanduser("~/train_dir/")` given to `training.Loop(..., output_dir=…)`,
+            # which makes it: created for whoever runs it, as the download root above (fair check 35, item 74).
+            and not (f.value.startswith("~") and any(_under(_normal_path(f.value), d) for d in _created_home_folders(ctx)))
             # A path inside a pipeline component's container (its mounts), not on this machine.
             and not _in_container(ctx, f)
             # A path under a volume a Kubernetes manifest of the notebook mounts in its pods.
@@ -4699,6 +4930,7 @@ class UserSpecificPath(Rule):
             if also and len(datasets) > 1:
                 also += f" (datasets {', '.join(shown(d) for d in datasets[:6])}{' …' if len(datasets) > 6 else ''})"
             joined = _home_joined(f)
+            later: tuple[tuple[Cell, int, int], ...] = ()
             edits = [e for o in (f, *others) for e in edits_by_literal.get((o.ca.cell.index, o.line, o.column), ())]
             on_path = (f"; `{render_call(edits[0][1])}` also puts it on the import path (related)"
                        if edits else "")
@@ -4706,6 +4938,11 @@ class UserSpecificPath(Rule):
                 # `%cd /content/zoo/`: the change of directory into it is this line too (PTH004
                 # leaves it here: one line, one fix; fair check 16, item 97).
                 on_path += "; the line also makes it the working directory, so the relative paths below depend on it"
+                later = _reads_after_absolute_chdir(ctx).get((f.ca.cell.index, f.line), ()) if f.source == "python" else ()
+                if later:
+                    # (fair check 35, item 106: `Image.open('book_cover.jpg')` cells below resolves here)
+                    on_path += (f"; {len(later)} relative path{'' if len(later) == 1 else 's'} of later cells "
+                                f"resolve{'s' if len(later) == 1 else ''} against it (related)")
             tied = (
                 # `~` itself exists for everyone: what is one user's is the layout joined onto it.
                 "is the home folder of whoever runs it, and the path joined onto it is one user's layout, which exists "
@@ -4724,6 +4961,8 @@ class UserSpecificPath(Rule):
             )
             if edits:
                 hit = replace(hit, related=tuple(dict.fromkeys([*hit.related, *((c, e.line, e.column) for c, e in edits)])))
+            if later:
+                hit = replace(hit, related=tuple(dict.fromkeys([*hit.related, *later])))
             twins = [(t, kind) for o in (f, *others) for h, ts, kind in _colab_twins(ctx).values() if h is o for t in ts]
             if twins:
                 first_twin, kind = min(twins, key=lambda t: (t[0].ca.cell.index, t[0].line))
@@ -5032,7 +5271,11 @@ class RemoteUri(Rule):
         "or to a call no catalogue names as its first argument or a path-naming keyword (`path=`, `*_path=`, `*_file=`…: "
         "`TabularDataset(\"https://…/train.csv\")`, `load_pd.load(url)`; PTH006 lists the evidence and the calls never taken), "
         "also through a string constant (`url = \"https://…\"`, then `pd.read_csv(url)`): once per "
-        "constant, at its literal, the calls that fetch it related; a loopback URL (`http://localhost:6572/api/v1`, `127.0.0.1`) fetched so is a service on this machine, no remote data, reported only when no cell could start a service (no background, `serve`, `docker run` or port-forward shell line, no `subprocess`/thread/`uvicorn` call, no `app.run()`): one finding per notebook, the server started by hand before the run; also through a name bound once, at module level, to a list of literal URLs and handed whole to such an argument (`web_paths = [\"https://…/train-images-idx3-ubyte.gz\", …]`, then `Dataset.File.from_files(path=web_paths)`: one download step, at the first URL; when an earlier cell already fetched the same URL by its literal, `urlretrieve(\"https://…/train-images-idx3-ubyte.gz\", …)`, that finding stands for it, the later fetch related) (a URL that starts with such a constant and ends with what "
+        "constant, at its literal, the calls that fetch it related; an upload to a Hugging Face Hub repository the code names "
+        "(`dataset_dict.push_to_hub(\"shawhin/youtube-titles-dpo\")`, `model.push_to_hub(repo_id=REPO)` with `REPO` bound once to a literal, "
+        "`HfApi().upload_file(…, repo_id=\"org/name\")`), a remote destination that needs that account's write token and that a re-run "
+        "overwrites: once per repository id, its later uploads related; not an id from config or the environment, a bare name (the logged-in "
+        "user's namespace) or a commit message (`trainer.push_to_hub(\"End of training\")`); a loopback URL (`http://localhost:6572/api/v1`, `127.0.0.1`) fetched so is a service on this machine, no remote data, reported only when no cell could start a service (no background, `serve`, `docker run` or port-forward shell line, no `subprocess`/thread/`uvicorn` call, no `app.run()`): one finding per notebook, the server started by hand before the run; also through a name bound once, at module level, to a list of literal URLs and handed whole to such an argument (`web_paths = [\"https://…/train-images-idx3-ubyte.gz\", …]`, then `Dataset.File.from_files(path=web_paths)`: one download step, at the first URL; when an earlier cell already fetched the same URL by its literal, `urlretrieve(\"https://…/train-images-idx3-ubyte.gz\", …)`, that finding stands for it, the later fetch related) (a URL that starts with such a constant and ends with what "
         "only the run knows, written in the call or in a name bound above it, is reported the same way: `base_url + fn`, "
         "`file_url = base_url + file_name` in a loop over file names, then `urlretrieve(file_url, file_path)`; a URL constant formatted with a name bound several times, `urlretrieve(\"%s/ce10/bigZips/%s\" % (ucsc_site, fn), fn)` after `fn` held another file, takes that name at its last binding above the call, and the file it saves is that download's); a name bound more than once is "
         "followed to its nearest binding above the call, in its cell or, when the cell does not bind it there, "
@@ -5187,6 +5430,11 @@ class RemoteUri(Rule):
         Example(cells=(
             "import subprocess\nserver = subprocess.Popen('feast serve', shell=True)",
             "import requests\nrequests.get('http://localhost:6566/get-online-features')",
+        )),
+        # A Hub repository id from the environment, a bare name (the logged-in user's namespace) and a
+        # commit message are no repository the code ties the notebook to (fair check 34, T-4.4).
+        Example(cells=(
+            "import os\nmodel.push_to_hub(os.environ['HF_REPO'])\nmodel.push_to_hub('my-model')\ntrainer.push_to_hub('End of training')",
         )),
     )
     failing = (
@@ -5405,6 +5653,14 @@ class RemoteUri(Rule):
             cells=("!wget https://bin.equinox.io/c/4VmDzA7iaHb/ngrok-stable-linux-amd64.zip\n!unzip ngrok-stable-linux-amd64.zip",),
             expect=((1, 1),),
         ),
+        # An upload to a Hub repository the code names: that account's token, and a re-run overwrites it
+        # (fair check 34, T-4.4); the same id pushed again is related, another one is its own.
+        Example(
+            cells=("from datasets import DatasetDict\ndataset_dict = DatasetDict({'train': ds})\n"
+                   "dataset_dict.push_to_hub('shawhin/youtube-titles-dpo')",
+                   "model.push_to_hub('org/name')\ntokenizer.push_to_hub('org/name')"),
+            expect=((1, 3), (2, 1)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -5423,6 +5679,8 @@ class RemoteUri(Rule):
             (c.index, line) for h in hits for c, line, _ in h.related if c is not None}
         hits.extend(_open_ended_urls(ctx, taken))
         hits.extend(_unstarted_local_services(ctx))
+        # (an upload to a Hub repository the code names: a remote destination, fair check 34, T-4.4)
+        hits.extend(_hub_uploads(ctx))
         hits = _with_python_fetch_reads(ctx, hits)
         for hit in hits:
             where = {(hit.cell.index, hit.line)} | {(c.index, line) for c, line, _ in hit.related} if hit.cell is not None else set()
@@ -5791,6 +6049,62 @@ def _starts_a_service(ctx: RuleContext) -> bool:
             if call.method == "run" and call.receiver and "app" in call.receiver.lower():
                 return True  # a Flask/Dash app run in the notebook
     return False
+
+
+# Calls that publish to a Hugging Face Hub repository: `push_to_hub` (models, tokenizers, datasets,
+# `DatasetDict`; its first argument or `repo_id=`), and `HfApi`'s or `huggingface_hub`'s uploads
+# (`repo_id=` only: boto3's `upload_file(Filename, Bucket, Key)` has none).
+_HUB_PUSH_METHOD = "push_to_hub"
+_HUB_UPLOAD_METHODS = frozenset({"upload_file", "upload_folder", "upload_large_folder", "create_commit"})
+# A Hub repository id with its owner: `shawhin/youtube-titles-dpo` (a bare name goes to the namespace
+# of whoever is logged in; `Trainer.push_to_hub("End of training")` passes a commit message).
+_HUB_REPO_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[A-Za-z0-9][\w.-]*$")
+
+
+def _hub_uploads(ctx: RuleContext) -> list[Hit]:
+    """`dataset_dict.push_to_hub("shawhin/youtube-titles-dpo")`, `model.push_to_hub("org/name")`,
+    `HfApi().upload_file(…, repo_id="org/name")`: the notebook publishes to a remote repository its
+    code names, as a literal or a constant bound once to one. A run needs a write token of that
+    account (anyone else stops with a permission error) and, with one, overwrites what is published:
+    a remote location tied into the code, PTH003's (fair check 34, T-4.4; fair check 7, b6.7). One
+    finding per repository id, at its first upload, the later ones related. Not reported: an id from
+    config or the environment (`os.environ["HF_REPO"]`, a parameter), a bare name (the logged-in
+    user's namespace), `hub_model_id=` given to `TrainingArguments`, and an upload inside a function
+    nothing calls or a branch no run takes."""
+    constants = string_constants(ctx.facts)
+    found: dict[str, list[tuple[CellAnalysis, CallFact, str]]] = {}
+    for ca in ctx.cells:
+        off = never_run_lines(ctx.facts, ca)
+        for call in ca.facts.calls:
+            if call.method == _HUB_PUSH_METHOD:
+                given = call.arg(0, ("repo_id",))
+            elif call.method in _HUB_UPLOAD_METHODS or (call.func or "").rpartition(".")[2] in _HUB_UPLOAD_METHODS:
+                given = call.arg(None, ("repo_id",))
+            else:
+                continue
+            if given is None or call.line in off:
+                continue
+            value = given.string if given.string is not None else (
+                constants[given.name].value if given.name is not None and given.name in constants else None)
+            if value is None or not _HUB_REPO_ID.match(value):
+                continue
+            found.setdefault(value, []).append((ca, call, given.name or ""))
+    hits = []
+    for value, uses in found.items():
+        ca, call, name = uses[0]
+        shown_call = render_call(call)
+        hits.append(Hit(
+            ca.cell, call.line, call.column,
+            f"`{shown_call}` uploads to the Hugging Face Hub repository {shown(value)}{f' (`{name}`)' if name else ''}, "
+            "named in the code: a run needs that account's write token (anyone else stops with a permission error), "
+            "and a re-run overwrites what is published there"
+            + (f"; {len(uses) - 1} more upload{'s' if len(uses) > 2 else ''} to it (related)" if len(uses) > 1 else ""),
+            fix="Take the repository id from config or an environment variable (`HF_REPO_ID`), and publish in a step "
+                "of its own that runs only when asked to.",
+            key=f"hub-upload\x1f{value}",
+            related=tuple(dict.fromkeys((c.cell, other.line, other.column) for c, other, _ in uses[1:])),
+        ))
+    return hits
 
 
 def _unstarted_local_services(ctx: RuleContext) -> list[Hit]:
@@ -7196,6 +7510,10 @@ class ChangeDirectory(Rule):
                     user_lines = _user_path_lines(ctx)
                 if (hit.cell.index, hit.line) in user_lines:
                     continue
+            if hit.cell is not None and (later := _reads_after_absolute_chdir(ctx).get((hit.cell.index, hit.line), ())):
+                # `os.chdir("/srv/work")`, then relative reads in later cells: they resolve against it
+                # and are this finding's, not PTH006's (fair check 35, item 106).
+                hit = replace(hit, related=tuple(dict.fromkeys([*hit.related, *later])))
             yield hit
 
     def _check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -8084,6 +8402,50 @@ def _after_chdir(ctx: RuleContext, f: LiteralFinding) -> bool:
         and ChangeDirectory._changes_directory(ctx, call) and not _to_current_directory(f.ca, call)
         for call in f.ca.facts.calls
     )
+
+
+def _absolute_chdir_before(ctx: RuleContext, f: LiteralFinding) -> Optional[tuple[CellAnalysis, CallFact]]:
+    """The module-level `os.chdir("/abs/folder")` of an earlier cell that sets the working directory a
+    relative path argument `f` resolves against, or None. It must be the last change of directory
+    above `f` (no `%cd`, `%pushd` or `%popd` after it), a statement of its cell's top level (it runs
+    whenever the cell does) and go to a literal absolute folder: then `f` is resolved against that
+    folder, not against the folder the notebook is run from, and the change's own finding (PTH002 on
+    a user's folder, PTH004 otherwise) is what to fix (fair check 35, item 106: relative-after-chdir,
+    `os.chdir('/home/nick/…/inception-v1-model/')` in cell 5, `Image.open('book_cover.jpg')` in cell
+    33; the same cell is `_after_chdir`'s). Not covered: a change inside a function or an `if`, to a
+    folder computed at run time or relative, or through `%cd` (its target may depend on the folder
+    the kernel started in), and a path bound to a name below the change and read in a later cell."""
+    if f.argument is None or f.source != "python":
+        return None
+    place = (f.ca.cell.index, f.argument.call.line)
+    changes = [(ca, call) for ca, call in directory_changes(ctx) if (ca.cell.index, call.line) < place]
+    if not changes:
+        return None
+    ca, call = changes[-1]
+    if ca.cell.index >= place[0] or call.in_function or call.owner:
+        return None
+    if any(m.kind in ("line_magic", "automagic") and m.name in (*_CHDIR_MAGICS, "popd")
+           and (ca.cell.index, call.line) < (c.cell.index, m.line) < place for c in ctx.cells for m in c.magics):
+        return None
+    tree = cell_python_tree(ca)
+    target = call.arg(0, ("path",))
+    if (tree is None or statement_at(tree, call.line) not in tree.body or target is None or target.string is None
+            or resolve_callee(ctx.facts, ctx.catalog, call.func) != "os.chdir"):
+        return None
+    text = target.string
+    return (ca, call) if text.startswith(("/", "~")) or _WINDOWS_DRIVE.match(text) else None
+
+
+def _reads_after_absolute_chdir(ctx: RuleContext) -> dict[tuple[int, int], tuple[tuple[Cell, int, int], ...]]:
+    """The relative path arguments `_absolute_chdir_before` gives to a change of directory, by the
+    (cell, line) of that change: the related locations of the change's finding."""
+    def find() -> dict[tuple[int, int], tuple[tuple[Cell, int, int], ...]]:
+        out: dict[tuple[int, int], list[tuple[Cell, int, int]]] = {}
+        for f in literal_findings(ctx):
+            if f.path_class.kind == "relative" and (found := _absolute_chdir_before(ctx, f)) is not None:
+                out.setdefault((found[0].cell.index, found[1].line), []).append((f.ca.cell, f.line, f.column))
+        return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
+    return ctx.shared("paths.reads_after_absolute_chdir", find)
 
 
 def _chdir_alias(ctx: RuleContext, f: LiteralFinding, writes: Mapping[str, tuple[int, int]]) -> Optional[tuple[int, int]]:
@@ -11063,7 +11425,8 @@ class CwdRelativePath(Rule):
         "`next((p for p in CANDIDATES if p.exists()), None)`) that also holds a place built from a configured root or the home "
         "folder is not reported (nor by PTH001 and PTH002): a machine without it takes the other place. One finding per constant, at its literal, the calls using it as "
         "related locations; a constant built from another (`IMAGES_PATH = os.path.join(PROJECT_ROOT_DIR, \"images\")`) "
-        "is reported at the root it is built from; a constant that is only a later piece of a path whose leading literal is reported itself (`os.path.join(\"models\", model_id + \".pkl\")`) is the file name, not a root; so is a name bound to a join of literals that is only ever joined after another piece (`sub = os.path.join(\"lab\", \"small\")`, then `os.path.join(base, sub, \"x.txt\")`). A constant is not followed into a function whose parameter of the same name hides it, unless a call of that function passes the constant by name to that parameter (`save(frame, out_path)`, `save(out_path=out_path)`) or the parameter defaults to it; a read elsewhere (`os.path.join(DATA_DIR, fn)`) reaches no parameter (a lambda's, whose calls are not named, any read unshadowed), and never into a Kubeflow `OutputPath(...)`/`InputPath(...)` parameter, whose path the pipeline supplies. A relative path argument below an `os.chdir(folder)` of the same function (or both at a cell's module level) is not reported: it resolves against `folder`, and PTH004 reports the change. Below module-level `os.chdir` calls of earlier cells (each a literal relative folder at a cell's top level, no `%cd`), a path that, joined "
+        "is reported at the root it is built from; a constant that is only a later piece of a path whose leading literal is reported itself (`os.path.join(\"models\", model_id + \".pkl\")`) is the file name, not a root; so is a name bound to a join of literals that is only ever joined after another piece (`sub = os.path.join(\"lab\", \"small\")`, then `os.path.join(base, sub, \"x.txt\")`). A constant is not followed into a function whose parameter of the same name hides it, unless a call of that function passes the constant by name to that parameter (`save(frame, out_path)`, `save(out_path=out_path)`) or the parameter defaults to it; a read elsewhere (`os.path.join(DATA_DIR, fn)`) reaches no parameter (a lambda's, whose calls are not named, any read unshadowed), and never into a Kubeflow `OutputPath(...)`/`InputPath(...)` parameter, whose path the pipeline supplies. A relative path argument below an `os.chdir(folder)` of the same function (or both at a cell's module level) is not reported: it resolves against `folder`, and PTH004 reports the change. Nor is one in a later cell whose last change of directory above it is a module-level `os.chdir` of an earlier cell into a literal absolute folder "
+        "(`os.chdir(\"/home/nick/models/\")` in cell 5, `Image.open(\"cover.jpg\")` in cell 33): it resolves against that folder, a related location of the change's finding (PTH002 on a user's folder, PTH004 otherwise). Below module-level `os.chdir` calls of earlier cells (each a literal relative folder at a cell's top level, no `%cd`), a path that, joined "
         "to the folder they lead to, is one the notebook wrote before the first change (`pickle.dump(clf, open(\"app/pkl_objects/classifier.pkl\", \"wb\"))`, "
         "`os.chdir(\"app\")`, then `open(os.path.join(\"pkl_objects\", \"classifier.pkl\"))`) is that write's, related to its finding: the same "
         "file under a second name, one root to configure (a path the notebook did not write there stays reported). A relative literal given to the notebook's own function that hands that parameter, "
@@ -11103,7 +11466,10 @@ class CwdRelativePath(Rule):
         "(or `urlopen`'s, `with urllib.request.urlopen(url) as response:` then `out_file.write(response.read())`), also "
         "behind an `os.path.exists` test of it or after the `os.makedirs` of the folder it saves into, through the constant its "
         "path is built from (`os.makedirs(DATA_DIR)`, `DATA_FILE = f\"{DATA_DIR}/x.tsv\"`); also when PTH003 reports the URL with its rest known only at run time, "
-        "`urlretrieve(BASE + zipfilename, zipfilename)`): "
+        "`urlretrieve(BASE + zipfilename, zipfilename)`), or through a join bound to the name the download is given "
+        "(`data_dir = \"temp\"`, `os.makedirs(data_dir)`, `data_file = os.path.join(data_dir, \"cifar-10-binary.tar.gz\")`, "
+        "`urlretrieve(url, data_file)`), and a cache of the cell's own download (`if os.path.isfile(name):` reads it, its `else:` "
+        "downloads, then writes it): "
         "that finding stands for the download and what it saved. A file read under the folder a `!git clone` line of an "
         "earlier cell saved (`fastText_multilingual/alignment_matrices/nl.txt`) is the clone's, which PTH007 reports. "
         "Per-section results read from sibling folders of one parent in one cell or consecutive cells, by the same call and with "
@@ -11172,6 +11538,25 @@ class CwdRelativePath(Rule):
         'df = pd.read_csv(DATA_DIR / "train.csv")\njoblib.dump(model, MODEL_DIR / "model.pkl")'
     )
     passing = (
+        # A folder joined into a download's destination, and a cache of the cell's own download: the
+        # download's PTH003 finding stands for them (fair check 35, items 102, 91).
+        Example(cells=(
+            "import os, csv, io, requests\nfrom six.moves import urllib\ndata_dir = 'temp'\nif not os.path.exists(data_dir):\n"
+            "    os.makedirs(data_dir)\ncifar10_url = 'http://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz'\n"
+            "data_file = os.path.join(data_dir, 'cifar-10-binary.tar.gz')\nif not os.path.isfile(data_file):\n"
+            "    filepath, _ = urllib.request.urlretrieve(cifar10_url, data_file)",
+            "save_file_name = 'temp_spam_data.csv'\nif os.path.isfile(save_file_name):\n    with open(save_file_name, 'r') as f:\n"
+            "        text_data = list(csv.reader(f))\nelse:\n    r = requests.get('http://archive.ics.uci.edu/ml/spam.zip')\n"
+            "    text_data = r.text.split('\\n')\n    with open(save_file_name, 'w') as f:\n        csv.writer(f).writerows(text_data)",
+        )),
+        # A relative read in a later cell after a module-level change into an absolute folder: it
+        # resolves there, PTH002's or PTH004's finding relates it (fair check 35, item 106).
+        Example(cells=(
+            "import os\nfrom PIL import Image\nos.chdir('/home/nick/models/inception-v1-model/')",
+            "img = Image.open('book_cover.jpg')",
+            "os.chdir('/srv/shared/project')",
+            "import pandas as pd\ndf = pd.read_csv('train.csv')",
+        )),
         # A bare name the notebook defines or imports by name is not the star import's, and one of
         # `%run helpers.py` (no star import) is not judged.
         Example(
@@ -11852,6 +12237,16 @@ class CwdRelativePath(Rule):
                    "base_path = '04-files'\nseg_path = os.path.join(base_path, 'seg.jpg')\nseg_img = imread(seg_path)"),
             expect=((2, 1),),
         ),
+        # The folder a download saves into that later cells also build the notebook's products in: a root
+        # to configure, not the download's alone (fair check 35, item 94 R).
+        Example(
+            cells=("import os, urllib.request\ncifar_link = 'https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz'\n"
+                   "data_dir = 'temp'\nif not os.path.isdir(data_dir):\n    os.makedirs(data_dir)\n"
+                   "target_file = os.path.join(data_dir, 'cifar-10-python.tar.gz')\n"
+                   "filename, headers = urllib.request.urlretrieve(cifar_link, target_file)",
+                   "for label in ['cat', 'dog']:\n    os.makedirs(os.path.join(data_dir, 'train_dir', label))"),
+            expect=((1, 3),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -12025,6 +12420,10 @@ class CwdRelativePath(Rule):
             # After `os.chdir(path)` above it in the same function (or module-level cell), the literal
             # resolves against `path`, not the notebook's folder: PTH004 reports that change.
             and not _after_chdir(ctx, f)
+            # After a module-level `os.chdir("/home/nick/model/")` of an earlier cell (the last change
+            # above it), the literal resolves against that folder: a related location of the change's
+            # finding (PTH002, or PTH004), not a path of the folder the notebook is run from.
+            and _absolute_chdir_before(ctx, f) is None
             # After `os.chdir("movieclassifier")` of an earlier cell, `"pkl_objects"` is the folder the
             # notebook wrote as `movieclassifier/pkl_objects` above: that write's finding, related.
             and not chdir_alias_here(f)
@@ -12085,6 +12484,16 @@ class CwdRelativePath(Rule):
         # the config, as when it was reported here; fair check 21, item 129)
         pth003_downloads = frozenset(_covered_python_fetch_lines(ctx)) - _download_steps(ctx)
         downloads = _download_steps(ctx) | pth003_downloads
+        # A folder joined into a download's destination (`data_file = os.path.join(data_dir, "x.tar.gz")`,
+        # `urlretrieve(url, data_file)`), after only tests and the `os.makedirs` of it, and a cache of
+        # the cell's own download (`if os.path.isfile(f): read f`, `else:` download, write f): the
+        # download's finding stands for them (fair check 35, items 102, 91).
+        for g in [g for g in groups if _joined_destination_folder(
+                ctx, [((o.ca.cell.index, o.line), o.argument) for o in g if o.argument is not None])]:
+            groups.remove(g)
+        for position in [p for p, uses in grouped.items() if _joined_destination_folder(
+                ctx, [((_cell_of(ctx, pa), pa.call.line), pa) for _, _, pa in uses])]:
+            grouped.pop(position)
         if downloads:
             for g in [g for g in groups if _download_destination(
                     [((o.ca.cell.index, o.line), o.argument) for o in g if o.argument is not None], downloads)]:
