@@ -104,6 +104,26 @@ _walk = walk_nodes
 _FUNCTION_WALKS: dict[int, tuple[ast.AST, tuple[ast.AST, ...], frozenset[str]]] = {}
 
 
+def _bound_appends(value: ast.AST, targets: Sequence[ast.AST]) -> tuple[ast.Call, ...]:
+    """The `x.append(…)` calls whose result `value` binds: the value itself or the head of a method
+    chain on it (`y = x.append(z)`, `y = x.append(z).reset_index(drop=True)`), with no target naming
+    `x`. `list.append` returns None, so a result bound and used is pandas' `DataFrame.append`/
+    `Series.append`, which returns a new object and leaves `x` as it was: a second run computes the
+    same (fair check 35, item 71: `dataset_raw = training_raw.append(test_raw)`). `df = df.append(r)`
+    still grows `df`, and so does `extend`/`insert` whatever is bound (`DataFrame.insert` works in
+    place and returns None)."""
+    found: list[ast.Call] = []
+    node = value
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        if node.func.attr == "append" and isinstance(node.func.value, ast.Name):
+            found.append(node)
+        node = node.func.value
+    if not found:
+        return ()
+    named = {n.id for target in targets for n in _walk(target) if isinstance(n, ast.Name)}
+    return tuple(call for call in found if call.func.value.id not in named)
+
+
 def _function_walk(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[tuple[ast.AST, ...], frozenset[str]]:
     """`ast.walk(fn)`'s nodes in its order, and the names stored among them (`Name` in a `Store`
     context), remembered."""
@@ -238,6 +258,9 @@ class _Walker:
         # `_statement` made: `_note_set_items` reads the same nodes right after (it walked the
         # value again, 5,078 walks on PDSH). Held with the value: identity decides, never an id.
         self._value_walk: Optional[tuple[ast.AST, list[ast.AST]]] = None
+        # The `.append(…)` calls of the assignment being walked whose result is bound to another
+        # name (`_bound_appends`): pandas' append, which returns a new frame, not a list's.
+        self.bound_appends: tuple[ast.Call, ...] = ()
 
     def _note_set_items(self, stmt: ast.stmt) -> None:
         """Record the items a plain statement sets afresh (see `set_items`, `named_keys`)."""
@@ -461,7 +484,9 @@ class _Walker:
             value = stmt.value
             nodes = _walk(value)  # one walk for the three passes over the value (calls, whole reads, names read)
             self._value_walk = (value, nodes)  # and for `_note_set_items`
+            self.bound_appends = _bound_appends(value, stmt.targets)
             self.calls(value, nodes)
+            self.bound_appends = ()
             self._note_whole_reads(value, nodes)
             value_reads = _loads(nodes)
             for target in stmt.targets:
@@ -767,7 +792,7 @@ class _Walker:
                 and not (method == "drop" and self._drops_columns_set_here(node, name))
             ):
                 self.report(node, name, f"changes `{name}` in place with `{method}(…, inplace=True)`, which fails or changes `{name}` again on a second run")
-            elif method in _GROWS and not inplace:
+            elif method in _GROWS and not inplace and not any(node is call for call in self.bound_appends):
                 self.report(node, name, f"grows `{name}` with `.{method}(…)`, and no earlier line of this cell resets it")
             elif (
                 method == "pop" and len(node.args) == 1 and not node.keywords
@@ -2296,7 +2321,8 @@ class ChangesWhenRunTwice(Rule):
         "from its previous value when no earlier line of the same cell (re)sets that global: "
         "`x += 1`, `df['a'] += 1`, `X = X / 255`, `prompt = f\"{prompt} …\"` (an f-string of its own text), `df['a'] = df['a'] * 2`, `df['c'] = "
         "df['c'].map({…})` (a dict map of mapped values gives NaN), `df['c'] = pd.cut(df['c'], 3)` (also `pd.qcut`: binning the "
-        "categorical bins fails), `results.append(…)` (also `docs[i].append(…)`, to the items of a list another cell made; not `trace.extend(ppc)` on "
+        "categorical bins fails), `results.append(…)` (also `docs[i].append(…)`, to the items of a list another cell made; not `both = train.append(test)`, "
+        "whose result, bound to another name, is pandas' new frame (a list's `append` returns None); not `trace.extend(ppc)` on "
         "an ArviZ InferenceData that `pm.sample`/`pm.sample_posterior_predictive`/`az.from_…` made, whose default "
         "`join=\"left\"` keeps the groups it has, so a second run adds nothing; nor a top-level "
         "list step on a name that the cells below only show, or step with typed-in values, before one binds it afresh: "
@@ -2666,6 +2692,14 @@ class ChangesWhenRunTwice(Rule):
             "net = Net(3)",
             "score = net.test([[0, 1], [2]])\nresults = {'score': score}",
             "net.test([[1]])",
+        )),
+        # `.append(…)` whose result is bound to another name: `list.append` returns None, so this is
+        # pandas' append, which returns a new frame and leaves the caller as it was (fair check 35,
+        # item 71).
+        Example(cells=(
+            "import pandas as pd\ntraining_raw = pd.read_csv('adult.data')\ntest_raw = pd.read_csv('adult.test')",
+            "dataset_raw = training_raw.append(test_raw)\ndataset_raw.reset_index(inplace=True)\n"
+            "both = test_raw.append(training_raw).reset_index(drop=True)",
         )),
     )
     failing = (
@@ -3101,6 +3135,12 @@ class ChangesWhenRunTwice(Rule):
             "prompt = f\"\"\"{prompt}\nBe brief.\"\"\"",
             "reply = client.chat(prompt=prompt)\nmodel.fit(x_train, y_train)",
         ), expect=((2, 2), (3, 1))),
+        # `frame = frame.append(row)` binds the new frame back to its caller: a second run appends
+        # again (only an append bound to another name is pandas' copy, fair check 35, item 71).
+        Example(cells=(
+            "import pandas as pd\nframe = pd.read_csv('rows.csv')\nrow = pd.read_csv('row.csv')",
+            "frame = frame.append(row)",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
