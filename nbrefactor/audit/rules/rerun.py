@@ -124,6 +124,30 @@ def _bound_appends(value: ast.AST, targets: Sequence[ast.AST]) -> tuple[ast.Call
     return tuple(call for call in found if call.func.value.id not in named)
 
 
+# `min(x) > 0`, `x.min() >= 1`, `x.min() == 1`, `x.min() != 0`: the values start above 0.
+_ABOVE_ZERO = ((ast.Gt, 0), (ast.GtE, 1), (ast.Eq, 1), (ast.NotEq, 0))
+
+
+def _starts_above_zero(test: ast.AST) -> Optional[str]:
+    """The text of `x` when `test` compares the minimum of `x` with a literal as `_ABOVE_ZERO` does:
+    `x.min()`, `min(x)`, `np.min(x)` (also `amin`, `nanmin`)."""
+    if not (
+        isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.comparators[0], ast.Constant)
+        and isinstance(test.left, ast.Call) and not test.left.keywords
+    ):
+        return None
+    call, limit = test.left, test.comparators[0].value
+    if isinstance(limit, bool) or not any(isinstance(test.ops[0], op) and limit == value for op, value in _ABOVE_ZERO):
+        return None
+    if _callee_name(call) not in {"min", "amin", "nanmin"}:
+        return None
+    if isinstance(call.func, ast.Attribute) and not call.args and dotted_name(call.func.value) not in {"np", "numpy"}:
+        return ast.unparse(call.func.value)  # `x.min()`
+    if len(call.args) == 1 and not isinstance(call.args[0], ast.Starred):
+        return ast.unparse(call.args[0])  # `min(x)`, `np.min(x)`
+    return None
+
+
 def _function_walk(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[tuple[ast.AST, ...], frozenset[str]]:
     """`ast.walk(fn)`'s nodes in its order, and the names stored among them (`Name` in a `Store`
     context), remembered."""
@@ -261,6 +285,9 @@ class _Walker:
         # The `.append(…)` calls of the assignment being walked whose result is bound to another
         # name (`_bound_appends`): pandas' append, which returns a new frame, not a list's.
         self.bound_appends: tuple[ast.Call, ...] = ()
+        # Per enclosing `if`/`while`, the value whose minimum the `if` tests to be above 0
+        # (`if x.min() > 0:` -> "x"; None otherwise): `_shift_to_zero_guarded`.
+        self.min_guards: list[Optional[str]] = []
 
     def _note_set_items(self, stmt: ast.stmt) -> None:
         """Record the items a plain statement sets afresh (see `set_items`, `named_keys`)."""
@@ -336,6 +363,16 @@ class _Walker:
             isinstance(value, ast.Name) and self.statistics.get(value.id) in kinds
             and base is not None and base in self.derived.get(value.id, set())
         )
+
+    def _shift_to_zero_guarded(self, stmt: ast.AugAssign) -> bool:
+        """`if rides[f].min() > 0: rides[f] -= 1`: a shift by 1 under an `if` that tests the minimum
+        of the shifted value itself (`_starts_above_zero`), written to make values that start at 1
+        start at 0. After the first run the minimum is 0, the test is false and a second run changes
+        nothing (fair check 35, item 68). Only the `if`'s own body, only `-= 1` on the same text."""
+        if not (isinstance(stmt.op, ast.Sub) and isinstance(stmt.value, ast.Constant) and stmt.value.value == 1):
+            return False
+        same = ast.unparse(stmt.target)
+        return any(guard == same for guard in self.min_guards)
 
     def _restarts_running_mean(self, step: ast.AST, target: ast.AST) -> bool:
         """`r += (x - r) / (i + 1)` in `for i, b in enumerate(batches)` (also `r = r + …`, `/ k`
@@ -450,6 +487,7 @@ class _Walker:
             if (
                 name is not None and not self._statistic_of_itself(stmt.value, stmt.target, stmt.op)
                 and not (not isinstance(stmt.target, ast.Name) and self._sets_item_here(stmt.target))
+                and not self._shift_to_zero_guarded(stmt)
             ):
                 shown = "an item of " if not isinstance(stmt.target, ast.Name) else ""
                 self.report(stmt, name, f"updates {shown}`{name}` from its previous value")
@@ -673,7 +711,10 @@ class _Walker:
             self.guarded += 1
             self.enclosing.append(None)
             self.tested.append(frozenset(n.id for n in test_nodes if isinstance(n, ast.Name)))
+            guard = _starts_above_zero(stmt.test) if isinstance(stmt, ast.If) else None
+            self.min_guards.append(guard)
             self.block(stmt.body)
+            self.min_guards.pop()
             self.block(stmt.orelse)
             self.tested.pop()
             self.enclosing.pop()
@@ -2345,7 +2386,9 @@ class ChangesWhenRunTwice(Rule):
         "`w = w / w.sum()` or `x - x.mean()`, by a statistic of itself, is the same twice and not reported, "
         "nor are `df['a'] -= df['a'].min()` and `low = min(labels)` then `data[i].y -= low`, a shift by a "
         "minimum, maximum, mean or median (a division by a maximum, sum, norm or standard deviation) "
-        "computed in the same cell from the updated object's own values), "
+        "computed in the same cell from the updated object's own values, nor `x -= 1` in the body of an `if` that tests "
+        "the minimum of that same `x` to be above 0 (`if df[f].min() > 0:`, also `>= 1`, `== 1`, `!= 0`, `min(x)`, "
+        "`np.min(x)`): the values then start at 0 and a second run's test is false), "
         "`dataset = dataset.map(lambda x: x / 255.)` (only a lambda scaling its argument by a number: "
         "whether another function changes a value applied twice is not decidable), `x = x.numpy()[0]` "
         "(an item of itself by a constant index), `w = w.get_value()` (a conversion of itself to a value of another type, "
@@ -2692,6 +2735,13 @@ class ChangesWhenRunTwice(Rule):
             "net = Net(3)",
             "score = net.test([[0, 1], [2]])\nresults = {'score': score}",
             "net.test([[1]])",
+        )),
+        # A shift by 1 under an `if` testing the shifted values' own minimum: after the first run
+        # they start at 0 and the test is false (fair check 35, item 68).
+        Example(cells=(
+            "import pandas as pd\nrides = pd.read_csv('hour.csv')\ncounts = rides['cnt'].values",
+            "for feature in ['season', 'mnth']:\n    if rides[feature].min() > 0:\n        rides[feature] -= 1\n"
+            "if min(counts) == 1:\n    counts -= 1",
         )),
         # `.append(…)` whose result is bound to another name: `list.append` returns None, so this is
         # pandas' append, which returns a new frame and leaves the caller as it was (fair check 35,
@@ -3141,6 +3191,13 @@ class ChangesWhenRunTwice(Rule):
             "import pandas as pd\nframe = pd.read_csv('rows.csv')\nrow = pd.read_csv('row.csv')",
             "frame = frame.append(row)",
         ), expect=((2, 1),)),
+        # A shift by more than 1, or under a test of another statistic, goes on changing the values
+        # on a second run (only `-= 1` under a test of its own minimum is exempt, fair check 35, item 68).
+        Example(cells=(
+            "import pandas as pd\nrides = pd.read_csv('hour.csv')\ndays = rides['day'].values",
+            "if rides['hr'].min() > 0:\n    rides['hr'] -= 2",
+            "if days.max() > 0:\n    days -= 1",
+        ), expect=((2, 2), (3, 2))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
