@@ -979,7 +979,8 @@ class _Walker:
         """`os.makedirs(p)` / `os.mkdir(p)` / `path.mkdir()` without `exist_ok=True` fail when the
         folder exists (the first run made it); `shutil.move(src, dst)` finds its source gone. Not
         under an `if`/`while`/`try` (`if not os.path.exists(p): os.makedirs(p)` is guarded), nor a
-        folder the cell removed above with `shutil.rmtree` of the same path text."""
+        folder the cell removed above with `shutil.rmtree` of the same path text, or one inside it
+        (`_inside_removed`)."""
         dotted = dotted_name(node.func)
         qualified = self.resolve(dotted) if dotted else ""
         exist_ok = next((k.value for k in node.keywords if k.arg == "exist_ok"), None)
@@ -990,7 +991,7 @@ class _Walker:
         ):
             folder = node.args[0] if qualified.startswith("os.") and node.args else (
                 node.func.value if isinstance(node.func, ast.Attribute) else None)
-            if not tolerant and (folder is None or ast.dump(folder) not in self.removed_folders):
+            if not tolerant and (folder is None or not self._inside_removed(folder)):
                 shown = qualified if qualified.startswith("os.") else ".mkdir"
                 self.file_steps.add(shown)
                 self.report(node, shown, f"creates a folder with `{shown}(…)` and no `exist_ok=True`, which fails on a second run (`FileExistsError`: the first run made it)")
@@ -1000,6 +1001,42 @@ class _Walker:
             # (Not a file of this run's Colab upload: `files.upload()` puts it back on every run.)
             self.file_steps.add("shutil.move")
             self.report(node, "shutil.move", "moves files with `shutil.move(…)`, so a second run fails (the source is gone) or moves other files")
+
+    def _inside_removed(self, folder: ast.AST) -> bool:
+        """`folder` is a folder this cell removed above (`removed_folders`, the same path text) or a
+        path built inside one: `removed + '/cat/'` (the next piece a text starting with a slash:
+        `removed + '_old'` is a sibling), `f"{removed}/cat"`, `os.path.join(removed, 'cat')`,
+        `removed / 'cat'`, `removed.joinpath('cat')`. The removal took the whole tree, so the
+        `makedirs` makes it afresh on every run (fair check 35, item 55: `shutil.rmtree(train_folder)`
+        then `makedirs(train_folder+'/cat/')`)."""
+        if ast.dump(folder) in self.removed_folders:
+            return True
+        if isinstance(folder, ast.BinOp) and isinstance(folder.op, ast.Div):
+            return self._inside_removed(folder.left)  # pathlib's `removed / 'cat'`
+        if isinstance(folder, ast.BinOp) and isinstance(folder.op, ast.Add):
+            pieces: list[ast.AST] = []
+            node: ast.AST = folder
+            while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+                pieces.insert(0, node.right)
+                node = node.left
+            pieces.insert(0, node)
+            head, after = pieces[0], pieces[1]
+            if ast.dump(head) in self.removed_folders:
+                return isinstance(after, ast.Constant) and isinstance(after.value, str) and after.value.startswith(_SEPARATORS)
+            return self._inside_removed(head)  # `os.path.join(removed, 'a') + '_b'`
+        if isinstance(folder, ast.JoinedStr) and len(folder.values) >= 2:
+            head, after = folder.values[0], folder.values[1]
+            return (
+                isinstance(head, ast.FormattedValue) and head.format_spec is None and head.conversion == -1
+                and ast.dump(head.value) in self.removed_folders
+                and isinstance(after, ast.Constant) and isinstance(after.value, str) and after.value.startswith(_SEPARATORS)
+            )
+        if isinstance(folder, ast.Call) and folder.args and not isinstance(folder.args[0], ast.Starred):
+            if self.resolve(dotted_name(folder.func) or "") in _PATH_JOINS:
+                return self._inside_removed(folder.args[0])
+            if isinstance(folder.func, ast.Attribute) and folder.func.attr == "joinpath":
+                return self._inside_removed(folder.func.value)
+        return False
 
     def _function_file_steps(self, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """The unguarded folder steps of a function of this cell that the cell calls."""
@@ -2151,6 +2188,9 @@ def rerun_hazards(
 _REPORTED_METHODS = _GROWS | _LEARNS_ONLINE | {"pop", "remove", "apply_gradients", "partial_fit", "mkdir", "makedirs", "move"}
 _TRAINING_METHODS = _KERAS_TRAINING | _WRAPPER_TRAINING | {"step", "run", "fit", "train", "close", "add", "update", "fit_one"}
 _FILE_STEPS = frozenset({"os.makedirs", "os.mkdir", "shutil.move"})
+# What starts a path inside a folder (`_Walker._inside_removed`), and the calls that join one.
+_SEPARATORS = ("/", "\\")
+_PATH_JOINS = frozenset({"os.path.join", "posixpath.join", "ntpath.join"})
 # The packages whose callables make what the walker's `local_*` tables hold: a Lightning trainer,
 # a torch optimizer, a Hugging Face trainer.
 _TRAINER_PACKAGES = _HF_TRAINER_PACKAGES | {"torch", "lightning", "pytorch_lightning"}
@@ -2412,7 +2452,7 @@ class ChangesWhenRunTwice(Rule):
         "second run groups the reset frame); folder steps that fail or change when repeated: `os.makedirs(p)`/`os.mkdir(p)`/"
         "`path.mkdir()` without `exist_ok=True` and `shutil.move(…)` (also inside a function the cell defines and calls), unless under an `if`/`try` (`if not "
         "os.path.exists(p)`) or after the cell removed that folder (`if os.path.isdir(p): shutil.rmtree(p)`, the same "
-        "path text), and no move of a file this run's Colab `files.upload()` made (uploaded again by every run); a file edited "
+        "path text, or a folder inside it: `p + '/cat/'`, `f\"{p}/cat\"`, `os.path.join(p, 'cat')`, `p / 'cat'`; not `p + '_old'`, a sibling), and no move of a file this run's Colab `files.upload()` made (uploaded again by every run); a file edited "
         "in place by line number (`!sed -i 1,33d sherlock.txt`, also `$d` and `1i …`: every run deletes or adds more lines; "
         "not a pattern address, `/^#/d`, nor a substitution, nor a file an earlier shell line of the cell names, a download "
         "remaking it); a frame rebound to a method of the notebook's own class that returns it without the columns it "
@@ -2742,6 +2782,13 @@ class ChangesWhenRunTwice(Rule):
             "import pandas as pd\nrides = pd.read_csv('hour.csv')\ncounts = rides['cnt'].values",
             "for feature in ['season', 'mnth']:\n    if rides[feature].min() > 0:\n        rides[feature] -= 1\n"
             "if min(counts) == 1:\n    counts -= 1",
+        )),
+        # Folders made inside one the cell removed above: a second run removes the whole tree again
+        # first (fair check 35, item 55).
+        Example(cells=(
+            "from os import makedirs\nimport os\nimport shutil\nfrom os.path import isdir\nroot = 'data/catdog'",
+            "train_folder = root + '/train'\nif isdir(train_folder):\n    shutil.rmtree(train_folder)\n"
+            "makedirs(train_folder + '/cat/')\nos.makedirs(os.path.join(train_folder, 'dog'))\nos.mkdir(f'{train_folder}/bird')",
         )),
         # `.append(…)` whose result is bound to another name: `list.append` returns None, so this is
         # pandas' append, which returns a new frame and leaves the caller as it was (fair check 35,
@@ -3198,6 +3245,12 @@ class ChangesWhenRunTwice(Rule):
             "if rides['hr'].min() > 0:\n    rides['hr'] -= 2",
             "if days.max() > 0:\n    days -= 1",
         ), expect=((2, 2), (3, 2))),
+        # A folder beside the one removed, not inside it: the first run made it, a second fails
+        # (only a path inside the removed folder is made afresh, fair check 35, item 55).
+        Example(cells=(
+            "import os\nimport shutil\nout = 'results'",
+            "shutil.rmtree(out)\nos.makedirs(out + '_old')",
+        ), expect=((2, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
