@@ -713,7 +713,11 @@ class _Walker:
             self.tested.append(frozenset(n.id for n in test_nodes if isinstance(n, ast.Name)))
             guard = _starts_above_zero(stmt.test) if isinstance(stmt, ast.If) else None
             self.min_guards.append(guard)
+            counter = _resumable_while(stmt) if isinstance(stmt, ast.While) else None
+            resumes = counter is not None and counter not in self.bound
+            self.resuming += resumes
             self.block(stmt.body)
+            self.resuming -= resumes
             self.min_guards.pop()
             self.block(stmt.orelse)
             self.tested.pop()
@@ -2391,6 +2395,33 @@ def _resumable_loop(loop: ast.For | ast.AsyncFor, bars: dict[str, str]) -> bool:
     return _range_start(loop.iter) == loop.target.id
 
 
+def _resumable_while(loop: ast.While) -> Optional[str]:
+    """The counter of `while step < total:` (also `<=`, or `total > step`) when the loop's body
+    steps it on: binds it from a computed value (`(…, step, …) = model.train(sess)`) or adds to it
+    (`step += 1`), not inside a function. Like `for step in range(step, total)`, the loop resumes
+    from the value a global counter was left at: after a complete run the test is false at once,
+    after an interrupted one it continues the same run, so a second run does not repeat what the
+    first did (fair check 35, item 57: `while global_step < hparams.num_train_steps:`). The caller
+    requires the counter not to be set by the cell above the loop (then each run starts over)."""
+    test = loop.test
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return None
+    if isinstance(test.ops[0], (ast.Lt, ast.LtE)) and isinstance(test.left, ast.Name):
+        counter = test.left.id
+    elif isinstance(test.ops[0], (ast.Gt, ast.GtE)) and isinstance(test.comparators[0], ast.Name):
+        counter = test.comparators[0].id
+    else:
+        return None
+    for stmt in _module_statements(loop.body):
+        if isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, ast.Add):
+            if isinstance(stmt.target, ast.Name) and stmt.target.id == counter:
+                return counter
+        elif isinstance(stmt, ast.Assign) and not isinstance(stmt.value, ast.Constant):
+            if any(counter in _names_in(target) for target in stmt.targets):
+                return counter
+    return None
+
+
 class ChangesWhenRunTwice(Rule):
     code = "HID009"
     name = "changes-when-run-twice"
@@ -2521,8 +2552,9 @@ class ChangesWhenRunTwice(Rule):
         "or changed by more such steps, until bound afresh or the end (a step with a computed value, "
         "`sizes.append(len(part))`, stays reported). Nor are lines under `if False:` "
         "(they never run), nor the body of a loop that resumes from the global its own variable leaves behind "
-        "(`for step in range(step, total)`, `with trange(step, total) as bar: for step in bar:`): a second run "
-        "continues the same run. One cell's same step on sibling names (`X_train /= 255` and `X_valid /= 255`, "
+        "(`for step in range(step, total)`, `with trange(step, total) as bar: for step in bar:`, or `while step < "
+        "total:` whose body steps `step` on, `step += 1` or `(…, step, …) = model.train(sess)`, the cell not setting "
+        "`step` above the loop): a second run continues the same run. One cell's same step on sibling names (`X_train /= 255` and `X_valid /= 255`, "
         "`df_train = df_train.drop(…)` then the same for `df_val` and `df_test`, two histories appended in one "
         "loop) is one finding at the first line, naming the others; so are the steps of one top-level loop on names "
         "all last bound by the same cell above (a plotting loop's `axes.append(ax)` and `panel += 1`); a Keras model "
@@ -2789,6 +2821,13 @@ class ChangesWhenRunTwice(Rule):
             "from os import makedirs\nimport os\nimport shutil\nfrom os.path import isdir\nroot = 'data/catdog'",
             "train_folder = root + '/train'\nif isdir(train_folder):\n    shutil.rmtree(train_folder)\n"
             "makedirs(train_folder + '/cat/')\nos.makedirs(os.path.join(train_folder, 'dog'))\nos.mkdir(f'{train_folder}/bird')",
+        )),
+        # A `while` loop on a global counter its body steps on resumes where the last run stopped:
+        # after a complete run its test is false at once (fair check 35, item 57).
+        Example(cells=(
+            "global_step = 0\nstep = 0\nhistory = []\nstats = {'epoch_step': 0}",
+            "while global_step < 1000:\n    loss, global_step = model.train(sess)\n    stats['epoch_step'] += 1\n    history.append(loss)",
+            "while 50 > step:\n    step += 1\n    history.append(step)",
         )),
         # `.append(…)` whose result is bound to another name: `list.append` returns None, so this is
         # pandas' append, which returns a new frame and leaves the caller as it was (fair check 35,
@@ -3251,6 +3290,12 @@ class ChangesWhenRunTwice(Rule):
             "import os\nimport shutil\nout = 'results'",
             "shutil.rmtree(out)\nos.makedirs(out + '_old')",
         ), expect=((2, 2),)),
+        # A `while` loop whose counter the cell sets above it starts over on every run: its steps on
+        # other cells' values repeat (only a counter left by the last run resumes, fair check 35, item 57).
+        Example(cells=(
+            "history = []",
+            "step = 0\nwhile step < 10:\n    step += 1\n    history.append(step)",
+        ), expect=((2, 4),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
