@@ -159,7 +159,9 @@ class OutOfOrderExecution(Rule):
         "are bindings, in-place changes, `del` and calls of methods not known to only read; a cell calling a "
         "notebook function reads what its body reads, but for the names the cell binds before the call (a section "
         "that rebinds `models` and then runs a helper reading `models` reads its own); cells with "
-        "magics, shell lines or seeds, and notebooks with star imports or `%run`, are always kept; a cell "
+        "magics, shell lines or seeds, and notebooks with star imports or `%run`, are always kept (but a star import "
+        "whose names are known, of the notebook's own module beside it, `from utilities import *` with `utilities.py` "
+        "there, or of a standard-library or catalogued module, binds those names like an import and keeps nothing); a cell "
         "that does not parse because of an exercise blank (`# <YOUR CODE>` as a function's body) is read "
         "from its text (what its module-level lines bind or change), and any other unparsed cell keeps every "
         "cell. "
@@ -453,6 +455,16 @@ class OutOfOrderExecution(Rule):
             code_cell("t = np.array([5, 6])\nprint(t.shape)", 2),
             code_cell("m = np.array([[1, 2], [3, 4]])\npp.pprint(m.sum(axis=0))", 3),
         )),
+        # A star import of the notebook's own module binds the names that module lists, once: the
+        # prediction cell re-run late changed nothing the evaluation below read (fair check 35, item 41).
+        Example(cells=(
+            code_cell("import numpy as np\nfrom keras.models import Sequential\nfrom helpers import *", 1),
+            code_cell("model = Sequential()\nmodel.compile(loss='mse')", 2),
+            code_cell("sentence = 'a new law'\nnum = np.array([word2num.get(w, 0) for w in sentence.split()])\nmodel.predict(num[None, :])", 4),
+            code_cell("model.evaluate(X_test, y_test)", 3),
+        ), files={
+            "helpers.py": "import numpy as np\n\nword2num = {'a': 1, 'law': 2}\nX_test, y_test = np.ones((2, 3)), np.ones(2)\n",
+        }),
     )
     failing = (
         # The notebook seeds at the top: top to bottom the cell above draws from that seed, in the
@@ -634,6 +646,22 @@ class OutOfOrderExecution(Rule):
                       "device = torch.device('cpu')\nclass Net(nn.Module):\n    def forward(self, x):\n        return x.to(device)\n"
                       "model = Net().to(device)\nfor xb in loader:\n    out = model(xb)\nprint(out.shape)", 3),
         ), expect=((6, 1),)),
+        # A star import of a module the audit cannot read may bind anything: every cell is kept (the
+        # same notebook with its own `helpers.py` beside it is passing, fair check 35, item 41).
+        Example(cells=(
+            code_cell("import numpy as np\nfrom keras.models import Sequential\nfrom helpers import *", 1),
+            code_cell("model = Sequential()\nmodel.compile(loss='mse')", 2),
+            code_cell("sentence = 'a new law'\nnum = np.array([word2num.get(w, 0) for w in sentence.split()])\nmodel.predict(num[None, :])", 4),
+            code_cell("model.evaluate(X_test, y_test)", 3),
+        ), expect=((3, 1),)),
+        # A star import of the notebook's own module re-run late binds again a name that module
+        # sets and a cell below rebinds: the cell after it read the module's value (fair check 35,
+        # item 41: the known names are the import's writes).
+        Example(cells=(
+            code_cell("import numpy as np\nfrom helpers import *", 4),
+            code_cell("threshold = 0.9", 2),
+            code_cell("print(np.ones(3) > threshold)", 5),
+        ), expect=((1, 1),), files={"helpers.py": "threshold = 0.5\n"}),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1798,6 +1826,11 @@ def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[fr
             writes.setdefault(d.name, []).append((d.cell, d.line, d.count))
     for m in (*flow.mutations, *flow.deletions):
         writes.setdefault(m.name, []).append((m.cell, m.line, m.count))
+    # A star import of known names writes those the notebook also binds elsewhere (a name only
+    # imports bind is no write, as for `import`): `_listed_star_imports`.
+    for i, names in _listed_star_imports(ctx, flow):
+        for name in names & writes.keys():
+            writes[name].append((i.cell, i.line, i.count))
     function_reads: dict[str, set[str]] = {}
     body_reads: dict[str, dict[int, set[str]]] = {}  # per function, per cell defining it: what its cell's bodies read
     bound = {d.name for d in flow.definitions} - module_names  # names the notebook binds (not only imports)
@@ -2534,7 +2567,8 @@ def _template_words(ctx: RuleContext, flow: NameFlow) -> Optional[dict[int, froz
     unknown names, or a cell fails to parse for another reason (its text is then no program)."""
     if not flow.may_inject:
         return {}
-    if any(i.opaque and i.kind is not InjectorKind.UNPARSED for i in flow.injectors):
+    listed = _listed_star_imports(ctx, flow)
+    if any(i.opaque and i.kind is not InjectorKind.UNPARSED and not any(i is j for j, _ in listed) for i in flow.injectors):
         return None
     unparsed = {i.cell for i in flow.injectors if i.kind is InjectorKind.UNPARSED}
     words: dict[int, frozenset[str]] = {}
@@ -2549,6 +2583,25 @@ def _template_words(ctx: RuleContext, flow: NameFlow) -> Optional[dict[int, froz
             return None
         words[ca.cell.index] = frozenset(_IDENTIFIER_WORD.findall(ca.cell.source))
     return words
+
+
+def _listed_star_imports(ctx: RuleContext, flow: NameFlow) -> list[tuple[Injector, frozenset[str]]]:
+    """The star imports whose names are known, with those names: of the notebook's own module
+    beside it (`from utilities import *` with `utilities.py` there: its `__all__`, else its public
+    top-level names, `project.star_exports`; not when the module itself binds names nobody can list),
+    of a standard-library module, or of one the catalogue lists (`known_star_names`). Such an import
+    binds those names once, as an import does, so the order check reads the other cells as it would
+    without it (fair check 35, item 41: `from utilities import *` kept every cell of a notebook)."""
+    exports = dict(ctx.project.star_exports) if ctx.project is not None else {}
+    found: list[tuple[Injector, frozenset[str]]] = []
+    for i in flow.injectors:
+        star = _STAR_FROM.match(i.text) if i.kind is InjectorKind.STAR_IMPORT else None
+        if star is None or star.group(1).startswith("."):
+            continue
+        names = exports.get(star.group(1)) or known_star_names(star.group(1), ctx.catalog)
+        if names is not None:
+            found.append((i, names))
+    return found
 
 
 # Module-level statements of a cell that does not parse, read from its text line by line: what
