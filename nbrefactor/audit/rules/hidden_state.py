@@ -176,7 +176,7 @@ class OutOfOrderExecution(Rule):
         "section left and resumed in another kernel: which cells shared a session is then a guess) or "
         "a star import or `%run` hides the values, only the notebook-level finding is made (a cell that does not parse, "
         "a typo left after its run, hides no value between sessions when its text names, but modules, nothing a counted "
-        "cell of another session binds, changes or reads). The notebook-level finding "
+        "cell of another session binds, changes or reads, nor when it never ran: no count, no output). The notebook-level finding "
         "is made only when the sessions may have changed a value a cell read (Python notebooks): some cell reads a name "
         "whose top-to-bottom writer ran in another session and is neither an import cell nor a source cell (one that "
         "reads only imported names, changes and deletes nothing, has no magics and no draw or seed: `(x, y), _ = "
@@ -465,6 +465,14 @@ class OutOfOrderExecution(Rule):
         ), files={
             "helpers.py": "import numpy as np\n\nword2num = {'a': 1, 'law': 2}\nX_test, y_test = np.ones((2, 3)), np.ones(2)\n",
         }),
+        # Two sessions, the other one only showing a video; a code cell that does not parse (a line
+        # of digits pasted in) never ran: it bound nothing in either session and hides no value
+        # (fair check 35, item 34).
+        Example(cells=(
+            code_cell("from IPython.display import HTML\nHTML('<iframe src=\"https://www.youtube.com/embed/x\"></iframe>')", 2),
+            code_cell("import numpy as np", 1), code_cell("x = np.arange(3)", 2), code_cell("print(x.sum())", 3),
+            code_cell("0 0 0 0 1 0 0"),
+        )),
     )
     failing = (
         # The notebook seeds at the top: top to bottom the cell above draws from that seed, in the
@@ -1110,6 +1118,11 @@ def _unparsed_within_session(ctx: RuleContext, flow: NameFlow, sessions: dict[in
         if injector.kind is not InjectorKind.UNPARSED:
             continue
         ca = by_index.get(injector.cell)
+        if injector.count is None and ca is not None and not ca.cell.outputs:
+            # Never run (no count, no output): it bound nothing in any session, as the order
+            # check reads it (`_compute_cell_effects`; fair check 35, item 34: a line of digits
+            # pasted into a code cell of a notebook whose other session only showed a video).
+            continue
         home = sessions.get(injector.cell)
         if ca is None or home is None or ca.magics or _UNLISTABLE.search(ca.cell.source):
             return False
