@@ -2936,7 +2936,9 @@ class UnexecutedCell(Rule):
         "later section rebuilds `model` and rebinds `history`): skipping it changed no value below; a read by a "
         "never-run cell that binds nothing (a display) is no read, and once some of its names are bound afresh so, "
         "names no cell that ran reads are no hindrance (fair check 23: a skipped UniProt lookup, its `df` queried only "
-        "by a skipped display, then rebound by the activity query). A cell "
+        "by a skipped display, then rebound by the activity query); a cell below that does not parse (an exercise's "
+        "`quant_model = ` blank) is read from its text, and one that names none of those names (not as an attribute) "
+        "neither reads nor binds them. A cell "
         "with magics, shell lines or calls that leave a file stays reported, and so does one whose download saves "
         "a file an executed cell below names. The "
         "executed cell named below it is the first one with code (not a blank cell with a count). "
@@ -3199,6 +3201,15 @@ class UnexecutedCell(Rule):
             code_cell("batches = data.reshape(2, 5)", 0),
             code_cell("print(batches.sum())", 0),
         )),
+        # A scratch model never run, rebound by a cell below before any read; an exercise cell
+        # between them does not parse but names no `model` (fair check 35, item 43).
+        Example(cells=(
+            code_cell("from keras.models import Sequential\nfrom keras.layers import Dense", 1),
+            code_cell("model = Sequential()\nmodel.add(Dense(20, input_dim=10))"),
+            code_cell("# TODO: start a Sequential() for the quantities\nquant_model = \n\nquant_model.add(Dense(4))", 2),
+            code_cell("model = Sequential()\nmodel.add(Dense(1, input_dim=4))", 3),
+            code_cell("model.summary()", 4),
+        )),
     )
     failing = (
         Example(cells=(code_cell("x = 1", 1), code_cell("x = x * 2"), code_cell("print(x)", 2)), expect=((2, 1),)),
@@ -3297,6 +3308,15 @@ class UnexecutedCell(Rule):
                       "def doc(obj):\n    obj.shown = True", 1),
             code_cell("doc(data.show_batch)"),
             code_cell("data.show_batch(rows=3)", 2),
+        ), expect=((2, 1),)),
+        # The exercise cell between them that does not parse names `model`: it may read the
+        # skipped cell's model (only a cell naming none of its names is passed over, fair check 35, item 43).
+        Example(cells=(
+            code_cell("from keras.models import Sequential\nfrom keras.layers import Dense", 1),
+            code_cell("model = Sequential()\nmodel.add(Dense(20, input_dim=10))"),
+            code_cell("# TODO: add the quantities' layer\nquant_model = \nmodel.add(quant_model)", 2),
+            code_cell("model = Sequential()\nmodel.add(Dense(1, input_dim=4))", 3),
+            code_cell("model.summary()", 4),
         ), expect=((2, 1),)),
     )
 
@@ -4200,11 +4220,22 @@ def _rebound_before_read(ctx: RuleContext, ca: CellAnalysis, outside_effects: bo
     for below in ctx.facts.cells:
         if below.cell.index <= ca.cell.index:
             continue
+        if below.facts.syntax_error is not None:
+            # A cell that does not parse (an exercise's `quant_model = ` blank) binds and reads
+            # nothing its text does not name: one naming none of the names left (not as an
+            # attribute) is passed over (fair check 35, item 43: a scratch `model = Sequential()`
+            # rebound by cell 16, a TODO cell between them).
+            text = "\n".join(line for line in below.cell.source.splitlines() if not line.lstrip().startswith("#"))
+            if below.cell.index in counted_readers and (
+                _UNLISTABLE.search(below.cell.source) or left & set(_NAME_WORD.findall(text))
+            ):
+                return False
+            continue
         own = {r.name for r in below.facts.defined}
         if below.cell.index in counted_readers:
             read = ({r.name for r in (*below.facts.reads, *below.facts.deferred_reads)}
                     | {r.name for r in below.facts.mutated if r.name not in own})
-            if read & left or below.facts.syntax_error is not None:
+            if read & left:
                 return False
         rebound = rebound or bool(left & own)
         left -= own
