@@ -2395,6 +2395,34 @@ def _resumable_loop(loop: ast.For | ast.AsyncFor, bars: dict[str, str]) -> bool:
     return _range_start(loop.iter) == loop.target.id
 
 
+def _breaks_out(body: list[ast.stmt]) -> bool:
+    """A `break` of the loop whose body this is (not of a loop inside it, nor in a function), but
+    one under an `if` whose test calls `isnan`/`isinf` (`if math.isnan(ppl): break`)."""
+    for stmt in body:
+        if isinstance(stmt, ast.Break):
+            return True
+        if isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
+            if _breaks_out(stmt.orelse):
+                return True
+            continue
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        if isinstance(stmt, ast.If) and any(
+            isinstance(n, ast.Call) and _callee_name(n) in {"isnan", "isinf"} for n in _walk(stmt.test)
+        ):
+            if _breaks_out(stmt.orelse):
+                return True
+            continue
+        inner = [*getattr(stmt, "body", []), *getattr(stmt, "orelse", []), *getattr(stmt, "finalbody", [])]
+        for handler in getattr(stmt, "handlers", ()) or ():
+            inner.extend(handler.body)
+        for case in getattr(stmt, "cases", ()) or ():  # `match`
+            inner.extend(case.body)
+        if inner and _breaks_out(inner):
+            return True
+    return False
+
+
 def _resumable_while(loop: ast.While) -> Optional[str]:
     """The counter of `while step < total:` (also `<=`, or `total > step`) when the loop's body
     steps it on: binds it from a computed value (`(…, step, …) = model.train(sess)`) or adds to it
@@ -2402,7 +2430,12 @@ def _resumable_while(loop: ast.While) -> Optional[str]:
     from the value a global counter was left at: after a complete run the test is false at once,
     after an interrupted one it continues the same run, so a second run does not repeat what the
     first did (fair check 35, item 57: `while global_step < hparams.num_train_steps:`). The caller
-    requires the counter not to be set by the cell above the loop (then each run starts over)."""
+    requires the counter not to be set by the cell above the loop (then each run starts over).
+    Not a loop that may end by `break` (`if temp <= 0: break`, a simplex's optimum found): the
+    counter then stops short of the bound and a second run goes round again; a `break` only under
+    a test of `isnan`/`isinf` (training diverged) is an abort, not the loop's end."""
+    if _breaks_out(loop.body):
+        return None
     test = loop.test
     if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
         return None
@@ -2554,7 +2587,8 @@ class ChangesWhenRunTwice(Rule):
         "(they never run), nor the body of a loop that resumes from the global its own variable leaves behind "
         "(`for step in range(step, total)`, `with trange(step, total) as bar: for step in bar:`, or `while step < "
         "total:` whose body steps `step` on, `step += 1` or `(…, step, …) = model.train(sess)`, the cell not setting "
-        "`step` above the loop): a second run continues the same run. One cell's same step on sibling names (`X_train /= 255` and `X_valid /= 255`, "
+        "`step` above the loop, and no `break` of it but under an `isnan`/`isinf` test: a loop ended by `break` stops "
+        "short and goes round again): a second run continues the same run. One cell's same step on sibling names (`X_train /= 255` and `X_valid /= 255`, "
         "`df_train = df_train.drop(…)` then the same for `df_val` and `df_test`, two histories appended in one "
         "loop) is one finding at the first line, naming the others; so are the steps of one top-level loop on names "
         "all last bound by the same cell above (a plotting loop's `axes.append(ax)` and `panel += 1`); a Keras model "
@@ -3296,6 +3330,12 @@ class ChangesWhenRunTwice(Rule):
             "history = []",
             "step = 0\nwhile step < 10:\n    step += 1\n    history.append(step)",
         ), expect=((2, 4),)),
+        # A `while` loop on a global counter that ends by `break` (a simplex's optimum found) stops
+        # short of its bound: a second run goes round again (fair check 29, TheAlgorithms' Simplex).
+        Example(cells=(
+            "import numpy as np\niters = 0\ntable = np.array([[1.0, 2.0], [3.0, 4.0]])",
+            "while iters <= 10:\n    iters += 1\n    table[0, :] = table[0, :] / table[0, 0]\n    if table[1, 1] <= 0:\n        break",
+        ), expect=((2, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
