@@ -161,7 +161,9 @@ class OutOfOrderExecution(Rule):
         "are bindings, in-place changes, `del` and calls of methods not known to only read; a cell calling a "
         "notebook function reads what its body reads, but for the names the cell binds before the call (a section "
         "that rebinds `models` and then runs a helper reading `models` reads its own); cells with "
-        "magics, shell lines or seeds, and notebooks with star imports or `%run`, are always kept; a cell "
+        "magics, shell lines or seeds, and notebooks with star imports or `%run`, are always kept (but a star import "
+        "whose names are known, of the notebook's own module beside it, `from utilities import *` with `utilities.py` "
+        "there, or of a standard-library or catalogued module, binds those names like an import and keeps nothing); a cell "
         "that does not parse because of an exercise blank (`# <YOUR CODE>` as a function's body) is read "
         "from its text (what its module-level lines bind or change), and any other unparsed cell keeps every "
         "cell. "
@@ -176,7 +178,7 @@ class OutOfOrderExecution(Rule):
         "section left and resumed in another kernel: which cells shared a session is then a guess) or "
         "a star import or `%run` hides the values, only the notebook-level finding is made (a cell that does not parse, "
         "a typo left after its run, hides no value between sessions when its text names, but modules, nothing a counted "
-        "cell of another session binds, changes or reads). The notebook-level finding "
+        "cell of another session binds, changes or reads, nor when it never ran: no count, no output). The notebook-level finding "
         "is made only when the sessions may have changed a value a cell read (Python notebooks): some cell reads a name "
         "whose top-to-bottom writer ran in another session and is neither an import cell nor a source cell (one that "
         "reads only imported names, changes and deletes nothing, has no magics and no draw or seed: `(x, y), _ = "
@@ -455,6 +457,24 @@ class OutOfOrderExecution(Rule):
             code_cell("t = np.array([5, 6])\nprint(t.shape)", 2),
             code_cell("m = np.array([[1, 2], [3, 4]])\npp.pprint(m.sum(axis=0))", 3),
         )),
+        # A star import of the notebook's own module binds the names that module lists, once: the
+        # prediction cell re-run late changed nothing the evaluation below read (fair check 35, item 41).
+        Example(cells=(
+            code_cell("import numpy as np\nfrom keras.models import Sequential\nfrom helpers import *", 1),
+            code_cell("model = Sequential()\nmodel.compile(loss='mse')", 2),
+            code_cell("sentence = 'a new law'\nnum = np.array([word2num.get(w, 0) for w in sentence.split()])\nmodel.predict(num[None, :])", 4),
+            code_cell("model.evaluate(X_test, y_test)", 3),
+        ), files={
+            "helpers.py": "import numpy as np\n\nword2num = {'a': 1, 'law': 2}\nX_test, y_test = np.ones((2, 3)), np.ones(2)\n",
+        }),
+        # Two sessions, the other one only showing a video; a code cell that does not parse (a line
+        # of digits pasted in) never ran: it bound nothing in either session and hides no value
+        # (fair check 35, item 34).
+        Example(cells=(
+            code_cell("from IPython.display import HTML\nHTML('<iframe src=\"https://www.youtube.com/embed/x\"></iframe>')", 2),
+            code_cell("import numpy as np", 1), code_cell("x = np.arange(3)", 2), code_cell("print(x.sum())", 3),
+            code_cell("0 0 0 0 1 0 0"),
+        )),
     )
     failing = (
         # The notebook seeds at the top: top to bottom the cell above draws from that seed, in the
@@ -636,6 +656,22 @@ class OutOfOrderExecution(Rule):
                       "device = torch.device('cpu')\nclass Net(nn.Module):\n    def forward(self, x):\n        return x.to(device)\n"
                       "model = Net().to(device)\nfor xb in loader:\n    out = model(xb)\nprint(out.shape)", 3),
         ), expect=((6, 1),)),
+        # A star import of a module the audit cannot read may bind anything: every cell is kept (the
+        # same notebook with its own `helpers.py` beside it is passing, fair check 35, item 41).
+        Example(cells=(
+            code_cell("import numpy as np\nfrom keras.models import Sequential\nfrom helpers import *", 1),
+            code_cell("model = Sequential()\nmodel.compile(loss='mse')", 2),
+            code_cell("sentence = 'a new law'\nnum = np.array([word2num.get(w, 0) for w in sentence.split()])\nmodel.predict(num[None, :])", 4),
+            code_cell("model.evaluate(X_test, y_test)", 3),
+        ), expect=((3, 1),)),
+        # A star import of the notebook's own module re-run late binds again a name that module
+        # sets and a cell below rebinds: the cell after it read the module's value (fair check 35,
+        # item 41: the known names are the import's writes).
+        Example(cells=(
+            code_cell("import numpy as np\nfrom helpers import *", 4),
+            code_cell("threshold = 0.9", 2),
+            code_cell("print(np.ones(3) > threshold)", 5),
+        ), expect=((1, 1),), files={"helpers.py": "threshold = 0.5\n"}),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1084,6 +1120,11 @@ def _unparsed_within_session(ctx: RuleContext, flow: NameFlow, sessions: dict[in
         if injector.kind is not InjectorKind.UNPARSED:
             continue
         ca = by_index.get(injector.cell)
+        if injector.count is None and ca is not None and not ca.cell.outputs:
+            # Never run (no count, no output): it bound nothing in any session, as the order
+            # check reads it (`_compute_cell_effects`; fair check 35, item 34: a line of digits
+            # pasted into a code cell of a notebook whose other session only showed a video).
+            continue
         home = sessions.get(injector.cell)
         if ca is None or home is None or ca.magics or _UNLISTABLE.search(ca.cell.source):
             return False
@@ -1800,6 +1841,11 @@ def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[fr
             writes.setdefault(d.name, []).append((d.cell, d.line, d.count))
     for m in (*flow.mutations, *flow.deletions):
         writes.setdefault(m.name, []).append((m.cell, m.line, m.count))
+    # A star import of known names writes those the notebook also binds elsewhere (a name only
+    # imports bind is no write, as for `import`): `_listed_star_imports`.
+    for i, names in _listed_star_imports(ctx, flow):
+        for name in names & writes.keys():
+            writes[name].append((i.cell, i.line, i.count))
     function_reads: dict[str, set[str]] = {}
     body_reads: dict[str, dict[int, set[str]]] = {}  # per function, per cell defining it: what its cell's bodies read
     bound = {d.name for d in flow.definitions} - module_names  # names the notebook binds (not only imports)
@@ -2536,7 +2582,8 @@ def _template_words(ctx: RuleContext, flow: NameFlow) -> Optional[dict[int, froz
     unknown names, or a cell fails to parse for another reason (its text is then no program)."""
     if not flow.may_inject:
         return {}
-    if any(i.opaque and i.kind is not InjectorKind.UNPARSED for i in flow.injectors):
+    listed = _listed_star_imports(ctx, flow)
+    if any(i.opaque and i.kind is not InjectorKind.UNPARSED and not any(i is j for j, _ in listed) for i in flow.injectors):
         return None
     unparsed = {i.cell for i in flow.injectors if i.kind is InjectorKind.UNPARSED}
     words: dict[int, frozenset[str]] = {}
@@ -2551,6 +2598,25 @@ def _template_words(ctx: RuleContext, flow: NameFlow) -> Optional[dict[int, froz
             return None
         words[ca.cell.index] = frozenset(_IDENTIFIER_WORD.findall(ca.cell.source))
     return words
+
+
+def _listed_star_imports(ctx: RuleContext, flow: NameFlow) -> list[tuple[Injector, frozenset[str]]]:
+    """The star imports whose names are known, with those names: of the notebook's own module
+    beside it (`from utilities import *` with `utilities.py` there: its `__all__`, else its public
+    top-level names, `project.star_exports`; not when the module itself binds names nobody can list),
+    of a standard-library module, or of one the catalogue lists (`known_star_names`). Such an import
+    binds those names once, as an import does, so the order check reads the other cells as it would
+    without it (fair check 35, item 41: `from utilities import *` kept every cell of a notebook)."""
+    exports = dict(ctx.project.star_exports) if ctx.project is not None else {}
+    found: list[tuple[Injector, frozenset[str]]] = []
+    for i in flow.injectors:
+        star = _STAR_FROM.match(i.text) if i.kind is InjectorKind.STAR_IMPORT else None
+        if star is None or star.group(1).startswith("."):
+            continue
+        names = exports.get(star.group(1)) or known_star_names(star.group(1), ctx.catalog)
+        if names is not None:
+            found.append((i, names))
+    return found
 
 
 # Module-level statements of a cell that does not parse, read from its text line by line: what
@@ -2872,7 +2938,9 @@ class UnexecutedCell(Rule):
         "later section rebuilds `model` and rebinds `history`): skipping it changed no value below; a read by a "
         "never-run cell that binds nothing (a display) is no read, and once some of its names are bound afresh so, "
         "names no cell that ran reads are no hindrance (fair check 23: a skipped UniProt lookup, its `df` queried only "
-        "by a skipped display, then rebound by the activity query). A cell "
+        "by a skipped display, then rebound by the activity query); a cell below that does not parse (an exercise's "
+        "`quant_model = ` blank) is read from its text, and one that names none of those names (not as an attribute) "
+        "neither reads nor binds them. A cell "
         "with magics, shell lines or calls that leave a file stays reported, and so does one whose download saves "
         "a file an executed cell below names. The "
         "executed cell named below it is the first one with code (not a blank cell with a count). "
@@ -3135,6 +3203,15 @@ class UnexecutedCell(Rule):
             code_cell("batches = data.reshape(2, 5)", 0),
             code_cell("print(batches.sum())", 0),
         )),
+        # A scratch model never run, rebound by a cell below before any read; an exercise cell
+        # between them does not parse but names no `model` (fair check 35, item 43).
+        Example(cells=(
+            code_cell("from keras.models import Sequential\nfrom keras.layers import Dense", 1),
+            code_cell("model = Sequential()\nmodel.add(Dense(20, input_dim=10))"),
+            code_cell("# TODO: start a Sequential() for the quantities\nquant_model = \n\nquant_model.add(Dense(4))", 2),
+            code_cell("model = Sequential()\nmodel.add(Dense(1, input_dim=4))", 3),
+            code_cell("model.summary()", 4),
+        )),
     )
     failing = (
         Example(cells=(code_cell("x = 1", 1), code_cell("x = x * 2"), code_cell("print(x)", 2)), expect=((2, 1),)),
@@ -3233,6 +3310,15 @@ class UnexecutedCell(Rule):
                       "def doc(obj):\n    obj.shown = True", 1),
             code_cell("doc(data.show_batch)"),
             code_cell("data.show_batch(rows=3)", 2),
+        ), expect=((2, 1),)),
+        # The exercise cell between them that does not parse names `model`: it may read the
+        # skipped cell's model (only a cell naming none of its names is passed over, fair check 35, item 43).
+        Example(cells=(
+            code_cell("from keras.models import Sequential\nfrom keras.layers import Dense", 1),
+            code_cell("model = Sequential()\nmodel.add(Dense(20, input_dim=10))"),
+            code_cell("# TODO: add the quantities' layer\nquant_model = \nmodel.add(quant_model)", 2),
+            code_cell("model = Sequential()\nmodel.add(Dense(1, input_dim=4))", 3),
+            code_cell("model.summary()", 4),
         ), expect=((2, 1),)),
     )
 
@@ -4136,11 +4222,22 @@ def _rebound_before_read(ctx: RuleContext, ca: CellAnalysis, outside_effects: bo
     for below in ctx.facts.cells:
         if below.cell.index <= ca.cell.index:
             continue
+        if below.facts.syntax_error is not None:
+            # A cell that does not parse (an exercise's `quant_model = ` blank) binds and reads
+            # nothing its text does not name: one naming none of the names left (not as an
+            # attribute) is passed over (fair check 35, item 43: a scratch `model = Sequential()`
+            # rebound by cell 16, a TODO cell between them).
+            text = "\n".join(line for line in below.cell.source.splitlines() if not line.lstrip().startswith("#"))
+            if below.cell.index in counted_readers and (
+                _UNLISTABLE.search(below.cell.source) or left & set(_NAME_WORD.findall(text))
+            ):
+                return False
+            continue
         own = {r.name for r in below.facts.defined}
         if below.cell.index in counted_readers:
             read = ({r.name for r in (*below.facts.reads, *below.facts.deferred_reads)}
                     | {r.name for r in below.facts.mutated if r.name not in own})
-            if read & left or below.facts.syntax_error is not None:
+            if read & left:
                 return False
         rebound = rebound or bool(left & own)
         left -= own

@@ -104,6 +104,50 @@ _walk = walk_nodes
 _FUNCTION_WALKS: dict[int, tuple[ast.AST, tuple[ast.AST, ...], frozenset[str]]] = {}
 
 
+def _bound_appends(value: ast.AST, targets: Sequence[ast.AST]) -> tuple[ast.Call, ...]:
+    """The `x.append(…)` calls whose result `value` binds: the value itself or the head of a method
+    chain on it (`y = x.append(z)`, `y = x.append(z).reset_index(drop=True)`), with no target naming
+    `x`. `list.append` returns None, so a result bound and used is pandas' `DataFrame.append`/
+    `Series.append`, which returns a new object and leaves `x` as it was: a second run computes the
+    same (fair check 35, item 71: `dataset_raw = training_raw.append(test_raw)`). `df = df.append(r)`
+    still grows `df`, and so does `extend`/`insert` whatever is bound (`DataFrame.insert` works in
+    place and returns None)."""
+    found: list[ast.Call] = []
+    node = value
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        if node.func.attr == "append" and isinstance(node.func.value, ast.Name):
+            found.append(node)
+        node = node.func.value
+    if not found:
+        return ()
+    named = {n.id for target in targets for n in _walk(target) if isinstance(n, ast.Name)}
+    return tuple(call for call in found if call.func.value.id not in named)
+
+
+# `min(x) > 0`, `x.min() >= 1`, `x.min() == 1`, `x.min() != 0`: the values start above 0.
+_ABOVE_ZERO = ((ast.Gt, 0), (ast.GtE, 1), (ast.Eq, 1), (ast.NotEq, 0))
+
+
+def _starts_above_zero(test: ast.AST) -> Optional[str]:
+    """The text of `x` when `test` compares the minimum of `x` with a literal as `_ABOVE_ZERO` does:
+    `x.min()`, `min(x)`, `np.min(x)` (also `amin`, `nanmin`)."""
+    if not (
+        isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.comparators[0], ast.Constant)
+        and isinstance(test.left, ast.Call) and not test.left.keywords
+    ):
+        return None
+    call, limit = test.left, test.comparators[0].value
+    if isinstance(limit, bool) or not any(isinstance(test.ops[0], op) and limit == value for op, value in _ABOVE_ZERO):
+        return None
+    if _callee_name(call) not in {"min", "amin", "nanmin"}:
+        return None
+    if isinstance(call.func, ast.Attribute) and not call.args and dotted_name(call.func.value) not in {"np", "numpy"}:
+        return ast.unparse(call.func.value)  # `x.min()`
+    if len(call.args) == 1 and not isinstance(call.args[0], ast.Starred):
+        return ast.unparse(call.args[0])  # `min(x)`, `np.min(x)`
+    return None
+
+
 def _function_walk(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[tuple[ast.AST, ...], frozenset[str]]:
     """`ast.walk(fn)`'s nodes in its order, and the names stored among them (`Name` in a `Store`
     context), remembered."""
@@ -245,6 +289,12 @@ class _Walker:
         # `_statement` made: `_note_set_items` reads the same nodes right after (it walked the
         # value again, 5,078 walks on PDSH). Held with the value: identity decides, never an id.
         self._value_walk: Optional[tuple[ast.AST, list[ast.AST]]] = None
+        # The `.append(…)` calls of the assignment being walked whose result is bound to another
+        # name (`_bound_appends`): pandas' append, which returns a new frame, not a list's.
+        self.bound_appends: tuple[ast.Call, ...] = ()
+        # Per enclosing `if`/`while`, the value whose minimum the `if` tests to be above 0
+        # (`if x.min() > 0:` -> "x"; None otherwise): `_shift_to_zero_guarded`.
+        self.min_guards: list[Optional[str]] = []
 
     def _note_set_items(self, stmt: ast.stmt) -> None:
         """Record the items a plain statement sets afresh (see `set_items`, `named_keys`)."""
@@ -320,6 +370,16 @@ class _Walker:
             isinstance(value, ast.Name) and self.statistics.get(value.id) in kinds
             and base is not None and base in self.derived.get(value.id, set())
         )
+
+    def _shift_to_zero_guarded(self, stmt: ast.AugAssign) -> bool:
+        """`if rides[f].min() > 0: rides[f] -= 1`: a shift by 1 under an `if` that tests the minimum
+        of the shifted value itself (`_starts_above_zero`), written to make values that start at 1
+        start at 0. After the first run the minimum is 0, the test is false and a second run changes
+        nothing (fair check 35, item 68). Only the `if`'s own body, only `-= 1` on the same text."""
+        if not (isinstance(stmt.op, ast.Sub) and isinstance(stmt.value, ast.Constant) and stmt.value.value == 1):
+            return False
+        same = ast.unparse(stmt.target)
+        return any(guard == same for guard in self.min_guards)
 
     def _restarts_running_mean(self, step: ast.AST, target: ast.AST) -> bool:
         """`r += (x - r) / (i + 1)` in `for i, b in enumerate(batches)` (also `r = r + …`, `/ k`
@@ -434,6 +494,7 @@ class _Walker:
             if (
                 name is not None and not self._statistic_of_itself(stmt.value, stmt.target, stmt.op)
                 and not (not isinstance(stmt.target, ast.Name) and self._sets_item_here(stmt.target))
+                and not self._shift_to_zero_guarded(stmt)
             ):
                 shown = "an item of " if not isinstance(stmt.target, ast.Name) else ""
                 self.report(stmt, name, f"updates {shown}`{name}` from its previous value")
@@ -468,7 +529,9 @@ class _Walker:
             value = stmt.value
             nodes = _walk(value)  # one walk for the three passes over the value (calls, whole reads, names read)
             self._value_walk = (value, nodes)  # and for `_note_set_items`
+            self.bound_appends = _bound_appends(value, stmt.targets)
             self.calls(value, nodes)
+            self.bound_appends = ()
             self._note_whole_reads(value, nodes)
             value_reads = _loads(nodes)
             for target in stmt.targets:
@@ -659,7 +722,14 @@ class _Walker:
             self.guarded += 1
             self.enclosing.append(None)
             self.tested.append(frozenset(n.id for n in test_nodes if isinstance(n, ast.Name)))
+            guard = _starts_above_zero(stmt.test) if isinstance(stmt, ast.If) else None
+            self.min_guards.append(guard)
+            counter = _resumable_while(stmt) if isinstance(stmt, ast.While) else None
+            resumes = counter is not None and counter not in self.bound
+            self.resuming += resumes
             self.block(stmt.body)
+            self.resuming -= resumes
+            self.min_guards.pop()
             self.block(stmt.orelse)
             self.tested.pop()
             self.enclosing.pop()
@@ -780,7 +850,7 @@ class _Walker:
                 and not (method == "drop" and self._drops_columns_set_here(node, name))
             ):
                 self.report(node, name, f"changes `{name}` in place with `{method}(…, inplace=True)`, which fails or changes `{name}` again on a second run")
-            elif method in _GROWS and not inplace:
+            elif method in _GROWS and not inplace and not any(node is call for call in self.bound_appends):
                 self.report(node, name, f"grows `{name}` with `.{method}(…)`, and no earlier line of this cell resets it")
             elif (
                 method == "pop" and len(node.args) == 1 and not node.keywords
@@ -973,7 +1043,8 @@ class _Walker:
         """`os.makedirs(p)` / `os.mkdir(p)` / `path.mkdir()` without `exist_ok=True` fail when the
         folder exists (the first run made it); `shutil.move(src, dst)` finds its source gone. Not
         under an `if`/`while`/`try` (`if not os.path.exists(p): os.makedirs(p)` is guarded), nor a
-        folder the cell removed above with `shutil.rmtree` of the same path text."""
+        folder the cell removed above with `shutil.rmtree` of the same path text, or one inside it
+        (`_inside_removed`)."""
         dotted = dotted_name(node.func)
         qualified = self.resolve(dotted) if dotted else ""
         exist_ok = next((k.value for k in node.keywords if k.arg == "exist_ok"), None)
@@ -984,7 +1055,7 @@ class _Walker:
         ):
             folder = node.args[0] if qualified.startswith("os.") and node.args else (
                 node.func.value if isinstance(node.func, ast.Attribute) else None)
-            if not tolerant and (folder is None or ast.dump(folder) not in self.removed_folders):
+            if not tolerant and (folder is None or not self._inside_removed(folder)):
                 shown = qualified if qualified.startswith("os.") else ".mkdir"
                 self.file_steps.add(shown)
                 self.report(node, shown, f"creates a folder with `{shown}(…)` and no `exist_ok=True`, which fails on a second run (`FileExistsError`: the first run made it)")
@@ -994,6 +1065,42 @@ class _Walker:
             # (Not a file of this run's Colab upload: `files.upload()` puts it back on every run.)
             self.file_steps.add("shutil.move")
             self.report(node, "shutil.move", "moves files with `shutil.move(…)`, so a second run fails (the source is gone) or moves other files")
+
+    def _inside_removed(self, folder: ast.AST) -> bool:
+        """`folder` is a folder this cell removed above (`removed_folders`, the same path text) or a
+        path built inside one: `removed + '/cat/'` (the next piece a text starting with a slash:
+        `removed + '_old'` is a sibling), `f"{removed}/cat"`, `os.path.join(removed, 'cat')`,
+        `removed / 'cat'`, `removed.joinpath('cat')`. The removal took the whole tree, so the
+        `makedirs` makes it afresh on every run (fair check 35, item 55: `shutil.rmtree(train_folder)`
+        then `makedirs(train_folder+'/cat/')`)."""
+        if ast.dump(folder) in self.removed_folders:
+            return True
+        if isinstance(folder, ast.BinOp) and isinstance(folder.op, ast.Div):
+            return self._inside_removed(folder.left)  # pathlib's `removed / 'cat'`
+        if isinstance(folder, ast.BinOp) and isinstance(folder.op, ast.Add):
+            pieces: list[ast.AST] = []
+            node: ast.AST = folder
+            while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+                pieces.insert(0, node.right)
+                node = node.left
+            pieces.insert(0, node)
+            head, after = pieces[0], pieces[1]
+            if ast.dump(head) in self.removed_folders:
+                return isinstance(after, ast.Constant) and isinstance(after.value, str) and after.value.startswith(_SEPARATORS)
+            return self._inside_removed(head)  # `os.path.join(removed, 'a') + '_b'`
+        if isinstance(folder, ast.JoinedStr) and len(folder.values) >= 2:
+            head, after = folder.values[0], folder.values[1]
+            return (
+                isinstance(head, ast.FormattedValue) and head.format_spec is None and head.conversion == -1
+                and ast.dump(head.value) in self.removed_folders
+                and isinstance(after, ast.Constant) and isinstance(after.value, str) and after.value.startswith(_SEPARATORS)
+            )
+        if isinstance(folder, ast.Call) and folder.args and not isinstance(folder.args[0], ast.Starred):
+            if self.resolve(dotted_name(folder.func) or "") in _PATH_JOINS:
+                return self._inside_removed(folder.args[0])
+            if isinstance(folder.func, ast.Attribute) and folder.func.attr == "joinpath":
+                return self._inside_removed(folder.func.value)
+        return False
 
     def _function_file_steps(self, fn: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         """The unguarded folder steps of a function of this cell that the cell calls."""
@@ -2192,6 +2299,9 @@ def rerun_hazards(
 _REPORTED_METHODS = _GROWS | _LEARNS_ONLINE | {"pop", "remove", "apply_gradients", "partial_fit", "mkdir", "makedirs", "move"}
 _TRAINING_METHODS = _KERAS_TRAINING | _WRAPPER_TRAINING | {"step", "run", "fit", "train", "close", "add", "update", "fit_one"}
 _FILE_STEPS = frozenset({"os.makedirs", "os.mkdir", "shutil.move"})
+# What starts a path inside a folder (`_Walker._inside_removed`), and the calls that join one.
+_SEPARATORS = ("/", "\\")
+_PATH_JOINS = frozenset({"os.path.join", "posixpath.join", "ntpath.join"})
 # The packages whose callables make what the walker's `local_*` tables hold: a Lightning trainer,
 # a torch optimizer, a Hugging Face trainer.
 _TRAINER_PACKAGES = _HF_TRAINER_PACKAGES | {"torch", "lightning", "pytorch_lightning"}
@@ -2403,6 +2513,66 @@ def _resumable_loop(loop: ast.For | ast.AsyncFor, bars: dict[str, str]) -> bool:
     return _range_start(loop.iter) == loop.target.id
 
 
+def _breaks_out(body: list[ast.stmt]) -> bool:
+    """A `break` of the loop whose body this is (not of a loop inside it, nor in a function), but
+    one under an `if` whose test calls `isnan`/`isinf` (`if math.isnan(ppl): break`)."""
+    for stmt in body:
+        if isinstance(stmt, ast.Break):
+            return True
+        if isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
+            if _breaks_out(stmt.orelse):
+                return True
+            continue
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        if isinstance(stmt, ast.If) and any(
+            isinstance(n, ast.Call) and _callee_name(n) in {"isnan", "isinf"} for n in _walk(stmt.test)
+        ):
+            if _breaks_out(stmt.orelse):
+                return True
+            continue
+        inner = [*getattr(stmt, "body", []), *getattr(stmt, "orelse", []), *getattr(stmt, "finalbody", [])]
+        for handler in getattr(stmt, "handlers", ()) or ():
+            inner.extend(handler.body)
+        for case in getattr(stmt, "cases", ()) or ():  # `match`
+            inner.extend(case.body)
+        if inner and _breaks_out(inner):
+            return True
+    return False
+
+
+def _resumable_while(loop: ast.While) -> Optional[str]:
+    """The counter of `while step < total:` (also `<=`, or `total > step`) when the loop's body
+    steps it on: binds it from a computed value (`(…, step, …) = model.train(sess)`) or adds to it
+    (`step += 1`), not inside a function. Like `for step in range(step, total)`, the loop resumes
+    from the value a global counter was left at: after a complete run the test is false at once,
+    after an interrupted one it continues the same run, so a second run does not repeat what the
+    first did (fair check 35, item 57: `while global_step < hparams.num_train_steps:`). The caller
+    requires the counter not to be set by the cell above the loop (then each run starts over).
+    Not a loop that may end by `break` (`if temp <= 0: break`, a simplex's optimum found): the
+    counter then stops short of the bound and a second run goes round again; a `break` only under
+    a test of `isnan`/`isinf` (training diverged) is an abort, not the loop's end."""
+    if _breaks_out(loop.body):
+        return None
+    test = loop.test
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return None
+    if isinstance(test.ops[0], (ast.Lt, ast.LtE)) and isinstance(test.left, ast.Name):
+        counter = test.left.id
+    elif isinstance(test.ops[0], (ast.Gt, ast.GtE)) and isinstance(test.comparators[0], ast.Name):
+        counter = test.comparators[0].id
+    else:
+        return None
+    for stmt in _module_statements(loop.body):
+        if isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, ast.Add):
+            if isinstance(stmt.target, ast.Name) and stmt.target.id == counter:
+                return counter
+        elif isinstance(stmt, ast.Assign) and not isinstance(stmt.value, ast.Constant):
+            if any(counter in _names_in(target) for target in stmt.targets):
+                return counter
+    return None
+
+
 class ChangesWhenRunTwice(Rule):
     code = "HID009"
     name = "changes-when-run-twice"
@@ -2414,7 +2584,8 @@ class ChangesWhenRunTwice(Rule):
         "from its previous value when no earlier line of the same cell (re)sets that global: "
         "`x += 1`, `df['a'] += 1`, `X = X / 255`, `prompt = f\"{prompt} …\"` (an f-string of its own text), `df['a'] = df['a'] * 2`, `df['c'] = "
         "df['c'].map({…})` (a dict map of mapped values gives NaN), `df['c'] = pd.cut(df['c'], 3)` (also `pd.qcut`: binning the "
-        "categorical bins fails), `results.append(…)` (also `docs[i].append(…)`, to the items of a list another cell made; not `trace.extend(ppc)` on "
+        "categorical bins fails), `results.append(…)` (also `docs[i].append(…)`, to the items of a list another cell made; not `both = train.append(test)`, "
+        "whose result, bound to another name, is pandas' new frame (a list's `append` returns None); not `trace.extend(ppc)` on "
         "an ArviZ InferenceData that `pm.sample`/`pm.sample_posterior_predictive`/`az.from_…` made, whose default "
         "`join=\"left\"` keeps the groups it has, so a second run adds nothing; nor a top-level "
         "list step on a name that the cells below only show, or step with typed-in values, before one binds it afresh: "
@@ -2437,7 +2608,9 @@ class ChangesWhenRunTwice(Rule):
         "`w = w / w.sum()` or `x - x.mean()`, by a statistic of itself, is the same twice and not reported, "
         "nor are `df['a'] -= df['a'].min()` and `low = min(labels)` then `data[i].y -= low`, a shift by a "
         "minimum, maximum, mean or median (a division by a maximum, sum, norm or standard deviation) "
-        "computed in the same cell from the updated object's own values), "
+        "computed in the same cell from the updated object's own values, nor `x -= 1` in the body of an `if` that tests "
+        "the minimum of that same `x` to be above 0 (`if df[f].min() > 0:`, also `>= 1`, `== 1`, `!= 0`, `min(x)`, "
+        "`np.min(x)`): the values then start at 0 and a second run's test is false), "
         "`dataset = dataset.map(lambda x: x / 255.)` (only a lambda scaling its argument by a number: "
         "whether another function changes a value applied twice is not decidable), `x = x.numpy()[0]` "
         "(an item of itself by a constant index), `w = w.get_value()` (a conversion of itself to a value of another type, "
@@ -2461,7 +2634,7 @@ class ChangesWhenRunTwice(Rule):
         "second run groups the reset frame); folder steps that fail or change when repeated: `os.makedirs(p)`/`os.mkdir(p)`/"
         "`path.mkdir()` without `exist_ok=True` and `shutil.move(…)` (also inside a function the cell defines and calls), unless under an `if`/`try` (`if not "
         "os.path.exists(p)`) or after the cell removed that folder (`if os.path.isdir(p): shutil.rmtree(p)`, the same "
-        "path text), and no move of a file this run's Colab `files.upload()` made (uploaded again by every run); a file edited "
+        "path text, or a folder inside it: `p + '/cat/'`, `f\"{p}/cat\"`, `os.path.join(p, 'cat')`, `p / 'cat'`; not `p + '_old'`, a sibling), and no move of a file this run's Colab `files.upload()` made (uploaded again by every run); a file edited "
         "in place by line number (`!sed -i 1,33d sherlock.txt`, also `$d` and `1i …`: every run deletes or adds more lines; "
         "not a pattern address, `/^#/d`, nor a substitution, nor a file an earlier shell line of the cell names, a download "
         "remaking it); a frame rebound to a method of the notebook's own class that returns it without the columns it "
@@ -2534,8 +2707,10 @@ class ChangesWhenRunTwice(Rule):
         "or changed by more such steps, until bound afresh or the end (a step with a computed value, "
         "`sizes.append(len(part))`, stays reported). Nor are lines under `if False:` "
         "(they never run), nor the body of a loop that resumes from the global its own variable leaves behind "
-        "(`for step in range(step, total)`, `with trange(step, total) as bar: for step in bar:`): a second run "
-        "continues the same run. One cell's same step on sibling names (`X_train /= 255` and `X_valid /= 255`, "
+        "(`for step in range(step, total)`, `with trange(step, total) as bar: for step in bar:`, or `while step < "
+        "total:` whose body steps `step` on, `step += 1` or `(…, step, …) = model.train(sess)`, the cell not setting "
+        "`step` above the loop, and no `break` of it but under an `isnan`/`isinf` test: a loop ended by `break` stops "
+        "short and goes round again): a second run continues the same run. One cell's same step on sibling names (`X_train /= 255` and `X_valid /= 255`, "
         "`df_train = df_train.drop(…)` then the same for `df_val` and `df_test`, two histories appended in one "
         "loop) is one finding at the first line, naming the others; so are the steps of one top-level loop on names "
         "all last bound by the same cell above (a plotting loop's `axes.append(ax)` and `panel += 1`); a Keras model "
@@ -2788,6 +2963,35 @@ class ChangesWhenRunTwice(Rule):
             "net = Net(3)",
             "score = net.test([[0, 1], [2]])\nresults = {'score': score}",
             "net.test([[1]])",
+        )),
+        # A shift by 1 under an `if` testing the shifted values' own minimum: after the first run
+        # they start at 0 and the test is false (fair check 35, item 68).
+        Example(cells=(
+            "import pandas as pd\nrides = pd.read_csv('hour.csv')\ncounts = rides['cnt'].values",
+            "for feature in ['season', 'mnth']:\n    if rides[feature].min() > 0:\n        rides[feature] -= 1\n"
+            "if min(counts) == 1:\n    counts -= 1",
+        )),
+        # Folders made inside one the cell removed above: a second run removes the whole tree again
+        # first (fair check 35, item 55).
+        Example(cells=(
+            "from os import makedirs\nimport os\nimport shutil\nfrom os.path import isdir\nroot = 'data/catdog'",
+            "train_folder = root + '/train'\nif isdir(train_folder):\n    shutil.rmtree(train_folder)\n"
+            "makedirs(train_folder + '/cat/')\nos.makedirs(os.path.join(train_folder, 'dog'))\nos.mkdir(f'{train_folder}/bird')",
+        )),
+        # A `while` loop on a global counter its body steps on resumes where the last run stopped:
+        # after a complete run its test is false at once (fair check 35, item 57).
+        Example(cells=(
+            "global_step = 0\nstep = 0\nhistory = []\nstats = {'epoch_step': 0}",
+            "while global_step < 1000:\n    loss, global_step = model.train(sess)\n    stats['epoch_step'] += 1\n    history.append(loss)",
+            "while 50 > step:\n    step += 1\n    history.append(step)",
+        )),
+        # `.append(…)` whose result is bound to another name: `list.append` returns None, so this is
+        # pandas' append, which returns a new frame and leaves the caller as it was (fair check 35,
+        # item 71).
+        Example(cells=(
+            "import pandas as pd\ntraining_raw = pd.read_csv('adult.data')\ntest_raw = pd.read_csv('adult.test')",
+            "dataset_raw = training_raw.append(test_raw)\ndataset_raw.reset_index(inplace=True)\n"
+            "both = test_raw.append(training_raw).reset_index(drop=True)",
         )),
     )
     failing = (
@@ -3242,6 +3446,37 @@ class ChangesWhenRunTwice(Rule):
             ),
             expect=((2, 2), (3, 2), (4, 2)),
         ),
+        # `frame = frame.append(row)` binds the new frame back to its caller: a second run appends
+        # again (only an append bound to another name is pandas' copy, fair check 35, item 71).
+        Example(cells=(
+            "import pandas as pd\nframe = pd.read_csv('rows.csv')\nrow = pd.read_csv('row.csv')",
+            "frame = frame.append(row)",
+        ), expect=((2, 1),)),
+        # A shift by more than 1, or under a test of another statistic, goes on changing the values
+        # on a second run (only `-= 1` under a test of its own minimum is exempt, fair check 35, item 68).
+        Example(cells=(
+            "import pandas as pd\nrides = pd.read_csv('hour.csv')\ndays = rides['day'].values",
+            "if rides['hr'].min() > 0:\n    rides['hr'] -= 2",
+            "if days.max() > 0:\n    days -= 1",
+        ), expect=((2, 2), (3, 2))),
+        # A folder beside the one removed, not inside it: the first run made it, a second fails
+        # (only a path inside the removed folder is made afresh, fair check 35, item 55).
+        Example(cells=(
+            "import os\nimport shutil\nout = 'results'",
+            "shutil.rmtree(out)\nos.makedirs(out + '_old')",
+        ), expect=((2, 2),)),
+        # A `while` loop whose counter the cell sets above it starts over on every run: its steps on
+        # other cells' values repeat (only a counter left by the last run resumes, fair check 35, item 57).
+        Example(cells=(
+            "history = []",
+            "step = 0\nwhile step < 10:\n    step += 1\n    history.append(step)",
+        ), expect=((2, 4),)),
+        # A `while` loop on a global counter that ends by `break` (a simplex's optimum found) stops
+        # short of its bound: a second run goes round again (fair check 29, TheAlgorithms' Simplex).
+        Example(cells=(
+            "import numpy as np\niters = 0\ntable = np.array([[1.0, 2.0], [3.0, 4.0]])",
+            "while iters <= 10:\n    iters += 1\n    table[0, :] = table[0, :] / table[0, 0]\n    if table[1, 1] <= 0:\n        break",
+        ), expect=((2, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
