@@ -1134,6 +1134,8 @@ def _method_draw(
     # `np.random.shuffle(...)` are module functions, classified by the library tables.
     if not _is_attribute_call(call):
         return None
+    if _gym_space(call.receiver, origins):
+        return None  # `env.action_space.sample()`: the space's own generator, not pandas' (`_gym_space`)
     for entry in catalog.method_draws:
         if (entry.receiver_classes and call.method in entry.methods and not call.in_function
                 and classes().get(call.receiver) in entry.receiver_classes):
@@ -1162,6 +1164,29 @@ def _method_draw(
         ):
             return entry
     return None
+
+
+# A Gym/Gymnasium environment's spaces (`env.action_space`, a vector env's `single_observation_space`).
+_GYM_SPACE_ATTRIBUTE = re.compile(r"(?:action|observation)_space$")
+_GYM_SPACE = "<a gym space>"
+
+
+def _gym_space(receiver: str, origins: Callable[[], Mapping[str, frozenset[str]]]) -> bool:
+    """Is `receiver` a Gym/Gymnasium space: an environment's `….action_space` /
+    `….observation_space`, or a name bound to one (`space = env.action_space`; a name bound to
+    `gym.spaces.Discrete(…)` is an imported class's instance, `_CLASS_OF`)? Its `.sample()` draws
+    from the space's own generator, never NumPy's global state (fair check 35, item 137: read as
+    pandas' `df.sample`): released gym up to 0.10 samples every space from `gym.spaces.prng.np_random`,
+    a RandomState seeded 0 at import (the actions repeat on every run), later gym and Gymnasium from
+    the space's `np_random`, seeded from the OS's entropy unless `space.seed(n)`, which
+    `np.random.seed` does not reach. Which one a notebook runs is seldom readable, so no draw is
+    counted; the unseeded environment's own finding (`_unseeded_env_resets`) already says to seed
+    the action space when the notebook samples it."""
+    if not receiver:
+        return False
+    if _GYM_SPACE_ATTRIBUTE.search(receiver.rsplit(".", 1)[-1]):
+        return True
+    return "." not in receiver and _GYM_SPACE in origins().get(receiver, frozenset())
 
 
 def _draws_here(entry: MethodDraw, call: CallFact) -> bool:
@@ -1281,6 +1306,10 @@ def _frame_origins(facts: NotebookFacts) -> dict[str, frozenset[str]]:
                 name = statement.targets[0].id
                 origins[name] = origins.get(name, frozenset()) | {f"{_CLASS_OF}{package}>"} if name in origins and all(
                     o.startswith(_CLASS_OF) for o in origins[name]) else frozenset({f"{_CLASS_OF}{package}>"})
+                continue
+            if (isinstance(statement.value, ast.Attribute) and _GYM_SPACE_ATTRIBUTE.search(statement.value.attr)
+                    and dotted_name(statement.value)):
+                origins[statement.targets[0].id] = frozenset({_GYM_SPACE})  # `space = env.action_space`
                 continue
             root = statement.value
             converted = False  # `pl_frame.to_pandas()` is a pandas frame
@@ -5295,7 +5324,12 @@ class UnseededRandom(Rule):
         "value other than None (the function's own draws on a run without one are reported). "
         "The `.sample()` of an object bound from one call of a class another package exports "
         "(`sampler = TickBarSampler(ticks_per_bar=100)`, `model = GReaT.load_from_dir(path)`, also in an "
-        "`if`/`else` at the top level) is that class's own method, not pandas'. The random inputs of a "
+        "`if`/`else` at the top level) is that class's own method, not pandas'. Nor is a Gym/Gymnasium space's "
+        "(`env.action_space.sample()`, `….observation_space.sample()`, a name bound to one or to a `gym.spaces` "
+        "class): the space samples from its own generator (gym up to 0.10: one seeded 0 at import; later gym and "
+        "Gymnasium: the space's, seeded from the OS's entropy unless `env.action_space.seed(n)`), which "
+        "`np.random.seed` does not reach; it is not counted as a draw (which gym runs is seldom readable), and the "
+        "unseeded environment's RND002 finding says to seed the action space too. The random inputs of a "
         "straight-line check cell (it only imports, binds names and asserts, and nothing else reads those "
         "names) are left out as a property-check loop's are. "
         "It also reports generators created without a seed "
@@ -5385,6 +5419,16 @@ class UnseededRandom(Rule):
         Example(cells=(
             "import pandas as pd\nfrom barkit import TickSampler",
             "sampler = TickSampler(ticks=100)\nbars = sampler.sample(trades)\nprint(len(bars))",
+        )),
+        # A Gym space's `.sample()` draws from the space's own generator, not NumPy's global state
+        # through pandas' `df.sample` (fair check 35, item 137): an environment's action space, a
+        # name bound to one, a space built from `gym.spaces`.
+        Example(cells=(
+            "import pandas as pd\nimport numpy as np\nimport gym\nfrom gym import spaces\nenv = gym.make('CartPole-v1')\nobs, _ = env.reset(seed=0)",
+            "total = 0\nfor t in range(200):\n    action = env.action_space.sample()\n    obs, reward, done, trunc, info = env.step(action)\n"
+            "    total += reward\n    if done:\n        break\nprint(total)",
+            "space = env.observation_space\nstates = np.array([space.sample() for _ in range(5)])\nprint(states.mean())",
+            "grid = spaces.Discrete(4)\nmoves = [grid.sample() for _ in range(3)]\nprint(sum(moves))",
         )),
         # StellarGraph's layers after `tf.random.set_seed` (fair check 17): seeded.
         Example(cells=(
