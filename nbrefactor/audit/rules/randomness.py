@@ -5121,6 +5121,47 @@ def _library_fix(ctx: RuleContext, lib: Library) -> str:
     return _TF1_FIX if lib.id == "tensorflow" and _tensorflow_1(ctx) else lib.fix
 
 
+# The packages a library's seeding call (its `fix`) names, one of which must be imported where the
+# call goes: `tf.set_random_seed(SEED)` in a cell above `import tensorflow as tf` raises NameError.
+_SEED_PACKAGES = {
+    "python": ("random",), "numpy": ("numpy",), "torch": ("torch",), "tensorflow": ("tensorflow", "keras", "tf_keras"),
+    "polars": ("polars",),
+}
+
+
+def _seed_import_cell(ctx: RuleContext, library: str, draw: Draw) -> int | None:
+    """The cell of the notebook's first import of a package `library`'s seeding call names, when
+    it is at or before `draw`'s cell (fair check 35, item 134: TensorFlow imported only in cell 21,
+    the fix said to seed it beside the NumPy seed of cell 3); None when nothing imports one."""
+    packages = _SEED_PACKAGES.get(library, ())
+    for ca, imp in ctx.facts.imports:
+        if imp.top_level in packages and imp.level == 0:
+            return ca.cell.index if ca.cell.index <= draw.ca.cell.index else None
+    return None
+
+
+def _graph_block(draw: Draw) -> tuple[str, int] | None:
+    """The `with graph.as_default():` block (the graph's name, the block's line) that holds
+    `draw`'s call in its cell. TensorFlow 1's `tf.set_random_seed` seeds the graph that is the
+    default where it is called, so a seed above the block seeds another graph (fair check 35,
+    item 138: word2vec's ops built under `graph = tf.Graph()`, `with graph.as_default():`)."""
+    tree = _parsed(draw.ca)
+    if tree is None:
+        return None
+    line = draw.call.line
+    found: tuple[str, int] | None = None
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.With) or not (node.lineno < line <= (node.end_lineno or node.lineno)):
+            continue
+        for item in node.items:
+            expr = item.context_expr
+            if (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "as_default"
+                    and dotted_name(expr.func.value)):
+                if found is None or node.lineno > found[1]:  # the innermost block
+                    found = (dotted_name(expr.func.value), node.lineno)
+    return found
+
+
 class UnseededRandom(Rule):
     code = "RND001"
     name = "unseeded-random"
@@ -5183,7 +5224,10 @@ class UnseededRandom(Rule):
         "related; one that nothing iterates draws nothing. "
         "The fix names the seeding call of the TensorFlow the notebook uses: `tf.set_random_seed` for "
         "TensorFlow 1 (a notebook calling `tf.Session`, `tf.placeholder`, `tf.contrib`…, importing "
-        "`tensorflow.examples.tutorials` or pinning TensorFlow 1 beside it). An Estimator input function "
+        "`tensorflow.examples.tutorials` or pinning TensorFlow 1 beside it); for a TensorFlow 1 draw built inside "
+        "`with graph.as_default():` it says to seed inside that block (the call seeds the graph that is the default "
+        "where it runs). The fix's place is the first code cell, or beside the notebook's existing seed, unless the "
+        "package the seeding call needs is first imported in a later cell: then it names that cell. An Estimator input function "
         "(`numpy_input_fn(shuffle=True)`) takes no seed and its Estimator ignores a global one, so it is "
         "reported whatever seed precedes it: the fix is `RunConfig(tf_random_seed=…)` and a `tf.data` input "
         "shuffled with `seed=`. "
@@ -6343,6 +6387,14 @@ class UnseededRandom(Rule):
                 lib_fix = ("np.random.seed(SEED) before the layers are built (Keras before 2.4 takes their seeds "
                            "from NumPy and has no keras.utils.set_random_seed)")
             fix = f"Seed {lib.label} in the first code cell: {lib_fix}"
+            imported = _seed_import_cell(ctx, library, draw)
+            if imported is not None and imported > ctx.facts.cells[0].cell.index:
+                fix = f"Seed {lib.label} after its import in cell {imported}: {lib_fix}"
+            block = _graph_block(draw) if library == "tensorflow" and lib_fix == _TF1_FIX else None
+            if block is not None:
+                fix = (f"Seed {lib.label} inside the `with {block[0]}.as_default():` block (cell {draw.ca.cell.index}, "
+                       f"line {block[1]}), before its ops: tf.set_random_seed(SEED) seeds the graph that is the default "
+                       f"where it is called, `{block[0]}` only inside the block (or set `{block[0]}.seed = SEED`)")
             cell, line, column = _located(draw)
             end_line = draw.call.end_line
             subject = f"`{draw.shown}`{where} draws"
@@ -6372,6 +6424,13 @@ class UnseededRandom(Rule):
                     f"line {first_seed.call.line}) but never {lib.label}"
                 )
                 fix = f"Seed {lib.label} beside the existing seed in cell {first_seed.ca.cell.index}: {lib_fix}"
+                if imported is not None and imported > first_seed.ca.cell.index:
+                    fix = (f"Seed {lib.label} after its import in cell {imported} (the existing seed in cell "
+                           f"{first_seed.ca.cell.index} comes before it): {lib_fix}")
+                if block is not None:
+                    fix = (f"Seed {lib.label} inside the `with {block[0]}.as_default():` block (cell {draw.ca.cell.index}, "
+                           f"line {block[1]}), before its ops: tf.set_random_seed(SEED) seeds the graph that is the default "
+                           f"where it is called, `{block[0]}` only inside the block (or set `{block[0]}.seed = SEED`)")
                 related += ((first_seed.ca.cell, first_seed.call.line, first_seed.call.column),)
             state = f"{lib.label} (Keras before 2.4 seeds its layers from it)" if old_keras else lib.label
             message = f"{subject} from the global random state of {state}, which no call before it seeds{more}{partial}"
