@@ -540,6 +540,30 @@ def test_rnd001_tensorflow_1_fix_inside_graph_block(tmp_path):
     assert "graph.seed = SEED" in found[0].fix
 
 
+def test_rnd001_fix_names_the_seed_of_a_call_that_reseeds_from_entropy(tmp_path):
+    # Fair check 35, item 119: trax's `training.Loop(…)` without `random_seed` re-seeds random,
+    # NumPy and TensorFlow from the OS's entropy when built, so np.random.seed alone repeats nothing
+    # of the training: the fix says to pass random_seed=SEED to the Loop.
+    found = _found(
+        tmp_path / "loop",
+        "import numpy as np\nimport trax\nfrom trax.supervised import training",
+        "def batches(n):\n    while True:\n        yield np.random.randint(1, 31, (n, 4))\n\ndata = batches(16)\nfirst = next(data)",
+        "loop = training.Loop(model, task, output_dir='out')\nloop.run(1000)",
+    )
+    assert len(found) == 1
+    assert "pass random_seed=SEED to `training.Loop(…)` (cell 3, line 1)" in found[0].fix
+    assert "re-seeds the `random` module, NumPy and TensorFlow/Keras from the operating system's entropy" in found[0].fix
+    assert (3, 1) in [(r.cell, r.line) for r in found[0].related]
+    # Given its seed, the Loop seeds those libraries for the draws after it (and names no re-seed).
+    seeded = _found(
+        tmp_path / "seeded",
+        "import numpy as np\nfrom trax.supervised import training",
+        "loop = training.Loop(model, task, random_seed=0)",
+        "w = np.random.rand(3)\nprint(w.sum())",
+    )
+    assert seeded == []
+
+
 def test_rnd001_tensorflow_1_pin_in_manifest_and_tensorflow_2_default(tmp_path):
     pinned = _found(tmp_path / "pin", "import tensorflow as tf\nw = tf.random_normal([3])", files={"requirements.txt": "tensorflow==1.15.5\n"})
     assert "tf.set_random_seed(SEED)" in pinned[0].fix

@@ -110,6 +110,13 @@ class SeedSpec:
     calls: tuple[str, ...]
     seeds: tuple[str, ...]
     without_argument: bool
+    # The seed is this keyword argument: the call seeds only when it is given, not as None (trax's
+    # `training.Loop(…, random_seed=SEED)`); its other arguments are not seeds.
+    keyword: str = ""
+    # Without that seed the call re-seeds its libraries from the OS's entropy when it runs (trax's
+    # Loop: `random.seed(None)`, then `np.random.seed(random.randint(…))`), so a seed set before it does not
+    # reach the draws after it: RND001's fix for those libraries says to pass the keyword.
+    reseeds_without: bool = False
 
 
 @dataclass(frozen=True)
@@ -255,7 +262,8 @@ class RandomnessCatalog:
                 for e in data.get("library", [])
             ),
             seeds=tuple(
-                SeedSpec(_patterns(e, "call", "calls"), tuple(e.get("seeds", [])), bool(e.get("without_argument", False)))
+                SeedSpec(_patterns(e, "call", "calls"), tuple(e.get("seeds", [])), bool(e.get("without_argument", False)),
+                         e.get("keyword", ""), bool(e.get("reseeds_without", False)))
                 for e in data.get("seed", [])
             ),
             generators=tuple(
@@ -430,6 +438,9 @@ class RandomnessFacts:
     redefined_paths: Mapping[tuple[str, Position], tuple[Position, ...]] = field(default_factory=dict)
     # Module-level defs and classes nothing runs and no code names (`_never_named`): their bodies never run.
     unnamed: frozenset[str] = frozenset()
+    # Calls that re-seed libraries from the OS's entropy, given no seed (`SeedSpec.reseeds_without`),
+    # with the seed keyword they lack: (cell, call, shown callee, libraries, keyword), notebook order.
+    reseeds: tuple[tuple[CellAnalysis, CallFact, str, frozenset[str], str], ...] = ()
 
     def definition_of(self, ca: CellAnalysis, call: CallFact) -> Position | None:
         """Where the module-level def/class holding the call is defined, when the notebook defines
@@ -545,7 +556,7 @@ def seed_helper_libraries(
         libraries: dict[tuple[SeedSwitch, ...], set[str]] = {}
         for qualified, with_argument, switches in calls:
             seed = _first_match(qualified, catalog.seeds)
-            if seed is not None and (with_argument or seed.without_argument):
+            if seed is not None and not seed.keyword and (with_argument or seed.without_argument):  # (a keyword seed: not known)
                 libraries.setdefault(switches, set()).update(seed.seeds)
         if libraries:
             found[helper] = tuple((frozenset(seeded), switches) for switches, seeded in libraries.items())
@@ -673,6 +684,7 @@ def analyse_randomness(
     draws: list[Draw] = []
     generators: list[Draw] = []
     seeds: list[SeedCall] = []
+    reseeds: list[tuple[CellAnalysis, CallFact, str, frozenset[str], str]] = []
     components = _pipeline_components(facts)
     first_path, redefined_paths = _first_runs(facts, components)
     first_run = {name: path[0] for name, path in first_path.items()}
@@ -710,6 +722,8 @@ def analyse_randomness(
                         through = _seeding_callers(facts, ca, call)
                         if through != ():
                             seeds.append(SeedCall(ca, call, frozenset(seed.seeds), shown, through))
+                    elif seed.reseeds_without and call.line not in dead and not _has_double_star(call):
+                        reseeds.append((ca, call, shown, frozenset(seed.seeds), seed.keyword))
                     continue
                 if helpers and qualified in helpers:
                     # The project's own `set_global_seeds(SEED)`: the seeding calls its body makes
@@ -747,7 +761,7 @@ def analyse_randomness(
                 if library == "python" and method.requires_import == "fastai" and _fastai_v1(facts):
                     library = "torch"  # (fastai v1 trains from torch's generator: `_fastai_v1`)
                 draws.append(Draw(ca, call, library, f"{call.receiver or '…'}.{call.method}()", name))
-    return RandomnessFacts(tuple(draws), tuple(generators), tuple(seeds), first_run, first_path, components, redefined_paths, unnamed)
+    return RandomnessFacts(tuple(draws), tuple(generators), tuple(seeds), first_run, first_path, components, redefined_paths, unnamed, tuple(reseeds))
 
 
 def _never_named(facts: NotebookFacts, first_path: Mapping[str, tuple[Position, ...]]) -> frozenset[str]:
@@ -1055,7 +1069,9 @@ def _iterating_loads(node: ast.AST, names: set[str]) -> Iterator[ast.Name]:
 
 def _seed_counts(seed: SeedSpec, call: CallFact) -> bool:
     """`random.seed()` without an argument re-seeds from the OS: it counts only for helpers whose
-    default is a fixed seed."""
+    default is a fixed seed. A seed taken by keyword (`SeedSpec.keyword`) counts only given, not as None."""
+    if seed.keyword:
+        return _keyword_given(call, (seed.keyword,)) is not None
     return (seed.without_argument and not call.args) or _seeding_arguments(call)
 
 
@@ -5227,7 +5243,11 @@ class UnseededRandom(Rule):
         "`tensorflow.examples.tutorials` or pinning TensorFlow 1 beside it); for a TensorFlow 1 draw built inside "
         "`with graph.as_default():` it says to seed inside that block (the call seeds the graph that is the default "
         "where it runs). The fix's place is the first code cell, or beside the notebook's existing seed, unless the "
-        "package the seeding call needs is first imported in a later cell: then it names that cell. An Estimator input function "
+        "package the seeding call needs is first imported in a later cell: then it names that cell. A catalogued call that "
+        "re-seeds libraries itself, from its seed keyword or else from the OS's entropy (trax's "
+        "`training.Loop(…, random_seed=SEED)`: random, NumPy and TensorFlow), seeds them when given the keyword; run "
+        "without it, the fix of those libraries also says to pass it (a seed set before it does not reach the draws "
+        "after it). An Estimator input function "
         "(`numpy_input_fn(shuffle=True)`) takes no seed and its Estimator ignores a global one, so it is "
         "reported whatever seed precedes it: the fix is `RunConfig(tf_random_seed=…)` and a `tf.data` input "
         "shuffled with `seed=`. "
@@ -6432,6 +6452,15 @@ class UnseededRandom(Rule):
                            f"line {block[1]}), before its ops: tf.set_random_seed(SEED) seeds the graph that is the default "
                            f"where it is called, `{block[0]}` only inside the block (or set `{block[0]}.seed = SEED`)")
                 related += ((first_seed.ca.cell, first_seed.call.line, first_seed.call.column),)
+            reseed = next((r for r in rf.reseeds if library in r[3]), None)
+            if reseed is not None and not component:
+                # Fair check 35, item 119: trax's `training.Loop(…)` without `random_seed` re-seeds NumPy
+                # from entropy when built, so the seed above alone does not repeat the training's draws.
+                r_ca, r_call, r_shown, r_libraries, keyword = reseed
+                fix += (f"; and pass {keyword}=SEED to `{r_shown}(…)` (cell {r_ca.cell.index}, line {r_call.line}): "
+                        f"without it, it re-seeds {_libraries_text(catalog, r_libraries)} from the operating system's "
+                        "entropy when it runs, so no seed set before it reaches the draws after it")
+                related += ((r_ca.cell, r_call.line, r_call.column),)
             state = f"{lib.label} (Keras before 2.4 seeds its layers from it)" if old_keras else lib.label
             message = f"{subject} from the global random state of {state}, which no call before it seeds{more}{partial}"
             if library == "numpy" and not component:
