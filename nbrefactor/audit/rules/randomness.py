@@ -5201,7 +5201,8 @@ class UnseededRandom(Rule):
         "training (`learn.fine_tune(…)`, `fit_one_cycle`: its augmentations and shuffling draw from "
         "Python's `random`; fastai's `set_seed` seeds it; fastai 1's, recognised by its data API (`ImageItemList`, "
         "`*DataBunch`, `.databunch()`, `create_cnn`) and no fastai 2 name, draws from torch's generator), Hugging Face text generation that samples (a `pipeline(\"text-generation\")` or any pipeline with `do_sample=True`, `model.generate(…, do_sample=True)`: torch's generator, TensorFlow's with `framework=\"tf\"`; `transformers.set_seed` seeds it; a `text2text-generation`/`summarization`/`translation` pipeline decodes greedily unless told to sample) and pandas' "
-        "`.sample()` without `random_state`, which uses NumPy's — and reports each one that no "
+        "`.sample()` without `random_state`, which uses NumPy's, and PyMC3's `pm.sample(…)` without `random_seed`, whose "
+        "chain seeds it draws (PyMC 4+'s comes from a fresh generator instead: RND002's) — and reports each one that no "
         "seeding call for that library precedes, in a cell above or earlier in the same cell. "
         "Calls are resolved through the notebook's imports, so `import numpy.random as npr` and "
         "`from random import shuffle` are followed, and so are names a star import re-exports "
@@ -6306,6 +6307,14 @@ class UnseededRandom(Rule):
             "train = Boxes([[1, 2, 3, 4]])",
             "print(train[0])",
         ), expect=((2, 2),)),
+        # PyMC3's `pm.sample()` takes its chain seeds from NumPy's global state (`np.random.randint`)
+        # unless given `random_seed` (fair check 35, item 136: the trace behind every plot).
+        Example(cells=(
+            "import numpy as np\nimport pymc3 as pm",
+            "def inference(y):\n    with pm.Model() as model:\n        mu = pm.Normal('mu', 0, 1)\n"
+            "        pm.Normal('y', mu, 1, observed=y)\n        trace = pm.sample(1000, njobs=4)\n    return trace",
+            "trace = inference(np.ones(10))\npm.traceplot(trace)\nseeded = pm.sample(500, random_seed=1)",
+        ), expect=((2, 5),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -6605,7 +6614,9 @@ class MissingRandomState(Rule):
         "also takes `seed=` for it); LIME explainers (`LimeTabularExplainer`, `LimeTextExplainer`, `LimeImageExplainer`) "
         "without `random_state` (they then perturb with NumPy's global state, as scikit-learn does); UMAP (umap-learn's or cuML's) "
         "and cuML's `TSNE`, random forests and `train_test_split` without `random_state`, which no NumPy seed covers (cuML's "
-        "`KMeans` seeds itself and is not reported); Stable-Baselines3 (and sb3-contrib, Stable Baselines 2) algorithms "
+        "`KMeans` seeds itself and is not reported); PyMC 4+'s `pm.sample(…)` without `random_seed` (its chain seeds come "
+        "from an unseeded `np.random.default_rng()`, which no NumPy seed covers; PyMC3's reads NumPy's global state and is "
+        "RND001's); Stable-Baselines3 (and sb3-contrib, Stable Baselines 2) algorithms "
         "(`PPO(\"MlpPolicy\", env)`, `A2C`, `DQN`, `SAC`, `TD3`, `DDPG`…) without `seed=`: their initial weights, "
         "exploration and environment resets are then unseeded, whatever global seed came before; the first `env.reset()` "
         "of a Gym/Gymnasium environment (`env = gym.make(…)` at the top level) that passes no `seed=` and follows no "
@@ -7161,6 +7172,13 @@ class MissingRandomState(Rule):
             "rf = RandomForestRegressor()",
             "%%time\nget_cv_scores(rf, X, y_train);",
         ), expect=((2, 2), (3, 1))),
+        # PyMC 4+'s `pm.sample()` seeds its chains from an unseeded default_rng without `random_seed`,
+        # whatever `np.random.seed` came before (fair check 35, item 136: PyMC3's reads NumPy's state).
+        Example(cells=(
+            "import numpy as np\nimport pymc as pm\nnp.random.seed(0)",
+            "with pm.Model() as model:\n    mu = pm.Normal('mu', 0, 1)\n    idata = pm.sample(1000)\n"
+            "    fixed = pm.sample(1000, random_seed=3)\nprint(idata.posterior['mu'].mean())",
+        ), expect=((2, 3),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
