@@ -526,6 +526,27 @@ def test_rnd001_fix_names_a_cell_where_the_library_is_imported(tmp_path):
     assert first[0].fix.startswith("Seed PyTorch in the first code cell:")
 
 
+def test_rnd001_tensorflow_1_fix_after_the_graph_reset(tmp_path):
+    # Fair check 35, item 129: the draw's cell resets the default graph first, which drops a graph
+    # seed set beside the notebook's other seed (cell 1): the fix names the reset.
+    found = _found(
+        tmp_path / "reset",
+        "import numpy as np\nimport random\nimport tensorflow as tf\nrandom.seed(0)\nnp.random.seed(0)",
+        "x = np.ones((4, 2))",
+        "tf.reset_default_graph()\ninp = tf.placeholder(tf.float32, [None, 2])\nw = tf.Variable(tf.random_uniform([2, 1], -1.0, 1.0))",
+    )
+    assert len(found) == 1
+    assert found[0].fix.startswith("Seed TensorFlow/Keras right after the tf.reset_default_graph() of cell 3 (line 1)")
+    # A reset after the first draw (a second model) leaves the fix where it was.
+    later = _found(
+        tmp_path / "later",
+        "import tensorflow as tf\nsess = tf.Session()",
+        "w = tf.Variable(tf.random_normal([2, 1]))",
+        "tf.reset_default_graph()\nv = tf.Variable(tf.random_normal([2, 1]))",
+    )
+    assert later[0].fix.startswith("Seed TensorFlow/Keras in the first code cell:")
+
+
 def test_rnd001_tensorflow_1_fix_inside_graph_block(tmp_path):
     # Fair check 35, item 138: the ops are built under `with graph.as_default():`, and
     # tf.set_random_seed seeds the default graph where it is called: the fix names the block.

@@ -5156,6 +5156,26 @@ def _seed_import_cell(ctx: RuleContext, library: str, draw: Draw) -> int | None:
     return None
 
 
+def _reset_before(ctx: RuleContext, draw: Draw) -> tuple[int, int] | None:
+    """The last module-level `tf.reset_default_graph()` (cell, line) that runs before `draw`'s
+    place: it drops the graph seed set before it, so a TensorFlow 1 seed goes after it (fair check
+    35, item 129: cell 16 resets the graph, then builds the seq2seq model, and the fix named the
+    NumPy seed of cell 6)."""
+    place = (draw.ca.cell.index, draw.call.line)
+    unrun = unrun_lines(ctx.facts)
+    found: tuple[int, int] | None = None
+    for ca in ctx.facts.cells:
+        if ca.cell.index > place[0]:
+            break
+        dead = unrun.get(ca.cell.index, frozenset())
+        for call in ca.facts.calls:
+            if call.in_function or call.line in dead or call.method != "reset_default_graph":
+                continue
+            if (ca.cell.index, call.line) < place and ctx.facts.resolve(call.func).startswith("tensorflow."):
+                found = max(found or (0, 0), (ca.cell.index, call.line))
+    return found
+
+
 def _graph_block(draw: Draw) -> tuple[str, int] | None:
     """The `with graph.as_default():` block (the graph's name, the block's line) that holds
     `draw`'s call in its cell. TensorFlow 1's `tf.set_random_seed` seeds the graph that is the
@@ -5243,7 +5263,8 @@ class UnseededRandom(Rule):
         "TensorFlow 1 (a notebook calling `tf.Session`, `tf.placeholder`, `tf.contrib`…, importing "
         "`tensorflow.examples.tutorials` or pinning TensorFlow 1 beside it); for a TensorFlow 1 draw built inside "
         "`with graph.as_default():` it says to seed inside that block (the call seeds the graph that is the default "
-        "where it runs). The fix's place is the first code cell, or beside the notebook's existing seed, unless the "
+        "where it runs); after a `tf.reset_default_graph()` that runs before the draw (and after the notebook's seed), it says to "
+        "seed right after that reset, which drops a graph seed set before it. The fix's place is the first code cell, or beside the notebook's existing seed, unless the "
         "package the seeding call needs is first imported in a later cell: then it names that cell. A catalogued call that "
         "re-seeds libraries itself, from its seed keyword or else from the OS's entropy (trax's "
         "`training.Loop(…, random_seed=SEED)`: random, NumPy and TensorFlow), seeds them when given the keyword; run "
@@ -6420,6 +6441,10 @@ class UnseededRandom(Rule):
             if imported is not None and imported > ctx.facts.cells[0].cell.index:
                 fix = f"Seed {lib.label} after its import in cell {imported}: {lib_fix}"
             block = _graph_block(draw) if library == "tensorflow" and lib_fix == _TF1_FIX else None
+            reset = _reset_before(ctx, draw) if library == "tensorflow" and lib_fix == _TF1_FIX and block is None else None
+            if reset is not None and reset[0] >= (imported or 0):
+                fix = (f"Seed {lib.label} right after the tf.reset_default_graph() of cell {reset[0]} (line {reset[1]}), "
+                       f"which drops a graph seed set before it: {lib_fix}")
             if block is not None:
                 fix = (f"Seed {lib.label} inside the `with {block[0]}.as_default():` block (cell {draw.ca.cell.index}, "
                        f"line {block[1]}), before its ops: tf.set_random_seed(SEED) seeds the graph that is the default "
@@ -6456,6 +6481,10 @@ class UnseededRandom(Rule):
                 if imported is not None and imported > first_seed.ca.cell.index:
                     fix = (f"Seed {lib.label} after its import in cell {imported} (the existing seed in cell "
                            f"{first_seed.ca.cell.index} comes before it): {lib_fix}")
+                if reset is not None and reset[0] >= (imported or 0) and reset > (first_seed.ca.cell.index, first_seed.call.line):
+                    fix = (f"Seed {lib.label} right after the tf.reset_default_graph() of cell {reset[0]} (line {reset[1]}), "
+                           f"which drops a graph seed set before it (the existing seed in cell {first_seed.ca.cell.index} "
+                           f"comes before it): {lib_fix}")
                 if block is not None:
                     fix = (f"Seed {lib.label} inside the `with {block[0]}.as_default():` block (cell {draw.ca.cell.index}, "
                            f"line {block[1]}), before its ops: tf.set_random_seed(SEED) seeds the graph that is the default "
