@@ -506,6 +506,85 @@ def test_rnd001_tensorflow_1_fix_names_tf_set_random_seed(tmp_path):
     assert "tf.set_random_seed(SEED)" in tutorial[0].fix
 
 
+def test_rnd001_fix_names_a_cell_where_the_library_is_imported(tmp_path):
+    # Fair check 35, item 134: NumPy seeded in cell 1, TensorFlow imported only in cell 3; a
+    # tf.set_random_seed beside the NumPy seed would raise NameError. The fix names the import's cell.
+    found = _found(
+        tmp_path / "partial",
+        "import numpy as np\nnp.random.seed(42)",
+        "X = np.ones((4, 2))",
+        "import tensorflow as tf\nx = tf.placeholder(tf.float32, [None, 2])",
+        "W = tf.Variable(tf.random_normal([2, 1]))",
+    )
+    assert len(found) == 1
+    assert found[0].fix.startswith("Seed TensorFlow/Keras after its import in cell 3 (the existing seed in cell 1 comes before it)")
+    # Nothing seeded: not "the first code cell" when the library comes in later.
+    late = _found(tmp_path / "late", "import numpy as np\nX = np.ones((4, 2))", "import torch\nw = torch.randn(3)")
+    assert late[0].fix.startswith("Seed PyTorch after its import in cell 2:")
+    # Imported in the first code cell: the fix stays there.
+    first = _found(tmp_path / "first", "import torch\nimport numpy as np", "w = torch.randn(3)")
+    assert first[0].fix.startswith("Seed PyTorch in the first code cell:")
+
+
+def test_rnd001_tensorflow_1_fix_after_the_graph_reset(tmp_path):
+    # Fair check 35, item 129: the draw's cell resets the default graph first, which drops a graph
+    # seed set beside the notebook's other seed (cell 1): the fix names the reset.
+    found = _found(
+        tmp_path / "reset",
+        "import numpy as np\nimport random\nimport tensorflow as tf\nrandom.seed(0)\nnp.random.seed(0)",
+        "x = np.ones((4, 2))",
+        "tf.reset_default_graph()\ninp = tf.placeholder(tf.float32, [None, 2])\nw = tf.Variable(tf.random_uniform([2, 1], -1.0, 1.0))",
+    )
+    assert len(found) == 1
+    assert found[0].fix.startswith("Seed TensorFlow/Keras right after the tf.reset_default_graph() of cell 3 (line 1)")
+    # A reset after the first draw (a second model) leaves the fix where it was.
+    later = _found(
+        tmp_path / "later",
+        "import tensorflow as tf\nsess = tf.Session()",
+        "w = tf.Variable(tf.random_normal([2, 1]))",
+        "tf.reset_default_graph()\nv = tf.Variable(tf.random_normal([2, 1]))",
+    )
+    assert later[0].fix.startswith("Seed TensorFlow/Keras in the first code cell:")
+
+
+def test_rnd001_tensorflow_1_fix_inside_graph_block(tmp_path):
+    # Fair check 35, item 138: the ops are built under `with graph.as_default():`, and
+    # tf.set_random_seed seeds the default graph where it is called: the fix names the block.
+    found = _found(
+        tmp_path / "graph",
+        "import numpy as np\nimport tensorflow as tf\nnp.random.seed(0)",
+        "graph = tf.Graph()\nwith graph.as_default(), tf.device('/cpu:0'):\n    x = tf.placeholder(tf.float32, [None, 4])\n"
+        "    w = tf.Variable(tf.random_uniform([4, 2], -1.0, 1.0))",
+    )
+    assert len(found) == 1
+    assert found[0].fix.startswith("Seed TensorFlow/Keras inside the `with graph.as_default():` block (cell 2, line 2), before its ops")
+    assert "graph.seed = SEED" in found[0].fix
+
+
+def test_rnd001_fix_names_the_seed_of_a_call_that_reseeds_from_entropy(tmp_path):
+    # Fair check 35, item 119: trax's `training.Loop(…)` without `random_seed` re-seeds random,
+    # NumPy and TensorFlow from the OS's entropy when built, so np.random.seed alone repeats nothing
+    # of the training: the fix says to pass random_seed=SEED to the Loop.
+    found = _found(
+        tmp_path / "loop",
+        "import numpy as np\nimport trax\nfrom trax.supervised import training",
+        "def batches(n):\n    while True:\n        yield np.random.randint(1, 31, (n, 4))\n\ndata = batches(16)\nfirst = next(data)",
+        "loop = training.Loop(model, task, output_dir='out')\nloop.run(1000)",
+    )
+    assert len(found) == 1
+    assert "pass random_seed=SEED to `training.Loop(…)` (cell 3, line 1)" in found[0].fix
+    assert "re-seeds the `random` module, NumPy and TensorFlow/Keras from the operating system's entropy" in found[0].fix
+    assert (3, 1) in [(r.cell, r.line) for r in found[0].related]
+    # Given its seed, the Loop seeds those libraries for the draws after it (and names no re-seed).
+    seeded = _found(
+        tmp_path / "seeded",
+        "import numpy as np\nfrom trax.supervised import training",
+        "loop = training.Loop(model, task, random_seed=0)",
+        "w = np.random.rand(3)\nprint(w.sum())",
+    )
+    assert seeded == []
+
+
 def test_rnd001_tensorflow_1_pin_in_manifest_and_tensorflow_2_default(tmp_path):
     pinned = _found(tmp_path / "pin", "import tensorflow as tf\nw = tf.random_normal([3])", files={"requirements.txt": "tensorflow==1.15.5\n"})
     assert "tf.set_random_seed(SEED)" in pinned[0].fix

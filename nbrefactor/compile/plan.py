@@ -1241,4 +1241,6 @@ def _seed_calls(catalog: Catalog) -> tuple[str, ...]:
 
     seeds = RandomnessCatalog.from_catalog(catalog).seeds
     extra = catalog.section("randomness").get("compile_seed_calls", [])
-    return tuple(dict.fromkeys([*(c for spec in seeds for c in spec.calls), *extra]))
+    # (a seed taken by keyword, trax's `Loop(…, random_seed=0)`, is lifted by `SEED_KEYWORDS`: its
+    # first argument is no seed)
+    return tuple(dict.fromkeys([*(c for spec in seeds if not spec.keyword for c in spec.calls), *extra]))

@@ -110,6 +110,13 @@ class SeedSpec:
     calls: tuple[str, ...]
     seeds: tuple[str, ...]
     without_argument: bool
+    # The seed is this keyword argument: the call seeds only when it is given, not as None (trax's
+    # `training.Loop(…, random_seed=SEED)`); its other arguments are not seeds.
+    keyword: str = ""
+    # Without that seed the call re-seeds its libraries from the OS's entropy when it runs (trax's
+    # Loop: `random.seed(None)`, then `np.random.seed(random.randint(…))`), so a seed set before it does not
+    # reach the draws after it: RND001's fix for those libraries says to pass the keyword.
+    reseeds_without: bool = False
 
 
 @dataclass(frozen=True)
@@ -255,7 +262,8 @@ class RandomnessCatalog:
                 for e in data.get("library", [])
             ),
             seeds=tuple(
-                SeedSpec(_patterns(e, "call", "calls"), tuple(e.get("seeds", [])), bool(e.get("without_argument", False)))
+                SeedSpec(_patterns(e, "call", "calls"), tuple(e.get("seeds", [])), bool(e.get("without_argument", False)),
+                         e.get("keyword", ""), bool(e.get("reseeds_without", False)))
                 for e in data.get("seed", [])
             ),
             generators=tuple(
@@ -430,6 +438,9 @@ class RandomnessFacts:
     redefined_paths: Mapping[tuple[str, Position], tuple[Position, ...]] = field(default_factory=dict)
     # Module-level defs and classes nothing runs and no code names (`_never_named`): their bodies never run.
     unnamed: frozenset[str] = frozenset()
+    # Calls that re-seed libraries from the OS's entropy, given no seed (`SeedSpec.reseeds_without`),
+    # with the seed keyword they lack: (cell, call, shown callee, libraries, keyword), notebook order.
+    reseeds: tuple[tuple[CellAnalysis, CallFact, str, frozenset[str], str], ...] = ()
 
     def definition_of(self, ca: CellAnalysis, call: CallFact) -> Position | None:
         """Where the module-level def/class holding the call is defined, when the notebook defines
@@ -545,7 +556,7 @@ def seed_helper_libraries(
         libraries: dict[tuple[SeedSwitch, ...], set[str]] = {}
         for qualified, with_argument, switches in calls:
             seed = _first_match(qualified, catalog.seeds)
-            if seed is not None and (with_argument or seed.without_argument):
+            if seed is not None and not seed.keyword and (with_argument or seed.without_argument):  # (a keyword seed: not known)
                 libraries.setdefault(switches, set()).update(seed.seeds)
         if libraries:
             found[helper] = tuple((frozenset(seeded), switches) for switches, seeded in libraries.items())
@@ -673,6 +684,7 @@ def analyse_randomness(
     draws: list[Draw] = []
     generators: list[Draw] = []
     seeds: list[SeedCall] = []
+    reseeds: list[tuple[CellAnalysis, CallFact, str, frozenset[str], str]] = []
     components = _pipeline_components(facts)
     first_path, redefined_paths = _first_runs(facts, components)
     first_run = {name: path[0] for name, path in first_path.items()}
@@ -710,6 +722,8 @@ def analyse_randomness(
                         through = _seeding_callers(facts, ca, call)
                         if through != ():
                             seeds.append(SeedCall(ca, call, frozenset(seed.seeds), shown, through))
+                    elif seed.reseeds_without and call.line not in dead and not _has_double_star(call):
+                        reseeds.append((ca, call, shown, frozenset(seed.seeds), seed.keyword))
                     continue
                 if helpers and qualified in helpers:
                     # The project's own `set_global_seeds(SEED)`: the seeding calls its body makes
@@ -747,7 +761,7 @@ def analyse_randomness(
                 if library == "python" and method.requires_import == "fastai" and _fastai_v1(facts):
                     library = "torch"  # (fastai v1 trains from torch's generator: `_fastai_v1`)
                 draws.append(Draw(ca, call, library, f"{call.receiver or '…'}.{call.method}()", name))
-    return RandomnessFacts(tuple(draws), tuple(generators), tuple(seeds), first_run, first_path, components, redefined_paths, unnamed)
+    return RandomnessFacts(tuple(draws), tuple(generators), tuple(seeds), first_run, first_path, components, redefined_paths, unnamed, tuple(reseeds))
 
 
 def _never_named(facts: NotebookFacts, first_path: Mapping[str, tuple[Position, ...]]) -> frozenset[str]:
@@ -1055,7 +1069,9 @@ def _iterating_loads(node: ast.AST, names: set[str]) -> Iterator[ast.Name]:
 
 def _seed_counts(seed: SeedSpec, call: CallFact) -> bool:
     """`random.seed()` without an argument re-seeds from the OS: it counts only for helpers whose
-    default is a fixed seed."""
+    default is a fixed seed. A seed taken by keyword (`SeedSpec.keyword`) counts only given, not as None."""
+    if seed.keyword:
+        return _keyword_given(call, (seed.keyword,)) is not None
     return (seed.without_argument and not call.args) or _seeding_arguments(call)
 
 
@@ -1134,6 +1150,8 @@ def _method_draw(
     # `np.random.shuffle(...)` are module functions, classified by the library tables.
     if not _is_attribute_call(call):
         return None
+    if _gym_space(call.receiver, origins):
+        return None  # `env.action_space.sample()`: the space's own generator, not pandas' (`_gym_space`)
     for entry in catalog.method_draws:
         if (entry.receiver_classes and call.method in entry.methods and not call.in_function
                 and classes().get(call.receiver) in entry.receiver_classes):
@@ -1162,6 +1180,29 @@ def _method_draw(
         ):
             return entry
     return None
+
+
+# A Gym/Gymnasium environment's spaces (`env.action_space`, a vector env's `single_observation_space`).
+_GYM_SPACE_ATTRIBUTE = re.compile(r"(?:action|observation)_space$")
+_GYM_SPACE = "<a gym space>"
+
+
+def _gym_space(receiver: str, origins: Callable[[], Mapping[str, frozenset[str]]]) -> bool:
+    """Is `receiver` a Gym/Gymnasium space: an environment's `….action_space` /
+    `….observation_space`, or a name bound to one (`space = env.action_space`; a name bound to
+    `gym.spaces.Discrete(…)` is an imported class's instance, `_CLASS_OF`)? Its `.sample()` draws
+    from the space's own generator, never NumPy's global state (fair check 35, item 137: read as
+    pandas' `df.sample`): released gym up to 0.10 samples every space from `gym.spaces.prng.np_random`,
+    a RandomState seeded 0 at import (the actions repeat on every run), later gym and Gymnasium from
+    the space's `np_random`, seeded from the OS's entropy unless `space.seed(n)`, which
+    `np.random.seed` does not reach. Which one a notebook runs is seldom readable, so no draw is
+    counted; the unseeded environment's own finding (`_unseeded_env_resets`) already says to seed
+    the action space when the notebook samples it."""
+    if not receiver:
+        return False
+    if _GYM_SPACE_ATTRIBUTE.search(receiver.rsplit(".", 1)[-1]):
+        return True
+    return "." not in receiver and _GYM_SPACE in origins().get(receiver, frozenset())
 
 
 def _draws_here(entry: MethodDraw, call: CallFact) -> bool:
@@ -1281,6 +1322,10 @@ def _frame_origins(facts: NotebookFacts) -> dict[str, frozenset[str]]:
                 name = statement.targets[0].id
                 origins[name] = origins.get(name, frozenset()) | {f"{_CLASS_OF}{package}>"} if name in origins and all(
                     o.startswith(_CLASS_OF) for o in origins[name]) else frozenset({f"{_CLASS_OF}{package}>"})
+                continue
+            if (isinstance(statement.value, ast.Attribute) and _GYM_SPACE_ATTRIBUTE.search(statement.value.attr)
+                    and dotted_name(statement.value)):
+                origins[statement.targets[0].id] = frozenset({_GYM_SPACE})  # `space = env.action_space`
                 continue
             root = statement.value
             converted = False  # `pl_frame.to_pandas()` is a pandas frame
@@ -5092,6 +5137,67 @@ def _library_fix(ctx: RuleContext, lib: Library) -> str:
     return _TF1_FIX if lib.id == "tensorflow" and _tensorflow_1(ctx) else lib.fix
 
 
+# The packages a library's seeding call (its `fix`) names, one of which must be imported where the
+# call goes: `tf.set_random_seed(SEED)` in a cell above `import tensorflow as tf` raises NameError.
+_SEED_PACKAGES = {
+    "python": ("random",), "numpy": ("numpy",), "torch": ("torch",), "tensorflow": ("tensorflow", "keras", "tf_keras"),
+    "polars": ("polars",),
+}
+
+
+def _seed_import_cell(ctx: RuleContext, library: str, draw: Draw) -> int | None:
+    """The cell of the notebook's first import of a package `library`'s seeding call names, when
+    it is at or before `draw`'s cell (fair check 35, item 134: TensorFlow imported only in cell 21,
+    the fix said to seed it beside the NumPy seed of cell 3); None when nothing imports one."""
+    packages = _SEED_PACKAGES.get(library, ())
+    for ca, imp in ctx.facts.imports:
+        if imp.top_level in packages and imp.level == 0:
+            return ca.cell.index if ca.cell.index <= draw.ca.cell.index else None
+    return None
+
+
+def _reset_before(ctx: RuleContext, draw: Draw) -> tuple[int, int] | None:
+    """The last module-level `tf.reset_default_graph()` (cell, line) that runs before `draw`'s
+    place: it drops the graph seed set before it, so a TensorFlow 1 seed goes after it (fair check
+    35, item 129: cell 16 resets the graph, then builds the seq2seq model, and the fix named the
+    NumPy seed of cell 6)."""
+    place = (draw.ca.cell.index, draw.call.line)
+    unrun = unrun_lines(ctx.facts)
+    found: tuple[int, int] | None = None
+    for ca in ctx.facts.cells:
+        if ca.cell.index > place[0]:
+            break
+        dead = unrun.get(ca.cell.index, frozenset())
+        for call in ca.facts.calls:
+            if call.in_function or call.line in dead or call.method != "reset_default_graph":
+                continue
+            if (ca.cell.index, call.line) < place and ctx.facts.resolve(call.func).startswith("tensorflow."):
+                found = max(found or (0, 0), (ca.cell.index, call.line))
+    return found
+
+
+def _graph_block(draw: Draw) -> tuple[str, int] | None:
+    """The `with graph.as_default():` block (the graph's name, the block's line) that holds
+    `draw`'s call in its cell. TensorFlow 1's `tf.set_random_seed` seeds the graph that is the
+    default where it is called, so a seed above the block seeds another graph (fair check 35,
+    item 138: word2vec's ops built under `graph = tf.Graph()`, `with graph.as_default():`)."""
+    tree = _parsed(draw.ca)
+    if tree is None:
+        return None
+    line = draw.call.line
+    found: tuple[str, int] | None = None
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.With) or not (node.lineno < line <= (node.end_lineno or node.lineno)):
+            continue
+        for item in node.items:
+            expr = item.context_expr
+            if (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "as_default"
+                    and dotted_name(expr.func.value)):
+                if found is None or node.lineno > found[1]:  # the innermost block
+                    found = (dotted_name(expr.func.value), node.lineno)
+    return found
+
+
 class UnseededRandom(Rule):
     code = "RND001"
     name = "unseeded-random"
@@ -5115,7 +5221,8 @@ class UnseededRandom(Rule):
         "training (`learn.fine_tune(…)`, `fit_one_cycle`: its augmentations and shuffling draw from "
         "Python's `random`; fastai's `set_seed` seeds it; fastai 1's, recognised by its data API (`ImageItemList`, "
         "`*DataBunch`, `.databunch()`, `create_cnn`) and no fastai 2 name, draws from torch's generator), Hugging Face text generation that samples (a `pipeline(\"text-generation\")` or any pipeline with `do_sample=True`, `model.generate(…, do_sample=True)`: torch's generator, TensorFlow's with `framework=\"tf\"`; `transformers.set_seed` seeds it; a `text2text-generation`/`summarization`/`translation` pipeline decodes greedily unless told to sample) and pandas' "
-        "`.sample()` without `random_state`, which uses NumPy's — and reports each one that no "
+        "`.sample()` without `random_state`, which uses NumPy's, and PyMC3's `pm.sample(…)` without `random_seed`, whose "
+        "chain seeds it draws (PyMC 4+'s comes from a fresh generator instead: RND002's) — and reports each one that no "
         "seeding call for that library precedes, in a cell above or earlier in the same cell. "
         "Calls are resolved through the notebook's imports, so `import numpy.random as npr` and "
         "`from random import shuffle` are followed, and so are names a star import re-exports "
@@ -5154,7 +5261,15 @@ class UnseededRandom(Rule):
         "related; one that nothing iterates draws nothing. "
         "The fix names the seeding call of the TensorFlow the notebook uses: `tf.set_random_seed` for "
         "TensorFlow 1 (a notebook calling `tf.Session`, `tf.placeholder`, `tf.contrib`…, importing "
-        "`tensorflow.examples.tutorials` or pinning TensorFlow 1 beside it). An Estimator input function "
+        "`tensorflow.examples.tutorials` or pinning TensorFlow 1 beside it); for a TensorFlow 1 draw built inside "
+        "`with graph.as_default():` it says to seed inside that block (the call seeds the graph that is the default "
+        "where it runs); after a `tf.reset_default_graph()` that runs before the draw (and after the notebook's seed), it says to "
+        "seed right after that reset, which drops a graph seed set before it. The fix's place is the first code cell, or beside the notebook's existing seed, unless the "
+        "package the seeding call needs is first imported in a later cell: then it names that cell. A catalogued call that "
+        "re-seeds libraries itself, from its seed keyword or else from the OS's entropy (trax's "
+        "`training.Loop(…, random_seed=SEED)`: random, NumPy and TensorFlow), seeds them when given the keyword; run "
+        "without it, the fix of those libraries also says to pass it (a seed set before it does not reach the draws "
+        "after it). An Estimator input function "
         "(`numpy_input_fn(shuffle=True)`) takes no seed and its Estimator ignores a global one, so it is "
         "reported whatever seed precedes it: the fix is `RunConfig(tf_random_seed=…)` and a `tf.data` input "
         "shuffled with `seed=`. "
@@ -5295,7 +5410,12 @@ class UnseededRandom(Rule):
         "value other than None (the function's own draws on a run without one are reported). "
         "The `.sample()` of an object bound from one call of a class another package exports "
         "(`sampler = TickBarSampler(ticks_per_bar=100)`, `model = GReaT.load_from_dir(path)`, also in an "
-        "`if`/`else` at the top level) is that class's own method, not pandas'. The random inputs of a "
+        "`if`/`else` at the top level) is that class's own method, not pandas'. Nor is a Gym/Gymnasium space's "
+        "(`env.action_space.sample()`, `….observation_space.sample()`, a name bound to one or to a `gym.spaces` "
+        "class): the space samples from its own generator (gym up to 0.10: one seeded 0 at import; later gym and "
+        "Gymnasium: the space's, seeded from the OS's entropy unless `env.action_space.seed(n)`), which "
+        "`np.random.seed` does not reach; it is not counted as a draw (which gym runs is seldom readable), and the "
+        "unseeded environment's RND002 finding says to seed the action space too. The random inputs of a "
         "straight-line check cell (it only imports, binds names and asserts, and nothing else reads those "
         "names) are left out as a property-check loop's are. "
         "It also reports generators created without a seed "
@@ -5385,6 +5505,16 @@ class UnseededRandom(Rule):
         Example(cells=(
             "import pandas as pd\nfrom barkit import TickSampler",
             "sampler = TickSampler(ticks=100)\nbars = sampler.sample(trades)\nprint(len(bars))",
+        )),
+        # A Gym space's `.sample()` draws from the space's own generator, not NumPy's global state
+        # through pandas' `df.sample` (fair check 35, item 137): an environment's action space, a
+        # name bound to one, a space built from `gym.spaces`.
+        Example(cells=(
+            "import pandas as pd\nimport numpy as np\nimport gym\nfrom gym import spaces\nenv = gym.make('CartPole-v1')\nobs, _ = env.reset(seed=0)",
+            "total = 0\nfor t in range(200):\n    action = env.action_space.sample()\n    obs, reward, done, trunc, info = env.step(action)\n"
+            "    total += reward\n    if done:\n        break\nprint(total)",
+            "space = env.observation_space\nstates = np.array([space.sample() for _ in range(5)])\nprint(states.mean())",
+            "grid = spaces.Discrete(4)\nmoves = [grid.sample() for _ in range(3)]\nprint(sum(moves))",
         )),
         # StellarGraph's layers after `tf.random.set_seed` (fair check 17): seeded.
         Example(cells=(
@@ -6198,6 +6328,14 @@ class UnseededRandom(Rule):
             "train = Boxes([[1, 2, 3, 4]])",
             "print(train[0])",
         ), expect=((2, 2),)),
+        # PyMC3's `pm.sample()` takes its chain seeds from NumPy's global state (`np.random.randint`)
+        # unless given `random_seed` (fair check 35, item 136: the trace behind every plot).
+        Example(cells=(
+            "import numpy as np\nimport pymc3 as pm",
+            "def inference(y):\n    with pm.Model() as model:\n        mu = pm.Normal('mu', 0, 1)\n"
+            "        pm.Normal('y', mu, 1, observed=y)\n        trace = pm.sample(1000, njobs=4)\n    return trace",
+            "trace = inference(np.ones(10))\npm.traceplot(trace)\nseeded = pm.sample(500, random_seed=1)",
+        ), expect=((2, 5),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -6299,6 +6437,18 @@ class UnseededRandom(Rule):
                 lib_fix = ("np.random.seed(SEED) before the layers are built (Keras before 2.4 takes their seeds "
                            "from NumPy and has no keras.utils.set_random_seed)")
             fix = f"Seed {lib.label} in the first code cell: {lib_fix}"
+            imported = _seed_import_cell(ctx, library, draw)
+            if imported is not None and imported > ctx.facts.cells[0].cell.index:
+                fix = f"Seed {lib.label} after its import in cell {imported}: {lib_fix}"
+            block = _graph_block(draw) if library == "tensorflow" and lib_fix == _TF1_FIX else None
+            reset = _reset_before(ctx, draw) if library == "tensorflow" and lib_fix == _TF1_FIX and block is None else None
+            if reset is not None and reset[0] >= (imported or 0):
+                fix = (f"Seed {lib.label} right after the tf.reset_default_graph() of cell {reset[0]} (line {reset[1]}), "
+                       f"which drops a graph seed set before it: {lib_fix}")
+            if block is not None:
+                fix = (f"Seed {lib.label} inside the `with {block[0]}.as_default():` block (cell {draw.ca.cell.index}, "
+                       f"line {block[1]}), before its ops: tf.set_random_seed(SEED) seeds the graph that is the default "
+                       f"where it is called, `{block[0]}` only inside the block (or set `{block[0]}.seed = SEED`)")
             cell, line, column = _located(draw)
             end_line = draw.call.end_line
             subject = f"`{draw.shown}`{where} draws"
@@ -6328,7 +6478,27 @@ class UnseededRandom(Rule):
                     f"line {first_seed.call.line}) but never {lib.label}"
                 )
                 fix = f"Seed {lib.label} beside the existing seed in cell {first_seed.ca.cell.index}: {lib_fix}"
+                if imported is not None and imported > first_seed.ca.cell.index:
+                    fix = (f"Seed {lib.label} after its import in cell {imported} (the existing seed in cell "
+                           f"{first_seed.ca.cell.index} comes before it): {lib_fix}")
+                if reset is not None and reset[0] >= (imported or 0) and reset > (first_seed.ca.cell.index, first_seed.call.line):
+                    fix = (f"Seed {lib.label} right after the tf.reset_default_graph() of cell {reset[0]} (line {reset[1]}), "
+                           f"which drops a graph seed set before it (the existing seed in cell {first_seed.ca.cell.index} "
+                           f"comes before it): {lib_fix}")
+                if block is not None:
+                    fix = (f"Seed {lib.label} inside the `with {block[0]}.as_default():` block (cell {draw.ca.cell.index}, "
+                           f"line {block[1]}), before its ops: tf.set_random_seed(SEED) seeds the graph that is the default "
+                           f"where it is called, `{block[0]}` only inside the block (or set `{block[0]}.seed = SEED`)")
                 related += ((first_seed.ca.cell, first_seed.call.line, first_seed.call.column),)
+            reseed = next((r for r in rf.reseeds if library in r[3]), None)
+            if reseed is not None and not component:
+                # Fair check 35, item 119: trax's `training.Loop(…)` without `random_seed` re-seeds NumPy
+                # from entropy when built, so the seed above alone does not repeat the training's draws.
+                r_ca, r_call, r_shown, r_libraries, keyword = reseed
+                fix += (f"; and pass {keyword}=SEED to `{r_shown}(…)` (cell {r_ca.cell.index}, line {r_call.line}): "
+                        f"without it, it re-seeds {_libraries_text(catalog, r_libraries)} from the operating system's "
+                        "entropy when it runs, so no seed set before it reaches the draws after it")
+                related += ((r_ca.cell, r_call.line, r_call.column),)
             state = f"{lib.label} (Keras before 2.4 seeds its layers from it)" if old_keras else lib.label
             message = f"{subject} from the global random state of {state}, which no call before it seeds{more}{partial}"
             if library == "numpy" and not component:
@@ -6473,7 +6643,9 @@ class MissingRandomState(Rule):
         "also takes `seed=` for it); LIME explainers (`LimeTabularExplainer`, `LimeTextExplainer`, `LimeImageExplainer`) "
         "without `random_state` (they then perturb with NumPy's global state, as scikit-learn does); UMAP (umap-learn's or cuML's) "
         "and cuML's `TSNE`, random forests and `train_test_split` without `random_state`, which no NumPy seed covers (cuML's "
-        "`KMeans` seeds itself and is not reported); Stable-Baselines3 (and sb3-contrib, Stable Baselines 2) algorithms "
+        "`KMeans` seeds itself and is not reported); PyMC 4+'s `pm.sample(…)` without `random_seed` (its chain seeds come "
+        "from an unseeded `np.random.default_rng()`, which no NumPy seed covers; PyMC3's reads NumPy's global state and is "
+        "RND001's); Stable-Baselines3 (and sb3-contrib, Stable Baselines 2) algorithms "
         "(`PPO(\"MlpPolicy\", env)`, `A2C`, `DQN`, `SAC`, `TD3`, `DDPG`…) without `seed=`: their initial weights, "
         "exploration and environment resets are then unseeded, whatever global seed came before; the first `env.reset()` "
         "of a Gym/Gymnasium environment (`env = gym.make(…)` at the top level) that passes no `seed=` and follows no "
@@ -7029,6 +7201,13 @@ class MissingRandomState(Rule):
             "rf = RandomForestRegressor()",
             "%%time\nget_cv_scores(rf, X, y_train);",
         ), expect=((2, 2), (3, 1))),
+        # PyMC 4+'s `pm.sample()` seeds its chains from an unseeded default_rng without `random_seed`,
+        # whatever `np.random.seed` came before (fair check 35, item 136: PyMC3's reads NumPy's state).
+        Example(cells=(
+            "import numpy as np\nimport pymc as pm\nnp.random.seed(0)",
+            "with pm.Model() as model:\n    mu = pm.Normal('mu', 0, 1)\n    idata = pm.sample(1000)\n"
+            "    fixed = pm.sample(1000, random_seed=3)\nprint(idata.posterior['mu'].mean())",
+        ), expect=((2, 3),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
