@@ -439,6 +439,16 @@ def test_dep001_names_the_sklearn_placeholder_a_manifest_lists(tmp_path):
     assert finding.fix.startswith("Replace `sklearn` with `scikit-learn`")
 
 
+def test_dep001_names_the_skimage_placeholder_a_manifest_pins(tmp_path):
+    # Fair check 35: PyPI's `skimage` 0.0 is a placeholder whose install fails, so `skimage==0.0` in
+    # a requirements.txt declares no scikit-image and stops `pip install -r` of the whole file.
+    root = make_repo(tmp_path, {"requirements.txt": "numpy==1.14.5\nskimage==0.0\n"})
+    nb = write_notebook(root / "nb.ipynb", ["import numpy as np\nfrom skimage import io"])
+    (finding,) = [d for d in audit(nb) if d.code == "DEP001"]
+    assert "lists `skimage`, a placeholder on the package index whose only release stops the install" in finding.message
+    assert finding.fix.startswith("Replace `skimage` with `scikit-image`")
+
+
 def test_component_imports_are_judged_by_the_component_not_the_notebooks_manifest(tmp_path):
     # An import in a KFP component's body runs in its image: `packages_to_install` declares it;
     # one on a stock Python image that nothing installs keeps its finding, which says where it runs.
