@@ -26,7 +26,7 @@ FIELDS = {
     "api", "distribution", "removed_in", "replacement", "source", "method", "modules", "keyword",
     "unless_path_suffix", "argument", "argument_name", "values", "receivers", "indexer",
     "unless_modules", "unless_python2", "key", "unless_receivers", "said", "unpacked", "unless_keywords",
-    "positional", "shared_with", "note", "rename", "same_without", "passed",
+    "positional", "shared_with", "note", "rename", "same_without", "passed", "targets", "along",
 }
 METHOD_ONLY = {"receivers", "indexer", "unless_modules", "unless_python2", "unless_receivers", "shared_with"}
 
@@ -56,6 +56,10 @@ def test_every_entry_has_its_fields_and_only_known_ones() -> None:
             assert entry.get("keyword") and isinstance(entry["same_without"], (bool, int, str)), where
         if "positional" in entry:  # a count of positional arguments a function still takes
             assert isinstance(entry["positional"], int) and entry["positional"] >= 0 and not entry.get("method"), where
+        if "targets" in entry:  # a count of assignment targets, never beside the any-count `unpacked`
+            assert isinstance(entry["targets"], int) and entry["targets"] >= 1 and not entry.get("unpacked"), where
+        if "along" in entry:  # another entry's api, which the loader looks up among the uses
+            assert entry["along"] in {e["api"] for e in _entries()} and entry["along"] != entry["api"], where
 
 
 def test_the_loader_keeps_every_entry_and_reads_the_new_fields() -> None:
@@ -208,6 +212,20 @@ def _uses(*cells: str, kernel: str = "") -> list[tuple[int, int, str]]:
     (("import gym\nenv = gym.make('CartPole-v0')\nframe = env.render(mode='rgb_array')\nenv.render()\n"
       "class Mine(gym.Env):\n    def render(self, mode='human'):\n        return None\nmine = Mine()\nmine.render(mode='human')",),
      [(1, 3, "gym.Env.render(mode=…)")]),
+    # gym 0.26's five-value `step` and `(obs, info)` `reset` (fair check 35, recall T-7.2): `step` unpacked into
+    # four names (a tuple or a list) on what `gym.make` made, or its `.unwrapped`; not into five, a starred
+    # target, one name, or the notebook's own environment; `obs = env.reset()` (one target) beside it, not
+    # `obs, info = env.reset()` nor a bare `env.reset()`.
+    (("import gym\nenv = gym.make('CartPole-v0')\nenv = env.unwrapped\nobs = env.reset()\nenv.reset()\n"
+      "obs, info = env.reset()\nobs, reward, done, info = env.step(0)\n[o, r, d, i] = env.unwrapped.step(1)\n"
+      "o, r, te, tr, i = env.step(0)\no, *rest = env.step(0)\nresult = env.step(0)\n"
+      "class Mine(gym.Env):\n    def step(self, a):\n        return 0, 0.0, False, {}\n"
+      "mine = Mine()\ns, r, d, i = mine.step(0)",),
+     [(1, 4, "gym.Env.reset"), (1, 7, "gym.Env.step"), (1, 8, "gym.Env.step")]),
+    # Without a four-name `step`, `obs = env.reset()` is not read as the old API (code for 0.26 may unpack it later).
+    (("import gym\nenv = gym.make('CartPole-v1')\nobs = env.reset()\nobs, info = obs\nresult = env.step(0)",), []),
+    # gymnasium's `make` is not gym's: every gymnasium release returns five values.
+    (("import gymnasium as gym\nenv = gym.make('CartPole-v1')\nobs = env.reset()\ns, r, d, i = env.step(0)",), []),
 ])
 def test_what_the_new_entries_match(cells: tuple[str, ...], expected: list[tuple[int, int, str]]) -> None:
     assert _uses(*cells) == expected

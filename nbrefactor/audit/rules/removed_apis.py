@@ -115,6 +115,16 @@ class Removal:
     # one of the values there needs more than the replacement's name (fair check 34, item 45:
     # `Imputer(missing_values='NaN')` → `SimpleImputer(missing_values=np.nan)`: SimpleImputer refuses the string).
     passed: tuple = ()
+    # A changed number of values (fair check 35, recall T-7.2: gym 0.26's `env.step(a)` returns five values,
+    # `env.reset()` the pair `(obs, info)`): calls of `api` (or of `method`) whose result is assigned to exactly
+    # this many targets, a tuple or list of them (4: `obs, reward, done, info = env.step(a)`, no starred one),
+    # or, with 1, a single target (`obs = env.reset()`). Where the release's count differs, the old count
+    # tells the old code; a result used any other way (`env.step(a)[0]`, `r = env.step(a)`) is not reported.
+    targets: int = 0
+    # Reported only in a notebook where the entry whose `api` this names is used too (and not guarded):
+    # `obs = env.reset()` is code for gym 0.26 as well where `obs` is then unpacked or indexed, so it is read as
+    # the old API only beside an old `step` the same notebook unpacks into four names.
+    along: str = ""
 
     @property
     def path_suffix(self) -> bool:
@@ -125,7 +135,7 @@ class Removal:
     @property
     def on_path(self) -> bool:
         """Matched on import paths and attribute chains (`_match`), not on calls or subscripts."""
-        return not (self.method or self.keyword or self.values or self.unpacked or self.positional >= 0 or self.path_suffix)
+        return not (self.method or self.keyword or self.values or self.unpacked or self.targets or self.positional >= 0 or self.path_suffix)
 
 
 def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozenset[str]]]:
@@ -147,6 +157,7 @@ def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozens
             tuple(str(v) for v in e.get("rename", [])),
             repr(e["same_without"]) if "same_without" in e else "",
             _passed(e.get("passed")),
+            int(e.get("targets", 0)), str(e.get("along", "")),
         )
         for e in data.get("removed", [])
         if e.get("api") and e.get("distribution") and e.get("removed_in") and (not e.get("method") or e.get("modules"))
@@ -507,17 +518,23 @@ _Match = tuple[Removal, str, Optional[_Written]]
 
 
 def _call_match(call: ast.Call, candidates: list[Removal], ca: CellAnalysis, dicts: Callable[[], _DictBindings],
-                unpacked: bool = False, resolve: Optional[Callable[[str], str]] = None) -> list[_Match]:
+                shape: int = 0, resolve: Optional[Callable[[str], str]] = None) -> list[_Match]:
     """Every catalogued removal a call hits, with what to show: a removed method (no keyword), each
     removed keyword the call passes (`fit(X, y, early_stopping_rounds=5, eval_metric="auc")` is two,
     of one release: one finding naming both), or a removed value it passes; a changed return type
-    where the call's result is `unpacked` into names."""
+    where the call's result is unpacked into names, or assigned to as many targets as an entry's
+    `targets` (`shape`, `_shapes`)."""
     found: list[_Match] = []
     for entry in candidates:
+        if entry.targets:
+            # (before a removed method's `break` below: the method is still there, its result changed)
+            if shape == entry.targets:
+                found.append((entry, _shown(entry), None))
+            continue
         if entry.unpacked:
             asked = not entry.keyword or any(
                 k.arg == entry.keyword and isinstance(k.value, ast.Constant) and k.value.value is False for k in call.keywords)
-            if unpacked and asked and not any(_passes(call, k) for k in entry.unless_keywords):
+            if (shape > 1 or shape < 0) and asked and not any(_passes(call, k) for k in entry.unless_keywords):
                 found.append((entry, _shown(entry), None))
             continue
         if entry.values:
@@ -554,6 +571,26 @@ def _call_match(call: ast.Call, candidates: list[Removal], ca: CellAnalysis, dic
     return found
 
 
+def _shapes(tree: ast.Module) -> dict[int, int]:
+    """For each call a cell assigns (by id): how many targets take its value. n >= 2 for a tuple or list of
+    n names (`a, b = f()`), 1 for a single target (`x = f()`, `self.x = f()`, `x: T = f()`), -1 for
+    another unpacking (a starred target, `a, = f()`); a call assigned to several targets (`x = a, b = f()`)
+    takes its first unpacking. A call not assigned whole is not in it (`f()[0]`, `g(f())`)."""
+    shapes: dict[int, int] = {}
+    for node in nodes_of(tree, ast.Assign, ast.AnnAssign):
+        if not isinstance(node.value, ast.Call):
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        unpacking = next((t for t in targets if isinstance(t, (ast.Tuple, ast.List))), None)
+        if unpacking is None:
+            shapes[id(node.value)] = 1
+        elif len(unpacking.elts) > 1 and not any(isinstance(e, ast.Starred) for e in unpacking.elts):
+            shapes[id(node.value)] = len(unpacking.elts)
+        else:
+            shapes[id(node.value)] = -1
+    return shapes
+
+
 def _shown(entry: Removal) -> str:
     return f"{entry.api}({entry.keyword}=…)" if entry.keyword else entry.api
 
@@ -568,6 +605,10 @@ _SAME_KIND_METHODS = frozenset({
     "dropna", "fillna", "copy", "reset_index", "set_index", "drop", "drop_duplicates", "sort_values",
     "sort_index", "rename", "astype", "query", "assign", "head", "tail", "append", "sample",
 })
+# Attributes that hold an object of the kind their owner is: gym's `env.unwrapped`, the environment under
+# `gym.make`'s wrappers, whose `step`, `reset` and `render` changed with theirs in 0.26 (fair check 31:
+# MorvanZhou's `env = gym.make('CartPole-v0')`, then `env = env.unwrapped`).
+_SAME_KIND_ATTRIBUTES = frozenset({"unwrapped"})
 # A boolean mask (`df.x == 0`, `(a > 1) & (b < 2)`, `~m`): indexing a frame or series with one selects rows
 # and keeps its kind.
 _MASK_OPERATORS = (ast.BitAnd, ast.BitOr, ast.BitXor)
@@ -588,12 +629,14 @@ def _keeps_kind(subscript: ast.Subscript) -> bool:
 
 
 def _same_kind_root(value: ast.expr) -> ast.expr:
-    """`value` with its trailing `_SAME_KIND_METHODS` calls and `_keeps_kind` subscripts taken off
-    (`pd.read_csv(p).dropna()` → `pd.read_csv(p)`; `df.dropna().reset_index()` → `df`;
-    `df[df.x == 0].copy()` and `df.loc[mask]` → `df`)."""
+    """`value` with its trailing `_SAME_KIND_METHODS` calls, `_SAME_KIND_ATTRIBUTES` and `_keeps_kind`
+    subscripts taken off (`pd.read_csv(p).dropna()` → `pd.read_csv(p)`; `df.dropna().reset_index()` → `df`;
+    `df[df.x == 0].copy()` and `df.loc[mask]` → `df`; `gym.make(i).unwrapped` → `gym.make(i)`)."""
     while True:
         if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _SAME_KIND_METHODS:
             value = value.func.value
+        elif isinstance(value, ast.Attribute) and value.attr in _SAME_KIND_ATTRIBUTES:
+            value = value.value
         elif isinstance(value, ast.Subscript) and _keeps_kind(value):
             value = value.value
             if isinstance(value, ast.Attribute) and value.attr in ("loc", "iloc"):
@@ -764,7 +807,7 @@ def _entry_tables(entries: tuple[Removal, ...]) -> tuple[dict[str, tuple[int, Re
         return kept[1], kept[2], kept[3]
     functions: dict[str, list[Removal]] = {}
     for e in entries:
-        if (e.keyword or e.values or e.unpacked or e.positional >= 0 or e.path_suffix) and not e.method:
+        if (e.keyword or e.values or e.unpacked or e.targets or e.positional >= 0 or e.path_suffix) and not e.method:
             functions.setdefault(e.api, []).append(e)
     # The last part of each such function's name: a call of another name is not resolved at all.
     function_names = frozenset(api.rsplit(".", 1)[-1] for api in functions)
@@ -831,7 +874,7 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
         # the parent map, which only a use's guard test needs (built then, once per cell).
         chained = {id(n.value) for n in nodes_of(tree, ast.Attribute)}
         parents: Optional[dict[ast.AST, ast.AST]] = None
-        unpacked: Optional[frozenset[int]] = None  # calls whose result a cell unpacks: `a, b = f(…)`
+        shapes: Optional[dict[int, int]] = None  # how many targets a call's result is assigned to (`_shapes`)
         for node in nodes_of(tree, *_USE_NODE_CLASSES):  # (in `ast.walk`'s order: ties of the sort below keep it)
             kind = type(node)
             found: Optional[_Match] = None
@@ -875,7 +918,10 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                         and not (e.unless_receivers and _receiver_from(node.func.value, e.unless_receivers, ctx, rebound, makers))
                         and (id(e) not in shared or _receiver_from(node.func.value, e.modules, ctx, rebound, makers))
                     ]
-                also = _call_match(node, candidates, ca, dicts, resolve=ctx.facts.resolve)
+                if shapes is None and any(e.targets for e in candidates):
+                    shapes = _shapes(tree)
+                also = _call_match(node, candidates, ca, dicts, shapes.get(id(node), 0) if shapes else 0,
+                                   resolve=ctx.facts.resolve)
                 found = also.pop(0) if also else None
             elif (
                 functions and isinstance(node, ast.Call) and (node.keywords or node.args)
@@ -888,11 +934,9 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                 if dotted and dotted.rsplit(".", 1)[-1] in function_names:
                     head = dotted.split(".", 1)[0]
                     if head in aliases and head not in rebound:
-                        if unpacked is None:
-                            unpacked = frozenset(
-                                id(a.value) for a in nodes_of(tree, ast.Assign)
-                                if any(isinstance(t, (ast.Tuple, ast.List)) for t in a.targets))
-                        also = _call_match(node, functions.get(ctx.facts.resolve(dotted), []), ca, dicts, id(node) in unpacked,
+                        if shapes is None:
+                            shapes = _shapes(tree)
+                        also = _call_match(node, functions.get(ctx.facts.resolve(dotted), []), ca, dicts, shapes.get(id(node), 0),
                                            resolve=ctx.facts.resolve)
                         found = also.pop(0) if also else None
             elif isinstance(node, ast.Attribute) and id(node) not in chained and _root_name(node) in aliases:
@@ -931,7 +975,16 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                     uses.append(_Use(entry, written[0], written[1].lineno, written[1].col_offset + 1, shown))
     order = {id(ca): i for i, ca in enumerate(ctx.cells)}
     uses.sort(key=lambda u: (order[id(u.ca)], u.line, u.column))
-    return uses
+    return _along(uses)
+
+
+def _along(uses: list[_Use]) -> list[_Use]:
+    """The uses without those of an entry whose `along` entry the notebook does not use (`obs = env.reset()`
+    is read as gym's old API only beside a four-name `env.step`)."""
+    if not any(u.entry.along for u in uses):
+        return uses
+    used = {u.entry.api for u in uses}
+    return [u for u in uses if not u.entry.along or u.entry.along in used]
 
 
 def _own_functions(ctx: RuleContext) -> frozenset[str]:
@@ -953,6 +1006,10 @@ def _module_receiver(receiver: ast.expr, aliases: dict[str, str], rebound: froze
 
 def _errors(entry: Removal) -> frozenset[str]:
     """What the removal raises, which a `try:` around the use must catch to be a fallback."""
+    if entry.targets:
+        # Unpacking into another count raises ValueError ("too many values to unpack"); a single name
+        # takes whatever comes, nothing is raised.
+        return frozenset({"ValueError", "Exception", "BaseException"}) if entry.targets > 1 else frozenset()
     if entry.unpacked:
         return frozenset()  # nothing is raised: the names get other values
     if entry.values:
@@ -1228,7 +1285,11 @@ class UsesRemovedApi(Rule):
         "`DataFrame.append`, also reported with `ignore_index=` on any receiver), and removed indexers where subscripted (`df.ix[0, \"a\"]`); "
         "also a changed return type where the notebook unpacks the result (`lbvalue, pvalue = acorr_ljungbox(x, lags)`: "
         "statsmodels 0.13 returns a DataFrame, whose unpacking binds its column labels; not a call passing `return_df=`, "
-        "and `return_df=False` unpacked only against 0.14, which returns the frame whatever it says); "
+        "and `return_df=False` unpacked only against 0.14, which returns the frame whatever it says), and a changed "
+        "number of values where the notebook assigns the result to the old count (gym 0.26: `obs, reward, done, info = "
+        "env.step(a)` on an environment `gym.make` made, or its `.unwrapped`, raises ValueError, as `step` returns five "
+        "values; `obs = env.reset()`, which binds the pair `(obs, info)` since, only beside such a `step`: alone, a single "
+        "name is code for 0.26 too where it is unpacked or indexed later; not a notebook's own environment class); "
         "calls passing more arguments by position than a release takes (`sns.regplot(x, y)`: seaborn 0.12 takes only `data` "
         "by position; not with `*args`); and `.next()` on an iterator the builtin `iter(…)` made in a notebook importing torch "
         "(`dataiter = iter(trainloader); dataiter.next()`: torch 1.13 dropped the DataLoader iterator's Python 2 method, and "
@@ -1451,6 +1512,13 @@ class UsesRemovedApi(Rule):
             cells=("import pandas as pd\ndf = pd.read_csv('d.csv')\ntags = df['tags'][0]\ntags.append('x')",
                    "rows = []\nfirst = rows[:2]\nfirst.append(1)\nalias = rows\nalias.append(2)"),
         ),
+        # gym 0.26's API (five values from `step`, `(obs, info)` from `reset`), and a single name for `reset` with no
+        # four-name `step` beside it: code for 0.26 may unpack or index it later (fair check 35, recall T-7.2).
+        Example(
+            cells=("import gym\nenv = gym.make('CartPole-v1')",
+                   "obs, info = env.reset(seed=0)\nobs, reward, terminated, truncated, info = env.step(0)\n"
+                   "state = env.reset()\nstate = state[0]"),
+        ),
     )
     failing = (
         # The manifest admits only releases without the module: an error.
@@ -1635,13 +1703,23 @@ class UsesRemovedApi(Rule):
                    "df_ = df_no.append(df_yes)"),
             expect=((2, 3),),
         ),
+        # gym's API from before 0.26 with gym unpinned (fair check 35, recall T-7.2: deepschool.io's CartPole policy
+        # gradients): `env.step` unpacked into four names raises ValueError on 0.26, which returns five, and `observation
+        # = env.reset()` binds the pair `(obs, info)`; one finding at the first use, the reset, the step related.
+        Example(
+            cells=("!pip install gym\nimport gym\nenv = gym.make('CartPole-v0')",
+                   "observation = env.reset()\nfor t in range(200):\n"
+                   "    observation, reward, done, info = env.step(env.action_space.sample())\n    if done:\n        break"),
+            expect=((2, 1),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         entries, names = ctx.catalog.derived("removed_apis", _catalogue)
         if not entries:
             return
-        uses = [u for u in _uses(ctx, entries) if not is_suppressed(u.ca.cell, u.line, u.line, self.code)]
+        # (`_along` again: the use another's stands on may be suppressed)
+        uses = _along([u for u in _uses(ctx, entries) if not is_suppressed(u.ca.cell, u.line, u.line, self.code)])
         if uses:
             from packaging.version import InvalidVersion, Version
         # One release spelled two ways in the catalogue (keras `2.13` and `2.13.0`) is one release: the shortest
