@@ -175,7 +175,7 @@ def test_removal_entry_tables_are_made_once_per_catalogue_and_equal_a_fresh_buil
     assert paths == r._path_index(entries)
     fresh: dict = {}
     for e in entries:
-        if (e.keyword or e.values or e.unpacked or e.positional >= 0 or e.path_suffix) and not e.method:
+        if (e.keyword or e.values or e.unpacked or e.targets or e.positional >= 0 or e.path_suffix) and not e.method:
             fresh.setdefault(e.api, []).append(e)
     assert functions == fresh and names == frozenset(api.rsplit(".", 1)[-1] for api in fresh) and len(names) > 5
     again = r._entry_tables(entries)
