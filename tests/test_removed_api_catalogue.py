@@ -224,6 +224,8 @@ def _uses(*cells: str, kernel: str = "") -> list[tuple[int, int, str]]:
      [(1, 4, "gym.Env.reset"), (1, 7, "gym.Env.step"), (1, 8, "gym.Env.step")]),
     # Without a four-name `step`, `obs = env.reset()` is not read as the old API (code for 0.26 may unpack it later).
     (("import gym\nenv = gym.make('CartPole-v1')\nobs = env.reset()\nobs, info = obs\nresult = env.step(0)",), []),
+    # gym 0.26 removed `Env.seed` (fair check 21, recall ): on what `gym.make` made, not a space's `seed`.
+    (("import gym\nenv = gym.make('CartPole-v0')\nenv.seed(1)\nenv.action_space.seed(1)",), [(1, 3, "gym.Env.seed")]),
     # gymnasium's `make` is not gym's: every gymnasium release returns five values.
     (("import gymnasium as gym\nenv = gym.make('CartPole-v1')\nobs = env.reset()\ns, r, d, i = env.step(0)",), []),
 ])
