@@ -1,4 +1,4 @@
-"""Dependency rules DEP001–DEP004 beyond their embedded examples: projects with folders, messages,
+"""Dependency rules DEP001–DEP004 and DEP007 beyond their embedded examples: projects with folders, messages,
 manifest locations and the JSON report."""
 
 from __future__ import annotations
