@@ -3727,7 +3727,7 @@ class UnpinnedRequirement(Rule):
 _INSTALL_STOPS = {
     "requirements": "`pip install -r {name}` stops at it, for every notebook of the project, whatever they import",
     "environment": "`conda env create -f {name}` stops at its `pip:` list, for every notebook of the project",
-    "pipfile": "`pipenv install` stops at it, for every notebook of the project",
+    "pipfile": "`pipenv install` stops at it (with `--dev` for a dev package), for every notebook of the project",
     "dockerfile": "the image's build stops at this RUN line, for every notebook run in it",
 }
 
@@ -3861,8 +3861,8 @@ class UninstallableRequirement(Rule):
             # The notebook's imports of what the line meant: related, one root cause (DEP001 leaves them).
             related = tuple(dict.fromkeys((u.cell, u.line, u.column) for u in uses
                                           if real in u.resolution.normalised or req.name in u.resolution.normalised))
-            stops = _INSTALL_STOPS.get(manifest.kind, "installing the project (`pip install .`) stops at it, for every "
-                                                      "notebook that needs it")
+            stops = _INSTALL_STOPS.get(manifest.kind, "any install that takes this line (`pip install .`, or the extra or "
+                                                      "group that lists it) stops at it")
             yield Hit(
                 None,
                 req.line,
