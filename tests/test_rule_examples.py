@@ -87,6 +87,8 @@ NOT_CODE = {
     ("DEP002", "use_instead"): "the manifest is drawn in comments",
     ("DEP004", "example"): "requirements.txt text",
     ("DEP004", "use_instead"): "requirements.txt text",
+    ("DEP007", "example"): "requirements.txt text",
+    ("DEP007", "use_instead"): "requirements.txt text",
     ("HID004", "example"): "cells drawn as `# cell N` comments",
     ("HID004", "use_instead"): "cells drawn as `# cell N` comments",
     ("HID007", "example"): "the saved traceback is drawn as a comment",

@@ -1,4 +1,4 @@
-"""Dependency rules DEP001–DEP004 beyond their embedded examples: projects with folders, messages,
+"""Dependency rules DEP001–DEP004 and DEP007 beyond their embedded examples: projects with folders, messages,
 manifest locations and the JSON report."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from nbrefactor.report import json_report
 from nbrefactor.audit.rules import rule_by_code
 from nbfactory import write_notebook
 
-DEP = [rule_by_code(c) for c in ("DEP001", "DEP002", "DEP003", "DEP004")]
+DEP = [rule_by_code(c) for c in ("DEP001", "DEP002", "DEP003", "DEP004", "DEP007")]
 
 
 def audit(path: Path):
@@ -431,22 +431,48 @@ def test_a_colab_guarded_install_of_an_imported_package_is_part_of_the_import_fi
 
 def test_dep001_names_the_sklearn_placeholder_a_manifest_lists(tmp_path):
     # PyPI's `sklearn` is a deprecated placeholder: listing it declares no scikit-learn, and the
-    # message says the manifest lists it (not only "not declared"), the fix to replace it.
-    root = make_repo(tmp_path, {"requirements.txt": "pandas==2.2.2\nsklearn\n"})
+    # message says the manifest lists it (not only "not declared"), the fix to replace it. Its first
+    # release pinned (`sklearn==0.0`) is not known to fail on install: DEP001 keeps the finding.
+    root = make_repo(tmp_path, {"requirements.txt": "pandas==2.2.2\nsklearn==0.0\n"})
     nb = write_notebook(root / "nb.ipynb", ["import pandas as pd\nfrom sklearn.linear_model import Ridge"])
-    (finding,) = [d for d in audit(nb) if d.code == "DEP001"]
+    diagnostics = audit(nb)
+    (finding,) = [d for d in diagnostics if d.code == "DEP001"]
     assert "lists `sklearn`, a deprecated placeholder" in finding.message and "scikit-learn" in finding.message
     assert finding.fix.startswith("Replace `sklearn` with `scikit-learn`")
+    assert not [d for d in diagnostics if d.code == "DEP007"]
 
 
-def test_dep001_names_the_skimage_placeholder_a_manifest_pins(tmp_path):
-    # Fair check 35: PyPI's `skimage` 0.0 is a placeholder whose install fails, so `skimage==0.0` in
-    # a requirements.txt declares no scikit-image and stops `pip install -r` of the whole file.
-    root = make_repo(tmp_path, {"requirements.txt": "numpy==1.14.5\nskimage==0.0\n"})
-    nb = write_notebook(root / "nb.ipynb", ["import numpy as np\nfrom skimage import io"])
-    (finding,) = [d for d in audit(nb) if d.code == "DEP001"]
-    assert "lists `skimage`, a placeholder on the package index whose only release stops the install" in finding.message
-    assert finding.fix.startswith("Replace `skimage` with `scikit-image`")
+def test_an_uninstallable_placeholder_line_is_one_dep007_finding_not_also_dep001(tmp_path):
+    # Fair check 35 (recall T-2.1): `skimage==0.0` stops `pip install -r requirements.txt` for every notebook,
+    # and an unpinned `sklearn` does since December 2023. One root cause, one finding: DEP007 at the line,
+    # the notebook's import of what the line meant related; replacing the line also declares the import,
+    # so DEP001 does not report it a second time.
+    for spec, module, real in (("skimage==0.0", "from skimage import io", "scikit-image"),
+                               ("sklearn", "from sklearn.linear_model import Ridge", "scikit-learn")):
+        root = make_repo(tmp_path / real, {"requirements.txt": f"numpy==1.14.5\n{spec}\n"})
+        nb = write_notebook(root / "nb.ipynb", [f"import numpy as np\n{module}"])
+        diagnostics = audit(nb)
+        assert not [d for d in diagnostics if d.code in ("DEP001", "DEP004")]
+        (finding,) = [d for d in diagnostics if d.code == "DEP007"]
+        assert finding.location.path.endswith("requirements.txt") and finding.location.line == 2
+        assert f"`{spec}`" in finding.message and "cannot be installed" in finding.message
+        assert finding.fix.startswith(f"Replace `{spec}` with `{real}==")
+        assert [(r.cell, r.line) for r in finding.related] == [(1, 2)]
+
+
+def test_dep007_reports_the_line_for_a_notebook_that_does_not_import_it(tmp_path):
+    # `pip install -r` fails for every notebook of the project; a notebook importing only numpy
+    # is affected all the same, and two notebooks sharing the file get one finding per line.
+    root = make_repo(tmp_path, {"requirements.txt": "numpy==1.14.5\nskimage==0.0\ntensorflow-gpu\n"})
+    a = write_notebook(root / "a.ipynb", ["import numpy as np"])
+    b = write_notebook(root / "b.ipynb", ["import numpy as np\nimport tensorflow as tf"])
+    result = audit_paths([str(a), str(b)], Settings(select=("DEP",)), jobs=1)
+    found = {d.location.line: {(Path(r.path).name, r.cell) for r in d.related} for d in result.diagnostics if d.code == "DEP007"}
+    assert set(found) == {2, 3}
+    assert found[2] == {("a.ipynb", None), ("b.ipynb", None)}
+    # b's import of tensorflow, what `tensorflow-gpu` meant, is kept though a.ipynb reported the line first.
+    assert found[3] == {("a.ipynb", None), ("b.ipynb", None), ("b.ipynb", 1)}
+    assert not [d for d in result.diagnostics if d.code == "DEP004"]
 
 
 def test_component_imports_are_judged_by_the_component_not_the_notebooks_manifest(tmp_path):

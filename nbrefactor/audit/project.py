@@ -67,6 +67,10 @@ class Requirement:
     # `tensorflow-1.7.0-notebook-gpu:latest`, no longer published): not a line to pin (DEP004 leaves
     # it), yet no pin that speaks for the project's other manifests either.
     named_build: bool = False
+    # A conda package (an environment file's `dependencies:` outside its `pip:` list, a Dockerfile's `conda
+    # install`, conda's spec list saved as requirements.txt), not a name on the Python package index: the
+    # index's placeholders (`sklearn`, `cudf`) say nothing of conda's packages (DEP007).
+    conda: bool = False
 
 
 @dataclass(frozen=True)
@@ -134,6 +138,22 @@ class Manifest:
     # contributors' tools, no environment of the notebooks (fair check 27: pinecone's examples, where each
     # notebook pins its own install line).
     contributors_only: bool = False
+    # The file names a package index or link page besides PyPI (`--extra-index-url https://pypi.nvidia.com`,
+    # `-f …/torch_stable.html`, a Pipfile's second `[[source]]`, a pyproject's `[[tool.uv.index]]`): a name that is a
+    # placeholder on PyPI may be a real release there, so DEP007 says nothing of the file's lines.
+    other_index: bool = False
+
+
+# What names another package index or link page: pip's options (in a requirements file, an environment file's
+# `pip:` list, a Dockerfile's RUN line, `PIP_EXTRA_INDEX_URL`), a Pipfile's `[[source]]` (one is PyPI's; DEP007
+# counts them), uv's and Poetry's index tables of a pyproject.toml.
+_OTHER_INDEX = re.compile(r"(?:^|[\s'\"=])(?:-i|--index-url|--extra-index-url|-f|--find-links)(?=[\s=])|PIP_(?:EXTRA_)?INDEX_URL|PIP_FIND_LINKS"
+                          r"|^\s*\[\[tool\.(?:uv\.index|poetry\.source)\]\]|^\s*\[\[?tool\.pdm\.source", re.MULTILINE)
+
+
+def names_other_index(text: str) -> bool:
+    """Does a manifest's text name a package index or link page besides PyPI (`_OTHER_INDEX`)?"""
+    return _OTHER_INDEX.search(text) is not None or len(re.findall(r"(?m)^\s*\[\[source\]\]", text)) > 1
 
 
 # `-r https://…/requirements.txt` / `--requirement=https://…`: a requirements file included by URL.
@@ -308,7 +328,7 @@ def _requirement(spec: str, line: int, conda: bool = False) -> Optional[Requirem
         pinned = bool(re.match(r"^=[^=<>!~,|*\s]*\d[^<>!~,|*\s]*$", rest))
     patch_range = not pinned and (_PATCH_RANGE.match(rest) is not None
                                   or (conda and rest.startswith("=") and _PATCH_RANGE.match("=" + rest) is not None))
-    return Requirement(normalise(match.group(1)), spec.strip(), line, pinned, patch_range)
+    return Requirement(normalise(match.group(1)), spec.strip(), line, pinned, patch_range, conda=conda)
 
 
 # `git+https://github.com/kubeflow/fairing.git@v1.0.1`, `git+ssh://…/repo.git#egg=name`: a bare VCS line.
@@ -366,7 +386,8 @@ def parse_requirements_txt(path: str, text: str) -> Manifest:
             continue
         if req:
             reqs.append(req)
-    return Manifest(path, "requirements", tuple(reqs), python_requires=python_requires, remote_includes=tuple(remote))
+    return Manifest(path, "requirements", tuple(reqs), python_requires=python_requires, remote_includes=tuple(remote),
+                    other_index=names_other_index(text))
 
 
 # `conda list --export > requirements.txt` writes conda's own spec list, which `conda create --name <env>
@@ -428,7 +449,8 @@ def parse_environment_yml(path: str, text: str) -> Manifest:
             python_requires = python or python_requires
         if req and req.name not in ("python", "pip"):
             reqs.append(req)
-    return Manifest(path, "environment", tuple(reqs), python_requires=python_requires, remote_includes=tuple(remote))
+    return Manifest(path, "environment", tuple(reqs), python_requires=python_requires, remote_includes=tuple(remote),
+                    other_index=names_other_index(text))
 
 
 def _line_of(lines: list[str], name: str, start: int = 0, key_first: bool = False) -> int:
@@ -645,7 +667,8 @@ def parse_pyproject(path: str, text: str, poetry_lock: Optional[str] = None, uv_
                          and all(isinstance(k, str) and _DEVELOPMENT_EXTRA.match(k) for k in extras))
     return Manifest(path, "pyproject", tuple(reqs), normalise(project_name) if isinstance(project_name, str) else None,
                     python_requires=python.strip() if isinstance(python, str) and python.strip() else None,
-                    notebook_group=notebook_group, poetry_group=poetry_group, contributors_only=contributors_only)
+                    notebook_group=notebook_group, poetry_group=poetry_group, contributors_only=contributors_only,
+                    other_index=names_other_index(text))
 
 
 # The names of extras for working on a repository rather than using it.
@@ -760,7 +783,7 @@ def parse_pipfile(path: str, text: str, lock: Optional[str] = None) -> Optional[
             reqs.append(req)
     if not reqs:
         return None
-    return Manifest(path, "pipfile", tuple(reqs), normalise(local) if local else None)
+    return Manifest(path, "pipfile", tuple(reqs), normalise(local) if local else None, other_index=names_other_index(text))
 
 
 def uv_workspace_lock(path: str, pyproject_text: str, lock_text: Optional[str]) -> Optional[Manifest]:
@@ -1260,7 +1283,7 @@ def parse_dockerfile(path: str, text: str) -> Optional[Manifest]:
     if not reqs and not includes and not images and not projects:
         return None
     return Manifest(path, "dockerfile", tuple(reqs), base_images=tuple(images), includes=includes,
-                    projects=tuple(dict.fromkeys(projects)))
+                    projects=tuple(dict.fromkeys(projects)), other_index=names_other_index(text))
 
 
 def _run_installs(words: list[str], workdir: str) -> Iterable[tuple[str, bool, bool, str]]:

@@ -267,7 +267,8 @@ class AuditResult:
         """Every finding of the batch. A finding located in a file the notebooks share (DEP004 on
         a requirements.txt line that every notebook of a folder imports from) is one root cause:
         it is kept once, from the first notebook that reports it, with every notebook reporting
-        it as a related location (a path without a cell), instead of once per notebook. So is a
+        it as a related location (a path without a cell), and the cells of each that the finding relates
+        (DEP007: the import of what an uninstallable line meant), instead of once per notebook. So is a
         finding whose fix is one line of a shared manifest (DEP001: `scikit-learn` missing from
         the requirements.txt that 22 lecture notebooks import it against, its `data` naming the
         `manifest` and the `distribution`): kept from the first notebook, the others' import lines
@@ -312,8 +313,12 @@ class AuditResult:
                     out.append(replace(d, related=d.related + (Location(path=nb.path),)))
                     continue
                 first = out[shared[key]]
-                if all(r.path != nb.path for r in first.related):
-                    out[shared[key]] = replace(first, related=first.related + (Location(path=nb.path),))
+                # Each notebook once, and the cells of its own that the finding relates (DEP007: the import
+                # of what an uninstallable manifest line meant), so no notebook's place is lost in the fold.
+                added = () if any(r.path == nb.path and r.cell is None for r in first.related) else (Location(path=nb.path),)
+                added += tuple(r for r in d.related if r.cell is not None and r not in first.related)
+                if added:
+                    out[shared[key]] = replace(first, related=first.related + added)
         # The notebooks of each project that lack a manifest (any DEP002 of theirs): one new
         # requirements.txt serves them all, so every DEP002 of the project names the same folder, the
         # one above all of them (fair check 19: numpy's fix said `code/` and mxnet's, in the same cell,

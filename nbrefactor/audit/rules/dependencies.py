@@ -515,6 +515,54 @@ _CONDA_ONLY: dict[str, Optional[str]] = {"cudf": "cudf-cu12", "cuml": "cuml-cu12
                                          "nvstrings": None}
 
 
+# Manifest lines that cannot be installed at all, knowable offline and certain (fair check 35, recall
+# T-2.1, T-4.1, T-6.1: nfmcclure/tensorflow_cookbook's requirements.txt pins `skimage==0.0`, and
+# `pip install -r requirements.txt` stops there for every notebook of the project, whatever they
+# import). Name on the package index → (the distribution to declare, what the name is there). Only
+# names whose every release the line can select fails on install: `skimage` (one release, 0.0, whose
+# setup.py stops), `pytorch` (its releases' setup.py raise), RAPIDS' `cudf`, `cuml`, `cugraph` and
+# `nvstrings` (`_CONDA_ONLY`). `sklearn` only unpinned: its newest releases raise since December 2023,
+# and whether the first, 0.0, still installs is not known here. `tensorflow-gpu` only when the line
+# admits 2.12.0, the newest release (an sdist that fails on install): `tensorflow-gpu==2.4.1` installs.
+# Nothing about wheels per Python version (`numpy==1.13.1` on a new Python): not certain offline.
+_UNINSTALLABLE: dict[str, tuple[str, str]] = {
+    "skimage": ("scikit-image", "a placeholder on the package index whose only release, 0.0, stops the install "
+                "(\"Please install the scikit-image package\")"),
+    "sklearn": ("scikit-learn", "a deprecated placeholder on the package index whose install always fails since "
+                "December 2023 (\"The 'sklearn' PyPI package is deprecated, use 'scikit-learn'\")"),
+    "pytorch": ("torch", _RENAMED["pytorch"][1]),
+    "tensorflow-gpu": ("tensorflow", "retired on the package index at 2.12: its newest release, 2.12.0, which the line admits, "
+                       "is an sdist that fails on install (\"Removed: please install tensorflow instead\")"),
+    **{name: (name, "a placeholder on the package index whose setup.py stops the install (\"Please install "
+                    f"{name} via the rapidsai conda channel\")") for name in _CONDA_ONLY},
+}
+
+
+def _uninstallable(req: Requirement, manifest: Manifest) -> Optional[tuple[str, str]]:
+    """(the distribution to declare, what the line's name is on the package index) for a manifest line
+    whose install fails whatever else the file holds (`_UNINSTALLABLE`); None for any other line, and for
+    a line read from conda's packages (they are not the index's placeholders), one a base image ships, a
+    direct reference or VCS URL, a line behind an environment marker, and any line of a file that names
+    another package index or link page (`--extra-index-url https://pypi.nvidia.com`: the name may be a
+    real release there)."""
+    entry = _UNINSTALLABLE.get(req.name)
+    if (entry is None or req.conda or req.named_build or manifest.other_index or manifest.kind == "uv.lock"
+            or "# in the image " in req.spec):
+        return None
+    text = _without_comment(req.spec)
+    if ";" in text or "@" in text or "://" in text:
+        return None
+    if req.name == "sklearn" and req.pinned:
+        return None
+    if req.name == "tensorflow-gpu":
+        from packaging.version import Version
+
+        specifier = _version_specifier(_requirement_rest(req.spec), conda=False)
+        if specifier is None or not specifier.contains(Version("2.12.0")):
+            return None
+    return entry
+
+
 def _conda_only_note(names) -> str:
     """For distributions whose package-index name is a placeholder that fails to install (`cudf`):
     where their line goes instead; "" when none is."""
@@ -560,6 +608,13 @@ def _placeholder_note(res, manifests: tuple[Manifest, ...]) -> str:
     if not files:
         return ""
     return f" ({', '.join(files)} {'lists' if len(files) == 1 else 'list'} `{placeholder}`, {_PLACEHOLDER_KINDS[placeholder]})"
+
+
+def _uninstallable_placeholder(res, manifests: tuple[Manifest, ...]) -> bool:
+    """Does a manifest list the distribution only by its placeholder, on a line DEP007 reports (`_uninstallable`)?"""
+    placeholder = _PLACEHOLDERS.get(normalise(res.primary))
+    return placeholder is not None and any(r.name == placeholder and _uninstallable(r, m) is not None
+                                           for m in manifests for r in m.requirements)
 
 
 def _component_uses(uses: tuple, facts: NotebookFacts, manifests: bool) -> tuple[list, dict[int, ComponentStep]]:
@@ -904,7 +959,8 @@ class UndeclaredImport(Rule):
         "releases' name), `kubeflow.katib` kubeflow-katib, `kubeflow.metadata` kubeflow-metadata, `kubeflow.tfjob` "
         "kubeflow-tfjob. A manifest listing `sklearn`, PyPI's deprecated placeholder, lists no scikit-learn (nor one listing "
         "`bs4`, a dummy that pulls in beautifulsoup4 unpinned, a pinned Beautiful Soup): the message says so, the fix being to "
-        "replace it. For `six`, which only bridges Python 2 and 3, the fix (here and in "
+        "replace it; when that line cannot be installed at all (`skimage==0.0`, an unpinned `sklearn`), DEP007 reports the "
+        "line, with the import as a related location, and this rule does not report the import again. For `six`, which only bridges Python 2 and 3, the fix (here and in "
         "DEP002) also says how to drop it (`iteritems(d)` is `d.items()` on Python 3). An import no table knows and no "
         "install line of the notebook names that is a near miss of the project's own module (within two edits and a "
         "close difflib match of a module beside the notebook, in the parent folder it puts on `sys.path` or in a folder a "
@@ -1331,6 +1387,11 @@ class UndeclaredImport(Rule):
             # declares: DEP003's finding on that line is the root cause (fair check 35, item 7).
             off_index = _not_on_index(res.primary, ctx.catalog)
             if off_index is not None and _system_provided(ctx, off_index):
+                continue
+            # A manifest lists only the index's placeholder for it, on a line that cannot be installed at all
+            # (`skimage==0.0`, unpinned `sklearn`): DEP007's finding on that line, with this import related, is
+            # the root cause, and replacing the line declares the distribution (fair check 35, recall T-2.1).
+            if _uninstallable_placeholder(res, manifests):
                 continue
             url = _installed_from(use, ctx.facts)
             hosted = next((_hosted_installs(ctx)[n] for n in res.normalised if n in _hosted_installs(ctx)), None)
@@ -3290,6 +3351,8 @@ class UnpinnedRequirement(Rule):
         "the SDK pins them to the client's version). So is a curated environment fetched by name without a version "
         "(`Environment.get(ws, name=\"AzureML-sklearn-1.5\")`, no `version=` or `label=`): the run gets whichever version is "
         "newest that day. "
+        "Nor is a line that cannot be installed at all (an unpinned `tensorflow-gpu`, `sklearn`): DEP007 reports it, and its "
+        "fix pins the distribution the line meant. "
         "Nor are the lines of a file that includes a requirements file by URL (`-r https://…/validated_linux_requirements.txt "
         "[--no-deps]`): pip takes that file's pin of the same distribution along with the line, and the audit never reads it. "
         "Being about a file rather than a cell, it is silenced through the `ignore` or "
@@ -3329,6 +3392,11 @@ class UnpinnedRequirement(Rule):
         Example(
             cells=("import numpy as np\nfrom graphviz import Digraph",),
             files={"requirements.txt": "numpy==1.16.*\ngraphviz==0.10.*\n"},
+        ),
+        # An unpinned `tensorflow-gpu` admits 2.12.0, whose install fails: DEP007's line, not also this rule's.
+        Example(
+            cells=("import tensorflow as tf",),
+            files={"requirements.txt": "tensorflow-gpu\n"},
         ),
         # Pinned in requirements.txt, ranged in pyproject.toml: pinned somewhere is enough.
         Example(
@@ -3599,6 +3667,8 @@ class UnpinnedRequirement(Rule):
                         why = f"a metapackage: it installs {shown}, which the notebook imports"
                 if why is None or req.name in pinned or (library and req.name in environment) or req.named_build:
                     continue
+                if _uninstallable(req, manifest) is not None:
+                    continue  # a line that cannot be installed at all (unpinned `tensorflow-gpu`): DEP007's, whose fix pins too
                 if req.name in reported:
                     continue  # (its names, not its lines: two specs located on one line are still one finding)
                 reported.add(req.name)
@@ -3651,3 +3721,157 @@ class UnpinnedRequirement(Rule):
                     key=req.name,
                     related_files=tuple(older.get((manifest.path, req.name), ())) + tuple(copied.get((manifest.path, req.name), ())),
                 )
+
+
+# What stops at an uninstallable line, per kind of manifest: every environment built from the file.
+_INSTALL_STOPS = {
+    "requirements": "`pip install -r {name}` stops at it, for every notebook of the project, whatever they import",
+    "environment": "`conda env create -f {name}` stops at its `pip:` list, for every notebook of the project",
+    "pipfile": "`pipenv install` stops at it (with `--dev` for a dev package), for every notebook of the project",
+    "dockerfile": "the image's build stops at this RUN line, for every notebook run in it",
+}
+
+
+def _uninstallable_fix(req: Requirement, real: str) -> str:
+    """How to declare what an uninstallable line meant (`_uninstallable`): the real distribution, pinned."""
+    shown = _without_comment(req.spec)
+    if req.name in _CONDA_ONLY:
+        wheel = _CONDA_ONLY[req.name]
+        return (f"Remove `{shown}` here and declare `{req.name}` in a conda environment file whose `channels:` list has "
+                "`rapidsai`" + (f", or replace it with `{wheel}==<the version you ran with>` (RAPIDS' pip wheels for CUDA 12)"
+                                if wheel else " (`nvstrings` was merged into `cudf` at RAPIDS 0.16: declare `cudf` there)"))
+    if req.name == "tensorflow-gpu":
+        return (f"Replace `{shown}` with `tensorflow==<the version you ran with>` (`tensorflow` has the same GPU support "
+                "since 2.1), or pin `tensorflow-gpu==<the version you ran with>` to a release before 2.12")
+    return f"Replace `{shown}` with `{real}==<the version you ran with>`"
+
+
+class UninstallableRequirement(Rule):
+    code = "DEP007"
+    name = "uninstallable-requirement"
+    family = Family.DEPENDENCIES
+    severity = Severity.ERROR
+    summary = "A manifest line names a distribution whose install always fails: the whole file cannot be installed."
+    what_it_does = (
+        "Reports a line of a manifest (requirements*.txt, an environment file's `pip:` list, a Pipfile, pyproject.toml "
+        "dependencies, setup.py `install_requires`, setup.cfg, a Dockerfile's `pip install`) that names a distribution "
+        "whose install is known, offline and for certain, to fail: PyPI's `skimage` (its only release, 0.0, stops the "
+        "install: \"Please install the scikit-image package\"), `pytorch` (a placeholder, not PyTorch's `torch`), RAPIDS' "
+        "`cudf`, `cuml`, `cugraph` and `nvstrings` (placeholders whose setup.py says to use the rapidsai conda channel), "
+        "`sklearn` when unpinned (deprecated: its newest releases always fail since December 2023), and `tensorflow-gpu` "
+        "when the line admits 2.12.0 (its newest release, an sdist that fails on install; `tensorflow-gpu==2.4.1` "
+        "installs). The line is reported whether or not the notebook imports that distribution: one failing line stops "
+        "`pip install -r` of the whole file, so every notebook of the project lacks its environment. The finding is "
+        "located in the manifest (its path and line), once per line however many notebooks of the audit share it, each "
+        "notebook as a related location, and so is each import of the distribution the line meant (`from skimage import "
+        "io` for `skimage==0.0`): that import is not also reported as undeclared (DEP001), since replacing the line "
+        "declares it. The fix names the distribution to declare instead (`scikit-image`, `scikit-learn`, `torch`, "
+        "`tensorflow`, RAPIDS' conda channel or its `-cu12` wheels). "
+        "Not reported: a conda package (an environment file's `dependencies:` outside `pip:`, a Dockerfile's `conda "
+        "install`, conda's spec list saved as requirements.txt: conda's `pytorch` and `cudf` are real), a line of a file "
+        "that names another package index or link page (`--extra-index-url`, `-f`, a second Pipfile `[[source]]`: the "
+        "name may be a real release there), a direct reference or VCS URL, a line behind an environment marker, "
+        "`sklearn==0.0` (whether that first release still installs is not known offline), `tensorflow-gpu` pinned before "
+        "2.12, and anything that depends on the Python version or the platform (a release without a wheel for a new "
+        "Python): only what fails everywhere. "
+        "Being about a file rather than a cell, it is silenced through the `ignore` or `per-file-ignores` settings."
+    )
+    why_bad = (
+        "A CI job or a colleague runs `pip install -r requirements.txt` first: one placeholder line stops it, and "
+        "nothing in the notebooks says so. The distribution the line meant is never installed, and neither is anything "
+        "else the file lists."
+    )
+    example = "# requirements.txt\nnumpy==1.14.5\nskimage==0.0"
+    use_instead = "# requirements.txt\nnumpy==1.14.5\nscikit-image==0.14.2"
+    passing = (
+        Example(
+            cells=("import numpy as np\nfrom skimage import io\nimport sklearn\nimport torch",),
+            files={"requirements.txt": "numpy==1.26.4\nscikit-image==0.24.0\nscikit-learn==1.5.1\ntorch==2.3.0\n"},
+        ),
+        # The first `sklearn` release pinned, a `tensorflow-gpu` release before 2.12: not known to fail.
+        Example(
+            cells=("import sklearn\nimport tensorflow as tf",),
+            files={"requirements.txt": "sklearn==0.0\ntensorflow-gpu==2.4.1\n"},
+        ),
+        # conda's packages: `pytorch` and `cudf` are real there (the `pip:` list's `scikit-learn` is declared right).
+        Example(
+            cells=("import torch\nimport cudf",),
+            files={"environment.yml": "name: demo\nchannels:\n  - rapidsai\ndependencies:\n  - pytorch=2.3.1\n  - cudf=24.08\n"
+                                      "  - pip\n  - pip:\n    - scikit-learn==1.5.1\n"},
+        ),
+        # Another index: the name may be a real release there.
+        Example(
+            cells=("import cudf",),
+            files={"requirements.txt": "--extra-index-url https://pypi.nvidia.com\ncudf==24.8.3\n"},
+        ),
+    )
+    failing = (
+        # Fair check 35 (recall T-2.1, T-4.1, T-6.1): nfmcclure/tensorflow_cookbook's requirements.txt, for a notebook
+        # that does not import scikit-image: `pip install -r` of the file stops at line 2 all the same.
+        Example(
+            cells=("import numpy as np",),
+            files={"requirements.txt": "numpy==1.14.5\nskimage==0.0\n"},
+            expect=((None, 2),),
+        ),
+        # The placeholder `sklearn`, unpinned, for a notebook that imports sklearn (TheAlgorithms/Jupyter's line 10):
+        # one finding at the line, the import related (not also DEP001).
+        Example(
+            cells=("import pandas as pd\nfrom sklearn.linear_model import Ridge",),
+            files={"requirements.txt": "pandas==2.2.2\nsklearn\n"},
+            expect=((None, 2),),
+        ),
+        # A Dockerfile's pip install of `pytorch`; a `pip:` list's `tensorflow-gpu` that admits 2.12.
+        Example(
+            cells=("import torch",),
+            files={"Dockerfile": "FROM python:3.11-slim\nRUN pip install numpy==1.26.4 pytorch\n"},
+            expect=((None, 2),),
+        ),
+        Example(
+            cells=("import tensorflow as tf",),
+            files={"environment.yml": "name: demo\ndependencies:\n  - python=3.10\n  - pip\n  - pip:\n    - tensorflow-gpu>=2.0\n"},
+            expect=((None, 6),),
+        ),
+        # A library's install_requires naming RAPIDS' placeholder.
+        Example(
+            cells=("import pandas as pd",),
+            files={"setup.py": "from setuptools import setup\n\nsetup(name='helpers', py_modules=['helpers'],\n"
+                               "      install_requires=['pandas==2.2.2', 'cuml'])\n"},
+            expect=((None, 4),),
+        ),
+    )
+
+    def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        manifests = ctx.project.manifests
+        if not manifests:
+            return
+        found: list[tuple[Manifest, Requirement, tuple[str, str]]] = []
+        for manifest in manifests:
+            for req in manifest.requirements:
+                entry = _uninstallable(req, manifest)
+                if entry is not None:
+                    found.append((manifest, req, entry))
+        if not found:
+            return
+        uses = list(third_party_imports(ctx.facts, ctx.project, ctx.catalog))
+        seen: set[tuple[str, int]] = set()
+        for manifest, req, (real, why) in found:
+            if (manifest.path, req.line) in seen:
+                continue  # two specs read from one line (a Dockerfile's `pip install pytorch cudf`): its first
+            seen.add((manifest.path, req.line))
+            # The notebook's imports of what the line meant: related, one root cause (DEP001 leaves them).
+            related = tuple(dict.fromkeys((u.cell, u.line, u.column) for u in uses
+                                          if real in u.resolution.normalised or req.name in u.resolution.normalised))
+            stops = _INSTALL_STOPS.get(manifest.kind, "any install that takes this line (`pip install .`, or the extra or "
+                                                      "group that lists it) stops at it")
+            yield Hit(
+                None,
+                req.line,
+                None,
+                f"`{_without_comment(req.spec)}` in {manifest.path} cannot be installed: `{req.name}` is {why}; "
+                + stops.format(name=posixpath.basename(manifest.path)),
+                path=manifest.path,
+                snippet=req.spec,
+                fix=_uninstallable_fix(req, real),
+                key=f"uninstallable:{req.name}",
+                related=related,
+            )
