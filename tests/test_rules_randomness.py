@@ -1078,3 +1078,26 @@ def test_rnd002_unbounded_best_split_tree_does_not_claim_its_result_changes(tmp_
     assert len(found) == 1
     assert "its result changes from run to run:" not in found[0] and "its result changes from run to run;" not in found[0]
     assert "only break ties" in found[0] and "where the data has such ties" in found[0]
+
+
+def test_rnd001_anchor_skips_a_first_draw_that_only_reaches_a_plot(tmp_path):
+    # Fair check 35, item 136 (r-anchor-on-display-only-draw): the first NumPy draws only make a
+    # random walk that is plotted; `pm.sample` in `inference` draws the trace behind the results.
+    found = _found(
+        tmp_path / "walk",
+        "import numpy as np\nimport matplotlib.pyplot as plt\nimport pymc3 as pm",
+        "Q = np.random.randn(3, 3)\nS = Q.dot(Q.T)\ne = np.random.randn(1000, 3)\ne = e.dot(S)\n"
+        "walk = np.cumsum(e, axis=0)\nplt.plot(walk)\nplt.show()",
+        "def inference(y):\n    with pm.Model() as model:\n        trace = pm.sample(1000, njobs=4)\n    return trace",
+        "trace = inference(np.ones(10))\npm.traceplot(trace)",
+    )
+    assert [(f.location.cell, f.location.line) for f in found] == [(3, 3)]
+    assert [(r.cell, r.line) for r in found[0].related] == [(2, 1), (2, 3)]
+    # Nothing but plotted draws: the first one carries the finding, as before.
+    alone = _found(
+        tmp_path / "alone",
+        "import numpy as np\nimport matplotlib.pyplot as plt",
+        "e = np.random.randn(1000, 3)\nwalk = np.cumsum(e, axis=0)\nplt.plot(walk)\nplt.show()",
+        "x = np.random.randn(1000)\nplt.hist(np.cumsum(x))\nplt.show()",
+    )
+    assert [(f.location.cell, f.location.line) for f in alone] == [(2, 1)]

@@ -2115,6 +2115,20 @@ def _under_if(draw: Draw) -> bool:
     )
 
 
+def _anchor_first(facts: NotebookFacts, draws: list[Draw]) -> list[Draw]:
+    """The draws with the one that carries the finding first: when the first one's value only
+    reaches a figure or a display, whatever its size (a random walk drawn to be plotted), the first
+    later draw whose value reaches more (fair check 35, items 133 and 136,
+    r-anchor-on-display-only-draw: `y2 = np.cumsum(e)` only plotted, while `pm.sample` in
+    `inference` draws the trace behind every result). None reaching more: the order stays."""
+    if len(draws) < 2 or not _reaches_only_displays(facts, draws[:1], any_size=True):
+        return draws
+    for i, other in enumerate(draws[1:], start=1):
+        if not _reaches_only_displays(facts, [other], any_size=True):
+            return [other, *draws[:i], *draws[i + 1:]]
+    return draws
+
+
 def _unconditional_first(draws: list[Draw]) -> list[Draw]:
     """The draws with the one that carries the finding first: the first, unless it sits in a branch
     of an `if` and a later draw of the same cell and function does not (fair check 29, item 135:
@@ -2872,6 +2886,9 @@ class _ShownFlow:
         # array, and is followed like any value (fair check 29, rnd001-value-reaches-only-display).
         # Only a statistic of the drawn values themselves: the names bound to the draw as it is.
         self.few = False
+        # … and any statistic of the drawn values, whatever their number, only shows them
+        # (`_reaches_only_displays(any_size=True)`).
+        self.any_size = False
         self.drawn: set[str] = set()
         # Names bound to the draw as it is, whose elements a loop then rewrites (`ar = np.random.randn(n)`,
         # then `ar[step] += rho * ar[step - 1]`): a series built in the drawn array (an autoregressive
@@ -2916,6 +2933,8 @@ class _ShownFlow:
 
     def _pure(self, call: ast.Call) -> bool:
         func = call.func
+        if self.any_size and isinstance(func, ast.Attribute) and _STATISTIC.match(func.attr):
+            return True  # `e.dot(Σ)` of a drawn `Σ`: a value computed from it, followed
         if isinstance(func, ast.Name):
             if func.id in _PURE_BUILTINS and func.id not in self.locals and func.id not in self.facts.aliases:
                 return True
@@ -3086,6 +3105,8 @@ class _ShownFlow:
     def _of_few(self, node: ast.expr | None) -> bool:
         """`number` (bound to the draw as it is) or the draw itself, when it gives a handful of
         values (`self.few`): a statistic of it shows the method on an example array."""
+        if self.any_size:
+            return True  # (choosing the draw that carries a finding: `_anchor_first`)
         return self.few and (node is self.draw_node or (isinstance(node, ast.Name) and node.id in self.drawn))
 
     def _item_row(self, node: ast.expr) -> bool:
@@ -3417,7 +3438,7 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
         return flow
 
     def at_module_level(ca: CellAnalysis, parsed: ast.Module, node: ast.Call, in_place: bool = False, layout: bool = False,
-                        last_shows: bool = False, few: bool = False) -> bool | None:
+                        last_shows: bool = False, few: bool = False, any_size: bool = False) -> bool | None:
         """Does `node`'s value, from its module-level statement on, reach only displays? (True: shown
         only; False: used; None: reaches nothing.) `layout`: `node` builds a t-SNE/UMAP estimator
         (`_ShownFlow.layout`)."""
@@ -3439,6 +3460,7 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
         flow.layout = layout
         flow.last_shows = last_shows
         flow.few = few
+        flow.any_size = any_size
         start = statement_index_at(parsed.body, line)
         if start is None:
             start = len(parsed.body)
@@ -3591,7 +3613,7 @@ def _call_node(ca: CellAnalysis, parsed: ast.Module, call: CallFact) -> ast.Call
                  and (n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", None)) == call.method), None)
 
 
-def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Position]:
+def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw], any_size: bool = False) -> frozenset[Position]:
     """Draws whose value reaches only displays (see `_ShownFlow`): `random.randint` in the
     notebook's own `show_random_elements` helper that picks rows for `display(HTML(...))`, a
     colour drawn for `ax.imshow`, a tf.data `shuffle` whose dataset only a `print` loop over
@@ -3600,7 +3622,10 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
     passed to one of the notebook's module-level functions into its body (fair check 20: random
     label colours returned by `create_random_labels_map`, painted by `labels_to_image`, shown by
     `show_components`'s `imshow`); a colour list shuffled in place is followed from the shuffle.
-    Layer constructions, loaders, transform objects and generation pipelines are not followed."""
+    Layer constructions, loaders, transform objects and generation pipelines are not followed.
+    `any_size`: a statistic of many drawn values (`np.cumsum(e)` of a random walk) counts as shown
+    like one of a few (`_few_values`): for choosing which draw carries a finding, not for leaving
+    one out (`_anchor_first`)."""
     tree, in_function, at_module_level, callers_show = _display_reach(facts)
 
     def iterations_shown(draw: Draw) -> bool:
@@ -3683,7 +3708,7 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
                 return further is True or (further is None and flow.shown)
             return flow.shown
         value = draw.qualified.rsplit(".", 1)[-1][:1].islower()  # `df.sample`, `np.random.rand`: not a model class
-        return at_module_level(ca, parsed, node, in_place, last_shows=value, few=_few_values(parsed, node, draw.qualified)) is True
+        return at_module_level(ca, parsed, node, in_place, last_shows=value, few=any_size or _few_values(parsed, node, draw.qualified), any_size=any_size) is True
 
     found: set[Position] = set()
     for draw in draws:
@@ -5432,7 +5457,7 @@ class UnseededRandom(Rule):
         "`get_dataloaders()` it calls after the seed (also when `training_loop` is passed to "
         "`notebook_launcher` or `mp.spawn`, which run it). One finding per library, at its first unseeded draw (the root "
         "cause: the library is never seeded before it; a first draw in a branch of an `if` gives way to a later draw of "
-        "the same cell and function outside one, which certainly runs); its other unseeded draws are listed in the "
+        "the same cell and function outside one, which certainly runs; a first draw whose value only reaches a figure or a display, a random walk plotted, gives way to the first later one whose value reaches more); its other unseeded draws are listed in the "
         "message and as related locations. When the notebook seeds other libraries but never this "
         "one (RND003's case), the message names the first seeding call that runs and lists it as a "
         "related location too: the fix goes beside it, and RND003 does not report the library again. "
@@ -6537,6 +6562,17 @@ class UnseededRandom(Rule):
             "        pm.Normal('y', mu, 1, observed=y)\n        trace = pm.sample(1000, njobs=4)\n    return trace",
             "trace = inference(np.ones(10))\npm.traceplot(trace)\nseeded = pm.sample(500, random_seed=1)",
         ), expect=((2, 5),)),
+        # The first unseeded draw only feeds a plot (a random walk, `np.cumsum` of the draws, drawn):
+        # the finding is carried by the draw behind the results, PyMC3's `pm.sample` (fair check 35,
+        # item 136, r-anchor-on-display-only-draw); the plotted draws are related.
+        Example(cells=(
+            "import numpy as np\nimport matplotlib.pyplot as plt\nimport pymc3 as pm",
+            "Q = np.random.randn(3, 3)\nS = Q.dot(Q.T)\ne = np.random.randn(1000, 3)\ne = e.dot(S)\n"
+            "walk = np.cumsum(e, axis=0)\nplt.plot(walk)\nplt.show()",
+            "def inference(y):\n    with pm.Model() as model:\n        mu = pm.Normal('mu', 0, 1)\n"
+            "        pm.Normal('y', mu, 1, observed=y)\n        trace = pm.sample(1000, njobs=4)\n    return trace",
+            "trace = inference(np.ones(10))\npm.traceplot(trace)",
+        ), expect=((3, 5),)),
         # TensorFlow's graph-level seed belongs to the graph that is the default where it is set: a
         # seed above `with graph.as_default():` leaves the ops built in `graph` unseeded (fair check
         # 35, item 138's class: the notebook's seed seeds another graph).
@@ -6612,7 +6648,7 @@ class UnseededRandom(Rule):
         never = _never_seeded(rf, seeds)
         first_seed = seeds[0][1] if seeds else None
         for library, draws in unseeded.items():
-            draws = _unconditional_first(draws)
+            draws = _anchor_first(ctx.facts, _unconditional_first(draws))
             draw, others = draws[0], draws[1:]
             lib = catalog.library(library)
             where = ""
