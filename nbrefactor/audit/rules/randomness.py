@@ -2118,7 +2118,7 @@ def _under_if(draw: Draw) -> bool:
 def _anchor_first(facts: NotebookFacts, draws: list[Draw]) -> list[Draw]:
     """The draws with the one that carries the finding first: when the first one's value only
     reaches a figure or a display, whatever its size (a random walk drawn to be plotted), the first
-    later draw whose value reaches more (fair check 35, items 133 and 136,
+    later draw whose value is used (not only shown, nor unread) (fair check 35, items 133 and 136,
     r-anchor-on-display-only-draw: `y2 = np.cumsum(e)` only plotted, while `pm.sample` in
     `inference` draws the trace behind every result). None reaching more: the order stays."""
     if len(draws) < 2 or not _reaches_only_displays(facts, draws[:1], any_size=True):
@@ -3483,7 +3483,9 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
             flow.cell_last = other_tree.body[-1] if other_tree.body else None
             flow.block(other_tree.body, False)
         kept = flow.bound - flow.unpacked
-        if flow.used or (kept and _unread(facts, ca, parsed, start, kept, tree)):
+        # (a value left unread in a name is kept as a result, unless only the anchor is chosen:
+        # `_anchor_first`, for which an unread value is no result)
+        if flow.used or (kept and not any_size and _unread(facts, ca, parsed, start, kept, tree)):
             return False
         return True if flow.shown else None
 
@@ -3624,8 +3626,8 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw], any_size
     `show_components`'s `imshow`); a colour list shuffled in place is followed from the shuffle.
     Layer constructions, loaders, transform objects and generation pipelines are not followed.
     `any_size`: a statistic of many drawn values (`np.cumsum(e)` of a random walk) counts as shown
-    like one of a few (`_few_values`): for choosing which draw carries a finding, not for leaving
-    one out (`_anchor_first`)."""
+    like one of a few (`_few_values`), and a value that reaches nothing counts too: for choosing
+    which draw carries a finding (`_anchor_first`: one whose value is used), not for leaving one out."""
     tree, in_function, at_module_level, callers_show = _display_reach(facts)
 
     def iterations_shown(draw: Draw) -> bool:
@@ -3705,10 +3707,13 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw], any_size
                 return False
             if flow.returned:
                 further = callers_show(call.owner, 1, set())
+                if any_size:
+                    return further is not False  # (reaching nothing, it is no result either)
                 return further is True or (further is None and flow.shown)
-            return flow.shown
+            return flow.shown or any_size
         value = draw.qualified.rsplit(".", 1)[-1][:1].islower()  # `df.sample`, `np.random.rand`: not a model class
-        return at_module_level(ca, parsed, node, in_place, last_shows=value, few=any_size or _few_values(parsed, node, draw.qualified), any_size=any_size) is True
+        reach = at_module_level(ca, parsed, node, in_place, last_shows=value, few=any_size or _few_values(parsed, node, draw.qualified), any_size=any_size)
+        return reach is not False if any_size else reach is True
 
     found: set[Position] = set()
     for draw in draws:
