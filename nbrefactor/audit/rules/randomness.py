@@ -2118,13 +2118,13 @@ def _under_if(draw: Draw) -> bool:
 def _anchor_first(facts: NotebookFacts, draws: list[Draw]) -> list[Draw]:
     """The draws with the one that carries the finding first: when the first one's value only
     reaches a figure or a display, whatever its size (a random walk drawn to be plotted), the first
-    later draw whose value is used (not only shown, nor unread) (fair check 35, items 133 and 136,
+    later draw whose value is used (not only shown, nor left unread) (fair check 35, items 133 and 136,
     r-anchor-on-display-only-draw: `y2 = np.cumsum(e)` only plotted, while `pm.sample` in
     `inference` draws the trace behind every result). None reaching more: the order stays."""
     if len(draws) < 2 or not _reaches_only_displays(facts, draws[:1], any_size=True):
         return draws
     for i, other in enumerate(draws[1:], start=1):
-        if not _reaches_only_displays(facts, [other], any_size=True):
+        if not _reaches_only_displays(facts, [other], any_size=True, unread=True):
             return [other, *draws[:i], *draws[i + 1:]]
     return draws
 
@@ -3438,7 +3438,7 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
         return flow
 
     def at_module_level(ca: CellAnalysis, parsed: ast.Module, node: ast.Call, in_place: bool = False, layout: bool = False,
-                        last_shows: bool = False, few: bool = False, any_size: bool = False) -> bool | None:
+                        last_shows: bool = False, few: bool = False, any_size: bool = False, unread: bool = False) -> bool | None:
         """Does `node`'s value, from its module-level statement on, reach only displays? (True: shown
         only; False: used; None: reaches nothing.) `layout`: `node` builds a t-SNE/UMAP estimator
         (`_ShownFlow.layout`)."""
@@ -3483,9 +3483,9 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
             flow.cell_last = other_tree.body[-1] if other_tree.body else None
             flow.block(other_tree.body, False)
         kept = flow.bound - flow.unpacked
-        # (a value left unread in a name is kept as a result, unless only the anchor is chosen:
-        # `_anchor_first`, for which an unread value is no result)
-        if flow.used or (kept and not any_size and _unread(facts, ca, parsed, start, kept, tree)):
+        # (a value left unread in a name is kept as a result, unless `unread`: `_anchor_first`
+        # asks whether a later draw is used)
+        if flow.used or (kept and not unread and _unread(facts, ca, parsed, start, kept, tree)):
             return False
         return True if flow.shown else None
 
@@ -3615,7 +3615,7 @@ def _call_node(ca: CellAnalysis, parsed: ast.Module, call: CallFact) -> ast.Call
                  and (n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", None)) == call.method), None)
 
 
-def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw], any_size: bool = False) -> frozenset[Position]:
+def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw], any_size: bool = False, unread: bool = False) -> frozenset[Position]:
     """Draws whose value reaches only displays (see `_ShownFlow`): `random.randint` in the
     notebook's own `show_random_elements` helper that picks rows for `display(HTML(...))`, a
     colour drawn for `ax.imshow`, a tf.data `shuffle` whose dataset only a `print` loop over
@@ -3626,8 +3626,9 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw], any_size
     `show_components`'s `imshow`); a colour list shuffled in place is followed from the shuffle.
     Layer constructions, loaders, transform objects and generation pipelines are not followed.
     `any_size`: a statistic of many drawn values (`np.cumsum(e)` of a random walk) counts as shown
-    like one of a few (`_few_values`), and a value that reaches nothing counts too: for choosing
-    which draw carries a finding (`_anchor_first`: one whose value is used), not for leaving one out."""
+    like one of a few (`_few_values`); `unread`: a value that reaches nothing (or a name left
+    unread) counts too. Both for choosing which draw carries a finding (`_anchor_first`), never for
+    leaving one out."""
     tree, in_function, at_module_level, callers_show = _display_reach(facts)
 
     def iterations_shown(draw: Draw) -> bool:
@@ -3707,13 +3708,13 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw], any_size
                 return False
             if flow.returned:
                 further = callers_show(call.owner, 1, set())
-                if any_size:
+                if unread:
                     return further is not False  # (reaching nothing, it is no result either)
                 return further is True or (further is None and flow.shown)
-            return flow.shown or any_size
+            return flow.shown or unread
         value = draw.qualified.rsplit(".", 1)[-1][:1].islower()  # `df.sample`, `np.random.rand`: not a model class
-        reach = at_module_level(ca, parsed, node, in_place, last_shows=value, few=any_size or _few_values(parsed, node, draw.qualified), any_size=any_size)
-        return reach is not False if any_size else reach is True
+        reach = at_module_level(ca, parsed, node, in_place, last_shows=value, few=any_size or _few_values(parsed, node, draw.qualified), any_size=any_size, unread=unread)
+        return reach is not False if unread else reach is True
 
     found: set[Position] = set()
     for draw in draws:
