@@ -2120,7 +2120,7 @@ def _anchor_first(facts: NotebookFacts, draws: list[Draw]) -> list[Draw]:
     reaches a figure or a display, whatever its size (a random walk drawn to be plotted), the first
     later draw whose value is used (not only shown, nor left unread) (fair check 35, items 133 and 136,
     r-anchor-on-display-only-draw: `y2 = np.cumsum(e)` only plotted, while `pm.sample` in
-    `inference` draws the trace behind every result). None reaching more: the order stays."""
+    `inference` draws the trace behind every result). None used: the order stays."""
     if len(draws) < 2 or not _reaches_only_displays(facts, draws[:1], any_size=True):
         return draws
     for i, other in enumerate(draws[1:], start=1):
@@ -5463,7 +5463,7 @@ class UnseededRandom(Rule):
         "`get_dataloaders()` it calls after the seed (also when `training_loop` is passed to "
         "`notebook_launcher` or `mp.spawn`, which run it). One finding per library, at its first unseeded draw (the root "
         "cause: the library is never seeded before it; a first draw in a branch of an `if` gives way to a later draw of "
-        "the same cell and function outside one, which certainly runs; a first draw whose value only reaches a figure or a display, a random walk plotted, gives way to the first later one whose value reaches more); its other unseeded draws are listed in the "
+        "the same cell and function outside one, which certainly runs; a first draw whose value only reaches a figure or a display, a random walk plotted, gives way to the first later one whose value is used); its other unseeded draws are listed in the "
         "message and as related locations. When the notebook seeds other libraries but never this "
         "one (RND003's case), the message names the first seeding call that runs and lists it as a "
         "related location too: the fix goes beside it, and RND003 does not report the library again. "
