@@ -585,6 +585,78 @@ def test_rnd001_fix_names_the_seed_of_a_call_that_reseeds_from_entropy(tmp_path)
     assert seeded == []
 
 
+def test_rnd001_tf_graph_seed_reaches_only_its_own_graph(tmp_path):
+    # Fair check 35, item 138's class: tf.set_random_seed seeds the graph that is the default where
+    # it is called, so ops built under another graph's `with graph.as_default():` are unseeded.
+    found = _found(
+        tmp_path / "other",
+        "import tensorflow as tf\ntf.set_random_seed(1)",
+        "graph = tf.Graph()\nwith graph.as_default():\n    x = tf.placeholder(tf.float32, [None, 4])\n"
+        "    w = tf.Variable(tf.random_normal([4, 2]))",
+    )
+    assert [(f.location.cell, f.location.line) for f in found] == [(2, 4)]
+    assert "which no seed before it reaches" in found[0].message
+    assert "the `tf.set_random_seed(…)` of cell 1 (line 2) seeds the default graph, and the draw is built in `graph`" in found[0].message
+    assert found[0].fix.startswith("Seed TensorFlow/Keras inside the `with graph.as_default():` block (cell 2, line 2), before its ops")
+    assert (1, 2) in [(r.cell, r.line) for r in found[0].related]
+    # A seed inside the block, or a draw in a def that block runs, follow the graph of the call site.
+    inside = _found(
+        tmp_path / "inside",
+        "import tensorflow as tf\ndef build():\n    return tf.Variable(tf.random_normal([4, 2]))",
+        "graph = tf.Graph()\nwith graph.as_default():\n    tf.set_random_seed(1)\n    w = build()\n    sess = tf.Session()",
+    )
+    assert inside == []
+    # A seed set inside the block seeds only that graph.
+    outside = _found(
+        tmp_path / "outside",
+        "import tensorflow as tf\ngraph = tf.Graph()\nwith graph.as_default():\n    tf.set_random_seed(1)",
+        "sess = tf.Session()\nw = tf.Variable(tf.random_normal([4, 2]))",
+    )
+    assert [(f.location.cell, f.location.line) for f in outside] == [(2, 2)]
+    assert "seeds only `graph`, not the default graph" in outside[0].message
+
+
+def test_rnd001_tf_reset_default_graph_after_the_seed_drops_it(tmp_path):
+    # A graph reset after the seed gives a new default graph without it (TensorFlow 1's graph mode).
+    found = _found(
+        tmp_path / "after",
+        "import tensorflow as tf\ntf.set_random_seed(1)\nsess = tf.Session()",
+        "tf.reset_default_graph()\nw = tf.Variable(tf.random_normal([4, 2]))",
+    )
+    assert [(f.location.cell, f.location.line) for f in found] == [(2, 2)]
+    assert "which the `tf.reset_default_graph()` of cell 2 (line 1) replaces" in found[0].message
+    assert found[0].fix.startswith("Seed TensorFlow/Keras again right after the `tf.reset_default_graph()` of cell 2 (line 1)")
+    before = _found(
+        tmp_path / "before",
+        "import tensorflow as tf\ntf.reset_default_graph()\ntf.set_random_seed(1)\nsess = tf.Session()",
+        "w = tf.Variable(tf.random_normal([4, 2]))",
+    )
+    assert before == []
+
+
+def test_rnd001_reseeding_call_after_a_seed_is_an_unseeded_source(tmp_path):
+    # Fair check 35, item 119's class: trax's Loop without random_seed re-seeds NumPy from entropy,
+    # so a NumPy seed before it does not repeat the training: the Loop itself is reported …
+    found = _found(
+        tmp_path / "loop",
+        "import numpy as np\nfrom trax.supervised import training\nnp.random.seed(0)",
+        "loop = training.Loop(model, task, output_dir='out')\nloop.run(1000)",
+    )
+    assert [(f.location.cell, f.location.line) for f in found] == [(2, 1)]
+    assert "runs without `random_seed`" in found[0].message and "it undoes the `np.random.seed(…)` of cell 1, line 3" in found[0].message
+    assert found[0].fix == "Pass random_seed=SEED to `training.Loop(…)`"
+    # … and a NumPy draw after it is unseeded, with the Loop in the fix (one finding, not two).
+    after = _found(
+        tmp_path / "after",
+        "import numpy as np\nfrom trax.supervised import training\nnp.random.seed(0)",
+        "loop = training.Loop(model, task, output_dir='out')",
+        "idx = np.random.permutation(100)\nresult = fit(data[idx])\nresult.save('r.pkl')",
+    )
+    assert [(f.location.cell, f.location.line) for f in after] == [(3, 1)]
+    assert "is undone by the `training.Loop(…)` of cell 2 (line 1)" in after[0].message
+    assert after[0].fix.startswith("Pass random_seed=SEED to `training.Loop(…)` (cell 2, line 1)")
+
+
 def test_rnd001_tensorflow_1_pin_in_manifest_and_tensorflow_2_default(tmp_path):
     pinned = _found(tmp_path / "pin", "import tensorflow as tf\nw = tf.random_normal([3])", files={"requirements.txt": "tensorflow==1.15.5\n"})
     assert "tf.set_random_seed(SEED)" in pinned[0].fix
@@ -1006,3 +1078,26 @@ def test_rnd002_unbounded_best_split_tree_does_not_claim_its_result_changes(tmp_
     assert len(found) == 1
     assert "its result changes from run to run:" not in found[0] and "its result changes from run to run;" not in found[0]
     assert "only break ties" in found[0] and "where the data has such ties" in found[0]
+
+
+def test_rnd001_anchor_skips_a_first_draw_that_only_reaches_a_plot(tmp_path):
+    # Fair check 35, item 136 (r-anchor-on-display-only-draw): the first NumPy draws only make a
+    # random walk that is plotted; `pm.sample` in `inference` draws the trace behind the results.
+    found = _found(
+        tmp_path / "walk",
+        "import numpy as np\nimport matplotlib.pyplot as plt\nimport pymc3 as pm",
+        "Q = np.random.randn(3, 3)\nS = Q.dot(Q.T)\ne = np.random.randn(1000, 3)\ne = e.dot(S)\n"
+        "walk = np.cumsum(e, axis=0)\nplt.plot(walk)\nplt.show()",
+        "def inference(y):\n    with pm.Model() as model:\n        trace = pm.sample(1000, njobs=4)\n    return trace",
+        "trace = inference(np.ones(10))\npm.traceplot(trace)",
+    )
+    assert [(f.location.cell, f.location.line) for f in found] == [(3, 3)]
+    assert [(r.cell, r.line) for r in found[0].related] == [(2, 1), (2, 3)]
+    # Nothing but plotted draws: the first one carries the finding, as before.
+    alone = _found(
+        tmp_path / "alone",
+        "import numpy as np\nimport matplotlib.pyplot as plt",
+        "e = np.random.randn(1000, 3)\nwalk = np.cumsum(e, axis=0)\nplt.plot(walk)\nplt.show()",
+        "x = np.random.randn(1000)\nplt.hist(np.cumsum(x))\nplt.show()",
+    )
+    assert [(f.location.cell, f.location.line) for f in alone] == [(2, 1)]

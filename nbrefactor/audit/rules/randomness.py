@@ -418,6 +418,34 @@ class SeedCall:
     helper: bool = False
 
 
+class GraphBlock(NamedTuple):
+    """A `with graph.as_default():` block (or `with tf.Session(graph=graph):`, whose entering makes
+    `graph` the default too): the lines of its body, the graph (a name bound to `tf.Graph()`, or
+    `tf.Graph()@cell:line` for an unnamed one), what messages call it, and the span of the def
+    it is written in (None: module level)."""
+    start: int
+    end: int
+    graph: str
+    shown: str
+    context: str  # the `with` item as written: `graph.as_default()`, `tf.Session(graph=graph)`
+    cell: int
+    line: int  # the `with` statement's
+    scope: tuple[int, int] | None
+
+
+class SeedDrop(NamedTuple):
+    """A call after which the seed a library had no longer holds: TensorFlow 1's
+    `tf.reset_default_graph()` (a new default graph, without the old one's seed), or a call that
+    re-seeds libraries from the OS's entropy (`SeedSpec.reseeds_without`) given no seed."""
+    moment: Moment
+    libraries: frozenset[str]
+    reset: bool  # True: a graph reset (only the default graph's seed); False: a re-seeding call
+    ca: CellAnalysis
+    call: CallFact
+    shown: str
+    keyword: str  # the re-seeding call's seed keyword
+
+
 @dataclass(frozen=True)
 class RandomnessFacts:
     """A notebook's draws, unseeded generators and seeds, and where its functions first run."""
@@ -441,6 +469,12 @@ class RandomnessFacts:
     # Calls that re-seed libraries from the OS's entropy, given no seed (`SeedSpec.reseeds_without`),
     # with the seed keyword they lack: (cell, call, shown callee, libraries, keyword), notebook order.
     reseeds: tuple[tuple[CellAnalysis, CallFact, str, frozenset[str], str], ...] = ()
+    # TensorFlow's graph-level seed belongs to the graph that is the default where it is set (fair
+    # check 35, item 138): per cell, its `with graph.as_default():` blocks, and the spans of its defs.
+    graph_blocks: Mapping[int, tuple[GraphBlock, ...]] = field(default_factory=dict)
+    function_spans: Mapping[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    # Calls that undo a seed set before them (graph resets, re-seeding calls), notebook order.
+    drops: tuple[SeedDrop, ...] = ()
 
     def definition_of(self, ca: CellAnalysis, call: CallFact) -> Position | None:
         """Where the module-level def/class holding the call is defined, when the notebook defines
@@ -494,6 +528,36 @@ class RandomnessFacts:
             return tuple(self.first_path.get(owner, ()))
         run = self.first_run.get(owner)
         return (run,) if run is not None else ()
+
+    def graph_at(self, moment: Moment) -> GraphBlock | None:
+        """The graph block that is in effect at `moment` (None: the default graph): the innermost
+        block around the call itself in its own def, else around the call site that runs that def,
+        and so on out to the module-level call."""
+        if not self.graph_blocks:
+            return None
+        for cell, line, _ in reversed(moment):
+            spans = [span for span in self.function_spans.get(cell, ()) if span[0] < line <= span[1]]
+            scope = max(spans) if spans else None
+            blocks = [b for b in self.graph_blocks.get(cell, ()) if b.scope == scope and b.start <= line <= b.end]
+            if blocks:
+                return max(blocks, key=lambda b: b.start)
+            if scope is None:
+                return None
+        return None
+
+    def seed_blocked(self, library: str, seed_moment: Moment, when: Moment) -> tuple[GraphBlock | None, GraphBlock | None] | SeedDrop | None:
+        """Why a seed of `library` that runs at `seed_moment`, before a draw at `when`, does not
+        reach that draw: the graphs of the seed and of the draw when they differ (TensorFlow), or
+        the call between them that undoes the seed; None when it reaches it."""
+        draw_graph = None
+        if library == "tensorflow":
+            seed_graph, draw_graph = self.graph_at(seed_moment), self.graph_at(when)
+            if (seed_graph and seed_graph.graph) != (draw_graph and draw_graph.graph):
+                return (seed_graph, draw_graph)
+        for drop in self.drops:
+            if library in drop.libraries and seed_moment < drop.moment < when and not (drop.reset and draw_graph is not None):
+                return drop
+        return None
 
     def effective_seeds(self) -> list[tuple[Moment, SeedCall]]:
         out = []
@@ -685,6 +749,7 @@ def analyse_randomness(
     generators: list[Draw] = []
     seeds: list[SeedCall] = []
     reseeds: list[tuple[CellAnalysis, CallFact, str, frozenset[str], str]] = []
+    resets: list[tuple[CellAnalysis, CallFact, str]] = []
     components = _pipeline_components(facts)
     first_path, redefined_paths = _first_runs(facts, components)
     first_run = {name: path[0] for name, path in first_path.items()}
@@ -716,6 +781,9 @@ def analyse_randomness(
             ):
                 continue
             if qualified:
+                if call.method == "reset_default_graph" and qualified.startswith("tensorflow.") and call.line not in dead:
+                    resets.append((ca, call, shown))
+                    continue
                 seed = _first_match(qualified, catalog.seeds)
                 if seed is not None:
                     if _seed_counts(seed, call):
@@ -761,7 +829,98 @@ def analyse_randomness(
                 if library == "python" and method.requires_import == "fastai" and _fastai_v1(facts):
                     library = "torch"  # (fastai v1 trains from torch's generator: `_fastai_v1`)
                 draws.append(Draw(ca, call, library, f"{call.receiver or '…'}.{call.method}()", name))
-    return RandomnessFacts(tuple(draws), tuple(generators), tuple(seeds), first_run, first_path, components, redefined_paths, unnamed, tuple(reseeds))
+    rf = RandomnessFacts(tuple(draws), tuple(generators), tuple(seeds), first_run, first_path, components, redefined_paths, unnamed, tuple(reseeds))
+    if not (reseeds or resets or any(d.library == "tensorflow" for d in draws)):
+        return rf
+    drops = [
+        SeedDrop(moment, libraries, False, ca, call, shown, keyword)
+        for ca, call, shown, libraries, keyword in reseeds if (moment := rf.moment(ca, call)) is not None
+    ]
+    if resets and _graph_mode(facts):
+        # (in TensorFlow 2's eager mode a reset leaves the global seed, which is not a graph's)
+        drops += [SeedDrop(moment, frozenset({"tensorflow"}), True, ca, call, shown, "")
+                  for ca, call, shown in resets if (moment := rf.moment(ca, call)) is not None]
+    drops.sort(key=lambda d: d.moment)
+    blocks, spans = _graph_blocks(facts)
+    return replace(rf, graph_blocks=blocks, function_spans=spans, drops=tuple(drops))
+
+
+# Calls only TensorFlow's graph mode makes (TensorFlow 1, or 2's `compat.v1` with eager execution
+# turned off): there, `tf.reset_default_graph()` drops the graph seed set before it.
+_GRAPH_MODE_CALLS = re.compile(
+    r"^tensorflow\.(?:compat\.v1\.)?(?:Session|InteractiveSession|placeholder|disable_eager_execution|disable_v2_behavior)$"
+    r"|^tensorflow\.(?:set_random_seed|get_variable|global_variables_initializer|reset_default_graph)$|^tensorflow\.(?:contrib|examples\.tutorials)\."
+)
+
+
+def _graph_mode(facts: NotebookFacts) -> bool:
+    return any(_GRAPH_MODE_CALLS.match(facts.resolve(call.func)) for ca in facts.cells for call in ca.facts.calls if call.func)
+
+
+def _graph_names(trees: list[tuple[CellAnalysis, ast.Module]]) -> frozenset[str]:
+    """Names the notebook binds to a new graph (`graph = tf.Graph()`): `graph.as_default()` makes
+    it the default graph, while `sess.as_default()` only makes a session the default one."""
+    names = set()
+    for _, tree in trees:
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+                    and dotted_name(node.value.func).rpartition(".")[2] == "Graph"):
+                names.update(dotted_name(t) for t in node.targets if dotted_name(t))
+    return frozenset(names)
+
+
+def _graph_blocks(facts: NotebookFacts) -> tuple[dict[int, tuple[GraphBlock, ...]], dict[int, tuple[tuple[int, int], ...]]]:
+    """Per cell, the `with` blocks that make a graph the default (`GraphBlock`), and the spans of
+    the cell's defs (a block in a def holds only that def's calls; the def's caller decides the
+    graph of the rest)."""
+    if not any("as_default" in ca.masked.python or "graph=" in ca.masked.python for ca in facts.cells):
+        return {}, {}
+    # (every cell's defs: a draw in a def of another cell runs in the graph of its call site)
+    trees = [(ca, tree) for ca in facts.cells if (tree := _parsed(ca)) is not None]
+    names = _graph_names(trees)
+    blocks: dict[int, tuple[GraphBlock, ...]] = {}
+    spans: dict[int, tuple[tuple[int, int], ...]] = {}
+
+    def graph_of(expr: ast.expr, cell: int, line: int) -> tuple[str, str] | None:  # (graph, shown)
+        if not isinstance(expr, ast.Call):
+            return None
+        if isinstance(expr.func, ast.Attribute) and expr.func.attr == "as_default":
+            receiver = expr.func.value
+            if dotted_name(receiver) in names:
+                return dotted_name(receiver), dotted_name(receiver)
+            if isinstance(receiver, ast.Call) and dotted_name(receiver.func).rpartition(".")[2] == "Graph":
+                return f"{dotted_name(receiver.func)}()@{cell}:{line}", f"{dotted_name(receiver.func)}()"
+            return None
+        if dotted_name(expr.func).rpartition(".")[2] in ("Session", "InteractiveSession"):
+            for keyword in expr.keywords:
+                if keyword.arg == "graph" and dotted_name(keyword.value) in names:
+                    return dotted_name(keyword.value), dotted_name(keyword.value)
+        return None
+
+    for ca, tree in trees:
+        found: list[GraphBlock] = []
+        defs: list[tuple[int, int]] = []
+
+        def visit(node: ast.AST, scope: tuple[int, int] | None) -> None:
+            for child in ast.iter_child_nodes(node):
+                inner = scope
+                if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                    inner = (child.lineno, child.end_lineno or child.lineno)
+                    defs.append(inner)
+                elif isinstance(child, (ast.With, ast.AsyncWith)) and child.body:
+                    for item in child.items:
+                        graph = graph_of(item.context_expr, ca.cell.index, child.lineno)
+                        if graph is not None:
+                            found.append(GraphBlock(child.body[0].lineno, child.end_lineno or child.lineno, graph[0], graph[1],
+                                                    ast.unparse(item.context_expr), ca.cell.index, child.lineno, scope))
+                visit(child, inner)
+
+        visit(tree, None)
+        if found:
+            blocks[ca.cell.index] = tuple(found)
+        if defs:
+            spans[ca.cell.index] = tuple(defs)
+    return blocks, spans
 
 
 def _never_named(facts: NotebookFacts, first_path: Mapping[str, tuple[Position, ...]]) -> frozenset[str]:
@@ -1514,7 +1673,24 @@ def _seeded(rf: RandomnessFacts, draw: Draw, seeds: list[tuple[Moment, SeedCall]
     covering = [moment for moment, seed in seeds if draw.library in seed.libraries]
     if when is None:
         return bool(covering)
-    return any(moment < when for moment in covering)
+    # (a seed reaches the draw unless it seeds another TensorFlow graph, or a call between them
+    # undoes it: `SeedDrop`)
+    return any(moment < when and rf.seed_blocked(draw.library, moment, when) is None for moment in covering)
+
+
+def _blocked_seed(rf: RandomnessFacts, draw: Draw, seeds: list[tuple[Moment, SeedCall]]) -> tuple[SeedCall, tuple[GraphBlock | None, GraphBlock | None] | SeedDrop] | None:
+    """The last seed of the draw's library that runs before it but does not reach it, and why
+    (`RandomnessFacts.seed_blocked`); None when no seed runs before it."""
+    when = rf.draw_moment(draw)
+    if when is None or draw.call.owner in rf.components:
+        return None
+    found = None
+    for moment, seed in seeds:
+        if draw.library in seed.libraries and moment < when:
+            why = rf.seed_blocked(draw.library, moment, when)
+            if why is not None:
+                found = (seed, why)
+    return found
 
 
 # Layer constructions: draws only through the initial weights they get.
@@ -1937,6 +2113,20 @@ def _under_if(draw: Draw) -> bool:
     return any(
         statement_index_at((*node.body, *node.orelse), line) is not None for node in nodes_of(tree, ast.If)
     )
+
+
+def _anchor_first(facts: NotebookFacts, draws: list[Draw]) -> list[Draw]:
+    """The draws with the one that carries the finding first: when the first one's value only
+    reaches a figure or a display, whatever its size (a random walk drawn to be plotted), the first
+    later draw whose value is used (not only shown, nor left unread) (fair check 35, items 133 and 136,
+    r-anchor-on-display-only-draw: `y2 = np.cumsum(e)` only plotted, while `pm.sample` in
+    `inference` draws the trace behind every result). None used: the order stays."""
+    if len(draws) < 2 or not _reaches_only_displays(facts, draws[:1], any_size=True):
+        return draws
+    for i, other in enumerate(draws[1:], start=1):
+        if not _reaches_only_displays(facts, [other], any_size=True, unread=True):
+            return [other, *draws[:i], *draws[i + 1:]]
+    return draws
 
 
 def _unconditional_first(draws: list[Draw]) -> list[Draw]:
@@ -2696,6 +2886,9 @@ class _ShownFlow:
         # array, and is followed like any value (fair check 29, rnd001-value-reaches-only-display).
         # Only a statistic of the drawn values themselves: the names bound to the draw as it is.
         self.few = False
+        # … and any statistic of the drawn values, whatever their number, only shows them
+        # (`_reaches_only_displays(any_size=True)`).
+        self.any_size = False
         self.drawn: set[str] = set()
         # Names bound to the draw as it is, whose elements a loop then rewrites (`ar = np.random.randn(n)`,
         # then `ar[step] += rho * ar[step - 1]`): a series built in the drawn array (an autoregressive
@@ -2740,6 +2933,8 @@ class _ShownFlow:
 
     def _pure(self, call: ast.Call) -> bool:
         func = call.func
+        if self.any_size and isinstance(func, ast.Attribute) and _STATISTIC.match(func.attr):
+            return True  # `e.dot(Σ)` of a drawn `Σ`: a value computed from it, followed
         if isinstance(func, ast.Name):
             if func.id in _PURE_BUILTINS and func.id not in self.locals and func.id not in self.facts.aliases:
                 return True
@@ -2910,6 +3105,8 @@ class _ShownFlow:
     def _of_few(self, node: ast.expr | None) -> bool:
         """`number` (bound to the draw as it is) or the draw itself, when it gives a handful of
         values (`self.few`): a statistic of it shows the method on an example array."""
+        if self.any_size:
+            return True  # (choosing the draw that carries a finding: `_anchor_first`)
         return self.few and (node is self.draw_node or (isinstance(node, ast.Name) and node.id in self.drawn))
 
     def _item_row(self, node: ast.expr) -> bool:
@@ -3241,7 +3438,7 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
         return flow
 
     def at_module_level(ca: CellAnalysis, parsed: ast.Module, node: ast.Call, in_place: bool = False, layout: bool = False,
-                        last_shows: bool = False, few: bool = False) -> bool | None:
+                        last_shows: bool = False, few: bool = False, any_size: bool = False, unread: bool = False) -> bool | None:
         """Does `node`'s value, from its module-level statement on, reach only displays? (True: shown
         only; False: used; None: reaches nothing.) `layout`: `node` builds a t-SNE/UMAP estimator
         (`_ShownFlow.layout`)."""
@@ -3263,6 +3460,7 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
         flow.layout = layout
         flow.last_shows = last_shows
         flow.few = few
+        flow.any_size = any_size
         start = statement_index_at(parsed.body, line)
         if start is None:
             start = len(parsed.body)
@@ -3285,7 +3483,9 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
             flow.cell_last = other_tree.body[-1] if other_tree.body else None
             flow.block(other_tree.body, False)
         kept = flow.bound - flow.unpacked
-        if flow.used or (kept and _unread(facts, ca, parsed, start, kept, tree)):
+        # (a value left unread in a name is kept as a result, unless `unread`: `_anchor_first`
+        # asks whether a later draw is used)
+        if flow.used or (kept and not unread and _unread(facts, ca, parsed, start, kept, tree)):
             return False
         return True if flow.shown else None
 
@@ -3415,7 +3615,7 @@ def _call_node(ca: CellAnalysis, parsed: ast.Module, call: CallFact) -> ast.Call
                  and (n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", None)) == call.method), None)
 
 
-def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Position]:
+def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw], any_size: bool = False, unread: bool = False) -> frozenset[Position]:
     """Draws whose value reaches only displays (see `_ShownFlow`): `random.randint` in the
     notebook's own `show_random_elements` helper that picks rows for `display(HTML(...))`, a
     colour drawn for `ax.imshow`, a tf.data `shuffle` whose dataset only a `print` loop over
@@ -3424,7 +3624,11 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
     passed to one of the notebook's module-level functions into its body (fair check 20: random
     label colours returned by `create_random_labels_map`, painted by `labels_to_image`, shown by
     `show_components`'s `imshow`); a colour list shuffled in place is followed from the shuffle.
-    Layer constructions, loaders, transform objects and generation pipelines are not followed."""
+    Layer constructions, loaders, transform objects and generation pipelines are not followed.
+    `any_size`: a statistic of many drawn values (`np.cumsum(e)` of a random walk) counts as shown
+    like one of a few (`_few_values`); `unread`: a value that reaches nothing (or a name left
+    unread) counts too. Both for choosing which draw carries a finding (`_anchor_first`), never for
+    leaving one out."""
     tree, in_function, at_module_level, callers_show = _display_reach(facts)
 
     def iterations_shown(draw: Draw) -> bool:
@@ -3504,10 +3708,13 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw]) -> froze
                 return False
             if flow.returned:
                 further = callers_show(call.owner, 1, set())
+                if unread:
+                    return further is not False  # (reaching nothing, it is no result either)
                 return further is True or (further is None and flow.shown)
-            return flow.shown
+            return flow.shown or unread
         value = draw.qualified.rsplit(".", 1)[-1][:1].islower()  # `df.sample`, `np.random.rand`: not a model class
-        return at_module_level(ca, parsed, node, in_place, last_shows=value, few=_few_values(parsed, node, draw.qualified)) is True
+        reach = at_module_level(ca, parsed, node, in_place, last_shows=value, few=any_size or _few_values(parsed, node, draw.qualified), any_size=any_size, unread=unread)
+        return reach is not False if unread else reach is True
 
     found: set[Position] = set()
     for draw in draws:
@@ -5176,26 +5383,23 @@ def _reset_before(ctx: RuleContext, draw: Draw) -> tuple[int, int] | None:
     return found
 
 
-def _graph_block(draw: Draw) -> tuple[str, int] | None:
-    """The `with graph.as_default():` block (the graph's name, the block's line) that holds
-    `draw`'s call in its cell. TensorFlow 1's `tf.set_random_seed` seeds the graph that is the
-    default where it is called, so a seed above the block seeds another graph (fair check 35,
-    item 138: word2vec's ops built under `graph = tf.Graph()`, `with graph.as_default():`)."""
-    tree = _parsed(draw.ca)
-    if tree is None:
-        return None
-    line = draw.call.line
-    found: tuple[str, int] | None = None
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.With) or not (node.lineno < line <= (node.end_lineno or node.lineno)):
-            continue
-        for item in node.items:
-            expr = item.context_expr
-            if (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "as_default"
-                    and dotted_name(expr.func.value)):
-                if found is None or node.lineno > found[1]:  # the innermost block
-                    found = (dotted_name(expr.func.value), node.lineno)
-    return found
+def _graph_block(rf: RandomnessFacts, draw: Draw) -> GraphBlock | None:
+    """The `with graph.as_default():` block whose graph `draw`'s ops are built in (around the call,
+    or around the call site that runs its def). TensorFlow 1's `tf.set_random_seed` seeds the graph
+    that is the default where it is called, so a seed above the block seeds another graph (fair
+    check 35, item 138: word2vec's ops built under `graph = tf.Graph()`, `with graph.as_default():`).
+    A `with sess.as_default():` makes a session the default, not a graph: only names bound to
+    `tf.Graph()` count."""
+    when = rf.draw_moment(draw)
+    return rf.graph_at(when) if when is not None else None
+
+
+def _block_fix(lib: Library, block: GraphBlock, seeding: str) -> str:
+    """RND001's fix for a TensorFlow draw built in `block`'s graph."""
+    named = not block.shown.endswith(")")
+    return (f"Seed {lib.label} inside the `with {block.context}:` block (cell {block.cell}, line {block.line}), before its ops: "
+            f"{seeding} seeds the graph that is the default where it is called, `{block.shown}` only inside the block"
+            + (f" (or set `{block.shown}.seed = SEED`)" if named else ""))
 
 
 class UnseededRandom(Rule):
@@ -5224,6 +5428,15 @@ class UnseededRandom(Rule):
         "`.sample()` without `random_state`, which uses NumPy's, and PyMC3's `pm.sample(…)` without `random_seed`, whose "
         "chain seeds it draws (PyMC 4+'s comes from a fresh generator instead: RND002's) — and reports each one that no "
         "seeding call for that library precedes, in a cell above or earlier in the same cell. "
+        "TensorFlow's graph-level seed (`tf.set_random_seed`, `tf.random.set_seed` in graph mode) belongs to the graph that is "
+        "the default where it is set: a seed outside `with graph.as_default():` (or `with tf.Session(graph=graph):`, `graph` "
+        "a name bound to `tf.Graph()`; `with sess.as_default():` makes no graph the default) does not reach the ops built "
+        "inside it, a seed inside it reaches only those, and a draw in a def follows the graph of the call that runs it; in "
+        "graph mode (TensorFlow 1 calls, or `disable_eager_execution`) a `tf.reset_default_graph()` after the seed drops "
+        "it. A catalogued call that re-seeds libraries from the OS's entropy when not given its seed keyword (trax's "
+        "`training.Loop(…)` without `random_seed`) undoes the seeds before it for the draws after it, and is itself reported "
+        "as an unseeded source (at the first such call, unless a finding of one of its libraries names it in its fix): the "
+        "run it drives starts from fresh entropy. The message then names the seed that does not reach the draw and why. "
         "Calls are resolved through the notebook's imports, so `import numpy.random as npr` and "
         "`from random import shuffle` are followed, and so are names a star import re-exports "
         "(`np.random.seed(42)` after `from fastbook import *`: `[[star_reexport]]` in io_calls.toml). "
@@ -5250,7 +5463,7 @@ class UnseededRandom(Rule):
         "`get_dataloaders()` it calls after the seed (also when `training_loop` is passed to "
         "`notebook_launcher` or `mp.spawn`, which run it). One finding per library, at its first unseeded draw (the root "
         "cause: the library is never seeded before it; a first draw in a branch of an `if` gives way to a later draw of "
-        "the same cell and function outside one, which certainly runs); its other unseeded draws are listed in the "
+        "the same cell and function outside one, which certainly runs; a first draw whose value only reaches a figure or a display, a random walk plotted, gives way to the first later one whose value is used); its other unseeded draws are listed in the "
         "message and as related locations. When the notebook seeds other libraries but never this "
         "one (RND003's case), the message names the first seeding call that runs and lists it as a "
         "related location too: the fix goes beside it, and RND003 does not report the library again. "
@@ -5903,6 +6116,25 @@ class UnseededRandom(Rule):
                       outputs=({"output_type": "stream", "name": "stderr", "text": "Using TensorFlow backend.\n"},)),
             code_cell("model = Sequential([Dense(8, input_shape=(4,)), Dropout(0.5), Dense(1)])", 2),
         )),
+        # A graph seed set inside the graph's own block seeds its ops; `with sess.as_default():`
+        # makes a session the default, not a graph; a reset before the seed drops nothing of it;
+        # and TensorFlow 2's eager seed is no graph's, so a `compat.v1` reset leaves it (fair check 35,
+        # item 138's class).
+        Example(cells=(
+            "import tensorflow as tf\ngraph = tf.Graph()\nwith graph.as_default():\n    tf.set_random_seed(1)\n"
+            "    w = tf.Variable(tf.random_normal([4, 2]))",
+            "tf.reset_default_graph()\ntf.set_random_seed(2)\nsess = tf.Session()\nwith sess.as_default():\n"
+            "    v = tf.Variable(tf.random_normal([4, 2]))",
+        )),
+        Example(cells=(
+            "import tensorflow as tf\ntf.random.set_seed(1)",
+            "tf.compat.v1.reset_default_graph()\nw = tf.random.normal([4, 2])\nmodel.fit(w, w, epochs=3)",
+        )),
+        # trax's Loop given `random_seed` seeds what it re-seeds.
+        Example(cells=(
+            "import numpy as np\nfrom trax.supervised import training\nnp.random.seed(0)",
+            "loop = training.Loop(model, task, output_dir='out', random_seed=0)\nloop.run(1000)",
+        )),
     )
     failing = (
         # A Sequential built layer by layer (`model.add(Conv2D(…))`), then rebound to another model
@@ -6336,6 +6568,37 @@ class UnseededRandom(Rule):
             "        pm.Normal('y', mu, 1, observed=y)\n        trace = pm.sample(1000, njobs=4)\n    return trace",
             "trace = inference(np.ones(10))\npm.traceplot(trace)\nseeded = pm.sample(500, random_seed=1)",
         ), expect=((2, 5),)),
+        # The first unseeded draw only feeds a plot (a random walk, `np.cumsum` of the draws, drawn):
+        # the finding is carried by the draw behind the results, PyMC3's `pm.sample` (fair check 35,
+        # item 136, r-anchor-on-display-only-draw); the plotted draws are related.
+        Example(cells=(
+            "import numpy as np\nimport matplotlib.pyplot as plt\nimport pymc3 as pm",
+            "Q = np.random.randn(3, 3)\nS = Q.dot(Q.T)\ne = np.random.randn(1000, 3)\ne = e.dot(S)\n"
+            "walk = np.cumsum(e, axis=0)\nplt.plot(walk)\nplt.show()",
+            "def inference(y):\n    with pm.Model() as model:\n        mu = pm.Normal('mu', 0, 1)\n"
+            "        pm.Normal('y', mu, 1, observed=y)\n        trace = pm.sample(1000, njobs=4)\n    return trace",
+            "trace = inference(np.ones(10))\npm.traceplot(trace)",
+        ), expect=((3, 5),)),
+        # TensorFlow's graph-level seed belongs to the graph that is the default where it is set: a
+        # seed above `with graph.as_default():` leaves the ops built in `graph` unseeded (fair check
+        # 35, item 138's class: the notebook's seed seeds another graph).
+        Example(cells=(
+            "import tensorflow as tf\ntf.set_random_seed(1)",
+            "graph = tf.Graph()\nwith graph.as_default():\n    x = tf.placeholder(tf.float32, [None, 4])\n"
+            "    w = tf.Variable(tf.random_normal([4, 2]))",
+        ), expect=((2, 4),)),
+        # … nor does it survive a `tf.reset_default_graph()` after it: the new default graph has no seed.
+        Example(cells=(
+            "import tensorflow as tf\ntf.set_random_seed(1)\nsess = tf.Session()",
+            "tf.reset_default_graph()\nw = tf.Variable(tf.random_normal([4, 2]))",
+        ), expect=((2, 2),)),
+        # trax's `training.Loop(…)` without `random_seed` re-seeds random, NumPy and TensorFlow from
+        # the OS's entropy when built: the NumPy seed above it does not make its training repeat (fair
+        # check 35, item 119's class, in a notebook that seeds).
+        Example(cells=(
+            "import numpy as np\nfrom trax.supervised import training\nnp.random.seed(0)",
+            "loop = training.Loop(model, task, output_dir='out')\nloop.run(1000)",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -6391,7 +6654,7 @@ class UnseededRandom(Rule):
         never = _never_seeded(rf, seeds)
         first_seed = seeds[0][1] if seeds else None
         for library, draws in unseeded.items():
-            draws = _unconditional_first(draws)
+            draws = _anchor_first(ctx.facts, _unconditional_first(draws))
             draw, others = draws[0], draws[1:]
             lib = catalog.library(library)
             where = ""
@@ -6440,15 +6703,13 @@ class UnseededRandom(Rule):
             imported = _seed_import_cell(ctx, library, draw)
             if imported is not None and imported > ctx.facts.cells[0].cell.index:
                 fix = f"Seed {lib.label} after its import in cell {imported}: {lib_fix}"
-            block = _graph_block(draw) if library == "tensorflow" and lib_fix == _TF1_FIX else None
+            block = _graph_block(rf, draw) if library == "tensorflow" and lib_fix == _TF1_FIX else None
             reset = _reset_before(ctx, draw) if library == "tensorflow" and lib_fix == _TF1_FIX and block is None else None
             if reset is not None and reset[0] >= (imported or 0):
                 fix = (f"Seed {lib.label} right after the tf.reset_default_graph() of cell {reset[0]} (line {reset[1]}), "
                        f"which drops a graph seed set before it: {lib_fix}")
             if block is not None:
-                fix = (f"Seed {lib.label} inside the `with {block[0]}.as_default():` block (cell {draw.ca.cell.index}, "
-                       f"line {block[1]}), before its ops: tf.set_random_seed(SEED) seeds the graph that is the default "
-                       f"where it is called, `{block[0]}` only inside the block (or set `{block[0]}.seed = SEED`)")
+                fix = _block_fix(lib, block, "tf.set_random_seed(SEED)")
             cell, line, column = _located(draw)
             end_line = draw.call.end_line
             subject = f"`{draw.shown}`{where} draws"
@@ -6486,11 +6747,49 @@ class UnseededRandom(Rule):
                            f"which drops a graph seed set before it (the existing seed in cell {first_seed.ca.cell.index} "
                            f"comes before it): {lib_fix}")
                 if block is not None:
-                    fix = (f"Seed {lib.label} inside the `with {block[0]}.as_default():` block (cell {draw.ca.cell.index}, "
-                           f"line {block[1]}), before its ops: tf.set_random_seed(SEED) seeds the graph that is the default "
-                           f"where it is called, `{block[0]}` only inside the block (or set `{block[0]}.seed = SEED`)")
+                    fix = _block_fix(lib, block, "tf.set_random_seed(SEED)")
                 related += ((first_seed.ca.cell, first_seed.call.line, first_seed.call.column),)
+            blocked = _blocked_seed(rf, draw, seeds) if not component else None
+            seed_text = "which no call before it seeds"
+            if blocked is not None:
+                # A seed runs before the draw but does not reach it (fair check 35, item 138 and 119's
+                # notebooks): its graph is not the draw's, or a reset or re-seeding call undoes it.
+                seed, why = blocked
+                seed_text = "which no seed before it reaches"
+                seed_at = f"`{seed.shown}(…)` of cell {seed.ca.cell.index} (line {seed.call.line})"
+                related += ((seed.ca.cell, seed.call.line, seed.call.column),)
+                if isinstance(why, SeedDrop):
+                    drop_at = f"cell {why.ca.cell.index} (line {why.call.line})"
+                    related += ((why.ca.cell, why.call.line, why.call.column),)
+                    if why.reset:
+                        partial = (f"; the {seed_at} seeds the default graph, which the `{why.shown}()` of {drop_at} "
+                                   "replaces by a new one without that seed")
+                        fix = (f"Seed {lib.label} again right after the `{why.shown}()` of {drop_at}, which drops the "
+                               f"graph seed set before it: {seed.shown}(SEED)")
+                    else:
+                        partial = (f"; the {seed_at} is undone by the `{why.shown}(…)` of {drop_at}, which, without "
+                                   f"{why.keyword}, re-seeds {_libraries_text(catalog, why.libraries)} from the operating system's "
+                                   "entropy when it runs")
+                        fix = (f"Pass {why.keyword}=SEED to `{why.shown}(…)` (cell {why.ca.cell.index}, line {why.call.line}): without it, it re-seeds "
+                               f"{_libraries_text(catalog, why.libraries)} from the operating system's entropy, so no seed "
+                               "set before it reaches the draws after it")
+                else:
+                    seed_graph, draw_graph = why
+                    if draw_graph is not None:
+                        partial = (f"; the {seed_at} seeds "
+                                   + ("the default graph" if seed_graph is None else f"`{seed_graph.shown}`")
+                                   + f", and the draw is built in `{draw_graph.shown}` (the `with {draw_graph.context}:` of cell "
+                                   f"{draw_graph.cell}, line {draw_graph.line}): a graph-level seed belongs to the graph "
+                                   "that is the default where it is set")
+                        fix = _block_fix(lib, draw_graph, f"{seed.shown}(SEED)")
+                    elif seed_graph is not None:
+                        partial = (f"; the {seed_at} is set inside the `with {seed_graph.context}:` block of cell {seed_graph.cell} (line "
+                                   f"{seed_graph.line}), and seeds only `{seed_graph.shown}`, "
+                                   "not the default graph this draw is built in")
+                        fix = f"Seed {lib.label} outside that block too, before the draw: {seed.shown}(SEED)"
             reseed = next((r for r in rf.reseeds if library in r[3]), None)
+            if blocked is not None and isinstance(blocked[1], SeedDrop) and not blocked[1].reset:
+                reseed = None  # (the fix above names it)
             if reseed is not None and not component:
                 # Fair check 35, item 119: trax's `training.Loop(…)` without `random_seed` re-seeds NumPy
                 # from entropy when built, so the seed above alone does not repeat the training's draws.
@@ -6500,7 +6799,7 @@ class UnseededRandom(Rule):
                         "entropy when it runs, so no seed set before it reaches the draws after it")
                 related += ((r_ca.cell, r_call.line, r_call.column),)
             state = f"{lib.label} (Keras before 2.4 seeds its layers from it)" if old_keras else lib.label
-            message = f"{subject} from the global random state of {state}, which no call before it seeds{more}{partial}"
+            message = f"{subject} from the global random state of {state}, {seed_text}{more}{partial}"
             if library == "numpy" and not component:
                 trials = _trial_estimators(ctx, _trial_functions(ctx))
                 if trials:
@@ -6533,6 +6832,46 @@ class UnseededRandom(Rule):
                 key=f"{draw.library}:{draw.qualified}",
                 related=related,
             )
+        yield from _reseeding_sources(ctx, catalog, rf, seeds, set(unseeded))
+
+
+def _reseeding_sources(ctx: RuleContext, catalog: RandomnessCatalog, rf: RandomnessFacts,
+                       seeds: list[tuple[Moment, SeedCall]], reported: set[str]) -> Iterator[Hit]:
+    """A catalogued call that re-seeds libraries from the OS's entropy given no seed
+    (`SeedSpec.reseeds_without`: trax's `training.Loop(…)` without `random_seed`) is itself an
+    unseeded source: what it drives when it runs (trax: the training's batches and its weights'
+    key) starts from fresh entropy, whatever seed came before (fair check 35, item 119's class: a
+    notebook that seeds NumPy, then builds the Loop). Reported once, at the first such call that
+    runs, when no finding of RND001's for one of its libraries already names it in its fix."""
+    found = [
+        (ca, call, shown, libraries, keyword) for ca, call, shown, libraries, keyword in rf.reseeds
+        if not libraries & reported and rf.moment(ca, call) is not None and call.owner not in rf.components
+        and not is_suppressed(ca.cell, call.line, call.end_line, UnseededRandom.code)
+    ]
+    if not found:
+        return
+    (ca, call, shown, libraries, keyword), others = found[0], found[1:]
+    when = rf.moment(ca, call)
+    before = [seed for moment, seed in seeds if seed.libraries & libraries and when is not None and moment < when]
+    names = _libraries_text(catalog, libraries)
+    undone = ""
+    related = tuple((o_ca.cell, o_call.line, o_call.column) for o_ca, o_call, *_ in others)
+    if before:
+        seed = before[-1]
+        undone = f" (it undoes the `{seed.shown}(…)` of cell {seed.ca.cell.index}, line {seed.call.line})"
+        related += ((seed.ca.cell, seed.call.line, seed.call.column),)
+    more = ""
+    if others:
+        more = f"; {len(others)} more call{'s' if len(others) > 1 else ''} like it follow{'' if len(others) > 1 else 's'}"
+    yield Hit(
+        ca.cell, call.line, call.column,
+        f"`{shown}(…)` runs without `{keyword}`: it re-seeds {names} from the operating system's entropy{undone}, so "
+        f"what it draws when it runs changes on every run, whatever seed was set before it{more}",
+        end_line=call.end_line,
+        fix=f"Pass {keyword}=SEED to `{shown}(…)`",
+        key=f"reseed:{ctx.facts.resolve(call.func) or shown}",
+        related=related,
+    )
 
 
 # The notebook saying in its own words that its runs are meant to differ ("The seeds are not fixed in
