@@ -15,7 +15,7 @@ import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import attrgetter
-from typing import Iterator, Optional, Sequence
+from typing import Iterable, Iterator, Optional, Sequence
 
 from nbrefactor.audit.guards import NOT_ANALYSED, deep_recursion, interpreter_recursion, too_complex
 from nbrefactor.audit.ipython import EXTENSION_MAGICS, MagicLine, MaskedCell, mask_cell
@@ -36,6 +36,7 @@ from nbrefactor.audit.facts import (  # noqa: F401 - re-exported: rules and test
     walk_nodes,
     _NODES,
     _first_line,
+    assigned_name,
 )
 
 # Names a Jupyter kernel provides without any cell defining them.
@@ -365,6 +366,22 @@ def cell_python_tree(ca: "CellAnalysis") -> Optional[ast.Module]:
         return python_tree(python)
     except (SyntaxError, ValueError, RecursionError):
         return None
+
+
+def module_level_assignments(cells: Iterable["CellAnalysis"]) -> Iterator[tuple["CellAnalysis", ast.Assign, str]]:
+    """Every plain `name = value` statement at the top level of a cell (`facts.assigned_name`), as
+    (cell, statement, name), cells in the order given and statements in cell order. Cells that are
+    not Python or do not parse (`cell_python_tree` is None) bind nothing. The rules that fold a
+    notebook's module-level constants (saved start folders, `~/` folders made, configuration dicts,
+    frames read by pandas) all start from this walk."""
+    for ca in cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        for statement in tree.body:
+            name = assigned_name(statement)
+            if name is not None:
+                yield ca, statement, name
 
 
 # The builtins whose result, called with no argument, is the session's namespace at a notebook's

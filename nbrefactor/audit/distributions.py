@@ -37,7 +37,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, Optional
 
-from nbrefactor.audit.analysis import CallFact, CellAnalysis, ImportFact, NotebookFacts, cell_python_tree
+from nbrefactor.audit.analysis import CallFact, CellAnalysis, ImportFact, NotebookFacts, cell_python_tree, module_level_assignments
 from nbrefactor.audit.catalog import Catalog, load_catalog
 from nbrefactor.audit.facts import dotted_name, globals_bound_once
 from nbrefactor.audit.ipython import cd_operand
@@ -676,22 +676,18 @@ def _dataframe_names(facts: NotebookFacts) -> dict[str, tuple[int, int]]:
     bound at the top of a cell to anything else as well is left out (it may hold something else)."""
     found: dict[str, tuple[int, int]] = {}
     other: set[str] = set()
-    for ca in facts.cells:
-        tree = cell_python_tree(ca)
-        for stmt in tree.body if tree is not None else ():
-            if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
-                continue
-            name, value = stmt.targets[0].id, stmt.value
-            callee = dotted_name(value.func) if isinstance(value, ast.Call) else ""
-            qualified = facts.resolve(callee) if callee and callee.split(".")[0] in facts.aliases else ""
-            # (`read_html` gives a list, `chunksize=`/`iterator=` a reader, `sheet_name=None` a dict)
-            keywords = {k.arg for k in value.keywords} if isinstance(value, ast.Call) else set()
-            if (qualified == "pandas.DataFrame" or (
-                    qualified.startswith("pandas.read_") and qualified.count(".") == 1 and qualified != "pandas.read_html"
-                    and not keywords & {"chunksize", "iterator", "sheet_name"})):
-                found.setdefault(name, (ca.cell.index, stmt.lineno))
-            else:
-                other.add(name)
+    for ca, stmt, name in module_level_assignments(facts.cells):
+        value = stmt.value
+        callee = dotted_name(value.func) if isinstance(value, ast.Call) else ""
+        qualified = facts.resolve(callee) if callee and callee.split(".")[0] in facts.aliases else ""
+        # (`read_html` gives a list, `chunksize=`/`iterator=` a reader, `sheet_name=None` a dict)
+        keywords = {k.arg for k in value.keywords} if isinstance(value, ast.Call) else set()
+        if (qualified == "pandas.DataFrame" or (
+                qualified.startswith("pandas.read_") and qualified.count(".") == 1 and qualified != "pandas.read_html"
+                and not keywords & {"chunksize", "iterator", "sheet_name"})):
+            found.setdefault(name, (ca.cell.index, stmt.lineno))
+        else:
+            other.add(name)
     return {name: at for name, at in found.items() if name not in other}
 
 

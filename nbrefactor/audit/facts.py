@@ -211,6 +211,17 @@ def _first_line(message: str) -> str:
     return message.strip().splitlines()[0] if message.strip() else "invalid syntax"
 
 
+def assigned_name(statement: ast.AST) -> Optional[str]:
+    """The name a plain `name = value` statement binds; None for any other statement (`a = b = v`,
+    `obj.attr = v`, `a, b = v`, `x += v`, `x: int = v`). The shape every "module-level constant"
+    reading of the cells starts from."""
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+        target = statement.targets[0]
+        if isinstance(target, ast.Name):
+            return target.id
+    return None
+
+
 def globals_bound_once(trees: Iterable[Optional[ast.Module]], value_of: Callable[[ast.AST, dict], Any]) -> dict[str, Any]:
     """Notebook globals bound once, by `name = <value>` at a cell's top level, to a value
     `value_of(node, found_so_far)` knows (None: unknown) → that value. A name bound twice, or once
@@ -220,8 +231,8 @@ def globals_bound_once(trees: Iterable[Optional[ast.Module]], value_of: Callable
     rebound: set[str] = set()
     for tree in trees:
         for stmt in tree.body if tree is not None else ():
-            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-                name = stmt.targets[0].id
+            name = assigned_name(stmt)
+            if name is not None:
                 value = value_of(stmt.value, found)
                 if name in found or name in rebound or value is None:
                     found.pop(name, None)

@@ -32,7 +32,7 @@ from nbrefactor.compile.run_magic import named_paths
 from nbrefactor.config import Settings
 from nbrefactor.fileio import MANIFEST, WriteRefused, write_tree
 from nbrefactor.audit.engine import audit_notebook, collect_notebooks
-from nbrefactor.audit.facts import dotted_name
+from nbrefactor.audit.facts import assigned_name, dotted_name
 from nbrefactor.migrate.pipeline_build import add_compiled_pipeline, configured_texts, with_mlops
 from nbrefactor.audit.loader import read_notebook
 from nbrefactor.audit.types import Diagnostic, LoadError
@@ -549,12 +549,13 @@ def _sys_path_folders(facts: NotebookFacts, folder: Path) -> tuple[Path, ...]:
         if tree is None:
             continue
         for node in tree.body:
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            name = assigned_name(node)
+            if name is not None:
                 value = _path_value(node.value, bound, facts)
                 if value is not None:
-                    bound[node.targets[0].id] = value
+                    bound[name] = value
                 else:
-                    bound.pop(node.targets[0].id, None)
+                    bound.pop(name, None)
             for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
                 target = facts.resolve(dotted_name(call.func)) if dotted_name(call.func) else ""
                 if target not in ("sys.path.append", "sys.path.insert"):

@@ -27,7 +27,7 @@ from typing import Any, Callable, Collection, Iterable, Iterator, Mapping, Optio
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, StringFact
 from nbrefactor.audit.analysis import (
-    cell_python_tree, configured_off_lines, constant_test, dead_branch_lines, index_single_assignments, nodes_of, tree_nodes,
+    cell_python_tree, configured_off_lines, constant_test, dead_branch_lines, index_single_assignments, module_level_assignments, nodes_of, tree_nodes,
     uncalled_function_lines,
 )
 from nbrefactor.audit.facts import dotted_name, statement_at, walk_nodes
@@ -2280,16 +2280,14 @@ def _created_home_folders(ctx: RuleContext) -> frozenset[str]:
 
     def find() -> frozenset[str]:
         bound: dict[str, Optional[str]] = {}
+        for _, statement, name in module_level_assignments(ctx.cells):
+            value = home(statement.value)
+            bound[name] = value if bound.get(name, value) == value else None
         creations: list[tuple[tuple[int, int], ast.AST]] = []
         for ca in ctx.cells:
             tree = cell_python_tree(ca)
             if tree is None:
                 continue
-            for statement in tree.body:
-                if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
-                    name = statement.targets[0].id
-                    value = home(statement.value)
-                    bound[name] = value if bound.get(name, value) == value else None
             for node in tree_nodes(tree):
                 if not isinstance(node, ast.Call):
                     continue
@@ -8256,20 +8254,13 @@ def _saved_start_folders(ctx: RuleContext) -> frozenset[str]:
     notebook was when it saved it."""
     found: dict[str, int] = {}
     other: set[str] = set()
-    for ca in ctx.cells:
-        tree = cell_python_tree(ca)
-        if tree is None:
-            continue
-        for stmt in tree.body:
-            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-                name = stmt.targets[0].id
-                if _may_name_current_directory(stmt.value) and _CURRENT_DIRECTORY.match(ast.unparse(stmt.value)):
-                    found[name] = found.get(name, 0) + 1
-                else:
-                    other.add(name)
-        for d in ca.facts.defined:
-            if d.name not in found:
-                other.add(d.name)
+    for _, stmt, name in module_level_assignments(ctx.cells):
+        if _may_name_current_directory(stmt.value) and _CURRENT_DIRECTORY.match(ast.unparse(stmt.value)):
+            found[name] = found.get(name, 0) + 1
+        else:
+            other.add(name)
+    # (any other binding of the name, anywhere: a loop target, a parameter, an import, …)
+    other.update(d.name for ca in ctx.cells for d in ca.facts.defined if d.name not in found)
     return frozenset(n for n, times in found.items() if times == 1 and n not in other)
 
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Callable, NamedTuple
 
-from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, cell_python_tree, constant_test, dead_branch_lines, index_single_assignments, nodes_of, print_statement_python, python_tree, tree_nodes, walk_nodes
+from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, cell_python_tree, constant_test, dead_branch_lines, index_single_assignments, module_level_assignments, nodes_of, print_statement_python, python_tree, tree_nodes, walk_nodes
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.facts import character_column, dotted_name, statement_at, statement_index_at
 from nbrefactor.audit.patterns import matches_any
@@ -8821,13 +8821,12 @@ def _configured_value(ctx: RuleContext, ca: CellAnalysis, call: CallFact, keywor
     bindings: dict[str, list[ast.expr]] = {}
     stores: dict[str, int] = {}
     mutated: set[str] = set()
+    for _, statement, name in module_level_assignments(ctx.cells):
+        bindings.setdefault(name, []).append(statement.value)
     for other in ctx.cells:
         parsed = cell_python_tree(other)
         if parsed is None:
             continue
-        for statement in parsed.body:
-            if isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name):
-                bindings.setdefault(statement.targets[0].id, []).append(statement.value)
         for node in walk_nodes(parsed):
             if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
                 stores[node.id] = stores.get(node.id, 0) + 1
