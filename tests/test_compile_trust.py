@@ -162,6 +162,37 @@ def test_the_requirements_pin_from_a_workspace_lock_only_where_the_audit_declare
     assert "pandas==2.2.2  # manifest" in tour_pins and "PyYAML==6.0.1  # manifest" in tour_pins, tour_pins
 
 
+def test_rapids_pins_become_the_wheels_pip_can_install(tmp_path):
+    """A manifest a conda environment froze pins `cudf==24.8.3`: on the package index `cudf` is a
+    placeholder whose install fails (the audit's DEP007) and `dask-cudf` no project at all, so
+    copying those lines made a package that could never install. RAPIDS' pip wheels for CUDA 12 are
+    declared instead, at the manifest's versions, with NVIDIA's index, and MIGRATION.md says so."""
+    shutil.copytree(ROOT / "fixtures" / "notebooks" / "fair15" / "rapids_notebook", tmp_path / "rapids_notebook")
+    manifest = (tmp_path / "rapids_notebook" / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    assert "cudf==24.8.3" in manifest and "dask-cudf==24.8.3" in manifest, manifest
+    package = migrate_unproven(tmp_path / "rapids_notebook" / "taxi_fares_rapids.ipynb", tmp_path / "out")
+    pins = (package / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    assert "--extra-index-url https://pypi.nvidia.com" in pins, pins
+    assert "cudf-cu12==24.8.3  # manifest, from https://pypi.nvidia.com" in pins, pins
+    assert "cuml-cu12==24.8.0  # manifest, from https://pypi.nvidia.com" in pins, pins
+    assert "dask-cudf-cu12==24.8.3  # manifest, from https://pypi.nvidia.com" in pins, pins
+    assert not any(line.split("==")[0] in ("cudf", "cuml", "dask_cudf", "dask-cudf") for line in pins), pins
+    assert "xgboost==2.1.1  # manifest" in pins, pins  # every other pin as the manifest has it
+    environment = (package / "environment.yml").read_text(encoding="utf-8")
+    assert "      - --extra-index-url https://pypi.nvidia.com\n" in environment and "      - cudf-cu12==24.8.3\n" in environment, environment
+    migration = (package / "MIGRATION.md").read_text(encoding="utf-8")
+    assert "`cudf==24.8.3` (manifest) is declared as `cudf-cu12==24.8.3`" in migration and "`cudf-cu11`" in migration, migration
+
+
+def test_an_index_url_reaches_a_requirements_file_only_as_a_plain_https_url():
+    from nbrefactor.compile.literals import UnsafeTemplateValue, index_url
+
+    assert index_url("https://pypi.nvidia.com") == "https://pypi.nvidia.com"
+    for bad in ("http://pypi.nvidia.com", "https://x.org\n--index-url https://evil", "https://x.org --trusted-host y", "file:///tmp"):
+        with pytest.raises(UnsafeTemplateValue):
+            index_url(bad)
+
+
 # --- the script guard ----------------------------------------------------------------------------
 
 

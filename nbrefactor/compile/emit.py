@@ -35,6 +35,7 @@ class Requirement:
     distribution: str
     version: Optional[str]  # None: unpinned
     source: str  # manifest | pip-magic | environment | unpinned
+    index_url: Optional[str] = None  # an index besides PyPI that serves it (RAPIDS' `cudf-cu12`: NVIDIA's)
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def checked_requirements(requirements: Sequence[Requirement]) -> tuple[list[Requ
             continue
         if r.version is not None and not is_version(r.version):
             review.append(ReviewItem("requirements.txt", None, None, f"{r.distribution}: pin {one_line(r.version)[:80]!r} ({r.source}) is not a version; left unpinned"))
-            r = Requirement(r.distribution, None, "unpinned")
+            r = Requirement(r.distribution, None, "unpinned", r.index_url)
         kept.append(r)
     return kept, review
 
@@ -178,6 +179,8 @@ def emit_model(plan: ModelPlan, inputs: EmitInputs) -> EmitResult:
         "python_version": python.version,
         "python_choice": python,
         "requirements": requirements,
+        # (only URLs the compiler's own tables name: never a manifest's `--index-url` line)
+        "extra_index_urls": sorted({r.index_url for r in requirements if r.index_url}),
         "review": review,
         "changes": changes,
         "fixed": fixed,

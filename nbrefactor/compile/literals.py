@@ -202,6 +202,17 @@ def requirement_version(version: str) -> Serialised:
     return Serialised(version)
 
 
+_INDEX_URL = re.compile(r"https://[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?:/[A-Za-z0-9._~/-]*)?")
+
+
+def index_url(url: str) -> Serialised:
+    """A package index's URL for an `--extra-index-url` line: https, a host and a plain path, nothing
+    pip or a shell could read as another option or a second line."""
+    if not isinstance(url, str) or _INDEX_URL.fullmatch(url) is None:
+        raise UnsafeTemplateValue(f"{url!r} is not a plain https package index URL")
+    return Serialised(url)
+
+
 def md_message(text: str) -> Serialised:
     """A finding's message in Markdown: its `code spans` stay code spans (nothing inside one is
     interpreted), the text between them is escaped like `md_text`."""

@@ -46,6 +46,7 @@ def _environment() -> jinja2.Environment:
         join_text=literals.join_text,
         requirement_name=literals.requirement_name,
         requirement_version=literals.requirement_version,
+        index_url=literals.index_url,
         join=_safe_join,
         dq=_double_quoted,
     )

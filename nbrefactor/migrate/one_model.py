@@ -326,6 +326,7 @@ def gather_inputs(
         _local_code_requirements(imports, vendored_names, notebooks[0][1], catalog, requirements, review)
     if notebooks:
         _keras_backend_requirement(plan, requirements, notebooks[0][1], catalog, review)
+    _rapids_wheels(requirements, review)
     test_data, sampled, skipped = _data_files([path.parent for _, _, path in notebooks], exclude, _read_paths(plan))
     missing = _missing_reads(plan, test_data, skipped)
     saved = _saved_values(plan)
@@ -389,6 +390,27 @@ def _keras_backend_requirement(plan: ModelPlan, requirements: dict[str, Requirem
     if version is None:
         review.append(ReviewItem(backend.notebook or plan.stages[0].notebook, backend.cell, backend.line,
                                  f"`{distribution}` is Keras' backend ({how}) and is unpinned: no manifest pin, and it is not installed where nbrefactor ran"))
+
+
+def _rapids_wheels(requirements: dict[str, Requirement], review: list[ReviewItem]) -> None:
+    """RAPIDS' `cudf`, `cuml`, `cugraph`, `dask-cudf` as their pip wheels for CUDA 12 (`cudf-cu12`, same
+    version), from NVIDIA's index: on the package index those names are placeholders whose install fails
+    (DEP007) or no project at all, so a pin copied from a conda-frozen manifest (`cudf==24.8.3`) or an
+    unpinned name would never install. Said in a review item: CUDA 11 needs `-cu11` wheels, or conda."""
+    from nbrefactor.audit.distributions import normalise
+    from nbrefactor.audit.rules.dependencies import RAPIDS_PIP_WHEELS, RAPIDS_WHEEL_INDEX
+
+    for key in sorted(requirements):
+        wheel = RAPIDS_PIP_WHEELS.get(key)
+        if wheel is None or normalise(wheel) in requirements:
+            continue
+        old = requirements.pop(key)
+        requirements[normalise(wheel)] = Requirement(wheel, old.version, old.source, RAPIDS_WHEEL_INDEX)
+        pin = f"=={old.version}" if old.version else ""
+        review.append(ReviewItem("requirements.txt", None, None,
+                                 f"`{old.distribution}{pin}` ({old.source}) is declared as `{wheel}{pin}` from {RAPIDS_WHEEL_INDEX}: "
+                                 f"`{old.distribution}` on the package index cannot be installed, and `{wheel}` is RAPIDS' pip wheel "
+                                 f"for CUDA 12; for CUDA 11 use `{wheel.removesuffix('-cu12')}-cu11`, or a conda environment with the rapidsai channel"))
 
 
 def _local_code_requirements(files: dict[str, str], local: frozenset[str], project: ProjectContext, catalog: Catalog,

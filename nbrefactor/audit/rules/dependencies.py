@@ -515,6 +515,15 @@ _CONDA_ONLY: dict[str, Optional[str]] = {"cudf": "cudf-cu12", "cuml": "cuml-cu12
                                          "nvstrings": None}
 
 
+# RAPIDS' pip wheels for CUDA 12, on NVIDIA's index (RAPIDS' install guide: `pip install
+# --extra-index-url=https://pypi.nvidia.com cudf-cu12==24.8.*`): what a manifest line a conda environment
+# froze (`cudf==24.8.3`, `dask-cudf==24.8.3`) means for pip. The compiler declares these instead of
+# copying the line, which cannot install (`_CONDA_ONLY`'s placeholders; `dask-cudf` is no project on
+# the package index at all). The wheels' versions are the conda packages' (24.08.03 is 24.8.3).
+RAPIDS_WHEEL_INDEX = "https://pypi.nvidia.com"
+RAPIDS_PIP_WHEELS: dict[str, str] = {**{name: wheel for name, wheel in _CONDA_ONLY.items() if wheel}, "dask-cudf": "dask-cudf-cu12"}
+
+
 # Manifest lines that cannot be installed at all, knowable offline and certain (fair check 35, recall
 # T-2.1, T-4.1, T-6.1: nfmcclure/tensorflow_cookbook's requirements.txt pins `skimage==0.0`, and
 # `pip install -r requirements.txt` stops there for every notebook of the project, whatever they
