@@ -19,8 +19,8 @@ from pathlib import PurePosixPath
 from typing import AbstractSet, Callable, Iterable, Iterator, Optional, Sequence, Union
 
 from nbrefactor.audit.ipython import MagicLine
-from nbrefactor.audit.analysis import CellAnalysis, cell_python_tree, may_hold_session_name_tests, python_tree, session_name_tests
-from nbrefactor.audit.facts import CallFact, dotted_name, nodes_of
+from nbrefactor.audit.analysis import CellAnalysis, cell_python_tree, may_hold_session_name_tests, module_level_assignments, python_tree, session_name_tests
+from nbrefactor.audit.facts import CallFact, CellFacts, dotted_name, nodes_of
 from nbrefactor.audit.guards import NOT_ANALYSED
 from nbrefactor.audit.distributions import install_spellings, misspelt_local_module, resolve
 from nbrefactor.audit.project import normalise
@@ -224,9 +224,14 @@ class OutOfOrderExecution(Rule):
         "finding is made, the cells out of order within a session are its related locations, named in its message, "
         "not findings of their own. Nor is a cell reported when it and the cells it ran against are independent "
         "(Python notebooks): no name one side writes (bindings, in-place changes, `del`, calls of methods not known "
-        "to only read, a `get_…` getter reading) is read or written by the other, and neither side has magics, "
-        "shell lines, seeds or other global-state calls, or calls that may write a file: either order gives the same values "
-        "(a cell that never ran and does not parse, an R script kept in a code cell, does not hide names from this check). "
+        "to only read, a `get_…` getter reading; an imported module's function whose value is used, `np.array(…)` as an "
+        "argument, builds a value) is read or written by the other, and neither side has magics (but `%matplotlib`, `%config` "
+        "and the timing magics `%time x`, `%timeit x`, `%%time` and `%%timeit` without setup code, whose code the cell shows), "
+        "shell lines, seeds or other global-state calls, or calls that may write a file (a list's own `remove`/`copy` writes "
+        "none): either order gives the same values "
+        "(a cell that never ran and does not parse, an R script kept in a code cell, does not hide names from this check; a "
+        "Python 2 cell whose only obstacle is its `print` statements is read with them as calls; another cell that ran "
+        "but does not parse hides only the names its text shows, which neither side may touch). "
         "A cell re-run late whose reads from the cells below are of names defined only below it is HID004's finding at that "
         "cell (which says it ran after them), not a second one here. A cell run early says which cell below then read "
         "what the cells above, run after it, left (`cell 14 read `pbs` as cell 11 above left it, not as cell 13 left it`). "
@@ -475,6 +480,30 @@ class OutOfOrderExecution(Rule):
             code_cell("import numpy as np", 1), code_cell("x = np.arange(3)", 2), code_cell("print(x.sum())", 3),
             code_cell("0 0 0 0 1 0 0"),
         )),
+        # A Python 2 loop lesson: the `print num` cell re-run late binds only `num`, the cells it ran
+        # after only `candidates` (a list's `remove`, no file's): either order gives the same outputs,
+        # and the other `print count` cell hides nothing they touch (fair check 36, item 48).
+        Example(cells=(
+            code_cell("count = 0\nwhile count <= 5:\n    count += 1\n    print count", 1),
+            code_cell("num = 0\nwhile True:\n    if num == 2:\n        break\n    num += 1\n    print num", 5),
+            code_cell("candidates = list(range(0, 5))\ncandidates", 3),
+            code_cell("while len(candidates) > 0:\n    first = candidates[0]\n    candidates.remove(first)\n    print(candidates)", 4),
+        ), kernel="python2"),
+        # The same in Python 3 beside a cell that ran but no longer parses (a typo left after its
+        # run): its text names nothing the two cells touch.
+        Example(cells=(
+            code_cell("import numpy as np", 1), code_cell("arr_2d = np.array([+.\n    [5, 10]])", 2),
+            code_cell("num = 0\nwhile num < 2:\n    num += 1", 6),
+            code_cell("candidates = [0, 1, 2]\ncandidates.remove(0)", 5), code_cell("print(num, candidates)", 7),
+        )),
+        # Two `%%timeit` cells timing two models' predictions, swapped: a timing body binds nothing
+        # and a prediction only reads (fair check 36, item 51).
+        Example(cells=(
+            code_cell("import numpy as np\nfrom sklearn.linear_model import LinearRegression, Ridge\nX = np.ones((4, 2))\ny = np.arange(4)", 1),
+            code_cell("skl_model = LinearRegression().fit(X, y)\nfast_model = Ridge().fit(X, y)", 2),
+            code_cell("%%timeit\nskl_model.predict(np.array([X[0]]))", 4),
+            code_cell("%%timeit\nfast_model.predict(np.array([X[0]]))", 3),
+        )),
     )
     failing = (
         # The notebook seeds at the top: top to bottom the cell above draws from that seed, in the
@@ -672,6 +701,13 @@ class OutOfOrderExecution(Rule):
             code_cell("threshold = 0.9", 2),
             code_cell("print(np.ones(3) > threshold)", 5),
         ), expect=((1, 1),), files={"helpers.py": "threshold = 0.5\n"}),
+        # A cell that ran but does not parse defines the helper the late cell calls, and its text
+        # names `scores`, which the cell below changes: what it hides may join the two (the order
+        # check's counterpart of fair check 36, item 48).
+        Example(cells=(
+            code_cell("import math\nscores = [1, 2]", 1), code_cell("def helper():\n    return sorted(scores)[", 2),
+            code_cell("first = helper()", 6), code_cell("scores.append(3)\nprint(len(scores))", 5), code_cell("print(first)", 7),
+        ), expect=((3, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2505,47 +2541,80 @@ def _literal_or_file_read(ca: CellAnalysis, own: set[str]) -> Optional[tuple[int
     return (file_reads, environment_reads) if file_reads <= 1 else None
 
 
-def _cell_effects(ctx: RuleContext) -> Optional[dict[int, tuple[frozenset[str], frozenset[str]]]]:
+# Per Python cell whose effects can be listed, (the globals it reads, the globals it writes); with
+# the names the cells that ran but do not parse may touch.
+_Effects = tuple[dict[int, tuple[frozenset[str], frozenset[str]]], frozenset[str]]
+
+
+def _cell_effects(ctx: RuleContext) -> Optional[_Effects]:
     """Per Python cell whose effects can be listed: (the globals it reads, the globals it writes),
     a read of a notebook function counting as a read of what its body reads and, since its body
     may change them in place, as a write of those too. Writes are bindings, in-place changes,
     `del` and calls of methods not known to only read (a `get_…` getter reads). Cells left out
     (unknown effects): cells that do not parse, have magics other than `%matplotlib`/`%config`
-    or shell lines, declare globals, call something that changes global state (seeds,
+    and the timing magics whose code the cell shows (`_magic_effects_shown`) or shell lines,
+    declare globals, call something that changes global state (seeds,
     `chdir`, `sys.path`, `exec`) or may leave a file (`to_csv`, `save…`, `write…`); None when some cell may bind names nobody can list (a star
-    import, `%run`). Computed once per notebook."""
+    import, `%run`). A cell of a Python 2 notebook that does not parse only because of its `print`
+    statements is read with them as calls (`analysis.print_statement_python`, as RND001 reads
+    it); another cell that ran but does not parse is left out, and the names its text shows (not
+    as attributes; builtins only where the text binds them) come second: cells touching none of
+    them cannot depend on it (fair check 36, item 48). Computed once per notebook."""
     return ctx.shared("hid001.cell_effects", lambda: _compute_cell_effects(ctx))
 
 
-def _compute_cell_effects(ctx: RuleContext) -> Optional[dict[int, tuple[frozenset[str], frozenset[str]]]]:
+def _compute_cell_effects(ctx: RuleContext) -> Optional[_Effects]:
     flow = name_flow(ctx)
     # A never-run cell that does not parse (an R script kept in a code cell, "don't run this
-    # block") bound nothing in the run the counts describe (fair check 20, bitfam cell 9).
-    if any(i.opaque and not (i.kind is InjectorKind.UNPARSED and i.count is None) for i in flow.injectors):
-        return None
+    # block") bound nothing in the run the counts describe (fair check 20, bitfam cell 9). One
+    # that ran (a Python 2 cell, a typo left after its run) hides only what its text shows:
+    # cells whose own effects are known and that touch none of its names ran independently of
+    # it (fair check 36, item 48: `print num` cells kept a pair of loops sharing no name).
+    ran_unparsed: set[int] = set()
+    for i in flow.injectors:
+        if not i.opaque or (i.kind is InjectorKind.UNPARSED and i.count is None):
+            continue
+        if i.kind is not InjectorKind.UNPARSED:
+            return None
+        ran_unparsed.add(i.cell)
+    ported = _print_call_facts(ctx, ran_unparsed)
+    unknown: set[str] = set()
+    for ca in ctx.cells:
+        if ca.cell.index not in ran_unparsed or ca.cell.index in ported:
+            continue
+        source = ca.cell.source
+        if ca.magics or _UNLISTABLE.search(source) or _PY2_EXEC.search(source) or re.search(r"^\s*global\b", source, re.MULTILINE):
+            return None
+        unknown |= _unparsed_text_names(source)
+    facts_of = {ca.cell.index: ported.get(ca.cell.index, ca.facts) for ca in ctx.cells}
     writes: dict[int, set[str]] = {}
     for d in flow.definitions:
         writes.setdefault(d.cell, set()).add(d.name)
     for m in (*flow.mutations, *flow.deletions):
         writes.setdefault(m.cell, set()).add(m.name)
-    bound = {d.name for d in flow.definitions}
+    for index, f in ported.items():
+        writes.setdefault(index, set()).update(n.name for n in (*f.defined, *f.mutated, *f.deleted))
+    bound = {d.name for d in flow.definitions} | unknown | {n.name for f in ported.values() for n in f.defined}
+    modules = import_only_names(flow.definitions)
+    # (a name a cell read without a flow binds too may hold anything)
+    containers = _container_names(ctx, flow) - unknown - {n.name for f in ported.values() for n in f.defined}
     function_reads: dict[str, set[str]] = {}
-    for ca in ctx.cells:
-        for fn in (*ca.facts.functions, *ca.facts.classes):
-            function_reads.setdefault(fn.name, set()).update(r.name for r in ca.facts.deferred_reads)
+    for f in facts_of.values():
+        for fn in (*f.functions, *f.classes):
+            function_reads.setdefault(fn.name, set()).update(r.name for r in f.deferred_reads)
     effects: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
     for ca in ctx.cells:
-        f = ca.facts
+        f = facts_of[ca.cell.index]
         if (
             f.syntax_error is not None or not ca.masked.is_python or f.globals_declared
-            or any(_magic_name(m) not in _IMPORT_CELL_MAGICS or m.kind == "shell" for m in ca.magics)
+            or not all(_magic_effects_shown(m) for m in ca.magics)
             or any(_global_state_call(c) for c in f.calls)
-            or _OUTSIDE_EFFECT.search(ca.cell.source)  # a file written here may be what the other side reads
+            or _leaves_outside_effect(ca.cell.source, containers)  # a file written here may be what the other side reads
         ):
             continue
         reads = {r.name for r in f.reads}
         written = set(writes.get(ca.cell.index, ()))
-        kept_queries = _kept_query_calls(ca)
+        kept_queries = _kept_query_calls(ca) | _module_queries_used(ca, modules) if ca.cell.index not in ported else frozenset()
         for c in f.calls:
             base = c.receiver.split(".")[0]
             if not c.in_function and base in reads and base in bound and _may_change_receiver(c, kept_queries) and not c.method.startswith("get_"):
@@ -2555,22 +2624,133 @@ def _compute_cell_effects(ctx: RuleContext) -> Optional[dict[int, tuple[frozense
                 reads |= function_reads[name]
                 written |= function_reads[name]
         effects[ca.cell.index] = (frozenset(reads), frozenset(written))
-    return effects
+    return effects, frozenset(unknown)
 
 
-def _no_dependency(
-    effects: Optional[dict[int, tuple[frozenset[str], frozenset[str]]]], members: Sequence[Cell], others: Sequence[Cell]
-) -> bool:
+# A list's, set's or dict's own methods that `_OUTSIDE_EFFECT` also names (`os.remove`, `shutil.copy`).
+_CONTAINER_METHODS = frozenset({"remove", "copy"})
+_CONTAINER_BUILDERS = frozenset({"list", "set", "dict", "sorted"})
+
+
+def _container_names(ctx: RuleContext, flow: NameFlow) -> frozenset[str]:
+    """The names every binding of which is a plain `name = …` of a list, set or dict (a display,
+    a comprehension, `list(…)`, `set(…)`, `dict(…)`, `sorted(…)`): their `remove`/`copy` are the
+    container's, no file's (fair check 36, item 48: `candidates.remove(first)` taken as a file
+    removal kept a loop over a list out of the order check)."""
+    def container(value: ast.expr) -> bool:
+        if isinstance(value, (ast.List, ast.Set, ast.Dict, ast.ListComp, ast.SetComp, ast.DictComp)):
+            return True
+        return isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in _CONTAINER_BUILDERS
+
+    plain = {(ca.cell.index, statement.lineno, name) for ca, statement, name in module_level_assignments(ctx.cells) if container(statement.value)}
+    by_name: dict[str, list[Definition]] = {}
+    for d in flow.definitions:
+        by_name.setdefault(d.name, []).append(d)
+    rebound = {name for name in _CONTAINER_BUILDERS if name in by_name}
+    if rebound:
+        return frozenset()  # `list = …`: the builders are not the builtins
+    return frozenset(name for name, ds in by_name.items() if all((d.cell, d.line, name) in plain for d in ds))
+
+
+def _leaves_outside_effect(source: str, containers: AbstractSet[str]) -> bool:
+    """Does the cell's text call something that may leave a file or folder (`_OUTSIDE_EFFECT`),
+    but a container's own `remove`/`copy` (`_container_names`)?"""
+    for match in _OUTSIDE_EFFECT.finditer(source):
+        receiver = re.search(r"([A-Za-z_]\w*)\s*\.\s*$", source[:match.start()])
+        if receiver is not None and receiver.group(1) in containers and match.group(0).split("(")[0].strip() in _CONTAINER_METHODS:
+            continue
+        return True
+    return False
+
+
+def _module_queries_used(ca: CellAnalysis, modules: AbstractSet[str]) -> frozenset[tuple[int, int]]:
+    """(line, column) of the calls of an imported module's function whose value the cell uses
+    (an argument, an operand: not a statement of its own) and whose name does not look like a
+    change (`_MUTATOR_METHOD`: no draw, no `set…`): `np.array([X[0]])` passed to `predict_proba`
+    builds a value, it changes no `np` (fair check 36, item 51). A bare `plt.style.use('ggplot')`
+    or `warnings.filterwarnings(…)` statement may configure the module: still a change."""
+    if not modules or not any(c.receiver.split(".")[0] in modules for c in ca.facts.calls):
+        return frozenset()
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return frozenset()
+    statements = {id(node.value) for node in nodes_of(tree, ast.Expr)}
+    return frozenset(
+        (node.lineno, node.col_offset + 1) for node in nodes_of(tree, ast.Call)
+        if id(node) not in statements and isinstance(node.func, ast.Attribute)
+        and dotted_name(node.func.value).split(".")[0] in modules and not _MUTATOR_METHOD.fullmatch(node.func.attr)
+    )
+
+
+def _print_call_facts(ctx: RuleContext, cells: AbstractSet[int]) -> dict[int, CellFacts]:
+    """Of `cells`, those STR004 names as Python 2 that parse once their `print` statements are
+    calls (`analysis.print_statement_python`, as RND001 reads them): their facts so read."""
+    if not cells:
+        return {}
+    from nbrefactor.audit.analysis import libcst_facts, print_statement_python
+    from nbrefactor.audit.ast_facts import facts_from_ast
+
+    found = {}
+    for ca in python2_cells(ctx.facts):
+        if ca.cell.index not in cells or ca.magics:
+            continue
+        python = print_statement_python(ca.masked.python)
+        if python is not None:
+            found[ca.cell.index] = facts_from_ast(python, python_tree(python)) or libcst_facts(python)
+    return found
+
+
+def _unparsed_text_names(source: str) -> frozenset[str]:
+    """The names a cell that does not parse may read, bind or change, from its text: every word
+    not after a dot (comment lines left out); a builtin's name only where the text binds it
+    (`_template_writes`, or `name =`), since reading `print` changes nobody's `print`."""
+    text = "\n".join(line for line in source.splitlines() if not line.lstrip().startswith("#"))
+    bound = {name for _, name in _template_writes(text)}
+    return frozenset(
+        word for word in _NAME_WORD.findall(text)
+        if not hasattr(builtins, word) or word in bound or re.search(rf"\b{word}\s*=(?!=)", text)
+    )
+
+
+# `%%timeit`'s options (`-n 100 -r 3`, `-o`, `-q`): anything else on its line is setup code the
+# cell's Python does not show.
+_TIMEIT_OPTIONS = re.compile(r"(?:\s*-(?:[nrp]\s*\d+|[tcoq]))*\s*")
+
+
+def _magic_effects_shown(m: MagicLine) -> bool:
+    """Does the cell's Python show all that the magic runs? `%matplotlib`/`%config` set display
+    options; `%time x` and `%timeit x` (no options), `%%time` and `%%timeit` (options only: no setup
+    code) run code the cell shows, `%%timeit` in a function of its own, so what its body binds is
+    not even a global (fair check 36, item 51: two `%%timeit` cells timing `predict_proba`, kept
+    only for their magics). Shell lines and other magics may do anything."""
+    name = _magic_name(m)
+    if m.kind == "shell" or m.assigned_to:
+        return False
+    if name in _IMPORT_CELL_MAGICS:
+        return True
+    if name not in _TIMING_MAGICS:
+        return False
+    if m.kind == "cell_magic":
+        return not m.args.strip() if name == "time" else _TIMEIT_OPTIONS.fullmatch(m.args) is not None
+    return m.kind == "line_magic" and bool(m.args.strip()) and not m.args.lstrip().startswith(("-", "!"))
+
+
+def _no_dependency(effects: Optional[_Effects], members: Sequence[Cell], others: Sequence[Cell]) -> bool:
     """Could the cells out of order (`members`) and the cells they ran against (`others`) run in
     either order with the same values? Yes when each cell's effects are known and no name one
     side writes is read or written by the other (fair check 14, hid001-display-only-partners:
     `preds = clf.predict(X)` run after a later cell that only shows `clf.get_label_issues()`)."""
-    if effects is None or any(c.index not in effects for c in (*members, *others)):
+    if effects is None:
         return False
-    member_reads = frozenset().union(*(effects[c.index][0] for c in members))
-    member_writes = frozenset().union(*(effects[c.index][1] for c in members))
-    other_reads = frozenset().union(*(effects[c.index][0] for c in others))
-    other_writes = frozenset().union(*(effects[c.index][1] for c in others))
+    known, unparsed = effects
+    if any(c.index not in known for c in (*members, *others)):
+        return False
+    member_reads = frozenset().union(*(known[c.index][0] for c in members))
+    member_writes = frozenset().union(*(known[c.index][1] for c in members))
+    other_reads = frozenset().union(*(known[c.index][0] for c in others))
+    other_writes = frozenset().union(*(known[c.index][1] for c in others))
+    if unparsed & (member_reads | member_writes | other_reads | other_writes):
+        return False  # a cell that ran but does not parse may have bound or changed what they touch
     return not (member_writes & (other_reads | other_writes)) and not (other_writes & member_reads)
 
 
