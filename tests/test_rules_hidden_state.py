@@ -818,3 +818,30 @@ def test_hid002_cleared_notebook_with_one_stray_count_whose_run_read_cells_witho
     # Outputs kept on the counted cell: not a cleared notebook; only the cells its run read ran.
     shown = (estimator, 9, (Output("stream", "ok\n", name="stdout"),))
     assert found(audit(*above, shown, fit), "HID002") == [("HID002", 2, 1)]
+
+
+def test_spark_session_objects_of_a_databricks_export_are_one_finding_crediting_databricks(tmp_path):
+    # Fair check 36, item 57 (TrySpark): a Databricks export (`notebookId` in its metadata) reads
+    # `sc`, `spark` and `sqlContext`, which the Databricks runtime predefines: one missing setup
+    # cell, one finding at the first read, naming Databricks rather than `bin/pyspark`.
+    import json
+
+    from nbrefactor.audit.loader import read_notebook
+
+    raw = {
+        "nbformat": 4, "nbformat_minor": 0, "metadata": {"name": "TrySpark", "notebookId": 838508238493620},
+        "cells": [
+            {"cell_type": "code", "execution_count": 1, "metadata": {}, "outputs": [], "source": "lines = sc.textFile('/FileStore/tables/a.txt')"},
+            {"cell_type": "code", "execution_count": 2, "metadata": {}, "outputs": [], "source": "df = spark.read.csv('/FileStore/tables/b.csv')"},
+            {"cell_type": "code", "execution_count": 3, "metadata": {}, "outputs": [], "source": "rows = sqlContext.sql('SELECT 1')"},
+        ],
+    }
+    (tmp_path / "TrySpark.ipynb").write_text(json.dumps(raw), encoding="utf-8")
+    nb = read_notebook(tmp_path / "TrySpark.ipynb", "TrySpark.ipynb")
+    assert nb.databricks_export
+    result = audit_notebook(nb, Settings(), ProjectContext(), load_catalog(), rules=HID)
+    hid003 = [d for d in result.result.diagnostics if d.code == "HID003"]
+    assert [(d.location.cell, d.location.line) for d in hid003] == [(1, 1)]
+    assert "nor are `spark` (cell 2) and `sqlContext` (cell 3)" in hid003[0].message
+    assert "the Databricks runtime predefines" in hid003[0].message and "bin/pyspark" not in hid003[0].message
+    assert "every run is on Databricks" in hid003[0].fix

@@ -4867,7 +4867,9 @@ class UndefinedName(Rule):
         "builtins (e.g. `spark`, `dbutils` on Databricks) can be listed under `builtins` in a "
         "`hidden_state.toml` rules file. An undefined `sc`, `spark` or `sqlContext` in a notebook that uses Spark (it "
         "imports pyspark, or the line calls Spark's API on the name: `sc.textFile(…)`) is said to be the object the pyspark "
-        "launcher predefines, with the call that creates it. Builtins of a hosted research platform (Quantopian's "
+        "launcher predefines (the Databricks runtime, in a notebook exported from Databricks: `notebookId` in its metadata), "
+        "with the call that creates it; two or more of them are one finding (one missing setup cell), at the first read, "
+        "the other names and reads related. Builtins of a hosted research platform (Quantopian's "
         "`get_pricing`, `get_backtest`, `local_csv`, `get_fundamentals`, and `symbols` beside one of them or an import of "
         "`quantopian`) are one finding at the first read, naming the platform and its module, the other names and reads "
         "related. A method's read of a name only its class body binds (`from collections import OrderedDict` inside "
@@ -5039,6 +5041,12 @@ class UndefinedName(Rule):
             "        self.weight = nn.Parameter(t.randn(3, 4))\n        self.bias = nn.Parameter(t.zeros(3))\n"
             "    def forward(self, x):\n        return F.linear(x, weight, bias)",
         ), expect=((2, 7),)),
+        # `sc`, `spark` and `sqlContext`, all predefined by the pyspark launcher, created nowhere:
+        # one missing setup cell, one finding at the first read (fair check 36, item 57).
+        Example(cells=(
+            "lines = sc.textFile('book.txt')", "df = spark.read.csv('sales.csv')",
+            "rows = sqlContext.sql('SELECT 1')", "n = sc.defaultParallelism",
+        ), expect=((1, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -5096,6 +5104,14 @@ class UndefinedName(Rule):
         if platform_reads:
             yield _platform_builtins_hit(cells, platform_reads)
             taken = {id(r) for r in platform_reads}
+            firsts = [r for r in firsts if id(r) not in taken]
+        # Two or more of the session objects the pyspark launcher or Databricks predefines (`sc`,
+        # `spark`, `sqlContext`): one missing setup cell, one finding at the first read, the other
+        # names and reads related (fair check 36, item 57: TrySpark's three findings).
+        spark_reads = _spark_session_reads(ctx, firsts, cells)
+        if spark_reads:
+            yield _spark_session_hit(ctx, cells, spark_reads)
+            taken = {id(r) for r in spark_reads}
             firsts = [r for r in firsts if id(r) not in taken]
         undefined = [r for r in firsts if r.flow is Flow.UNDEFINED and not is_suppressed(cells[r.cell], r.line, None, self.code)]
         if len(undefined) > 1 and _solution_fragments(ctx):
@@ -5277,8 +5293,9 @@ class UndefinedName(Rule):
                 if launcher is not None:
                     # The pyspark shell (`IPYTHON_OPTS=notebook bin/pyspark`) predefines it: a
                     # real undefined name outside that launcher, with a known way to build it.
-                    message += f": it is the {launcher} the pyspark launcher (`bin/pyspark`) predefines, and nothing in the notebook creates it"
-                    fix = f"Create it in a cell above (`{r.name} = {_SPARK_LAUNCHER_NAMES[r.name][1]}`), or list `{r.name}` under `builtins` in a rules file when every run goes through that launcher."
+                    provider, way = _spark_provider(ctx)
+                    message += f": it is the {launcher} {provider} predefines, and nothing in the notebook creates it"
+                    fix = f"Create it in a cell above (`{r.name} = {_SPARK_LAUNCHER_NAMES[r.name][1]}`), or list `{r.name}` under `builtins` in a rules file when every run {way}."
                 # Not a look-alike the same line already reads beside it (`clf.fit(X_train[:, :n], Y_train)`:
                 # `X_train` is the features, the labels are another name), nor one another word of the
                 # name's family (`train`, `X_train` for `Y_train`): no typo (fair check 29, item 48).
@@ -5584,6 +5601,56 @@ def _spark_launcher_name(ctx: RuleContext, name: str, line: str) -> Optional[str
         return None
     uses_pyspark = any(imp.module.split(".")[0] == "pyspark" for _, imp in ctx.facts.imports if imp.module)
     return known[0] if uses_pyspark or _SPARK_USE.search(line) else None
+
+
+def _spark_provider(ctx: RuleContext) -> tuple[str, str]:
+    """(what predefines Spark's session objects, how every run would go): Databricks for a notebook
+    exported from it (`Notebook.databricks_export`: fair check 36, item 57, the message credited
+    `bin/pyspark`), else the pyspark launcher."""
+    if ctx.facts.notebook.databricks_export:
+        return "the Databricks runtime", "is on Databricks"
+    return "the pyspark launcher (`bin/pyspark`)", "goes through that launcher"
+
+
+def _spark_session_reads(ctx: RuleContext, firsts: Sequence[Read], cells: dict[int, Cell]) -> list[Read]:
+    """The first reads (per cell) of the undefined names the pyspark launcher predefines, each name
+    taken when its first read is one `_spark_launcher_name` recognises, when two or more names are
+    so taken; empty otherwise (one name keeps its own finding)."""
+    reads = [r for r in firsts if r.flow is Flow.UNDEFINED and r.name in _SPARK_LAUNCHER_NAMES]
+    names = []
+    for name in dict.fromkeys(r.name for r in reads):
+        first = next(r for r in reads if r.name == name)
+        if _spark_launcher_name(ctx, name, _source_line(cells[first.cell], first.line)) is not None:
+            names.append(name)
+    if len(names) < 2:
+        return []
+    return [r for r in reads if r.name in names]
+
+
+def _spark_session_hit(ctx: RuleContext, cells: dict[int, Cell], reads: Sequence[Read]) -> Hit:
+    first = reads[0]
+    names = list(dict.fromkeys(r.name for r in reads))
+    also = sorted({r.cell for r in reads if r.name == first.name and r is not first})
+    subject = f"`{first.name}` is not defined in any cell" + (f" (also read in {_cell_list(also)})" if also else "")
+    others = [f"`{n}` ({_cell_list(sorted({r.cell for r in reads if r.name == n}))})" for n in names[1:]]
+    subject += f"; nor {'is' if len(others) == 1 else 'are'} {', '.join(others[:-1]) + ' and ' if len(others) > 1 else ''}{others[-1]}"
+    kinds = [_SPARK_LAUNCHER_NAMES[n][0] for n in names]
+    provider, way = _spark_provider(ctx)
+    # One setup cell: the session, and the older entry points from it.
+    setup = ["spark = SparkSession.builder.getOrCreate()"]
+    if "sc" in names:
+        setup.append("sc = spark.sparkContext")
+    if "sqlContext" in names:
+        setup.append("sqlContext = SQLContext(spark.sparkContext)")
+    return Hit(
+        cells[first.cell], first.line, first.column,
+        f"{subject}: they are the {', '.join(kinds[:-1])} and {kinds[-1]} {provider} predefines, and nothing in the "
+        "notebook creates them: one missing setup cell",
+        fix=(f"Create them in a cell above (`{'`, `'.join(setup)}`), or list {', '.join(f'`{n}`' for n in names)} under "
+             f"`builtins` in a rules file when every run {way}."),
+        key=f"{first.name}\x1f{_source_line(cells[first.cell], first.line)}",
+        related=tuple(dict.fromkeys((cells[r.cell], r.line, r.column) for r in reads[1:])),
+    )
 
 
 def _split_names(firsts: Sequence[Read], cells: dict[int, Cell], defined: set[str]) -> dict[int, Optional[Read]]:
