@@ -845,3 +845,20 @@ def test_spark_session_objects_of_a_databricks_export_are_one_finding_crediting_
     assert "nor are `spark` (cell 2) and `sqlContext` (cell 3)" in hid003[0].message
     assert "the Databricks runtime predefines" in hid003[0].message and "bin/pyspark" not in hid003[0].message
     assert "every run is on Databricks" in hid003[0].fix
+
+
+def test_depends_on_later_cell_fix_moves_a_cell_that_binds_nothing_not_the_definition():
+    # Fair check 36, items 61 and 62: a stray `class_ids` probe above the loop that binds it. The
+    # probe binds nothing: moving it below (or deleting it) is the fix, not moving the loop up.
+    diagnostics = audit(
+        "names = ['gun', 'sword']", "class_ids", "for class_ids in range(2):\n    print(names[class_ids])",
+        rules=[DependsOnLaterCell],
+    )
+    (d,) = diagnostics
+    assert (d.location.cell, d.location.line) == (2, 1)
+    assert d.fix == "Move this cell below cell 3 (it binds nothing other cells read), or delete it if it is a stray check."
+    # Two such cells reading the name: both move; a reading cell that binds something keeps the old fix.
+    (d,) = audit("emi", "print(emi * 2)", "emi = 3.5", rules=[DependsOnLaterCell])
+    assert d.fix.startswith("Move this cell and cell 2 below cell 3 (they bind nothing other cells read)")
+    (d,) = audit("total = emi * 2", "emi = 3.5", rules=[DependsOnLaterCell])
+    assert d.fix == "Move cell 2 above cell 1, or define `emi` before this line."

@@ -4828,12 +4828,16 @@ class UndefinedName(Rule):
         "that look-alike too, `clf.fit(X_train[:, :n], Y_train)`, or it differs only by one-letter `_`-parts, `train` or "
         "`X_train` for `Y_train`: another variable of the family, no typo; or, when the name is the first "
         "argument of a call whose receiver the cell's other calls, two or more, all call with one name the cell binds above "
-        "it, that name: `sc.pp.filter_genes(adata)` among `sc.pp.…(panc)` lines), unless it is read as a module (`cc.UCCSD(mf)` "
+        "it, that name: `sc.pp.filter_genes(adata)` among `sc.pp.…(panc)` lines; nor when the name is the look-alike "
+        "followed by a number or an `_`-part, `model2` or `train_img_PCA` beside `model` or `train_img`: a variable made from "
+        "it by a step that is missing, which the look-alike would silently skip), unless it is read as a module (`cc.UCCSD(mf)` "
         "beside an object `mcc`); when the close match is bound only by importing it from a module of the name's spelling "
         "(`from pinecone import Pinecone`, then `pinecone.init(…)`), the message says that only it was imported from the "
         "module, not the module itself, instead of \"did you mean\" (the name is the module, and the look-alike's use differs). Undefined names on one line (`os.path.abspath(__file__)` "
         "and `data` of a script's path line) are one finding, the others named and related; so are names on that line that "
-        "only cells below define (HID004 leaves them to this finding: `str(s), str(d)` with `d` nowhere and `s` only below). Two undefined names, one ending its line and "
+        "only cells below define (HID004 leaves them to this finding: `str(s), str(d)` with `d` nowhere and `s` only below), "
+        "and the reads of those names in cells below it that no cell above it reads before their definitions (`np` again in "
+        "the next cell, above the import cell: one fix). Two undefined names, one ending its line and "
         "the other starting the next, that together spell a name the notebook defines (`recall = reca` / "
         "`ll_score(y, p)`) are one finding: a line break inside that name. Nor are "
         "Python 2 builtins (`xrange`, `unicode`…) in a Python 2 notebook: STR004 lists them. Reads in "
@@ -5047,6 +5051,17 @@ class UndefinedName(Rule):
             "lines = sc.textFile('book.txt')", "df = spark.read.csv('sales.csv')",
             "rows = sqlContext.sql('SELECT 1')", "n = sc.defaultParallelism",
         ), expect=((1, 1),)),
+        # `np` on the line of an undefined `scipy`, and read again in the next cell before the import
+        # cell below: one finding, the second read related (fair check 36, item 60).
+        Example(cells=(
+            "half = scipy.pi * np.ones(2)", "grid = np.linspace(-1, 1, 5)", "import numpy as np\nfrom scipy import integrate",
+        ), expect=((1, 1),)),
+        # `train_img_PCA`, made from `train_img` by a projection no cell shows: no "did you mean
+        # `train_img`", which would fit on the raw pixels (fair check 36, item 55).
+        Example(cells=(
+            "import numpy as np\ntrain_img = np.ones((4, 784))\ntrain_lbl = np.arange(4)",
+            "from sklearn.linear_model import LogisticRegression\nclf = LogisticRegression().fit(train_img_PCA, train_lbl)",
+        ), expect=((2, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -5301,7 +5316,8 @@ class UndefinedName(Rule):
                 # name's family (`train`, `X_train` for `Y_train`): no typo (fair check 29, item 48).
                 beside = set(_NAME_WORD.findall(_source_line(cell, r.line))) - {r.name}
                 close = difflib.get_close_matches(
-                    r.name, [n for n in defined if n != r.name and n not in beside and not _word_sibling(r.name, n)], n=1, cutoff=0.8,
+                    r.name, [n for n in defined if n != r.name and n not in beside and not _word_sibling(r.name, n)
+                             and not _made_from(r.name, n)], n=1, cutoff=0.8,
                 )
                 sibling = _sibling_argument(ctx, r)
                 if slip is not None:
@@ -5344,7 +5360,18 @@ class UndefinedName(Rule):
                 where = sorted({c for x in below_here for c in flow.definers(x.name) if c > r.cell})
                 message += (f"; {', '.join(f'`{n}`' for n in names)}{_SAME_LINE_BELOW} "
                             f"{'is' if len(names) == 1 else 'are'} defined only in {_cell_list(where)}, below")
-                others = [*others, *below_here]
+                # The same names read again in cells below this one, still above their definitions,
+                # and in no cell above it: the definitions moved above this line cover those reads
+                # too, one fix, so they are related here, not HID004's findings of their own (fair
+                # check 36, item 60: `np` on `scipy.pi`'s line in cell 3, and again in cell 4).
+                again_below = [
+                    x for x in _first_per_cell(x for x in flow.reads if x.flow is Flow.BELOW and not x.deferred
+                                               and x.name in names and x.cell > r.cell and x.deleted_by is None)
+                    if not any(y.flow is Flow.BELOW and not y.deferred and y.name == x.name and y.cell < r.cell for y in flow.reads)
+                ]
+                if again_below:
+                    message += f" (also read in {_cell_list(sorted({x.cell for x in again_below}))})"
+                others = [*others, *below_here, *again_below]
             yield Hit(
                 cell, r.line, r.column, message, fix=fix, key=f"{r.name}\x1f{_source_line(cell, r.line)}",
                 related=tuple(dict.fromkeys((cells[o.cell], o.line, o.column) for o in others)),
@@ -5366,6 +5393,15 @@ def _word_sibling(name: str, other: str) -> bool:
         return False
     differing = [(x, y) for x, y in zip(a, b) if x != y]
     return bool(differing) and all(len(x) == 1 and len(y) == 1 for x, y in differing)
+
+
+def _made_from(name: str, other: str) -> bool:
+    """Is `name` the existing `other` followed by a number or an `_`-part (`model2`, `model_2`,
+    `train_img_PCA`, `X_scaled` for `X`)? A variable made from `other` by a step no cell shows (a
+    version, a transform), not a typo of it: "did you mean `train_img`" would fit on the raw
+    pixels, dropping the PCA the section is about (fair check 36, item 55; fair check 35, item 45:
+    `model2 = model2.load_weights(…)`, "did you mean `model`")."""
+    return name.startswith(other) and re.fullmatch(r"_?\d+|_[A-Za-z]\w*", name[len(other):]) is not None
 
 
 def _renamed_function(ctx: RuleContext, r: Read) -> Optional[tuple[str, int]]:
@@ -5399,12 +5435,15 @@ def _renamed_function(ctx: RuleContext, r: Read) -> Optional[tuple[str, int]]:
     return found[0] if len(found) == 1 else None
 
 
-def _undefined_lines_naming_later(ctx: RuleContext) -> frozenset[tuple[int, int]]:
+def _undefined_lines_naming_later(ctx: RuleContext) -> tuple[frozenset[tuple[int, int]], frozenset[tuple[int, int, Optional[int]]]]:
     """(cell, line) of the HID003 findings that also name the reads of names defined only below on
-    their line (HID004 leaves those reads to them); empty when HID003 is off for the notebook."""
+    their line, and (cell, line, column) of their related locations, among them the reads of those
+    names in cells below (HID004 leaves those reads to them); empty when HID003 is off for the notebook."""
     if not rule_enabled(ctx.settings, UndefinedName.code, UndefinedName.name, UndefinedName.family.value, ctx.facts.notebook.path):
-        return frozenset()
-    return frozenset((hit.cell.index, hit.line) for hit in _undefined_name_hits(ctx) if _SAME_LINE_BELOW in hit.message)
+        return frozenset(), frozenset()
+    hits = [hit for hit in _undefined_name_hits(ctx) if _SAME_LINE_BELOW in hit.message]
+    return (frozenset((hit.cell.index, hit.line) for hit in hits),
+            frozenset((cell.index, line, column) for hit in hits for cell, line, column in hit.related))
 
 
 def _sibling_argument(ctx: RuleContext, r: Read) -> Optional[tuple[str, str]]:
@@ -6050,7 +6089,9 @@ class DependsOnLaterCell(Rule):
     what_it_does = (
         "Reports the first module-level read of each name in each cell when no cell above (and "
         "nothing earlier in the same cell) defines it but a later cell does; the message names the "
-        "later cell(s), and, when the cell ran after all of them, says so (its saved outputs hide the NameError). "
+        "later cell(s), and, when the cell ran after all of them, says so (its saved outputs hide the NameError). The fix moves "
+        "the defining cell up, but when the reading cells bind, change and write nothing (a stray `class_ids` check, a shown "
+        "value) it moves them below the definitions instead (or deletes a stray check): moving a definition up may not fix it. "
         "`x += 1` and `df['c'] = …` read `x` and `df`. A definition removed by `del` "
         "in between does not count as defining it. A module-level `exec(code)` binds what its code binds when the cell "
         "spells the code out (a literal, an f-string, a `+` of pieces, or a name the cell binds once to one: "
@@ -6077,7 +6118,8 @@ class DependsOnLaterCell(Rule):
         "binds (its solution file does, as HID003 reads it). Nor is a module read in a cell for which HID003 reports three or more "
         "names no cell defines, when only imports below bind it (a snippet cell missing all its imports: one finding, "
         "HID003's, lists it). Nor is a read on a line where HID003 reports a name no cell defines for its own finding: that "
-        "finding names it (one line, one edit)."
+        "finding names it (one line, one edit); nor a read, in a cell below such a line, of a name that line reads only a "
+        "cell below defines, when no cell above that line reads it: that finding relates it (one fix, the definition moved up)."
     )
     why_bad = (
         "The notebook only worked because the later cell had been run first. A top-to-bottom run "
@@ -6096,6 +6138,13 @@ class DependsOnLaterCell(Rule):
             code_cell("rows = [(1, 2), (3, 4)]", 1),
             code_cell("for ex in rows:\n    print(str(s), str(d))", 2),
             code_cell("s = 5", 3),
+        )),
+        # The same import read again in the next cell, still above it: HID003's finding for the
+        # first line relates that read too; one fix, moving the import up (fair check 36, item 60).
+        Example(cells=(
+            code_cell("def density(x):\n    return np.exp(-x ** 2 / 2) / scipy.sqrt(2 * scipy.pi)\nhalf = scipy.pi * np.ones(2)", 4),
+            code_cell("grid = np.linspace(-1, 1, 5)", 5),
+            code_cell("import numpy as np\nfrom scipy import integrate", 1),
         )),
         Example(cells=("def report():\n    print(threshold)", "threshold = 0.5", "report()")),
         Example(cells=("try:\n    cache\nexcept NameError:\n    cache = {}", md("Reset"), "cache = {}")),
@@ -6189,12 +6238,13 @@ class DependsOnLaterCell(Rule):
         # A snippet cell missing its imports: HID003's one finding lists the modules imported only below.
         for index in _missing_imports_group_cells(ctx):
             blank_reads.update((r.cell, r.name) for r in _imported_only_below(flow, index))
-        named_by_hid003 = _undefined_lines_naming_later(ctx)  # a line HID003 reports with these names
+        named_by_hid003, related_by_hid003 = _undefined_lines_naming_later(ctx)  # a line HID003 reports with these names
         # What an exercise's `# %load` blank above pastes in is bound above (fair check 22).
         blank_reads.update((r.cell, r.name) for r in _load_blank_reads(ctx, flow))
         for r in _first_per_cell([r for r in flow.reads if r.flow is Flow.BELOW and not r.deferred and r.cell not in sketches
                                   and r.cell not in not_to_run and (r.cell, r.name) not in blank_reads
-                                  and (r.cell, r.line) not in named_by_hid003]):
+                                  and (r.cell, r.line) not in named_by_hid003
+                                  and (r.cell, r.line, r.column) not in related_by_hid003]):
             if any((i.cell, i.line) < (r.cell, r.line) and (names is None or r.name in names) for i, names in local_injections):
                 continue  # `from preamble import *` of the notebook's own module above may bind it
             if any(c < r.cell and r.name in names for c, names in unparsed_binds.items()):
@@ -6210,6 +6260,8 @@ class DependsOnLaterCell(Rule):
         for key, (r, *more) in groups.items():
             cell = cells[r.cell]
             later = [c for c in flow.definers(r.name) if c > r.cell]
+            # The first definition below of each name this finding names in the cell itself.
+            needed = max(min(c for c in flow.definers(x.name) if c > r.cell) for x in (r, *more))
             message = f"`{r.name}` is defined only in {_cell_list(later)}, below this one"
             if more:
                 names = list(dict.fromkeys(x.name for x in more if x.name != r.name))
@@ -6238,12 +6290,28 @@ class DependsOnLaterCell(Rule):
                             f"(run as {', '.join(f'[{c.execution_count}]' for c in ran_after[:3])}{', …' if len(ran_after) > 3 else ''})"
                             + (f"; its saved output is an error too ({error})" if error else
                                ", so its saved outputs hide the NameError a top-to-bottom run raises"))
+            fix = f"Move cell {later[0]} above cell {r.cell}, or define `{r.name}` before this line."
+            moved = sorted({r.cell, *(x.cell for x in readers)})
+            needed = max([needed, *(min(c for c in flow.definers(x.name) if c > x.cell) for x in readers)])
+            if all((ca := ctx.analysis_at.get(i)) is not None and not ca.magics and not _OUTSIDE_EFFECT.search(ca.cell.source) and not any((
+                ca.facts.defined, ca.facts.mutated, ca.facts.deleted, ca.facts.functions, ca.facts.classes, ca.facts.globals_declared,
+            )) for i in moved):
+                # A cell that binds and changes nothing, nor writes a file (a check, `class_ids`, or a shown value):
+                # moving it below what it reads fixes it and moves nothing another cell needs; moving
+                # the defining cell up may not (fair check 36, items 61 and 62: "Move cell 10 above
+                # cell 8" for a stray `class_ids` probe, "Move cell 32 above cell 28" where a rename
+                # left other names undefined).
+                if len(moved) == 1:
+                    fix = f"Move this cell below cell {needed} (it binds nothing other cells read), or delete it if it is a stray check."
+                else:
+                    fix = (f"Move this cell and {_cell_list(moved[1:])} below cell {needed} (they bind nothing other cells read), "
+                           "or delete those that are stray checks.")
             yield Hit(
                 cell,
                 r.line,
                 r.column,
                 message,
-                fix=f"Move cell {later[0]} above cell {r.cell}, or define `{r.name}` before this line.",
+                fix=fix,
                 key=f"{r.name}\x1f{_source_line(cell, r.line)}",
                 related=tuple(dict.fromkeys((cells[x.cell], x.line, x.column) for x in more)),
             )
