@@ -862,3 +862,15 @@ def test_depends_on_later_cell_fix_moves_a_cell_that_binds_nothing_not_the_defin
     assert d.fix.startswith("Move this cell and cell 2 below cell 3 (they bind nothing other cells read)")
     (d,) = audit("total = emi * 2", "emi = 3.5", rules=[DependsOnLaterCell])
     assert d.fix == "Move cell 2 above cell 1, or define `emi` before this line."
+
+
+def test_name_defined_below_on_an_undefined_names_line_is_one_finding_with_its_later_reads():
+    # Fair check 36, item 60 (Kaggle/Facebook/Untitled): `np` on the line of an undefined `scipy`
+    # and again in the next cell, imported only in the cell below: HID003's one finding relates
+    # both reads and says to define `np` above; HID004 reports neither.
+    diagnostics = audit("half = scipy.pi * np.ones(2)", "grid = np.linspace(-1, 1, 5)", "import numpy as np\nfrom scipy import integrate")
+    assert found(diagnostics, "HID004") == []
+    (d,) = [d for d in diagnostics if d.code == "HID003"]
+    assert "`np`, on the same line, is defined only in cell 3, below (also read in cell 2)" in d.message
+    assert d.fix.endswith("Define `np` above it too (only cell 3, below, defines it).")
+    assert sorted((loc.cell, loc.line) for loc in d.related) == [(1, 1), (2, 1)]

@@ -5372,6 +5372,9 @@ class UndefinedName(Rule):
                 if again_below:
                     message += f" (also read in {_cell_list(sorted({x.cell for x in again_below}))})"
                 others = [*others, *below_here, *again_below]
+                one = len(names) == 1
+                fix += (f" Define {', '.join(f'`{n}`' for n in names)} above it too (only {_cell_list(where)}, below, "
+                        f"define{'s' if len(where) == 1 else ''} {'it' if one else 'them'}).")
             yield Hit(
                 cell, r.line, r.column, message, fix=fix, key=f"{r.name}\x1f{_source_line(cell, r.line)}",
                 related=tuple(dict.fromkeys((cells[o.cell], o.line, o.column) for o in others)),
