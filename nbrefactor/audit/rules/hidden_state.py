@@ -6093,8 +6093,8 @@ class DependsOnLaterCell(Rule):
         "Reports the first module-level read of each name in each cell when no cell above (and "
         "nothing earlier in the same cell) defines it but a later cell does; the message names the "
         "later cell(s), and, when the cell ran after all of them, says so (its saved outputs hide the NameError). The fix moves "
-        "the defining cell up, but when the reading cells bind, change and write nothing (a stray `class_ids` check, a shown "
-        "value) it moves them below the definitions instead (or deletes a stray check): moving a definition up may not fix it. "
+        "the defining cell up, but when the one reading cell binds, changes and writes nothing (a stray `class_ids` check, a "
+        "shown value) it moves that cell below the definitions instead (or deletes a stray check). "
         "`x += 1` and `df['c'] = …` read `x` and `df`. A definition removed by `del` "
         "in between does not count as defining it. A module-level `exec(code)` binds what its code binds when the cell "
         "spells the code out (a literal, an f-string, a `+` of pieces, or a name the cell binds once to one: "
@@ -6294,21 +6294,16 @@ class DependsOnLaterCell(Rule):
                             + (f"; its saved output is an error too ({error})" if error else
                                ", so its saved outputs hide the NameError a top-to-bottom run raises"))
             fix = f"Move cell {later[0]} above cell {r.cell}, or define `{r.name}` before this line."
-            moved = sorted({r.cell, *(x.cell for x in readers)})
-            needed = max([needed, *(min(c for c in flow.definers(x.name) if c > x.cell) for x in readers)])
-            if all((ca := ctx.analysis_at.get(i)) is not None and not ca.magics and not _OUTSIDE_EFFECT.search(ca.cell.source) and not any((
+            ca = ctx.analysis_at.get(r.cell)
+            if not readers and ca is not None and not ca.magics and not _OUTSIDE_EFFECT.search(ca.cell.source) and not any((
                 ca.facts.defined, ca.facts.mutated, ca.facts.deleted, ca.facts.functions, ca.facts.classes, ca.facts.globals_declared,
-            )) for i in moved):
-                # A cell that binds and changes nothing, nor writes a file (a check, `class_ids`, or a shown value):
-                # moving it below what it reads fixes it and moves nothing another cell needs; moving
-                # the defining cell up may not (fair check 36, items 61 and 62: "Move cell 10 above
-                # cell 8" for a stray `class_ids` probe, "Move cell 32 above cell 28" where a rename
-                # left other names undefined).
-                if len(moved) == 1:
-                    fix = f"Move this cell below cell {needed} (it binds nothing other cells read), or delete it if it is a stray check."
-                else:
-                    fix = (f"Move this cell and {_cell_list(moved[1:])} below cell {needed} (they bind nothing other cells read), "
-                           "or delete those that are stray checks.")
+            )):
+                # A cell that binds and changes nothing, nor writes a file (a stray `class_ids` check,
+                # a shown value), read by no other cell above the definitions: moving it below what
+                # it reads fixes it and moves nothing another cell needs; "Move cell 10 above cell 8"
+                # moves a whole loop for a probe (fair check 36, item 62). Several such readers keep
+                # the one move of the definition (a lesson's cells reading `matrix` defined below).
+                fix = f"Move this cell below cell {needed} (it binds nothing other cells read), or delete it if it is a stray check."
             yield Hit(
                 cell,
                 r.line,
