@@ -818,3 +818,60 @@ def test_hid002_cleared_notebook_with_one_stray_count_whose_run_read_cells_witho
     # Outputs kept on the counted cell: not a cleared notebook; only the cells its run read ran.
     shown = (estimator, 9, (Output("stream", "ok\n", name="stdout"),))
     assert found(audit(*above, shown, fit), "HID002") == [("HID002", 2, 1)]
+
+
+def test_spark_session_objects_of_a_databricks_export_are_one_finding_crediting_databricks(tmp_path):
+    # Fair check 36, item 57 (TrySpark): a Databricks export (`notebookId` in its metadata) reads
+    # `sc`, `spark` and `sqlContext`, which the Databricks runtime predefines: one missing setup
+    # cell, one finding at the first read, naming Databricks rather than `bin/pyspark`.
+    import json
+
+    from nbrefactor.audit.loader import read_notebook
+
+    raw = {
+        "nbformat": 4, "nbformat_minor": 0, "metadata": {"name": "TrySpark", "notebookId": 838508238493620},
+        "cells": [
+            {"cell_type": "code", "execution_count": 1, "metadata": {}, "outputs": [], "source": "lines = sc.textFile('/FileStore/tables/a.txt')"},
+            {"cell_type": "code", "execution_count": 2, "metadata": {}, "outputs": [], "source": "df = spark.read.csv('/FileStore/tables/b.csv')"},
+            {"cell_type": "code", "execution_count": 3, "metadata": {}, "outputs": [], "source": "rows = sqlContext.sql('SELECT 1')"},
+        ],
+    }
+    (tmp_path / "TrySpark.ipynb").write_text(json.dumps(raw), encoding="utf-8")
+    nb = read_notebook(tmp_path / "TrySpark.ipynb", "TrySpark.ipynb")
+    assert nb.databricks_export
+    result = audit_notebook(nb, Settings(), ProjectContext(), load_catalog(), rules=HID)
+    hid003 = [d for d in result.result.diagnostics if d.code == "HID003"]
+    assert [(d.location.cell, d.location.line) for d in hid003] == [(1, 1)]
+    assert "nor are `spark` (cell 2) and `sqlContext` (cell 3)" in hid003[0].message
+    assert "the Databricks runtime predefines" in hid003[0].message and "bin/pyspark" not in hid003[0].message
+    assert "every run is on Databricks" in hid003[0].fix
+
+
+def test_depends_on_later_cell_fix_moves_a_cell_that_binds_nothing_not_the_definition():
+    # Fair check 36, items 61 and 62: a stray `class_ids` probe above the loop that binds it. The
+    # probe binds nothing: moving it below (or deleting it) is the fix, not moving the loop up.
+    diagnostics = audit(
+        "names = ['gun', 'sword']", "class_ids", "for class_ids in range(2):\n    print(names[class_ids])",
+        rules=[DependsOnLaterCell],
+    )
+    (d,) = diagnostics
+    assert (d.location.cell, d.location.line) == (2, 1)
+    assert d.fix == "Move this cell below cell 3 (it binds nothing other cells read), or delete it if it is a stray check."
+    # Two such cells reading the name (a lesson's cells reading `matrix` defined below), or a reading
+    # cell that binds something: the definition moves up.
+    (d,) = audit("emi", "print(emi * 2)", "emi = 3.5", rules=[DependsOnLaterCell])
+    assert d.fix == "Move cell 3 above cell 1, or define `emi` before this line."
+    (d,) = audit("total = emi * 2", "emi = 3.5", rules=[DependsOnLaterCell])
+    assert d.fix == "Move cell 2 above cell 1, or define `emi` before this line."
+
+
+def test_name_defined_below_on_an_undefined_names_line_is_one_finding_with_its_later_reads():
+    # Fair check 36, item 60 (Kaggle/Facebook/Untitled): `np` on the line of an undefined `scipy`
+    # and again in the next cell, imported only in the cell below: HID003's one finding relates
+    # both reads and says to define `np` above; HID004 reports neither.
+    diagnostics = audit("half = scipy.pi * np.ones(2)", "grid = np.linspace(-1, 1, 5)", "import numpy as np\nfrom scipy import integrate")
+    assert found(diagnostics, "HID004") == []
+    (d,) = [d for d in diagnostics if d.code == "HID003"]
+    assert "`np`, on the same line, is defined only in cell 3, below (also read in cell 2)" in d.message
+    assert d.fix.endswith("Define `np` above it too (only cell 3, below, defines it).")
+    assert sorted((loc.cell, loc.line) for loc in d.related) == [(1, 1), (2, 1)]

@@ -446,6 +446,7 @@ def _from_v4(path: str, data: dict[str, Any], original: int) -> Notebook:
         kernel_language=language,
         language_version=version,
         saved_on_cpu_kernel=_saved_on_cpu_kernel(metadata),
+        databricks_export="notebookId" in metadata or "application/vnd.databricks.v1+notebook" in metadata,
     )
 
 

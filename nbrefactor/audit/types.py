@@ -85,6 +85,9 @@ class Notebook:
     # The notebook's metadata records a Kaggle run without an accelerator (`kaggle.isGpuEnabled`
     # false or `kaggle.accelerator` "none"): its saved outputs were computed on a CPU.
     saved_on_cpu_kernel: bool = False
+    # The notebook is a Databricks export (`notebookId` or Databricks' own notebook metadata): its
+    # runtime predefines `spark`, `sc`, `sqlContext`, `display`, `dbutils`.
+    databricks_export: bool = False
 
     @property
     def python_superset(self) -> bool:
