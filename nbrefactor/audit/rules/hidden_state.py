@@ -6956,7 +6956,8 @@ class SavedTraceback(Rule):
         "that are not in the vocabulary?\"), or an `AssertionError` under a heading about assertions (`### Assertion`) "
         "— or a cell that is only a `raise` "
         "statement, or a cell (at most 25 lines of code) whose own comment says it errors (`# (this "
-        "will error)`, `# can't convert it`, `# won't work`, `# Error expected`, `# NOT WORKING!`, `# incorrect method`) or whose error the first Markdown cell "
+        "will error)`, `# can't convert it`, `# won't work`, `# Error expected`, `# NOT WORKING!`, `# incorrect method`, `# raises KeyError`, or the kind of the error saved named in words, "
+        "`# key error for keys that do not exist`; not a comment on avoiding, fixing or catching it, `# to avoid a KeyError`) or whose error the first Markdown cell "
         "below it (past at most 2 code cells that look at the values) opens by reacting to (\"Oops…\", \"OOOOPS!!!\", "
         "\"Oh wait…\", \"Ahh, it seems…\", \"There's one more problem\"), or a short cell whose failing "
         "call the code cell just above it, or one of the 5 code cells below it, makes again, fixed: the "
@@ -6994,7 +6995,10 @@ class SavedTraceback(Rule):
         "in the same cell, a misspelling of a name that cell binds (`enceoder_hidden` bound, `encoder_hidden` read: its finding names the fix), a NameError of a name a cell above binds but that "
         "ran after this one (a higher count: this cell ran first in a fresh kernel; HID001 reports that order) or never ran, "
         "when this cell is the only one of the notebook with a count (run alone in a fresh runtime; Colab's placeholder "
-        "`NameError: ignored` is read from the traceback), a StopIteration of a cell that "
+        "`NameError: ignored` is read from the traceback), an error about the labels of a value (a KeyError, `cannot insert "
+        "age, already exists`, `not in index`) read from a cell above that ran after this one, when HID001 reports this cell "
+        "as run out of order (the value it met was an older one: HID001's one Restart & Run All; other errors, `cannot label "
+        "index with a null key`, stay reported), a StopIteration of a cell that "
         "is only `next(it)` (run again and again until the iterator ran out). The same AttributeError, "
         "ImportError or ModuleNotFoundError saved in several cells (an attribute the library removed, called "
         "in each) is one finding at the first cell, the others related; so is any other error saved in several cells "
@@ -7187,6 +7191,23 @@ class SavedTraceback(Rule):
             )),
             code_cell("print(legacy_ext.VERSION, np.pi)", 2),
         )),
+        # Fair check 36, item 66: the cell's own comment names the kind of error it shows, in words.
+        Example(cells=(
+            code_cell("story = {'is': 100, 'the': 90}", 1),
+            code_cell("# key error for keys that do not exist\nstory['run']", 2,
+                      outputs=({"output_type": "error", "ename": "KeyError", "evalue": "'run'", "traceback": []},)),
+            code_cell("print(story.get('run', 0))", 3),
+        )),
+        # Fair check 36, item 68: the cell ran as [5] on an older `counts` than the cell above makes,
+        # re-run late as [9]; its KeyError is of that older value's labels. HID001 reports the order
+        # and relates this cell: one Restart & Run All, one root cause.
+        Example(cells=(
+            code_cell("import pandas as pd", 1),
+            code_cell("counts = pd.DataFrame({'n': [11, 3]}, index=pd.Index(['30-34', '35-39'], name='age'))", 9),
+            code_cell("counts.reset_index(level='age')", 5,
+                      outputs=({"output_type": "error", "ename": "ValueError", "evalue": "cannot insert age, already exists", "traceback": []},)),
+            code_cell("print(counts)", 10),
+        )),
         # The markdown above names the error with a slip of one letter (fair check 27,
         # hid007-demo-named-in-markdown-missed: "return a `RunetimeError`").
         Example(
@@ -7281,6 +7302,17 @@ class SavedTraceback(Rule):
                             "File ~/lib/python3.10/subprocess.py:971, in Popen.__init__(self, args)"]},))
               for depth, count in ((1, 2), (2, 3))),
         ), expect=((2, 1),)),
+        # A comment naming the error to say how it is avoided does not show it on purpose; nor is an
+        # error of what the call was given (not of the value's labels) one of the out-of-order run.
+        Example(cells=(
+            code_cell("import pandas as pd", 1),
+            code_cell("counts = pd.DataFrame({'n': [11, 3]}, index=pd.Index(['30-34', '35-39'], name='age'))", 9),
+            code_cell("# select the column by name to avoid a KeyError\ncounts['total']", 10,
+                      outputs=({"output_type": "error", "ename": "KeyError", "evalue": "'total'", "traceback": []},)),
+            code_cell("counts.pivot(index='age')", 5,
+                      outputs=({"output_type": "error", "ename": "ValueError", "evalue": "cannot label index with a null key", "traceback": []},)),
+            code_cell("print(counts)", 11),
+        ), expect=((3, 1), (4, 1))),
         # An assert failing in a section about something else: a real failure.
         Example(cells=(
             md("### Training data"),
@@ -7335,6 +7367,8 @@ class SavedTraceback(Rule):
             # (Colab's placeholder `NameError: ignored` read from the traceback: fair check 30, item 53.)
             if _error_of_the_code(ctx, cell, _traceback_error_line(errors[0]) or errors[0].name):
                 continue
+            if _error_of_out_of_order_run(ctx, cell, _traceback_error_line(errors[0]) or errors[0].name):
+                continue  # HID001's finding relates this cell: one Restart & Run All, one root cause
             if errors[0].name.split(":", 1)[0].strip() == "AssertionError" and _exercise_test(ctx, cell):
                 continue  # the exercise's own test, failing until the reader implements the stub
             if _own_package_bug_reproduced(ctx, errors[0]):
@@ -7541,6 +7575,49 @@ def _error_of_the_code(ctx: RuleContext, cell: Cell, error: str) -> bool:
     )
 
 
+# Errors about the labels a value holds, which a value of another time holds differently: a key or
+# column missing (`KeyError: 'age'`, `['x'] not found in axis`, `None of [...] are in the [columns]`,
+# `'x' not in index`) or already there (`cannot insert age, already exists`).
+_LABEL_ERROR = re.compile(
+    r"^\s*(?:\w+\.)*KeyError\b|already exists|not (?:found )?in (?:the )?(?:index|axis|columns)\b|are in the \[(?:index|columns)\]",
+)
+
+
+def _hid001_hits(ctx: RuleContext) -> tuple[Hit, ...]:
+    """HID001's findings for the notebook (for HID007, which defers to them)."""
+    return ctx.shared("hid001.hits", lambda: tuple(OutOfOrderExecution().check(ctx)))
+
+
+def _error_of_out_of_order_run(ctx: RuleContext, cell: Cell, error: str) -> bool:
+    """Is the saved error one about the labels of a value (`_LABEL_ERROR`: a KeyError, `cannot
+    insert age, already exists`) that the cell read from a cell above that ran after it (a higher
+    count), where HID001 reports this cell as run out of order? The value it met was an older one,
+    of a version of the notebook the page no longer shows: the same Restart & Run All that HID001
+    asks for computes the cell from the value the code above makes (fair check 36, item 68:
+    `temp_df.reset_index(level='age')` run as [96] on an older `temp_df` with a column `age`, cell
+    17's `temp_df` re-run late as [213]). As the NameError of a name bound above that ran later
+    (`_error_of_the_code`), one root cause, HID001's finding, which lists this cell. Other errors
+    stay reported (`cannot label index with a null key`: what the call was given, not the labels
+    the value held, fails on any value; item 67)."""
+    if not _LABEL_ERROR.search(error.split("\n")[0]) or cell.execution_count is None:
+        return False
+    if not rule_enabled(
+        ctx.settings, OutOfOrderExecution.code, OutOfOrderExecution.name, OutOfOrderExecution.family.value, ctx.facts.notebook.path
+    ):
+        return False
+    flow = name_flow(ctx)
+    if not any(
+        r.cell == cell.index and not r.deferred and r.flow is Flow.ABOVE
+        and r.provider is not None and r.provider.count is not None and r.provider.count > cell.execution_count
+        for r in flow.reads
+    ):
+        return False
+    return any(
+        hit.cell is not None and cell.index in (hit.cell.index, *(c.index for c, _, _ in hit.related if c is not None))
+        for hit in _hid001_hits(ctx)
+    )
+
+
 def _readers_after_interrupt(ctx: RuleContext, cell: Cell) -> list[tuple[CellAnalysis, set[str]]]:
     """Cells run after the interrupted `cell` in its kernel session (a strictly higher execution
     count, in the same session of `_sessions`: ties say nothing, and counts of another session —
@@ -7737,6 +7814,20 @@ _ERROR_COMMENT = re.compile(
     r"|\berrors?\s+expected\b|\bexpect(?:s|ed)?\s+(?:an?\s+)?(?:\w*error|exception)\b|\braises?\s+an?\s+\w*(?:Error|Exception)\b",
     re.IGNORECASE,
 )
+# Fair check 36, item 66: a comment that says what the cell raises in other words: `# raises KeyError`,
+# `# throws an exception`, `# gives an error` (a verb with an error after it, not a measure: `# gives
+# squared error`, `# gives the error rate` name no exception); the kind itself is `_exception_in_words`.
+_ERROR_NAMED_COMMENT = re.compile(
+    r"\b(?:rais|throw|giv)(?:es|e|s|ing)?\s+(?:an?\s+|the\s+)?(?:errors?|exceptions?|[A-Za-z]\w*(?:Error|Exception))\b"
+    r"(?!\s*(?:rates?|bars?|terms?|functions?|metrics?|values?)\b)",
+    re.IGNORECASE,
+)
+# A comment that says the error is not the point: how to avoid, fix or catch it, or a question about it
+# (`# drop the rows to avoid a KeyError`, `# TODO fix KeyError`, `# why the KeyError?`).
+_ERROR_AVOIDED = re.compile(
+    r"\b(?:avoid|prevent|fix|handl|catch|except\b|without|ignor|bypass|work\s*around|solv|resolv|bug|why|todo)|\?",
+    re.IGNORECASE,
+)
 
 # A course reacting to the error it just showed, at the start of the Markdown below it: "Oops…
 # looks like our predictions…", "Oh wait… we compiled our model for classification", "Ahh, it
@@ -7750,11 +7841,30 @@ _REACTION_GAP = 2  # code cells (`y_test[:10]`, `y_preds[:10]`) between the erro
 _ANNOUNCED_LINES = 25  # a demonstration announced by its own comment may be a short training loop
 
 
-def _announced_in_comment(source: str) -> bool:
+def _announced_in_comment(source: str, exception: str = "") -> bool:
     """The cell's own comments (not commented-out code) say it errors: a tutorial showing a
-    failure on purpose, said in the code rather than in the markdown beside it."""
+    failure on purpose, said in the code rather than in the markdown beside it. Also a comment
+    naming the kind of error the cell saved, `KeyError` or in words, `# key error for keys that do
+    not exist` over `storyCount['run']` (fair check 36, item 66), unless it speaks of avoiding,
+    fixing or catching it, or asks about it (`# TODO: fix the KeyError`, `# why a KeyError?`)."""
     comments = [line.split("#", 1)[1] for line in source.split("\n") if "#" in line]
-    return any(_ERROR_COMMENT.search(c) for c in comments)
+    named = _exception_in_words(exception)
+    return any(
+        _ERROR_COMMENT.search(c) or (
+            (_ERROR_NAMED_COMMENT.search(c) or (named is not None and named.search(c))) and not _ERROR_AVOIDED.search(c)
+        )
+        for c in comments
+    )
+
+
+def _exception_in_words(exception: str) -> Optional[re.Pattern[str]]:
+    """`KeyError` also written `key error`, `Key-Error`, `keyerror`; `ZeroDivisionError` as `zero
+    division error`: the words of the exception's name, in any case, apart or together."""
+    short = exception.rsplit(".", 1)[-1]
+    if not re.fullmatch(r"[A-Z]\w*(?:Error|Exception|Warning|Interrupt|Iteration)", short):
+        return None
+    words = re.findall(r"[A-Z]+(?=[A-Z][a-z]|\b)|[A-Z]?[a-z0-9]+", short)
+    return re.compile(r"\b" + r"[\s_-]?".join(re.escape(w) for w in words) + r"s?\b", re.IGNORECASE)
 
 
 def _reacted_below(cell: Cell, cells: Sequence[Cell]) -> bool:
@@ -7789,7 +7899,7 @@ def _shown_on_purpose(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:
         return False
     code_lines = [line for line in cell.source.split("\n") if line.strip() and not line.lstrip().startswith("#")]
     if code_lines and len(code_lines) <= _ANNOUNCED_LINES and (
-        _announced_in_comment(cell.source) or _reacted_below(cell, cells) or _elided_listing_completed(cell, error, cells)
+        _announced_in_comment(cell.source, exception) or _reacted_below(cell, cells) or _elided_listing_completed(cell, error, cells)
     ):
         return True
     if not code_lines or _demo_size(cell.source, code_lines) > _DEMO_LINES:

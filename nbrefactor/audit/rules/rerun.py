@@ -2592,7 +2592,7 @@ class ChangesWhenRunTwice(Rule):
         "scratch cells `seq.append('x')`, `len(seq)`, then `seq = []`; nor an `append`/`extend` whose list every later read, "
         "until a statement binds it afresh, takes only as `set(name)` or grows further: `len(set(sentences))`, then "
         "`sentences = list(set(sentences))`, where a second run's duplicates reach nothing), `df.set_index(…, "
-        "inplace=True)` (not with `drop=False`, in place or as `df = df.set_index(…, drop=False)`, which keeps the key a column, so a second run sets the same index; also `drop`, `reset_index`, `pop` in place), `df = df.drop(columns=…)` (a drop, in place or not, of columns the cell set again by label above it, none read before that, is the same on every run), `df = df.reset_index()` (the old index kept as a column: a second run adds `index` again; not with `drop=True`, nor when the frame is then only shown and plotted by named columns until rebound, never written out or plotted whole), "
+        "inplace=True)` (not with `drop=False`, in place or as `df = df.set_index(…, drop=False)`, which keeps the key a column, so a second run sets the same index; also `drop`, `reset_index`, `pop` in place), `df = df.drop(columns=…)` (a drop, in place or not, of columns the cell set again by label above it, none read before that, is the same on every run), `df = df.reset_index()` (the old index kept as a column: a second run adds `index` again; not with `drop=True`, nor when the frame is then only shown, plotted by named columns or read through columns selected by name (`ax.scatter(df[['x']], df[['y']])`) until rebound, never written out or plotted whole), "
         "`ds = ds.add_column(…)` (also `rename_column`, `remove_columns` of a Hugging Face dataset: a second run "
         "finds the column there, or gone, and raises), "
         "`df = pd.concat([df, dummies], axis=1)` (and `np.append`/`hstack`/`vstack`/`concatenate` of "
@@ -2703,9 +2703,14 @@ class ChangesWhenRunTwice(Rule):
         "other numbers and changes nothing computed. Any other read of it keeps "
         "the finding, and so does a value nothing reads (the notebook's end state). Likewise a "
         "language primer's list demo: a list or dict last bound to a literal, changed in place with typed "
-        "values only (`l.insert(0, 'i')`, `del l[7]`, `l[1:3] = ['b', 'c']`) and afterwards only shown, "
+        "values only (`l.insert(0, 'i')`, `del l[7]`, `l[1:3] = ['b', 'c']`) and afterwards only shown (also by a loop that "
+        "only prints its items, `for k, v in d.items(): print(k, v)`), "
         "or changed by more such steps, until bound afresh or the end (a step with a computed value, "
-        "`sizes.append(len(part))`, stays reported). Nor are lines under `if False:` "
+        "`sizes.append(len(part))`, stays reported). Nor is a step whose second run raises (`df = df.drop('Volume', axis=1)`, "
+        "`set_index` bound back or in place, `del d['k']`, `d.pop('k')`, `l.remove(x)`) in a cell that does nothing else "
+        "but show values, when the value, and what the step hands out (`count = d.pop('the')`), are only shown "
+        "afterwards, top to bottom: the re-run fails, but nothing computed from the value changes (a value nothing "
+        "shows or reads, or a cell doing more work, keeps the finding). Nor are lines under `if False:` "
         "(they never run), nor the body of a loop that resumes from the global its own variable leaves behind "
         "(`for step in range(step, total)`, `with trange(step, total) as bar: for step in bar:`, or `while step < "
         "total:` whose body steps `step` on, `step += 1` or `(…, step, …) = model.train(sess)`, the cell not setting "
@@ -2796,6 +2801,30 @@ class ChangesWhenRunTwice(Rule):
         )),
         # A primer demonstrates list methods on a typed list, printing it after each step.
         Example(cells=("l = [1, 'a']\nprint(l)", "l.insert(0, 'i')\nprint(l)", "del l[1]\nprint(l)")),
+        # Fair check 36, items 72, 77: a dictionaries primer deletes and pops a key (a second run
+        # raises KeyError), then only prints the dict, item by item, and the popped value.
+        Example(cells=(
+            "words = {'person': 'a human being', 'resist': 'to remain strong'}\ncounts = {'is': 100, 'the': 90}",
+            "# Removing key from dictionary\ndel words['resist']\nwords",
+            "count = counts.pop('the')\nprint(count)",
+            "for key, value in words.items():\n    print(key, value)\nfor key in counts:\n    print(key)",
+        )),
+        # Fair check 36, item 78: a column dropped in a cell that only shows the frame, which no cell
+        # reads again (a second run raises KeyError, and nothing computed changes).
+        Example(cells=(
+            "import pandas as pd\nprices = pd.read_csv('goog.csv', index_col='Date')\nprices.head()",
+            "prices = prices.drop('Volume', axis=1)\nprices.head()",
+            "print('the widget loads its own file')",
+        )),
+        # Fair check 36, item 73: an index reset bound back, then read only through columns selected
+        # by name (`data[['Energy']]`): a second run's extra `index` column reaches no result.
+        Example(cells=(
+            "import matplotlib.pyplot as plt\nimport pandas as pd\nraw = pd.read_csv('helix.csv')\n"
+            "data = raw.groupby(['phase1', 'phase2']).mean()",
+            "data = data.reset_index()\ndata.head()",
+            "fig = plt.figure()\nax = fig.add_subplot(111)\ncolours = plt.cm.ScalarMappable(cmap='Greens_r')\n"
+            "colours.set_array(data[['Energy']])\nax.scatter(data[['phase1']], data[['phase2']], c=data[['Energy']])",
+        )),
         # A tutorial shows what reassignment does: the new value is only shown, then built afresh.
         Example(cells=(
             "import torch\ntensor = torch.tensor([1, 2, 3])",
@@ -3477,6 +3506,19 @@ class ChangesWhenRunTwice(Rule):
             "import numpy as np\niters = 0\ntable = np.array([[1.0, 2.0], [3.0, 4.0]])",
             "while iters <= 10:\n    iters += 1\n    table[0, :] = table[0, :] / table[0, 0]\n    if table[1, 1] <= 0:\n        break",
         ), expect=((2, 2),)),
+        # ... but a drop on a frame a later cell computes from, a pop in a cell that does more than
+        # show, a popped value that a later cell computes from, and an index reset whose frame a
+        # later cell reads whole stay reported: the re-run is broken (fair check 36, items 69, 71, 80).
+        Example(cells=(
+            "import pandas as pd\nprices = pd.read_csv('goog.csv', index_col='Date')\nstock = {'a': 1, 'b': 2}\nraw = pd.read_csv('h.csv')",
+            "prices = prices.drop('Volume', axis=1)\nprices.head()",
+            "returns = prices.pct_change()\nprint(returns.mean())",
+            "first = stock.pop('a')\nprint(first)",
+            "total = first * 10\nprint(total)",
+            "data = raw.groupby(['p1', 'p2']).mean()",
+            "data = data.reset_index()\ndata.head()",
+            "print(data[['p1']].max())\nmatrix = data.values",
+        ), expect=((2, 1), (4, 1), (7, 1))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -3518,6 +3560,12 @@ class ChangesWhenRunTwice(Rule):
                     # Scratch cells poking at a list (`seq.append('x')`, `seq.reverse()`, `len(seq)`)
                     # before a cell binds it afresh (`seq = []`): the grown value is never read, a
                     # re-run changes nothing used (fair check 19, hid009-scratch-cell).
+                    continue
+                if not file_step and _raising_step_only_shown(ctx, ca, line, name, what, modules):
+                    # `google = google.drop('Volume', axis=1)` then `google.head()`, and no cell reads
+                    # `google` again; `count = storyCount.pop('the')` then `print(count)`: a second run
+                    # raises, and nothing computed depends on the value (fair check 36, items 77, 78,
+                    # hid009-dropped-value-never-read, hid009-teaching-demo-of-mutation).
                     continue
                 if not file_step and what.startswith(_RESET_INDEX_REBINDING) and _reset_frame_only_shown(ctx, ca, line, name, modules):
                     # `dissolved = dissolved.reset_index()`, then only `head()` and
@@ -3904,6 +3952,48 @@ _LIST_METHODS = frozenset({"append", "extend", "insert", "remove", "pop", "sort"
 _SHOWING_CALLS = frozenset({"print", "display", "len", "repr", "str", "type", "list", "tuple", "sum", "min", "max", "abs", "round"})
 
 
+def _raising_step(what: str, name: str) -> bool:
+    """A step whose second run raises and leaves the value as the first run made it: a drop or
+    key moved to the index bound back (`df = df.drop(…)`, `df = df.set_index(…)`, a Hugging Face
+    column step), the same in place (`drop`, `set_index`, `pop` with `inplace=True`), `del d[k]`,
+    `d.pop(k)`, `l.remove(x)`."""
+    if what.startswith(f"rebinds `{name}` to `{name}.") and "which fails on a second run (" in what:
+        return True
+    if what.startswith(f"changes `{name}` in place with `") and what.startswith(
+        tuple(f"changes `{name}` in place with `{m}(" for m in ("drop", "set_index", "pop"))
+    ):
+        return True
+    if what.startswith(f"deletes an item of `{name}`"):
+        return True
+    return what.startswith("removes `") and f" from `{name}` with `.pop(" in what
+
+
+def _raising_step_only_shown(
+    ctx: RuleContext, ca: CellAnalysis, line: int, name: str, what: str, modules: frozenset[str],
+) -> bool:
+    """Is the line a step that raises on a second run (`_raising_step`) in a cell that does
+    nothing else but show values, on a value that is only shown afterwards, top to bottom
+    (`_only_shown_after`: shown at least once; a value nothing reads keeps the finding), as is what
+    the step hands out (`count = d.pop('the')`, then `print(count)`)? A second run fails, but nothing
+    computed from the value changes: a primer's `del d['resist']` then `d`, a scratch cell's
+    `google = google.drop('Volume', axis=1)` then `google.head()` that no cell reads again (fair
+    check 36, items 72, 77, 78). A cell that does more work, or a later read of the value by
+    anything but a display, keeps the finding: the re-run is broken."""
+    from nbrefactor.audit.rules.hidden_state import reads_only
+
+    if not _raising_step(what, name):
+        return False
+    tree = cell_python_tree(ca)
+    stmt = statement_at(tree, line)
+    if tree is None or stmt is None:
+        return False
+    if any(other is not stmt and not (isinstance(other, ast.Expr) and _shows(other.value, modules, reads_only))
+           for other in tree.body):
+        return False
+    handed = [t.id for t in stmt.targets if isinstance(t, ast.Name) and t.id != name] if isinstance(stmt, ast.Assign) else []
+    return all(_only_shown_after(ctx, ca, line, out, modules) for out in handed) and _only_shown_after(ctx, ca, line, name, modules)
+
+
 def _literal_demo(ca: CellAnalysis, line: int, name: str) -> bool:
     """Is the module-level statement at `line` of `ca` an in-place step on `name` with typed values?"""
     stmt = statement_at(cell_python_tree(ca), line)
@@ -3999,7 +4089,7 @@ def _reset_cell_above(ctx: RuleContext, ca: CellAnalysis, name: str) -> bool:
 
 def _only_shown_after(
     ctx: RuleContext, ca: CellAnalysis, line: int, name: str, modules: frozenset[str], mutations: bool = False,
-    until_rebound: bool = False,
+    until_rebound: bool = False, by_label: bool = False,
 ) -> bool:
     """Is the value `name` gets at (cell `ca`, `line`) shown, and only ever shown, top to bottom,
     until the notebook binds `name` afresh? A tutorial's `tensor = tensor + 10` followed by
@@ -4007,7 +4097,10 @@ def _only_shown_after(
     numbers and changes nothing computed. Any other read (an assignment from it, a call that may
     keep or change it, a read inside a block or a function) is a use, and a value nothing reads is
     the notebook's end state: the finding stays for both. With `until_rebound`: is `name` bound
-    afresh below, with nothing but showing and typed-in list steps in between (shown or not)?"""
+    afresh below, with nothing but showing and typed-in list steps in between (shown or not)?
+    A loop that only prints the items of `name` (`for k, v in d.items(): print(k, v)`) shows it.
+    With `by_label`: a statement that reads `name` only through columns selected by name
+    (`ax.scatter(df[['x']], df[['y']])`) is no use either (see `_reset_frame_only_shown`)."""
     from nbrefactor.audit.rules.hidden_state import reads_only
 
     shown = False
@@ -4034,6 +4127,15 @@ def _only_shown_after(
             if isinstance(stmt, ast.Expr) and _shows(stmt.value, modules, reads_only):
                 shown = True
                 continue
+            if _loop_only_shows(stmt, name, modules, reads_only):
+                # `for key, value in d.items(): print(key, value)`: a primer printing a dict item by
+                # item (fair check 36, item 72) shows it as `d` alone would.
+                shown = True
+                continue
+            if by_label and _read_by_label_only(stmt, name):
+                if binds:
+                    return shown  # `df = df[['a', 'b']]`: bound afresh from named columns
+                continue  # `ax.scatter(df[['x']], df[['y']])`: the columns a second run adds are not read
             if (
                 isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
                 and stmt.targets[0].id == name and isinstance(stmt.value, ast.BinOp) and isinstance(stmt.value.op, _ARITHMETIC)
@@ -4048,6 +4150,44 @@ def _only_shown_after(
                 continue  # `del l[6]` after `l.insert(…)`: the next step of the same demo
             return False
     return shown and not until_rebound
+
+
+def _loop_only_shows(stmt: ast.stmt, name: str, modules: frozenset[str], reads_only: Callable[[str], bool]) -> bool:
+    """`for key in d: print(key)`, `for k, v in d.items(): print(k, v)`: a loop over `name` (or a
+    read-only method of it with no arguments, `.items()`, `.keys()`, `.values()`) whose loop
+    variables are not `name` and whose body only shows (`_shows`), with no `else`."""
+    if not isinstance(stmt, ast.For) or stmt.orelse or not stmt.body:
+        return False
+    source = stmt.iter
+    if isinstance(source, ast.Call) and isinstance(source.func, ast.Attribute) and not source.args and not source.keywords \
+            and reads_only(source.func.attr):
+        source = source.func.value
+    if not (isinstance(source, ast.Name) and source.id == name):
+        return False
+    if any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(stmt.target)):
+        return False
+    return all(isinstance(s, ast.Expr) and _shows(s.value, modules, reads_only) for s in stmt.body)
+
+
+def _read_by_label_only(stmt: ast.stmt, name: str) -> bool:
+    """Does every read of `name` in the statement select columns by name, `name['c']` or
+    `name[['a', 'b']]` (a column set on it, `name['c'] = …`, too)? The values selected are the same
+    whatever other columns the frame holds."""
+    selected: set[int] = set()
+    for n in ast.walk(stmt):
+        if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and n.value.id == name and _labels(n.slice):
+            selected.add(id(n.value))
+    loads = [n for n in ast.walk(stmt) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
+    return bool(loads) and all(id(n) in selected for n in loads)
+
+
+def _labels(node: ast.AST) -> bool:
+    """A column label or a list of them, written out: `'c'`, `['a', 'b']`."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    return isinstance(node, (ast.List, ast.Tuple)) and bool(node.elts) and all(
+        isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts
+    )
 
 
 def _plotted_below(ctx: RuleContext, ca: CellAnalysis, name: str) -> bool:
@@ -4122,8 +4262,10 @@ def _reset_frame_only_shown(ctx: RuleContext, ca: CellAnalysis, line: int, name:
     """After `name = name.reset_index()` on `line`, is the frame only shown (`_only_shown_after`)
     and never written out or plotted whole below? A plot by named column (`plot(column="c")`,
     `plot(x=…, y=…)`) draws the same with an extra column; `name.plot()` draws every column, and
-    `name.to_csv(…)`/`.to_parquet(…)`/`.save…` keep the extra column in a file."""
-    if not _only_shown_after(ctx, ca, line, name, modules):
+    `name.to_csv(…)`/`.to_parquet(…)`/`.save…` keep the extra column in a file. Reads that select
+    columns by name (`ax.scatter(data[['helix1 phase']], …, c=data[['Energy']])`) get the same values
+    with the extra column there (fair check 36, item 73)."""
+    if not _only_shown_after(ctx, ca, line, name, modules, by_label=True):
         return False
     for cell in ctx.cells:
         if cell.cell.index < ca.cell.index:
