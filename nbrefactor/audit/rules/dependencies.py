@@ -1162,6 +1162,8 @@ class UndeclaredImport(Rule):
             files={"requirements.txt": "eo-learn-core==1.4.2\neo-learn-io==1.4.2\npixel-kit==0.3.1\n"},
         ),
         Example(cells=("import eolearn.core\nimport eolearn.mask",), files={"requirements.txt": "eo-learn==1.3.1\n"}),
+        # `dask[distributed]` installs the `distributed` that `dask.distributed` re-exports (fair check 36, item T-5.5).
+        Example(cells=("from dask.distributed import Client\nclient = Client()",), files={"requirements.txt": "dask[distributed]==2024.8.0\n"}),
     )
     failing = (
         Example(
@@ -1323,6 +1325,13 @@ class UndeclaredImport(Rule):
         Example(
             cells=("import numpy as np\nfrom utilties import *", "data = downloadData()"),
             files={"requirements.txt": "numpy==2.0.1\n", "utilities.py": "def downloadData():\n    return []\n"},
+            expect=((1, 2),),
+        ),
+        # `dask.distributed` only re-exports the separate `distributed` distribution, which a plain
+        # `dask` line does not install (fair check 36, item T-5.5).
+        Example(
+            cells=("import dask.dataframe as dd\nfrom dask.distributed import Client, wait",),
+            files={"requirements.txt": "dask==2024.8.0\npandas==2.2.2\n"},
             expect=((1, 2),),
         ),
     )
