@@ -125,6 +125,9 @@ class Removal:
     # `obs = env.reset()` is code for gym 0.26 as well where `obs` is then unpacked or indexed, so it is read as
     # the old API only beside an old `step` the same notebook unpacks into four names.
     along: str = ""
+    # No release before `removed_in` works either (what it reached is gone: Google's finance API behind
+    # pandas-datareader's `data_source="google"`, fair check 36, item T-7.7): the fix offers no pin.
+    unpinnable: bool = False
 
     @property
     def path_suffix(self) -> bool:
@@ -157,7 +160,7 @@ def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozens
             tuple(str(v) for v in e.get("rename", [])),
             repr(e["same_without"]) if "same_without" in e else "",
             _passed(e.get("passed")),
-            int(e.get("targets", 0)), str(e.get("along", "")),
+            int(e.get("targets", 0)), str(e.get("along", "")), bool(e.get("unpinnable", False)),
         )
         for e in data.get("removed", [])
         if e.get("api") and e.get("distribution") and e.get("removed_in") and (not e.get("method") or e.get("modules"))
@@ -1389,7 +1392,8 @@ class UsesRemovedApi(Rule):
         "keyword counts, a call without it does not), calls passing a removed argument value as a string literal "
         "(`plt.style.use(\"seaborn\")`: matplotlib 3.8 dropped the old seaborn style names; `\"seaborn-v0_8\"` and "
         "computed names are not reported; a removed parameter value in a parameter dict, `xgb.train({\"tree_method\": "
-        "\"gpu_hist\"}, d)` or `XGBClassifier(**params)`, when the dict is a literal at the call or a name bound once "
+        "\"gpu_hist\"}, d)` or `XGBClassifier(**params)`; pandas-datareader's `DataReader(name, \"google\")`, whose service is gone, "
+        "so its fix offers no pin; when the dict is a literal at the call or a name bound once "
         "to one that nothing changes in place, or, for a call at module level, a name whose value there is known top to "
         "bottom from module-level statements only: the dict literal last bound to it, then item assignments of literal keys "
         "(`param = {}` … `param['tree_method'] = 'gpu_hist'`; not when a function or class body changes it, nor after "
@@ -1850,6 +1854,14 @@ class UsesRemovedApi(Rule):
             files={"requirements.txt": "xgboost\n"},
             expect=((2, 1),),
         ),
+        # Fair check 36, item T-7.7: pandas-datareader's Google Finance source, by position or keyword; Google
+        # shut the service down, so the fix offers no pin (`unpinnable`).
+        Example(
+            cells=("import pandas_datareader.data as web\nfrom pandas_datareader import data",
+                   "goog = data.DataReader('GOOG', 'google', '2009-03-14', '2016-04-14')",
+                   "aapl = web.DataReader('AAPL', data_source='google')\nfred = web.DataReader('GDP', 'fred')"),
+            expect=((2, 1),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1983,7 +1995,8 @@ class UsesRemovedApi(Rule):
                 first.column,
                 message,
                 fix=("Use " + "; ".join(replacements) if replacements else "Use the replacement API")
-                + f", or pin `{distribution}<{lowest.removed_in}`{keeps} if the notebook must keep the old API",
+                + ("" if any(u.entry.unpinnable for f in releases for u in f.group)
+                   else f", or pin `{distribution}<{lowest.removed_in}`{keeps} if the notebook must keep the old API"),
                 key=f"{distribution}<{lowest.removed_in}",
                 related=related,
                 data=(("distribution", distribution), ("removed_in", lowest.removed_in),
