@@ -1164,6 +1164,9 @@ class UndeclaredImport(Rule):
         Example(cells=("import eolearn.core\nimport eolearn.mask",), files={"requirements.txt": "eo-learn==1.3.1\n"}),
         # `dask[distributed]` installs the `distributed` that `dask.distributed` re-exports (fair check 36, item T-5.5).
         Example(cells=("from dask.distributed import Client\nclient = Client()",), files={"requirements.txt": "dask[distributed]==2024.8.0\n"}),
+        # `pyspark[sql]` installs the pandas and pyarrow a pandas UDF needs (fair check 36, item T-2.4).
+        Example(cells=("import pyspark.sql.functions as F\n@F.pandas_udf('double')\ndef plus_one(s):\n    return s + 1",),
+                files={"requirements.txt": "pyspark[sql]==3.5.1\n"}),
     )
     failing = (
         Example(
@@ -1333,6 +1336,14 @@ class UndeclaredImport(Rule):
             cells=("import dask.dataframe as dd\nfrom dask.distributed import Client, wait",),
             files={"requirements.txt": "dask==2024.8.0\npandas==2.2.2\n"},
             expect=((1, 2),),
+        ),
+        # A pandas UDF checks for pyarrow (and pandas) when it is made; pyspark alone installs neither
+        # (fair check 36, item T-2.4).
+        Example(
+            cells=("import pandas as pd\nfrom pyspark.sql.functions import pandas_udf",
+                   "@pandas_udf('double')\ndef plus_one(s: pd.Series) -> pd.Series:\n    return s + 1"),
+            files={"requirements.txt": "pyspark==3.5.1\npandas==2.2.2\n"},
+            expect=((2, 1),),
         ),
     )
 
