@@ -544,7 +544,8 @@ def _dict_steps(ctx: RuleContext) -> tuple[dict[str, list[_DictStep]], dict[int,
     'gpu_hist'` in a later cell; fair check 36, item T-5.12): for each name, its module-level
     statements in notebook order (`_DictStep`), and for each cell the lines of its top-level
     functions and classes (a call there runs later: its dict is not known). A name a function or
-    class body changes (when called: unknown when) has no steps."""
+    class body changes (when called: unknown when), or that is bound to another name too
+    (`other = param`), has no steps."""
     steps: dict[str, list[_DictStep]] = {}
     deferred: dict[int, list[tuple[int, int]]] = {}
     later: set[str] = set()  # changed inside a function or class body
@@ -552,6 +553,8 @@ def _dict_steps(ctx: RuleContext) -> tuple[dict[str, list[_DictStep]], dict[int,
         tree = _cell_tree(ca)
         if tree is None:
             continue
+        # `other = param`: a second name for the dict, whose changes this does not follow.
+        later.update(n.value.id for n in nodes_of(tree, ast.Assign) if isinstance(n.value, ast.Name))
         for stmt in tree.body:
             at = (ca.cell.index, stmt.lineno, stmt.end_lineno or stmt.lineno, ca)
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -1641,13 +1644,14 @@ class UsesRemovedApi(Rule):
                    "state = env.reset()\nstate = state[0]"),
         ),
         # A parameter dict built by item assignments whose removed value is set back before the call, or
-        # changed where the order is not known (in a function, under an `if`): not reported (fair check
-        # 36, item T-5.12).
+        # changed where the order is not known (in a function, under an `if`, through another name):
+        # not reported (fair check 36, item T-5.12).
         Example(
             cells=("import xgboost as xgb\nparam = {}\nparam['tree_method'] = 'gpu_hist'\nparam['tree_method'] = 'hist'\n"
                    "xgb.train(param, dtrain)",
                    "opts = {}\nopts['tree_method'] = 'gpu_hist'\nif use_cpu:\n    opts['tree_method'] = 'hist'\nxgb.train(opts, dtrain)",
-                   "cfg = {'tree_method': 'gpu_hist'}\ndef to_cpu():\n    cfg['tree_method'] = 'hist'\nto_cpu()\nxgb.train(cfg, dtrain)"),
+                   "cfg = {'tree_method': 'gpu_hist'}\ndef to_cpu():\n    cfg['tree_method'] = 'hist'\nto_cpu()\nxgb.train(cfg, dtrain)",
+                   "base = {'tree_method': 'gpu_hist'}\nalias = base\nalias['tree_method'] = 'hist'\nbase['eta'] = 0.1\nxgb.train(base, dtrain)"),
             files={"requirements.txt": "xgboost\n"},
         ),
     )
