@@ -26,7 +26,7 @@ FIELDS = {
     "api", "distribution", "removed_in", "replacement", "source", "method", "modules", "keyword",
     "unless_path_suffix", "argument", "argument_name", "values", "receivers", "indexer",
     "unless_modules", "unless_python2", "key", "unless_receivers", "said", "unpacked", "unless_keywords",
-    "positional", "shared_with", "note", "rename", "same_without", "passed", "targets", "along",
+    "positional", "shared_with", "note", "rename", "same_without", "passed", "targets", "along", "unpinnable",
 }
 METHOD_ONLY = {"receivers", "indexer", "unless_modules", "unless_python2", "unless_receivers", "shared_with"}
 
@@ -493,3 +493,17 @@ def test_keras_2_lowercase_optimizer_aliases_are_gone_from_keras_2_4(tmp_path) -
     assert one.message.startswith("`keras.optimizers.adam`, `keras.optimizers.sgd` were removed in keras 2.4.0; "), one.message
     assert "`keras.optimizers.adam` → `keras.optimizers.Adam` (the class: `from keras.optimizers import Adam`)" in one.fix, one.fix
     assert not list(run_example(rule_by_code("DEP005"), Example(cells=cells, files={"requirements.txt": "keras==2.3.1\n"}), tmp_path / "b"))
+
+
+def test_fair36_a_removal_no_older_release_serves_offers_no_pin(tmp_path) -> None:
+    # pandas-datareader's `data_source="google"` (fair check 36, item T-7.7): Google shut the service down, so
+    # a pin below 0.7.0 reaches a dead API; the fix names the replacement only. A removal older releases
+    # still serve keeps its pin.
+    from nbrefactor.audit.rule_examples import run_example
+    from nbrefactor.audit.rules import rule_by_code
+
+    example = Example(cells=("import pandas_datareader.data as web\ngoog = web.DataReader('GOOG', data_source='google')",
+                             "import numpy as np\nx = np.float(1)"))
+    fixes = {dict(d.data)["distribution"]: d.fix for d in run_example(rule_by_code("DEP005"), example, tmp_path)}
+    assert "pin" not in fixes["pandas-datareader"] and fixes["pandas-datareader"].startswith("Use ")
+    assert "or pin `numpy<1.24`" in fixes["numpy"]

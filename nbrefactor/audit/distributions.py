@@ -670,14 +670,19 @@ def _module_named(module: str) -> re.Pattern[str]:
     return re.compile(r"(?:^|[\s,;(])" + re.escape(module) + r"(?![\w.])")
 
 
-def _dataframe_names(facts: NotebookFacts) -> dict[str, tuple[int, int]]:
+def _dataframe_names(
+    facts: NotebookFacts, same_frame: Optional[Callable[[ast.expr, str], bool]] = None,
+) -> dict[str, tuple[int, int]]:
     """Names bound at the top of a cell to a pandas DataFrame for certain (`df = pd.read_csv(…)`,
     `frame = pd.DataFrame(…)`), each with the (cell, line) of its first such binding; a name
-    bound at the top of a cell to anything else as well is left out (it may hold something else)."""
+    bound at the top of a cell to anything else as well is left out (it may hold something else),
+    but for a rebinding `same_frame(value, name)` says keeps it a frame (`df = df.dropna()`)."""
     found: dict[str, tuple[int, int]] = {}
     other: set[str] = set()
     for ca, stmt, name in module_level_assignments(facts.cells):
         value = stmt.value
+        if same_frame is not None and same_frame(value, name):
+            continue
         callee = dotted_name(value.func) if isinstance(value, ast.Call) else ""
         qualified = facts.resolve(callee) if callee and callee.split(".")[0] in facts.aliases else ""
         # (`read_html` gives a list, `chunksize=`/`iterator=` a reader, `sheet_name=None` a dict)

@@ -1171,6 +1171,11 @@ class UndeclaredImport(Rule):
             files={"requirements.txt": "eo-learn-core==1.4.2\neo-learn-io==1.4.2\npixel-kit==0.3.1\n"},
         ),
         Example(cells=("import eolearn.core\nimport eolearn.mask",), files={"requirements.txt": "eo-learn==1.3.1\n"}),
+        # `dask[distributed]` installs the `distributed` that `dask.distributed` re-exports (fair check 36, item T-5.5).
+        Example(cells=("from dask.distributed import Client\nclient = Client()",), files={"requirements.txt": "dask[distributed]==2024.8.0\n"}),
+        # `pyspark[sql]` installs the pandas and pyarrow a pandas UDF needs (fair check 36, item T-2.4).
+        Example(cells=("import pyspark.sql.functions as F\n@F.pandas_udf('double')\ndef plus_one(s):\n    return s + 1",),
+                files={"requirements.txt": "pyspark[sql]==3.5.1\n"}),
     )
     failing = (
         Example(
@@ -1333,6 +1338,21 @@ class UndeclaredImport(Rule):
             cells=("import numpy as np\nfrom utilties import *", "data = downloadData()"),
             files={"requirements.txt": "numpy==2.0.1\n", "utilities.py": "def downloadData():\n    return []\n"},
             expect=((1, 2),),
+        ),
+        # `dask.distributed` only re-exports the separate `distributed` distribution, which a plain
+        # `dask` line does not install (fair check 36, item T-5.5).
+        Example(
+            cells=("import dask.dataframe as dd\nfrom dask.distributed import Client, wait",),
+            files={"requirements.txt": "dask==2024.8.0\npandas==2.2.2\n"},
+            expect=((1, 2),),
+        ),
+        # A pandas UDF checks for pyarrow (and pandas) when it is made; pyspark alone installs neither
+        # (fair check 36, item T-2.4).
+        Example(
+            cells=("import pandas as pd\nfrom pyspark.sql.functions import pandas_udf",
+                   "@pandas_udf('double')\ndef plus_one(s: pd.Series) -> pd.Series:\n    return s + 1"),
+            files={"requirements.txt": "pyspark==3.5.1\npandas==2.2.2\n"},
+            expect=((2, 1),),
         ),
     )
 

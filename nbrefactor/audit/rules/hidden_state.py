@@ -4810,7 +4810,8 @@ class UndefinedName(Rule):
         "`global` are defined; comprehension variables are not (they do not leak in Python 3). A read "
         "after `del x` with no new definition in between, top-down, is reported too. Nothing is "
         "reported when the notebook has a star import, `%run`, a bare `%store -r`, a module-level "
-        "`exec(...)`: those may define names nobody can list (but a star import of the notebook's own module beside it, "
+        "`exec(...)`: those may define names nobody can list (only for what runs after them: a module-level read in a cell above "
+        "the first of them is still checked, `sc.parallelize(…)` above `from pyspark.sql.types import *`; but a star import of the notebook's own module beside it, "
         "`from utils import *` with `utils.py` there, binds the names that module lists or defines, which are read from it, "
         "and so does a star import of a side-effect-free standard-library module, `from math import *`, "
         "`from random import *`, or of a module the catalogue lists as made to be star-imported, "
@@ -5062,6 +5063,12 @@ class UndefinedName(Rule):
             "import numpy as np\ntrain_img = np.ones((4, 784))\ntrain_lbl = np.arange(4)",
             "from sklearn.linear_model import LogisticRegression\nclf = LogisticRegression().fit(train_img_PCA, train_lbl)",
         ), expect=((2, 2),)),
+        # Fair check 36, item T-2.5: a star import binds names only for the cells after it; the read
+        # above it is checked (the reads below it, and function bodies, are not).
+        Example(cells=(
+            "counts = sc.parallelize([1, 2, 2]).countByValue()\ndef total():\n    return sum(counts.values()) + offset",
+            "from pyspark.sql.types import *", "df = spark.createDataFrame([(1,)], StructType([]))",
+        ), expect=((1, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -5073,8 +5080,15 @@ class UndefinedName(Rule):
             return  # a never-run cheat sheet's snippets are not one program (STR001 reports it once)
         flow = name_flow(ctx)
         unparsed = _unparsed_names(ctx, flow) if flow.may_inject else frozenset()
-        if flow.may_inject and unparsed is None:
+        # A star import, `%run` or `exec` may bind names nobody can list, but only for what runs
+        # after it: a module-level read in a cell above the first such line, of a name no cell
+        # binds, fails top-down whatever it binds (fair check 36, item T-2.5: `from pyspark.sql.types
+        # import *` in cell 2 silenced cell 1 too). Function bodies run when called: still silenced.
+        opaque_from = min((i.cell for i in flow.injectors if i.opaque), default=0) if unparsed is None else 0
+        if opaque_from and not any(r.cell < opaque_from and not r.deferred for r in flow.reads):
             return
+        if unparsed is None:
+            unparsed = frozenset()
         cells = _cells(ctx)
         defined = sorted({d.name for d in flow.definitions})
         sketches = sketch_cells(ctx)  # HID002 reports these never-run cells, their reads related
@@ -5092,6 +5106,7 @@ class UndefinedName(Rule):
         firsts = list(_first_per_cell([
             r for r in flow.reads
             if r.flow in (Flow.UNDEFINED, Flow.DELETED) and r.cell not in sketches and r.cell not in cells_marked_not_to_run(ctx)
+            and not (opaque_from and (r.deferred or r.cell >= opaque_from))
             and (r.cell, r.line, r.column) not in postponed
             and not (r.deferred and r.line in dead.get(r.cell, ()))
             and not (r.deferred and r.line in uncalled.get(r.cell, ())
@@ -5277,6 +5292,10 @@ class UndefinedName(Rule):
             else:
                 inside = " (inside a function)" if r.deferred else ""
                 message = f"`{r.name}`{inside} is not defined in any cell"
+                if opaque_from:
+                    injector = next(i for i in flow.injectors if i.opaque and i.cell == opaque_from)
+                    message += (f" (cell {opaque_from}'s `{injector.text.strip()}`, below, may bind names nobody can list, "
+                                "but only for the cells that run after it)")
                 class_scope = _class_body_binding(cell, r) if r.deferred else None
                 if class_scope is not None:
                     # `from collections import OrderedDict` in the class body, read in `__init__`:

@@ -238,6 +238,37 @@ def matching_entries(facts: NotebookFacts, catalog: Catalog, call: CallFact) -> 
 _MATCHING: list = []  # [facts, catalog, {(func, method, receiver): (qualified, entries)}]
 
 
+def _lost_import_entries(
+    facts: NotebookFacts, catalog: Catalog, name: str, entries: tuple[IoCall, ...], by_function: dict[str, tuple[int, ...]],
+) -> Optional[tuple[str, tuple[IoCall, ...]]]:
+    """A bare callee nothing in the notebook binds (no import, definition, star import, `%run`,
+    `%load` or `exec`: an import lost, HID003's finding) whose name ends catalogued functions that all
+    take the path alike (`Image(filename=…)`: IPython.display's and IPython.core.display's `Image`):
+    the shortest of them and its entries (fair check 36, item T-10.7: nine `Image(filename="../x.png")`
+    reads of a notebook that never imports `Image`). None when no entry matches the name, when the
+    entries that do differ (`load`: numpy's, torch's, pickle's), or when the name may be bound."""
+    functions = catalog.derived("paths.io_call_last_parts", lambda c: _last_parts(by_function)).get(name)
+    if not functions:
+        return None
+    shapes = {tuple(sorted((e.position, e.keywords, e.direction, e.kind) for e in (entries[i] for i in by_function[f])))
+              for f in functions}
+    if len(shapes) != 1 or name in facts.aliases or any(imp.bound == "*" for _, imp in facts.imports):
+        return None
+    for ca in facts.cells:
+        if (any(m.name in ("run", "load", "pylab") for m in ca.magics) or "exec(" in ca.masked.python
+                or any(r.name == name for r in (*ca.facts.defined, *ca.facts.functions, *ca.facts.classes))):
+            return None
+    return functions[0], tuple(entries[i] for i in by_function[functions[0]])
+
+
+def _last_parts(by_function: dict[str, tuple[int, ...]]) -> dict[str, tuple[str, ...]]:
+    """Catalogued function names by their last part, the shortest (`IPython.display.Image`) first."""
+    found: dict[str, list[str]] = {}
+    for function in by_function:
+        found.setdefault(function.rsplit(".", 1)[-1], []).append(function)
+    return {k: tuple(sorted(v, key=lambda f: (f.count("."), f))) for k, v in found.items()}
+
+
 def _matching_entries(facts: NotebookFacts, catalog: Catalog, call: CallFact) -> tuple[str, tuple[IoCall, ...]]:
     entries, by_function, wildcards, by_method = _io_call_index(catalog)
     qualified = resolve_callee(facts, catalog, call.func)
@@ -247,6 +278,10 @@ def _matching_entries(facts: NotebookFacts, catalog: Catalog, call: CallFact) ->
         hits = _entries_for_function(catalog, candidate, entries, by_function, wildcards)
         if hits:
             return candidate, tuple(entries[i] for i in sorted(hits))  # catalogue order, as before
+    if qualified == call.func and "." not in call.func:
+        lost = _lost_import_entries(facts, catalog, call.func, entries, by_function)
+        if lost:
+            return lost
     # A bare call (`save("x")`) has func == method; only attribute calls match method entries.
     if call.method and call.func != call.method:
         last = call.receiver.rsplit(".", 1)[-1] if call.receiver else ""
@@ -11343,7 +11378,9 @@ class CwdRelativePath(Rule):
         "(`from fastai.vision.all import *` then `get_image_files(\"bird_or_not\")`, `Path(\"sml\")`: looked up "
         "under each star-imported module and what it re-exports, `[[star_reexport]]` in io_calls.toml; a name no catalogue "
         "names there counts as a call no catalogue names, as above: `from w2v_utils import *` then "
-        "`read_glove_vecs(\"data/glove.6B.50d.txt\")`; not a bare name of `%run helpers.py`). "
+        "`read_glove_vecs(\"data/glove.6B.50d.txt\")`; not a bare name of `%run helpers.py`), and so does a name nothing binds "
+        "(an import lost, HID003's) whose catalogued namesakes all take the path alike (`Image(filename=\"../x.png\")` as "
+        "IPython.display's). "
         "Other literals are not reported: a folder given to `os.chdir`, or its pieces (PTH004's), the name of a sample a "
         "library ships or caches itself (`load_sample_image(\"china.jpg\")`, `sns.load_dataset(\"tips\")`, `skimage.data`, ultralytics' model configs by their bare names (`YOLO(\"yolov8n-seg.yaml\")`), detectron2's `model_zoo.get_config_file(\"COCO-InstanceSegmentation/mask_rcnn_R_50_FPN_3x.yaml\")`, libpysal's `examples.get_path(\"mexicojoin.shp\")` and `.get_path(name)` of an example `examples.load_example(…)` returns), a relative file a Colab path of the notebook also names (`model.save(\"final_model.h5\")`, then "
         "`load_model(\"/content/final_model.h5\")`: PTH002 reports the pair, the relative use related; in a Colab notebook also a folder, "
@@ -11887,6 +11924,12 @@ class CwdRelativePath(Rule):
             "clf = cnn_learner(data, models.resnet34)\nclf.save('stage-1.pth')\nclf.load('stage-1.pth')",
             "learn.export('export.pkl')",
         )),
+        # A bare callee the notebook binds itself is its own (`def Image(filename): …`), and one whose
+        # catalogued namesakes take the path differently is not guessed (fair check 36, item T-10.7).
+        Example(cells=(
+            "def Image(filename):\n    return filename",
+            "Image(filename='../figures/tree.png')",
+        )),
     )
     failing = (
         # A function only a star import of a helper module provides, given a data file by a relative
@@ -12238,6 +12281,9 @@ class CwdRelativePath(Rule):
                    "for label in ['cat', 'dog']:\n    os.makedirs(os.path.join(data_dir, 'train_dir', label))"),
             expect=((1, 3),),
         ),
+        # `Image` never imported (HID003's finding): the catalogued readers of that name, IPython's, all
+        # take the path as `filename=` (fair check 36, item T-10.7).
+        Example(cells=("import numpy as np", "Image(filename='../dotfiles/iris_depth1_gini_decisionTree.png')"), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:

@@ -2819,6 +2819,11 @@ def _named_columns(node: ast.Attribute | ast.Subscript) -> frozenset[str] | None
     return frozenset(k.value for k in keys)
 
 
+# The keywords by which a call takes the seed of its own draws (`df.sample(…, random_state=…)`,
+# `train_test_split(…, random_state=…)`, `rng = np.random.default_rng(seed=…)`).
+_SEED_KEYWORDS = frozenset({"random_state", "seed", "random_seed"})
+
+
 class _ShownFlow:
     """Follows one draw's value through a scope — the body of the module-level function that makes
     it, or (for a draw at module level) its cell and every later cell, in any order — and says
@@ -3080,6 +3085,13 @@ class _ShownFlow:
             return True
         if not (args_tainted or ctrl):
             return False
+        seeds = [k.value for k in call.keywords if k.arg in _SEED_KEYWORDS]
+        if (seeds and any(r for v, r in zip(values, reached) if any(v is s for s in seeds))
+                and not any(r for v, r in zip(values, reached) if not any(v is s for s in seeds))):
+            # `google.sample(frac=.1, random_state=np.random.randint(10))`: the value only seeds another
+            # draw, whose result carries it and is followed (fair check 36, item T-7.9: the sampled tenth
+            # only shown and plotted).
+            return True
         if self._pure(call):
             name = method or (func.id if isinstance(func, ast.Name) else "")
             if (args_tainted and (_STATISTIC.match(name) or name in ("sum", "min", "max"))
@@ -5564,7 +5576,8 @@ class UnseededRandom(Rule):
         "Nor are random indices that only pick which examples a figure shows: `L = <draw>` whose every "
         "read, all in its cell, is the statement of a matplotlib call (`plt.imshow(images[L[i]])`) or "
         "`x = L[i]` read only so. Nor are draws whose value reaches only displays, followed through "
-        "the names bound from it, loops and conditions on it, method chains on it, NumPy/pandas/builtin "
+        "the names bound from it, loops and conditions on it, method chains on it, a call it only seeds (`df.sample(frac=.1, "
+        "random_state=np.random.randint(10))`, also `seed=`, `random_seed=`: its result), NumPy/pandas/builtin "
         "functions of it (and `os.listdir`/`os.path` of a picked folder, a tensor reshaped, cast or "
         "rounded for the figure, or by einops' `rearrange`/`repeat`), a call of an object the notebook made (its vectorizer or layer: "
         "`vectorizer([pick])`), a prediction (`model.predict([pick])`, any `predict…` method, StarDist's `predict_instances` among them, which leaves the model as it "
@@ -6135,6 +6148,14 @@ class UnseededRandom(Rule):
             "import numpy as np\nfrom trax.supervised import training\nnp.random.seed(0)",
             "loop = training.Loop(model, task, output_dir='out', random_seed=0)\nloop.run(1000)",
         )),
+        # Fair check 36, item T-7.9: a drawn seed of a sample that is only shown and plotted: the draw
+        # picks which tenth the figures show, as the unseeded sample itself would.
+        Example(cells=(
+            "import numpy as np\nimport pandas as pd\nimport matplotlib.pyplot as plt\nprices = pd.read_csv('goog.csv')",
+            "one_tenth = prices.sample(frac=.1, random_state=np.random.randint(10))",
+            "one_tenth = one_tenth.sort_values(by=['Ticks'])\none_tenth.head()",
+            "fig, axes = plt.subplots(1, 2)\naxes[0].plot('Ticks', 'Open', data=prices)\naxes[1].plot('Ticks', 'Open', data=one_tenth)",
+        )),
     )
     failing = (
         # A Sequential built layer by layer (`model.add(Conv2D(…))`), then rebound to another model
@@ -6598,6 +6619,13 @@ class UnseededRandom(Rule):
         Example(cells=(
             "import numpy as np\nfrom trax.supervised import training\nnp.random.seed(0)",
             "loop = training.Loop(model, task, output_dir='out')\nloop.run(1000)",
+        ), expect=((2, 1),)),
+        # A drawn seed of a split whose parts a model is trained on: the draw decides the result.
+        Example(cells=(
+            "import numpy as np\nimport pandas as pd\nfrom sklearn.model_selection import train_test_split\n"
+            "from sklearn.linear_model import LogisticRegression\ndf = pd.read_csv('d.csv')",
+            "X_tr, X_te, y_tr, y_te = train_test_split(df[['a']], df['y'], random_state=np.random.randint(100))",
+            "m = LogisticRegression().fit(X_tr, y_tr)\nprint(m.score(X_te, y_te))",
         ), expect=((2, 1),)),
     )
 

@@ -125,6 +125,9 @@ class Removal:
     # `obs = env.reset()` is code for gym 0.26 as well where `obs` is then unpacked or indexed, so it is read as
     # the old API only beside an old `step` the same notebook unpacks into four names.
     along: str = ""
+    # No release before `removed_in` works either (what it reached is gone: Google's finance API behind
+    # pandas-datareader's `data_source="google"`, fair check 36, item T-7.7): the fix offers no pin.
+    unpinnable: bool = False
 
     @property
     def path_suffix(self) -> bool:
@@ -157,7 +160,7 @@ def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozens
             tuple(str(v) for v in e.get("rename", [])),
             repr(e["same_without"]) if "same_without" in e else "",
             _passed(e.get("passed")),
-            int(e.get("targets", 0)), str(e.get("along", "")),
+            int(e.get("targets", 0)), str(e.get("along", "")), bool(e.get("unpinnable", False)),
         )
         for e in data.get("removed", [])
         if e.get("api") and e.get("distribution") and e.get("removed_in") and (not e.get("method") or e.get("modules"))
@@ -368,6 +371,32 @@ _Written = tuple[CellAnalysis, ast.Constant]
 # For each name bound once, by a plain assignment of a dict literal that nothing changes in place:
 # that literal and its cell (`_dict_bindings`).
 _DictBindings = dict[str, tuple[CellAnalysis, ast.Dict]]
+# A module-level statement on a name that may hold a parameter dict, in notebook order (`_dict_steps`):
+# (cell index, first line, last line, the cell, what it does), what it does being the dict literal
+# bound (`params = {…}`), the (key, value) an item assignment sets (`params['tree_method'] = …`),
+# or None for anything else that binds or changes the name (its value is then unknown).
+_DictStep = tuple[int, int, int, CellAnalysis, "ast.Dict | tuple[str, ast.expr] | None"]
+
+
+class _Dicts:
+    """What `_dict_value` reads of the notebook's parameter dicts, each table built when first asked
+    for: the names bound once to a dict literal (`_dict_bindings`), and for the others the
+    module-level steps that build them (`_dict_steps`)."""
+
+    def __init__(self, ctx: RuleContext) -> None:
+        self.ctx = ctx
+        self._once: Optional[_DictBindings] = None
+        self._steps: Optional[tuple[dict[str, list[_DictStep]], dict[int, list[tuple[int, int]]]]] = None
+
+    def once(self) -> _DictBindings:
+        if self._once is None:
+            self._once = _dict_bindings(self.ctx)
+        return self._once
+
+    def steps(self) -> tuple[dict[str, list[_DictStep]], dict[int, list[tuple[int, int]]]]:
+        if self._steps is None:
+            self._steps = _dict_steps(self.ctx)
+        return self._steps
 
 
 class _Qualified(str):
@@ -377,7 +406,7 @@ class _Qualified(str):
         return str(self)
 
 
-def _removed_value(call: ast.Call, entry: Removal, ca: CellAnalysis, dicts: Callable[[], _DictBindings],
+def _removed_value(call: ast.Call, entry: Removal, ca: CellAnalysis, dicts: Callable[[], _Dicts],
                    resolve: Optional[Callable[[str], str]] = None) -> Optional[tuple[str, bool, Optional[_Written]]]:
     """The removed value the call passes where `entry` says — a string literal, or one inside a
     list/tuple literal (`plt.style.use(["seaborn", "custom.mplstyle"])`); with `key`, the key's
@@ -412,14 +441,14 @@ def _removed_value(call: ast.Call, entry: Removal, ca: CellAnalysis, dicts: Call
     return None
 
 
-def _dict_value(expr: ast.expr, key: str, ca: CellAnalysis, dicts: Callable[[], _DictBindings]) -> Optional[_Written]:
+def _dict_value(expr: ast.expr, key: str, ca: CellAnalysis, dicts: Callable[[], _Dicts]) -> Optional[_Written]:
     """The string literal `key` maps to in `expr`, a dict literal or a name `_dict_bindings` knows
     the one dict literal of; None when it is not such a dict, has no such key, maps it to anything
     but a string literal, or unpacks another dict after it (`{"tree_method": "gpu_hist", **over}`)."""
     if isinstance(expr, ast.Name):
-        bound = dicts().get(expr.id)
+        bound = dicts().once().get(expr.id)
         if bound is None:
-            return None
+            return _reaching_value(expr, key, ca, dicts())
         ca, expr = bound
     if not isinstance(expr, ast.Dict):
         return None
@@ -487,6 +516,99 @@ def _dict_bindings(ctx: RuleContext) -> _DictBindings:
 _DICT_CHANGES = frozenset({"update", "setdefault", "pop", "popitem", "clear", "__setitem__"})
 
 
+def _changed_names(node: ast.AST) -> set[str]:
+    """The names a statement (with what it holds) binds or may change in place: stored or deleted
+    names, the dicts of item assignments and deletions, `_DICT_CHANGES` calls, functions' and
+    classes' names, parameters, `global` names."""
+    changed: set[str] = set()
+    for n in ast.walk(node):
+        if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)):
+            changed.add(n.id)
+        elif isinstance(n, ast.Subscript) and isinstance(n.ctx, (ast.Store, ast.Del)) and isinstance(n.value, ast.Name):
+            changed.add(n.value.id)
+        elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            changed.add(n.name)
+        elif isinstance(n, ast.arg):
+            changed.add(n.arg)
+        elif isinstance(n, (ast.Global, ast.Nonlocal)):
+            changed.update(n.names)
+        elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _DICT_CHANGES and isinstance(n.func.value, ast.Name):
+            changed.add(n.func.value.id)
+        elif isinstance(n, (ast.Import, ast.ImportFrom)):
+            changed.update((a.asname or a.name).split(".")[0] for a in n.names)
+    return changed
+
+
+def _dict_steps(ctx: RuleContext) -> tuple[dict[str, list[_DictStep]], dict[int, list[tuple[int, int]]]]:
+    """A parameter dict built step by step at module level (`param = {}`, then `param['tree_method'] =
+    'gpu_hist'` in a later cell; fair check 36, item T-5.12): for each name, its module-level
+    statements in notebook order (`_DictStep`), and for each cell the lines of its top-level
+    functions and classes (a call there runs later: its dict is not known). A name a function or
+    class body changes (when called: unknown when), or that is bound to another name too
+    (`other = param`), has no steps."""
+    steps: dict[str, list[_DictStep]] = {}
+    deferred: dict[int, list[tuple[int, int]]] = {}
+    later: set[str] = set()  # changed inside a function or class body
+    for ca in ctx.cells:
+        tree = _cell_tree(ca)
+        if tree is None:
+            continue
+        # `other = param`: a second name for the dict, whose changes this does not follow.
+        later.update(n.value.id for n in nodes_of(tree, ast.Assign) if isinstance(n.value, ast.Name))
+        for stmt in tree.body:
+            at = (ca.cell.index, stmt.lineno, stmt.end_lineno or stmt.lineno, ca)
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                deferred.setdefault(ca.cell.index, []).append((stmt.lineno, stmt.end_lineno or stmt.lineno))
+                later |= _changed_names(stmt) - {stmt.name}
+                steps.setdefault(stmt.name, []).append((*at, None))
+                continue
+            target = stmt.targets[0] if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None
+            if isinstance(target, ast.Name) and isinstance(stmt.value, ast.Dict) and not _changed_names(stmt.value):
+                steps.setdefault(target.id, []).append((*at, stmt.value))
+                continue
+            if (
+                isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) and isinstance(target.slice, ast.Constant)
+                and isinstance(target.slice.value, str) and not _changed_names(stmt.value)
+            ):
+                steps.setdefault(target.value.id, []).append((*at, (target.slice.value, stmt.value)))
+                continue
+            for name in _changed_names(stmt):
+                steps.setdefault(name, []).append((*at, None))
+    for name in later:
+        steps.pop(name, None)
+    return steps, deferred
+
+
+def _reaching_value(name: ast.Name, key: str, ca: CellAnalysis, dicts: _Dicts) -> Optional[_Written]:
+    """The string literal `key` maps to in the dict `name` holds where a module-level call reads it,
+    top to bottom: the dict literal last bound to it above, with the item assignments after that
+    binding (`param = {}` … `param['tree_method'] = 'gpu_hist'`); None when anything else bound or
+    changed it since, or the call is in a function or class body (it runs later)."""
+    steps, deferred = dicts.steps()
+    here = ca.cell.index
+    if any(start <= name.lineno <= end for start, end in deferred.get(here, ())):
+        return None
+    items: Optional[dict[str, tuple[CellAnalysis, ast.expr]]] = None
+    for cell, _, end, where, step in steps.get(name.id, ()):
+        if (cell, end) >= (here, name.lineno):
+            break
+        if isinstance(step, ast.Dict):
+            items = {}
+            for k, v in zip(step.keys, step.values):
+                if k is None:
+                    items.clear()  # `**other`: the keys before it may be set again
+                elif isinstance(k, ast.Constant) and isinstance(k.value, str):
+                    items[k.value] = (where, v)
+        elif isinstance(step, tuple) and items is not None:
+            items[step[0]] = (where, step[1])
+        else:
+            items = None
+    found = items.get(key) if items is not None else None
+    if found is not None and isinstance(found[1], ast.Constant) and isinstance(found[1].value, str):
+        return found[0], found[1]
+    return None
+
+
 def _path_kept(call: ast.Call, suffixes: tuple[str, ...]) -> bool:
     """The call's path (first argument or `filepath=`) is a string literal, or an f-string whose
     last part is one, ending in a suffix for which the library still accepts the call."""
@@ -517,7 +639,7 @@ def _other_suffix(call: ast.Call, entry: Removal) -> bool:
 _Match = tuple[Removal, str, Optional[_Written]]
 
 
-def _call_match(call: ast.Call, candidates: list[Removal], ca: CellAnalysis, dicts: Callable[[], _DictBindings],
+def _call_match(call: ast.Call, candidates: list[Removal], ca: CellAnalysis, dicts: Callable[[], _Dicts],
                 shape: int = 0, resolve: Optional[Callable[[str], str]] = None) -> list[_Match]:
     """Every catalogued removal a call hits, with what to show: a removed method (no keyword), each
     removed keyword the call passes (`fit(X, y, early_stopping_rounds=5, eval_metric="auc")` is two,
@@ -857,12 +979,10 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                 continue
         (indexers if e.indexer else methods).setdefault(e.method, []).append(e)
     makers: Optional[dict[str, frozenset[str]]] = None  # built once, when a `receivers` entry needs it
-    bindings: list[_DictBindings] = []  # built once, when a call passes a name where a dict may be
+    bindings = _Dicts(ctx)  # built when a call passes a name where a dict may be
 
-    def dicts() -> _DictBindings:
-        if not bindings:
-            bindings.append(_dict_bindings(ctx))
-        return bindings[0]
+    def dicts() -> _Dicts:
+        return bindings
 
     own: Optional[frozenset[str]] = None  # the notebook's own function names, built at a method call
     read: Optional[frozenset[str]] = None  # the names the notebook reads, built at a removed `from … import`
@@ -1275,8 +1395,12 @@ class UsesRemovedApi(Rule):
         "keyword counts, a call without it does not), calls passing a removed argument value as a string literal "
         "(`plt.style.use(\"seaborn\")`: matplotlib 3.8 dropped the old seaborn style names; `\"seaborn-v0_8\"` and "
         "computed names are not reported; a removed parameter value in a parameter dict, `xgb.train({\"tree_method\": "
-        "\"gpu_hist\"}, d)` or `XGBClassifier(**params)`, when the dict is a literal at the call or a name bound once "
-        "to one that nothing changes in place, reported at the dict's value, which every call passing it shares), "
+        "\"gpu_hist\"}, d)` or `XGBClassifier(**params)`; pandas-datareader's `DataReader(name, \"google\")`, whose service is gone, "
+        "so its fix offers no pin; when the dict is a literal at the call or a name bound once "
+        "to one that nothing changes in place, or, for a call at module level, a name whose value there is known top to "
+        "bottom from module-level statements only: the dict literal last bound to it, then item assignments of literal keys "
+        "(`param = {}` … `param['tree_method'] = 'gpu_hist'`; not when a function or class body changes it, nor after "
+        "any other change), reported at the dict's value, which every call passing it shares), "
         "every removed keyword a call passes (`lgb_model.fit(X, y, early_stopping_rounds=5, verbose=10)`: both), removed methods whose name other libraries share only on a receiver the "
         "notebook made with the catalogued class (`vec = TfidfVectorizer(); vec.get_feature_names()`; not "
         "`pipe.named_steps[\"vec\"].get_feature_names()`), followed through calls returning an object of the same kind "
@@ -1519,6 +1643,17 @@ class UsesRemovedApi(Rule):
                    "obs, info = env.reset(seed=0)\nobs, reward, terminated, truncated, info = env.step(0)\n"
                    "state = env.reset()\nstate = state[0]"),
         ),
+        # A parameter dict built by item assignments whose removed value is set back before the call, or
+        # changed where the order is not known (in a function, under an `if`, through another name):
+        # not reported (fair check 36, item T-5.12).
+        Example(
+            cells=("import xgboost as xgb\nparam = {}\nparam['tree_method'] = 'gpu_hist'\nparam['tree_method'] = 'hist'\n"
+                   "xgb.train(param, dtrain)",
+                   "opts = {}\nopts['tree_method'] = 'gpu_hist'\nif use_cpu:\n    opts['tree_method'] = 'hist'\nxgb.train(opts, dtrain)",
+                   "cfg = {'tree_method': 'gpu_hist'}\ndef to_cpu():\n    cfg['tree_method'] = 'hist'\nto_cpu()\nxgb.train(cfg, dtrain)",
+                   "base = {'tree_method': 'gpu_hist'}\nalias = base\nalias['tree_method'] = 'hist'\nbase['eta'] = 0.1\nxgb.train(base, dtrain)"),
+            files={"requirements.txt": "xgboost\n"},
+        ),
     )
     failing = (
         # The manifest admits only releases without the module: an error.
@@ -1712,6 +1847,25 @@ class UsesRemovedApi(Rule):
                    "    observation, reward, done, info = env.step(env.action_space.sample())\n    if done:\n        break"),
             expect=((2, 1),),
         ),
+        # Fair check 36, item T-5.12: a parameter dict filled by item assignments at module level, top to
+        # bottom (`param = {}`, then `param['tree_method'] = 'gpu_hist'` in the training cell), later
+        # rebound for `xgb.dask.train`: the value the call reads is known, reported where it is set.
+        Example(
+            cells=("import xgboost as xgb\nparam = {}\nparam['objective'] = 'binary:logitraw'\nparam['tree_method'] = 'hist'\n"
+                   "xgb.train(param, dtrain)",
+                   "param['tree_method'] = 'gpu_hist'\nxgb.train(param, dtrain)",
+                   "param = {}\nparam['tree_method'] = 'gpu_hist'\noutput = xgb.dask.train(client, param, ddtrain)"),
+            files={"requirements.txt": "xgboost\n"},
+            expect=((2, 1),),
+        ),
+        # Fair check 36, item T-7.7: pandas-datareader's Google Finance source, by position or keyword; Google
+        # shut the service down, so the fix offers no pin (`unpinnable`).
+        Example(
+            cells=("import pandas_datareader.data as web\nfrom pandas_datareader import data",
+                   "goog = data.DataReader('GOOG', 'google', '2009-03-14', '2016-04-14')",
+                   "aapl = web.DataReader('AAPL', data_source='google')\nfred = web.DataReader('GDP', 'fred')"),
+            expect=((2, 1),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1845,7 +1999,8 @@ class UsesRemovedApi(Rule):
                 first.column,
                 message,
                 fix=("Use " + "; ".join(replacements) if replacements else "Use the replacement API")
-                + f", or pin `{distribution}<{lowest.removed_in}`{keeps} if the notebook must keep the old API",
+                + ("" if any(u.entry.unpinnable for f in releases for u in f.group)
+                   else f", or pin `{distribution}<{lowest.removed_in}`{keeps} if the notebook must keep the old API"),
                 key=f"{distribution}<{lowest.removed_in}",
                 related=related,
                 data=(("distribution", distribution), ("removed_in", lowest.removed_in),

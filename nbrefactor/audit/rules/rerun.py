@@ -9,6 +9,7 @@ from typing import Callable, Iterator, Optional, Sequence, TypeVar
 
 from nbrefactor.audit.analysis import CellAnalysis
 from nbrefactor.audit.analysis import cell_python_tree
+from nbrefactor.audit.distributions import _dataframe_names as dataframe_names
 from nbrefactor.audit.facts import dotted_name, node_classes, nodes_of, statement_at, walk_nodes
 from nbrefactor.audit.patterns import matches_any
 from nbrefactor.audit.types import Family, Severity
@@ -603,6 +604,14 @@ class _Walker:
                         and ast.unparse(value.func.value) == same
                     ):
                         self.report(stmt, target.value.id, f"maps an item of `{target.value.id}` through a dict from its previous value, which maps the mapped values again (to NaN) on a second run")
+                    elif (
+                        isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "map"
+                        and value.args and isinstance(value.args[0], ast.Dict) and _attribute_column(value.func.value, target)
+                    ):
+                        # `df['Sex'] = df.Sex.map({'male': 0, 'female': 1})`: pandas reads the column as an
+                        # attribute too (fair check 36, item T-4.7). Kept by `check` only for a name bound
+                        # to a pandas frame for certain (`_ATTRIBUTE_COLUMN_MAP`).
+                        self.report(stmt, target.value.id, f"{_ATTRIBUTE_COLUMN_MAP} {target.slice.value!r} of `{target.value.id}` (read as `{ast.unparse(value.func.value)}`) through a dict from its previous value, which maps the mapped values again (to NaN) on a second run")
                     elif (
                         isinstance(value, ast.Call) and value.args and ast.unparse(value.args[0]) == same
                         and self.resolve(dotted_name(value.func) or "") in ("pandas.cut", "pandas.qcut")
@@ -1557,6 +1566,45 @@ def _scales_itself(value: ast.AST, name: str) -> bool:
     return (
         isinstance(value, ast.Call) and len(value.args) == 1 and not value.keywords
         and dotted_name(value.func).rsplit(".", 1)[-1] in _CASTS and _scaled_by_number(value.args[0], name)
+    )
+
+
+# The wording of a dict map of a frame's column read as an attribute (`df.Sex.map({…})`): `check`
+# keeps it only where the name is a pandas frame for certain (an attribute of another object may be
+# anything).
+_ATTRIBUTE_COLUMN_MAP = "maps the column"
+
+
+# DataFrame methods that return a frame of the same kind (rows or columns fewer, renamed, sorted):
+# `df = df.dropna()` keeps `df` a pandas frame for `_still_a_frame`.
+_FRAME_TO_FRAME = frozenset({
+    "dropna", "drop", "drop_duplicates", "copy", "fillna", "reset_index", "set_index", "sort_values", "sort_index",
+    "rename", "query", "assign", "merge", "join", "replace", "astype", "head", "tail", "sample", "reindex",
+})
+
+
+def _still_a_frame(value: ast.expr, name: str) -> bool:
+    """Does `name = value` keep a pandas frame a frame: `df.loc[…]`, `df.iloc[…]`, `df[mask]` (not
+    `df['col']`, one column), `df.dropna(…)` and the other `_FRAME_TO_FRAME` methods of itself?"""
+    if isinstance(value, ast.Subscript):
+        inner = value.value
+        if isinstance(inner, ast.Attribute) and inner.attr in ("loc", "iloc"):
+            inner = inner.value
+        elif isinstance(value.slice, ast.Constant):
+            return False  # `df['col']`: a Series
+        return isinstance(inner, ast.Name) and inner.id == name
+    return (
+        isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _FRAME_TO_FRAME
+        and isinstance(value.func.value, ast.Name) and value.func.value.id == name
+        and not any(k.arg == "inplace" for k in value.keywords)
+    )
+
+
+def _attribute_column(node: ast.AST, target: ast.Subscript) -> bool:
+    """Is `node` the column `target` sets, read as an attribute: `df.Sex` for `df['Sex']`?"""
+    return (
+        isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and isinstance(target.value, ast.Name)
+        and node.value.id == target.value.id and isinstance(target.slice, ast.Constant) and target.slice.value == node.attr
     )
 
 
@@ -2583,7 +2631,8 @@ class ChangesWhenRunTwice(Rule):
         "Reports, once per name and cell, a module-level statement that changes a notebook global "
         "from its previous value when no earlier line of the same cell (re)sets that global: "
         "`x += 1`, `df['a'] += 1`, `X = X / 255`, `prompt = f\"{prompt} …\"` (an f-string of its own text), `df['a'] = df['a'] * 2`, `df['c'] = "
-        "df['c'].map({…})` (a dict map of mapped values gives NaN), `df['c'] = pd.cut(df['c'], 3)` (also `pd.qcut`: binning the "
+        "df['c'].map({…})` (a dict map of mapped values gives NaN; also `df.c.map({…})`, the column read as an attribute, where `df` "
+        "is bound only to a pandas frame: `pd.read_csv(…)`, then at most `df = df.loc[…]`, `df.dropna(…)` and the like), `df['c'] = pd.cut(df['c'], 3)` (also `pd.qcut`: binning the "
         "categorical bins fails), `results.append(…)` (also `docs[i].append(…)`, to the items of a list another cell made; not `both = train.append(test)`, "
         "whose result, bound to another name, is pandas' new frame (a list's `append` returns None); not `trace.extend(ppc)` on "
         "an ArviZ InferenceData that `pm.sample`/`pm.sample_posterior_predictive`/`az.from_…` made, whose default "
@@ -3021,6 +3070,12 @@ class ChangesWhenRunTwice(Rule):
             "import pandas as pd\ntraining_raw = pd.read_csv('adult.data')\ntest_raw = pd.read_csv('adult.test')",
             "dataset_raw = training_raw.append(test_raw)\ndataset_raw.reset_index(inplace=True)\n"
             "both = test_raw.append(training_raw).reset_index(drop=True)",
+        )),
+        # A column read as an attribute of what is not known to be a pandas frame (a record of the
+        # notebook's own loader): not taken for the item it sets (fair check 36, item T-4.7).
+        Example(cells=(
+            "from loaders import load_record\nrec = load_record('p1')",
+            "rec['Sex'] = rec.Sex.map({'male': 0, 'female': 1})",
         )),
     )
     failing = (
@@ -3519,6 +3574,14 @@ class ChangesWhenRunTwice(Rule):
             "data = data.reset_index()\ndata.head()",
             "print(data[['p1']].max())\nmatrix = data.values",
         ), expect=((2, 1), (4, 1), (7, 1))),
+        # Fair check 36, item T-4.7: the column mapped through a dict is read as an attribute of a
+        # pandas frame (`df.Sex`, the same column as `df['Sex']`), which stays a frame through
+        # `df = df.loc[…]`: a second run maps the mapped values, to NaN.
+        Example(cells=(
+            "import pandas as pd\ndf = pd.read_csv('titanic.csv', index_col='PassengerId')",
+            "df['Sex'] = df.Sex.map({'male': 0,\n                        'female': 1})",
+            "df = df.loc[~df['Age'].isnull(), :]\nprint(df.Sex.mean())",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -3530,6 +3593,7 @@ class ChangesWhenRunTwice(Rule):
         argument_steps = argument_stepping_functions(ctx)
         hf_classes = hf_trainer_classes(ctx)
         aliases = frozenset(ctx.facts.aliases.items())
+        frames: Optional[dict[str, tuple[int, int]]] = None  # pandas frames, read when first needed
         yield from _shadowed_helpers(ctx)
         yield from _self_rebound_definitions(ctx)
         yield from _own_accumulating_calls(ctx)
@@ -3543,6 +3607,10 @@ class ChangesWhenRunTwice(Rule):
                                                steps.get(ca.cell.index, {}), hf_classes, stepping.get(ca.cell.index, {}),
                                                argument_steps.get(ca.cell.index, {}))
             for line, column, name, what, file_step in hazards:
+                if not file_step and what.startswith(_ATTRIBUTE_COLUMN_MAP):
+                    frames = dataframe_names(ctx.facts, _still_a_frame) if frames is None else frames
+                    if name not in frames:
+                        continue  # `x['a'] = x.a.map({…})` on what may not be a pandas frame
                 if not file_step and what.startswith("joins `") and _merge_restores_columns(ctx, ca, line, name):
                     continue  # key made, lookup merged in, key and lookup columns dropped: same columns again
                 if not file_step and what.startswith(_ARITHMETIC_REBINDINGS) and _only_shown_after(ctx, ca, line, name, modules):
