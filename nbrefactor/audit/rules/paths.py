@@ -10243,7 +10243,50 @@ def _sys_path_entry_piece(ctx: RuleContext, f: LiteralFinding) -> bool:
                 continue
             if any(isinstance(a, ast.Constant) and a.lineno == f.line and a.col_offset + 1 == f.column for a in entry.args):
                 return True
-    return False
+    # `ROOT_DIR = os.path.abspath("../../")`, then only `sys.path.append(ROOT_DIR)`: the same folder
+    # of code through a name (fair check 36, item 113). The exclusion follows the name when every
+    # read of it (magics and shell lines included) is a `sys.path` entry; a name read anywhere else
+    # (`os.listdir(ROOT_DIR)`, `os.path.join(ROOT_DIR, "logs")`) keeps the literal's finding.
+    name = next((
+        stmt.targets[0].id for stmt in _module_statements(tree.body)
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+        and _entry_holds_literal(_absolute_entry_literal(stmt.value), f)
+    ), None)
+    if name is None:
+        return False
+    reads = _sys_path_entry_reads(ctx).get(name)
+    return bool(reads) and _read_only_as(ctx, name, reads)
+
+
+def _entry_holds_literal(entry: ast.expr, f: LiteralFinding) -> bool:
+    """`entry` (a `sys.path` entry without what only makes it absolute) is the literal `f`, or a join
+    of pieces one of which is."""
+    pieces = entry.args if isinstance(entry, ast.Call) and _join_call(entry) else (entry,)
+    return any(isinstance(a, ast.Constant) and a.lineno == f.line and a.col_offset + 1 == f.column for a in pieces)
+
+
+def _sys_path_entry_reads(ctx: RuleContext) -> Mapping[str, set[tuple[int, int, int]]]:
+    """The reads of names that are `sys.path` entries (`sys.path.append(ROOT_DIR)`, also made
+    absolute or a piece of a join: `sys.path.insert(0, os.path.join(ROOT_DIR, "samples"))`), by name,
+    as (cell, line, 0-based column) as `_read_only_as` takes them; found once per notebook."""
+    def compute() -> dict[str, set[tuple[int, int, int]]]:
+        out: dict[str, set[tuple[int, int, int]]] = {}
+        for ca in ctx.cells:
+            tree = cell_python_tree(ca)
+            if tree is None or not ca.facts.calls:
+                continue
+            for node in nodes_of(tree, ast.Call):
+                if not node.args or resolve_callee(ctx.facts, ctx.catalog, dotted_name(node.func)) not in _SYS_PATH_CALLS:
+                    continue
+                entries = list(node.args[1:] if isinstance(node.func, ast.Attribute) and node.func.attr == "insert" else node.args)
+                entries = [_absolute_entry_literal(e) for x in entries for e in (x.elts if isinstance(x, (ast.List, ast.Tuple)) else (x,))]
+                for entry in entries:
+                    for piece in (entry.args if isinstance(entry, ast.Call) and _join_call(entry) else (entry,)):
+                        piece = _absolute_entry_literal(piece)
+                        if isinstance(piece, ast.Name):
+                            out.setdefault(piece.id, set()).add((ca.cell.index, piece.lineno, piece.col_offset))
+        return out
+    return ctx.shared("paths.sys_path_entry_reads", compute)
 
 
 def _absolute_entry_literal(entry: ast.expr) -> ast.expr:
@@ -11317,7 +11360,7 @@ class CwdRelativePath(Rule):
         "`\"data\\\\train.csv\"`, `f\"runs/{name}\"`) passed where a call of `rules/io_calls.toml` takes a "
         "path: `pd.read_csv`, `open`, `df.to_csv`, `np.save`, `joblib.dump`, `torch.save`, `Path`, "
         "`os.makedirs`, `glob.glob`, Unsloth's `model.save_lora`, IPython's `Image(filename=\"images/01.png\")` (a figure the notebook saved first and then shows is its own output, not an input), and the script a `!` line runs by a relative path (`! python ../.convert_notebook_to_script.py --input ch14.ipynb`, `!bash run.sh`; not `python -m`/`-c`, not after a `cd` in its chain or a `%cd` above, not a quoted container command, not a script a download or clone line above saved; one finding per folder, a folder `%mkdir`/`!mkdir` makes related to its folder's finding, none of its own)… (not a piece of a join given straight to a `sys.path` edit, "
-        "`sys.path.append(os.path.join(\"..\", \"..\"))`, nor a literal only made absolute for one, `sys.path.insert(0, os.path.abspath(\"./lib\"))`: a folder of code put on the import path, PTH005's) A call no catalogue names counts too when the evidence is "
+        "`sys.path.append(os.path.join(\"..\", \"..\"))`, nor a literal only made absolute for one, `sys.path.insert(0, os.path.abspath(\"./lib\"))`, also through a name read only as such an entry, `ROOT_DIR = os.path.abspath(\"../../\")` then `sys.path.append(ROOT_DIR)`: a folder of code put on the import path, PTH005's) A call no catalogue names counts too when the evidence is "
         "strong, and is said to use the path (read or write unknown): a keyword naming a file or folder (`path`, `file`, "
         "`filename`, `filepath`, `fname`, `directory`, `folder`, `logdir`, `outdir`, or ending `_path`, `_file`, `_dir`, `_directory`, "
         "`_folder`, `_filename`: `TabularPredictor(path=\"agModels\")`, `model.train(output_directory=\"runs\")`), or a first "
@@ -11696,6 +11739,8 @@ class CwdRelativePath(Rule):
         # A folder made absolute only to go on the import path: PTH005's (fair check 31, items 126, 127).
         Example(cells=("import sys, os\nfrom pathlib import Path\nsys.path.insert(0, os.path.abspath('./lib'))\n"
                        "sys.path.append(str(Path('../tools').resolve()))",)),
+        # ... also through a name read only as the entry (fair check 36, item 113).
+        Example(cells=("import os, sys\nROOT_DIR = os.path.abspath('../../')\nsys.path.append(ROOT_DIR)\nfrom mrcnn import utils",)),
         # An ultralytics model built from a config the package ships (fair check 31, item 129).
         Example(cells=("from ultralytics import YOLO\nmodel = YOLO('yolov8n-seg.yaml')\ndetector = YOLO('yolo11s.yaml')",)),
         # nbdev's export step of a notebook nbdev exports: the notebook and its package (fair check 22).
