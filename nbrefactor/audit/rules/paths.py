@@ -2256,9 +2256,25 @@ _OUTPUT_FOLDER_KEYWORDS = frozenset({"output_dir", "log_dir", "logdir", "save_di
 _MAKEDIRS_CALLS = frozenset({"os.makedirs", "os.mkdir", "tf.io.gfile.makedirs", "tf.gfile.MakeDirs", "tensorflow.io.gfile.makedirs"})
 
 
+def _library_cache_keywords(qualified: str) -> frozenset[str]:
+    """The keywords naming a cache folder the called library expands (`~`) and creates when missing,
+    read from its code (fair check 36, item 86): scikit-learn's dataset loaders' `data_home=`
+    (`sklearn.datasets.get_data_home` runs `expanduser` then `makedirs(data_home, exist_ok=True)`;
+    `fetch_mldata('MNIST original', data_home='~/Desktop/alternativeData')`), and Keras'
+    `get_file(…, cache_dir=…)` (`os.path.expanduser(cache_dir)`, then `os.makedirs` of its
+    `cache_subdir`). Not Hugging Face's `cache_dir=`: huggingface_hub does not expand `~` there."""
+    parts = qualified.split(".")
+    if parts[0] == "sklearn" and "datasets" in parts[1:-1]:
+        return frozenset({"data_home"})
+    if parts[0] in ("keras", "tensorflow", "tf_keras") and parts[-1] == "get_file":
+        return frozenset({"cache_dir"})
+    return frozenset()
+
+
 def _created_home_folders(ctx: RuleContext) -> frozenset[str]:
     """The `~/…` folders the notebook creates before it reads anything under them: given as an output
-    folder (`_OUTPUT_FOLDER_KEYWORDS`) or to `os.makedirs`/`Path.mkdir`, as the literal, its
+    folder (`_OUTPUT_FOLDER_KEYWORDS`), as a library's cache folder (`_library_cache_keywords`:
+    scikit-learn's `data_home=`, Keras' `get_file(cache_dir=…)`) or to `os.makedirs`/`Path.mkdir`, as the literal, its
     `os.path.expanduser(…)`/`Path(…).expanduser()`, or a name bound once at a cell's top level to
     either. Such a folder is made for whoever runs the notebook, in their home: nothing of one user's
     is needed (fair check 35, item 74: `output_dir = os.path.expanduser('~/train_dir/')` given to trax's
@@ -2291,8 +2307,9 @@ def _created_home_folders(ctx: RuleContext) -> frozenset[str]:
             for node in tree_nodes(tree):
                 if not isinstance(node, ast.Call):
                     continue
-                given = [k.value for k in node.keywords if k.arg in _OUTPUT_FOLDER_KEYWORDS]
                 func = dotted_name(node.func) or ""
+                cache = _library_cache_keywords(resolve_callee(ctx.facts, ctx.catalog, func)) if func and node.keywords else frozenset()
+                given = [k.value for k in node.keywords if k.arg in _OUTPUT_FOLDER_KEYWORDS or k.arg in cache]
                 if node.args and resolve_callee(ctx.facts, ctx.catalog, func) in _MAKEDIRS_CALLS | {"os.makedirs", "os.mkdir"}:
                     given.append(node.args[0])
                 if isinstance(node.func, ast.Attribute) and node.func.attr == "mkdir":
@@ -4666,7 +4683,8 @@ class UserSpecificPath(Rule):
         "is not reported (PTH007 reports the download), also when it gets there as a parameter default of the notebook's own "
         "function used only as such a root (`def load(batch, root=\"~/Datasets/FashionMNIST\"): FashionMNIST(root=root, "
         "download=True)`); so is a `~/…` folder the notebook makes before it uses anything under it, given to an output-folder keyword "
-        "(`output_dir=`, `log_dir=`, `logdir=`, `save_dir=`, `checkpoint_dir=`, `model_dir=`: `training.Loop(…, output_dir=os.path.expanduser(\"~/train_dir/\"))`) "
+        "(`output_dir=`, `log_dir=`, `logdir=`, `save_dir=`, `checkpoint_dir=`, `model_dir=`: `training.Loop(…, output_dir=os.path.expanduser(\"~/train_dir/\"))`), "
+        "as the cache folder of a library that expands and makes it (scikit-learn's dataset loaders' `data_home=`, `fetch_mldata(\"MNIST original\", data_home=\"~/Desktop/alternativeData\")`; Keras' `get_file(…, cache_dir=…)`) "
         "or to `os.makedirs`/`Path.mkdir`, directly or through a name bound once (only a shell `rm`/`mkdir` of it may come first), and the places under it; "
         "nor is a parameter default that every call of the notebook's function overrides (as for PTH001), nor a write under `if file:` on a parameter defaulting to None/False that no call of the notebook's function passes (`def plot_loss(history, file=None): … if file: plt.savefig(f\"/Users/…/{file}.pdf\")`, called only as `plot_loss(history)`: it never runs; here and in PTH001, PTH003–PTH006), nor is a literal of a list of candidate locations probed in turn after a "
         "configured one (as for PTH001), nor is a Colab or Kaggle path in code that runs only "
@@ -4693,6 +4711,8 @@ class UserSpecificPath(Rule):
             "model.init_from_file(os.path.join(output_dir, 'model.pkl.gz'))",
             "from pathlib import Path\nPath('~/runs/exp1').expanduser().mkdir(parents=True, exist_ok=True)",
         )),
+        # ... or a library's cache folder it expands and makes: scikit-learn's `data_home=` (fair check 36, item 86).
+        Example(cells=("from sklearn.datasets import fetch_mldata\nmnist = fetch_mldata('MNIST original', data_home='~/Desktop/alternativeData')",)),
         # A write under `if file:` on a parameter defaulting to None that no call passes never runs
         # (fair check 33, item 69, opt-in-flag-off-guard).
         Example(cells=(
