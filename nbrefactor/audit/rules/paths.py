@@ -9592,13 +9592,16 @@ def propagated_paths(ctx: RuleContext, rebound: bool = False) -> list[tuple[Cons
                 line: (names - fed) | supplied.get(line, frozenset())
                 for line, names in _parameters_by_line(tree, fed_only=read).items()
             }
+        # A name the function binds itself (`for … , pickle_file in enumerate(files):`) hides the
+        # constant as a parameter does, whatever a caller passes (fair check 36, items 96, 106).
+        local = _locals_by_line(tree)
         for pa in arguments:
             node = nodes.get((pa.arg.line, pa.arg.column))
             if node is None:
                 continue
             # `def load(..., out_path): os.makedirs(out_path)` beside a module-level `out_path = "load"`:
             # the parameter shadows the constant, so the call uses whatever the caller passes.
-            shadowed = parameters.get(pa.arg.line, frozenset())
+            shadowed = parameters.get(pa.arg.line, frozenset()) | local.get(pa.arg.line, frozenset())
             visible = {k: c for k, c in constants.items() if _object_name(k) not in shadowed} if shadowed else constants
             constant = _uses_constant(node, visible)
             value = _evaluate(node, visible)
@@ -9750,6 +9753,58 @@ def _parameters_by_line(tree: ast.AST, fed_only: Optional[frozenset[str]] = None
             continue
         for line in range(d.lineno, (d.end_lineno or d.lineno) + 1):
             out[line] = out.get(line, frozenset()) | names
+    return out
+
+
+def _locals_by_line(tree: ast.AST) -> dict[int, frozenset[str]]:
+    """For each line inside a def, the names its body binds (an assignment, augmented or annotated,
+    a `for` or `with … as` target, an `except … as` name, an import, a `del`, a walrus), not declared
+    `global`/`nonlocal` there: Python makes such a name local to the whole function, so a read of it
+    there never means a module-level constant of the same name, as a parameter's does not (fair check
+    36, items 96, 106: `for label, pickle_file in enumerate(pickle_files): open(pickle_file, "rb")`
+    inside `merge_datasets`, beside a later `pickle_file = "notMNIST.pickle"`). And for each line of
+    a comprehension, anywhere, its targets (a scope of their own). Names bound in a def nested in the
+    function are that def's own."""
+    out: dict[int, frozenset[str]] = {}
+
+    def add(node: ast.AST, names: set[str]) -> None:
+        if names:
+            for line in range(node.lineno, (node.end_lineno or node.lineno) + 1):
+                out[line] = out.get(line, frozenset()) | names
+
+    def bound(body: Sequence[ast.AST]) -> tuple[set[str], set[str]]:
+        names: set[str] = set()
+        declared: set[str] = set()
+        stack = list(body)
+        while stack:
+            n = stack.pop()
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(n.name)
+                stack.extend(n.decorator_list)
+                continue  # (their bodies are scopes of their own)
+            if isinstance(n, ast.Lambda):
+                continue  # (its parameters are `_parameters_by_line`'s)
+            if isinstance(n, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+                # a walrus in a comprehension binds in the function; the targets do not
+                stack.extend(w.target for w in ast.walk(n) if isinstance(w, ast.NamedExpr))
+                continue
+            if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)):
+                names.add(n.id)
+            elif isinstance(n, ast.ExceptHandler) and n.name:
+                names.add(n.name)
+            elif isinstance(n, (ast.Import, ast.ImportFrom)):
+                names.update((a.asname or a.name).split(".")[0] for a in n.names if a.name != "*")
+            elif isinstance(n, (ast.Global, ast.Nonlocal)):
+                declared.update(n.names)
+            stack.extend(ast.iter_child_nodes(n))
+        return names, declared
+
+    for d in tree_nodes(tree):
+        if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            names, declared = bound(d.body)
+            add(d, names - declared)
+        elif isinstance(d, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            add(d, {t.id for g in d.generators for t in ast.walk(g.target) if isinstance(t, ast.Name)})
     return out
 
 
@@ -11479,7 +11534,7 @@ class CwdRelativePath(Rule):
         "`next((p for p in CANDIDATES if p.exists()), None)`) that also holds a place built from a configured root or the home "
         "folder is not reported (nor by PTH001 and PTH002): a machine without it takes the other place. One finding per constant, at its literal, the calls using it as "
         "related locations; a constant built from another (`IMAGES_PATH = os.path.join(PROJECT_ROOT_DIR, \"images\")`) "
-        "is reported at the root it is built from; a constant that is only a later piece of a path whose leading literal is reported itself (`os.path.join(\"models\", model_id + \".pkl\")`) is the file name, not a root; so is a name bound to a join of literals that is only ever joined after another piece (`sub = os.path.join(\"lab\", \"small\")`, then `os.path.join(base, sub, \"x.txt\")`). A constant is not followed into a function whose parameter of the same name hides it, unless a call of that function passes the constant by name to that parameter (`save(frame, out_path)`, `save(out_path=out_path)`) or the parameter defaults to it; a read elsewhere (`os.path.join(DATA_DIR, fn)`) reaches no parameter (a lambda's, whose calls are not named, any read unshadowed), and never into a Kubeflow `OutputPath(...)`/`InputPath(...)` parameter, whose path the pipeline supplies. A relative path argument below an `os.chdir(folder)` of the same function (or both at a cell's module level) is not reported: it resolves against `folder`, and PTH004 reports the change. Nor is one in a later cell whose last change of directory above it is a module-level `os.chdir` of an earlier cell into a literal absolute folder "
+        "is reported at the root it is built from; a constant that is only a later piece of a path whose leading literal is reported itself (`os.path.join(\"models\", model_id + \".pkl\")`) is the file name, not a root; so is a name bound to a join of literals that is only ever joined after another piece (`sub = os.path.join(\"lab\", \"small\")`, then `os.path.join(base, sub, \"x.txt\")`). A constant is not followed into a function whose parameter of the same name hides it, unless a call of that function passes the constant by name to that parameter (`save(frame, out_path)`, `save(out_path=out_path)`) or the parameter defaults to it; a read elsewhere (`os.path.join(DATA_DIR, fn)`) reaches no parameter (a lambda's, whose calls are not named, any read unshadowed), and never into a Kubeflow `OutputPath(...)`/`InputPath(...)` parameter, whose path the pipeline supplies; nor into a function that binds the name itself, which makes it the function's own (a loop, `with … as` or `except … as` target, an assignment, an import: `for label, pickle_file in enumerate(pickle_files): open(pickle_file, \"rb\")`), nor into a comprehension whose target it is. A relative path argument below an `os.chdir(folder)` of the same function (or both at a cell's module level) is not reported: it resolves against `folder`, and PTH004 reports the change. Nor is one in a later cell whose last change of directory above it is a module-level `os.chdir` of an earlier cell into a literal absolute folder "
         "(`os.chdir(\"/home/nick/models/\")` in cell 5, `Image.open(\"cover.jpg\")` in cell 33): it resolves against that folder, a related location of the change's finding (PTH002 on a user's folder, PTH004 otherwise). Below module-level `os.chdir` calls of earlier cells (each a literal relative folder at a cell's top level, no `%cd`), a path that, joined "
         "to the folder they lead to, is one the notebook wrote before the first change (`pickle.dump(clf, open(\"app/pkl_objects/classifier.pkl\", \"wb\"))`, "
         "`os.chdir(\"app\")`, then `open(os.path.join(\"pkl_objects\", \"classifier.pkl\"))`) is that write's, related to its finding: the same "
@@ -11759,6 +11814,13 @@ class CwdRelativePath(Rule):
         # A folder made absolute only to go on the import path: PTH005's (fair check 31, items 126, 127).
         Example(cells=("import sys, os\nfrom pathlib import Path\nsys.path.insert(0, os.path.abspath('./lib'))\n"
                        "sys.path.append(str(Path('../tools').resolve()))",)),
+        # A name a function binds itself (a loop target) hides the constant, which is only printed
+        # here (fair check 36, items 96, 106).
+        Example(cells=(
+            "import pickle\ndef merge(files):\n    out = []\n    for pickle_file in files:\n"
+            "        with open(pickle_file, 'rb') as f:\n            out.append(pickle.load(f))\n    return out",
+            "pickle_file = 'notMNIST.pickle'\nprint(pickle_file)",
+        )),
         # ... also through a name read only as the entry (fair check 36, item 113).
         Example(cells=("import os, sys\nROOT_DIR = os.path.abspath('../../')\nsys.path.append(ROOT_DIR)\nfrom mrcnn import utils",)),
         # An ultralytics model built from a config the package ships (fair check 31, item 129).
