@@ -90,6 +90,7 @@ def test_classify_free_literal_that_is_not_a_path_gives_none(value, settings):
         ("/content/drive/MyDrive/x", "user"),
         ("/kaggle/input/titanic/train.csv", "user"),
         ("/dbfs/FileStore/x", "user"),
+        ("/FileStore/tables/u.data", "user"),  # DBFS's upload folder as Spark names it (fair check 36, item 82)
         ("dbfs:/mnt/raw", "user"),
         ("/mnt/datalake/raw", "user"),
         ("file:///home/alice/x.csv", "user"),
