@@ -7866,9 +7866,22 @@ class ChangeDirectory(Rule):
                             and sibling not in returned_later
                             and not any(e[0] is returned[0] and returned[1] < e[1] < events[sibling][1] for e in events)):
                         s_ca, s_line, s_column, s_shown, _, _ = events[sibling]
+                        message = f"{hits[i].message}; line {s_line} of that cell then goes into another folder from there (`{s_shown}`, related): one chain of changes, one fix"
+                        if later.folders and later.folders == step.folders:
+                            # `%cd yolov5`, then a re-clone cell's `%cd ..`, `!git clone …`, `%cd yolov5`:
+                            # the same folder again, so the change is never undone for good (fair
+                            # check 36, item 92's wording: not "changes it back", not "another folder").
+                            back_text = next((e[3] for e in events if e[0] is returned[0] and e[1:3] == returned[1:3]), "")
+                            message = (
+                                f"`{shown_text}` changes the working directory, and the notebook never comes back for good: "
+                                f"cell {returned[0].cell.index} goes back (`{back_text}`, related), then line {s_line} of that cell into "
+                                f"the same folder again (`{s_shown}`, related): every relative path after this cell depends on it "
+                                "having run, once, from the folder the kernel started in (the notebook's own under Jupyter, not "
+                                "under papermill or a pipeline step); one chain of changes, one fix"
+                            )
                         hits[i] = replace(
                             hits[i],
-                            message=f"{hits[i].message}; line {s_line} of that cell then goes into another folder from there (`{s_shown}`, related): one chain of changes, one fix",
+                            message=message,
                             related=tuple(dict.fromkeys([*hits[i].related, (s_ca.cell, s_line, s_column), *hits[sibling].related])),
                         )
                         del hits[sibling]
