@@ -90,6 +90,7 @@ def test_classify_free_literal_that_is_not_a_path_gives_none(value, settings):
         ("/content/drive/MyDrive/x", "user"),
         ("/kaggle/input/titanic/train.csv", "user"),
         ("/dbfs/FileStore/x", "user"),
+        ("/FileStore/tables/u.data", "user"),  # DBFS's upload folder as Spark names it (fair check 36, item 82)
         ("dbfs:/mnt/raw", "user"),
         ("/mnt/datalake/raw", "user"),
         ("file:///home/alice/x.csv", "user"),
@@ -928,3 +929,19 @@ def test_chdir_wording_follows_what_the_target_is_known_to_be():
     assert "computed at run time" in computed and "if that folder is relative" in computed
     started = message("import os\nbase_path = os.path.abspath('../')\nos.chdir(base_path)", "open('a.txt').read()")
     assert "from the folder the kernel started in" in started and "computed" not in started
+
+
+def test_chdir_back_then_into_the_same_folder_again_is_not_another_folder():
+    """Fair check 36, item 92 (wording): `%cd yolov5`, then a re-clone cell's `%cd ..`, `!git clone`
+    and `%cd yolov5`: the notebook goes back into the same folder, so it never comes back for good;
+    a sibling entered after the return is still "another folder"."""
+    def message(*cells: str) -> str:
+        (change,) = audit(list(cells), rules=[ChangeDirectory])
+        return change.message
+
+    again = message("!git clone https://github.com/ultralytics/yolov5", "%cd yolov5", "!python detect.py",
+                    "%cd ..\n!rm -rf yolov5 && git clone https://github.com/ultralytics/yolov5\n%cd yolov5",
+                    "!python train.py")
+    assert "same folder again" in again and "changes it back" not in again and "another folder" not in again
+    sibling = message("%cd app", "!python run.py", "%cd ..\n%cd app_v2", "!python run.py")
+    assert "another folder" in sibling

@@ -15,6 +15,7 @@ from nbrefactor.audit.analysis import (
     CallFact, CellAnalysis, NotebookFacts, cell_python_tree, dead_branch_lines, tree_nodes, uncalled_function_lines,
 )
 from nbrefactor.audit.catalog import Catalog
+from nbrefactor.audit.distributions import _clone_target as clone_target
 from nbrefactor.audit.distributions import cloned_imports, cloned_path_edits, pinned_versions
 from nbrefactor.audit.facts import dotted_name, nodes_of
 from nbrefactor.audit.patterns import literal_ends, matches_any
@@ -51,7 +52,7 @@ _TFDS_ID = "tfds-dataset"
 # How a later cell's fetch of the same dataset is told (`_merge_dataset_classes` joined it to the first,
 # or the dataset's name grouped them).
 _FETCHED_AGAIN = {_TORCH_DATASET_ID: ("construct", "the same dataset class"), _KERAS_DATASET_ID: ("load", "the same dataset"),
-                  _TFDS_ID: ("load", "the same dataset")}
+                  _TFDS_ID: ("load", "the same dataset"), "git-clone": ("clone", "the same repository")}
 # A Hugging Face fetch pinned to a commit (`load_dataset(…, revision="926a45")`): fixed data, but
 # still fetched over the network (fair check 27, item 145). A branch or tag name is no pin.
 _COMMIT_REVISION = re.compile(r"^[0-9a-f]{6,40}$")
@@ -1222,7 +1223,7 @@ class RuntimeDownload(Rule):
         "given the bare name of a release asset fetches it into the working directory when it is not there "
         "(`first_arg_names`); a path to weights the notebook trained is a file. The imports of a cloned "
         "repository's own modules (see DEP001) are related locations of its `git clone`, and so is a `sys.path` edit "
-        "putting the clone's destination folder, or a folder inside it, on the import path (not a PTH005 of its own). A `pipeline(task, "
+        "putting the clone's destination folder, or a folder inside it, on the import path (not a PTH005 of its own); one repository (and branch) cloned again, by a later \"re-clone\" cell's `!rm -rf yolov5 && git clone https://github.com/ultralytics/yolov5`, is one finding at the first clone, the others related. A `pipeline(task, "
         "model=model, tokenizer=tokenizer)` given the objects the notebook loaded itself (each name's nearest binding above is "
         "a call's result; setting an attribute, `tokenizer.padding_side = \"right\"`, binds nothing) fetches nothing (their "
         "`from_pretrained` lines are the findings). "
@@ -1712,6 +1713,17 @@ class RuntimeDownload(Rule):
                    "    Repo.clone_from('https://github.com/tensorflow/nmt/', local_repository)",),
             expect=((1, 5),),
         ),
+        # One repository cloned again by a "re-clone" cell: one finding, the second clone related
+        # (fair check 36, item 126); another branch of it is another pin.
+        Example(
+            cells=(
+                "!git clone https://github.com/ultralytics/yolov5  # clone repo",
+                "%cd yolov5",
+                "# Re-clone (only if necessary)\n%cd ..\n!rm -rf yolov5 && git clone https://github.com/ultralytics/yolov5.git\n%cd yolov5",
+                "!git clone -b v7.0 https://github.com/ultralytics/yolov5 y7",
+            ),
+            expect=((1, 1), (4, 1)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1755,6 +1767,15 @@ class RuntimeDownload(Rule):
             if fetch[3].id in _SENTINEL_HUB_IDS:
                 # the notebook's area fetched band by band, task by task: one step to provision
                 key = ("sentinel hub",)
+            if fetch[3].id == _GIT_CLONE_ID:
+                # `!git clone https://github.com/ultralytics/yolov5`, then a "re-clone" cell's `!rm -rf
+                # yolov5 && git clone https://github.com/ultralytics/yolov5`: one repository (and
+                # branch) to pin, one finding at the first clone, the others related (fair check 36,
+                # item 126: same-repo-clone-split-per-cell).
+                target = clone_target(re.sub(r"^\s*(?:!+|%(?:system|sx)\s+)", "", shown))
+                if target is not None and target[0].strip("/"):
+                    branch = _CLONE_BRANCH.search(shown)
+                    key = ("git clone", target[0], branch.group(1) if branch else None)
             if metric and fetched and _canonical_metric(fetched):
                 # one pin (the evaluate version; datasets' for `load_metric`) for them all
                 key = ("canonical metrics", "load_metric" in shown)

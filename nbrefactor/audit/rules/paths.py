@@ -2291,9 +2291,25 @@ _OUTPUT_FOLDER_KEYWORDS = frozenset({"output_dir", "log_dir", "logdir", "save_di
 _MAKEDIRS_CALLS = frozenset({"os.makedirs", "os.mkdir", "tf.io.gfile.makedirs", "tf.gfile.MakeDirs", "tensorflow.io.gfile.makedirs"})
 
 
+def _library_cache_keywords(qualified: str) -> frozenset[str]:
+    """The keywords naming a cache folder the called library expands (`~`) and creates when missing,
+    read from its code (fair check 36, item 86): scikit-learn's dataset loaders' `data_home=`
+    (`sklearn.datasets.get_data_home` runs `expanduser` then `makedirs(data_home, exist_ok=True)`;
+    `fetch_mldata('MNIST original', data_home='~/Desktop/alternativeData')`), and Keras'
+    `get_file(…, cache_dir=…)` (`os.path.expanduser(cache_dir)`, then `os.makedirs` of its
+    `cache_subdir`). Not Hugging Face's `cache_dir=`: huggingface_hub does not expand `~` there."""
+    parts = qualified.split(".")
+    if parts[0] == "sklearn" and "datasets" in parts[1:-1]:
+        return frozenset({"data_home"})
+    if parts[0] in ("keras", "tensorflow", "tf_keras") and parts[-1] == "get_file":
+        return frozenset({"cache_dir"})
+    return frozenset()
+
+
 def _created_home_folders(ctx: RuleContext) -> frozenset[str]:
     """The `~/…` folders the notebook creates before it reads anything under them: given as an output
-    folder (`_OUTPUT_FOLDER_KEYWORDS`) or to `os.makedirs`/`Path.mkdir`, as the literal, its
+    folder (`_OUTPUT_FOLDER_KEYWORDS`), as a library's cache folder (`_library_cache_keywords`:
+    scikit-learn's `data_home=`, Keras' `get_file(cache_dir=…)`) or to `os.makedirs`/`Path.mkdir`, as the literal, its
     `os.path.expanduser(…)`/`Path(…).expanduser()`, or a name bound once at a cell's top level to
     either. Such a folder is made for whoever runs the notebook, in their home: nothing of one user's
     is needed (fair check 35, item 74: `output_dir = os.path.expanduser('~/train_dir/')` given to trax's
@@ -2326,8 +2342,9 @@ def _created_home_folders(ctx: RuleContext) -> frozenset[str]:
             for node in tree_nodes(tree):
                 if not isinstance(node, ast.Call):
                     continue
-                given = [k.value for k in node.keywords if k.arg in _OUTPUT_FOLDER_KEYWORDS]
                 func = dotted_name(node.func) or ""
+                cache = _library_cache_keywords(resolve_callee(ctx.facts, ctx.catalog, func)) if func and node.keywords else frozenset()
+                given = [k.value for k in node.keywords if k.arg in _OUTPUT_FOLDER_KEYWORDS or k.arg in cache]
                 if node.args and resolve_callee(ctx.facts, ctx.catalog, func) in _MAKEDIRS_CALLS | {"os.makedirs", "os.mkdir"}:
                     given.append(node.args[0])
                 if isinstance(node.func, ast.Attribute) and node.func.attr == "mkdir":
@@ -4674,11 +4691,11 @@ class UserSpecificPath(Rule):
         "Reports string literals whose path belongs to one user or one hosted environment: `/home/<user>/`, "
         "`/Users/<user>/`, `C:\\\\Users\\\\<user>` (raw, escaped, forward slashes, or even the invalid "
         "`\"C:\\Users\\…\"` that Python 3 refuses), `~/`, `/content/drive` and `/content` (Colab), "
-        "`/kaggle/input`, `/dbfs` and `dbfs:/`, `/mnt/<…>`, `/Volumes/<…>` and more; the patterns live "
+        "`/kaggle/input`, `/dbfs`, `dbfs:/` and DBFS's upload folder `/FileStore` (as Spark names it on Databricks), `/mnt/<…>`, `/Volumes/<…>` and more; the patterns live "
         "in `rules/paths.toml`, and a team adds its own there. f-strings count (`f\"/home/{user}/data\"`), "
         "and so do `!` shell lines and magics (`!cp train.csv ~/projects/data/`; not a display-only `!ls` nor a lone `!cd`; one "
         "shell line is one finding, its other such paths related; so is the notebook's set of files of one folder (and that folder itself, sibling settings such as `val_dir`/`train_dir` of one dataset root, settings of one cell naming files of one folder below a home or mount folder such as `TRAIN_PATH`/`DEV_PATH`/`TEST_PATH` under `/home/ubuntu/data/iptc/`, and a later shell line under a folder an earlier line names: `!mkdir ~/corpus` then `!unzip ~/corpus/c.zip`); the paths one notebook names under a hosted runtime's fixed root "
-        "(`/content`, `/kaggle/input` whatever the datasets under it, `/kaggle/working`, `/dbfs`: `[hosted_root]` of `rules/paths.toml`; "
+        "(`/content`, `/kaggle/input` whatever the datasets under it, `/kaggle/working`, `/dbfs`, `/FileStore`: `[hosted_root]` of `rules/paths.toml`; "
         "not `/content` joined to the files of a Colab `files.upload()` on a later line of its cell, `for fn in uploaded.keys(): path = \"/content/\" + fn`, "
         "where the upload saves them: a related location of PTH007's upload finding), whatever their depth and "
         "however they are bound, are one finding at the first, the others related: one root to configure; so are the paths in the "
@@ -4701,7 +4718,8 @@ class UserSpecificPath(Rule):
         "is not reported (PTH007 reports the download), also when it gets there as a parameter default of the notebook's own "
         "function used only as such a root (`def load(batch, root=\"~/Datasets/FashionMNIST\"): FashionMNIST(root=root, "
         "download=True)`); so is a `~/…` folder the notebook makes before it uses anything under it, given to an output-folder keyword "
-        "(`output_dir=`, `log_dir=`, `logdir=`, `save_dir=`, `checkpoint_dir=`, `model_dir=`: `training.Loop(…, output_dir=os.path.expanduser(\"~/train_dir/\"))`) "
+        "(`output_dir=`, `log_dir=`, `logdir=`, `save_dir=`, `checkpoint_dir=`, `model_dir=`: `training.Loop(…, output_dir=os.path.expanduser(\"~/train_dir/\"))`), "
+        "as the cache folder of a library that expands and makes it (scikit-learn's dataset loaders' `data_home=`, `fetch_mldata(\"MNIST original\", data_home=\"~/Desktop/alternativeData\")`; Keras' `get_file(…, cache_dir=…)`) "
         "or to `os.makedirs`/`Path.mkdir`, directly or through a name bound once (only a shell `rm`/`mkdir` of it may come first), and the places under it; "
         "nor is a parameter default that every call of the notebook's function overrides (as for PTH001), nor a write under `if file:` on a parameter defaulting to None/False that no call of the notebook's function passes (`def plot_loss(history, file=None): … if file: plt.savefig(f\"/Users/…/{file}.pdf\")`, called only as `plot_loss(history)`: it never runs; here and in PTH001, PTH003–PTH006), nor is a literal of a list of candidate locations probed in turn after a "
         "configured one (as for PTH001), nor is a Colab or Kaggle path in code that runs only "
@@ -4728,6 +4746,8 @@ class UserSpecificPath(Rule):
             "model.init_from_file(os.path.join(output_dir, 'model.pkl.gz'))",
             "from pathlib import Path\nPath('~/runs/exp1').expanduser().mkdir(parents=True, exist_ok=True)",
         )),
+        # ... or a library's cache folder it expands and makes: scikit-learn's `data_home=` (fair check 36, item 86).
+        Example(cells=("from sklearn.datasets import fetch_mldata\nmnist = fetch_mldata('MNIST original', data_home='~/Desktop/alternativeData')",)),
         # A write under `if file:` on a parameter defaulting to None that no call passes never runs
         # (fair check 33, item 69, opt-in-flag-off-guard).
         Example(cells=(
@@ -7881,9 +7901,22 @@ class ChangeDirectory(Rule):
                             and sibling not in returned_later
                             and not any(e[0] is returned[0] and returned[1] < e[1] < events[sibling][1] for e in events)):
                         s_ca, s_line, s_column, s_shown, _, _ = events[sibling]
+                        message = f"{hits[i].message}; line {s_line} of that cell then goes into another folder from there (`{s_shown}`, related): one chain of changes, one fix"
+                        if later.folders and later.folders == step.folders:
+                            # `%cd yolov5`, then a re-clone cell's `%cd ..`, `!git clone …`, `%cd yolov5`:
+                            # the same folder again, so the change is never undone for good (fair
+                            # check 36, item 92's wording: not "changes it back", not "another folder").
+                            back_text = next((e[3] for e in events if e[0] is returned[0] and e[1:3] == returned[1:3]), "")
+                            message = (
+                                f"`{shown_text}` changes the working directory, and the notebook never comes back for good: "
+                                f"cell {returned[0].cell.index} goes back (`{back_text}`, related), then line {s_line} of that cell into "
+                                f"the same folder again (`{s_shown}`, related): every relative path after this cell depends on it "
+                                "having run, once, from the folder the kernel started in (the notebook's own under Jupyter, not "
+                                "under papermill or a pipeline step); one chain of changes, one fix"
+                            )
                         hits[i] = replace(
                             hits[i],
-                            message=f"{hits[i].message}; line {s_line} of that cell then goes into another folder from there (`{s_shown}`, related): one chain of changes, one fix",
+                            message=message,
                             related=tuple(dict.fromkeys([*hits[i].related, (s_ca.cell, s_line, s_column), *hits[sibling].related])),
                         )
                         del hits[sibling]
@@ -9607,13 +9640,16 @@ def propagated_paths(ctx: RuleContext, rebound: bool = False) -> list[tuple[Cons
                 line: (names - fed) | supplied.get(line, frozenset())
                 for line, names in _parameters_by_line(tree, fed_only=read).items()
             }
+        # A name the function binds itself (`for … , pickle_file in enumerate(files):`) hides the
+        # constant as a parameter does, whatever a caller passes (fair check 36, items 96, 106).
+        local = _locals_by_line(tree)
         for pa in arguments:
             node = nodes.get((pa.arg.line, pa.arg.column))
             if node is None:
                 continue
             # `def load(..., out_path): os.makedirs(out_path)` beside a module-level `out_path = "load"`:
             # the parameter shadows the constant, so the call uses whatever the caller passes.
-            shadowed = parameters.get(pa.arg.line, frozenset())
+            shadowed = parameters.get(pa.arg.line, frozenset()) | local.get(pa.arg.line, frozenset())
             visible = {k: c for k, c in constants.items() if _object_name(k) not in shadowed} if shadowed else constants
             constant = _uses_constant(node, visible)
             value = _evaluate(node, visible)
@@ -9765,6 +9801,58 @@ def _parameters_by_line(tree: ast.AST, fed_only: Optional[frozenset[str]] = None
             continue
         for line in range(d.lineno, (d.end_lineno or d.lineno) + 1):
             out[line] = out.get(line, frozenset()) | names
+    return out
+
+
+def _locals_by_line(tree: ast.AST) -> dict[int, frozenset[str]]:
+    """For each line inside a def, the names its body binds (an assignment, augmented or annotated,
+    a `for` or `with … as` target, an `except … as` name, an import, a `del`, a walrus), not declared
+    `global`/`nonlocal` there: Python makes such a name local to the whole function, so a read of it
+    there never means a module-level constant of the same name, as a parameter's does not (fair check
+    36, items 96, 106: `for label, pickle_file in enumerate(pickle_files): open(pickle_file, "rb")`
+    inside `merge_datasets`, beside a later `pickle_file = "notMNIST.pickle"`). And for each line of
+    a comprehension, anywhere, its targets (a scope of their own). Names bound in a def nested in the
+    function are that def's own."""
+    out: dict[int, frozenset[str]] = {}
+
+    def add(node: ast.AST, names: set[str]) -> None:
+        if names:
+            for line in range(node.lineno, (node.end_lineno or node.lineno) + 1):
+                out[line] = out.get(line, frozenset()) | names
+
+    def bound(body: Sequence[ast.AST]) -> tuple[set[str], set[str]]:
+        names: set[str] = set()
+        declared: set[str] = set()
+        stack = list(body)
+        while stack:
+            n = stack.pop()
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(n.name)
+                stack.extend(n.decorator_list)
+                continue  # (their bodies are scopes of their own)
+            if isinstance(n, ast.Lambda):
+                continue  # (its parameters are `_parameters_by_line`'s)
+            if isinstance(n, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+                # a walrus in a comprehension binds in the function; the targets do not
+                stack.extend(w.target for w in ast.walk(n) if isinstance(w, ast.NamedExpr))
+                continue
+            if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)):
+                names.add(n.id)
+            elif isinstance(n, ast.ExceptHandler) and n.name:
+                names.add(n.name)
+            elif isinstance(n, (ast.Import, ast.ImportFrom)):
+                names.update((a.asname or a.name).split(".")[0] for a in n.names if a.name != "*")
+            elif isinstance(n, (ast.Global, ast.Nonlocal)):
+                declared.update(n.names)
+            stack.extend(ast.iter_child_nodes(n))
+        return names, declared
+
+    for d in tree_nodes(tree):
+        if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            names, declared = bound(d.body)
+            add(d, names - declared)
+        elif isinstance(d, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            add(d, {t.id for g in d.generators for t in ast.walk(g.target) if isinstance(t, ast.Name)})
     return out
 
 
@@ -10278,7 +10366,50 @@ def _sys_path_entry_piece(ctx: RuleContext, f: LiteralFinding) -> bool:
                 continue
             if any(isinstance(a, ast.Constant) and a.lineno == f.line and a.col_offset + 1 == f.column for a in entry.args):
                 return True
-    return False
+    # `ROOT_DIR = os.path.abspath("../../")`, then only `sys.path.append(ROOT_DIR)`: the same folder
+    # of code through a name (fair check 36, item 113). The exclusion follows the name when every
+    # read of it (magics and shell lines included) is a `sys.path` entry; a name read anywhere else
+    # (`os.listdir(ROOT_DIR)`, `os.path.join(ROOT_DIR, "logs")`) keeps the literal's finding.
+    name = next((
+        stmt.targets[0].id for stmt in _module_statements(tree.body)
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+        and _entry_holds_literal(_absolute_entry_literal(stmt.value), f)
+    ), None)
+    if name is None:
+        return False
+    reads = _sys_path_entry_reads(ctx).get(name)
+    return bool(reads) and _read_only_as(ctx, name, reads)
+
+
+def _entry_holds_literal(entry: ast.expr, f: LiteralFinding) -> bool:
+    """`entry` (a `sys.path` entry without what only makes it absolute) is the literal `f`, or a join
+    of pieces one of which is."""
+    pieces = entry.args if isinstance(entry, ast.Call) and _join_call(entry) else (entry,)
+    return any(isinstance(a, ast.Constant) and a.lineno == f.line and a.col_offset + 1 == f.column for a in pieces)
+
+
+def _sys_path_entry_reads(ctx: RuleContext) -> Mapping[str, set[tuple[int, int, int]]]:
+    """The reads of names that are `sys.path` entries (`sys.path.append(ROOT_DIR)`, also made
+    absolute or a piece of a join: `sys.path.insert(0, os.path.join(ROOT_DIR, "samples"))`), by name,
+    as (cell, line, 0-based column) as `_read_only_as` takes them; found once per notebook."""
+    def compute() -> dict[str, set[tuple[int, int, int]]]:
+        out: dict[str, set[tuple[int, int, int]]] = {}
+        for ca in ctx.cells:
+            tree = cell_python_tree(ca)
+            if tree is None or not ca.facts.calls:
+                continue
+            for node in nodes_of(tree, ast.Call):
+                if not node.args or resolve_callee(ctx.facts, ctx.catalog, dotted_name(node.func)) not in _SYS_PATH_CALLS:
+                    continue
+                entries = list(node.args[1:] if isinstance(node.func, ast.Attribute) and node.func.attr == "insert" else node.args)
+                entries = [_absolute_entry_literal(e) for x in entries for e in (x.elts if isinstance(x, (ast.List, ast.Tuple)) else (x,))]
+                for entry in entries:
+                    for piece in (entry.args if isinstance(entry, ast.Call) and _join_call(entry) else (entry,)):
+                        piece = _absolute_entry_literal(piece)
+                        if isinstance(piece, ast.Name):
+                            out.setdefault(piece.id, set()).add((ca.cell.index, piece.lineno, piece.col_offset))
+        return out
+    return ctx.shared("paths.sys_path_entry_reads", compute)
 
 
 def _absolute_entry_literal(entry: ast.expr) -> ast.expr:
@@ -11352,7 +11483,7 @@ class CwdRelativePath(Rule):
         "`\"data\\\\train.csv\"`, `f\"runs/{name}\"`) passed where a call of `rules/io_calls.toml` takes a "
         "path: `pd.read_csv`, `open`, `df.to_csv`, `np.save`, `joblib.dump`, `torch.save`, `Path`, "
         "`os.makedirs`, `glob.glob`, Unsloth's `model.save_lora`, IPython's `Image(filename=\"images/01.png\")` (a figure the notebook saved first and then shows is its own output, not an input), and the script a `!` line runs by a relative path (`! python ../.convert_notebook_to_script.py --input ch14.ipynb`, `!bash run.sh`; not `python -m`/`-c`, not after a `cd` in its chain or a `%cd` above, not a quoted container command, not a script a download or clone line above saved; one finding per folder, a folder `%mkdir`/`!mkdir` makes related to its folder's finding, none of its own)… (not a piece of a join given straight to a `sys.path` edit, "
-        "`sys.path.append(os.path.join(\"..\", \"..\"))`, nor a literal only made absolute for one, `sys.path.insert(0, os.path.abspath(\"./lib\"))`: a folder of code put on the import path, PTH005's) A call no catalogue names counts too when the evidence is "
+        "`sys.path.append(os.path.join(\"..\", \"..\"))`, nor a literal only made absolute for one, `sys.path.insert(0, os.path.abspath(\"./lib\"))`, also through a name read only as such an entry, `ROOT_DIR = os.path.abspath(\"../../\")` then `sys.path.append(ROOT_DIR)`: a folder of code put on the import path, PTH005's) A call no catalogue names counts too when the evidence is "
         "strong, and is said to use the path (read or write unknown): a keyword naming a file or folder (`path`, `file`, "
         "`filename`, `filepath`, `fname`, `directory`, `folder`, `logdir`, `outdir`, or ending `_path`, `_file`, `_dir`, `_directory`, "
         "`_folder`, `_filename`: `TabularPredictor(path=\"agModels\")`, `model.train(output_directory=\"runs\")`), or a first "
@@ -11453,7 +11584,7 @@ class CwdRelativePath(Rule):
         "`next((p for p in CANDIDATES if p.exists()), None)`) that also holds a place built from a configured root or the home "
         "folder is not reported (nor by PTH001 and PTH002): a machine without it takes the other place. One finding per constant, at its literal, the calls using it as "
         "related locations; a constant built from another (`IMAGES_PATH = os.path.join(PROJECT_ROOT_DIR, \"images\")`) "
-        "is reported at the root it is built from; a constant that is only a later piece of a path whose leading literal is reported itself (`os.path.join(\"models\", model_id + \".pkl\")`) is the file name, not a root; so is a name bound to a join of literals that is only ever joined after another piece (`sub = os.path.join(\"lab\", \"small\")`, then `os.path.join(base, sub, \"x.txt\")`). A constant is not followed into a function whose parameter of the same name hides it, unless a call of that function passes the constant by name to that parameter (`save(frame, out_path)`, `save(out_path=out_path)`) or the parameter defaults to it; a read elsewhere (`os.path.join(DATA_DIR, fn)`) reaches no parameter (a lambda's, whose calls are not named, any read unshadowed), and never into a Kubeflow `OutputPath(...)`/`InputPath(...)` parameter, whose path the pipeline supplies. A relative path argument below an `os.chdir(folder)` of the same function (or both at a cell's module level) is not reported: it resolves against `folder`, and PTH004 reports the change. Nor is one in a later cell whose last change of directory above it is a module-level `os.chdir` of an earlier cell into a literal absolute folder "
+        "is reported at the root it is built from; a constant that is only a later piece of a path whose leading literal is reported itself (`os.path.join(\"models\", model_id + \".pkl\")`) is the file name, not a root; so is a name bound to a join of literals that is only ever joined after another piece (`sub = os.path.join(\"lab\", \"small\")`, then `os.path.join(base, sub, \"x.txt\")`). A constant is not followed into a function whose parameter of the same name hides it, unless a call of that function passes the constant by name to that parameter (`save(frame, out_path)`, `save(out_path=out_path)`) or the parameter defaults to it; a read elsewhere (`os.path.join(DATA_DIR, fn)`) reaches no parameter (a lambda's, whose calls are not named, any read unshadowed), and never into a Kubeflow `OutputPath(...)`/`InputPath(...)` parameter, whose path the pipeline supplies; nor into a function that binds the name itself, which makes it the function's own (a loop, `with … as` or `except … as` target, an assignment, an import: `for label, pickle_file in enumerate(pickle_files): open(pickle_file, \"rb\")`), nor into a comprehension whose target it is. A relative path argument below an `os.chdir(folder)` of the same function (or both at a cell's module level) is not reported: it resolves against `folder`, and PTH004 reports the change. Nor is one in a later cell whose last change of directory above it is a module-level `os.chdir` of an earlier cell into a literal absolute folder "
         "(`os.chdir(\"/home/nick/models/\")` in cell 5, `Image.open(\"cover.jpg\")` in cell 33): it resolves against that folder, a related location of the change's finding (PTH002 on a user's folder, PTH004 otherwise). Below module-level `os.chdir` calls of earlier cells (each a literal relative folder at a cell's top level, no `%cd`), a path that, joined "
         "to the folder they lead to, is one the notebook wrote before the first change (`pickle.dump(clf, open(\"app/pkl_objects/classifier.pkl\", \"wb\"))`, "
         "`os.chdir(\"app\")`, then `open(os.path.join(\"pkl_objects\", \"classifier.pkl\"))`) is that write's, related to its finding: the same "
@@ -11733,6 +11864,15 @@ class CwdRelativePath(Rule):
         # A folder made absolute only to go on the import path: PTH005's (fair check 31, items 126, 127).
         Example(cells=("import sys, os\nfrom pathlib import Path\nsys.path.insert(0, os.path.abspath('./lib'))\n"
                        "sys.path.append(str(Path('../tools').resolve()))",)),
+        # A name a function binds itself (a loop target) hides the constant, which is only printed
+        # here (fair check 36, items 96, 106).
+        Example(cells=(
+            "import pickle\ndef merge(files):\n    out = []\n    for pickle_file in files:\n"
+            "        with open(pickle_file, 'rb') as f:\n            out.append(pickle.load(f))\n    return out",
+            "pickle_file = 'notMNIST.pickle'\nprint(pickle_file)",
+        )),
+        # ... also through a name read only as the entry (fair check 36, item 113).
+        Example(cells=("import os, sys\nROOT_DIR = os.path.abspath('../../')\nsys.path.append(ROOT_DIR)\nfrom mrcnn import utils",)),
         # An ultralytics model built from a config the package ships (fair check 31, item 129).
         Example(cells=("from ultralytics import YOLO\nmodel = YOLO('yolov8n-seg.yaml')\ndetector = YOLO('yolo11s.yaml')",)),
         # nbdev's export step of a notebook nbdev exports: the notebook and its package (fair check 22).
