@@ -420,7 +420,8 @@ class SeedCall:
 
 class GraphBlock(NamedTuple):
     """A `with graph.as_default():` block (or `with tf.Session(graph=graph):`, whose entering makes
-    `graph` the default too): the lines of its body, the graph (a name bound to `tf.Graph()`, or
+    `graph` the default too): the lines of its body, the graph (a name bound to `tf.Graph()`, with
+    the place of its last module-level binding before the block, `graph@cell:line`; or
     `tf.Graph()@cell:line` for an unnamed one), what messages call it, and the span of the def
     it is written in (None: module level)."""
     start: int
@@ -880,6 +881,24 @@ def _graph_blocks(facts: NotebookFacts) -> tuple[dict[int, tuple[GraphBlock, ...
     names = _graph_names(trees)
     blocks: dict[int, tuple[GraphBlock, ...]] = {}
     spans: dict[int, tuple[tuple[int, int], ...]] = {}
+    # Where each graph name is bound to a new graph by a module-level statement: each such binding
+    # makes another graph, so a block of `graph` after `graph = tf.Graph()` in a later cell is not
+    # the graph a seed in an earlier block of `graph` seeded (fair check 36, items 129, 134, 138,
+    # 140: the Udacity assignments build `graph = tf.Graph()` anew in each model's cell).
+    bound: dict[str, list[tuple[int, int]]] = {}
+    for ca, tree in trees:
+        for st in tree.body:
+            for node in ast.walk(st) if not isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else ():
+                if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+                        and dotted_name(node.value.func).rpartition(".")[2] == "Graph"):
+                    for t in node.targets:
+                        if dotted_name(t) in names:
+                            bound.setdefault(dotted_name(t), []).append((ca.cell.index, node.lineno))
+
+    def instance(name: str, cell: int, line: int) -> str:
+        """The graph `name` holds at (cell, line): the name and its last module-level binding before."""
+        last = max((b for b in bound.get(name, ()) if b < (cell, line)), default=None)
+        return name if last is None else f"{name}@{last[0]}:{last[1]}"
 
     def graph_of(expr: ast.expr, cell: int, line: int) -> tuple[str, str] | None:  # (graph, shown)
         if not isinstance(expr, ast.Call):
@@ -887,14 +906,14 @@ def _graph_blocks(facts: NotebookFacts) -> tuple[dict[int, tuple[GraphBlock, ...
         if isinstance(expr.func, ast.Attribute) and expr.func.attr == "as_default":
             receiver = expr.func.value
             if dotted_name(receiver) in names:
-                return dotted_name(receiver), dotted_name(receiver)
+                return instance(dotted_name(receiver), cell, line), dotted_name(receiver)
             if isinstance(receiver, ast.Call) and dotted_name(receiver.func).rpartition(".")[2] == "Graph":
                 return f"{dotted_name(receiver.func)}()@{cell}:{line}", f"{dotted_name(receiver.func)}()"
             return None
         if dotted_name(expr.func).rpartition(".")[2] in ("Session", "InteractiveSession"):
             for keyword in expr.keywords:
                 if keyword.arg == "graph" and dotted_name(keyword.value) in names:
-                    return dotted_name(keyword.value), dotted_name(keyword.value)
+                    return instance(dotted_name(keyword.value), cell, line), dotted_name(keyword.value)
         return None
 
     for ca, tree in trees:
@@ -5394,9 +5413,51 @@ def _graph_block(rf: RandomnessFacts, draw: Draw) -> GraphBlock | None:
     return rf.graph_at(when) if when is not None else None
 
 
-def _block_fix(lib: Library, block: GraphBlock, seeding: str) -> str:
-    """RND001's fix for a TensorFlow draw built in `block`'s graph."""
+# A seeding function assigned to instead of called (`np.random.seed = 100`, `torch.manual_seed = 0`):
+# it seeds nothing, and rebinds the library's function to the value, so a later call of it raises
+# TypeError (fair check 36, item 141: the author plainly meant to fix the picks that follow). The
+# text test only skips cells that cannot hold one; the catalogue's `[[seed]]` calls decide.
+_SEED_ASSIGNMENT = re.compile(r"\.\s*\w*seed\w*\s*=(?!=)")
+
+
+def _seed_assignments(ctx: RuleContext, catalog: RandomnessCatalog) -> tuple[tuple[CellAnalysis, int, int, str, str, frozenset[str]], ...]:
+    """(cell, line, column, the target as written, the value as written, libraries) of each
+    assignment to a catalogued seeding call (`np.random.seed = 100`), in notebook order."""
+    found = []
+    for ca in ctx.facts.cells:
+        if not _SEED_ASSIGNMENT.search(ca.masked.python):
+            continue
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        lines = ca.masked.python.splitlines()
+        for node in nodes_of(tree, ast.Assign):
+            for target in node.targets:
+                shown = dotted_name(target) if isinstance(target, ast.Attribute) else ""
+                seed = _first_match(ctx.facts.resolve(shown), catalog.seeds) if shown else None
+                if seed is not None and seed.seeds:
+                    column = character_column(lines[target.lineno - 1], target.col_offset) if target.lineno <= len(lines) else target.col_offset
+                    found.append((ca, target.lineno, column, shown, ast.unparse(node.value), frozenset(seed.seeds)))
+    return tuple(sorted(found, key=lambda f: (f[0].cell.index, f[1], f[2])))
+
+
+def _block_fix(lib: Library, block: GraphBlock, seeding: str, others: Iterable[GraphBlock] = ()) -> str:
+    """RND001's fix for a TensorFlow draw built in `block`'s graph. `others`: the graphs of the
+    library's other unseeded draws (its related locations), when they are other graphs: each
+    `tf.Graph()` is seeded only by a seed set while it is the default, so every block needs its own
+    (fair check 36, items 129, 134, 138, 140: the Udacity assignments build a new graph per model)."""
     named = not block.shown.endswith(")")
+    blocks = [block]
+    for other in others:
+        if other is not None and all(other.graph != b.graph for b in blocks):
+            blocks.append(other)
+    if len(blocks) > 1:
+        places = [f"cell {b.cell} (line {b.line})" for b in blocks]
+        which = f"`with {block.context}:` block" if all(b.context == block.context for b in blocks) else "graph block"
+        return (f"Seed {lib.label} inside each {which} that builds its ops, before them: {', '.join(places[:-1])} and "
+                f"{places[-1]}. {seeding} seeds the graph that is the default where it is called, and each of these "
+                "blocks makes another graph the default: a seed set in one does not reach the others"
+                + (" (or set `.seed = SEED` on each new graph)" if named else ""))
     return (f"Seed {lib.label} inside the `with {block.context}:` block (cell {block.cell}, line {block.line}), before its ops: "
             f"{seeding} seeds the graph that is the default where it is called, `{block.shown}` only inside the block"
             + (f" (or set `{block.shown}.seed = SEED`)" if named else ""))
@@ -5476,7 +5537,9 @@ class UnseededRandom(Rule):
         "TensorFlow 1 (a notebook calling `tf.Session`, `tf.placeholder`, `tf.contrib`…, importing "
         "`tensorflow.examples.tutorials` or pinning TensorFlow 1 beside it); for a TensorFlow 1 draw built inside "
         "`with graph.as_default():` it says to seed inside that block (the call seeds the graph that is the default "
-        "where it runs); after a `tf.reset_default_graph()` that runs before the draw (and after the notebook's seed), it says to "
+        "where it runs), and inside each such block when the library's draws are built in several graphs (each "
+        "module-level `graph = tf.Graph()` makes another graph, even under the same name, which a seed set in an earlier "
+        "block of that name does not reach); after a `tf.reset_default_graph()` that runs before the draw (and after the notebook's seed), it says to "
         "seed right after that reset, which drops a graph seed set before it. The fix's place is the first code cell, or beside the notebook's existing seed, unless the "
         "package the seeding call needs is first imported in a later cell: then it names that cell. A catalogued call that "
         "re-seeds libraries itself, from its seed keyword or else from the OS's entropy (trax's "
@@ -5490,6 +5553,9 @@ class UnseededRandom(Rule):
         "`keras` imported beside TensorFlow 1 calls) take their seeds from NumPy (`np.random.randint` when no seed is "
         "given): they are NumPy draws, seeded by `np.random.seed`, and the fix says so (that Keras has no "
         "`keras.utils.set_random_seed`); `tf.keras` and later Keras are TensorFlow's. "
+        "A seeding function assigned to instead of called (`np.random.seed = 100`, `torch.manual_seed = 0`) seeds nothing "
+        "and replaces the function by the value: the finding of its library names that line (a related location) and its "
+        "fix is the call (`np.random.seed(100)`), in place of the assignment when it runs before the draw. "
         "A draw on a line with `# noqa: RND001` is left out. "
         "Layer constructions are not reported for a library whose weights the notebook loads "
         "(`load_weights`, `load_state_dict`, `from_pretrained`, `monai.bundle.load(…, model=net)`): their random "
@@ -6708,8 +6774,10 @@ class UnseededRandom(Rule):
             if reset is not None and reset[0] >= (imported or 0):
                 fix = (f"Seed {lib.label} right after the tf.reset_default_graph() of cell {reset[0]} (line {reset[1]}), "
                        f"which drops a graph seed set before it: {lib_fix}")
+            # (the graphs of its other draws: each graph block needs its own seed)
+            other_blocks = [_graph_block(rf, o) for o in others] if block is not None else []
             if block is not None:
-                fix = _block_fix(lib, block, "tf.set_random_seed(SEED)")
+                fix = _block_fix(lib, block, "tf.set_random_seed(SEED)", other_blocks)
             cell, line, column = _located(draw)
             end_line = draw.call.end_line
             subject = f"`{draw.shown}`{where} draws"
@@ -6747,7 +6815,7 @@ class UnseededRandom(Rule):
                            f"which drops a graph seed set before it (the existing seed in cell {first_seed.ca.cell.index} "
                            f"comes before it): {lib_fix}")
                 if block is not None:
-                    fix = _block_fix(lib, block, "tf.set_random_seed(SEED)")
+                    fix = _block_fix(lib, block, "tf.set_random_seed(SEED)", other_blocks)
                 related += ((first_seed.ca.cell, first_seed.call.line, first_seed.call.column),)
             blocked = _blocked_seed(rf, draw, seeds) if not component else None
             seed_text = "which no call before it seeds"
@@ -6781,7 +6849,7 @@ class UnseededRandom(Rule):
                                    + f", and the draw is built in `{draw_graph.shown}` (the `with {draw_graph.context}:` of cell "
                                    f"{draw_graph.cell}, line {draw_graph.line}): a graph-level seed belongs to the graph "
                                    "that is the default where it is set")
-                        fix = _block_fix(lib, draw_graph, f"{seed.shown}(SEED)")
+                        fix = _block_fix(lib, draw_graph, f"{seed.shown}(SEED)", [_graph_block(rf, o) for o in others])
                     elif seed_graph is not None:
                         partial = (f"; the {seed_at} is set inside the `with {seed_graph.context}:` block of cell {seed_graph.cell} (line "
                                    f"{seed_graph.line}), and seeds only `{seed_graph.shown}`, "
@@ -6798,6 +6866,21 @@ class UnseededRandom(Rule):
                         f"without it, it re-seeds {_libraries_text(catalog, r_libraries)} from the operating system's "
                         "entropy when it runs, so no seed set before it reaches the draws after it")
                 related += ((r_ca.cell, r_call.line, r_call.column),)
+            assigned = next((a for a in _seed_assignments(ctx, catalog) if library in a[5]), None) if not component else None
+            if assigned is not None:
+                # `np.random.seed = 100` (fair check 36, item 141): the notebook meant to seed the
+                # library here and did not; the fix is that call, where the assignment is when it
+                # runs before the draw.
+                a_ca, a_line, a_column, a_shown, a_value, _ = assigned
+                partial += (f"; the `{a_shown} = {a_value}` of cell {a_ca.cell.index} (line {a_line}) assigns to "
+                            f"`{a_shown}` instead of calling it: it seeds nothing, and replaces the function by that value")
+                when = rf.draw_moment(draw)
+                call_text = f"{a_shown}({a_value})"
+                if when is not None and (a_ca.cell.index, a_line, a_column) < when[0]:
+                    fix = f"Call {call_text} in place of the assignment `{a_shown} = {a_value}` (cell {a_ca.cell.index}, line {a_line})"
+                else:
+                    fix += f"; and drop the assignment `{a_shown} = {a_value}` (cell {a_ca.cell.index}, line {a_line}), which replaces the function"
+                related += ((a_ca.cell, a_line, a_column),)
             state = f"{lib.label} (Keras before 2.4 seeds its layers from it)" if old_keras else lib.label
             message = f"{subject} from the global random state of {state}, {seed_text}{more}{partial}"
             if library == "numpy" and not component:
