@@ -648,6 +648,30 @@ def test_rnd001_tf_fix_names_every_new_graph_block(tmp_path):
     assert same[0].fix.startswith("Seed TensorFlow/Keras inside the `with graph.as_default():` block (cell 2, line 2)")
 
 
+def test_rnd001_pick_loaded_by_item_getters_and_drawn_by_display_helpers(tmp_path):
+    # Fair check 36, item 128: a random image id loaded by `dataset.load_image` (its value taken)
+    # and drawn by an imported `display_*` helper only changes what is shown.
+    shown = (
+        "import numpy as np\nfrom mrcnn import visualize\nfrom mrcnn.visualize import display_images",
+        "image_id = np.random.choice(dataset.image_ids)\nimage = dataset.load_image(image_id)\n"
+        "visualize.display_instances(image, boxes, masks, ids, names)\ndisplay_images([image])",
+    )
+    assert _found(tmp_path / "shown", *shown) == []
+    # A getter whose value nothing takes may have been called for what it does to its receiver.
+    statement = _found(
+        tmp_path / "statement", shown[0],
+        "image_id = np.random.choice(dataset.image_ids)\ndataset.load_subset(image_id)\nmodel.train(dataset)",
+    )
+    assert [(f.location.cell, f.location.line) for f in statement] == [(2, 1)]
+    # The notebook's own `show_*` def is followed into its body: here it saves what it gets.
+    own = _found(
+        tmp_path / "own", shown[0],
+        "def show_image(image):\n    np.save('picked.npy', image)",
+        "image_id = np.random.choice(dataset.image_ids)\nimage = dataset.load_image(image_id)\nshow_image(image)",
+    )
+    assert [(f.location.cell, f.location.line) for f in own] == [(3, 1)]
+
+
 def test_rnd001_seeding_function_assigned_instead_of_called(tmp_path):
     # Fair check 36, item 141: `np.random.seed = 100` seeds nothing and replaces the function; the
     # finding names the assignment (related) and the fix is the call the author meant.

@@ -2798,6 +2798,20 @@ _INFERENCE_METHODS = frozenset({
     # rnd001-display-only-pick: a random test conversation's answer printed as a spot check).
     "generate", "apply_chat_template", "encode", "decode", "batch_decode", "tokenize", "convert_ids_to_tokens",
 })
+# Functions and methods whose name says they show what they are given (`visualize.display_top_masks(image,
+# mask, …)`, `display_images(…)`, `show_batch(…)`, `plot_confusion_matrix(…)`) are displays, whatever
+# library they come from: a value reaching one is shown (fair check 36, item 128: Mask R-CNN's own
+# display helpers draw a random pick of training images). Not the notebook's own defs, whose bodies
+# are followed instead. What such a call returns is still followed like the value.
+_SHOW_NAMES = re.compile(r"^(?:display|show|plot)_\w+$")
+# Methods whose name says they return an item of their receiver for the key they are given
+# (`dataset.load_image(image_id)`, `dataset.get_item(i)`): with the value as an argument and their
+# result taken (bound or passed on, not a statement of its own), the result is followed like the
+# value and the receiver taken as left as it was (fair check 36, item 128: a random training image
+# id loaded to be drawn). Only methods of the notebook's objects, not functions of a module
+# (`tf.get_variable(…)` makes a variable); not the weight loaders (`load_state_dict`,
+# `load_weights`), which change their receiver.
+_ITEM_GETTERS = re.compile(r"^(?:get|load)_\w+$")
 # Container methods that put a value into their (function-local) receiver: `picks.append(pick)`.
 _CONTAINER_MUTATORS = frozenset({"append", "extend", "insert"})
 # Methods that train, predict, persist or send what they are called on (or with): a random value
@@ -2913,6 +2927,11 @@ class _ShownFlow:
         # then `ar[step] += rho * ar[step - 1]`): a series built in the drawn array (an autoregressive
         # process), not a count or a sum of the draws (fair check 30, item 128).
         self.drawn_arrays: set[str] = set()
+        self.discarded: ast.expr | None = None  # the value of the expression statement being read
+        # Names last bound to what a display of the value returns (`normal_caps = axes[0].boxplot(s)`,
+        # the plot's artists): left unread, such a name is no result computed from the value (fair
+        # check 36, item 142: toy normal draws only box-plotted to show whisker styling).
+        self.display_results: set[str] = set()
 
     # -- expressions --
 
@@ -2948,7 +2967,11 @@ class _ShownFlow:
             return True
         if qualified and any(qualified == lib or qualified.startswith(lib + ".") for lib in _SHOW_LIBRARIES):
             return True
-        return isinstance(func, ast.Attribute) and func.attr in _SHOW_METHODS
+        if isinstance(func, ast.Name):
+            # `display_images(…)` imported from a library (not a def of the notebook's)
+            return (_SHOW_NAMES.match(func.id) is not None and func.id in self.facts.aliases and func.id not in self.callables
+                    and func.id not in self.locals and func.id not in self.params)
+        return isinstance(func, ast.Attribute) and (func.attr in _SHOW_METHODS or _SHOW_NAMES.match(func.attr) is not None)
 
     def _pure(self, call: ast.Call) -> bool:
         func = call.func
@@ -3021,12 +3044,22 @@ class _ShownFlow:
             inner = _function_locals(node)
             return any(n.id in self.tainted and n.id not in inner for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
         if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            # A comprehension's variables are its own: tainted only by what they iterate here, and
+            # gone after it, so a later `[int(x) for x in clean]` does not read an earlier `x`
+            # (fair check 36, item 128: `class_ids = [int(x) for x in class_ids]` of a drawn pick's
+            # loop, then the same line in a later cell over another image's classes).
+            own = {n.id for gen in node.generators for n in ast.walk(gen.target) if isinstance(n, ast.Name)}
+            outer = self.tainted & own
+            self.tainted -= own
             for gen in node.generators:
                 if self.expr(gen.iter, ctrl):
                     self._taint_target(gen.target)
             parts = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
             found = [self.expr(p, ctrl) for p in parts] + [self.expr(c, ctrl) for gen in node.generators for c in gen.ifs]
-            return any(found) or any(self.expr(gen.iter, ctrl) for gen in node.generators)
+            reached = any(found) or any(self.expr(gen.iter, ctrl) for gen in node.generators)
+            self.tainted -= own
+            self.tainted |= outer
+            return reached
         if isinstance(node, ast.Call):
             return self._call(node, ctrl)
         found = [self.expr(child, ctrl) for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr)]
@@ -3072,11 +3105,13 @@ class _ShownFlow:
                 self.shown = True
                 return False
         if self._shows(call):
-            if args_tainted or ctrl:
+            # (a display method of the value itself shows it too: `df.boxplot(…)` of a frame of the
+            # draws, fair check 36, item 142)
+            if args_tainted or ctrl or (receiver_tainted and isinstance(func, ast.Attribute)):
                 self.shown = True
             if args_tainted and self.layout and self._shows_numbers(call):
                 self.used = True  # `print(emb[:5])`, `display(df)`: the layout's numbers themselves, as text
-            return args_tainted
+            return args_tainted or receiver_tainted
         method = func.attr if isinstance(func, ast.Attribute) else ""
         local_root = self._root(receiver) if receiver is not None else None
         if (method.endswith("_") and not method.startswith("_") and local_root is not None
@@ -3118,6 +3153,9 @@ class _ShownFlow:
             return True  # `sess.run(batch)`: evaluates the pipeline's own tensors, nothing else
         if args_tainted and (method in _INFERENCE_METHODS or method.startswith("predict") or self._own_object(func)):
             return True  # `model.predict([pick])`, `vectorizer([pick])`: a value computed from it, followed
+        if (args_tainted and call is not self.discarded and _ITEM_GETTERS.match(method) is not None
+                and method not in _LOAD_METHODS and not receiver_tainted and not qualified):
+            return True  # `image = dataset.load_image(image_id)`: the item picked, followed
         self.used = True
         return True
 
@@ -3272,6 +3310,7 @@ class _ShownFlow:
 
     def statement(self, st: ast.stmt, ctrl: bool, straight: bool) -> None:
         if isinstance(st, ast.Expr):
+            self.discarded = st.value  # (a call whose value nothing takes: `_ITEM_GETTERS` are not followed so)
             reached = self.expr(st.value, ctrl)
             if reached and not isinstance(st.value, ast.Call):
                 self.shown = True  # a bare expression: the cell shows it (or nothing happens)
@@ -3324,6 +3363,11 @@ class _ShownFlow:
                         self.arrays.add(target.id)
                     else:
                         self.arrays.discard(target.id)
+                if isinstance(target, ast.Name):
+                    if value_reached and isinstance(st.value, ast.Call) and self._shows(st.value):
+                        self.display_results.add(target.id)
+                    else:
+                        self.display_results.discard(target.id)
                 if flows:
                     self._taint_target(target, assigned=True)
                 elif straight and st.value is not None:
@@ -3428,15 +3472,18 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
         nonlocal helpers
         if helpers is None:
             helpers = {}
-            defined: dict[str, int] = {}
+            defined: dict[str, list[ast.stmt]] = {}
             for other in facts.cells:
                 for st in (tree(other) or ast.Module([], [])).body:
                     if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                        defined[st.name] = defined.get(st.name, 0) + 1
+                        defined.setdefault(st.name, []).append(st)
                         if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)) and not st.decorator_list:
                             helpers[st.name] = st
-            # A name defined twice: which body runs depends on the call's place; not followed.
-            helpers = {name: node for name, node in helpers.items() if defined[name] == 1}
+            # A name defined twice: which body runs depends on the call's place; not followed,
+            # unless every definition is the same code (fair check 36, item 144: word2vec's
+            # `def plot(embeddings, labels)` copied into the CBOW part, whichever runs draws the same).
+            helpers = {name: node for name, node in helpers.items()
+                       if len(defined[name]) == 1 or len({ast.dump(d) for d in defined[name]}) == 1}
         return helpers
 
     def in_function(ca: CellAnalysis, parsed: ast.Module, node: ast.Call, owner: str, in_place: bool = False) -> _ShownFlow | None:
@@ -3501,7 +3548,7 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
                 continue
             flow.cell_last = other_tree.body[-1] if other_tree.body else None
             flow.block(other_tree.body, False)
-        kept = flow.bound - flow.unpacked
+        kept = flow.bound - flow.unpacked - flow.display_results
         # (a value left unread in a name is kept as a result, unless `unread`: `_anchor_first`
         # asks whether a later draw is used)
         if flow.used or (kept and not unread and _unread(facts, ca, parsed, start, kept, tree)):
@@ -5659,7 +5706,16 @@ class UnseededRandom(Rule):
         "PyTorch method writing it into a function-local array (`out[i].masked_fill_(mask, colour[i])`) or, at module "
         "level, into another tensor (`y.add_(x)`) follows that one, a name a loop's body binds afresh from another value "
         "(a later cell's own `idx = np.random.randint(m)` at the top of its loop) no longer holds it for the rest of the "
-        "turn, a sampling `model.generate(…, do_sample=True)` is followed from its tokens, and an `assert` reading it neither uses nor shows it. A value yielded, stored outside the function, "
+        "turn, a sampling `model.generate(…, do_sample=True)` is followed from its tokens, and an `assert` reading it neither uses nor shows it. "
+        "A function or method whose name says it shows (`display_*`, `show_*`, `plot_*`: Mask R-CNN's "
+        "`visualize.display_top_masks(image, mask, …)`, an imported `display_images`; not the notebook's own defs, whose "
+        "bodies are followed) is a display, and so is a display method of the value itself (`df.boxplot()` of a frame of the "
+        "draws); a name bound to what a display returns (`caps = ax.boxplot(s)`, its artists) and never read is no result. "
+        "An item getter of one of the notebook's objects (`dataset.load_image(image_id)`, any `get_*`/`load_*` method but "
+        "the weight loaders) given the value, whose result is taken (not a statement of its own), is followed from its "
+        "result. A comprehension's variables are its own (a later `[int(x) for x in other]` does not read an earlier `x`), "
+        "and a helper defined more than once with the same code is followed whichever definition runs. "
+        "A value yielded, stored outside the function, "
         "passed to another object's method (`model.fit(ds)`), reduced to a statistic "
         "(`idx.sum()`, `np.mean(sample)`; not a statistic of a handful of values drawn once, at most 25 by literal sizes, "
         "as they were drawn: `number = np.random.randint(1, 20, 5)` then `print(number.max())` shows the method on an "
@@ -6173,6 +6229,30 @@ class UnseededRandom(Rule):
             "def autocorrelation(time, amplitude):\n    rho = 0.8\n    ar = np.random.randn(len(time) + 1)\n"
             "    for step in range(1, len(time) + 1):\n        ar[step] += rho * ar[step - 1]\n    return ar[1:] * amplitude",
             "series = autocorrelation(time, 10)\nplot_series(time[:200], series[:200])",
+        )),
+        # Fair check 36, item 142 (rnd001-value-reaches-only-display): toy normal draws only
+        # box-plotted, the plots' artists bound to names nothing reads (`normal_caps`) or restyled,
+        # and a frame of them drawn by its own `boxplot` method.
+        Example(cells=(
+            "import numpy as np\nimport pandas as pd\nimport matplotlib.pyplot as plt",
+            "s = np.random.normal(0, 1, 1000)",
+            "fig, axes = plt.subplots(nrows=1, ncols=2)\nnormal_caps = axes[0].boxplot(s, labels=['Normal Caps'])\n"
+            "big_caps = axes[1].boxplot(s, labels=['Longer Caps'])\nfor cap in big_caps['caps']:\n"
+            "    cap.set_xdata(cap.get_xdata() + np.array([-.15, .15]))",
+            "s = np.random.normal(0, 1, 1000)\ndf = pd.DataFrame(s)\nbPlot = df.boxplot(whiskerprops=dict(linestyle='--'))",
+        )),
+        # Fair check 36, item 128 (rnd001-display-only-pick): random training image ids loaded by the
+        # dataset's `load_image`/`load_mask` (their value taken) and drawn by Mask R-CNN's own
+        # `display_*` helper; the comprehension's `x` is its own, so the same line over another
+        # image's classes in a later cell does not read the pick.
+        Example(cells=(
+            "import numpy as np\nfrom mrcnn import visualize, utils\nfrom mrcnn.model import log",
+            "image_ids = np.random.choice(dataset.image_ids, 4)\nfor image_id in image_ids:\n"
+            "    image = dataset.load_image(image_id)\n    mask, class_ids = dataset.load_mask(image_id)\n"
+            "    class_ids = [int(x) for x in class_ids]\n"
+            "    visualize.display_top_masks(image, mask, class_ids, dataset.class_names, limit=1)",
+            "image_id = 7\nmask, class_ids = dataset.load_mask(image_id)\nclass_ids = np.array([int(x) for x in class_ids])\n"
+            "log('class_ids', class_ids)",
         )),
         # Multi-backend Keras before 2.4 ("Using TensorFlow backend." when imported) takes its
         # initialisers' and dropout's seeds from NumPy: `np.random.seed` seeds the model (fair
@@ -7274,6 +7354,19 @@ class MissingRandomState(Rule):
             "reducer = UMAP(n_components=2)\ndf[['umap_x', 'umap_y']] = reducer.fit_transform(np.stack(df.fp))\n"
             "df['weight'] = df.smiles.apply(len)\nsns.scatterplot(data=df, x='umap_x', y='umap_y', hue='label')",
             "print(df['weight'].mean())",
+        )),
+        # Fair check 36, item 144 (`rnd002-tsne-only-plotted`): the layout drawn by the notebook's
+        # `plot` helper, defined again with the same code in a later cell (whichever runs, the same
+        # body is followed).
+        Example(cells=(
+            "import numpy as np\nfrom matplotlib import pylab\nfrom sklearn.manifold import TSNE",
+            "tsne = TSNE(perplexity=30, n_components=2, init='pca', n_iter=5000)\ntwo_d = tsne.fit_transform(emb[1:401, :])",
+            "def plot(embeddings, labels):\n  assert embeddings.shape[0] >= len(labels), 'More labels than embeddings'\n"
+            "  pylab.figure(figsize=(15, 15))\n  for i, label in enumerate(labels):\n    x, y = embeddings[i, :]\n"
+            "    pylab.scatter(x, y)\n    pylab.annotate(label, xy=(x, y))\n  pylab.show()\n\nplot(two_d, words)",
+            "def plot(embeddings, labels):\n  assert embeddings.shape[0] >= len(labels), 'More labels than embeddings'\n"
+            "  pylab.figure(figsize=(15, 15))\n  for i, label in enumerate(labels):\n    x, y = embeddings[i, :]\n"
+            "    pylab.scatter(x, y)\n    pylab.annotate(label, xy=(x, y))\n  pylab.show()\n\nplot(two_d, words)",
         )),
         # A 2-D TruncatedSVD projection only drawn (fair check 25, `rnd002-embedding-only-plotted`):
         # as a scatter, and coloured by the points' density through the notebook's helper (its
