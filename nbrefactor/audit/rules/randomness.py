@@ -1798,6 +1798,8 @@ def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
                     continue
                 if source is not None and (source.name or source.string) in saved:
                     continue
+                if call.method == "load_state_dict" and _reads_saved_checkpoint(facts, ca, call, saved):
+                    continue
                 if source is not None and templates:
                     # `load_weights(output_dir + "/weights.04.hdf5")` after `ModelCheckpoint(output_dir +
                     # "/weights.{epoch:02d}.hdf5")`: one of the files the notebook's checkpoint wrote.
@@ -1813,6 +1815,43 @@ def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
 
 
 _KERAS_LAYER = re.compile(r"^(?:tensorflow\.)?keras\.layers\.")
+# Reads of a checkpoint file, with the position and keywords of the file argument: a state dict
+# given to `load_state_dict` through one of them comes from that file.
+_CHECKPOINT_READS = {"torch.load": (0, ("f",))}
+
+
+def _reads_saved_checkpoint(facts: NotebookFacts, ca: CellAnalysis, call: CallFact, saved: set[str]) -> bool:
+    """`model.load_state_dict(torch.load(path))`, or `checkpoint = torch.load(path)` (the cell's one
+    binding of `checkpoint`) then `model.load_state_dict(checkpoint['state_dict'])`, where `path` is a
+    name or literal the notebook saves to (`torch.save(model.state_dict(), path)`): the weights the
+    notebook trained from its own draws, restored (fair check 36, Boats_Model: early stopping
+    reloads the best epoch's state dict, and `load_checkpoint` the saved checkpoint, which left the
+    `nn.Linear` head trained from an unseeded init out of the PyTorch finding)."""
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return False
+    node = next((n for n in nodes_of(tree, ast.Call) if n.lineno == call.line and isinstance(n.func, ast.Attribute)
+                 and n.func.attr == call.method and n.args), None)
+    if node is None:
+        return False
+    source: ast.expr = node.args[0]
+    if isinstance(source, ast.Subscript):
+        source = source.value
+    if isinstance(source, ast.Name):
+        name = source.id
+        bound = [a.value for a in nodes_of(tree, ast.Assign) if any(isinstance(t, ast.Name) and t.id == name for t in a.targets)]
+        if len(bound) != 1:
+            return False
+        source = bound[0]
+    if not isinstance(source, ast.Call):
+        return False
+    spec = _CHECKPOINT_READS.get(facts.resolve(dotted_name(source.func)) or "")
+    if spec is None:
+        return False
+    position, keywords = spec
+    path = source.args[position] if len(source.args) > position else next((k.value for k in source.keywords if k.arg in keywords), None)
+    return ((isinstance(path, ast.Name) and path.id in saved)
+            or (isinstance(path, ast.Constant) and isinstance(path.value, str) and path.value in saved))
 
 
 def _sets_one_layer(facts: NotebookFacts, ca: CellAnalysis, call: CallFact) -> bool:
@@ -5611,7 +5650,9 @@ class UnseededRandom(Rule):
         "`out + \"/best.h5\"`, or one file of a checkpoint template, `out + \"/weights.{epoch:02d}.hdf5\"` then "
         "`load_weights(out + \"/weights.04.hdf5\")`: those weights were trained "
         "from its own draws; nor when what is loaded is another of its networks' weights, "
-        "`target.load_state_dict(policy.state_dict())`, `set_weights(model.get_weights())`: a copy of its own draws; nor when it is one layer's, `emb.set_weights([matrix])` on a "
+        "`target.load_state_dict(policy.state_dict())`, `set_weights(model.get_weights())`: a copy of its own draws; nor a "
+        "state dict read back by `torch.load` from a file it saves to, `load_state_dict(torch.load(save_file_name))` or "
+        "`checkpoint = torch.load(path)` then `load_state_dict(checkpoint['state_dict'])`; nor when it is one layer's, `emb.set_weights([matrix])` on a "
         "name the cell binds to a Keras layer, which only makes that layer draw nothing), nor for a pretrained backbone (`weights=\"imagenet\"`, `pretrained=True`), which "
         "loads only its own layers: the head built on top of it starts from random weights; so does the head a notebook "
         "class builds beside a `from_pretrained` backbone (`self.lm = TFDistilBertModel.from_pretrained(name)`, "
@@ -6744,6 +6785,17 @@ class UnseededRandom(Rule):
         Example(cells=(
             "import numpy as np\nfrom trax.supervised import training\nnp.random.seed(0)",
             "loop = training.Loop(model, task, output_dir='out')\nloop.run(1000)",
+        ), expect=((2, 1),)),
+        # A state dict read back with `torch.load` from the file the notebook saved it to (early
+        # stopping's best epoch; a checkpoint dict's 'state_dict'): weights trained from its own
+        # draws, restored, not loaded from outside (fair check 36, Boats_Model's `nn.Linear` head).
+        Example(cells=(
+            "import torch\nfrom torch import nn",
+            "head = nn.Linear(2048, 10)\nfor x, y in loader:\n    loss = criterion(head(x), y)\n    loss.backward()\n    optimizer.step()\n"
+            "torch.save(head.state_dict(), save_file_name)",
+            "def load_checkpoint(path):\n    checkpoint = torch.load(path)\n    head.load_state_dict(checkpoint['state_dict'])\n\n"
+            "head.load_state_dict(torch.load(save_file_name))\nload_checkpoint(path)",
+            "def save_checkpoint(model, path):\n    torch.save({'state_dict': model.state_dict()}, path)",
         ), expect=((2, 1),)),
     )
 
