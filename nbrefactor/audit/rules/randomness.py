@@ -6998,7 +6998,8 @@ class UnseededRandom(Rule):
                         f"without it, it re-seeds {_libraries_text(catalog, r_libraries)} from the operating system's "
                         "entropy when it runs, so no seed set before it reaches the draws after it")
                 related += ((r_ca.cell, r_call.line, r_call.column),)
-            assigned = next((a for a in _seed_assignments(ctx, catalog) if library in a[5]), None) if not component else None
+            assignments = ctx.shared("randomness.seed_assignments", lambda: _seed_assignments(ctx, catalog))
+            assigned = next((a for a in assignments if library in a[5]), None) if not component else None
             if assigned is not None:
                 # `np.random.seed = 100` (fair check 36, item 141): the notebook meant to seed the
                 # library here and did not; the fix is that call, where the assignment is when it
