@@ -616,6 +616,87 @@ def test_rnd001_tf_graph_seed_reaches_only_its_own_graph(tmp_path):
     assert "seeds only `graph`, not the default graph" in outside[0].message
 
 
+def test_rnd001_tf_fix_names_every_new_graph_block(tmp_path):
+    # Fair check 36, items 129, 134, 138, 140: each model's cell builds `graph = tf.Graph()` anew,
+    # so a seed in the first block seeds only the first graph: the fix names every block.
+    cells = (
+        "import tensorflow as tf",
+        "graph = tf.Graph()\nwith graph.as_default():\n    x = tf.placeholder(tf.float32, [None, 4])\n"
+        "    w = tf.Variable(tf.truncated_normal([4, 2]))",
+        "graph = tf.Graph()\nwith graph.as_default():\n    x = tf.placeholder(tf.float32, [None, 4])\n"
+        "    v = tf.Variable(tf.truncated_normal([4, 8]))",
+    )
+    found = _found(tmp_path / "two", *cells)
+    assert [(f.location.cell, f.location.line) for f in found] == [(2, 4)]
+    assert found[0].fix.startswith(
+        "Seed TensorFlow/Keras inside each `with graph.as_default():` block that builds its ops, before them: "
+        "cell 2 (line 2) and cell 3 (line 2). tf.set_random_seed(SEED) seeds the graph"
+    )
+    # A seed in the first block does not reach the second graph, built after `graph` is bound anew.
+    seeded_first = _found(
+        tmp_path / "first", cells[0],
+        "graph = tf.Graph()\nwith graph.as_default():\n    tf.set_random_seed(1)\n    w = tf.Variable(tf.truncated_normal([4, 2]))",
+        cells[2],
+    )
+    assert [(f.location.cell, f.location.line) for f in seeded_first] == [(3, 4)]
+    # The same graph entered twice (no new binding between) is one graph: one block to seed.
+    same = _found(
+        tmp_path / "same", cells[0],
+        "graph = tf.Graph()\nwith graph.as_default():\n    x = tf.placeholder(tf.float32, [None, 4])\n    w = tf.Variable(tf.truncated_normal([4, 2]))",
+        "with graph.as_default():\n    v = tf.Variable(tf.truncated_normal([4, 8]))",
+    )
+    assert same[0].fix.startswith("Seed TensorFlow/Keras inside the `with graph.as_default():` block (cell 2, line 2)")
+
+
+def test_rnd001_pick_loaded_by_item_getters_and_drawn_by_display_helpers(tmp_path):
+    # Fair check 36, item 128: a random image id loaded by `dataset.load_image` (its value taken)
+    # and drawn by an imported `display_*` helper only changes what is shown.
+    shown = (
+        "import numpy as np\nfrom mrcnn import visualize\nfrom mrcnn.visualize import display_images",
+        "image_id = np.random.choice(dataset.image_ids)\nimage = dataset.load_image(image_id)\n"
+        "visualize.display_instances(image, boxes, masks, ids, names)\ndisplay_images([image])",
+    )
+    assert _found(tmp_path / "shown", *shown) == []
+    # A getter whose value nothing takes may have been called for what it does to its receiver.
+    statement = _found(
+        tmp_path / "statement", shown[0],
+        "image_id = np.random.choice(dataset.image_ids)\ndataset.load_subset(image_id)\nmodel.train(dataset)",
+    )
+    assert [(f.location.cell, f.location.line) for f in statement] == [(2, 1)]
+    # The notebook's own `show_*` def is followed into its body: here it saves what it gets.
+    own = _found(
+        tmp_path / "own", shown[0],
+        "def show_image(image):\n    np.save('picked.npy', image)",
+        "image_id = np.random.choice(dataset.image_ids)\nimage = dataset.load_image(image_id)\nshow_image(image)",
+    )
+    assert [(f.location.cell, f.location.line) for f in own] == [(3, 1)]
+
+
+def test_rnd001_seeding_function_assigned_instead_of_called(tmp_path):
+    # Fair check 36, item 141: `np.random.seed = 100` seeds nothing and replaces the function; the
+    # finding names the assignment (related) and the fix is the call the author meant.
+    found = _found(
+        tmp_path / "assigned",
+        "import numpy as np\nimport torch",
+        "np.random.seed = 100\ntorch.manual_seed = 0\nx = np.random.rand(100)\nnp.save('x.npy', x)\nw = torch.randn(3)\nw.sum().backward()",
+    )
+    by_line = {f.location.line: f for f in found}
+    assert sorted(by_line) == [3, 5]
+    numpy = by_line[3]
+    assert ("the `np.random.seed = 100` of cell 2 (line 1) assigns to `np.random.seed` instead of calling it: it seeds "
+            "nothing, and replaces the function by that value") in numpy.message
+    assert numpy.fix == "Call np.random.seed(100) in place of the assignment `np.random.seed = 100` (cell 2, line 1)"
+    assert (2, 1) in [(r.cell, r.line) for r in numpy.related]
+    assert "`torch.manual_seed = 0` of cell 2 (line 2)" in by_line[5].message
+    # After the first draw, the fix keeps its place and also drops the assignment.
+    late = _found(
+        tmp_path / "late",
+        "import random\nitems = list(range(10))\nrandom.shuffle(items)\nwith open('order.txt', 'w') as f:\n    f.write(str(items))",
+        "random.seed = 3",
+    )
+    assert late[0].fix.startswith("Seed the `random` module in the first code cell: random.seed(SEED); and drop the assignment `random.seed = 3` (cell 2, line 1)")
+
+
 def test_rnd001_tf_reset_default_graph_after_the_seed_drops_it(tmp_path):
     # A graph reset after the seed gives a new default graph without it (TensorFlow 1's graph mode).
     found = _found(

@@ -420,7 +420,8 @@ class SeedCall:
 
 class GraphBlock(NamedTuple):
     """A `with graph.as_default():` block (or `with tf.Session(graph=graph):`, whose entering makes
-    `graph` the default too): the lines of its body, the graph (a name bound to `tf.Graph()`, or
+    `graph` the default too): the lines of its body, the graph (a name bound to `tf.Graph()`, with
+    the place of its last module-level binding before the block, `graph@cell:line`; or
     `tf.Graph()@cell:line` for an unnamed one), what messages call it, and the span of the def
     it is written in (None: module level)."""
     start: int
@@ -880,6 +881,24 @@ def _graph_blocks(facts: NotebookFacts) -> tuple[dict[int, tuple[GraphBlock, ...
     names = _graph_names(trees)
     blocks: dict[int, tuple[GraphBlock, ...]] = {}
     spans: dict[int, tuple[tuple[int, int], ...]] = {}
+    # Where each graph name is bound to a new graph by a module-level statement: each such binding
+    # makes another graph, so a block of `graph` after `graph = tf.Graph()` in a later cell is not
+    # the graph a seed in an earlier block of `graph` seeded (fair check 36, items 129, 134, 138,
+    # 140: the Udacity assignments build `graph = tf.Graph()` anew in each model's cell).
+    bound: dict[str, list[tuple[int, int]]] = {}
+    for ca, tree in trees:
+        for st in tree.body:
+            for node in ast.walk(st) if not isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else ():
+                if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)
+                        and dotted_name(node.value.func).rpartition(".")[2] == "Graph"):
+                    for t in node.targets:
+                        if dotted_name(t) in names:
+                            bound.setdefault(dotted_name(t), []).append((ca.cell.index, node.lineno))
+
+    def instance(name: str, cell: int, line: int) -> str:
+        """The graph `name` holds at (cell, line): the name and its last module-level binding before."""
+        last = max((b for b in bound.get(name, ()) if b < (cell, line)), default=None)
+        return name if last is None else f"{name}@{last[0]}:{last[1]}"
 
     def graph_of(expr: ast.expr, cell: int, line: int) -> tuple[str, str] | None:  # (graph, shown)
         if not isinstance(expr, ast.Call):
@@ -887,14 +906,14 @@ def _graph_blocks(facts: NotebookFacts) -> tuple[dict[int, tuple[GraphBlock, ...
         if isinstance(expr.func, ast.Attribute) and expr.func.attr == "as_default":
             receiver = expr.func.value
             if dotted_name(receiver) in names:
-                return dotted_name(receiver), dotted_name(receiver)
+                return instance(dotted_name(receiver), cell, line), dotted_name(receiver)
             if isinstance(receiver, ast.Call) and dotted_name(receiver.func).rpartition(".")[2] == "Graph":
                 return f"{dotted_name(receiver.func)}()@{cell}:{line}", f"{dotted_name(receiver.func)}()"
             return None
         if dotted_name(expr.func).rpartition(".")[2] in ("Session", "InteractiveSession"):
             for keyword in expr.keywords:
                 if keyword.arg == "graph" and dotted_name(keyword.value) in names:
-                    return dotted_name(keyword.value), dotted_name(keyword.value)
+                    return instance(dotted_name(keyword.value), cell, line), dotted_name(keyword.value)
         return None
 
     for ca, tree in trees:
@@ -1779,6 +1798,8 @@ def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
                     continue
                 if source is not None and (source.name or source.string) in saved:
                     continue
+                if call.method == "load_state_dict" and _reads_saved_checkpoint(facts, ca, call, saved):
+                    continue
                 if source is not None and templates:
                     # `load_weights(output_dir + "/weights.04.hdf5")` after `ModelCheckpoint(output_dir +
                     # "/weights.{epoch:02d}.hdf5")`: one of the files the notebook's checkpoint wrote.
@@ -1794,6 +1815,43 @@ def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
 
 
 _KERAS_LAYER = re.compile(r"^(?:tensorflow\.)?keras\.layers\.")
+# Reads of a checkpoint file, with the position and keywords of the file argument: a state dict
+# given to `load_state_dict` through one of them comes from that file.
+_CHECKPOINT_READS = {"torch.load": (0, ("f",))}
+
+
+def _reads_saved_checkpoint(facts: NotebookFacts, ca: CellAnalysis, call: CallFact, saved: set[str]) -> bool:
+    """`model.load_state_dict(torch.load(path))`, or `checkpoint = torch.load(path)` (the cell's one
+    binding of `checkpoint`) then `model.load_state_dict(checkpoint['state_dict'])`, where `path` is a
+    name or literal the notebook saves to (`torch.save(model.state_dict(), path)`): the weights the
+    notebook trained from its own draws, restored (fair check 36, Boats_Model: early stopping
+    reloads the best epoch's state dict, and `load_checkpoint` the saved checkpoint, which left the
+    `nn.Linear` head trained from an unseeded init out of the PyTorch finding)."""
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return False
+    node = next((n for n in nodes_of(tree, ast.Call) if n.lineno == call.line and isinstance(n.func, ast.Attribute)
+                 and n.func.attr == call.method and n.args), None)
+    if node is None:
+        return False
+    source: ast.expr = node.args[0]
+    if isinstance(source, ast.Subscript):
+        source = source.value
+    if isinstance(source, ast.Name):
+        name = source.id
+        bound = [a.value for a in nodes_of(tree, ast.Assign) if any(isinstance(t, ast.Name) and t.id == name for t in a.targets)]
+        if len(bound) != 1:
+            return False
+        source = bound[0]
+    if not isinstance(source, ast.Call):
+        return False
+    spec = _CHECKPOINT_READS.get(facts.resolve(dotted_name(source.func)) or "")
+    if spec is None:
+        return False
+    position, keywords = spec
+    path = source.args[position] if len(source.args) > position else next((k.value for k in source.keywords if k.arg in keywords), None)
+    return ((isinstance(path, ast.Name) and path.id in saved)
+            or (isinstance(path, ast.Constant) and isinstance(path.value, str) and path.value in saved))
 
 
 def _sets_one_layer(facts: NotebookFacts, ca: CellAnalysis, call: CallFact) -> bool:
@@ -2779,6 +2837,20 @@ _INFERENCE_METHODS = frozenset({
     # rnd001-display-only-pick: a random test conversation's answer printed as a spot check).
     "generate", "apply_chat_template", "encode", "decode", "batch_decode", "tokenize", "convert_ids_to_tokens",
 })
+# Functions and methods whose name says they show what they are given (`visualize.display_top_masks(image,
+# mask, …)`, `display_images(…)`, `show_batch(…)`, `plot_confusion_matrix(…)`) are displays, whatever
+# library they come from: a value reaching one is shown (fair check 36, item 128: Mask R-CNN's own
+# display helpers draw a random pick of training images). Not the notebook's own defs, whose bodies
+# are followed instead. What such a call returns is still followed like the value.
+_SHOW_NAMES = re.compile(r"^(?:display|show|plot)_\w+$")
+# Methods whose name says they return an item of their receiver for the key they are given
+# (`dataset.load_image(image_id)`, `dataset.get_item(i)`): with the value as an argument and their
+# result taken (bound or passed on, not a statement of its own), the result is followed like the
+# value and the receiver taken as left as it was (fair check 36, item 128: a random training image
+# id loaded to be drawn). Only methods of the notebook's objects, not functions of a module
+# (`tf.get_variable(…)` makes a variable); not the weight loaders (`load_state_dict`,
+# `load_weights`), which change their receiver.
+_ITEM_GETTERS = re.compile(r"^(?:get|load)_\w+$")
 # Container methods that put a value into their (function-local) receiver: `picks.append(pick)`.
 _CONTAINER_MUTATORS = frozenset({"append", "extend", "insert"})
 # Methods that train, predict, persist or send what they are called on (or with): a random value
@@ -2899,6 +2971,11 @@ class _ShownFlow:
         # then `ar[step] += rho * ar[step - 1]`): a series built in the drawn array (an autoregressive
         # process), not a count or a sum of the draws (fair check 30, item 128).
         self.drawn_arrays: set[str] = set()
+        self.discarded: ast.expr | None = None  # the value of the expression statement being read
+        # Names last bound to what a display of the value returns (`normal_caps = axes[0].boxplot(s)`,
+        # the plot's artists): left unread, such a name is no result computed from the value (fair
+        # check 36, item 142: toy normal draws only box-plotted to show whisker styling).
+        self.display_results: set[str] = set()
 
     # -- expressions --
 
@@ -2934,7 +3011,11 @@ class _ShownFlow:
             return True
         if qualified and any(qualified == lib or qualified.startswith(lib + ".") for lib in _SHOW_LIBRARIES):
             return True
-        return isinstance(func, ast.Attribute) and func.attr in _SHOW_METHODS
+        if isinstance(func, ast.Name):
+            # `display_images(…)` imported from a library (not a def of the notebook's)
+            return (_SHOW_NAMES.match(func.id) is not None and func.id in self.facts.aliases and func.id not in self.callables
+                    and func.id not in self.locals and func.id not in self.params)
+        return isinstance(func, ast.Attribute) and (func.attr in _SHOW_METHODS or _SHOW_NAMES.match(func.attr) is not None)
 
     def _pure(self, call: ast.Call) -> bool:
         func = call.func
@@ -3007,12 +3088,22 @@ class _ShownFlow:
             inner = _function_locals(node)
             return any(n.id in self.tainted and n.id not in inner for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
         if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            # A comprehension's variables are its own: tainted only by what they iterate here, and
+            # gone after it, so a later `[int(x) for x in clean]` does not read an earlier `x`
+            # (fair check 36, item 128: `class_ids = [int(x) for x in class_ids]` of a drawn pick's
+            # loop, then the same line in a later cell over another image's classes).
+            own = {n.id for gen in node.generators for n in ast.walk(gen.target) if isinstance(n, ast.Name)}
+            outer = self.tainted & own
+            self.tainted -= own
             for gen in node.generators:
                 if self.expr(gen.iter, ctrl):
                     self._taint_target(gen.target)
             parts = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
             found = [self.expr(p, ctrl) for p in parts] + [self.expr(c, ctrl) for gen in node.generators for c in gen.ifs]
-            return any(found) or any(self.expr(gen.iter, ctrl) for gen in node.generators)
+            reached = any(found) or any(self.expr(gen.iter, ctrl) for gen in node.generators)
+            self.tainted -= own
+            self.tainted |= outer
+            return reached
         if isinstance(node, ast.Call):
             return self._call(node, ctrl)
         found = [self.expr(child, ctrl) for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr)]
@@ -3058,11 +3149,13 @@ class _ShownFlow:
                 self.shown = True
                 return False
         if self._shows(call):
-            if args_tainted or ctrl:
+            # (a display method of the value itself shows it too: `df.boxplot(…)` of a frame of the
+            # draws, fair check 36, item 142)
+            if args_tainted or ctrl or (receiver_tainted and isinstance(func, ast.Attribute)):
                 self.shown = True
             if args_tainted and self.layout and self._shows_numbers(call):
                 self.used = True  # `print(emb[:5])`, `display(df)`: the layout's numbers themselves, as text
-            return args_tainted
+            return args_tainted or receiver_tainted
         method = func.attr if isinstance(func, ast.Attribute) else ""
         local_root = self._root(receiver) if receiver is not None else None
         if (method.endswith("_") and not method.startswith("_") and local_root is not None
@@ -3111,6 +3204,9 @@ class _ShownFlow:
             return True  # `sess.run(batch)`: evaluates the pipeline's own tensors, nothing else
         if args_tainted and (method in _INFERENCE_METHODS or method.startswith("predict") or self._own_object(func)):
             return True  # `model.predict([pick])`, `vectorizer([pick])`: a value computed from it, followed
+        if (args_tainted and call is not self.discarded and _ITEM_GETTERS.match(method) is not None
+                and method not in _LOAD_METHODS and not receiver_tainted and not qualified):
+            return True  # `image = dataset.load_image(image_id)`: the item picked, followed
         self.used = True
         return True
 
@@ -3265,6 +3361,7 @@ class _ShownFlow:
 
     def statement(self, st: ast.stmt, ctrl: bool, straight: bool) -> None:
         if isinstance(st, ast.Expr):
+            self.discarded = st.value  # (a call whose value nothing takes: `_ITEM_GETTERS` are not followed so)
             reached = self.expr(st.value, ctrl)
             if reached and not isinstance(st.value, ast.Call):
                 self.shown = True  # a bare expression: the cell shows it (or nothing happens)
@@ -3317,6 +3414,11 @@ class _ShownFlow:
                         self.arrays.add(target.id)
                     else:
                         self.arrays.discard(target.id)
+                if isinstance(target, ast.Name):
+                    if value_reached and isinstance(st.value, ast.Call) and self._shows(st.value):
+                        self.display_results.add(target.id)
+                    else:
+                        self.display_results.discard(target.id)
                 if flows:
                     self._taint_target(target, assigned=True)
                 elif straight and st.value is not None:
@@ -3421,15 +3523,18 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
         nonlocal helpers
         if helpers is None:
             helpers = {}
-            defined: dict[str, int] = {}
+            defined: dict[str, list[ast.stmt]] = {}
             for other in facts.cells:
                 for st in (tree(other) or ast.Module([], [])).body:
                     if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                        defined[st.name] = defined.get(st.name, 0) + 1
+                        defined.setdefault(st.name, []).append(st)
                         if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)) and not st.decorator_list:
                             helpers[st.name] = st
-            # A name defined twice: which body runs depends on the call's place; not followed.
-            helpers = {name: node for name, node in helpers.items() if defined[name] == 1}
+            # A name defined twice: which body runs depends on the call's place; not followed,
+            # unless every definition is the same code (fair check 36, item 144: word2vec's
+            # `def plot(embeddings, labels)` copied into the CBOW part, whichever runs draws the same).
+            helpers = {name: node for name, node in helpers.items()
+                       if len(defined[name]) == 1 or len({ast.dump(d) for d in defined[name]}) == 1}
         return helpers
 
     def in_function(ca: CellAnalysis, parsed: ast.Module, node: ast.Call, owner: str, in_place: bool = False) -> _ShownFlow | None:
@@ -3494,7 +3599,7 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
                 continue
             flow.cell_last = other_tree.body[-1] if other_tree.body else None
             flow.block(other_tree.body, False)
-        kept = flow.bound - flow.unpacked
+        kept = flow.bound - flow.unpacked - flow.display_results
         # (a value left unread in a name is kept as a result, unless `unread`: `_anchor_first`
         # asks whether a later draw is used)
         if flow.used or (kept and not unread and _unread(facts, ca, parsed, start, kept, tree)):
@@ -5406,9 +5511,51 @@ def _graph_block(rf: RandomnessFacts, draw: Draw) -> GraphBlock | None:
     return rf.graph_at(when) if when is not None else None
 
 
-def _block_fix(lib: Library, block: GraphBlock, seeding: str) -> str:
-    """RND001's fix for a TensorFlow draw built in `block`'s graph."""
+# A seeding function assigned to instead of called (`np.random.seed = 100`, `torch.manual_seed = 0`):
+# it seeds nothing, and rebinds the library's function to the value, so a later call of it raises
+# TypeError (fair check 36, item 141: the author plainly meant to fix the picks that follow). The
+# text test only skips cells that cannot hold one; the catalogue's `[[seed]]` calls decide.
+_SEED_ASSIGNMENT = re.compile(r"\.\s*\w*seed\w*\s*=(?!=)")
+
+
+def _seed_assignments(ctx: RuleContext, catalog: RandomnessCatalog) -> tuple[tuple[CellAnalysis, int, int, str, str, frozenset[str]], ...]:
+    """(cell, line, column, the target as written, the value as written, libraries) of each
+    assignment to a catalogued seeding call (`np.random.seed = 100`), in notebook order."""
+    found = []
+    for ca in ctx.facts.cells:
+        if not _SEED_ASSIGNMENT.search(ca.masked.python):
+            continue
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        lines = ca.masked.python.splitlines()
+        for node in nodes_of(tree, ast.Assign):
+            for target in node.targets:
+                shown = dotted_name(target) if isinstance(target, ast.Attribute) else ""
+                seed = _first_match(ctx.facts.resolve(shown), catalog.seeds) if shown else None
+                if seed is not None and seed.seeds:
+                    column = character_column(lines[target.lineno - 1], target.col_offset) if target.lineno <= len(lines) else target.col_offset
+                    found.append((ca, target.lineno, column, shown, ast.unparse(node.value), frozenset(seed.seeds)))
+    return tuple(sorted(found, key=lambda f: (f[0].cell.index, f[1], f[2])))
+
+
+def _block_fix(lib: Library, block: GraphBlock, seeding: str, others: Iterable[GraphBlock] = ()) -> str:
+    """RND001's fix for a TensorFlow draw built in `block`'s graph. `others`: the graphs of the
+    library's other unseeded draws (its related locations), when they are other graphs: each
+    `tf.Graph()` is seeded only by a seed set while it is the default, so every block needs its own
+    (fair check 36, items 129, 134, 138, 140: the Udacity assignments build a new graph per model)."""
     named = not block.shown.endswith(")")
+    blocks = [block]
+    for other in others:
+        if other is not None and all(other.graph != b.graph for b in blocks):
+            blocks.append(other)
+    if len(blocks) > 1:
+        places = [f"cell {b.cell} (line {b.line})" for b in blocks]
+        which = f"`with {block.context}:` block" if all(b.context == block.context for b in blocks) else "graph block"
+        return (f"Seed {lib.label} inside each {which} that builds its ops, before them: {', '.join(places[:-1])} and "
+                f"{places[-1]}. {seeding} seeds the graph that is the default where it is called, and each of these "
+                "blocks makes another graph the default: a seed set in one does not reach the others"
+                + (" (or set `.seed = SEED` on each new graph)" if named else ""))
     return (f"Seed {lib.label} inside the `with {block.context}:` block (cell {block.cell}, line {block.line}), before its ops: "
             f"{seeding} seeds the graph that is the default where it is called, `{block.shown}` only inside the block"
             + (f" (or set `{block.shown}.seed = SEED`)" if named else ""))
@@ -5488,7 +5635,9 @@ class UnseededRandom(Rule):
         "TensorFlow 1 (a notebook calling `tf.Session`, `tf.placeholder`, `tf.contrib`…, importing "
         "`tensorflow.examples.tutorials` or pinning TensorFlow 1 beside it); for a TensorFlow 1 draw built inside "
         "`with graph.as_default():` it says to seed inside that block (the call seeds the graph that is the default "
-        "where it runs); after a `tf.reset_default_graph()` that runs before the draw (and after the notebook's seed), it says to "
+        "where it runs), and inside each such block when the library's draws are built in several graphs (each "
+        "module-level `graph = tf.Graph()` makes another graph, even under the same name, which a seed set in an earlier "
+        "block of that name does not reach); after a `tf.reset_default_graph()` that runs before the draw (and after the notebook's seed), it says to "
         "seed right after that reset, which drops a graph seed set before it. The fix's place is the first code cell, or beside the notebook's existing seed, unless the "
         "package the seeding call needs is first imported in a later cell: then it names that cell. A catalogued call that "
         "re-seeds libraries itself, from its seed keyword or else from the OS's entropy (trax's "
@@ -5502,6 +5651,9 @@ class UnseededRandom(Rule):
         "`keras` imported beside TensorFlow 1 calls) take their seeds from NumPy (`np.random.randint` when no seed is "
         "given): they are NumPy draws, seeded by `np.random.seed`, and the fix says so (that Keras has no "
         "`keras.utils.set_random_seed`); `tf.keras` and later Keras are TensorFlow's. "
+        "A seeding function assigned to instead of called (`np.random.seed = 100`, `torch.manual_seed = 0`) seeds nothing "
+        "and replaces the function by the value: the finding of its library names that line (a related location) and its "
+        "fix is the call (`np.random.seed(100)`), in place of the assignment when it runs before the draw. "
         "A draw on a line with `# noqa: RND001` is left out. "
         "Layer constructions are not reported for a library whose weights the notebook loads "
         "(`load_weights`, `load_state_dict`, `from_pretrained`, `monai.bundle.load(…, model=net)`): their random "
@@ -5510,7 +5662,9 @@ class UnseededRandom(Rule):
         "`out + \"/best.h5\"`, or one file of a checkpoint template, `out + \"/weights.{epoch:02d}.hdf5\"` then "
         "`load_weights(out + \"/weights.04.hdf5\")`: those weights were trained "
         "from its own draws; nor when what is loaded is another of its networks' weights, "
-        "`target.load_state_dict(policy.state_dict())`, `set_weights(model.get_weights())`: a copy of its own draws; nor when it is one layer's, `emb.set_weights([matrix])` on a "
+        "`target.load_state_dict(policy.state_dict())`, `set_weights(model.get_weights())`: a copy of its own draws; nor a "
+        "state dict read back by `torch.load` from a file it saves to, `load_state_dict(torch.load(save_file_name))` or "
+        "`checkpoint = torch.load(path)` then `load_state_dict(checkpoint['state_dict'])`; nor when it is one layer's, `emb.set_weights([matrix])` on a "
         "name the cell binds to a Keras layer, which only makes that layer draw nothing), nor for a pretrained backbone (`weights=\"imagenet\"`, `pretrained=True`), which "
         "loads only its own layers: the head built on top of it starts from random weights; so does the head a notebook "
         "class builds beside a `from_pretrained` backbone (`self.lm = TFDistilBertModel.from_pretrained(name)`, "
@@ -5606,7 +5760,16 @@ class UnseededRandom(Rule):
         "PyTorch method writing it into a function-local array (`out[i].masked_fill_(mask, colour[i])`) or, at module "
         "level, into another tensor (`y.add_(x)`) follows that one, a name a loop's body binds afresh from another value "
         "(a later cell's own `idx = np.random.randint(m)` at the top of its loop) no longer holds it for the rest of the "
-        "turn, a sampling `model.generate(…, do_sample=True)` is followed from its tokens, and an `assert` reading it neither uses nor shows it. A value yielded, stored outside the function, "
+        "turn, a sampling `model.generate(…, do_sample=True)` is followed from its tokens, and an `assert` reading it neither uses nor shows it. "
+        "A function or method whose name says it shows (`display_*`, `show_*`, `plot_*`: Mask R-CNN's "
+        "`visualize.display_top_masks(image, mask, …)`, an imported `display_images`; not the notebook's own defs, whose "
+        "bodies are followed) is a display, and so is a display method of the value itself (`df.boxplot()` of a frame of the "
+        "draws); a name bound to what a display returns (`caps = ax.boxplot(s)`, its artists) and never read is no result. "
+        "An item getter of one of the notebook's objects (`dataset.load_image(image_id)`, any `get_*`/`load_*` method but "
+        "the weight loaders) given the value, whose result is taken (not a statement of its own), is followed from its "
+        "result. A comprehension's variables are its own (a later `[int(x) for x in other]` does not read an earlier `x`), "
+        "and a helper defined more than once with the same code is followed whichever definition runs. "
+        "A value yielded, stored outside the function, "
         "passed to another object's method (`model.fit(ds)`), reduced to a statistic "
         "(`idx.sum()`, `np.mean(sample)`; not a statistic of a handful of values drawn once, at most 25 by literal sizes, "
         "as they were drawn: `number = np.random.randint(1, 20, 5)` then `print(number.max())` shows the method on an "
@@ -6121,6 +6284,30 @@ class UnseededRandom(Rule):
             "    for step in range(1, len(time) + 1):\n        ar[step] += rho * ar[step - 1]\n    return ar[1:] * amplitude",
             "series = autocorrelation(time, 10)\nplot_series(time[:200], series[:200])",
         )),
+        # Fair check 36, item 142 (rnd001-value-reaches-only-display): toy normal draws only
+        # box-plotted, the plots' artists bound to names nothing reads (`normal_caps`) or restyled,
+        # and a frame of them drawn by its own `boxplot` method.
+        Example(cells=(
+            "import numpy as np\nimport pandas as pd\nimport matplotlib.pyplot as plt",
+            "s = np.random.normal(0, 1, 1000)",
+            "fig, axes = plt.subplots(nrows=1, ncols=2)\nnormal_caps = axes[0].boxplot(s, labels=['Normal Caps'])\n"
+            "big_caps = axes[1].boxplot(s, labels=['Longer Caps'])\nfor cap in big_caps['caps']:\n"
+            "    cap.set_xdata(cap.get_xdata() + np.array([-.15, .15]))",
+            "s = np.random.normal(0, 1, 1000)\ndf = pd.DataFrame(s)\nbPlot = df.boxplot(whiskerprops=dict(linestyle='--'))",
+        )),
+        # Fair check 36, item 128 (rnd001-display-only-pick): random training image ids loaded by the
+        # dataset's `load_image`/`load_mask` (their value taken) and drawn by Mask R-CNN's own
+        # `display_*` helper; the comprehension's `x` is its own, so the same line over another
+        # image's classes in a later cell does not read the pick.
+        Example(cells=(
+            "import numpy as np\nfrom mrcnn import visualize, utils\nfrom mrcnn.model import log",
+            "image_ids = np.random.choice(dataset.image_ids, 4)\nfor image_id in image_ids:\n"
+            "    image = dataset.load_image(image_id)\n    mask, class_ids = dataset.load_mask(image_id)\n"
+            "    class_ids = [int(x) for x in class_ids]\n"
+            "    visualize.display_top_masks(image, mask, class_ids, dataset.class_names, limit=1)",
+            "image_id = 7\nmask, class_ids = dataset.load_mask(image_id)\nclass_ids = np.array([int(x) for x in class_ids])\n"
+            "log('class_ids', class_ids)",
+        )),
         # Multi-backend Keras before 2.4 ("Using TensorFlow backend." when imported) takes its
         # initialisers' and dropout's seeds from NumPy: `np.random.seed` seeds the model (fair
         # check 31, item 144: Coursera's Emojify V2).
@@ -6627,6 +6814,17 @@ class UnseededRandom(Rule):
             "X_tr, X_te, y_tr, y_te = train_test_split(df[['a']], df['y'], random_state=np.random.randint(100))",
             "m = LogisticRegression().fit(X_tr, y_tr)\nprint(m.score(X_te, y_te))",
         ), expect=((2, 1),)),
+        # A state dict read back with `torch.load` from the file the notebook saved it to (early
+        # stopping's best epoch; a checkpoint dict's 'state_dict'): weights trained from its own
+        # draws, restored, not loaded from outside (fair check 36, Boats_Model's `nn.Linear` head).
+        Example(cells=(
+            "import torch\nfrom torch import nn",
+            "head = nn.Linear(2048, 10)\nfor x, y in loader:\n    loss = criterion(head(x), y)\n    loss.backward()\n    optimizer.step()\n"
+            "torch.save(head.state_dict(), save_file_name)",
+            "def load_checkpoint(path):\n    checkpoint = torch.load(path)\n    head.load_state_dict(checkpoint['state_dict'])\n\n"
+            "head.load_state_dict(torch.load(save_file_name))\nload_checkpoint(path)",
+            "def save_checkpoint(model, path):\n    torch.save({'state_dict': model.state_dict()}, path)",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -6736,8 +6934,10 @@ class UnseededRandom(Rule):
             if reset is not None and reset[0] >= (imported or 0):
                 fix = (f"Seed {lib.label} right after the tf.reset_default_graph() of cell {reset[0]} (line {reset[1]}), "
                        f"which drops a graph seed set before it: {lib_fix}")
+            # (the graphs of its other draws: each graph block needs its own seed)
+            other_blocks = [_graph_block(rf, o) for o in others] if block is not None else []
             if block is not None:
-                fix = _block_fix(lib, block, "tf.set_random_seed(SEED)")
+                fix = _block_fix(lib, block, "tf.set_random_seed(SEED)", other_blocks)
             cell, line, column = _located(draw)
             end_line = draw.call.end_line
             subject = f"`{draw.shown}`{where} draws"
@@ -6775,7 +6975,7 @@ class UnseededRandom(Rule):
                            f"which drops a graph seed set before it (the existing seed in cell {first_seed.ca.cell.index} "
                            f"comes before it): {lib_fix}")
                 if block is not None:
-                    fix = _block_fix(lib, block, "tf.set_random_seed(SEED)")
+                    fix = _block_fix(lib, block, "tf.set_random_seed(SEED)", other_blocks)
                 related += ((first_seed.ca.cell, first_seed.call.line, first_seed.call.column),)
             blocked = _blocked_seed(rf, draw, seeds) if not component else None
             seed_text = "which no call before it seeds"
@@ -6809,7 +7009,7 @@ class UnseededRandom(Rule):
                                    + f", and the draw is built in `{draw_graph.shown}` (the `with {draw_graph.context}:` of cell "
                                    f"{draw_graph.cell}, line {draw_graph.line}): a graph-level seed belongs to the graph "
                                    "that is the default where it is set")
-                        fix = _block_fix(lib, draw_graph, f"{seed.shown}(SEED)")
+                        fix = _block_fix(lib, draw_graph, f"{seed.shown}(SEED)", [_graph_block(rf, o) for o in others])
                     elif seed_graph is not None:
                         partial = (f"; the {seed_at} is set inside the `with {seed_graph.context}:` block of cell {seed_graph.cell} (line "
                                    f"{seed_graph.line}), and seeds only `{seed_graph.shown}`, "
@@ -6826,6 +7026,22 @@ class UnseededRandom(Rule):
                         f"without it, it re-seeds {_libraries_text(catalog, r_libraries)} from the operating system's "
                         "entropy when it runs, so no seed set before it reaches the draws after it")
                 related += ((r_ca.cell, r_call.line, r_call.column),)
+            assignments = ctx.shared("randomness.seed_assignments", lambda: _seed_assignments(ctx, catalog))
+            assigned = next((a for a in assignments if library in a[5]), None) if not component else None
+            if assigned is not None:
+                # `np.random.seed = 100` (fair check 36, item 141): the notebook meant to seed the
+                # library here and did not; the fix is that call, where the assignment is when it
+                # runs before the draw.
+                a_ca, a_line, a_column, a_shown, a_value, _ = assigned
+                partial += (f"; the `{a_shown} = {a_value}` of cell {a_ca.cell.index} (line {a_line}) assigns to "
+                            f"`{a_shown}` instead of calling it: it seeds nothing, and replaces the function by that value")
+                when = rf.draw_moment(draw)
+                call_text = f"{a_shown}({a_value})"
+                if when is not None and (a_ca.cell.index, a_line, a_column) < when[0]:
+                    fix = f"Call {call_text} in place of the assignment `{a_shown} = {a_value}` (cell {a_ca.cell.index}, line {a_line})"
+                else:
+                    fix += f"; and drop the assignment `{a_shown} = {a_value}` (cell {a_ca.cell.index}, line {a_line}), which replaces the function"
+                related += ((a_ca.cell, a_line, a_column),)
             state = f"{lib.label} (Keras before 2.4 seeds its layers from it)" if old_keras else lib.label
             message = f"{subject} from the global random state of {state}, {seed_text}{more}{partial}"
             if library == "numpy" and not component:
@@ -7219,6 +7435,19 @@ class MissingRandomState(Rule):
             "reducer = UMAP(n_components=2)\ndf[['umap_x', 'umap_y']] = reducer.fit_transform(np.stack(df.fp))\n"
             "df['weight'] = df.smiles.apply(len)\nsns.scatterplot(data=df, x='umap_x', y='umap_y', hue='label')",
             "print(df['weight'].mean())",
+        )),
+        # Fair check 36, item 144 (`rnd002-tsne-only-plotted`): the layout drawn by the notebook's
+        # `plot` helper, defined again with the same code in a later cell (whichever runs, the same
+        # body is followed).
+        Example(cells=(
+            "import numpy as np\nfrom matplotlib import pylab\nfrom sklearn.manifold import TSNE",
+            "tsne = TSNE(perplexity=30, n_components=2, init='pca', n_iter=5000)\ntwo_d = tsne.fit_transform(emb[1:401, :])",
+            "def plot(embeddings, labels):\n  assert embeddings.shape[0] >= len(labels), 'More labels than embeddings'\n"
+            "  pylab.figure(figsize=(15, 15))\n  for i, label in enumerate(labels):\n    x, y = embeddings[i, :]\n"
+            "    pylab.scatter(x, y)\n    pylab.annotate(label, xy=(x, y))\n  pylab.show()\n\nplot(two_d, words)",
+            "def plot(embeddings, labels):\n  assert embeddings.shape[0] >= len(labels), 'More labels than embeddings'\n"
+            "  pylab.figure(figsize=(15, 15))\n  for i, label in enumerate(labels):\n    x, y = embeddings[i, :]\n"
+            "    pylab.scatter(x, y)\n    pylab.annotate(label, xy=(x, y))\n  pylab.show()\n\nplot(two_d, words)",
         )),
         # A 2-D TruncatedSVD projection only drawn (fair check 25, `rnd002-embedding-only-plotted`):
         # as a scatter, and coloured by the points' density through the notebook's helper (its
