@@ -1376,6 +1376,24 @@ def test_a_distribution_on_no_package_index_is_not_given_a_pinned_requirements_l
     assert found(audit(write_notebook(conda / "d.ipynb", ["import graph_tool"])), "DEP001") == []
 
 
+def test_pyqt4_is_given_its_conda_and_system_packages_not_a_pinned_requirements_line(tmp_path):
+    # Fair check 36, item 15: `from PyQt4 import QtGui` was told to add "a pinned line for `PyQt4`", whose page on the
+    # package index has no files. The fix names conda-forge's pyqt 4.11 and the system packages, and says that porting
+    # to PyQt5 lasts; an environment declaring `pyqt=4.11` declares it, as the fix says to.
+    root = make_repo(tmp_path / "bare", {})
+    (dep002,) = [d for d in audit(write_notebook(root / "a.ipynb", ["from PyQt4 import QtGui"])) if d.code == "DEP002"]
+    assert "`pyqt=4.11` in an environment.yml" in dep002.fix and "`python-qt4`" in dep002.fix and "PyQt5" in dep002.fix
+    assert "requirements.txt" not in dep002.fix
+    other = make_repo(tmp_path / "other", {"requirements.txt": "numpy==2.0.1\n"})
+    (dep001,) = [d for d in audit(write_notebook(other / "b.ipynb", ["from PyQt4 import QtGui"])) if d.code == "DEP001"]
+    assert "conda-forge" in dep001.fix and "(pinned)" not in dep001.fix
+    conda = make_repo(tmp_path / "conda", {"environment.yml": "channels:\n  - conda-forge\ndependencies:\n  - python=2.7\n  - pyqt=4.11\n"})
+    assert found(audit(write_notebook(conda / "c.ipynb", ["from PyQt4 import QtGui"])), "DEP001") == []
+    # Its system package in an apt.txt provides it: nothing to declare.
+    apt = make_repo(tmp_path / "apt", {"apt.txt": "python-qt4\n", "requirements.txt": "numpy==2.0.1\n"})
+    assert found(audit(write_notebook(apt / "d.ipynb", ["from PyQt4 import QtGui"])), "DEP001") == []
+
+
 def test_a_module_a_declared_distributions_dependency_provides_is_added_as_that_dependency(tmp_path):
     # Fair check 35, item 3: `import theano` beside a declared pymc3 (3.11 runs on Theano-PyMC, which provides
     # `theano`) was fixed by "Add `Theano` (pinned)", a second copy of the module that would clash.

@@ -969,8 +969,9 @@ class UndeclaredImport(Rule):
         "was meant and the fix corrects the spelling instead of adding a line pip could not install (the JSON `data` "
         "names the `local` module and no distribution)."
         " A distribution on no package index pip reads (`[not_on_index]` of `rules/distributions.toml`: graph-tool, "
-        "`import graph_tool`) gets no pinned line either, here and in DEP002: the fix names its conda package and channel "
-        "and the system packages that provide it; and when an apt.txt around the notebook declares one of those system "
+        "`import graph_tool`; PyQt4, whose page there has no files) gets no pinned line either, here and in DEP002: the fix "
+        "names its conda package and channel and the system packages that provide it (and the catalogue's note: for PyQt4, "
+        "that porting to PyQt5 lasts); and when an apt.txt around the notebook declares one of those system "
         "packages, or an install line of the notebook that DEP003 reports installs one (`!apt-get install "
         "python3-graph-tool`), nothing is reported here: that line is the root cause. A module that a declared "
         "distribution's own dependency provides under another name (`[dependency_provides]`: `theano` beside a declared "
@@ -1717,7 +1718,7 @@ class NoManifest(Rule):
         "the repository did not commit, `helper` (the file to commit), and the message of the fold says to commit it beside "
         "each notebook instead of \"one line to add\". An import that is a near miss of a module beside the notebook "
         "(`utilties` beside `utilities.py`; see DEP001) is reported as that typo, its fix the spelling; a distribution "
-        "on no package index (graph-tool; see DEP001) is given its conda or system package, or not reported when the "
+        "on no package index (graph-tool, PyQt4; see DEP001) is given its conda or system package, or not reported when the "
         "notebook's own apt line, which DEP003 reports, installs it."
     )
     why_bad = (
@@ -1816,6 +1817,9 @@ class NoManifest(Rule):
                 expect=((2, 1), (2, 2))),
         # Without that line, the fix names its conda package or the system package, not a pinned requirements line.
         Example(cells=("import graph_tool as gt",), expect=((1, 1),)),
+        # PyQt4 is on no package index either (its page there has no files): the fix names conda-forge's `pyqt=4.11` and
+        # the system packages, and says that porting to PyQt5 lasts (fair check 36, item 15).
+        Example(cells=("from PyQt4 import QtGui\napp = QtGui.QApplication([])",), expect=((1, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2560,10 +2564,14 @@ def _not_on_index_fix(distribution: str, entry: dict) -> str:
     requirements line pip cannot resolve (fair check 35, item 7: `graph_tool`)."""
     conda, channel = entry.get("conda") or distribution, entry.get("channel") or "conda-forge"
     apt = [p for p in entry.get("apt", ()) if isinstance(p, str)]
+    # (`note`: what else to know about it; PyQt4's is that porting to PyQt5 lasts, fair check 36, item 15)
+    note = entry.get("note") if isinstance(entry.get("note"), str) else ""
     return (f"`{distribution}` is on no package index pip reads (`pip install {distribution}` finds nothing): declare "
             f"`{conda}` in an environment.yml whose `channels:` list has `{channel}`"
-            + (f", or install the system package {', '.join(f'`{p}`' for p in apt)} where the environment is built "
-               "(the image's Dockerfile, a Binder `apt.txt`)" if apt else ""))
+            + (f", or install {'the system package' if len(apt) == 1 else 'one of the system packages'} "
+               f"{', '.join(f'`{p}`' for p in apt)} where the environment is built "
+               "(the image's Dockerfile, a Binder `apt.txt`)" if apt else "")
+            + (f". {note[0].upper()}{note[1:]}" if note else ""))
 
 
 def _environments_in_code(ctx: RuleContext) -> Iterator[Hit]:
