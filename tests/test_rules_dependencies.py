@@ -897,6 +897,18 @@ def test_dep003_declares_the_new_name_of_a_renamed_distribution(tmp_path):
     assert "declare `prophet` and `import prophet` instead of `import fbprophet`" in dep002.fix, dep002.fix
 
 
+def test_plotly_express_is_told_as_folded_into_plotly(tmp_path):
+    # Fair check 36, item 13: `import plotly_express as px` was told to add a pinned line for `plotly_express`, a shim
+    # whose last release only imports `plotly.express`: the finding stays, and the fix says plotly is the line.
+    root = make_repo(tmp_path, {})
+    (dep002,) = [d for d in audit(write_notebook(root / "nb.ipynb", ["import plotly_express as px\npx.line(x=[1], y=[2])"]))
+                 if d.code == "DEP002"]
+    assert "declare `plotly` and `import plotly.express` instead of `import plotly_express`" in dep002.fix, dep002.fix
+    other = make_repo(tmp_path / "other", {"requirements.txt": "numpy==2.0.1\n"})
+    (dep001,) = [d for d in audit(write_notebook(other / "nb.ipynb", ["import plotly_express as px"])) if d.code == "DEP001"]
+    assert "`plotly_express` was folded into plotly as `plotly.express`" in dep001.fix, dep001.fix
+
+
 def test_dep003_says_a_find_links_page_goes_with_the_pins(tmp_path):
     root = make_repo(tmp_path, {})
     nb = write_notebook(root / "nb.ipynb", ["!pip install -q torch-scatter -f https://data.pyg.org/whl/torch-${TORCH}.html"])

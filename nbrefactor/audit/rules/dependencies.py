@@ -502,6 +502,10 @@ _RENAMED: dict[str, tuple[str, str, Optional[tuple[str, str]]]] = {
     "pyramid-arima": ("pmdarima", "renamed `pmdarima` at 1.0, in 2018, after its last release, 0.9.0", ("pyramid", "pmdarima")),
     "msgpack-python": ("msgpack", "deprecated for `msgpack` after its last release, 0.5.6 of 2018", None),
     "pytorch": ("torch", "a placeholder on the package index whose install fails, not PyTorch's `torch`", None),
+    # Fair check 36, item 13: `import plotly_express as px`. The 0.4.1 wheel's whole module is `from plotly.express
+    # import *` ("`plotly_express` is now an alias for `plotly.express`") and it requires plotly>=4.1.0.
+    "plotly-express": ("plotly", "folded into plotly as `plotly.express` at plotly 4.1, and its last release, 0.4.1, only "
+                       "imports that", ("plotly_express", "plotly.express")),
 }
 
 
@@ -1988,7 +1992,8 @@ class InNotebookInstall(Rule):
         "`setuptools<71.0.0`, and PyPI's "
         "`sklearn` placeholder said as scikit-learn, its `bs4` dummy as beautifulsoup4, and an unpinned distribution "
         "renamed or replaced on PyPI by its new name, saying why: `fbprophet` as prophet, `tensorflow-gpu` as tensorflow, "
-        "`pyramid-arima` as pmdarima, `msgpack-python` as msgpack, `pytorch` as torch; a pinned one keeps its release), where the project's environment files are conda environment files "
+        "`pyramid-arima` as pmdarima, `msgpack-python` as msgpack, `pytorch` as torch, `plotly-express` (folded into plotly as "
+        "`plotly.express`) as plotly; a pinned one keeps its release), where the project's environment files are conda environment files "
         "only, in the one DEP001 names (its `dependencies:` list for a `conda install` line, its `pip:` list for a pip line), "
         "or, where the project's only environment files are Dockerfiles, in a RUN line of the nearest one that is not a "
         "contributors' workstation (pytest, sphinx, ruff; DEP001); a package a manifest declares already is said to be, with the "
