@@ -127,7 +127,8 @@ class Removal:
     along: str = ""
     # The requirement that keeps the old API, where a bound on `distribution` cannot (fair check 36, item 34:
     # `tf.keras.optimizers.Adam(lr=…)` is Keras 3's from TensorFlow 2.16, which requires keras>=3, so "pin
-    # keras<3.0.0" beside an unpinned tensorflow keeps nothing: `tensorflow<2.16` does); `pin_why` says why.
+    # keras<3.0.0" beside an unpinned tensorflow keeps nothing; and from TensorFlow 2.11 tf.keras' optimizers drop
+    # `lr` with a warning: `tensorflow<2.11` keeps it); `pin_why` says why.
     pin: str = ""
     pin_why: str = ""
 
@@ -1898,7 +1899,7 @@ class UsesRemovedApi(Rule):
             keeps = (f" (not {' or '.join(f'`{distribution}<{f.removed_in}`' for f in later)} alone: "
                      f"{'that' if len(later) == 1 else 'each'} still lacks the {lowest.removed_in} removals)" if later else "")
             # The requirement that keeps the oldest release's APIs: the bound on the distribution, or an entry's own
-            # `pin` where that bound cannot (`tf.keras` is the Keras TensorFlow requires: `tensorflow<2.16`, fair
+            # `pin` where that bound cannot (`tf.keras` is the Keras TensorFlow requires: `tensorflow<2.11`, fair
             # check 36, item 34).
             pins = list(dict.fromkeys(u.entry.pin or f"{distribution}<{lowest.removed_in}" for u in lowest.group))
             whys = list(dict.fromkeys(u.entry.pin_why for u in lowest.group if u.entry.pin and u.entry.pin_why))
