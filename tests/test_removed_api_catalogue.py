@@ -521,6 +521,13 @@ def test_tf_keras_lr_is_kept_by_a_tensorflow_pin_not_a_keras_one(tmp_path) -> No
     ("X = df.ix[0:4].values", "`.loc[…]` (labels) or `.iloc[…]` (positions)", "its indexers"),
     ("X = df.ix[:, 0:4].values\ny = df.ix[:, 'a']", "`.loc[…]` (labels) or `.iloc[…]` (positions)", "its indexers"),
     ("X = df.ix[:, cols]", "`.loc[…]` (labels) or `.iloc[…]` (positions)", "its indexers"),
+    # Columns labelled by integers (`df[0]`, or `header=None`), which `.ix` read as labels: both (fair check 36's
+    # `df_higgs_train.ix[:, 1:29]` beside `df_higgs_train[0]`).
+    ("X = df.ix[:, 1:29]\ny = df[0]", "`.loc[…]` (labels) or `.iloc[…]` (positions)", "its indexers"),
+    ("raw = pd.read_csv('h.csv', header=None)\nX = raw.ix[:, 1:29]", "`.loc[…]` (labels) or `.iloc[…]` (positions)", "its indexers"),
+    # Read without a header, then named (item 39's iris table): positions again.
+    ("raw = pd.read_csv('iris.data', header=None)\nraw.columns = ['a', 'b', 'c']\nX = raw.ix[:, 0:2]",
+     "`.iloc[…]` (its column indexers are integers", "`.loc["),
 ])
 def test_the_ix_replacement_follows_what_its_indexers_are(tmp_path, cell, says, not_says) -> None:
     [found] = _dep005(tmp_path, ("import pandas as pd\ndf = pd.read_csv('iris.csv')\n" + cell,))

@@ -271,6 +271,31 @@ def _indexed(subscript: ast.Subscript) -> str:
     return ""
 
 
+def _integer_labelled_frames(ctx: RuleContext) -> frozenset[str]:
+    """Names the notebook subscripts with an integer literal (`df[0]`: a column labelled 0) or binds to a call passing
+    `header=None` (`pd.read_csv(p, header=None)`, columns 0, 1, …): frames whose columns may be labelled by integers;
+    not one whose columns a `df.columns = [<strings>]` relabels (fair check 36, item 39: the iris table is read with
+    `header=None`, then named)."""
+    names: set[str] = set()
+    named: set[str] = set()
+    for ca in ctx.cells:
+        tree = _cell_tree(ca)
+        for node in nodes_of(tree, ast.Subscript, ast.Assign) if tree is not None else ():
+            if isinstance(node, ast.Subscript):
+                key = node.slice
+                if (isinstance(node.value, ast.Name) and isinstance(key, ast.Constant) and isinstance(key.value, int)
+                        and not isinstance(key.value, bool)):
+                    names.add(node.value.id)
+            elif (isinstance(node.value, (ast.List, ast.Tuple)) and node.value.elts
+                  and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.value.elts)):
+                named.update(t.value.id for t in node.targets
+                             if isinstance(t, ast.Attribute) and t.attr == "columns" and isinstance(t.value, ast.Name))
+            elif (isinstance(node.value, ast.Call) and any(k.arg == "header" and isinstance(k.value, ast.Constant)
+                                                           and k.value.value is None for k in node.value.keywords)):
+                names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    return frozenset(names - named)
+
+
 # (fair check 36, item 39: the indexer's replacement as its subscript reads)
 _INDEXED = {"positions": "`.iloc[…]` (its column indexers are integers: positions, unless the columns are labelled by integers)",
             "labels": "`.loc[…]` (its indexers are labels)"}
@@ -915,6 +940,7 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
         return bindings[0]
 
     own: Optional[frozenset[str]] = None  # the notebook's own function names, built at a method call
+    integer_labelled: Optional[frozenset[str]] = None  # `_integer_labelled_frames`, built at an `.ix` read as positions
     read: Optional[frozenset[str]] = None  # the names the notebook reads, built at a removed `from … import`
     for ca in ctx.cells:
         tree = _cell_tree(ca)
@@ -1019,9 +1045,17 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                     receiver = ((dotted_name(node.func.value) or "") if entry.method and not (entry.keyword or entry.values)
                                 and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                                 and node.func.attr == entry.method else "")
+                    indexed = _indexed(node) if entry.indexer and kind is ast.Subscript else ""
+                    if indexed == "positions" and isinstance(node.value.value, ast.Name):
+                        # A frame whose columns are labelled by integers (`df[0]`, or read with `header=None`):
+                        # `.ix` read the integers as labels there (fair check 36: `df_higgs_train.ix[:, 1:29]` beside
+                        # `df_higgs_train[0]`), so the reading is not known to be positions.
+                        if integer_labelled is None:
+                            integer_labelled = _integer_labelled_frames(ctx)
+                        if node.value.value.id in integer_labelled:
+                            indexed = ""
                     uses.append(_Use(entry, ca, node.lineno, node.col_offset + 1, shown,
-                                     receiver=receiver if 0 < len(receiver) <= 40 else "",
-                                     indexed=_indexed(node) if entry.indexer and kind is ast.Subscript else ""))
+                                     receiver=receiver if 0 < len(receiver) <= 40 else "", indexed=indexed))
                 else:  # at the dict's value: the root every call passing that dict shares
                     uses.append(_Use(entry, written[0], written[1].lineno, written[1].col_offset + 1, shown))
     order = {id(ca): i for i, ca in enumerate(ctx.cells)}
@@ -1334,7 +1368,8 @@ class UsesRemovedApi(Rule):
         "(`fit`, and a frame's `dropna`, `copy`, `reset_index`…: `penguins = pd.read_csv(p).dropna()`, then "
         "`penguins = penguins.append(penguins)`, whose rebinding from itself keeps the kind; pandas 2.0 removed "
         "`DataFrame.append`, also reported with `ignore_index=` on any receiver), and removed indexers where subscripted (`df.ix[0, \"a\"]`: the fix names `.loc` where every indexer is a label, "
-        "`.iloc` where the rows are taken whole and the columns by integers, `df.ix[:, 0:4]`, and both otherwise, since `.ix` "
+        "`.iloc` where the rows are taken whole and the columns by integers, `df.ix[:, 0:4]`, on a frame whose columns are not "
+        "known to be labelled by integers (`df[0]`, or read with `header=None` and not renamed), and both otherwise, since `.ix` "
         "read integers as labels on an axis labelled by integers, as a default row index is); "
         "also a changed return type where the notebook unpacks the result (`lbvalue, pvalue = acorr_ljungbox(x, lags)`: "
         "statsmodels 0.13 returns a DataFrame, whose unpacking binds its column labels; not a call passing `return_df=`, "
