@@ -26,7 +26,7 @@ FIELDS = {
     "api", "distribution", "removed_in", "replacement", "source", "method", "modules", "keyword",
     "unless_path_suffix", "argument", "argument_name", "values", "receivers", "indexer",
     "unless_modules", "unless_python2", "key", "unless_receivers", "said", "unpacked", "unless_keywords",
-    "positional", "shared_with", "note", "rename", "same_without", "passed", "targets", "along", "unpinnable",
+    "positional", "shared_with", "note", "rename", "same_without", "passed", "targets", "along", "unpinnable", "pin", "pin_why",
 }
 METHOD_ONLY = {"receivers", "indexer", "unless_modules", "unless_python2", "unless_receivers", "shared_with"}
 
@@ -507,3 +507,58 @@ def test_fair36_a_removal_no_older_release_serves_offers_no_pin(tmp_path) -> Non
     fixes = {dict(d.data)["distribution"]: d.fix for d in run_example(rule_by_code("DEP005"), example, tmp_path)}
     assert "pin" not in fixes["pandas-datareader"] and fixes["pandas-datareader"].startswith("Use ")
     assert "or pin `numpy<1.24`" in fixes["numpy"]
+
+
+def _dep005(tmp_path, cells: tuple[str, ...], files: dict | None = None):
+    from nbrefactor.audit.rule_examples import run_example
+    from nbrefactor.audit.rules import rule_by_code
+
+    return list(run_example(rule_by_code("DEP005"), Example(cells=cells, files=files or {}), tmp_path))
+
+
+def test_tf_keras_lr_is_kept_by_a_tensorflow_pin_not_a_keras_one(tmp_path) -> None:
+    # Fair check 36, item 34: `keras.optimizers.Adam(lr=0.001)` after `from tensorflow import keras` was offered
+    # "pin keras<3.0.0", which cannot hold tf.keras (TensorFlow 2.16 requires Keras 3; from 2.11 its optimizers drop
+    # `lr` with only a warning: keras 2.11.0 wheel). Standalone Keras keeps its own pin.
+    [found] = _dep005(tmp_path / "a", ("from tensorflow import keras\nopt = keras.optimizers.Adam(lr=0.001)",))
+    assert found.fix.startswith("Use `tensorflow.keras.optimizers.Adam(lr=…)` → `learning_rate=`, or pin `tensorflow<2.11` ("), found.fix
+    assert "keras<3.0.0`" not in found.fix.split("(", 1)[0] and found.fix.endswith("if the notebook must keep the old API"), found.fix
+    [standalone] = _dep005(tmp_path / "b", ("from keras.optimizers import Adam\nopt = Adam(lr=0.001)",))
+    assert "or pin `keras<2.13.0` if" in standalone.fix and "tensorflow<" not in standalone.fix, standalone.fix
+
+
+@pytest.mark.parametrize(("cell", "says", "not_says"), [
+    # Fair check 36, item 39: the iris columns are named; `0:4` and `4` are positions, which `.loc` refuses there.
+    ("X = df.ix[:,0:4].values\ny = df.ix[:,4].values", "`.iloc[…]` (its column indexers are integers", "`.loc["),
+    ("X = df.ix[:, 'a'].values\ny = df.ix['r1', ['b', 'c']]", "`.loc[…]` (its indexers are labels)", "`.iloc["),
+    # Integers on the rows (a default index is integers, which `.ix` read as labels), or both readings: both.
+    ("X = df.ix[0:4].values", "`.loc[…]` (labels) or `.iloc[…]` (positions)", "its indexers"),
+    ("X = df.ix[:, 0:4].values\ny = df.ix[:, 'a']", "`.loc[…]` (labels) or `.iloc[…]` (positions)", "its indexers"),
+    ("X = df.ix[:, cols]", "`.loc[…]` (labels) or `.iloc[…]` (positions)", "its indexers"),
+    # Columns labelled by integers (`df[0]`, or `header=None`), which `.ix` read as labels: both (fair check 36's
+    # `df_higgs_train.ix[:, 1:29]` beside `df_higgs_train[0]`).
+    ("X = df.ix[:, 1:29]\ny = df[0]", "`.loc[…]` (labels) or `.iloc[…]` (positions)", "its indexers"),
+    ("raw = pd.read_csv('h.csv', header=None)\nX = raw.ix[:, 1:29]", "`.loc[…]` (labels) or `.iloc[…]` (positions)", "its indexers"),
+    # Read without a header, then named (item 39's iris table): positions again.
+    ("raw = pd.read_csv('iris.data', header=None)\nraw.columns = ['a', 'b', 'c']\nX = raw.ix[:, 0:2]",
+     "`.iloc[…]` (its column indexers are integers", "`.loc["),
+])
+def test_the_ix_replacement_follows_what_its_indexers_are(tmp_path, cell, says, not_says) -> None:
+    [found] = _dep005(tmp_path, ("import pandas as pd\ndf = pd.read_csv('iris.csv')\n" + cell,))
+    assert says in found.fix and not_says not in found.fix, found.fix
+
+
+def test_scipy_imread_is_replaced_by_imageio_only(tmp_path) -> None:
+    # Fair check 36, items 35 and 37: `plt.imread` reads a PNG as floats in 0-1, which `(x - 127.5) / 255` then
+    # normalises into other numbers; imageio keeps scipy's 0-255 integers.
+    for n, cell in enumerate(("from scipy import ndimage\nimg = ndimage.imread('a.png')", "from scipy import misc\nimg = misc.imread('a.png')")):
+        [found] = _dep005(tmp_path / str(n), (cell,))
+        assert "→ `imageio.v2.imread` (`imageio.imread` before imageio 2.16" in found.fix, found.fix
+        assert "(or `matplotlib.pyplot.imread`)" not in found.fix
+
+
+def test_initialize_all_variables_is_a_tensorflow_2_removal(tmp_path) -> None:
+    # Fair check 36, item 41: the LSTM assignment's finding listed tf.placeholder and tf.Session, not
+    # tf.initialize_all_variables (exported only as v1 since TensorFlow 2.0).
+    [found] = _dep005(tmp_path, ("import tensorflow as tf\nx = tf.placeholder(tf.float32)\ninit = tf.initialize_all_variables()",))
+    assert found.message.startswith("`tensorflow.placeholder`, `tensorflow.initialize_all_variables` were removed in tensorflow 2.0"), found.message

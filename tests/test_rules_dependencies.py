@@ -897,6 +897,18 @@ def test_dep003_declares_the_new_name_of_a_renamed_distribution(tmp_path):
     assert "declare `prophet` and `import prophet` instead of `import fbprophet`" in dep002.fix, dep002.fix
 
 
+def test_plotly_express_is_told_as_folded_into_plotly(tmp_path):
+    # Fair check 36, item 13: `import plotly_express as px` was told to add a pinned line for `plotly_express`, a shim
+    # whose last release only imports `plotly.express`: the finding stays, and the fix says plotly is the line.
+    root = make_repo(tmp_path, {})
+    (dep002,) = [d for d in audit(write_notebook(root / "nb.ipynb", ["import plotly_express as px\npx.line(x=[1], y=[2])"]))
+                 if d.code == "DEP002"]
+    assert "declare `plotly` and `import plotly.express` instead of `import plotly_express`" in dep002.fix, dep002.fix
+    other = make_repo(tmp_path / "other", {"requirements.txt": "numpy==2.0.1\n"})
+    (dep001,) = [d for d in audit(write_notebook(other / "nb.ipynb", ["import plotly_express as px"])) if d.code == "DEP001"]
+    assert "`plotly_express` was folded into plotly as `plotly.express`" in dep001.fix, dep001.fix
+
+
 def test_dep003_says_a_find_links_page_goes_with_the_pins(tmp_path):
     root = make_repo(tmp_path, {})
     nb = write_notebook(root / "nb.ipynb", ["!pip install -q torch-scatter -f https://data.pyg.org/whl/torch-${TORCH}.html"])
@@ -1374,6 +1386,24 @@ def test_a_distribution_on_no_package_index_is_not_given_a_pinned_requirements_l
     assert "conda-forge" in dep001.fix and "(pinned)" not in dep001.fix
     conda = make_repo(tmp_path / "conda", {"environment.yml": "channels:\n  - conda-forge\ndependencies:\n  - graph-tool=2.58\n"})
     assert found(audit(write_notebook(conda / "d.ipynb", ["import graph_tool"])), "DEP001") == []
+
+
+def test_pyqt4_is_given_its_conda_and_system_packages_not_a_pinned_requirements_line(tmp_path):
+    # Fair check 36, item 15: `from PyQt4 import QtGui` was told to add "a pinned line for `PyQt4`", whose page on the
+    # package index has no files. The fix names conda-forge's pyqt 4.11 and the system packages, and says that porting
+    # to PyQt5 lasts; an environment declaring `pyqt=4.11` declares it, as the fix says to.
+    root = make_repo(tmp_path / "bare", {})
+    (dep002,) = [d for d in audit(write_notebook(root / "a.ipynb", ["from PyQt4 import QtGui"])) if d.code == "DEP002"]
+    assert "`pyqt=4.11` in an environment.yml" in dep002.fix and "`python-qt4`" in dep002.fix and "PyQt5" in dep002.fix
+    assert "requirements.txt" not in dep002.fix
+    other = make_repo(tmp_path / "other", {"requirements.txt": "numpy==2.0.1\n"})
+    (dep001,) = [d for d in audit(write_notebook(other / "b.ipynb", ["from PyQt4 import QtGui"])) if d.code == "DEP001"]
+    assert "conda-forge" in dep001.fix and "(pinned)" not in dep001.fix
+    conda = make_repo(tmp_path / "conda", {"environment.yml": "channels:\n  - conda-forge\ndependencies:\n  - python=2.7\n  - pyqt=4.11\n"})
+    assert found(audit(write_notebook(conda / "c.ipynb", ["from PyQt4 import QtGui"])), "DEP001") == []
+    # Its system package in an apt.txt provides it: nothing to declare.
+    apt = make_repo(tmp_path / "apt", {"apt.txt": "python-qt4\n", "requirements.txt": "numpy==2.0.1\n"})
+    assert found(audit(write_notebook(apt / "d.ipynb", ["from PyQt4 import QtGui"])), "DEP001") == []
 
 
 def test_a_module_a_declared_distributions_dependency_provides_is_added_as_that_dependency(tmp_path):

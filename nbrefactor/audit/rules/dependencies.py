@@ -502,6 +502,10 @@ _RENAMED: dict[str, tuple[str, str, Optional[tuple[str, str]]]] = {
     "pyramid-arima": ("pmdarima", "renamed `pmdarima` at 1.0, in 2018, after its last release, 0.9.0", ("pyramid", "pmdarima")),
     "msgpack-python": ("msgpack", "deprecated for `msgpack` after its last release, 0.5.6 of 2018", None),
     "pytorch": ("torch", "a placeholder on the package index whose install fails, not PyTorch's `torch`", None),
+    # Fair check 36, item 13: `import plotly_express as px`. The 0.4.1 wheel's whole module is `from plotly.express
+    # import *` ("`plotly_express` is now an alias for `plotly.express`") and it requires plotly>=4.1.0.
+    "plotly-express": ("plotly", "folded into plotly as `plotly.express` at plotly 4.1, and its last release, 0.4.1, only "
+                       "imports that", ("plotly_express", "plotly.express")),
 }
 
 
@@ -978,8 +982,9 @@ class UndeclaredImport(Rule):
         "was meant and the fix corrects the spelling instead of adding a line pip could not install (the JSON `data` "
         "names the `local` module and no distribution)."
         " A distribution on no package index pip reads (`[not_on_index]` of `rules/distributions.toml`: graph-tool, "
-        "`import graph_tool`) gets no pinned line either, here and in DEP002: the fix names its conda package and channel "
-        "and the system packages that provide it; and when an apt.txt around the notebook declares one of those system "
+        "`import graph_tool`; PyQt4, whose page there has no files) gets no pinned line either, here and in DEP002: the fix "
+        "names its conda package and channel and the system packages that provide it (and the catalogue's note: for PyQt4, "
+        "that porting to PyQt5 lasts); and when an apt.txt around the notebook declares one of those system "
         "packages, or an install line of the notebook that DEP003 reports installs one (`!apt-get install "
         "python3-graph-tool`), nothing is reported here: that line is the root cause. A module that a declared "
         "distribution's own dependency provides under another name (`[dependency_provides]`: `theano` beside a declared "
@@ -1746,7 +1751,7 @@ class NoManifest(Rule):
         "the repository did not commit, `helper` (the file to commit), and the message of the fold says to commit it beside "
         "each notebook instead of \"one line to add\". An import that is a near miss of a module beside the notebook "
         "(`utilties` beside `utilities.py`; see DEP001) is reported as that typo, its fix the spelling; a distribution "
-        "on no package index (graph-tool; see DEP001) is given its conda or system package, or not reported when the "
+        "on no package index (graph-tool, PyQt4; see DEP001) is given its conda or system package, or not reported when the "
         "notebook's own apt line, which DEP003 reports, installs it."
     )
     why_bad = (
@@ -1845,6 +1850,9 @@ class NoManifest(Rule):
                 expect=((2, 1), (2, 2))),
         # Without that line, the fix names its conda package or the system package, not a pinned requirements line.
         Example(cells=("import graph_tool as gt",), expect=((1, 1),)),
+        # PyQt4 is on no package index either (its page there has no files): the fix names conda-forge's `pyqt=4.11` and
+        # the system packages, and says that porting to PyQt5 lasts (fair check 36, item 15).
+        Example(cells=("from PyQt4 import QtGui\napp = QtGui.QApplication([])",), expect=((1, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2013,7 +2021,8 @@ class InNotebookInstall(Rule):
         "`setuptools<71.0.0`, and PyPI's "
         "`sklearn` placeholder said as scikit-learn, its `bs4` dummy as beautifulsoup4, and an unpinned distribution "
         "renamed or replaced on PyPI by its new name, saying why: `fbprophet` as prophet, `tensorflow-gpu` as tensorflow, "
-        "`pyramid-arima` as pmdarima, `msgpack-python` as msgpack, `pytorch` as torch; a pinned one keeps its release), where the project's environment files are conda environment files "
+        "`pyramid-arima` as pmdarima, `msgpack-python` as msgpack, `pytorch` as torch, `plotly-express` (folded into plotly as "
+        "`plotly.express`) as plotly; a pinned one keeps its release), where the project's environment files are conda environment files "
         "only, in the one DEP001 names (its `dependencies:` list for a `conda install` line, its `pip:` list for a pip line), "
         "or, where the project's only environment files are Dockerfiles, in a RUN line of the nearest one that is not a "
         "contributors' workstation (pytest, sphinx, ruff; DEP001); a package a manifest declares already is said to be, with the "
@@ -2589,10 +2598,14 @@ def _not_on_index_fix(distribution: str, entry: dict) -> str:
     requirements line pip cannot resolve (fair check 35, item 7: `graph_tool`)."""
     conda, channel = entry.get("conda") or distribution, entry.get("channel") or "conda-forge"
     apt = [p for p in entry.get("apt", ()) if isinstance(p, str)]
+    # (`note`: what else to know about it; PyQt4's is that porting to PyQt5 lasts, fair check 36, item 15)
+    note = entry.get("note") if isinstance(entry.get("note"), str) else ""
     return (f"`{distribution}` is on no package index pip reads (`pip install {distribution}` finds nothing): declare "
             f"`{conda}` in an environment.yml whose `channels:` list has `{channel}`"
-            + (f", or install the system package {', '.join(f'`{p}`' for p in apt)} where the environment is built "
-               "(the image's Dockerfile, a Binder `apt.txt`)" if apt else ""))
+            + (f", or install {'the system package' if len(apt) == 1 else 'one of the system packages'} "
+               f"{', '.join(f'`{p}`' for p in apt)} where the environment is built "
+               "(the image's Dockerfile, a Binder `apt.txt`)" if apt else "")
+            + (f". {note[0].upper()}{note[1:]}" if note else ""))
 
 
 def _environments_in_code(ctx: RuleContext) -> Iterator[Hit]:
@@ -3586,6 +3599,11 @@ class UnpinnedRequirement(Rule):
             "shown_env = Environment.get(workspace=ws, name='AzureML-Minimal')",
             "src = ScriptRunConfig(source_directory='.', script='train.py', environment=tf_env)",
         ), expect=((2, 1),)),
+        # The TensorFlow image at `latest` under a notebook importing only numpy from it: the message says the whole image
+        # floats, not numpy alone (fair check 36, item 22: Udacity's assignment 1 beside its TensorFlow Dockerfile).
+        Example(cells=("import numpy as np\nfrom sklearn.linear_model import LogisticRegression",),
+                files={"Dockerfile": "FROM gcr.io/tensorflow/tensorflow:latest\nRUN pip install scikit-learn==0.18.1\n"},
+                expect=((None, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -3675,9 +3693,12 @@ class UnpinnedRequirement(Rule):
                     None,
                     line,
                     None,
-                    f"`FROM {image}` in {manifest.path} names no build: its {', '.join(f'`{n}`' for n in names[:6])}"
-                    + (f" and {len(names) - 6} more" if len(names) > 6 else "")
-                    + f" (which the notebook imports) {'is' if len(names) == 1 else 'are'} whatever the tag points to when the image is pulled",
+                    # The image is what floats (fair check 36, item 22: "its `numpy` … is whatever the tag points to"
+                    # read as if numpy alone moved, on the TensorFlow image whose tensorflow decides): the whole image,
+                    # and with it the packages of it the notebook imports.
+                    f"`FROM {image}` in {manifest.path} names no build: the whole image, and with it the "
+                    f"{', '.join(f'`{n}`' for n in names[:6])}" + (f" and {len(names) - 6} more" if len(names) > 6 else "")
+                    + " the notebook imports from it, is whatever the tag points to when it is pulled",
                     path=manifest.path,
                     snippet=f"FROM {image}",
                     fix=(f"Pin the image to the tag of one build (`FROM {image.rsplit(':', 1)[0] if ':' in image.split('/')[-1] else image}:<tag>`), "

@@ -128,6 +128,12 @@ class Removal:
     # No release before `removed_in` works either (what it reached is gone: Google's finance API behind
     # pandas-datareader's `data_source="google"`, fair check 36, item T-7.7): the fix offers no pin.
     unpinnable: bool = False
+    # The requirement that keeps the old API, where a bound on `distribution` cannot (fair check 36, item 34:
+    # `tf.keras.optimizers.Adam(lr=…)` is Keras 3's from TensorFlow 2.16, which requires keras>=3, so "pin
+    # keras<3.0.0" beside an unpinned tensorflow keeps nothing; and from TensorFlow 2.11 tf.keras' optimizers drop
+    # `lr` with a warning: `tensorflow<2.11` keeps it); `pin_why` says why.
+    pin: str = ""
+    pin_why: str = ""
 
     @property
     def path_suffix(self) -> bool:
@@ -161,6 +167,7 @@ def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozens
             repr(e["same_without"]) if "same_without" in e else "",
             _passed(e.get("passed")),
             int(e.get("targets", 0)), str(e.get("along", "")), bool(e.get("unpinnable", False)),
+            str(e.get("pin", "")), str(e.get("pin_why", "")),
         )
         for e in data.get("removed", [])
         if e.get("api") and e.get("distribution") and e.get("removed_in") and (not e.get("method") or e.get("modules"))
@@ -235,10 +242,75 @@ def _shown_use(use: "_Use", calls: bool = True) -> str:
     return use.shown if use.entry.values or _kept_as_without(use) else _shown(use.entry)
 
 
-def _replacement(use: "_Use") -> str:
+def _indexed(subscript: ast.Subscript) -> str:
+    """What a removed indexer's subscript holds: "labels" when every indexer is a string literal (or a slice or list of
+    them), "positions" when the rows are taken whole (`:`) and the columns by integer literals (`df.ix[:, 0:4]`,
+    `df.ix[:, 4]`), else "". `.ix` read an integer as a label on an axis labelled by integers and as a position
+    otherwise: the rows' default index is integers, so integers on the rows are either; columns are labelled by
+    integers only when a frame was read without a header (fair check 36, item 39: `.ix[:, 0:4]` on the named iris
+    columns was offered `.loc`, which raises there)."""
+
+    def kind(node: ast.expr) -> str:
+        if isinstance(node, ast.Slice):
+            bounds = [kind(b) for b in (node.lower, node.upper, node.step) if b is not None]
+            return "all" if not bounds else bounds[0] if len(set(bounds)) == 1 and bounds[0] != "all" else ""
+        if isinstance(node, (ast.List, ast.Tuple)):
+            kinds = {kind(e) for e in node.elts}
+            return kinds.pop() if len(kinds) == 1 and kinds <= {"int", "str"} else ""
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            return kind(node.operand)
+        if isinstance(node, ast.Constant) and not isinstance(node.value, bool):
+            return "int" if isinstance(node.value, int) else "str" if isinstance(node.value, str) else ""
+        return ""
+
+    index = subscript.slice
+    axes = [kind(e) for e in index.elts] if isinstance(index, ast.Tuple) and index.elts else [kind(index)]
+    if "" in axes:
+        return ""
+    if all(k in ("str", "all") for k in axes) and "str" in axes:
+        return "labels"
+    if len(axes) == 2 and axes[0] == "all" and axes[1] == "int":
+        return "positions"
+    return ""
+
+
+def _integer_labelled_frames(ctx: RuleContext) -> frozenset[str]:
+    """Names the notebook subscripts with an integer literal (`df[0]`: a column labelled 0) or binds to a call passing
+    `header=None` (`pd.read_csv(p, header=None)`, columns 0, 1, …): frames whose columns may be labelled by integers;
+    not one whose columns a `df.columns = [<strings>]` relabels (fair check 36, item 39: the iris table is read with
+    `header=None`, then named)."""
+    names: set[str] = set()
+    named: set[str] = set()
+    for ca in ctx.cells:
+        tree = _cell_tree(ca)
+        for node in nodes_of(tree, ast.Subscript, ast.Assign) if tree is not None else ():
+            if isinstance(node, ast.Subscript):
+                key = node.slice
+                if (isinstance(node.value, ast.Name) and isinstance(key, ast.Constant) and isinstance(key.value, int)
+                        and not isinstance(key.value, bool)):
+                    names.add(node.value.id)
+            elif (isinstance(node.value, (ast.List, ast.Tuple)) and node.value.elts
+                  and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.value.elts)):
+                named.update(t.value.id for t in node.targets
+                             if isinstance(t, ast.Attribute) and t.attr == "columns" and isinstance(t.value, ast.Name))
+            elif (isinstance(node.value, ast.Call) and any(k.arg == "header" and isinstance(k.value, ast.Constant)
+                                                           and k.value.value is None for k in node.value.keywords)):
+                names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    return frozenset(names - named)
+
+
+# (fair check 36, item 39: the indexer's replacement as its subscript reads)
+_INDEXED = {"positions": "`.iloc[…]` (its column indexers are integers: positions, unless the columns are labelled by integers)",
+            "labels": "`.loc[…]` (its indexers are labels)"}
+
+
+def _replacement(use: "_Use", indexed: str = "") -> str:
     """The entry's replacement, `{renamed}` filled with the passed value's new name (`rename`); for a
-    keyword passed as the value the later releases behave as (`normalize=False`), deleting it."""
+    keyword passed as the value the later releases behave as (`normalize=False`), deleting it; for a removed
+    indexer whose every use reads alike (`indexed`, `_indexed`), the one that does what it did."""
     entry = use.entry
+    if entry.indexer and indexed in _INDEXED:
+        return _INDEXED[indexed]
     if use.unread:
         return f"delete `{use.unread}` from the import (the notebook never uses it)"
     if _kept_as_without(use):
@@ -273,6 +345,9 @@ class _Use:
     # user's call, not the library's private class that had the method (fair check 34, item 44:
     # `torch.utils.data.dataloader._BaseDataLoaderIter.next` → `next(dataiter)`).
     receiver: str = ""
+    # A removed indexer's subscript read (`_indexed`): "positions" (`df.ix[:, 0:4]`), "labels" (`df.ix[:, "a"]`) or
+    # "" (mixed, computed, or integers on the rows, which `.ix` read as labels on an integer index).
+    indexed: str = ""
 
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "AttributeError", "Exception", "BaseException"})
@@ -985,6 +1060,7 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
         return bindings
 
     own: Optional[frozenset[str]] = None  # the notebook's own function names, built at a method call
+    integer_labelled: Optional[frozenset[str]] = None  # `_integer_labelled_frames`, built at an `.ix` read as positions
     read: Optional[frozenset[str]] = None  # the names the notebook reads, built at a removed `from … import`
     for ca in ctx.cells:
         tree = _cell_tree(ca)
@@ -1089,8 +1165,17 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                     receiver = ((dotted_name(node.func.value) or "") if entry.method and not (entry.keyword or entry.values)
                                 and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                                 and node.func.attr == entry.method else "")
+                    indexed = _indexed(node) if entry.indexer and kind is ast.Subscript else ""
+                    if indexed == "positions" and isinstance(node.value.value, ast.Name):
+                        # A frame whose columns are labelled by integers (`df[0]`, or read with `header=None`):
+                        # `.ix` read the integers as labels there (fair check 36: `df_higgs_train.ix[:, 1:29]` beside
+                        # `df_higgs_train[0]`), so the reading is not known to be positions.
+                        if integer_labelled is None:
+                            integer_labelled = _integer_labelled_frames(ctx)
+                        if node.value.value.id in integer_labelled:
+                            indexed = ""
                     uses.append(_Use(entry, ca, node.lineno, node.col_offset + 1, shown,
-                                     receiver=receiver if 0 < len(receiver) <= 40 else ""))
+                                     receiver=receiver if 0 < len(receiver) <= 40 else "", indexed=indexed))
                 else:  # at the dict's value: the root every call passing that dict shares
                     uses.append(_Use(entry, written[0], written[1].lineno, written[1].col_offset + 1, shown))
     order = {id(ca): i for i, ca in enumerate(ctx.cells)}
@@ -1406,7 +1491,10 @@ class UsesRemovedApi(Rule):
         "`pipe.named_steps[\"vec\"].get_feature_names()`), followed through calls returning an object of the same kind "
         "(`fit`, and a frame's `dropna`, `copy`, `reset_index`…: `penguins = pd.read_csv(p).dropna()`, then "
         "`penguins = penguins.append(penguins)`, whose rebinding from itself keeps the kind; pandas 2.0 removed "
-        "`DataFrame.append`, also reported with `ignore_index=` on any receiver), and removed indexers where subscripted (`df.ix[0, \"a\"]`); "
+        "`DataFrame.append`, also reported with `ignore_index=` on any receiver), and removed indexers where subscripted (`df.ix[0, \"a\"]`: the fix names `.loc` where every indexer is a label, "
+        "`.iloc` where the rows are taken whole and the columns by integers, `df.ix[:, 0:4]`, on a frame whose columns are not "
+        "known to be labelled by integers (`df[0]`, or read with `header=None` and not renamed), and both otherwise, since `.ix` "
+        "read integers as labels on an axis labelled by integers, as a default row index is); "
         "also a changed return type where the notebook unpacks the result (`lbvalue, pvalue = acorr_ljungbox(x, lags)`: "
         "statsmodels 0.13 returns a DataFrame, whose unpacking binds its column labels; not a call passing `return_df=`, "
         "and `return_df=False` unpacked only against 0.14, which returns the frame whatever it says), and a changed "
@@ -1464,7 +1552,9 @@ class UsesRemovedApi(Rule):
         "value the later releases behave as (`LinearRegression(normalize=False)`), deleting the keyword. A removed "
         "method's fix names the call as the notebook wrote it (`dataiter.next()` → `next(dataiter)`), and a replacement "
         "that needs an argument changed says so where a call passes it (`Imputer(missing_values='NaN')` → "
-        "`SimpleImputer(missing_values=np.nan)`)."
+        "`SimpleImputer(missing_values=np.nan)`). Where a bound on the distribution cannot keep the API, the pin named is "
+        "the catalogue's own (`tf.keras.optimizers.Adam(lr=…)`: `tensorflow<2.11`, since TensorFlow 2.16 requires Keras 3 "
+        "and from 2.11 its optimizers drop `lr=`)."
     )
     example = "# requirements.txt: scikit-learn==1.3\nfrom sklearn.cross_validation import train_test_split"
     use_instead = "from sklearn.model_selection import train_test_split"
@@ -1918,10 +2008,14 @@ class UsesRemovedApi(Rule):
             passed = _passed_fixes(ctx, {u.entry for u in group})
             # Uses with one replacement are named together (`green_df.append()`, `yellow_df.append()` → `pd.concat(…)`):
             # as the notebook calls them, up to three calls on dotted receivers; else by the API's name.
+            # A removed indexer read alike at every use (`df.ix[:, 0:4]`, `df.ix[:, 4]`: positions) is given the one
+            # replacement that does what it did; read both ways, or unknown, both (fair check 36, item 39).
+            readings = {e: {u.indexed for u in group if u.entry is e} for e in {u.entry for u in group if u.entry.indexer}}
             replaced: dict[str, list[_Use]] = {}
             for u in group:
                 if u.entry.replacement:
-                    replaced.setdefault(_replacement(u) + (f" {passed[u.entry]}" if u.entry in passed else ""), []).append(u)
+                    reading = next(iter(readings[u.entry])) if u.entry.indexer and len(readings[u.entry]) == 1 else ""
+                    replaced.setdefault(_replacement(u, reading) + (f" {passed[u.entry]}" if u.entry in passed else ""), []).append(u)
             replacements = []
             for replacement, users in replaced.items():
                 calls = all(u.receiver for u in users) and len({_shown_use(u) for u in users}) <= 3
@@ -1993,6 +2087,12 @@ class UsesRemovedApi(Rule):
             # (fair check 32, items 35, 41: "(a pin below 2.13, 2.13.0 alone …)" read garbled)
             keeps = (f" (not {' or '.join(f'`{distribution}<{f.removed_in}`' for f in later)} alone: "
                      f"{'that' if len(later) == 1 else 'each'} still lacks the {lowest.removed_in} removals)" if later else "")
+            # The requirement that keeps the oldest release's APIs: the bound on the distribution, or an entry's own
+            # `pin` where that bound cannot (`tf.keras` is the Keras TensorFlow requires: `tensorflow<2.11`, fair
+            # check 36, item 34).
+            pins = list(dict.fromkeys(u.entry.pin or f"{distribution}<{lowest.removed_in}" for u in lowest.group))
+            whys = list(dict.fromkeys(u.entry.pin_why for u in lowest.group if u.entry.pin and u.entry.pin_why))
+            pin = " and ".join(f"`{p}`" for p in pins) + (f" ({'; '.join(whys)})" if whys else "")
             yield Hit(
                 first.ca.cell,
                 first.line,
@@ -2000,7 +2100,7 @@ class UsesRemovedApi(Rule):
                 message,
                 fix=("Use " + "; ".join(replacements) if replacements else "Use the replacement API")
                 + ("" if any(u.entry.unpinnable for f in releases for u in f.group)
-                   else f", or pin `{distribution}<{lowest.removed_in}`{keeps} if the notebook must keep the old API"),
+                   else f", or pin {pin}{keeps} if the notebook must keep the old API"),
                 key=f"{distribution}<{lowest.removed_in}",
                 related=related,
                 data=(("distribution", distribution), ("removed_in", lowest.removed_in),

@@ -9,6 +9,7 @@ from typing import Iterable, Iterator, Optional
 
 from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts
 from nbrefactor.audit.guards import NOT_ANALYSED
+from nbrefactor.audit.ipython import PYTHON_BODY_CELL_MAGICS
 from nbrefactor.audit.types import Family, Output, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, and_listed, md
 from nbrefactor.audit.rules import code as code_cell  # `code` is each rule's class attribute
@@ -574,6 +575,8 @@ class SyntaxErrorInCell(Rule):
         "the next 2 code cells writes as valid Python (`df.Engine HP`, then `df['Engine HP']`) — is an info-level "
         "note saying so; it still stops `migrate`. A cell whose last line ends with a stray line-continuation "
         "backslash (`plt.legend();\\`, which Python 2's IPython accepted) is said to be one, at that line. "
+        "A cell magic whose body is not Python written below the cell's first line (`# Run every model` then `%%shell`) is "
+        "said to be one: IPython honours a cell magic only on line 1 and reads the lines under it as Python. "
         "Errors CPython raises only after parsing, in its symbol table and compiler, are reported too, with the "
         "kernel's message and line: `return` or `yield` outside a function, `break` or `continue` outside a loop, "
         "`nonlocal` at module level or naming no enclosing binding, a name used or assigned before its `global` or `nonlocal` "
@@ -698,6 +701,10 @@ class SyntaxErrorInCell(Rule):
         Example(cells=("for i in range(3):\n    # TODO:\n    # 1. predict the probabilities\n    # 2. choose a class\n"
                        "    # https://numpy.org/doc/stable/reference/random/generated/numpy.random.choice.html\n"
                        "    p = \n    idx2 = \n    print(idx2)",), expect=((1, 6),)),
+        # A cell magic below the cell's first line (fair check 36, item 147: `# Run multiple models` then `%%shell`):
+        # IPython reads the shell loop under it as Python; the message says the magic must be on line 1.
+        Example(cells=("# Evaluate every model\n%%shell\nfor w in small large\ndo\n  python test.py --weights $w.pt\ndone",),
+                expect=((1, 3),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -746,6 +753,20 @@ class SyntaxErrorInCell(Rule):
                 citation = None if problem.message.startswith(NOT_ANALYSED) else _bibtex_entry(ca)
                 if citation is not None:
                     citations.append((ca, line, problem.column, citation))
+                    continue
+                misplaced = None if problem.message.startswith(NOT_ANALYSED) else _misplaced_cell_magic(ca, line)
+                if misplaced is not None:
+                    # `# Run multiple models` then `%%shell` (fair check 36, item 147): the magic is read as a line
+                    # magic and the shell script below it as Python, which is where the parser stops.
+                    magic_line, magic = misplaced
+                    above = "a comment" if all(l.strip().startswith("#") or not l.strip() for l in ca.lines[:magic_line - 1]) else "code"
+                    yield Hit(
+                        ca.cell, line, problem.column,
+                        f"Syntax error: the cell magic `{magic}` is on line {magic_line}, below {above}, but a cell magic works "
+                        "only on a cell's first line: IPython reads the lines under it as Python",
+                        fix=f"Move `{magic}` to the cell's first line (what is above it goes below it, or into a cell of its own).",
+                        key=problem.message,
+                    )
                     continue
                 if not problem.message.startswith(NOT_ANALYSED) and _holds_markdown(ca, line):
                     yield Hit(
@@ -922,6 +943,19 @@ class SyntaxErrorInCell(Rule):
                 key=message,
                 related=tuple((ca.cell, ln, col) for ca, ln, col in rest),
             )
+
+
+def _misplaced_cell_magic(ca: CellAnalysis, line: int) -> Optional[tuple[int, str]]:
+    """(its line, `%%name`) of a cell magic written below a cell's first line, at or above the syntax error's `line`,
+    whose body is not Python (`%%shell`, `%%bash`, `%%writefile`): IPython honours `%%name` only on line 1, so the
+    body below it is read as Python, which is the error (fair check 36, item 147). A Python-bodied one (`%%time`)
+    misplaced is not what stops the parser."""
+    for magic in ca.masked.magics:
+        text = magic.text.strip()
+        if (magic.kind == "line_magic" and text.startswith("%%") and len(text) > 2 and 1 < magic.line <= line
+                and text[2:].split()[0] not in PYTHON_BODY_CELL_MAGICS):
+            return magic.line, text.split()[0]
+    return None
 
 
 def _ends_with_backslash(ca: CellAnalysis) -> bool:
