@@ -176,6 +176,17 @@ def test_notebook_secrets_collects_pattern_values_key_lines_and_credential_liter
     assert "abc" not in known  # too short to mask wherever it appears
 
 
+def test_a_known_value_is_masked_as_a_word_not_inside_a_longer_one():
+    # Fair check 37, item 151: the password `postgres` masked inside the scheme wrote
+    # `********ql+psycopg2://…`, which tells what the mask hides.
+    known = frozenset({"postgres"})
+    line = 'engine = create_engine("postgresql+psycopg2://postgres:postgres@localhost:5432/db")'
+    assert redact(line, CATALOG, known) == 'engine = create_engine("postgresql+psycopg2://********:********@localhost:5432/db")'
+    assert redact("pw = get('postgres')  # postgres_user", CATALOG, known) == "pw = get('********')  # postgres_user"
+    # A token with digits or symbols is the secret wherever it appears, glued to other text or not.
+    assert redact("print('Bearer_Tr0ub4dor&3x')", CATALOG, frozenset({"Tr0ub4dor&3"})) == "print('Bearer_********x')"
+
+
 def test_redact_with_known_values_masks_them_on_any_line():
     known = frozenset({"Tr0ub4dor&3", PEM_BODY})
     assert redact('print(user, "Tr0ub4dor&3")', CATALOG, known) == 'print(user, "********")'

@@ -465,8 +465,9 @@ def redact(text: str, catalog: Catalog, known: Iterable[str] = ()) -> str:
     for value in known:
         at = text.find(value)
         while value and at != -1:
-            spans.add((at, at + len(value)))
-            at = text.find(value, at + len(value))
+            if not value.isalpha() or _whole_token(text, at, at + len(value)):
+                spans.add((at, at + len(value)))
+            at = text.find(value, at + 1)
     for line_start, line in _lines_with_offsets(text):
         env_style = line.lstrip().startswith(_ENV_STYLE)
         for c in find_credentials(line, catalog, env_style=env_style):
@@ -484,6 +485,21 @@ def redact(text: str, catalog: Catalog, known: Iterable[str] = ()) -> str:
         last = end
     out.append(text[last:])
     return "".join(out)
+
+
+def _word_character(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _whole_token(text: str, start: int, end: int) -> bool:
+    """Is `text[start:end]`, an occurrence of a known secret, not part of a longer word? Masking the
+    password `postgres` inside `postgresql+psycopg2://…` wrote `********ql+psycopg2`, which shows
+    what was masked (fair check 37, item 151); the password itself, between `//user:` and `@`, is
+    still masked. Asked only for values made of letters alone (`postgres`, `admin`): a word that may
+    be part of another; a token with digits or symbols is masked wherever it appears."""
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    return not (_word_character(before) and _word_character(text[start])) and not (_word_character(after) and _word_character(text[end - 1]))
 
 
 def _lines_with_offsets(text: str) -> Iterator[tuple[int, str]]:
