@@ -562,3 +562,19 @@ def test_initialize_all_variables_is_a_tensorflow_2_removal(tmp_path) -> None:
     # tf.initialize_all_variables (exported only as v1 since TensorFlow 2.0).
     [found] = _dep005(tmp_path, ("import tensorflow as tf\nx = tf.placeholder(tf.float32)\ninit = tf.initialize_all_variables()",))
     assert found.message.startswith("`tensorflow.placeholder`, `tensorflow.initialize_all_variables` were removed in tensorflow 2.0"), found.message
+
+
+def test_fair37_display_imported_from_ipython_core_display_is_an_ipython_9_removal(tmp_path) -> None:
+    # Fair check 37, recall T-4.7: IPython 9.0 deleted the `__getattr__` that served `display` (and its four
+    # siblings) from IPython.core.display; the names defined there (`HTML`, `Image`) stay.
+    from nbrefactor.audit.rule_examples import run_example
+    from nbrefactor.audit.rules import rule_by_code
+
+    cells = ("from IPython.core.display import display, HTML\nimport pandas as pd\ndisplay(HTML('<b>x</b>'))",)
+    [found] = list(run_example(rule_by_code("DEP005"), Example(cells=cells), tmp_path / "a"))
+    assert found.message.startswith("`IPython.core.display.display` was removed in ipython 9.0.0"), found.message
+    assert "`from IPython.display import display`" in found.fix and "`ipython<9.0.0`" in found.fix, found.fix
+    kept = ("from IPython.display import display\nfrom IPython.core.display import HTML\ndisplay(HTML('<b>x</b>'))",)
+    assert not list(run_example(rule_by_code("DEP005"), Example(cells=kept), tmp_path / "b"))
+    pinned = Example(cells=cells, files={"requirements.txt": "ipython==8.37.0\n"})
+    assert not list(run_example(rule_by_code("DEP005"), pinned, tmp_path / "c"))
