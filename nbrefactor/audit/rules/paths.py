@@ -700,6 +700,11 @@ def _generic_path_arguments(
         return []
     if call.method in _COMET_LOGGING and any(imp.top_level == "comet_ml" for _, imp in facts.imports):
         candidates = [arg for arg in candidates if not _comet_asset_name(call, arg)]
+    if any(imp.top_level == "mlflow" for _, imp in facts.imports) and (
+            qualified.startswith("mlflow.") or call.func.startswith("mlflow.") or call.method in _MLFLOW_ARTIFACT_METHODS):
+        candidates = [arg for arg in candidates if arg.keyword not in _MLFLOW_ARTIFACT_KEYWORDS]
+        if not candidates:
+            return []
     if any(_folder_keyword(arg) for arg in call.args):
         candidates = [arg for arg in candidates if not _file_name_in_folder(arg)]
     if (call.method.startswith("from_") and any(arg.keyword in _FASTAI_JOINED_KEYWORDS for arg in candidates)
@@ -768,6 +773,19 @@ def _file_name_in_folder(arg: ArgFact) -> bool:
     value = arg.string
     return (bool(name) and (name in _FILE_NAME_KEYWORDS or name.endswith(_FILE_NAME_KEYWORD_ENDINGS))
             and value is not None and bool(value) and not any(c in value for c in "/\\{") and not value.startswith("."))
+
+
+# MLflow's names of a place in the run's artifact store, never the working directory:
+# `mlflow.h2o.log_model(model, artifact_path="model")` logs the model under `<artifact_uri>/model`,
+# `mlflow.log_text(text, artifact_file="notes.txt")`, `MlflowClient().download_artifacts(run_id,
+# artifact_path=…)` (fair check 37, item 118: mlflow-artifact-path-not-local; `log_artifact`'s
+# `artifact_path=` is not its catalogued `local_path`). A flavour's `save_model(model, path=…)`
+# writes locally and stays a path.
+_MLFLOW_ARTIFACT_KEYWORDS = frozenset({"artifact_path", "artifact_file"})
+_MLFLOW_ARTIFACT_METHODS = frozenset({
+    "log_model", "log_artifact", "log_artifacts", "log_text", "log_dict", "log_figure", "log_image",
+    "log_table", "download_artifacts", "list_artifacts", "load_dict", "load_text", "load_image", "load_table",
+})
 
 
 # Comet's logging calls, which name what they log inside the experiment: `log_asset(path,
@@ -11696,7 +11714,9 @@ class CwdRelativePath(Rule):
         "`scipy.io.savemat` `.mat`: the catalogue's `appends_suffix`): an upload or read of that file is of what it wrote. "
         "The name Comet gives what a logging call logs (`experiment.log_table(\"preds.csv\", df)` with the table's data, "
         "`log_confusion_matrix(…, file_name=…)`, `log_asset(path, file_name=…)`'s `file_name`, `name=`, `figure_name=`; "
-        "in a notebook that imports `comet_ml`) is the asset's label in the experiment, not a local file: no path. Places on a SageMaker job's side are not the notebook's: "
+        "in a notebook that imports `comet_ml`) is the asset's label in the experiment, not a local file: no path; so is MLflow's "
+        "`artifact_path=`/`artifact_file=` (`mlflow.h2o.log_model(model, artifact_path=\"model\")`, `log_text(…, artifact_file=…)`: "
+        "a place in the run's artifact store; `log_artifact`'s local file stays a path). Places on a SageMaker job's side are not the notebook's: "
         "`PropertyFile(path=…)`, `JsonGet(json_path=…)`, the body of a `@step`/`@remote` function; nor are places in an Azure ML "
         "run's artifacts or a datastore, as literals or through constants: `run.register_model(model_path=…)`, the remote name "
         "of `run.download_file(name, output_file_path)` and `upload_file(name, path_or_stream)`, `download_files(prefix=…)`, "
@@ -12095,6 +12115,12 @@ class CwdRelativePath(Rule):
         Example(cells=(
             "def Image(filename):\n    return filename",
             "Image(filename='../figures/tree.png')",
+        )),
+        # MLflow's `artifact_path=`/`artifact_file=` name a place in the run's artifact store
+        # (fair check 37, item 118); `log_artifact`'s local file stays a path.
+        Example(cells=(
+            "import mlflow\nimport mlflow.h2o\nwith mlflow.start_run():\n    mlflow.h2o.log_model(model, artifact_path='model')\n"
+            "    mlflow.log_text('hello', artifact_file='notes/readme.txt')",
         )),
     )
     failing = (
