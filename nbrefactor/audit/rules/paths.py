@@ -2233,9 +2233,12 @@ def _overridden_default(ctx: RuleContext, f: LiteralFinding) -> bool:
     call of it overrides (`def read_imdb(folder, data_root="/srv/me/aclImdb")`, only ever called as
     `read_imdb("train", data_root)`): the default is never taken, the path the calls pass is what the
     notebook uses (fair check 19, overridden-default-path; PTH006 keeps a default only when a call
-    leaves it out too). A function never called keeps its finding."""
-    if f.source != "python" or f.argument is not None:
+    leaves it out too). A function never called keeps its finding. So is a fallback for the
+    parameter in the body (`_overridden_fallback`)."""
+    if f.source != "python":
         return False
+    if f.argument is not None:
+        return _overridden_fallback(ctx, f)
     tree = cell_python_tree(f.ca)
     if tree is None:
         return False
@@ -2247,28 +2250,105 @@ def _overridden_default(ctx: RuleContext, f: LiteralFinding) -> bool:
                  *((a, d) for a, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults) if d is not None)]
         name = next((a.arg for a, d in pairs if isinstance(d, ast.Constant) and d.value == f.value and d.lineno == f.line), None)
         if name is None:
+            return _overridden_fallback(ctx, f)
+        return _every_call_passes(ctx, fn, name)
+    return _overridden_fallback(ctx, f)
+
+
+def _every_call_passes(ctx: RuleContext, fn: ast.FunctionDef, name: str, not_none: bool = False) -> bool:
+    """Is the module-level function called, and does every call of it give parameter `name` (by
+    place or keyword; with `not_none`, something other than a literal `None`), its name read
+    nowhere else (`map(read_imdb, …)` may call it without the argument)?"""
+    positional = [*fn.args.posonlyargs, *fn.args.args]
+    place = next((i for i, a in enumerate(positional) if a.arg == name), None)
+    other_uses = 0  # reads of the function's name that are not a call passing the argument
+    called = False
+    for other in ctx.cells:
+        if fn.name not in other.cell.source:
+            continue
+        other_tree = cell_python_tree(other)
+        if other_tree is None:
             return False
-        place = next((i for i, a in enumerate(positional) if a.arg == name), None)
-        other_uses = 0  # reads of the function's name that are not a call passing the argument
-        called = False
-        for other in ctx.cells:
-            if fn.name not in other.cell.source:
+        for call in tree_nodes(other_tree):
+            if isinstance(call, ast.Name) and call.id == fn.name and isinstance(call.ctx, ast.Load):
+                other_uses += 1  # passed on (`map(read_imdb, …)`), it may be called without the argument
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == fn.name):
                 continue
-            other_tree = cell_python_tree(other)
-            if other_tree is None:
+            given = next((k.value for k in call.keywords if k.arg == name), None)
+            if given is None and place is not None and len(call.args) > place and not any(
+                    isinstance(a, ast.Starred) for a in call.args[:place + 1]):
+                given = call.args[place]
+            if given is None or (not_none and isinstance(given, ast.Constant) and given.value is None):
                 return False
-            for call in tree_nodes(other_tree):
-                if isinstance(call, ast.Name) and call.id == fn.name and isinstance(call.ctx, ast.Load):
-                    other_uses += 1  # passed on (`map(read_imdb, …)`), it may be called without the argument
-                if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == fn.name):
-                    continue
-                passes = (place is not None and len(call.args) > place and not any(isinstance(a, ast.Starred) for a in call.args[:place + 1])) \
-                    or any(k.arg == name for k in call.keywords)
-                if not passes:
+            if not_none and isinstance(given, ast.Name):
+                # `directory = None` above the call: the fallback runs
+                bound = _last_binding(ctx, given.id, other.cell.index, call.lineno, nested=True)
+                if bound is not None and isinstance(bound[0], ast.Constant) and bound[0].value is None:
                     return False
-                other_uses -= 1  # (its name, counted above, is this call's)
-                called = True
-        return called and other_uses == 0
+            other_uses -= 1  # (its name, counted above, is this call's)
+            called = True
+    return called and other_uses == 0
+
+
+def _fallback_parameter(fn: ast.FunctionDef | ast.AsyncFunctionDef, stmt: ast.stmt) -> Optional[str]:
+    """The parameter of `fn` that the top-level body statement `stmt` gives a fallback value only
+    when the caller gave none: `if not directory: directory = Path("data")`, `if directory is None:
+    …`, `directory = directory or Path("data")`, `directory = Path("data") if directory is None else
+    directory`; None for any other statement."""
+    params = {a.arg for a in (*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs)}
+
+    def empty_test(test: ast.expr) -> Optional[str]:
+        # `not p`, `p is None`, `p == None`: true only when nothing (or nothing true) was given
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and isinstance(test.operand, ast.Name):
+            return test.operand.id
+        if (isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and len(test.ops) == 1
+                and isinstance(test.ops[0], (ast.Is, ast.Eq)) and isinstance(test.comparators[0], ast.Constant)
+                and test.comparators[0].value is None):
+            return test.left.id
+        return None
+
+    def assigns(node: ast.stmt) -> Optional[tuple[str, ast.expr]]:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            return node.targets[0].id, node.value
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            return node.target.id, node.value
+        return None
+
+    if isinstance(stmt, ast.If) and not stmt.orelse and len(stmt.body) == 1:
+        name = empty_test(stmt.test)
+        bound = assigns(stmt.body[0])
+        return name if name in params and bound is not None and bound[0] == name else None
+    bound = assigns(stmt)
+    if bound is None or bound[0] not in params:
+        return None
+    name, value = bound
+    if (isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or) and len(value.values) == 2
+            and isinstance(value.values[0], ast.Name) and value.values[0].id == name):
+        return name
+    if isinstance(value, ast.IfExp) and empty_test(value.test) == name and isinstance(value.orelse, ast.Name) and value.orelse.id == name:
+        return name
+    return None
+
+
+def _overridden_fallback(ctx: RuleContext, f: LiteralFinding) -> bool:
+    """The literal is in a fallback the notebook's own module-level function gives a parameter
+    when a call leaves it out (`def download_from_kaggle(expr, directory=None): if not directory:
+    directory = Path("data")`), and every call gives it (`download_from_kaggle(expr,
+    Path("best_public_notebooks"))`): the fallback never runs (fair check 37, item 108:
+    fallback-default-every-call-overrides; what the calls give is the path, followed through
+    `_path_functions`, which keeps such a parameter). A call passing `None`, or a name bound to
+    `None` above it, keeps the finding."""
+    tree = cell_python_tree(f.ca)
+    if tree is None:
+        return False
+    for fn in tree.body:
+        if not isinstance(fn, ast.FunctionDef) or not fn.lineno < f.line <= (fn.end_lineno or fn.lineno):
+            continue
+        for stmt in fn.body:
+            if stmt.lineno <= f.line <= (stmt.end_lineno or stmt.lineno):
+                name = _fallback_parameter(fn, stmt)
+                return name is not None and _every_call_passes(ctx, fn, name, not_none=True)
+        return False
     return False
 
 
@@ -3693,7 +3773,9 @@ class AbsolutePath(Rule):
         "takes the other place (a list of literals only stays reported: elsewhere none of them is there). "
         "Nor is a parameter default of the notebook's own function that every call of it overrides (`def read_imdb(folder, "
         "data_root=\"/srv/me/aclImdb\")`, only ever called as `read_imdb(\"train\", data_root)`): never used; the path the calls "
-        "pass is what counts (a function never called, or passed on by name, keeps its finding). In a shell line, not a "
+        "pass is what counts (a function never called, or passed on by name, keeps its finding); so is a fallback the body gives "
+        "such a parameter when none was given (`if not directory: directory = Path(\"data\")`, `folder = folder or \"out\"`) "
+        "when every call gives one (not `None`). In a shell line, not a "
         "certificate subject in OpenSSL's slash syntax (`-subj \"/CN=db.svc.cluster.local\"`), nor a text program's pattern "
         "(`awk '/^processor/{print $3}'`, `sed -n '/start/,/end/p'`: a `/regex/`, or a single-quoted awk, sed, perl or grep script), nor what a container's "
         "command names (after `kubectl exec POD --`, `oc exec … --`, or `docker exec`/`podman exec`'s container): the "
@@ -10116,8 +10198,12 @@ def _compute_path_functions(ctx: RuleContext) -> dict[str, tuple[dict[str, int],
             positional = [a.arg for a in (*stmt.args.posonlyargs, *stmt.args.args)][skipped:]
             params = {p: index for index, p in enumerate(positional)}
             params.update({a.arg: -1 for a in stmt.args.kwonlyargs})
-            # A parameter the body rebinds (`path = os.path.join(ROOT, path)`) is not the given value.
-            rebound = {n.id for n in walk_nodes(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+            # A parameter the body rebinds (`path = os.path.join(ROOT, path)`) is not the given value;
+            # a fallback only when none was given (`if not directory: directory = Path("data")`) keeps
+            # the given one (fair check 37, item 108).
+            fallbacks = [s for s in stmt.body if _fallback_parameter(stmt, s) is not None]
+            rebound = {n.id for n in walk_nodes(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+                       and not any(f.lineno <= n.lineno <= (f.end_lineno or f.lineno) for f in fallbacks)}
             end = stmt.end_lineno or stmt.lineno
             use = next((pa for pa in inner if stmt.lineno <= pa.call.line <= end
                         and pa.arg.name in params and pa.arg.name not in rebound), None)
@@ -11566,7 +11652,9 @@ class CwdRelativePath(Rule):
         "open archive (`with zipfile.ZipFile(…) as zin:` or `tar = tarfile.open(…)`, then `zin.open(\"lyrics.txt\")`, "
         "`tar.extractfile(…)`, `read`, `getinfo`, `getmember`, `extract`: a name inside the archive, whose own path is judged), a listing of the "
         "working directory only displayed (`sorted(n for n in os.listdir(\".\") if n.endswith(\".zip\"))` as a bare "
-        "expression or in `print`, `\"profile_store\" in os.listdir(os.getcwd())`: it fails nowhere), code that runs only on Colab or Kaggle (the body of an `if` "
+        "expression or in `print`, `\"profile_store\" in os.listdir(os.getcwd())`: it fails nowhere), the fallback of the notebook's own "
+        "function for a parameter every call gives (`if not directory: directory = Path(\"data\")` with every call passing a directory: "
+        "never run), code that runs only on Colab or Kaggle (the body of an `if` "
         "testing for them, the part of its test right of the check in an `and`: `if \"google.colab\" in sys.modules and "
         "not os.path.exists(\".setup_complete\"):` then `os.makedirs(\"helpers\")`; a hosted runtime's working directory is fixed), "
         "a folder of episode videos a recorder writes (`RecordVideo(env, video_folder=\"videos\")`, `recording = true` in "
@@ -12122,6 +12210,13 @@ class CwdRelativePath(Rule):
             "import mlflow\nimport mlflow.h2o\nwith mlflow.start_run():\n    mlflow.h2o.log_model(model, artifact_path='model')\n"
             "    mlflow.log_text('hello', artifact_file='notes/readme.txt')",
         )),
+        # A function's fallback for a parameter every call gives never runs (fair check 37, item 108).
+        Example(cells=(
+            "import shutil\nfrom pathlib import Path\ndef unpack(archive, directory=None):\n    if not directory:\n"
+            "        directory = Path('data')\n    shutil.unpack_archive(archive, directory)\n"
+            "def save(df, folder=None):\n    folder = folder or Path('out')\n    df.to_csv(folder / 'x.csv')",
+            "unpack(archive, Path(where))\nsave(df, folder=target)",
+        )),
     )
     failing = (
         # A function only a star import of a helper module provides, given a data file by a relative
@@ -12484,6 +12579,16 @@ class CwdRelativePath(Rule):
                    "    train_path = f'/kaggle/input/{competition}/train.csv'\ntrain = pd.read_csv(train_path)"),
             expect=((2, 3),),
         ),
+        # ... and runs when a call gives `None` (fair check 37, item 108).
+        Example(
+            cells=(
+                "import shutil\nfrom pathlib import Path\ndef unpack(archive, directory=None):\n    if not directory:\n"
+                "        directory = Path('data')\n    shutil.unpack_archive(archive, directory)\n"
+                "def save(df, folder=None):\n    folder = folder or Path('out')\n    df.to_csv(folder / 'x.csv')",
+                "unpack(archive, None)\nsave(df, folder=target)",
+            ),
+            expect=((1, 5),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -12642,6 +12747,8 @@ class CwdRelativePath(Rule):
             and not _displayed_listing(f)
             # Colab's set-up block (`os.makedirs("dqn")` under `if IN_COLAB:`) runs in /content only.
             and not _hosted_setup(f)
+            # A function's fallback for a parameter every call gives (fair check 37, item 108).
+            and not _overridden_fallback(ctx, f)
             # `OUTPUT_DIR = Path("out")` in a papermill/Kale parameters cell: configuration already.
             and not _parameters_setting(ctx, f)
             # A candidate location the notebook probes (`.exists()`) after a configured one.
