@@ -11046,6 +11046,31 @@ def _shell_tool_folders(args: str, outputs: Sequence[tuple[tuple[str, ...], tupl
     return [p for p in out if p and not p.startswith("..")]
 
 
+def _function_strings(ca: CellAnalysis, tree: ast.Module, line: int) -> dict[str, Constant]:
+    """The names the innermost function around `line` binds once, plainly, to a string literal (none
+    of its parameters), as constants: `command = "kaggle competitions download -c "`."""
+    functions = [f for f in tree_nodes(tree) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+                 and f.lineno < line <= (f.end_lineno or f.lineno)]
+    if not functions:
+        return {}
+    function = max(functions, key=lambda f: f.lineno)
+    found: dict[str, Optional[Constant]] = {}
+    plain: set[int] = set()
+    for sub in walk_nodes(function):
+        if isinstance(sub, ast.Assign) and len(sub.targets) == 1 and isinstance(sub.targets[0], ast.Name):
+            name = sub.targets[0].id
+            plain.add(id(sub.targets[0]))
+            value = sub.value
+            once = name not in found and isinstance(value, ast.Constant) and isinstance(value.value, str)
+            found[name] = Constant(name, value.value, ca, value.lineno, value.col_offset + 1) if once else None  # type: ignore[attr-defined]
+    for sub in walk_nodes(function):
+        if isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load) and id(sub) not in plain:
+            found[sub.id] = None
+        elif isinstance(sub, ast.arg):
+            found[sub.arg] = None
+    return {name: c for name, c in found.items() if c is not None}
+
+
 def _find_produced_paths(ctx: RuleContext) -> list[_Produced]:
     constants = string_constants(ctx.facts)
     outputs = _shell_outputs(ctx.catalog)
@@ -11080,8 +11105,8 @@ def _find_produced_paths(ctx: RuleContext) -> list[_Produced]:
         for node in nodes_of(tree, ast.Call):
             func = node.func
             method = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-            if method not in _PRODUCING_METHODS and not (node.args and isinstance(node.args[0], (ast.List, ast.Tuple))):
-                continue  # (no branch below takes it, the last only a list of words: most calls)
+            if method not in _PRODUCING_METHODS and not (node.args and isinstance(node.args[0], (ast.List, ast.Tuple, ast.Call))):
+                continue  # (no branch below takes it, the last two only a list of words or a `.split()`: most calls)
             keywords = {k.arg: k.value for k in node.keywords if k.arg}
             target: Optional[ast.AST] = None
             anchor = node.lineno
@@ -11116,6 +11141,18 @@ def _find_produced_paths(ctx: RuleContext) -> list[_Produced]:
                 tokens = [_evaluate(e, constants) for e in node.args[0].elts]
                 if all(t is not None for t in tokens):
                     for path in _kaggle_files([t for t in tokens if t is not None]):
+                        out.append(_Produced(index, node.lineno, path, False, (index, node.lineno)))
+                continue
+            elif (ctx.facts.resolve(dotted_name(func) or "") in _SUBPROCESS_CALLS and node.args
+                    and isinstance(node.args[0], ast.Call) and isinstance(node.args[0].func, ast.Attribute)
+                    and node.args[0].func.attr == "split" and not node.args[0].args and not node.args[0].keywords):
+                # `command = "kaggle competitions download -c "` / `subprocess.run((command +
+                # competition).split())` in the notebook's own function: the zip it saves, read back
+                # below, is that download's (PTH007's; fair check 37, items 110, 113, 115). The
+                # function's names bound once to a literal, and the module's constants.
+                text = _evaluate(node.args[0].func.value, {**constants, **_function_strings(ca, tree, node.lineno)})
+                if text is not None:
+                    for path in _kaggle_files(text.split()):
                         out.append(_Produced(index, node.lineno, path, False, (index, node.lineno)))
                 continue
             else:
@@ -12588,6 +12625,21 @@ class CwdRelativePath(Rule):
                 "unpack(archive, None)\nsave(df, folder=target)",
             ),
             expect=((1, 5),),
+        ),
+        # The zip the Kaggle CLI saves inside the notebook's own function, read back there: PTH007's
+        # download (fair check 37, items 110, 113, 115); the folder it is unpacked into stays.
+        Example(
+            cells=(
+                "import os\nimport shutil\nimport subprocess\nimport pandas as pd\n"
+                "ON_KAGGLE = os.getenv('KAGGLE_KERNEL_RUN_TYPE') is not None\n"
+                "def download_competition_from_kaggle(competition):\n    command = 'kaggle competitions download -c '\n"
+                "    subprocess.run((command + competition).split())\n    shutil.unpack_archive(competition + '.zip', 'data')\n"
+                "    shutil.move(competition + '.zip', 'data')",
+                "competition = 'titanic'\nif not ON_KAGGLE:\n    download_competition_from_kaggle(competition)\n"
+                "    train_path = 'data/train.csv'\nelse:\n    train_path = f'/kaggle/input/{competition}/train.csv'\n"
+                "train = pd.read_csv(train_path)",
+            ),
+            expect=((1, 9),),
         ),
     )
 
