@@ -73,6 +73,47 @@ def local_test(node: ast.expr) -> bool:
     return False
 
 
+@lru_cache(maxsize=256)
+def if_branch_spans(tree: ast.Module) -> tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
+    """(hosted-only, local) line spans of a cell's `if` branches whose test names the hosted runtime:
+    the body of `if IN_KAGGLE:` and the `else:` of `if not ON_KAGGLE:` run only there; the body of
+    `if not ON_KAGGLE:` and the `else:` of `if IN_KAGGLE:` are the local branch (fair check 37,
+    items 94-100: `if not ON_KAGGLE: <download into data/>` / `else: path = f"/kaggle/input/{c}/x.csv"`).
+    An `elif` is an `if` inside the `else:`, so it is in the `else:`'s span too."""
+    hosted: list[tuple[int, int]] = []
+    local: list[tuple[int, int]] = []
+    for node in nodes_of(tree, ast.If):
+        if not isinstance(node, ast.If) or not mentions_hosted(node.test):
+            continue
+        body = (node.body[0].lineno, node.body[-1].end_lineno or node.body[-1].lineno)
+        other = (node.orelse[0].lineno, node.orelse[-1].end_lineno or node.orelse[-1].lineno) if node.orelse else None
+        if hosted_test(node.test):
+            hosted.append(body)
+            if other:
+                local.append(other)
+        elif local_test(node.test):
+            local.append(body)
+            if other:
+                hosted.append(other)
+    return tuple(hosted), tuple(local)
+
+
+def if_branch(ca: CellAnalysis, line: int) -> Optional[bool]:
+    """Is `line` of the cell in an `if` branch that runs only on Colab or Kaggle (True), in the
+    local branch of such a test and in no hosted-only one (False), or in neither (None)? Read from
+    the tree, so that a negated test's `else:` is the hosted branch and its body the local one, which
+    the line-based `_HOSTED_GUARD` (any `if` line naming Colab or Kaggle) reads the other way round."""
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return None
+    hosted, local = if_branch_spans(tree)
+    if any(start <= line <= end for start, end in hosted):
+        return True
+    if any(start <= line <= end for start, end in local):
+        return False
+    return None
+
+
 # The exceptions a Colab detection `try` catches when `from google.colab import files` fails
 # (a bare `except:` too): the compiler runs such a handler in place of the `try` (transform.py,
 # `_colab_detection_fallback`).

@@ -651,6 +651,8 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                 if qualified in _SUBPROCESS or ipython:
                     words = [s.value for s in ca.facts.strings
                              if call.line <= s.line <= call.end_line and (s.line, s.column) >= (call.line, call.column)]
+                    if call.in_function and qualified in _SUBPROCESS:
+                        words = _local_command_words(ca, call) or words
                     command = words[0] if len(words) == 1 else " ".join(shlex.quote(w) for w in words)
                     program = _shell_fetch(command, catalog) if words else None
                     if program and not _hosted_setup(catalog, program, lines, call.line):
@@ -667,6 +669,50 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                 if fetched is None and first is not None and first.name is None and first.constant is None:
                     fetched = spelled(first.line, first.column)
                 yield ca, call.line, call.column, kind, text.strip(), dataset or fetched
+
+
+def _local_command_words(ca: CellAnalysis, call: CallFact) -> list[str]:
+    """The words of a subprocess command built inside a function from a name the function binds
+    once to a string literal: `command = "kaggle competitions download -c "` /
+    `subprocess.run((command + competition).split())` spells `kaggle competitions download -c `
+    (fair check 37, the judges' note on items 110, 113, 115: the Kaggle CLI download had no PTH007).
+    The literals and such names of the call's first argument, in source order, as one string;
+    empty when none is such a name (the call's own literals are read as before)."""
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return []
+    functions = [f for f in nodes_of(tree, ast.FunctionDef) if isinstance(f, ast.FunctionDef)
+                 and f.lineno < call.line <= (f.end_lineno or f.lineno)]
+    node = next((n for n in nodes_of(tree, ast.Call) if isinstance(n, ast.Call) and n.lineno == call.line
+                 and n.col_offset + 1 == call.column), None)
+    if not functions or node is None or not node.args:
+        return []
+    function = max(functions, key=lambda f: f.lineno)  # (the innermost)
+    # (each name's bindings in the function: a plain `name = …`, or anything else, a parameter too)
+    bindings: dict[str, list[Optional[ast.expr]]] = {}
+    plain: set[int] = set()
+    for sub in ast.walk(function):
+        if isinstance(sub, ast.Assign) and len(sub.targets) == 1 and isinstance(sub.targets[0], ast.Name):
+            bindings.setdefault(sub.targets[0].id, []).append(sub.value)
+            plain.add(id(sub.targets[0]))
+    for sub in ast.walk(function):
+        if isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load) and id(sub) not in plain:
+            bindings.setdefault(sub.id, []).append(None)
+        elif isinstance(sub, ast.arg):
+            bindings.setdefault(sub.arg, []).append(None)
+    pieces: list[tuple[int, int, str]] = []
+    named = False
+    for sub in ast.walk(node.args[0]):
+        if isinstance(sub, ast.Constant) and isinstance(sub.value, str):
+            pieces.append((sub.lineno, sub.col_offset, sub.value))
+        elif isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load):
+            bound = bindings.get(sub.id, [])
+            if (len(bound) == 1 and isinstance(bound[0], ast.Constant) and isinstance(bound[0].value, str)
+                    and bound[0].lineno < call.line):
+                pieces.append((sub.lineno, sub.col_offset, bound[0].value))
+                named = True
+    # (one string, the pieces of one concatenation: the names it cannot read are left out)
+    return ["".join(value for _, _, value in sorted(pieces))] if named else []
 
 
 _TF1_MNIST_ID = "tf1-mnist-helper"
@@ -1179,7 +1225,7 @@ class RuntimeDownload(Rule):
         "`leaderboard --download`; not `submit`, `list`, `datasets version` or `kernels push`, which upload or list)/`gdown`/`huggingface-cli download`/`python -m nltk.downloader`/`whisper` (its model) and `git clone` (code or data "
         "at whatever the default branch holds, or the branch `-b`/`--branch` names; not inside an `if` testing for Colab or Kaggle, which sets up the "
         "hosted runtime only) in `!` lines, "
-        "`%%bash` cells, `subprocess` and `get_ipython().system(...)` calls, and GitPython's `Repo.clone_from(url, path)`, the same clone; the result of a BigQuery query or "
+        "`%%bash` cells, `subprocess` calls (also a command the notebook's own function builds from a name it binds to a literal: `command = \"kaggle competitions download -c \"`, then `subprocess.run((command + competition).split())`) and `get_ipython().system(...)` calls, and GitPython's `Repo.clone_from(url, path)`, the same clone; the result of a BigQuery query or "
         "table read when the notebook runs (`client.query(sql).to_dataframe()` with `google.cloud.bigquery` "
         "imported, `pd.read_gbq`). Colab's interactive "
         "`files.upload()` is reported too: the input is whatever file a person picks, and a "
@@ -1723,6 +1769,17 @@ class RuntimeDownload(Rule):
                 "!git clone -b v7.0 https://github.com/ultralytics/yolov5 y7",
             ),
             expect=((1, 1), (4, 1)),
+        ),
+        # The Kaggle CLI run by `subprocess` inside the notebook's own function, its command a name the
+        # function binds to a literal (fair check 37, the judges' note on items 110, 113, 115).
+        Example(
+            cells=(
+                "import shutil\nimport subprocess\ndef download_competition_from_kaggle(competition):\n"
+                "    command = 'kaggle competitions download -c '\n    subprocess.run((command + competition).split())\n"
+                "    shutil.unpack_archive(competition + '.zip', 'data')",
+                "competition = 'titanic'\ndownload_competition_from_kaggle(competition)",
+            ),
+            expect=((1, 5),),
         ),
     )
 

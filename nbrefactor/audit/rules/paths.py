@@ -41,7 +41,7 @@ from nbrefactor.audit.distributions import _clone_target as clone_target
 from nbrefactor.audit.distributions import cloned_path_edits, written_modules
 from nbrefactor.audit.patterns import literal_ends
 from nbrefactor.audit.project import normalise as normalise_distribution
-from nbrefactor.audit.hosted import colab_detection_branch, hosted_only, hosted_test, mentions_hosted
+from nbrefactor.audit.hosted import colab_detection_branch, hosted_only, hosted_test, if_branch, local_test, mentions_hosted
 
 # ---------------------------------------------------------------------------------------------
 # The catalogue of path-taking calls (rules/io_calls.toml)
@@ -700,6 +700,11 @@ def _generic_path_arguments(
         return []
     if call.method in _COMET_LOGGING and any(imp.top_level == "comet_ml" for _, imp in facts.imports):
         candidates = [arg for arg in candidates if not _comet_asset_name(call, arg)]
+    if any(imp.top_level == "mlflow" for _, imp in facts.imports) and (
+            qualified.startswith("mlflow.") or call.func.startswith("mlflow.") or call.method in _MLFLOW_ARTIFACT_METHODS):
+        candidates = [arg for arg in candidates if arg.keyword not in _MLFLOW_ARTIFACT_KEYWORDS]
+        if not candidates:
+            return []
     if any(_folder_keyword(arg) for arg in call.args):
         candidates = [arg for arg in candidates if not _file_name_in_folder(arg)]
     if (call.method.startswith("from_") and any(arg.keyword in _FASTAI_JOINED_KEYWORDS for arg in candidates)
@@ -768,6 +773,19 @@ def _file_name_in_folder(arg: ArgFact) -> bool:
     value = arg.string
     return (bool(name) and (name in _FILE_NAME_KEYWORDS or name.endswith(_FILE_NAME_KEYWORD_ENDINGS))
             and value is not None and bool(value) and not any(c in value for c in "/\\{") and not value.startswith("."))
+
+
+# MLflow's names of a place in the run's artifact store, never the working directory:
+# `mlflow.h2o.log_model(model, artifact_path="model")` logs the model under `<artifact_uri>/model`,
+# `mlflow.log_text(text, artifact_file="notes.txt")`, `MlflowClient().download_artifacts(run_id,
+# artifact_path=…)` (fair check 37, item 118: mlflow-artifact-path-not-local; `log_artifact`'s
+# `artifact_path=` is not its catalogued `local_path`). A flavour's `save_model(model, path=…)`
+# writes locally and stays a path.
+_MLFLOW_ARTIFACT_KEYWORDS = frozenset({"artifact_path", "artifact_file"})
+_MLFLOW_ARTIFACT_METHODS = frozenset({
+    "log_model", "log_artifact", "log_artifacts", "log_text", "log_dict", "log_figure", "log_image",
+    "log_table", "download_artifacts", "list_artifacts", "load_dict", "load_text", "load_image", "load_table",
+})
 
 
 # Comet's logging calls, which name what they log inside the experiment: `log_asset(path,
@@ -2215,9 +2233,12 @@ def _overridden_default(ctx: RuleContext, f: LiteralFinding) -> bool:
     call of it overrides (`def read_imdb(folder, data_root="/srv/me/aclImdb")`, only ever called as
     `read_imdb("train", data_root)`): the default is never taken, the path the calls pass is what the
     notebook uses (fair check 19, overridden-default-path; PTH006 keeps a default only when a call
-    leaves it out too). A function never called keeps its finding."""
-    if f.source != "python" or f.argument is not None:
+    leaves it out too). A function never called keeps its finding. So is a fallback for the
+    parameter in the body (`_overridden_fallback`)."""
+    if f.source != "python":
         return False
+    if f.argument is not None:
+        return _overridden_fallback(ctx, f)
     tree = cell_python_tree(f.ca)
     if tree is None:
         return False
@@ -2229,28 +2250,105 @@ def _overridden_default(ctx: RuleContext, f: LiteralFinding) -> bool:
                  *((a, d) for a, d in zip(fn.args.kwonlyargs, fn.args.kw_defaults) if d is not None)]
         name = next((a.arg for a, d in pairs if isinstance(d, ast.Constant) and d.value == f.value and d.lineno == f.line), None)
         if name is None:
+            return _overridden_fallback(ctx, f)
+        return _every_call_passes(ctx, fn, name)
+    return _overridden_fallback(ctx, f)
+
+
+def _every_call_passes(ctx: RuleContext, fn: ast.FunctionDef, name: str, not_none: bool = False) -> bool:
+    """Is the module-level function called, and does every call of it give parameter `name` (by
+    place or keyword; with `not_none`, something other than a literal `None`), its name read
+    nowhere else (`map(read_imdb, …)` may call it without the argument)?"""
+    positional = [*fn.args.posonlyargs, *fn.args.args]
+    place = next((i for i, a in enumerate(positional) if a.arg == name), None)
+    other_uses = 0  # reads of the function's name that are not a call passing the argument
+    called = False
+    for other in ctx.cells:
+        if fn.name not in other.cell.source:
+            continue
+        other_tree = cell_python_tree(other)
+        if other_tree is None:
             return False
-        place = next((i for i, a in enumerate(positional) if a.arg == name), None)
-        other_uses = 0  # reads of the function's name that are not a call passing the argument
-        called = False
-        for other in ctx.cells:
-            if fn.name not in other.cell.source:
+        for call in tree_nodes(other_tree):
+            if isinstance(call, ast.Name) and call.id == fn.name and isinstance(call.ctx, ast.Load):
+                other_uses += 1  # passed on (`map(read_imdb, …)`), it may be called without the argument
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == fn.name):
                 continue
-            other_tree = cell_python_tree(other)
-            if other_tree is None:
+            given = next((k.value for k in call.keywords if k.arg == name), None)
+            if given is None and place is not None and len(call.args) > place and not any(
+                    isinstance(a, ast.Starred) for a in call.args[:place + 1]):
+                given = call.args[place]
+            if given is None or (not_none and isinstance(given, ast.Constant) and given.value is None):
                 return False
-            for call in tree_nodes(other_tree):
-                if isinstance(call, ast.Name) and call.id == fn.name and isinstance(call.ctx, ast.Load):
-                    other_uses += 1  # passed on (`map(read_imdb, …)`), it may be called without the argument
-                if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == fn.name):
-                    continue
-                passes = (place is not None and len(call.args) > place and not any(isinstance(a, ast.Starred) for a in call.args[:place + 1])) \
-                    or any(k.arg == name for k in call.keywords)
-                if not passes:
+            if not_none and isinstance(given, ast.Name):
+                # `directory = None` above the call: the fallback runs
+                bound = _last_binding(ctx, given.id, other.cell.index, call.lineno, nested=True)
+                if bound is not None and isinstance(bound[0], ast.Constant) and bound[0].value is None:
                     return False
-                other_uses -= 1  # (its name, counted above, is this call's)
-                called = True
-        return called and other_uses == 0
+            other_uses -= 1  # (its name, counted above, is this call's)
+            called = True
+    return called and other_uses == 0
+
+
+def _fallback_parameter(fn: ast.FunctionDef | ast.AsyncFunctionDef, stmt: ast.stmt) -> Optional[str]:
+    """The parameter of `fn` that the top-level body statement `stmt` gives a fallback value only
+    when the caller gave none: `if not directory: directory = Path("data")`, `if directory is None:
+    …`, `directory = directory or Path("data")`, `directory = Path("data") if directory is None else
+    directory`; None for any other statement."""
+    params = {a.arg for a in (*fn.args.posonlyargs, *fn.args.args, *fn.args.kwonlyargs)}
+
+    def empty_test(test: ast.expr) -> Optional[str]:
+        # `not p`, `p is None`, `p == None`: true only when nothing (or nothing true) was given
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and isinstance(test.operand, ast.Name):
+            return test.operand.id
+        if (isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) and len(test.ops) == 1
+                and isinstance(test.ops[0], (ast.Is, ast.Eq)) and isinstance(test.comparators[0], ast.Constant)
+                and test.comparators[0].value is None):
+            return test.left.id
+        return None
+
+    def assigns(node: ast.stmt) -> Optional[tuple[str, ast.expr]]:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            return node.targets[0].id, node.value
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            return node.target.id, node.value
+        return None
+
+    if isinstance(stmt, ast.If) and not stmt.orelse and len(stmt.body) == 1:
+        name = empty_test(stmt.test)
+        bound = assigns(stmt.body[0])
+        return name if name in params and bound is not None and bound[0] == name else None
+    bound = assigns(stmt)
+    if bound is None or bound[0] not in params:
+        return None
+    name, value = bound
+    if (isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or) and len(value.values) == 2
+            and isinstance(value.values[0], ast.Name) and value.values[0].id == name):
+        return name
+    if isinstance(value, ast.IfExp) and empty_test(value.test) == name and isinstance(value.orelse, ast.Name) and value.orelse.id == name:
+        return name
+    return None
+
+
+def _overridden_fallback(ctx: RuleContext, f: LiteralFinding) -> bool:
+    """The literal is in a fallback the notebook's own module-level function gives a parameter
+    when a call leaves it out (`def download_from_kaggle(expr, directory=None): if not directory:
+    directory = Path("data")`), and every call gives it (`download_from_kaggle(expr,
+    Path("best_public_notebooks"))`): the fallback never runs (fair check 37, item 108:
+    fallback-default-every-call-overrides; what the calls give is the path, followed through
+    `_path_functions`, which keeps such a parameter). A call passing `None`, or a name bound to
+    `None` above it, keeps the finding."""
+    tree = cell_python_tree(f.ca)
+    if tree is None:
+        return False
+    for fn in tree.body:
+        if not isinstance(fn, ast.FunctionDef) or not fn.lineno < f.line <= (fn.end_lineno or fn.lineno):
+            continue
+        for stmt in fn.body:
+            if stmt.lineno <= f.line <= (stmt.end_lineno or stmt.lineno):
+                name = _fallback_parameter(fn, stmt)
+                return name is not None and _every_call_passes(ctx, fn, name, not_none=True)
+        return False
     return False
 
 
@@ -3539,10 +3637,20 @@ def _hosted_line(ca: CellAnalysis, line: int, import_fallback: bool = True, if_g
     line-based test misses), and the `except ModuleNotFoundError:` handler that catches the import's
     failure is the local branch, not an import fallback (fair check 16: `try:` / `from google.colab
     import files` / `files.upload()` / `read_csv("x.csv")` / `except ModuleNotFoundError:` /
-    `read_csv("Data/x.csv")`; the compiler runs the handler in place of the `try`)."""
+    `read_csv("Data/x.csv")`; the compiler runs the handler in place of the `try`). With `if_guards`,
+    an `if` testing for Colab or Kaggle is read from the tree where the cell parses (`if_branch`): the
+    `else:` of `if not ON_KAGGLE:` runs only on Kaggle, and its body is the local branch, which the
+    line-based guard took for Kaggle's (fair check 37, items 94-100); a test the tree does not read
+    (`if platform == "colab":`) is left to the line-based guard."""
     branch = colab_detection_branch(ca, line)
     if branch:
         return True
+    if if_guards:
+        guarded = if_branch(ca, line)
+        if guarded:
+            return True
+        if guarded is False:
+            if_guards = False
     return hosted_only(ca.lines, line, import_fallback=import_fallback and branch is None, if_guards=if_guards)
 
 
@@ -3578,7 +3686,8 @@ def _hosted_call(ctx: RuleContext, pa: PathArgument) -> bool:
 @lru_cache(maxsize=256)
 def _hosted_spans(python: str, tree: ast.Module) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
     """The (line, column) spans of a cell's source that run only on Colab or Kaggle: the bodies of
-    `if`s with a hosted test, and the conjuncts right of a hosted check in an `if`'s `and`."""
+    `if`s with a hosted test, the `else:`s of `if`s with a local one (`if not ON_KAGGLE:`), and the
+    conjuncts right of a hosted check in an `if`'s `and`."""
     lines = python.split("\n")
 
     def start(node: ast.AST) -> tuple[int, int]:
@@ -3595,6 +3704,10 @@ def _hosted_spans(python: str, tree: ast.Module) -> tuple[tuple[tuple[int, int],
             # To the end of the body's last line: a shell line there (`!cp ~/x .`) is masked to a
             # shorter placeholder, so its statement ends before the literal's column.
             spans.append((start(node.body[0]), (node.body[-1].end_lineno, sys.maxsize)))
+        elif node.orelse and local_test(node.test):
+            # `if not ON_KAGGLE: …` / `else: <Kaggle's set-up>`: the `else:` runs only there (fair
+            # check 37, items 94-100).
+            spans.append((start(node.orelse[0]), (node.orelse[-1].end_lineno, sys.maxsize)))
         if isinstance(node.test, ast.BoolOp) and isinstance(node.test.op, ast.And):
             first = next((i for i, v in enumerate(node.test.values) if _hosted_test(v)), None)
             if first is not None:
@@ -3660,7 +3773,9 @@ class AbsolutePath(Rule):
         "takes the other place (a list of literals only stays reported: elsewhere none of them is there). "
         "Nor is a parameter default of the notebook's own function that every call of it overrides (`def read_imdb(folder, "
         "data_root=\"/srv/me/aclImdb\")`, only ever called as `read_imdb(\"train\", data_root)`): never used; the path the calls "
-        "pass is what counts (a function never called, or passed on by name, keeps its finding). In a shell line, not a "
+        "pass is what counts (a function never called, or passed on by name, keeps its finding); so is a fallback the body gives "
+        "such a parameter when none was given (`if not directory: directory = Path(\"data\")`, `folder = folder or \"out\"`) "
+        "when every call gives one (not `None`). In a shell line, not a "
         "certificate subject in OpenSSL's slash syntax (`-subj \"/CN=db.svc.cluster.local\"`), nor a text program's pattern "
         "(`awk '/^processor/{print $3}'`, `sed -n '/start/,/end/p'`: a `/regex/`, or a single-quoted awk, sed, perl or grep script), nor what a container's "
         "command names (after `kubectl exec POD --`, `oc exec … --`, or `docker exec`/`podman exec`'s container): the "
@@ -4723,7 +4838,7 @@ class UserSpecificPath(Rule):
         "or to `os.makedirs`/`Path.mkdir`, directly or through a name bound once (only a shell `rm`/`mkdir` of it may come first), and the places under it; "
         "nor is a parameter default that every call of the notebook's function overrides (as for PTH001), nor a write under `if file:` on a parameter defaulting to None/False that no call of the notebook's function passes (`def plot_loss(history, file=None): … if file: plt.savefig(f\"/Users/…/{file}.pdf\")`, called only as `plot_loss(history)`: it never runs; here and in PTH001, PTH003–PTH006), nor is a literal of a list of candidate locations probed in turn after a "
         "configured one (as for PTH001), nor is a Colab or Kaggle path in code that runs only "
-        "there: inside `if COLAB:`/`if IN_KAGGLE:`, after `from google.colab import drive` in the `try:` "
+        "there: inside `if COLAB:`/`if IN_KAGGLE:` or the `else:` of `if not ON_KAGGLE:` (its body is the local branch), after `from google.colab import drive` in the `try:` "
         "that detects Colab or in a function body (`drive.mount(\"/content/drive\")`), or in a cell whose "
         "opening comment says to run it only on Colab. Not a path in the body of a Kubeflow pipeline component (a function given to `func_to_container_op` or decorated `@dsl.component`): it names the container's mounts. Not a string constant used only as a hole of a Kubernetes manifest (an f-string holding `apiVersion:` and `kind:`) and lying under a `mountPath:` that manifest declares (`model_dir = \"/mnt/azure/mnist\"` in a TFJob mounting `/mnt/azure`): a path in the pods."
     )
@@ -4784,6 +4899,12 @@ class UserSpecificPath(Rule):
         Example(cells=(
             "try:\n    from google.colab import drive\n    drive.mount('/content/drive')\n    COLAB = True\nexcept ImportError:\n    COLAB = False",
             "if COLAB:\n    PATH = '/content/drive/My Drive/data'\nelse:\n    PATH = 'data'",
+        )),
+        # The `else:` of a negated Kaggle test runs only on Kaggle (fair check 37, items 94-100).
+        Example(cells=(
+            "import os\nimport pandas as pd\nON_KAGGLE = os.getenv('KAGGLE_KERNEL_RUN_TYPE') is not None",
+            "competition = 'digit-recognizer'\nif not ON_KAGGLE:\n    train_path = 'data/train.csv'\nelse:\n"
+            "    train_path = f'/kaggle/input/{competition}/train.csv'\ntrain = pd.read_csv(train_path)",
         )),
         # The hosted runtime's home (`/root`, `~`) in a branch taken only on Colab.
         Example(cells=(
@@ -9539,13 +9660,18 @@ def _last_binding(ctx: RuleContext, name: str, cell: int, line: int, nested: boo
     """(value, cell, line) of the last module-level binding of `name` before (cell, line) when it
     is a plain `name = value` at the top of its cell (with `nested`, also in the body of a loop,
     `if`, `with` or `try` there: `for k in …: p = f"./guide_{k}.txt"`); None when it is bound
-    otherwise or not at all."""
+    otherwise or not at all. A binding in a branch that runs only on Colab or Kaggle (`if not
+    ON_KAGGLE: path = "data/train.csv"` / `else: path = f"/kaggle/input/{c}/train.csv"`) is passed
+    over for a use outside such a branch: a local run keeps the other one (fair check 37, items
+    94-100, the judges' note: the local read was lost behind the Kaggle binding below it)."""
     last: Optional[tuple[CellAnalysis, int]] = None
+    reader = ctx.analysis_at.get(cell)
+    local_use = reader is None or not if_branch(reader, line)
     for ca in ctx.cells:
         if ca.cell.index > cell:
             break
         for d in ca.facts.defined:
-            if d.name == name and (ca.cell.index < cell or d.line < line):
+            if d.name == name and (ca.cell.index < cell or d.line < line) and not (local_use and if_branch(ca, d.line)):
                 if last is None or (last[0].cell.index, last[1]) <= (ca.cell.index, d.line):
                     last = (ca, d.line)
     if last is None:
@@ -10072,8 +10198,12 @@ def _compute_path_functions(ctx: RuleContext) -> dict[str, tuple[dict[str, int],
             positional = [a.arg for a in (*stmt.args.posonlyargs, *stmt.args.args)][skipped:]
             params = {p: index for index, p in enumerate(positional)}
             params.update({a.arg: -1 for a in stmt.args.kwonlyargs})
-            # A parameter the body rebinds (`path = os.path.join(ROOT, path)`) is not the given value.
-            rebound = {n.id for n in walk_nodes(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+            # A parameter the body rebinds (`path = os.path.join(ROOT, path)`) is not the given value;
+            # a fallback only when none was given (`if not directory: directory = Path("data")`) keeps
+            # the given one (fair check 37, item 108).
+            fallbacks = [s for s in stmt.body if _fallback_parameter(stmt, s) is not None]
+            rebound = {n.id for n in walk_nodes(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+                       and not any(f.lineno <= n.lineno <= (f.end_lineno or f.lineno) for f in fallbacks)}
             end = stmt.end_lineno or stmt.lineno
             use = next((pa for pa in inner if stmt.lineno <= pa.call.line <= end
                         and pa.arg.name in params and pa.arg.name not in rebound), None)
@@ -10916,6 +11046,31 @@ def _shell_tool_folders(args: str, outputs: Sequence[tuple[tuple[str, ...], tupl
     return [p for p in out if p and not p.startswith("..")]
 
 
+def _function_strings(ca: CellAnalysis, tree: ast.Module, line: int) -> dict[str, Constant]:
+    """The names the innermost function around `line` binds once, plainly, to a string literal (none
+    of its parameters), as constants: `command = "kaggle competitions download -c "`."""
+    functions = [f for f in tree_nodes(tree) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+                 and f.lineno < line <= (f.end_lineno or f.lineno)]
+    if not functions:
+        return {}
+    function = max(functions, key=lambda f: f.lineno)
+    found: dict[str, Optional[Constant]] = {}
+    plain: set[int] = set()
+    for sub in walk_nodes(function):
+        if isinstance(sub, ast.Assign) and len(sub.targets) == 1 and isinstance(sub.targets[0], ast.Name):
+            name = sub.targets[0].id
+            plain.add(id(sub.targets[0]))
+            value = sub.value
+            once = name not in found and isinstance(value, ast.Constant) and isinstance(value.value, str)
+            found[name] = Constant(name, value.value, ca, value.lineno, value.col_offset + 1) if once else None  # type: ignore[attr-defined]
+    for sub in walk_nodes(function):
+        if isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load) and id(sub) not in plain:
+            found[sub.id] = None
+        elif isinstance(sub, ast.arg):
+            found[sub.arg] = None
+    return {name: c for name, c in found.items() if c is not None}
+
+
 def _find_produced_paths(ctx: RuleContext) -> list[_Produced]:
     constants = string_constants(ctx.facts)
     outputs = _shell_outputs(ctx.catalog)
@@ -10950,8 +11105,8 @@ def _find_produced_paths(ctx: RuleContext) -> list[_Produced]:
         for node in nodes_of(tree, ast.Call):
             func = node.func
             method = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-            if method not in _PRODUCING_METHODS and not (node.args and isinstance(node.args[0], (ast.List, ast.Tuple))):
-                continue  # (no branch below takes it, the last only a list of words: most calls)
+            if method not in _PRODUCING_METHODS and not (node.args and isinstance(node.args[0], (ast.List, ast.Tuple, ast.Call))):
+                continue  # (no branch below takes it, the last two only a list of words or a `.split()`: most calls)
             keywords = {k.arg: k.value for k in node.keywords if k.arg}
             target: Optional[ast.AST] = None
             anchor = node.lineno
@@ -10986,6 +11141,18 @@ def _find_produced_paths(ctx: RuleContext) -> list[_Produced]:
                 tokens = [_evaluate(e, constants) for e in node.args[0].elts]
                 if all(t is not None for t in tokens):
                     for path in _kaggle_files([t for t in tokens if t is not None]):
+                        out.append(_Produced(index, node.lineno, path, False, (index, node.lineno)))
+                continue
+            elif (ctx.facts.resolve(dotted_name(func) or "") in _SUBPROCESS_CALLS and node.args
+                    and isinstance(node.args[0], ast.Call) and isinstance(node.args[0].func, ast.Attribute)
+                    and node.args[0].func.attr == "split" and not node.args[0].args and not node.args[0].keywords):
+                # `command = "kaggle competitions download -c "` / `subprocess.run((command +
+                # competition).split())` in the notebook's own function: the zip it saves, read back
+                # below, is that download's (PTH007's; fair check 37, items 110, 113, 115). The
+                # function's names bound once to a literal, and the module's constants.
+                text = _evaluate(node.args[0].func.value, {**constants, **_function_strings(ca, tree, node.lineno)})
+                if text is not None:
+                    for path in _kaggle_files(text.split()):
                         out.append(_Produced(index, node.lineno, path, False, (index, node.lineno)))
                 continue
             else:
@@ -11522,7 +11689,9 @@ class CwdRelativePath(Rule):
         "open archive (`with zipfile.ZipFile(…) as zin:` or `tar = tarfile.open(…)`, then `zin.open(\"lyrics.txt\")`, "
         "`tar.extractfile(…)`, `read`, `getinfo`, `getmember`, `extract`: a name inside the archive, whose own path is judged), a listing of the "
         "working directory only displayed (`sorted(n for n in os.listdir(\".\") if n.endswith(\".zip\"))` as a bare "
-        "expression or in `print`, `\"profile_store\" in os.listdir(os.getcwd())`: it fails nowhere), code that runs only on Colab or Kaggle (the body of an `if` "
+        "expression or in `print`, `\"profile_store\" in os.listdir(os.getcwd())`: it fails nowhere), the fallback of the notebook's own "
+        "function for a parameter every call gives (`if not directory: directory = Path(\"data\")` with every call passing a directory: "
+        "never run), code that runs only on Colab or Kaggle (the body of an `if` "
         "testing for them, the part of its test right of the check in an `and`: `if \"google.colab\" in sys.modules and "
         "not os.path.exists(\".setup_complete\"):` then `os.makedirs(\"helpers\")`; a hosted runtime's working directory is fixed), "
         "a folder of episode videos a recorder writes (`RecordVideo(env, video_folder=\"videos\")`, `recording = true` in "
@@ -11670,7 +11839,9 @@ class CwdRelativePath(Rule):
         "`scipy.io.savemat` `.mat`: the catalogue's `appends_suffix`): an upload or read of that file is of what it wrote. "
         "The name Comet gives what a logging call logs (`experiment.log_table(\"preds.csv\", df)` with the table's data, "
         "`log_confusion_matrix(…, file_name=…)`, `log_asset(path, file_name=…)`'s `file_name`, `name=`, `figure_name=`; "
-        "in a notebook that imports `comet_ml`) is the asset's label in the experiment, not a local file: no path. Places on a SageMaker job's side are not the notebook's: "
+        "in a notebook that imports `comet_ml`) is the asset's label in the experiment, not a local file: no path; so is MLflow's "
+        "`artifact_path=`/`artifact_file=` (`mlflow.h2o.log_model(model, artifact_path=\"model\")`, `log_text(…, artifact_file=…)`: "
+        "a place in the run's artifact store; `log_artifact`'s local file stays a path). Places on a SageMaker job's side are not the notebook's: "
         "`PropertyFile(path=…)`, `JsonGet(json_path=…)`, the body of a `@step`/`@remote` function; nor are places in an Azure ML "
         "run's artifacts or a datastore, as literals or through constants: `run.register_model(model_path=…)`, the remote name "
         "of `run.download_file(name, output_file_path)` and `upload_file(name, path_or_stream)`, `download_files(prefix=…)`, "
@@ -12070,6 +12241,19 @@ class CwdRelativePath(Rule):
             "def Image(filename):\n    return filename",
             "Image(filename='../figures/tree.png')",
         )),
+        # MLflow's `artifact_path=`/`artifact_file=` name a place in the run's artifact store
+        # (fair check 37, item 118); `log_artifact`'s local file stays a path.
+        Example(cells=(
+            "import mlflow\nimport mlflow.h2o\nwith mlflow.start_run():\n    mlflow.h2o.log_model(model, artifact_path='model')\n"
+            "    mlflow.log_text('hello', artifact_file='notes/readme.txt')",
+        )),
+        # A function's fallback for a parameter every call gives never runs (fair check 37, item 108).
+        Example(cells=(
+            "import shutil\nfrom pathlib import Path\ndef unpack(archive, directory=None):\n    if not directory:\n"
+            "        directory = Path('data')\n    shutil.unpack_archive(archive, directory)\n"
+            "def save(df, folder=None):\n    folder = folder or Path('out')\n    df.to_csv(folder / 'x.csv')",
+            "unpack(archive, Path(where))\nsave(df, folder=target)",
+        )),
     )
     failing = (
         # A function only a star import of a helper module provides, given a data file by a relative
@@ -12424,6 +12608,39 @@ class CwdRelativePath(Rule):
         # `Image` never imported (HID003's finding): the catalogued readers of that name, IPython's, all
         # take the path as `filename=` (fair check 36, item T-10.7).
         Example(cells=("import numpy as np", "Image(filename='../dotfiles/iris_depth1_gini_decisionTree.png')"), expect=((2, 1),)),
+        # The body of `if not ON_KAGGLE:` is the local branch: its relative path is what a local run
+        # reads, not the Kaggle path bound in the `else:` below it (fair check 37, items 94-100).
+        Example(
+            cells=("import os\nimport pandas as pd\nON_KAGGLE = os.getenv('KAGGLE_KERNEL_RUN_TYPE') is not None",
+                   "competition = 'digit-recognizer'\nif not ON_KAGGLE:\n    train_path = 'data/train.csv'\nelse:\n"
+                   "    train_path = f'/kaggle/input/{competition}/train.csv'\ntrain = pd.read_csv(train_path)"),
+            expect=((2, 3),),
+        ),
+        # ... and runs when a call gives `None` (fair check 37, item 108).
+        Example(
+            cells=(
+                "import shutil\nfrom pathlib import Path\ndef unpack(archive, directory=None):\n    if not directory:\n"
+                "        directory = Path('data')\n    shutil.unpack_archive(archive, directory)\n"
+                "def save(df, folder=None):\n    folder = folder or Path('out')\n    df.to_csv(folder / 'x.csv')",
+                "unpack(archive, None)\nsave(df, folder=target)",
+            ),
+            expect=((1, 5),),
+        ),
+        # The zip the Kaggle CLI saves inside the notebook's own function, read back there: PTH007's
+        # download (fair check 37, items 110, 113, 115); the folder it is unpacked into stays.
+        Example(
+            cells=(
+                "import os\nimport shutil\nimport subprocess\nimport pandas as pd\n"
+                "ON_KAGGLE = os.getenv('KAGGLE_KERNEL_RUN_TYPE') is not None\n"
+                "def download_competition_from_kaggle(competition):\n    command = 'kaggle competitions download -c '\n"
+                "    subprocess.run((command + competition).split())\n    shutil.unpack_archive(competition + '.zip', 'data')\n"
+                "    shutil.move(competition + '.zip', 'data')",
+                "competition = 'titanic'\nif not ON_KAGGLE:\n    download_competition_from_kaggle(competition)\n"
+                "    train_path = 'data/train.csv'\nelse:\n    train_path = f'/kaggle/input/{competition}/train.csv'\n"
+                "train = pd.read_csv(train_path)",
+            ),
+            expect=((1, 9),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -12582,6 +12799,8 @@ class CwdRelativePath(Rule):
             and not _displayed_listing(f)
             # Colab's set-up block (`os.makedirs("dqn")` under `if IN_COLAB:`) runs in /content only.
             and not _hosted_setup(f)
+            # A function's fallback for a parameter every call gives (fair check 37, item 108).
+            and not _overridden_fallback(ctx, f)
             # `OUTPUT_DIR = Path("out")` in a papermill/Kale parameters cell: configuration already.
             and not _parameters_setting(ctx, f)
             # A candidate location the notebook probes (`.exists()`) after a configured one.
