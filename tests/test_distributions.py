@@ -658,6 +658,8 @@ def test_needed_distributions_include_what_pandas_plotting_and_read_html_need():
     assert [n.name for n in dist.needed_distributions(facts)] == ["pandas"]
     facts = facts_of("import pandas as pd\ndf = pd.read_csv('a.csv')", "df.hist()", "import matplotlib.pyplot as plt")
     assert [n.name for n in dist.needed_distributions(facts)] == ["pandas", "matplotlib"]
+    facts = facts_of("import pandas as pd\nimport seaborn as sns\ndf = pd.read_csv('a.csv')", "df.plot()")
+    assert [n.name for n in dist.needed_distributions(facts)] == ["pandas", "seaborn"]
     # A receiver that is not certainly a DataFrame: nothing implied.
     facts = facts_of("import pandas as pd\nimport sympy\ncurve = sympy.plot(1)", "curve.plot()")
     assert [n.name for n in dist.needed_distributions(facts)] == ["pandas", "sympy"]

@@ -1269,6 +1269,9 @@ def _owner_module(name: str, order: Mapping[str, int]) -> Optional[str]:
 # A DataFrame's plotting methods (`[dataframe_methods_needing]`): matplotlib only where the notebook
 # neither imports it nor picks another `plotting.backend`.
 _PANDAS_PLOTTING = frozenset({"plot", "hist", "boxplot"})
+# Imports whose distribution is or installs matplotlib (seaborn requires it): the notebook's
+# matplotlib is then that import's matter.
+_BRINGING_MATPLOTLIB = frozenset({"matplotlib", "seaborn"})
 
 
 def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
@@ -1313,8 +1316,8 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
                         ca.cell, line, column, distribution, Resolution(distribution, (distribution,), "implied"), distribution,
                         f"is needed by `{module}` (imported here; its own code imports `{distribution}`)")
         for call in sorted(ca.facts.calls, key=lambda c: (c.line, c.column)):
-            if call.method in _PANDAS_PLOTTING and ("matplotlib" in imported or plotting_backend):
-                pass  # matplotlib's import is the use; another plotting backend draws without it
+            if call.method in _PANDAS_PLOTTING and (imported & _BRINGING_MATPLOTLIB or plotting_backend):
+                pass  # matplotlib's (or seaborn's) import is the use; another plotting backend draws without it
             elif call.method in frame_needs and call.receiver in frames and _bound_before(frames[call.receiver], ca, call):
                 for distribution in frame_needs[call.method]:
                     others = distribution.split("|")[1:]

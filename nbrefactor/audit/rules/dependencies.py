@@ -806,7 +806,7 @@ class UndeclaredImport(Rule):
         "tables, `pd.read_excel`/`pd.ExcelFile`/`pd.ExcelWriter` → openpyxl or another Excel engine, `pd.read_feather` → "
         "pyarrow, `pd.read_html` → lxml or html5lib; a DataFrame's writers the same, `to_parquet`, `to_feather`, `to_orc`, `to_hdf`, `to_excel`, "
         "`to_markdown` → tabulate, and its plotting, `plot`, `hist`, `boxplot` → matplotlib (unless the notebook imports matplotlib or "
-        "sets pandas' `plotting.backend`), when the "
+        "seaborn, or sets pandas' `plotting.backend`), when the "
         "receiver is certainly a DataFrame: a name bound at the top of a cell to `pd.read_*(…)` or `pd.DataFrame(…)` and "
         "to nothing else, `[dataframe_methods_needing]`; a declared alternative is enough), Beautiful Soup's parsers (`BeautifulSoup(page, "
         "\"lxml\")` or `features=\"xml\"` → lxml, `\"html5lib\"` → html5lib; Python's `html.parser` needs none), from `[transformers_torch]`, "
