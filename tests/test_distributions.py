@@ -648,6 +648,23 @@ def test_needed_distributions_include_the_engine_a_pandas_reader_needs():
     assert [(n.name, n.pinned) for n in needed] == [("pandas", None), ("openpyxl", "3.1.5")]
 
 
+def test_needed_distributions_include_what_pandas_plotting_and_read_html_need():
+    # Fair check 37, items 13 and 23's notes: pandas installs neither matplotlib (behind `df.plot()`)
+    # nor lxml (behind `pd.read_html`), and a notebook that never imports them still needs them.
+    facts = facts_of("import pandas as pd\ndf = pd.read_csv('a.csv')", "df.plot()", "tables = pd.read_html('t.html')")
+    assert [n.name for n in dist.needed_distributions(facts)] == ["pandas", "matplotlib", "lxml"]
+    # matplotlib imported (its import is the use) or another plotting backend: no implied use.
+    facts = facts_of("import pandas as pd\npd.options.plotting.backend = 'plotly'\ndf = pd.read_csv('a.csv')", "df.plot()")
+    assert [n.name for n in dist.needed_distributions(facts)] == ["pandas"]
+    facts = facts_of("import pandas as pd\ndf = pd.read_csv('a.csv')", "df.hist()", "import matplotlib.pyplot as plt")
+    assert [n.name for n in dist.needed_distributions(facts)] == ["pandas", "matplotlib"]
+    facts = facts_of("import pandas as pd\nimport seaborn as sns\ndf = pd.read_csv('a.csv')", "df.plot()")
+    assert [n.name for n in dist.needed_distributions(facts)] == ["pandas", "seaborn"]
+    # A receiver that is not certainly a DataFrame: nothing implied.
+    facts = facts_of("import pandas as pd\nimport sympy\ncurve = sympy.plot(1)", "curve.plot()")
+    assert [n.name for n in dist.needed_distributions(facts)] == ["pandas", "sympy"]
+
+
 def test_fugue_s_own_packages_and_its_warehouses_name_their_distributions():
     # fair check 22: `fugue_bigquery` was taken for a distribution of that name (PyPI has none), and
     # `fugue_notebook`, shipped inside `fugue`, was undeclared beside `fugue>=0.9.4`.

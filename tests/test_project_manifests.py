@@ -285,6 +285,23 @@ def test_discover_project_walks_up_to_the_root_and_collects_project_modules(tmp_
     assert "scripts" not in project.project_modules
 
 
+def test_discover_project_collects_the_src_packages_of_a_sub_project_on_the_way(tmp_path):
+    """Fair check 37, items 2, 8: a portfolio's sub-project with its own pyproject.toml and `src/`
+    layout, its notebook in `notebooks/`; its package is the project's own, not a distribution."""
+    (tmp_path / ".git").mkdir()
+    sub = tmp_path / "spatial" / "disturbance-detection"
+    (sub / "src" / "disturb").mkdir(parents=True)
+    (sub / "src" / "disturb" / "__init__.py").write_text("", encoding="utf-8")
+    (sub / "pyproject.toml").write_text('[project]\nname = "disturbance-detection"\n', encoding="utf-8")
+    (sub / "notebooks").mkdir()
+    # A `src/` without a build file beside it is not a sub-project.
+    (tmp_path / "other" / "src" / "loose").mkdir(parents=True)
+    (tmp_path / "other" / "src" / "loose" / "__init__.py").write_text("", encoding="utf-8")
+    assert "disturb" in discover_project(sub / "notebooks" / "01.ipynb").project_modules
+    assert "disturb" in discover_project(sub / "01.ipynb").project_modules  # the notebook beside src/
+    assert "loose" not in discover_project(tmp_path / "other" / "nb" / "x.ipynb").project_modules
+
+
 def test_discover_project_stops_at_the_root(tmp_path):
     (tmp_path / "requirements.txt").write_text("numpy\n", encoding="utf-8")  # above the root: ignored
     root = tmp_path / "repo"

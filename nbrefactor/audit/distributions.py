@@ -1266,6 +1266,14 @@ def _owner_module(name: str, order: Mapping[str, int]) -> Optional[str]:
     return best
 
 
+# A DataFrame's plotting methods (`[dataframe_methods_needing]`): matplotlib only where the notebook
+# neither imports it nor picks another `plotting.backend`.
+_PANDAS_PLOTTING = frozenset({"plot", "hist", "boxplot"})
+# Imports whose distribution is or installs matplotlib (seaborn requires it): the notebook's
+# matplotlib is then that import's matter.
+_BRINGING_MATPLOTLIB = frozenset({"matplotlib", "seaborn"})
+
+
 def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
     """Distributions a library needs only at run time, for what the notebook calls: torch behind
     transformers' PyTorch models and `Trainer` when nothing of torch's is imported (the
@@ -1281,6 +1289,7 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
     frames = _dataframe_names(facts) if frame_needs and any(
         call.method in frame_needs for ca in facts.cells for call in ca.facts.calls) else {}
     imported = {imp.top_level for ca in facts.cells for imp in ca.facts.imports}
+    plotting_backend = bool(frames) and any("plotting.backend" in line for ca in facts.cells for line in ca.lines)
     found: dict[str, ImportUse] = {}
 
     def add(ca: CellAnalysis, call: CallFact, distribution: str, how: str, extra: tuple[str, str] = ()) -> None:
@@ -1307,7 +1316,9 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
                         ca.cell, line, column, distribution, Resolution(distribution, (distribution,), "implied"), distribution,
                         f"is needed by `{module}` (imported here; its own code imports `{distribution}`)")
         for call in sorted(ca.facts.calls, key=lambda c: (c.line, c.column)):
-            if call.method in frame_needs and call.receiver in frames and _bound_before(frames[call.receiver], ca, call):
+            if call.method in _PANDAS_PLOTTING and (imported & _BRINGING_MATPLOTLIB or plotting_backend):
+                pass  # matplotlib's (or seaborn's) import is the use; another plotting backend draws without it
+            elif call.method in frame_needs and call.receiver in frames and _bound_before(frames[call.receiver], ca, call):
                 for distribution in frame_needs[call.method]:
                     others = distribution.split("|")[1:]
                     add(ca, call, distribution, f"is needed by `{call.receiver}.{call.method}` (`{call.receiver}` is a pandas "

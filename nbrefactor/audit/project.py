@@ -179,7 +179,8 @@ class ProjectContext:
     manifests: tuple[Manifest, ...] = ()
     local_modules: frozenset[str] = frozenset()  # importable names beside the notebook
     # Packages of the project around the notebook: modules and packages of the folders above it
-    # up to the project root, and the root's `src/` layout. A notebook reaches them through an
+    # up to the project root, and the root's `src/` layout (and the `src/` of a sub-project with its
+    # own build file on the way, `_built_src_modules`). A notebook reaches them through an
     # editable install or `sys.path.append("..")`; either way they are not third-party.
     project_modules: frozenset[str] = frozenset()
     # System (apt) packages the environment files around the notebook declare: Binder's `apt.txt`,
@@ -2193,6 +2194,7 @@ def _discover_folder(folder: Path, display_root: Optional[Path]) -> ProjectConte
         project_modules = _src_modules(folder)
     else:
         above, project_modules = _upward(folder.parent, display_root)
+        project_modules |= _built_src_modules(folder)
         manifests += above
         packages = _packages_above(folder.parent, display_root)
     # (A file the notebook's own folders already gave, read again as a Dockerfile's include, is not added twice.)
@@ -2712,7 +2714,7 @@ def _upward(current: Path, display_root: Optional[Path]) -> tuple[tuple[Manifest
     if _stops_at(current):
         return manifests, project_modules | _src_modules(current)
     above, modules = _upward(current.parent, display_root)
-    return manifests + above, project_modules | modules
+    return manifests + above, project_modules | _built_src_modules(current) | modules
 
 
 def _stops_at(folder: Path) -> bool:
@@ -2721,6 +2723,26 @@ def _stops_at(folder: Path) -> bool:
 
 def _src_modules(root: Path) -> frozenset[str]:
     return _local_modules(root / "src", strict=True) if (root / "src").is_dir() else frozenset()
+
+
+# The files that make a folder a buildable Python project (`pip install -e .` works there).
+_BUILD_FILES = ("pyproject.toml", "setup.py", "setup.cfg")
+
+
+def _builds_src(folder: Path) -> bool:
+    """Whether `folder` (below the project root) is a Python project of its own with a `src/` layout:
+    a `pyproject.toml`, `setup.py` or `setup.cfg` beside a `src/` folder."""
+    return (folder / "src").is_dir() and any((folder / name).is_file() for name in _BUILD_FILES)
+
+
+def _built_src_modules(folder: Path) -> frozenset[str]:
+    """The packages of `src/` of a sub-project between the notebook and the project root: a
+    portfolio's `spatial/disturbance-detection/` with its own pyproject.toml (`packages =
+    ["src/disturb"]`), installed editable by its README, and the notebook in its `notebooks/`
+    importing `disturb` (fair check 37, items 2, 8). The root's `src/` alone was read, so the
+    sub-project's own package was reported as a distribution to declare. Not covered: packages a
+    build file declares outside `src/` (`packages = ["lib/foo"]`)."""
+    return _src_modules(folder) if _builds_src(folder) else frozenset()
 
 
 def _file_text(file: Path) -> Optional[str]:
@@ -3050,14 +3072,18 @@ def _exists(path: str) -> bool:
 def module_search_folders(notebook_folder: Path, added: tuple[Path, ...] = ()) -> tuple[tuple[Path, bool], ...]:
     """Where the notebook's kernel finds its own code, in the order `import` looks, as
     `(folder, strict)`: the notebook's folder, the folders a cell adds to `sys.path` with a literal
-    path (`sys.path.append("../src")`), then the folders above up to the project root and the
-    root's `src/` (the same folders `discover_project` reads `project_modules` from; `strict`:
+    path (`sys.path.append("../src")`), then the folders above up to the project root, the `src/`
+    of a sub-project on the way (`_built_src_modules`) and the root's `src/` (the same folders `discover_project` reads `project_modules` from; `strict`:
     only regular packages count there)."""
     folders: list[tuple[Path, bool]] = [(notebook_folder, False), *((folder, False) for folder in added)]
     current = notebook_folder
+    if not is_project_root(current) and _builds_src(current):
+        folders.append((current / "src", True))
     while not is_project_root(current) and current.parent != current:
         current = current.parent
         folders.append((current, True))
+        if not is_project_root(current) and _builds_src(current):
+            folders.append((current / "src", True))  # a sub-project's own packages (`_built_src_modules`)
     if (current / "src").is_dir():
         folders.append((current / "src", True))
     seen: set[Path] = set()

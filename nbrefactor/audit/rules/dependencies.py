@@ -551,6 +551,36 @@ _UNINSTALLABLE: dict[str, tuple[str, str]] = {
 }
 
 
+# `torch==2.5.1+cu124`: a pin on a version with a local label (PEP 440's `+…`), which the package index
+# never holds (PyPI refuses every upload whose version has one).
+_LOCAL_LABEL_PIN = re.compile(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\])?\s*==\s*(?P<version>[0-9][0-9A-Za-z.!*-]*\+(?P<label>[A-Za-z0-9.]+))\s*$")
+# The kinds of manifest whose line pip installs from the index as written (pyproject tables and
+# setup files are left: a build tool's own index settings may sit in files not read here).
+_LOCAL_LABEL_KINDS = frozenset({"requirements", "environment", "dockerfile", "pipfile"})
+
+
+# Distributions whose local-label builds (`+cu124`, `+cpu`) PyTorch's own index serves, per label.
+_PYTORCH_INDEX_NAMES = frozenset({"torch", "torchvision", "torchaudio", "torchtext", "torchdata"})
+
+
+def _local_label_entry(req: Requirement, manifest: Manifest) -> Optional[tuple[str, str]]:
+    """`_UNINSTALLABLE`'s entry for a line pinning a local version label (`torch==2.5.1+cu124` in a
+    requirements.txt naming no other index: fair check 37, recall note on mateuszk098/kaggle-notebooks):
+    pip looks for that exact version on PyPI, which holds no local version, so `pip install -r` stops.
+    The caller leaves files that name another index or link page (`-f https://download.pytorch.org/
+    whl/torch_stable.html`, where `+cpu` builds are), conda's packages, markers and URLs. Not covered:
+    an index given only on the command line the README shows (`pip install -r requirements.txt
+    --index-url …`) is not looked for; pyproject and setup files are left (`_LOCAL_LABEL_KINDS`)."""
+    if manifest.kind not in _LOCAL_LABEL_KINDS or req.conda:
+        return None
+    match = _LOCAL_LABEL_PIN.match(_without_comment(req.spec))
+    if match is None:
+        return None
+    return (req.name,
+            f"pinned to a local version (`+{match['label']}`), and the package index holds none: no release "
+            "matches, and the file names no other index (`--extra-index-url`, `--find-links`) where that build is")
+
+
 def _uninstallable(req: Requirement, manifest: Manifest) -> Optional[tuple[str, str]]:
     """(the distribution to declare, what the line's name is on the package index) for a manifest line
     whose install fails whatever else the file holds (`_UNINSTALLABLE`); None for any other line, and for
@@ -558,7 +588,7 @@ def _uninstallable(req: Requirement, manifest: Manifest) -> Optional[tuple[str, 
     direct reference or VCS URL, a line behind an environment marker, and any line of a file that names
     another package index or link page (`--extra-index-url https://pypi.nvidia.com`: the name may be a
     real release there)."""
-    entry = _UNINSTALLABLE.get(req.name)
+    entry = _UNINSTALLABLE.get(req.name) or _local_label_entry(req, manifest)
     if (entry is None or req.conda or req.named_build or manifest.other_index or manifest.kind == "uv.lock"
             or "# in the image " in req.spec):
         return None
@@ -774,7 +804,9 @@ class UndeclaredImport(Rule):
         "behind `torch.onnx.export` (its default exporter, `dynamo=True` since torch 2.9; not with `dynamo=False`), "
         "pandas' optional I/O engines (`pd.read_parquet` → pyarrow or fastparquet, `pd.HDFStore`/`pd.read_hdf` → "
         "tables, `pd.read_excel`/`pd.ExcelFile`/`pd.ExcelWriter` → openpyxl or another Excel engine, `pd.read_feather` → "
-        "pyarrow; a DataFrame's writers the same, `to_parquet`, `to_feather`, `to_orc`, `to_hdf`, `to_excel`, and `to_markdown` → tabulate, when the "
+        "pyarrow, `pd.read_html` → lxml or html5lib; a DataFrame's writers the same, `to_parquet`, `to_feather`, `to_orc`, `to_hdf`, `to_excel`, "
+        "`to_markdown` → tabulate, and its plotting, `plot`, `hist`, `boxplot` → matplotlib (unless the notebook imports matplotlib or "
+        "seaborn, or sets pandas' `plotting.backend`), when the "
         "receiver is certainly a DataFrame: a name bound at the top of a cell to `pd.read_*(…)` or `pd.DataFrame(…)` and "
         "to nothing else, `[dataframe_methods_needing]`; a declared alternative is enough), Beautiful Soup's parsers (`BeautifulSoup(page, "
         "\"lxml\")` or `features=\"xml\"` → lxml, `\"html5lib\"` → html5lib; Python's `html.parser` needs none), from `[transformers_torch]`, "
@@ -3790,6 +3822,13 @@ def _uninstallable_fix(req: Requirement, real: str) -> str:
         return (f"Remove `{shown}` here and declare `{req.name}` in a conda environment file whose `channels:` list has "
                 "`rapidsai`" + (f", or replace it with `{wheel}==<the version you ran with>` (RAPIDS' pip wheels for CUDA 12)"
                                 if wheel else " (`nvstrings` was merged into `cudf` at RAPIDS 0.16: declare `cudf` there)"))
+    local = _LOCAL_LABEL_PIN.match(shown) if req.name not in _UNINSTALLABLE else None
+    if local is not None:
+        version, label = local["version"].split("+", 1)[0], local["label"]
+        index = (f"https://download.pytorch.org/whl/{label}" if req.name in _PYTORCH_INDEX_NAMES
+                 else "<the index that has it>")
+        return (f"Name the index that has the `+{label}` builds where this file is installed (`--extra-index-url "
+                f"{index}`), or replace `{shown}` with `{req.name}=={version}`, the package index's build of that release")
     if req.name == "tensorflow-gpu":
         return (f"Replace `{shown}` with `tensorflow==<the version you ran with>` (`tensorflow` has the same GPU support "
                 "since 2.1), or pin `tensorflow-gpu==<the version you ran with>` to a release before 2.12")
@@ -3810,7 +3849,10 @@ class UninstallableRequirement(Rule):
         "`cudf`, `cuml`, `cugraph` and `nvstrings` (placeholders whose setup.py says to use the rapidsai conda channel), "
         "`sklearn` when unpinned (deprecated: its newest releases always fail since December 2023), and `tensorflow-gpu` "
         "when the line admits 2.12.0 (its newest release, an sdist that fails on install; `tensorflow-gpu==2.4.1` "
-        "installs). The line is reported whether or not the notebook imports that distribution: one failing line stops "
+        "installs); and a line of a requirements file, an environment file's `pip:` list, a Pipfile or a Dockerfile's "
+        "`pip install` pinning a local version (`torch==2.5.1+cu124`: the package index holds no version with a local "
+        "label, so no release matches), once per file with its other such lines named (an index that only a README's install command names, `pip "
+        "install -r requirements.txt --index-url …`, is not looked for). The line is reported whether or not the notebook imports that distribution: one failing line stops "
         "`pip install -r` of the whole file, so every notebook of the project lacks its environment. The finding is "
         "located in the manifest (its path and line), once per line however many notebooks of the audit share it, each "
         "notebook as a related location, and so is each import of the distribution the line meant (`from skimage import "
@@ -3854,6 +3896,11 @@ class UninstallableRequirement(Rule):
             cells=("import cudf",),
             files={"requirements.txt": "--extra-index-url https://pypi.nvidia.com\ncudf==24.8.3\n"},
         ),
+        # Local-label builds with the link page that has them (patrickloeber/pytorch-examples).
+        Example(
+            cells=("import torch",),
+            files={"requirements.txt": "-f https://download.pytorch.org/whl/torch_stable.html\ntorch==1.6.0+cpu\n"},
+        ),
     )
     failing = (
         # Fair check 35 (recall T-2.1, T-4.1, T-6.1): nfmcclure/tensorflow_cookbook's requirements.txt, for a notebook
@@ -3881,6 +3928,13 @@ class UninstallableRequirement(Rule):
             files={"environment.yml": "name: demo\ndependencies:\n  - python=3.10\n  - pip\n  - pip:\n    - tensorflow-gpu>=2.0\n"},
             expect=((None, 6),),
         ),
+        # Fair check 37 (recall, mateuszk098/kaggle-notebooks): CUDA builds pinned with their local label and no
+        # index that has them: PyPI holds no local version, so `pip install -r` stops. One finding for the file.
+        Example(
+            cells=("import torch\nimport torchvision",),
+            files={"requirements.txt": "numpy==2.2.0\ntorch==2.5.1+cu124\ntorchvision==0.20.1+cu124\n"},
+            expect=((None, 2),),
+        ),
         # A library's install_requires naming RAPIDS' placeholder.
         Example(
             cells=("import pandas as pd",),
@@ -3904,13 +3958,29 @@ class UninstallableRequirement(Rule):
             return
         uses = list(third_party_imports(ctx.facts, ctx.project, ctx.catalog))
         seen: set[tuple[str, int]] = set()
+        # Local-label pins of one file (`torch==2.5.1+cu124`, `torchvision==0.20.1+cu124`) have one fix,
+        # naming the index that has those builds: one finding at the first, the others named in it.
+        local_lines: dict[str, list[tuple[Manifest, Requirement]]] = {}
+        for manifest, req, _ in found:
+            if req.name not in _UNINSTALLABLE:
+                local_lines.setdefault(manifest.path, []).append((manifest, req))
         for manifest, req, (real, why) in found:
             if (manifest.path, req.line) in seen:
                 continue  # two specs read from one line (a Dockerfile's `pip install pytorch cudf`): its first
             seen.add((manifest.path, req.line))
+            others: list[tuple[Manifest, Requirement]] = []
+            if req.name not in _UNINSTALLABLE:
+                others = [o for o in local_lines[manifest.path] if o[1].line != req.line]
+                seen.update((m.path, r.line) for m, r in others)
+                if others:
+                    why += "; so " + ("are " if len(others) > 1 else "is ") + ", ".join(
+                        f"`{_without_comment(r.spec)}` (line {r.line})" for _, r in others)
+                real_names = {req.name, *(r.name for _, r in others)}
+            else:
+                real_names = {real, req.name}
             # The notebook's imports of what the line meant: related, one root cause (DEP001 leaves them).
             related = tuple(dict.fromkeys((u.cell, u.line, u.column) for u in uses
-                                          if real in u.resolution.normalised or req.name in u.resolution.normalised))
+                                          if real_names & set(u.resolution.normalised)))
             stops = _INSTALL_STOPS.get(manifest.kind, "any install that takes this line (`pip install .`, or the extra or "
                                                       "group that lists it) stops at it")
             yield Hit(
@@ -3921,7 +3991,7 @@ class UninstallableRequirement(Rule):
                 + stops.format(name=posixpath.basename(manifest.path)),
                 path=manifest.path,
                 snippet=req.spec,
-                fix=_uninstallable_fix(req, real),
+                fix=_uninstallable_fix(req, real) + (", and each line it names alike" if others else ""),
                 key=f"uninstallable:{req.name}",
                 related=related,
             )
