@@ -80,6 +80,21 @@ def _dropped_column_labels(call: ast.Call) -> Optional[tuple[str, ...]]:
     return _string_labels(labels) if labels is not None else None
 
 
+def _drops_missing_quietly(call: ast.Call, name: str) -> bool:
+    """`x.drop(keys, errors="ignore")` (an Index or a frame, bound back or in place) of labels that do
+    not read `x` itself: a second run finds them already gone and changes nothing (fair check 37,
+    item 91: `cols = cols.drop(semi_const_cols, errors="ignore")`). Labels computed from `x`
+    (`x.columns[[0]]`, `x.sample(3).index`) may pick others on the next run and stay reported."""
+    given = {k.arg: k.value for k in call.keywords}
+    errors = given.get("errors")
+    if None in given or not (isinstance(errors, ast.Constant) and errors.value == "ignore"):
+        return False
+    labels = [*call.args[:1], *(given[k] for k in ("labels", "columns", "index") if k in given)]
+    return bool(labels) and not any(
+        isinstance(n, ast.Name) and n.id == name for label in labels for n in ast.walk(label)
+    )
+
+
 def _keeps_key_column(call: ast.Call, method: str) -> bool:
     """`df.set_index('id', inplace=True, drop=False)`: the key stays a column, so a second run sets
     the same index again (with `drop=True`, the default, the column is gone and it raises KeyError;
@@ -634,6 +649,8 @@ class _Walker:
                                             f"dropped columns are gone and line {earlier[0]} (`{earlier[1]}`) already fails")
                             elif value.func.attr == "drop" and self._drops_columns_set_here(value, target.id):
                                 pass  # the cell makes the dropped columns again before the drop
+                            elif value.func.attr == "drop" and _drops_missing_quietly(value, target.id):
+                                pass  # `errors="ignore"`: a second run drops nothing more (fair check 37, item 91)
                             elif value.func.attr == "set_index" and _keeps_key_column(value, "set_index"):
                                 # `br = br.set_index('lad16cd', drop=False)`: like the in-place form, the key
                                 # stays a column and a second run sets the same index again (fair check 23).
@@ -856,7 +873,7 @@ class _Walker:
                 self.resets.setdefault(name, f"{name}.{method}(…)" if node.args or node.keywords else f"{name}.{method}()")
             if (
                 inplace and method in _BREAKS_ON_RERUN and not _keeps_key_column(node, method)
-                and not (method == "drop" and self._drops_columns_set_here(node, name))
+                and not (method == "drop" and (self._drops_columns_set_here(node, name) or _drops_missing_quietly(node, name)))
             ):
                 self.report(node, name, f"changes `{name}` in place with `{method}(…, inplace=True)`, which fails or changes `{name}` again on a second run")
             elif method in _GROWS and not inplace and not any(node is call for call in self.bound_appends):
@@ -2815,6 +2832,12 @@ class ChangesWhenRunTwice(Rule):
             "import pandas as pd\nareas = pd.DataFrame({'k': [1, 2], 'share': [0.2, 0.8]}).set_index('k')",
             "areas = areas.reset_index()\nareas.head()",
             "areas.plot(x='k', y='share')",
+        )),
+        # Labels dropped with `errors="ignore"`, from an Index or a frame, bound back or in place: a
+        # second run finds them gone and changes nothing (fair check 37, item 91).
+        Example(cells=(
+            "import pandas as pd\ndf = pd.DataFrame({'a': [1], 'b': [2], 'c': [3]})\ncols = df.columns",
+            "semi = ['b']\ncols = cols.drop(semi, errors='ignore')\ndf.drop(columns=semi, inplace=True, errors='ignore')",
         )),
         # Scratch cells poking at a list that a cell below binds afresh: the step is never read.
         Example(cells=("seq = [1, 2]\nprint(seq)", "seq.append(3)", "len(seq)", "seq = []\nprint(seq)")),
