@@ -2833,6 +2833,16 @@ class ChangesWhenRunTwice(Rule):
             "areas = areas.reset_index()\nareas.head()",
             "areas.plot(x='k', y='share')",
         )),
+        # An index reset, in place or bound back, then read only by a grouping on named columns that
+        # selects or aggregates named columns: the columns a second run adds are not read (fair
+        # check 37, items 85, 89).
+        Example(cells=(
+            "import pandas as pd\nrfm = pd.DataFrame({'id': [1, 2], 'seg': ['a', 'b'], 'v': [3, 4]}).set_index('id')",
+            "rfm.reset_index(inplace=True)\nrfm.head()",
+            "counts = rfm.groupby('seg').agg({'id': 'count'})\nmeans = rfm.groupby(by=['seg'], as_index=False)['v'].mean()",
+            "km = pd.DataFrame({'id': [1, 2], 'labels': [0, 1]}).set_index('id')",
+            "km = km.reset_index()\nsizes = km.groupby('labels').agg({'id': 'count'})\nprint(sizes)",
+        )),
         # Labels dropped with `errors="ignore"`, from an Index or a frame, bound back or in place: a
         # second run finds them gone and changes nothing (fair check 37, item 91).
         Example(cells=(
@@ -3605,6 +3615,13 @@ class ChangesWhenRunTwice(Rule):
             "df['Sex'] = df.Sex.map({'male': 0,\n                        'female': 1})",
             "df = df.loc[~df['Age'].isnull(), :]\nprint(df.Sex.mean())",
         ), expect=((2, 1),)),
+        # An index reset (in place) then a grouping that aggregates every column: the extra column a
+        # second run adds is summed too (unlike `.agg({'v': 'count'})`, fair check 37, item 85).
+        Example(cells=(
+            "import pandas as pd\nrfm = pd.DataFrame({'id': [1, 2], 'seg': ['a', 'b'], 'v': [3, 4]}).set_index('id')",
+            "rfm.reset_index(inplace=True)\nrfm.head()",
+            "totals = rfm.groupby('seg').sum()",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -3658,10 +3675,14 @@ class ChangesWhenRunTwice(Rule):
                     # raises, and nothing computed depends on the value (fair check 36, items 77, 78,
                     # hid009-dropped-value-never-read, hid009-teaching-demo-of-mutation).
                     continue
-                if not file_step and what.startswith(_RESET_INDEX_REBINDING) and _reset_frame_only_shown(ctx, ca, line, name, modules):
+                if (
+                    not file_step and (what.startswith(_RESET_INDEX_REBINDING) or _plain_reset_in_place(ca, line, name))
+                    and _reset_frame_only_shown(ctx, ca, line, name, modules)
+                ):
                     # `dissolved = dissolved.reset_index()`, then only `head()` and
                     # `dissolved.plot(column="car_r_t")`: the extra column a second run adds reaches
                     # nothing computed (fair check 21, hid009-reset-index-column-reaches-no-result).
+                    # In place too: `rfm.reset_index(inplace=True)` (fair check 37, item 85).
                     continue
                 if (
                     not file_step and what.startswith(f"grows `{name}` with `.")
@@ -4224,6 +4245,10 @@ def _only_shown_after(
                 shown = True
                 continue
             if by_label and _read_by_label_only(stmt, name):
+                # A read that gets the same values whatever columns a second run adds counts as a
+                # look at the frame, as a show does (fair check 37, item 89: only
+                # `df.groupby("labels").agg({"CustomerID": "count"})` reads it after the reset).
+                shown = True
                 if binds:
                     return shown  # `df = df[['a', 'b']]`: bound afresh from named columns
                 continue  # `ax.scatter(df[['x']], df[['y']])`: the columns a second run adds are not read
@@ -4260,14 +4285,54 @@ def _loop_only_shows(stmt: ast.stmt, name: str, modules: frozenset[str], reads_o
     return all(isinstance(s, ast.Expr) and _shows(s.value, modules, reads_only) for s in stmt.body)
 
 
+def _plain_reset_in_place(ca: CellAnalysis, line: int, name: str) -> bool:
+    """Is the statement on `line` `name.reset_index(inplace=True)` and nothing else? Like the
+    bound-back form, a second run moves the (new) index into another column (fair check 37, item 85)."""
+    stmt = statement_at(cell_python_tree(ca), line)
+    if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)):
+        return False
+    call = stmt.value
+    return (
+        isinstance(call.func, ast.Attribute) and call.func.attr == "reset_index"
+        and isinstance(call.func.value, ast.Name) and call.func.value.id == name and not call.args
+        and len(call.keywords) == 1 and call.keywords[0].arg == "inplace"
+        and isinstance(call.keywords[0].value, ast.Constant) and call.keywords[0].value.value is True
+    )
+
+
+def _grouped_by_label(node: ast.AST, name: str) -> bool:
+    """`name.groupby('k')` (or `by=['a', 'b']`, with constant options such as `as_index=False`):
+    grouped by columns named in the call."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "groupby"
+            and isinstance(node.func.value, ast.Name) and node.func.value.id == name):
+        return False
+    given = {k.arg: k.value for k in node.keywords}
+    keys = node.args[0] if len(node.args) == 1 and "by" not in given else given.get("by") if not node.args else None
+    return keys is not None and _labels(keys) and all(
+        k.arg is not None and (k.arg == "by" or isinstance(k.value, ast.Constant)) for k in node.keywords
+    )
+
+
 def _read_by_label_only(stmt: ast.stmt, name: str) -> bool:
     """Does every read of `name` in the statement select columns by name, `name['c']` or
     `name[['a', 'b']]` (a column set on it, `name['c'] = …`, too)? The values selected are the same
-    whatever other columns the frame holds."""
+    whatever other columns the frame holds. So does a grouping by named columns that then selects
+    named columns, `name.groupby('k')['c']`, or aggregates them by a dict of names,
+    `name.groupby('k').agg({'c': 'count'})` (fair check 37, items 85, 89); `.agg('count')` or
+    `.mean()` of the whole grouping would take every column, the extra one too."""
     selected: set[int] = set()
     for n in ast.walk(stmt):
         if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and n.value.id == name and _labels(n.slice):
             selected.add(id(n.value))
+        if isinstance(n, ast.Subscript) and _grouped_by_label(n.value, name) and _labels(n.slice):
+            selected.add(id(n.value.func.value))
+        if (
+            isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("agg", "aggregate")
+            and _grouped_by_label(n.func.value, name) and len(n.args) == 1 and not n.keywords
+            and isinstance(n.args[0], ast.Dict) and n.args[0].keys
+            and all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in n.args[0].keys)
+        ):
+            selected.add(id(n.func.value.func.value))
     loads = [n for n in ast.walk(stmt) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
     return bool(loads) and all(id(n) in selected for n in loads)
 
