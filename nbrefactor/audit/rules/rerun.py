@@ -601,7 +601,10 @@ class _Walker:
                         # integer fold column gave the same frame).
                         if "h2o" in self.modules:
                             self.report(stmt, target.id, f"merges `{target.id}` with more data on all their common columns (H2O's default without `by_x`), so a second run also keys on the columns the first run added, and H2O refuses a key column of doubles (a target encoding, a mean)")
-                    else:
+                    elif not (
+                        self.tree is not None and self.resolve(dotted_name(value.func) or "") == "pandas.concat"
+                        and _deduplicated_in_cell(self.tree, stmt, target.id)
+                    ):
                         self.report(stmt, target.id, f"joins `{target.id}` with more data, which joins it again on a second run")
                 if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
                     # `df["a"] = df["a"] * 2`, `df["c"] = df["c"].map({"N": 0, "Y": 1})`: computed
@@ -1794,6 +1797,72 @@ def _joins_itself(value: ast.AST, name: str) -> bool:
     return False
 
 
+def _row_mask(node: ast.AST, name: str, masks: set[str]) -> bool:
+    """A condition on each row of `name` alone: comparisons of its columns (`name.c`, `name['c']`)
+    with values that do not read `name` (`test.c.min()`), combined with `&`, `|`, `~`, or a mask
+    name bound so. A row passes or fails whatever other rows the frame holds."""
+    if isinstance(node, ast.Name):
+        return node.id in masks
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.BitAnd, ast.BitOr)):
+        return _row_mask(node.left, name, masks) and _row_mask(node.right, name, masks)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Invert):
+        return _row_mask(node.operand, name, masks)
+    if not isinstance(node, ast.Compare):
+        return False
+    def column(side: ast.AST) -> bool:
+        if isinstance(side, ast.Attribute):
+            return isinstance(side.value, ast.Name) and side.value.id == name
+        return isinstance(side, ast.Subscript) and isinstance(side.value, ast.Name) and side.value.id == name \
+            and isinstance(side.slice, ast.Constant) and isinstance(side.slice.value, str)
+    sides = [node.left, *node.comparators]
+    reads = [any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(side)) for side in sides]
+    return any(reads) and all(column(side) for side, read in zip(sides, reads) if read)
+
+
+def _deduplicated_in_cell(tree: ast.Module, stmt: ast.stmt, name: str) -> bool:
+    """`name = pd.concat([name, other], …)` followed in the cell's top level, before any other use
+    of `name`, by row filters of `name` alone (`_row_mask`, bound to a mask name first or not) and
+    then `name = name.drop_duplicates(…)` keeping the first copy (the default) by labels that do not
+    read `name`: every row a second run adds again matches a row the first run kept, which comes
+    first, so the same rows remain (only a later shuffle may order them otherwise; fair check 37,
+    item 93, hid009-growth-deduplicated-in-cell). `keep="last"` or `keep=False` keep other rows."""
+    value = stmt.value if isinstance(stmt, ast.Assign) else None
+    if not (
+        isinstance(value, ast.Call) and value.args and isinstance(value.args[0], (ast.List, ast.Tuple))
+        and value.args[0].elts and isinstance(value.args[0].elts[0], ast.Name) and value.args[0].elts[0].id == name
+        and not any(isinstance(n, ast.Name) and n.id == name for e in value.args[0].elts[1:] for n in ast.walk(e))
+        and all(k.arg in ("ignore_index", "sort") for k in value.keywords) and len(value.args) == 1
+    ):
+        return False
+    body = tree.body
+    start = next((i for i, s in enumerate(body) if s is stmt), None)
+    if start is None:
+        return False
+    masks: set[str] = set()
+    for later in body[start + 1:]:
+        mentions = {n.id for n in ast.walk(later) if isinstance(n, ast.Name)}
+        if name not in mentions and not (masks & mentions):
+            continue
+        if not (isinstance(later, ast.Assign) and len(later.targets) == 1 and isinstance(later.targets[0], ast.Name)):
+            return False
+        bound, new = later.targets[0].id, later.value
+        if bound != name:
+            if _row_mask(new, name, masks):
+                masks.add(bound)
+                continue
+            return False
+        if isinstance(new, ast.Subscript) and isinstance(new.value, ast.Name) and new.value.id == name and _row_mask(new.slice, name, masks):
+            continue  # `name = name[mask]`
+        return (
+            isinstance(new, ast.Call) and isinstance(new.func, ast.Attribute) and new.func.attr == "drop_duplicates"
+            and isinstance(new.func.value, ast.Name) and new.func.value.id == name and not new.args
+            and all(k.arg in ("subset", "ignore_index") or (k.arg == "keep" and isinstance(k.value, ast.Constant) and k.value.value == "first")
+                    for k in new.keywords)
+            and not any(isinstance(n, ast.Name) and n.id == name for k in new.keywords for n in ast.walk(k.value))
+        )
+    return False
+
+
 # What the message of an optimizer stepped over a model set afresh says (`_Walker`, `_stateless_optimizer`).
 _RESTARTED_OPTIMIZER = "so a second run starts from the state the first run left in it"
 
@@ -2843,6 +2912,14 @@ class ChangesWhenRunTwice(Rule):
             "km = pd.DataFrame({'id': [1, 2], 'labels': [0, 1]}).set_index('id')",
             "km = km.reset_index()\nsizes = km.groupby('labels').agg({'id': 'count'})\nprint(sizes)",
         )),
+        # Rows joined on, filtered row by row against another frame and deduplicated (keeping the first
+        # copy) in the same cell: a second run's copies match rows the first run kept, and
+        # drop_duplicates removes them again (fair check 37, item 93).
+        Example(cells=(
+            "import pandas as pd\ntrain = pd.read_csv('train.csv')\norig = pd.read_csv('orig.csv')\ntest = pd.read_csv('test.csv')",
+            "train = pd.concat([train, orig], ignore_index=True)\nmask = (train.a >= test.a.min()) & (train['b'] <= test.b.max())\n"
+            "train = train[mask]\ntrain = train.drop_duplicates(subset=['a', 'b'])\ntrain = train.sample(len(train), random_state=42)",
+        )),
         # Labels dropped with `errors="ignore"`, from an Index or a frame, bound back or in place: a
         # second run finds them gone and changes nothing (fair check 37, item 91).
         Example(cells=(
@@ -3615,6 +3692,15 @@ class ChangesWhenRunTwice(Rule):
             "df['Sex'] = df.Sex.map({'male': 0,\n                        'female': 1})",
             "df = df.loc[~df['Age'].isnull(), :]\nprint(df.Sex.mean())",
         ), expect=((2, 1),)),
+        # Rows joined on, then deduplicated with `keep=False` (every copy dropped: a second run drops
+        # the rows the first kept) or after a filter by the frame's own statistics (the quantile moves
+        # with the rows added): not the same rows again (unlike fair check 37, item 93).
+        Example(cells=(
+            "import pandas as pd\ntrain = pd.read_csv('train.csv')\norig = pd.read_csv('orig.csv')",
+            "train = pd.concat([train, orig])\ntrain = train.drop_duplicates(keep=False)",
+            "extra = pd.read_csv('extra.csv')",
+            "extra = pd.concat([extra, orig])\nextra = extra[extra.a < extra.a.quantile(0.99)]\nextra = extra.drop_duplicates()",
+        ), expect=((2, 1), (4, 1))),
         # An index reset (in place) then a grouping that aggregates every column: the extra column a
         # second run adds is summed too (unlike `.agg({'v': 'count'})`, fair check 37, item 85).
         Example(cells=(
