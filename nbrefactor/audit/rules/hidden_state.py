@@ -6988,7 +6988,10 @@ class SavedTraceback(Rule):
         "item (`v[0].assign(7)` after `v[0] = 7`), or a book's listing (at most 25 lines of code) with a literal `...` "
         "for \"and so on\" (`nn.Sequential(conv, pool, ...)`) saved with the error that names `ellipsis`, "
         "written out in full in one of the 5 code cells below it (the same callee and arguments before the "
-        "`...`, more where it was). A `KeyboardInterrupt` is a run stopped by hand (typically a long training "
+        "`...`, more where it was), or a short cell whose last statement the next code cell, run right after it (the next "
+        "execution count), repeats as its own last statement below new lines that set what it reads "
+        "(`abbv['Guam'] = 'GU'` above `labels = [abbv[c] for c in states]`), that next cell saved without an error or "
+        "fixed again the same way (a tutorial finding the missing keys step by step). A `KeyboardInterrupt` is a run stopped by hand (typically a long training "
         "loop): the cell's own outputs are partial, but that alone is not worth a finding; it is "
         "reported only when a cell that ran after it (a higher execution count) in its kernel session "
         "reads what it left half-done — a name it binds or changes, or an object whose methods it calls "
@@ -7108,6 +7111,16 @@ class SavedTraceback(Rule):
                 ),
             )
         ),
+        # A tutorial finds the missing keys step by step: each next cell, run right after, adds a key
+        # and repeats the failing statement; the last one works (fair check 37, items 80, 81).
+        Example(cells=(
+            code_cell("abbv = {'Alabama': 'AL'}\nstates = ['Alabama', 'Federal (FLSA)', 'Guam']", 41),
+            code_cell("labels = [abbv[c] for c in states]", 42,
+                      outputs=({"output_type": "error", "ename": "KeyError", "evalue": "'Federal (FLSA)'", "traceback": []},)),
+            code_cell("abbv['Federal (FLSA)'] = 'FLSA'\nlabels = [abbv[c] for c in states]", 43,
+                      outputs=({"output_type": "error", "ename": "KeyError", "evalue": "'Guam'", "traceback": []},)),
+            code_cell("abbv['Guam'] = 'GU'\nlabels = [abbv[c] for c in states]", 44),
+        )),
         # The wrong way shown on purpose: `# incorrect method`, `# NOT WORKING!` (fair check 31, item 90).
         Example(
             cells=(
@@ -7338,6 +7351,19 @@ class SavedTraceback(Rule):
             code_cell("rows = [1, 2, 3]\nassert len(rows) == 4, 'missing rows'", 1,
                       outputs=({"output_type": "error", "ename": "AssertionError", "evalue": "missing rows", "traceback": []},)),
         ), expect=((2, 1),)),
+        # The failing statement repeated with a key added, but the chain never works (its last cell
+        # fails too), or the repeat ran later (not the next count): a failure left, not a lesson
+        # step (unlike fair check 37, items 80, 81).
+        Example(cells=(
+            code_cell("abbv = {'Alabama': 'AL'}\nstates = ['Alabama', 'Guam']", 1),
+            code_cell("labels = [abbv[c] for c in states]", 2,
+                      outputs=({"output_type": "error", "ename": "KeyError", "evalue": "'Guam'", "traceback": []},)),
+            code_cell("abbv['Gaum'] = 'GU'\nlabels = [abbv[c] for c in states]", 3,
+                      outputs=({"output_type": "error", "ename": "KeyError", "evalue": "'Guam'", "traceback": []},)),
+            code_cell("codes = [abbv[c] for c in states]", 7,
+                      outputs=({"output_type": "error", "ename": "KeyError", "evalue": "'Puerto Rico'", "traceback": []},)),
+            code_cell("abbv['Puerto Rico'] = 'PR'\ncodes = [abbv[c] for c in states]", 9),
+        ), expect=((2, 1), (3, 1), (4, 1))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -7925,7 +7951,7 @@ def _shown_on_purpose(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:
         return False
     if len(code_lines) == 1 and re.match(r"\s*raise\b", code_lines[0]):
         return True
-    if _retried_with_fix(cell, cells):
+    if _retried_with_fix(cell, cells) or _repeated_after_fix(cell, cells):
         return True
     position = cell.index - 1  # cells are numbered from 1 over all cells
     nearby: list[Cell] = []
@@ -8053,6 +8079,51 @@ def _retried_with_fix(cell: Cell, cells: Sequence[Cell]) -> bool:
         if assigned and any(_assigns_through_method(target, value, other.source) for target, value in assigned):
             return True
     return False
+
+
+def _repeated_after_fix(cell: Cell, cells: Sequence[Cell], depth: int = 0) -> bool:
+    """The next code cell, run right after this one (the next execution count), ends with this
+    cell's last statement as written and sets something it reads first, in statements this cell
+    does not have (`abbv_dict['Guam'] = 'GU'` above `labels = [abbv_dict[c] for c in cols]`), and
+    saved no error, or failed again and was fixed the same way in its own next cell: a tutorial
+    finding the missing keys step by step (fair check 37, items 80, 81, hid007-deliberate-error-demo).
+    A next cell run later, that repeats another statement, or only repeats it, does not count."""
+    mine = _top_statements(cell.source)
+    position = cell.index - 1  # cells are numbered from 1 over all cells
+    following = next((c for c in cells[position + 1:] if c.cell_type == "code"), None)
+    if (
+        not mine or following is None or cell.execution_count is None
+        or following.execution_count != cell.execution_count + 1
+    ):
+        return False
+    theirs = _top_statements(following.source)
+    if len(theirs) < 2 or ast.unparse(theirs[-1]) != ast.unparse(mine[-1]):
+        return False
+    written = {ast.unparse(s) for s in mine}
+    added = [s for s in theirs[:-1] if ast.unparse(s) not in written]
+    read = {n.id for n in ast.walk(mine[-1]) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    def sets(stmt: ast.stmt) -> bool:
+        if not isinstance(stmt, (ast.Assign, ast.AugAssign)):
+            return False
+        for target in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]):
+            while isinstance(target, (ast.Subscript, ast.Attribute)):
+                target = target.value
+            if isinstance(target, ast.Name) and target.id in read:
+                return True
+        return False
+    if not any(sets(s) for s in added):
+        return False
+    if not any(o.output_type == "error" for o in following.outputs):
+        return True
+    return depth < _RETRY_WINDOW and _repeated_after_fix(following, cells, depth + 1)
+
+
+def _top_statements(source: str) -> list[ast.stmt]:
+    """The top-level statements of a cell's code ([] when it does not parse)."""
+    try:
+        return ast.parse(source).body
+    except (SyntaxError, ValueError, RecursionError):
+        return []
 
 
 def _fixes(failing: list[tuple[str, str, frozenset[str], ast.Call]], retried: list[tuple[str, str, frozenset[str], ast.Call]]) -> bool:
