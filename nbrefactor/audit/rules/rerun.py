@@ -455,8 +455,33 @@ class _Walker:
             if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load) and isinstance(n.value, ast.Name)
             and n.value.id == name and n.lineno < stmt.lineno and ast.unparse(n.slice) == labels
         ]
+        if not reads:
+            # `df.effc_strt_date = pd.to_datetime(df.effc_strt_date)` … `df = df.drop(["effc_strt_date",
+            # "effc_end_date"], axis=1)`: a read of one of the literal labels, by attribute or item,
+            # before any line sets it again (fair check 37, item 88: the second run fails at line 1).
+            set_at: dict[str, int] = {}
+            for n in ast.walk(self.tree):
+                label = self._column_label(n, name)
+                if label is not None and isinstance(n.ctx, ast.Store):
+                    set_at[label] = min(set_at.get(label, n.lineno), n.lineno)
+            dropped_labels = set(_dropped_column_labels(call) or ())
+            reads = [
+                n for n in ast.walk(self.tree)
+                if isinstance(getattr(n, "ctx", None), ast.Load) and n.lineno < stmt.lineno
+                and (label := self._column_label(n, name)) in dropped_labels and set_at.get(label, n.lineno) >= n.lineno
+            ]
         first = min(reads, key=lambda n: (n.lineno, n.col_offset), default=None)
         return None if first is None else (first.lineno, ast.unparse(first))
+
+    @staticmethod
+    def _column_label(node: ast.AST, name: str) -> Optional[str]:
+        """The label of `name.label` or `name['label']`, else None."""
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == name:
+            return node.attr
+        if (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == name
+                and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)):
+            return node.slice.value
+        return None
 
     def _used_as_model(self, name: str) -> bool:
         """Does this cell use `name` as a torch module: `name(x)`, `name.forward(…)`,
@@ -716,7 +741,7 @@ class _Walker:
                     if not self.guarded and self.tree is not None and any(
                             n.id == target.id and n.lineno < stmt.lineno and isinstance(n.ctx, ast.Load)
                             for n in nodes_of(self.tree, ast.Name)):
-                        self.report(stmt, target.id, f"deletes `{target.id}`, made in another cell and used above, which fails on a second run (the name is gone)")
+                        self.report(stmt, target.id, f"deletes `{target.id}`, {_MADE_ELSEWHERE}, which fails on a second run (the name is gone)")
                     self.bound.discard(target.id)
                     continue
                 if not isinstance(target, ast.Name):
@@ -1203,6 +1228,10 @@ _HANDLE_OPENERS = frozenset({
 })
 # Lazy readers over such a handle: `rows = csv.reader(handle)` reads it when iterated.
 _HANDLE_READERS = frozenset({"csv.reader", "csv.DictReader"})
+
+
+# How HID009 says a deleted name came from elsewhere (the check rewrites it when no cell makes it).
+_MADE_ELSEWHERE = "made in another cell and used above"
 
 
 def _mode_switch(call: ast.Call) -> bool:
@@ -3692,6 +3721,18 @@ class ChangesWhenRunTwice(Rule):
             "df['Sex'] = df.Sex.map({'male': 0,\n                        'female': 1})",
             "df = df.loc[~df['Age'].isnull(), :]\nprint(df.Sex.mean())",
         ), expect=((2, 1),)),
+        # A name deleted after use that no cell makes (its read is HID003's): the message does not
+        # say it was made in another cell (fair check 37, item 83).
+        Example(cells=(
+            "import pandas as pd",
+            "ml_df = model_joined.copy()\ndel model_joined",
+        ), expect=((2, 2),)),
+        # Columns read by attribute, then dropped: a second run fails already at the first read, and
+        # the message says so (fair check 37, item 88).
+        Example(cells=(
+            "import pandas as pd\ndf = pd.read_csv('churn.csv')",
+            "df.start = pd.to_datetime(df.start)\ndf['month'] = df.start.dt.month\ndf = df.drop(['start'], axis=1)",
+        ), expect=((2, 3),)),
         # Rows joined on, then deduplicated with `keep=False` (every copy dropped: a second run drops
         # the rows the first kept) or after a filter by the frame's own statistics (the quantile moves
         # with the rows added): not the same rows again (unlike fair check 37, item 93).
@@ -3733,6 +3774,17 @@ class ChangesWhenRunTwice(Rule):
                                                steps.get(ca.cell.index, {}), hf_classes, stepping.get(ca.cell.index, {}),
                                                argument_steps.get(ca.cell.index, {}))
             for line, column, name, what, file_step in hazards:
+                if what.startswith(f"deletes `{name}`, {_MADE_ELSEWHERE}") and not any(
+                    other is not ca and (
+                        any(d.name == name for d in (*other.facts.defined, *other.facts.globals_declared))
+                        or any(i.bound in (name, "*") for i in other.facts.imports) or other.magics
+                    )
+                    for other in ctx.cells
+                ):
+                    # No other cell makes it (HID003 reports the read), nor may (no star import, no
+                    # magic): "made in another cell" would send the reader looking for one (fair check
+                    # 37, item 83).
+                    what = what.replace(f", {_MADE_ELSEWHERE},", ", used above but made by no other cell,", 1)
                 if not file_step and what.startswith(_ATTRIBUTE_COLUMN_MAP):
                     frames = dataframe_names(ctx.facts, _still_a_frame) if frames is None else frames
                     if name not in frames:
