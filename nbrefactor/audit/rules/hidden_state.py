@@ -1691,6 +1691,9 @@ _READ_ONLY_METHOD_NAMES = frozenset(
      "cumprod", "pct_change", "memory_usage",
      "toarray", "todense",  # a sparse matrix's dense copy (`adata.X.toarray()`, fair check 20)
      "set_title", "set_xlabel", "set_ylabel", "legend", "title",
+     # cufflinks' `df.iplot(…)` and plotly's `py.iplot(fig)` draw an interactive figure (fair check
+     # 37, item 73: `data.iplot(title=…, theme='pearl')` left unrun was taken as a change of `data`).
+     "iplot",
      "xlabel", "ylabel", "figure", "subplots", "scatter", "bar", "barh", "line", "pie", "kde", "density", "area",
      # H2O estimators' and frames' metric and display methods (fair check 13: a stretch of cells
      # showing `model.model_performance(…)`, `.r2()`, `.varimp_plot()` was taken as changing the model).
@@ -3159,6 +3162,12 @@ class UnexecutedCell(Rule):
         )),
         # An install cell left unrun: the packages were already there (DEP003 reports the install).
         Example(cells=(code_cell("pip install requests==2.31.0"), code_cell("import requests", 1))),
+        # A cufflinks plot left unrun: it only draws the frame (fair check 37, item 73).
+        Example(cells=(
+            code_cell("import pandas as pd\nimport cufflinks as cf\ncf.go_offline()\ndata = pd.read_csv('energy.csv')", 1),
+            code_cell("data.iplot(title='Energy Production', theme='pearl')"),
+            code_cell("data.head()", 2),
+        )),
         # ... also behind a one-line hardware check, with an environment setting in front of `pip`
         # (fair check 29, item 45: the optional flash-attn install).
         Example(cells=(
