@@ -3113,7 +3113,9 @@ class UnexecutedCell(Rule):
         "that a cell below names, a file name a cell that ran below names, or a read of a name no cell above binds, keeps the finding. Nor is a cell of "
         "shell commands (`%%bash` or `!` lines) that only download and unpack data files (`kaggle datasets download …`, "
         "`wget …`, `unzip …`, `mkdir`, `cd`): it binds no name, the cells below ran on files already there, and "
-        "PTH003/PTH007 report the download. Nor is a never-run "
+        "PTH003/PTH007 report the download; nor its Python form, a cell that only unpacks archives (`with zipfile.ZipFile(p) "
+        "as z: z.extractall(d)`, also in a `for` loop over `os.listdir(…)`, `shutil.unpack_archive(…)`, `os.makedirs(…)`) "
+        "binding no name another cell reads. Nor is a never-run "
         "copy of the code cell just above it that ran (the same code but for whitespace: a training cell pasted twice): "
         "running it would rebind what its twin bound. Nor is a "
         "cell every name of which (what it binds or changes, and the objects whose methods it calls: "
@@ -3162,6 +3164,13 @@ class UnexecutedCell(Rule):
         )),
         # An install cell left unrun: the packages were already there (DEP003 reports the install).
         Example(cells=(code_cell("pip install requests==2.31.0"), code_cell("import requests", 1))),
+        # A Python one-time unzip left unrun: the files were already extracted (fair check 37, item 72).
+        Example(cells=(
+            code_cell("import os\nimport zipfile\nimport pandas as pd\nraw_path = 'data/raw/'", 1),
+            code_cell("for filename in os.listdir(raw_path):\n    with zipfile.ZipFile(raw_path + filename, 'r') as zip_ref:\n"
+                      "        zip_ref.extractall('./data/input/')"),
+            code_cell("train = pd.read_csv('data/input/train.csv')", 2),
+        )),
         # A cufflinks plot left unrun: it only draws the frame (fair check 37, item 73).
         Example(cells=(
             code_cell("import pandas as pd\nimport cufflinks as cf\ncf.go_offline()\ndata = pd.read_csv('energy.csv')", 1),
@@ -4073,7 +4082,7 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
             continue
         if _installs_only(cell.source, _imported_by_others(ctx, cell.index)):
             continue  # the environment already had the packages (DEP003 reports the install itself)
-        if _fetches_data_only(cell.source):
+        if _fetches_data_only(cell.source) or _unpacks_archives_only(ctx, cell):
             continue  # the data was already there (PTH003/PTH007 report the download itself)
         if _marked_not_to_run(cell):
             continue  # its own comment says it is not to be run (a syntax example)
@@ -4620,6 +4629,74 @@ def _fetches_data_only(source: str) -> bool:
     return bool(parts) and all(_FETCH_COMMAND.match(p) for p in parts) and any(
         re.match(r"(?:sudo\s+)?(?:wget|curl|kaggle|gdown|git\s+clone)\b", p) for p in parts
     )
+
+
+# Python calls that unpack an archive into files, or make the folder they go in.
+_ARCHIVE_OPENERS = frozenset({"zipfile.ZipFile", "tarfile.open", "tarfile.TarFile", "py7zr.SevenZipFile"})
+_UNPACK_CALLS = frozenset({"shutil.unpack_archive", "os.makedirs", "os.mkdir"})
+
+
+def _unpacks_archives_only(ctx: RuleContext, cell: Cell) -> bool:
+    """A never-run Python cell that only unpacks archives into files: `with zipfile.ZipFile(p) as z:
+    z.extractall(d)` (also in a `for` loop over a listing, `for f in os.listdir(raw):`), `tarfile.open(p)
+    .extractall(d)`, `shutil.unpack_archive(…)`, `os.makedirs(…)`, the names it binds (the loop's,
+    the `with`'s) read by no other cell: the Python form of a one-time unzip, skipped because the
+    files were there (fair check 37, item 72, hid002-one-time-data-prep-skipped). Callees are
+    resolved by the notebook's imports, or taken as written when no cell imports them (the cell
+    may fail to run where it stands; HID003 reports the missing import)."""
+    try:
+        tree = ast.parse(cell.source)
+    except (SyntaxError, ValueError, RecursionError):
+        return False
+    def callee(node: ast.AST) -> str:
+        return ctx.facts.resolve(ast.unparse(node))
+
+    bound: set[str] = set()
+    extracted = False
+
+    def only_unpacks(body: list[ast.stmt], openers: frozenset[str]) -> bool:
+        nonlocal extracted
+        for stmt in body:
+            if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+                call = stmt.value
+                if isinstance(call.func, ast.Attribute) and call.func.attr in ("extractall", "extract"):
+                    receiver = call.func.value
+                    if (isinstance(receiver, ast.Name) and receiver.id in openers) or (
+                        isinstance(receiver, ast.Call) and callee(receiver.func) in _ARCHIVE_OPENERS
+                    ):
+                        extracted = True
+                        continue
+                    return False
+                name = callee(call.func)
+                if name in _UNPACK_CALLS:
+                    extracted = extracted or name == "shutil.unpack_archive"
+                    continue
+                return False
+            if isinstance(stmt, ast.With):
+                names = set()
+                for item in stmt.items:
+                    if not (isinstance(item.context_expr, ast.Call) and callee(item.context_expr.func) in _ARCHIVE_OPENERS):
+                        return False
+                    if item.optional_vars is not None:
+                        if not isinstance(item.optional_vars, ast.Name):
+                            return False
+                        names.add(item.optional_vars.id)
+                bound.update(names)
+                if not only_unpacks(stmt.body, openers | names):
+                    return False
+                continue
+            if isinstance(stmt, ast.For) and not stmt.orelse and isinstance(stmt.target, ast.Name):
+                bound.add(stmt.target.id)
+                if not only_unpacks(stmt.body, openers):
+                    return False
+                continue
+            return False
+        return True
+
+    if not tree.body or not only_unpacks(tree.body, frozenset()) or not extracted:
+        return False
+    others = "\n".join(ca.cell.source for ca in ctx.cells if ca.cell.index != cell.index)
+    return not any(_mentions(name, others, 1) for name in bound)
 
 
 # A character that, just before a name, makes it part of a longer name or an attribute (`x.name`).
