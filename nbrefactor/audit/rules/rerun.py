@@ -80,19 +80,34 @@ def _dropped_column_labels(call: ast.Call) -> Optional[tuple[str, ...]]:
     return _string_labels(labels) if labels is not None else None
 
 
-def _drops_missing_quietly(call: ast.Call, name: str) -> bool:
+def _drops_missing_quietly(call: ast.Call, name: str, tree: Optional[ast.AST]) -> bool:
     """`x.drop(keys, errors="ignore")` (an Index or a frame, bound back or in place) of labels that do
-    not read `x` itself: a second run finds them already gone and changes nothing (fair check 37,
-    item 91: `cols = cols.drop(semi_const_cols, errors="ignore")`). Labels computed from `x`
-    (`x.columns[[0]]`, `x.sample(3).index`) may pick others on the next run and stay reported."""
+    not read `x` itself, nor through names the cell (`tree`) computes from `x`: a second run finds
+    them already gone and changes nothing (fair check 37, item 91: `cols = cols.drop(semi_const_cols,
+    errors="ignore")`). Labels computed from `x` (`x.columns[[0]]`, `first = x.columns[:3]` in the
+    cell) may pick others on the next run and stay reported."""
     given = {k.arg: k.value for k in call.keywords}
     errors = given.get("errors")
-    if None in given or not (isinstance(errors, ast.Constant) and errors.value == "ignore"):
+    if None in given or not (isinstance(errors, ast.Constant) and errors.value == "ignore") or tree is None:
         return False
     labels = [*call.args[:1], *(given[k] for k in ("labels", "columns", "index") if k in given)]
-    return bool(labels) and not any(
-        isinstance(n, ast.Name) and n.id == name for label in labels for n in ast.walk(label)
-    )
+    if not labels:
+        return False
+    read = {n.id for label in labels for n in ast.walk(label) if isinstance(n, ast.Name)}
+    bindings = [
+        (target, node.value if not isinstance(node, ast.For) else node.iter)
+        for node in ast.walk(tree) if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For, ast.NamedExpr))
+        and getattr(node, "value", True) is not None
+        for target in ([node.target] if not isinstance(node, ast.Assign) else node.targets)
+    ]
+    while True:  # the names the labels read, and what the cell computes them from
+        more = {
+            n.id for target, value in bindings if _names_in(target) & read
+            for n in ast.walk(value) if isinstance(n, ast.Name)
+        } - read
+        if not more:
+            return name not in read
+        read |= more
 
 
 def _keeps_key_column(call: ast.Call, method: str) -> bool:
@@ -677,7 +692,7 @@ class _Walker:
                                             f"dropped columns are gone and line {earlier[0]} (`{earlier[1]}`) already fails")
                             elif value.func.attr == "drop" and self._drops_columns_set_here(value, target.id):
                                 pass  # the cell makes the dropped columns again before the drop
-                            elif value.func.attr == "drop" and _drops_missing_quietly(value, target.id):
+                            elif value.func.attr == "drop" and _drops_missing_quietly(value, target.id, self.tree):
                                 pass  # `errors="ignore"`: a second run drops nothing more (fair check 37, item 91)
                             elif value.func.attr == "set_index" and _keeps_key_column(value, "set_index"):
                                 # `br = br.set_index('lad16cd', drop=False)`: like the in-place form, the key
@@ -901,7 +916,7 @@ class _Walker:
                 self.resets.setdefault(name, f"{name}.{method}(…)" if node.args or node.keywords else f"{name}.{method}()")
             if (
                 inplace and method in _BREAKS_ON_RERUN and not _keeps_key_column(node, method)
-                and not (method == "drop" and (self._drops_columns_set_here(node, name) or _drops_missing_quietly(node, name)))
+                and not (method == "drop" and (self._drops_columns_set_here(node, name) or _drops_missing_quietly(node, name, self.tree)))
             ):
                 self.report(node, name, f"changes `{name}` in place with `{method}(…, inplace=True)`, which fails or changes `{name}` again on a second run")
             elif method in _GROWS and not inplace and not any(node is call for call in self.bound_appends):
@@ -3733,6 +3748,12 @@ class ChangesWhenRunTwice(Rule):
             "import pandas as pd\ndf = pd.read_csv('churn.csv')",
             "df.start = pd.to_datetime(df.start)\ndf['month'] = df.start.dt.month\ndf = df.drop(['start'], axis=1)",
         ), expect=((2, 3),)),
+        # Labels dropped with `errors="ignore"` but picked from the frame itself in the same cell: a
+        # second run picks and drops other columns (unlike fair check 37, item 91).
+        Example(cells=(
+            "import pandas as pd\ndf = pd.read_csv('wide.csv')",
+            "first = list(df.columns[:2])\ndf = df.drop(columns=first, errors='ignore')",
+        ), expect=((2, 2),)),
         # Rows joined on, then deduplicated with `keep=False` (every copy dropped: a second run drops
         # the rows the first kept) or after a filter by the frame's own statistics (the quantile moves
         # with the rows added): not the same rows again (unlike fair check 37, item 93).
