@@ -4582,6 +4582,15 @@ def _reset_frame_only_shown(ctx: RuleContext, ca: CellAnalysis, line: int, name:
     with the extra column there (fair check 36, item 73)."""
     if not _only_shown_after(ctx, ca, line, name, modules, by_label=True):
         return False
+    tree = cell_python_tree(ca)
+    if tree is None or any(
+        stmt.lineno < line and any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) for n in ast.walk(stmt))
+        and not _read_by_label_only(stmt, name)
+        for stmt in tree.body
+    ):
+        # A line above the reset that reads the frame otherwise (`agg.groupby(level=[0])`) reads, on a
+        # second run, the frame the reset left (fixture left11/hotel_clusters).
+        return False
     for cell in ctx.cells:
         if cell.cell.index < ca.cell.index:
             continue
