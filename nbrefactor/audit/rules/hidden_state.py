@@ -1691,6 +1691,9 @@ _READ_ONLY_METHOD_NAMES = frozenset(
      "cumprod", "pct_change", "memory_usage",
      "toarray", "todense",  # a sparse matrix's dense copy (`adata.X.toarray()`, fair check 20)
      "set_title", "set_xlabel", "set_ylabel", "legend", "title",
+     # cufflinks' `df.iplot(…)` and plotly's `py.iplot(fig)` draw an interactive figure (fair check
+     # 37, item 73: `data.iplot(title=…, theme='pearl')` left unrun was taken as a change of `data`).
+     "iplot",
      "xlabel", "ylabel", "figure", "subplots", "scatter", "bar", "barh", "line", "pie", "kde", "density", "area",
      # H2O estimators' and frames' metric and display methods (fair check 13: a stretch of cells
      # showing `model.model_performance(…)`, `.r2()`, `.varimp_plot()` was taken as changing the model).
@@ -3110,7 +3113,9 @@ class UnexecutedCell(Rule):
         "that a cell below names, a file name a cell that ran below names, or a read of a name no cell above binds, keeps the finding. Nor is a cell of "
         "shell commands (`%%bash` or `!` lines) that only download and unpack data files (`kaggle datasets download …`, "
         "`wget …`, `unzip …`, `mkdir`, `cd`): it binds no name, the cells below ran on files already there, and "
-        "PTH003/PTH007 report the download. Nor is a never-run "
+        "PTH003/PTH007 report the download; nor its Python form, a cell that only unpacks archives (`with zipfile.ZipFile(p) "
+        "as z: z.extractall(d)`, also in a `for` loop over `os.listdir(…)`, `shutil.unpack_archive(…)`, `os.makedirs(…)`) "
+        "binding no name another cell reads. Nor is a never-run "
         "copy of the code cell just above it that ran (the same code but for whitespace: a training cell pasted twice): "
         "running it would rebind what its twin bound. Nor is a "
         "cell every name of which (what it binds or changes, and the objects whose methods it calls: "
@@ -3159,6 +3164,19 @@ class UnexecutedCell(Rule):
         )),
         # An install cell left unrun: the packages were already there (DEP003 reports the install).
         Example(cells=(code_cell("pip install requests==2.31.0"), code_cell("import requests", 1))),
+        # A Python one-time unzip left unrun: the files were already extracted (fair check 37, item 72).
+        Example(cells=(
+            code_cell("import os\nimport zipfile\nimport pandas as pd\nraw_path = 'data/raw/'", 1),
+            code_cell("for filename in os.listdir(raw_path):\n    with zipfile.ZipFile(raw_path + filename, 'r') as zip_ref:\n"
+                      "        zip_ref.extractall('./data/input/')"),
+            code_cell("train = pd.read_csv('data/input/train.csv')", 2),
+        )),
+        # A cufflinks plot left unrun: it only draws the frame (fair check 37, item 73).
+        Example(cells=(
+            code_cell("import pandas as pd\nimport cufflinks as cf\ncf.go_offline()\ndata = pd.read_csv('energy.csv')", 1),
+            code_cell("data.iplot(title='Energy Production', theme='pearl')"),
+            code_cell("data.head()", 2),
+        )),
         # ... also behind a one-line hardware check, with an environment setting in front of `pip`
         # (fair check 29, item 45: the optional flash-attn install).
         Example(cells=(
@@ -4064,7 +4082,7 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
             continue
         if _installs_only(cell.source, _imported_by_others(ctx, cell.index)):
             continue  # the environment already had the packages (DEP003 reports the install itself)
-        if _fetches_data_only(cell.source):
+        if _fetches_data_only(cell.source) or _unpacks_archives_only(ctx, cell):
             continue  # the data was already there (PTH003/PTH007 report the download itself)
         if _marked_not_to_run(cell):
             continue  # its own comment says it is not to be run (a syntax example)
@@ -4611,6 +4629,74 @@ def _fetches_data_only(source: str) -> bool:
     return bool(parts) and all(_FETCH_COMMAND.match(p) for p in parts) and any(
         re.match(r"(?:sudo\s+)?(?:wget|curl|kaggle|gdown|git\s+clone)\b", p) for p in parts
     )
+
+
+# Python calls that unpack an archive into files, or make the folder they go in.
+_ARCHIVE_OPENERS = frozenset({"zipfile.ZipFile", "tarfile.open", "tarfile.TarFile", "py7zr.SevenZipFile"})
+_UNPACK_CALLS = frozenset({"shutil.unpack_archive", "os.makedirs", "os.mkdir"})
+
+
+def _unpacks_archives_only(ctx: RuleContext, cell: Cell) -> bool:
+    """A never-run Python cell that only unpacks archives into files: `with zipfile.ZipFile(p) as z:
+    z.extractall(d)` (also in a `for` loop over a listing, `for f in os.listdir(raw):`), `tarfile.open(p)
+    .extractall(d)`, `shutil.unpack_archive(…)`, `os.makedirs(…)`, the names it binds (the loop's,
+    the `with`'s) read by no other cell: the Python form of a one-time unzip, skipped because the
+    files were there (fair check 37, item 72, hid002-one-time-data-prep-skipped). Callees are
+    resolved by the notebook's imports, or taken as written when no cell imports them (the cell
+    may fail to run where it stands; HID003 reports the missing import)."""
+    try:
+        tree = ast.parse(cell.source)
+    except (SyntaxError, ValueError, RecursionError):
+        return False
+    def callee(node: ast.AST) -> str:
+        return ctx.facts.resolve(ast.unparse(node))
+
+    bound: set[str] = set()
+    extracted = False
+
+    def only_unpacks(body: list[ast.stmt], openers: frozenset[str]) -> bool:
+        nonlocal extracted
+        for stmt in body:
+            if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+                call = stmt.value
+                if isinstance(call.func, ast.Attribute) and call.func.attr in ("extractall", "extract"):
+                    receiver = call.func.value
+                    if (isinstance(receiver, ast.Name) and receiver.id in openers) or (
+                        isinstance(receiver, ast.Call) and callee(receiver.func) in _ARCHIVE_OPENERS
+                    ):
+                        extracted = True
+                        continue
+                    return False
+                name = callee(call.func)
+                if name in _UNPACK_CALLS:
+                    extracted = extracted or name == "shutil.unpack_archive"
+                    continue
+                return False
+            if isinstance(stmt, ast.With):
+                names = set()
+                for item in stmt.items:
+                    if not (isinstance(item.context_expr, ast.Call) and callee(item.context_expr.func) in _ARCHIVE_OPENERS):
+                        return False
+                    if item.optional_vars is not None:
+                        if not isinstance(item.optional_vars, ast.Name):
+                            return False
+                        names.add(item.optional_vars.id)
+                bound.update(names)
+                if not only_unpacks(stmt.body, openers | names):
+                    return False
+                continue
+            if isinstance(stmt, ast.For) and not stmt.orelse and isinstance(stmt.target, ast.Name):
+                bound.add(stmt.target.id)
+                if not only_unpacks(stmt.body, openers):
+                    return False
+                continue
+            return False
+        return True
+
+    if not tree.body or not only_unpacks(tree.body, frozenset()) or not extracted:
+        return False
+    others = "\n".join(ca.cell.source for ca in ctx.cells if ca.cell.index != cell.index)
+    return not any(_mentions(name, others, 1) for name in bound)
 
 
 # A character that, just before a name, makes it part of a longer name or an attribute (`x.name`).
@@ -6988,7 +7074,10 @@ class SavedTraceback(Rule):
         "item (`v[0].assign(7)` after `v[0] = 7`), or a book's listing (at most 25 lines of code) with a literal `...` "
         "for \"and so on\" (`nn.Sequential(conv, pool, ...)`) saved with the error that names `ellipsis`, "
         "written out in full in one of the 5 code cells below it (the same callee and arguments before the "
-        "`...`, more where it was). A `KeyboardInterrupt` is a run stopped by hand (typically a long training "
+        "`...`, more where it was), or a short cell whose last statement the next code cell, run right after it (the next "
+        "execution count), repeats as its own last statement below new lines that set what it reads "
+        "(`abbv['Guam'] = 'GU'` above `labels = [abbv[c] for c in states]`), that next cell saved without an error or "
+        "fixed again the same way (a tutorial finding the missing keys step by step). A `KeyboardInterrupt` is a run stopped by hand (typically a long training "
         "loop): the cell's own outputs are partial, but that alone is not worth a finding; it is "
         "reported only when a cell that ran after it (a higher execution count) in its kernel session "
         "reads what it left half-done — a name it binds or changes, or an object whose methods it calls "
@@ -7108,6 +7197,16 @@ class SavedTraceback(Rule):
                 ),
             )
         ),
+        # A tutorial finds the missing keys step by step: each next cell, run right after, adds a key
+        # and repeats the failing statement; the last one works (fair check 37, items 80, 81).
+        Example(cells=(
+            code_cell("abbv = {'Alabama': 'AL'}\nstates = ['Alabama', 'Federal (FLSA)', 'Guam']", 41),
+            code_cell("labels = [abbv[c] for c in states]", 42,
+                      outputs=({"output_type": "error", "ename": "KeyError", "evalue": "'Federal (FLSA)'", "traceback": []},)),
+            code_cell("abbv['Federal (FLSA)'] = 'FLSA'\nlabels = [abbv[c] for c in states]", 43,
+                      outputs=({"output_type": "error", "ename": "KeyError", "evalue": "'Guam'", "traceback": []},)),
+            code_cell("abbv['Guam'] = 'GU'\nlabels = [abbv[c] for c in states]", 44),
+        )),
         # The wrong way shown on purpose: `# incorrect method`, `# NOT WORKING!` (fair check 31, item 90).
         Example(
             cells=(
@@ -7338,6 +7437,19 @@ class SavedTraceback(Rule):
             code_cell("rows = [1, 2, 3]\nassert len(rows) == 4, 'missing rows'", 1,
                       outputs=({"output_type": "error", "ename": "AssertionError", "evalue": "missing rows", "traceback": []},)),
         ), expect=((2, 1),)),
+        # The failing statement repeated with a key added, but the chain never works (its last cell
+        # fails too), or the repeat ran later (not the next count): a failure left, not a lesson
+        # step (unlike fair check 37, items 80, 81).
+        Example(cells=(
+            code_cell("abbv = {'Alabama': 'AL'}\nstates = ['Alabama', 'Guam']", 1),
+            code_cell("labels = [abbv[c] for c in states]", 2,
+                      outputs=({"output_type": "error", "ename": "KeyError", "evalue": "'Guam'", "traceback": []},)),
+            code_cell("abbv['Gaum'] = 'GU'\nlabels = [abbv[c] for c in states]", 3,
+                      outputs=({"output_type": "error", "ename": "KeyError", "evalue": "'Guam'", "traceback": []},)),
+            code_cell("codes = [abbv[c] for c in states]", 7,
+                      outputs=({"output_type": "error", "ename": "KeyError", "evalue": "'Puerto Rico'", "traceback": []},)),
+            code_cell("abbv['Puerto Rico'] = 'PR'\ncodes = [abbv[c] for c in states]", 9),
+        ), expect=((2, 1), (3, 1), (4, 1))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -7925,7 +8037,7 @@ def _shown_on_purpose(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:
         return False
     if len(code_lines) == 1 and re.match(r"\s*raise\b", code_lines[0]):
         return True
-    if _retried_with_fix(cell, cells):
+    if _retried_with_fix(cell, cells) or _repeated_after_fix(cell, cells):
         return True
     position = cell.index - 1  # cells are numbered from 1 over all cells
     nearby: list[Cell] = []
@@ -8053,6 +8165,51 @@ def _retried_with_fix(cell: Cell, cells: Sequence[Cell]) -> bool:
         if assigned and any(_assigns_through_method(target, value, other.source) for target, value in assigned):
             return True
     return False
+
+
+def _repeated_after_fix(cell: Cell, cells: Sequence[Cell], depth: int = 0) -> bool:
+    """The next code cell, run right after this one (the next execution count), ends with this
+    cell's last statement as written and sets something it reads first, in statements this cell
+    does not have (`abbv_dict['Guam'] = 'GU'` above `labels = [abbv_dict[c] for c in cols]`), and
+    saved no error, or failed again and was fixed the same way in its own next cell: a tutorial
+    finding the missing keys step by step (fair check 37, items 80, 81, hid007-deliberate-error-demo).
+    A next cell run later, that repeats another statement, or only repeats it, does not count."""
+    mine = _top_statements(cell.source)
+    position = cell.index - 1  # cells are numbered from 1 over all cells
+    following = next((c for c in cells[position + 1:] if c.cell_type == "code"), None)
+    if (
+        not mine or following is None or cell.execution_count is None
+        or following.execution_count != cell.execution_count + 1
+    ):
+        return False
+    theirs = _top_statements(following.source)
+    if len(theirs) < 2 or ast.unparse(theirs[-1]) != ast.unparse(mine[-1]):
+        return False
+    written = {ast.unparse(s) for s in mine}
+    added = [s for s in theirs[:-1] if ast.unparse(s) not in written]
+    read = {n.id for n in ast.walk(mine[-1]) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    def sets(stmt: ast.stmt) -> bool:
+        if not isinstance(stmt, (ast.Assign, ast.AugAssign)):
+            return False
+        for target in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]):
+            while isinstance(target, (ast.Subscript, ast.Attribute)):
+                target = target.value
+            if isinstance(target, ast.Name) and target.id in read:
+                return True
+        return False
+    if not any(sets(s) for s in added):
+        return False
+    if not any(o.output_type == "error" for o in following.outputs):
+        return True
+    return depth < _RETRY_WINDOW and _repeated_after_fix(following, cells, depth + 1)
+
+
+def _top_statements(source: str) -> list[ast.stmt]:
+    """The top-level statements of a cell's code ([] when it does not parse)."""
+    try:
+        return ast.parse(source).body
+    except (SyntaxError, ValueError, RecursionError):
+        return []
 
 
 def _fixes(failing: list[tuple[str, str, frozenset[str], ast.Call]], retried: list[tuple[str, str, frozenset[str], ast.Call]]) -> bool:

@@ -80,6 +80,36 @@ def _dropped_column_labels(call: ast.Call) -> Optional[tuple[str, ...]]:
     return _string_labels(labels) if labels is not None else None
 
 
+def _drops_missing_quietly(call: ast.Call, name: str, tree: Optional[ast.AST]) -> bool:
+    """`x.drop(keys, errors="ignore")` (an Index or a frame, bound back or in place) of labels that do
+    not read `x` itself, nor through names the cell (`tree`) computes from `x`: a second run finds
+    them already gone and changes nothing (fair check 37, item 91: `cols = cols.drop(semi_const_cols,
+    errors="ignore")`). Labels computed from `x` (`x.columns[[0]]`, `first = x.columns[:3]` in the
+    cell) may pick others on the next run and stay reported."""
+    given = {k.arg: k.value for k in call.keywords}
+    errors = given.get("errors")
+    if None in given or not (isinstance(errors, ast.Constant) and errors.value == "ignore") or tree is None:
+        return False
+    labels = [*call.args[:1], *(given[k] for k in ("labels", "columns", "index") if k in given)]
+    if not labels:
+        return False
+    read = {n.id for label in labels for n in ast.walk(label) if isinstance(n, ast.Name)}
+    bindings = [
+        (target, node.value if not isinstance(node, ast.For) else node.iter)
+        for node in ast.walk(tree) if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For, ast.NamedExpr))
+        and getattr(node, "value", True) is not None
+        for target in ([node.target] if not isinstance(node, ast.Assign) else node.targets)
+    ]
+    while True:  # the names the labels read, and what the cell computes them from
+        more = {
+            n.id for target, value in bindings if _names_in(target) & read
+            for n in ast.walk(value) if isinstance(n, ast.Name)
+        } - read
+        if not more:
+            return name not in read
+        read |= more
+
+
 def _keeps_key_column(call: ast.Call, method: str) -> bool:
     """`df.set_index('id', inplace=True, drop=False)`: the key stays a column, so a second run sets
     the same index again (with `drop=True`, the default, the column is gone and it raises KeyError;
@@ -440,8 +470,33 @@ class _Walker:
             if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Load) and isinstance(n.value, ast.Name)
             and n.value.id == name and n.lineno < stmt.lineno and ast.unparse(n.slice) == labels
         ]
+        if not reads:
+            # `df.effc_strt_date = pd.to_datetime(df.effc_strt_date)` … `df = df.drop(["effc_strt_date",
+            # "effc_end_date"], axis=1)`: a read of one of the literal labels, by attribute or item,
+            # before any line sets it again (fair check 37, item 88: the second run fails at line 1).
+            set_at: dict[str, int] = {}
+            for n in ast.walk(self.tree):
+                label = self._column_label(n, name)
+                if label is not None and isinstance(n.ctx, ast.Store):
+                    set_at[label] = min(set_at.get(label, n.lineno), n.lineno)
+            dropped_labels = set(_dropped_column_labels(call) or ())
+            reads = [
+                n for n in ast.walk(self.tree)
+                if isinstance(getattr(n, "ctx", None), ast.Load) and n.lineno < stmt.lineno
+                and (label := self._column_label(n, name)) in dropped_labels and set_at.get(label, n.lineno) >= n.lineno
+            ]
         first = min(reads, key=lambda n: (n.lineno, n.col_offset), default=None)
         return None if first is None else (first.lineno, ast.unparse(first))
+
+    @staticmethod
+    def _column_label(node: ast.AST, name: str) -> Optional[str]:
+        """The label of `name.label` or `name['label']`, else None."""
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == name:
+            return node.attr
+        if (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == name
+                and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)):
+            return node.slice.value
+        return None
 
     def _used_as_model(self, name: str) -> bool:
         """Does this cell use `name` as a torch module: `name(x)`, `name.forward(…)`,
@@ -586,7 +641,10 @@ class _Walker:
                         # integer fold column gave the same frame).
                         if "h2o" in self.modules:
                             self.report(stmt, target.id, f"merges `{target.id}` with more data on all their common columns (H2O's default without `by_x`), so a second run also keys on the columns the first run added, and H2O refuses a key column of doubles (a target encoding, a mean)")
-                    else:
+                    elif not (
+                        self.tree is not None and self.resolve(dotted_name(value.func) or "") == "pandas.concat"
+                        and _deduplicated_in_cell(self.tree, stmt, target.id)
+                    ):
                         self.report(stmt, target.id, f"joins `{target.id}` with more data, which joins it again on a second run")
                 if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
                     # `df["a"] = df["a"] * 2`, `df["c"] = df["c"].map({"N": 0, "Y": 1})`: computed
@@ -634,6 +692,8 @@ class _Walker:
                                             f"dropped columns are gone and line {earlier[0]} (`{earlier[1]}`) already fails")
                             elif value.func.attr == "drop" and self._drops_columns_set_here(value, target.id):
                                 pass  # the cell makes the dropped columns again before the drop
+                            elif value.func.attr == "drop" and _drops_missing_quietly(value, target.id, self.tree):
+                                pass  # `errors="ignore"`: a second run drops nothing more (fair check 37, item 91)
                             elif value.func.attr == "set_index" and _keeps_key_column(value, "set_index"):
                                 # `br = br.set_index('lad16cd', drop=False)`: like the in-place form, the key
                                 # stays a column and a second run sets the same index again (fair check 23).
@@ -696,7 +756,7 @@ class _Walker:
                     if not self.guarded and self.tree is not None and any(
                             n.id == target.id and n.lineno < stmt.lineno and isinstance(n.ctx, ast.Load)
                             for n in nodes_of(self.tree, ast.Name)):
-                        self.report(stmt, target.id, f"deletes `{target.id}`, made in another cell and used above, which fails on a second run (the name is gone)")
+                        self.report(stmt, target.id, f"deletes `{target.id}`, {_MADE_ELSEWHERE}, which fails on a second run (the name is gone)")
                     self.bound.discard(target.id)
                     continue
                 if not isinstance(target, ast.Name):
@@ -856,7 +916,7 @@ class _Walker:
                 self.resets.setdefault(name, f"{name}.{method}(…)" if node.args or node.keywords else f"{name}.{method}()")
             if (
                 inplace and method in _BREAKS_ON_RERUN and not _keeps_key_column(node, method)
-                and not (method == "drop" and self._drops_columns_set_here(node, name))
+                and not (method == "drop" and (self._drops_columns_set_here(node, name) or _drops_missing_quietly(node, name, self.tree)))
             ):
                 self.report(node, name, f"changes `{name}` in place with `{method}(…, inplace=True)`, which fails or changes `{name}` again on a second run")
             elif method in _GROWS and not inplace and not any(node is call for call in self.bound_appends):
@@ -1183,6 +1243,10 @@ _HANDLE_OPENERS = frozenset({
 })
 # Lazy readers over such a handle: `rows = csv.reader(handle)` reads it when iterated.
 _HANDLE_READERS = frozenset({"csv.reader", "csv.DictReader"})
+
+
+# How HID009 says a deleted name came from elsewhere (the check rewrites it when no cell makes it).
+_MADE_ELSEWHERE = "made in another cell and used above"
 
 
 def _mode_switch(call: ast.Call) -> bool:
@@ -1774,6 +1838,72 @@ def _joins_itself(value: ast.AST, name: str) -> bool:
         return first.id == name and (method == "append" or len(value.args) > 1)
     if isinstance(first, (ast.List, ast.Tuple)):
         return any(isinstance(e, ast.Name) and e.id == name for e in first.elts)
+    return False
+
+
+def _row_mask(node: ast.AST, name: str, masks: set[str]) -> bool:
+    """A condition on each row of `name` alone: comparisons of its columns (`name.c`, `name['c']`)
+    with values that do not read `name` (`test.c.min()`), combined with `&`, `|`, `~`, or a mask
+    name bound so. A row passes or fails whatever other rows the frame holds."""
+    if isinstance(node, ast.Name):
+        return node.id in masks
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.BitAnd, ast.BitOr)):
+        return _row_mask(node.left, name, masks) and _row_mask(node.right, name, masks)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Invert):
+        return _row_mask(node.operand, name, masks)
+    if not isinstance(node, ast.Compare):
+        return False
+    def column(side: ast.AST) -> bool:
+        if isinstance(side, ast.Attribute):
+            return isinstance(side.value, ast.Name) and side.value.id == name
+        return isinstance(side, ast.Subscript) and isinstance(side.value, ast.Name) and side.value.id == name \
+            and isinstance(side.slice, ast.Constant) and isinstance(side.slice.value, str)
+    sides = [node.left, *node.comparators]
+    reads = [any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(side)) for side in sides]
+    return any(reads) and all(column(side) for side, read in zip(sides, reads) if read)
+
+
+def _deduplicated_in_cell(tree: ast.Module, stmt: ast.stmt, name: str) -> bool:
+    """`name = pd.concat([name, other], …)` followed in the cell's top level, before any other use
+    of `name`, by row filters of `name` alone (`_row_mask`, bound to a mask name first or not) and
+    then `name = name.drop_duplicates(…)` keeping the first copy (the default) by labels that do not
+    read `name`: every row a second run adds again matches a row the first run kept, which comes
+    first, so the same rows remain (only a later shuffle may order them otherwise; fair check 37,
+    item 93, hid009-growth-deduplicated-in-cell). `keep="last"` or `keep=False` keep other rows."""
+    value = stmt.value if isinstance(stmt, ast.Assign) else None
+    if not (
+        isinstance(value, ast.Call) and value.args and isinstance(value.args[0], (ast.List, ast.Tuple))
+        and value.args[0].elts and isinstance(value.args[0].elts[0], ast.Name) and value.args[0].elts[0].id == name
+        and not any(isinstance(n, ast.Name) and n.id == name for e in value.args[0].elts[1:] for n in ast.walk(e))
+        and all(k.arg in ("ignore_index", "sort") for k in value.keywords) and len(value.args) == 1
+    ):
+        return False
+    body = tree.body
+    start = next((i for i, s in enumerate(body) if s is stmt), None)
+    if start is None:
+        return False
+    masks: set[str] = set()
+    for later in body[start + 1:]:
+        mentions = {n.id for n in ast.walk(later) if isinstance(n, ast.Name)}
+        if name not in mentions and not (masks & mentions):
+            continue
+        if not (isinstance(later, ast.Assign) and len(later.targets) == 1 and isinstance(later.targets[0], ast.Name)):
+            return False
+        bound, new = later.targets[0].id, later.value
+        if bound != name:
+            if _row_mask(new, name, masks):
+                masks.add(bound)
+                continue
+            return False
+        if isinstance(new, ast.Subscript) and isinstance(new.value, ast.Name) and new.value.id == name and _row_mask(new.slice, name, masks):
+            continue  # `name = name[mask]`
+        return (
+            isinstance(new, ast.Call) and isinstance(new.func, ast.Attribute) and new.func.attr == "drop_duplicates"
+            and isinstance(new.func.value, ast.Name) and new.func.value.id == name and not new.args
+            and all(k.arg in ("subset", "ignore_index") or (k.arg == "keep" and isinstance(k.value, ast.Constant) and k.value.value == "first")
+                    for k in new.keywords)
+            and not any(isinstance(n, ast.Name) and n.id == name for k in new.keywords for n in ast.walk(k.value))
+        )
     return False
 
 
@@ -2816,6 +2946,30 @@ class ChangesWhenRunTwice(Rule):
             "areas = areas.reset_index()\nareas.head()",
             "areas.plot(x='k', y='share')",
         )),
+        # An index reset, in place or bound back, then read only by a grouping on named columns that
+        # selects or aggregates named columns: the columns a second run adds are not read (fair
+        # check 37, items 85, 89).
+        Example(cells=(
+            "import pandas as pd\nrfm = pd.DataFrame({'id': [1, 2], 'seg': ['a', 'b'], 'v': [3, 4]}).set_index('id')",
+            "rfm.reset_index(inplace=True)\nrfm.head()",
+            "counts = rfm.groupby('seg').agg({'id': 'count'})\nmeans = rfm.groupby(by=['seg'], as_index=False)['v'].mean()",
+            "km = pd.DataFrame({'id': [1, 2], 'labels': [0, 1]}).set_index('id')",
+            "km = km.reset_index()\nsizes = km.groupby('labels').agg({'id': 'count'})\nprint(sizes)",
+        )),
+        # Rows joined on, filtered row by row against another frame and deduplicated (keeping the first
+        # copy) in the same cell: a second run's copies match rows the first run kept, and
+        # drop_duplicates removes them again (fair check 37, item 93).
+        Example(cells=(
+            "import pandas as pd\ntrain = pd.read_csv('train.csv')\norig = pd.read_csv('orig.csv')\ntest = pd.read_csv('test.csv')",
+            "train = pd.concat([train, orig], ignore_index=True)\nmask = (train.a >= test.a.min()) & (train['b'] <= test.b.max())\n"
+            "train = train[mask]\ntrain = train.drop_duplicates(subset=['a', 'b'])\ntrain = train.sample(len(train), random_state=42)",
+        )),
+        # Labels dropped with `errors="ignore"`, from an Index or a frame, bound back or in place: a
+        # second run finds them gone and changes nothing (fair check 37, item 91).
+        Example(cells=(
+            "import pandas as pd\ndf = pd.DataFrame({'a': [1], 'b': [2], 'c': [3]})\ncols = df.columns",
+            "semi = ['b']\ncols = cols.drop(semi, errors='ignore')\ndf.drop(columns=semi, inplace=True, errors='ignore')",
+        )),
         # Scratch cells poking at a list that a cell below binds afresh: the step is never read.
         Example(cells=("seq = [1, 2]\nprint(seq)", "seq.append(3)", "len(seq)", "seq = []\nprint(seq)")),
         # ArviZ `InferenceData.extend` keeps the groups it has (join="left"): a second run adds
@@ -3582,6 +3736,40 @@ class ChangesWhenRunTwice(Rule):
             "df['Sex'] = df.Sex.map({'male': 0,\n                        'female': 1})",
             "df = df.loc[~df['Age'].isnull(), :]\nprint(df.Sex.mean())",
         ), expect=((2, 1),)),
+        # A name deleted after use that no cell makes (its read is HID003's): the message does not
+        # say it was made in another cell (fair check 37, item 83).
+        Example(cells=(
+            "import pandas as pd",
+            "ml_df = model_joined.copy()\ndel model_joined",
+        ), expect=((2, 2),)),
+        # Columns read by attribute, then dropped: a second run fails already at the first read, and
+        # the message says so (fair check 37, item 88).
+        Example(cells=(
+            "import pandas as pd\ndf = pd.read_csv('churn.csv')",
+            "df.start = pd.to_datetime(df.start)\ndf['month'] = df.start.dt.month\ndf = df.drop(['start'], axis=1)",
+        ), expect=((2, 3),)),
+        # Labels dropped with `errors="ignore"` but picked from the frame itself in the same cell: a
+        # second run picks and drops other columns (unlike fair check 37, item 91).
+        Example(cells=(
+            "import pandas as pd\ndf = pd.read_csv('wide.csv')",
+            "first = list(df.columns[:2])\ndf = df.drop(columns=first, errors='ignore')",
+        ), expect=((2, 2),)),
+        # Rows joined on, then deduplicated with `keep=False` (every copy dropped: a second run drops
+        # the rows the first kept) or after a filter by the frame's own statistics (the quantile moves
+        # with the rows added): not the same rows again (unlike fair check 37, item 93).
+        Example(cells=(
+            "import pandas as pd\ntrain = pd.read_csv('train.csv')\norig = pd.read_csv('orig.csv')",
+            "train = pd.concat([train, orig])\ntrain = train.drop_duplicates(keep=False)",
+            "extra = pd.read_csv('extra.csv')",
+            "extra = pd.concat([extra, orig])\nextra = extra[extra.a < extra.a.quantile(0.99)]\nextra = extra.drop_duplicates()",
+        ), expect=((2, 1), (4, 1))),
+        # An index reset (in place) then a grouping that aggregates every column: the extra column a
+        # second run adds is summed too (unlike `.agg({'v': 'count'})`, fair check 37, item 85).
+        Example(cells=(
+            "import pandas as pd\nrfm = pd.DataFrame({'id': [1, 2], 'seg': ['a', 'b'], 'v': [3, 4]}).set_index('id')",
+            "rfm.reset_index(inplace=True)\nrfm.head()",
+            "totals = rfm.groupby('seg').sum()",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -3607,6 +3795,17 @@ class ChangesWhenRunTwice(Rule):
                                                steps.get(ca.cell.index, {}), hf_classes, stepping.get(ca.cell.index, {}),
                                                argument_steps.get(ca.cell.index, {}))
             for line, column, name, what, file_step in hazards:
+                if what.startswith(f"deletes `{name}`, {_MADE_ELSEWHERE}") and not any(
+                    other is not ca and (
+                        any(d.name == name for d in (*other.facts.defined, *other.facts.globals_declared))
+                        or any(i.bound in (name, "*") for i in other.facts.imports) or other.magics
+                    )
+                    for other in ctx.cells
+                ):
+                    # No other cell makes it (HID003 reports the read), nor may (no star import, no
+                    # magic): "made in another cell" would send the reader looking for one (fair check
+                    # 37, item 83).
+                    what = what.replace(f", {_MADE_ELSEWHERE},", ", used above but made by no other cell,", 1)
                 if not file_step and what.startswith(_ATTRIBUTE_COLUMN_MAP):
                     frames = dataframe_names(ctx.facts, _still_a_frame) if frames is None else frames
                     if name not in frames:
@@ -3635,10 +3834,14 @@ class ChangesWhenRunTwice(Rule):
                     # raises, and nothing computed depends on the value (fair check 36, items 77, 78,
                     # hid009-dropped-value-never-read, hid009-teaching-demo-of-mutation).
                     continue
-                if not file_step and what.startswith(_RESET_INDEX_REBINDING) and _reset_frame_only_shown(ctx, ca, line, name, modules):
+                if (
+                    not file_step and (what.startswith(_RESET_INDEX_REBINDING) or _plain_reset_in_place(ca, line, name))
+                    and _reset_frame_only_shown(ctx, ca, line, name, modules)
+                ):
                     # `dissolved = dissolved.reset_index()`, then only `head()` and
                     # `dissolved.plot(column="car_r_t")`: the extra column a second run adds reaches
                     # nothing computed (fair check 21, hid009-reset-index-column-reaches-no-result).
+                    # In place too: `rfm.reset_index(inplace=True)` (fair check 37, item 85).
                     continue
                 if (
                     not file_step and what.startswith(f"grows `{name}` with `.")
@@ -4201,6 +4404,10 @@ def _only_shown_after(
                 shown = True
                 continue
             if by_label and _read_by_label_only(stmt, name):
+                # A read that gets the same values whatever columns a second run adds counts as a
+                # look at the frame, as a show does (fair check 37, item 89: only
+                # `df.groupby("labels").agg({"CustomerID": "count"})` reads it after the reset).
+                shown = True
                 if binds:
                     return shown  # `df = df[['a', 'b']]`: bound afresh from named columns
                 continue  # `ax.scatter(df[['x']], df[['y']])`: the columns a second run adds are not read
@@ -4237,14 +4444,54 @@ def _loop_only_shows(stmt: ast.stmt, name: str, modules: frozenset[str], reads_o
     return all(isinstance(s, ast.Expr) and _shows(s.value, modules, reads_only) for s in stmt.body)
 
 
+def _plain_reset_in_place(ca: CellAnalysis, line: int, name: str) -> bool:
+    """Is the statement on `line` `name.reset_index(inplace=True)` and nothing else? Like the
+    bound-back form, a second run moves the (new) index into another column (fair check 37, item 85)."""
+    stmt = statement_at(cell_python_tree(ca), line)
+    if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)):
+        return False
+    call = stmt.value
+    return (
+        isinstance(call.func, ast.Attribute) and call.func.attr == "reset_index"
+        and isinstance(call.func.value, ast.Name) and call.func.value.id == name and not call.args
+        and len(call.keywords) == 1 and call.keywords[0].arg == "inplace"
+        and isinstance(call.keywords[0].value, ast.Constant) and call.keywords[0].value.value is True
+    )
+
+
+def _grouped_by_label(node: ast.AST, name: str) -> bool:
+    """`name.groupby('k')` (or `by=['a', 'b']`, with constant options such as `as_index=False`):
+    grouped by columns named in the call."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "groupby"
+            and isinstance(node.func.value, ast.Name) and node.func.value.id == name):
+        return False
+    given = {k.arg: k.value for k in node.keywords}
+    keys = node.args[0] if len(node.args) == 1 and "by" not in given else given.get("by") if not node.args else None
+    return keys is not None and _labels(keys) and all(
+        k.arg is not None and (k.arg == "by" or isinstance(k.value, ast.Constant)) for k in node.keywords
+    )
+
+
 def _read_by_label_only(stmt: ast.stmt, name: str) -> bool:
     """Does every read of `name` in the statement select columns by name, `name['c']` or
     `name[['a', 'b']]` (a column set on it, `name['c'] = …`, too)? The values selected are the same
-    whatever other columns the frame holds."""
+    whatever other columns the frame holds. So does a grouping by named columns that then selects
+    named columns, `name.groupby('k')['c']`, or aggregates them by a dict of names,
+    `name.groupby('k').agg({'c': 'count'})` (fair check 37, items 85, 89); `.agg('count')` or
+    `.mean()` of the whole grouping would take every column, the extra one too."""
     selected: set[int] = set()
     for n in ast.walk(stmt):
         if isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and n.value.id == name and _labels(n.slice):
             selected.add(id(n.value))
+        if isinstance(n, ast.Subscript) and _grouped_by_label(n.value, name) and _labels(n.slice):
+            selected.add(id(n.value.func.value))
+        if (
+            isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("agg", "aggregate")
+            and _grouped_by_label(n.func.value, name) and len(n.args) == 1 and not n.keywords
+            and isinstance(n.args[0], ast.Dict) and n.args[0].keys
+            and all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in n.args[0].keys)
+        ):
+            selected.add(id(n.func.value.func.value))
     loads = [n for n in ast.walk(stmt) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
     return bool(loads) and all(id(n) in selected for n in loads)
 
@@ -4334,6 +4581,15 @@ def _reset_frame_only_shown(ctx: RuleContext, ca: CellAnalysis, line: int, name:
     columns by name (`ax.scatter(data[['helix1 phase']], …, c=data[['Energy']])`) get the same values
     with the extra column there (fair check 36, item 73)."""
     if not _only_shown_after(ctx, ca, line, name, modules, by_label=True):
+        return False
+    tree = cell_python_tree(ca)
+    if tree is None or any(
+        stmt.lineno < line and any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) for n in ast.walk(stmt))
+        and not _read_by_label_only(stmt, name)
+        for stmt in tree.body
+    ):
+        # A line above the reset that reads the frame otherwise (`agg.groupby(level=[0])`) reads, on a
+        # second run, the frame the reset left (fixture left11/hotel_clusters).
         return False
     for cell in ctx.cells:
         if cell.cell.index < ca.cell.index:
