@@ -573,15 +573,20 @@ class RandomnessFacts:
 def _resolve(
     facts: NotebookFacts, call: CallFact, star_modules: tuple[str, ...], local_names: frozenset[str],
     reexports: tuple[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], ...] = (), cell_index: int = 0,
+    partials: Mapping[str, str] | None = None,
 ) -> str:
     """The qualified callee, or "" when the callee is not something the notebook imported. A name
     imports bind twice (`import random` … `from jax import random`) is the binding in effect at the
-    call (`cell_index`, the call's line) in a top-to-bottom run: `random.PRNGKey(314)` is JAX's."""
+    call (`cell_index`, the call's line) in a top-to-bottom run: `random.PRNGKey(314)` is JAX's.
+    `partials`: names bound to a `functools.partial` of an imported callee (`_partial_callees`),
+    whose calls are calls of that callee."""
     if not call.func:
         return ""
     head, _, rest = call.func.partition(".")
     if head in facts.aliases:
         return facts.resolve_at(call.func, cell_index, call.line) if head in facts.rebound else facts.resolve(call.func)
+    if partials and not rest and head in partials:
+        return partials[head]
     if head not in local_names and star_modules and reexports:
         # `from fastbook import *` then `np.random.seed(42)`: `np` is what the star import re-exports.
         for module in reversed(star_modules):
@@ -594,6 +599,44 @@ def _resolve(
         # with several, the last one wins, as it does in Python.
         return f"{star_modules[-1]}.{call.func}"
     return ""
+
+
+def _partial_callees(facts: NotebookFacts) -> dict[str, str]:
+    """Names the notebook binds only to a `functools.partial` of one imported callee, with that
+    callee (`DefaultConv2D = partial(layers.Conv2D, kernel_size=3, kernel_initializer="he_normal")`
+    → `keras.layers.Conv2D`): calling one calls the callee, so a partial of a catalogued draw is
+    that draw (fair check 37, item 143: the four convolutions built through such a partial were
+    not among the CNN's draws). A name bound anywhere else too is not one; nor a partial of a
+    partial, or of a callee the notebook defines."""
+    if not any(imp.module == "functools" or (imp.module or "").startswith("functools.") for _, imp in facts.imports):
+        return {}
+    found: dict[str, set[str]] = {}
+    other: set[str] = set()
+    for ca in facts.cells:
+        if "partial" not in ca.cell.source:
+            other.update(d.name for d in ca.facts.defined)  # (every name the cell binds)
+            continue
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        own: set[int] = set()
+        for node in nodes_of(tree, ast.Assign):
+            value = node.value
+            if (len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and isinstance(value, ast.Call) and value.args
+                    and facts.resolve(dotted_name(value.func)) == "functools.partial"):
+                callee = dotted_name(value.args[0])
+                qualified = facts.resolve(callee) if callee else ""
+                if qualified and qualified != callee:  # (imported: resolved through an import)
+                    found.setdefault(node.targets[0].id, set()).add(qualified)
+                    own.add(id(node.targets[0]))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and id(node) not in own:
+                other.add(node.id)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                other.add(node.name)
+            elif isinstance(node, ast.arg):
+                other.add(node.arg)
+    return {name: next(iter(callees)) for name, callees in found.items() if len(callees) == 1 and name not in other}
 
 
 def _seeding_arguments(call: CallFact) -> bool:
@@ -770,12 +813,13 @@ def analyse_randomness(
         return found_classes[0]
 
     unrun = unrun_lines(facts)
+    partials = _partial_callees(facts)
     for ca in facts.cells:
         # Under `if False:` / `if 0 == 1:` (an author's "train it yourself" switch), or in the branch
         # a switch saved `True`/`False` turns off: never run, no draw.
         dead = unrun.get(ca.cell.index, frozenset()) | _unused_default_lines(ca, unnamed)
         for call in ca.facts.calls:
-            qualified = _resolve(facts, call, star_modules, defined, catalog.star_reexports, ca.cell.index)
+            qualified = _resolve(facts, call, star_modules, defined, catalog.star_reexports, ca.cell.index, partials)
             shown = call.func or f".{call.method}"
             if (call.line in dead or (call.in_function and call.owner in unnamed)) and not (
                 qualified and _first_match(qualified, catalog.seeds) is not None
@@ -1766,6 +1810,7 @@ def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
     saver_saves = any(
         call.method == "save" and call.arg(1, ("save_path",)) is not None for ca in facts.cells for call in ca.facts.calls
     )
+    own_copies: list[frozenset[str]] = []  # (`_own_weight_copies`, computed for the first load of a name)
     found: set[str] = set()
     for ca in facts.cells:
         loads = None
@@ -1798,6 +1843,11 @@ def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
                     continue
                 if source is not None and (source.name or source.string) in saved:
                     continue
+                if source is not None and source.name:
+                    if not own_copies:
+                        own_copies.append(_own_weight_copies(facts))
+                    if source.name in own_copies[0]:
+                        continue
                 if call.method == "load_state_dict" and _reads_saved_checkpoint(facts, ca, call, saved):
                     continue
                 if source is not None and templates:
@@ -1812,6 +1862,42 @@ def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
             qualified = facts.resolve_at(call.func, ca.cell.index, call.line) if call.func else ""
             found.update(_LOAD_FUNCTIONS.get(qualified, ()))
     return frozenset(found)
+
+
+def _own_weight_copies(facts: NotebookFacts) -> frozenset[str]:
+    """Names the notebook binds only to a copy of a model's own weights (`init_weights =
+    model.get_weights()`, `best = copy.deepcopy(net.state_dict())`), wherever they are bound: a
+    `model.set_weights(init_weights)` in a later cell puts back the weights the layers drew, so it
+    does not make those draws irrelevant (fair check 37, item 143: a CNN reset to its own
+    `get_weights()` before training left its unseeded Conv2D/Dense weights out of the finding;
+    only its Dropouts were named). A name bound anywhere else too (a loop target, a
+    `np.load(…)`, a parameter) is not one."""
+    copies: set[str] = set()
+    other: set[str] = set()
+    for ca in facts.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        own: set[int] = set()  # the Name targets of the copies, by id
+        for node in nodes_of(tree, ast.Assign):
+            value = node.value
+            if (isinstance(value, ast.Call) and not value.keywords and len(value.args) == 1
+                    and dotted_name(value.func).rsplit(".", 1)[-1] == "deepcopy"):
+                value = value.args[0]  # `copy.deepcopy(model.state_dict())`
+            if (len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and isinstance(value, ast.Call)
+                    and isinstance(value.func, ast.Attribute) and value.func.attr in _OWN_WEIGHTS and not value.args):
+                copies.add(node.targets[0].id)
+                own.add(id(node.targets[0]))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and id(node) not in own:
+                other.add(node.id)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                other.add(node.name)
+            elif isinstance(node, ast.arg):
+                other.add(node.arg)
+            elif isinstance(node, ast.alias):
+                other.add((node.asname or node.name).partition(".")[0])
+    return frozenset(copies - other)
 
 
 _KERAS_LAYER = re.compile(r"^(?:tensorflow\.)?keras\.layers\.")
@@ -6751,6 +6837,19 @@ class UnseededRandom(Rule):
         Example(cells=(
             "import numpy as np\nfrom tensorflow.keras.layers import Embedding, LSTM, Dense\nfrom tensorflow.keras.models import Sequential\nmatrix = np.load('glove.npy')",
             "emb = Embedding(400, 50, trainable=False)\nemb.build((None,))\nemb.set_weights([matrix])\nmodel = Sequential([emb, LSTM(16), Dense(5)])",
+        ), expect=((2, 4),)),
+        # A model reset to its own initial weights (`init_weights = model.get_weights()`, then
+        # `model.set_weights(init_weights)` in a later cell) trains from what its layers drew; and a
+        # layer class bound through `functools.partial` is that class, a draw (fair check 37, item 143).
+        Example(cells=(
+            "import tensorflow as tf\nfrom tensorflow import keras",
+            "model = keras.Sequential([keras.layers.Dense(8), keras.layers.Dense(1)])\ninit_weights = model.get_weights()",
+            "model.set_weights(init_weights)\nmodel.fit(X, y, epochs=3)",
+        ), expect=((2, 1),)),
+        Example(cells=(
+            "from functools import partial\nimport tensorflow as tf\nfrom tensorflow.keras import layers",
+            "DefaultConv2D = partial(layers.Conv2D, kernel_size=3, kernel_initializer='he_normal')\nmodel = tf.keras.Sequential([\n"
+            "    layers.InputLayer(input_shape=(28, 28, 1)),\n    DefaultConv2D(filters=32),\n    layers.Dropout(0.4),\n    layers.Flatten(),\n])",
         ), expect=((2, 4),)),
         # Keras before 2.4 (TensorFlow 1's `tf.Session` beside `import keras`) unseeded: a NumPy
         # draw, whose fix is `np.random.seed` (fair check 31, item 147: the Jazz LSTM).
