@@ -2911,6 +2911,11 @@ _PURE_FUNCTIONS = frozenset({
     "einops.rearrange", "einops.repeat",
     # Points' density interpolated from a 2-D histogram of them, to colour a scatter plot by.
     "scipy.interpolate.interpn",
+    # An image moved, turned, scaled or blurred into a new array (fair check 37, item 144: example
+    # digits shifted and rotated by random amounts only to be drawn in a figure's panels). Not with
+    # an `output=` array, which they write into (`_pure`).
+    "scipy.ndimage.shift", "scipy.ndimage.rotate", "scipy.ndimage.zoom", "scipy.ndimage.affine_transform",
+    "scipy.ndimage.gaussian_filter",
 })
 # Methods that compute a value from their arguments and leave their object as it was: a trained
 # model's prediction on a picked example that is only printed shows the pick, it changes nothing.
@@ -3114,7 +3119,7 @@ class _ShownFlow:
             return True  # `", ".join(words)`
         qualified = self._module_of(func)
         if qualified in _PURE_FUNCTIONS:
-            return True
+            return not any(k.arg == "output" for k in call.keywords)  # (`ndimage.shift(x, s, output=out)` writes `out`)
         return bool(qualified) and any(qualified.startswith(lib + ".") for lib in _PURE_LIBRARIES) and not _USING_METHOD.match(qualified.rsplit(".", 1)[-1])
 
     def _own_object(self, func: ast.expr) -> bool:
@@ -6393,6 +6398,14 @@ class UnseededRandom(Rule):
             "    visualize.display_top_masks(image, mask, class_ids, dataset.class_names, limit=1)",
             "image_id = 7\nmask, class_ids = dataset.load_mask(image_id)\nclass_ids = np.array([int(x) for x in class_ids])\n"
             "log('class_ids', class_ids)",
+        )),
+        # Fair check 37, item 144 (rnd001-value-reaches-only-display): example digits shifted and
+        # rotated by random amounts (scipy.ndimage) only to be drawn in a figure's panels.
+        Example(cells=(
+            "import numpy as np\nimport matplotlib.pyplot as plt\nfrom scipy.ndimage import rotate, shift",
+            "for col, digit in enumerate(digits[:10]):\n    dx = np.random.randint(-4, 4)\n    angle = np.random.randint(-20, 20)\n"
+            "    moved = rotate(shift(digit, (dx, dx)), angle, reshape=False)\n    plt.subplot(1, 10, col + 1)\n"
+            "    plt.imshow(moved, cmap='binary')\nplt.show()",
         )),
         # Multi-backend Keras before 2.4 ("Using TensorFlow backend." when imported) takes its
         # initialisers' and dropout's seeds from NumPy: `np.random.seed` seeds the model (fair
