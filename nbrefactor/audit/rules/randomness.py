@@ -2288,6 +2288,62 @@ def _unconditional_first(draws: list[Draw]) -> list[Draw]:
     return draws
 
 
+def _reaching_first(draws: list[Draw]) -> list[Draw]:
+    """The draws with the one that carries the finding first: the first, unless it is a layer
+    construction whose output its function throws away (`_discarded_layer`) and a later draw is not
+    (fair check 37, item 145: `X = Conv2D(4)(X_input)`, then `X = Conv2D(8)(X_input)` rebinding `X`
+    without reading it; the first branch never reaches the Model). The discarded draw stays related."""
+    if len(draws) < 2 or not _discarded_layer(draws[0]):
+        return draws
+    for i, other in enumerate(draws[1:], start=1):
+        if not _discarded_layer(other):
+            return [other, *draws[:i], *draws[i + 1:]]
+    return draws
+
+
+def _discarded_layer(draw: Draw) -> bool:
+    """Is the draw a layer construction (`_WEIGHT_INIT`) in the straight-line body of a def, bound
+    by `X = <…draw…>` to a plain name, whose value no later statement of that body reads before
+    every name holding it is rebound from something else? Followed through plain `Y = f(X)`
+    assignments only; any other statement reading a name that holds it (a return, a call, a loop,
+    an augmented assignment), a compound statement naming one, or a `global`/`nonlocal` keeps it."""
+    if not draw.call.in_function or draw.iteration is not None or _WEIGHT_INIT.match(draw.qualified) is None:
+        return False
+    tree = _parsed(draw.ca)
+    if tree is None:
+        return False
+    line = draw.call.line
+    function = None
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.lineno <= line <= (node.end_lineno or node.lineno):
+            if function is None or node.lineno > function.lineno:
+                function = node  # (the innermost def around the call)
+    if function is None or any(isinstance(n, (ast.Global, ast.Nonlocal)) for n in ast.walk(function)):
+        return False
+    body = function.body
+    index = statement_index_at(body, line)
+    if index is None:
+        return False
+    statement = body[index]
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)):
+        return False
+    holding = {statement.targets[0].id}
+    for later in body[index + 1:]:
+        reads = {n.id for n in ast.walk(later) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        simple = isinstance(later, ast.Assign) and len(later.targets) == 1 and isinstance(later.targets[0], ast.Name)
+        if reads & holding:
+            if not simple:
+                return False
+            holding.add(later.targets[0].id)  # `X = BatchNormalization()(X)`: still the value
+        elif simple:
+            holding.discard(later.targets[0].id)  # `X = Conv2D(8)(X_input)`: rebound from something else
+        elif any(isinstance(n, ast.Name) and n.id in holding for n in ast.walk(later)):
+            return False
+        if not holding:
+            return True
+    return False
+
+
 def _place(draw: Draw) -> Position:
     """Where a draw is reported: where its loader is iterated, or the call."""
     it = draw.iteration
@@ -6864,6 +6920,14 @@ class UnseededRandom(Rule):
             "DefaultConv2D = partial(layers.Conv2D, kernel_size=3, kernel_initializer='he_normal')\nmodel = tf.keras.Sequential([\n"
             "    layers.InputLayer(input_shape=(28, 28, 1)),\n    DefaultConv2D(filters=32),\n    layers.Dropout(0.4),\n    layers.Flatten(),\n])",
         ), expect=((2, 4),)),
+        # Fair check 37, item 145 (anchor): a layer applied to the input whose output the function
+        # throws away (`x` rebound from the input again) does not carry the finding; the next layer,
+        # which reaches the Model, does.
+        Example(cells=(
+            "from tensorflow.keras.layers import Input, Conv2D, Flatten, Dense\nfrom tensorflow.keras.models import Model",
+            "def build(shape):\n    x_in = Input(shape)\n    x = Conv2D(4, 3)(x_in)\n    x = Conv2D(8, 3)(x_in)\n    x = Flatten()(x)\n"
+            "    x = Dense(2)(x)\n    return Model(x_in, x)\n\nmodel = build((28, 28, 1))",
+        ), expect=((2, 4),)),
         # Keras before 2.4 (TensorFlow 1's `tf.Session` beside `import keras`) unseeded: a NumPy
         # draw, whose fix is `np.random.seed` (fair check 31, item 147: the Jazz LSTM).
         Example(cells=(
@@ -6992,7 +7056,7 @@ class UnseededRandom(Rule):
         never = _never_seeded(rf, seeds)
         first_seed = seeds[0][1] if seeds else None
         for library, draws in unseeded.items():
-            draws = _anchor_first(ctx.facts, _unconditional_first(draws))
+            draws = _anchor_first(ctx.facts, _reaching_first(_unconditional_first(draws)))
             draw, others = draws[0], draws[1:]
             lib = catalog.library(library)
             where = ""
