@@ -601,15 +601,56 @@ def _resolve(
     return ""
 
 
-def _partial_callees(facts: NotebookFacts) -> dict[str, str]:
+def _deciding_keywords(catalog: RandomnessCatalog) -> frozenset[str]:
+    """Keywords whose value decides whether a catalogued call draws, or from what: seeds and
+    random states, conditional draws' switches (`shuffle`), a generator's seed."""
+    found = set(_SEED_KEYWORDS) | {"shuffle"}
+    for lib in catalog.libraries:
+        found.update(lib.own_seed_keywords)
+    for gen in catalog.generators:
+        found.update(gen.seed_keywords)
+    for cond in catalog.conditional_draws:
+        found.add(cond.keyword)
+        found.update(keyword for keyword, _, _ in cond.library_by)
+    for method in catalog.method_draws:
+        found.update(method.own_seed_keywords)
+        found.update((method.when_keyword, method.unless_keyword))
+    for spec in catalog.random_state:
+        found.update(spec.keywords)
+        found.update((spec.when_keyword, spec.unless_keyword))
+    for threaded in catalog.threaded_training:
+        found.add(threaded.keyword)
+    found.discard("")
+    return frozenset(found)
+
+
+def _partial_keyword_kept(keyword: ast.keyword, deciding: frozenset[str]) -> bool:
+    """May a partial fix this keyword and its calls still be judged on their own arguments? Not
+    `**kwargs`, nor a deciding keyword; an initialiser only named by a string that draws
+    (`kernel_initializer="he_normal"`, not `"zeros"` nor an object that may carry a seed)."""
+    if keyword.arg is None:
+        return False
+    if "initializer" in keyword.arg:
+        value = keyword.value
+        return (isinstance(value, ast.Constant) and isinstance(value.value, str)
+                and value.value.lower() not in {"zeros", "ones", "constant", "identity"})
+    return keyword.arg not in deciding
+
+
+def _partial_callees(facts: NotebookFacts, catalog: RandomnessCatalog) -> dict[str, str]:
     """Names the notebook binds only to a `functools.partial` of one imported callee, with that
     callee (`DefaultConv2D = partial(layers.Conv2D, kernel_size=3, kernel_initializer="he_normal")`
     → `keras.layers.Conv2D`): calling one calls the callee, so a partial of a catalogued draw is
     that draw (fair check 37, item 143: the four convolutions built through such a partial were
     not among the CNN's draws). A name bound anywhere else too is not one; nor a partial of a
-    partial, or of a callee the notebook defines."""
+    partial, or of a callee the notebook defines; nor a partial that fixes positional arguments,
+    `**kwargs`, a keyword that decides whether or from what the callee draws
+    (`_deciding_keywords`: `partial(train_test_split, random_state=0)`), or an initialiser not
+    named by a string (`kernel_initializer=GlorotUniform(seed=0)`): a draw is judged on the
+    call's own arguments, which would not show them."""
     if not any(imp.module == "functools" or (imp.module or "").startswith("functools.") for _, imp in facts.imports):
         return {}
+    deciding = _deciding_keywords(catalog)
     found: dict[str, set[str]] = {}
     other: set[str] = set()
     for ca in facts.cells:
@@ -622,8 +663,9 @@ def _partial_callees(facts: NotebookFacts) -> dict[str, str]:
         own: set[int] = set()
         for node in nodes_of(tree, ast.Assign):
             value = node.value
-            if (len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and isinstance(value, ast.Call) and value.args
-                    and facts.resolve(dotted_name(value.func)) == "functools.partial"):
+            if (len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and isinstance(value, ast.Call) and len(value.args) == 1
+                    and facts.resolve(dotted_name(value.func)) == "functools.partial"
+                    and all(_partial_keyword_kept(k, deciding) for k in value.keywords)):
                 callee = dotted_name(value.args[0])
                 qualified = facts.resolve(callee) if callee else ""
                 if qualified and qualified != callee:  # (imported: resolved through an import)
@@ -813,7 +855,7 @@ def analyse_randomness(
         return found_classes[0]
 
     unrun = unrun_lines(facts)
-    partials = _partial_callees(facts)
+    partials = _partial_callees(facts, catalog)
     for ca in facts.cells:
         # Under `if False:` / `if 0 == 1:` (an author's "train it yourself" switch), or in the branch
         # a switch saved `True`/`False` turns off: never run, no draw.
@@ -6454,6 +6496,13 @@ class UnseededRandom(Rule):
             "    visualize.display_top_masks(image, mask, class_ids, dataset.class_names, limit=1)",
             "image_id = 7\nmask, class_ids = dataset.load_mask(image_id)\nclass_ids = np.array([int(x) for x in class_ids])\n"
             "log('class_ids', class_ids)",
+        )),
+        # A partial that fixes the seed or initialiser of the callee (fair check 37, item 143's class):
+        # its calls are not judged without them.
+        Example(cells=(
+            "import tensorflow as tf\nfrom functools import partial\nfrom tensorflow.keras import layers\nfrom torch.utils.data import DataLoader",
+            "SeededDense = partial(layers.Dense, kernel_initializer=tf.keras.initializers.GlorotUniform(seed=0), bias_initializer='zeros')\n"
+            "Ordered = partial(DataLoader, shuffle=False)\nhead = tf.keras.Sequential([SeededDense(8)])\nfor batch in Ordered(data):\n    print(batch)",
         )),
         # Fair check 37, item 144 (rnd001-value-reaches-only-display): example digits shifted and
         # rotated by random amounts (scipy.ndimage) only to be drawn in a figure's panels.
