@@ -573,15 +573,20 @@ class RandomnessFacts:
 def _resolve(
     facts: NotebookFacts, call: CallFact, star_modules: tuple[str, ...], local_names: frozenset[str],
     reexports: tuple[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], ...] = (), cell_index: int = 0,
+    partials: Mapping[str, str] | None = None,
 ) -> str:
     """The qualified callee, or "" when the callee is not something the notebook imported. A name
     imports bind twice (`import random` … `from jax import random`) is the binding in effect at the
-    call (`cell_index`, the call's line) in a top-to-bottom run: `random.PRNGKey(314)` is JAX's."""
+    call (`cell_index`, the call's line) in a top-to-bottom run: `random.PRNGKey(314)` is JAX's.
+    `partials`: names bound to a `functools.partial` of an imported callee (`_partial_callees`),
+    whose calls are calls of that callee."""
     if not call.func:
         return ""
     head, _, rest = call.func.partition(".")
     if head in facts.aliases:
         return facts.resolve_at(call.func, cell_index, call.line) if head in facts.rebound else facts.resolve(call.func)
+    if partials and not rest and head in partials:
+        return partials[head]
     if head not in local_names and star_modules and reexports:
         # `from fastbook import *` then `np.random.seed(42)`: `np` is what the star import re-exports.
         for module in reversed(star_modules):
@@ -594,6 +599,86 @@ def _resolve(
         # with several, the last one wins, as it does in Python.
         return f"{star_modules[-1]}.{call.func}"
     return ""
+
+
+def _deciding_keywords(catalog: RandomnessCatalog) -> frozenset[str]:
+    """Keywords whose value decides whether a catalogued call draws, or from what: seeds and
+    random states, conditional draws' switches (`shuffle`), a generator's seed."""
+    found = set(_SEED_KEYWORDS) | {"shuffle"}
+    for lib in catalog.libraries:
+        found.update(lib.own_seed_keywords)
+    for gen in catalog.generators:
+        found.update(gen.seed_keywords)
+    for cond in catalog.conditional_draws:
+        found.add(cond.keyword)
+        found.update(keyword for keyword, _, _ in cond.library_by)
+    for method in catalog.method_draws:
+        found.update(method.own_seed_keywords)
+        found.update((method.when_keyword, method.unless_keyword))
+    for spec in catalog.random_state:
+        found.update(spec.keywords)
+        found.update((spec.when_keyword, spec.unless_keyword))
+    for threaded in catalog.threaded_training:
+        found.add(threaded.keyword)
+    found.discard("")
+    return frozenset(found)
+
+
+def _partial_keyword_kept(keyword: ast.keyword, deciding: frozenset[str]) -> bool:
+    """May a partial fix this keyword and its calls still be judged on their own arguments? Not
+    `**kwargs`, nor a deciding keyword; an initialiser only named by a string that draws
+    (`kernel_initializer="he_normal"`, not `"zeros"` nor an object that may carry a seed)."""
+    if keyword.arg is None:
+        return False
+    if "initializer" in keyword.arg:
+        value = keyword.value
+        return (isinstance(value, ast.Constant) and isinstance(value.value, str)
+                and value.value.lower() not in {"zeros", "ones", "constant", "identity"})
+    return keyword.arg not in deciding
+
+
+def _partial_callees(facts: NotebookFacts, catalog: RandomnessCatalog) -> dict[str, str]:
+    """Names the notebook binds only to a `functools.partial` of one imported callee, with that
+    callee (`DefaultConv2D = partial(layers.Conv2D, kernel_size=3, kernel_initializer="he_normal")`
+    → `keras.layers.Conv2D`): calling one calls the callee, so a partial of a catalogued draw is
+    that draw (fair check 37, item 143: the four convolutions built through such a partial were
+    not among the CNN's draws). A name bound anywhere else too is not one; nor a partial of a
+    partial, or of a callee the notebook defines; nor a partial that fixes positional arguments,
+    `**kwargs`, a keyword that decides whether or from what the callee draws
+    (`_deciding_keywords`: `partial(train_test_split, random_state=0)`), or an initialiser not
+    named by a string (`kernel_initializer=GlorotUniform(seed=0)`): a draw is judged on the
+    call's own arguments, which would not show them."""
+    if not any(imp.module == "functools" or (imp.module or "").startswith("functools.") for _, imp in facts.imports):
+        return {}
+    deciding = _deciding_keywords(catalog)
+    found: dict[str, set[str]] = {}
+    other: set[str] = set()
+    for ca in facts.cells:
+        if "partial" not in ca.cell.source:
+            other.update(d.name for d in ca.facts.defined)  # (every name the cell binds)
+            continue
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        own: set[int] = set()
+        for node in nodes_of(tree, ast.Assign):
+            value = node.value
+            if (len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and isinstance(value, ast.Call) and len(value.args) == 1
+                    and facts.resolve(dotted_name(value.func)) == "functools.partial"
+                    and all(_partial_keyword_kept(k, deciding) for k in value.keywords)):
+                callee = dotted_name(value.args[0])
+                qualified = facts.resolve(callee) if callee else ""
+                if qualified and qualified != callee:  # (imported: resolved through an import)
+                    found.setdefault(node.targets[0].id, set()).add(qualified)
+                    own.add(id(node.targets[0]))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and id(node) not in own:
+                other.add(node.id)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                other.add(node.name)
+            elif isinstance(node, ast.arg):
+                other.add(node.arg)
+    return {name: next(iter(callees)) for name, callees in found.items() if len(callees) == 1 and name not in other}
 
 
 def _seeding_arguments(call: CallFact) -> bool:
@@ -770,12 +855,13 @@ def analyse_randomness(
         return found_classes[0]
 
     unrun = unrun_lines(facts)
+    partials = _partial_callees(facts, catalog)
     for ca in facts.cells:
         # Under `if False:` / `if 0 == 1:` (an author's "train it yourself" switch), or in the branch
         # a switch saved `True`/`False` turns off: never run, no draw.
         dead = unrun.get(ca.cell.index, frozenset()) | _unused_default_lines(ca, unnamed)
         for call in ca.facts.calls:
-            qualified = _resolve(facts, call, star_modules, defined, catalog.star_reexports, ca.cell.index)
+            qualified = _resolve(facts, call, star_modules, defined, catalog.star_reexports, ca.cell.index, partials)
             shown = call.func or f".{call.method}"
             if (call.line in dead or (call.in_function and call.owner in unnamed)) and not (
                 qualified and _first_match(qualified, catalog.seeds) is not None
@@ -1766,6 +1852,7 @@ def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
     saver_saves = any(
         call.method == "save" and call.arg(1, ("save_path",)) is not None for ca in facts.cells for call in ca.facts.calls
     )
+    own_copies: list[frozenset[str]] = []  # (`_own_weight_copies`, computed for the first load of a name)
     found: set[str] = set()
     for ca in facts.cells:
         loads = None
@@ -1798,6 +1885,11 @@ def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
                     continue
                 if source is not None and (source.name or source.string) in saved:
                     continue
+                if source is not None and source.name:
+                    if not own_copies:
+                        own_copies.append(_own_weight_copies(facts))
+                    if source.name in own_copies[0]:
+                        continue
                 if call.method == "load_state_dict" and _reads_saved_checkpoint(facts, ca, call, saved):
                     continue
                 if source is not None and templates:
@@ -1812,6 +1904,42 @@ def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
             qualified = facts.resolve_at(call.func, ca.cell.index, call.line) if call.func else ""
             found.update(_LOAD_FUNCTIONS.get(qualified, ()))
     return frozenset(found)
+
+
+def _own_weight_copies(facts: NotebookFacts) -> frozenset[str]:
+    """Names the notebook binds only to a copy of a model's own weights (`init_weights =
+    model.get_weights()`, `best = copy.deepcopy(net.state_dict())`), wherever they are bound: a
+    `model.set_weights(init_weights)` in a later cell puts back the weights the layers drew, so it
+    does not make those draws irrelevant (fair check 37, item 143: a CNN reset to its own
+    `get_weights()` before training left its unseeded Conv2D/Dense weights out of the finding;
+    only its Dropouts were named). A name bound anywhere else too (a loop target, a
+    `np.load(…)`, a parameter) is not one."""
+    copies: set[str] = set()
+    other: set[str] = set()
+    for ca in facts.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        own: set[int] = set()  # the Name targets of the copies, by id
+        for node in nodes_of(tree, ast.Assign):
+            value = node.value
+            if (isinstance(value, ast.Call) and not value.keywords and len(value.args) == 1
+                    and dotted_name(value.func).rsplit(".", 1)[-1] == "deepcopy"):
+                value = value.args[0]  # `copy.deepcopy(model.state_dict())`
+            if (len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and isinstance(value, ast.Call)
+                    and isinstance(value.func, ast.Attribute) and value.func.attr in _OWN_WEIGHTS and not value.args):
+                copies.add(node.targets[0].id)
+                own.add(id(node.targets[0]))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and id(node) not in own:
+                other.add(node.id)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                other.add(node.name)
+            elif isinstance(node, ast.arg):
+                other.add(node.arg)
+            elif isinstance(node, ast.alias):
+                other.add((node.asname or node.name).partition(".")[0])
+    return frozenset(copies - other)
 
 
 _KERAS_LAYER = re.compile(r"^(?:tensorflow\.)?keras\.layers\.")
@@ -2200,6 +2328,62 @@ def _unconditional_first(draws: list[Draw]) -> list[Draw]:
                 and other.iteration is None and not _under_if(other)):
             return [other, *draws[:i], *draws[i + 1:]]
     return draws
+
+
+def _reaching_first(draws: list[Draw]) -> list[Draw]:
+    """The draws with the one that carries the finding first: the first, unless it is a layer
+    construction whose output its function throws away (`_discarded_layer`) and a later draw is not
+    (fair check 37, item 145: `X = Conv2D(4)(X_input)`, then `X = Conv2D(8)(X_input)` rebinding `X`
+    without reading it; the first branch never reaches the Model). The discarded draw stays related."""
+    if len(draws) < 2 or not _discarded_layer(draws[0]):
+        return draws
+    for i, other in enumerate(draws[1:], start=1):
+        if not _discarded_layer(other):
+            return [other, *draws[:i], *draws[i + 1:]]
+    return draws
+
+
+def _discarded_layer(draw: Draw) -> bool:
+    """Is the draw a layer construction (`_WEIGHT_INIT`) in the straight-line body of a def, bound
+    by `X = <…draw…>` to a plain name, whose value no later statement of that body reads before
+    every name holding it is rebound from something else? Followed through plain `Y = f(X)`
+    assignments only; any other statement reading a name that holds it (a return, a call, a loop,
+    an augmented assignment), a compound statement naming one, or a `global`/`nonlocal` keeps it."""
+    if not draw.call.in_function or draw.iteration is not None or _WEIGHT_INIT.match(draw.qualified) is None:
+        return False
+    tree = _parsed(draw.ca)
+    if tree is None:
+        return False
+    line = draw.call.line
+    function = None
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.lineno <= line <= (node.end_lineno or node.lineno):
+            if function is None or node.lineno > function.lineno:
+                function = node  # (the innermost def around the call)
+    if function is None or any(isinstance(n, (ast.Global, ast.Nonlocal)) for n in ast.walk(function)):
+        return False
+    body = function.body
+    index = statement_index_at(body, line)
+    if index is None:
+        return False
+    statement = body[index]
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)):
+        return False
+    holding = {statement.targets[0].id}
+    for later in body[index + 1:]:
+        reads = {n.id for n in ast.walk(later) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        simple = isinstance(later, ast.Assign) and len(later.targets) == 1 and isinstance(later.targets[0], ast.Name)
+        if reads & holding:
+            if not simple:
+                return False
+            holding.add(later.targets[0].id)  # `X = BatchNormalization()(X)`: still the value
+        elif simple:
+            holding.discard(later.targets[0].id)  # `X = Conv2D(8)(X_input)`: rebound from something else
+        elif any(isinstance(n, ast.Name) and n.id in holding for n in ast.walk(later)):
+            return False
+        if not holding:
+            return True
+    return False
 
 
 def _place(draw: Draw) -> Position:
@@ -2825,6 +3009,11 @@ _PURE_FUNCTIONS = frozenset({
     "einops.rearrange", "einops.repeat",
     # Points' density interpolated from a 2-D histogram of them, to colour a scatter plot by.
     "scipy.interpolate.interpn",
+    # An image moved, turned, scaled or blurred into a new array (fair check 37, item 144: example
+    # digits shifted and rotated by random amounts only to be drawn in a figure's panels). Not with
+    # an `output=` array, which they write into (`_pure`).
+    "scipy.ndimage.shift", "scipy.ndimage.rotate", "scipy.ndimage.zoom", "scipy.ndimage.affine_transform",
+    "scipy.ndimage.gaussian_filter",
 })
 # Methods that compute a value from their arguments and leave their object as it was: a trained
 # model's prediction on a picked example that is only printed shows the pick, it changes nothing.
@@ -3028,7 +3217,7 @@ class _ShownFlow:
             return True  # `", ".join(words)`
         qualified = self._module_of(func)
         if qualified in _PURE_FUNCTIONS:
-            return True
+            return not any(k.arg == "output" for k in call.keywords)  # (`ndimage.shift(x, s, output=out)` writes `out`)
         return bool(qualified) and any(qualified.startswith(lib + ".") for lib in _PURE_LIBRARIES) and not _USING_METHOD.match(qualified.rsplit(".", 1)[-1])
 
     def _own_object(self, func: ast.expr) -> bool:
@@ -6308,6 +6497,21 @@ class UnseededRandom(Rule):
             "image_id = 7\nmask, class_ids = dataset.load_mask(image_id)\nclass_ids = np.array([int(x) for x in class_ids])\n"
             "log('class_ids', class_ids)",
         )),
+        # A partial that fixes the seed or initialiser of the callee (fair check 37, item 143's class):
+        # its calls are not judged without them.
+        Example(cells=(
+            "import tensorflow as tf\nfrom functools import partial\nfrom tensorflow.keras import layers\nfrom torch.utils.data import DataLoader",
+            "SeededDense = partial(layers.Dense, kernel_initializer=tf.keras.initializers.GlorotUniform(seed=0), bias_initializer='zeros')\n"
+            "Ordered = partial(DataLoader, shuffle=False)\nhead = tf.keras.Sequential([SeededDense(8)])\nfor batch in Ordered(data):\n    print(batch)",
+        )),
+        # Fair check 37, item 144 (rnd001-value-reaches-only-display): example digits shifted and
+        # rotated by random amounts (scipy.ndimage) only to be drawn in a figure's panels.
+        Example(cells=(
+            "import numpy as np\nimport matplotlib.pyplot as plt\nfrom scipy.ndimage import rotate, shift",
+            "for col, digit in enumerate(digits[:10]):\n    dx = np.random.randint(-4, 4)\n    angle = np.random.randint(-20, 20)\n"
+            "    moved = rotate(shift(digit, (dx, dx)), angle, reshape=False)\n    plt.subplot(1, 10, col + 1)\n"
+            "    plt.imshow(moved, cmap='binary')\nplt.show()",
+        )),
         # Multi-backend Keras before 2.4 ("Using TensorFlow backend." when imported) takes its
         # initialisers' and dropout's seeds from NumPy: `np.random.seed` seeds the model (fair
         # check 31, item 144: Coursera's Emojify V2).
@@ -6752,6 +6956,27 @@ class UnseededRandom(Rule):
             "import numpy as np\nfrom tensorflow.keras.layers import Embedding, LSTM, Dense\nfrom tensorflow.keras.models import Sequential\nmatrix = np.load('glove.npy')",
             "emb = Embedding(400, 50, trainable=False)\nemb.build((None,))\nemb.set_weights([matrix])\nmodel = Sequential([emb, LSTM(16), Dense(5)])",
         ), expect=((2, 4),)),
+        # A model reset to its own initial weights (`init_weights = model.get_weights()`, then
+        # `model.set_weights(init_weights)` in a later cell) trains from what its layers drew; and a
+        # layer class bound through `functools.partial` is that class, a draw (fair check 37, item 143).
+        Example(cells=(
+            "import tensorflow as tf\nfrom tensorflow import keras",
+            "model = keras.Sequential([keras.layers.Dense(8), keras.layers.Dense(1)])\ninit_weights = model.get_weights()",
+            "model.set_weights(init_weights)\nmodel.fit(X, y, epochs=3)",
+        ), expect=((2, 1),)),
+        Example(cells=(
+            "from functools import partial\nimport tensorflow as tf\nfrom tensorflow.keras import layers",
+            "DefaultConv2D = partial(layers.Conv2D, kernel_size=3, kernel_initializer='he_normal')\nmodel = tf.keras.Sequential([\n"
+            "    layers.InputLayer(input_shape=(28, 28, 1)),\n    DefaultConv2D(filters=32),\n    layers.Dropout(0.4),\n    layers.Flatten(),\n])",
+        ), expect=((2, 4),)),
+        # Fair check 37, item 145 (anchor): a layer applied to the input whose output the function
+        # throws away (`x` rebound from the input again) does not carry the finding; the next layer,
+        # which reaches the Model, does.
+        Example(cells=(
+            "from tensorflow.keras.layers import Input, Conv2D, Flatten, Dense\nfrom tensorflow.keras.models import Model",
+            "def build(shape):\n    x_in = Input(shape)\n    x = Conv2D(4, 3)(x_in)\n    x = Conv2D(8, 3)(x_in)\n    x = Flatten()(x)\n"
+            "    x = Dense(2)(x)\n    return Model(x_in, x)\n\nmodel = build((28, 28, 1))",
+        ), expect=((2, 4),)),
         # Keras before 2.4 (TensorFlow 1's `tf.Session` beside `import keras`) unseeded: a NumPy
         # draw, whose fix is `np.random.seed` (fair check 31, item 147: the Jazz LSTM).
         Example(cells=(
@@ -6880,7 +7105,7 @@ class UnseededRandom(Rule):
         never = _never_seeded(rf, seeds)
         first_seed = seeds[0][1] if seeds else None
         for library, draws in unseeded.items():
-            draws = _anchor_first(ctx.facts, _unconditional_first(draws))
+            draws = _anchor_first(ctx.facts, _reaching_first(_unconditional_first(draws)))
             draw, others = draws[0], draws[1:]
             lib = catalog.library(library)
             where = ""
