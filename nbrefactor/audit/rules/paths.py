@@ -30,7 +30,7 @@ from nbrefactor.audit.analysis import (
     cell_python_tree, configured_off_lines, constant_test, dead_branch_lines, index_single_assignments, module_level_assignments, nodes_of, tree_nodes,
     uncalled_function_lines,
 )
-from nbrefactor.audit.facts import dotted_name, statement_at, walk_nodes
+from nbrefactor.audit.facts import dotted_name, statement_at, statement_index_at, walk_nodes
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.container_code import ContainerSpan, container_spans, in_container
 from nbrefactor.audit.types import Cell, Family, Severity
@@ -2344,11 +2344,11 @@ def _overridden_fallback(ctx: RuleContext, f: LiteralFinding) -> bool:
     for fn in tree.body:
         if not isinstance(fn, ast.FunctionDef) or not fn.lineno < f.line <= (fn.end_lineno or fn.lineno):
             continue
-        for stmt in fn.body:
-            if stmt.lineno <= f.line <= (stmt.end_lineno or stmt.lineno):
-                name = _fallback_parameter(fn, stmt)
-                return name is not None and _every_call_passes(ctx, fn, name, not_none=True)
-        return False
+        index = statement_index_at(fn.body, f.line)
+        if index is None:
+            return False
+        name = _fallback_parameter(fn, fn.body[index])
+        return name is not None and _every_call_passes(ctx, fn, name, not_none=True)
     return False
 
 
