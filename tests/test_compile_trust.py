@@ -184,6 +184,33 @@ def test_rapids_pins_become_the_wheels_pip_can_install(tmp_path):
     assert "`cudf==24.8.3` (manifest) is declared as `cudf-cu12==24.8.3`" in migration and "`cudf-cu11`" in migration, migration
 
 
+def test_a_rapids_placeholder_installed_beside_its_wheel_is_left_out(tmp_path):
+    """`%pip install cudf-cu12==24.8.3 cudf==24.8.3`: the wheel is what installs, and the placeholder's
+    line `cudf==24.8.3` would stop `pip install -r requirements.txt` for the whole package, so only the
+    wheel is declared (with NVIDIA's index) and MIGRATION.md says why the other line is gone.
+    `dask_cudf` is named by its distribution (`dask-cudf`), never by its import name."""
+    import nbformat
+
+    folder = tmp_path / "gpu"
+    folder.mkdir()
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
+    notebook.cells = [
+        nbformat.v4.new_code_cell("%pip install cudf-cu12==24.8.3 cudf==24.8.3 --extra-index-url=https://pypi.nvidia.com"),
+        nbformat.v4.new_code_cell("import cudf\nimport dask_cudf\nframe = cudf.DataFrame({'a': [1, 2]})\nprint(frame.a.sum())"),
+    ]
+    nbformat.write(notebook, folder / "gpu_frames.ipynb")
+    package = migrate_unproven(folder / "gpu_frames.ipynb", tmp_path / "out")
+    pins = (package / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    assert "cudf-cu12==24.8.3  # pip-magic, from https://pypi.nvidia.com" in pins, pins
+    assert "--extra-index-url https://pypi.nvidia.com" in pins, pins
+    assert not any(line.split("==")[0].split(" ")[0] in ("cudf", "dask_cudf", "dask-cudf") for line in pins), pins
+    assert any(line.startswith("dask-cudf-cu12") for line in pins), pins
+    migration = (package / "MIGRATION.md").read_text(encoding="utf-8")
+    assert "`cudf==24.8.3` (pip-magic) is left out" in migration, migration
+    assert "`dask_cudf` is unpinned" not in migration and "`dask-cudf` is unpinned" in migration, migration
+
+
 def test_an_index_url_reaches_a_requirements_file_only_as_a_plain_https_url():
     from nbrefactor.compile.literals import UnsafeTemplateValue, index_url
 

@@ -402,9 +402,21 @@ def _rapids_wheels(requirements: dict[str, Requirement], review: list[ReviewItem
 
     for key in sorted(requirements):
         wheel = RAPIDS_PIP_WHEELS.get(key)
-        if wheel is None or normalise(wheel) in requirements:
+        if wheel is None:
             continue
         old = requirements.pop(key)
+        declared = requirements.get(normalise(wheel))
+        if declared is not None:
+            # The notebook installs both (`%pip install cudf-cu12 cudf`): the wheel is the install
+            # that works, and the placeholder's line would fail the whole `pip install -r`.
+            pin = f"=={old.version}" if old.version else ""
+            if declared.index_url is None:
+                requirements[normalise(wheel)] = Requirement(declared.distribution, declared.version or old.version,
+                                                             declared.source if declared.version else old.source, RAPIDS_WHEEL_INDEX)
+            review.append(ReviewItem("requirements.txt", None, None,
+                                     f"`{old.distribution}{pin}` ({old.source}) is left out: `{old.distribution}` on the package index "
+                                     f"cannot be installed, and `{wheel}`, RAPIDS' pip wheel for CUDA 12, is declared already"))
+            continue
         requirements[normalise(wheel)] = Requirement(wheel, old.version, old.source, RAPIDS_WHEEL_INDEX)
         pin = f"=={old.version}" if old.version else ""
         review.append(ReviewItem("requirements.txt", None, None,
