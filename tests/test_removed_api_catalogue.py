@@ -226,6 +226,11 @@ def _uses(*cells: str, kernel: str = "") -> list[tuple[int, int, str]]:
     (("import gym\nenv = gym.make('CartPole-v1')\nobs = env.reset()\nobs, info = obs\nresult = env.step(0)",), []),
     # gym 0.26 removed `Env.seed` (fair check 21, recall ): on what `gym.make` made, not a space's `seed`.
     (("import gym\nenv = gym.make('CartPole-v0')\nenv.seed(1)\nenv.action_space.seed(1)",), [(1, 3, "gym.Env.seed")]),
+    # scikit-learn 1.8 removed AdaBoostClassifier's `algorithm=` (fair check 38, recall T-2.5); the regressor never had it.
+    (("from sklearn.ensemble import AdaBoostClassifier, AdaBoostRegressor\n"
+      "clf = AdaBoostClassifier(n_estimators=50, algorithm='SAMME')\nreg = AdaBoostRegressor(n_estimators=50)\n"
+      "plain = AdaBoostClassifier(n_estimators=50)",),
+     [(1, 2, "sklearn.ensemble.AdaBoostClassifier(algorithm=…)")]),
     # gymnasium's `make` is not gym's: every gymnasium release returns five values.
     (("import gymnasium as gym\nenv = gym.make('CartPole-v1')\nobs = env.reset()\ns, r, d, i = env.step(0)",), []),
 ])
