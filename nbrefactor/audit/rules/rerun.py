@@ -1366,7 +1366,8 @@ _LIGHTNING_TRAINERS = frozenset({"lightning.Trainer", "lightning.pytorch.Trainer
 # PyTorch-Ignite engines that step an optimizer over a model: `trainer.run(loader)` trains it.
 _IGNITE_TRAINERS = frozenset({"ignite.engine.create_supervised_trainer", "ignite.engine.supervised_training_step"})
 # `df = pd.concat([df, extra])`, `X = np.hstack([X, col])`, `a = np.append(a, x)`: joined again when re-run.
-_JOINS = frozenset({"concat", "concatenate", "hstack", "vstack", "column_stack", "row_stack", "append", "dstack"})
+# `x = np.insert(x, 0, value)` puts the value in again (fair check 38, recall T-9.12).
+_JOINS = frozenset({"concat", "concatenate", "hstack", "vstack", "column_stack", "row_stack", "append", "dstack", "insert"})
 # pandas' joins called on the frame itself: `df = df.join(target)` fails on a second run (the
 # columns overlap), `df = df.merge(extra, on="id")` adds `_x`/`_y` copies. Only as a method of the
 # rebound name: `"sep".join(parts)` and `os.path.join(path, …)` are no frames.
@@ -2774,7 +2775,7 @@ class ChangesWhenRunTwice(Rule):
         "inplace=True)` (not with `drop=False`, in place or as `df = df.set_index(…, drop=False)`, which keeps the key a column, so a second run sets the same index; also `drop`, `reset_index`, `pop` in place), `df = df.drop(columns=…)` (a drop, in place or not, of columns the cell set again by label above it, none read before that, is the same on every run), `df = df.reset_index()` (the old index kept as a column: a second run adds `index` again; not with `drop=True`, nor when the frame is then only shown, plotted by named columns or read through columns selected by name (`ax.scatter(df[['x']], df[['y']])`) until rebound, never written out or plotted whole), "
         "`ds = ds.add_column(…)` (also `rename_column`, `remove_columns` of a Hugging Face dataset: a second run "
         "finds the column there, or gone, and raises), "
-        "`df = pd.concat([df, dummies], axis=1)` (and `np.append`/`hstack`/`vstack`/`concatenate` of "
+        "`df = pd.concat([df, dummies], axis=1)` (and `np.append`/`insert`/`hstack`/`vstack`/`concatenate` of "
         "itself; `df = df.join(target)`, which a second run stops with overlapping columns, and `df = df.merge(extra, "
         "on=…)`, which adds `_x`/`_y` copies, as does `df = attrs.merge(df, on=…)`, the frame merged in as the right side; "
         "a merge without keys, `df = df.merge(extra)`, joins on all common columns, "
@@ -3233,6 +3234,11 @@ class ChangesWhenRunTwice(Rule):
         )),
     )
     failing = (
+        # `x = np.insert(x, 0, v)` prepends `v` again on every run (fair check 38, recall T-9.12).
+        Example(cells=(
+            "import numpy as np\nx = np.arange(3)",
+            "x = np.insert(x, 0, 9)\nprint(x)",
+        ), expect=((2, 1),)),
         # `model = model(…)` binds the result of the notebook's own function (or class) of a cell above
         # to its name: a second run calls the result (fair check 31 recall T-9.6).
         Example(cells=(
