@@ -665,6 +665,17 @@ def test_needed_distributions_include_what_pandas_plotting_and_read_html_need():
     assert [n.name for n in dist.needed_distributions(facts)] == ["pandas", "sympy"]
 
 
+def test_keras_plot_model_needs_pydot():
+    # Fair check 38, recall T-9.6: Keras installs no pydot; `plot_model` raises ImportError in a script
+    # and draws nothing in a notebook without it. Any import path of it; pydot's forks serve too.
+    facts = facts_of("from tensorflow.keras.utils import plot_model\nimport tensorflow as tf", "plot_model(tf.keras.Sequential())")
+    assert [n.name for n in dist.needed_distributions(facts)] == ["tensorflow", "pydot"]
+    facts = facts_of("import keras", "keras.utils.plot_model(keras.Sequential(), to_file='m.png')")
+    assert [n.name for n in dist.needed_distributions(facts)] == ["keras", "pydot"]
+    facts = facts_of("import keras\nimport pydotplus", "keras.utils.plot_model(keras.Sequential())")
+    assert [n.name for n in dist.needed_distributions(facts)] == ["keras", "pydotplus"]
+
+
 def test_fugue_s_own_packages_and_its_warehouses_name_their_distributions():
     # fair check 22: `fugue_bigquery` was taken for a distribution of that name (PyPI has none), and
     # `fugue_notebook`, shipped inside `fugue`, was undeclared beside `fugue>=0.9.4`.

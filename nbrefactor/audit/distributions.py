@@ -1289,6 +1289,7 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
     frames = _dataframe_names(facts) if frame_needs and any(
         call.method in frame_needs for ca in facts.cells for call in ca.facts.calls) else {}
     imported = {imp.top_level for ca in facts.cells for imp in ca.facts.imports}
+    imported_lower = {name.lower() for name in imported}
     plotting_backend = bool(frames) and any("plotting.backend" in line for ca in facts.cells for line in ca.lines)
     found: dict[str, ImportUse] = {}
 
@@ -1298,6 +1299,8 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
         choices = tuple(distribution.split("|"))
         # Each engine's other names in `[import]` declare it too (conda's `pytables` for `tables`).
         choices += tuple(alias for choice in choices for alias in _other_names(choice, catalog) if alias not in choices)
+        if len(choices) > 1 and any(choice.replace("-", "_").lower() in imported_lower for choice in choices):
+            return  # the notebook imports one of the alternatives (`import pydotplus`): that import is its use
         if choices[0] not in found:
             found[choices[0]] = ImportUse(ca.cell, call.line, call.column, choices[0],
                                           Resolution(choices[0], choices, "implied"), choices[0], how, extra)

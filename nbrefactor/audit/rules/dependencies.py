@@ -801,7 +801,7 @@ class UndeclaredImport(Rule):
         "sentencepiece behind a tokenizer without a fast version (`MarianTokenizer`, `AutoTokenizer` for a "
         "`Helsinki-NLP/opus-mt-…` checkpoint; `transformers[sentencepiece]` declares it), tensorboard behind "
         "`torch.utils.tensorboard` (at its import: the module's own code imports tensorboard), onnxscript and onnx "
-        "behind `torch.onnx.export` (its default exporter, `dynamo=True` since torch 2.9; not with `dynamo=False`), "
+        "behind `torch.onnx.export` (its default exporter, `dynamo=True` since torch 2.9; not with `dynamo=False`), pydot behind Keras' `plot_model` (or its forks pydot-ng, pydotplus), "
         "pandas' optional I/O engines (`pd.read_parquet` → pyarrow or fastparquet, `pd.HDFStore`/`pd.read_hdf` → "
         "tables, `pd.read_excel`/`pd.ExcelFile`/`pd.ExcelWriter` → openpyxl or another Excel engine, `pd.read_feather` → "
         "pyarrow, `pd.read_html` → lxml or html5lib; a DataFrame's writers the same, `to_parquet`, `to_feather`, `to_orc`, `to_hdf`, `to_excel`, "
