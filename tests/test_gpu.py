@@ -182,6 +182,15 @@ def test_cudf_pandas_extension_marks_later_pandas_cells():
     ) == {2: [1], 3: [2]}
 
 
+def test_cuml_accel_extension_marks_itself_and_later_scikit_learn_cells():
+    # Fair check 38, item 31's note: `%load_ext cuml.accel` is a notebook's GPU line (cuML 25.02+).
+    assert lines(
+        "from sklearn.linear_model import LinearRegression\nm0 = LinearRegression()",
+        "%load_ext cuml.accel",
+        "from sklearn.cluster import KMeans\nimport pandas as pd\nframe = pd.read_csv('a.csv')\nkm = KMeans(3).fit(frame)",
+    ) == {2: [1], 3: [4]}
+
+
 def test_indicators_carry_cell_line_and_reason():
     found = gpu_indicators(facts("x = 1", "import cupy"), load_catalog())
     assert found == (GpuIndicator(2, 1, "uses a CUDA library (RAPIDS, CuPy, Numba CUDA…)"),)

@@ -30,7 +30,7 @@ class GpuOnlyCode(Rule):
         "`tf.device('/GPU:0')`, GPU settings of XGBoost/LightGBM/CatBoost/Lightning, AutoGluon's per-model "
         "`ag_args_fit={\"num_gpus\": 1}` (each model asserts the GPUs are there; `fit(num_gpus=1)` is lowered to "
         "what the machine has and is not reported), RAPIDS/CuPy "
-        "imports, `%load_ext cudf.pandas`, `--device 0`/`device=0` on `!` command lines, fp16 mixed precision "
+        "imports, `%load_ext cudf.pandas` (and `cuml.accel`), `--device 0`/`device=0` on `!` command lines, fp16 mixed precision "
         "(`fp16=True`, Accelerate's `mixed_precision=\"fp16\"`, `\"fp16\"` in the `args` of `notebook_launcher`), TF32 matmuls "
         "asked of Hugging Face training arguments (`tf32=True`: they raise without an Ampere or newer GPU), "
         "the first GPU taken from `GPUtil.getGPUs()[0]`, and Cloud TPU set-up (`TPUClusterResolver()`, `TPUStrategy`) "
