@@ -231,6 +231,12 @@ def _uses(*cells: str, kernel: str = "") -> list[tuple[int, int, str]]:
       "clf = AdaBoostClassifier(n_estimators=50, algorithm='SAMME')\nreg = AdaBoostRegressor(n_estimators=50)\n"
       "plain = AdaBoostClassifier(n_estimators=50)",),
      [(1, 2, "sklearn.ensemble.AdaBoostClassifier(algorithm=…)")]),
+    # Keras 3's load_model reads no SavedModel folder (fair check 38, recall T-9.7): a literal path ending in
+    # neither `.keras` nor `.h5`/`.hdf5`; a name holding a path is not matched.
+    (("import tensorflow as tf\nm = tf.keras.models.load_model('model_experiments/model_3_dense/')\n"
+      "h = tf.keras.models.load_model('best.h5')\nk = tf.keras.models.load_model(filepath='best.keras')\n"
+      "from keras.models import load_model\nn = load_model('saved')\nwhere = 'x'\no = load_model(where)",),
+     [(1, 2, "tensorflow.keras.models.load_model"), (1, 6, "keras.models.load_model")]),
     # gymnasium's `make` is not gym's: every gymnasium release returns five values.
     (("import gymnasium as gym\nenv = gym.make('CartPole-v1')\nobs = env.reset()\ns, r, d, i = env.step(0)",), []),
 ])
