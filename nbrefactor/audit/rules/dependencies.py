@@ -531,6 +531,10 @@ _RENAMED: dict[str, tuple[str, str, Optional[tuple[str, str]]]] = {
     # import *` ("`plotly_express` is now an alias for `plotly.express`") and it requires plotly>=4.1.0.
     "plotly-express": ("plotly", "folded into plotly as `plotly.express` at plotly 4.1, and its last release, 0.4.1, only "
                        "imports that", ("plotly_express", "plotly.express")),
+    # Fair check 38, item 22: `!pip install zeus-ml` then `from zeus.monitor import ZeusMonitor`. The 0.11.0.post1 wheel's
+    # description: 'This project was moved to "zeus"', "v0.11.0 will be the last version mirrored to `zeus-ml`"; `zeus`
+    # 0.11.0 ships the same `zeus` package (same metadata), and goes on (0.16.0).
+    "zeus-ml": ("zeus", "moved to `zeus` after 0.11.0, the last release mirrored to `zeus-ml`", None),
 }
 
 
