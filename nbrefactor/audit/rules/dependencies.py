@@ -1450,6 +1450,12 @@ class UndeclaredImport(Rule):
                                  "demo = { path = \".\", editable = true }\n")},
             expect=((1, 2),),
         ),
+        # `engine="fastparquet"` loads fastparquet, which pyarrow does not stand for (fair check 38, item 24's other side).
+        Example(
+            cells=("import pandas as pd\ntrips = pd.read_parquet('trips.parquet', engine='fastparquet')",),
+            files={"requirements.txt": "pandas==2.2.2\npyarrow==16.1.0\n"},
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -3602,6 +3608,13 @@ class UnpinnedRequirement(Rule):
             "USE_CURATED_ENV = True\nif USE_CURATED_ENV:\n    env = Environment.get(ws, name='AzureML-sklearn-1.5', version='3')\n"
             "else:\n    cd = CondaDependencies.create(conda_packages=['pandas'])",
         )),
+        # `pd.read_parquet(path)` loads pyarrow when the environment has it: the fastparquet line beside it is never
+        # imported (fair check 38, item 24).
+        Example(
+            cells=("import pandas as pd\ntrips = pd.read_parquet('trips.parquet')",),
+            files={"environment.yml": ("name: taxis\ndependencies:\n  - pandas=2.2.2\n  - pyarrow=16.1.0\n"
+                                       "  - fastparquet>=2023.0\n")},
+        ),
     )
     failing = (
         Example(
@@ -3712,6 +3725,13 @@ class UnpinnedRequirement(Rule):
                                  "scikit_learn-1.5.0-cp311-cp311-manylinux_2_17_x86_64.whl\n  name: scikit-learn\n  version: 1.5.0\n")},
             expect=((None, 6),),
         ),
+        # A call that names its engine loads that one, whatever else the environment has (fair check 38, item 24).
+        Example(
+            cells=("import pandas as pd\ntrips = pd.read_parquet('trips.parquet', engine='fastparquet')",),
+            files={"environment.yml": ("name: taxis\ndependencies:\n  - pandas=2.2.2\n  - pyarrow=16.1.0\n"
+                                       "  - fastparquet>=2023.0\n")},
+            expect=((None, 5),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -3720,9 +3740,15 @@ class UnpinnedRequirement(Rule):
         if not manifests:
             return
         imported: dict[str, str] = {}  # normalised candidate → why the notebook needs it
+        engine_uses: list[tuple[tuple[str, ...], ...]] = []  # the engines of each call any of several serve
+        alone: set[str] = set()  # names some use needs on their own (an import, a call naming its engine)
         for use in third_party_imports(ctx.facts, ctx.project, ctx.catalog):
             for candidate in use.resolution.normalised:
                 imported.setdefault(candidate, f"`{use.shown}` {use.how}" if use.how else f"the notebook imports `{use.module.split('.')[0]}`")
+            if use.alternatives:
+                engine_uses.append(use.alternatives)
+            else:
+                alone.update(use.resolution.normalised)
         allow_patch = bool(ctx.settings.rule_option("dependencies", "allow-patch-ranges"))
 
         def pinned_enough(req: Requirement) -> bool:
@@ -3813,8 +3839,9 @@ class UnpinnedRequirement(Rule):
                          f"or install `{names[0]}==<the version you ran with>` in a RUN line"),
                     key=f"image:{image}",
                 )
+            unused = _unused_engines(manifest, engine_uses, alone)
             for req in manifest.requirements:
-                why = imported.get(req.name)
+                why = imported.get(req.name) if req.name not in unused else None
                 if why is None and req.name in metapackages:
                     # `- anaconda` (or `jupyter`, `azureml-sdk`) unpinned: the members the notebook imports, which no
                     # manifest declares on a line of its own, come at whatever versions the metapackage's newest release
@@ -3883,6 +3910,25 @@ class UnpinnedRequirement(Rule):
                     key=req.name,
                     related_files=tuple(older.get((manifest.path, req.name), ())) + tuple(copied.get((manifest.path, req.name), ())),
                 )
+
+
+def _unused_engines(manifest: Manifest, engine_uses: list[tuple[tuple[str, ...], ...]], alone: set[str]) -> frozenset[str]:
+    """The lines of `manifest` for an engine that no call of the notebook loads from it: for a call any of
+    several engines serve (`pd.read_parquet(path)`: pyarrow, else fastparquet), the library loads the first
+    one the environment has, so a later one the same file declares is never imported (fair check 38, item
+    24: `fastparquet>=2023.0` beside `pyarrow>=12.0.0`, reported with pyarrow's message). Not a name some
+    other use needs on its own (`import fastparquet`, `engine="fastparquet"`), nor one another call loads."""
+    if not engine_uses:
+        return frozenset()
+    names = {r.name for r in manifest.requirements}
+    passed: set[str] = set()
+    loaded: set[str] = set()
+    for engines in engine_uses:
+        first = next((i for i, group in enumerate(engines) if names & set(group)), None)
+        if first is not None:
+            loaded.update(engines[first])
+            passed.update(n for group in engines[first + 1:] for n in group)
+    return frozenset(passed - loaded - alone)
 
 
 # The name a requirement line starts with, as written.
