@@ -899,6 +899,10 @@ def test_pixi_toml_declares_conda_and_index_packages_pinned_by_version_or_its_lo
     project = discover_project(tmp_path / "a" / "nb.ipynb", tmp_path)
     assert [m.kind for m in project.manifests] == ["pixi"] and {"numpy", "pytorch", "requests", "ratings"} <= project.declared
     assert project.manifests[0].requirements[1].pinned  # pandas, locked
+    # The compiler's requirements.txt takes the pins (a version per platform is no one pin; scipy's series none).
+    from nbrefactor.migrate.one_model import _manifest_pins
+
+    assert _manifest_pins(project) == {"numpy": "1.26.4", "pytorch": "2.3.1", "requests": "2.32.3", "nvidia-ml-py": "12.535.133"}
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "pyproject.toml").write_text(
         '[project]\nname = "b"\ndependencies = ["requests>=2"]\n\n[tool.pixi.workspace]\nchannels = ["conda-forge"]\n\n'
