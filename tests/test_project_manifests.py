@@ -831,3 +831,83 @@ def test_each_manifest_kind_reads_the_python_it_admits():
     assert [m.python_requires for m in (setup_py, setup_cfg, project, poetry, conda, plain)] == [
         ">=3.6.0, <3.9.0", ">=3.7", "<3.9", ">=3.8,<3.9", "=3.8", None]
     assert [r.name for r in conda.requirements] == ["numpy", "tqdm"]  # the python line is no requirement
+
+
+def test_pixi_toml_declares_conda_and_index_packages_pinned_by_version_or_its_lock(tmp_path):
+    """Fair check 37: pixi's manifest was never read (14 projects of mbongowo/Data-science-Portfolio)."""
+    from nbrefactor.audit.project import parse_pixi, pixi_lock_pins
+
+    text = textwrap.dedent(
+        """\
+        [workspace]
+        name = "ratings"
+        channels = ["conda-forge"]
+
+        [dependencies]
+        python = ">=3.10,<3.13"
+        numpy = "1.26.4"
+        pandas = ">=2.0"
+        scipy = "1.11.*"
+        pytorch = { version = "==2.3.1", channel = "pytorch" }
+
+        [pypi-dependencies]
+        ratings = { path = ".", editable = true }
+        requests = "*"
+        toolkit = { git = "https://example.org/lab/toolkit.git", rev = "0123abc" }
+
+        [feature.dev.dependencies]
+        pytest = ">=8"
+
+        [target.linux-64.pypi-dependencies]
+        nvidia-ml-py = "==12.535.133"
+        """
+    )
+    lock = textwrap.dedent(
+        """\
+        version: 6
+        environments:
+          default:
+            packages:
+              linux-64:
+              - pypi: https://files.pythonhosted.org/packages/f9/9b/requests-2.32.3-py3-none-any.whl
+        packages:
+        - conda: https://conda.anaconda.org/conda-forge/linux-64/pandas-2.2.2-py311h14de704_1.conda
+          sha256: 0000
+        - conda: https://conda.anaconda.org/conda-forge/osx-arm64/pandas-2.2.1-py311hfbe21a1_0.conda
+        - pypi: https://files.pythonhosted.org/packages/f9/9b/requests-2.32.3-py3-none-any.whl
+          name: requests
+          version: 2.32.3
+        - pypi: .
+          name: ratings
+          version: 0.1.0
+        """
+    )
+    assert pixi_lock_pins(lock) == {"pandas": frozenset({"2.2.2", "2.2.1"}), "requests": frozenset({"2.32.3"})}
+    manifest = parse_pixi("pixi.toml", text, lock)
+    assert manifest is not None and manifest.kind == "pixi"
+    assert manifest.project_name == "ratings" and manifest.python_requires == ">=3.10,<3.13"
+    assert reqs(manifest) == [("numpy", 7, True), ("pandas", 8, True), ("scipy", 9, False), ("pytorch", 10, True),
+                              ("requests", 14, True), ("toolkit", 15, True), ("pytest", 18, False), ("nvidia-ml-py", 21, True)]
+    assert [r.conda for r in manifest.requirements] == [True, True, True, True, False, False, True, False]
+    assert manifest.requirements[2].patch_range  # conda's series `=1.11.*`, as an environment file's
+    assert manifest.requirements[4].spec.startswith("requests==2.32.3")  # what the version readers see
+    # Discovered beside a notebook, and in a pyproject's `[tool.pixi.*]` tables.
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "pixi.toml").write_text(text, encoding="utf-8")
+    (tmp_path / "a" / "pixi.lock").write_text(lock, encoding="utf-8")
+    project = discover_project(tmp_path / "a" / "nb.ipynb", tmp_path)
+    assert [m.kind for m in project.manifests] == ["pixi"] and {"numpy", "pytorch", "requests", "ratings"} <= project.declared
+    assert project.manifests[0].requirements[1].pinned  # pandas, locked
+    # The compiler's requirements.txt takes the pins (a version per platform is no one pin; scipy's series none).
+    from nbrefactor.migrate.one_model import _manifest_pins
+
+    assert _manifest_pins(project) == {"numpy": "1.26.4", "pytorch": "2.3.1", "requests": "2.32.3", "nvidia-ml-py": "12.535.133"}
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "pyproject.toml").write_text(
+        '[project]\nname = "b"\ndependencies = ["requests>=2"]\n\n[tool.pixi.workspace]\nchannels = ["conda-forge"]\n\n'
+        '[tool.pixi.dependencies]\nnumpy = "1.26.4"\n\n[tool.pixi.feature.test.pypi-dependencies]\npytest = "==8.3.2"\n',
+        encoding="utf-8")
+    project = discover_project(tmp_path / "b" / "nb.ipynb", tmp_path)
+    assert [m.kind for m in project.manifests] == ["pyproject", "pixi"]
+    assert reqs(project.manifests[1]) == [("numpy", 9, True), ("pytest", 12, True)]

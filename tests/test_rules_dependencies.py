@@ -897,6 +897,18 @@ def test_dep003_declares_the_new_name_of_a_renamed_distribution(tmp_path):
     assert "declare `prophet` and `import prophet` instead of `import fbprophet`" in dep002.fix, dep002.fix
 
 
+def test_zeus_ml_is_told_as_moved_to_zeus(tmp_path):
+    # Fair check 38, item 22: `!pip install zeus-ml` then `from zeus.monitor import ZeusMonitor` was told to declare
+    # `zeus-ml` (pinned), the name whose 0.11.0 was the last release mirrored there; the project is `zeus` now.
+    root = make_repo(tmp_path, {})
+    diagnostics = audit(write_notebook(root / "nb.ipynb", ["!pip install zeus-ml", "from zeus.monitor import ZeusMonitor"]))
+    (dep003,) = [d for d in diagnostics if d.code == "DEP003"]
+    assert dep003.fix.startswith("Declare zeus in requirements.txt (pinned)"), dep003.fix
+    assert "`zeus-ml` was moved to `zeus` after 0.11.0" in dep003.fix, dep003.fix
+    (dep002,) = [d for d in diagnostics if d.code == "DEP002"]
+    assert "declare `zeus`" in dep002.fix, dep002.fix
+
+
 def test_plotly_express_is_told_as_folded_into_plotly(tmp_path):
     # Fair check 36, item 13: `import plotly_express as px` was told to add a pinned line for `plotly_express`, a shim
     # whose last release only imports `plotly.express`: the finding stays, and the fix says plotly is the line.

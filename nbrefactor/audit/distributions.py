@@ -657,6 +657,11 @@ class ImportUse:
     how: str = ""
     # (distribution, extra) whose extra also brings it (`transformers[torch]` declares torch).
     extra: tuple[str, str] = ()
+    # For a distribution any of several serve (`pd.read_parquet`: pyarrow, else fastparquet): each one's names
+    # (normalised, its `[import]` aliases with it), in the order the library tries them; () otherwise. The first
+    # of them a manifest declares is the one loaded, and the others' lines there are not used (DEP004; fair
+    # check 38, item 24).
+    alternatives: tuple[tuple[str, ...], ...] = ()
 
     @property
     def needed(self) -> str:
@@ -1296,14 +1301,15 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
     def add(ca: CellAnalysis, call: CallFact, distribution: str, how: str, extra: tuple[str, str] = ()) -> None:
         # "pyarrow|fastparquet": any of them serves (a manifest declaring one is enough); the first
         # is the one to write into a manifest.
-        choices = tuple(distribution.split("|"))
+        engines = tuple(distribution.split("|"))
         # Each engine's other names in `[import]` declare it too (conda's `pytables` for `tables`).
-        choices += tuple(alias for choice in choices for alias in _other_names(choice, catalog) if alias not in choices)
+        choices = engines + tuple(alias for choice in engines for alias in _other_names(choice, catalog) if alias not in engines)
+        groups = tuple(tuple(normalise(n) for n in (choice, *_other_names(choice, catalog))) for choice in engines) if len(engines) > 1 else ()
         if len(choices) > 1 and any(choice.replace("-", "_").lower() in imported_lower for choice in choices):
             return  # the notebook imports one of the alternatives (`import pydotplus`): that import is its use
         if choices[0] not in found:
             found[choices[0]] = ImportUse(ca.cell, call.line, call.column, choices[0],
-                                          Resolution(choices[0], choices, "implied"), choices[0], how, extra)
+                                          Resolution(choices[0], choices, "implied"), choices[0], how, extra, groups)
 
     def owner_module(name: str) -> Optional[str]:
         # (the first entry in the table's order that is `name` or `name` up to one of its dots)
@@ -1322,7 +1328,7 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
             if call.method in _PANDAS_PLOTTING and (imported & _BRINGING_MATPLOTLIB or plotting_backend):
                 pass  # matplotlib's (or seaborn's) import is the use; another plotting backend draws without it
             elif call.method in frame_needs and call.receiver in frames and _bound_before(frames[call.receiver], ca, call):
-                for distribution in frame_needs[call.method]:
+                for distribution in (_named_engine(call, d) for d in frame_needs[call.method]):
                     others = distribution.split("|")[1:]
                     add(ca, call, distribution, f"is needed by `{call.receiver}.{call.method}` (`{call.receiver}` is a pandas "
                         f"DataFrame; pandas imports it when the method runs)" + (f" ({_or(others)} would serve too)" if others else ""))
@@ -1336,7 +1342,7 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
             needs = call_needs.get(qualified, ())
             dynamo = call.arg(None, ("dynamo",)) if needs else None
             if not (dynamo is not None and dynamo.constant == "False"):
-                for distribution in needs:
+                for distribution in (_named_engine(call, d) for d in needs):
                     others = distribution.split("|")[1:]
                     add(ca, call, distribution, f"is needed by `{qualified}` (its default exporter, `dynamo=True` since "
                         "torch 2.9, imports onnxscript and onnx; `dynamo=False` needs neither)"
@@ -1368,6 +1374,24 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
                     add(ca, call, distribution, f"is needed by the `{metric}` metric `{qualified}` loads, whose "
                         "script imports it")
     return list(found.values())
+
+
+# pandas' names of an I/O engine that are not its distribution's (`engine="odf"` is odfpy).
+_ENGINE_DISTRIBUTIONS = {"odf": "odfpy", "calamine": "python-calamine"}
+
+
+def _named_engine(call: CallFact, distribution: str) -> str:
+    """`a|b` (any of them serves) narrowed to the one the call's `engine=` names as a literal
+    (`pd.read_parquet(path, engine="fastparquet")` needs fastparquet, whatever else is declared; fair
+    check 38, item 24); `distribution` itself for `engine="auto"`, a name bound elsewhere, or none."""
+    if "|" not in distribution:
+        return distribution
+    engine = call.arg(None, ("engine",))
+    value = engine.string if engine is not None else None
+    if not isinstance(value, str):
+        return distribution
+    wanted = normalise(_ENGINE_DISTRIBUTIONS.get(value.lower(), value))
+    return next((choice for choice in distribution.split("|") if normalise(choice) == wanted), distribution)
 
 
 def _other_names(distribution: str, catalog: Catalog) -> tuple[str, ...]:

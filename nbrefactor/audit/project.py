@@ -39,10 +39,12 @@ MANIFEST_GLOBS = (
     # Pipenv's manifest (the deployment modules of many courses); its lock beside it pins what the
     # Pipfile leaves open (read with the Pipfile: `_pipfile_lock`).
     "Pipfile", "Pipfile.lock",
+    # pixi's manifest (`parse_pixi`); its `pixi.lock` is read with it (fair check 37).
+    "pixi.toml",
 )
 # Manifests that declare only the folder they are in (never looked for in ENVIRONMENT_FOLDERS).
 # Any-named YAML is not looked for there either: Binder reads only `environment.yml` from binder/.
-_PACKAGE_MANIFESTS = ("pyproject.toml", "setup.cfg", "setup.py", "*.yml", "*.yaml")
+_PACKAGE_MANIFESTS = ("pyproject.toml", "setup.cfg", "setup.py", "*.yml", "*.yaml", "pixi.toml")
 # `serve.Dockerfile` and `homework.dockerfile`: the suffix in either case.
 DOCKERFILE_GLOBS = ("Dockerfile", "Dockerfile.*", "*.[Dd]ockerfile", "Containerfile")
 # Folders that hold the environment of the notebooks around them by convention: repo2docker
@@ -78,7 +80,7 @@ class Manifest:
     """A file declaring the project's dependencies, and what it declares."""
 
     path: str
-    kind: str  # requirements | environment | pyproject | hatch | setup.cfg | setup.py | dockerfile | pipfile | uv.lock
+    kind: str  # requirements | environment | pyproject | hatch | setup.cfg | setup.py | dockerfile | pipfile | pixi | uv.lock
     requirements: tuple[Requirement, ...]
     project_name: Optional[str] = None  # normalised `[project] name` / poetry name / setup.cfg name
     # A Dockerfile's `FROM` images, as (reference, line): a docker-stacks image brings its packages
@@ -787,6 +789,146 @@ def parse_pipfile(path: str, text: str, lock: Optional[str] = None) -> Optional[
     return Manifest(path, "pipfile", tuple(reqs), normalise(local) if local else None, other_index=names_other_index(text))
 
 
+# pixi's manifest (`pixi.toml`, or the `[tool.pixi.*]` tables of a pyproject.toml): `[dependencies]` are conda
+# packages, `[pypi-dependencies]` distributions of the package index; a `[feature.<name>.…]` table is an optional
+# group of either (`pixi install -e dev`), a `[target.<platform>.…]` table the same for one platform.
+_PIXI_TABLES = (("dependencies", True), ("pypi-dependencies", False))
+
+
+def _pixi_tables(root: dict, prefix: str) -> Iterable[tuple[str, bool, dict]]:
+    """(dotted header, conda?, table) of every dependency table of a pixi manifest (`root`: the file's
+    data, or the `tool.pixi` table of a pyproject; `prefix`: "" or "tool.pixi."), features and targets too."""
+    scopes: list[tuple[str, dict]] = [(prefix, root)]
+    for feature, table in (root.get("feature") or {}).items() if isinstance(root.get("feature"), dict) else ():
+        if isinstance(table, dict):
+            scopes.append((f"{prefix}feature.{feature}.", table))
+    for scope, table in list(scopes):
+        for platform, target in (table.get("target") or {}).items() if isinstance(table.get("target"), dict) else ():
+            if isinstance(target, dict):
+                scopes.append((f"{scope}target.{platform}.", target))
+    for scope, table in scopes:
+        for key, conda in _PIXI_TABLES:
+            if isinstance(table.get(key), dict):
+                yield f"{scope}{key}", conda, table[key]
+
+
+def _pixi_version(value: object) -> str:
+    """A pixi version as a specifier: a bare version (`"1.26.4"`) is an exact one, as pixi reads it
+    (`==1.26.4`); one with a wildcard (`"2.0.*"`) conda's series (`=2.0.*`, read as an environment
+    file's); `"*"` any."""
+    version = value if isinstance(value, str) else value.get("version") if isinstance(value, dict) else None
+    version = version.strip() if isinstance(version, str) else ""
+    if not version or version == "*":
+        return ""
+    if re.match(r"^\d", version):
+        return f"={version}" if "*" in version else f"=={version}"
+    return version
+
+
+def _pixi_spec(name: str, value: object) -> Optional[str]:
+    """One pixi dependency as a requirement line; None for a local one (`{ path = "." }`): the project itself."""
+    if isinstance(value, dict):
+        if "path" in value:
+            return None
+        extras = value.get("extras")
+        extras_text = f"[{','.join(e for e in extras if isinstance(e, str))}]" if isinstance(extras, list) and extras else ""
+        if isinstance(value.get("git"), str):
+            ref = next((value[k] for k in ("rev", "tag") if isinstance(value.get(k), str) and value[k]), None)
+            return f"{name}{extras_text} @ git+{value['git']}@{ref}" if ref else f"{name}{extras_text} @ git+{value['git']}"
+        if isinstance(value.get("url"), str):
+            return f"{name}{extras_text} @ {value['url']}"
+        return f"{name}{extras_text}{_pixi_version(value)}"
+    return f"{name}{_pixi_version(value)}"
+
+
+# A package file's name in a pixi.lock URL: conda's `numpy-1.26.4-py311h64a7726_0.conda` (name, version,
+# build), a wheel's `scikit_learn-1.5.0-cp311-….whl`, an sdist's `name-1.0.tar.gz`.
+_CONDA_PACKAGE_FILE = re.compile(r"^(?P<name>.+)-(?P<version>[^-]+)-(?P<build>[^-]+)\.(?:conda|tar\.bz2)$")
+_WHEEL_FILE = re.compile(r"^(?P<name>[^-]+)-(?P<version>[^-]+)(?:-[^-]+){2,3}\.whl$")
+_SDIST_FILE = re.compile(r"^(?P<name>.+)-(?P<version>\d[^-]*)\.(?:tar\.gz|zip)$")
+
+
+def pixi_lock_pins(text: str) -> dict[str, frozenset[str]]:
+    """Normalised name → the versions a `pixi.lock` locks it to (one per platform and environment; most
+    often one). Read from each package's URL (`- conda: https://…/numpy-1.26.4-py311h64a7726_0.conda`,
+    `- pypi: https://…/requests-2.32.3-py3-none-any.whl`, format 6) and from `name:`/`version:` keys
+    (older formats); a local package (`- pypi: .`) is none."""
+    found: dict[str, set[str]] = {}
+    name: Optional[str] = None
+    local = False  # inside a local package's entry (`- pypi: .`)
+    for raw in text.splitlines():
+        item = re.match(r"^\s*-\s*(?:conda|pypi|kind)\s*:\s*(\S+)\s*$", raw)
+        if item:
+            name = None
+            local = not re.match(r"^[a-z+]+://", item.group(1)) and item.group(1) not in ("conda", "pypi")
+            file = unquote(item.group(1).split("#")[0].split("?")[0].rsplit("/", 1)[-1])
+            match = _CONDA_PACKAGE_FILE.match(file) or _WHEEL_FILE.match(file) or _SDIST_FILE.match(file)
+            if match:
+                found.setdefault(normalise(match["name"]), set()).add(match["version"])
+            continue
+        key = None if local else re.match(r"^\s+(name|version)\s*:\s*['\"]?([^'\"\s]+)", raw)
+        if key and key.group(1) == "name":
+            name = normalise(key.group(2))
+        elif key and name is not None:
+            found.setdefault(name, set()).add(key.group(2))
+            name = None
+    return {n: frozenset(v) for n, v in found.items()}
+
+
+def parse_pixi(path: str, text: str, lock: Optional[str] = None, pyproject: bool = False) -> Optional[Manifest]:
+    """pixi's manifest (fair check 37: 14 projects of mbongowo/Data-science-Portfolio, whose README installs
+    with `pixi install`): `[dependencies]` are conda packages (read as an environment file's `dependencies:`
+    list), `[pypi-dependencies]` distributions of the package index, and so are those of each
+    `[feature.<name>]` (an optional group, read as a pyproject's dependency group) and `[target.<platform>]`.
+    `pyproject`: the `[tool.pixi.*]` tables of a pyproject.toml (pixi's other form; its `[project]` list is
+    the pyproject's own). The workspace's `name` and a local entry (`{ path = ".", editable = true }`) are
+    the project itself; a bare version (`"1.26.4"`) pins, and so does the `pixi.lock` beside it (`lock`, its
+    text: `pixi install --locked` installs exactly what it names). None when it declares nothing."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+    root = data
+    if pyproject:
+        tool = data.get("tool") if isinstance(data.get("tool"), dict) else {}
+        root = tool.get("pixi") if isinstance(tool.get("pixi"), dict) else {}
+    prefix = "tool.pixi." if pyproject else ""
+    lines = text.splitlines()
+    pins = pixi_lock_pins(lock) if lock else {}
+    reqs: list[Requirement] = []
+    local: Optional[str] = None
+    python: Optional[str] = None
+    for header, conda, table in _pixi_tables(root, prefix):
+        start = next((i for i, l in enumerate(lines) if re.match(rf"^\s*\[\s*{re.escape(header)}\s*\]", l)), 0)
+        for name, value in table.items():
+            spec = _pixi_spec(name, value) if isinstance(name, str) else None
+            if spec is None:
+                local = local or (name if isinstance(name, str) else None)
+                continue
+            req = _requirement(spec, _line_of(lines, name, start, key_first=True), conda=conda)
+            if req is None:
+                continue
+            if conda and req.name == "python":
+                python = python or (spec[len(name):] or None)
+                continue
+            if conda and req.name == "pip":
+                continue
+            versions = pins.get(req.name)
+            if versions and not req.pinned:
+                # The spec names the locked version, so the version readers (DEP005) see it; a package locked
+                # to a version per platform is pinned on each.
+                spec = (f"{name}=={next(iter(versions))}  # locked in pixi.lock" if len(versions) == 1 else
+                        f"{name}  # locked in pixi.lock per platform ({', '.join(sorted(versions))})")
+                req = replace(req, spec=spec, pinned=True, patch_range=False)
+            reqs.append(req)
+    if not reqs:
+        return None
+    workspace = next((root.get(k) for k in ("workspace", "project") if isinstance(root.get(k), dict)), {}) if not pyproject else {}
+    own = local or (workspace.get("name") if isinstance(workspace.get("name"), str) else None)
+    return Manifest(path, "pixi", tuple(reqs), normalise(own) if own else None, python_requires=python,
+                    other_index=names_other_index(text))
+
+
 def uv_workspace_lock(path: str, pyproject_text: str, lock_text: Optional[str]) -> Optional[Manifest]:
     """The `uv.lock` (`lock_text`, shown as `path`) beside a `pyproject.toml` that makes its folder a
     uv workspace (`[tool.uv.workspace] members = [...]`): every `[[package]]` it locks, pinned to the
@@ -1428,6 +1570,8 @@ def parse_manifest(path: str, text: str) -> Optional[Manifest]:
         return parse_pipfile(path, text)
     if name == "Pipfile.lock":
         return None  # read with its Pipfile (`_manifests_in`): it pins, it does not declare
+    if name == "pixi.toml":
+        return parse_pixi(path, text)
     if not name.startswith("requirements") and not reads_as_requirements(text):
         return None  # `release-requirements.txt` of prose (a checklist), not pip's
     return parse_requirements_txt(path, text)
@@ -2785,6 +2929,11 @@ def _manifests_in(folder: Path, display_root: Optional[Path]) -> tuple[Manifest,
             environments = hatch_environments(_display(file, display_root), text)
             if environments is not None:
                 manifests.append(environments)
+        if file.name == "pyproject.toml" and "tool.pixi" in text:
+            # pixi's tables in a pyproject (`[tool.pixi.dependencies]`): a second manifest of the same file.
+            pixi = parse_pixi(_display(file, display_root), text, _file_text(file.with_name("pixi.lock")), pyproject=True)
+            if pixi is not None:
+                manifests.append(pixi)
         if file.name == "pyproject.toml" and "workspace" in text:
             lock_file = file.with_name("uv.lock")
             lock = uv_workspace_lock(_display(lock_file, display_root), text, _file_text(lock_file))
@@ -2863,10 +3012,12 @@ def _read_by_setup(folder: Path, file_name: str) -> bool:
 
 
 def _parse_with_lock(file: Path, shown: str, text: str) -> Optional[Manifest]:
-    """`parse_manifest`, with a Pipfile's `Pipfile.lock`, a Poetry project's `poetry.lock` and a uv
+    """`parse_manifest`, with a Pipfile's `Pipfile.lock`, a pixi.toml's `pixi.lock`, a Poetry project's `poetry.lock` and a uv
     project's `uv.lock` (beside it) read for their pins."""
     if file.name == "Pipfile":
         return parse_pipfile(shown, text, _file_text(file.with_name("Pipfile.lock")))
+    if file.name == "pixi.toml":
+        return parse_pixi(shown, text, _file_text(file.with_name("pixi.lock")))
     if file.name == "pyproject.toml" and "tool.poetry" in text:
         return parse_pyproject(shown, text, _file_text(file.with_name("poetry.lock")))
     if file.name == "pyproject.toml" and file.with_name("uv.lock").is_file():

@@ -49,7 +49,7 @@ RACY_NS = 2_000_000_000  # FAT's 2 s granularity, and any lag of the file system
 VOLATILE_ENV = frozenset({"OLDPWD", "_", "SHLVL", "NBREFACTOR_REPLAY_LOG"})
 MANIFEST_PREFIXES = (("requirements", ".txt"),)  # requirements*.txt
 MANIFEST_NAMES = frozenset({"environment.yml", "environment.yaml", "pyproject.toml", "setup.cfg", "setup.py", "Dockerfile", "Containerfile",
-                            "Pipfile", "Pipfile.lock"})
+                            "Pipfile", "Pipfile.lock", "pixi.toml", "pixi.lock"})
 # `Dockerfile.*`, `*.Dockerfile`, conda environment files of any name (`*.yml`, `*.yaml`), `*-requirements.txt`
 MANIFEST_ENDS = (".Dockerfile", ".dockerfile", ".yml", ".yaml", "-requirements.txt")
 MANIFEST_STARTS = tuple(prefix for prefix, _ in MANIFEST_PREFIXES)

@@ -25,8 +25,8 @@ from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.project import ENVIRONMENT_FOLDERS, Manifest, Requirement, normalise
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md
 
-_MANIFEST_KINDS = ("requirements*.txt, a conda environment file, pyproject.toml dependencies, setup.cfg install_requires "
-                   "or a Dockerfile that installs Python packages")
+_MANIFEST_KINDS = ("requirements*.txt, a conda environment file, a pixi.toml, pyproject.toml dependencies, setup.cfg "
+                   "install_requires or a Dockerfile that installs Python packages")
 
 
 def _manifest_names(manifests: tuple[Manifest, ...]) -> str:
@@ -314,7 +314,7 @@ def _same_edition_name(old: Manifest, current: tuple[Manifest, ...]) -> Manifest
 # The manifests a missing line can go to, best first: an environment's own file (pip's, conda's,
 # Pipenv's, a pyproject's dependencies), then a Dockerfile's RUN line. A library's setup.py/setup.cfg
 # (`_library_home`) and a lock (written by its tool, never by hand) are no such home.
-_HOME_KINDS = ("requirements", "environment", "pipfile", "pyproject", "dockerfile")
+_HOME_KINDS = ("requirements", "environment", "pixi", "pipfile", "pyproject", "dockerfile")
 
 
 # A tool's list for working on the repository, not an environment to run notebooks in
@@ -375,13 +375,35 @@ def _home_manifest(manifests: tuple[Manifest, ...], own_projects: frozenset[str]
     candidates = undocumented or [m for m in candidates if not _sphinx_list(m)] or candidates
     if not candidates:
         return None
-    return min(candidates, key=lambda m: _HOME_KINDS.index(m.kind) if m.kind != "environment" else 0)
+    # A conda environment file and a pixi.toml (fair check 37) rank with a requirements file: the nearest of them.
+    return min(candidates, key=lambda m: _HOME_KINDS.index(m.kind) if m.kind not in ("environment", "pixi") else 0)
 
 
-def _home_phrase(manifest: Manifest, manifests: tuple[Manifest, ...] = ()) -> str:
+# conda-forge's names for distributions of the package index that it spells otherwise: what `pixi add` takes.
+_CONDA_FORGE_NAMES = {"torch": "pytorch", "xgboost": "py-xgboost", "confluent-kafka": "python-confluent-kafka",
+                      "tables": "pytables", "opencv-python": "opencv", "opencv-python-headless": "opencv",
+                      "graphviz": "python-graphviz"}
+
+
+def _pixi_add(spec: Optional[str]) -> str:
+    """The command that adds `spec` (`torch==2.3.1`, from the fix's "Add `…`") to a pixi.toml: `pixi add` with
+    its conda-forge name (`[dependencies]`), or `--pypi` for one with extras or a URL (fair check 37)."""
+    match = re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(.*)$", spec or "")
+    if match is None:
+        return "`pixi add <its conda package>`, or `pixi add --pypi <its distribution>` for one only on the package index"
+    name, rest = match.groups()
+    if rest.lstrip().startswith(("[", "@")):
+        return f"`pixi add --pypi \"{spec}\"`"
+    conda = _CONDA_FORGE_NAMES.get(normalise(name), name) + rest.strip()
+    shown = (lambda s: f'"{s}"' if re.search(r"[<>=!~*,\s]", s) else s)
+    return f"`pixi add {shown(conda)}`, or `pixi add --pypi {shown(spec)}` if conda-forge has no such package"
+
+
+def _home_phrase(manifest: Manifest, manifests: tuple[Manifest, ...] = (), spec: Optional[str] = None) -> str:
     """`to <file>` for the manifest `_home_manifest` chose, said as the file takes a line; a current
     edition's environment file with the other files of that edition (`dl2024_cpu.yml and
-    dl2024_gpu.yml`: CPU and GPU are two ways to install the same course)."""
+    dl2024_gpu.yml`: CPU and GPU are two ways to install the same course). `spec`: the line added, which a
+    pixi.toml takes through `pixi add`."""
     if manifest.kind == "dockerfile":
         return f"to a RUN line of {manifest.path}"
     if manifest.kind == "pyproject":
@@ -392,6 +414,8 @@ def _home_phrase(manifest: Manifest, manifests: tuple[Manifest, ...] = ()) -> st
         return f"to the dependencies of {manifest.path}"
     if manifest.kind == "pipfile":
         return f"to `[packages]` of {manifest.path}"
+    if manifest.kind == "pixi":
+        return f"to {manifest.path} ({_pixi_add(spec)})"
     edition = next((current for current in _editions(manifests).values() if manifest in current), ())
     together = [m.path for m in edition if m.kind == manifest.kind]
     if len(together) > 1 and manifest.path in together:
@@ -407,7 +431,8 @@ def _named_home(fix: str, manifests: tuple[Manifest, ...], own_projects: frozens
         return fix
     home = _home_manifest(manifests, own_projects)
     if home is not None:
-        return fix.replace("to a manifest", _home_phrase(home, manifests), 1)
+        added = re.match(r"^Add `([^`]+)`", fix)
+        return fix.replace("to a manifest", _home_phrase(home, manifests, added.group(1) if added else None), 1)
     images = [m.path for m in manifests if _development_image(m)]
     tools = [m.path for m in manifests if m.contributors_only]
     if not images and not tools:
@@ -506,6 +531,10 @@ _RENAMED: dict[str, tuple[str, str, Optional[tuple[str, str]]]] = {
     # import *` ("`plotly_express` is now an alias for `plotly.express`") and it requires plotly>=4.1.0.
     "plotly-express": ("plotly", "folded into plotly as `plotly.express` at plotly 4.1, and its last release, 0.4.1, only "
                        "imports that", ("plotly_express", "plotly.express")),
+    # Fair check 38, item 22: `!pip install zeus-ml` then `from zeus.monitor import ZeusMonitor`. The 0.11.0.post1 wheel's
+    # description: 'This project was moved to "zeus"', "v0.11.0 will be the last version mirrored to `zeus-ml`"; `zeus`
+    # 0.11.0 ships the same `zeus` package (same metadata), and goes on (0.16.0).
+    "zeus-ml": ("zeus", "moved to `zeus` after 0.11.0, the last release mirrored to `zeus-ml`", None),
 }
 
 
@@ -761,7 +790,7 @@ class UndeclaredImport(Rule):
     family = Family.DEPENDENCIES
     severity = Severity.WARNING
     summary = ("A third-party import whose distribution no manifest of the project declares, or that one of a folder's "
-               "alternative environment files (requirements.txt, environment.yml, Pipfile) leaves out.")
+               "alternative environment files (requirements.txt, environment.yml, Pipfile, pixi.toml) leaves out.")
     what_it_does = (
         "Resolves every import that is not the standard library, a module beside the notebook, a "
         "package of the project or a relative import to the distribution that provides it "
@@ -901,6 +930,12 @@ class UndeclaredImport(Rule):
         "`Path(…).resolve()` of its folder is reached as if the folder were written plainly. "
         "A `Pipfile` is Pipenv's manifest: the keys of `[packages]` and `[dev-packages]`, pinned by `==` or by the "
         "`Pipfile.lock` beside it (`\"*\"` with a locked `==` version is pinned, as `pipenv install --deploy` installs it). "
+        "A `pixi.toml` is pixi's manifest (and so are the `[tool.pixi.*]` tables of a pyproject.toml): `[dependencies]` are conda "
+        "packages (read as an environment file's `dependencies:` list: `pytorch` is torch), `[pypi-dependencies]` distributions of "
+        "the package index, and so are those of a `[feature.<name>]` (an optional group, as a pyproject's dependency group) and "
+        "of a `[target.<platform>]`; the workspace's `name` and a local entry (`{ path = \".\", editable = true }`) are the "
+        "project itself. A bare version (`\"1.26.4\"`) or `==` pins, `\"2.0.*\"` is conda's series (as `=2.0.*` in an "
+        "environment file), and the `pixi.lock` beside it pins what it locks. "
         "Packages above the notebook named like a catalogued distribution whose folder holds notebooks (a course's "
         "`numpy/` chapter with an `__init__.py` for its tests) do not hide the distribution: the notebook runs from its own "
         "folder, where `import numpy` is numpy (unless it `%cd`s there). "
@@ -910,7 +945,8 @@ class UndeclaredImport(Rule):
         "declares PyTables (`tables`). When the only manifests are a library's own `setup.py`/`setup.cfg` (its tutorials "
         "below it), the fix says to add the line to a requirements file for the notebooks (or an extra for the examples), "
         "not to the library's `install_requires`. "
-        "The fix names the file the line goes to: the nearest requirements file or conda environment file (else a Pipfile, "
+        "The fix names the file the line goes to: the nearest requirements file, conda environment file or pixi.toml (with "
+        "its `pixi add` command; else a Pipfile, "
         "a pyproject's dependencies, a Dockerfile's RUN line), not an example's file in a sibling folder; while another file is "
         "there, not last year's edition of an environment file (files of one folder whose names differ only by a year, "
         "`dl2023_cpu.yml` beside `dl2024_cpu.yml`: the newest year's files are current, and all of them of the same kind are "
@@ -974,7 +1010,7 @@ class UndeclaredImport(Rule):
         "add): one finding, at the first notebook, the others' imports related locations; each notebook still "
         "has its own fingerprint in a baseline, so a new notebook's import is a new finding. "
         "Declared somewhere is not declared everywhere: when one folder offers the environment through files of two "
-        "tools or more (`requirements*.txt` for pip, a conda environment file, a `Pipfile`; the same folder, "
+        "tools or more (`requirements*.txt` for pip, a conda environment file, a `Pipfile`, a `pixi.toml`; the same folder, "
         "`binder/` and friends counting as the folder above them), each is a way to install it that a reader may take "
         "alone, and an import that one declares and another leaves out is reported at its first import, naming the "
         "file that lacks it (in the JSON report's `data`, `manifest` is that file and `declared_in` the others; notebooks "
@@ -1120,6 +1156,21 @@ class UndeclaredImport(Rule):
         Example(cells=("import statsmodels.api as sm\nimport requests",),
                 files={"automl_env.yml": "dependencies:\n- python=3.10\n- pip:\n  - azureml-defaults~=1.59.0\n"
                                          "  - -r https://example.org/validated/1.59.0/validated_linux_requirements.txt --no-deps\n"}),
+        # A pixi.toml is a manifest (fair check 37): `[dependencies]` are conda packages (`pytorch` is torch),
+        # `[pypi-dependencies]` the package index's, a `[feature.<name>]` table an optional group; pixi's
+        # `[tool.pixi.*]` tables of a pyproject.toml too.
+        Example(
+            cells=("import numpy as np\nimport torch\nimport requests\nimport pytest",),
+            files={"pixi.toml": ("[workspace]\nname = \"demo\"\nchannels = [\"conda-forge\"]\n\n[dependencies]\nnumpy = \"1.26.4\"\n"
+                                 "pytorch = \"==2.3.1\"\n\n[pypi-dependencies]\nrequests = \"==2.32.3\"\n\n"
+                                 "[feature.dev.dependencies]\npytest = \">=8\"\n")},
+        ),
+        Example(
+            cells=("import numpy as np\nimport xgboost",),
+            files={"pyproject.toml": ("[project]\nname = \"demo\"\nrequires-python = \">=3.11\"\n\n[tool.pixi.workspace]\n"
+                                      "channels = [\"conda-forge\"]\nplatforms = [\"linux-64\"]\n\n[tool.pixi.dependencies]\n"
+                                      "numpy = \"1.26.4\"\npy-xgboost = \"2.1.1\"\n")},
+        ),
         # A Pipfile is a manifest: `==` pins, and so does the lock beside it.
         Example(
             cells=("import numpy as np\nimport sklearn",),
@@ -1391,6 +1442,20 @@ class UndeclaredImport(Rule):
             files={"requirements.txt": "pyspark==3.5.1\npandas==2.2.2\n"},
             expect=((2, 1),),
         ),
+        # What a pixi.toml lacks (fair check 37: before, pixi.toml was no manifest and this was DEP002's "no manifest"). The
+        # fix says `pixi add seaborn`; the workspace's own package (`{ path = "." }`) is the project itself.
+        Example(
+            cells=("import numpy as np\nimport seaborn as sns",),
+            files={"pixi.toml": ("[workspace]\nname = \"demo\"\n\n[dependencies]\nnumpy = \"1.26.4\"\n\n[pypi-dependencies]\n"
+                                 "demo = { path = \".\", editable = true }\n")},
+            expect=((1, 2),),
+        ),
+        # `engine="fastparquet"` loads fastparquet, which pyarrow does not stand for (fair check 38, item 24's other side).
+        Example(
+            cells=("import pandas as pd\ntrips = pd.read_parquet('trips.parquet', engine='fastparquet')",),
+            files={"requirements.txt": "pandas==2.2.2\npyarrow==16.1.0\n"},
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1609,7 +1674,7 @@ def _binds_by_import(body: list[ast.stmt], names: set[str]) -> bool:
 # library's metadata (`setup.py`, `setup.cfg`, pyproject `[project]`: ranges of what the library
 # needs, fair check 9 left the environment to the files above), nor a Dockerfile (the image of a
 # service, which the notebook beside it rarely runs in).
-_ROUTE_KINDS = {"requirements": "pip", "environment": "conda", "pipfile": "Pipenv"}
+_ROUTE_KINDS = {"requirements": "pip", "environment": "conda", "pipfile": "Pipenv", "pixi": "pixi"}
 
 
 def _route_folder(path: str) -> str:
@@ -1742,8 +1807,8 @@ class NoManifest(Rule):
         "lessons at a course's root). A pyproject.toml without dependencies does not count; a requirements file the notebook installs itself "
         "(`!pip install -r lab_requirements.txt`) does, whatever its name, and so does the `.txt` named as the notebook beside "
         "it when it reads as a requirements file that lists a module the notebook imports (see DEP001), and a "
-        "`dev-requirements.txt` / `*-requirements.txt` that reads as one. A `Pipfile` (Pipenv) is a manifest, and so "
-        "is a Dockerfile that `pipenv install`s one or pip-installs packages or a local project it copies in (`*.dockerfile` too; "
+        "`dev-requirements.txt` / `*-requirements.txt` that reads as one. A `Pipfile` (Pipenv) is a manifest, so is a `pixi.toml` "
+        "(pixi; see DEP001), and so is a Dockerfile that `pipenv install`s one or pip-installs packages or a local project it copies in (`*.dockerfile` too; "
         "see DEP001). "
         "A `setup.py` is a manifest too: the `install_requires` and `extras_require` of its `setup(...)` call are "
         "read statically with `ast`, never run (literal lists of strings, names bound to them in the file, extras added "
@@ -2819,6 +2884,13 @@ def _declare_in(manifests: tuple[Manifest, ...], versions: Optional[dict] = None
         return ci.path
     if any(m.kind in ("requirements", "pipfile") for m in manifests):
         return "requirements.txt"
+    # A pixi.toml (fair check 37): its conda table for a `conda install` line, its package-index table for a pip line.
+    pixi = tuple(m for m in manifests if m.kind == "pixi")
+    home = _home_manifest(pixi) if pixi else None
+    if home is not None:
+        if versions and all(asked[2] for asked in versions.values()):
+            return f"the `[dependencies]` table of {home.path} (`pixi add`)"
+        return f"the `[pypi-dependencies]` table of {home.path} (`pixi add --pypi`)"
     conda = tuple(m for m in manifests if m.kind == "environment")
     home = _home_manifest(conda) if conda else None
     if home is not None:
@@ -2839,7 +2911,7 @@ def _with_line_pin(name: str, versions: dict, where: str) -> str:
     if asked is None or not asked[1]:
         return name
     constraint = asked[1].strip()
-    conda_list = where.startswith("the `dependencies:` list")
+    conda_list = where.startswith(("the `dependencies:` list", "the `[dependencies]` table"))
     if asked[2]:
         return f"{name}{constraint}" if conda_list and re.fullmatch(r"==?\s*[^=<>!~,|*\s]+(?:=\S+)?", constraint) else name
     if re.fullmatch(r"===?\s*[^=<>!~,*\s]+", constraint):
@@ -3536,6 +3608,13 @@ class UnpinnedRequirement(Rule):
             "USE_CURATED_ENV = True\nif USE_CURATED_ENV:\n    env = Environment.get(ws, name='AzureML-sklearn-1.5', version='3')\n"
             "else:\n    cd = CondaDependencies.create(conda_packages=['pandas'])",
         )),
+        # `pd.read_parquet(path)` loads pyarrow when the environment has it: the fastparquet line beside it is never
+        # imported (fair check 38, item 24).
+        Example(
+            cells=("import pandas as pd\ntrips = pd.read_parquet('trips.parquet')",),
+            files={"environment.yml": ("name: taxis\ndependencies:\n  - pandas=2.2.2\n  - pyarrow=16.1.0\n"
+                                       "  - fastparquet>=2023.0\n")},
+        ),
     )
     failing = (
         Example(
@@ -3636,6 +3715,23 @@ class UnpinnedRequirement(Rule):
         Example(cells=("import numpy as np\nfrom sklearn.linear_model import LogisticRegression",),
                 files={"Dockerfile": "FROM gcr.io/tensorflow/tensorflow:latest\nRUN pip install scikit-learn==0.18.1\n"},
                 expect=((None, 1),)),
+        # A pixi.toml's open line (fair check 37); numpy's bare version pins (pixi reads `"1.26.4"` as `==1.26.4`),
+        # and the pixi.lock beside it pins what it locks (scikit-learn).
+        Example(
+            cells=("import numpy as np\nimport pandas as pd\nimport sklearn",),
+            files={"pixi.toml": ("[workspace]\nname = \"demo\"\n\n[dependencies]\nnumpy = \"1.26.4\"\npandas = \">=2.0\"\n\n"
+                                 "[pypi-dependencies]\nscikit-learn = \">=1.4\"\n"),
+                   "pixi.lock": ("version: 6\npackages:\n- pypi: https://files.pythonhosted.org/packages/ab/cd/"
+                                 "scikit_learn-1.5.0-cp311-cp311-manylinux_2_17_x86_64.whl\n  name: scikit-learn\n  version: 1.5.0\n")},
+            expect=((None, 6),),
+        ),
+        # A call that names its engine loads that one, whatever else the environment has (fair check 38, item 24).
+        Example(
+            cells=("import pandas as pd\ntrips = pd.read_parquet('trips.parquet', engine='fastparquet')",),
+            files={"environment.yml": ("name: taxis\ndependencies:\n  - pandas=2.2.2\n  - pyarrow=16.1.0\n"
+                                       "  - fastparquet>=2023.0\n")},
+            expect=((None, 5),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -3644,9 +3740,15 @@ class UnpinnedRequirement(Rule):
         if not manifests:
             return
         imported: dict[str, str] = {}  # normalised candidate → why the notebook needs it
+        engine_uses: list[tuple[tuple[str, ...], ...]] = []  # the engines of each call any of several serve
+        alone: set[str] = set()  # names some use needs on their own (an import, a call naming its engine)
         for use in third_party_imports(ctx.facts, ctx.project, ctx.catalog):
             for candidate in use.resolution.normalised:
                 imported.setdefault(candidate, f"`{use.shown}` {use.how}" if use.how else f"the notebook imports `{use.module.split('.')[0]}`")
+            if use.alternatives:
+                engine_uses.append(use.alternatives)
+            else:
+                alone.update(use.resolution.normalised)
         allow_patch = bool(ctx.settings.rule_option("dependencies", "allow-patch-ranges"))
 
         def pinned_enough(req: Requirement) -> bool:
@@ -3737,8 +3839,9 @@ class UnpinnedRequirement(Rule):
                          f"or install `{names[0]}==<the version you ran with>` in a RUN line"),
                     key=f"image:{image}",
                 )
+            unused = _unused_engines(manifest, engine_uses, alone)
             for req in manifest.requirements:
-                why = imported.get(req.name)
+                why = imported.get(req.name) if req.name not in unused else None
                 if why is None and req.name in metapackages:
                     # `- anaconda` (or `jupyter`, `azureml-sdk`) unpinned: the members the notebook imports, which no
                     # manifest declares on a line of its own, come at whatever versions the metapackage's newest release
@@ -3796,6 +3899,10 @@ class UnpinnedRequirement(Rule):
                          + (", which setup.py reads as the library's `install_requires`" if manifest.read_by_setup else "")
                          if library else
                          (f"Pin it to a commit: `{_without_comment(req.spec).split(vcs)[0]}{base}@<commit>{_fragment(vcs)}`" if vcs else
+                          # pixi's table takes the version as a string, and the lock `pixi install` writes pins it all
+                          # (fair check 37: no pixi.lock committed).
+                          f"Pin it: `{_REQ_NAME_AT.match(req.spec).group(0)} = \"==<the version you ran with>\"`, or commit the "
+                          "pixi.lock that `pixi install` writes beside it" if manifest.kind == "pixi" and _REQ_NAME_AT.match(req.spec) else
                           f"Pin it: `{req.name}==<the version you ran with>`")
                          + (" in both files" + (" (or make the copy `-r` this one, so that one pin serves both)"
                                                  if manifest.kind == "requirements" else "")
@@ -3805,11 +3912,35 @@ class UnpinnedRequirement(Rule):
                 )
 
 
+def _unused_engines(manifest: Manifest, engine_uses: list[tuple[tuple[str, ...], ...]], alone: set[str]) -> frozenset[str]:
+    """The lines of `manifest` for an engine that no call of the notebook loads from it: for a call any of
+    several engines serve (`pd.read_parquet(path)`: pyarrow, else fastparquet), the library loads the first
+    one the environment has, so a later one the same file declares is never imported (fair check 38, item
+    24: `fastparquet>=2023.0` beside `pyarrow>=12.0.0`, reported with pyarrow's message). Not a name some
+    other use needs on its own (`import fastparquet`, `engine="fastparquet"`), nor one another call loads."""
+    if not engine_uses:
+        return frozenset()
+    names = {r.name for r in manifest.requirements}
+    passed: set[str] = set()
+    loaded: set[str] = set()
+    for engines in engine_uses:
+        first = next((i for i, group in enumerate(engines) if names & set(group)), None)
+        if first is not None:
+            loaded.update(engines[first])
+            passed.update(n for group in engines[first + 1:] for n in group)
+    return frozenset(passed - loaded - alone)
+
+
+# The name a requirement line starts with, as written.
+_REQ_NAME_AT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
 # What stops at an uninstallable line, per kind of manifest: every environment built from the file.
 _INSTALL_STOPS = {
     "requirements": "`pip install -r {name}` stops at it, for every notebook of the project, whatever they import",
     "environment": "`conda env create -f {name}` stops at its `pip:` list, for every notebook of the project",
     "pipfile": "`pipenv install` stops at it (with `--dev` for a dev package), for every notebook of the project",
+    "pixi": "`pixi install` stops at it, for every notebook of the project",
     "dockerfile": "the image's build stops at this RUN line, for every notebook run in it",
 }
 
