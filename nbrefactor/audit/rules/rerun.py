@@ -2098,9 +2098,25 @@ def _training_function(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> Optional[t
             optimizer = node.func.value.id
             break
     if optimizer is None:
+        optimizer = _global_torch_step(nodes, local, params)
+    if optimizer is None:
         return None
     reads = frozenset(n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in local)
     return optimizer, reads
+
+
+def _global_torch_step(nodes: Sequence[ast.AST], local: set[str], params: set[str]) -> Optional[str]:
+    """`def train_one_epoch(loader): … loss.backward(); optimizer.step()` with `optimizer` a global:
+    the torch optimizer of a cell above, whose weights every call moves on (fair check 38, recall
+    T-6.11). Only in a function that back-propagates (`.backward()`) and steps no optimizer of its
+    parameters (those are `_stepping_parameter`'s), and not a scheduler's `.step()`."""
+    calls = [n for n in nodes if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)]
+    if not any(c.func.attr == "backward" for c in calls):
+        return None
+    steps = [c.func.value.id for c in calls if c.func.attr == "step" and isinstance(c.func.value, ast.Name)]
+    if any(name in params for name in steps):
+        return None
+    return next((name for name in steps if name not in local and "sched" not in name.lower()), None)
 
 
 def _stepping_parameter(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> Optional[tuple[str, int]]:
@@ -3234,6 +3250,16 @@ class ChangesWhenRunTwice(Rule):
         )),
     )
     failing = (
+        # A function of a cell above steps the global torch optimizer after `backward()`: calling it
+        # again trains the model on from its trained weights (fair check 38, recall T-6.11). A
+        # scheduler's step alone, or a function that makes its own optimizer, is not this.
+        Example(cells=(
+            "import torch\nfrom torch import nn\nmodel = nn.Linear(2, 1)\noptimizer = torch.optim.Adam(model.parameters())",
+            "def train_one_epoch(x):\n    optimizer.zero_grad()\n    loss = model(x).sum()\n    loss.backward()\n    optimizer.step()\n    return loss.item()",
+            "def decay():\n    scheduler.step()",
+            "def fresh(x):\n    opt = torch.optim.SGD(model.parameters(), lr=0.1)\n    model(x).sum().backward()\n    opt.step()",
+            "for epoch in range(3):\n    train_one_epoch(torch.ones(1, 2))\ndecay()\nfresh(torch.ones(1, 2))",
+        ), expect=((5, 2),)),
         # `x = np.insert(x, 0, v)` prepends `v` again on every run (fair check 38, recall T-9.12).
         Example(cells=(
             "import numpy as np\nx = np.arange(3)",
