@@ -3744,7 +3744,7 @@ class AbsolutePath(Rule):
         "Adjacent literals are one string, as Python reads them (`(\"https://host/x\" \"/raw/y.csv\")` is a URL). f-string holes count as text (`f\"/data/{name}.csv\"` is absolute; "
         "`f\"{root}/x.csv\"` is not). Paths in `!` shell lines and line magics are checked too, except a display-only listing (`!ls /content/data`, `!head` or `!cat` of a file, piped only into display filters, neither redirected nor bound to a name) and a lone `!cd DIR` (a throw-away shell: nothing uses the folder); "
         "a search-path entry appended with its separator (`os.environ[\"PATH\"] += \";C:\\\\Tools\\\\bin\"`) is a path of its own; "
-        "one shell line is one finding (its other paths related), and so are the files of one folder named in one cell (`/srv/creds/user` and `/srv/creds/key` of one mounted secret; sibling settings `val_dir = \"/data/imagenet/val/\"` and `train_dir = \"/data/imagenet/train/\"`, or settings of one cell under one folder two levels deep, `acq = \"/data/mortgage/acquisition\"`, `names = \"/data/mortgage/names.csv\"`: one finding at the first, the others related; the folder at least two levels deep, across cells three, or any folder an earlier literal names itself), and none inside an `if` testing for Colab or Kaggle (a hosted-runtime setup). The system's program folders (`/usr/bin`, `/usr/local/bin`), "
+        "one shell line is one finding (its other paths related), and so are the files of one folder named in one cell (`/srv/creds/user` and `/srv/creds/key` of one mounted secret; sibling settings `val_dir = \"/data/imagenet/val/\"` and `train_dir = \"/data/imagenet/train/\"`, or settings of one cell under one folder two levels deep, `acq = \"/data/mortgage/acquisition\"`, `names = \"/data/mortgage/names.csv\"`: one finding at the first, the others related; the folder at least two levels deep, across cells three or a folder of its own at a Windows drive's root (`C:\\Datasets\\train.json` read in one cell, `C:\\Datasets\\predictions.csv` written in another; not `C:\\Program Files`), or any folder an earlier literal names itself), and none inside an `if` testing for Colab or Kaggle (a hosted-runtime setup). The system's program folders (`/usr/bin`, `/usr/local/bin`), "
         "a standard Python installation's library folders (`/usr/local/lib/python3.10/site-packages`, `/usr/lib/python3/dist-packages`, "
         "`/opt/conda/lib/python3.11`) and its temporary folder are on every machine: a path under `/tmp` is reported only when every place it appears is a catalogued read "
         "(a file put there by hand: the message says so) and not of a folder an earlier extraction unpacks an archive into, or below it "
@@ -3953,6 +3953,18 @@ class AbsolutePath(Rule):
                 "if use_share == 'yes':\n    root = '/srv/share/vit_colab'\n    import os\n    os.makedirs(root, exist_ok=True)",
             ),
             expect=((2, 2),),
+        ),
+        # A folder at a Windows drive's root is one data folder of the author's machine: its files
+        # read and written across cells are one finding (fair check 38, items 81-82); each program
+        # of `C:\Program Files` is a place of its own.
+        Example(
+            cells=(
+                "import pandas as pd\ntrain = pd.read_json(r'C:\\Datasets\\train.json')",
+                "train.to_csv(r'C:\\Datasets\\predictions.csv')",
+                "import os\nos.environ['PATH'] += r';C:\\Program Files\\Graphviz\\bin'",
+                "os.environ['PATH'] += r';C:\\Program Files\\Tesseract-OCR'",
+            ),
+            expect=((1, 2), (3, 2), (4, 1)),
         ),
     )
 
@@ -4325,7 +4337,7 @@ def _fold_one_folder(
             home = next((
                 i for cell, folder, i, named, of_folder in folders
                 if ((path == folder and not into) or path.startswith(folder + "/"))
-                and (cell == first.ca.cell.index or named or _depth(folder) >= 3)
+                and (cell == first.ca.cell.index or named or _depth(folder) >= 3 or _own_drive_folder(folder))
                 and (not alone or named or (folder_like and of_folder))
             ), None)
         else:
@@ -4376,6 +4388,22 @@ def _bound_alone(f: LiteralFinding) -> bool:
         and len(text.encode()[: node.value.col_offset].decode(errors="replace")) == f.column - 1
         for node in tree_nodes(tree)
     )
+
+
+# Folders at a Windows drive's root that are the system's or every user's, not one author's.
+_WINDOWS_SYSTEM_FOLDER = re.compile(r"(?i)^(program files( \(x86\))?|programdata|windows|users)$")
+
+
+def _own_drive_folder(folder: str) -> bool:
+    r"""Is the folder one a Windows author made at a drive's root (`C:/Datasets` of `C:\Datasets\
+    train.json`)? The drive is the author's own disk, so the folder is the one data folder of that
+    machine, as `/home/ann/data` is below a home: its files named in several cells are one root to
+    set, folded across cells although it is only two names deep (fair check 38, items 81-82: 2 and 7
+    findings for `C:\Datasets` in one notebook). Not the drive itself (`C:`), and not the system's
+    folders there (`C:\Program Files`: each program's own place below it; `C:\Users`: every user's)."""
+    names = [p for p in folder.split("/") if p]
+    return len(names) == 2 and re.fullmatch(r"[A-Za-z]:", names[0]) is not None \
+        and _WINDOWS_SYSTEM_FOLDER.match(names[1]) is None
 
 
 def _depth(folder: str) -> int:
