@@ -3020,6 +3020,13 @@ def _program_download(url: str) -> bool:
     return _PROGRAM_FILE.search(url.split("?", 1)[0].split("#", 1)[0].rstrip("/").rpartition("/")[2]) is not None
 
 
+# A downloaded file that is a data set or model of its own, not one file of a folder of like files:
+# an archive, a model's weights.
+_BUNDLE_FILE = re.compile(
+    r"(?i)\.(?:zip|tar|tgz|tbz2?|txz|gz|bz2|xz|zst|7z|rar|h5|hdf5|keras|pt|pth|ckpt|onnx|pb|tflite|safetensors|bin|pkl|joblib)$"
+)
+
+
 def _data_folder_of_url(url: str) -> str:
     """The folder of an http(s) URL (`https://host/a/b/` of `https://host/a/b/c.csv?x=1`); "" for
     a file at the host's root, which says nothing about one data set's place."""
@@ -5520,7 +5527,10 @@ class RemoteUri(Rule):
         "https://…/vectors/upsert` writes to a service and downloads nothing); so is one URL "
         "fetched by a literal in several cells (a recap cell reading the data again), and a cell whose `!wget`/`!curl` lines fetch "
         "only URLs earlier cells' shell lines fetch already (the same `!wget …/data.zip` at the top of each self-contained training cell: "
-        "related to the finding of the cell that first fetched its first URL; a cell fetching one new URL is a step of its own). "
+        "related to the finding of the cell that first fetched its first URL; a cell fetching one new URL is a step of its own), "
+        "or only files of remote folders earlier cells' shell lines fetch from (`!wget …/main/images/03-steak.jpeg`, then "
+        "`!wget …/main/images/03-pizza-dad.jpeg` for another demo: one folder to commit or pin, as for literal URLs fetched from Python; "
+        "not an archive or a model's weights, each a data set or model of its own however many of them one folder holds, nor an API's endpoints, `…/v1/export` and `…/v1/search`, a URL with a query or a shell variable; a cell fetching from one new folder is a step of its own). "
         "Not reported inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" "
         "in sys.modules:`), after a `from google.colab import …` in a function body, nor in a cell whose opening "
         "comment says to run it only on Colab: such code sets up the hosted runtime (an apt key, a helper script) and "
@@ -5863,6 +5873,19 @@ class RemoteUri(Rule):
                    "model.push_to_hub('org/name')\ntokenizer.push_to_hub('org/name')"),
             expect=((1, 3), (2, 1)),
         ),
+        # Demo images `!wget` fetches from one remote folder in several cells: one finding, the later
+        # cells related (fair check 38, item 93); a cell fetching from another folder is its own step,
+        # and so is another archive of one folder (items 87, 91).
+        Example(
+            cells=(
+                "!wget -q https://raw.example.com/course/main/images/steak.jpeg",
+                "show('steak.jpeg')\n!wget -q https://raw.example.com/course/main/images/pizza.jpeg",
+                "!wget -q https://raw.example.com/course/main/images/sushi.jpeg\n!wget -q https://raw.example.com/course/main/images/ramen.jpeg",
+                "!wget -q https://raw.example.com/course/main/images/tacos.jpeg\n!wget -q https://data.example.com/food/ten_classes.zip",
+                "!wget -q https://data.example.com/food/all_classes.zip",
+            ),
+            expect=((1, 1), (4, 1), (5, 1)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -5935,8 +5958,19 @@ class RemoteUri(Rule):
         # training cell self-contained) is the same download again: its lines are related to the
         # finding of the cell that first fetched its first URL (fair check 30, items 77, 79:
         # same-url-wget-split-per-cell). A cell fetching one new URL is a step of its own.
+        # Likewise a cell whose shell lines fetch only files of remote folders an earlier cell's
+        # shell lines fetch from (`!wget …/main/images/03-steak.jpeg` in cell 66, `…/03-pizza-dad.jpeg`
+        # in cell 74, three more demo images in cell 108): one place to pin or commit, as literal URLs
+        # of one folder fetched from Python are (fair check 38, item 93: repo-folder-urls-split-per-cell).
+        # Only single files (a name with a suffix): not an archive, a model's weights or a program
+        # (`…/food_vision/10_food_classes_all_data.zip` after `…/food_vision/pizza_steak.zip`, a saved
+        # model's zip from that folder: each a data set or model of its own, its own step, fair check
+        # 38, items 87, 91), an API's endpoints (`…/v1/export`, `…/v1/search`, each asking for other
+        # data), a URL with a query (`…/export?id=…`) or a shell variable (`…/$DIR/x`).
         shell_first: dict[str, LiteralFinding] = {}
         shell_again: dict[int, list[LiteralFinding]] = {}  # the head's cell → lines fetching again
+        shell_folder_first: dict[str, LiteralFinding] = {}  # remote folder → the head of the cell first fetching from it
+        shell_same_folder: dict[int, list[LiteralFinding]] = {}  # the head's cell → lines of later cells of its folders
         folded_cells: set[int] = set()
         for index in sorted(shell_urls):
             group = shell_urls[index]
@@ -5944,8 +5978,23 @@ class RemoteUri(Rule):
                 shell_again.setdefault(shell_first[group[0].value].ca.cell.index, []).extend(group)
                 folded_cells.add(index)
                 continue
-            for g in group:
+            remote_folders = [
+                _data_folder_of_url(g.value)
+                if not any(c in g.value for c in "?#${") and re.search(r"\.\w+$", g.value.rpartition("/")[2])
+                and not _BUNDLE_FILE.search(g.value) and not _program_download(g.value) else ""
+                for g in group
+            ]
+            if all(d in shell_folder_first for d in remote_folders):
+                head = shell_folder_first[remote_folders[0]]
+                shell_same_folder.setdefault(head.ca.cell.index, []).extend(group)
+                folded_cells.add(index)
+                for g in group:
+                    shell_first.setdefault(g.value, head)
+                continue
+            for g, remote_folder in zip(group, remote_folders):
                 shell_first.setdefault(g.value, group[0])
+                if remote_folder:
+                    shell_folder_first.setdefault(remote_folder, group[0])
         # One URL fetched by a literal in several cells (a recap cell reads the data again) is
         # one root cause: the first fetch carries the finding, the later ones are related.
         again: dict[str, list[LiteralFinding]] = {}
@@ -5979,14 +6028,16 @@ class RemoteUri(Rule):
             fetched_reads: list[LiteralFinding] = []
             fetched_places: list[tuple[Cell, int, int]] = []
             shell_repeats: list[LiteralFinding] = []
+            same_folder: list[LiteralFinding] = []  # later cells' lines fetching from this cell's folders
             if f.source == "shell" and is_web(f):
                 group = shell_urls[f.ca.cell.index]
                 if f is not group[0] or f.ca.cell.index in folded_cells:
                     continue
                 others = group[1:]
                 shell_repeats = shell_again.get(f.ca.cell.index, [])
+                same_folder = shell_same_folder.get(f.ca.cell.index, [])
                 # The files these lines fetch, read back by name (PTH006 leaves them to this finding).
-                lines = {(g.ca.cell.index, g.line) for g in (*group, *shell_repeats)}
+                lines = {(g.ca.cell.index, g.line) for g in (*group, *shell_repeats, *same_folder)}
                 these = {k: v for k, v in fetched.items() if (k[0], k[1]) in lines}
                 fetched_reads = [r for r in relative_reads if these and _reads_fetched_file(r, these)]
                 # and through a constant (`data_dir = "hh/databases"` for a `%%bash` cell's `cd hh/databases;
@@ -6017,7 +6068,15 @@ class RemoteUri(Rule):
                 if repeats:
                     where = sorted({o.ca.cell.index for o in repeats})
                     more += f"; fetched again in cell{'s' if len(where) > 1 else ''} {', '.join(str(c) for c in where)}"
-                others = others + repeats + fetched_reads
+                if same_folder:
+                    where = sorted({o.ca.cell.index for o in same_folder})
+                    names = sorted({_data_folder_of_url(o.value) for o in same_folder})
+                    more += (
+                        f"; {len(same_folder)} more URL{'s' if len(same_folder) > 1 else ''} of "
+                        + (f"the folder {shown(names[0])}" if len(names) == 1 else "the same folders")
+                        + f" (cell{'s' if len(where) > 1 else ''} {', '.join(str(c) for c in where)})"
+                    )
+                others = others + repeats + same_folder + fetched_reads
                 message = (
                     f"URL {shown(f.value)}{_where(f)} is downloaded at run time: the notebook needs the "
                     f"network and the remote file {_change_note(f.value, _hash_pinned(f))}{more}{_committed_copy_note(ctx, f.value)}"
