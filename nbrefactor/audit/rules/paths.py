@@ -3027,6 +3027,18 @@ _BUNDLE_FILE = re.compile(
 )
 
 
+def _remote_folder_kind(url: str) -> str:
+    """For a `!wget`/`!curl` URL of a single file of a remote folder, that folder and the file's
+    suffix (`https://host/main/images/\x1fjpeg`); "" for an archive, a model's weights, a program,
+    a name without a suffix (an API's endpoint), a query or a shell variable."""
+    name = url.rpartition("/")[2]
+    suffix = re.search(r"\.(\w+)$", name)
+    if suffix is None or any(c in url for c in "?#${") or _BUNDLE_FILE.search(name) or _program_download(url):
+        return ""
+    folder = _data_folder_of_url(url)
+    return f"{folder}\x1f{suffix.group(1).lower()}" if folder else ""
+
+
 def _data_folder_of_url(url: str) -> str:
     """The folder of an http(s) URL (`https://host/a/b/` of `https://host/a/b/c.csv?x=1`); "" for
     a file at the host's root, which says nothing about one data set's place."""
@@ -5529,7 +5541,7 @@ class RemoteUri(Rule):
         "only URLs earlier cells' shell lines fetch already (the same `!wget …/data.zip` at the top of each self-contained training cell: "
         "related to the finding of the cell that first fetched its first URL; a cell fetching one new URL is a step of its own), "
         "or only files of remote folders earlier cells' shell lines fetch from (`!wget …/main/images/03-steak.jpeg`, then "
-        "`!wget …/main/images/03-pizza-dad.jpeg` for another demo: one folder to commit or pin, as for literal URLs fetched from Python; "
+        "`!wget …/main/images/03-pizza-dad.jpeg` for another demo: one folder to commit or pin, as for literal URLs fetched from Python; only files of a kind an earlier cell fetched there, `.jpeg` after `.jpeg` (GloVe's `glove.6B.100d.txt` after `training_cleaned.csv` of one folder is a second input of its own); "
         "not an archive or a model's weights, each a data set or model of its own however many of them one folder holds, nor an API's endpoints, `…/v1/export` and `…/v1/search`, a URL with a query or a shell variable; a cell fetching from one new folder is a step of its own). "
         "Not reported inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" "
         "in sys.modules:`), after a `from google.colab import …` in a function body, nor in a cell whose opening "
@@ -5875,7 +5887,8 @@ class RemoteUri(Rule):
         ),
         # Demo images `!wget` fetches from one remote folder in several cells: one finding, the later
         # cells related (fair check 38, item 93); a cell fetching from another folder is its own step,
-        # and so is another archive of one folder (items 87, 91).
+        # and so is another archive of one folder (items 87, 91) or a file of another kind there
+        # (fair check 30, item 80).
         Example(
             cells=(
                 "!wget -q https://raw.example.com/course/main/images/steak.jpeg",
@@ -5883,8 +5896,9 @@ class RemoteUri(Rule):
                 "!wget -q https://raw.example.com/course/main/images/sushi.jpeg\n!wget -q https://raw.example.com/course/main/images/ramen.jpeg",
                 "!wget -q https://raw.example.com/course/main/images/tacos.jpeg\n!wget -q https://data.example.com/food/ten_classes.zip",
                 "!wget -q https://data.example.com/food/all_classes.zip",
+                "!wget -q https://raw.example.com/course/main/images/captions.txt",
             ),
-            expect=((1, 1), (4, 1), (5, 1)),
+            expect=((1, 1), (4, 1), (5, 1), (6, 1)),
         ),
     )
 
@@ -5966,10 +5980,13 @@ class RemoteUri(Rule):
         # (`…/food_vision/10_food_classes_all_data.zip` after `…/food_vision/pizza_steak.zip`, a saved
         # model's zip from that folder: each a data set or model of its own, its own step, fair check
         # 38, items 87, 91), an API's endpoints (`…/v1/export`, `…/v1/search`, each asking for other
-        # data), a URL with a query (`…/export?id=…`) or a shell variable (`…/$DIR/x`).
+        # data), a URL with a query (`…/export?id=…`) or a shell variable (`…/$DIR/x`). And only files
+        # of a kind an earlier cell fetched there (`.jpeg` after `.jpeg`): GloVe's `glove.6B.100d.txt`
+        # after `training_cleaned.csv` of one bucket folder is a second input of its own (fair check
+        # 30, item 80, judged right as its own finding).
         shell_first: dict[str, LiteralFinding] = {}
         shell_again: dict[int, list[LiteralFinding]] = {}  # the head's cell → lines fetching again
-        shell_folder_first: dict[str, LiteralFinding] = {}  # remote folder → the head of the cell first fetching from it
+        shell_folder_first: dict[str, LiteralFinding] = {}  # remote folder and suffix → the head of the cell first fetching there
         shell_same_folder: dict[int, list[LiteralFinding]] = {}  # the head's cell → lines of later cells of its folders
         folded_cells: set[int] = set()
         for index in sorted(shell_urls):
@@ -5978,12 +5995,7 @@ class RemoteUri(Rule):
                 shell_again.setdefault(shell_first[group[0].value].ca.cell.index, []).extend(group)
                 folded_cells.add(index)
                 continue
-            remote_folders = [
-                _data_folder_of_url(g.value)
-                if not any(c in g.value for c in "?#${") and re.search(r"\.\w+$", g.value.rpartition("/")[2])
-                and not _BUNDLE_FILE.search(g.value) and not _program_download(g.value) else ""
-                for g in group
-            ]
+            remote_folders = [_remote_folder_kind(g.value) for g in group]
             if all(d in shell_folder_first for d in remote_folders):
                 head = shell_folder_first[remote_folders[0]]
                 shell_same_folder.setdefault(head.ca.cell.index, []).extend(group)
@@ -6070,7 +6082,7 @@ class RemoteUri(Rule):
                     more += f"; fetched again in cell{'s' if len(where) > 1 else ''} {', '.join(str(c) for c in where)}"
                 if same_folder:
                     where = sorted({o.ca.cell.index for o in same_folder})
-                    names = sorted({_data_folder_of_url(o.value) for o in same_folder})
+                    names = sorted({_data_folder_of_url(o.value) for o in same_folder})  # (their kinds alike)
                     more += (
                         f"; {len(same_folder)} more URL{'s' if len(same_folder) > 1 else ''} of "
                         + (f"the folder {shown(names[0])}" if len(names) == 1 else "the same folders")
