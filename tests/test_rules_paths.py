@@ -380,6 +380,19 @@ def test_a_name_bound_sys_path_entry_is_one_finding_with_its_literal_related():
     assert found(audit(wrapped, [AbsolutePath, SysPathEdit])) == [("PTH005", 1, 3)]
 
 
+def test_a_sys_path_edit_for_imports_naming_the_src_folder_says_pip_install_alone_does_not_help():
+    """`sys.path.insert(0, '..')` for `from src.data import DataLoader`: a src layout's `pip install -e .`
+    installs `data` and `utils`, never `src`, so the fix names that (fair check 38, items 97-99: the
+    generic advice was the project's quick start, which does not make these imports work)."""
+    cells = ("import sys\nsys.path.insert(0, '..')\nfrom src.data import DataLoader\nfrom src.utils.io import load_config",)
+    (d,) = audit(cells, [SysPathEdit])
+    assert "`from src.data import …`" in d.fix and "(here `data`, `utils`)" in d.fix
+    assert "`from data import …`" in d.fix and "src/<project>/" in d.fix
+    # Imports that do not go through `src` keep the plain advice.
+    (plain,) = audit(("import sys\nsys.path.insert(0, '../src')\nfrom data import DataLoader",), [SysPathEdit])
+    assert plain.fix.startswith("Make the code a package (a pyproject.toml, then `pip install -e .`)")
+
+
 @pytest.mark.parametrize("elsewhere", [
     "print(os.listdir(LIB))",  # read as data too
     "!ls $LIB",  # IPython expands the name in a shell line

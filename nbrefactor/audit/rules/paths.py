@@ -8819,7 +8819,9 @@ class SysPathEdit(Rule):
         "one as needing the notebook's folder and layout; a silent `..` edit of the same cell is named in the message. An entry "
         "given as a name bound above in the cell to a literal (`LIB = \"/opt/team/libs\"`, then `sys.path.append(LIB)`) is "
         "read as that literal, and the binding is a related place (PTH001 leaves the literal to this finding when nothing "
-        "else reads the name)."
+        "else reads the name). When the notebook's imports name a `src` folder itself (`from src.data import DataLoader`), "
+        "the fix says so: a src layout's `pip install -e .` installs the packages inside `src/` (`data`, `utils`) under their "
+        "own names and never `src`, so they are imported by those names, or moved into one package of the project's name."
     )
     why_bad = (
         "Imports below the edit only work when the notebook runs from this folder with this layout; the "
@@ -8927,6 +8929,24 @@ class SysPathEdit(Rule):
             "Make the code a package (a pyproject.toml, then `pip install -e .`) and import it normally; "
             "do not edit sys.path."
         )
+        # `from src.data import DataLoader`: the imports name the `src` folder itself, which a src
+        # layout never installs (`package_dir={"": "src"}` installs `data`, `utils`… as top-level
+        # packages), so `pip install -e .` alone leaves them failing; the fix says what to change
+        # (fair check 38, items 97-99: the advice repeated the quick start that does not help).
+        src_modules = sorted({
+            imp.module for _, imp in ctx.facts.imports if imp.level == 0 and imp.top_level == "src" and "." in imp.module
+        })
+        if src_modules:
+            inner = sorted({m.split(".")[1] for m in src_modules})
+            shown_inner = ", ".join(f"`{n}`" for n in inner[:4]) + (", …" if len(inner) > 4 else "")
+            fix = (
+                f"The imports name the `src` folder itself (`from {src_modules[0]} import …`), which `pip install -e .` "
+                f"of a src layout never installs: it installs the packages inside `src/` (here {shown_inner}) under their own "
+                f"names. Import them by those names (`from {src_modules[0].split('.', 1)[1]} import …`, in the notebook and in "
+                "the modules themselves) after `pip install -e .`, "
+                "or move them into one package of the project's name (`src/<project>/`, imported as "
+                f"`from <project>.{src_modules[0].split('.', 1)[1]} import …`); do not edit sys.path."
+            )
         # `%%writefile mnist_setup.py`, then `import mnist_setup`: a module the notebook writes into
         # its working folder. Putting that folder on the path (where IPython has it already) ties
         # no import to a layout: the notebook makes the file wherever it runs.
