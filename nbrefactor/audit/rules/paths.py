@@ -2505,7 +2505,13 @@ def _fetched_files(program: str, args: str) -> list[str]:
     for output to stdout (`-O-`, a curl without `-o`/`-O`) unless redirected to a file (`> data/cars.csv`),
     or a line it cannot read."""
     command = re.split(r"\s(?:\||&&|;|\|\|)\s", args, maxsplit=1)[0]
-    tokens = [t.strip("\"'") for t in command.split()[1:]]
+    # Words as the shell reads them: a quoted URL holding a space (`!wget "http://host/sound
+    # files/MIS/x.aiff"`) is one word, whose file is `x.aiff` (fair check 38, item 109: its read
+    # back was taken for an input of the working directory, and carried PTH006's finding).
+    try:
+        tokens = shlex.split(command)[1:]
+    except ValueError:  # an unclosed quote: word by word
+        tokens = [t.strip("\"'") for t in command.split()[1:]]
     urls, named, folder, remote_name = [], [], "", False
     redirect = ""
     i = 0
@@ -12759,6 +12765,17 @@ class CwdRelativePath(Rule):
                 "train = pd.read_csv(train_path)",
             ),
             expect=((1, 9),),
+        ),
+        # A file `!wget` saves from a quoted URL holding a space, read back through a name: PTH003's
+        # download, not an input here; the finding is at the input nothing fetches (fair check 38,
+        # item 109: it sat at the downloaded sound file).
+        Example(
+            cells=(
+                '!wget "http://sounds.example.edu/sound files/sax/SopSax.C6.aiff"',
+                "import librosa\nimport numpy as np\naiff_file = 'SopSax.C6.aiff'\ny, sr = librosa.load(aiff_file)",
+                "Xtr = np.load('uiowa_train_data.npy')\nytr = np.load('uiowa_train_labels.npy')",
+            ),
+            expect=((3, 1),),
         ),
     )
 
