@@ -393,6 +393,21 @@ def test_a_sys_path_edit_for_imports_naming_the_src_folder_says_pip_install_alon
     assert plain.fix.startswith("Make the code a package (a pyproject.toml, then `pip install -e .`)")
 
 
+def test_a_user_path_names_the_relative_path_climbing_into_a_folder_of_its_name():
+    """`'../ml_3/train.csv'` (PTH006) and `'/Users/bt/Documents/turing/ml_3/test.csv'` (PTH002): one data
+    folder spelled two ways; the PTH002 finding relates the relative read (fair check 38, item 115). A
+    relative path into another folder, or one that does not climb, is not related."""
+    cells = (
+        "import pandas as pd\ntrain = pd.read_csv('../ml_3/train.csv')\nother = pd.read_csv('../ml_4/x.csv')",
+        "test = pd.read_csv('/Users/bt/Documents/turing/ml_3/test.csv')\nlocal = pd.read_csv('ml_3/y.csv')",
+    )
+    diagnostics = audit(cells, [UserSpecificPath, CwdRelativePath])
+    (user,) = [d for d in diagnostics if d.code == "PTH002"]
+    assert [(r.cell, r.line) for r in user.related] == [(1, 2)]
+    assert "also reads '../ml_3/train.csv' at cell 1 (related)" in user.message
+    assert ("PTH006", 1, 2) in found(diagnostics)
+
+
 @pytest.mark.parametrize("elsewhere", [
     "print(os.listdir(LIB))",  # read as data too
     "!ls $LIB",  # IPython expands the name in a shell line

@@ -4893,7 +4893,7 @@ class UserSpecificPath(Rule):
         "configured one (as for PTH001), nor is a Colab or Kaggle path in code that runs only "
         "there: inside `if COLAB:`/`if IN_KAGGLE:` or the `else:` of `if not ON_KAGGLE:` (its body is the local branch), after `from google.colab import drive` in the `try:` "
         "that detects Colab or in a function body (`drive.mount(\"/content/drive\")`), or in a cell whose "
-        "opening comment says to run it only on Colab. Not a path in the body of a Kubeflow pipeline component (a function given to `func_to_container_op` or decorated `@dsl.component`): it names the container's mounts. Not a string constant used only as a hole of a Kubernetes manifest (an f-string holding `apiVersion:` and `kind:`) and lying under a `mountPath:` that manifest declares (`model_dir = \"/mnt/azure/mnist\"` in a TFJob mounting `/mnt/azure`): a path in the pods."
+        "opening comment says to run it only on Colab. Not a path in the body of a Kubeflow pipeline component (a function given to `func_to_container_op` or decorated `@dsl.component`): it names the container's mounts. Not a string constant used only as a hole of a Kubernetes manifest (an f-string holding `apiVersion:` and `kind:`) and lying under a `mountPath:` that manifest declares (`model_dir = \"/mnt/azure/mnist\"` in a TFJob mounting `/mnt/azure`): a path in the pods. A relative path of a catalogued call that climbs into a folder named like this path's folder (`'../ml_3/train.csv'` beside `'/Users/bt/Documents/turing/ml_3/test.csv'`) is named in the message and related: most likely the same data folder (PTH006 keeps its own finding)."
     )
     why_bad = (
         "Nobody else has that home folder, Drive mount or Kaggle input directory. The notebook fails "
@@ -5190,6 +5190,21 @@ class UserSpecificPath(Rule):
                 hit = replace(hit, related=tuple(dict.fromkeys([*hit.related, *((c, e.line, e.column) for c, e in edits)])))
             if later:
                 hit = replace(hit, related=tuple(dict.fromkeys([*hit.related, *later])))
+            climbed = _climbed_twins(ctx, (f, *others))
+            if climbed:
+                # `'../ml_3/train.csv'` beside `'/Users/bt/Documents/turing/ml_3/test.csv'`: the one data
+                # folder, reached from the notebook's folder and spelled absolutely (fair check 38, item
+                # 115: two findings, unrelated). PTH006 keeps its finding; this one names it.
+                first_up = climbed[0]
+                verb = _TWIN_VERBS.get(first_up.argument.direction, "uses") if first_up.argument is not None else "names"
+                hit = replace(
+                    hit,
+                    message=hit.message + (
+                        f"; the notebook also {verb} {shown(first_up.value)} at cell {first_up.ca.cell.index} (related), "
+                        "a relative path climbing into a folder of the same name: most likely the same data folder, "
+                        "one root to configure"),
+                    related=tuple(dict.fromkeys([*hit.related, *((c.ca.cell, c.line, c.column) for c in climbed)])),
+                )
             twins = [(t, kind) for o in (f, *others) for h, ts, kind in _colab_twins(ctx).values() if h is o for t in ts]
             if twins:
                 first_twin, kind = min(twins, key=lambda t: (t[0].ca.cell.index, t[0].line))
@@ -5211,6 +5226,29 @@ class UserSpecificPath(Rule):
 
 
 _TWIN_VERBS = {"read": "reads", "write": "writes", "both": "writes"}
+
+
+def _climbed_twins(ctx: RuleContext, group: Sequence[LiteralFinding]) -> list[LiteralFinding]:
+    """The relative paths of catalogued calls that climb out of the notebook's folder into a folder
+    named like the folder of one of the group's user-specific paths (`'../ml_3/train.csv'` for
+    `'/Users/bt/Documents/turing/ml_3/test.csv'`): the author's one data folder, spelled two ways."""
+    names = {
+        parts[-2] for parts in (_normal_path(o.value).split("/") for o in group)
+        if len(parts) >= 3 and "{" not in parts[-2] and parts[-2] not in ("", "..")
+    }
+    if not names:
+        return []
+    out = []
+    for r in literal_findings(ctx):
+        if r.path_class.kind != "relative" or r.argument is None or r.source != "python":
+            continue
+        parts = _normal_path(r.value).split("/")
+        ups = 0
+        while ups < len(parts) and parts[ups] == "..":
+            ups += 1
+        if ups and len(parts) - ups >= 2 and parts[ups] in names:
+            out.append(r)
+    return out
 
 # The Google Drive Colab mounts (`drive.mount("/content/drive")`, also from Colab's file pane).
 _DRIVE_PATH = re.compile(r"^/content/(g?drive)(/|$)")
