@@ -380,6 +380,34 @@ def test_a_name_bound_sys_path_entry_is_one_finding_with_its_literal_related():
     assert found(audit(wrapped, [AbsolutePath, SysPathEdit])) == [("PTH005", 1, 3)]
 
 
+def test_a_sys_path_edit_for_imports_naming_the_src_folder_says_pip_install_alone_does_not_help():
+    """`sys.path.insert(0, '..')` for `from src.data import DataLoader`: a src layout's `pip install -e .`
+    installs `data` and `utils`, never `src`, so the fix names that (fair check 38, items 97-99: the
+    generic advice was the project's quick start, which does not make these imports work)."""
+    cells = ("import sys\nsys.path.insert(0, '..')\nfrom src.data import DataLoader\nfrom src.utils.io import load_config",)
+    (d,) = audit(cells, [SysPathEdit])
+    assert "`from src.data import …`" in d.fix and "(here `data`, `utils`)" in d.fix
+    assert "`from data import …`" in d.fix and "src/<project>/" in d.fix
+    # Imports that do not go through `src` keep the plain advice.
+    (plain,) = audit(("import sys\nsys.path.insert(0, '../src')\nfrom data import DataLoader",), [SysPathEdit])
+    assert plain.fix.startswith("Make the code a package (a pyproject.toml, then `pip install -e .`)")
+
+
+def test_a_user_path_names_the_relative_path_climbing_into_a_folder_of_its_name():
+    """`'../ml_3/train.csv'` (PTH006) and `'/Users/bt/Documents/turing/ml_3/test.csv'` (PTH002): one data
+    folder spelled two ways; the PTH002 finding relates the relative read (fair check 38, item 115). A
+    relative path into another folder, or one that does not climb, is not related."""
+    cells = (
+        "import pandas as pd\ntrain = pd.read_csv('../ml_3/train.csv')\nother = pd.read_csv('../ml_4/x.csv')",
+        "test = pd.read_csv('/Users/bt/Documents/turing/ml_3/test.csv')\nlocal = pd.read_csv('ml_3/y.csv')",
+    )
+    diagnostics = audit(cells, [UserSpecificPath, CwdRelativePath])
+    (user,) = [d for d in diagnostics if d.code == "PTH002"]
+    assert [(r.cell, r.line) for r in user.related] == [(1, 2)]
+    assert "also reads '../ml_3/train.csv' at cell 1 (related)" in user.message
+    assert ("PTH006", 1, 2) in found(diagnostics)
+
+
 @pytest.mark.parametrize("elsewhere", [
     "print(os.listdir(LIB))",  # read as data too
     "!ls $LIB",  # IPython expands the name in a shell line
