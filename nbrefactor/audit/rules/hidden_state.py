@@ -1989,9 +1989,11 @@ def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[fr
             ):
                 differing.append((top_down, saved, last[2] if last is not None else None))
         taken = {c.execution_count for c in ctx.facts.notebook.code_cells if c.execution_count is not None}
-        if len(earlier_runs) > sum(1 for n in range(1, count) if n not in taken):
+        if len(earlier_runs) > 1 and len(earlier_runs) > sum(1 for n in range(1, count) if n not in taken):
             # Each same-value writer whose earlier run this reader read needs a count of its own
-            # below the reader's for that run: with fewer free counts, some value came otherwise.
+            # below the reader's for that run: with fewer free counts, some value came otherwise
+            # (fixtures' folding/older_session: `x_test` and `weights` of cells [6] and [7], read at
+            # [2] with only [1] free). (One writer keeps the earlier reading: a session's count.)
             for writer in earlier_runs:
                 differences.add(frozenset({ca.cell.index, writer}))
         for top_down, saved, saved_count in differing:
