@@ -19,7 +19,10 @@ from pathlib import PurePosixPath
 from typing import AbstractSet, Callable, Iterable, Iterator, Optional, Sequence, Union
 
 from nbrefactor.audit.ipython import MagicLine
-from nbrefactor.audit.analysis import BUILTIN_NAMES, CellAnalysis, cell_python_tree, may_hold_session_name_tests, module_level_assignments, python_tree, session_name_tests
+from nbrefactor.audit.analysis import (
+    BUILTIN_NAMES, CellAnalysis, cell_python_tree, may_hold_session_name_tests, module_level_assignments, python_tree, read_guarded_by_name_test,
+    session_name_tests,
+)
 from nbrefactor.audit.facts import CallFact, CellFacts, dotted_name, nodes_of
 from nbrefactor.audit.guards import NOT_ANALYSED
 from nbrefactor.audit.distributions import install_spellings, misspelt_local_module, resolve
@@ -4998,6 +5001,16 @@ def _names(reads: list[Read], hints: Optional[dict[str, str]] = None) -> str:
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 
+def _read_under_name_test(ctx: RuleContext, r: Read) -> bool:
+    """Is the read reached only when the session holds its name (`if 'spark' in locals(): spark.stop()`,
+    `read_guarded_by_name_test`)? Then it cannot fail: HID004 does not report it (fair check 38, item 48)."""
+    ca = ctx.analysis_at.get(r.cell)
+    if ca is None or f"'{r.name}'" not in ca.masked.python and f'"{r.name}"' not in ca.masked.python:
+        return False
+    tree = cell_python_tree(ca)
+    return tree is not None and read_guarded_by_name_test(tree, r.name, r.line, r.column)
+
+
 # --- HID003 -------------------------------------------------------------------------------------
 
 
@@ -6338,7 +6351,10 @@ class DependsOnLaterCell(Rule):
         "later cell(s), and, when the cell ran after all of them, says so (its saved outputs hide the NameError). The fix moves "
         "the defining cell up, but when the one reading cell binds, changes and writes nothing (a stray `class_ids` check, a "
         "shown value) it moves that cell below the definitions instead (or deletes a stray check). "
-        "`x += 1` and `df['c'] = …` read `x` and `df`. A definition removed by `del` "
+        "`x += 1` and `df['c'] = …` read `x` and `df`. A read reached only when the session holds the name "
+        "(`if 'spark' in locals(): spark.stop()`, also `globals()`, `dir()`, `vars()`, the `else` of `not in`, after the "
+        "test in an `and`, or a conditional expression's value) is not reported: top to bottom the test is false and the "
+        "line does not run. A definition removed by `del` "
         "in between does not count as defining it. A module-level `exec(code)` binds what its code binds when the cell "
         "spells the code out (a literal, an f-string, a `+` of pieces, or a name the cell binds once to one: "
         "`cmd = 'clf = ' + name + '()'; exec(cmd)` binds `clf`). Reads inside function bodies are not reported: "
@@ -6375,6 +6391,13 @@ class DependsOnLaterCell(Rule):
     example = "preds = model.predict(X_test)   # cell 3\n...\nmodel = train(X, y)             # cell 7"
     use_instead = "model = train(X, y)             # moved above\n...\npreds = model.predict(X_test)"
     passing = (
+        # A read under a test that the session holds the name cannot fail: top to bottom the test is
+        # false and the line does not run (fair check 38, item 48); also in an `and` or a conditional.
+        Example(cells=(
+            "if 'spark' in locals():\n    spark.stop()\nok = 'spark' in globals() and spark.version\n"
+            "v = spark.version if 'spark' in dir() else None\nif 'spark' not in vars():\n    pass\nelse:\n    spark.stop()",
+            "spark = make_session()",
+        )),
         # The `# %load` blank above binds `total` (its solution file does); the demo below binds it again.
         Example(cells=(
             "# %load solutions/sum3.py", "print(total)", md("## Demo"), "total = 10",
@@ -6490,7 +6513,8 @@ class DependsOnLaterCell(Rule):
         for r in _first_per_cell([r for r in flow.reads if r.flow is Flow.BELOW and not r.deferred and r.cell not in sketches
                                   and r.cell not in not_to_run and (r.cell, r.name) not in blank_reads
                                   and (r.cell, r.line) not in named_by_hid003
-                                  and (r.cell, r.line, r.column) not in related_by_hid003]):
+                                  and (r.cell, r.line, r.column) not in related_by_hid003
+                                  and not _read_under_name_test(ctx, r)]):
             if any((i.cell, i.line) < (r.cell, r.line) and (names is None or r.name in names) for i, names in local_injections):
                 continue  # `from preamble import *` of the notebook's own module above may bind it
             if any(c < r.cell and r.name in names for c, names in unparsed_binds.items()):
@@ -6793,7 +6817,9 @@ class StateInjection(Rule):
         "earlier run or a cell run out of order passes), not on the code above it. Not a dunder (`'__file__' in "
         "globals()`, a script-or-notebook check), a name the notebook never binds (a probe of what the environment "
         "injects, `'spark' in globals()`), one bound only in the tested statement itself (`if 'spark' not in globals(): "
-        "spark = …`), `dir(obj)` of an object, nor a test inside a function. A star import of a module no table knows "
+        "spark = …`), `dir(obj)` of an object, a test inside a function, nor a cleanup guard whose body only releases the "
+        "tested object before a new one is made (`if 'spark' in locals(): spark.stop()`, also `close()`, `shutdown()`, `del`; "
+        "no `else`): it leaves no value any cell reads. A star import of a module no table knows "
         "that is a near miss of the project's own module (`from utilties import *` beside `utilities.py`; see DEP001) "
         "binds nothing at all: the message asks whether the local module was meant and the fix corrects the spelling."
     )
@@ -6830,8 +6856,19 @@ class StateInjection(Rule):
             "cfg = object()\nif 'lr' in dir(cfg):\n    print('has lr')",
             "def has(name):\n    return name in globals() and 'tmp' in locals()",
         )),
+        # A cleanup guard before a new session is built: its body only stops the old one, so no
+        # value depends on whether it ran (fair check 38, item 50).
+        Example(cells=(
+            "from pyspark import SparkConf, SparkContext\n# stop the existing session if it's running\n"
+            "if 'sc' in locals():\n    sc.stop()\nconf = SparkConf().setMaster('local[*]')",
+            "sc = SparkContext(conf=conf)",
+        )),
     )
     failing = (
+        # A guard that also keeps a value from the session: which branch ran decides what `rows` holds.
+        Example(cells=(
+            "if 'sc' in locals():\n    sc.stop()\n    rows = 0", "sc = make_context()\nrows = sc.count()",
+        ), expect=((1, 1),)),
         Example(cells=("%run ./utils.ipynb", "df = load_data()"), expect=((1, 1),)),
         Example(cells=("import os\nfrom helpers import *",), expect=((1, 2),)),
         Example(cells=("%store -r features", md("Config"), "exec(open('config.py').read())\nprint(features)"), expect=((1, 1), (3, 1))),
@@ -7048,8 +7085,36 @@ def _namespace_tests(
         ]
         if not elsewhere:
             continue  # never bound here (what the environment injects), or only by this statement (made if missing)
+        if _cleanup_guard(statement, test):
+            continue  # `if 'spark' in locals(): spark.stop()`: either way no value is left to read
         node = test.node
         yield cell, node.lineno, node.col_offset, name, ast.get_source_segment(source, node) or ast.unparse(node)
+
+
+# Methods that release what an object holds (a session, a connection, a file, a pool).
+_RELEASE_METHODS = frozenset({
+    "stop", "close", "shutdown", "disconnect", "quit", "terminate", "kill", "release", "dispose", "unpersist", "cleanup",
+})
+
+
+def _cleanup_guard(statement: ast.stmt, test) -> bool:
+    """`if 'spark' in locals(): spark.stop()` (fair check 38, item 50): a cleanup before a new
+    session is made, whose body only releases the tested object (`stop()`, `close()`, …, or `del`
+    of it), with no `else`. Whether it runs depends on the kernel, but it leaves no value any cell
+    reads: top to bottom it is skipped, on a re-run it frees the old object so the new one can be
+    built (PySpark refuses a second active SparkContext). Not a guard that binds or computes."""
+    if not (isinstance(statement, ast.If) and statement.test is test.node and not test.negated and not statement.orelse):
+        return False
+    for st in statement.body:
+        if isinstance(st, ast.Delete) and all(isinstance(t, ast.Name) and t.id == test.name for t in st.targets):
+            continue
+        call = st.value if isinstance(st, ast.Expr) else None
+        if not (
+            isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr in _RELEASE_METHODS
+            and isinstance(call.func.value, ast.Name) and call.func.value.id == test.name
+        ):
+            return False
+    return True
 
 
 _SYS_PATH_ADD = re.compile(r"""\bsys\.path\.(?:append\(|insert\(\s*-?\d+\s*,)\s*r?(['"])([^'"\n]+)\1\s*\)""")
