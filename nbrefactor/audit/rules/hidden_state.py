@@ -5040,7 +5040,8 @@ class UndefinedName(Rule):
         "satisfies them). Python and IPython builtins (`display`, `get_ipython`, `In`, `Out`, `_`, "
         "`_3`…), a line magic run without `%` through automagic (built-in ones such as `pwd`, and those of "
         "an extension a `%load_ext` above loaded: `watermark`, `aimport`, `memit`, `lprun`), and names bound by imports, `for` loops, `with`/`except` targets, walrus, `match` "
-        "captures, `files = !ls`, `%store -r name`, `%%capture name`, `%%bigquery name`, rpy2's `%R … -o name`, `%%R -o name` "
+        "captures, `files = !ls`, `%store -r name`, `%%capture name`, `%%bigquery name`, rpy2's `%R … -o name`, `%%R -o name`, "
+        "`globals()['name'] = …` with a literal key (inside a function, where the function is called) "
         "(also `--output`, `-o a,b`; inside a function too: rmagic pushes the name into the globals) and `%Rpull name`, "
         "the functions and classes of a "
         "`%%cython` cell and functions declaring "
@@ -5130,6 +5131,13 @@ class UndefinedName(Rule):
     example = "df = pd.read_csv('train.csv')   # `pd` imported in a cell since deleted\nprint(dff.shape)"
     use_instead = "import pandas as pd\n\ndf = pd.read_csv('train.csv')\nprint(df.shape)"
     passing = (
+        # `globals()['name'] = …` binds the global `name`, at module level and inside a function when
+        # it is called (fair check 38, item 45: `globals()['normmoviesprofiledf'] = …` in a nested helper).
+        Example(cells=(
+            "def recommend():\n    def calcsplit():\n        globals()['norm'] = [1, 2]\n        print(norm)\n    calcsplit()\n    return len(norm)",
+            "recommend()",
+            "globals()['alpha'] = 0.5\nprint(alpha)",
+        )),
         Example(cells=("display(In[0], Out, _)\nip = get_ipython()\nprint(_1)",)),
         # A method reading the global its class also keeps on `self` is common and works: only
         # beside a name defined nowhere is it named as a forgotten `self.` (fair check 34, item 53).
