@@ -809,6 +809,15 @@ class OutOfOrderExecution(Rule):
                     c for c in members
                     if c.index in sensitive or (c.index in self_seeding and not seeded_pair)
                 ]
+                # A partner that reads no other cell's value and gives the same values at every run
+                # (`_self_contained_reruns`), in no difference with these cells, changed nothing they
+                # read: not named as a cell they ran against (fair check 38, item 35's message named
+                # cells that only the re-read's readers read).
+                unchanged = _self_contained_partners(ctx, members, others)
+                if reported and unchanged and len(unchanged) < len(others):
+                    others = [c for c in others if c.index not in unchanged]
+                    above = [c for c in above if c.index not in unchanged]
+                    below = [c for c in below if c.index not in unchanged]
             else:
                 reported = members
             if not reported:
@@ -1868,6 +1877,24 @@ def _sensitive_against(ctx: RuleContext, members: Sequence[Cell], others: Sequen
     return frozenset(i for i in inside if i in opaque or i in involved)
 
 
+def _self_contained(ctx: RuleContext) -> frozenset[int]:
+    """`_self_contained_reruns`, once per notebook (the value check and the partner lists ask)."""
+    return ctx.shared("hid001.self_contained", lambda: _self_contained_reruns(ctx, name_flow(ctx)))
+
+
+def _self_contained_partners(ctx: RuleContext, members: Sequence[Cell], others: Sequence[Cell]) -> frozenset[int]:
+    """The cells of `others` that give the same values at every run (`_self_contained`) and take part
+    in no difference of the value check with a cell of `members`: their order against them changed
+    nothing (empty when a cell is opaque to the check)."""
+    same = _self_contained(ctx)
+    if not same:
+        return frozenset()
+    _, differences = _order_differences(ctx)
+    inside = {c.index for c in members}
+    involved = {i for d in differences if d & inside for i in d}
+    return frozenset(c.index for c in others if c.index in same and c.index not in involved)
+
+
 def _order_differences(ctx: RuleContext) -> tuple[frozenset[int], tuple[frozenset[int], ...]]:
     """(the cells whose effects cannot be read, each order-sensitive alone; per read whose writer
     top to bottom differs from its writer by count, the reader and those writers), computed once
@@ -1943,7 +1970,7 @@ def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[fr
     for entries in writes.values():
         entries.sort(key=lambda w: (w[0], w[1]))
     session = _sessions(ctx)
-    restored = _restored_source_cells(ctx, flow) | _self_contained_reruns(ctx, flow)
+    restored = _restored_source_cells(ctx, flow) | _self_contained(ctx)
     restored_sources = restored | _same_value_reruns(ctx, flow, writes, function_reads, session, restored)
     for ca in cells:
         count = ca.cell.execution_count
