@@ -152,8 +152,8 @@ class OutOfOrderExecution(Rule):
         "and reads no clock, has no magic or shell line, changes only what it bound itself and writes no file, and reads "
         "no path a cell that may leave a file names (`stream_size = 30`; `df = pd.read_csv(file_path)` beside its "
         "`file_path`): re-run unchanged it gives the values its earlier run gave, as a re-run import does (with a count "
-        "free below its first reader, none of which saved an error); but settings of literals alone (and builtins: `int(batch_size / 2)`) read at once by the "
-        "next cell run (`generations = 100` run as [161], the training as [163], the cells that read them earlier left "
+        "free below its first reader, none of which saved an error; `make_regression(…)` without a `random_state` draws); but settings of literals alone (and builtins: `int(batch_size / 2)`) read at once by one of the "
+        "next three cells run (`generations = 100` run as [161], the training as [163], the cells that read them earlier left "
         "as they were) stay reported: an edit, then the training re-run with it. A definition re-run late stays reported. "
         "Nor is a cell re-run late that provably rebuilt the values its earlier run gave the cells below "
         "(`X_covar, y_covar = X_test.copy(), y_test.copy()` then `X_covar[gentoo, 1] -= 5`): it reads values other cells "
@@ -656,6 +656,12 @@ class OutOfOrderExecution(Rule):
             code_cell("epochs = 20\nlr = 0.1", 9), code_cell("history = [e * lr for e in range(epochs)]", 2),
             code_cell("print(history[-1])", 3), code_cell("final = [e * lr for e in range(epochs)]\nprint(final[-1])", 10),
         ), expect=((1, 1),)),
+        # Data drawn by a generator without a seed, re-run late: the cells below read another draw.
+        Example(cells=(
+            code_cell("from sklearn.datasets import make_regression", 1),
+            code_cell("X, y = make_regression(n_samples=400, n_features=1, noise=5)", 9),
+            code_cell("print(X.mean(), y.mean())", 3),
+        ), expect=((2, 1),)),
         # A cell that reads only its own values re-run late, but a cell below writes the file it
         # reads: the re-read may have seen that cell's output.
         Example(cells=(
@@ -2317,6 +2323,8 @@ def _self_contained_reruns(ctx: RuleContext, flow: NameFlow) -> frozenset[int]:
             continue
         if not _deterministic_calls(f.calls, _deterministic_estimators(tree, ctx.facts.resolve, nested=True)):
             continue
+        if any(ctx.facts.resolve(c.func).startswith("sklearn.datasets.make_") and not _seeded_by_literal(c) for c in f.calls):
+            continue  # `make_regression(n_samples=400, noise=5)` draws its data unseeded
         first_bound: dict[str, int] = {}
         for d in f.defined:
             first_bound[d.name] = min(first_bound.get(d.name, d.line), d.line)
@@ -2341,21 +2349,22 @@ def _self_contained_reruns(ctx: RuleContext, flow: NameFlow) -> frozenset[int]:
             if r.cell != index and r.count is not None and r.count < count and r.name in first_bound
             and r.writer is not None and r.writer.cell == index
         ]
-        after = [c for c in ctx.cells if c.cell.execution_count is not None and c.cell.execution_count > count
-                 and session.get(c.cell.index, 0) == session.get(index, 0)]
-        following = min(after, key=lambda c: c.cell.execution_count).cell.index if after else None
+        after = sorted((c for c in ctx.cells if c.cell.execution_count is not None and c.cell.execution_count > count
+                        and session.get(c.cell.index, 0) == session.get(index, 0)), key=lambda c: c.cell.execution_count)
+        following = {c.cell.index for c in after[:3]}
         settings = all(isinstance(n.func, ast.Name) and n.func.id in BUILTIN_NAMES for n in ast.walk(tree) if isinstance(n, ast.Call))
         if settings and any(
-            r.cell == following and not r.deferred and r.name in first_bound and r.writer is not None and r.writer.cell == index
-            for r in reads_by_cell.get(following, ())
+            not r.deferred and r.name in first_bound and r.writer is not None and r.writer.cell == index
+            for i in following for r in reads_by_cell.get(i, ())
         ):
-            # Settings only (literals, builtins: `int(batch_size / 2)`), re-run and read at once by the next cell run, while
+            # Settings only (literals, builtins: `int(batch_size / 2)`), re-run and read at once (by one of
+            # the next three cells run: fair check 35's skip-gram settings [49], the loss [51]), while
             # the cells below that read them earlier were left: the edit-then-rerun of a training
             # cell (fair check 35, item 33, R: the style-transfer settings cell [161] with
             # `generations = 100`, run just before the training cell [163], after the cells that
             # read its paths). A cell that loads or computes its values (a module's call) is re-run to restore them;
             # settings read next only much later are no such pair (fair check 38, item 37: [19],
-            # next on the page [31], a definition).
+            # next on the page [31]-[33], definitions).
             continue
         if readers_before and (
             not _free_count_below(ctx, min(r.count for r in readers_before))
