@@ -433,6 +433,43 @@ def _is_session_name_test(node: ast.Compare) -> bool:
     )
 
 
+def read_guarded_by_name_test(tree: ast.AST, name: str, line: int, column: int) -> bool:
+    """Is the read of `name` at (`line`, 1-based `column`) reached only when the session holds the
+    name: in the body of `if 'name' in locals():` (or `globals()`, `dir()`, `vars()`; the `else` of
+    `not in`), in the value of such a test's conditional expression, or after it in an `and`
+    (`'spark' in locals() and spark.stop()`)? Such a read cannot raise NameError: top to bottom
+    the test is false and the line does not run (fair check 38, item 48: `if 'spark' in locals():
+    spark.stop()` before the cell below makes `spark`)."""
+    position = (line, column - 1)
+
+    def inside(nodes: Sequence[ast.AST]) -> bool:
+        return any(
+            (n.lineno, n.col_offset) <= position < (n.end_lineno or n.lineno, n.end_col_offset or 0)
+            for n in nodes if hasattr(n, "lineno")
+        )
+
+    def tests(test: ast.AST) -> Optional[bool]:
+        """True: the test holds when `name` is bound; False: when it is not; None: not such a test."""
+        if isinstance(test, ast.Compare) and _is_session_name_test(test) and test.left.value == name:
+            return not isinstance(test.ops[0], ast.NotIn)
+        return None
+
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.If, ast.IfExp)):
+            held = tests(node.test)
+            if held is None:
+                continue
+            body = node.body if isinstance(node.body, list) else [node.body]
+            orelse = node.orelse if isinstance(node.orelse, list) else [node.orelse]
+            if inside(body if held else orelse):
+                return True
+        elif isinstance(node, ast.BoolOp) and isinstance(node.op, ast.And):
+            for i, value in enumerate(node.values):
+                if tests(value) is True and inside(node.values[i + 1:]):
+                    return True
+    return False
+
+
 def may_hold_session_name_tests(tree: ast.AST) -> bool:
     """Does any comparison of the tree have a session-name test's shape? False means
     `session_name_tests` finds none in any of its statements (it reads only such comparisons,

@@ -31,7 +31,9 @@ Choices, made once here so every consumer agrees:
   looked up when the function is called, which this analysis does not follow.
 * A function that declares `global x` and assigns it defines `x` *when called*: the definition is
   placed at each module-level call of that function (`DefKind.GLOBAL`, `via` = the function), or
-  at the assignment itself when the notebook never calls it at module level.
+  at the assignment itself when the notebook never calls it at module level. So does
+  `globals()['x'] = …` with a literal key inside a function; at module level it is a `GLOBAL`
+  definition where it stands (`via` = `globals`).
 * A name bound further down the *same* cell only (`try: cache` / `except NameError: cache = {}`,
   loop-carried values) is `LATER_IN_CELL`; the binding statement itself does not count
   (`x += 1` and `x = x + 1` read `x` before they bind it), which no rule reports: telling the idiom from a bug
@@ -457,6 +459,37 @@ def _expansion_reads(text: str) -> frozenset[str]:
     return frozenset(names)
 
 
+def _globals_subscript_writes(ca: CellAnalysis) -> list[tuple[str, str, int, int]]:
+    """(module-level function whose body does it, or "" at module level; name; line; 1-based column)
+    of each `globals()['name'] = …` of the cell with a literal identifier key (a computed key,
+    `globals()[f'df_{i}']`, names nothing one can list)."""
+    if "globals()" not in ca.masked.python:
+        return []
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return []
+    found: list[tuple[str, str, int, int]] = []
+
+    def visit(node: ast.AST, owner: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            inner = owner
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and not owner:
+                inner = child.name
+            if isinstance(child, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                targets = child.targets if isinstance(child, ast.Assign) else [child.target]
+                for t in targets:
+                    if (
+                        isinstance(t, ast.Subscript) and isinstance(t.value, ast.Call) and isinstance(t.value.func, ast.Name)
+                        and t.value.func.id == "globals" and not t.value.args and not t.value.keywords
+                        and isinstance(t.slice, ast.Constant) and isinstance(t.slice.value, str) and _IDENTIFIER.match(t.slice.value)
+                    ):
+                        found.append((owner, t.slice.value, t.lineno, t.col_offset + 1))
+            visit(child, inner)
+
+    visit(tree, "")
+    return found
+
+
 def _pos(item: Union[Definition, Mutation, Deletion, Injector]) -> tuple[int, int, int]:
     return (item.cell, item.line, item.column)
 
@@ -468,9 +501,20 @@ def _definitions_and_injectors(facts: NotebookFacts, package: bool = False) -> t
     injectors: list[Injector] = []
     # Functions that assign notebook globals, and which globals.
     global_writers: dict[str, list[tuple[CellAnalysis, str, int, int]]] = defaultdict(list)
+    # `globals()['name'] = …` binds the global `name` as an assignment does (fair check 38, item 45): at
+    # module level where it stands, inside a function when the function is called.
+    subscript_writes: list[tuple[CellAnalysis, str, str, int, int]] = []
     for ca in facts.cells:
         for gw in ca.facts.global_writes:
             global_writers[gw.function].append((ca, gw.name, gw.line, gw.column))
+        for function, name, line, column in _globals_subscript_writes(ca):
+            if function:
+                global_writers[function].append((ca, name, line, column))
+            else:
+                subscript_writes.append((ca, function, name, line, column))
+    for ca, _, name, line, column in subscript_writes:
+        # (GLOBAL: a call binds it, so it counts from its line in its own cell too, as `exec`'s names do.)
+        magic_defs.append(Definition(name, ca.cell.index, line, column, DefKind.GLOBAL, ca.cell.execution_count, via="globals"))
 
     called: set[str] = set()
     written: dict[str, tuple[int, Optional[frozenset[str]]]] = {}  # path → (writing cell, its names), so far

@@ -113,11 +113,16 @@ def _drops_missing_quietly(call: ast.Call, name: str, tree: Optional[ast.AST]) -
 def _keeps_key_column(call: ast.Call, method: str) -> bool:
     """`df.set_index('id', inplace=True, drop=False)`: the key stays a column, so a second run sets
     the same index again (with `drop=True`, the default, the column is gone and it raises KeyError;
-    with `append=True` each run adds a level)."""
+    with `append=True` each run adds a level). `df.reset_index(inplace=True, drop=True)`: the index is
+    renumbered 0..n-1 and dropped, no column added, so a second run gives the same frame, as the
+    exempted `df = df.reset_index(drop=True)` does (fair check 38, item 67); not with `level`, which
+    takes one level of a MultiIndex off per run."""
     given = {k.arg: k.value for k in call.keywords}
     def constant(name: str) -> object:
         value = given.get(name)
         return value.value if isinstance(value, ast.Constant) else None
+    if method == "reset_index":
+        return constant("drop") is True and "level" not in given and not call.args
     return method == "set_index" and constant("drop") is False and ("append" not in given or constant("append") is False)
 
 
@@ -2788,7 +2793,7 @@ class ChangesWhenRunTwice(Rule):
         "scratch cells `seq.append('x')`, `len(seq)`, then `seq = []`; nor an `append`/`extend` whose list every later read, "
         "until a statement binds it afresh, takes only as `set(name)` or grows further: `len(set(sentences))`, then "
         "`sentences = list(set(sentences))`, where a second run's duplicates reach nothing), `df.set_index(…, "
-        "inplace=True)` (not with `drop=False`, in place or as `df = df.set_index(…, drop=False)`, which keeps the key a column, so a second run sets the same index; also `drop`, `reset_index`, `pop` in place), `df = df.drop(columns=…)` (a drop, in place or not, of columns the cell set again by label above it, none read before that, is the same on every run), `df = df.reset_index()` (the old index kept as a column: a second run adds `index` again; not with `drop=True`, nor when the frame is then only shown, plotted by named columns or read through columns selected by name (`ax.scatter(df[['x']], df[['y']])`) until rebound, never written out or plotted whole), "
+        "inplace=True)` (not with `drop=False`, in place or as `df = df.set_index(…, drop=False)`, which keeps the key a column, so a second run sets the same index; also `drop`, `reset_index`, `pop` in place; but `reset_index(inplace=True, drop=True)` without `level`, which renumbers the same rows the same way on a second run), `df = df.drop(columns=…)` (a drop, in place or not, of columns the cell set again by label above it, none read before that, is the same on every run), `df = df.reset_index()` (the old index kept as a column: a second run adds `index` again; not with `drop=True`, nor when the frame is then only shown, plotted by named columns or read through columns selected by name (`ax.scatter(df[['x']], df[['y']])`) until rebound, never written out or plotted whole), "
         "`ds = ds.add_column(…)` (also `rename_column`, `remove_columns` of a Hugging Face dataset: a second run "
         "finds the column there, or gone, and raises), "
         "`df = pd.concat([df, dummies], axis=1)` (and `np.append`/`insert`/`hstack`/`vstack`/`concatenate` of "
@@ -2955,6 +2960,13 @@ class ChangesWhenRunTwice(Rule):
             "net = model(1, 2)\nscale = lambda k: k * 2",
             "def scale(x):\n    return 2 * x\nscale = scale(3)",
             "combine = lambda a: model(a, a)\nmodel = lambda a, b: a * b\nmodel = model(2, 3)",
+        )),
+        # A filter, then the index renumbered in place with `drop=True`: a second run keeps every
+        # row and renumbers them the same way, as `df = df.reset_index(drop=True)` does (fair check
+        # 38, item 67).
+        Example(cells=(
+            "import pandas as pd\ndf = pd.DataFrame({'PRES': ['Donald Trump', 'Other'], 'n': [1, 2]})",
+            "df = df[df['PRES'].isin(['Donald Trump', 'Hillary Clinton'])]\ndf.reset_index(inplace=True, drop=True)\ndf.info()",
         )),
         # An index reset bound back, then only shown and plotted by named columns: the extra column
         # a second run adds reaches nothing computed (fair check 21).
