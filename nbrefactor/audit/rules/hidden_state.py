@@ -4951,7 +4951,10 @@ class UndefinedName(Rule):
         "answer goes, `# Solution goes here`, `## Write your answer here`, which the message names (then only the names first read "
         "in the code cell right after it, or that the exercise's markdown names, `Dose model` for `dose_model`, are the "
         "reader's; a cell that opens with such a comment, `# Your Code Here`, then prints what the reader binds there, "
-        "leaves the names first read below it: a lecture with an exercise in it keeps its other undefined names), or a cell that reads a name no cell defines holds an "
+        "leaves the names first read below it: a lecture with an exercise in it keeps its other undefined names), or a name a "
+        "commented-out placeholder assignment in a code cell above binds, `# reg_radio = ...` (`...`, `???`, `____` or nothing "
+        "after the `=`; commented-out code such as `# reg_radio = fit(X)` is not a blank), a read in a function stub left to "
+        "write (its body only comments and a `return`, marked `# fill in details here` or `# TODO`; only those names), or a cell that reads a name no cell defines holds an "
         "empty answer block, `### YOUR CODE HERE` then only comments up to `### END OF YOUR CODE`, whose names a demo "
         "below happens to bind: those reads, HID004's otherwise, are related too): the names it leaves for the reader to write (not "
         "reported at all when cells of the template do not parse: STR001 reports the template once). Extra "
@@ -5051,6 +5054,14 @@ class UndefinedName(Rule):
             "loss_fn = # TODO",
             "for epoch in range(3):\n    print(fit_one_epoch(net, batches))",
         )),
+        # Fair check 38, item 42: a function stub left to write (`# fill in details here`, then the
+        # `return` of what the reader binds), in a template whose blanks do not parse (STR001's).
+        Example(cells=(
+            "import torch\nloss_fn = # TODO",
+            "#grade (write your code in this cell and DO NOT DELETE THIS LINE)\n\n# TODO - Training function\n"
+            "def train_model(model, loader):\n\n    # fill in details here\n    return train_acc, train_loss",
+            "for epoch in range(2):\n    print(train_model(None, []))",
+        )),
         # Fair check 20: rpy2's `%R -o out` inside a function pushes `out` into the globals.
         Example(cells=(
             "%load_ext rpy2.ipython",
@@ -5079,6 +5090,17 @@ class UndefinedName(Rule):
         Example(cells=("import numpy as np", "scores = np.zeros(3\nlabels = ['a', 'b']", "print(labels, scores)\nprint(totl)"), expect=((3, 2),)),
         # Blanks of an exercise: one finding for the template, the other blanks related.
         Example(cells=("import torch", "weights = ____\nbias = torch.zeros(1)", "print(weights * x_train + bias)"), expect=((2, 1),)),
+        # Fair check 38, items 43 and 44: a `#grade` answer cell whose blanks are commented-out
+        # placeholder assignments (`# reg_radio = ...`), read by the given code below: one template
+        # finding naming the blank, the other blanks related; `reg_tv`'s misspelling stays its own.
+        Example(cells=(
+            "from sklearn.linear_model import LinearRegression\nX, y = [[1], [2]], [1, 2]",
+            md("The code for the first model, `reg_tv`, is provided for you. Fill in `reg_radio` and `reg_news`."),
+            "#grade (write your code in this cell and DO NOT DELETE THIS LINE)\n\nreg_tv    = LinearRegression().fit(X, y)\n"
+            "# reg_radio = ...\n# reg_news  = ...",
+            "print(reg_radio.coef_)",
+            "print(reg_news.coef_)\nprint(reg_TV.coef_)",
+        ), expect=((4, 1), (5, 2))),
         # A template whose blanks are commented-out TODO lines: one finding, the other blank related.
         Example(cells=("import numpy as np", "def loss_of(y, p):\n    # TODO: the mean squared error\n    # loss = np.mean(\'\'\'TODO\'\'\')\n    return loss",
                        "# TODO: fill in\n# scale = \'\'\'TODO\'\'\'\nprint(scale)"), expect=((2, 4),)),
@@ -5275,7 +5297,7 @@ class UndefinedName(Rule):
                 yield Hit(
                     cells[first.cell], first.line, first.column,
                     f"{subject}: this exercise template leaves {'it' if not names else 'them'} for the reader to write"
-                    f"{_answer_cell_note(ctx, first.cell)}, so it cannot run as it is{also}",
+                    f"{_answer_cell_note(ctx, first.cell, first.name, first.line)}, so it cannot run as it is{also}",
                     fix="Exclude exercise templates from the audit (`extend-exclude`); audit and migrate the solved notebook.",
                     key=f"{first.name}\x1f{_source_line(cells[first.cell], first.line)}",
                     related=tuple(dict.fromkeys([(cells[r.cell], r.line, r.column) for r in rest]
@@ -6038,12 +6060,21 @@ def _answer_cell_reads(ctx: RuleContext, undefined: Sequence[Read]) -> list[Read
     slots = {c.index: marker for c in code_cells if (marker := _answer_slot(c.source)) is not None}
     in_slot = {r.name for r in undefined if r.cell in slots and r.line > slots[r.cell]
                and min((u.cell for u in undefined if u.name == r.name), default=r.cell) == r.cell}
-    if not answers and not in_slot:
-        return []
     first_read: dict[str, int] = {}
     for r in undefined:
         first_read.setdefault(r.name, r.cell)
-    left: set[str] = set(in_slot)
+    # A `#grade` answer cell whose blanks are commented-out assignments to a placeholder
+    # (`# reg_radio = ...`), read by the given code below: the reader's names (fair check 38,
+    # items 43 and 44). And what a function stub left to write returns (`# fill in details here`,
+    # then `return train_acc, train_loss`): its body is the blank (fair check 38, item 42).
+    blanks = _commented_blank_names(ctx)
+    in_template = {name for name, cell in first_read.items() if name in blanks and blanks[name][0] < cell}
+    stubs = _function_stub_lines(ctx)
+    in_template |= {r.name for r in undefined if r.deferred and any(
+        start <= r.line <= end for start, end, _ in stubs.get(r.cell, ()))}
+    if not answers and not in_slot and not in_template:
+        return []
+    left: set[str] = set(in_slot) | in_template
     for name, cell in first_read.items():
         answer = max((a for a in answers if a < cell), default=None)
         if answer is None:
@@ -6071,19 +6102,88 @@ def _exercise_text_names(ctx: RuleContext, answer: int, name: str) -> bool:
     return len(words) > 1 and re.search(rf"\b{' '.join(map(re.escape, words))}\b", spoken) is not None
 
 
-def _answer_cell_note(ctx: RuleContext, read_in: int) -> str:
+def _answer_cell_note(ctx: RuleContext, read_in: int, name: str = "", line: int = 0) -> str:
     """` (in cell 5, `# Solution goes here`)`: the last cell left for the reader's answer above
     cell `read_in` (else the first one), if any; the read's own cell when it opens with one
-    (`# Your Code Here`, then the reads: fair check 30, item 45)."""
+    (`# Your Code Here`, then the reads: fair check 30, item 45); the commented-out blank that
+    leaves `name` (`# reg_radio = ...`), or the function stub whose `return` reads it on `line`
+    (fair check 38, items 42-44)."""
     own = next((c for c in ctx.facts.notebook.code_cells if c.index == read_in), None)
     if own is not None and (slot := _answer_slot(own.source)) is not None:
         return f" (at the top of cell {read_in}: `{own.source.split(chr(10))[slot - 1].strip()}`)"
+    blank_of = _commented_blank_names(ctx).get(name)
+    if blank_of is not None and blank_of[0] < read_in:
+        return f" (in cell {blank_of[0]}, `{blank_of[1]}`)"
+    stub = next((name for start, end, name in _function_stub_lines(ctx).get(read_in, ()) if start <= line <= end), None)
+    if stub is not None:
+        return f" (the body of `{stub}`, in cell {read_in}, is left to write)"
     blanks = [c for c in ctx.facts.notebook.code_cells if _answer_blank(c.source)]
     blank = next((c for c in reversed(blanks) if c.index < read_in), blanks[0] if blanks else None)
     if blank is None:
         return ""
     line = next(line.strip() for line in blank.source.split("\n") if _ANSWER_HERE.match(line.strip()))
     return f" (in cell {blank.index}, `{line}`)"
+
+
+# A commented-out assignment of a placeholder, an answer's blank in a course template:
+# `# reg_radio = ...`, `# reg_news  = ...`, `# X = ???`, `# model = ____`, `# val_loader =`.
+# Commented-out code (`# scale = 2.5`) is not a blank: its name is still undefined.
+_COMMENTED_BLANK = re.compile(
+    r"^\s*#\s*(?P<names>[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*=(?!=)\s*(?:\.\.\.|\?+|_{2,}|<[^<>]*>)?\s*(?:#.*)?$"
+)
+
+
+def _commented_blank_names(ctx: RuleContext) -> dict[str, tuple[int, str]]:
+    """The names that a commented-out placeholder assignment (`# reg_radio = ...`) in a code cell
+    binds, with the first such cell and line: blanks the reader fills in by uncommenting them."""
+    found: dict[str, tuple[int, str]] = {}
+    for cell in ctx.facts.notebook.code_cells:
+        for line in cell.source.split("\n"):
+            match = _COMMENTED_BLANK.match(line)
+            if match:
+                for name in re.split(r"\s*,\s*", match["names"].strip()):
+                    found.setdefault(name, (cell.index, line.strip()))
+    return found
+
+
+# A comment in a function stub saying its body is to be written: `# fill in details here`,
+# `# TODO`, `# your code here`, `# Implement!`.
+_FILL_IN = re.compile(r"\bfill\s+(?:in|this)\b", re.IGNORECASE)
+
+
+def _function_stub_lines(ctx: RuleContext) -> dict[int, list[tuple[int, int, str]]]:
+    """Per code cell, the line ranges of module-level functions left for the reader to write: the
+    body is only comments, `pass`/`...` and a final `return` (a docstring aside), and a comment in
+    it or right above the `def` says so (`# fill in details here`, `# TODO - Training function`).
+    What the `return` reads is the reader's to bind in that body."""
+    found: dict[int, list[tuple[int, int, str]]] = {}
+    for cell in ctx.facts.notebook.code_cells:
+        tree = _python_tree_of(cell.source)
+        if tree is None:
+            continue
+        lines = cell.source.split("\n")
+        for stmt in tree.body:
+            if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            body = list(stmt.body)
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+                body = body[1:]
+            if not body or not isinstance(body[-1], ast.Return) or body[-1].value is None or not all(
+                isinstance(s, ast.Pass) or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant) and s.value.value is Ellipsis)
+                for s in body[:-1]
+            ):
+                continue
+            first = stmt.decorator_list[0].lineno if stmt.decorator_list else stmt.lineno
+            above = first - 1
+            while above >= 1 and lines[above - 1].lstrip().startswith("#"):
+                above -= 1  # the comment block right above the `def`
+            marked = any(
+                "#" in line and (_FILL_IN.search(line.split("#", 1)[1]) or _EXERCISE_STUB.search(line.split("#", 1)[1]))
+                for line in lines[above:stmt.end_lineno or stmt.lineno]
+            )
+            if marked:
+                found.setdefault(cell.index, []).append((stmt.lineno, stmt.end_lineno or stmt.lineno, stmt.name))
+    return found
 
 
 def _answer_slot(source: str) -> Optional[int]:
