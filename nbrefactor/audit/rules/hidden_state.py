@@ -7156,7 +7156,7 @@ class SavedTraceback(Rule):
         "cell (at most 5 statements; a literal written over several lines is one) whose error the markdown right next to it talks about — the "
         "markdown cell just below it, or the nearest one above it (past at most 2 code cells), "
         "names the exception (a name of 8 letters or more also with one slip of a letter, `RunetimeError`) or says `error`, `exception`, `raises`, `fails`, `breaks`, `cannot`, "
-        "`incompatible`, `invalid`, `not well-defined`, `not invertible`… (or in Russian `ошибка`, `исключение`, `не смогли`, "
+        "`incompatible`, `invalid`, `not well-defined`, `not invertible`, `doesn't work`… (or in Russian `ошибка`, `исключение`, `не смогли`, "
         "`не работает`), or the markdown above it asks what the cell will show (\"What happens when we compare words "
         "that are not in the vocabulary?\"), or an `AssertionError` under a heading about assertions (`### Assertion`) "
         "— or a cell that is only a `raise` "
@@ -7274,6 +7274,15 @@ class SavedTraceback(Rule):
             md("B is not invertible (\"singular\"):"),
             code_cell("B = np.array([\n    [1.0, 2.0, 3.0],\n    [2.0, 4.0, 6.0],\n    [0.0, 1.0, 1.0],\n])\n\nnp.linalg.inv(B)", 2,
                       outputs=({"output_type": "error", "ename": "LinAlgError", "evalue": "Singular matrix", "traceback": []},)),
+        )),
+        # Fair check 38, item 52: an exercise's deliberate failure, named by the markdown right
+        # below it ("It doesn't work. How would you fix it?"), fixed in the next cell.
+        Example(cells=(
+            code_cell("import numpy as np\na10 = np.ones((4, 3))\na11 = np.ones((4, 3))", 1),
+            code_cell("# Perform a dot product on the two newest arrays you created\nnp.dot(a10, a11)", 2,
+                      outputs=({"output_type": "error", "ename": "ValueError", "evalue": "shapes (4,3) and (4,3) not aligned: 3 (dim 1) != 4 (dim 0)", "traceback": []},)),
+            md("It doesn't work. How would you fix it?"),
+            code_cell("print(a10.sum())", 3),
         )),
         # A book shows the error on purpose: the markdown next to the cell explains it.
         Example(
@@ -8017,7 +8026,10 @@ def _python_tree_of(source: str) -> Optional[ast.Module]:
 _ERROR_PROSE = re.compile(
     r"\b(?:errors?|exceptions?|rais(?:e|es|ed|ing)|traceback|fail(?:s|ed|ure)?|breaks?|incompatible|invalid"
     # "B is not invertible (singular):" above `np.linalg.inv(B)` (fair check 15).
-    r"|cannot|can't|undefined|not (?:a )?well[- ]defined|not (?:allowed|supported|possible|invertible))\b"
+    r"|cannot|can't|undefined|not (?:a )?well[- ]defined|not (?:allowed|supported|possible|invertible)"
+    # "It doesn't work. How would you fix it?" right below `np.dot` of two (4, 3) arrays (fair
+    # check 38, item 52): an exercise's failure, named after the cell.
+    r"|(?:doesn['’]?t|does not|didn['’]?t|did not|won['’]?t|will not) work|not working)\b"
     # The same in Russian (fair check 14, hid007-deliberate-error-demo: a pandas seminar's "Получаем
     # ту же ошибку" below the failing cell, "мы бы не смогли этого сделать" above it): ошибка
     # (error), исключение (exception), не смогли / не можем (could not), не работает (does not work).
