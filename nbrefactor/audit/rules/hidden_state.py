@@ -7203,7 +7203,8 @@ class SavedTraceback(Rule):
         "in the same cell, a misspelling of a name that cell binds (`enceoder_hidden` bound, `encoder_hidden` read: its finding names the fix), a NameError of a name a cell above binds but that "
         "ran after this one (a higher count: this cell ran first in a fresh kernel; HID001 reports that order) or never ran, "
         "when this cell is the only one of the notebook with a count (run alone in a fresh runtime; Colab's placeholder "
-        "`NameError: ignored` is read from the traceback), an error about the labels of a value (a KeyError, `cannot insert "
+        "`NameError: ignored` is read from the traceback), or when, its count stripped, this cell's traceback "
+        "says `In[1]` (it ran first in a fresh kernel, alone: a stray output to clear), an error about the labels of a value (a KeyError, `cannot insert "
         "age, already exists`, `not in index`) read from a cell above that ran after this one, when HID001 reports this cell "
         "as run out of order (the value it met was an older one: HID001's one Restart & Run All; other errors, `cannot label "
         "index with a null key`, stay reported), a StopIteration of a cell that "
@@ -7376,6 +7377,18 @@ class SavedTraceback(Rule):
                 code_cell("eval('5 * 5 + 7')", 2),
             )
         ),
+        # Fair check 38, item 53: counts stripped, but the traceback says `In[1]`: the cell was run
+        # alone in a fresh kernel; top to bottom, the cell above binds `x_train` first.
+        Example(cells=(
+            code_cell("import pandas as pd\nx_train = pd.DataFrame({'a': [1, 2]})"),
+            code_cell("x_train_man = x_train.copy()", outputs=({
+                "output_type": "error", "ename": "NameError", "evalue": "name 'x_train' is not defined",
+                "traceback": ["\x1b[31m---------------------------------------------------------------------------\x1b[39m",
+                              "\x1b[31mNameError\x1b[39m                                 Traceback (most recent call last)",
+                              "\x1b[36mCell\x1b[39m\x1b[36m \x1b[39m\x1b[32mIn[1]\x1b[39m\x1b[32m, line 1\x1b[39m\n\x1b[32m----> \x1b[39m\x1b[32m1\x1b[39m x_train_man = x_train.copy()",
+                              "\x1b[31mNameError\x1b[39m: name 'x_train' is not defined"]},)),
+            code_cell("print(x_train_man.shape)"),
+        )),
         # A NameError of a cell run in a fresh kernel before the cell above that binds the name (run
         # later, as [5]): HID001 reports that order at this cell; one root cause.
         Example(cells=(
@@ -7778,6 +7791,16 @@ def _error_of_the_code(ctx: RuleContext, cell: Cell, error: str) -> bool:
         for r in flow.reads
     ):
         return True
+    # The counts were stripped but the traceback says `In[1]`: the cell ran first in its kernel,
+    # and a cell above binds the name: the error is of that lone run in a fresh
+    # kernel, which a top-to-bottom run does not repeat (fair check 38, item 53: `x_train.copy()`
+    # saved with `Cell In[1]`, deep in a notebook whose counts are stripped; cell 126 binds
+    # `x_train`). A saved error output to clear, nothing in the code (judged noise).
+    if _ran_first_in_kernel(cell) and any(
+        r.cell == cell.index and r.name == missing.group("name") and not r.deferred and r.flow is Flow.ABOVE
+        for r in flow.reads
+    ):
+        return True
     if flow.may_inject:
         # As HID003: silent where a star import or `%run` may bind names; a cell that does not
         # parse only makes the words of its text unknown.
@@ -7821,6 +7844,26 @@ def _error_of_the_code(ctx: RuleContext, cell: Cell, error: str) -> bool:
 _LABEL_ERROR = re.compile(
     r"^\s*(?:\w+\.)*KeyError\b|already exists|not (?:found )?in (?:the )?(?:index|axis|columns)\b|are in the \[(?:index|columns)\]",
 )
+
+
+# The cell's frame in a saved traceback: `Cell In[1], line 1` (IPython 8), `Input In [1], in
+# <cell line: 1>()` (IPython 7.3x), `<ipython-input-1-5f2c…>` (older).
+_TRACEBACK_COUNT = re.compile(r"\b(?:Cell|Input) In ?\[(\d+)\]|<ipython-input-(\d+)-")
+
+
+def _ran_first_in_kernel(cell: Cell) -> bool:
+    """With the cell's execution count stripped, does the first frame of its saved traceback say
+    `In[1]`: the saved run came first in its kernel? (A cell that kept its count is left to the
+    counts: a [1] followed by other counted runs is a session the page shows, whose error stays
+    reported; test_hid007_leaves_the_name_error_of_the_only_cell_that_ran_alone.)"""
+    if cell.execution_count is not None:
+        return False
+    for output in cell.outputs:
+        if output.output_type == "error":
+            found = _TRACEBACK_COUNT.search(_ANSI.sub("", output.text))
+            if found is not None:
+                return int(found.group(1) or found.group(2)) == 1
+    return False
 
 
 def _hid001_hits(ctx: RuleContext) -> tuple[Hit, ...]:
