@@ -3144,7 +3144,10 @@ class UnexecutedCell(Rule):
         "Nor is a never-run cell that only configures the process (an HTTP opener with a `User-agent` header installed "
         "with `urllib.request.install_opener`, `warnings.filterwarnings(\"ignore\")`, display and print options, a plot "
         "style) and binds nothing another cell reads: it changes no value the cells below computed (a seed, a `chdir` or "
-        "a download in it keeps the finding)."
+        "a download in it keeps the finding). Nor is a never-run cell that only defines functions or classes (no "
+        "decorator, no call in a default value, a base or a class body outside its methods; imports count as more) whose "
+        "names no other cell reads, not even inside a function or in a never-run cell: running it binds names nothing uses "
+        "(an unfinished section's `get_ensemble_models`, never called)."
     )
     why_bad = (
         "The results below were computed without this cell. Either it is dead code, or running it "
@@ -3392,6 +3395,16 @@ class UnexecutedCell(Rule):
                       "pd.options.display.max_columns = 50"),
             code_cell("print(train[0][1])", 2),
         )),
+        # Fair check 38, item 39: an unfinished section's function, never run and never called; its
+        # defaults read names bound above. Running it would only bind a name nothing reads.
+        Example(cells=(
+            code_cell("HORIZON = 1\ntrain_dataset = [1, 2, 3]", 1),
+            md("## Model 8: Ensemble"),
+            code_cell("def get_ensemble_models(horizon=HORIZON, train_data=train_dataset, loss_fns=['mae', 'mse']):\n"
+                      "    \"\"\"Returns a list of trained models.\"\"\"\n    return [(horizon, loss) for loss in loss_fns]"),
+            md("## Model 9"),
+            code_cell("HORIZON = 7\nprint(HORIZON)", 2),
+        )),
         # Every count 0 and no output anywhere (Colab's cleared counts), one cell inserted later
         # without a count: 0 is no run's number, so no cell below is known to have run (fair check
         # 30, item 43).
@@ -3423,6 +3436,12 @@ class UnexecutedCell(Rule):
             cells=(code_cell("# only a comment"), code_cell("def f():\n    return 1"), md("## Use it"), code_cell("f()", 1)),
             expect=((2, 1),),
         ),
+        # A never-run function that a function of a cell that ran calls (a read in its body): the
+        # skip may have changed what ran.
+        Example(cells=(
+            code_cell("import numpy as np", 1), code_cell("def helper(x):\n    return np.sqrt(x)"),
+            code_cell("def main():\n    return helper(4.0)\nprint(main())", 2),
+        ), expect=((2, 1),)),
         # A sketch never run, reading names no cell defines and one defined below: one finding.
         Example(
             cells=(code_cell("import math", 1), code_cell("z = encoder(x)\ny = z * epsilon"), code_cell("x = math.pi", 2)),
@@ -3530,6 +3549,10 @@ class UnexecutedCell(Rule):
         # (fair check 19, hid002-unrun-exercise-blank-cell). Not when cells that ran below read a
         # name only its text binds: they ran on another version of it (fair check 17, kept).
         skipped = tuple(pair for pair in skipped if not _unrun_exercise_blank(ctx, pair[0]))
+        # A never-run cell that only defines functions or classes no other cell names: running it
+        # binds names nothing reads, so skipping it changed no value (fair check 38, item 39: an
+        # unfinished ensemble section's `get_ensemble_models`, never called).
+        skipped = tuple(pair for pair in skipped if not _unread_definitions(ctx, pair[0]))
         if not skipped or _stray_count_on_cleared(ctx):
             return
         if ctx.facts.notebook.is_python and _superseded_unrun_section(ctx, [c for c, _ in skipped]):
@@ -3636,6 +3659,53 @@ class UnexecutedCell(Rule):
             data=data,
             severity=severity,
         )
+
+
+def _unread_definitions(ctx: RuleContext, unrun: Cell) -> bool:
+    """The never-run cell only defines functions or classes (a docstring, `pass` aside), and running
+    those definitions calls nothing (no decorator, no call in a default value, a base class or a class
+    body outside its methods), and no other cell reads a name it binds, in any flow (a call inside a
+    function body counts, so does a cell that never ran). Imports do not count as definitions (an
+    import may configure a library). Skipping the cell changed no value; a top-to-bottom run only
+    binds names nothing uses."""
+    ca = ctx.analysis_at.get(unrun.index)
+    tree = cell_python_tree(ca) if ca is not None else None
+    if tree is None or not tree.body or ca.facts.syntax_error is not None:
+        return False
+    bound: set[str] = set()
+
+    def calls_nothing(nodes: Iterable[ast.AST]) -> bool:
+        return not any(isinstance(n, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr))
+                       for node in nodes for n in ast.walk(node))
+
+    def inert(stmt: ast.stmt) -> bool:
+        if isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)):
+            return True
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            args = stmt.args
+            return not stmt.decorator_list and calls_nothing(
+                [*args.defaults, *(d for d in args.kw_defaults if d is not None),
+                 *(a.annotation for a in (*args.posonlyargs, *args.args, *args.kwonlyargs) if a.annotation is not None),
+                 *((stmt.returns,) if stmt.returns is not None else ())]
+            )
+        if isinstance(stmt, ast.ClassDef):
+            return not stmt.decorator_list and calls_nothing([*stmt.bases, *stmt.keywords]) and all(
+                inert(inner) or (isinstance(inner, (ast.Assign, ast.AnnAssign)) and calls_nothing([inner]))
+                for inner in stmt.body
+            )
+        return False
+
+    for stmt in tree.body:
+        if not inert(stmt):
+            return False
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(stmt.name)
+    if not bound:
+        return False
+    flow = name_flow(ctx)
+    if flow.may_inject:
+        return False  # a `%run` or `exec` elsewhere may call them by a name no read shows
+    return not any(r.name in bound and r.cell != unrun.index for r in flow.reads)
 
 
 def _unrun_exercise_blank(ctx: RuleContext, unrun: Cell) -> bool:
