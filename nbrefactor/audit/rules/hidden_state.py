@@ -3321,7 +3321,10 @@ class UnexecutedCell(Rule):
         "Nor is a never-run cell that only configures the process (an HTTP opener with a `User-agent` header installed "
         "with `urllib.request.install_opener`, `warnings.filterwarnings(\"ignore\")`, display and print options, a plot "
         "style) and binds nothing another cell reads: it changes no value the cells below computed (a seed, a `chdir` or "
-        "a download in it keeps the finding)."
+        "a download in it keeps the finding). Nor is a never-run cell that only defines functions or classes (no "
+        "decorator, no call in a default value, a base or a class body outside its methods; imports count as more) whose "
+        "names no other cell reads, not even inside a function or in a never-run cell: running it binds names nothing uses "
+        "(an unfinished section's `get_ensemble_models`, never called)."
     )
     why_bad = (
         "The results below were computed without this cell. Either it is dead code, or running it "
@@ -3569,6 +3572,16 @@ class UnexecutedCell(Rule):
                       "pd.options.display.max_columns = 50"),
             code_cell("print(train[0][1])", 2),
         )),
+        # Fair check 38, item 39: an unfinished section's function, never run and never called; its
+        # defaults read names bound above. Running it would only bind a name nothing reads.
+        Example(cells=(
+            code_cell("HORIZON = 1\ntrain_dataset = [1, 2, 3]", 1),
+            md("## Model 8: Ensemble"),
+            code_cell("def get_ensemble_models(horizon=HORIZON, train_data=train_dataset, loss_fns=['mae', 'mse']):\n"
+                      "    \"\"\"Returns a list of trained models.\"\"\"\n    return [(horizon, loss) for loss in loss_fns]"),
+            md("## Model 9"),
+            code_cell("HORIZON = 7\nprint(HORIZON)", 2),
+        )),
         # Every count 0 and no output anywhere (Colab's cleared counts), one cell inserted later
         # without a count: 0 is no run's number, so no cell below is known to have run (fair check
         # 30, item 43).
@@ -3600,6 +3613,12 @@ class UnexecutedCell(Rule):
             cells=(code_cell("# only a comment"), code_cell("def f():\n    return 1"), md("## Use it"), code_cell("f()", 1)),
             expect=((2, 1),),
         ),
+        # A never-run function that a function of a cell that ran calls (a read in its body): the
+        # skip may have changed what ran.
+        Example(cells=(
+            code_cell("import numpy as np", 1), code_cell("def helper(x):\n    return np.sqrt(x)"),
+            code_cell("def main():\n    return helper(4.0)\nprint(main())", 2),
+        ), expect=((2, 1),)),
         # A sketch never run, reading names no cell defines and one defined below: one finding.
         Example(
             cells=(code_cell("import math", 1), code_cell("z = encoder(x)\ny = z * epsilon"), code_cell("x = math.pi", 2)),
@@ -3707,6 +3726,10 @@ class UnexecutedCell(Rule):
         # (fair check 19, hid002-unrun-exercise-blank-cell). Not when cells that ran below read a
         # name only its text binds: they ran on another version of it (fair check 17, kept).
         skipped = tuple(pair for pair in skipped if not _unrun_exercise_blank(ctx, pair[0]))
+        # A never-run cell that only defines functions or classes no other cell names: running it
+        # binds names nothing reads, so skipping it changed no value (fair check 38, item 39: an
+        # unfinished ensemble section's `get_ensemble_models`, never called).
+        skipped = tuple(pair for pair in skipped if not _unread_definitions(ctx, pair[0]))
         if not skipped or _stray_count_on_cleared(ctx):
             return
         if ctx.facts.notebook.is_python and _superseded_unrun_section(ctx, [c for c, _ in skipped]):
@@ -3813,6 +3836,53 @@ class UnexecutedCell(Rule):
             data=data,
             severity=severity,
         )
+
+
+def _unread_definitions(ctx: RuleContext, unrun: Cell) -> bool:
+    """The never-run cell only defines functions or classes (a docstring, `pass` aside), and running
+    those definitions calls nothing (no decorator, no call in a default value, a base class or a class
+    body outside its methods), and no other cell reads a name it binds, in any flow (a call inside a
+    function body counts, so does a cell that never ran). Imports do not count as definitions (an
+    import may configure a library). Skipping the cell changed no value; a top-to-bottom run only
+    binds names nothing uses."""
+    ca = ctx.analysis_at.get(unrun.index)
+    tree = cell_python_tree(ca) if ca is not None else None
+    if tree is None or not tree.body or ca.facts.syntax_error is not None:
+        return False
+    bound: set[str] = set()
+
+    def calls_nothing(nodes: Iterable[ast.AST]) -> bool:
+        return not any(isinstance(n, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr))
+                       for node in nodes for n in ast.walk(node))
+
+    def inert(stmt: ast.stmt) -> bool:
+        if isinstance(stmt, ast.Pass) or (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)):
+            return True
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            args = stmt.args
+            return not stmt.decorator_list and calls_nothing(
+                [*args.defaults, *(d for d in args.kw_defaults if d is not None),
+                 *(a.annotation for a in (*args.posonlyargs, *args.args, *args.kwonlyargs) if a.annotation is not None),
+                 *((stmt.returns,) if stmt.returns is not None else ())]
+            )
+        if isinstance(stmt, ast.ClassDef):
+            return not stmt.decorator_list and calls_nothing([*stmt.bases, *stmt.keywords]) and all(
+                inert(inner) or (isinstance(inner, (ast.Assign, ast.AnnAssign)) and calls_nothing([inner]))
+                for inner in stmt.body
+            )
+        return False
+
+    for stmt in tree.body:
+        if not inert(stmt):
+            return False
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(stmt.name)
+    if not bound:
+        return False
+    flow = name_flow(ctx)
+    if flow.may_inject:
+        return False  # a `%run` or `exec` elsewhere may call them by a name no read shows
+    return not any(r.name in bound and r.cell != unrun.index for r in flow.reads)
 
 
 def _unrun_exercise_blank(ctx: RuleContext, unrun: Cell) -> bool:
@@ -5139,7 +5209,10 @@ class UndefinedName(Rule):
         "answer goes, `# Solution goes here`, `## Write your answer here`, which the message names (then only the names first read "
         "in the code cell right after it, or that the exercise's markdown names, `Dose model` for `dose_model`, are the "
         "reader's; a cell that opens with such a comment, `# Your Code Here`, then prints what the reader binds there, "
-        "leaves the names first read below it: a lecture with an exercise in it keeps its other undefined names), or a cell that reads a name no cell defines holds an "
+        "leaves the names first read below it: a lecture with an exercise in it keeps its other undefined names), or a name a "
+        "commented-out placeholder assignment in a code cell above binds, `# reg_radio = ...` (`...`, `???`, `____` or nothing "
+        "after the `=`; commented-out code such as `# reg_radio = fit(X)` is not a blank), a read in a function stub left to "
+        "write (its body only comments and a `return`, marked `# fill in details here` or `# TODO`; only those names), or a cell that reads a name no cell defines holds an "
         "empty answer block, `### YOUR CODE HERE` then only comments up to `### END OF YOUR CODE`, whose names a demo "
         "below happens to bind: those reads, HID004's otherwise, are related too): the names it leaves for the reader to write (not "
         "reported at all when cells of the template do not parse: STR001 reports the template once). Extra "
@@ -5246,6 +5319,14 @@ class UndefinedName(Rule):
             "loss_fn = # TODO",
             "for epoch in range(3):\n    print(fit_one_epoch(net, batches))",
         )),
+        # Fair check 38, item 42: a function stub left to write (`# fill in details here`, then the
+        # `return` of what the reader binds), in a template whose blanks do not parse (STR001's).
+        Example(cells=(
+            "import torch\nloss_fn = # TODO",
+            "#grade (write your code in this cell and DO NOT DELETE THIS LINE)\n\n# TODO - Training function\n"
+            "def train_model(model, loader):\n\n    # fill in details here\n    return train_acc, train_loss",
+            "for epoch in range(2):\n    print(train_model(None, []))",
+        )),
         # Fair check 20: rpy2's `%R -o out` inside a function pushes `out` into the globals.
         Example(cells=(
             "%load_ext rpy2.ipython",
@@ -5274,6 +5355,17 @@ class UndefinedName(Rule):
         Example(cells=("import numpy as np", "scores = np.zeros(3\nlabels = ['a', 'b']", "print(labels, scores)\nprint(totl)"), expect=((3, 2),)),
         # Blanks of an exercise: one finding for the template, the other blanks related.
         Example(cells=("import torch", "weights = ____\nbias = torch.zeros(1)", "print(weights * x_train + bias)"), expect=((2, 1),)),
+        # Fair check 38, items 43 and 44: a `#grade` answer cell whose blanks are commented-out
+        # placeholder assignments (`# reg_radio = ...`), read by the given code below: one template
+        # finding naming the blank, the other blanks related; `reg_tv`'s misspelling stays its own.
+        Example(cells=(
+            "from sklearn.linear_model import LinearRegression\nX, y = [[1], [2]], [1, 2]",
+            md("The code for the first model, `reg_tv`, is provided for you. Fill in `reg_radio` and `reg_news`."),
+            "#grade (write your code in this cell and DO NOT DELETE THIS LINE)\n\nreg_tv    = LinearRegression().fit(X, y)\n"
+            "# reg_radio = ...\n# reg_news  = ...",
+            "print(reg_radio.coef_)",
+            "print(reg_news.coef_)\nprint(reg_TV.coef_)",
+        ), expect=((4, 1), (5, 2))),
         # A template whose blanks are commented-out TODO lines: one finding, the other blank related.
         Example(cells=("import numpy as np", "def loss_of(y, p):\n    # TODO: the mean squared error\n    # loss = np.mean(\'\'\'TODO\'\'\')\n    return loss",
                        "# TODO: fill in\n# scale = \'\'\'TODO\'\'\'\nprint(scale)"), expect=((2, 4),)),
@@ -5470,7 +5562,7 @@ class UndefinedName(Rule):
                 yield Hit(
                     cells[first.cell], first.line, first.column,
                     f"{subject}: this exercise template leaves {'it' if not names else 'them'} for the reader to write"
-                    f"{_answer_cell_note(ctx, first.cell)}, so it cannot run as it is{also}",
+                    f"{_answer_cell_note(ctx, first.cell, first.name, first.line)}, so it cannot run as it is{also}",
                     fix="Exclude exercise templates from the audit (`extend-exclude`); audit and migrate the solved notebook.",
                     key=f"{first.name}\x1f{_source_line(cells[first.cell], first.line)}",
                     related=tuple(dict.fromkeys([(cells[r.cell], r.line, r.column) for r in rest]
@@ -6233,12 +6325,21 @@ def _answer_cell_reads(ctx: RuleContext, undefined: Sequence[Read]) -> list[Read
     slots = {c.index: marker for c in code_cells if (marker := _answer_slot(c.source)) is not None}
     in_slot = {r.name for r in undefined if r.cell in slots and r.line > slots[r.cell]
                and min((u.cell for u in undefined if u.name == r.name), default=r.cell) == r.cell}
-    if not answers and not in_slot:
-        return []
     first_read: dict[str, int] = {}
     for r in undefined:
         first_read.setdefault(r.name, r.cell)
-    left: set[str] = set(in_slot)
+    # A `#grade` answer cell whose blanks are commented-out assignments to a placeholder
+    # (`# reg_radio = ...`), read by the given code below: the reader's names (fair check 38,
+    # items 43 and 44). And what a function stub left to write returns (`# fill in details here`,
+    # then `return train_acc, train_loss`): its body is the blank (fair check 38, item 42).
+    blanks = _commented_blank_names(ctx)
+    in_template = {name for name, cell in first_read.items() if name in blanks and blanks[name][0] < cell}
+    stubs = _function_stub_lines(ctx)
+    in_template |= {r.name for r in undefined if r.deferred and any(
+        start <= r.line <= end for start, end, _ in stubs.get(r.cell, ()))}
+    if not answers and not in_slot and not in_template:
+        return []
+    left: set[str] = set(in_slot) | in_template
     for name, cell in first_read.items():
         answer = max((a for a in answers if a < cell), default=None)
         if answer is None:
@@ -6266,19 +6367,88 @@ def _exercise_text_names(ctx: RuleContext, answer: int, name: str) -> bool:
     return len(words) > 1 and re.search(rf"\b{' '.join(map(re.escape, words))}\b", spoken) is not None
 
 
-def _answer_cell_note(ctx: RuleContext, read_in: int) -> str:
+def _answer_cell_note(ctx: RuleContext, read_in: int, name: str = "", line: int = 0) -> str:
     """` (in cell 5, `# Solution goes here`)`: the last cell left for the reader's answer above
     cell `read_in` (else the first one), if any; the read's own cell when it opens with one
-    (`# Your Code Here`, then the reads: fair check 30, item 45)."""
+    (`# Your Code Here`, then the reads: fair check 30, item 45); the commented-out blank that
+    leaves `name` (`# reg_radio = ...`), or the function stub whose `return` reads it on `line`
+    (fair check 38, items 42-44)."""
     own = next((c for c in ctx.facts.notebook.code_cells if c.index == read_in), None)
     if own is not None and (slot := _answer_slot(own.source)) is not None:
         return f" (at the top of cell {read_in}: `{own.source.split(chr(10))[slot - 1].strip()}`)"
+    blank_of = _commented_blank_names(ctx).get(name)
+    if blank_of is not None and blank_of[0] < read_in:
+        return f" (in cell {blank_of[0]}, `{blank_of[1]}`)"
+    stub = next((name for start, end, name in _function_stub_lines(ctx).get(read_in, ()) if start <= line <= end), None)
+    if stub is not None:
+        return f" (the body of `{stub}`, in cell {read_in}, is left to write)"
     blanks = [c for c in ctx.facts.notebook.code_cells if _answer_blank(c.source)]
     blank = next((c for c in reversed(blanks) if c.index < read_in), blanks[0] if blanks else None)
     if blank is None:
         return ""
     line = next(line.strip() for line in blank.source.split("\n") if _ANSWER_HERE.match(line.strip()))
     return f" (in cell {blank.index}, `{line}`)"
+
+
+# A commented-out assignment of a placeholder, an answer's blank in a course template:
+# `# reg_radio = ...`, `# reg_news  = ...`, `# X = ???`, `# model = ____`, `# val_loader =`.
+# Commented-out code (`# scale = 2.5`) is not a blank: its name is still undefined.
+_COMMENTED_BLANK = re.compile(
+    r"^\s*#\s*(?P<names>[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*=(?!=)\s*(?:\.\.\.|\?+|_{2,}|<[^<>]*>)?\s*(?:#.*)?$"
+)
+
+
+def _commented_blank_names(ctx: RuleContext) -> dict[str, tuple[int, str]]:
+    """The names that a commented-out placeholder assignment (`# reg_radio = ...`) in a code cell
+    binds, with the first such cell and line: blanks the reader fills in by uncommenting them."""
+    found: dict[str, tuple[int, str]] = {}
+    for cell in ctx.facts.notebook.code_cells:
+        for line in cell.source.split("\n"):
+            match = _COMMENTED_BLANK.match(line)
+            if match:
+                for name in re.split(r"\s*,\s*", match["names"].strip()):
+                    found.setdefault(name, (cell.index, line.strip()))
+    return found
+
+
+# A comment in a function stub saying its body is to be written: `# fill in details here`,
+# `# TODO`, `# your code here`, `# Implement!`.
+_FILL_IN = re.compile(r"\bfill\s+(?:in|this)\b", re.IGNORECASE)
+
+
+def _function_stub_lines(ctx: RuleContext) -> dict[int, list[tuple[int, int, str]]]:
+    """Per code cell, the line ranges of module-level functions left for the reader to write: the
+    body is only comments, `pass`/`...` and a final `return` (a docstring aside), and a comment in
+    it or right above the `def` says so (`# fill in details here`, `# TODO - Training function`).
+    What the `return` reads is the reader's to bind in that body."""
+    found: dict[int, list[tuple[int, int, str]]] = {}
+    for cell in ctx.facts.notebook.code_cells:
+        tree = _python_tree_of(cell.source)
+        if tree is None:
+            continue
+        lines = cell.source.split("\n")
+        for stmt in tree.body:
+            if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            body = list(stmt.body)
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+                body = body[1:]
+            if not body or not isinstance(body[-1], ast.Return) or body[-1].value is None or not all(
+                isinstance(s, ast.Pass) or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant) and s.value.value is Ellipsis)
+                for s in body[:-1]
+            ):
+                continue
+            first = stmt.decorator_list[0].lineno if stmt.decorator_list else stmt.lineno
+            above = first - 1
+            while above >= 1 and lines[above - 1].lstrip().startswith("#"):
+                above -= 1  # the comment block right above the `def`
+            marked = any(
+                "#" in line and (_FILL_IN.search(line.split("#", 1)[1]) or _EXERCISE_STUB.search(line.split("#", 1)[1]))
+                for line in lines[above:stmt.end_lineno or stmt.lineno]
+            )
+            if marked:
+                found.setdefault(cell.index, []).append((stmt.lineno, stmt.end_lineno or stmt.lineno, stmt.name))
+    return found
 
 
 def _answer_slot(source: str) -> Optional[int]:
@@ -7303,7 +7473,7 @@ class SavedTraceback(Rule):
         "cell (at most 5 statements; a literal written over several lines is one) whose error the markdown right next to it talks about — the "
         "markdown cell just below it, or the nearest one above it (past at most 2 code cells), "
         "names the exception (a name of 8 letters or more also with one slip of a letter, `RunetimeError`) or says `error`, `exception`, `raises`, `fails`, `breaks`, `cannot`, "
-        "`incompatible`, `invalid`, `not well-defined`, `not invertible`… (or in Russian `ошибка`, `исключение`, `не смогли`, "
+        "`incompatible`, `invalid`, `not well-defined`, `not invertible`, `doesn't work`… (or in Russian `ошибка`, `исключение`, `не смогли`, "
         "`не работает`), or the markdown above it asks what the cell will show (\"What happens when we compare words "
         "that are not in the vocabulary?\"), or an `AssertionError` under a heading about assertions (`### Assertion`) "
         "— or a cell that is only a `raise` "
@@ -7350,7 +7520,8 @@ class SavedTraceback(Rule):
         "in the same cell, a misspelling of a name that cell binds (`enceoder_hidden` bound, `encoder_hidden` read: its finding names the fix), a NameError of a name a cell above binds but that "
         "ran after this one (a higher count: this cell ran first in a fresh kernel; HID001 reports that order) or never ran, "
         "when this cell is the only one of the notebook with a count (run alone in a fresh runtime; Colab's placeholder "
-        "`NameError: ignored` is read from the traceback), an error about the labels of a value (a KeyError, `cannot insert "
+        "`NameError: ignored` is read from the traceback), or when, its count stripped, this cell's traceback "
+        "says `In[1]` (it ran first in a fresh kernel, alone: a stray output to clear), an error about the labels of a value (a KeyError, `cannot insert "
         "age, already exists`, `not in index`) read from a cell above that ran after this one, when HID001 reports this cell "
         "as run out of order (the value it met was an older one: HID001's one Restart & Run All; other errors, `cannot label "
         "index with a null key`, stay reported), a StopIteration of a cell that "
@@ -7421,6 +7592,15 @@ class SavedTraceback(Rule):
             md("B is not invertible (\"singular\"):"),
             code_cell("B = np.array([\n    [1.0, 2.0, 3.0],\n    [2.0, 4.0, 6.0],\n    [0.0, 1.0, 1.0],\n])\n\nnp.linalg.inv(B)", 2,
                       outputs=({"output_type": "error", "ename": "LinAlgError", "evalue": "Singular matrix", "traceback": []},)),
+        )),
+        # Fair check 38, item 52: an exercise's deliberate failure, named by the markdown right
+        # below it ("It doesn't work. How would you fix it?"), fixed in the next cell.
+        Example(cells=(
+            code_cell("import numpy as np\na10 = np.ones((4, 3))\na11 = np.ones((4, 3))", 1),
+            code_cell("# Perform a dot product on the two newest arrays you created\nnp.dot(a10, a11)", 2,
+                      outputs=({"output_type": "error", "ename": "ValueError", "evalue": "shapes (4,3) and (4,3) not aligned: 3 (dim 1) != 4 (dim 0)", "traceback": []},)),
+            md("It doesn't work. How would you fix it?"),
+            code_cell("print(a10.sum())", 3),
         )),
         # A book shows the error on purpose: the markdown next to the cell explains it.
         Example(
@@ -7514,6 +7694,18 @@ class SavedTraceback(Rule):
                 code_cell("eval('5 * 5 + 7')", 2),
             )
         ),
+        # Fair check 38, item 53: counts stripped, but the traceback says `In[1]`: the cell was run
+        # alone in a fresh kernel; top to bottom, the cell above binds `x_train` first.
+        Example(cells=(
+            code_cell("import pandas as pd\nx_train = pd.DataFrame({'a': [1, 2]})"),
+            code_cell("x_train_man = x_train.copy()", outputs=({
+                "output_type": "error", "ename": "NameError", "evalue": "name 'x_train' is not defined",
+                "traceback": ["\x1b[31m---------------------------------------------------------------------------\x1b[39m",
+                              "\x1b[31mNameError\x1b[39m                                 Traceback (most recent call last)",
+                              "\x1b[36mCell\x1b[39m\x1b[36m \x1b[39m\x1b[32mIn[1]\x1b[39m\x1b[32m, line 1\x1b[39m\n\x1b[32m----> \x1b[39m\x1b[32m1\x1b[39m x_train_man = x_train.copy()",
+                              "\x1b[31mNameError\x1b[39m: name 'x_train' is not defined"]},)),
+            code_cell("print(x_train_man.shape)"),
+        )),
         # A NameError of a cell run in a fresh kernel before the cell above that binds the name (run
         # later, as [5]): HID001 reports that order at this cell; one root cause.
         Example(cells=(
@@ -7916,6 +8108,16 @@ def _error_of_the_code(ctx: RuleContext, cell: Cell, error: str) -> bool:
         for r in flow.reads
     ):
         return True
+    # The counts were stripped but the traceback says `In[1]`: the cell ran first in its kernel,
+    # and a cell above binds the name: the error is of that lone run in a fresh
+    # kernel, which a top-to-bottom run does not repeat (fair check 38, item 53: `x_train.copy()`
+    # saved with `Cell In[1]`, deep in a notebook whose counts are stripped; cell 126 binds
+    # `x_train`). A saved error output to clear, nothing in the code (judged noise).
+    if _ran_first_in_kernel(cell) and any(
+        r.cell == cell.index and r.name == missing.group("name") and not r.deferred and r.flow is Flow.ABOVE
+        for r in flow.reads
+    ):
+        return True
     if flow.may_inject:
         # As HID003: silent where a star import or `%run` may bind names; a cell that does not
         # parse only makes the words of its text unknown.
@@ -7959,6 +8161,26 @@ def _error_of_the_code(ctx: RuleContext, cell: Cell, error: str) -> bool:
 _LABEL_ERROR = re.compile(
     r"^\s*(?:\w+\.)*KeyError\b|already exists|not (?:found )?in (?:the )?(?:index|axis|columns)\b|are in the \[(?:index|columns)\]",
 )
+
+
+# The cell's frame in a saved traceback: `Cell In[1], line 1` (IPython 8), `Input In [1], in
+# <cell line: 1>()` (IPython 7.3x), `<ipython-input-1-5f2c…>` (older).
+_TRACEBACK_COUNT = re.compile(r"\b(?:Cell|Input) In ?\[(\d+)\]|<ipython-input-(\d+)-")
+
+
+def _ran_first_in_kernel(cell: Cell) -> bool:
+    """With the cell's execution count stripped, does the first frame of its saved traceback say
+    `In[1]`: the saved run came first in its kernel? (A cell that kept its count is left to the
+    counts: a [1] followed by other counted runs is a session the page shows, whose error stays
+    reported; test_hid007_leaves_the_name_error_of_the_only_cell_that_ran_alone.)"""
+    if cell.execution_count is not None:
+        return False
+    for output in cell.outputs:
+        if output.output_type == "error":
+            found = _TRACEBACK_COUNT.search(_ANSI.sub("", output.text))
+            if found is not None:
+                return int(found.group(1) or found.group(2)) == 1
+    return False
 
 
 def _hid001_hits(ctx: RuleContext) -> tuple[Hit, ...]:
@@ -8164,7 +8386,10 @@ def _python_tree_of(source: str) -> Optional[ast.Module]:
 _ERROR_PROSE = re.compile(
     r"\b(?:errors?|exceptions?|rais(?:e|es|ed|ing)|traceback|fail(?:s|ed|ure)?|breaks?|incompatible|invalid"
     # "B is not invertible (singular):" above `np.linalg.inv(B)` (fair check 15).
-    r"|cannot|can't|undefined|not (?:a )?well[- ]defined|not (?:allowed|supported|possible|invertible))\b"
+    r"|cannot|can't|undefined|not (?:a )?well[- ]defined|not (?:allowed|supported|possible|invertible)"
+    # "It doesn't work. How would you fix it?" right below `np.dot` of two (4, 3) arrays (fair
+    # check 38, item 52): an exercise's failure, named after the cell.
+    r"|(?:doesn['’]?t|does not|didn['’]?t|did not|won['’]?t|will not) work|not working)\b"
     # The same in Russian (fair check 14, hid007-deliberate-error-demo: a pandas seminar's "Получаем
     # ту же ошибку" below the failing cell, "мы бы не смогли этого сделать" above it): ошибка
     # (error), исключение (exception), не смогли / не можем (could not), не работает (does not work).
