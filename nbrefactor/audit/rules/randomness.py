@@ -7474,7 +7474,10 @@ class MissingRandomState(Rule):
         "and fitted in its cell only on a provably one-column X (`x[:, np.newaxis]`, `x.reshape(-1, 1)`, "
         "`np.atleast_2d(np.arange(n)).T`, `x.reshape(n, 1)`, `df[[\"col\"]]` and its `.values`/`.to_numpy()`, directly or "
         "through the name's last top-level binding or the tuple a notebook function returns; inside the notebook's function, "
-        "through its local name bound only by plain assignments of such values, not a parameter), its cell naming none "
+        "through its local name bound only by plain assignments of such values, not a parameter; or handed, by itself or in a "
+        "list or tuple literal (`estimators = [(\"DT\", DecisionTreeRegressor())]`, then `plot_simulation(estimators)`), "
+        "only to the notebook's function that fits it only on such a column or on `x[:, [j]]` (`estimator.fit(X_train[i].reshape(-1, 1), y)`) and "
+        "gives it to nothing else, the list read nowhere else before it is bound anew), its cell naming none "
         "of those options elsewhere: its only randomness is "
         "the order in which it tries the features, and one feature has one order, so every seed builds the same model; "
         "nor is a decision tree with the best splitter (the default) and no `max_features` bounded by a literal "
@@ -7594,6 +7597,16 @@ class MissingRandomState(Rule):
             "def ensemble(ntrees, x, n=100):\n    trees = []\n    for i in range(ntrees):\n        X, y = quad_data(n=n)\n"
             "        t = DecisionTreeRegressor()\n        t.fit(X, y.reshape(n))\n        trees.append(t)\n    return np.mean([t.predict(x)[0] for t in trees])",
             "np.random.seed(1)\nprint(ensemble(10, np.array([3]).reshape(1, 1)))",
+        )),
+        # Trees in a list handed to the notebook's function that fits each only on one column
+        # (`reshape(-1, 1)`, `[:, [0]]`; fair check 38, items 138, 146), labels non-ASCII.
+        Example(cells=(
+            "import numpy as np\nfrom sklearn.tree import DecisionTreeRegressor",
+            "def plot_simulation(estimators):\n    for n, (name, estimator) in enumerate(estimators):\n"
+            "        for i in range(10):\n            estimator.fit(X_train[i].reshape(-1, 1), y_train[i])\n"
+            "            print(name, estimator.predict(X_test[:, [0]]))\n        estimator.fit(X_test[:, [0]], y_test)",
+            "estimators = [(\"DT - α = 10e-6\", DecisionTreeRegressor(ccp_alpha=10e-6)), (\"DT - 100\", DecisionTreeRegressor(max_depth=100))]\n"
+            "plot_simulation(estimators)",
         )),
         # Shallow best-split trees: only ties between equally good splits are drawn (fair check 33, items 110, 138).
         Example(cells=(
@@ -7774,6 +7787,17 @@ class MissingRandomState(Rule):
             "tsne = TSNE(n_components=2)\ndf[['tx', 'ty']] = tsne.fit_transform(X)\nplt.scatter(df.tx, df.ty)\nprint(df[['tx', 'ty']].describe())",
             "view = UMAP(n_components=2).fit_transform(X)\nplt.scatter(view[:, 0], view[:, 1])\nprint(view[:3])",
         ), expect=((2, 1), (3, 1), (4, 1))),
+        # A tree handed to the notebook's function that also lets it go elsewhere (a cross-validation on
+        # every column), or whose list is read again below, stays reported (fair check 38, items 138, 146).
+        Example(cells=(
+            "from sklearn.model_selection import cross_val_score\nfrom sklearn.tree import DecisionTreeRegressor",
+            "def simulate(models):\n    for name, model in models:\n        model.fit(X[:, [0]], y)\n"
+            "        print(name, cross_val_score(model, X, y).mean())",
+            "simulate([('deep', DecisionTreeRegressor())])",
+            "def simulate_one(model):\n    model.fit(x.reshape(-1, 1), y)",
+            "models = [DecisionTreeRegressor(max_depth=6)]\nsimulate_one(models[0])",
+            "models[0].fit(X, y)",
+        ), expect=((3, 1), (5, 1))),
         # The same function called once, not as repeated trials: the forest keeps its own finding.
         Example(cells=(
             "import numpy as np\nfrom sklearn.ensemble import RandomForestClassifier",
@@ -8185,7 +8209,8 @@ _TREE_RANDOM_OPTIONS = frozenset({"subsample", "max_features", "n_iter_no_change
 
 def _one_column(ctx: RuleContext, node: ast.expr, before: tuple[int, int], depth: int = 0) -> bool:
     """Is `node` provably a one-column 2-D array: `x[:, np.newaxis]`/`x[mask, None]` (sklearn
-    refuses the 3-D array these make of a 2-D `x`), `….reshape(-1, 1)`, `np.atleast_2d(np.arange(…)).T`,
+    refuses the 3-D array these make of a 2-D `x`), `x[:, [j]]` (a one-element column list after a
+    row slice), `….reshape(-1, 1)`, `np.atleast_2d(np.arange(…)).T`,
     a one-column frame selection `df[["col"]]`, or a name whose last module-level binding before
     `before` (cell index, line) is one of these, directly or as an element of a tuple the
     notebook's own function returns (`X_train, X_test, y_train, y_test = make_data(200)`)."""
@@ -8194,7 +8219,10 @@ def _one_column(ctx: RuleContext, node: ast.expr, before: tuple[int, int], depth
     if isinstance(node, ast.Subscript):
         index = node.slice
         if isinstance(index, ast.Tuple) and len(index.elts) == 2:
-            new_axis = index.elts[1]
+            rows, new_axis = index.elts
+            if isinstance(rows, ast.Slice) and isinstance(new_axis, ast.List) and len(new_axis.elts) == 1 and not isinstance(
+                    new_axis.elts[0], ast.Starred):
+                return True  # `x[:, [j]]`, `df.iloc[:, [j]]`: the rows, one column (fair check 38, items 138, 146)
             return (isinstance(new_axis, ast.Constant) and new_axis.value is None) or (
                 isinstance(new_axis, ast.Attribute) and new_axis.attr == "newaxis"
                 and ctx.facts.resolve(dotted_name(new_axis)) == "numpy.newaxis")
@@ -8317,10 +8345,8 @@ def _tree_on_one_feature(ctx: RuleContext, ca: CellAnalysis, call: CallFact, qua
     function = _enclosing_function(tree, call.line) if call.in_function else None
     if call.in_function and function is None:
         return False
-    offsets = {call.column - 1, call.column - 1 - ca.masked.dedent}
-    node = next((n for n in nodes_of(tree, ast.Call) if n.lineno == call.line and n.col_offset in offsets
-                 and dotted_name(n.func) == call.func), None)
-    if node is None:
+    node = _call_node(ca, tree, call)  # (columns in characters: `("DT - α = 10e-6", DecisionTreeRegressor())`)
+    if node is None or dotted_name(node.func) != call.func:
         return False
     bound_here = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     for n in ast.walk(tree):
@@ -8351,7 +8377,245 @@ def _tree_on_one_feature(ctx: RuleContext, ca: CellAnalysis, call: CallFact, qua
             fits.append(n)
     if function is not None:
         return bool(fits) and all(f.args and _local_one_column(ctx, function, f.args[0], (ca.cell.index, f.lineno)) for f in fits)
-    return bool(fits) and all(f.args and _one_column(ctx, f.args[0], (ca.cell.index, f.lineno)) for f in fits)
+    if bool(fits) and all(f.args and _one_column(ctx, f.args[0], (ca.cell.index, f.lineno)) for f in fits):
+        return True
+    return not fits and _handed_to_one_column_function(ctx, ca, tree, node, parents)
+
+
+def _handed_to_one_column_function(ctx: RuleContext, ca: CellAnalysis, tree: ast.Module, node: ast.Call,
+                                   parents: dict[ast.AST, ast.AST]) -> bool:
+    """The tree `node`, built at the top level of its cell, by itself or as an element of list and
+    tuple literals (`estimators = [("DT", DecisionTreeRegressor()), …]`), bound to one name or
+    given directly, reaches nothing but calls of the notebook's own module-level function that
+    fits whatever it is given only on one column (see `_fits_only_one_column`): fair check 38,
+    items 138, 146 (`plot_simulation(estimators)`, whose loop runs
+    `estimator.fit(X_train[i].reshape(-1, 1), y_train[i])`). The name must be bound once in the
+    cell, every read of it there be such a call's argument, and the cells below not read it
+    before binding it anew (a function reading the global, or a magic naming it, counts as a read)."""
+    top: ast.AST = node
+    while isinstance(parents.get(top), (ast.Tuple, ast.List)):
+        top = parents[top]
+    holder = parents.get(top)
+    handoffs: list[tuple[ast.Call, ast.AST]] = []
+    name: str | None = None
+    if isinstance(holder, ast.Assign) and holder in tree.body and len(holder.targets) == 1 and isinstance(holder.targets[0], ast.Name):
+        name = holder.targets[0].id
+        stores = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)]
+        if len(stores) != 1:
+            return False
+        for n in ast.walk(tree):
+            if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load):
+                call = parents.get(n)
+                if not (isinstance(call, ast.Call) and n in call.args and n.lineno > holder.lineno):
+                    return False
+                handoffs.append((call, n))
+    elif isinstance(holder, ast.Call) and top in holder.args:
+        handoffs.append((holder, top))
+    if not handoffs:
+        return False
+    for call, argument in handoffs:
+        if not isinstance(call.func, ast.Name) or any(isinstance(a, ast.Starred) for a in call.args) or any(
+                k.arg is None for k in call.keywords):
+            return False
+        defs = [st for other in ctx.cells for st in (_parsed(other) or ast.Module([], [])).body
+                if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)) and st.name == call.func.id]
+        parameters = _parameters(defs[0]) if len(defs) == 1 else []
+        position = call.args.index(argument)
+        if position >= len(parameters) or not _fits_only_one_column(
+                ctx, defs[0], parameters[position], _literal_shape(top, node), (ca.cell.index, call.lineno)):
+            return False
+    if name is None:
+        return True
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    if any(ref.name == name for other in ctx.cells for ref in other.facts.deferred_reads):
+        return False  # a function reads the global: it may run later
+    for other in ctx.cells:
+        if other.cell.index <= ca.cell.index or not word.search(other.cell.source):
+            continue
+        if any(word.search(m.args) for m in other.magics):
+            return False
+        below = _parsed(other)
+        first = next((st for st in (below.body if below else []) if any(
+            isinstance(n, ast.Name) and n.id == name for n in walk_nodes(st))), None)
+        if below is None or first is None:
+            return False
+        if not (isinstance(first, ast.Assign) and len(first.targets) == 1 and isinstance(first.targets[0], ast.Name)
+                and first.targets[0].id == name and not any(isinstance(n, ast.Name) and n.id == name for n in walk_nodes(first.value))):
+            return False
+        return True  # bound anew: the cells below read the new object
+    return True
+
+
+# Builtins that only count, pair up, show or inspect the objects they are given (the pairing ones
+# return the same objects): a model passed to them is neither fitted nor kept.
+_INERT_BUILTINS = frozenset({"len", "enumerate", "zip", "reversed", "list", "tuple", "iter", "sorted", "print", "str",
+                             "repr", "type", "isinstance", "id", "format"})
+
+# What a value may hold, for `_fits_only_one_column`: `_OTHER` (not the model, nor anything holding
+# it), `_MODEL` (may be or hold it), ("tuple", (shape, …)) by position, ("list", shape) of every element.
+_OTHER, _MODEL = "other", "model"
+
+
+def _holds_model(shape: Any) -> bool:
+    if shape == _MODEL:
+        return True
+    if isinstance(shape, tuple) and shape[0] == "tuple":
+        return any(_holds_model(s) for s in shape[1])
+    return isinstance(shape, tuple) and shape[0] == "list" and _holds_model(shape[1])
+
+
+def _join_shapes(a: Any, b: Any) -> Any:
+    if a is None or a == b:
+        return b
+    if isinstance(a, tuple) and isinstance(b, tuple) and a[0] == b[0] == "tuple" and len(a[1]) == len(b[1]):
+        return ("tuple", tuple(_join_shapes(x, y) for x, y in zip(a[1], b[1])))
+    if isinstance(a, tuple) and isinstance(b, tuple) and a[0] == b[0] == "list":
+        return ("list", _join_shapes(a[1], b[1]))
+    return _MODEL if _holds_model(a) or _holds_model(b) else _OTHER
+
+
+def _element_shape(shape: Any) -> Any:
+    if isinstance(shape, tuple) and shape[0] == "list":
+        return shape[1]
+    if isinstance(shape, tuple) and shape[0] == "tuple":
+        joined = None
+        for s in shape[1]:
+            joined = _join_shapes(joined, s)
+        return _OTHER if joined is None else joined
+    return shape
+
+
+def _literal_shape(expr: ast.AST, model: ast.AST) -> Any:
+    """The shape of the cell's literal `expr` holding the tree `model` (its other elements are other values)."""
+    if expr is model:
+        return _MODEL
+    if isinstance(expr, ast.Tuple):
+        return ("tuple", tuple(_literal_shape(e, model) for e in expr.elts))
+    if isinstance(expr, ast.List):
+        joined = None
+        for e in expr.elts:
+            joined = _join_shapes(joined, _literal_shape(e, model))
+        return ("list", _OTHER if joined is None else joined)
+    return _OTHER
+
+
+def _fits_only_one_column(ctx: RuleContext, function: ast.FunctionDef | ast.AsyncFunctionDef, parameter: str,
+                          given: Any, before: tuple[int, int]) -> bool:
+    """Does the notebook's `function` fit the model its `parameter` holds (`given`: the model, or
+    the shape of the list and tuple literal holding it) only on a provably one-column X, and let it
+    go nowhere else? What each name may hold follows the literal's positions through loops,
+    unpacking and assignments (`for n, (name, estimator) in enumerate(estimators)`: only
+    `estimator` is the model, `name` its label), and `m.fit(…)` returns the model. Each `fit` of the
+    model must take one column first (`X_train[i].reshape(-1, 1)`, `x[:, [j]]`, see
+    `_local_one_column`); any other use that could fit or change it elsewhere fails: passed to a
+    call other than an inert builtin (`cross_val_score(estimator, X, y)`, `clone`), its
+    `set_params`/`partial_fit`/`fit_transform`, stored into an attribute or item, returned or
+    yielded, a `global` statement, or a tree option named in the function. Reading its attributes
+    or calling its other methods (`predict`, `score`) is fine. Not covered: a function that hands
+    the model to another of the notebook's functions (not followed)."""
+    if parameter not in _parameters(function):
+        return False
+    nodes = list(ast.walk(function))
+    for n in nodes:
+        if isinstance(n, (ast.Global, ast.Nonlocal)):
+            return False
+        if isinstance(n, ast.Constant) and n.value in _TREE_RANDOM_OPTIONS:
+            return False
+        if isinstance(n, ast.keyword) and n.arg in _TREE_RANDOM_OPTIONS:
+            return False
+    env: dict[str, Any] = {parameter: given}
+
+    def shape(e: ast.AST | None) -> Any:
+        if e is None or isinstance(e, (ast.Constant, ast.Attribute, ast.Lambda, ast.JoinedStr)):
+            return _OTHER  # (an attribute of the model, `estimator.tree_`, is not the model)
+        if isinstance(e, ast.Name):
+            return env.get(e.id, _OTHER)
+        if isinstance(e, ast.NamedExpr):
+            return shape(e.value)
+        if isinstance(e, ast.Tuple):
+            return ("tuple", tuple(shape(x) for x in e.elts))
+        if isinstance(e, ast.List):
+            return ("list", _element_of(e.elts) if e.elts else _OTHER)
+        if isinstance(e, ast.Subscript):
+            value = shape(e.value)
+            if isinstance(value, tuple) and value[0] == "tuple" and isinstance(e.slice, ast.Constant) and isinstance(
+                    e.slice.value, int) and -len(value[1]) <= e.slice.value < len(value[1]):
+                return value[1][e.slice.value]
+            return value if isinstance(e.slice, ast.Slice) else _element_shape(value)
+        if isinstance(e, ast.Call):
+            if isinstance(e.func, ast.Attribute):
+                return shape(e.func.value) if e.func.attr == "fit" else _OTHER  # (`fit` returns the model)
+            if isinstance(e.func, ast.Name) and e.func.id == "enumerate" and e.args:
+                return ("list", ("tuple", (_OTHER, _element_shape(shape(e.args[0])))))
+            if isinstance(e.func, ast.Name) and e.func.id == "zip":
+                return ("list", ("tuple", tuple(_element_shape(shape(a)) for a in e.args)))
+            if isinstance(e.func, ast.Name) and e.func.id in ("reversed", "list", "tuple", "iter", "sorted") and e.args:
+                return ("list", _element_shape(shape(e.args[0])))
+            return _OTHER  # (its arguments are checked below)
+        return _MODEL if any(_holds_model(shape(c)) for c in ast.iter_child_nodes(e)) else _OTHER
+
+    def _element_of(elts: list[ast.expr]) -> Any:
+        joined = None
+        for x in elts:
+            joined = _join_shapes(joined, shape(x))
+        return joined
+
+    escaped = False
+
+    def bind(target: ast.AST, value: Any) -> bool:
+        nonlocal escaped
+        if isinstance(target, ast.Name):
+            old = env.get(target.id)
+            env[target.id] = _join_shapes(old, value)
+            return env[target.id] != old
+        if isinstance(target, (ast.Tuple, ast.List)):
+            changed = False
+            for i, t in enumerate(target.elts):
+                if isinstance(value, tuple) and value[0] == "tuple" and len(value[1]) == len(target.elts):
+                    part = value[1][i]
+                elif isinstance(t, ast.Starred):
+                    part = _MODEL if _holds_model(value) else _OTHER
+                else:
+                    part = _element_shape(value)
+                changed |= bind(t.value if isinstance(t, ast.Starred) else t, part)
+            return changed
+        if _holds_model(value):
+            escaped = True  # kept in an attribute or item of something the function does not own
+        return False
+
+    changed = True
+    while changed and not escaped:
+        changed = False
+        for n in nodes:
+            if isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension)):
+                changed |= bind(n.target, _element_shape(shape(n.iter)))
+            elif isinstance(n, ast.Assign):
+                value = shape(n.value)
+                for t in n.targets:
+                    changed |= bind(t, value)
+            elif isinstance(n, (ast.AnnAssign, ast.AugAssign, ast.NamedExpr)) and n.value is not None:
+                changed |= bind(n.target, shape(n.value))
+            elif isinstance(n, ast.withitem) and n.optional_vars is not None:
+                changed |= bind(n.optional_vars, shape(n.context_expr))
+    if escaped or any(_holds_model(env.get(p, _OTHER)) for p in _parameters(function) if p != parameter):
+        return False  # (another parameter rebound to the model: its other uses are not this call's)
+    fitted = False
+    for n in nodes:
+        if isinstance(n, (ast.Return, ast.Yield, ast.YieldFrom)) and _holds_model(shape(n.value)):
+            return False
+        if not isinstance(n, ast.Call):
+            continue
+        if isinstance(n.func, ast.Attribute) and _holds_model(shape(n.func.value)):
+            if n.func.attr in ("set_params", "partial_fit", "fit_transform", "fit_predict", "__setstate__"):
+                return False
+            if n.func.attr == "fit":
+                if not n.args or isinstance(n.args[0], ast.Starred) or not _local_one_column(ctx, function, n.args[0], before):
+                    return False
+                fitted = True
+        arguments = (*n.args, *(k.value for k in n.keywords))
+        if any(_holds_model(shape(a)) for a in arguments) and not (isinstance(n.func, ast.Name) and n.func.id in _INERT_BUILTINS):
+            return False
+    return fitted
 
 
 def _local_one_column(
