@@ -7527,11 +7527,17 @@ class MissingRandomState(Rule):
         "An estimator seeded right after it is built, before any other use (`rf = RandomForestRegressor()`, then "
         "`rf.random_state = 42` or `rf.set_params(random_state=42)` in the same cell), is not reported. "
         "A scikit-learn call inside a `for _ in range(n):` (at module level or in a module-level def) whose counter "
-        "nothing reads but `print`/`display` (a progress line) and whose body appends to a list bound outside it or "
+        "nothing reads but `print`/`display` (a progress line) and whose body appends to a list bound outside it, adds "
+        "into a total from before the loop (`cvscore += …`) or "
         "prints or displays a value it computes (trials repeated to show their spread) gets another fix: seed NumPy once "
         "above the loop, or pass the seed plus the repetition's number, as a constant seed would make the repetitions "
         "identical; the loop's other unseeded scikit-learn calls (a split, then a forest) are folded into that one "
-        "finding, related, as the one seed covers them. "
+        "finding, related, as the one seed covers them. When a top-level NumPy seed already runs above such a loop, the "
+        "call is not reported: that seed is the fix, and a top-to-bottom run repeats; nor, below a NumPy seed, is a "
+        "model built at the top level of a cell (by itself, in list or tuple literals, or given to a scikit-learn "
+        "ensemble so built) that reaches only calls of the notebook's functions refitting it, and letting it go nowhere "
+        "else, inside `for … in range(…)` loops that collect each pass's result (`y_predict[:, i] = "
+        "estimator.predict(…)`, the bias/variance simulation's 500 training sets). "
         "Global seeds do not silence it, except one at the top level of the same cell above a scikit-learn call "
         "(`np.random.seed(1)`, then `GradientBoostingRegressor()`): every run of the cell repeats the draw. It also reports gensim's `Word2Vec`, `FastText` and `Doc2Vec` "
         "trained with more than one worker thread (`workers` defaults to 3): gensim documents that a "
@@ -7607,6 +7613,20 @@ class MissingRandomState(Rule):
             "            print(name, estimator.predict(X_test[:, [0]]))\n        estimator.fit(X_test[:, [0]], y_test)",
             "estimators = [(\"DT - α = 10e-6\", DecisionTreeRegressor(ccp_alpha=10e-6)), (\"DT - 100\", DecisionTreeRegressor(max_depth=100))]\n"
             "plot_simulation(estimators)",
+        )),
+        # Repeated trials below a NumPy seed, in a loop of the cell or in the notebook's function the
+        # models are handed to (with an ensemble's own estimator): the seed once above the loop is
+        # there (fair check 38, item 143).
+        Example(cells=(
+            "import numpy as np\nfrom sklearn.ensemble import AdaBoostRegressor, RandomForestRegressor\n"
+            "from sklearn.model_selection import train_test_split\nfrom sklearn.tree import DecisionTreeRegressor\nnp.random.seed(4)",
+            "def simulate(estimators):\n    for name, estimator in estimators:\n        y_predict = np.zeros((100, 50))\n"
+            "        for i in range(50):\n            estimator.fit(X_train[i], y_train[i])\n            y_predict[:, i] = estimator.predict(X_test)\n"
+            "        print(name, y_predict.var(axis=1).mean())",
+            "estimators = [('AdaBoost', AdaBoostRegressor(DecisionTreeRegressor(max_depth=5))), ('RF', RandomForestRegressor())]\n"
+            "simulate(estimators)",
+            "scores = []\nfor _ in range(10):\n    X_tr, X_te, y_tr, y_te = train_test_split(X, y)\n    scores.append(lr.fit(X_tr, y_tr).score(X_te, y_te))\n"
+            "print(np.mean(scores))",
         )),
         # Shallow best-split trees: only ties between equally good splits are drawn (fair check 33, items 110, 138).
         Example(cells=(
@@ -8154,6 +8174,13 @@ class MissingRandomState(Rule):
                     changes += f"; `{unused}` is defined in this cell but never passed"
                     fix = f"Pass {spec.keywords[0]}={unused}"
                 repeated = _repetition_loop(ca, call) if sklearn and not explicit_none and not spec.fix else None
+                if repeated is not None and _seeded_before(numpy_seeds, ca, repeated.lineno):
+                    # Repeated trials below a NumPy seed: the seed once above the loop, the fix for
+                    # repetitions, is there, and a top-to-bottom run repeats (fair check 38, item 143).
+                    continue
+                if (sklearn and not explicit_none and not spec.fix and not call.in_function
+                        and _seeded_before(numpy_seeds, ca, call.line) and _refitted_as_trials(ctx, ca, call)):
+                    continue  # (the same, for a model handed to the notebook's function that refits it in such a loop)
                 if repeated is not None:
                     # `for _ in range(10): … shuffle(X, y) … scores_list.append(…)`: the loop repeats a
                     # trial to show its spread (fair check 32, item 137, ISLR Fig. 5.4's ten CV curves);
@@ -8379,17 +8406,19 @@ def _tree_on_one_feature(ctx: RuleContext, ca: CellAnalysis, call: CallFact, qua
         return bool(fits) and all(f.args and _local_one_column(ctx, function, f.args[0], (ca.cell.index, f.lineno)) for f in fits)
     if bool(fits) and all(f.args and _one_column(ctx, f.args[0], (ca.cell.index, f.lineno)) for f in fits):
         return True
-    return not fits and _handed_to_one_column_function(ctx, ca, tree, node, parents)
+    return not fits and _handed_only_to(ctx, ca, tree, node, parents, lambda function, parameter, given, before: (
+        _fits_only_one_column(ctx, function, parameter, given, before)))
 
 
-def _handed_to_one_column_function(ctx: RuleContext, ca: CellAnalysis, tree: ast.Module, node: ast.Call,
-                                   parents: dict[ast.AST, ast.AST]) -> bool:
-    """The tree `node`, built at the top level of its cell, by itself or as an element of list and
+def _handed_only_to(ctx: RuleContext, ca: CellAnalysis, tree: ast.Module, node: ast.Call, parents: dict[ast.AST, ast.AST],
+                    accepts: Callable[[ast.FunctionDef | ast.AsyncFunctionDef, str, Any, tuple[int, int]], bool]) -> bool:
+    """The model `node`, built at the top level of its cell, by itself or as an element of list and
     tuple literals (`estimators = [("DT", DecisionTreeRegressor()), …]`), bound to one name or
-    given directly, reaches nothing but calls of the notebook's own module-level function that
-    fits whatever it is given only on one column (see `_fits_only_one_column`): fair check 38,
-    items 138, 146 (`plot_simulation(estimators)`, whose loop runs
-    `estimator.fit(X_train[i].reshape(-1, 1), y_train[i])`). The name must be bound once in the
+    given directly, reaches nothing but calls of the notebook's own module-level functions, each of
+    which `accepts` (function, parameter, the literal's shape, the call's position): one that fits
+    whatever it is given only on one column (`_fits_only_one_column`: fair check 38, items 138, 146,
+    `plot_simulation(estimators)`, whose loop runs `estimator.fit(X_train[i].reshape(-1, 1),
+    y_train[i])`), or refits it as repeated trials (`_refits_in_repetitions`). The name must be bound once in the
     cell, every read of it there be such a call's argument, and the cells below not read it
     before binding it anew (a function reading the global, or a magic naming it, counts as a read)."""
     top: ast.AST = node
@@ -8421,8 +8450,7 @@ def _handed_to_one_column_function(ctx: RuleContext, ca: CellAnalysis, tree: ast
                 if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)) and st.name == call.func.id]
         parameters = _parameters(defs[0]) if len(defs) == 1 else []
         position = call.args.index(argument)
-        if position >= len(parameters) or not _fits_only_one_column(
-                ctx, defs[0], parameters[position], _literal_shape(top, node), (ca.cell.index, call.lineno)):
+        if position >= len(parameters) or not accepts(defs[0], parameters[position], _literal_shape(top, node), (ca.cell.index, call.lineno)):
             return False
     if name is None:
         return True
@@ -8499,30 +8527,28 @@ def _literal_shape(expr: ast.AST, model: ast.AST) -> Any:
     return _OTHER
 
 
-def _fits_only_one_column(ctx: RuleContext, function: ast.FunctionDef | ast.AsyncFunctionDef, parameter: str,
-                          given: Any, before: tuple[int, int]) -> bool:
-    """Does the notebook's `function` fit the model its `parameter` holds (`given`: the model, or
-    the shape of the list and tuple literal holding it) only on a provably one-column X, and let it
-    go nowhere else? What each name may hold follows the literal's positions through loops,
-    unpacking and assignments (`for n, (name, estimator) in enumerate(estimators)`: only
-    `estimator` is the model, `name` its label), and `m.fit(…)` returns the model. Each `fit` of the
-    model must take one column first (`X_train[i].reshape(-1, 1)`, `x[:, [j]]`, see
-    `_local_one_column`); any other use that could fit or change it elsewhere fails: passed to a
-    call other than an inert builtin (`cross_val_score(estimator, X, y)`, `clone`), its
-    `set_params`/`partial_fit`/`fit_transform`, stored into an attribute or item, returned or
-    yielded, a `global` statement, or a tree option named in the function. Reading its attributes
-    or calling its other methods (`predict`, `score`) is fine. Not covered: a function that hands
-    the model to another of the notebook's functions (not followed)."""
+def _model_fits(function: ast.FunctionDef | ast.AsyncFunctionDef, parameter: str, given: Any) -> list[ast.Call] | None:
+    """The `fit(…)` calls by which the notebook's `function` fits the model its `parameter` holds
+    (`given`: the model, or the shape of the list and tuple literal holding it), or None when the
+    model may go or change anywhere else. What each name may hold follows the literal's positions
+    through loops, unpacking and assignments (`for n, (name, estimator) in enumerate(estimators)`:
+    only `estimator` is the model, `name` its label), and `m.fit(…)` returns the model. None when
+    it is passed to a call other than an inert builtin (`cross_val_score(estimator, X, y)`,
+    `clone`), its `set_params`/`partial_fit`/`fit_transform` is called or an attribute of it set
+    (`estimator.max_depth = d`), it is stored into an attribute or item, returned or yielded, the
+    function has a `global` statement or names a tree option. Reading its attributes or calling
+    its other methods (`predict`, `score`) is fine. Not covered: a function that hands the model
+    to another of the notebook's functions (not followed)."""
     if parameter not in _parameters(function):
-        return False
+        return None
     nodes = list(ast.walk(function))
     for n in nodes:
         if isinstance(n, (ast.Global, ast.Nonlocal)):
-            return False
+            return None
         if isinstance(n, ast.Constant) and n.value in _TREE_RANDOM_OPTIONS:
-            return False
+            return None
         if isinstance(n, ast.keyword) and n.arg in _TREE_RANDOM_OPTIONS:
-            return False
+            return None
     env: dict[str, Any] = {parameter: given}
 
     def shape(e: ast.AST | None) -> Any:
@@ -8598,24 +8624,67 @@ def _fits_only_one_column(ctx: RuleContext, function: ast.FunctionDef | ast.Asyn
             elif isinstance(n, ast.withitem) and n.optional_vars is not None:
                 changed |= bind(n.optional_vars, shape(n.context_expr))
     if escaped or any(_holds_model(env.get(p, _OTHER)) for p in _parameters(function) if p != parameter):
-        return False  # (another parameter rebound to the model: its other uses are not this call's)
-    fitted = False
+        return None  # (another parameter rebound to the model: its other uses are not this call's)
+    fits: list[ast.Call] = []
     for n in nodes:
         if isinstance(n, (ast.Return, ast.Yield, ast.YieldFrom)) and _holds_model(shape(n.value)):
-            return False
+            return None
+        if isinstance(n, ast.Attribute) and isinstance(n.ctx, (ast.Store, ast.Del)) and _holds_model(shape(n.value)):
+            return None  # (`estimator.max_depth = d`: a sweep changing the model)
         if not isinstance(n, ast.Call):
             continue
         if isinstance(n.func, ast.Attribute) and _holds_model(shape(n.func.value)):
             if n.func.attr in ("set_params", "partial_fit", "fit_transform", "fit_predict", "__setstate__"):
-                return False
+                return None
             if n.func.attr == "fit":
-                if not n.args or isinstance(n.args[0], ast.Starred) or not _local_one_column(ctx, function, n.args[0], before):
-                    return False
-                fitted = True
+                fits.append(n)
         arguments = (*n.args, *(k.value for k in n.keywords))
         if any(_holds_model(shape(a)) for a in arguments) and not (isinstance(n.func, ast.Name) and n.func.id in _INERT_BUILTINS):
-            return False
-    return fitted
+            return None
+    return fits
+
+
+def _fits_only_one_column(ctx: RuleContext, function: ast.FunctionDef | ast.AsyncFunctionDef, parameter: str,
+                          given: Any, before: tuple[int, int]) -> bool:
+    """Does the notebook's `function` fit the model its `parameter` holds only on a provably
+    one-column X (`X_train[i].reshape(-1, 1)`, `x[:, [j]]`, see `_local_one_column`), and let it go
+    nowhere else (see `_model_fits`)? Fair check 38, items 138, 146."""
+    fits = _model_fits(function, parameter, given)
+    return bool(fits) and all(
+        f.args and not isinstance(f.args[0], ast.Starred) and _local_one_column(ctx, function, f.args[0], before) for f in fits)
+
+
+def _refits_in_repetitions(function: ast.FunctionDef | ast.AsyncFunctionDef, parameter: str, given: Any) -> bool:
+    """Does the notebook's `function` fit the model its `parameter` holds only inside loops over
+    `range(…)` that collect each pass's result (an item stored into, or `append` to, or a `+=` into a
+    name the loop does not bind), letting it go nowhere else (see `_model_fits`): the same model
+    refitted as repeated trials (fair check 38, item 143: `plot_simulation` refits each estimator
+    on 500 simulated training sets, `y_predict[:, i] = estimator.predict(…)`, to measure its
+    variance). A hyperparameter the loop sets (`estimator.max_depth = d`) is a sweep: `_model_fits`
+    refuses it."""
+    fits = _model_fits(function, parameter, given)
+    if not fits:
+        return False
+    loops = [n for n in ast.walk(function) if isinstance(n, ast.For) and isinstance(n.iter, ast.Call)
+             and isinstance(n.iter.func, ast.Name) and n.iter.func.id == "range"]
+
+    def collects(loop: ast.For) -> bool:
+        inner = [n for b in loop.body for n in ast.walk(b)]
+        own = {t.id for n in inner if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) for t in (n,)} | {
+            n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+        plain = {t.id for n in inner if isinstance(n, (ast.Assign, ast.AnnAssign, ast.For, ast.NamedExpr, ast.comprehension))
+                 for target in (getattr(n, "targets", None) or [n.target]) for t in ast.walk(target) if isinstance(t, ast.Name)}
+        for n in inner:
+            if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store) and isinstance(n.value, ast.Name) and n.value.id not in own:
+                return True
+            if (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "append"
+                    and isinstance(n.func.value, ast.Name) and n.func.value.id not in own):
+                return True
+            if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name) and n.target.id not in plain:
+                return True
+        return False
+
+    return all(any(loop.lineno <= f.lineno <= (loop.end_lineno or loop.lineno) and collects(loop) for loop in loops) for f in fits)
 
 
 def _local_one_column(
@@ -9293,6 +9362,36 @@ def seeded_in_own_cell(numpy_seeds: list[SeedCall], ca: CellAnalysis, line: int,
     return seeded_above is not None and seeded_above.ca is ca and not seeded_above.call.in_function and not in_function
 
 
+def _seeded_before(numpy_seeds: list[SeedCall], ca: CellAnalysis, line: int) -> bool:
+    """Does a top-level NumPy seed run before (cell, line) in the notebook's order?"""
+    return any((seed.ca.cell.index, seed.call.line) < (ca.cell.index, line) and not seed.call.in_function for seed in numpy_seeds)
+
+
+def _refitted_as_trials(ctx: RuleContext, ca: CellAnalysis, call: CallFact) -> bool:
+    """The model `call` builds at the top level of its cell reaches only the notebook's functions
+    that refit it as repeated trials (`_handed_only_to` with `_refits_in_repetitions`): `estimators =
+    [("AdaBoost", AdaBoostRegressor())]`, then `plot_simulation(estimators)`, whose loop refits it
+    on 500 simulated training sets (fair check 38, item 143)."""
+    tree = _parsed(ca)
+    node = _call_node(ca, tree, call) if tree is not None else None
+    if tree is None or node is None:
+        return False
+    parents = _parent_map(tree)
+    # An estimator given to an ensemble (`BaggingRegressor(base_estimator=DecisionTreeRegressor())`)
+    # is refitted through it: the ensemble is the model followed.
+    while True:
+        parent = parents.get(node)
+        if isinstance(parent, ast.keyword):
+            parent = parents.get(parent)
+        elif not (isinstance(parent, ast.Call) and node in parent.args):
+            break
+        if not (isinstance(parent, ast.Call) and ctx.facts.resolve(dotted_name(parent.func)).startswith("sklearn.")):
+            return False
+        node = parent
+    return _handed_only_to(ctx, ca, tree, node, parents, lambda function, parameter, given, before: (
+        _refits_in_repetitions(function, parameter, given)))
+
+
 _SHOWS = frozenset({"print", "display"})
 
 
@@ -9301,8 +9400,9 @@ def _repetition_loop(ca: CellAnalysis, call: CallFact) -> ast.For | None:
     module level, or in the body of a module-level def (fair check 33, item 107: `def score(X, y,
     model, n=10)`'s loop of splits). Its target is read nowhere in its body but by `print`/`display`
     (a progress line `print(i, end=' ')`, items 111, 115, 126: a repetition, not a sweep over values),
-    and its body appends to a list bound outside it (`scores_list.append(…)`) or prints or displays
-    a value it computes (`print(rf.score(X_test, y_test))`, items 113, 116: each trial shown).
+    and its body appends to a list bound outside it (`scores_list.append(…)`), adds into a total no
+    statement of the loop assigns otherwise (`cvscore += …`, fair check 38, item 136: the mean of 9
+    reshuffled cross-validations), or prints or displays a value it computes (`print(rf.score(X_test, y_test))`, items 113, 116: each trial shown).
     The outermost loop holding the call is the one judged. None otherwise."""
     tree = _parsed(ca)
     if tree is None:
@@ -9324,6 +9424,10 @@ def _repetition_loop(ca: CellAnalysis, call: CallFact) -> ast.For | None:
     if any(isinstance(n, ast.Name) and n.id in targets and isinstance(n.ctx, ast.Load) and id(n) not in shown for n in inner):
         return None
     bound = {n.id for n in inner if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    accumulated = {n.target.id for n in inner if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)}
+    assigned = {t.id for n in inner if not isinstance(n, ast.AugAssign) for target in (
+        getattr(n, "targets", None) or [getattr(n, "target", None)]) if isinstance(target, ast.AST)
+        for t in ast.walk(target) if isinstance(t, ast.Name)}
     collects = any(
         isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "append"
         and isinstance(n.func.value, ast.Name) and n.func.value.id not in bound
@@ -9331,7 +9435,7 @@ def _repetition_loop(ca: CellAnalysis, call: CallFact) -> ast.For | None:
     ) or any(
         isinstance(m, ast.Name) and isinstance(m.ctx, ast.Load) and m.id in bound - targets
         for c in shows for m in ast.walk(c)
-    )
+    ) or bool(accumulated - assigned - targets)  # `cvscore += …` into a total from before the loop (fair check 38, item 136)
     return st if collects else None
 
 
