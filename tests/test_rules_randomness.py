@@ -1169,6 +1169,22 @@ def test_rnd002_refits_as_repeated_trials_below_a_seed_are_not_reported(tmp_path
     assert spots(MissingRandomState, tmp_path, head + "\nnp.random.seed(4)", escapes, use) == [(3, 1)]
 
 
+def test_rnd001_a_transform_whose_loader_is_iterated_before_it_is_bound_anew_draws(tmp_path):
+    """Fair check 38, item 131, the other side: the flip's loader shown, then iterated before the
+    rebinding: the flip and the shuffle draw there, unseeded."""
+    cells = (
+        "import torch\nfrom torch.utils.data import DataLoader\nfrom torchvision import datasets, transforms",
+        "flip = transforms.Compose([transforms.RandomHorizontalFlip(p=0.5), transforms.ToTensor()])\n"
+        "train_data = datasets.ImageFolder(root=train_dir, transform=flip)\ntrain_dataloader = DataLoader(train_data, batch_size=32, shuffle=True)",
+        "train_dataloader",
+        "image, label = next(iter(train_dataloader))\nprint(image.shape)",
+        "train_data = datasets.ImageFolder(root=train_dir, transform=transforms.ToTensor())\n"
+        "train_dataloader = DataLoader(train_data, batch_size=32, shuffle=True)",
+    )
+    (hit,) = run_example(UnseededRandom, Example(cells=cells), tmp_path)
+    assert positions([hit]) == [(2, 1)] and [(r.cell, r.line) for r in hit.related] == [(4, 1)]
+
+
 def test_rnd001_a_seed_passed_by_a_redefined_function_seeds_from_that_definition_run(tmp_path):
     """Fair check 32, item 120, for seeds: the seed value a redefined `run` passes seeds from the
     first call after that definition (cell 6), not from the first `run`'s call (cell 3), which

@@ -1285,8 +1285,9 @@ def _first_iteration(facts: NotebookFacts, first_path: Mapping[str, tuple[Positi
     best: tuple[Moment, CellAnalysis, int, int] | None = None
     unplaced: tuple[CellAnalysis, int, int] | None = None
     after = statement.end_lineno or statement.lineno
+    rebound = False
     for other in facts.cells:
-        if other.cell.index < ca.cell.index:
+        if other.cell.index < ca.cell.index or rebound:
             continue
         parsed = tree if other is ca else _parsed(other)
         if parsed is None:
@@ -1294,6 +1295,13 @@ def _first_iteration(facts: NotebookFacts, first_path: Mapping[str, tuple[Positi
         for top in parsed.body:
             if other is ca and top.lineno <= after:
                 continue
+            if _rebinds_alone(top, names):
+                # `train_dataloader = DataLoader(…)` again (fair check 38, item 131): the reads below are
+                # the new loader's (a def defined above and run below is still counted, on the safe side).
+                rebound = True
+                break
+            if _displays_object(top, names):
+                continue  # `train_dataloader, test_dataloader` shown: its repr iterates nothing (item 131)
             owner = top.name if isinstance(top, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else ""
             for node in _iterating_loads(top, names):
                 here = (other.cell.index, node.lineno, node.col_offset + 1)
@@ -1312,6 +1320,22 @@ def _first_iteration(facts: NotebookFacts, first_path: Mapping[str, tuple[Positi
     if unplaced is not None:
         return Iteration(shown, unplaced[0], unplaced[1], unplaced[2], None)
     return Iteration(shown)  # never read: never iterated, draws nothing
+
+
+def _rebinds_alone(statement: ast.stmt, names: set[str]) -> bool:
+    """`x = …` binding the one name of `names` anew at module level without reading it."""
+    return (len(names) == 1 and isinstance(statement, ast.Assign) and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name) and statement.targets[0].id in names
+            and not any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(statement.value)))
+
+
+def _displays_object(statement: ast.stmt, names: set[str]) -> bool:
+    """A cell's bare expression showing the object itself (`loader`, or `train_dl, test_dl`): Jupyter
+    shows its repr, which loads nothing."""
+    if not isinstance(statement, ast.Expr):
+        return False
+    shown = statement.value.elts if isinstance(statement.value, ast.Tuple) else [statement.value]
+    return all(isinstance(e, ast.Name) for e in shown) and any(e.id in names for e in shown)
 
 
 def _iterating_loads(node: ast.AST, names: set[str]) -> Iterator[ast.Name]:
@@ -4875,13 +4899,16 @@ def _stopwatch_iterations(facts: NotebookFacts, draws: Iterable[Draw]) -> frozen
 
 
 _LOADERS = frozenset({"torch.utils.data.DataLoader", "torch.utils.data.dataloader.DataLoader"})
+# Attributes of a torchvision dataset or a DataLoader that describe it without loading a sample.
+_DATA_METADATA = frozenset({"classes", "class_to_idx", "targets", "samples", "imgs", "root", "batch_size", "num_workers"})
 
 
 def _never_applied_transforms(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Position]:
     """Random augmentations (`transforms.RandomRotation(30)` in `train_transforms = Compose([…])`)
     that draw only when applied, whose transform is only given to datasets (`ImageFolder(…,
     transform=train_transforms)`) that are only given to DataLoaders that nothing reads after
-    they are made: no image is ever loaded through them, so they draw nothing (fair check 28: a
+    they are made (before a plain rebinding of the name, and but for reads that only show, count or
+    describe them: fair check 38, item 131): no image is ever loaded through them, so they draw nothing (fair check 28: a
     solution notebook's `trainloader`, left for the reader's optional TODO while its display cell
     iterates the test loader). A transform, dataset or loader read any other way keeps the draw."""
     found: set[Position] = set()
@@ -4904,11 +4931,34 @@ def _never_applied_transforms(facts: NotebookFacts, draws: Iterable[Draw]) -> fr
             for st in tree.body:
                 if other.cell.index == cell and st.lineno <= line:
                     continue
+                if _rebinds_alone(st, {name}):
+                    return found_reads  # bound anew: the reads below are the new object's (fair check 38, item 131)
                 if any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) for n in ast.walk(st)):
                     if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                         return None
+                    if inert(st, name):
+                        continue
                     found_reads.append((tree, st.lineno))
         return found_reads
+
+    def inert(st: ast.stmt, name: str) -> bool:
+        """A statement that reads `name` only to show it, count it or read its metadata
+        (`train_dataloader, test_dataloader`, `len(train_dataloader)`, `class_names =
+        train_data.classes`): no sample is loaded, no transform applied (fair check 38, item 131)."""
+        if _displays_object(st, {name}):
+            return True
+        parents = _parent_map(st)
+        for n in ast.walk(st):
+            if not (isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)):
+                continue
+            parent = parents.get(n)
+            if isinstance(parent, ast.Attribute) and parent.attr in _DATA_METADATA and not isinstance(parents.get(parent), ast.Call):
+                continue
+            if (isinstance(parent, ast.Call) and n in parent.args and isinstance(parent.func, ast.Name)
+                    and parent.func.id in ("len", "print", "type", "repr", "str", "display")):
+                continue
+            return False
+        return True
 
     def passed_to(name: str, cell: int, line: int, loader: bool) -> list[tuple[str, int, int]] | None:
         """The names bound by `x = f(…, name, …)` statements, each read of `name` after (cell, line)
@@ -5818,8 +5868,11 @@ class UnseededRandom(Rule):
         "A shuffling `DataLoader` draws its order when it is iterated, not when it is built: "
         "bound to a name, it is placed (and reported) at the first read of that name that may "
         "iterate it (a `for`, `iter()`, a call it is passed to, or a function that reads it, where "
-        "that function first runs; not `len(loader)` or `loader.dataset`), with where it was built "
-        "related; one that nothing iterates draws nothing. "
+        "that function first runs; not `len(loader)`, `loader.dataset` or the loader shown by a cell's bare expression, "
+        "`train_dl, test_dl`), with where it was built "
+        "related; one that nothing iterates before its name is bound anew draws nothing, and so does a torchvision "
+        "`Random…` transform given only to datasets given only to such loaders (reads that only show them, count them or "
+        "ask for their `classes` load no sample). "
         "The fix names the seeding call of the TensorFlow the notebook uses: `tf.set_random_seed` for "
         "TensorFlow 1 (a notebook calling `tf.Session`, `tf.placeholder`, `tf.contrib`…, importing "
         "`tensorflow.examples.tutorials` or pinning TensorFlow 1 beside it); for a TensorFlow 1 draw built inside "
@@ -6387,6 +6440,20 @@ class UnseededRandom(Rule):
             "X = [np.zeros((64, 64)) for _ in range(10)]\nmodel = StarDist2D(None, name='stardist', basedir='models')",
             "img_num = randint(0, len(X) - 1)\nimg = X[img_num]\nlabels, details = model.predict_instances(img)\n"
             "plt.imshow(img, cmap='gray')\nplt.imshow(labels, alpha=0.5)\nplt.axis('off')",
+        )),
+        # A flip's dataset and shuffling loader only shown, counted and asked for its classes, then
+        # both bound anew with a flip-free transform before anything loads a batch, below a seed
+        # (fair check 38, item 131): neither the flip nor the first loader ever draws.
+        Example(cells=(
+            "import torch\nfrom torch.utils.data import DataLoader\nfrom torchvision import datasets, transforms",
+            "data_transform = transforms.Compose([transforms.Resize(size=(64, 64)), transforms.RandomHorizontalFlip(p=0.5), transforms.ToTensor()])\n"
+            "train_data = datasets.ImageFolder(root=train_dir, transform=data_transform)\nclass_names = train_data.classes\n"
+            "train_dataloader = DataLoader(train_data, batch_size=32, shuffle=True)",
+            "train_dataloader, class_names",
+            "len(train_dataloader)",
+            "simple = transforms.Compose([transforms.Resize(size=(64, 64)), transforms.ToTensor()])\n"
+            "train_data = datasets.ImageFolder(root=train_dir, transform=simple)\ntrain_dataloader = DataLoader(train_data, batch_size=32, shuffle=True)",
+            "torch.manual_seed(42)\nimage, label = next(iter(train_dataloader))\nprint(image.shape)",
         )),
         # Fair check 28 (rnd001-value-reaches-only-display): a shuffling loader whose only iteration
         # takes one batch to show an image; the template's training is a TODO (a blank, not parsed,
