@@ -1153,8 +1153,8 @@ def test_rnd002_repeated_trials_added_into_a_total_get_the_seed_once_fix(tmp_pat
 def test_rnd002_refits_as_repeated_trials_below_a_seed_are_not_reported(tmp_path):
     """Fair check 38, item 143: models handed to `simulate`, which refits each on 50 simulated
     training sets, below `np.random.seed(4)`: the seed once above the loop is there. Without the
-    seed, with a hyperparameter the loop sets (a sweep), or with the model also given to
-    `cross_val_score`, they stay reported."""
+    seed they are reported with that fix, not a constant random_state (items 136, 143); with a
+    hyperparameter the loop sets (a sweep), or with the model also given to `cross_val_score`, as usual."""
     head = ("import numpy as np\nfrom sklearn.ensemble import BaggingRegressor\nfrom sklearn.model_selection import cross_val_score\n"
             "from sklearn.tree import DecisionTreeRegressor")
     simulate = ("def simulate(estimators):\n    for name, estimator in estimators:\n        y_predict = np.zeros((100, 50))\n"
@@ -1162,7 +1162,12 @@ def test_rnd002_refits_as_repeated_trials_below_a_seed_are_not_reported(tmp_path
                 "            y_predict[:, i] = estimator.predict(X_test)\n        print(name, y_predict.var(axis=1).mean())")
     use = "estimators = [('Bagging', BaggingRegressor(DecisionTreeRegressor()))]\nsimulate(estimators)"
     assert spots(MissingRandomState, tmp_path, head + "\nnp.random.seed(4)", simulate, use) == []
-    assert spots(MissingRandomState, tmp_path, head, simulate, use) == [(3, 1)]
+    (unseeded,) = run_example(MissingRandomState, Example(cells=(head, simulate, use)), tmp_path)
+    assert positions([unseeded]) == [(3, 1)]
+    assert ("; `simulate` refits it as repeated trials and collects each one's result, so a constant "
+            "random_state would give every trial the same draws") in unseeded.message
+    assert unseeded.fix == ("Seed NumPy once at the top, above the call of `simulate` (np.random.seed(SEED)), or pass "
+                            "random_state=SEED + the trial's number inside it")
     sweep = simulate.replace("        for i in range(50):\n", "        for i in range(50):\n            estimator.n_estimators = i + 1\n")
     assert spots(MissingRandomState, tmp_path, head + "\nnp.random.seed(4)", sweep, use) == [(3, 1)]
     escapes = simulate.replace("        print(name,", "        print(cross_val_score(estimator, X, y), name,")

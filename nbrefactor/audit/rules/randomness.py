@@ -7604,7 +7604,8 @@ class MissingRandomState(Rule):
         "model built at the top level of a cell (by itself, in list or tuple literals, or given to a scikit-learn "
         "ensemble so built) that reaches only calls of the notebook's functions refitting it, and letting it go nowhere "
         "else, inside `for … in range(…)` loops that collect each pass's result (`y_predict[:, i] = "
-        "estimator.predict(…)`, the bias/variance simulation's 500 training sets). "
+        "estimator.predict(…)`, the bias/variance simulation's 500 training sets); without a seed, such a model's message "
+        "and fix say so and ask for the seed once, or the seed plus the trial's number, not a constant. "
         "Global seeds do not silence it, except one at the top level of the same cell above a scikit-learn call "
         "(`np.random.seed(1)`, then `GradientBoostingRegressor()`): every run of the cell repeats the draw. It also reports gensim's `Word2Vec`, `FastText` and `Doc2Vec` "
         "trained with more than one worker thread (`workers` defaults to 3): gensim documents that a "
@@ -8245,9 +8246,17 @@ class MissingRandomState(Rule):
                     # Repeated trials below a NumPy seed: the seed once above the loop, the fix for
                     # repetitions, is there, and a top-to-bottom run repeats (fair check 38, item 143).
                     continue
-                if (sklearn and not explicit_none and not spec.fix and not call.in_function
-                        and _seeded_before(numpy_seeds, ca, call.line) and _refitted_as_trials(ctx, ca, call)):
+                trials = (_refitted_as_trials(ctx, ca, call)
+                          if sklearn and not explicit_none and not spec.fix and not call.in_function and repeated is None else [])
+                if trials and _seeded_before(numpy_seeds, ca, call.line):
                     continue  # (the same, for a model handed to the notebook's function that refits it in such a loop)
+                if trials:
+                    # Unseeded: the fix is still the seed once, not a constant that makes the trials alike.
+                    refits = " and ".join(f"`{name}`" for name in trials)
+                    changes += (f"; {refits} refits it as repeated trials and collects each one's result, so a constant "
+                                f"{spec.keywords[0]} would give every trial the same draws")
+                    fix = (f"Seed NumPy once at the top, above the call of {refits} (np.random.seed(SEED)), or pass "
+                           f"{spec.keywords[0]}=SEED + the trial's number inside it")
                 if repeated is not None:
                     # `for _ in range(10): … shuffle(X, y) … scores_list.append(…)`: the loop repeats a
                     # trial to show its spread (fair check 32, item 137, ISLR Fig. 5.4's ten CV curves);
@@ -9434,15 +9443,15 @@ def _seeded_before(numpy_seeds: list[SeedCall], ca: CellAnalysis, line: int) -> 
     return any((seed.ca.cell.index, seed.call.line) < (ca.cell.index, line) and not seed.call.in_function for seed in numpy_seeds)
 
 
-def _refitted_as_trials(ctx: RuleContext, ca: CellAnalysis, call: CallFact) -> bool:
+def _refitted_as_trials(ctx: RuleContext, ca: CellAnalysis, call: CallFact) -> list[str]:
     """The model `call` builds at the top level of its cell reaches only the notebook's functions
     that refit it as repeated trials (`_handed_only_to` with `_refits_in_repetitions`): `estimators =
     [("AdaBoost", AdaBoostRegressor())]`, then `plot_simulation(estimators)`, whose loop refits it
-    on 500 simulated training sets (fair check 38, item 143)."""
+    on 500 simulated training sets (fair check 38, item 143). The names of those functions, or none."""
     tree = _parsed(ca)
     node = _call_node(ca, tree, call) if tree is not None else None
     if tree is None or node is None:
-        return False
+        return []
     parents = _parent_map(tree)
     # An estimator given to an ensemble (`BaggingRegressor(base_estimator=DecisionTreeRegressor())`)
     # is refitted through it: the ensemble is the model followed.
@@ -9453,10 +9462,16 @@ def _refitted_as_trials(ctx: RuleContext, ca: CellAnalysis, call: CallFact) -> b
         elif not (isinstance(parent, ast.Call) and node in parent.args):
             break
         if not (isinstance(parent, ast.Call) and ctx.facts.resolve(dotted_name(parent.func)).startswith("sklearn.")):
-            return False
+            return []
         node = parent
-    return _handed_only_to(ctx, ca, tree, node, parents, lambda function, parameter, given, before: (
-        _refits_in_repetitions(function, parameter, given)))
+    names: list[str] = []
+
+    def accepts(function: ast.FunctionDef | ast.AsyncFunctionDef, parameter: str, given: Any, before: tuple[int, int]) -> bool:
+        if function.name not in names:
+            names.append(function.name)
+        return _refits_in_repetitions(function, parameter, given)
+
+    return names if _handed_only_to(ctx, ca, tree, node, parents, accepts) else []
 
 
 _SHOWS = frozenset({"print", "display"})
