@@ -8746,7 +8746,7 @@ def _refits_in_repetitions(function: ast.FunctionDef | ast.AsyncFunctionDef, par
 
     def collects(loop: ast.For) -> bool:
         inner = [n for b in loop.body for n in ast.walk(b)]
-        own = {t.id for n in inner if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) for t in (n,)} | {
+        own = {n.id for n in inner if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)} | {
             n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
         plain = {t.id for n in inner if isinstance(n, (ast.Assign, ast.AnnAssign, ast.For, ast.NamedExpr, ast.comprehension))
                  for target in (getattr(n, "targets", None) or [n.target]) for t in ast.walk(target) if isinstance(t, ast.Name)}
