@@ -1135,6 +1135,61 @@ def test_rnd002_repeated_trials_in_a_plain_loop_get_a_seed_once_fix(tmp_path):
     assert plain.fix == "Pass random_state=SEED (a constant defined once at the top)"
 
 
+def test_rnd002_repeated_trials_added_into_a_total_get_the_seed_once_fix(tmp_path):
+    """Fair check 38, item 136: `testmodel` averages cross-validation over 9 reshuffles by adding
+    each into `cvscore` (`cvscore += …`), a total from before the loop: a constant random_state
+    would give the same permutation 9 times. A total the loop resets each time is no repetition."""
+    head = "from sklearn.utils import shuffle\nfrom sklearn.model_selection import cross_val_score"
+    body = ("def testmodel(matrix, model):\n    cvscore = 0\n    for i in range(9):\n        shuffled = shuffle(matrix)\n"
+            "        cvscore += cross_val_score(model, shuffled[cols], shuffled['y'], cv=3).mean()\n    print(cvscore / 9)")
+    (hit,) = run_example(MissingRandomState, Example(cells=(head, body, "testmodel(df, lr)")), tmp_path)
+    assert positions([hit]) == [(2, 4)]
+    assert hit.fix == "Seed NumPy once above the loop of line 3 (np.random.seed(SEED)), or pass random_state=SEED + the repetition's number"
+    reset = body.replace("        shuffled = shuffle(matrix)\n", "        shuffled = shuffle(matrix)\n        cvscore = 0\n")
+    (plain,) = run_example(MissingRandomState, Example(cells=(head, reset, "testmodel(df, lr)")), tmp_path)
+    assert plain.fix == "Pass random_state=SEED (a constant defined once at the top)"
+
+
+def test_rnd002_refits_as_repeated_trials_below_a_seed_are_not_reported(tmp_path):
+    """Fair check 38, item 143: models handed to `simulate`, which refits each on 50 simulated
+    training sets, below `np.random.seed(4)`: the seed once above the loop is there. Without the
+    seed they are reported with that fix, not a constant random_state (items 136, 143); with a
+    hyperparameter the loop sets (a sweep), or with the model also given to `cross_val_score`, as usual."""
+    head = ("import numpy as np\nfrom sklearn.ensemble import BaggingRegressor\nfrom sklearn.model_selection import cross_val_score\n"
+            "from sklearn.tree import DecisionTreeRegressor")
+    simulate = ("def simulate(estimators):\n    for name, estimator in estimators:\n        y_predict = np.zeros((100, 50))\n"
+                "        for i in range(50):\n            estimator.fit(X_train[i], y_train[i])\n"
+                "            y_predict[:, i] = estimator.predict(X_test)\n        print(name, y_predict.var(axis=1).mean())")
+    use = "estimators = [('Bagging', BaggingRegressor(DecisionTreeRegressor()))]\nsimulate(estimators)"
+    assert spots(MissingRandomState, tmp_path, head + "\nnp.random.seed(4)", simulate, use) == []
+    (unseeded,) = run_example(MissingRandomState, Example(cells=(head, simulate, use)), tmp_path)
+    assert positions([unseeded]) == [(3, 1)]
+    assert ("; `simulate` refits it as repeated trials and collects each one's result, so a constant "
+            "random_state would give every trial the same draws") in unseeded.message
+    assert unseeded.fix == ("Seed NumPy once at the top, above the call of `simulate` (np.random.seed(SEED)), or pass "
+                            "random_state=SEED + the trial's number inside it")
+    sweep = simulate.replace("        for i in range(50):\n", "        for i in range(50):\n            estimator.n_estimators = i + 1\n")
+    assert spots(MissingRandomState, tmp_path, head + "\nnp.random.seed(4)", sweep, use) == [(3, 1)]
+    escapes = simulate.replace("        print(name,", "        print(cross_val_score(estimator, X, y), name,")
+    assert spots(MissingRandomState, tmp_path, head + "\nnp.random.seed(4)", escapes, use) == [(3, 1)]
+
+
+def test_rnd001_a_transform_whose_loader_is_iterated_before_it_is_bound_anew_draws(tmp_path):
+    """Fair check 38, item 131, the other side: the flip's loader shown, then iterated before the
+    rebinding: the flip and the shuffle draw there, unseeded."""
+    cells = (
+        "import torch\nfrom torch.utils.data import DataLoader\nfrom torchvision import datasets, transforms",
+        "flip = transforms.Compose([transforms.RandomHorizontalFlip(p=0.5), transforms.ToTensor()])\n"
+        "train_data = datasets.ImageFolder(root=train_dir, transform=flip)\ntrain_dataloader = DataLoader(train_data, batch_size=32, shuffle=True)",
+        "train_dataloader",
+        "image, label = next(iter(train_dataloader))\nprint(image.shape)",
+        "train_data = datasets.ImageFolder(root=train_dir, transform=transforms.ToTensor())\n"
+        "train_dataloader = DataLoader(train_data, batch_size=32, shuffle=True)",
+    )
+    (hit,) = run_example(UnseededRandom, Example(cells=cells), tmp_path)
+    assert positions([hit]) == [(2, 1)] and [(r.cell, r.line) for r in hit.related] == [(4, 1)]
+
+
 def test_rnd001_a_seed_passed_by_a_redefined_function_seeds_from_that_definition_run(tmp_path):
     """Fair check 32, item 120, for seeds: the seed value a redefined `run` passes seeds from the
     first call after that definition (cell 6), not from the first `run`'s call (cell 3), which

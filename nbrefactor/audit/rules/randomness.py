@@ -1285,8 +1285,9 @@ def _first_iteration(facts: NotebookFacts, first_path: Mapping[str, tuple[Positi
     best: tuple[Moment, CellAnalysis, int, int] | None = None
     unplaced: tuple[CellAnalysis, int, int] | None = None
     after = statement.end_lineno or statement.lineno
+    rebound = False
     for other in facts.cells:
-        if other.cell.index < ca.cell.index:
+        if other.cell.index < ca.cell.index or rebound:
             continue
         parsed = tree if other is ca else _parsed(other)
         if parsed is None:
@@ -1294,6 +1295,13 @@ def _first_iteration(facts: NotebookFacts, first_path: Mapping[str, tuple[Positi
         for top in parsed.body:
             if other is ca and top.lineno <= after:
                 continue
+            if _rebinds_alone(top, names):
+                # `train_dataloader = DataLoader(…)` again (fair check 38, item 131): the reads below are
+                # the new loader's (a def defined above and run below is still counted, on the safe side).
+                rebound = True
+                break
+            if _displays_object(top, names):
+                continue  # `train_dataloader, test_dataloader` shown: its repr iterates nothing (item 131)
             owner = top.name if isinstance(top, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) else ""
             for node in _iterating_loads(top, names):
                 here = (other.cell.index, node.lineno, node.col_offset + 1)
@@ -1312,6 +1320,22 @@ def _first_iteration(facts: NotebookFacts, first_path: Mapping[str, tuple[Positi
     if unplaced is not None:
         return Iteration(shown, unplaced[0], unplaced[1], unplaced[2], None)
     return Iteration(shown)  # never read: never iterated, draws nothing
+
+
+def _rebinds_alone(statement: ast.stmt, names: set[str]) -> bool:
+    """`x = …` binding the one name of `names` anew at module level without reading it."""
+    return (len(names) == 1 and isinstance(statement, ast.Assign) and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name) and statement.targets[0].id in names
+            and not any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(statement.value)))
+
+
+def _displays_object(statement: ast.stmt, names: set[str]) -> bool:
+    """A cell's bare expression showing the object itself (`loader`, or `train_dl, test_dl`): Jupyter
+    shows its repr, which loads nothing."""
+    if not isinstance(statement, ast.Expr):
+        return False
+    shown = statement.value.elts if isinstance(statement.value, ast.Tuple) else [statement.value]
+    return all(isinstance(e, ast.Name) for e in shown) and any(e.id in names for e in shown)
 
 
 def _iterating_loads(node: ast.AST, names: set[str]) -> Iterator[ast.Name]:
@@ -4875,13 +4899,16 @@ def _stopwatch_iterations(facts: NotebookFacts, draws: Iterable[Draw]) -> frozen
 
 
 _LOADERS = frozenset({"torch.utils.data.DataLoader", "torch.utils.data.dataloader.DataLoader"})
+# Attributes of a torchvision dataset or a DataLoader that describe it without loading a sample.
+_DATA_METADATA = frozenset({"classes", "class_to_idx", "targets", "samples", "imgs", "root", "batch_size", "num_workers"})
 
 
 def _never_applied_transforms(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Position]:
     """Random augmentations (`transforms.RandomRotation(30)` in `train_transforms = Compose([…])`)
     that draw only when applied, whose transform is only given to datasets (`ImageFolder(…,
     transform=train_transforms)`) that are only given to DataLoaders that nothing reads after
-    they are made: no image is ever loaded through them, so they draw nothing (fair check 28: a
+    they are made (before a plain rebinding of the name, and but for reads that only show, count or
+    describe them: fair check 38, item 131): no image is ever loaded through them, so they draw nothing (fair check 28: a
     solution notebook's `trainloader`, left for the reader's optional TODO while its display cell
     iterates the test loader). A transform, dataset or loader read any other way keeps the draw."""
     found: set[Position] = set()
@@ -4904,11 +4931,34 @@ def _never_applied_transforms(facts: NotebookFacts, draws: Iterable[Draw]) -> fr
             for st in tree.body:
                 if other.cell.index == cell and st.lineno <= line:
                     continue
+                if _rebinds_alone(st, {name}):
+                    return found_reads  # bound anew: the reads below are the new object's (fair check 38, item 131)
                 if any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) for n in ast.walk(st)):
                     if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                         return None
+                    if inert(st, name):
+                        continue
                     found_reads.append((tree, st.lineno))
         return found_reads
+
+    def inert(st: ast.stmt, name: str) -> bool:
+        """A statement that reads `name` only to show it, count it or read its metadata
+        (`train_dataloader, test_dataloader`, `len(train_dataloader)`, `class_names =
+        train_data.classes`): no sample is loaded, no transform applied (fair check 38, item 131)."""
+        if _displays_object(st, {name}):
+            return True
+        parents = _parent_map(st)
+        for n in ast.walk(st):
+            if not (isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)):
+                continue
+            parent = parents.get(n)
+            if isinstance(parent, ast.Attribute) and parent.attr in _DATA_METADATA and not isinstance(parents.get(parent), ast.Call):
+                continue
+            if (isinstance(parent, ast.Call) and n in parent.args and isinstance(parent.func, ast.Name)
+                    and parent.func.id in ("len", "print", "type", "repr", "str", "display")):
+                continue
+            return False
+        return True
 
     def passed_to(name: str, cell: int, line: int, loader: bool) -> list[tuple[str, int, int]] | None:
         """The names bound by `x = f(…, name, …)` statements, each read of `name` after (cell, line)
@@ -5818,8 +5868,11 @@ class UnseededRandom(Rule):
         "A shuffling `DataLoader` draws its order when it is iterated, not when it is built: "
         "bound to a name, it is placed (and reported) at the first read of that name that may "
         "iterate it (a `for`, `iter()`, a call it is passed to, or a function that reads it, where "
-        "that function first runs; not `len(loader)` or `loader.dataset`), with where it was built "
-        "related; one that nothing iterates draws nothing. "
+        "that function first runs; not `len(loader)`, `loader.dataset` or the loader shown by a cell's bare expression, "
+        "`train_dl, test_dl`), with where it was built "
+        "related; one that nothing iterates before its name is bound anew draws nothing, and so does a torchvision "
+        "`Random…` transform given only to datasets given only to such loaders (reads that only show them, count them or "
+        "ask for their `classes` load no sample). "
         "The fix names the seeding call of the TensorFlow the notebook uses: `tf.set_random_seed` for "
         "TensorFlow 1 (a notebook calling `tf.Session`, `tf.placeholder`, `tf.contrib`…, importing "
         "`tensorflow.examples.tutorials` or pinning TensorFlow 1 beside it); for a TensorFlow 1 draw built inside "
@@ -6387,6 +6440,20 @@ class UnseededRandom(Rule):
             "X = [np.zeros((64, 64)) for _ in range(10)]\nmodel = StarDist2D(None, name='stardist', basedir='models')",
             "img_num = randint(0, len(X) - 1)\nimg = X[img_num]\nlabels, details = model.predict_instances(img)\n"
             "plt.imshow(img, cmap='gray')\nplt.imshow(labels, alpha=0.5)\nplt.axis('off')",
+        )),
+        # A flip's dataset and shuffling loader only shown, counted and asked for its classes, then
+        # both bound anew with a flip-free transform before anything loads a batch, below a seed
+        # (fair check 38, item 131): neither the flip nor the first loader ever draws.
+        Example(cells=(
+            "import torch\nfrom torch.utils.data import DataLoader\nfrom torchvision import datasets, transforms",
+            "data_transform = transforms.Compose([transforms.Resize(size=(64, 64)), transforms.RandomHorizontalFlip(p=0.5), transforms.ToTensor()])\n"
+            "train_data = datasets.ImageFolder(root=train_dir, transform=data_transform)\nclass_names = train_data.classes\n"
+            "train_dataloader = DataLoader(train_data, batch_size=32, shuffle=True)",
+            "train_dataloader, class_names",
+            "len(train_dataloader)",
+            "simple = transforms.Compose([transforms.Resize(size=(64, 64)), transforms.ToTensor()])\n"
+            "train_data = datasets.ImageFolder(root=train_dir, transform=simple)\ntrain_dataloader = DataLoader(train_data, batch_size=32, shuffle=True)",
+            "torch.manual_seed(42)\nimage, label = next(iter(train_dataloader))\nprint(image.shape)",
         )),
         # Fair check 28 (rnd001-value-reaches-only-display): a shuffling loader whose only iteration
         # takes one batch to show an image; the template's training is a TODO (a blank, not parsed,
@@ -7474,7 +7541,10 @@ class MissingRandomState(Rule):
         "and fitted in its cell only on a provably one-column X (`x[:, np.newaxis]`, `x.reshape(-1, 1)`, "
         "`np.atleast_2d(np.arange(n)).T`, `x.reshape(n, 1)`, `df[[\"col\"]]` and its `.values`/`.to_numpy()`, directly or "
         "through the name's last top-level binding or the tuple a notebook function returns; inside the notebook's function, "
-        "through its local name bound only by plain assignments of such values, not a parameter), its cell naming none "
+        "through its local name bound only by plain assignments of such values, not a parameter; or handed, by itself or in a "
+        "list or tuple literal (`estimators = [(\"DT\", DecisionTreeRegressor())]`, then `plot_simulation(estimators)`), "
+        "only to the notebook's function that fits it only on such a column or on `x[:, [j]]` (`estimator.fit(X_train[i].reshape(-1, 1), y)`) and "
+        "gives it to nothing else, the list read nowhere else before it is bound anew), its cell naming none "
         "of those options elsewhere: its only randomness is "
         "the order in which it tries the features, and one feature has one order, so every seed builds the same model; "
         "nor is a decision tree with the best splitter (the default) and no `max_features` bounded by a literal "
@@ -7524,11 +7594,18 @@ class MissingRandomState(Rule):
         "An estimator seeded right after it is built, before any other use (`rf = RandomForestRegressor()`, then "
         "`rf.random_state = 42` or `rf.set_params(random_state=42)` in the same cell), is not reported. "
         "A scikit-learn call inside a `for _ in range(n):` (at module level or in a module-level def) whose counter "
-        "nothing reads but `print`/`display` (a progress line) and whose body appends to a list bound outside it or "
+        "nothing reads but `print`/`display` (a progress line) and whose body appends to a list bound outside it, adds "
+        "into a total from before the loop (`cvscore += …`) or "
         "prints or displays a value it computes (trials repeated to show their spread) gets another fix: seed NumPy once "
         "above the loop, or pass the seed plus the repetition's number, as a constant seed would make the repetitions "
         "identical; the loop's other unseeded scikit-learn calls (a split, then a forest) are folded into that one "
-        "finding, related, as the one seed covers them. "
+        "finding, related, as the one seed covers them. When a top-level NumPy seed already runs above such a loop, the "
+        "call is not reported: that seed is the fix, and a top-to-bottom run repeats; nor, below a NumPy seed, is a "
+        "model built at the top level of a cell (by itself, in list or tuple literals, or given to a scikit-learn "
+        "ensemble so built) that reaches only calls of the notebook's functions refitting it, and letting it go nowhere "
+        "else, inside `for … in range(…)` loops that collect each pass's result (`y_predict[:, i] = "
+        "estimator.predict(…)`, the bias/variance simulation's 500 training sets); without a seed, such a model's message "
+        "and fix say so and ask for the seed once, or the seed plus the trial's number, not a constant. "
         "Global seeds do not silence it, except one at the top level of the same cell above a scikit-learn call "
         "(`np.random.seed(1)`, then `GradientBoostingRegressor()`): every run of the cell repeats the draw. It also reports gensim's `Word2Vec`, `FastText` and `Doc2Vec` "
         "trained with more than one worker thread (`workers` defaults to 3): gensim documents that a "
@@ -7594,6 +7671,30 @@ class MissingRandomState(Rule):
             "def ensemble(ntrees, x, n=100):\n    trees = []\n    for i in range(ntrees):\n        X, y = quad_data(n=n)\n"
             "        t = DecisionTreeRegressor()\n        t.fit(X, y.reshape(n))\n        trees.append(t)\n    return np.mean([t.predict(x)[0] for t in trees])",
             "np.random.seed(1)\nprint(ensemble(10, np.array([3]).reshape(1, 1)))",
+        )),
+        # Trees in a list handed to the notebook's function that fits each only on one column
+        # (`reshape(-1, 1)`, `[:, [0]]`; fair check 38, items 138, 146), labels non-ASCII.
+        Example(cells=(
+            "import numpy as np\nfrom sklearn.tree import DecisionTreeRegressor",
+            "def plot_simulation(estimators):\n    for n, (name, estimator) in enumerate(estimators):\n"
+            "        for i in range(10):\n            estimator.fit(X_train[i].reshape(-1, 1), y_train[i])\n"
+            "            print(name, estimator.predict(X_test[:, [0]]))\n        estimator.fit(X_test[:, [0]], y_test)",
+            "estimators = [(\"DT - α = 10e-6\", DecisionTreeRegressor(ccp_alpha=10e-6)), (\"DT - 100\", DecisionTreeRegressor(max_depth=100))]\n"
+            "plot_simulation(estimators)",
+        )),
+        # Repeated trials below a NumPy seed, in a loop of the cell or in the notebook's function the
+        # models are handed to (with an ensemble's own estimator): the seed once above the loop is
+        # there (fair check 38, item 143).
+        Example(cells=(
+            "import numpy as np\nfrom sklearn.ensemble import AdaBoostRegressor, RandomForestRegressor\n"
+            "from sklearn.model_selection import train_test_split\nfrom sklearn.tree import DecisionTreeRegressor\nnp.random.seed(4)",
+            "def simulate(estimators):\n    for name, estimator in estimators:\n        y_predict = np.zeros((100, 50))\n"
+            "        for i in range(50):\n            estimator.fit(X_train[i], y_train[i])\n            y_predict[:, i] = estimator.predict(X_test)\n"
+            "        print(name, y_predict.var(axis=1).mean())",
+            "estimators = [('AdaBoost', AdaBoostRegressor(DecisionTreeRegressor(max_depth=5))), ('RF', RandomForestRegressor())]\n"
+            "simulate(estimators)",
+            "scores = []\nfor _ in range(10):\n    X_tr, X_te, y_tr, y_te = train_test_split(X, y)\n    scores.append(lr.fit(X_tr, y_tr).score(X_te, y_te))\n"
+            "print(np.mean(scores))",
         )),
         # Shallow best-split trees: only ties between equally good splits are drawn (fair check 33, items 110, 138).
         Example(cells=(
@@ -7774,6 +7875,17 @@ class MissingRandomState(Rule):
             "tsne = TSNE(n_components=2)\ndf[['tx', 'ty']] = tsne.fit_transform(X)\nplt.scatter(df.tx, df.ty)\nprint(df[['tx', 'ty']].describe())",
             "view = UMAP(n_components=2).fit_transform(X)\nplt.scatter(view[:, 0], view[:, 1])\nprint(view[:3])",
         ), expect=((2, 1), (3, 1), (4, 1))),
+        # A tree handed to the notebook's function that also lets it go elsewhere (a cross-validation on
+        # every column), or whose list is read again below, stays reported (fair check 38, items 138, 146).
+        Example(cells=(
+            "from sklearn.model_selection import cross_val_score\nfrom sklearn.tree import DecisionTreeRegressor",
+            "def simulate(models):\n    for name, model in models:\n        model.fit(X[:, [0]], y)\n"
+            "        print(name, cross_val_score(model, X, y).mean())",
+            "simulate([('deep', DecisionTreeRegressor())])",
+            "def simulate_one(model):\n    model.fit(x.reshape(-1, 1), y)",
+            "models = [DecisionTreeRegressor(max_depth=6)]\nsimulate_one(models[0])",
+            "models[0].fit(X, y)",
+        ), expect=((3, 1), (5, 1))),
         # The same function called once, not as repeated trials: the forest keeps its own finding.
         Example(cells=(
             "import numpy as np\nfrom sklearn.ensemble import RandomForestClassifier",
@@ -8130,6 +8242,21 @@ class MissingRandomState(Rule):
                     changes += f"; `{unused}` is defined in this cell but never passed"
                     fix = f"Pass {spec.keywords[0]}={unused}"
                 repeated = _repetition_loop(ca, call) if sklearn and not explicit_none and not spec.fix else None
+                if repeated is not None and _seeded_before(numpy_seeds, ca, repeated.lineno):
+                    # Repeated trials below a NumPy seed: the seed once above the loop, the fix for
+                    # repetitions, is there, and a top-to-bottom run repeats (fair check 38, item 143).
+                    continue
+                trials = (_refitted_as_trials(ctx, ca, call)
+                          if sklearn and not explicit_none and not spec.fix and not call.in_function and repeated is None else [])
+                if trials and _seeded_before(numpy_seeds, ca, call.line):
+                    continue  # (the same, for a model handed to the notebook's function that refits it in such a loop)
+                if trials:
+                    # Unseeded: the fix is still the seed once, not a constant that makes the trials alike.
+                    refits = " and ".join(f"`{name}`" for name in trials)
+                    changes += (f"; {refits} refits it as repeated trials and collects each one's result, so a constant "
+                                f"{spec.keywords[0]} would give every trial the same draws")
+                    fix = (f"Seed NumPy once at the top, above the call of {refits} (np.random.seed(SEED)), or pass "
+                           f"{spec.keywords[0]}=SEED + the trial's number inside it")
                 if repeated is not None:
                     # `for _ in range(10): … shuffle(X, y) … scores_list.append(…)`: the loop repeats a
                     # trial to show its spread (fair check 32, item 137, ISLR Fig. 5.4's ten CV curves);
@@ -8185,7 +8312,8 @@ _TREE_RANDOM_OPTIONS = frozenset({"subsample", "max_features", "n_iter_no_change
 
 def _one_column(ctx: RuleContext, node: ast.expr, before: tuple[int, int], depth: int = 0) -> bool:
     """Is `node` provably a one-column 2-D array: `x[:, np.newaxis]`/`x[mask, None]` (sklearn
-    refuses the 3-D array these make of a 2-D `x`), `….reshape(-1, 1)`, `np.atleast_2d(np.arange(…)).T`,
+    refuses the 3-D array these make of a 2-D `x`), `x[:, [j]]` (a one-element column list after a
+    row slice), `….reshape(-1, 1)`, `np.atleast_2d(np.arange(…)).T`,
     a one-column frame selection `df[["col"]]`, or a name whose last module-level binding before
     `before` (cell index, line) is one of these, directly or as an element of a tuple the
     notebook's own function returns (`X_train, X_test, y_train, y_test = make_data(200)`)."""
@@ -8194,7 +8322,10 @@ def _one_column(ctx: RuleContext, node: ast.expr, before: tuple[int, int], depth
     if isinstance(node, ast.Subscript):
         index = node.slice
         if isinstance(index, ast.Tuple) and len(index.elts) == 2:
-            new_axis = index.elts[1]
+            rows, new_axis = index.elts
+            if isinstance(rows, ast.Slice) and isinstance(new_axis, ast.List) and len(new_axis.elts) == 1 and not isinstance(
+                    new_axis.elts[0], ast.Starred):
+                return True  # `x[:, [j]]`, `df.iloc[:, [j]]`: the rows, one column (fair check 38, items 138, 146)
             return (isinstance(new_axis, ast.Constant) and new_axis.value is None) or (
                 isinstance(new_axis, ast.Attribute) and new_axis.attr == "newaxis"
                 and ctx.facts.resolve(dotted_name(new_axis)) == "numpy.newaxis")
@@ -8317,10 +8448,8 @@ def _tree_on_one_feature(ctx: RuleContext, ca: CellAnalysis, call: CallFact, qua
     function = _enclosing_function(tree, call.line) if call.in_function else None
     if call.in_function and function is None:
         return False
-    offsets = {call.column - 1, call.column - 1 - ca.masked.dedent}
-    node = next((n for n in nodes_of(tree, ast.Call) if n.lineno == call.line and n.col_offset in offsets
-                 and dotted_name(n.func) == call.func), None)
-    if node is None:
+    node = _call_node(ca, tree, call)  # (columns in characters: `("DT - α = 10e-6", DecisionTreeRegressor())`)
+    if node is None or dotted_name(node.func) != call.func:
         return False
     bound_here = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
     for n in ast.walk(tree):
@@ -8351,7 +8480,287 @@ def _tree_on_one_feature(ctx: RuleContext, ca: CellAnalysis, call: CallFact, qua
             fits.append(n)
     if function is not None:
         return bool(fits) and all(f.args and _local_one_column(ctx, function, f.args[0], (ca.cell.index, f.lineno)) for f in fits)
-    return bool(fits) and all(f.args and _one_column(ctx, f.args[0], (ca.cell.index, f.lineno)) for f in fits)
+    if bool(fits) and all(f.args and _one_column(ctx, f.args[0], (ca.cell.index, f.lineno)) for f in fits):
+        return True
+    return not fits and _handed_only_to(ctx, ca, tree, node, parents, lambda function, parameter, given, before: (
+        _fits_only_one_column(ctx, function, parameter, given, before)))
+
+
+def _handed_only_to(ctx: RuleContext, ca: CellAnalysis, tree: ast.Module, node: ast.Call, parents: dict[ast.AST, ast.AST],
+                    accepts: Callable[[ast.FunctionDef | ast.AsyncFunctionDef, str, Any, tuple[int, int]], bool]) -> bool:
+    """The model `node`, built at the top level of its cell, by itself or as an element of list and
+    tuple literals (`estimators = [("DT", DecisionTreeRegressor()), …]`), bound to one name or
+    given directly, reaches nothing but calls of the notebook's own module-level functions, each of
+    which `accepts` (function, parameter, the literal's shape, the call's position): one that fits
+    whatever it is given only on one column (`_fits_only_one_column`: fair check 38, items 138, 146,
+    `plot_simulation(estimators)`, whose loop runs `estimator.fit(X_train[i].reshape(-1, 1),
+    y_train[i])`), or refits it as repeated trials (`_refits_in_repetitions`). The name must be bound once in the
+    cell, every read of it there be such a call's argument, and the cells below not read it
+    before binding it anew (a function reading the global, or a magic naming it, counts as a read)."""
+    top: ast.AST = node
+    while isinstance(parents.get(top), (ast.Tuple, ast.List)):
+        top = parents[top]
+    holder = parents.get(top)
+    handoffs: list[tuple[ast.Call, ast.AST]] = []
+    name: str | None = None
+    if isinstance(holder, ast.Assign) and holder in tree.body and len(holder.targets) == 1 and isinstance(holder.targets[0], ast.Name):
+        name = holder.targets[0].id
+        stores = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)]
+        if len(stores) != 1:
+            return False
+        for n in ast.walk(tree):
+            if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load):
+                call = parents.get(n)
+                if not (isinstance(call, ast.Call) and n in call.args and n.lineno > holder.lineno):
+                    return False
+                handoffs.append((call, n))
+    elif isinstance(holder, ast.Call) and top in holder.args:
+        handoffs.append((holder, top))
+    if not handoffs:
+        return False
+    for call, argument in handoffs:
+        if not isinstance(call.func, ast.Name) or any(isinstance(a, ast.Starred) for a in call.args) or any(
+                k.arg is None for k in call.keywords):
+            return False
+        defs = [st for other in ctx.cells for st in (_parsed(other) or ast.Module([], [])).body
+                if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)) and st.name == call.func.id]
+        parameters = _parameters(defs[0]) if len(defs) == 1 else []
+        position = call.args.index(argument)
+        if position >= len(parameters) or not accepts(defs[0], parameters[position], _literal_shape(top, node), (ca.cell.index, call.lineno)):
+            return False
+    if name is None:
+        return True
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    if any(ref.name == name for other in ctx.cells for ref in other.facts.deferred_reads):
+        return False  # a function reads the global: it may run later
+    for other in ctx.cells:
+        if other.cell.index <= ca.cell.index or not word.search(other.cell.source):
+            continue
+        if any(word.search(m.args) for m in other.magics):
+            return False
+        below = _parsed(other)
+        first = next((st for st in (below.body if below else []) if any(
+            isinstance(n, ast.Name) and n.id == name for n in walk_nodes(st))), None)
+        if below is None or first is None:
+            return False
+        if not (isinstance(first, ast.Assign) and len(first.targets) == 1 and isinstance(first.targets[0], ast.Name)
+                and first.targets[0].id == name and not any(isinstance(n, ast.Name) and n.id == name for n in walk_nodes(first.value))):
+            return False
+        return True  # bound anew: the cells below read the new object
+    return True
+
+
+# Builtins that only count, pair up, show or inspect the objects they are given (the pairing ones
+# return the same objects): a model passed to them is neither fitted nor kept.
+_INERT_BUILTINS = frozenset({"len", "enumerate", "zip", "reversed", "list", "tuple", "iter", "sorted", "print", "str",
+                             "repr", "type", "isinstance", "id", "format"})
+
+# What a value may hold, for `_fits_only_one_column`: `_OTHER` (not the model, nor anything holding
+# it), `_MODEL` (may be or hold it), ("tuple", (shape, …)) by position, ("list", shape) of every element.
+_OTHER, _MODEL = "other", "model"
+
+
+def _holds_model(shape: Any) -> bool:
+    if shape == _MODEL:
+        return True
+    if isinstance(shape, tuple) and shape[0] == "tuple":
+        return any(_holds_model(s) for s in shape[1])
+    return isinstance(shape, tuple) and shape[0] == "list" and _holds_model(shape[1])
+
+
+def _join_shapes(a: Any, b: Any) -> Any:
+    if a is None or a == b:
+        return b
+    if isinstance(a, tuple) and isinstance(b, tuple) and a[0] == b[0] == "tuple" and len(a[1]) == len(b[1]):
+        return ("tuple", tuple(_join_shapes(x, y) for x, y in zip(a[1], b[1])))
+    if isinstance(a, tuple) and isinstance(b, tuple) and a[0] == b[0] == "list":
+        return ("list", _join_shapes(a[1], b[1]))
+    return _MODEL if _holds_model(a) or _holds_model(b) else _OTHER
+
+
+def _element_shape(shape: Any) -> Any:
+    if isinstance(shape, tuple) and shape[0] == "list":
+        return shape[1]
+    if isinstance(shape, tuple) and shape[0] == "tuple":
+        joined = None
+        for s in shape[1]:
+            joined = _join_shapes(joined, s)
+        return _OTHER if joined is None else joined
+    return shape
+
+
+def _literal_shape(expr: ast.AST, model: ast.AST) -> Any:
+    """The shape of the cell's literal `expr` holding the tree `model` (its other elements are other values)."""
+    if expr is model:
+        return _MODEL
+    if isinstance(expr, ast.Tuple):
+        return ("tuple", tuple(_literal_shape(e, model) for e in expr.elts))
+    if isinstance(expr, ast.List):
+        joined = None
+        for e in expr.elts:
+            joined = _join_shapes(joined, _literal_shape(e, model))
+        return ("list", _OTHER if joined is None else joined)
+    return _OTHER
+
+
+def _model_fits(function: ast.FunctionDef | ast.AsyncFunctionDef, parameter: str, given: Any) -> list[ast.Call] | None:
+    """The `fit(…)` calls by which the notebook's `function` fits the model its `parameter` holds
+    (`given`: the model, or the shape of the list and tuple literal holding it), or None when the
+    model may go or change anywhere else. What each name may hold follows the literal's positions
+    through loops, unpacking and assignments (`for n, (name, estimator) in enumerate(estimators)`:
+    only `estimator` is the model, `name` its label), and `m.fit(…)` returns the model. None when
+    it is passed to a call other than an inert builtin (`cross_val_score(estimator, X, y)`,
+    `clone`), its `set_params`/`partial_fit`/`fit_transform` is called or an attribute of it set
+    (`estimator.max_depth = d`), it is stored into an attribute or item, returned or yielded, the
+    function has a `global` statement or names a tree option. Reading its attributes or calling
+    its other methods (`predict`, `score`) is fine. Not covered: a function that hands the model
+    to another of the notebook's functions (not followed)."""
+    if parameter not in _parameters(function):
+        return None
+    nodes = list(ast.walk(function))
+    for n in nodes:
+        if isinstance(n, (ast.Global, ast.Nonlocal)):
+            return None
+        if isinstance(n, ast.Constant) and n.value in _TREE_RANDOM_OPTIONS:
+            return None
+        if isinstance(n, ast.keyword) and n.arg in _TREE_RANDOM_OPTIONS:
+            return None
+    env: dict[str, Any] = {parameter: given}
+
+    def shape(e: ast.AST | None) -> Any:
+        if e is None or isinstance(e, (ast.Constant, ast.Attribute, ast.Lambda, ast.JoinedStr)):
+            return _OTHER  # (an attribute of the model, `estimator.tree_`, is not the model)
+        if isinstance(e, ast.Name):
+            return env.get(e.id, _OTHER)
+        if isinstance(e, ast.NamedExpr):
+            return shape(e.value)
+        if isinstance(e, ast.Tuple):
+            return ("tuple", tuple(shape(x) for x in e.elts))
+        if isinstance(e, ast.List):
+            return ("list", _element_of(e.elts) if e.elts else _OTHER)
+        if isinstance(e, ast.Subscript):
+            value = shape(e.value)
+            if isinstance(value, tuple) and value[0] == "tuple" and isinstance(e.slice, ast.Constant) and isinstance(
+                    e.slice.value, int) and -len(value[1]) <= e.slice.value < len(value[1]):
+                return value[1][e.slice.value]
+            return value if isinstance(e.slice, ast.Slice) else _element_shape(value)
+        if isinstance(e, ast.Call):
+            if isinstance(e.func, ast.Attribute):
+                return shape(e.func.value) if e.func.attr == "fit" else _OTHER  # (`fit` returns the model)
+            if isinstance(e.func, ast.Name) and e.func.id == "enumerate" and e.args:
+                return ("list", ("tuple", (_OTHER, _element_shape(shape(e.args[0])))))
+            if isinstance(e.func, ast.Name) and e.func.id == "zip":
+                return ("list", ("tuple", tuple(_element_shape(shape(a)) for a in e.args)))
+            if isinstance(e.func, ast.Name) and e.func.id in ("reversed", "list", "tuple", "iter", "sorted") and e.args:
+                return ("list", _element_shape(shape(e.args[0])))
+            return _OTHER  # (its arguments are checked below)
+        return _MODEL if any(_holds_model(shape(c)) for c in ast.iter_child_nodes(e)) else _OTHER
+
+    def _element_of(elts: list[ast.expr]) -> Any:
+        joined = None
+        for x in elts:
+            joined = _join_shapes(joined, shape(x))
+        return joined
+
+    escaped = False
+
+    def bind(target: ast.AST, value: Any) -> bool:
+        nonlocal escaped
+        if isinstance(target, ast.Name):
+            old = env.get(target.id)
+            env[target.id] = _join_shapes(old, value)
+            return env[target.id] != old
+        if isinstance(target, (ast.Tuple, ast.List)):
+            changed = False
+            for i, t in enumerate(target.elts):
+                if isinstance(value, tuple) and value[0] == "tuple" and len(value[1]) == len(target.elts):
+                    part = value[1][i]
+                elif isinstance(t, ast.Starred):
+                    part = _MODEL if _holds_model(value) else _OTHER
+                else:
+                    part = _element_shape(value)
+                changed |= bind(t.value if isinstance(t, ast.Starred) else t, part)
+            return changed
+        if _holds_model(value):
+            escaped = True  # kept in an attribute or item of something the function does not own
+        return False
+
+    changed = True
+    while changed and not escaped:
+        changed = False
+        for n in nodes:
+            if isinstance(n, (ast.For, ast.AsyncFor, ast.comprehension)):
+                changed |= bind(n.target, _element_shape(shape(n.iter)))
+            elif isinstance(n, ast.Assign):
+                value = shape(n.value)
+                for t in n.targets:
+                    changed |= bind(t, value)
+            elif isinstance(n, (ast.AnnAssign, ast.AugAssign, ast.NamedExpr)) and n.value is not None:
+                changed |= bind(n.target, shape(n.value))
+            elif isinstance(n, ast.withitem) and n.optional_vars is not None:
+                changed |= bind(n.optional_vars, shape(n.context_expr))
+    if escaped or any(_holds_model(env.get(p, _OTHER)) for p in _parameters(function) if p != parameter):
+        return None  # (another parameter rebound to the model: its other uses are not this call's)
+    fits: list[ast.Call] = []
+    for n in nodes:
+        if isinstance(n, (ast.Return, ast.Yield, ast.YieldFrom)) and _holds_model(shape(n.value)):
+            return None
+        if isinstance(n, ast.Attribute) and isinstance(n.ctx, (ast.Store, ast.Del)) and _holds_model(shape(n.value)):
+            return None  # (`estimator.max_depth = d`: a sweep changing the model)
+        if not isinstance(n, ast.Call):
+            continue
+        if isinstance(n.func, ast.Attribute) and _holds_model(shape(n.func.value)):
+            if n.func.attr in ("set_params", "partial_fit", "fit_transform", "fit_predict", "__setstate__"):
+                return None
+            if n.func.attr == "fit":
+                fits.append(n)
+        arguments = (*n.args, *(k.value for k in n.keywords))
+        if any(_holds_model(shape(a)) for a in arguments) and not (isinstance(n.func, ast.Name) and n.func.id in _INERT_BUILTINS):
+            return None
+    return fits
+
+
+def _fits_only_one_column(ctx: RuleContext, function: ast.FunctionDef | ast.AsyncFunctionDef, parameter: str,
+                          given: Any, before: tuple[int, int]) -> bool:
+    """Does the notebook's `function` fit the model its `parameter` holds only on a provably
+    one-column X (`X_train[i].reshape(-1, 1)`, `x[:, [j]]`, see `_local_one_column`), and let it go
+    nowhere else (see `_model_fits`)? Fair check 38, items 138, 146."""
+    fits = _model_fits(function, parameter, given)
+    return bool(fits) and all(
+        f.args and not isinstance(f.args[0], ast.Starred) and _local_one_column(ctx, function, f.args[0], before) for f in fits)
+
+
+def _refits_in_repetitions(function: ast.FunctionDef | ast.AsyncFunctionDef, parameter: str, given: Any) -> bool:
+    """Does the notebook's `function` fit the model its `parameter` holds only inside loops over
+    `range(…)` that collect each pass's result (an item stored into, or `append` to, or a `+=` into a
+    name the loop does not bind), letting it go nowhere else (see `_model_fits`): the same model
+    refitted as repeated trials (fair check 38, item 143: `plot_simulation` refits each estimator
+    on 500 simulated training sets, `y_predict[:, i] = estimator.predict(…)`, to measure its
+    variance). A hyperparameter the loop sets (`estimator.max_depth = d`) is a sweep: `_model_fits`
+    refuses it."""
+    fits = _model_fits(function, parameter, given)
+    if not fits:
+        return False
+    loops = [n for n in ast.walk(function) if isinstance(n, ast.For) and isinstance(n.iter, ast.Call)
+             and isinstance(n.iter.func, ast.Name) and n.iter.func.id == "range"]
+
+    def collects(loop: ast.For) -> bool:
+        inner = [n for b in loop.body for n in ast.walk(b)]
+        own = {n.id for n in inner if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)} | {
+            n.id for n in ast.walk(loop.target) if isinstance(n, ast.Name)}
+        plain = {t.id for n in inner if isinstance(n, (ast.Assign, ast.AnnAssign, ast.For, ast.NamedExpr, ast.comprehension))
+                 for target in (getattr(n, "targets", None) or [n.target]) for t in ast.walk(target) if isinstance(t, ast.Name)}
+        for n in inner:
+            if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store) and isinstance(n.value, ast.Name) and n.value.id not in own:
+                return True
+            if (isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "append"
+                    and isinstance(n.func.value, ast.Name) and n.func.value.id not in own):
+                return True
+            if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name) and n.target.id not in plain:
+                return True
+        return False
+
+    return all(any(loop.lineno <= f.lineno <= (loop.end_lineno or loop.lineno) and collects(loop) for loop in loops) for f in fits)
 
 
 def _local_one_column(
@@ -9029,6 +9438,42 @@ def seeded_in_own_cell(numpy_seeds: list[SeedCall], ca: CellAnalysis, line: int,
     return seeded_above is not None and seeded_above.ca is ca and not seeded_above.call.in_function and not in_function
 
 
+def _seeded_before(numpy_seeds: list[SeedCall], ca: CellAnalysis, line: int) -> bool:
+    """Does a top-level NumPy seed run before (cell, line) in the notebook's order?"""
+    return any((seed.ca.cell.index, seed.call.line) < (ca.cell.index, line) and not seed.call.in_function for seed in numpy_seeds)
+
+
+def _refitted_as_trials(ctx: RuleContext, ca: CellAnalysis, call: CallFact) -> list[str]:
+    """The model `call` builds at the top level of its cell reaches only the notebook's functions
+    that refit it as repeated trials (`_handed_only_to` with `_refits_in_repetitions`): `estimators =
+    [("AdaBoost", AdaBoostRegressor())]`, then `plot_simulation(estimators)`, whose loop refits it
+    on 500 simulated training sets (fair check 38, item 143). The names of those functions, or none."""
+    tree = _parsed(ca)
+    node = _call_node(ca, tree, call) if tree is not None else None
+    if tree is None or node is None:
+        return []
+    parents = _parent_map(tree)
+    # An estimator given to an ensemble (`BaggingRegressor(base_estimator=DecisionTreeRegressor())`)
+    # is refitted through it: the ensemble is the model followed.
+    while True:
+        parent = parents.get(node)
+        if isinstance(parent, ast.keyword):
+            parent = parents.get(parent)
+        elif not (isinstance(parent, ast.Call) and node in parent.args):
+            break
+        if not (isinstance(parent, ast.Call) and ctx.facts.resolve(dotted_name(parent.func)).startswith("sklearn.")):
+            return []
+        node = parent
+    names: list[str] = []
+
+    def accepts(function: ast.FunctionDef | ast.AsyncFunctionDef, parameter: str, given: Any, before: tuple[int, int]) -> bool:
+        if function.name not in names:
+            names.append(function.name)
+        return _refits_in_repetitions(function, parameter, given)
+
+    return names if _handed_only_to(ctx, ca, tree, node, parents, accepts) else []
+
+
 _SHOWS = frozenset({"print", "display"})
 
 
@@ -9037,8 +9482,9 @@ def _repetition_loop(ca: CellAnalysis, call: CallFact) -> ast.For | None:
     module level, or in the body of a module-level def (fair check 33, item 107: `def score(X, y,
     model, n=10)`'s loop of splits). Its target is read nowhere in its body but by `print`/`display`
     (a progress line `print(i, end=' ')`, items 111, 115, 126: a repetition, not a sweep over values),
-    and its body appends to a list bound outside it (`scores_list.append(…)`) or prints or displays
-    a value it computes (`print(rf.score(X_test, y_test))`, items 113, 116: each trial shown).
+    and its body appends to a list bound outside it (`scores_list.append(…)`), adds into a total no
+    statement of the loop assigns otherwise (`cvscore += …`, fair check 38, item 136: the mean of 9
+    reshuffled cross-validations), or prints or displays a value it computes (`print(rf.score(X_test, y_test))`, items 113, 116: each trial shown).
     The outermost loop holding the call is the one judged. None otherwise."""
     tree = _parsed(ca)
     if tree is None:
@@ -9060,6 +9506,10 @@ def _repetition_loop(ca: CellAnalysis, call: CallFact) -> ast.For | None:
     if any(isinstance(n, ast.Name) and n.id in targets and isinstance(n.ctx, ast.Load) and id(n) not in shown for n in inner):
         return None
     bound = {n.id for n in inner if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    accumulated = {n.target.id for n in inner if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)}
+    assigned = {t.id for n in inner if not isinstance(n, ast.AugAssign) for target in (
+        getattr(n, "targets", None) or [getattr(n, "target", None)]) if isinstance(target, ast.AST)
+        for t in ast.walk(target) if isinstance(t, ast.Name)}
     collects = any(
         isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "append"
         and isinstance(n.func.value, ast.Name) and n.func.value.id not in bound
@@ -9067,7 +9517,7 @@ def _repetition_loop(ca: CellAnalysis, call: CallFact) -> ast.For | None:
     ) or any(
         isinstance(m, ast.Name) and isinstance(m.ctx, ast.Load) and m.id in bound - targets
         for c in shows for m in ast.walk(c)
-    )
+    ) or bool(accumulated - assigned - targets)  # `cvscore += …` into a total from before the loop (fair check 38, item 136)
     return st if collects else None
 
 
