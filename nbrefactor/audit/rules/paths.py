@@ -8878,6 +8878,12 @@ class SysPathEdit(Rule):
         "from myproject.features import build"
     )
     passing = (
+        # An edit that climbs (`../../pyutils`), as the notebook's last line: no import follows it
+        # (fair check 39, item 67).
+        Example(cells=(
+            "import numpy as np\nimport matplotlib.pyplot as plt\nimport sys\nsys.path.append('../../pyutils')",
+            md("## Notes"),
+        )),
         Example(cells=(
             "import sys\nprint(sys.path)\nfound = [p for p in sys.path if 'site' in p]",
             "import os\nos.path.join('a', 'b')\npath = ['x']\npath.append('y')",
@@ -9136,10 +9142,17 @@ def _relative_folder_unused(ctx: RuleContext, ca: CellAnalysis, call: CallFact, 
     if project is None:
         return False
     looked = next(((names, present) for written, names, present in project.path_entry_modules if written == entry), None)
-    if looked is None or call.method not in ("insert", "append"):
+    if call.method not in ("insert", "append"):
         return False
-    found, present = looked
     line = call.line
+    if looked is None:
+        # A folder not looked at (`../../pyutils`: entries that climb are not): unused only when nothing
+        # after the edit imports or looks a module up (fair check 39, item 67: the notebook's last line).
+        return not any((at.cell.index, imp.line) > (ca.cell.index, line) for at, imp in ctx.facts.imports) and not any(
+            (later.cell.index, c.line) > (ca.cell.index, line) and c.func
+            and resolve_callee(ctx.facts, ctx.catalog, c.func) in _PATH_LOOKUPS
+            for later in ctx.cells for c in later.facts.calls)
+    found, present = looked
     tops: set[str] = set()
     for at, imp in ctx.facts.imports:
         if (at.cell.index, imp.line) <= (ca.cell.index, line):
