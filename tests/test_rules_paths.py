@@ -360,7 +360,7 @@ def test_sys_path_reads_are_not_edits():
 
 
 def test_sys_path_edit_inside_a_function_is_reported():
-    cells = ("import sys\ndef setup():\n    sys.path.insert(0, '..')",)
+    cells = ("import sys\ndef setup():\n    sys.path.insert(0, '..')", "setup()\nimport helpers")
     (d,) = audit(cells, [SysPathEdit])
     assert (d.location.line, d.message.split("`")[1]) == (3, "sys.path.insert(0, '..')")
 

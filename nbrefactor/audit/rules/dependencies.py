@@ -610,6 +610,26 @@ def _local_label_entry(req: Requirement, manifest: Manifest) -> Optional[tuple[s
             "matches, and the file names no other index (`--extra-index-url`, `--find-links`) where that build is")
 
 
+# `scikit-learn-0.20.0`: a version glued to the name with `-` where `==` was meant. pip reads the
+# whole line as a name (PEP 508 allows digits, dots and hyphens in one), looks for that project, and
+# stops (fair check 39, obs145628/ml-notebooks' requirements.txt). Only where the name before the
+# version is a distribution the catalogue names (`known`), and the line has no specifier of its own.
+_GLUED_VERSION = re.compile(r"^\s*(?P<base>[A-Za-z0-9][A-Za-z0-9._-]*?)-(?P<version>\d+(?:\.\d+)+)\s*$")
+
+
+def _glued_version_entry(req: Requirement, manifest: Manifest, known: frozenset[str]) -> Optional[tuple[str, str]]:
+    """`_UNINSTALLABLE`'s entry for a requirements line `name-1.2.3` whose `name` is a distribution the
+    catalogue knows (`known`, normalised): ("name==1.2.3", why)."""
+    if manifest.kind not in _LOCAL_LABEL_KINDS or req.conda or req.pinned or manifest.other_index:
+        return None
+    match = _GLUED_VERSION.match(_without_comment(req.spec))
+    if match is None or normalise(match["base"]) not in known:
+        return None
+    return (f"{match['base']}=={match['version']}",
+            f"no project on the package index: the version is glued to the name with `-` (pip reads "
+            f"`{match['base']}-{match['version']}` as one name), where `{match['base']}=={match['version']}` was meant")
+
+
 def _uninstallable(req: Requirement, manifest: Manifest) -> Optional[tuple[str, str]]:
     """(the distribution to declare, what the line's name is on the package index) for a manifest line
     whose install fails whatever else the file holds (`_UNINSTALLABLE`); None for any other line, and for
@@ -685,8 +705,13 @@ def _placeholder_note(res, manifests: tuple[Manifest, ...]) -> str:
 def _uninstallable_placeholder(res, manifests: tuple[Manifest, ...]) -> bool:
     """Does a manifest list the distribution only by its placeholder, on a line DEP007 reports (`_uninstallable`)?"""
     placeholder = _PLACEHOLDERS.get(normalise(res.primary))
-    return placeholder is not None and any(r.name == placeholder and _uninstallable(r, m) is not None
-                                           for m in manifests for r in m.requirements)
+    if placeholder is not None and any(r.name == placeholder and _uninstallable(r, m) is not None
+                                       for m in manifests for r in m.requirements):
+        return True
+    # ... or by a line with its version glued on (`scikit-learn-0.20.0`), which DEP007 reports.
+    known = frozenset({normalise(res.primary)})
+    return any(r.name.startswith(normalise(res.primary) + "-") and _glued_version_entry(r, m, known) is not None
+               for m in manifests for r in m.requirements)
 
 
 def _component_uses(uses: tuple, facts: NotebookFacts, manifests: bool) -> tuple[list, dict[int, ComponentStep]]:
@@ -1264,6 +1289,9 @@ class UndeclaredImport(Rule):
         # `pyspark[sql]` installs the pandas and pyarrow a pandas UDF needs (fair check 36, item T-2.4).
         Example(cells=("import pyspark.sql.functions as F\n@F.pandas_udf('double')\ndef plus_one(s):\n    return s + 1",),
                 files={"requirements.txt": "pyspark[sql]==3.5.1\n"}),
+        # `scikit-learn-0.20.0` meant `scikit-learn==0.20.0`: DEP007's finding on the line, the import related
+        # (fair check 39, obs145628/ml-notebooks).
+        Example(cells=("from sklearn.datasets import load_iris",), files={"requirements.txt": "scikit-learn-0.20.0\n"}),
     )
     failing = (
         Example(
@@ -3963,6 +3991,8 @@ def _uninstallable_fix(req: Requirement, real: str) -> str:
     if req.name == "tensorflow-gpu":
         return (f"Replace `{shown}` with `tensorflow==<the version you ran with>` (`tensorflow` has the same GPU support "
                 "since 2.1), or pin `tensorflow-gpu==<the version you ran with>` to a release before 2.12")
+    if "==" in real:
+        return f"Replace `{shown}` with `{real}`"
     return f"Replace `{shown}` with `{real}==<the version you ran with>`"
 
 
@@ -3982,7 +4012,9 @@ class UninstallableRequirement(Rule):
         "when the line admits 2.12.0 (its newest release, an sdist that fails on install; `tensorflow-gpu==2.4.1` "
         "installs); and a line of a requirements file, an environment file's `pip:` list, a Pipfile or a Dockerfile's "
         "`pip install` pinning a local version (`torch==2.5.1+cu124`: the package index holds no version with a local "
-        "label, so no release matches), once per file with its other such lines named (an index that only a README's install command names, `pip "
+        "label, so no release matches), and a requirements line with its version glued to the name (`scikit-learn-0.20.0`, meant "
+        "as `scikit-learn==0.20.0`: pip reads one name, of no project; only where the name before the version is a "
+        "distribution the catalogue knows), the local-version lines once per file with its other such lines named (an index that only a README's install command names, `pip "
         "install -r requirements.txt --index-url …`, is not looked for). The line is reported whether or not the notebook imports that distribution: one failing line stops "
         "`pip install -r` of the whole file, so every notebook of the project lacks its environment. The finding is "
         "located in the manifest (its path and line), once per line however many notebooks of the audit share it, each "
@@ -4041,6 +4073,13 @@ class UninstallableRequirement(Rule):
             files={"requirements.txt": "numpy==1.14.5\nskimage==0.0\n"},
             expect=((None, 2),),
         ),
+        # `scikit-learn-0.20.0`: the version glued to the name with `-` (fair check 39, obs145628/ml-notebooks); the
+        # notebook's sklearn import is related, not also DEP001. Not a name the catalogue does not know (`mytool-1.2`).
+        Example(
+            cells=("import numpy as np\nfrom sklearn.datasets import load_iris",),
+            files={"requirements.txt": "numpy==1.14.5\nscikit-learn-0.20.0\nmytool-1.2\n"},
+            expect=((None, 2),),
+        ),
         # The placeholder `sklearn`, unpinned, for a notebook that imports sklearn (TheAlgorithms/Jupyter's line 10):
         # one finding at the line, the import related (not also DEP001).
         Example(
@@ -4080,9 +4119,15 @@ class UninstallableRequirement(Rule):
         if not manifests:
             return
         found: list[tuple[Manifest, Requirement, tuple[str, str]]] = []
+        known: Optional[frozenset[str]] = None
         for manifest in manifests:
             for req in manifest.requirements:
                 entry = _uninstallable(req, manifest)
+                if entry is None and "-" in req.spec and _GLUED_VERSION.match(_without_comment(req.spec)):
+                    if known is None:
+                        known = frozenset(normalise(str(d)) for names in (ctx.catalog.table("distributions", "import", {}) or {}).values()
+                                          for d in (names if isinstance(names, list) else [names]))
+                    entry = _glued_version_entry(req, manifest, known)
                 if entry is not None:
                     found.append((manifest, req, entry))
         if not found:
@@ -4092,15 +4137,17 @@ class UninstallableRequirement(Rule):
         # Local-label pins of one file (`torch==2.5.1+cu124`, `torchvision==0.20.1+cu124`) have one fix,
         # naming the index that has those builds: one finding at the first, the others named in it.
         local_lines: dict[str, list[tuple[Manifest, Requirement]]] = {}
-        for manifest, req, _ in found:
-            if req.name not in _UNINSTALLABLE:
+        for manifest, req, (real, _) in found:
+            if req.name not in _UNINSTALLABLE and "==" not in real:
                 local_lines.setdefault(manifest.path, []).append((manifest, req))
         for manifest, req, (real, why) in found:
             if (manifest.path, req.line) in seen:
                 continue  # two specs read from one line (a Dockerfile's `pip install pytorch cudf`): its first
             seen.add((manifest.path, req.line))
             others: list[tuple[Manifest, Requirement]] = []
-            if req.name not in _UNINSTALLABLE:
+            if "==" in real:  # a glued version (`_glued_version_entry`): the line meant `real`
+                real_names = {normalise(real.split("==")[0])}
+            elif req.name not in _UNINSTALLABLE:
                 others = [o for o in local_lines[manifest.path] if o[1].line != req.line]
                 seen.update((m.path, r.line) for m, r in others)
                 if others:
