@@ -899,6 +899,8 @@ def analyse_randomness(
                     library = None
                 if library is not None and call.method == "Embedding" and (_preset_embedding(ca, call) or _vectors_set(ca, call)):
                     library = None
+                if library == "tensorflow" and _constant_initialised_layer(ca, call, qualified):
+                    library = None
                 if library == "tensorflow" and qualified.startswith("keras.") and _old_standalone_keras(facts):
                     library = "numpy"
                 if library is not None:
@@ -1226,6 +1228,49 @@ def _preset_embedding(ca: CellAnalysis, call: CallFact) -> bool:
         return False
     text = "\n".join(ca.cell.source.split("\n")[call.line - 1:max(call.line, call.end_line)])
     return _PRESET_EMBEDDING.search(text) is not None
+
+
+# Keras layers whose only draws are their kernel's initial values (`kernel_initializer`, default
+# glorot-uniform) and bias' (`bias_initializer`, default zeros).
+_KERNEL_ONLY_LAYER = re.compile(r"^(?:Dense|Conv[123]D(?:Transpose)?|Convolution[123]D)$")
+# Initialisers that draw nothing, named by a string (`"zeros"`, `"Zeros"`) or called
+# (`keras.initializers.Zeros()`, `Constant(0.5)`, TF1's `tf.zeros_initializer()`).
+_CONSTANT_INITIALISERS = frozenset({"zeros", "zero", "ones", "one", "constant", "identity"})
+_CONSTANT_INITIALISER_CALLS = frozenset({
+    "Zeros", "Ones", "Constant", "Identity", "zeros", "ones", "constant", "identity",
+    "zeros_initializer", "ones_initializer", "constant_initializer", "identity_initializer",
+})
+
+
+def _constant_initialiser(value: ast.expr) -> bool:
+    if isinstance(value, ast.Constant):
+        return isinstance(value.value, str) and value.value.lower() in _CONSTANT_INITIALISERS
+    if isinstance(value, ast.Call):
+        func = value.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        return name in _CONSTANT_INITIALISER_CALLS
+    return False
+
+
+def _constant_initialised_layer(ca: CellAnalysis, call: CallFact, qualified: str) -> bool:
+    """A Keras `Dense`/`Conv2D` built with a constant kernel (`kernel_initializer="zeros"`,
+    `keras.initializers.Zeros()`, `Constant(0.5)`) and a constant bias (default zeros, or
+    `bias_initializer=` a constant one): its weights are not drawn, so it is no draw, and a
+    model of only such layers (and layers that draw nothing) draws nothing (fair check 39, item
+    108: two zero-initialised one-unit regressions fitted on one full batch). Not covered: an
+    initialiser bound to a name first (`init = Zeros()`), passed by position, or through
+    `**kwargs`; layers with other drawn weights (LSTM's recurrent kernel, Embedding)."""
+    if not _KERNEL_ONLY_LAYER.match(qualified.rsplit(".", 1)[-1]) or not call.has_keyword("kernel_initializer"):
+        return False
+    if _has_double_star(call):
+        return False
+    parsed = _parsed(ca)
+    node = _call_node(ca, parsed, call) if parsed is not None else None
+    if node is None:
+        return False
+    given = {k.arg: k.value for k in node.keywords if k.arg}
+    return _constant_initialiser(given["kernel_initializer"]) and (
+        "bias_initializer" not in given or _constant_initialiser(given["bias_initializer"]))
 
 
 def _vectors_set(ca: CellAnalysis, call: CallFact) -> bool:
@@ -6504,6 +6549,15 @@ class UnseededRandom(Rule):
             "def chat():\n    while True:\n        text = input('> ')\n        if text == 'quit':\n            break\n"
             "        print('🤖 : {}'.format(random.choice(replies)))",
             "chat()",
+        )),
+        # Keras layers with constant kernels and biases draw nothing; a model of only them (fit on
+        # one full batch) repeats (fair check 39, item 108).
+        Example(cells=(
+            "import numpy as np\nimport tensorflow as tf\nfrom tensorflow import keras\nX = np.linspace(0, 1, 20).reshape(-1, 1)\ny = 2 * X + 1",
+            "model = keras.Sequential([keras.layers.Dense(1, kernel_initializer='zeros', bias_initializer='Zeros')])\n"
+            "probe = keras.layers.Dense(1, kernel_initializer=keras.initializers.Zeros())\n"
+            "model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=0.005), loss='mse')\nmodel.fit(X, y, epochs=10, verbose=0)\n"
+            "print(model.get_weights())",
         )),
         # TensorFlow 1 variables that draw nothing: given a constant (or seeded) initialiser, of an
         # integer dtype (zeros), or sampled losses given their own sampled values; a BasicLSTMCell
