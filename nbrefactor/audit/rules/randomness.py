@@ -855,11 +855,13 @@ def analyse_randomness(
         return found_classes[0]
 
     unrun = unrun_lines(facts)
+    fallbacks = _fallbacks_never_taken(facts)
     partials = _partial_callees(facts, catalog)
     for ca in facts.cells:
         # Under `if False:` / `if 0 == 1:` (an author's "train it yourself" switch), or in the branch
-        # a switch saved `True`/`False` turns off: never run, no draw.
-        dead = unrun.get(ca.cell.index, frozenset()) | _unused_default_lines(ca, unnamed)
+        # a switch saved `True`/`False` turns off: never run, no draw; nor a def's `if p is None:`
+        # fallback no call takes (`_fallbacks_never_taken`).
+        dead = unrun.get(ca.cell.index, frozenset()) | _unused_default_lines(ca, unnamed) | fallbacks.get(ca.cell.index, set())
         for call in ca.facts.calls:
             qualified = _resolve(facts, call, star_modules, defined, catalog.star_reexports, ca.cell.index, partials)
             shown = call.func or f".{call.method}"
@@ -1038,18 +1040,29 @@ def _never_named(facts: NotebookFacts, first_path: Mapping[str, tuple[Position, 
     never runs (`unrun_lines`: alibi-detect's `else:` of `if load_pretrained:`) is no mention. A
     name mentioned anywhere else keeps the benefit of the doubt the module docstring gives to
     callbacks."""
-    candidates: dict[str, tuple[CellAnalysis, int, int]] = {}
+    # Every module-level definition of each name, in order: a second `def randn_qt` (a cell
+    # redefining the helper) is no mention of the first, nor a call (fair check 39, item 97: two
+    # defs of a helper nothing calls kept its `np.random.rand` among the notebook's draws).
+    candidates: dict[str, list[tuple[CellAnalysis, int, int]]] = {}
+    decorated: set[str] = set()
     for ca in facts.cells:
         tree = None
         for ref in (*ca.facts.functions, *ca.facts.classes):
-            if ref.name in first_path or ref.name in candidates:
+            if ref.name in first_path:
                 continue
             tree = tree or _parsed(ca)
             node = next((st for st in (tree.body if tree else ()) if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
                          and st.name == ref.name and st.lineno <= ref.line <= (st.end_lineno or st.lineno)), None)
-            if node is None or node.decorator_list:
-                continue  # (`@interact def show(…)` runs at once; `@app.route` hands it on)
-            candidates[ref.name] = (ca, min([node.lineno, *(d.lineno for d in node.decorator_list)]), node.end_lineno or node.lineno)
+            if node is None:
+                continue
+            if node.decorator_list:
+                decorated.add(ref.name)  # (`@interact def show(…)` runs at once; `@app.route` hands it on)
+                continue
+            span = (ca, min([node.lineno, *(d.lineno for d in node.decorator_list)]), node.end_lineno or node.lineno)
+            if span not in candidates.setdefault(ref.name, []):
+                candidates[ref.name].append(span)
+    for name in decorated:
+        candidates.pop(name, None)
     if not candidates:
         return frozenset()
     found = set(candidates)
@@ -1060,8 +1073,7 @@ def _never_named(facts: NotebookFacts, first_path: Mapping[str, tuple[Position, 
         for number, name in _name_mentions(ca.cell.source, words):
             if number in dead or name not in found:
                 continue
-            home, start, end = candidates[name]
-            if not (home is ca and start <= number <= end):
+            if not any(home is ca and start <= number <= end for home, start, end in candidates[name]):
                 found.discard(name)
     return frozenset(found)
 
@@ -4594,6 +4606,137 @@ def _flags_left_off(function: ast.FunctionDef | ast.AsyncFunctionDef, trees: lis
     return off
 
 
+def _fallbacks_never_taken(facts: NotebookFacts) -> dict[int, set[int]]:
+    """{cell index: lines} of a module-level def's `if p is None:` fallback (or the `else` of `if p
+    is not None:`) that no call takes: `p` has a None default, the `if` is a statement of the def's
+    body before which nothing rebinds `p`, and every mention of the def's name (outside the lines
+    that never run) is a plain call passing `p` a value that is not None: a literal, or a name the
+    call's cell bound to a literal in the last module-level statement binding it before the call
+    (`start = 2.5` then `gradient_descent(f, 0.001, start=start)`, fair check 39, item 101: the
+    `random.random()` start drawn only when none is given never ran). Not covered: a value of any
+    other expression (a call's result may be None), a call inside a def, `*args`/`**kwargs`."""
+    unrun = unrun_lines(facts)
+    if not any("is None" in ca.cell.source or "is not None" in ca.cell.source for ca in facts.cells):
+        return {}
+    trees = [(ca, cell_python_tree(ca)) for ca in facts.cells if "parameters" not in ca.cell.tags]
+    if any(tree is None for _, tree in trees):
+        return {}
+    skipped = {index: set(lines) for index, lines in unrun.items()}
+    found: dict[int, set[int]] = {}
+    for ca, tree in trees:
+        assert tree is not None
+        for function in tree.body:
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or function.decorator_list:
+                continue
+            arguments = function.args
+            positional = [*arguments.posonlyargs, *arguments.args]
+            nones: dict[str, int | None] = {
+                arg.arg: position
+                for position, (arg, default) in enumerate(zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults),
+                                                          len(positional) - len(arguments.defaults))
+                if isinstance(default, ast.Constant) and default.value is None
+            }
+            nones.update((arg.arg, None) for arg, default in zip(arguments.kwonlyargs, arguments.kw_defaults)
+                         if isinstance(default, ast.Constant) and default.value is None)
+            if not nones:
+                continue
+            tests: list[tuple[ast.If, str, bool]] = []  # (the if, its parameter, whether its body is the fallback)
+            rebound: set[str] = set()
+            for st in function.body:
+                if isinstance(st, ast.If) and isinstance(st.test, ast.Compare) and len(st.test.ops) == 1:
+                    left, op, right = st.test.left, st.test.ops[0], st.test.comparators[0]
+                    if (isinstance(left, ast.Name) and left.id in nones and left.id not in rebound
+                            and isinstance(right, ast.Constant) and right.value is None and isinstance(op, (ast.Is, ast.IsNot))):
+                        tests.append((st, left.id, isinstance(op, ast.Is)))
+                rebound.update(n.id for n in ast.walk(st) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load))
+                rebound.update(n.names[0] for n in ast.walk(st) if isinstance(n, (ast.Global, ast.Nonlocal)))
+            if not tests:
+                continue
+            calls = _plain_calls(function, trees, skipped)
+            if not calls:
+                continue
+            for node, parameter, fallback_in_body in tests:
+                if all(_passes_not_none(call, parameter, nones[parameter], home) for call, home in calls):
+                    for st in node.body if fallback_in_body else node.orelse:
+                        found.setdefault(ca.cell.index, set()).update(range(st.lineno, (st.end_lineno or st.lineno) + 1))
+    return found
+
+
+def _plain_calls(function: ast.FunctionDef | ast.AsyncFunctionDef, trees: list[tuple[CellAnalysis, ast.Module | None]],
+                 skipped: Mapping[int, set[int]]) -> list[tuple[ast.Call, ast.Module]] | None:
+    """The calls `name(…)` that reach a module-level def, with their cell's tree, when every other
+    mention of its name (outside the skipped lines) is a module-level definition of it; else None
+    (as `_flags_left_off` counts: a name passed on may be called any way). A notebook that defines
+    the name again (the next lesson's `gradient_descent`) runs, at its top level, the def last run
+    before the call; a call inside a def could reach either, so then none may be one."""
+    name = function.name
+    word = re.compile(rf"(?<![\w.]){re.escape(name)}\b")
+    definitions: list[tuple[int, int, ast.AST]] = []
+    found: list[tuple[int, ast.Call, ast.Module, bool]] = []
+    for order, (ca, tree) in enumerate(trees):
+        if tree is None:
+            return None
+        dead = skipped.get(ca.cell.index, set())
+        source = ca.cell.source.split("\n")
+        own = [st for st in tree.body if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)) and st.name == name]
+        definitions.extend((order, st.lineno, st) for st in own)
+        top = {id(n) for st in tree.body if not isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda))
+               for n in ast.walk(st)}
+        calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == name
+                 and n.lineno not in dead]
+        mentions = sum(len(word.findall(text)) for number, text in enumerate(source, 1) if number not in dead)
+        if mentions != len(calls) + len(own):
+            return None
+        found.extend((order, call, tree, id(call) in top) for call in calls)
+    chosen: list[tuple[ast.Call, ast.Module]] = []
+    for order, call, tree, at_top in found:
+        if not at_top:
+            if len(definitions) > 1:
+                return None
+            chosen.append((call, tree))
+            continue
+        before = [d for o, line, d in definitions if (o, line) < (order, call.lineno)]
+        if before and before[-1] is function:
+            chosen.append((call, tree))
+    return chosen
+
+
+def _passes_not_none(call: ast.Call, parameter: str, position: int | None, tree: ast.Module) -> bool:
+    """Does `call` pass `parameter` a value that is not None (`_fallbacks_never_taken`)?"""
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+        return False
+    given = next((k.value for k in call.keywords if k.arg == parameter), None)
+    if given is None and position is not None and position < len(call.args):
+        given = call.args[position]
+    if given is None:
+        return False
+
+    def literal(value: ast.expr) -> bool:
+        if isinstance(value, ast.UnaryOp) and isinstance(value.op, (ast.USub, ast.UAdd)):
+            value = value.operand
+        return (isinstance(value, ast.Constant) and value.value is not None) or isinstance(
+            value, (ast.List, ast.Tuple, ast.Dict, ast.Set, ast.JoinedStr))
+
+    if literal(given):
+        return True
+    if not isinstance(given, ast.Name):
+        return False
+    statement = next((st for st in tree.body if st.lineno <= call.lineno <= (st.end_lineno or st.lineno)), None)
+    if statement is None or isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return False  # (a call inside a def runs with whatever the name holds then)
+    binding = None
+    for st in tree.body:
+        if st is statement:
+            break
+        if any(isinstance(n, ast.Name) and n.id == given.id and not isinstance(n.ctx, ast.Load) for n in ast.walk(st)):
+            binding = st
+    if binding is None and any(isinstance(n, ast.Name) and n.id == given.id and not isinstance(n.ctx, ast.Load)
+                               for n in ast.walk(statement)):
+        return False
+    return (isinstance(binding, ast.Assign) and len(binding.targets) == 1 and isinstance(binding.targets[0], ast.Name)
+            and literal(binding.value))
+
+
 def _module_scope_nodes(tree: ast.AST) -> Iterator[tuple[ast.AST, None]]:
     """The nodes of a cell in its module scope: not inside a def, lambda or class body (the def or
     class itself, its decorators and defaults are)."""
@@ -6550,6 +6693,23 @@ class UnseededRandom(Rule):
             "        print('🤖 : {}'.format(random.choice(replies)))",
             "chat()",
         )),
+        # A helper defined twice and never called: its draws never run (fair check 39, item 97).
+        Example(cells=(
+            "import numpy as np\nimport scipy.stats\ndef quantile(x):\n    return scipy.stats.norm.ppf(x)\n"
+            "def randn_qt(size):\n    return np.array([quantile(u) for u in np.random.rand(size)])\n"
+            "print(quantile(np.linspace(0.01, 0.99, 5)))",
+            "def randn_qt(size):\n    return quantile(np.random.rand(size))\nprint(quantile(0.5))",
+        )),
+        # A random start drawn only when none is given, and every call gives one (fair check 39,
+        # item 101); the lesson's next `gradient_descent` is another def, drawing nothing.
+        Example(cells=(
+            "import random\ndef f(x):\n    return (x - 1) ** 2",
+            "def gradient_descent(f, step, start=None, iters=100):\n    if start is None:\n        start = random.random()\n"
+            "    x = start\n    for _ in range(iters):\n        x -= step * 2 * (x - 1)\n    return x\n\n"
+            "start = 2.5\nres = gradient_descent(f, 0.1, start=start)\nprint(res)\nprint(gradient_descent(f, 0.1, -1))",
+            "def gradient_descent(f, x, iters=10):\n    for _ in range(iters):\n        x -= 0.1 * 2 * (x - 1)\n    return x\n"
+            "print(gradient_descent(f, 3.0))",
+        )),
         # Keras layers with constant kernels and biases draw nothing; a model of only them (fit on
         # one full batch) repeats (fair check 39, item 108).
         Example(cells=(
@@ -6683,6 +6843,20 @@ class UnseededRandom(Rule):
             "predictions = Dense(10, activation='softmax')(x)\nmodel = Model(inputs=inputs, outputs=predictions)",
             "model.compile(loss='categorical_crossentropy', optimizer='adam')\nhistory = model.fit(x_train, x_train, epochs=3)",
         ), expect=((3, 4),)),
+        # The random start is taken when a call leaves `start` off, or passes a name a call bound
+        # (the value may be None): reported (fair check 39, item 101 is the case where no call does).
+        Example(cells=(
+            "import random\ndef f(x):\n    return (x - 1) ** 2\n"
+            "def gradient_descent(f, step, start=None, iters=100):\n    if start is None:\n        start = random.random()\n"
+            "    x = start\n    for _ in range(iters):\n        x -= step * 2 * (x - 1)\n    return x",
+            "print(gradient_descent(f, 0.1, start=2.5))\nprint(gradient_descent(f, 0.1))",
+        ), expect=((1, 6),)),
+        Example(cells=(
+            "import random\ndef f(x):\n    return (x - 1) ** 2\n"
+            "def gradient_descent(f, step, start=None, iters=100):\n    if start is None:\n        start = random.random()\n"
+            "    x = start\n    for _ in range(iters):\n        x -= step * 2 * (x - 1)\n    return x",
+            "s = pick_start()\nprint(gradient_descent(f, 0.1, start=s))",
+        ), expect=((1, 6),)),
         # torchtext's legacy BucketIterator with shuffle=True shuffles from a snapshot of Python's
         # `random` state taken when it is built (fair check 23); shuffle=False draws nothing.
         Example(cells=(
