@@ -5450,6 +5450,82 @@ class _CheckFlow:
         self.failed = self.failed or inner.failed
         self.asserted = self.asserted or inner.asserted
 
+    joined: frozenset[int] = frozenset()  # ids of the other drawn assignments followed with the draw
+    compared = False  # a shown comparison of two computations read a followed name (`_shown_comparison`)
+
+    def _tracked_value(self, node: ast.AST, tracked: set[str]) -> bool:
+        """Does `node` read a followed name for more than its shape?"""
+        return bool(self.reads(node, tracked)) and not self._shape_only(node, tracked)
+
+    def _fixed(self, node: ast.AST, tracked: set[str]) -> bool:
+        """A value built from literals and the followed values' shapes only (`np.ones(len(L))`,
+        `np.eye(4)`, `0`): what an identity check compares with (`tdist(np.diag(L), np.ones(len(L)))`,
+        an LDL factor's unit diagonal). A name other than a followed one read for its shape, or the
+        module of a called function (`np` of `np.ones`), may be anything (data, a result)."""
+        callees = {id(n) for call in ast.walk(node) if isinstance(call, ast.Call)
+                   for n in ast.walk(call.func) if isinstance(n, ast.Name)}
+        if any(isinstance(n, ast.Name) and n.id not in tracked and id(n) not in callees for n in ast.walk(node)):
+            return False
+        return not self._tracked_value(node, tracked)
+
+    def _difference(self, node: ast.AST, tracked: set[str]) -> bool:
+        """`a - b`, both computed from the followed values, or a comparison of two such."""
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub):
+            return self._tracked_value(node.left, tracked) and self._tracked_value(node.right, tracked)
+        return self._comparison(node, tracked)
+
+    def _comparison(self, node: ast.AST, tracked: set[str]) -> bool:
+        """A distance or closeness of two computations from the followed values: `tdist(mine, ref)`,
+        `np.allclose(a, b)` (both read them; or one is a difference `L - np.tril(L)` and the other
+        reads them for their shape at most, `np.zeros(A.shape)`; or one reads them and the other is
+        `_fixed`, `np.ones(len(L))`), or a norm, absolute value or
+        maximum of a difference (`np.linalg.norm(a - b)`, `np.abs(a - b).max()`, `(a - b).abs().max()`)."""
+        if not isinstance(node, ast.Call) or any(k.arg is None for k in node.keywords) or any(isinstance(a, ast.Starred) for a in node.args):
+            return False
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if name in _CLOSENESS_CALLS and len(node.args) >= 2:
+            a, b = node.args[:2]
+            if any(self._tracked_value(extra, tracked) for extra in (*node.args[2:], *(k.value for k in node.keywords))):
+                return False
+            return ((self._tracked_value(a, tracked) and self._tracked_value(b, tracked))
+                    or (self._difference(a, tracked) and not self._tracked_value(b, tracked))
+                    or (self._difference(b, tracked) and not self._tracked_value(a, tracked))
+                    or (self._tracked_value(a, tracked) and self._fixed(b, tracked))
+                    or (self._tracked_value(b, tracked) and self._fixed(a, tracked)))
+        if name in _DISTANCE_CALLS:
+            if any(self._tracked_value(k.value, tracked) for k in node.keywords):
+                return False
+            if isinstance(func, ast.Attribute) and not node.args and self._difference(func.value, tracked):
+                return True  # `(a - b).abs().max()`, `np.abs(a - b).max()`
+            return len(node.args) == 1 and self._difference(node.args[0], tracked)
+        return False
+
+    def _shown_comparison(self, value: ast.expr, tracked: set[str]) -> bool:
+        """Is `value` a comparison (`_comparison`), or a print/display of comparisons (formatted,
+        with other arguments reading the followed values for their shape at most)? Such a check
+        of an implementation against a reference shows how close two computations from the same
+        draws are, which holds for any draw, as an `assert` of it would (fair check 39, items 86,
+        87, 92, 103, 107: `print(metrics.tdist(mine, torch_ref))`)."""
+        if self._comparison(value, tracked):
+            return True
+        if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in _DISPLAY_CALLS):
+            return False
+        shown = False
+        parts: list[ast.expr] = [*value.args, *(k.value for k in value.keywords)]
+        while parts:
+            part = parts.pop()
+            if isinstance(part, ast.JoinedStr):
+                parts.extend(v.value for v in part.values if isinstance(v, ast.FormattedValue))
+            elif (isinstance(part, ast.Call) and isinstance(part.func, ast.Attribute) and part.func.attr == "format"
+                  and isinstance(part.func.value, ast.Constant)):
+                parts.extend((*part.args, *(k.value for k in part.keywords)))
+            elif self._comparison(part, tracked):
+                shown = True
+            elif self._tracked_value(part, tracked):
+                return False
+        return shown
+
     inside = False  # following a helper's body: its `return` hands the value back to the call
     own: frozenset[str] = frozenset()  # the helper's own locals (not its parameters)
 
@@ -5478,20 +5554,29 @@ class _CheckFlow:
             if _grown_object(st) in tracked:
                 return tracked  # `model.add(Dense(10))` on the followed model: it grows, still followed
             if self.reads(st.value, tracked) and not self._shown_shapes(st.value, tracked):
-                self.failed = True
+                if self._shown_comparison(st.value, tracked):
+                    self.compared = True
+                else:
+                    self.failed = True
             return tracked
         if isinstance(st, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             targets = st.targets if isinstance(st, ast.Assign) else [st.target]
             names: set[str] = set()
             plain = True
             for target in targets:
-                for element in (target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]):
+                elements = [target]
+                while elements:  # (`tout, (th_n, tc_n) = lstm(tx)`: nested tuples of names are plain)
+                    element = elements.pop()
                     element = element.value if isinstance(element, ast.Starred) else element
-                    if isinstance(element, ast.Name):
+                    if isinstance(element, (ast.Tuple, ast.List)):
+                        elements.extend(element.elts)
+                    elif isinstance(element, ast.Name):
                         names.add(element.id)
                     else:
                         plain = False
             value_reads = bool(self.reads(st.value, tracked)) if st.value is not None else False
+            if value_reads and plain and not isinstance(st, ast.AugAssign) and self._shape_only(st.value, tracked):
+                value_reads = False  # `n = len(A)`: a size, not the drawn values (fair check 39, item 92)
             if not plain:
                 if value_reads or any(self.reads(t, tracked) for t in targets):
                     # Stored into an object (`df["noise"] = …`, `x.data *= 2`): the object is followed
@@ -5504,7 +5589,7 @@ class _CheckFlow:
                         if value_reads and any(isinstance(n, ast.Call) and _USING_METHOD.match(_called_name(n)) for n in ast.walk(st.value)):
                             self.failed = True
                 return tracked
-            if isinstance(st, ast.AugAssign) and names & tracked:
+            if isinstance(st, ast.AugAssign) and names & tracked or id(st) in self.joined:
                 value_reads = True
             if value_reads:
                 for n in ast.walk(st.value):
@@ -5547,8 +5632,21 @@ class _CheckFlow:
                 joined |= self.block(handler.body, set(tracked | body), False)
             joined |= self.block(st.orelse, set(body), False)
             return self.block(st.finalbody, joined, False)
-        if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            inner = _function_locals(st) if not isinstance(st, ast.ClassDef) else set()
+        if isinstance(st, ast.ClassDef):
+            # A method's own locals and parameters (`def forward(self, x, h)`) are not the followed
+            # names (fair check 39, item 103: `class MyRNN` below a check's `h` and `x`).
+            for part in (*st.bases, *st.keywords, *st.decorator_list, *st.body):
+                if isinstance(part, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    inner = _function_locals(part)
+                    reads = any(isinstance(n, ast.Name) and n.id in tracked and n.id not in inner for n in ast.walk(part))
+                else:
+                    reads = any(isinstance(n, ast.Name) and n.id in tracked for n in ast.walk(part))
+                if reads:
+                    self.failed = True
+                    break
+            return tracked
+        if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            inner = _function_locals(st)
             if any(isinstance(n, ast.Name) and n.id in tracked and n.id not in inner for n in ast.walk(st)):
                 self.failed = True
             return tracked
@@ -5563,6 +5661,12 @@ class _CheckFlow:
         if self.reads(st, tracked):
             self.failed = True
         return tracked
+
+
+# Calls that tell how close two arrays are (`metrics.tdist`, a study repository's distance helper),
+# and calls that reduce a difference to its size (`_CheckFlow._comparison`).
+_CLOSENESS_CALLS = frozenset({"tdist", "allclose", "isclose", "array_equal", "array_equiv", "dist"})
+_DISTANCE_CALLS = frozenset({"norm", "abs", "fabs", "absolute", "max", "amax"})
 
 
 # Methods that put their argument into the object they are called on: a Keras `Sequential`'s
@@ -5621,9 +5725,12 @@ def _checked_or_replaced(facts: NotebookFacts, draws: Iterable[Draw]) -> frozens
             continue
         statement = parsed.body[index]
         grown = _grown_object(statement)
+        filled = _filled_in_loop(statement, call.line)
+        if filled is not None:
+            grown, statement = filled, _filled_statement(statement, call.line)
         if grown is None and (not isinstance(statement, (ast.Assign, ast.AnnAssign)) or statement.value is None):
             continue
-        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target] if isinstance(statement, ast.AnnAssign) else []
+        targets = statement.targets if isinstance(statement, ast.Assign) and filled is None else [statement.target] if isinstance(statement, ast.AnnAssign) else []
         names: set[str] = {grown} if grown is not None else set()
         for target in targets:
             for element in (target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]):
@@ -5648,6 +5755,12 @@ def _checked_or_replaced(facts: NotebookFacts, draws: Iterable[Draw]) -> frozens
         if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in functions for n in walk_nodes(statement.value)):
             continue  # `x = make_batch(torch.randn(…))`: the notebook's own function takes the draw itself
         flow = _CheckFlow(functions, helpers)
+        # The cell's other drawn assignments below it are followed with it (`b = np.random.randn(5)`
+        # after `A = …`): `tdist(A @ x, b)` compares two computations from the same draws.
+        flow.joined = frozenset(
+            id(parsed.body[i]) for other in draws if other.ca is ca and other.call.line > call.line
+            and (i := statement_index_at(parsed.body, other.call.line)) is not None and i > index
+            and isinstance(parsed.body[i], ast.Assign) and not _grown_object(parsed.body[i]))
         tracked = flow.block(parsed.body[index + 1:], set(names), True)
         if any(m.line > call.line and m.args and tracked & set(_IDENTIFIER.findall(m.args)) for m in ca.magics):
             flow.failed = True
@@ -5665,9 +5778,29 @@ def _checked_or_replaced(facts: NotebookFacts, draws: Iterable[Draw]) -> frozens
                     flow.failed = True
                 continue
             tracked = flow.block(other_tree.body, tracked, True)
-        if not flow.failed and (flow.asserted or flow.cut):
+        if not flow.failed and (flow.asserted or flow.compared or flow.cut):
             found.add((ca.cell.index, call.line, call.column))
     return frozenset(found)
+
+
+def _filled_statement(loop: ast.stmt, line: int) -> ast.Assign:
+    """The assignment of `_filled_in_loop`'s loop."""
+    assert isinstance(loop, (ast.For, ast.AsyncFor))
+    return next(st for st in loop.body if isinstance(st, ast.Assign) and st.lineno <= line <= (st.end_lineno or st.lineno))
+
+
+def _filled_in_loop(statement: ast.stmt, line: int) -> str | None:
+    """The array a module-level `for` fills with the draw on `line`, when its body only stores into
+    it (`for i in range(B): x[:lengths[i], i, :] = np.random.randn(lengths[i], D)`): the draw is
+    followed as that array from after the loop (fair check 39, item 103)."""
+    if not isinstance(statement, (ast.For, ast.AsyncFor)) or statement.orelse or len(statement.body) != 1:
+        return None
+    st = statement.body[0]
+    if not (isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Subscript)
+            and st.lineno <= line <= (st.end_lineno or st.lineno)):
+        return None
+    root = _root_name(st.targets[0])
+    return root or None
 
 
 def _globals_read_by_definitions(facts: NotebookFacts, tree: Callable[[CellAnalysis], ast.Module | None]) -> dict[str, frozenset[str]]:
@@ -6693,6 +6826,19 @@ class UnseededRandom(Rule):
             "        print('🤖 : {}'.format(random.choice(replies)))",
             "chat()",
         )),
+        # Random inputs of checks that print how close the notebook's implementation is to a
+        # reference (a distance, `allclose`, an identity against a fixed array), not assert it;
+        # a later cell's class whose methods have their own `x`, `h` (fair check 39, items 92, 103).
+        Example(cells=(
+            "import numpy as np\nimport torch\nimport metrics\ndef cholesky(A):\n    n = len(A)\n    L = np.zeros((n, n))\n"
+            "    for j in range(n):\n        L[j, j] = np.sqrt(A[j, j] - np.sum(L[j, :j] ** 2))\n    return L",
+            "A = np.random.randn(5, 5)\nA = A @ A.T\nb = np.random.randn(5)\nL = cholesky(A)\nprint(metrics.tdist(L @ L.T, A))\n"
+            "print(metrics.tdist(L - np.tril(L), np.zeros(A.shape)), np.allclose(np.diag(L) > 0, 1))\n"
+            "x = np.linalg.solve(L @ L.T, b)\nprint('residual: {}'.format(np.linalg.norm(A @ x - b)))",
+            "h = np.zeros((4, 3))\nfor i in range(4):\n    h[i, :] = np.random.randn(3)\nth = torch.tanh(torch.from_numpy(h))\n"
+            "np.abs(np.tanh(h) - th.numpy()).max()",
+            "class MyRNN:\n    def forward(self, x, h):\n        return np.tanh(x + h)",
+        )),
         # A helper defined twice and never called: its draws never run (fair check 39, item 97).
         Example(cells=(
             "import numpy as np\nimport scipy.stats\ndef quantile(x):\n    return scipy.stats.norm.ppf(x)\n"
@@ -6843,6 +6989,16 @@ class UnseededRandom(Rule):
             "predictions = Dense(10, activation='softmax')(x)\nmodel = Model(inputs=inputs, outputs=predictions)",
             "model.compile(loss='categorical_crossentropy', optimizer='adam')\nhistory = model.fit(x_train, x_train, epochs=3)",
         ), expect=((3, 4),)),
+        # A check that prints a value of the draws beside the distance (the loss itself), or the
+        # distance of a drawn value to data, shows the draws: reported.
+        Example(cells=(
+            "import numpy as np\nimport torch\nimport metrics\nx = np.random.randn(12, 7)\ntx = torch.from_numpy(x)\n"
+            "print(x.sum(), metrics.tdist(x.sum(), tx.sum().numpy()))",
+        ), expect=((1, 4),)),
+        Example(cells=(
+            "import numpy as np\nimport metrics\ny_test = np.load('y.npy')\nw = np.random.randn(3)\n"
+            "print(metrics.tdist(w @ np.ones((3, 4)), y_test))",
+        ), expect=((1, 4),)),
         # The random start is taken when a call leaves `start` off, or passes a name a call bound
         # (the value may be None): reported (fair check 39, item 101 is the case where no call does).
         Example(cells=(
