@@ -2841,6 +2841,8 @@ def _unread_time_cells(facts: NotebookFacts) -> frozenset[int]:
 
 # Calls that shuffle their argument in place: a bare `random.shuffle(items)` changes `items`.
 _IN_PLACE_DRAWS = frozenset({"shuffle"})
+# NumPy's methods that write their argument into the array they are called on (`x.fill(v)`).
+_FILL_METHODS = frozenset({"fill"})
 # Method draws that only return a value (pandas' `df.sample(n)`, a frozen SciPy distribution's
 # `dist.rvs(10)`); the others act on their
 # receiver (`learn.fine_tune(1)` trains, `t.uniform_()` fills `t`, `ds.shuffle(n)` is a pipeline).
@@ -3428,12 +3430,13 @@ class _ShownFlow:
             return args_tainted or receiver_tainted
         method = func.attr if isinstance(func, ast.Attribute) else ""
         local_root = self._root(receiver) if receiver is not None else None
-        if (method.endswith("_") and not method.startswith("_") and local_root is not None
+        if (((method.endswith("_") and not method.startswith("_")) or method in _FILL_METHODS) and local_root is not None
                 and (local_root in self.locals if self.function is not None else local_root not in self.facts.aliases)
                 and (args_tainted or receiver_tainted or ctrl)):
             # `out[i].masked_fill_(mask, colour[i])`: an in-place method (PyTorch's trailing `_`)
             # writes the value into an array local to the function, which is followed; so is a
-            # module-level tensor written so (`y.add_(x)` in a PyTorch tour, fair check 29, item 147).
+            # module-level tensor written so (`y.add_(x)` in a PyTorch tour, fair check 29, item 147);
+            # and NumPy's `x.fill(np.random.randint(-10, 10))` (fair check 39, item 96).
             self.tainted.add(local_root)
             return False
         if receiver_tainted and self.layout and (method in _LAYOUT_METHODS or method in _CLUSTER_LABEL_METHODS):
@@ -6825,6 +6828,11 @@ class UnseededRandom(Rule):
             "def chat():\n    while True:\n        text = input('> ')\n        if text == 'quit':\n            break\n"
             "        print('🤖 : {}'.format(random.choice(replies)))",
             "chat()",
+        )),
+        # A drawn number written into an example array in place, then only printed (fair check 39,
+        # item 96's note).
+        Example(cells=(
+            "import numpy as np\nx = np.zeros((2, 2))\nx.fill(np.random.randint(-10, 10))\nprint(x, x[x > 0])",
         )),
         # Random inputs of checks that print how close the notebook's implementation is to a
         # reference (a distance, `allclose`, an identity against a fixed array), not assert it;
