@@ -8043,6 +8043,14 @@ class MissingRandomState(Rule):
         "clf = RandomForestClassifier(n_estimators=200, random_state=SEED)"
     )
     passing = (
+        # A split of data the cell draws unseeded from NumPy's global state (RND001's finding): only
+        # RND001's seed makes the cell repeat, and it covers the split too (fair check 39, items 110, 111).
+        Example(cells=(
+            "import numpy as np\nfrom sklearn.model_selection import train_test_split",
+            "X = np.random.randn(313, 3) * 2.56 + 3.6\ny = 1.34 * X[:, 0] + 7.89 + 0.01 * np.random.randn(len(X))\n"
+            "X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2)\n"
+            "beta = np.linalg.lstsq(X_train, y_train, rcond=None)[0]\nprint(beta)",
+        )),
         # AdaBoostClassifier over its default depth-1 stumps, or over a shallow best-split tree given
         # inline: its random_state only orders each tree's features, which breaks exact ties only
         # (fair check 34, item 152: 6 seeds, identical predictions at all 12 grid points).
@@ -8258,6 +8266,12 @@ class MissingRandomState(Rule):
         )),
     )
     failing = (
+        # … but not a split of data loaded from a file, nor drawn where RND001 is off or seeded.
+        Example(cells=(
+            "import numpy as np\nimport pandas as pd\nfrom sklearn.model_selection import train_test_split\nnp.random.seed(0)",
+            "X = pd.read_csv('x.csv').values\ny = X[:, 0] + 0.01 * np.random.randn(len(X))\n"
+            "X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2)\nprint(X_train.shape)",
+        ), expect=((2, 3),)),
         # A layout something is computed from stays: clusters found on the t-SNE map, the map's
         # columns summarised, its coordinates printed (fair check 23: only a drawn layout is left out).
         Example(cells=(
@@ -8608,6 +8622,8 @@ class MissingRandomState(Rule):
                     # `X, y = make_classification(…)` read only by `%time clf.fit(X, y)` and a `%%time`
                     # cell: only the timings depend on the draw (fair check 26, rnd002-data-only-feeds-timing).
                     continue
+                if _split_of_unseeded_draws(ctx, ca, call, qualified):
+                    continue  # its data are RND001's unseeded NumPy draws: that seed is the fix (`_split_of_unseeded_draws`)
                 if qualified.startswith("sklearn.") and call.in_function and call.owner in _trial_functions(ctx):
                     continue  # one trial of a repeated experiment: RND001's NumPy seed covers it (related there)
                 # StellarGraph's default state is NumPy's (and Python's) global one, as scikit-learn's is.
@@ -9818,6 +9834,45 @@ def _reset_through_function(
         key=f"env-reset:{env}",
         related=((ca.cell, call.line, call.column),),
     )
+
+
+def _split_of_unseeded_draws(ctx: RuleContext, ca: CellAnalysis, call: CallFact, qualified: str) -> bool:
+    """A module-level `train_test_split(X, y, …)` whose every array is bound above it in its cell
+    from the notebook's unseeded NumPy draws (`X = np.random.randn(313, 3)`, `y = X @ w + 0.01 *
+    np.random.randn(len(X))`), which RND001 reports: the data change on every run whatever
+    `random_state` the split gets, and the split draws from the same global NumPy state, so the
+    one fix that makes the cell repeat, RND001's `np.random.seed(SEED)` at the top, is already
+    given (fair check 39, items 110, 111). Not when RND001 is off, nor for data read from a file
+    or made by a function of the notebook's."""
+    if call.in_function or not qualified.endswith(".train_test_split") or not qualified.startswith("sklearn."):
+        return False
+    if not rule_enabled(ctx.settings, UnseededRandom.code, UnseededRandom.name, UnseededRandom.family.value, ctx.facts.notebook.path):
+        return False
+    arrays = [a for a in call.args if a.position is not None]
+    if not arrays or any(a.name is None for a in arrays) or _has_star(call) or _has_double_star(call):
+        return False
+    unseeded = ctx.shared("randomness.unseeded_numpy", lambda: tuple(
+        (d.ca.cell.index, d.call.line) for d in _unseeded_draws(ctx, _facts(ctx)[1], _facts(ctx)[1].effective_seeds()).get("numpy", ())))
+    drawn_lines = {line for index, line in unseeded if index == ca.cell.index}
+    if not drawn_lines:
+        return False
+    tree = _parsed(ca)
+    if tree is None:
+        return False
+    drawn: set[str] = set()
+    for st in tree.body:
+        if st.lineno >= call.line:
+            break
+        names = {n.id for n in ast.walk(st) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        if not names:
+            continue
+        if (isinstance(st, ast.Assign) and all(isinstance(t, ast.Name) for t in st.targets)
+                and (any(line in drawn_lines for line in range(st.lineno, (st.end_lineno or st.lineno) + 1))
+                     or any(isinstance(n, ast.Name) and n.id in drawn for n in ast.walk(st.value)))):
+            drawn |= names
+        else:
+            drawn -= names  # rebound from something else (a file, a function of the notebook's)
+    return all(a.name in drawn for a in arrays)
 
 
 def seeded_in_own_cell(numpy_seeds: list[SeedCall], ca: CellAnalysis, line: int, in_function: bool) -> bool:
