@@ -7918,7 +7918,7 @@ class MissingRandomState(Rule):
         "of a Gym/Gymnasium environment (`env = gym.make(…)` at the top level) that passes no `seed=` and follows no "
         "`env.seed(n)` (Gymnasium seeds the environment's generator at its first reset, from the OS's entropy without a "
         "seed; later resets continue it, and are not reported; when the notebook unpacks `step` into four values, also on "
-        "an object's own environment (`self.env.step`), or its kernel is older than Python 3.6, it uses gym's API "
+        "an object's own environment (`self.env.step`), the project pins gym below 0.26 (`gym==0.11.0`), or its kernel is older than Python 3.6, it uses gym's API "
         "from before 0.26, and the fix is `env.seed(n)`, as that `reset()` takes no seed; not an environment made only "
         "to be described: when every later read of it is its `observation_space`, `action_space`, `spec`, `metadata`, "
         "`reward_range`, `close` or a reset whose observation is thrown away, it plays no episode; an environment reset only inside the notebook's own function it is handed to, `def evaluate(env, …): … env.reset()` then `evaluate(env, policy)`, at the function's first reset, the call related, when its id is one whose episodes draw from the environment's generator: classic control, Box2D, MuJoCo, Blackjack, Taxi, a slippery FrozenLake; not CliffWalking nor an environment another package registers); SHAP's permutation explainer "
@@ -9602,9 +9602,52 @@ def _old_gym_api(ctx: RuleContext, envs: Mapping[str, CellAnalysis]) -> str | No
                     and isinstance(node.value.func, ast.Attribute) and node.value.func.attr == "step"
                     and _names_an_env(node.value.func.value, envs)):
                 return "`step` returns four values"
+    declared = _declared_gym_before_026(ctx)
+    if declared is not None:
+        return declared
     version = ctx.facts.notebook.language_version
     if _kernel_before_python36(version):
         return f"its kernel is Python {version}, on which no gym with the 0.26 API installs"
+    return None
+
+
+class _EarlierCall(NamedTuple):
+    func: str
+    cell: int
+    line: int
+
+
+def _env_handed_to_unread_code(ctx: RuleContext, env: str, made: CellAnalysis, ca: CellAnalysis, line: int) -> _EarlierCall | None:
+    """The first module-level call after `env` is made and before (`ca`, `line`) that hands `env`
+    to a function the notebook does not define (`rlutils.run_episode(env_cp, …)` of a helper
+    module): its body, not read, may reset the environment."""
+    local = frozenset(d.name for c in ctx.cells for d in (*c.facts.functions, *c.facts.classes))
+    for other in ctx.cells:
+        if other.cell.index < made.cell.index or other.cell.index > ca.cell.index:
+            continue
+        for c in other.facts.calls:
+            if c.in_function or (other is ca and c.line >= line) or not c.func:
+                continue
+            if c.receiver == env or c.func.split(".")[0] in local or c.func in ("print", "display", "len", "type", "isinstance"):
+                continue
+            if any(a.name == env for a in c.args):
+                return _EarlierCall(c.func, other.cell.index, c.line)
+    return None
+
+
+def _declared_gym_before_026(ctx: RuleContext) -> str | None:
+    """The project's manifest pins gym below 0.26 (`gym==0.11.0` in requirements.txt), whose
+    `reset()` takes no seed: `env.seed(n)` is the fix there (fair check 39, recall T-10.6: the fix
+    said `env.reset(seed=SEED)` for a project declaring gym==0.11.0). Only an exact pin (`==`, a
+    conda `=`) of the distribution `gym`; a range says nothing of the version installed."""
+    for manifest in ctx.project.manifests:
+        for requirement in manifest.requirements:
+            if requirement.name != "gym" or not requirement.pinned:
+                continue
+            m = re.search(r"={1,3}\s*v?(\d+)\.(\d+)", requirement.spec)
+            if m is not None and (int(m.group(1)), int(m.group(2))) < (0, 26):
+                where = manifest.path.rsplit("/", 1)[-1] or manifest.path
+                return f"its {where} declares {requirement.spec.strip()}"
     return None
 
 
@@ -9711,7 +9754,9 @@ def _unseeded_env_resets(ctx: RuleContext) -> Iterator[Hit]:
                            f"({old_api}), which seeds the environment from the operating system's "
                            "entropy, so the episodes it plays (random transitions, initial states) change from run to run")
                 fix = (f"Call `{call.receiver}.seed(SEED)` after `gym.make` (and `{call.receiver}.action_space.seed(SEED)` "
-                       "if the notebook samples actions); on gym 0.26+ or Gymnasium, pass seed=SEED to the first reset")
+                       "if the notebook samples actions)")
+                # (a project pinning gym below 0.26 has no seeded reset: fair check 39, recall T-10.6)
+                fix += "; on gym 0.26+ or Gymnasium, pass seed=SEED to the first reset" if _declared_gym_before_026(ctx) is None else ""
             else:
                 message = (f"`{call.receiver}.reset()` is the first reset of the environment `{call.receiver}` and passes "
                            "no seed: Gymnasium then seeds its generator from the operating system's entropy, so the "
@@ -9814,12 +9859,22 @@ def _reset_through_function(
     if _plays_no_episode(ctx, env):
         return None
     through = f"`{call.func}({env}, …)` (cell {ca.cell.index}, line {call.line}) resets the environment `{env}` first, here"
+    earlier = _env_handed_to_unread_code(ctx, env, envs[env], ca, call.line)
+    if earlier is not None:
+        # `rlutils.run_episode(env_cp, …)` in cell 4, from a module the audit does not read, may
+        # reset it before (fair check 39, recall T-10.6): "first, here" is not known.
+        through = (f"`{call.func}({env}, …)` (cell {ca.cell.index}, line {call.line}) resets the environment `{env}` here "
+                   f"(`{earlier.func}({env}, …)`, cell {earlier.cell}, line {earlier.line}, may reset it before, in code not read)")
     if old_api:
         message = (f"{through}, and no `{env}.seed(n)` comes before it: the notebook uses gym's API from before 0.26 "
                    f"({old_api}), which seeds the environment from the operating system's entropy, so the episodes "
                    "it plays (random transitions, initial states) change from run to run")
         fix = (f"Call `{env}.seed(SEED)` after `gym.make` (and `{env}.action_space.seed(SEED)` if the notebook samples "
-               "actions); on gym 0.26+ or Gymnasium, pass seed=SEED to the first reset")
+               "actions)")
+        if _declared_gym_before_026(ctx) is None:
+            fix += "; on gym 0.26+ or Gymnasium, pass seed=SEED to the first reset"
+        else:
+            fix += ", before anything resets it"
     else:
         message = (f"{through}, with no seed: the environment then seeds its generator from the operating system's "
                    "entropy (gym 0.26+ and Gymnasium), so the episodes it plays (random transitions, initial states) change "
