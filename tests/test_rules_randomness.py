@@ -1237,3 +1237,25 @@ def test_rnd001_anchor_skips_a_first_draw_that_only_reaches_a_plot(tmp_path):
         "x = np.random.randn(1000)\nplt.hist(np.cumsum(x))\nplt.show()",
     )
     assert [(f.location.cell, f.location.line) for f in alone] == [(2, 1)]
+
+
+def test_env_reset_fix_follows_declared_old_gym(tmp_path: Path) -> None:
+    """Fair check 39, recall T-10.6: a project pinning gym==0.11.0 (whose `reset()` takes no seed)
+    gets `env.seed(SEED)` without the gym 0.26+ alternative; a call handing the environment to a
+    helper module's function before the notebook's own reset makes "first, here" unknown."""
+    cells = (
+        "import gym\nimport numpy as np\nimport rlutils",
+        "env_cp = gym.make('CartPole-v0')",
+        "scores = rlutils.run_nepisodes(env_cp, None, 10)\nnp.random.seed(0)",
+        "def mc_policy_eval(env, n):\n    total = 0\n    for _ in range(n):\n        s = env.reset()\n"
+        "        done = False\n        while not done:\n            s, r, done, _ = env.step(env.action_space.sample())\n"
+        "            total += r\n    return total\n\nprint(mc_policy_eval(env_cp, 5))",
+    )
+    pinned = run_example(MissingRandomState, Example(cells=cells, files={"requirements.txt": "gym==0.11.0\nnumpy\n"}), tmp_path / "pinned")
+    (diag,) = [d for d in pinned if "env_cp" in d.message]
+    assert "requirements.txt declares gym==0.11.0" in diag.message
+    assert "may reset it before" in diag.message and "first, here" not in diag.message
+    assert "0.26+" not in (diag.fix or "") and "env_cp.seed(SEED)" in (diag.fix or "")
+    unpinned = run_example(MissingRandomState, Example(cells=cells), tmp_path / "unpinned")
+    (diag,) = [d for d in unpinned if "env_cp" in d.message]
+    assert "env_cp.reset(seed=SEED)" in (diag.fix or "")  # (nothing says which gym: the 0.26 API's fix)

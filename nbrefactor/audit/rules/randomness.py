@@ -855,11 +855,13 @@ def analyse_randomness(
         return found_classes[0]
 
     unrun = unrun_lines(facts)
+    fallbacks = _fallbacks_never_taken(facts)
     partials = _partial_callees(facts, catalog)
     for ca in facts.cells:
         # Under `if False:` / `if 0 == 1:` (an author's "train it yourself" switch), or in the branch
-        # a switch saved `True`/`False` turns off: never run, no draw.
-        dead = unrun.get(ca.cell.index, frozenset()) | _unused_default_lines(ca, unnamed)
+        # a switch saved `True`/`False` turns off: never run, no draw; nor a def's `if p is None:`
+        # fallback no call takes (`_fallbacks_never_taken`).
+        dead = unrun.get(ca.cell.index, frozenset()) | _unused_default_lines(ca, unnamed) | fallbacks.get(ca.cell.index, set())
         for call in ca.facts.calls:
             qualified = _resolve(facts, call, star_modules, defined, catalog.star_reexports, ca.cell.index, partials)
             shown = call.func or f".{call.method}"
@@ -898,6 +900,8 @@ def analyse_randomness(
                 if library is not None and qualified.endswith(".from_pretrained") and _head_was_loaded(ca):
                     library = None
                 if library is not None and call.method == "Embedding" and (_preset_embedding(ca, call) or _vectors_set(ca, call)):
+                    library = None
+                if library == "tensorflow" and _constant_initialised_layer(ca, call, qualified):
                     library = None
                 if library == "tensorflow" and qualified.startswith("keras.") and _old_standalone_keras(facts):
                     library = "numpy"
@@ -1036,18 +1040,29 @@ def _never_named(facts: NotebookFacts, first_path: Mapping[str, tuple[Position, 
     never runs (`unrun_lines`: alibi-detect's `else:` of `if load_pretrained:`) is no mention. A
     name mentioned anywhere else keeps the benefit of the doubt the module docstring gives to
     callbacks."""
-    candidates: dict[str, tuple[CellAnalysis, int, int]] = {}
+    # Every module-level definition of each name, in order: a second `def randn_qt` (a cell
+    # redefining the helper) is no mention of the first, nor a call (fair check 39, item 97: two
+    # defs of a helper nothing calls kept its `np.random.rand` among the notebook's draws).
+    candidates: dict[str, list[tuple[CellAnalysis, int, int]]] = {}
+    decorated: set[str] = set()
     for ca in facts.cells:
         tree = None
         for ref in (*ca.facts.functions, *ca.facts.classes):
-            if ref.name in first_path or ref.name in candidates:
+            if ref.name in first_path:
                 continue
             tree = tree or _parsed(ca)
             node = next((st for st in (tree.body if tree else ()) if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
                          and st.name == ref.name and st.lineno <= ref.line <= (st.end_lineno or st.lineno)), None)
-            if node is None or node.decorator_list:
-                continue  # (`@interact def show(…)` runs at once; `@app.route` hands it on)
-            candidates[ref.name] = (ca, min([node.lineno, *(d.lineno for d in node.decorator_list)]), node.end_lineno or node.lineno)
+            if node is None:
+                continue
+            if node.decorator_list:
+                decorated.add(ref.name)  # (`@interact def show(…)` runs at once; `@app.route` hands it on)
+                continue
+            span = (ca, min([node.lineno, *(d.lineno for d in node.decorator_list)]), node.end_lineno or node.lineno)
+            if span not in candidates.setdefault(ref.name, []):
+                candidates[ref.name].append(span)
+    for name in decorated:
+        candidates.pop(name, None)
     if not candidates:
         return frozenset()
     found = set(candidates)
@@ -1058,8 +1073,7 @@ def _never_named(facts: NotebookFacts, first_path: Mapping[str, tuple[Position, 
         for number, name in _name_mentions(ca.cell.source, words):
             if number in dead or name not in found:
                 continue
-            home, start, end = candidates[name]
-            if not (home is ca and start <= number <= end):
+            if not any(home is ca and start <= number <= end for home, start, end in candidates[name]):
                 found.discard(name)
     return frozenset(found)
 
@@ -1226,6 +1240,49 @@ def _preset_embedding(ca: CellAnalysis, call: CallFact) -> bool:
         return False
     text = "\n".join(ca.cell.source.split("\n")[call.line - 1:max(call.line, call.end_line)])
     return _PRESET_EMBEDDING.search(text) is not None
+
+
+# Keras layers whose only draws are their kernel's initial values (`kernel_initializer`, default
+# glorot-uniform) and bias' (`bias_initializer`, default zeros).
+_KERNEL_ONLY_LAYER = re.compile(r"^(?:Dense|Conv[123]D(?:Transpose)?|Convolution[123]D)$")
+# Initialisers that draw nothing, named by a string (`"zeros"`, `"Zeros"`) or called
+# (`keras.initializers.Zeros()`, `Constant(0.5)`, TF1's `tf.zeros_initializer()`).
+_CONSTANT_INITIALISERS = frozenset({"zeros", "zero", "ones", "one", "constant", "identity"})
+_CONSTANT_INITIALISER_CALLS = frozenset({
+    "Zeros", "Ones", "Constant", "Identity", "zeros", "ones", "constant", "identity",
+    "zeros_initializer", "ones_initializer", "constant_initializer", "identity_initializer",
+})
+
+
+def _constant_initialiser(value: ast.expr) -> bool:
+    if isinstance(value, ast.Constant):
+        return isinstance(value.value, str) and value.value.lower() in _CONSTANT_INITIALISERS
+    if isinstance(value, ast.Call):
+        func = value.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        return name in _CONSTANT_INITIALISER_CALLS
+    return False
+
+
+def _constant_initialised_layer(ca: CellAnalysis, call: CallFact, qualified: str) -> bool:
+    """A Keras `Dense`/`Conv2D` built with a constant kernel (`kernel_initializer="zeros"`,
+    `keras.initializers.Zeros()`, `Constant(0.5)`) and a constant bias (default zeros, or
+    `bias_initializer=` a constant one): its weights are not drawn, so it is no draw, and a
+    model of only such layers (and layers that draw nothing) draws nothing (fair check 39, item
+    108: two zero-initialised one-unit regressions fitted on one full batch). Not covered: an
+    initialiser bound to a name first (`init = Zeros()`), passed by position, or through
+    `**kwargs`; layers with other drawn weights (LSTM's recurrent kernel, Embedding)."""
+    if not _KERNEL_ONLY_LAYER.match(qualified.rsplit(".", 1)[-1]) or not call.has_keyword("kernel_initializer"):
+        return False
+    if _has_double_star(call):
+        return False
+    parsed = _parsed(ca)
+    node = _call_node(ca, parsed, call) if parsed is not None else None
+    if node is None:
+        return False
+    given = {k.arg: k.value for k in node.keywords if k.arg}
+    return _constant_initialiser(given["kernel_initializer"]) and (
+        "bias_initializer" not in given or _constant_initialiser(given["bias_initializer"]))
 
 
 def _vectors_set(ca: CellAnalysis, call: CallFact) -> bool:
@@ -2784,6 +2841,8 @@ def _unread_time_cells(facts: NotebookFacts) -> frozenset[int]:
 
 # Calls that shuffle their argument in place: a bare `random.shuffle(items)` changes `items`.
 _IN_PLACE_DRAWS = frozenset({"shuffle"})
+# NumPy's methods that write their argument into the array they are called on (`x.fill(v)`).
+_FILL_METHODS = frozenset({"fill"})
 # Method draws that only return a value (pandas' `df.sample(n)`, a frozen SciPy distribution's
 # `dist.rvs(10)`); the others act on their
 # receiver (`learn.fine_tune(1)` trains, `t.uniform_()` fills `t`, `ds.shuffle(n)` is a pipeline).
@@ -3371,12 +3430,13 @@ class _ShownFlow:
             return args_tainted or receiver_tainted
         method = func.attr if isinstance(func, ast.Attribute) else ""
         local_root = self._root(receiver) if receiver is not None else None
-        if (method.endswith("_") and not method.startswith("_") and local_root is not None
+        if (((method.endswith("_") and not method.startswith("_")) or method in _FILL_METHODS) and local_root is not None
                 and (local_root in self.locals if self.function is not None else local_root not in self.facts.aliases)
                 and (args_tainted or receiver_tainted or ctrl)):
             # `out[i].masked_fill_(mask, colour[i])`: an in-place method (PyTorch's trailing `_`)
             # writes the value into an array local to the function, which is followed; so is a
-            # module-level tensor written so (`y.add_(x)` in a PyTorch tour, fair check 29, item 147).
+            # module-level tensor written so (`y.add_(x)` in a PyTorch tour, fair check 29, item 147);
+            # and NumPy's `x.fill(np.random.randint(-10, 10))` (fair check 39, item 96).
             self.tainted.add(local_root)
             return False
         if receiver_tainted and self.layout and (method in _LAYOUT_METHODS or method in _CLUSTER_LABEL_METHODS):
@@ -4549,6 +4609,137 @@ def _flags_left_off(function: ast.FunctionDef | ast.AsyncFunctionDef, trees: lis
     return off
 
 
+def _fallbacks_never_taken(facts: NotebookFacts) -> dict[int, set[int]]:
+    """{cell index: lines} of a module-level def's `if p is None:` fallback (or the `else` of `if p
+    is not None:`) that no call takes: `p` has a None default, the `if` is a statement of the def's
+    body before which nothing rebinds `p`, and every mention of the def's name (outside the lines
+    that never run) is a plain call passing `p` a value that is not None: a literal, or a name the
+    call's cell bound to a literal in the last module-level statement binding it before the call
+    (`start = 2.5` then `gradient_descent(f, 0.001, start=start)`, fair check 39, item 101: the
+    `random.random()` start drawn only when none is given never ran). Not covered: a value of any
+    other expression (a call's result may be None), a call inside a def, `*args`/`**kwargs`."""
+    unrun = unrun_lines(facts)
+    if not any("is None" in ca.cell.source or "is not None" in ca.cell.source for ca in facts.cells):
+        return {}
+    trees = [(ca, cell_python_tree(ca)) for ca in facts.cells if "parameters" not in ca.cell.tags]
+    if any(tree is None for _, tree in trees):
+        return {}
+    skipped = {index: set(lines) for index, lines in unrun.items()}
+    found: dict[int, set[int]] = {}
+    for ca, tree in trees:
+        assert tree is not None
+        for function in tree.body:
+            if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or function.decorator_list:
+                continue
+            arguments = function.args
+            positional = [*arguments.posonlyargs, *arguments.args]
+            nones: dict[str, int | None] = {
+                arg.arg: position
+                for position, (arg, default) in enumerate(zip(positional[len(positional) - len(arguments.defaults):], arguments.defaults),
+                                                          len(positional) - len(arguments.defaults))
+                if isinstance(default, ast.Constant) and default.value is None
+            }
+            nones.update((arg.arg, None) for arg, default in zip(arguments.kwonlyargs, arguments.kw_defaults)
+                         if isinstance(default, ast.Constant) and default.value is None)
+            if not nones:
+                continue
+            tests: list[tuple[ast.If, str, bool]] = []  # (the if, its parameter, whether its body is the fallback)
+            rebound: set[str] = set()
+            for st in function.body:
+                if isinstance(st, ast.If) and isinstance(st.test, ast.Compare) and len(st.test.ops) == 1:
+                    left, op, right = st.test.left, st.test.ops[0], st.test.comparators[0]
+                    if (isinstance(left, ast.Name) and left.id in nones and left.id not in rebound
+                            and isinstance(right, ast.Constant) and right.value is None and isinstance(op, (ast.Is, ast.IsNot))):
+                        tests.append((st, left.id, isinstance(op, ast.Is)))
+                rebound.update(n.id for n in ast.walk(st) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load))
+                rebound.update(n.names[0] for n in ast.walk(st) if isinstance(n, (ast.Global, ast.Nonlocal)))
+            if not tests:
+                continue
+            calls = _plain_calls(function, trees, skipped)
+            if not calls:
+                continue
+            for node, parameter, fallback_in_body in tests:
+                if all(_passes_not_none(call, parameter, nones[parameter], home) for call, home in calls):
+                    for st in node.body if fallback_in_body else node.orelse:
+                        found.setdefault(ca.cell.index, set()).update(range(st.lineno, (st.end_lineno or st.lineno) + 1))
+    return found
+
+
+def _plain_calls(function: ast.FunctionDef | ast.AsyncFunctionDef, trees: list[tuple[CellAnalysis, ast.Module | None]],
+                 skipped: Mapping[int, set[int]]) -> list[tuple[ast.Call, ast.Module]] | None:
+    """The calls `name(…)` that reach a module-level def, with their cell's tree, when every other
+    mention of its name (outside the skipped lines) is a module-level definition of it; else None
+    (as `_flags_left_off` counts: a name passed on may be called any way). A notebook that defines
+    the name again (the next lesson's `gradient_descent`) runs, at its top level, the def last run
+    before the call; a call inside a def could reach either, so then none may be one."""
+    name = function.name
+    word = re.compile(rf"(?<![\w.]){re.escape(name)}\b")
+    definitions: list[tuple[int, int, ast.AST]] = []
+    found: list[tuple[int, ast.Call, ast.Module, bool]] = []
+    for order, (ca, tree) in enumerate(trees):
+        if tree is None:
+            return None
+        dead = skipped.get(ca.cell.index, set())
+        source = ca.cell.source.split("\n")
+        own = [st for st in tree.body if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)) and st.name == name]
+        definitions.extend((order, st.lineno, st) for st in own)
+        top = {id(n) for st in tree.body if not isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda))
+               for n in ast.walk(st)}
+        calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == name
+                 and n.lineno not in dead]
+        mentions = sum(len(word.findall(text)) for number, text in enumerate(source, 1) if number not in dead)
+        if mentions != len(calls) + len(own):
+            return None
+        found.extend((order, call, tree, id(call) in top) for call in calls)
+    chosen: list[tuple[ast.Call, ast.Module]] = []
+    for order, call, tree, at_top in found:
+        if not at_top:
+            if len(definitions) > 1:
+                return None
+            chosen.append((call, tree))
+            continue
+        before = [d for o, line, d in definitions if (o, line) < (order, call.lineno)]
+        if before and before[-1] is function:
+            chosen.append((call, tree))
+    return chosen
+
+
+def _passes_not_none(call: ast.Call, parameter: str, position: int | None, tree: ast.Module) -> bool:
+    """Does `call` pass `parameter` a value that is not None (`_fallbacks_never_taken`)?"""
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+        return False
+    given = next((k.value for k in call.keywords if k.arg == parameter), None)
+    if given is None and position is not None and position < len(call.args):
+        given = call.args[position]
+    if given is None:
+        return False
+
+    def literal(value: ast.expr) -> bool:
+        if isinstance(value, ast.UnaryOp) and isinstance(value.op, (ast.USub, ast.UAdd)):
+            value = value.operand
+        return (isinstance(value, ast.Constant) and value.value is not None) or isinstance(
+            value, (ast.List, ast.Tuple, ast.Dict, ast.Set, ast.JoinedStr))
+
+    if literal(given):
+        return True
+    if not isinstance(given, ast.Name):
+        return False
+    statement = next((st for st in tree.body if st.lineno <= call.lineno <= (st.end_lineno or st.lineno)), None)
+    if statement is None or isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return False  # (a call inside a def runs with whatever the name holds then)
+    binding = None
+    for st in tree.body:
+        if st is statement:
+            break
+        if any(isinstance(n, ast.Name) and n.id == given.id and not isinstance(n.ctx, ast.Load) for n in ast.walk(st)):
+            binding = st
+    if binding is None and any(isinstance(n, ast.Name) and n.id == given.id and not isinstance(n.ctx, ast.Load)
+                               for n in ast.walk(statement)):
+        return False
+    return (isinstance(binding, ast.Assign) and len(binding.targets) == 1 and isinstance(binding.targets[0], ast.Name)
+            and literal(binding.value))
+
+
 def _module_scope_nodes(tree: ast.AST) -> Iterator[tuple[ast.AST, None]]:
     """The nodes of a cell in its module scope: not inside a def, lambda or class body (the def or
     class itself, its decorators and defaults are)."""
@@ -5262,6 +5453,82 @@ class _CheckFlow:
         self.failed = self.failed or inner.failed
         self.asserted = self.asserted or inner.asserted
 
+    joined: frozenset[int] = frozenset()  # ids of the other drawn assignments followed with the draw
+    compared = False  # a shown comparison of two computations read a followed name (`_shown_comparison`)
+
+    def _tracked_value(self, node: ast.AST, tracked: set[str]) -> bool:
+        """Does `node` read a followed name for more than its shape?"""
+        return bool(self.reads(node, tracked)) and not self._shape_only(node, tracked)
+
+    def _fixed(self, node: ast.AST, tracked: set[str]) -> bool:
+        """A value built from literals and the followed values' shapes only (`np.ones(len(L))`,
+        `np.eye(4)`, `0`): what an identity check compares with (`tdist(np.diag(L), np.ones(len(L)))`,
+        an LDL factor's unit diagonal). A name other than a followed one read for its shape, or the
+        module of a called function (`np` of `np.ones`), may be anything (data, a result)."""
+        callees = {id(n) for call in ast.walk(node) if isinstance(call, ast.Call)
+                   for n in ast.walk(call.func) if isinstance(n, ast.Name)}
+        if any(isinstance(n, ast.Name) and n.id not in tracked and id(n) not in callees for n in ast.walk(node)):
+            return False
+        return not self._tracked_value(node, tracked)
+
+    def _difference(self, node: ast.AST, tracked: set[str]) -> bool:
+        """`a - b`, both computed from the followed values, or a comparison of two such."""
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub):
+            return self._tracked_value(node.left, tracked) and self._tracked_value(node.right, tracked)
+        return self._comparison(node, tracked)
+
+    def _comparison(self, node: ast.AST, tracked: set[str]) -> bool:
+        """A distance or closeness of two computations from the followed values: `tdist(mine, ref)`,
+        `np.allclose(a, b)` (both read them; or one is a difference `L - np.tril(L)` and the other
+        reads them for their shape at most, `np.zeros(A.shape)`; or one reads them and the other is
+        `_fixed`, `np.ones(len(L))`), or a norm, absolute value or
+        maximum of a difference (`np.linalg.norm(a - b)`, `np.abs(a - b).max()`, `(a - b).abs().max()`)."""
+        if not isinstance(node, ast.Call) or any(k.arg is None for k in node.keywords) or any(isinstance(a, ast.Starred) for a in node.args):
+            return False
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if name in _CLOSENESS_CALLS and len(node.args) >= 2:
+            a, b = node.args[:2]
+            if any(self._tracked_value(extra, tracked) for extra in (*node.args[2:], *(k.value for k in node.keywords))):
+                return False
+            return ((self._tracked_value(a, tracked) and self._tracked_value(b, tracked))
+                    or (self._difference(a, tracked) and not self._tracked_value(b, tracked))
+                    or (self._difference(b, tracked) and not self._tracked_value(a, tracked))
+                    or (self._tracked_value(a, tracked) and self._fixed(b, tracked))
+                    or (self._tracked_value(b, tracked) and self._fixed(a, tracked)))
+        if name in _DISTANCE_CALLS:
+            if any(self._tracked_value(k.value, tracked) for k in node.keywords):
+                return False
+            if isinstance(func, ast.Attribute) and not node.args and self._difference(func.value, tracked):
+                return True  # `(a - b).abs().max()`, `np.abs(a - b).max()`
+            return len(node.args) == 1 and self._difference(node.args[0], tracked)
+        return False
+
+    def _shown_comparison(self, value: ast.expr, tracked: set[str]) -> bool:
+        """Is `value` a comparison (`_comparison`), or a print/display of comparisons (formatted,
+        with other arguments reading the followed values for their shape at most)? Such a check
+        of an implementation against a reference shows how close two computations from the same
+        draws are, which holds for any draw, as an `assert` of it would (fair check 39, items 86,
+        87, 92, 103, 107: `print(metrics.tdist(mine, torch_ref))`)."""
+        if self._comparison(value, tracked):
+            return True
+        if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in _DISPLAY_CALLS):
+            return False
+        shown = False
+        parts: list[ast.expr] = [*value.args, *(k.value for k in value.keywords)]
+        while parts:
+            part = parts.pop()
+            if isinstance(part, ast.JoinedStr):
+                parts.extend(v.value for v in part.values if isinstance(v, ast.FormattedValue))
+            elif (isinstance(part, ast.Call) and isinstance(part.func, ast.Attribute) and part.func.attr == "format"
+                  and isinstance(part.func.value, ast.Constant)):
+                parts.extend((*part.args, *(k.value for k in part.keywords)))
+            elif self._comparison(part, tracked):
+                shown = True
+            elif self._tracked_value(part, tracked):
+                return False
+        return shown
+
     inside = False  # following a helper's body: its `return` hands the value back to the call
     own: frozenset[str] = frozenset()  # the helper's own locals (not its parameters)
 
@@ -5290,20 +5557,29 @@ class _CheckFlow:
             if _grown_object(st) in tracked:
                 return tracked  # `model.add(Dense(10))` on the followed model: it grows, still followed
             if self.reads(st.value, tracked) and not self._shown_shapes(st.value, tracked):
-                self.failed = True
+                if self._shown_comparison(st.value, tracked):
+                    self.compared = True
+                else:
+                    self.failed = True
             return tracked
         if isinstance(st, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             targets = st.targets if isinstance(st, ast.Assign) else [st.target]
             names: set[str] = set()
             plain = True
             for target in targets:
-                for element in (target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]):
+                elements = [target]
+                while elements:  # (`tout, (th_n, tc_n) = lstm(tx)`: nested tuples of names are plain)
+                    element = elements.pop()
                     element = element.value if isinstance(element, ast.Starred) else element
-                    if isinstance(element, ast.Name):
+                    if isinstance(element, (ast.Tuple, ast.List)):
+                        elements.extend(element.elts)
+                    elif isinstance(element, ast.Name):
                         names.add(element.id)
                     else:
                         plain = False
             value_reads = bool(self.reads(st.value, tracked)) if st.value is not None else False
+            if value_reads and plain and not isinstance(st, ast.AugAssign) and self._shape_only(st.value, tracked):
+                value_reads = False  # `n = len(A)`: a size, not the drawn values (fair check 39, item 92)
             if not plain:
                 if value_reads or any(self.reads(t, tracked) for t in targets):
                     # Stored into an object (`df["noise"] = …`, `x.data *= 2`): the object is followed
@@ -5316,7 +5592,7 @@ class _CheckFlow:
                         if value_reads and any(isinstance(n, ast.Call) and _USING_METHOD.match(_called_name(n)) for n in ast.walk(st.value)):
                             self.failed = True
                 return tracked
-            if isinstance(st, ast.AugAssign) and names & tracked:
+            if isinstance(st, ast.AugAssign) and names & tracked or id(st) in self.joined:
                 value_reads = True
             if value_reads:
                 for n in ast.walk(st.value):
@@ -5359,8 +5635,21 @@ class _CheckFlow:
                 joined |= self.block(handler.body, set(tracked | body), False)
             joined |= self.block(st.orelse, set(body), False)
             return self.block(st.finalbody, joined, False)
-        if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            inner = _function_locals(st) if not isinstance(st, ast.ClassDef) else set()
+        if isinstance(st, ast.ClassDef):
+            # A method's own locals and parameters (`def forward(self, x, h)`) are not the followed
+            # names (fair check 39, item 103: `class MyRNN` below a check's `h` and `x`).
+            for part in (*st.bases, *st.keywords, *st.decorator_list, *st.body):
+                if isinstance(part, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    inner = _function_locals(part)
+                    reads = any(isinstance(n, ast.Name) and n.id in tracked and n.id not in inner for n in ast.walk(part))
+                else:
+                    reads = any(isinstance(n, ast.Name) and n.id in tracked for n in ast.walk(part))
+                if reads:
+                    self.failed = True
+                    break
+            return tracked
+        if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            inner = _function_locals(st)
             if any(isinstance(n, ast.Name) and n.id in tracked and n.id not in inner for n in ast.walk(st)):
                 self.failed = True
             return tracked
@@ -5375,6 +5664,12 @@ class _CheckFlow:
         if self.reads(st, tracked):
             self.failed = True
         return tracked
+
+
+# Calls that tell how close two arrays are (`metrics.tdist`, a study repository's distance helper),
+# and calls that reduce a difference to its size (`_CheckFlow._comparison`).
+_CLOSENESS_CALLS = frozenset({"tdist", "allclose", "isclose", "array_equal", "array_equiv", "dist"})
+_DISTANCE_CALLS = frozenset({"norm", "abs", "fabs", "absolute", "max", "amax"})
 
 
 # Methods that put their argument into the object they are called on: a Keras `Sequential`'s
@@ -5433,9 +5728,12 @@ def _checked_or_replaced(facts: NotebookFacts, draws: Iterable[Draw]) -> frozens
             continue
         statement = parsed.body[index]
         grown = _grown_object(statement)
+        filled = _filled_in_loop(statement, call.line)
+        if filled is not None:
+            grown, statement = filled, _filled_statement(statement, call.line)
         if grown is None and (not isinstance(statement, (ast.Assign, ast.AnnAssign)) or statement.value is None):
             continue
-        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target] if isinstance(statement, ast.AnnAssign) else []
+        targets = statement.targets if isinstance(statement, ast.Assign) and filled is None else [statement.target] if isinstance(statement, ast.AnnAssign) else []
         names: set[str] = {grown} if grown is not None else set()
         for target in targets:
             for element in (target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]):
@@ -5460,6 +5758,12 @@ def _checked_or_replaced(facts: NotebookFacts, draws: Iterable[Draw]) -> frozens
         if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in functions for n in walk_nodes(statement.value)):
             continue  # `x = make_batch(torch.randn(…))`: the notebook's own function takes the draw itself
         flow = _CheckFlow(functions, helpers)
+        # The cell's other drawn assignments below it are followed with it (`b = np.random.randn(5)`
+        # after `A = …`): `tdist(A @ x, b)` compares two computations from the same draws.
+        flow.joined = frozenset(
+            id(parsed.body[i]) for other in draws if other.ca is ca and other.call.line > call.line
+            and (i := statement_index_at(parsed.body, other.call.line)) is not None and i > index
+            and isinstance(parsed.body[i], ast.Assign) and not _grown_object(parsed.body[i]))
         tracked = flow.block(parsed.body[index + 1:], set(names), True)
         if any(m.line > call.line and m.args and tracked & set(_IDENTIFIER.findall(m.args)) for m in ca.magics):
             flow.failed = True
@@ -5477,9 +5781,29 @@ def _checked_or_replaced(facts: NotebookFacts, draws: Iterable[Draw]) -> frozens
                     flow.failed = True
                 continue
             tracked = flow.block(other_tree.body, tracked, True)
-        if not flow.failed and (flow.asserted or flow.cut):
+        if not flow.failed and (flow.asserted or flow.compared or flow.cut):
             found.add((ca.cell.index, call.line, call.column))
     return frozenset(found)
+
+
+def _filled_statement(loop: ast.stmt, line: int) -> ast.Assign:
+    """The assignment of `_filled_in_loop`'s loop."""
+    assert isinstance(loop, (ast.For, ast.AsyncFor))
+    return next(st for st in loop.body if isinstance(st, ast.Assign) and st.lineno <= line <= (st.end_lineno or st.lineno))
+
+
+def _filled_in_loop(statement: ast.stmt, line: int) -> str | None:
+    """The array a module-level `for` fills with the draw on `line`, when its body only stores into
+    it (`for i in range(B): x[:lengths[i], i, :] = np.random.randn(lengths[i], D)`): the draw is
+    followed as that array from after the loop (fair check 39, item 103)."""
+    if not isinstance(statement, (ast.For, ast.AsyncFor)) or statement.orelse or len(statement.body) != 1:
+        return None
+    st = statement.body[0]
+    if not (isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Subscript)
+            and st.lineno <= line <= (st.end_lineno or st.lineno)):
+        return None
+    root = _root_name(st.targets[0])
+    return root or None
 
 
 def _globals_read_by_definitions(facts: NotebookFacts, tree: Callable[[CellAnalysis], ast.Module | None]) -> dict[str, frozenset[str]]:
@@ -6505,6 +6829,50 @@ class UnseededRandom(Rule):
             "        print('🤖 : {}'.format(random.choice(replies)))",
             "chat()",
         )),
+        # A drawn number written into an example array in place, then only printed (fair check 39,
+        # item 96's note).
+        Example(cells=(
+            "import numpy as np\nx = np.zeros((2, 2))\nx.fill(np.random.randint(-10, 10))\nprint(x, x[x > 0])",
+        )),
+        # Random inputs of checks that print how close the notebook's implementation is to a
+        # reference (a distance, `allclose`, an identity against a fixed array), not assert it;
+        # a later cell's class whose methods have their own `x`, `h` (fair check 39, items 92, 103).
+        Example(cells=(
+            "import numpy as np\nimport torch\nimport metrics\ndef cholesky(A):\n    n = len(A)\n    L = np.zeros((n, n))\n"
+            "    for j in range(n):\n        L[j, j] = np.sqrt(A[j, j] - np.sum(L[j, :j] ** 2))\n    return L",
+            "A = np.random.randn(5, 5)\nA = A @ A.T\nb = np.random.randn(5)\nL = cholesky(A)\nprint(metrics.tdist(L @ L.T, A))\n"
+            "print(metrics.tdist(L - np.tril(L), np.zeros(A.shape)), np.allclose(np.diag(L) > 0, 1))\n"
+            "x = np.linalg.solve(L @ L.T, b)\nprint('residual: {}'.format(np.linalg.norm(A @ x - b)))",
+            "h = np.zeros((4, 3))\nfor i in range(4):\n    h[i, :] = np.random.randn(3)\nth = torch.tanh(torch.from_numpy(h))\n"
+            "np.abs(np.tanh(h) - th.numpy()).max()",
+            "class MyRNN:\n    def forward(self, x, h):\n        return np.tanh(x + h)",
+        )),
+        # A helper defined twice and never called: its draws never run (fair check 39, item 97).
+        Example(cells=(
+            "import numpy as np\nimport scipy.stats\ndef quantile(x):\n    return scipy.stats.norm.ppf(x)\n"
+            "def randn_qt(size):\n    return np.array([quantile(u) for u in np.random.rand(size)])\n"
+            "print(quantile(np.linspace(0.01, 0.99, 5)))",
+            "def randn_qt(size):\n    return quantile(np.random.rand(size))\nprint(quantile(0.5))",
+        )),
+        # A random start drawn only when none is given, and every call gives one (fair check 39,
+        # item 101); the lesson's next `gradient_descent` is another def, drawing nothing.
+        Example(cells=(
+            "import random\ndef f(x):\n    return (x - 1) ** 2",
+            "def gradient_descent(f, step, start=None, iters=100):\n    if start is None:\n        start = random.random()\n"
+            "    x = start\n    for _ in range(iters):\n        x -= step * 2 * (x - 1)\n    return x\n\n"
+            "start = 2.5\nres = gradient_descent(f, 0.1, start=start)\nprint(res)\nprint(gradient_descent(f, 0.1, -1))",
+            "def gradient_descent(f, x, iters=10):\n    for _ in range(iters):\n        x -= 0.1 * 2 * (x - 1)\n    return x\n"
+            "print(gradient_descent(f, 3.0))",
+        )),
+        # Keras layers with constant kernels and biases draw nothing; a model of only them (fit on
+        # one full batch) repeats (fair check 39, item 108).
+        Example(cells=(
+            "import numpy as np\nimport tensorflow as tf\nfrom tensorflow import keras\nX = np.linspace(0, 1, 20).reshape(-1, 1)\ny = 2 * X + 1",
+            "model = keras.Sequential([keras.layers.Dense(1, kernel_initializer='zeros', bias_initializer='Zeros')])\n"
+            "probe = keras.layers.Dense(1, kernel_initializer=keras.initializers.Zeros())\n"
+            "model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=0.005), loss='mse')\nmodel.fit(X, y, epochs=10, verbose=0)\n"
+            "print(model.get_weights())",
+        )),
         # TensorFlow 1 variables that draw nothing: given a constant (or seeded) initialiser, of an
         # integer dtype (zeros), or sampled losses given their own sampled values; a BasicLSTMCell
         # after `tf.set_random_seed`.
@@ -6629,6 +6997,30 @@ class UnseededRandom(Rule):
             "predictions = Dense(10, activation='softmax')(x)\nmodel = Model(inputs=inputs, outputs=predictions)",
             "model.compile(loss='categorical_crossentropy', optimizer='adam')\nhistory = model.fit(x_train, x_train, epochs=3)",
         ), expect=((3, 4),)),
+        # A check that prints a value of the draws beside the distance (the loss itself), or the
+        # distance of a drawn value to data, shows the draws: reported.
+        Example(cells=(
+            "import numpy as np\nimport torch\nimport metrics\nx = np.random.randn(12, 7)\ntx = torch.from_numpy(x)\n"
+            "print(x.sum(), metrics.tdist(x.sum(), tx.sum().numpy()))",
+        ), expect=((1, 4),)),
+        Example(cells=(
+            "import numpy as np\nimport metrics\ny_test = np.load('y.npy')\nw = np.random.randn(3)\n"
+            "print(metrics.tdist(w @ np.ones((3, 4)), y_test))",
+        ), expect=((1, 4),)),
+        # The random start is taken when a call leaves `start` off, or passes a name a call bound
+        # (the value may be None): reported (fair check 39, item 101 is the case where no call does).
+        Example(cells=(
+            "import random\ndef f(x):\n    return (x - 1) ** 2\n"
+            "def gradient_descent(f, step, start=None, iters=100):\n    if start is None:\n        start = random.random()\n"
+            "    x = start\n    for _ in range(iters):\n        x -= step * 2 * (x - 1)\n    return x",
+            "print(gradient_descent(f, 0.1, start=2.5))\nprint(gradient_descent(f, 0.1))",
+        ), expect=((1, 6),)),
+        Example(cells=(
+            "import random\ndef f(x):\n    return (x - 1) ** 2\n"
+            "def gradient_descent(f, step, start=None, iters=100):\n    if start is None:\n        start = random.random()\n"
+            "    x = start\n    for _ in range(iters):\n        x -= step * 2 * (x - 1)\n    return x",
+            "s = pick_start()\nprint(gradient_descent(f, 0.1, start=s))",
+        ), expect=((1, 6),)),
         # torchtext's legacy BucketIterator with shuffle=True shuffles from a snapshot of Python's
         # `random` state taken when it is built (fair check 23); shuffle=False draws nothing.
         Example(cells=(
@@ -7526,7 +7918,7 @@ class MissingRandomState(Rule):
         "of a Gym/Gymnasium environment (`env = gym.make(…)` at the top level) that passes no `seed=` and follows no "
         "`env.seed(n)` (Gymnasium seeds the environment's generator at its first reset, from the OS's entropy without a "
         "seed; later resets continue it, and are not reported; when the notebook unpacks `step` into four values, also on "
-        "an object's own environment (`self.env.step`), or its kernel is older than Python 3.6, it uses gym's API "
+        "an object's own environment (`self.env.step`), the project pins gym below 0.26 (`gym==0.11.0`), or its kernel is older than Python 3.6, it uses gym's API "
         "from before 0.26, and the fix is `env.seed(n)`, as that `reset()` takes no seed; not an environment made only "
         "to be described: when every later read of it is its `observation_space`, `action_space`, `spec`, `metadata`, "
         "`reward_range`, `close` or a reset whose observation is thrown away, it plays no episode; an environment reset only inside the notebook's own function it is handed to, `def evaluate(env, …): … env.reset()` then `evaluate(env, policy)`, at the function's first reset, the call related, when its id is one whose episodes draw from the environment's generator: classic control, Box2D, MuJoCo, Blackjack, Taxi, a slippery FrozenLake; not CliffWalking nor an environment another package registers); SHAP's permutation explainer "
@@ -7651,6 +8043,14 @@ class MissingRandomState(Rule):
         "clf = RandomForestClassifier(n_estimators=200, random_state=SEED)"
     )
     passing = (
+        # A split of data the cell draws unseeded from NumPy's global state (RND001's finding): only
+        # RND001's seed makes the cell repeat, and it covers the split too (fair check 39, items 110, 111).
+        Example(cells=(
+            "import numpy as np\nfrom sklearn.model_selection import train_test_split",
+            "X = np.random.randn(313, 3) * 2.56 + 3.6\ny = 1.34 * X[:, 0] + 7.89 + 0.01 * np.random.randn(len(X))\n"
+            "X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2)\n"
+            "beta = np.linalg.lstsq(X_train, y_train, rcond=None)[0]\nprint(beta)",
+        )),
         # AdaBoostClassifier over its default depth-1 stumps, or over a shallow best-split tree given
         # inline: its random_state only orders each tree's features, which breaks exact ties only
         # (fair check 34, item 152: 6 seeds, identical predictions at all 12 grid points).
@@ -7866,6 +8266,12 @@ class MissingRandomState(Rule):
         )),
     )
     failing = (
+        # … but not a split of data loaded from a file, nor drawn where RND001 is off or seeded.
+        Example(cells=(
+            "import numpy as np\nimport pandas as pd\nfrom sklearn.model_selection import train_test_split\nnp.random.seed(0)",
+            "X = pd.read_csv('x.csv').values\ny = X[:, 0] + 0.01 * np.random.randn(len(X))\n"
+            "X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2)\nprint(X_train.shape)",
+        ), expect=((2, 3),)),
         # A layout something is computed from stays: clusters found on the t-SNE map, the map's
         # columns summarised, its coordinates printed (fair check 23: only a drawn layout is left out).
         Example(cells=(
@@ -8216,6 +8622,8 @@ class MissingRandomState(Rule):
                     # `X, y = make_classification(…)` read only by `%time clf.fit(X, y)` and a `%%time`
                     # cell: only the timings depend on the draw (fair check 26, rnd002-data-only-feeds-timing).
                     continue
+                if _split_of_unseeded_draws(ctx, ca, call, qualified):
+                    continue  # its data are RND001's unseeded NumPy draws: that seed is the fix (`_split_of_unseeded_draws`)
                 if qualified.startswith("sklearn.") and call.in_function and call.owner in _trial_functions(ctx):
                     continue  # one trial of a repeated experiment: RND001's NumPy seed covers it (related there)
                 # StellarGraph's default state is NumPy's (and Python's) global one, as scikit-learn's is.
@@ -9194,9 +9602,52 @@ def _old_gym_api(ctx: RuleContext, envs: Mapping[str, CellAnalysis]) -> str | No
                     and isinstance(node.value.func, ast.Attribute) and node.value.func.attr == "step"
                     and _names_an_env(node.value.func.value, envs)):
                 return "`step` returns four values"
+    declared = _declared_gym_before_026(ctx)
+    if declared is not None:
+        return declared
     version = ctx.facts.notebook.language_version
     if _kernel_before_python36(version):
         return f"its kernel is Python {version}, on which no gym with the 0.26 API installs"
+    return None
+
+
+class _EarlierCall(NamedTuple):
+    func: str
+    cell: int
+    line: int
+
+
+def _env_handed_to_unread_code(ctx: RuleContext, env: str, made: CellAnalysis, ca: CellAnalysis, line: int) -> _EarlierCall | None:
+    """The first module-level call after `env` is made and before (`ca`, `line`) that hands `env`
+    to a function the notebook does not define (`rlutils.run_episode(env_cp, …)` of a helper
+    module): its body, not read, may reset the environment."""
+    local = frozenset(d.name for c in ctx.cells for d in (*c.facts.functions, *c.facts.classes))
+    for other in ctx.cells:
+        if other.cell.index < made.cell.index or other.cell.index > ca.cell.index:
+            continue
+        for c in other.facts.calls:
+            if c.in_function or (other is ca and c.line >= line) or not c.func:
+                continue
+            if c.receiver == env or c.func.split(".")[0] in local or c.func in ("print", "display", "len", "type", "isinstance"):
+                continue
+            if any(a.name == env for a in c.args):
+                return _EarlierCall(c.func, other.cell.index, c.line)
+    return None
+
+
+def _declared_gym_before_026(ctx: RuleContext) -> str | None:
+    """The project's manifest pins gym below 0.26 (`gym==0.11.0` in requirements.txt), whose
+    `reset()` takes no seed: `env.seed(n)` is the fix there (fair check 39, recall T-10.6: the fix
+    said `env.reset(seed=SEED)` for a project declaring gym==0.11.0). Only an exact pin (`==`, a
+    conda `=`) of the distribution `gym`; a range says nothing of the version installed."""
+    for manifest in ctx.project.manifests:
+        for requirement in manifest.requirements:
+            if requirement.name != "gym" or not requirement.pinned:
+                continue
+            m = re.search(r"={1,3}\s*v?(\d+)\.(\d+)", requirement.spec)
+            if m is not None and (int(m.group(1)), int(m.group(2))) < (0, 26):
+                where = manifest.path.rsplit("/", 1)[-1] or manifest.path
+                return f"its {where} declares {requirement.spec.strip()}"
     return None
 
 
@@ -9303,7 +9754,9 @@ def _unseeded_env_resets(ctx: RuleContext) -> Iterator[Hit]:
                            f"({old_api}), which seeds the environment from the operating system's "
                            "entropy, so the episodes it plays (random transitions, initial states) change from run to run")
                 fix = (f"Call `{call.receiver}.seed(SEED)` after `gym.make` (and `{call.receiver}.action_space.seed(SEED)` "
-                       "if the notebook samples actions); on gym 0.26+ or Gymnasium, pass seed=SEED to the first reset")
+                       "if the notebook samples actions)")
+                # (a project pinning gym below 0.26 has no seeded reset: fair check 39, recall T-10.6)
+                fix += "; on gym 0.26+ or Gymnasium, pass seed=SEED to the first reset" if _declared_gym_before_026(ctx) is None else ""
             else:
                 message = (f"`{call.receiver}.reset()` is the first reset of the environment `{call.receiver}` and passes "
                            "no seed: Gymnasium then seeds its generator from the operating system's entropy, so the "
@@ -9406,12 +9859,22 @@ def _reset_through_function(
     if _plays_no_episode(ctx, env):
         return None
     through = f"`{call.func}({env}, …)` (cell {ca.cell.index}, line {call.line}) resets the environment `{env}` first, here"
+    earlier = _env_handed_to_unread_code(ctx, env, envs[env], ca, call.line)
+    if earlier is not None:
+        # `rlutils.run_episode(env_cp, …)` in cell 4, from a module the audit does not read, may
+        # reset it before (fair check 39, recall T-10.6): "first, here" is not known.
+        through = (f"`{call.func}({env}, …)` (cell {ca.cell.index}, line {call.line}) resets the environment `{env}` here "
+                   f"(`{earlier.func}({env}, …)`, cell {earlier.cell}, line {earlier.line}, may reset it before, in code not read)")
     if old_api:
         message = (f"{through}, and no `{env}.seed(n)` comes before it: the notebook uses gym's API from before 0.26 "
                    f"({old_api}), which seeds the environment from the operating system's entropy, so the episodes "
                    "it plays (random transitions, initial states) change from run to run")
         fix = (f"Call `{env}.seed(SEED)` after `gym.make` (and `{env}.action_space.seed(SEED)` if the notebook samples "
-               "actions); on gym 0.26+ or Gymnasium, pass seed=SEED to the first reset")
+               "actions)")
+        if _declared_gym_before_026(ctx) is None:
+            fix += "; on gym 0.26+ or Gymnasium, pass seed=SEED to the first reset"
+        else:
+            fix += ", before anything resets it"
     else:
         message = (f"{through}, with no seed: the environment then seeds its generator from the operating system's "
                    "entropy (gym 0.26+ and Gymnasium), so the episodes it plays (random transitions, initial states) change "
@@ -9426,6 +9889,45 @@ def _reset_through_function(
         key=f"env-reset:{env}",
         related=((ca.cell, call.line, call.column),),
     )
+
+
+def _split_of_unseeded_draws(ctx: RuleContext, ca: CellAnalysis, call: CallFact, qualified: str) -> bool:
+    """A module-level `train_test_split(X, y, …)` whose every array is bound above it in its cell
+    from the notebook's unseeded NumPy draws (`X = np.random.randn(313, 3)`, `y = X @ w + 0.01 *
+    np.random.randn(len(X))`), which RND001 reports: the data change on every run whatever
+    `random_state` the split gets, and the split draws from the same global NumPy state, so the
+    one fix that makes the cell repeat, RND001's `np.random.seed(SEED)` at the top, is already
+    given (fair check 39, items 110, 111). Not when RND001 is off, nor for data read from a file
+    or made by a function of the notebook's."""
+    if call.in_function or not qualified.endswith(".train_test_split") or not qualified.startswith("sklearn."):
+        return False
+    if not rule_enabled(ctx.settings, UnseededRandom.code, UnseededRandom.name, UnseededRandom.family.value, ctx.facts.notebook.path):
+        return False
+    arrays = [a for a in call.args if a.position is not None]
+    if not arrays or any(a.name is None for a in arrays) or _has_star(call) or _has_double_star(call):
+        return False
+    unseeded = ctx.shared("randomness.unseeded_numpy", lambda: tuple(
+        (d.ca.cell.index, d.call.line) for d in _unseeded_draws(ctx, _facts(ctx)[1], _facts(ctx)[1].effective_seeds()).get("numpy", ())))
+    drawn_lines = {line for index, line in unseeded if index == ca.cell.index}
+    if not drawn_lines:
+        return False
+    tree = _parsed(ca)
+    if tree is None:
+        return False
+    drawn: set[str] = set()
+    for st in tree.body:
+        if st.lineno >= call.line:
+            break
+        names = {n.id for n in ast.walk(st) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        if not names:
+            continue
+        if (isinstance(st, ast.Assign) and all(isinstance(t, ast.Name) for t in st.targets)
+                and (any(line in drawn_lines for line in range(st.lineno, (st.end_lineno or st.lineno) + 1))
+                     or any(isinstance(n, ast.Name) and n.id in drawn for n in ast.walk(st.value)))):
+            drawn |= names
+        else:
+            drawn -= names  # rebound from something else (a file, a function of the notebook's)
+    return all(a.name in drawn for a in arrays)
 
 
 def seeded_in_own_cell(numpy_seeds: list[SeedCall], ca: CellAnalysis, line: int, in_function: bool) -> bool:
