@@ -311,6 +311,8 @@ class _Walker:
         # -> {"q": {"df"}}; also `upper = q3 + 1.5 * iqr`, `mask = df.p < q`): a row filter of `df` by
         # such a bound moves on every run (`_filters_by_own_statistic`).
         self.bounds_from: dict[str, set[str]] = {}
+        # Names bound in this cell to a value holding a comparison (`keep = iq.v <= high`): a row mask.
+        self.compared: set[str] = set()
         # The loops and conditions the walk is inside, innermost last: a loop's counter and the
         # number it starts from (`for i, b in enumerate(xs)` -> ("i", 0); ("", 0) for a loop
         # without a known counter), None for an `if`/`while` (its body may not run first).
@@ -447,6 +449,8 @@ class _Walker:
         if isinstance(mask, ast.Compare) and all(isinstance(op, ast.Eq) for op in mask.ops):
             return False  # `df[df.year == df.year.max()]`: the rows kept all have that value, so it stays
         nodes = _walk(mask)
+        if not any(isinstance(n, ast.Compare) or (isinstance(n, ast.Name) and n.id in self.compared) for n in nodes):
+            return False  # `s = s[s.median().sort_values().index]`: columns reordered by a statistic, no row mask
         return name in self._statistic_sources(nodes, _loads(nodes))
 
     def _shift_to_zero_guarded(self, stmt: ast.AugAssign) -> bool:
@@ -649,6 +653,10 @@ class _Walker:
                     self.bounds_from[stmt.targets[0].id] = sources
                 else:
                     self.bounds_from.pop(stmt.targets[0].id, None)
+                if any(isinstance(n, ast.Compare) for n in nodes):
+                    self.compared.add(stmt.targets[0].id)
+                else:
+                    self.compared.discard(stmt.targets[0].id)
             if (
                 len(stmt.targets) == 1 and isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add)
                 and isinstance(value.left, ast.Name) and isinstance(stmt.targets[0], ast.Name)
@@ -3156,7 +3164,8 @@ class ChangesWhenRunTwice(Rule):
         # the frame (they keep that value): the same when applied twice.
         Example(cells=(
             "import pandas as pd\ndf = pd.read_csv('train.csv')\ntest = pd.read_csv('test.csv')",
-            "cap = test.price.quantile(0.99)\ndf = df[df.price < cap]\ndf = df[df.price < 1000]\ndf = df[df.year == df.year.max()]",
+            "cap = test.price.quantile(0.99)\ndf = df[df.price < cap]\ndf = df[df.price < 1000]\ndf = df[df.year == df.year.max()]\n"
+            "df = df[df.median().sort_values().index]",
         )),
         # A mask or a column list applied twice gives the same frame; joining two other frames is fine.
         # Normalised by its own statistic, a map that does not scale, guarded or tolerant folder steps.
