@@ -7271,7 +7271,10 @@ class StateInjection(Rule):
                        f"(`from {near[0]} import a, b`).")
             elif star:
                 added = _added_import_folders(ctx)
-                if added:
+                # A module the catalogue knows as an installed distribution (`nltk.stem.porter`,
+                # nltk) is not "maybe" in a folder the notebook adds to `sys.path` (fair check 39,
+                # item 26); a name it only assumes (`dx_frame`, `utils`) may well be.
+                if added and resolve(star.group(1).split(".")[0], ctx.catalog).assumed:
                     # Fair check 17: `sys.path.append('../dx')`, then `from dx_frame import *`.
                     where = ", ".join(f"`{folder}`" for folder in added)
                     what = (f"binds names nobody can see from the notebook (the module may be in {where}, which the notebook "
