@@ -20,7 +20,7 @@ from typing import AbstractSet, Callable, Iterable, Iterator, Optional, Sequence
 
 from nbrefactor.audit.ipython import MagicLine
 from nbrefactor.audit.analysis import (
-    BUILTIN_NAMES, CellAnalysis, cell_python_tree, may_hold_session_name_tests, module_level_assignments, python_tree, read_guarded_by_name_test,
+    BUILTIN_NAMES, CellAnalysis, cell_python_tree, dead_branch_lines, may_hold_session_name_tests, module_level_assignments, python_tree, read_guarded_by_name_test,
     session_name_tests,
 )
 from nbrefactor.audit.facts import CallFact, CellFacts, dotted_name, nodes_of
@@ -159,6 +159,7 @@ class OutOfOrderExecution(Rule):
         "a `sys.path.append('../lib')` of a literal folder adds the same entry); but settings of literals alone (and builtins: `int(batch_size / 2)`) read at once by one of the "
         "next three cells run (`generations = 100` run as [161], the training as [163], the cells that read them earlier left "
         "as they were) stay reported: an edit, then the training re-run with it. A definition re-run late stays reported. "
+        "Lines under `if False:` never run: the value check takes them as no write and no read. "
         "Nor is a cell re-run late that provably rebuilt the values its earlier run gave the cells below "
         "(`X_covar, y_covar = X_test.copy(), y_test.copy()` then `X_covar[gentoo, 1] -= 5`): it reads values other cells "
         "made, and each of them had the same last writer (by count, that writer in order and the one above it top to "
@@ -273,6 +274,13 @@ class OutOfOrderExecution(Rule):
         Example(cells=(
             code_cell("import sys\nsys.path.append('../../pyutils')\nimport numpy as np", 5),
             code_cell("x = np.ones(3)", 2), code_cell("print(x.sum())", 3),
+        )),
+        # A cell re-run late ([5]) after a disabled `if False:` block below it that would bind `X`: the
+        # block never runs, so the reader below ([6]) reads the re-run's `X` in either order (fair
+        # check 39, item 25).
+        Example(cells=(
+            code_cell("import numpy as np\na = np.ones(3)", 1), code_cell("X = a * 2", 5),
+            code_cell("if False:\n    X = np.zeros(3)", 3), code_cell("print(X.sum())", 6),
         )),
         # A section run first ([2]) that binds its own `models` before calling the helper whose body
         # reads `models`: the helper reads the section's value in either order (fair check 18).
@@ -1978,13 +1986,17 @@ def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[fr
     sensitive: set[int] = set()
     differences: set[frozenset[int]] = set()
     module_names = import_only_names(flow.definitions)
-    # writes[name]: (cell, line, count) of every write, notebook order.
+    # writes[name]: (cell, line, count) of every write, notebook order. Lines under `if False:` never
+    # run: they write nothing and read nothing (fair check 39, item 25: a disabled `if False:` block
+    # binding `X` was taken as the writer the cells below read).
+    dead = {ca.cell.index: dead_branch_lines(ca) for ca in cells}
     writes: dict[str, list[tuple[int, int, Optional[int]]]] = {}
     for d in flow.definitions:
-        if d.name not in module_names:
+        if d.name not in module_names and d.line not in dead.get(d.cell, ()):
             writes.setdefault(d.name, []).append((d.cell, d.line, d.count))
     for m in (*flow.mutations, *flow.deletions):
-        writes.setdefault(m.name, []).append((m.cell, m.line, m.count))
+        if m.line not in dead.get(m.cell, ()):
+            writes.setdefault(m.name, []).append((m.cell, m.line, m.count))
     # A star import of known names writes those the notebook also binds elsewhere (a name only
     # imports bind is no write, as for `import`): `_listed_star_imports`.
     for i, names in _listed_star_imports(ctx, flow):
@@ -2014,6 +2026,8 @@ def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[fr
         kept_queries = _kept_query_calls(ca)
         for c in f.calls:
             base = c.receiver.split(".")[0]
+            if c.line in dead[ca.cell.index]:
+                continue
             if not c.in_function and base in free and base in bound and _may_change_receiver(c, kept_queries):
                 writes.setdefault(base, []).append((ca.cell.index, c.line, ca.cell.execution_count))
         for fn in (*f.functions, *f.classes):
@@ -2032,7 +2046,7 @@ def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[fr
         count = ca.cell.execution_count
         if count is None:
             continue
-        names = set(words[ca.cell.index]) if ca.cell.index in words else {r.name for r in ca.facts.reads}
+        names = set(words[ca.cell.index]) if ca.cell.index in words else {r.name for r in ca.facts.reads if r.line not in dead[ca.cell.index]}
         # A notebook function read here reads its globals when called, after the lines above it:
         # a name this cell binds before its first read of the function is the cell's own value,
         # in either order (fair check 18, hid001-self-contained-section: a section that rebinds
