@@ -877,3 +877,13 @@ def test_name_defined_below_on_an_undefined_names_line_is_one_finding_with_its_l
     assert "`np`, on the same line, is defined only in cell 3, below (also read in cell 2)" in d.message
     assert d.fix.endswith("Define `np` above it too (only cell 3, below, defines it).")
     assert sorted((loc.cell, loc.line) for loc in d.related) == [(1, 1), (2, 1)]
+
+
+def test_hid006_star_import_of_a_known_distribution_is_not_maybe_in_the_added_folder():
+    # Fair check 39, item 26: `sys.path.append('../../pyutils')`, then `from nltk.stem.porter import *`:
+    # nltk is an installed distribution, not a module "maybe" in the added folder; an unknown module
+    # (`dx_frame`) still may be.
+    known = messages(audit("import sys\nsys.path.append('../../pyutils')", "from nltk.stem.porter import *\ns = PorterStemmer()"), "HID006")
+    assert len(known) == 1 and "may be in" not in known[0], known
+    local = messages(audit("import sys\nsys.path.append('../dx')", "from dx_frame import *\nf = frame()"), "HID006")
+    assert len(local) == 1 and "the module may be in `../dx`" in local[0], local

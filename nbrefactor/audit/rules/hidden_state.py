@@ -20,7 +20,7 @@ from typing import AbstractSet, Callable, Iterable, Iterator, Optional, Sequence
 
 from nbrefactor.audit.ipython import MagicLine
 from nbrefactor.audit.analysis import (
-    BUILTIN_NAMES, CellAnalysis, cell_python_tree, may_hold_session_name_tests, module_level_assignments, python_tree, read_guarded_by_name_test,
+    BUILTIN_NAMES, CellAnalysis, cell_python_tree, dead_branch_lines, may_hold_session_name_tests, module_level_assignments, python_tree, read_guarded_by_name_test,
     session_name_tests,
 )
 from nbrefactor.audit.facts import CallFact, CellFacts, dotted_name, nodes_of
@@ -152,9 +152,14 @@ class OutOfOrderExecution(Rule):
         "and reads no clock, has no magic or shell line, changes only what it bound itself and writes no file, and reads "
         "no path a cell that may leave a file names (`stream_size = 30`; `df = pd.read_csv(file_path)` beside its "
         "`file_path`): re-run unchanged it gives the values its earlier run gave, as a re-run import does (with a count "
-        "free below its first reader, none of which saved an error; `make_regression(…)` without a `random_state` draws); but settings of literals alone (and builtins: `int(batch_size / 2)`) read at once by one of the "
+        "free below its first reader, none of which saved an error; `make_regression(…)` without a `random_state` draws; "
+        "draws that follow a literal seed of their own generator in the cell, `np.random.seed(42)` then "
+        "`np.random.multivariate_normal(…)`, draw the same numbers, when no cell it ran against draws from a global "
+        "generator (the re-run cell itself: a cell below recomputed from it after its reader ran stays reported); "
+        "a `sys.path.append('../lib')` of a literal folder adds the same entry); but settings of literals alone (and builtins: `int(batch_size / 2)`) read at once by one of the "
         "next three cells run (`generations = 100` run as [161], the training as [163], the cells that read them earlier left "
         "as they were) stay reported: an edit, then the training re-run with it. A definition re-run late stays reported. "
+        "Lines under `if False:` never run: the value check takes them as no write and no read. "
         "Nor is a cell re-run late that provably rebuilt the values its earlier run gave the cells below "
         "(`X_covar, y_covar = X_test.copy(), y_test.copy()` then `X_covar[gentoo, 1] -= 5`): it reads values other cells "
         "made, and each of them had the same last writer (by count, that writer in order and the one above it top to "
@@ -256,6 +261,27 @@ class OutOfOrderExecution(Rule):
     use_instead = "# Restart & Run All, then save:\n# [1]\ndf = load()\n# [2]\ndf = df.dropna()\n# [3]\ndf.describe()"
     applies_to_any_language = True
     passing = (
+        # A cell that seeds with a literal and then draws its data, re-run late ([5]) after the cells
+        # below read what its earlier run ([2]) drew: the seeded draws gave the same arrays, and the
+        # cells below draw nothing from the generator it leaves (fair check 39, item 22). An import
+        # cell that also adds a literal folder to `sys.path`, re-run late: the same entry, the same
+        # modules (fair check 39, item 24; fair check 16's hid001-import-setup-cell-rerun).
+        Example(cells=(
+            code_cell("import numpy as np", 1),
+            code_cell("np.random.seed(42)\ndata = np.random.normal(0, 1, 100)", 5),
+            code_cell("m = data.mean()\nprint(m)", 3), code_cell("s = data.std()\nprint(s)", 4),
+        )),
+        Example(cells=(
+            code_cell("import sys\nsys.path.append('../../pyutils')\nimport numpy as np", 5),
+            code_cell("x = np.ones(3)", 2), code_cell("print(x.sum())", 3),
+        )),
+        # A cell re-run late ([5]) after a disabled `if False:` block below it that would bind `X`: the
+        # block never runs, so the reader below ([6]) reads the re-run's `X` in either order (fair
+        # check 39, item 25).
+        Example(cells=(
+            code_cell("import numpy as np\na = np.ones(3)", 1), code_cell("X = a * 2", 5),
+            code_cell("if False:\n    X = np.zeros(3)", 3), code_cell("print(X.sum())", 6),
+        )),
         # A section run first ([2]) that binds its own `models` before calling the helper whose body
         # reads `models`: the helper reads the section's value in either order (fair check 18).
         Example(cells=(
@@ -548,6 +574,18 @@ class OutOfOrderExecution(Rule):
         )),
     )
     failing = (
+        # A seeded data cell re-run late before a cell below that draws from the global generator
+        # it leaves (unlike fair check 39, item 22), and a `sys.path` entry built at run time
+        # (unlike item 24: not known to be the same folder).
+        Example(cells=(
+            code_cell("import numpy as np", 1),
+            code_cell("np.random.seed(42)\ndata = np.random.normal(0, 1, 100)", 5),
+            code_cell("noise = np.random.rand(100)\nprint((data + noise).mean())", 3),
+        ), expect=((2, 1),)),
+        Example(cells=(
+            code_cell("import os\nimport sys\nsys.path.append(os.getcwd())\nimport numpy as np", 5),
+            code_cell("x = np.ones(3)", 2), code_cell("print(x.sum())", 3),
+        ), expect=((1, 1),)),
         # The notebook seeds at the top: top to bottom the cell above draws from that seed, in the
         # saved order from the seed of cell 4 (fair check 32, item 49's counterpart).
         Example(cells=(
@@ -811,9 +849,17 @@ class OutOfOrderExecution(Rule):
                 if not late and not any(i < max(c.index for c in others) and i not in inside for i in _seeding_cells(ctx)):
                     seeded_pair = True
                 sensitive = _sensitive_against(ctx, members, others)
+                # A self-seeding cell that gives the same values at every run (its draws all follow
+                # its literal seed: `_self_contained`) changed, by its order, only the generator state
+                # it leaves; against cells that draw nothing from a global generator that is no value
+                # (fair check 39, item 22: `np.random.seed(42)` then the data drawn, re-run late).
+                drawn_by_others = any(o.index in _drawing(ctx)[0] for o in others)
                 reported = [
                     c for c in members
-                    if c.index in sensitive or (c.index in self_seeding and not seeded_pair)
+                    if c.index in sensitive or (
+                        c.index in self_seeding and not seeded_pair
+                        and (drawn_by_others or c.index not in _self_contained_seeded(ctx))
+                    )
                 ]
                 # A partner that reads no other cell's value and gives the same values at every run
                 # (`_self_contained_reruns`), in no difference with these cells, changed nothing they
@@ -1888,6 +1934,14 @@ def _self_contained(ctx: RuleContext) -> frozenset[int]:
     return ctx.shared("hid001.self_contained", lambda: _self_contained_reruns(ctx, name_flow(ctx)))
 
 
+def _self_contained_seeded(ctx: RuleContext) -> frozenset[int]:
+    """`_self_contained_reruns` with draws that follow a literal seed of their own generator in the
+    cell (`_seeded_draws`), once per notebook: asked only of a self-seeding cell re-run late (fair
+    check 39, item 22). The value check does not take them as sources of the same value (fixture
+    fair17/seeded_generators keeps a value recomputed from them after its reader printed it)."""
+    return ctx.shared("hid001.self_contained_seeded", lambda: _self_contained_reruns(ctx, name_flow(ctx), seeded_ok=True))
+
+
 def _self_contained_partners(ctx: RuleContext, members: Sequence[Cell], others: Sequence[Cell]) -> frozenset[int]:
     """The cells of `others` that give the same values at every run (`_self_contained`) and take part
     in no difference of the value check with a cell of `members`: their order against them changed
@@ -1932,13 +1986,17 @@ def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[fr
     sensitive: set[int] = set()
     differences: set[frozenset[int]] = set()
     module_names = import_only_names(flow.definitions)
-    # writes[name]: (cell, line, count) of every write, notebook order.
+    # writes[name]: (cell, line, count) of every write, notebook order. Lines under `if False:` never
+    # run: they write nothing and read nothing (fair check 39, item 25: a disabled `if False:` block
+    # binding `X` was taken as the writer the cells below read).
+    dead = {ca.cell.index: dead_branch_lines(ca) for ca in cells}
     writes: dict[str, list[tuple[int, int, Optional[int]]]] = {}
     for d in flow.definitions:
-        if d.name not in module_names:
+        if d.name not in module_names and d.line not in dead.get(d.cell, ()):
             writes.setdefault(d.name, []).append((d.cell, d.line, d.count))
     for m in (*flow.mutations, *flow.deletions):
-        writes.setdefault(m.name, []).append((m.cell, m.line, m.count))
+        if m.line not in dead.get(m.cell, ()):
+            writes.setdefault(m.name, []).append((m.cell, m.line, m.count))
     # A star import of known names writes those the notebook also binds elsewhere (a name only
     # imports bind is no write, as for `import`): `_listed_star_imports`.
     for i, names in _listed_star_imports(ctx, flow):
@@ -1959,7 +2017,7 @@ def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[fr
             f.syntax_error is not None or not ca.masked.is_python or f.globals_declared
             or (any(_magic_name(m) not in _IMPORT_CELL_MAGICS for m in ca.magics) and not _same_install_rerun(ctx, ca))
             or (
-                any(_global_state_call(c) for c in f.calls if not c.in_function)
+                any(_global_state_call(c) and not _same_path_entry(c) for c in f.calls if not c.in_function)
                 and not _seeds_before_drawing(ca, ctx.facts.resolve)  # checked against its partners (`_self_seeding_cells`)
             )
         ):
@@ -1968,6 +2026,8 @@ def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[fr
         kept_queries = _kept_query_calls(ca)
         for c in f.calls:
             base = c.receiver.split(".")[0]
+            if c.line in dead[ca.cell.index]:
+                continue
             if not c.in_function and base in free and base in bound and _may_change_receiver(c, kept_queries):
                 writes.setdefault(base, []).append((ca.cell.index, c.line, ca.cell.execution_count))
         for fn in (*f.functions, *f.classes):
@@ -1977,12 +2037,16 @@ def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[fr
         entries.sort(key=lambda w: (w[0], w[1]))
     session = _sessions(ctx)
     restored = _restored_source_cells(ctx, flow) | _self_contained(ctx)
-    restored_sources = restored | _same_value_reruns(ctx, flow, writes, function_reads, session, restored)
+    # A self-seeding cell whose draws all follow its literal seed is a source of the same value to the
+    # cells that read it (fair check 39, item 22), but not a source the same-value re-runs below are
+    # built on (fixture fair17/seeded_generators keeps a value recomputed from such cells after its
+    # reader printed it).
+    restored_sources = restored | _self_contained_seeded(ctx) | _same_value_reruns(ctx, flow, writes, function_reads, session, restored)
     for ca in cells:
         count = ca.cell.execution_count
         if count is None:
             continue
-        names = set(words[ca.cell.index]) if ca.cell.index in words else {r.name for r in ca.facts.reads}
+        names = set(words[ca.cell.index]) if ca.cell.index in words else {r.name for r in ca.facts.reads if r.line not in dead[ca.cell.index]}
         # A notebook function read here reads its globals when called, after the lines above it:
         # a name this cell binds before its first read of the function is the cell's own value,
         # in either order (fair check 18, hid001-self-contained-section: a section that rebinds
@@ -2274,7 +2338,7 @@ _STRING_PART = re.compile(r"[^/\\]+$")
 _PATH_LIKE = re.compile(r"[/\\]|\.\w{1,6}$")
 
 
-def _self_contained_reruns(ctx: RuleContext, flow: NameFlow) -> frozenset[int]:
+def _self_contained_reruns(ctx: RuleContext, flow: NameFlow, seeded_ok: bool = False) -> frozenset[int]:
     """Cells that give the same values whenever they run unchanged, as a re-run import binds the
     same modules (fair check 38, items 32, 33, 35, 37: hid001-rerun-same-value): every name the cell
     reads is bound earlier in the cell itself, only by imports, or a builtin (no read of another
@@ -2292,7 +2356,9 @@ def _self_contained_reruns(ctx: RuleContext, flow: NameFlow) -> frozenset[int]:
     that run (the value check still keeps any reader that ran after another writer of the name).
     Unlike `_restored_source_cells`, a cell of literals only (`stream_size = 30`) counts: an edit
     between the runs is what the page cannot show for a re-run import either; judges read these
-    as noise (fair check 38, item 37)."""
+    as noise (fair check 38, item 37). With `seeded_ok`, draws that follow a literal seed of their
+    own generator in the cell (`_seeded_draws`) count as no draw (fair check 39, item 22); a literal
+    `sys.path` entry (`_same_path_entry`) is no change of global state (item 24)."""
     module_names = import_only_names(flow.definitions)
     reads_by_cell: dict[int, list[Read]] = {}
     for r in flow.reads:
@@ -2312,16 +2378,24 @@ def _self_contained_reruns(ctx: RuleContext, flow: NameFlow) -> frozenset[int]:
     found: set[int] = set()
     for ca in ctx.cells:
         f, index, count = ca.facts, ca.cell.index, ca.cell.execution_count
+        # A cell that seeds a global generator with a literal before it draws, and draws only from
+        # that generator (`np.random.seed(42)` then `np.random.multivariate_normal(…)`): every run
+        # draws the same numbers (fair check 39, item 22). Its seed and seeded draws are then no
+        # change of global state and no draw; any other draw or global-state call still excludes it.
+        seeded = _seeded_draws(ca, ctx.facts.resolve) if seeded_ok else frozenset()
+        calls = [c for c in f.calls if c not in seeded]
         if (
             count is None or f.syntax_error is not None or not ca.masked.is_python or ca.magics
             or f.globals_declared or f.functions or f.classes or not f.defined or index in writers
-            or index in drawing or any(_global_state_call(c) for c in f.calls)
+            or (index in drawing and not seeded) or any(_global_state_call(c) and not _same_path_entry(c) for c in calls)
         ):
             continue
+        if index in drawing and any(d.ca.cell.index == index and d.call not in seeded for d in _randomness_facts(ctx)[1].draws):
+            continue  # a draw from another generator than the one seeded
         tree = cell_python_tree(ca)
         if tree is None:
             continue
-        if not _deterministic_calls(f.calls, _deterministic_estimators(tree, ctx.facts.resolve, nested=True)):
+        if not _deterministic_calls([c for c in calls if not _same_path_entry(c)], _deterministic_estimators(tree, ctx.facts.resolve, nested=True)):
             continue
         if any(ctx.facts.resolve(c.func).startswith("sklearn.datasets.make_") and not _seeded_by_literal(c) for c in f.calls):
             continue  # `make_regression(n_samples=400, noise=5)` draws its data unseeded
@@ -2373,6 +2447,45 @@ def _self_contained_reruns(ctx: RuleContext, flow: NameFlow) -> frozenset[int]:
             continue
         found.add(index)
     return frozenset(found)
+
+
+# The generators a literal seed fixes, by the seed's qualified name: the prefix of the draws it fixes.
+_SEEDED_GENERATORS = {"numpy.random.seed": "numpy.random.", "random.seed": "random.", "torch.manual_seed": "torch."}
+
+
+def _seeded_draws(ca: CellAnalysis, resolve: Callable[[str], str]) -> frozenset[CallFact]:
+    """The module-level seed calls of a cell that seeds before drawing (`_seeds_before_drawing`)
+    with literal seeds (`np.random.seed(42)`), and the calls after them that draw from a generator
+    so seeded (`np.random.normal(…)` after `np.random.seed(42)`): they draw the same numbers on
+    every run. Empty when a seed is not a literal or not of a known generator; a draw from another
+    generator (`random.random()` after `np.random.seed`) is not among them."""
+    if not _seeds_before_drawing(ca, resolve):
+        return frozenset()
+    module_calls = [c for c in ca.facts.calls if not c.in_function]
+    seeds = [c for c in module_calls if _global_state_call(c)]
+    prefixes = []
+    for seed in seeds:
+        prefix = _SEEDED_GENERATORS.get(resolve(seed.func) if seed.func else "")
+        argument = seed.arg(0, ("seed",))
+        if prefix is None or argument is None or argument.number is None or len(seed.args) != 1:
+            return frozenset()
+        prefixes.append((seed, prefix))
+    first = min((s.line, s.column) for s, _ in prefixes)
+    draws = {
+        c for c in module_calls if c.func and (c.line, c.column) > first
+        and any(resolve(c.func).startswith(prefix) and (c.line, c.column) > (s.line, s.column) for s, prefix in prefixes)
+    }
+    return frozenset({s for s, _ in prefixes} | draws)
+
+
+def _same_path_entry(c: CallFact) -> bool:
+    """`sys.path.append('../../pyutils')` (or `insert(0, '…')`), a literal folder: a re-run adds the
+    same entry again, so imports resolve as before (fair check 39, item 24; fair check 16's
+    hid001-import-setup-cell-rerun)."""
+    if c.func not in ("sys.path.append", "sys.path.insert"):
+        return False
+    folder = c.arg(1 if c.method == "insert" else 0)
+    return folder is not None and folder.string is not None and len(c.args) == (2 if c.method == "insert" else 1)
 
 
 # Calls whose answer depends on when they run (the clock, an id, what the user types).
@@ -7172,7 +7285,10 @@ class StateInjection(Rule):
                        f"(`from {near[0]} import a, b`).")
             elif star:
                 added = _added_import_folders(ctx)
-                if added:
+                # A module the catalogue knows as an installed distribution (`nltk.stem.porter`,
+                # nltk) is not "maybe" in a folder the notebook adds to `sys.path` (fair check 39,
+                # item 26); a name it only assumes (`dx_frame`, `utils`) may well be.
+                if added and resolve(star.group(1).split(".")[0], ctx.catalog).assumed:
                     # Fair check 17: `sys.path.append('../dx')`, then `from dx_frame import *`.
                     where = ", ".join(f"`{folder}`" for folder in added)
                     what = (f"binds names nobody can see from the notebook (the module may be in {where}, which the notebook "

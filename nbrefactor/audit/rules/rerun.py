@@ -306,6 +306,13 @@ class _Walker:
         # gives the same on a second run.
         self.derived: dict[str, set[str]] = {}
         self.statistics: dict[str, str] = {}
+        # Names bound in this cell to a value computed from a statistic (`_ROW_BOUND_STATISTICS`) of
+        # other names, with those names and what they were derived from (`q = df['p'].quantile(0.995)`
+        # -> {"q": {"df"}}; also `upper = q3 + 1.5 * iqr`, `mask = df.p < q`): a row filter of `df` by
+        # such a bound moves on every run (`_filters_by_own_statistic`).
+        self.bounds_from: dict[str, set[str]] = {}
+        # Names bound in this cell to a value holding a comparison (`keep = iq.v <= high`): a row mask.
+        self.compared: set[str] = set()
         # The loops and conditions the walk is inside, innermost last: a loop's counter and the
         # number it starts from (`for i, b in enumerate(xs)` -> ("i", 0); ("", 0) for a loop
         # without a known counter), None for an `if`/`while` (its body may not run first).
@@ -406,6 +413,45 @@ class _Walker:
             isinstance(value, ast.Name) and self.statistics.get(value.id) in kinds
             and base is not None and base in self.derived.get(value.id, set())
         )
+
+    def _statistic_sources(self, nodes: list[ast.AST], reads: frozenset[str]) -> set[str]:
+        """The names (with what this cell derived them from) whose statistic a value holds: read
+        inside a `_ROW_BOUND_STATISTICS` call among `nodes` (the value's walk), or through a name
+        bound so in this cell above (`bounds_from`)."""
+        direct = {n.id for call in nodes if isinstance(call, ast.Call) and _callee_name(call) in _ROW_BOUND_STATISTICS
+                  for n in _walk(call) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        sources = set(direct)
+        for name in direct:
+            sources |= self.derived.get(name, set())
+        for name in reads:
+            sources |= self.bounds_from.get(name, set())
+        return sources
+
+    def _filters_by_own_statistic(self, value: ast.AST, name: str) -> bool:
+        """`df = df[df.p <= df.p.quantile(0.995)]`, `df = df.loc[mask]` with `mask` (or its bound)
+        computed in this cell from a statistic of `df` (`_ROW_BOUND_STATISTICS`), also followed by
+        `.reset_index(…)` or `.copy()`: a row filter whose bound moves with the rows kept. A bound
+        that is a literal or a statistic of another frame (`test.p.max()`) keeps the filter the same
+        when applied twice (`_selects_itself`), and is not reported."""
+        node = value
+        while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("reset_index", "copy"):
+            node = node.func.value
+        if not isinstance(node, ast.Subscript):
+            return False
+        base = node.value
+        if isinstance(base, ast.Attribute) and base.attr == "loc":
+            base = base.value
+        if not (isinstance(base, ast.Name) and base.id == name):
+            return False
+        mask = node.slice.elts[0] if isinstance(node.slice, ast.Tuple) and node.slice.elts else node.slice
+        if isinstance(mask, (ast.Constant, ast.Slice, ast.List)):
+            return False  # a column label, a positional slice or a label list
+        if isinstance(mask, ast.Compare) and all(isinstance(op, ast.Eq) for op in mask.ops):
+            return False  # `df[df.year == df.year.max()]`: the rows kept all have that value, so it stays
+        nodes = _walk(mask)
+        if not any(isinstance(n, ast.Compare) or (isinstance(n, ast.Name) and n.id in self.compared) for n in nodes):
+            return False  # `s = s[s.median().sort_values().index]`: columns reordered by a statistic, no row mask
+        return name in self._statistic_sources(nodes, _loads(nodes))
 
     def _shift_to_zero_guarded(self, stmt: ast.AugAssign) -> bool:
         """`if rides[f].min() > 0: rides[f] -= 1`: a shift by 1 under an `if` that tests the minimum
@@ -601,6 +647,16 @@ class _Walker:
                 kind = _callee_name(value)
                 if kind in _SHIFT_STATISTICS | _SCALE_STATISTICS:
                     self.statistics[stmt.targets[0].id] = kind
+            if len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                sources = self._statistic_sources(nodes, value_reads)
+                if sources:
+                    self.bounds_from[stmt.targets[0].id] = sources
+                else:
+                    self.bounds_from.pop(stmt.targets[0].id, None)
+                if any(isinstance(n, ast.Compare) for n in nodes):
+                    self.compared.add(stmt.targets[0].id)
+                else:
+                    self.compared.discard(stmt.targets[0].id)
             if (
                 len(stmt.targets) == 1 and isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add)
                 and isinstance(value.left, ast.Name) and isinstance(stmt.targets[0], ast.Name)
@@ -634,6 +690,10 @@ class _Walker:
                     self.report(stmt, target.id, f"maps `{target.id}` through arithmetic on its previous value (`{target.id} = {target.id}.map(…)`), which applies it again on a second run")
                 if isinstance(target, ast.Name) and _indexes_itself(value, target.id):
                     self.report(stmt, target.id, f"replaces `{target.id}` by an item of itself (`{ast.unparse(value)[:60]}`), which takes an item of the item (or fails) on a second run")
+                if isinstance(target, ast.Name) and self._filters_by_own_statistic(value, target.id):
+                    # `q = df.p.quantile(0.995)` then `df = df[df.p < q]`: the bound is recomputed from
+                    # the rows the last run kept, so every run drops more (fair check 39, recall T-8.9).
+                    self.report(stmt, target.id, f"filters the rows of `{target.id}` by a bound computed in this cell from `{target.id}` itself (a quantile, mean, standard deviation…), which a second run recomputes from the rows the first kept, dropping more")
                 if isinstance(target, ast.Name) and _self_slice(value, target.id) and not _prefix_slice(value):
                     self.report(stmt, target.id, f"cuts `{target.id}` down to a slice of itself, which cuts it again on a second run")
                 if isinstance(target, ast.Name) and _joins_itself(value, target.id):
@@ -1583,6 +1643,12 @@ def _reapplied(target: ast.AST, value: ast.AST) -> list[tuple[str, str]]:
 # 0 (or 1), so the same step on its own result changes nothing.
 _SHIFT_STATISTICS = frozenset({"min", "max", "mean", "median", "amin", "amax", "nanmin", "nanmax", "nanmean", "nanmedian"})
 _SCALE_STATISTICS = frozenset({"max", "amax", "nanmax", "sum", "nansum", "std", "nanstd", "norm"})
+# Statistics of a frame's values that a row filter may take its bound from (`df[df.p < df.p.quantile(0.99)]`,
+# a z-score or IQR trim): computed from the rows kept, they move on every run (fair check 39, recall T-8.9).
+_ROW_BOUND_STATISTICS = frozenset({
+    "quantile", "percentile", "nanpercentile", "nanquantile", "mean", "nanmean", "median", "nanmedian",
+    "std", "nanstd", "var", "nanvar", "min", "max", "amin", "amax", "nanmin", "nanmax", "zscore",
+})
 
 
 def _callee_name(call: ast.Call) -> str:
@@ -2805,7 +2871,9 @@ class ChangesWhenRunTwice(Rule):
         "them and every column of the other frame (a `DataFrame({…})` literal) just after: a second run ends with "
         "the same columns; but in "
         "a notebook that imports h2o it is, since H2O refuses a key column of doubles such as a target encoding), `data = data[:-504]` (a bounded slice of itself; a mask or column list is the same "
-        "when applied twice), `x = 255 * x`, `heatmap = np.uint8(255 * heatmap)` and `X = X.astype('float32') / 255` (scaled by a number; "
+        "when applied twice, but not a row filter whose bound the cell computes from the frame itself: `q = df.p.quantile(0.995)` "
+        "then `df = df[df.p <= q]`, a z-score or IQR trim, recomputed from the rows kept; rows equal to such a statistic, "
+        "a literal bound or a statistic of another frame are not reported), `x = 255 * x`, `heatmap = np.uint8(255 * heatmap)` and `X = X.astype('float32') / 255` (scaled by a number; "
         "`w = w / w.sum()` or `x - x.mean()`, by a statistic of itself, is the same twice and not reported, "
         "nor are `df['a'] -= df['a'].min()` and `low = min(labels)` then `data[i].y -= low`, a shift by a "
         "minimum, maximum, mean or median (a division by a maximum, sum, norm or standard deviation) "
@@ -3091,6 +3159,13 @@ class ChangesWhenRunTwice(Rule):
             "import keras\nhistory = []\nstep = 0\nnet = keras.Sequential()",
             "for step in range(step, 100):\n    if step % 10 == 0:\n        history.append(step)",
             "if False:\n    net.add(keras.layers.Dense(1))",
+        )),
+        # A bound that is a literal or a statistic of another frame, or rows equal to a statistic of
+        # the frame (they keep that value): the same when applied twice.
+        Example(cells=(
+            "import pandas as pd\ndf = pd.read_csv('train.csv')\ntest = pd.read_csv('test.csv')",
+            "cap = test.price.quantile(0.99)\ndf = df[df.price < cap]\ndf = df[df.price < 1000]\ndf = df[df.year == df.year.max()]\n"
+            "df = df[df.median().sort_values().index]",
         )),
         # A mask or a column list applied twice gives the same frame; joining two other frames is fine.
         # Normalised by its own statistic, a map that does not scale, guarded or tolerant folder steps.
@@ -3807,6 +3882,15 @@ class ChangesWhenRunTwice(Rule):
             "extra = pd.read_csv('extra.csv')",
             "extra = pd.concat([extra, orig])\nextra = extra[extra.a < extra.a.quantile(0.99)]\nextra = extra.drop_duplicates()",
         ), expect=((2, 1), (4, 1))),
+        # Rows filtered by a bound the cell computes from the frame itself (a quantile trim, inline or
+        # through names, also a z-score trim and the IQR rule): a second run recomputes the bound from
+        # the rows kept and drops more (fair check 39, recall T-8.9).
+        Example(cells=(
+            "import pandas as pd\ndf = pd.read_csv('prices.csv')\nz = pd.read_csv('z.csv')\niq = pd.read_csv('iq.csv')",
+            "upper = df['price'].quantile(0.995)\nprint(upper)\ndf = df[(df['price'] > 0) & (df['price'] <= upper)]",
+            "z = z[(z.v - z.v.mean()).abs() < 3 * z.v.std()].reset_index(drop=True)",
+            "q1 = iq.v.quantile(0.25)\nq3 = iq.v.quantile(0.75)\nhigh = q3 + 1.5 * (q3 - q1)\nkeep = iq.v <= high\niq = iq.loc[keep]",
+        ), expect=((2, 3), (3, 1), (4, 5))),
         # An index reset (in place) then a grouping that aggregates every column: the extra column a
         # second run adds is summed too (unlike `.agg({'v': 'count'})`, fair check 37, item 85).
         Example(cells=(
