@@ -4724,7 +4724,7 @@ def _passes_not_none(call: ast.Call, parameter: str, position: int | None, tree:
         return True
     if not isinstance(given, ast.Name):
         return False
-    statement = next((st for st in tree.body if st.lineno <= call.lineno <= (st.end_lineno or st.lineno)), None)
+    statement = statement_at(tree, call.lineno)
     if statement is None or isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return False  # (a call inside a def runs with whatever the name holds then)
     binding = None
