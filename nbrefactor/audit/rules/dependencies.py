@@ -4119,15 +4119,11 @@ class UninstallableRequirement(Rule):
         if not manifests:
             return
         found: list[tuple[Manifest, Requirement, tuple[str, str]]] = []
-        known: Optional[frozenset[str]] = None
         for manifest in manifests:
             for req in manifest.requirements:
                 entry = _uninstallable(req, manifest)
-                if entry is None and "-" in req.spec and _GLUED_VERSION.match(_without_comment(req.spec)):
-                    if known is None:
-                        known = frozenset(normalise(str(d)) for names in (ctx.catalog.table("distributions", "import", {}) or {}).values()
-                                          for d in (names if isinstance(names, list) else [names]))
-                    entry = _glued_version_entry(req, manifest, known)
+                if entry is None and "-" in req.spec:
+                    entry = _glued_version_entry(req, manifest, catalogued_distributions(ctx.catalog))
                 if entry is not None:
                     found.append((manifest, req, entry))
         if not found:

@@ -9141,17 +9141,20 @@ def _relative_folder_unused(ctx: RuleContext, ca: CellAnalysis, call: CallFact, 
     project = ctx.project
     if project is None:
         return False
-    looked = next(((names, present) for written, names, present in project.path_entry_modules if written == entry), None)
     if call.method not in ("insert", "append"):
         return False
     line = call.line
+
+    def looked_up_later() -> bool:
+        return any((later.cell.index, c.line) > (ca.cell.index, line) and c.func
+                   and resolve_callee(ctx.facts, ctx.catalog, c.func) in _PATH_LOOKUPS
+                   for later in ctx.cells for c in later.facts.calls)
+
+    looked = next(((names, present) for written, names, present in project.path_entry_modules if written == entry), None)
     if looked is None:
         # A folder not looked at (`../../pyutils`: entries that climb are not): unused only when nothing
         # after the edit imports or looks a module up (fair check 39, item 67: the notebook's last line).
-        return not any((at.cell.index, imp.line) > (ca.cell.index, line) for at, imp in ctx.facts.imports) and not any(
-            (later.cell.index, c.line) > (ca.cell.index, line) and c.func
-            and resolve_callee(ctx.facts, ctx.catalog, c.func) in _PATH_LOOKUPS
-            for later in ctx.cells for c in later.facts.calls)
+        return not any((at.cell.index, imp.line) > (ca.cell.index, line) for at, imp in ctx.facts.imports) and not looked_up_later()
     found, present = looked
     tops: set[str] = set()
     for at, imp in ctx.facts.imports:
@@ -9160,11 +9163,7 @@ def _relative_folder_unused(ctx: RuleContext, ca: CellAnalysis, call: CallFact, 
         if imp.level > 0 or not imp.top_level:
             return False
         tops.add(imp.top_level)
-    if (not present or found) and any(
-        (later.cell.index, c.line) > (ca.cell.index, line) and c.func
-        and resolve_callee(ctx.facts, ctx.catalog, c.func) in _PATH_LOOKUPS
-        for later in ctx.cells for c in later.facts.calls
-    ):
+    if (not present or found) and looked_up_later():
         return False
     own = found | project.local_modules | project.project_modules | (project.parent_modules or frozenset())
     return not tops & own and all(
