@@ -51,17 +51,23 @@ SAME = (
     "frame = read('données.csv', sep,\n    names=['é', 'ü'])  # les données\nplot((frame), title='Ångström')\n",
     "doc = \"\"\"première\nligne — deux\n\"\"\"; after = g(doc)\nx = {'ключ': [1, 2]}  # ✓\nh(x['ключ'], (y))\n",
     "def f(a='π', *, b=g('∑')):\n    global T\n    T = a  # →\n    return h(b, 'ω')\n",
+    # Implicit concatenation (`"a" "b"`: one node for CPython, a `ConcatenatedString` of parts for
+    # libcst): each part a string of its own at its place, an f-string part's fields after it, and
+    # no `string` for an argument made of parts
+    "note = ('plain ' f'{value}')\npair = f'{a}' f'{b}'\n",
+    "url = ('https://host/' 'path.csv')\nread_csv('data/' 'x.csv', sep=',')\n",
+    'doc = ("""first""" """second""")\nraw = b"ab" rb"\\d"\n',
+    "print(f'{i + 1}/{len(pairs)} '\n      f'{leader}->{follower:>4}\\n'  # progress\n      'done', sep='')\n",
+    "def f(k):\n    return (f'{k}'\n            'tail' f'{g(k)!r}')\nmsg = 'a' f'{q}' 'c'\nv = f\"{d['a' 'b']}\" 'x'\n",
+    # a generator that is the only argument, after a backslash continuation: libcst's starts on the next line
+    "print(' '.join(\\\n            '%s' % c for c in names))\n",
 )
 
 # Left to libcst: where CPython's tree says less than libcst's, or in other units.
 LEFT = (
-    "note = ('plain ' f'{value}')\n",  # implicit concatenation with an f-string: two strings in libcst
-    "pair = f'{a}' f'{b}'\n",
     "bullet = f'\\N{BULLET} {item}'\n",  # `\\N{…}` is no field
     "spaced = f'{total = }'\n",  # `=` with spaces around it
     "caf\u00e9 = f'{x}'\n",  # non-ASCII before an f-string
-    "url = ('https://host/' 'path.csv')\n",  # implicit concatenation: two literals in libcst
-    'doc = ("""first""" """second""")\n',  # also of triple-quoted ones
     "café = 1\n",  # a non-ASCII name (CPython's columns are UTF-8 bytes, and it keeps names NFKC-normalised)
     "s = 'é'; t = f'{x}'\n",  # an f-string in a non-ASCII cell (its fields are placed in bytes on 3.11)
     "match command:\n    case [x]:\n        pass\n",

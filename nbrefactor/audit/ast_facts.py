@@ -137,9 +137,11 @@ def _with_character_columns(python: str) -> Optional[ast.Module]:
 _READ_CLASSES = (ast.Match, ast.JoinedStr, ast.Constant)
 
 
-def _readable(nodes: Sequence[ast.AST], lines: Sequence[str], fstrings: dict[int, _FString]) -> bool:
+def _readable(nodes: Sequence[ast.AST], lines: Sequence[str], fstrings: dict[int, "_FString | _Concatenation"]) -> bool:
     """Whether every node reads as libcst's would; places the f-strings among them in `fstrings`
-    (by the id of their `JoinedStr`) and checks their expressions the same way."""
+    (by the id of their `JoinedStr`), and the implicitly concatenated literals (`"a" "b"`,
+    `f"{x} " f"{y}"`: one node for CPython, a `ConcatenatedString` of parts for libcst) by the id of
+    their node, and checks the fields' expressions the same way."""
     inside: set[int] = set()  # the nodes of an f-string's own subtree: positions not to be trusted
     for node in nodes:
         if isinstance(node, ast.Match):
@@ -148,7 +150,7 @@ def _readable(nodes: Sequence[ast.AST], lines: Sequence[str], fstrings: dict[int
             if id(node) in inside:
                 continue
             inside.update(id(n) for n in walk_nodes(node))
-            placed = _place_fstring(node, lines)
+            placed = _place_fstring(node, lines) or _concatenation(node, lines)
             if placed is None:
                 return False
             fstrings[id(node)] = placed
@@ -157,8 +159,84 @@ def _readable(nodes: Sequence[ast.AST], lines: Sequence[str], fstrings: dict[int
                     return False
         elif isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)) and id(node) not in inside:
             if _ONE_LITERAL.fullmatch(_source(node, lines)) is None:
-                return False
+                concatenation = _concatenation(node, lines)
+                if concatenation is None:
+                    return False
+                fstrings[id(node)] = concatenation
+                for expression in concatenation.expressions:
+                    if not _readable(walk_nodes(expression), lines, fstrings):
+                        return False
     return True
+
+
+class _Place:
+    """Where one literal of an implicit concatenation stands (the attributes `_source`,
+    `_place_fstring` and `_reparse` read of a node)."""
+
+    __slots__ = ("lineno", "col_offset", "end_lineno", "end_col_offset")
+
+    def __init__(self, lineno: int, col_offset: int, end_lineno: int, end_col_offset: int):
+        self.lineno, self.col_offset, self.end_lineno, self.end_col_offset = lineno, col_offset, end_lineno, end_col_offset
+
+
+class _Concatenation:
+    """Implicitly concatenated literals as libcst reads them: each part a string of its own, in
+    order (a plain literal's value, an f-string's raw text with `{}` per field), with its place;
+    `expressions` are the f-string parts' fields, in order."""
+
+    __slots__ = ("parts", "expressions")
+
+    def __init__(self, parts: list[tuple[str, bool, int, int, int, list[ast.expr]]]):
+        self.parts = parts  # (text, formatted, line, column (1-based), end line, field expressions)
+        self.expressions = [e for part in parts for e in part[5]]
+
+
+def _concatenation(node: ast.expr, lines: Sequence[str]) -> Optional[_Concatenation]:
+    """The literals of `node`'s source read one by one (CPython's tokenizer: on 3.11 an f-string
+    is one STRING token), or None when that is not certain: one literal only, anything but
+    literals, comments and line breaks between them, a part `_place_fstring` cannot read."""
+    source = _source(node, lines)
+    tokens: list[tokenize.TokenInfo] = []
+    try:
+        # In parentheses, so that a break between parts is no statement's end (no INDENT tokens).
+        for token in tokenize.generate_tokens(io.StringIO("(" + source + ")").readline):
+            if token.type == tokenize.STRING:
+                tokens.append(token)
+            elif token.type not in (tokenize.NL, tokenize.COMMENT, tokenize.NEWLINE, tokenize.ENDMARKER) and token.string not in "()":
+                return None
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return None
+    if len(tokens) < 2:
+        return None
+    parts = []
+    for token in tokens:
+        (row, column), (end_row, end_column) = token.start, token.end
+        # back to the cell: the first row of `source` starts at the node's column, after the "("
+        place = _Place(
+            node.lineno + row - 1, column - 1 + node.col_offset if row == 1 else column,
+            node.lineno + end_row - 1, end_column - 1 + node.col_offset if end_row == 1 else end_column,
+        )
+        head = _FSTRING_HEAD.match(token.string)
+        if head is not None and "f" in head.group(1).lower():
+            placed = _place_fstring(place, lines)  # type: ignore[arg-type]
+            if placed is None:
+                return None
+            parts.append((placed.text, True, place.lineno, place.col_offset + 1, place.end_lineno, placed.expressions))
+        else:
+            try:
+                value = _literal_value(token.string)
+            except (ValueError, SyntaxError, MemoryError, RecursionError):
+                return None
+            if isinstance(value, bytes):
+                value = value.decode("latin-1")  # as libcst's walker reads a bytes literal
+            parts.append((value, False, place.lineno, place.col_offset + 1, place.end_lineno, []))
+    return _Concatenation(parts)
+
+
+@lru_cache(maxsize=4096)
+def _literal_value(literal: str) -> "str | bytes":
+    """One plain literal's value, remembered (the same literals recur across cells)."""
+    return ast.literal_eval(literal)
 
 
 def _source(node: ast.AST, lines: Sequence[str]) -> str:
@@ -414,6 +492,10 @@ class _AstWalker:
         self.walk(node.value)
 
     def _Constant(self, node: ast.Constant) -> None:
+        concatenation = self.fstrings.get(id(node))
+        if concatenation is not None:
+            self._concatenated(concatenation)  # type: ignore[arg-type]
+            return
         value = node.value
         if isinstance(value, bytes):
             value = value.decode("latin-1")
@@ -422,9 +504,19 @@ class _AstWalker:
 
     def _JoinedStr(self, node: ast.JoinedStr) -> None:
         placed = self.fstrings[id(node)]
+        if isinstance(placed, _Concatenation):
+            self._concatenated(placed)
+            return
         self.strings.append(StringFact(placed.text, node.lineno, node.col_offset + 1, node.end_lineno or node.lineno, formatted=True))
         for expression in placed.expressions:
             self.walk(expression)
+
+    def _concatenated(self, concatenation: _Concatenation) -> None:
+        """libcst's `ConcatenatedString`: each part in turn, an f-string part's fields after it."""
+        for text, formatted, line, column, end_line, expressions in concatenation.parts:
+            self.strings.append(StringFact(text, line, column, end_line, formatted=formatted))
+            for expression in expressions:
+                self.walk(expression)
 
     # statements that bind ----------------------------------------------------
 
@@ -676,7 +768,9 @@ class _AstWalker:
                 position += 1
             # What the argument's value is, then one `ArgFact` (not one, then another with the value)
             string = number = constant = name = None
-            if isinstance(value, ast.Constant):
+            if id(value) in self.fstrings and isinstance(self.fstrings[id(value)], _Concatenation):
+                pass  # libcst's `ConcatenatedString` argument: no `string`
+            elif isinstance(value, ast.Constant):
                 literal = value.value
                 if isinstance(literal, str):
                     string = literal
@@ -724,9 +818,15 @@ class _AstWalker:
         if isinstance(arg, ast.GeneratorExp) and (arg.end_lineno, arg.end_col_offset) == (call.end_lineno, call.end_col_offset):
             line, col = arg.lineno, arg.col_offset + 1  # just inside the shared parenthesis
             text = self.lines[line - 1]
-            while col < len(text) and text[col] in " \t":
-                col += 1
-            if col >= len(text) or text[col] == "#":
+            while True:
+                while col < len(text) and text[col] in " \t":
+                    col += 1
+                if col == len(text) - 1 and text[col] == "\\" and line < len(self.lines):
+                    line, col = line + 1, 0  # a backslash continuation: libcst's argument starts on the next line
+                    text = self.lines[line - 1]
+                    continue
+                break
+            if col >= len(text) or text[col] in "#\\":
                 raise _NotTheSame
             return (line, col + 1)
         line, i = arg.lineno, arg.col_offset - 1
