@@ -61,6 +61,10 @@ SAME = (
     "def f(k):\n    return (f'{k}'\n            'tail' f'{g(k)!r}')\nmsg = 'a' f'{q}' 'c'\nv = f\"{d['a' 'b']}\" 'x'\n",
     # a generator that is the only argument, after a backslash continuation: libcst's starts on the next line
     "print(' '.join(\\\n            '%s' % c for c in names))\n",
+    # f-strings in non-ASCII cells: placed from the text, their fields' columns in characters
+    "s = 'é'; t = f'{x}'\nprint(f'Précision : {acc:.2f} – {d[\"clé\"]} {y}')\n",
+    "msg = (f'Año {year}: '\n       f'{total:,} € {name!r}')\nopen(f'données/{fichier}.csv')\n",
+    "print(f'{\"é\" + x} {y}', f\'\'\'\nligne {z} é\n{w}\'\'\')\nv = f'{a}' if b else 'ç'\n",
 )
 
 # Left to libcst: where CPython's tree says less than libcst's, or in other units.
@@ -69,7 +73,6 @@ LEFT = (
     "spaced = f'{total = }'\n",  # `=` with spaces around it
     "caf\u00e9 = f'{x}'\n",  # non-ASCII before an f-string
     "café = 1\n",  # a non-ASCII name (CPython's columns are UTF-8 bytes, and it keeps names NFKC-normalised)
-    "s = 'é'; t = f'{x}'\n",  # an f-string in a non-ASCII cell (its fields are placed in bytes on 3.11)
     "match command:\n    case [x]:\n        pass\n",
     "call(  # why\n    (value))\n",  # a comment between the call's parenthesis and a parenthesised argument
 )

@@ -9,10 +9,11 @@ corrects them (a call argument's range starts at its own parentheses in libcst; 
 argument sharing the call's parentheses starts inside them) or looks names up on their line
 (`def NAME`, `class NAME`, `except … as NAME`, `global A, B`: CPython keeps them as strings).
 `facts_from_ast` answers None — the caller then takes libcst's way — for every cell it does not
-read exactly the same: non-ASCII names and f-strings in non-ASCII cells (CPython's columns are
-UTF-8 bytes, libcst's characters: other non-ASCII cells are read from a tree of their own whose
-columns are turned into characters, `_with_character_columns`), `\\r` line breaks, implicitly concatenated literals (libcst sees each part), `match` statements,
-names not found where expected, and the f-strings `_place_fstring` cannot read exactly.
+read exactly the same: non-ASCII names (CPython's columns are UTF-8 bytes, libcst's characters:
+other non-ASCII cells are read from a tree of their own whose columns are turned into characters,
+`_with_character_columns`), `\\r` line breaks, `match` statements, names not found where expected,
+and the f-strings `_place_fstring` cannot read exactly. Implicitly concatenated literals (one node
+for CPython, a `ConcatenatedString` of parts for libcst) are read part by part (`_concatenation`).
 
 F-strings: on CPython 3.11 the expressions inside one have positions relative to the f-string
 (or wrong), and libcst keeps the f-string's raw text. So this module reads each f-string's
@@ -104,9 +105,9 @@ def _with_character_columns(python: str) -> Optional[ast.Module]:
     """A tree of its own for a cell with non-ASCII text, whose columns count characters as
     libcst's do (CPython's count UTF-8 bytes: `"é"` is two), or None for the cells left to libcst:
     a name that is not ASCII (CPython keeps it NFKC-normalised, its width on the line is not the
-    name's) and an f-string (its fields are placed from its text by `_place_fstring`, in bytes on
-    CPython 3.11). So non-ASCII text stands only in comments and string literals, whose values
-    CPython's tree has decoded already. The shared tree (`python_tree`) is not touched: the rules
+    name's). So non-ASCII text stands only in comments and string literals, whose values CPython's
+    tree has decoded already. The nodes inside an f-string are left as they are: its fields are
+    placed again from its text by `_place_fstring` (`_reparse` turns their columns into characters). The shared tree (`python_tree`) is not touched: the rules
     read its byte columns."""
     try:
         if any(t.type == tokenize.NAME and not t.string.isascii() for t in tokenize.generate_tokens(io.StringIO(python).readline)):
@@ -118,10 +119,13 @@ def _with_character_columns(python: str) -> Optional[ast.Module]:
         return None
     lines = python.split("\n")
     wide = {number for number, line in enumerate(lines, 1) if not line.isascii()}
+    fields: set[int] = set()  # the nodes inside f-strings: placed again from the text (`_place_fstring`)
     try:
-        for node in walk_nodes(tree):
+        for node in walk_nodes(tree):  # (breadth-first: an f-string before the nodes inside it)
+            if id(node) in fields:
+                continue
             if isinstance(node, ast.JoinedStr):
-                return None
+                fields.update(id(n) for n in walk_nodes(node) if n is not node)
             if getattr(node, "col_offset", None) is None:
                 continue
             if node.lineno in wide:
@@ -357,7 +361,15 @@ def _field(source: str, i: int, end: int, quote: str, node: ast.JoinedStr, expre
 def _reparse(expression: str, source: str, at: int, node: ast.JoinedStr) -> ast.expr:
     """`expression` (which starts at offset `at` of the f-string's source) parsed as CPython
     parses a field's, in parentheses, its nodes moved to their places in the cell."""
-    tree = ast.parse("(" + expression + ")", mode="eval").body
+    text = "(" + expression + ")"
+    tree = ast.parse(text, mode="eval").body
+    if not text.isascii():  # CPython's columns count UTF-8 bytes: characters, as the cell's
+        rows = text.split("\n")
+        for n in ast.walk(tree):
+            if "lineno" in n._attributes:
+                n.col_offset = character_column(rows[n.lineno - 1], n.col_offset)
+                if n.end_col_offset is not None:
+                    n.end_col_offset = character_column(rows[n.end_lineno - 1], n.end_col_offset)
     newlines = source.count("\n", 0, at)
     line = node.lineno + newlines
     column = at - (source.rfind("\n", 0, at) + 1) + (node.col_offset if newlines == 0 else 0)
