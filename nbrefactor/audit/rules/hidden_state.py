@@ -7628,7 +7628,9 @@ class SavedTraceback(Rule):
         "exercise stub (`# Implement!`, `TODO`, `# your code here` in its body): the course's test "
         "fails until the reader writes the function. Nor is an error followed by further outputs of the same cell (a "
         "stream, a display): a raising cell's traceback is always its last output, so this one was printed and the cell "
-        "went on (numpy's `module compiled against API version 0xe` RuntimeError, shown while a C extension imports). "
+        "went on (numpy's `module compiled against API version 0xe` RuntimeError, shown while a C extension imports); "
+        "a figure shown after the traceback (`<Figure size 1000x800 with 0 Axes>`) is no such output: the inline "
+        "backend shows every figure still open when the run ends, also when it raised. "
         "Nor is an error "
         "reported that the cell's code raises wherever it runs when another finding, or the cell "
         "itself, already says so: a SyntaxError of a cell that does not parse (STR001's), a NameError "
@@ -7891,6 +7893,14 @@ class SavedTraceback(Rule):
         ),
     )
     failing = (
+        # The cell raised after opening a figure; the inline backend showed the empty figure after the
+        # traceback (fair check 40, recall T-2.6): the figure is no sign of the cell going on.
+        Example(cells=(
+            code_cell("rows = None", 1),
+            code_cell("import matplotlib.pyplot as plt\nplt.figure(figsize=(10, 8))\nplt.plot(rows['x'])", 2,
+                      outputs=({"output_type": "error", "ename": "TypeError", "evalue": "'NoneType' object is not subscriptable", "traceback": []},
+                               {"output_type": "display_data", "data": {"text/plain": "<Figure size 1000x800 with 0 Axes>"}, "metadata": {}})),
+        ), expect=((2, 1),)),
         # A method the library removed, called in two cells: one finding, the second cell related.
         Example(cells=(
             code_cell("import numpy as np\nvalues = np.arange(4)", 1),
@@ -8122,7 +8132,23 @@ def _ran_on_after_error(cell: Cell) -> bool:
     last_error = max(i for i, o in enumerate(outputs) if o.output_type == "error")
     if any(o.output_type == "error" and o.name.split(":", 1)[0].strip() == "KeyboardInterrupt" for o in outputs):
         return False
-    return any(o.output_type in ("stream", "display_data", "execute_result") for o in outputs[last_error + 1:])
+    return any(
+        o.output_type in ("stream", "display_data", "execute_result") and not _figure_flushed_after_run(o)
+        for o in outputs[last_error + 1:]
+    )
+
+
+# matplotlib's repr of a figure: `<Figure size 1000x800 with 0 Axes>`.
+_FIGURE_REPR = re.compile(r"<Figure size \d+(?:\.\d+)?x\d+(?:\.\d+)? with \d+ Axes>")
+
+
+def _figure_flushed_after_run(output: Output) -> bool:
+    """A figure the inline backend showed after the cell's run ended (`flush_figures`, a
+    post-execute hook, shows every figure still open, also when the cell raised): a
+    `display_data` whose text is matplotlib's figure repr says nothing of the cell going on after
+    its error (fair check 40, recall T-2.6: `plt.figure(figsize=(10, 8))`, then a TypeError, then
+    `<Figure size 1000x800 with 0 Axes>`)."""
+    return output.output_type == "display_data" and _FIGURE_REPR.fullmatch(output.text.strip()) is not None
 
 
 # Saved error values that stand in for the message (a tool that re-ran the notebook kept the
