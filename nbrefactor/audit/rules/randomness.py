@@ -4546,6 +4546,8 @@ def lines_under_parameters_left_off(trees: list[tuple[CellAnalysis, ast.Module |
             if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or function.decorator_list:
                 continue
             off = _flags_left_off(function, trees, skipped)
+            if not off:
+                continue
             stored = {n.id for n in ast.walk(function) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
             off = {k: v for k, v in off.items() if k not in stored}
             if not off:
@@ -4586,6 +4588,8 @@ def _flags_left_off(function: ast.FunctionDef | ast.AsyncFunctionDef, trees: lis
     for ca, tree in trees:
         if tree is None:
             return {}
+        if name not in ca.cell.source:
+            continue  # no mention, no call (the defining cell names it): the walk below finds nothing
         dead = skipped.get(ca.cell.index, set())
         lines = [number for number, text in enumerate(ca.cell.source.split("\n"), 1) if word.search(text) and number not in dead]
         found = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == name
