@@ -162,10 +162,12 @@ def python2_kernel(facts: NotebookFacts) -> Optional[str]:
         # empty outputs (`"text": []` in every stream, fair check 21) are a stripped or generated
         # notebook, whose counts say nothing about which interpreter ran.
         shown = any(_has_content(o) for c in nb.code_cells for o in c.outputs)
-        if nb.kernel_name.lower().startswith(("python3", "py3")) and not shown:
+        if nb.kernel_name.lower().startswith(("python3", "py3")) and (not shown or not _code_says_python2(facts)):
             # A `python3` kernelspec and a stale 2.x language_info (some notebook generators write
             # a default `2.7.6`/`ipython2` block) on a notebook no output of which came from a
-            # run: Jupyter, papermill and nbconvert start the python3 kernel.
+            # run: Jupyter, papermill and nbconvert start the python3 kernel. With saved outputs
+            # too, unless the code itself is Python 2 (fair check 40, items 159-161: annotations,
+            # f-strings, `{0, 1}` printed for a set, ModuleNotFoundError: Python 3 ran them).
             return None
         return f"language version {nb.language_version}"
     if nb.kernel_name.lower() in {"python2", "python27", "py27", "python2.7"} and not nb.language_version.startswith("3"):
@@ -174,6 +176,22 @@ def python2_kernel(facts: NotebookFacts) -> Optional[str]:
         # only the name is stale. Python 2 syntax in its cells still makes it Python 2 (two cells).
         return f"kernel {nb.kernel_name}"
     return None
+
+
+def _code_says_python2(facts: NotebookFacts) -> bool:
+    """The code itself is Python 2: a cell fails on Python 2 syntax (`print x`), or reads a
+    builtin only Python 2 has (`xrange`, `raw_input`…) that no cell defines, or imports a module
+    only Python 2 has (`urllib2`, `cPickle`…) or calls a dict method Python 3 removed (`.iteritems()`)."""
+    if any(python2_syntax(ca) for ca in facts.cells):
+        return True
+    if any(name in _UNAMBIGUOUS_PYTHON2_BUILTINS for _, name, _, _ in _undefined_python2_builtin_reads(facts)):
+        return True
+    for ca in facts.cells:
+        if any(i.level == 0 and i.top_level in PYTHON2_MODULES for i in ca.facts.imports):
+            return True
+        if any(c.receiver and c.method in PYTHON2_METHODS for c in ca.facts.calls):
+            return True
+    return False
 
 
 def _python3_metadata(facts: NotebookFacts) -> Optional[str]:
@@ -1200,7 +1218,9 @@ class Python2Notebook(Rule):
         "kernelspec's name is stale; nor a `2.x` language_info beside a kernelspec naming one Python 3 interpreter "
         "(`Python 3.6.9 64-bit`, as VS Code writes it: the editor kept the file's old language_info block); nor a `python3` kernelspec whose language_info alone says `2.x` when no "
         "saved output has content (no cell run, or execution counts beside empty outputs: a stripped or "
-        "generated notebook): the python3 kernel starts, only the language_info block is stale) or when two or more "
+        "generated notebook) or when its code has nothing only Python 2 runs (no Python 2 syntax, no `xrange`, `raw_input`… "
+        "no `urllib2`, `cPickle`… import, no `.iteritems()`): the python3 kernel starts, only the language_info block is "
+        "stale) or when two or more "
         "code cells fail to parse because of Python 2 syntax, or when it has no kernel metadata at all (an nbformat 3 "
         "file) and its code reads `xrange`, `raw_input`, `unicode`, `basestring`, `unichr` or `execfile` where no cell "
         "defines it: "
@@ -1235,11 +1255,22 @@ class Python2Notebook(Rule):
         Example(cells=(md("# Regular expressions"), md("![cheat sheet](regex.png)")), kernel="python2"),
         # Only imports and comments under a Python 2 kernel: nothing that runs differently.
         Example(cells=("import pandas as pd\n%matplotlib inline", "# Step 2: your answer here", ""), kernel="python2"),
+        # A `python3` kernelspec with a stale `2.7.6` language_info and saved outputs of code only Python 3
+        # parses (annotations, f-strings), an exercise blank left unparsable: Python 3 ran it, nothing to
+        # port (fair check 40, items 159-161).
+        Example(cells=(code_cell("def count(lines: list) -> int:\n    return len(lines)\nprint(f'{count([1])} line')", 1,
+                                 outputs=({"output_type": "stream", "name": "stdout", "text": "1 line\n"},)),
+                       "for i in range(3):\n    # --- START CODE HERE\n    # --- END CODE HERE"),
+                language_version="2.7.6"),
     )
     failing = (
         Example(cells=("import numpy as np", "print 'mean', np.mean([1, 2])", md("## more"), "try:\n    1 / 0\nexcept ZeroDivisionError, e:\n    print(e)"),
                 expect=((None, None),)),
         Example(cells=(code_cell("x = 1 / 2", 1),), kernel="python2", expect=((None, None),)),
+        # The same stale `2.7.6` under a `python3` kernelspec, but with saved outputs of code only Python 2 runs.
+        Example(cells=(code_cell("for i in xrange(2):\n    print(i)", 1,
+                                 outputs=({"output_type": "stream", "name": "stdout", "text": "0\n1\n"},)),),
+                language_version="2.7.6", expect=((None, None),)),
         # No kernel metadata at all (an nbformat 3 file) and `xrange`, which no cell defines: the
         # kernel that ran it was Python 2 (fair check 24), though every cell parses as Python 3.
         Example(cells=("def approximate_match(p, t, n):\n    segment_length = int(round(len(p) / (n + 1)))\n"
