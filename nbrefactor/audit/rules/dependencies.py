@@ -22,7 +22,7 @@ from nbrefactor.audit.distributions import (
     variable_install_pins,
 )
 from nbrefactor.audit.types import Family, Severity
-from nbrefactor.audit.project import ENVIRONMENT_FOLDERS, Manifest, Requirement, normalise
+from nbrefactor.audit.project import ENVIRONMENT_FOLDERS, Manifest, Requirement, names_kernel_environment, normalise
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md
 
 _MANIFEST_KINDS = ("requirements*.txt, a conda environment file, a pixi.toml, pyproject.toml dependencies, setup.cfg "
@@ -1043,7 +1043,10 @@ class UndeclaredImport(Rule):
         "the notebook imports are compared (a `requirements-dev.txt` of test tools is no way to run it), only imports "
         "by name count (a distribution needed without an import is left to the union); a folder's requirements file is pip's "
         "layer on the requirements files of the folders above it (a course's `tensorflow/requirements.txt` of `tensorflow==1.0.0`, "
-        "installed over the root's list), so what those declare that route has too; and neither a library's own "
+        "installed over the root's list), so what those declare that route has too; when the notebook's kernelspec names the "
+        "conda environment a file of the folder describes (`ml-tutorials`, `Python [conda env:ml-tutorials]` for `name: "
+        "…/envs/ml-tutorials`), that file is the notebook's environment and only its lacking a line is reported (the "
+        "requirements.txt beside it may be an app's list); and neither a library's own "
         "metadata (`setup.py`, `setup.cfg`, pyproject `[project]`: ranges of what the library needs) nor a Dockerfile "
         "(a service's image) is compared; nor are files of different folders (a service's `Pipfile` below the course's "
         "requirements.txt describes the service), a docs build's Sphinx list (a requirements file named as a docs build, "
@@ -1389,6 +1392,17 @@ class UndeclaredImport(Rule):
                    "setup.py": "from setuptools import setup\n\nsetup(name='helpers', install_requires=['numpy'])\n"},
             expect=((1, 2), (1, 3)),
         ),
+        # The kernelspec names the conda environment the folder's environment.yml exports (`conda env export`
+        # writes its prefix): that file is the kernel's environment, the requirements.txt beside it (an app's
+        # list) no way to build it, so pandas missing there is nothing (fair check 40, item 5); streamlit
+        # missing from the kernel's environment still is.
+        Example(
+            cells=("import numpy as np\nimport pandas as pd\nimport streamlit as st",),
+            files={"requirements.txt": "numpy>=1.26\nstreamlit>=1.30.0\n",
+                   "environment.yml": "name: /opt/conda/envs/ml-tutorials\ndependencies:\n  - numpy=1.26.4\n  - pandas=2.2.2\n"},
+            kernel="ml-tutorials",
+            expect=((1, 3),),
+        ),
         # The Dockerfile installs the project with `[plots]`, not `[docs]`.
         Example(cells=("import numpy as np\nimport sphinx",), files=_DOCKER_PROJECT, expect=((1, 2),)),
         # The workspace's lock does not name shap.
@@ -1532,7 +1546,7 @@ class UndeclaredImport(Rule):
             found = undeclared or found
             use, res = found[0], found[0].resolution
             if not undeclared:
-                missing = None if res.declared_by(with_library) else _route_lacking(found, routes)
+                missing = None if res.declared_by(with_library) else _route_lacking(found, routes, ctx.facts.notebook)
                 if missing is not None:
                     yield missing
                 continue
@@ -1758,17 +1772,27 @@ def _folder_above(above: str, folder: str) -> bool:
     return above != folder and (above in ("", ".") or folder.startswith(above.rstrip("/") + "/"))
 
 
-def _route_lacking(found: list, routes: list[tuple[str, tuple[Manifest, ...], frozenset[str], frozenset[str]]]) -> Optional[Hit]:
+def _route_lacking(found: list, routes: list[tuple[str, tuple[Manifest, ...], frozenset[str], frozenset[str]]],
+                   notebook=None) -> Optional[Hit]:
     """For a distribution the notebook imports by name and one install route of its folder
     declares: the finding at its first import when another route of the same folder leaves it out
     (`conda env create -f environment.yml` then gives a kernel without statsmodels). A distribution
     needed without an import (a shell command's program, a library's optional backend) is left to
-    the union: which route should carry it is no question of the notebook's code."""
+    the union: which route should carry it is no question of the notebook's code. When the
+    notebook's kernelspec names the conda environment a file of the folder describes (`ml-tutorials`,
+    `name: …/envs/ml-tutorials`), that file is the notebook's environment: another file of the folder
+    that lacks the distribution (an app's requirements.txt) is no route to its kernel (fair check 40,
+    item 5)."""
     use, res = found[0], found[0].resolution
     if use.how or not routes:
         return None
     having = [r for r in routes if res.declared_by(r[2])]
     lacking = [r for r in routes if not res.declared_by(r[3])]
+    if notebook is not None:
+        kernels = [r for r in routes if any(names_kernel_environment(m, notebook.kernel_name, notebook.kernel_display_name)
+                                            for m in r[1])]
+        if kernels:
+            lacking = [r for r in lacking if r in kernels]
     if not having or not lacking:
         return None
     lacks = ", ".join(m.path for r in lacking for m in r[1])
