@@ -23,7 +23,7 @@ from nbrefactor.audit.distributions import (
 )
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.project import ENVIRONMENT_FOLDERS, Manifest, Requirement, names_kernel_environment, normalise
-from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, and_listed, is_suppressed, md
 
 _MANIFEST_KINDS = ("requirements*.txt, a conda environment file, a pixi.toml, pyproject.toml dependencies, setup.cfg "
                    "install_requires or a Dockerfile that installs Python packages")
@@ -2145,7 +2145,11 @@ class InNotebookInstall(Rule):
         "install lines in `%%bash`/`%%sh` cells, `get_ipython().system(…)`/`run_line_magic('pip', …)` "
         "(what `!pip`/`%pip` become in an exported script), and `os.system`/`subprocess` calls whose literal "
         "arguments spell one. The install lines of one cell are one finding, at the first (the others related, "
-        "the message listing every package; `# noqa: DEP003` on a line leaves that line out); an IPython expansion "
+        "the message listing every package; `# noqa: DEP003` on a line leaves that line out), and a later cell that installs "
+        "again only packages an earlier reported cell installs joins that finding as related locations (one line to declare); "
+        "a notebook that writes an environment file of the project from the environment it built (`conda env export > "
+        "environment.yml`, `pip freeze > requirements.txt`) is that environment's recipe: its earlier install lines of "
+        "packages the file declares are not reported; an IPython expansion "
         "(`{xformers}`, `$wheels`) is said as a package chosen at run time. "
         "Other pip commands (`list`, `freeze`, `show`) are not reported, nor an "
         "install inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" in "
@@ -2232,6 +2236,13 @@ class InNotebookInstall(Rule):
     example = "%pip install -q xgboost==2.1.1\nimport xgboost as xgb"
     use_instead = "# requirements.txt:\n#   xgboost==2.1.1\nimport xgboost as xgb"
     passing = (
+        # The notebook is the recipe of its environment: it installs, then writes the environment file from
+        # what it built, which pins what the lines installed (fair check 40, item 27).
+        Example(
+            cells=("%%bash\nconda install -y pandas seaborn", "!pip install python-dotenv", "%%bash\nconda env export > environment.yml"),
+            files={"environment.yml": ("name: /opt/conda/envs/tutorials\ndependencies:\n  - pandas=2.2.2\n  - seaborn=0.13.2\n"
+                                       "  - pip:\n    - python-dotenv==1.0.1\n")},
+        ),
         # A missing-module fallback naming what the `try:` imports, with a stray comma and the
         # `sklearn` placeholder: DEP001 reports both imports, whose declaration settles the line.
         Example(
@@ -2320,6 +2331,14 @@ class InNotebookInstall(Rule):
         ),
     )
     failing = (
+        # A later cell installing again what an earlier cell installs is one finding (one line to declare), the
+        # repeat a related location (fair check 40, item 22); a line the exported environment file lacks stays.
+        Example(
+            cells=("pip install backtesting", "pip install backtesting\nimport backtesting", "!pip install rich",
+                   "!conda env export > environment.yml"),
+            files={"environment.yml": "dependencies:\n  - pandas=2.2.2\n"},
+            expect=((1, 1), (3, 1)),
+        ),
         Example(
             cells=(
                 "%pip install -q xgboost==1.7.6",
@@ -2428,6 +2447,7 @@ class InNotebookInstall(Rule):
         for command in commands:
             install_lines[command.cell.index] = install_lines.get(command.cell.index, frozenset()) | {command.line}
         found: list[_InstallLine] = []
+        exported: Optional[list[tuple[int, frozenset[str]]]] = None  # `_exported_environment` (read at the first line)
         for command in commands:
             if any(cell == command.cell.index and first <= command.line <= last for cell, first, last in steps):
                 # `subprocess.run([sys.executable, "-m", "pip", "install", "pandas"])` in the body of a
@@ -2442,6 +2462,16 @@ class InNotebookInstall(Rule):
                         for spec in parsed.packages)
             ):
                 continue  # `pip install -U pip setuptools`, `conda install conda python=3.7`: the installer itself
+            if exported is None:
+                exported = _exported_environment(ctx)
+            if (exported and parsed.packages and not (parsed.requirement_files or parsed.editables or parsed.unresolved)
+                    and any(cell > command.cell.index and all(_declared_key(spec.name, names, aliases) is not None
+                                                              for spec in parsed.packages)
+                            for cell, names in exported)):
+                # The notebook builds the environment and then writes its file (`conda env export >
+                # environment.yml`), which declares what the line installed: a set-up script whose install
+                # lines already landed in the manifest (fair check 40, item 27).
+                continue
             hosted, beside_local = install_branch(cells.get(command.cell.index), command, install_lines[command.cell.index])
             if hosted and beside_local:
                 # `if "COLAB_" not in …: !pip install unsloth` / `else: <Colab's own install lines>`:
@@ -2580,8 +2610,25 @@ class InNotebookInstall(Rule):
         by_cell: dict[int, list[_InstallLine]] = {}
         for item in found:
             by_cell.setdefault(item.command.cell.index, []).append(item)
+        # A later cell that installs again only what an earlier reported cell installs (`pip install backtesting`
+        # in cell 3, again in cell 4: 'Requirement already satisfied') is the same root cause and the same line
+        # to declare: its lines are that finding's related locations (fair check 40, item 22).
+        again: dict[int, list[_InstallLine]] = {}
+        earlier: list[tuple[int, frozenset[str]]] = []
+        for index, items in list(by_cell.items()):
+            names = frozenset(normalise(spec.name.split("[")[0]) for item in items for spec in item.command.install.packages)
+            plain = all(item.command.install.packages and not (item.command.install.requirement_files or item.command.install.editables
+                                                              or item.command.install.unresolved) for item in items)
+            host = next((cell for cell, before in earlier if plain and names <= before), None)
+            if host is not None:
+                again.setdefault(host, []).extend(items)
+                del by_cell[index]
+                continue
+            if plain:
+                earlier.append((index, names))
         for items in by_cell.values():
             first = items[0]
+            repeated = again.get(first.command.cell.index, [])
             said = list(dict.fromkeys(w for item in items for w in item.said))
             if len(items) == 1:  # one line: as it always read
                 shown = ", ".join(said[:5]) + (" …" if len(said) > 5 else "") if said else "packages"
@@ -2610,6 +2657,10 @@ class InNotebookInstall(Rule):
                 # `(pinned)` → `(pinned, with the line …)`; `(pinned; x is already declared …)` keeps its tail.
                 fix = (fix.replace(" (pinned", f" (pinned, {note}", 1) if fix.startswith("Declare ") and " (pinned" in fix
                        else f"{fix} ({note})")
+            if repeated:
+                cells_again = sorted({item.command.cell.index for item in repeated})
+                lines += (f" (installed again in cell{'s' if len(cells_again) > 1 else ''} "
+                          f"{and_listed(cells_again)}: related locations)")
             yield Hit(
                 first.command.cell,
                 first.command.line,
@@ -2617,7 +2668,7 @@ class InNotebookInstall(Rule):
                 f"Notebook installs {shown} with {tools} while it runs{lines}",
                 fix=fix,
                 key=first.key,
-                related=tuple((item.command.cell, item.command.line, item.command.column) for item in items[1:]),
+                related=tuple((item.command.cell, item.command.line, item.command.column) for item in (*items[1:], *repeated)),
             )
         system = dict(reversed(ctx.project.system_packages))  # package -> the nearest file declaring it
         # The system installs of one cell are one finding too, as its pip lines are (items 25/31: two per cell).
@@ -2671,6 +2722,28 @@ class InNotebookInstall(Rule):
                         "in a manifest and delete the line",
                         key=f"%tensorflow_version {version}",
                     )
+
+
+# A shell line that writes the environment's file from the running environment: `conda env export > environment.yml`
+# (`mamba env export --no-builds > env.yml`), `pip freeze > requirements.txt`, `pip list --format=freeze > …`.
+_EXPORTS_ENVIRONMENT = re.compile(
+    r"\b(?:(?:conda|mamba|micromamba)\s+env\s+export|pip3?\s+freeze|pip3?\s+list\s+--format[= ]freeze)\b[^\n>|]*>\s*['\"]?([\w./\\-]+)")
+
+
+def _exported_environment(ctx: RuleContext) -> list[tuple[int, frozenset[str]]]:
+    """(cell, what the file declares) of each environment file of the project that a shell line of the
+    notebook writes from the environment it built (`conda env export > environment.yml`): the notebook is
+    the recipe of that environment, whose file pins what its install lines installed (fair check 40, item 27)."""
+    found = []
+    for ca in ctx.cells:
+        if ca.cell.cell_type != "code" or " export" not in ca.cell.source and "freeze" not in ca.cell.source:
+            continue
+        for target in _EXPORTS_ENVIRONMENT.findall(ca.cell.source):
+            name = posixpath.basename(target.replace("\\", "/"))
+            names = frozenset(r.name for m in ctx.project.manifests if posixpath.basename(m.path) == name for r in m.requirements)
+            if names:
+                found.append((ca.cell.index, names))
+    return found
 
 
 # Environments a notebook declares in code for a remote run (Azure ML SDK v1): the keyword arguments that list
