@@ -350,6 +350,15 @@ def _development_image(manifest: Manifest) -> bool:
     return sum(any(tool.match(n) for n in names) for tool in _DEVELOPMENT_TOOLS) >= 2
 
 
+def _kernel_home(manifests: tuple[Manifest, ...], notebook) -> tuple[Manifest, ...]:
+    """The manifests where a missing line goes: the conda environment file whose environment the notebook's
+    kernelspec names (`ml-tutorials` for `name: …/envs/ml-tutorials`), the nearest, when there is one: the
+    kernel runs in it, while a requirements.txt beside or below may be an app's list or a vendored project's
+    (fair check 40, items 1-4 and 28); else all of them."""
+    named = [m for m in manifests if names_kernel_environment(m, notebook.kernel_name, notebook.kernel_display_name)]
+    return (named[0],) if named else manifests
+
+
 def _home_manifest(manifests: tuple[Manifest, ...], own_projects: frozenset[str] = frozenset()) -> Optional[Manifest]:
     """The one file a missing line goes to, of the manifests beside or above the notebook (nearest
     first): not an example's file in a sibling folder, not a compose service's second image; while
@@ -1605,7 +1614,7 @@ class UndeclaredImport(Rule):
                     f"Add `{provider[1]['distribution']}` beside `{provider[0]}` in {provider[2]} (pinned to the version "
                     f"that `{provider[0]}` requires; {provider[1]['note']})" if provider else
                     f"Add `{res.primary}` (pinned) to a manifest", manifests),
-                    hosted, library), manifests, _homeless_projects(ctx)) + _bridge_note(res.primary) + _renamed_note(res.primary) + _conda_only_note((res.primary,)) + _component_fix(use, component)),
+                    hosted, library), _kernel_home(manifests, ctx.facts.notebook), _homeless_projects(ctx)) + _bridge_note(res.primary) + _renamed_note(res.primary) + _conda_only_note((res.primary,)) + _component_fix(use, component)),
                 key=key,
                 related=_hosted_related(tuple(dict.fromkeys(
                     (u.cell, u.line, u.column) for u in found[1:] if (u.cell, u.line, u.column) != (use.cell, use.line, use.column))), hosted),
@@ -2109,7 +2118,8 @@ class _InstallLine:
     versions: dict = field(default_factory=dict)
 
 
-def _cell_install_fix(items: list[_InstallLine], manifests: tuple[Manifest, ...], aliases: Optional[dict] = None) -> str:
+def _cell_install_fix(items: list[_InstallLine], manifests: tuple[Manifest, ...], aliases: Optional[dict] = None,
+                      extras: Optional[dict] = None) -> str:
     """One fix for a cell's install lines: the plain lines' packages declared together, then what
     the other lines need, each said once."""
     if len(items) == 1:
@@ -2122,7 +2132,7 @@ def _cell_install_fix(items: list[_InstallLine], manifests: tuple[Manifest, ...]
             for name, asked in item.versions.items():
                 versions.setdefault(name, asked)
     if names:
-        fix = _install_fix(names, manifests, versions=versions, aliases=aliases)
+        fix = _install_fix(names, manifests, versions=versions, aliases=aliases, extras=extras)
         fixes.append(fix.replace("delete the line", "delete the lines") if sum(item.plain for item in items) > 1 else fix)
     fixes += [item.fix for item in items if not item.plain]
     return "; ".join(dict.fromkeys(fixes))
@@ -2178,7 +2188,10 @@ class InNotebookInstall(Rule):
         "`plotly.express`) as plotly; a pinned one keeps its release), where the project's environment files are conda environment files "
         "only, in the one DEP001 names (its `dependencies:` list for a `conda install` line, its `pip:` list for a pip line), "
         "or, where the project's only environment files are Dockerfiles, in a RUN line of the nearest one that is not a "
-        "contributors' workstation (pytest, sphinx, ruff; DEP001); a package a manifest declares already is said to be, with the "
+        "contributors' workstation (pytest, sphinx, ruff; DEP001), or, in a uv project (pyproject.toml and its uv.lock), in its "
+        "dependencies (`uv add`); where the notebook's kernelspec names the conda environment an environment file describes "
+        "(`ml-tutorials` for `name: …/envs/ml-tutorials`), in that file, as DEP001 says too; an extra whose packages the "
+        "manifests declare (`pydantic[email]` beside `email-validator`) lacks nothing; a package a manifest declares already is said to be, with the "
         "file's own name for it when that is another (`composer (as `mosaicml`)`: the catalogue's entry for the name as an import "
         "lists the declared distribution; or the name with other separators, `eolearn` for eo-learn), unless the line asks for "
         "a version that declaration rules out (`!pip install pandas==1.5.3` beside `pandas==2.1.0`, `seaborn==0.12.2` beside "
@@ -2435,6 +2448,8 @@ class InNotebookInstall(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         declared = ctx.project.declared if ctx.project.manifests else frozenset()
+        homes = _kernel_home(ctx.project.manifests, ctx.facts.notebook)  # where the fixes declare packages
+        known_extras = ctx.catalog.derived("dependencies.extras", _extras_table)  # what extras install (`[extras]`)
         imported: Optional[frozenset[str]] = None  # what the notebook's imports resolve to (read once, when needed)
         setup_helpers: Optional[frozenset[str]] = None  # `[hosted_setup_helpers]`, normalised (read at the first line)
         superseded: Optional[dict[str, tuple[str, str]]] = None  # `_superseded_unused` (read at the first line)
@@ -2559,11 +2574,11 @@ class InNotebookInstall(Rule):
             to_declare = [name for spec in packages if normalise(spec.name) not in setup_helpers
                           and normalise(spec.name) not in superseded
                           for name in _to_declare(spec, metapackages, imported or frozenset())]
-            fix = (f"Declare {', '.join(to_declare)} in {_declare_in(ctx.project.manifests, _line_versions(parsed))} "
+            fix = (f"Declare {', '.join(to_declare)} in {_declare_in(homes, _line_versions(parsed))} "
                    "(pinned); the line runs only "
                    "on the hosted runtime and may stay" if hosted and packages and len(packages) == len(said) and to_declare else
-                   _install_fix(to_declare, ctx.project.manifests, parsed, imported=_imported_distributions(ctx)
-                                if any("://" in u for u in parsed.unresolved) else frozenset(), aliases=aliases)
+                   _install_fix(to_declare, homes, parsed, imported=_imported_distributions(ctx)
+                                if any("://" in u for u in parsed.unresolved) else frozenset(), aliases=aliases, extras=known_extras)
                    if to_declare or not (helpers or replaced) else "")
             if packages and _PRE_RELEASE.search(command.text):
                 # `!pip install --pre deepchem`: the newest pre-release, a nightly where the project publishes
@@ -2598,8 +2613,8 @@ class InNotebookInstall(Rule):
                        "`--no-build-isolation` is a pip option no requirements file carries; delete the line")
             found.append(_InstallLine(
                 command, said, to_declare,
-                plain=bool(to_declare) and fix == _install_fix(to_declare, ctx.project.manifests, versions=_line_versions(parsed),
-                                                               aliases=aliases),
+                plain=bool(to_declare) and fix == _install_fix(to_declare, homes, versions=_line_versions(parsed),
+                                                               aliases=aliases, extras=known_extras),
                 fix=fix,
                 key=" ".join(what) or command.text.strip(),  # unchanged wording: fingerprints stay stable
                 versions=_line_versions(parsed),
@@ -2616,7 +2631,8 @@ class InNotebookInstall(Rule):
         again: dict[int, list[_InstallLine]] = {}
         earlier: list[tuple[int, frozenset[str]]] = []
         for index, items in list(by_cell.items()):
-            names = frozenset(normalise(spec.name.split("[")[0]) for item in items for spec in item.command.install.packages)
+            # (the same specs: another version asked for is another question, `pandas==1.5.3` then `pandas==2.1.0`)
+            names = frozenset(re.sub(r"\s+", "", spec.spec).lower() for item in items for spec in item.command.install.packages)
             plain = all(item.command.install.packages and not (item.command.install.requirement_files or item.command.install.editables
                                                               or item.command.install.unresolved) for item in items)
             host = next((cell for cell, before in earlier if plain and names <= before), None)
@@ -2636,7 +2652,7 @@ class InNotebookInstall(Rule):
                 shown = ", ".join(said[:8]) + (f" … ({len(said) - 8} more)" if len(said) > 8 else "") if said else "packages"
             tools = " and ".join(dict.fromkeys(item.command.install.tool for item in items))
             lines = f" ({len(items)} lines of this cell)" if len(items) > 1 else ""
-            fix = _cell_install_fix(items, ctx.project.manifests, aliases)
+            fix = _cell_install_fix(items, homes, aliases, known_extras)
             channels = list(dict.fromkeys(c for item in items if item.to_declare and item.command.install.tool in _CONDA_TOOLS
                                           for c in _CONDA_CHANNEL.findall(_continued(item.command)) if c != "defaults"))
             if channels and " in requirements.txt (pinned" in fix:
@@ -3022,6 +3038,14 @@ def _declare_in(manifests: tuple[Manifest, ...], versions: Optional[dict] = None
         if versions and all(asked[2] for asked in versions.values()):
             return f"the `dependencies:` list of {home.path}"
         return f"the `pip:` list under `dependencies:` of {home.path}"
+    # A uv project (a pyproject.toml beside its uv.lock, no requirements file): its dependencies, as DEP001 says
+    # (fair check 40, item 25: the fix said requirements.txt in a project that has none).
+    locks = {posixpath.dirname(m.path) for m in manifests if m.kind == "uv.lock"}
+    uv = tuple(m for m in manifests if m.kind == "pyproject" and (posixpath.dirname(m.path) in locks
+                                                                   or any("locked in uv.lock" in r.spec for r in m.requirements)))
+    home = _home_manifest(uv) if uv else None
+    if home is not None:
+        return _home_phrase(home, manifests)[len("to "):] + " (`uv add`)"
     dockerfile = next((m for m in manifests if m.kind == "dockerfile" and not _development_image(m)), None)
     return f"a RUN line of {dockerfile.path}" if dockerfile is not None else "requirements.txt"
 
@@ -3139,7 +3163,7 @@ def _url_distribution(url: str, imported: frozenset[str]) -> str:
 
 
 def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None, versions: Optional[dict] = None,
-                 imported: frozenset[str] = frozenset(), aliases: Optional[dict] = None) -> str:
+                 imported: frozenset[str] = frozenset(), aliases: Optional[dict] = None, extras: Optional[dict] = None) -> str:
     """`_declaring_fix` of the names, each once (a line that repeats itself, `!pip install a b !pip install a b`,
     names them twice), a nightly build's own name (`tf-nightly`) replaced by its release, which is what to declare."""
     names = list(dict.fromkeys(names))
@@ -3155,7 +3179,7 @@ def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None,
     renamed = [n for n in releases if normalise(n.split("[")[0]) in _RENAMED
                and not (asked.get(normalise(n.split("[")[0])) or ("", "", False))[1]]
     releases = list(dict.fromkeys(_RENAMED[normalise(n.split("[")[0])][0] if n in renamed else n for n in releases))
-    fix = _declaring_fix(releases, manifests, parsed, versions, imported, aliases)
+    fix = _declaring_fix(releases, manifests, parsed, versions, imported, aliases, extras)
     if fix and placeholders:
         fix += "".join(f" (`{p}` is {_PLACEHOLDER_KINDS[normalise(p.split('[')[0])]}: declare the latter)" for p in placeholders)
     for old in renamed if fix else ():
@@ -3197,7 +3221,8 @@ def _line_extras(name: str) -> list[str]:
 
 
 def _declaring_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None, versions: Optional[dict] = None,
-                   imported: frozenset[str] = frozenset(), aliases: Optional[dict] = None) -> str:
+                   imported: frozenset[str] = frozenset(), aliases: Optional[dict] = None,
+                   extras: Optional[dict] = None) -> str:
     """What to do about an install line: declare what no manifest declares; for what one already
     declares, say which file does (the line only installs it again), and under which name when it
     is another (`composer (as `mosaicml`)`)."""
@@ -3263,8 +3288,17 @@ def _declaring_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=Non
     # `!pip install gym[atari]` beside a Dockerfile's plain `gym`: declared, but not with the extra the line installs
     # (fair check 35, item 20: the fix said "gym[atari] … already declared").
     with_extras = _declared_extras(manifests)
+    # An extra whose every package a manifest declares (`pydantic[email]` beside `email-validator==2.2.0`, `[extras]` of
+    # the catalogue) lacks nothing (fair check 40, item 24).
+    known_extras = extras or {}
+
+    def listed_for(name: str, extra: str) -> bool:
+        brings = known_extras.get(name, {}).get(normalise(extra), ())
+        brings = [brings] if isinstance(brings, str) else [b for b in brings if isinstance(b, str)]
+        return bool(brings) and all(normalise(b) in listed_somewhere for b in brings)
+
     lacking = {n: missing for n in declared if n not in own and n not in differing
-               and (missing := [e for e in _line_extras(n) if (keys[n], e) not in with_extras])}
+               and (missing := [e for e in _line_extras(n) if (keys[n], e) not in with_extras and not listed_for(keys[n], e)])}
     listed = [n for n in declared if n not in own and n not in differing and n not in lacking]
     parts = []
     binder_docker = ""
