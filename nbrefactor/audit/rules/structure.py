@@ -246,7 +246,11 @@ def _cells(indices: list[int]) -> str:
 # also mark the blank in words: `# your code here`, `# your code goes here`, `# write your code`,
 # `# your code. Please, use …`, `# <YOUR CODE>`, and an assignment whose right side is only a comment
 # addressed to the student (`seed = # your favourite seed`).
-_TODO = re.compile(r"\bTODO\b|(?i:\byour (?:\w+ ){1,2}here\b|\b(?:write )?your code\b|=\s*#\s*your\b)")
+# Also in French, Spanish, German, Portuguese and Italian (`# Votre code ici`), and a graded template's
+# `# --- START CODE HERE (08)` / `# --- END CODE HERE` markers around the blank (fair check 40, items 155-156).
+_TODO = re.compile(r"\bTODO\b|(?i:\byour (?:\w+ ){1,2}here\b|\b(?:write )?your code\b|=\s*#\s*your\b"
+                   r"|\b(?:votre|ton) code\b|\b(?:tu|su) c[óo]digo\b|\b(?:dein|ihr) code\b|\bseu c[óo]digo\b"
+                   r"|\bil tuo codice\b|\b(?:start|end) code here\b)")
 # A blank left as a placeholder in angle brackets where an expression must start (`g_loss =
 # <generator loss>`, `<build the encoder here>` on a line of its own, `submit(model, <YOUR_EMAIL>)`):
 # `<` can never follow `=`, `(`, `,`, `[`, `{`, `:` or begin a statement in Python, so such a line
@@ -563,7 +567,8 @@ class SyntaxErrorInCell(Rule):
         "it and the other empty assignments beside it: a `# TODO:` heading numbered steps), a function whose body is only `# TODO` (or only comments, under a "
         "`### TODO: …` comment block right above its `def`); `# your code here`, "
         "`# your code goes here`, `### YOUR TOKEN HERE`, `# write your code`, `# your code. Use …`, `# <YOUR CODE>` "
-        "and `seed = # your favourite seed` mark a blank as `TODO` does, "
+        "and `seed = # your favourite seed` mark a blank as `TODO` does, and so do the same words in other languages "
+        "(`# Votre code ici`, `# tu código aquí`, `# Ihr Code`) and a graded template's `# START CODE HERE` / `# END CODE HERE` markers, "
         "and so does a `None` standing where a name must (`def None():`, `layer.None(…)`) below a "
         "`### START CODE HERE ###` line (a graded course template), "
         "and so does a placeholder in angle brackets where an expression must start: `g_loss = <generator "
@@ -719,6 +724,11 @@ class SyntaxErrorInCell(Rule):
         Example(cells=("for i in range(3):\n    # TODO:\n    # 1. predict the probabilities\n    # 2. choose a class\n"
                        "    # https://numpy.org/doc/stable/reference/random/generated/numpy.random.choice.html\n"
                        "    p = \n    idx2 = \n    print(idx2)",), expect=((1, 6),)),
+        # A blank marked in French, and a graded template's START/END CODE HERE markers as a loop's only body (fair
+        # check 40, items 155-156): one template's blanks, one finding (cell 2 related), said as such.
+        Example(cells=("def plot_population(df, department):\n    # Votre code ici\n",
+                       "for step in range(10):\n\n    # --- START CODE HERE (08)\n\n    # --- END CODE HERE\n"),
+                expect=((1, 2),)),
         # A cell magic below the cell's first line (fair check 36, item 147: `# Run multiple models` then `%%shell`):
         # IPython reads the shell loop under it as Python; the message says the magic must be on line 1.
         Example(cells=("# Evaluate every model\n%%shell\nfor w in small large\ndo\n  python test.py --weights $w.pt\ndone",),
