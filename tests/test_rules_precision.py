@@ -360,3 +360,13 @@ def test_invalid_escape_fix_for_a_relative_windows_path_and_a_newline_slip(tmp_p
     assert slip.fix.startswith("`\\O` looks like a slip for `\\n`")
     (regex,) = run(InvalidEscapeSequence, tmp_path / "c", 'import re\nwords = re.split("\\s+", "a b")')
     assert regex.fix.startswith("Write the literal as a raw string")
+
+
+def test_hosted_import_never_used_is_deleted(tmp_path):
+    # Fair check 40, item 33: `from google.colab import drive` with no `drive.mount(…)`: delete it, no Colab guard.
+    from nbrefactor.audit.rules.hosted import HostedOnlyImport
+    (unused,) = run(HostedOnlyImport, tmp_path / "a", "from google.colab import drive",
+                    "import pandas as pd\ndf = pd.read_csv('/content/drive/MyDrive/df.csv')")
+    assert unused.fix.startswith("Delete the import: `drive` is never used")
+    (used,) = run(HostedOnlyImport, tmp_path / "b", "from google.colab import userdata\nkey = userdata.get('API_KEY')")
+    assert used.fix.startswith("Import it only on Google Colab")
