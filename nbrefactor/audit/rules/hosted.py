@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import Iterator
 
 from nbrefactor.audit.analysis import cell_python_tree
@@ -179,6 +180,9 @@ class HostedOnlyImport(Rule):
         )
 
 
+_QUOTED_OR_COMMENT = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"|#.*")  # (`'/content/drive/…'` names no `drive`)
+
+
 def _unused_names(shown: str, facts) -> list[str]:
     """The names a one-line `from google.colab import drive` binds when no cell reads any of them, else []."""
     try:
@@ -191,4 +195,11 @@ def _unused_names(shown: str, facts) -> list[str]:
     if not bound or len(bound) != len(node.names):
         return []
     read = {r.name for ca in facts.cells for r in (*ca.facts.reads, *ca.facts.deferred_reads)}
-    return bound if not read.intersection(bound) else []
+    read |= {c.func.split(".")[0] for ca in facts.cells for c in ca.facts.calls if c.func}
+    if read.intersection(bound):
+        return []
+    # (and no other line names them at all: an attribute read, a string passed to `eval`… keeps the import)
+    named = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in bound) + r")\b")
+    mentions = sum(len(named.findall(_QUOTED_OR_COMMENT.sub("", line))) for ca in facts.cells if ca.cell.cell_type == "code"
+                   for line in ca.lines if line.strip() != shown.strip())
+    return bound if not mentions else []
