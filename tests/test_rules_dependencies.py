@@ -1484,3 +1484,17 @@ def test_dep003_fix_names_the_pyproject_of_a_uv_project(tmp_path):
     nb = write_notebook(root / "train" / "nb.ipynb", ["!pip install datasets", "import datasets"])
     fixes = [d.fix.replace(f"{root}/", "") for d in audit(nb) if d.code == "DEP003"]
     assert fixes == ["Declare datasets in the dependencies of pyproject.toml (`uv add`) (pinned) and delete the line"]
+
+
+def test_root_routes_are_not_compared_for_a_notebook_below_its_own_environment_file(tmp_path):
+    # Fair check 40, item 5's related notebook: a vendored tutorial's folder has its own requirements.txt; the root's
+    # environment.yml and (an app's) requirements.txt are no ways to build its environment. At the root they still are.
+    root = make_repo(tmp_path, {
+        "requirements.txt": "numpy>=1.26\nstreamlit>=1.30\n",
+        "environment.yml": "dependencies:\n  - numpy=1.26.4\n  - matplotlib=3.9.2\n",
+        "tutorials/spam/requirements.txt": "matplotlib==3.5.3\n",
+    })
+    below = write_notebook(root / "tutorials" / "spam" / "nb.ipynb", ["import numpy as np\nimport matplotlib.pyplot as plt"])
+    assert found(audit(below), "DEP001") == []
+    beside = write_notebook(root / "nb.ipynb", ["import numpy as np\nimport matplotlib.pyplot as plt"])
+    assert found(audit(beside), "DEP001") == [(1, 2)]

@@ -1055,7 +1055,9 @@ class UndeclaredImport(Rule):
         "installed over the root's list), so what those declare that route has too; when the notebook's kernelspec names the "
         "conda environment a file of the folder describes (`ml-tutorials`, `Python [conda env:ml-tutorials]` for `name: "
         "…/envs/ml-tutorials`), that file is the notebook's environment and only its lacking a line is reported (the "
-        "requirements.txt beside it may be an app's list); and neither a library's own "
+        "requirements.txt beside it may be an app's list); a notebook below a folder between it and the routes' folder that has an "
+        "environment file of its own (a vendored tutorial's `requirements.txt`) is built there, and the routes above are not "
+        "compared for it; and neither a library's own "
         "metadata (`setup.py`, `setup.cfg`, pyproject `[project]`: ranges of what the library needs) nor a Dockerfile "
         "(a service's image) is compared; nor are files of different folders (a service's `Pipfile` below the course's "
         "requirements.txt describes the service), a docs build's Sphinx list (a requirements file named as a docs build, "
@@ -1555,7 +1557,7 @@ class UndeclaredImport(Rule):
             found = undeclared or found
             use, res = found[0], found[0].resolution
             if not undeclared:
-                missing = None if res.declared_by(with_library) else _route_lacking(found, routes, ctx.facts.notebook)
+                missing = None if res.declared_by(with_library) else _route_lacking(found, routes, ctx.facts.notebook, manifests)
                 if missing is not None:
                     yield missing
                 continue
@@ -1782,7 +1784,7 @@ def _folder_above(above: str, folder: str) -> bool:
 
 
 def _route_lacking(found: list, routes: list[tuple[str, tuple[Manifest, ...], frozenset[str], frozenset[str]]],
-                   notebook=None) -> Optional[Hit]:
+                   notebook=None, manifests: tuple[Manifest, ...] = ()) -> Optional[Hit]:
     """For a distribution the notebook imports by name and one install route of its folder
     declares: the finding at its first import when another route of the same folder leaves it out
     (`conda env create -f environment.yml` then gives a kernel without statsmodels). A distribution
@@ -1802,6 +1804,13 @@ def _route_lacking(found: list, routes: list[tuple[str, tuple[Manifest, ...], fr
                                             for m in r[1])]
         if kernels:
             lacking = [r for r in lacking if r in kernels]
+    if manifests:
+        # A folder between the routes' folder and the notebook has an environment file of its own (a vendored
+        # tutorial's `snorkel-tutorials/spam/requirements.txt` below the root's two files): the notebook's environment
+        # is built there, and the root's files are no ways to build it (fair check 40, item 5's related notebook).
+        nearer = [posixpath.dirname(m.path) for m in manifests if _ROUTE_KINDS.get(m.kind) and m.requirements
+                  and not m.sibling and not m.compose_service]
+        lacking = [r for r in lacking if not any(_folder_above(_route_folder(r[1][0].path), folder) for folder in nearer)]
     if not having or not lacking:
         return None
     lacks = ", ".join(m.path for r in lacking for m in r[1])

@@ -191,7 +191,15 @@ def _code_says_python2(facts: NotebookFacts) -> bool:
             return True
         if any(c.receiver and c.method in PYTHON2_METHODS for c in ca.facts.calls):
             return True
+        if _PRINT_OF_VALUES.search(ca.cell.source) and any(
+                o.output_type == "stream" and _PRINTED_TUPLE.search(o.text) for o in ca.cell.outputs):
+            return True  # `print("score:", score)` saved as `('score:', 3.0)`: Python 2's print statement ran it
     return False
+
+
+# A `print(a, b)` of several values, and a saved line that is the tuple Python 2's print statement shows for it.
+_PRINT_OF_VALUES = re.compile(r"\bprint\s*\([^()\n]*,")
+_PRINTED_TUPLE = re.compile(r"(?m)^\(u?(?:'[^'\n]*'|\"[^\"\n]*\"), ")
 
 
 def _python3_metadata(facts: NotebookFacts) -> Optional[str]:
@@ -1277,6 +1285,10 @@ class Python2Notebook(Rule):
         Example(cells=("import numpy as np", "print 'mean', np.mean([1, 2])", md("## more"), "try:\n    1 / 0\nexcept ZeroDivisionError, e:\n    print(e)"),
                 expect=((None, None),)),
         Example(cells=(code_cell("x = 1 / 2", 1),), kernel="python2", expect=((None, None),)),
+        # ... or with a saved output only Python 2 prints: the tuple of `print("score:", score)`.
+        Example(cells=(code_cell("score = 3.0\nprint('score:', score)", 1,
+                                 outputs=({"output_type": "stream", "name": "stdout", "text": "('score:', 3.0)\n"},)),),
+                language_version="2.7.6", expect=((None, None),)),
         # The same stale `2.7.6` under a `python3` kernelspec, but with saved outputs of code only Python 2 runs.
         Example(cells=(code_cell("for i in xrange(2):\n    print(i)", 1,
                                  outputs=({"output_type": "stream", "name": "stdout", "text": "0\n1\n"},)),),
