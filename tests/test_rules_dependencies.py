@@ -1450,3 +1450,51 @@ def test_dep003_fix_says_when_the_manifest_lacks_the_extra_the_line_installs(tmp
     assert fix == ("Declare tqdm in requirements.txt (pinned; the install of `pinecone==7.3.0` differs from the `pinecone==8.0.0` that "
                    "pyproject.toml declares: pin there the version the notebook needs; `langchain` is declared in pyproject.toml "
                    "without the `openai` extra the notebook's line installs: declare `langchain[openai]` there) and delete the line")
+
+
+def test_fixes_name_the_conda_environment_the_kernelspec_names(tmp_path):
+    # Fair check 40, items 1-4, 24, 28: the root requirements.txt is an app's list, the kernel runs in the
+    # `ml-tutorials` environment that environment.yml exports; a vendored subtree's list below is no home either.
+    root = make_repo(tmp_path, {
+        "requirements.txt": "streamlit>=1.30\npandas>=2.0\n",
+        "environment.yml": ("name: /opt/conda/envs/ml-tutorials\ndependencies:\n  - pandas=2.2.2\n  - pip:\n"
+                            "    - pydantic==2.10.4\n    - email-validator==2.2.0\n"),
+        "vendored/spam/requirements.txt": "pandas==1.5.3\n",
+    })
+    nb = write_notebook(root / "vendored" / "spam" / "nb.ipynb",
+                        ["!pip install casadi", "%conda install -y sunode", "!pip install 'pydantic[email]'",
+                         "import casadi\nimport sunode\nimport rpy2"], kernel="ml-tutorials")
+    diagnostics = audit(nb)
+    fixes = [d.fix.replace(f"{root}/", "") for d in diagnostics if d.code == "DEP003"]
+    assert fixes[0] == "Declare casadi in the `pip:` list under `dependencies:` of environment.yml (pinned) and delete the line"
+    assert fixes[1].startswith("Declare sunode in the `dependencies:` list of environment.yml (pinned)"), fixes
+    # the `email` extra's only package is declared beside it: nothing lacks
+    assert fixes[2] == "pydantic[email] is already declared in environment.yml: install from it before starting the kernel and delete the line"
+    assert [d.fix.replace(f"{root}/", "") for d in diagnostics if d.code == "DEP001" and "rpy2" in d.message] == ["Add `rpy2` (pinned) to environment.yml"]
+
+
+def test_dep003_fix_names_the_pyproject_of_a_uv_project(tmp_path):
+    # Fair check 40, item 25: a uv project has no requirements file; DEP001 names pyproject.toml, so does DEP003.
+    root = make_repo(tmp_path, {
+        "pyproject.toml": '[project]\nname = "notebooks"\nversion = "0.1.0"\ndependencies = ["transformers>=4.51.3"]\n',
+        "uv.lock": ('version = 1\n\n[[package]]\nname = "notebooks"\nversion = "0.1.0"\nsource = { virtual = "." }\n'
+                    'dependencies = [{ name = "transformers" }]\n\n[[package]]\nname = "transformers"\nversion = "4.51.3"\n'
+                    'source = { registry = "https://pypi.org/simple" }\n'),
+    })
+    nb = write_notebook(root / "train" / "nb.ipynb", ["!pip install datasets", "import datasets"])
+    fixes = [d.fix.replace(f"{root}/", "") for d in audit(nb) if d.code == "DEP003"]
+    assert fixes == ["Declare datasets in the dependencies of pyproject.toml (`uv add`) (pinned) and delete the line"]
+
+
+def test_root_routes_are_not_compared_for_a_notebook_below_its_own_environment_file(tmp_path):
+    # Fair check 40, item 5's related notebook: a vendored tutorial's folder has its own requirements.txt; the root's
+    # environment.yml and (an app's) requirements.txt are no ways to build its environment. At the root they still are.
+    root = make_repo(tmp_path, {
+        "requirements.txt": "numpy>=1.26\nstreamlit>=1.30\n",
+        "environment.yml": "dependencies:\n  - numpy=1.26.4\n  - matplotlib=3.9.2\n",
+        "tutorials/spam/requirements.txt": "matplotlib==3.5.3\n",
+    })
+    below = write_notebook(root / "tutorials" / "spam" / "nb.ipynb", ["import numpy as np\nimport matplotlib.pyplot as plt"])
+    assert found(audit(below), "DEP001") == []
+    beside = write_notebook(root / "nb.ipynb", ["import numpy as np\nimport matplotlib.pyplot as plt"])
+    assert found(audit(beside), "DEP001") == [(1, 2)]

@@ -348,3 +348,25 @@ def test_blanks_under_a_todo_comment_block_are_an_exercise_template(tmp_path):
     # A comment block without a TODO above the blank: still the generic wording.
     (g,) = run(SyntaxErrorInCell, tmp_path / "b", "# 1. predict\n# see the docs\n# and more\np = \nprint(p)")
     assert "exercise template" not in g.message
+
+
+def test_invalid_escape_fix_for_a_relative_windows_path_and_a_newline_slip(tmp_path):
+    # Fair check 40, items 162-164: a raw string keeps the Windows-only separator of `'..\data\x.csv'`, and
+    # `"\Outcome distribution:"` is a slip for `\n` that a raw string would keep printing.
+    from nbrefactor.audit.rules.escapes import InvalidEscapeSequence
+    (path,) = run(InvalidEscapeSequence, tmp_path / "a", "import pandas as pd\npairs = pd.read_csv('..\\data\\pairs.csv')")
+    assert path.fix.startswith("Write the path with forward slashes (`'../data/pairs.csv'`)")
+    (slip,) = run(InvalidEscapeSequence, tmp_path / "b", 'print("\\Outcome distribution:")')
+    assert slip.fix.startswith("`\\O` looks like a slip for `\\n`")
+    (regex,) = run(InvalidEscapeSequence, tmp_path / "c", 'import re\nwords = re.split("\\s+", "a b")')
+    assert regex.fix.startswith("Write the literal as a raw string")
+
+
+def test_hosted_import_never_used_is_deleted(tmp_path):
+    # Fair check 40, item 33: `from google.colab import drive` with no `drive.mount(…)`: delete it, no Colab guard.
+    from nbrefactor.audit.rules.hosted import HostedOnlyImport
+    (unused,) = run(HostedOnlyImport, tmp_path / "a", "from google.colab import drive",
+                    "import pandas as pd\ndf = pd.read_csv('/content/drive/MyDrive/df.csv')")
+    assert unused.fix.startswith("Delete the import: `drive` is never used")
+    (used,) = run(HostedOnlyImport, tmp_path / "b", "from google.colab import userdata\nkey = userdata.get('API_KEY')")
+    assert used.fix.startswith("Import it only on Google Colab")

@@ -400,6 +400,11 @@ def _kernel(metadata: dict[str, Any]) -> tuple[str, str, str]:
     return name, language, version
 
 
+def _kernel_display_name(metadata: dict[str, Any]) -> str:
+    spec = metadata.get("kernelspec") if isinstance(metadata.get("kernelspec"), dict) else {}
+    return _clean(str(spec.get("display_name", "") or ""))
+
+
 _INTERPRETER_PYTHON3 = re.compile(r"^\s*Python 3\.\d+")
 
 
@@ -443,6 +448,7 @@ def _from_v4(path: str, data: dict[str, Any], original: int) -> Notebook:
         nbformat_minor=minor if isinstance(minor, int) else 0,
         original_nbformat=original,
         kernel_name=name,
+        kernel_display_name=_kernel_display_name(metadata),
         kernel_language=language,
         language_version=version,
         saved_on_cpu_kernel=_saved_on_cpu_kernel(metadata),

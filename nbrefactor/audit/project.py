@@ -144,6 +144,10 @@ class Manifest:
     # `-f …/torch_stable.html`, a Pipfile's second `[[source]]`, a pyproject's `[[tool.uv.index]]`): a name that is a
     # placeholder on PyPI may be a real release there, so DEP007 says nothing of the file's lines.
     other_index: bool = False
+    # A conda environment file's environment name (the last part of its `name:` or `prefix:`; `conda env
+    # export` writes `name: /opt/…/envs/ml-tutorials`): a notebook whose kernelspec names that environment
+    # runs in it (`names_kernel_environment`).
+    env_name: Optional[str] = None
 
 
 # What names another package index or link page: pip's options (in a requirements file, an environment file's
@@ -453,7 +457,38 @@ def parse_environment_yml(path: str, text: str) -> Manifest:
         if req and req.name not in ("python", "pip"):
             reqs.append(req)
     return Manifest(path, "environment", tuple(reqs), python_requires=python_requires, remote_includes=tuple(remote),
-                    other_index=names_other_index(text))
+                    other_index=names_other_index(text), env_name=_conda_env_name(text))
+
+
+def _conda_env_name(text: str) -> Optional[str]:
+    """The environment's name: the last part of a top-level `name:` (else `prefix:`) value."""
+    found = {}
+    for raw in text.splitlines():
+        m = re.match(r"^(name|prefix)\s*:\s*['\"]?([^'\"#]+?)['\"]?\s*(?:#.*)?$", raw)
+        if m and m.group(1) not in found:
+            found[m.group(1)] = m.group(2).rstrip("/\\").replace("\\", "/").rsplit("/", 1)[-1]
+    return found.get("name") or found.get("prefix") or None
+
+
+# Kernel names that name no environment: every Python kernel's default, conda's base environment.
+_GENERIC_KERNELS = frozenset({"python", "python3", "python2", "python 3", "python 2", "python 3 (ipykernel)", "base", "root", "ipykernel"})
+
+
+def names_kernel_environment(manifest: Manifest, kernel_name: str, kernel_display_name: str) -> bool:
+    """The notebook's kernelspec names the conda environment the file describes: its display name or name
+    is the environment's (`ml-tutorials`), or nb_conda_kernels' `conda-env-ml-tutorials-py` / `Python [conda
+    env:ml-tutorials]`. The kernel runs in that environment (fair check 40, item 5)."""
+    env = (manifest.env_name or "").strip().lower()
+    if manifest.kind != "environment" or not env or env in _GENERIC_KERNELS:
+        return False
+    names = set()
+    for value in (kernel_name, kernel_display_name):
+        value = (value or "").strip().lower()
+        names.add(value)
+        m = re.fullmatch(r"conda-(?:root|env)-(.+)-py", value) or re.search(r"\[conda env:\s*([^\]]+?)\s*\]", value)
+        if m:
+            names.add(m.group(1).rsplit("/", 1)[-1])
+    return env in names
 
 
 def _line_of(lines: list[str], name: str, start: int = 0, key_first: bool = False) -> int:

@@ -382,10 +382,19 @@ def is_credential_value(value: str, catalog: Catalog) -> bool:
 # under "# … you can paste it below", the same template as their `'PASTE_YOUR_API_KEY_HERE'`.
 # Decided here, not in SEC003 alone: what SEC003 does not report the reports and the compiler must
 # not mask either (a package that masks a tutorial's stand-in computes something else than its notebook).
-_WORDS_ONLY = re.compile(r"[a-z]+(?:[-_][a-z]+)+")
+# Letters of any alphabet (`"TU_CONTRASEÑA"`), and the words in other languages too (fair check 40,
+# items 152-153: a Spanish template's `'CONTRASEÑA'`, `'tu_api_key'`): the single words are in the
+# catalogue's `[placeholders]`.
+_WORDS_ONLY = re.compile(r"[^\W\d_]+(?:[-_][^\W\d_]+)+")
 _DESCRIBING_WORDS = frozenset({
     "key", "apikey", "token", "secret", "password", "sample", "example", "demo", "dummy", "only", "placeholder",
     "paste", "here", "insert", "enter", "your",
+    # password, key, secret, your, here in Spanish, French, German, Portuguese, Italian
+    "contraseña", "contrasena", "clave", "secreto", "tu", "aquí", "aqui",
+    "motdepasse", "passe", "clé", "cle", "votre", "ici",
+    "passwort", "kennwort", "schlüssel", "schluessel", "geheim", "dein", "ihr", "hier",
+    "senha", "chave", "segredo", "sua", "seu",
+    "chiave", "segreto", "tuo", "tua", "qui",
 })
 
 

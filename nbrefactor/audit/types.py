@@ -77,6 +77,7 @@ class Notebook:
     nbformat_minor: int = 0
     original_nbformat: int = 4
     kernel_name: str = ""
+    kernel_display_name: str = ""  # kernelspec.display_name (`ml-tutorials`, `Python [conda env:ml]`)
     kernel_language: str = ""  # from kernelspec.language or language_info.name
     language_version: str = ""
     # Set by the engine: the kernel's language is a Python superset (`PYTHON_SUPERSETS`) and every

@@ -22,8 +22,8 @@ from nbrefactor.audit.distributions import (
     variable_install_pins,
 )
 from nbrefactor.audit.types import Family, Severity
-from nbrefactor.audit.project import ENVIRONMENT_FOLDERS, Manifest, Requirement, normalise
-from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md
+from nbrefactor.audit.project import ENVIRONMENT_FOLDERS, Manifest, Requirement, names_kernel_environment, normalise
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, and_listed, is_suppressed, md
 
 _MANIFEST_KINDS = ("requirements*.txt, a conda environment file, a pixi.toml, pyproject.toml dependencies, setup.cfg "
                    "install_requires or a Dockerfile that installs Python packages")
@@ -348,6 +348,15 @@ def _development_image(manifest: Manifest) -> bool:
         return False
     names = {r.name for r in manifest.requirements}
     return sum(any(tool.match(n) for n in names) for tool in _DEVELOPMENT_TOOLS) >= 2
+
+
+def _kernel_home(manifests: tuple[Manifest, ...], notebook) -> tuple[Manifest, ...]:
+    """The manifests where a missing line goes: the conda environment file whose environment the notebook's
+    kernelspec names (`ml-tutorials` for `name: …/envs/ml-tutorials`), the nearest, when there is one: the
+    kernel runs in it, while a requirements.txt beside or below may be an app's list or a vendored project's
+    (fair check 40, items 1-4 and 28); else all of them."""
+    named = [m for m in manifests if names_kernel_environment(m, notebook.kernel_name, notebook.kernel_display_name)]
+    return (named[0],) if named else manifests
 
 
 def _home_manifest(manifests: tuple[Manifest, ...], own_projects: frozenset[str] = frozenset()) -> Optional[Manifest]:
@@ -1043,7 +1052,12 @@ class UndeclaredImport(Rule):
         "the notebook imports are compared (a `requirements-dev.txt` of test tools is no way to run it), only imports "
         "by name count (a distribution needed without an import is left to the union); a folder's requirements file is pip's "
         "layer on the requirements files of the folders above it (a course's `tensorflow/requirements.txt` of `tensorflow==1.0.0`, "
-        "installed over the root's list), so what those declare that route has too; and neither a library's own "
+        "installed over the root's list), so what those declare that route has too; when the notebook's kernelspec names the "
+        "conda environment a file of the folder describes (`ml-tutorials`, `Python [conda env:ml-tutorials]` for `name: "
+        "…/envs/ml-tutorials`), that file is the notebook's environment and only its lacking a line is reported (the "
+        "requirements.txt beside it may be an app's list); a notebook below a folder between it and the routes' folder that has an "
+        "environment file of its own (a vendored tutorial's `requirements.txt`) is built there, and the routes above are not "
+        "compared for it; and neither a library's own "
         "metadata (`setup.py`, `setup.cfg`, pyproject `[project]`: ranges of what the library needs) nor a Dockerfile "
         "(a service's image) is compared; nor are files of different folders (a service's `Pipfile` below the course's "
         "requirements.txt describes the service), a docs build's Sphinx list (a requirements file named as a docs build, "
@@ -1389,6 +1403,17 @@ class UndeclaredImport(Rule):
                    "setup.py": "from setuptools import setup\n\nsetup(name='helpers', install_requires=['numpy'])\n"},
             expect=((1, 2), (1, 3)),
         ),
+        # The kernelspec names the conda environment the folder's environment.yml exports (`conda env export`
+        # writes its prefix): that file is the kernel's environment, the requirements.txt beside it (an app's
+        # list) no way to build it, so pandas missing there is nothing (fair check 40, item 5); streamlit
+        # missing from the kernel's environment still is.
+        Example(
+            cells=("import numpy as np\nimport pandas as pd\nimport streamlit as st",),
+            files={"requirements.txt": "numpy>=1.26\nstreamlit>=1.30.0\n",
+                   "environment.yml": "name: /opt/conda/envs/ml-tutorials\ndependencies:\n  - numpy=1.26.4\n  - pandas=2.2.2\n"},
+            kernel="ml-tutorials",
+            expect=((1, 3),),
+        ),
         # The Dockerfile installs the project with `[plots]`, not `[docs]`.
         Example(cells=("import numpy as np\nimport sphinx",), files=_DOCKER_PROJECT, expect=((1, 2),)),
         # The workspace's lock does not name shap.
@@ -1532,7 +1557,7 @@ class UndeclaredImport(Rule):
             found = undeclared or found
             use, res = found[0], found[0].resolution
             if not undeclared:
-                missing = None if res.declared_by(with_library) else _route_lacking(found, routes)
+                missing = None if res.declared_by(with_library) else _route_lacking(found, routes, ctx.facts.notebook, manifests)
                 if missing is not None:
                     yield missing
                 continue
@@ -1591,7 +1616,7 @@ class UndeclaredImport(Rule):
                     f"Add `{provider[1]['distribution']}` beside `{provider[0]}` in {provider[2]} (pinned to the version "
                     f"that `{provider[0]}` requires; {provider[1]['note']})" if provider else
                     f"Add `{res.primary}` (pinned) to a manifest", manifests),
-                    hosted, library), manifests, _homeless_projects(ctx)) + _bridge_note(res.primary) + _renamed_note(res.primary) + _conda_only_note((res.primary,)) + _component_fix(use, component)),
+                    hosted, library), _kernel_home(manifests, ctx.facts.notebook), _homeless_projects(ctx)) + _bridge_note(res.primary) + _renamed_note(res.primary) + _conda_only_note((res.primary,)) + _component_fix(use, component)),
                 key=key,
                 related=_hosted_related(tuple(dict.fromkeys(
                     (u.cell, u.line, u.column) for u in found[1:] if (u.cell, u.line, u.column) != (use.cell, use.line, use.column))), hosted),
@@ -1758,17 +1783,34 @@ def _folder_above(above: str, folder: str) -> bool:
     return above != folder and (above in ("", ".") or folder.startswith(above.rstrip("/") + "/"))
 
 
-def _route_lacking(found: list, routes: list[tuple[str, tuple[Manifest, ...], frozenset[str], frozenset[str]]]) -> Optional[Hit]:
+def _route_lacking(found: list, routes: list[tuple[str, tuple[Manifest, ...], frozenset[str], frozenset[str]]],
+                   notebook=None, manifests: tuple[Manifest, ...] = ()) -> Optional[Hit]:
     """For a distribution the notebook imports by name and one install route of its folder
     declares: the finding at its first import when another route of the same folder leaves it out
     (`conda env create -f environment.yml` then gives a kernel without statsmodels). A distribution
     needed without an import (a shell command's program, a library's optional backend) is left to
-    the union: which route should carry it is no question of the notebook's code."""
+    the union: which route should carry it is no question of the notebook's code. When the
+    notebook's kernelspec names the conda environment a file of the folder describes (`ml-tutorials`,
+    `name: …/envs/ml-tutorials`), that file is the notebook's environment: another file of the folder
+    that lacks the distribution (an app's requirements.txt) is no route to its kernel (fair check 40,
+    item 5)."""
     use, res = found[0], found[0].resolution
     if use.how or not routes:
         return None
     having = [r for r in routes if res.declared_by(r[2])]
     lacking = [r for r in routes if not res.declared_by(r[3])]
+    if notebook is not None:
+        kernels = [r for r in routes if any(names_kernel_environment(m, notebook.kernel_name, notebook.kernel_display_name)
+                                            for m in r[1])]
+        if kernels:
+            lacking = [r for r in lacking if r in kernels]
+    if manifests:
+        # A folder between the routes' folder and the notebook has an environment file of its own (a vendored
+        # tutorial's `snorkel-tutorials/spam/requirements.txt` below the root's two files): the notebook's environment
+        # is built there, and the root's files are no ways to build it (fair check 40, item 5's related notebook).
+        nearer = [posixpath.dirname(m.path) for m in manifests if _ROUTE_KINDS.get(m.kind) and m.requirements
+                  and not m.sibling and not m.compose_service]
+        lacking = [r for r in lacking if not any(_folder_above(_route_folder(r[1][0].path), folder) for folder in nearer)]
     if not having or not lacking:
         return None
     lacks = ", ".join(m.path for r in lacking for m in r[1])
@@ -2085,7 +2127,8 @@ class _InstallLine:
     versions: dict = field(default_factory=dict)
 
 
-def _cell_install_fix(items: list[_InstallLine], manifests: tuple[Manifest, ...], aliases: Optional[dict] = None) -> str:
+def _cell_install_fix(items: list[_InstallLine], manifests: tuple[Manifest, ...], aliases: Optional[dict] = None,
+                      extras: Optional[dict] = None) -> str:
     """One fix for a cell's install lines: the plain lines' packages declared together, then what
     the other lines need, each said once."""
     if len(items) == 1:
@@ -2098,7 +2141,7 @@ def _cell_install_fix(items: list[_InstallLine], manifests: tuple[Manifest, ...]
             for name, asked in item.versions.items():
                 versions.setdefault(name, asked)
     if names:
-        fix = _install_fix(names, manifests, versions=versions, aliases=aliases)
+        fix = _install_fix(names, manifests, versions=versions, aliases=aliases, extras=extras)
         fixes.append(fix.replace("delete the line", "delete the lines") if sum(item.plain for item in items) > 1 else fix)
     fixes += [item.fix for item in items if not item.plain]
     return "; ".join(dict.fromkeys(fixes))
@@ -2121,7 +2164,11 @@ class InNotebookInstall(Rule):
         "install lines in `%%bash`/`%%sh` cells, `get_ipython().system(…)`/`run_line_magic('pip', …)` "
         "(what `!pip`/`%pip` become in an exported script), and `os.system`/`subprocess` calls whose literal "
         "arguments spell one. The install lines of one cell are one finding, at the first (the others related, "
-        "the message listing every package; `# noqa: DEP003` on a line leaves that line out); an IPython expansion "
+        "the message listing every package; `# noqa: DEP003` on a line leaves that line out), and a later cell that installs "
+        "again only packages an earlier reported cell installs joins that finding as related locations (one line to declare); "
+        "a notebook that writes an environment file of the project from the environment it built (`conda env export > "
+        "environment.yml`, `pip freeze > requirements.txt`) is that environment's recipe: its earlier install lines of "
+        "packages the file declares are not reported; an IPython expansion "
         "(`{xformers}`, `$wheels`) is said as a package chosen at run time. "
         "Other pip commands (`list`, `freeze`, `show`) are not reported, nor an "
         "install inside an `if` testing for Colab or Kaggle (`if IS_COLAB:`, `if \"google.colab\" in "
@@ -2150,7 +2197,10 @@ class InNotebookInstall(Rule):
         "`plotly.express`) as plotly; a pinned one keeps its release), where the project's environment files are conda environment files "
         "only, in the one DEP001 names (its `dependencies:` list for a `conda install` line, its `pip:` list for a pip line), "
         "or, where the project's only environment files are Dockerfiles, in a RUN line of the nearest one that is not a "
-        "contributors' workstation (pytest, sphinx, ruff; DEP001); a package a manifest declares already is said to be, with the "
+        "contributors' workstation (pytest, sphinx, ruff; DEP001), or, in a uv project (pyproject.toml and its uv.lock), in its "
+        "dependencies (`uv add`); where the notebook's kernelspec names the conda environment an environment file describes "
+        "(`ml-tutorials` for `name: …/envs/ml-tutorials`), in that file, as DEP001 says too; an extra whose packages the "
+        "manifests declare (`pydantic[email]` beside `email-validator`) lacks nothing; a package a manifest declares already is said to be, with the "
         "file's own name for it when that is another (`composer (as `mosaicml`)`: the catalogue's entry for the name as an import "
         "lists the declared distribution; or the name with other separators, `eolearn` for eo-learn), unless the line asks for "
         "a version that declaration rules out (`!pip install pandas==1.5.3` beside `pandas==2.1.0`, `seaborn==0.12.2` beside "
@@ -2208,6 +2258,13 @@ class InNotebookInstall(Rule):
     example = "%pip install -q xgboost==2.1.1\nimport xgboost as xgb"
     use_instead = "# requirements.txt:\n#   xgboost==2.1.1\nimport xgboost as xgb"
     passing = (
+        # The notebook is the recipe of its environment: it installs, then writes the environment file from
+        # what it built, which pins what the lines installed (fair check 40, item 27).
+        Example(
+            cells=("%%bash\nconda install -y pandas seaborn", "!pip install python-dotenv", "%%bash\nconda env export > environment.yml"),
+            files={"environment.yml": ("name: /opt/conda/envs/tutorials\ndependencies:\n  - pandas=2.2.2\n  - seaborn=0.13.2\n"
+                                       "  - pip:\n    - python-dotenv==1.0.1\n")},
+        ),
         # A missing-module fallback naming what the `try:` imports, with a stray comma and the
         # `sklearn` placeholder: DEP001 reports both imports, whose declaration settles the line.
         Example(
@@ -2296,6 +2353,14 @@ class InNotebookInstall(Rule):
         ),
     )
     failing = (
+        # A later cell installing again what an earlier cell installs is one finding (one line to declare), the
+        # repeat a related location (fair check 40, item 22); a line the exported environment file lacks stays.
+        Example(
+            cells=("pip install backtesting", "pip install backtesting\nimport backtesting", "!pip install rich",
+                   "!conda env export > environment.yml"),
+            files={"environment.yml": "dependencies:\n  - pandas=2.2.2\n"},
+            expect=((1, 1), (3, 1)),
+        ),
         Example(
             cells=(
                 "%pip install -q xgboost==1.7.6",
@@ -2392,6 +2457,8 @@ class InNotebookInstall(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
         declared = ctx.project.declared if ctx.project.manifests else frozenset()
+        homes = _kernel_home(ctx.project.manifests, ctx.facts.notebook)  # where the fixes declare packages
+        known_extras = ctx.catalog.derived("dependencies.extras", _extras_table)  # what extras install (`[extras]`)
         imported: Optional[frozenset[str]] = None  # what the notebook's imports resolve to (read once, when needed)
         setup_helpers: Optional[frozenset[str]] = None  # `[hosted_setup_helpers]`, normalised (read at the first line)
         superseded: Optional[dict[str, tuple[str, str]]] = None  # `_superseded_unused` (read at the first line)
@@ -2404,6 +2471,7 @@ class InNotebookInstall(Rule):
         for command in commands:
             install_lines[command.cell.index] = install_lines.get(command.cell.index, frozenset()) | {command.line}
         found: list[_InstallLine] = []
+        exported: Optional[list[tuple[int, frozenset[str]]]] = None  # `_exported_environment` (read at the first line)
         for command in commands:
             if any(cell == command.cell.index and first <= command.line <= last for cell, first, last in steps):
                 # `subprocess.run([sys.executable, "-m", "pip", "install", "pandas"])` in the body of a
@@ -2418,6 +2486,16 @@ class InNotebookInstall(Rule):
                         for spec in parsed.packages)
             ):
                 continue  # `pip install -U pip setuptools`, `conda install conda python=3.7`: the installer itself
+            if exported is None:
+                exported = _exported_environment(ctx)
+            if (exported and parsed.packages and not (parsed.requirement_files or parsed.editables or parsed.unresolved)
+                    and any(cell > command.cell.index and all(_declared_key(spec.name, names, aliases) is not None
+                                                              for spec in parsed.packages)
+                            for cell, names in exported)):
+                # The notebook builds the environment and then writes its file (`conda env export >
+                # environment.yml`), which declares what the line installed: a set-up script whose install
+                # lines already landed in the manifest (fair check 40, item 27).
+                continue
             hosted, beside_local = install_branch(cells.get(command.cell.index), command, install_lines[command.cell.index])
             if hosted and beside_local:
                 # `if "COLAB_" not in …: !pip install unsloth` / `else: <Colab's own install lines>`:
@@ -2505,11 +2583,11 @@ class InNotebookInstall(Rule):
             to_declare = [name for spec in packages if normalise(spec.name) not in setup_helpers
                           and normalise(spec.name) not in superseded
                           for name in _to_declare(spec, metapackages, imported or frozenset())]
-            fix = (f"Declare {', '.join(to_declare)} in {_declare_in(ctx.project.manifests, _line_versions(parsed))} "
+            fix = (f"Declare {', '.join(to_declare)} in {_declare_in(homes, _line_versions(parsed))} "
                    "(pinned); the line runs only "
                    "on the hosted runtime and may stay" if hosted and packages and len(packages) == len(said) and to_declare else
-                   _install_fix(to_declare, ctx.project.manifests, parsed, imported=_imported_distributions(ctx)
-                                if any("://" in u for u in parsed.unresolved) else frozenset(), aliases=aliases)
+                   _install_fix(to_declare, homes, parsed, imported=_imported_distributions(ctx)
+                                if any("://" in u for u in parsed.unresolved) else frozenset(), aliases=aliases, extras=known_extras)
                    if to_declare or not (helpers or replaced) else "")
             if packages and _PRE_RELEASE.search(command.text):
                 # `!pip install --pre deepchem`: the newest pre-release, a nightly where the project publishes
@@ -2544,8 +2622,8 @@ class InNotebookInstall(Rule):
                        "`--no-build-isolation` is a pip option no requirements file carries; delete the line")
             found.append(_InstallLine(
                 command, said, to_declare,
-                plain=bool(to_declare) and fix == _install_fix(to_declare, ctx.project.manifests, versions=_line_versions(parsed),
-                                                               aliases=aliases),
+                plain=bool(to_declare) and fix == _install_fix(to_declare, homes, versions=_line_versions(parsed),
+                                                               aliases=aliases, extras=known_extras),
                 fix=fix,
                 key=" ".join(what) or command.text.strip(),  # unchanged wording: fingerprints stay stable
                 versions=_line_versions(parsed),
@@ -2556,8 +2634,26 @@ class InNotebookInstall(Rule):
         by_cell: dict[int, list[_InstallLine]] = {}
         for item in found:
             by_cell.setdefault(item.command.cell.index, []).append(item)
+        # A later cell that installs again only what an earlier reported cell installs (`pip install backtesting`
+        # in cell 3, again in cell 4: 'Requirement already satisfied') is the same root cause and the same line
+        # to declare: its lines are that finding's related locations (fair check 40, item 22).
+        again: dict[int, list[_InstallLine]] = {}
+        earlier: list[tuple[int, frozenset[str]]] = []
+        for index, items in list(by_cell.items()):
+            # (the same specs: another version asked for is another question, `pandas==1.5.3` then `pandas==2.1.0`)
+            names = frozenset(re.sub(r"\s+", "", spec.spec).lower() for item in items for spec in item.command.install.packages)
+            plain = all(item.command.install.packages and not (item.command.install.requirement_files or item.command.install.editables
+                                                              or item.command.install.unresolved) for item in items)
+            host = next((cell for cell, before in earlier if plain and names <= before), None)
+            if host is not None:
+                again.setdefault(host, []).extend(items)
+                del by_cell[index]
+                continue
+            if plain:
+                earlier.append((index, names))
         for items in by_cell.values():
             first = items[0]
+            repeated = again.get(first.command.cell.index, [])
             said = list(dict.fromkeys(w for item in items for w in item.said))
             if len(items) == 1:  # one line: as it always read
                 shown = ", ".join(said[:5]) + (" …" if len(said) > 5 else "") if said else "packages"
@@ -2565,7 +2661,7 @@ class InNotebookInstall(Rule):
                 shown = ", ".join(said[:8]) + (f" … ({len(said) - 8} more)" if len(said) > 8 else "") if said else "packages"
             tools = " and ".join(dict.fromkeys(item.command.install.tool for item in items))
             lines = f" ({len(items)} lines of this cell)" if len(items) > 1 else ""
-            fix = _cell_install_fix(items, ctx.project.manifests, aliases)
+            fix = _cell_install_fix(items, homes, aliases, known_extras)
             channels = list(dict.fromkeys(c for item in items if item.to_declare and item.command.install.tool in _CONDA_TOOLS
                                           for c in _CONDA_CHANNEL.findall(_continued(item.command)) if c != "defaults"))
             if channels and " in requirements.txt (pinned" in fix:
@@ -2586,6 +2682,10 @@ class InNotebookInstall(Rule):
                 # `(pinned)` → `(pinned, with the line …)`; `(pinned; x is already declared …)` keeps its tail.
                 fix = (fix.replace(" (pinned", f" (pinned, {note}", 1) if fix.startswith("Declare ") and " (pinned" in fix
                        else f"{fix} ({note})")
+            if repeated:
+                cells_again = sorted({item.command.cell.index for item in repeated})
+                lines += (f" (installed again in cell{'s' if len(cells_again) > 1 else ''} "
+                          f"{and_listed(cells_again)}: related locations)")
             yield Hit(
                 first.command.cell,
                 first.command.line,
@@ -2593,7 +2693,7 @@ class InNotebookInstall(Rule):
                 f"Notebook installs {shown} with {tools} while it runs{lines}",
                 fix=fix,
                 key=first.key,
-                related=tuple((item.command.cell, item.command.line, item.command.column) for item in items[1:]),
+                related=tuple((item.command.cell, item.command.line, item.command.column) for item in (*items[1:], *repeated)),
             )
         system = dict(reversed(ctx.project.system_packages))  # package -> the nearest file declaring it
         # The system installs of one cell are one finding too, as its pip lines are (items 25/31: two per cell).
@@ -2647,6 +2747,28 @@ class InNotebookInstall(Rule):
                         "in a manifest and delete the line",
                         key=f"%tensorflow_version {version}",
                     )
+
+
+# A shell line that writes the environment's file from the running environment: `conda env export > environment.yml`
+# (`mamba env export --no-builds > env.yml`), `pip freeze > requirements.txt`, `pip list --format=freeze > …`.
+_EXPORTS_ENVIRONMENT = re.compile(
+    r"\b(?:(?:conda|mamba|micromamba)\s+env\s+export|pip3?\s+freeze|pip3?\s+list\s+--format[= ]freeze)\b[^\n>|]*>\s*['\"]?([\w./\\-]+)")
+
+
+def _exported_environment(ctx: RuleContext) -> list[tuple[int, frozenset[str]]]:
+    """(cell, what the file declares) of each environment file of the project that a shell line of the
+    notebook writes from the environment it built (`conda env export > environment.yml`): the notebook is
+    the recipe of that environment, whose file pins what its install lines installed (fair check 40, item 27)."""
+    found = []
+    for ca in ctx.cells:
+        if ca.cell.cell_type != "code" or " export" not in ca.cell.source and "freeze" not in ca.cell.source:
+            continue
+        for target in _EXPORTS_ENVIRONMENT.findall(ca.cell.source):
+            name = posixpath.basename(target.replace("\\", "/"))
+            names = frozenset(r.name for m in ctx.project.manifests if posixpath.basename(m.path) == name for r in m.requirements)
+            if names:
+                found.append((ca.cell.index, names))
+    return found
 
 
 # Environments a notebook declares in code for a remote run (Azure ML SDK v1): the keyword arguments that list
@@ -2925,6 +3047,14 @@ def _declare_in(manifests: tuple[Manifest, ...], versions: Optional[dict] = None
         if versions and all(asked[2] for asked in versions.values()):
             return f"the `dependencies:` list of {home.path}"
         return f"the `pip:` list under `dependencies:` of {home.path}"
+    # A uv project (a pyproject.toml beside its uv.lock, no requirements file): its dependencies, as DEP001 says
+    # (fair check 40, item 25: the fix said requirements.txt in a project that has none).
+    locks = {posixpath.dirname(m.path) for m in manifests if m.kind == "uv.lock"}
+    uv = tuple(m for m in manifests if m.kind == "pyproject" and (posixpath.dirname(m.path) in locks
+                                                                   or any("locked in uv.lock" in r.spec for r in m.requirements)))
+    home = _home_manifest(uv) if uv else None
+    if home is not None:
+        return _home_phrase(home, manifests)[len("to "):] + " (`uv add`)"
     dockerfile = next((m for m in manifests if m.kind == "dockerfile" and not _development_image(m)), None)
     return f"a RUN line of {dockerfile.path}" if dockerfile is not None else "requirements.txt"
 
@@ -3042,7 +3172,7 @@ def _url_distribution(url: str, imported: frozenset[str]) -> str:
 
 
 def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None, versions: Optional[dict] = None,
-                 imported: frozenset[str] = frozenset(), aliases: Optional[dict] = None) -> str:
+                 imported: frozenset[str] = frozenset(), aliases: Optional[dict] = None, extras: Optional[dict] = None) -> str:
     """`_declaring_fix` of the names, each once (a line that repeats itself, `!pip install a b !pip install a b`,
     names them twice), a nightly build's own name (`tf-nightly`) replaced by its release, which is what to declare."""
     names = list(dict.fromkeys(names))
@@ -3058,7 +3188,7 @@ def _install_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None,
     renamed = [n for n in releases if normalise(n.split("[")[0]) in _RENAMED
                and not (asked.get(normalise(n.split("[")[0])) or ("", "", False))[1]]
     releases = list(dict.fromkeys(_RENAMED[normalise(n.split("[")[0])][0] if n in renamed else n for n in releases))
-    fix = _declaring_fix(releases, manifests, parsed, versions, imported, aliases)
+    fix = _declaring_fix(releases, manifests, parsed, versions, imported, aliases, extras)
     if fix and placeholders:
         fix += "".join(f" (`{p}` is {_PLACEHOLDER_KINDS[normalise(p.split('[')[0])]}: declare the latter)" for p in placeholders)
     for old in renamed if fix else ():
@@ -3100,7 +3230,8 @@ def _line_extras(name: str) -> list[str]:
 
 
 def _declaring_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=None, versions: Optional[dict] = None,
-                   imported: frozenset[str] = frozenset(), aliases: Optional[dict] = None) -> str:
+                   imported: frozenset[str] = frozenset(), aliases: Optional[dict] = None,
+                   extras: Optional[dict] = None) -> str:
     """What to do about an install line: declare what no manifest declares; for what one already
     declares, say which file does (the line only installs it again), and under which name when it
     is another (`composer (as `mosaicml`)`)."""
@@ -3166,8 +3297,17 @@ def _declaring_fix(names: list[str], manifests: tuple[Manifest, ...], parsed=Non
     # `!pip install gym[atari]` beside a Dockerfile's plain `gym`: declared, but not with the extra the line installs
     # (fair check 35, item 20: the fix said "gym[atari] … already declared").
     with_extras = _declared_extras(manifests)
+    # An extra whose every package a manifest declares (`pydantic[email]` beside `email-validator==2.2.0`, `[extras]` of
+    # the catalogue) lacks nothing (fair check 40, item 24).
+    known_extras = extras or {}
+
+    def listed_for(name: str, extra: str) -> bool:
+        brings = known_extras.get(name, {}).get(normalise(extra), ())
+        brings = [brings] if isinstance(brings, str) else [b for b in brings if isinstance(b, str)]
+        return bool(brings) and all(normalise(b) in listed_somewhere for b in brings)
+
     lacking = {n: missing for n in declared if n not in own and n not in differing
-               and (missing := [e for e in _line_extras(n) if (keys[n], e) not in with_extras])}
+               and (missing := [e for e in _line_extras(n) if (keys[n], e) not in with_extras and not listed_for(keys[n], e)])}
     listed = [n for n in declared if n not in own and n not in differing and n not in lacking]
     parts = []
     binder_docker = ""

@@ -159,7 +159,9 @@ class InvalidEscapeSequence(Rule):
         "Reports a backslash followed by a character that is no escape sequence (`\\w`, `\\s`, `\\d`, `\\.`, `\\/`, "
         "`\\p`…) in a string literal without the `r` prefix, once per notebook (the other literals are related "
         "locations). Regular expressions and LaTeX labels are the usual cases. Raw strings and Windows paths "
-        "(the path rules' finding) are left out."
+        "(the path rules' finding) are left out. The fix says to write a relative Windows path (`'..\\data\\pairs.csv'`) "
+        "with forward slashes, which every system reads, and a backslash before a capitalised word at the start of the text "
+        "(`\"\\Outcome distribution:\"`) as the `\\n` it was meant to be; otherwise a raw string."
     )
     why_bad = (
         "Python keeps such a backslash only by tolerance: since Python 3.12 compiling the code prints "
@@ -209,10 +211,32 @@ class InvalidEscapeSequence(Rule):
             f"`{escape}` in the string literal `{_shorten(shown)}` (no `r` prefix) is no escape sequence: Python "
             f"keeps the backslash only by tolerance, warns when it compiles the code (SyntaxWarning since 3.12) and "
             f"will reject it in a future version{others}",
-            fix="Write the literal as a raw string (`r\"…\"`), or double the backslash (`\\\\`).",
+            fix=_fix(escape, shown),
             key="invalid-escape-sequence",
             related=tuple((c, ln, col) for c, ln, col, _, _ in found[1:]),
         )
+
+
+# A relative Windows path (`..\data\pairs.csv`, `.\out\model.pkl`, `data\raw\x.csv`): folders joined by
+# backslashes, a file name with an extension or a leading `.\`/`..\` (absolute ones are the path rules').
+_RELATIVE_WINDOWS_PATH = re.compile(r"^(?:\.{1,2}\\(?:[\w .-]+\\)*[\w .-]*|(?:[\w.-]+\\)+[\w .-]*\.[A-Za-z]\w{0,4})$")
+# A backslash right after the opening quote before a capitalised word of prose (`"\Outcome distribution:"`):
+# a slip for `\n`, the line break printed before a heading.
+_SLIP_FOR_NEWLINE = re.compile(r"^\\[A-Z][a-z]{2,}\b[^\\$]*$")
+
+
+def _fix(escape: str, shown: str) -> str:
+    """The fix for the first literal: forward slashes for a relative Windows path (a raw string keeps a separator
+    only Windows reads; fair check 40, items 162 and 164), `\\n` for a slip (item 163), else a raw string."""
+    body = re.sub(r"^[A-Za-z]*(\"\"\"|'''|\"|')", "", shown)
+    body = re.sub(r"(\"\"\"|'''|\"|')$", "", body)
+    if _RELATIVE_WINDOWS_PATH.match(body):
+        return (f"Write the path with forward slashes (`'{body.replace(chr(92), '/')}'`): they work on every system, "
+                "while a raw string keeps a backslash separator that Linux and macOS read as part of the file name.")
+    if _SLIP_FOR_NEWLINE.match(body):
+        return (f"`{escape}` looks like a slip for `\\n` (a line break before the text): write `\\n`, or drop the backslash; "
+                "a raw string or a doubled backslash would keep printing it.")
+    return "Write the literal as a raw string (`r\"…\"`), or double the backslash (`\\\\`)."
 
 
 def _shorten(text: str, limit: int = 60) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from typing import Iterator
 
 from nbrefactor.audit.analysis import cell_python_tree
@@ -87,7 +88,8 @@ class HostedOnlyImport(Rule):
         "module: then the finding sits at the first of them all, where the notebook stops. System packages the cells "
         "of these imports install (`!apt-get install -y google-drive-ocamlfuse fuse` in Colab's 2018 Drive-mount "
         "recipe) serve only that set-up: they are related locations of this finding (DEP003 leaves them), the message "
-        "names them and the fix says to guard or replace the whole cell."
+        "names them and the fix says to guard or replace the whole cell. An import from `google.colab` whose names no "
+        "cell reads (`from google.colab import drive` without `drive.mount(…)`) is said to be deleted, not guarded."
     )
     why_bad = (
         "No package index has these modules, so no manifest can install them: on a laptop, in CI or in a "
@@ -152,20 +154,52 @@ class HostedOnlyImport(Rule):
         also = (f"; the set-up also installs system packages for {service} ({', '.join(packages[:5])}"
                 f"{' …' if len(packages) > 5 else ''}, {len(setup)} line{'s' if len(setup) > 1 else ''}), "
                 "which serve only it" if setup else "")
+        unused = _unused_names(shown, ctx.facts) if module == "google.colab" and not setup else []
+        fix = (f"Import it only on {service} (under an `if` that tests for it, such as `if \"{module}\" in sys.modules:` "
+               "after trying the import, or in `try:`/`except ImportError:`) "
+               "and give other environments their own way in: secrets from environment variables (`os.environ[…]`), "
+               "data from a configured path instead of a mounted Drive."
+               + (" Guard or replace the whole set-up cell, its system-package installs included: they are not "
+                  "dependencies to declare in an apt.txt." if setup else ""))
+        if unused and len(found) == 1:
+            # `from google.colab import drive` with no `drive.mount(…)` (the notebook reads a path an earlier session
+            # mounted): the import does nothing, delete it (fair check 40, item 33).
+            fix = (f"Delete the import: {', '.join(f'`{n}`' for n in unused)} {'is' if len(unused) == 1 else 'are'} never used; "
+                   "read the data from a configured path instead of a Drive folder an earlier session mounted.")
         yield Hit(
             cell,
             line,
             column,
             f"`{shown[:100]}` runs unconditionally, and `{module}` exists only on {service}: anywhere else (a laptop, "
             f"CI, a pipeline step) the notebook stops here with `ModuleNotFoundError`, and no manifest can install it{also}",
-            fix=(f"Import it only on {service} (under an `if` that tests for it, such as `if \"{module}\" in sys.modules:` "
-                 "after trying the import, or in `try:`/`except ImportError:`) "
-                 "and give other environments their own way in: secrets from environment variables (`os.environ[…]`), "
-                 "data from a configured path instead of a mounted Drive."
-                 + (" Guard or replace the whole set-up cell, its system-package installs included: they are not "
-                    "dependencies to declare in an apt.txt." if setup else "")),
+            fix=fix,
             key=module,
             related=tuple((c, ln, col) for c, ln, col, *_ in found[1:])
             + tuple((ca.cell, ln, col) for ca, ln, col, _, _ in setup),
             data=(("module", module),),
         )
+
+
+_QUOTED_OR_COMMENT = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"|#.*")  # (`'/content/drive/…'` names no `drive`)
+
+
+def _unused_names(shown: str, facts) -> list[str]:
+    """The names a one-line `from google.colab import drive` binds when no cell reads any of them, else []."""
+    try:
+        node = ast.parse(shown.strip()).body[0]
+    except (SyntaxError, IndexError):
+        return []
+    if not isinstance(node, ast.ImportFrom):
+        return []
+    bound = [a.asname or a.name for a in node.names if a.name != "*"]
+    if not bound or len(bound) != len(node.names):
+        return []
+    read = {r.name for ca in facts.cells for r in (*ca.facts.reads, *ca.facts.deferred_reads)}
+    read |= {c.func.split(".")[0] for ca in facts.cells for c in ca.facts.calls if c.func}
+    if read.intersection(bound):
+        return []
+    # (and no other line names them at all: an attribute read, a string passed to `eval`… keeps the import)
+    named = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in bound) + r")\b")
+    mentions = sum(len(named.findall(_QUOTED_OR_COMMENT.sub("", line))) for ca in facts.cells if ca.cell.cell_type == "code"
+                   for line in ca.lines if line.strip() != shown.strip())
+    return bound if not mentions else []

@@ -603,7 +603,8 @@ class HardcodedCredential(Rule):
         "and digits like a generated key (within one run of six or more characters between `_`, `-` and `.`, "
         "`minio123`, or across mixed cases, `Summer_2024`; not a lower-case identifier with a numeric suffix such as "
         "scanpy's result slot `key=\"rank_genes_r0.5\"`), and not for data keys (`sort_key`, `primary_key`…). "
-        "Placeholders (`\"your-key-here\"`, `\"xxx\"`, `\"changeme\"`, `\"<token>\"`, empty, a vendor's key "
+        "Placeholders (`\"your-key-here\"`, `\"xxx\"`, `\"changeme\"`, `\"<token>\"`, the words in other languages: "
+        "`\"CONTRASEÑA\"`, `\"mot_de_passe\"`, `\"tu_api_key\"`, empty, a vendor's key "
         "prefix followed by one: `\"sk-foo\"`, `\"hf_xxx\"`; the public `\"ANONYMOUS\"` token of Neptune's anonymous mode; an environment variable's name: `\"OPENAI_API_KEY\"`; "
         "`[placeholders]` in the catalogue), paths, file names (`\"key.json\"` is where a key is, not "
         "the key), URLs and values with spaces are not reported, nor NLP special tokens "
@@ -662,6 +663,10 @@ class HardcodedCredential(Rule):
                        'kms_key = "1234abcd-12ab-34cd-56ef-1234567890ab"')),
         # The environment variable's name where the key goes (an LLM cookbook's stand-in).
         Example(cells=('api_key = "OPENAI_API_KEY"',)),
+        # The word 'password' or 'your key' in another language where the reader's key goes (fair
+        # check 40, items 152-153: a Spanish notebook's `api_key='CONTRASEÑA'`).
+        Example(cells=('def indicadores(symbol, api_key="tu_api_key"):\n    pass\nAPI_KEY = "CONTRASEÑA"',
+                       'password = "TU_CONTRASEÑA"\nconfig = {"token": "mot_de_passe", "secret": "Passwort"}')),
         # A vendor's key format filled with a placeholder: where the reader's own key goes.
         Example(cells=('import openai\nopenai.api_key = "sk-foo"\nclient_secret = "ghp_..."',)),
         # A key *file* is a path; `*_key` names holding words or column names are data, not secrets.
@@ -700,6 +705,8 @@ class HardcodedCredential(Rule):
             cells=('token = "abc"\napi_key = "1234"\npassword = "aaaa1"\nsecret = "<token>"', 'password = "admin"\nminio_secret_key = "minio123"'),
             expect=((2, 1), (2, 2)),
         ),
+        # A real password is reported in any language's name or around any language's word.
+        Example(cells=('password = "Contraseña2024!"\napi_key = "clave-9f8e7d6c"',), expect=((1, 1), (1, 2))),
         # Weaker names (`*_key`, `*_pw`) count when the value mixes letters and digits like a key.
         Example(cells=('minio_key = "minio123"\nminio_secret_key = "minio123"', 'db_pw = "s3cr3tpw"'), expect=((1, 1), (1, 2), (2, 1))),
         # One key passed again under the same name is one credential: its later uses are related

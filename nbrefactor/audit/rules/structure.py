@@ -162,10 +162,12 @@ def python2_kernel(facts: NotebookFacts) -> Optional[str]:
         # empty outputs (`"text": []` in every stream, fair check 21) are a stripped or generated
         # notebook, whose counts say nothing about which interpreter ran.
         shown = any(_has_content(o) for c in nb.code_cells for o in c.outputs)
-        if nb.kernel_name.lower().startswith(("python3", "py3")) and not shown:
+        if nb.kernel_name.lower().startswith(("python3", "py3")) and (not shown or not _code_says_python2(facts)):
             # A `python3` kernelspec and a stale 2.x language_info (some notebook generators write
             # a default `2.7.6`/`ipython2` block) on a notebook no output of which came from a
-            # run: Jupyter, papermill and nbconvert start the python3 kernel.
+            # run: Jupyter, papermill and nbconvert start the python3 kernel. With saved outputs
+            # too, unless the code itself is Python 2 (fair check 40, items 159-161: annotations,
+            # f-strings, `{0, 1}` printed for a set, ModuleNotFoundError: Python 3 ran them).
             return None
         return f"language version {nb.language_version}"
     if nb.kernel_name.lower() in {"python2", "python27", "py27", "python2.7"} and not nb.language_version.startswith("3"):
@@ -174,6 +176,30 @@ def python2_kernel(facts: NotebookFacts) -> Optional[str]:
         # only the name is stale. Python 2 syntax in its cells still makes it Python 2 (two cells).
         return f"kernel {nb.kernel_name}"
     return None
+
+
+def _code_says_python2(facts: NotebookFacts) -> bool:
+    """The code itself is Python 2: a cell fails on Python 2 syntax (`print x`), or reads a
+    builtin only Python 2 has (`xrange`, `raw_input`…) that no cell defines, or imports a module
+    only Python 2 has (`urllib2`, `cPickle`…) or calls a dict method Python 3 removed (`.iteritems()`)."""
+    if any(python2_syntax(ca) for ca in facts.cells):
+        return True
+    if any(name in _UNAMBIGUOUS_PYTHON2_BUILTINS for _, name, _, _ in _undefined_python2_builtin_reads(facts)):
+        return True
+    for ca in facts.cells:
+        if any(i.level == 0 and i.top_level in PYTHON2_MODULES for i in ca.facts.imports):
+            return True
+        if any(c.receiver and c.method in PYTHON2_METHODS for c in ca.facts.calls):
+            return True
+        if _PRINT_OF_VALUES.search(ca.cell.source) and any(
+                o.output_type == "stream" and _PRINTED_TUPLE.search(o.text) for o in ca.cell.outputs):
+            return True  # `print("score:", score)` saved as `('score:', 3.0)`: Python 2's print statement ran it
+    return False
+
+
+# A `print(a, b)` of several values, and a saved line that is the tuple Python 2's print statement shows for it.
+_PRINT_OF_VALUES = re.compile(r"\bprint\s*\([^()\n]*,")
+_PRINTED_TUPLE = re.compile(r"(?m)^\(u?(?:'[^'\n]*'|\"[^\"\n]*\"), ")
 
 
 def _python3_metadata(facts: NotebookFacts) -> Optional[str]:
@@ -228,7 +254,11 @@ def _cells(indices: list[int]) -> str:
 # also mark the blank in words: `# your code here`, `# your code goes here`, `# write your code`,
 # `# your code. Please, use …`, `# <YOUR CODE>`, and an assignment whose right side is only a comment
 # addressed to the student (`seed = # your favourite seed`).
-_TODO = re.compile(r"\bTODO\b|(?i:\byour (?:\w+ ){1,2}here\b|\b(?:write )?your code\b|=\s*#\s*your\b)")
+# Also in French, Spanish, German, Portuguese and Italian (`# Votre code ici`), and a graded template's
+# `# --- START CODE HERE (08)` / `# --- END CODE HERE` markers around the blank (fair check 40, items 155-156).
+_TODO = re.compile(r"\bTODO\b|(?i:\byour (?:\w+ ){1,2}here\b|\b(?:write )?your code\b|=\s*#\s*your\b"
+                   r"|\b(?:votre|ton) code\b|\b(?:tu|su) c[óo]digo\b|\b(?:dein|ihr) code\b|\bseu c[óo]digo\b"
+                   r"|\bil tuo codice\b|\b(?:start|end) code here\b)")
 # A blank left as a placeholder in angle brackets where an expression must start (`g_loss =
 # <generator loss>`, `<build the encoder here>` on a line of its own, `submit(model, <YOUR_EMAIL>)`):
 # `<` can never follow `=`, `(`, `,`, `[`, `{`, `:` or begin a statement in Python, so such a line
@@ -545,7 +575,8 @@ class SyntaxErrorInCell(Rule):
         "it and the other empty assignments beside it: a `# TODO:` heading numbered steps), a function whose body is only `# TODO` (or only comments, under a "
         "`### TODO: …` comment block right above its `def`); `# your code here`, "
         "`# your code goes here`, `### YOUR TOKEN HERE`, `# write your code`, `# your code. Use …`, `# <YOUR CODE>` "
-        "and `seed = # your favourite seed` mark a blank as `TODO` does, "
+        "and `seed = # your favourite seed` mark a blank as `TODO` does, and so do the same words in other languages "
+        "(`# Votre code ici`, `# tu código aquí`, `# Ihr Code`) and a graded template's `# START CODE HERE` / `# END CODE HERE` markers, "
         "and so does a `None` standing where a name must (`def None():`, `layer.None(…)`) below a "
         "`### START CODE HERE ###` line (a graded course template), "
         "and so does a placeholder in angle brackets where an expression must start: `g_loss = <generator "
@@ -701,6 +732,11 @@ class SyntaxErrorInCell(Rule):
         Example(cells=("for i in range(3):\n    # TODO:\n    # 1. predict the probabilities\n    # 2. choose a class\n"
                        "    # https://numpy.org/doc/stable/reference/random/generated/numpy.random.choice.html\n"
                        "    p = \n    idx2 = \n    print(idx2)",), expect=((1, 6),)),
+        # A blank marked in French, and a graded template's START/END CODE HERE markers as a loop's only body (fair
+        # check 40, items 155-156): one template's blanks, one finding (cell 2 related), said as such.
+        Example(cells=("def plot_population(df, department):\n    # Votre code ici\n",
+                       "for step in range(10):\n\n    # --- START CODE HERE (08)\n\n    # --- END CODE HERE\n"),
+                expect=((1, 2),)),
         # A cell magic below the cell's first line (fair check 36, item 147: `# Run multiple models` then `%%shell`):
         # IPython reads the shell loop under it as Python; the message says the magic must be on line 1.
         Example(cells=("# Evaluate every model\n%%shell\nfor w in small large\ndo\n  python test.py --weights $w.pt\ndone",),
@@ -1200,7 +1236,9 @@ class Python2Notebook(Rule):
         "kernelspec's name is stale; nor a `2.x` language_info beside a kernelspec naming one Python 3 interpreter "
         "(`Python 3.6.9 64-bit`, as VS Code writes it: the editor kept the file's old language_info block); nor a `python3` kernelspec whose language_info alone says `2.x` when no "
         "saved output has content (no cell run, or execution counts beside empty outputs: a stripped or "
-        "generated notebook): the python3 kernel starts, only the language_info block is stale) or when two or more "
+        "generated notebook) or when its code has nothing only Python 2 runs (no Python 2 syntax, no `xrange`, `raw_input`… "
+        "no `urllib2`, `cPickle`… import, no `.iteritems()`): the python3 kernel starts, only the language_info block is "
+        "stale) or when two or more "
         "code cells fail to parse because of Python 2 syntax, or when it has no kernel metadata at all (an nbformat 3 "
         "file) and its code reads `xrange`, `raw_input`, `unicode`, `basestring`, `unichr` or `execfile` where no cell "
         "defines it: "
@@ -1235,11 +1273,26 @@ class Python2Notebook(Rule):
         Example(cells=(md("# Regular expressions"), md("![cheat sheet](regex.png)")), kernel="python2"),
         # Only imports and comments under a Python 2 kernel: nothing that runs differently.
         Example(cells=("import pandas as pd\n%matplotlib inline", "# Step 2: your answer here", ""), kernel="python2"),
+        # A `python3` kernelspec with a stale `2.7.6` language_info and saved outputs of code only Python 3
+        # parses (annotations, f-strings), an exercise blank left unparsable: Python 3 ran it, nothing to
+        # port (fair check 40, items 159-161).
+        Example(cells=(code_cell("def count(lines: list) -> int:\n    return len(lines)\nprint(f'{count([1])} line')", 1,
+                                 outputs=({"output_type": "stream", "name": "stdout", "text": "1 line\n"},)),
+                       "for i in range(3):\n    # --- START CODE HERE\n    # --- END CODE HERE"),
+                language_version="2.7.6"),
     )
     failing = (
         Example(cells=("import numpy as np", "print 'mean', np.mean([1, 2])", md("## more"), "try:\n    1 / 0\nexcept ZeroDivisionError, e:\n    print(e)"),
                 expect=((None, None),)),
         Example(cells=(code_cell("x = 1 / 2", 1),), kernel="python2", expect=((None, None),)),
+        # ... or with a saved output only Python 2 prints: the tuple of `print("score:", score)`.
+        Example(cells=(code_cell("score = 3.0\nprint('score:', score)", 1,
+                                 outputs=({"output_type": "stream", "name": "stdout", "text": "('score:', 3.0)\n"},)),),
+                language_version="2.7.6", expect=((None, None),)),
+        # The same stale `2.7.6` under a `python3` kernelspec, but with saved outputs of code only Python 2 runs.
+        Example(cells=(code_cell("for i in xrange(2):\n    print(i)", 1,
+                                 outputs=({"output_type": "stream", "name": "stdout", "text": "0\n1\n"},)),),
+                language_version="2.7.6", expect=((None, None),)),
         # No kernel metadata at all (an nbformat 3 file) and `xrange`, which no cell defines: the
         # kernel that ran it was Python 2 (fair check 24), though every cell parses as Python 3.
         Example(cells=("def approximate_match(p, t, n):\n    segment_length = int(round(len(p) / (n + 1)))\n"
