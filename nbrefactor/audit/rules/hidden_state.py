@@ -3713,6 +3713,15 @@ class UnexecutedCell(Rule):
             code_cell("model = Sequential()\nmodel.add(Dense(1, input_dim=4))", 3),
             code_cell("model.summary()", 4),
         )),
+        # Saved with its figure, its count cleared ([2] is free), and its only unparsable line the
+        # key's assignment with the key deleted: it ran with the real key; the cells below read
+        # what that run bound (fair check 40, item 41, hid002-ran-cell-with-redacted-key).
+        Example(cells=(
+            code_cell("from prices import get_intraday", 1),
+            code_cell("API_KEY = #\"YOUR_APIKEY\"\nprices = get_intraday('SPY', api_key=API_KEY)\nprices.plot()",
+                      outputs=({"output_type": "display_data", "data": {"text/plain": "<Figure>"}, "metadata": {}},)),
+            code_cell("print(prices.mean())", 3),
+        )),
     )
     failing = (
         Example(cells=(code_cell("x = 1", 1), code_cell("x = x * 2"), code_cell("print(x)", 2)), expect=((2, 1),)),
@@ -3791,6 +3800,13 @@ class UnexecutedCell(Rule):
             code_cell("class Tree:\n    def fit(self, rows):\n        self.rows = rows\n    def show(self)\n        print(self.rows)"),
             code_cell("model = Tree()\nmodel.fit([1, 2])", 2),
         ), expect=((1, 1),)),
+        # The key's value deleted, but no output shows the cell ran: the cells below ran on another
+        # version of it (unlike fair check 40, item 41).
+        Example(cells=(
+            code_cell("from prices import get_intraday", 1),
+            code_cell("API_KEY = #\"YOUR_APIKEY\"\nprices = get_intraday('SPY', api_key=API_KEY)"),
+            code_cell("print(prices.mean())", 3),
+        ), expect=((2, 1),)),
         # The cells without a count left out as harmless (a display, a cell below the last run one)
         # are counted in the message, not hidden behind "and 1 more" (fair check 30, item 42).
         Example(cells=(
@@ -4433,6 +4449,7 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
             continue
         if cell.index in stripped and not (
             cell.index in analysed and _does_not_compile(analysed[cell.index]) and _names_only_its_text_binds_read_below(ctx, cell)
+            and not _ran_with_redacted_key(cell, analysed[cell.index])
         ):
             # A number is free for it: it ran, its count cleared. Not one that does not parse while
             # cells that ran below read a name only its text binds: run as saved it raised and bound
@@ -4477,6 +4494,34 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
         if below is not None:
             skipped.append((cell, below))
     return skipped
+
+
+# `API_KEY = #"YOUR_APIKEY"`, `token =`: a credential's assignment with its value cut away (the
+# real key deleted, a placeholder left in a comment).
+_REDACTED_KEY_LINE = re.compile(r"\s*([A-Za-z_]\w*)\s*=\s*(?:#.*)?")
+
+
+def _ran_with_redacted_key(cell: Cell, ca: CellAnalysis) -> bool:
+    """A cell saved with outputs whose only unparsable line is a credential's assignment left
+    without its value (`API_KEY = #"YOUR_APIKEY"`): it ran with the real key, which the author
+    then deleted. Its outputs are that run's; the cells below read what it bound then, not
+    "another version" of it (fair check 40, item 41, hid002-ran-cell-with-redacted-key; STR001
+    reports the broken line)."""
+    problem = ca.facts.syntax_error
+    if problem is None or not cell.outputs:
+        return False
+    lines = ca.masked.python.split("\n")
+    if not 1 <= problem.line <= len(lines):
+        return False
+    match = _REDACTED_KEY_LINE.fullmatch(lines[problem.line - 1])
+    if match is None or not _CREDENTIAL_NAME.search(match.group(1)):
+        return False
+    lines[problem.line - 1] = f"{match.group(1)} = None"
+    try:
+        ast.parse("\n".join(lines))
+    except (SyntaxError, ValueError):
+        return False
+    return True
 
 
 def _known_to_have_run(cell: Cell) -> bool:
