@@ -4292,6 +4292,55 @@ def _estimator_never_used(facts: NotebookFacts, ca: CellAnalysis, call: CallFact
     return True
 
 
+def _only_parameters_read(ca: CellAnalysis, call: CallFact, qualified: str) -> bool:
+    """A scikit-learn-style estimator built in the literal list a comprehension iterates, alone or in
+    a tuple (`[(name, est.bootstrap) for name, est in [("rf", RandomForestClassifier()), …]]`),
+    whose loop name is only read for plain attributes (`est.bootstrap`, `est.max_features`: the
+    constructor's parameters, never a method call nor a fitted `coef_`): a table of the classes'
+    defaults. Nothing is fitted, nothing draws (fair check 40, item 150,
+    rnd002-estimator-never-fitted). The comprehension's name does not outlive it."""
+    if call.in_function or not qualified.rsplit(".", 1)[-1][:1].isupper() or not qualified.startswith(("sklearn.", "imblearn.")):
+        return False
+    parsed = _parsed(ca)
+    if parsed is None:
+        return False
+
+    def is_the_call(node: ast.AST) -> bool:
+        return (isinstance(node, ast.Call) and node.lineno == call.line and node.col_offset + 1 == call.column
+                and dotted_name(node.func) == call.func)
+
+    for comp in walk_nodes(parsed):
+        if not isinstance(comp, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            continue
+        for g, generator in enumerate(comp.generators):
+            if not isinstance(generator.iter, (ast.List, ast.Tuple)):
+                continue
+            name = None
+            for element in generator.iter.elts:
+                if is_the_call(element) and isinstance(generator.target, ast.Name):
+                    name = generator.target.id
+                elif (isinstance(element, ast.Tuple) and isinstance(generator.target, ast.Tuple)
+                        and len(element.elts) == len(generator.target.elts)):
+                    name = next((t.id for e, t in zip(element.elts, generator.target.elts)
+                                 if is_the_call(e) and isinstance(t, ast.Name)), None)
+                if name is not None:
+                    break
+            if name is None:
+                continue
+            results = (comp.key, comp.value) if isinstance(comp, ast.DictComp) else (comp.elt,)
+            parts = [*results, *generator.ifs,
+                     *(p for later in comp.generators[g + 1:] for p in (later.iter, *later.ifs))]
+            parents = {id(child): node for part in parts for node in walk_nodes(part) for child in ast.iter_child_nodes(node)}
+            reads = [n for part in parts for n in walk_nodes(part) if isinstance(n, ast.Name) and n.id == name]
+            return bool(reads) and all(
+                isinstance(attribute := parents.get(id(n)), ast.Attribute) and attribute.value is n
+                and not attribute.attr.startswith("_") and not attribute.attr.endswith("_")
+                and not (isinstance(caller := parents.get(id(attribute)), ast.Call) and caller.func is attribute)
+                for n in reads
+            )
+    return False
+
+
 def _assignment_of(ca: CellAnalysis, call: CallFact) -> tuple[list[ast.stmt], int, ast.Assign] | None:
     """The cell's top-level statements, and the index and statement of the one holding `call`,
     when that statement is an assignment whose whole right side is the call (`x = f(...)`)."""
@@ -8226,6 +8275,14 @@ class MissingRandomState(Rule):
             "ppn = SGDClassifier(loss='perceptron')\nsvm = SGDClassifier(loss='hinge')\nboost = AdaBoostClassifier(SGDClassifier())",
             "svm = SVC(kernel='rbf', random_state=1)\nsvm.fit(X, y)\nprint(svm.score(X, y))",
         )),
+        # Estimators built only to read their defaults in a table: the comprehension reads plain
+        # attributes of each, never fits one (fair check 40, item 150, rnd002-estimator-never-fitted).
+        Example(cells=(
+            "import pandas as pd\nfrom sklearn.ensemble import RandomForestClassifier, ExtraTreesClassifier",
+            "defaults = pd.DataFrame([{'class': name, 'bootstrap': est.bootstrap, 'max_features': est.max_features}\n"
+            "                         for name, est in [('rf', RandomForestClassifier()), ('et', ExtraTreesClassifier())]])\n"
+            "print(defaults)",
+        )),
         # The forest of a backward selector the next line rebinds unfitted (fair check 32, item 146:
         # `sfs2 = sfs1.fit(…)` refits the forward selector); mlxtend's SFS only keeps what it is given.
         Example(cells=(
@@ -8266,6 +8323,13 @@ class MissingRandomState(Rule):
         )),
     )
     failing = (
+        # Estimators of a comprehension's literal list that it fits stay (unlike fair check 40,
+        # item 150, where only their parameters are read).
+        Example(cells=(
+            "from sklearn.ensemble import RandomForestClassifier, ExtraTreesClassifier",
+            "scores = {name: est.fit(X, y).score(X, y)\n          for name, est in [('rf', RandomForestClassifier()), ('et', ExtraTreesClassifier())]}\n"
+            "print(scores)",
+        ), expect=((2, 2), (2, 2))),
         # … but not a split of data loaded from a file, nor drawn where RND001 is off or seeded.
         Example(cells=(
             "import numpy as np\nimport pandas as pd\nfrom sklearn.model_selection import train_test_split\nnp.random.seed(0)",
@@ -8612,6 +8676,8 @@ class MissingRandomState(Rule):
                     continue
                 if not on_object and _estimator_never_used(ctx.facts, ca, call, qualified):
                     continue  # never fitted nor read: nothing draws (fair check 27)
+                if not on_object and _only_parameters_read(ca, call, qualified):
+                    continue  # only its parameters read, a defaults table: nothing draws (fair check 40, item 150)
                 if _tree_on_one_feature(ctx, ca, call, qualified) or _shallow_best_split_tree(ctx, ca, call, qualified):
                     continue
                 if _boosted_shallow_trees(ctx, ca, call, qualified):
