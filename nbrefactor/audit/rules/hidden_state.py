@@ -7678,7 +7678,10 @@ class SavedTraceback(Rule):
         "reported that the cell's code raises wherever it runs when another finding, or the cell "
         "itself, already says so: a SyntaxError of a cell that does not parse (STR001's), a NameError "
         "of a name a `del` above removed (HID003's: a lesson on `del`), a NameError of a name HID003 reports as undefined "
-        "in the same cell, a misspelling of a name that cell binds (`enceoder_hidden` bound, `encoder_hidden` read: its finding names the fix), a NameError of a name a cell above binds but that "
+        "in the same cell, a misspelling of a name that cell binds (`enceoder_hidden` bound, `encoder_hidden` read: its finding names the fix) "
+        "or of `__name__` (`if _name_ == \"_main_\":`), a NameError raised inside the notebook's own function at the very line of "
+        "its defining cell where HID003 reports that name (the traceback's innermost frame, `Cell In[24], line 90`), a SyntaxError "
+        "of a cell without a count that parses as saved (a `%%bash` cell first run without its magic, edited since), a NameError of a name a cell above binds but that "
         "ran after this one (a higher count: this cell ran first in a fresh kernel; HID001 reports that order) or never ran, "
         "when this cell is the only one of the notebook with a count (run alone in a fresh runtime; Colab's placeholder "
         "`NameError: ignored` is read from the traceback), or when, its count stripped, this cell's traceback "
@@ -7690,7 +7693,10 @@ class SavedTraceback(Rule):
         "ImportError or ModuleNotFoundError saved in several cells (an attribute the library removed, called "
         "in each) is one finding at the first cell, the others related; so is any other error saved in several cells "
         "with the same message raised through the same frames of installed or project code (`FileNotFoundError: \"dot\" "
-        "not found in path.` from pydot's Graphviz call under the same helper: one missing program). Nor is the error of a cell that holds only "
+        "not found in path.` from pydot's Graphviz call under the same helper: one missing program). A NameError of a name whose "
+        "definition reaching the read is in a cell that ran before it and saved an error of its own (its run stopped before binding "
+        "the name: `X_train` after the merge above it failed) is folded into that cell's finding, as a related location: one fix "
+        "there and a re-run clear them all. Nor is the error of a cell that holds only "
         "comments (its code commented out after the error was saved: it does nothing now). Nor is an error raised "
         "inside the package the repository itself builds (the traceback's innermost frame is a file of one of the "
         "project's own packages, not an installed copy) in a notebook under a `tests`/`debug` folder of that project: "
@@ -7839,6 +7845,37 @@ class SavedTraceback(Rule):
                                     "traceback": []},)),
             )
         ),
+        # Fair check 40, item 55: `_name_` for `__name__`, which HID003 reports in the cell: one edit.
+        Example(
+            cells=(
+                code_cell("def main():\n    print('run')\n\nif _name_ == '_main_':\n    main()", 1,
+                          outputs=({"output_type": "error", "ename": "NameError", "evalue": "name '_name_' is not defined",
+                                    "traceback": []},)),
+            )
+        ),
+        # Fair check 40, item 54: raised inside the notebook's method, at the line of cell [1] where
+        # HID003 reports the name (bare `z1` for `self.z1`): the traceback's innermost frame is there.
+        Example(
+            cells=(
+                code_cell("class Net:\n    def forward(self, x):\n        self.z1 = x * 2\n        return self.z1\n"
+                          "    def backward(self):\n        self.cache = {'z1': z1}\n        return self.cache", 1),
+                code_cell("net = Net()\nnet.forward(3)\nnet.backward()", 2,
+                          outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'z1' is not defined",
+                                    "traceback": ["Cell In[2], line 3\n----> 3 net.backward()",
+                                                  "Cell In[1], line 6, in Net.backward(self)\n----> 6 self.cache = {'z1': z1}",
+                                                  "NameError: name 'z1' is not defined"]},)),
+            )
+        ),
+        # Fair check 40, item 57: a `%%bash` cell without a count saved with a Python SyntaxError:
+        # it ran once without its cell magic and was edited since; as saved it parses.
+        Example(
+            cells=(
+                code_cell("%%bash\nconda create --name tutorials python=3.12 -y", None,
+                          outputs=({"output_type": "error", "ename": "SyntaxError", "evalue": "invalid syntax (1128792806.py, line 2)",
+                                    "traceback": []},)),
+                code_cell("import numpy as np", 1),
+            )
+        ),
         # Errors the code raises wherever it runs, said by another finding or by the cell: a read
         # after `del` (HID003), a cell that does not parse (STR001), `next(it)` run until it ran out.
         Example(
@@ -7936,6 +7973,21 @@ class SavedTraceback(Rule):
         ),
     )
     failing = (
+        # Fair check 40, items 56, 58: cell 1 failed before binding `X_train`/`y_test`, so cells 2
+        # and 3, run after it, saved NameErrors of them: one finding at cell 1, the others related.
+        # A NameError of a name no failed cell would have bound (cell 4's `scaler`) stays its own.
+        Example(cells=(
+            code_cell("import pandas as pd\nfeatures = pd.read_csv('f.csv').merge(pd.read_csv('l.csv'), on='id')\n"
+                      "X_train, y_train = features.drop(columns='y'), features['y']\ny_test = y_train", 1,
+                      outputs=({"output_type": "error", "ename": "ValueError",
+                                "evalue": "You are trying to merge on str and int64 columns for key 'id'", "traceback": []},)),
+            code_cell("print(X_train.shape)", 2,
+                      outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'X_train' is not defined", "traceback": []},)),
+            code_cell("print(y_test.mean())", 3,
+                      outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'y_test' is not defined", "traceback": []},)),
+            code_cell("print(scaler.mean_)", 4,
+                      outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'scaler' is not defined", "traceback": []},)),
+        ), expect=((1, 1), (4, 1))),
         # A method the library removed, called in two cells: one finding, the second cell related.
         Example(cells=(
             code_cell("import numpy as np\nvalues = np.arange(4)", 1),
@@ -8059,7 +8111,7 @@ class SavedTraceback(Rule):
         # same frames of installed or project code (fair check 29, item 58: `FileNotFoundError:
         # "dot" not found in path.` from pydot's Graphviz call under the same helper, in two cells).
         same: dict[tuple[str, tuple[str, ...]], list[Hit]] = {}
-        for hit in self._hits(ctx):
+        for hit in _fold_cascades(ctx, list(self._hits(ctx))):
             what = hit.key.split("\x1f")[1] if hit.key.startswith("traceback\x1f") and "half-done" not in hit.message else ""
             if what.split(":", 1)[0].strip() in _API_ERRORS:
                 same.setdefault((what, ()), []).append(hit)
@@ -8136,6 +8188,80 @@ class SavedTraceback(Rule):
                 fix="Fix the error and re-run the notebook; if the failure is intended, tag the cell `raises-exception`.",
                 key=f"traceback\x1f{what}\x1f{cell.source.strip()}",
             )
+
+
+def _fold_cascades(ctx: RuleContext, hits: list[Hit]) -> list[Hit]:
+    """Fold a saved NameError into the finding of the cell that would have bound the name, when
+    that cell (the definition that reaches the read) ran before it and saved an error of its own:
+    its run stopped before binding the name, so every cell run after it that reads the name
+    failed too. One root cause, one fix there and a re-run (fair check 40, items 56, 58,
+    hid007-cascade-of-upstream-error: a merge's ValueError in cell 7, then NameErrors of
+    `X_train`, `X_test`, `y_test` in five cells). Those cells are the upstream finding's related
+    locations."""
+    at = {hit.cell.index: hit for hit in hits if hit.cell is not None and hit.key.startswith("traceback\x1f")
+          and "half-done" not in hit.message}
+    if len(at) < 2:
+        return hits
+    flow = name_flow(ctx)
+    folded: dict[int, list[tuple[Hit, str]]] = {}
+    for index, hit in at.items():
+        missing = _UNDEFINED_NAME_ERROR.match(hit.key.split("\x1f")[1].strip())
+        count = hit.cell.execution_count if hit.cell is not None else None
+        if missing is None or count is None:
+            continue
+        upstream = sorted({
+            r.provider.cell for r in flow.reads
+            if r.cell == index and r.name == missing.group("name") and not r.deferred and r.flow is Flow.ABOVE
+            and r.provider is not None and r.provider.cell in at and r.provider.cell != index
+            and r.provider.count is not None and r.provider.count < count
+        })
+        if len(upstream) == 1:
+            folded.setdefault(upstream[0], []).append((hit, missing.group("name")))
+    # A cell folded into another is not itself the root of others (its own upstream holds them).
+    roots = {root: downstream for root, downstream in folded.items()
+             if not any(root == h.cell.index for others in folded.values() for h, _ in others if h.cell is not None)}
+    gone = {id(h) for downstream in roots.values() for h, _ in downstream}
+    result = []
+    for hit in hits:
+        if id(hit) in gone:
+            continue
+        downstream = roots.get(hit.cell.index) if hit.cell is not None and hit in at.values() else None
+        if downstream:
+            names = sorted({name for _, name in downstream})
+            shown = ", ".join(f"`{n}`" for n in names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+            listed = _cell_list([h.cell.index for h, _ in downstream if h.cell is not None])
+            several = len(downstream) > 1
+            hit = dataclasses.replace(
+                hit,
+                message=(f"{hit.message}; {listed}, run after it, saved NameError{'s' if several else ''} of {shown}, "
+                         f"which this cell would have bound: fixing it and re-running clears "
+                         f"{'them' if several else 'it'}"),
+                related=(*hit.related, *((h.cell, h.line, h.column) for h, _ in downstream)),
+            )
+        result.append(hit)
+    return result
+
+
+def error_text(cell: Cell) -> str:
+    """The cell's last saved traceback, without its colours; "" without one."""
+    errors = [o for o in cell.outputs if o.output_type == "error"]
+    return _ANSI.sub("", errors[-1].text) if errors else ""
+
+
+# A frame of a notebook cell in an IPython 8 traceback, with its line: `Cell In[24], line 90, in f(…)`.
+_CELL_FRAME = re.compile(r"^Cell In ?\[(\d+)\], line (\d+)", re.MULTILINE)
+
+
+def _innermost_cell_frame(traceback: str) -> Optional[tuple[int, int]]:
+    """The execution count and line of the innermost notebook-cell frame of a traceback, when it
+    is also the innermost frame of all (no installed code's frame below it); else None."""
+    frames = list(_CELL_FRAME.finditer(traceback))
+    if not frames:
+        return None
+    last = frames[-1]
+    if _FRAME_LINE.search(traceback, last.end()):
+        return None
+    return int(last.group(1)), int(last.group(2))
 
 
 def _error_frames(cell: Cell) -> tuple[str, ...]:
@@ -8248,6 +8374,13 @@ def _error_of_the_code(ctx: RuleContext, cell: Cell, error: str) -> bool:
     imported) stays reported beside HID003: a missing definition the saved run tripped over."""
     exception = error.split(":", 1)[0].strip()
     analysed = next((ca for ca in ctx.facts.cells if ca.cell is cell), None)
+    if (exception in ("SyntaxError", "IndentationError", "TabError") and cell.execution_count is None
+            and analysed is not None and analysed.facts.syntax_error is None):
+        # The cell parses as saved (a `%%bash` cell now) and has no count: the traceback is of an
+        # earlier text, run without its cell magic, edited since; running it now raises nothing
+        # (fair check 40, item 57, hid007-stale-error-of-edited-setup-cell). With a count, the
+        # saved text is the one that ran, and the error stays reported.
+        return True
     if analysed is None or not analysed.masked.is_python:
         return False
     if exception in ("SyntaxError", "IndentationError", "TabError"):
@@ -8297,13 +8430,29 @@ def _error_of_the_code(ctx: RuleContext, cell: Cell, error: str) -> bool:
     # Only a misspelling of a name the cell itself binds: a name simply missing (`pd` never imported)
     # stays reported beside HID003, a missing definition the saved run tripped over.
     name = missing.group("name")
-    own = [d.name for d in flow.definitions if d.cell == cell.index and d.name != name]
+    # Also a misspelt module dunder (`if _name_ == "_main_":` for `__name__`), which every
+    # namespace binds (fair check 40, item 55).
+    own = [d.name for d in flow.definitions if d.cell == cell.index and d.name != name] + ["__name__", "__doc__"]
     if difflib.get_close_matches(name, own, n=1, cutoff=0.8) and rule_enabled(
         ctx.settings, UndefinedName.code, UndefinedName.name, UndefinedName.family.value, ctx.facts.notebook.path
     ) and any(
         hit.cell is not None and hit.cell.index == cell.index and f"`{name}`" in hit.message for hit in _undefined_name_hits(ctx)
     ):
         return True
+    # Raised inside the notebook's own function: the traceback's innermost frame is a line of the
+    # cell that defines it (`Cell In[24], line 90, in MLP.backward`), and HID003 reports that name
+    # at that very line (`self.cache = {"Z1": Z1, …}`, bare names for `self.Z1`): one edit there
+    # fixes both (fair check 40, item 54, hid007-nameerror-hid003-reports).
+    frame = _innermost_cell_frame(error_text(cell))
+    if frame is not None and frame[0] != cell.execution_count and rule_enabled(
+        ctx.settings, UndefinedName.code, UndefinedName.name, UndefinedName.family.value, ctx.facts.notebook.path
+    ):
+        defining = [c.index for c in ctx.facts.notebook.code_cells if c.execution_count == frame[0]]
+        if len(defining) == 1 and any(
+            hit.cell is not None and hit.cell.index == defining[0] and hit.line == frame[1] and f"`{name}`" in hit.message
+            for hit in _undefined_name_hits(ctx)
+        ):
+            return True
     # A cell above binds the name, but ran after this one (a higher count): this cell ran before
     # it, in a fresh kernel (`[1]` below cells run as [24]–[27]). HID001 reports that order at
     # this cell; a top-to-bottom run binds the name first. One root cause (fair check 16).
