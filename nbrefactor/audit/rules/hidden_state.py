@@ -5370,7 +5370,10 @@ class UndefinedName(Rule):
         "leaves the names first read below it: a lecture with an exercise in it keeps its other undefined names), or a name a "
         "commented-out placeholder assignment in a code cell above binds, `# reg_radio = ...` (`...`, `???`, `____` or nothing "
         "after the `=`; commented-out code such as `# reg_radio = fit(X)` is not a blank), a read in a function stub left to "
-        "write (its body only comments and a `return`, marked `# fill in details here` or `# TODO`; only those names), or a cell that reads a name no cell defines holds an "
+        "write (its body only comments and a `return`, marked `# fill in details here`, `# TODO` or `# Votre code ici`; only those names), "
+        "a read in a cell below an empty `# --- START CODE HERE (07)` / `# --- END CODE HERE` block of that cell (names first read there), "
+        "a name first read in the code cell right after a cell that is only a `# TODO …` comment, in a handout with at least two such cells, "
+        "or a cell that reads a name no cell defines holds an "
         "empty answer block, `### YOUR CODE HERE` then only comments up to `### END OF YOUR CODE`, whose names a demo "
         "below happens to bind: those reads, HID004's otherwise, are related too): the names it leaves for the reader to write (not "
         "reported at all when cells of the template do not parse: STR001 reports the template once). Extra "
@@ -5485,6 +5488,29 @@ class UndefinedName(Rule):
             "def train_model(model, loader):\n\n    # fill in details here\n    return train_acc, train_loss",
             "for epoch in range(2):\n    print(train_model(None, []))",
         )),
+        # Fair check 40, items 44, 47: a French handout's function stubs (`# Votre code ici`, then
+        # the `return` of what the reader binds), in a template whose blanks do not parse (STR001's).
+        Example(cells=(
+            "import requests\nsession = # à compléter",
+            "def build_request(city):\n    # Votre code ici\n    return url_request",
+            "def preprocess(predictions):\n    # Votre code ici\n    return df",
+            "print(build_request('Paris'), preprocess({}))",
+        )),
+        # Fair check 40, item 45: an empty `START CODE HERE` / `END CODE HERE` block, then the given
+        # code that reads what the reader was to bind there.
+        Example(cells=(
+            "from tensorflow import keras\nn_hidden = # TODO",
+            "# --- Create the model\nkeras.backend.clear_session()\n\n# --- START CODE HERE (07)\n\n# --- END CODE HERE\n\n"
+            "print(model.summary())",
+        )),
+        # Fair check 40, item 48: a handout's cells left as a `# TODO …` comment each; what the code
+        # cell right after one reads is the reader's to bind there.
+        Example(cells=(
+            "import numpy as np\ny_train = np.arange(10)\nbatch = # TODO",
+            "# TODO normalise X_train between 0 and 1",
+            "# TODO one-hot encode y_train into vectors of size 10",
+            "print(y_train[0], Y_train[0])",
+        )),
         # Fair check 20: rpy2's `%R -o out` inside a function pushes `out` into the globals.
         Example(cells=(
             "%load_ext rpy2.ipython",
@@ -5495,6 +5521,14 @@ class UndefinedName(Rule):
     )
     failing = (
         Example(cells=("import pandas as pd", "df = pd.read_csv('train.csv')\nprint(dff.shape)"), expect=((2, 2),)),
+        # Not the reader's: a block the reader filled in (`START CODE HERE` with code in it), and a
+        # single `# TODO` comment cell in a notebook that is no handout (unlike fair check 40, items 45, 48).
+        Example(cells=(
+            "from tensorflow import keras\nn_hidden = # TODO",
+            "# --- START CODE HERE (07)\nnet = keras.Sequential()\n# --- END CODE HERE\nprint(model.summary())",
+            "# TODO tidy this up",
+            "print(Y_train[0])",
+        ), expect=((2, 4), (4, 1))),
         # The `# %load` blank's solution file binds another name: `stations_near` is still defined nowhere.
         Example(cells=(
             "import geopandas\nstations = geopandas.read_file('data/stations.geojson')",
@@ -6475,7 +6509,8 @@ def _answer_cell_reads(ctx: RuleContext, undefined: Sequence[Read]) -> list[Read
     Bioassay model` for `bioassay_model`). A lecture with an exercise in it still has real
     undefined names elsewhere: those are not the reader's."""
     code_cells = ctx.facts.notebook.code_cells
-    answers = [c.index for c in code_cells if _answer_blank(c.source)]
+    todo_cells = _todo_cells(ctx)
+    answers = [c.index for c in code_cells if _answer_blank(c.source, todo_cells)]
     # A cell that begins with the answer's place and then uses it (`# Your Code Here`, then
     # `print(label_seq)` against an `# Expected Output`): what it reads that no cell binds is the
     # reader's to write there (fair check 30, item 45). Only a name first read below the marker, in
@@ -6495,6 +6530,12 @@ def _answer_cell_reads(ctx: RuleContext, undefined: Sequence[Read]) -> list[Read
     stubs = _function_stub_lines(ctx)
     in_template |= {r.name for r in undefined if r.deferred and any(
         start <= r.line <= end for start, end, _ in stubs.get(r.cell, ()))}
+    # An empty `# --- START CODE HERE (07)` / `# --- END CODE HERE` block, then the given code that
+    # reads what the reader was to write there (`print(model.summary())`): a name first read in
+    # that cell below the block is the blank's (fair check 40, item 45).
+    blocks = {c.index: end for c in code_cells if (end := _empty_start_code_block(c.source)) is not None}
+    in_template |= {r.name for r in undefined if r.cell in blocks and r.line > blocks[r.cell]
+                    and min((u.cell for u in undefined if u.name == r.name), default=r.cell) == r.cell}
     if not answers and not in_slot and not in_template:
         return []
     left: set[str] = set(in_slot) | in_template
@@ -6540,11 +6581,17 @@ def _answer_cell_note(ctx: RuleContext, read_in: int, name: str = "", line: int 
     stub = next((name for start, end, name in _function_stub_lines(ctx).get(read_in, ()) if start <= line <= end), None)
     if stub is not None:
         return f" (the body of `{stub}`, in cell {read_in}, is left to write)"
-    blanks = [c for c in ctx.facts.notebook.code_cells if _answer_blank(c.source)]
+    block = _empty_start_code_block(own.source) if own is not None else None
+    if block is not None and line > block:
+        opening = next(text.strip() for text in own.source.split("\n")[:block] if _START_CODE_HERE.match(text))
+        return f" (the `{opening}` block of cell {read_in} is empty)"
+    todo_cells = _todo_cells(ctx)
+    blanks = [c for c in ctx.facts.notebook.code_cells if _answer_blank(c.source, todo_cells)]
     blank = next((c for c in reversed(blanks) if c.index < read_in), blanks[0] if blanks else None)
     if blank is None:
         return ""
-    line = next(line.strip() for line in blank.source.split("\n") if _ANSWER_HERE.match(line.strip()))
+    line = next((text.strip() for text in blank.source.split("\n") if _ANSWER_HERE.match(text.strip())),
+                next(text.strip() for text in blank.source.split("\n") if text.strip()))
     return f" (in cell {blank.index}, `{line}`)"
 
 
@@ -6623,9 +6670,42 @@ def _answer_slot(source: str) -> Optional[int]:
     return None
 
 
-def _answer_blank(source: str) -> bool:
+def _answer_blank(source: str, todo_cells: bool = False) -> bool:
+    """A cell of comments only saying where the answer goes (`# Your code here`); with
+    `todo_cells` (a handout with several such cells), also one of comments only opening with a
+    TODO saying what to write (`# TODO transforme tes sorties Y en vecteurs…`: fair check 40,
+    item 48, hid003-exercise-todo-name)."""
     lines = [line.strip() for line in source.split("\n") if line.strip()]
-    return bool(lines) and all(line.startswith("#") for line in lines) and any(_ANSWER_HERE.match(line) for line in lines)
+    return bool(lines) and all(line.startswith("#") for line in lines) and (
+        any(_ANSWER_HERE.match(line) for line in lines) or (todo_cells and _TODO_OPENING.match(lines[0]) is not None))
+
+
+# A comment that opens with a TODO: `# TODO transforme…`, `## TODO: build the model`.
+_TODO_OPENING = re.compile(r"#+\s*TODO\b")
+
+
+def _todo_cells(ctx: RuleContext) -> bool:
+    """Several code cells are only a `# TODO …` comment: a handout left for the reader."""
+    return sum(1 for c in ctx.facts.notebook.code_cells if _answer_blank(c.source, True) and not _answer_blank(c.source)) >= 2
+
+
+# An answer block of a course template: `# --- START CODE HERE (07)` … `# --- END CODE HERE`.
+_START_CODE_HERE = re.compile(r"^\s*#+[\s-]*START\s+CODE\s+HERE\b", re.IGNORECASE)
+_END_CODE_HERE = re.compile(r"^\s*#+[\s-]*END\s+CODE\s+HERE\b", re.IGNORECASE)
+
+
+def _empty_start_code_block(source: str) -> Optional[int]:
+    """The line of the `END CODE HERE` closing a `START CODE HERE` block with nothing but comments
+    and blank lines in it (the reader's code not written); None when the cell has none."""
+    inside = False
+    for number, line in enumerate(source.split("\n"), 1):
+        if _START_CODE_HERE.match(line):
+            inside = True
+        elif inside and _END_CODE_HERE.match(line):
+            return number
+        elif inside and line.strip() and not line.lstrip().startswith("#"):
+            inside = False
+    return None
 
 
 _TODO = re.compile(r"\bTODO\b")
@@ -8618,8 +8698,10 @@ def _interrupt_chained(traceback: str) -> bool:
 
 # An exercise's stub, in a comment of the function the reader must write: `# Implement!`,
 # `# TODO: Implement this!`, `# your code here`, `# Solution goes here`, a `TODO`.
+# Also French handouts' `# Votre code ici` ("your code here": fair check 40, items 44, 47).
 _EXERCISE_STUB = re.compile(
-    r"\bTODO\b|(?i:^\s*(?:TODO:?\s*)?implement\b|\byour (?:\w+ ){1,2}here\b|\b(?:write )?your code\b|\bsolution goes here\b)"
+    r"\bTODO\b|(?i:^\s*(?:TODO:?\s*)?implement\b|\byour (?:\w+ ){1,2}here\b|\b(?:write )?your code\b|\bsolution goes here\b"
+    r"|\bvotre code ici\b)"
 )
 
 
