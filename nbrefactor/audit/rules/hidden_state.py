@@ -5275,6 +5275,59 @@ def _read_under_name_test(ctx: RuleContext, r: Read) -> bool:
     return tree is not None and read_guarded_by_name_test(tree, r.name, r.line, r.column)
 
 
+# Words with which a lesson on scope says a function's variable does not exist outside it:
+# "variable locale", "local variables", "scope", "portée", "ne persiste pas", "does not exist".
+_SCOPE_LESSON = re.compile(
+    r"(?i)\blocal(?:e|es|s)?\b|\bscopes?\b|\bport[ée]e\b|\bpersist|\bn[’']existe\s+pas\b|\bdoes(?:\s+not|n[’']t)\s+exist\b"
+)
+
+
+def _function_locals(tree: ast.Module) -> set[str]:
+    """The parameters and assigned names of the module-level functions of a cell (not those
+    it declares `global`)."""
+    found: set[str] = set()
+    for stmt in tree.body:
+        if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        args = stmt.args
+        names = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+        names |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
+        declared: set[str] = set()
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+            elif isinstance(node, (ast.Global, ast.Nonlocal)):
+                declared.update(node.names)
+        found |= names - declared
+    return found
+
+
+def _scope_lesson_read(ctx: RuleContext, r: Read) -> bool:
+    """A module-level read of a name that a function of this cell, or of one of the two code cells
+    above, binds only as its own parameter or local variable, in a lesson on scope: the read's cell
+    (its comments: `z = 5  # variable locale`, `x  # La variable ne persiste pas…`), the nearest
+    markdown above it or the markdown right below it speaks of local variables or scope. The
+    NameError is the lesson (a name does not outlive the call); moving a later definition above
+    it would defeat it (fair check 40, items 49, 51, hid004-intended-nameerror-demo)."""
+    notebook = ctx.facts.notebook
+    code = notebook.code_cells
+    at = next((i for i, c in enumerate(code) if c.index == r.cell), None)
+    if at is None:
+        return False
+    if not any(
+        tree is not None and r.name in _function_locals(tree)
+        for tree in (_python_tree_of(c.source) for c in code[max(0, at - 2):at + 1])
+    ):
+        return False
+    cells = notebook.cells
+    position = next(i for i, c in enumerate(cells) if c.index == r.cell)
+    above = next((c for c in reversed(cells[:position]) if c.cell_type == "markdown"), None)
+    below = cells[position + 1] if position + 1 < len(cells) and cells[position + 1].cell_type == "markdown" else None
+    comments = "\n".join(line.split("#", 1)[1] for line in code[at].source.split("\n") if "#" in line)
+    return any(text is not None and _SCOPE_LESSON.search(text) for text in (
+        comments, above.source if above is not None else None, below.source if below is not None else None))
+
+
 # --- HID003 -------------------------------------------------------------------------------------
 
 
@@ -6815,7 +6868,10 @@ class DependsOnLaterCell(Rule):
         "are that finding's related locations. A name read in several cells above the cells that "
         "define it is one finding, at its first read (the definition belongs above it), the other "
         "cells' reads related and named in the message. A name the same cell binds later (the "
-        "`try: cache` / `except NameError: cache = {}` idiom) and builtins are not reported, nor "
+        "`try: cache` / `except NameError: cache = {}` idiom) and builtins are not reported, nor is a read of a name that a function "
+        "of the cell, or of one of the two code cells above, binds only as its parameter or local variable, in a lesson on scope "
+        "(the cell's comments, the nearest markdown above or the markdown right below say `local`, `locale`, `scope`, `portée`, "
+        "`persist`, `does not exist`: the NameError is the lesson), nor "
         "are names read below a star import of the notebook's own module (`from preamble import *` "
         "with `preamble.py` beside it), of a third-party module whose names are not known (`from rfpimp import *`: a module "
         "without `__all__` exports what it imports), or a `%run`, which may bind them; a star import whose names are known "
@@ -6908,8 +6964,26 @@ class DependsOnLaterCell(Rule):
             "mol = gto.M(atom='H 0 0 0')\nmf = scf.RHF(mol).run()\nmcc = cc.CCSD(mf)\nrho = np.dot(mf.mo_coeff, mf.mo_coeff.T)",
             "import numpy as np",
         )),
+        # A lesson on scope shows that a function's local variable, or its parameter, does not exist
+        # after the call; the global `x`/`z` of later cells is another lesson (fair check 40, items
+        # 49, 51, hid004-intended-nameerror-demo).
+        Example(cells=(
+            "def addition(x, y):\n    return x + y",
+            "addition(5, 3)",
+            "x  # the variable does not persist after the call",
+            md("## Local and global variables"),
+            "def add(y):\n    z = 5  # local variable\n    return z + y\n\nadd(6)\nprint(z)",
+            "x = 5\nz = 3\nprint(add(x), z)",
+        )),
     )
     failing = (
+        # A function's parameter read at module level before the cell that binds it, without a word
+        # about scope: the cells are in the wrong order (unlike fair check 40, items 49, 51).
+        Example(cells=(
+            "def scale(values, factor):\n    return [v * factor for v in values]",
+            "print(scale([1, 2], factor))",
+            "factor = 2",
+        ), expect=((2, 1),)),
         Example(
             cells=(
                 "X = [[1], [2]]",
@@ -6966,7 +7040,7 @@ class DependsOnLaterCell(Rule):
                                   and r.cell not in not_to_run and (r.cell, r.name) not in blank_reads
                                   and (r.cell, r.line) not in named_by_hid003
                                   and (r.cell, r.line, r.column) not in related_by_hid003
-                                  and not _read_under_name_test(ctx, r)]):
+                                  and not _read_under_name_test(ctx, r) and not _scope_lesson_read(ctx, r)]):
             if any((i.cell, i.line) < (r.cell, r.line) and (names is None or r.name in names) for i, names in local_injections):
                 continue  # `from preamble import *` of the notebook's own module above may bind it
             if any(c < r.cell and r.name in names for c, names in unparsed_binds.items()):
