@@ -6253,7 +6253,8 @@ class UnseededRandom(Rule):
         "where it runs), and inside each such block when the library's draws are built in several graphs (each "
         "module-level `graph = tf.Graph()` makes another graph, even under the same name, which a seed set in an earlier "
         "block of that name does not reach); after a `tf.reset_default_graph()` that runs before the draw (and after the notebook's seed), it says to "
-        "seed right after that reset, which drops a graph seed set before it. The fix's place is the first code cell, or beside the notebook's existing seed, unless the "
+        "seed right after that reset, which drops a graph seed set before it. The fix's place is the first code cell, or beside the notebook's existing seed (not when that seed is a call "
+        "inside a function's body, which the message says: a seed there runs only with that function), unless the "
         "package the seeding call needs is first imported in a later cell: then it names that cell. A catalogued call that "
         "re-seeds libraries itself, from its seed keyword or else from the OS's entropy (trax's "
         "`training.Loop(…, random_seed=SEED)`: random, NumPy and TensorFlow), seeds them when given the keyword; run "
@@ -7693,6 +7694,16 @@ class UnseededRandom(Rule):
                 # Its container starts with fresh random state: a seed elsewhere does not reach it.
                 fix = (f"Seed {lib.label} at the top of the {kind.split()[-1]} `{draw.call.owner}` "
                        f"({COMPONENT_HOSTS[kind]}): {lib_fix}")
+            elif first_seed is not None and library in never and first_seed.call.in_function and first_seed.call.owner:
+                # The only seed is a call inside a function's body (`np.random.seed(seed)` in
+                # `run_random_policy`): no place for another library's seed, which would then run
+                # only when that function does. The fix stays at the top (fair check 40, items 142, 145).
+                seeded = set().union(*(seed.libraries for _, seed in seeds))
+                partial = (
+                    f"; the notebook seeds {_libraries_text(catalog, seeded)} only inside `{first_seed.call.owner}` "
+                    f"(cell {first_seed.ca.cell.index}, line {first_seed.call.line}) and never {lib.label}"
+                )
+                related += ((first_seed.ca.cell, first_seed.call.line, first_seed.call.column),)
             elif first_seed is not None and library in never:
                 seeded = set().union(*(seed.libraries for _, seed in seeds))
                 partial = (
