@@ -7321,6 +7321,9 @@ class StateInjection(Rule):
         "functional-API modules, as its own tutorials write them; `[star_imports]` in `rules/hidden_state.toml`). "
         "`from pylab import *` is reported: matplotlib discourages it, and it shadows the builtins `sum`, "
         "`min` and `max` with NumPy's. "
+        "A star import of the repository's own code (`from src.analytics.download_data import *`: a `src` folder, or a package "
+        "of the folders above the notebook) says so, and its fix names the import of the same module the notebook already has "
+        "(`import src.analytics.download_data as download_data`: call `download_data.name(…)`). "
         "A `%run` that launches a program is not reported: it passes the script "
         "(or the `-m` module) command-line arguments and no cell at or after it reads a name the "
         "notebook does not define (`%run -m pkg.embed -- --table t`, as `!python -m pkg.embed` would). "
@@ -7482,6 +7485,21 @@ class StateInjection(Rule):
                         f"distribution: did you mean the local `{near[1]}` ({near[2]})?")
                 fix = (f"Correct the spelling to `{near[0]}` and import the names you use explicitly "
                        f"(`from {near[0]} import a, b`).")
+            elif star and not star.group(1).startswith(".") and "." in star.group(1) and (
+                    star.group(1).split(".")[0] == "src"
+                    or (ctx.project is not None and star.group(1).split(".")[0] in ctx.project.project_modules)):
+                # `from src.analytics.download_data import *`: the repository's own code (a `src/`
+                # folder, or a package of the folders above the notebook), not a library: say so,
+                # and name the import of the same module the notebook already has (fair check 40,
+                # item 53: `import src.analytics.download_data as download_data` two lines above).
+                module = star.group(1)
+                what = (f"binds names nobody can see from the notebook: they come from the repository's own module "
+                        f"`{module}`, which this audit does not read (undefined names stay hidden from it)")
+                alias = next((imp.bound for _, imp in ctx.facts.imports
+                              if imp.module == module and imp.imported is None and imp.bound not in ("*", module.split(".")[0])), None)
+                fix = (f"Call the names through the module the notebook already imports as `{alias}` (`{alias}.name(…)`), "
+                       f"or import them by name (`from {module} import a, b`).") if alias else (
+                       f"Import the names you use by name (`from {module} import a, b`).")
             elif star:
                 added = _added_import_folders(ctx)
                 # A module the catalogue knows as an installed distribution (`nltk.stem.porter`,
