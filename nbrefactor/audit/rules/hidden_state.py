@@ -3405,7 +3405,11 @@ class UnexecutedCell(Rule):
         "`wget …`, `unzip …`, `mkdir`, `cd`): it binds no name, the cells below ran on files already there, and "
         "PTH003/PTH007 report the download; nor its Python form, a cell that only unpacks archives (`with zipfile.ZipFile(p) "
         "as z: z.extractall(d)`, also in a `for` loop over `os.listdir(…)`, `shutil.unpack_archive(…)`, `os.makedirs(…)`) "
-        "binding no name another cell reads. Nor is a never-run "
+        "binding no name another cell reads. Nor is a never-run cell all of whose executed cells below saved a NameError "
+        "of a name that a cell run before them, which saved an error of its own, would have bound (HID007 reports that "
+        "cell, these related): nothing below was computed, with it or without it. "
+        "Nor is a cell saved with outputs whose count was cleared and whose only unparsable line is a credential's "
+        "assignment with its value deleted (`API_KEY = #\"YOUR_APIKEY\"`): it ran with the real key. Nor is a never-run "
         "copy of the code cell just above it that ran (the same code but for whitespace: a training cell pasted twice): "
         "running it would rebind what its twin bound. Nor is a "
         "cell every name of which (what it binds or changes, and the objects whose methods it calls: "
@@ -3722,6 +3726,17 @@ class UnexecutedCell(Rule):
                       outputs=({"output_type": "display_data", "data": {"text/plain": "<Figure>"}, "metadata": {}},)),
             code_cell("print(prices.mean())", 3),
         )),
+        # Every cell run below the unrun section saved a NameError of what cell 1, which failed
+        # first, would have bound: nothing below was computed either way; HID007's finding at cell
+        # 1 is the fix (fair check 40, item 42, hid002-run-broken-upstream).
+        Example(cells=(
+            code_cell("import pandas as pd\nframe = pd.read_csv('f.csv').merge(pd.read_csv('l.csv'), on='id')\nX_train = frame.drop(columns='y')", 1,
+                      outputs=({"output_type": "error", "ename": "ValueError", "evalue": "You are trying to merge on str and int64 columns",
+                                "traceback": []},)),
+            code_cell("from sklearn.ensemble import RandomForestRegressor\nrf = RandomForestRegressor(random_state=0).fit(X_train, frame.y)"),
+            code_cell("print(X_train.columns)", 2,
+                      outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'X_train' is not defined", "traceback": []},)),
+        )),
     )
     failing = (
         Example(cells=(code_cell("x = 1", 1), code_cell("x = x * 2"), code_cell("print(x)", 2)), expect=((2, 1),)),
@@ -3806,6 +3821,17 @@ class UnexecutedCell(Rule):
             code_cell("from prices import get_intraday", 1),
             code_cell("API_KEY = #\"YOUR_APIKEY\"\nprices = get_intraday('SPY', api_key=API_KEY)"),
             code_cell("print(prices.mean())", 3),
+        ), expect=((2, 1),)),
+        # A cell run below it that saved no error (or an error of its own) computed something: the
+        # skip stays reported (unlike fair check 40, item 42).
+        Example(cells=(
+            code_cell("import pandas as pd\nframe = pd.read_csv('f.csv').merge(pd.read_csv('l.csv'), on='id')\nX_train = frame.drop(columns='y')", 1,
+                      outputs=({"output_type": "error", "ename": "ValueError", "evalue": "You are trying to merge on str and int64 columns",
+                                "traceback": []},)),
+            code_cell("from sklearn.ensemble import RandomForestRegressor\nrf = RandomForestRegressor(random_state=0).fit(X_train, frame.y)"),
+            code_cell("print(X_train.columns)", 2,
+                      outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'X_train' is not defined", "traceback": []},)),
+            code_cell("print(pd.__version__)", 3),
         ), expect=((2, 1),)),
         # The cells without a count left out as harmless (a display, a cell below the last run one)
         # are counted in the message, not hidden behind "and 1 more" (fair check 30, item 42).
@@ -4491,6 +4517,13 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
         # item 43: a Colab notebook with every count 0, no output anywhere, and one cell without
         # a count, inserted later, was said to be skipped while "cell 12 below it was (as [0])").
         below = next((c for c in cells[i + 1:] if _known_to_have_run(c) and not _is_blank(c.source)), None)
+        if below is not None and all(
+            c.index in cascaded_errors(ctx) for c in cells[i + 1:] if _known_to_have_run(c) and not _is_blank(c.source)
+        ):
+            # Every cell run below it saved a NameError that an earlier cell's error caused (HID007's
+            # finding at that cell): no result below was computed, with or without it; the fix is
+            # that cell's error, then a top-to-bottom run (fair check 40, item 42).
+            continue
         if below is not None:
             skipped.append((cell, below))
     return skipped
@@ -8362,42 +8395,67 @@ class SavedTraceback(Rule):
             )
 
 
-def _fold_cascades(ctx: RuleContext, hits: list[Hit]) -> list[Hit]:
-    """Fold a saved NameError into the finding of the cell that would have bound the name, when
-    that cell (the definition that reaches the read) ran before it and saved an error of its own:
-    its run stopped before binding the name, so every cell run after it that reads the name
-    failed too. One root cause, one fix there and a re-run (fair check 40, items 56, 58,
+def cascaded_errors(ctx: RuleContext) -> dict[int, tuple[int, str]]:
+    """The cells whose saved NameError another saved error caused: cell -> (the root cell, the
+    name). The definition of the name that reaches the read is in a cell that ran before it (a
+    lower count) and saved an error of its own: its run stopped before binding the name, so
+    every cell run after it that reads the name failed too (fair check 40, items 56, 58,
     hid007-cascade-of-upstream-error: a merge's ValueError in cell 7, then NameErrors of
-    `X_train`, `X_test`, `y_test` in five cells). Those cells are the upstream finding's related
-    locations."""
-    at = {hit.cell.index: hit for hit in hits if hit.cell is not None and hit.key.startswith("traceback\x1f")
-          and "half-done" not in hit.message}
-    if len(at) < 2:
-        return hits
+    `X_train`, `X_test`, `y_test` in five cells). Chains lead to their first cell."""
+    return ctx.shared("hidden.cascaded_errors", lambda: _find_cascaded_errors(ctx))
+
+
+def _find_cascaded_errors(ctx: RuleContext) -> dict[int, tuple[int, str]]:
+    errored: dict[int, Cell] = {}
+    for cell in ctx.facts.notebook.code_cells:
+        if any(o.output_type == "error" for o in cell.outputs):
+            errored[cell.index] = cell
+    if len(errored) < 2:
+        return {}
     flow = name_flow(ctx)
-    folded: dict[int, list[tuple[Hit, str]]] = {}
-    for index, hit in at.items():
-        missing = _UNDEFINED_NAME_ERROR.match(hit.key.split("\x1f")[1].strip())
-        count = hit.cell.execution_count if hit.cell is not None else None
-        if missing is None or count is None:
+    direct: dict[int, tuple[int, str]] = {}
+    for index, cell in errored.items():
+        error = next(o for o in cell.outputs if o.output_type == "error")
+        missing = _UNDEFINED_NAME_ERROR.match((_traceback_error_line(error) or error.name or "").strip())
+        if missing is None or not cell.execution_count:
             continue
         upstream = sorted({
             r.provider.cell for r in flow.reads
             if r.cell == index and r.name == missing.group("name") and not r.deferred and r.flow is Flow.ABOVE
-            and r.provider is not None and r.provider.cell in at and r.provider.cell != index
-            and r.provider.count is not None and r.provider.count < count
+            and r.provider is not None and r.provider.cell in errored and r.provider.cell != index
+            and r.provider.count is not None and r.provider.count < cell.execution_count
         })
         if len(upstream) == 1:
-            folded.setdefault(upstream[0], []).append((hit, missing.group("name")))
-    # A cell folded into another is not itself the root of others (its own upstream holds them).
-    roots = {root: downstream for root, downstream in folded.items()
-             if not any(root == h.cell.index for others in folded.values() for h, _ in others if h.cell is not None)}
-    gone = {id(h) for downstream in roots.values() for h, _ in downstream}
+            direct[index] = (upstream[0], missing.group("name"))
+    found: dict[int, tuple[int, str]] = {}
+    for index, (root, name) in direct.items():
+        seen = {index}
+        while root in direct and root not in seen:
+            seen.add(root)
+            root = direct[root][0]
+        found[index] = (root, name)
+    return found
+
+
+def _fold_cascades(ctx: RuleContext, hits: list[Hit]) -> list[Hit]:
+    """Fold each saved NameError that another saved error caused (`cascaded_errors`) into the
+    finding of the cell whose error caused it, when that cell is reported: one root cause, one fix
+    there and a re-run. Those cells are its related locations."""
+    cascaded = cascaded_errors(ctx)
+    if not cascaded:
+        return hits
+    at = {hit.cell.index: hit for hit in hits if hit.cell is not None and hit.key.startswith("traceback\x1f")
+          and "half-done" not in hit.message}
+    folded: dict[int, list[tuple[Hit, str]]] = {}
+    for index, (root, name) in cascaded.items():
+        if index in at and root in at:
+            folded.setdefault(root, []).append((at[index], name))
+    gone = {id(h) for downstream in folded.values() for h, _ in downstream}
     result = []
     for hit in hits:
         if id(hit) in gone:
             continue
-        downstream = roots.get(hit.cell.index) if hit.cell is not None and hit in at.values() else None
+        downstream = folded.get(hit.cell.index) if hit.cell is not None and at.get(hit.cell.index) is hit else None
         if downstream:
             names = sorted({name for _, name in downstream})
             shown = ", ".join(f"`{n}`" for n in names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
