@@ -115,7 +115,10 @@ class OutOfOrderExecution(Rule):
         "about order (Colab saves every count as 0; a restarted kernel repeats counts) and are "
         "never reported; a count of 0 is no run's number (kernels count from 1; output-clearing "
         "tools save 0), so a cell saved with 0 among counted cells is no evidence of order either. "
-        "Cells without a count (never run) are skipped; HID002 covers them. Nor "
+        "Cells without a count (never run) are skipped; HID002 covers them. A notebook that is a log of environment setup "
+        "(every code cell a `%%bash`/`%%sh` cell or shell escapes and install magics, `!pip install …`, `%conda install …`, "
+        "beside at most imports, and no cell reading a name any cell binds) is not reported: no value crosses its cells "
+        "(DEP003 reports the installs). Nor "
         "do cells whose order cannot change anything take part (Python notebooks): a cell that "
         "binds nothing another cell reads, reads nothing another cell binds except imports, and "
         "changes, deletes, seeds or moves nothing (a package-version check, `Image(filename=…)`, "
@@ -261,6 +264,15 @@ class OutOfOrderExecution(Rule):
     use_instead = "# Restart & Run All, then save:\n# [1]\ndf = load()\n# [2]\ndf = df.dropna()\n# [3]\ndf.describe()"
     applies_to_any_language = True
     passing = (
+        # A log of environment setup (conda create/install, pip installs, `conda env export`) run in
+        # any order: no value crosses cells (fair check 40, item 38, hid001-install-log-notebook).
+        Example(cells=(
+            code_cell("%%bash\nconda install pandas numpy -y", 8),
+            code_cell("%%bash\npip install ipykernel", 2),
+            code_cell("%pip install pyre-check", 13),
+            code_cell("%conda install numpy\nimport numpy as nps", 3),
+            code_cell("!pip install python-dotenv", 4),
+        )),
         # A cell that seeds with a literal and then draws its data, re-run late ([5]) after the cells
         # below read what its earlier run ([2]) drew: the seeded draws gave the same arrays, and the
         # cells below draw nothing from the generator it leaves (fair check 39, item 22). An import
@@ -574,6 +586,14 @@ class OutOfOrderExecution(Rule):
         )),
     )
     failing = (
+        # Installs beside a cell whose value another cell reads: not a mere log (unlike fair check
+        # 40, item 38).
+        Example(cells=(
+            code_cell("%pip install pandas\nimport pandas as pd", 3),
+            code_cell("!pip install numpy", 1),
+            code_cell("%pip install scipy\nimport numpy as np", 2),
+            code_cell("print(pd.__version__, np.__version__)", 4),
+        ), expect=((1, 1),)),
         # A seeded data cell re-run late before a cell below that draws from the global generator
         # it leaves (unlike fair check 39, item 22), and a `sys.path` entry built at run time
         # (unlike item 24: not known to be the same folder).
@@ -784,6 +804,8 @@ class OutOfOrderExecution(Rule):
         notebook = ctx.facts.notebook
         if _outputs_all_blank(notebook.code_cells):
             return
+        if _environment_log(ctx):
+            return  # a log of installs and shell commands: no value crosses cells (DEP003 reports the installs)
         sessions = _sessions(ctx)
         sessions_hit: Optional[Hit] = None
         if sessions:
@@ -996,6 +1018,38 @@ class OutOfOrderExecution(Rule):
             yield _fold_into_sessions(sessions_hit, episodes)
         else:
             yield from episodes
+
+
+# A line of an environment log: a shell escape, or an install/environment magic.
+_ENVIRONMENT_LINE = re.compile(r"(?:!|%(?:pip|conda|mamba|env|cd|sx|system)\b)")
+
+
+def _environment_log(ctx: RuleContext) -> bool:
+    """Every code cell with code is a `%%bash`/`%%sh` cell or lines of shell escapes and install
+    magics (`!pip install …`, `%conda install numpy`), beside at most imports, and no cell reads a
+    name any cell binds: a notebook that sets up an environment (conda create/activate/install,
+    `conda env export`). Run in any order it binds no value another cell reads; the order only
+    changed which install logs say "already satisfied" (fair check 40, item 38,
+    hid001-install-log-notebook)."""
+    code = [ca for ca in ctx.cells if not _is_blank(ca.cell.source)]
+    if not code:
+        return False
+    bound: set[str] = set()
+    read: set[str] = set()
+    for ca in code:
+        lines = [l.strip() for l in ca.cell.source.split("\n") if l.strip() and not l.strip().startswith("#")]
+        if not lines:
+            continue
+        if re.match(r"%%(?:sh|bash)\b", lines[0]):
+            continue
+        python = [l for l in lines if not _ENVIRONMENT_LINE.match(l)]
+        if len(python) == len(lines):
+            return False  # no shell or install line at all
+        if not all(l.startswith(("import ", "from ")) and " import *" not in l for l in python):
+            return False
+        bound |= {d.name for d in ca.facts.defined}
+        read |= {r.name for r in (*ca.facts.reads, *ca.facts.deferred_reads)}
+    return bound.isdisjoint(read)
 
 
 def _outputs_all_blank(cells: Sequence[Cell]) -> bool:
