@@ -3459,7 +3459,10 @@ class UnexecutedCell(Rule):
         "`wget …`, `unzip …`, `mkdir`, `cd`): it binds no name, the cells below ran on files already there, and "
         "PTH003/PTH007 report the download; nor its Python form, a cell that only unpacks archives (`with zipfile.ZipFile(p) "
         "as z: z.extractall(d)`, also in a `for` loop over `os.listdir(…)`, `shutil.unpack_archive(…)`, `os.makedirs(…)`) "
-        "binding no name another cell reads. Nor is a never-run cell all of whose executed cells below saved a NameError "
+        "binding no name another cell reads. Nor is a never-run copy of a module of the project, opening with a comment "
+        "naming its file (`# src/preprocessing.py`), when a cell that ran below imports names from that module and no "
+        "other cell reads a value the copy binds: running it would bind what the import binds again. "
+        "Nor is a never-run cell all of whose executed cells below saved a NameError "
         "of a name that a cell run before them, which saved an error of its own, would have bound (HID007 reports that "
         "cell, these related): nothing below was computed, with it or without it. "
         "Nor is a cell saved with outputs whose count was cleared and whose only unparsable line is a credential's "
@@ -3780,6 +3783,14 @@ class UnexecutedCell(Rule):
                       outputs=({"output_type": "display_data", "data": {"text/plain": "<Figure>"}, "metadata": {}},)),
             code_cell("print(prices.mean())", 3),
         )),
+        # A copy of the project's module kept for reading (`# src/prep.py`), whose function a cell
+        # that ran below imports from that module; nothing else reads what the copy binds (fair
+        # check 40, item 43, hid002-unrun-copy-of-imported-module).
+        Example(cells=(
+            code_cell("# src/prep.py\nimport numpy as np\n\nLIMIT = 20.0\n\ndef clip(x):\n    return np.clip(x, -LIMIT, LIMIT)"),
+            code_cell("import sys\nimport numpy as np\nsys.path.append('../src')\nfrom prep import clip", 1),
+            code_cell("print(np.round(clip([30.0])))", 2),
+        )),
         # Every cell run below the unrun section saved a NameError of what cell 1, which failed
         # first, would have bound: nothing below was computed either way; HID007's finding at cell
         # 1 is the fix (fair check 40, item 42, hid002-run-broken-upstream).
@@ -3876,6 +3887,12 @@ class UnexecutedCell(Rule):
             code_cell("API_KEY = #\"YOUR_APIKEY\"\nprices = get_intraday('SPY', api_key=API_KEY)"),
             code_cell("print(prices.mean())", 3),
         ), expect=((2, 1),)),
+        # The copy's constant is read by a cell that ran: its value came from another run of it
+        # (unlike fair check 40, item 43).
+        Example(cells=(
+            code_cell("# src/prep.py\nimport numpy as np\n\nLIMIT = 20.0\n\ndef clip(x):\n    return np.clip(x, -LIMIT, LIMIT)"),
+            code_cell("import sys\nsys.path.append('../src')\nfrom prep import clip\nprint(clip([30.0]), LIMIT)", 1),
+        ), expect=((1, 1),)),
         # A cell run below it that saved no error (or an error of its own) computed something: the
         # skip stays reported (unlike fair check 40, item 42).
         Example(cells=(
@@ -4559,6 +4576,8 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
             continue
         if cell.index in analysed and _redacted_credentials(analysed[cell.index]):
             continue
+        if cell.index in analysed and _copy_of_imported_module(ctx, analysed[cell.index]):
+            continue
         if cell.index in analysed and _process_settings_only(ctx, analysed[cell.index]):
             continue
         if cell.index in analysed and _upload_after_skipped_credentials(ctx, analysed, cells, i):
@@ -4586,6 +4605,47 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
 # `API_KEY = #"YOUR_APIKEY"`, `token =`: a credential's assignment with its value cut away (the
 # real key deleted, a placeholder left in a comment).
 _REDACTED_KEY_LINE = re.compile(r"\s*([A-Za-z_]\w*)\s*=\s*(?:#.*)?")
+
+
+# A cell's opening comment naming the module file it copies: `# src/preprocessing.py`.
+_MODULE_FILE_COMMENT = re.compile(r"#\s*((?:[\w.-]+/)*([A-Za-z_]\w*))\.py\s*")
+
+
+def _copy_of_imported_module(ctx: RuleContext, ca: CellAnalysis) -> bool:
+    """A never-run cell that opens with a comment naming a module file (`# src/preprocessing.py`):
+    a copy of the project's module kept for reading, when a cell that ran below imports names
+    from that module (`from preprocessing import temporal_split, …`) before any cell reads them,
+    and no other cell reads what only this cell binds (its constants, its other functions).
+    Running it would bind what that import binds again (fair check 40, item 43,
+    hid002-unrun-copy-of-imported-module)."""
+    facts = ca.facts
+    if facts.syntax_error is not None or ca.magics or not ca.masked.is_python:
+        return False
+    first = next((line.strip() for line in ca.cell.source.split("\n") if line.strip()), "")
+    match = _MODULE_FILE_COMMENT.fullmatch(first)
+    if match is None:
+        return False
+    path, stem = match.group(1), match.group(2)
+    dotted = path.replace("/", ".")
+    own = {d.name for d in facts.defined} - {i.bound for i in facts.imports}
+    if not own:
+        return False
+    imported: dict[str, int] = {}  # name -> the first cell below importing it from the module
+    for other in ctx.facts.cells:
+        if other.cell.index <= ca.cell.index or not _known_to_have_run(other.cell):
+            continue
+        for imp in other.facts.imports:
+            if imp.imported in own and imp.level == 0 and (imp.module == stem or dotted.endswith("." + imp.module)
+                                                          or imp.module == dotted or imp.module.endswith("." + stem)):
+                imported.setdefault(imp.bound, other.cell.index)
+    if not imported:
+        return False
+    # No other cell reads a value this cell would bind (its constants, or a function read before
+    # the import below binds it again).
+    return not any(
+        r.cell != ca.cell.index and r.provider is not None and r.provider.cell == ca.cell.index
+        for r in name_flow(ctx).reads
+    )
 
 
 def _ran_with_redacted_key(cell: Cell, ca: CellAnalysis) -> bool:
