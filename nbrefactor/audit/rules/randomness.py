@@ -4341,6 +4341,85 @@ def _only_parameters_read(ca: CellAnalysis, call: CallFact, qualified: str) -> b
     return False
 
 
+def _split_generator(ctx: RuleContext, split: Hit) -> tuple[int, int] | None:
+    """The (cell, line) of the unseeded scikit-learn generator (`make_circles(…)` without
+    random_state) that all the arrays a module-level `train_test_split(X, y, …)` at `split` splits
+    come from, through module-level assignments top to bottom (`X = F_standardize(X)` keeps `X`
+    drawn: a value made from drawn data is drawn); None otherwise (data read from a file, a name
+    bound by a loop or an import in between)."""
+    if split.cell is None or not split.key.endswith(".train_test_split") or not split.key.startswith("sklearn."):
+        return None
+    drawn: dict[str, tuple[int, int]] = {}
+    arrays: list[str] = []
+    for ca in ctx.cells:
+        tree = _parsed(ca)
+        if tree is None:
+            if ca.cell.index < split.cell.index:
+                drawn.clear()  # a cell that does not parse may bind anything
+                continue
+            return None
+        for statement in tree.body:
+            if ca.cell is split.cell and statement.lineno <= split.line <= (statement.end_lineno or statement.lineno):
+                call = next((n for n in walk_nodes(statement) if isinstance(n, ast.Call) and n.lineno == split.line
+                             and dotted_name(n.func).rsplit(".", 1)[-1] == "train_test_split"), None)
+                if call is None or call.keywords and any(k.arg is None for k in call.keywords):
+                    return None
+                arrays = [a.id if isinstance(a, ast.Name) else "" for a in call.args]
+                sources = {drawn.get(a) for a in arrays}
+                return sources.pop() if arrays and len(sources) == 1 and None not in sources else None
+            targets = {n.id for n in walk_nodes(statement) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                targets.add(statement.name)
+            if isinstance(statement, (ast.Import, ast.ImportFrom)):
+                targets |= {(a.asname or a.name).split(".")[0] for a in statement.names}
+            if not targets:
+                continue
+            source = None
+            if isinstance(statement, ast.Assign) and all(isinstance(t, (ast.Name, ast.Tuple)) for t in statement.targets):
+                value = statement.value
+                if (isinstance(value, ast.Call) and ctx.facts.resolve(dotted_name(value.func)).startswith("sklearn.datasets.make_")
+                        and not any(k.arg in ("random_state", None) for k in value.keywords)):
+                    source = (ca.cell.index, value.lineno)
+                else:
+                    source = next((drawn[n.id] for n in walk_nodes(value) if isinstance(n, ast.Name) and n.id in drawn), None)
+            for name in targets:
+                if source is None:
+                    drawn.pop(name, None)
+                else:
+                    drawn[name] = source
+        if ca.cell is split.cell:
+            return None
+    return None
+
+
+def _fold_splits_into_generators(ctx: RuleContext, hits: list[Hit]) -> list[Hit]:
+    """A `train_test_split(X, y)` without random_state of data an unseeded generator made
+    (`X, y = make_circles(noise=0.2)`, reported too): seeding the split alone fixes nothing, the
+    data change on every run; the generator's seed is the root cause. The split is folded into the
+    generator's finding, as a related location (fair check 40, item 149,
+    rnd002-split-of-unseeded-synthetic-data)."""
+    at = {(h.cell.index, h.line): i for i, h in enumerate(hits) if h.cell is not None}
+    folded: dict[int, list[Hit]] = {}
+    for hit in hits:
+        generator = _split_generator(ctx, hit) if hit.key.endswith(".train_test_split") else None
+        if generator is not None and generator in at and hits[at[generator]] is not hit:
+            folded.setdefault(at[generator], []).append(hit)
+    gone = {id(h) for splits in folded.values() for h in splits}
+    result = []
+    for i, hit in enumerate(hits):
+        if id(hit) in gone:
+            continue
+        splits = folded.get(i)
+        if splits:
+            where = ", ".join(f"cell {h.cell.index} line {h.line}" for h in splits if h.cell is not None)
+            hit = replace(hit, message=(f"{hit.message}; the `train_test_split(...)` of its data ({where}) has no random_state "
+                                        "either, and seeding only the split would leave the data changing: one NumPy seed at the top "
+                                        "(np.random.seed(SEED)) covers both, or pass random_state to both"),
+                          related=(*hit.related, *((h.cell, h.line, h.column) for h in splits)))
+        result.append(hit)
+    return result
+
+
 def _assignment_of(ca: CellAnalysis, call: CallFact) -> tuple[list[ast.stmt], int, ast.Assign] | None:
     """The cell's top-level statements, and the index and statement of the one holding `call`,
     when that statement is an assignment whose whole right side is the call (`x = f(...)`)."""
@@ -8030,6 +8109,11 @@ class MissingRandomState(Rule):
         "nor one built only as an argument of such an object or of an mlxtend selector or ensemble so bound "
         "(the first mention of its name after it, in its cell or the cells below, binds the name anew, or there is "
         "none; no function reads the global): built but never fitted, it draws nothing. "
+        "Nor is an estimator built in the literal list a comprehension iterates whose loop name is only read for plain "
+        "attributes (`[(n, e.bootstrap) for n, e in [('rf', RandomForestClassifier()), …]]`: a table of the classes' "
+        "defaults, never fitted). A module-level `train_test_split(X, y)` whose arrays all come, through module-level "
+        "assignments, from one unseeded scikit-learn generator (`X, y = make_circles(noise=0.2)`, then `X = scale(X)`) "
+        "is folded into the generator's finding, as a related location: the data change whatever the split's seed. "
         "Nor is a call in a branch that never runs (`if 0 == 1:`), nor one inside a module-level def that nothing "
         "runs and no code names (as for RND001). "
         "Nor is a `TSNE` or `UMAP` (or a `TruncatedSVD` or randomized `PCA` projection, whose only draw is its solver's start; "
@@ -8334,6 +8418,15 @@ class MissingRandomState(Rule):
         )),
     )
     failing = (
+        # The split of data an unseeded generator made is folded into the generator's finding: the
+        # data change whatever the split's seed (fair check 40, item 149); a split of a file's data
+        # stays its own finding.
+        Example(cells=(
+            "import numpy as np\nimport pandas as pd\nfrom sklearn import datasets, model_selection",
+            "X, y = datasets.make_circles(n_samples=100, noise=0.2)",
+            "X = (X - X.mean(0)) / X.std(0)\nX_train, X_test, y_train, y_test = model_selection.train_test_split(X, y, test_size=0.2)",
+            "F = pd.read_csv('f.csv')\nF_train, F_test = model_selection.train_test_split(F)",
+        ), expect=((2, 1), (4, 2))),
         # Estimators of a comprehension's literal list that it fits stay (unlike fair check 40,
         # item 150, where only their parameters are read).
         Example(cells=(
@@ -8640,6 +8733,7 @@ class MissingRandomState(Rule):
         aliases = _class_aliases(ctx)
         unrun = unrun_lines(ctx.facts)
         unnamed = _facts(ctx)[1].unnamed
+        found: list[Hit] = []
         for ca in ctx.cells:
             dead = unrun.get(ca.cell.index, frozenset())  # `if 0 == 1:` bodies, a switched-off branch: never run
             # Bagging and AdaBoost with a random_state seed the estimators they are given.
@@ -8775,8 +8869,9 @@ class MissingRandomState(Rule):
                     fix=fix,
                     key=qualified,
                 )))
-            yield from _fold_lists_of_estimators(ca, list(_fold_into_unseeded_ensembles(ca, reported)))
-            yield from _classes_built_in_a_loop(ctx, ca, catalog, numpy_seeds)
+            found.extend(_fold_lists_of_estimators(ca, list(_fold_into_unseeded_ensembles(ca, reported))))
+            found.extend(_classes_built_in_a_loop(ctx, ca, catalog, numpy_seeds))
+        yield from _fold_splits_into_generators(ctx, found)
         yield from _threaded_training(ctx, catalog, star_modules, local)
         if imported_tops & {"gym", "gymnasium"}:
             yield from _unseeded_env_resets(ctx)
