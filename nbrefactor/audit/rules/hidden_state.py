@@ -115,7 +115,10 @@ class OutOfOrderExecution(Rule):
         "about order (Colab saves every count as 0; a restarted kernel repeats counts) and are "
         "never reported; a count of 0 is no run's number (kernels count from 1; output-clearing "
         "tools save 0), so a cell saved with 0 among counted cells is no evidence of order either. "
-        "Cells without a count (never run) are skipped; HID002 covers them. Nor "
+        "Cells without a count (never run) are skipped; HID002 covers them. A notebook that is a log of environment setup "
+        "(every code cell a `%%bash`/`%%sh` cell or shell escapes and install magics, `!pip install …`, `%conda install …`, "
+        "beside at most imports, and no cell reading a name any cell binds) is not reported: no value crosses its cells "
+        "(DEP003 reports the installs). Nor "
         "do cells whose order cannot change anything take part (Python notebooks): a cell that "
         "binds nothing another cell reads, reads nothing another cell binds except imports, and "
         "changes, deletes, seeds or moves nothing (a package-version check, `Image(filename=…)`, "
@@ -261,6 +264,15 @@ class OutOfOrderExecution(Rule):
     use_instead = "# Restart & Run All, then save:\n# [1]\ndf = load()\n# [2]\ndf = df.dropna()\n# [3]\ndf.describe()"
     applies_to_any_language = True
     passing = (
+        # A log of environment setup (conda create/install, pip installs, `conda env export`) run in
+        # any order: no value crosses cells (fair check 40, item 38, hid001-install-log-notebook).
+        Example(cells=(
+            code_cell("%%bash\nconda install pandas numpy -y", 8),
+            code_cell("%%bash\npip install ipykernel", 2),
+            code_cell("%pip install pyre-check", 13),
+            code_cell("%conda install numpy\nimport numpy as nps", 3),
+            code_cell("!pip install python-dotenv", 4),
+        )),
         # A cell that seeds with a literal and then draws its data, re-run late ([5]) after the cells
         # below read what its earlier run ([2]) drew: the seeded draws gave the same arrays, and the
         # cells below draw nothing from the generator it leaves (fair check 39, item 22). An import
@@ -574,6 +586,14 @@ class OutOfOrderExecution(Rule):
         )),
     )
     failing = (
+        # Installs beside a cell whose value another cell reads: not a mere log (unlike fair check
+        # 40, item 38).
+        Example(cells=(
+            code_cell("%pip install pandas\nimport pandas as pd", 3),
+            code_cell("!pip install numpy", 1),
+            code_cell("%pip install scipy\nimport numpy as np", 2),
+            code_cell("print(pd.__version__, np.__version__)", 4),
+        ), expect=((1, 1),)),
         # A seeded data cell re-run late before a cell below that draws from the global generator
         # it leaves (unlike fair check 39, item 22), and a `sys.path` entry built at run time
         # (unlike item 24: not known to be the same folder).
@@ -784,6 +804,8 @@ class OutOfOrderExecution(Rule):
         notebook = ctx.facts.notebook
         if _outputs_all_blank(notebook.code_cells):
             return
+        if _environment_log(ctx):
+            return  # a log of installs and shell commands: no value crosses cells (DEP003 reports the installs)
         sessions = _sessions(ctx)
         sessions_hit: Optional[Hit] = None
         if sessions:
@@ -996,6 +1018,38 @@ class OutOfOrderExecution(Rule):
             yield _fold_into_sessions(sessions_hit, episodes)
         else:
             yield from episodes
+
+
+# A line of an environment log: a shell escape, or an install/environment magic.
+_ENVIRONMENT_LINE = re.compile(r"(?:!|%(?:pip|conda|mamba|env|cd|sx|system)\b)")
+
+
+def _environment_log(ctx: RuleContext) -> bool:
+    """Every code cell with code is a `%%bash`/`%%sh` cell or lines of shell escapes and install
+    magics (`!pip install …`, `%conda install numpy`), beside at most imports, and no cell reads a
+    name any cell binds: a notebook that sets up an environment (conda create/activate/install,
+    `conda env export`). Run in any order it binds no value another cell reads; the order only
+    changed which install logs say "already satisfied" (fair check 40, item 38,
+    hid001-install-log-notebook)."""
+    code = [ca for ca in ctx.cells if not _is_blank(ca.cell.source)]
+    if not code:
+        return False
+    bound: set[str] = set()
+    read: set[str] = set()
+    for ca in code:
+        lines = [l.strip() for l in ca.cell.source.split("\n") if l.strip() and not l.strip().startswith("#")]
+        if not lines:
+            continue
+        if re.match(r"%%(?:sh|bash)\b", lines[0]):
+            continue
+        python = [l for l in lines if not _ENVIRONMENT_LINE.match(l)]
+        if len(python) == len(lines):
+            return False  # no shell or install line at all
+        if not all(l.startswith(("import ", "from ")) and " import *" not in l for l in python):
+            return False
+        bound |= {d.name for d in ca.facts.defined}
+        read |= {r.name for r in (*ca.facts.reads, *ca.facts.deferred_reads)}
+    return bound.isdisjoint(read)
 
 
 def _outputs_all_blank(cells: Sequence[Cell]) -> bool:
@@ -3405,7 +3459,14 @@ class UnexecutedCell(Rule):
         "`wget …`, `unzip …`, `mkdir`, `cd`): it binds no name, the cells below ran on files already there, and "
         "PTH003/PTH007 report the download; nor its Python form, a cell that only unpacks archives (`with zipfile.ZipFile(p) "
         "as z: z.extractall(d)`, also in a `for` loop over `os.listdir(…)`, `shutil.unpack_archive(…)`, `os.makedirs(…)`) "
-        "binding no name another cell reads. Nor is a never-run "
+        "binding no name another cell reads. Nor is a never-run copy of a module of the project, opening with a comment "
+        "naming its file (`# src/preprocessing.py`), when a cell that ran below imports names from that module and no "
+        "other cell reads a value the copy binds: running it would bind what the import binds again. "
+        "Nor is a never-run cell all of whose executed cells below saved a NameError "
+        "of a name that a cell run before them, which saved an error of its own, would have bound (HID007 reports that "
+        "cell, these related): nothing below was computed, with it or without it. "
+        "Nor is a cell saved with outputs whose count was cleared and whose only unparsable line is a credential's "
+        "assignment with its value deleted (`API_KEY = #\"YOUR_APIKEY\"`): it ran with the real key. Nor is a never-run "
         "copy of the code cell just above it that ran (the same code but for whitespace: a training cell pasted twice): "
         "running it would rebind what its twin bound. Nor is a "
         "cell every name of which (what it binds or changes, and the objects whose methods it calls: "
@@ -3713,6 +3774,34 @@ class UnexecutedCell(Rule):
             code_cell("model = Sequential()\nmodel.add(Dense(1, input_dim=4))", 3),
             code_cell("model.summary()", 4),
         )),
+        # Saved with its figure, its count cleared ([2] is free), and its only unparsable line the
+        # key's assignment with the key deleted: it ran with the real key; the cells below read
+        # what that run bound (fair check 40, item 41, hid002-ran-cell-with-redacted-key).
+        Example(cells=(
+            code_cell("from prices import get_intraday", 1),
+            code_cell("API_KEY = #\"YOUR_APIKEY\"\nprices = get_intraday('SPY', api_key=API_KEY)\nprices.plot()",
+                      outputs=({"output_type": "display_data", "data": {"text/plain": "<Figure>"}, "metadata": {}},)),
+            code_cell("print(prices.mean())", 3),
+        )),
+        # A copy of the project's module kept for reading (`# src/prep.py`), whose function a cell
+        # that ran below imports from that module; nothing else reads what the copy binds (fair
+        # check 40, item 43, hid002-unrun-copy-of-imported-module).
+        Example(cells=(
+            code_cell("# src/prep.py\nimport numpy as np\n\nLIMIT = 20.0\n\ndef clip(x):\n    return np.clip(x, -LIMIT, LIMIT)"),
+            code_cell("import sys\nimport numpy as np\nsys.path.append('../src')\nfrom prep import clip", 1),
+            code_cell("print(np.round(clip([30.0])))", 2),
+        )),
+        # Every cell run below the unrun section saved a NameError of what cell 1, which failed
+        # first, would have bound: nothing below was computed either way; HID007's finding at cell
+        # 1 is the fix (fair check 40, item 42, hid002-run-broken-upstream).
+        Example(cells=(
+            code_cell("import pandas as pd\nframe = pd.read_csv('f.csv').merge(pd.read_csv('l.csv'), on='id')\nX_train = frame.drop(columns='y')", 1,
+                      outputs=({"output_type": "error", "ename": "ValueError", "evalue": "You are trying to merge on str and int64 columns",
+                                "traceback": []},)),
+            code_cell("from sklearn.ensemble import RandomForestRegressor\nrf = RandomForestRegressor(random_state=0).fit(X_train, frame.y)"),
+            code_cell("print(X_train.columns)", 2,
+                      outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'X_train' is not defined", "traceback": []},)),
+        )),
     )
     failing = (
         Example(cells=(code_cell("x = 1", 1), code_cell("x = x * 2"), code_cell("print(x)", 2)), expect=((2, 1),)),
@@ -3791,6 +3880,30 @@ class UnexecutedCell(Rule):
             code_cell("class Tree:\n    def fit(self, rows):\n        self.rows = rows\n    def show(self)\n        print(self.rows)"),
             code_cell("model = Tree()\nmodel.fit([1, 2])", 2),
         ), expect=((1, 1),)),
+        # The key's value deleted, but no output shows the cell ran: the cells below ran on another
+        # version of it (unlike fair check 40, item 41).
+        Example(cells=(
+            code_cell("from prices import get_intraday", 1),
+            code_cell("API_KEY = #\"YOUR_APIKEY\"\nprices = get_intraday('SPY', api_key=API_KEY)"),
+            code_cell("print(prices.mean())", 3),
+        ), expect=((2, 1),)),
+        # The copy's constant is read by a cell that ran: its value came from another run of it
+        # (unlike fair check 40, item 43).
+        Example(cells=(
+            code_cell("# src/prep.py\nimport numpy as np\n\nLIMIT = 20.0\n\ndef clip(x):\n    return np.clip(x, -LIMIT, LIMIT)"),
+            code_cell("import sys\nsys.path.append('../src')\nfrom prep import clip\nprint(clip([30.0]), LIMIT)", 1),
+        ), expect=((1, 1),)),
+        # A cell run below it that saved no error (or an error of its own) computed something: the
+        # skip stays reported (unlike fair check 40, item 42).
+        Example(cells=(
+            code_cell("import pandas as pd\nframe = pd.read_csv('f.csv').merge(pd.read_csv('l.csv'), on='id')\nX_train = frame.drop(columns='y')", 1,
+                      outputs=({"output_type": "error", "ename": "ValueError", "evalue": "You are trying to merge on str and int64 columns",
+                                "traceback": []},)),
+            code_cell("from sklearn.ensemble import RandomForestRegressor\nrf = RandomForestRegressor(random_state=0).fit(X_train, frame.y)"),
+            code_cell("print(X_train.columns)", 2,
+                      outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'X_train' is not defined", "traceback": []},)),
+            code_cell("print(pd.__version__)", 3),
+        ), expect=((2, 1),)),
         # The cells without a count left out as harmless (a display, a cell below the last run one)
         # are counted in the message, not hidden behind "and 1 more" (fair check 30, item 42).
         Example(cells=(
@@ -4433,6 +4546,7 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
             continue
         if cell.index in stripped and not (
             cell.index in analysed and _does_not_compile(analysed[cell.index]) and _names_only_its_text_binds_read_below(ctx, cell)
+            and not _ran_with_redacted_key(cell, analysed[cell.index])
         ):
             # A number is free for it: it ran, its count cleared. Not one that does not parse while
             # cells that ran below read a name only its text binds: run as saved it raised and bound
@@ -4462,6 +4576,8 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
             continue
         if cell.index in analysed and _redacted_credentials(analysed[cell.index]):
             continue
+        if cell.index in analysed and _copy_of_imported_module(ctx, analysed[cell.index]):
+            continue
         if cell.index in analysed and _process_settings_only(ctx, analysed[cell.index]):
             continue
         if cell.index in analysed and _upload_after_skipped_credentials(ctx, analysed, cells, i):
@@ -4474,9 +4590,85 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
         # item 43: a Colab notebook with every count 0, no output anywhere, and one cell without
         # a count, inserted later, was said to be skipped while "cell 12 below it was (as [0])").
         below = next((c for c in cells[i + 1:] if _known_to_have_run(c) and not _is_blank(c.source)), None)
+        if below is not None and all(
+            c.index in cascaded_errors(ctx) for c in cells[i + 1:] if _known_to_have_run(c) and not _is_blank(c.source)
+        ):
+            # Every cell run below it saved a NameError that an earlier cell's error caused (HID007's
+            # finding at that cell): no result below was computed, with or without it; the fix is
+            # that cell's error, then a top-to-bottom run (fair check 40, item 42).
+            continue
         if below is not None:
             skipped.append((cell, below))
     return skipped
+
+
+# `API_KEY = #"YOUR_APIKEY"`, `token =`: a credential's assignment with its value cut away (the
+# real key deleted, a placeholder left in a comment).
+_REDACTED_KEY_LINE = re.compile(r"\s*([A-Za-z_]\w*)\s*=\s*(?:#.*)?")
+
+
+# A cell's opening comment naming the module file it copies: `# src/preprocessing.py`.
+_MODULE_FILE_COMMENT = re.compile(r"#\s*((?:[\w.-]+/)*([A-Za-z_]\w*))\.py\s*")
+
+
+def _copy_of_imported_module(ctx: RuleContext, ca: CellAnalysis) -> bool:
+    """A never-run cell that opens with a comment naming a module file (`# src/preprocessing.py`):
+    a copy of the project's module kept for reading, when a cell that ran below imports names
+    from that module (`from preprocessing import temporal_split, …`) before any cell reads them,
+    and no other cell reads what only this cell binds (its constants, its other functions).
+    Running it would bind what that import binds again (fair check 40, item 43,
+    hid002-unrun-copy-of-imported-module)."""
+    facts = ca.facts
+    if facts.syntax_error is not None or ca.magics or not ca.masked.is_python:
+        return False
+    first = next((line.strip() for line in ca.cell.source.split("\n") if line.strip()), "")
+    match = _MODULE_FILE_COMMENT.fullmatch(first)
+    if match is None:
+        return False
+    path, stem = match.group(1), match.group(2)
+    dotted = path.replace("/", ".")
+    own = {d.name for d in facts.defined} - {i.bound for i in facts.imports}
+    if not own:
+        return False
+    imported: dict[str, int] = {}  # name -> the first cell below importing it from the module
+    for other in ctx.facts.cells:
+        if other.cell.index <= ca.cell.index or not _known_to_have_run(other.cell):
+            continue
+        for imp in other.facts.imports:
+            if imp.imported in own and imp.level == 0 and (imp.module == stem or dotted.endswith("." + imp.module)
+                                                          or imp.module == dotted or imp.module.endswith("." + stem)):
+                imported.setdefault(imp.bound, other.cell.index)
+    if not imported:
+        return False
+    # No other cell reads a value this cell would bind (its constants, or a function read before
+    # the import below binds it again).
+    return not any(
+        r.cell != ca.cell.index and r.provider is not None and r.provider.cell == ca.cell.index
+        for r in name_flow(ctx).reads
+    )
+
+
+def _ran_with_redacted_key(cell: Cell, ca: CellAnalysis) -> bool:
+    """A cell saved with outputs whose only unparsable line is a credential's assignment left
+    without its value (`API_KEY = #"YOUR_APIKEY"`): it ran with the real key, which the author
+    then deleted. Its outputs are that run's; the cells below read what it bound then, not
+    "another version" of it (fair check 40, item 41, hid002-ran-cell-with-redacted-key; STR001
+    reports the broken line)."""
+    problem = ca.facts.syntax_error
+    if problem is None or not cell.outputs:
+        return False
+    lines = ca.masked.python.split("\n")
+    if not 1 <= problem.line <= len(lines):
+        return False
+    match = _REDACTED_KEY_LINE.fullmatch(lines[problem.line - 1])
+    if match is None or not _CREDENTIAL_NAME.search(match.group(1)):
+        return False
+    lines[problem.line - 1] = f"{match.group(1)} = None"
+    try:
+        ast.parse("\n".join(lines))
+    except (SyntaxError, ValueError):
+        return False
+    return True
 
 
 def _known_to_have_run(cell: Cell) -> bool:
@@ -5230,6 +5422,59 @@ def _read_under_name_test(ctx: RuleContext, r: Read) -> bool:
     return tree is not None and read_guarded_by_name_test(tree, r.name, r.line, r.column)
 
 
+# Words with which a lesson on scope says a function's variable does not exist outside it:
+# "variable locale", "local variables", "scope", "portée", "ne persiste pas", "does not exist".
+_SCOPE_LESSON = re.compile(
+    r"(?i)\blocal(?:e|es|s)?\b|\bscopes?\b|\bport[ée]e\b|\bpersist|\bn[’']existe\s+pas\b|\bdoes(?:\s+not|n[’']t)\s+exist\b"
+)
+
+
+def _function_locals(tree: ast.Module) -> set[str]:
+    """The parameters and assigned names of the module-level functions of a cell (not those
+    it declares `global`)."""
+    found: set[str] = set()
+    for stmt in tree.body:
+        if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        args = stmt.args
+        names = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+        names |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
+        declared: set[str] = set()
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+            elif isinstance(node, (ast.Global, ast.Nonlocal)):
+                declared.update(node.names)
+        found |= names - declared
+    return found
+
+
+def _scope_lesson_read(ctx: RuleContext, r: Read) -> bool:
+    """A module-level read of a name that a function of this cell, or of one of the two code cells
+    above, binds only as its own parameter or local variable, in a lesson on scope: the read's cell
+    (its comments: `z = 5  # variable locale`, `x  # La variable ne persiste pas…`), the nearest
+    markdown above it or the markdown right below it speaks of local variables or scope. The
+    NameError is the lesson (a name does not outlive the call); moving a later definition above
+    it would defeat it (fair check 40, items 49, 51, hid004-intended-nameerror-demo)."""
+    notebook = ctx.facts.notebook
+    code = notebook.code_cells
+    at = next((i for i, c in enumerate(code) if c.index == r.cell), None)
+    if at is None:
+        return False
+    if not any(
+        tree is not None and r.name in _function_locals(tree)
+        for tree in (_python_tree_of(c.source) for c in code[max(0, at - 2):at + 1])
+    ):
+        return False
+    cells = notebook.cells
+    position = next(i for i, c in enumerate(cells) if c.index == r.cell)
+    above = next((c for c in reversed(cells[:position]) if c.cell_type == "markdown"), None)
+    below = cells[position + 1] if position + 1 < len(cells) and cells[position + 1].cell_type == "markdown" else None
+    comments = "\n".join(line.split("#", 1)[1] for line in code[at].source.split("\n") if "#" in line)
+    return any(text is not None and _SCOPE_LESSON.search(text) for text in (
+        comments, above.source if above is not None else None, below.source if below is not None else None))
+
+
 # --- HID003 -------------------------------------------------------------------------------------
 
 
@@ -5325,7 +5570,10 @@ class UndefinedName(Rule):
         "leaves the names first read below it: a lecture with an exercise in it keeps its other undefined names), or a name a "
         "commented-out placeholder assignment in a code cell above binds, `# reg_radio = ...` (`...`, `???`, `____` or nothing "
         "after the `=`; commented-out code such as `# reg_radio = fit(X)` is not a blank), a read in a function stub left to "
-        "write (its body only comments and a `return`, marked `# fill in details here` or `# TODO`; only those names), or a cell that reads a name no cell defines holds an "
+        "write (its body only comments and a `return`, marked `# fill in details here`, `# TODO` or `# Votre code ici`; only those names), "
+        "a read in a cell below an empty `# --- START CODE HERE (07)` / `# --- END CODE HERE` block of that cell (names first read there), "
+        "a name first read in the code cell right after a cell that is only a `# TODO …` comment, in a handout with at least two such cells, "
+        "or a cell that reads a name no cell defines holds an "
         "empty answer block, `### YOUR CODE HERE` then only comments up to `### END OF YOUR CODE`, whose names a demo "
         "below happens to bind: those reads, HID004's otherwise, are related too): the names it leaves for the reader to write (not "
         "reported at all when cells of the template do not parse: STR001 reports the template once). Extra "
@@ -5440,6 +5688,29 @@ class UndefinedName(Rule):
             "def train_model(model, loader):\n\n    # fill in details here\n    return train_acc, train_loss",
             "for epoch in range(2):\n    print(train_model(None, []))",
         )),
+        # Fair check 40, items 44, 47: a French handout's function stubs (`# Votre code ici`, then
+        # the `return` of what the reader binds), in a template whose blanks do not parse (STR001's).
+        Example(cells=(
+            "import requests\nsession = # à compléter",
+            "def build_request(city):\n    # Votre code ici\n    return url_request",
+            "def preprocess(predictions):\n    # Votre code ici\n    return df",
+            "print(build_request('Paris'), preprocess({}))",
+        )),
+        # Fair check 40, item 45: an empty `START CODE HERE` / `END CODE HERE` block, then the given
+        # code that reads what the reader was to bind there.
+        Example(cells=(
+            "from tensorflow import keras\nn_hidden = # TODO",
+            "# --- Create the model\nkeras.backend.clear_session()\n\n# --- START CODE HERE (07)\n\n# --- END CODE HERE\n\n"
+            "print(model.summary())",
+        )),
+        # Fair check 40, item 48: a handout's cells left as a `# TODO …` comment each; what the code
+        # cell right after one reads is the reader's to bind there.
+        Example(cells=(
+            "import numpy as np\ny_train = np.arange(10)\nbatch = # TODO",
+            "# TODO normalise X_train between 0 and 1",
+            "# TODO one-hot encode y_train into vectors of size 10",
+            "print(y_train[0], Y_train[0])",
+        )),
         # Fair check 20: rpy2's `%R -o out` inside a function pushes `out` into the globals.
         Example(cells=(
             "%load_ext rpy2.ipython",
@@ -5450,6 +5721,14 @@ class UndefinedName(Rule):
     )
     failing = (
         Example(cells=("import pandas as pd", "df = pd.read_csv('train.csv')\nprint(dff.shape)"), expect=((2, 2),)),
+        # Not the reader's: a block the reader filled in (`START CODE HERE` with code in it), and a
+        # single `# TODO` comment cell in a notebook that is no handout (unlike fair check 40, items 45, 48).
+        Example(cells=(
+            "from tensorflow import keras\nn_hidden = # TODO",
+            "# --- START CODE HERE (07)\nnet = keras.Sequential()\n# --- END CODE HERE\nprint(model.summary())",
+            "# TODO tidy this up",
+            "print(Y_train[0])",
+        ), expect=((2, 4), (4, 1))),
         # The `# %load` blank's solution file binds another name: `stations_near` is still defined nowhere.
         Example(cells=(
             "import geopandas\nstations = geopandas.read_file('data/stations.geojson')",
@@ -6430,7 +6709,8 @@ def _answer_cell_reads(ctx: RuleContext, undefined: Sequence[Read]) -> list[Read
     Bioassay model` for `bioassay_model`). A lecture with an exercise in it still has real
     undefined names elsewhere: those are not the reader's."""
     code_cells = ctx.facts.notebook.code_cells
-    answers = [c.index for c in code_cells if _answer_blank(c.source)]
+    todo_cells = _todo_cells(ctx)
+    answers = [c.index for c in code_cells if _answer_blank(c.source, todo_cells)]
     # A cell that begins with the answer's place and then uses it (`# Your Code Here`, then
     # `print(label_seq)` against an `# Expected Output`): what it reads that no cell binds is the
     # reader's to write there (fair check 30, item 45). Only a name first read below the marker, in
@@ -6450,6 +6730,12 @@ def _answer_cell_reads(ctx: RuleContext, undefined: Sequence[Read]) -> list[Read
     stubs = _function_stub_lines(ctx)
     in_template |= {r.name for r in undefined if r.deferred and any(
         start <= r.line <= end for start, end, _ in stubs.get(r.cell, ()))}
+    # An empty `# --- START CODE HERE (07)` / `# --- END CODE HERE` block, then the given code that
+    # reads what the reader was to write there (`print(model.summary())`): a name first read in
+    # that cell below the block is the blank's (fair check 40, item 45).
+    blocks = {c.index: end for c in code_cells if (end := _empty_start_code_block(c.source)) is not None}
+    in_template |= {r.name for r in undefined if r.cell in blocks and r.line > blocks[r.cell]
+                    and min((u.cell for u in undefined if u.name == r.name), default=r.cell) == r.cell}
     if not answers and not in_slot and not in_template:
         return []
     left: set[str] = set(in_slot) | in_template
@@ -6495,11 +6781,17 @@ def _answer_cell_note(ctx: RuleContext, read_in: int, name: str = "", line: int 
     stub = next((name for start, end, name in _function_stub_lines(ctx).get(read_in, ()) if start <= line <= end), None)
     if stub is not None:
         return f" (the body of `{stub}`, in cell {read_in}, is left to write)"
-    blanks = [c for c in ctx.facts.notebook.code_cells if _answer_blank(c.source)]
+    block = _empty_start_code_block(own.source) if own is not None else None
+    if block is not None and line > block:
+        opening = next(text.strip() for text in own.source.split("\n")[:block] if _START_CODE_HERE.match(text))
+        return f" (the `{opening}` block of cell {read_in} is empty)"
+    todo_cells = _todo_cells(ctx)
+    blanks = [c for c in ctx.facts.notebook.code_cells if _answer_blank(c.source, todo_cells)]
     blank = next((c for c in reversed(blanks) if c.index < read_in), blanks[0] if blanks else None)
     if blank is None:
         return ""
-    line = next(line.strip() for line in blank.source.split("\n") if _ANSWER_HERE.match(line.strip()))
+    line = next((text.strip() for text in blank.source.split("\n") if _ANSWER_HERE.match(text.strip())),
+                next(text.strip() for text in blank.source.split("\n") if text.strip()))
     return f" (in cell {blank.index}, `{line}`)"
 
 
@@ -6578,9 +6870,42 @@ def _answer_slot(source: str) -> Optional[int]:
     return None
 
 
-def _answer_blank(source: str) -> bool:
+def _answer_blank(source: str, todo_cells: bool = False) -> bool:
+    """A cell of comments only saying where the answer goes (`# Your code here`); with
+    `todo_cells` (a handout with several such cells), also one of comments only opening with a
+    TODO saying what to write (`# TODO transforme tes sorties Y en vecteurs…`: fair check 40,
+    item 48, hid003-exercise-todo-name)."""
     lines = [line.strip() for line in source.split("\n") if line.strip()]
-    return bool(lines) and all(line.startswith("#") for line in lines) and any(_ANSWER_HERE.match(line) for line in lines)
+    return bool(lines) and all(line.startswith("#") for line in lines) and (
+        any(_ANSWER_HERE.match(line) for line in lines) or (todo_cells and _TODO_OPENING.match(lines[0]) is not None))
+
+
+# A comment that opens with a TODO: `# TODO transforme…`, `## TODO: build the model`.
+_TODO_OPENING = re.compile(r"#+\s*TODO\b")
+
+
+def _todo_cells(ctx: RuleContext) -> bool:
+    """Several code cells are only a `# TODO …` comment: a handout left for the reader."""
+    return sum(1 for c in ctx.facts.notebook.code_cells if _answer_blank(c.source, True) and not _answer_blank(c.source)) >= 2
+
+
+# An answer block of a course template: `# --- START CODE HERE (07)` … `# --- END CODE HERE`.
+_START_CODE_HERE = re.compile(r"^\s*#+[\s-]*START\s+CODE\s+HERE\b", re.IGNORECASE)
+_END_CODE_HERE = re.compile(r"^\s*#+[\s-]*END\s+CODE\s+HERE\b", re.IGNORECASE)
+
+
+def _empty_start_code_block(source: str) -> Optional[int]:
+    """The line of the `END CODE HERE` closing a `START CODE HERE` block with nothing but comments
+    and blank lines in it (the reader's code not written); None when the cell has none."""
+    inside = False
+    for number, line in enumerate(source.split("\n"), 1):
+        if _START_CODE_HERE.match(line):
+            inside = True
+        elif inside and _END_CODE_HERE.match(line):
+            return number
+        elif inside and line.strip() and not line.lstrip().startswith("#"):
+            inside = False
+    return None
 
 
 _TODO = re.compile(r"\bTODO\b")
@@ -6690,7 +7015,10 @@ class DependsOnLaterCell(Rule):
         "are that finding's related locations. A name read in several cells above the cells that "
         "define it is one finding, at its first read (the definition belongs above it), the other "
         "cells' reads related and named in the message. A name the same cell binds later (the "
-        "`try: cache` / `except NameError: cache = {}` idiom) and builtins are not reported, nor "
+        "`try: cache` / `except NameError: cache = {}` idiom) and builtins are not reported, nor is a read of a name that a function "
+        "of the cell, or of one of the two code cells above, binds only as its parameter or local variable, in a lesson on scope "
+        "(the cell's comments, the nearest markdown above or the markdown right below say `local`, `locale`, `scope`, `portée`, "
+        "`persist`, `does not exist`: the NameError is the lesson), nor "
         "are names read below a star import of the notebook's own module (`from preamble import *` "
         "with `preamble.py` beside it), of a third-party module whose names are not known (`from rfpimp import *`: a module "
         "without `__all__` exports what it imports), or a `%run`, which may bind them; a star import whose names are known "
@@ -6783,8 +7111,26 @@ class DependsOnLaterCell(Rule):
             "mol = gto.M(atom='H 0 0 0')\nmf = scf.RHF(mol).run()\nmcc = cc.CCSD(mf)\nrho = np.dot(mf.mo_coeff, mf.mo_coeff.T)",
             "import numpy as np",
         )),
+        # A lesson on scope shows that a function's local variable, or its parameter, does not exist
+        # after the call; the global `x`/`z` of later cells is another lesson (fair check 40, items
+        # 49, 51, hid004-intended-nameerror-demo).
+        Example(cells=(
+            "def addition(x, y):\n    return x + y",
+            "addition(5, 3)",
+            "x  # the variable does not persist after the call",
+            md("## Local and global variables"),
+            "def add(y):\n    z = 5  # local variable\n    return z + y\n\nadd(6)\nprint(z)",
+            "x = 5\nz = 3\nprint(add(x), z)",
+        )),
     )
     failing = (
+        # A function's parameter read at module level before the cell that binds it, without a word
+        # about scope: the cells are in the wrong order (unlike fair check 40, items 49, 51).
+        Example(cells=(
+            "def scale(values, factor):\n    return [v * factor for v in values]",
+            "print(scale([1, 2], factor))",
+            "factor = 2",
+        ), expect=((2, 1),)),
         Example(
             cells=(
                 "X = [[1], [2]]",
@@ -6841,7 +7187,7 @@ class DependsOnLaterCell(Rule):
                                   and r.cell not in not_to_run and (r.cell, r.name) not in blank_reads
                                   and (r.cell, r.line) not in named_by_hid003
                                   and (r.cell, r.line, r.column) not in related_by_hid003
-                                  and not _read_under_name_test(ctx, r)]):
+                                  and not _read_under_name_test(ctx, r) and not _scope_lesson_read(ctx, r)]):
             if any((i.cell, i.line) < (r.cell, r.line) and (names is None or r.name in names) for i, names in local_injections):
                 continue  # `from preamble import *` of the notebook's own module above may bind it
             if any(c < r.cell and r.name in names for c, names in unparsed_binds.items()):
@@ -7122,6 +7468,9 @@ class StateInjection(Rule):
         "functional-API modules, as its own tutorials write them; `[star_imports]` in `rules/hidden_state.toml`). "
         "`from pylab import *` is reported: matplotlib discourages it, and it shadows the builtins `sum`, "
         "`min` and `max` with NumPy's. "
+        "A star import of the repository's own code (`from src.analytics.download_data import *`: a `src` folder, or a package "
+        "of the folders above the notebook) says so, and its fix names the import of the same module the notebook already has "
+        "(`import src.analytics.download_data as download_data`: call `download_data.name(…)`). "
         "A `%run` that launches a program is not reported: it passes the script "
         "(or the `-m` module) command-line arguments and no cell at or after it reads a name the "
         "notebook does not define (`%run -m pkg.embed -- --table t`, as `!python -m pkg.embed` would). "
@@ -7283,6 +7632,21 @@ class StateInjection(Rule):
                         f"distribution: did you mean the local `{near[1]}` ({near[2]})?")
                 fix = (f"Correct the spelling to `{near[0]}` and import the names you use explicitly "
                        f"(`from {near[0]} import a, b`).")
+            elif star and not star.group(1).startswith(".") and "." in star.group(1) and (
+                    star.group(1).split(".")[0] == "src"
+                    or (ctx.project is not None and star.group(1).split(".")[0] in ctx.project.project_modules)):
+                # `from src.analytics.download_data import *`: the repository's own code (a `src/`
+                # folder, or a package of the folders above the notebook), not a library: say so,
+                # and name the import of the same module the notebook already has (fair check 40,
+                # item 53: `import src.analytics.download_data as download_data` two lines above).
+                module = star.group(1)
+                what = (f"binds names nobody can see from the notebook: they come from the repository's own module "
+                        f"`{module}`, which this audit does not read (undefined names stay hidden from it)")
+                alias = next((imp.bound for _, imp in ctx.facts.imports
+                              if imp.module == module and imp.imported is None and imp.bound not in ("*", module.split(".")[0])), None)
+                fix = (f"Call the names through the module the notebook already imports as `{alias}` (`{alias}.name(…)`), "
+                       f"or import them by name (`from {module} import a, b`).") if alias else (
+                       f"Import the names you use by name (`from {module} import a, b`).")
             elif star:
                 added = _added_import_folders(ctx)
                 # A module the catalogue knows as an installed distribution (`nltk.stem.porter`,
@@ -7635,7 +7999,10 @@ class SavedTraceback(Rule):
         "reported that the cell's code raises wherever it runs when another finding, or the cell "
         "itself, already says so: a SyntaxError of a cell that does not parse (STR001's), a NameError "
         "of a name a `del` above removed (HID003's: a lesson on `del`), a NameError of a name HID003 reports as undefined "
-        "in the same cell, a misspelling of a name that cell binds (`enceoder_hidden` bound, `encoder_hidden` read: its finding names the fix), a NameError of a name a cell above binds but that "
+        "in the same cell, a misspelling of a name that cell binds (`enceoder_hidden` bound, `encoder_hidden` read: its finding names the fix) "
+        "or of `__name__` (`if _name_ == \"_main_\":`), a NameError raised inside the notebook's own function at the very line of "
+        "its defining cell where HID003 reports that name (the traceback's innermost frame, `Cell In[24], line 90`), a SyntaxError "
+        "of a cell without a count that parses as saved (a `%%bash` cell first run without its magic, edited since), a NameError of a name a cell above binds but that "
         "ran after this one (a higher count: this cell ran first in a fresh kernel; HID001 reports that order) or never ran, "
         "when this cell is the only one of the notebook with a count (run alone in a fresh runtime; Colab's placeholder "
         "`NameError: ignored` is read from the traceback), or when, its count stripped, this cell's traceback "
@@ -7647,7 +8014,10 @@ class SavedTraceback(Rule):
         "ImportError or ModuleNotFoundError saved in several cells (an attribute the library removed, called "
         "in each) is one finding at the first cell, the others related; so is any other error saved in several cells "
         "with the same message raised through the same frames of installed or project code (`FileNotFoundError: \"dot\" "
-        "not found in path.` from pydot's Graphviz call under the same helper: one missing program). Nor is the error of a cell that holds only "
+        "not found in path.` from pydot's Graphviz call under the same helper: one missing program). A NameError of a name whose "
+        "definition reaching the read is in a cell that ran before it and saved an error of its own (its run stopped before binding "
+        "the name: `X_train` after the merge above it failed) is folded into that cell's finding, as a related location: one fix "
+        "there and a re-run clear them all. Nor is the error of a cell that holds only "
         "comments (its code commented out after the error was saved: it does nothing now). Nor is an error raised "
         "inside the package the repository itself builds (the traceback's innermost frame is a file of one of the "
         "project's own packages, not an installed copy) in a notebook under a `tests`/`debug` folder of that project: "
@@ -7796,6 +8166,37 @@ class SavedTraceback(Rule):
                                     "traceback": []},)),
             )
         ),
+        # Fair check 40, item 55: `_name_` for `__name__`, which HID003 reports in the cell: one edit.
+        Example(
+            cells=(
+                code_cell("def main():\n    print('run')\n\nif _name_ == '_main_':\n    main()", 1,
+                          outputs=({"output_type": "error", "ename": "NameError", "evalue": "name '_name_' is not defined",
+                                    "traceback": []},)),
+            )
+        ),
+        # Fair check 40, item 54: raised inside the notebook's method, at the line of cell [1] where
+        # HID003 reports the name (bare `z1` for `self.z1`): the traceback's innermost frame is there.
+        Example(
+            cells=(
+                code_cell("class Net:\n    def forward(self, x):\n        self.z1 = x * 2\n        return self.z1\n"
+                          "    def backward(self):\n        self.cache = {'z1': z1}\n        return self.cache", 1),
+                code_cell("net = Net()\nnet.forward(3)\nnet.backward()", 2,
+                          outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'z1' is not defined",
+                                    "traceback": ["Cell In[2], line 3\n----> 3 net.backward()",
+                                                  "Cell In[1], line 6, in Net.backward(self)\n----> 6 self.cache = {'z1': z1}",
+                                                  "NameError: name 'z1' is not defined"]},)),
+            )
+        ),
+        # Fair check 40, item 57: a `%%bash` cell without a count saved with a Python SyntaxError:
+        # it ran once without its cell magic and was edited since; as saved it parses.
+        Example(
+            cells=(
+                code_cell("%%bash\nconda create --name tutorials python=3.12 -y", None,
+                          outputs=({"output_type": "error", "ename": "SyntaxError", "evalue": "invalid syntax (1128792806.py, line 2)",
+                                    "traceback": []},)),
+                code_cell("import numpy as np", 1),
+            )
+        ),
         # Errors the code raises wherever it runs, said by another finding or by the cell: a read
         # after `del` (HID003), a cell that does not parse (STR001), `next(it)` run until it ran out.
         Example(
@@ -7901,6 +8302,21 @@ class SavedTraceback(Rule):
                       outputs=({"output_type": "error", "ename": "TypeError", "evalue": "'NoneType' object is not subscriptable", "traceback": []},
                                {"output_type": "display_data", "data": {"text/plain": "<Figure size 1000x800 with 0 Axes>"}, "metadata": {}})),
         ), expect=((2, 1),)),
+        # Fair check 40, items 56, 58: cell 1 failed before binding `X_train`/`y_test`, so cells 2
+        # and 3, run after it, saved NameErrors of them: one finding at cell 1, the others related.
+        # A NameError of a name no failed cell would have bound (cell 4's `scaler`) stays its own.
+        Example(cells=(
+            code_cell("import pandas as pd\nfeatures = pd.read_csv('f.csv').merge(pd.read_csv('l.csv'), on='id')\n"
+                      "X_train, y_train = features.drop(columns='y'), features['y']\ny_test = y_train", 1,
+                      outputs=({"output_type": "error", "ename": "ValueError",
+                                "evalue": "You are trying to merge on str and int64 columns for key 'id'", "traceback": []},)),
+            code_cell("print(X_train.shape)", 2,
+                      outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'X_train' is not defined", "traceback": []},)),
+            code_cell("print(y_test.mean())", 3,
+                      outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'y_test' is not defined", "traceback": []},)),
+            code_cell("print(scaler.mean_)", 4,
+                      outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'scaler' is not defined", "traceback": []},)),
+        ), expect=((1, 1), (4, 1))),
         # A method the library removed, called in two cells: one finding, the second cell related.
         Example(cells=(
             code_cell("import numpy as np\nvalues = np.arange(4)", 1),
@@ -8024,7 +8440,7 @@ class SavedTraceback(Rule):
         # same frames of installed or project code (fair check 29, item 58: `FileNotFoundError:
         # "dot" not found in path.` from pydot's Graphviz call under the same helper, in two cells).
         same: dict[tuple[str, tuple[str, ...]], list[Hit]] = {}
-        for hit in self._hits(ctx):
+        for hit in _fold_cascades(ctx, list(self._hits(ctx))):
             what = hit.key.split("\x1f")[1] if hit.key.startswith("traceback\x1f") and "half-done" not in hit.message else ""
             if what.split(":", 1)[0].strip() in _API_ERRORS:
                 same.setdefault((what, ()), []).append(hit)
@@ -8101,6 +8517,105 @@ class SavedTraceback(Rule):
                 fix="Fix the error and re-run the notebook; if the failure is intended, tag the cell `raises-exception`.",
                 key=f"traceback\x1f{what}\x1f{cell.source.strip()}",
             )
+
+
+def cascaded_errors(ctx: RuleContext) -> dict[int, tuple[int, str]]:
+    """The cells whose saved NameError another saved error caused: cell -> (the root cell, the
+    name). The definition of the name that reaches the read is in a cell that ran before it (a
+    lower count) and saved an error of its own: its run stopped before binding the name, so
+    every cell run after it that reads the name failed too (fair check 40, items 56, 58,
+    hid007-cascade-of-upstream-error: a merge's ValueError in cell 7, then NameErrors of
+    `X_train`, `X_test`, `y_test` in five cells). Chains lead to their first cell."""
+    return ctx.shared("hidden.cascaded_errors", lambda: _find_cascaded_errors(ctx))
+
+
+def _find_cascaded_errors(ctx: RuleContext) -> dict[int, tuple[int, str]]:
+    errored: dict[int, Cell] = {}
+    for cell in ctx.facts.notebook.code_cells:
+        if any(o.output_type == "error" for o in cell.outputs):
+            errored[cell.index] = cell
+    if len(errored) < 2:
+        return {}
+    flow = name_flow(ctx)
+    direct: dict[int, tuple[int, str]] = {}
+    for index, cell in errored.items():
+        error = next(o for o in cell.outputs if o.output_type == "error")
+        missing = _UNDEFINED_NAME_ERROR.match((_traceback_error_line(error) or error.name or "").strip())
+        if missing is None or not cell.execution_count:
+            continue
+        upstream = sorted({
+            r.provider.cell for r in flow.reads
+            if r.cell == index and r.name == missing.group("name") and not r.deferred and r.flow is Flow.ABOVE
+            and r.provider is not None and r.provider.cell in errored and r.provider.cell != index
+            and r.provider.count is not None and r.provider.count < cell.execution_count
+        })
+        if len(upstream) == 1:
+            direct[index] = (upstream[0], missing.group("name"))
+    found: dict[int, tuple[int, str]] = {}
+    for index, (root, name) in direct.items():
+        seen = {index}
+        while root in direct and root not in seen:
+            seen.add(root)
+            root = direct[root][0]
+        found[index] = (root, name)
+    return found
+
+
+def _fold_cascades(ctx: RuleContext, hits: list[Hit]) -> list[Hit]:
+    """Fold each saved NameError that another saved error caused (`cascaded_errors`) into the
+    finding of the cell whose error caused it, when that cell is reported: one root cause, one fix
+    there and a re-run. Those cells are its related locations."""
+    cascaded = cascaded_errors(ctx)
+    if not cascaded:
+        return hits
+    at = {hit.cell.index: hit for hit in hits if hit.cell is not None and hit.key.startswith("traceback\x1f")
+          and "half-done" not in hit.message}
+    folded: dict[int, list[tuple[Hit, str]]] = {}
+    for index, (root, name) in cascaded.items():
+        if index in at and root in at:
+            folded.setdefault(root, []).append((at[index], name))
+    gone = {id(h) for downstream in folded.values() for h, _ in downstream}
+    result = []
+    for hit in hits:
+        if id(hit) in gone:
+            continue
+        downstream = folded.get(hit.cell.index) if hit.cell is not None and at.get(hit.cell.index) is hit else None
+        if downstream:
+            names = sorted({name for _, name in downstream})
+            shown = ", ".join(f"`{n}`" for n in names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
+            listed = _cell_list([h.cell.index for h, _ in downstream if h.cell is not None])
+            several = len(downstream) > 1
+            hit = dataclasses.replace(
+                hit,
+                message=(f"{hit.message}; {listed}, run after it, saved NameError{'s' if several else ''} of {shown}, "
+                         f"which this cell would have bound: fixing it and re-running clears "
+                         f"{'them' if several else 'it'}"),
+                related=(*hit.related, *((h.cell, h.line, h.column) for h, _ in downstream)),
+            )
+        result.append(hit)
+    return result
+
+
+def error_text(cell: Cell) -> str:
+    """The cell's last saved traceback, without its colours; "" without one."""
+    errors = [o for o in cell.outputs if o.output_type == "error"]
+    return _ANSI.sub("", errors[-1].text) if errors else ""
+
+
+# A frame of a notebook cell in an IPython 8 traceback, with its line: `Cell In[24], line 90, in f(…)`.
+_CELL_FRAME = re.compile(r"^Cell In ?\[(\d+)\], line (\d+)", re.MULTILINE)
+
+
+def _innermost_cell_frame(traceback: str) -> Optional[tuple[int, int]]:
+    """The execution count and line of the innermost notebook-cell frame of a traceback, when it
+    is also the innermost frame of all (no installed code's frame below it); else None."""
+    frames = list(_CELL_FRAME.finditer(traceback))
+    if not frames:
+        return None
+    last = frames[-1]
+    if _FRAME_LINE.search(traceback, last.end()):
+        return None
+    return int(last.group(1)), int(last.group(2))
 
 
 def _error_frames(cell: Cell) -> tuple[str, ...]:
@@ -8229,6 +8744,13 @@ def _error_of_the_code(ctx: RuleContext, cell: Cell, error: str) -> bool:
     imported) stays reported beside HID003: a missing definition the saved run tripped over."""
     exception = error.split(":", 1)[0].strip()
     analysed = next((ca for ca in ctx.facts.cells if ca.cell is cell), None)
+    if (exception in ("SyntaxError", "IndentationError", "TabError") and cell.execution_count is None
+            and analysed is not None and analysed.facts.syntax_error is None):
+        # The cell parses as saved (a `%%bash` cell now) and has no count: the traceback is of an
+        # earlier text, run without its cell magic, edited since; running it now raises nothing
+        # (fair check 40, item 57, hid007-stale-error-of-edited-setup-cell). With a count, the
+        # saved text is the one that ran, and the error stays reported.
+        return True
     if analysed is None or not analysed.masked.is_python:
         return False
     if exception in ("SyntaxError", "IndentationError", "TabError"):
@@ -8278,13 +8800,29 @@ def _error_of_the_code(ctx: RuleContext, cell: Cell, error: str) -> bool:
     # Only a misspelling of a name the cell itself binds: a name simply missing (`pd` never imported)
     # stays reported beside HID003, a missing definition the saved run tripped over.
     name = missing.group("name")
-    own = [d.name for d in flow.definitions if d.cell == cell.index and d.name != name]
+    # Also a misspelt module dunder (`if _name_ == "_main_":` for `__name__`), which every
+    # namespace binds (fair check 40, item 55).
+    own = [d.name for d in flow.definitions if d.cell == cell.index and d.name != name] + ["__name__", "__doc__"]
     if difflib.get_close_matches(name, own, n=1, cutoff=0.8) and rule_enabled(
         ctx.settings, UndefinedName.code, UndefinedName.name, UndefinedName.family.value, ctx.facts.notebook.path
     ) and any(
         hit.cell is not None and hit.cell.index == cell.index and f"`{name}`" in hit.message for hit in _undefined_name_hits(ctx)
     ):
         return True
+    # Raised inside the notebook's own function: the traceback's innermost frame is a line of the
+    # cell that defines it (`Cell In[24], line 90, in MLP.backward`), and HID003 reports that name
+    # at that very line (`self.cache = {"Z1": Z1, …}`, bare names for `self.Z1`): one edit there
+    # fixes both (fair check 40, item 54, hid007-nameerror-hid003-reports).
+    frame = _innermost_cell_frame(error_text(cell))
+    if frame is not None and frame[0] != cell.execution_count and rule_enabled(
+        ctx.settings, UndefinedName.code, UndefinedName.name, UndefinedName.family.value, ctx.facts.notebook.path
+    ):
+        defining = [c.index for c in ctx.facts.notebook.code_cells if c.execution_count == frame[0]]
+        if len(defining) == 1 and any(
+            hit.cell is not None and hit.cell.index == defining[0] and hit.line == frame[1] and f"`{name}`" in hit.message
+            for hit in _undefined_name_hits(ctx)
+        ):
+            return True
     # A cell above binds the name, but ran after this one (a higher count): this cell ran before
     # it, in a fresh kernel (`[1]` below cells run as [24]–[27]). HID001 reports that order at
     # this cell; a top-to-bottom run binds the name first. One root cause (fair check 16).
@@ -8450,8 +8988,10 @@ def _interrupt_chained(traceback: str) -> bool:
 
 # An exercise's stub, in a comment of the function the reader must write: `# Implement!`,
 # `# TODO: Implement this!`, `# your code here`, `# Solution goes here`, a `TODO`.
+# Also French handouts' `# Votre code ici` ("your code here": fair check 40, items 44, 47).
 _EXERCISE_STUB = re.compile(
-    r"\bTODO\b|(?i:^\s*(?:TODO:?\s*)?implement\b|\byour (?:\w+ ){1,2}here\b|\b(?:write )?your code\b|\bsolution goes here\b)"
+    r"\bTODO\b|(?i:^\s*(?:TODO:?\s*)?implement\b|\byour (?:\w+ ){1,2}here\b|\b(?:write )?your code\b|\bsolution goes here\b"
+    r"|\bvotre code ici\b)"
 )
 
 

@@ -4292,6 +4292,134 @@ def _estimator_never_used(facts: NotebookFacts, ca: CellAnalysis, call: CallFact
     return True
 
 
+def _only_parameters_read(ca: CellAnalysis, call: CallFact, qualified: str) -> bool:
+    """A scikit-learn-style estimator built in the literal list a comprehension iterates, alone or in
+    a tuple (`[(name, est.bootstrap) for name, est in [("rf", RandomForestClassifier()), …]]`),
+    whose loop name is only read for plain attributes (`est.bootstrap`, `est.max_features`: the
+    constructor's parameters, never a method call nor a fitted `coef_`): a table of the classes'
+    defaults. Nothing is fitted, nothing draws (fair check 40, item 150,
+    rnd002-estimator-never-fitted). The comprehension's name does not outlive it."""
+    if call.in_function or not qualified.rsplit(".", 1)[-1][:1].isupper() or not qualified.startswith(("sklearn.", "imblearn.")):
+        return False
+    parsed = _parsed(ca)
+    if parsed is None:
+        return False
+
+    def is_the_call(node: ast.AST) -> bool:
+        return (isinstance(node, ast.Call) and node.lineno == call.line and node.col_offset + 1 == call.column
+                and dotted_name(node.func) == call.func)
+
+    for comp in walk_nodes(parsed):
+        if not isinstance(comp, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            continue
+        for g, generator in enumerate(comp.generators):
+            if not isinstance(generator.iter, (ast.List, ast.Tuple)):
+                continue
+            name = None
+            for element in generator.iter.elts:
+                if is_the_call(element) and isinstance(generator.target, ast.Name):
+                    name = generator.target.id
+                elif (isinstance(element, ast.Tuple) and isinstance(generator.target, ast.Tuple)
+                        and len(element.elts) == len(generator.target.elts)):
+                    name = next((t.id for e, t in zip(element.elts, generator.target.elts)
+                                 if is_the_call(e) and isinstance(t, ast.Name)), None)
+                if name is not None:
+                    break
+            if name is None:
+                continue
+            results = (comp.key, comp.value) if isinstance(comp, ast.DictComp) else (comp.elt,)
+            parts = [*results, *generator.ifs,
+                     *(p for later in comp.generators[g + 1:] for p in (later.iter, *later.ifs))]
+            parents = {id(child): node for part in parts for node in walk_nodes(part) for child in ast.iter_child_nodes(node)}
+            reads = [n for part in parts for n in walk_nodes(part) if isinstance(n, ast.Name) and n.id == name]
+            return bool(reads) and all(
+                isinstance(attribute := parents.get(id(n)), ast.Attribute) and attribute.value is n
+                and not attribute.attr.startswith("_") and not attribute.attr.endswith("_")
+                and not (isinstance(caller := parents.get(id(attribute)), ast.Call) and caller.func is attribute)
+                for n in reads
+            )
+    return False
+
+
+def _split_generator(ctx: RuleContext, split: Hit) -> tuple[int, int] | None:
+    """The (cell, line) of the unseeded scikit-learn generator (`make_circles(…)` without
+    random_state) that all the arrays a module-level `train_test_split(X, y, …)` at `split` splits
+    come from, through module-level assignments top to bottom (`X = F_standardize(X)` keeps `X`
+    drawn: a value made from drawn data is drawn); None otherwise (data read from a file, a name
+    bound by a loop or an import in between)."""
+    if split.cell is None or not split.key.endswith(".train_test_split") or not split.key.startswith("sklearn."):
+        return None
+    drawn: dict[str, tuple[int, int]] = {}
+    arrays: list[str] = []
+    for ca in ctx.cells:
+        tree = _parsed(ca)
+        if tree is None:
+            if ca.cell.index < split.cell.index:
+                drawn.clear()  # a cell that does not parse may bind anything
+                continue
+            return None
+        for statement in tree.body:
+            if ca.cell is split.cell and statement.lineno <= split.line <= (statement.end_lineno or statement.lineno):
+                call = next((n for n in walk_nodes(statement) if isinstance(n, ast.Call) and n.lineno == split.line
+                             and dotted_name(n.func).rsplit(".", 1)[-1] == "train_test_split"), None)
+                if call is None or call.keywords and any(k.arg is None for k in call.keywords):
+                    return None
+                arrays = [a.id if isinstance(a, ast.Name) else "" for a in call.args]
+                sources = {drawn.get(a) for a in arrays}
+                return sources.pop() if arrays and len(sources) == 1 and None not in sources else None
+            targets = {n.id for n in walk_nodes(statement) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                targets.add(statement.name)
+            if isinstance(statement, (ast.Import, ast.ImportFrom)):
+                targets |= {(a.asname or a.name).split(".")[0] for a in statement.names}
+            if not targets:
+                continue
+            source = None
+            if isinstance(statement, ast.Assign) and all(isinstance(t, (ast.Name, ast.Tuple)) for t in statement.targets):
+                value = statement.value
+                if (isinstance(value, ast.Call) and ctx.facts.resolve(dotted_name(value.func)).startswith("sklearn.datasets.make_")
+                        and not any(k.arg in ("random_state", None) for k in value.keywords)):
+                    source = (ca.cell.index, value.lineno)
+                else:
+                    source = next((drawn[n.id] for n in walk_nodes(value) if isinstance(n, ast.Name) and n.id in drawn), None)
+            for name in targets:
+                if source is None:
+                    drawn.pop(name, None)
+                else:
+                    drawn[name] = source
+        if ca.cell is split.cell:
+            return None
+    return None
+
+
+def _fold_splits_into_generators(ctx: RuleContext, hits: list[Hit]) -> list[Hit]:
+    """A `train_test_split(X, y)` without random_state of data an unseeded generator made
+    (`X, y = make_circles(noise=0.2)`, reported too): seeding the split alone fixes nothing, the
+    data change on every run; the generator's seed is the root cause. The split is folded into the
+    generator's finding, as a related location (fair check 40, item 149,
+    rnd002-split-of-unseeded-synthetic-data)."""
+    at = {(h.cell.index, h.line): i for i, h in enumerate(hits) if h.cell is not None}
+    folded: dict[int, list[Hit]] = {}
+    for hit in hits:
+        generator = _split_generator(ctx, hit) if hit.key.endswith(".train_test_split") else None
+        if generator is not None and generator in at and hits[at[generator]] is not hit:
+            folded.setdefault(at[generator], []).append(hit)
+    gone = {id(h) for splits in folded.values() for h in splits}
+    result = []
+    for i, hit in enumerate(hits):
+        if id(hit) in gone:
+            continue
+        splits = folded.get(i)
+        if splits:
+            where = ", ".join(f"cell {h.cell.index} line {h.line}" for h in splits if h.cell is not None)
+            hit = replace(hit, message=(f"{hit.message}; the `train_test_split(...)` of its data ({where}) has no random_state "
+                                        "either, and seeding only the split would leave the data changing: one NumPy seed at the top "
+                                        "(np.random.seed(SEED)) covers both, or pass random_state to both"),
+                          related=(*hit.related, *((h.cell, h.line, h.column) for h in splits)))
+        result.append(hit)
+    return result
+
+
 def _assignment_of(ca: CellAnalysis, call: CallFact) -> tuple[list[ast.stmt], int, ast.Assign] | None:
     """The cell's top-level statements, and the index and statement of the one holding `call`,
     when that statement is an assignment whose whole right side is the call (`x = f(...)`)."""
@@ -6208,7 +6336,8 @@ class UnseededRandom(Rule):
         "where it runs), and inside each such block when the library's draws are built in several graphs (each "
         "module-level `graph = tf.Graph()` makes another graph, even under the same name, which a seed set in an earlier "
         "block of that name does not reach); after a `tf.reset_default_graph()` that runs before the draw (and after the notebook's seed), it says to "
-        "seed right after that reset, which drops a graph seed set before it. The fix's place is the first code cell, or beside the notebook's existing seed, unless the "
+        "seed right after that reset, which drops a graph seed set before it. The fix's place is the first code cell, or beside the notebook's existing seed (not when that seed is a call "
+        "inside a function's body, which the message says: a seed there runs only with that function), unless the "
         "package the seeding call needs is first imported in a later cell: then it names that cell. A catalogued call that "
         "re-seeds libraries itself, from its seed keyword or else from the OS's entropy (trax's "
         "`training.Loop(…, random_seed=SEED)`: random, NumPy and TensorFlow), seeds them when given the keyword; run "
@@ -7648,6 +7777,16 @@ class UnseededRandom(Rule):
                 # Its container starts with fresh random state: a seed elsewhere does not reach it.
                 fix = (f"Seed {lib.label} at the top of the {kind.split()[-1]} `{draw.call.owner}` "
                        f"({COMPONENT_HOSTS[kind]}): {lib_fix}")
+            elif first_seed is not None and library in never and first_seed.call.in_function and first_seed.call.owner:
+                # The only seed is a call inside a function's body (`np.random.seed(seed)` in
+                # `run_random_policy`): no place for another library's seed, which would then run
+                # only when that function does. The fix stays at the top (fair check 40, items 142, 145).
+                seeded = set().union(*(seed.libraries for _, seed in seeds))
+                partial = (
+                    f"; the notebook seeds {_libraries_text(catalog, seeded)} only inside `{first_seed.call.owner}` "
+                    f"(cell {first_seed.ca.cell.index}, line {first_seed.call.line}) and never {lib.label}"
+                )
+                related += ((first_seed.ca.cell, first_seed.call.line, first_seed.call.column),)
             elif first_seed is not None and library in never:
                 seeded = set().union(*(seed.libraries for _, seed in seeds))
                 partial = (
@@ -7974,6 +8113,11 @@ class MissingRandomState(Rule):
         "nor one built only as an argument of such an object or of an mlxtend selector or ensemble so bound "
         "(the first mention of its name after it, in its cell or the cells below, binds the name anew, or there is "
         "none; no function reads the global): built but never fitted, it draws nothing. "
+        "Nor is an estimator built in the literal list a comprehension iterates whose loop name is only read for plain "
+        "attributes (`[(n, e.bootstrap) for n, e in [('rf', RandomForestClassifier()), …]]`: a table of the classes' "
+        "defaults, never fitted). A module-level `train_test_split(X, y)` whose arrays all come, through module-level "
+        "assignments, from one unseeded scikit-learn generator (`X, y = make_circles(noise=0.2)`, then `X = scale(X)`) "
+        "is folded into the generator's finding, as a related location: the data change whatever the split's seed. "
         "Nor is a call in a branch that never runs (`if 0 == 1:`), nor one inside a module-level def that nothing "
         "runs and no code names (as for RND001). "
         "Nor is a `TSNE` or `UMAP` (or a `TruncatedSVD` or randomized `PCA` projection, whose only draw is its solver's start; "
@@ -8230,6 +8374,14 @@ class MissingRandomState(Rule):
             "ppn = SGDClassifier(loss='perceptron')\nsvm = SGDClassifier(loss='hinge')\nboost = AdaBoostClassifier(SGDClassifier())",
             "svm = SVC(kernel='rbf', random_state=1)\nsvm.fit(X, y)\nprint(svm.score(X, y))",
         )),
+        # Estimators built only to read their defaults in a table: the comprehension reads plain
+        # attributes of each, never fits one (fair check 40, item 150, rnd002-estimator-never-fitted).
+        Example(cells=(
+            "import pandas as pd\nfrom sklearn.ensemble import RandomForestClassifier, ExtraTreesClassifier",
+            "defaults = pd.DataFrame([{'class': name, 'bootstrap': est.bootstrap, 'max_features': est.max_features}\n"
+            "                         for name, est in [('rf', RandomForestClassifier()), ('et', ExtraTreesClassifier())]])\n"
+            "print(defaults)",
+        )),
         # The forest of a backward selector the next line rebinds unfitted (fair check 32, item 146:
         # `sfs2 = sfs1.fit(…)` refits the forward selector); mlxtend's SFS only keeps what it is given.
         Example(cells=(
@@ -8270,6 +8422,22 @@ class MissingRandomState(Rule):
         )),
     )
     failing = (
+        # The split of data an unseeded generator made is folded into the generator's finding: the
+        # data change whatever the split's seed (fair check 40, item 149); a split of a file's data
+        # stays its own finding.
+        Example(cells=(
+            "import numpy as np\nimport pandas as pd\nfrom sklearn import datasets, model_selection",
+            "X, y = datasets.make_circles(n_samples=100, noise=0.2)",
+            "X = (X - X.mean(0)) / X.std(0)\nX_train, X_test, y_train, y_test = model_selection.train_test_split(X, y, test_size=0.2)",
+            "F = pd.read_csv('f.csv')\nF_train, F_test = model_selection.train_test_split(F)",
+        ), expect=((2, 1), (4, 2))),
+        # Estimators of a comprehension's literal list that it fits stay (unlike fair check 40,
+        # item 150, where only their parameters are read).
+        Example(cells=(
+            "from sklearn.ensemble import RandomForestClassifier, ExtraTreesClassifier",
+            "scores = {name: est.fit(X, y).score(X, y)\n          for name, est in [('rf', RandomForestClassifier()), ('et', ExtraTreesClassifier())]}\n"
+            "print(scores)",
+        ), expect=((2, 2), (2, 2))),
         # … but not a split of data loaded from a file, nor drawn where RND001 is off or seeded.
         Example(cells=(
             "import numpy as np\nimport pandas as pd\nfrom sklearn.model_selection import train_test_split\nnp.random.seed(0)",
@@ -8569,6 +8737,7 @@ class MissingRandomState(Rule):
         aliases = _class_aliases(ctx)
         unrun = unrun_lines(ctx.facts)
         unnamed = _facts(ctx)[1].unnamed
+        found: list[Hit] = []
         for ca in ctx.cells:
             dead = unrun.get(ca.cell.index, frozenset())  # `if 0 == 1:` bodies, a switched-off branch: never run
             # Bagging and AdaBoost with a random_state seed the estimators they are given.
@@ -8616,6 +8785,8 @@ class MissingRandomState(Rule):
                     continue
                 if not on_object and _estimator_never_used(ctx.facts, ca, call, qualified):
                     continue  # never fitted nor read: nothing draws (fair check 27)
+                if not on_object and _only_parameters_read(ca, call, qualified):
+                    continue  # only its parameters read, a defaults table: nothing draws (fair check 40, item 150)
                 if _tree_on_one_feature(ctx, ca, call, qualified) or _shallow_best_split_tree(ctx, ca, call, qualified):
                     continue
                 if _boosted_shallow_trees(ctx, ca, call, qualified):
@@ -8702,8 +8873,9 @@ class MissingRandomState(Rule):
                     fix=fix,
                     key=qualified,
                 )))
-            yield from _fold_lists_of_estimators(ca, list(_fold_into_unseeded_ensembles(ca, reported)))
-            yield from _classes_built_in_a_loop(ctx, ca, catalog, numpy_seeds)
+            found.extend(_fold_lists_of_estimators(ca, list(_fold_into_unseeded_ensembles(ca, reported))))
+            found.extend(_classes_built_in_a_loop(ctx, ca, catalog, numpy_seeds))
+        yield from _fold_splits_into_generators(ctx, found)
         yield from _threaded_training(ctx, catalog, star_modules, local)
         if imported_tops & {"gym", "gymnasium"}:
             yield from _unseeded_env_resets(ctx)

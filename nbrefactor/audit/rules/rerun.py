@@ -368,6 +368,13 @@ class _Walker:
         """Did an earlier line of this cell set the item `target` (`x[k]`, `x.attr[k]`) afresh?"""
         if ast.unparse(target) in self.set_items:
             return True
+        if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Attribute) and target.value.attr == "loc":
+            # `df['risk'] = 0`, then `df.loc[mask, 'risk'] += 3`: the whole column was reset on an
+            # earlier line of this cell, so the rows' updates start from it on every run (fair
+            # check 40, item 61). A `.loc` set of some rows only (`df.loc[m, 'risk'] = 0`) is no reset.
+            column = _set_column(target)
+            if column is not None and ast.unparse(ast.Subscript(ast.Name(column[0]), ast.Constant(column[1]))) in self.set_items:
+                return True
         key = target.slice if isinstance(target, ast.Subscript) else None
         base = _base(target)
         return (
@@ -3335,8 +3342,23 @@ class ChangesWhenRunTwice(Rule):
             "from loaders import load_record\nrec = load_record('p1')",
             "rec['Sex'] = rec.Sex.map({'male': 0, 'female': 1})",
         )),
+        # A score column reset whole earlier in the cell, then raised row by row with `.loc`: a
+        # second run starts again from 0 and gives the same scores (fair check 40, item 61,
+        # hid009-item-reset-earlier-in-cell).
+        Example(cells=(
+            "import pandas as pd\npatients = pd.read_csv('patients.csv')",
+            "patients['risk'] = 0\npatients.loc[patients['iq'] < 80, 'risk'] += 3\n"
+            "patients.loc[patients['n_diag'] >= 2, 'risk'] += 1\nprint(patients['risk'].sum())",
+        )),
     )
     failing = (
+        # Only some rows reset with `.loc` before the update of the column, or no reset at all: a
+        # second run adds to what the first run left in the other rows (unlike fair check 40, item 61).
+        Example(cells=(
+            "import pandas as pd\npatients = pd.read_csv('patients.csv')\npatients['risk'] = 0",
+            "patients.loc[patients['age'] > 90, 'risk'] = 0\npatients.loc[patients['iq'] < 80, 'risk'] += 3",
+            "patients.loc[patients['n_diag'] >= 2, 'risk'] += 1",
+        ), expect=((2, 2), (3, 1))),
         # A function of a cell above steps the global torch optimizer after `backward()`: calling it
         # again trains the model on from its trained weights (fair check 38, recall T-6.11). A
         # scheduler's step alone, or a function that makes its own optimizer, is not this.
