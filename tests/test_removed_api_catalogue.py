@@ -27,6 +27,7 @@ FIELDS = {
     "unless_path_suffix", "argument", "argument_name", "values", "receivers", "indexer",
     "unless_modules", "unless_python2", "key", "unless_receivers", "said", "unpacked", "unless_keywords",
     "positional", "shared_with", "note", "rename", "same_without", "passed", "targets", "along", "unpinnable", "pin", "pin_why",
+    "multiplied", "renames",
 }
 METHOD_ONLY = {"receivers", "indexer", "unless_modules", "unless_python2", "unless_receivers", "shared_with"}
 
@@ -239,6 +240,27 @@ def _uses(*cells: str, kernel: str = "") -> list[tuple[int, int, str]]:
      [(1, 2, "tensorflow.keras.models.load_model"), (1, 6, "keras.models.load_model")]),
     # gymnasium's `make` is not gym's: every gymnasium release returns five values.
     (("import gymnasium as gym\nenv = gym.make('CartPole-v1')\nobs = env.reset()\ns, r, d, i = env.step(0)",), []),
+    # pandas 3.0's removed offset aliases (fair check 40, recall T-10.5), as 2.3.3 and 3.0.0 read them (session 56):
+    # offsets refuse `M`/`Q`/`A`/`H`/`T`, with a number and an anchor too; periods keep `M` and `Q`, not `A`/`H`;
+    # `asfreq` and fixed frequencies only what every receiver refuses; the new names are never matched.
+    (("import pandas as pd\na = s.resample('Q')\nb = s.resample(rule='2M')\nc = pd.date_range('2020', periods=3, freq='Q-DEC')\n"
+      "d = pd.Grouper(key='d', freq='A')\ne = s.shift(1, freq='5T')\nf = s.resample('ME')\ng = s.resample('15min')\n"
+      "h = pd.date_range('2020', periods=3, freq='h')\ni = s.resample('W-SUN')",),
+     [(1, 2, "pandas.DataFrame.resample('Q')"), (1, 3, "pandas.DataFrame.resample(rule='2M')"),
+      (1, 4, "pandas.date_range(freq='Q-DEC')"), (1, 5, "pandas.Grouper(freq='A')"), (1, 6, "pandas.DataFrame.shift(freq='5T')")]),
+    (("import pandas as pd\na = s.to_period('M')\nb = pd.period_range('2020', periods=3, freq='Q')\nc = s.to_period('A')\n"
+      "d = pd.Period('2020', 'H')\ne = s.asfreq('M')\nf = s.asfreq('H')\ng = s.rolling('2H').sum()\nh = s.rolling(3).sum()\n"
+      "i = s.dt.round('T')\nj = s.dt.floor('15min')\nk = s.rolling('M')",),
+     [(1, 4, "pandas.DataFrame.to_period('A')"), (1, 5, "pandas.Period('H')"), (1, 7, "pandas.DataFrame.asfreq('H')"),
+      (1, 8, "pandas.DataFrame.rolling('2H')"), (1, 10, "pandas.Series.dt.round('T')")]),
+    # pandas 3.0 removed `first`/`last(offset)` of frames and series (fair check 40, recall T-10.6); grouped and
+    # resampled objects keep theirs, which take no offset.
+    (("import pandas as pd\na = s.last('2Y')\nb = df.first(offset='10min')\nc = df.resample('D').last()\n"
+      "d = df.groupby('g').first()\ne = df.groupby('g').first(numeric_only=True)\nf = df.first_valid_index()\ng = df.last('close')",),
+     [(1, 2, "pandas.DataFrame.last('2Y')"), (1, 3, "pandas.DataFrame.first(offset='10min')")]),
+    # Not in a notebook without pandas, nor on pandas-on-Spark's frames, which read their own frequency strings.
+    (("import numpy as np\nx = df.resample('Q')\ny = s.last('2Y')",), []),
+    (("import pandas as pd\nimport pyspark.pandas as ps\nx = psdf.resample('M')",), []),
 ])
 def test_what_the_new_entries_match(cells: tuple[str, ...], expected: list[tuple[int, int, str]]) -> None:
     assert _uses(*cells) == expected
@@ -589,3 +611,19 @@ def test_fair37_display_imported_from_ipython_core_display_is_an_ipython_9_remov
     assert not list(run_example(rule_by_code("DEP005"), Example(cells=kept), tmp_path / "b"))
     pinned = Example(cells=cells, files={"requirements.txt": "ipython==8.37.0\n"})
     assert not list(run_example(rule_by_code("DEP005"), pinned, tmp_path / "c"))
+
+
+def test_fair40_a_removed_offset_alias_is_replaced_by_its_new_name(tmp_path) -> None:
+    # Fair check 40, recall T-10.5: `resample('Q')` → `'QE'`, the number and anchor kept (`'2M'` → `'2ME'`,
+    # `'Q-DEC'` → `'QE-DEC'`); a period alias by its period name (`to_period('A')` → `'Y'`).
+    from nbrefactor.audit.rule_examples import run_example
+    from nbrefactor.audit.rules import rule_by_code
+
+    [found] = run_example(rule_by_code("DEP005"), Example(cells=(
+        "import pandas as pd\nq = df.resample('Q').last()\nm = df.resample('2M').sum()\n"
+        "r = pd.date_range('2020', periods=4, freq='Q-DEC')\np = df.to_period('A')\nt = df.resample('5T').mean()",)), tmp_path)
+    assert "pandas 3.0.0" in found.message, found.message
+    for old, new in (("resample('Q')", "`'QE'`"), ("resample('2M')", "`'2ME'`"), ("date_range(freq='Q-DEC')", "`'QE-DEC'`"),
+                     ("to_period('A')", "`'Y'` (the period alias"), ("resample('5T')", "`'5min'`")):
+        assert f"`pandas.DataFrame.{old}` → {new}" in found.fix or f"`pandas.{old}` → {new}" in found.fix, (old, found.fix)
+    assert "pandas<3.0.0" in found.fix

@@ -134,6 +134,14 @@ class Removal:
     # `lr` with a warning: `tensorflow<2.11` keeps it); `pin_why` says why.
     pin: str = ""
     pin_why: str = ""
+    # With `values`: a value may also be written with a number before it and an anchor after it, as pandas'
+    # frequency strings are (`'2M'`, `'3Q'`, `'15T'`, `'Q-DEC'` for `M`, `Q`, `T`, `Q`): the literal is matched
+    # when its name between them is in `values` (fair check 40, recall T-10.5: `df.resample('Q')`, whose alias
+    # pandas 3.0 refuses, "ValueError: Invalid frequency: Q").
+    multiplied: bool = False
+    # With `values`: (old, new) pairs, each value's new name: `{renamed}` in `replacement` is the value the
+    # notebook passed with its name so renamed, number and anchor kept (`'2M'` → `'2ME'`).
+    renames: tuple[tuple[str, str], ...] = ()
 
     @property
     def path_suffix(self) -> bool:
@@ -168,6 +176,8 @@ def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozens
             _passed(e.get("passed")),
             int(e.get("targets", 0)), str(e.get("along", "")), bool(e.get("unpinnable", False)),
             str(e.get("pin", "")), str(e.get("pin_why", "")),
+            multiplied=bool(e.get("multiplied", False)),
+            renames=tuple((str(k), str(v)) for k, v in sorted(dict(e.get("renames", {})).items())),
         )
         for e in data.get("removed", [])
         if e.get("api") and e.get("distribution") and e.get("removed_in") and (not e.get("method") or e.get("modules"))
@@ -319,6 +329,10 @@ def _replacement(use: "_Use", indexed: str = "") -> str:
     if "{receiver}" in entry.replacement:
         # (a use found without its receiver, written into the replacement as the catalogue's own word)
         return entry.replacement.replace("{receiver}", use.receiver or "iterator")
+    if "{renamed}" in entry.replacement and entry.renames:
+        written = _VALUE_SHOWN.search(use.shown)
+        value = next((v for v in written.groups() if v is not None), "") if written else ""
+        return entry.replacement.replace("{renamed}", _renamed(value, entry))
     if "{renamed}" not in entry.replacement or len(entry.rename) != 2:
         return entry.replacement
     old, new = entry.rename
@@ -481,6 +495,33 @@ class _Qualified(str):
         return str(self)
 
 
+# A frequency string as pandas reads it: a number, the name, an anchor (`'2M'`, `'Q-DEC'`, `'1.5H'`).
+_MULTIPLIED = re.compile(r"(\d+(?:\.\d+)?)?([A-Za-z]+)(-[A-Za-z]+)?")
+# The string literal a removed value's `shown` ends with (`pandas.DataFrame.resample('2M')`).
+_VALUE_SHOWN = re.compile(r"""(?:'([^'\\]*)'|"([^"\\]*)")\)$""")
+
+
+def _value_in(value: str, entry: Removal) -> bool:
+    """The string is one of the entry's removed values, or with `multiplied` one written with a number
+    and an anchor around it (`'2M'`, `'Q-DEC'`)."""
+    if value in entry.values:
+        return True
+    if not entry.multiplied:
+        return False
+    written = _MULTIPLIED.fullmatch(value)
+    return written is not None and written.group(2) in entry.values
+
+
+def _renamed(value: str, entry: Removal) -> str:
+    """The value under its new name (`renames`), number and anchor kept: `'2M'` → `'2ME'`."""
+    new = dict(entry.renames)
+    written = _MULTIPLIED.fullmatch(value) if entry.multiplied else None
+    if written is None:
+        return new.get(value, value)
+    number, name, anchor = written.groups()
+    return f"{number or ''}{new.get(name, name)}{anchor or ''}"
+
+
 def _removed_value(call: ast.Call, entry: Removal, ca: CellAnalysis, dicts: Callable[[], _Dicts],
                    resolve: Optional[Callable[[str], str]] = None) -> Optional[tuple[str, bool, Optional[_Written]]]:
     """The removed value the call passes where `entry` says — a string literal, or one inside a
@@ -501,7 +542,7 @@ def _removed_value(call: ast.Call, entry: Removal, ca: CellAnalysis, dicts: Call
         return None
     items = arg.elts if isinstance(arg, (ast.List, ast.Tuple)) else [arg]
     for item in items:
-        if isinstance(item, ast.Constant) and isinstance(item.value, str) and item.value in entry.values:
+        if isinstance(item, ast.Constant) and isinstance(item.value, str) and _value_in(item.value, entry):
             return item.value, positional, None
         # A value that is a name of the library, qualified through the imports (`y.astype(np.integer)`:
         # an abstract NumPy type, which NumPy 2.3 no longer converts to a dtype; fair check 27 recall T-10.4).
@@ -1744,6 +1785,22 @@ class UsesRemovedApi(Rule):
                    "base = {'tree_method': 'gpu_hist'}\nalias = base\nalias['tree_method'] = 'hist'\nbase['eta'] = 0.1\nxgb.train(base, dtrain)"),
             files={"requirements.txt": "xgboost\n"},
         ),
+        # Fair check 40, recall T-10.5/T-10.6: what pandas 3.0 still takes. The offset aliases it reads (`'ME'`,
+        # `'QE'`, `'h'`, `'15min'`), the period aliases `'M'`/`'Q'` of `to_period` and `period_range`, an `asfreq('M')`
+        # (a period on a period index), and `first`/`last` with no offset: of grouped and resampled objects.
+        Example(
+            cells=("import pandas as pd\ndf = pd.read_csv('prices.csv', parse_dates=['date'], index_col='date')",
+                   "monthly = df.resample('ME').mean()\nquarterly = df.resample('QE').last()\nhourly = df.resample('h').sum()\n"
+                   "periods = df.to_period('M')\nspan = pd.period_range('2020-01', periods=4, freq='Q')\n"
+                   "idx = pd.date_range('2020-01-01', periods=4, freq='15min')\nsame = periods.asfreq('M')",
+                   "top = df.groupby('ticker').first()\nend = df.resample('D').last()\nstart = df.first_valid_index()"),
+        ),
+        # The same removed alias where the manifest keeps pandas below 3.0: it only warns there.
+        Example(
+            cells=("import pandas as pd\ndf = pd.read_csv('prices.csv', parse_dates=['date'], index_col='date')\n"
+                   "quarterly = df.resample('Q').last()\nrecent = df.last('2Y')",),
+            files={"requirements.txt": "pandas<3\n"},
+        ),
     )
     failing = (
         # The manifest admits only releases without the module: an error.
@@ -1954,6 +2011,15 @@ class UsesRemovedApi(Rule):
             cells=("import pandas_datareader.data as web\nfrom pandas_datareader import data",
                    "goog = data.DataReader('GOOG', 'google', '2009-03-14', '2016-04-14')",
                    "aapl = web.DataReader('AAPL', data_source='google')\nfred = web.DataReader('GDP', 'fred')"),
+            expect=((2, 1),),
+        ),
+        # Fair check 40, recall T-10.5 and T-10.6 (pandas unpinned): the offset aliases pandas 3.0 refuses ("Invalid
+        # frequency: Q"), with a number too (`'2M'`), and `last(offset)`, gone from frames and series; one finding at the
+        # first, the others related. (Pandas 2.3.3 warns on each and pandas 3.0.0 raises: checked in venvs, session 56.)
+        Example(
+            cells=("import pandas as pd\ndf = pd.read_csv('prices.csv', parse_dates=['date'], index_col='date')",
+                   "quarterly = df.resample('Q').last()\nbimonthly = df.resample('2M').mean()",
+                   "returns = df['close'].pct_change()\nrecent = returns.last('2Y')"),
             expect=((2, 1),),
         ),
     )
