@@ -973,3 +973,21 @@ def test_chdir_back_then_into_the_same_folder_again_is_not_another_folder():
     assert "same folder again" in again and "changes it back" not in again and "another folder" not in again
     sibling = message("%cd app", "!python run.py", "%cd ..\n%cd app_v2", "!python run.py")
     assert "another folder" in sibling
+
+
+def test_a_chdir_guarded_by_the_start_folders_name_into_the_notebooks_own_folder_is_not_reported():
+    """Fair check 40, items 73-75: snorkel's tutorials start with `if os.path.basename(os.getcwd()) ==
+    "snorkel-tutorials": os.chdir("spam")` in `snorkel-tutorials/spam/`: it only moves a kernel started
+    at the repository root into the notebook's own folder; from there, or run again, it does nothing.
+    The same guard in a notebook elsewhere, or into another folder, stays reported."""
+    def pth004(path: str, target: str, guard: str = "os.path.basename(os.getcwd())") -> list:
+        cells = (f"import os\nif {guard} == 'tutorials':\n    os.chdir('{target}')", "import pandas as pd\ndf = pd.read_csv('data/x.csv')")
+        nb = parse_notebook(path, json.dumps(Example(cells=cells).notebook_json()).encode("utf-8"))
+        result = audit_notebook(nb, Settings(), ProjectContext(), load_catalog(), rules=[ChangeDirectory, CwdRelativePath]).result
+        return found(list(result.diagnostics))
+
+    assert pth004("tutorials/spam/demo.ipynb", "spam") == [("PTH006", 2, 2)]
+    assert pth004("repo/tutorials/spam/demo.ipynb", "spam", "Path.cwd().name") == [("PTH006", 2, 2)]
+    assert pth004("tutorials/spam/demo.ipynb", "data") == [("PTH004", 1, 3), ("PTH006", 2, 2)]
+    assert pth004("course/spam/demo.ipynb", "spam") == [("PTH004", 1, 3), ("PTH006", 2, 2)]
+    assert pth004("demo.ipynb", "spam") == [("PTH004", 1, 3), ("PTH006", 2, 2)]
