@@ -991,3 +991,28 @@ def test_a_chdir_guarded_by_the_start_folders_name_into_the_notebooks_own_folder
     assert pth004("tutorials/spam/demo.ipynb", "data") == [("PTH004", 1, 3), ("PTH006", 2, 2)]
     assert pth004("course/spam/demo.ipynb", "spam") == [("PTH004", 1, 3), ("PTH006", 2, 2)]
     assert pth004("demo.ipynb", "spam") == [("PTH004", 1, 3), ("PTH006", 2, 2)]
+
+
+def test_a_wrapped_parent_folder_edit_no_import_uses_is_not_reported(tmp_path, monkeypatch):
+    """Fair check 40, item 81: `sys.path.append(str(Path("..")))` in a notebook copied to its project's
+    root, beside `src/`: the parent folder holds no `src`, the imports resolve through the working
+    folder whether or not the edit runs. The same edit from `notebooks/`, whose parent holds `src/`,
+    stays reported (item 82)."""
+    from nbrefactor.audit.engine import audit_paths
+    from nbfactory import write_notebook
+
+    def pth005(notebook: str) -> list:
+        root = tmp_path / notebook.replace("/", "_").replace(".", "_") / "repo"
+        (root / ".git").mkdir(parents=True)
+        (root / "quant" / "src").mkdir(parents=True)
+        (root / "quant" / "src" / "__init__.py").write_text("", encoding="utf-8")
+        (root / "quant" / "src" / "ingest.py").write_text("def build():\n    return 1\n", encoding="utf-8")
+        write_notebook(root / "quant" / notebook, [
+            "import sys\nfrom pathlib import Path\nsys.path.append(str(Path('..')))\nfrom src.ingest import build",
+        ])
+        monkeypatch.chdir(root)
+        result = audit_paths([f"quant/{notebook}"], Settings(), jobs=1)
+        return [(d.location.cell, d.location.line) for d in result.diagnostics if d.code == "PTH005"]
+
+    assert pth005("study.ipynb") == []
+    assert pth005("notebooks/study.ipynb") == [(1, 3)]

@@ -9117,10 +9117,10 @@ class SysPathEdit(Rule):
                 if id(call) in edits:
                     if imports_written and _adds_working_folder(ca, call):
                         continue
-                    if parent_unused and _adds_parent_folder(call):
+                    if parent_unused and _adds_parent_folder(ca, call):
                         unused_parent.append(render_call(call))
                         continue
-                    if parent_is_own and _adds_parent_folder(call):
+                    if parent_is_own and _adds_parent_folder(ca, call):
                         continue
                     # In a pipeline component's body the edit is the container's import path.
                     if in_container(_container_spans(ctx), ca.cell.index, call.line, call.column):
@@ -9570,10 +9570,29 @@ def _helper_path_edit(ctx: RuleContext, call: CallFact) -> Optional[str]:
 _WORKING_FOLDER_CALL = re.compile(r"^(?:os\.getcwd\(\s*\)|(?:pathlib\.)?Path\.cwd\(\s*\)|os\.curdir)\s*[,)]")
 
 
-def _adds_parent_folder(call: CallFact) -> bool:
-    """`sys.path.insert(0, "..")`, `sys.path.append("../")`: the notebook's parent folder, as a literal."""
+def _adds_parent_folder(ca: CellAnalysis, call: CallFact) -> bool:
+    """`sys.path.insert(0, "..")`, `sys.path.append("../")`: the notebook's parent folder, as a literal,
+    also wrapped in calls that keep the folder it names (`str(Path(".."))`, `os.path.abspath("..")`,
+    `Path("..").resolve()`; fair check 40, item 81)."""
     entry = call.arg(1 if call.method == "insert" else 0)
-    return entry is not None and entry.string is not None and _normal_path(entry.string) == ".."
+    if entry is None:
+        return False
+    if entry.string is not None:
+        return _normal_path(entry.string) == ".."
+    tree = cell_python_tree(ca)
+    node = next((n for n in nodes_of(tree, ast.Call) if n.lineno == call.line and n.col_offset + 1 == call.column), None) \
+        if tree is not None else None
+    args = (node.args[1:] if call.method == "insert" else node.args) if node is not None else []
+    given = args[0] if len(args) == 1 else None
+    while isinstance(given, ast.Call) and not given.keywords:
+        func = dotted_name(given.func)
+        if func in _ENTRY_WRAPPERS or func in ("Path", "pathlib.Path", "PurePath", "pathlib.PurePath"):
+            given = given.args[0] if len(given.args) == 1 else None
+        elif isinstance(given.func, ast.Attribute) and given.func.attr in ("resolve", "absolute", "as_posix") and not given.args:
+            given = given.func.value
+        else:
+            given = None
+    return isinstance(given, ast.Constant) and isinstance(given.value, str) and _normal_path(given.value) == ".."
 
 
 def _adds_working_folder(ca: CellAnalysis, call: CallFact) -> bool:
@@ -10920,6 +10939,12 @@ def _sys_path_entry_reads(ctx: RuleContext) -> Mapping[str, set[tuple[int, int, 
                         piece = _absolute_entry_literal(piece)
                         if isinstance(piece, ast.Name):
                             out.setdefault(piece.id, set()).add((ca.cell.index, piece.lineno, piece.col_offset))
+            # `if ruta_src not in sys.path: sys.path.append(ruta_src)`: the membership test guarding the
+            # edit reads the name as an entry too (fair check 40, item 110).
+            for node in nodes_of(tree, ast.Compare):
+                if len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)) and isinstance(node.left, ast.Name) \
+                        and ctx.facts.resolve(dotted_name(node.comparators[0])) == "sys.path":
+                    out.setdefault(node.left.id, set()).add((ca.cell.index, node.left.lineno, node.left.col_offset))
         return out
     return ctx.shared("paths.sys_path_entry_reads", compute)
 
@@ -12032,7 +12057,7 @@ class CwdRelativePath(Rule):
         "`\"data\\\\train.csv\"`, `f\"runs/{name}\"`) passed where a call of `rules/io_calls.toml` takes a "
         "path: `pd.read_csv`, `open`, `df.to_csv`, `np.save`, `joblib.dump`, `torch.save`, `Path`, "
         "`os.makedirs`, `glob.glob`, Unsloth's `model.save_lora`, IPython's `Image(filename=\"images/01.png\")` (a figure the notebook saved first and then shows is its own output, not an input), and the script a `!` line runs by a relative path (`! python ../.convert_notebook_to_script.py --input ch14.ipynb`, `!bash run.sh`; not `python -m`/`-c`, not after a `cd` in its chain or a `%cd` above, not a quoted container command, not a script a download or clone line above saved; one finding per folder, a folder `%mkdir`/`!mkdir` makes related to its folder's finding, none of its own)… (not a piece of a join given straight to a `sys.path` edit, "
-        "`sys.path.append(os.path.join(\"..\", \"..\"))`, nor a literal only made absolute for one, `sys.path.insert(0, os.path.abspath(\"./lib\"))`, also through a name read only as such an entry, `ROOT_DIR = os.path.abspath(\"../../\")` then `sys.path.append(ROOT_DIR)`: a folder of code put on the import path, PTH005's) A call no catalogue names counts too when the evidence is "
+        "`sys.path.append(os.path.join(\"..\", \"..\"))`, nor a literal only made absolute for one, `sys.path.insert(0, os.path.abspath(\"./lib\"))`, also through a name read only as such an entry, `ROOT_DIR = os.path.abspath(\"../../\")` then `sys.path.append(ROOT_DIR)` (and in `if ROOT_DIR not in sys.path:` guarding it): a folder of code put on the import path, PTH005's) A call no catalogue names counts too when the evidence is "
         "strong, and is said to use the path (read or write unknown): a keyword naming a file or folder (`path`, `file`, "
         "`filename`, `filepath`, `fname`, `directory`, `folder`, `logdir`, `outdir`, or ending `_path`, `_file`, `_dir`, `_directory`, "
         "`_folder`, `_filename`: `TabularPredictor(path=\"agModels\")`, `model.train(output_directory=\"runs\")`), or a first "
@@ -12426,6 +12451,11 @@ class CwdRelativePath(Rule):
         )),
         # ... also through a name read only as the entry (fair check 36, item 113).
         Example(cells=("import os, sys\nROOT_DIR = os.path.abspath('../../')\nsys.path.append(ROOT_DIR)\nfrom mrcnn import utils",)),
+        # ... also tested against `sys.path` before the edit (fair check 40, item 110).
+        Example(cells=(
+            "import os, sys\nruta_src = os.path.abspath(os.path.join('..', 'src'))\nif ruta_src not in sys.path:\n"
+            "    sys.path.append(ruta_src)\nfrom features import build",
+        )),
         # An ultralytics model built from a config the package ships (fair check 31, item 129).
         Example(cells=("from ultralytics import YOLO\nmodel = YOLO('yolov8n-seg.yaml')\ndetector = YOLO('yolo11s.yaml')",)),
         # nbdev's export step of a notebook nbdev exports: the notebook and its package (fair check 22).
