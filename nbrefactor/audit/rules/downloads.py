@@ -57,6 +57,8 @@ _FETCHED_AGAIN = {_TORCH_DATASET_ID: ("construct", "the same dataset class"), _K
 # still fetched over the network (fair check 27, item 145). A branch or tag name is no pin.
 _COMMIT_REVISION = re.compile(r"^[0-9a-f]{6,40}$")
 _TORCH_HUB_ID = "torch-hub"
+# `AutoConfig.from_pretrained(id)`: the configuration alone, no weights.
+_HUB_CONFIG_ID = "hub-config"
 # `torch.hub.load("owner/repo:ref", …)`: the repository named with a tag, branch or commit.
 _TORCH_HUB_REF = re.compile(r"""hub\.load\(\s*(?:repo_or_dir\s*=\s*)?['"][^'":]+:([^'"]+)['"]""")
 
@@ -1781,6 +1783,18 @@ class RuntimeDownload(Rule):
             ),
             expect=((1, 5),),
         ),
+        # A configuration alone is said to be one (no weights: `from_config` builds a random model); a
+        # configuration fetched first with the same id's weights later is worded as the model (fair
+        # check 40, item 137).
+        Example(
+            cells=(
+                "from transformers import AutoConfig, AutoModel\nconfig = AutoConfig.from_pretrained('distilbert-base-uncased', n_heads=12)\n"
+                "model = AutoModel.from_config(config)",
+                "config = AutoConfig.from_pretrained('example-org/tiny-bert')",
+                "model = AutoModel.from_pretrained('example-org/tiny-bert')",
+            ),
+            expect=((1, 2), (2, 1)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1858,6 +1872,10 @@ class RuntimeDownload(Rule):
             cloned.setdefault((clone_cell, clone_line), []).append((cells[cell], line, column))
         for found in groups.values():
             ca, line, column, kind, shown, _ = found[0]
+            if kind.id == _HUB_CONFIG_ID:
+                # `AutoConfig.from_pretrained(id)` first, the same id's weights or tokenizer later: the
+                # group fetches more than the configuration, and its message says what (fair check 40, item 137).
+                kind = next((f[3] for f in found[1:] if f[3].id != _HUB_CONFIG_ID), kind)
             consequence = kind.consequence
             fix = kind.fix
             if kind.id == _METRIC_ID and found[0][5] and _canonical_metric(found[0][5]):
