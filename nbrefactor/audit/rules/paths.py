@@ -5082,6 +5082,16 @@ class UserSpecificPath(Rule):
                    "os.makedirs(os.path.expanduser('~/data'), exist_ok=True)",),
             expect=((1, 3),),
         ),
+        # A Drive mounted elsewhere than `/content/drive` is still a Drive folder, and its mount point is
+        # said once, not counted as another path (fair check 40, item 68's wording).
+        Example(
+            cells=(
+                "from google.colab import drive\ndrive.mount('/content/Jacob')",
+                "import torch\nPATH = '/content/Jacob/MyDrive/Colab Notebooks/net.pth'\n"
+                "state = torch.load('/content/Jacob/MyDrive/Colab Notebooks/net.pth')",
+            ),
+            expect=((2, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -5133,14 +5143,22 @@ class UserSpecificPath(Rule):
             # the data root the notebook reads is the path to configure, the mount its set-up
             # (fair check 18, item 102). The finding names that root; the mount is related.
             mounted = ""
+            detail = f.path_class.detail
             if _mount_point(ctx, f):
                 data = next((o for o in others if not _mount_point(ctx, o)), None)
                 if data is not None:
                     mount = f
                     f, others = data, [mount, *(o for o in others if o is not data)]
                     mounted = f"; the Drive is mounted by `drive.mount({shown(mount.value)})` (related)"
+                    detail = f.path_class.detail
+                    if not _drive_path(f.value) and _under(_normal_path(f.value), _normal_path(mount.value)):
+                        # `drive.mount('/content/Jacob')`, then '/content/Jacob/MyDrive/…': a Drive folder
+                        # mounted elsewhere than `/content/drive`, not Colab's working directory (fair check
+                        # 40, item 68's wording).
+                        detail = f"a Google Drive folder mounted in Colab at {shown(mount.value)}"
             root = next((m.group(0) for m in (p.match(_normal_path(f.value)) for p in roots) if m), None)
-            counted = others
+            # (the mount point is said apart, not one of the "other paths"; fair check 40, item 68)
+            counted = [o for o in others if not _mount_point(ctx, o)] if mounted else others
             if root is None and _drive_path(f.value):
                 # (the Drive's data paths; its mount point is the set-up, said below)
                 counted = [o for o in others if not _mount_point(ctx, o)]
@@ -5178,7 +5196,7 @@ class UserSpecificPath(Rule):
                 # macOS's (fair check 33, items 69, 70).
                 f"is tied to one machine's layout — {f.path_class.detail}, the user's name filled in at run time — "
                 "and does not exist on other systems" if _USER_HOLE.match(_shown_literal(ctx, f)) else
-                f"is tied to one user or machine — {f.path_class.detail} — and does not exist anywhere else"
+                f"is tied to one user or machine — {detail} — and does not exist anywhere else"
             )
             hit = _hit(
                 f,
@@ -9073,8 +9091,12 @@ class SysPathEdit(Rule):
         if src_modules:
             inner = sorted({m.split(".")[1] for m in src_modules})
             shown_inner = ", ".join(f"`{n}`" for n in inner[:4]) + (", …" if len(inner) > 4 else "")
+            # No pyproject.toml or setup.py builds the project yet: the fix says to write one first
+            # (fair check 40, items 80, 82: "pip install -e ." read as if a manifest existed).
+            packaged = ctx.project is not None and any(m.project_name for m in ctx.project.manifests)
             fix = (
-                f"The imports name the `src` folder itself (`from {src_modules[0]} import …`), which `pip install -e .` "
+                ("" if packaged else "The project has no pyproject.toml or setup.py yet: write one for a src layout first. ")
+                + f"The imports name the `src` folder itself (`from {src_modules[0]} import …`), which `pip install -e .` "
                 f"of a src layout never installs: it installs the packages inside `src/` (here {shown_inner}) under their own "
                 f"names. Import them by those names (`from {src_modules[0].split('.', 1)[1]} import …`, in the notebook and in "
                 "the modules themselves) after `pip install -e .`, "
