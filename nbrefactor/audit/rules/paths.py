@@ -5151,7 +5151,7 @@ class UserSpecificPath(Rule):
                     f, others = data, [mount, *(o for o in others if o is not data)]
                     mounted = f"; the Drive is mounted by `drive.mount({shown(mount.value)})` (related)"
                     detail = f.path_class.detail
-                    if not _drive_path(f.value) and _under(_normal_path(f.value), _normal_path(mount.value)):
+                    if _normal_path(mount.value) != "/content/drive" and _under(_normal_path(f.value), _normal_path(mount.value)):
                         # `drive.mount('/content/Jacob')`, then '/content/Jacob/MyDrive/…': a Drive folder
                         # mounted elsewhere than `/content/drive`, not Colab's working directory (fair check
                         # 40, item 68's wording).
