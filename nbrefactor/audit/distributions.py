@@ -1769,18 +1769,33 @@ def path_added_imports(
 ) -> frozenset[tuple[int, int, str]]:
     """(cell index, line, top-level name) of the imports that follow, in notebook order, a literal
     `sys.path.append("/facenet/test")` / `sys.path.insert(0, "helper-files")` (not a site-packages
-    folder) and that no table knows, no install line and no manifest names (`declared`): a module of the folder put on the
+    folder; also a global bound once to a path spelled by literals, `sys.path.append(ruta_src)`) and that no table knows, no install line and no manifest names (`declared`): a module of the folder put on the
     path (the project's code in a container image, a helper folder beside the notebook), not a
     distribution a manifest could declare. Catalogued names (numpy, cv2) stay distributions. The
     same rule as for the scripts of a clone (`cloned_imports`), without the clone."""
     if not any("sys.path" in ca.cell.source for ca in facts.cells):
         return frozenset()  # the common case, without a pass over every line
     first: Optional[tuple[int, int]] = None
+    constants: Optional[dict[str, str]] = None
     for ca in facts.cells:
         for number, text in enumerate(ca.lines, start=1):
             for found in _SYS_PATH.finditer(text.split("#", 1)[0]):
                 if "-packages" not in found.group(1):
                     first = min(first or (ca.cell.index, number), (ca.cell.index, number))
+        # `ruta_src = os.path.abspath(os.path.join("..", "src"))`, then `sys.path.append(ruta_src)`: a name
+        # bound once to a path spelled by literals is that literal entry (fair check 40, item 15).
+        tree = cell_python_tree(ca) if "sys.path" in ca.cell.source else None
+        for node in ast.walk(tree) if tree is not None else ():
+            if not isinstance(node, ast.Call) or dotted_name(node.func) not in ("sys.path.append", "sys.path.insert"):
+                continue
+            index = 1 if dotted_name(node.func) == "sys.path.insert" else 0
+            if len(node.args) <= index or isinstance(node.args[index], ast.Constant):
+                continue
+            if constants is None:
+                constants = _string_globals(facts)
+            value = _string_value(node.args[index], constants)
+            if value and "-packages" not in value:
+                first = min(first or (ca.cell.index, node.lineno), (ca.cell.index, node.lineno))
     if first is None:
         return frozenset()
     installed: Optional[set[str]] = None

@@ -897,7 +897,8 @@ class UndeclaredImport(Rule):
         "(`snapshot_download(repo, local_dir=\".\")`) ships code no table can know: after it, an import no table "
         "knows and no install line of the notebook names is one of its files (related to the download's PTH007). "
         "The same holds without a clone after a literal `sys.path.append(\"/app/src\")` / `sys.path.insert(0, "
-        "\"helper-files\")` (not a site-packages folder): an import no table knows and no install line or manifest names is a "
+        "\"helper-files\")` (not a site-packages folder; also through a name bound once to a path spelled by literals, "
+        "`src = os.path.abspath(os.path.join(\"..\", \"src\"))` then `sys.path.append(src)`): an import no table knows and no install line or manifest names is a "
         "module of that folder (the project's code in a container image, a helper folder), not a distribution. "
         "Manifests saved as UTF-16 or UTF-8 with a byte-order mark (Windows exports) are read, and so is the target of "
         "one checked out as a symbolic link's text (Git for Windows without symlinks writes a file holding only "
@@ -1969,6 +1970,12 @@ class NoManifest(Rule):
         # graph-tool is on no package index: the notebook's apt line installs it, and DEP003 reports that line
         # (fair check 35, item 7).
         Example(cells=("!apt-get install -y python3-graph-tool", "import graph_tool as gt")),
+        # A module of the project's own `src/`, put on `sys.path` through a name bound to a path spelled
+        # by literals: not a distribution (fair check 40, item 15; PTH005 reports the edit).
+        Example(cells=(
+            "import os, sys\nruta_src = os.path.abspath(os.path.join('..', 'src'))\nif ruta_src not in sys.path:\n"
+            "    sys.path.append(ruta_src)\nfrom representation_learning import build_autoencoder",
+        )),
     )
     failing = (
         Example(cells=("import os\nimport numpy as np", "import pandas as pd\nimport numpy"), expect=((1, 2), (2, 1))),

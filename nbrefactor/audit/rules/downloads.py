@@ -46,17 +46,21 @@ _NLTK_DOWNLOAD_ID = "nltk-download"
 _SENTINEL_HUB_IDS = frozenset({"sentinel-hub-task", "sentinel-hub-request"})
 _TORCH_DATASET_ID = "torch-dataset-download"
 _KERAS_DATASET_ID = "keras-dataset-download"
+_SKLEARN_DATASET_ID = "sklearn-dataset-fetch"
 # `tfds.load(name="mnist")`, `tfds.builder("mnist")`: the dataset named first or by `name=`; one name
 # loaded again in a later cell is one download (fair check 27, item 138).
 _TFDS_ID = "tfds-dataset"
 # How a later cell's fetch of the same dataset is told (`_merge_dataset_classes` joined it to the first,
 # or the dataset's name grouped them).
 _FETCHED_AGAIN = {_TORCH_DATASET_ID: ("construct", "the same dataset class"), _KERAS_DATASET_ID: ("load", "the same dataset"),
+                  _SKLEARN_DATASET_ID: ("fetch", "the same dataset"),
                   _TFDS_ID: ("load", "the same dataset"), "git-clone": ("clone", "the same repository")}
 # A Hugging Face fetch pinned to a commit (`load_dataset(…, revision="926a45")`): fixed data, but
 # still fetched over the network (fair check 27, item 145). A branch or tag name is no pin.
 _COMMIT_REVISION = re.compile(r"^[0-9a-f]{6,40}$")
 _TORCH_HUB_ID = "torch-hub"
+# `AutoConfig.from_pretrained(id)`: the configuration alone, no weights.
+_HUB_CONFIG_ID = "hub-config"
 # `torch.hub.load("owner/repo:ref", …)`: the repository named with a tag, branch or commit.
 _TORCH_HUB_REF = re.compile(r"""hub\.load\(\s*(?:repo_or_dir\s*=\s*)?['"][^'":]+:([^'"]+)['"]""")
 
@@ -1257,7 +1261,9 @@ class RuntimeDownload(Rule):
         "cell: the train and test splits of one dataset are one download to pin (the later calls "
         "are related locations), and so is a torchvision/torchtext/torchaudio dataset class constructed with `download=True` "
         "again in a later cell (a loader function building CIFAR-10 after a cell showing its images), or a Keras dataset "
-        "loaded again (`fashion_mnist.load_data()` in a later cell); likewise one finding per model or dataset name in the notebook (its "
+        "loaded again (`fashion_mnist.load_data()` in a later cell), or a scikit-learn dataset fetched again (`fetch_california_housing()` in "
+        "a later cell; `fetch_openml` with the same arguments); a configuration alone (`AutoConfig.from_pretrained(id)`) is worded as "
+        "one (`config.json`, no weights) unless the same id's weights are fetched too; likewise one finding per model or dataset name in the notebook (its "
         "tokenizer, configuration and weights fetched in three cells are one id to pin; a bare name given to "
         "`SentenceTransformer(\"all-MiniLM-L6-v2\")` is the Hub repo `sentence-transformers/all-MiniLM-L6-v2` the library "
         "prefixes it with), and one per Keras "
@@ -1781,6 +1787,29 @@ class RuntimeDownload(Rule):
             ),
             expect=((1, 5),),
         ),
+        # A configuration alone is said to be one (no weights: `from_config` builds a random model); a
+        # configuration fetched first with the same id's weights later is worded as the model (fair
+        # check 40, item 137).
+        Example(
+            cells=(
+                "from transformers import AutoConfig, AutoModel\nconfig = AutoConfig.from_pretrained('distilbert-base-uncased', n_heads=12)\n"
+                "model = AutoModel.from_config(config)",
+                "config = AutoConfig.from_pretrained('example-org/tiny-bert')",
+                "model = AutoModel.from_pretrained('example-org/tiny-bert')",
+            ),
+            expect=((1, 2), (2, 1)),
+        ),
+        # One scikit-learn dataset fetched again in later cells: one download to pin, the later related;
+        # `fetch_openml` of two names is two datasets (fair check 40, item 141).
+        Example(
+            cells=(
+                "from sklearn.datasets import fetch_california_housing, fetch_openml\nhousing = fetch_california_housing()",
+                "california_housing = fetch_california_housing()\nX = california_housing.data",
+                "mnist = fetch_openml('mnist_784', version=1)",
+                "adult = fetch_openml('adult', version=2)",
+            ),
+            expect=((1, 2), (3, 1), (4, 1)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1858,6 +1887,10 @@ class RuntimeDownload(Rule):
             cloned.setdefault((clone_cell, clone_line), []).append((cells[cell], line, column))
         for found in groups.values():
             ca, line, column, kind, shown, _ = found[0]
+            if kind.id == _HUB_CONFIG_ID:
+                # `AutoConfig.from_pretrained(id)` first, the same id's weights or tokenizer later: the
+                # group fetches more than the configuration, and its message says what (fair check 40, item 137).
+                kind = next((f[3] for f in found[1:] if f[3].id != _HUB_CONFIG_ID), kind)
             consequence = kind.consequence
             fix = kind.fix
             if kind.id == _METRIC_ID and found[0][5] and _canonical_metric(found[0][5]):
@@ -1920,7 +1953,7 @@ class RuntimeDownload(Rule):
             if again is not None and later_cells:
                 verb, what = again
                 consequence += (f"; cell{'s' if len(later_cells) > 1 else ''} {', '.join(map(str, later_cells))} "
-                                f"{verb}{'' if len(later_cells) > 1 else 's'} {what} again (related): one download to pin")
+                                f"{verb}{'' if len(later_cells) > 1 else 'es' if verb.endswith(('ch', 'sh')) else 's'} {what} again (related): one download to pin")
             arms = _arms_of_fetches(ctx, found)
             if arms > 1:
                 consequence += ("; so does the other arm of its `if`/`elif` chain (related), and a run takes one of the two" if arms == 2
@@ -2024,10 +2057,14 @@ def _merge_branch_arms(ctx: RuleContext, groups: dict[tuple, list[tuple]]) -> di
 
 def _dataset_class(fetch: tuple) -> str:
     """The dotted class a torchvision/torchtext/torchaudio `download=True` fetch constructs (or the
-    Keras dataset whose `load_data` it calls), "" for any other fetch."""
-    if fetch[3].id not in (_TORCH_DATASET_ID, _KERAS_DATASET_ID):
+    Keras dataset whose `load_data` it calls, the scikit-learn fetcher it calls: each fetches one
+    dataset, whatever subset it returns), "" for any other fetch. `fetch_openml` fetches the dataset
+    its arguments name: the call as written, arguments and all."""
+    if fetch[3].id not in (_TORCH_DATASET_ID, _KERAS_DATASET_ID, _SKLEARN_DATASET_ID):
         return ""
     callee = _CALLEE.search(fetch[4]) or _RETURNED_CALLEE.search(fetch[4])
+    if callee and fetch[3].id == _SKLEARN_DATASET_ID and callee.group(1).endswith("fetch_openml"):
+        return fetch[4][callee.start(1):].strip()
     return callee.group(1) if callee else ""
 
 
