@@ -150,26 +150,23 @@ def _readable(nodes: Sequence[ast.AST], lines: Sequence[str], fstrings: dict[int
     for node in nodes:
         if isinstance(node, ast.Match):
             return False
+        placed: "_FString | _Concatenation | None"
         if isinstance(node, ast.JoinedStr):
             if id(node) in inside:
                 continue
             inside.update(id(n) for n in walk_nodes(node))
             placed = _place_fstring(node, lines) or _concatenation(node, lines)
-            if placed is None:
-                return False
-            fstrings[id(node)] = placed
-            for expression in placed.expressions:
-                if not _readable(walk_nodes(expression), lines, fstrings):
-                    return False
         elif isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)) and id(node) not in inside:
-            if _ONE_LITERAL.fullmatch(_source(node, lines)) is None:
-                concatenation = _concatenation(node, lines)
-                if concatenation is None:
-                    return False
-                fstrings[id(node)] = concatenation
-                for expression in concatenation.expressions:
-                    if not _readable(walk_nodes(expression), lines, fstrings):
-                        return False
+            if _ONE_LITERAL.fullmatch(_source(node, lines)) is not None:
+                continue  # one plain literal: CPython's node is libcst's
+            placed = _concatenation(node, lines)
+        else:
+            continue
+        if placed is None:
+            return False
+        fstrings[id(node)] = placed
+        if not all(_readable(walk_nodes(expression), lines, fstrings) for expression in placed.expressions):
+            return False
     return True
 
 
