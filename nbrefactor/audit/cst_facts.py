@@ -1,7 +1,7 @@
 """A cell's facts read from libcst's concrete syntax tree (`libcst_facts`): the reference walker
 (`_Walker`) that `ast_facts` is held to, and the way for the cells `ast_facts` leaves alone
-(non-ASCII names, `\\r` line breaks, `match` statements, ...: 269 of 35,579 distinct cells of 14
-corpora of real notebooks, benchmarks/same_facts.py).
+(non-ASCII names, `\\r` line breaks, `match` statements, ...: 269 of 35,579 distinct cells of 15
+corpora of real notebooks and the fixtures, benchmarks/same_facts.py).
 
 Its own module so that libcst, ~0.4 s of CPU to import, is imported only when a cell needs it:
 `analysis.libcst_facts` imports this module on first use (thirteenth round of docs/benchmarks.md).
