@@ -241,12 +241,13 @@ class OutOfOrderExecution(Rule):
         "at the first, the others' cells related: one Restart & Run All fixes them all. When the notebook-level "
         "finding is made, the cells out of order within a session are its related locations, named in its message, "
         "not findings of their own. Nor is a cell reported when it and the cells it ran against are independent "
-        "(Python notebooks): no name one side writes (bindings, in-place changes, `del`, calls of methods not known "
+        "(Python notebooks, and SageMath ones, whose cells are read as Python with their range literals `[a..b]` as calls and "
+        "a star import of Sage's own modules as binding library names the kernel already has): no name one side writes (bindings, in-place changes, `del`, calls of methods not known "
         "to only read, a `get_…` getter reading; an imported module's function whose value is used, `np.array(…)` as an "
         "argument, builds a value) is read or written by the other, and neither side has magics (but `%matplotlib`, `%config` "
         "and the timing magics `%time x`, `%timeit x`, `%%time` and `%%timeit` without setup code, whose code the cell shows), "
         "shell lines, seeds or other global-state calls, or calls that may write a file (a list's own `remove`/`copy` writes "
-        "none): either order gives the same values "
+        "none, nor does a `.save('tiles.svg')`/`.savefig(…)` of a literal name no other cell mentions, when no cell lists a folder): either order gives the same values "
         "(a cell that never ran and does not parse, an R script kept in a code cell, does not hide names from this check; a "
         "Python 2 cell whose only obstacle is its `print` statements is read with them as calls; another cell that ran "
         "but does not parse hides only the names its text shows, which neither side may touch). "
@@ -349,6 +350,20 @@ class OutOfOrderExecution(Rule):
         )),
         # Not Python: the order still reads from the counts alone.
         Example(cells=(code_cell("x <- 1", 1), code_cell("print(x)", 2)), kernel="ir", language="R"),
+        # A SageMath kernel runs Python: its cells are read as Python for the independence check.
+        # Cells on `A` re-run after a cell that binds and shows only `B` (fair check 41, item 38),
+        # and two vertex cells re-run after a tiling cell that reads none of their names, whose
+        # range literals (`[-n..n]`) are read as calls, whose star import is one of Sage's own
+        # modules and whose `.save('tiles.svg')` writes a file no cell reads (item 32).
+        Example(cells=(
+            code_cell("A = Matrix([[2, -1], [-1, 2]])\nA", 2), code_cell("A.eigenvalues()", 4),
+            code_cell("B = Matrix([[1, 1, -2], [-1, 2, 1], [0, 1, -1]])\nshow(B.eigenvectors_right())", 1),
+        ), kernel="sagemath", language="sage"),
+        Example(cells=(
+            code_cell("Hex_A = [0, 0]\nHex_B = [6*cos(pi/3), 6*sin(pi/3)]", 11), code_cell("Upr_A = [0, 24*sin(pi/3)]", 12),
+            code_cell("from sage.plot.colors import *\nn = 2\ntiling = sum([polygon([(i, j), (i + 1, j), (i, j + 1)], "
+                      "color=black) for i in [-n..n] for j in [-n..n]])\ntiling.show()\ntiling.save('tiles.svg')", 4),
+        ), kernel="sagemath", language="sage"),
         # Predictions re-run after a later cell that only reads the model's parameters: neither
         # writes what the other reads, so either order gives the same values.
         Example(cells=(
@@ -697,6 +712,15 @@ class OutOfOrderExecution(Rule):
             expect=((None, None),),
         ),
         Example(cells=(code_cell("x <- 1", 2), code_cell("print(x)", 1)), expect=((1, 1),), kernel="ir", language="R"),
+        # A SageMath cell re-run after the cell below that reads what it binds is still reported
+        # (fair check 41, items 32 and 38 left out only independent cells).
+        Example(cells=(
+            code_cell("A = Matrix([[2, -1], [-1, 2]])\nA", 3), code_cell("show(A.eigenvectors_right())", 2),
+        ), expect=((1, 1),), kernel="sagemath", language="sage"),
+        Example(cells=(
+            code_cell("n = 3", 5),
+            code_cell("tiling = sum([point((i, j)) for i in [-n..n] for j in [-n..n]])\ntiling.save('tiles.svg')", 4),
+        ), expect=((1, 1),), kernel="sagemath", language="sage"),
         # A late re-run, a stretch run bottom-up and an early pair, all against cells 5–7: one
         # finding at the first, the other episodes' cells related.
         Example(
@@ -904,7 +928,10 @@ class OutOfOrderExecution(Rule):
             cell = reported[0]
             if notebook.is_python and all(c.index in display and _display_only(display[c.index]) for c in (*members, *others)):
                 continue  # only cells that show values, swapped: none changed what another read
-            if notebook.is_python and _no_dependency(_cell_effects(ctx), members, [*above, *below]):
+            # A SageMath kernel runs Python (its preparser only rewrites literals, `^` and `[a..b]`):
+            # its cells are read as Python for the independence check (fair check 41, items 32
+            # and 38, hid001-independent-partner-non-python-kernel).
+            if (notebook.is_python or sage_kernel(notebook)) and _no_dependency(_cell_effects(ctx), members, [*above, *below]):
                 continue  # nothing one side writes is read or written by the other: the swap changed no value
             counts = ", ".join(f"[{c.execution_count}]" for c in others[:3]) + (", …" if len(others) > 3 else "")
             # Run early: a cell the bottom-up merge pulled in that ran after every cell it is said
@@ -2918,8 +2945,13 @@ def _compute_cell_effects(ctx: RuleContext) -> Optional[_Effects]:
     # cells whose own effects are known and that touch none of its names ran independently of
     # it (fair check 36, item 48: `print num` cells kept a pair of loops sharing no name).
     ran_unparsed: set[int] = set()
+    sage = sage_kernel(ctx.facts.notebook)
     for i in flow.injectors:
         if not i.opaque or (i.kind is InjectorKind.UNPARSED and i.count is None):
+            continue
+        if sage and i.kind is InjectorKind.STAR_IMPORT and (star := _STAR_FROM.match(i.text)) and star.group(1).startswith("sage."):
+            # A SageMath kernel starts with `from sage.all import *`: a star import of one of
+            # Sage's own modules binds library names the kernel already bound (fair check 41, item 32).
             continue
         if i.kind is not InjectorKind.UNPARSED:
             return None
@@ -2956,7 +2988,8 @@ def _compute_cell_effects(ctx: RuleContext) -> Optional[_Effects]:
             f.syntax_error is not None or not ca.masked.is_python or f.globals_declared
             or not all(_magic_effects_shown(m) for m in ca.magics)
             or any(_global_state_call(c) for c in f.calls)
-            or _leaves_outside_effect(ca.cell.source, containers)  # a file written here may be what the other side reads
+            or (_leaves_outside_effect(ca.cell.source, containers)  # a file written here may be what the other side reads
+                and not _saves_only_unread_files(ctx, ca))
         ):
             continue
         reads = {r.name for r in f.reads}
@@ -3029,6 +3062,26 @@ def _module_queries_used(ca: CellAnalysis, modules: AbstractSet[str]) -> frozens
     )
 
 
+_SAVE_TO_LITERAL = re.compile(r"\.\s*(?:save|savefig)\s*\(\s*(['\"])([^'\"\n]+)\1")
+_LISTS_FILES = re.compile(r"\b(?:glob|listdir|scandir|iterdir|walk|rglob)\b")
+
+
+def _saves_only_unread_files(ctx: RuleContext, ca: CellAnalysis) -> bool:
+    """Every call of the cell that may leave a file is a `.save('name.svg')`/`.savefig(…)` of a
+    literal name no other code cell's text mentions, and no cell lists a folder: the file is the
+    notebook's product, read by no cell, so it is no dependency (fair check 41, item 32: a
+    SageMath tiling saved as `black-and-white.svg`)."""
+    source = ca.cell.source
+    saves = list(_SAVE_TO_LITERAL.finditer(source))
+    if not saves or len(saves) != len(list(_OUTSIDE_EFFECT.finditer(source))):
+        return False
+    others = [c.cell.source for c in ctx.cells if c.cell.index != ca.cell.index]
+    if any(_LISTS_FILES.search(text) for text in (source, *others)):
+        return False
+    names = {m.group(2) for m in saves}
+    return not any(PurePosixPath(name).name in text for name in names for text in others)
+
+
 def _print_call_facts(ctx: RuleContext, cells: AbstractSet[int]) -> dict[int, CellFacts]:
     """Of `cells`, those STR004 names as Python 2 that parse once their `print` statements are
     calls (`analysis.print_statement_python`, as RND001 reads them): their facts so read."""
@@ -3044,7 +3097,30 @@ def _print_call_facts(ctx: RuleContext, cells: AbstractSet[int]) -> dict[int, Ce
         python = print_statement_python(ca.masked.python)
         if python is not None:
             found[ca.cell.index] = facts_from_ast(python, python_tree(python)) or libcst_facts(python)
+    if sage_kernel(ctx.facts.notebook):
+        # A SageMath cell that parses once Sage's range literals are calls (`[-n..n]`) is read so
+        # (fair check 41, item 32); a star import in it must be of Sage's own modules.
+        for ca in ctx.cells:
+            if ca.cell.index not in cells or ca.cell.index in found or ca.magics:
+                continue
+            python = _sage_preparsed(ca.masked.python)
+            stars = _STAR_FROM_ANYWHERE.findall(python or "")
+            if python is None or len(stars) != len(re.findall(r"\bimport\s*\*", python)) or not all(m.startswith("sage.") for m in stars):
+                continue
+            if python_tree(python) is not None:
+                found[ca.cell.index] = facts_from_ast(python, python_tree(python)) or libcst_facts(python)
     return found
+
+
+_SAGE_RANGE = re.compile(r"\[([^\[\]\n]+?)\s*\.\.\s*([^\[\]\n]+?)\]")
+_STAR_FROM_ANYWHERE = re.compile(r"^\s*from\s+([\w.]+)\s+import\s+\*", re.MULTILINE)
+
+
+def _sage_preparsed(source: str) -> Optional[str]:
+    """A SageMath cell's text with its range literals as calls (`[a..b]` as `srange(a, b)`), the
+    one piece of Sage's preparser whose text is no Python; None when it has none."""
+    python, n = _SAGE_RANGE.subn(r"srange(\1, \2)", source)
+    return python if n else None
 
 
 def _unparsed_text_names(source: str) -> frozenset[str]:
@@ -6637,6 +6713,14 @@ def stdlib_star_names(module: str) -> Optional[frozenset[str]]:
         return None
     names = getattr(loaded, "__all__", None)
     return frozenset(names if names is not None else (n for n in vars(loaded) if not n.startswith("_")))
+
+
+def sage_kernel(notebook) -> bool:
+    """The notebook runs on a SageMath kernel (kernelspec language `sage`, name `sagemath…`):
+    Python with Sage's preparser and `from sage.all import *` run at start."""
+    lang = (notebook.kernel_language or "").lower()
+    name = (notebook.kernel_name or "").lower()
+    return lang == "sage" or (not lang and name.startswith("sage"))
 
 
 def known_star_names(module: str, catalog) -> Optional[frozenset[str]]:
