@@ -247,7 +247,10 @@ class OutOfOrderExecution(Rule):
         "argument, builds a value) is read or written by the other, and neither side has magics (but `%matplotlib`, `%config` "
         "and the timing magics `%time x`, `%timeit x`, `%%time` and `%%timeit` without setup code, whose code the cell shows), "
         "shell lines, seeds or other global-state calls, or calls that may write a file (a list's own `remove`/`copy` writes "
-        "none, nor does a `.save('tiles.svg')`/`.savefig(…)` of a literal name no other cell mentions, when no cell lists a folder): either order gives the same values "
+        "none, nor does a `.save('tiles.svg')`/`.savefig(…)` of a literal name no other cell mentions, when no cell lists a folder; "
+        "a call of a notebook function changes what its body changes, not the builtins, modules and objects it only calls, "
+        "and a global it declares and rebinds before reading, `global phrases` then `phrases = []`, is written afresh by each "
+        "caller: two callers, like two cells importing the same module, bind it alike in either order): either order gives the same values "
         "(a cell that never ran and does not parse, an R script kept in a code cell, does not hide names from this check; a "
         "Python 2 cell whose only obstacle is its `print` statements is read with them as calls; another cell that ran "
         "but does not parse hides only the names its text shows, which neither side may touch). "
@@ -350,6 +353,17 @@ class OutOfOrderExecution(Rule):
         )),
         # Not Python: the order still reads from the counts alone.
         Example(cells=(code_cell("x <- 1", 1), code_cell("print(x)", 2)), kernel="ir", language="R"),
+        # Two pairs that only call a notebook function whose `global` list is rebound afresh before
+        # each use (the matcher's callback appends to it), each pair importing pandas itself: either
+        # order gives the same outputs (fair check 41, item 42).
+        Example(cells=(
+            code_cell("import spacy\nnlp = spacy.blank('en')\nphrases = []\ndef collect(doc):\n    phrases.append(doc.text)\n"
+                      "def keywords(text, n):\n    global phrases\n    phrases = []\n    collect(nlp(text))\n    return sorted(phrases)[:n]", 1),
+            code_cell("city = keywords('Bogota', 10)", 75),
+            code_cell("import pandas as pd\ncity_df = pd.DataFrame(city)", 76),
+            code_cell("topics = {t: keywords(t, 10) for t in ['Python', 'AI']}", 73),
+            code_cell("import pandas as pd\ncomparison = pd.DataFrame(topics)", 74),
+        )),
         # A SageMath kernel runs Python: its cells are read as Python for the independence check.
         # Cells on `A` re-run after a cell that binds and shows only `B` (fair check 41, item 38),
         # and two vertex cells re-run after a tiling cell that reads none of their names, whose
@@ -712,6 +726,16 @@ class OutOfOrderExecution(Rule):
             expect=((None, None),),
         ),
         Example(cells=(code_cell("x <- 1", 2), code_cell("print(x)", 1)), expect=((1, 1),), kernel="ir", language="R"),
+        # The global rebound afresh by the function is still a dependency when a cell on the other
+        # side reads it itself (fair check 41, item 42 left out only callers of the function).
+        Example(cells=(
+            code_cell("import spacy\nnlp = spacy.blank('en')\nphrases = []\ndef collect(doc):\n    phrases.append(doc.text)\n"
+                      "def keywords(text, n):\n    global phrases\n    phrases = []\n    collect(nlp(text))\n    return sorted(phrases)[:n]", 1),
+            code_cell("city = keywords('Bogota', 10)", 75),
+            code_cell("import pandas as pd\ncity_df = pd.DataFrame(city)", 76),
+            code_cell("topics = {t: keywords(t, 10) for t in ['Python', 'AI']}\nprint(len(phrases))", 73),
+            code_cell("import pandas as pd\ncomparison = pd.DataFrame(topics)", 74),
+        ), expect=((2, 1),)),
         # A SageMath cell re-run after the cell below that reads what it binds is still reported
         # (fair check 41, items 32 and 38 left out only independent cells).
         Example(cells=(
@@ -2917,7 +2941,10 @@ def _literal_or_file_read(ca: CellAnalysis, own: set[str]) -> Optional[tuple[int
 
 # Per Python cell whose effects can be listed, (the globals it reads, the globals it writes); with
 # the names the cells that ran but do not parse may touch.
-_Effects = tuple[dict[int, tuple[frozenset[str], frozenset[str]]], frozenset[str]]
+# (per cell: reads, writes), names of unparsed cells, per cell: the names it writes only afresh
+# (importing a module every import of the name binds, calling a function that rebinds the global
+# before reading it).
+_Effects = tuple[dict[int, tuple[frozenset[str], frozenset[str]]], frozenset[str], dict[int, frozenset[str]]]
 
 
 def _cell_effects(ctx: RuleContext) -> Optional[_Effects]:
@@ -2981,6 +3008,9 @@ def _compute_cell_effects(ctx: RuleContext) -> Optional[_Effects]:
     for f in facts_of.values():
         for fn in (*f.functions, *f.classes):
             function_reads.setdefault(fn.name, set()).update(r.name for r in f.deferred_reads)
+    stateless, untouched = _function_call_effects(ctx, function_reads, bound, modules, frozenset(ported))
+    same_imports = _same_module_imports(ctx, modules)
+    fresh: dict[int, frozenset[str]] = {}
     effects: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
     for ca in ctx.cells:
         f = facts_of[ca.cell.index]
@@ -2999,12 +3029,114 @@ def _compute_cell_effects(ctx: RuleContext) -> Optional[_Effects]:
             base = c.receiver.split(".")[0]
             if not c.in_function and base in reads and base in bound and _may_change_receiver(c, kept_queries) and not c.method.startswith("get_"):
                 written.add(base)
+        # (what the cell writes itself, not through a function's `global` binding)
+        own_writes = written - {
+            d.name for d in flow.definitions if d.cell == ca.cell.index and d.kind is DefKind.GLOBAL and d.via
+        } | {d.name for d in flow.definitions if d.cell == ca.cell.index and not d.via}
+        reset_by_calls: set[str] = set()
         for name in list(reads):
             if name in function_reads:
-                reads |= function_reads[name]
-                written |= function_reads[name]
+                reset_by_calls |= stateless.get(name, frozenset())
+                reads |= function_reads[name] - stateless.get(name, frozenset())
+                written |= function_reads[name] - untouched.get(name, frozenset())
         effects[ca.cell.index] = (frozenset(reads), frozenset(written))
-    return effects, frozenset(unknown)
+        same = {d.name for d in flow.definitions if d.cell == ca.cell.index and d.name in same_imports}
+        changed = {m.name for m in (*flow.mutations, *flow.deletions) if m.cell == ca.cell.index}
+        fresh[ca.cell.index] = frozenset((same - changed) | (reset_by_calls - own_writes - {r.name for r in f.reads}))
+    return effects, frozenset(unknown), fresh
+
+
+def _same_module_imports(ctx: RuleContext, modules: AbstractSet[str]) -> frozenset[str]:
+    """Of the names only imports bind (`modules`), those every import binds to the same module
+    (`import pandas as pd` in two cells): two cells importing it bind the same value in either order."""
+    seen: dict[str, set[str]] = {}
+    for _, imp in ctx.facts.imports:
+        if imp.bound != "*" and not imp.level:
+            seen.setdefault(imp.bound, set()).add(imp.qualified)
+    return frozenset(name for name, qualified in seen.items() if name in modules and len(qualified) == 1)
+
+
+def _function_call_effects(
+    ctx: RuleContext, function_reads: dict[str, set[str]], bound: AbstractSet[str], modules: AbstractSet[str], ported: AbstractSet[int],
+) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """For each notebook function (defined in a cell that parses and calls nothing changing global
+    state in its bodies): the globals its call rebinds afresh before reading them, and those it
+    reads but leaves unchanged (fair check 41, item 42, hid001-independent-partner-function-global-reset).
+    Rebound afresh: a global every function of the cell rebinds or only appends to, some
+    function declaring it `global` and rebinding it at the top of its body before any read
+    (`global matched_phrases` then `matched_phrases = []`): a call writes it, from nothing a
+    previous call left, so two callers do not depend on each other through it (a cell reading it
+    still does). Left unchanged: builtins the notebook never binds, modules only imports bind,
+    and globals the bodies only call by name (`nlp(text)`, as a cell's own `nlp(text)` is no change),
+    not the notebook's own functions or classes."""
+    stateless: dict[str, frozenset[str]] = {}
+    untouched: dict[str, frozenset[str]] = {}
+    for ca in ctx.cells:
+        f = ca.facts
+        if not f.functions or ca.cell.index in ported or f.syntax_error is not None or f.classes:
+            continue
+        if any(c.in_function and _global_state_call(c) for c in f.calls):
+            continue
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        functions = [s for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        if len(functions) != len(f.functions):
+            continue
+        called: set[str] = set()
+        other_use: set[str] = set()
+        appended: set[str] = set()
+        for fn in functions:
+            callees = {id(n.func) for n in ast.walk(fn) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+            receivers = {
+                id(n.func.value) for n in ast.walk(fn)
+                if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)
+                and n.func.attr in ("append", "extend")
+            }
+            for n in ast.walk(fn):
+                if isinstance(n, ast.Name):
+                    (called if id(n) in callees else appended if id(n) in receivers else other_use).add(n.id)
+        reset: set[str] = set()
+        reset_in: dict[str, set[str]] = {}
+        for fn in functions:
+            declared = {name for s in ast.walk(fn) if isinstance(s, ast.Global) for name in s.names}
+            seen: set[str] = set()
+            for stmt in fn.body:
+                if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                        and stmt.targets[0].id in declared and stmt.targets[0].id not in seen
+                        and stmt.targets[0].id not in {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}):
+                    reset.add(stmt.targets[0].id)
+                    reset_in.setdefault(fn.name, set()).add(stmt.targets[0].id)
+                seen.update(n.id for n in ast.walk(stmt) if isinstance(n, ast.Name))
+        # (rebound by the resetting function, appended to by the cell's other functions)
+        free = frozenset(
+            name for name in reset
+            if all(
+                name not in {n.id for n in ast.walk(fn) if isinstance(n, ast.Name)}
+                or name in {t for s in ast.walk(fn) if isinstance(s, ast.Global) for t in s.names}
+                or (name in appended and not _loaded_otherwise(fn, name))
+                for fn in functions
+            )
+        )
+        kept = frozenset(
+            name for name in set().union(*(function_reads.get(fn.name, set()) for fn in functions))
+            if (name not in bound and hasattr(builtins, name)) or name in modules
+            or (name in called and name not in other_use and name not in appended
+                and (name not in function_reads or name in {fn.name for fn in functions}))  # (the cell's own: its reads are these)
+        )
+        for fn in functions:
+            stateless[fn.name] = free & frozenset(reset_in.get(fn.name, ()))  # (only the resetting function's calls)
+            untouched[fn.name] = kept
+    return stateless, untouched
+
+
+def _loaded_otherwise(fn: ast.AST, name: str) -> bool:
+    """Does `fn` use `name` other than as the receiver of `.append(…)`/`.extend(…)`?"""
+    receivers = {
+        id(n.func.value) for n in ast.walk(fn)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("append", "extend")
+    }
+    return any(isinstance(n, ast.Name) and n.id == name and id(n) not in receivers for n in ast.walk(fn))
 
 
 # A list's, set's or dict's own methods that `_OUTSIDE_EFFECT` also names (`os.remove`, `shutil.copy`).
@@ -3165,7 +3297,7 @@ def _no_dependency(effects: Optional[_Effects], members: Sequence[Cell], others:
     `preds = clf.predict(X)` run after a later cell that only shows `clf.get_label_issues()`)."""
     if effects is None:
         return False
-    known, unparsed = effects
+    known, unparsed, fresh = effects
     if any(c.index not in known for c in (*members, *others)):
         return False
     member_reads = frozenset().union(*(known[c.index][0] for c in members))
@@ -3174,7 +3306,14 @@ def _no_dependency(effects: Optional[_Effects], members: Sequence[Cell], others:
     other_writes = frozenset().union(*(known[c.index][1] for c in others))
     if unparsed & (member_reads | member_writes | other_reads | other_writes):
         return False  # a cell that ran but does not parse may have bound or changed what they touch
-    return not (member_writes & (other_reads | other_writes)) and not (other_writes & member_reads)
+    # Both sides importing the same module (`import pandas as pd`), or calling a function that
+    # rebinds the global afresh before reading it, give it the same value in either order, as far
+    # as the two sides go (fair check 41, item 42).
+    both = {
+        name for name in member_writes & other_writes
+        if not all(name in fresh.get(c.index, frozenset()) for c in (*members, *others) if name in known[c.index][1])
+    }
+    return not (member_writes & other_reads) and not both and not (other_writes & member_reads)
 
 
 def _template_words(ctx: RuleContext, flow: NameFlow) -> Optional[dict[int, frozenset[str]]]:
