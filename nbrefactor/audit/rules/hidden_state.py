@@ -23,7 +23,7 @@ from nbrefactor.audit.analysis import (
     BUILTIN_NAMES, CellAnalysis, cell_python_tree, dead_branch_lines, may_hold_session_name_tests, module_level_assignments, python_tree, read_guarded_by_name_test,
     session_name_tests,
 )
-from nbrefactor.audit.facts import CallFact, CellFacts, dotted_name, nodes_of
+from nbrefactor.audit.facts import CallFact, CellFacts, dotted_name, nodes_of, statement_at
 from nbrefactor.audit.guards import NOT_ANALYSED
 from nbrefactor.audit.distributions import install_spellings, misspelt_local_module, resolve
 from nbrefactor.audit.project import normalise
@@ -257,6 +257,9 @@ class OutOfOrderExecution(Rule):
         "A cell re-run late whose reads from the cells below are of names defined only below it is HID004's finding at that "
         "cell (which says it ran after them), not a second one here. A cell run early says which cell below then read "
         "what the cells above, run after it, left (`cell 14 read `pbs` as cell 11 above left it, not as cell 13 left it`). "
+        "A late cell that calls a name (`L(841, 1000)`) and saved outputs with no error did not run after a cell below "
+        "binding that name to a value no call takes (`L = dict()`): that cell is not named as what it read, and with "
+        "nothing else read from below the late cell is not reported (the counts are no evidence of an order). "
         "A notebook whose saved outputs are all empty streams is not reported: no saved result can be stale."
     )
     why_bad = (
@@ -363,6 +366,14 @@ class OutOfOrderExecution(Rule):
             code_cell("import pandas as pd\ncity_df = pd.DataFrame(city)", 76),
             code_cell("topics = {t: keywords(t, 10) for t in ['Python', 'AI']}", 73),
             code_cell("import pandas as pd\ncomparison = pd.DataFrame(topics)", 74),
+        )),
+        # A late cell calling `L(…)` without error cannot have run after the cell below bound
+        # `L = dict()`: the counts are no order (fair check 41, item 34).
+        Example(cells=(
+            code_cell("n = 10\ndef L(i, j):\n    return j - i", 1),
+            code_cell("segments = [L(1, n), L(2, n)]\nprint(segments)", 9,
+                      outputs=({"output_type": "stream", "name": "stdout", "text": "[9, 8]\n"},)),
+            code_cell("n = 8\nL = dict()\nL[0] = n", 5),
         )),
         # A SageMath kernel runs Python: its cells are read as Python for the independence check.
         # Cells on `A` re-run after a cell that binds and shows only `B` (fair check 41, item 38),
@@ -736,6 +747,14 @@ class OutOfOrderExecution(Rule):
             code_cell("topics = {t: keywords(t, 10) for t in ['Python', 'AI']}\nprint(len(phrases))", 73),
             code_cell("import pandas as pd\ncomparison = pd.DataFrame(topics)", 74),
         ), expect=((2, 1),)),
+        # Bound below to a function, `L` is read as the cell below left it (fair check 41, item 34
+        # left out only a binding no call takes).
+        Example(cells=(
+            code_cell("n = 10\ndef L(i, j):\n    return j - i", 1),
+            code_cell("segments = [L(1, n), L(2, n)]\nprint(segments)", 9,
+                      outputs=({"output_type": "stream", "name": "stdout", "text": "[9, 8]\n"},)),
+            code_cell("n = 8\nL = lambda i, j: i * j", 5),
+        ), expect=((2, 1),)),
         # A SageMath cell re-run after the cell below that reads what it binds is still reported
         # (fair check 41, items 32 and 38 left out only independent cells).
         Example(cells=(
@@ -993,6 +1012,14 @@ class OutOfOrderExecution(Rule):
                 and r.exec_provider.cell > r.cell  # below the reader: top to bottom it reads another writer
                 and r.exec_provider.kind in (DefKind.ASSIGN, DefKind.GLOBAL, DefKind.MAGIC, DefKind.EXEC)  # an import re-run is the same module
             ] if late else []
+            if from_below and (uncallable := _uncallable_writers(ctx, from_below)):
+                # A late cell called a name the cell below bound to a value no call takes (`L = dict()`)
+                # and saved no error: it did not run after that binding, whatever the counts say,
+                # so that cell is not named as what it read (fair check 41, item 34); with nothing
+                # else read from below, the counts are no evidence of an order.
+                from_below = [r for r in from_below if r.exec_provider is None or r.exec_provider.cell not in uncallable]
+                if not from_below:
+                    continue
             if (late and len(members) == 1 and from_below and all(r.flow is Flow.BELOW for r in from_below)
                     and rule_enabled(ctx.settings, DependsOnLaterCell.code, DependsOnLaterCell.name,
                                      DependsOnLaterCell.family.value, notebook.path)):
@@ -1807,6 +1834,34 @@ def _read_as_left(counts: str, pronoun: str, names: Sequence[str], writers: Sequ
         f"{shown_names} as {_cell_list(writers)} below left {'it' if len(names) == 1 else 'them'}, so "
         f"{'its' if pronoun == 'it' else 'their'} {whose}saved outputs are not what a top-to-bottom run gives"
     )
+
+
+_UNCALLABLE_BUILDERS = frozenset({"dict", "list", "set", "tuple", "int", "float", "str", "bool"})
+
+
+def _uncallable_writers(ctx: RuleContext, reads: Sequence[Read]) -> frozenset[int]:
+    """The cells providing a name that a reader calls at its top level (`L(841, 1000)`) while the
+    provider binds it to a value no call takes (a literal, a display, a comprehension, `dict()`,
+    `int(…)`), the reader having saved outputs and no error among them: the reader cannot have run
+    after that binding (fair check 41, item 34: `L = dict()` in a cell below the least-squares cells)."""
+    found: set[int] = set()
+    for r in reads:
+        provider = r.exec_provider
+        reader, writer = ctx.analysis_at.get(r.cell), ctx.analysis_at.get(provider.cell) if provider is not None else None
+        if reader is None or writer is None or not reader.cell.outputs or any(o.output_type == "error" for o in reader.cell.outputs):
+            continue
+        if not any(c.func == r.name and not c.in_function for c in reader.facts.calls):
+            continue
+        stmt = statement_at(cell_python_tree(writer), provider.line)
+        if not isinstance(stmt, ast.Assign) or not any(isinstance(t, ast.Name) and t.id == r.name for t in stmt.targets):
+            continue
+        value = stmt.value
+        if isinstance(value, (ast.Constant, ast.Dict, ast.List, ast.Set, ast.Tuple, ast.ListComp, ast.DictComp, ast.SetComp,
+                              ast.JoinedStr)) or (
+                isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in _UNCALLABLE_BUILDERS
+                and value.func.id not in {d.name for d in name_flow(ctx).definitions}):
+            found.add(provider.cell)
+    return frozenset(found)
 
 
 def _read_as_left_below(
