@@ -1836,6 +1836,9 @@ def _read_as_left(counts: str, pronoun: str, names: Sequence[str], writers: Sequ
     )
 
 
+# Calls that train a model in place (Keras' older `fit_generator` among them), for HID004's fix.
+_TRAINING_METHODS = frozenset({"fit", "fit_generator", "partial_fit", "train", "train_on_batch", "load_weights", "load_state_dict"})
+
 _UNCALLABLE_BUILDERS = frozenset({"dict", "list", "set", "tuple", "int", "float", "str", "bool"})
 
 
@@ -7280,7 +7283,9 @@ class DependsOnLaterCell(Rule):
         "nothing earlier in the same cell) defines it but a later cell does; the message names the "
         "later cell(s), and, when the cell ran after all of them, says so (its saved outputs hide the NameError). The fix moves "
         "the defining cell up, but when the one reading cell binds, changes and writes nothing (a stray `class_ids` check, a "
-        "shown value) it moves that cell below the definitions instead (or deletes a stray check). "
+        "shown value) it moves that cell below the definitions instead (or deletes a stray check), and when a cell below the "
+        "definition trains the model read (`model.fit(…)`) it moves the reading cell below that training (or deletes a stray "
+        "copy), as long as no cell up to there reads what the reading cell binds: the model moved up would be untrained. "
         "`x += 1` and `df['c'] = …` read `x` and `df`. A read reached only when the session holds the name "
         "(`if 'spark' in locals(): spark.stop()`, also `globals()`, `dir()`, `vars()`, the `else` of `not in`, after the "
         "test in an `and`, or a conditional expression's value) is not reported: top to bottom the test is false and the "
@@ -7402,6 +7407,14 @@ class DependsOnLaterCell(Rule):
         )),
     )
     failing = (
+        # A stray prediction above the model's definition, the model trained further below: the fix
+        # moves the cell below the training, not the untrained model above it (fair check 41, item 49).
+        Example(cells=(
+            "from sklearn.linear_model import LinearRegression\nX, y = [[1], [2]], [1, 2]",
+            "sample = [[3]]\npred = model.predict(sample)",
+            "model = LinearRegression()",
+            "model.fit(X, y)",
+        ), expect=((2, 2),)),
         # A function's parameter read at module level before the cell that binds it, without a word
         # about scope: the cells are in the wrong order (unlike fair check 40, items 49, 51).
         Example(cells=(
@@ -7513,6 +7526,18 @@ class DependsOnLaterCell(Rule):
                                ", so its saved outputs hide the NameError a top-to-bottom run raises"))
             fix = f"Move cell {later[0]} above cell {r.cell}, or define `{r.name}` before this line."
             ca = ctx.analysis_at.get(r.cell)
+            changed = sorted({
+                c.cell.index for c in ctx.cells if c.cell.index > later[0]
+                and any(call.receiver == r.name and not call.in_function and call.method in _TRAINING_METHODS for call in c.facts.calls)
+            })
+            if changed and ca is not None and not any(
+                x.cell > r.cell and x.cell <= changed[-1] and x.name in {d.name for d in ca.facts.defined} for x in flow.reads
+            ):
+                # Cells below the definition train it in place (`model.fit(…)`): moving the
+                # definition up would give this cell the untrained model; moving the cell below the
+                # last change (or deleting a stray copy) keeps what it read (fair check 41, item 49).
+                fix = (f"Move this cell below cell {changed[-1]}, or delete it if it is a stray copy: moving cell {later[0]} above it "
+                       f"would give it `{r.name}` before {_cell_list(changed)} {'trains' if len(changed) == 1 else 'train'} it.")
             if not readers and ca is not None and not ca.magics and not _OUTSIDE_EFFECT.search(ca.cell.source) and not any((
                 ca.facts.defined, ca.facts.mutated, ca.facts.deleted, ca.facts.functions, ca.facts.classes, ca.facts.globals_declared,
             )):
