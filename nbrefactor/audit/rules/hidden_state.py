@@ -23,7 +23,7 @@ from nbrefactor.audit.analysis import (
     BUILTIN_NAMES, CellAnalysis, cell_python_tree, dead_branch_lines, may_hold_session_name_tests, module_level_assignments, python_tree, read_guarded_by_name_test,
     session_name_tests,
 )
-from nbrefactor.audit.facts import CallFact, CellFacts, dotted_name, nodes_of
+from nbrefactor.audit.facts import CallFact, CellFacts, dotted_name, nodes_of, statement_at
 from nbrefactor.audit.guards import NOT_ANALYSED
 from nbrefactor.audit.distributions import install_spellings, misspelt_local_module, resolve
 from nbrefactor.audit.project import normalise
@@ -241,18 +241,25 @@ class OutOfOrderExecution(Rule):
         "at the first, the others' cells related: one Restart & Run All fixes them all. When the notebook-level "
         "finding is made, the cells out of order within a session are its related locations, named in its message, "
         "not findings of their own. Nor is a cell reported when it and the cells it ran against are independent "
-        "(Python notebooks): no name one side writes (bindings, in-place changes, `del`, calls of methods not known "
+        "(Python notebooks, and SageMath ones, whose cells are read as Python with their range literals `[a..b]` as calls and "
+        "a star import of Sage's own modules as binding library names the kernel already has): no name one side writes (bindings, in-place changes, `del`, calls of methods not known "
         "to only read, a `get_…` getter reading; an imported module's function whose value is used, `np.array(…)` as an "
         "argument, builds a value) is read or written by the other, and neither side has magics (but `%matplotlib`, `%config` "
         "and the timing magics `%time x`, `%timeit x`, `%%time` and `%%timeit` without setup code, whose code the cell shows), "
         "shell lines, seeds or other global-state calls, or calls that may write a file (a list's own `remove`/`copy` writes "
-        "none): either order gives the same values "
+        "none, nor does a `.save('tiles.svg')`/`.savefig(…)` of a literal name no other cell mentions, when no cell lists a folder; "
+        "a call of a notebook function changes what its body changes, not the builtins, modules and objects it only calls, "
+        "and a global it declares and rebinds before reading, `global phrases` then `phrases = []`, is written afresh by each "
+        "caller: two callers, like two cells importing the same module, bind it alike in either order): either order gives the same values "
         "(a cell that never ran and does not parse, an R script kept in a code cell, does not hide names from this check; a "
         "Python 2 cell whose only obstacle is its `print` statements is read with them as calls; another cell that ran "
         "but does not parse hides only the names its text shows, which neither side may touch). "
         "A cell re-run late whose reads from the cells below are of names defined only below it is HID004's finding at that "
         "cell (which says it ran after them), not a second one here. A cell run early says which cell below then read "
         "what the cells above, run after it, left (`cell 14 read `pbs` as cell 11 above left it, not as cell 13 left it`). "
+        "A late cell that calls a name (`L(841, 1000)`) and saved outputs with no error did not run after a cell below "
+        "binding that name to a value no call takes (`L = dict()`): that cell is not named as what it read, and with "
+        "nothing else read from below the late cell is not reported (the counts are no evidence of an order). "
         "A notebook whose saved outputs are all empty streams is not reported: no saved result can be stale."
     )
     why_bad = (
@@ -349,6 +356,39 @@ class OutOfOrderExecution(Rule):
         )),
         # Not Python: the order still reads from the counts alone.
         Example(cells=(code_cell("x <- 1", 1), code_cell("print(x)", 2)), kernel="ir", language="R"),
+        # Two pairs that only call a notebook function whose `global` list is rebound afresh before
+        # each use (the matcher's callback appends to it), each pair importing pandas itself: either
+        # order gives the same outputs (fair check 41, item 42).
+        Example(cells=(
+            code_cell("import spacy\nnlp = spacy.blank('en')\nphrases = []\ndef collect(doc):\n    phrases.append(doc.text)\n"
+                      "def keywords(text, n):\n    global phrases\n    phrases = []\n    collect(nlp(text))\n    return sorted(phrases)[:n]", 1),
+            code_cell("city = keywords('Bogota', 10)", 75),
+            code_cell("import pandas as pd\ncity_df = pd.DataFrame(city)", 76),
+            code_cell("topics = {t: keywords(t, 10) for t in ['Python', 'AI']}", 73),
+            code_cell("import pandas as pd\ncomparison = pd.DataFrame(topics)", 74),
+        )),
+        # A late cell calling `L(…)` without error cannot have run after the cell below bound
+        # `L = dict()`: the counts are no order (fair check 41, item 34).
+        Example(cells=(
+            code_cell("n = 10\ndef L(i, j):\n    return j - i", 1),
+            code_cell("segments = [L(1, n), L(2, n)]\nprint(segments)", 9,
+                      outputs=({"output_type": "stream", "name": "stdout", "text": "[9, 8]\n"},)),
+            code_cell("n = 8\nL = dict()\nL[0] = n", 5),
+        )),
+        # A SageMath kernel runs Python: its cells are read as Python for the independence check.
+        # Cells on `A` re-run after a cell that binds and shows only `B` (fair check 41, item 38),
+        # and two vertex cells re-run after a tiling cell that reads none of their names, whose
+        # range literals (`[-n..n]`) are read as calls, whose star import is one of Sage's own
+        # modules and whose `.save('tiles.svg')` writes a file no cell reads (item 32).
+        Example(cells=(
+            code_cell("A = Matrix([[2, -1], [-1, 2]])\nA", 2), code_cell("A.eigenvalues()", 4),
+            code_cell("B = Matrix([[1, 1, -2], [-1, 2, 1], [0, 1, -1]])\nshow(B.eigenvectors_right())", 1),
+        ), kernel="sagemath", language="sage"),
+        Example(cells=(
+            code_cell("Hex_A = [0, 0]\nHex_B = [6*cos(pi/3), 6*sin(pi/3)]", 11), code_cell("Upr_A = [0, 24*sin(pi/3)]", 12),
+            code_cell("from sage.plot.colors import *\nn = 2\ntiling = sum([polygon([(i, j), (i + 1, j), (i, j + 1)], "
+                      "color=black) for i in [-n..n] for j in [-n..n]])\ntiling.show()\ntiling.save('tiles.svg')", 4),
+        ), kernel="sagemath", language="sage"),
         # Predictions re-run after a later cell that only reads the model's parameters: neither
         # writes what the other reads, so either order gives the same values.
         Example(cells=(
@@ -697,6 +737,33 @@ class OutOfOrderExecution(Rule):
             expect=((None, None),),
         ),
         Example(cells=(code_cell("x <- 1", 2), code_cell("print(x)", 1)), expect=((1, 1),), kernel="ir", language="R"),
+        # The global rebound afresh by the function is still a dependency when a cell on the other
+        # side reads it itself (fair check 41, item 42 left out only callers of the function).
+        Example(cells=(
+            code_cell("import spacy\nnlp = spacy.blank('en')\nphrases = []\ndef collect(doc):\n    phrases.append(doc.text)\n"
+                      "def keywords(text, n):\n    global phrases\n    phrases = []\n    collect(nlp(text))\n    return sorted(phrases)[:n]", 1),
+            code_cell("city = keywords('Bogota', 10)", 75),
+            code_cell("import pandas as pd\ncity_df = pd.DataFrame(city)", 76),
+            code_cell("topics = {t: keywords(t, 10) for t in ['Python', 'AI']}\nprint(len(phrases))", 73),
+            code_cell("import pandas as pd\ncomparison = pd.DataFrame(topics)", 74),
+        ), expect=((2, 1),)),
+        # Bound below to a function, `L` is read as the cell below left it (fair check 41, item 34
+        # left out only a binding no call takes).
+        Example(cells=(
+            code_cell("n = 10\ndef L(i, j):\n    return j - i", 1),
+            code_cell("segments = [L(1, n), L(2, n)]\nprint(segments)", 9,
+                      outputs=({"output_type": "stream", "name": "stdout", "text": "[9, 8]\n"},)),
+            code_cell("n = 8\nL = lambda i, j: i * j", 5),
+        ), expect=((2, 1),)),
+        # A SageMath cell re-run after the cell below that reads what it binds is still reported
+        # (fair check 41, items 32 and 38 left out only independent cells).
+        Example(cells=(
+            code_cell("A = Matrix([[2, -1], [-1, 2]])\nA", 3), code_cell("show(A.eigenvectors_right())", 2),
+        ), expect=((1, 1),), kernel="sagemath", language="sage"),
+        Example(cells=(
+            code_cell("n = 3", 5),
+            code_cell("tiling = sum([point((i, j)) for i in [-n..n] for j in [-n..n]])\ntiling.save('tiles.svg')", 4),
+        ), expect=((1, 1),), kernel="sagemath", language="sage"),
         # A late re-run, a stretch run bottom-up and an early pair, all against cells 5–7: one
         # finding at the first, the other episodes' cells related.
         Example(
@@ -904,7 +971,10 @@ class OutOfOrderExecution(Rule):
             cell = reported[0]
             if notebook.is_python and all(c.index in display and _display_only(display[c.index]) for c in (*members, *others)):
                 continue  # only cells that show values, swapped: none changed what another read
-            if notebook.is_python and _no_dependency(_cell_effects(ctx), members, [*above, *below]):
+            # A SageMath kernel runs Python (its preparser only rewrites literals, `^` and `[a..b]`):
+            # its cells are read as Python for the independence check (fair check 41, items 32
+            # and 38, hid001-independent-partner-non-python-kernel).
+            if (notebook.is_python or sage_kernel(notebook)) and _no_dependency(_cell_effects(ctx), members, [*above, *below]):
                 continue  # nothing one side writes is read or written by the other: the swap changed no value
             counts = ", ".join(f"[{c.execution_count}]" for c in others[:3]) + (", …" if len(others) > 3 else "")
             # Run early: a cell the bottom-up merge pulled in that ran after every cell it is said
@@ -942,6 +1012,14 @@ class OutOfOrderExecution(Rule):
                 and r.exec_provider.cell > r.cell  # below the reader: top to bottom it reads another writer
                 and r.exec_provider.kind in (DefKind.ASSIGN, DefKind.GLOBAL, DefKind.MAGIC, DefKind.EXEC)  # an import re-run is the same module
             ] if late else []
+            if from_below and (uncallable := _uncallable_writers(ctx, from_below)):
+                # A late cell called a name the cell below bound to a value no call takes (`L = dict()`)
+                # and saved no error: it did not run after that binding, whatever the counts say,
+                # so that cell is not named as what it read (fair check 41, item 34); with nothing
+                # else read from below, the counts are no evidence of an order.
+                from_below = [r for r in from_below if r.exec_provider is None or r.exec_provider.cell not in uncallable]
+                if not from_below:
+                    continue
             if (late and len(members) == 1 and from_below and all(r.flow is Flow.BELOW for r in from_below)
                     and rule_enabled(ctx.settings, DependsOnLaterCell.code, DependsOnLaterCell.name,
                                      DependsOnLaterCell.family.value, notebook.path)):
@@ -1756,6 +1834,37 @@ def _read_as_left(counts: str, pronoun: str, names: Sequence[str], writers: Sequ
         f"{shown_names} as {_cell_list(writers)} below left {'it' if len(names) == 1 else 'them'}, so "
         f"{'its' if pronoun == 'it' else 'their'} {whose}saved outputs are not what a top-to-bottom run gives"
     )
+
+
+# Calls that train a model in place (Keras' older `fit_generator` among them), for HID004's fix.
+_TRAINING_METHODS = frozenset({"fit", "fit_generator", "partial_fit", "train", "train_on_batch", "load_weights", "load_state_dict"})
+
+_UNCALLABLE_BUILDERS = frozenset({"dict", "list", "set", "tuple", "int", "float", "str", "bool"})
+
+
+def _uncallable_writers(ctx: RuleContext, reads: Sequence[Read]) -> frozenset[int]:
+    """The cells providing a name that a reader calls at its top level (`L(841, 1000)`) while the
+    provider binds it to a value no call takes (a literal, a display, a comprehension, `dict()`,
+    `int(…)`), the reader having saved outputs and no error among them: the reader cannot have run
+    after that binding (fair check 41, item 34: `L = dict()` in a cell below the least-squares cells)."""
+    found: set[int] = set()
+    for r in reads:
+        provider = r.exec_provider
+        reader, writer = ctx.analysis_at.get(r.cell), ctx.analysis_at.get(provider.cell) if provider is not None else None
+        if reader is None or writer is None or not reader.cell.outputs or any(o.output_type == "error" for o in reader.cell.outputs):
+            continue
+        if not any(c.func == r.name and not c.in_function for c in reader.facts.calls):
+            continue
+        stmt = statement_at(cell_python_tree(writer), provider.line)
+        if not isinstance(stmt, ast.Assign) or not any(isinstance(t, ast.Name) and t.id == r.name for t in stmt.targets):
+            continue
+        value = stmt.value
+        if isinstance(value, (ast.Constant, ast.Dict, ast.List, ast.Set, ast.Tuple, ast.ListComp, ast.DictComp, ast.SetComp,
+                              ast.JoinedStr)) or (
+                isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in _UNCALLABLE_BUILDERS
+                and value.func.id not in {d.name for d in name_flow(ctx).definitions}):
+            found.add(provider.cell)
+    return frozenset(found)
 
 
 def _read_as_left_below(
@@ -2890,7 +2999,10 @@ def _literal_or_file_read(ca: CellAnalysis, own: set[str]) -> Optional[tuple[int
 
 # Per Python cell whose effects can be listed, (the globals it reads, the globals it writes); with
 # the names the cells that ran but do not parse may touch.
-_Effects = tuple[dict[int, tuple[frozenset[str], frozenset[str]]], frozenset[str]]
+# (per cell: reads, writes), names of unparsed cells, per cell: the names it writes only afresh
+# (importing a module every import of the name binds, calling a function that rebinds the global
+# before reading it).
+_Effects = tuple[dict[int, tuple[frozenset[str], frozenset[str]]], frozenset[str], dict[int, frozenset[str]]]
 
 
 def _cell_effects(ctx: RuleContext) -> Optional[_Effects]:
@@ -2918,8 +3030,13 @@ def _compute_cell_effects(ctx: RuleContext) -> Optional[_Effects]:
     # cells whose own effects are known and that touch none of its names ran independently of
     # it (fair check 36, item 48: `print num` cells kept a pair of loops sharing no name).
     ran_unparsed: set[int] = set()
+    sage = sage_kernel(ctx.facts.notebook)
     for i in flow.injectors:
         if not i.opaque or (i.kind is InjectorKind.UNPARSED and i.count is None):
+            continue
+        if sage and i.kind is InjectorKind.STAR_IMPORT and (star := _STAR_FROM.match(i.text)) and star.group(1).startswith("sage."):
+            # A SageMath kernel starts with `from sage.all import *`: a star import of one of
+            # Sage's own modules binds library names the kernel already bound (fair check 41, item 32).
             continue
         if i.kind is not InjectorKind.UNPARSED:
             return None
@@ -2949,6 +3066,9 @@ def _compute_cell_effects(ctx: RuleContext) -> Optional[_Effects]:
     for f in facts_of.values():
         for fn in (*f.functions, *f.classes):
             function_reads.setdefault(fn.name, set()).update(r.name for r in f.deferred_reads)
+    stateless, untouched = _function_call_effects(ctx, function_reads, bound, modules, frozenset(ported))
+    same_imports = _same_module_imports(ctx, modules)
+    fresh: dict[int, frozenset[str]] = {}
     effects: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
     for ca in ctx.cells:
         f = facts_of[ca.cell.index]
@@ -2956,7 +3076,8 @@ def _compute_cell_effects(ctx: RuleContext) -> Optional[_Effects]:
             f.syntax_error is not None or not ca.masked.is_python or f.globals_declared
             or not all(_magic_effects_shown(m) for m in ca.magics)
             or any(_global_state_call(c) for c in f.calls)
-            or _leaves_outside_effect(ca.cell.source, containers)  # a file written here may be what the other side reads
+            or (_leaves_outside_effect(ca.cell.source, containers)  # a file written here may be what the other side reads
+                and not _saves_only_unread_files(ctx, ca))
         ):
             continue
         reads = {r.name for r in f.reads}
@@ -2966,12 +3087,114 @@ def _compute_cell_effects(ctx: RuleContext) -> Optional[_Effects]:
             base = c.receiver.split(".")[0]
             if not c.in_function and base in reads and base in bound and _may_change_receiver(c, kept_queries) and not c.method.startswith("get_"):
                 written.add(base)
+        # (what the cell writes itself, not through a function's `global` binding)
+        own_writes = written - {
+            d.name for d in flow.definitions if d.cell == ca.cell.index and d.kind is DefKind.GLOBAL and d.via
+        } | {d.name for d in flow.definitions if d.cell == ca.cell.index and not d.via}
+        reset_by_calls: set[str] = set()
         for name in list(reads):
             if name in function_reads:
-                reads |= function_reads[name]
-                written |= function_reads[name]
+                reset_by_calls |= stateless.get(name, frozenset())
+                reads |= function_reads[name] - stateless.get(name, frozenset())
+                written |= function_reads[name] - untouched.get(name, frozenset())
         effects[ca.cell.index] = (frozenset(reads), frozenset(written))
-    return effects, frozenset(unknown)
+        same = {d.name for d in flow.definitions if d.cell == ca.cell.index and d.name in same_imports}
+        changed = {m.name for m in (*flow.mutations, *flow.deletions) if m.cell == ca.cell.index}
+        fresh[ca.cell.index] = frozenset((same - changed) | (reset_by_calls - own_writes - {r.name for r in f.reads}))
+    return effects, frozenset(unknown), fresh
+
+
+def _same_module_imports(ctx: RuleContext, modules: AbstractSet[str]) -> frozenset[str]:
+    """Of the names only imports bind (`modules`), those every import binds to the same module
+    (`import pandas as pd` in two cells): two cells importing it bind the same value in either order."""
+    seen: dict[str, set[str]] = {}
+    for _, imp in ctx.facts.imports:
+        if imp.bound != "*" and not imp.level:
+            seen.setdefault(imp.bound, set()).add(imp.qualified)
+    return frozenset(name for name, qualified in seen.items() if name in modules and len(qualified) == 1)
+
+
+def _function_call_effects(
+    ctx: RuleContext, function_reads: dict[str, set[str]], bound: AbstractSet[str], modules: AbstractSet[str], ported: AbstractSet[int],
+) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """For each notebook function (defined in a cell that parses and calls nothing changing global
+    state in its bodies): the globals its call rebinds afresh before reading them, and those it
+    reads but leaves unchanged (fair check 41, item 42, hid001-independent-partner-function-global-reset).
+    Rebound afresh: a global every function of the cell rebinds or only appends to, some
+    function declaring it `global` and rebinding it at the top of its body before any read
+    (`global matched_phrases` then `matched_phrases = []`): a call writes it, from nothing a
+    previous call left, so two callers do not depend on each other through it (a cell reading it
+    still does). Left unchanged: builtins the notebook never binds, modules only imports bind,
+    and globals the bodies only call by name (`nlp(text)`, as a cell's own `nlp(text)` is no change),
+    not the notebook's own functions or classes."""
+    stateless: dict[str, frozenset[str]] = {}
+    untouched: dict[str, frozenset[str]] = {}
+    for ca in ctx.cells:
+        f = ca.facts
+        if not f.functions or ca.cell.index in ported or f.syntax_error is not None or f.classes:
+            continue
+        if any(c.in_function and _global_state_call(c) for c in f.calls):
+            continue
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        functions = [s for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        if len(functions) != len(f.functions):
+            continue
+        called: set[str] = set()
+        other_use: set[str] = set()
+        appended: set[str] = set()
+        for fn in functions:
+            callees = {id(n.func) for n in ast.walk(fn) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+            receivers = {
+                id(n.func.value) for n in ast.walk(fn)
+                if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)
+                and n.func.attr in ("append", "extend")
+            }
+            for n in ast.walk(fn):
+                if isinstance(n, ast.Name):
+                    (called if id(n) in callees else appended if id(n) in receivers else other_use).add(n.id)
+        reset: set[str] = set()
+        reset_in: dict[str, set[str]] = {}
+        for fn in functions:
+            declared = {name for s in ast.walk(fn) if isinstance(s, ast.Global) for name in s.names}
+            seen: set[str] = set()
+            for stmt in fn.body:
+                if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                        and stmt.targets[0].id in declared and stmt.targets[0].id not in seen
+                        and stmt.targets[0].id not in {n.id for n in ast.walk(stmt.value) if isinstance(n, ast.Name)}):
+                    reset.add(stmt.targets[0].id)
+                    reset_in.setdefault(fn.name, set()).add(stmt.targets[0].id)
+                seen.update(n.id for n in ast.walk(stmt) if isinstance(n, ast.Name))
+        # (rebound by the resetting function, appended to by the cell's other functions)
+        free = frozenset(
+            name for name in reset
+            if all(
+                name not in {n.id for n in ast.walk(fn) if isinstance(n, ast.Name)}
+                or name in {t for s in ast.walk(fn) if isinstance(s, ast.Global) for t in s.names}
+                or (name in appended and not _loaded_otherwise(fn, name))
+                for fn in functions
+            )
+        )
+        kept = frozenset(
+            name for name in set().union(*(function_reads.get(fn.name, set()) for fn in functions))
+            if (name not in bound and hasattr(builtins, name)) or name in modules
+            or (name in called and name not in other_use and name not in appended
+                and (name not in function_reads or name in {fn.name for fn in functions}))  # (the cell's own: its reads are these)
+        )
+        for fn in functions:
+            stateless[fn.name] = free & frozenset(reset_in.get(fn.name, ()))  # (only the resetting function's calls)
+            untouched[fn.name] = kept
+    return stateless, untouched
+
+
+def _loaded_otherwise(fn: ast.AST, name: str) -> bool:
+    """Does `fn` use `name` other than as the receiver of `.append(…)`/`.extend(…)`?"""
+    receivers = {
+        id(n.func.value) for n in ast.walk(fn)
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("append", "extend")
+    }
+    return any(isinstance(n, ast.Name) and n.id == name and id(n) not in receivers for n in ast.walk(fn))
 
 
 # A list's, set's or dict's own methods that `_OUTSIDE_EFFECT` also names (`os.remove`, `shutil.copy`).
@@ -3029,6 +3252,26 @@ def _module_queries_used(ca: CellAnalysis, modules: AbstractSet[str]) -> frozens
     )
 
 
+_SAVE_TO_LITERAL = re.compile(r"\.\s*(?:save|savefig)\s*\(\s*(['\"])([^'\"\n]+)\1")
+_LISTS_FILES = re.compile(r"\b(?:glob|listdir|scandir|iterdir|walk|rglob)\b")
+
+
+def _saves_only_unread_files(ctx: RuleContext, ca: CellAnalysis) -> bool:
+    """Every call of the cell that may leave a file is a `.save('name.svg')`/`.savefig(…)` of a
+    literal name no other code cell's text mentions, and no cell lists a folder: the file is the
+    notebook's product, read by no cell, so it is no dependency (fair check 41, item 32: a
+    SageMath tiling saved as `black-and-white.svg`)."""
+    source = ca.cell.source
+    saves = list(_SAVE_TO_LITERAL.finditer(source))
+    if not saves or len(saves) != len(list(_OUTSIDE_EFFECT.finditer(source))):
+        return False
+    others = [c.cell.source for c in ctx.cells if c.cell.index != ca.cell.index]
+    if any(_LISTS_FILES.search(text) for text in (source, *others)):
+        return False
+    names = {m.group(2) for m in saves}
+    return not any(PurePosixPath(name).name in text for name in names for text in others)
+
+
 def _print_call_facts(ctx: RuleContext, cells: AbstractSet[int]) -> dict[int, CellFacts]:
     """Of `cells`, those STR004 names as Python 2 that parse once their `print` statements are
     calls (`analysis.print_statement_python`, as RND001 reads them): their facts so read."""
@@ -3044,7 +3287,30 @@ def _print_call_facts(ctx: RuleContext, cells: AbstractSet[int]) -> dict[int, Ce
         python = print_statement_python(ca.masked.python)
         if python is not None:
             found[ca.cell.index] = facts_from_ast(python, python_tree(python)) or libcst_facts(python)
+    if sage_kernel(ctx.facts.notebook):
+        # A SageMath cell that parses once Sage's range literals are calls (`[-n..n]`) is read so
+        # (fair check 41, item 32); a star import in it must be of Sage's own modules.
+        for ca in ctx.cells:
+            if ca.cell.index not in cells or ca.cell.index in found or ca.magics:
+                continue
+            python = _sage_preparsed(ca.masked.python)
+            stars = _STAR_FROM_ANYWHERE.findall(python or "")
+            if python is None or len(stars) != len(re.findall(r"\bimport\s*\*", python)) or not all(m.startswith("sage.") for m in stars):
+                continue
+            if python_tree(python) is not None:
+                found[ca.cell.index] = facts_from_ast(python, python_tree(python)) or libcst_facts(python)
     return found
+
+
+_SAGE_RANGE = re.compile(r"\[([^\[\]\n]+?)\s*\.\.\s*([^\[\]\n]+?)\]")
+_STAR_FROM_ANYWHERE = re.compile(r"^\s*from\s+([\w.]+)\s+import\s+\*", re.MULTILINE)
+
+
+def _sage_preparsed(source: str) -> Optional[str]:
+    """A SageMath cell's text with its range literals as calls (`[a..b]` as `srange(a, b)`), the
+    one piece of Sage's preparser whose text is no Python; None when it has none."""
+    python, n = _SAGE_RANGE.subn(r"srange(\1, \2)", source)
+    return python if n else None
 
 
 def _unparsed_text_names(source: str) -> frozenset[str]:
@@ -3089,7 +3355,7 @@ def _no_dependency(effects: Optional[_Effects], members: Sequence[Cell], others:
     `preds = clf.predict(X)` run after a later cell that only shows `clf.get_label_issues()`)."""
     if effects is None:
         return False
-    known, unparsed = effects
+    known, unparsed, fresh = effects
     if any(c.index not in known for c in (*members, *others)):
         return False
     member_reads = frozenset().union(*(known[c.index][0] for c in members))
@@ -3098,7 +3364,14 @@ def _no_dependency(effects: Optional[_Effects], members: Sequence[Cell], others:
     other_writes = frozenset().union(*(known[c.index][1] for c in others))
     if unparsed & (member_reads | member_writes | other_reads | other_writes):
         return False  # a cell that ran but does not parse may have bound or changed what they touch
-    return not (member_writes & (other_reads | other_writes)) and not (other_writes & member_reads)
+    # Both sides importing the same module (`import pandas as pd`), or calling a function that
+    # rebinds the global afresh before reading it, give it the same value in either order, as far
+    # as the two sides go (fair check 41, item 42).
+    both = {
+        name for name in member_writes & other_writes
+        if not all(name in fresh.get(c.index, frozenset()) for c in (*members, *others) if name in known[c.index][1])
+    }
+    return not (member_writes & other_reads) and not both and not (other_writes & member_reads)
 
 
 def _template_words(ctx: RuleContext, flow: NameFlow) -> Optional[dict[int, frozenset[str]]]:
@@ -6639,6 +6912,14 @@ def stdlib_star_names(module: str) -> Optional[frozenset[str]]:
     return frozenset(names if names is not None else (n for n in vars(loaded) if not n.startswith("_")))
 
 
+def sage_kernel(notebook) -> bool:
+    """The notebook runs on a SageMath kernel (kernelspec language `sage`, name `sagemath…`):
+    Python with Sage's preparser and `from sage.all import *` run at start."""
+    lang = (notebook.kernel_language or "").lower()
+    name = (notebook.kernel_name or "").lower()
+    return lang == "sage" or (not lang and name.startswith("sage"))
+
+
 def known_star_names(module: str, catalog) -> Optional[frozenset[str]]:
     """The names `from module import *` binds when they are known without importing anything of
     the notebook's: a standard-library module's (`stdlib_star_names`), or a module made to be
@@ -7002,7 +7283,9 @@ class DependsOnLaterCell(Rule):
         "nothing earlier in the same cell) defines it but a later cell does; the message names the "
         "later cell(s), and, when the cell ran after all of them, says so (its saved outputs hide the NameError). The fix moves "
         "the defining cell up, but when the one reading cell binds, changes and writes nothing (a stray `class_ids` check, a "
-        "shown value) it moves that cell below the definitions instead (or deletes a stray check). "
+        "shown value) it moves that cell below the definitions instead (or deletes a stray check), and when a cell below the "
+        "definition trains the model read (`model.fit(…)`) it moves the reading cell below that training (or deletes a stray "
+        "copy), as long as no cell up to there reads what the reading cell binds: the model moved up would be untrained. "
         "`x += 1` and `df['c'] = …` read `x` and `df`. A read reached only when the session holds the name "
         "(`if 'spark' in locals(): spark.stop()`, also `globals()`, `dir()`, `vars()`, the `else` of `not in`, after the "
         "test in an `and`, or a conditional expression's value) is not reported: top to bottom the test is false and the "
@@ -7124,6 +7407,14 @@ class DependsOnLaterCell(Rule):
         )),
     )
     failing = (
+        # A stray prediction above the model's definition, the model trained further below: the fix
+        # moves the cell below the training, not the untrained model above it (fair check 41, item 49).
+        Example(cells=(
+            "from sklearn.linear_model import LinearRegression\nX, y = [[1], [2]], [1, 2]",
+            "sample = [[3]]\npred = model.predict(sample)",
+            "model = LinearRegression()",
+            "model.fit(X, y)",
+        ), expect=((2, 2),)),
         # A function's parameter read at module level before the cell that binds it, without a word
         # about scope: the cells are in the wrong order (unlike fair check 40, items 49, 51).
         Example(cells=(
@@ -7235,6 +7526,18 @@ class DependsOnLaterCell(Rule):
                                ", so its saved outputs hide the NameError a top-to-bottom run raises"))
             fix = f"Move cell {later[0]} above cell {r.cell}, or define `{r.name}` before this line."
             ca = ctx.analysis_at.get(r.cell)
+            changed = sorted({
+                c.cell.index for c in ctx.cells if c.cell.index > later[0]
+                and any(call.receiver == r.name and not call.in_function and call.method in _TRAINING_METHODS for call in c.facts.calls)
+            })
+            if changed and ca is not None and not any(
+                x.cell > r.cell and x.cell <= changed[-1] and x.name in {d.name for d in ca.facts.defined} for x in flow.reads
+            ):
+                # Cells below the definition train it in place (`model.fit(…)`): moving the
+                # definition up would give this cell the untrained model; moving the cell below the
+                # last change (or deleting a stray copy) keeps what it read (fair check 41, item 49).
+                fix = (f"Move this cell below cell {changed[-1]}, or delete it if it is a stray copy: moving cell {later[0]} above it "
+                       f"would give it `{r.name}` before {_cell_list(changed)} {'trains' if len(changed) == 1 else 'train'} it.")
             if not readers and ca is not None and not ca.magics and not _OUTSIDE_EFFECT.search(ca.cell.source) and not any((
                 ca.facts.defined, ca.facts.mutated, ca.facts.deleted, ca.facts.functions, ca.facts.classes, ca.facts.globals_declared,
             )):

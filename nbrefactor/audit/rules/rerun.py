@@ -3010,7 +3010,8 @@ class ChangesWhenRunTwice(Rule):
         "`Value(…)`, an operator the class defines, `a * b`, a method of it that builds an instance, `n.tanh()`): "
         "`o.backward()` in a cell of its own adds the gradients again on a second run. The calls on the objects of "
         "one cell are one finding at the first call, the others related. Not when the cell builds those objects "
-        "itself, nor when it sets the attribute afresh before the call (`p.grad = 0.0`), nor when the method updates only "
+        "itself, nor when it sets the attribute afresh before the call (`p.grad = 0.0`, or re-initialises the object, "
+        "`s.__init__(…)`, when `__init__` sets it), nor when the method updates only "
         "its own instance (`self.x += dx`) and that instance is only shown afterwards, top to bottom, until bound afresh "
         "(a tutorial's `p1.translate(0.25, 1.5)` then `print(p1)`: a second run shows another point and changes nothing "
         "computed). Nor is a change of a name that the nearest code cell above restores from a kept original: a reset "
@@ -3211,6 +3212,14 @@ class ChangesWhenRunTwice(Rule):
             "frame['score'] = frame[['p']].sum(axis=1)\nclean = raw.copy()\nclean = clean[clean.kind == 'a']\nclean.drop('kind', axis=1, inplace=True)",
             # Rebuilt from itself by a step that recreates the dropped column; split and joined back.
             "frame = frame[['p']].reset_index()\nframe.drop('index', axis=1, inplace=True)\nlabels = np.array_split(labels, 2)\nlabels = np.concatenate(labels, axis=0)",
+        )),
+        # The object re-initialised by an explicit `s.__init__(…)` in the loop before the method
+        # updates it: every run starts from what `__init__` sets (fair check 41, item 59).
+        Example(cells=(
+            "class Queue:\n    def __init__(self, rate):\n        self.rate, self.clock, self.served = rate, 0.0, 0\n"
+            "    def step(self):\n        self.clock += self.rate\n        self.served += 1",
+            "s = Queue(0.5)",
+            "totals = []\nfor i in range(3):\n    s.__init__(0.5)\n    s.step()\n    totals.append(s.clock / s.served)",
         )),
         # A language tutorial's own class moving its instance, which is only printed afterwards.
         Example(cells=(
@@ -3610,6 +3619,18 @@ class ChangesWhenRunTwice(Rule):
                 "a.grad = 0.0\nb.grad = 0.0\nc.backward()",
             ),
             expect=((3, 1),),
+        ),
+        # A queue simulation's own class updated from its previous values in a loop: reported
+        # without a reset; `s.__init__(…)` before the updates in the loop starts each run over
+        # (fair check 41, item 59: passing below).
+        Example(
+            cells=(
+                "class Queue:\n    def __init__(self, rate):\n        self.rate, self.clock, self.served = rate, 0.0, 0\n"
+                "    def step(self):\n        self.clock += self.rate\n        self.served += 1",
+                "s = Queue(0.5)",
+                "totals = []\nfor i in range(3):\n    s.step()\n    totals.append(s.clock / s.served)",
+            ),
+            expect=((3, 3),),
         ),
         # A running mean counted from 1 (`enumerate(…, 1)` with `step + 1`): the first batch weighs 1/2,
         # so the old value stays in it and a second run averages over the first run's mean.
@@ -4846,6 +4867,14 @@ class _OwnClass:
     def __init__(self, node: ast.ClassDef) -> None:
         self.name = node.name
         methods = {s.name: s for s in node.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        # The attributes `__init__` sets afresh (`self.clock = 0`): an explicit `s.__init__(…)`
+        # resets them (fair check 41, item 59).
+        self.initialised = frozenset(
+            t.attr for stmt in _walk(methods["__init__"]) if isinstance(stmt, (ast.Assign, ast.AnnAssign))
+            for target in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])
+            for t in (target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target])
+            if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self"
+        ) if "__init__" in methods else frozenset()
         self.makers = frozenset(n for n, fn in methods.items() if any(
             isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id in (node.name, "type")
             for c in _walk(fn)))
@@ -5144,6 +5173,11 @@ def _own_accumulating_calls(ctx: RuleContext) -> Iterator[Hit]:
             if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Attribute):
                 call = stmt.value
                 receiver = instance(call.func.value, cell)
+                if receiver is not None and call.func.attr == "__init__":
+                    # `s.__init__(1, 0.5, …)` before the update re-initialises the object: what
+                    # `__init__` sets starts afresh on every run (fair check 41, item 59).
+                    reset.update(classes[receiver[0]].initialised)
+                    continue
                 if receiver is not None and isinstance(call.func.value, ast.Name):
                     added = classes[receiver[0]].accumulating.get(call.func.attr, set())
                     elsewhere = receiver[1] - {cell}
