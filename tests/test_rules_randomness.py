@@ -487,6 +487,27 @@ def _found(tmp_path: Path, *cells: str, files: dict[str, str] | None = None):
     return run_example(UnseededRandom, Example(cells=cells, files=files or {}), tmp_path)
 
 
+def test_rnd001_tensorflow_before_2_7_fix_has_no_keras_set_random_seed(tmp_path):
+    # Fair check 41, item 128: a TF 2.4 notebook (a saved `tensorflow.python.keras` object) importing only
+    # keras: keras.utils.set_random_seed came with 2.7, and tf.random.set_seed needs `import tensorflow as tf`.
+    layers = "from tensorflow.keras.models import Sequential\nfrom tensorflow.keras.layers import Dense\nmodel = Sequential()\nmodel.add(Dense(4))"
+    saved = ExampleCell("it = gen.flow_from_directory('d')\nit", outputs=({
+        "output_type": "execute_result", "execution_count": 1, "metadata": {},
+        "data": {"text/plain": "<tensorflow.python.keras.preprocessing.image.DirectoryIterator at 0x7f>"}},))
+    old = run_example(UnseededRandom, Example(cells=(layers, saved)), tmp_path / "old")
+    assert len(old) == 1
+    assert "keras.utils.set_random_seed(SEED)" not in old[0].fix.replace("no keras.utils.set_random_seed", "")
+    assert "`import tensorflow as tf`, then tf.random.set_seed(SEED)" in old[0].fix
+    pinned = _found(tmp_path / "pinned", "import tensorflow as tf\n" + layers, files={"requirements.txt": "tensorflow==2.4.1\n"})
+    assert pinned[0].fix.endswith("Seed TensorFlow/Keras in the first code cell: " + "tf.random.set_seed(SEED) with np.random.seed(SEED) and "
+                                  "random.seed(SEED) (this TensorFlow is older than 2.7, which has no keras.utils.set_random_seed)")
+    # No evidence of the version: the catalogue's call, and the import the alternative needs.
+    new = _found(tmp_path / "new", layers)
+    assert "keras.utils.set_random_seed(SEED) (or `import tensorflow as tf` and tf.random.set_seed(SEED))" in new[0].fix
+    newer = _found(tmp_path / "newer", "import tensorflow as tf\n" + layers, files={"requirements.txt": "tensorflow>=2.4,<2.16\n"})
+    assert newer[0].fix.endswith("keras.utils.set_random_seed(SEED) (or tf.random.set_seed(SEED))")
+
+
 def test_rnd001_tensorflow_1_fix_names_tf_set_random_seed(tmp_path):
     # TF 1.x has no tf.random.set_seed nor keras.utils.set_random_seed: the fix names its own call.
     found = _found(

@@ -6151,9 +6151,43 @@ def _tensorflow_1(ctx: RuleContext) -> bool:
     return False
 
 
+# `keras.utils.set_random_seed` came with TensorFlow/Keras 2.7. Before it the seeds are
+# `tf.random.set_seed` with NumPy's and Python's (fair check 41, item 128: a TF 2.4 notebook whose
+# saved output shows a `tensorflow.python.keras` object, Keras's module path inside TensorFlow up to
+# 2.5; the fix offered the call that release lacks). A manifest's upper bound below 2.7 says so too.
+_TF_BEFORE_2_7_PIN = re.compile(r"(?<![>!])(?:==?|~=|<=?)\s*2\.[0-6](?!\d)|<\s*2\.[0-7](?:\.0+)?(?![.\d])")
+_TF_BEFORE_2_7_OUTPUT = re.compile(r"\btensorflow\.python\.keras\.")
+_TF_BEFORE_2_7_FIX = (
+    "tf.random.set_seed(SEED) with np.random.seed(SEED) and random.seed(SEED) (this TensorFlow is older than 2.7, "
+    "which has no keras.utils.set_random_seed)"
+)
+
+
+def _tensorflow_before_2_7(ctx: RuleContext) -> bool:
+    """Whether the notebook's TensorFlow 2 is older than 2.7, by a manifest's pin or upper bound of
+    tensorflow/keras, or a saved output naming an object of `tensorflow.python.keras`."""
+    for manifest in ctx.project.manifests:
+        for req in manifest.requirements:
+            if req.name in ("tensorflow", "tensorflow-gpu", "tensorflow-cpu", "keras") and _TF_BEFORE_2_7_PIN.search(req.spec):
+                return True
+    return any(o.text and _TF_BEFORE_2_7_OUTPUT.search(o.text) for ca in ctx.cells for o in ca.cell.outputs)
+
+
 def _library_fix(ctx: RuleContext, lib: Library) -> str:
-    """The library's seeding call, for the TensorFlow major version the notebook uses."""
-    return _TF1_FIX if lib.id == "tensorflow" and _tensorflow_1(ctx) else lib.fix
+    """The library's seeding call, for the TensorFlow version the notebook uses: TensorFlow 1's
+    graph seed, the seeds of a TensorFlow 2 before 2.7, or the catalogue's. When the notebook
+    imports no `tensorflow`, `tf.random.set_seed` needs its import (fair check 41, item 128)."""
+    if lib.id != "tensorflow":
+        return lib.fix
+    if _tensorflow_1(ctx):
+        return _TF1_FIX
+    # (a name bound to the module itself: `from tensorflow.keras import layers` binds no `tf`)
+    tf_imported = any(imp.module == "tensorflow" and imp.imported is None for _, imp in ctx.facts.imports)
+    if _tensorflow_before_2_7(ctx):
+        return _TF_BEFORE_2_7_FIX if tf_imported else f"`import tensorflow as tf`, then {_TF_BEFORE_2_7_FIX}"
+    if not tf_imported and lib.fix.endswith("(or tf.random.set_seed(SEED))"):
+        return lib.fix[: -len("(or tf.random.set_seed(SEED))")] + "(or `import tensorflow as tf` and tf.random.set_seed(SEED))"
+    return lib.fix
 
 
 # The packages a library's seeding call (its `fix`) names, one of which must be imported where the
