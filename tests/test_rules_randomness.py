@@ -508,6 +508,19 @@ def test_rnd001_tensorflow_before_2_7_fix_has_no_keras_set_random_seed(tmp_path)
     assert newer[0].fix.endswith("keras.utils.set_random_seed(SEED) (or tf.random.set_seed(SEED))")
 
 
+def test_rnd001_fix_in_an_agentpy_model_names_its_seed_parameter(tmp_path):
+    # Fair check 41, items 127, 133: the model also draws from agentpy's generator, seeded only by parameters['seed'].
+    model = ("import agentpy as ap\nimport numpy as np\nclass Fire(ap.Model):\n    def setup(self):\n"
+             "        self.grid = ap.Grid(self, (10, 10))\n        self.grid.add_agents(self.agents, random=True)\n"
+             "        self.start = np.random.randint(10)\n")
+    found = _found(tmp_path / "own", model, "m = Fire({'size': 10})\nm.run()")
+    assert len(found) == 1 and "give `Fire` a seed in its parameters (`'seed': SEED`" in found[0].fix
+    # A model drawing only from NumPy's global state: the NumPy seed is the whole fix.
+    plain = model.replace(", random=True", "")
+    only_numpy = _found(tmp_path / "numpy", plain, "m = Fire({'size': 10})\nm.run()")
+    assert len(only_numpy) == 1 and "agentpy" not in only_numpy[0].fix
+
+
 def test_rnd001_tensorflow_1_fix_names_tf_set_random_seed(tmp_path):
     # TF 1.x has no tf.random.set_seed nor keras.utils.set_random_seed: the fix names its own call.
     found = _found(

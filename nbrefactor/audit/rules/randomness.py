@@ -6173,6 +6173,40 @@ def _tensorflow_before_2_7(ctx: RuleContext) -> bool:
     return any(o.text and _TF_BEFORE_2_7_OUTPUT.search(o.text) for ca in ctx.cells for o in ca.cell.outputs)
 
 
+# agentpy's `Model` (0.1.5 wheel, model.py `sim_setup`) builds its own generators, `self.random =
+# random.Random(seed)` and `self.nprandom`, from `seed = self.p['seed']`, or when the parameters have
+# no 'seed', `random.getrandbits(128)`; `add_agents(…, random=True)`, `AgentList.random(…)` and
+# `.shuffle()` draw from them. A global NumPy seed does not reach them (fair check 41, items 127, 133).
+def _agentpy_own_draw(ctx: RuleContext, node: ast.ClassDef) -> bool:
+    """Does the class body draw from agentpy's generator: `random=True`, or an attribute `random` /
+    `nprandom` of something other than the `random` or NumPy modules (`self.random`, `self.agents.random(2)`)?"""
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.keyword) and inner.arg == "random" and isinstance(inner.value, ast.Constant) and inner.value.value is True:
+            return True
+        if isinstance(inner, ast.Attribute) and inner.attr in ("random", "nprandom"):
+            owner = dotted_name(inner.value)
+            if owner and ctx.facts.resolve(owner) not in ("random", "numpy", "numpy.random"):
+                return True
+    return False
+
+
+def _agentpy_models_drawing(ctx: RuleContext) -> frozenset[str]:
+    """The notebook's classes based on agentpy's `Model` whose body draws from agentpy's own generator."""
+    found: set[str] = set()
+    for ca in ctx.cells:
+        if "class " not in ca.masked.python:
+            continue
+        tree = cell_python_tree(ca)
+        for node in tree.body if tree is not None else ():
+            if not isinstance(node, ast.ClassDef):
+                continue
+            if not any(ctx.facts.resolve(dotted_name(base) or "") in ("agentpy.Model", "agentpy.model.Model") for base in node.bases):
+                continue
+            if _agentpy_own_draw(ctx, node):
+                found.add(node.name)
+    return frozenset(found)
+
+
 def _library_fix(ctx: RuleContext, lib: Library) -> str:
     """The library's seeding call, for the TensorFlow version the notebook uses: TensorFlow 1's
     graph seed, the seeds of a TensorFlow 2 before 2.7, or the catalogue's. When the notebook
@@ -7887,6 +7921,14 @@ class UnseededRandom(Rule):
                         f"without it, it re-seeds {_libraries_text(catalog, r_libraries)} from the operating system's "
                         "entropy when it runs, so no seed set before it reaches the draws after it")
                 related += ((r_ca.cell, r_call.line, r_call.column),)
+            agentpy = ctx.shared("randomness.agentpy_models", lambda: _agentpy_models_drawing(ctx))
+            if agentpy and not component and (draw.call.owner or "").split(".")[0] in agentpy:
+                # Fair check 41, items 127, 133: the draw is in an agentpy model that also draws from
+                # its own generator, which the global seed does not reach.
+                model = (draw.call.owner or "").split(".")[0]
+                fix += (f"; and give `{model}` a seed in its parameters (`'seed': SEED` in the dict it is built with): "
+                        "agentpy seeds the model's own generator (`self.random`, `add_agents(random=True)`, "
+                        "`agents.random(…)`) from that entry only, else from fresh bits of Python's `random`")
             assignments = ctx.shared("randomness.seed_assignments", lambda: _seed_assignments(ctx, catalog))
             assigned = next((a for a in assignments if library in a[5]), None) if not component else None
             if assigned is not None:
