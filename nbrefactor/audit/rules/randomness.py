@@ -5532,6 +5532,9 @@ class _CheckFlow:
         self.failed = False
         self.asserted = False  # an assert read a followed name
         self.cut = False  # a followed name was cut off by a rebinding that always runs
+        # A print of followed values themselves (the check's random inputs and results: `print(M, Q)`),
+        # which passes only beside a shown comparison or an assert (fair check 41, items 130, 131).
+        self.shown_values = False
 
     def reads(self, node: ast.AST, tracked: set[str]) -> set[str]:
         found: set[str] = set()
@@ -5628,6 +5631,8 @@ class _CheckFlow:
                     or (self._difference(b, tracked) and not self._tracked_value(a, tracked))
                     or (self._tracked_value(a, tracked) and self._fixed(b, tracked))
                     or (self._tracked_value(b, tracked) and self._fixed(a, tracked)))
+        if name == "mean" and len(node.args) == 1 and not node.keywords and self._comparison(node.args[0], tracked):
+            return True  # `np.mean(np.abs(P @ M - L @ U))`: the mean size of a residual (fair check 41, item 130)
         if name in _DISTANCE_CALLS:
             if any(self._tracked_value(k.value, tracked) for k in node.keywords):
                 return False
@@ -5635,6 +5640,27 @@ class _CheckFlow:
                 return True  # `(a - b).abs().max()`, `np.abs(a - b).max()`
             return len(node.args) == 1 and self._difference(node.args[0], tracked)
         return False
+
+    @staticmethod
+    def _printed_values(value: ast.expr) -> bool:
+        """A `print(…)` whose calls are only NumPy's, `math`'s or the builtins' that compute a value
+        (`print(f'column {j} norm {np.linalg.norm(Q[:, j])}')`, `print("M =", M)`): it shows the check's
+        values and does nothing with them. Counted only in a flow that also shows a comparison or
+        asserts (`_checked_or_replaced`): the printed inputs and results of a property check."""
+        if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "print"):
+            return False
+        for n in ast.walk(value):
+            if not isinstance(n, ast.Call) or n is value:
+                continue
+            func = n.func
+            if isinstance(func, ast.Name):
+                if func.id not in _PRINTED_BUILTINS:
+                    return False
+            elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Constant) and func.attr == "format":
+                continue
+            elif dotted_name(func).split(".")[0] not in ("np", "numpy", "math"):
+                return False
+        return True
 
     def _shown_comparison(self, value: ast.expr, tracked: set[str]) -> bool:
         """Is `value` a comparison (`_comparison`), or a print/display of comparisons (formatted,
@@ -5688,9 +5714,13 @@ class _CheckFlow:
         if isinstance(st, ast.Expr):
             if _grown_object(st) in tracked:
                 return tracked  # `model.add(Dense(10))` on the followed model: it grows, still followed
+            if self.inside and _grown_object(st) in self.own and self.reads(st.value, tracked):
+                return tracked | {_grown_object(st) or ""}  # a helper's own list of results (`pivots.append(col)`)
             if self.reads(st.value, tracked) and not self._shown_shapes(st.value, tracked):
                 if self._shown_comparison(st.value, tracked):
                     self.compared = True
+                elif self._printed_values(st.value):
+                    self.shown_values = True
                 else:
                     self.failed = True
             return tracked
@@ -5741,17 +5771,24 @@ class _CheckFlow:
                 self.cut = True
             return tracked - names
         if isinstance(st, (ast.For, ast.AsyncFor)):
-            if self.reads(st.iter, tracked):
+            # (a loop over a followed value's shape, `for j in range(Q.shape[1])`, runs the same for any draw;
+            # inside a helper, a loop or branch on the values decides only what the helper computes, its
+            # statements followed the same way: `for row in M`, `if pivot_rows.size == 0` of a hand-written
+            # row reduction, fair check 41, item 131)
+            if self.reads(st.iter, tracked) and not self._shape_only(st.iter, tracked) and not self.inside:
                 self.failed = True
                 return tracked
+            if self.inside and self.reads(st.iter, tracked) and not self._shape_only(st.iter, tracked):
+                # (the loop's names hold the followed values: `row` of `for row in M`)
+                tracked = tracked | {n.id for n in ast.walk(st.target) if isinstance(n, ast.Name)}
             return self._loop(st.body, st.orelse, tracked)
         if isinstance(st, ast.While):
-            if self.reads(st.test, tracked):
+            if self.reads(st.test, tracked) and not self.inside:
                 self.failed = True
                 return tracked
             return self._loop(st.body, st.orelse, tracked)
         if isinstance(st, ast.If):
-            if self.reads(st.test, tracked):
+            if self.reads(st.test, tracked) and not self.inside:
                 self.failed = True
                 return tracked
             return self.block(st.body, set(tracked), False) | self.block(st.orelse, set(tracked), False)
@@ -5802,6 +5839,8 @@ class _CheckFlow:
 # and calls that reduce a difference to its size (`_CheckFlow._comparison`).
 _CLOSENESS_CALLS = frozenset({"tdist", "allclose", "isclose", "array_equal", "array_equiv", "dist"})
 _DISTANCE_CALLS = frozenset({"norm", "abs", "fabs", "absolute", "max", "amax"})
+# Builtins a print of a check's values may call (`_CheckFlow._printed_values`).
+_PRINTED_BUILTINS = frozenset({"len", "abs", "round", "str", "repr", "float", "int", "range", "sum", "min", "max", "format"})
 
 
 # Methods that put their argument into the object they are called on: a Keras `Sequential`'s
@@ -5863,6 +5902,16 @@ def _checked_or_replaced(facts: NotebookFacts, draws: Iterable[Draw]) -> frozens
         filled = _filled_in_loop(statement, call.line)
         if filled is not None:
             grown, statement = filled, _filled_statement(statement, call.line)
+        loop: ast.For | None = None
+        if grown is None and isinstance(statement, ast.For) and not statement.orelse:
+            # A module-level loop of checks, each on a fresh draw (`for z in range(5): M = np.random.rand(5, 8)`,
+            # `Q = gram_schmidt(M)`, then prints of `np.allclose(Q.T @ Q, I)`): the draw's assignment is a
+            # statement of the loop's body, followed through the rest of the body, the body again, and
+            # what follows the loop (fair check 41, item 131).
+            inner = next((st for st in statement.body if isinstance(st, ast.Assign)
+                          and st.lineno <= call.line <= (st.end_lineno or st.lineno)), None)
+            if inner is not None:
+                loop, statement = statement, inner
         if grown is None and (not isinstance(statement, (ast.Assign, ast.AnnAssign)) or statement.value is None):
             continue
         targets = statement.targets if isinstance(statement, ast.Assign) and filled is None else [statement.target] if isinstance(statement, ast.AnnAssign) else []
@@ -5896,7 +5945,12 @@ def _checked_or_replaced(facts: NotebookFacts, draws: Iterable[Draw]) -> frozens
             id(parsed.body[i]) for other in draws if other.ca is ca and other.call.line > call.line
             and (i := statement_index_at(parsed.body, other.call.line)) is not None and i > index
             and isinstance(parsed.body[i], ast.Assign) and not _grown_object(parsed.body[i]))
-        tracked = flow.block(parsed.body[index + 1:], set(names), True)
+        tracked = set(names)
+        if loop is not None:
+            rest = loop.body[loop.body.index(statement) + 1:]
+            tracked = flow.block(rest, tracked, False)
+            tracked = flow.block(loop.body, tracked, False) | tracked
+        tracked = flow.block(parsed.body[index + 1:], tracked, True)
         if any(m.line > call.line and m.args and tracked & set(_IDENTIFIER.findall(m.args)) for m in ca.magics):
             flow.failed = True
         for other in facts.cells:
@@ -5913,6 +5967,8 @@ def _checked_or_replaced(facts: NotebookFacts, draws: Iterable[Draw]) -> frozens
                     flow.failed = True
                 continue
             tracked = flow.block(other_tree.body, tracked, True)
+        if flow.shown_values and not (flow.asserted or flow.compared):
+            continue  # printed values with no check beside them: the run's output
         if not flow.failed and (flow.asserted or flow.compared or flow.cut):
             found.add((ca.cell.index, call.line, call.column))
     return frozenset(found)
@@ -6596,6 +6652,11 @@ class UnseededRandom(Rule):
         "a NumPy array made for them (`C = np.zeros((N, N))`, then `C += c[i] * P`) build a matrix, not a count or a sum."
         " A name left unread among those unpacked from the value (`values, times, noise = simulate(100)`) is a "
         "discarded part, not a result computed from the draw."
+        " The random test matrices of such a printed check (`M = np.random.randn(10, 10)`, `P, L, U = lu(M)`, "
+        "`print(np.allclose(P @ M, L @ U))`, its mean residual `np.mean(np.abs(P @ M - L @ U))`), also drawn afresh "
+        "in each pass of a module-level loop of checks, may be printed themselves, with their norms and dot products, "
+        "beside the check, and may pass through the notebook's helpers that loop and branch on them: the check holds "
+        "for any draw. Printed with no check beside them, or kept or saved, they stay reported."
         " A draw in the body of a module-level def that a later def of the same name replaces before its first call "
         "is not reported: that body never runs (the draw of the def that runs carries the finding)."
         " A draw in a default value of a module-level def that nothing names is not reported (only the body, which "
@@ -7048,6 +7109,20 @@ class UnseededRandom(Rule):
             "np.abs(np.tanh(h) - th.numpy()).max()",
             "class MyRNN:\n    def forward(self, x, h):\n        return np.tanh(x + h)",
         )),
+        # Random test matrices of a hand-written factorisation and Gram-Schmidt (helpers that loop and
+        # branch on the values), only printed with `np.allclose` checks, a mean residual, norms and
+        # dot products, one cell straight, one a loop of fresh draws (fair check 41, items 130, 131).
+        Example(cells=(
+            "import numpy as np\ndef pivots(M, tol=1e-10):\n    found = []\n    for row in M:\n        nz = np.where(np.abs(row) > tol)[0]\n"
+            "        if len(nz) > 0 and nz[0] not in found:\n            found.append(nz[0])\n    return found\n"
+            "def orthonormal(M):\n    B = M[:, pivots(M)]\n    Q = B.copy()\n    for j in range(B.shape[1]):\n"
+            "        for i in range(j):\n            Q[:, j] -= np.dot(Q[:, i], B[:, j]) * Q[:, i]\n        Q[:, j] /= np.linalg.norm(Q[:, j])\n    return Q",
+            "A = np.random.randn(4, 4)\nQ = orthonormal(A)\nprint('QtQ = I:', np.allclose(Q.T @ Q, np.identity(Q.shape[1])))\n"
+            "print(f'mean residual {np.mean(np.abs(Q @ Q.T - np.identity(4)))}')\nprint('A =', A, 'Q =', Q)",
+            "for z in range(3):\n    M = np.random.rand(3, 5)\n    Q = orthonormal(M)\n    print(f'M = {M}')\n"
+            "    print('QtQ = I:', np.allclose(Q.T @ Q, np.identity(Q.shape[1])))\n    for j in range(Q.shape[1]):\n"
+            "        print(f'norm of column {j}: {np.linalg.norm(Q[:, j])}')",
+        )),
         # A helper defined twice and never called: its draws never run (fair check 39, item 97).
         Example(cells=(
             "import numpy as np\nimport scipy.stats\ndef quantile(x):\n    return scipy.stats.norm.ppf(x)\n"
@@ -7185,6 +7260,14 @@ class UnseededRandom(Rule):
         )),
     )
     failing = (
+        # The random inputs of a check that also leave it: saved beside the check, or kept in a list
+        # outside the loop that is saved (fair check 41, items 130, 131: only a check's own prints pass).
+        Example(cells=(
+            "import numpy as np\ndef orthonormal(M):\n    Q, _ = np.linalg.qr(M)\n    return Q",
+            "M = np.random.rand(3, 5)\nQ = orthonormal(M)\nprint(np.allclose(Q.T @ Q, np.identity(Q.shape[1])))\nnp.save('q.npy', Q)",
+            "kept = []\nfor z in range(3):\n    N = np.random.rand(3, 5)\n    R = orthonormal(N)\n    kept.append(R)\n"
+            "    print(np.allclose(R.T @ R, np.identity(R.shape[1])))\nnp.save('kept.npy', np.array(kept))",
+        ), expect=((2, 1),)),
         # A Sequential built layer by layer (`model.add(Conv2D(…))`), then rebound to another model
         # before anything reads it: its draws are thrown away, and the finding is at the draws of the
         # model that is trained (fair check 34, item 146).
