@@ -3227,6 +3227,8 @@ def _io_lesson(ctx: RuleContext, group: Sequence[LiteralFinding]) -> bool:
     if not writes or writes[0] is not ordered[0] or len(writes) + len(reads) != len(ordered):
         return False
     if not reads:
+        if all(ca.cell.index in {f.ca.cell.index for f in writes} for ca in naming) and _savefig_section(ctx, writes):
+            return True
         return len(naming) == 1 and len(writes) == 1 and _empty_figure_saved_under_saving_heading(ctx, writes[0])
     code_cells = [ca.cell.index for ca in ctx.cells]
     if len(naming) != 2 or len(writes) != 1 or len({f.ca.cell.index for f in reads}) != 1:
@@ -3286,6 +3288,31 @@ def _empty_figure_saved_under_saving_heading(ctx: RuleContext, write: LiteralFin
     makers = [c for c in calls if ctx.facts.resolve(c.func) in _FIGURE_MAKERS]
     return (len(makers) == 1 and len(calls) == 2 and write.argument.call in calls
             and write.argument.call.method == "savefig" and makers[0] is not write.argument.call)
+
+
+def _savefig_section(ctx: RuleContext, writes: Sequence[LiteralFinding]) -> bool:
+    """Are these writes a course's "## Saving figures" section: cells of only `fig.savefig("filename.png")`
+    (one call each), between which and the section's saving heading the notebook has only markdown
+    and each other? The saved image is the lesson's demonstration, which nothing reads (fair check
+    41, item 100: a Matplotlib introduction's `fig.savefig("filename.png")` and its `dpi=200` variant,
+    never run)."""
+    cells = {f.ca.cell.index: f for f in writes}
+    first = min(cells)
+    for f in writes:
+        if f.argument.call.method != "savefig" or len(f.ca.facts.calls) != 1 or f.ca.facts.calls[0] is not f.argument.call:
+            return False
+    for cell in reversed([c for c in ctx.facts.notebook.cells if c.index < first]):
+        if cell.cell_type != "markdown":
+            return False
+        headings = [line for line in cell.source.splitlines() if line.lstrip().startswith("#")]
+        if headings:
+            if not _SAVING_HEADING.search(headings[-1]):
+                return False
+            break
+    else:
+        return False
+    between = [c for c in ctx.facts.notebook.cells if first < c.index < max(cells)]
+    return all(c.cell_type == "markdown" or c.index in cells for c in between)
 
 
 def _optional_cache(group: Sequence[LiteralFinding]) -> bool:
@@ -12214,7 +12241,9 @@ class CwdRelativePath(Rule):
         "`writer.add_onnx_graph(model_filename)`), a file one library saves in a cell and loads in "
         "the next into a name nothing reads again (`why.write(profile, \"profile.bin\")`, `n_prof = why.read(\"profile.bin\")`), a file saved in a cell and loaded in the next into names later code only shows (`model.save(\"best.h5\")`, "
         "`loaded = load_model(\"best.h5\")`, then only `loaded.summary()`, `print(loaded)` or `loaded`), an empty figure a cell only makes and "
-        "saves under a heading about saving (`#### Saving Figure`, then `figure = plt.figure(); figure.savefig(\"Saved.png\")`), and "
+        "saves under a heading about saving (`#### Saving Figure`, then `figure = plt.figure(); figure.savefig(\"Saved.png\")`), "
+        "the cells of only `fig.savefig(\"filename.png\")` (one call each) of a section under such a heading, with only markdown "
+        "between them and it and nothing reading the file, and "
         "a cache read only when it exists whose `else` branch gets the same names another way (`if os.path.exists(\"X.pkl\"): X = "
         "pickle.load(…)` `else: X = fetch_openml(…)`). "
         "Nor is the file a download step PTH007 reports saves (`dst = \"data.zip\"`, `gdown.download(url, dst)`, then extracted), "
@@ -12500,6 +12529,17 @@ class CwdRelativePath(Rule):
             "figure = plt.figure(figsize=(8, 5))\nfigure.savefig('saved_figure.png')",
             "plt.plot([1, 2, 3])\nplt.title('A title')",
         )),
+        # A course's "## Saving figures" section: cells of only `fig.savefig(…)` (and its dpi variant)
+        # with markdown between them and the heading, nothing reading the file (fair check 41, item 100).
+        Example(cells=(
+            "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([1, 2, 3])",
+            md("## Saving figures\nMatplotlib writes PNG, JPG, SVG and PDF."),
+            md("To save a figure use the `savefig` method of the `Figure`:"),
+            "fig.savefig('filename.png')",
+            md("The resolution can be set too:"),
+            "fig.savefig('filename.png', dpi=200)",
+            md("## Legends"),
+        )),
         # The file a Colab `/content/…` path also names: PTH002 reports the pair (fair check 22).
         Example(cells=(
             "model.save('final_model.h5')",
@@ -12690,6 +12730,18 @@ class CwdRelativePath(Rule):
         )),
     )
     failing = (
+        # A figure saved under a heading that is not about saving, or saved in a cell that also draws
+        # (a result), is still reported (beside fair check 41, item 100's section of savefig demos).
+        Example(cells=(
+            "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([1, 2, 3])",
+            md("## Results\nThe fitted curve."),
+            "fig.savefig('filename.png')",
+        ), expect=((3, 1),)),
+        Example(cells=(
+            "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([1, 2, 3])",
+            md("## Saving figures"),
+            "ax.set_title('t')\nfig.savefig('filename.png')",
+        ), expect=((3, 2),)),
         # A function only a star import of a helper module provides, given a data file by a relative
         # path (fair check 31 recall T-6.3); a bare name of `%run helpers.py` stays unjudged.
         Example(
