@@ -4751,7 +4751,53 @@ def _fold_by_folder(
             also += f"; the notebook writes {shown(normal)} itself (cell {writer.cell.index}, line {writer.line})"
         out.append(replace(hit, message=hit.message + also, related=tuple(dict.fromkeys(
             r for r in related if (r[0].index, r[1] or 0, r[2] or 0) != position(hit)))))
-    return _fold_sibling_folders(out, {position(hit): (folder, normal) for hit, folder, normal in keyed})
+    placed = {position(hit): (folder, normal) for hit, folder, normal in keyed}
+    return _fold_split_folders(_fold_sibling_folders(out, placed), placed)
+
+
+def _fold_split_folders(hits: list[Hit], where: Mapping[tuple[int, int, int], tuple[Optional[str], str]]) -> list[Hit]:
+    """A data set's split folders in the working directory (bare names, as written) read by one method
+    in one cell (`train_datagen.flow_from_directory('train')`, `test_datagen.flow_from_directory('test')`): one
+    data root fixes them all, so one finding at the first, the others related, whatever else each
+    folder's group holds (fair check 41, item 102: sibling-folders-split-per-folder)."""
+    def position(hit: Hit) -> tuple[int, int, int]:
+        return (hit.cell.index if hit.cell is not None else -1, hit.line or 0, hit.column or 0)
+
+    def kind(hit: Hit) -> Optional[tuple[int, str, str]]:
+        folder, normal = where.get(position(hit), (None, ""))
+        used = _USED_BY.search(hit.message)
+        if hit.cell is None or folder is None or used is None or " read by " not in used.group(0):
+            return None
+        if not re.fullmatch(r"[A-Za-z0-9_-]+", normal) or folder not in ("", normal):
+            return None  # (a bare folder name of the working directory, as written)
+        return (hit.cell.index, used.group(1), used.group(2).split(" ")[0].rpartition(".")[2])
+
+    groups: dict[tuple[int, str, str], list[int]] = {}
+    for i in sorted(range(len(hits)), key=lambda i: position(hits[i])):
+        k = kind(hits[i])
+        if k is not None:
+            groups.setdefault(k, []).append(i)
+    heads = {g[0]: g[1:] for g in groups.values() if len(g) > 1}
+    folded = {i for rest in heads.values() for i in rest}
+    out: list[Hit] = []
+    for i, hit in enumerate(hits):
+        if i in folded:
+            continue
+        if i in heads:
+            related = [*hit.related]
+            names = []
+            for j in heads[i]:
+                other = hits[j]
+                names.append(shown(where[position(other)][1]))
+                if other.cell is not None:
+                    related.append((other.cell, other.line, other.column))
+                related.extend(other.related)
+            hit = replace(hit, message=hit.message + (
+                f"; so {'is' if len(names) == 1 else 'are'} the sibling folder{'' if len(names) == 1 else 's'} {', '.join(names)} "
+                "read the same way in this cell, with their uses (related): one data root to configure"),
+                related=tuple(r for r in dict.fromkeys(related) if (r[0].index, r[1] or 0, r[2] or 0) != position(hit)))
+        out.append(hit)
+    return out
 
 
 # `read by `open``, `written by `df.to_csv``: how a PTH006 message names the call of its path.
@@ -12260,7 +12306,8 @@ class CwdRelativePath(Rule):
         "earlier cell saved (`fastText_multilingual/alignment_matrices/nl.txt`) is the clone's, which PTH007 reports. "
         "Per-section results read from sibling folders of one parent in one cell or consecutive cells, by the same call and with "
         "parallel names (`../Section-04-…/cs_mean.pkl`, `../Section-05-…/us_mean.pkl`, each with its `_std.pkl`) are one finding "
-        "at the first, the other folders related: one results root. "
+        "at the first, the other folders related: one results root. So are a data set's split folders of the working directory "
+        "read by one method in one cell (`flow_from_directory('train')`, `flow_from_directory('test')`): one data root. "
         "The `.py` file of a module the notebook imports (`open(\"helper_functions.py\", \"wb\")` writing a "
         "downloaded helper, then `from helper_functions import …`) is code, not a data path: not reported. "
         "A path whose start is a relative folder but whose rest only the run knows (`\"samples/\" + "
@@ -12730,6 +12777,12 @@ class CwdRelativePath(Rule):
         )),
     )
     failing = (
+        # A data set's split folders in the working directory read by one method in one cell: one finding,
+        # the other folder related (fair check 41, item 102).
+        Example(cells=(
+            "from tensorflow.keras.preprocessing.image import ImageDataGenerator\ngen = ImageDataGenerator(rescale=1 / 255)",
+            "train_set = gen.flow_from_directory('train', target_size=(64, 64))\ntest_set = gen.flow_from_directory('test', target_size=(64, 64))",
+        ), expect=((2, 1),)),
         # A figure saved under a heading that is not about saving, or saved in a cell that also draws
         # (a result), is still reported (beside fair check 41, item 100's section of savefig demos).
         Example(cells=(
