@@ -5535,6 +5535,10 @@ class _CheckFlow:
         # A print of followed values themselves (the check's random inputs and results: `print(M, Q)`),
         # which passes only beside a shown comparison or an assert (fair check 41, items 130, 131).
         self.shown_values = False
+        # Following a draw made afresh in each pass of a module-level loop of checks: a store of the
+        # values into an object (`y_predict[:, i] = np.mean(y_train)`) keeps a pass's result, a Monte
+        # Carlo run's, not a check's (fair check 38's bias-variance simulation stays reported).
+        self.in_loop_of_checks = False
 
     def reads(self, node: ast.AST, tracked: set[str]) -> set[str]:
         found: set[str] = set()
@@ -5747,7 +5751,7 @@ class _CheckFlow:
                     # Stored into an object (`df["noise"] = …`, `x.data *= 2`): the object is followed
                     # from here; inside a helper, only an object of its own (not the caller's).
                     roots = {_root_name(t) for t in targets}
-                    if "" in roots or (self.inside and not roots <= (self.own | tracked)):
+                    if "" in roots or (self.inside and not roots <= (self.own | tracked)) or (self.in_loop_of_checks and not self.inside):
                         self.failed = True
                     else:
                         tracked = tracked | roots
@@ -5947,6 +5951,7 @@ def _checked_or_replaced(facts: NotebookFacts, draws: Iterable[Draw]) -> frozens
             and isinstance(parsed.body[i], ast.Assign) and not _grown_object(parsed.body[i]))
         tracked = set(names)
         if loop is not None:
+            flow.in_loop_of_checks = True
             rest = loop.body[loop.body.index(statement) + 1:]
             tracked = flow.block(rest, tracked, False)
             tracked = flow.block(loop.body, tracked, False) | tracked
@@ -5969,6 +5974,8 @@ def _checked_or_replaced(facts: NotebookFacts, draws: Iterable[Draw]) -> frozens
             tracked = flow.block(other_tree.body, tracked, True)
         if flow.shown_values and not (flow.asserted or flow.compared):
             continue  # printed values with no check beside them: the run's output
+        if loop is not None and not (flow.asserted or flow.compared):
+            continue  # (a loop of fresh draws passes as a loop of checks only)
         if not flow.failed and (flow.asserted or flow.compared or flow.cut):
             found.add((ca.cell.index, call.line, call.column))
     return frozenset(found)
