@@ -177,6 +177,10 @@ def _uses(*cells: str, kernel: str = "") -> list[tuple[int, int, str]]:
       "grid = np.ix_([0], [1])\nx = frame.loc[0]",),
      [(1, 4, "pandas.DataFrame.ix"), (1, 5, "pandas.DataFrame.ix")]),
     (("import pandas as pd\npd.value_counts([1, 1])\npd.Series([1]).value_counts()",), [(1, 2, "pandas.value_counts")]),
+    # pandas 3.0 removed `infer_datetime_format=` (fair check 41 recall T-6.2); `read_fwf` still takes it, `format=` is fine.
+    (("import pandas as pd\nd = pd.to_datetime(s, infer_datetime_format=True)\nf = pd.read_csv('a.csv', infer_datetime_format=True)\n"
+      "g = pd.read_fwf('a.txt', infer_datetime_format=True)\nh = pd.to_datetime(s, format='%Y')",),
+     [(1, 2, "pandas.to_datetime(infer_datetime_format=…)"), (1, 3, "pandas.read_csv(infer_datetime_format=…)")]),
     # DeepChem's models keep `fit(…, nb_epoch=…)` and `fit_generator` (fair check 17): a receiver every binding of
     # which is a DeepChem call, or the call itself, is not Keras's; a Keras model and a receiver of unknown origin are.
     (("import deepchem as dc\nimport tensorflow as tf\nfrom deepchem.models import AtomicConvModel\n"

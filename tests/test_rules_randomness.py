@@ -487,6 +487,40 @@ def _found(tmp_path: Path, *cells: str, files: dict[str, str] | None = None):
     return run_example(UnseededRandom, Example(cells=cells, files=files or {}), tmp_path)
 
 
+def test_rnd001_tensorflow_before_2_7_fix_has_no_keras_set_random_seed(tmp_path):
+    # Fair check 41, item 128: a TF 2.4 notebook (a saved `tensorflow.python.keras` object) importing only
+    # keras: keras.utils.set_random_seed came with 2.7, and tf.random.set_seed needs `import tensorflow as tf`.
+    layers = "from tensorflow.keras.models import Sequential\nfrom tensorflow.keras.layers import Dense\nmodel = Sequential()\nmodel.add(Dense(4))"
+    saved = ExampleCell("it = gen.flow_from_directory('d')\nit", outputs=({
+        "output_type": "execute_result", "execution_count": 1, "metadata": {},
+        "data": {"text/plain": "<tensorflow.python.keras.preprocessing.image.DirectoryIterator at 0x7f>"}},))
+    old = run_example(UnseededRandom, Example(cells=(layers, saved)), tmp_path / "old")
+    assert len(old) == 1
+    assert "keras.utils.set_random_seed(SEED)" not in old[0].fix.replace("no keras.utils.set_random_seed", "")
+    assert "`import tensorflow as tf`, then tf.random.set_seed(SEED)" in old[0].fix
+    pinned = _found(tmp_path / "pinned", "import tensorflow as tf\n" + layers, files={"requirements.txt": "tensorflow==2.4.1\n"})
+    assert pinned[0].fix.endswith("Seed TensorFlow/Keras in the first code cell: " + "tf.random.set_seed(SEED) with np.random.seed(SEED) and "
+                                  "random.seed(SEED) (this TensorFlow is older than 2.7, which has no keras.utils.set_random_seed)")
+    # No evidence of the version: the catalogue's call, and the import the alternative needs.
+    new = _found(tmp_path / "new", layers)
+    assert "keras.utils.set_random_seed(SEED) (or `import tensorflow as tf` and tf.random.set_seed(SEED))" in new[0].fix
+    newer = _found(tmp_path / "newer", "import tensorflow as tf\n" + layers, files={"requirements.txt": "tensorflow>=2.4,<2.16\n"})
+    assert newer[0].fix.endswith("keras.utils.set_random_seed(SEED) (or tf.random.set_seed(SEED))")
+
+
+def test_rnd001_fix_in_an_agentpy_model_names_its_seed_parameter(tmp_path):
+    # Fair check 41, items 127, 133: the model also draws from agentpy's generator, seeded only by parameters['seed'].
+    model = ("import agentpy as ap\nimport numpy as np\nclass Fire(ap.Model):\n    def setup(self):\n"
+             "        self.grid = ap.Grid(self, (10, 10))\n        self.grid.add_agents(self.agents, random=True)\n"
+             "        self.start = np.random.randint(10)\n")
+    found = _found(tmp_path / "own", model, "m = Fire({'size': 10})\nm.run()")
+    assert len(found) == 1 and "give `Fire` a seed in its parameters (`'seed': SEED`" in found[0].fix
+    # A model drawing only from NumPy's global state: the NumPy seed is the whole fix.
+    plain = model.replace(", random=True", "")
+    only_numpy = _found(tmp_path / "numpy", plain, "m = Fire({'size': 10})\nm.run()")
+    assert len(only_numpy) == 1 and "agentpy" not in only_numpy[0].fix
+
+
 def test_rnd001_tensorflow_1_fix_names_tf_set_random_seed(tmp_path):
     # TF 1.x has no tf.random.set_seed nor keras.utils.set_random_seed: the fix names its own call.
     found = _found(

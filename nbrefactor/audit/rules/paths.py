@@ -3227,6 +3227,8 @@ def _io_lesson(ctx: RuleContext, group: Sequence[LiteralFinding]) -> bool:
     if not writes or writes[0] is not ordered[0] or len(writes) + len(reads) != len(ordered):
         return False
     if not reads:
+        if all(ca.cell.index in {f.ca.cell.index for f in writes} for ca in naming) and _savefig_section(ctx, writes):
+            return True
         return len(naming) == 1 and len(writes) == 1 and _empty_figure_saved_under_saving_heading(ctx, writes[0])
     code_cells = [ca.cell.index for ca in ctx.cells]
     if len(naming) != 2 or len(writes) != 1 or len({f.ca.cell.index for f in reads}) != 1:
@@ -3286,6 +3288,35 @@ def _empty_figure_saved_under_saving_heading(ctx: RuleContext, write: LiteralFin
     makers = [c for c in calls if ctx.facts.resolve(c.func) in _FIGURE_MAKERS]
     return (len(makers) == 1 and len(calls) == 2 and write.argument.call in calls
             and write.argument.call.method == "savefig" and makers[0] is not write.argument.call)
+
+
+def _savefig_section(ctx: RuleContext, writes: Sequence[LiteralFinding]) -> bool:
+    """Are these writes a course's "## Saving figures" section: cells of only `fig.savefig("filename.png")`
+    (one call each), between which and the section's saving heading the notebook has only markdown
+    (that names `savefig`) and each other? The saved image is the lesson's demonstration, which nothing reads (fair check
+    41, item 100: a Matplotlib introduction's `fig.savefig("filename.png")` and its `dpi=200` variant,
+    never run)."""
+    cells = {f.ca.cell.index: f for f in writes}
+    first = min(cells)
+    for f in writes:
+        if f.argument.call.method != "savefig" or len(f.ca.facts.calls) != 1 or f.ca.facts.calls[0] is not f.argument.call:
+            return False
+    names_api = False
+    for cell in reversed([c for c in ctx.facts.notebook.cells if c.index < first]):
+        if cell.cell_type != "markdown":
+            return False
+        # (the section's text names the API it teaches: "we can use the `savefig` method"; a "Save plot
+        # to files" step of an analysis does not, fair check 28's ROC notebook)
+        names_api = names_api or "savefig" in cell.source
+        headings = [line for line in cell.source.splitlines() if line.lstrip().startswith("#")]
+        if headings:
+            if not _SAVING_HEADING.search(headings[-1]) or not names_api:
+                return False
+            break
+    else:
+        return False
+    between = [c for c in ctx.facts.notebook.cells if first < c.index < max(cells)]
+    return all(c.cell_type == "markdown" or c.index in cells for c in between)
 
 
 def _optional_cache(group: Sequence[LiteralFinding]) -> bool:
@@ -4724,7 +4755,53 @@ def _fold_by_folder(
             also += f"; the notebook writes {shown(normal)} itself (cell {writer.cell.index}, line {writer.line})"
         out.append(replace(hit, message=hit.message + also, related=tuple(dict.fromkeys(
             r for r in related if (r[0].index, r[1] or 0, r[2] or 0) != position(hit)))))
-    return _fold_sibling_folders(out, {position(hit): (folder, normal) for hit, folder, normal in keyed})
+    placed = {position(hit): (folder, normal) for hit, folder, normal in keyed}
+    return _fold_split_folders(_fold_sibling_folders(out, placed), placed)
+
+
+def _fold_split_folders(hits: list[Hit], where: Mapping[tuple[int, int, int], tuple[Optional[str], str]]) -> list[Hit]:
+    """A data set's split folders in the working directory (bare names, as written) read by one method
+    in one cell (`train_datagen.flow_from_directory('train')`, `test_datagen.flow_from_directory('test')`): one
+    data root fixes them all, so one finding at the first, the others related, whatever else each
+    folder's group holds (fair check 41, item 102: sibling-folders-split-per-folder)."""
+    def position(hit: Hit) -> tuple[int, int, int]:
+        return (hit.cell.index if hit.cell is not None else -1, hit.line or 0, hit.column or 0)
+
+    def kind(hit: Hit) -> Optional[tuple[int, str, str]]:
+        folder, normal = where.get(position(hit), (None, ""))
+        used = _USED_BY.search(hit.message)
+        if hit.cell is None or folder is None or used is None or " read by " not in used.group(0):
+            return None
+        if not re.fullmatch(r"[A-Za-z0-9_-]+", normal) or folder not in ("", normal):
+            return None  # (a bare folder name of the working directory, as written)
+        return (hit.cell.index, used.group(1), used.group(2).split(" ")[0].rpartition(".")[2])
+
+    groups: dict[tuple[int, str, str], list[int]] = {}
+    for i in sorted(range(len(hits)), key=lambda i: position(hits[i])):
+        k = kind(hits[i])
+        if k is not None:
+            groups.setdefault(k, []).append(i)
+    heads = {g[0]: g[1:] for g in groups.values() if len(g) > 1}
+    folded = {i for rest in heads.values() for i in rest}
+    out: list[Hit] = []
+    for i, hit in enumerate(hits):
+        if i in folded:
+            continue
+        if i in heads:
+            related = [*hit.related]
+            names = []
+            for j in heads[i]:
+                other = hits[j]
+                names.append(shown(where[position(other)][1]))
+                if other.cell is not None:
+                    related.append((other.cell, other.line, other.column))
+                related.extend(other.related)
+            hit = replace(hit, message=hit.message + (
+                f"; so {'is' if len(names) == 1 else 'are'} the sibling folder{'' if len(names) == 1 else 's'} {', '.join(names)} "
+                "read the same way in this cell, with their uses (related): one data root to configure"),
+                related=tuple(r for r in dict.fromkeys(related) if (r[0].index, r[1] or 0, r[2] or 0) != position(hit)))
+        out.append(hit)
+    return out
 
 
 # `read by `open``, `written by `df.to_csv``: how a PTH006 message names the call of its path.
@@ -12214,7 +12291,9 @@ class CwdRelativePath(Rule):
         "`writer.add_onnx_graph(model_filename)`), a file one library saves in a cell and loads in "
         "the next into a name nothing reads again (`why.write(profile, \"profile.bin\")`, `n_prof = why.read(\"profile.bin\")`), a file saved in a cell and loaded in the next into names later code only shows (`model.save(\"best.h5\")`, "
         "`loaded = load_model(\"best.h5\")`, then only `loaded.summary()`, `print(loaded)` or `loaded`), an empty figure a cell only makes and "
-        "saves under a heading about saving (`#### Saving Figure`, then `figure = plt.figure(); figure.savefig(\"Saved.png\")`), and "
+        "saves under a heading about saving (`#### Saving Figure`, then `figure = plt.figure(); figure.savefig(\"Saved.png\")`), "
+        "the cells of only `fig.savefig(\"filename.png\")` (one call each) of a section under such a heading, with only markdown "
+        "that names `savefig` between them and it and nothing reading the file, and "
         "a cache read only when it exists whose `else` branch gets the same names another way (`if os.path.exists(\"X.pkl\"): X = "
         "pickle.load(…)` `else: X = fetch_openml(…)`). "
         "Nor is the file a download step PTH007 reports saves (`dst = \"data.zip\"`, `gdown.download(url, dst)`, then extracted), "
@@ -12231,7 +12310,8 @@ class CwdRelativePath(Rule):
         "earlier cell saved (`fastText_multilingual/alignment_matrices/nl.txt`) is the clone's, which PTH007 reports. "
         "Per-section results read from sibling folders of one parent in one cell or consecutive cells, by the same call and with "
         "parallel names (`../Section-04-…/cs_mean.pkl`, `../Section-05-…/us_mean.pkl`, each with its `_std.pkl`) are one finding "
-        "at the first, the other folders related: one results root. "
+        "at the first, the other folders related: one results root. So are a data set's split folders of the working directory "
+        "read by one method in one cell (`flow_from_directory('train')`, `flow_from_directory('test')`): one data root. "
         "The `.py` file of a module the notebook imports (`open(\"helper_functions.py\", \"wb\")` writing a "
         "downloaded helper, then `from helper_functions import …`) is code, not a data path: not reported. "
         "A path whose start is a relative folder but whose rest only the run knows (`\"samples/\" + "
@@ -12500,6 +12580,17 @@ class CwdRelativePath(Rule):
             "figure = plt.figure(figsize=(8, 5))\nfigure.savefig('saved_figure.png')",
             "plt.plot([1, 2, 3])\nplt.title('A title')",
         )),
+        # A course's "## Saving figures" section: cells of only `fig.savefig(…)` (and its dpi variant)
+        # with markdown between them and the heading, nothing reading the file (fair check 41, item 100).
+        Example(cells=(
+            "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([1, 2, 3])",
+            md("## Saving figures\nMatplotlib writes PNG, JPG, SVG and PDF."),
+            md("To save a figure use the `savefig` method of the `Figure`:"),
+            "fig.savefig('filename.png')",
+            md("The resolution can be set too:"),
+            "fig.savefig('filename.png', dpi=200)",
+            md("## Legends"),
+        )),
         # The file a Colab `/content/…` path also names: PTH002 reports the pair (fair check 22).
         Example(cells=(
             "model.save('final_model.h5')",
@@ -12690,6 +12781,30 @@ class CwdRelativePath(Rule):
         )),
     )
     failing = (
+        # A data set's split folders in the working directory read by one method in one cell: one finding,
+        # the other folder related (fair check 41, item 102).
+        Example(cells=(
+            "from tensorflow.keras.preprocessing.image import ImageDataGenerator\ngen = ImageDataGenerator(rescale=1 / 255)",
+            "train_set = gen.flow_from_directory('train', target_size=(64, 64))\ntest_set = gen.flow_from_directory('test', target_size=(64, 64))",
+        ), expect=((2, 1),)),
+        # A figure saved under a heading that is not about saving, or saved in a cell that also draws
+        # (a result), is still reported (beside fair check 41, item 100's section of savefig demos).
+        Example(cells=(
+            "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([1, 2, 3])",
+            md("## Results\nThe fitted curve."),
+            "fig.savefig('filename.png')",
+        ), expect=((3, 1),)),
+        Example(cells=(
+            "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([1, 2, 3])",
+            md("## Saving figures"),
+            "ax.set_title('t')\nfig.savefig('filename.png')",
+        ), expect=((3, 2),)),
+        # ... and a "Save plot to files" step of an analysis whose text does not name the API (fair check 28's ROC notebook).
+        Example(cells=(
+            "import matplotlib.pyplot as plt\nplt.plot([0, 1], [0, 1])",
+            md("### Save plot to files"),
+            "plt.savefig('roc.pdf')",
+        ), expect=((3, 1),)),
         # A function only a star import of a helper module provides, given a data file by a relative
         # path (fair check 31 recall T-6.3); a bare name of `%run helpers.py` stays unjudged.
         Example(

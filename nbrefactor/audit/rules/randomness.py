@@ -5532,6 +5532,13 @@ class _CheckFlow:
         self.failed = False
         self.asserted = False  # an assert read a followed name
         self.cut = False  # a followed name was cut off by a rebinding that always runs
+        # A print of followed values themselves (the check's random inputs and results: `print(M, Q)`),
+        # which passes only beside a shown comparison or an assert (fair check 41, items 130, 131).
+        self.shown_values = False
+        # Following a draw made afresh in each pass of a module-level loop of checks: a store of the
+        # values into an object (`y_predict[:, i] = np.mean(y_train)`) keeps a pass's result, a Monte
+        # Carlo run's, not a check's (fair check 38's bias-variance simulation stays reported).
+        self.in_loop_of_checks = False
 
     def reads(self, node: ast.AST, tracked: set[str]) -> set[str]:
         found: set[str] = set()
@@ -5628,6 +5635,8 @@ class _CheckFlow:
                     or (self._difference(b, tracked) and not self._tracked_value(a, tracked))
                     or (self._tracked_value(a, tracked) and self._fixed(b, tracked))
                     or (self._tracked_value(b, tracked) and self._fixed(a, tracked)))
+        if name == "mean" and len(node.args) == 1 and not node.keywords and self._comparison(node.args[0], tracked):
+            return True  # `np.mean(np.abs(P @ M - L @ U))`: the mean size of a residual (fair check 41, item 130)
         if name in _DISTANCE_CALLS:
             if any(self._tracked_value(k.value, tracked) for k in node.keywords):
                 return False
@@ -5635,6 +5644,27 @@ class _CheckFlow:
                 return True  # `(a - b).abs().max()`, `np.abs(a - b).max()`
             return len(node.args) == 1 and self._difference(node.args[0], tracked)
         return False
+
+    @staticmethod
+    def _printed_values(value: ast.expr) -> bool:
+        """A `print(…)` whose calls are only NumPy's, `math`'s or the builtins' that compute a value
+        (`print(f'column {j} norm {np.linalg.norm(Q[:, j])}')`, `print("M =", M)`): it shows the check's
+        values and does nothing with them. Counted only in a flow that also shows a comparison or
+        asserts (`_checked_or_replaced`): the printed inputs and results of a property check."""
+        if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "print"):
+            return False
+        for n in ast.walk(value):
+            if not isinstance(n, ast.Call) or n is value:
+                continue
+            func = n.func
+            if isinstance(func, ast.Name):
+                if func.id not in _PRINTED_BUILTINS:
+                    return False
+            elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Constant) and func.attr == "format":
+                continue
+            elif dotted_name(func).split(".")[0] not in ("np", "numpy", "math"):
+                return False
+        return True
 
     def _shown_comparison(self, value: ast.expr, tracked: set[str]) -> bool:
         """Is `value` a comparison (`_comparison`), or a print/display of comparisons (formatted,
@@ -5688,9 +5718,13 @@ class _CheckFlow:
         if isinstance(st, ast.Expr):
             if _grown_object(st) in tracked:
                 return tracked  # `model.add(Dense(10))` on the followed model: it grows, still followed
+            if self.inside and _grown_object(st) in self.own and self.reads(st.value, tracked):
+                return tracked | {_grown_object(st) or ""}  # a helper's own list of results (`pivots.append(col)`)
             if self.reads(st.value, tracked) and not self._shown_shapes(st.value, tracked):
                 if self._shown_comparison(st.value, tracked):
                     self.compared = True
+                elif self._printed_values(st.value):
+                    self.shown_values = True
                 else:
                     self.failed = True
             return tracked
@@ -5717,7 +5751,7 @@ class _CheckFlow:
                     # Stored into an object (`df["noise"] = …`, `x.data *= 2`): the object is followed
                     # from here; inside a helper, only an object of its own (not the caller's).
                     roots = {_root_name(t) for t in targets}
-                    if "" in roots or (self.inside and not roots <= (self.own | tracked)):
+                    if "" in roots or (self.inside and not roots <= (self.own | tracked)) or (self.in_loop_of_checks and not self.inside):
                         self.failed = True
                     else:
                         tracked = tracked | roots
@@ -5741,17 +5775,24 @@ class _CheckFlow:
                 self.cut = True
             return tracked - names
         if isinstance(st, (ast.For, ast.AsyncFor)):
-            if self.reads(st.iter, tracked):
+            # (a loop over a followed value's shape, `for j in range(Q.shape[1])`, runs the same for any draw;
+            # inside a helper, a loop or branch on the values decides only what the helper computes, its
+            # statements followed the same way: `for row in M`, `if pivot_rows.size == 0` of a hand-written
+            # row reduction, fair check 41, item 131)
+            if self.reads(st.iter, tracked) and not self._shape_only(st.iter, tracked) and not self.inside:
                 self.failed = True
                 return tracked
+            if self.inside and self.reads(st.iter, tracked) and not self._shape_only(st.iter, tracked):
+                # (the loop's names hold the followed values: `row` of `for row in M`)
+                tracked = tracked | {n.id for n in ast.walk(st.target) if isinstance(n, ast.Name)}
             return self._loop(st.body, st.orelse, tracked)
         if isinstance(st, ast.While):
-            if self.reads(st.test, tracked):
+            if self.reads(st.test, tracked) and not self.inside:
                 self.failed = True
                 return tracked
             return self._loop(st.body, st.orelse, tracked)
         if isinstance(st, ast.If):
-            if self.reads(st.test, tracked):
+            if self.reads(st.test, tracked) and not self.inside:
                 self.failed = True
                 return tracked
             return self.block(st.body, set(tracked), False) | self.block(st.orelse, set(tracked), False)
@@ -5802,6 +5843,8 @@ class _CheckFlow:
 # and calls that reduce a difference to its size (`_CheckFlow._comparison`).
 _CLOSENESS_CALLS = frozenset({"tdist", "allclose", "isclose", "array_equal", "array_equiv", "dist"})
 _DISTANCE_CALLS = frozenset({"norm", "abs", "fabs", "absolute", "max", "amax"})
+# Builtins a print of a check's values may call (`_CheckFlow._printed_values`).
+_PRINTED_BUILTINS = frozenset({"len", "abs", "round", "str", "repr", "float", "int", "range", "sum", "min", "max", "format"})
 
 
 # Methods that put their argument into the object they are called on: a Keras `Sequential`'s
@@ -5863,6 +5906,16 @@ def _checked_or_replaced(facts: NotebookFacts, draws: Iterable[Draw]) -> frozens
         filled = _filled_in_loop(statement, call.line)
         if filled is not None:
             grown, statement = filled, _filled_statement(statement, call.line)
+        loop: ast.For | None = None
+        if grown is None and isinstance(statement, ast.For) and not statement.orelse:
+            # A module-level loop of checks, each on a fresh draw (`for z in range(5): M = np.random.rand(5, 8)`,
+            # `Q = gram_schmidt(M)`, then prints of `np.allclose(Q.T @ Q, I)`): the draw's assignment is a
+            # statement of the loop's body, followed through the rest of the body, the body again, and
+            # what follows the loop (fair check 41, item 131).
+            inner = next((st for st in statement.body if isinstance(st, ast.Assign)
+                          and st.lineno <= call.line <= (st.end_lineno or st.lineno)), None)
+            if inner is not None:
+                loop, statement = statement, inner
         if grown is None and (not isinstance(statement, (ast.Assign, ast.AnnAssign)) or statement.value is None):
             continue
         targets = statement.targets if isinstance(statement, ast.Assign) and filled is None else [statement.target] if isinstance(statement, ast.AnnAssign) else []
@@ -5896,7 +5949,13 @@ def _checked_or_replaced(facts: NotebookFacts, draws: Iterable[Draw]) -> frozens
             id(parsed.body[i]) for other in draws if other.ca is ca and other.call.line > call.line
             and (i := statement_index_at(parsed.body, other.call.line)) is not None and i > index
             and isinstance(parsed.body[i], ast.Assign) and not _grown_object(parsed.body[i]))
-        tracked = flow.block(parsed.body[index + 1:], set(names), True)
+        tracked = set(names)
+        if loop is not None:
+            flow.in_loop_of_checks = True
+            rest = loop.body[loop.body.index(statement) + 1:]
+            tracked = flow.block(rest, tracked, False)
+            tracked = flow.block(loop.body, tracked, False) | tracked
+        tracked = flow.block(parsed.body[index + 1:], tracked, True)
         if any(m.line > call.line and m.args and tracked & set(_IDENTIFIER.findall(m.args)) for m in ca.magics):
             flow.failed = True
         for other in facts.cells:
@@ -5913,6 +5972,10 @@ def _checked_or_replaced(facts: NotebookFacts, draws: Iterable[Draw]) -> frozens
                     flow.failed = True
                 continue
             tracked = flow.block(other_tree.body, tracked, True)
+        if flow.shown_values and not (flow.asserted or flow.compared):
+            continue  # printed values with no check beside them: the run's output
+        if loop is not None and not (flow.asserted or flow.compared):
+            continue  # (a loop of fresh draws passes as a loop of checks only)
         if not flow.failed and (flow.asserted or flow.compared or flow.cut):
             found.add((ca.cell.index, call.line, call.column))
     return frozenset(found)
@@ -6151,9 +6214,77 @@ def _tensorflow_1(ctx: RuleContext) -> bool:
     return False
 
 
+# `keras.utils.set_random_seed` came with TensorFlow/Keras 2.7. Before it the seeds are
+# `tf.random.set_seed` with NumPy's and Python's (fair check 41, item 128: a TF 2.4 notebook whose
+# saved output shows a `tensorflow.python.keras` object, Keras's module path inside TensorFlow up to
+# 2.5; the fix offered the call that release lacks). A manifest's upper bound below 2.7 says so too.
+_TF_BEFORE_2_7_PIN = re.compile(r"(?<![>!])(?:==?|~=|<=?)\s*2\.[0-6](?!\d)|<\s*2\.[0-7](?:\.0+)?(?![.\d])")
+_TF_BEFORE_2_7_OUTPUT = re.compile(r"\btensorflow\.python\.keras\.")
+_TF_BEFORE_2_7_FIX = (
+    "tf.random.set_seed(SEED) with np.random.seed(SEED) and random.seed(SEED) (this TensorFlow is older than 2.7, "
+    "which has no keras.utils.set_random_seed)"
+)
+
+
+def _tensorflow_before_2_7(ctx: RuleContext) -> bool:
+    """Whether the notebook's TensorFlow 2 is older than 2.7, by a manifest's pin or upper bound of
+    tensorflow/keras, or a saved output naming an object of `tensorflow.python.keras`."""
+    for manifest in ctx.project.manifests:
+        for req in manifest.requirements:
+            if req.name in ("tensorflow", "tensorflow-gpu", "tensorflow-cpu", "keras") and _TF_BEFORE_2_7_PIN.search(req.spec):
+                return True
+    return any(o.text and _TF_BEFORE_2_7_OUTPUT.search(o.text) for ca in ctx.cells for o in ca.cell.outputs)
+
+
+# agentpy's `Model` (0.1.5 wheel, model.py `sim_setup`) builds its own generators, `self.random =
+# random.Random(seed)` and `self.nprandom`, from `seed = self.p['seed']`, or when the parameters have
+# no 'seed', `random.getrandbits(128)`; `add_agents(…, random=True)`, `AgentList.random(…)` and
+# `.shuffle()` draw from them. A global NumPy seed does not reach them (fair check 41, items 127, 133).
+def _agentpy_own_draw(ctx: RuleContext, node: ast.ClassDef) -> bool:
+    """Does the class body draw from agentpy's generator: `random=True`, or an attribute `random` /
+    `nprandom` of something other than the `random` or NumPy modules (`self.random`, `self.agents.random(2)`)?"""
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.keyword) and inner.arg == "random" and isinstance(inner.value, ast.Constant) and inner.value.value is True:
+            return True
+        if isinstance(inner, ast.Attribute) and inner.attr in ("random", "nprandom"):
+            owner = dotted_name(inner.value)
+            if owner and ctx.facts.resolve(owner) not in ("random", "numpy", "numpy.random"):
+                return True
+    return False
+
+
+def _agentpy_models_drawing(ctx: RuleContext) -> frozenset[str]:
+    """The notebook's classes based on agentpy's `Model` whose body draws from agentpy's own generator."""
+    found: set[str] = set()
+    for ca in ctx.cells:
+        if "class " not in ca.masked.python:
+            continue
+        tree = cell_python_tree(ca)
+        for node in tree.body if tree is not None else ():
+            if not isinstance(node, ast.ClassDef):
+                continue
+            if not any(ctx.facts.resolve(dotted_name(base) or "") in ("agentpy.Model", "agentpy.model.Model") for base in node.bases):
+                continue
+            if _agentpy_own_draw(ctx, node):
+                found.add(node.name)
+    return frozenset(found)
+
+
 def _library_fix(ctx: RuleContext, lib: Library) -> str:
-    """The library's seeding call, for the TensorFlow major version the notebook uses."""
-    return _TF1_FIX if lib.id == "tensorflow" and _tensorflow_1(ctx) else lib.fix
+    """The library's seeding call, for the TensorFlow version the notebook uses: TensorFlow 1's
+    graph seed, the seeds of a TensorFlow 2 before 2.7, or the catalogue's. When the notebook
+    imports no `tensorflow`, `tf.random.set_seed` needs its import (fair check 41, item 128)."""
+    if lib.id != "tensorflow":
+        return lib.fix
+    if _tensorflow_1(ctx):
+        return _TF1_FIX
+    # (a name bound to the module itself: `from tensorflow.keras import layers` binds no `tf`)
+    tf_imported = any(imp.module == "tensorflow" and imp.imported is None for _, imp in ctx.facts.imports)
+    if _tensorflow_before_2_7(ctx):
+        return _TF_BEFORE_2_7_FIX if tf_imported else f"`import tensorflow as tf`, then {_TF_BEFORE_2_7_FIX}"
+    if not tf_imported and lib.fix.endswith("(or tf.random.set_seed(SEED))"):
+        return lib.fix[: -len("(or tf.random.set_seed(SEED))")] + "(or `import tensorflow as tf` and tf.random.set_seed(SEED))"
+    return lib.fix
 
 
 # The packages a library's seeding call (its `fix`) names, one of which must be imported where the
@@ -6528,6 +6659,11 @@ class UnseededRandom(Rule):
         "a NumPy array made for them (`C = np.zeros((N, N))`, then `C += c[i] * P`) build a matrix, not a count or a sum."
         " A name left unread among those unpacked from the value (`values, times, noise = simulate(100)`) is a "
         "discarded part, not a result computed from the draw."
+        " The random test matrices of such a printed check (`M = np.random.randn(10, 10)`, `P, L, U = lu(M)`, "
+        "`print(np.allclose(P @ M, L @ U))`, its mean residual `np.mean(np.abs(P @ M - L @ U))`), also drawn afresh "
+        "in each pass of a module-level loop of checks, may be printed themselves, with their norms and dot products, "
+        "beside the check, and may pass through the notebook's helpers that loop and branch on them: the check holds "
+        "for any draw. Printed with no check beside them, or kept or saved, they stay reported."
         " A draw in the body of a module-level def that a later def of the same name replaces before its first call "
         "is not reported: that body never runs (the draw of the def that runs carries the finding)."
         " A draw in a default value of a module-level def that nothing names is not reported (only the body, which "
@@ -6980,6 +7116,20 @@ class UnseededRandom(Rule):
             "np.abs(np.tanh(h) - th.numpy()).max()",
             "class MyRNN:\n    def forward(self, x, h):\n        return np.tanh(x + h)",
         )),
+        # Random test matrices of a hand-written factorisation and Gram-Schmidt (helpers that loop and
+        # branch on the values), only printed with `np.allclose` checks, a mean residual, norms and
+        # dot products, one cell straight, one a loop of fresh draws (fair check 41, items 130, 131).
+        Example(cells=(
+            "import numpy as np\ndef pivots(M, tol=1e-10):\n    found = []\n    for row in M:\n        nz = np.where(np.abs(row) > tol)[0]\n"
+            "        if len(nz) > 0 and nz[0] not in found:\n            found.append(nz[0])\n    return found\n"
+            "def orthonormal(M):\n    B = M[:, pivots(M)]\n    Q = B.copy()\n    for j in range(B.shape[1]):\n"
+            "        for i in range(j):\n            Q[:, j] -= np.dot(Q[:, i], B[:, j]) * Q[:, i]\n        Q[:, j] /= np.linalg.norm(Q[:, j])\n    return Q",
+            "A = np.random.randn(4, 4)\nQ = orthonormal(A)\nprint('QtQ = I:', np.allclose(Q.T @ Q, np.identity(Q.shape[1])))\n"
+            "print(f'mean residual {np.mean(np.abs(Q @ Q.T - np.identity(4)))}')\nprint('A =', A, 'Q =', Q)",
+            "for z in range(3):\n    M = np.random.rand(3, 5)\n    Q = orthonormal(M)\n    print(f'M = {M}')\n"
+            "    print('QtQ = I:', np.allclose(Q.T @ Q, np.identity(Q.shape[1])))\n    for j in range(Q.shape[1]):\n"
+            "        print(f'norm of column {j}: {np.linalg.norm(Q[:, j])}')",
+        )),
         # A helper defined twice and never called: its draws never run (fair check 39, item 97).
         Example(cells=(
             "import numpy as np\nimport scipy.stats\ndef quantile(x):\n    return scipy.stats.norm.ppf(x)\n"
@@ -7117,6 +7267,14 @@ class UnseededRandom(Rule):
         )),
     )
     failing = (
+        # The random inputs of a check that also leave it: saved beside the check, or kept in a list
+        # outside the loop that is saved (fair check 41, items 130, 131: only a check's own prints pass).
+        Example(cells=(
+            "import numpy as np\ndef orthonormal(M):\n    Q, _ = np.linalg.qr(M)\n    return Q",
+            "M = np.random.rand(3, 5)\nQ = orthonormal(M)\nprint(np.allclose(Q.T @ Q, np.identity(Q.shape[1])))\nnp.save('q.npy', Q)",
+            "kept = []\nfor z in range(3):\n    N = np.random.rand(3, 5)\n    R = orthonormal(N)\n    kept.append(R)\n"
+            "    print(np.allclose(R.T @ R, np.identity(R.shape[1])))\nnp.save('kept.npy', np.array(kept))",
+        ), expect=((2, 1),)),
         # A Sequential built layer by layer (`model.add(Conv2D(…))`), then rebound to another model
         # before anything reads it: its draws are thrown away, and the finding is at the draws of the
         # model that is trained (fair check 34, item 146).
@@ -7853,6 +8011,14 @@ class UnseededRandom(Rule):
                         f"without it, it re-seeds {_libraries_text(catalog, r_libraries)} from the operating system's "
                         "entropy when it runs, so no seed set before it reaches the draws after it")
                 related += ((r_ca.cell, r_call.line, r_call.column),)
+            agentpy = ctx.shared("randomness.agentpy_models", lambda: _agentpy_models_drawing(ctx))
+            if agentpy and not component and (draw.call.owner or "").split(".")[0] in agentpy:
+                # Fair check 41, items 127, 133: the draw is in an agentpy model that also draws from
+                # its own generator, which the global seed does not reach.
+                model = (draw.call.owner or "").split(".")[0]
+                fix += (f"; and give `{model}` a seed in its parameters (`'seed': SEED` in the dict it is built with): "
+                        "agentpy seeds the model's own generator (`self.random`, `add_agents(random=True)`, "
+                        "`agents.random(…)`) from that entry only, else from fresh bits of Python's `random`")
             assignments = ctx.shared("randomness.seed_assignments", lambda: _seed_assignments(ctx, catalog))
             assigned = next((a for a in assignments if library in a[5]), None) if not component else None
             if assigned is not None:
