@@ -227,7 +227,8 @@ class LocalReadBeforeAssignment(Rule):
     severity = Severity.ERROR
     summary = "A function reads a name before it assigns it (`grid = copy.deepcopy(grid)`): UnboundLocalError when it runs."
     what_it_does = (
-        "Reports, in a function defined at a cell's top level and called somewhere in the notebook, the first read of "
+        "Reports, in a function defined at a cell's top level that the notebook calls, passes to a call (a callback: "
+        "`button.on_click(count_click)`) or decorates, the first read of "
         "a name the function itself assigns (so Python makes it local to the whole function) where nothing in the "
         "function can have bound it yet: not a parameter, not declared `global` or `nonlocal`, no binding earlier in "
         "the order the function runs (an assignment's value is read before its target is bound, so `grid = "
@@ -273,6 +274,19 @@ class LocalReadBeforeAssignment(Rule):
             cells=("clicks = 0", "def on_click(event):\n    clicks += 1\n    print(clicks)", "on_click(None)"),
             expect=((2, 2),),
         ),
+        # The same counter in a callback the notebook never calls itself: the widget calls it.
+        Example(
+            cells=(
+                "import ipywidgets as widgets\nclicks = 0\nbutton = widgets.Button(description='+1')",
+                "def count_click(b):\n    clicks += 1\n    print(clicks)\n\nbutton.on_click(count_click)",
+            ),
+            expect=((2, 2),),
+        ),
+        # A decorated function runs when what registered it calls it.
+        Example(
+            cells=("import atexit\nsaved = 0", "@atexit.register\ndef flush():\n    saved = saved + 1"),
+            expect=((2, 3),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -292,8 +306,8 @@ class LocalReadBeforeAssignment(Rule):
                     continue
                 if calls is None:
                     calls = _call_counts(ctx)
-                if not calls.get(function.name):
-                    continue
+                if not calls.get(function.name) and not function.decorator_list:
+                    continue  # never runs: nothing calls it, passes it on or registers it
                 lines = ca.masked.python.split("\n")
                 if defined is None:
                     defined = {d.name for c in ctx.facts.cells for d in c.facts.defined}
@@ -314,11 +328,16 @@ class LocalReadBeforeAssignment(Rule):
 
 
 def _call_counts(ctx: RuleContext) -> dict[str, int]:
-    """How many plain calls by name (`play(…)`) the notebook makes, per name, leaving out a
-    function's calls of itself (a recursion is no call from outside)."""
+    """How many times, per name, the notebook calls a function by name (`play(…)`) or passes it
+    to a call that may run it (`button.on_click(on_click)`, `df.apply(clean)`, `Thread(target=
+    work)`), leaving out a function's own calls of itself (a recursion is no call from outside).
+    A callback is what a counter without `global` most often is: the widget calls it."""
     counts: dict[str, int] = {}
     for ca in ctx.facts.cells:
         for call in ca.facts.calls:
             if call.func and "." not in call.func and call.owner != call.func:
                 counts[call.func] = counts.get(call.func, 0) + 1
+            for arg in call.args:
+                if arg.name and arg.name != call.owner:
+                    counts[arg.name] = counts.get(arg.name, 0) + 1
     return counts
