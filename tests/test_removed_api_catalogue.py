@@ -32,8 +32,22 @@ FIELDS = {
 METHOD_ONLY = {"receivers", "indexer", "unless_modules", "unless_python2", "unless_receivers", "shared_with"}
 
 
-def _entries() -> list[dict]:
+def _raw_entries() -> list[dict]:
     return tomllib.loads(CATALOGUE.read_text(encoding="utf-8"))["removed"]
+
+
+def _entries() -> list[dict]:
+    """The entries as the loader reads them: a `methods` table one entry per method."""
+    return list(removed_apis._one_per_method(_raw_entries()))
+
+
+def test_a_family_of_methods_is_a_table_of_names_and_replacements() -> None:
+    families = [entry for entry in _raw_entries() if "methods" in entry]
+    assert families  # (selenium's find_element(s)_by_*)
+    for entry in families:
+        assert "method" not in entry and "replacement" not in entry, entry["api"]  # one or the other
+        assert "{method}" in entry["api"], entry["api"]  # each method its own api
+        assert entry["methods"] and all(isinstance(r, str) and r for r in entry["methods"].values()), entry["api"]
 
 
 def test_every_entry_has_its_fields_and_only_known_ones() -> None:
@@ -74,6 +88,10 @@ def test_the_loader_keeps_every_entry_and_reads_the_new_fields() -> None:
     items = by_api["pandas.DataFrame.iteritems"]
     assert items.unless_python2 and not items.unless_modules and items.shared_with == ("gensim", "lxml")
     assert by_api["sklearn.preprocessing.OneHotEncoder.get_feature_names"].receivers == ("sklearn.preprocessing.OneHotEncoder",)
+    xpath = by_api["selenium.webdriver.remote.webdriver.WebDriver.find_elements_by_xpath"]  # from a `methods` table
+    assert (xpath.method, xpath.modules, xpath.removed_in) == ("find_elements_by_xpath", ("selenium",), "4.3.0")
+    assert xpath.said == "Selenium's `find_elements_by_xpath`" and xpath.replacement.startswith("`find_elements(By.XPATH, …)`")
+    assert sum(e.distribution == "selenium" and e.removed_in == "4.3.0" for e in entries) == 16
 
 
 def _uses(*cells: str, kernel: str = "") -> list[tuple[int, int, str]]:

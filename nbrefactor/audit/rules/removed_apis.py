@@ -179,7 +179,7 @@ def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozens
             multiplied=bool(e.get("multiplied", False)),
             renames=tuple((str(k), str(v)) for k, v in sorted(dict(e.get("renames", {})).items())),
         )
-        for e in data.get("removed", [])
+        for e in _one_per_method(data.get("removed", []))
         if e.get("api") and e.get("distribution") and e.get("removed_in") and (not e.get("method") or e.get("modules"))
         # a value entry names where the value is passed; an incomplete one would match every call
         and (not e.get("values") or "argument" in e or e.get("argument_name"))
@@ -189,6 +189,26 @@ def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozens
         extra = data.get("aliases", {}).get(entry.distribution, [])
         names[entry.distribution] = frozenset(normalise(n) for n in [entry.distribution, *extra])
     return entries, names
+
+
+def _one_per_method(entries: list) -> Iterator[dict]:
+    """The catalogue's entries, an entry with a `methods` table (method name → replacement: a family
+    of removed methods, selenium's sixteen `find_element(s)_by_*`) as one entry per method, with
+    `{method}` in its `api` and `said` filled in."""
+    for e in entries:
+        methods = e.get("methods")
+        if not isinstance(methods, dict):
+            yield e
+            continue
+        for method, replacement in sorted(methods.items()):
+            one = {k: v for k, v in e.items() if k != "methods"}
+            one.update(
+                method=str(method),
+                replacement=str(replacement),
+                api=str(e.get("api", "")).replace("{method}", str(method)),
+                said=str(e.get("said", "")).replace("{method}", str(method)),
+            )
+            yield one
 
 
 def _passed(table: object) -> tuple:
@@ -2021,6 +2041,15 @@ class UsesRemovedApi(Rule):
                    "quarterly = df.resample('Q').last()\nbimonthly = df.resample('2M').mean()",
                    "returns = df['close'].pct_change()\nrecent = returns.last('2Y')"),
             expect=((2, 1),),
+        ),
+        # Fair check 42, recall T-3.2/T-3.3 (selenium undeclared): a family of removed methods (`find_element_by_*`,
+        # gone in 4.3.0, one catalogue entry per method) on the driver and on the elements it returns, and the
+        # drivers' `executable_path=` (gone in 4.10.0). One finding at the first 4.3.0 removal, the others related.
+        Example(
+            cells=("from selenium import webdriver\ndriver = webdriver.Chrome(executable_path='./chromedriver')",
+                   "driver.get('https://example.org')\nrows = driver.find_elements_by_xpath('//tr')",
+                   "cells = [row.find_element_by_tag_name('td').text for row in rows]"),
+            expect=((2, 2),),
         ),
     )
 
