@@ -1461,14 +1461,17 @@ _WHOLE = frozenset({"values", "to_numpy"})
 # `x = np.expand_dims(x, 0)` adds another axis. A parser of text bound back to its input fails on
 # a second run, given what it made: `df["geometry"] = GeoSeries.from_wkt(df["geometry"])` (also
 # `from_wkb`), `config = json.loads(config)` (`loads` of json, pickle, shapely.wkt),
-# `row = ast.literal_eval(row)`. (Scaling to a fixed range, `astype`, `to_datetime`, `dropna` give
-# the same result twice and are not listed.)
+# `row = ast.literal_eval(row)`, `fecha = time.strptime(fecha, fmt)` (`datetime.strptime`: a second
+# run passes the date where a string is needed, TypeError; fair check 42, recall T-3.8), and a
+# string split into its list, `words = words.split(',')` (a list has no `split`). (Scaling to a
+# fixed range, `astype`, `to_datetime`, `dropna` give the same result twice and are not listed.)
 _NOT_IDEMPOTENT = frozenset({
     "to_categorical", "one_hot", "label_binarize", "log", "log1p", "log2", "log10", "exp", "expm1",
     "sqrt", "cbrt", "boxcox", "expand_dims", "unsqueeze", "cumsum", "diff", "pct_change",
-    "from_wkt", "from_wkb", "loads", "literal_eval",
+    "from_wkt", "from_wkb", "loads", "literal_eval", "strptime",
 })
-_PARSERS = frozenset({"from_wkt", "from_wkb", "loads", "literal_eval"})
+_PARSERS = frozenset({"from_wkt", "from_wkb", "loads", "literal_eval", "strptime"})
+_STRING_SPLITS = frozenset({"split", "rsplit", "splitlines"})
 # Methods returning the model an adapter wrapper holds (PEFT/LoRA): the result cannot be unwrapped again.
 _UNWRAPS = frozenset({"merge_and_unload", "unload"})
 # Splitters: `X_val, X_test = train_test_split(X_val, …)` splits the part again on a second run.
@@ -1588,7 +1591,11 @@ def _reapplied(target: ast.AST, value: ast.AST) -> list[tuple[str, str]]:
         shown = callee or last
         first = value.args[0] if value.args else None
         same = ", ".join(ast.unparse(e) for e in target.elts) if isinstance(target, ast.Tuple) else ast.unparse(target)
-        if last in _NOT_IDEMPOTENT:
+        if last in _STRING_SPLITS and isinstance(target, ast.Name) and isinstance(value.func, ast.Attribute) and ast.unparse(value.func.value) == same:
+            # `words = words.split(',')`: the string becomes its list of parts (a tuple target is a
+            # split of a dataset into parts, below).
+            found.append((target.id, f"splits `{same}` with `{shown}` and binds the list back to it: a list has no `{last}`, so the line fails {_CONVERSION_FAILS}"))
+        elif last in _NOT_IDEMPOTENT:
             # `y = to_categorical(y, n)`, `df['p'] = np.log1p(df['p'])`, `x = x.unsqueeze(0)`.
             receiver = value.func.value if isinstance(value.func, ast.Attribute) else None
             subject = receiver if receiver is not None and ast.unparse(receiver) == same else _converted(first)
@@ -2901,7 +2908,7 @@ class ChangesWhenRunTwice(Rule):
         "before any `append` after it, so that line is the one reported); a step that is not a fixed point applied to the name's own previous value: "
         "`y = to_categorical(y, n)` (also through a conversion that keeps the values, `y = to_categorical(np.asarray(y))`, `y.values`, `y.to_numpy()`; also `one_hot`, `label_binarize`, `np.log`/`log1p`/`sqrt`/`exp`, "
         "`expand_dims`/`unsqueeze`, `diff`/`cumsum`/`pct_change`; a parser of text, which fails given what it made: "
-        "`df['geometry'] = GeoSeries.from_wkt(df['geometry'])`, `from_wkb`, `json.loads`, `ast.literal_eval`), `X_val, X_test = train_test_split(X_val)` "
+        "`df['geometry'] = GeoSeries.from_wkt(df['geometry'])`, `from_wkb`, `json.loads`, `ast.literal_eval`, `time.strptime`/`datetime.strptime`; a string split into its list, `words = words.split(',')`, also `rsplit`, `splitlines`, not under a test of its type), `X_val, X_test = train_test_split(X_val)` "
         "(a split bound back to its own input; also a split method of it with a ratio, `ds, valid = ds.split(0.9)`), `a, b = a[:n], a[n:]`; a column set on a global the cell "
         "read whole above (`X = df.values` … `df['score'] = …`: a second run reads the column too); a "
         "binding computed from the name itself (`df = df[mask]`, `d = pd.DataFrame(d)`, `x = x.astype('float32')`, and `agg = "
@@ -3361,6 +3368,17 @@ class ChangesWhenRunTwice(Rule):
         )),
     )
     failing = (
+        # A date string parsed into a date and bound back (fair check 42, recall T-3.8: a second run
+        # passes the struct_time to `strptime`, TypeError), and a string split into its list of parts
+        # (a second run calls `split` on the list, AttributeError); not when the cell binds the string
+        # itself first, nor under a test of its type.
+        Example(cells=(
+            "import time\nfecha = '12/03/2019'\nline = 'a b'\nrow = 'x,y'",
+            "fecha = time.strptime(fecha, '%d/%m/%Y')",
+            "line = line.split()\nprint(line)",
+            "if isinstance(row, str):\n    row = row.split(',')",
+            "stamp = '2019-03-12'\nstamp = time.strptime(stamp, '%Y-%m-%d')",
+        ), expect=((2, 1), (3, 1))),
         # Only some rows reset with `.loc` before the update of the column, or no reset at all: a
         # second run adds to what the first run left in the other rows (unlike fair check 40, item 61).
         Example(cells=(
