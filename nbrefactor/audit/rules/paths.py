@@ -629,6 +629,18 @@ _TEXT_ONLY_METHODS = frozenset({
     # archive members by name
     "writestr", "getinfo", "getmember",
 })
+# Methods that take a selector evaluated against a page or an element, never the file system:
+# Selenium's `vuelo.find_element_by_xpath('.//div[@class="arrival"]/time')` (and `find_element(By.XPATH,
+# …)`), lxml's and scrapy's `.xpath(…)`, `.css(…)`, BeautifulSoup's `.select(…)` (fair check 42, items
+# 97-135: xpath-selector-as-path; its `./`-shaped relative XPath looked like a path to the fallback).
+_SELECTOR_METHODS = frozenset({
+    "find_element_by_xpath", "find_elements_by_xpath", "find_element_by_css_selector",
+    "find_elements_by_css_selector", "find_element", "find_elements", "xpath", "css", "select", "select_one",
+    "cssselect", "wait_for_selector", "query_selector", "query_selector_all", "locator",
+})
+# An XPath by its shape: the descendant axis after `.`/`..` (`.//div`), a predicate on an attribute
+# (`[@class="x"]`) or a function (`[contains(…)]`), a node test (`/text()`), an axis (`following-sibling::`).
+_XPATH_SHAPE = re.compile(r"^\.{1,2}//|\[@|\[(?:contains|starts-with|normalize-space|text|position|last)\(|/(?:text|node)\(\)|\w::")
 
 
 def _generic_path_arguments(
@@ -743,7 +755,8 @@ def _chained_path_arguments(facts: NotebookFacts, catalog: Catalog, call: CallFa
     first = call.arg(0)
     if not call.method or first is None or first.string is None or not first.string.startswith(("./", "../")):
         return []
-    if not _plausible_generic_path(first.string, keyword=False) or call.method in _TEXT_ONLY_METHODS:
+    if (not _plausible_generic_path(first.string, keyword=False) or call.method in _TEXT_ONLY_METHODS
+            or call.method in _SELECTOR_METHODS):
         return []
     if _fetch_call(catalog, call, "") or call.method in _notebook_methods(facts):
         return []  # (`Store().load("./x.csv")`: the notebook's own class's method, followed elsewhere)
@@ -929,6 +942,8 @@ def _plausible_generic_path(value: str, keyword: bool) -> bool:
         return True
     if not value or value != value.strip() or any(c in value for c in " \t\n%<>|*?$") or value.startswith("{"):
         return False  # a message, a pattern, a format, or a path whose root is a hole (unknown)
+    if _XPATH_SHAPE.search(value):
+        return False  # `.//div[@class="arrival"]/time`: an XPath selector, whatever call takes it
     if keyword:
         return value.lower() not in _SETTING_WORDS
     # An extension alone (`cv2.imencode(".jpg", frame)`, `name.endswith(".png")`) names a format, not a file.
@@ -954,7 +969,7 @@ def _text_only(facts: NotebookFacts, call: CallFact, qualified: str) -> bool:
         return True
     if any(qualified == m or qualified.startswith(m + ".") for m in _TEXT_ONLY_MODULES):
         return True
-    if call.method in _TEXT_ONLY_METHODS and call.func != call.method:
+    if (call.method in _TEXT_ONLY_METHODS or call.method in _SELECTOR_METHODS) and call.func != call.method:
         return True
     if call.method in _FETCHED_BY_NAME or call.method in _UPLOAD_METHODS or call.method == "push_to_hub":
         # A model or dataset id (`from_pretrained(pretrained_model_name_or_path=name)`,
@@ -1382,7 +1397,7 @@ def _concatenations(ca: CellAnalysis, lines: Sequence[str]) -> tuple[dict[tuple[
 def _suffix_literals(ctx: RuleContext) -> set[tuple[int, int, int]]:
     """(cell, line, column) of the literals bound to a module-level name that the notebook only
     ever appends to something else: `blog_suffix = "/posts/123"`, read only as
-    `base_url + blog_suffix`. Like `BASE + "/x.csv"`, a suffix of another string, not a path.
+    `base_url + blog_suffix` (or filled in first, `base_url + ep.format(id=i)`). Like `BASE + "/x.csv"`, a suffix of another string, not a path.
 
     First the bindings (a look at each cell's top-level statements); only when there are some,
     the reads of their names, in the cells whose text holds one of them: a `Name` is its own
@@ -1423,6 +1438,12 @@ def _suffix_literals(ctx: RuleContext) -> set[tuple[int, int, int]]:
             elif isinstance(n, ast.AugAssign):
                 if isinstance(n.op, ast.Add):
                     appended.add(id(n.value))
+            elif isinstance(n, ast.Call):
+                # `url_base + ep_artist.format(artist_id=i)`: a route template filled in, then
+                # appended; the name is appended all the same (fair check 42, items 62-65).
+                if (id(n) in appended and isinstance(n.func, ast.Attribute) and n.func.attr == "format"
+                        and isinstance(n.func.value, ast.Name)):
+                    appended.add(id(n.func.value))
             elif isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in bound:
                 right_only[n.id] = right_only.get(n.id, True) and id(n) in appended
     return {where for name, places in bound.items() if right_only.get(name) for where in places}
@@ -3791,7 +3812,7 @@ class AbsolutePath(Rule):
         "elsewhere a literal must look like a path: `\"/\"` alone, regexes, date formats such as "
         "`\"%Y/%m/%d\"`, `\"a / b\"`, URL routes (`@app.get(\"/items/{id}\")`), device files such as "
         "`/dev/null`, a suffix appended to another string (`BASE + \"/x.csv\"`, or a name bound to a literal and only ever "
-        "appended: `post = \"/2021/05/x\"` read as `site + post`) and single segments "
+        "appended: `post = \"/2021/05/x\"` read as `site + post`, or `ep = \"/artists/{id}\"` as `site + ep.format(id=i)`) and single segments "
         "without an extension (`\"/predict\"`, unless it is a usual top-level folder such as `/data`) "
         "are not reported, nor is a key looked up by subscript (`limits[\"resources\"][\"/followers/ids\"]`, `spec[\"paths\"][\"/pets/{id}\"]`: a mapping's key), "
         "an Azure Resource Manager id (`/subscriptions/<id>/resourceGroups/…`), a path in Azure ML's serving container (`/var/azureml-app/…`, an image's environment `/azureml-envs/…`, "
@@ -3879,6 +3900,12 @@ class AbsolutePath(Rule):
         Example(cells=(
             "import requests\ncsv_url = (\n    'https://gist.example.com/user/abc'\n    '/raw/def/sales.csv'\n)",
             "site = 'https://blog.example.org'\npost = '/2021/05/feature-stores'\npage = requests.get(site + post)",
+        )),
+        # ... also when the suffix is a route template filled in before it is appended (fair check 42, items 62-65).
+        Example(cells=(
+            "import requests\nurl_base = 'https://api.example.com/v1'\nep_artist = '/artists/{artist_id}'",
+            "url_base + ep_artist.format(artist_id=7)",
+            "r = requests.get(url_base + ep_artist.format(artist_id=7) + '/albums')",
         )),
         # The system's temporary and program folders are on every machine; a Colab-only setup line.
         Example(cells=(
@@ -4021,6 +4048,14 @@ class AbsolutePath(Rule):
                 "os.environ['PATH'] += r';C:\\Program Files\\Tesseract-OCR'",
             ),
             expect=((1, 2), (3, 2), (4, 1)),
+        ),
+        # A template filled in and appended once, but also opened on its own: a path (beside fair check 42, item 62).
+        Example(
+            cells=(
+                "import pandas as pd\nbase = 'https://mirror.example.org'\ntmpl = '/srv/data/{year}.csv'",
+                "url = base + tmpl.format(year=2020)\ndf = pd.read_csv(tmpl.format(year=2020))",
+            ),
+            expect=((1, 3),),
         ),
     )
 
@@ -7713,7 +7748,8 @@ class ChangeDirectory(Rule):
         "Reports `os.chdir(...)` (also imported as `from os import chdir`), the `%cd` and `%pushd` magics, "
         "`cd` used as an automagic, and `get_ipython().run_line_magic('cd', …)`, at the call or magic "
         "line. `!cd` is not reported: it runs in a throw-away shell and changes nothing. A return to a "
-        "folder saved with `path = os.getcwd()` (`os.chdir(path)`) undoes the change above it: it is a "
+        "folder saved with `path = os.getcwd()` (`os.chdir(path)`; in a function, a name its own body "
+        "binds that way, `current_dir = os.getcwd()` … `finally: os.chdir(current_dir)`) undoes the change above it: it is a "
         "related location of that change's finding, not a finding of its own. So is a return in the same "
         "cell (`%cd tools` … `%cd ..`, `%cd a/b` … `%cd ../..`, `%cd -`, `%pushd x` … `%popd`) or in a later "
         "cell (`%cd mmdetection` in one cell, `%cd ../` in a later one; `%cd {os.getcwd()}/a/b/c` or `%cd $PWD/a/b/c` goes down as `%cd a/b/c` does, "
@@ -7737,7 +7773,8 @@ class ChangeDirectory(Rule):
         "`os.chdir('../examples')` in a notebook that lies in `notebooks/`, and when only shell lines run in between (also in "
         "an `if`/`else` whose tests call nothing, `if sys.platform == \"darwin\":` choosing a `!gcc` line) the pair is no finding. A `%cd` into an absolute folder PTH002 reports on the same line (`%cd /content/zoo/`, or `os.chdir(\"/content/gpt-2\")`) is that finding's: one line, one fix; "
         "so is the same change repeated at the top of later cells, a related location of that PTH002 finding (one root to configure). "
-        "A change in the branch a setting bound once turns off (`use_gdrive = 'no'  #@param`, then `if use_gdrive == 'yes': os.chdir(root)`) never runs: not reported. "
+        "A change in the branch a setting bound once turns off (`use_gdrive = 'no'  #@param`, then `if use_gdrive == 'yes': os.chdir(root)`) never runs: not reported; "
+        "nor is one under `if False:` or in a module-level function nothing calls (as for PTH001–PTH006). "
         "A change into the folder a `git clone` below a reported change makes (`%cd drive/MyDrive` and `!git clone …/repo.git` in "
         "one cell, `%cd repo` below it or alone in the next code cell) is that setup step's: related to the first change's finding. "
         "So is a hop of a chain of relative changes: a change that climbs out of the folder a reported change went down into, "
@@ -7800,6 +7837,13 @@ class ChangeDirectory(Rule):
         Example(cells=(
             "import os\nfrom skimage.io import imsave\nResult_folder = '/srv/results'  #@param {type:'string'}",
             "def save(name, mask):\n    os.chdir(Result_folder)\n    imsave(name + '_mask.png', mask)\nsave('a', m)",
+        )),
+        # A course's context-manager exercise nothing calls (another function of the notebook is
+        # called): it never changes the folder (fair check 42, items 92, 93).
+        Example(cells=(
+            "import os\ndef double(x):\n    return 2 * x\ndouble(2)",
+            "def in_dir(directory):\n    current_dir = os.getcwd()\n    os.chdir(directory)\n    try:\n        yield\n"
+            "    finally:\n        os.chdir(current_dir)",
         )),
     )
     failing = (
@@ -7911,6 +7955,16 @@ class ChangeDirectory(Rule):
             ),
             expect=((1, 3),),
         ),
+        # ... and in a function that saves where it started and goes back there in its `finally:`:
+        # the change is the finding, the return related, not a second finding (fair check 42, item 93).
+        Example(
+            cells=(
+                "import os, contextlib\n@contextlib.contextmanager\ndef in_dir(directory):\n    current_dir = os.getcwd()\n"
+                "    os.chdir(directory)\n    try:\n        yield\n    finally:\n        os.chdir(current_dir)",
+                "with in_dir('data'):\n    print(len(os.listdir('.')))",
+            ),
+            expect=((1, 5),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -7976,7 +8030,8 @@ class ChangeDirectory(Rule):
                 if id(call) in changing and not _to_current_directory(ca, call) and not _guarded_into_own_folder(ctx, ca, call):
                     shown_call = render_call(call)
                     first = call.arg(0, ("path",))
-                    back = first is not None and first.name is not None and first.name in saved
+                    back = first is not None and first.name is not None and (
+                        first.name in saved or (call.in_function and (first.name, call.line) in _saved_in_function(ca)))
                     in_cell.append((ca, call.line, call.column, shown_call, shown_call, back))
                     if back:
                         steps[(call.line, call.column)] = _DirectoryStep()
@@ -8344,9 +8399,12 @@ def directory_changes(ctx: RuleContext) -> tuple[tuple[CellAnalysis, CallFact], 
     `os.chdir(…)`, `%cd` through `run_line_magic`), with its cell, in cell and call order; found once
     per notebook: PTH004, PTH005, PTH006 and the chdir targets each asked it of every call (31,040
     questions on PythonDataScienceHandbook's 6,746 calls)."""
+    # A change on a line no run reaches (an `if False:` body, a module-level function nothing calls:
+    # a course's `def in_dir(directory): … os.chdir(directory)` exercise, fair check 42, item 92)
+    # changes nothing.
     return ctx.shared("paths.directory_changes", lambda: tuple(
         (ca, call) for ca in ctx.cells for call in ca.facts.calls
-        if ChangeDirectory._changes_directory(ctx, call) and call.line not in configured_off_lines(ctx.facts).get(ca.cell.index, ())
+        if ChangeDirectory._changes_directory(ctx, call) and call.line not in never_run_lines(ctx.facts, ca)
     ))
 
 
@@ -8703,6 +8761,36 @@ def _saved_start_folders(ctx: RuleContext) -> frozenset[str]:
     # (any other binding of the name, anywhere: a loop target, a parameter, an import, …)
     other.update(d.name for ca in ctx.cells for d in ca.facts.defined if d.name not in found)
     return frozenset(n for n, times in found.items() if times == 1 and n not in other)
+
+
+def _saved_in_function(ca: CellAnalysis) -> frozenset[tuple[str, int]]:
+    """(name, line) for each line of a function of the cell that binds the name once, in its own
+    body, to the working directory (`current_dir = os.getcwd()`), the function's parameters not
+    among them: `os.chdir(current_dir)` there (in a `finally:`) goes back to the folder the call
+    started in, as `os.chdir(path)` does for a module-level `path = os.getcwd()` (fair check 42,
+    item 93: cd-to-saved-start-folder)."""
+    if "def " not in ca.masked.python:
+        return frozenset()
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return frozenset()
+    out: set[tuple[str, int]] = set()
+    for node in walk_nodes(tree):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        found: dict[str, int] = {}
+        saving: set[int] = set()  # the targets of those bindings
+        other: set[str] = {a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)}
+        for inner in walk_nodes(node):
+            if (isinstance(inner, ast.Assign) and len(inner.targets) == 1 and isinstance(inner.targets[0], ast.Name)
+                    and _may_name_current_directory(inner.value) and _CURRENT_DIRECTORY.match(ast.unparse(inner.value))):
+                found[inner.targets[0].id] = found.get(inner.targets[0].id, 0) + 1
+                saving.add(id(inner.targets[0]))
+            elif isinstance(inner, ast.Name) and isinstance(inner.ctx, (ast.Store, ast.Del)) and id(inner) not in saving:
+                other.add(inner.id)
+        kept = [n for n, times in found.items() if times == 1 and n not in other]
+        out.update((n, line) for n in kept for line in range(node.lineno, (node.end_lineno or node.lineno) + 1))
+    return frozenset(out)
 
 
 _SAVED_FOLDER_TARGET = re.compile(r"^(?:\{(?P<braced>[A-Za-z_]\w*)\}|\$(?P<plain>[A-Za-z_]\w*))(?P<rest>(?:/.*)?)$")
@@ -12164,7 +12252,7 @@ class CwdRelativePath(Rule):
         "(`.csv`, `.parquet`, `.pkl`, `.pt`, `.gz`, `.zip`, `.txt`, `.npy`, `.jpg`, `.png`, `.tif`, `.shp`, `.gpkg`, `.h5ad`…; not "
         "an extension alone, `cv2.imencode(\".jpg\", frame)`) or starting with `./` or `../` (`sc.textFile(\"./kddcup.data.gz\")`, "
         "`benchmark.run(\"results.csv\")`, `K.io.load_image(\"panda.jpg\")`; a method called on another call's result only given a first "
-        "literal starting with `./` or `../`, `step.get_output_data(\"processed\").download(\"./outputs\")`, not a text method's: `name().replace(\"./\", \"\")`; not a bare file name given to a file keyword beside a folder "
+        "literal starting with `./` or `../`, `step.get_output_data(\"processed\").download(\"./outputs\")`, not a text method's: `name().replace(\"./\", \"\")`; never an XPath or CSS selector, by the method taking it (`find_element_by_xpath`, `find_element`, `.xpath`, `.css`, `.select`) or by its shape (`.//div[@class=\"arrival\"]/time`); not a bare file name given to a file keyword beside a folder "
         "keyword of the same call, `DocEmbedder(repo_path=root, yaml_file=\"feature_store.yaml\")`: a name inside that folder), or one of the keywords that name a file only "
         "sometimes (`output`, `checkpoint`, `source`, `image`, `mask`, `input`) given such a file, literal or constant, not a URL "
         "(`tms_to_geotiff(output=\"Image.tif\")`, `SamGeo(checkpoint=\"sam_vit_h.pth\")`; not `source=\"Satellite\"`); never a call that only shows, logs, formats, matches or compares text (`print`, "
@@ -12779,6 +12867,16 @@ class CwdRelativePath(Rule):
             "def save(df, folder=None):\n    folder = folder or Path('out')\n    df.to_csv(folder / 'x.csv')",
             "unpack(archive, Path(where))\nsave(df, folder=target)",
         )),
+        # XPath selectors given to Selenium's and lxml's selector methods: looked up in a page,
+        # never the file system (fair check 42, items 97-135: xpath-selector-as-path).
+        Example(cells=(
+            "from selenium import webdriver\nfrom selenium.webdriver.common.by import By\ndriver = webdriver.Chrome()",
+            "vuelo = driver.find_elements_by_xpath('//li[@class=\"flight\"]')[0]\n"
+            "salida = vuelo.find_element_by_xpath('.//div[@class=\"departure\"]/time')\n"
+            "precio = vuelo.find_element(By.XPATH, './/span[@class=\"price\"]')",
+            "from lxml import html\ntree = html.fromstring(driver.page_source)\nrows = tree.xpath('./table/tr/td')\n"
+            "import scraper_utils\ncells = scraper_utils.load_rows('.//table[@id=\"t\"]/tr/td/text()')",
+        )),
     )
     failing = (
         # A data set's split folders in the working directory read by one method in one cell: one finding,
@@ -13201,6 +13299,12 @@ class CwdRelativePath(Rule):
             ),
             expect=((3, 1),),
         ),
+        # ... while a scraper's page saved under the working directory stays reported (beside fair check 42's selectors).
+        Example(cells=(
+            "from selenium import webdriver\nimport scraper_utils\ndriver = webdriver.Chrome()",
+            "salida = driver.find_element_by_xpath('.//div[@class=\"departure\"]/time')\n"
+            "rows = scraper_utils.load_rows('./pages/vuelos.html')",
+        ), expect=((2, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
