@@ -629,6 +629,18 @@ _TEXT_ONLY_METHODS = frozenset({
     # archive members by name
     "writestr", "getinfo", "getmember",
 })
+# Methods that take a selector evaluated against a page or an element, never the file system:
+# Selenium's `vuelo.find_element_by_xpath('.//div[@class="arrival"]/time')` (and `find_element(By.XPATH,
+# …)`), lxml's and scrapy's `.xpath(…)`, `.css(…)`, BeautifulSoup's `.select(…)` (fair check 42, items
+# 97-135: xpath-selector-as-path; its `./`-shaped relative XPath looked like a path to the fallback).
+_SELECTOR_METHODS = frozenset({
+    "find_element_by_xpath", "find_elements_by_xpath", "find_element_by_css_selector",
+    "find_elements_by_css_selector", "find_element", "find_elements", "xpath", "css", "select", "select_one",
+    "cssselect", "wait_for_selector", "query_selector", "query_selector_all", "locator",
+})
+# An XPath by its shape: the descendant axis after `.`/`..` (`.//div`), a predicate on an attribute
+# (`[@class="x"]`) or a function (`[contains(…)]`), a node test (`/text()`), an axis (`following-sibling::`).
+_XPATH_SHAPE = re.compile(r"^\.{1,2}//|\[@|\[(?:contains|starts-with|normalize-space|text|position|last)\(|/(?:text|node)\(\)|\w::")
 
 
 def _generic_path_arguments(
@@ -707,6 +719,10 @@ def _generic_path_arguments(
             return []
     if any(_folder_keyword(arg) for arg in call.args):
         candidates = [arg for arg in candidates if not _file_name_in_folder(arg)]
+    if first is not None and first in candidates and _remote_name_of_download(call):
+        candidates = [arg for arg in candidates if arg is not first]
+        if not candidates:
+            return []
     if (call.method.startswith("from_") and any(arg.keyword in _FASTAI_JOINED_KEYWORDS for arg in candidates)
             and any(c.startswith("fastai.") for c in (qualified, *_star_candidates(facts, catalog, call.func, qualified)))):
         # `ImageItemList.from_csv(path, "labels.csv", folder="train-jpg")`: under `path` (see `_FASTAI_JOINED_KEYWORDS`)
@@ -743,7 +759,8 @@ def _chained_path_arguments(facts: NotebookFacts, catalog: Catalog, call: CallFa
     first = call.arg(0)
     if not call.method or first is None or first.string is None or not first.string.startswith(("./", "../")):
         return []
-    if not _plausible_generic_path(first.string, keyword=False) or call.method in _TEXT_ONLY_METHODS:
+    if (not _plausible_generic_path(first.string, keyword=False) or call.method in _TEXT_ONLY_METHODS
+            or call.method in _SELECTOR_METHODS):
         return []
     if _fetch_call(catalog, call, "") or call.method in _notebook_methods(facts):
         return []  # (`Store().load("./x.csv")`: the notebook's own class's method, followed elsewhere)
@@ -761,6 +778,23 @@ _FILE_NAME_KEYWORD_ENDINGS = ("_file", "_filename", "_file_name")
 def _folder_keyword(arg: ArgFact) -> bool:
     name = (arg.keyword or "").lower()
     return bool(name) and (name in _FOLDER_KEYWORDS or name.endswith(_FOLDER_KEYWORD_ENDINGS))
+
+
+# Keywords of a download call that name where the fetched object is saved locally.
+_DOWNLOAD_DESTINATION_KEYWORDS = frozenset({
+    "dest_path", "dest", "destination", "dst", "dest_file", "local_path", "local_file", "local_filename",
+    "output_path", "out_path", "save_path", "target_path",
+})
+
+
+def _remote_name_of_download(call: CallFact) -> bool:
+    """Is the call a download (its method or function name says so) given its local destination by
+    a keyword (`napi.download_dataset("v4.3/train_int8.parquet", dest_path=local_file)`)? Then its
+    first positional argument names the object on the remote side, not a path of the working
+    directory; the destination is judged as a path (fair check 42, item 109: remote-dataset-name-as-path)."""
+    name = (call.method or call.func.rpartition(".")[2]).lower()
+    return "download" in name and any(
+        arg.keyword is not None and arg.keyword.lower() in _DOWNLOAD_DESTINATION_KEYWORDS for arg in call.args)
 
 
 def _file_name_in_folder(arg: ArgFact) -> bool:
@@ -929,6 +963,8 @@ def _plausible_generic_path(value: str, keyword: bool) -> bool:
         return True
     if not value or value != value.strip() or any(c in value for c in " \t\n%<>|*?$") or value.startswith("{"):
         return False  # a message, a pattern, a format, or a path whose root is a hole (unknown)
+    if _XPATH_SHAPE.search(value):
+        return False  # `.//div[@class="arrival"]/time`: an XPath selector, whatever call takes it
     if keyword:
         return value.lower() not in _SETTING_WORDS
     # An extension alone (`cv2.imencode(".jpg", frame)`, `name.endswith(".png")`) names a format, not a file.
@@ -954,7 +990,7 @@ def _text_only(facts: NotebookFacts, call: CallFact, qualified: str) -> bool:
         return True
     if any(qualified == m or qualified.startswith(m + ".") for m in _TEXT_ONLY_MODULES):
         return True
-    if call.method in _TEXT_ONLY_METHODS and call.func != call.method:
+    if (call.method in _TEXT_ONLY_METHODS or call.method in _SELECTOR_METHODS) and call.func != call.method:
         return True
     if call.method in _FETCHED_BY_NAME or call.method in _UPLOAD_METHODS or call.method == "push_to_hub":
         # A model or dataset id (`from_pretrained(pretrained_model_name_or_path=name)`,
@@ -1382,7 +1418,7 @@ def _concatenations(ca: CellAnalysis, lines: Sequence[str]) -> tuple[dict[tuple[
 def _suffix_literals(ctx: RuleContext) -> set[tuple[int, int, int]]:
     """(cell, line, column) of the literals bound to a module-level name that the notebook only
     ever appends to something else: `blog_suffix = "/posts/123"`, read only as
-    `base_url + blog_suffix`. Like `BASE + "/x.csv"`, a suffix of another string, not a path.
+    `base_url + blog_suffix` (or filled in first, `base_url + ep.format(id=i)`). Like `BASE + "/x.csv"`, a suffix of another string, not a path.
 
     First the bindings (a look at each cell's top-level statements); only when there are some,
     the reads of their names, in the cells whose text holds one of them: a `Name` is its own
@@ -1423,6 +1459,12 @@ def _suffix_literals(ctx: RuleContext) -> set[tuple[int, int, int]]:
             elif isinstance(n, ast.AugAssign):
                 if isinstance(n.op, ast.Add):
                     appended.add(id(n.value))
+            elif isinstance(n, ast.Call):
+                # `url_base + ep_artist.format(artist_id=i)`: a route template filled in, then
+                # appended; the name is appended all the same (fair check 42, items 62-65).
+                if (id(n) in appended and isinstance(n.func, ast.Attribute) and n.func.attr == "format"
+                        and isinstance(n.func.value, ast.Name)):
+                    appended.add(id(n.func.value))
             elif isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in bound:
                 right_only[n.id] = right_only.get(n.id, True) and id(n) in appended
     return {where for name, places in bound.items() if right_only.get(name) for where in places}
@@ -3791,7 +3833,7 @@ class AbsolutePath(Rule):
         "elsewhere a literal must look like a path: `\"/\"` alone, regexes, date formats such as "
         "`\"%Y/%m/%d\"`, `\"a / b\"`, URL routes (`@app.get(\"/items/{id}\")`), device files such as "
         "`/dev/null`, a suffix appended to another string (`BASE + \"/x.csv\"`, or a name bound to a literal and only ever "
-        "appended: `post = \"/2021/05/x\"` read as `site + post`) and single segments "
+        "appended: `post = \"/2021/05/x\"` read as `site + post`, or `ep = \"/artists/{id}\"` as `site + ep.format(id=i)`) and single segments "
         "without an extension (`\"/predict\"`, unless it is a usual top-level folder such as `/data`) "
         "are not reported, nor is a key looked up by subscript (`limits[\"resources\"][\"/followers/ids\"]`, `spec[\"paths\"][\"/pets/{id}\"]`: a mapping's key), "
         "an Azure Resource Manager id (`/subscriptions/<id>/resourceGroups/…`), a path in Azure ML's serving container (`/var/azureml-app/…`, an image's environment `/azureml-envs/…`, "
@@ -3879,6 +3921,12 @@ class AbsolutePath(Rule):
         Example(cells=(
             "import requests\ncsv_url = (\n    'https://gist.example.com/user/abc'\n    '/raw/def/sales.csv'\n)",
             "site = 'https://blog.example.org'\npost = '/2021/05/feature-stores'\npage = requests.get(site + post)",
+        )),
+        # ... also when the suffix is a route template filled in before it is appended (fair check 42, items 62-65).
+        Example(cells=(
+            "import requests\nurl_base = 'https://api.example.com/v1'\nep_artist = '/artists/{artist_id}'",
+            "url_base + ep_artist.format(artist_id=7)",
+            "r = requests.get(url_base + ep_artist.format(artist_id=7) + '/albums')",
         )),
         # The system's temporary and program folders are on every machine; a Colab-only setup line.
         Example(cells=(
@@ -4021,6 +4069,14 @@ class AbsolutePath(Rule):
                 "os.environ['PATH'] += r';C:\\Program Files\\Tesseract-OCR'",
             ),
             expect=((1, 2), (3, 2), (4, 1)),
+        ),
+        # A template filled in and appended once, but also opened on its own: a path (beside fair check 42, item 62).
+        Example(
+            cells=(
+                "import pandas as pd\nbase = 'https://mirror.example.org'\ntmpl = '/srv/data/{year}.csv'",
+                "url = base + tmpl.format(year=2020)\ndf = pd.read_csv(tmpl.format(year=2020))",
+            ),
+            expect=((1, 3),),
         ),
     )
 
@@ -4467,6 +4523,39 @@ def _depth(folder: str) -> int:
     return len([p for p in folder.split("/") if p])
 
 
+def _fold_climbs(
+    keyed: list[tuple[Hit, Optional[str], str]], position: Callable[[Hit], tuple[int, int, int]],
+) -> tuple[list[tuple[Hit, Optional[str], str]], dict[str, str]]:
+    """One file above the working directory spelled with more or fewer `..` in different cells and
+    given to the same call (`webdriver.Chrome(executable_path='../chromedriver')` in one cell,
+    `'../../chromedriver'` in another): one tool location the notebook was moved around, fixed by
+    one configured path, so the later spellings join the first one's folder group, related (fair
+    check 42, item 138: driver-binary-split-per-spelling; as relative-folder-split-per-file)."""
+    first: dict[tuple[str, str], tuple[tuple[int, int, int], str]] = {}
+    found: list[tuple[int, tuple[str, str]]] = []
+    for k, (hit, folder, normal) in enumerate(keyed):
+        if folder is None or not normal.startswith("../"):
+            continue
+        callee = _USED_BY.search(hit.message)
+        if callee is None:
+            continue
+        rest = normal
+        while rest.startswith("../"):
+            rest = rest[3:]
+        key = (rest, callee.group(2))
+        found.append((k, key))
+        if key not in first or position(hit) < first[key][0]:
+            first[key] = (position(hit), folder)
+    out = list(keyed)
+    respelled: dict[str, str] = {}  # a later spelling → the first one's path
+    for k, key in found:
+        hit, folder, normal = out[k]
+        if first[key][1] != folder:
+            out[k] = (hit, first[key][1], normal)
+            respelled[normal] = first[key][1] + "/" + key[0]
+    return out, respelled
+
+
 def _root_folder(value: str) -> Optional[str]:
     """The folder a relative path hangs off, the key of PTH006's folding: its first segment when a
     file or folder lies below it (`data` for `./data/tulips.csv`, `../data` for `../data/x.csv`:
@@ -4699,6 +4788,7 @@ def _fold_by_folder(
         if folder in ("", "..") and normal in folders:
             folder = normal
         keyed.append((hit, folder, normal))
+    keyed, respelled = _fold_climbs(keyed, position)
     # (only outputs: a notebook reading its input beside it and writing figures into a folder it
     # makes, `gtex_500.csv` and `figures/`, has an input and an output place, two settings)
     cwd_hits = [hit for hit, folder, _ in keyed if folder == ""]
@@ -4739,12 +4829,16 @@ def _fold_by_folder(
             related.extend(other.related)
         for _, places in extra:
             related.extend(places)
-        files = len(({n for _, n in group} | {n for n, _ in extra}) - {normal, folder})
+        spellings = sorted({n for _, n in group if respelled.get(n) == normal})
+        files = len(({n for _, n in group} | {n for n, _ in extra}) - {normal, folder} - set(spellings))
         where = {"": "the working directory", "..": "the working directory's parent"}.get(folder, f"folder {shown(folder)}")
         also = (
             f"; so {'is' if files == 1 else 'are'} the notebook's {files} other path{'' if files == 1 else 's'} in "
             f"{where} (related): one {'folder' if folder not in ('', '..') else 'root'} to configure"
-        ) if files else f"; so are its other uses in {where} (related)"
+        ) if files else f"; so are its other uses in {where} (related)" if not spellings else ""
+        if spellings:
+            # (the same file given to the same call, spelled with more or fewer `..`: `_fold_climbs`)
+            also += f"; so is the same file spelled {and_listed([shown(n) for n in spellings])} (related)"
         # The file this read opens is one the notebook writes itself, by an f-string of the group
         # (`tida_desc.csv` read, `f"tida_{direction}.csv"` written): say so (fair check 13).
         writer = next((
@@ -5611,6 +5705,77 @@ def _fetch_of_committed_copy(fallbacks: Sequence[CommittedCopyFallback], cell_in
     return None
 
 
+# An OAuth token endpoint (`https://accounts.spotify.com/api/token`, `…/oauth2/v2.0/token`,
+# `https://oauth2.googleapis.com/token`, reddit's `…/api/v1/access_token`).
+_TOKEN_ENDPOINT = re.compile(r"^https?://[^/?#\s]+(?:/[^?#\s]*)?/(?:access_)?token/?$", re.IGNORECASE)
+# The POST a PTH003 message names (`requests.post`, `session.post`).
+_POSTED_BY = re.compile(r"by `[\w.]*\bpost`")
+
+
+def _token_endpoint_post(ctx: RuleContext, hit: Hit) -> bool:
+    """Is the finding a URL of an OAuth token endpoint that the notebook only POSTs to
+    (`requests.post("https://accounts.spotify.com/api/token", headers=basic_auth, data={"grant_type":
+    "client_credentials"})`)? The answer is an access token for the API calls that follow, not a data
+    file that can change or disappear; those calls are judged on their own (fair check 42, items 71,
+    74, 91: oauth-token-endpoint-not-data)."""
+    if hit.cell is None or hit.line is None or not _POSTED_BY.search(hit.message) or " more URL" in hit.message:
+        return False  # (a finding standing for other URLs too keeps them)
+    ca = ctx.analysis_at.get(hit.cell.index)
+    if ca is None:
+        return False
+    at = [s for s in ca.facts.strings if s.line == hit.line and (hit.column is None or s.column == hit.column)]
+    return bool(at) and all(_TOKEN_ENDPOINT.match(s.value) for s in at)
+
+
+# The GET a PTH003 message names (`requests.get`, `rq.get`, a session's `s.get`).
+_GOT_BY = re.compile(r"by `[\w.]*\bget`")
+# A web page's URL: no file suffix in its last segment, or a page's own (`.html`, `.php`…).
+_PAGE_URL = re.compile(r"^https?://[^/?#\s]+(?:/[^?#\s]*)?$", re.IGNORECASE)
+_PAGE_SUFFIX = re.compile(r"\.(?:html?|php|aspx?|jsp|nhn|cfm)$|^[^.]*$", re.IGNORECASE)
+# A notebook's code saving what it fetches: a binary write, a streamed or copied download.
+_SAVES_FETCHED = re.compile(r"""['"][wax]b\+?['"]|urlretrieve|iter_content|copyfileobj|\bwget\b|\bcurl\b""")
+_SCRAPING = re.compile(r"scrap", re.IGNORECASE)
+
+
+def _scraping_lesson_page(ctx: RuleContext, hit: Hit) -> bool:
+    """Is the finding a web page a scraping lesson fetches with a GET only to parse it: the notebook
+    is about scraping (its path or its markdown says "scrap…": `Curso de WebScraping/…`,
+    `ScrapNewsfromIndiaToday.ipynb`), parses HTML with BeautifulSoup, saves nothing it fetches (no
+    binary write, `urlretrieve`, streamed or copied download, `wget`/`curl`), and the URL is a page,
+    not a file (`https://www.pagina12.com.ar/`, `…/secciones/el-pais`)? Fetching the live site is the
+    lesson: nothing to pin or vendor (fair check 42, items 69-90: fetch-is-the-lesson; fair check 29,
+    item 82). A scraper that downloads the files a listing page links to (`open(…, "wb")`) stays
+    reported (fair check 25, item 100)."""
+    if hit.cell is None or hit.line is None or not _GOT_BY.search(hit.message) or " more URL" in hit.message:
+        return False
+    if not _scraping_notebook(ctx):
+        return False
+    ca = ctx.analysis_at.get(hit.cell.index)
+    if ca is None:
+        return False
+    at = [s for s in ca.facts.strings if s.line == hit.line and (hit.column is None or s.column == hit.column)]
+    return bool(at) and all(_PAGE_URL.match(s.value) and _page_name(s.value) for s in at)
+
+
+def _page_name(url: str) -> bool:
+    """Does the URL's last path segment name a page (none, no suffix, `.html`, `.php`…), not a file?"""
+    path = url.split("://", 1)[1].partition("/")[2].split("?", 1)[0].split("#", 1)[0]
+    last = path.rstrip("/").rpartition("/")[2]
+    return not last or bool(_PAGE_SUFFIX.search(last))
+
+
+def _scraping_notebook(ctx: RuleContext) -> bool:
+    """The notebook scrapes HTML as its subject (see `_scraping_lesson_page`)."""
+    def compute() -> bool:
+        if not any(imp.top_level == "bs4" for _, imp in ctx.facts.imports):
+            return False
+        if not (_SCRAPING.search(ctx.facts.notebook.path) or any(
+                c.cell_type == "markdown" and _SCRAPING.search(c.source) for c in ctx.facts.notebook.cells)):
+            return False
+        return not any(_SAVES_FETCHED.search(ca.cell.source) for ca in ctx.cells)
+    return ctx.shared("paths.scraping_notebook", compute)
+
+
 class RemoteUri(Rule):
     code = "PTH003"
     quiet_in_reference_sheets = True
@@ -5712,7 +5877,12 @@ class RemoteUri(Rule):
         "fixes no bucket in the code: not reported. A URL fetched with a content hash (pooch's `retrieve(url, "
         "known_hash=\"sha256:…\")`, Keras' `get_file(…, file_hash=…)`, `torch.hub.download_url_to_file(…, hash_prefix=…)`, "
         "torchvision's `download_url(…, md5=…)`) is reported saying so: a changed file stops the run instead of changing it, "
-        "but the network is needed and the file can disappear (as for a URL pinned to a commit)."
+        "but the network is needed and the file can disappear (as for a URL pinned to a commit). An OAuth token endpoint "
+        "only POSTed to (`requests.post(\"https://accounts.example.com/api/token\", headers=basic_auth, data=grant)`) returns "
+        "an access token, not data: not reported (the API calls using the token are). Nor is a web page (no file suffix, or "
+        "`.html`, `.php`…) a scraping lesson GETs to parse: a notebook whose path or markdown says \"scrap…\", that parses HTML "
+        "with BeautifulSoup and saves nothing it fetches (no binary write, `urlretrieve`, streamed or copied download, "
+        "`wget`/`curl`): fetching the live site is its subject. A scraper that downloads the files a page links to stays reported."
     )
     why_bad = (
         "The notebook silently depends on network access, on credentials that are not in the code, and on "
@@ -5798,6 +5968,22 @@ class RemoteUri(Rule):
         # commit message are no repository the code ties the notebook to (fair check 34, T-4.4).
         Example(cells=(
             "import os\nmodel.push_to_hub(os.environ['HF_REPO'])\nmodel.push_to_hub('my-model')\ntrainer.push_to_hub('End of training')",
+        )),
+        # An OAuth token endpoint POSTed client credentials: a token comes back, not data (fair check
+        # 42, items 71, 74, 91).
+        Example(cells=(
+            "import requests\ntoken_url = 'https://accounts.example.com/api/token'",
+            "r = requests.post(token_url, data={'grant_type': 'client_credentials'}, headers=basic_auth)",
+            "def get_token(cid, secret):\n    r = requests.post('https://accounts.example.com/api/token', auth=(cid, secret))\n"
+            "    return r.json()['access_token']\ntoken = get_token(cid, secret)",
+        )),
+        # A scraping lesson's page, fetched only to be parsed with BeautifulSoup (fair check 42,
+        # items 69-90: fetch-is-the-lesson).
+        Example(cells=(
+            md("# Web scraping with requests and BeautifulSoup"),
+            "import requests\nfrom bs4 import BeautifulSoup\nurl = 'https://news.example.com/'",
+            "page = requests.get(url)\nsoup = BeautifulSoup(page.text, 'html.parser')\nlinks = [a['href'] for a in soup.find_all('a')]",
+            "note = requests.get('https://news.example.com/2021/05/some-article')\nprint(BeautifulSoup(note.text, 'html.parser').title)",
         )),
     )
     failing = (
@@ -6039,6 +6225,19 @@ class RemoteUri(Rule):
             ),
             expect=((1, 1), (4, 1), (5, 1), (6, 1)),
         ),
+        # ... while the API call the token is for stays reported.
+        Example(cells=(
+            "import requests\ntoken_url = 'https://accounts.example.com/api/token'\n"
+            "r = requests.post(token_url, data={'grant_type': 'client_credentials'}, headers=basic_auth)",
+            "albums = requests.get('https://api.example.com/v1/artists/42/albums', headers=bearer).json()",
+        ), expect=((2, 1),)),
+        # ... and a scraper that saves the files a listing page links to (beside fair check 25, item 100).
+        Example(cells=(
+            md("We scrape the index page for the archives and download them."),
+            "import requests\nfrom bs4 import BeautifulSoup\nbase_url = 'https://opendata.example.org/hourly/'\n"
+            "soup = BeautifulSoup(requests.get(base_url).content, 'html.parser')\n"
+            "for a in soup.find_all('a'):\n    with open(a['href'], 'wb') as f:\n        f.write(requests.get(base_url + a['href']).content)",
+        ), expect=((2, 3),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -6061,6 +6260,8 @@ class RemoteUri(Rule):
         hits.extend(_hub_uploads(ctx))
         hits = _with_python_fetch_reads(ctx, hits)
         for hit in hits:
+            if _token_endpoint_post(ctx, hit) or _scraping_lesson_page(ctx, hit):
+                continue
             where = {(hit.cell.index, hit.line)} | {(c.index, line) for c, line, _ in hit.related} if hit.cell is not None else set()
             extra = [place for anchor in sorted(where & set(places)) for place in places.pop(anchor)]
             yield replace(
@@ -7713,7 +7914,8 @@ class ChangeDirectory(Rule):
         "Reports `os.chdir(...)` (also imported as `from os import chdir`), the `%cd` and `%pushd` magics, "
         "`cd` used as an automagic, and `get_ipython().run_line_magic('cd', …)`, at the call or magic "
         "line. `!cd` is not reported: it runs in a throw-away shell and changes nothing. A return to a "
-        "folder saved with `path = os.getcwd()` (`os.chdir(path)`) undoes the change above it: it is a "
+        "folder saved with `path = os.getcwd()` (`os.chdir(path)`; in a function, a name its own body "
+        "binds that way, `current_dir = os.getcwd()` … `finally: os.chdir(current_dir)`) undoes the change above it: it is a "
         "related location of that change's finding, not a finding of its own. So is a return in the same "
         "cell (`%cd tools` … `%cd ..`, `%cd a/b` … `%cd ../..`, `%cd -`, `%pushd x` … `%popd`) or in a later "
         "cell (`%cd mmdetection` in one cell, `%cd ../` in a later one; `%cd {os.getcwd()}/a/b/c` or `%cd $PWD/a/b/c` goes down as `%cd a/b/c` does, "
@@ -7737,7 +7939,8 @@ class ChangeDirectory(Rule):
         "`os.chdir('../examples')` in a notebook that lies in `notebooks/`, and when only shell lines run in between (also in "
         "an `if`/`else` whose tests call nothing, `if sys.platform == \"darwin\":` choosing a `!gcc` line) the pair is no finding. A `%cd` into an absolute folder PTH002 reports on the same line (`%cd /content/zoo/`, or `os.chdir(\"/content/gpt-2\")`) is that finding's: one line, one fix; "
         "so is the same change repeated at the top of later cells, a related location of that PTH002 finding (one root to configure). "
-        "A change in the branch a setting bound once turns off (`use_gdrive = 'no'  #@param`, then `if use_gdrive == 'yes': os.chdir(root)`) never runs: not reported. "
+        "A change in the branch a setting bound once turns off (`use_gdrive = 'no'  #@param`, then `if use_gdrive == 'yes': os.chdir(root)`) never runs: not reported; "
+        "nor is one under `if False:` or in a module-level function nothing calls (as for PTH001–PTH006). "
         "A change into the folder a `git clone` below a reported change makes (`%cd drive/MyDrive` and `!git clone …/repo.git` in "
         "one cell, `%cd repo` below it or alone in the next code cell) is that setup step's: related to the first change's finding. "
         "So is a hop of a chain of relative changes: a change that climbs out of the folder a reported change went down into, "
@@ -7800,6 +8003,13 @@ class ChangeDirectory(Rule):
         Example(cells=(
             "import os\nfrom skimage.io import imsave\nResult_folder = '/srv/results'  #@param {type:'string'}",
             "def save(name, mask):\n    os.chdir(Result_folder)\n    imsave(name + '_mask.png', mask)\nsave('a', m)",
+        )),
+        # A course's context-manager exercise nothing calls (another function of the notebook is
+        # called): it never changes the folder (fair check 42, items 92, 93).
+        Example(cells=(
+            "import os\ndef double(x):\n    return 2 * x\ndouble(2)",
+            "def in_dir(directory):\n    current_dir = os.getcwd()\n    os.chdir(directory)\n    try:\n        yield\n"
+            "    finally:\n        os.chdir(current_dir)",
         )),
     )
     failing = (
@@ -7911,6 +8121,16 @@ class ChangeDirectory(Rule):
             ),
             expect=((1, 3),),
         ),
+        # ... and in a function that saves where it started and goes back there in its `finally:`:
+        # the change is the finding, the return related, not a second finding (fair check 42, item 93).
+        Example(
+            cells=(
+                "import os, contextlib\n@contextlib.contextmanager\ndef in_dir(directory):\n    current_dir = os.getcwd()\n"
+                "    os.chdir(directory)\n    try:\n        yield\n    finally:\n        os.chdir(current_dir)",
+                "with in_dir('data'):\n    print(len(os.listdir('.')))",
+            ),
+            expect=((1, 5),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -7976,7 +8196,8 @@ class ChangeDirectory(Rule):
                 if id(call) in changing and not _to_current_directory(ca, call) and not _guarded_into_own_folder(ctx, ca, call):
                     shown_call = render_call(call)
                     first = call.arg(0, ("path",))
-                    back = first is not None and first.name is not None and first.name in saved
+                    back = first is not None and first.name is not None and (
+                        first.name in saved or (call.in_function and (first.name, call.line) in _saved_in_function(ca)))
                     in_cell.append((ca, call.line, call.column, shown_call, shown_call, back))
                     if back:
                         steps[(call.line, call.column)] = _DirectoryStep()
@@ -8344,9 +8565,12 @@ def directory_changes(ctx: RuleContext) -> tuple[tuple[CellAnalysis, CallFact], 
     `os.chdir(…)`, `%cd` through `run_line_magic`), with its cell, in cell and call order; found once
     per notebook: PTH004, PTH005, PTH006 and the chdir targets each asked it of every call (31,040
     questions on PythonDataScienceHandbook's 6,746 calls)."""
+    # A change on a line no run reaches (an `if False:` body, a module-level function nothing calls:
+    # a course's `def in_dir(directory): … os.chdir(directory)` exercise, fair check 42, item 92)
+    # changes nothing.
     return ctx.shared("paths.directory_changes", lambda: tuple(
         (ca, call) for ca in ctx.cells for call in ca.facts.calls
-        if ChangeDirectory._changes_directory(ctx, call) and call.line not in configured_off_lines(ctx.facts).get(ca.cell.index, ())
+        if ChangeDirectory._changes_directory(ctx, call) and call.line not in never_run_lines(ctx.facts, ca)
     ))
 
 
@@ -8705,6 +8929,36 @@ def _saved_start_folders(ctx: RuleContext) -> frozenset[str]:
     return frozenset(n for n, times in found.items() if times == 1 and n not in other)
 
 
+def _saved_in_function(ca: CellAnalysis) -> frozenset[tuple[str, int]]:
+    """(name, line) for each line of a function of the cell that binds the name once, in its own
+    body, to the working directory (`current_dir = os.getcwd()`), the function's parameters not
+    among them: `os.chdir(current_dir)` there (in a `finally:`) goes back to the folder the call
+    started in, as `os.chdir(path)` does for a module-level `path = os.getcwd()` (fair check 42,
+    item 93: cd-to-saved-start-folder)."""
+    if "def " not in ca.masked.python:
+        return frozenset()
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return frozenset()
+    out: set[tuple[str, int]] = set()
+    for node in walk_nodes(tree):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        found: dict[str, int] = {}
+        saving: set[int] = set()  # the targets of those bindings
+        other: set[str] = {a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)}
+        for inner in walk_nodes(node):
+            if (isinstance(inner, ast.Assign) and len(inner.targets) == 1 and isinstance(inner.targets[0], ast.Name)
+                    and _may_name_current_directory(inner.value) and _CURRENT_DIRECTORY.match(ast.unparse(inner.value))):
+                found[inner.targets[0].id] = found.get(inner.targets[0].id, 0) + 1
+                saving.add(id(inner.targets[0]))
+            elif isinstance(inner, ast.Name) and isinstance(inner.ctx, (ast.Store, ast.Del)) and id(inner) not in saving:
+                other.add(inner.id)
+        kept = [n for n, times in found.items() if times == 1 and n not in other]
+        out.update((n, line) for n in kept for line in range(node.lineno, (node.end_lineno or node.lineno) + 1))
+    return frozenset(out)
+
+
 _SAVED_FOLDER_TARGET = re.compile(r"^(?:\{(?P<braced>[A-Za-z_]\w*)\}|\$(?P<plain>[A-Za-z_]\w*))(?P<rest>(?:/.*)?)$")
 
 
@@ -9023,7 +9277,9 @@ class SysPathEdit(Rule):
         "`.parent` or `os.path.dirname`, or a function of the cell doing so), then `sys.path.insert(0, str(ROOT))`, when the "
         "marker is what an import below names (`from toolkit import …`; `ROOT / \"src\"` with the marker `src/toolkit`) or a "
         "project root's own marker (`pyproject.toml`, `setup.py`, `setup.cfg`, `.git`, `.here`): the imports work from any folder "
-        "of the checkout. A fixed climb (`Path.cwd().parents[1]`, `..`) stays reported."
+        "of the checkout. A fixed climb (`Path.cwd().parents[1]`, `..`) stays reported. Edits of one cell whose entries the cell "
+        "computes from one working-folder root (`project_root = Path.cwd()`, then `project_root / \"src\"` and "
+        "`project_root.parent.parent / \"shared\"`) are one finding at the first, the others related: one root to fix."
     )
     why_bad = (
         "Imports below the edit only work when the notebook runs from this folder with this layout; the "
@@ -9150,6 +9406,16 @@ class SysPathEdit(Rule):
                 "sys.path.insert(0, str(ROOT))\nfrom shared import plots",
             ),
             expect=((1, 3), (2, 3)),
+        ),
+        # Two edits from one root the cell computes from the working folder: one finding, the second
+        # related (fair check 42, item 94); an edit from another root stays a finding of its own.
+        Example(
+            cells=(
+                "import sys\nfrom pathlib import Path\nproject_root = Path.cwd()\nsrc_dir = project_root / 'src'\n"
+                "shared_dir = project_root.parent.parent / 'shared'\nsys.path.insert(0, str(src_dir))\n"
+                "sys.path.insert(0, str(shared_dir))\nsys.path.append('../lib')\nfrom nlp_pipeline import run\nfrom helpers import x",
+            ),
+            expect=((1, 6), (1, 8)),
         ),
     )
 
@@ -9278,9 +9544,26 @@ class SysPathEdit(Rule):
                 m = _SYS_PATH_ASSIGN.match(lines[ref.line - 1][ref.column - 1:])
                 if m and m.group("name") == ref.name:
                     events.append((ref.line, ref.column, lines[ref.line - 1].strip()))
+            # Edits of one cell whose entries all come from one root the cell computes (`project_root =
+            # Path.cwd()`, then `src_dir = project_root / "src"` and `shared_dir = project_root.parent.parent
+            # / "shared"` both inserted): one cause, one fix; the first edit is the finding, the others
+            # related (fair check 42, item 94: sys-path-edits-split-per-line).
+            roots = _entry_roots(ca, [(line, column) for line, column, _ in events]) if len(events) > 1 else {}
+            first_of_root: dict[str, tuple[int, int]] = {}
+            for line, column, _ in sorted(set(events)):
+                root = roots.get((line, column))
+                if root is not None and (ca.cell.index, line) not in to_clones and root not in first_of_root:
+                    first_of_root[root] = (line, column)
+            for (line, column), root in roots.items():
+                head = first_of_root.get(root)
+                if head is not None and head != (line, column):
+                    related[head] = (*related.get(head, ()), (ca.cell, line, column), *related.get((line, column), ()))
             for line, column, text in sorted(set(events)):
                 if (ca.cell.index, line) in to_clones:
                     continue
+                root = roots.get((line, column))
+                if root is not None and first_of_root.get(root) != (line, column):
+                    continue  # (related to the first edit from the same root)
                 helper = helper_edits.get((line, column))
                 # An absolute entry (`/opt/team/libs`) does not depend on the folder the notebook
                 # runs from, only on the machine having it (fair check 17: "from this folder" was
@@ -9299,7 +9582,87 @@ class SysPathEdit(Rule):
                 elif unused_folder:
                     message += (f"; the cell's `{unused_folder[0]}` is no finding of its own: no import below it names a "
                                 "module of that folder, so removing it changes nothing")
+                same_root = sorted(at for at, r in roots.items() if root is not None and r == root and at != (line, column))
+                if same_root:
+                    lines_text = and_listed([str(at[0]) for at in same_root])
+                    message += (f"; so {'does' if len(same_root) == 1 else 'do'} the cell's edit{'s' if len(same_root) > 1 else ''} "
+                                f"on line{'s' if len(same_root) > 1 else ''} {lines_text}, from the same root (related)")
                 yield Hit(ca.cell, line, column, message, fix=fix, key=text, related=related.get((line, column), ()))
+
+
+def _entry_roots(ca: CellAnalysis, places: Sequence[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """For the module-level `sys.path.insert(0, entry)`/`append(entry)` calls of the cell at `places`,
+    the root their entry is computed from, when it is the working directory reached through names
+    the cell binds above the call (`project_root = Path.cwd()`, `src_dir = project_root / "src"`,
+    `sys.path.insert(0, str(src_dir))`), by `/`, `.parent`, `os.path.join` and wrappers (`str`,
+    `.resolve()`): the binding's (line, column) as text. Edits with none are left out."""
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return {}
+    calls = {(n.lineno, n.col_offset + 1): n for n in nodes_of(tree, ast.Call)}
+
+    def bound_above(name: str, line: int) -> Optional[ast.Assign]:
+        found = None
+        for statement in tree.body:
+            if statement.lineno >= line:
+                break
+            if isinstance(statement, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in statement.targets):
+                found = statement if len(statement.targets) == 1 else None
+            elif any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store) for n in walk_nodes(statement)):
+                found = None  # (bound some other way: not followed)
+        return found
+
+    def root(node: ast.expr, line: int, depth: int = 0) -> Optional[str]:
+        while depth < 12:
+            depth += 1
+            if isinstance(node, ast.Call):
+                func = dotted_name(node.func)
+                if _CURRENT_DIRECTORY.match(ast.unparse(node)) and _may_name_current_directory(node):
+                    return f"{node.lineno}:{node.col_offset}"
+                if func in _ENTRY_WRAPPERS and len(node.args) == 1 and not node.keywords:
+                    node = node.args[0]
+                    continue
+                if isinstance(node.func, ast.Attribute) and node.func.attr in ("resolve", "absolute") and not node.args:
+                    node = node.func.value
+                    continue
+                if func in ("os.path.join", "path.join") and node.args and not node.keywords:
+                    node = node.args[0]
+                    continue
+                return None
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+                node = node.left
+                continue
+            if isinstance(node, ast.Attribute) and node.attr == "parent":
+                node = node.value
+                continue
+            if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "parents":
+                node = node.value.value
+                continue
+            if isinstance(node, ast.Name):
+                binding = bound_above(node.id, line)
+                if binding is None:
+                    return None
+                line, node = binding.lineno, binding.value
+                continue
+            return None
+        return None
+
+    out: dict[tuple[int, int], str] = {}
+    for line, column in places:
+        node = calls.get((line, column))
+        if node is None or not isinstance(node.func, ast.Attribute) or node.func.attr not in ("insert", "append"):
+            continue
+        if statement_index_at(tree.body, line) is None or any(
+                isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and s.lineno <= line <= (s.end_lineno or s.lineno)
+                for s in tree.body):
+            continue
+        args = node.args[1:] if node.func.attr == "insert" else node.args
+        if len(args) != 1:
+            continue
+        found = root(args[0], line)
+        if found is not None:
+            out[(line, column)] = found
+    return out
 
 
 # Files and folders that mark a project's root folder (git's, packaging's, pyprojroot's `.here`).
@@ -12164,7 +12527,7 @@ class CwdRelativePath(Rule):
         "(`.csv`, `.parquet`, `.pkl`, `.pt`, `.gz`, `.zip`, `.txt`, `.npy`, `.jpg`, `.png`, `.tif`, `.shp`, `.gpkg`, `.h5ad`…; not "
         "an extension alone, `cv2.imencode(\".jpg\", frame)`) or starting with `./` or `../` (`sc.textFile(\"./kddcup.data.gz\")`, "
         "`benchmark.run(\"results.csv\")`, `K.io.load_image(\"panda.jpg\")`; a method called on another call's result only given a first "
-        "literal starting with `./` or `../`, `step.get_output_data(\"processed\").download(\"./outputs\")`, not a text method's: `name().replace(\"./\", \"\")`; not a bare file name given to a file keyword beside a folder "
+        "literal starting with `./` or `../`, `step.get_output_data(\"processed\").download(\"./outputs\")`, not a text method's: `name().replace(\"./\", \"\")`; never an XPath or CSS selector, by the method taking it (`find_element_by_xpath`, `find_element`, `.xpath`, `.css`, `.select`) or by its shape (`.//div[@class=\"arrival\"]/time`); not a bare file name given to a file keyword beside a folder "
         "keyword of the same call, `DocEmbedder(repo_path=root, yaml_file=\"feature_store.yaml\")`: a name inside that folder), or one of the keywords that name a file only "
         "sometimes (`output`, `checkpoint`, `source`, `image`, `mask`, `input`) given such a file, literal or constant, not a URL "
         "(`tms_to_geotiff(output=\"Image.tif\")`, `SamGeo(checkpoint=\"sam_vit_h.pth\")`; not `source=\"Satellite\"`); never a call that only shows, logs, formats, matches or compares text (`print`, "
@@ -12312,6 +12675,10 @@ class CwdRelativePath(Rule):
         "parallel names (`../Section-04-…/cs_mean.pkl`, `../Section-05-…/us_mean.pkl`, each with its `_std.pkl`) are one finding "
         "at the first, the other folders related: one results root. So are a data set's split folders of the working directory "
         "read by one method in one cell (`flow_from_directory('train')`, `flow_from_directory('test')`): one data root. "
+        "One file above the working directory given to the same call with more or fewer `..` in different cells "
+        "(`webdriver.Chrome(executable_path='../chromedriver')`, then `'../../chromedriver'`) is one finding, the other spelling related. "
+        "A download call's first argument is the remote object's name when a keyword gives its local destination "
+        "(`napi.download_dataset(\"v4/train.parquet\", dest_path=local_file)`): not a path; the destination is. "
         "The `.py` file of a module the notebook imports (`open(\"helper_functions.py\", \"wb\")` writing a "
         "downloaded helper, then `from helper_functions import …`) is code, not a data path: not reported. "
         "A path whose start is a relative folder but whose rest only the run knows (`\"samples/\" + "
@@ -12779,6 +13146,22 @@ class CwdRelativePath(Rule):
             "def save(df, folder=None):\n    folder = folder or Path('out')\n    df.to_csv(folder / 'x.csv')",
             "unpack(archive, Path(where))\nsave(df, folder=target)",
         )),
+        # A download's first argument names the object on the server when its local file is given
+        # by `dest_path=` (fair check 42, item 109); the destination is judged where it is built.
+        Example(cells=(
+            "import os\nfrom numerapi import NumerAPI\nnapi = NumerAPI()\nremote_file = 'v4/train_int8.parquet'\n"
+            "napi.download_dataset(remote_file, dest_path=os.path.join(DATA_DIR, remote_file))",
+        )),
+        # XPath selectors given to Selenium's and lxml's selector methods: looked up in a page,
+        # never the file system (fair check 42, items 97-135: xpath-selector-as-path).
+        Example(cells=(
+            "from selenium import webdriver\nfrom selenium.webdriver.common.by import By\ndriver = webdriver.Chrome()",
+            "vuelo = driver.find_elements_by_xpath('//li[@class=\"flight\"]')[0]\n"
+            "salida = vuelo.find_element_by_xpath('.//div[@class=\"departure\"]/time')\n"
+            "precio = vuelo.find_element(By.XPATH, './/span[@class=\"price\"]')",
+            "from lxml import html\ntree = html.fromstring(driver.page_source)\nrows = tree.xpath('./table/tr/td')\n"
+            "import scraper_utils\ncells = scraper_utils.load_rows('.//table[@id=\"t\"]/tr/td/text()')",
+        )),
     )
     failing = (
         # A data set's split folders in the working directory read by one method in one cell: one finding,
@@ -13201,6 +13584,22 @@ class CwdRelativePath(Rule):
             ),
             expect=((3, 1),),
         ),
+        # ... while a scraper's page saved under the working directory stays reported (beside fair check 42's selectors).
+        Example(cells=(
+            "from selenium import webdriver\nimport scraper_utils\ndriver = webdriver.Chrome()",
+            "salida = driver.find_element_by_xpath('.//div[@class=\"departure\"]/time')\n"
+            "rows = scraper_utils.load_rows('./pages/vuelos.html')",
+        ), expect=((2, 2),)),
+        # Without a destination the download saves under its own name, in the working directory.
+        Example(cells=(
+            "from numerapi import NumerAPI\nnapi = NumerAPI()\nnapi.download_dataset('v4/train_int8.parquet')",
+        ), expect=((1, 3),)),
+        # One driver binary spelled with one `..` more in a later cell, given to the same call: one
+        # finding, the other spelling related (fair check 42, item 138).
+        Example(cells=(
+            "from selenium import webdriver\ndriver = webdriver.Chrome(executable_path='../chromedriver')",
+            "driver = webdriver.Chrome(executable_path='../../chromedriver')",
+        ), expect=((1, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
