@@ -1312,6 +1312,11 @@ def _python_literals(ctx: RuleContext, ca: CellAnalysis, settings: PathSettings)
         )
         if found is None:
             continue
+        if argument is not None and found.kind == "relative" and (ca.cell.index, argument.arg.line, argument.arg.column) in _helper_joins(ctx):
+            # `setup_df.setup_ml("13-car_evaluation.csv")`, joined by the project's helper under an absolute
+            # folder it spells: a name under that folder, not a path of the working directory (the
+            # folder is PTH001's or PTH002's, at the call; fair check 41, items 98, 118).
+            continue
         if argument is None:
             if not_paths is None:
                 not_paths = _route_literals(ctx, ca, settings) | _asserted_data(ca) | _keys_and_container_settings(ca, settings)
@@ -1973,6 +1978,115 @@ def _hit(f: LiteralFinding, message: str, fix: str, others: Sequence[LiteralFind
 
 def _container_spans(ctx: RuleContext) -> tuple[ContainerSpan, ...]:
     return ctx.shared("container_spans", lambda: container_spans(ctx.facts))
+
+
+# ---------------------------------------------------------------------------------------------
+# The project's helpers that join a name under an absolute folder (`ProjectContext.helper_bases`)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _HelperJoin:
+    """A call of the project's own helper that joins the argument given under an absolute folder
+    its module spells: `setup_df.setup_ml("13-car_evaluation.csv")`, whose `SetupDataFrame.setup_ml`
+    does `os.path.join(self.ML_BASE_DIR, file_dir)` (fair check 41, items 98, 118)."""
+
+    ca: CellAnalysis
+    call: CallFact
+    arg: ArgFact
+    callee: str  # as the module defines it: `SetupDataFrame.setup_ml`
+    parameter: str
+    base: str
+    file: str  # the module's file, as shown
+    base_line: int
+
+
+def _helper_joins(ctx: RuleContext) -> Mapping[tuple[int, int, int], _HelperJoin]:
+    """The notebook's calls of `ProjectContext.helper_bases`, by the (cell, line, column) of the
+    argument the helper joins under its folder. Once per notebook (PTH001, PTH002 and PTH006 ask)."""
+    return ctx.shared("paths.helper_joins", lambda: _find_helper_joins(ctx))
+
+
+def _find_helper_joins(ctx: RuleContext) -> dict[tuple[int, int, int], _HelperJoin]:
+    helpers = ctx.project.helper_bases if ctx.project is not None else ()
+    if not helpers:
+        return {}
+    by_callee: dict[str, list[tuple[str, str, str, int, str, str, int]]] = {}
+    for helper in helpers:
+        by_callee.setdefault(helper[0], []).append(helper)
+    names = {callee.rpartition(".")[2] for callee in by_callee}
+    out: dict[tuple[int, int, int], _HelperJoin] = {}
+    for ca in ctx.cells:
+        dead: Optional[frozenset[int]] = None
+        for call in ca.facts.calls:
+            if call.method not in names or not call.func:
+                continue
+            found = by_callee.get(ctx.facts.resolve(call.func), [])
+            receiver, _, method = call.func.rpartition(".")
+            if not found and receiver.isidentifier():
+                # `setup_df = SetupDataFrame()` above, then `setup_df.setup_ml(…)`: a method of the class.
+                found = next((
+                    entries for callee, entries in by_callee.items()
+                    if callee.rpartition(".")[2] == method and callee.count(".") >= 2
+                    and _bound_to_call_of(ctx.facts, receiver, lambda q, cls=callee.rpartition(".")[0]: q == cls)
+                ), [])
+            if not found:
+                continue
+            if dead is None:
+                dead = never_run_lines(ctx.facts, ca)
+            if call.line in dead:
+                continue
+            for _, function, parameter, position, base, file, line in found:
+                arg = call.arg(position if position >= 0 else None, (parameter,))
+                if arg is None or (arg.string is not None and _absolute_path_text(arg.string)):
+                    continue  # (`os.path.join(base, "/abs")` is "/abs": the base is not used)
+                out.setdefault((ca.cell.index, arg.line, arg.column),
+                               _HelperJoin(ca, call, arg, function, parameter, base, file, line))
+    return out
+
+
+def _absolute_path_text(value: str) -> bool:
+    return value.startswith(("/", "~", "\\")) or _WINDOWS_DRIVE.match(value) is not None
+
+
+def _helper_base_hits(ctx: RuleContext, kind: str) -> Iterator[Hit]:
+    """The absolute folders of the project's helpers that the notebook's calls join a name under,
+    of the class `kind` ("user": PTH002, "absolute": PTH001): one finding per folder, at the first
+    call, the other calls related and the helper's line a related location in its file. The name
+    given is no path of the working directory (PTH006 leaves it); the folder is what another
+    machine lacks (fair check 41, items 98, 118: `setup_df.setup_ml("13-car_evaluation.csv")`
+    read from `/Users/user/…/ml-data`, which utils/SetupDataFrame.py spells)."""
+    joins = _helper_joins(ctx)
+    if not joins:
+        return
+    settings = path_settings(ctx.catalog)
+    by_base: dict[str, list[_HelperJoin]] = {}
+    for join in sorted(joins.values(), key=lambda j: (j.ca.cell.index, j.arg.line, j.arg.column)):
+        found = classify(join.base, settings, path_argument=True)
+        if found is not None and found.kind == kind:
+            by_base.setdefault(join.base, []).append(join)
+    for base, calls in by_base.items():
+        first, others = calls[0], calls[1:]
+        found = classify(base, settings, path_argument=True)
+        given = shown(first.arg.string) if first.arg.string is not None else (
+            f"`{first.arg.name}`" if first.arg.name else "the name given")
+        tied = (f"is tied to one user or machine — {found.detail} — and does not exist anywhere else" if kind == "user"
+                else "only exists on machines laid out like this one")
+        more = (f"; so {'does' if len(others) == 1 else 'do'} {len(others)} other call{'' if len(others) == 1 else 's'} "
+                "of the notebook (related)") if others else ""
+        helper = (f"`{first.callee}` of {first.file} (line {first.base_line}, related)" if first.call.func == first.callee
+                  else f"`{first.call.func}` (`{first.callee}` of {first.file}, line {first.base_line}, related)")
+        yield Hit(
+            first.ca.cell, first.call.line, first.call.column,
+            f"Path {shown(base)}, under which {helper} joins {given}, {tied}: the file is looked for there, not in the "
+            f"working directory{more}",
+            fix=(f"Make the helper's folder configurable in {first.file}: read it from a config value or an "
+                 "environment variable (for example `os.environ.get(\"DATA_DIR\", \"data\")`), or have the notebook pass "
+                 "the root in, instead of spelling one machine's folder there."),
+            key=f"helper\x1f{first.callee}\x1f{base}",
+            related=tuple(dict.fromkeys((o.ca.cell, o.call.line, o.call.column) for o in others)),
+            related_files=((first.file, first.base_line),),
+        )
 
 
 def _in_container(ctx: RuleContext, f: LiteralFinding) -> bool:
@@ -4022,6 +4136,14 @@ class AbsolutePath(Rule):
             ),
             expect=((1, 2), (3, 2), (4, 1)),
         ),
+        # The folder the project's own helper joins the notebook's name under, at the call (fair check
+        # 41, items 98, 118).
+        Example(
+            cells=("from loaders import load_table\nsales = load_table('sales.csv')",),
+            files={"loaders.py": "import pandas as pd\nfrom pathlib import Path\nBASE = '/srv/warehouse/tables'\n\n"
+                                 "def load_table(name):\n    return pd.read_csv(Path(BASE) / name)\n"},
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -4075,6 +4197,7 @@ class AbsolutePath(Rule):
                 _CONFIG_FIX,
                 others,
             )
+        yield from _helper_base_hits(ctx, "absolute")
 
 
 def _under_own_install_prefix(ctx: RuleContext, f: LiteralFinding, settings: PathSettings) -> bool:
@@ -5318,6 +5441,7 @@ class UserSpecificPath(Rule):
                 hit = replace(hit, message=hit.message + said,
                               related=tuple(dict.fromkeys([*hit.related, *((t.ca.cell, t.line, t.column) for t, _ in twins)])))
             yield hit
+        yield from _helper_base_hits(ctx, "user")
 
 
 _TWIN_VERBS = {"read": "reads", "write": "writes", "both": "writes"}
@@ -12779,6 +12903,22 @@ class CwdRelativePath(Rule):
             "def save(df, folder=None):\n    folder = folder or Path('out')\n    df.to_csv(folder / 'x.csv')",
             "unpack(archive, Path(where))\nsave(df, folder=target)",
         )),
+        # A name the project's own helper joins under an absolute folder it spells is no path of the
+        # working directory: the helper module found from an absolute `sys.path` entry by its last part
+        # (the author's checkout of the repository's `helpers/`), and a module beside the notebook; the
+        # folder is PTH002's or PTH001's, at the call (fair check 41, items 98, 118).
+        Example(
+            cells=("import sys\nsys.path.append('/home/dana/projects/churn/helpers')",
+                   "from frames import FrameLoader\nloader = FrameLoader()", "df = loader.load_ml(file_dir='churn.csv')"),
+            files={"helpers/frames.py": "import os\nimport pandas as pd\n\nclass FrameLoader:\n    def __init__(self):\n"
+                                        "        self.ML_DIR = '/home/dana/projects/churn/ml-data'\n\n    def load_ml(self, file_dir):\n"
+                                        "        path = os.path.join(self.ML_DIR, file_dir)\n        return pd.read_csv(path)\n"},
+        ),
+        Example(
+            cells=("from loaders import load_table\nsales = load_table('sales.csv')",),
+            files={"loaders.py": "import pandas as pd\nfrom pathlib import Path\nBASE = '/srv/warehouse/tables'\n\n"
+                                 "def load_table(name):\n    return pd.read_csv(Path(BASE) / name)\n"},
+        ),
     )
     failing = (
         # A data set's split folders in the working directory read by one method in one cell: one finding,
@@ -13200,6 +13340,13 @@ class CwdRelativePath(Rule):
                 "Xtr = np.load('uiowa_train_data.npy')\nytr = np.load('uiowa_train_labels.npy')",
             ),
             expect=((3, 1),),
+        ),
+        # The project's own helper joining the name under a relative folder: still the working directory's
+        # (the limit of fair check 41, items 98, 118).
+        Example(
+            cells=("from loaders import load_table\nsales = load_table('sales.csv')",),
+            files={"loaders.py": "import os\nimport pandas as pd\nBASE = 'tables'\n\ndef load_table(name):\n    return pd.read_csv(os.path.join(BASE, name))\n"},
+            expect=((1, 2),),
         ),
     )
 
@@ -13779,6 +13926,8 @@ class CwdRelativePath(Rule):
             found = classify(value, settings, path_argument=True, url_only=pa.entry.kind == "url", store_uri=pa.entry.kind == "store-uri")
             if found is None or found.kind != "relative":
                 continue
+            if (_cell_of(ctx, pa), pa.arg.line, pa.arg.column) in _helper_joins(ctx):
+                continue  # a name the project's helper joins under its absolute folder (as for a literal)
             constant = constant.root or constant
             if not value.startswith(constant.value):
                 # `os.path.join('models', model_id + '.pkl')`: the constant is the file name's stem;
