@@ -1926,6 +1926,44 @@ _CONFIG_FIX = (
 )
 
 
+def _code_folder_fix(ctx: RuleContext, f: LiteralFinding) -> str:
+    """The fix of a user's folder put on `sys.path`: a folder of code, imported from the repository
+    (an installed package), not a data root to configure (fair check 41, items 76, 77, 86)."""
+    folder = next((shown_folder for entry, shown_folder in (ctx.project.absolute_entry_folders if ctx.project is not None else ())
+                   if entry == f.value), None)
+    if folder is not None:
+        return (f"Import the repository's own code from the repository, not from the author's checkout: the entry's last "
+                f"part is this repository's folder {folder}; make it a package installed with `pip install -e .` (a "
+                "pyproject.toml at the repository's root), so that the imports below work wherever the repository is cloned.")
+    return ("It is a folder of code, not data: make that code importable without one machine's folder, as a package "
+            "installed with `pip install -e .` (or `pip install` of its repository), or kept in the repository beside "
+            "the notebooks.")
+
+
+# `os.environ["JAVA_HOME"] = "…"`, `os.environ.setdefault("SPARK_HOME", "…")`, `os.putenv("X", "…")`,
+# `%env JAVA_HOME=…`: the text before the literal that sets an environment variable to it.
+_ENVIRONMENT_SETTING = re.compile(
+    r"(?:\bos\.environ\s*\[\s*[rRuU]?(?P<q>['\"])(?P<key>\w+)(?P=q)\s*\]\s*="
+    r"|\bos\.(?:environ\.setdefault|putenv)\s*\(\s*[rRuU]?(?P<q2>['\"])(?P<key2>\w+)(?P=q2)\s*,)\s*[rRuU]?$"
+    r"|^\s*%env\s+(?P<key3>\w+)[=\s]\s*['\"]?$")
+
+
+def _environment_fix(f: LiteralFinding) -> str:
+    """The fix of a path the notebook sets an environment variable to (`os.environ["JAVA_HOME"] =
+    "/Library/Java/…/jdk-11.jdk/Contents/Home"`): where a program is installed on the author's machine,
+    which each machine's environment says for itself; "" when the literal sets none (fair check 41,
+    item 75: a data root's `DATA_DIR` fix does not fit a JDK)."""
+    if not 0 < f.line <= len(f.ca.lines):
+        return ""
+    m = _ENVIRONMENT_SETTING.search(f.ca.lines[f.line - 1][: max(f.column - 1, 0)])
+    if m is None:
+        return ""
+    key = m.group("key") or m.group("key2") or m.group("key3")
+    return (f"Leave `{key}` to the environment of the machine that runs the notebook: drop the assignment, so that "
+            f"the kernel's own `{key}` (set in the shell, the kernel's spec or a `.env` file kept out of the repository) "
+            "is used, and fail with a clear message when it is missing.")
+
+
 def shown(value: str, limit: int = 90) -> str:
     """A literal as a reader should see it: control characters visible, long values shortened."""
     text = "".join(
@@ -4194,7 +4232,7 @@ class AbsolutePath(Rule):
             yield _hit(
                 f,
                 f"Absolute path {_shown_literal(ctx, f)}{_where(f)} {what}{_escape_note(f)}",
-                _CONFIG_FIX,
+                _environment_fix(f) or _CONFIG_FIX,
                 others,
             )
         yield from _helper_base_hits(ctx, "absolute")
@@ -5377,7 +5415,11 @@ class UserSpecificPath(Rule):
             joined = _home_joined(f)
             later: tuple[tuple[Cell, int, int], ...] = ()
             edits = [e for o in (f, *others) for e in edits_by_literal.get((o.ca.cell.index, o.line, o.column), ())]
-            on_path = (f"; `{render_call(edits[0][1])}` also puts it on the import path (related)"
+            # (an edit on the finding's own line, `sys.path.append('/Users/…/utils')`, is that line: no
+            # related location of its own, fair check 41, items 76, 77, 86)
+            elsewhere = [(c, e) for c, e in edits if (c.index, e.line) != (f.ca.cell.index, f.line)]
+            on_path = (f"; `{render_call(elsewhere[0][1])}` also puts it on the import path (related)" if elsewhere
+                       else "; the line puts it on the import path: a folder of code the imports below are looked up in"
                        if edits else "")
             if (f.source == "shell" and _cd_line(f.ca, f.line)) or (f.source == "python" and _chdir_literal_line(ctx, f.ca, f.line)):
                 # `%cd /content/zoo/`: the change of directory into it is this line too (PTH004
@@ -5401,11 +5443,12 @@ class UserSpecificPath(Rule):
             hit = _hit(
                 f,
                 f"Path {_shown_literal(ctx, f)}{joined}{_where(f)} {tied}{_escape_note(f)}{also}{mounted}{on_path}",
-                _CONFIG_FIX + " Keep user- and machine-specific locations out of the code.",
+                _code_folder_fix(ctx, f) if edits else _environment_fix(f) or (
+                    _CONFIG_FIX + " Keep user- and machine-specific locations out of the code."),
                 others,
             )
-            if edits:
-                hit = replace(hit, related=tuple(dict.fromkeys([*hit.related, *((c, e.line, e.column) for c, e in edits)])))
+            if elsewhere:
+                hit = replace(hit, related=tuple(dict.fromkeys([*hit.related, *((c, e.line, e.column) for c, e in elsewhere)])))
             if later:
                 hit = replace(hit, related=tuple(dict.fromkeys([*hit.related, *later])))
             climbed = _climbed_twins(ctx, (f, *others))
@@ -5454,6 +5497,12 @@ def _climbed_twins(ctx: RuleContext, group: Sequence[LiteralFinding]) -> list[Li
     names = {
         parts[-2] for parts in (_normal_path(o.value).split("/") for o in group)
         if len(parts) >= 3 and "{" not in parts[-2] and parts[-2] not in ("", "..")
+    }
+    # ... and the folder a path names itself (`BASE_DIR_PATH = '/Users/neilb/…/dsci_thesis/Datasets'`,
+    # joined with the files it holds), for `'../Datasets/2016_2017.csv'` (fair check 41, item 95)
+    names |= {
+        parts[-1] for parts in (_normal_path(o.value).split("/") for o in group)
+        if len(parts) >= 3 and "{" not in parts[-1] and parts[-1] not in ("", "..") and not _EXTENSION.search(parts[-1])
     }
     if not names:
         return []
@@ -10943,6 +10992,56 @@ def _own_function_paths(
         )
 
 
+def _joined_into_own_function(
+    ctx: RuleContext, uses: Sequence[tuple["Constant", str, PathArgument]],
+) -> Optional[tuple[PathArgument, str, str, list[tuple[Cell, CallFact]], PathArgument, int]]:
+    """For a root constant whose uses are joins (`TRAIN_PATH = os.path.join(BASE_DIR_PATH, "train")`),
+    the first join bound to a name at the top of its cell that a module-level call of the notebook's
+    own path function is given (`load_files(TRAIN_PATH)`, whose `os.listdir(file_path)` reads it;
+    `_path_functions`), the name's binding there being that join: (the join, the name, the function,
+    the calls of the function given a name so joined from the constant, the function's own use of its
+    parameter, that use's cell). None otherwise."""
+    functions = _path_functions(ctx)
+    if not functions:
+        return None
+    joined: dict[str, tuple[PathArgument, int, int]] = {}
+    for _, _, pa in uses:
+        if pa.qualified not in _JOIN_CALLS and pa.shown_callee not in _JOIN_CALLS:
+            continue
+        cell = _cell_of(ctx, pa)
+        ca = ctx.analysis_at.get(cell)
+        stmt = statement_at(cell_python_tree(ca), pa.call.line) if ca is not None else None
+        if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                and isinstance(stmt.value, ast.Call) and stmt.value.lineno == pa.call.line):
+            joined.setdefault(stmt.targets[0].id, (pa, cell, stmt.lineno))
+    if not joined:
+        return None
+    found: Optional[tuple[PathArgument, str, str]] = None
+    calls: list[tuple[Cell, CallFact]] = []
+    for ca in ctx.cells:
+        for call in ca.facts.calls:
+            if call.in_function or call.func not in functions:
+                continue
+            params, _, _ = functions[call.func]
+            (param, position), = params.items()
+            arg = call.arg(position if position >= 0 else None, (param,))
+            if arg is None or arg.name not in joined:
+                continue
+            join, cell, line = joined[arg.name]
+            bound = _last_binding(ctx, arg.name, ca.cell.index, call.line)
+            if bound is None or (bound[1], bound[2]) != (cell, line):
+                continue
+            if found is None:
+                found = (join, arg.name, call.func)
+            if call.func == found[2]:
+                calls.append((ca.cell, call))
+    if found is None:
+        return None
+    join, name, function = found
+    _, inner, inner_cell = functions[function]
+    return join, name, function, calls, inner, inner_cell
+
+
 def _literal_node(constant: Constant) -> Optional[ast.Constant]:
     """The string literal a constant's position points at in its cell's tree."""
     tree = cell_python_tree(constant.ca)
@@ -13834,6 +13933,22 @@ class CwdRelativePath(Rule):
             writer = next((u[2] for u in uses if u[2].direction in ("write", "both")), None) if pa.direction == "read" else None
             written_too = (f", {writer.verb} `{writer.shown_callee}` (cell {_cell_of(ctx, writer)}, line {writer.call.line}),"
                            if writer is not None else "")
+            through = _joined_into_own_function(ctx, uses) if pa.qualified in _JOIN_CALLS or pa.shown_callee in _JOIN_CALLS else None
+            used = (f"{pa.verb} `{pa.shown_callee}` as {shown(value)} (cell {_cell_of(ctx, pa)}, line {pa.call.line})"
+                    f"{written_too}")
+            through_places: list[tuple[Cell, Optional[int], Optional[int]]] = []
+            if through is not None:
+                # `TRAIN_PATH = os.path.join(BASE_DIR_PATH, "train")`, then `load_files(TRAIN_PATH)`, whose
+                # `os.listdir(file_path)` reads it: the reads are the use, not the join (fair check 41, item 116).
+                join, name, function, calls, inner, inner_cell = through
+                call_cell, call = calls[0]
+                does = _TWIN_VERBS.get(inner.direction, "uses")
+                used = (f"joined into `{name}` by `{join.shown_callee}` (cell {_cell_of(ctx, join)}, line {join.call.line}), "
+                        f"which `{function}`, the notebook's own function, is given (cell {call_cell.index}, line {call.line}) "
+                        f"and {does} with `{inner.shown_callee}` (cell {inner_cell}, line {inner.call.line}),")
+                inside = ctx.code_cell_at.get(inner_cell)
+                through_places = [*((c, k.line, k.column) for c, k in calls),
+                                  *(((inside, inner.call.line, inner.call.column),) if inside is not None else ())]
             uses_cells = ctx.code_cell_at
             others = [grouped[p] for p in same_folder.get(position, ())]
             also = (
@@ -13848,8 +13963,7 @@ class CwdRelativePath(Rule):
                 constant.ca.cell,
                 constant.line,
                 constant.column,
-                f"Relative path {shown(constant.value)} (`{constant.name}`) is {pa.verb} "
-                f"`{pa.shown_callee}` as {shown(value)} (cell {_cell_of(ctx, pa)}, line {pa.call.line}){written_too}{_kaggle_input_note(constant.value)} and resolved against "
+                f"Relative path {shown(constant.value)} (`{constant.name}`) is {used}{_kaggle_input_note(constant.value)} and resolved against "
                 "the current working directory, " + RUN_FOLDER + also,
                 fix="Make it a configured root instead: `DATA_DIR = Path(os.environ.get(\"DATA_DIR\", \"data\"))`, and build paths from it.",
                 key=f"{constant.name}\x1f{constant.value}",
@@ -13860,6 +13974,7 @@ class CwdRelativePath(Rule):
                     *((c.ca.cell, c.line, c.column) for c, _, _ in same_file.get(position, ())),
                     *((uses_cells[_cell_of(ctx, p)], p.call.line, p.call.column) for _, _, p in same_file.get(position, ())),
                     *((o.ca.cell, o.line, o.column) for o in extra.get(position, ())),
+                    *through_places,
                 ])),
             )
         reported = {(f.ca.cell.index, f.line, f.column) for f in literal_findings(ctx)} | set(grouped)
