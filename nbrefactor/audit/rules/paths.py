@@ -1926,6 +1926,80 @@ _CONFIG_FIX = (
 )
 
 
+def _unused_path_constant(ctx: RuleContext, f: LiteralFinding) -> bool:
+    """Is the literal the whole value of a module-level `NAME = "…"` read only by joins bound to
+    names nothing reads (`BASE_DIR = "/Users/…/data-ds"`, `path = os.path.join(BASE_DIR,
+    FILE_DIR)`, and `path` read nowhere, not even by a shell line's `$path`/`{path}`)? Joining touches no
+    disk: the run works anywhere, there is nothing to configure (fair check 41, item 81:
+    unused-path-constant). A name read anywhere else, or a join read anywhere, keeps the finding."""
+    if f.source != "python":
+        return False
+    tree = cell_python_tree(f.ca)
+    stmt = statement_at(tree, f.line)
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+            and isinstance(stmt.value, ast.Constant) and stmt.value.lineno == f.line == stmt.lineno):
+        return False
+    loads = name_loads(ctx)
+    shell = [ca.cell.source for ca in ctx.cells if "$" in ca.cell.source or "{" in ca.cell.source]
+
+    def read_by_shell(name: str) -> bool:
+        pattern = re.compile(r"\$\{?" + re.escape(name) + r"\b|\{" + re.escape(name) + r"\}")
+        return any(pattern.search(source) for source in shell)
+
+    def pieces(value: ast.expr) -> list[ast.expr]:
+        if isinstance(value, ast.Call) and dotted_name(value.func) in _JOIN_CALLS:
+            return list(value.args)
+        if isinstance(value, ast.BinOp) and isinstance(value.op, (ast.Add, ast.Div)):
+            return [*pieces(value.left), *pieces(value.right)]
+        if isinstance(value, ast.JoinedStr):
+            return [v.value for v in value.values if isinstance(v, ast.FormattedValue)]
+        return [value]  # (a piece of a `+`/`/` chain)
+
+    name = stmt.targets[0].id
+    reads = loads.get(name, ())
+    if not reads or read_by_shell(name):
+        return False  # (a constant read nowhere at all is still one user's path written down)
+    for node, read_tree, _ in reads:
+        join = statement_at(read_tree, node.lineno)
+        if not (isinstance(join, ast.Assign) and len(join.targets) == 1 and isinstance(join.targets[0], ast.Name)
+                and join.targets[0].id != name and any(p is node for p in pieces(join.value))
+                and not isinstance(join.value, ast.Name)):
+            return False
+        target = join.targets[0].id
+        if loads.get(target) or read_by_shell(target):
+            return False
+    return True
+
+
+# A markdown heading naming a format with the direction of its section: `### HTML Input`, `## CSV Output`,
+# `### Reading JSON`, `## Writing to Excel`.
+_IO_TOUR_HEADING = re.compile(
+    r"^[ \t]{0,3}#{1,6}[ \t]*(?:(?P<format>[A-Za-z][\w ]{0,24}?)[ \t]+(?:input|output)"
+    r"|(?:reading|writing|read|write)[ \t]+(?:from[ \t]+|to[ \t]+|an?[ \t]+)*(?P<format2>[A-Za-z][\w ]{0,24}?))[ \t]*:?[ \t]*$",
+    re.IGNORECASE | re.MULTILINE)
+
+
+def _io_tour_read(ctx: RuleContext, f: LiteralFinding) -> bool:
+    """Is the URL read by a pandas reader, `pd.read_<format>(url)`, in a cell right under a markdown
+    cell whose heading names that format as the section's (`### HTML Input`), in a notebook whose
+    headings tour formats that way (three such headings or more: `CSV Input`, `Excel Output`, …)?
+    Reading a web page with the reader is what the section shows, nothing to vendor (fair check 41,
+    item 87: the pandas course's "Data Input and Output" notebook and its FDIC `read_html`; fair
+    check 12, item 118: io-api-tour-source-is-lesson)."""
+    argument = f.argument
+    if argument is None or f.source != "python" or not argument.qualified.startswith("pandas.read_"):
+        return False
+    reader = argument.qualified[len("pandas.read_"):].lower()
+    cells = ctx.facts.notebook.cells
+    above = next((c for c in reversed(cells) if c.index < f.ca.cell.index), None)
+    if above is None or above.cell_type != "markdown":
+        return False
+    named = [(m.group("format") or m.group("format2") or "").lower().split() for m in _IO_TOUR_HEADING.finditer(above.source)]
+    if not any(reader in words for words in named):
+        return False
+    return sum(1 for c in cells if c.cell_type == "markdown" for _ in _IO_TOUR_HEADING.finditer(c.source)) >= 3
+
+
 def _code_folder_fix(ctx: RuleContext, f: LiteralFinding) -> str:
     """The fix of a user's folder put on `sys.path`: a folder of code, imported from the repository
     (an installed package), not a data root to configure (fair check 41, items 76, 77, 86)."""
@@ -4203,6 +4277,8 @@ class AbsolutePath(Rule):
                 and not _overridden_default(ctx, f)
                 # `/usr/local/lib/…` after the notebook installs Miniconda with `-p /usr/local`.
                 and not _under_own_install_prefix(ctx, f, settings)
+                # A constant joined only into names nothing reads (as for PTH002; fair check 41, item 81).
+                and not (f.argument is None and _unused_path_constant(ctx, f))
             )
             if not _temporary(ctx, group, settings)
         ]
@@ -5213,6 +5289,12 @@ class UserSpecificPath(Rule):
         Example(cells=(
             "%%bash\ndocker run -d -e HF_TOKEN=$(cat ~/.cache/huggingface/token) ghcr.io/huggingface/text-generation-inference:3.0.1\nexport HUB_TOKEN=`cat ~/.huggingface/token`",
         )),
+        # A user's folder joined only into a name nothing reads: no disk is touched, nothing to
+        # configure (fair check 41, item 81: unused-path-constant).
+        Example(cells=(
+            "import os\nimport seaborn as sns\nBASE_DIR = '/Users/alice/projects/data'\nFILE_DIR = ''\npath = os.path.join(BASE_DIR, FILE_DIR)",
+            "df = sns.load_dataset('titanic')",
+        )),
     )
     failing = (
         Example(
@@ -5330,6 +5412,22 @@ class UserSpecificPath(Rule):
             ),
             expect=((2, 2),),
         ),
+        # ... and read where the joined path is used: the finding stays (the limit of fair check 41, item 81).
+        Example(
+            cells=("import os\nimport pandas as pd\nBASE_DIR = '/Users/alice/projects/data'\nFILE_DIR = 'titanic.csv'\n"
+                   "path = os.path.join(BASE_DIR, FILE_DIR)", "df = pd.read_csv(path)"),
+            expect=((1, 3),),
+        ),
+        # The folder the project's own helper joins the notebook's name under, at the call; the helper's
+        # line related (fair check 41, items 98, 118).
+        Example(
+            cells=("import sys\nsys.path.append('/home/dana/projects/churn/helpers')",
+                   "from frames import FrameLoader\nloader = FrameLoader()", "df = loader.load_ml(file_dir='churn.csv')"),
+            files={"helpers/frames.py": "import os\nimport pandas as pd\n\nclass FrameLoader:\n    def __init__(self):\n"
+                                        "        self.ML_DIR = '/home/dana/projects/churn/ml-data'\n\n    def load_ml(self, file_dir):\n"
+                                        "        path = os.path.join(self.ML_DIR, file_dir)\n        return pd.read_csv(path)\n"},
+            expect=((1, 2), (3, 1)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -5361,6 +5459,8 @@ class UserSpecificPath(Rule):
             # `path = '/content/' + fn` over a Colab upload's files: where the upload saved them,
             # related to PTH007's upload finding (fair check 30, items 69, 70).
             and not _upload_save_location(ctx, f)
+            # `BASE_DIR = "/Users/…"` joined only into names nothing reads (fair check 41, item 81).
+            and not (f.argument is None and _unused_path_constant(ctx, f))
         )
         # One shell line is one command to fix (`!ffmpeg -i /content/a/*.png /content/out.mp4`), as
         # for PTH001: its second and later paths are related locations of the first one's finding.
@@ -5972,6 +6072,14 @@ class RemoteUri(Rule):
         Example(cells=(
             "import os\nmodel.push_to_hub(os.environ['HF_REPO'])\nmodel.push_to_hub('my-model')\ntrainer.push_to_hub('End of training')",
         )),
+        # A pandas reader shown on a web page under its format's heading, in a tour of the readers
+        # (`### CSV Input`, `### Excel Output`, `### HTML Input`): the lesson (fair check 41, item 87).
+        Example(cells=(
+            md("# Data Input and Output"), md("### CSV Input"), "import pandas as pd\ndf = pd.read_csv('example.csv')",
+            md("### CSV Output"), "df.to_csv('example.csv', index=False)",
+            md("### HTML Input\n\nPandas' read_html reads the tables of a web page:"),
+            "tables = pd.read_html('https://www.example.gov/failed/banklist.html')",
+        )),
     )
     failing = (
         Example(
@@ -6212,6 +6320,11 @@ class RemoteUri(Rule):
             ),
             expect=((1, 1), (4, 1), (5, 1), (6, 1)),
         ),
+        # A web table read outside such a tour stays a run-time download (the limit of fair check 41, item 87).
+        Example(
+            cells=(md("## Failed banks\n\nThe list of failed banks:"), "import pandas as pd\nbanks = pd.read_html('https://www.example.gov/failed/banklist.html')"),
+            expect=((2, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -6266,6 +6379,8 @@ class RemoteUri(Rule):
             and not (f.path_class.detail not in web and _platform_bucket(ctx, f))
             # Only shown (`print(f"Bucket: s3://{bucket}/{prefix}")`): a message, not a use (fair check 13).
             and not (f.source == "python" and _printed(f))
+            # `pd.read_html(url)` under `### HTML Input` of a tour of pandas' readers (fair check 41, item 87).
+            and not _io_tour_read(ctx, f)
         ]
         # One download cell (`!wget URL1`, `!wget URL2`…) is one root cause: the cell fetches its
         # data at run time. Its first shell URL carries the finding, the others are related.
