@@ -4065,6 +4065,7 @@ class AbsolutePath(Rule):
         "of the notebook as saved takes: `if False:`, a function nothing calls, and the branch a setting bound once turns off "
         "(`use_gdrive = 'no'  #@param [\"yes\", \"no\"]`, then `if use_gdrive == 'yes': root = '/gdrive/My Drive/x'`); "
         "switched on, it is reported."
+        " A path an environment variable is set to (`os.environ[\"JAVA_HOME\"] = \"/Library/Java/…\"`, `%env`) is told to be left to the machine's own environment. Also reported, at the notebook's call: the absolute folder the project's own helper joins the name it is given under (`loader.load_table(\"sales.csv\")` with `os.path.join(BASE, name)` and `BASE = \"/srv/warehouse/tables\"` in the module; the module's line related), found in a module beside the notebook, in a package above it, or in the repository's folder an absolute `sys.path` entry names by its last parts; one finding per folder. Not a constant read only by joins bound to names nothing reads (as for PTH002)."
     )
     why_bad = (
         "An absolute path only exists on machines laid out exactly like the author's. The notebook "
@@ -5208,6 +5209,7 @@ class UserSpecificPath(Rule):
         "there: inside `if COLAB:`/`if IN_KAGGLE:` or the `else:` of `if not ON_KAGGLE:` (its body is the local branch), after `from google.colab import drive` in the `try:` "
         "that detects Colab or in a function body (`drive.mount(\"/content/drive\")`), or in a cell whose "
         "opening comment says to run it only on Colab. Not a path in the body of a Kubeflow pipeline component (a function given to `func_to_container_op` or decorated `@dsl.component`): it names the container's mounts. Not a string constant used only as a hole of a Kubernetes manifest (an f-string holding `apiVersion:` and `kind:`) and lying under a `mountPath:` that manifest declares (`model_dir = \"/mnt/azure/mnist\"` in a TFJob mounting `/mnt/azure`): a path in the pods. A relative path of a catalogued call that climbs into a folder named like this path's folder (`'../ml_3/train.csv'` beside `'/Users/bt/Documents/turing/ml_3/test.csv'`) is named in the message and related: most likely the same data folder (PTH006 keeps its own finding)."
+        " Also reported, at the notebook's call: the user's folder the project's own helper joins the name it is given under (`setup_df.setup_ml(\"13-car_evaluation.csv\")` with `os.path.join(self.ML_BASE_DIR, file_dir)` and `self.ML_BASE_DIR = \"/Users/user/…/ml-data\"` in the repository's `utils/SetupDataFrame.py`, found through `sys.path.append(\"/Users/user/…/data-science/utils\")` by its last part; the module's line related); one finding per folder. A user's folder put on `sys.path` is told to be a folder of code, imported from the repository as an installed package (the edit on the finding's own line is no related location of it); one an environment variable is set to is told to be left to the machine's environment. Not a constant read only by joins bound to names nothing reads (`BASE_DIR = \"/Users/…/data-ds\"`, then `path = os.path.join(BASE_DIR, FILE_DIR)` and `path` read nowhere, not even as a shell line's `$path`): joining touches no disk, nothing to configure."
     )
     why_bad = (
         "Nobody else has that home folder, Drive mount or Kaggle input directory. The notebook fails "
@@ -5986,6 +5988,7 @@ class RemoteUri(Rule):
         "known_hash=\"sha256:…\")`, Keras' `get_file(…, file_hash=…)`, `torch.hub.download_url_to_file(…, hash_prefix=…)`, "
         "torchvision's `download_url(…, md5=…)`) is reported saying so: a changed file stops the run instead of changing it, "
         "but the network is needed and the file can disappear (as for a URL pinned to a commit)."
+        " Not a web URL given to a pandas reader right under a markdown heading naming its format as the section's (`### HTML Input` above `pd.read_html(url)`) in a notebook whose headings tour formats that way (three such headings or more: `CSV Input`, `Excel Output`…): reading a web page with the reader is the lesson."
     )
     why_bad = (
         "The notebook silently depends on network access, on credentials that are not in the code, and on "
@@ -12700,6 +12703,7 @@ class CwdRelativePath(Rule):
         "key's last name in that folder) and read back through a constant or the notebook's own "
         "function is the download's. In a Colab detection `try` (`from google.colab import files` in its body), the rest "
         "of the body runs only on Colab (not reported) and its `except ImportError:` handler is the local branch (reported). A relative read of a file the repository commits whose `except FileNotFoundError:` fetches the remote copy (`try: pd.read_csv(\"../data/x.csv\")` / `except FileNotFoundError: pd.read_csv(DATA_URL + \"x.csv\")`) is reported with the fetch related, the message saying so (PTH003 leaves that fetch)."
+        " Not a name the project's own helper joins under an absolute folder its module spells (`setup_df.setup_ml(\"13-car_evaluation.csv\")` with `os.path.join(self.ML_BASE_DIR, file_dir)` in the repository's `utils/SetupDataFrame.py`): a file under that folder, which PTH002 (or PTH001) reports at the call. A root constant whose uses are joins bound to names that the notebook's own path function is given (`TRAIN_PATH = os.path.join(BASE_DIR_PATH, \"train\")`, then `load_files(TRAIN_PATH)`, whose `os.listdir(file_path)` reads it) names that read."
     )
     why_bad = (
         "A relative path is resolved against the process's current working directory: the folder the notebook is "
