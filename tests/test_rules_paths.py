@@ -1018,3 +1018,60 @@ def test_a_wrapped_parent_folder_edit_no_import_uses_is_not_reported(tmp_path, m
 
     assert pth005("study.ipynb") == []
     assert pth005("notebooks/study.ipynb") == [(1, 3)]
+
+
+# --- fair check 41: fix texts and uses named (items 75, 76, 95, 116, 98) ---------------------------
+
+
+def test_an_environment_variable_set_to_a_program_folder_is_left_to_the_machine() -> None:
+    # Item 75: a JDK's folder is no data root; the fix is the machine's own `JAVA_HOME`.
+    (d,) = [d for d in audit(["import os\nos.environ['JAVA_HOME'] = '/opt/jdk-11/Contents/Home'"]) if d.code == "PTH001"]
+    assert "`JAVA_HOME`" in d.fix and "DATA_DIR" not in d.fix
+
+
+def test_a_user_folder_put_on_the_import_path_is_code_and_its_own_line_is_not_related() -> None:
+    # Items 76, 77, 86: a folder of code, made importable as a package; the edit is the finding's line.
+    (d,) = [d for d in audit(["import sys\nsys.path.append('/home/dana/projects/churn/helpers')", "from frames import FrameLoader"])
+            if d.code == "PTH002"]
+    assert "pip install -e ." in d.fix and "DATA_DIR" not in d.fix
+    assert "puts it on the import path" in d.message and d.related == ()
+
+
+def test_a_user_data_folder_names_the_relative_path_into_a_folder_of_its_name() -> None:
+    # Item 95: the folder itself (`…/thesis/Datasets`) and `'../Datasets/out.csv'` written below.
+    diagnostics = audit([
+        "import os\nimport pandas as pd\nBASE = '/Users/dana/thesis/Datasets'\ndf = pd.read_csv(os.path.join(BASE, 'all.csv'))",
+        "df.to_csv('../Datasets/out.csv')",
+    ])
+    (d,) = [d for d in diagnostics if d.code == "PTH002"]
+    assert "'../Datasets/out.csv'" in d.message and [(r.cell, r.line) for r in d.related] == [(2, 1)]
+
+
+def test_a_root_joined_into_a_folder_the_notebooks_function_reads_names_that_read() -> None:
+    # Item 116: the use is `os.listdir` in `load_files`, not the join.
+    diagnostics = audit([
+        "import os\nimport pandas as pd\nROOT = '../data/storms'\nTRAIN = os.path.join(ROOT, 'train')",
+        "def load_files(folder):\n    return [pd.read_csv(os.path.join(folder, f)) for f in os.listdir(folder)]",
+        "train = load_files(TRAIN)",
+    ], rules=[CwdRelativePath])
+    (d,) = [d for d in diagnostics if (d.location.cell, d.location.line) == (1, 3)]
+    assert "`load_files`" in d.message and "`os.listdir`" in d.message
+    assert (3, 1) in [(r.cell, r.line) for r in d.related]
+
+
+def test_a_helpers_absolute_folder_is_reported_at_the_call_with_the_helpers_line(tmp_path) -> None:
+    # Items 98, 118: the name is joined under the helper's folder; the folder is the finding.
+    from nbrefactor.audit.rule_examples import run_example
+    example = Example(
+        cells=("import sys\nsys.path.append('/home/dana/projects/churn/helpers')",
+               "from frames import FrameLoader\nloader = FrameLoader()", "df = loader.load_ml('churn.csv')"),
+        files={"helpers/frames.py": "import os\nimport pandas as pd\n\nclass FrameLoader:\n    ML_DIR = '/home/dana/ml-data'\n\n"
+                                    "    def load_ml(self, name):\n        return pd.read_csv(os.path.join(self.ML_DIR, name))\n"},
+    )
+    found_here = [d for d in run_example(UserSpecificPath, example, tmp_path) if d.location.cell == 3]
+    (d,) = found_here
+    assert "'/home/dana/ml-data'" in d.message and "`FrameLoader.load_ml`" in d.message and "'churn.csv'" in d.message
+    assert [(r.path.rsplit("/", 2)[-2:], r.line) for r in d.related if r.cell is None] == [(["helpers", "frames.py"], 5)]
+    (edit,) = [d for d in run_example(UserSpecificPath, example, tmp_path / "again") if d.location.cell == 1]
+    assert "helpers" in edit.fix and "pip install -e ." in edit.fix
+    assert not run_example(CwdRelativePath, example, tmp_path / "third")

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
-from typing import Iterable, Optional, Sequence
+from typing import Collection, Iterable, Iterator, Optional, Sequence
 
 from nbrefactor.audit.facts import dotted_name
 from nbrefactor.lazy_tomllib import tomllib
@@ -288,6 +288,24 @@ class ProjectContext:
     # is the notebooks' environment, but what it holds cannot be read offline (`with_image_packages`;
     # fair check 23: gds_course's imports were reported as missing from its website build's file).
     unread_images: tuple[tuple[str, str], ...] = ()
+    # The functions and methods of the project's own modules that the notebook imports (beside it, in
+    # a package above it, or in the repository's folder a `sys.path` edit names, also an absolute one
+    # whose last parts name a folder of the repository: `sys.path.append('/Users/user/…/data-science/
+    # utils')` is the author's checkout of the repository's `utils/`) that join one of their parameters
+    # under an absolute folder the module spells: `SetupDataFrame.setup_ml(self, file_dir)` doing
+    # `os.path.join(self.ML_BASE_DIR, file_dir)` with `self.ML_BASE_DIR = '/Users/user/…/ml-data'`
+    # (fair check 41, items 98, 118). As (the callee as the notebook imports it, `module.function` or
+    # `module.Class.method`; the function as the module names it, `function` or `Class.method`; the
+    # parameter; its position among the positional parameters after `self` (-1: keyword-only); the
+    # base as written; the module's file as shown; the base literal's line).
+    # Read, never imported: the name given is a file under that folder, not of the working directory,
+    # and the folder is the path to configure (PTH001/PTH002 report it at the call, PTH006 does not).
+    helper_bases: tuple[tuple[str, str, str, int, str, str, int], ...] = ()
+    # The absolute `sys.path` entries of the notebook (`sys.path.append('/Users/user/Desktop/Projects/
+    # data-science/utils')`, as written) whose last parts name a folder of the repository around it
+    # (`_absolute_entry_folders`), with that folder as shown: the author's checkout of the repository's
+    # own code, which PTH002 says to import from the repository (fair check 41, items 76, 77, 86).
+    absolute_entry_folders: tuple[tuple[str, str], ...] = ()
 
     @property
     def declared(self) -> frozenset[str]:
@@ -1690,7 +1708,10 @@ def with_working_folders(project: ProjectContext, notebook_path: str | Path, sou
     imports the repository's own `notebook_format/formats.py`, not a distribution. The modules of
     every folder a literal `os.chdir(…)`/`%cd …` of the notebook names (relative to the notebook's
     folder) join the project's modules. For a notebook that puts its parent folder on the import
-    path (`sys.path.insert(0, "..")`), the importable names there (`parent_modules`)."""
+    path (`sys.path.insert(0, "..")`), the importable names there (`parent_modules`). The folders of
+    the repository its absolute `sys.path` entries name by their last parts (`absolute_entry_folders`),
+    and the helpers of the project's modules it imports that join a parameter under an absolute folder
+    (`helper_bases`)."""
     sources = list(sources)
     # (the pattern starts at a word boundary, so the regex engine tried it at every character;
     # a match holds "path." itself)
@@ -1701,6 +1722,14 @@ def with_working_folders(project: ProjectContext, notebook_path: str | Path, sou
     entries = sorted({m.group("entry") for source in sources if "path." in source for m in _FOLDER_ON_PATH.finditer(source)})
     if entries:
         project = replace(project, path_entry_modules=_path_entry_modules(Path(os.path.dirname(resolved_path(notebook_path))), entries))
+    absolute = sorted({m.group("entry") for source in sources if "path." in source for m in _ABSOLUTE_FOLDER_ON_PATH.finditer(source)})
+    resolved = _absolute_entry_folders(Path(os.path.dirname(resolved_path(notebook_path))), absolute,
+                                       _imported_tops(sources)) if absolute else ()
+    if resolved:
+        project = replace(project, absolute_entry_folders=tuple((entry, _display(found, None)) for entry, found in resolved))
+    helpers = _helper_bases(project, notebook_path, sources, tuple(found for _, found in resolved))
+    if helpers:
+        project = replace(project, helper_bases=helpers)
     targets = chdir_targets(sources)
     if not targets:
         return project
@@ -1712,6 +1741,222 @@ def with_working_folders(project: ProjectContext, notebook_path: str | Path, sou
         return project
     # A folder the notebook moves into is on its import path: its packages are the project's.
     return replace(project, project_modules=project.project_modules | found)
+
+
+# `sys.path.append('/Users/user/Desktop/Projects/data-science/utils')`: a literal absolute entry (a
+# home, a drive, the root), most often the author's own checkout of a folder of the repository.
+_ABSOLUTE_FOLDER_ON_PATH = re.compile(
+    r"\bpath\.(?:insert|append)\((?:[^,()\n]*,\s*)?[rRuU]?['\"](?P<entry>(?:/|~/|[A-Za-z]:[\\/])[^'\"\n]*)['\"]\s*\)")
+# A string literal spelling an absolute folder, in a module's text (most helper modules have none:
+# they are not parsed).
+_ABSOLUTE_LITERAL_TEXT = re.compile(r"""['"](?:/[^/'"\s]|~/|[A-Za-z]:[\\/])""")
+
+
+def _absolute_entry_folders(folder: Path, entries: Sequence[str], imported: Collection[str]) -> tuple[tuple[str, Path], ...]:
+    """The repository's folders that absolute `sys.path` entries name by their last parts
+    (`/Users/user/Desktop/Projects/data-science/utils` → the `utils/` of the repository the notebook
+    is in): each tail of the entry without its first part (longest first) looked for in the
+    notebook's folder and each folder above it, up to the project root and never at the filesystem's
+    root (the entry as written, a folder of the auditing machine, is never read). A folder counts
+    only when it holds a module the notebook imports (`imported`, top-level names): a `lib/` of the
+    repository is no checkout of `/home/alice/anaconda3/lib`."""
+    out: list[tuple[str, Path]] = []
+    for entry in entries:
+        parts = [p for p in re.split(r"[\\/]+", entry) if p and p not in (".", "~") and not re.fullmatch(r"[A-Za-z]:", p)]
+        if len(parts) < 2 or ".." in parts:
+            continue
+        current = folder
+        while current.parent != current:
+            candidate = next((current.joinpath(*parts[start:]) for start in range(1, len(parts))
+                              if current.joinpath(*parts[start:]).is_dir()
+                              and _local_modules(current.joinpath(*parts[start:])) & set(imported)), None)
+            if candidate is not None:
+                out.append((entry, candidate))
+                break
+            if is_project_root(current):
+                break
+            current = current.parent
+    return tuple(out)
+
+
+def _imported_tops(sources: Sequence[str]) -> frozenset[str]:
+    """The top-level names of the modules the cells import (`from a.b import c` → `a`)."""
+    return frozenset(module.split(".")[0] for module in _imported_modules(sources))
+
+
+def _imported_modules(sources: Sequence[str]) -> list[str]:
+    """The modules the cells import, as written (`from a.b import c` → `a.b`; `import x, y as z`)."""
+    modules: list[str] = []
+    for text in sources:
+        if "import" not in text:
+            continue
+        modules.extend(m.group(1) for m in _FROM_IMPORT.finditer(text))
+        for m in _PLAIN_IMPORT.finditer(text):
+            modules.extend(part.split()[0] for part in m.group(1).split(","))
+    return modules
+
+
+def _helper_bases(
+    project: ProjectContext, notebook_path: str | Path, sources: Sequence[str], entry_folders: Sequence[Path],
+) -> tuple[tuple[str, str, str, int, str, str, int], ...]:
+    """`ProjectContext.helper_bases` for the notebook: the modules it imports that are the project's
+    own (`_module_file`) or lie in `entry_folders`, the folders of the repository its absolute
+    `sys.path` edits name (`_absolute_entry_folders`), read when their text spells an absolute folder."""
+    modules = _imported_modules(sources)
+    if not modules:
+        return ()
+    folder = Path(os.path.dirname(resolved_path(notebook_path)))
+    own = project.local_modules | project.project_modules | (project.parent_modules or frozenset())
+    found: list[tuple[str, str, str, int, str, str, int]] = []
+    for module in sorted(set(modules)):
+        top = module.split(".")[0]
+        file: Optional[Path] = None
+        if top in own:
+            file = _module_file(project, folder, module)
+        for base in entry_folders if file is None else ():
+            current = base.joinpath(*module.split("."))
+            file = next((f for f in (current.with_suffix(".py"), current / "__init__.py") if f.is_file()), None)
+            if file is not None:
+                break
+        if file is None:
+            continue
+        try:
+            stat = file.stat()
+        except OSError:
+            continue
+        if stat.st_size > 1_000_000:
+            continue
+        shown = _display(file, None)
+        for name, parameter, position, base, line in _file_base_joins(str(file), stat.st_mtime_ns, stat.st_size):
+            found.append((f"{module}.{name}", name, parameter, position, base, shown, line))
+    return tuple(dict.fromkeys(found))
+
+
+@lru_cache(maxsize=256)  # the notebooks of one folder import the same helpers
+def _file_base_joins(file: str, mtime_ns: int, size: int) -> tuple[tuple[str, str, int, str, int], ...]:
+    """`base_joining_functions` of a module file, by its path and its state on disk; () when it
+    spells no absolute folder (not parsed) or cannot be read or parsed."""
+    try:
+        with open(file, encoding="utf-8", errors="replace") as handle:
+            text = handle.read()
+        if not _ABSOLUTE_LITERAL_TEXT.search(text):
+            return ()
+        return tuple(base_joining_functions(ast.parse(text)))
+    except (OSError, SyntaxError, ValueError, RecursionError):
+        return ()
+
+
+def _absolute_text(value: object) -> bool:
+    """Is `value` a string spelling an absolute folder (`/Users/…`, `~/…`, `C:\\…`)?"""
+    return isinstance(value, str) and (
+        (value.startswith("/") and len(value) > 1 and not value.startswith("//")) or value.startswith("~/")
+        or re.match(r"^[A-Za-z]:[\\/]", value) is not None)
+
+
+_JOIN_FUNCTIONS = frozenset({"os.path.join", "path.join", "join", "posixpath.join", "ntpath.join"})
+_PATH_TYPES = frozenset({"Path", "pathlib.Path", "PurePath", "pathlib.PurePath", "PosixPath", "pathlib.PosixPath"})
+
+
+def base_joining_functions(tree: ast.Module) -> list[tuple[str, str, int, str, int]]:
+    """The functions of a module (`name`) and the methods of its classes (`Class.method`) that join a
+    parameter under an absolute folder the module spells, as (function, parameter, position among
+    the positional parameters after `self`/`cls` (-1: keyword-only), the folder, its literal's line).
+    The folder is a literal, a module constant bound once, or a class attribute bound once (in the
+    class body or as `self.NAME = '…'` in a method); the join is `os.path.join(base, …, parameter,
+    …)`, `Path(base) / … / parameter`, `base + … + parameter` or `f"{base}/{parameter}"`. A
+    parameter the body rebinds is not the value given. Pure: reads the tree only."""
+    def bound_once(pairs: Iterable[tuple[str, Optional[ast.expr]]]) -> dict[str, tuple[str, int]]:
+        seen: dict[str, list[Optional[ast.expr]]] = {}
+        for name, value in pairs:
+            seen.setdefault(name, []).append(value)
+        return {name: (values[0].value, values[0].lineno) for name, values in seen.items()  # type: ignore[union-attr]
+                if len(values) == 1 and isinstance(values[0], ast.Constant) and _absolute_text(values[0].value)}
+
+    def stores(body: Sequence[ast.stmt]) -> Iterator[tuple[str, Optional[ast.expr]]]:
+        for stmt in body:
+            if isinstance(stmt, ast.Assign):
+                for target in stmt.targets:
+                    if isinstance(target, ast.Name):
+                        yield target.id, stmt.value if len(stmt.targets) == 1 else None
+            elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                yield stmt.target.id, stmt.value
+            elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
+                yield stmt.target.id, None
+
+    constants = bound_once(stores(tree.body))
+    found: list[tuple[str, str, int, str, int]] = []
+
+    def read(name: str, fn: ast.FunctionDef | ast.AsyncFunctionDef, skipped: int, attributes: dict[str, tuple[str, int]],
+             owners: frozenset[str]) -> None:
+        positional = [a.arg for a in (*fn.args.posonlyargs, *fn.args.args)][skipped:]
+        params = {p: i for i, p in enumerate(positional)}
+        params.update({a.arg: -1 for a in fn.args.kwonlyargs})
+        rebound = {n.id for n in ast.walk(fn) if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del))}
+        params = {p: i for p, i in params.items() if p not in rebound}
+        if not params:
+            return
+
+        def base_of(node: ast.expr) -> Optional[tuple[str, int]]:
+            if isinstance(node, ast.Constant) and _absolute_text(node.value):
+                return node.value, node.lineno  # type: ignore[return-value]
+            if isinstance(node, ast.Name) and node.id not in rebound:
+                return constants.get(node.id)
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in owners:
+                return attributes.get(node.attr)
+            if isinstance(node, ast.Call) and _dotted(node.func) in _PATH_TYPES and len(node.args) == 1 and not node.keywords:
+                return base_of(node.args[0])
+            return None
+
+        def chain(node: ast.expr, op: type) -> list[ast.expr]:
+            if isinstance(node, ast.BinOp) and isinstance(node.op, op):
+                return [*chain(node.left, op), node.right]
+            return [node]
+
+        for node in ast.walk(fn):
+            pieces: list[ast.expr] = []
+            if isinstance(node, ast.Call) and _dotted(node.func) in _JOIN_FUNCTIONS and not node.keywords:
+                pieces = list(node.args)
+            elif isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Div, ast.Add)):
+                pieces = chain(node, type(node.op))
+            elif isinstance(node, ast.JoinedStr):
+                pieces = [v.value if isinstance(v, ast.FormattedValue) else v for v in node.values]
+            if len(pieces) < 2 or any(isinstance(p, ast.Starred) for p in pieces):
+                continue
+            base = base_of(pieces[0])
+            if base is None:
+                continue
+            for piece in pieces[1:]:
+                if isinstance(piece, ast.Name) and piece.id in params:
+                    found.append((name, piece.id, params[piece.id], base[0], base[1]))
+
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            read(stmt.name, stmt, 0, {}, frozenset())
+        elif isinstance(stmt, ast.ClassDef):
+            methods = [m for m in stmt.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))]
+            pairs = list(stores(stmt.body))
+            for method in methods:
+                for node in ast.walk(method):
+                    targets: list[ast.expr] = []
+                    value: Optional[ast.expr] = None
+                    if isinstance(node, ast.Assign):
+                        targets, value = node.targets, node.value if len(node.targets) == 1 else None
+                    elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+                        targets, value = [node.target], node.value if isinstance(node, ast.AnnAssign) else None
+                    for target in targets:
+                        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id in ("self", "cls", stmt.name):
+                            pairs.append((target.attr, value))
+            attributes = bound_once(pairs)
+            for method in methods:
+                decorators = {_dotted(d) for d in method.decorator_list}
+                skipped = 0 if "staticmethod" in decorators else 1
+                owners = frozenset({stmt.name} | ({method.args.args[0].arg} if skipped and method.args.args else set()))
+                read(f"{stmt.name}.{method.name}", method, skipped, attributes, owners)
+    return list(dict.fromkeys(found))
+
+
+def _dotted(node: ast.expr) -> str:
+    return dotted_name(node) or ""
 
 
 # `!pip install -r workspace_requirements.txt`, `%pip install --requirement=reqs/base.txt`.

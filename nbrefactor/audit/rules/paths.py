@@ -1348,6 +1348,11 @@ def _python_literals(ctx: RuleContext, ca: CellAnalysis, settings: PathSettings)
         )
         if found is None:
             continue
+        if argument is not None and found.kind == "relative" and (ca.cell.index, argument.arg.line, argument.arg.column) in _helper_joins(ctx):
+            # `setup_df.setup_ml("13-car_evaluation.csv")`, joined by the project's helper under an absolute
+            # folder it spells: a name under that folder, not a path of the working directory (the
+            # folder is PTH001's or PTH002's, at the call; fair check 41, items 98, 118).
+            continue
         if argument is None:
             if not_paths is None:
                 not_paths = _route_literals(ctx, ca, settings) | _asserted_data(ca) | _keys_and_container_settings(ca, settings)
@@ -1963,6 +1968,118 @@ _CONFIG_FIX = (
 )
 
 
+def _unused_path_constant(ctx: RuleContext, f: LiteralFinding) -> bool:
+    """Is the literal the whole value of a module-level `NAME = "…"` read only by joins bound to
+    names nothing reads (`BASE_DIR = "/Users/…/data-ds"`, `path = os.path.join(BASE_DIR,
+    FILE_DIR)`, and `path` read nowhere, not even by a shell line's `$path`/`{path}`)? Joining touches no
+    disk: the run works anywhere, there is nothing to configure (fair check 41, item 81:
+    unused-path-constant). A name read anywhere else, or a join read anywhere, keeps the finding."""
+    if f.source != "python":
+        return False
+    tree = cell_python_tree(f.ca)
+    stmt = statement_at(tree, f.line)
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+            and isinstance(stmt.value, ast.Constant) and stmt.value.lineno == f.line == stmt.lineno):
+        return False
+    loads = name_loads(ctx)
+    shell = [ca.cell.source for ca in ctx.cells if "$" in ca.cell.source or "{" in ca.cell.source]
+
+    def read_by_shell(name: str) -> bool:
+        pattern = re.compile(r"\$\{?" + re.escape(name) + r"\b|\{" + re.escape(name) + r"\}")
+        return any(pattern.search(source) for source in shell)
+
+    def pieces(value: ast.expr) -> list[ast.expr]:
+        if isinstance(value, ast.Call) and dotted_name(value.func) in _JOIN_CALLS:
+            return list(value.args)
+        if isinstance(value, ast.BinOp) and isinstance(value.op, (ast.Add, ast.Div)):
+            return [*pieces(value.left), *pieces(value.right)]
+        if isinstance(value, ast.JoinedStr):
+            return [v.value for v in value.values if isinstance(v, ast.FormattedValue)]
+        return [value]  # (a piece of a `+`/`/` chain)
+
+    name = stmt.targets[0].id
+    reads = loads.get(name, ())
+    if not reads or read_by_shell(name):
+        return False  # (a constant read nowhere at all is still one user's path written down)
+    for node, read_tree, _ in reads:
+        join = statement_at(read_tree, node.lineno)
+        if not (isinstance(join, ast.Assign) and len(join.targets) == 1 and isinstance(join.targets[0], ast.Name)
+                and join.targets[0].id != name and any(p is node for p in pieces(join.value))
+                and not isinstance(join.value, ast.Name)):
+            return False
+        target = join.targets[0].id
+        if loads.get(target) or read_by_shell(target):
+            return False
+    return True
+
+
+# A markdown heading naming a format with the direction of its section: `### HTML Input`, `## CSV Output`,
+# `### Reading JSON`, `## Writing to Excel`.
+_IO_TOUR_HEADING = re.compile(
+    r"^[ \t]{0,3}#{1,6}[ \t]*(?:(?P<format>[A-Za-z][\w ]{0,24}?)[ \t]+(?:input|output)"
+    r"|(?:reading|writing|read|write)[ \t]+(?:from[ \t]+|to[ \t]+|an?[ \t]+)*(?P<format2>[A-Za-z][\w ]{0,24}?))[ \t]*:?[ \t]*$",
+    re.IGNORECASE | re.MULTILINE)
+
+
+def _io_tour_read(ctx: RuleContext, f: LiteralFinding) -> bool:
+    """Is the URL read by a pandas reader, `pd.read_<format>(url)`, in a cell right under a markdown
+    cell whose heading names that format as the section's (`### HTML Input`), in a notebook whose
+    headings tour formats that way (three such headings or more: `CSV Input`, `Excel Output`, …)?
+    Reading a web page with the reader is what the section shows, nothing to vendor (fair check 41,
+    item 87: the pandas course's "Data Input and Output" notebook and its FDIC `read_html`; fair
+    check 12, item 118: io-api-tour-source-is-lesson)."""
+    argument = f.argument
+    if argument is None or f.source != "python" or not argument.qualified.startswith("pandas.read_"):
+        return False
+    reader = argument.qualified[len("pandas.read_"):].lower()
+    cells = ctx.facts.notebook.cells
+    above = next((c for c in reversed(cells) if c.index < f.ca.cell.index), None)
+    if above is None or above.cell_type != "markdown":
+        return False
+    named = [(m.group("format") or m.group("format2") or "").lower().split() for m in _IO_TOUR_HEADING.finditer(above.source)]
+    if not any(reader in words for words in named):
+        return False
+    return sum(1 for c in cells if c.cell_type == "markdown" for _ in _IO_TOUR_HEADING.finditer(c.source)) >= 3
+
+
+def _code_folder_fix(ctx: RuleContext, f: LiteralFinding) -> str:
+    """The fix of a user's folder put on `sys.path`: a folder of code, imported from the repository
+    (an installed package), not a data root to configure (fair check 41, items 76, 77, 86)."""
+    folder = next((shown_folder for entry, shown_folder in (ctx.project.absolute_entry_folders if ctx.project is not None else ())
+                   if entry == f.value), None)
+    if folder is not None:
+        return (f"Import the repository's own code from the repository, not from the author's checkout: the entry's last "
+                f"part is this repository's folder {folder}; make it a package installed with `pip install -e .` (a "
+                "pyproject.toml at the repository's root), so that the imports below work wherever the repository is cloned.")
+    return ("It is a folder of code, not data: make that code importable without one machine's folder, as a package "
+            "installed with `pip install -e .` (or `pip install` of its repository), or kept in the repository beside "
+            "the notebooks.")
+
+
+# `os.environ["JAVA_HOME"] = "…"`, `os.environ.setdefault("SPARK_HOME", "…")`, `os.putenv("X", "…")`,
+# `%env JAVA_HOME=…`: the text before the literal that sets an environment variable to it.
+_ENVIRONMENT_SETTING = re.compile(
+    r"(?:\bos\.environ\s*\[\s*[rRuU]?(?P<q>['\"])(?P<key>\w+)(?P=q)\s*\]\s*="
+    r"|\bos\.(?:environ\.setdefault|putenv)\s*\(\s*[rRuU]?(?P<q2>['\"])(?P<key2>\w+)(?P=q2)\s*,)\s*[rRuU]?$"
+    r"|^\s*%env\s+(?P<key3>\w+)[=\s]\s*['\"]?$")
+
+
+def _environment_fix(f: LiteralFinding) -> str:
+    """The fix of a path the notebook sets an environment variable to (`os.environ["JAVA_HOME"] =
+    "/Library/Java/…/jdk-11.jdk/Contents/Home"`): where a program is installed on the author's machine,
+    which each machine's environment says for itself; "" when the literal sets none (fair check 41,
+    item 75: a data root's `DATA_DIR` fix does not fit a JDK)."""
+    if not 0 < f.line <= len(f.ca.lines):
+        return ""
+    m = _ENVIRONMENT_SETTING.search(f.ca.lines[f.line - 1][: max(f.column - 1, 0)])
+    if m is None:
+        return ""
+    key = m.group("key") or m.group("key2") or m.group("key3")
+    return (f"Leave `{key}` to the environment of the machine that runs the notebook: drop the assignment, so that "
+            f"the kernel's own `{key}` (set in the shell, the kernel's spec or a `.env` file kept out of the repository) "
+            "is used, and fail with a clear message when it is missing.")
+
+
 def shown(value: str, limit: int = 90) -> str:
     """A literal as a reader should see it: control characters visible, long values shortened."""
     text = "".join(
@@ -2015,6 +2132,115 @@ def _hit(f: LiteralFinding, message: str, fix: str, others: Sequence[LiteralFind
 
 def _container_spans(ctx: RuleContext) -> tuple[ContainerSpan, ...]:
     return ctx.shared("container_spans", lambda: container_spans(ctx.facts))
+
+
+# ---------------------------------------------------------------------------------------------
+# The project's helpers that join a name under an absolute folder (`ProjectContext.helper_bases`)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _HelperJoin:
+    """A call of the project's own helper that joins the argument given under an absolute folder
+    its module spells: `setup_df.setup_ml("13-car_evaluation.csv")`, whose `SetupDataFrame.setup_ml`
+    does `os.path.join(self.ML_BASE_DIR, file_dir)` (fair check 41, items 98, 118)."""
+
+    ca: CellAnalysis
+    call: CallFact
+    arg: ArgFact
+    callee: str  # as the module defines it: `SetupDataFrame.setup_ml`
+    parameter: str
+    base: str
+    file: str  # the module's file, as shown
+    base_line: int
+
+
+def _helper_joins(ctx: RuleContext) -> Mapping[tuple[int, int, int], _HelperJoin]:
+    """The notebook's calls of `ProjectContext.helper_bases`, by the (cell, line, column) of the
+    argument the helper joins under its folder. Once per notebook (PTH001, PTH002 and PTH006 ask)."""
+    return ctx.shared("paths.helper_joins", lambda: _find_helper_joins(ctx))
+
+
+def _find_helper_joins(ctx: RuleContext) -> dict[tuple[int, int, int], _HelperJoin]:
+    helpers = ctx.project.helper_bases if ctx.project is not None else ()
+    if not helpers:
+        return {}
+    by_callee: dict[str, list[tuple[str, str, str, int, str, str, int]]] = {}
+    for helper in helpers:
+        by_callee.setdefault(helper[0], []).append(helper)
+    names = {callee.rpartition(".")[2] for callee in by_callee}
+    out: dict[tuple[int, int, int], _HelperJoin] = {}
+    for ca in ctx.cells:
+        dead: Optional[frozenset[int]] = None
+        for call in ca.facts.calls:
+            if call.method not in names or not call.func:
+                continue
+            found = by_callee.get(ctx.facts.resolve(call.func), [])
+            receiver, _, method = call.func.rpartition(".")
+            if not found and receiver.isidentifier():
+                # `setup_df = SetupDataFrame()` above, then `setup_df.setup_ml(…)`: a method of the class.
+                found = next((
+                    entries for callee, entries in by_callee.items()
+                    if callee.rpartition(".")[2] == method and callee.count(".") >= 2
+                    and _bound_to_call_of(ctx.facts, receiver, lambda q, cls=callee.rpartition(".")[0]: q == cls)
+                ), [])
+            if not found:
+                continue
+            if dead is None:
+                dead = never_run_lines(ctx.facts, ca)
+            if call.line in dead:
+                continue
+            for _, function, parameter, position, base, file, line in found:
+                arg = call.arg(position if position >= 0 else None, (parameter,))
+                if arg is None or (arg.string is not None and _absolute_path_text(arg.string)):
+                    continue  # (`os.path.join(base, "/abs")` is "/abs": the base is not used)
+                out.setdefault((ca.cell.index, arg.line, arg.column),
+                               _HelperJoin(ca, call, arg, function, parameter, base, file, line))
+    return out
+
+
+def _absolute_path_text(value: str) -> bool:
+    return value.startswith(("/", "~", "\\")) or _WINDOWS_DRIVE.match(value) is not None
+
+
+def _helper_base_hits(ctx: RuleContext, kind: str) -> Iterator[Hit]:
+    """The absolute folders of the project's helpers that the notebook's calls join a name under,
+    of the class `kind` ("user": PTH002, "absolute": PTH001): one finding per folder, at the first
+    call, the other calls related and the helper's line a related location in its file. The name
+    given is no path of the working directory (PTH006 leaves it); the folder is what another
+    machine lacks (fair check 41, items 98, 118: `setup_df.setup_ml("13-car_evaluation.csv")`
+    read from `/Users/user/…/ml-data`, which utils/SetupDataFrame.py spells)."""
+    joins = _helper_joins(ctx)
+    if not joins:
+        return
+    settings = path_settings(ctx.catalog)
+    by_base: dict[str, list[_HelperJoin]] = {}
+    for join in sorted(joins.values(), key=lambda j: (j.ca.cell.index, j.arg.line, j.arg.column)):
+        found = classify(join.base, settings, path_argument=True)
+        if found is not None and found.kind == kind:
+            by_base.setdefault(join.base, []).append(join)
+    for base, calls in by_base.items():
+        first, others = calls[0], calls[1:]
+        found = classify(base, settings, path_argument=True)
+        given = shown(first.arg.string) if first.arg.string is not None else (
+            f"`{first.arg.name}`" if first.arg.name else "the name given")
+        tied = (f"is tied to one user or machine — {found.detail} — and does not exist anywhere else" if kind == "user"
+                else "only exists on machines laid out like this one")
+        more = (f"; so {'does' if len(others) == 1 else 'do'} {len(others)} other call{'' if len(others) == 1 else 's'} "
+                "of the notebook (related)") if others else ""
+        helper = (f"`{first.callee}` of {first.file} (line {first.base_line}, related)" if first.call.func == first.callee
+                  else f"`{first.call.func}` (`{first.callee}` of {first.file}, line {first.base_line}, related)")
+        yield Hit(
+            first.ca.cell, first.call.line, first.call.column,
+            f"Path {shown(base)}, under which {helper} joins {given}, {tied}: the file is looked for there, not in the "
+            f"working directory{more}",
+            fix=(f"Make the helper's folder configurable in {first.file}: read it from a config value or an "
+                 "environment variable (for example `os.environ.get(\"DATA_DIR\", \"data\")`), or have the notebook pass "
+                 "the root in, instead of spelling one machine's folder there."),
+            key=f"helper\x1f{first.callee}\x1f{base}",
+            related=tuple(dict.fromkeys((o.ca.cell, o.call.line, o.call.column) for o in others)),
+            related_files=((first.file, first.base_line),),
+        )
 
 
 def _in_container(ctx: RuleContext, f: LiteralFinding) -> bool:
@@ -3881,6 +4107,7 @@ class AbsolutePath(Rule):
         "of the notebook as saved takes: `if False:`, a function nothing calls, and the branch a setting bound once turns off "
         "(`use_gdrive = 'no'  #@param [\"yes\", \"no\"]`, then `if use_gdrive == 'yes': root = '/gdrive/My Drive/x'`); "
         "switched on, it is reported."
+        " A path an environment variable is set to (`os.environ[\"JAVA_HOME\"] = \"/Library/Java/…\"`, `%env`) is told to be left to the machine's own environment. Also reported, at the notebook's call: the absolute folder the project's own helper joins the name it is given under (`loader.load_table(\"sales.csv\")` with `os.path.join(BASE, name)` and `BASE = \"/srv/warehouse/tables\"` in the module; the module's line related), found in a module beside the notebook, in a package above it, or in the repository's folder an absolute `sys.path` entry names by its last parts; one finding per folder. Not a constant read only by joins bound to names nothing reads (as for PTH002)."
     )
     why_bad = (
         "An absolute path only exists on machines laid out exactly like the author's. The notebook "
@@ -4078,6 +4305,14 @@ class AbsolutePath(Rule):
             ),
             expect=((1, 3),),
         ),
+        # The folder the project's own helper joins the notebook's name under, at the call (fair check
+        # 41, items 98, 118).
+        Example(
+            cells=("from loaders import load_table\nsales = load_table('sales.csv')",),
+            files={"loaders.py": "import pandas as pd\nfrom pathlib import Path\nBASE = '/srv/warehouse/tables'\n\n"
+                                 "def load_table(name):\n    return pd.read_csv(Path(BASE) / name)\n"},
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -4099,6 +4334,8 @@ class AbsolutePath(Rule):
                 and not _overridden_default(ctx, f)
                 # `/usr/local/lib/…` after the notebook installs Miniconda with `-p /usr/local`.
                 and not _under_own_install_prefix(ctx, f, settings)
+                # A constant joined only into names nothing reads (as for PTH002; fair check 41, item 81).
+                and not (f.argument is None and _unused_path_constant(ctx, f))
             )
             if not _temporary(ctx, group, settings)
         ]
@@ -4128,9 +4365,10 @@ class AbsolutePath(Rule):
             yield _hit(
                 f,
                 f"Absolute path {_shown_literal(ctx, f)}{_where(f)} {what}{_escape_note(f)}",
-                _CONFIG_FIX,
+                _environment_fix(f) or _CONFIG_FIX,
                 others,
             )
+        yield from _helper_base_hits(ctx, "absolute")
 
 
 def _under_own_install_prefix(ctx: RuleContext, f: LiteralFinding, settings: PathSettings) -> bool:
@@ -5065,6 +5303,7 @@ class UserSpecificPath(Rule):
         "there: inside `if COLAB:`/`if IN_KAGGLE:` or the `else:` of `if not ON_KAGGLE:` (its body is the local branch), after `from google.colab import drive` in the `try:` "
         "that detects Colab or in a function body (`drive.mount(\"/content/drive\")`), or in a cell whose "
         "opening comment says to run it only on Colab. Not a path in the body of a Kubeflow pipeline component (a function given to `func_to_container_op` or decorated `@dsl.component`): it names the container's mounts. Not a string constant used only as a hole of a Kubernetes manifest (an f-string holding `apiVersion:` and `kind:`) and lying under a `mountPath:` that manifest declares (`model_dir = \"/mnt/azure/mnist\"` in a TFJob mounting `/mnt/azure`): a path in the pods. A relative path of a catalogued call that climbs into a folder named like this path's folder (`'../ml_3/train.csv'` beside `'/Users/bt/Documents/turing/ml_3/test.csv'`) is named in the message and related: most likely the same data folder (PTH006 keeps its own finding)."
+        " Also reported, at the notebook's call: the user's folder the project's own helper joins the name it is given under (`setup_df.setup_ml(\"13-car_evaluation.csv\")` with `os.path.join(self.ML_BASE_DIR, file_dir)` and `self.ML_BASE_DIR = \"/Users/user/…/ml-data\"` in the repository's `utils/SetupDataFrame.py`, found through `sys.path.append(\"/Users/user/…/data-science/utils\")` by its last part; the module's line related); one finding per folder. A user's folder put on `sys.path` is told to be a folder of code, imported from the repository as an installed package (the edit on the finding's own line is no related location of it); one an environment variable is set to is told to be left to the machine's environment. Not a constant read only by joins bound to names nothing reads (`BASE_DIR = \"/Users/…/data-ds\"`, then `path = os.path.join(BASE_DIR, FILE_DIR)` and `path` read nowhere, not even as a shell line's `$path`): joining touches no disk, nothing to configure."
     )
     why_bad = (
         "Nobody else has that home folder, Drive mount or Kaggle input directory. The notebook fails "
@@ -5145,6 +5384,12 @@ class UserSpecificPath(Rule):
         # of the file's name (fair check 29, item 79).
         Example(cells=(
             "%%bash\ndocker run -d -e HF_TOKEN=$(cat ~/.cache/huggingface/token) ghcr.io/huggingface/text-generation-inference:3.0.1\nexport HUB_TOKEN=`cat ~/.huggingface/token`",
+        )),
+        # A user's folder joined only into a name nothing reads: no disk is touched, nothing to
+        # configure (fair check 41, item 81: unused-path-constant).
+        Example(cells=(
+            "import os\nimport seaborn as sns\nBASE_DIR = '/Users/alice/projects/data'\nFILE_DIR = ''\npath = os.path.join(BASE_DIR, FILE_DIR)",
+            "df = sns.load_dataset('titanic')",
         )),
     )
     failing = (
@@ -5263,6 +5508,22 @@ class UserSpecificPath(Rule):
             ),
             expect=((2, 2),),
         ),
+        # ... and read where the joined path is used: the finding stays (the limit of fair check 41, item 81).
+        Example(
+            cells=("import os\nimport pandas as pd\nBASE_DIR = '/Users/alice/projects/data'\nFILE_DIR = 'titanic.csv'\n"
+                   "path = os.path.join(BASE_DIR, FILE_DIR)", "df = pd.read_csv(path)"),
+            expect=((1, 3),),
+        ),
+        # The folder the project's own helper joins the notebook's name under, at the call; the helper's
+        # line related (fair check 41, items 98, 118).
+        Example(
+            cells=("import sys\nsys.path.append('/home/dana/projects/churn/helpers')",
+                   "from frames import FrameLoader\nloader = FrameLoader()", "df = loader.load_ml(file_dir='churn.csv')"),
+            files={"helpers/frames.py": "import os\nimport pandas as pd\n\nclass FrameLoader:\n    def __init__(self):\n"
+                                        "        self.ML_DIR = '/home/dana/projects/churn/ml-data'\n\n    def load_ml(self, file_dir):\n"
+                                        "        path = os.path.join(self.ML_DIR, file_dir)\n        return pd.read_csv(path)\n"},
+            expect=((1, 2), (3, 1)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -5294,6 +5555,8 @@ class UserSpecificPath(Rule):
             # `path = '/content/' + fn` over a Colab upload's files: where the upload saved them,
             # related to PTH007's upload finding (fair check 30, items 69, 70).
             and not _upload_save_location(ctx, f)
+            # `BASE_DIR = "/Users/…"` joined only into names nothing reads (fair check 41, item 81).
+            and not (f.argument is None and _unused_path_constant(ctx, f))
         )
         # One shell line is one command to fix (`!ffmpeg -i /content/a/*.png /content/out.mp4`), as
         # for PTH001: its second and later paths are related locations of the first one's finding.
@@ -5348,7 +5611,11 @@ class UserSpecificPath(Rule):
             joined = _home_joined(f)
             later: tuple[tuple[Cell, int, int], ...] = ()
             edits = [e for o in (f, *others) for e in edits_by_literal.get((o.ca.cell.index, o.line, o.column), ())]
-            on_path = (f"; `{render_call(edits[0][1])}` also puts it on the import path (related)"
+            # (an edit on the finding's own line, `sys.path.append('/Users/…/utils')`, is that line: no
+            # related location of its own, fair check 41, items 76, 77, 86)
+            elsewhere = [(c, e) for c, e in edits if (c.index, e.line) != (f.ca.cell.index, f.line)]
+            on_path = (f"; `{render_call(elsewhere[0][1])}` also puts it on the import path (related)" if elsewhere
+                       else "; the line puts it on the import path: a folder of code the imports below are looked up in"
                        if edits else "")
             if (f.source == "shell" and _cd_line(f.ca, f.line)) or (f.source == "python" and _chdir_literal_line(ctx, f.ca, f.line)):
                 # `%cd /content/zoo/`: the change of directory into it is this line too (PTH004
@@ -5372,11 +5639,12 @@ class UserSpecificPath(Rule):
             hit = _hit(
                 f,
                 f"Path {_shown_literal(ctx, f)}{joined}{_where(f)} {tied}{_escape_note(f)}{also}{mounted}{on_path}",
-                _CONFIG_FIX + " Keep user- and machine-specific locations out of the code.",
+                _code_folder_fix(ctx, f) if edits else _environment_fix(f) or (
+                    _CONFIG_FIX + " Keep user- and machine-specific locations out of the code."),
                 others,
             )
-            if edits:
-                hit = replace(hit, related=tuple(dict.fromkeys([*hit.related, *((c, e.line, e.column) for c, e in edits)])))
+            if elsewhere:
+                hit = replace(hit, related=tuple(dict.fromkeys([*hit.related, *((c, e.line, e.column) for c, e in elsewhere)])))
             if later:
                 hit = replace(hit, related=tuple(dict.fromkeys([*hit.related, *later])))
             climbed = _climbed_twins(ctx, (f, *others))
@@ -5412,6 +5680,7 @@ class UserSpecificPath(Rule):
                 hit = replace(hit, message=hit.message + said,
                               related=tuple(dict.fromkeys([*hit.related, *((t.ca.cell, t.line, t.column) for t, _ in twins)])))
             yield hit
+        yield from _helper_base_hits(ctx, "user")
 
 
 _TWIN_VERBS = {"read": "reads", "write": "writes", "both": "writes"}
@@ -5424,6 +5693,12 @@ def _climbed_twins(ctx: RuleContext, group: Sequence[LiteralFinding]) -> list[Li
     names = {
         parts[-2] for parts in (_normal_path(o.value).split("/") for o in group)
         if len(parts) >= 3 and "{" not in parts[-2] and parts[-2] not in ("", "..")
+    }
+    # ... and the folder a path names itself (`BASE_DIR_PATH = '/Users/neilb/…/dsci_thesis/Datasets'`,
+    # joined with the files it holds), for `'../Datasets/2016_2017.csv'` (fair check 41, item 95)
+    names |= {
+        parts[-1] for parts in (_normal_path(o.value).split("/") for o in group)
+        if len(parts) >= 3 and "{" not in parts[-1] and parts[-1] not in ("", "..") and not _EXTENSION.search(parts[-1])
     }
     if not names:
         return []
@@ -5883,6 +6158,7 @@ class RemoteUri(Rule):
         "`.html`, `.php`…) a scraping lesson GETs to parse: a notebook whose path or markdown says \"scrap…\", that parses HTML "
         "with BeautifulSoup and saves nothing it fetches (no binary write, `urlretrieve`, streamed or copied download, "
         "`wget`/`curl`): fetching the live site is its subject. A scraper that downloads the files a page links to stays reported."
+        " Not a web URL given to a pandas reader right under a markdown heading naming its format as the section's (`### HTML Input` above `pd.read_html(url)`) in a notebook whose headings tour formats that way (three such headings or more: `CSV Input`, `Excel Output`…): reading a web page with the reader is the lesson."
     )
     why_bad = (
         "The notebook silently depends on network access, on credentials that are not in the code, and on "
@@ -5984,6 +6260,14 @@ class RemoteUri(Rule):
             "import requests\nfrom bs4 import BeautifulSoup\nurl = 'https://news.example.com/'",
             "page = requests.get(url)\nsoup = BeautifulSoup(page.text, 'html.parser')\nlinks = [a['href'] for a in soup.find_all('a')]",
             "note = requests.get('https://news.example.com/2021/05/some-article')\nprint(BeautifulSoup(note.text, 'html.parser').title)",
+        )),
+        # A pandas reader shown on a web page under its format's heading, in a tour of the readers
+        # (`### CSV Input`, `### Excel Output`, `### HTML Input`): the lesson (fair check 41, item 87).
+        Example(cells=(
+            md("# Data Input and Output"), md("### CSV Input"), "import pandas as pd\ndf = pd.read_csv('example.csv')",
+            md("### CSV Output"), "df.to_csv('example.csv', index=False)",
+            md("### HTML Input\n\nPandas' read_html reads the tables of a web page:"),
+            "tables = pd.read_html('https://www.example.gov/failed/banklist.html')",
         )),
     )
     failing = (
@@ -6238,6 +6522,11 @@ class RemoteUri(Rule):
             "soup = BeautifulSoup(requests.get(base_url).content, 'html.parser')\n"
             "for a in soup.find_all('a'):\n    with open(a['href'], 'wb') as f:\n        f.write(requests.get(base_url + a['href']).content)",
         ), expect=((2, 3),)),
+        # A web table read outside such a tour stays a run-time download (the limit of fair check 41, item 87).
+        Example(
+            cells=(md("## Failed banks\n\nThe list of failed banks:"), "import pandas as pd\nbanks = pd.read_html('https://www.example.gov/failed/banklist.html')"),
+            expect=((2, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -6294,6 +6583,8 @@ class RemoteUri(Rule):
             and not (f.path_class.detail not in web and _platform_bucket(ctx, f))
             # Only shown (`print(f"Bucket: s3://{bucket}/{prefix}")`): a message, not a use (fair check 13).
             and not (f.source == "python" and _printed(f))
+            # `pd.read_html(url)` under `### HTML Input` of a tour of pandas' readers (fair check 41, item 87).
+            and not _io_tour_read(ctx, f)
         ]
         # One download cell (`!wget URL1`, `!wget URL2`…) is one root cause: the cell fetches its
         # data at run time. Its first shell URL carries the finding, the others are related.
@@ -11182,6 +11473,56 @@ def _own_function_paths(
         )
 
 
+def _joined_into_own_function(
+    ctx: RuleContext, uses: Sequence[tuple["Constant", str, PathArgument]],
+) -> Optional[tuple[PathArgument, str, str, list[tuple[Cell, CallFact]], PathArgument, int]]:
+    """For a root constant whose uses are joins (`TRAIN_PATH = os.path.join(BASE_DIR_PATH, "train")`),
+    the first join bound to a name at the top of its cell that a module-level call of the notebook's
+    own path function is given (`load_files(TRAIN_PATH)`, whose `os.listdir(file_path)` reads it;
+    `_path_functions`), the name's binding there being that join: (the join, the name, the function,
+    the calls of the function given a name so joined from the constant, the function's own use of its
+    parameter, that use's cell). None otherwise."""
+    functions = _path_functions(ctx)
+    if not functions:
+        return None
+    joined: dict[str, tuple[PathArgument, int, int]] = {}
+    for _, _, pa in uses:
+        if pa.qualified not in _JOIN_CALLS and pa.shown_callee not in _JOIN_CALLS:
+            continue
+        cell = _cell_of(ctx, pa)
+        ca = ctx.analysis_at.get(cell)
+        stmt = statement_at(cell_python_tree(ca), pa.call.line) if ca is not None else None
+        if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                and isinstance(stmt.value, ast.Call) and stmt.value.lineno == pa.call.line):
+            joined.setdefault(stmt.targets[0].id, (pa, cell, stmt.lineno))
+    if not joined:
+        return None
+    found: Optional[tuple[PathArgument, str, str]] = None
+    calls: list[tuple[Cell, CallFact]] = []
+    for ca in ctx.cells:
+        for call in ca.facts.calls:
+            if call.in_function or call.func not in functions:
+                continue
+            params, _, _ = functions[call.func]
+            (param, position), = params.items()
+            arg = call.arg(position if position >= 0 else None, (param,))
+            if arg is None or arg.name not in joined:
+                continue
+            join, cell, line = joined[arg.name]
+            bound = _last_binding(ctx, arg.name, ca.cell.index, call.line)
+            if bound is None or (bound[1], bound[2]) != (cell, line):
+                continue
+            if found is None:
+                found = (join, arg.name, call.func)
+            if call.func == found[2]:
+                calls.append((ca.cell, call))
+    if found is None:
+        return None
+    join, name, function = found
+    _, inner, inner_cell = functions[function]
+    return join, name, function, calls, inner, inner_cell
+
+
 def _literal_node(constant: Constant) -> Optional[ast.Constant]:
     """The string literal a constant's position points at in its cell's tree."""
     tree = cell_python_tree(constant.ca)
@@ -12729,6 +13070,7 @@ class CwdRelativePath(Rule):
         "key's last name in that folder) and read back through a constant or the notebook's own "
         "function is the download's. In a Colab detection `try` (`from google.colab import files` in its body), the rest "
         "of the body runs only on Colab (not reported) and its `except ImportError:` handler is the local branch (reported). A relative read of a file the repository commits whose `except FileNotFoundError:` fetches the remote copy (`try: pd.read_csv(\"../data/x.csv\")` / `except FileNotFoundError: pd.read_csv(DATA_URL + \"x.csv\")`) is reported with the fetch related, the message saying so (PTH003 leaves that fetch)."
+        " Not a name the project's own helper joins under an absolute folder its module spells (`setup_df.setup_ml(\"13-car_evaluation.csv\")` with `os.path.join(self.ML_BASE_DIR, file_dir)` in the repository's `utils/SetupDataFrame.py`): a file under that folder, which PTH002 (or PTH001) reports at the call. A root constant whose uses are joins bound to names that the notebook's own path function is given (`TRAIN_PATH = os.path.join(BASE_DIR_PATH, \"train\")`, then `load_files(TRAIN_PATH)`, whose `os.listdir(file_path)` reads it) names that read."
     )
     why_bad = (
         "A relative path is resolved against the process's current working directory: the folder the notebook is "
@@ -13162,6 +13504,22 @@ class CwdRelativePath(Rule):
             "from lxml import html\ntree = html.fromstring(driver.page_source)\nrows = tree.xpath('./table/tr/td')\n"
             "import scraper_utils\ncells = scraper_utils.load_rows('.//table[@id=\"t\"]/tr/td/text()')",
         )),
+        # A name the project's own helper joins under an absolute folder it spells is no path of the
+        # working directory: the helper module found from an absolute `sys.path` entry by its last part
+        # (the author's checkout of the repository's `helpers/`), and a module beside the notebook; the
+        # folder is PTH002's or PTH001's, at the call (fair check 41, items 98, 118).
+        Example(
+            cells=("import sys\nsys.path.append('/home/dana/projects/churn/helpers')",
+                   "from frames import FrameLoader\nloader = FrameLoader()", "df = loader.load_ml(file_dir='churn.csv')"),
+            files={"helpers/frames.py": "import os\nimport pandas as pd\n\nclass FrameLoader:\n    def __init__(self):\n"
+                                        "        self.ML_DIR = '/home/dana/projects/churn/ml-data'\n\n    def load_ml(self, file_dir):\n"
+                                        "        path = os.path.join(self.ML_DIR, file_dir)\n        return pd.read_csv(path)\n"},
+        ),
+        Example(
+            cells=("from loaders import load_table\nsales = load_table('sales.csv')",),
+            files={"loaders.py": "import pandas as pd\nfrom pathlib import Path\nBASE = '/srv/warehouse/tables'\n\n"
+                                 "def load_table(name):\n    return pd.read_csv(Path(BASE) / name)\n"},
+        ),
     )
     failing = (
         # A data set's split folders in the working directory read by one method in one cell: one finding,
@@ -13600,6 +13958,13 @@ class CwdRelativePath(Rule):
             "from selenium import webdriver\ndriver = webdriver.Chrome(executable_path='../chromedriver')",
             "driver = webdriver.Chrome(executable_path='../../chromedriver')",
         ), expect=((1, 2),)),
+        # The project's own helper joining the name under a relative folder: still the working directory's
+        # (the limit of fair check 41, items 98, 118).
+        Example(
+            cells=("from loaders import load_table\nsales = load_table('sales.csv')",),
+            files={"loaders.py": "import os\nimport pandas as pd\nBASE = 'tables'\n\ndef load_table(name):\n    return pd.read_csv(os.path.join(BASE, name))\n"},
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -14086,6 +14451,22 @@ class CwdRelativePath(Rule):
             writer = next((u[2] for u in uses if u[2].direction in ("write", "both")), None) if pa.direction == "read" else None
             written_too = (f", {writer.verb} `{writer.shown_callee}` (cell {_cell_of(ctx, writer)}, line {writer.call.line}),"
                            if writer is not None else "")
+            through = _joined_into_own_function(ctx, uses) if pa.qualified in _JOIN_CALLS or pa.shown_callee in _JOIN_CALLS else None
+            used = (f"{pa.verb} `{pa.shown_callee}` as {shown(value)} (cell {_cell_of(ctx, pa)}, line {pa.call.line})"
+                    f"{written_too}")
+            through_places: list[tuple[Cell, Optional[int], Optional[int]]] = []
+            if through is not None:
+                # `TRAIN_PATH = os.path.join(BASE_DIR_PATH, "train")`, then `load_files(TRAIN_PATH)`, whose
+                # `os.listdir(file_path)` reads it: the reads are the use, not the join (fair check 41, item 116).
+                join, name, function, calls, inner, inner_cell = through
+                call_cell, call = calls[0]
+                does = _TWIN_VERBS.get(inner.direction, "uses")
+                used = (f"joined into `{name}` by `{join.shown_callee}` (cell {_cell_of(ctx, join)}, line {join.call.line}), "
+                        f"which `{function}`, the notebook's own function, is given (cell {call_cell.index}, line {call.line}) "
+                        f"and {does} with `{inner.shown_callee}` (cell {inner_cell}, line {inner.call.line}),")
+                inside = ctx.code_cell_at.get(inner_cell)
+                through_places = [*((c, k.line, k.column) for c, k in calls),
+                                  *(((inside, inner.call.line, inner.call.column),) if inside is not None else ())]
             uses_cells = ctx.code_cell_at
             others = [grouped[p] for p in same_folder.get(position, ())]
             also = (
@@ -14100,8 +14481,7 @@ class CwdRelativePath(Rule):
                 constant.ca.cell,
                 constant.line,
                 constant.column,
-                f"Relative path {shown(constant.value)} (`{constant.name}`) is {pa.verb} "
-                f"`{pa.shown_callee}` as {shown(value)} (cell {_cell_of(ctx, pa)}, line {pa.call.line}){written_too}{_kaggle_input_note(constant.value)} and resolved against "
+                f"Relative path {shown(constant.value)} (`{constant.name}`) is {used}{_kaggle_input_note(constant.value)} and resolved against "
                 "the current working directory, " + RUN_FOLDER + also,
                 fix="Make it a configured root instead: `DATA_DIR = Path(os.environ.get(\"DATA_DIR\", \"data\"))`, and build paths from it.",
                 key=f"{constant.name}\x1f{constant.value}",
@@ -14112,6 +14492,7 @@ class CwdRelativePath(Rule):
                     *((c.ca.cell, c.line, c.column) for c, _, _ in same_file.get(position, ())),
                     *((uses_cells[_cell_of(ctx, p)], p.call.line, p.call.column) for _, _, p in same_file.get(position, ())),
                     *((o.ca.cell, o.line, o.column) for o in extra.get(position, ())),
+                    *through_places,
                 ])),
             )
         reported = {(f.ca.cell.index, f.line, f.column) for f in literal_findings(ctx)} | set(grouped)
@@ -14178,6 +14559,8 @@ class CwdRelativePath(Rule):
             found = classify(value, settings, path_argument=True, url_only=pa.entry.kind == "url", store_uri=pa.entry.kind == "store-uri")
             if found is None or found.kind != "relative":
                 continue
+            if (_cell_of(ctx, pa), pa.arg.line, pa.arg.column) in _helper_joins(ctx):
+                continue  # a name the project's helper joins under its absolute folder (as for a literal)
             constant = constant.root or constant
             if not value.startswith(constant.value):
                 # `os.path.join('models', model_id + '.pkl')`: the constant is the file name's stem;
