@@ -183,8 +183,8 @@ class OutOfOrderExecution(Rule):
         "whose names are known, of the notebook's own module beside it, `from utilities import *` with `utilities.py` "
         "there, or of a standard-library or catalogued module, binds those names like an import and keeps nothing); a cell "
         "that does not parse because of an exercise blank (`# <YOUR CODE>` as a function's body) is read "
-        "from its text (what its module-level lines bind or change), and any other unparsed cell keeps every "
-        "cell. "
+        "from its text (what its module-level lines bind or change), and any other unparsed cell (a metrics table "
+        "pasted into a code cell, a typo left after its run) as binding and reading every name its text shows. "
         "Counts of two kernel sessions are not an order between them. One session never gives two "
         "cells the same count, so a count two cells carry (with different sources: a pasted copy "
         "keeps its count; and not on neighbouring cells: ties as Colab saves them; a cell whose order matters to nothing, "
@@ -583,6 +583,17 @@ class OutOfOrderExecution(Rule):
             code_cell("import numpy as np", 1), code_cell("arr_2d = np.array([+.\n    [5, 10]])", 2),
             code_cell("num = 0\nwhile num < 2:\n    num += 1", 6),
             code_cell("candidates = [0, 1, 2]\ncandidates.remove(0)", 5), code_cell("print(num, candidates)", 7),
+        )),
+        # Metric tables pasted into code cells (one ran, saving its IndentationError) keep no cell
+        # in the value check either: a file read re-run late after the reads of other files below
+        # (its text names none of their names; fair check 42, items 33 and 35).
+        Example(cells=(
+            code_cell("import pandas as pd", 1),
+            code_cell("run_a = pd.read_csv('metrics/a.csv')", 6),
+            code_cell("run_b = pd.read_csv('metrics/b.csv')", 2),
+            code_cell("run_a.head()", 7), code_cell("run_b.head()", 3),
+            code_cell(" \tepoch \teval_loss\n0 \t0 \t2.52\n{\n    \"epoch\": 200\n}", 8),
+            code_cell("epoch \teval_loss\n16 \t16 \t3.48"),
         )),
         # Two `%%timeit` cells timing two models' predictions, swapped: a timing body binds nothing
         # and a prediction only reads (fair check 36, item 51).
@@ -2140,12 +2151,14 @@ def _order_differences(ctx: RuleContext) -> tuple[frozenset[int], tuple[frozense
 def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[frozenset[int], ...]]:
     flow = name_flow(ctx)
     cells = ctx.cells
-    # Cells that do not parse (an exercise template's blanks, `r = # <YOUR CODE>`): what they bind
-    # and read is read from their words, a superset (see `_template_words`); anything else that
-    # may bind unknown names (a star import, `%run`, `exec`) keeps every cell.
+    # Cells that do not parse (an exercise template's blanks, `r = # <YOUR CODE>`; a pasted table
+    # of numbers): what they bind and read is read from their words, a superset (see
+    # `_template_words`); anything else that may bind unknown names (a star import, `%run`,
+    # `exec`) keeps every cell.
     words = _template_words(ctx, flow)
     if words is None:
         return frozenset(ca.cell.index for ca in cells), ()
+    blanks = _template_blank_cells(ctx, frozenset(words))
     sensitive: set[int] = set()
     differences: set[frozenset[int]] = set()
     module_names = import_only_names(flow.definitions)
@@ -2171,10 +2184,21 @@ def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[fr
     for ca in cells:
         f = ca.facts
         if ca.cell.index in words:
-            # An unparsed cell: a writer of the names its text binds or changes at module level.
-            for line, name in _template_writes(ca.cell.source):
+            # An unparsed cell: a writer of the names its text binds or changes at module level
+            # (an exercise blank, read statement by statement), or, failing to parse for another
+            # reason (a pasted table, a typo), of every name its text shows (fair check 42, items
+            # 33 and 35).
+            shown = _template_writes(ca.cell.source) if ca.cell.index in blanks else _text_name_lines(ca.cell.source)
+            for line, name in shown:
                 if name in bound:
                     writes.setdefault(name, []).append((ca.cell.index, line, ca.cell.execution_count))
+            if ca.cell.index not in blanks:
+                # A function or class its text defines may read, when called, any name it shows.
+                text_names = {name for _, name in shown}
+                for raw in ca.cell.source.split("\n"):
+                    if (define := _TEXT_DEFINE.match(raw.strip())) is not None:
+                        function_reads.setdefault(define.group(1), set()).update(text_names)
+                        body_reads.setdefault(define.group(1), {}).setdefault(ca.cell.index, set()).update(text_names)
             continue
         if (
             f.syntax_error is not None or not ca.masked.is_python or f.globals_declared
@@ -3376,10 +3400,13 @@ def _no_dependency(effects: Optional[_Effects], members: Sequence[Cell], others:
 
 def _template_words(ctx: RuleContext, flow: NameFlow) -> Optional[dict[int, frozenset[str]]]:
     """For the order check: each unparsed cell's words, when the only names nobody can list are
-    those of cells that do not parse because of an exercise blank (`structure.template_blank`:
-    `# <YOUR CODE>` as a function's body, `r = # <YOUR CODE>`) and whose text shows no way to
-    bind unlisted names (`exec(`, `globals()`, a star import); None when anything else may bind
-    unknown names, or a cell fails to parse for another reason (its text is then no program)."""
+    those of cells that do not parse and whose text shows no way to bind unlisted names (`exec(`,
+    `globals()`, a star import, a magic); None when anything else may bind unknown names. A cell
+    that does not parse because of an exercise blank (`structure.template_blank`: `# <YOUR CODE>`
+    as a function's body, `r = # <YOUR CODE>`) writes what its module-level lines bind or change;
+    any other (a metrics table pasted into a code cell, a typo left after its run) every name its
+    text shows (`_text_name_lines`): cells touching none of them cannot depend on it (fair check 42,
+    items 33 and 35: pasted tables and an indentation slip kept every cell of their notebooks)."""
     if not flow.may_inject:
         return {}
     listed = _listed_star_imports(ctx, flow)
@@ -3390,14 +3417,34 @@ def _template_words(ctx: RuleContext, flow: NameFlow) -> Optional[dict[int, froz
     for ca in ctx.cells:
         if ca.cell.index not in unparsed:
             continue
-        error = ca.facts.syntax_error
-        if (
-            error is None or _UNLISTABLE.search(ca.cell.source) or ca.magics
-            or not template_blank(ca, error.line or 0, error.message, exercise_notebook(ctx.facts.notebook.path))
-        ):
+        if ca.facts.syntax_error is None or _UNLISTABLE.search(ca.cell.source) or ca.magics:
             return None
         words[ca.cell.index] = frozenset(_IDENTIFIER_WORD.findall(ca.cell.source))
     return words
+
+
+def _template_blank_cells(ctx: RuleContext, unparsed: AbstractSet[int]) -> frozenset[int]:
+    """Of the cells that do not parse, those failing because of an exercise blank (`structure.template_blank`)."""
+    exercise = exercise_notebook(ctx.facts.notebook.path)
+    return frozenset(
+        ca.cell.index for ca in ctx.cells
+        if ca.cell.index in unparsed and (error := ca.facts.syntax_error) is not None
+        and template_blank(ca, error.line or 0, error.message, exercise)
+    )
+
+
+def _text_name_lines(source: str) -> list[tuple[int, str]]:
+    """(line, name) of every name a cell that does not parse shows in its text (`_unparsed_text_names`),
+    at the first line naming it: the writes of a cell whose statements cannot be told apart."""
+    names = _unparsed_text_names(source)
+    found: dict[str, int] = {}
+    for number, line in enumerate(source.split("\n"), start=1):
+        if line.lstrip().startswith("#"):
+            continue
+        for word in _NAME_WORD.findall(line):
+            if word in names:
+                found.setdefault(word, number)
+    return sorted(((line, name) for name, line in found.items()), key=lambda f: (f[0], f[1]))
 
 
 def _listed_star_imports(ctx: RuleContext, flow: NameFlow) -> list[tuple[Injector, frozenset[str]]]:
