@@ -3736,7 +3736,8 @@ class UnexecutedCell(Rule):
         "does a cell of the stretch when a cell run below it, saving no error, reads a name only it binds "
         "(no other cell, no star import or `%run`; other cells may rebind it from its own value, `img = img.astype(…)`: "
         "it is the one fresh binding; `stream_p = stream(…)` without a count between [2] and [5], "
-        "drawn from by the figure of [5]), or, saving output, reads by a literal key a name whose value there the cell bound, a key no "
+        "drawn from by the figure of [5]; a lone cell without a count ran too when such a reader's name is otherwise bound only by "
+        "cells below the reader whose saved runs came after it: `vals` plotted by [6], rebound by a cell below run as [10]), or, saving output, reads by a literal key a name whose value there the cell bound, a key no "
         "cell above it holds but the cell and the run cells whose names it reads, none binding or changing that name "
         "(`raster = Rasterizer(…, \"tweet_density\")` [7], `patch = raster.execute(patch)` without a count, then a plot of "
         "`patch.layers[\"tweet_density\"]`). With no number free between two consecutive counts (none missing), the "
@@ -4122,9 +4123,26 @@ class UnexecutedCell(Rule):
             code_cell("print(X_train.columns)", 2,
                       outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'X_train' is not defined", "traceback": []},)),
         )),
+        # The one cell without a count, numbers free for it, binds `vals`, which the plot run below
+        # it read; the other cell binding `vals` stands below that plot and ran after it: the
+        # plot's value came from this cell, whose count was cleared (fair check 42, item 39).
+        Example(cells=(
+            code_cell("import numpy as np", 1), code_cell("h = np.eye(3)", 2),
+            code_cell("vals = np.linalg.eigvalsh(h)"),
+            code_cell("print(vals.max())", 5),
+            code_cell("h = 2 * np.eye(3)", 6), code_cell("vals = np.linalg.eigvalsh(h)\nprint(vals)", 7),
+        )),
     )
     failing = (
         Example(cells=(code_cell("x = 1", 1), code_cell("x = x * 2"), code_cell("print(x)", 2)), expect=((2, 1),)),
+        # The same, but the other cell binding `vals` ran before the plot: its run may be what the
+        # plot read.
+        Example(cells=(
+            code_cell("import numpy as np", 1), code_cell("h = np.eye(3)", 2),
+            code_cell("vals = np.linalg.eigvalsh(h)"),
+            code_cell("print(vals.max())", 5),
+            code_cell("h = 2 * np.eye(3)", 3), code_cell("vals = np.linalg.eigvalsh(h)\nprint(vals)", 4),
+        ), expect=((3, 1),)),
         # A shell cell never run whose file a cell below reads (in a new session): the imports cell's
         # count was cleared ([2] is free), the simulation's was not.
         Example(cells=(
@@ -4582,6 +4600,14 @@ def count_stripped_cells(ctx: RuleContext) -> frozenset[int]:
                 if (rest and len(coded) == untaken and not any(c.index in cannot_run for c in coded)
                         and _names_only_stretch_binds_read_below(ctx, {c.index for c in coded}, following)):
                     stripped.update(c.index for c in rest)
+                elif (rest and len(coded) == 1 and coded[0].index not in cannot_run
+                        and _names_only_stretch_binds_read_below(ctx, {coded[0].index}, following, others_below=True)):
+                    # One cell without a count, numbers free for it, and a cell run below it, saving
+                    # no error, read a name only it binds but for cells below that reader whose saved
+                    # run came after it: no run of theirs gave the reader its value, so this cell
+                    # ran (fair check 42, item 39: `eigenvalues` of the never-counted cell 8 plotted
+                    # by cell 10 [6], its other writer cell 15 run as [10]).
+                    stripped.add(coded[0].index)
             elif previous is not None and following == previous + 1 and len(coded) == 1:
                 # No number is free between two consecutive counts of one session, and none is
                 # missing: the one cell between took no run of its own. When its computed value
@@ -4662,12 +4688,14 @@ def _unparsed_never_run(ctx: RuleContext, injector: Injector) -> bool:
     return cell is not None and not cell.outputs
 
 
-def _names_only_stretch_binds_read_below(ctx: RuleContext, stretch: AbstractSet[int], following: int) -> bool:
+def _names_only_stretch_binds_read_below(
+    ctx: RuleContext, stretch: AbstractSet[int], following: int, others_below: bool = False,
+) -> bool:
     """Does a cell run below the stretch (count `following` or more) and saving no error read, at
     its top level, a name bound by a cell of `stretch` and otherwise only by cells of it or cells
-    whose saved count is above the reader's (their run came after it)? Then a cell of the stretch
-    ran before that reader. Not with an injector that may bind anything (one that does not parse
-    and never ran binds nothing)."""
+    whose saved count is above the reader's (their run came after it; `others_below`: and that
+    stand below the reader)? Then a cell of the stretch ran before that reader. Not with an
+    injector that may bind anything (one that does not parse and never ran binds nothing)."""
     flow = name_flow(ctx)
     if any(i.opaque and i.cell not in stretch and not _unparsed_never_run(ctx, i) for i in flow.injectors):
         return False
@@ -4677,7 +4705,7 @@ def _names_only_stretch_binds_read_below(ctx: RuleContext, stretch: AbstractSet[
         if (r.deferred or r.name not in bound or r.count is None or r.count < following or r.cell < max(stretch)
                 or any(o.output_type == "error" for o in cells[r.cell].outputs)):
             continue
-        if all(d.cell in stretch or (cells[d.cell].execution_count or 0) > r.count
+        if all(d.cell in stretch or ((cells[d.cell].execution_count or 0) > r.count and (not others_below or d.cell > r.cell))
                for d in flow.definitions if d.name == r.name):
             return True
     return False
