@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 import shlex
-from typing import Callable, Iterator, Optional, Sequence, TypeVar
+from typing import AbstractSet, Callable, Iterator, Optional, Sequence, TypeVar
 
 from nbrefactor.audit.analysis import CellAnalysis
 from nbrefactor.audit.analysis import cell_python_tree
@@ -1726,6 +1726,102 @@ _FRAME_TO_FRAME = frozenset({
 })
 
 
+# PySpark DataFrame methods that return a DataFrame: a name rebound to one of them of a Spark frame
+# (`join_df = assignment.join(proj, …)`) is a Spark frame too.
+_SPARK_FRAME_TO_FRAME = frozenset({
+    "drop", "dropDuplicates", "drop_duplicates", "dropna", "fillna", "join", "crossJoin", "select", "selectExpr",
+    "filter", "where", "withColumn", "withColumns", "withColumnRenamed", "union", "unionByName", "unionAll",
+    "distinct", "orderBy", "sort", "limit", "alias", "cache", "persist", "repartition", "coalesce", "replace",
+    "sample", "toDF", "na",
+})
+# A SparkSession's calls that return a DataFrame (`spark.read.csv(…)`, `spark.sql(…)`).
+_SPARK_SESSION_READS = frozenset({"sql", "table", "createDataFrame", "range"})
+
+
+def spark_frames(ctx: RuleContext) -> frozenset[str]:
+    """Names every module-level binding of which (also in a loop or `if` at the top of a cell) is a
+    PySpark DataFrame: read by a SparkSession (`spark.read.csv(…)`, `spark.read.format(…).load(…)`,
+    `spark.sql(…)`), or a frame method of such a frame (`a.join(b, …)`, `df.drop(…)`), the session
+    bound from `pyspark.sql.SparkSession` (`SparkSession.builder….getOrCreate()`). PySpark's
+    `DataFrame.drop` by name ignores a column the schema lacks: a second run drops nothing (fair
+    check 42, item 58)."""
+    return ctx.shared("hid009.spark_frames", lambda: _spark_frames(ctx))
+
+
+def _spark_frames(ctx: RuleContext) -> frozenset[str]:
+    bindings: list[tuple[str, ast.expr]] = []
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        todo: list[ast.AST] = list(tree.body)
+        while todo:
+            node = todo.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                continue
+            if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    for n in ast.walk(target):
+                        if isinstance(n, ast.Name):
+                            value = node.value if isinstance(target, ast.Name) and not isinstance(node, ast.AugAssign) else None
+                            bindings.append((n.id, value))
+            elif isinstance(node, (ast.For, ast.AsyncFor, ast.With, ast.AsyncWith)):
+                for target in (node.target,) if isinstance(node, (ast.For, ast.AsyncFor)) else [i.optional_vars for i in node.items if i.optional_vars]:
+                    bindings.extend((n.id, None) for n in ast.walk(target) if isinstance(n, ast.Name))
+            elif isinstance(node, ast.NamedExpr):
+                bindings.append((node.target.id, None))
+            todo.extend(ast.iter_child_nodes(node))
+    resolve = ctx.facts.resolve
+
+    def session(value: Optional[ast.expr]) -> bool:
+        return value is not None and any(
+            isinstance(n, (ast.Name, ast.Attribute)) and resolve(dotted_name(n) or "").startswith("pyspark.sql.SparkSession")
+            for n in ast.walk(value)
+        )
+
+    sessions = {name for name, value in bindings if session(value)}
+    sessions -= {name for name, value in bindings if not session(value)}
+
+    def root(node: ast.expr) -> Optional[ast.expr]:
+        while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            node = node.func.value
+        return node
+
+    def frame(value: Optional[ast.expr], frames: AbstractSet[str]) -> bool:
+        if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)):
+            return False
+        chain = dotted_name(value.func) or ""
+        head = chain.split(".")[0]
+        if head in sessions and (chain.split(".")[1:2] == ["read"] or (value.func.attr in _SPARK_SESSION_READS and chain.count(".") == 1)):
+            return True  # `spark.read.csv(…)`, `spark.sql(…)`
+        base = root(value)
+        if isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name) and base.value.id in sessions and base.attr == "read":
+            return True  # `spark.read.format("csv").option(…).load(…)`
+        inner = value.func.value
+        if value.func.attr not in _SPARK_FRAME_TO_FRAME:
+            return False
+        return (isinstance(inner, ast.Name) and inner.id in frames) or frame(inner, frames)
+
+    names: dict[str, list[Optional[ast.expr]]] = {}
+    for name, value in bindings:
+        names.setdefault(name, []).append(value)
+    # Every binding a frame, given the others (`df = df.drop(…)` keeps it one), and some binding
+    # one from a session read.
+    frames = set(names)
+    while True:
+        kept = {name for name in frames if all(frame(value, frames) for value in names[name])}
+        if kept == frames:
+            break
+        frames = kept
+    grounded: set[str] = set()
+    while True:
+        more = {name for name in frames - grounded if any(frame(value, grounded) for value in names[name])}
+        if not more:
+            return frozenset(grounded)
+        grounded |= more
+
+
 def _still_a_frame(value: ast.expr, name: str) -> bool:
     """Does `name = value` keep a pandas frame a frame: `df.loc[…]`, `df.iloc[…]`, `df[mask]` (not
     `df['col']`, one column), `df.dropna(…)` and the other `_FRAME_TO_FRAME` methods of itself?"""
@@ -2999,7 +3095,10 @@ class ChangesWhenRunTwice(Rule):
         "other cells related. Other steps of the same cell are related to its one finding (an optimizer stepped and a "
         "history appended: one re-run, one fix), and a list set up once and grown by several cells (a benchmark's "
         "`results.append(r)` per measured operation, cells whose only steps grow lists) is one finding at the first "
-        "such cell, the later ones related. Not reported: `del df['tmp']` when an earlier line of the cell set that "
+        "such cell, the later ones related. Not reported: a PySpark DataFrame rebound to its own `drop(…)` of "
+        "columns by name (`joined = joined.drop('id')`, the name bound only to frames a SparkSession read, `spark.read.csv(…)`, "
+        "and frame methods of them, `a.join(b, …)`): Spark ignores a column the frame lacks, so a second run changes nothing; "
+        "`del df['tmp']` when an earlier line of the cell set that "
         "key (`df['tmp'] = …`, or a call given it by name, `score_genes(adata, …, score_name='tmp')`), an item scaled "
         "after an earlier line of the cell computed it from other values (`w['r'] = w.a / w.b` then `w['r'] = w['r'] * 1e6`), "
         "and `z = z[:100]` (the first N items, N a literal: the same on every run; `z[1:]`, `z[:-1]` stay). "
@@ -3029,6 +3128,14 @@ class ChangesWhenRunTwice(Rule):
     example = "X_train = X_train / 255.0\ndf.set_index('id', inplace=True)\nscores.append(acc)"
     use_instead = "X_train = raw_train / 255.0\ndf = raw.set_index('id')\nscores = [evaluate(m) for m in models]"
     passing = (
+        # PySpark frames (read by a SparkSession, then joined): `DataFrame.drop` of a column the
+        # frame lacks is a no-op, so a second run gives the same frame (fair check 42, item 58).
+        Example(cells=(
+            "from pyspark.sql import SparkSession\nspark = SparkSession.builder.master('local[*]').getOrCreate()",
+            "orders = spark.read.csv('orders.tsv', sep='\\t', header=True)\nusers = spark.read.format('csv').load('users.csv')",
+            "joined = orders.join(users, orders.user_id == users.id, how='inner')",
+            "joined = joined.drop('id', 'user_id')\nfor c in ['a', 'b']:\n    joined = joined.drop(c)",
+        )),
         # The notebook's own function called and its result bound to another name, or rebound in the
         # cell that defines it (a second run defines it again first), or a function called in a lambda.
         Example(cells=(
@@ -3981,6 +4088,8 @@ class ChangesWhenRunTwice(Rule):
                     frames = dataframe_names(ctx.facts, _still_a_frame) if frames is None else frames
                     if name not in frames:
                         continue  # `x['a'] = x.a.map({…})` on what may not be a pandas frame
+                if not file_step and what.startswith(f"rebinds `{name}` to `{name}.drop(…)`, which fails") and name in spark_frames(ctx):
+                    continue  # PySpark's `DataFrame.drop` of a column the frame lacks is a no-op (fair check 42, item 58)
                 if not file_step and what.startswith("joins `") and _merge_restores_columns(ctx, ca, line, name):
                     continue  # key made, lookup merged in, key and lookup columns dropped: same columns again
                 if not file_step and what.startswith(_ARITHMETIC_REBINDINGS) and _only_shown_after(ctx, ca, line, name, modules):
