@@ -564,7 +564,9 @@ class SyntaxErrorInCell(Rule):
     what_it_does = (
         "Parses every code cell, after masking IPython magics and shell escapes, and reports the "
         "first syntax error of each cell (a bare shell command, `docker run …`, `pip install …`, is said as one: "
-        "prefix `!` or make it Markdown). The rest of the notebook is still analysed. In a Python 2 "
+        "prefix `!` or make it Markdown). The rest of the notebook is still analysed. A cell whose metadata gives it "
+        "another language its editor runs (DataCamp DataLab's SQL cells, `customType: \"sql\"`; VS Code's `vscode.languageId`) "
+        "is not Python and not reported. In a Python 2 "
         "notebook (see STR004) the cells whose error is Python 2 syntax (`print x`, `except E, e:`) "
         "are not reported here: STR004 reports the notebook once, listing them. A character Python "
         "cannot read (a non-breaking space U+00A0 or a typographic quote from pasted code) is one "
@@ -762,6 +764,8 @@ class SyntaxErrorInCell(Rule):
         citations: list[tuple[CellAnalysis, int, int | None, str]] = []
         for ca in ctx.cells:
             problem = ca.facts.syntax_error
+            if problem is not None and ca.cell.language:
+                continue  # a cell its metadata gives another language (a DataLab SQL cell; fair check 42, item 158)
             if problem is not None and ca.cell.index not in ported:
                 line = max(1, min(problem.line, len(ca.lines)))
                 if problem.parsed:
