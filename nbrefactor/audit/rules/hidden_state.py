@@ -7836,7 +7836,8 @@ class StateInjection(Rule):
         "file, and each `from module import *`, at its line; the star imports of one cell (an import "
         "cell pulling in a tutorial's three helper modules) are one finding, at the first, the others "
         "named and related (the same module star-imported again, in a `try`/`except ModuleNotFoundError` that installs it "
-        "first, is named as that: \"star-imports it again on line 5\"). A later cell whose star imports are all of modules "
+        "first, is named as that: \"star-imports it again on line 5\"); so are the `%run` lines of one cell (a setup cell "
+        "running two helper notebooks). A later cell whose star imports are all of modules "
         "an earlier reported cell star-imports (each snippet repeating the import cell's `from dtreeviz.trees import *`) is "
         "folded into that cell's finding, its lines related and its cell named. A star import of a standard-library module whose import has no side effect "
         "(`from math import *`, `from random import *`, `from itertools import *`…) is not reported: its names are "
@@ -7924,6 +7925,9 @@ class StateInjection(Rule):
             "if 'sc' in locals():\n    sc.stop()\n    rows = 0", "sc = make_context()\nrows = sc.count()",
         ), expect=((1, 1),)),
         Example(cells=("%run ./utils.ipynb", "df = load_data()"), expect=((1, 1),)),
+        # Two helper notebooks run by one setup cell: one finding, the second `%run` related (fair
+        # check 42, item 48).
+        Example(cells=("%run ../helpers/plot_vectors.ipynb\n%run ../helpers/plot_matrix.ipynb", "plot_matrix(m)"), expect=((1, 1),)),
         Example(cells=("import os\nfrom helpers import *",), expect=((1, 2),)),
         Example(cells=("%store -r features", md("Config"), "exec(open('config.py').read())\nprint(features)"), expect=((1, 1), (3, 1))),
         Example(cells=("run setup.py", "%load snippets/plot.py"), expect=((1, 1), (2, 1))),
@@ -7989,11 +7993,21 @@ class StateInjection(Rule):
         def module_of(text: str) -> str:
             return m.group(1) if (m := _STAR_FROM.match(text)) else text
 
+        # The `%run` lines of one cell (a setup cell pulling in two helper notebooks) are one root
+        # cause and one edit, as star imports are: one finding at the first, the others related
+        # (fair check 42, item 48).
+        runs: dict[int, list] = {}
+        for inj in injectors:
+            if (inj.kind is InjectorKind.RUN and inj.written_by is None and not _program_launch(inj, flow)
+                    and not _cannot_run(analyses.get(inj.cell), ported)):
+                runs.setdefault(inj.cell, []).append(inj)
         for inj in injectors:
             if inj.kind is InjectorKind.RUN and (inj.written_by is not None or _program_launch(inj, flow)):
                 continue  # a file the notebook's own `%%writefile` cell wrote above, or a program launched
             if _cannot_run(analyses.get(inj.cell), ported):
                 continue  # IPython rejects the whole cell (a list of shell commands): its magics never run
+            if inj.kind is InjectorKind.RUN and inj is not runs[inj.cell][0]:
+                continue  # related to the cell's first `%run`
             if inj.kind is InjectorKind.LOAD and (_shows_solution(ctx, cells[inj.cell], inj.text) or _loads_other_language(inj.text)
                                                    or _load_is_the_lesson(ctx, flow, cells[inj.cell])):
                 continue
@@ -8055,6 +8069,11 @@ class StateInjection(Rule):
                         modules = [f"`{module_of(o.text)}` (line {o.line})" for o in further]
                         message += "; the cell also star-imports " + (", ".join(modules[:-1]) + " and " if len(modules) > 1 else "") + modules[-1]
                     related = tuple((cells[o.cell], o.line, o.column) for o in others)
+            elif inj.kind is InjectorKind.RUN and len(runs[inj.cell]) > 1:
+                others = runs[inj.cell][1:]
+                shown = [f"`{o.text}` (line {o.line})" for o in others]
+                message += "; the cell also runs " + (", ".join(shown[:-1]) + " and " if len(shown) > 1 else "") + shown[-1]
+                related = tuple((cells[o.cell], o.line, o.column) for o in others)
             group = stars[inj.cell] if inj.kind is InjectorKind.STAR_IMPORT else []
             yield (Hit(cells[inj.cell], inj.line, inj.column, message, fix=fix, key=inj.text, related=related),
                    frozenset(module_of(o.text) for o in group), group)
