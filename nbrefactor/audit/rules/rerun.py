@@ -1822,6 +1822,48 @@ def _spark_frames(ctx: RuleContext) -> frozenset[str]:
         grounded |= more
 
 
+_GROWING_METHODS = frozenset({"append", "extend", "insert"})
+
+
+def _accumulator_never_read(ctx: RuleContext, name: str) -> bool:
+    """Is `name` a list nothing reads: every binding of it (in any cell, at any depth) is to an
+    empty list (`name = []`, `name = list()`), and every other mention of it is a growth statement,
+    `name += […]` or `name.append(…)`/`.extend(…)`/`.insert(…)` as a statement of its own; no `global`
+    of it, no cell that does not parse or has magics naming it? Growing it again on a second run
+    changes nothing any cell computes or shows (fair check 42, items 57 and 60)."""
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    for ca in ctx.cells:
+        if not word.search(ca.cell.source):
+            continue
+        tree = cell_python_tree(ca)
+        if tree is None or ca.magics:
+            return False
+        allowed: set[int] = set()  # ids of the Name nodes a growth or an empty binding holds
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
+                return False
+            if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id == name and isinstance(node.op, ast.Add):
+                allowed.add(id(node.target))
+            elif (
+                isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute)
+                and node.value.func.attr in _GROWING_METHODS and isinstance(node.value.func.value, ast.Name)
+                and node.value.func.value.id == name
+            ):
+                allowed.add(id(node.value.func.value))
+            elif isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+                empty = (isinstance(node.value, ast.List) and not node.value.elts) or (
+                    isinstance(node.value, ast.Call) and dotted_name(node.value.func) == "list" and not node.value.args)
+                if not empty or len(node.targets) != 1:
+                    return False
+                allowed.add(id(node.targets[0]))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and node.id == name and id(node) not in allowed:
+                return False
+            if isinstance(node, ast.arg) and node.arg == name:
+                return False
+    return True
+
+
 def _still_a_frame(value: ast.expr, name: str) -> bool:
     """Does `name = value` keep a pandas frame a frame: `df.loc[…]`, `df.iloc[…]`, `df[mask]` (not
     `df['col']`, one column), `df.dropna(…)` and the other `_FRAME_TO_FRAME` methods of itself?"""
@@ -3095,7 +3137,9 @@ class ChangesWhenRunTwice(Rule):
         "other cells related. Other steps of the same cell are related to its one finding (an optimizer stepped and a "
         "history appended: one re-run, one fix), and a list set up once and grown by several cells (a benchmark's "
         "`results.append(r)` per measured operation, cells whose only steps grow lists) is one finding at the first "
-        "such cell, the later ones related. Not reported: a PySpark DataFrame rebound to its own `drop(…)` of "
+        "such cell, the later ones related. Not reported: a list only ever bound empty (`ids = []`) and grown "
+        "(`ids += […]`, `ids.append(…)`), which no cell reads (a walk-through superseded by a function building its own list); "
+        "a PySpark DataFrame rebound to its own `drop(…)` of "
         "columns by name (`joined = joined.drop('id')`, the name bound only to frames a SparkSession read, `spark.read.csv(…)`, "
         "and frame methods of them, `a.join(b, …)`): Spark ignores a column the frame lacks, so a second run changes nothing; "
         "`del df['tmp']` when an earlier line of the cell set that "
@@ -3128,6 +3172,14 @@ class ChangesWhenRunTwice(Rule):
     example = "X_train = X_train / 255.0\ndf.set_index('id', inplace=True)\nscores.append(acc)"
     use_instead = "X_train = raw_train / 255.0\ndf = raw.set_index('id')\nscores = [evaluate(m) for m in models]"
     passing = (
+        # A list bound empty and only grown, read by no cell (a pagination walk-through superseded by
+        # a function building its own list): a second run's extra items reach nothing (fair check
+        # 42, items 57 and 60).
+        Example(cells=(
+            "import requests\npage = requests.get('https://api.example.org/albums')",
+            "album_ids = []", "album_ids += [item['id'] for item in page.json()['items']]",
+            "page = requests.get(page.json()['next'])", "album_ids += [item['id'] for item in page.json()['items']]",
+        )),
         # PySpark frames (read by a SparkSession, then joined): `DataFrame.drop` of a column the
         # frame lacks is a no-op, so a second run gives the same frame (fair check 42, item 58).
         Example(cells=(
@@ -3775,6 +3827,7 @@ class ChangesWhenRunTwice(Rule):
             cells=(
                 "import matplotlib.pyplot as plt\npanels = []\npanel_no = 1",
                 "for series in ([1, 2], [3, 1]):\n    ax = plt.subplot(1, 2, panel_no)\n    ax.plot(series)\n    panels.append(ax)\n    panel_no += 1",
+                "first_panel = panels[0]",
             ),
             expect=((2, 4),),
         ),
@@ -3831,6 +3884,7 @@ class ChangesWhenRunTwice(Rule):
                 "timings.append(('merge', 0.31))",
                 "timings = []",
                 "timings.append(('join', 0.25))",
+                "slowest = max(timings, key=lambda t: t[1])",
             ),
             expect=((2, 1), (6, 1)),
         ),
@@ -3977,6 +4031,7 @@ class ChangesWhenRunTwice(Rule):
         Example(cells=(
             "history = []",
             "step = 0\nwhile step < 10:\n    step += 1\n    history.append(step)",
+            "mean_step = sum(history) / len(history)",
         ), expect=((2, 4),)),
         # A `while` loop on a global counter that ends by `break` (a simplex's optimum found) stops
         # short of its bound: a second run goes round again (fair check 29, TheAlgorithms' Simplex).
@@ -4133,6 +4188,11 @@ class ChangesWhenRunTwice(Rule):
                     # (`lazy_results[0]`, `%time dask.compute(*lazy_results)`) before one binds it
                     # afresh (`lazy_results = []`): a second run shows more items, and nothing computed
                     # below reads them (fair check 26, hid009-list-only-shown-before-rebound).
+                    continue
+                if (not file_step and what.startswith((f"updates `{name}` from its previous value", f"grows `{name}` with `."))
+                        and _accumulator_never_read(ctx, name)):
+                    # A list only ever bound empty and grown, read by no cell: the items a second run
+                    # adds reach nothing (fair check 42, items 57 and 60: `discografia_im += […]`).
                     continue
                 if (not file_step and what.startswith((f"grows `{name}` with `.append(", f"grows `{name}` with `.extend("))
                         and _read_only_deduplicated(ctx, ca, line, name)):
