@@ -4267,6 +4267,11 @@ class ChangesWhenRunTwice(Rule):
                        "before the training loop, so each run trains from fresh weights.")
             elif others and others[0][0] is not ca:
                 fix = f"Build `{name}` in one cell (the `{name} = …` line and every `.add(…)`), so re-running a cell cannot add a layer twice."
+            elif (stepper := re.match(r"calls `[^`]+`, which applies gradients with `([^`]+)`, an optimizer made in another cell", what)):
+                # The function is the same every run; the model and optimizer it trains are what carry
+                # over (fair check 42, item 59: "Build `train_step` from its source" named the wrong thing).
+                fix = (f"Build the model and `{stepper.group(1)}` in this cell, before the training loop (or re-run the cells "
+                       "that make them first), so each run trains from fresh weights.")
             else:
                 fix = (f"Build {built} from {'its' if len(names) == 1 else 'their'} source in this cell (or in one place), "
                        "so the cell computes the same thing every time it runs.")
