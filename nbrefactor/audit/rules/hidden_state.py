@@ -8370,8 +8370,9 @@ class SavedTraceback(Rule):
         "written out in full in one of the 5 code cells below it (the same callee and arguments before the "
         "`...`, more where it was), or a short cell whose last statement the next code cell, run right after it (the next "
         "execution count), repeats as its own last statement below new lines that set what it reads "
-        "(`abbv['Guam'] = 'GU'` above `labels = [abbv[c] for c in states]`), that next cell saved without an error or "
-        "fixed again the same way (a tutorial finding the missing keys step by step). A `KeyboardInterrupt` is a run stopped by hand (typically a long training "
+        "(`abbv['Guam'] = 'GU'` above `labels = [abbv[c] for c in states]`; only `print(…)` lines may follow it there), that next "
+        "cell saved without an error or fixed again the same way (a tutorial finding the missing keys step by step), or runs "
+        "the same statement inside `try:` with a handler (the lesson on catching it). A `KeyboardInterrupt` is a run stopped by hand (typically a long training "
         "loop): the cell's own outputs are partial, but that alone is not worth a finding; it is "
         "reported only when a cell that ran after it (a higher execution count) in its kernel session "
         "reads what it left half-done — a name it binds or changes, or an object whose methods it calls "
@@ -8527,6 +8528,20 @@ class SavedTraceback(Rule):
                     5,
                     outputs=({"output_type": "error", "ename": "RuntimeError", "evalue": "1D tensors expected, but got 2D and 2D tensors", "traceback": []},),
                 ),
+            )
+        ),
+        # The failing line, then the same line under `try:` with a handler (an error-handling lesson),
+        # and a sum of mismatched shapes, then the same sum after rebinding its operands, printed
+        # (fair check 42, items 52, 54 and 55).
+        Example(
+            cells=(
+                code_cell("import numpy as np\nA = np.ones((3, 2))\nB = np.ones((2, 3))", 1),
+                code_cell("C = A + B", 2, outputs=({"output_type": "error", "ename": "ValueError",
+                                                     "evalue": "operands could not be broadcast together with shapes (3,2) (2,3)", "traceback": []},)),
+                code_cell("A = np.ones((3, 2))\nB = np.zeros((3, 2))\nC = A + B\nprint(C)", 3),
+                code_cell("link = page.b.get('href')", 4, outputs=({"output_type": "error", "ename": "AttributeError",
+                                                                  "evalue": "'NoneType' object has no attribute 'get'", "traceback": []},)),
+                code_cell("try:\n    link = page.b.get('href')\nexcept AttributeError:\n    pass\nprint('the code goes on')", 5),
             )
         ),
         # A book's listing elides its tail with `...`; the next cell writes it out in full.
@@ -9734,7 +9749,19 @@ def _repeated_after_fix(cell: Cell, cells: Sequence[Cell], depth: int = 0) -> bo
     ):
         return False
     theirs = _top_statements(following.source)
-    if len(theirs) < 2 or ast.unparse(theirs[-1]) != ast.unparse(mine[-1]):
+    last = ast.unparse(mine[-1])
+    if not any(o.output_type == "error" for o in following.outputs) and any(
+        isinstance(s, ast.Try) and s.handlers and any(ast.unparse(b) == last for b in s.body) for s in theirs
+    ):
+        # The next cell runs the same statement inside `try:` and handles the error: the lesson on
+        # catching it (fair check 42, items 52, 55: `featured_article.b.get('href')`, then the same
+        # line under `try:`/`except: pass`, "continua el codigo").
+        return True
+    # The repeated statement may be followed by lines that only print (`C = A+B` after `A`, `B`
+    # rebound, then `print(C)`; fair check 42, item 54).
+    while len(theirs) > 1 and ast.unparse(theirs[-1]) != last and _prints_only(theirs[-1]):
+        theirs = theirs[:-1]
+    if len(theirs) < 2 or ast.unparse(theirs[-1]) != last:
         return False
     written = {ast.unparse(s) for s in mine}
     added = [s for s in theirs[:-1] if ast.unparse(s) not in written]
@@ -9753,6 +9780,12 @@ def _repeated_after_fix(cell: Cell, cells: Sequence[Cell], depth: int = 0) -> bo
     if not any(o.output_type == "error" for o in following.outputs):
         return True
     return depth < _RETRY_WINDOW and _repeated_after_fix(following, cells, depth + 1)
+
+
+def _prints_only(stmt: ast.stmt) -> bool:
+    """`print(…)` or `display(…)` as a statement of its own."""
+    return (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Name)
+            and stmt.value.func.id in ("print", "display"))
 
 
 def _top_statements(source: str) -> list[ast.stmt]:
