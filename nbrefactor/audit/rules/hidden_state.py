@@ -1976,7 +1976,13 @@ def reads_only(method: str) -> bool:
     covered: river before 0.15 let `Pipeline.predict_one` update its unsupervised steps (a
     `StandardScaler`'s running means; `learn_unsupervised` on by default), taken as a read too, as
     the fair check's judge read it (the prediction fits no model)."""
-    return method in _READ_ONLY_METHOD_NAMES or method.startswith("predict")
+    return (method in _READ_ONLY_METHOD_NAMES or method.startswith("predict")
+            # Selenium's element queries read the page (fair check 42, item 38: a never-run
+            # `segmento.find_element_by_xpath('…').text` only showed a field)
+            or method.startswith(("find_element", "find_elements")) or method in _ELEMENT_READS)
+
+
+_ELEMENT_READS = frozenset({"get_attribute", "get_property", "get_dom_attribute", "is_displayed", "is_enabled", "is_selected"})
 
 
 # Method names that may change their receiver even when the call's result is kept in a name:
@@ -3721,7 +3727,7 @@ class UnexecutedCell(Rule):
         "nothing another cell reads and read only imports: a commented-out block kept in a string, a "
         "warning printed under a check), as do cells that only show a value (`df.groupby(\"outcome\")[\"outcome\"]"
         ".count()`: they bind and change nothing and call only read-only methods, architecture printers and "
-        "fastai's `doc(…)`). Nor are cells whose count was "
+        "fastai's `doc(…)`; Selenium's element queries, `find_element…`, `get_attribute`, read the page). Nor are cells whose count was "
         "cleared by hand after they ran in order (a stripped `print_config()` cell or training log): a stretch of cells "
         "without a count whose executed neighbours leave exactly as many numbers free as it has cells (`[1]`, blank, "
         "`[3]`; a count not above the one before it begins a new session, counted from 0, except on a cell that only defines "
@@ -4122,6 +4128,14 @@ class UnexecutedCell(Rule):
             code_cell("from sklearn.ensemble import RandomForestRegressor\nrf = RandomForestRegressor(random_state=0).fit(X_train, frame.y)"),
             code_cell("print(X_train.columns)", 2,
                       outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'X_train' is not defined", "traceback": []},)),
+        )),
+        # Never-run cells that only show fields of a page element (Selenium's queries read the page):
+        # displays (fair check 42, item 38).
+        Example(cells=(
+            code_cell("from selenium import webdriver\ndriver = webdriver.Chrome()\nsegment = driver.find_element_by_xpath('//li')", 1),
+            code_cell("segment.find_element_by_xpath('.//span[@class=\"city\"]').text"),
+            code_cell("segment.find_element_by_xpath('.//time').get_attribute('datetime')"),
+            code_cell("driver.close()", 2),
         )),
         # The one cell without a count, numbers free for it, binds `vals`, which the plot run below
         # it read; the other cell binding `vals` stands below that plot and ran after it: the
