@@ -302,6 +302,29 @@ def test_discover_project_collects_the_src_packages_of_a_sub_project_on_the_way(
     assert "loose" not in discover_project(tmp_path / "other" / "nb" / "x.ipynb").project_modules
 
 
+def test_discover_project_lists_the_unbuilt_src_modules_of_the_notebooks_sub_project(tmp_path):
+    """Fair check 42, item 2: a portfolio's `projects/02-risk/src/etl.py`, no build file, the notebook
+    in `projects/02-risk/notebooks/` importing `etl`: the project's own module where no distribution
+    table knows the name; a sibling sub-project's `src/` is not the notebook's."""
+    from nbrefactor.audit.catalog import load_catalog
+    from nbrefactor.audit.distributions import import_kind
+
+    (tmp_path / ".git").mkdir()
+    sub = tmp_path / "projects" / "02-risk"
+    (sub / "src").mkdir(parents=True)
+    (sub / "src" / "etl.py").write_text("", encoding="utf-8")
+    (sub / "src" / "requests.py").write_text("", encoding="utf-8")
+    (sub / "notebooks").mkdir()
+    (tmp_path / "projects" / "03-other" / "src").mkdir(parents=True)
+    (tmp_path / "projects" / "03-other" / "src" / "cleaning.py").write_text("", encoding="utf-8")
+    project = discover_project(sub / "notebooks" / "analysis.ipynb")
+    assert project.unbuilt_src_modules == frozenset({"etl", "requests"})
+    catalog = load_catalog()
+    assert import_kind("etl", project=project, catalog=catalog) == "local"
+    assert import_kind("requests", project=project, catalog=catalog) == "third-party"  # a name the tables know
+    assert import_kind("cleaning", project=project, catalog=catalog) == "third-party"
+
+
 def test_discover_project_stops_at_the_root(tmp_path):
     (tmp_path / "requirements.txt").write_text("numpy\n", encoding="utf-8")  # above the root: ignored
     root = tmp_path / "repo"

@@ -763,7 +763,8 @@ def test_hid009_extend_of_inference_data_is_not_growing():
     sample = "import pymc as pm\nwith pm.Model() as m:\n    trace = pm.sample(random_seed=1)"
     assert found(audit(sample, "trace.extend(ppc)", rules=[ChangesWhenRunTwice]), "HID009") == []
     assert found(audit(sample, "trace.extend(ppc, join='right')", rules=[ChangesWhenRunTwice]), "HID009") == [("HID009", 2, 1)]
-    assert found(audit("rows = []", "rows.extend([1])", rules=[ChangesWhenRunTwice]), "HID009") == [("HID009", 2, 1)]
+    # (`rows` read below: a list no cell reads is no hazard, fair check 42, items 57 and 60)
+    assert found(audit("rows = []", "rows.extend([1])", "total = sum(rows)", rules=[ChangesWhenRunTwice]), "HID009") == [("HID009", 2, 1)]
 
 
 def test_hid006_load_shown_as_the_lesson_is_not_reported_unless_its_names_are_used():

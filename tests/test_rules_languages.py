@@ -32,3 +32,24 @@ def test_str001_r_script_in_a_code_cell_is_said_to_be_r(tmp_path):
     python = "if x <- 1:\n    print(x"
     [found] = run_example(SyntaxErrorInCell, Example(cells=("x = 0", python)), tmp_path / "b")
     assert "R script" not in found.message
+
+
+def test_str001_skips_a_cell_its_metadata_gives_another_language():
+    """Fair check 42, item 158: a DataCamp DataLab SQL cell (`metadata.customType == "sql"`) runs
+    through DataLab's SQL integration into a DataFrame: valid SQL, no broken Python. A plain code cell
+    holding the same text stays reported."""
+    import json
+
+    from nbrefactor.audit.catalog import load_catalog
+    from nbrefactor.config import Settings
+    from nbrefactor.audit.engine import audit_notebook
+    from nbrefactor.audit.loader import parse_notebook
+    from nbrefactor.audit.project import ProjectContext
+
+    sql = "SELECT year, COUNT(*) AS missing\nFROM grocery_sales\nWHERE year IS NULL\nGROUP BY year"
+    raw = Example(cells=("import pandas as pd", sql, sql)).notebook_json()
+    raw["cells"][1]["metadata"].update({"customType": "sql", "dataFrameVariableName": "missing_year"})
+    notebook = parse_notebook("datalab.ipynb", json.dumps(raw).encode("utf-8"))
+    assert notebook.cells[1].language == "sql" and notebook.cells[2].language == ""
+    analysis = audit_notebook(notebook, Settings(), ProjectContext(), load_catalog(), rules=[SyntaxErrorInCell])
+    assert [d.location.cell for d in analysis.result.diagnostics] == [3]

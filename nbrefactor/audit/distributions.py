@@ -591,6 +591,11 @@ def import_kind(
         if not (top in project.namespace_modules and top not in project.project_modules
                 and _resolve(top, catalog).source in ("override", "pipreqs")) and shadowing_package(module, project, catalog) is None:
             return LOCAL_KIND
+    if project is not None and top in project.unbuilt_src_modules and _resolve(top, catalog).source not in ("override", "pipreqs"):
+        # A module of a `src/` folder of the notebook's sub-project whose name no table knows (`etl`
+        # of `projects/02-risk/src/etl.py`): the project's code, not a distribution (fair check 42,
+        # item 2; PTH005 reports a `sys.path` that misses it).
+        return LOCAL_KIND
     for provided in provided_modules(catalog):
         if module == provided or module.startswith(provided + "."):
             return PROVIDED_KIND

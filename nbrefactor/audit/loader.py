@@ -380,6 +380,26 @@ def _tags(metadata: Any) -> tuple[str, ...]:
     return tuple(_clean(str(t)) for t in tags) if isinstance(tags, list) else ()
 
 
+# Languages a cell's metadata may name that are the kernel's own (VS Code's `languageId`).
+_KERNEL_CELL_LANGUAGES = frozenset({"", "python", "ipython", "python3"})
+
+
+def _cell_language(metadata: Any) -> str:
+    """Another language a code cell's metadata names for it: DataCamp DataLab's SQL cells
+    (`customType: "sql"`, run by its SQL integration into a DataFrame; fair check 42, item 158), VS
+    Code's `vscode.languageId` when not Python; "" otherwise."""
+    if not isinstance(metadata, dict):
+        return ""
+    custom = metadata.get("customType")
+    if isinstance(custom, str) and custom.strip().lower() == "sql":
+        return "sql"
+    vscode = metadata.get("vscode")
+    language = vscode.get("languageId") if isinstance(vscode, dict) else None
+    if isinstance(language, str) and language.strip().lower() not in _KERNEL_CELL_LANGUAGES:
+        return _clean(language.strip().lower())
+    return ""
+
+
 def _kernel(metadata: dict[str, Any]) -> tuple[str, str, str]:
     spec = metadata.get("kernelspec") if isinstance(metadata.get("kernelspec"), dict) else {}
     info = metadata.get("language_info") if isinstance(metadata.get("language_info"), dict) else {}
@@ -436,6 +456,7 @@ def _from_v4(path: str, data: dict[str, Any], original: int) -> Notebook:
                 execution_count=_exec_count(raw.get("execution_count")) if kind == "code" else None,
                 tags=_tags(raw.get("metadata")),
                 outputs=_outputs(raw.get("outputs"), where) if kind == "code" else (),
+                language=_cell_language(raw.get("metadata")) if kind == "code" else "",
             )
         )
     metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}

@@ -189,6 +189,11 @@ class ProjectContext:
     # own build file on the way, `_built_src_modules`). A notebook reaches them through an
     # editable install or `sys.path.append("..")`; either way they are not third-party.
     project_modules: frozenset[str] = frozenset()
+    # The modules of a `src/` folder, without a build file beside it, of the notebook's folder or a
+    # folder above it below the project root (a portfolio's `projects/02-risk/src/etl.py`, the
+    # notebook in `projects/02-risk/notebooks/`): the project's own code when no distribution table
+    # knows the name (`distributions.import_kind`; fair check 42, item 2).
+    unbuilt_src_modules: frozenset[str] = frozenset()
     # System (apt) packages the environment files around the notebook declare: Binder's `apt.txt`,
     # the `packages.txt` of Streamlit Cloud and Hugging Face Spaces (beside or above the notebook,
     # or in binder/, .binder/, .devcontainer/ there), as (package, file) pairs.
@@ -2629,7 +2634,7 @@ def _discover_folder(folder: Path, display_root: Optional[Path]) -> ProjectConte
     manifests += _ci_notebook_requirements(folder, display_root, manifests)
     local = _local_modules(folder)
     root = _project_root(folder)
-    return ProjectContext(manifests, local, project_modules, _system_packages(folder, display_root), _namespace_only(folder, local),
+    return ProjectContext(manifests, local, project_modules, _unbuilt_src_modules(folder), _system_packages(folder, display_root), _namespace_only(folder, local),
                           _star_exports(folder, local), packages, path_editors=_path_editors(folder, local),
                           root=_display(root, display_root) if root is not None else None,
                           repository_projects=_repository_projects(root) if root is not None else frozenset())
@@ -3167,6 +3172,16 @@ def _built_src_modules(folder: Path) -> frozenset[str]:
     sub-project's own package was reported as a distribution to declare. Not covered: packages a
     build file declares outside `src/` (`packages = ["lib/foo"]`)."""
     return _src_modules(folder) if _builds_src(folder) else frozenset()
+
+
+@lru_cache(maxsize=1024)
+def _unbuilt_src_modules(folder: Path) -> frozenset[str]:
+    """The modules of the `src/` folders without a build file beside them (`_builds_src` reads
+    those) of `folder` and of each folder above it below the project root (`ProjectContext.unbuilt_src_modules`)."""
+    if _stops_at(folder):
+        return frozenset()
+    own = _src_modules(folder) if not _builds_src(folder) else frozenset()
+    return own | _unbuilt_src_modules(folder.parent)
 
 
 def _file_text(file: Path) -> Optional[str]:

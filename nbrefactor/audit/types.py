@@ -59,6 +59,10 @@ class Cell:
     execution_count: Optional[int] = None
     tags: tuple[str, ...] = ()
     outputs: tuple[Output, ...] = ()
+    # Another language the cell's own metadata names for it, run by the editor, not the kernel
+    # (DataCamp DataLab's SQL cells, `customType: "sql"`; VS Code's `vscode.languageId`); "" for the
+    # kernel's language.
+    language: str = ""
 
 
 # Kernel languages whose programs include every Python 3 program: Coconut compiles to Python and

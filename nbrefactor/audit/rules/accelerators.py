@@ -23,6 +23,8 @@ class GpuOnlyCode(Rule):
     summary = "Code that runs only with a GPU present, with no CPU fallback."
     what_it_does = (
         "Reports each line that needs a GPU by itself: `.cuda()`, `.to(\"cuda\")`, `device=\"cuda\"`, "
+        "(not `.cuda()` on a container just made empty, `model = torch.nn.Sequential()` then `model.cuda()` before any "
+        "layer is added: it has no tensor to move), "
         "a device defined as CUDA with no fallback (`device = torch.device(\"cuda\")`, reported once "
         "at its definition, the lines moving things to it as related locations, also a call of the notebook's own function "
         "whose body moves that argument there: `get_params(params, gpu0)` with `.to(device)` inside, and a list of CUDA devices "
@@ -78,6 +80,11 @@ class GpuOnlyCode(Rule):
     example = 'model = Net().cuda()\nx = x.to("cuda")'
     use_instead = 'import torch\n\ndevice = torch.device("cuda" if torch.cuda.is_available() else "cpu")\nmodel = Net().to(device)\nx = x.to(device)'
     passing = (
+        # `.cuda()` on a container just made empty moves no tensor (fair check 42, items 29 and 31).
+        Example(cells=(
+            "import torch\nmodel = torch.nn.Sequential()\nmodel.cuda()\n"
+            "for i in range(3):\n    model.add_module(f'layer{i}', torch.nn.Linear(2, 2))",
+        )),
         # TF32 switched off, or chosen where the notebook runs, asks nothing of the machine.
         Example(cells=(
             "import torch\nfrom transformers import TrainingArguments\n"
@@ -185,6 +192,11 @@ class GpuOnlyCode(Rule):
         )),
     )
     failing = (
+        # Layers added before the `.cuda()`: their parameters move to the GPU.
+        Example(
+            cells=("import torch\nmodel = torch.nn.Sequential()\nmodel.add_module('layer', torch.nn.Linear(2, 2))\nmodel.cuda()",),
+            expect=((1, 4),),
+        ),
         # TF32 matmuls asked of the training arguments: they raise without an Ampere or newer GPU
         # (transformers' `TrainingArguments.__post_init__`, 4.27.1 to 5.25.0; fair check 29).
         Example(
@@ -344,6 +356,13 @@ class GpuOnlyCode(Rule):
         if not needs:
             return  # (every finding below is one of the needs: issue 15, thirtieth round)
         cells = {c.index: c for c in ctx.facts.notebook.cells}
+        # `.cuda()` on a module just made empty (`model = torch.nn.Sequential()`, then `model.cuda()`
+        # before any layer is added) moves no tensor: it touches no GPU (fair check 42, items 29, 31).
+        empty = _empty_module_moves(ctx)
+        if empty:
+            needs = tuple(n for n in needs if (n.cell, n.line) not in empty)
+            if not needs:
+                return
         # A notebook saved from a CPU-only Kaggle kernel that ran to the end without an error: the
         # GPU lines in its function bodies did not run there (a dict of model factories whose GPU
         # entries the selection list leaves out), or ran without a GPU. Not requirements of the
@@ -512,6 +531,12 @@ class GpuOnlyCode(Rule):
                      _TF1_DEVICE_FIX if tf1 and need.reason in device_reasons else
                      # the library's own way to run without a GPU where it has one (rules/gpu.toml `fix`)
                      gc.fix_for(need.reason) or
+                     # a device already chosen with a fallback: the literal placements bypass it (fair
+                     # check 42, item 30: `torch.set_default_device(device)` in cell 2, `.cuda()` calls below)
+                     (f"The notebook already chooses its device with a CPU fallback (cell {chosen}): drop the literal "
+                      "CUDA placements (`.cuda()`, `\"cuda\"`) or move with `.to(device)`, so they follow that choice."
+                      if need.reason in placements and not need.uses and (chosen := _device_chosen_with_fallback(ctx, gc)) is not None
+                      else None) or
                      'Choose the device once, with a fallback: `device = torch.device("cuda" if torch.cuda.is_available() else "cpu")`, then `.to(device)`.'),
                 key=need.reason,
                 related=related,
@@ -585,6 +610,66 @@ def _switched_off(ctx: RuleContext, places: list[tuple[int, int]]) -> Optional[t
             if tree is not None and any(node is statements[0] for node in tree.body):
                 return name, index
     return None
+
+
+def _device_chosen_with_fallback(ctx: RuleContext, gc: GpuCatalog) -> Optional[int]:
+    """The first cell that chooses a torch device with a CPU fallback at its top level: a GPU check
+    (`torch.cuda.is_available()`) and, in the same cell, `torch.device(…)` bound to a name or
+    `torch.set_default_device(…)` called (`if torch.cuda.is_available(): device = torch.device("cuda")
+    else: device = torch.device("cpu")`); None when no cell does."""
+    for ca in ctx.cells:
+        if "is_available" not in ca.cell.source:
+            continue
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        calls = [ctx.facts.resolve(dotted_name(c.func) or "") for c in nodes_of(tree, ast.Call)]
+        if any(c in gc.fallback_checks or c == "torch.cuda.is_available" for c in calls) and any(
+            c in ("torch.device", "torch.set_default_device") for c in calls
+        ):
+            return ca.cell.index
+    return None
+
+
+# torch's containers that hold no parameter when made without arguments.
+_EMPTY_CONTAINERS = frozenset({"torch.nn.Sequential", "torch.nn.ModuleList", "torch.nn.ModuleDict"})
+
+
+def _empty_module_moves(ctx: RuleContext) -> frozenset[tuple[int, int]]:
+    """(cell, line) of each `m.cuda()` / `m.to(…)` (also bound back, `m = m.cuda()`) at the top level
+    of a cell whose previous statement naming `m` bound it to an argument-less `torch.nn.Sequential()`
+    (`ModuleList()`, `ModuleDict()`): `Module.cuda` moves the module's parameters and buffers, and an
+    empty container has none, so the call needs no GPU; the layers added after it are made where the
+    notebook's default device says (fair check 42, items 29 and 31)."""
+    found: set[tuple[int, int]] = set()
+    for ca in ctx.cells:
+        if "cuda" not in ca.cell.source and ".to(" not in ca.cell.source:
+            continue
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        empty: set[str] = set()
+        for stmt in tree.body:
+            value = stmt.value if isinstance(stmt, (ast.Expr, ast.Assign)) else None
+            move = (
+                value is not None and isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
+                and value.func.attr in ("cuda", "to") and isinstance(value.func.value, ast.Name)
+                and value.func.value.id in empty
+                and (isinstance(stmt, ast.Expr) or (len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                                                    and stmt.targets[0].id == value.func.value.id))
+            )
+            if move:
+                found.add((ca.cell.index, stmt.lineno))
+                continue
+            mentioned = {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name)}
+            empty -= mentioned
+            if (
+                isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                and isinstance(stmt.value, ast.Call) and not stmt.value.args and not stmt.value.keywords
+                and ctx.facts.resolve(dotted_name(stmt.value.func) or "") in _EMPTY_CONTAINERS
+            ):
+                empty.add(stmt.targets[0].id)
+    return frozenset(found)
 
 
 def _top_level_line(ctx: RuleContext, cell_index: int, line: int) -> bool:

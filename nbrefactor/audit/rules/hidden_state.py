@@ -183,8 +183,8 @@ class OutOfOrderExecution(Rule):
         "whose names are known, of the notebook's own module beside it, `from utilities import *` with `utilities.py` "
         "there, or of a standard-library or catalogued module, binds those names like an import and keeps nothing); a cell "
         "that does not parse because of an exercise blank (`# <YOUR CODE>` as a function's body) is read "
-        "from its text (what its module-level lines bind or change), and any other unparsed cell keeps every "
-        "cell. "
+        "from its text (what its module-level lines bind or change), and any other unparsed cell (a metrics table "
+        "pasted into a code cell, a typo left after its run) as binding and reading every name its text shows. "
         "Counts of two kernel sessions are not an order between them. One session never gives two "
         "cells the same count, so a count two cells carry (with different sources: a pasted copy "
         "keeps its count; and not on neighbouring cells: ties as Colab saves them; a cell whose order matters to nothing, "
@@ -583,6 +583,17 @@ class OutOfOrderExecution(Rule):
             code_cell("import numpy as np", 1), code_cell("arr_2d = np.array([+.\n    [5, 10]])", 2),
             code_cell("num = 0\nwhile num < 2:\n    num += 1", 6),
             code_cell("candidates = [0, 1, 2]\ncandidates.remove(0)", 5), code_cell("print(num, candidates)", 7),
+        )),
+        # Metric tables pasted into code cells (one ran, saving its IndentationError) keep no cell
+        # in the value check either: a file read re-run late after the reads of other files below
+        # (its text names none of their names; fair check 42, items 33 and 35).
+        Example(cells=(
+            code_cell("import pandas as pd", 1),
+            code_cell("run_a = pd.read_csv('metrics/a.csv')", 6),
+            code_cell("run_b = pd.read_csv('metrics/b.csv')", 2),
+            code_cell("run_a.head()", 7), code_cell("run_b.head()", 3),
+            code_cell(" \tepoch \teval_loss\n0 \t0 \t2.52\n{\n    \"epoch\": 200\n}", 8),
+            code_cell("epoch \teval_loss\n16 \t16 \t3.48"),
         )),
         # Two `%%timeit` cells timing two models' predictions, swapped: a timing body binds nothing
         # and a prediction only reads (fair check 36, item 51).
@@ -1965,7 +1976,13 @@ def reads_only(method: str) -> bool:
     covered: river before 0.15 let `Pipeline.predict_one` update its unsupervised steps (a
     `StandardScaler`'s running means; `learn_unsupervised` on by default), taken as a read too, as
     the fair check's judge read it (the prediction fits no model)."""
-    return method in _READ_ONLY_METHOD_NAMES or method.startswith("predict")
+    return (method in _READ_ONLY_METHOD_NAMES or method.startswith("predict")
+            # Selenium's element queries read the page (fair check 42, item 38: a never-run
+            # `segmento.find_element_by_xpath('…').text` only showed a field)
+            or method.startswith(("find_element", "find_elements")) or method in _ELEMENT_READS)
+
+
+_ELEMENT_READS = frozenset({"get_attribute", "get_property", "get_dom_attribute", "is_displayed", "is_enabled", "is_selected"})
 
 
 # Method names that may change their receiver even when the call's result is kept in a name:
@@ -2140,12 +2157,14 @@ def _order_differences(ctx: RuleContext) -> tuple[frozenset[int], tuple[frozense
 def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[frozenset[int], ...]]:
     flow = name_flow(ctx)
     cells = ctx.cells
-    # Cells that do not parse (an exercise template's blanks, `r = # <YOUR CODE>`): what they bind
-    # and read is read from their words, a superset (see `_template_words`); anything else that
-    # may bind unknown names (a star import, `%run`, `exec`) keeps every cell.
+    # Cells that do not parse (an exercise template's blanks, `r = # <YOUR CODE>`; a pasted table
+    # of numbers): what they bind and read is read from their words, a superset (see
+    # `_template_words`); anything else that may bind unknown names (a star import, `%run`,
+    # `exec`) keeps every cell.
     words = _template_words(ctx, flow)
     if words is None:
         return frozenset(ca.cell.index for ca in cells), ()
+    blanks = _template_blank_cells(ctx, frozenset(words))
     sensitive: set[int] = set()
     differences: set[frozenset[int]] = set()
     module_names = import_only_names(flow.definitions)
@@ -2171,10 +2190,21 @@ def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[fr
     for ca in cells:
         f = ca.facts
         if ca.cell.index in words:
-            # An unparsed cell: a writer of the names its text binds or changes at module level.
-            for line, name in _template_writes(ca.cell.source):
+            # An unparsed cell: a writer of the names its text binds or changes at module level
+            # (an exercise blank, read statement by statement), or, failing to parse for another
+            # reason (a pasted table, a typo), of every name its text shows (fair check 42, items
+            # 33 and 35).
+            shown = _template_writes(ca.cell.source) if ca.cell.index in blanks else _text_name_lines(ca.cell.source)
+            for line, name in shown:
                 if name in bound:
                     writes.setdefault(name, []).append((ca.cell.index, line, ca.cell.execution_count))
+            if ca.cell.index not in blanks:
+                # A function or class its text defines may read, when called, any name it shows.
+                text_names = {name for _, name in shown}
+                for raw in ca.cell.source.split("\n"):
+                    if (define := _TEXT_DEFINE.match(raw.strip())) is not None:
+                        function_reads.setdefault(define.group(1), set()).update(text_names)
+                        body_reads.setdefault(define.group(1), {}).setdefault(ca.cell.index, set()).update(text_names)
             continue
         if (
             f.syntax_error is not None or not ca.masked.is_python or f.globals_declared
@@ -3376,10 +3406,13 @@ def _no_dependency(effects: Optional[_Effects], members: Sequence[Cell], others:
 
 def _template_words(ctx: RuleContext, flow: NameFlow) -> Optional[dict[int, frozenset[str]]]:
     """For the order check: each unparsed cell's words, when the only names nobody can list are
-    those of cells that do not parse because of an exercise blank (`structure.template_blank`:
-    `# <YOUR CODE>` as a function's body, `r = # <YOUR CODE>`) and whose text shows no way to
-    bind unlisted names (`exec(`, `globals()`, a star import); None when anything else may bind
-    unknown names, or a cell fails to parse for another reason (its text is then no program)."""
+    those of cells that do not parse and whose text shows no way to bind unlisted names (`exec(`,
+    `globals()`, a star import, a magic); None when anything else may bind unknown names. A cell
+    that does not parse because of an exercise blank (`structure.template_blank`: `# <YOUR CODE>`
+    as a function's body, `r = # <YOUR CODE>`) writes what its module-level lines bind or change;
+    any other (a metrics table pasted into a code cell, a typo left after its run) every name its
+    text shows (`_text_name_lines`): cells touching none of them cannot depend on it (fair check 42,
+    items 33 and 35: pasted tables and an indentation slip kept every cell of their notebooks)."""
     if not flow.may_inject:
         return {}
     listed = _listed_star_imports(ctx, flow)
@@ -3390,14 +3423,34 @@ def _template_words(ctx: RuleContext, flow: NameFlow) -> Optional[dict[int, froz
     for ca in ctx.cells:
         if ca.cell.index not in unparsed:
             continue
-        error = ca.facts.syntax_error
-        if (
-            error is None or _UNLISTABLE.search(ca.cell.source) or ca.magics
-            or not template_blank(ca, error.line or 0, error.message, exercise_notebook(ctx.facts.notebook.path))
-        ):
+        if ca.facts.syntax_error is None or _UNLISTABLE.search(ca.cell.source) or ca.magics:
             return None
         words[ca.cell.index] = frozenset(_IDENTIFIER_WORD.findall(ca.cell.source))
     return words
+
+
+def _template_blank_cells(ctx: RuleContext, unparsed: AbstractSet[int]) -> frozenset[int]:
+    """Of the cells that do not parse, those failing because of an exercise blank (`structure.template_blank`)."""
+    exercise = exercise_notebook(ctx.facts.notebook.path)
+    return frozenset(
+        ca.cell.index for ca in ctx.cells
+        if ca.cell.index in unparsed and (error := ca.facts.syntax_error) is not None
+        and template_blank(ca, error.line or 0, error.message, exercise)
+    )
+
+
+def _text_name_lines(source: str) -> list[tuple[int, str]]:
+    """(line, name) of every name a cell that does not parse shows in its text (`_unparsed_text_names`),
+    at the first line naming it: the writes of a cell whose statements cannot be told apart."""
+    names = _unparsed_text_names(source)
+    found: dict[str, int] = {}
+    for number, line in enumerate(source.split("\n"), start=1):
+        if line.lstrip().startswith("#"):
+            continue
+        for word in _NAME_WORD.findall(line):
+            if word in names:
+                found.setdefault(word, number)
+    return sorted(((line, name) for name, line in found.items()), key=lambda f: (f[0], f[1]))
 
 
 def _listed_star_imports(ctx: RuleContext, flow: NameFlow) -> list[tuple[Injector, frozenset[str]]]:
@@ -3674,7 +3727,7 @@ class UnexecutedCell(Rule):
         "nothing another cell reads and read only imports: a commented-out block kept in a string, a "
         "warning printed under a check), as do cells that only show a value (`df.groupby(\"outcome\")[\"outcome\"]"
         ".count()`: they bind and change nothing and call only read-only methods, architecture printers and "
-        "fastai's `doc(…)`). Nor are cells whose count was "
+        "fastai's `doc(…)`; Selenium's element queries, `find_element…`, `get_attribute`, read the page). Nor are cells whose count was "
         "cleared by hand after they ran in order (a stripped `print_config()` cell or training log): a stretch of cells "
         "without a count whose executed neighbours leave exactly as many numbers free as it has cells (`[1]`, blank, "
         "`[3]`; a count not above the one before it begins a new session, counted from 0, except on a cell that only defines "
@@ -3689,7 +3742,8 @@ class UnexecutedCell(Rule):
         "does a cell of the stretch when a cell run below it, saving no error, reads a name only it binds "
         "(no other cell, no star import or `%run`; other cells may rebind it from its own value, `img = img.astype(…)`: "
         "it is the one fresh binding; `stream_p = stream(…)` without a count between [2] and [5], "
-        "drawn from by the figure of [5]), or, saving output, reads by a literal key a name whose value there the cell bound, a key no "
+        "drawn from by the figure of [5]; a lone cell without a count ran too when such a reader's name is otherwise bound only by "
+        "cells below the reader whose saved runs came after it: `vals` plotted by [6], rebound by a cell below run as [10]), or, saving output, reads by a literal key a name whose value there the cell bound, a key no "
         "cell above it holds but the cell and the run cells whose names it reads, none binding or changing that name "
         "(`raster = Rasterizer(…, \"tweet_density\")` [7], `patch = raster.execute(patch)` without a count, then a plot of "
         "`patch.layers[\"tweet_density\"]`). With no number free between two consecutive counts (none missing), the "
@@ -4075,9 +4129,34 @@ class UnexecutedCell(Rule):
             code_cell("print(X_train.columns)", 2,
                       outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'X_train' is not defined", "traceback": []},)),
         )),
+        # Never-run cells that only show fields of a page element (Selenium's queries read the page):
+        # displays (fair check 42, item 38).
+        Example(cells=(
+            code_cell("from selenium import webdriver\ndriver = webdriver.Chrome()\nsegment = driver.find_element_by_xpath('//li')", 1),
+            code_cell("segment.find_element_by_xpath('.//span[@class=\"city\"]').text"),
+            code_cell("segment.find_element_by_xpath('.//time').get_attribute('datetime')"),
+            code_cell("driver.close()", 2),
+        )),
+        # The one cell without a count, numbers free for it, binds `vals`, which the plot run below
+        # it read; the other cell binding `vals` stands below that plot and ran after it: the
+        # plot's value came from this cell, whose count was cleared (fair check 42, item 39).
+        Example(cells=(
+            code_cell("import numpy as np", 1), code_cell("h = np.eye(3)", 2),
+            code_cell("vals = np.linalg.eigvalsh(h)"),
+            code_cell("print(vals.max())", 5),
+            code_cell("h = 2 * np.eye(3)", 6), code_cell("vals = np.linalg.eigvalsh(h)\nprint(vals)", 7),
+        )),
     )
     failing = (
         Example(cells=(code_cell("x = 1", 1), code_cell("x = x * 2"), code_cell("print(x)", 2)), expect=((2, 1),)),
+        # The same, but the other cell binding `vals` ran before the plot: its run may be what the
+        # plot read.
+        Example(cells=(
+            code_cell("import numpy as np", 1), code_cell("h = np.eye(3)", 2),
+            code_cell("vals = np.linalg.eigvalsh(h)"),
+            code_cell("print(vals.max())", 5),
+            code_cell("h = 2 * np.eye(3)", 3), code_cell("vals = np.linalg.eigvalsh(h)\nprint(vals)", 4),
+        ), expect=((3, 1),)),
         # A shell cell never run whose file a cell below reads (in a new session): the imports cell's
         # count was cleared ([2] is free), the simulation's was not.
         Example(cells=(
@@ -4535,6 +4614,14 @@ def count_stripped_cells(ctx: RuleContext) -> frozenset[int]:
                 if (rest and len(coded) == untaken and not any(c.index in cannot_run for c in coded)
                         and _names_only_stretch_binds_read_below(ctx, {c.index for c in coded}, following)):
                     stripped.update(c.index for c in rest)
+                elif (rest and len(coded) == 1 and coded[0].index not in cannot_run
+                        and _names_only_stretch_binds_read_below(ctx, {coded[0].index}, following, others_below=True)):
+                    # One cell without a count, numbers free for it, and a cell run below it, saving
+                    # no error, read a name only it binds but for cells below that reader whose saved
+                    # run came after it: no run of theirs gave the reader its value, so this cell
+                    # ran (fair check 42, item 39: `eigenvalues` of the never-counted cell 8 plotted
+                    # by cell 10 [6], its other writer cell 15 run as [10]).
+                    stripped.add(coded[0].index)
             elif previous is not None and following == previous + 1 and len(coded) == 1:
                 # No number is free between two consecutive counts of one session, and none is
                 # missing: the one cell between took no run of its own. When its computed value
@@ -4615,12 +4702,14 @@ def _unparsed_never_run(ctx: RuleContext, injector: Injector) -> bool:
     return cell is not None and not cell.outputs
 
 
-def _names_only_stretch_binds_read_below(ctx: RuleContext, stretch: AbstractSet[int], following: int) -> bool:
+def _names_only_stretch_binds_read_below(
+    ctx: RuleContext, stretch: AbstractSet[int], following: int, others_below: bool = False,
+) -> bool:
     """Does a cell run below the stretch (count `following` or more) and saving no error read, at
     its top level, a name bound by a cell of `stretch` and otherwise only by cells of it or cells
-    whose saved count is above the reader's (their run came after it)? Then a cell of the stretch
-    ran before that reader. Not with an injector that may bind anything (one that does not parse
-    and never ran binds nothing)."""
+    whose saved count is above the reader's (their run came after it; `others_below`: and that
+    stand below the reader)? Then a cell of the stretch ran before that reader. Not with an
+    injector that may bind anything (one that does not parse and never ran binds nothing)."""
     flow = name_flow(ctx)
     if any(i.opaque and i.cell not in stretch and not _unparsed_never_run(ctx, i) for i in flow.injectors):
         return False
@@ -4630,7 +4719,7 @@ def _names_only_stretch_binds_read_below(ctx: RuleContext, stretch: AbstractSet[
         if (r.deferred or r.name not in bound or r.count is None or r.count < following or r.cell < max(stretch)
                 or any(o.output_type == "error" for o in cells[r.cell].outputs)):
             continue
-        if all(d.cell in stretch or (cells[d.cell].execution_count or 0) > r.count
+        if all(d.cell in stretch or ((cells[d.cell].execution_count or 0) > r.count and (not others_below or d.cell > r.cell))
                for d in flow.definitions if d.name == r.name):
             return True
     return False
@@ -7761,7 +7850,8 @@ class StateInjection(Rule):
         "file, and each `from module import *`, at its line; the star imports of one cell (an import "
         "cell pulling in a tutorial's three helper modules) are one finding, at the first, the others "
         "named and related (the same module star-imported again, in a `try`/`except ModuleNotFoundError` that installs it "
-        "first, is named as that: \"star-imports it again on line 5\"). A later cell whose star imports are all of modules "
+        "first, is named as that: \"star-imports it again on line 5\"); so are the `%run` lines of one cell (a setup cell "
+        "running two helper notebooks). A later cell whose star imports are all of modules "
         "an earlier reported cell star-imports (each snippet repeating the import cell's `from dtreeviz.trees import *`) is "
         "folded into that cell's finding, its lines related and its cell named. A star import of a standard-library module whose import has no side effect "
         "(`from math import *`, `from random import *`, `from itertools import *`…) is not reported: its names are "
@@ -7849,6 +7939,9 @@ class StateInjection(Rule):
             "if 'sc' in locals():\n    sc.stop()\n    rows = 0", "sc = make_context()\nrows = sc.count()",
         ), expect=((1, 1),)),
         Example(cells=("%run ./utils.ipynb", "df = load_data()"), expect=((1, 1),)),
+        # Two helper notebooks run by one setup cell: one finding, the second `%run` related (fair
+        # check 42, item 48).
+        Example(cells=("%run ../helpers/plot_vectors.ipynb\n%run ../helpers/plot_matrix.ipynb", "plot_matrix(m)"), expect=((1, 1),)),
         Example(cells=("import os\nfrom helpers import *",), expect=((1, 2),)),
         Example(cells=("%store -r features", md("Config"), "exec(open('config.py').read())\nprint(features)"), expect=((1, 1), (3, 1))),
         Example(cells=("run setup.py", "%load snippets/plot.py"), expect=((1, 1), (2, 1))),
@@ -7914,11 +8007,21 @@ class StateInjection(Rule):
         def module_of(text: str) -> str:
             return m.group(1) if (m := _STAR_FROM.match(text)) else text
 
+        # The `%run` lines of one cell (a setup cell pulling in two helper notebooks) are one root
+        # cause and one edit, as star imports are: one finding at the first, the others related
+        # (fair check 42, item 48).
+        runs: dict[int, list] = {}
+        for inj in injectors:
+            if (inj.kind is InjectorKind.RUN and inj.written_by is None and not _program_launch(inj, flow)
+                    and not _cannot_run(analyses.get(inj.cell), ported)):
+                runs.setdefault(inj.cell, []).append(inj)
         for inj in injectors:
             if inj.kind is InjectorKind.RUN and (inj.written_by is not None or _program_launch(inj, flow)):
                 continue  # a file the notebook's own `%%writefile` cell wrote above, or a program launched
             if _cannot_run(analyses.get(inj.cell), ported):
                 continue  # IPython rejects the whole cell (a list of shell commands): its magics never run
+            if inj.kind is InjectorKind.RUN and inj is not runs[inj.cell][0]:
+                continue  # related to the cell's first `%run`
             if inj.kind is InjectorKind.LOAD and (_shows_solution(ctx, cells[inj.cell], inj.text) or _loads_other_language(inj.text)
                                                    or _load_is_the_lesson(ctx, flow, cells[inj.cell])):
                 continue
@@ -7980,6 +8083,11 @@ class StateInjection(Rule):
                         modules = [f"`{module_of(o.text)}` (line {o.line})" for o in further]
                         message += "; the cell also star-imports " + (", ".join(modules[:-1]) + " and " if len(modules) > 1 else "") + modules[-1]
                     related = tuple((cells[o.cell], o.line, o.column) for o in others)
+            elif inj.kind is InjectorKind.RUN and len(runs[inj.cell]) > 1:
+                others = runs[inj.cell][1:]
+                shown = [f"`{o.text}` (line {o.line})" for o in others]
+                message += "; the cell also runs " + (", ".join(shown[:-1]) + " and " if len(shown) > 1 else "") + shown[-1]
+                related = tuple((cells[o.cell], o.line, o.column) for o in others)
             group = stars[inj.cell] if inj.kind is InjectorKind.STAR_IMPORT else []
             yield (Hit(cells[inj.cell], inj.line, inj.column, message, fix=fix, key=inj.text, related=related),
                    frozenset(module_of(o.text) for o in group), group)
@@ -8276,8 +8384,9 @@ class SavedTraceback(Rule):
         "written out in full in one of the 5 code cells below it (the same callee and arguments before the "
         "`...`, more where it was), or a short cell whose last statement the next code cell, run right after it (the next "
         "execution count), repeats as its own last statement below new lines that set what it reads "
-        "(`abbv['Guam'] = 'GU'` above `labels = [abbv[c] for c in states]`), that next cell saved without an error or "
-        "fixed again the same way (a tutorial finding the missing keys step by step). A `KeyboardInterrupt` is a run stopped by hand (typically a long training "
+        "(`abbv['Guam'] = 'GU'` above `labels = [abbv[c] for c in states]`; only `print(…)` lines may follow it there), that next "
+        "cell saved without an error or fixed again the same way (a tutorial finding the missing keys step by step), or runs "
+        "the same statement inside `try:` with a handler (the lesson on catching it). A `KeyboardInterrupt` is a run stopped by hand (typically a long training "
         "loop): the cell's own outputs are partial, but that alone is not worth a finding; it is "
         "reported only when a cell that ran after it (a higher execution count) in its kernel session "
         "reads what it left half-done — a name it binds or changes, or an object whose methods it calls "
@@ -8433,6 +8542,20 @@ class SavedTraceback(Rule):
                     5,
                     outputs=({"output_type": "error", "ename": "RuntimeError", "evalue": "1D tensors expected, but got 2D and 2D tensors", "traceback": []},),
                 ),
+            )
+        ),
+        # The failing line, then the same line under `try:` with a handler (an error-handling lesson),
+        # and a sum of mismatched shapes, then the same sum after rebinding its operands, printed
+        # (fair check 42, items 52, 54 and 55).
+        Example(
+            cells=(
+                code_cell("import numpy as np\nA = np.ones((3, 2))\nB = np.ones((2, 3))", 1),
+                code_cell("C = A + B", 2, outputs=({"output_type": "error", "ename": "ValueError",
+                                                     "evalue": "operands could not be broadcast together with shapes (3,2) (2,3)", "traceback": []},)),
+                code_cell("A = np.ones((3, 2))\nB = np.zeros((3, 2))\nC = A + B\nprint(C)", 3),
+                code_cell("link = page.b.get('href')", 4, outputs=({"output_type": "error", "ename": "AttributeError",
+                                                                  "evalue": "'NoneType' object has no attribute 'get'", "traceback": []},)),
+                code_cell("try:\n    link = page.b.get('href')\nexcept AttributeError:\n    pass\nprint('the code goes on')", 5),
             )
         ),
         # A book's listing elides its tail with `...`; the next cell writes it out in full.
@@ -9640,7 +9763,19 @@ def _repeated_after_fix(cell: Cell, cells: Sequence[Cell], depth: int = 0) -> bo
     ):
         return False
     theirs = _top_statements(following.source)
-    if len(theirs) < 2 or ast.unparse(theirs[-1]) != ast.unparse(mine[-1]):
+    last = ast.unparse(mine[-1])
+    if not any(o.output_type == "error" for o in following.outputs) and any(
+        isinstance(s, ast.Try) and s.handlers and any(ast.unparse(b) == last for b in s.body) for s in theirs
+    ):
+        # The next cell runs the same statement inside `try:` and handles the error: the lesson on
+        # catching it (fair check 42, items 52, 55: `featured_article.b.get('href')`, then the same
+        # line under `try:`/`except: pass`, "continua el codigo").
+        return True
+    # The repeated statement may be followed by lines that only print (`C = A+B` after `A`, `B`
+    # rebound, then `print(C)`; fair check 42, item 54).
+    while len(theirs) > 1 and ast.unparse(theirs[-1]) != last and _prints_only(theirs[-1]):
+        theirs = theirs[:-1]
+    if len(theirs) < 2 or ast.unparse(theirs[-1]) != last:
         return False
     written = {ast.unparse(s) for s in mine}
     added = [s for s in theirs[:-1] if ast.unparse(s) not in written]
@@ -9659,6 +9794,12 @@ def _repeated_after_fix(cell: Cell, cells: Sequence[Cell], depth: int = 0) -> bo
     if not any(o.output_type == "error" for o in following.outputs):
         return True
     return depth < _RETRY_WINDOW and _repeated_after_fix(following, cells, depth + 1)
+
+
+def _prints_only(stmt: ast.stmt) -> bool:
+    """`print(…)` or `display(…)` as a statement of its own."""
+    return (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Name)
+            and stmt.value.func.id in ("print", "display"))
 
 
 def _top_statements(source: str) -> list[ast.stmt]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 import shlex
-from typing import Callable, Iterator, Optional, Sequence, TypeVar
+from typing import AbstractSet, Callable, Iterator, Optional, Sequence, TypeVar
 
 from nbrefactor.audit.analysis import CellAnalysis
 from nbrefactor.audit.analysis import cell_python_tree
@@ -1733,6 +1733,144 @@ _FRAME_TO_FRAME = frozenset({
 })
 
 
+# PySpark DataFrame methods that return a DataFrame: a name rebound to one of them of a Spark frame
+# (`join_df = assignment.join(proj, …)`) is a Spark frame too.
+_SPARK_FRAME_TO_FRAME = frozenset({
+    "drop", "dropDuplicates", "drop_duplicates", "dropna", "fillna", "join", "crossJoin", "select", "selectExpr",
+    "filter", "where", "withColumn", "withColumns", "withColumnRenamed", "union", "unionByName", "unionAll",
+    "distinct", "orderBy", "sort", "limit", "alias", "cache", "persist", "repartition", "coalesce", "replace",
+    "sample", "toDF", "na",
+})
+# A SparkSession's calls that return a DataFrame (`spark.read.csv(…)`, `spark.sql(…)`).
+_SPARK_SESSION_READS = frozenset({"sql", "table", "createDataFrame", "range"})
+
+
+def spark_frames(ctx: RuleContext) -> frozenset[str]:
+    """Names every module-level binding of which (also in a loop or `if` at the top of a cell) is a
+    PySpark DataFrame: read by a SparkSession (`spark.read.csv(…)`, `spark.read.format(…).load(…)`,
+    `spark.sql(…)`), or a frame method of such a frame (`a.join(b, …)`, `df.drop(…)`), the session
+    bound from `pyspark.sql.SparkSession` (`SparkSession.builder….getOrCreate()`). PySpark's
+    `DataFrame.drop` by name ignores a column the schema lacks: a second run drops nothing (fair
+    check 42, item 58)."""
+    return ctx.shared("hid009.spark_frames", lambda: _spark_frames(ctx))
+
+
+def _spark_frames(ctx: RuleContext) -> frozenset[str]:
+    bindings: list[tuple[str, ast.expr]] = []
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        todo: list[ast.AST] = list(tree.body)
+        while todo:
+            node = todo.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                continue
+            if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    for n in ast.walk(target):
+                        if isinstance(n, ast.Name):
+                            value = node.value if isinstance(target, ast.Name) and not isinstance(node, ast.AugAssign) else None
+                            bindings.append((n.id, value))
+            elif isinstance(node, (ast.For, ast.AsyncFor, ast.With, ast.AsyncWith)):
+                for target in (node.target,) if isinstance(node, (ast.For, ast.AsyncFor)) else [i.optional_vars for i in node.items if i.optional_vars]:
+                    bindings.extend((n.id, None) for n in ast.walk(target) if isinstance(n, ast.Name))
+            elif isinstance(node, ast.NamedExpr):
+                bindings.append((node.target.id, None))
+            todo.extend(ast.iter_child_nodes(node))
+    resolve = ctx.facts.resolve
+
+    def session(value: Optional[ast.expr]) -> bool:
+        return value is not None and any(
+            isinstance(n, (ast.Name, ast.Attribute)) and resolve(dotted_name(n) or "").startswith("pyspark.sql.SparkSession")
+            for n in ast.walk(value)
+        )
+
+    sessions = {name for name, value in bindings if session(value)}
+    sessions -= {name for name, value in bindings if not session(value)}
+
+    def root(node: ast.expr) -> Optional[ast.expr]:
+        while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            node = node.func.value
+        return node
+
+    def frame(value: Optional[ast.expr], frames: AbstractSet[str]) -> bool:
+        if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)):
+            return False
+        chain = dotted_name(value.func) or ""
+        head = chain.split(".")[0]
+        if head in sessions and (chain.split(".")[1:2] == ["read"] or (value.func.attr in _SPARK_SESSION_READS and chain.count(".") == 1)):
+            return True  # `spark.read.csv(…)`, `spark.sql(…)`
+        base = root(value)
+        if isinstance(base, ast.Attribute) and isinstance(base.value, ast.Name) and base.value.id in sessions and base.attr == "read":
+            return True  # `spark.read.format("csv").option(…).load(…)`
+        inner = value.func.value
+        if value.func.attr not in _SPARK_FRAME_TO_FRAME:
+            return False
+        return (isinstance(inner, ast.Name) and inner.id in frames) or frame(inner, frames)
+
+    names: dict[str, list[Optional[ast.expr]]] = {}
+    for name, value in bindings:
+        names.setdefault(name, []).append(value)
+    # Every binding a frame, given the others (`df = df.drop(…)` keeps it one), and some binding
+    # one from a session read.
+    frames = set(names)
+    while True:
+        kept = {name for name in frames if all(frame(value, frames) for value in names[name])}
+        if kept == frames:
+            break
+        frames = kept
+    grounded: set[str] = set()
+    while True:
+        more = {name for name in frames - grounded if any(frame(value, grounded) for value in names[name])}
+        if not more:
+            return frozenset(grounded)
+        grounded |= more
+
+
+_GROWING_METHODS = frozenset({"append", "extend", "insert"})
+
+
+def _accumulator_never_read(ctx: RuleContext, name: str) -> bool:
+    """Is `name` a list nothing reads: every binding of it (in any cell, at any depth) is to an
+    empty list (`name = []`, `name = list()`), and every other mention of it is a growth statement,
+    `name += […]` or `name.append(…)`/`.extend(…)`/`.insert(…)` as a statement of its own; no `global`
+    of it, no cell that does not parse or has magics naming it? Growing it again on a second run
+    changes nothing any cell computes or shows (fair check 42, items 57 and 60)."""
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    for ca in ctx.cells:
+        if not word.search(ca.cell.source):
+            continue
+        tree = cell_python_tree(ca)
+        if tree is None or ca.magics:
+            return False
+        allowed: set[int] = set()  # ids of the Name nodes a growth or an empty binding holds
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
+                return False
+            if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id == name and isinstance(node.op, ast.Add):
+                allowed.add(id(node.target))
+            elif (
+                isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute)
+                and node.value.func.attr in _GROWING_METHODS and isinstance(node.value.func.value, ast.Name)
+                and node.value.func.value.id == name
+            ):
+                allowed.add(id(node.value.func.value))
+            elif isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+                empty = (isinstance(node.value, ast.List) and not node.value.elts) or (
+                    isinstance(node.value, ast.Call) and dotted_name(node.value.func) == "list" and not node.value.args)
+                if not empty or len(node.targets) != 1:
+                    return False
+                allowed.add(id(node.targets[0]))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and node.id == name and id(node) not in allowed:
+                return False
+            if isinstance(node, ast.arg) and node.arg == name:
+                return False
+    return True
+
+
 def _still_a_frame(value: ast.expr, name: str) -> bool:
     """Does `name = value` keep a pandas frame a frame: `df.loc[…]`, `df.iloc[…]`, `df[mask]` (not
     `df['col']`, one column), `df.dropna(…)` and the other `_FRAME_TO_FRAME` methods of itself?"""
@@ -3006,7 +3144,12 @@ class ChangesWhenRunTwice(Rule):
         "other cells related. Other steps of the same cell are related to its one finding (an optimizer stepped and a "
         "history appended: one re-run, one fix), and a list set up once and grown by several cells (a benchmark's "
         "`results.append(r)` per measured operation, cells whose only steps grow lists) is one finding at the first "
-        "such cell, the later ones related. Not reported: `del df['tmp']` when an earlier line of the cell set that "
+        "such cell, the later ones related. Not reported: a list only ever bound empty (`ids = []`) and grown "
+        "(`ids += […]`, `ids.append(…)`), which no cell reads (a walk-through superseded by a function building its own list); "
+        "a PySpark DataFrame rebound to its own `drop(…)` of "
+        "columns by name (`joined = joined.drop('id')`, the name bound only to frames a SparkSession read, `spark.read.csv(…)`, "
+        "and frame methods of them, `a.join(b, …)`): Spark ignores a column the frame lacks, so a second run changes nothing; "
+        "`del df['tmp']` when an earlier line of the cell set that "
         "key (`df['tmp'] = …`, or a call given it by name, `score_genes(adata, …, score_name='tmp')`), an item scaled "
         "after an earlier line of the cell computed it from other values (`w['r'] = w.a / w.b` then `w['r'] = w['r'] * 1e6`), "
         "and `z = z[:100]` (the first N items, N a literal: the same on every run; `z[1:]`, `z[:-1]` stay). "
@@ -3036,6 +3179,22 @@ class ChangesWhenRunTwice(Rule):
     example = "X_train = X_train / 255.0\ndf.set_index('id', inplace=True)\nscores.append(acc)"
     use_instead = "X_train = raw_train / 255.0\ndf = raw.set_index('id')\nscores = [evaluate(m) for m in models]"
     passing = (
+        # A list bound empty and only grown, read by no cell (a pagination walk-through superseded by
+        # a function building its own list): a second run's extra items reach nothing (fair check
+        # 42, items 57 and 60).
+        Example(cells=(
+            "import requests\npage = requests.get('https://api.example.org/albums')",
+            "album_ids = []", "album_ids += [item['id'] for item in page.json()['items']]",
+            "page = requests.get(page.json()['next'])", "album_ids += [item['id'] for item in page.json()['items']]",
+        )),
+        # PySpark frames (read by a SparkSession, then joined): `DataFrame.drop` of a column the
+        # frame lacks is a no-op, so a second run gives the same frame (fair check 42, item 58).
+        Example(cells=(
+            "from pyspark.sql import SparkSession\nspark = SparkSession.builder.master('local[*]').getOrCreate()",
+            "orders = spark.read.csv('orders.tsv', sep='\\t', header=True)\nusers = spark.read.format('csv').load('users.csv')",
+            "joined = orders.join(users, orders.user_id == users.id, how='inner')",
+            "joined = joined.drop('id', 'user_id')\nfor c in ['a', 'b']:\n    joined = joined.drop(c)",
+        )),
         # The notebook's own function called and its result bound to another name, or rebound in the
         # cell that defines it (a second run defines it again first), or a function called in a lambda.
         Example(cells=(
@@ -3686,6 +3845,7 @@ class ChangesWhenRunTwice(Rule):
             cells=(
                 "import matplotlib.pyplot as plt\npanels = []\npanel_no = 1",
                 "for series in ([1, 2], [3, 1]):\n    ax = plt.subplot(1, 2, panel_no)\n    ax.plot(series)\n    panels.append(ax)\n    panel_no += 1",
+                "first_panel = panels[0]",
             ),
             expect=((2, 4),),
         ),
@@ -3742,6 +3902,7 @@ class ChangesWhenRunTwice(Rule):
                 "timings.append(('merge', 0.31))",
                 "timings = []",
                 "timings.append(('join', 0.25))",
+                "slowest = max(timings, key=lambda t: t[1])",
             ),
             expect=((2, 1), (6, 1)),
         ),
@@ -3888,6 +4049,7 @@ class ChangesWhenRunTwice(Rule):
         Example(cells=(
             "history = []",
             "step = 0\nwhile step < 10:\n    step += 1\n    history.append(step)",
+            "mean_step = sum(history) / len(history)",
         ), expect=((2, 4),)),
         # A `while` loop on a global counter that ends by `break` (a simplex's optimum found) stops
         # short of its bound: a second run goes round again (fair check 29, TheAlgorithms' Simplex).
@@ -3999,6 +4161,8 @@ class ChangesWhenRunTwice(Rule):
                     frames = dataframe_names(ctx.facts, _still_a_frame) if frames is None else frames
                     if name not in frames:
                         continue  # `x['a'] = x.a.map({…})` on what may not be a pandas frame
+                if not file_step and what.startswith(f"rebinds `{name}` to `{name}.drop(…)`, which fails") and name in spark_frames(ctx):
+                    continue  # PySpark's `DataFrame.drop` of a column the frame lacks is a no-op (fair check 42, item 58)
                 if not file_step and what.startswith("joins `") and _merge_restores_columns(ctx, ca, line, name):
                     continue  # key made, lookup merged in, key and lookup columns dropped: same columns again
                 if not file_step and what.startswith(_ARITHMETIC_REBINDINGS) and _only_shown_after(ctx, ca, line, name, modules):
@@ -4042,6 +4206,11 @@ class ChangesWhenRunTwice(Rule):
                     # (`lazy_results[0]`, `%time dask.compute(*lazy_results)`) before one binds it
                     # afresh (`lazy_results = []`): a second run shows more items, and nothing computed
                     # below reads them (fair check 26, hid009-list-only-shown-before-rebound).
+                    continue
+                if (not file_step and what.startswith((f"updates `{name}` from its previous value", f"grows `{name}` with `."))
+                        and _accumulator_never_read(ctx, name)):
+                    # A list only ever bound empty and grown, read by no cell: the items a second run
+                    # adds reach nothing (fair check 42, items 57 and 60: `discografia_im += […]`).
                     continue
                 if (not file_step and what.startswith((f"grows `{name}` with `.append(", f"grows `{name}` with `.extend("))
                         and _read_only_deduplicated(ctx, ca, line, name)):
@@ -4116,6 +4285,11 @@ class ChangesWhenRunTwice(Rule):
                        "before the training loop, so each run trains from fresh weights.")
             elif others and others[0][0] is not ca:
                 fix = f"Build `{name}` in one cell (the `{name} = …` line and every `.add(…)`), so re-running a cell cannot add a layer twice."
+            elif (stepper := re.match(r"calls `[^`]+`, which applies gradients with `([^`]+)`, an optimizer made in another cell", what)):
+                # The function is the same every run; the model and optimizer it trains are what carry
+                # over (fair check 42, item 59: "Build `train_step` from its source" named the wrong thing).
+                fix = (f"Build the model and `{stepper.group(1)}` in this cell, before the training loop (or re-run the cells "
+                       "that make them first), so each run trains from fresh weights.")
             else:
                 fix = (f"Build {built} from {'its' if len(names) == 1 else 'their'} source in this cell (or in one place), "
                        "so the cell computes the same thing every time it runs.")

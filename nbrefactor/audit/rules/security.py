@@ -7,6 +7,9 @@ snippet again, whatever rule produced it.
 
 from __future__ import annotations
 
+import base64
+import binascii
+
 import dataclasses
 
 import ast
@@ -261,9 +264,21 @@ class SecretInSource(Rule):
                 text = lines[line - 1]
                 line_start = starts[line - 1]
                 snippet = _masked_line(text, match.value_start - line_start, match.value_end - line_start)
-                shown_in = [] if match.value in related_values else sorted(i for i, o in echoed.items() if match.value in o.values)
+                first_time = match.value not in related_values
+                shown_in = [] if not first_time else sorted(i for i, o in echoed.items() if match.value in o.values)
                 related_values.add(match.value)
                 also = ""
+                halves = _basic_halves(match)
+                same = [
+                    (other.cell, literal) for other in (ctx.cells if halves else ()) for literal in credential_literals(other, ctx.catalog)
+                    if literal.value in halves
+                ] if first_time else []
+                if same:
+                    # The header's secret is also a literal of the notebook (`client_secret = '…'`, which
+                    # SEC003 folds into this finding): one credential, one removal (fair check 42, items 155-157).
+                    names = sorted({f"`{literal.name}`" for _, literal in same})
+                    also += (f"; it encodes {and_listed(names)}, also a literal in cell{'s' if len({c.index for c, _ in same}) > 1 else ''} "
+                             f"{and_listed(sorted({c.index for c, _ in same}))} (related)")
                 if shown_in:
                     also = (f"; the saved output{'s' if len(shown_in) > 1 else ''} of cell{'s' if len(shown_in) > 1 else ''} "
                             f"{and_listed(shown_in)} show{'' if len(shown_in) > 1 else 's'} it too (related): clear {'them' if len(shown_in) > 1 else 'it'}")
@@ -273,7 +288,7 @@ class SecretInSource(Rule):
                     column,
                     f"{match.pattern.description} in source ({mask(match.value)}): remove it, rotate it, "
                     f"and read it from the environment or a secret store{also}",
-                    related=tuple((cells[i], 1, None) for i in shown_in),
+                    related=tuple((cells[i], 1, None) for i in shown_in) + tuple((c, literal.line, literal.column) for c, literal in same),
                     end_line=end_line,
                     end_column=end_column,
                     snippet=redact(snippet, ctx.catalog),
@@ -621,7 +636,9 @@ class HardcodedCredential(Rule):
         "a deployment still using them is open to anyone, and the migrated package must not bake "
         "them in. The same literal bound again to the same name (`api_key=\"…\"` in three cells) is one credential: "
         "reported once, at its first use, with the later uses as related locations; under another name "
-        "(`access_key` and `secret_key` both `\"minioadmin\"`) it is another credential and its own finding."
+        "(`access_key` and `secret_key` both `\"minioadmin\"`) it is another credential and its own finding. A literal that "
+        "is a half (8 characters or more) of an HTTP Basic header's decoded `client_id:client_secret` in the same notebook "
+        "is folded into SEC001's finding of that header (one credential, one removal), which names it as related."
     )
     why_bad = (
         "A password or token that no known pattern recognises is still a secret: it leaks with the "
@@ -631,6 +648,12 @@ class HardcodedCredential(Rule):
     example = 'conn = psycopg2.connect(host="db", user="etl", password="Tr0ub4dor&3")'
     use_instead = 'conn = psycopg2.connect(host="db", user="etl", password=os.environ["PGPASSWORD"])'
     passing = (
+        # The client secret is the password half of the notebook's HTTP Basic header (SEC001's
+        # finding): folded into it, one credential (fair check 42, items 155-157).
+        Example(cells=(
+            "import requests\nheaders = {'Authorization': 'Basic MGExYjJjM2Q0ZTVmNmE3Yjo5ZjhlN2Q2YzViNGEzZjJl'}",
+            "client_id = '0a1b2c3d4e5f6a7b'\nclient_secret = '9f8e7d6c5b4a3f2e'",
+        )),
         Example(
             cells=(
                 'import os, getpass\npassword = getpass.getpass()\napi_key = os.environ["OPENAI_API_KEY"]\ntoken = os.getenv("HF_TOKEN")',
@@ -735,6 +758,7 @@ class HardcodedCredential(Rule):
             yield hit
 
     def _uses(self, ctx: RuleContext) -> Iterator[tuple[tuple[str, str], Hit]]:
+        basic = _basic_header_parts(ctx)
         for ca in ctx.cells:
             source_lines = ca.lines
             secrets = cell_secrets(ca, ctx.catalog)
@@ -762,7 +786,36 @@ class HardcodedCredential(Rule):
                     snippet=redact(snippet, ctx.catalog),
                     fix=f"Read `{literal.name}` from the environment or a secret store, and rotate it",
                     key=literal.name,
+                    # The same secret is inside an HTTP Basic header of the notebook (`client_id:
+                    # client_secret`, base64): SEC001's finding of that header is its one removal and
+                    # rotation (fair check 42, items 155-157).
+                    folded_into="SEC001" if literal.value in basic else "",
                 )
+
+
+def _basic_header_parts(ctx: RuleContext) -> frozenset[str]:
+    """The two halves (`user`, `password`: a client id and its secret) of every HTTP Basic header
+    SEC001 finds in the notebook, decoded from its base64; halves of fewer than 8 characters are
+    left out (a short user name is no secret of its own)."""
+    parts: set[str] = set()
+    for ca in ctx.cells:
+        if "asic" not in ca.cell.source:
+            continue
+        for match in cell_secrets(ca, ctx.catalog):
+            parts |= _basic_halves(match)
+    return frozenset(parts)
+
+
+def _basic_halves(match: SecretMatch) -> frozenset[str]:
+    """The halves of 8 characters or more of an HTTP Basic header's decoded `user:password`."""
+    if match.pattern.id != "http-basic-auth":
+        return frozenset()
+    try:
+        decoded = base64.b64decode(match.value + "=" * (-len(match.value) % 4), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return frozenset()
+    user, colon, password = decoded.partition(":")
+    return frozenset(p for p in (user, password) if len(p) >= 8) if colon else frozenset()
 
 
 # The line's own comment says the value is a stand-in: a course template's "example key", a

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import ast
 import re
 import unicodedata
@@ -221,6 +223,11 @@ _MARKDOWN_LINE = re.compile(
     r"|\[[^\]\n]+\]\((?:https?://|#|\.{0,2}/)"
 )
 _HEADING = re.compile(r"^\s*#{1,6}\s+\S")
+
+
+def _blank_code(source: str) -> bool:
+    """Only blank lines and comments."""
+    return all(not line.strip() or line.lstrip().startswith("#") for line in source.split("\n"))
 
 
 def _holds_markdown(ca: CellAnalysis, line: int) -> bool:
@@ -564,7 +571,12 @@ class SyntaxErrorInCell(Rule):
     what_it_does = (
         "Parses every code cell, after masking IPython magics and shell escapes, and reports the "
         "first syntax error of each cell (a bare shell command, `docker run …`, `pip install …`, is said as one: "
-        "prefix `!` or make it Markdown). The rest of the notebook is still analysed. In a Python 2 "
+        "prefix `!` or make it Markdown). The rest of the notebook is still analysed. When every code cell (two or more) fails "
+        "to parse the same way, with two or more lines of code each, and none fits a reading below (Octave notes kept under a Python "
+        "kernel), the notebook is another language: "
+        "one finding at the first, the others related. A cell whose metadata gives it "
+        "another language its editor runs (DataCamp DataLab's SQL cells, `customType: \"sql\"`; VS Code's `vscode.languageId`) "
+        "is not Python and not reported. In a Python 2 "
         "notebook (see STR004) the cells whose error is Python 2 syntax (`print x`, `except E, e:`) "
         "are not reported here: STR004 reports the notebook once, listing them. A character Python "
         "cannot read (a non-breaking space U+00A0 or a typographic quote from pasted code) is one "
@@ -640,6 +652,9 @@ class SyntaxErrorInCell(Rule):
     )
     failing = (
         Example(cells=("x = 1", "if x:\nprint(x)"), expect=((2, 2),)),
+        # Octave notes under a Python kernel: every code cell fails, one finding at the first, the
+        # other cell related (fair check 42, item 160).
+        Example(cells=(md("Matrices in Octave"), "A = [1, 2; 3, 4]\nB = A * 2", "v = [1; 2]\nC = A * v"), expect=((2, 1),)),
         # One Python 2 print in a Python 3 notebook: a syntax error to fix there.
         Example(cells=("x = 1", "print 'x is', x"), expect=((2, 1),)),
         Example(cells=(md("# Title"), "import os\nfor f in os.listdir('.'):\n    print(f"), expect=((2, 3),)),
@@ -760,8 +775,11 @@ class SyntaxErrorInCell(Rule):
         # A tutorial's citation block saved as code cells (fair check 17: 24 findings in 21
         # deepchem tutorials, all said as "Perhaps you forgot a comma?"): one root cause per notebook.
         citations: list[tuple[CellAnalysis, int, int | None, str]] = []
+        plain: list[Hit] = []  # the cells no reading below fits: parser's words
         for ca in ctx.cells:
             problem = ca.facts.syntax_error
+            if problem is not None and ca.cell.language:
+                continue  # a cell its metadata gives another language (a DataLab SQL cell; fair check 42, item 158)
             if problem is not None and ca.cell.index not in ported:
                 line = max(1, min(problem.line, len(ca.lines)))
                 if problem.parsed:
@@ -885,7 +903,27 @@ class SyntaxErrorInCell(Rule):
                         key=problem.message,
                     )
                     continue
-                yield Hit(ca.cell, line, problem.column, text, key=problem.message)
+                plain.append(Hit(ca.cell, line, problem.column, text, key=problem.message))
+        coded = [ca for ca in ctx.cells if not _blank_code(ca.cell.source)]
+        if (
+            len(plain) >= 2 and len(plain) == len(coded) and all(h.message.startswith("Syntax error") for h in plain)
+            and len({h.key for h in plain}) == 1  # the parser stops the same way in each (not a tag here, a paren there)
+            and all(sum(1 for t in h.cell.source.split("\n") if t.strip() and not t.lstrip().startswith(("#", "%"))) >= 2 for h in plain)
+        ):
+            # Every code cell fails to parse with no reading above fitting it (Octave notes of a
+            # course kept under a Python kernel, `A = [1, 2; 3, 4]`): the notebook is another
+            # language, one root cause and one change: one finding at the first, the others related
+            # (fair check 42, item 160).
+            first, *rest = plain
+            yield dataclasses.replace(
+                first,
+                message=f"{first.message}; every code cell of this notebook fails to parse ({len(plain)} cells, the others "
+                        "related): it is written in another language, not Python",
+                fix="Run it under its own language's kernel, or keep the code in Markdown code blocks.",
+                related=tuple((h.cell, h.line, h.column) for h in rest),
+            )
+        else:
+            yield from plain
         if empty_assignments and (blanks or len({ca.cell.index for ca, *_ in empty_assignments}) >= 2):
             # Fair check 14: a homework template's `col_name =  # insert your new column name`
             # and `df_wave_1 =` (no TODO marker) were one finding each, beside the template's own
