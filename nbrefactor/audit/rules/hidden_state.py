@@ -209,7 +209,11 @@ class OutOfOrderExecution(Rule):
         "pure notebook functions; and a step counts only when the reader's session has a count free below the "
         "reader's for the step to have run in that kernel too. A writer that never ran (no count) is no evidence "
         "of a read across sessions: HID002 judges whether it ran. Parts of a course run each in a fresh "
-        "kernel that read nothing else of each other are not reported. Cells out of order that ran one "
+        "kernel that read nothing else of each other are not reported, nor is a notebook whose other session only "
+        "trained models nobody reads: the cells outside the longest run of rising counts each carry a count of that run "
+        "and only train (`dense_history = compile_and_fit(dense, window)`, a notebook function training the model it is "
+        "given, or `model.fit(…)`), saved only their training logs, and bind, change or train nothing a cell of the run "
+        "reads. Cells out of order that ran one "
         "after the other (consecutive counts, no other cell of the session run in between: a model "
         "cell re-run late with its train, predict and evaluate cells) are one finding, at the first "
         "of them whose order changed a value, the others related; so are neighbouring cells whose counts fall "
@@ -545,6 +549,19 @@ class OutOfOrderExecution(Rule):
                       "    plt.title(f'Label: {labels[i].item()}')", 14),
             code_cell("class CNN(torch.nn.Module):\n    pass", 45), code_cell("modelo = CNN()", 46),
             code_cell("maps = modelo(imagenes)", 54),
+        )),
+        # Fair check 41, item 33 (hid001-sessions-change-no-value): [6] twice proves two sessions, but
+        # the other session's one cell only trained a model no other cell reads (its output is its
+        # training log); the rest ran in order in one session.
+        Example(cells=(
+            code_cell("import tensorflow as tf", 1),
+            code_cell("def compile_and_fit(model, data):\n    model.compile(loss='mse', optimizer='adam')\n"
+                      "    return model.fit(data, epochs=20)", 2),
+            code_cell("data = tf.random.normal((8, 4))", 3),
+            code_cell("dense = tf.keras.Sequential([tf.keras.layers.Dense(1)])\nlstm = tf.keras.Sequential([tf.keras.layers.LSTM(4)])", 4),
+            code_cell("dense_history = compile_and_fit(dense, data)", 6, outputs=({"output_type": "stream", "name": "stdout", "text": "Epoch 1/20\n"},)),
+            code_cell("lstm_history = compile_and_fit(lstm, data)", 5, outputs=({"output_type": "stream", "name": "stdout", "text": "Epoch 1/20\n"},)),
+            code_cell("predictions = lstm.predict(data)", 6), code_cell("print(predictions.mean())", 7),
         )),
         # Fair check 29, item 43 (hid001-sessions-change-no-value): a NumPy tour saved from two
         # sessions, the second reading only its own arrays; a cell of it that no longer parses (a
@@ -911,6 +928,22 @@ class OutOfOrderExecution(Rule):
                       "    plt.title(f'Label: {labels[i].item()}')", 14),
             code_cell("print(labels.sum())", 15),
         ), expect=((2, 1),)),
+        # The other session's training log is read below (its last loss printed beside the
+        # predictions): a value crossed the sessions (fair check 41, item 33 left out only training
+        # nobody reads).
+        Example(
+            cells=(
+                code_cell("import tensorflow as tf", 1),
+                code_cell("def compile_and_fit(model, data):\n    model.compile(loss='mse', optimizer='adam')\n"
+                          "    return model.fit(data, epochs=20)", 2),
+                code_cell("data = tf.random.normal((8, 4))", 3),
+                code_cell("dense = tf.keras.Sequential([tf.keras.layers.Dense(1)])\nlstm = tf.keras.Sequential([tf.keras.layers.LSTM(4)])", 4),
+                code_cell("dense_history = compile_and_fit(dense, data)", 6, outputs=({"output_type": "stream", "name": "stdout", "text": "Epoch 1/20\n"},)),
+                code_cell("lstm_history = compile_and_fit(lstm, data)", 5, outputs=({"output_type": "stream", "name": "stdout", "text": "Epoch 1/20\n"},)),
+                code_cell("predictions = lstm.predict(data)", 6), code_cell("print(predictions.mean(), dense_history.history['loss'][-1])", 7),
+            ),
+            expect=((None, None),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -921,6 +954,11 @@ class OutOfOrderExecution(Rule):
             return  # a log of installs and shell commands: no value crosses cells (DEP003 reports the installs)
         sessions = _sessions(ctx)
         sessions_hit: Optional[Hit] = None
+        if sessions and notebook.is_python and _training_log_session(ctx):
+            # Every cell of the other session trains a model no cell of the rest reads: only its own
+            # training logs come from that kernel, and the rest ran in order in one session (fair
+            # check 41, item 33, hid001-sessions-change-no-value).
+            return
         if sessions:
             if _sessions_may_change_values(ctx, sessions):
                 sessions_hit = _sessions_hit(_counted_cells(ctx), notebook.cells)
@@ -1386,6 +1424,126 @@ def _next_to(executed: list[Cell], upper: Cell, lower: Cell) -> bool:
     """`lower` is the executed cell right after `upper` (blank and order-free cells skipped)."""
     positions = {c.index: position for position, c in enumerate(executed)}
     return positions.get(lower.index, -1) == positions.get(upper.index, -2) + 1
+
+
+def _training_log_session(ctx: RuleContext) -> bool:
+    """Are the counted cells outside the longest strictly rising run of counts (the cells that prove
+    another kernel session: each carries a count of that run, their own counts rising) all training
+    cells whose values no cell of the run reads? Each such cell's module-level statements each train
+    (`dense_history = compile_and_fit(dense, wide_window)`: a notebook function that trains the
+    argument it is given, `model.fit(…)`), it saved only streams (its training log), writes no file
+    and changes no global state; and no cell outside them reads a name they bind, change or train.
+    The rest ran top to bottom in one session; the other kernel only trained models nobody reads
+    after: the saved logs are that kernel's, and no value crosses to the rest (fair check 41, item
+    33: dense and conv models trained as [20], [21] in another session, the predictions read only
+    the LSTM). Cells that compute results (a SHAP section run with another session's window) stay
+    reported (item 37)."""
+    counted = _counted_cells(ctx)
+    kept = _longest_ordered_run(counted, strict=True)
+    left = [c for position, c in enumerate(counted) if position not in kept]
+    run_counts = {c.execution_count for position, c in enumerate(counted) if position in kept}
+    if not left or any(c.execution_count not in run_counts for c in left):
+        return False
+    if any((a.execution_count or 0) >= (b.execution_count or 0) for a, b in zip(left, left[1:])):
+        return False
+    flow = name_flow(ctx)
+    inside = {c.index for c in left}
+    changed: set[str] = set()
+    for cell in left:
+        ca = ctx.analysis_at.get(cell.index)
+        if (ca is None or ca.magics or ca.facts.syntax_error is not None or not ca.masked.is_python
+                or ca.facts.globals_declared or ca.facts.functions or ca.facts.classes):
+            return False
+        if not cell.outputs or any(o.output_type != "stream" for o in cell.outputs):
+            return False
+        if _OUTSIDE_EFFECT.search(cell.source) or any(_global_state_call(c) for c in ca.facts.calls):
+            return False
+        tree = cell_python_tree(ca)
+        trained = _trained_names(ctx, flow, tree) if tree is not None else None
+        if trained is None:
+            return False
+        changed |= trained | {n.name for n in (*ca.facts.defined, *ca.facts.mutated, *ca.facts.deleted)}
+    return not any(r.cell not in inside and r.name in changed for r in flow.reads)
+
+
+def _trained_names(ctx: RuleContext, flow: NameFlow, tree: ast.Module) -> Optional[set[str]]:
+    """The names a cell of only training statements trains, or None when a statement is no training:
+    `model.fit(…)` (its receiver), or a call of a notebook function (defined once, no `global`, no
+    file written) that trains one of its parameters (`model.fit(…)` in its body), given a plain name
+    for each parameter its body may change (a receiver of a method not known to only read, an
+    argument passed on as it is but to a training call, which reads its data, an item or attribute
+    assigned). Results may be bound to names."""
+    trained: set[str] = set()
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign) and all(isinstance(t, ast.Name) for t in statement.targets):
+            value = statement.value
+        elif isinstance(statement, ast.Expr):
+            value = statement.value
+        else:
+            return None
+        if not isinstance(value, ast.Call):
+            return None
+        func = value.func
+        if isinstance(func, ast.Attribute) and func.attr in _TRAINING_METHODS and isinstance(func.value, ast.Name):
+            trained.add(func.value.id)
+            continue
+        if not isinstance(func, ast.Name):
+            return None
+        changed = _trained_parameters(ctx, flow, func.id)
+        if changed is None:
+            return None
+        for position, name in enumerate(changed[0]):
+            if name not in changed[1]:
+                continue
+            argument = value.args[position] if position < len(value.args) else next(
+                (k.value for k in value.keywords if k.arg == name), None)
+            if argument is None:
+                continue  # the parameter's default
+            if not isinstance(argument, ast.Name):
+                return None
+            trained.add(argument.id)
+        if any(isinstance(a, ast.Starred) for a in value.args) or any(k.arg is None for k in value.keywords):
+            return None
+    return trained
+
+
+def _trained_parameters(ctx: RuleContext, flow: NameFlow, name: str) -> Optional[tuple[list[str], set[str]]]:
+    """(the parameters, those the body may change) of the notebook function `name` when its body
+    trains a parameter (`model.fit(…)`); None when it trains none, is defined more than once, declares
+    a `global` or may write a file."""
+    defs = [d for d in flow.definitions if d.name == name]
+    if len(defs) != 1 or defs[0].kind is not DefKind.FUNCTION:
+        return None
+    ca = ctx.analysis_at.get(defs[0].cell)
+    tree = cell_python_tree(ca) if ca is not None else None
+    node = next((s for s in tree.body if isinstance(s, ast.FunctionDef) and s.name == name), None) if tree is not None else None
+    if node is None or any(isinstance(n, (ast.Global, ast.Nonlocal)) for n in ast.walk(node)):
+        return None
+    if _OUTSIDE_EFFECT.search(ast.unparse(node)):
+        return None
+    parameters = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
+    every = set(parameters) | {a.arg for a in node.args.kwonlyargs}
+    changed: set[str] = set()
+    trains = False
+    for n in ast.walk(node):
+        if isinstance(n, ast.Call):
+            if isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name) and n.func.value.id in every:
+                if not reads_only(n.func.attr):
+                    changed.add(n.func.value.id)
+                trains = trains or n.func.attr in _TRAINING_METHODS
+            if not (isinstance(n.func, ast.Attribute) and n.func.attr in _TRAINING_METHODS):
+                # (what a training call is given, `model.fit(data, …)`, is its data: read, not changed)
+                changed.update(a.id for a in (*n.args, *(k.value for k in n.keywords)) if isinstance(a, ast.Name) and a.id in every)
+        targets = n.targets if isinstance(n, ast.Assign) else [n.target] if isinstance(n, (ast.AugAssign, ast.AnnAssign)) else []
+        for t in targets:
+            root = t
+            while isinstance(root, (ast.Subscript, ast.Attribute)):
+                root = root.value
+            if root is not t and isinstance(root, ast.Name) and root.id in every:
+                changed.add(root.id)
+    if not trains or node.args.vararg or node.args.kwarg:
+        return None
+    return [*parameters, *(a.arg for a in node.args.kwonlyargs)], changed
 
 
 def _sessions_may_change_values(ctx: RuleContext, sessions: dict[int, int]) -> bool:
@@ -3714,11 +3872,12 @@ def _out_of_order(ctx: RuleContext) -> list[tuple[list[Cell], int]]:
     return sorted(out, key=lambda pair: pair[0][pair[1]].index)
 
 
-def _longest_ordered_run(cells: list[Cell]) -> set[int]:
+def _longest_ordered_run(cells: list[Cell], strict: bool = False) -> set[int]:
     """Positions of the longest subsequence whose execution counts never decrease (ties are no
     order), by patience sorting: O(n log n), deterministic (of equally long runs, the one ending
-    on the lowest count, which leaves the late re-runs outside)."""
-    from bisect import bisect_right
+    on the lowest count, which leaves the late re-runs outside). `strict`: counts that rise (one
+    kernel session never repeats a count)."""
+    from bisect import bisect_left, bisect_right
 
     tails: list[int] = []  # tails[k]: position of the smallest last count of a run of length k+1
     tail_counts: list[int] = []
@@ -3726,7 +3885,7 @@ def _longest_ordered_run(cells: list[Cell]) -> set[int]:
     for position, cell in enumerate(cells):
         count = cell.execution_count
         assert count is not None
-        k = bisect_right(tail_counts, count)
+        k = (bisect_left if strict else bisect_right)(tail_counts, count)
         previous.append(tails[k - 1] if k else None)
         if k == len(tails):
             tails.append(position)
