@@ -207,7 +207,12 @@ class OutOfOrderExecution(Rule):
         "plain item or attribute assignments (`df['day_sin'] = np.sin(…)`, the same value when run again, unlike "
         "`append`, `+=` or `inplace=True`) or objects it made itself; it calls no object another cell made and only "
         "pure notebook functions; and a step counts only when the reader's session has a count free below the "
-        "reader's for the step to have run in that kernel too. A writer that never ran (no count) is no evidence "
+        "reader's for the step to have run in that kernel too. Which cells shared a session is a guess from the counts, "
+        "so a second one is tried: the cells outside the longest run of rising counts that carry a count of that run "
+        "(their own counts rising) as the other session and all the rest, which then repeats no count, as one; it "
+        "stands when they bind and change nothing the rest reads but modules and no cell of the rest read a value whose "
+        "writer gave it only later (a higher count), and the finding is made only when both guesses let a value cross "
+        "(a lone `[11]` on a cell reading a frame whose cell lost its count). A writer that never ran (no count) is no evidence "
         "of a read across sessions: HID002 judges whether it ran. Parts of a course run each in a fresh "
         "kernel that read nothing else of each other are not reported, nor is a notebook whose other session only "
         "trained models nobody reads: the cells outside the longest run of rising counts each carry a count of that run "
@@ -562,6 +567,17 @@ class OutOfOrderExecution(Rule):
             code_cell("dense_history = compile_and_fit(dense, data)", 6, outputs=({"output_type": "stream", "name": "stdout", "text": "Epoch 1/20\n"},)),
             code_cell("lstm_history = compile_and_fit(lstm, data)", 5, outputs=({"output_type": "stream", "name": "stdout", "text": "Epoch 1/20\n"},)),
             code_cell("predictions = lstm.predict(data)", 6), code_cell("print(predictions.mean())", 7),
+        )),
+        # Fair check 40, item 40 (hid001-sessions-change-no-value): [4] twice proves two sessions;
+        # the one cell outside the rising run that carries it reads only a frame whose cell lost its
+        # count, and the rest (reading the noise drawn by cell 2) ran in order: no value crosses
+        # between them.
+        Example(cells=(
+            code_cell("import numpy as np\nimport pandas as pd", 1),
+            code_cell("pairs = pd.read_parquet('pairs.parquet')\npairs['noise'] = np.random.rand(len(pairs))", 2),
+            code_cell("clean = pairs.query('n_obs >= 10000').copy()"), code_cell("clean.groupby('sector').size()", 4),
+            code_cell("scores = pairs.assign(score=pairs.a - pairs.b)", 3), code_cell("scores.score.mean()", 4),
+            code_cell("scores.to_csv('scores.csv')", 5),
         )),
         # Fair check 29, item 43 (hid001-sessions-change-no-value): a NumPy tour saved from two
         # sessions, the second reading only its own arrays; a cell of it that no longer parses (a
@@ -941,6 +957,38 @@ class OutOfOrderExecution(Rule):
                 code_cell("dense_history = compile_and_fit(dense, data)", 6, outputs=({"output_type": "stream", "name": "stdout", "text": "Epoch 1/20\n"},)),
                 code_cell("lstm_history = compile_and_fit(lstm, data)", 5, outputs=({"output_type": "stream", "name": "stdout", "text": "Epoch 1/20\n"},)),
                 code_cell("predictions = lstm.predict(data)", 6), code_cell("print(predictions.mean(), dense_history.history['loss'][-1])", 7),
+            ),
+            expect=((None, None),),
+        ),
+        # The one cell carrying the other session's [4] reads a sample the rest drew: another kernel
+        # drew another one (fair check 40, item 40 left out only cells exchanging no such value).
+        Example(
+            cells=(
+                code_cell("import numpy as np\nimport pandas as pd", 1), code_cell("pairs = pd.DataFrame(np.random.rand(100, 2), columns=['a', 'b'])", 2),
+                code_cell("pairs.describe()", 4),
+                code_cell("scores = pairs.assign(score=pairs.a - pairs.b)", 3), code_cell("scores.score.mean()", 4),
+            ),
+            expect=((None, None),),
+        ),
+        # The cell carrying the other session's [4] defines the helper the rest calls: run in another
+        # kernel, it says nothing of the definition the rest's run called (fair check 40, item 40
+        # left out only cells binding nothing the rest reads).
+        Example(
+            cells=(
+                code_cell("import numpy as np", 1), code_cell("data = np.random.rand(5)", 2),
+                code_cell("def gram(x):\n    return np.outer(x, x)", 4), code_cell("print(data.sum())", 3),
+                code_cell("print(gram(data).sum())", 4),
+            ),
+            expect=((None, None),),
+        ),
+        # The one cell carrying the other session's [2] reads nothing, but the rest is no session run
+        # in order either: cell 6 [5] read `img` before cell 4 drew it as [7] (fair check 40, item
+        # 40 left out only a rest whose readers ran after their writers).
+        Example(
+            cells=(
+                code_cell("import numpy as np", 1), code_cell("w = np.random.rand(3)", 2), code_cell("print(w)", 3),
+                code_cell("img = np.random.rand(2)", 7), code_cell("print('reload')", 2), code_cell("out = img * 2", 5),
+                code_cell("print(out)", 8),
             ),
             expect=((None, None),),
         ),
@@ -1565,10 +1613,41 @@ def _sessions_may_change_values(ctx: RuleContext, sessions: dict[int, int]) -> b
     counts = {c.index: c.execution_count for c in cells if c.cell_type == "code" and c.execution_count}
     if flow.may_inject and not _unparsed_within_session(ctx, flow, sessions, counts):
         return True
+    same, chain = _same_in_any_kernel(ctx, flow)
+    if not _values_cross(flow, sessions, counts, same, chain):
+        return False
+    # Which cells shared a session is a guess from the counts. When the cells proving the other
+    # session are few (those outside the longest rising run of counts that carry a count of it),
+    # the rest may well be one session run in order: if no value crosses between those cells and
+    # the rest, the split changed nothing either (fair check 40, item 40: one `[11]` on a cell
+    # reading only an uncounted cell's frame, the rest of the analysis one session).
+    detached = _repeated_count_cells(ctx)
+    if not detached:
+        return True
+    if any(r.cell not in detached and r.writer is not None and r.writer.cell != r.cell and r.writer.cell not in detached
+           and r.cell in counts and counts.get(r.writer.cell, 0) > counts[r.cell] for r in flow.reads):
+        return True  # the rest read a value its top-to-bottom writer gave only later: not one session run in order
+    changed = {m.name for m in (*flow.mutations, *flow.deletions) if m.cell in detached}
+    changed |= {d.name for d in flow.definitions if d.cell in detached and d.kind is not DefKind.IMPORT}
+    if any(r.cell not in detached and r.name in changed for r in flow.reads):
+        # A value the detached cells bound or changed, read by the rest: a definition re-run alone in
+        # a fresh kernel (`def gram_matrix` as [1]) says nothing of the run the rest called.
+        return True
+    changed = {m.name for m in (*flow.mutations, *flow.deletions) if m.cell not in detached and m.cell in counts}
+    if any(r.cell in detached and r.name in changed for r in flow.reads):
+        return True
+    return _values_cross(flow, {index: int(index in detached) for index in counts}, counts, same, chain)
+
+
+def _values_cross(
+    flow: NameFlow, sessions: dict[int, int], counts: dict[int, int],
+    same: Callable[[int], str], chain: Callable[[int], frozenset[int]],
+) -> bool:
+    """Does a cell read a name whose top-to-bottom writer ran in another of `sessions` and may give
+    another value there (`_same_in_any_kernel`; a step needs counts free below the reader's)?"""
     taken: dict[int, set[int]] = {}
     for index, session in sessions.items():
         taken.setdefault(session, set()).add(counts[index])
-    same, chain = _same_in_any_kernel(ctx, flow)
     for r in flow.reads:
         session = sessions.get(r.cell)
         if session is None or r.writer is None:
@@ -1590,6 +1669,23 @@ def _sessions_may_change_values(ctx: RuleContext, sessions: dict[int, int]) -> b
             if free < len(needed):
                 return True
     return False
+
+
+def _repeated_count_cells(ctx: RuleContext) -> frozenset[int]:
+    """The counted cells outside the longest strictly rising run of counts that carry a count of
+    that run (each proves another session), when their own counts rise (one session) and the cells
+    left beside them repeat no count (one session too); empty otherwise."""
+    counted = _counted_cells(ctx)
+    kept = _longest_ordered_run(counted, strict=True)
+    run_counts = {c.execution_count for position, c in enumerate(counted) if position in kept}
+    other = [c for position, c in enumerate(counted) if position not in kept and c.execution_count in run_counts]
+    if any((a.execution_count or 0) >= (b.execution_count or 0) for a, b in zip(other, other[1:])):
+        return frozenset()
+    apart = {c.index for c in other}
+    rest = [c.execution_count for c in counted if c.index not in apart]
+    if len(set(rest)) < len(rest):
+        return frozenset()
+    return frozenset(apart)
 
 
 # A name in a cell's text, not an attribute (`np.array(…)` names `np`, not `array`).
