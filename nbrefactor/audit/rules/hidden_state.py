@@ -7634,7 +7634,10 @@ class DependsOnLaterCell(Rule):
         "line does not run. A definition removed by `del` "
         "in between does not count as defining it. A module-level `exec(code)` binds what its code binds when the cell "
         "spells the code out (a literal, an f-string, a `+` of pieces, or a name the cell binds once to one: "
-        "`cmd = 'clf = ' + name + '()'; exec(cmd)` binds `clf`). Reads inside function bodies are not reported: "
+        "`cmd = 'clf = ' + name + '()'; exec(cmd)` binds `clf`). A cell that ran (a count or an output) but does not "
+        "parse because of one broken line (`model = ARIMA((data, order=(1, 1, 2))`) is read without that line, whose "
+        "names it may bind are left out: its other reads of names only cells below define are reported, the message "
+        "saying how it was read. Reads inside function bodies are not reported: "
         "they run when the function is called (a function in cell 2 reading a `threshold` that cell "
         "5 defines is fine when it is called after cell 5). Reads in a never-run cell HID002 reports "
         "are that finding's related locations. A name read in several cells above the cells that "
@@ -7747,6 +7750,16 @@ class DependsOnLaterCell(Rule):
             "def add(y):\n    z = 5  # local variable\n    return z + y\n\nadd(6)\nprint(z)",
             "x = 5\nz = 3\nprint(add(x), z)",
         )),
+        # A cell that does not parse read without its broken line: that line may bind what the
+        # lines after it read (`adj_close = …` with one parenthesis too many); a cell that never ran
+        # (no count, no output) is HID002's (fair check 40, recall T-10.11, read only cells that ran).
+        Example(cells=(
+            code_cell("import pandas as pd\nprices = pd.Series([1.0, 2.0])", 1),
+            code_cell("adj_close = prices.rename('adj'))\nprint(adj_close.index[-1])", 2),
+            code_cell("adj_close = prices.copy()", 3),
+            code_cell("model = ARIMA((prices, order=(1, 1, 2))\nprint(returns.mean())"),
+            code_cell("returns = prices.pct_change()", 4),
+        )),
     )
     failing = (
         # A stray prediction above the model's definition, the model trained further below: the fix
@@ -7783,6 +7796,15 @@ class DependsOnLaterCell(Rule):
         Example(cells=("import pandas as pd", "df['c'] = 1\nprint(df)", "df = pd.DataFrame({'a': [1]})"), expect=((2, 1),)),
         # One name read in three cells above its definition: one finding, the later reads related.
         Example(cells=("import numpy as np", "grid", "grid[1:, :2]", "grid[:, 3:]", "grid = np.arange(10).reshape(2, 5)"), expect=((2, 1),)),
+        # A cell that ran but does not parse because of one broken call (a parenthesis too many):
+        # read without that line, its later lines read `adj_close`, which only the cell below binds
+        # (fair check 40, recall T-10.11).
+        Example(cells=(
+            code_cell("import pandas as pd\nprices = pd.Series([1.0, 2.0])", 1),
+            code_cell("from statsmodels.tsa.arima.model import ARIMA\nmodel = ARIMA((prices, order=(1, 1, 2))\n"
+                      "fit = model.fit()\nstart = adj_close.index[-1]\nprint(start, adj_close.max())", 2),
+            code_cell("adj_close = prices.copy()", 3),
+        ), expect=((2, 4),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -7898,6 +7920,88 @@ class DependsOnLaterCell(Rule):
                 key=f"{r.name}\x1f{_source_line(cell, r.line)}",
                 related=tuple(dict.fromkeys((cells[x.cell], x.line, x.column) for x in more)),
             )
+        reported = {(name, key[0]) for (name, _), key in first_reader.items()}
+        yield from self._unparsed_reads(ctx, flow, cells, sketches | not_to_run, local_injections, unparsed_binds, reported)
+
+    def _unparsed_reads(self, ctx: RuleContext, flow: NameFlow, cells: dict[int, Cell], skipped: AbstractSet[int],
+                        local_injections: list, unparsed_binds: dict[int, set[str]],
+                        reported: AbstractSet[tuple[str, int]]) -> Iterator[Hit]:
+        """A cell that ran but does not parse because of one broken statement (`ARIMA((data, order=(1, 1, 2))`),
+        read with that line left out: its other lines' reads of names only cells below bind are this rule's
+        finding too (fair check 40, recall T-10.11: `adj_close` read on lines 17 and 22, bound only in cell 42).
+        Names on the broken line are left out (it may bind them), and so are a cell that never ran (no
+        count but a cleared 0, no output) and a name already reported in a cell above (one root cause)."""
+        for injector in flow.injectors:
+            if injector.kind is not InjectorKind.UNPARSED or injector.cell in skipped:
+                continue
+            ca = ctx.analysis_at.get(injector.cell)
+            cell = cells.get(injector.cell)
+            if ca is None or cell is None or not ca.masked.is_python or ca.magics or (not cell.execution_count and not cell.outputs):
+                continue
+            recovered = _broken_line_dropped(ca.masked.python)
+            if recovered is None:
+                continue
+            facts, dropped = recovered
+            on_dropped = set(_NAME_WORD.findall(dropped))
+            firsts: dict[str, tuple[int, int]] = {}
+            for ref in facts.reads:
+                if ref.name in on_dropped or ref.name in firsts or ref.name in BUILTIN_NAMES:
+                    continue
+                if any(name == ref.name and above < cell.index for name, above in reported):
+                    continue  # the finding at the first reader above stands for this read too
+                definers = flow.definers(ref.name)
+                if not definers or any(c < cell.index for c in definers) or not any(c > cell.index for c in definers):
+                    continue
+                if any((i.cell, i.line) < (cell.index, ref.line) and (names is None or ref.name in names) for i, names in local_injections):
+                    continue
+                if any(c < cell.index and ref.name in names for c, names in unparsed_binds.items()):
+                    continue
+                firsts[ref.name] = (ref.line, ref.column)
+            if not firsts:
+                continue
+            names = sorted(firsts, key=lambda n: firsts[n])
+            later = sorted({c for n in names for c in flow.definers(n) if c > cell.index})
+            line, column = firsts[names[0]]
+            shown = f"`{names[0]}`" + (f" (and {', '.join(f'`{n}`' for n in names[1:5])}{' and more' if len(names) > 5 else ''})"
+                                      if len(names) > 1 else "")
+            verb = "is" if len(names) == 1 else "are"
+            yield Hit(
+                cell, line, column,
+                f"{shown} {verb} defined only in {_cell_list(later)}, below this one (read with the broken statement the "
+                "syntax error names left out: the cell does not parse)",
+                fix=f"Move cell {later[0]} above cell {cell.index}, or define `{names[0]}` before this line (and fix the syntax error).",
+                key=f"{names[0]}\x1f{_source_line(cell, line)}",
+                related=tuple((cell, *firsts[n]) for n in names[1:]),
+            )
+
+
+def _broken_line_dropped(python: str) -> Optional[tuple[CellFacts, str]]:
+    """A cell's Python that does not parse, read without the one line its syntax error names (left
+    blank, or `pass` at its indentation when a block would be left empty): its facts and that line,
+    when the rest parses; None when it does not (a statement broken over several lines, another
+    language)."""
+    from nbrefactor.audit.analysis import libcst_facts
+    from nbrefactor.audit.ast_facts import facts_from_ast
+
+    try:
+        python_tree(python)
+        return None
+    except SyntaxError as error:
+        number = error.lineno
+    except (ValueError, RecursionError, MemoryError):
+        return None
+    lines = python.split("\n")
+    if number is None or not 0 < number <= len(lines) or not lines[number - 1].strip():
+        return None
+    line = lines[number - 1]
+    for stand_in in ("", line[:len(line) - len(line.lstrip())] + "pass"):
+        text = "\n".join([*lines[:number - 1], stand_in, *lines[number:]])
+        try:
+            tree = python_tree(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        return facts_from_ast(text, tree) or libcst_facts(text), line
+    return None
 
 
 _STAR_FROM = re.compile(r"^\s*from\s+(\.*[\w.]*)\s+import\s+\*")
