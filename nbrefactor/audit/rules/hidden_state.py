@@ -200,15 +200,25 @@ class OutOfOrderExecution(Rule):
         "is made only when the sessions may have changed a value a cell read (Python notebooks): some cell reads a name "
         "whose top-to-bottom writer ran in another session and is neither an import cell nor a source cell (one that "
         "reads only imported names, changes and deletes nothing, has no magics and no draw or seed: `(x, y), _ = "
-        "cifar10.load_data()`) nor a deterministic step computed from such cells alone, which give the same values "
+        "cifar10.load_data()`; a display setting, `%matplotlib inline` or `%config …`, is no magic here: it binds no value) "
+        "nor a deterministic step computed from such cells alone, which give the same values "
         "in any kernel. A step has no magic, draw, seed, training (but the fit of a statsmodels model, scaler or "
         "encoder it makes, `SARIMAX(…).fit()` in a rolling forecast) or file write; it changes in place only by "
         "plain item or attribute assignments (`df['day_sin'] = np.sin(…)`, the same value when run again, unlike "
         "`append`, `+=` or `inplace=True`) or objects it made itself; it calls no object another cell made and only "
         "pure notebook functions; and a step counts only when the reader's session has a count free below the "
-        "reader's for the step to have run in that kernel too. A writer that never ran (no count) is no evidence "
+        "reader's for the step to have run in that kernel too. Which cells shared a session is a guess from the counts, "
+        "so a second one is tried: the cells outside the longest run of rising counts that carry a count of that run "
+        "(their own counts rising) as the other session and all the rest, which then repeats no count, as one; it "
+        "stands when they bind and change nothing the rest reads but modules and no cell of the rest read a value whose "
+        "writer gave it only later (a higher count), and the finding is made only when both guesses let a value cross "
+        "(a lone `[11]` on a cell reading a frame whose cell lost its count). A writer that never ran (no count) is no evidence "
         "of a read across sessions: HID002 judges whether it ran. Parts of a course run each in a fresh "
-        "kernel that read nothing else of each other are not reported. Cells out of order that ran one "
+        "kernel that read nothing else of each other are not reported, nor is a notebook whose other session only "
+        "trained models nobody reads: the cells outside the longest run of rising counts each carry a count of that run "
+        "and only train (`dense_history = compile_and_fit(dense, window)`, a notebook function training the model it is "
+        "given, or `model.fit(…)`), saved only their training logs, and bind, change or train nothing a cell of the run "
+        "reads. Cells out of order that ran one "
         "after the other (consecutive counts, no other cell of the session run in between: a model "
         "cell re-run late with its train, predict and evaluate cells) are one finding, at the first "
         "of them whose order changed a value, the others related; so are neighbouring cells whose counts fall "
@@ -255,7 +265,10 @@ class OutOfOrderExecution(Rule):
         "Python 2 cell whose only obstacle is its `print` statements is read with them as calls; another cell that ran "
         "but does not parse hides only the names its text shows, which neither side may touch). "
         "A cell re-run late whose reads from the cells below are of names defined only below it is HID004's finding at that "
-        "cell (which says it ran after them), not a second one here. A cell run early says which cell below then read "
+        "cell (which says it ran after them), not a second one here; so is, HID003's, one whose cells below that depend "
+        "on it (the others reading nothing of it) also read its old name, which HID003 reports with the late cell's "
+        "binding as the look-alike (`images`: did you mean `imagenes` (cell 5)?): the cell was renamed and re-run "
+        "without them, and top to bottom they stop at that NameError. A cell run early says which cell below then read "
         "what the cells above, run after it, left (`cell 14 read `pbs` as cell 11 above left it, not as cell 13 left it`). "
         "A late cell that calls a name (`L(841, 1000)`) and saved outputs with no error did not run after a cell below "
         "binding that name to a value no call takes (`L = dict()`): that cell is not named as what it read, and with "
@@ -521,6 +534,50 @@ class OutOfOrderExecution(Rule):
             code_cell("y = house['price'].to_numpy()\nn = len(y)", 3),
             code_cell("y = house['price'].to_numpy()\nx = house[['area', 'rooms']].to_numpy()\nn = len(y)", 9),
             code_cell("x_mean = x.sum(axis=0) / n\nprint(x_mean)", 8),
+        )),
+        # Fair check 41, item 39 (hid001-sessions-change-no-value): the import cell of the first
+        # session also sets `%matplotlib inline` and literal paths; the second session reads only
+        # its modules (a display setting binds no value): the same in any kernel.
+        Example(cells=(
+            code_cell("import os\nimport numpy as np\n%matplotlib inline\nBASE_DIR = '/data'\npath = os.path.join(BASE_DIR, 'ds')", 1),
+            code_cell("'''\nimputer = KNNImputer(n_neighbors=3)\n'''", 3),
+            code_cell("np.random.seed(42)\nvalues = np.random.normal(size=5)", 2), code_cell("print(values.mean())", 3),
+        )),
+        # Fair check 41, item 40 (hid001-stale-reader-hid003-reports): the batch cell was edited
+        # (`images` renamed `imagenes`) and re-run late; the plot below that read its earlier run
+        # reads the old name, HID003's finding, and the model cells below read nothing of it.
+        Example(cells=(
+            code_cell("import torch\nfrom torch.utils.data import DataLoader, TensorDataset\n"
+                      "loader = DataLoader(TensorDataset(torch.zeros(64, 1, 4, 4), torch.arange(64)), batch_size=8, shuffle=True)", 4),
+            code_cell("dataiter = iter(loader)\nimagenes, labels = next(dataiter)", 53),
+            code_cell("import matplotlib.pyplot as plt\nfor i in range(8):\n    plt.imshow(images[i].squeeze().numpy())\n"
+                      "    plt.title(f'Label: {labels[i].item()}')", 14),
+            code_cell("class CNN(torch.nn.Module):\n    pass", 45), code_cell("modelo = CNN()", 46),
+            code_cell("maps = modelo(imagenes)", 54),
+        )),
+        # Fair check 41, item 33 (hid001-sessions-change-no-value): [6] twice proves two sessions, but
+        # the other session's one cell only trained a model no other cell reads (its output is its
+        # training log); the rest ran in order in one session.
+        Example(cells=(
+            code_cell("import tensorflow as tf", 1),
+            code_cell("def compile_and_fit(model, data):\n    model.compile(loss='mse', optimizer='adam')\n"
+                      "    return model.fit(data, epochs=20)", 2),
+            code_cell("data = tf.random.normal((8, 4))", 3),
+            code_cell("dense = tf.keras.Sequential([tf.keras.layers.Dense(1)])\nlstm = tf.keras.Sequential([tf.keras.layers.LSTM(4)])", 4),
+            code_cell("dense_history = compile_and_fit(dense, data)", 6, outputs=({"output_type": "stream", "name": "stdout", "text": "Epoch 1/20\n"},)),
+            code_cell("lstm_history = compile_and_fit(lstm, data)", 5, outputs=({"output_type": "stream", "name": "stdout", "text": "Epoch 1/20\n"},)),
+            code_cell("predictions = lstm.predict(data)", 6), code_cell("print(predictions.mean())", 7),
+        )),
+        # Fair check 40, item 40 (hid001-sessions-change-no-value): [4] twice proves two sessions;
+        # the one cell outside the rising run that carries it reads only a frame whose cell lost its
+        # count, and the rest (reading the noise drawn by cell 2) ran in order: no value crosses
+        # between them.
+        Example(cells=(
+            code_cell("import numpy as np\nimport pandas as pd", 1),
+            code_cell("pairs = pd.read_parquet('pairs.parquet')\npairs['noise'] = np.random.rand(len(pairs))", 2),
+            code_cell("clean = pairs.query('n_obs >= 10000').copy()"), code_cell("clean.groupby('sector').size()", 4),
+            code_cell("scores = pairs.assign(score=pairs.a - pairs.b)", 3), code_cell("scores.score.mean()", 4),
+            code_cell("scores.to_csv('scores.csv')", 5),
         )),
         # Fair check 29, item 43 (hid001-sessions-change-no-value): a NumPy tour saved from two
         # sessions, the second reading only its own arrays; a cell of it that no longer parses (a
@@ -876,6 +933,76 @@ class OutOfOrderExecution(Rule):
             code_cell("import math\nscores = [1, 2]", 1), code_cell("def helper():\n    return sorted(scores)[", 2),
             code_cell("first = helper()", 6), code_cell("scores.append(3)\nprint(len(scores))", 5), code_cell("print(first)", 7),
         ), expect=((3, 1),)),
+        # The first session's setup cell sets `%matplotlib inline` but also draws the data the
+        # second session reads: another kernel draws other numbers (fair check 41, item 39 left out
+        # only literal settings beside the display magic).
+        Example(
+            cells=(
+                code_cell("import numpy as np\n%matplotlib inline\nvalues = np.random.normal(size=5)", 1),
+                code_cell("print(values.max())", 2), md("## After a restart"),
+                code_cell("import numpy as np", 1), code_cell("print(values.mean())", 2),
+            ),
+            expect=((None, None),),
+        ),
+        # The plot below reads the old name HID003 reports, but another cell below read the batch
+        # too: its output came from an earlier batch (fair check 41, item 40 left out only cells
+        # below whose dependence on the late cell is through the renamed name's reader).
+        Example(cells=(
+            code_cell("import torch\nfrom torch.utils.data import DataLoader, TensorDataset\n"
+                      "loader = DataLoader(TensorDataset(torch.zeros(64, 1, 4, 4), torch.arange(64)), batch_size=8, shuffle=True)", 4),
+            code_cell("dataiter = iter(loader)\nimagenes, labels = next(dataiter)", 53),
+            code_cell("import matplotlib.pyplot as plt\nfor i in range(8):\n    plt.imshow(images[i].squeeze().numpy())\n"
+                      "    plt.title(f'Label: {labels[i].item()}')", 14),
+            code_cell("print(labels.sum())", 15),
+        ), expect=((2, 1),)),
+        # The other session's training log is read below (its last loss printed beside the
+        # predictions): a value crossed the sessions (fair check 41, item 33 left out only training
+        # nobody reads).
+        Example(
+            cells=(
+                code_cell("import tensorflow as tf", 1),
+                code_cell("def compile_and_fit(model, data):\n    model.compile(loss='mse', optimizer='adam')\n"
+                          "    return model.fit(data, epochs=20)", 2),
+                code_cell("data = tf.random.normal((8, 4))", 3),
+                code_cell("dense = tf.keras.Sequential([tf.keras.layers.Dense(1)])\nlstm = tf.keras.Sequential([tf.keras.layers.LSTM(4)])", 4),
+                code_cell("dense_history = compile_and_fit(dense, data)", 6, outputs=({"output_type": "stream", "name": "stdout", "text": "Epoch 1/20\n"},)),
+                code_cell("lstm_history = compile_and_fit(lstm, data)", 5, outputs=({"output_type": "stream", "name": "stdout", "text": "Epoch 1/20\n"},)),
+                code_cell("predictions = lstm.predict(data)", 6), code_cell("print(predictions.mean(), dense_history.history['loss'][-1])", 7),
+            ),
+            expect=((None, None),),
+        ),
+        # The one cell carrying the other session's [4] reads a sample the rest drew: another kernel
+        # drew another one (fair check 40, item 40 left out only cells exchanging no such value).
+        Example(
+            cells=(
+                code_cell("import numpy as np\nimport pandas as pd", 1), code_cell("pairs = pd.DataFrame(np.random.rand(100, 2), columns=['a', 'b'])", 2),
+                code_cell("pairs.describe()", 4),
+                code_cell("scores = pairs.assign(score=pairs.a - pairs.b)", 3), code_cell("scores.score.mean()", 4),
+            ),
+            expect=((None, None),),
+        ),
+        # The cell carrying the other session's [4] defines the helper the rest calls: run in another
+        # kernel, it says nothing of the definition the rest's run called (fair check 40, item 40
+        # left out only cells binding nothing the rest reads).
+        Example(
+            cells=(
+                code_cell("import numpy as np", 1), code_cell("data = np.random.rand(5)", 2),
+                code_cell("def gram(x):\n    return np.outer(x, x)", 4), code_cell("print(data.sum())", 3),
+                code_cell("print(gram(data).sum())", 4),
+            ),
+            expect=((None, None),),
+        ),
+        # The one cell carrying the other session's [2] reads nothing, but the rest is no session run
+        # in order either: cell 6 [5] read `img` before cell 4 drew it as [7] (fair check 40, item
+        # 40 left out only a rest whose readers ran after their writers).
+        Example(
+            cells=(
+                code_cell("import numpy as np", 1), code_cell("w = np.random.rand(3)", 2), code_cell("print(w)", 3),
+                code_cell("img = np.random.rand(2)", 7), code_cell("print('reload')", 2), code_cell("out = img * 2", 5),
+                code_cell("print(out)", 8),
+            ),
+            expect=((None, None),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -886,6 +1013,11 @@ class OutOfOrderExecution(Rule):
             return  # a log of installs and shell commands: no value crosses cells (DEP003 reports the installs)
         sessions = _sessions(ctx)
         sessions_hit: Optional[Hit] = None
+        if sessions and notebook.is_python and _training_log_session(ctx):
+            # Every cell of the other session trains a model no cell of the rest reads: only its own
+            # training logs come from that kernel, and the rest ran in order in one session (fair
+            # check 41, item 33, hid001-sessions-change-no-value).
+            return
         if sessions:
             if _sessions_may_change_values(ctx, sessions):
                 sessions_hit = _sessions_hit(_counted_cells(ctx), notebook.cells)
@@ -987,6 +1119,12 @@ class OutOfOrderExecution(Rule):
             # and 38, hid001-independent-partner-non-python-kernel).
             if (notebook.is_python or sage_kernel(notebook)) and _no_dependency(_cell_effects(ctx), members, [*above, *below]):
                 continue  # nothing one side writes is read or written by the other: the swap changed no value
+            if late and python and _stale_readers_renamed(ctx, members, others):
+                # The cells below that read what the late cell binds also read its old name, which
+                # HID003 reports ("did you mean `imagenes` (cell 5)?"): the cell was edited and re-run
+                # without them, and top to bottom they stop at that NameError. One root cause, HID003's
+                # rename (fair check 41, item 40, hid001-stale-reader-hid003-reports).
+                continue
             counts = ", ".join(f"[{c.execution_count}]" for c in others[:3]) + (", …" if len(others) > 3 else "")
             # Run early: a cell the bottom-up merge pulled in that ran after every cell it is said
             # to have run before is not named as run before them (fair check 32, item 50: cells 12
@@ -1107,6 +1245,34 @@ class OutOfOrderExecution(Rule):
             yield _fold_into_sessions(sessions_hit, episodes)
         else:
             yield from episodes
+
+
+# HID003's look-alike: "did you mean `imagenes` (cell 5)?"
+_DID_YOU_MEAN = re.compile(r"did you mean `(\w+)` \(cell (\d+)\)\?")
+
+
+def _stale_readers_renamed(ctx: RuleContext, members: Sequence[Cell], others: Sequence[Cell]) -> bool:
+    """Does every cell below that depends on the late cells (`_no_dependency`, one at a time) also
+    read a name HID003 reports as undefined with, for its look-alike, a name a late cell binds
+    ("`images` is not defined in any cell; did you mean `imagenes` (cell 5)?")? The late cell was
+    edited (its binding renamed) and re-run without the cells that read it: what went stale below is
+    a NameError top to bottom, HID003's finding, and the other cells below read nothing of it. Not
+    when HID003 is off for the notebook."""
+    notebook = ctx.facts.notebook
+    if not rule_enabled(ctx.settings, UndefinedName.code, UndefinedName.name, UndefinedName.family.value, notebook.path):
+        return False
+    effects = _cell_effects(ctx)
+    if effects is None:
+        return False
+    inside = {c.index for c in members}
+    bound = {d.name for d in name_flow(ctx).definitions if d.cell in inside}
+    renamed_readers = set()
+    for hit in _undefined_name_hits(ctx):
+        look_alike = _DID_YOU_MEAN.search(hit.message)
+        if hit.cell is not None and look_alike and int(look_alike.group(2)) in inside and look_alike.group(1) in bound:
+            renamed_readers.add(hit.cell.index)
+    dependent = [o for o in others if not _no_dependency(effects, members, [o])]
+    return bool(dependent) and all(o.index in renamed_readers for o in dependent)
 
 
 # A line of an environment log: a shell escape, or an install/environment magic.
@@ -1319,6 +1485,126 @@ def _next_to(executed: list[Cell], upper: Cell, lower: Cell) -> bool:
     return positions.get(lower.index, -1) == positions.get(upper.index, -2) + 1
 
 
+def _training_log_session(ctx: RuleContext) -> bool:
+    """Are the counted cells outside the longest strictly rising run of counts (the cells that prove
+    another kernel session: each carries a count of that run, their own counts rising) all training
+    cells whose values no cell of the run reads? Each such cell's module-level statements each train
+    (`dense_history = compile_and_fit(dense, wide_window)`: a notebook function that trains the
+    argument it is given, `model.fit(…)`), it saved only streams (its training log), writes no file
+    and changes no global state; and no cell outside them reads a name they bind, change or train.
+    The rest ran top to bottom in one session; the other kernel only trained models nobody reads
+    after: the saved logs are that kernel's, and no value crosses to the rest (fair check 41, item
+    33: dense and conv models trained as [20], [21] in another session, the predictions read only
+    the LSTM). Cells that compute results (a SHAP section run with another session's window) stay
+    reported (item 37)."""
+    counted = _counted_cells(ctx)
+    kept = _longest_ordered_run(counted, strict=True)
+    left = [c for position, c in enumerate(counted) if position not in kept]
+    run_counts = {c.execution_count for position, c in enumerate(counted) if position in kept}
+    if not left or any(c.execution_count not in run_counts for c in left):
+        return False
+    if any((a.execution_count or 0) >= (b.execution_count or 0) for a, b in zip(left, left[1:])):
+        return False
+    flow = name_flow(ctx)
+    inside = {c.index for c in left}
+    changed: set[str] = set()
+    for cell in left:
+        ca = ctx.analysis_at.get(cell.index)
+        if (ca is None or ca.magics or ca.facts.syntax_error is not None or not ca.masked.is_python
+                or ca.facts.globals_declared or ca.facts.functions or ca.facts.classes):
+            return False
+        if not cell.outputs or any(o.output_type != "stream" for o in cell.outputs):
+            return False
+        if _OUTSIDE_EFFECT.search(cell.source) or any(_global_state_call(c) for c in ca.facts.calls):
+            return False
+        tree = cell_python_tree(ca)
+        trained = _trained_names(ctx, flow, tree) if tree is not None else None
+        if trained is None:
+            return False
+        changed |= trained | {n.name for n in (*ca.facts.defined, *ca.facts.mutated, *ca.facts.deleted)}
+    return not any(r.cell not in inside and r.name in changed for r in flow.reads)
+
+
+def _trained_names(ctx: RuleContext, flow: NameFlow, tree: ast.Module) -> Optional[set[str]]:
+    """The names a cell of only training statements trains, or None when a statement is no training:
+    `model.fit(…)` (its receiver), or a call of a notebook function (defined once, no `global`, no
+    file written) that trains one of its parameters (`model.fit(…)` in its body), given a plain name
+    for each parameter its body may change (a receiver of a method not known to only read, an
+    argument passed on as it is but to a training call, which reads its data, an item or attribute
+    assigned). Results may be bound to names."""
+    trained: set[str] = set()
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign) and all(isinstance(t, ast.Name) for t in statement.targets):
+            value = statement.value
+        elif isinstance(statement, ast.Expr):
+            value = statement.value
+        else:
+            return None
+        if not isinstance(value, ast.Call):
+            return None
+        func = value.func
+        if isinstance(func, ast.Attribute) and func.attr in _TRAINING_METHODS and isinstance(func.value, ast.Name):
+            trained.add(func.value.id)
+            continue
+        if not isinstance(func, ast.Name):
+            return None
+        changed = _trained_parameters(ctx, flow, func.id)
+        if changed is None:
+            return None
+        for position, name in enumerate(changed[0]):
+            if name not in changed[1]:
+                continue
+            argument = value.args[position] if position < len(value.args) else next(
+                (k.value for k in value.keywords if k.arg == name), None)
+            if argument is None:
+                continue  # the parameter's default
+            if not isinstance(argument, ast.Name):
+                return None
+            trained.add(argument.id)
+        if any(isinstance(a, ast.Starred) for a in value.args) or any(k.arg is None for k in value.keywords):
+            return None
+    return trained
+
+
+def _trained_parameters(ctx: RuleContext, flow: NameFlow, name: str) -> Optional[tuple[list[str], set[str]]]:
+    """(the parameters, those the body may change) of the notebook function `name` when its body
+    trains a parameter (`model.fit(…)`); None when it trains none, is defined more than once, declares
+    a `global` or may write a file."""
+    defs = [d for d in flow.definitions if d.name == name]
+    if len(defs) != 1 or defs[0].kind is not DefKind.FUNCTION:
+        return None
+    ca = ctx.analysis_at.get(defs[0].cell)
+    tree = cell_python_tree(ca) if ca is not None else None
+    node = next((s for s in tree.body if isinstance(s, ast.FunctionDef) and s.name == name), None) if tree is not None else None
+    if node is None or any(isinstance(n, (ast.Global, ast.Nonlocal)) for n in ast.walk(node)):
+        return None
+    if _OUTSIDE_EFFECT.search(ast.unparse(node)):
+        return None
+    parameters = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
+    every = set(parameters) | {a.arg for a in node.args.kwonlyargs}
+    changed: set[str] = set()
+    trains = False
+    for n in ast.walk(node):
+        if isinstance(n, ast.Call):
+            if isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name) and n.func.value.id in every:
+                if not reads_only(n.func.attr):
+                    changed.add(n.func.value.id)
+                trains = trains or n.func.attr in _TRAINING_METHODS
+            if not (isinstance(n.func, ast.Attribute) and n.func.attr in _TRAINING_METHODS):
+                # (what a training call is given, `model.fit(data, …)`, is its data: read, not changed)
+                changed.update(a.id for a in (*n.args, *(k.value for k in n.keywords)) if isinstance(a, ast.Name) and a.id in every)
+        targets = n.targets if isinstance(n, ast.Assign) else [n.target] if isinstance(n, (ast.AugAssign, ast.AnnAssign)) else []
+        for t in targets:
+            root = t
+            while isinstance(root, (ast.Subscript, ast.Attribute)):
+                root = root.value
+            if root is not t and isinstance(root, ast.Name) and root.id in every:
+                changed.add(root.id)
+    if not trains or node.args.vararg or node.args.kwarg:
+        return None
+    return [*parameters, *(a.arg for a in node.args.kwonlyargs)], changed
+
+
 def _sessions_may_change_values(ctx: RuleContext, sessions: dict[int, int]) -> bool:
     """Could the split into kernel sessions have changed a value some cell read? Only through a
     read whose top-to-bottom writer ran in another session and could give another value when run
@@ -1338,10 +1624,41 @@ def _sessions_may_change_values(ctx: RuleContext, sessions: dict[int, int]) -> b
     counts = {c.index: c.execution_count for c in cells if c.cell_type == "code" and c.execution_count}
     if flow.may_inject and not _unparsed_within_session(ctx, flow, sessions, counts):
         return True
+    same, chain = _same_in_any_kernel(ctx, flow)
+    if not _values_cross(flow, sessions, counts, same, chain):
+        return False
+    # Which cells shared a session is a guess from the counts. When the cells proving the other
+    # session are few (those outside the longest rising run of counts that carry a count of it),
+    # the rest may well be one session run in order: if no value crosses between those cells and
+    # the rest, the split changed nothing either (fair check 40, item 40: one `[11]` on a cell
+    # reading only an uncounted cell's frame, the rest of the analysis one session).
+    detached = _repeated_count_cells(ctx)
+    if not detached:
+        return True
+    if any(r.cell not in detached and r.writer is not None and r.writer.cell != r.cell and r.writer.cell not in detached
+           and r.cell in counts and counts.get(r.writer.cell, 0) > counts[r.cell] for r in flow.reads):
+        return True  # the rest read a value its top-to-bottom writer gave only later: not one session run in order
+    changed = {m.name for m in (*flow.mutations, *flow.deletions) if m.cell in detached}
+    changed |= {d.name for d in flow.definitions if d.cell in detached and d.kind is not DefKind.IMPORT}
+    if any(r.cell not in detached and r.name in changed for r in flow.reads):
+        # A value the detached cells bound or changed, read by the rest: a definition re-run alone in
+        # a fresh kernel (`def gram_matrix` as [1]) says nothing of the run the rest called.
+        return True
+    changed = {m.name for m in (*flow.mutations, *flow.deletions) if m.cell not in detached and m.cell in counts}
+    if any(r.cell in detached and r.name in changed for r in flow.reads):
+        return True
+    return _values_cross(flow, {index: int(index in detached) for index in counts}, counts, same, chain)
+
+
+def _values_cross(
+    flow: NameFlow, sessions: dict[int, int], counts: dict[int, int],
+    same: Callable[[int], str], chain: Callable[[int], frozenset[int]],
+) -> bool:
+    """Does a cell read a name whose top-to-bottom writer ran in another of `sessions` and may give
+    another value there (`_same_in_any_kernel`; a step needs counts free below the reader's)?"""
     taken: dict[int, set[int]] = {}
     for index, session in sessions.items():
         taken.setdefault(session, set()).add(counts[index])
-    same, chain = _same_in_any_kernel(ctx, flow)
     for r in flow.reads:
         session = sessions.get(r.cell)
         if session is None or r.writer is None:
@@ -1363,6 +1680,23 @@ def _sessions_may_change_values(ctx: RuleContext, sessions: dict[int, int]) -> b
             if free < len(needed):
                 return True
     return False
+
+
+def _repeated_count_cells(ctx: RuleContext) -> frozenset[int]:
+    """The counted cells outside the longest strictly rising run of counts that carry a count of
+    that run (each proves another session), when their own counts rise (one session) and the cells
+    left beside them repeat no count (one session too); empty otherwise."""
+    counted = _counted_cells(ctx)
+    kept = _longest_ordered_run(counted, strict=True)
+    run_counts = {c.execution_count for position, c in enumerate(counted) if position in kept}
+    other = [c for position, c in enumerate(counted) if position not in kept and c.execution_count in run_counts]
+    if any((a.execution_count or 0) >= (b.execution_count or 0) for a, b in zip(other, other[1:])):
+        return frozenset()
+    apart = {c.index for c in other}
+    rest = [c.execution_count for c in counted if c.index not in apart]
+    if len(set(rest)) < len(rest):
+        return frozenset()
+    return frozenset(apart)
 
 
 # A name in a cell's text, not an attribute (`np.array(…)` names `np`, not `array`).
@@ -1435,8 +1769,15 @@ def _same_in_any_kernel(ctx: RuleContext, flow: NameFlow) -> tuple[Callable[[int
     known: dict[int, str] = {}
 
     def plain(ca: CellAnalysis) -> bool:
-        # What a source cell and a step need: Python that parses, no magic, no `global`.
-        return ca.facts.syntax_error is None and ca.masked.is_python and not ca.magics and not ca.facts.globals_declared
+        # What a source cell and a step need: Python that parses, no magic, no `global`. A display
+        # setting (`%matplotlib inline`, `%config …`) binds no value: an import cell that also
+        # sets `BASE_DIR = "…"` and `path = os.path.join(BASE_DIR, FILE_DIR)` beside it gives the
+        # same values in any kernel (fair check 41, item 39, hid001-sessions-change-no-value).
+        # `warnings.simplefilter("error")` turns warnings into exceptions: it changes what runs.
+        return (ca.facts.syntax_error is None and ca.masked.is_python and not ca.facts.globals_declared
+                and all(_magic_name(m) in _IMPORT_CELL_MAGICS and m.kind == "line_magic" and not m.assigned_to for m in ca.magics)
+                and not any(ctx.facts.resolve(c.func) in _IGNORE_WARNINGS_CALLS
+                            and not ((a := c.arg(0, ("action",))) is not None and a.string == "ignore") for c in ca.facts.calls))
 
     def source(ca: CellAnalysis) -> bool:
         if "random" in ca.cell.source or "seed" in ca.cell.source:
@@ -3680,11 +4021,12 @@ def _out_of_order(ctx: RuleContext) -> list[tuple[list[Cell], int]]:
     return sorted(out, key=lambda pair: pair[0][pair[1]].index)
 
 
-def _longest_ordered_run(cells: list[Cell]) -> set[int]:
+def _longest_ordered_run(cells: list[Cell], strict: bool = False) -> set[int]:
     """Positions of the longest subsequence whose execution counts never decrease (ties are no
     order), by patience sorting: O(n log n), deterministic (of equally long runs, the one ending
-    on the lowest count, which leaves the late re-runs outside)."""
-    from bisect import bisect_right
+    on the lowest count, which leaves the late re-runs outside). `strict`: counts that rise (one
+    kernel session never repeats a count)."""
+    from bisect import bisect_left, bisect_right
 
     tails: list[int] = []  # tails[k]: position of the smallest last count of a run of length k+1
     tail_counts: list[int] = []
@@ -3692,7 +4034,7 @@ def _longest_ordered_run(cells: list[Cell]) -> set[int]:
     for position, cell in enumerate(cells):
         count = cell.execution_count
         assert count is not None
-        k = bisect_right(tail_counts, count)
+        k = (bisect_left if strict else bisect_right)(tail_counts, count)
         previous.append(tails[k - 1] if k else None)
         if k == len(tails):
             tails.append(position)
@@ -7381,7 +7723,10 @@ class DependsOnLaterCell(Rule):
         "line does not run. A definition removed by `del` "
         "in between does not count as defining it. A module-level `exec(code)` binds what its code binds when the cell "
         "spells the code out (a literal, an f-string, a `+` of pieces, or a name the cell binds once to one: "
-        "`cmd = 'clf = ' + name + '()'; exec(cmd)` binds `clf`). Reads inside function bodies are not reported: "
+        "`cmd = 'clf = ' + name + '()'; exec(cmd)` binds `clf`). A cell that ran (a count or an output) but does not "
+        "parse because of one broken line (`model = ARIMA((data, order=(1, 1, 2))`) is read without that line, whose "
+        "names it may bind are left out: its other reads of names only cells below define are reported, the message "
+        "saying how it was read. Reads inside function bodies are not reported: "
         "they run when the function is called (a function in cell 2 reading a `threshold` that cell "
         "5 defines is fine when it is called after cell 5). Reads in a never-run cell HID002 reports "
         "are that finding's related locations. A name read in several cells above the cells that "
@@ -7494,6 +7839,16 @@ class DependsOnLaterCell(Rule):
             "def add(y):\n    z = 5  # local variable\n    return z + y\n\nadd(6)\nprint(z)",
             "x = 5\nz = 3\nprint(add(x), z)",
         )),
+        # A cell that does not parse read without its broken line: that line may bind what the
+        # lines after it read (`adj_close = …` with one parenthesis too many); a cell that never ran
+        # (no count, no output) is HID002's (fair check 40, recall T-10.11, read only cells that ran).
+        Example(cells=(
+            code_cell("import pandas as pd\nprices = pd.Series([1.0, 2.0])", 1),
+            code_cell("adj_close = prices.rename('adj'))\nprint(adj_close.index[-1])", 2),
+            code_cell("adj_close = prices.copy()", 3),
+            code_cell("model = ARIMA((prices, order=(1, 1, 2))\nprint(returns.mean())"),
+            code_cell("returns = prices.pct_change()", 4),
+        )),
     )
     failing = (
         # A stray prediction above the model's definition, the model trained further below: the fix
@@ -7530,6 +7885,15 @@ class DependsOnLaterCell(Rule):
         Example(cells=("import pandas as pd", "df['c'] = 1\nprint(df)", "df = pd.DataFrame({'a': [1]})"), expect=((2, 1),)),
         # One name read in three cells above its definition: one finding, the later reads related.
         Example(cells=("import numpy as np", "grid", "grid[1:, :2]", "grid[:, 3:]", "grid = np.arange(10).reshape(2, 5)"), expect=((2, 1),)),
+        # A cell that ran but does not parse because of one broken call (a parenthesis too many):
+        # read without that line, its later lines read `adj_close`, which only the cell below binds
+        # (fair check 40, recall T-10.11).
+        Example(cells=(
+            code_cell("import pandas as pd\nprices = pd.Series([1.0, 2.0])", 1),
+            code_cell("from statsmodels.tsa.arima.model import ARIMA\nmodel = ARIMA((prices, order=(1, 1, 2))\n"
+                      "fit = model.fit()\nstart = adj_close.index[-1]\nprint(start, adj_close.max())", 2),
+            code_cell("adj_close = prices.copy()", 3),
+        ), expect=((2, 4),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -7645,6 +8009,88 @@ class DependsOnLaterCell(Rule):
                 key=f"{r.name}\x1f{_source_line(cell, r.line)}",
                 related=tuple(dict.fromkeys((cells[x.cell], x.line, x.column) for x in more)),
             )
+        reported = {(name, key[0]) for (name, _), key in first_reader.items()}
+        yield from self._unparsed_reads(ctx, flow, cells, sketches | not_to_run, local_injections, unparsed_binds, reported)
+
+    def _unparsed_reads(self, ctx: RuleContext, flow: NameFlow, cells: dict[int, Cell], skipped: AbstractSet[int],
+                        local_injections: list, unparsed_binds: dict[int, set[str]],
+                        reported: AbstractSet[tuple[str, int]]) -> Iterator[Hit]:
+        """A cell that ran but does not parse because of one broken statement (`ARIMA((data, order=(1, 1, 2))`),
+        read with that line left out: its other lines' reads of names only cells below bind are this rule's
+        finding too (fair check 40, recall T-10.11: `adj_close` read on lines 17 and 22, bound only in cell 42).
+        Names on the broken line are left out (it may bind them), and so are a cell that never ran (no
+        count but a cleared 0, no output) and a name already reported in a cell above (one root cause)."""
+        for injector in flow.injectors:
+            if injector.kind is not InjectorKind.UNPARSED or injector.cell in skipped:
+                continue
+            ca = ctx.analysis_at.get(injector.cell)
+            cell = cells.get(injector.cell)
+            if ca is None or cell is None or not ca.masked.is_python or ca.magics or (not cell.execution_count and not cell.outputs):
+                continue
+            recovered = _broken_line_dropped(ca.masked.python)
+            if recovered is None:
+                continue
+            facts, dropped = recovered
+            on_dropped = set(_NAME_WORD.findall(dropped))
+            firsts: dict[str, tuple[int, int]] = {}
+            for ref in facts.reads:
+                if ref.name in on_dropped or ref.name in firsts or ref.name in BUILTIN_NAMES:
+                    continue
+                if any(name == ref.name and above < cell.index for name, above in reported):
+                    continue  # the finding at the first reader above stands for this read too
+                definers = flow.definers(ref.name)
+                if not definers or any(c < cell.index for c in definers) or not any(c > cell.index for c in definers):
+                    continue
+                if any((i.cell, i.line) < (cell.index, ref.line) and (names is None or ref.name in names) for i, names in local_injections):
+                    continue
+                if any(c < cell.index and ref.name in names for c, names in unparsed_binds.items()):
+                    continue
+                firsts[ref.name] = (ref.line, ref.column)
+            if not firsts:
+                continue
+            names = sorted(firsts, key=lambda n: firsts[n])
+            later = sorted({c for n in names for c in flow.definers(n) if c > cell.index})
+            line, column = firsts[names[0]]
+            shown = f"`{names[0]}`" + (f" (and {', '.join(f'`{n}`' for n in names[1:5])}{' and more' if len(names) > 5 else ''})"
+                                      if len(names) > 1 else "")
+            verb = "is" if len(names) == 1 else "are"
+            yield Hit(
+                cell, line, column,
+                f"{shown} {verb} defined only in {_cell_list(later)}, below this one (read with the broken statement the "
+                "syntax error names left out: the cell does not parse)",
+                fix=f"Move cell {later[0]} above cell {cell.index}, or define `{names[0]}` before this line (and fix the syntax error).",
+                key=f"{names[0]}\x1f{_source_line(cell, line)}",
+                related=tuple((cell, *firsts[n]) for n in names[1:]),
+            )
+
+
+def _broken_line_dropped(python: str) -> Optional[tuple[CellFacts, str]]:
+    """A cell's Python that does not parse, read without the one line its syntax error names (left
+    blank, or `pass` at its indentation when a block would be left empty): its facts and that line,
+    when the rest parses; None when it does not (a statement broken over several lines, another
+    language)."""
+    from nbrefactor.audit.analysis import libcst_facts
+    from nbrefactor.audit.ast_facts import facts_from_ast
+
+    try:
+        python_tree(python)
+        return None
+    except SyntaxError as error:
+        number = error.lineno
+    except (ValueError, RecursionError, MemoryError):
+        return None
+    lines = python.split("\n")
+    if number is None or not 0 < number <= len(lines) or not lines[number - 1].strip():
+        return None
+    line = lines[number - 1]
+    for stand_in in ("", line[:len(line) - len(line.lstrip())] + "pass"):
+        text = "\n".join([*lines[:number - 1], stand_in, *lines[number:]])
+        try:
+            tree = python_tree(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        return facts_from_ast(text, tree) or libcst_facts(text), line
+    return None
 
 
 _STAR_FROM = re.compile(r"^\s*from\s+(\.*[\w.]*)\s+import\s+\*")
