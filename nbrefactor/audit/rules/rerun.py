@@ -2865,8 +2865,8 @@ class ChangesWhenRunTwice(Rule):
         "list step on a name that the cells below only show, or step with typed-in values, before one binds it afresh: "
         "scratch cells `seq.append('x')`, `len(seq)`, then `seq = []`; nor an `append`/`extend` whose list every later read, "
         "until a statement binds it afresh, takes only as `set(name)` or grows further: `len(set(sentences))`, then "
-        "`sentences = list(set(sentences))`, where a second run's duplicates reach nothing), `df.set_index(…, "
-        "inplace=True)` (not with `drop=False`, in place or as `df = df.set_index(…, drop=False)`, which keeps the key a column, so a second run sets the same index; also `drop`, `reset_index`, `pop` in place; but `reset_index(inplace=True, drop=True)` without `level`, which renumbers the same rows the same way on a second run), `df = df.drop(columns=…)` (a drop, in place or not, of columns the cell set again by label above it, none read before that, is the same on every run), `df = df.reset_index()` (the old index kept as a column: a second run adds `index` again; not with `drop=True`, nor when the frame is then only shown, plotted by named columns or read through columns selected by name (`ax.scatter(df[['x']], df[['y']])`) until rebound, never written out or plotted whole), "
+        "`sentences = list(set(sentences))`, where a second run's duplicates reach nothing; nor an `append`/`extend` to a list that no statement of the notebook reads but to grow it: `accuracies.append(acc)` in a loop that prints each `acc`, the duplicates reaching no output), `df.set_index(…, "
+        "inplace=True)` (not with `drop=False`, in place or as `df = df.set_index(…, drop=False)`, which keeps the key a column, so a second run sets the same index; also `drop`, `reset_index`, `pop` in place; but `reset_index(inplace=True, drop=True)` without `level`, which renumbers the same rows the same way on a second run; nor a lesson on `inplace`: the call, alone in its cell, after a cell showing the same call without it and one showing the frame unchanged, `df.drop('new', axis=1)`, `df`, then `df.drop('new', axis=1, inplace=True)`), `df = df.drop(columns=…)` (a drop, in place or not, of columns the cell set again by label above it, none read before that, is the same on every run), `df = df.reset_index()` (the old index kept as a column: a second run adds `index` again; not with `drop=True`, nor when the frame is then only shown, plotted by named columns or read through columns selected by name (`ax.scatter(df[['x']], df[['y']])`) until rebound, never written out or plotted whole), "
         "`ds = ds.add_column(…)` (also `rename_column`, `remove_columns` of a Hugging Face dataset: a second run "
         "finds the column there, or gone, and raises), "
         "`df = pd.concat([df, dummies], axis=1)` (and `np.append`/`insert`/`hstack`/`vstack`/`concatenate` of "
@@ -2919,7 +2919,9 @@ class ChangesWhenRunTwice(Rule):
         "optimizer (or `scaler.step(optimizer)` through a mixed-precision `GradScaler`; also one the cell makes over `model.parameters()` of a model from another "
         "cell, even when the cell first moves it with `model = model.to(device)` (or `.cuda()`, `.cpu()`: the same module)), `model.fit(…)` on a Keras model (`keras.Sequential`/`Model`/`load_model`, a KerasHub "
         "`from_preset`, a transformers TensorFlow model such as `TFAutoModelForSeq2SeqLM.from_pretrained(…)`, an instance of the notebook's own `keras.Model` subclass, or the model a "
-        "function of the notebook builds and returns: `model = build_model(…)`), `model.fit(…)` on an "
+        "function of the notebook builds and returns: `model = build_model(…)`; not a `fit` whose log is hidden, `%%capture` or "
+        "`verbose=0`, without `callbacks=`, last in its cell, when the next code cell binds the model afresh before any "
+        "read, `classifier = load_model(…)`: the trained weights reach nothing), `model.fit(…)` on an "
         "`implicit` matrix factorisation (its `fit` starts from the factors the previous fit left), `.fit` of a wrapper "
         "the cell builds from such a subclass around a Keras model of another cell (`gan = GAN(discriminator, "
         "generator)`), `model.add(…)` on a Keras model of another cell, a call of a function of a cell above "
@@ -2977,7 +2979,7 @@ class ChangesWhenRunTwice(Rule):
         "the notebook binds it afresh (`tensor`, `print(tensor * tensor)`, `torch.multiply(tensor, 10)` as "
         "statements; a function below with its own local of that name does not read it): a second run shows "
         "other numbers and changes nothing computed. Any other read of it keeps "
-        "the finding, and so does a value nothing reads (the notebook's end state). Likewise a "
+        "the finding, and so does a value nothing reads (the notebook's end state; but not a list only grown, above). Likewise a "
         "language primer's list demo: a list or dict last bound to a literal, changed in place with typed "
         "values only (`l.insert(0, 'i')`, `del l[7]`, `l[1:3] = ['b', 'c']`) and afterwards only shown (also by a loop that "
         "only prints its items, `for k, v in d.items(): print(k, v)`), "
@@ -3359,6 +3361,37 @@ class ChangesWhenRunTwice(Rule):
             "patients['risk'] = 0\npatients.loc[patients['iq'] < 80, 'risk'] += 3\n"
             "patients.loc[patients['n_diag'] >= 2, 'risk'] += 1\nprint(patients['risk'].sum())",
         )),
+        # A list read by no statement but its own growth, each value printed in the loop instead:
+        # the items a second run adds again reach no output (fair check 41, item 70,
+        # hid009-grown-list-never-read).
+        Example(cells=(
+            "from sklearn.neighbors import KNeighborsClassifier\nk_values = list(range(10, 13))\naccuracies = []",
+            "for k in k_values:\n    knn = KNeighborsClassifier(n_neighbors=k).fit(X_train, y_train)\n"
+            "    accuracy = knn.score(X_test, y_test)\n    accuracies.append(accuracy)\n    print(k, accuracy)",
+        )),
+        # A pandas lecture on `inplace`: the call shown without it, the frame shown unchanged, then
+        # the same call in place (fair check 41, items 62, 69, hid009-teaching-demo-of-mutation).
+        Example(cells=(
+            "import pandas as pd\ndf = pd.DataFrame({'W': [1, 2], 'Y': [3, 4]}, index=['A', 'B'])",
+            "df['new'] = df['W'] + df['Y']",
+            "df.drop('new', axis=1)",
+            "# Not inplace unless specified\ndf",
+            "df.drop('new', axis=1, inplace=True)",
+            "df['States'] = ['CA', 'NY']",
+            "df.set_index('States')",
+            "df",
+            "df.set_index('States', inplace=True)",
+        )),
+        # A Keras model trained with its log captured, then replaced by a saved copy in the next
+        # cell before any read: the trained weights reach nothing (fair check 41, item 63,
+        # hid009-trained-model-replaced-below).
+        Example(cells=(
+            "from tensorflow.keras.models import Sequential\nfrom tensorflow.keras.layers import Dense\n"
+            "classifier = Sequential([Dense(1)])\nclassifier.compile(optimizer='adam', loss='mse')",
+            "%%capture\nclassifier.fit(train_x, train_y, epochs=200)",
+            "from tensorflow.keras.models import load_model\nclassifier = load_model('model_bak.h5')",
+            "classifier.predict(test_x)",
+        )),
     )
     failing = (
         # Only some rows reset with `.loc` before the update of the column, or no reset at all: a
@@ -3399,6 +3432,7 @@ class ChangesWhenRunTwice(Rule):
                 "step += 1\nresults.append(step)",
                 "X = df.values\nX = X / 255.0",
                 "scale = 2\nX = X * scale\ndf = df.drop(columns=['a'])",
+                "print(results)",
             ),
             # One finding per cell: the other changed names of a cell are its related lines.
             expect=((3, 1), (4, 1), (6, 2)),
@@ -3668,6 +3702,7 @@ class ChangesWhenRunTwice(Rule):
             cells=(
                 "import matplotlib.pyplot as plt\npanels = []\npanel_no = 1",
                 "for series in ([1, 2], [3, 1]):\n    ax = plt.subplot(1, 2, panel_no)\n    ax.plot(series)\n    panels.append(ax)\n    panel_no += 1",
+                "print(len(panels))",
             ),
             expect=((2, 4),),
         ),
@@ -3724,6 +3759,7 @@ class ChangesWhenRunTwice(Rule):
                 "timings.append(('merge', 0.31))",
                 "timings = []",
                 "timings.append(('join', 0.25))",
+                "slowest = max(timings, key=lambda t: t[1])",
             ),
             expect=((2, 1), (6, 1)),
         ),
@@ -3870,6 +3906,7 @@ class ChangesWhenRunTwice(Rule):
         Example(cells=(
             "history = []",
             "step = 0\nwhile step < 10:\n    step += 1\n    history.append(step)",
+            "print(history[-1])",
         ), expect=((2, 4),)),
         # A `while` loop on a global counter that ends by `break` (a simplex's optimum found) stops
         # short of its bound: a second run goes round again (fair check 29, TheAlgorithms' Simplex).
@@ -3941,6 +3978,33 @@ class ChangesWhenRunTwice(Rule):
             "rfm.reset_index(inplace=True)\nrfm.head()",
             "totals = rfm.groupby('seg').sum()",
         ), expect=((2, 1),)),
+        # A list grown in a loop and read below (its best value): a second run adds the same
+        # accuracies again (unlike fair check 41, item 70).
+        Example(cells=(
+            "from sklearn.neighbors import KNeighborsClassifier\naccuracies = []",
+            "for k in range(10, 13):\n    knn = KNeighborsClassifier(n_neighbors=k).fit(X_train, y_train)\n"
+            "    accuracies.append(knn.score(X_test, y_test))",
+            "best_k = 10 + accuracies.index(max(accuracies))",
+        ), expect=((2, 3),)),
+        # A drop previewed, then made in place, without the unchanged frame shown between them: a
+        # work notebook's step, whose second run raises KeyError (unlike fair check 41, item 62).
+        Example(cells=(
+            "import pandas as pd\nloans = pd.read_csv('loans.csv')",
+            "loans.drop('id', axis=1)",
+            "loans.drop('id', axis=1, inplace=True)",
+            "X = loans.values",
+        ), expect=((3, 1),)),
+        # A Keras model trained with its log shown (the section's result), or captured but read
+        # before the next cell replaces it: a second run trains further (unlike fair check 41, item 63).
+        Example(cells=(
+            "from tensorflow.keras.models import Sequential, load_model\nfrom tensorflow.keras.layers import Dense\n"
+            "net = Sequential([Dense(1)])\nnet.compile(optimizer='adam', loss='mse')\n"
+            "encoder = Sequential([Dense(1)])\nencoder.compile(optimizer='adam', loss='mse')",
+            "net.fit(train_x, train_y, epochs=5)",
+            "net = load_model('net_bak.h5')",
+            "%%capture\nencoder.fit(train_x, train_y, epochs=5)",
+            "codes = encoder.predict(test_x)\nencoder = load_model('encoder_bak.h5')",
+        ), expect=((2, 1), (4, 2))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -4040,6 +4104,24 @@ class ChangesWhenRunTwice(Rule):
                     continue
                 if not file_step and what.startswith(f"grows `{name}` with `.extend(") and _inference_data_extend(ctx, ca, line, name):
                     continue  # ArviZ `idata.extend(ppc)` keeps the groups it has (join="left"): a second run adds nothing
+                if not file_step and what.startswith(f"grows `{name}` with `.") and _grown_list_never_read(ctx, name):
+                    # `accuracies.append(acc)` in a loop that prints each `acc`, the list read by no
+                    # statement but its growth: the duplicates a second run adds reach no output
+                    # (fair check 41, item 70, hid009-grown-list-never-read).
+                    continue
+                if (
+                    not file_step and what.startswith(f"changes `{name}` in place with `")
+                    and _inplace_demo_after_twin(ctx, ca, line, name, modules)
+                ):
+                    # `df.drop('new', axis=1)`, then `df` shown unchanged, then the same call with
+                    # `inplace=True`: a lecture on `inplace`, the mutation is the lesson (fair check
+                    # 41, items 62, 69, hid009-teaching-demo-of-mutation).
+                    continue
+                if not file_step and what.startswith(f"trains the Keras model `{name}`") and _trained_model_replaced_below(ctx, ca, line, name):
+                    # `classifier.fit_generator(…)`, then `classifier = load_model(…)` below before any
+                    # read: the trained weights reach nothing (fair check 41, item 63,
+                    # hid009-trained-model-replaced-below).
+                    continue
                 if file_step:
                     yield Hit(
                         ca.cell,
@@ -4145,6 +4227,124 @@ def _inference_data_extend(ctx: RuleContext, ca: CellAnalysis, line: int, name: 
                     callee = dotted_name(node.value.func) if isinstance(node.value, ast.Call) else None
                     makers.append(bool(callee) and _INFERENCE_DATA_MAKERS.match(ctx.facts.resolve(callee)) is not None)
     return bool(makers) and all(makers)
+
+
+def _grown_list_never_read(ctx: RuleContext, name: str) -> bool:
+    """Is `name` read nowhere in the notebook but as the receiver of growth statements
+    (`name.append(…)`, `.extend(…)`, `.insert(…)` as a statement, in any cell, in a loop too)? A lab's
+    `accuracies.append(acc)` beside a `print` of each `acc`, the list never shown, plotted or
+    passed on: the items a second run adds again reach no output (fair check 41, item 70,
+    hid009-grown-list-never-read). A magic or a cell that does not parse naming it may read it; a
+    notebook that reads its globals by name (`globals()`, `vars()`, `eval`, `exec`) too."""
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    for cell in ctx.cells:
+        if any(word.search(m.args or "") for m in cell.magics):
+            return False
+        tree = cell_python_tree(cell)
+        if tree is None:
+            if word.search(cell.cell.source):
+                return False
+            continue
+        receivers: set[int] = set()
+        for node in _walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("globals", "vars", "locals", "eval", "exec"):
+                return False
+            if (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute)
+                    and node.value.func.attr in _GROWS and isinstance(node.value.func.value, ast.Name)
+                    and node.value.func.value.id == name):
+                receivers.add(id(node.value.func.value))
+        if any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) and id(n) not in receivers
+               for n in _walk(tree)):
+            return False
+    return True
+
+
+def _same_call_without_inplace(call: ast.Call, twin: ast.AST) -> bool:
+    """Is `twin` the call `call` without its `inplace=True`: `df.drop('new', axis=1)` for
+    `df.drop('new', axis=1, inplace=True)`?"""
+    if not isinstance(twin, ast.Call):
+        return False
+    bare = ast.Call(func=call.func, args=call.args, keywords=[k for k in call.keywords if k.arg != "inplace"])
+    return ast.dump(bare) == ast.dump(ast.Call(func=twin.func, args=twin.args, keywords=list(twin.keywords)))
+
+
+def _inplace_demo_after_twin(ctx: RuleContext, ca: CellAnalysis, line: int, name: str, modules: frozenset[str]) -> bool:
+    """Is the line `name.method(…, inplace=True)`, alone in its cell (but for shows), a lesson on
+    `inplace`: a cell above shows the same call without it (`df.drop('new', axis=1)`), then a cell
+    shows `name` itself, unchanged (`# Not inplace unless specified` over `df`), and nothing else
+    reads or changes `name` in between? A pandas lecture's `df.drop('new', axis=1, inplace=True)`
+    and `df.set_index('States', inplace=True)`: the mutation is the lesson (fair check 41, items 62,
+    69, hid009-teaching-demo-of-mutation). A preview run before the step without the show of the
+    unchanged frame is a work notebook's step, still reported."""
+    from nbrefactor.audit.rules.hidden_state import reads_only
+
+    tree = cell_python_tree(ca)
+    stmt = statement_at(tree, line)
+    if tree is None or not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)):
+        return False
+    call = stmt.value
+    if not (isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name) and call.func.value.id == name):
+        return False
+    if any(other is not stmt and not (isinstance(other, ast.Expr) and _shows(other.value, modules, reads_only))
+           for other in tree.body):
+        return False
+    shown_unchanged = False
+    above = [c for c in ctx.cells if c.cell.index < ca.cell.index]
+    for cell in reversed(above):
+        cell_tree = cell_python_tree(cell)
+        if cell_tree is None:
+            if re.search(rf"\b{re.escape(name)}\b", cell.cell.source):
+                return False
+            continue
+        for other in reversed(cell_tree.body):
+            if not any(isinstance(n, ast.Name) and n.id == name for n in _walk(other)):
+                continue
+            if not isinstance(other, ast.Expr):
+                return False
+            if isinstance(other.value, ast.Name):
+                shown_unchanged = True  # `df`: the frame as the call above left it
+                continue
+            if shown_unchanged and _same_call_without_inplace(call, other.value):
+                return True
+            if not _shows(other.value, modules, reads_only):
+                return False
+    return False
+
+
+def _trained_model_replaced_below(ctx: RuleContext, ca: CellAnalysis, line: int, name: str) -> bool:
+    """Is the line `name.fit(…)` on a Keras model whose training shows nothing and reaches nothing:
+    its result dropped, its log hidden (a `%%capture` cell, or `verbose=0`), no `callbacks=` (a
+    checkpoint may be what is loaded), the last statement of its cell, and the next code cell binds
+    `name` afresh before anything else but imports (`classifier = load_model('…_bak.h5')`)? Every
+    prediction below reads the loaded model (fair check 41, item 63,
+    hid009-trained-model-replaced-below). A shown training log is the section's result, and a
+    model read in between may share its layers (an autoencoder's encoder): both keep the finding."""
+    tree = cell_python_tree(ca)
+    stmt = statement_at(tree, line)
+    if tree is None or stmt is not tree.body[-1] or not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)):
+        return False
+    call = stmt.value
+    if not (isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name) and call.func.value.id == name):
+        return False
+    if any(k.arg in ("callbacks", None) for k in call.keywords):
+        return False
+    quiet = any(k.arg == "verbose" and isinstance(k.value, ast.Constant) and k.value.value in (0, False) for k in call.keywords)
+    captured = any(m.kind == "cell_magic" and m.name == "capture" and not (m.args or "").strip() for m in ca.magics)
+    if not (quiet or captured):
+        return False
+    below = [c for c in ctx.cells if c.cell.index > ca.cell.index and c.cell.source.strip()]
+    if not below:
+        return False
+    following = cell_python_tree(below[0])
+    for other in following.body if following is not None else ():
+        if isinstance(other, (ast.Import, ast.ImportFrom)):
+            continue
+        return (
+            isinstance(other, ast.Assign) and len(other.targets) == 1 and isinstance(other.targets[0], ast.Name)
+            and other.targets[0].id == name
+            and not any(isinstance(n, ast.Name) and n.id == name for n in _walk(other.value))
+        )
+    return False
 
 
 def _step_alone(what: str) -> str:
