@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 import shlex
 from typing import Callable, Iterator, Optional, Sequence, TypeVar
@@ -338,6 +339,10 @@ class _Walker:
         # Per enclosing `if`/`while`, the value whose minimum the `if` tests to be above 0
         # (`if x.min() > 0:` -> "x"; None otherwise): `_shift_to_zero_guarded`.
         self.min_guards: list[Optional[str]] = []
+        # Names bound inside a `for` loop of this cell to arithmetic on globals it has not set up,
+        # with those globals (`S_inv = np.linalg.inv(P) + xi.T @ xi / s2` -> {"np", "P", "s2"}):
+        # a later `P = np.linalg.inv(S_inv)` in the loop folds the data into `P` through it.
+        self.loop_arithmetic: dict[str, frozenset[str]] = {}
 
     def _note_set_items(self, stmt: ast.stmt) -> None:
         """Record the items a plain statement sets afresh (see `set_items`, `named_keys`)."""
@@ -779,6 +784,20 @@ class _Walker:
                                 self.report(stmt, target.id, f"rebinds `{target.id}` to `{target.id}.{value.func.attr}(…)`, which fails on a second run (the column is gone)")
                     elif value.func.attr in _COLUMN_STEPS and isinstance(value.func.value, ast.Name) and value.func.value.id == target.id:
                         self.report(stmt, target.id, f"rebinds `{target.id}` to `{target.id}.{value.func.attr}(…)`, which fails on a second run ({_COLUMN_STEPS[value.func.attr]})")
+            in_loop = bool(self.enclosing) and self.enclosing[-1] is not None
+            if len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and in_loop:
+                target = stmt.targets[0]
+                through = sorted(t for t in value_reads if target.id in self.loop_arithmetic.get(t, ()))
+                if through and target.id not in value_reads:
+                    # `S_inv = np.linalg.inv(P) + …`, then `P = np.linalg.inv(S_inv)` in the same loop
+                    # over the data: a sequential update that starts from what the last run left
+                    # (fair check 41, recall T-7.3: a Bayesian posterior folded in point by point).
+                    self.report(stmt, target.id, _SEQUENTIAL_UPDATE.format(name=target.id) + f"`{through[0]}`, "
+                                f"computed from `{target.id}` earlier in the loop, so a second run folds the data in again")
+                if isinstance(value, ast.BinOp) and isinstance(value.op, _ARITHMETIC):
+                    self.loop_arithmetic[target.id] = frozenset(n for n in value_reads if n not in self.bound and n != target.id)
+                else:
+                    self.loop_arithmetic.pop(target.id, None)
             if len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
                 model = self._optimized_model(value)
                 if model is not None:
@@ -2589,6 +2608,8 @@ def _may_report(
     """False when `_Walker` cannot report anything in the cell, read from the cell's class index
     (`nodes_of`) instead of walking every statement: every report needs one of
     - an augmented assignment or a `del` (the walker's first and `Delete` branches);
+    - an assignment in a `for` loop whose value reads a name the loop binds (a sequential update
+      through a local, `_Walker.loop_arithmetic`);
     - an assignment whose value reads a name of its targets (every other assignment report:
       `x = x[1:]`, `df = df.drop(…)`, `y = to_categorical(y)`, `w = train(…, w, …)`), or that sets
       an item of a name the cell reads whole (`X.values`, `np.asarray(X)`, then `X['c'] = …`);
@@ -2628,6 +2649,14 @@ def _may_report(
                         for m in by_name[n.id]
                     ):
                         return True
+    if ast.For in present and ast.Assign in present:
+        # `S_inv = inv(P) + …` then `P = inv(S_inv)` in one loop: a name the loop binds that an
+        # assignment's value in the same loop reads (`_Walker.loop_arithmetic`).
+        for loop in nodes_of(tree, ast.For):
+            assigns = [n for n in walk_nodes(loop) if n.__class__ is ast.Assign]
+            targets = {t.id for a in assigns for t in a.targets if t.__class__ is ast.Name}
+            if any(n.__class__ is ast.Name and n.id in targets for a in assigns for n in walk_nodes(a.value)):
+                return True
     if ast.Call not in present:
         return False
     bound = None
@@ -2858,7 +2887,9 @@ class ChangesWhenRunTwice(Rule):
         "`x += 1`, `df['a'] += 1`, `X = X / 255`, `prompt = f\"{prompt} …\"` (an f-string of its own text), `df['a'] = df['a'] * 2`, `df['c'] = "
         "df['c'].map({…})` (a dict map of mapped values gives NaN; also `df.c.map({…})`, the column read as an attribute, where `df` "
         "is bound only to a pandas frame: `pd.read_csv(…)`, then at most `df = df.loc[…]`, `df.dropna(…)` and the like), `df['c'] = pd.cut(df['c'], 3)` (also `pd.qcut`: binning the "
-        "categorical bins fails), `results.append(…)` (also `docs[i].append(…)`, to the items of a list another cell made; not `both = train.append(test)`, "
+        "categorical bins fails), `results.append(…)` (also `docs[i].append(…)`, to the items of a list another cell made, "
+        "and a call of the notebook's own function of a cell above that appends to a list it is given, with a list another "
+        "cell made, `collect(frames, train)` with `def collect(frames, out): … out.append(…)`; not `both = train.append(test)`, "
         "whose result, bound to another name, is pandas' new frame (a list's `append` returns None); not `trace.extend(ppc)` on "
         "an ArviZ InferenceData that `pm.sample`/`pm.sample_posterior_predictive`/`az.from_…` made, whose default "
         "`join=\"left\"` keeps the groups it has, so a second run adds nothing; nor a top-level "
@@ -2880,7 +2911,9 @@ class ChangesWhenRunTwice(Rule):
         "a notebook that imports h2o it is, since H2O refuses a key column of doubles such as a target encoding), `data = data[:-504]` (a bounded slice of itself; a mask or column list is the same "
         "when applied twice, but not a row filter whose bound the cell computes from the frame itself: `q = df.p.quantile(0.995)` "
         "then `df = df[df.p <= q]`, a z-score or IQR trim, recomputed from the rows kept; rows equal to such a statistic, "
-        "a literal bound or a statistic of another frame are not reported), `x = 255 * x`, `heatmap = np.uint8(255 * heatmap)` and `X = X.astype('float32') / 255` (scaled by a number; "
+        "a literal bound or a statistic of another frame are not reported), a global rebound in a `for` loop from a local "
+        "the loop computed by arithmetic on it (`S_inv = np.linalg.inv(P) + xi.T @ xi`, then `P = np.linalg.inv(S_inv)`: a "
+        "sequential update that folds the data in again on a second run), `x = 255 * x`, `heatmap = np.uint8(255 * heatmap)` and `X = X.astype('float32') / 255` (scaled by a number; "
         "`w = w / w.sum()` or `x - x.mean()`, by a statistic of itself, is the same twice and not reported, "
         "nor are `df['a'] -= df['a'].min()` and `low = min(labels)` then `data[i].y -= low`, a shift by a "
         "minimum, maximum, mean or median (a division by a maximum, sum, norm or standard deviation) "
@@ -2975,7 +3008,7 @@ class ChangesWhenRunTwice(Rule):
         "cell that builds the value first (`total = 0` then `total += x`), nor a running mean whose loop's first step "
         "replaces it (`r += (x - r) / (i + 1)` in `for i, b in enumerate(batches)`, or `/ k` with `k` from `range(1, …)`: "
         "at the first count the old value weighs nothing; not under an `if` inside the loop), nor a name rebound by arithmetic on "
-        "itself (`tensor = tensor + 10`, `t += 1`) whose new value is only shown afterwards, top to bottom, until "
+        "itself (`tensor = tensor + 10`, `t += 1`; not the sequential update through a local in a loop over data above) whose new value is only shown afterwards, top to bottom, until "
         "the notebook binds it afresh (`tensor`, `print(tensor * tensor)`, `torch.multiply(tensor, 10)` as "
         "statements; a function below with its own local of that name does not read it): a second run shows "
         "other numbers and changes nothing computed. Any other read of it keeps "
@@ -3368,6 +3401,14 @@ class ChangesWhenRunTwice(Rule):
             "from sklearn.neighbors import KNeighborsClassifier\nk_values = list(range(10, 13))\naccuracies = []",
             "for k in k_values:\n    knn = KNeighborsClassifier(n_neighbors=k).fit(X_train, y_train)\n"
             "    accuracy = knn.score(X_test, y_test)\n    accuracies.append(accuracy)\n    print(k, accuracy)",
+        )),
+        # The lists the function appends to made afresh by the cell that calls it (fair check 41,
+        # recall T-9.4's `load_files(train_data, …)`); a shown update in a loop that does not run over data.
+        Example(cells=(
+            "def collect(frames, out):\n    for f in frames:\n        out.append(f[f.x == 0])",
+            "train = []\ncollect(train_frames, train)\nwindows = [make_window(t) for t in train]",
+            "total = 0\nstep = 1",
+            "for _ in range(3):\n    total = total + step\nprint(total)",
         )),
         # A pandas lecture on `inplace`: the call shown without it, the frame shown unchanged, then
         # the same call in place (fair check 41, items 62, 69, hid009-teaching-demo-of-mutation).
@@ -4005,6 +4046,23 @@ class ChangesWhenRunTwice(Rule):
             "%%capture\nencoder.fit(train_x, train_y, epochs=5)",
             "codes = encoder.predict(test_x)\nencoder = load_model('encoder_bak.h5')",
         ), expect=((2, 1), (4, 2))),
+        # A sequential update over the data through a local computed from the global (a Bayesian
+        # posterior folded in point by point), then only shown: the shown posterior is the result,
+        # and a second run folds the points in again (fair check 41, recall T-7.3).
+        Example(cells=(
+            "import numpy as np\nX = np.ones((30, 2))\ny = np.ones(30)\nP = np.eye(2)\nm = np.zeros(2)",
+            "for i in range(X.shape[0]):\n    xi = X[i].reshape(1, -1)\n    S_inv = np.linalg.inv(P) + xi.T @ xi\n"
+            "    P = np.linalg.inv(S_inv)\n    m = P @ xi.T * y[i]",
+            "P",
+        ), expect=((2, 4),)),
+        # The notebook's own function appending to the lists it is given, called with lists another
+        # cell made: a second run appends every item again (fair check 41, recall T-9.4).
+        Example(cells=(
+            "def collect(frames, out):\n    for f in frames:\n        out.append(f[f.x == 0])",
+            "train, test = [], []",
+            "collect(train_frames, train)\ncollect(test_frames, test)",
+            "windows = [make_window(t) for t in train + test]",
+        ), expect=((3, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -4024,11 +4082,17 @@ class ChangesWhenRunTwice(Rule):
         yield from _inplace_line_edits(ctx)
         yield from _own_method_drops_what_it_reads(ctx)
         found: list[tuple[CellAnalysis, int, int, str, str]] = []
+        grown_inside = _grown_through_own_functions(ctx)
         for ca in ctx.cells:
             models = above.get(ca.cell.index, {})
             hazards = remembered_rerun_hazards(ca, modules, models, ctx.facts.resolve, aliases, classes,
                                                steps.get(ca.cell.index, {}), hf_classes, stepping.get(ca.cell.index, {}),
                                                argument_steps.get(ca.cell.index, {}))
+            reported = {h[2] for h in hazards}
+            for hazard in grown_inside.get(ca.cell.index, ()):
+                if hazard[2] not in reported:
+                    reported.add(hazard[2])
+                    hazards.append(hazard)
             for line, column, name, what, file_step in hazards:
                 if what.startswith(f"deletes `{name}`, {_MADE_ELSEWHERE}") and not any(
                     other is not ca and (
@@ -4047,8 +4111,16 @@ class ChangesWhenRunTwice(Rule):
                         continue  # `x['a'] = x.a.map({…})` on what may not be a pandas frame
                 if not file_step and what.startswith("joins `") and _merge_restores_columns(ctx, ca, line, name):
                     continue  # key made, lookup merged in, key and lookup columns dropped: same columns again
-                if not file_step and what.startswith(_ARITHMETIC_REBINDINGS) and _only_shown_after(ctx, ca, line, name, modules):
-                    continue  # `tensor = tensor + 10` then `tensor` shown: a re-run changes only what is shown
+                if (
+                    not file_step and what.startswith(_ARITHMETIC_REBINDINGS)
+                    and not (what.startswith(_SEQUENTIAL_UPDATE.format(name=name)) and _in_loop_over_data(ca, line))
+                    and _only_shown_after(ctx, ca, line, name, modules)
+                ):
+                    # `tensor = tensor + 10` then `tensor` shown: a re-run changes only what is shown.
+                    # Not a sequential update through a local in a loop over data, an estimate the
+                    # notebook ends on (fair check 41, recall T-7.3: a posterior shown as the result);
+                    # a lecture's `layer_1 += w[i]` loop, shown and rebound, stays left out.
+                    continue
                 if (
                     not file_step and what.startswith(_LIST_MUTATIONS) and _literal_demo(ca, line, name)
                     and _literal_above(ctx, ca, line, name) and _only_shown_after(ctx, ca, line, name, modules, mutations=True)
@@ -4347,6 +4419,72 @@ def _trained_model_replaced_below(ctx: RuleContext, ca: CellAnalysis, line: int,
     return False
 
 
+def _in_loop_over_data(ca: CellAnalysis, line: int) -> bool:
+    """Is `line` in the body of a top-level `for` loop over data: one whose iterable reads a name
+    that is no builtin (`for i in range(X.shape[0])`, `for x in batch`; not `for _ in range(3)`)?"""
+    stmt = statement_at(cell_python_tree(ca), line)
+    if not isinstance(stmt, (ast.For, ast.AsyncFor)) or line == stmt.lineno:
+        return False
+    return any(isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and not hasattr(builtins, n.id) for n in _walk(stmt.iter))
+
+
+def _grown_parameters(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[tuple[int, str, str], ...]:
+    """The parameters a function grows in place and never rebinds (`def get_station_data(df_list,
+    sto_nino_data, …): … sto_nino_data.append(tmp)`): (position, name, method) each, its first growth."""
+    args = fn.args
+    if args.vararg is not None:
+        return ()
+    positional = [a.arg for a in (*args.posonlyargs, *args.args)]
+    named = {*positional, *(a.arg for a in args.kwonlyargs)}
+    _, stored = _function_walk(fn)
+    declared = {n for node in _own_nodes(fn) if isinstance(node, (ast.Global, ast.Nonlocal)) for n in node.names}
+    found: dict[str, str] = {}
+    for node in _own_nodes(fn):
+        if (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute)
+                and node.value.func.attr in _GROWS and isinstance(node.value.func.value, ast.Name)):
+            param = node.value.func.value.id
+            if param in named and param not in stored and param not in declared:
+                found.setdefault(param, node.value.func.attr)
+    return tuple(sorted((positional.index(p) if p in positional else -1, p, m) for p, m in found.items()))
+
+
+def _grown_through_own_functions(ctx: RuleContext) -> dict[int, list[tuple[int, int, str, str, bool]]]:
+    """Per cell, hazards of the notebook's own function of a cell above that appends to a list it
+    is given, called by the cell at module level with a list another cell made:
+    `get_station_data(train_data, sto_nino_train, montalban_train)`, the lists made in the cell
+    before: a second run appends every item again, as `sto_nino_train.append(…)` in the cell would
+    (fair check 41, recall T-9.4). Not when the cell binds that list above the call."""
+    growing = _functions_above(ctx, _grown_parameters)
+    made = {d.name for ca in ctx.cells for d in ca.facts.defined}
+    found: dict[int, list[tuple[int, int, str, str, bool]]] = {}
+    for ca in ctx.cells:
+        functions = growing.get(ca.cell.index, {})
+        tree = cell_python_tree(ca) if functions else None
+        if tree is None:
+            continue
+        stores = [n for n in _walk(tree) if (isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)))
+                  or isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+        for call in _walk_outside_functions(tree):
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in functions):
+                continue
+            fname = call.func.id
+            bound_above = {getattr(n, "id", None) or getattr(n, "name", None) for n in stores if n.lineno < call.lineno}
+            if fname in bound_above:
+                continue  # the cell defines or binds it again first
+            for position, param, method in functions[fname]:
+                given = next((k.value for k in call.keywords if k.arg == param), None)
+                if given is None and 0 <= position < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[:position + 1]):
+                    given = call.args[position]
+                if not (isinstance(given, ast.Name) and given.id in made) or given.id in bound_above:
+                    continue  # not a global of another cell, or `train_data = []` above the call
+                found.setdefault(ca.cell.index, []).append((
+                    call.lineno, call.col_offset + 1, given.id,
+                    f"grows `{given.id}` with `.{method}(…)` inside `{fname}(…)` (its parameter `{param}`), and no earlier "
+                    "line of this cell resets it", False,
+                ))
+    return found
+
+
 def _step_alone(what: str) -> str:
     """A hazard's step without the clause about this cell's earlier lines: "grows `results` with
     `.extend(…)`"."""
@@ -4583,6 +4721,8 @@ def _without_name(what: str, name: str) -> str:
     return re.sub(r"`[^`]*`", lambda code: word.sub("…", code.group()), what)
 
 
+# A global rebound in a loop from a local the loop computed from it (`_Walker.loop_arithmetic`).
+_SEQUENTIAL_UPDATE = "updates `{name}` from its previous value through "
 # The hazards of a name rebound by arithmetic on itself (`t = t + 10`, `t += 1`): a second run
 # changes the value; whether that matters depends on what reads it afterwards.
 _ARITHMETIC_REBINDINGS = ("rescales `", "updates `")
