@@ -626,6 +626,22 @@ def test_str001_deliberate_error_demo_is_an_info_note_naming_the_valid_spelling(
     assert [d.message for d in plain if d.code == "STR001"] == ["Syntax error: invalid syntax"]
 
 
+def test_str001_string_demo_named_by_the_markdown_below_is_a_deliberate_error():
+    # Fair check 40, item 154: the mixed quotes fail, the Markdown below names the syntax error, the
+    # next code cell writes the string validly (its words differ past the first two).
+    from nbrefactor.audit.rules.structure import SyntaxErrorInCell
+
+    shown = Output("error", "", "SyntaxError")
+    cells = (("'mot'", 1), ("# Mais attention !\n'l'apostrophe, quelle catastrophe'", 2, (shown,)),
+             ("md", "Erreur de syntaxe : la seconde apostrophe est comprise comme la fin du *string*."),
+             ("\"l'apostrophe, aucun problème\"", 3))
+    (finding,) = [d for d in audit(*cells, rules=[SyntaxErrorInCell]) if d.code == "STR001"]
+    assert finding.severity.value == "info" and "shown on purpose" in finding.message and "cell 4" in finding.message
+    # Without the Markdown naming it, a plain syntax error.
+    plain = audit(cells[0], cells[1], ("md", "Une autre chaîne :"), cells[3], rules=[SyntaxErrorInCell])
+    assert [d.severity.value for d in plain if d.code == "STR001"] == ["error"]
+
+
 def test_hid003_answer_cell_is_named_as_the_template_blank():
     result = audit(("x = 1", 1), ("# Solution goes here", 2), ("print(Answer(x))", 3))
     (message,) = messages(result, "HID003")
