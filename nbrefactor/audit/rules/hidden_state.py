@@ -3689,7 +3689,9 @@ class UnexecutedCell(Rule):
         "fastai's `doc(…)`), and so do cells nothing of which reaches a cell that ran: what they bind or change is read by no "
         "cell that ran below them, directly or through other never-run cells (a def or class they hold counts as the "
         "name it binds; a module imported alike everywhere, or a def a cell that ran defines with the same code, binds "
-        "nothing new): class notes' loop left without an output above a stand-alone demo that ran on its own list. "
+        "nothing new; a global it hands to a function, `compile_and_fit(dense, window)`, counts as changed; a cell that sets "
+        "a library's state, `np.random.seed(0)`, `pd.set_option(…)`, is kept): class notes' loop left without an output "
+        "above a stand-alone demo that ran on its own list. "
         "Nor are cells whose count was "
         "cleared by hand after they ran in order (a stripped `print_config()` cell or training log): a stretch of cells "
         "without a count whose executed neighbours leave exactly as many numbers free as it has cells (`[1]`, blank, "
@@ -5421,7 +5423,6 @@ def _unread_by_ran_cells(ctx: RuleContext, cell: Cell) -> bool:
     if tree is None:
         return False
     modules = frozenset(ctx.facts.aliases)
-    own = {f.name for c in ctx.facts.cells for f in c.facts.functions}
     handed: set[str] = set()
     for node in _module_level_nodes(tree):
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
@@ -5430,8 +5431,11 @@ def _unread_by_ran_cells(ctx: RuleContext, cell: Cell) -> bool:
                 root = root.func if isinstance(root, ast.Call) else root.value
             if isinstance(root, ast.Name) and root.id in modules and _LIBRARY_STATE_CALL.match(_called(node.value)):
                 return False  # `np.random.seed(0)`, `pd.set_option(…)`: a call for its effect on a library's state
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in own:
-            # The notebook's own function may change what it is given (`compile_and_fit(dense, window)`).
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and (
+            not hasattr(builtins, node.func.id) or node.func.id in ("setattr", "delattr", "exec", "eval")
+        ):
+            # A function (the notebook's own, or imported by name) may change what it is given
+            # (`compile_and_fit(dense, window)`, `doc(data.show_batch)` of a helpers module).
             for value in (*node.args, *(k.value for k in node.keywords)):
                 while isinstance(value, (ast.Attribute, ast.Subscript, ast.Starred)):
                     value = value.value
