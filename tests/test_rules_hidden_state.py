@@ -220,7 +220,8 @@ def test_hid003_names_a_methods_other_bare_reads_of_attributes_its_class_keeps_o
 
 
 def test_hid002_names_the_first_executed_cell_below():
-    diags = audit(("x = 1", 1), "y = x", ("md", "note"), "", ("print(x)", 2), ("print(x)", 3))
+    # (cell 6 reads the `y` cell 2 would have rebound: a skip that reaches a cell that ran, fair check 41, item 43)
+    diags = audit(("x = 1\ny = 0", 1), "y = x", ("md", "note"), "", ("print(x)", 2), ("print(y)", 3))
     assert messages(diags, "HID002") == ["Cell 2 was never run, but cell 5 below it was (as [2])"]
 
 
@@ -626,6 +627,22 @@ def test_str001_deliberate_error_demo_is_an_info_note_naming_the_valid_spelling(
     assert [d.message for d in plain if d.code == "STR001"] == ["Syntax error: invalid syntax"]
 
 
+def test_str001_string_demo_named_by_the_markdown_below_is_a_deliberate_error():
+    # Fair check 40, item 154: the mixed quotes fail, the Markdown below names the syntax error, the
+    # next code cell writes the string validly (its words differ past the first two).
+    from nbrefactor.audit.rules.structure import SyntaxErrorInCell
+
+    shown = Output("error", "", "SyntaxError")
+    cells = (("'mot'", 1), ("# Mais attention !\n'l'apostrophe, quelle catastrophe'", 2, (shown,)),
+             ("md", "Erreur de syntaxe : la seconde apostrophe est comprise comme la fin du *string*."),
+             ("\"l'apostrophe, aucun problème\"", 3))
+    (finding,) = [d for d in audit(*cells, rules=[SyntaxErrorInCell]) if d.code == "STR001"]
+    assert finding.severity.value == "info" and "shown on purpose" in finding.message and "cell 4" in finding.message
+    # Without the Markdown naming it, a plain syntax error.
+    plain = audit(cells[0], cells[1], ("md", "Une autre chaîne :"), cells[3], rules=[SyntaxErrorInCell])
+    assert [d.severity.value for d in plain if d.code == "STR001"] == ["error"]
+
+
 def test_hid003_answer_cell_is_named_as_the_template_blank():
     result = audit(("x = 1", 1), ("# Solution goes here", 2), ("print(Answer(x))", 3))
     (message,) = messages(result, "HID003")
@@ -741,8 +758,14 @@ def test_hid007_leaves_the_name_error_of_the_only_cell_that_ran_alone():
                  "NameError: name 'tf' is not defined", name="NameError: ignored")
     diags = audit("import tensorflow as tf\nx = tf.ones(3)", ("tf.reduce_sum(x)", 1, [err]))
     assert found(diags, "HID007") == []
-    # Another cell ran too: the kernel was not a one-cell run; the error stays reported.
+    # Another cell ran too: the kernel was not a one-cell run, but the name's only binding is the
+    # never-run cell above, which HID002 reports naming this cell as its reader: the saved error is
+    # that partial run's, left to HID002 (fair check 41, item 55).
     diags = audit("import tensorflow as tf\nx = tf.ones(3)", ("tf.reduce_sum(x)", 1, [err]), ("print(3)", 2))
+    assert found(diags, "HID007") == [] and found(diags, "HID002") == [("HID002", 1, 1)]
+    # ... and with HID002 switched off, the error stays reported.
+    diags = audit("import tensorflow as tf\nx = tf.ones(3)", ("tf.reduce_sum(x)", 1, [err]), ("print(3)", 2),
+                  settings=Settings(ignore=("HID002",)))
     assert found(diags, "HID007") == [("HID007", 2, 1)]
 
 
@@ -762,9 +785,8 @@ def test_hid002_unrun_exercise_blank_is_left_to_str001():
 def test_hid009_extend_of_inference_data_is_not_growing():
     sample = "import pymc as pm\nwith pm.Model() as m:\n    trace = pm.sample(random_seed=1)"
     assert found(audit(sample, "trace.extend(ppc)", rules=[ChangesWhenRunTwice]), "HID009") == []
-    assert found(audit(sample, "trace.extend(ppc, join='right')", rules=[ChangesWhenRunTwice]), "HID009") == [("HID009", 2, 1)]
-    # (`rows` read below: a list no cell reads is no hazard, fair check 42, items 57 and 60)
-    assert found(audit("rows = []", "rows.extend([1])", "total = sum(rows)", rules=[ChangesWhenRunTwice]), "HID009") == [("HID009", 2, 1)]
+    assert found(audit(sample, "trace.extend(ppc, join='right')", "summary = pm.summary(trace)", rules=[ChangesWhenRunTwice]), "HID009") == [("HID009", 2, 1)]
+    assert found(audit("rows = []", "rows.extend([1])", "total = len(rows)", rules=[ChangesWhenRunTwice]), "HID009") == [("HID009", 2, 1)]
 
 
 def test_hid006_load_shown_as_the_lesson_is_not_reported_unless_its_names_are_used():

@@ -68,7 +68,7 @@ def test_runtime_download_message_quotes_the_line(tmp_path):
 
 
 def test_rerun_hazard_messages_name_the_global(tmp_path):
-    found = run(ChangesWhenRunTwice, tmp_path, "import pandas as pd\nframe = pd.DataFrame({'id': [1]})\nlog = []", "frame.set_index('id', inplace=True)\nlog.append('indexed')\nlog.append('again')", "steps = len(log)")
+    found = run(ChangesWhenRunTwice, tmp_path, "import pandas as pd\nframe = pd.DataFrame({'id': [1]})\nlog = []", "frame.set_index('id', inplace=True)\nlog.append('indexed')\nlog.append('again')", "entries = len(log)")
     # Once per cell (fair check 18): the other name's line is related and named.
     assert [(d.location.cell, d.location.line) for d in found] == [(2, 1)]
     assert [(r.cell, r.line) for r in found[0].related] == [(2, 2)]

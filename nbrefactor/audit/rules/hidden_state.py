@@ -85,6 +85,18 @@ def _is_blank(source: str) -> bool:
     return all(not line.strip() or line.strip().startswith("#") for line in source.split("\n"))
 
 
+def _only_string_literals(source: str) -> bool:
+    """Is the cell's code only string literals (and comments): code wrapped in `'''…'''` after
+    the error was saved, which runs nothing now (fair check 41, item 57)?"""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return False
+    return bool(tree.body) and all(
+        isinstance(st, ast.Expr) and isinstance(st.value, ast.Constant) and isinstance(st.value.value, str) for st in tree.body
+    )
+
+
 def _cell_list(cells: list[int]) -> str:
     """`cell 7`, `cells 7 and 9`, `cells 3, 5 and 8`, `cells 3, 5, 8 and 2 more`."""
     if len(cells) == 1:
@@ -4069,7 +4081,13 @@ class UnexecutedCell(Rule):
         "nothing another cell reads and read only imports: a commented-out block kept in a string, a "
         "warning printed under a check), as do cells that only show a value (`df.groupby(\"outcome\")[\"outcome\"]"
         ".count()`: they bind and change nothing and call only read-only methods, architecture printers and "
-        "fastai's `doc(…)`; Selenium's element queries, `find_element…`, `get_attribute`, read the page). Nor are cells whose count was "
+        "fastai's `doc(…)`; Selenium's element queries, `find_element…`, `get_attribute`, read the page), and so do cells nothing of which reaches a cell that ran: what they bind or change is read by no "
+        "cell that ran below them, directly or through other never-run cells (a def or class they hold counts as the "
+        "name it binds; a module imported alike everywhere, or a def a cell that ran defines with the same code, binds "
+        "nothing new; a global it hands to a function, `compile_and_fit(dense, window)`, counts as changed; a cell that sets "
+        "a library's state, `np.random.seed(0)`, `pd.set_option(…)`, is kept): class notes' loop left without an output "
+        "above a stand-alone demo that ran on its own list. "
+        "Nor are cells whose count was "
         "cleared by hand after they ran in order (a stripped `print_config()` cell or training log): a stretch of cells "
         "without a count whose executed neighbours leave exactly as many numbers free as it has cells (`[1]`, blank, "
         "`[3]`; a count not above the one before it begins a new session, counted from 0, except on a cell that only defines "
@@ -4488,6 +4506,21 @@ class UnexecutedCell(Rule):
             code_cell("print(vals.max())", 5),
             code_cell("h = 2 * np.eye(3)", 6), code_cell("vals = np.linalg.eigvalsh(h)\nprint(vals)", 7),
         )),
+        # Class notes' greedy loop left unrun above a stand-alone demo that ran on its own literal
+        # list, and a section whose copy of the metric defined and run above it is left unrun below
+        # another that reads its own file: nothing they bind reaches a cell that ran (fair check 41,
+        # items 43, 45, hid002-unrun-independent-section).
+        Example(cells=(
+            code_cell("m = 3\nload = [0] * m", 1),
+            code_cell("for job in [3, 1, 2]:\n    load[load.index(min(load))] += job\nprint(max(load))"),
+            code_cell("import heapq\nL = [3, 1, 4]\nheapq.heapify(L)\nprint(L)", 2),
+        )),
+        Example(cells=(
+            code_cell("import pandas as pd\ndef score(a, b):\n    return (a - b).abs().mean()", 1),
+            code_cell("df = pd.read_csv('a.csv')\ntrain = df[:100]"),
+            code_cell("def score(a, b):\n    return (a - b).abs().mean()"),
+            code_cell("data = pd.read_csv('b.csv')\nprint(score(data.y, data.p))", 2),
+        )),
     )
     failing = (
         Example(cells=(code_cell("x = 1", 1), code_cell("x = x * 2"), code_cell("print(x)", 2)), expect=((2, 1),)),
@@ -4534,7 +4567,7 @@ class UnexecutedCell(Rule):
         ), expect=((2, 1),)),
         # A partial run: three skipped cells above the two that ran are one finding.
         Example(
-            cells=(code_cell("import numpy as np"), code_cell("x = np.ones(3)"), code_cell("y = x * 2"), code_cell("print(1)", 1), code_cell("z = y + 3"), code_cell("print(2)", 2)),
+            cells=(code_cell("import numpy as np"), code_cell("x = np.ones(3)"), code_cell("y = x * 2"), code_cell("print(1)", 1), code_cell("z = y + 3"), code_cell("print(z)", 2)),
             expect=((1, 1),),
         ),
         # A Python download never run whose file a cell run below reads (the file came from elsewhere).
@@ -4547,7 +4580,7 @@ class UnexecutedCell(Rule):
         # finding is anchored there, the plot cell related (fair check 18).
         Example(cells=(
             code_cell("import pandas as pd\nframe = pd.DataFrame({'a': [1, 2]})\ndef draw(table, color):\n    print(table[color].describe())", 1),
-            code_cell("draw(frame, color='a')"), code_cell("total = frame.a.sum()"), code_cell("print(len(frame))", 2),
+            code_cell("draw(frame, color='a')"), code_cell("total = frame.a.sum()"), code_cell("print(len(frame), total)", 2),
         ), expect=((3, 1),)),
         # A never-run section whose task feeds a never-run step whose result a cell that ran reads,
         # though a cell that ran rebinds `script`.
@@ -4596,7 +4629,7 @@ class UnexecutedCell(Rule):
             code_cell("from sklearn.ensemble import RandomForestRegressor\nrf = RandomForestRegressor(random_state=0).fit(X_train, frame.y)"),
             code_cell("print(X_train.columns)", 2,
                       outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'X_train' is not defined", "traceback": []},)),
-            code_cell("print(pd.__version__)", 3),
+            code_cell("print(pd.__version__, RandomForestRegressor.__name__)", 3),
         ), expect=((2, 1),)),
         # The cells without a count left out as harmless (a display, a cell below the last run one)
         # are counted in the message, not hidden behind "and 1 more" (fair check 30, item 42).
@@ -4650,6 +4683,10 @@ class UnexecutedCell(Rule):
         # binds names nothing reads, so skipping it changed no value (fair check 38, item 39: an
         # unfinished ensemble section's `get_ensemble_models`, never called).
         skipped = tuple(pair for pair in skipped if not _unread_definitions(ctx, pair[0]))
+        # A never-run cell nothing of which reaches a cell that ran (fair check 41, items 43, 45): a
+        # section left unrun beside one that ran from its own data.
+        if ctx.facts.notebook.is_python:
+            skipped = tuple(pair for pair in skipped if not _unread_by_ran_cells(ctx, pair[0]))
         if not skipped or _stray_count_on_cleared(ctx):
             return
         if ctx.facts.notebook.is_python and _superseded_unrun_section(ctx, [c for c, _ in skipped]):
@@ -5718,7 +5755,9 @@ def _cell_writes(ca: CellAnalysis, modules: AbstractSet[str] = frozenset()) -> s
     }
 
 
-def _superseded_unrun_section(ctx: RuleContext, unrun: Sequence[Cell]) -> bool:
+def _superseded_unrun_section(
+    ctx: RuleContext, unrun: Sequence[Cell], rebound_needed: bool = True, more_writes: AbstractSet[str] = frozenset(),
+) -> bool:
     """Did skipping the never-run cells change nothing a cell that ran read, with a cell that ran
     binding afresh something they bound? Top to bottom from the first of them, every name they bind
     or change (imports too) is theirs until a cell writes it without reading one of theirs; another
@@ -5729,7 +5768,8 @@ def _superseded_unrun_section(ctx: RuleContext, unrun: Sequence[Cell]) -> bool:
     never-run section's superseded counterpart of `_rebound_before_read`. A cell of the chain this
     cannot read (not Python, not parsed, magics, definitions, a file written or downloaded that a
     cell below names, a file name a cell that ran below names, a read of a name no cell above binds)
-    reaches."""
+    reaches. Without `rebound_needed`: True when none is reached, rebound or not (one never-run cell
+    asked about alone: `_unread_by_ran_cells`)."""
     ran = _ran_cells(ctx)
     skipped = {c.index for c in unrun}
     modules = frozenset(ctx.facts.aliases)
@@ -5745,36 +5785,116 @@ def _superseded_unrun_section(ctx: RuleContext, unrun: Sequence[Cell]) -> bool:
 
     flow = name_flow(ctx)
 
-    def opaque(cell: CellAnalysis) -> bool:
+    def opaque(cell: CellAnalysis, definitions: bool = True) -> bool:
         f = cell.facts
-        return (f.syntax_error is not None or not cell.masked.is_python or bool(cell.magics) or bool(f.functions)
-                or bool(f.classes) or not _downloads_nothing_read_below(ctx, cell) or names_file_read_below(cell)
+        return (f.syntax_error is not None or not cell.masked.is_python or bool(cell.magics)
+                or (definitions and (bool(f.functions) or bool(f.classes)))
+                or not _downloads_nothing_read_below(ctx, cell) or names_file_read_below(cell)
                 # a sketch that cannot run where it stands (`scheduler.step()` above the cell binding it)
                 or any(r.cell == cell.cell.index and r.flow not in (Flow.ABOVE, Flow.BUILTIN) for r in flow.reads))
 
     first = min(skipped)
     tainted: set[str] = set()
     rebound = False
+    # (asked about one cell alone: a module every import of a name binds alike, `import tensorflow as
+    # tf` again in a never-run cell, is the same value whoever imports it)
+    same = frozenset() if rebound_needed else _same_module_imports(
+        ctx, {d.name for d in flow.definitions} - {d.name for d in flow.definitions if d.kind is not DefKind.IMPORT}
+    ) & {d.name for d in flow.definitions if d.kind is DefKind.IMPORT and d.cell in ran}
+    # ... and so is a def or class a cell that ran defines with the very same code (a section's copy
+    # of the metric functions defined and run above it).
+    ran_definitions: dict[str, set[str]] = {}
+    if not rebound_needed:
+        for other in ctx.facts.cells:
+            tree = cell_python_tree(other) if other.cell.index in ran else None
+            for st in tree.body if tree is not None else ():
+                if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    ran_definitions.setdefault(st.name, set()).add(ast.dump(st))
+
+    def copies(cell: CellAnalysis) -> set[str]:
+        tree = cell_python_tree(cell) if ran_definitions else None
+        return {st.name for st in (tree.body if tree is not None else ())
+                if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                and ast.dump(st) in ran_definitions.get(st.name, ())}
+
     for below in ctx.facts.cells:
         if below.cell.index < first or _is_blank(below.cell.source):
             continue
-        writes = _cell_writes(below, modules)
+        writes = _cell_writes(below, modules) - same
+        if below.cell.index not in ran and ran_definitions:
+            writes -= copies(below)
         if below.cell.index in skipped:
-            if opaque(below):
+            # (asked about one cell alone, a def or class it holds is a name it binds like any
+            # other: its body runs only where a cell calls it, reading that name)
+            if opaque(below, definitions=rebound_needed):
                 return False
-            tainted |= writes
+            tainted |= writes | set(more_writes)
             continue
         if below.facts.syntax_error is not None or not below.masked.is_python:
             return False
         reads = {r.name for r in (*below.facts.reads, *below.facts.deferred_reads)} | {r.name for r in below.facts.mutated}
         if reads & tainted:
-            if below.cell.index in ran or opaque(below):
+            if below.cell.index in ran or opaque(below, definitions=rebound_needed):
                 return False
             tainted |= writes
         else:
             rebound = rebound or (below.cell.index in ran and bool(writes & tainted))
-            tainted -= writes
-    return rebound
+            if rebound_needed or below.cell.index in ran:
+                tainted -= writes  # (asked about one cell alone, another never-run cell rebinds nothing)
+    return rebound or not rebound_needed
+
+
+def _unread_by_ran_cells(ctx: RuleContext, cell: Cell) -> bool:
+    """Does nothing the never-run `cell` binds or changes reach a cell that ran below it, directly or
+    through other never-run cells (`_superseded_unrun_section` of it alone, no rebinding needed)?
+    Skipping it changed no saved result: class notes' greedy loop left without an output above a
+    stand-alone heapq demo that ran (fair check 41, items 43, 45, hid002-unrun-independent-section)."""
+    ca = ctx.analysis_at.get(cell.index)
+    tree = cell_python_tree(ca) if ca is not None else None
+    if tree is None:
+        return False
+    modules = frozenset(ctx.facts.aliases)
+    handed: set[str] = set()
+    for node in _module_level_nodes(tree):
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            root = node.value.func
+            while isinstance(root, (ast.Attribute, ast.Call, ast.Subscript)):
+                root = root.func if isinstance(root, ast.Call) else root.value
+            if isinstance(root, ast.Name) and root.id in modules and _LIBRARY_STATE_CALL.match(_called(node.value)):
+                return False  # `np.random.seed(0)`, `pd.set_option(…)`: a call for its effect on a library's state
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and (
+            not hasattr(builtins, node.func.id) or node.func.id in ("setattr", "delattr", "exec", "eval")
+        ):
+            # A function (the notebook's own, or imported by name) may change what it is given
+            # (`compile_and_fit(dense, window)`, `doc(data.show_batch)` of a helpers module).
+            for value in (*node.args, *(k.value for k in node.keywords)):
+                while isinstance(value, (ast.Attribute, ast.Subscript, ast.Starred)):
+                    value = value.value
+                if isinstance(value, ast.Name):
+                    handed.add(value.id)
+    return _superseded_unrun_section(ctx, [cell], rebound_needed=False, more_writes=handed)
+
+
+# Library calls made for their effect on the library's (or the process's) state: seeds, options,
+# styles, warning filters, the working folder, `sys.path`, registries.
+_LIBRARY_STATE_CALL = re.compile(
+    r"^(?:seed|manual_seed\w*|set\w*|use|style|filterwarnings|simplefilter|chdir|putenv|append|insert|extend|update"
+    r"|register\w*|enable\w*|disable\w*|init\w*|config\w*|login|connect|reload)$"
+)
+
+
+def _called(call: ast.Call) -> str:
+    """The name a call calls: `seed` of `np.random.seed(0)`, `f` of `f(x)`."""
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+
+
+def _module_level_nodes(tree: ast.AST) -> Iterator[ast.AST]:
+    """The nodes of a cell outside the bodies of its functions, classes and lambdas."""
+    yield tree
+    for child in ast.iter_child_nodes(tree):
+        if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            yield from _module_level_nodes(child)
 
 
 def _ran_cells(ctx: RuleContext) -> frozenset[int]:
@@ -8333,7 +8453,7 @@ class StateInjection(Rule):
         "globals()`, a script-or-notebook check), a name the notebook never binds (a probe of what the environment "
         "injects, `'spark' in globals()`), one bound only in the tested statement itself (`if 'spark' not in globals(): "
         "spark = …`), `dir(obj)` of an object, a test inside a function, nor a cleanup guard whose body only releases the "
-        "tested object before a new one is made (`if 'spark' in locals(): spark.stop()`, also `close()`, `shutdown()`, `del`; "
+        "tested object before a new one is made (`if 'spark' in locals(): spark.stop()`, also inside a `try`, also `close()`, `shutdown()`, `del`; "
         "no `else`): it leaves no value any cell reads. A star import of a module no table knows "
         "that is a near miss of the project's own module (`from utilties import *` beside `utilities.py`; see DEP001) "
         "binds nothing at all: the message asks whether the local module was meant and the fix corrects the spelling."
@@ -8377,6 +8497,13 @@ class StateInjection(Rule):
             "from pyspark import SparkConf, SparkContext\n# stop the existing session if it's running\n"
             "if 'sc' in locals():\n    sc.stop()\nconf = SparkConf().setMaster('local[*]')",
             "sc = SparkContext(conf=conf)",
+        )),
+        # The same guard inside a `try` (fair check 41, item 53), and VPython's own idiom, a star
+        # import the catalogue lists (item 54).
+        Example(cells=(
+            "from pyspark.sql import SparkSession\ntry:\n    if 'spark' in locals():\n        spark.stop()\nexcept:\n    pass\n"
+            "spark = SparkSession.builder.getOrCreate()",
+            "from vpython import *\nball = sphere(pos=vector(0, 0, 0), radius=0.5)\nrate(30)",
         )),
     )
     failing = (
@@ -8653,10 +8780,15 @@ def _cleanup_guard(statement: ast.stmt, test) -> bool:
     session is made, whose body only releases the tested object (`stop()`, `close()`, …, or `del`
     of it), with no `else`. Whether it runs depends on the kernel, but it leaves no value any cell
     reads: top to bottom it is skipped, on a re-run it frees the old object so the new one can be
-    built (PySpark refuses a second active SparkContext). Not a guard that binds or computes."""
-    if not (isinstance(statement, ast.If) and statement.test is test.node and not test.negated and not statement.orelse):
+    built (PySpark refuses a second active SparkContext). Not a guard that binds or computes. The
+    `if` may sit in the body of a `try` (`try: if 'spark' in locals(): spark.stop() … except: pass`,
+    fair check 41, item 53)."""
+    guard = statement
+    while isinstance(guard, ast.Try):
+        guard = next((st for st in guard.body if any(n is test.node for n in ast.walk(st))), None)
+    if not (isinstance(guard, ast.If) and guard.test is test.node and not test.negated and not guard.orelse):
         return False
-    for st in statement.body:
+    for st in guard.body:
         if isinstance(st, ast.Delete) and all(isinstance(t, ast.Name) and t.id == test.name for t in st.targets):
             continue
         call = st.value if isinstance(st, ast.Expr) else None
@@ -8861,7 +8993,8 @@ class SavedTraceback(Rule):
         "or of `__name__` (`if _name_ == \"_main_\":`), a NameError raised inside the notebook's own function at the very line of "
         "its defining cell where HID003 reports that name (the traceback's innermost frame, `Cell In[24], line 90`), a SyntaxError "
         "of a cell without a count that parses as saved (a `%%bash` cell first run without its magic, edited since), a NameError of a name a cell above binds but that "
-        "ran after this one (a higher count: this cell ran first in a fresh kernel; HID001 reports that order) or never ran, "
+        "ran after this one (a higher count: this cell ran first in a fresh kernel; HID001 reports that order), or that never "
+        "ran while this one did, when HID002 reports that cell (its finding names this one as reading the name from it), or never ran, "
         "when this cell is the only one of the notebook with a count (run alone in a fresh runtime; Colab's placeholder "
         "`NameError: ignored` is read from the traceback), or when, its count stripped, this cell's traceback "
         "says `In[1]` (it ran first in a fresh kernel, alone: a stray output to clear), an error about the labels of a value (a KeyError, `cannot insert "
@@ -8876,7 +9009,8 @@ class SavedTraceback(Rule):
         "definition reaching the read is in a cell that ran before it and saved an error of its own (its run stopped before binding "
         "the name: `X_train` after the merge above it failed) is folded into that cell's finding, as a related location: one fix "
         "there and a re-run clear them all. Nor is the error of a cell that holds only "
-        "comments (its code commented out after the error was saved: it does nothing now). Nor is an error raised "
+        "comments, or only string literals (its code commented out, or wrapped in `'''…'''`, after the error was saved: "
+        "it does nothing now). Nor is an error raised "
         "inside the package the repository itself builds (the traceback's innermost frame is a file of one of the "
         "project's own packages, not an installed copy) in a notebook under a `tests`/`debug` folder of that project: "
         "a debugging notebook kept to reproduce the library's bug, whose fix belongs in the library."
@@ -9164,6 +9298,20 @@ class SavedTraceback(Rule):
                 code_cell("index.reconstruct(7460)", 45, outputs=({"output_type": "error", "ename": "RuntimeError", "evalue": "Error in DirectMap::get", "traceback": []},)),
             )
         ),
+        # The code wrapped in a string literal after the error was saved: it runs nothing now (fair
+        # check 41, item 57); a NameError of a name only a never-run cell above binds, which HID002
+        # reports naming this cell (item 55).
+        Example(cells=(
+            code_cell("import pandas as pd", 1),
+            code_cell("\'\'\'\nimport praw\nreddit = praw.Reddit(client_id='x')\n\'\'\'", 2,
+                      outputs=({"output_type": "error", "ename": "ModuleNotFoundError", "evalue": "No module named 'praw'", "traceback": []},)),
+        )),
+        Example(cells=(
+            code_cell("best = None", 1),
+            code_cell("results = []\nwidths = [16, 32]"),
+            code_cell("import math", 2),
+            code_cell("results", 3, outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'results' is not defined", "traceback": []},)),
+        )),
     )
     failing = (
         # The cell raised after opening a figure; the inline backend showed the empty figure after the
@@ -9339,9 +9487,10 @@ class SavedTraceback(Rule):
             errors = [o for o in cell.outputs if o.output_type == "error"]
             if not errors:
                 continue
-            if _is_blank(cell.source):
-                # Only comments left (`# load_weights(model, path)`): the code that raised was
-                # commented out after the error was saved; running the cell does nothing (fair
+            if _is_blank(cell.source) or _only_string_literals(cell.source):
+                # Only comments left (`# load_weights(model, path)`), or only a string literal
+                # (the code wrapped in `'''…'''`, fair check 41, item 57): the code that raised
+                # was switched off after the error was saved; running the cell does nothing (fair
                 # check 21, hid007-error-of-commented-out-code).
                 continue
             if _shown_on_purpose(cell, errors[0].name, cells):
@@ -9695,6 +9844,20 @@ def _error_of_the_code(ctx: RuleContext, cell: Cell, error: str) -> bool:
             for hit in _undefined_name_hits(ctx)
         ):
             return True
+    # A cell above binds the name, but never ran (no count) while this one did, and HID002 reports
+    # that cell (its finding says this one ran and reads the name from it): a top-to-bottom run
+    # binds the name first, and the saved error is an artefact of the partial run HID002 names
+    # (fair check 41, item 55: `results = []` never run, `results` shown below as [7]).
+    if cell.execution_count is not None and rule_enabled(
+        ctx.settings, UnexecutedCell.code, UnexecutedCell.name, UnexecutedCell.family.value, ctx.facts.notebook.path
+    ):
+        providers = {
+            r.provider.cell for r in flow.reads
+            if r.cell == cell.index and r.name == name and not r.deferred and r.flow is Flow.ABOVE
+            and r.provider is not None and r.provider.count is None
+        }
+        if providers and any(hit.cell is not None and hit.cell.index in providers for hit in _hid002_hits(ctx)):
+            return True
     # A cell above binds the name, but ran after this one (a higher count): this cell ran before
     # it, in a fresh kernel (`[1]` below cells run as [24]–[27]). HID001 reports that order at
     # this cell; a top-to-bottom run binds the name first. One root cause (fair check 16).
@@ -9733,6 +9896,11 @@ def _ran_first_in_kernel(cell: Cell) -> bool:
             if found is not None:
                 return int(found.group(1) or found.group(2)) == 1
     return False
+
+
+def _hid002_hits(ctx: RuleContext) -> tuple[Hit, ...]:
+    """HID002's findings for the notebook (for HID007, which defers to them)."""
+    return ctx.shared("hid002.hits", lambda: tuple(UnexecutedCell().check(ctx)))
 
 
 def _hid001_hits(ctx: RuleContext) -> tuple[Hit, ...]:

@@ -3225,6 +3225,9 @@ class _ShownFlow:
         # A method of the drawn value ending its cell shows it (a drawn value, not a model trained
         # with draws, whose methods give the notebook's results: `lda.print_topics()`).
         self.last_shows = False
+        # The value followed is what a call of the notebook's own method returns (`A.walk('cold', 10)`),
+        # and that call, ending its cell, is shown by Jupyter (`_display_reach.method_callers_show`).
+        self.site_shown = False
         # Names last bound to a new NumPy array (`C = np.zeros((N, N))`): accumulating draws into one
         # builds a matrix, not a count or a sum (`_ARRAY_CONSTRUCTORS`).
         self.arrays: set[str] = set()
@@ -3446,7 +3449,8 @@ class _ShownFlow:
                              for k in call.keywords)
             # `counts / counts.sum(1, keepdims=True)`: a statistic kept in shape to broadcast back
             # against the values (a normalisation) is part of a value that is followed, not a result.
-            if _USING_METHOD.match(method) or (_STATISTIC.match(method) and not keeps_dims and not self._of_few(receiver)):
+            if _USING_METHOD.match(method) or (_STATISTIC.match(method) and not keeps_dims and not self._of_few(receiver)
+                                               and not self._one_hot_pick(method, receiver)):
                 self.used = True
             return True
         if not (args_tainted or ctrl):
@@ -3461,7 +3465,7 @@ class _ShownFlow:
         if self._pure(call):
             name = method or (func.id if isinstance(func, ast.Name) else "")
             if (args_tainted and (_STATISTIC.match(name) or name in ("sum", "min", "max"))
-                    and not all(self._item_row(v) or self._of_few(v) for v, r in zip(values, reached) if r)):
+                    and not all(self._item_row(v) or self._of_few(v) or self._one_hot_pick(name, v) for v, r in zip(values, reached) if r)):
                 self.used = True
             return True
         root = self._root(receiver) if receiver is not None else None
@@ -3489,6 +3493,18 @@ class _ShownFlow:
         if self.any_size:
             return True  # (choosing the draw that carries a finding: `_anchor_first`)
         return self.few and (node is self.draw_node or (isinstance(node, ast.Name) and node.id in self.drawn))
+
+    def _one_hot_pick(self, name: str, node: ast.expr | None) -> bool:
+        """`np.argmax(picks)` of `picks = np.random.multinomial(1, p)` (bound to the draw as it is),
+        or of the draw itself: the position of the one trial's 1, the category drawn, not a
+        statistic over draws (fair check 41, item 124: a Markov chain's next state)."""
+        draw = self.draw_node
+        return (
+            name in ("argmax", "nanargmax") and node is not None
+            and (node is draw or (isinstance(node, ast.Name) and node.id in self.drawn))
+            and self._module_of(draw.func) == "numpy.random.multinomial"
+            and bool(draw.args) and isinstance(draw.args[0], ast.Constant) and draw.args[0].value == 1
+        )
 
     def _item_row(self, node: ast.expr) -> bool:
         """`y_hat[idx]` with `idx` one drawn item of the loop over the value and `y_hat` no value
@@ -3638,6 +3654,8 @@ class _ShownFlow:
             reached = self.expr(st.value, ctrl)
             if reached and not isinstance(st.value, ast.Call):
                 self.shown = True  # a bare expression: the cell shows it (or nothing happens)
+            elif reached and self.site_shown and st.value is self.draw_node and st is self.cell_last:
+                self.shown = True  # `A.walk('cold', 10)` ending its cell: Jupyter shows the list it returns
             elif (reached and self.last_shows and st is self.cell_last and not self.used and isinstance(st.value.func, ast.Attribute)
                   and self._root(st.value.func.value) in self.tainted
                   and not any(self.expr(v, ctrl) for v in (*st.value.args, *(k.value for k in st.value.keywords)))):
@@ -3776,6 +3794,8 @@ class _DisplayReach(NamedTuple):
     in_function: Callable[..., _ShownFlow | None]
     at_module_level: Callable[..., bool | None]
     callers_show: Callable[[str, int, set[str]], bool | None]
+    in_method: Callable[..., tuple[str, _ShownFlow] | None]
+    method_callers_show: Callable[[str, str, int, set[tuple[str, str]]], bool | None]
 
 
 def _display_reach(facts: NotebookFacts) -> _DisplayReach:
@@ -3828,7 +3848,8 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
         return flow
 
     def at_module_level(ca: CellAnalysis, parsed: ast.Module, node: ast.Call, in_place: bool = False, layout: bool = False,
-                        last_shows: bool = False, few: bool = False, any_size: bool = False, unread: bool = False) -> bool | None:
+                        last_shows: bool = False, few: bool = False, any_size: bool = False, unread: bool = False,
+                        site_shown: bool = False) -> bool | None:
         """Does `node`'s value, from its module-level statement on, reach only displays? (True: shown
         only; False: used; None: reaches nothing.) `layout`: `node` builds a t-SNE/UMAP estimator
         (`_ShownFlow.layout`)."""
@@ -3851,6 +3872,7 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
         flow.last_shows = last_shows
         flow.few = few
         flow.any_size = any_size
+        flow.site_shown = site_shown
         start = statement_index_at(parsed.body, line)
         if start is None:
             start = len(parsed.body)
@@ -3923,7 +3945,105 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
                 return False
         return shown
 
-    return _DisplayReach(tree, in_function, at_module_level, callers_show)
+    def in_method(ca: CellAnalysis, parsed: ast.Module, node: ast.Call, owner: str, in_place: bool = False) -> tuple[str, _ShownFlow] | None:
+        """The method of the module-level class `owner` that holds `node`, and the flow of `node`'s
+        value through it (None: not directly in a method's body, or in a function nested in it)."""
+        line = node.lineno
+        cls = next((st for st in parsed.body if isinstance(st, ast.ClassDef) and st.name == owner
+                    and st.lineno <= line <= (st.end_lineno or st.lineno)), None)
+        method = next((st for st in cls.body if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef))
+                       and not st.decorator_list and st.lineno <= line <= (st.end_lineno or st.lineno)), None) if cls else None
+        if method is None or not method.args.args or any(
+            isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)) and n is not method
+            and n.lineno <= line <= (n.end_lineno or n.lineno) for n in ast.walk(method)
+        ):
+            return None
+        flow = _ShownFlow(facts, node, method)
+        flow.helpers = notebook_helpers()
+        flow.in_place = in_place
+        flow.statement(method, False, True)
+        return method.name, flow
+
+    def method_callers_show(cls: str, method: str, depth: int, seen: set[tuple[str, str]]) -> bool | None:
+        """Do the values the method `method` of the notebook's class `cls` returns reach only
+        displays where it is called? Every mention of the method must be a direct call, on `self`
+        in a method of a class of that name (followed into that method, and into its callers if it
+        returns the value) or at module level on a name only ever bound to `cls(…)`, whose value
+        is followed from there (a call ending its cell shows its value). Fair check 41, item 124:
+        a Markov chain's `to_new_state` draw, printed, and walked by `walk`, whose list ends a cell."""
+        if depth > 3 or (cls, method) in seen:
+            return False
+        seen = seen | {(cls, method)}
+        word = re.compile(rf"\b{re.escape(method)}\b")
+        instances: set[str] | None = None
+        shown: bool | None = None
+        for other in facts.cells:
+            if not word.search(other.cell.source):
+                continue
+            parsed = tree(other)
+            if parsed is None or any(word.search(m.args or "") for m in other.magics):
+                return False
+            attributes = [n for n in ast.walk(parsed) if isinstance(n, ast.Attribute) and n.attr == method]
+            calls = [n for n in nodes_of(parsed, ast.Call) if isinstance(n.func, ast.Attribute) and n.func.attr == method]
+            if len(attributes) != len(calls) or any(isinstance(n, ast.Name) and n.id == method for n in ast.walk(parsed)):
+                return False  # a bound method passed on, or the name used otherwise: not followed
+            for site in calls:
+                receiver = site.func.value
+                if not isinstance(receiver, ast.Name):
+                    return False
+                enclosing = statement_at(parsed, site.lineno)
+                if isinstance(enclosing, ast.ClassDef):
+                    if enclosing.name != cls or receiver.id != "self":
+                        return False
+                    found = in_method(other, parsed, site, cls)
+                    if found is None or found[1].used:
+                        return False
+                    name, flow = found
+                    if flow.returned:
+                        further = method_callers_show(cls, name, depth + 1, seen)
+                        if further is False:
+                            return False
+                        shown = shown or further
+                    shown = shown or flow.shown or None
+                    continue
+                if enclosing is None or isinstance(enclosing, (ast.FunctionDef, ast.AsyncFunctionDef)) or any(
+                    isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef))
+                    and n.lineno <= site.lineno <= (n.end_lineno or n.lineno) for n in ast.walk(enclosing)
+                ):
+                    return False
+                if instances is None:
+                    instances = _instances_of(facts, tree, cls)
+                if receiver.id not in instances:
+                    return False
+                reached = at_module_level(other, parsed, site, site_shown=True)
+                if reached is False:
+                    return False
+                shown = shown or reached
+        return shown
+
+    return _DisplayReach(tree, in_function, at_module_level, callers_show, in_method, method_callers_show)
+
+
+def _instances_of(facts: NotebookFacts, tree: Callable[[CellAnalysis], ast.Module | None], cls: str) -> set[str]:
+    """The names every binding of which, anywhere in the notebook, is `name = cls(…)` at module
+    level (`A = MarkovChain(matrix, labels)`)."""
+    made: set[str] = set()
+    targets: set[int] = set()
+    stores: list[ast.Name] = []
+    for ca in facts.cells:
+        parsed = tree(ca)
+        if parsed is None:
+            continue
+        for node in ast.walk(parsed):
+            if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                    and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Name) and node.value.func.id == cls
+                    and statement_at(parsed, node.lineno) is node):
+                made.add(node.targets[0].id)
+                targets.add(id(node.targets[0]))
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+                stores.append(node)
+    other_bindings = {n.id for n in stores if id(n) not in targets}
+    return made - other_bindings
 
 
 # The draws whose arguments give their number of values, and where: every positional argument a
@@ -4019,7 +4139,7 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw], any_size
     like one of a few (`_few_values`); `unread`: a value that reaches nothing (or a name left
     unread) counts too. Both for choosing which draw carries a finding (`_anchor_first`), never for
     leaving one out."""
-    tree, in_function, at_module_level, callers_show = _display_reach(facts)
+    tree, in_function, at_module_level, callers_show, in_method, method_callers_show = _display_reach(facts)
 
     def iterations_shown(draw: Draw) -> bool:
         """A loader that draws when iterated (`trainloader = DataLoader(…, shuffle=True)`), bound to
@@ -4092,12 +4212,17 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw], any_size
                 return False
         if call.in_function:
             flow = in_function(ca, parsed, node, call.owner, in_place)
+            method = None
             if flow is None:
-                return False
+                found = in_method(ca, parsed, node, call.owner, in_place)
+                if found is None:
+                    return False
+                method, flow = found
             if flow.used:
                 return False
             if flow.returned:
-                further = callers_show(call.owner, 1, set())
+                further = (callers_show(call.owner, 1, set()) if method is None
+                           else method_callers_show(call.owner, method, 1, set()))
                 if unread:
                     return further is not False  # (reaching nothing, it is no result either)
                 return further is True or (further is None and flow.shown)
@@ -6270,6 +6395,93 @@ def _agentpy_models_drawing(ctx: RuleContext) -> frozenset[str]:
     return frozenset(found)
 
 
+# agentpy's running calls that take a `seed=` of their own (0.1.5: `Model.run(steps, seed, display)`,
+# `animate(model, fig, axs, plot, steps, seed, …)`).
+_AGENTPY_RUNS = frozenset({"agentpy.animate", "agentpy.visualization.animate"})
+
+
+def _unseeded_agentpy_models(ctx: RuleContext) -> Iterator[Hit]:
+    """`model = MyModel(parameters)`, `MyModel` the notebook's agentpy `Model` whose body draws from
+    agentpy's own generator (`add_agents(…, random=True)`, `self.agents.random(n)`:
+    `_agentpy_models_drawing`), with a parameters dict (a literal, or a name every module-level
+    binding of which is one) that has no 'seed' key: agentpy seeds `self.random`/`self.nprandom` from
+    `p['seed']` only, else from `random.getrandbits(128)` of Python's global generator, so the houses
+    placed and picked change from run to run (fair check 41, recall T-2.2; a NumPy seed does not
+    reach them). Reported at the dict, where the fix goes, the model's construction related. Not
+    when the model is run or animated with `seed=`, the dict gets a 'seed' item elsewhere, or
+    Python's `random` is seeded."""
+    models = ctx.shared("randomness.agentpy_models", lambda: _agentpy_models_drawing(ctx))
+    if not models:
+        return
+    if any(ctx.facts.resolve(c.func) in ("random.seed",) for ca in ctx.cells for c in ca.facts.calls):
+        return  # Python's generator seeded: agentpy's fallback bits repeat
+    dicts: dict[str, list[tuple[CellAnalysis, ast.Assign]]] = {}
+    seeded_runs = False
+    builds: list[tuple[CellAnalysis, ast.Call, str]] = []
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                    and isinstance(node.value, ast.Dict) and statement_at(tree, node.lineno) is node:
+                dicts.setdefault(node.targets[0].id, []).append((ca, node))
+            elif isinstance(node, ast.Call):
+                func = node.func
+                if any(k.arg == "seed" or k.arg is None for k in node.keywords) and (
+                    (isinstance(func, ast.Attribute) and func.attr == "run")
+                    or ctx.facts.resolve(dotted_name(func) or "") in _AGENTPY_RUNS
+                ):
+                    seeded_runs = True
+                if isinstance(func, ast.Name) and func.id in models:
+                    builds.append((ca, node, func.id))
+    if seeded_runs:
+        return
+    # A name whose every binding is one of those literals (no other assignment, loop or `del`).
+    literal_stores = {name: len(found) for name, found in dicts.items()}
+    stores: dict[str, int] = {}
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        for node in ast.walk(tree) if tree is not None else ():
+            if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+                stores[node.id] = stores.get(node.id, 0) + 1
+    reported: set[tuple[int, int]] = set()
+    for ca, call, model in builds:
+        given = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "parameters"), None)
+        if isinstance(given, ast.Dict):
+            places = [(ca, given)]
+        elif isinstance(given, ast.Name) and given.id in dicts and stores.get(given.id, 0) == literal_stores[given.id]:
+            if any(isinstance(n, ast.Subscript) and isinstance(n.value, ast.Name) and n.value.id == given.id
+                   and not isinstance(n.ctx, ast.Load) for c in ctx.cells for n in ast.walk(cell_python_tree(c) or ast.Module([], []))):
+                continue  # `parameters['seed'] = 42`
+            if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("update", "setdefault")
+                   and isinstance(n.func.value, ast.Name) and n.func.value.id == given.id
+                   for c in ctx.cells for n in ast.walk(cell_python_tree(c) or ast.Module([], []))):
+                continue
+            places = [(c, a.value) for c, a in dicts[given.id]]
+        else:
+            continue
+        if any(k is None or (isinstance(k, ast.Constant) and k.value == "seed") or not isinstance(k, ast.Constant)
+               for _, d in places for k in d.keys):
+            continue  # a 'seed' key, a `**spread` or a computed key: may be seeded
+        where, literal = places[-1]
+        if (where.cell.index, literal.lineno) in reported:
+            continue
+        reported.add((where.cell.index, literal.lineno))
+        shown = f"`{given.id}`" if isinstance(given, ast.Name) else "the parameters dict"
+        yield Hit(
+            where.cell, literal.lineno, literal.col_offset + 1,
+            f"{shown}, the parameters `{model}` is built with (cell {ca.cell.index}, line {call.lineno}), has no 'seed' key: "
+            f"`{model}` draws from agentpy's own generator (`add_agents(…, random=True)`, `agents.random(…)`), which agentpy "
+            "seeds from that entry only, else from fresh bits of Python's `random`, so the agents placed and picked change "
+            "from run to run (a NumPy seed does not reach them)",
+            end_line=literal.end_lineno,
+            fix="Add 'seed': SEED to the parameters dict (or pass seed=SEED to `model.run(…)` / `ap.animate(…)`)",
+            key=f"agentpy\x1f{model}",
+            related=((ca.cell, call.lineno, call.col_offset + 1),),
+        )
+
+
 def _library_fix(ctx: RuleContext, lib: Library) -> str:
     """The library's seeding call, for the TensorFlow version the notebook uses: TensorFlow 1's
     graph seed, the seeds of a TensorFlow 2 before 2.7, or the catalogue's. When the notebook
@@ -6586,7 +6798,10 @@ class UnseededRandom(Rule):
         "its body as the parameters it binds (the call's value depends on it when the function returns it); a value a "
         "module-level function returns is followed into each of its callers, when every mention of the function's name "
         "is a direct call (random label colours returned by `random_palette`, painted by `paint`, shown by `show_labels`' "
-        "`imshow`); a list shuffled in place (`np.random.shuffle(colours)`) is followed from the shuffle, an in-place "
+        "`imshow`), and a value a method of the notebook's class returns into each call of the method, on `self` in the "
+        "class's methods or at module level on a name only ever bound to an instance of the class, whose call ending its "
+        "cell shows the value (a Markov chain's `next_state` draw, printed, and walked by `walk`, whose list `A.walk('cold', "
+        "10)` ends a cell; `np.argmax` of a one-trial `np.random.multinomial(1, p)` is the category drawn, not a statistic); a list shuffled in place (`np.random.shuffle(colours)`) is followed from the shuffle, an in-place "
         "PyTorch method writing it into a function-local array (`out[i].masked_fill_(mask, colour[i])`) or, at module "
         "level, into another tensor (`y.add_(x)`) follows that one, a name a loop's body binds afresh from another value "
         "(a later cell's own `idx = np.random.randint(m)` at the top of its loop) no longer holds it for the rest of the "
@@ -7265,6 +7480,18 @@ class UnseededRandom(Rule):
             "one_tenth = one_tenth.sort_values(by=['Ticks'])\none_tenth.head()",
             "fig, axes = plt.subplots(1, 2)\naxes[0].plot('Ticks', 'Open', data=prices)\naxes[1].plot('Ticks', 'Open', data=one_tenth)",
         )),
+        # Fair check 41, item 124: a draw in a method of the notebook's class, returned (the category
+        # of a one-trial multinomial) and only printed, or walked into a list that ends a cell.
+        Example(cells=(
+            "import numpy as np\n\nclass Chain:\n    def __init__(self, matrix, labels):\n        self.matrix = matrix\n"
+            "        self.index = {l: i for i, l in enumerate(labels)}\n\n    def step(self, label):\n"
+            "        picks = np.random.multinomial(1, self.matrix[:, self.index[label]])\n        new = np.argmax(picks)\n"
+            "        for key in self.index:\n            if self.index[key] == new:\n                return key\n\n"
+            "    def walk(self, label, n):\n        seen = [label]\n        for i in range(n - 1):\n"
+            "            label = self.step(label)\n            seen.append(label)\n        return seen\n\n"
+            "A = Chain(np.array([[0.7, 0.6], [0.3, 0.4]]), ['hot', 'cold'])\nprint(A.step('hot'))",
+            "A.walk('cold', 10)",
+        )),
     )
     failing = (
         # The random inputs of a check that also leave it: saved beside the check, or kept in a list
@@ -7800,6 +8027,17 @@ class UnseededRandom(Rule):
             "head.load_state_dict(torch.load(save_file_name))\nload_checkpoint(path)",
             "def save_checkpoint(model, path):\n    torch.save({'state_dict': model.state_dict()}, path)",
         ), expect=((2, 1),)),
+        # The same walk counted into a frequency: an estimate from the draws (unlike fair check 41, item 124).
+        Example(cells=(
+            "import numpy as np\n\nclass Chain:\n    def __init__(self, matrix, labels):\n        self.matrix = matrix\n"
+            "        self.index = {l: i for i, l in enumerate(labels)}\n\n    def step(self, label):\n"
+            "        picks = np.random.multinomial(1, self.matrix[:, self.index[label]])\n        new = np.argmax(picks)\n"
+            "        for key in self.index:\n            if self.index[key] == new:\n                return key\n\n"
+            "    def walk(self, label, n):\n        seen = [label]\n        for i in range(n - 1):\n"
+            "            label = self.step(label)\n            seen.append(label)\n        return seen\n\n"
+            "A = Chain(np.array([[0.7, 0.6], [0.3, 0.4]]), ['hot', 'cold'])\nprint(A.step('hot'))",
+            "w = A.walk('cold', 10)\nfreq = w.count('hot') / len(w)",
+        ), expect=((1, 9),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -8221,7 +8459,11 @@ class MissingRandomState(Rule):
         "and cuML's `TSNE`, random forests and `train_test_split` without `random_state`, which no NumPy seed covers (cuML's "
         "`KMeans` seeds itself and is not reported); PyMC 4+'s `pm.sample(…)` without `random_seed` (its chain seeds come "
         "from an unseeded `np.random.default_rng()`, which no NumPy seed covers; PyMC3's reads NumPy's global state and is "
-        "RND001's); Stable-Baselines3 (and sb3-contrib, Stable Baselines 2) algorithms "
+        "RND001's); an agentpy model of the notebook's own (`class Fire(ap.Model)`) that draws from agentpy's own "
+        "generator (`add_agents(…, random=True)`, `self.agents.random(n)`), built from a parameters dict with no 'seed' key "
+        "(reported at the dict; agentpy seeds that generator from `p['seed']` only, else from fresh bits of Python's "
+        "`random`, which no NumPy seed covers; not when the model is run or animated with `seed=`, or Python's `random` is "
+        "seeded); Stable-Baselines3 (and sb3-contrib, Stable Baselines 2) algorithms "
         "(`PPO(\"MlpPolicy\", env)`, `A2C`, `DQN`, `SAC`, `TD3`, `DDPG`…) without `seed=`: their initial weights, "
         "exploration and environment resets are then unseeded, whatever global seed came before; the first `env.reset()` "
         "of a Gym/Gymnasium environment (`env = gym.make(…)` at the top level) that passes no `seed=` and follows no "
@@ -8586,6 +8828,19 @@ class MissingRandomState(Rule):
             "m3 = tc.decision_tree_classifier.create(rest, target='y', validation_set=None)\n"
             "print(m.evaluate(test), m2.evaluate(test), m3.evaluate(test))",
         )),
+        # An agentpy model given its seed: in the parameters, or to `run` (fair check 41, recall T-2.2).
+        Example(cells=(
+            "import agentpy as ap\n\nclass Fire(ap.Model):\n    def setup(self):\n"
+            "        self.agents = ap.AgentList(self, 10)\n        self.grid = ap.Grid(self, [self.p.size] * 2)\n"
+            "        self.grid.add_agents(self.agents, random=True)\n        self.agents.random(2).burning = True",
+            "parameters = {'size': 50, 'seed': 42}\nmodel = Fire(parameters)\nresults = model.run()",
+        )),
+        Example(cells=(
+            "import agentpy as ap\n\nclass Fire(ap.Model):\n    def setup(self):\n"
+            "        self.agents = ap.AgentList(self, 10)\n        self.grid = ap.Grid(self, [self.p.size] * 2)\n"
+            "        self.grid.add_agents(self.agents, random=True)\n        self.agents.random(2).burning = True",
+            "other = Fire({'size': 50})\nrerun = other.run(seed=7)",
+        )),
     )
     failing = (
         # The split of data an unseeded generator made is folded into the generator's finding: the
@@ -8885,6 +9140,15 @@ class MissingRandomState(Rule):
             "with pm.Model() as model:\n    mu = pm.Normal('mu', 0, 1)\n    idata = pm.sample(1000)\n"
             "    fixed = pm.sample(1000, random_seed=3)\nprint(idata.posterior['mu'].mean())",
         ), expect=((2, 3),)),
+        # Fair check 41, recall T-2.2: an agentpy model drawing from its own generator, built from
+        # parameters with no 'seed': reported at the dict, where the seed goes.
+        Example(cells=(
+            "import agentpy as ap\n\nclass Fire(ap.Model):\n    def setup(self):\n"
+            "        self.agents = ap.AgentList(self, 10)\n        self.grid = ap.Grid(self, [self.p.size] * 2)\n"
+            "        self.grid.add_agents(self.agents, random=True)\n        self.agents.random(2).burning = True",
+            "parameters = {\n    'size': 50,\n    'steps': 100,\n}",
+            "model = Fire(parameters)\nresults = model.run()",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -9047,6 +9311,8 @@ class MissingRandomState(Rule):
             yield from _unseeded_env_resets(ctx)
         if "albumentations" in imported_tops:
             yield from _unseeded_augmentations(ctx)
+        if "agentpy" in imported_tops:
+            yield from _unseeded_agentpy_models(ctx)
 
 
 # scikit-learn trees whose only randomness is the order in which they try the features (fair check

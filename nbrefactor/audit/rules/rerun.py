@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import builtins
 import re
 import shlex
 from typing import AbstractSet, Callable, Iterator, Optional, Sequence, TypeVar
@@ -338,6 +339,10 @@ class _Walker:
         # Per enclosing `if`/`while`, the value whose minimum the `if` tests to be above 0
         # (`if x.min() > 0:` -> "x"; None otherwise): `_shift_to_zero_guarded`.
         self.min_guards: list[Optional[str]] = []
+        # Names bound inside a `for` loop of this cell to arithmetic on globals it has not set up,
+        # with those globals (`S_inv = np.linalg.inv(P) + xi.T @ xi / s2` -> {"np", "P", "s2"}):
+        # a later `P = np.linalg.inv(S_inv)` in the loop folds the data into `P` through it.
+        self.loop_arithmetic: dict[str, frozenset[str]] = {}
 
     def _note_set_items(self, stmt: ast.stmt) -> None:
         """Record the items a plain statement sets afresh (see `set_items`, `named_keys`)."""
@@ -779,6 +784,20 @@ class _Walker:
                                 self.report(stmt, target.id, f"rebinds `{target.id}` to `{target.id}.{value.func.attr}(…)`, which fails on a second run (the column is gone)")
                     elif value.func.attr in _COLUMN_STEPS and isinstance(value.func.value, ast.Name) and value.func.value.id == target.id:
                         self.report(stmt, target.id, f"rebinds `{target.id}` to `{target.id}.{value.func.attr}(…)`, which fails on a second run ({_COLUMN_STEPS[value.func.attr]})")
+            in_loop = bool(self.enclosing) and self.enclosing[-1] is not None
+            if len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and in_loop:
+                target = stmt.targets[0]
+                through = sorted(t for t in value_reads if target.id in self.loop_arithmetic.get(t, ()))
+                if through and target.id not in value_reads:
+                    # `S_inv = np.linalg.inv(P) + …`, then `P = np.linalg.inv(S_inv)` in the same loop
+                    # over the data: a sequential update that starts from what the last run left
+                    # (fair check 41, recall T-7.3: a Bayesian posterior folded in point by point).
+                    self.report(stmt, target.id, _SEQUENTIAL_UPDATE.format(name=target.id) + f"`{through[0]}`, "
+                                f"computed from `{target.id}` earlier in the loop, so a second run folds the data in again")
+                if isinstance(value, ast.BinOp) and isinstance(value.op, _ARITHMETIC):
+                    self.loop_arithmetic[target.id] = frozenset(n for n in value_reads if n not in self.bound and n != target.id)
+                else:
+                    self.loop_arithmetic.pop(target.id, None)
             if len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
                 model = self._optimized_model(value)
                 if model is not None:
@@ -2734,6 +2753,8 @@ def _may_report(
     """False when `_Walker` cannot report anything in the cell, read from the cell's class index
     (`nodes_of`) instead of walking every statement: every report needs one of
     - an augmented assignment or a `del` (the walker's first and `Delete` branches);
+    - an assignment in a `for` loop whose value reads a name the loop binds (a sequential update
+      through a local, `_Walker.loop_arithmetic`);
     - an assignment whose value reads a name of its targets (every other assignment report:
       `x = x[1:]`, `df = df.drop(…)`, `y = to_categorical(y)`, `w = train(…, w, …)`), or that sets
       an item of a name the cell reads whole (`X.values`, `np.asarray(X)`, then `X['c'] = …`);
@@ -2773,6 +2794,14 @@ def _may_report(
                         for m in by_name[n.id]
                     ):
                         return True
+    if ast.For in present and ast.Assign in present:
+        # `S_inv = inv(P) + …` then `P = inv(S_inv)` in one loop: a name the loop binds that an
+        # assignment's value in the same loop reads (`_Walker.loop_arithmetic`).
+        for loop in nodes_of(tree, ast.For):
+            assigns = [n for n in walk_nodes(loop) if n.__class__ is ast.Assign]
+            targets = {t.id for a in assigns for t in a.targets if t.__class__ is ast.Name}
+            if any(n.__class__ is ast.Name and n.id in targets for a in assigns for n in walk_nodes(a.value)):
+                return True
     if ast.Call not in present:
         return False
     bound = None
@@ -3003,15 +3032,17 @@ class ChangesWhenRunTwice(Rule):
         "`x += 1`, `df['a'] += 1`, `X = X / 255`, `prompt = f\"{prompt} …\"` (an f-string of its own text), `df['a'] = df['a'] * 2`, `df['c'] = "
         "df['c'].map({…})` (a dict map of mapped values gives NaN; also `df.c.map({…})`, the column read as an attribute, where `df` "
         "is bound only to a pandas frame: `pd.read_csv(…)`, then at most `df = df.loc[…]`, `df.dropna(…)` and the like), `df['c'] = pd.cut(df['c'], 3)` (also `pd.qcut`: binning the "
-        "categorical bins fails), `results.append(…)` (also `docs[i].append(…)`, to the items of a list another cell made; not `both = train.append(test)`, "
+        "categorical bins fails), `results.append(…)` (also `docs[i].append(…)`, to the items of a list another cell made, "
+        "and a call of the notebook's own function of a cell above that appends to a list it is given, with a list another "
+        "cell made, `collect(frames, train)` with `def collect(frames, out): … out.append(…)`; not `both = train.append(test)`, "
         "whose result, bound to another name, is pandas' new frame (a list's `append` returns None); not `trace.extend(ppc)` on "
         "an ArviZ InferenceData that `pm.sample`/`pm.sample_posterior_predictive`/`az.from_…` made, whose default "
         "`join=\"left\"` keeps the groups it has, so a second run adds nothing; nor a top-level "
         "list step on a name that the cells below only show, or step with typed-in values, before one binds it afresh: "
         "scratch cells `seq.append('x')`, `len(seq)`, then `seq = []`; nor an `append`/`extend` whose list every later read, "
         "until a statement binds it afresh, takes only as `set(name)` or grows further: `len(set(sentences))`, then "
-        "`sentences = list(set(sentences))`, where a second run's duplicates reach nothing), `df.set_index(…, "
-        "inplace=True)` (not with `drop=False`, in place or as `df = df.set_index(…, drop=False)`, which keeps the key a column, so a second run sets the same index; also `drop`, `reset_index`, `pop` in place; but `reset_index(inplace=True, drop=True)` without `level`, which renumbers the same rows the same way on a second run), `df = df.drop(columns=…)` (a drop, in place or not, of columns the cell set again by label above it, none read before that, is the same on every run), `df = df.reset_index()` (the old index kept as a column: a second run adds `index` again; not with `drop=True`, nor when the frame is then only shown, plotted by named columns or read through columns selected by name (`ax.scatter(df[['x']], df[['y']])`) until rebound, never written out or plotted whole), "
+        "`sentences = list(set(sentences))`, where a second run's duplicates reach nothing; nor an `append`/`extend` to a list that no statement of the notebook reads but to grow it: `accuracies.append(acc)` in a loop that prints each `acc`, the duplicates reaching no output), `df.set_index(…, "
+        "inplace=True)` (not with `drop=False`, in place or as `df = df.set_index(…, drop=False)`, which keeps the key a column, so a second run sets the same index; also `drop`, `reset_index`, `pop` in place; but `reset_index(inplace=True, drop=True)` without `level`, which renumbers the same rows the same way on a second run; nor a lesson on `inplace`: the call, alone in its cell, after a cell showing the same call without it and one showing the frame unchanged, `df.drop('new', axis=1)`, `df`, then `df.drop('new', axis=1, inplace=True)`), `df = df.drop(columns=…)` (a drop, in place or not, of columns the cell set again by label above it, none read before that, is the same on every run), `df = df.reset_index()` (the old index kept as a column: a second run adds `index` again; not with `drop=True`, nor when the frame is then only shown, plotted by named columns or read through columns selected by name (`ax.scatter(df[['x']], df[['y']])`) until rebound, never written out or plotted whole), "
         "`ds = ds.add_column(…)` (also `rename_column`, `remove_columns` of a Hugging Face dataset: a second run "
         "finds the column there, or gone, and raises), "
         "`df = pd.concat([df, dummies], axis=1)` (and `np.append`/`insert`/`hstack`/`vstack`/`concatenate` of "
@@ -3025,7 +3056,9 @@ class ChangesWhenRunTwice(Rule):
         "a notebook that imports h2o it is, since H2O refuses a key column of doubles such as a target encoding), `data = data[:-504]` (a bounded slice of itself; a mask or column list is the same "
         "when applied twice, but not a row filter whose bound the cell computes from the frame itself: `q = df.p.quantile(0.995)` "
         "then `df = df[df.p <= q]`, a z-score or IQR trim, recomputed from the rows kept; rows equal to such a statistic, "
-        "a literal bound or a statistic of another frame are not reported), `x = 255 * x`, `heatmap = np.uint8(255 * heatmap)` and `X = X.astype('float32') / 255` (scaled by a number; "
+        "a literal bound or a statistic of another frame are not reported), a global rebound in a `for` loop from a local "
+        "the loop computed by arithmetic on it (`S_inv = np.linalg.inv(P) + xi.T @ xi`, then `P = np.linalg.inv(S_inv)`: a "
+        "sequential update that folds the data in again on a second run), `x = 255 * x`, `heatmap = np.uint8(255 * heatmap)` and `X = X.astype('float32') / 255` (scaled by a number; "
         "`w = w / w.sum()` or `x - x.mean()`, by a statistic of itself, is the same twice and not reported, "
         "nor are `df['a'] -= df['a'].min()` and `low = min(labels)` then `data[i].y -= low`, a shift by a "
         "minimum, maximum, mean or median (a division by a maximum, sum, norm or standard deviation) "
@@ -3064,7 +3097,9 @@ class ChangesWhenRunTwice(Rule):
         "optimizer (or `scaler.step(optimizer)` through a mixed-precision `GradScaler`; also one the cell makes over `model.parameters()` of a model from another "
         "cell, even when the cell first moves it with `model = model.to(device)` (or `.cuda()`, `.cpu()`: the same module)), `model.fit(…)` on a Keras model (`keras.Sequential`/`Model`/`load_model`, a KerasHub "
         "`from_preset`, a transformers TensorFlow model such as `TFAutoModelForSeq2SeqLM.from_pretrained(…)`, an instance of the notebook's own `keras.Model` subclass, or the model a "
-        "function of the notebook builds and returns: `model = build_model(…)`), `model.fit(…)` on an "
+        "function of the notebook builds and returns: `model = build_model(…)`; not a `fit` whose log is hidden, `%%capture` or "
+        "`verbose=0`, without `callbacks=`, last in its cell, when the next code cell binds the model afresh before any "
+        "read, `classifier = load_model(…)`: the trained weights reach nothing), `model.fit(…)` on an "
         "`implicit` matrix factorisation (its `fit` starts from the factors the previous fit left), `.fit` of a wrapper "
         "the cell builds from such a subclass around a Keras model of another cell (`gan = GAN(discriminator, "
         "generator)`), `model.add(…)` on a Keras model of another cell, a call of a function of a cell above "
@@ -3118,11 +3153,11 @@ class ChangesWhenRunTwice(Rule):
         "cell that builds the value first (`total = 0` then `total += x`), nor a running mean whose loop's first step "
         "replaces it (`r += (x - r) / (i + 1)` in `for i, b in enumerate(batches)`, or `/ k` with `k` from `range(1, …)`: "
         "at the first count the old value weighs nothing; not under an `if` inside the loop), nor a name rebound by arithmetic on "
-        "itself (`tensor = tensor + 10`, `t += 1`) whose new value is only shown afterwards, top to bottom, until "
+        "itself (`tensor = tensor + 10`, `t += 1`; not the sequential update through a local in a loop over data above) whose new value is only shown afterwards, top to bottom, until "
         "the notebook binds it afresh (`tensor`, `print(tensor * tensor)`, `torch.multiply(tensor, 10)` as "
         "statements; a function below with its own local of that name does not read it): a second run shows "
         "other numbers and changes nothing computed. Any other read of it keeps "
-        "the finding, and so does a value nothing reads (the notebook's end state). Likewise a "
+        "the finding, and so does a value nothing reads (the notebook's end state; but not a list only grown, above). Likewise a "
         "language primer's list demo: a list or dict last bound to a literal, changed in place with typed "
         "values only (`l.insert(0, 'i')`, `del l[7]`, `l[1:3] = ['b', 'c']`) and afterwards only shown (also by a loop that "
         "only prints its items, `for k, v in d.items(): print(k, v)`), "
@@ -3525,6 +3560,45 @@ class ChangesWhenRunTwice(Rule):
             "patients['risk'] = 0\npatients.loc[patients['iq'] < 80, 'risk'] += 3\n"
             "patients.loc[patients['n_diag'] >= 2, 'risk'] += 1\nprint(patients['risk'].sum())",
         )),
+        # A list read by no statement but its own growth, each value printed in the loop instead:
+        # the items a second run adds again reach no output (fair check 41, item 70,
+        # hid009-grown-list-never-read).
+        Example(cells=(
+            "from sklearn.neighbors import KNeighborsClassifier\nk_values = list(range(10, 13))\naccuracies = []",
+            "for k in k_values:\n    knn = KNeighborsClassifier(n_neighbors=k).fit(X_train, y_train)\n"
+            "    accuracy = knn.score(X_test, y_test)\n    accuracies.append(accuracy)\n    print(k, accuracy)",
+        )),
+        # The lists the function appends to made afresh by the cell that calls it (fair check 41,
+        # recall T-9.4's `load_files(train_data, …)`); a shown update in a loop that does not run over data.
+        Example(cells=(
+            "def collect(frames, out):\n    for f in frames:\n        out.append(f[f.x == 0])",
+            "train = []\ncollect(train_frames, train)\nwindows = [make_window(t) for t in train]",
+            "total = 0\nstep = 1",
+            "for _ in range(3):\n    total = total + step\nprint(total)",
+        )),
+        # A pandas lecture on `inplace`: the call shown without it, the frame shown unchanged, then
+        # the same call in place (fair check 41, items 62, 69, hid009-teaching-demo-of-mutation).
+        Example(cells=(
+            "import pandas as pd\ndf = pd.DataFrame({'W': [1, 2], 'Y': [3, 4]}, index=['A', 'B'])",
+            "df['new'] = df['W'] + df['Y']",
+            "df.drop('new', axis=1)",
+            "# Not inplace unless specified\ndf",
+            "df.drop('new', axis=1, inplace=True)",
+            "df['States'] = ['CA', 'NY']",
+            "df.set_index('States')",
+            "df",
+            "df.set_index('States', inplace=True)",
+        )),
+        # A Keras model trained with its log captured, then replaced by a saved copy in the next
+        # cell before any read: the trained weights reach nothing (fair check 41, item 63,
+        # hid009-trained-model-replaced-below).
+        Example(cells=(
+            "from tensorflow.keras.models import Sequential\nfrom tensorflow.keras.layers import Dense\n"
+            "classifier = Sequential([Dense(1)])\nclassifier.compile(optimizer='adam', loss='mse')",
+            "%%capture\nclassifier.fit(train_x, train_y, epochs=200)",
+            "from tensorflow.keras.models import load_model\nclassifier = load_model('model_bak.h5')",
+            "classifier.predict(test_x)",
+        )),
     )
     failing = (
         # A date string parsed into a date and bound back (fair check 42, recall T-3.8: a second run
@@ -3576,6 +3650,7 @@ class ChangesWhenRunTwice(Rule):
                 "step += 1\nresults.append(step)",
                 "X = df.values\nX = X / 255.0",
                 "scale = 2\nX = X * scale\ndf = df.drop(columns=['a'])",
+                "print(results)",
             ),
             # One finding per cell: the other changed names of a cell are its related lines.
             expect=((3, 1), (4, 1), (6, 2)),
@@ -4121,6 +4196,50 @@ class ChangesWhenRunTwice(Rule):
             "rfm.reset_index(inplace=True)\nrfm.head()",
             "totals = rfm.groupby('seg').sum()",
         ), expect=((2, 1),)),
+        # A list grown in a loop and read below (its best value): a second run adds the same
+        # accuracies again (unlike fair check 41, item 70).
+        Example(cells=(
+            "from sklearn.neighbors import KNeighborsClassifier\naccuracies = []",
+            "for k in range(10, 13):\n    knn = KNeighborsClassifier(n_neighbors=k).fit(X_train, y_train)\n"
+            "    accuracies.append(knn.score(X_test, y_test))",
+            "best_k = 10 + accuracies.index(max(accuracies))",
+        ), expect=((2, 3),)),
+        # A drop previewed, then made in place, without the unchanged frame shown between them: a
+        # work notebook's step, whose second run raises KeyError (unlike fair check 41, item 62).
+        Example(cells=(
+            "import pandas as pd\nloans = pd.read_csv('loans.csv')",
+            "loans.drop('id', axis=1)",
+            "loans.drop('id', axis=1, inplace=True)",
+            "X = loans.values",
+        ), expect=((3, 1),)),
+        # A Keras model trained with its log shown (the section's result), or captured but read
+        # before the next cell replaces it: a second run trains further (unlike fair check 41, item 63).
+        Example(cells=(
+            "from tensorflow.keras.models import Sequential, load_model\nfrom tensorflow.keras.layers import Dense\n"
+            "net = Sequential([Dense(1)])\nnet.compile(optimizer='adam', loss='mse')\n"
+            "encoder = Sequential([Dense(1)])\nencoder.compile(optimizer='adam', loss='mse')",
+            "net.fit(train_x, train_y, epochs=5)",
+            "net = load_model('net_bak.h5')",
+            "%%capture\nencoder.fit(train_x, train_y, epochs=5)",
+            "codes = encoder.predict(test_x)\nencoder = load_model('encoder_bak.h5')",
+        ), expect=((2, 1), (4, 2))),
+        # A sequential update over the data through a local computed from the global (a Bayesian
+        # posterior folded in point by point), then only shown: the shown posterior is the result,
+        # and a second run folds the points in again (fair check 41, recall T-7.3).
+        Example(cells=(
+            "import numpy as np\nX = np.ones((30, 2))\ny = np.ones(30)\nP = np.eye(2)\nm = np.zeros(2)",
+            "for i in range(X.shape[0]):\n    xi = X[i].reshape(1, -1)\n    S_inv = np.linalg.inv(P) + xi.T @ xi\n"
+            "    P = np.linalg.inv(S_inv)\n    m = P @ xi.T * y[i]",
+            "P",
+        ), expect=((2, 4),)),
+        # The notebook's own function appending to the lists it is given, called with lists another
+        # cell made: a second run appends every item again (fair check 41, recall T-9.4).
+        Example(cells=(
+            "def collect(frames, out):\n    for f in frames:\n        out.append(f[f.x == 0])",
+            "train, test = [], []",
+            "collect(train_frames, train)\ncollect(test_frames, test)",
+            "windows = [make_window(t) for t in train + test]",
+        ), expect=((3, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -4140,11 +4259,17 @@ class ChangesWhenRunTwice(Rule):
         yield from _inplace_line_edits(ctx)
         yield from _own_method_drops_what_it_reads(ctx)
         found: list[tuple[CellAnalysis, int, int, str, str]] = []
+        grown_inside = _grown_through_own_functions(ctx)
         for ca in ctx.cells:
             models = above.get(ca.cell.index, {})
             hazards = remembered_rerun_hazards(ca, modules, models, ctx.facts.resolve, aliases, classes,
                                                steps.get(ca.cell.index, {}), hf_classes, stepping.get(ca.cell.index, {}),
                                                argument_steps.get(ca.cell.index, {}))
+            reported = {h[2] for h in hazards}
+            for hazard in grown_inside.get(ca.cell.index, ()):
+                if hazard[2] not in reported:
+                    reported.add(hazard[2])
+                    hazards.append(hazard)
             for line, column, name, what, file_step in hazards:
                 if what.startswith(f"deletes `{name}`, {_MADE_ELSEWHERE}") and not any(
                     other is not ca and (
@@ -4165,8 +4290,16 @@ class ChangesWhenRunTwice(Rule):
                     continue  # PySpark's `DataFrame.drop` of a column the frame lacks is a no-op (fair check 42, item 58)
                 if not file_step and what.startswith("joins `") and _merge_restores_columns(ctx, ca, line, name):
                     continue  # key made, lookup merged in, key and lookup columns dropped: same columns again
-                if not file_step and what.startswith(_ARITHMETIC_REBINDINGS) and _only_shown_after(ctx, ca, line, name, modules):
-                    continue  # `tensor = tensor + 10` then `tensor` shown: a re-run changes only what is shown
+                if (
+                    not file_step and what.startswith(_ARITHMETIC_REBINDINGS)
+                    and not (what.startswith(_SEQUENTIAL_UPDATE.format(name=name)) and _in_loop_over_data(ca, line))
+                    and _only_shown_after(ctx, ca, line, name, modules)
+                ):
+                    # `tensor = tensor + 10` then `tensor` shown: a re-run changes only what is shown.
+                    # Not a sequential update through a local in a loop over data, an estimate the
+                    # notebook ends on (fair check 41, recall T-7.3: a posterior shown as the result);
+                    # a lecture's `layer_1 += w[i]` loop, shown and rebound, stays left out.
+                    continue
                 if (
                     not file_step and what.startswith(_LIST_MUTATIONS) and _literal_demo(ca, line, name)
                     and _literal_above(ctx, ca, line, name) and _only_shown_after(ctx, ca, line, name, modules, mutations=True)
@@ -4227,6 +4360,24 @@ class ChangesWhenRunTwice(Rule):
                     continue
                 if not file_step and what.startswith(f"grows `{name}` with `.extend(") and _inference_data_extend(ctx, ca, line, name):
                     continue  # ArviZ `idata.extend(ppc)` keeps the groups it has (join="left"): a second run adds nothing
+                if not file_step and what.startswith(f"grows `{name}` with `.") and _grown_list_never_read(ctx, name):
+                    # `accuracies.append(acc)` in a loop that prints each `acc`, the list read by no
+                    # statement but its growth: the duplicates a second run adds reach no output
+                    # (fair check 41, item 70, hid009-grown-list-never-read).
+                    continue
+                if (
+                    not file_step and what.startswith(f"changes `{name}` in place with `")
+                    and _inplace_demo_after_twin(ctx, ca, line, name, modules)
+                ):
+                    # `df.drop('new', axis=1)`, then `df` shown unchanged, then the same call with
+                    # `inplace=True`: a lecture on `inplace`, the mutation is the lesson (fair check
+                    # 41, items 62, 69, hid009-teaching-demo-of-mutation).
+                    continue
+                if not file_step and what.startswith(f"trains the Keras model `{name}`") and _trained_model_replaced_below(ctx, ca, line, name):
+                    # `classifier.fit_generator(…)`, then `classifier = load_model(…)` below before any
+                    # read: the trained weights reach nothing (fair check 41, item 63,
+                    # hid009-trained-model-replaced-below).
+                    continue
                 if file_step:
                     yield Hit(
                         ca.cell,
@@ -4337,6 +4488,190 @@ def _inference_data_extend(ctx: RuleContext, ca: CellAnalysis, line: int, name: 
                     callee = dotted_name(node.value.func) if isinstance(node.value, ast.Call) else None
                     makers.append(bool(callee) and _INFERENCE_DATA_MAKERS.match(ctx.facts.resolve(callee)) is not None)
     return bool(makers) and all(makers)
+
+
+def _grown_list_never_read(ctx: RuleContext, name: str) -> bool:
+    """Is `name` read nowhere in the notebook but as the receiver of growth statements
+    (`name.append(…)`, `.extend(…)`, `.insert(…)` as a statement, in any cell, in a loop too)? A lab's
+    `accuracies.append(acc)` beside a `print` of each `acc`, the list never shown, plotted or
+    passed on: the items a second run adds again reach no output (fair check 41, item 70,
+    hid009-grown-list-never-read). A magic or a cell that does not parse naming it may read it; a
+    notebook that reads its globals by name (`globals()`, `vars()`, `eval`, `exec`) too."""
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    for cell in ctx.cells:
+        if any(word.search(m.args or "") for m in cell.magics):
+            return False
+        tree = cell_python_tree(cell)
+        if tree is None:
+            if word.search(cell.cell.source):
+                return False
+            continue
+        receivers: set[int] = set()
+        for node in _walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("globals", "vars", "locals", "eval", "exec"):
+                return False
+            if (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute)
+                    and node.value.func.attr in _GROWS and isinstance(node.value.func.value, ast.Name)
+                    and node.value.func.value.id == name):
+                receivers.add(id(node.value.func.value))
+        if any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) and id(n) not in receivers
+               for n in _walk(tree)):
+            return False
+    return True
+
+
+def _same_call_without_inplace(call: ast.Call, twin: ast.AST) -> bool:
+    """Is `twin` the call `call` without its `inplace=True`: `df.drop('new', axis=1)` for
+    `df.drop('new', axis=1, inplace=True)`?"""
+    if not isinstance(twin, ast.Call):
+        return False
+    bare = ast.Call(func=call.func, args=call.args, keywords=[k for k in call.keywords if k.arg != "inplace"])
+    return ast.dump(bare) == ast.dump(ast.Call(func=twin.func, args=twin.args, keywords=list(twin.keywords)))
+
+
+def _inplace_demo_after_twin(ctx: RuleContext, ca: CellAnalysis, line: int, name: str, modules: frozenset[str]) -> bool:
+    """Is the line `name.method(…, inplace=True)`, alone in its cell (but for shows), a lesson on
+    `inplace`: a cell above shows the same call without it (`df.drop('new', axis=1)`), then a cell
+    shows `name` itself, unchanged (`# Not inplace unless specified` over `df`), and nothing else
+    reads or changes `name` in between? A pandas lecture's `df.drop('new', axis=1, inplace=True)`
+    and `df.set_index('States', inplace=True)`: the mutation is the lesson (fair check 41, items 62,
+    69, hid009-teaching-demo-of-mutation). A preview run before the step without the show of the
+    unchanged frame is a work notebook's step, still reported."""
+    from nbrefactor.audit.rules.hidden_state import reads_only
+
+    tree = cell_python_tree(ca)
+    stmt = statement_at(tree, line)
+    if tree is None or not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)):
+        return False
+    call = stmt.value
+    if not (isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name) and call.func.value.id == name):
+        return False
+    if any(other is not stmt and not (isinstance(other, ast.Expr) and _shows(other.value, modules, reads_only))
+           for other in tree.body):
+        return False
+    shown_unchanged = False
+    above = [c for c in ctx.cells if c.cell.index < ca.cell.index]
+    for cell in reversed(above):
+        cell_tree = cell_python_tree(cell)
+        if cell_tree is None:
+            if re.search(rf"\b{re.escape(name)}\b", cell.cell.source):
+                return False
+            continue
+        for other in reversed(cell_tree.body):
+            if not any(isinstance(n, ast.Name) and n.id == name for n in _walk(other)):
+                continue
+            if not isinstance(other, ast.Expr):
+                return False
+            if isinstance(other.value, ast.Name):
+                shown_unchanged = True  # `df`: the frame as the call above left it
+                continue
+            if shown_unchanged and _same_call_without_inplace(call, other.value):
+                return True
+            if not _shows(other.value, modules, reads_only):
+                return False
+    return False
+
+
+def _trained_model_replaced_below(ctx: RuleContext, ca: CellAnalysis, line: int, name: str) -> bool:
+    """Is the line `name.fit(…)` on a Keras model whose training shows nothing and reaches nothing:
+    its result dropped, its log hidden (a `%%capture` cell, or `verbose=0`), no `callbacks=` (a
+    checkpoint may be what is loaded), the last statement of its cell, and the next code cell binds
+    `name` afresh before anything else but imports (`classifier = load_model('…_bak.h5')`)? Every
+    prediction below reads the loaded model (fair check 41, item 63,
+    hid009-trained-model-replaced-below). A shown training log is the section's result, and a
+    model read in between may share its layers (an autoencoder's encoder): both keep the finding."""
+    tree = cell_python_tree(ca)
+    stmt = statement_at(tree, line)
+    if tree is None or stmt is not tree.body[-1] or not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)):
+        return False
+    call = stmt.value
+    if not (isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name) and call.func.value.id == name):
+        return False
+    if any(k.arg in ("callbacks", None) for k in call.keywords):
+        return False
+    quiet = any(k.arg == "verbose" and isinstance(k.value, ast.Constant) and k.value.value in (0, False) for k in call.keywords)
+    captured = any(m.kind == "cell_magic" and m.name == "capture" and not (m.args or "").strip() for m in ca.magics)
+    if not (quiet or captured):
+        return False
+    below = [c for c in ctx.cells if c.cell.index > ca.cell.index and c.cell.source.strip()]
+    if not below:
+        return False
+    following = cell_python_tree(below[0])
+    for other in following.body if following is not None else ():
+        if isinstance(other, (ast.Import, ast.ImportFrom)):
+            continue
+        return (
+            isinstance(other, ast.Assign) and len(other.targets) == 1 and isinstance(other.targets[0], ast.Name)
+            and other.targets[0].id == name
+            and not any(isinstance(n, ast.Name) and n.id == name for n in _walk(other.value))
+        )
+    return False
+
+
+def _in_loop_over_data(ca: CellAnalysis, line: int) -> bool:
+    """Is `line` in the body of a top-level `for` loop over data: one whose iterable reads a name
+    that is no builtin (`for i in range(X.shape[0])`, `for x in batch`; not `for _ in range(3)`)?"""
+    stmt = statement_at(cell_python_tree(ca), line)
+    if not isinstance(stmt, (ast.For, ast.AsyncFor)) or line == stmt.lineno:
+        return False
+    return any(isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and not hasattr(builtins, n.id) for n in _walk(stmt.iter))
+
+
+def _grown_parameters(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[tuple[int, str, str], ...]:
+    """The parameters a function grows in place and never rebinds (`def get_station_data(df_list,
+    sto_nino_data, …): … sto_nino_data.append(tmp)`): (position, name, method) each, its first growth."""
+    args = fn.args
+    if args.vararg is not None:
+        return ()
+    positional = [a.arg for a in (*args.posonlyargs, *args.args)]
+    named = {*positional, *(a.arg for a in args.kwonlyargs)}
+    _, stored = _function_walk(fn)
+    declared = {n for node in _own_nodes(fn) if isinstance(node, (ast.Global, ast.Nonlocal)) for n in node.names}
+    found: dict[str, str] = {}
+    for node in _own_nodes(fn):
+        if (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute)
+                and node.value.func.attr in _GROWS and isinstance(node.value.func.value, ast.Name)):
+            param = node.value.func.value.id
+            if param in named and param not in stored and param not in declared:
+                found.setdefault(param, node.value.func.attr)
+    return tuple(sorted((positional.index(p) if p in positional else -1, p, m) for p, m in found.items()))
+
+
+def _grown_through_own_functions(ctx: RuleContext) -> dict[int, list[tuple[int, int, str, str, bool]]]:
+    """Per cell, hazards of the notebook's own function of a cell above that appends to a list it
+    is given, called by the cell at module level with a list another cell made:
+    `get_station_data(train_data, sto_nino_train, montalban_train)`, the lists made in the cell
+    before: a second run appends every item again, as `sto_nino_train.append(…)` in the cell would
+    (fair check 41, recall T-9.4). Not when the cell binds that list above the call."""
+    growing = _functions_above(ctx, _grown_parameters)
+    made = {d.name for ca in ctx.cells for d in ca.facts.defined}
+    found: dict[int, list[tuple[int, int, str, str, bool]]] = {}
+    for ca in ctx.cells:
+        functions = growing.get(ca.cell.index, {})
+        tree = cell_python_tree(ca) if functions else None
+        if tree is None:
+            continue
+        stores = [n for n in _walk(tree) if (isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)))
+                  or isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+        for call in _walk_outside_functions(tree):
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in functions):
+                continue
+            fname = call.func.id
+            bound_above = {getattr(n, "id", None) or getattr(n, "name", None) for n in stores if n.lineno < call.lineno}
+            if fname in bound_above:
+                continue  # the cell defines or binds it again first
+            for position, param, method in functions[fname]:
+                given = next((k.value for k in call.keywords if k.arg == param), None)
+                if given is None and 0 <= position < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[:position + 1]):
+                    given = call.args[position]
+                if not (isinstance(given, ast.Name) and given.id in made) or given.id in bound_above:
+                    continue  # not a global of another cell, or `train_data = []` above the call
+                found.setdefault(ca.cell.index, []).append((
+                    call.lineno, call.col_offset + 1, given.id,
+                    f"grows `{given.id}` with `.{method}(…)` inside `{fname}(…)` (its parameter `{param}`), and no earlier "
+                    "line of this cell resets it", False,
+                ))
+    return found
 
 
 def _step_alone(what: str) -> str:
@@ -4575,6 +4910,8 @@ def _without_name(what: str, name: str) -> str:
     return re.sub(r"`[^`]*`", lambda code: word.sub("…", code.group()), what)
 
 
+# A global rebound in a loop from a local the loop computed from it (`_Walker.loop_arithmetic`).
+_SEQUENTIAL_UPDATE = "updates `{name}` from its previous value through "
 # The hazards of a name rebound by arithmetic on itself (`t = t + 10`, `t += 1`): a second run
 # changes the value; whether that matters depends on what reads it afterwards.
 _ARITHMETIC_REBINDINGS = ("rescales `", "updates `")

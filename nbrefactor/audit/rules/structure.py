@@ -12,7 +12,7 @@ from typing import Iterable, Iterator, Optional
 from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts
 from nbrefactor.audit.guards import NOT_ANALYSED
 from nbrefactor.audit.ipython import PYTHON_BODY_CELL_MAGICS
-from nbrefactor.audit.types import Family, Output, Severity
+from nbrefactor.audit.types import Cell, Family, Output, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, and_listed, md
 from nbrefactor.audit.rules import code as code_cell  # `code` is each rule's class attribute
 
@@ -318,11 +318,16 @@ _DEMO_LINES = 5  # a demonstration is a line or two (`df.Engine HP`), not a prog
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-def _error_demo(ca: CellAnalysis, line: int, cells: "list[CellAnalysis] | tuple[CellAnalysis, ...]") -> Optional[CellAnalysis]:
+def _error_demo(
+    ca: CellAnalysis, line: int, cells: "list[CellAnalysis] | tuple[CellAnalysis, ...]", notebook: "tuple[Cell, ...]" = (),
+) -> Optional[CellAnalysis]:
     """The cell below that writes, as valid Python, what this short cell shows failing to parse:
     a tutorial's `df.Engine HP` saved with its SyntaxError, then `df['Engine HP']` (the same words
-    in the same order, within the next 2 code cells). None when the cell is not such a
-    demonstration: longer than `_DEMO_LINES` lines of code, or saved without a SyntaxError."""
+    in the same order, within the next 2 code cells); or, when the Markdown cell right below it
+    names the syntax error (`Erreur de syntaxe : la seconde apostrophe…`), one of the next 2 code
+    cells that starts with the failing line's first two words (`'l'apostrophe, quelle catastrophe'`,
+    then `"l'apostrophe, aucun problème"`: fair check 40, item 154). None when the cell is not such
+    a demonstration: longer than `_DEMO_LINES` lines of code, or saved without a SyntaxError."""
     code_lines = [text for text in ca.lines if text.strip() and not text.lstrip().startswith("#")]
     if not code_lines or len(code_lines) > _DEMO_LINES:
         return None
@@ -343,7 +348,16 @@ def _error_demo(ca: CellAnalysis, line: int, cells: "list[CellAnalysis] | tuple[
                 position += 1
         if position == len(words):
             return below
+    after = next((c for c in notebook if c.index > ca.cell.index), None)
+    if after is not None and after.cell_type == "markdown" and _NAMES_SYNTAX_ERROR.search(after.source):
+        for below in following:
+            if below.facts.syntax_error is None and _WORD.findall(below.cell.source)[:2] == words[:2]:
+                return below
     return None
+
+
+# A Markdown cell naming a syntax error, in the languages of the tutorials met (fair check 40, item 154).
+_NAMES_SYNTAX_ERROR = re.compile(r"(?i)\bsyntax\s*error\b|\berreurs? de syntaxe\b|\bsyntaxfehler\b|\berror(?:es)? de sintaxis\b")
 
 
 def empty_assignment(text: str) -> bool:
@@ -615,7 +629,9 @@ class SyntaxErrorInCell(Rule):
         "cell, the others related. An R script saved as a code cell (an `Rscript` shebang, or `x <- …` assignments with a "
         "`library(…)` load or a `pkg::fun(…)` call, or three such assignments) is said to be one. A tutorial's deliberate error "
         "demonstration — a short cell (at most 5 lines of code) saved with its SyntaxError, whose failing line one of "
-        "the next 2 code cells writes as valid Python (`df.Engine HP`, then `df['Engine HP']`) — is an info-level "
+        "the next 2 code cells writes as valid Python (`df.Engine HP`, then `df['Engine HP']`), or, when the Markdown cell "
+        "right below it names the syntax error (`Erreur de syntaxe : …`), one of them starts with its first two words "
+        "(`'l'apostrophe, quelle catastrophe'`, then `\"l'apostrophe, aucun problème\"`) — is an info-level "
         "note saying so; it still stops `migrate`. A cell whose last line ends with a stray line-continuation "
         "backslash (`plt.legend();\\`, which Python 2's IPython accepted) is said to be one, at that line. "
         "A cell magic whose body is not Python written below the cell's first line (`# Run every model` then `%%shell`) is "
@@ -858,7 +874,7 @@ class SyntaxErrorInCell(Rule):
                         key=problem.message,
                     )
                     continue
-                fixed = None if problem.message.startswith(NOT_ANALYSED) else _error_demo(ca, line, ctx.cells)
+                fixed = None if problem.message.startswith(NOT_ANALYSED) else _error_demo(ca, line, ctx.cells, ctx.facts.notebook.cells)
                 if fixed is not None:
                     yield Hit(
                         ca.cell, line, problem.column,
