@@ -623,7 +623,7 @@ def test_hid009s_screen_skips_only_cells_the_walker_finds_nothing_in(monkeypatch
     ("x = [1, 2, 3]\n", "x, y = x[1:], 2\n"),
     ("d = {'k': 1}\n", "del d['k']\n"),
     ("n = 0\n", "n += 1\n"),
-    ("rows = []\n", "rows.append(1)\n"),
+    ("rows = []\ndef total():\n    return sum(rows)\n", "rows.append(1)\n"),  # (read: a list only ever grown is no hazard)
     ("import pandas as pd\ndf = pd.read_csv('a.csv')\n", "df.set_index('a', inplace=True)\n"),
     ("import torch\nmodel = torch.nn.Linear(2, 1)\n", "opt = torch.optim.SGD(model.parameters(), lr=0.1)\nopt.step()\n"),
     ("import torch\nmodel = torch.nn.Linear(2, 1)\noptimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n",
