@@ -3836,15 +3836,21 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
         line = node.lineno
         function = next((st for st in parsed.body if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef))
                          and st.name == owner and st.lineno <= line <= (st.end_lineno or st.lineno)), None)
-        if function is None or any(
-            isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)) and n is not function
-            and n.lineno <= line <= (n.end_lineno or n.lineno) for n in ast.walk(function)
+        return None if function is None else flow_through(function, node, in_place)
+
+    def flow_through(body: ast.FunctionDef | ast.AsyncFunctionDef, node: ast.Call, in_place: bool) -> _ShownFlow | None:
+        """The flow of `node`'s value through the function or method `body` that holds it (None
+        when a function, lambda or class nested in `body` holds it: not followed)."""
+        line = node.lineno
+        if any(
+            isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)) and n is not body
+            and n.lineno <= line <= (n.end_lineno or n.lineno) for n in ast.walk(body)
         ):
             return None
-        flow = _ShownFlow(facts, node, function)
+        flow = _ShownFlow(facts, node, body)
         flow.helpers = notebook_helpers()
         flow.in_place = in_place
-        flow.statement(function, False, True)
+        flow.statement(body, False, True)
         return flow
 
     def at_module_level(ca: CellAnalysis, parsed: ast.Module, node: ast.Call, in_place: bool = False, layout: bool = False,
@@ -3953,16 +3959,8 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
                     and st.lineno <= line <= (st.end_lineno or st.lineno)), None)
         method = next((st for st in cls.body if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef))
                        and not st.decorator_list and st.lineno <= line <= (st.end_lineno or st.lineno)), None) if cls else None
-        if method is None or not method.args.args or any(
-            isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)) and n is not method
-            and n.lineno <= line <= (n.end_lineno or n.lineno) for n in ast.walk(method)
-        ):
-            return None
-        flow = _ShownFlow(facts, node, method)
-        flow.helpers = notebook_helpers()
-        flow.in_place = in_place
-        flow.statement(method, False, True)
-        return method.name, flow
+        flow = flow_through(method, node, in_place) if method is not None and method.args.args else None
+        return None if flow is None else (method.name, flow)
 
     def method_callers_show(cls: str, method: str, depth: int, seen: set[tuple[str, str]]) -> bool | None:
         """Do the values the method `method` of the notebook's class `cls` returns reach only
