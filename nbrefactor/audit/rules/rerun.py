@@ -1848,48 +1848,6 @@ def _spark_frames(ctx: RuleContext) -> frozenset[str]:
         grounded |= more
 
 
-_GROWING_METHODS = frozenset({"append", "extend", "insert"})
-
-
-def _accumulator_never_read(ctx: RuleContext, name: str) -> bool:
-    """Is `name` a list nothing reads: every binding of it (in any cell, at any depth) is to an
-    empty list (`name = []`, `name = list()`), and every other mention of it is a growth statement,
-    `name += […]` or `name.append(…)`/`.extend(…)`/`.insert(…)` as a statement of its own; no `global`
-    of it, no cell that does not parse or has magics naming it? Growing it again on a second run
-    changes nothing any cell computes or shows (fair check 42, items 57 and 60)."""
-    word = re.compile(rf"\b{re.escape(name)}\b")
-    for ca in ctx.cells:
-        if not word.search(ca.cell.source):
-            continue
-        tree = cell_python_tree(ca)
-        if tree is None or ca.magics:
-            return False
-        allowed: set[int] = set()  # ids of the Name nodes a growth or an empty binding holds
-        for node in ast.walk(tree):
-            if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
-                return False
-            if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id == name and isinstance(node.op, ast.Add):
-                allowed.add(id(node.target))
-            elif (
-                isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute)
-                and node.value.func.attr in _GROWING_METHODS and isinstance(node.value.func.value, ast.Name)
-                and node.value.func.value.id == name
-            ):
-                allowed.add(id(node.value.func.value))
-            elif isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
-                empty = (isinstance(node.value, ast.List) and not node.value.elts) or (
-                    isinstance(node.value, ast.Call) and dotted_name(node.value.func) == "list" and not node.value.args)
-                if not empty or len(node.targets) != 1:
-                    return False
-                allowed.add(id(node.targets[0]))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Name) and node.id == name and id(node) not in allowed:
-                return False
-            if isinstance(node, ast.arg) and node.arg == name:
-                return False
-    return True
-
-
 def _still_a_frame(value: ast.expr, name: str) -> bool:
     """Does `name = value` keep a pandas frame a frame: `df.loc[…]`, `df.iloc[…]`, `df[mask]` (not
     `df['col']`, one column), `df.dropna(…)` and the other `_FRAME_TO_FRAME` methods of itself?"""
@@ -4340,10 +4298,10 @@ class ChangesWhenRunTwice(Rule):
                     # afresh (`lazy_results = []`): a second run shows more items, and nothing computed
                     # below reads them (fair check 26, hid009-list-only-shown-before-rebound).
                     continue
-                if (not file_step and what.startswith((f"updates `{name}` from its previous value", f"grows `{name}` with `."))
-                        and _accumulator_never_read(ctx, name)):
-                    # A list only ever bound empty and grown, read by no cell: the items a second run
-                    # adds reach nothing (fair check 42, items 57 and 60: `discografia_im += […]`).
+                if (not file_step and what.startswith(f"updates `{name}` from its previous value")
+                        and _list_read_only_by_its_growth(ctx, name) and _bound_only_empty_lists(ctx, name)):
+                    # A list only ever bound empty and grown by `+=`, read by no cell: the items a
+                    # second run adds reach nothing (fair check 42, items 57 and 60: `discografia_im += […]`).
                     continue
                 if (not file_step and what.startswith((f"grows `{name}` with `.append(", f"grows `{name}` with `.extend("))
                         and _read_only_deduplicated(ctx, ca, line, name)):
@@ -4360,10 +4318,10 @@ class ChangesWhenRunTwice(Rule):
                     continue
                 if not file_step and what.startswith(f"grows `{name}` with `.extend(") and _inference_data_extend(ctx, ca, line, name):
                     continue  # ArviZ `idata.extend(ppc)` keeps the groups it has (join="left"): a second run adds nothing
-                if not file_step and what.startswith(f"grows `{name}` with `.") and _grown_list_never_read(ctx, name):
+                if not file_step and what.startswith(f"grows `{name}` with `.") and _list_read_only_by_its_growth(ctx, name):
                     # `accuracies.append(acc)` in a loop that prints each `acc`, the list read by no
                     # statement but its growth: the duplicates a second run adds reach no output
-                    # (fair check 41, item 70, hid009-grown-list-never-read).
+                    # (fair check 41, item 70, hid009-grown-list-never-read; fair check 42, items 57, 60).
                     continue
                 if (
                     not file_step and what.startswith(f"changes `{name}` in place with `")
@@ -4490,13 +4448,14 @@ def _inference_data_extend(ctx: RuleContext, ca: CellAnalysis, line: int, name: 
     return bool(makers) and all(makers)
 
 
-def _grown_list_never_read(ctx: RuleContext, name: str) -> bool:
+def _list_read_only_by_its_growth(ctx: RuleContext, name: str) -> bool:
     """Is `name` read nowhere in the notebook but as the receiver of growth statements
-    (`name.append(…)`, `.extend(…)`, `.insert(…)` as a statement, in any cell, in a loop too)? A lab's
-    `accuracies.append(acc)` beside a `print` of each `acc`, the list never shown, plotted or
-    passed on: the items a second run adds again reach no output (fair check 41, item 70,
-    hid009-grown-list-never-read). A magic or a cell that does not parse naming it may read it; a
-    notebook that reads its globals by name (`globals()`, `vars()`, `eval`, `exec`) too."""
+    (`name.append(…)` and the other `_GROWS` methods as a statement, `name += […]`; in any cell, in a
+    loop or a function too)? A lab's `accuracies.append(acc)` beside a `print` of each `acc`, the
+    list never shown, plotted or passed on: the items a second run adds again reach no output
+    (fair check 41, item 70, hid009-grown-list-never-read; fair check 42, items 57 and 60). A magic
+    or a cell that does not parse naming it may read it; a notebook that reads its globals by name
+    (`globals()`, `vars()`, `eval`, `exec`) too."""
     word = re.compile(rf"\b{re.escape(name)}\b")
     for cell in ctx.cells:
         if any(word.search(m.args or "") for m in cell.magics):
@@ -4515,6 +4474,36 @@ def _grown_list_never_read(ctx: RuleContext, name: str) -> bool:
                     and node.value.func.value.id == name):
                 receivers.add(id(node.value.func.value))
         if any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) and id(n) not in receivers
+               for n in _walk(tree)):
+            return False
+    return True
+
+
+def _bound_only_empty_lists(ctx: RuleContext, name: str) -> bool:
+    """Is every binding of `name`, in any cell and at any depth, `name = []` or `name = list()` (a
+    target of its own) or `name += …`, and no function parameter or `global` of that name? Then
+    `name += […]` grows a list, not a number or a frame (fair check 42, items 57 and 60)."""
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    for cell in ctx.cells:
+        if not word.search(cell.cell.source):
+            continue
+        tree = cell_python_tree(cell)
+        if tree is None:
+            return False
+        growing: set[int] = set()
+        for node in _walk(tree):
+            if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
+                return False
+            if isinstance(node, ast.arg) and node.arg == name:
+                return False
+            if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add):
+                growing.add(id(node.target))
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+                empty = (isinstance(node.value, ast.List) and not node.value.elts) or (
+                    isinstance(node.value, ast.Call) and dotted_name(node.value.func) == "list" and not node.value.args)
+                if empty:
+                    growing.add(id(node.targets[0]))
+        if any(isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load) and id(n) not in growing
                for n in _walk(tree)):
             return False
     return True
