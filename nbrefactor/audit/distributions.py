@@ -1258,6 +1258,7 @@ def _call_needs_tables(catalog: Catalog) -> tuple:
         {str(k): _as_tuple(v) for k, v in (catalog.table("distributions", "dataframe_methods_needing", {}) or {}).items()},
         {str(k): str(v) for k, v in (catalog.table("distributions", "beautifulsoup_parsers", {}) or {}).items()},
         {m: at for at, m in enumerate(module_needs)},
+        {str(k).lower(): _as_tuple(v) for k, v in (catalog.table("distributions", "url_schemes_needing", {}) or {}).items()},
     )
 
 
@@ -1295,9 +1296,10 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
     of rules/distributions.toml. One use per distribution, at the first import or
     call that needs it."""
     (torch_classes, torch_family, not_torch, metrics, sp_classes, sp_models, module_needs, call_needs, frame_needs,
-     parsers, module_order) = catalog.derived("distributions.call_needs", _call_needs_tables)
-    frames = _dataframe_names(facts) if frame_needs and any(
-        call.method in frame_needs for ca in facts.cells for call in ca.facts.calls) else {}
+     parsers, module_order, scheme_needs) = catalog.derived("distributions.call_needs", _call_needs_tables)
+    frames = _dataframe_names(facts) if (frame_needs or scheme_needs) and any(
+        call.method in frame_needs or (scheme_needs and call.method.startswith("to_"))
+        for ca in facts.cells for call in ca.facts.calls) else {}
     imported = {imp.top_level for ca in facts.cells for imp in ca.facts.imports}
     imported_lower = {name.lower() for name in imported}
     plotting_backend = bool(frames) and any("plotting.backend" in line for ca in facts.cells for line in ca.lines)
@@ -1338,6 +1340,13 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
                     add(ca, call, distribution, f"is needed by `{call.receiver}.{call.method}` (`{call.receiver}` is a pandas "
                         f"DataFrame; pandas imports it when the method runs)" + (f" ({_or(others)} would serve too)" if others else ""))
             qualified = facts.resolve(call.func) if call.func else ""
+            if scheme_needs and (qualified.startswith("pandas.read_") or (
+                    call.method.startswith("to_") and call.receiver in frames and _bound_before(frames[call.receiver], ca, call))):
+                opened = qualified if qualified.startswith("pandas.read_") else f"{call.receiver}.{call.method}"
+                scheme = _url_scheme(_string_argument(facts, ca, call, 0, _PANDAS_PATH_KEYWORDS))
+                for distribution in scheme_needs.get(scheme or "", ()):
+                    add(ca, call, distribution, f"is needed by `{opened}` for the `{scheme}://` URL it opens (pandas opens it "
+                        f"through fsspec, which imports `{distribution}` for that scheme)")
             parts = qualified.split(".")
             if len(parts) < 2:
                 continue
@@ -1379,6 +1388,18 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
                     add(ca, call, distribution, f"is needed by the `{metric}` metric `{qualified}` loads, whose "
                         "script imports it")
     return list(found.values())
+
+
+# The keywords of the file a pandas reader or a DataFrame's writer opens (`read_csv`'s
+# `filepath_or_buffer`, `read_parquet`'s `path`, `read_excel`'s `io`, `to_csv`'s `path_or_buf`).
+_PANDAS_PATH_KEYWORDS = ("filepath_or_buffer", "path", "io", "path_or_buf", "path_or_buffer", "excel_writer")
+_URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
+
+
+def _url_scheme(target: Optional[str]) -> Optional[str]:
+    """The scheme of a URL, lower-cased (`s3` of `"s3://bucket/key.csv"`); None for anything else."""
+    m = _URL_SCHEME.match(target or "")
+    return m.group(1).lower() if m else None
 
 
 # pandas' names of an I/O engine that are not its distribution's (`engine="odf"` is odfpy).

@@ -871,7 +871,9 @@ class UndeclaredImport(Rule):
         "`to_markdown` → tabulate, and its plotting, `plot`, `hist`, `boxplot` → matplotlib (unless the notebook imports matplotlib or "
         "seaborn, or sets pandas' `plotting.backend`), when the "
         "receiver is certainly a DataFrame: a name bound at the top of a cell to `pd.read_*(…)` or `pd.DataFrame(…)` and "
-        "to nothing else, `[dataframe_methods_needing]`; a declared alternative is enough), Beautiful Soup's parsers (`BeautifulSoup(page, "
+        "to nothing else, `[dataframe_methods_needing]`; a declared alternative is enough), the filesystem package behind a "
+        "URL a pandas reader or such a DataFrame's writer opens (`pd.read_csv(\"s3://…\")` → s3fs, `gs://` → gcsfs, `abfs://` "
+        "→ adlfs, `hf://` → huggingface_hub: pandas opens them through fsspec; `[url_schemes_needing]`), Beautiful Soup's parsers (`BeautifulSoup(page, "
         "\"lxml\")` or `features=\"xml\"` → lxml, `\"html5lib\"` → html5lib; Python's `html.parser` needs none), from `[transformers_torch]`, "
         "`[evaluate_metrics]`, `[sentencepiece_tokenizers]`, `[modules_needing]`, `[calls_needing]` and `[beautifulsoup_parsers]`. A declared metapackage declares what it installs (`jupyter` brings ipywidgets, ipykernel, "
         "notebook…; `[metapackages]`). Modules of the notebook's "
@@ -1120,6 +1122,11 @@ class UndeclaredImport(Rule):
         "from sklearn.model_selection import train_test_split"
     )
     passing = (
+        # An https URL needs no filesystem package; a declared s3fs is the `s3://` URL's use (fair check 43, T-6.3).
+        Example(
+            cells=("import pandas as pd\nraw = pd.read_csv('https://example.org/tae.data')\nraw2 = pd.read_csv('s3://ml/tae.data')",),
+            files={"requirements.txt": "pandas==2.2.2\ns3fs==2024.6.1\n"},
+        ),
         # The environment file declares sagemaker; the notebook's own line installs a plugin named after it
         # (sagemaker-mlflow), which is not where `import sagemaker` comes from (fair check 24).
         Example(
@@ -1511,6 +1518,15 @@ class UndeclaredImport(Rule):
             cells=("import pandas as pd\ntrips = pd.read_parquet('trips.parquet', engine='fastparquet')",),
             files={"requirements.txt": "pandas==2.2.2\npyarrow==16.1.0\n"},
             expect=((1, 2),),
+        ),
+        # An `s3://` URL opens through fsspec and s3fs, which pandas does not install (fair check 43, recall
+        # T-6.3); a DataFrame written to `gs://` needs gcsfs. An https URL needs nothing more, a declared
+        # s3fs is the use.
+        Example(
+            cells=("import pandas as pd\nraw = pd.read_csv('s3://ml-datasets/misc/tae.data')",
+                   "BUCKET = 'gs://reports/out.csv'\nraw.to_csv(BUCKET)"),
+            files={"requirements.txt": "pandas==2.2.2\n"},
+            expect=((1, 2), (2, 2)),
         ),
     )
 
