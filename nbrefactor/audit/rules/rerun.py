@@ -301,6 +301,10 @@ class _Walker:
         # Globals this cell read as a whole (`X = df.values`) before binding them: a column the
         # cell then adds to them is in that read on a second run.
         self.whole_reads: dict[str, int] = {}
+        # Globals a value bound by this cell read before the cell bound them, with the first line:
+        # `X_valid = X_test[4000:]` above `X_test = X_test[:4000]` reads the cut `X_test` on a
+        # second run (fair check 43, item 76).
+        self.read_before_bound: dict[str, int] = {}
         # What each name this cell binds was computed from, transitively within the cell
         # (`low = min(labels)` after `labels = data[i].y.tolist()` -> {"labels", "data", …}), and the
         # names bound to a statistic (`low = min(…)` -> "min"): shifting `data` by a minimum of itself
@@ -675,11 +679,20 @@ class _Walker:
                 and value.left.id == stmt.targets[0].id and self._restarts_running_mean(value.right, stmt.targets[0])
             ):
                 self.bound.add(stmt.targets[0].id)  # `r = r + (x - r) / (i + 1)`: replaced at the first count
+            cut_here: set[str] = set()
             for target in stmt.targets:
                 for name, what in _reapplied(target, value):
                     if what.endswith(_CONVERSION_FAILS) and (self.trying or any(name in t for t in self.tested)):
                         continue  # `if isinstance(X, pd.DataFrame): X = X.values`: safe to repeat
                     self.report(stmt, name, what)
+                for name, cut in _prefix_cuts(target, value):
+                    cut_here.add(name)
+                    if name in self.read_before_bound:
+                        # The first N items of itself are the same N items on a second run, but a
+                        # line above read the whole (`X_valid = X_test[4000:]`): it gets the cut.
+                        line = self.read_before_bound[name]
+                        self.report(stmt, name, f"cuts `{name}` to its first items (`{ast.unparse(cut)[:60]}`) after line {line} "
+                                    f"of this cell read it, so a second run gives line {line} the cut `{name}`")
                 for name, what in self._stepped_through_call(target, value):
                     self.report(stmt, name, what)
                 if (
@@ -784,6 +797,8 @@ class _Walker:
                                 self.report(stmt, target.id, f"rebinds `{target.id}` to `{target.id}.{value.func.attr}(…)`, which fails on a second run (the column is gone)")
                     elif value.func.attr in _COLUMN_STEPS and isinstance(value.func.value, ast.Name) and value.func.value.id == target.id:
                         self.report(stmt, target.id, f"rebinds `{target.id}` to `{target.id}.{value.func.attr}(…)`, which fails on a second run ({_COLUMN_STEPS[value.func.attr]})")
+            for read in value_reads - self.bound - cut_here:  # (a cut to the first items reads what it keeps)
+                self.read_before_bound.setdefault(read, stmt.lineno)
             in_loop = bool(self.enclosing) and self.enclosing[-1] is not None
             if len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and in_loop:
                 target = stmt.targets[0]
@@ -1657,7 +1672,8 @@ def _reapplied(target: ast.AST, value: ast.AST) -> list[tuple[str, str]]:
     elif isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple) and len(target.elts) == len(value.elts):
         # `x_train, x_val = x_train[:n], x_train[n:]`
         for element, part in zip(target.elts, value.elts):
-            if isinstance(element, ast.Name) and _self_slice(part, element.id):
+            if isinstance(element, ast.Name) and _self_slice(part, element.id) and not _prefix_slice(part):
+                # (`X, y = X[:4000], y[:4000]` keeps the same first items on a second run: see `_read_before_prefix_cut`.)
                 found.append((element.id, f"cuts `{element.id}` down to a slice of itself, which cuts it again on a second run"))
         # `w, b = w.get_value(), b.get_value()` (fair check 19): one line, one finding naming both.
         converted = [(e.id, c) for e, part in zip(target.elts, value.elts)
@@ -1918,6 +1934,14 @@ def _keys_from_own_index(call: ast.Call, name: str) -> bool:
         isinstance(n, ast.Attribute) and n.attr == "index" and isinstance(n.value, ast.Name) and n.value.id == name
         for n in ast.walk(keys)
     )
+
+
+def _prefix_cuts(target: ast.AST, value: ast.AST) -> list[tuple[str, ast.AST]]:
+    """The names `target` binds to their own first N items (`_prefix_slice`): `X = X[:100]`, and
+    each such element of `X, y = X[:4000, :], y[:4000]`."""
+    pairs = (list(zip(target.elts, value.elts)) if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple)
+             and len(target.elts) == len(value.elts) else [(target, value)])
+    return [(t.id, v) for t, v in pairs if isinstance(t, ast.Name) and _self_slice(v, t.id) and _prefix_slice(v)]
 
 
 def _prefix_slice(value: ast.AST) -> bool:
@@ -3145,7 +3169,8 @@ class ChangesWhenRunTwice(Rule):
         "`del df['tmp']` when an earlier line of the cell set that "
         "key (`df['tmp'] = …`, or a call given it by name, `score_genes(adata, …, score_name='tmp')`), an item scaled "
         "after an earlier line of the cell computed it from other values (`w['r'] = w.a / w.b` then `w['r'] = w['r'] * 1e6`), "
-        "and `z = z[:100]` (the first N items, N a literal: the same on every run; `z[1:]`, `z[:-1]` stay). "
+        "and `z = z[:100]` (the first N items, N a literal: the same on every run; `z[1:]`, `z[:-1]` stay; so is "
+        "`X, y = X[:100], y[:100]`, unless a line above in the cell read `X`, which a second run gives the cut). "
         "Also a call, as a statement, of a method of the notebook's own class that adds into attributes of the "
         "objects it reaches (`self.grad += …` in the method, in a method it calls, or in a closure the class stores "
         "on its instances and the method calls: `out._backward = _backward`, then `node._backward()`) on an "
@@ -3252,6 +3277,8 @@ class ChangesWhenRunTwice(Rule):
             "flag(frame, column='big')\nprint(frame)\ndel frame['big']",
             "frame['ratio'] = frame.a / frame.b\nframe['ratio'] = frame['ratio'] * 100",
             "emb = emb[:100]\nemb = emb[0:50, :]",
+            # Two of them in one line keep the same first items too (fair check 43, item 76's twin).
+            "X, y = emb[:10], emb[:10, 0]\nX, y = X[:4, :], y[:4]",
         )),
         # A training helper around an optimizer the cell makes itself, torch's mode switch, a handle
         # only closed by a later cell, and a handle opened, read and closed by one cell.
@@ -3559,6 +3586,12 @@ class ChangesWhenRunTwice(Rule):
         )),
     )
     failing = (
+        # The first items of itself are the same items on a second run, but the line above read the
+        # whole: on a second run it reads the cut, and `X_valid` is empty (fair check 43, item 76).
+        Example(cells=(
+            "import numpy as np\nX_test = np.zeros((5000, 3))\ny_test = np.zeros(5000)",
+            "X_valid, y_valid = X_test[4000:, :], y_test[4000:]\nX_test, y_test = X_test[:4000, :], y_test[:4000]",
+        ), expect=((2, 2),)),
         # A date string parsed into a date and bound back (fair check 42, recall T-3.8: a second run
         # passes the struct_time to `strptime`, TypeError), and a string split into its list of parts
         # (a second run calls `split` on the list, AttributeError); not when the cell binds the string
@@ -4407,7 +4440,8 @@ class ChangesWhenRunTwice(Rule):
                 line,
                 column,
                 f"This line {what}: running the cell twice gives a different "
-                + ("model" if "trains" in what or "adds a layer" in what else f"`{name}` or fails") + also,
+                + ("model" if "trains" in what or "adds a layer" in what
+                   else "result" if "so a second run gives line" in what else f"`{name}` or fails") + also,
                 fix=fix,
                 key=f"{name}\x1f{what}",
                 related=tuple((o[0].cell, o[1], o[2]) for o in (*others, *in_cell, *later)),
