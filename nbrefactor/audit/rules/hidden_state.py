@@ -12,6 +12,7 @@ import dataclasses
 import ast
 import builtins
 import difflib
+import json
 import re
 from collections import Counter
 from dataclasses import replace
@@ -6314,6 +6315,20 @@ def _imported_from_module(ctx: RuleContext, name: str, module: str) -> Optional[
     return found[0][0].cell.index
 
 
+def _notebook_file(*sources: str) -> str:
+    """A notebook file of these code cells (an example's neighbouring notebook)."""
+    return json.dumps({"cells": [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": s}
+                                 for s in sources], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+_FULL_FRAUD = _notebook_file(
+    "import pandas as pd\nfrom sklearn.model_selection import train_test_split",
+    "df = pd.read_csv('creditcard.csv')\nX_train, X_test, y_train, y_test = train_test_split(df.drop(columns='Class'), df.Class)",
+    "from sklearn.ensemble import RandomForestClassifier\nrf = RandomForestClassifier().fit(X_train, y_train)",
+    "print(rf.score(X_test, y_test))",
+)
+
+
 class UndefinedName(Rule):
     code = "HID003"
     blocks_compile = True
@@ -6373,7 +6388,10 @@ class UndefinedName(Rule):
         "train_epoch(model, loader)`) is that template's blank, not reported; a name that an exercise's answer "
         "left as a commented-out `%load` of its solution above it binds (a code cell of only `# %load <path>` lines, "
         "`# %load _solved/solutions/joins10.py`, whose `.py` file below the notebook's folder binds it at module level: "
-        "uncommented, the magic pastes the solution in) is not reported; reads in a "
+        "uncommented, the magic pastes the solution in) is not reported; nor is, in a part of a split notebook "
+        "(`X_2.ipynb` or `X - Part 2.ipynb` beside `X.ipynb`, its non-blank code cells a run of the full notebook's, "
+        "same sources), a name the full notebook's code cells above that run bind at module level (the earlier "
+        "part's); reads in a "
         "never-run cell whose first line is a comment saying not to run it (`# do not run this cell`) are none; nor are reads "
         "in code that never runs: after a function's first top-level `raise`/`return`, in a function the same "
         "cell defines again before anything runs (only the second `def` is ever called), or in a module-level function "
@@ -6542,8 +6560,27 @@ class UndefinedName(Rule):
             "%%R -o fitted,resid\nfit <- lm(mpg ~ wt, data = mtcars)\nfitted <- fitted(fit); resid <- resid(fit)",
             "print(fitted[:2], resid[:2], smooth([1.0, 2.0]))",
         )),
+        # Fair check 42, items 40, 42, 44: `Fraud_2.ipynb` is part 2 of `Fraud.ipynb` beside it (its
+        # cells are the full notebook's last two): `X_train`, `y_train`, `X_test` and `y_test` are
+        # bound by the full notebook's cells above them, which part 1 holds.
+        Example(cells=(
+            "from sklearn.ensemble import RandomForestClassifier\nrf = RandomForestClassifier().fit(X_train, y_train)",
+            "print(rf.score(X_test, y_test))",
+        ), files={"Fraud.ipynb": _FULL_FRAUD}, path="Fraud_2.ipynb"),
     )
     failing = (
+        # A part of a split notebook still reads a name the full notebook's cells above it do not
+        # bind (`X_val`, undefined in the full notebook too); and a notebook of the same name whose
+        # cells are not a run of the full one's (`Fraud_3.ipynb`, its own lesson) reads nothing from it.
+        Example(cells=(
+            "from sklearn.ensemble import RandomForestClassifier\nrf = RandomForestClassifier().fit(X_train, y_train)",
+            "print(rf.score(X_val, y_test))",
+        ), files={"Fraud.ipynb": _FULL_FRAUD.replace("X_test, y_test))", "X_val, y_test))")}, path="Fraud_2.ipynb",
+            expect=((2, 1),)),
+        Example(cells=(
+            "from sklearn.ensemble import RandomForestClassifier\nrf = RandomForestClassifier().fit(X_train, y_train)",
+            "print(rf.score(X_test, y_test), rf.n_features_in_)",
+        ), files={"Fraud.ipynb": _FULL_FRAUD}, path="Fraud_3.ipynb", expect=((1, 2), (2, 1))),
         Example(cells=("import pandas as pd", "df = pd.read_csv('train.csv')\nprint(dff.shape)"), expect=((2, 2),)),
         # Not the reader's: a block the reader filled in (`START CODE HERE` with code in it), and a
         # single `# TODO` comment cell in a notebook that is no handout (unlike fair check 40, items 45, 48).
@@ -6703,6 +6740,10 @@ class UndefinedName(Rule):
             and not (r.flow is Flow.UNDEFINED and r.name in python2)
             and not (r.flow is Flow.UNDEFINED and r.name in unparsed)
             and not (r.flow is Flow.UNDEFINED and r.name in stub_only)
+            # A part of a split notebook (`X_3.ipynb` beside `X.ipynb`, its cells a run of the
+            # full one's) reads what the full notebook's cells above that run bind: the earlier
+            # part's names, not a lost definition (fair check 42, items 40, 42, 44).
+            and not (r.flow is Flow.UNDEFINED and r.name in ctx.project.split_part_names)
         ]))
         left_to_reader = _left_to_reader_by_todo(ctx, {r.name for r in firsts if r.flow is Flow.UNDEFINED})
         if left_to_reader:
