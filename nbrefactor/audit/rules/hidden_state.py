@@ -8998,7 +8998,9 @@ class SavedTraceback(Rule):
         "`int(…)`), or with one argument wrapped in a call and the others unchanged "
         "(`confusion_matrix(y_test, tf.round(y_preds))`; `tf.math.reduce_std(tf.cast(E, tf.float32))` "
         "shown above `tf.math.reduce_std(E)`), or an item assignment made through a method of the same "
-        "item (`v[0].assign(7)` after `v[0] = 7`), or a book's listing (at most 25 lines of code) with a literal `...` "
+        "item (`v[0].assign(7)` after `v[0] = 7`), or a one-statement matrix product saving a shape error (`D = B.dot(A)`, "
+        "`A @ B`, `np.dot(B, A)`) that the code cell just above computes in the other order (`C = A.dot(B)`), with both "
+        "operands' `.shape` read in code cells above (a lesson showing that the product does not commute), or a book's listing (at most 25 lines of code) with a literal `...` "
         "for \"and so on\" (`nn.Sequential(conv, pool, ...)`) saved with the error that names `ellipsis`, "
         "written out in full in one of the 5 code cells below it (the same callee and arguments before the "
         "`...`, more where it was), or a short cell whose last statement the next code cell, run right after it (the next "
@@ -9353,8 +9355,25 @@ class SavedTraceback(Rule):
             code_cell("import math", 2),
             code_cell("results", 3, outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'results' is not defined", "traceback": []},)),
         )),
+        # Fair check 42, item 53: a linear-algebra lesson prints both shapes, computes `A.dot(B)`,
+        # then `B.dot(A)` alone in the next cell to show that the product does not commute.
+        Example(cells=(
+            code_cell("import numpy as np\nA = np.ones((4, 3))\nB = np.ones((3, 2))", 1),
+            code_cell("print(A.shape)\nprint(B.shape)", 2),
+            code_cell("C = A.dot(B)", 3),
+            code_cell("D = B.dot(A)", 4, outputs=({"output_type": "error", "ename": "ValueError",
+                                                  "evalue": "shapes (3,2) and (4,3) not aligned: 2 (dim 1) != 4 (dim 0)", "traceback": []},)),
+        )),
     )
     failing = (
+        # A product in the other order with no shapes shown above: a pipeline's real mismatch (unlike
+        # fair check 42, item 53), still reported.
+        Example(cells=(
+            code_cell("import numpy as np\nW = np.ones((4, 3))\nX = np.ones((3, 2))", 1),
+            code_cell("H = W @ X", 2),
+            code_cell("out = np.dot(X, W)", 3, outputs=({"output_type": "error", "ename": "ValueError",
+                                                        "evalue": "shapes (3,2) and (4,3) not aligned: 2 (dim 1) != 4 (dim 0)", "traceback": []},)),
+        ), expect=((3, 1),)),
         # The cell raised after opening a figure; the inline backend showed the empty figure after the
         # traceback (fair check 40, recall T-2.6): the figure is no sign of the cell going on.
         Example(cells=(
@@ -10274,6 +10293,8 @@ def _shown_on_purpose(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:
         return True
     if _retried_with_fix(cell, cells) or _repeated_after_fix(cell, cells):
         return True
+    if exception in ("ValueError", "RuntimeError") and _reversed_product_shown(cell, cells):
+        return True
     position = cell.index - 1  # cells are numbered from 1 over all cells
     nearby: list[Cell] = []
     if position + 1 < len(cells) and cells[position + 1].cell_type == "markdown":
@@ -10374,6 +10395,69 @@ def _call_shapes(source: str) -> list[tuple[str, str, frozenset[str], ast.Call]]
 
 
 _RETRY_WINDOW = 5  # code cells below the failing one where the course may make the call again, fixed
+
+
+_PRODUCT_FUNCTIONS = frozenset({"np.dot", "numpy.dot", "np.matmul", "numpy.matmul", "torch.mm", "torch.matmul"})
+
+
+def _products(tree: ast.AST) -> set[tuple[str, str]]:
+    """The matrix products of two names in `tree`, as (left, right): `A @ B`, `A.dot(B)`,
+    `A.matmul(B)`, `np.dot(A, B)`, `np.matmul(A, B)`, `torch.mm(A, B)`."""
+    found: set[tuple[str, str]] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
+            if isinstance(node.left, ast.Name) and isinstance(node.right, ast.Name):
+                found.add((node.left.id, node.right.id))
+        elif isinstance(node, ast.Call) and not node.keywords and all(isinstance(a, ast.Name) for a in node.args):
+            names = [a.id for a in node.args]  # type: ignore[attr-defined]
+            if (isinstance(node.func, ast.Attribute) and node.func.attr in ("dot", "matmul")
+                    and isinstance(node.func.value, ast.Name) and len(names) == 1
+                    and node.func.value.id not in ("np", "numpy", "torch")):
+                found.add((node.func.value.id, names[0]))
+            elif len(names) == 2 and dotted_name(node.func) in _PRODUCT_FUNCTIONS:
+                found.add((names[0], names[1]))
+    return found
+
+
+def _reversed_product_shown(cell: Cell, cells: Sequence[Cell]) -> bool:
+    """A one-statement cell whose matrix product of two names (`D = B.dot(A)`) the code cell just
+    above it computes in the other order (`C = A.dot(B)`), after code cells above printed both
+    operands' shapes (`print(A.shape)`): a lesson showing that the product is not commutative and
+    the shapes must align; the shape error is the point (fair check 42, item 53,
+    hid007-deliberate-error-demo)."""
+    try:
+        tree = ast.parse(cell.source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    if len(tree.body) != 1 or not isinstance(tree.body[0], (ast.Assign, ast.Expr)):
+        return False
+    statement = tree.body[0]
+    if isinstance(statement, ast.Assign) and not (len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)):
+        return False
+    value = statement.value
+    products = _products(value)
+    direct = (isinstance(value, ast.BinOp) and isinstance(value.op, ast.MatMult)) or isinstance(value, ast.Call)
+    if len(products) != 1 or not direct:
+        return False
+    (left, right), = products
+    if left == right:
+        return False
+    position = cell.index - 1  # cells are numbered from 1 over all cells
+    above = [c for c in cells[:position] if c.cell_type == "code"]
+    if not above:
+        return False
+    trees = []
+    for c in above:
+        try:
+            trees.append(ast.parse(c.source))
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            trees.append(None)
+    if trees[-1] is None or (right, left) not in _products(trees[-1]):
+        return False
+    shown = {node.value.id for t in trees if t is not None for node in ast.walk(t)
+             if isinstance(node, ast.Attribute) and node.attr == "shape" and isinstance(node.value, ast.Name)
+             and isinstance(node.ctx, ast.Load)}
+    return left in shown and right in shown
 
 
 def _retried_with_fix(cell: Cell, cells: Sequence[Cell]) -> bool:
