@@ -4156,7 +4156,11 @@ class UnexecutedCell(Rule):
         "Nor is a cell saved with outputs whose count was cleared and whose only unparsable line is a credential's "
         "assignment with its value deleted (`API_KEY = #\"YOUR_APIKEY\"`): it ran with the real key. Nor is a never-run "
         "copy of the code cell just above it that ran (the same code but for whitespace: a training cell pasted twice): "
-        "running it would rebind what its twin bound. Nor is a "
+        "running it would rebind what its twin bound. Nor is a never-run cell of only `name = value` lines that a run "
+        "code cell above binds to the same values, line for line (the same expressions up to `-1*x` for `-x`, no call "
+        "that draws or trains nor of a notebook function, each its cell's only write of the name, reading the same "
+        "names bound before it in both cells or in neither), no cell between them writing any of those names: "
+        "`y_2 = -1*x+3` re-typed under `y_2 = -x+3`. Nor is a "
         "cell every name of which (what it binds or changes, and the objects whose methods it calls: "
         "`history = model.fit(…)`) is bound afresh, top to bottom below it, before any cell reads it (a "
         "later section rebuilds `model` and rebinds `history`): skipping it changed no value below; a read by a "
@@ -4522,9 +4526,28 @@ class UnexecutedCell(Rule):
             code_cell("def score(a, b):\n    return (a - b).abs().mean()"),
             code_cell("data = pd.read_csv('b.csv')\nprint(score(data.y, data.p))", 2),
         )),
+        # Fair check 42, item 37: a never-run cell re-typing `x`, `y_2` and `y_3` with the values the
+        # run cell above bound (`-1*x+3` is `-x+3`): the plot below is the same with or without it.
+        Example(cells=(
+            code_cell("import numpy as np\nimport matplotlib.pyplot as plt", 1),
+            code_cell("x = np.arange(-6, 6)\ny_1 = 3*x + 5\ny_2 = -x + 3\ny_3 = 2*x + 1", 2),
+            code_cell("plt.plot(x, y_1)\nplt.plot(x, y_2)\nplt.show()", 3),
+            code_cell("# two lines only\nx = np.arange(-6,6)\n\ny_2 = -1*x+3\ny_3 = 2*x+1"),
+            code_cell("plt.plot(x, y_2)\nplt.plot(x, y_3)\nplt.show()", 4),
+        )),
     )
     failing = (
         Example(cells=(code_cell("x = 1", 1), code_cell("x = x * 2"), code_cell("print(x)", 2)), expect=((2, 1),)),
+        # Not the same values as the run cell above (unlike fair check 42, item 37): a changed
+        # intercept, a value whose input a cell between them changed.
+        Example(cells=(
+            code_cell("import numpy as np", 1), code_cell("x = np.arange(-6, 6)\ny_2 = -x + 3", 2),
+            code_cell("x = np.arange(-6, 6)\ny_2 = -1*x + 4"), code_cell("print(x, y_2)", 3),
+        ), expect=((3, 1),)),
+        Example(cells=(
+            code_cell("import numpy as np\nx = np.arange(3)", 1), code_cell("y = x + 1", 2), code_cell("x = np.arange(6)", 3),
+            code_cell("y = x + 1"), code_cell("print(y)", 4),
+        ), expect=((4, 1),)),
         # The same, but the other cell binding `vals` ran before the plot: its run may be what the
         # plot read.
         Example(cells=(
@@ -5326,6 +5349,8 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
             continue
         if _copy_of_run_cell_above(cells, i):
             continue
+        if _rebinds_values_of_run_cell_above(ctx, cell):
+            continue
         # The first executed cell below with code (a blank cell's count says nothing of the code).
         # A count of 0 is no run's number (Colab and output-clearing tools save it), so a cell
         # saved with 0 and no output is not known to have run, as HID001 reads it (fair check 30,
@@ -5463,6 +5488,112 @@ def _copy_of_run_cell_above(cells: Sequence[Cell], i: int) -> bool:
     twin = next((c for c in reversed(cells[:i]) if not _is_blank(c.source)), None)
     return (twin is not None and twin.execution_count is not None
             and _code_without_comments(twin.source) == _code_without_comments(cells[i].source))
+
+
+def _plain_value(value: ast.expr, callables: AbstractSet[str]) -> Optional[str]:
+    """The text of an assignment's value for comparing two cells' bindings (`-1*x` and `-x` one
+    text, `1*x` and `x` too), or None when equal texts may give different values: a call that
+    draws or trains (`_DRAW_OR_TRAIN_CALL`), a call of the notebook's own function or class, a
+    lambda, comprehension, walrus, await or yield."""
+
+    class _Normal(ast.NodeTransformer):
+        def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+            self.generic_visit(node)
+            if isinstance(node.op, ast.Mult):
+                for one, other in ((node.left, node.right), (node.right, node.left)):
+                    if isinstance(one, ast.Constant) and type(one.value) is int and one.value == 1:
+                        return other
+                    if (isinstance(one, ast.UnaryOp) and isinstance(one.op, ast.USub) and isinstance(one.operand, ast.Constant)
+                            and type(one.operand.value) is int and one.operand.value == 1):
+                        return ast.UnaryOp(op=ast.USub(), operand=other)
+            return node
+
+    for node in ast.walk(value):
+        if isinstance(node, ast.Call):
+            called = dotted_name(node.func) or ""
+            last = called.rsplit(".", 1)[-1]
+            if not last or _DRAW_OR_TRAIN_CALL.fullmatch(last) or called.split(".")[0] in callables:
+                return None
+        elif isinstance(node, (ast.Lambda, ast.comprehension, ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom)):
+            return None
+    copied = ast.parse(ast.unparse(value), mode="eval").body
+    return ast.dump(_Normal().visit(copied), annotate_fields=False, include_attributes=False)
+
+
+def _rebinds_values_of_run_cell_above(ctx: RuleContext, cell: Cell) -> bool:
+    """Is the never-run code cell only `name = value` lines that a run cell above makes too, value
+    for value (`_plain_value`: `y_2 = -1*x+3` for `y_2 = -x+3`), each the last write of its name in
+    that cell, reading the same names the same way (bound before it in both cells, or in neither),
+    with no cell between them writing any of those names? Running it would rebind what the cells
+    below already read from the run cell; leaving it unrun hid nothing (fair check 42, item 37,
+    hid002-unrun-cell-rebinds-same-values: a linear-algebra lesson re-typing `x`, `y_2`, `y_3`)."""
+    ca = ctx.analysis_at.get(cell.index)
+    if ca is None or ca.magics:
+        return False
+    tree = cell_python_tree(ca)
+    if tree is None or not tree.body:
+        return False
+    flow = name_flow(ctx)
+    callables = frozenset(d.name for d in flow.definitions if d.kind in (DefKind.FUNCTION, DefKind.CLASS, DefKind.GLOBAL, DefKind.EXEC, DefKind.RUN))
+    if flow.may_inject:
+        return False
+
+    def assignments(module: ast.Module) -> Optional[list[tuple[str, str, frozenset[str], int]]]:
+        found = []
+        for st in module.body:
+            if not (isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name)):
+                return None
+            text = _plain_value(st.value, callables)
+            if text is None:
+                return None
+            reads = frozenset(n.id for n in ast.walk(st.value) if isinstance(n, ast.Name))
+            found.append((st.targets[0].id, text, reads, st.lineno))
+        return found
+
+    own = assignments(tree)
+    if not own or len({name for name, _, _, _ in own}) != len(own):
+        return False
+    names = {name for name, _, _, _ in own} | {r for _, _, reads, _ in own for r in reads}
+    writes: dict[int, dict[str, list[int]]] = {}  # cell -> name -> lines writing it
+    for w in (*flow.definitions, *flow.mutations, *flow.deletions):
+        if w.name in names:
+            writes.setdefault(w.cell, {}).setdefault(w.name, []).append(w.line)
+    modules = frozenset(d.name for d in flow.definitions if d.kind is DefKind.IMPORT)
+    for other in reversed([c for c in ctx.facts.notebook.code_cells if c.index < cell.index]):
+        if other.execution_count is not None:
+            source = ctx.analysis_at.get(other.index)
+            other_tree = cell_python_tree(source) if source is not None else None
+            if other_tree is not None and _same_bindings(own, other_tree, writes.get(other.index, {}), modules):
+                return True
+        if writes.get(other.index):
+            return False  # a cell between them writes one of the names: the values may differ
+    return False
+
+
+def _same_bindings(
+    own: list[tuple[str, str, frozenset[str], int]], tree: ast.Module, writes: dict[str, list[int]], modules: frozenset[str],
+) -> bool:
+    """Does the run cell `tree` bind each of `own`'s names with the same value text, as its only
+    write of that name, reading the same names from the same place: a name `own` binds before the
+    line bound before it there too, any other name written nowhere in that cell
+    (`_rebinds_values_of_run_cell_above`)?"""
+    bound_at: dict[str, ast.Assign] = {}
+    for st in tree.body:
+        if isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name):
+            bound_at[st.targets[0].id] = st
+    own_lines = {name: line for name, _, _, line in own}
+    for name, text, reads, line in own:
+        statement = bound_at.get(name)
+        if statement is None or writes.get(name, []) != [statement.lineno] or _plain_value(statement.value, frozenset()) != text:
+            return False
+        for read in reads - modules:
+            lines = writes.get(read, [])
+            if read in own_lines and own_lines[read] < line:
+                if not (lines and max(lines) < statement.lineno):
+                    return False  # bound before it here, not there
+            elif read in own_lines or lines:
+                return False  # read from outside here (or before this cell binds it), changed there
+    return True
 
 
 def _code_without_comments(source: str) -> str:
