@@ -3251,6 +3251,15 @@ class _ShownFlow:
         # the plot's artists): left unread, such a name is no result computed from the value (fair
         # check 36, item 142: toy normal draws only box-plotted to show whisker styling).
         self.display_results: set[str] = set()
+        # Names a loop the statement is in rebinds from their own value of the turn before
+        # (`posterior_cov = np.linalg.inv(S_inv)`, `S_inv` made from `posterior_cov`): the state of
+        # an iterative computation (`_loop_carried`).
+        self.carried: frozenset[str] = frozenset()
+        # Names bound in such a loop from the value and that state (`posterior_mean = posterior_cov
+        # * xi.T * yi`, `yi = y[i]`): the iteration's estimate, a result computed from the draws;
+        # shown as numbers (`posterior_mean` ending a cell, `print(posterior_mean)`), it is used
+        # (fair check 41, recall T-7.2: a sequential Bayesian update of noisy targets).
+        self.estimates: set[str] = set()
 
     # -- expressions --
 
@@ -3627,6 +3636,8 @@ class _ShownFlow:
 
     def _loop(self, body: list[ast.stmt], orelse: list[ast.stmt], ctrl: bool) -> None:
         self.loops += 1
+        outer_carried = self.carried
+        self.carried = outer_carried | _loop_carried(body)
         before = set(self.tainted)
         for _ in range(2):  # twice: what the end of the body taints, its start reads on the next turn
             # The body's own statements run in order on every turn: a name it binds afresh from a
@@ -3636,7 +3647,15 @@ class _ShownFlow:
             self.block(body, ctrl, True)
         self.tainted |= before  # the loop may run no turn: what held the value before still may
         self.loops -= 1
+        self.carried = outer_carried
         self.block(orelse, ctrl, False)
+
+    def _shows_estimate(self, value: ast.expr) -> bool:
+        """Is `value` an estimate (`self.estimates`) still holding the value, or a `print`/`display`
+        of one: its numbers shown as the cell's result."""
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in ("print", "display"):
+            return any(self._shows_estimate(a) for a in value.args if not isinstance(a, ast.Starred))
+        return isinstance(value, ast.Name) and value.id in self.estimates and value.id in self.tainted
 
     def _reads_tainted(self, st: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> bool:
         """Does the definition read a tainted name that is not one of its own locals? (A class's
@@ -3652,6 +3671,8 @@ class _ShownFlow:
         if isinstance(st, ast.Expr):
             self.discarded = st.value  # (a call whose value nothing takes: `_ITEM_GETTERS` are not followed so)
             reached = self.expr(st.value, ctrl)
+            if reached and self.function is None and self._shows_estimate(st.value):
+                self.used = True  # an iterative computation's estimate shown as numbers: a result
             if reached and not isinstance(st.value, ast.Call):
                 self.shown = True  # a bare expression: the cell shows it (or nothing happens)
             elif reached and self.site_shown and st.value is self.draw_node and st is self.cell_last:
@@ -3687,6 +3708,12 @@ class _ShownFlow:
                         if isinstance(child, ast.expr) and not isinstance(child, ast.expr_context):
                             flows = self.expr(child, ctrl) or flows
             for target in targets:
+                if isinstance(target, ast.Name):
+                    if (isinstance(st, ast.Assign) and self.loops and value_reached
+                            and any(isinstance(n, ast.Name) and n.id in self.carried for n in ast.walk(st.value))):
+                        self.estimates.add(target.id)
+                    elif not isinstance(st, ast.AugAssign):
+                        self.estimates.discard(target.id)
                 for name in ast.walk(target):
                     if isinstance(name, ast.Name):
                         self.items.discard(name.id)  # bound anew: no longer one drawn item
@@ -3786,6 +3813,36 @@ class _ShownFlow:
         elif any(isinstance(n, ast.Name) and n.id in self.tainted for n in walk_nodes(st)):
             self.used = True
 
+
+
+def _loop_carried(body: list[ast.stmt]) -> frozenset[str]:
+    """The names a loop's body binds (`=`, `+=`) from values that, through the body's other such
+    bindings, read the name itself: what one turn hands the next (`posterior_cov` from `S_inv`,
+    made from `posterior_cov`; `x = rho * x + e[t]`)."""
+    reads: dict[str, set[str]] = {}
+    for node in (n for st in body for n in ast.walk(st)):
+        if isinstance(node, ast.Assign):
+            loaded = {n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)}
+            for target in node.targets:
+                for name in ast.walk(target):
+                    if isinstance(name, ast.Name):
+                        reads.setdefault(name.id, set()).update(loaded)
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            reads.setdefault(node.target.id, set()).update({n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)} | {node.target.id})
+    carried = set()
+    for name in reads:
+        seen: set[str] = set()
+        stack = list(reads[name])
+        while stack:
+            other = stack.pop()
+            if other == name:
+                carried.add(name)
+                break
+            if other in seen or other not in reads:
+                continue
+            seen.add(other)
+            stack.extend(reads[other])
+    return frozenset(carried)
 
 
 class _DisplayReach(NamedTuple):
@@ -6818,7 +6875,10 @@ class UnseededRandom(Rule):
         "as they were drawn: `number = np.random.randint(1, 20, 5)` then `print(number.max())` shows the method on an "
         "example array; also a count or sum accumulated from the draws in a loop, `inside += 1` under a "
         "test on a drawn point or `total += x`: a Monte Carlo estimate, printed or not; not the elements of the drawn array "
-        "itself rewritten in a loop, `ar[step] += rho * ar[step - 1]`, a series built from it; and a statistic of the row of "
+        "itself rewritten in a loop, `ar[step] += rho * ar[step - 1]`, a series built from it; a name a loop binds from "
+        "the value and the loop's own state, a name the loop rebinds from its value of the turn before (`posterior_mean = "
+        "posterior_cov * xi.T * yi` beside `posterior_cov = np.linalg.inv(S_inv)`, `S_inv` made from `posterior_cov`), "
+        "is that iteration's estimate: shown as numbers, ending a cell or printed, it is used, plotted it is shown; and a statistic of the row of "
         "one picked item, `np.argmax(labels[i, :])` in a loop over the picks, is that item's), bound at module level and never read, or read by a magic "
         "or a cell that does not parse is used, and the draw stays reported. "
         "Nor is a draw reported that makes a resource's name unique: its value only becomes part of a string "
@@ -7404,6 +7464,13 @@ class UnseededRandom(Rule):
             "    for step in range(1, len(time) + 1):\n        ar[step] += rho * ar[step - 1]\n    return ar[1:] * amplitude",
             "series = autocorrelation(time, 10)\nplot_series(time[:200], series[:200])",
         )),
+        # The same kind of series as a loop's state (`x = 0.8 * x + e[t]`), only plotted: still a
+        # picture of the draws (unlike fair check 41, recall T-7.2, whose estimate is shown as numbers).
+        Example(cells=(
+            "import numpy as np\nimport matplotlib.pyplot as plt",
+            "e = np.random.normal(size=200)\nx = 0.0\nxs = []\nfor t in range(200):\n    x = 0.8 * x + e[t]\n    xs.append(x)",
+            "plt.plot(xs)",
+        )),
         # Fair check 36, item 142 (rnd001-value-reaches-only-display): toy normal draws only
         # box-plotted, the plots' artists bound to names nothing reads (`normal_caps`) or restyled,
         # and a frame of them drawn by its own `boxplot` method.
@@ -7492,6 +7559,19 @@ class UnseededRandom(Rule):
         )),
     )
     failing = (
+        # Fair check 41, recall T-7.2: noisy targets drawn without a seed feed a sequential Bayesian
+        # update (`posterior_cov` carried from turn to turn), whose posterior mean ends a cell: an
+        # estimate computed from the draws, shown as numbers, not a display of them.
+        Example(cells=(
+            "import numpy as np",
+            "X = np.linspace(-3, 3, 30).reshape(-1, 1)\ny_true = np.sin(2 * X).ravel()\n"
+            "y = y_true + np.random.normal(scale=0.3, size=y_true.shape)",
+            "X_poly = np.hstack([X, X**2])\nsigma2 = 0.9\nposterior_cov = np.eye(2)",
+            "for i in range(X_poly.shape[0]):\n    xi = X_poly[i].reshape(1, -1)\n    yi = y[i]\n"
+            "    S_inv = np.linalg.inv(posterior_cov) + (1 / sigma2) * xi.T @ xi\n    posterior_cov = np.linalg.inv(S_inv)\n"
+            "    posterior_mean = (1 / sigma2) * posterior_cov * xi.T * yi",
+            "posterior_mean",
+        ), expect=((2, 3),)),
         # The random inputs of a check that also leave it: saved beside the check, or kept in a list
         # outside the loop that is saved (fair check 41, items 130, 131: only a check's own prints pass).
         Example(cells=(
