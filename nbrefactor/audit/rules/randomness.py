@@ -3634,10 +3634,10 @@ class _ShownFlow:
         for statement in body:
             self.statement(statement, ctrl, straight)
 
-    def _loop(self, body: list[ast.stmt], orelse: list[ast.stmt], ctrl: bool) -> None:
+    def _loop(self, body: list[ast.stmt], orelse: list[ast.stmt], ctrl: bool, target: ast.expr | None = None) -> None:
         self.loops += 1
         outer_carried = self.carried
-        self.carried = outer_carried | _loop_carried(body)
+        self.carried = outer_carried | _loop_carried(body, target)
         before = set(self.tainted)
         for _ in range(2):  # twice: what the end of the body taints, its start reads on the next turn
             # The body's own statements run in order on every turn: a name it binds afresh from a
@@ -3749,7 +3749,7 @@ class _ShownFlow:
                 self._taint_target(st.target)
             if over:
                 self.items.update(n.id for n in ast.walk(st.target) if isinstance(n, ast.Name))
-            self._loop(st.body, st.orelse, ctrl or over)
+            self._loop(st.body, st.orelse, ctrl or over, st.target)
         elif isinstance(st, ast.While):
             test = self.expr(st.test, ctrl)
             self._loop(st.body, st.orelse, ctrl or test)
@@ -3815,34 +3815,64 @@ class _ShownFlow:
 
 
 
-def _loop_carried(body: list[ast.stmt]) -> frozenset[str]:
-    """The names a loop's body binds (`=`, `+=`) from values that, through the body's other such
-    bindings, read the name itself: what one turn hands the next (`posterior_cov` from `S_inv`,
-    made from `posterior_cov`; `x = rho * x + e[t]`)."""
-    reads: dict[str, set[str]] = {}
-    for node in (n for st in body for n in ast.walk(st)):
-        if isinstance(node, ast.Assign):
-            loaded = {n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)}
-            for target in node.targets:
-                for name in ast.walk(target):
-                    if isinstance(name, ast.Name):
-                        reads.setdefault(name.id, set()).update(loaded)
-        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
-            reads.setdefault(node.target.id, set()).update({n.id for n in ast.walk(node.value) if isinstance(n, ast.Name)} | {node.target.id})
-    carried = set()
-    for name in reads:
-        seen: set[str] = set()
-        stack = list(reads[name])
-        while stack:
-            other = stack.pop()
-            if other == name:
-                carried.add(name)
-                break
-            if other in seen or other not in reads:
-                continue
-            seen.add(other)
-            stack.extend(reads[other])
-    return frozenset(carried)
+def _loop_carried(body: list[ast.stmt], target: ast.expr | None = None) -> frozenset[str]:
+    """The names a loop's body reads before it binds them in the same turn, and binds (`=`, `+=`):
+    what one turn hands the next (`posterior_cov`, read by `S_inv = np.linalg.inv(posterior_cov) + …`
+    and then rebound; `x = rho * x + e[t]`). Not a name the loop's `for` target binds anew each
+    turn (`for txt in decoded: txt = txt.replace(…)`)."""
+    bound: set[str] = {n.id for n in ast.walk(target) if isinstance(n, ast.Name)} if target is not None else set()
+    read_first: set[str] = set()
+    assigned: set[str] = set()
+
+    def loads(node: ast.AST | None) -> None:
+        if node is not None:
+            read_first.update(n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in bound)
+
+    def stores(node: ast.AST) -> None:
+        names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        loads(node)  # `a[i] = …` reads `a`, `i`
+        bound.update(names)
+        assigned.update(names)
+
+    def block(statements: list[ast.stmt]) -> None:
+        for st in statements:
+            if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                bound.add(st.name)
+            elif isinstance(st, ast.Assign):
+                loads(st.value)
+                for t in st.targets:
+                    stores(t)
+            elif isinstance(st, (ast.AugAssign, ast.AnnAssign)):
+                loads(st.value)
+                if isinstance(st, ast.AugAssign) and isinstance(st.target, ast.Name) and st.target.id not in bound:
+                    read_first.add(st.target.id)
+                stores(st.target)
+            elif isinstance(st, (ast.For, ast.AsyncFor)):
+                loads(st.iter)
+                stores(st.target)
+                block(st.body)
+                block(st.orelse)
+            elif isinstance(st, (ast.While, ast.If)):
+                loads(st.test)
+                block(st.body)
+                block(st.orelse)
+            elif isinstance(st, (ast.With, ast.AsyncWith)):
+                for item in st.items:
+                    loads(item.context_expr)
+                    if item.optional_vars is not None:
+                        stores(item.optional_vars)
+                block(st.body)
+            elif isinstance(st, ast.Try):
+                block(st.body)
+                for handler in st.handlers:
+                    block(handler.body)
+                block(st.orelse)
+                block(st.finalbody)
+            else:
+                loads(st)
+
+    block(body)
+    return frozenset(read_first & assigned)
 
 
 class _DisplayReach(NamedTuple):
@@ -7470,6 +7500,13 @@ class UnseededRandom(Rule):
             "import numpy as np\nimport matplotlib.pyplot as plt",
             "e = np.random.normal(size=200)\nx = 0.0\nxs = []\nfor t in range(200):\n    x = 0.8 * x + e[t]\n    xs.append(x)",
             "plt.plot(xs)",
+        )),
+        # A loop's target rebound from itself (`txt = txt.replace(…)`) is no state carried from
+        # turn to turn: sampled generations cleaned and printed are shown, not an estimate (fair29's
+        # GPT-2 sampling cells).
+        Example(cells=(
+            "import numpy as np",
+            "decoded = np.random.choice(['a cat\\n', 'a dog\\n'], 5)\nfor txt in decoded:\n    txt = txt.replace('\\n', '')\n    print(txt)",
         )),
         # Fair check 36, item 142 (rnd001-value-reaches-only-display): toy normal draws only
         # box-plotted, the plots' artists bound to names nothing reads (`normal_caps`) or restyled,
