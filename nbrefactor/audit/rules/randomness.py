@@ -5138,8 +5138,52 @@ def _timed_or_shown(ctx: RuleContext, rf: RandomnessFacts) -> frozenset[Position
         | _property_check_inputs(ctx.facts, rf.draws) | _stopwatch_iterations(ctx.facts, rf.draws)
         | _checked_or_replaced(ctx.facts, rf.draws) | _simulated_work(ctx.facts, rf.draws)
         | _structure_only_models(ctx.facts, rf.draws) | _benchmark_only_models(ctx.facts, rf.draws)
-        | _never_applied_transforms(ctx.facts, rf.draws)
+        | _never_applied_transforms(ctx.facts, rf.draws) | _toy_frame_fillers(ctx.facts, rf.draws)
     ))
+
+
+def _literal_column(value: ast.expr) -> bool:
+    """A column written out in a frame's dict literal: a constant (`"sample1"`), or a list or
+    tuple of constants, `None`, `np.nan` and negative numbers (`[1.3, 5.6, np.nan]`)."""
+    def constant(node: ast.expr) -> bool:
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            node = node.operand
+        return isinstance(node, ast.Constant) or (isinstance(node, ast.Attribute) and node.attr in ("nan", "NaN", "NA", "NaT"))
+    if isinstance(value, (ast.List, ast.Tuple)):
+        return bool(value.elts) and all(constant(e) for e in value.elts)
+    return constant(value)
+
+
+def _toy_frame_fillers(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Position]:
+    """Draws of a handful of values (`_few_values`) that fill one column of a toy frame: the value
+    of a key of the dict literal given to `pd.DataFrame` (`data={"var1": [1.3, 5.6, np.nan, …],
+    "var2": np.random.randint(-10, 10, 6), "experiment": ["test", "train", …]}`) whose other columns,
+    two or more, are all written out (`_literal_column`). A pandas tour's example rows, there to
+    show dtypes, sorting or a Parquet schema: the drawn numbers are filler (fair check 40, item 143,
+    rnd001-api-tour-dummy-data)."""
+    found: set[Position] = set()
+    trees: dict[int, ast.Module | None] = {}
+    for draw in draws:
+        ca, call = draw.ca, draw.call
+        if call.in_function or draw.iteration is not None or any(m.line == call.line for m in ca.magics):
+            continue
+        if ca.cell.index not in trees:
+            trees[ca.cell.index] = _parsed(ca)
+        parsed = trees[ca.cell.index]
+        node = _call_node(ca, parsed, call) if parsed is not None else None
+        if node is None or not _few_values(parsed, node, draw.qualified):
+            continue
+        statement = statement_at(parsed, node.lineno)
+        for frame in ast.walk(statement):
+            if not (isinstance(frame, ast.Call) and facts.resolve(dotted_name(frame.func) or "") == "pandas.DataFrame"):
+                continue
+            data = next((k.value for k in frame.keywords if k.arg == "data"), frame.args[0] if frame.args else None)
+            if not isinstance(data, ast.Dict) or any(k is None for k in data.keys):
+                continue
+            columns = [v for v in data.values if v is not node]
+            if len(columns) == len(data.values) - 1 and len(columns) >= 2 and all(_literal_column(v) for v in columns):
+                found.add((ca.cell.index, call.line, call.column))
+    return frozenset(found)
 
 
 # Calls that show a model's structure, not its weights, with the position of the model argument:
@@ -6903,7 +6947,9 @@ class UnseededRandom(Rule):
         "passed to another object's method (`model.fit(ds)`), reduced to a statistic "
         "(`idx.sum()`, `np.mean(sample)`; not a statistic of a handful of values drawn once, at most 25 by literal sizes, "
         "as they were drawn: `number = np.random.randint(1, 20, 5)` then `print(number.max())` shows the method on an "
-        "example array; also a count or sum accumulated from the draws in a loop, `inside += 1` under a "
+        "example array, and such a handful filling one column of a toy frame, a key of the dict literal given to "
+        "`pd.DataFrame` whose two or more other columns are written out (`{\"var1\": [1.3, np.nan, 0], \"var2\": "
+        "np.random.randint(-10, 10, 3), \"sample\": \"s1\"}`), is filler, whatever the frame is used for; also a count or sum accumulated from the draws in a loop, `inside += 1` under a "
         "test on a drawn point or `total += x`: a Monte Carlo estimate, printed or not; not the elements of the drawn array "
         "itself rewritten in a loop, `ar[step] += rho * ar[step - 1]`, a series built from it; a name a loop binds from "
         "the value and the loop's own state, a name the loop rebinds from its value of the turn before (`posterior_mean = "
@@ -7501,6 +7547,16 @@ class UnseededRandom(Rule):
             "e = np.random.normal(size=200)\nx = 0.0\nxs = []\nfor t in range(200):\n    x = 0.8 * x + e[t]\n    xs.append(x)",
             "plt.plot(xs)",
         )),
+        # Fair check 40, item 143 (rnd001-api-tour-dummy-data): six random integers fill one column
+        # of a pandas tour's toy frame, its other columns written out; the frame shows dtypes, a
+        # Parquet schema and sorting.
+        Example(cells=(
+            "import numpy as np\nimport pandas as pd",
+            "df = pd.DataFrame(\n    data={\n        'var1': [1.3, 5.6, np.nan, np.nan, 0, np.nan],\n"
+            "        'var2': np.random.randint(-10, 10, 6),\n        'experiment': ['test', 'train', 'test', 'train', 'train', 'test'],\n"
+            "        'sample': 'sample1',\n    }\n)\ndf.to_parquet('output/df.parquet', index=False)",
+            "df.sort_values('var2')",
+        )),
         # A loop's target rebound from itself (`txt = txt.replace(…)`) is no state carried from
         # turn to turn: sampled generations cleaned and printed are shown, not an estimate (fair29's
         # GPT-2 sampling cells).
@@ -7596,6 +7652,12 @@ class UnseededRandom(Rule):
         )),
     )
     failing = (
+        # Not a toy frame's filler (unlike fair check 40, item 143): three hundred drawn values, a
+        # sample the frame's statistics are computed from.
+        Example(cells=(
+            "import numpy as np\nimport pandas as pd",
+            "df = pd.DataFrame({'sample': 'baseline', 'batch': 1, 'value': np.random.normal(size=300)})\nprint(df['value'].std())",
+        ), expect=((2, 1),)),
         # Fair check 41, recall T-7.2: noisy targets drawn without a seed feed a sequential Bayesian
         # update (`posterior_cov` carried from turn to turn), whose posterior mean ends a cell: an
         # estimate computed from the draws, shown as numbers, not a display of them.
