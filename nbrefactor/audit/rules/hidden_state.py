@@ -4538,16 +4538,6 @@ class UnexecutedCell(Rule):
     )
     failing = (
         Example(cells=(code_cell("x = 1", 1), code_cell("x = x * 2"), code_cell("print(x)", 2)), expect=((2, 1),)),
-        # Not the same values as the run cell above (unlike fair check 42, item 37): a changed
-        # intercept, a value whose input a cell between them changed.
-        Example(cells=(
-            code_cell("import numpy as np", 1), code_cell("x = np.arange(-6, 6)\ny_2 = -x + 3", 2),
-            code_cell("x = np.arange(-6, 6)\ny_2 = -1*x + 4"), code_cell("print(x, y_2)", 3),
-        ), expect=((3, 1),)),
-        Example(cells=(
-            code_cell("import numpy as np\nx = np.arange(3)", 1), code_cell("y = x + 1", 2), code_cell("x = np.arange(6)", 3),
-            code_cell("y = x + 1"), code_cell("print(y)", 4),
-        ), expect=((4, 1),)),
         # The same, but the other cell binding `vals` ran before the plot: its run may be what the
         # plot read.
         Example(cells=(
@@ -4691,6 +4681,16 @@ class UnexecutedCell(Rule):
             code_cell("model = Sequential()\nmodel.add(Dense(1, input_dim=4))", 3),
             code_cell("model.summary()", 4),
         ), expect=((2, 1),)),
+        # Not the same values as the run cell above (unlike fair check 42, item 37): a changed
+        # intercept, a value whose input a cell between them changed.
+        Example(cells=(
+            code_cell("import numpy as np", 1), code_cell("x = np.arange(-6, 6)\ny_2 = -x + 3", 2),
+            code_cell("x = np.arange(-6, 6)\ny_2 = -1*x + 4"), code_cell("print(x, y_2)", 3),
+        ), expect=((3, 1),)),
+        Example(cells=(
+            code_cell("import numpy as np\nx = np.arange(3)", 1), code_cell("y = x + 1", 2), code_cell("x = np.arange(6)", 3),
+            code_cell("y = x + 1"), code_cell("print(y)", 4),
+        ), expect=((4, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -6700,18 +6700,6 @@ class UndefinedName(Rule):
         ), files={"Fraud.ipynb": _FULL_FRAUD}, path="Fraud_2.ipynb"),
     )
     failing = (
-        # A part of a split notebook still reads a name the full notebook's cells above it do not
-        # bind (`X_val`, undefined in the full notebook too); and a notebook of the same name whose
-        # cells are not a run of the full one's (`Fraud_3.ipynb`, its own lesson) reads nothing from it.
-        Example(cells=(
-            "from sklearn.ensemble import RandomForestClassifier\nrf = RandomForestClassifier().fit(X_train, y_train)",
-            "print(rf.score(X_val, y_test))",
-        ), files={"Fraud.ipynb": _FULL_FRAUD.replace("X_test, y_test))", "X_val, y_test))")}, path="Fraud_2.ipynb",
-            expect=((2, 1),)),
-        Example(cells=(
-            "from sklearn.ensemble import RandomForestClassifier\nrf = RandomForestClassifier().fit(X_train, y_train)",
-            "print(rf.score(X_test, y_test), rf.n_features_in_)",
-        ), files={"Fraud.ipynb": _FULL_FRAUD}, path="Fraud_3.ipynb", expect=((1, 2), (2, 1))),
         Example(cells=("import pandas as pd", "df = pd.read_csv('train.csv')\nprint(dff.shape)"), expect=((2, 2),)),
         # Not the reader's: a block the reader filled in (`START CODE HERE` with code in it), and a
         # single `# TODO` comment cell in a notebook that is no handout (unlike fair check 40, items 45, 48).
@@ -6826,6 +6814,18 @@ class UndefinedName(Rule):
             "counts = sc.parallelize([1, 2, 2]).countByValue()\ndef total():\n    return sum(counts.values()) + offset",
             "from pyspark.sql.types import *", "df = spark.createDataFrame([(1,)], StructType([]))",
         ), expect=((1, 1),)),
+        # A part of a split notebook still reads a name the full notebook's cells above it do not
+        # bind (`X_val`, undefined in the full notebook too); and a notebook of the same name whose
+        # cells are not a run of the full one's (`Fraud_3.ipynb`, its own lesson) reads nothing from it.
+        Example(cells=(
+            "from sklearn.ensemble import RandomForestClassifier\nrf = RandomForestClassifier().fit(X_train, y_train)",
+            "print(rf.score(X_val, y_test))",
+        ), files={"Fraud.ipynb": _FULL_FRAUD.replace("X_test, y_test))", "X_val, y_test))")}, path="Fraud_2.ipynb",
+            expect=((2, 1),)),
+        Example(cells=(
+            "from sklearn.ensemble import RandomForestClassifier\nrf = RandomForestClassifier().fit(X_train, y_train)",
+            "print(rf.score(X_test, y_test), rf.n_features_in_)",
+        ), files={"Fraud.ipynb": _FULL_FRAUD}, path="Fraud_3.ipynb", expect=((1, 2), (2, 1))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -9497,14 +9497,6 @@ class SavedTraceback(Rule):
         )),
     )
     failing = (
-        # A product in the other order with no shapes shown above: a pipeline's real mismatch (unlike
-        # fair check 42, item 53), still reported.
-        Example(cells=(
-            code_cell("import numpy as np\nW = np.ones((4, 3))\nX = np.ones((3, 2))", 1),
-            code_cell("H = W @ X", 2),
-            code_cell("out = np.dot(X, W)", 3, outputs=({"output_type": "error", "ename": "ValueError",
-                                                        "evalue": "shapes (3,2) and (4,3) not aligned: 2 (dim 1) != 4 (dim 0)", "traceback": []},)),
-        ), expect=((3, 1),)),
         # The cell raised after opening a figure; the inline backend showed the empty figure after the
         # traceback (fair check 40, recall T-2.6): the figure is no sign of the cell going on.
         Example(cells=(
@@ -9642,6 +9634,14 @@ class SavedTraceback(Rule):
                       outputs=({"output_type": "error", "ename": "KeyError", "evalue": "'Puerto Rico'", "traceback": []},)),
             code_cell("abbv['Puerto Rico'] = 'PR'\ncodes = [abbv[c] for c in states]", 9),
         ), expect=((2, 1), (3, 1), (4, 1))),
+        # A product in the other order with no shapes shown above: a pipeline's real mismatch (unlike
+        # fair check 42, item 53), still reported.
+        Example(cells=(
+            code_cell("import numpy as np\nW = np.ones((4, 3))\nX = np.ones((3, 2))", 1),
+            code_cell("H = W @ X", 2),
+            code_cell("out = np.dot(X, W)", 3, outputs=({"output_type": "error", "ename": "ValueError",
+                                                        "evalue": "shapes (3,2) and (4,3) not aligned: 2 (dim 1) != 4 (dim 0)", "traceback": []},)),
+        ), expect=((3, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:

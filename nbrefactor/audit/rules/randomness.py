@@ -7540,30 +7540,6 @@ class UnseededRandom(Rule):
             "    for step in range(1, len(time) + 1):\n        ar[step] += rho * ar[step - 1]\n    return ar[1:] * amplitude",
             "series = autocorrelation(time, 10)\nplot_series(time[:200], series[:200])",
         )),
-        # The same kind of series as a loop's state (`x = 0.8 * x + e[t]`), only plotted: still a
-        # picture of the draws (unlike fair check 41, recall T-7.2, whose estimate is shown as numbers).
-        Example(cells=(
-            "import numpy as np\nimport matplotlib.pyplot as plt",
-            "e = np.random.normal(size=200)\nx = 0.0\nxs = []\nfor t in range(200):\n    x = 0.8 * x + e[t]\n    xs.append(x)",
-            "plt.plot(xs)",
-        )),
-        # Fair check 40, item 143 (rnd001-api-tour-dummy-data): six random integers fill one column
-        # of a pandas tour's toy frame, its other columns written out; the frame shows dtypes, a
-        # Parquet schema and sorting.
-        Example(cells=(
-            "import numpy as np\nimport pandas as pd",
-            "df = pd.DataFrame(\n    data={\n        'var1': [1.3, 5.6, np.nan, np.nan, 0, np.nan],\n"
-            "        'var2': np.random.randint(-10, 10, 6),\n        'experiment': ['test', 'train', 'test', 'train', 'train', 'test'],\n"
-            "        'sample': 'sample1',\n    }\n)\ndf.to_parquet('output/df.parquet', index=False)",
-            "df.sort_values('var2')",
-        )),
-        # A loop's target rebound from itself (`txt = txt.replace(…)`) is no state carried from
-        # turn to turn: sampled generations cleaned and printed are shown, not an estimate (fair29's
-        # GPT-2 sampling cells).
-        Example(cells=(
-            "import numpy as np",
-            "decoded = np.random.choice(['a cat\\n', 'a dog\\n'], 5)\nfor txt in decoded:\n    txt = txt.replace('\\n', '')\n    print(txt)",
-        )),
         # Fair check 36, item 142 (rnd001-value-reaches-only-display): toy normal draws only
         # box-plotted, the plots' artists bound to names nothing reads (`normal_caps`) or restyled,
         # and a frame of them drawn by its own `boxplot` method.
@@ -7650,27 +7626,32 @@ class UnseededRandom(Rule):
             "A = Chain(np.array([[0.7, 0.6], [0.3, 0.4]]), ['hot', 'cold'])\nprint(A.step('hot'))",
             "A.walk('cold', 10)",
         )),
-    )
-    failing = (
-        # Not a toy frame's filler (unlike fair check 40, item 143): three hundred drawn values, a
-        # sample the frame's statistics are computed from.
+        # The same kind of series as a loop's state (`x = 0.8 * x + e[t]`), only plotted: still a
+        # picture of the draws (unlike fair check 41, recall T-7.2, whose estimate is shown as numbers).
+        Example(cells=(
+            "import numpy as np\nimport matplotlib.pyplot as plt",
+            "e = np.random.normal(size=200)\nx = 0.0\nxs = []\nfor t in range(200):\n    x = 0.8 * x + e[t]\n    xs.append(x)",
+            "plt.plot(xs)",
+        )),
+        # Fair check 40, item 143 (rnd001-api-tour-dummy-data): six random integers fill one column
+        # of a pandas tour's toy frame, its other columns written out; the frame shows dtypes, a
+        # Parquet schema and sorting.
         Example(cells=(
             "import numpy as np\nimport pandas as pd",
-            "df = pd.DataFrame({'sample': 'baseline', 'batch': 1, 'value': np.random.normal(size=300)})\nprint(df['value'].std())",
-        ), expect=((2, 1),)),
-        # Fair check 41, recall T-7.2: noisy targets drawn without a seed feed a sequential Bayesian
-        # update (`posterior_cov` carried from turn to turn), whose posterior mean ends a cell: an
-        # estimate computed from the draws, shown as numbers, not a display of them.
+            "df = pd.DataFrame(\n    data={\n        'var1': [1.3, 5.6, np.nan, np.nan, 0, np.nan],\n"
+            "        'var2': np.random.randint(-10, 10, 6),\n        'experiment': ['test', 'train', 'test', 'train', 'train', 'test'],\n"
+            "        'sample': 'sample1',\n    }\n)\ndf.to_parquet('output/df.parquet', index=False)",
+            "df.sort_values('var2')",
+        )),
+        # A loop's target rebound from itself (`txt = txt.replace(…)`) is no state carried from
+        # turn to turn: sampled generations cleaned and printed are shown, not an estimate (fair29's
+        # GPT-2 sampling cells).
         Example(cells=(
             "import numpy as np",
-            "X = np.linspace(-3, 3, 30).reshape(-1, 1)\ny_true = np.sin(2 * X).ravel()\n"
-            "y = y_true + np.random.normal(scale=0.3, size=y_true.shape)",
-            "X_poly = np.hstack([X, X**2])\nsigma2 = 0.9\nposterior_cov = np.eye(2)",
-            "for i in range(X_poly.shape[0]):\n    xi = X_poly[i].reshape(1, -1)\n    yi = y[i]\n"
-            "    S_inv = np.linalg.inv(posterior_cov) + (1 / sigma2) * xi.T @ xi\n    posterior_cov = np.linalg.inv(S_inv)\n"
-            "    posterior_mean = (1 / sigma2) * posterior_cov * xi.T * yi",
-            "posterior_mean",
-        ), expect=((2, 3),)),
+            "decoded = np.random.choice(['a cat\\n', 'a dog\\n'], 5)\nfor txt in decoded:\n    txt = txt.replace('\\n', '')\n    print(txt)",
+        )),
+    )
+    failing = (
         # The random inputs of a check that also leave it: saved beside the check, or kept in a list
         # outside the loop that is saved (fair check 41, items 130, 131: only a check's own prints pass).
         Example(cells=(
@@ -8215,6 +8196,25 @@ class UnseededRandom(Rule):
             "A = Chain(np.array([[0.7, 0.6], [0.3, 0.4]]), ['hot', 'cold'])\nprint(A.step('hot'))",
             "w = A.walk('cold', 10)\nfreq = w.count('hot') / len(w)",
         ), expect=((1, 9),)),
+        # Not a toy frame's filler (unlike fair check 40, item 143): three hundred drawn values, a
+        # sample the frame's statistics are computed from.
+        Example(cells=(
+            "import numpy as np\nimport pandas as pd",
+            "df = pd.DataFrame({'sample': 'baseline', 'batch': 1, 'value': np.random.normal(size=300)})\nprint(df['value'].std())",
+        ), expect=((2, 1),)),
+        # Fair check 41, recall T-7.2: noisy targets drawn without a seed feed a sequential Bayesian
+        # update (`posterior_cov` carried from turn to turn), whose posterior mean ends a cell: an
+        # estimate computed from the draws, shown as numbers, not a display of them.
+        Example(cells=(
+            "import numpy as np",
+            "X = np.linspace(-3, 3, 30).reshape(-1, 1)\ny_true = np.sin(2 * X).ravel()\n"
+            "y = y_true + np.random.normal(scale=0.3, size=y_true.shape)",
+            "X_poly = np.hstack([X, X**2])\nsigma2 = 0.9\nposterior_cov = np.eye(2)",
+            "for i in range(X_poly.shape[0]):\n    xi = X_poly[i].reshape(1, -1)\n    yi = y[i]\n"
+            "    S_inv = np.linalg.inv(posterior_cov) + (1 / sigma2) * xi.T @ xi\n    posterior_cov = np.linalg.inv(S_inv)\n"
+            "    posterior_mean = (1 / sigma2) * posterior_cov * xi.T * yi",
+            "posterior_mean",
+        ), expect=((2, 3),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
