@@ -13,6 +13,7 @@ import codecs
 import configparser
 import errno
 import fnmatch
+import json
 import os
 import posixpath
 import re
@@ -311,6 +312,12 @@ class ProjectContext:
     # (`_absolute_entry_folders`), with that folder as shown: the author's checkout of the repository's
     # own code, which PTH002 says to import from the repository (fair check 41, items 76, 77, 86).
     absolute_entry_folders: tuple[tuple[str, str], ...] = ()
+    # A notebook named as a part of a split notebook (`X_2.ipynb`, `X - Part 2.ipynb`) beside the
+    # full `X.ipynb`, whose non-blank code cells are, in order, a contiguous run of the full
+    # notebook's: the names the full notebook's code cells above that run bind at module level
+    # (what the parts before this one ran; `_with_split_part_names`). A part split off for display
+    # reads them from the earlier part, not from a deleted cell (fair check 42, items 40, 42, 44).
+    split_part_names: frozenset[str] = frozenset()
 
     @property
     def declared(self) -> frozenset[str]:
@@ -2120,6 +2127,7 @@ def with_downloads_present(project: ProjectContext, notebook_path: str | Path, s
     are looked at; one `stat` per URL name."""
     texts = [s for s in sources]
     project = _with_load_blank_names(project, notebook_path, texts)
+    project = _with_split_part_names(project, notebook_path, texts)
     project = _with_committed_copies(project, notebook_path, texts)
     project = _with_present_fallback_reads(project, notebook_path, texts)
     project = _with_committed_helper_datasets(project, notebook_path, texts)
@@ -2326,6 +2334,82 @@ def _with_load_blank_names(project: ProjectContext, notebook_path: str | Path, t
             continue
         found.append((path, None if _UNLISTED_BINDINGS.search(text) else _module_exports(tree, pasted=True)))
     return replace(project, load_blank_names=tuple(found)) if found else project
+
+
+# `Credit Card Fraud Detection_3`, `Lesson - Part 2`, `Lesson Part 2`: the name of a part of a
+# split notebook, with the full notebook's name and the part's number.
+_SPLIT_PART = re.compile(r"^(?P<stem>.+?)(?:_|\s*-\s*[Pp]art\s*|\s+[Pp]art\s*)(?P<n>[1-9][0-9]?)$")
+_SPLIT_PART_MAX_BYTES = 50_000_000
+
+
+def _notebook_code_sources(path: str) -> Optional[list[str]]:
+    """The code cells' sources of the notebook file `path`; None when it is not one."""
+    try:
+        if os.path.getsize(path) > _SPLIT_PART_MAX_BYTES:
+            return None
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            cells = json.load(handle).get("cells", [])
+    except (OSError, ValueError, AttributeError, RecursionError):
+        return None
+    sources = []
+    for cell in cells if isinstance(cells, list) else []:
+        if isinstance(cell, dict) and cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            sources.append("".join(source) if isinstance(source, list) else str(source))
+    return sources
+
+
+def _cell_module_bindings(source: str) -> frozenset[str]:
+    """The names a code cell binds at module level (`_module_exports`, private ones too), its
+    IPython lines (`%matplotlib inline`, `!pip …`) read as `pass`; nothing for a cell magic's cell
+    or one that does not parse then (fewer names: more of the part's reads still checked)."""
+    lines = source.split("\n")
+    if lines and lines[0].lstrip().startswith("%%"):
+        return frozenset()
+    plain = [line[: len(line) - len(line.lstrip())] + "pass" if line.lstrip().startswith(("%", "!")) else line for line in lines]
+    try:
+        tree = ast.parse("\n".join(plain))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return frozenset()
+    return _module_exports(tree, pasted=True) or frozenset()
+
+
+def _with_split_part_names(project: ProjectContext, notebook_path: str | Path, texts: list[str]) -> ProjectContext:
+    """`split_part_names` for a notebook named `<stem>_<n>` (or `<stem> - Part <n>`) beside
+    `<stem>.ipynb` whose non-blank code cells are, source for source, a contiguous run of that full
+    notebook's (the parts of one notebook saved for display, each with the full one's outputs): the
+    names the full notebook's code cells above the run bind at module level. One `stat` and, for
+    such a name only, one read of the full notebook."""
+    path = str(notebook_path)
+    name = os.path.basename(path)
+    if not name.endswith(".ipynb"):
+        return project
+    m = _SPLIT_PART.match(name[: -len(".ipynb")])
+    if m is None:
+        return project
+    full_path = os.path.join(os.path.dirname(resolved_path(notebook_path)), m.group("stem").rstrip() + ".ipynb")
+    if not os.path.isfile(full_path):
+        return project
+    full = _notebook_code_sources(full_path)
+    if full is None:
+        return project
+
+    def normal(source: str) -> str:
+        return source.replace("\r\n", "\n").strip()
+
+    part = [normal(t) for t in texts if normal(t)]
+    whole = [normal(t) for t in full if normal(t)]
+    if len(part) < 2 or len(part) >= len(whole):
+        return project
+    for start in range(len(whole) - len(part) + 1):
+        if whole[start: start + len(part)] == part:
+            break
+    else:
+        return project
+    names: set[str] = set()
+    for source in whole[:start]:
+        names |= _cell_module_bindings(source)
+    return replace(project, split_part_names=frozenset(names)) if names else project
 
 
 def with_seed_helpers(project: ProjectContext, notebook_path: str | Path, sources: Iterable[str]) -> ProjectContext:

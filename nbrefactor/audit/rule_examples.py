@@ -26,10 +26,10 @@ def run_example(rule: type[Rule], example: Example, workdir: Path) -> list[Diagn
         target = workdir / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    path = workdir / "example.ipynb"
+    path = workdir / example.path
     raw = json.dumps(example.notebook_json(), indent=1).encode("utf-8")
     path.write_bytes(raw)
-    notebook = parse_notebook("example.ipynb", raw)
+    notebook = parse_notebook(example.path, raw)
     if isinstance(notebook, LoadError):
         raise AssertionError(str(notebook))
     settings = load_settings(workdir / "pyproject.toml")

@@ -181,6 +181,7 @@ class Example:
     kernel: str = "python3"
     language: str = "python"
     language_version: str = ""  # `language_info.version` when set: the Python the kernel ran (`"3.5.4"`)
+    path: str = "example.ipynb"  # the notebook's file name (`Lesson_2.ipynb`: a part of a split notebook)
 
     def notebook_json(self) -> dict:
         cells = []

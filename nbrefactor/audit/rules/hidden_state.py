@@ -12,6 +12,7 @@ import dataclasses
 import ast
 import builtins
 import difflib
+import json
 import re
 from collections import Counter
 from dataclasses import replace
@@ -4155,7 +4156,11 @@ class UnexecutedCell(Rule):
         "Nor is a cell saved with outputs whose count was cleared and whose only unparsable line is a credential's "
         "assignment with its value deleted (`API_KEY = #\"YOUR_APIKEY\"`): it ran with the real key. Nor is a never-run "
         "copy of the code cell just above it that ran (the same code but for whitespace: a training cell pasted twice): "
-        "running it would rebind what its twin bound. Nor is a "
+        "running it would rebind what its twin bound. Nor is a never-run cell of only `name = value` lines that a run "
+        "code cell above binds to the same values, line for line (the same expressions up to `-1*x` for `-x`, no call "
+        "that draws or trains nor of a notebook function, each its cell's only write of the name, reading the same "
+        "names bound before it in both cells or in neither), no cell between them writing any of those names: "
+        "`y_2 = -1*x+3` re-typed under `y_2 = -x+3`. Nor is a "
         "cell every name of which (what it binds or changes, and the objects whose methods it calls: "
         "`history = model.fit(…)`) is bound afresh, top to bottom below it, before any cell reads it (a "
         "later section rebuilds `model` and rebinds `history`): skipping it changed no value below; a read by a "
@@ -4521,6 +4526,15 @@ class UnexecutedCell(Rule):
             code_cell("def score(a, b):\n    return (a - b).abs().mean()"),
             code_cell("data = pd.read_csv('b.csv')\nprint(score(data.y, data.p))", 2),
         )),
+        # Fair check 42, item 37: a never-run cell re-typing `x`, `y_2` and `y_3` with the values the
+        # run cell above bound (`-1*x+3` is `-x+3`): the plot below is the same with or without it.
+        Example(cells=(
+            code_cell("import numpy as np\nimport matplotlib.pyplot as plt", 1),
+            code_cell("x = np.arange(-6, 6)\ny_1 = 3*x + 5\ny_2 = -x + 3\ny_3 = 2*x + 1", 2),
+            code_cell("plt.plot(x, y_1)\nplt.plot(x, y_2)\nplt.show()", 3),
+            code_cell("# two lines only\nx = np.arange(-6,6)\n\ny_2 = -1*x+3\ny_3 = 2*x+1"),
+            code_cell("plt.plot(x, y_2)\nplt.plot(x, y_3)\nplt.show()", 4),
+        )),
     )
     failing = (
         Example(cells=(code_cell("x = 1", 1), code_cell("x = x * 2"), code_cell("print(x)", 2)), expect=((2, 1),)),
@@ -4667,6 +4681,16 @@ class UnexecutedCell(Rule):
             code_cell("model = Sequential()\nmodel.add(Dense(1, input_dim=4))", 3),
             code_cell("model.summary()", 4),
         ), expect=((2, 1),)),
+        # Not the same values as the run cell above (unlike fair check 42, item 37): a changed
+        # intercept, a value whose input a cell between them changed.
+        Example(cells=(
+            code_cell("import numpy as np", 1), code_cell("x = np.arange(-6, 6)\ny_2 = -x + 3", 2),
+            code_cell("x = np.arange(-6, 6)\ny_2 = -1*x + 4"), code_cell("print(x, y_2)", 3),
+        ), expect=((3, 1),)),
+        Example(cells=(
+            code_cell("import numpy as np\nx = np.arange(3)", 1), code_cell("y = x + 1", 2), code_cell("x = np.arange(6)", 3),
+            code_cell("y = x + 1"), code_cell("print(y)", 4),
+        ), expect=((4, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -5325,6 +5349,8 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
             continue
         if _copy_of_run_cell_above(cells, i):
             continue
+        if _rebinds_values_of_run_cell_above(ctx, cell):
+            continue
         # The first executed cell below with code (a blank cell's count says nothing of the code).
         # A count of 0 is no run's number (Colab and output-clearing tools save it), so a cell
         # saved with 0 and no output is not known to have run, as HID001 reads it (fair check 30,
@@ -5462,6 +5488,112 @@ def _copy_of_run_cell_above(cells: Sequence[Cell], i: int) -> bool:
     twin = next((c for c in reversed(cells[:i]) if not _is_blank(c.source)), None)
     return (twin is not None and twin.execution_count is not None
             and _code_without_comments(twin.source) == _code_without_comments(cells[i].source))
+
+
+def _plain_value(value: ast.expr, callables: AbstractSet[str]) -> Optional[str]:
+    """The text of an assignment's value for comparing two cells' bindings (`-1*x` and `-x` one
+    text, `1*x` and `x` too), or None when equal texts may give different values: a call that
+    draws or trains (`_DRAW_OR_TRAIN_CALL`), a call of the notebook's own function or class, a
+    lambda, comprehension, walrus, await or yield."""
+
+    class _Normal(ast.NodeTransformer):
+        def visit_BinOp(self, node: ast.BinOp) -> ast.AST:
+            self.generic_visit(node)
+            if isinstance(node.op, ast.Mult):
+                for one, other in ((node.left, node.right), (node.right, node.left)):
+                    if isinstance(one, ast.Constant) and type(one.value) is int and one.value == 1:
+                        return other
+                    if (isinstance(one, ast.UnaryOp) and isinstance(one.op, ast.USub) and isinstance(one.operand, ast.Constant)
+                            and type(one.operand.value) is int and one.operand.value == 1):
+                        return ast.UnaryOp(op=ast.USub(), operand=other)
+            return node
+
+    for node in ast.walk(value):
+        if isinstance(node, ast.Call):
+            called = dotted_name(node.func) or ""
+            last = called.rsplit(".", 1)[-1]
+            if not last or _DRAW_OR_TRAIN_CALL.fullmatch(last) or called.split(".")[0] in callables:
+                return None
+        elif isinstance(node, (ast.Lambda, ast.comprehension, ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom)):
+            return None
+    copied = ast.parse(ast.unparse(value), mode="eval").body
+    return ast.dump(_Normal().visit(copied), annotate_fields=False, include_attributes=False)
+
+
+def _rebinds_values_of_run_cell_above(ctx: RuleContext, cell: Cell) -> bool:
+    """Is the never-run code cell only `name = value` lines that a run cell above makes too, value
+    for value (`_plain_value`: `y_2 = -1*x+3` for `y_2 = -x+3`), each the last write of its name in
+    that cell, reading the same names the same way (bound before it in both cells, or in neither),
+    with no cell between them writing any of those names? Running it would rebind what the cells
+    below already read from the run cell; leaving it unrun hid nothing (fair check 42, item 37,
+    hid002-unrun-cell-rebinds-same-values: a linear-algebra lesson re-typing `x`, `y_2`, `y_3`)."""
+    ca = ctx.analysis_at.get(cell.index)
+    if ca is None or ca.magics:
+        return False
+    tree = cell_python_tree(ca)
+    if tree is None or not tree.body:
+        return False
+    flow = name_flow(ctx)
+    callables = frozenset(d.name for d in flow.definitions if d.kind in (DefKind.FUNCTION, DefKind.CLASS, DefKind.GLOBAL, DefKind.EXEC, DefKind.RUN))
+    if flow.may_inject:
+        return False
+
+    def assignments(module: ast.Module) -> Optional[list[tuple[str, str, frozenset[str], int]]]:
+        found = []
+        for st in module.body:
+            if not (isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name)):
+                return None
+            text = _plain_value(st.value, callables)
+            if text is None:
+                return None
+            reads = frozenset(n.id for n in ast.walk(st.value) if isinstance(n, ast.Name))
+            found.append((st.targets[0].id, text, reads, st.lineno))
+        return found
+
+    own = assignments(tree)
+    if not own or len({name for name, _, _, _ in own}) != len(own):
+        return False
+    names = {name for name, _, _, _ in own} | {r for _, _, reads, _ in own for r in reads}
+    writes: dict[int, dict[str, list[int]]] = {}  # cell -> name -> lines writing it
+    for w in (*flow.definitions, *flow.mutations, *flow.deletions):
+        if w.name in names:
+            writes.setdefault(w.cell, {}).setdefault(w.name, []).append(w.line)
+    modules = frozenset(d.name for d in flow.definitions if d.kind is DefKind.IMPORT)
+    for other in reversed([c for c in ctx.facts.notebook.code_cells if c.index < cell.index]):
+        if other.execution_count is not None:
+            source = ctx.analysis_at.get(other.index)
+            other_tree = cell_python_tree(source) if source is not None else None
+            if other_tree is not None and _same_bindings(own, other_tree, writes.get(other.index, {}), modules):
+                return True
+        if writes.get(other.index):
+            return False  # a cell between them writes one of the names: the values may differ
+    return False
+
+
+def _same_bindings(
+    own: list[tuple[str, str, frozenset[str], int]], tree: ast.Module, writes: dict[str, list[int]], modules: frozenset[str],
+) -> bool:
+    """Does the run cell `tree` bind each of `own`'s names with the same value text, as its only
+    write of that name, reading the same names from the same place: a name `own` binds before the
+    line bound before it there too, any other name written nowhere in that cell
+    (`_rebinds_values_of_run_cell_above`)?"""
+    bound_at: dict[str, ast.Assign] = {}
+    for st in tree.body:
+        if isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name):
+            bound_at[st.targets[0].id] = st
+    own_lines = {name: line for name, _, _, line in own}
+    for name, text, reads, line in own:
+        statement = bound_at.get(name)
+        if statement is None or writes.get(name, []) != [statement.lineno] or _plain_value(statement.value, frozenset()) != text:
+            return False
+        for read in reads - modules:
+            lines = writes.get(read, [])
+            if read in own_lines and own_lines[read] < line:
+                if not (lines and max(lines) < statement.lineno):
+                    return False  # bound before it here, not there
+            elif read in own_lines or lines:
+                return False  # read from outside here (or before this cell binds it), changed there
+    return True
 
 
 def _code_without_comments(source: str) -> str:
@@ -6314,6 +6446,20 @@ def _imported_from_module(ctx: RuleContext, name: str, module: str) -> Optional[
     return found[0][0].cell.index
 
 
+def _notebook_file(*sources: str) -> str:
+    """A notebook file of these code cells (an example's neighbouring notebook)."""
+    return json.dumps({"cells": [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": s}
+                                 for s in sources], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+_FULL_FRAUD = _notebook_file(
+    "import pandas as pd\nfrom sklearn.model_selection import train_test_split",
+    "df = pd.read_csv('creditcard.csv')\nX_train, X_test, y_train, y_test = train_test_split(df.drop(columns='Class'), df.Class)",
+    "from sklearn.ensemble import RandomForestClassifier\nrf = RandomForestClassifier().fit(X_train, y_train)",
+    "print(rf.score(X_test, y_test))",
+)
+
+
 class UndefinedName(Rule):
     code = "HID003"
     blocks_compile = True
@@ -6373,7 +6519,10 @@ class UndefinedName(Rule):
         "train_epoch(model, loader)`) is that template's blank, not reported; a name that an exercise's answer "
         "left as a commented-out `%load` of its solution above it binds (a code cell of only `# %load <path>` lines, "
         "`# %load _solved/solutions/joins10.py`, whose `.py` file below the notebook's folder binds it at module level: "
-        "uncommented, the magic pastes the solution in) is not reported; reads in a "
+        "uncommented, the magic pastes the solution in) is not reported; nor is, in a part of a split notebook "
+        "(`X_2.ipynb` or `X - Part 2.ipynb` beside `X.ipynb`, its non-blank code cells a run of the full notebook's, "
+        "same sources), a name the full notebook's code cells above that run bind at module level (the earlier "
+        "part's); reads in a "
         "never-run cell whose first line is a comment saying not to run it (`# do not run this cell`) are none; nor are reads "
         "in code that never runs: after a function's first top-level `raise`/`return`, in a function the same "
         "cell defines again before anything runs (only the second `def` is ever called), or in a module-level function "
@@ -6542,6 +6691,13 @@ class UndefinedName(Rule):
             "%%R -o fitted,resid\nfit <- lm(mpg ~ wt, data = mtcars)\nfitted <- fitted(fit); resid <- resid(fit)",
             "print(fitted[:2], resid[:2], smooth([1.0, 2.0]))",
         )),
+        # Fair check 42, items 40, 42, 44: `Fraud_2.ipynb` is part 2 of `Fraud.ipynb` beside it (its
+        # cells are the full notebook's last two): `X_train`, `y_train`, `X_test` and `y_test` are
+        # bound by the full notebook's cells above them, which part 1 holds.
+        Example(cells=(
+            "from sklearn.ensemble import RandomForestClassifier\nrf = RandomForestClassifier().fit(X_train, y_train)",
+            "print(rf.score(X_test, y_test))",
+        ), files={"Fraud.ipynb": _FULL_FRAUD}, path="Fraud_2.ipynb"),
     )
     failing = (
         Example(cells=("import pandas as pd", "df = pd.read_csv('train.csv')\nprint(dff.shape)"), expect=((2, 2),)),
@@ -6658,6 +6814,18 @@ class UndefinedName(Rule):
             "counts = sc.parallelize([1, 2, 2]).countByValue()\ndef total():\n    return sum(counts.values()) + offset",
             "from pyspark.sql.types import *", "df = spark.createDataFrame([(1,)], StructType([]))",
         ), expect=((1, 1),)),
+        # A part of a split notebook still reads a name the full notebook's cells above it do not
+        # bind (`X_val`, undefined in the full notebook too); and a notebook of the same name whose
+        # cells are not a run of the full one's (`Fraud_3.ipynb`, its own lesson) reads nothing from it.
+        Example(cells=(
+            "from sklearn.ensemble import RandomForestClassifier\nrf = RandomForestClassifier().fit(X_train, y_train)",
+            "print(rf.score(X_val, y_test))",
+        ), files={"Fraud.ipynb": _FULL_FRAUD.replace("X_test, y_test))", "X_val, y_test))")}, path="Fraud_2.ipynb",
+            expect=((2, 1),)),
+        Example(cells=(
+            "from sklearn.ensemble import RandomForestClassifier\nrf = RandomForestClassifier().fit(X_train, y_train)",
+            "print(rf.score(X_test, y_test), rf.n_features_in_)",
+        ), files={"Fraud.ipynb": _FULL_FRAUD}, path="Fraud_3.ipynb", expect=((1, 2), (2, 1))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -6703,6 +6871,10 @@ class UndefinedName(Rule):
             and not (r.flow is Flow.UNDEFINED and r.name in python2)
             and not (r.flow is Flow.UNDEFINED and r.name in unparsed)
             and not (r.flow is Flow.UNDEFINED and r.name in stub_only)
+            # A part of a split notebook (`X_3.ipynb` beside `X.ipynb`, its cells a run of the
+            # full one's) reads what the full notebook's cells above that run bind: the earlier
+            # part's names, not a lost definition (fair check 42, items 40, 42, 44).
+            and not (r.flow is Flow.UNDEFINED and r.name in ctx.project.split_part_names)
         ]))
         left_to_reader = _left_to_reader_by_todo(ctx, {r.name for r in firsts if r.flow is Flow.UNDEFINED})
         if left_to_reader:
@@ -8957,7 +9129,9 @@ class SavedTraceback(Rule):
         "`int(…)`), or with one argument wrapped in a call and the others unchanged "
         "(`confusion_matrix(y_test, tf.round(y_preds))`; `tf.math.reduce_std(tf.cast(E, tf.float32))` "
         "shown above `tf.math.reduce_std(E)`), or an item assignment made through a method of the same "
-        "item (`v[0].assign(7)` after `v[0] = 7`), or a book's listing (at most 25 lines of code) with a literal `...` "
+        "item (`v[0].assign(7)` after `v[0] = 7`), or a one-statement matrix product saving a shape error (`D = B.dot(A)`, "
+        "`A @ B`, `np.dot(B, A)`) that the code cell just above computes in the other order (`C = A.dot(B)`), with both "
+        "operands' `.shape` read in code cells above (a lesson showing that the product does not commute), or a book's listing (at most 25 lines of code) with a literal `...` "
         "for \"and so on\" (`nn.Sequential(conv, pool, ...)`) saved with the error that names `ellipsis`, "
         "written out in full in one of the 5 code cells below it (the same callee and arguments before the "
         "`...`, more where it was), or a short cell whose last statement the next code cell, run right after it (the next "
@@ -9312,6 +9486,15 @@ class SavedTraceback(Rule):
             code_cell("import math", 2),
             code_cell("results", 3, outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'results' is not defined", "traceback": []},)),
         )),
+        # Fair check 42, item 53: a linear-algebra lesson prints both shapes, computes `A.dot(B)`,
+        # then `B.dot(A)` alone in the next cell to show that the product does not commute.
+        Example(cells=(
+            code_cell("import numpy as np\nA = np.ones((4, 3))\nB = np.ones((3, 2))", 1),
+            code_cell("print(A.shape)\nprint(B.shape)", 2),
+            code_cell("C = A.dot(B)", 3),
+            code_cell("D = B.dot(A)", 4, outputs=({"output_type": "error", "ename": "ValueError",
+                                                  "evalue": "shapes (3,2) and (4,3) not aligned: 2 (dim 1) != 4 (dim 0)", "traceback": []},)),
+        )),
     )
     failing = (
         # The cell raised after opening a figure; the inline backend showed the empty figure after the
@@ -9451,6 +9634,14 @@ class SavedTraceback(Rule):
                       outputs=({"output_type": "error", "ename": "KeyError", "evalue": "'Puerto Rico'", "traceback": []},)),
             code_cell("abbv['Puerto Rico'] = 'PR'\ncodes = [abbv[c] for c in states]", 9),
         ), expect=((2, 1), (3, 1), (4, 1))),
+        # A product in the other order with no shapes shown above: a pipeline's real mismatch (unlike
+        # fair check 42, item 53), still reported.
+        Example(cells=(
+            code_cell("import numpy as np\nW = np.ones((4, 3))\nX = np.ones((3, 2))", 1),
+            code_cell("H = W @ X", 2),
+            code_cell("out = np.dot(X, W)", 3, outputs=({"output_type": "error", "ename": "ValueError",
+                                                        "evalue": "shapes (3,2) and (4,3) not aligned: 2 (dim 1) != 4 (dim 0)", "traceback": []},)),
+        ), expect=((3, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -10233,6 +10424,8 @@ def _shown_on_purpose(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:
         return True
     if _retried_with_fix(cell, cells) or _repeated_after_fix(cell, cells):
         return True
+    if exception in ("ValueError", "RuntimeError") and _reversed_product_shown(cell, cells):
+        return True
     position = cell.index - 1  # cells are numbered from 1 over all cells
     nearby: list[Cell] = []
     if position + 1 < len(cells) and cells[position + 1].cell_type == "markdown":
@@ -10333,6 +10526,69 @@ def _call_shapes(source: str) -> list[tuple[str, str, frozenset[str], ast.Call]]
 
 
 _RETRY_WINDOW = 5  # code cells below the failing one where the course may make the call again, fixed
+
+
+_PRODUCT_FUNCTIONS = frozenset({"np.dot", "numpy.dot", "np.matmul", "numpy.matmul", "torch.mm", "torch.matmul"})
+
+
+def _products(tree: ast.AST) -> set[tuple[str, str]]:
+    """The matrix products of two names in `tree`, as (left, right): `A @ B`, `A.dot(B)`,
+    `A.matmul(B)`, `np.dot(A, B)`, `np.matmul(A, B)`, `torch.mm(A, B)`."""
+    found: set[tuple[str, str]] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
+            if isinstance(node.left, ast.Name) and isinstance(node.right, ast.Name):
+                found.add((node.left.id, node.right.id))
+        elif isinstance(node, ast.Call) and not node.keywords and all(isinstance(a, ast.Name) for a in node.args):
+            names = [a.id for a in node.args]  # type: ignore[attr-defined]
+            if (isinstance(node.func, ast.Attribute) and node.func.attr in ("dot", "matmul")
+                    and isinstance(node.func.value, ast.Name) and len(names) == 1
+                    and node.func.value.id not in ("np", "numpy", "torch")):
+                found.add((node.func.value.id, names[0]))
+            elif len(names) == 2 and dotted_name(node.func) in _PRODUCT_FUNCTIONS:
+                found.add((names[0], names[1]))
+    return found
+
+
+def _reversed_product_shown(cell: Cell, cells: Sequence[Cell]) -> bool:
+    """A one-statement cell whose matrix product of two names (`D = B.dot(A)`) the code cell just
+    above it computes in the other order (`C = A.dot(B)`), after code cells above printed both
+    operands' shapes (`print(A.shape)`): a lesson showing that the product is not commutative and
+    the shapes must align; the shape error is the point (fair check 42, item 53,
+    hid007-deliberate-error-demo)."""
+    try:
+        tree = ast.parse(cell.source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    if len(tree.body) != 1 or not isinstance(tree.body[0], (ast.Assign, ast.Expr)):
+        return False
+    statement = tree.body[0]
+    if isinstance(statement, ast.Assign) and not (len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)):
+        return False
+    value = statement.value
+    products = _products(value)
+    direct = (isinstance(value, ast.BinOp) and isinstance(value.op, ast.MatMult)) or isinstance(value, ast.Call)
+    if len(products) != 1 or not direct:
+        return False
+    (left, right), = products
+    if left == right:
+        return False
+    position = cell.index - 1  # cells are numbered from 1 over all cells
+    above = [c for c in cells[:position] if c.cell_type == "code"]
+    if not above:
+        return False
+    trees = []
+    for c in above:
+        try:
+            trees.append(ast.parse(c.source))
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            trees.append(None)
+    if trees[-1] is None or (right, left) not in _products(trees[-1]):
+        return False
+    shown = {node.value.id for t in trees if t is not None for node in ast.walk(t)
+             if isinstance(node, ast.Attribute) and node.attr == "shape" and isinstance(node.value, ast.Name)
+             and isinstance(node.ctx, ast.Load)}
+    return left in shown and right in shown
 
 
 def _retried_with_fix(cell: Cell, cells: Sequence[Cell]) -> bool:

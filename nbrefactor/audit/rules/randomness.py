@@ -3251,6 +3251,15 @@ class _ShownFlow:
         # the plot's artists): left unread, such a name is no result computed from the value (fair
         # check 36, item 142: toy normal draws only box-plotted to show whisker styling).
         self.display_results: set[str] = set()
+        # Names a loop the statement is in rebinds from their own value of the turn before
+        # (`posterior_cov = np.linalg.inv(S_inv)`, `S_inv` made from `posterior_cov`): the state of
+        # an iterative computation (`_loop_carried`).
+        self.carried: frozenset[str] = frozenset()
+        # Names bound in such a loop from the value and that state (`posterior_mean = posterior_cov
+        # * xi.T * yi`, `yi = y[i]`): the iteration's estimate, a result computed from the draws;
+        # shown as numbers (`posterior_mean` ending a cell, `print(posterior_mean)`), it is used
+        # (fair check 41, recall T-7.2: a sequential Bayesian update of noisy targets).
+        self.estimates: set[str] = set()
 
     # -- expressions --
 
@@ -3625,8 +3634,10 @@ class _ShownFlow:
         for statement in body:
             self.statement(statement, ctrl, straight)
 
-    def _loop(self, body: list[ast.stmt], orelse: list[ast.stmt], ctrl: bool) -> None:
+    def _loop(self, body: list[ast.stmt], orelse: list[ast.stmt], ctrl: bool, target: ast.expr | None = None) -> None:
         self.loops += 1
+        outer_carried = self.carried
+        self.carried = outer_carried | _loop_carried(body, target)
         before = set(self.tainted)
         for _ in range(2):  # twice: what the end of the body taints, its start reads on the next turn
             # The body's own statements run in order on every turn: a name it binds afresh from a
@@ -3636,7 +3647,15 @@ class _ShownFlow:
             self.block(body, ctrl, True)
         self.tainted |= before  # the loop may run no turn: what held the value before still may
         self.loops -= 1
+        self.carried = outer_carried
         self.block(orelse, ctrl, False)
+
+    def _shows_estimate(self, value: ast.expr) -> bool:
+        """Is `value` an estimate (`self.estimates`) still holding the value, or a `print`/`display`
+        of one: its numbers shown as the cell's result."""
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in ("print", "display"):
+            return any(self._shows_estimate(a) for a in value.args if not isinstance(a, ast.Starred))
+        return isinstance(value, ast.Name) and value.id in self.estimates and value.id in self.tainted
 
     def _reads_tainted(self, st: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> bool:
         """Does the definition read a tainted name that is not one of its own locals? (A class's
@@ -3652,6 +3671,8 @@ class _ShownFlow:
         if isinstance(st, ast.Expr):
             self.discarded = st.value  # (a call whose value nothing takes: `_ITEM_GETTERS` are not followed so)
             reached = self.expr(st.value, ctrl)
+            if reached and self.function is None and self._shows_estimate(st.value):
+                self.used = True  # an iterative computation's estimate shown as numbers: a result
             if reached and not isinstance(st.value, ast.Call):
                 self.shown = True  # a bare expression: the cell shows it (or nothing happens)
             elif reached and self.site_shown and st.value is self.draw_node and st is self.cell_last:
@@ -3687,6 +3708,12 @@ class _ShownFlow:
                         if isinstance(child, ast.expr) and not isinstance(child, ast.expr_context):
                             flows = self.expr(child, ctrl) or flows
             for target in targets:
+                if isinstance(target, ast.Name):
+                    if (isinstance(st, ast.Assign) and self.loops and value_reached
+                            and any(isinstance(n, ast.Name) and n.id in self.carried for n in ast.walk(st.value))):
+                        self.estimates.add(target.id)
+                    elif not isinstance(st, ast.AugAssign):
+                        self.estimates.discard(target.id)
                 for name in ast.walk(target):
                     if isinstance(name, ast.Name):
                         self.items.discard(name.id)  # bound anew: no longer one drawn item
@@ -3722,7 +3749,7 @@ class _ShownFlow:
                 self._taint_target(st.target)
             if over:
                 self.items.update(n.id for n in ast.walk(st.target) if isinstance(n, ast.Name))
-            self._loop(st.body, st.orelse, ctrl or over)
+            self._loop(st.body, st.orelse, ctrl or over, st.target)
         elif isinstance(st, ast.While):
             test = self.expr(st.test, ctrl)
             self._loop(st.body, st.orelse, ctrl or test)
@@ -3786,6 +3813,66 @@ class _ShownFlow:
         elif any(isinstance(n, ast.Name) and n.id in self.tainted for n in walk_nodes(st)):
             self.used = True
 
+
+
+def _loop_carried(body: list[ast.stmt], target: ast.expr | None = None) -> frozenset[str]:
+    """The names a loop's body reads before it binds them in the same turn, and binds (`=`, `+=`):
+    what one turn hands the next (`posterior_cov`, read by `S_inv = np.linalg.inv(posterior_cov) + …`
+    and then rebound; `x = rho * x + e[t]`). Not a name the loop's `for` target binds anew each
+    turn (`for txt in decoded: txt = txt.replace(…)`)."""
+    bound: set[str] = {n.id for n in ast.walk(target) if isinstance(n, ast.Name)} if target is not None else set()
+    read_first: set[str] = set()
+    assigned: set[str] = set()
+
+    def loads(node: ast.AST | None) -> None:
+        if node is not None:
+            read_first.update(n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in bound)
+
+    def stores(node: ast.AST) -> None:
+        names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        loads(node)  # `a[i] = …` reads `a`, `i`
+        bound.update(names)
+        assigned.update(names)
+
+    def block(statements: list[ast.stmt]) -> None:
+        for st in statements:
+            if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                bound.add(st.name)
+            elif isinstance(st, ast.Assign):
+                loads(st.value)
+                for t in st.targets:
+                    stores(t)
+            elif isinstance(st, (ast.AugAssign, ast.AnnAssign)):
+                loads(st.value)
+                if isinstance(st, ast.AugAssign) and isinstance(st.target, ast.Name) and st.target.id not in bound:
+                    read_first.add(st.target.id)
+                stores(st.target)
+            elif isinstance(st, (ast.For, ast.AsyncFor)):
+                loads(st.iter)
+                stores(st.target)
+                block(st.body)
+                block(st.orelse)
+            elif isinstance(st, (ast.While, ast.If)):
+                loads(st.test)
+                block(st.body)
+                block(st.orelse)
+            elif isinstance(st, (ast.With, ast.AsyncWith)):
+                for item in st.items:
+                    loads(item.context_expr)
+                    if item.optional_vars is not None:
+                        stores(item.optional_vars)
+                block(st.body)
+            elif isinstance(st, ast.Try):
+                block(st.body)
+                for handler in st.handlers:
+                    block(handler.body)
+                block(st.orelse)
+                block(st.finalbody)
+            else:
+                loads(st)
+
+    block(body)
+    return frozenset(read_first & assigned)
 
 
 class _DisplayReach(NamedTuple):
@@ -5051,8 +5138,52 @@ def _timed_or_shown(ctx: RuleContext, rf: RandomnessFacts) -> frozenset[Position
         | _property_check_inputs(ctx.facts, rf.draws) | _stopwatch_iterations(ctx.facts, rf.draws)
         | _checked_or_replaced(ctx.facts, rf.draws) | _simulated_work(ctx.facts, rf.draws)
         | _structure_only_models(ctx.facts, rf.draws) | _benchmark_only_models(ctx.facts, rf.draws)
-        | _never_applied_transforms(ctx.facts, rf.draws)
+        | _never_applied_transforms(ctx.facts, rf.draws) | _toy_frame_fillers(ctx.facts, rf.draws)
     ))
+
+
+def _literal_column(value: ast.expr) -> bool:
+    """A column written out in a frame's dict literal: a constant (`"sample1"`), or a list or
+    tuple of constants, `None`, `np.nan` and negative numbers (`[1.3, 5.6, np.nan]`)."""
+    def constant(node: ast.expr) -> bool:
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            node = node.operand
+        return isinstance(node, ast.Constant) or (isinstance(node, ast.Attribute) and node.attr in ("nan", "NaN", "NA", "NaT"))
+    if isinstance(value, (ast.List, ast.Tuple)):
+        return bool(value.elts) and all(constant(e) for e in value.elts)
+    return constant(value)
+
+
+def _toy_frame_fillers(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Position]:
+    """Draws of a handful of values (`_few_values`) that fill one column of a toy frame: the value
+    of a key of the dict literal given to `pd.DataFrame` (`data={"var1": [1.3, 5.6, np.nan, …],
+    "var2": np.random.randint(-10, 10, 6), "experiment": ["test", "train", …]}`) whose other columns,
+    two or more, are all written out (`_literal_column`). A pandas tour's example rows, there to
+    show dtypes, sorting or a Parquet schema: the drawn numbers are filler (fair check 40, item 143,
+    rnd001-api-tour-dummy-data)."""
+    found: set[Position] = set()
+    trees: dict[int, ast.Module | None] = {}
+    for draw in draws:
+        ca, call = draw.ca, draw.call
+        if call.in_function or draw.iteration is not None or any(m.line == call.line for m in ca.magics):
+            continue
+        if ca.cell.index not in trees:
+            trees[ca.cell.index] = _parsed(ca)
+        parsed = trees[ca.cell.index]
+        node = _call_node(ca, parsed, call) if parsed is not None else None
+        if node is None or not _few_values(parsed, node, draw.qualified):
+            continue
+        statement = statement_at(parsed, node.lineno)
+        for frame in ast.walk(statement):
+            if not (isinstance(frame, ast.Call) and facts.resolve(dotted_name(frame.func) or "") == "pandas.DataFrame"):
+                continue
+            data = next((k.value for k in frame.keywords if k.arg == "data"), frame.args[0] if frame.args else None)
+            if not isinstance(data, ast.Dict) or any(k is None for k in data.keys):
+                continue
+            columns = [v for v in data.values if v is not node]
+            if len(columns) == len(data.values) - 1 and len(columns) >= 2 and all(_literal_column(v) for v in columns):
+                found.add((ca.cell.index, call.line, call.column))
+    return frozenset(found)
 
 
 # Calls that show a model's structure, not its weights, with the position of the model argument:
@@ -6816,9 +6947,14 @@ class UnseededRandom(Rule):
         "passed to another object's method (`model.fit(ds)`), reduced to a statistic "
         "(`idx.sum()`, `np.mean(sample)`; not a statistic of a handful of values drawn once, at most 25 by literal sizes, "
         "as they were drawn: `number = np.random.randint(1, 20, 5)` then `print(number.max())` shows the method on an "
-        "example array; also a count or sum accumulated from the draws in a loop, `inside += 1` under a "
+        "example array, and such a handful filling one column of a toy frame, a key of the dict literal given to "
+        "`pd.DataFrame` whose two or more other columns are written out (`{\"var1\": [1.3, np.nan, 0], \"var2\": "
+        "np.random.randint(-10, 10, 3), \"sample\": \"s1\"}`), is filler, whatever the frame is used for; also a count or sum accumulated from the draws in a loop, `inside += 1` under a "
         "test on a drawn point or `total += x`: a Monte Carlo estimate, printed or not; not the elements of the drawn array "
-        "itself rewritten in a loop, `ar[step] += rho * ar[step - 1]`, a series built from it; and a statistic of the row of "
+        "itself rewritten in a loop, `ar[step] += rho * ar[step - 1]`, a series built from it; a name a loop binds from "
+        "the value and the loop's own state, a name the loop rebinds from its value of the turn before (`posterior_mean = "
+        "posterior_cov * xi.T * yi` beside `posterior_cov = np.linalg.inv(S_inv)`, `S_inv` made from `posterior_cov`), "
+        "is that iteration's estimate: shown as numbers, ending a cell or printed, it is used, plotted it is shown; and a statistic of the row of "
         "one picked item, `np.argmax(labels[i, :])` in a loop over the picks, is that item's), bound at module level and never read, or read by a magic "
         "or a cell that does not parse is used, and the draw stays reported. "
         "Nor is a draw reported that makes a resource's name unique: its value only becomes part of a string "
@@ -7490,6 +7626,30 @@ class UnseededRandom(Rule):
             "A = Chain(np.array([[0.7, 0.6], [0.3, 0.4]]), ['hot', 'cold'])\nprint(A.step('hot'))",
             "A.walk('cold', 10)",
         )),
+        # The same kind of series as a loop's state (`x = 0.8 * x + e[t]`), only plotted: still a
+        # picture of the draws (unlike fair check 41, recall T-7.2, whose estimate is shown as numbers).
+        Example(cells=(
+            "import numpy as np\nimport matplotlib.pyplot as plt",
+            "e = np.random.normal(size=200)\nx = 0.0\nxs = []\nfor t in range(200):\n    x = 0.8 * x + e[t]\n    xs.append(x)",
+            "plt.plot(xs)",
+        )),
+        # Fair check 40, item 143 (rnd001-api-tour-dummy-data): six random integers fill one column
+        # of a pandas tour's toy frame, its other columns written out; the frame shows dtypes, a
+        # Parquet schema and sorting.
+        Example(cells=(
+            "import numpy as np\nimport pandas as pd",
+            "df = pd.DataFrame(\n    data={\n        'var1': [1.3, 5.6, np.nan, np.nan, 0, np.nan],\n"
+            "        'var2': np.random.randint(-10, 10, 6),\n        'experiment': ['test', 'train', 'test', 'train', 'train', 'test'],\n"
+            "        'sample': 'sample1',\n    }\n)\ndf.to_parquet('output/df.parquet', index=False)",
+            "df.sort_values('var2')",
+        )),
+        # A loop's target rebound from itself (`txt = txt.replace(…)`) is no state carried from
+        # turn to turn: sampled generations cleaned and printed are shown, not an estimate (fair29's
+        # GPT-2 sampling cells).
+        Example(cells=(
+            "import numpy as np",
+            "decoded = np.random.choice(['a cat\\n', 'a dog\\n'], 5)\nfor txt in decoded:\n    txt = txt.replace('\\n', '')\n    print(txt)",
+        )),
     )
     failing = (
         # The random inputs of a check that also leave it: saved beside the check, or kept in a list
@@ -8036,6 +8196,25 @@ class UnseededRandom(Rule):
             "A = Chain(np.array([[0.7, 0.6], [0.3, 0.4]]), ['hot', 'cold'])\nprint(A.step('hot'))",
             "w = A.walk('cold', 10)\nfreq = w.count('hot') / len(w)",
         ), expect=((1, 9),)),
+        # Not a toy frame's filler (unlike fair check 40, item 143): three hundred drawn values, a
+        # sample the frame's statistics are computed from.
+        Example(cells=(
+            "import numpy as np\nimport pandas as pd",
+            "df = pd.DataFrame({'sample': 'baseline', 'batch': 1, 'value': np.random.normal(size=300)})\nprint(df['value'].std())",
+        ), expect=((2, 1),)),
+        # Fair check 41, recall T-7.2: noisy targets drawn without a seed feed a sequential Bayesian
+        # update (`posterior_cov` carried from turn to turn), whose posterior mean ends a cell: an
+        # estimate computed from the draws, shown as numbers, not a display of them.
+        Example(cells=(
+            "import numpy as np",
+            "X = np.linspace(-3, 3, 30).reshape(-1, 1)\ny_true = np.sin(2 * X).ravel()\n"
+            "y = y_true + np.random.normal(scale=0.3, size=y_true.shape)",
+            "X_poly = np.hstack([X, X**2])\nsigma2 = 0.9\nposterior_cov = np.eye(2)",
+            "for i in range(X_poly.shape[0]):\n    xi = X_poly[i].reshape(1, -1)\n    yi = y[i]\n"
+            "    S_inv = np.linalg.inv(posterior_cov) + (1 / sigma2) * xi.T @ xi\n    posterior_cov = np.linalg.inv(S_inv)\n"
+            "    posterior_mean = (1 / sigma2) * posterior_cov * xi.T * yi",
+            "posterior_mean",
+        ), expect=((2, 3),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
