@@ -275,6 +275,17 @@ def hosted_only(lines: list[str], line: int, import_fallback: bool = True, if_gu
     return False
 
 
+def missing_module_test(test: ast.expr) -> bool:
+    """`importlib.util.find_spec(x) is None`, `not find_spec(x)`: true only where the module is not
+    installed."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test = test.operand
+        return isinstance(test, ast.Call) and dotted_name(test.func).split(".")[-1] == "find_spec"
+    return (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is)
+            and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None
+            and isinstance(test.left, ast.Call) and dotted_name(test.left.func).split(".")[-1] == "find_spec")
+
+
 # --- the hosted set-up cell that fetches the notebook's own repository ------------------------
 
 # `os.path.isdir("data")`, `os.path.exists("data")`, `Path("data").is_dir()`, `Path("data").exists()`.
