@@ -910,3 +910,35 @@ def test_hid006_star_import_of_a_known_distribution_is_not_maybe_in_the_added_fo
     assert len(known) == 1 and "may be in" not in known[0], known
     local = messages(audit("import sys\nsys.path.append('../dx')", "from dx_frame import *\nf = frame()"), "HID006")
     assert len(local) == 1 and "the module may be in `../dx`" in local[0], local
+
+
+def test_hid002_an_unrun_hosted_setup_that_enters_the_notebooks_own_folder_is_left_out():
+    """Fair check 43, items 48, 49: a generated Colab/Kaggle set-up cell left unrun (its markdown: a
+    no-op locally) above cells that ran reading `data/…`: it installs declared packages only where
+    `find_spec` finds them missing, and clones the notebook's repository and enters its own folder only
+    when `data/` is missing; nothing it binds is read below. Known only from the notebook's path (the
+    change names the folders it lies in); the same cell in a notebook elsewhere is still reported."""
+    setup = (
+        "import os, sys, subprocess, importlib.util\n"
+        "REPO = 'https://github.com/someone/course'\n"
+        "PROJECT = 'ml/houses'\n"
+        "PKGS = ['xgboost']\n"
+        "for _pkg in PKGS:\n"
+        "    if importlib.util.find_spec(_pkg) is None:\n"
+        "        subprocess.run([sys.executable, '-m', 'pip', 'install', '-q', _pkg])\n"
+        "if not os.path.isdir('data'):\n"
+        "    _clone = REPO.rstrip('/').split('/')[-1]\n"
+        "    if not os.path.isdir(_clone):\n"
+        "        subprocess.run(['git', 'clone', '-q', REPO + '.git'])\n"
+        "    os.chdir(os.path.join(_clone, 'portfolio', PROJECT))"
+    )
+
+    def hid002(path: str) -> list:
+        cells = (Cell(1, "markdown", "# Houses"), Cell(2, "code", setup),
+                 Cell(3, "code", "import pandas as pd\ndf = pd.read_csv('data/houses.csv')", execution_count=1),
+                 Cell(4, "code", "print(df.shape)", execution_count=2))
+        result = audit_notebook(Notebook(path, cells), Settings(), ProjectContext(), load_catalog(), rules=[UnexecutedCell])
+        return found(list(result.result.diagnostics), "HID002")
+
+    assert hid002("course/portfolio/ml/houses/houses.ipynb") == []
+    assert hid002("course/portfolio/ml/cars/cars.ipynb") == [("HID002", 2, 1)]

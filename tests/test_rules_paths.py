@@ -1075,3 +1075,42 @@ def test_a_helpers_absolute_folder_is_reported_at_the_call_with_the_helpers_line
     (edit,) = [d for d in run_example(UserSpecificPath, example, tmp_path / "again") if d.location.cell == 1]
     assert "helpers" in edit.fix and "pip install -e ." in edit.fix
     assert not run_example(CwdRelativePath, example, tmp_path / "third")
+
+
+# A generated hosted set-up cell (our own wording of fair check 43's shape): when the cwd has no
+# `data/`, clone the repository and enter the notebook's own folder in the clone.
+_BOOTSTRAP = (
+    "import os, subprocess\n"
+    "REPO = 'https://github.com/someone/course'\n"
+    "PROJECT = 'ml/houses'\n"
+    "if not os.path.isdir('data'):\n"
+    "    _clone = REPO.rstrip('/').split('/')[-1]\n"
+    "    if not os.path.isdir(_clone):\n"
+    "        subprocess.run(['git', 'clone', '-q', REPO + '.git'])\n"
+    "    os.chdir(os.path.join(_clone, 'portfolio', PROJECT))"
+)
+
+
+def test_a_hosted_setup_that_enters_the_notebooks_own_folder_in_a_clone_of_its_repository():
+    """Fair check 43, items 98-103 (PTH004 W), 110-112, 125 (PTH006 W), 135-144 (PTH007 N): the set-up
+    cell changes directory and clones only when `data/` is missing, and lands in the notebook's own
+    folder of the clone (`portfolio/ml/houses/` in a notebook that lies there): run from the notebook's
+    folder it does nothing, and `data/…` resolves against that folder either way. Paths outside the
+    tested folder (`out.csv`) stay PTH006's. In a notebook that lies elsewhere the change lands in
+    another folder, and the clone is no evidence of being the notebook's own repository: all reported."""
+    def findings(path: str, setup: str = _BOOTSTRAP) -> list:
+        cells = (setup, "import pandas as pd\ndf = pd.read_csv('data/houses.csv')\ndf.to_csv('out.csv')")
+        nb = parse_notebook(path, json.dumps(Example(cells=cells).notebook_json()).encode("utf-8"))
+        rules = [ChangeDirectory, CwdRelativePath, RuntimeDownload]
+        result = audit_notebook(nb, Settings(), ProjectContext(), load_catalog(), rules=rules).result
+        return found(list(result.diagnostics))
+
+    assert findings("course/portfolio/ml/houses/houses.ipynb") == [("PTH006", 2, 3)]
+    assert findings("portfolio/ml/houses/houses.ipynb") == [("PTH006", 2, 3)]
+    elsewhere = findings("course/portfolio/ml/cars/cars.ipynb")
+    assert ("PTH004", 1, 8) in elsewhere and ("PTH007", 1, 7) in elsewhere and ("PTH006", 2, 2) in elsewhere
+    # An `else:` (the change runs whenever the folder is there, too) or a test of something else: reported.
+    with_else = findings("portfolio/ml/houses/houses.ipynb", _BOOTSTRAP + "\nelse:\n    print('local')")
+    assert ("PTH004", 1, 8) in with_else and ("PTH007", 1, 7) in with_else
+    other_test = findings("portfolio/ml/houses/houses.ipynb", _BOOTSTRAP.replace("if not os.path.isdir('data')", "if RUN_SETUP"))
+    assert ("PTH004", 1, 8) in other_test and ("PTH007", 1, 7) in other_test

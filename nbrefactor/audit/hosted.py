@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional
+from typing import Optional, Sequence
 
 from nbrefactor.audit.analysis import CellAnalysis, cell_python_tree, nodes_of
+from nbrefactor.audit.facts import dotted_name, globals_bound_once
 
 # `'google.colab' in sys.modules`, `IN_COLAB`, `IS_KAGGLE`, `os.environ.get("COLAB_GPU") is not None`,
 # `os.path.exists("/kaggle/input")`: a test that holds only on a hosted runtime. Names say so by
@@ -270,4 +272,153 @@ def hosted_only(lines: list[str], line: int, import_fallback: bool = True, if_gu
                 return False
         else:
             body.append(above)
+    return False
+
+
+def missing_module_test(test: ast.expr) -> bool:
+    """`importlib.util.find_spec(x) is None`, `not find_spec(x)`: true only where the module is not
+    installed."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test = test.operand
+        return isinstance(test, ast.Call) and dotted_name(test.func).split(".")[-1] == "find_spec"
+    return (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Is)
+            and isinstance(test.comparators[0], ast.Constant) and test.comparators[0].value is None
+            and isinstance(test.left, ast.Call) and dotted_name(test.left.func).split(".")[-1] == "find_spec")
+
+
+# --- the hosted set-up cell that fetches the notebook's own repository ------------------------
+
+# `os.path.isdir("data")`, `os.path.exists("data")`, `Path("data").is_dir()`, `Path("data").exists()`.
+_EXISTS_CALLS = frozenset({"os.path.isdir", "os.path.exists", "path.isdir", "path.exists", "isdir", "exists"})
+_EXISTS_METHODS = frozenset({"is_dir", "exists"})
+
+
+@dataclass(frozen=True)
+class OwnFolderBootstrap:
+    """A module-level `if not os.path.isdir("data"):` (no `else:`) of a cell whose body clones a
+    repository and changes into `os.path.join(<the clone>, "portfolio", PROJECT)`, which names the
+    folders the notebook lies in (`portfolio/ml/b2_house_prices/`): the set-up cell a repository
+    injects into its notebooks for Colab or Kaggle (fair check 43, items 98-103, 135-144). Run from
+    the notebook's folder, which holds `data/`, it does nothing; anywhere else it fetches the
+    notebook's own repository (the clone holds the notebook's folders) and enters the notebook's own
+    folder in it, where `data/` is; run again, the test no longer holds. Every relative path under
+    `data/` after it resolves against the notebook's folder either way."""
+
+    cell: int  # the cell's index
+    start: int  # the `if`'s lines
+    end: int
+    folder: str  # the folder the test looks for ("data")
+    chdir_line: int  # the change of directory's line
+    clone_lines: frozenset[int]  # the lines of the clone in the body
+
+
+def _tested_folder(test: ast.expr) -> Optional[str]:
+    """`not os.path.isdir("data")` (also `exists`, `Path("data").is_dir()`): "data", a relative
+    folder without `..`; None for any other test."""
+    if not (isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and isinstance(test.operand, ast.Call)):
+        return None
+    call = test.operand
+    argument: Optional[ast.expr] = None
+    if dotted_name(call.func) in _EXISTS_CALLS and len(call.args) == 1 and not call.keywords:
+        argument = call.args[0]
+    elif (isinstance(call.func, ast.Attribute) and call.func.attr in _EXISTS_METHODS and not call.args
+          and isinstance(call.func.value, ast.Call) and dotted_name(call.func.value.func) in ("Path", "pathlib.Path")
+          and len(call.func.value.args) == 1):
+        argument = call.func.value.args[0]
+    if not (isinstance(argument, ast.Constant) and isinstance(argument.value, str)):
+        return None
+    parts = [p for p in argument.value.replace("\\", "/").split("/") if p not in ("", ".")]
+    if not parts or argument.value.startswith(("/", "\\", "~")) or any(p == ".." or ":" in p for p in parts):
+        return None
+    return "/".join(parts)
+
+
+def _clone_lines(body: list[ast.stmt]) -> frozenset[int]:
+    """Lines of the body that clone a repository: `subprocess.run(["git", "clone", …])` (a list or
+    tuple of words), a command string `"git clone …"`, `Repo.clone_from(…)`."""
+    found: set[int] = set()
+    for statement in body:
+        for node in ast.walk(statement):
+            if not isinstance(node, ast.Call):
+                continue
+            if isinstance(node.func, ast.Attribute) and node.func.attr == "clone_from":
+                found.add(node.lineno)
+                continue
+            for argument in node.args[:1]:
+                if isinstance(argument, (ast.List, ast.Tuple)) and len(argument.elts) >= 2 and all(
+                        isinstance(e, ast.Constant) and e.value == w for e, w in zip(argument.elts, ("git", "clone"))):
+                    found.add(node.lineno)
+                elif (isinstance(argument, ast.Constant) and isinstance(argument.value, str)
+                      and argument.value.split()[:2] == ["git", "clone"]):
+                    found.add(node.lineno)
+    return frozenset(found)
+
+
+def _joined_tail(target: ast.expr, constants: dict[str, str]) -> Optional[list[str]]:
+    """`os.path.join(_clone, "portfolio", PROJECT)` with `PROJECT = "ml/b2_house_prices"`: the folders
+    after the first piece (`portfolio`, `ml`, `b2_house_prices`), each piece a literal or a name bound
+    once to one; None when a piece is neither, climbs (`..`) or is absolute, or there is none."""
+    if not (isinstance(target, ast.Call) and dotted_name(target.func) in ("os.path.join", "path.join", "join")
+            and len(target.args) >= 2 and not target.keywords and isinstance(target.args[0], ast.Name)):
+        return None
+    parts: list[str] = []
+    for piece in target.args[1:]:
+        if isinstance(piece, ast.Constant) and isinstance(piece.value, str):
+            value = piece.value
+        elif isinstance(piece, ast.Name) and piece.id in constants:
+            value = constants[piece.id]
+        else:
+            return None
+        if value.startswith(("/", "\\", "~")):
+            return None
+        parts.extend(p for p in value.replace("\\", "/").split("/") if p not in ("", "."))
+    if not parts or any(p == ".." for p in parts):
+        return None
+    return parts
+
+
+def own_folder_bootstraps(notebook_path: str, cells: Sequence[CellAnalysis]) -> tuple[OwnFolderBootstrap, ...]:
+    """The notebook's `OwnFolderBootstrap`s (most notebooks: none; a cell is read only when its
+    source names both `chdir` and `clone`). Known only when the notebook's path, as audited, names
+    the folders the change enters below the clone."""
+    candidates = [ca for ca in cells if "chdir" in ca.cell.source and "clone" in ca.cell.source]
+    if not candidates:
+        return ()
+    folders = [p for p in notebook_path.replace("\\", "/").split("/")[:-1] if p not in ("", ".")]
+    constants: dict[str, str] = globals_bound_once(
+        (cell_python_tree(ca) for ca in cells),
+        lambda node, _found: node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None,
+    )
+    found: list[OwnFolderBootstrap] = []
+    for ca in candidates:
+        tree = cell_python_tree(ca)
+        for statement in tree.body if tree is not None else ():
+            if not isinstance(statement, ast.If) or statement.orelse:
+                continue
+            folder = _tested_folder(statement.test)
+            clones = _clone_lines(statement.body) if folder is not None else frozenset()
+            if not clones:
+                continue
+            for inner in statement.body:
+                if not (isinstance(inner, ast.Expr) and isinstance(inner.value, ast.Call)
+                        and dotted_name(inner.value.func) in ("os.chdir", "chdir") and len(inner.value.args) == 1):
+                    continue
+                parts = _joined_tail(inner.value.args[0], constants)
+                if parts is not None and len(folders) >= len(parts) and folders[-len(parts):] == parts:
+                    found.append(OwnFolderBootstrap(
+                        ca.cell.index, statement.lineno, statement.end_lineno or statement.lineno, folder, inner.lineno,
+                        clones))
+                    break
+    return tuple(found)
+
+
+def under_bootstrap_folder(bootstraps: Sequence[OwnFolderBootstrap], cell: int, line: int, path: str) -> bool:
+    """Is the relative `path` ("data/x.csv"), named at `line` of `cell`, under the folder an own-folder
+    bootstrap above it tests for? Such a path resolves against the notebook's own folder whether the
+    bootstrap changed directory or not (fair check 43, items 110-112, 125)."""
+    parts = [p for p in path.replace("\\", "/").split("/") if p not in ("", ".")]
+    for b in bootstraps:
+        wanted = b.folder.split("/")
+        if (b.cell, b.end) < (cell, line) and len(parts) > len(wanted) and parts[:len(wanted)] == wanted:
+            return True
     return False

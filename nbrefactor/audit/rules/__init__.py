@@ -17,6 +17,7 @@ from typing import Callable, ClassVar, Iterator, Mapping, Optional, Sequence, Ty
 
 from nbrefactor.audit.analysis import CellAnalysis, NameLoad, NotebookFacts, PlainAssignment, index_name_loads, index_single_assignments
 from nbrefactor.audit.catalog import Catalog
+from nbrefactor.audit.hosted import OwnFolderBootstrap, own_folder_bootstraps
 from nbrefactor.audit.types import Cell, Family, Severity
 from nbrefactor.audit.project import ProjectContext
 from nbrefactor.config import Settings
@@ -102,6 +103,14 @@ def single_assignments(ctx: RuleContext) -> Mapping[str, tuple[PlainAssignment, 
     a class under another name) and DEP005 (what made a method's receiver) each walked every cell
     for them, with its own idea of "bound any other way"."""
     return ctx.shared("single_assignments", lambda: index_single_assignments(ctx.facts))
+
+
+def own_folder_bootstraps_of(ctx: RuleContext) -> tuple[OwnFolderBootstrap, ...]:
+    """The notebook's hosted set-up cells that, when the folder they test for is missing, clone the
+    notebook's repository and enter its own folder there (`hosted.own_folder_bootstraps`), found once
+    per notebook: PTH004 (the change), PTH006 (paths under that folder), PTH007 (the clone), DEP003
+    and HID002 read them (fair check 43)."""
+    return ctx.shared("own_folder_bootstraps", lambda: own_folder_bootstraps(ctx.facts.notebook.path, ctx.cells))
 
 
 # --- suppressions --------------------------------------------------------------------------------

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Collection, Iterator, Optional
 
 from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_tree, nodes_of
-from nbrefactor.audit.facts import dotted_name
-from nbrefactor.audit.hosted import hosted_only, hosted_test, local_test
+from nbrefactor.audit.facts import dotted_name, globals_bound_once
+from nbrefactor.audit.hosted import hosted_only, hosted_test, local_test, missing_module_test
 from nbrefactor.audit.container_code import ComponentStep, component_steps, pipeline_step_bodies
 from nbrefactor.audit.distributions import (
     _installed_name, catalogued_distributions, system_installs, cell_imports, missing_helper_modules, misspelt_local_modules, cloned_path, import_aliases, same_name, cloned_working_folder, install_commands, pipreqs_mapping, shadowing_package, third_party_imports, url_installs,
@@ -2200,8 +2200,11 @@ class InNotebookInstall(Rule):
         "sys.modules:`, or the `else:` of a negated test such as `if \"COLAB_\" not in \"\".join(os.environ.keys()):`, "
         "whose body is the local set-up and is reported; `if find_spec(\"torch\") is None or IN_COLAB:` runs "
         "anywhere), or in an `except ImportError`/`ModuleNotFoundError` fallback after trying the "
-        "import (or a bare `except:`/`except Exception:` of a `try:` that imports: it catches the failed import too), whose packages a manifest of the project all declares: locally the manifest "
-        "installs them, and the line runs only on the hosted runtime (or never). A hosted branch whose `if` also "
+        "import (or a bare `except:`/`except Exception:` of a `try:` that imports: it catches the failed import too), or under `if "
+        "importlib.util.find_spec(_pkg) is None:` in a loop over a literal list of packages (`for _pkg in PKGS:`, `PKGS` bound "
+        "once to a list of strings, the install naming `_pkg`), whose packages a manifest of the project all declares: locally the manifest "
+        "installs them, and the line runs only on the hosted runtime (or never). Such a loop over an empty list never installs "
+        "anything: not reported. A hosted branch whose `if` also "
         "installs in its local branch is silent whatever it installs: the same environment assembled for the "
         "hosted runtime, reported at the local line. Such a guarded line is also silent "
         "about a package the notebook imports and no manifest declares: DEP001/DEP002 report it at the import, and "
@@ -2376,6 +2379,18 @@ class InNotebookInstall(Rule):
                 "clean_op = comp.create_component_from_func(clean, base_image='python:3.11')",
             ),
         ),
+        # A set-up cell's install loop over the packages it found missing: over an empty list it never
+        # runs (fair check 43, item 13); under `if find_spec(…) is None:`, with every package declared,
+        # it is a missing-module fallback, as `except ImportError:` is (items 14, 15, 17).
+        Example(cells=("import sys, subprocess\nPKGS = []\nfor _pkg in PKGS:\n"
+                       "    subprocess.run([sys.executable, '-m', 'pip', 'install', '-q', _pkg])",)),
+        Example(
+            cells=("import sys, subprocess, importlib.util\nPKGS = ['xgboost', 'scikit-learn']\nfor _pkg in PKGS:\n"
+                   "    if importlib.util.find_spec(_pkg.replace('-', '_')) is None:\n"
+                   "        subprocess.run([sys.executable, '-m', 'pip', 'install', '-q', _pkg])",
+                   "import xgboost"),
+            files={"requirements.txt": "xgboost==2.0.3\nscikit-learn==1.4.2\n"},
+        ),
     )
     failing = (
         # A later cell installing again what an earlier cell installs is one finding (one line to declare), the
@@ -2478,6 +2493,18 @@ class InNotebookInstall(Rule):
         # A bare `except:` of a `try:` that imports nothing is no import fallback: the install runs whenever
         # the code fails.
         Example(cells=("try:\n  table = build_table()\nexcept:\n  !pip install tabulate\n  import tabulate",), expect=((1, 4),)),
+        # A set-up cell's install loop under `if find_spec(…) is None:` of a package no manifest declares
+        # is still reported, and so is a loop with no such test (fair check 43, items 14, 15, 17 are the declared case).
+        Example(
+            cells=("import sys, subprocess, importlib.util\nfor _pkg in ['xgboost', 'shap']:\n"
+                   "    if importlib.util.find_spec(_pkg) is None:\n"
+                   "        subprocess.run([sys.executable, '-m', 'pip', 'install', '-q', _pkg])",
+                   "import sys, subprocess\nfor _pkg in ['xgboost']:\n"
+                   "    subprocess.run([sys.executable, '-m', 'pip', 'install', _pkg])",
+                   "import xgboost, shap"),
+            files={"requirements.txt": "xgboost==2.0.3\n"},
+            expect=((1, 4), (2, 3)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2521,6 +2548,20 @@ class InNotebookInstall(Rule):
                 # environment.yml`), which declares what the line installed: a set-up script whose install
                 # lines already landed in the manifest (fair check 40, item 27).
                 continue
+            looped = _find_spec_loop(ctx, cells.get(command.cell.index), command.line)
+            if looped is not None:
+                listed, missing_only = looped
+                if not listed:
+                    # `PKGS = []` / `for _pkg in PKGS: subprocess.run([… "pip", "install", _pkg])`: the
+                    # loop never runs its body (fair check 43, item 13: a generated set-up cell that
+                    # found no package to install for this notebook).
+                    continue
+                if missing_only and declared and all(_declared_key(name, declared, aliases) is not None for name in listed):
+                    # `for _pkg in ["xgboost"]: if importlib.util.find_spec(_pkg) is None: pip install
+                    # _pkg` with xgboost in the manifest: a missing-module fallback, as `except
+                    # ImportError:` is (the installed manifest makes it never run; fair check 43, items
+                    # 14, 15, 17).
+                    continue
             hosted, beside_local = install_branch(cells.get(command.cell.index), command, install_lines[command.cell.index])
             if hosted and beside_local:
                 # `if "COLAB_" not in …: !pip install unsloth` / `else: <Colab's own install lines>`:
@@ -3496,6 +3537,52 @@ _INSTALLER_TOOLING = frozenset({"pip", "setuptools", "wheel", "uv"})
 # (`conda install python=3.9 numpy`) is still reported, naming all of them.
 _CONDA_TOOLING = _INSTALLER_TOOLING | {"conda", "mamba", "python"}
 _CONDA_TOOLS = frozenset({"conda", "mamba", "micromamba"})
+
+
+def _find_spec_loop(ctx: RuleContext, ca: Optional[CellAnalysis], line: int) -> Optional[tuple[tuple[str, ...], bool]]:
+    """An install line inside `for _pkg in PKGS:` (a list or tuple of string literals, or a name the
+    notebook binds once to one) that installs the loop's name (`subprocess.run([sys.executable, "-m",
+    "pip", "install", _pkg])`): (the packages the loop goes over, is the line under `if
+    importlib.util.find_spec(…) is None:` inside the loop). None for any other line."""
+    tree = cell_python_tree(ca) if ca is not None else None
+    if tree is None:
+        return None
+    loops = [node for node in nodes_of(tree, ast.For) if isinstance(node, ast.For) and isinstance(node.target, ast.Name)
+             and node.body[0].lineno <= line <= (node.body[-1].end_lineno or node.body[-1].lineno)]
+    if not loops:
+        return None
+    loop = max(loops, key=lambda node: node.lineno)  # (the innermost)
+    variable = loop.target.id  # type: ignore[union-attr]
+    installs = [node for node in ast.walk(loop) if isinstance(node, ast.Call) and node.lineno == line]
+    if not any(isinstance(sub, ast.Name) and sub.id == variable for call in installs for sub in ast.walk(call)):
+        return None
+
+    def strings(node: ast.AST) -> Optional[tuple[str, ...]]:
+        if isinstance(node, (ast.List, ast.Tuple)) and all(
+                isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts):
+            return tuple(e.value for e in node.elts)  # type: ignore[attr-defined]
+        return None
+
+    listed = strings(loop.iter)
+    if listed is None and isinstance(loop.iter, ast.Name):
+        bound = ctx.shared("dependencies.string_list_globals", lambda: globals_bound_once(
+            (cell_python_tree(c) for c in ctx.cells), lambda node, _found: strings(node)))
+        listed = bound.get(loop.iter.id)
+        name = loop.iter.id
+        if listed is not None and any(
+                (isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id == name)
+                or (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == name
+                    and node.attr in ("append", "extend", "insert"))
+                for c in ctx.cells for tree_ in [cell_python_tree(c)] if tree_ is not None for node in ast.walk(tree_)):
+            listed = None  # `PKGS += ["shap"]`, `PKGS.append(…)`: not the list it was bound to
+    if listed is None:
+        return None
+    guarded = any(
+        isinstance(node, ast.If) and missing_module_test(node.test)
+        and any(isinstance(sub, ast.Name) and sub.id == variable for sub in ast.walk(node.test))
+        and node.body[0].lineno <= line <= (node.body[-1].end_lineno or node.body[-1].lineno)
+        for node in ast.walk(loop))
+    return listed, guarded
 
 
 def install_branch(ca: Optional[CellAnalysis], command, install_lines: frozenset[int] = frozenset()) -> tuple[bool, bool]:

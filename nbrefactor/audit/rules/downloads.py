@@ -20,7 +20,7 @@ from nbrefactor.audit.distributions import cloned_imports, cloned_path_edits, pi
 from nbrefactor.audit.facts import dotted_name, nodes_of
 from nbrefactor.audit.patterns import literal_ends, matches_any
 from nbrefactor.audit.types import Family, Severity
-from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md, own_folder_bootstraps_of
 from nbrefactor.audit.hosted import colab_detection_branch, colab_detection_spans, hosted_only
 
 _SUBPROCESS = frozenset({"os.system", "os.popen", "subprocess.run", "subprocess.call", "subprocess.check_call",
@@ -527,6 +527,20 @@ def _hosted_setup(catalog: FetchCatalog, program: tuple[str, ...], lines: list[s
     return any(p == program for p, _ in catalog.program_kinds) and hosted_only(lines, line, import_fallback=False)
 
 
+def _own_repository_clone(ctx: RuleContext, ca: CellAnalysis, call: CallFact) -> bool:
+    """`subprocess.run(["git", "clone", "-q", REPO + ".git"])` in a hosted set-up cell's `if not
+    os.path.isdir("data"):` that then enters the notebook's own folder in the clone (`os.chdir(os.path.join(
+    _clone, "portfolio", PROJECT))` in a notebook that lies in `portfolio/<PROJECT>/`): the clone holds the
+    notebook's own folders, so it is the notebook's own repository, fetched only where the folder the
+    notebook reads is missing (Colab, Kaggle) to get the committed data the notebook was opened with; run
+    from the notebook's folder it never runs (fair check 43, items 135-144). The test alone is not enough:
+    `if not os.path.isdir("data"): git clone <another repository>` fetches someone else's data at whatever
+    its default branch holds, and stays reported."""
+    if call.in_function:
+        return False
+    return any(b.cell == ca.cell.index and call.line in b.clone_lines for b in own_folder_bootstraps_of(ctx))
+
+
 def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, FetchKind, str, Optional[str]]]:
     """(cell, line, column, kind, shown, the name fetched when a string names it) for each fetch,
     in notebook order."""
@@ -659,7 +673,7 @@ def runtime_fetches(ctx: RuleContext) -> Iterator[tuple[CellAnalysis, int, int, 
                         words = _local_command_words(ca, call) or words
                     command = words[0] if len(words) == 1 else " ".join(shlex.quote(w) for w in words)
                     program = _shell_fetch(command, catalog) if words else None
-                    if program and not _hosted_setup(catalog, program, lines, call.line):
+                    if program and not _hosted_setup(catalog, program, lines, call.line) and not _own_repository_clone(ctx, ca, call):
                         kind = catalog.shell_kind(program)
             if kind is not None:
                 # What is fetched: the model `model=` names (`pipeline("ner", model=ckpt)`), else
@@ -1228,7 +1242,10 @@ class RuntimeDownload(Rule):
         "and `kaggle competitions download` (the Kaggle CLI's fetching subcommands only: `download`, `kernels pull`/`output`, "
         "`leaderboard --download`; not `submit`, `list`, `datasets version` or `kernels push`, which upload or list)/`gdown`/`huggingface-cli download`/`python -m nltk.downloader`/`whisper` (its model) and `git clone` (code or data "
         "at whatever the default branch holds, or the branch `-b`/`--branch` names; not inside an `if` testing for Colab or Kaggle, which sets up the "
-        "hosted runtime only) in `!` lines, "
+        "hosted runtime only, nor a clone in a hosted set-up cell's `if not os.path.isdir(\"data\"):` that then enters the "
+        "notebook's own folder in the clone, `os.chdir(os.path.join(_clone, \"portfolio\", PROJECT))` in a notebook that lies in "
+        "`portfolio/<PROJECT>/`: the clone holding the notebook's folders is its own repository, fetched only where its data "
+        "folder is missing; under that test alone a clone stays reported) in `!` lines, "
         "`%%bash` cells, `subprocess` calls (also a command the notebook's own function builds from a name it binds to a literal: `command = \"kaggle competitions download -c \"`, then `subprocess.run((command + competition).split())`) and `get_ipython().system(...)` calls, and GitPython's `Repo.clone_from(url, path)`, the same clone; the result of a BigQuery query or "
         "table read when the notebook runs (`client.query(sql).to_dataframe()` with `google.cloud.bigquery` "
         "imported, `pd.read_gbq`). Colab's interactive "

@@ -26,6 +26,7 @@ from nbrefactor.audit.analysis import (
 )
 from nbrefactor.audit.facts import CallFact, CellFacts, dotted_name, nodes_of, statement_at
 from nbrefactor.audit.guards import NOT_ANALYSED
+from nbrefactor.audit.hosted import missing_module_test
 from nbrefactor.audit.distributions import install_spellings, misspelt_local_module, resolve
 from nbrefactor.audit.project import normalise
 from nbrefactor.audit.dataflow import (
@@ -34,7 +35,7 @@ from nbrefactor.audit.dataflow import (
 from nbrefactor.audit.types import Cell, Family, Output, Severity
 from nbrefactor.config import rule_enabled
 # `code` is also each rule's class attribute (its code): the example helper needs another name.
-from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppressed, md, own_folder_bootstraps_of
 from nbrefactor.audit.rules import code as code_cell
 from nbrefactor.audit.project import load_blank_paths
 from nbrefactor.audit.rules.randomness import _facts as _randomness_facts
@@ -4087,7 +4088,10 @@ class UnexecutedCell(Rule):
         "name it binds; a module imported alike everywhere, or a def a cell that ran defines with the same code, binds "
         "nothing new; a global it hands to a function, `compile_and_fit(dense, window)`, counts as changed; a cell that sets "
         "a library's state, `np.random.seed(0)`, `pd.set_option(…)`, is kept): class notes' loop left without an output "
-        "above a stand-alone demo that ran on its own list. "
+        "above a stand-alone demo that ran on its own list. A hosted set-up cell's change of directory, clone and installs count "
+        "as no change when the cell tests for the missing data folder before cloning the notebook's repository and entering "
+        "the notebook's own folder there (see PTH004), and installs only under `if importlib.util.find_spec(…) is None:`: a "
+        "kernel started in the notebook's folder with its environment never takes them. "
         "Nor are cells whose count was "
         "cleared by hand after they ran in order (a stripped `print_config()` cell or training log): a stretch of cells "
         "without a count whose executed neighbours leave exactly as many numbers free as it has cells (`[1]`, blank, "
@@ -5987,8 +5991,12 @@ def _unread_by_ran_cells(ctx: RuleContext, cell: Cell) -> bool:
         return False
     modules = frozenset(ctx.facts.aliases)
     handed: set[str] = set()
+    # The change of directory of a hosted set-up cell's `if not os.path.isdir("data"):` that enters
+    # the notebook's own folder in a clone of its repository: a kernel started there (as the cells
+    # that ran were, reading `data/…`) never takes it (fair check 43, items 48, 49).
+    bootstrap = {b.chdir_line for b in own_folder_bootstraps_of(ctx) if b.cell == cell.index}
     for node in _module_level_nodes(tree):
-        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and node.lineno not in bootstrap:
             root = node.value.func
             while isinstance(root, (ast.Attribute, ast.Call, ast.Subscript)):
                 root = root.func if isinstance(root, ast.Call) else root.value
@@ -6040,10 +6048,30 @@ def _downloads_nothing_read_below(ctx: RuleContext, ca: CellAnalysis) -> bool:
     """The cell leaves nothing outside the kernel that a cell below reads: no call of
     `_OUTSIDE_EFFECT` at all, or only downloads whose saved files no executed cell below names
     (`uniprot_path = chembl_downloader.download_uniprot_mapping()`, the path kept in a name)."""
-    effects = [m.group(0) for m in _OUTSIDE_EFFECT.finditer(ca.cell.source)]
+    source = ca.cell.source
+    quiet = _bootstrap_setup_lines(ctx, ca)
+    if quiet:
+        source = "\n".join("" if number in quiet else text for number, text in enumerate(source.split("\n"), 1))
+    effects = [m.group(0) for m in _OUTSIDE_EFFECT.finditer(source)]
     if not effects:
         return True
     return all(e.startswith(("download", "urlretrieve")) for e in effects) and _output_read_below(ctx, ca.cell) is None
+
+
+def _bootstrap_setup_lines(ctx: RuleContext, ca: CellAnalysis) -> frozenset[int]:
+    """The lines of a hosted set-up cell (`hosted.OwnFolderBootstrap`) whose effects a kernel started in
+    the notebook's folder, with the project's environment, never sees: the `if not os.path.isdir("data"):`
+    that clones the notebook's repository and enters its own folder there, and the installs under `if
+    importlib.util.find_spec(…) is None:` (fair check 43, items 48, 49: the cells that ran below read
+    `data/…` and imported the packages). Empty for any other cell."""
+    spans = [(b.start, b.end) for b in own_folder_bootstraps_of(ctx) if b.cell == ca.cell.index]
+    if not spans:
+        return frozenset()
+    tree = cell_python_tree(ca)
+    for node in nodes_of(tree, ast.If) if tree is not None else ():
+        if isinstance(node, ast.If) and missing_module_test(node.test) and not node.orelse:
+            spans.append((node.body[0].lineno, node.body[-1].end_lineno or node.body[-1].lineno))
+    return frozenset(n for start, end in spans for n in range(start, end + 1))
 
 
 def _installs_only(source: str, imported_elsewhere: AbstractSet[str] = frozenset()) -> bool:

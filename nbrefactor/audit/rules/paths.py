@@ -35,13 +35,15 @@ from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.container_code import ContainerSpan, container_spans, in_container
 from nbrefactor.audit.types import Cell, Family, Severity
 from nbrefactor.audit.ipython import MagicLine, cd_operand
-from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, and_listed, md, name_loads
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, and_listed, md, name_loads, own_folder_bootstraps_of
 from nbrefactor.audit.rules import code as code_cell
 from nbrefactor.audit.distributions import _clone_target as clone_target
 from nbrefactor.audit.distributions import cloned_path_edits, written_modules
 from nbrefactor.audit.patterns import literal_ends
 from nbrefactor.audit.project import normalise as normalise_distribution
-from nbrefactor.audit.hosted import colab_detection_branch, hosted_only, hosted_test, if_branch, local_test, mentions_hosted
+from nbrefactor.audit.hosted import (
+    colab_detection_branch, hosted_only, hosted_test, if_branch, local_test, mentions_hosted, under_bootstrap_folder,
+)
 
 # ---------------------------------------------------------------------------------------------
 # The catalogue of path-taking calls (rules/io_calls.toml)
@@ -8242,7 +8244,11 @@ class ChangeDirectory(Rule):
         "own folder (`if os.path.basename(os.getcwd()) == \"tutorials\": os.chdir(\"spam\")` in a notebook that lies in "
         "`tutorials/spam/`) is no finding: it moves only a kernel started one folder up into the notebook's folder, does nothing "
         "when started there or run again, and every relative path after it resolves against the notebook's folder either way "
-        "(known only when the notebook's path, as audited, names those folders)."
+        "(known only when the notebook's path, as audited, names those folders). So is the change of a hosted set-up cell "
+        "that, only when the folder it tests for is missing (`if not os.path.isdir(\"data\"):`, no `else:`), clones a "
+        "repository and enters the notebook's own folder in the clone (`os.chdir(os.path.join(_clone, \"portfolio\", PROJECT))` "
+        "with `PROJECT = \"ml/houses\"` in a notebook that lies in `portfolio/ml/houses/`): run from the notebook's folder it "
+        "does nothing, elsewhere it lands in a copy of that folder."
     )
     why_bad = (
         "Every relative path after the change depends on the cell having run exactly once, from the "
@@ -9346,9 +9352,15 @@ def _guarded_into_own_folder(ctx: RuleContext, ca: CellAnalysis, call: CallFact)
     default) or run again, the guard no longer matches and nothing changes. Every relative path after it
     resolves against the notebook's folder either way: a normalisation, like a return to the notebook's
     own folder (`_back_down_to_start`), not a finding (fair check 40, items 73-75). Known only when the
-    notebook's path names its folders; the guard must be the `if` holding the change alone, with no `else`."""
+    notebook's path names its folders; the guard must be the `if` holding the change alone, with no `else`.
+    So is the change of a hosted set-up cell that, only when the folder it tests for is missing (`if not
+    os.path.isdir("data"):`), clones a repository and enters the notebook's own folder in the clone
+    (`os.chdir(os.path.join(_clone, "portfolio", PROJECT))` in a notebook that lies in
+    `portfolio/<PROJECT>/`; `hosted.OwnFolderBootstrap`; fair check 43, items 98-103)."""
     if call.in_function or call.method != "chdir":
         return False
+    if any(b.cell == ca.cell.index and b.chdir_line == call.line for b in own_folder_bootstraps_of(ctx)):
+        return True
     target = call.arg(0, ("path",))
     if target is None or target.string is None:
         return False
@@ -12964,7 +12976,7 @@ class CwdRelativePath(Rule):
         "folder is not reported (nor by PTH001 and PTH002): a machine without it takes the other place. One finding per constant, at its literal, the calls using it as "
         "related locations; a constant built from another (`IMAGES_PATH = os.path.join(PROJECT_ROOT_DIR, \"images\")`) "
         "is reported at the root it is built from; a constant that is only a later piece of a path whose leading literal is reported itself (`os.path.join(\"models\", model_id + \".pkl\")`) is the file name, not a root; so is a name bound to a join of literals that is only ever joined after another piece (`sub = os.path.join(\"lab\", \"small\")`, then `os.path.join(base, sub, \"x.txt\")`). A constant is not followed into a function whose parameter of the same name hides it, unless a call of that function passes the constant by name to that parameter (`save(frame, out_path)`, `save(out_path=out_path)`) or the parameter defaults to it; a read elsewhere (`os.path.join(DATA_DIR, fn)`) reaches no parameter (a lambda's, whose calls are not named, any read unshadowed), and never into a Kubeflow `OutputPath(...)`/`InputPath(...)` parameter, whose path the pipeline supplies; nor into a function that binds the name itself, which makes it the function's own (a loop, `with … as` or `except … as` target, an assignment, an import: `for label, pickle_file in enumerate(pickle_files): open(pickle_file, \"rb\")`), nor into a comprehension whose target it is. A relative path argument below an `os.chdir(folder)` of the same function (or both at a cell's module level) is not reported: it resolves against `folder`, and PTH004 reports the change. Nor is one in a later cell whose last change of directory above it is a module-level `os.chdir` of an earlier cell into a literal absolute folder "
-        "(`os.chdir(\"/home/nick/models/\")` in cell 5, `Image.open(\"cover.jpg\")` in cell 33): it resolves against that folder, a related location of the change's finding (PTH002 on a user's folder, PTH004 otherwise). Below module-level `os.chdir` calls of earlier cells (each a literal relative folder at a cell's top level, no `%cd`), a path that, joined "
+        "(`os.chdir(\"/home/nick/models/\")` in cell 5, `Image.open(\"cover.jpg\")` in cell 33): it resolves against that folder, a related location of the change's finding (PTH002 on a user's folder, PTH004 otherwise). Nor is a path under the folder a hosted set-up cell above tests for (`data/houses.csv` below `if not os.path.isdir(\"data\"):` that clones the notebook's repository and enters the notebook's own folder there, see PTH004), nor that test's own literal: it resolves against the notebook's folder either way. Below module-level `os.chdir` calls of earlier cells (each a literal relative folder at a cell's top level, no `%cd`), a path that, joined "
         "to the folder they lead to, is one the notebook wrote before the first change (`pickle.dump(clf, open(\"app/pkl_objects/classifier.pkl\", \"wb\"))`, "
         "`os.chdir(\"app\")`, then `open(os.path.join(\"pkl_objects\", \"classifier.pkl\"))`) is that write's, related to its finding: the same "
         "file under a second name, one root to configure (a path the notebook did not write there stays reported). A relative literal given to the notebook's own function that hands that parameter, "
@@ -14140,6 +14152,13 @@ class CwdRelativePath(Rule):
             # After `os.chdir(path)` above it in the same function (or module-level cell), the literal
             # resolves against `path`, not the notebook's folder: PTH004 reports that change.
             and not _after_chdir(ctx, f)
+            # `data/x.csv` below a hosted set-up cell that, when `data/` is missing, clones the
+            # notebook's repository and enters its own folder there: that folder either way (fair
+            # check 43, items 110-112, 125).
+            and not under_bootstrap_folder(own_folder_bootstraps_of(ctx), f.ca.cell.index, f.line, f.value)
+            # ... and that cell's own test for the folder (`if not os.path.isdir("data"):`), which
+            # holds nowhere but a hosted runtime or a folder without the notebook's data.
+            and not any(b.cell == f.ca.cell.index and b.start == f.line for b in own_folder_bootstraps_of(ctx))
             # After a module-level `os.chdir("/home/nick/model/")` of an earlier cell (the last change
             # above it), the literal resolves against that folder: a related location of the change's
             # finding (PTH002, or PTH004), not a path of the folder the notebook is run from.
