@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, Sequen
 from nbrefactor.audit.catalog import Catalog, load_catalog
 from nbrefactor.audit.guards import DEFAULT_TIMEOUT, TimeLimit, deep_recursion, die_with_parent, seconds_text, time_limit
 from nbrefactor.config import Settings, rule_enabled
-from nbrefactor.audit.loader import lean_bytes, notebook_json, parse_notebook, read_notebook
+from nbrefactor.audit.loader import code_cell_sources, lean_bytes, notebook_json, parse_notebook, read_notebook
 from nbrefactor.audit.types import AuditResult, Diagnostic, LoadError, Location, NotAnalysed, Notebook, NotebookResult
 from nbrefactor.audit.project import (
     ProjectContext, discover_project, resolved_path, with_downloads_present, with_image_packages,
@@ -541,15 +541,9 @@ def _code_sources(raw: bytes) -> list[str]:
     (the audit proper reports that). The JSON is read as the loader reads it (`notebook_json`),
     and that parse is the one `audit_file` then uses for the same bytes."""
     try:
-        cells = notebook_json(raw).get("cells", [])
-    except (ValueError, AttributeError):
+        return code_cell_sources(notebook_json(raw))
+    except ValueError:
         return []
-    sources = []
-    for cell in cells if isinstance(cells, list) else []:
-        if isinstance(cell, dict) and cell.get("cell_type") == "code":
-            source = cell.get("source", "")
-            sources.append("".join(source) if isinstance(source, list) else str(source))
-    return sources
 
 
 # The key a notebook of `todo` carries when it is to be made where the notebook is audited.

@@ -94,6 +94,19 @@ def notebook_json(raw: bytes) -> Any:
     return data
 
 
+def code_cell_sources(data: Any) -> list[str]:
+    """The code cells' sources of a notebook's JSON value, in order (a list source joined); [] for
+    a value that is not a notebook. Read for the cache key (engine) and for the parts of a split
+    notebook (project), neither of which needs the rest of the notebook."""
+    cells = data.get("cells", []) if isinstance(data, dict) else []
+    sources = []
+    for cell in cells if isinstance(cells, list) else []:
+        if isinstance(cell, dict) and cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            sources.append("".join(source) if isinstance(source, list) else str(source))
+    return sources
+
+
 def _remember_json(raw: bytes, data: Any) -> None:
     _LAST_JSON.clear()  # one entry: memory stays flat whatever the notebooks' size
     _LAST_JSON[id(raw)] = (raw, data)  # the bytes are held, so their id is not reused meanwhile

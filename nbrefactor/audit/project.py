@@ -25,6 +25,7 @@ from urllib.parse import unquote
 from typing import Collection, Iterable, Iterator, Optional, Sequence
 
 from nbrefactor.audit.facts import dotted_name
+from nbrefactor.audit.loader import code_cell_sources
 from nbrefactor.lazy_tomllib import tomllib
 
 MANIFEST_GLOBS = (
@@ -2348,15 +2349,10 @@ def _notebook_code_sources(path: str) -> Optional[list[str]]:
         if os.path.getsize(path) > _SPLIT_PART_MAX_BYTES:
             return None
         with open(path, encoding="utf-8", errors="replace") as handle:
-            cells = json.load(handle).get("cells", [])
-    except (OSError, ValueError, AttributeError, RecursionError):
+            data = json.load(handle)
+    except (OSError, ValueError, RecursionError):
         return None
-    sources = []
-    for cell in cells if isinstance(cells, list) else []:
-        if isinstance(cell, dict) and cell.get("cell_type") == "code":
-            source = cell.get("source", "")
-            sources.append("".join(source) if isinstance(source, list) else str(source))
-    return sources
+    return code_cell_sources(data) if isinstance(data, dict) else None
 
 
 def _cell_module_bindings(source: str) -> frozenset[str]:
