@@ -1852,6 +1852,37 @@ def _shadow_note(use, ctx: RuleContext) -> str:
             f"`{top}` wherever its parent folder is on `sys.path` (a test runner, an editable install)")
 
 
+def _promised(ctx: RuleContext, component, first) -> Optional[tuple[str, str, str]]:
+    """The manifest the nearest README tells the reader to build the environment from, which is not
+    there (`ProjectContext.promised_manifests`), for an import a manifest would serve (not a Kubeflow
+    component's, whose fix is its `packages_to_install`)."""
+    if not ctx.project.promised_manifests or _component_note(first, component):
+        return None
+    return ctx.project.promised_manifests[0]
+
+
+def _promised_note(ctx: RuleContext, component, first) -> str:
+    promised = _promised(ctx, component, first)
+    if promised is None:
+        return ""
+    file, command, readme = promised
+    return f"; the README (`{readme}`) says to run `{command}`, but that file (`{file}`) is not in the repository"
+
+
+def _promised_fix(ctx: RuleContext, component, first, fix: str) -> str:
+    """The fix's new requirements.txt is the file the README already names (fair check 42, items 8, 13,
+    16: `conda env create -f environment.yml` in a repository without one): the line goes there."""
+    promised = _promised(ctx, component, first)
+    if promised is None or not fix.startswith("Add a requirements.txt beside the notebook"):
+        return fix
+    file, command, _ = promised
+    conda = file.endswith((".yml", ".yaml")) and "env " in command
+    return (f"Add `{file}`, the file the README's `{command}` builds the environment from,"
+            + fix[len("Add a requirements.txt beside the notebook"):]
+            + (" (a conda environment file: the line goes in its `dependencies:` list, one only on PyPI under `- pip:`)"
+               if conda else ""))
+
+
 class NoManifest(Rule):
     code = "DEP002"
     name = "no-manifest"
@@ -1922,7 +1953,10 @@ class NoManifest(Rule):
         "each notebook instead of \"one line to add\". An import that is a near miss of a module beside the notebook "
         "(`utilties` beside `utilities.py`; see DEP001) is reported as that typo, its fix the spelling; a distribution "
         "on no package index (graph-tool, PyQt4; see DEP001) is given its conda or system package, or not reported when the "
-        "notebook's own apt line, which DEP003 reports, installs it."
+        "notebook's own apt line, which DEP003 reports, installs it. When a README beside or above the notebook (up to the "
+        "project root) tells the reader to build the environment from a file that is not there (`conda env create -f "
+        "environment.yml`, `pip install -r requirements.txt`; read as text), the message says so and the fix adds that file "
+        "instead of a new requirements.txt."
     )
     why_bad = (
         "Without a manifest nobody can rebuild the environment the results came from: versions "
@@ -2029,6 +2063,10 @@ class NoManifest(Rule):
         # PyQt4 is on no package index either (its page there has no files): the fix names conda-forge's `pyqt=4.11` and
         # the system packages, and says that porting to PyQt5 lasts (fair check 36, item 15).
         Example(cells=("from PyQt4 import QtGui\napp = QtGui.QApplication([])",), expect=((1, 1),)),
+        # The README promises a conda environment file the repository lacks: the fix names that file, not a new
+        # requirements.txt (fair check 42, items 8, 13, 16).
+        Example(cells=("import pandas as pd",), files={"README.md": "# Set-up\n\n    conda env create -f environment.yml\n"},
+                expect=((1, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2064,8 +2102,9 @@ class NoManifest(Rule):
                 first.line,
                 first.column,
                 f"`{first.shown}` {first.needed} ({_distribution_phrase(resolution, url, imported=not first.how)}) but no manifest ({_MANIFEST_KINDS}) "
-                "was found beside or above the notebook" + _shadow_note(first, ctx) + _component_note(first, component),
-                fix=_not_on_index_fix(distribution, off_index) if off_index is not None else (_with_hosted_pin(
+                "was found beside or above the notebook" + _shadow_note(first, ctx) + _component_note(first, component)
+                + _promised_note(ctx, component, first),
+                fix=_not_on_index_fix(distribution, off_index) if off_index is not None else _promised_fix(ctx, component, first, _with_hosted_pin(
                     f"Add a requirements.txt beside the notebook with the line `{distribution} @ {url}`, pinned to a commit (`@<sha>`)"
                     if url else
                     f"Add a requirements.txt beside the notebook with a pinned line for the distribution that provides "
