@@ -2195,6 +2195,27 @@ def _cell_install_fix(items: list[_InstallLine], manifests: tuple[Manifest, ...]
     return "; ".join(dict.fromkeys(fixes))
 
 
+def _fork_installed_before(ctx: RuleContext, command, name: str) -> Optional[tuple[Any, str, str, str]]:
+    """For a package an index install line names (`!pip install ultralytics`), the earlier install of a
+    repository (`pip install git+https://github.com/THU-MIG/yolov10.git`) that provides the package's module
+    under the repository's name: the notebook imports, from that module, a name that is the repository's
+    (`from ultralytics import YOLOv10`). A fork shipping the module; the index's release installed over it
+    replaces it (fair check 42, item 20). As (the earlier command, its URL, the module, the name imported)."""
+    key = normalise(name.split("[")[0])
+    names = {normalise(i.imported): (i.module.split(".")[0], i.imported) for ca in ctx.cells for i in cell_imports(ca)
+             if i.imported and i.level == 0 and normalise(i.module.split(".")[0]) == key}
+    if not names:
+        return None
+    for earlier in install_commands(ctx.facts):
+        if (earlier.cell.index, earlier.line) >= (command.cell.index, command.line):
+            break
+        for url in (*earlier.install.unresolved, *earlier.install.editables):
+            repository = _installed_name(url) if "://" in url else ""
+            if repository and repository != key and repository in names:
+                return earlier, url, *names[repository]
+    return None
+
+
 class InNotebookInstall(Rule):
     code = "DEP003"
     quiet_in_reference_sheets = True
@@ -2237,6 +2258,10 @@ class InNotebookInstall(Rule):
         "silent: the declaration exists, moving the command to a terminal changes nothing, and its unpinned lines are "
         "DEP004's. A `.txt` file given without `-r` (`%pip install lab_setup.txt`) is reported as what it is: pip takes it "
         "for a package and fails; the fix is `pip install -r` of it before the kernel starts. "
+        "A package installed from the package index after an install from a git repository that the notebook's imports "
+        "show ships its module (`pip install git+https://github.com/THU-MIG/yolov10.git`, then `!pip install ultralytics`, "
+        "then `from ultralytics import YOLOv10`: the name imported is the repository's) replaces that fork: the fix "
+        "deletes it and names the fork as what to declare. "
         "The fix declares the packages in requirements.txt (with the line's own pins and ranges, `tensorflow==2.4.1`, "
         "`setuptools<71.0.0`, and PyPI's "
         "`sklearn` placeholder said as scikit-learn, its `bs4` dummy as beautifulsoup4, and an unpinned distribution "
@@ -2501,6 +2526,11 @@ class InNotebookInstall(Rule):
         # A bare `except:` of a `try:` that imports nothing is no import fallback: the install runs whenever
         # the code fails.
         Example(cells=("try:\n  table = build_table()\nexcept:\n  !pip install tabulate\n  import tabulate",), expect=((1, 4),)),
+        # The index's release installed after a fork from git that ships its module (the notebook imports the
+        # repository's namesake from it): both lines are reported, the second's fix deletes it and names the fork
+        # (fair check 42, item 20).
+        Example(cells=("!pip install -q git+https://github.com/example-lab/detr2.git", "!pip install visionkit",
+                       "from visionkit import DETR2"), expect=((1, 1), (2, 1))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2628,15 +2658,20 @@ class InNotebookInstall(Rule):
             if superseded is None:
                 superseded = _superseded_unused(ctx)
             replaced = [spec.name for spec in packages if normalise(spec.name) in superseded]
+            # `!pip install ultralytics` after `pip install git+…/yolov10.git`, whose fork ships `ultralytics` (the
+            # notebook imports `YOLOv10` from it): the index's release is not what to declare (fair check 42, item 20).
+            forks = {spec.name: fork for spec in packages if (fork := _fork_installed_before(ctx, command, spec.name))}
+            over = {spec.spec: forks[spec.name][0].cell.index for spec in packages if spec.name in forks}
+            said = [f"{w} (over the fork cell {over[w]} installs)" if w in over else w for w in said]
             to_declare = [name for spec in packages if normalise(spec.name) not in setup_helpers
-                          and normalise(spec.name) not in superseded
+                          and normalise(spec.name) not in superseded and spec.name not in forks
                           for name in _to_declare(spec, metapackages, imported or frozenset())]
             fix = (f"Declare {', '.join(to_declare)} in {_declare_in(homes, _line_versions(parsed))} "
                    "(pinned); the line runs only "
                    "on the hosted runtime and may stay" if hosted and packages and len(packages) == len(said) and to_declare else
                    _install_fix(to_declare, homes, parsed, imported=_imported_distributions(ctx)
                                 if any("://" in u for u in parsed.unresolved) else frozenset(), aliases=aliases, extras=known_extras)
-                   if to_declare or not (helpers or replaced) else "")
+                   if to_declare or not (helpers or replaced or forks) else "")
             if packages and _PRE_RELEASE.search(command.text):
                 # `!pip install --pre deepchem`: the newest pre-release, a nightly where the project publishes
                 # them, changes from one run to the next more than an unpinned release (fair check 17).
@@ -2659,6 +2694,13 @@ class InNotebookInstall(Rule):
                 helper_fix = (f"{', '.join(helpers)} only {'sets' if len(helpers) == 1 else 'set'} up Google Colab: nothing to "
                               "declare for it; declare what the cell installs with it and delete the line")
                 fix = f"{fix}; {helper_fix}" if fix else helper_fix
+            for name, (earlier, url, module, imported_name) in forks.items():
+                fork_fix = (f"{'Delete the line' if len(packages) == 1 and not fix else f'Drop `{name}` from the line'}: cell "
+                            f"{earlier.cell.index}'s `{url}` installs the fork that provides `{module}` here (the notebook "
+                            f"imports `{imported_name}` from it, named after that repository), and `{name}` from the package "
+                            "index installed over it replaces the fork; the fork, pinned to a commit, is what to declare "
+                            f"(cell {earlier.cell.index}'s finding)")
+                fix = f"{fix}; {fork_fix}" if fix else fork_fix
             if (to_declare and parsed.tool in ("pip", "uv") and _NO_BUILD_ISOLATION.search(command.text)
                     and not any(_declared_key(n, declared, aliases) is not None for n in to_declare)):
                 # `!MAX_JOBS=4 pip install flash-attn --no-build-isolation`: a requirements line alone does not
