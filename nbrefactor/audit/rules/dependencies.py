@@ -3691,6 +3691,33 @@ def _without_comment(spec: str) -> str:
     return re.split(r"\s#|^#", spec, maxsplit=1)[0].strip() or spec
 
 
+def _unused_named_imports(ctx: RuleContext) -> frozenset[tuple[int, int, str]]:
+    """(cell, line, module) of the import statements that bind only names given by the notebook (`import seaborn
+    as sns`, `from seaborn import heatmap`) that no code cell reads, nor a magic or shell line names. A plain
+    `import pandas_profiling` / `import hvplot.pandas`, which binds the module's own name, is how a package is
+    imported for what importing it does (an accessor registered, a style set) and is never counted unused; nor is a
+    star import. Empty when a code cell cannot be read (whether it uses a name is unknown), and in a notebook that
+    reads none of the names its imports bind."""
+    read: set[str] = set()
+    statements: dict[tuple[int, int, str], list] = {}
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            if ca.cell.source.strip():
+                return frozenset()
+            continue
+        read.update(n.id for n in nodes_of(tree, ast.Name) if not isinstance(n.ctx, ast.Store))
+        read.update(re.findall(r"[A-Za-z_]\w*", " ".join(
+            line for line in ca.cell.source.splitlines() if line.lstrip().startswith(("%", "!")))))
+        for imp in cell_imports(ca):
+            statements.setdefault((ca.cell.index, imp.line, imp.module), []).append(imp)
+    if not any(imp.bound in read for imps in statements.values() for imp in imps):
+        return frozenset()  # a notebook that uses none of its imports (a template, a stub): its imports say what it is for
+    return frozenset(key for key, imps in statements.items()
+                     if all(imp.bound != "*" and imp.level == 0 and (imp.imported is not None or imp.bound != imp.module)
+                            and imp.bound not in read for imp in imps))
+
+
 class UnpinnedRequirement(Rule):
     code = "DEP004"
     name = "unpinned-requirement"
@@ -3698,7 +3725,10 @@ class UnpinnedRequirement(Rule):
     severity = Severity.INFO
     summary = "A manifest requirement for something the notebook imports is not pinned to one version."
     what_it_does = (
-        "For each distribution the notebook imports, reports the manifest lines that declare it "
+        "For each distribution the notebook imports (an import that binds only names the notebook gives, `import seaborn "
+        "as sns` or `from seaborn import heatmap`, none of which any cell reads, is no use: no version changes what the "
+        "notebook does; a plain `import seaborn`, which may be imported for what importing does, is, and so is every import "
+        "of a notebook that reads none of its imports' names), reports the manifest lines that declare it "
         "without an exact version: pip's `==`/`===`, a direct reference (`name @ url`; for a VCS URL, `git+…`, bare or so, only "
         "at a commit or a version tag, `@v1.0.1`: at a branch, `@main` or `@modern_ts_freeze`, or at none it installs whatever "
         "the branch holds, and the fix says to pin a commit), or conda's "
@@ -3770,6 +3800,12 @@ class UnpinnedRequirement(Rule):
     example = "# requirements.txt\npandas>=2.0\nscikit-learn"
     use_instead = "# requirements.txt\npandas==2.2.2\nscikit-learn==1.5.1"
     passing = (
+        # `import seaborn as sns` with no `sns` anywhere (the notebook uses its other imports): no version of seaborn
+        # changes what it computes or draws (fair check 41, item 23).
+        Example(
+            cells=("import pandas as pd\nimport seaborn as sns", "df = pd.read_csv('sales.csv')\ndf.describe()"),
+            files={"requirements.txt": "pandas==2.2.2\nseaborn\n"},
+        ),
         Example(
             cells=("import numpy as np\nimport pandas as pd",),
             files={"requirements.txt": "numpy==1.26.4\npandas===2.2.2\nrequests>=2  # not imported here\n"},
@@ -3875,6 +3911,19 @@ class UnpinnedRequirement(Rule):
         ),
     )
     failing = (
+        # A plain `import seaborn` binds the module's own name: an import for what importing does (seaborn before 0.8
+        # set its style on import), so its version matters though no cell names it; `sns` read is a use (fair check
+        # 41, item 23's true cases).
+        Example(
+            cells=("import pandas as pd\nimport seaborn", "df = pd.read_csv('sales.csv')\ndf.plot()"),
+            files={"requirements.txt": "pandas==2.2.2\nseaborn\n"},
+            expect=((None, 2),),
+        ),
+        Example(
+            cells=("import pandas as pd\nimport seaborn as sns", "df = pd.read_csv('sales.csv')\nsns.histplot(df)"),
+            files={"requirements.txt": "pandas==2.2.2\nseaborn\n"},
+            expect=((None, 2),),
+        ),
         Example(
             cells=("import numpy as np\nimport pandas as pd\nfrom sklearn.linear_model import LinearRegression",),
             files={"requirements.txt": "numpy==1.26.4\npandas>=2.0\nscikit-learn\nrequests>=2\n"},
@@ -4000,7 +4049,12 @@ class UnpinnedRequirement(Rule):
         imported: dict[str, str] = {}  # normalised candidate → why the notebook needs it
         engine_uses: list[tuple[tuple[str, ...], ...]] = []  # the engines of each call any of several serve
         alone: set[str] = set()  # names some use needs on their own (an import, a call naming its engine)
+        unused = _unused_named_imports(ctx)
         for use in third_party_imports(ctx.facts, ctx.project, ctx.catalog):
+            if not use.how and (use.cell.index, use.line, use.module) in unused:
+                # `import seaborn as sns` with no `sns` anywhere: no version of it can change what the notebook
+                # computes or draws; the version matters only to what uses it (fair check 41, item 23).
+                continue
             for candidate in use.resolution.normalised:
                 imported.setdefault(candidate, f"`{use.shown}` {use.how}" if use.how else f"the notebook imports `{use.module.split('.')[0]}`")
             if use.alternatives:
