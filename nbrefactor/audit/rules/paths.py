@@ -6008,7 +6008,9 @@ _GOT_BY = re.compile(r"by `[\w.]*\bget`")
 # too (a booking form's `…/booking?fecha1_dia=18&…#/`: fair check 42, items 78, 87, 88, 90), unless the query names
 # a data format (`?format=csv`, `?file=rates.json`): that is a file, not a page.
 _PAGE_URL = re.compile(r"^https?://[^/?#\s]+(?:/[^?#\s]*)?(?:\?[^#\s]*)?(?:#\S*)?$", re.IGNORECASE)
-_DATA_QUERY = re.compile(r"\?.*\b(?:csv|tsv|json|xlsx?|zip|gz|parquet|xml|txt|pdf|download)\b", re.IGNORECASE)
+# A query filled in per item (`watch?v={}`: the pages of a list of videos scraped into a data set) is a template, no
+# one lesson's page.
+_DATA_QUERY = re.compile(r"\?.*(?:\b(?:csv|tsv|json|xlsx?|zip|gz|parquet|xml|txt|pdf|download)\b|\{)", re.IGNORECASE)
 _PAGE_SUFFIX = re.compile(r"\.(?:html?|php|aspx?|jsp|nhn|cfm)$|^[^.]*$", re.IGNORECASE)
 # A notebook's code saving what it fetches: a binary write, a streamed or copied download.
 _SAVES_FETCHED = re.compile(r"""['"][wax]b\+?['"]|urlretrieve|iter_content|copyfileobj|\bwget\b|\bcurl\b""")
@@ -6160,7 +6162,7 @@ class RemoteUri(Rule):
         "only POSTed to (`requests.post(\"https://accounts.example.com/api/token\", headers=basic_auth, data=grant)`) returns "
         "an access token, not data: not reported (the API calls using the token are). Nor is a web page (no file suffix, or "
         "`.html`, `.php`…; with a query or fragment too, `…/booking?day=18#/`, unless the query names a data format, "
-        "`?format=csv`) a scraping lesson GETs to parse: a notebook whose path or markdown says \"scrap…\", that parses HTML "
+        "`?format=csv`, or is a template filled in per item, `watch?v={}`) a scraping lesson GETs to parse: a notebook whose path or markdown says \"scrap…\", that parses HTML "
         "with BeautifulSoup and saves nothing it fetches (no binary write, `urlretrieve`, streamed or copied download, "
         "`wget`/`curl`): fetching the live site is its subject. A scraper that downloads the files a page links to stays reported."
         " Not a web URL given to a pandas reader right under a markdown heading naming its format as the section's (`### HTML Input` above `pd.read_html(url)`) in a notebook whose headings tour formats that way (three such headings or more: `CSV Input`, `Excel Output`…): reading a web page with the reader is the lesson."
@@ -6287,13 +6289,6 @@ class RemoteUri(Rule):
             cells=("import pandas as pd\ndf = pd.read_parquet('s3://acme-ml/raw/train.parquet')",),
             expect=((1, 2),),
         ),
-        # In a scraping lesson too, a URL whose query names a data format is a file, not a page (fair check 42,
-        # items 78, 87, 88, 90 beside it).
-        Example(cells=(
-            md("# Web scraping with requests and BeautifulSoup"),
-            "import requests\nfrom bs4 import BeautifulSoup\nurl = 'https://stats.example.org/export?table=rates&format=csv'",
-            "r = requests.get(url)\nprint(BeautifulSoup(r.text, 'lxml').get_text()[:200])",
-        ), expect=((2, 3),)),
         # A download behind `!cd DIR &&` (the folder of the files it saves).
         Example(cells=("!cd $out_dir && wget -nc https://example.com/labels.npy",), expect=((1, 1),)),
         Example(
@@ -6546,6 +6541,21 @@ class RemoteUri(Rule):
             cells=(md("## Failed banks\n\nThe list of failed banks:"), "import pandas as pd\nbanks = pd.read_html('https://www.example.gov/failed/banklist.html')"),
             expect=((2, 2),),
         ),
+        # In a scraping lesson too, a URL whose query names a data format is a file, not a page (fair check 42,
+        # items 78, 87, 88, 90 beside it).
+        Example(cells=(
+            md("# Web scraping with requests and BeautifulSoup"),
+            "import requests\nfrom bs4 import BeautifulSoup\nurl = 'https://stats.example.org/export?table=rates&format=csv'",
+            "r = requests.get(url)\nprint(BeautifulSoup(r.text, 'lxml').get_text()[:200])",
+        ), expect=((2, 3),)),
+        # ... nor a page's query filled in per item: the pages of a list of videos scraped into a data set (fair check 27,
+        # pinecone-io/examples' yt-search, kept while items 78-90 of check 42 went).
+        Example(cells=(
+            md("We scrape each video's title with Beautiful Soup."),
+            "import requests\nfrom bs4 import BeautifulSoup\ntitles = {}\nfor vid in ['a1', 'b2']:\n"
+            "    r = requests.get(f'https://video.example.com/watch?v={vid}')\n"
+            "    titles[vid] = BeautifulSoup(r.content, 'lxml').title.text",
+        ), expect=((2, 5),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
