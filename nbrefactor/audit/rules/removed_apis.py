@@ -1524,6 +1524,12 @@ def _said(said: list[str]) -> str:
     return ", ".join(said[:3]) + (f" and {len(said) - 3} more" if len(said) > 3 else "")
 
 
+# A class whose `show` only the opt-in switch `report=` of `__init__` runs (fair check 42, item 24).
+_SWITCHED_CLASS = ("class Survey:\n    def __init__(self, size, report=False):\n        self.size = size\n        if report:\n"
+                   "            self.show()\n\n    def show(self):\n        from sklearn.datasets import load_boston\n"
+                   "        print(load_boston().data[:self.size])\n\n    def mean(self):\n        return self.size / 2")
+
+
 class UsesRemovedApi(Rule):
     code = "DEP005"
     name = "removed-api"
@@ -1655,7 +1661,7 @@ class UsesRemovedApi(Rule):
         Example(cells=("import numpy as np\nx = np.zeros(3, dtype=np.float64)",), files={"requirements.txt": "numpy==1.26.4\n"}),
         # A method only an opt-in switch of `__init__` runs (default False), which no call of the class passes:
         # no run of the notebook reaches its removed import (fair check 42, item 24).
-        Example(cells=("class Survey:\n    def __init__(self, size, report=False):\n        self.size = size\n        if report:\n            self.show()\n\n    def show(self):\n        from sklearn.datasets import load_boston\n        print(load_boston().data[:self.size])\n\n    def mean(self):\n        return self.size / 2", "s = Survey(10)\ns.mean()"), files={"requirements.txt": "scikit-learn>=1.3\n"}),
+        Example(cells=(_SWITCHED_CLASS, "s = Survey(10)\ns.mean()"), files={"requirements.txt": "scikit-learn>=1.3\n"}),
         # The notebook installs TensorFlow 1 itself: it has tf.Session.
         Example(cells=("%pip install tensorflow==1.15.5\nimport tensorflow as tf\nsess = tf.Session()",)),
         # `tf` is TensorFlow 2 in one cell and its compat.v1 module in the next: not knowable.
@@ -1831,9 +1837,6 @@ class UsesRemovedApi(Rule):
         ),
     )
     failing = (
-        # The same method with the switch turned on by a call: reached (fair check 42, item 24's true case).
-        Example(cells=("class Survey:\n    def __init__(self, size, report=False):\n        self.size = size\n        if report:\n            self.show()\n\n    def show(self):\n        from sklearn.datasets import load_boston\n        print(load_boston().data[:self.size])\n\n    def mean(self):\n        return self.size / 2", "s = Survey(10, report=True)"), files={"requirements.txt": "scikit-learn>=1.3\n"},
-                expect=((1, 8),)),
         # The manifest admits only releases without the module: an error.
         Example(
             cells=("import numpy as np", "from sklearn.cross_validation import train_test_split"),
@@ -2062,6 +2065,9 @@ class UsesRemovedApi(Rule):
                    "cells = [row.find_element_by_tag_name('td').text for row in rows]"),
             expect=((2, 2),),
         ),
+        # The same method with the switch turned on by a call: reached (fair check 42, item 24's true case).
+        Example(cells=(_SWITCHED_CLASS, "s = Survey(10, report=True)"), files={"requirements.txt": "scikit-learn>=1.3\n"},
+                expect=((1, 8),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
