@@ -3698,7 +3698,8 @@ def _unused_named_imports(ctx: RuleContext) -> frozenset[tuple[int, int, str]]:
     imported for what importing it does (an accessor registered, a style set) and is never counted unused; nor is a
     star import. Empty when a code cell cannot be read (whether it uses a name is unknown), and in a notebook that
     reads none of the names its imports bind."""
-    read: set[str] = set()
+    read: set[str] = set()  # with the words of magic and shell lines (`%timeit sns.histplot(df)`)
+    code_read: set[str] = set()
     statements: dict[tuple[int, int, str], list] = {}
     for ca in ctx.cells:
         tree = cell_python_tree(ca)
@@ -3706,13 +3707,16 @@ def _unused_named_imports(ctx: RuleContext) -> frozenset[tuple[int, int, str]]:
             if ca.cell.source.strip():
                 return frozenset()
             continue
-        read.update(n.id for n in nodes_of(tree, ast.Name) if not isinstance(n.ctx, ast.Store))
+        code_read.update(n.id for n in nodes_of(tree, ast.Name) if not isinstance(n.ctx, ast.Store))
         read.update(re.findall(r"[A-Za-z_]\w*", " ".join(
             line for line in ca.cell.source.splitlines() if line.lstrip().startswith(("%", "!")))))
         for imp in cell_imports(ca):
             statements.setdefault((ca.cell.index, imp.line, imp.module), []).append(imp)
-    if not any(imp.bound in read for imps in statements.values() for imp in imps):
-        return frozenset()  # a notebook that uses none of its imports (a template, a stub): its imports say what it is for
+    read |= code_read
+    if not any(imp.bound in code_read for imps in statements.values() for imp in imps):
+        # A notebook whose code uses none of its imports (a template, a stub; an install line naming them is no use):
+        # its imports say what it is for.
+        return frozenset()
     return frozenset(key for key, imps in statements.items()
                      if all(imp.bound != "*" and imp.level == 0 and (imp.imported is not None or imp.bound != imp.module)
                             and imp.bound not in read for imp in imps))
