@@ -942,6 +942,85 @@ def _code_mentions(ca: "CellAnalysis", words: re.Pattern[str]) -> Iterator[tuple
             yield magic.line, m.group(1)
 
 
+def switched_off_method_lines(facts: "NotebookFacts") -> dict[int, frozenset[int]]:
+    """By cell index, the lines of the methods of the notebook's own classes that no run of the notebook
+    reaches: a method `m` of a class `C` (at the top level of a cell) whose name appears in the notebook only
+    in its own body and as `self.m(...)` in the body of `if flag:` in `C.__init__`, where `flag` is a
+    parameter of `__init__` whose default is False or None, and every appearance of `C` elsewhere is a call
+    `C(...)` passing neither `flag=` nor as many positional arguments as reach it (nor `*args`/`**kwargs`).
+    The opt-in `ExpectedOpportunityLoss(…, run_default_script=False)` whose `main_script` no cell turns on
+    (fair check 42, item 24). Names are searched as text, comments and strings included, so any other
+    mention (`obj.m()`, `getattr(obj, "m")`, `class D(C)`, `partial(C, …)`) leaves the method reached."""
+    classes: list[tuple[int, ast.ClassDef]] = []
+    for ca in facts.cells:
+        if "class " in ca.masked.python and "__init__" in ca.masked.python and (tree := cell_python_tree(ca)) is not None:
+            classes += [(ca.cell.index, node) for node in tree.body if isinstance(node, ast.ClassDef)]
+    result: dict[int, set[int]] = {}
+    for cell, cls in classes:
+        init = next((n for n in cls.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
+        if init is None or cls.decorator_list:
+            continue
+        positional = [a.arg for a in (*init.args.posonlyargs, *init.args.args)][1:]  # (after `self`)
+        defaults = dict(zip([a.arg for a in (*init.args.posonlyargs, *init.args.args)][-len(init.args.defaults):],
+                            init.args.defaults)) if init.args.defaults else {}
+        defaults.update({a.arg: d for a, d in zip(init.args.kwonlyargs, init.args.kw_defaults) if d is not None})
+        flags = {name for name, d in defaults.items() if isinstance(d, ast.Constant) and (d.value is False or d.value is None)}
+        if not flags:
+            continue
+        # `if flag:` bodies of `__init__`: (flag, first line, last line)
+        switched = [(node.test.id, node.body[0].lineno, node.body[-1].end_lineno or node.body[-1].lineno)
+                    for node in ast.walk(init) if isinstance(node, ast.If) and isinstance(node.test, ast.Name)
+                    and node.test.id in flags]
+        if not switched:
+            continue
+        off = {flag for flag, _, _ in switched if _never_passed(facts, cell, cls, flag, positional)}
+        for method in cls.body:
+            if (not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) or method.decorator_list
+                    or method.name.startswith("__")):
+                continue
+            first, last = method.lineno, method.end_lineno or method.lineno
+            within = [(a, b) for flag, a, b in switched if flag in off]
+            word = re.compile(r"\b" + re.escape(method.name) + r"\b")
+            if not within or not all(
+                    index == cell and (first <= number <= last or any(a <= number <= b for a, b in within))
+                    for index, number in _text_mentions(facts, word)):
+                continue
+            result.setdefault(cell, set()).update(range(first, last + 1))
+    return {cell: frozenset(lines) for cell, lines in result.items()}
+
+
+def _text_mentions(facts: "NotebookFacts", word: re.Pattern[str]) -> Iterator[tuple[int, int]]:
+    """(cell, line) of each match of `word` in the notebook's code cells' text, comments and strings included."""
+    for ca in facts.cells:
+        if word.search(ca.cell.source) is None:
+            continue
+        for number, text in enumerate(ca.cell.source.split("\n"), start=1):
+            for _ in word.finditer(text):
+                yield ca.cell.index, number
+
+
+def _never_passed(facts: "NotebookFacts", cell: int, cls: ast.ClassDef, flag: str, positional: list[str]) -> bool:
+    """Every mention of the class `cls` (of cell `cell`) other than its `class` line is a call `C(...)` that
+    passes neither `flag=` nor a positional argument at its place, nor `*args`/`**kwargs`."""
+    reach = positional.index(flag) if flag in positional else None
+    calls: dict[tuple[int, int], int] = {}  # (cell, line) → how many such calls have their name there
+    for ca in facts.cells:
+        if cls.name not in ca.cell.source or (tree := cell_python_tree(ca)) is None:
+            continue
+        for node in nodes_of(tree, ast.Call):
+            if not (isinstance(node.func, ast.Name) and node.func.id == cls.name):
+                continue
+            if (any(k.arg in (flag, None) for k in node.keywords) or any(isinstance(a, ast.Starred) for a in node.args)
+                    or (reach is not None and len(node.args) > reach)):
+                return False
+            calls[(ca.cell.index, node.func.lineno)] = calls.get((ca.cell.index, node.func.lineno), 0) + 1
+    mentions: dict[tuple[int, int], int] = {}
+    for place in _text_mentions(facts, re.compile(r"\b" + re.escape(cls.name) + r"\b")):
+        mentions[place] = mentions.get(place, 0) + 1
+    mentions[(cell, cls.lineno)] = mentions.get((cell, cls.lineno), 0) - 1
+    return all(count <= calls.get(place, 0) for place, count in mentions.items())
+
+
 _LOOK_UPS = frozenset({"getattr", "hasattr"})  # (the name is the second argument)
 _RUNNERS = frozenset({"eval", "exec"})  # (the code is the first)
 _NAMESPACE_BUILTINS = frozenset({"globals", "locals", "vars"})

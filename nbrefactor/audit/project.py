@@ -308,6 +308,12 @@ class ProjectContext:
     # Read, never imported: the name given is a file under that folder, not of the working directory,
     # and the folder is the path to configure (PTH001/PTH002 report it at the call, PTH006 does not).
     helper_bases: tuple[tuple[str, str, str, int, str, str, int], ...] = ()
+    # The manifests a README beside or above the notebook (up to the project root) tells the reader to
+    # build the environment from that are not there (`conda env create -f environment.yml` with no
+    # environment.yml in the README's folder; fair check 42, items 8, 13, 16), nearest first, as (the
+    # missing file as shown, the command as written, the README as shown): where a missing manifest's
+    # line goes is the file the project already promises. Read as text, never run.
+    promised_manifests: tuple[tuple[str, str, str], ...] = ()
     # The absolute `sys.path` entries of the notebook (`sys.path.append('/Users/user/Desktop/Projects/
     # data-science/utils')`, as written) whose last parts name a folder of the repository around it
     # (`_absolute_entry_folders`), with that folder as shown: the author's checkout of the repository's
@@ -2717,7 +2723,8 @@ def _discover_folder(folder: Path, display_root: Optional[Path]) -> ProjectConte
     return ProjectContext(manifests, local, project_modules, _unbuilt_src_modules(folder), _system_packages(folder, display_root), _namespace_only(folder, local),
                           _star_exports(folder, local), packages, path_editors=_path_editors(folder, local),
                           root=_display(root, display_root) if root is not None else None,
-                          repository_projects=_repository_projects(root) if root is not None else frozenset())
+                          repository_projects=_repository_projects(root) if root is not None else frozenset(),
+                          promised_manifests=_promised_manifests(folder, display_root) if not manifests else ())
 
 
 # A CI step's pip install of requirements files: each `-r F` / `--requirement F` of the line.
@@ -2911,6 +2918,45 @@ def _docker_run_mounts(folder: Path) -> tuple[tuple[str, str], ...]:
                 if not relative.startswith(".."):
                     found.append((relative, posixpath.normpath(volume["container"])))
     return tuple(dict.fromkeys(found))
+
+
+# A README's command that builds the environment from a file: `conda env create -f environment.yml`
+# (`mamba`, `micromamba`, `env update`, `--file`), `conda create --file spec.txt`, `pip install -r
+# requirements.txt`.
+_README_ENV_COMMAND = re.compile(
+    r"""\b(?:(?:conda|mamba|micromamba)\s+env\s+(?:create|update)\b[^\n`]*?(?:\s-f|--file)"""
+    r"""|(?:conda|mamba|micromamba)\s+(?:create|install)\b[^\n`]*?--file"""
+    r"""|pip3?\s+install\b[^\n`]*?(?:\s-r|--requirement))[=\s]\s*["']?(?P<file>[\w.-]+(?:/[\w.-]+)*\.(?:txt|ya?ml))(?![\w/.-])""")
+
+
+def _readme_promises(folder: Path, display_root: Optional[Path]) -> tuple[tuple[str, str, str], ...]:
+    """`ProjectContext.promised_manifests` of one folder's READMEs: each file a command of theirs
+    builds the environment from, relative to the folder, that the folder lacks."""
+    found: list[tuple[str, str, str]] = []
+    try:
+        names = sorted(n for n in os.listdir(folder) if n.lower().startswith("readme"))
+    except OSError:
+        return ()
+    for name in names:
+        text = _file_text(folder / name)
+        if text is None or ("-f" not in text and "--file" not in text and "-r" not in text and "--requirement" not in text):
+            continue
+        for match in _README_ENV_COMMAND.finditer(text):
+            file = posixpath.normpath(match["file"])
+            if file.startswith("..") or (folder / file).exists():
+                continue
+            command = " ".join(match.group(0).split())
+            quote = text[match.start("file") - 1]
+            found.append((_display(folder / file, display_root), command + quote if quote in "'\"" else command,
+                          _display(folder / name, display_root)))
+    return tuple(dict.fromkeys(found))
+
+
+@lru_cache(maxsize=1024)
+def _promised_manifests(folder: Path, display_root: Optional[Path]) -> tuple[tuple[str, str, str], ...]:
+    """The README promises of `folder` and each folder above it up to the project root (or `/`), nearest first."""
+    here = _readme_promises(folder, display_root)
+    return here if _stops_at(folder) else here + _promised_manifests(folder.parent, display_root)
 
 
 def _final_workdir(text: str) -> Optional[str]:

@@ -1868,6 +1868,37 @@ def _shadow_note(use, ctx: RuleContext) -> str:
             f"`{top}` wherever its parent folder is on `sys.path` (a test runner, an editable install)")
 
 
+def _promised(ctx: RuleContext, component, first) -> Optional[tuple[str, str, str]]:
+    """The manifest the nearest README tells the reader to build the environment from, which is not
+    there (`ProjectContext.promised_manifests`), for an import a manifest would serve (not a Kubeflow
+    component's, whose fix is its `packages_to_install`)."""
+    if not ctx.project.promised_manifests or _component_note(first, component):
+        return None
+    return ctx.project.promised_manifests[0]
+
+
+def _promised_note(ctx: RuleContext, component, first) -> str:
+    promised = _promised(ctx, component, first)
+    if promised is None:
+        return ""
+    file, command, readme = promised
+    return f"; the README (`{readme}`) says to run `{command}`, but that file (`{file}`) is not in the repository"
+
+
+def _promised_fix(ctx: RuleContext, component, first, fix: str) -> str:
+    """The fix's new requirements.txt is the file the README already names (fair check 42, items 8, 13,
+    16: `conda env create -f environment.yml` in a repository without one): the line goes there."""
+    promised = _promised(ctx, component, first)
+    if promised is None or not fix.startswith("Add a requirements.txt beside the notebook"):
+        return fix
+    file, command, _ = promised
+    conda = file.endswith((".yml", ".yaml")) and "env " in command
+    return (f"Add `{file}`, the file the README's `{command}` builds the environment from,"
+            + fix[len("Add a requirements.txt beside the notebook"):]
+            + (" (a conda environment file: the line goes in its `dependencies:` list, one only on PyPI under `- pip:`)"
+               if conda else ""))
+
+
 class NoManifest(Rule):
     code = "DEP002"
     name = "no-manifest"
@@ -1938,7 +1969,10 @@ class NoManifest(Rule):
         "each notebook instead of \"one line to add\". An import that is a near miss of a module beside the notebook "
         "(`utilties` beside `utilities.py`; see DEP001) is reported as that typo, its fix the spelling; a distribution "
         "on no package index (graph-tool, PyQt4; see DEP001) is given its conda or system package, or not reported when the "
-        "notebook's own apt line, which DEP003 reports, installs it."
+        "notebook's own apt line, which DEP003 reports, installs it. When a README beside or above the notebook (up to the "
+        "project root) tells the reader to build the environment from a file that is not there (`conda env create -f "
+        "environment.yml`, `pip install -r requirements.txt`; read as text), the message says so and the fix adds that file "
+        "instead of a new requirements.txt."
     )
     why_bad = (
         "Without a manifest nobody can rebuild the environment the results came from: versions "
@@ -2045,6 +2079,10 @@ class NoManifest(Rule):
         # PyQt4 is on no package index either (its page there has no files): the fix names conda-forge's `pyqt=4.11` and
         # the system packages, and says that porting to PyQt5 lasts (fair check 36, item 15).
         Example(cells=("from PyQt4 import QtGui\napp = QtGui.QApplication([])",), expect=((1, 1),)),
+        # The README promises a conda environment file the repository lacks: the fix names that file, not a new
+        # requirements.txt (fair check 42, items 8, 13, 16).
+        Example(cells=("import pandas as pd",), files={"README.md": "# Set-up\n\n    conda env create -f environment.yml\n"},
+                expect=((1, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2080,8 +2118,9 @@ class NoManifest(Rule):
                 first.line,
                 first.column,
                 f"`{first.shown}` {first.needed} ({_distribution_phrase(resolution, url, imported=not first.how)}) but no manifest ({_MANIFEST_KINDS}) "
-                "was found beside or above the notebook" + _shadow_note(first, ctx) + _component_note(first, component),
-                fix=_not_on_index_fix(distribution, off_index) if off_index is not None else (_with_hosted_pin(
+                "was found beside or above the notebook" + _shadow_note(first, ctx) + _component_note(first, component)
+                + _promised_note(ctx, component, first),
+                fix=_not_on_index_fix(distribution, off_index) if off_index is not None else _promised_fix(ctx, component, first, _with_hosted_pin(
                     f"Add a requirements.txt beside the notebook with the line `{distribution} @ {url}`, pinned to a commit (`@<sha>`)"
                     if url else
                     f"Add a requirements.txt beside the notebook with a pinned line for the distribution that provides "
@@ -2172,6 +2211,27 @@ def _cell_install_fix(items: list[_InstallLine], manifests: tuple[Manifest, ...]
     return "; ".join(dict.fromkeys(fixes))
 
 
+def _fork_installed_before(ctx: RuleContext, command, name: str) -> Optional[tuple[Any, str, str, str]]:
+    """For a package an index install line names (`!pip install ultralytics`), the earlier install of a
+    repository (`pip install git+https://github.com/THU-MIG/yolov10.git`) that provides the package's module
+    under the repository's name: the notebook imports, from that module, a name that is the repository's
+    (`from ultralytics import YOLOv10`). A fork shipping the module; the index's release installed over it
+    replaces it (fair check 42, item 20). As (the earlier command, its URL, the module, the name imported)."""
+    key = normalise(name.split("[")[0])
+    names = {normalise(i.imported): (i.module.split(".")[0], i.imported) for ca in ctx.cells for i in cell_imports(ca)
+             if i.imported and i.level == 0 and normalise(i.module.split(".")[0]) == key}
+    if not names:
+        return None
+    for earlier in install_commands(ctx.facts):
+        if (earlier.cell.index, earlier.line) >= (command.cell.index, command.line):
+            break
+        for url in (*earlier.install.unresolved, *earlier.install.editables):
+            repository = _installed_name(url) if "://" in url else ""
+            if repository and repository != key and repository in names:
+                return earlier, url, *names[repository]
+    return None
+
+
 class InNotebookInstall(Rule):
     code = "DEP003"
     quiet_in_reference_sheets = True
@@ -2217,6 +2277,10 @@ class InNotebookInstall(Rule):
         "silent: the declaration exists, moving the command to a terminal changes nothing, and its unpinned lines are "
         "DEP004's. A `.txt` file given without `-r` (`%pip install lab_setup.txt`) is reported as what it is: pip takes it "
         "for a package and fails; the fix is `pip install -r` of it before the kernel starts. "
+        "A package installed from the package index after an install from a git repository that the notebook's imports "
+        "show ships its module (`pip install git+https://github.com/THU-MIG/yolov10.git`, then `!pip install ultralytics`, "
+        "then `from ultralytics import YOLOv10`: the name imported is the repository's) replaces that fork: the fix "
+        "deletes it and names the fork as what to declare. "
         "The fix declares the packages in requirements.txt (with the line's own pins and ranges, `tensorflow==2.4.1`, "
         "`setuptools<71.0.0`, and PyPI's "
         "`sklearn` placeholder said as scikit-learn, its `bs4` dummy as beautifulsoup4, and an unpinned distribution "
@@ -2505,6 +2569,11 @@ class InNotebookInstall(Rule):
             files={"requirements.txt": "xgboost==2.0.3\n"},
             expect=((1, 4), (2, 3)),
         ),
+        # The index's release installed after a fork from git that ships its module (the notebook imports the
+        # repository's namesake from it): both lines are reported, the second's fix deletes it and names the fork
+        # (fair check 42, item 20).
+        Example(cells=("!pip install -q git+https://github.com/example-lab/detr2.git", "!pip install visionkit",
+                       "from visionkit import DETR2"), expect=((1, 1), (2, 1))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2646,15 +2715,20 @@ class InNotebookInstall(Rule):
             if superseded is None:
                 superseded = _superseded_unused(ctx)
             replaced = [spec.name for spec in packages if normalise(spec.name) in superseded]
+            # `!pip install ultralytics` after `pip install git+…/yolov10.git`, whose fork ships `ultralytics` (the
+            # notebook imports `YOLOv10` from it): the index's release is not what to declare (fair check 42, item 20).
+            forks = {spec.name: fork for spec in packages if (fork := _fork_installed_before(ctx, command, spec.name))}
+            over = {spec.spec: forks[spec.name][0].cell.index for spec in packages if spec.name in forks}
+            said = [f"{w} (over the fork cell {over[w]} installs)" if w in over else w for w in said]
             to_declare = [name for spec in packages if normalise(spec.name) not in setup_helpers
-                          and normalise(spec.name) not in superseded
+                          and normalise(spec.name) not in superseded and spec.name not in forks
                           for name in _to_declare(spec, metapackages, imported or frozenset())]
             fix = (f"Declare {', '.join(to_declare)} in {_declare_in(homes, _line_versions(parsed))} "
                    "(pinned); the line runs only "
                    "on the hosted runtime and may stay" if hosted and packages and len(packages) == len(said) and to_declare else
                    _install_fix(to_declare, homes, parsed, imported=_imported_distributions(ctx)
                                 if any("://" in u for u in parsed.unresolved) else frozenset(), aliases=aliases, extras=known_extras)
-                   if to_declare or not (helpers or replaced) else "")
+                   if to_declare or not (helpers or replaced or forks) else "")
             if packages and _PRE_RELEASE.search(command.text):
                 # `!pip install --pre deepchem`: the newest pre-release, a nightly where the project publishes
                 # them, changes from one run to the next more than an unpinned release (fair check 17).
@@ -2677,6 +2751,13 @@ class InNotebookInstall(Rule):
                 helper_fix = (f"{', '.join(helpers)} only {'sets' if len(helpers) == 1 else 'set'} up Google Colab: nothing to "
                               "declare for it; declare what the cell installs with it and delete the line")
                 fix = f"{fix}; {helper_fix}" if fix else helper_fix
+            for name, (earlier, url, module, imported_name) in forks.items():
+                fork_fix = (f"{'Delete the line' if len(packages) == 1 and not fix else f'Drop `{name}` from the line'}: cell "
+                            f"{earlier.cell.index}'s `{url}` installs the fork that provides `{module}` here (the notebook "
+                            f"imports `{imported_name}` from it, named after that repository), and `{name}` from the package "
+                            "index installed over it replaces the fork; the fork, pinned to a commit, is what to declare "
+                            f"(cell {earlier.cell.index}'s finding)")
+                fix = f"{fix}; {fork_fix}" if fix else fork_fix
             if (to_declare and parsed.tool in ("pip", "uv") and _NO_BUILD_ISOLATION.search(command.text)
                     and not any(_declared_key(n, declared, aliases) is not None for n in to_declare)):
                 # `!MAX_JOBS=4 pip install flash-attn --no-build-isolation`: a requirements line alone does not
@@ -3713,6 +3794,37 @@ def _without_comment(spec: str) -> str:
     return re.split(r"\s#|^#", spec, maxsplit=1)[0].strip() or spec
 
 
+def _unused_named_imports(ctx: RuleContext) -> frozenset[tuple[int, int, str]]:
+    """(cell, line, module) of the import statements that bind only names given by the notebook (`import seaborn
+    as sns`, `from seaborn import heatmap`) that no code cell reads, nor a magic or shell line names. A plain
+    `import pandas_profiling` / `import hvplot.pandas`, which binds the module's own name, is how a package is
+    imported for what importing it does (an accessor registered, a style set) and is never counted unused; nor is a
+    star import. Empty when a code cell cannot be read (whether it uses a name is unknown), and in a notebook that
+    reads none of the names its imports bind."""
+    read: set[str] = set()  # with the words of magic and shell lines (`%timeit sns.histplot(df)`)
+    code_read: set[str] = set()
+    statements: dict[tuple[int, int, str], list] = {}
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            if ca.cell.source.strip():
+                return frozenset()
+            continue
+        code_read.update(n.id for n in nodes_of(tree, ast.Name) if not isinstance(n.ctx, ast.Store))
+        read.update(re.findall(r"[A-Za-z_]\w*", " ".join(
+            line for line in ca.cell.source.splitlines() if line.lstrip().startswith(("%", "!")))))
+        for imp in cell_imports(ca):
+            statements.setdefault((ca.cell.index, imp.line, imp.module), []).append(imp)
+    read |= code_read
+    if not any(imp.bound in code_read for imps in statements.values() for imp in imps):
+        # A notebook whose code uses none of its imports (a template, a stub; an install line naming them is no use):
+        # its imports say what it is for.
+        return frozenset()
+    return frozenset(key for key, imps in statements.items()
+                     if all(imp.bound != "*" and imp.level == 0 and (imp.imported is not None or imp.bound != imp.module)
+                            and imp.bound not in read for imp in imps))
+
+
 class UnpinnedRequirement(Rule):
     code = "DEP004"
     name = "unpinned-requirement"
@@ -3720,7 +3832,10 @@ class UnpinnedRequirement(Rule):
     severity = Severity.INFO
     summary = "A manifest requirement for something the notebook imports is not pinned to one version."
     what_it_does = (
-        "For each distribution the notebook imports, reports the manifest lines that declare it "
+        "For each distribution the notebook imports (an import that binds only names the notebook gives, `import seaborn "
+        "as sns` or `from seaborn import heatmap`, none of which any cell reads, is no use: no version changes what the "
+        "notebook does; a plain `import seaborn`, which may be imported for what importing does, is, and so is every import "
+        "of a notebook that reads none of its imports' names), reports the manifest lines that declare it "
         "without an exact version: pip's `==`/`===`, a direct reference (`name @ url`; for a VCS URL, `git+…`, bare or so, only "
         "at a commit or a version tag, `@v1.0.1`: at a branch, `@main` or `@modern_ts_freeze`, or at none it installs whatever "
         "the branch holds, and the fix says to pin a commit), or conda's "
@@ -3792,6 +3907,12 @@ class UnpinnedRequirement(Rule):
     example = "# requirements.txt\npandas>=2.0\nscikit-learn"
     use_instead = "# requirements.txt\npandas==2.2.2\nscikit-learn==1.5.1"
     passing = (
+        # `import seaborn as sns` with no `sns` anywhere (the notebook uses its other imports): no version of seaborn
+        # changes what it computes or draws (fair check 41, item 23).
+        Example(
+            cells=("import pandas as pd\nimport seaborn as sns", "df = pd.read_csv('sales.csv')\ndf.describe()"),
+            files={"requirements.txt": "pandas==2.2.2\nseaborn\n"},
+        ),
         Example(
             cells=("import numpy as np\nimport pandas as pd",),
             files={"requirements.txt": "numpy==1.26.4\npandas===2.2.2\nrequests>=2  # not imported here\n"},
@@ -4012,6 +4133,19 @@ class UnpinnedRequirement(Rule):
                                        "  - fastparquet>=2023.0\n")},
             expect=((None, 5),),
         ),
+        # A plain `import seaborn` binds the module's own name: an import for what importing does (seaborn before 0.8
+        # set its style on import), so its version matters though no cell names it; `sns` read is a use (fair check
+        # 41, item 23's true cases).
+        Example(
+            cells=("import pandas as pd\nimport seaborn", "df = pd.read_csv('sales.csv')\ndf.plot()"),
+            files={"requirements.txt": "pandas==2.2.2\nseaborn\n"},
+            expect=((None, 2),),
+        ),
+        Example(
+            cells=("import pandas as pd\nimport seaborn as sns", "df = pd.read_csv('sales.csv')\nsns.histplot(df)"),
+            files={"requirements.txt": "pandas==2.2.2\nseaborn\n"},
+            expect=((None, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -4022,7 +4156,12 @@ class UnpinnedRequirement(Rule):
         imported: dict[str, str] = {}  # normalised candidate → why the notebook needs it
         engine_uses: list[tuple[tuple[str, ...], ...]] = []  # the engines of each call any of several serve
         alone: set[str] = set()  # names some use needs on their own (an import, a call naming its engine)
+        unused = _unused_named_imports(ctx)
         for use in third_party_imports(ctx.facts, ctx.project, ctx.catalog):
+            if not use.how and (use.cell.index, use.line, use.module) in unused:
+                # `import seaborn as sns` with no `sns` anywhere: no version of it can change what the notebook
+                # computes or draws; the version matters only to what uses it (fair check 41, item 23).
+                continue
             for candidate in use.resolution.normalised:
                 imported.setdefault(candidate, f"`{use.shown}` {use.how}" if use.how else f"the notebook imports `{use.module.split('.')[0]}`")
             if use.alternatives:

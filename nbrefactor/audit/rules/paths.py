@@ -6006,8 +6006,13 @@ def _token_endpoint_post(ctx: RuleContext, hit: Hit) -> bool:
 
 # The GET a PTH003 message names (`requests.get`, `rq.get`, a session's `s.get`).
 _GOT_BY = re.compile(r"by `[\w.]*\bget`")
-# A web page's URL: no file suffix in its last segment, or a page's own (`.html`, `.php`…).
-_PAGE_URL = re.compile(r"^https?://[^/?#\s]+(?:/[^?#\s]*)?$", re.IGNORECASE)
+# A web page's URL: no file suffix in its last segment, or a page's own (`.html`, `.php`…); a query and a fragment
+# too (a booking form's `…/booking?fecha1_dia=18&…#/`: fair check 42, items 78, 87, 88, 90), unless the query names
+# a data format (`?format=csv`, `?file=rates.json`): that is a file, not a page.
+_PAGE_URL = re.compile(r"^https?://[^/?#\s]+(?:/[^?#\s]*)?(?:\?[^#\s]*)?(?:#\S*)?$", re.IGNORECASE)
+# A query filled in per item (`watch?v={}`: the pages of a list of videos scraped into a data set) is a template, no
+# one lesson's page.
+_DATA_QUERY = re.compile(r"\?.*(?:\b(?:csv|tsv|json|xlsx?|zip|gz|parquet|xml|txt|pdf|download)\b|\{)", re.IGNORECASE)
 _PAGE_SUFFIX = re.compile(r"\.(?:html?|php|aspx?|jsp|nhn|cfm)$|^[^.]*$", re.IGNORECASE)
 # A notebook's code saving what it fetches: a binary write, a streamed or copied download.
 _SAVES_FETCHED = re.compile(r"""['"][wax]b\+?['"]|urlretrieve|iter_content|copyfileobj|\bwget\b|\bcurl\b""")
@@ -6031,7 +6036,8 @@ def _scraping_lesson_page(ctx: RuleContext, hit: Hit) -> bool:
     if ca is None:
         return False
     at = [s for s in ca.facts.strings if s.line == hit.line and (hit.column is None or s.column == hit.column)]
-    return bool(at) and all(_PAGE_URL.match(s.value) and _page_name(s.value) for s in at)
+    return bool(at) and all(_PAGE_URL.match(s.value) and not _DATA_QUERY.search(s.value.split("#", 1)[0]) and _page_name(s.value)
+                            for s in at)
 
 
 def _page_name(url: str) -> bool:
@@ -6157,7 +6163,8 @@ class RemoteUri(Rule):
         "but the network is needed and the file can disappear (as for a URL pinned to a commit). An OAuth token endpoint "
         "only POSTed to (`requests.post(\"https://accounts.example.com/api/token\", headers=basic_auth, data=grant)`) returns "
         "an access token, not data: not reported (the API calls using the token are). Nor is a web page (no file suffix, or "
-        "`.html`, `.php`…) a scraping lesson GETs to parse: a notebook whose path or markdown says \"scrap…\", that parses HTML "
+        "`.html`, `.php`…; with a query or fragment too, `…/booking?day=18#/`, unless the query names a data format, "
+        "`?format=csv`, or is a template filled in per item, `watch?v={}`) a scraping lesson GETs to parse: a notebook whose path or markdown says \"scrap…\", that parses HTML "
         "with BeautifulSoup and saves nothing it fetches (no binary write, `urlretrieve`, streamed or copied download, "
         "`wget`/`curl`): fetching the live site is its subject. A scraper that downloads the files a page links to stays reported."
         " Not a web URL given to a pandas reader right under a markdown heading naming its format as the section's (`### HTML Input` above `pd.read_html(url)`) in a notebook whose headings tour formats that way (three such headings or more: `CSV Input`, `Excel Output`…): reading a web page with the reader is the lesson."
@@ -6262,6 +6269,13 @@ class RemoteUri(Rule):
             "import requests\nfrom bs4 import BeautifulSoup\nurl = 'https://news.example.com/'",
             "page = requests.get(url)\nsoup = BeautifulSoup(page.text, 'html.parser')\nlinks = [a['href'] for a in soup.find_all('a')]",
             "note = requests.get('https://news.example.com/2021/05/some-article')\nprint(BeautifulSoup(note.text, 'html.parser').title)",
+        )),
+        # A booking form's page with its query (and fragment), GET-fetched in a scraping lesson to show what it lacks
+        # before a browser renders it (fair check 42, items 78, 87, 88, 90).
+        Example(cells=(
+            md("# Scraping with Selenium: the flights load with JavaScript"),
+            "import requests\nfrom bs4 import BeautifulSoup\nurl = 'https://www.flights.example.com/booking?from=EZE&to=MAD&day=18#/'",
+            "r = requests.get(url)\nprint(BeautifulSoup(r.text, 'lxml').prettify()[:500])",
         )),
         # A pandas reader shown on a web page under its format's heading, in a tour of the readers
         # (`### CSV Input`, `### Excel Output`, `### HTML Input`): the lesson (fair check 41, item 87).
@@ -6529,6 +6543,21 @@ class RemoteUri(Rule):
             cells=(md("## Failed banks\n\nThe list of failed banks:"), "import pandas as pd\nbanks = pd.read_html('https://www.example.gov/failed/banklist.html')"),
             expect=((2, 2),),
         ),
+        # In a scraping lesson too, a URL whose query names a data format is a file, not a page (fair check 42,
+        # items 78, 87, 88, 90 beside it).
+        Example(cells=(
+            md("# Web scraping with requests and BeautifulSoup"),
+            "import requests\nfrom bs4 import BeautifulSoup\nurl = 'https://stats.example.org/export?table=rates&format=csv'",
+            "r = requests.get(url)\nprint(BeautifulSoup(r.text, 'lxml').get_text()[:200])",
+        ), expect=((2, 3),)),
+        # ... nor a page's query filled in per item: the pages of a list of videos scraped into a data set (fair check 27,
+        # pinecone-io/examples' yt-search, kept while items 78-90 of check 42 went).
+        Example(cells=(
+            md("We scrape each video's title with Beautiful Soup."),
+            "import requests\nfrom bs4 import BeautifulSoup\ntitles = {}\nfor vid in ['a1', 'b2']:\n"
+            "    r = requests.get(f'https://video.example.com/watch?v={vid}')\n"
+            "    titles[vid] = BeautifulSoup(r.content, 'lxml').title.text",
+        ), expect=((2, 5),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:

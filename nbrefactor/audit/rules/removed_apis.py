@@ -14,7 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterator, Optional
 
-from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, cell_python_tree, nodes_of, print_statement_tree, tree_nodes
+from nbrefactor.audit.analysis import (
+    CellAnalysis, NotebookFacts, cell_python_tree, nodes_of, print_statement_tree, switched_off_method_lines, tree_nodes,
+)
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.distributions import install_commands
 from nbrefactor.audit.facts import dotted_name, node_classes
@@ -1522,6 +1524,12 @@ def _said(said: list[str]) -> str:
     return ", ".join(said[:3]) + (f" and {len(said) - 3} more" if len(said) > 3 else "")
 
 
+# A class whose `show` only the opt-in switch `report=` of `__init__` runs (fair check 42, item 24).
+_SWITCHED_CLASS = ("class Survey:\n    def __init__(self, size, report=False):\n        self.size = size\n        if report:\n"
+                   "            self.show()\n\n    def show(self):\n        from sklearn.datasets import load_boston\n"
+                   "        print(load_boston().data[:self.size])\n\n    def mean(self):\n        return self.size / 2")
+
+
 class UsesRemovedApi(Rule):
     code = "DEP005"
     name = "removed-api"
@@ -1603,7 +1611,10 @@ class UsesRemovedApi(Rule):
         "removal whose release needs a newer Python than a manifest of the project admits (`python_requires=\">=3.6, <3.9\"`, "
         "`requires-python`, a Poetry `python` range or conda's `python=3.8`, against the oldest Python of the release in "
         "`[first_python]` of the catalogue: NumPy 2.0 needs 3.9, so such a project gets NumPy 1.24, which has `np.product`). Nothing installed "
-        "on the host is consulted: the catalogue decides."
+        "on the host is consulted: the catalogue decides. A use in a method of the notebook's own class that only an "
+        "opt-in switch of its `__init__` runs (`if run_default_script: self.main_script()`, the parameter defaulting to "
+        "False or None) is not reported when every mention of the class is a call passing no value for the switch and "
+        "the method's name appears nowhere else: no run of the notebook reaches it."
     )
     why_bad = (
         "The notebook, and the package compiled from it, fails at import time on a clean install: "
@@ -1648,6 +1659,9 @@ class UsesRemovedApi(Rule):
         ),
         # `np.float64` is not `np.float`.
         Example(cells=("import numpy as np\nx = np.zeros(3, dtype=np.float64)",), files={"requirements.txt": "numpy==1.26.4\n"}),
+        # A method only an opt-in switch of `__init__` runs (default False), which no call of the class passes:
+        # no run of the notebook reaches its removed import (fair check 42, item 24).
+        Example(cells=(_SWITCHED_CLASS, "s = Survey(10)\ns.mean()"), files={"requirements.txt": "scikit-learn>=1.3\n"}),
         # The notebook installs TensorFlow 1 itself: it has tf.Session.
         Example(cells=("%pip install tensorflow==1.15.5\nimport tensorflow as tf\nsess = tf.Session()",)),
         # `tf` is TensorFlow 2 in one cell and its compat.v1 module in the next: not knowable.
@@ -2051,6 +2065,9 @@ class UsesRemovedApi(Rule):
                    "cells = [row.find_element_by_tag_name('td').text for row in rows]"),
             expect=((2, 2),),
         ),
+        # The same method with the switch turned on by a call: reached (fair check 42, item 24's true case).
+        Example(cells=(_SWITCHED_CLASS, "s = Survey(10, report=True)"), files={"requirements.txt": "scikit-learn>=1.3\n"},
+                expect=((1, 8),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2059,6 +2076,12 @@ class UsesRemovedApi(Rule):
             return
         # (`_along` again: the use another's stands on may be suppressed)
         uses = _along([u for u in _uses(ctx, entries) if not is_suppressed(u.ca.cell, u.line, u.line, self.code)])
+        if uses:
+            # A method only an opt-in switch of `__init__` runs, which no call of the class turns on
+            # (`if run_default_script: self.main_script()`, default False): no run of the notebook reaches
+            # its removed import (fair check 42, item 24).
+            off = switched_off_method_lines(ctx.facts)
+            uses = [u for u in uses if u.line not in off.get(u.ca.cell.index, frozenset())] if off else uses
         if uses:
             from packaging.version import InvalidVersion, Version
         # One release spelled two ways in the catalogue (keras `2.13` and `2.13.0`) is one release: the shortest
