@@ -9180,6 +9180,16 @@ class SavedTraceback(Rule):
                                     "traceback": []},)),
             )
         ),
+        # Fair check 43, item 73: a base class no cell imports, which HID003 reports in the cell:
+        # one import fixes both.
+        Example(
+            cells=(
+                code_cell("import torch", 1),
+                code_cell("class Pairs(Dataset):\n    def __len__(self):\n        return 2", 2,
+                          outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'Dataset' is not defined",
+                                    "traceback": []},)),
+            )
+        ),
         # Fair check 40, item 54: raised inside the notebook's method, at the line of cell [1] where
         # HID003 reports the name (bare `z1` for `self.z1`): the traceback's innermost frame is there.
         Example(
@@ -9324,7 +9334,8 @@ class SavedTraceback(Rule):
         ), expect=((2, 1),)),
         # Fair check 40, items 56, 58: cell 1 failed before binding `X_train`/`y_test`, so cells 2
         # and 3, run after it, saved NameErrors of them: one finding at cell 1, the others related.
-        # A NameError of a name no failed cell would have bound (cell 4's `scaler`) stays its own.
+        # A NameError of a name no failed cell would have bound (cell 4's `scaler`, bound by a cell
+        # below: not HID003's either) stays its own.
         Example(cells=(
             code_cell("import pandas as pd\nfeatures = pd.read_csv('f.csv').merge(pd.read_csv('l.csv'), on='id')\n"
                       "X_train, y_train = features.drop(columns='y'), features['y']\ny_test = y_train", 1,
@@ -9336,6 +9347,7 @@ class SavedTraceback(Rule):
                       outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'y_test' is not defined", "traceback": []},)),
             code_cell("print(scaler.mean_)", 4,
                       outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'scaler' is not defined", "traceback": []},)),
+            code_cell("scaler = make_scaler()"),
         ), expect=((1, 1), (4, 1))),
         # A method the library removed, called in two cells: one finding, the second cell related.
         Example(cells=(
@@ -9373,6 +9385,7 @@ class SavedTraceback(Rule):
                         {"output_type": "error", "ename": "NameError", "evalue": "name 'pd' is not defined", "traceback": []},
                     ),
                 ),
+                code_cell("import pandas as pd"),
             ),
             expect=((2, 1),),
         ),
@@ -9761,8 +9774,8 @@ def _error_of_the_code(ctx: RuleContext, cell: Cell, error: str) -> bool:
     lesson on `del`), a StopIteration of a cell that is only `next(it)` (run again and again to show
     the iterator running out), a NameError of a name HID003 reports as undefined in this very cell
     (a misspelling of a name the cell binds: its finding, with the close match it suggests, says what
-    to change). One root cause, one finding. A NameError of a name simply missing (`pd` never
-    imported) stays reported beside HID003: a missing definition the saved run tripped over."""
+    to change; or a name simply missing, `Dataset` never imported: one import fixes both). One root
+    cause, one finding."""
     exception = error.split(":", 1)[0].strip()
     analysed = next((ca for ca in ctx.facts.cells if ca.cell is cell), None)
     if (exception in ("SyntaxError", "IndentationError", "TabError") and cell.execution_count is None
@@ -9828,6 +9841,16 @@ def _error_of_the_code(ctx: RuleContext, cell: Cell, error: str) -> bool:
         ctx.settings, UndefinedName.code, UndefinedName.name, UndefinedName.family.value, ctx.facts.notebook.path
     ) and any(
         hit.cell is not None and hit.cell.index == cell.index and f"`{name}`" in hit.message for hit in _undefined_name_hits(ctx)
+    ):
+        return True
+    # A name simply missing that HID003 reports at this very cell (`class FeatureDataset(Dataset):`,
+    # `Dataset` imported by no cell): the saved NameError is that finding's, and one import fixes
+    # both (fair check 43, item 73; fair check 28, item 59; hid007-nameerror-hid003-reports).
+    if rule_enabled(
+        ctx.settings, UndefinedName.code, UndefinedName.name, UndefinedName.family.value, ctx.facts.notebook.path
+    ) and any(
+        hit.cell is not None and hit.cell.index == cell.index and hit.message.startswith(f"`{name}` ")
+        for hit in _undefined_name_hits(ctx)
     ):
         return True
     # Raised inside the notebook's own function: the traceback's innermost frame is a line of the
