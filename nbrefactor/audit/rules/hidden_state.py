@@ -224,7 +224,9 @@ class OutOfOrderExecution(Rule):
         "(their own counts rising) as the other session and all the rest, which then repeats no count, as one; it "
         "stands when they bind and change nothing the rest reads but modules and no cell of the rest read a value whose "
         "writer gave it only later (a higher count), and the finding is made only when both guesses let a value cross "
-        "(a lone `[11]` on a cell reading a frame whose cell lost its count). A writer that never ran (no count) is no evidence "
+        "(a lone `[11]` on a cell reading a frame whose cell lost its count); in that second guess, a cell of the other session "
+        "that a top-to-bottom run stops in with a NameError HID003 reports, before it reads a value of the rest "
+        "(`importlib.reload(qp)` of a module no cell imports), reads nothing across: the fix is HID003's. A writer that never ran (no count) is no evidence "
         "of a read across sessions: HID002 judges whether it ran. Parts of a course run each in a fresh "
         "kernel that read nothing else of each other are not reported, nor is a notebook whose other session only "
         "trained models nobody reads: the cells outside the longest run of rising counts each carry a count of that run "
@@ -590,6 +592,16 @@ class OutOfOrderExecution(Rule):
             code_cell("clean = pairs.query('n_obs >= 10000').copy()"), code_cell("clean.groupby('sector').size()", 4),
             code_cell("scores = pairs.assign(score=pairs.a - pairs.b)", 3), code_cell("scores.score.mean()", 4),
             code_cell("scores.to_csv('scores.csv')", 5),
+        )),
+        # Fair check 43, item 47 (hid001-stale-reader-hid003-reports): the one cell carrying the
+        # other session's [5] first reloads a module no cell imports any more: top to bottom it
+        # stops there with HID003's NameError, before reading the frame the rest changed.
+        Example(cells=(
+            code_cell("import importlib\nimport numpy as np\nimport pandas as pd\nnp.random.seed(0)", 1),
+            code_cell("df = pd.read_csv('visits.csv')", 2),
+            code_cell("importlib.reload(qp)\nreport = qp.Summary(df)", 5),
+            code_cell("df['hour'] = pd.to_numeric(df.when.str[11:13])", 3), code_cell("del df['visit_id']", 4),
+            code_cell("df.describe()", 5),
         )),
         # Fair check 29, item 43 (hid001-sessions-change-no-value): a NumPy tour saved from two
         # sessions, the second reading only its own arrays; a cell of it that no longer parses (a
@@ -980,6 +992,18 @@ class OutOfOrderExecution(Rule):
                 code_cell("dense_history = compile_and_fit(dense, data)", 6, outputs=({"output_type": "stream", "name": "stdout", "text": "Epoch 1/20\n"},)),
                 code_cell("lstm_history = compile_and_fit(lstm, data)", 5, outputs=({"output_type": "stream", "name": "stdout", "text": "Epoch 1/20\n"},)),
                 code_cell("predictions = lstm.predict(data)", 6), code_cell("print(predictions.mean(), dense_history.history['loss'][-1])", 7),
+            ),
+            expect=((None, None),),
+        ),
+        # … but a cell that reads the frame the rest changed before the undefined name: its saved
+        # output came from the other session's frame (unlike fair check 43, item 47).
+        Example(
+            cells=(
+                code_cell("import importlib\nimport numpy as np\nimport pandas as pd\nnp.random.seed(0)", 1),
+                code_cell("df = pd.read_csv('visits.csv')", 2),
+                code_cell("print(df.shape)\nimportlib.reload(qp)", 5),
+                code_cell("df['hour'] = pd.to_numeric(df.when.str[11:13])", 3), code_cell("del df['visit_id']", 4),
+                code_cell("df.describe()", 5),
             ),
             expect=((None, None),),
         ),
@@ -1657,9 +1681,33 @@ def _sessions_may_change_values(ctx: RuleContext, sessions: dict[int, int]) -> b
         # a fresh kernel (`def gram_matrix` as [1]) says nothing of the run the rest called.
         return True
     changed = {m.name for m in (*flow.mutations, *flow.deletions) if m.cell not in detached and m.cell in counts}
-    if any(r.cell in detached and r.name in changed for r in flow.reads):
+    failing = _fails_before_reading(ctx, flow, detached, changed)
+    if any(r.cell in detached and r.cell not in failing and r.name in changed for r in flow.reads):
         return True
-    return _values_cross(flow, {index: int(index in detached) for index in counts}, counts, same, chain)
+    return _values_cross(flow, {index: int(index in detached) for index in counts if index not in failing}, counts, same, chain)
+
+
+def _fails_before_reading(ctx: RuleContext, flow: NameFlow, detached: frozenset[int], changed: set[str]) -> frozenset[int]:
+    """The detached cells (`_repeated_count_cells`) that a top-to-bottom run stops in with a
+    NameError HID003 reports (a module-level read of a name no cell binds) before they read any
+    value of the rest: their reads cross nothing, and the fix is HID003's (fair check 43, item 47,
+    hid001-stale-reader-hid003-reports: `importlib.reload(qp); qp.MLEDA(data=df, …)`, `qp` a module
+    name no cell imports any more). Not when HID003 is off for the notebook."""
+    notebook = ctx.facts.notebook
+    if not detached or not rule_enabled(ctx.settings, UndefinedName.code, UndefinedName.name, UndefinedName.family.value, notebook.path):
+        return frozenset()
+    failing = set()
+    for hit in _undefined_name_hits(ctx):
+        if hit.cell is None or hit.cell.index not in detached or hit.line is None or not _NOT_DEFINED_HERE.match(hit.message):
+            continue
+        first = min((r.line for r in flow.reads if r.cell == hit.cell.index and not r.deferred and r.name in changed), default=None)
+        if first is None or hit.line < first:
+            failing.add(hit.cell.index)
+    return frozenset(failing)
+
+
+# HID003's message for a module-level read of a name no cell binds (not one inside a function).
+_NOT_DEFINED_HERE = re.compile(r"`\w+` is not defined in any cell")
 
 
 def _values_cross(
