@@ -8478,9 +8478,9 @@ class StateInjection(Rule):
         "A star import of the repository's own code (`from src.analytics.download_data import *`: a `src` folder, or a package "
         "of the folders above the notebook) says so, and its fix names the import of the same module the notebook already has "
         "(`import src.analytics.download_data as download_data`: call `download_data.name(…)`). "
-        "A `%run` that launches a program is not reported: it passes the script "
-        "(or the `-m` module) command-line arguments and no cell at or after it reads a name the "
-        "notebook does not define (`%run -m pkg.embed -- --table t`, as `!python -m pkg.embed` would). "
+        "A `%run` that launches a program is not reported: no cell at or after it reads a name the "
+        "notebook does not define (`%run -m pkg.embed -- --table t`, as `!python -m pkg.embed` would; `%run app.py` "
+        "starting a web server). "
         "Nor is a `%run` of a file the notebook's own `%%writefile` cell (not `-a`) wrote above it, the "
         "last write of that path (`%%writefile steps/v0.py`, then `%run -i steps/v0.py`, as books that "
         "build scripts inside the notebook do): its text is on the page, and the names its module level "
@@ -8519,6 +8519,9 @@ class StateInjection(Rule):
         Example(cells=("exec('x = 1')", "%load_ext autoreload\n%autoreload 2")),
         # A script the notebook writes itself, then runs: its text is on the page.
         Example(cells=("%%writefile steps.py\ntotal = 3", "%run -i steps.py", "print(total)")),
+        # A script run to start a web app: no cell below reads a name the notebook does not define
+        # (fair check 43, item 71, hid006-run-launches-app-nothing-read).
+        Example(cells=("import sqlite3", "%run webapp/app.py", "conn = sqlite3.connect('reviews.sqlite')\nprint(conn.execute('SELECT 1').fetchall())")),
         # The NLTK book's idiom: a module made to be star-imported, whose names the catalogue lists.
         Example(cells=("from nltk.book import *", "print(len(text1), sent2[:3])")),
         # A solution shown by pasting its file; a magic in a list of shell commands that cannot run.
@@ -8565,10 +8568,10 @@ class StateInjection(Rule):
         Example(cells=("%run ../helpers/plot_vectors.ipynb\n%run ../helpers/plot_matrix.ipynb", "plot_matrix(m)"), expect=((1, 1),)),
         Example(cells=("import os\nfrom helpers import *",), expect=((1, 2),)),
         Example(cells=("%store -r features", md("Config"), "exec(open('config.py').read())\nprint(features)"), expect=((1, 1), (3, 1))),
-        Example(cells=("run setup.py", "%load snippets/plot.py"), expect=((1, 1), (2, 1))),
+        Example(cells=("run setup.py", "%load snippets/plot.py", "plot(config)"), expect=((1, 1), (2, 1))),
         # Written below the `%run`, or appended to: the file run is not the text on the page.
-        Example(cells=("%run -i steps.py", "%%writefile steps.py\ntotal = 3"), expect=((1, 1),)),
-        Example(cells=("%%writefile -a steps.py\ntotal = 3", "%run steps.py"), expect=((2, 1),)),
+        Example(cells=("%run -i steps.py", "%%writefile steps.py\ntotal = 3", "print(total)"), expect=((1, 1),)),
+        Example(cells=("%%writefile -a steps.py\ntotal = 3", "%run steps.py", "print(total)"), expect=((2, 1),)),
         # Tests of which names the session holds: one finding, at the first.
         Example(cells=(
             "if ready:\n    stats = compute()",
@@ -8939,11 +8942,10 @@ _RUN_FLAGS = re.compile(r"^-[a-zA-Z]+$")
 
 
 def _program_launch(inj, flow: NameFlow) -> bool:
-    """A `%run` that launches a program: it passes the script (or the `-m` module) command-line
-    arguments (`%run -m pkg.embed -- --table t --project p`), and no cell at or after it reads a
-    name the notebook does not define itself. It runs a job, as `!python -m pkg.embed …` would; no
-    name the notebook uses can come from it. (`%run fetch.py 2` whose `top_post` a later cell
-    prints is still reported.)"""
+    """A `%run` that launches a program: no cell at or after it reads a name the notebook does not
+    define itself (`%run -m pkg.embed -- --table t --project p`, `%run app.py` serving a Flask
+    app). It runs a job, as `!python -m pkg.embed …` would; no name the notebook uses can come
+    from it. (`%run fetch.py 2` whose `top_post` a later cell prints is still reported.)"""
     words = inj.text.split()
     if words and words[0].lstrip("%") == "run":
         words = words[1:]
@@ -8964,7 +8966,9 @@ def _program_launch(inj, flow: NameFlow) -> bool:
         else:
             arguments.append(word)
         i += 1
-    if target is None or not arguments:
+    # Without arguments too: a `%run app.py` that starts a Flask server, no cell below reading a
+    # name the notebook does not define (fair check 43, item 71, hid006-run-launches-app-nothing-read).
+    if target is None:
         return False
     return not any(
         r.flow in (Flow.UNDEFINED, Flow.BELOW, Flow.DELETED, Flow.LATER_IN_CELL) and (r.cell, r.line) >= (inj.cell, inj.line)
