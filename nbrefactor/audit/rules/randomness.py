@@ -2327,7 +2327,7 @@ def _unseeded_draws(ctx: RuleContext, rf: RandomnessFacts, seeds: list[tuple[Mom
             continue
         if _model_never_read(draw.ca, draw.call, draw.qualified, ctx.facts.cells):
             continue
-        if _draw_never_read(draw.ca, draw.call, ctx.facts.cells):
+        if _draw_never_read(draw.ca, draw.call, ctx.facts.cells) or _nested_draw_never_read(draw.ca, draw.call, ctx.facts.cells):
             continue
         if draw.iteration is not None and draw.iteration.ca is None:
             continue  # a shuffling loader nothing iterates draws nothing
@@ -4750,6 +4750,68 @@ def _draw_never_read(ca: CellAnalysis, call: CallFact, cells: Iterable[CellAnaly
 _GOES_ON = 2
 
 
+def _nested_draw_never_read(ca: CellAnalysis, call: CallFact, cells: Iterable[CellAnalysis]) -> bool:
+    """`_draw_never_read` for a draw bound inside a module-level loop or block (`for n_iter in
+    range(100): … dummy_img = torch.rand(32, 3, 64, 64)`, then only other values logged): no
+    statement of its cell reads the name, no magic names it, no cell below mentions it, and a cell
+    above reads it only at its module level (that read ran before; one in a def there may run
+    later). The cell goes on past it (a statement after it in its block), or the notebook does
+    (fair check 43, item 146: tensorboardX's demo loop drawing a dummy image it no longer logs)."""
+    if call.in_function:
+        return False
+    tree = _parsed(ca)
+    if tree is None:
+        return False
+    found: tuple[list[ast.stmt], int, ast.Assign] | None = None
+
+    def visit(body: list[ast.stmt], nested: bool) -> None:
+        nonlocal found
+        for position, st in enumerate(body):
+            if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            if (nested and isinstance(st, ast.Assign) and isinstance(st.value, ast.Call) and st.value.lineno == call.line
+                    and dotted_name(st.value.func) == call.func):
+                found = (body, position, st)
+            for field_name in ("body", "orelse", "finalbody"):
+                inner = getattr(st, field_name, None)
+                if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
+                    visit(inner, True)
+            for handler in getattr(st, "handlers", ()):
+                visit(handler.body, True)
+
+    visit(tree.body, False)
+    if found is None:
+        return False
+    body, index, statement = found
+    if not (len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)):
+        return False
+    name = statement.targets[0].id
+    if any(isinstance(n, ast.Name) and n.id == name and n is not statement.targets[0] for n in ast.walk(tree)):
+        return False
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    if any(word.search(m.args) for m in ca.magics):
+        return False
+    cells = list(cells)
+    for other in cells:
+        if other is ca or not word.search(other.cell.source):
+            continue
+        if other.cell.index > ca.cell.index or other.magics:
+            return False
+        above = _parsed(other)
+        if above is None:
+            return False
+        outside: set[int] = set()
+        stack: list[ast.AST] = [above]
+        while stack:
+            node = stack.pop()
+            outside.add(id(node))
+            stack.extend(c for c in ast.iter_child_nodes(node)
+                         if not isinstance(c, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)))
+        if any(isinstance(n, ast.Name) and n.id == name and id(n) not in outside for n in ast.walk(above)):
+            return False
+    return index + 1 < len(body) or sum(1 for other in cells if other.cell.index > ca.cell.index and other.cell.source.strip()) >= _GOES_ON
+
+
 def _replaced(draw: Draw, loaded: frozenset[str]) -> bool:
     """A layer construction whose initial weights are replaced by loaded ones (`load_weights`,
     `weights="imagenet"`): its draw does not matter."""
@@ -6880,7 +6942,10 @@ class UnseededRandom(Rule):
         "Nor is a draw that is the whole right side of a "
         "module-level assignment to names nothing else in the notebook reads while two or more code cells follow "
         "(`colors = np.random.rand(50)` in a tutorial whose plots then use fixed colours): it reaches nothing (the "
-        "last cells of a notebook cut short stay reported). A draw inside a kfp lightweight "
+        "last cells of a notebook cut short stay reported); nor one bound so inside a module-level loop or block "
+        "(`dummy_img = torch.rand(32, 3, 64, 64)` in a logging demo's loop) when no statement of its cell reads the name, "
+        "no cell below mentions it, cells above read it only at their module level, and a statement follows it in its block "
+        "or two cells follow. A draw inside a kfp lightweight "
         "component (a function given to `func_to_container_op`/`create_component_from_func` or "
         "decorated `@dsl.component`) runs in a container of its own: compiling the pipeline does not "
         "run it, and only a seed in the component's own body, above the draw, seeds it; so does the body of a SageMaker "
@@ -7588,6 +7653,13 @@ class UnseededRandom(Rule):
             "import tensorflow as tf\ntf.random.set_seed(1)",
             "tf.compat.v1.reset_default_graph()\nw = tf.random.normal([4, 2])\nmodel.fit(w, w, epochs=3)",
         )),
+        # A demo loop logging values to TensorBoard draws a dummy image it no longer logs: no
+        # statement reads it (fair check 43, item 146).
+        Example(cells=(
+            "import numpy as np\nimport torch\nfrom tensorboardX import SummaryWriter\nwriter = SummaryWriter()",
+            "for n_iter in range(100):\n    writer.add_scalar('data/xsinx', n_iter * np.sin(n_iter), n_iter)\n"
+            "    dummy_img = torch.rand(32, 3, 64, 64)\n    writer.add_scalar('data/arctan', np.arctan(n_iter), n_iter)\nwriter.close()",
+        )),
         # A layer function first tried in a graph the cell throws away (`del g, x`, no session: its
         # variables are never initialised, so they draw nothing), then built under a seed set in the
         # real graph's block; and a class whose `__init__` seeds its own graph and calls
@@ -8135,6 +8207,13 @@ class UnseededRandom(Rule):
             "graph = tf.Graph()\nwith graph.as_default():\n    x = tf.placeholder(tf.float32, [None, 4])\n"
             "    w = tf.Variable(tf.random_normal([4, 2]))",
         ), expect=((2, 4),)),
+        # … while a cell below reads the image the loop drew last (unlike fair check 43, item 146).
+        Example(cells=(
+            "import numpy as np\nimport torch\nfrom tensorboardX import SummaryWriter\nwriter = SummaryWriter()",
+            "for n_iter in range(100):\n    writer.add_scalar('data/xsinx', n_iter * np.sin(n_iter), n_iter)\n"
+            "    dummy_img = torch.rand(32, 3, 64, 64)\n    writer.add_scalar('data/arctan', np.arctan(n_iter), n_iter)",
+            "batch = dummy_img.mean(dim=0)\nloss = model(batch)",
+        ), expect=((2, 3),)),
         # A graph the cell keeps (no `del`) may be run later: its draws count; and a class's own
         # `g = tf.Graph()` is another graph than the module-level `g` a seed was set in (fair check
         # 43, item 149's counterparts).
