@@ -226,7 +226,9 @@ class OutOfOrderExecution(Rule):
         "(their own counts rising) as the other session and all the rest, which then repeats no count, as one; it "
         "stands when they bind and change nothing the rest reads but modules and no cell of the rest read a value whose "
         "writer gave it only later (a higher count), and the finding is made only when both guesses let a value cross "
-        "(a lone `[11]` on a cell reading a frame whose cell lost its count). A writer that never ran (no count) is no evidence "
+        "(a lone `[11]` on a cell reading a frame whose cell lost its count); in that second guess, a cell of the other session "
+        "that a top-to-bottom run stops in with a NameError HID003 reports, before it reads a value of the rest "
+        "(`importlib.reload(qp)` of a module no cell imports), reads nothing across: the fix is HID003's. A writer that never ran (no count) is no evidence "
         "of a read across sessions: HID002 judges whether it ran. Parts of a course run each in a fresh "
         "kernel that read nothing else of each other are not reported, nor is a notebook whose other session only "
         "trained models nobody reads: the cells outside the longest run of rising counts each carry a count of that run "
@@ -592,6 +594,16 @@ class OutOfOrderExecution(Rule):
             code_cell("clean = pairs.query('n_obs >= 10000').copy()"), code_cell("clean.groupby('sector').size()", 4),
             code_cell("scores = pairs.assign(score=pairs.a - pairs.b)", 3), code_cell("scores.score.mean()", 4),
             code_cell("scores.to_csv('scores.csv')", 5),
+        )),
+        # Fair check 43, item 47 (hid001-stale-reader-hid003-reports): the one cell carrying the
+        # other session's [5] first reloads a module no cell imports any more: top to bottom it
+        # stops there with HID003's NameError, before reading the frame the rest changed.
+        Example(cells=(
+            code_cell("import importlib\nimport numpy as np\nimport pandas as pd\nnp.random.seed(0)", 1),
+            code_cell("df = pd.read_csv('visits.csv')", 2),
+            code_cell("importlib.reload(qp)\nreport = qp.Summary(df)", 5),
+            code_cell("df['hour'] = pd.to_numeric(df.when.str[11:13])", 3), code_cell("del df['visit_id']", 4),
+            code_cell("df.describe()", 5),
         )),
         # Fair check 29, item 43 (hid001-sessions-change-no-value): a NumPy tour saved from two
         # sessions, the second reading only its own arrays; a cell of it that no longer parses (a
@@ -982,6 +994,18 @@ class OutOfOrderExecution(Rule):
                 code_cell("dense_history = compile_and_fit(dense, data)", 6, outputs=({"output_type": "stream", "name": "stdout", "text": "Epoch 1/20\n"},)),
                 code_cell("lstm_history = compile_and_fit(lstm, data)", 5, outputs=({"output_type": "stream", "name": "stdout", "text": "Epoch 1/20\n"},)),
                 code_cell("predictions = lstm.predict(data)", 6), code_cell("print(predictions.mean(), dense_history.history['loss'][-1])", 7),
+            ),
+            expect=((None, None),),
+        ),
+        # … but a cell that reads the frame the rest changed before the undefined name: its saved
+        # output came from the other session's frame (unlike fair check 43, item 47).
+        Example(
+            cells=(
+                code_cell("import importlib\nimport numpy as np\nimport pandas as pd\nnp.random.seed(0)", 1),
+                code_cell("df = pd.read_csv('visits.csv')", 2),
+                code_cell("print(df.shape)\nimportlib.reload(qp)", 5),
+                code_cell("df['hour'] = pd.to_numeric(df.when.str[11:13])", 3), code_cell("del df['visit_id']", 4),
+                code_cell("df.describe()", 5),
             ),
             expect=((None, None),),
         ),
@@ -1659,9 +1683,33 @@ def _sessions_may_change_values(ctx: RuleContext, sessions: dict[int, int]) -> b
         # a fresh kernel (`def gram_matrix` as [1]) says nothing of the run the rest called.
         return True
     changed = {m.name for m in (*flow.mutations, *flow.deletions) if m.cell not in detached and m.cell in counts}
-    if any(r.cell in detached and r.name in changed for r in flow.reads):
+    failing = _fails_before_reading(ctx, flow, detached, changed)
+    if any(r.cell in detached and r.cell not in failing and r.name in changed for r in flow.reads):
         return True
-    return _values_cross(flow, {index: int(index in detached) for index in counts}, counts, same, chain)
+    return _values_cross(flow, {index: int(index in detached) for index in counts if index not in failing}, counts, same, chain)
+
+
+def _fails_before_reading(ctx: RuleContext, flow: NameFlow, detached: frozenset[int], changed: set[str]) -> frozenset[int]:
+    """The detached cells (`_repeated_count_cells`) that a top-to-bottom run stops in with a
+    NameError HID003 reports (a module-level read of a name no cell binds) before they read any
+    value of the rest: their reads cross nothing, and the fix is HID003's (fair check 43, item 47,
+    hid001-stale-reader-hid003-reports: `importlib.reload(qp); qp.MLEDA(data=df, …)`, `qp` a module
+    name no cell imports any more). Not when HID003 is off for the notebook."""
+    notebook = ctx.facts.notebook
+    if not detached or not rule_enabled(ctx.settings, UndefinedName.code, UndefinedName.name, UndefinedName.family.value, notebook.path):
+        return frozenset()
+    failing = set()
+    for hit in _undefined_name_hits(ctx):
+        if hit.cell is None or hit.cell.index not in detached or hit.line is None or not _NOT_DEFINED_HERE.match(hit.message):
+            continue
+        first = min((r.line for r in flow.reads if r.cell == hit.cell.index and not r.deferred and r.name in changed), default=None)
+        if first is None or hit.line < first:
+            failing.add(hit.cell.index)
+    return frozenset(failing)
+
+
+# HID003's message for a module-level read of a name no cell binds (not one inside a function).
+_NOT_DEFINED_HERE = re.compile(r"`\w+` is not defined in any cell")
 
 
 def _values_cross(
@@ -8630,9 +8678,9 @@ class StateInjection(Rule):
         "A star import of the repository's own code (`from src.analytics.download_data import *`: a `src` folder, or a package "
         "of the folders above the notebook) says so, and its fix names the import of the same module the notebook already has "
         "(`import src.analytics.download_data as download_data`: call `download_data.name(…)`). "
-        "A `%run` that launches a program is not reported: it passes the script "
-        "(or the `-m` module) command-line arguments and no cell at or after it reads a name the "
-        "notebook does not define (`%run -m pkg.embed -- --table t`, as `!python -m pkg.embed` would). "
+        "A `%run` that launches a program is not reported: no cell at or after it reads a name the "
+        "notebook does not define (`%run -m pkg.embed -- --table t`, as `!python -m pkg.embed` would; `%run app.py` "
+        "starting a web server). "
         "Nor is a `%run` of a file the notebook's own `%%writefile` cell (not `-a`) wrote above it, the "
         "last write of that path (`%%writefile steps/v0.py`, then `%run -i steps/v0.py`, as books that "
         "build scripts inside the notebook do): its text is on the page, and the names its module level "
@@ -8671,6 +8719,9 @@ class StateInjection(Rule):
         Example(cells=("exec('x = 1')", "%load_ext autoreload\n%autoreload 2")),
         # A script the notebook writes itself, then runs: its text is on the page.
         Example(cells=("%%writefile steps.py\ntotal = 3", "%run -i steps.py", "print(total)")),
+        # A script run to start a web app: no cell below reads a name the notebook does not define
+        # (fair check 43, item 71, hid006-run-launches-app-nothing-read).
+        Example(cells=("import sqlite3", "%run webapp/app.py", "conn = sqlite3.connect('reviews.sqlite')\nprint(conn.execute('SELECT 1').fetchall())")),
         # The NLTK book's idiom: a module made to be star-imported, whose names the catalogue lists.
         Example(cells=("from nltk.book import *", "print(len(text1), sent2[:3])")),
         # A solution shown by pasting its file; a magic in a list of shell commands that cannot run.
@@ -8717,10 +8768,10 @@ class StateInjection(Rule):
         Example(cells=("%run ../helpers/plot_vectors.ipynb\n%run ../helpers/plot_matrix.ipynb", "plot_matrix(m)"), expect=((1, 1),)),
         Example(cells=("import os\nfrom helpers import *",), expect=((1, 2),)),
         Example(cells=("%store -r features", md("Config"), "exec(open('config.py').read())\nprint(features)"), expect=((1, 1), (3, 1))),
-        Example(cells=("run setup.py", "%load snippets/plot.py"), expect=((1, 1), (2, 1))),
+        Example(cells=("run setup.py", "%load snippets/plot.py", "plot(config)"), expect=((1, 1), (2, 1))),
         # Written below the `%run`, or appended to: the file run is not the text on the page.
-        Example(cells=("%run -i steps.py", "%%writefile steps.py\ntotal = 3"), expect=((1, 1),)),
-        Example(cells=("%%writefile -a steps.py\ntotal = 3", "%run steps.py"), expect=((2, 1),)),
+        Example(cells=("%run -i steps.py", "%%writefile steps.py\ntotal = 3", "print(total)"), expect=((1, 1),)),
+        Example(cells=("%%writefile -a steps.py\ntotal = 3", "%run steps.py", "print(total)"), expect=((2, 1),)),
         # Tests of which names the session holds: one finding, at the first.
         Example(cells=(
             "if ready:\n    stats = compute()",
@@ -9091,11 +9142,10 @@ _RUN_FLAGS = re.compile(r"^-[a-zA-Z]+$")
 
 
 def _program_launch(inj, flow: NameFlow) -> bool:
-    """A `%run` that launches a program: it passes the script (or the `-m` module) command-line
-    arguments (`%run -m pkg.embed -- --table t --project p`), and no cell at or after it reads a
-    name the notebook does not define itself. It runs a job, as `!python -m pkg.embed …` would; no
-    name the notebook uses can come from it. (`%run fetch.py 2` whose `top_post` a later cell
-    prints is still reported.)"""
+    """A `%run` that launches a program: no cell at or after it reads a name the notebook does not
+    define itself (`%run -m pkg.embed -- --table t --project p`, `%run app.py` serving a Flask
+    app). It runs a job, as `!python -m pkg.embed …` would; no name the notebook uses can come
+    from it. (`%run fetch.py 2` whose `top_post` a later cell prints is still reported.)"""
     words = inj.text.split()
     if words and words[0].lstrip("%") == "run":
         words = words[1:]
@@ -9116,7 +9166,9 @@ def _program_launch(inj, flow: NameFlow) -> bool:
         else:
             arguments.append(word)
         i += 1
-    if target is None or not arguments:
+    # Without arguments too: a `%run app.py` that starts a Flask server, no cell below reading a
+    # name the notebook does not define (fair check 43, item 71, hid006-run-launches-app-nothing-read).
+    if target is None:
         return False
     return not any(
         r.flow in (Flow.UNDEFINED, Flow.BELOW, Flow.DELETED, Flow.LATER_IN_CELL) and (r.cell, r.line) >= (inj.cell, inj.line)
@@ -9382,6 +9434,16 @@ class SavedTraceback(Rule):
                                     "traceback": []},)),
             )
         ),
+        # Fair check 43, item 73: a base class no cell imports, which HID003 reports in the cell:
+        # one import fixes both.
+        Example(
+            cells=(
+                code_cell("import torch", 1),
+                code_cell("class Pairs(Dataset):\n    def __len__(self):\n        return 2", 2,
+                          outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'Dataset' is not defined",
+                                    "traceback": []},)),
+            )
+        ),
         # Fair check 40, item 54: raised inside the notebook's method, at the line of cell [1] where
         # HID003 reports the name (bare `z1` for `self.z1`): the traceback's innermost frame is there.
         Example(
@@ -9535,7 +9597,8 @@ class SavedTraceback(Rule):
         ), expect=((2, 1),)),
         # Fair check 40, items 56, 58: cell 1 failed before binding `X_train`/`y_test`, so cells 2
         # and 3, run after it, saved NameErrors of them: one finding at cell 1, the others related.
-        # A NameError of a name no failed cell would have bound (cell 4's `scaler`) stays its own.
+        # A NameError of a name no failed cell would have bound (cell 4's `scaler`, bound by a cell
+        # below: not HID003's either) stays its own.
         Example(cells=(
             code_cell("import pandas as pd\nfeatures = pd.read_csv('f.csv').merge(pd.read_csv('l.csv'), on='id')\n"
                       "X_train, y_train = features.drop(columns='y'), features['y']\ny_test = y_train", 1,
@@ -9547,6 +9610,7 @@ class SavedTraceback(Rule):
                       outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'y_test' is not defined", "traceback": []},)),
             code_cell("print(scaler.mean_)", 4,
                       outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'scaler' is not defined", "traceback": []},)),
+            code_cell("scaler = make_scaler()"),
         ), expect=((1, 1), (4, 1))),
         # A method the library removed, called in two cells: one finding, the second cell related.
         Example(cells=(
@@ -9584,6 +9648,7 @@ class SavedTraceback(Rule):
                         {"output_type": "error", "ename": "NameError", "evalue": "name 'pd' is not defined", "traceback": []},
                     ),
                 ),
+                code_cell("import pandas as pd"),
             ),
             expect=((2, 1),),
         ),
@@ -9980,8 +10045,8 @@ def _error_of_the_code(ctx: RuleContext, cell: Cell, error: str) -> bool:
     lesson on `del`), a StopIteration of a cell that is only `next(it)` (run again and again to show
     the iterator running out), a NameError of a name HID003 reports as undefined in this very cell
     (a misspelling of a name the cell binds: its finding, with the close match it suggests, says what
-    to change). One root cause, one finding. A NameError of a name simply missing (`pd` never
-    imported) stays reported beside HID003: a missing definition the saved run tripped over."""
+    to change; or a name simply missing, `Dataset` never imported: one import fixes both). One root
+    cause, one finding."""
     exception = error.split(":", 1)[0].strip()
     analysed = next((ca for ca in ctx.facts.cells if ca.cell is cell), None)
     if (exception in ("SyntaxError", "IndentationError", "TabError") and cell.execution_count is None
@@ -10047,6 +10112,16 @@ def _error_of_the_code(ctx: RuleContext, cell: Cell, error: str) -> bool:
         ctx.settings, UndefinedName.code, UndefinedName.name, UndefinedName.family.value, ctx.facts.notebook.path
     ) and any(
         hit.cell is not None and hit.cell.index == cell.index and f"`{name}`" in hit.message for hit in _undefined_name_hits(ctx)
+    ):
+        return True
+    # A name simply missing that HID003 reports at this very cell (`class FeatureDataset(Dataset):`,
+    # `Dataset` imported by no cell): the saved NameError is that finding's, and one import fixes
+    # both (fair check 43, item 73; fair check 28, item 59; hid007-nameerror-hid003-reports).
+    if rule_enabled(
+        ctx.settings, UndefinedName.code, UndefinedName.name, UndefinedName.family.value, ctx.facts.notebook.path
+    ) and any(
+        hit.cell is not None and hit.cell.index == cell.index and hit.message.startswith(f"`{name}` ")
+        for hit in _undefined_name_hits(ctx)
     ):
         return True
     # Raised inside the notebook's own function: the traceback's innermost frame is a line of the

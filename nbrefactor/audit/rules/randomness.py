@@ -399,6 +399,10 @@ class Draw:
     shown: str  # the callee as written, for messages
     qualified: str
     iteration: Iteration | None = None  # set for draws made when iterated, bound to a name
+    # The call sites that first run its def when that is not `RandomnessFacts.path_of`'s: a
+    # TensorFlow draw first run in a thrown-away graph, or in a method a constructor calls inside
+    # a graph block (`_graph_paths`).
+    path: tuple[Position, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -432,6 +436,9 @@ class GraphBlock(NamedTuple):
     cell: int
     line: int  # the `with` statement's
     scope: tuple[int, int] | None
+    # A graph built for a look and thrown away (`_thrown_away`): no session runs it, and the cell
+    # deletes it with every name the block bound (fair check 43, item 149).
+    throwaway: bool = False
 
 
 class SeedDrop(NamedTuple):
@@ -499,6 +506,8 @@ class RandomnessFacts:
         """When the draw happens: where its object is first iterated, for a DataLoader bound to a name."""
         if draw.iteration is not None:
             return draw.iteration.moment
+        if draw.path is not None:
+            return (*draw.path, (draw.ca.cell.index, draw.call.line, draw.call.column))
         return self.moment(draw.ca, draw.call)
 
     def moment(self, ca: CellAnalysis, call: CallFact) -> Moment | None:
@@ -933,7 +942,75 @@ def analyse_randomness(
                   for ca, call, shown in resets if (moment := rf.moment(ca, call)) is not None]
     drops.sort(key=lambda d: d.moment)
     blocks, spans = _graph_blocks(facts)
-    return replace(rf, graph_blocks=blocks, function_spans=spans, drops=tuple(drops))
+    return _graph_paths(facts, replace(rf, graph_blocks=blocks, function_spans=spans, drops=tuple(drops)), components)
+
+
+def _graph_paths(facts: NotebookFacts, rf: RandomnessFacts, components: Mapping[str, str]) -> RandomnessFacts:
+    """`rf` with its TensorFlow draws placed in the graph whose variables a session initialises
+    (fair check 43, item 149): a draw built in a thrown-away graph (`GraphBlock.throwaway`) draws
+    nothing, so it is left out at module level, and a def first run there is placed at its first
+    run outside such graphs (`Draw.path`; none: left out). A draw in a class's method that its
+    `__init__` calls inside a graph block (`self.build()` under `with g.as_default():
+    tf.set_random_seed(seed)`) is built in that block's graph: the call is added to its path."""
+    if not rf.graph_blocks or not any(d.library == "tensorflow" for d in rf.draws):
+        return rf
+    thrown = {cell: [(b.start, b.end) for b in found if b.throwaway] for cell, found in rf.graph_blocks.items()}
+    thrown = {cell: spans for cell, spans in thrown.items() if spans}
+
+    def in_thrown(position: Position) -> bool:
+        return any(start <= position[1] <= end for start, end in thrown.get(position[0], ()))
+
+    alternative: list[dict[str, tuple[Position, ...]]] = []
+    draws: list[Draw] = []
+    for draw in rf.draws:
+        if draw.library != "tensorflow" or draw.iteration is not None:
+            draws.append(draw)
+            continue
+        path: tuple[Position, ...] | None = None
+        if thrown and not draw.call.in_function:
+            if in_thrown((draw.ca.cell.index, draw.call.line, draw.call.column)):
+                continue
+        elif thrown and draw.call.owner and rf.definition_of(draw.ca, draw.call) is None:
+            if any(in_thrown(p) for p in rf.path_of(draw.ca, draw.call)):
+                if not alternative:
+                    skip = {cell: frozenset(line for start, end in spans for line in range(start, end + 1)) for cell, spans in thrown.items()}
+                    alternative.append(_first_runs(facts, components, skip)[0])
+                path = tuple(alternative[0].get(draw.call.owner, ()))
+                if not path:
+                    continue  # run only in graphs no session runs
+        method = _method_of(draw) if draw.call.in_function and draw.call.owner else None
+        if method is not None:
+            site = _constructor_block_call(rf, draw.ca, draw.call.owner, method)
+            run = path if path is not None else rf.path_of(draw.ca, draw.call)
+            if site is not None and run:
+                path = (*run, site)
+        draws.append(draw if path is None else replace(draw, path=path))
+    return replace(rf, draws=tuple(draws))
+
+
+def _constructor_block_call(rf: RandomnessFacts, ca: CellAnalysis, owner: str, method: str) -> Position | None:
+    """Where the `__init__` of the module-level class `owner` first calls `self.<method>()`, when
+    that call is inside one of its graph blocks (None otherwise)."""
+    tree = _parsed(ca)
+    if tree is None:
+        return None
+    for st in tree.body:
+        if not (isinstance(st, ast.ClassDef) and st.name == owner):
+            continue
+        for init in st.body:
+            if not (isinstance(init, ast.FunctionDef) and init.name == "__init__"):
+                continue
+            calls = sorted(
+                (n for n in ast.walk(init) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                 and n.func.attr == method and isinstance(n.func.value, ast.Name) and n.func.value.id == "self"),
+                key=lambda n: (n.lineno, n.col_offset))
+            if not calls:
+                return None
+            scope = (init.lineno, init.end_lineno or init.lineno)
+            if any(b.scope == scope and b.start <= calls[0].lineno <= b.end for b in rf.graph_blocks.get(ca.cell.index, ())):
+                return (ca.cell.index, calls[0].lineno, calls[0].col_offset)
+            return None
+    return None
 
 
 # Calls only TensorFlow's graph mode makes (TensorFlow 1, or 2's `compat.v1` with eager execution
@@ -1010,26 +1087,65 @@ def _graph_blocks(facts: NotebookFacts) -> tuple[dict[int, tuple[GraphBlock, ...
         found: list[GraphBlock] = []
         defs: list[tuple[int, int]] = []
 
-        def visit(node: ast.AST, scope: tuple[int, int] | None) -> None:
+        def visit(node: ast.AST, scope: tuple[int, int] | None, local: Mapping[str, int]) -> None:
             for child in ast.iter_child_nodes(node):
-                inner = scope
+                inner, inner_local = scope, local
                 if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
                     inner = (child.lineno, child.end_lineno or child.lineno)
                     defs.append(inner)
+                    if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                        # A def's own `g = tf.Graph()` is another graph than a module-level `g`
+                        # (fair check 43, item 149: `ConvNN.__init__` builds and seeds its own).
+                        inner_local = {**local, **{
+                            dotted_name(t): n.lineno for n in ast.walk(child)
+                            if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+                            and dotted_name(n.value.func).rpartition(".")[2] == "Graph"
+                            for t in n.targets if isinstance(t, ast.Name)}}
                 elif isinstance(child, (ast.With, ast.AsyncWith)) and child.body:
                     for item in child.items:
                         graph = graph_of(item.context_expr, ca.cell.index, child.lineno)
                         if graph is not None:
-                            found.append(GraphBlock(child.body[0].lineno, child.end_lineno or child.lineno, graph[0], graph[1],
-                                                    ast.unparse(item.context_expr), ca.cell.index, child.lineno, scope))
-                visit(child, inner)
+                            thrown = scope is None and node is tree and _thrown_away(tree, child, graph[1])
+                            name = graph[0]
+                            if scope is not None and local.get(graph[1], child.lineno) < child.lineno:
+                                name = f"{graph[1]}@{ca.cell.index}:{local[graph[1]]}"
+                            found.append(GraphBlock(child.body[0].lineno, child.end_lineno or child.lineno, name, graph[1],
+                                                    ast.unparse(item.context_expr), ca.cell.index, child.lineno, scope, thrown))
+                visit(child, inner, inner_local)
 
-        visit(tree, None)
+        visit(tree, None, {})
         if found:
             blocks[ca.cell.index] = tuple(found)
         if defs:
             spans[ca.cell.index] = tuple(defs)
     return blocks, spans
+
+
+_SESSION_CALLS = frozenset({"Session", "InteractiveSession", "MonitoredSession", "MonitoredTrainingSession", "SingularMonitoredSession", "run", "eval"})
+
+
+def _thrown_away(tree: ast.Module, block: ast.With | ast.AsyncWith, graph: str) -> bool:
+    """Whether the module-level block builds ops in a graph no session ever runs: the cell deletes
+    the graph after it (`del g, x`) with every name the block binds, and neither the block nor
+    the statements up to that `del` open a session or run anything. Its variables are never
+    initialised, so they draw nothing (fair check 43, item 149: `g = tf.Graph()`,
+    `with g.as_default(): x = tf.placeholder(…); conv_layer(x, …)`, `del g, x`, a shape test of
+    the layer function before the real graph is built)."""
+    if not graph.isidentifier():
+        return False
+    at = tree.body.index(block)
+    bound = {n.id for n in ast.walk(block) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    if any(isinstance(n, (ast.Global, ast.Nonlocal, ast.Import, ast.ImportFrom)) for n in ast.walk(block)):
+        return False
+    for st in tree.body[at:]:
+        if any(isinstance(n, ast.Call) and dotted_name(n.func).rpartition(".")[2] in _SESSION_CALLS for n in ast.walk(st)):
+            return False
+        if isinstance(st, ast.Delete):
+            deleted = {t.id for t in st.targets if isinstance(t, ast.Name)} | {
+                e.id for t in st.targets if isinstance(t, ast.Tuple) for e in t.elts if isinstance(e, ast.Name)}
+            if graph in deleted:
+                return bound <= deleted
+    return False
 
 
 def _never_named(facts: NotebookFacts, first_path: Mapping[str, tuple[Position, ...]]) -> frozenset[str]:
@@ -1751,7 +1867,7 @@ def _pipeline_components(facts: NotebookFacts) -> dict[str, str]:
 
 
 def _first_runs(
-    facts: NotebookFacts, components: Mapping[str, str] | None = None,
+    facts: NotebookFacts, components: Mapping[str, str] | None = None, skip: Mapping[int, frozenset[int]] | None = None,
 ) -> tuple[dict[str, tuple[Position, ...]], dict[tuple[str, Position], tuple[Position, ...]]]:
     """Where each module-level def/class first runs: its first module-level call (or mention as
     an argument, for callbacks: `notebook_launcher(training_loop, args)`) after its definition, or
@@ -1762,7 +1878,8 @@ def _first_runs(
     Second: for each later definition of a name defined more than once, (name, where) -> where
     that definition first runs, the same way from its own position (fair check 32, item 120: the
     redefined `boot` of cell 70 runs from cell 71, after a seed, not from the first `boot`'s first
-    call in cell 32). A call from another function counts through that function's first run."""
+    call in cell 32). A call from another function counts through that function's first run. `skip`: more
+    lines, by cell, whose calls are not counted (`_graph_paths`: those of thrown-away graphs)."""
     components = components or {}
     definitions: dict[str, Position] = {}
     later: dict[str, list[Position]] = {}
@@ -1785,6 +1902,8 @@ def _first_runs(
     first: dict[str, tuple[Position, ...]] = {}
     edges: list[tuple[str, str, Position]] = []  # caller owner → callee, at the call
     unrun = unrun_lines(facts)
+    if skip:
+        unrun = {cell: unrun.get(cell, frozenset()) | skip.get(cell, frozenset()) for cell in {*unrun, *skip}}
     for ca in facts.cells:
         dead = unrun.get(ca.cell.index, frozenset())  # (a call in a branch that never runs runs nothing)
         for call in ca.facts.calls:
@@ -2208,7 +2327,7 @@ def _unseeded_draws(ctx: RuleContext, rf: RandomnessFacts, seeds: list[tuple[Mom
             continue
         if _model_never_read(draw.ca, draw.call, draw.qualified, ctx.facts.cells):
             continue
-        if _draw_never_read(draw.ca, draw.call, ctx.facts.cells):
+        if _draw_never_read(draw.ca, draw.call, ctx.facts.cells) or _nested_draw_never_read(draw.ca, draw.call, ctx.facts.cells):
             continue
         if draw.iteration is not None and draw.iteration.ca is None:
             continue  # a shuffling loader nothing iterates draws nothing
@@ -4718,6 +4837,68 @@ def _draw_never_read(ca: CellAnalysis, call: CallFact, cells: Iterable[CellAnaly
 _GOES_ON = 2
 
 
+def _nested_draw_never_read(ca: CellAnalysis, call: CallFact, cells: Iterable[CellAnalysis]) -> bool:
+    """`_draw_never_read` for a draw bound inside a module-level loop or block (`for n_iter in
+    range(100): … dummy_img = torch.rand(32, 3, 64, 64)`, then only other values logged): no
+    statement of its cell reads the name, no magic names it, no cell below mentions it, and a cell
+    above reads it only at its module level (that read ran before; one in a def there may run
+    later). The cell goes on past it (a statement after it in its block), or the notebook does
+    (fair check 43, item 146: tensorboardX's demo loop drawing a dummy image it no longer logs)."""
+    if call.in_function:
+        return False
+    tree = _parsed(ca)
+    if tree is None:
+        return False
+    found: tuple[list[ast.stmt], int, ast.Assign] | None = None
+
+    def visit(body: list[ast.stmt], nested: bool) -> None:
+        nonlocal found
+        for position, st in enumerate(body):
+            if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            if (nested and isinstance(st, ast.Assign) and isinstance(st.value, ast.Call) and st.value.lineno == call.line
+                    and dotted_name(st.value.func) == call.func):
+                found = (body, position, st)
+            for field_name in ("body", "orelse", "finalbody"):
+                inner = getattr(st, field_name, None)
+                if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
+                    visit(inner, True)
+            for handler in getattr(st, "handlers", ()):
+                visit(handler.body, True)
+
+    visit(tree.body, False)
+    if found is None:
+        return False
+    body, index, statement = found
+    if not (len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)):
+        return False
+    name = statement.targets[0].id
+    if any(isinstance(n, ast.Name) and n.id == name and n is not statement.targets[0] for n in ast.walk(tree)):
+        return False
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    if any(word.search(m.args) for m in ca.magics):
+        return False
+    cells = list(cells)
+    for other in cells:
+        if other is ca or not word.search(other.cell.source):
+            continue
+        if other.cell.index > ca.cell.index or other.magics:
+            return False
+        above = _parsed(other)
+        if above is None:
+            return False
+        outside: set[int] = set()
+        stack: list[ast.AST] = [above]
+        while stack:
+            node = stack.pop()
+            outside.add(id(node))
+            stack.extend(c for c in ast.iter_child_nodes(node)
+                         if not isinstance(c, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)))
+        if any(isinstance(n, ast.Name) and n.id == name and id(n) not in outside for n in ast.walk(above)):
+            return False
+    return index + 1 < len(body) or sum(1 for other in cells if other.cell.index > ca.cell.index and other.cell.source.strip()) >= _GOES_ON
+
+
 def _replaced(draw: Draw, loaded: frozenset[str]) -> bool:
     """A layer construction whose initial weights are replaced by loaded ones (`load_weights`,
     `weights="imagenet"`): its draw does not matter."""
@@ -6757,7 +6938,11 @@ class UnseededRandom(Rule):
         "TensorFlow's graph-level seed (`tf.set_random_seed`, `tf.random.set_seed` in graph mode) belongs to the graph that is "
         "the default where it is set: a seed outside `with graph.as_default():` (or `with tf.Session(graph=graph):`, `graph` "
         "a name bound to `tf.Graph()`; `with sess.as_default():` makes no graph the default) does not reach the ops built "
-        "inside it, a seed inside it reaches only those, and a draw in a def follows the graph of the call that runs it; in "
+        "inside it, a seed inside it reaches only those, and a draw in a def follows the graph of the call that runs it (a "
+        "method a class's `__init__` calls inside its own graph block, `self.build()` under `with self.g.as_default():`, "
+        "is built in that graph; a def's own `g = tf.Graph()` is another graph than a module-level `g`); ops built in a "
+        "graph the cell then deletes with every name its block bound (`del g, x`), no session run on it, draw nothing "
+        "(a shape test of a layer function): a def first run there counts from its first run in another graph; in "
         "graph mode (TensorFlow 1 calls, or `disable_eager_execution`) a `tf.reset_default_graph()` after the seed drops "
         "it. A catalogued call that re-seeds libraries from the OS's entropy when not given its seed keyword (trax's "
         "`training.Loop(…)` without `random_seed`) undoes the seeds before it for the draws after it, and is itself reported "
@@ -6888,7 +7073,10 @@ class UnseededRandom(Rule):
         "Nor is a draw that is the whole right side of a "
         "module-level assignment to names nothing else in the notebook reads while two or more code cells follow "
         "(`colors = np.random.rand(50)` in a tutorial whose plots then use fixed colours): it reaches nothing (the "
-        "last cells of a notebook cut short stay reported). A draw inside a kfp lightweight "
+        "last cells of a notebook cut short stay reported); nor one bound so inside a module-level loop or block "
+        "(`dummy_img = torch.rand(32, 3, 64, 64)` in a logging demo's loop) when no statement of its cell reads the name, "
+        "no cell below mentions it, cells above read it only at their module level, and a statement follows it in its block "
+        "or two cells follow. A draw inside a kfp lightweight "
         "component (a function given to `func_to_container_op`/`create_component_from_func` or "
         "decorated `@dsl.component`) runs in a container of its own: compiling the pipeline does not "
         "run it, and only a seed in the component's own body, above the draw, seeds it; so does the body of a SageMaker "
@@ -7601,6 +7789,30 @@ class UnseededRandom(Rule):
             "import tensorflow as tf\ntf.random.set_seed(1)",
             "tf.compat.v1.reset_default_graph()\nw = tf.random.normal([4, 2])\nmodel.fit(w, w, epochs=3)",
         )),
+        # A demo loop logging values to TensorBoard draws a dummy image it no longer logs: no
+        # statement reads it (fair check 43, item 146).
+        Example(cells=(
+            "import numpy as np\nimport torch\nfrom tensorboardX import SummaryWriter\nwriter = SummaryWriter()",
+            "for n_iter in range(100):\n    writer.add_scalar('data/xsinx', n_iter * np.sin(n_iter), n_iter)\n"
+            "    dummy_img = torch.rand(32, 3, 64, 64)\n    writer.add_scalar('data/arctan', np.arctan(n_iter), n_iter)\nwriter.close()",
+        )),
+        # A layer function first tried in a graph the cell throws away (`del g, x`, no session: its
+        # variables are never initialised, so they draw nothing), then built under a seed set in the
+        # real graph's block; and a class whose `__init__` seeds its own graph and calls
+        # `self.build()` inside that block (fair check 43, item 149).
+        Example(cells=(
+            "import tensorflow as tf\n"
+            "def dense(x, name, n):\n    with tf.variable_scope(name):\n"
+            "        w = tf.get_variable(name='w', shape=[4, n])\n        return tf.matmul(x, w)",
+            "g = tf.Graph()\nwith g.as_default():\n    x = tf.placeholder(tf.float32, shape=[None, 4])\n"
+            "    dense(x, 'test', 3)\ndel g, x",
+            "g = tf.Graph()\nwith g.as_default():\n    tf.set_random_seed(1)\n"
+            "    x = tf.placeholder(tf.float32, shape=[None, 4])\n    out = dense(x, 'real', 3)",
+            "class Net:\n    def __init__(self, seed=None):\n        g = tf.Graph()\n        with g.as_default():\n"
+            "            tf.set_random_seed(seed)\n            self.build()\n        self.sess = tf.Session(graph=g)\n"
+            "    def build(self):\n        x = tf.placeholder(tf.float32, shape=[None, 4])\n        self.out = tf.layers.dense(x, 3)",
+            "net = Net(seed=1)",
+        )),
         # trax's Loop given `random_seed` seeds what it re-seeds.
         Example(cells=(
             "import numpy as np\nfrom trax.supervised import training\nnp.random.seed(0)",
@@ -8155,6 +8367,30 @@ class UnseededRandom(Rule):
             "graph = tf.Graph()\nwith graph.as_default():\n    x = tf.placeholder(tf.float32, [None, 4])\n"
             "    w = tf.Variable(tf.random_normal([4, 2]))",
         ), expect=((2, 4),)),
+        # … while a cell below reads the image the loop drew last (unlike fair check 43, item 146).
+        Example(cells=(
+            "import numpy as np\nimport torch\nfrom tensorboardX import SummaryWriter\nwriter = SummaryWriter()",
+            "for n_iter in range(100):\n    writer.add_scalar('data/xsinx', n_iter * np.sin(n_iter), n_iter)\n"
+            "    dummy_img = torch.rand(32, 3, 64, 64)\n    writer.add_scalar('data/arctan', np.arctan(n_iter), n_iter)",
+            "batch = dummy_img.mean(dim=0)\nloss = model(batch)",
+        ), expect=((2, 3),)),
+        # A graph the cell keeps (no `del`) may be run later: its draws count; and a class's own
+        # `g = tf.Graph()` is another graph than the module-level `g` a seed was set in (fair check
+        # 43, item 149's counterparts).
+        Example(cells=(
+            "import tensorflow as tf\n"
+            "def dense(x, name, n):\n    with tf.variable_scope(name):\n"
+            "        w = tf.get_variable(name='w', shape=[4, n])\n        return tf.matmul(x, w)",
+            "g = tf.Graph()\nwith g.as_default():\n    x = tf.placeholder(tf.float32, shape=[None, 4])\n"
+            "    out = dense(x, 'test', 3)\ndel x",
+        ), expect=((1, 4),)),
+        Example(cells=(
+            "import tensorflow as tf\ng = tf.Graph()\nwith g.as_default():\n    tf.set_random_seed(1)",
+            "class Net:\n    def __init__(self):\n        g = tf.Graph()\n        with g.as_default():\n"
+            "            self.build()\n        self.sess = tf.Session(graph=g)\n"
+            "    def build(self):\n        x = tf.placeholder(tf.float32, shape=[None, 4])\n        self.out = tf.layers.dense(x, 3)",
+            "net = Net()",
+        ), expect=((2, 9),)),
         # … nor does it survive a `tf.reset_default_graph()` after it: the new default graph has no seed.
         Example(cells=(
             "import tensorflow as tf\ntf.set_random_seed(1)\nsess = tf.Session()",
@@ -8279,7 +8515,7 @@ class UnseededRandom(Rule):
                 kind = rf.components[draw.call.owner]
                 where = f" inside the {kind} `{draw.call.owner}`"
             elif draw.call.in_function:
-                path = rf.path_of(draw.ca, draw.call) if draw.call.owner else ()
+                path = (draw.path if draw.path is not None else rf.path_of(draw.ca, draw.call)) if draw.call.owner else ()
                 run = path[0] if path else None
                 where = f" inside `{draw.call.owner}`" if draw.call.owner else " inside a function"
                 method = _method_of(draw) if draw.call.owner else None

@@ -3553,6 +3553,14 @@ class ChangesWhenRunTwice(Rule):
             "for k in k_values:\n    knn = KNeighborsClassifier(n_neighbors=k).fit(X_train, y_train)\n"
             "    accuracy = knn.score(X_test, y_test)\n    accuracies.append(accuracy)\n    print(k, accuracy)",
         )),
+        # A loss list plotted by a cell above, then grown by a retraining cell whose reset a typo
+        # misses (`train_costs = []`): nothing below reads it, and the plot above ran before (fair
+        # check 43, item 79, hid009-grown-list-never-read).
+        Example(cells=(
+            "import matplotlib.pyplot as plt\ncosts = []\nfor e in range(5):\n    costs.append(step(e))",
+            "plt.plot(costs)",
+            "train_costs = []\nfor e in range(5):\n    c = step(e)\n    costs.append(c)\n    print(e, c)",
+        )),
         # The lists the function appends to made afresh by the cell that calls it (fair check 41,
         # recall T-9.4's `load_files(train_data, …)`); a shown update in a loop that does not run over data.
         Example(cells=(
@@ -4195,6 +4203,14 @@ class ChangesWhenRunTwice(Rule):
             "    accuracies.append(knn.score(X_test, y_test))",
             "best_k = 10 + accuracies.index(max(accuracies))",
         ), expect=((2, 3),)),
+        # … and read by a function of a cell above that a cell below calls: that read follows the
+        # growth (unlike fair check 43, item 79).
+        Example(cells=(
+            "import matplotlib.pyplot as plt\ncosts = []\nfor e in range(5):\n    costs.append(step(e))",
+            "def show():\n    plt.plot(costs)",
+            "for e in range(5):\n    c = step(e)\n    costs.append(c)",
+            "show()",
+        ), expect=((3, 3),)),
         # A drop previewed, then made in place, without the unchanged frame shown between them: a
         # work notebook's step, whose second run raises KeyError (unlike fair check 41, item 62).
         Example(cells=(
@@ -4351,7 +4367,7 @@ class ChangesWhenRunTwice(Rule):
                     continue
                 if not file_step and what.startswith(f"grows `{name}` with `.extend(") and _inference_data_extend(ctx, ca, line, name):
                     continue  # ArviZ `idata.extend(ppc)` keeps the groups it has (join="left"): a second run adds nothing
-                if not file_step and what.startswith(f"grows `{name}` with `.") and _list_read_only_by_its_growth(ctx, name):
+                if not file_step and what.startswith(f"grows `{name}` with `.") and _list_read_only_by_its_growth(ctx, name, ca.cell.index):
                     # `accuracies.append(acc)` in a loop that prints each `acc`, the list read by no
                     # statement but its growth: the duplicates a second run adds reach no output
                     # (fair check 41, item 70, hid009-grown-list-never-read; fair check 42, items 57, 60).
@@ -4482,16 +4498,28 @@ def _inference_data_extend(ctx: RuleContext, ca: CellAnalysis, line: int, name: 
     return bool(makers) and all(makers)
 
 
-def _list_read_only_by_its_growth(ctx: RuleContext, name: str) -> bool:
+def _list_read_only_by_its_growth(ctx: RuleContext, name: str, since: int = -1) -> bool:
     """Is `name` read nowhere in the notebook but as the receiver of growth statements
     (`name.append(…)` and the other `_GROWS` methods as a statement, `name += […]`; in any cell, in a
     loop or a function too)? A lab's `accuracies.append(acc)` beside a `print` of each `acc`, the
     list never shown, plotted or passed on: the items a second run adds again reach no output
     (fair check 41, item 70, hid009-grown-list-never-read; fair check 42, items 57 and 60). A magic
     or a cell that does not parse naming it may read it; a notebook that reads its globals by name
-    (`globals()`, `vars()`, `eval`, `exec`) too."""
+    (`globals()`, `vars()`, `eval`, `exec`) too.
+    `since`: the growing cell; a module-level read in a cell above it ran before it and reads
+    nothing it adds (fair check 43, item 79: a loss plot above a retraining cell that appends to
+    the list a typo left unreset, `trainin_costs = []`), while a read in a def there may run later."""
     word = re.compile(rf"\b{re.escape(name)}\b")
     for cell in ctx.cells:
+        if cell.cell.index < since and not any(word.search(m.args or "") for m in cell.magics):
+            tree = cell_python_tree(cell)
+            outside = {id(n) for n in _walk_outside_functions(tree)} if tree is not None else set()
+            if tree is not None and not any(
+                (isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) and id(n) not in outside)
+                or (isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in ("globals", "vars", "locals", "eval", "exec"))
+                for n in ast.walk(tree)
+            ):
+                continue  # (its module-level reads ran before the growing cell)
         if any(word.search(m.args or "") for m in cell.magics):
             return False
         tree = cell_python_tree(cell)
