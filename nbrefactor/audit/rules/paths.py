@@ -9539,7 +9539,10 @@ class SysPathEdit(Rule):
         "a Drive clone of the repository whose `Learning_Pytorch/` holds no module, then only `import torch`, `import os`), nor when "
         "no import follows it, unless a later call looks a module up without one (`importlib.import_module`, `pickle.load`) "
         "and the folder is not found in the repository, or holds modules; a "
-        "reported edit of the same cell names it. Not an edit in the body of a Kubeflow "
+        "reported edit of the same cell names it. Not a folder up from the notebook's that does not exist (`os.path.abspath(\"../../SharedModules\")`, "
+        "given straight or bound above in the cell) when every import below is the standard library, a catalogued distribution "
+        "or the module an absolute entry of the notebook names by its last part (`/home/toolkit`, then `import toolkit`: PTH002 "
+        "reports that checkout). Not an entry that is a name no cell defines (HID003's finding: the line raises NameError). Not an edit in the body of a Kubeflow "
         "pipeline component (a function given to `func_to_container_op` or decorated `@dsl.component`): it "
         "runs in the component's image, whose layout the pipeline defines. Not an edit putting the folder a `git clone` "
         "of the notebook writes, or a folder inside it, on the path (`!git clone URL /tmp/helpers`, then `sys.path.insert(0, \"/tmp/helpers\")` "
@@ -9650,9 +9653,25 @@ class SysPathEdit(Rule):
             "import os, sys\ndef find_root(folder):\n    while not os.path.isdir(os.path.join(folder, 'helpers')):\n"
             "        folder = os.path.dirname(folder)\n    return folder\nHOME = find_root(os.getcwd())\nsys.path.append(HOME)\nimport helpers",
         )),
+        # An entry defined in no cell: a NameError in a fresh kernel, HID003's finding (fair check 43, item 104).
+        Example(cells=("import sys\nsys.path.append(modulePath) if modulePath not in sys.path else None\nimport numpy as np",)),
+        # A folder up from the notebook's that does not exist, while the one import the catalogue does
+        # not know is the module an absolute entry names (its checkout, PTH002's): no import resolves
+        # through it (fair check 43, item 107).
+        Example(cells=(
+            "import os, sys\nmodulePath = os.path.abspath(os.path.join('../../SharedModules'))\n"
+            "sys.path.append(modulePath) if modulePath not in sys.path else None\nimport numpy as np\n"
+            "sys.path.append('/home/toolkit')\nimport toolkit",
+        )),
     )
     failing = (
         Example(cells=("import sys\nsys.path.append('../src')\nfrom features import build",), expect=((1, 2),)),
+        # The same missing folder where an import below names a module nothing else supplies: it may be
+        # meant to come from there (fair check 43, items 105, 106: a checkout beside the repository).
+        Example(cells=(
+            "import os, sys\nmodulePath = os.path.abspath(os.path.join('../../SharedModules'))\n"
+            "sys.path.append(modulePath)\nimport numpy as np\nimport toolkit",
+        ), expect=((1, 3),)),
         # The same boilerplate where an import below is a module of that folder (`notebooks/` of the
         # repository, cloned into Drive), also when a distribution has its name.
         Example(
@@ -9804,6 +9823,16 @@ class SysPathEdit(Rule):
                         value = bound[0]
                         related[(call.line, call.column)] = ((ca.cell, bound[1], bound[2]),)
                     if value is not None and _PYTHON_PACKAGE_FOLDER.match(value):
+                        continue
+                    # `sys.path.append(modulePath)` with `modulePath` defined in no cell: a NameError in a
+                    # fresh kernel, HID003's finding; the line edits no path (fair check 43, item 104).
+                    if value is None and _entry_undefined(ctx, ca, call):
+                        continue
+                    # `sys.path.append(os.path.abspath("../../CustomModules"))` to a folder that does not
+                    # exist, while every import below is the standard library, a catalogued distribution, or
+                    # the module an absolute entry of the notebook names (`/home/mlmachine`, PTH002's): no
+                    # import resolves through it (fair check 43, item 107).
+                    if _absent_folder_unused(ctx, ca, call, value):
                         continue
                     if value is not None and re.match(r"^(?:/|~|[A-Za-z]:[\\/])", value):
                         absolute.add((call.line, call.column))
@@ -10129,6 +10158,89 @@ def _relative_folder_unused(ctx: RuleContext, ca: CellAnalysis, call: CallFact, 
     return not tops & own and all(
         top in STDLIB or resolve(top, ctx.catalog).source in ("override", "namespace", "pipreqs") for top in tops
     )
+
+
+def _entry_undefined(ctx: RuleContext, ca: CellAnalysis, call: CallFact) -> bool:
+    """Is the edit's entry a name (`sys.path.append(modulePath)`, also in `os.path.abspath(…)`) that
+    HID003 reports on the edit's line as defined in no cell? The edit then raises NameError in a fresh
+    kernel and adds nothing: the undefined name is the finding (fair check 43, item 104)."""
+    given = _entry_name(ca, call)
+    if given is None:
+        return False
+    from nbrefactor.audit.rules.hidden_state import _undefined_name_hits  # (hidden_state imports nothing of paths)
+
+    return any(hit.cell is not None and hit.cell.index == ca.cell.index and hit.line == given.lineno
+               and hit.message.startswith(f"`{given.id}` ") for hit in _undefined_name_hits(ctx))
+
+
+# The calls that keep a folder's name while making it absolute or joining it alone.
+_FOLDER_WRAPPERS = frozenset({
+    "os.path.abspath", "os.path.realpath", "os.path.normpath", "os.path.join", "abspath", "realpath", "normpath", "join",
+})
+
+
+def _entry_folder_literal(ca: CellAnalysis, call: CallFact, value: Optional[str]) -> Optional[str]:
+    """The folder literal a `sys.path` edit adds: `value` when the entry is one, else the literal the
+    entry's name is bound to by the last module-level assignment above the edit in the cell, also
+    wrapped in `os.path.abspath(…)`, `os.path.join(…)` of that literal alone (`modulePath =
+    os.path.abspath(os.path.join("../../CustomModules"))`)."""
+    if value is not None:
+        return value
+    given = _entry_name(ca, call)
+    tree = cell_python_tree(ca)
+    if given is None or tree is None:
+        return None
+    found: Optional[str] = None
+    for stmt in tree.body:
+        if stmt.lineno >= call.line:
+            break
+        if any(isinstance(n, ast.Name) and n.id == given.id and isinstance(n.ctx, ast.Store) for n in ast.walk(stmt)):
+            found = None
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                node = stmt.value
+                while isinstance(node, ast.Call) and dotted_name(node.func) in _FOLDER_WRAPPERS and len(node.args) == 1 and not node.keywords:
+                    node = node.args[0]
+                if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                    found = node.value
+    return found
+
+
+def _absent_folder_unused(ctx: RuleContext, ca: CellAnalysis, call: CallFact, value: Optional[str]) -> bool:
+    """Does the edit add a climbing relative folder that does not exist (`ProjectContext.absent_entry_folders`),
+    while no import below can come from it: every absolute import after the edit is the standard library,
+    a distribution the catalogue knows, or the module an absolute `sys.path` entry of the notebook names by
+    its last part (`sys.path.append("/home/mlmachine")`, then `import mlmachine`: that checkout, PTH002's
+    finding), none a module of the project, no relative import, and no later call looking a module up
+    without an import (`pickle.load`)? Fair check 43, item 107 (`../../CustomModules`, deleted from the
+    repository, beside `/home/mlmachine` and `/home/prettierplot`). A folder that exists, or an import of
+    a module nothing else names (`sys.path.append("../../../mlmachine")`, then `import mlmachine`: items
+    105, 106), stays reported."""
+    from nbrefactor.audit.distributions import STDLIB, resolve
+    project = ctx.project
+    if project is None or not project.absent_entry_folders or call.method not in ("insert", "append"):
+        return False
+    folder = _entry_folder_literal(ca, call, value)
+    if folder is None or folder.replace("\\", "/").rstrip("/") not in {f.rstrip("/") for f in project.absent_entry_folders}:
+        return False
+    place = (ca.cell.index, call.line)
+    edits = _sys_path_calls(ctx)
+    named: set[str] = set()
+    for other in ctx.cells:
+        for c in other.facts.calls:
+            entry = c.arg(1 if c.method == "insert" else 0) if id(c) in edits else None
+            if entry is not None and entry.string and re.match(r"^(?:/|~/|[A-Za-z]:[\\/])", entry.string):
+                named.add(entry.string.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1])
+    own = project.local_modules | project.project_modules | (project.parent_modules or frozenset())
+    for at, imp in ctx.facts.imports:
+        if (at.cell.index, imp.line) <= place:
+            continue
+        top = imp.top_level
+        if imp.level > 0 or not top or top in own:
+            return False
+        if not (top in STDLIB or top in named or resolve(top, ctx.catalog).source in ("override", "namespace", "pipreqs")):
+            return False
+    return not any((later.cell.index, c.line) > place and c.func and resolve_callee(ctx.facts, ctx.catalog, c.func) in _PATH_LOOKUPS
+                   for later in ctx.cells for c in later.facts.calls)
 
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
