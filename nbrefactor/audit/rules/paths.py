@@ -35,7 +35,7 @@ from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.container_code import ContainerSpan, container_spans, in_container
 from nbrefactor.audit.types import Cell, Family, Severity
 from nbrefactor.audit.ipython import MagicLine, cd_operand
-from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, and_listed, md, name_loads
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, and_listed, md, name_loads, single_assignments
 from nbrefactor.audit.rules import code as code_cell
 from nbrefactor.audit.distributions import _clone_target as clone_target
 from nbrefactor.audit.distributions import cloned_path_edits, written_modules
@@ -3405,6 +3405,32 @@ def _one_named_file(ctx: RuleContext, group: Sequence[LiteralFinding]) -> Option
     spellings = {_normal_path(f.value) for f in group} | {path}
     naming = [ca for ca in ctx.cells if any(p in ca.cell.source.replace("\\", "/") for p in spellings)]
     return path, naming, sorted(group, key=lambda f: (f.ca.cell.index, f.line))
+
+
+def _staged_by_open(ctx: RuleContext, group: Sequence[LiteralFinding]) -> bool:
+    """Is this a file of the working folder itself (no folder part: `"./streamingData.json"`) that the
+    notebook opens for writing with `open(…, "w")` before any read, then reads back only with `open`,
+    every use at a cell's top level (not in a function called who knows when) and the file named in no
+    other cell? The notebook makes it wherever it runs before reading it, so the path fails nowhere and
+    has nothing to configure: a staging file, as `_read_back_at_once`'s (fair check 43, item 127:
+    tweets from a live stream written in cells 11 and 22, read back in 17 and 24; what the run needs is
+    the stream, not the path). A file in a folder (which may be missing), or one read before it is
+    written, stays reported."""
+    named = _one_named_file(ctx, group)
+    if named is None:
+        return False
+    path, naming, ordered = named
+    if "/" in path or not ordered or ordered[0].argument.direction != "write":
+        return False
+    if {ca.cell.index for ca in naming} != {f.ca.cell.index for f in group}:
+        return False
+    directions = set()
+    for f in ordered:
+        call = f.argument.call
+        if call.in_function or call.owner or resolve_callee(ctx.facts, ctx.catalog, call.func) != "open":
+            return False
+        directions.add(f.argument.direction)
+    return directions == {"write", "read"}
 
 
 def _read_back_at_once(ctx: RuleContext, group: Sequence[LiteralFinding]) -> bool:
@@ -10160,6 +10186,55 @@ def _relative_folder_unused(ctx: RuleContext, ca: CellAnalysis, call: CallFact, 
     )
 
 
+def _shown_path_constant(ctx: RuleContext, f: LiteralFinding) -> bool:
+    """Is the literal the one argument of a `pathlib.Path(…)` bound at a cell's top level to a name
+    (`DATA_PROCESSED = Path("../data/processed")`) the notebook binds nowhere else and reads only to
+    show it: each read an argument of `print(…)`, straight or in an f-string's field? Building a
+    `Path` touches no file, so no call depends on the working folder (fair check 43, item 108:
+    path-constant-never-used-for-io; a constant also made (`.mkdir`), joined or given to a call stays
+    reported, item 124). Not when a cell mentions the name where CPython's tree does not show it (a
+    magic or `!` line, a string, a cell that does not parse): a read may hide there."""
+    argument = f.argument
+    if argument is None or f.source != "python" or argument.call.in_function or argument.arg.position != 0:
+        return False
+    call = argument.call
+    if len(call.args) != 1 or resolve_callee(ctx.facts, ctx.catalog, call.func) != "pathlib.Path":
+        return False
+    tree = cell_python_tree(f.ca)
+    statement = statement_at(tree, call.line) if tree is not None else None
+    if not (isinstance(statement, ast.Assign) and statement in tree.body and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name) and isinstance(statement.value, ast.Call)
+            and (statement.value.lineno, statement.value.col_offset + 1) == (call.line, call.column)):
+        return False
+    name = statement.targets[0].id
+    if single_assignments(ctx).get(name) != (statement,) or ctx.facts.definers("print"):
+        return False
+    word = re.compile(rf"(?<![\w.]){re.escape(name)}\b")
+    loads = name_loads(ctx).get(name, ())
+    for ca in ctx.cells:
+        if name not in ca.cell.source:
+            continue
+        cell_tree = cell_python_tree(ca)
+        if cell_tree is None:
+            return False
+        seen = sum(1 for n in nodes_of(cell_tree, ast.Name) if n.id == name)
+        if len(word.findall(ca.cell.source)) != seen:
+            return False
+    maps: dict[int, dict[int, ast.AST]] = {}
+    for node, cell_tree, _ in loads:
+        parents = maps.get(id(cell_tree))
+        if parents is None:
+            parents = maps[id(cell_tree)] = {id(c): n for n in ast.walk(cell_tree) for c in ast.iter_child_nodes(n)}
+        child: ast.AST = node
+        parent = parents.get(id(child))
+        while isinstance(parent, (ast.FormattedValue, ast.JoinedStr)):
+            child, parent = parent, parents.get(id(parent))
+        if not (isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.func.id == "print"
+                and any(a is child for a in parent.args)):
+            return False
+    return True
+
+
 def _entry_undefined(ctx: RuleContext, ca: CellAnalysis, call: CallFact) -> bool:
     """Is the edit's entry a name (`sys.path.append(modulePath)`, also in `os.path.abspath(…)`) that
     HID003 reports on the edit's line as defined in no cell? The edit then raises NameError in a fresh
@@ -13104,7 +13179,10 @@ class CwdRelativePath(Rule):
         "of copied set-up code: an empty folder), a file written and read back in one cell and named nowhere else (`img.save(\"out.jpg\", "
         "exif=…)`, then `Image.open(\"out.jpg\")`; not an archive the cell extracts; also through a name bound in that cell, "
         "`model_filename = \"my-model.onnx\"`, `torch.onnx.export(model, x, model_filename)`, then "
-        "`writer.add_onnx_graph(model_filename)`), a file one library saves in a cell and loads in "
+        "`writer.add_onnx_graph(model_filename)`), a file of the working folder itself (no folder part) that top-level `open(…, \"w\")` "
+        "calls write before any read and top-level `open` calls read back, named in no other cell (`open(\"./stream.json\", \"w\")` "
+        "filled from a feed, read back in later cells), a `Path(…)` bound to a name read only to be printed "
+        "(`DATA = Path(\"../data/processed\")`, then only `print(f\"Data path: {DATA}\")`: building a `Path` touches no file), a file one library saves in a cell and loads in "
         "the next into a name nothing reads again (`why.write(profile, \"profile.bin\")`, `n_prof = why.read(\"profile.bin\")`), a file saved in a cell and loaded in the next into names later code only shows (`model.save(\"best.h5\")`, "
         "`loaded = load_model(\"best.h5\")`, then only `loaded.summary()`, `print(loaded)` or `loaded`), an empty figure a cell only makes and "
         "saves under a heading about saving (`#### Saving Figure`, then `figure = plt.figure(); figure.savefig(\"Saved.png\")`), "
@@ -13198,6 +13276,17 @@ class CwdRelativePath(Rule):
         'df = pd.read_csv(DATA_DIR / "train.csv")\njoblib.dump(model, MODEL_DIR / "model.pkl")'
     )
     passing = (
+        # A file of the working folder the notebook writes with `open` before reading it back: a staging
+        # file made wherever it runs (fair check 43, item 127).
+        Example(cells=(
+            "import json\nf = open('./stream.json', 'w')\nfor item in feed.fetch(track='life'):\n    f.write(json.dumps(item) + '\\n')",
+            "with open('./stream.json') as src:\n    rows = [json.loads(line) for line in src]",
+        )),
+        # A `Path` constant only printed: building a `Path` touches no file (fair check 43, item 108).
+        Example(cells=(
+            "from pathlib import Path\nDATA_PROCESSED = Path('../data/processed')\nprint('ready')\nprint(f'Data path: {DATA_PROCESSED}')",
+            "print(DATA_PROCESSED)",
+        )),
         # A folder joined into a download's destination, and a cache of the cell's own download: the
         # download's PTH003 finding stands for them (fair check 35, items 102, 91).
         Example(cells=(
@@ -13634,6 +13723,15 @@ class CwdRelativePath(Rule):
         ),
     )
     failing = (
+        # A file read before the notebook writes it: it must be there already.
+        Example(cells=(
+            "import json\nwith open('./stream.json') as src:\n    rows = [json.loads(line) for line in src]",
+            "f = open('./stream.json', 'w')\nf.write(json.dumps(rows))",
+        ), expect=((1, 2),)),
+        # ... also made, or given to a call: a folder the notebook writes into (fair check 43, item 124).
+        Example(cells=(
+            "from pathlib import Path\nFIGURES = Path('../reports/figures')\nFIGURES.mkdir(parents=True, exist_ok=True)\nprint(FIGURES)",
+        ), expect=((1, 2),)),
         # A data set's split folders in the working directory read by one method in one cell: one finding,
         # the other folder related (fair check 41, item 102).
         Example(cells=(
@@ -14233,6 +14331,8 @@ class CwdRelativePath(Rule):
             # `base_path = os.path.abspath("../")` only for `os.chdir(base_path)`: PTH004's.
             and (f.ca.cell.index, f.line, f.column) not in _chdir_target_bindings(ctx)
             and not _displayed_listing(f)
+            # `DATA_PROCESSED = Path("../data/processed")` read only by `print(f"Data path: {DATA_PROCESSED}")`.
+            and not _shown_path_constant(ctx, f)
             # Colab's set-up block (`os.makedirs("dqn")` under `if IN_COLAB:`) runs in /content only.
             and not _hosted_setup(f)
             # A function's fallback for a parameter every call gives (fair check 37, item 108).
@@ -14294,7 +14394,7 @@ class CwdRelativePath(Rule):
                     or _io_lesson(ctx, g) or _sample_data_round_trip(ctx, [
                         ((o.ca.cell.index, o.argument.call.line), written_file(o), o.argument.direction) for o in g if o.argument is not None]):
                 scratch.append((g[0].value, [(o.ca.cell, o.line, o.column) for o in g]))
-            elif _read_back_at_once(ctx, g):
+            elif _read_back_at_once(ctx, g) or _staged_by_open(ctx, g):
                 # The notebook's own round trip is no finding in the report, but the package still
                 # writes the file where the notebook did: the compiler lifts it into the config, one
                 # field for the write and its read (`export_graphviz(..., out_file=cfg.x)`, then
