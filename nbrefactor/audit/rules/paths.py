@@ -13,6 +13,7 @@ Every string literal is classified once (`literal_findings`): remote (PTH003), u
 from __future__ import annotations
 
 import ast
+import builtins
 import fnmatch
 import itertools
 import posixpath
@@ -10211,6 +10212,8 @@ def _shown_path_constant(ctx: RuleContext, f: LiteralFinding) -> bool:
         return False
     word = re.compile(rf"(?<![\w.]){re.escape(name)}\b")
     loads = name_loads(ctx).get(name, ())
+    if not loads:
+        return False  # (a constant never read: left as it was)
     for ca in ctx.cells:
         if name not in ca.cell.source:
             continue
@@ -10236,16 +10239,24 @@ def _shown_path_constant(ctx: RuleContext, f: LiteralFinding) -> bool:
 
 
 def _entry_undefined(ctx: RuleContext, ca: CellAnalysis, call: CallFact) -> bool:
-    """Is the edit's entry a name (`sys.path.append(modulePath)`, also in `os.path.abspath(…)`) that
-    HID003 reports on the edit's line as defined in no cell? The edit then raises NameError in a fresh
-    kernel and adds nothing: the undefined name is the finding (fair check 43, item 104)."""
+    """Is the edit's entry a name (`sys.path.append(modulePath)`, also in `os.path.abspath(…)`) that no
+    cell defines: no binding of it anywhere (an import, an assignment, a `def`, a loop target), no
+    star import, no builtin of that name, no magic that may bind names (`%run`, `%store -r`, any
+    `%` or `!` line naming it), and no cell that does not parse mentioning it? The edit then raises
+    NameError in a fresh kernel and adds nothing: HID003 reports the undefined name, the finding
+    (fair check 43, item 104)."""
     given = _entry_name(ca, call)
     if given is None:
         return False
-    from nbrefactor.audit.rules.hidden_state import _undefined_name_hits  # (hidden_state imports nothing of paths)
-
-    return any(hit.cell is not None and hit.cell.index == ca.cell.index and hit.line == given.lineno
-               and hit.message.startswith(f"`{given.id}` ") for hit in _undefined_name_hits(ctx))
+    name = given.id
+    if ctx.facts.definers(name) or ctx.facts.has_star_import or hasattr(builtins, name):
+        return False
+    for other in ctx.cells:
+        if any(m.name in ("run", "store", "load", "load_ext") or name in m.text for m in other.magics):
+            return False
+        if name in other.cell.source and (other.facts.syntax_error is not None or not other.masked.is_python):
+            return False
+    return True
 
 
 # The calls that keep a folder's name while making it absolute or joining it alone.
