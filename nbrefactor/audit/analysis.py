@@ -10,6 +10,7 @@ import ast
 import builtins
 import io
 import re
+import sys
 import tokenize
 import warnings
 from dataclasses import dataclass, field
@@ -304,6 +305,11 @@ def _analyse_source(
     # libcst's native parser overflows its stack and kills the process) and expressions too deep
     # to compile (on which libcst takes minutes), so libcst only ever sees code Python can run.
     interpreter_says = _cpython_syntax_error(masked.python)
+    if interpreter_says is not None:
+        # A cell with a Python 3.12 f-string (PEP 701) refused by an older interpreter running the
+        # audit is read as 3.12 reads it: valid, with libcst alone (no CPython tree: the rules
+        # reading one pass the cell by, as any cell they cannot parse), or its error elsewhere.
+        interpreter_says = _python_312_error(masked.python, interpreter_says)
     if interpreter_says is None and masked.python in _TREES:
         interpreter_says = kernel_compile_error(masked.python, _TREES[masked.python])
     if interpreter_says is not None:
@@ -1058,6 +1064,58 @@ def _cpython_syntax_error(python: str) -> Optional[SyntaxProblem]:
     except ValueError:
         return None
     return None
+
+
+# Python 3.12 reads f-strings with its own grammar (PEP 701): a replacement field may reuse the
+# string's quotes (`f"{"small" if d else "large"}"`), hold a backslash, a comment or a line break.
+# Older interpreters refuse those cells, 3.12 and later run them (fair check 43, item 156: a 3.12.10
+# notebook whose cell ran, reported as a syntax error by an audit run on 3.11). `_F_STRING_START`:
+# an f-string prefix, the cheap gate. `_LIBCST_BRACKETS`: at most so many brackets in a cell given
+# to libcst before CPython parsed it (libcst's native parser overflows the stack and kills the
+# process on some thousands of nested brackets; CPython, which refuses 200, is the guard elsewhere).
+_F_STRING_START = re.compile(r"(?<![\w])(?:[fF][rR]?|[rR][fF])['\"]")
+_LIBCST_BRACKETS = 500
+_LINE_BREAK = re.compile(r"\r\n?|\n")  # (libcst's definition of a line break: its spans count so)
+
+
+def _python_312_error(python: str, refused: SyntaxProblem) -> Optional[SyntaxProblem]:
+    """The error Python 3.12+ finds in a cell the running CPython `refused`: None when its
+    f-strings are what was refused, libcst parses the cell (its grammar has PEP 701's f-strings)
+    and CPython accepts the cell once each f-string is a plain string literal spanning the same
+    lines; CPython's error in that reading when only the f-strings parse (a real error beside a
+    new f-string is still one, at its own line); `refused` otherwise, and always on Python 3.12
+    and later, whose CPython reads these f-strings itself: the same cells are reported, at the
+    same lines, on every Python the audit runs on."""
+    if sys.version_info >= (3, 12) or not _F_STRING_START.search(python):
+        return refused
+    if sum(map(python.count, "([{")) > _LIBCST_BRACKETS or too_complex(python) is not None:
+        return refused
+    from nbrefactor.audit.cst_facts import f_string_spans
+
+    spans = f_string_spans(python)
+    if not spans:
+        return refused
+    starts = [0] + [m.end() for m in _LINE_BREAK.finditer(python)]
+    pieces: list[str] = []
+    done = 0
+    for first, first_column, last, last_column in spans:
+        begin, end = starts[first - 1] + first_column, starts[last - 1] + last_column
+        breaks = _LINE_BREAK.findall(python, begin, end)
+        # A plain literal on the same lines: `""` padded to the f-string's width, or a triple-quoted
+        # one holding its line breaks.
+        pieces += [python[done:begin], '"""' + "".join(breaks) + '"""' if breaks else '""'.ljust(end - begin)]
+        done = end
+    plain = "".join(pieces) + python[done:]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with interpreter_recursion():
+                tree = compile(plain, "<cell>", "exec", ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT)
+    except SyntaxError as err:
+        return SyntaxProblem(_first_line(err.msg or "invalid syntax"), err.lineno or 1, max(1, err.offset or 1))
+    except (RecursionError, MemoryError, ValueError):
+        return refused
+    return kernel_compile_error(plain, tree)
 
 
 # The node classes CPython checks the place of only after parsing, in its symbol table and

@@ -75,6 +75,27 @@ def _parse_module(python: str) -> cst.Module:
         CSTNode.__post_init__ = _VALIDATED
 
 
+def f_string_spans(python: str) -> Optional[list[Span]]:
+    """The spans of the outermost f-strings of `python` as libcst's grammar reads them (the
+    Python 3.12 one of PEP 701: a replacement field may reuse the string's own quotes, hold a
+    backslash, a comment or a line break), or None when libcst does not parse the cell. Only for
+    a cell the running CPython refused (`analysis._valid_from_python_312`)."""
+    try:
+        module = _parse_module(python)
+    except (cst.ParserSyntaxError, RecursionError):
+        return None
+    positions = node_positions(module)
+    found: list[Span] = []
+    stack: list[cst.CSTNode] = [module]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.FormattedString):
+            found.append(positions[id(node)])
+            continue  # (an f-string nested in one is replaced with it)
+        stack.extend(node.children)
+    return sorted(found)
+
+
 def _not_validated(self: cst.CSTNode) -> None:
     return None
 

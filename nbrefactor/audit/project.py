@@ -325,6 +325,10 @@ class ProjectContext:
     # (what the parts before this one ran; `_with_split_part_names`). A part split off for display
     # reads them from the earlier part, not from a deleted cell (fair check 42, items 40, 42, 44).
     split_part_names: frozenset[str] = frozenset()
+    # The climbing relative folders the notebook's text names in a string literal (`"../../CustomModules"`,
+    # the entry of a `sys.path` edit, given straight or bound to a name) that do not exist, resolved against
+    # the notebook's folder: no import resolves through such an entry here (fair check 43, item 107).
+    absent_entry_folders: frozenset[str] = frozenset()
 
     @property
     def declared(self) -> frozenset[str]:
@@ -1741,6 +1745,10 @@ def with_working_folders(project: ProjectContext, notebook_path: str | Path, sou
     entries = sorted({m.group("entry") for source in sources if "path." in source for m in _FOLDER_ON_PATH.finditer(source)})
     if entries:
         project = replace(project, path_entry_modules=_path_entry_modules(Path(os.path.dirname(resolved_path(notebook_path))), entries))
+    climbing = sorted({m.group("entry") for source in sources if "path." in source for m in _CLIMBING_LITERAL.finditer(source)})
+    if climbing:
+        folder = Path(os.path.dirname(resolved_path(notebook_path)))
+        project = replace(project, absent_entry_folders=frozenset(e for e in climbing if not folder.joinpath(*e.split("/")).is_dir()))
     absolute = sorted({m.group("entry") for source in sources if "path." in source for m in _ABSOLUTE_FOLDER_ON_PATH.finditer(source)})
     resolved = _absolute_entry_folders(Path(os.path.dirname(resolved_path(notebook_path))), absolute,
                                        _imported_tops(sources)) if absolute else ()
@@ -1764,6 +1772,9 @@ def with_working_folders(project: ProjectContext, notebook_path: str | Path, sou
 
 # `sys.path.append('/Users/user/Desktop/Projects/data-science/utils')`: a literal absolute entry (a
 # home, a drive, the root), most often the author's own checkout of a folder of the repository.
+# A string literal naming a folder up from the working one (`"../../CustomModules"`), in a cell that
+# mentions `path.` (`_absent_entry_folders`).
+_CLIMBING_LITERAL = re.compile(r"""['"](?P<entry>(?:\.\./)+[^'"\n/\\.][^'"\n\\]*)['"]""")
 _ABSOLUTE_FOLDER_ON_PATH = re.compile(
     r"\bpath\.(?:insert|append)\((?:[^,()\n]*,\s*)?[rRuU]?['\"](?P<entry>(?:/|~/|[A-Za-z]:[\\/])[^'\"\n]*)['\"]\s*\)")
 # A string literal spelling an absolute folder, in a module's text (most helper modules have none:

@@ -54,7 +54,8 @@ _TFDS_ID = "tfds-dataset"
 # or the dataset's name grouped them).
 _FETCHED_AGAIN = {_TORCH_DATASET_ID: ("construct", "the same dataset class"), _KERAS_DATASET_ID: ("load", "the same dataset"),
                   _SKLEARN_DATASET_ID: ("fetch", "the same dataset"),
-                  _TFDS_ID: ("load", "the same dataset"), "git-clone": ("clone", "the same repository")}
+                  _TFDS_ID: ("load", "the same dataset"), "git-clone": ("clone", "the same repository"),
+                  "torchvision-pretrained": ("build", "the same pretrained model")}
 # A Hugging Face fetch pinned to a commit (`load_dataset(…, revision="926a45")`): fixed data, but
 # still fetched over the network (fair check 27, item 145). A branch or tag name is no pin.
 _COMMIT_REVISION = re.compile(r"^[0-9a-f]{6,40}$")
@@ -1286,7 +1287,7 @@ class RuntimeDownload(Rule):
         "prefixes it with), and one per Keras "
         "application class (`EfficientNetB0(include_top=False)` built again for fine-tuning is the same weights "
         "file, cached after the first download; so is `VGG16(include_top=False)`, whose `weights=` defaults to \"imagenet\", "
-        "and `VGG16(weights=\"imagenet\")`), and one per `if`/`elif` chain whose arms each load other weights "
+        "and `VGG16(weights=\"imagenet\")`; likewise a torchvision model built with `pretrained=True` in several cells), and one per `if`/`elif` chain whose arms each load other weights "
         "(`if backbone == \"resnet50\": ResNet50(weights=\"imagenet\")` … `elif backbone == \"vgg16\": VGG16(…)`): a run takes one "
         "arm, one choice to pin; the finding is at the first arm, the others related. Ultralytics' `YOLO(\"yolov8n.pt\")` (`RTDETR` too) "
         "given the bare name of a release asset fetches it into the working directory when it is not there "
@@ -1773,6 +1774,16 @@ class RuntimeDownload(Rule):
                 "from keras import applications\nmodel = applications.VGG16(include_top=False, input_shape=(150, 150, 3))",
                 "model = applications.VGG16(include_top=False, weights='imagenet')",
                 "base = applications.ResNet50(weights='imagenet')",
+            ),
+            expect=((1, 2), (3, 1)),
+        ),
+        # ... and a torchvision model's `pretrained=True` weights built again in later cells (fair check 43,
+        # item 137); another model is its own.
+        Example(
+            cells=(
+                "from torchvision import models\nvgg = models.vgg16(pretrained=True)",
+                "vgg = models.vgg16(pretrained=True).cuda()",
+                "net = models.resnet18(pretrained=True)",
             ),
             expect=((1, 2), (3, 1)),
         ),

@@ -13,6 +13,7 @@ Every string literal is classified once (`literal_findings`): remote (PTH003), u
 from __future__ import annotations
 
 import ast
+import builtins
 import fnmatch
 import itertools
 import posixpath
@@ -35,7 +36,7 @@ from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.container_code import ContainerSpan, container_spans, in_container
 from nbrefactor.audit.types import Cell, Family, Severity
 from nbrefactor.audit.ipython import MagicLine, cd_operand
-from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, and_listed, md, name_loads, own_folder_bootstraps_of
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, and_listed, md, name_loads, own_folder_bootstraps_of, single_assignments
 from nbrefactor.audit.rules import code as code_cell
 from nbrefactor.audit.distributions import _clone_target as clone_target
 from nbrefactor.audit.distributions import cloned_path_edits, written_modules
@@ -3407,6 +3408,32 @@ def _one_named_file(ctx: RuleContext, group: Sequence[LiteralFinding]) -> Option
     spellings = {_normal_path(f.value) for f in group} | {path}
     naming = [ca for ca in ctx.cells if any(p in ca.cell.source.replace("\\", "/") for p in spellings)]
     return path, naming, sorted(group, key=lambda f: (f.ca.cell.index, f.line))
+
+
+def _staged_by_open(ctx: RuleContext, group: Sequence[LiteralFinding]) -> bool:
+    """Is this a file of the working folder itself (no folder part: `"./streamingData.json"`) that the
+    notebook opens for writing with `open(…, "w")` before any read, then reads back only with `open`,
+    every use at a cell's top level (not in a function called who knows when) and the file named in no
+    other cell? The notebook makes it wherever it runs before reading it, so the path fails nowhere and
+    has nothing to configure: a staging file, as `_read_back_at_once`'s (fair check 43, item 127:
+    tweets from a live stream written in cells 11 and 22, read back in 17 and 24; what the run needs is
+    the stream, not the path). A file in a folder (which may be missing), or one read before it is
+    written, stays reported."""
+    named = _one_named_file(ctx, group)
+    if named is None:
+        return False
+    path, naming, ordered = named
+    if "/" in path or not ordered or ordered[0].argument.direction != "write":
+        return False
+    if {ca.cell.index for ca in naming} != {f.ca.cell.index for f in group}:
+        return False
+    directions = set()
+    for f in ordered:
+        call = f.argument.call
+        if call.in_function or call.owner or resolve_callee(ctx.facts, ctx.catalog, call.func) != "open":
+            return False
+        directions.add(f.argument.direction)
+    return directions == {"write", "read"}
 
 
 def _read_back_at_once(ctx: RuleContext, group: Sequence[LiteralFinding]) -> bool:
@@ -9580,7 +9607,10 @@ class SysPathEdit(Rule):
         "a Drive clone of the repository whose `Learning_Pytorch/` holds no module, then only `import torch`, `import os`), nor when "
         "no import follows it, unless a later call looks a module up without one (`importlib.import_module`, `pickle.load`) "
         "and the folder is not found in the repository, or holds modules; a "
-        "reported edit of the same cell names it. Not an edit in the body of a Kubeflow "
+        "reported edit of the same cell names it. Not a folder up from the notebook's that does not exist (`os.path.abspath(\"../../SharedModules\")`, "
+        "given straight or bound above in the cell) when every import below is the standard library, a catalogued distribution "
+        "or the module an absolute entry of the notebook names by its last part (`/home/toolkit`, then `import toolkit`: PTH002 "
+        "reports that checkout). Not an entry that is a name no cell defines (HID003's finding: the line raises NameError). Not an edit in the body of a Kubeflow "
         "pipeline component (a function given to `func_to_container_op` or decorated `@dsl.component`): it "
         "runs in the component's image, whose layout the pipeline defines. Not an edit putting the folder a `git clone` "
         "of the notebook writes, or a folder inside it, on the path (`!git clone URL /tmp/helpers`, then `sys.path.insert(0, \"/tmp/helpers\")` "
@@ -9691,9 +9721,25 @@ class SysPathEdit(Rule):
             "import os, sys\ndef find_root(folder):\n    while not os.path.isdir(os.path.join(folder, 'helpers')):\n"
             "        folder = os.path.dirname(folder)\n    return folder\nHOME = find_root(os.getcwd())\nsys.path.append(HOME)\nimport helpers",
         )),
+        # An entry defined in no cell: a NameError in a fresh kernel, HID003's finding (fair check 43, item 104).
+        Example(cells=("import sys\nsys.path.append(modulePath) if modulePath not in sys.path else None\nimport numpy as np",)),
+        # A folder up from the notebook's that does not exist, while the one import the catalogue does
+        # not know is the module an absolute entry names (its checkout, PTH002's): no import resolves
+        # through it (fair check 43, item 107).
+        Example(cells=(
+            "import os, sys\nmodulePath = os.path.abspath(os.path.join('../../SharedModules'))\n"
+            "sys.path.append(modulePath) if modulePath not in sys.path else None\nimport numpy as np\n"
+            "sys.path.append('/home/toolkit')\nimport toolkit",
+        )),
     )
     failing = (
         Example(cells=("import sys\nsys.path.append('../src')\nfrom features import build",), expect=((1, 2),)),
+        # The same missing folder where an import below names a module nothing else supplies: it may be
+        # meant to come from there (fair check 43, items 105, 106: a checkout beside the repository).
+        Example(cells=(
+            "import os, sys\nmodulePath = os.path.abspath(os.path.join('../../SharedModules'))\n"
+            "sys.path.append(modulePath)\nimport numpy as np\nimport toolkit",
+        ), expect=((1, 3),)),
         # The same boilerplate where an import below is a module of that folder (`notebooks/` of the
         # repository, cloned into Drive), also when a distribution has its name.
         Example(
@@ -9845,6 +9891,16 @@ class SysPathEdit(Rule):
                         value = bound[0]
                         related[(call.line, call.column)] = ((ca.cell, bound[1], bound[2]),)
                     if value is not None and _PYTHON_PACKAGE_FOLDER.match(value):
+                        continue
+                    # `sys.path.append(modulePath)` with `modulePath` defined in no cell: a NameError in a
+                    # fresh kernel, HID003's finding; the line edits no path (fair check 43, item 104).
+                    if value is None and _entry_undefined(ctx, ca, call):
+                        continue
+                    # `sys.path.append(os.path.abspath("../../CustomModules"))` to a folder that does not
+                    # exist, while every import below is the standard library, a catalogued distribution, or
+                    # the module an absolute entry of the notebook names (`/home/mlmachine`, PTH002's): no
+                    # import resolves through it (fair check 43, item 107).
+                    if _absent_folder_unused(ctx, ca, call, value):
                         continue
                     if value is not None and re.match(r"^(?:/|~|[A-Za-z]:[\\/])", value):
                         absolute.add((call.line, call.column))
@@ -10170,6 +10226,148 @@ def _relative_folder_unused(ctx: RuleContext, ca: CellAnalysis, call: CallFact, 
     return not tops & own and all(
         top in STDLIB or resolve(top, ctx.catalog).source in ("override", "namespace", "pipreqs") for top in tops
     )
+
+
+def _shown_path_constant(ctx: RuleContext, f: LiteralFinding) -> bool:
+    """Is the literal the one argument of a `pathlib.Path(…)` bound at a cell's top level to a name
+    (`DATA_PROCESSED = Path("../data/processed")`) the notebook binds nowhere else and reads only to
+    show it: each read an argument of `print(…)`, straight or in an f-string's field? Building a
+    `Path` touches no file, so no call depends on the working folder (fair check 43, item 108:
+    path-constant-never-used-for-io; a constant also made (`.mkdir`), joined or given to a call stays
+    reported, item 124). Not when a cell mentions the name where CPython's tree does not show it (a
+    magic or `!` line, a string, a cell that does not parse): a read may hide there."""
+    argument = f.argument
+    if argument is None or f.source != "python" or argument.call.in_function or argument.arg.position != 0:
+        return False
+    call = argument.call
+    if len(call.args) != 1 or resolve_callee(ctx.facts, ctx.catalog, call.func) != "pathlib.Path":
+        return False
+    tree = cell_python_tree(f.ca)
+    statement = statement_at(tree, call.line) if tree is not None else None
+    if not (isinstance(statement, ast.Assign) and statement in tree.body and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name) and isinstance(statement.value, ast.Call)
+            and (statement.value.lineno, statement.value.col_offset + 1) == (call.line, call.column)):
+        return False
+    name = statement.targets[0].id
+    if single_assignments(ctx).get(name) != (statement,) or ctx.facts.definers("print"):
+        return False
+    word = re.compile(rf"(?<![\w.]){re.escape(name)}\b")
+    loads = name_loads(ctx).get(name, ())
+    if not loads:
+        return False  # (a constant never read: left as it was)
+    for ca in ctx.cells:
+        if name not in ca.cell.source:
+            continue
+        cell_tree = cell_python_tree(ca)
+        if cell_tree is None:
+            return False
+        seen = sum(1 for n in nodes_of(cell_tree, ast.Name) if n.id == name)
+        if len(word.findall(ca.cell.source)) != seen:
+            return False
+    maps: dict[int, dict[int, ast.AST]] = {}
+    for node, cell_tree, _ in loads:
+        parents = maps.get(id(cell_tree))
+        if parents is None:
+            parents = maps[id(cell_tree)] = {id(c): n for n in ast.walk(cell_tree) for c in ast.iter_child_nodes(n)}
+        child: ast.AST = node
+        parent = parents.get(id(child))
+        while isinstance(parent, (ast.FormattedValue, ast.JoinedStr)):
+            child, parent = parent, parents.get(id(parent))
+        if not (isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.func.id == "print"
+                and any(a is child for a in parent.args)):
+            return False
+    return True
+
+
+def _entry_undefined(ctx: RuleContext, ca: CellAnalysis, call: CallFact) -> bool:
+    """Is the edit's entry a name (`sys.path.append(modulePath)`, also in `os.path.abspath(…)`) that no
+    cell defines: no binding of it anywhere (an import, an assignment, a `def`, a loop target), no
+    star import, no builtin of that name, no magic that may bind names (`%run`, `%store -r`, any
+    `%` or `!` line naming it), and no cell that does not parse mentioning it? The edit then raises
+    NameError in a fresh kernel and adds nothing: HID003 reports the undefined name, the finding
+    (fair check 43, item 104)."""
+    given = _entry_name(ca, call)
+    if given is None:
+        return False
+    name = given.id
+    if ctx.facts.definers(name) or ctx.facts.has_star_import or hasattr(builtins, name):
+        return False
+    for other in ctx.cells:
+        if any(m.name in ("run", "store", "load", "load_ext") or name in m.text for m in other.magics):
+            return False
+        if name in other.cell.source and (other.facts.syntax_error is not None or not other.masked.is_python):
+            return False
+    return True
+
+
+# The calls that keep a folder's name while making it absolute or joining it alone.
+_FOLDER_WRAPPERS = frozenset({
+    "os.path.abspath", "os.path.realpath", "os.path.normpath", "os.path.join", "abspath", "realpath", "normpath", "join",
+})
+
+
+def _entry_folder_literal(ca: CellAnalysis, call: CallFact, value: Optional[str]) -> Optional[str]:
+    """The folder literal a `sys.path` edit adds: `value` when the entry is one, else the literal the
+    entry's name is bound to by the last module-level assignment above the edit in the cell, also
+    wrapped in `os.path.abspath(…)`, `os.path.join(…)` of that literal alone (`modulePath =
+    os.path.abspath(os.path.join("../../CustomModules"))`)."""
+    if value is not None:
+        return value
+    given = _entry_name(ca, call)
+    tree = cell_python_tree(ca)
+    if given is None or tree is None:
+        return None
+    found: Optional[str] = None
+    for stmt in tree.body:
+        if stmt.lineno >= call.line:
+            break
+        if any(isinstance(n, ast.Name) and n.id == given.id and isinstance(n.ctx, ast.Store) for n in ast.walk(stmt)):
+            found = None
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                node = stmt.value
+                while isinstance(node, ast.Call) and dotted_name(node.func) in _FOLDER_WRAPPERS and len(node.args) == 1 and not node.keywords:
+                    node = node.args[0]
+                if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                    found = node.value
+    return found
+
+
+def _absent_folder_unused(ctx: RuleContext, ca: CellAnalysis, call: CallFact, value: Optional[str]) -> bool:
+    """Does the edit add a climbing relative folder that does not exist (`ProjectContext.absent_entry_folders`),
+    while no import below can come from it: every absolute import after the edit is the standard library,
+    a distribution the catalogue knows, or the module an absolute `sys.path` entry of the notebook names by
+    its last part (`sys.path.append("/home/mlmachine")`, then `import mlmachine`: that checkout, PTH002's
+    finding), none a module of the project, no relative import, and no later call looking a module up
+    without an import (`pickle.load`)? Fair check 43, item 107 (`../../CustomModules`, deleted from the
+    repository, beside `/home/mlmachine` and `/home/prettierplot`). A folder that exists, or an import of
+    a module nothing else names (`sys.path.append("../../../mlmachine")`, then `import mlmachine`: items
+    105, 106), stays reported."""
+    from nbrefactor.audit.distributions import STDLIB, resolve
+    project = ctx.project
+    if project is None or not project.absent_entry_folders or call.method not in ("insert", "append"):
+        return False
+    folder = _entry_folder_literal(ca, call, value)
+    if folder is None or folder.replace("\\", "/").rstrip("/") not in {f.rstrip("/") for f in project.absent_entry_folders}:
+        return False
+    place = (ca.cell.index, call.line)
+    edits = _sys_path_calls(ctx)
+    named: set[str] = set()
+    for other in ctx.cells:
+        for c in other.facts.calls:
+            entry = c.arg(1 if c.method == "insert" else 0) if id(c) in edits else None
+            if entry is not None and entry.string and re.match(r"^(?:/|~/|[A-Za-z]:[\\/])", entry.string):
+                named.add(entry.string.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1])
+    own = project.local_modules | project.project_modules | (project.parent_modules or frozenset())
+    for at, imp in ctx.facts.imports:
+        if (at.cell.index, imp.line) <= place:
+            continue
+        top = imp.top_level
+        if imp.level > 0 or not top or top in own:
+            return False
+        if not (top in STDLIB or top in named or resolve(top, ctx.catalog).source in ("override", "namespace", "pipreqs")):
+            return False
+    return not any((later.cell.index, c.line) > place and c.func and resolve_callee(ctx.facts, ctx.catalog, c.func) in _PATH_LOOKUPS
+                   for later in ctx.cells for c in later.facts.calls)
 
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
@@ -13033,7 +13231,10 @@ class CwdRelativePath(Rule):
         "of copied set-up code: an empty folder), a file written and read back in one cell and named nowhere else (`img.save(\"out.jpg\", "
         "exif=…)`, then `Image.open(\"out.jpg\")`; not an archive the cell extracts; also through a name bound in that cell, "
         "`model_filename = \"my-model.onnx\"`, `torch.onnx.export(model, x, model_filename)`, then "
-        "`writer.add_onnx_graph(model_filename)`), a file one library saves in a cell and loads in "
+        "`writer.add_onnx_graph(model_filename)`), a file of the working folder itself (no folder part) that top-level `open(…, \"w\")` "
+        "calls write before any read and top-level `open` calls read back, named in no other cell (`open(\"./stream.json\", \"w\")` "
+        "filled from a feed, read back in later cells), a `Path(…)` bound to a name read only to be printed "
+        "(`DATA = Path(\"../data/processed\")`, then only `print(f\"Data path: {DATA}\")`: building a `Path` touches no file), a file one library saves in a cell and loads in "
         "the next into a name nothing reads again (`why.write(profile, \"profile.bin\")`, `n_prof = why.read(\"profile.bin\")`), a file saved in a cell and loaded in the next into names later code only shows (`model.save(\"best.h5\")`, "
         "`loaded = load_model(\"best.h5\")`, then only `loaded.summary()`, `print(loaded)` or `loaded`), an empty figure a cell only makes and "
         "saves under a heading about saving (`#### Saving Figure`, then `figure = plt.figure(); figure.savefig(\"Saved.png\")`), "
@@ -13127,6 +13328,17 @@ class CwdRelativePath(Rule):
         'df = pd.read_csv(DATA_DIR / "train.csv")\njoblib.dump(model, MODEL_DIR / "model.pkl")'
     )
     passing = (
+        # A file of the working folder the notebook writes with `open` before reading it back: a staging
+        # file made wherever it runs (fair check 43, item 127).
+        Example(cells=(
+            "import json\nf = open('./stream.json', 'w')\nfor item in feed.fetch(track='life'):\n    f.write(json.dumps(item) + '\\n')",
+            "with open('./stream.json') as src:\n    rows = [json.loads(line) for line in src]",
+        )),
+        # A `Path` constant only printed: building a `Path` touches no file (fair check 43, item 108).
+        Example(cells=(
+            "from pathlib import Path\nDATA_PROCESSED = Path('../data/processed')\nprint('ready')\nprint(f'Data path: {DATA_PROCESSED}')",
+            "print(DATA_PROCESSED)",
+        )),
         # A folder joined into a download's destination, and a cache of the cell's own download: the
         # download's PTH003 finding stands for them (fair check 35, items 102, 91).
         Example(cells=(
@@ -13563,6 +13775,15 @@ class CwdRelativePath(Rule):
         ),
     )
     failing = (
+        # A file read before the notebook writes it: it must be there already.
+        Example(cells=(
+            "import json\nwith open('./stream.json') as src:\n    rows = [json.loads(line) for line in src]",
+            "f = open('./stream.json', 'w')\nf.write(json.dumps(rows))",
+        ), expect=((1, 2),)),
+        # ... also made, or given to a call: a folder the notebook writes into (fair check 43, item 124).
+        Example(cells=(
+            "from pathlib import Path\nFIGURES = Path('../reports/figures')\nFIGURES.mkdir(parents=True, exist_ok=True)\nprint(FIGURES)",
+        ), expect=((1, 2),)),
         # A data set's split folders in the working directory read by one method in one cell: one finding,
         # the other folder related (fair check 41, item 102).
         Example(cells=(
@@ -14162,6 +14383,8 @@ class CwdRelativePath(Rule):
             # `base_path = os.path.abspath("../")` only for `os.chdir(base_path)`: PTH004's.
             and (f.ca.cell.index, f.line, f.column) not in _chdir_target_bindings(ctx)
             and not _displayed_listing(f)
+            # `DATA_PROCESSED = Path("../data/processed")` read only by `print(f"Data path: {DATA_PROCESSED}")`.
+            and not _shown_path_constant(ctx, f)
             # Colab's set-up block (`os.makedirs("dqn")` under `if IN_COLAB:`) runs in /content only.
             and not _hosted_setup(f)
             # A function's fallback for a parameter every call gives (fair check 37, item 108).
@@ -14230,7 +14453,7 @@ class CwdRelativePath(Rule):
                     or _io_lesson(ctx, g) or _sample_data_round_trip(ctx, [
                         ((o.ca.cell.index, o.argument.call.line), written_file(o), o.argument.direction) for o in g if o.argument is not None]):
                 scratch.append((g[0].value, [(o.ca.cell, o.line, o.column) for o in g]))
-            elif _read_back_at_once(ctx, g):
+            elif _read_back_at_once(ctx, g) or _staged_by_open(ctx, g):
                 # The notebook's own round trip is no finding in the report, but the package still
                 # writes the file where the notebook did: the compiler lifts it into the config, one
                 # field for the write and its read (`export_graphviz(..., out_file=cfg.x)`, then

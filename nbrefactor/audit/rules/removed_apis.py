@@ -144,6 +144,12 @@ class Removal:
     # With `values`: (old, new) pairs, each value's new name: `{renamed}` in `replacement` is the value the
     # notebook passed with its name so renamed, number and anchor kept (`'2M'` → `'2ME'`).
     renames: tuple[tuple[str, str], ...] = ()
+    # With `keyword`: a keyword still accepted, refused only without this other keyword set to True
+    # (scikit-learn 0.24's `KFold(random_state=1)`: "ValueError: Setting a random_state has no effect since
+    # shuffle is False"; fair check 43, recall T-9.6 and T-10.5). Matched on calls passing `keyword` as
+    # anything but the literal None and this keyword not at all or as the literal False, with at most one
+    # positional argument and no `**options` (where this keyword may be passed unseen).
+    unless_true: str = ""
 
     @property
     def path_suffix(self) -> bool:
@@ -180,6 +186,7 @@ def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozens
             str(e.get("pin", "")), str(e.get("pin_why", "")),
             multiplied=bool(e.get("multiplied", False)),
             renames=tuple((str(k), str(v)) for k, v in sorted(dict(e.get("renames", {})).items())),
+            unless_true=str(e.get("unless_true", "")),
         )
         for e in _one_per_method(data.get("removed", []))
         if e.get("api") and e.get("distribution") and e.get("removed_in") and (not e.get("method") or e.get("modules"))
@@ -474,6 +481,20 @@ def _match_path(qualified: str, index: dict[str, tuple[int, Removal]]) -> Option
 
 def _passes(call: ast.Call, keyword: str) -> bool:
     return any(k.arg == keyword for k in call.keywords)
+
+
+def _refused_without(call: ast.Call, keyword: str, switch: str) -> bool:
+    """`keyword` passed as anything but the literal None, and `switch` not passed or passed as the
+    literal False (`KFold(n_splits=5, random_state=1)`, `KFold(shuffle=False, random_state=0)`): a
+    call a release refuses unless `switch=True` (an entry's `unless_true`). Not where the switch may
+    be passed unseen: by position (a second positional argument, `*args`) or in `**options`."""
+    if len(call.args) > 1 or any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+        return False
+    value = next((k.value for k in call.keywords if k.arg == keyword), None)
+    if value is None or (isinstance(value, ast.Constant) and value.value is None):
+        return False
+    switched = next((k.value for k in call.keywords if k.arg == switch), None)
+    return switched is None or (isinstance(switched, ast.Constant) and switched.value is False)
 
 
 # Where a removed value is written when not at the call itself: the cell and the string literal
@@ -823,6 +844,8 @@ def _call_match(call: ast.Call, candidates: list[Removal], ca: CellAnalysis, dic
             if not any(e.api == entry.api and e.keyword for e, _, _ in found):
                 found.append((entry, _shown(entry), None))
             break  # a removed method: the call is that method's, whatever it passes
+        if entry.unless_true and not _refused_without(call, entry.keyword, entry.unless_true):
+            continue
         if _passes(call, entry.keyword) and not _path_kept(call, entry.unless_path_suffix):
             # (`normalize=False`, the value the later releases behave as: shown with it, its fix is to delete it)
             passed = next(k.value for k in call.keywords if k.arg == entry.keyword)
@@ -1546,7 +1569,9 @@ class UsesRemovedApi(Rule):
         "calls passing a removed keyword argument (`mean_squared_error(y, p, squared=False)` when the callee is "
         "scikit-learn's through the notebook's imports; `model.fit(x, y, nb_epoch=5)`, `model.save(path, "
         "save_format=\"tf\")` on any variable in a notebook importing Keras or TensorFlow; any value of the "
-        "keyword counts, a call without it does not), calls passing a removed argument value as a string literal "
+        "keyword counts, a call without it does not), calls passing a keyword a release refuses without another set to "
+        "True (`KFold(n_splits=5, random_state=1)`: scikit-learn 0.24 raises ValueError without `shuffle=True`; not "
+        "`random_state=None`, nor a `shuffle=` the notebook computes), calls passing a removed argument value as a string literal "
         "(`plt.style.use(\"seaborn\")`: matplotlib 3.8 dropped the old seaborn style names; `\"seaborn-v0_8\"` and "
         "computed names are not reported; a removed parameter value in a parameter dict, `xgb.train({\"tree_method\": "
         "\"gpu_hist\"}, d)` or `XGBClassifier(**params)`; pandas-datareader's `DataReader(name, \"google\")`, whose service is gone, "
@@ -1835,8 +1860,29 @@ class UsesRemovedApi(Rule):
                    "quarterly = df.resample('Q').last()\nrecent = df.last('2Y')",),
             files={"requirements.txt": "pandas<3\n"},
         ),
+        # `random_state=` beside `shuffle=True`, as None, or beside a switch the notebook computes: no
+        # release refuses it (fair check 43, recall T-9.6).
+        Example(
+            cells=("from sklearn.model_selection import KFold, StratifiedKFold\nshuffle = True\n"
+                   "a = KFold(n_splits=5, shuffle=True, random_state=0)\nb = StratifiedKFold(5, random_state=None)\n"
+                   "c = KFold(n_splits=5, shuffle=shuffle, random_state=1)",),
+            files={"requirements.txt": "scikit-learn\n"},
+        ),
+        # Below 0.24 it only warns.
+        Example(
+            cells=("from sklearn.model_selection import KFold\nfolds = KFold(n_splits=5, random_state=0)",),
+            files={"requirements.txt": "scikit-learn==0.23.2\n"},
+        ),
     )
     failing = (
+        # `random_state=` without `shuffle=True`: scikit-learn 0.24 raises ValueError (fair check 43, recall
+        # T-9.6 and T-10.5); one finding for the release, the other call related.
+        Example(
+            cells=("from sklearn.model_selection import KFold, StratifiedKFold\nfolds = KFold(n_splits=5, shuffle=False, random_state=0)",
+                   "from sklearn import model_selection\nstrata = model_selection.StratifiedKFold(n_splits=10, random_state=1)"),
+            files={"requirements.txt": "scikit-learn\n"},
+            expect=((1, 2),),
+        ),
         # The manifest admits only releases without the module: an error.
         Example(
             cells=("import numpy as np", "from sklearn.cross_validation import train_test_split"),

@@ -665,9 +665,16 @@ class SyntaxErrorInCell(Rule):
                        "import os\nfrom __future__ import print_function\nprint(os.sep, end='')")),
         Example(cells=("sizes = dict(\n   ...:     small=1,\n   ...:     large=3,\n   ...: )\n   ...: \nprint(sizes)",
                        ">>> for n in range(2):\n...     print(n)\n...")),
+        # Python 3.12's f-strings (PEP 701): the outer quotes reused in a replacement field, a
+        # backslash in one. Valid Python, refused only by an interpreter older than 3.12 running the
+        # audit (fair check 43, item 156: a 3.12.10 notebook whose cell ran).
+        Example(cells=("d = -0.43\nprint(f\"effect is {\"small\" if abs(d) < 0.5 else \"large\"}\")",
+                       "rows = ['a', 'b']\nprint(f\"{'\\n'.join(rows)}\")"), language_version="3.12.10"),
     )
     failing = (
         Example(cells=("x = 1", "if x:\nprint(x)"), expect=((2, 2),)),
+        # A real error beside a Python 3.12 f-string is still one.
+        Example(cells=("d = 1", "print(f\"{\"small\" if d else \"large\"}\")\nreturn d"), expect=((2, 2),)),
         # Octave notes under a Python kernel: every code cell fails, one finding at the first, the
         # other cell related (fair check 42, item 160).
         Example(cells=(md("Matrices in Octave"), "A = [1, 2; 3, 4]\nB = A * 2", "v = [1; 2]\nC = A * v"), expect=((2, 1),)),
