@@ -605,7 +605,7 @@ def gpu_requirements(facts: NotebookFacts, catalog: Catalog, import_fallbacks: b
     checks = tuple(gc.fallback_checks)
     # The lines of each cell holding a GPU check, found once (the flags and both passes below read them).
     checked = {ca.cell.index: {c.line for c in ca.facts.calls if _is_check(facts, c, checks, ca)} for ca in facts.cells}
-    flags = _check_flags(facts, checked)
+    flags = _check_flags(facts, checked) | _switched_off_flags(facts)
     guarded_devices = set()
     # A device named "cuda" only under a GPU check (`if torch.cuda.is_available(): device = "cuda"`
     # `else: device = "cpu"`) has its fallback: every CUDA definition of it guarded.
@@ -850,6 +850,54 @@ def _check_flags(facts: NotebookFacts, checked: dict[int, set[int]]) -> frozense
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             flags |= {d for t in targets if (d := dotted_name(t))}
     return frozenset(flags)
+
+
+# A flag's name that says it tells whether a GPU is in use (`is_cuda`, `use_gpu`, `CUDA`).
+_GPU_FLAG_NAME = re.compile(r"cuda|gpu", re.IGNORECASE)
+
+
+def _switched_off_flags(facts: NotebookFacts) -> frozenset[str]:
+    """GPU flags an `if` tests (`if is_cuda: model = model.cuda()`) that the notebook binds nowhere
+    but to `False` or `None` (`is_cuda = False`), or not at all: the block runs on no machine as
+    the notebook stands (unbound, the test raises NameError first, HID003's finding), so it is no
+    GPU requirement; the textbook's `if is_cuda:` placements are switched off and its unguarded
+    `.cuda()` lines are the ones to report (fair check 43, items 43 and 44: the anchor sat on a
+    guarded line). A notebook with a `%run`, a star import or a cell that does not parse naming a
+    GPU word may bind it otherwise, and so may a magic naming the flag: nothing is taken then."""
+    tested: set[str] = set()
+    trees = []
+    for ca in facts.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            if _GPU_FLAG_NAME.search(ca.cell.source):
+                return frozenset()
+            continue
+        if any(m.name == "run" for m in ca.magics):
+            return frozenset()
+        trees.append((ca, tree))
+        for node in nodes_of(tree, ast.If):
+            tested |= {n.id for n in ast.walk(node.test) if isinstance(n, ast.Name) and _GPU_FLAG_NAME.search(n.id)}
+    off = set(tested)
+    for ca, tree in trees if off else ():
+        off = {name for name in off if not any(re.search(rf"\b{re.escape(name)}\b", m.text) for m in ca.magics)}
+        # The targets of `name = False` / `name = None`: the one binding a switched-off flag may have.
+        switched_off = {id(node.targets[0]) for node in nodes_of(tree, ast.Assign)
+                        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
+                        and isinstance(node.value, ast.Constant) and (node.value.value is False or node.value.value is None)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names):
+                return frozenset()
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                off -= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                off.discard(node.name)
+            elif isinstance(node, ast.arg):
+                off.discard(node.arg)
+            elif isinstance(node, (ast.Global, ast.Nonlocal)):
+                off -= set(node.names)
+            elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load) and id(node) not in switched_off:
+                off.discard(node.id)
+    return frozenset(off)
 
 
 def _flag_conditional_lines(ca: CellAnalysis, flags: frozenset[str]) -> set[int]:

@@ -55,7 +55,9 @@ class GpuOnlyCode(Rule):
         "that falls back to the CPU is not reported: a line holding a GPU check (`\"cuda\" if "
         "torch.cuda.is_available() else \"cpu\"`), a device or flag defined on such a line, a conditional expression testing "
         "such a flag (`cuda = torch.cuda.is_available()`, then `torch.device(\"cuda\" if cuda else \"cpu\")`; `args.cuda` set so too), and code "
-        "nested under `if torch.cuda.is_available():` or under `if train_on_gpu:` for such a flag (also one set and tested in a function body), and `tf.device(\"/gpu:0\")` in a "
+        "nested under `if torch.cuda.is_available():` or under `if train_on_gpu:` for such a flag (also one set and tested in a function body) "
+        "or for a flag named for the GPU that the notebook binds only to `False` or `None`, or nowhere (`if is_cuda:` with "
+        "`is_cuda = False`: the block never runs; the notebook's unguarded lines are reported), and `tf.device(\"/gpu:0\")` in a "
         "notebook whose TensorFlow 1 sessions are told `allow_soft_placement=True` (`tf.ConfigProto(allow_soft_placement=True)`, "
         "or `config.allow_soft_placement = True`: the op goes to the CPU where the GPU is missing; for TF1 code, `tf.Session`, "
         "that is the fix given); so is a GPU library "
@@ -80,6 +82,11 @@ class GpuOnlyCode(Rule):
     example = 'model = Net().cuda()\nx = x.to("cuda")'
     use_instead = 'import torch\n\ndevice = torch.device("cuda" if torch.cuda.is_available() else "cpu")\nmodel = Net().to(device)\nx = x.to(device)'
     passing = (
+        # The flag bound only to False: the block never runs (fair check 43, item 44).
+        Example(cells=(
+            "import torch\nmodel = torch.nn.Linear(2, 1)",
+            "is_cuda = False\nif is_cuda:\n    model = model.cuda()",
+        )),
         # `.cuda()` on a container just made empty moves no tensor (fair check 42, items 29 and 31).
         Example(cells=(
             "import torch\nmodel = torch.nn.Sequential()\nmodel.cuda()\n"
@@ -192,6 +199,16 @@ class GpuOnlyCode(Rule):
         )),
     )
     failing = (
+        # A textbook's `if is_cuda:` placements with the flag bound only to False (or nowhere): switched off,
+        # no requirement; its unguarded `.cuda()` is the finding (fair check 43, items 43 and 44). A flag set
+        # to True runs the block: reported there.
+        Example(cells=(
+            "import torch\nmodel = torch.nn.Linear(2, 1)\nif is_cuda:\n    model = model.cuda()",
+            "x = torch.zeros(2).cuda()",
+        ), expect=((2, 1),)),
+        Example(cells=(
+            "import torch\nuse_gpu = True\nmodel = torch.nn.Linear(2, 1)\nif use_gpu:\n    model = model.cuda()",
+        ), expect=((1, 5),)),
         # Layers added before the `.cuda()`: their parameters move to the GPU.
         Example(
             cells=("import torch\nmodel = torch.nn.Sequential()\nmodel.add_module('layer', torch.nn.Linear(2, 2))\nmodel.cuda()",),
