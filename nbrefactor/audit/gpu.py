@@ -864,6 +864,8 @@ def _switched_off_flags(facts: NotebookFacts) -> frozenset[str]:
     `.cuda()` lines are the ones to report (fair check 43, items 43 and 44: the anchor sat on a
     guarded line). A notebook with a `%run`, a star import or a cell that does not parse naming a
     GPU word may bind it otherwise, and so may a magic naming the flag: nothing is taken then."""
+    if facts.has_star_import:
+        return frozenset()
     tested: set[str] = set()
     trees = []
     for ca in facts.cells:
@@ -885,8 +887,6 @@ def _switched_off_flags(facts: NotebookFacts) -> frozenset[str]:
                         if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)
                         and isinstance(node.value, ast.Constant) and (node.value.value is False or node.value.value is None)}
         for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names):
-                return frozenset()
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 off -= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
