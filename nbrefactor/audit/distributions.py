@@ -1297,8 +1297,13 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
     call that needs it."""
     (torch_classes, torch_family, not_torch, metrics, sp_classes, sp_models, module_needs, call_needs, frame_needs,
      parsers, module_order, scheme_needs) = catalog.derived("distributions.call_needs", _call_needs_tables)
-    frames = _dataframe_names(facts) if (frame_needs or scheme_needs) and any(
-        call.method in frame_needs or (scheme_needs and call.method.startswith("to_"))
+    # Only a notebook holding a URL of a `[url_schemes_needing]` scheme (`"s3://…"`, a literal or the
+    # value of the name a reader is given) can need a filesystem package: the others skip the
+    # argument lookups of every reader and the DataFrames of every `to_*` writer.
+    schemes_written = bool(scheme_needs) and any(
+        _url_scheme(s.value) in scheme_needs for ca in facts.cells for s in ca.facts.strings)
+    frames = _dataframe_names(facts) if (frame_needs or schemes_written) and any(
+        call.method in frame_needs or (schemes_written and call.method.startswith("to_"))
         for ca in facts.cells for call in ca.facts.calls) else {}
     imported = {imp.top_level for ca in facts.cells for imp in ca.facts.imports}
     imported_lower = {name.lower() for name in imported}
@@ -1340,7 +1345,7 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
                     add(ca, call, distribution, f"is needed by `{call.receiver}.{call.method}` (`{call.receiver}` is a pandas "
                         f"DataFrame; pandas imports it when the method runs)" + (f" ({_or(others)} would serve too)" if others else ""))
             qualified = facts.resolve(call.func) if call.func else ""
-            if scheme_needs and (qualified.startswith("pandas.read_") or (
+            if schemes_written and (qualified.startswith("pandas.read_") or (
                     call.method.startswith("to_") and call.receiver in frames and _bound_before(frames[call.receiver], ca, call))):
                 opened = qualified if qualified.startswith("pandas.read_") else f"{call.receiver}.{call.method}"
                 scheme = _url_scheme(_string_argument(facts, ca, call, 0, _PANDAS_PATH_KEYWORDS))
