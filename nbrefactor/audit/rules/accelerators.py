@@ -513,8 +513,8 @@ class GpuOnlyCode(Rule):
             if count > 1:
                 yield Hit(
                     cell, need.line, need.column,
-                    f"This line asserts at least {count} GPUs: the notebook stops on a machine with fewer, and the pipeline "
-                    f"step running it needs a node with {count} GPUs"
+                    f"This line asserts at least {count} GPUs: the notebook stops on a machine with fewer (a pipeline "
+                    f"`nbrefactor migrate` builds from it asks for a node with {count} GPUs for that step)"
                     + (f"; the notebook's {len(related)} other GPU line{'s' if len(related) != 1 else ''} "
                        f"{'are' if len(related) != 1 else 'is'} related (they run only where the assert passed)" if related else ""),
                     fix=f"Schedule the notebook's steps on a node with {count} GPUs (say so where the notebook is run), "
@@ -534,8 +534,8 @@ class GpuOnlyCode(Rule):
                 need.column,
                 f"This line {need.reason}, with no CPU fallback: the notebook fails where there is no TPU{switched}"
                 if tpu else
-                f"This line {need.reason}, with no CPU fallback: the notebook fails where there is no GPU{switched}, "
-                "and the pipeline step running it is scheduled on a GPU node" + whole_note
+                f"This line {need.reason}, with no CPU fallback: the notebook fails where there is no GPU{switched} "
+                "(a pipeline `nbrefactor migrate` builds from it schedules that step on a GPU node)" + whole_note
                 + ("; the notebook's literal CUDA placements (`.cuda()`, `device=\"cuda\"`) are related: the same "
                    "device choice fixes them" if key == placed_too else ""),
                 fix=("Fall back where there is no TPU: `try: resolver = tf.distribute.cluster_resolver.TPUClusterResolver() … "
