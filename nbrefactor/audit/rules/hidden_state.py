@@ -4194,10 +4194,13 @@ class UnexecutedCell(Rule):
         "until a cell writes it without reading one of theirs, a never-run cell reading one passes its own writes on; no "
         "cell that ran reads one, and a cell that ran binds one afresh (a demo section never run, the section run below "
         "rebinding `script` before its read); a cell of the chain with magics, definitions, a file written or downloaded "
-        "that a cell below names, a file name a cell that ran below names, or a read of a name no cell above binds, keeps the finding. Nor is a cell of "
+        "that a cell below names, a file name a cell that ran below names, or a read of a name no cell above binds, keeps the finding; "
+        "a file written (`pred.to_csv(file_name)`) keeps it only when some cell that ran reads a file (a path-reading call, "
+        "a shell line or a magic but `%matplotlib` and other session settings): a submission section never run above "
+        "cells that ran listing the submissions changed no value they read. Nor is a cell of "
         "shell commands (`%%bash` or `!` lines) that only download and unpack data files (`kaggle datasets download …`, "
         "`wget …`, `unzip …`, `mkdir`, `cd`): it binds no name, the cells below ran on files already there, and "
-        "PTH003/PTH007 report the download; nor its Python form, a cell that only unpacks archives (`with zipfile.ZipFile(p) "
+        "PTH003/PTH007 report the download (`%` line magics, `% wget …`, count as such lines); nor its Python form, a cell that only unpacks archives (`with zipfile.ZipFile(p) "
         "as z: z.extractall(d)`, also in a `for` loop over `os.listdir(…)`, `shutil.unpack_archive(…)`, `os.makedirs(…)`) "
         "binding no name another cell reads. Nor is a never-run copy of a module of the project, opening with a comment "
         "naming its file (`# src/preprocessing.py`), when a cell that ran below imports names from that module and no "
@@ -4293,6 +4296,22 @@ class UnexecutedCell(Rule):
             code_cell("import pandas as pd", 1),
             code_cell("%%bash\ncurl -sSLo grain.zip https://example.org/data/grain.zip\nunzip -o grain.zip"),
             code_cell("grain = pd.read_csv('grain.csv')", 2),
+        )),
+        # ... also written as `%` line magics, `% cd`, `% wget`, `% tar` (fair check 44, items 55, 56).
+        Example(cells=(
+            code_cell("import os", 1),
+            code_cell("% cd ./data\n% wget http://example.org/data/images.tar\n% tar --extract --file ./images.tar"),
+            code_cell("images = os.listdir('./data/images')", 2),
+        )),
+        # A never-run submission section (settings, prediction file written, upload) above cells that
+        # ran reading no file and nothing it binds, only the client module's submission list (fair
+        # check 44, item 57: they ran, their counts cleared).
+        Example(cells=(
+            code_cell("import pandas as pd\nimport kaggle\n%matplotlib inline", 8),
+            code_cell("version = 'v2'\nfile_name = 'pred-' + version + '.csv'"),
+            code_cell("pred = pd.DataFrame({'p': [0.5]})\npred.to_csv(file_name)\n"
+                      "kaggle.api.competition_submit(file_name, 'run ' + version, 'contest')"),
+            code_cell("kaggle.api.competitions_submissions_list('contest')[0]", 9),
         )),
         # A tab-completion demo left half-typed for the reader (`pd.read_csv(`): it cannot run; STR001
         # reports it.
@@ -5973,7 +5992,8 @@ def _superseded_unrun_section(
         f = cell.facts
         return (f.syntax_error is not None or not cell.masked.is_python or bool(cell.magics)
                 or (definitions and (bool(f.functions) or bool(f.classes)))
-                or not _downloads_nothing_read_below(ctx, cell) or names_file_read_below(cell)
+                or not (_downloads_nothing_read_below(ctx, cell) or _writes_files_no_ran_cell_reads(ctx, cell))
+                or names_file_read_below(cell)
                 # a sketch that cannot run where it stands (`scheduler.step()` above the cell binding it)
                 or any(r.cell == cell.cell.index and r.flow not in (Flow.ABOVE, Flow.BUILTIN) for r in flow.reads))
 
@@ -6106,6 +6126,33 @@ def _downloads_nothing_read_below(ctx: RuleContext, ca: CellAnalysis) -> bool:
     return all(e.startswith(("download", "urlretrieve")) for e in effects) and _output_read_below(ctx, ca.cell) is None
 
 
+# The calls of `_OUTSIDE_EFFECT` that only make a file (or fetch one): no deletion, move, command or upload.
+_FILE_MAKING_EFFECT = re.compile(r"(?:to_\w+|save\w*|write\w*|dump\w*|download\w*|urlretrieve)\s*\(")
+
+
+def _writes_files_no_ran_cell_reads(ctx: RuleContext, ca: CellAnalysis) -> bool:
+    """The cell's effects outside the kernel only make files (`frame.to_csv(name)`, downloads), and
+    no cell that ran reads a file at all: no catalogued call of theirs takes a path to read, and
+    none has a shell line or a magic but session settings (`%matplotlib inline`). Whatever the never-run cell would have written, nothing saved came from
+    it (fair check 44, item 57, hid002-cleared-output-cell-that-ran: a Kaggle submission section,
+    `to_csv` then `competition_submit`, never run above cells that ran reading only the `kaggle`
+    module's submission list). A file name held in a variable is not followed, hence "at all"."""
+    from nbrefactor.audit.rules.paths import path_arguments  # (paths imports the rules package: no cycle at load)
+
+    if not all(_FILE_MAKING_EFFECT.fullmatch(m.group(0)) for m in _OUTSIDE_EFFECT.finditer(ca.cell.source)):
+        return False
+    ran = _ran_cells(ctx)
+    return not any(
+        any(not (m.kind == "line_magic" and m.name in _SETTINGS_MAGICS) for m in other.magics)
+        or any(a.direction in ("read", "both") for a in path_arguments(ctx.facts, ctx.catalog, other))
+        for other in ctx.facts.cells if other.cell.index in ran
+    )
+
+
+# Line magics that only set up the session (`%matplotlib inline`): they read no file.
+_SETTINGS_MAGICS = frozenset({"matplotlib", "config", "load_ext", "reload_ext", "autoreload", "precision", "pylab"})
+
+
 def _bootstrap_setup_lines(ctx: RuleContext, ca: CellAnalysis) -> frozenset[int]:
     """The lines of a hosted set-up cell (`hosted.OwnFolderBootstrap`) whose effects a kernel started in
     the notebook's folder, with the project's environment, never sees: the `if not os.path.isdir("data"):`
@@ -6205,7 +6252,8 @@ def _fetches_data_only(source: str) -> bool:
         return False
     if _SHELL_CELL_MAGIC.match(lines[0]):
         commands = lines[1:]
-    elif all(l.startswith("!") for l in lines):
+    elif all(l.startswith("!") or (l.startswith("%") and not l.startswith("%%")) for l in lines):
+        # (`%cd data`, and `% wget …`/`% tar …` lines written as magics: fair check 44, items 55, 56)
         commands = [l[1:].strip() for l in lines]
     else:
         return False
@@ -8672,7 +8720,8 @@ class StateInjection(Rule):
         "fixed by the Python version, nothing enters from another file or session, and HID003 reads them. "
         "Nor is a star import of a module made to be star-imported whose names the catalogue lists "
         "(`from nltk.book import *`, the NLTK book's idiom; `from pycaret.classification import *` and PyCaret's other "
-        "functional-API modules, as its own tutorials write them; `[star_imports]` in `rules/hidden_state.toml`). "
+        "functional-API modules, as its own tutorials write them; Kaggle Learn's exercise set-up, `from learntools.python.ex1 import *`; "
+        "`[star_imports]` in `rules/hidden_state.toml`). "
         "`from pylab import *` is reported: matplotlib discourages it, and it shadows the builtins `sum`, "
         "`min` and `max` with NumPy's. "
         "A star import of the repository's own code (`from src.analytics.download_data import *`: a `src` folder, or a package "
@@ -8733,6 +8782,9 @@ class StateInjection(Rule):
         Example(cells=(md("Use `%load` to paste a script into a cell:"), "%load https://example.org/demo.py", "area = 3 * 4")),
         # PyCaret's functional API, star-imported as its tutorials do: the catalogue lists its names.
         Example(cells=("from pycaret.regression import *", "experiment = setup(frame, target='price', session_id=1)")),
+        # Kaggle Learn's fixed exercise set-up cell: the course's checkers `q1`, `q2`, … (fair check 44, items 64, 65).
+        Example(cells=("from learntools.core import binder\nbinder.bind(globals())\nfrom learntools.python.ex7 import *",
+                       "q1.check()\nq2.hint()")),
         # Session probes that are not about the notebook's own cells: a dunder, an injected name,
         # a name made when missing, an object's attributes, a function's locals.
         Example(cells=(
