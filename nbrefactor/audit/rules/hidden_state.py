@@ -8734,7 +8734,8 @@ class StateInjection(Rule):
         "last write of that path (`%%writefile steps/v0.py`, then `%run -i steps/v0.py`, as books that "
         "build scripts inside the notebook do): its text is on the page, and the names its module level "
         "binds are the `%run`'s definitions for the other rules. "
-        "`%store name` (saving), `%load_ext` and "
+        "`%store name` (saving), a `%store -r name` of names a `%store name` line above it saves (the notebook restores "
+        "its own value: a storemagic tutorial), `%load_ext` and "
         "`exec` of a string that is not read from a file are not reported, nor is a magic in a cell with a "
         "syntax error (IPython rejects the whole cell, so it never runs; Python 2 syntax in a Python 2 "
         "notebook aside), nor a cell of only `%load` lines that shows an exercise's solution (the file's name "
@@ -8765,6 +8766,8 @@ class StateInjection(Rule):
     passing = (
         Example(cells=("from helpers import load_data\ndf = load_data()",)),
         Example(cells=("model = 1\n%store model", "%matplotlib inline")),
+        # A storemagic tutorial restoring what it saved above (fair check 44, item 66).
+        Example(cells=("project = {'models': []}\n%store project", "%store -r project\nprint(project)")),
         Example(cells=("exec('x = 1')", "%load_ext autoreload\n%autoreload 2")),
         # A script the notebook writes itself, then runs: its text is on the page.
         Example(cells=("%%writefile steps.py\ntotal = 3", "%run -i steps.py", "print(total)")),
@@ -8898,6 +8901,8 @@ class StateInjection(Rule):
                 continue  # IPython rejects the whole cell (a list of shell commands): its magics never run
             if inj.kind is InjectorKind.RUN and inj is not runs[inj.cell][0]:
                 continue  # related to the cell's first `%run`
+            if inj.kind is InjectorKind.STORE and _stored_above(ctx, inj):
+                continue  # it restores what the notebook's own `%store name` saved above it
             if inj.kind is InjectorKind.LOAD and (_shows_solution(ctx, cells[inj.cell], inj.text) or _loads_other_language(inj.text)
                                                    or _load_is_the_lesson(ctx, flow, cells[inj.cell])):
                 continue
@@ -9143,6 +9148,28 @@ def _shows_solution(ctx: RuleContext, cell: Cell, text: str) -> bool:
     return bool(above) and above[-1].cell_type == "markdown" and bool(re.search(r"(?i)\bsolution", above[-1].source))
 
 
+def _stored_above(ctx: RuleContext, inj: Injector) -> bool:
+    """`%store -r project_data` where every name it restores is saved by a `%store project_data`
+    line of a code cell above it (or above it in its cell): a run top to bottom stores the
+    notebook's own value and restores it, so nothing comes from another session (fair check 44,
+    item 66, hid006-magic-is-lesson-subject: a storemagic tutorial saving, then restoring, its
+    `project_data`). A bare `%store -r` (every stored variable) stays reported."""
+    names = [a for a in inj.text.split()[2:] if a.isidentifier()]
+    if not names:
+        return False
+    stored: set[str] = set()
+    for ca in ctx.cells:
+        if ca.cell.index > inj.cell:
+            break
+        for magic in ca.magics:
+            if ca.cell.index == inj.cell and magic.line >= inj.line:
+                break
+            args = magic.args.split()
+            if magic.kind == "line_magic" and magic.name == "store" and args and not args[0].startswith("-"):
+                stored.update(args)
+    return set(names) <= stored
+
+
 def _load_is_the_lesson(ctx: RuleContext, flow: NameFlow, cell: Cell) -> bool:
     """A tour of Jupyter shows the magic itself: the markdown just above names `%load` in backticks
     ("### Remote Code: use `%load` to add remote code"), the cell holds only `%load` lines, and no
@@ -9249,8 +9276,9 @@ class SavedTraceback(Rule):
         "`incompatible`, `invalid`, `not well-defined`, `not invertible`, `doesn't work`… (or in Russian `ошибка`, `исключение`, `не смогли`, "
         "`не работает`), or the markdown above it asks what the cell will show (\"What happens when we compare words "
         "that are not in the vocabulary?\"), or an `AssertionError` under a heading about assertions (`### Assertion`) "
-        "— or a cell that is only a `raise` "
-        "statement, or a cell (at most 25 lines of code) whose own comment says it errors (`# (this "
+        "— or a cell that is only a `raise` statement, or a cell that only stops the run (`sys.exit()`, after `import sys`) "
+        "saved with its SystemExit, "
+        "or a cell (at most 25 lines of code) whose own comment says it errors (`# (this "
         "will error)`, `# can't convert it`, `# won't work`, `# Error expected`, `# NOT WORKING!`, `# incorrect method`, `# raises KeyError`, or the kind of the error saved named in words, "
         "`# key error for keys that do not exist`; not a comment on avoiding, fixing or catching it, `# to avoid a KeyError`) or whose error the first Markdown cell "
         "below it (past at most 2 code cells that look at the values) opens by reacting to (\"Oops…\", \"OOOOPS!!!\", "
@@ -9298,7 +9326,8 @@ class SavedTraceback(Rule):
         "in the same cell, a misspelling of a name that cell binds (`enceoder_hidden` bound, `encoder_hidden` read: its finding names the fix) "
         "or of `__name__` (`if _name_ == \"_main_\":`), a NameError raised inside the notebook's own function at the very line of "
         "its defining cell where HID003 reports that name (the traceback's innermost frame, `Cell In[24], line 90`), a SyntaxError "
-        "of a cell without a count that parses as saved (a `%%bash` cell first run without its magic, edited since), a NameError of a name a cell above binds but that "
+        "of a cell without a count that parses as saved (a `%%bash` cell first run without its magic, edited since), any error raised at run time by a cell without a count "
+        "that does not parse as saved (STR001 reports it: the traceback is of an earlier text), a NameError of a name a cell above binds but that "
         "ran after this one (a higher count: this cell ran first in a fresh kernel; HID001 reports that order), or that never "
         "ran while this one did, when HID002 reports that cell (its finding names this one as reading the name from it), or never ran, "
         "when this cell is the only one of the notebook with a count (run alone in a fresh runtime; Colab's placeholder "
@@ -9517,6 +9546,25 @@ class SavedTraceback(Rule):
                           outputs=({"output_type": "error", "ename": "SyntaxError", "evalue": "invalid syntax (1128792806.py, line 2)",
                                     "traceback": []},)),
                 code_cell("import numpy as np", 1),
+            )
+        ),
+        # Fair check 44, item 67: a cell that only stops the run, after the finished exercise.
+        Example(
+            cells=(
+                code_cell("score = 0.83\nprint(score)", 1),
+                code_cell("import sys\nsys.exit()", 2,
+                          outputs=({"output_type": "error", "ename": "SystemExit", "evalue": "", "traceback": []},)),
+            )
+        ),
+        # Fair check 44, item 68: a scratch cell without a count saved with a NameError of a
+        # placeholder call, edited since into text that does not parse (STR001 reports it).
+        Example(
+            cells=(
+                code_cell("import sys", 1),
+                code_cell("try:\n)\nexcept SystemExit:\n    print('caught')", None,
+                          outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'some_function' is not defined",
+                                    "traceback": []},)),
+                code_cell("print(sys.version)", 2),
             )
         ),
         # Errors the code raises wherever it runs, said by another finding or by the cell: a read
@@ -10112,6 +10160,12 @@ def _error_of_the_code(ctx: RuleContext, cell: Cell, error: str) -> bool:
         return False
     if exception in ("SyntaxError", "IndentationError", "TabError"):
         return analysed.facts.syntax_error is not None
+    if cell.execution_count is None and _does_not_compile(analysed):
+        # No count, and the text does not parse as saved (STR001 reports it), while the error was
+        # raised at run time: the traceback is of an earlier text that parsed, a scratch cell
+        # edited since (a placeholder `some_function()` under `try:`, now `try:` then `)`). One
+        # scratch cell, one finding: STR001's (fair check 44, item 68, hid007-placeholder-snippet-error).
+        return True
     code_lines = [line for line in cell.source.split("\n") if line.strip() and not line.lstrip().startswith("#")]
     if exception == "StopIteration":
         return len(code_lines) == 1 and _NEXT_ONLY.fullmatch(code_lines[0]) is not None
@@ -10562,6 +10616,10 @@ def _demo_size(source: str, code_lines: list[str]) -> int:
     return sum(1 for node in ast.walk(tree) if isinstance(node, ast.stmt))
 
 
+# A statement that only stops the run: `sys.exit()`, `sys.exit(0)`, `exit()`, `quit()`, `raise SystemExit`.
+_STOP_LINE = re.compile(r"\s*(?:(?:sys\.)?exit\(\s*\w*\s*\)|quit\(\s*\)|raise\s+SystemExit(?:\(\s*\w*\s*\))?)\s*;?\s*")
+
+
 def _shown_on_purpose(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:
     """A short cell whose error the markdown next to it talks about, or a bare `raise`: a book or
     tutorial showing an exception (HID007 leaves it alone)."""
@@ -10576,6 +10634,12 @@ def _shown_on_purpose(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:
     if not code_lines or _demo_size(cell.source, code_lines) > _DEMO_LINES:
         return False
     if len(code_lines) == 1 and re.match(r"\s*raise\b", code_lines[0]):
+        return True
+    if exception == "SystemExit" and _STOP_LINE.fullmatch(code_lines[-1]) and all(
+        re.fullmatch(r"\s*import\s+sys\s*", line) for line in code_lines[:-1]
+    ):
+        # A cell that only stops the run (`import sys` and `sys.exit()`): its SystemExit is what it
+        # is for, a stop put after a finished exercise (fair check 44, item 67, hid007-deliberate-error-demo).
         return True
     if _retried_with_fix(cell, cells) or _repeated_after_fix(cell, cells):
         return True
