@@ -139,7 +139,7 @@ class OutOfOrderExecution(Rule):
         "`! python convert.py`); nor does a cell that binds nothing and reads only names bound once, "
         "in a cell above it that ran before it, and never changed (a last cell publishing the notebook "
         "with `competition=comp`): it saw what a top-to-bottom run shows it. A cell that only imports "
-        "installed modules (and `%matplotlib`, also written `% matplotlib`; and plot-style calls such as "
+        "installed modules (and `%matplotlib`, also written `% matplotlib`, and the autoreload magics, `%autoreload 2`; and plot-style calls such as "
         "`sns.set_style(…)`, `plt.style.use(…)`, `sc.set_figure_params(…)`, against a cell that draws no figure) is no partner of a cell that "
         "installs nothing (its only magics `%matplotlib`, `%config` or the timing magics `%time`/`%timeit`) and saved "
         "no ImportError/NameError, unless a name it binds is bound otherwise too (`np = …`): re-running "
@@ -178,7 +178,7 @@ class OutOfOrderExecution(Rule):
         "as they were) stay reported: an edit, then the training re-run with it. A definition re-run late stays reported. "
         "Lines under `if False:` never run: the value check takes them as no write and no read. "
         "Nor is a cell re-run late that provably rebuilt the values its earlier run gave the cells below "
-        "(`X_covar, y_covar = X_test.copy(), y_test.copy()` then `X_covar[gentoo, 1] -= 5`): it reads values other cells "
+        "(`X_covar, y_covar = X_test.copy(), y_test.copy()` then `X_covar[gentoo, 1] -= 5`; `r = np.zeros(n)` then `r[i] = …`): it reads values other cells "
         "made, and each of them had the same last writer (by count, that writer in order and the one above it top to "
         "bottom) at its re-run as when the first cell below read what it binds (or that writer is such a source cell, "
         "itself re-run late, that no other cell wrote before the first reader, with a count free below it); a reader that so "
@@ -558,6 +558,32 @@ class OutOfOrderExecution(Rule):
             code_cell("import os\nimport numpy as np\n%matplotlib inline\nBASE_DIR = '/data'\npath = os.path.join(BASE_DIR, 'ds')", 1),
             code_cell("'''\nimputer = KNNImputer(n_neighbors=3)\n'''", 3),
             code_cell("np.random.seed(42)\nvalues = np.random.normal(size=5)", 2), code_cell("print(values.mean())", 3),
+        )),
+        # Fair check 44, item 53 (hid001-sessions-change-no-value): the second session only downloads
+        # and unzips, reading `os` of an import cell that also turns on autoreload (installed modules:
+        # the same in any kernel) and the literal `PATH`.
+        Example(cells=(
+            code_cell("%load_ext autoreload\n%autoreload 2\nimport os\nimport pandas as pd", 2),
+            code_cell("PATH = 'data'", 3),
+            code_cell("!kaggle competitions download -c contest --path={PATH}", 2),
+            code_cell("for name in os.listdir(PATH):\n    !unzip -q {name}", 6),
+            code_cell("train = pd.read_csv(os.path.join(PATH, 'train.csv'))", 4),
+            code_cell("target = train.pop('TARGET')", 5),
+            code_cell("test = pd.read_csv(os.path.join(PATH, 'test.csv'))", 6),
+            code_cell("frame = pd.concat([train, test])\nprint(frame.shape)", 7),
+        )),
+        # Fair check 44, item 51 (hid001-rerun-same-value): the file re-opened late and its entry shown
+        # (`tree.Show(0)` only prints), and the correlations recomputed late into a new `np.zeros`
+        # array from the unchanged arrays the mean below read.
+        Example(cells=(
+            code_cell("import numpy as np\nimport ROOT\nimport scipy.stats", 1),
+            code_cell("f = ROOT.TFile.Open('run.root')\ntree = f.Get('clusters')", 29),
+            code_cell("tree.Show(0)", 30),
+            code_cell("n = tree.GetEntries()", 4),
+            code_cell("energy = np.zeros((n, 4))\ntiming = np.zeros((n, 4))\nfor i in range(n):\n    tree.GetEntry(i)\n"
+                      "    energy[i] = tree.fEnergy\n    timing[i] = tree.fTiming", 5),
+            code_cell("r = np.zeros(n)\nfor i in range(n):\n    r[i] = scipy.stats.pearsonr(energy[i], timing[i])[0]", 31),
+            code_cell("print(r.mean())", 28),
         )),
         # Fair check 41, item 40 (hid001-stale-reader-hid003-reports): the batch cell was edited
         # (`images` renamed `imagenes`) and re-run late; the plot below that read its earlier run
@@ -2122,9 +2148,16 @@ def _display_settings_only(ca: CellAnalysis) -> bool:
     )
 
 
+# `%load_ext autoreload`, `%reload_ext autoreload`, `%autoreload 2`: a module reloaded is one whose
+# file changed, which the callers rule out (no import of a module beside the notebook when a cell
+# reloads): an import cell holding them binds the same installed modules in any kernel (fair check
+# 44, item 53, hid001-sessions-change-no-value: a download session reading `os` of such a cell).
+_AUTORELOAD_MAGIC = re.compile(r"%\s*(?:(?:re)?load_ext\s+autoreload|autoreload(?:\s+[0-2])?)")
+
+
 def _imports_only(ca: CellAnalysis, local: frozenset[str], style_resolve=None) -> bool:
-    """Only imports (and `%matplotlib`/`%config`); with `style_resolve`, plot-style calls
-    (`sns.set_style("white")`, `plt.style.use(…)`) are allowed too."""
+    """Only imports (and `%matplotlib`/`%config`, the autoreload magics); with `style_resolve`,
+    plot-style calls (`sns.set_style("white")`, `plt.style.use(…)`) are allowed too."""
     f = ca.facts
     if f.syntax_error is not None or not ca.masked.is_python or not f.imports or f.deleted:
         return False
@@ -2132,7 +2165,7 @@ def _imports_only(ca: CellAnalysis, local: frozenset[str], style_resolve=None) -
         return False
     if f.calls and (style_resolve is None or any(c.in_function or style_resolve(c.func) not in _PLOT_STYLE_CALLS for c in f.calls)):
         return False
-    if any(_magic_name(m) not in _IMPORT_CELL_MAGICS for m in ca.magics):
+    if any(_magic_name(m) not in _IMPORT_CELL_MAGICS and not _AUTORELOAD_MAGIC.fullmatch(m.text.strip()) for m in ca.magics):
         return False
     if {d.name for d in f.defined} - {i.bound for i in f.imports}:
         return False
@@ -2380,6 +2413,9 @@ def reads_only(method: str) -> bool:
     `StandardScaler`'s running means; `learn_unsupervised` on by default), taken as a read too, as
     the fair check's judge read it (the prediction fits no model)."""
     return (method in _READ_ONLY_METHOD_NAMES or method.startswith("predict")
+            # ... also capitalised, as C++ libraries' Python bindings name them (ROOT's `tree.Show(0)`
+            # prints an entry: fair check 44, item 51)
+            or (method[:1].isupper() and method.lower() in _READ_ONLY_METHOD_NAMES)
             # Selenium's element queries read the page (fair check 42, item 38: a never-run
             # `segmento.find_element_by_xpath('…').text` only showed a field)
             or method.startswith(("find_element", "find_elements")) or method in _ELEMENT_READS)
@@ -3171,10 +3207,14 @@ def _deterministic_calls(calls: Iterable, estimators: AbstractSet[str] = frozens
     return True
 
 
+# Array constructors of a module (`np.zeros`, `torch.ones`): each call makes a new array of its own.
+_NEW_ARRAY_CALLS = frozenset({"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like"})
+
+
 def _fresh_bindings(tree: ast.AST) -> set[str]:
     """Names each module-level binding of the cell gives a new object no other name holds: a
-    literal, a display or comprehension, arithmetic, or a copy (`X_test.copy()`, `deepcopy(d)`).
-    An in-place change of such a name changes nothing another cell holds; one of `X_covar = X_test`
+    literal, a display or comprehension, arithmetic, a copy (`X_test.copy()`, `deepcopy(d)`), or a
+    module's new array (`np.zeros(n)`). An in-place change of such a name changes nothing another cell holds; one of `X_covar = X_test`
     or `v = arr.reshape(…)` (a view) would change the other cell's value too."""
     fresh: dict[str, bool] = {}
 
@@ -3190,6 +3230,11 @@ def _fresh_bindings(tree: ast.AST) -> set[str]:
             return True
         if isinstance(value, ast.Tuple):
             return all(is_fresh(e) for e in value.elts)
+        if (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and isinstance(value.func.value, ast.Name)
+                and value.func.attr in _NEW_ARRAY_CALLS):
+            # `np.zeros(nentries)`: a new array filled afresh, held by no other name (fair check 44,
+            # item 51, hid001-rerun-same-value: `r = np.zeros(n)`, then `r[i] = …` in a loop).
+            return True
         if isinstance(value, ast.Call) and not value.args[1:]:
             func = value.func
             called = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
