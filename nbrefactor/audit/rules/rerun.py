@@ -35,6 +35,17 @@ _ACCUMULATING_PACKAGES = frozenset({"river", "creme"})
 _ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Pow, ast.Mod, ast.MatMult, ast.LShift, ast.RShift)
 
 
+def _drop_chain(call: ast.Call, name: str) -> list[ast.Call]:
+    """The `.drop(…)` calls of `name.drop(…).drop(…)…`, outermost first; empty unless every link is
+    a `drop` and the chain starts at the plain name."""
+    links: list[ast.Call] = []
+    node: ast.AST = call
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "drop":
+        links.append(node)
+        node = node.func.value
+    return links if isinstance(node, ast.Name) and node.id == name else []
+
+
 def _base(node: ast.AST) -> Optional[str]:
     while isinstance(node, (ast.Attribute, ast.Subscript)):
         node = node.value
@@ -769,7 +780,17 @@ class _Walker:
                         # 32, recall T-10.5).
                         self.report(stmt, target.value.id, f"bins an item of `{target.value.id}` into itself with `{dotted_name(value.func)}(…)`, which fails on a second run (the item is already categorical bins)")
                 if isinstance(target, ast.Name) and isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
-                    if value.func.attr in {"drop", "set_index"} and _base(value.func.value) == target.id and isinstance(value.func.value, ast.Name):
+                    chain = _drop_chain(value, target.id)
+                    if len(chain) > 1:
+                        # `dataset = dataset.drop('A', axis=1).drop('B', axis=1)`: a chain of drops on the
+                        # name it rebinds fails on a second run as one drop does (fair check 44, recall
+                        # T-2.3); a link that drops what the cell set again, quietly or by position keeps
+                        # it out (as each would alone). The message is one drop's, for the filters on it (a
+                        # PySpark frame's drop of a missing column is a no-op).
+                        if not any(_labels_by_position(c, target.id) or self._drops_columns_set_here(c, target.id)
+                                   or _drops_missing_quietly(c, target.id, self.tree) for c in chain):
+                            self.report(stmt, target.id, f"rebinds `{target.id}` to `{target.id}.drop(…)`, which fails on a second run (the column is gone)")
+                    elif value.func.attr in {"drop", "set_index"} and _base(value.func.value) == target.id and isinstance(value.func.value, ast.Name):
                         if value.func.attr == "drop" and _labels_by_position(value, target.id):
                             # `wine.drop(wine.columns[[0, 3]], axis=1)`: the positions pick other labels next time.
                             self.report(stmt, target.id, f"rebinds `{target.id}` to `{target.id}.drop(…)` of labels picked by position (`{target.id}.columns[…]`), which on a second run drops other columns or raises IndexError")
@@ -3024,7 +3045,7 @@ class ChangesWhenRunTwice(Rule):
         "scratch cells `seq.append('x')`, `len(seq)`, then `seq = []`; nor an `append`/`extend` whose list every later read, "
         "until a statement binds it afresh, takes only as `set(name)` or grows further: `len(set(sentences))`, then "
         "`sentences = list(set(sentences))`, where a second run's duplicates reach nothing; nor an `append`/`extend` to a list that no statement of the notebook reads but to grow it: `accuracies.append(acc)` in a loop that prints each `acc`, the duplicates reaching no output), `df.set_index(…, "
-        "inplace=True)` (not with `drop=False`, in place or as `df = df.set_index(…, drop=False)`, which keeps the key a column, so a second run sets the same index; also `drop`, `reset_index`, `pop` in place; but `reset_index(inplace=True, drop=True)` without `level`, which renumbers the same rows the same way on a second run; nor a lesson on `inplace`: the call, alone in its cell, after a cell showing the same call without it and one showing the frame unchanged, `df.drop('new', axis=1)`, `df`, then `df.drop('new', axis=1, inplace=True)`), `df = df.drop(columns=…)` (a drop, in place or not, of columns the cell set again by label above it, none read before that, is the same on every run), `df = df.reset_index()` (the old index kept as a column: a second run adds `index` again; not with `drop=True`, nor when the frame is then only shown, plotted by named columns or read through columns selected by name (`ax.scatter(df[['x']], df[['y']])`) until rebound, never written out or plotted whole), "
+        "inplace=True)` (not with `drop=False`, in place or as `df = df.set_index(…, drop=False)`, which keeps the key a column, so a second run sets the same index; also `drop`, `reset_index`, `pop` in place; but `reset_index(inplace=True, drop=True)` without `level`, which renumbers the same rows the same way on a second run; nor a lesson on `inplace`: the call, alone in its cell, after a cell showing the same call without it and one showing the frame unchanged, `df.drop('new', axis=1)`, `df`, then `df.drop('new', axis=1, inplace=True)`), `df = df.drop(columns=…)` (also a chain, `df = df.drop('a', axis=1).drop('b', axis=1)`; a drop, in place or not, of columns the cell set again by label above it, none read before that, is the same on every run), `df = df.reset_index()` (the old index kept as a column: a second run adds `index` again; not with `drop=True`, nor when the frame is then only shown, plotted by named columns or read through columns selected by name (`ax.scatter(df[['x']], df[['y']])`) until rebound, never written out or plotted whole), "
         "`ds = ds.add_column(…)` (also `rename_column`, `remove_columns` of a Hugging Face dataset: a second run "
         "finds the column there, or gone, and raises), "
         "`df = pd.concat([df, dummies], axis=1)` (and `np.append`/`insert`/`hstack`/`vstack`/`concatenate` of "
@@ -3252,6 +3273,11 @@ class ChangesWhenRunTwice(Rule):
             "import pandas as pd\ntrain = pd.read_csv('train.csv')\norig = pd.read_csv('orig.csv')\ntest = pd.read_csv('test.csv')",
             "train = pd.concat([train, orig], ignore_index=True)\nmask = (train.a >= test.a.min()) & (train['b'] <= test.b.max())\n"
             "train = train[mask]\ntrain = train.drop_duplicates(subset=['a', 'b'])\ntrain = train.sample(len(train), random_state=42)",
+        )),
+        # A chain of drops whose links all drop quietly (`errors="ignore"`): a second run drops nothing more.
+        Example(cells=(
+            "import pandas as pd\ndf = pd.read_csv('tumours.csv')",
+            "df = df.drop(columns=['a'], errors='ignore').drop(columns=['b'], errors='ignore')",
         )),
         # Labels dropped with `errors="ignore"`, from an Index or a frame, bound back or in place: a
         # second run finds them gone and changes nothing (fair check 37, item 91).
@@ -4164,6 +4190,12 @@ class ChangesWhenRunTwice(Rule):
             "import pandas as pd\ndf = pd.read_csv('churn.csv')",
             "df.start = pd.to_datetime(df.start)\ndf['month'] = df.start.dt.month\ndf = df.drop(['start'], axis=1)",
         ), expect=((2, 3),)),
+        # A chain of drops on the name it rebinds fails on a second run as one drop does (fair check
+        # 44, recall T-2.3).
+        Example(cells=(
+            "import pandas as pd\ndataset = pd.read_csv('tumours.csv')",
+            "dataset = dataset.drop('Status', axis=1).drop('Survival Months', axis=1)",
+        ), expect=((2, 1),)),
         # Labels dropped with `errors="ignore"` but picked from the frame itself in the same cell: a
         # second run picks and drops other columns (unlike fair check 37, item 91).
         Example(cells=(
