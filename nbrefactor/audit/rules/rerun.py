@@ -691,6 +691,19 @@ class _Walker:
             ):
                 self.bound.add(stmt.targets[0].id)  # `r = r + (x - r) / (i + 1)`: replaced at the first count
             cut_here: set[str] = set()
+            transformer = _transformer_applied_to_itself(stmt)
+            if transformer is not None and transformer not in self.bound and transformer not in self.modules and not any(
+                isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr.startswith("fit")
+                and isinstance(n.func.value, ast.Name) and n.func.value.id == transformer and n.lineno <= stmt.lineno
+                for n in (ast.walk(self.tree) if self.tree is not None else ())
+            ):
+                # `X_train = preprocessor.transform(X_train)` with `preprocessor` fitted in another cell:
+                # a second run transforms the transformed values again (scaled twice), or fails on
+                # them (a ColumnTransformer selecting columns by name, given the array it made) (fair
+                # check 44, recall T-2.4). A transformer fitted in the cell refits on its own output
+                # and gives the same values again (a scaler), so it stays out.
+                target = stmt.targets[0].id  # (a Name: `_transformer_applied_to_itself`)
+                self.report(stmt, target, _TRANSFORMED_AGAIN.format(name=target, transformer=transformer))
             for target in stmt.targets:
                 for name, what in _reapplied(target, value):
                     if what.endswith(_CONVERSION_FAILS) and (self.trying or any(name in t for t in self.tested)):
@@ -1625,6 +1638,48 @@ def _argmax_of_itself(value: ast.AST, name: str) -> Optional[str]:
     if isinstance(first, ast.Name) and first.id == name:
         return f"{ast.unparse(func)}({name}, …)" if len(value.args) > 1 or value.keywords else f"{ast.unparse(func)}({name})"
     return None
+
+
+_TRANSFORMED_AGAIN = ("transforms `{name}` with `{transformer}.transform(…)` of a transformer fitted in another cell and binds "
+                      "the result back to it, so a second run transforms the transformed values again (or fails on them)")
+# Transformers whose `transform` of their own output gives it back: imputing imputed values, binarising 0/1.
+_IDEMPOTENT_TRANSFORMERS = frozenset({
+    "sklearn.impute.SimpleImputer", "sklearn.impute.KNNImputer", "sklearn.impute.IterativeImputer",
+    "sklearn.preprocessing.Binarizer",
+})
+
+
+def _transformer_applied_to_itself(stmt: ast.Assign) -> Optional[str]:
+    """`X = t.transform(X)`: the name of `t`, a plain name, when its one argument is the name bound."""
+    value = stmt.value
+    if (
+        len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute) and value.func.attr == "transform" and isinstance(value.func.value, ast.Name)
+        and len(value.args) == 1 and not value.keywords and isinstance(value.args[0], ast.Name)
+        and value.args[0].id == stmt.targets[0].id and value.func.value.id != stmt.targets[0].id
+    ):
+        return value.func.value.id
+    return None
+
+
+def _fitted_transformer(ctx: RuleContext, name: str) -> bool:
+    """Some cell fits `name` (`t.fit(X)`, `t.fit_transform(X)`, `t = pipeline.fit(X)`) and none binds it
+    to a new transformer whose `transform` of its own output gives it back (`imputer =
+    SimpleImputer(strategy="median")`: applying it twice changes nothing)."""
+    fitted = False
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        for node in ast.walk(tree) if tree is not None else ():
+            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+                value = node.value
+                if isinstance(value, ast.Call) and ctx.facts.resolve(dotted_name(value.func) or "") in _IDEMPOTENT_TRANSFORMERS:
+                    return False
+                if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr.startswith("fit"):
+                    fitted = True
+            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr.startswith("fit")
+                  and isinstance(node.func.value, ast.Name) and node.func.value.id == name):
+                fitted = True
+    return fitted
 
 
 def _reapplied(target: ast.AST, value: ast.AST) -> list[tuple[str, str]]:
@@ -3096,7 +3151,10 @@ class ChangesWhenRunTwice(Rule):
         "not a pattern address, `/^#/d`, nor a substitution, nor a file an earlier shell line of the cell names, a download "
         "remaking it); a frame rebound to a method of the notebook's own class that returns it without the columns it "
         "selects (`data = my_enc.transform(data)`, `transform` reading `df[self.cols]` and returning `df.drop(self.cols, axis=1)` "
-        "with the encoded columns: a second run finds them gone); training a model made in another cell: `optimizer.step()` on a torch "
+        "with the encoded columns: a second run finds them gone); a name rebound to a transform of itself by a transformer "
+        "fitted in another cell (`X_train = preprocessor.transform(X_train)`: a second run scales the scaled values again, or "
+        "a ColumnTransformer selecting columns by name fails on the array it made; not one fitted in the cell, whose refit "
+        "on its own output gives the same values, nor an imputer or `Binarizer`, whose transform of its output gives it back); training a model made in another cell: `optimizer.step()` on a torch "
         "optimizer (or `scaler.step(optimizer)` through a mixed-precision `GradScaler`; also one the cell makes over `model.parameters()` of a model from another "
         "cell, even when the cell first moves it with `model = model.to(device)` (or `.cuda()`, `.cpu()`: the same module)), `model.fit(…)` on a Keras model (`keras.Sequential`/`Model`/`load_model`, a KerasHub "
         "`from_preset`, a transformers TensorFlow model such as `TFAutoModelForSeq2SeqLM.from_pretrained(…)`, an instance of the notebook's own `keras.Model` subclass, or the model a "
@@ -3273,6 +3331,13 @@ class ChangesWhenRunTwice(Rule):
             "import pandas as pd\ntrain = pd.read_csv('train.csv')\norig = pd.read_csv('orig.csv')\ntest = pd.read_csv('test.csv')",
             "train = pd.concat([train, orig], ignore_index=True)\nmask = (train.a >= test.a.min()) & (train['b'] <= test.b.max())\n"
             "train = train[mask]\ntrain = train.drop_duplicates(subset=['a', 'b'])\ntrain = train.sample(len(train), random_state=42)",
+        )),
+        # A scaler fitted in the cell refits on its own output and gives the same values; an imputer
+        # fitted elsewhere imputes nothing more on a second run.
+        Example(cells=(
+            "from sklearn.preprocessing import StandardScaler\nfrom sklearn.impute import SimpleImputer\nimputer = SimpleImputer()\nimputer.fit(X)",
+            "scaler = StandardScaler()\nX_train = scaler.fit_transform(X_train)\nX_test = scaler.transform(X_test)",
+            "X = imputer.transform(X)",
         )),
         # A chain of drops whose links all drop quietly (`errors="ignore"`): a second run drops nothing more.
         Example(cells=(
@@ -4190,6 +4255,13 @@ class ChangesWhenRunTwice(Rule):
             "import pandas as pd\ndf = pd.read_csv('churn.csv')",
             "df.start = pd.to_datetime(df.start)\ndf['month'] = df.start.dt.month\ndf = df.drop(['start'], axis=1)",
         ), expect=((2, 3),)),
+        # A transformer fitted in another cell applied to the name it rebinds: a second run
+        # transforms the transformed array again, or fails on it (fair check 44, recall T-2.4).
+        Example(cells=(
+            "from sklearn.compose import ColumnTransformer\nfrom sklearn.preprocessing import OneHotEncoder\n"
+            "preprocessor = ColumnTransformer([('cat', OneHotEncoder(), ['Race'])], remainder='passthrough').fit(X_train)",
+            "X_train = preprocessor.transform(X_train)\nX_test = preprocessor.transform(X_test)",
+        ), expect=((2, 1),)),
         # A chain of drops on the name it rebinds fails on a second run as one drop does (fair check
         # 44, recall T-2.3).
         Example(cells=(
@@ -4327,6 +4399,9 @@ class ChangesWhenRunTwice(Rule):
                         continue  # `x['a'] = x.a.map({…})` on what may not be a pandas frame
                 if not file_step and what.startswith(f"rebinds `{name}` to `{name}.drop(…)`, which fails") and name in spark_frames(ctx):
                     continue  # PySpark's `DataFrame.drop` of a column the frame lacks is a no-op (fair check 42, item 58)
+                if not file_step and what.startswith(f"transforms `{name}` with `") and not _fitted_transformer(
+                        ctx, what.split("with `", 1)[1].split(".transform(", 1)[0]):
+                    continue  # not fitted (the notebook's own class: `_own_method_drops_what_it_reads`), or an imputer
                 if not file_step and what.startswith("joins `") and _merge_restores_columns(ctx, ca, line, name):
                     continue  # key made, lookup merged in, key and lookup columns dropped: same columns again
                 if (
