@@ -4240,9 +4240,10 @@ class UnexecutedCell(Rule):
         "cell that ran reads one, and a cell that ran binds one afresh (a demo section never run, the section run below "
         "rebinding `script` before its read); a cell of the chain with magics, definitions, a file written or downloaded "
         "that a cell below names, a file name a cell that ran below names, or a read of a name no cell above binds, keeps the finding; "
-        "a file written (`pred.to_csv(file_name)`) keeps it only when some cell that ran reads a file (a path-reading call, "
-        "a shell line or a magic but `%matplotlib` and other session settings): a submission section never run above "
-        "cells that ran listing the submissions changed no value they read. Nor is a cell of "
+        "a file written (`pred.to_csv(file_name)`) keeps it unless the cells that ran below read only modules and their "
+        "own names and no cell that ran reads a file (a path-reading call, a shell line or a magic but `%matplotlib` and "
+        "other session settings): a submission section never run above cells that ran listing the submissions "
+        "through the client module changed no value they read. Nor is a cell of "
         "shell commands (`%%bash` or `!` lines) that only download and unpack data files (`kaggle datasets download …`, "
         "`wget …`, `unzip …`, `mkdir`, `cd`): it binds no name, the cells below ran on files already there, and "
         "PTH003/PTH007 report the download (`%` line magics, `% wget …`, count as such lines); nor its Python form, a cell that only unpacks archives (`with zipfile.ZipFile(p) "
@@ -6176,8 +6177,9 @@ _FILE_MAKING_EFFECT = re.compile(r"(?:to_\w+|save\w*|write\w*|dump\w*|download\w
 
 
 def _writes_files_no_ran_cell_reads(ctx: RuleContext, ca: CellAnalysis) -> bool:
-    """The cell's effects outside the kernel only make files (`frame.to_csv(name)`, downloads), and
-    no cell that ran reads a file at all: no catalogued call of theirs takes a path to read, and
+    """The cell's effects outside the kernel only make files (`frame.to_csv(name)`, downloads), the
+    cells that ran below it read nothing but modules and their own names, and no cell that ran
+    reads a file at all: no catalogued call of theirs takes a path to read, and
     none has a shell line or a magic but session settings (`%matplotlib inline`). Whatever the never-run cell would have written, nothing saved came from
     it (fair check 44, item 57, hid002-cleared-output-cell-that-ran: a Kaggle submission section,
     `to_csv` then `competition_submit`, never run above cells that ran reading only the `kaggle`
@@ -6187,6 +6189,11 @@ def _writes_files_no_ran_cell_reads(ctx: RuleContext, ca: CellAnalysis) -> bool:
     if not all(_FILE_MAKING_EFFECT.fullmatch(m.group(0)) for m in _OUTSIDE_EFFECT.finditer(ca.cell.source)):
         return False
     ran = _ran_cells(ctx)
+    flow = name_flow(ctx)
+    modules = import_only_names(flow.definitions)
+    if any(r.cell in ran and r.cell > ca.cell.index and r.flow is not Flow.BUILTIN and r.name not in modules
+           and not (r.writer is not None and r.writer.cell == r.cell) for r in flow.reads):
+        return False  # a cell that ran below reads a value of the notebook's (`dataset`), not only modules
     return not any(
         any(not (m.kind == "line_magic" and m.name in _SETTINGS_MAGICS) for m in other.magics)
         or any(a.direction in ("read", "both") for a in path_arguments(ctx.facts, ctx.catalog, other))
