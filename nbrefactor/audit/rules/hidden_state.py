@@ -139,7 +139,7 @@ class OutOfOrderExecution(Rule):
         "`! python convert.py`); nor does a cell that binds nothing and reads only names bound once, "
         "in a cell above it that ran before it, and never changed (a last cell publishing the notebook "
         "with `competition=comp`): it saw what a top-to-bottom run shows it. A cell that only imports "
-        "installed modules (and `%matplotlib`, also written `% matplotlib`; and plot-style calls such as "
+        "installed modules (and `%matplotlib`, also written `% matplotlib`, and the autoreload magics, `%autoreload 2`; and plot-style calls such as "
         "`sns.set_style(…)`, `plt.style.use(…)`, `sc.set_figure_params(…)`, against a cell that draws no figure) is no partner of a cell that "
         "installs nothing (its only magics `%matplotlib`, `%config` or the timing magics `%time`/`%timeit`) and saved "
         "no ImportError/NameError, unless a name it binds is bound otherwise too (`np = …`): re-running "
@@ -178,7 +178,7 @@ class OutOfOrderExecution(Rule):
         "as they were) stay reported: an edit, then the training re-run with it. A definition re-run late stays reported. "
         "Lines under `if False:` never run: the value check takes them as no write and no read. "
         "Nor is a cell re-run late that provably rebuilt the values its earlier run gave the cells below "
-        "(`X_covar, y_covar = X_test.copy(), y_test.copy()` then `X_covar[gentoo, 1] -= 5`): it reads values other cells "
+        "(`X_covar, y_covar = X_test.copy(), y_test.copy()` then `X_covar[gentoo, 1] -= 5`; `r = np.zeros(n)` then `r[i] = …`): it reads values other cells "
         "made, and each of them had the same last writer (by count, that writer in order and the one above it top to "
         "bottom) at its re-run as when the first cell below read what it binds (or that writer is such a source cell, "
         "itself re-run late, that no other cell wrote before the first reader, with a count free below it); a reader that so "
@@ -558,6 +558,32 @@ class OutOfOrderExecution(Rule):
             code_cell("import os\nimport numpy as np\n%matplotlib inline\nBASE_DIR = '/data'\npath = os.path.join(BASE_DIR, 'ds')", 1),
             code_cell("'''\nimputer = KNNImputer(n_neighbors=3)\n'''", 3),
             code_cell("np.random.seed(42)\nvalues = np.random.normal(size=5)", 2), code_cell("print(values.mean())", 3),
+        )),
+        # Fair check 44, item 53 (hid001-sessions-change-no-value): the second session only downloads
+        # and unzips, reading `os` of an import cell that also turns on autoreload (installed modules:
+        # the same in any kernel) and the literal `PATH`.
+        Example(cells=(
+            code_cell("%load_ext autoreload\n%autoreload 2\nimport os\nimport pandas as pd", 2),
+            code_cell("PATH = 'data'", 3),
+            code_cell("!kaggle competitions download -c contest --path={PATH}", 2),
+            code_cell("for name in os.listdir(PATH):\n    !unzip -q {name}", 6),
+            code_cell("train = pd.read_csv(os.path.join(PATH, 'train.csv'))", 4),
+            code_cell("target = train.pop('TARGET')", 5),
+            code_cell("test = pd.read_csv(os.path.join(PATH, 'test.csv'))", 6),
+            code_cell("frame = pd.concat([train, test])\nprint(frame.shape)", 7),
+        )),
+        # Fair check 44, item 51 (hid001-rerun-same-value): the file re-opened late and its entry shown
+        # (`tree.Show(0)` only prints), and the correlations recomputed late into a new `np.zeros`
+        # array from the unchanged arrays the mean below read.
+        Example(cells=(
+            code_cell("import numpy as np\nimport ROOT\nimport scipy.stats", 1),
+            code_cell("f = ROOT.TFile.Open('run.root')\ntree = f.Get('clusters')", 29),
+            code_cell("tree.Show(0)", 30),
+            code_cell("n = tree.GetEntries()", 4),
+            code_cell("energy = np.zeros((n, 4))\ntiming = np.zeros((n, 4))\nfor i in range(n):\n    tree.GetEntry(i)\n"
+                      "    energy[i] = tree.fEnergy\n    timing[i] = tree.fTiming", 5),
+            code_cell("r = np.zeros(n)\nfor i in range(n):\n    r[i] = scipy.stats.pearsonr(energy[i], timing[i])[0]", 31),
+            code_cell("print(r.mean())", 28),
         )),
         # Fair check 41, item 40 (hid001-stale-reader-hid003-reports): the batch cell was edited
         # (`images` renamed `imagenes`) and re-run late; the plot below that read its earlier run
@@ -2122,9 +2148,16 @@ def _display_settings_only(ca: CellAnalysis) -> bool:
     )
 
 
+# `%load_ext autoreload`, `%reload_ext autoreload`, `%autoreload 2`: a module reloaded is one whose
+# file changed, which the callers rule out (no import of a module beside the notebook when a cell
+# reloads): an import cell holding them binds the same installed modules in any kernel (fair check
+# 44, item 53, hid001-sessions-change-no-value: a download session reading `os` of such a cell).
+_AUTORELOAD_MAGIC = re.compile(r"%\s*(?:(?:re)?load_ext\s+autoreload|autoreload(?:\s+[0-2])?)")
+
+
 def _imports_only(ca: CellAnalysis, local: frozenset[str], style_resolve=None) -> bool:
-    """Only imports (and `%matplotlib`/`%config`); with `style_resolve`, plot-style calls
-    (`sns.set_style("white")`, `plt.style.use(…)`) are allowed too."""
+    """Only imports (and `%matplotlib`/`%config`, the autoreload magics); with `style_resolve`,
+    plot-style calls (`sns.set_style("white")`, `plt.style.use(…)`) are allowed too."""
     f = ca.facts
     if f.syntax_error is not None or not ca.masked.is_python or not f.imports or f.deleted:
         return False
@@ -2132,7 +2165,7 @@ def _imports_only(ca: CellAnalysis, local: frozenset[str], style_resolve=None) -
         return False
     if f.calls and (style_resolve is None or any(c.in_function or style_resolve(c.func) not in _PLOT_STYLE_CALLS for c in f.calls)):
         return False
-    if any(_magic_name(m) not in _IMPORT_CELL_MAGICS for m in ca.magics):
+    if any(_magic_name(m) not in _IMPORT_CELL_MAGICS and not _AUTORELOAD_MAGIC.fullmatch(m.text.strip()) for m in ca.magics):
         return False
     if {d.name for d in f.defined} - {i.bound for i in f.imports}:
         return False
@@ -2380,6 +2413,9 @@ def reads_only(method: str) -> bool:
     `StandardScaler`'s running means; `learn_unsupervised` on by default), taken as a read too, as
     the fair check's judge read it (the prediction fits no model)."""
     return (method in _READ_ONLY_METHOD_NAMES or method.startswith("predict")
+            # ... also capitalised, as C++ libraries' Python bindings name them (ROOT's `tree.Show(0)`
+            # prints an entry: fair check 44, item 51)
+            or (method[:1].isupper() and method.lower() in _READ_ONLY_METHOD_NAMES)
             # Selenium's element queries read the page (fair check 42, item 38: a never-run
             # `segmento.find_element_by_xpath('…').text` only showed a field)
             or method.startswith(("find_element", "find_elements")) or method in _ELEMENT_READS)
@@ -3171,10 +3207,14 @@ def _deterministic_calls(calls: Iterable, estimators: AbstractSet[str] = frozens
     return True
 
 
+# Array constructors of a module (`np.zeros`, `torch.ones`): each call makes a new array of its own.
+_NEW_ARRAY_CALLS = frozenset({"zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like"})
+
+
 def _fresh_bindings(tree: ast.AST) -> set[str]:
     """Names each module-level binding of the cell gives a new object no other name holds: a
-    literal, a display or comprehension, arithmetic, or a copy (`X_test.copy()`, `deepcopy(d)`).
-    An in-place change of such a name changes nothing another cell holds; one of `X_covar = X_test`
+    literal, a display or comprehension, arithmetic, a copy (`X_test.copy()`, `deepcopy(d)`), or a
+    module's new array (`np.zeros(n)`). An in-place change of such a name changes nothing another cell holds; one of `X_covar = X_test`
     or `v = arr.reshape(…)` (a view) would change the other cell's value too."""
     fresh: dict[str, bool] = {}
 
@@ -3190,6 +3230,11 @@ def _fresh_bindings(tree: ast.AST) -> set[str]:
             return True
         if isinstance(value, ast.Tuple):
             return all(is_fresh(e) for e in value.elts)
+        if (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and isinstance(value.func.value, ast.Name)
+                and value.func.attr in _NEW_ARRAY_CALLS):
+            # `np.zeros(nentries)`: a new array filled afresh, held by no other name (fair check 44,
+            # item 51, hid001-rerun-same-value: `r = np.zeros(n)`, then `r[i] = …` in a loop).
+            return True
         if isinstance(value, ast.Call) and not value.args[1:]:
             func = value.func
             called = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
@@ -4194,10 +4239,14 @@ class UnexecutedCell(Rule):
         "until a cell writes it without reading one of theirs, a never-run cell reading one passes its own writes on; no "
         "cell that ran reads one, and a cell that ran binds one afresh (a demo section never run, the section run below "
         "rebinding `script` before its read); a cell of the chain with magics, definitions, a file written or downloaded "
-        "that a cell below names, a file name a cell that ran below names, or a read of a name no cell above binds, keeps the finding. Nor is a cell of "
+        "that a cell below names, a file name a cell that ran below names, or a read of a name no cell above binds, keeps the finding; "
+        "a file written (`pred.to_csv(file_name)`) keeps it unless the cells that ran below read only modules and their "
+        "own names and no cell that ran reads a file (a path-reading call, a shell line or a magic but `%matplotlib` and "
+        "other session settings): a submission section never run above cells that ran listing the submissions "
+        "through the client module changed no value they read. Nor is a cell of "
         "shell commands (`%%bash` or `!` lines) that only download and unpack data files (`kaggle datasets download …`, "
         "`wget …`, `unzip …`, `mkdir`, `cd`): it binds no name, the cells below ran on files already there, and "
-        "PTH003/PTH007 report the download; nor its Python form, a cell that only unpacks archives (`with zipfile.ZipFile(p) "
+        "PTH003/PTH007 report the download (`%` line magics, `% wget …`, count as such lines); nor its Python form, a cell that only unpacks archives (`with zipfile.ZipFile(p) "
         "as z: z.extractall(d)`, also in a `for` loop over `os.listdir(…)`, `shutil.unpack_archive(…)`, `os.makedirs(…)`) "
         "binding no name another cell reads. Nor is a never-run copy of a module of the project, opening with a comment "
         "naming its file (`# src/preprocessing.py`), when a cell that ran below imports names from that module and no "
@@ -4293,6 +4342,22 @@ class UnexecutedCell(Rule):
             code_cell("import pandas as pd", 1),
             code_cell("%%bash\ncurl -sSLo grain.zip https://example.org/data/grain.zip\nunzip -o grain.zip"),
             code_cell("grain = pd.read_csv('grain.csv')", 2),
+        )),
+        # ... also written as `%` line magics, `% cd`, `% wget`, `% tar` (fair check 44, items 55, 56).
+        Example(cells=(
+            code_cell("import os", 1),
+            code_cell("% cd ./data\n% wget http://example.org/data/images.tar\n% tar --extract --file ./images.tar"),
+            code_cell("images = os.listdir('./data/images')", 2),
+        )),
+        # A never-run submission section (settings, prediction file written, upload) above cells that
+        # ran reading no file and nothing it binds, only the client module's submission list (fair
+        # check 44, item 57: they ran, their counts cleared).
+        Example(cells=(
+            code_cell("import pandas as pd\nimport kaggle\n%matplotlib inline", 8),
+            code_cell("version = 'v2'\nfile_name = 'pred-' + version + '.csv'"),
+            code_cell("pred = pd.DataFrame({'p': [0.5]})\npred.to_csv(file_name)\n"
+                      "kaggle.api.competition_submit(file_name, 'run ' + version, 'contest')"),
+            code_cell("kaggle.api.competitions_submissions_list('contest')[0]", 9),
         )),
         # A tab-completion demo left half-typed for the reader (`pd.read_csv(`): it cannot run; STR001
         # reports it.
@@ -5973,7 +6038,8 @@ def _superseded_unrun_section(
         f = cell.facts
         return (f.syntax_error is not None or not cell.masked.is_python or bool(cell.magics)
                 or (definitions and (bool(f.functions) or bool(f.classes)))
-                or not _downloads_nothing_read_below(ctx, cell) or names_file_read_below(cell)
+                or not (_downloads_nothing_read_below(ctx, cell) or _writes_files_no_ran_cell_reads(ctx, cell))
+                or names_file_read_below(cell)
                 # a sketch that cannot run where it stands (`scheduler.step()` above the cell binding it)
                 or any(r.cell == cell.cell.index and r.flow not in (Flow.ABOVE, Flow.BUILTIN) for r in flow.reads))
 
@@ -6106,6 +6172,39 @@ def _downloads_nothing_read_below(ctx: RuleContext, ca: CellAnalysis) -> bool:
     return all(e.startswith(("download", "urlretrieve")) for e in effects) and _output_read_below(ctx, ca.cell) is None
 
 
+# The calls of `_OUTSIDE_EFFECT` that only make a file (or fetch one): no deletion, move, command or upload.
+_FILE_MAKING_EFFECT = re.compile(r"(?:to_\w+|save\w*|write\w*|dump\w*|download\w*|urlretrieve)\s*\(")
+
+
+def _writes_files_no_ran_cell_reads(ctx: RuleContext, ca: CellAnalysis) -> bool:
+    """The cell's effects outside the kernel only make files (`frame.to_csv(name)`, downloads), the
+    cells that ran below it read nothing but modules and their own names, and no cell that ran
+    reads a file at all: no catalogued call of theirs takes a path to read, and
+    none has a shell line or a magic but session settings (`%matplotlib inline`). Whatever the never-run cell would have written, nothing saved came from
+    it (fair check 44, item 57, hid002-cleared-output-cell-that-ran: a Kaggle submission section,
+    `to_csv` then `competition_submit`, never run above cells that ran reading only the `kaggle`
+    module's submission list). A file name held in a variable is not followed, hence "at all"."""
+    from nbrefactor.audit.rules.paths import path_arguments  # (paths imports the rules package: no cycle at load)
+
+    if not all(_FILE_MAKING_EFFECT.fullmatch(m.group(0)) for m in _OUTSIDE_EFFECT.finditer(ca.cell.source)):
+        return False
+    ran = _ran_cells(ctx)
+    flow = name_flow(ctx)
+    modules = import_only_names(flow.definitions)
+    if any(r.cell in ran and r.cell > ca.cell.index and r.flow is not Flow.BUILTIN and r.name not in modules
+           and not (r.writer is not None and r.writer.cell == r.cell) for r in flow.reads):
+        return False  # a cell that ran below reads a value of the notebook's (`dataset`), not only modules
+    return not any(
+        any(not (m.kind == "line_magic" and m.name in _SETTINGS_MAGICS) for m in other.magics)
+        or any(a.direction in ("read", "both") for a in path_arguments(ctx.facts, ctx.catalog, other))
+        for other in ctx.facts.cells if other.cell.index in ran
+    )
+
+
+# Line magics that only set up the session (`%matplotlib inline`): they read no file.
+_SETTINGS_MAGICS = frozenset({"matplotlib", "config", "load_ext", "reload_ext", "autoreload", "precision", "pylab"})
+
+
 def _bootstrap_setup_lines(ctx: RuleContext, ca: CellAnalysis) -> frozenset[int]:
     """The lines of a hosted set-up cell (`hosted.OwnFolderBootstrap`) whose effects a kernel started in
     the notebook's folder, with the project's environment, never sees: the `if not os.path.isdir("data"):`
@@ -6205,7 +6304,8 @@ def _fetches_data_only(source: str) -> bool:
         return False
     if _SHELL_CELL_MAGIC.match(lines[0]):
         commands = lines[1:]
-    elif all(l.startswith("!") for l in lines):
+    elif all(l.startswith("!") or (l.startswith("%") and not l.startswith("%%")) for l in lines):
+        # (`%cd data`, and `% wget …`/`% tar …` lines written as magics: fair check 44, items 55, 56)
         commands = [l[1:].strip() for l in lines]
     else:
         return False
@@ -8672,7 +8772,8 @@ class StateInjection(Rule):
         "fixed by the Python version, nothing enters from another file or session, and HID003 reads them. "
         "Nor is a star import of a module made to be star-imported whose names the catalogue lists "
         "(`from nltk.book import *`, the NLTK book's idiom; `from pycaret.classification import *` and PyCaret's other "
-        "functional-API modules, as its own tutorials write them; `[star_imports]` in `rules/hidden_state.toml`). "
+        "functional-API modules, as its own tutorials write them; Kaggle Learn's exercise set-up, `from learntools.python.ex1 import *`; "
+        "`[star_imports]` in `rules/hidden_state.toml`). "
         "`from pylab import *` is reported: matplotlib discourages it, and it shadows the builtins `sum`, "
         "`min` and `max` with NumPy's. "
         "A star import of the repository's own code (`from src.analytics.download_data import *`: a `src` folder, or a package "
@@ -8685,7 +8786,8 @@ class StateInjection(Rule):
         "last write of that path (`%%writefile steps/v0.py`, then `%run -i steps/v0.py`, as books that "
         "build scripts inside the notebook do): its text is on the page, and the names its module level "
         "binds are the `%run`'s definitions for the other rules. "
-        "`%store name` (saving), `%load_ext` and "
+        "`%store name` (saving), a `%store -r name` of names a `%store name` line above it saves (the notebook restores "
+        "its own value: a storemagic tutorial), `%load_ext` and "
         "`exec` of a string that is not read from a file are not reported, nor is a magic in a cell with a "
         "syntax error (IPython rejects the whole cell, so it never runs; Python 2 syntax in a Python 2 "
         "notebook aside), nor a cell of only `%load` lines that shows an exercise's solution (the file's name "
@@ -8716,6 +8818,8 @@ class StateInjection(Rule):
     passing = (
         Example(cells=("from helpers import load_data\ndf = load_data()",)),
         Example(cells=("model = 1\n%store model", "%matplotlib inline")),
+        # A storemagic tutorial restoring what it saved above (fair check 44, item 66).
+        Example(cells=("project = {'models': []}\n%store project", "%store -r project\nprint(project)")),
         Example(cells=("exec('x = 1')", "%load_ext autoreload\n%autoreload 2")),
         # A script the notebook writes itself, then runs: its text is on the page.
         Example(cells=("%%writefile steps.py\ntotal = 3", "%run -i steps.py", "print(total)")),
@@ -8733,6 +8837,9 @@ class StateInjection(Rule):
         Example(cells=(md("Use `%load` to paste a script into a cell:"), "%load https://example.org/demo.py", "area = 3 * 4")),
         # PyCaret's functional API, star-imported as its tutorials do: the catalogue lists its names.
         Example(cells=("from pycaret.regression import *", "experiment = setup(frame, target='price', session_id=1)")),
+        # Kaggle Learn's fixed exercise set-up cell: the course's checkers `q1`, `q2`, … (fair check 44, items 64, 65).
+        Example(cells=("from learntools.core import binder\nbinder.bind(globals())\nfrom learntools.python.ex7 import *",
+                       "q1.check()\nq2.hint()")),
         # Session probes that are not about the notebook's own cells: a dunder, an injected name,
         # a name made when missing, an object's attributes, a function's locals.
         Example(cells=(
@@ -8846,6 +8953,8 @@ class StateInjection(Rule):
                 continue  # IPython rejects the whole cell (a list of shell commands): its magics never run
             if inj.kind is InjectorKind.RUN and inj is not runs[inj.cell][0]:
                 continue  # related to the cell's first `%run`
+            if inj.kind is InjectorKind.STORE and _stored_above(ctx, inj):
+                continue  # it restores what the notebook's own `%store name` saved above it
             if inj.kind is InjectorKind.LOAD and (_shows_solution(ctx, cells[inj.cell], inj.text) or _loads_other_language(inj.text)
                                                    or _load_is_the_lesson(ctx, flow, cells[inj.cell])):
                 continue
@@ -9091,6 +9200,28 @@ def _shows_solution(ctx: RuleContext, cell: Cell, text: str) -> bool:
     return bool(above) and above[-1].cell_type == "markdown" and bool(re.search(r"(?i)\bsolution", above[-1].source))
 
 
+def _stored_above(ctx: RuleContext, inj: Injector) -> bool:
+    """`%store -r project_data` where every name it restores is saved by a `%store project_data`
+    line of a code cell above it (or above it in its cell): a run top to bottom stores the
+    notebook's own value and restores it, so nothing comes from another session (fair check 44,
+    item 66, hid006-magic-is-lesson-subject: a storemagic tutorial saving, then restoring, its
+    `project_data`). A bare `%store -r` (every stored variable) stays reported."""
+    names = [a for a in inj.text.split()[2:] if a.isidentifier()]
+    if not names:
+        return False
+    stored: set[str] = set()
+    for ca in ctx.cells:
+        if ca.cell.index > inj.cell:
+            break
+        for magic in ca.magics:
+            if ca.cell.index == inj.cell and magic.line >= inj.line:
+                break
+            args = magic.args.split()
+            if magic.kind == "line_magic" and magic.name == "store" and args and not args[0].startswith("-"):
+                stored.update(args)
+    return set(names) <= stored
+
+
 def _load_is_the_lesson(ctx: RuleContext, flow: NameFlow, cell: Cell) -> bool:
     """A tour of Jupyter shows the magic itself: the markdown just above names `%load` in backticks
     ("### Remote Code: use `%load` to add remote code"), the cell holds only `%load` lines, and no
@@ -9197,8 +9328,9 @@ class SavedTraceback(Rule):
         "`incompatible`, `invalid`, `not well-defined`, `not invertible`, `doesn't work`… (or in Russian `ошибка`, `исключение`, `не смогли`, "
         "`не работает`), or the markdown above it asks what the cell will show (\"What happens when we compare words "
         "that are not in the vocabulary?\"), or an `AssertionError` under a heading about assertions (`### Assertion`) "
-        "— or a cell that is only a `raise` "
-        "statement, or a cell (at most 25 lines of code) whose own comment says it errors (`# (this "
+        "— or a cell that is only a `raise` statement, or a cell that only stops the run (`sys.exit()`, after `import sys`) "
+        "saved with its SystemExit, "
+        "or a cell (at most 25 lines of code) whose own comment says it errors (`# (this "
         "will error)`, `# can't convert it`, `# won't work`, `# Error expected`, `# NOT WORKING!`, `# incorrect method`, `# raises KeyError`, or the kind of the error saved named in words, "
         "`# key error for keys that do not exist`; not a comment on avoiding, fixing or catching it, `# to avoid a KeyError`) or whose error the first Markdown cell "
         "below it (past at most 2 code cells that look at the values) opens by reacting to (\"Oops…\", \"OOOOPS!!!\", "
@@ -9246,7 +9378,8 @@ class SavedTraceback(Rule):
         "in the same cell, a misspelling of a name that cell binds (`enceoder_hidden` bound, `encoder_hidden` read: its finding names the fix) "
         "or of `__name__` (`if _name_ == \"_main_\":`), a NameError raised inside the notebook's own function at the very line of "
         "its defining cell where HID003 reports that name (the traceback's innermost frame, `Cell In[24], line 90`), a SyntaxError "
-        "of a cell without a count that parses as saved (a `%%bash` cell first run without its magic, edited since), a NameError of a name a cell above binds but that "
+        "of a cell without a count that parses as saved (a `%%bash` cell first run without its magic, edited since), any error raised at run time by a cell without a count "
+        "that does not parse as saved (STR001 reports it: the traceback is of an earlier text), a NameError of a name a cell above binds but that "
         "ran after this one (a higher count: this cell ran first in a fresh kernel; HID001 reports that order), or that never "
         "ran while this one did, when HID002 reports that cell (its finding names this one as reading the name from it), or never ran, "
         "when this cell is the only one of the notebook with a count (run alone in a fresh runtime; Colab's placeholder "
@@ -9465,6 +9598,25 @@ class SavedTraceback(Rule):
                           outputs=({"output_type": "error", "ename": "SyntaxError", "evalue": "invalid syntax (1128792806.py, line 2)",
                                     "traceback": []},)),
                 code_cell("import numpy as np", 1),
+            )
+        ),
+        # Fair check 44, item 67: a cell that only stops the run, after the finished exercise.
+        Example(
+            cells=(
+                code_cell("score = 0.83\nprint(score)", 1),
+                code_cell("import sys\nsys.exit()", 2,
+                          outputs=({"output_type": "error", "ename": "SystemExit", "evalue": "", "traceback": []},)),
+            )
+        ),
+        # Fair check 44, item 68: a scratch cell without a count saved with a NameError of a
+        # placeholder call, edited since into text that does not parse (STR001 reports it).
+        Example(
+            cells=(
+                code_cell("import sys", 1),
+                code_cell("try:\n)\nexcept SystemExit:\n    print('caught')", None,
+                          outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'some_function' is not defined",
+                                    "traceback": []},)),
+                code_cell("print(sys.version)", 2),
             )
         ),
         # Errors the code raises wherever it runs, said by another finding or by the cell: a read
@@ -10060,6 +10212,12 @@ def _error_of_the_code(ctx: RuleContext, cell: Cell, error: str) -> bool:
         return False
     if exception in ("SyntaxError", "IndentationError", "TabError"):
         return analysed.facts.syntax_error is not None
+    if cell.execution_count is None and _does_not_compile(analysed):
+        # No count, and the text does not parse as saved (STR001 reports it), while the error was
+        # raised at run time: the traceback is of an earlier text that parsed, a scratch cell
+        # edited since (a placeholder `some_function()` under `try:`, now `try:` then `)`). One
+        # scratch cell, one finding: STR001's (fair check 44, item 68, hid007-placeholder-snippet-error).
+        return True
     code_lines = [line for line in cell.source.split("\n") if line.strip() and not line.lstrip().startswith("#")]
     if exception == "StopIteration":
         return len(code_lines) == 1 and _NEXT_ONLY.fullmatch(code_lines[0]) is not None
@@ -10510,6 +10668,10 @@ def _demo_size(source: str, code_lines: list[str]) -> int:
     return sum(1 for node in ast.walk(tree) if isinstance(node, ast.stmt))
 
 
+# A statement that only stops the run: `sys.exit()`, `sys.exit(0)`, `exit()`, `quit()`, `raise SystemExit`.
+_STOP_LINE = re.compile(r"\s*(?:(?:sys\.)?exit\(\s*\w*\s*\)|quit\(\s*\)|raise\s+SystemExit(?:\(\s*\w*\s*\))?)\s*;?\s*")
+
+
 def _shown_on_purpose(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:
     """A short cell whose error the markdown next to it talks about, or a bare `raise`: a book or
     tutorial showing an exception (HID007 leaves it alone)."""
@@ -10524,6 +10686,12 @@ def _shown_on_purpose(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:
     if not code_lines or _demo_size(cell.source, code_lines) > _DEMO_LINES:
         return False
     if len(code_lines) == 1 and re.match(r"\s*raise\b", code_lines[0]):
+        return True
+    if exception == "SystemExit" and _STOP_LINE.fullmatch(code_lines[-1]) and all(
+        re.fullmatch(r"\s*import\s+sys\s*", line) for line in code_lines[:-1]
+    ):
+        # A cell that only stops the run (`import sys` and `sys.exit()`): its SystemExit is what it
+        # is for, a stop put after a finished exercise (fair check 44, item 67, hid007-deliberate-error-demo).
         return True
     if _retried_with_fix(cell, cells) or _repeated_after_fix(cell, cells):
         return True

@@ -35,6 +35,17 @@ _ACCUMULATING_PACKAGES = frozenset({"river", "creme"})
 _ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Pow, ast.Mod, ast.MatMult, ast.LShift, ast.RShift)
 
 
+def _drop_chain(call: ast.Call, name: str) -> list[ast.Call]:
+    """The `.drop(…)` calls of `name.drop(…).drop(…)…`, outermost first; empty unless every link is
+    a `drop` and the chain starts at the plain name."""
+    links: list[ast.Call] = []
+    node: ast.AST = call
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "drop":
+        links.append(node)
+        node = node.func.value
+    return links if isinstance(node, ast.Name) and node.id == name else []
+
+
 def _base(node: ast.AST) -> Optional[str]:
     while isinstance(node, (ast.Attribute, ast.Subscript)):
         node = node.value
@@ -680,6 +691,19 @@ class _Walker:
             ):
                 self.bound.add(stmt.targets[0].id)  # `r = r + (x - r) / (i + 1)`: replaced at the first count
             cut_here: set[str] = set()
+            transformer = _transformer_applied_to_itself(stmt)
+            if transformer is not None and transformer not in self.bound and transformer not in self.modules and not any(
+                isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr.startswith("fit")
+                and isinstance(n.func.value, ast.Name) and n.func.value.id == transformer and n.lineno <= stmt.lineno
+                for n in (ast.walk(self.tree) if self.tree is not None else ())
+            ):
+                # `X_train = preprocessor.transform(X_train)` with `preprocessor` fitted in another cell:
+                # a second run transforms the transformed values again (scaled twice), or fails on
+                # them (a ColumnTransformer selecting columns by name, given the array it made) (fair
+                # check 44, recall T-2.4). A transformer fitted in the cell refits on its own output
+                # and gives the same values again (a scaler), so it stays out.
+                target = stmt.targets[0].id  # (a Name: `_transformer_applied_to_itself`)
+                self.report(stmt, target, _TRANSFORMED_AGAIN.format(name=target, transformer=transformer))
             for target in stmt.targets:
                 for name, what in _reapplied(target, value):
                     if what.endswith(_CONVERSION_FAILS) and (self.trying or any(name in t for t in self.tested)):
@@ -769,7 +793,17 @@ class _Walker:
                         # 32, recall T-10.5).
                         self.report(stmt, target.value.id, f"bins an item of `{target.value.id}` into itself with `{dotted_name(value.func)}(…)`, which fails on a second run (the item is already categorical bins)")
                 if isinstance(target, ast.Name) and isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
-                    if value.func.attr in {"drop", "set_index"} and _base(value.func.value) == target.id and isinstance(value.func.value, ast.Name):
+                    chain = _drop_chain(value, target.id)
+                    if len(chain) > 1:
+                        # `dataset = dataset.drop('A', axis=1).drop('B', axis=1)`: a chain of drops on the
+                        # name it rebinds fails on a second run as one drop does (fair check 44, recall
+                        # T-2.3); a link that drops what the cell set again, quietly or by position keeps
+                        # it out (as each would alone). The message is one drop's, for the filters on it (a
+                        # PySpark frame's drop of a missing column is a no-op).
+                        if not any(_labels_by_position(c, target.id) or self._drops_columns_set_here(c, target.id)
+                                   or _drops_missing_quietly(c, target.id, self.tree) for c in chain):
+                            self.report(stmt, target.id, f"rebinds `{target.id}` to `{target.id}.drop(…)`, which fails on a second run (the column is gone)")
+                    elif value.func.attr in {"drop", "set_index"} and _base(value.func.value) == target.id and isinstance(value.func.value, ast.Name):
                         if value.func.attr == "drop" and _labels_by_position(value, target.id):
                             # `wine.drop(wine.columns[[0, 3]], axis=1)`: the positions pick other labels next time.
                             self.report(stmt, target.id, f"rebinds `{target.id}` to `{target.id}.drop(…)` of labels picked by position (`{target.id}.columns[…]`), which on a second run drops other columns or raises IndexError")
@@ -1604,6 +1638,48 @@ def _argmax_of_itself(value: ast.AST, name: str) -> Optional[str]:
     if isinstance(first, ast.Name) and first.id == name:
         return f"{ast.unparse(func)}({name}, …)" if len(value.args) > 1 or value.keywords else f"{ast.unparse(func)}({name})"
     return None
+
+
+_TRANSFORMED_AGAIN = ("transforms `{name}` with `{transformer}.transform(…)` of a transformer fitted in another cell and binds "
+                      "the result back to it, so a second run transforms the transformed values again (or fails on them)")
+# Transformers whose `transform` of their own output gives it back: imputing imputed values, binarising 0/1.
+_IDEMPOTENT_TRANSFORMERS = frozenset({
+    "sklearn.impute.SimpleImputer", "sklearn.impute.KNNImputer", "sklearn.impute.IterativeImputer",
+    "sklearn.preprocessing.Binarizer",
+})
+
+
+def _transformer_applied_to_itself(stmt: ast.Assign) -> Optional[str]:
+    """`X = t.transform(X)`: the name of `t`, a plain name, when its one argument is the name bound."""
+    value = stmt.value
+    if (
+        len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) and isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute) and value.func.attr == "transform" and isinstance(value.func.value, ast.Name)
+        and len(value.args) == 1 and not value.keywords and isinstance(value.args[0], ast.Name)
+        and value.args[0].id == stmt.targets[0].id and value.func.value.id != stmt.targets[0].id
+    ):
+        return value.func.value.id
+    return None
+
+
+def _fitted_transformer(ctx: RuleContext, name: str) -> bool:
+    """Some cell fits `name` (`t.fit(X)`, `t.fit_transform(X)`, `t = pipeline.fit(X)`) and none binds it
+    to a new transformer whose `transform` of its own output gives it back (`imputer =
+    SimpleImputer(strategy="median")`: applying it twice changes nothing)."""
+    fitted = False
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        for node in ast.walk(tree) if tree is not None else ():
+            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
+                value = node.value
+                if isinstance(value, ast.Call) and ctx.facts.resolve(dotted_name(value.func) or "") in _IDEMPOTENT_TRANSFORMERS:
+                    return False
+                if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr.startswith("fit"):
+                    fitted = True
+            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr.startswith("fit")
+                  and isinstance(node.func.value, ast.Name) and node.func.value.id == name):
+                fitted = True
+    return fitted
 
 
 def _reapplied(target: ast.AST, value: ast.AST) -> list[tuple[str, str]]:
@@ -3024,7 +3100,7 @@ class ChangesWhenRunTwice(Rule):
         "scratch cells `seq.append('x')`, `len(seq)`, then `seq = []`; nor an `append`/`extend` whose list every later read, "
         "until a statement binds it afresh, takes only as `set(name)` or grows further: `len(set(sentences))`, then "
         "`sentences = list(set(sentences))`, where a second run's duplicates reach nothing; nor an `append`/`extend` to a list that no statement of the notebook reads but to grow it: `accuracies.append(acc)` in a loop that prints each `acc`, the duplicates reaching no output), `df.set_index(…, "
-        "inplace=True)` (not with `drop=False`, in place or as `df = df.set_index(…, drop=False)`, which keeps the key a column, so a second run sets the same index; also `drop`, `reset_index`, `pop` in place; but `reset_index(inplace=True, drop=True)` without `level`, which renumbers the same rows the same way on a second run; nor a lesson on `inplace`: the call, alone in its cell, after a cell showing the same call without it and one showing the frame unchanged, `df.drop('new', axis=1)`, `df`, then `df.drop('new', axis=1, inplace=True)`), `df = df.drop(columns=…)` (a drop, in place or not, of columns the cell set again by label above it, none read before that, is the same on every run), `df = df.reset_index()` (the old index kept as a column: a second run adds `index` again; not with `drop=True`, nor when the frame is then only shown, plotted by named columns or read through columns selected by name (`ax.scatter(df[['x']], df[['y']])`) until rebound, never written out or plotted whole), "
+        "inplace=True)` (not with `drop=False`, in place or as `df = df.set_index(…, drop=False)`, which keeps the key a column, so a second run sets the same index; also `drop`, `reset_index`, `pop` in place; but `reset_index(inplace=True, drop=True)` without `level`, which renumbers the same rows the same way on a second run; nor a lesson on `inplace`: the call, alone in its cell, after a cell showing the same call without it and one showing the frame unchanged, `df.drop('new', axis=1)`, `df`, then `df.drop('new', axis=1, inplace=True)`), `df = df.drop(columns=…)` (also a chain, `df = df.drop('a', axis=1).drop('b', axis=1)`; a drop, in place or not, of columns the cell set again by label above it, none read before that, is the same on every run), `df = df.reset_index()` (the old index kept as a column: a second run adds `index` again; not with `drop=True`, nor when the frame is then only shown, plotted by named columns or read through columns selected by name (`ax.scatter(df[['x']], df[['y']])`) until rebound, never written out or plotted whole), "
         "`ds = ds.add_column(…)` (also `rename_column`, `remove_columns` of a Hugging Face dataset: a second run "
         "finds the column there, or gone, and raises), "
         "`df = pd.concat([df, dummies], axis=1)` (and `np.append`/`insert`/`hstack`/`vstack`/`concatenate` of "
@@ -3075,7 +3151,10 @@ class ChangesWhenRunTwice(Rule):
         "not a pattern address, `/^#/d`, nor a substitution, nor a file an earlier shell line of the cell names, a download "
         "remaking it); a frame rebound to a method of the notebook's own class that returns it without the columns it "
         "selects (`data = my_enc.transform(data)`, `transform` reading `df[self.cols]` and returning `df.drop(self.cols, axis=1)` "
-        "with the encoded columns: a second run finds them gone); training a model made in another cell: `optimizer.step()` on a torch "
+        "with the encoded columns: a second run finds them gone); a name rebound to a transform of itself by a transformer "
+        "fitted in another cell (`X_train = preprocessor.transform(X_train)`: a second run scales the scaled values again, or "
+        "a ColumnTransformer selecting columns by name fails on the array it made; not one fitted in the cell, whose refit "
+        "on its own output gives the same values, nor an imputer or `Binarizer`, whose transform of its output gives it back); training a model made in another cell: `optimizer.step()` on a torch "
         "optimizer (or `scaler.step(optimizer)` through a mixed-precision `GradScaler`; also one the cell makes over `model.parameters()` of a model from another "
         "cell, even when the cell first moves it with `model = model.to(device)` (or `.cuda()`, `.cpu()`: the same module)), `model.fit(…)` on a Keras model (`keras.Sequential`/`Model`/`load_model`, a KerasHub "
         "`from_preset`, a transformers TensorFlow model such as `TFAutoModelForSeq2SeqLM.from_pretrained(…)`, an instance of the notebook's own `keras.Model` subclass, or the model a "
@@ -3252,6 +3331,18 @@ class ChangesWhenRunTwice(Rule):
             "import pandas as pd\ntrain = pd.read_csv('train.csv')\norig = pd.read_csv('orig.csv')\ntest = pd.read_csv('test.csv')",
             "train = pd.concat([train, orig], ignore_index=True)\nmask = (train.a >= test.a.min()) & (train['b'] <= test.b.max())\n"
             "train = train[mask]\ntrain = train.drop_duplicates(subset=['a', 'b'])\ntrain = train.sample(len(train), random_state=42)",
+        )),
+        # A scaler fitted in the cell refits on its own output and gives the same values; an imputer
+        # fitted elsewhere imputes nothing more on a second run.
+        Example(cells=(
+            "from sklearn.preprocessing import StandardScaler\nfrom sklearn.impute import SimpleImputer\nimputer = SimpleImputer()\nimputer.fit(X)",
+            "scaler = StandardScaler()\nX_train = scaler.fit_transform(X_train)\nX_test = scaler.transform(X_test)",
+            "X = imputer.transform(X)",
+        )),
+        # A chain of drops whose links all drop quietly (`errors="ignore"`): a second run drops nothing more.
+        Example(cells=(
+            "import pandas as pd\ndf = pd.read_csv('tumours.csv')",
+            "df = df.drop(columns=['a'], errors='ignore').drop(columns=['b'], errors='ignore')",
         )),
         # Labels dropped with `errors="ignore"`, from an Index or a frame, bound back or in place: a
         # second run finds them gone and changes nothing (fair check 37, item 91).
@@ -4164,6 +4255,19 @@ class ChangesWhenRunTwice(Rule):
             "import pandas as pd\ndf = pd.read_csv('churn.csv')",
             "df.start = pd.to_datetime(df.start)\ndf['month'] = df.start.dt.month\ndf = df.drop(['start'], axis=1)",
         ), expect=((2, 3),)),
+        # A transformer fitted in another cell applied to the name it rebinds: a second run
+        # transforms the transformed array again, or fails on it (fair check 44, recall T-2.4).
+        Example(cells=(
+            "from sklearn.compose import ColumnTransformer\nfrom sklearn.preprocessing import OneHotEncoder\n"
+            "preprocessor = ColumnTransformer([('cat', OneHotEncoder(), ['Race'])], remainder='passthrough').fit(X_train)",
+            "X_train = preprocessor.transform(X_train)\nX_test = preprocessor.transform(X_test)",
+        ), expect=((2, 1),)),
+        # A chain of drops on the name it rebinds fails on a second run as one drop does (fair check
+        # 44, recall T-2.3).
+        Example(cells=(
+            "import pandas as pd\ndataset = pd.read_csv('tumours.csv')",
+            "dataset = dataset.drop('Status', axis=1).drop('Survival Months', axis=1)",
+        ), expect=((2, 1),)),
         # Labels dropped with `errors="ignore"` but picked from the frame itself in the same cell: a
         # second run picks and drops other columns (unlike fair check 37, item 91).
         Example(cells=(
@@ -4295,6 +4399,9 @@ class ChangesWhenRunTwice(Rule):
                         continue  # `x['a'] = x.a.map({…})` on what may not be a pandas frame
                 if not file_step and what.startswith(f"rebinds `{name}` to `{name}.drop(…)`, which fails") and name in spark_frames(ctx):
                     continue  # PySpark's `DataFrame.drop` of a column the frame lacks is a no-op (fair check 42, item 58)
+                if not file_step and what.startswith(f"transforms `{name}` with `") and not _fitted_transformer(
+                        ctx, what.split("with `", 1)[1].split(".transform(", 1)[0]):
+                    continue  # not fitted (the notebook's own class: `_own_method_drops_what_it_reads`), or an imputer
                 if not file_step and what.startswith("joins `") and _merge_restores_columns(ctx, ca, line, name):
                     continue  # key made, lookup merged in, key and lookup columns dropped: same columns again
                 if (
