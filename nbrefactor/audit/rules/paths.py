@@ -39,7 +39,7 @@ from nbrefactor.audit.ipython import MagicLine, cd_operand
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, and_listed, md, name_loads, own_folder_bootstraps_of, single_assignments
 from nbrefactor.audit.rules import code as code_cell
 from nbrefactor.audit.distributions import _clone_target as clone_target
-from nbrefactor.audit.distributions import cloned_path_edits, written_modules
+from nbrefactor.audit.distributions import cloned_path_edits, install_spellings, written_modules
 from nbrefactor.audit.patterns import literal_ends
 from nbrefactor.audit.project import normalise as normalise_distribution
 from nbrefactor.audit.hosted import (
@@ -2053,6 +2053,9 @@ def _code_folder_fix(ctx: RuleContext, f: LiteralFinding) -> str:
     (an installed package), not a data root to configure (fair check 41, items 76, 77, 86)."""
     folder = next((shown_folder for entry, shown_folder in (ctx.project.absolute_entry_folders if ctx.project is not None else ())
                    if entry == f.value), None)
+    published = _published_entry_module(ctx, f.ca, f.line, f.value) if folder is None else None
+    if published is not None:
+        return published  # (`/home/mlmachine` of `import mlmachine`, which is on PyPI: fair check 43, items 83-93)
     if folder is not None:
         return (f"Import the repository's own code from the repository, not from the author's checkout: the entry's last "
                 f"part is this repository's folder {folder}; make it a package installed with `pip install -e .` (a "
@@ -9840,7 +9843,12 @@ class SysPathEdit(Rule):
         "`.parent` or `os.path.dirname`, or a function of the cell doing so), then `sys.path.insert(0, str(ROOT))`, when the "
         "marker is what an import below names (`from toolkit import …`; `ROOT / \"src\"` with the marker `src/toolkit`) or a "
         "project root's own marker (`pyproject.toml`, `setup.py`, `setup.cfg`, `.git`, `.here`): the imports work from any folder "
-        "of the checkout. A fixed climb (`Path.cwd().parents[1]`, `..`) stays reported. Edits of one cell whose entries the cell "
+        "of the checkout; so is the working folder itself, rebound only to a folder below it where a test finds the module an import "
+        "below names (`NOTEBOOK_DIR = Path.cwd()`, then `if (candidate / \"vote_parser.py\").exists(): NOTEBOOK_DIR = candidate`): the kernel has "
+        "its working folder on the path already. A fixed climb (`Path.cwd().parents[1]`, `..`) stays reported. When the entry's last folder is "
+        "the name of an import below it that the catalogue knows, or that an install line or text of the notebook names "
+        "(`sys.path.append(\"../../../mlmachine\")`, `import mlmachine`, `print(\"pip install mlmachine\")`), the fix is to declare and pin that "
+        "published package, not to make the code a package. Edits of one cell whose entries the cell "
         "computes from one working-folder root (`project_root = Path.cwd()`, then `project_root / \"src\"` and "
         "`project_root.parent.parent / \"shared\"`) are one finding at the first, the others related: one root to fix."
     )
@@ -9932,6 +9940,15 @@ class SysPathEdit(Rule):
             "sys.path.append(modulePath) if modulePath not in sys.path else None\nimport numpy as np\n"
             "sys.path.append('/home/toolkit')\nimport toolkit",
         )),
+        # The working folder, or the folder below it found holding the module the import names: the
+        # kernel has the working folder on the path already, and the probe finds the module's folder
+        # (fair check 44, item 114: cwd-probed-sys-path-noop).
+        Example(cells=(
+            "import sys\nfrom pathlib import Path\nNOTEBOOK_DIR = Path.cwd().resolve()\n"
+            "if not (NOTEBOOK_DIR / 'vote_parser.py').exists():\n    candidate = NOTEBOOK_DIR / 'notebooks' / 'election'\n"
+            "    if (candidate / 'vote_parser.py').exists():\n        NOTEBOOK_DIR = candidate\n"
+            "if str(NOTEBOOK_DIR) not in sys.path:\n    sys.path.insert(0, str(NOTEBOOK_DIR))\nfrom vote_parser import parse",
+        )),
     )
     failing = (
         Example(cells=("import sys\nsys.path.append('../src')\nfrom features import build",), expect=((1, 2),)),
@@ -9996,6 +10013,17 @@ class SysPathEdit(Rule):
             ),
             expect=((1, 6), (1, 8)),
         ),
+        # A checkout of a published package put on the path (`pip install tabkit` is the notebook's own
+        # advice): the fix is to install and pin it, not to package it (fair check 43, items 105, 106).
+        Example(cells=(
+            "import sys\ntry:\n    import tabkit\nexcept ModuleNotFoundError:\n    sys.path.append('../../../tabkit')\n"
+            "    import tabkit\nelse:\n    print('This notebook relies on tabkit: pip install tabkit')",
+        ), expect=((1, 5),)),
+        # The working folder tested for a marker no import below names: the entry is one layout.
+        Example(cells=(
+            "import sys\nfrom pathlib import Path\nHERE = Path.cwd()\nif not (HERE / 'data').exists():\n"
+            "    HERE = Path('/srv/project')\nsys.path.insert(0, str(HERE))\nfrom helpers import f",
+        ), expect=((1, 6),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -10053,6 +10081,7 @@ class SysPathEdit(Rule):
         edits = _sys_path_calls(ctx)
         for ca in ctx.cells:
             events: list[tuple[int, int, str]] = []
+            entry_values: dict[tuple[int, int], Optional[str]] = {}
             absolute: set[tuple[int, int]] = set()
             related: dict[tuple[int, int], tuple[tuple[Cell, int, int], ...]] = {}
             unused_parent: list[str] = []  # the cell's edits adding `..`, which no import uses
@@ -10093,6 +10122,7 @@ class SysPathEdit(Rule):
                         related[(call.line, call.column)] = ((ca.cell, bound[1], bound[2]),)
                     if value is not None and _PYTHON_PACKAGE_FOLDER.match(value):
                         continue
+                    entry_values[(call.line, call.column)] = value
                     # `sys.path.append(modulePath)` with `modulePath` defined in no cell: a NameError in a
                     # fresh kernel, HID003's finding; the line edits no path (fair check 43, item 104).
                     if value is None and _entry_undefined(ctx, ca, call):
@@ -10176,7 +10206,46 @@ class SysPathEdit(Rule):
                     lines_text = and_listed([str(at[0]) for at in same_root])
                     message += (f"; so {'does' if len(same_root) == 1 else 'do'} the cell's edit{'s' if len(same_root) > 1 else ''} "
                                 f"on line{'s' if len(same_root) > 1 else ''} {lines_text}, from the same root (related)")
-                yield Hit(ca.cell, line, column, message, fix=fix, key=text, related=related.get((line, column), ()))
+                published = _published_entry_module(ctx, ca, line, entry_values.get((line, column)))
+                yield Hit(ca.cell, line, column, message, fix=fix if published is None else published,
+                          key=text, related=related.get((line, column), ()))
+
+
+_INSTALL_HINT = re.compile(r"pip3?\s+install\s+(?:-\S+\s+)*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def _published_entry_module(ctx: RuleContext, ca: CellAnalysis, line: int, value: Optional[str]) -> Optional[str]:
+    """The fix for an edit putting a checkout of a published distribution on the path: the entry's
+    last folder (`"../../../mlmachine"`) is the top-level name of an import below the edit
+    (`import mlmachine`), and that import is one the catalogue maps to a distribution, or one the
+    notebook's own install lines or text name (`print("pip install mlmachine")`). Then the code is
+    no project code to package: install and pin the published package (fair check 43, items 105,
+    106: the fix said "make the code a package"). None otherwise."""
+    if not value:
+        return None
+    folder = re.split(r"[\\/]+", value.rstrip("/\\"))[-1]
+    if not folder.isidentifier():
+        return None
+    if not any(imp.level == 0 and imp.top_level == folder and (at.cell.index, imp.line) > (ca.cell.index, line)
+               for at, imp in ctx.facts.imports):
+        return None
+    from nbrefactor.audit.distributions import THIRD_PARTY_KIND, import_kind, resolve  # (as `_stdlib_or_known`)
+
+    resolution = resolve(folder, ctx.catalog)
+    written = install_spellings(ctx.facts).get(normalise_distribution(folder))
+    if written is None:
+        # (also in a printed hint, `print("\\tpip install mlmachine")`, where no word boundary precedes `pip`)
+        wanted = normalise_distribution(folder)
+        written = next((m.group("name") for ca_ in ctx.facts.cells if "install" in ca_.cell.source
+                        for m in _INSTALL_HINT.finditer(ca_.cell.source) if normalise_distribution(m.group("name")) == wanted), None)
+    # (the catalogue's tables only: what the auditing machine has installed is no fact of the notebook)
+    if written is None and (resolution.source not in ("override", "namespace", "pipreqs")
+                            or import_kind(folder, 0, None, ctx.catalog) != THIRD_PARTY_KIND):
+        return None
+    dist = written or resolution.primary
+    return (f"`{folder}` is a published package (`pip install {dist}`), not this project's code: declare it in the "
+            f"project's requirements, pinned (`{dist}==<version>`), import the installed package and drop the sys.path "
+            "edit; a checkout of its source at this folder exists on one machine only.")
 
 
 def _entry_roots(ca: CellAnalysis, places: Sequence[tuple[int, int]]) -> dict[tuple[int, int], str]:
@@ -10334,7 +10403,7 @@ def _found_by_walking_up(ctx: RuleContext, ca: CellAnalysis, call: CallFact) -> 
                                    or (isinstance(n, ast.Call) and dotted_name(n.func) in ("os.path.dirname", "path.dirname"))))
         for n in finder
     )
-    if not walks:
+    if not walks and not _cwd_probed(finder, name):
         return False
     def texts(pieces: Sequence[ast.AST]) -> list[str]:
         values = [p.value for p in pieces if isinstance(p, ast.Constant) and isinstance(p.value, str)]
@@ -10369,6 +10438,34 @@ def _found_by_walking_up(ctx: RuleContext, ca: CellAnalysis, call: CallFact) -> 
             if inner in imported or (inner.endswith(".py") and inner[:-3] in imported):
                 return True
     return False
+
+
+def _cwd_probed(finder: Sequence[ast.AST], name: str) -> bool:
+    """Is `name` first bound to the working folder (`Path.cwd()`, `os.getcwd()`, resolved or not),
+    and rebound only to names or to folders below it, with no climb (`.parent`, `dirname`, `..`)?
+    `NOTEBOOK_DIR = Path.cwd().resolve()`, then `if not (NOTEBOOK_DIR / "helpers.py").exists(): …
+    NOTEBOOK_DIR = candidate` with `candidate = NOTEBOOK_DIR / "notebooks" / "election"`: with the
+    marker test `_found_by_walking_up` asks for (the file an import below names), the entry is the
+    kernel's working folder, already on the path, or the folder below it found holding the module
+    (fair check 44, item 114: cwd-probed-sys-path-noop)."""
+    stores = [n for n in finder if isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in n.targets)]
+    if not stores or any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
+                         and not any(n is t for st in stores for t in st.targets) for n in finder):
+        return False  # (bound another way too: a loop, a `with`, an unpacking)
+    if any((isinstance(n, ast.Attribute) and n.attr in ("parent", "parents"))
+           or (isinstance(n, ast.Call) and dotted_name(n.func) in ("os.path.dirname", "path.dirname"))
+           or (isinstance(n, ast.Constant) and isinstance(n.value, str) and ".." in re.split(r"[\\/]+", n.value)) for n in finder):
+        return False
+    first = stores[0].value
+    while isinstance(first, ast.Call) and not first.args and isinstance(first.func, ast.Attribute) \
+            and first.func.attr in ("resolve", "absolute"):
+        first = first.func.value
+    while isinstance(first, ast.Call) and dotted_name(first.func) in _ENTRY_WRAPPERS and len(first.args) == 1:
+        first = first.args[0]
+    if not (isinstance(first, ast.Call) and not first.args and dotted_name(first.func) in (
+            "os.getcwd", "Path.cwd", "pathlib.Path.cwd")):
+        return False
+    return all(isinstance(st.value, ast.Name) for st in stores[1:])
 
 
 # Calls after a `sys.path` edit that look modules up on it without an `import` statement: a dynamic
