@@ -16,7 +16,7 @@ import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import attrgetter
-from typing import Iterable, Iterator, Optional, Sequence
+from typing import Collection, Iterable, Iterator, Mapping, Optional, Sequence
 
 from nbrefactor.audit.guards import NOT_ANALYSED, deep_recursion, interpreter_recursion, too_complex
 from nbrefactor.audit.ipython import EXTENSION_MAGICS, MagicLine, MaskedCell, mask_cell
@@ -737,6 +737,57 @@ def uncalled_function_lines(facts: "NotebookFacts") -> dict[int, frozenset[int]]
     weights download in its body reported as run (fair check 25, item 129)."""
     if _UNCALLED and _UNCALLED[0][0] is facts:
         return _UNCALLED[0][1]
+    spans, mentions = _function_mentions(facts)
+    result: dict[int, frozenset[int]] = {}
+    if spans:
+        dead = _mentioned_only_in(spans, mentions, {}, set())
+        if dead and len(dead) < len(spans):
+            result = _function_lines(spans, dead)
+    _UNCALLED[:] = [(facts, result)]
+    return result
+
+
+def off_branch_function_lines(facts: "NotebookFacts") -> dict[int, frozenset[int]]:
+    """By cell index, the lines of the module-level functions called only from lines no run of the
+    notebook as saved reaches: every mention of the name outside its own body is in an `if False:`
+    body (`dead_branch_lines`), in the branch a setting bound once turns off (`configured_off_lines`:
+    the `else:` of `if RUN_DOWNLOAD:` below `RUN_DOWNLOAD = True`), or inside another such function
+    or one nothing calls (followed through). At least one mention is needed: a function nothing
+    mentions is `uncalled_function_lines`'. `def resolve_data_paths_fallback(): … Path("/kaggle/input/…")`
+    called only in that `else:` never runs (fair check 44, items 99, 109, 110:
+    setting-on-else-branch-not-taken). Used by the path rules (`paths.never_run_lines`)."""
+    if _OFF_BRANCH_FUNCTIONS and _OFF_BRANCH_FUNCTIONS[0][0] is facts:
+        return _OFF_BRANCH_FUNCTIONS[0][1]
+    result: dict[int, frozenset[int]] = {}
+    off: dict[int, frozenset[int]] = {}
+    for ca in facts.cells:
+        lines = dead_branch_lines(ca)
+        if lines:
+            off[ca.cell.index] = lines
+    for index, lines in configured_off_lines(facts).items():
+        off[index] = off.get(index, frozenset()) | lines
+    if off:
+        spans, mentions = _function_mentions(facts)
+        # (the functions `uncalled_function_lines` takes are followed through, not said again)
+        uncalled = _mentioned_only_in(spans, mentions, {}, set())
+        if not (uncalled and len(uncalled) < len(spans)):
+            uncalled = set()
+        dead = _mentioned_only_in(spans, mentions, off, uncalled, mentioned=True) - uncalled
+        if dead:
+            result = _function_lines(spans, dead)
+    _OFF_BRANCH_FUNCTIONS[:] = [(facts, result)]
+    return result
+
+
+_OFF_BRANCH_FUNCTIONS: list = []  # [(the notebook's facts, its result)]
+
+
+def _function_mentions(facts: "NotebookFacts") -> tuple[dict[str, tuple[int, int, int]], dict[str, list[tuple[int, int]]]]:
+    """The notebook's plain module-level functions defined once, name → (cell, first line, last line),
+    and where each name is mentioned outside its own body: (cell, line) of every mention
+    (`_code_mentions`). Shared by `uncalled_function_lines` and `off_branch_function_lines`."""
+    if _MENTIONS and _MENTIONS[0][0] is facts:
+        return _MENTIONS[0][1]
     spans: dict[str, tuple[int, int, int]] = {}  # name → (cell, first line, last line)
     repeated: set[str] = set()
     for ca in facts.cells:
@@ -752,11 +803,10 @@ def uncalled_function_lines(facts: "NotebookFacts") -> dict[int, frozenset[int]]
                 spans[node.name] = (ca.cell.index, node.lineno, node.end_lineno or node.lineno)
     for name in repeated:
         spans.pop(name, None)
-    result: dict[int, frozenset[int]] = {}
+    mentions: dict[str, list[tuple[int, int]]] = {n: [] for n in spans}
     if spans:
         words = re.compile(r"(" + "|".join(re.escape(n) for n in sorted(spans)) + r")\b")  # (`\b` before: `_at_word_start`)
         # Where each name is mentioned outside its own body: (cell, line) of every mention.
-        mentions: dict[str, list[tuple[int, int]]] = {n: [] for n in spans}
         for ca in facts.cells:
             if words.search(ca.cell.source) is None:  # (a screen: no name, no mention)
                 continue
@@ -765,22 +815,34 @@ def uncalled_function_lines(facts: "NotebookFacts") -> dict[int, frozenset[int]]
                 if cell == ca.cell.index and first <= number <= last:
                     continue
                 mentions[name].append((ca.cell.index, number))
-        def inside(place: tuple[int, int], names: set[str]) -> bool:
-            return any(spans[n][0] == place[0] and spans[n][1] <= place[1] <= spans[n][2] for n in names)
-        dead: set[str] = set()
-        while True:
-            more = {n for n in spans if n not in dead and all(inside(p, dead) for p in mentions[n])}
-            if not more:
-                break
-            dead |= more
-        if dead and len(dead) < len(spans):
-            lines: dict[int, set[int]] = {}
-            for n in dead:
-                cell, first, last = spans[n]
-                lines.setdefault(cell, set()).update(range(first, last + 1))
-            result = {cell: frozenset(v) for cell, v in lines.items()}
-    _UNCALLED[:] = [(facts, result)]
-    return result
+    _MENTIONS[:] = [(facts, (spans, mentions))]
+    return spans, mentions
+
+
+_MENTIONS: list = []  # [(the notebook's facts, (spans, mentions))]
+
+
+def _mentioned_only_in(spans: Mapping[str, tuple[int, int, int]], mentions: Mapping[str, list[tuple[int, int]]],
+                       off: Mapping[int, frozenset[int]], dead: set[str], mentioned: bool = False) -> set[str]:
+    """`dead` and the functions every mention of which is on an `off` line or inside a dead function
+    (followed through until nothing more is added); with `mentioned`, only functions mentioned somewhere."""
+    def inside(place: tuple[int, int], names: set[str]) -> bool:
+        return place[1] in off.get(place[0], ()) or any(
+            spans[n][0] == place[0] and spans[n][1] <= place[1] <= spans[n][2] for n in names)
+    dead = set(dead)
+    while True:
+        more = {n for n in spans if n not in dead and (mentions[n] or not mentioned) and all(inside(p, dead) for p in mentions[n])}
+        if not more:
+            return dead
+        dead |= more
+
+
+def _function_lines(spans: Mapping[str, tuple[int, int, int]], names: Collection[str]) -> dict[int, frozenset[int]]:
+    lines: dict[int, set[int]] = {}
+    for n in names:
+        cell, first, last = spans[n]
+        lines.setdefault(cell, set()).update(range(first, last + 1))
+    return {cell: frozenset(v) for cell, v in lines.items()}
 
 
 

@@ -29,7 +29,7 @@ from typing import Any, Callable, Collection, Iterable, Iterator, Mapping, Optio
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, StringFact
 from nbrefactor.audit.analysis import (
     cell_python_tree, configured_off_lines, constant_test, dead_branch_lines, index_single_assignments, module_level_assignments, nodes_of, tree_nodes,
-    uncalled_function_lines,
+    off_branch_function_lines, uncalled_function_lines,
 )
 from nbrefactor.audit.facts import dotted_name, statement_at, statement_index_at, walk_nodes
 from nbrefactor.audit.catalog import Catalog
@@ -39,7 +39,7 @@ from nbrefactor.audit.ipython import MagicLine, cd_operand
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, and_listed, md, name_loads, own_folder_bootstraps_of, single_assignments
 from nbrefactor.audit.rules import code as code_cell
 from nbrefactor.audit.distributions import _clone_target as clone_target
-from nbrefactor.audit.distributions import cloned_path_edits, written_modules
+from nbrefactor.audit.distributions import cloned_path_edits, install_spellings, written_modules
 from nbrefactor.audit.patterns import literal_ends
 from nbrefactor.audit.project import normalise as normalise_distribution
 from nbrefactor.audit.hosted import (
@@ -395,9 +395,12 @@ def never_run_lines(facts: NotebookFacts, ca: CellAnalysis) -> frozenset[int]:
     """The cell's lines no run of the notebook as saved reaches: `if False:` bodies
     (`dead_branch_lines`), module-level functions nothing calls (`uncalled_function_lines`) and
     the branch a setting bound once turns off (`configured_off_lines`: `if use_gdrive == 'yes':`
-    below the form field `use_gdrive = 'no'  #@param`). No path of theirs is used."""
+    below the form field `use_gdrive = 'no'  #@param`), with the functions called only from such
+    lines (`off_branch_function_lines`: the `else:` of `if RUN_DOWNLOAD:` below `RUN_DOWNLOAD = True`,
+    fair check 44, items 99, 109, 110). No path of theirs is used."""
     return (dead_branch_lines(ca) | uncalled_function_lines(facts).get(ca.cell.index, frozenset())
             | configured_off_lines(facts).get(ca.cell.index, frozenset())
+            | off_branch_function_lines(facts).get(ca.cell.index, frozenset())
             | _parameter_off_lines(facts).get(ca.cell.index, frozenset()))
 
 
@@ -2050,6 +2053,9 @@ def _code_folder_fix(ctx: RuleContext, f: LiteralFinding) -> str:
     (an installed package), not a data root to configure (fair check 41, items 76, 77, 86)."""
     folder = next((shown_folder for entry, shown_folder in (ctx.project.absolute_entry_folders if ctx.project is not None else ())
                    if entry == f.value), None)
+    published = _published_entry_module(ctx, f.ca, f.line, f.value) if folder is None else None
+    if published is not None:
+        return published  # (`/home/mlmachine` of `import mlmachine`, which is on PyPI: fair check 43, items 83-93)
     if folder is not None:
         return (f"Import the repository's own code from the repository, not from the author's checkout: the entry's last "
                 f"part is this repository's folder {folder}; make it a package installed with `pip install -e .` (a "
@@ -4450,16 +4456,142 @@ _PROBE_CALLS = frozenset({"os.path.exists", "os.path.isfile", "os.path.isdir", "
 
 
 def _probes(test: ast.expr, name: str) -> bool:
-    """Does the test look for the path `name` holds (`q_path.exists()`, `os.path.isfile(q_path)`)?"""
+    """Does the test look for the path `name` holds, or a path below it (`q_path.exists()`,
+    `os.path.isfile(q_path)`, `(candidate / "data" / "train.csv").exists()`,
+    `os.path.exists(os.path.join(d, "train.csv"))`: fair check 44, item 104)?"""
     for node in ast.walk(test):
         if not isinstance(node, ast.Call):
             continue
         func = node.func
-        if isinstance(func, ast.Attribute) and func.attr in _PROBE_METHODS and isinstance(func.value, ast.Name) and func.value.id == name:
+        if isinstance(func, ast.Attribute) and func.attr in _PROBE_METHODS and _joined_onto(func.value, name):
             return True
-        if dotted_name(func) in _PROBE_CALLS and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id == name:
+        if dotted_name(func) in _PROBE_CALLS and node.args and _joined_onto(node.args[0], name):
             return True
     return False
+
+
+def _joined_onto(node: ast.expr, name: str) -> bool:
+    """Is `node` the name itself, or a join whose leftmost piece it is (`name / "data" / "x.csv"`,
+    `os.path.join(name, "x.csv")`)?"""
+    while True:
+        if isinstance(node, ast.Name):
+            return node.id == name
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            node = node.left
+        elif isinstance(node, ast.Call) and _join_call(node) and node.args:
+            node = node.args[0]
+        else:
+            return False
+
+
+def _positive_probes(test: ast.expr) -> Iterator[ast.expr]:
+    """The paths a test holds only where they exist: each `p.exists()`/`os.path.isdir(p)` that is the
+    test or a conjunct of an `and` of it (not under `not`, `or`), as the expression `p` probed."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        for value in test.values:
+            yield from _positive_probes(value)
+        return
+    if not isinstance(test, ast.Call):
+        return
+    func = test.func
+    if isinstance(func, ast.Attribute) and func.attr in _PROBE_METHODS:
+        yield func.value
+    elif dotted_name(func) in _PROBE_CALLS and test.args:
+        yield test.args[0]
+
+
+def _path_root_literal(node: ast.expr) -> Optional[ast.Constant]:
+    """The string literal a path expression starts from: `"x"`, `Path("x")`, `Path("x") / a`,
+    `os.path.join("x", a)`; None for anything else."""
+    while True:
+        if isinstance(node, ast.Constant):
+            return node if isinstance(node.value, str) else None
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            node = node.left
+        elif isinstance(node, ast.Call) and node.args and not node.keywords and (
+                _join_call(node) or (dotted_name(node.func) or "").rpartition(".")[2] in ("Path", "PurePath", "PosixPath")):
+            node = node.args[0]
+        else:
+            return None
+
+
+def _existence_guarded_hosted(ctx: RuleContext) -> set[tuple[int, int, int]]:
+    """(cell, line, column) of the hosted-runtime literals (`[hosted_root]`: `/kaggle/input`,
+    `/kaggle/working`, `/content`) the notebook uses only where an existence test of that folder
+    holds: the probe itself (`Path("/kaggle/working").exists()`), the true arm of a conditional
+    testing it (`Path("/kaggle/working") if Path("/kaggle/working").exists() else BASE_DIR`, the
+    body of `if Path("/kaggle/input").exists():`, also for a path below the tested one), and a
+    name bound in one scope to a path built on it (`direct = Path("/kaggle/input") / competition`)
+    every read of which is a probe of it or lies in the body of an `if` probing it (`if
+    direct.exists(): return direct`). The folder exists only on that platform: the test is a check
+    for it, as `if IN_KAGGLE:` is, and elsewhere the other arm (or the caller's fallback) runs (fair
+    check 44, items 97, 103, 106: exists-guarded-kaggle-output-dir, exists-probed-kaggle-input-with-fallback)."""
+    roots = path_settings(ctx.catalog).hosted_roots
+    found: set[tuple[int, int, int]] = set()
+
+    def hosted(value: str) -> bool:
+        return any(p.match(_normal_path(value)) for p in roots)
+
+    for ca in ctx.cells:
+        if "exist" not in ca.masked.python and "is_dir" not in ca.masked.python and "isdir" not in ca.masked.python:
+            continue
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+
+        def at(node: ast.Constant) -> tuple[int, int, int]:
+            return (ca.cell.index, node.lineno, node.col_offset + 1 + ca.masked.dedent)
+
+        for node in nodes_of(tree, ast.If, ast.IfExp):
+            tested = [_normal_path(c.value) for c in map(_path_root_literal, _positive_probes(node.test))
+                      if c is not None and hosted(c.value)]
+            if not tested:
+                continue
+            for probe in _positive_probes(node.test):
+                literal = _path_root_literal(probe)
+                if literal is not None and hosted(literal.value):
+                    found.add(at(literal))
+            body = [node.body] if isinstance(node, ast.IfExp) else node.body
+            for part in body:
+                for n in ast.walk(part):
+                    if isinstance(n, ast.Constant) and isinstance(n.value, str) and hosted(n.value) \
+                            and any(_under(_normal_path(n.value), t) for t in tested):
+                        found.add(at(n))
+        # (a function's own locals only: a module-level name may be read in any cell)
+        for scope in nodes_of(tree, ast.FunctionDef, ast.AsyncFunctionDef):
+            body_nodes = [n for st in scope.body for n in _outside_defs(st)]
+            bound: dict[str, list[ast.expr]] = {}
+            for n in body_nodes:
+                if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load):
+                    bound.setdefault(n.id, [])
+                if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name):
+                    bound.setdefault(n.targets[0].id, []).append(n.value)
+            for name, values in bound.items():
+                literal = _path_root_literal(values[0]) if len(values) == 1 else None
+                if literal is None or not hosted(literal.value) or sum(
+                        isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load) for n in body_nodes) != 1:
+                    continue
+                # (ids of the reads inside a probe of the name, or in the body of an `if` probing it: not
+                # under `not`/`or`, where the body runs without the folder)
+                guarded: set[int] = set()
+                for n in body_nodes:
+                    if isinstance(n, (ast.If, ast.IfExp)):
+                        probes = [p for p in _positive_probes(n.test) if _joined_onto(p, name)]
+                        if probes:
+                            guarded.update(id(m) for part in (*probes, *(n.body if isinstance(n, ast.If) else [n.body]))
+                                           for m in ast.walk(part))
+                reads = [n for n in body_nodes if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
+                if reads and all(id(r) in guarded for r in reads):
+                    found.add(at(literal))
+    return found
+
+
+def _outside_defs(node: ast.AST) -> Iterator[ast.AST]:
+    """`node` and the nodes below it, not entering nested function or class bodies."""
+    yield node
+    for child in ast.iter_child_nodes(node):
+        if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            yield from _outside_defs(child)
 
 
 def _probed_candidates(ctx: RuleContext) -> frozenset[tuple[int, int, int]]:
@@ -4474,16 +4606,32 @@ def _find_probed_candidates(ctx: RuleContext) -> frozenset[tuple[int, int, int]]
     literal, nor `Path(literal)`). A machine without the literal's folder skips it and uses that
     other place: the list is the fallback already (fair check 18: exists-probed-fallback-location).
     A list of literals only stays reported: on another machine none of them is there."""
-    lists: dict[str, list[tuple[CellAnalysis, ast.expr]]] = {}
-    probed: set[str] = set()
+    # A name is the module's, or a function's local (`candidates` of two functions are two lists,
+    # fair check 44: each is probed in its own function).
+    lists: dict[tuple[object, str], list[tuple[CellAnalysis, ast.expr]]] = {}
+    probed: set[tuple[object, str]] = set()
     for ca in ctx.cells:
         tree = cell_python_tree(ca)
         if tree is None:
             continue
+        owner: dict[int, tuple[tuple[int, int], frozenset[str]]] = {}  # id(node) → (its function, the function's locals)
+        if "def " in ca.masked.python:
+            for fn in nodes_of(tree, ast.FunctionDef, ast.AsyncFunctionDef):
+                inside = [n for st in fn.body for n in _outside_defs(st)]
+                if any(isinstance(n, (ast.Global, ast.Nonlocal)) for n in inside):
+                    continue  # (`global x`: left to the module's names)
+                local = frozenset(n.id for n in inside if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load))
+                for n in inside:
+                    owner[id(n)] = ((ca.cell.index, fn.lineno), local)
+
+        def scope(node: ast.AST, name: str) -> object:
+            function, local = owner.get(id(node), ("module", frozenset()))
+            return function if name in local else "module"
+
         for node in nodes_of(tree, ast.Assign, ast.AnnAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             if len(targets) == 1 and isinstance(targets[0], ast.Name) and isinstance(node.value, (ast.List, ast.Tuple)):
-                lists.setdefault(targets[0].id, []).append((ca, node.value))
+                lists.setdefault((scope(node, targets[0].id), targets[0].id), []).append((ca, node.value))
         # The first candidate that is there is taken: `next((p for p in L if p.exists()), None)`,
         # or a loop whose probing `if` breaks out (or returns). A loop that fetches each missing
         # file (`if not f.exists(): download(f)`) takes every element: not a fallback list.
@@ -4503,10 +4651,10 @@ def _find_probed_candidates(ctx: RuleContext) -> frozenset[tuple[int, int, int]]
                     if isinstance(n, ast.If) and any(isinstance(b, (ast.Break, ast.Return)) for inner in n.body for b in ast.walk(inner))
                 ]
             if any(_probes(t, node.target.id) for t in tests):
-                probed.add(node.iter.id)
+                probed.add((scope(node, node.iter.id), node.iter.id))
     found: set[tuple[int, int, int]] = set()
-    for name in probed:
-        bindings = lists.get(name, [])
+    for key in probed:
+        bindings = lists.get(key, [])
         if len(bindings) != 1:
             continue  # bound several times (or not to a list): which list is probed is unknown
         ca, value = bindings[0]
@@ -4522,6 +4670,7 @@ def _find_probed_candidates(ctx: RuleContext) -> frozenset[tuple[int, int, int]]
             (ca.cell.index, n.lineno, n.col_offset + 1 + ca.masked.dedent)
             for e in value.elts if literal_only(e) for n in ast.walk(e) if isinstance(n, ast.Constant) and isinstance(n.value, str)
         }
+    found |= _existence_guarded_hosted(ctx)
     return frozenset(found)
 
 
@@ -5328,11 +5477,16 @@ class UserSpecificPath(Rule):
         "as the cache folder of a library that expands and makes it (scikit-learn's dataset loaders' `data_home=`, `fetch_mldata(\"MNIST original\", data_home=\"~/Desktop/alternativeData\")`; Keras' `get_file(…, cache_dir=…)`) "
         "or to `os.makedirs`/`Path.mkdir`, directly or through a name bound once (only a shell `rm`/`mkdir` of it may come first), and the places under it; "
         "nor is a parameter default that every call of the notebook's function overrides (as for PTH001), nor a write under `if file:` on a parameter defaulting to None/False that no call of the notebook's function passes (`def plot_loss(history, file=None): … if file: plt.savefig(f\"/Users/…/{file}.pdf\")`, called only as `plot_loss(history)`: it never runs; here and in PTH001, PTH003–PTH006), nor is a literal of a list of candidate locations probed in turn after a "
-        "configured one (as for PTH001), nor is a Colab or Kaggle path in code that runs only "
+        "configured one (as for PTH001; also probed through a join, `next((c for c in candidates if (c / \"data\" / \"train.csv\").exists()), None)` "
+        "after `Path.cwd()` candidates), nor a path in a function called only from a branch a setting bound once turns off (`train = read_mounted()` "
+        "in the `else:` of `if RUN_DOWNLOAD:` below `RUN_DOWNLOAD = True`: no run as saved calls it), nor a hosted runtime's folder (`[hosted_root]`) used "
+        "only where an existence test of it holds: `Path(\"/kaggle/working\") if Path(\"/kaggle/working\").exists() else BASE_DIR`, the body of "
+        "`if Path(\"/kaggle/input\").exists():`, a function's `direct = Path(\"/kaggle/input\") / competition` read only in `if direct.exists(): return direct` "
+        "(a check for the platform, like `if IN_KAGGLE:`), nor is a Colab or Kaggle path in code that runs only "
         "there: inside `if COLAB:`/`if IN_KAGGLE:` or the `else:` of `if not ON_KAGGLE:` (its body is the local branch), after `from google.colab import drive` in the `try:` "
         "that detects Colab or in a function body (`drive.mount(\"/content/drive\")`), or in a cell whose "
         "opening comment says to run it only on Colab. Not a path in the body of a Kubeflow pipeline component (a function given to `func_to_container_op` or decorated `@dsl.component`): it names the container's mounts. Not a string constant used only as a hole of a Kubernetes manifest (an f-string holding `apiVersion:` and `kind:`) and lying under a `mountPath:` that manifest declares (`model_dir = \"/mnt/azure/mnist\"` in a TFJob mounting `/mnt/azure`): a path in the pods. A relative path of a catalogued call that climbs into a folder named like this path's folder (`'../ml_3/train.csv'` beside `'/Users/bt/Documents/turing/ml_3/test.csv'`) is named in the message and related: most likely the same data folder (PTH006 keeps its own finding)."
-        " Also reported, at the notebook's call: the user's folder the project's own helper joins the name it is given under (`setup_df.setup_ml(\"13-car_evaluation.csv\")` with `os.path.join(self.ML_BASE_DIR, file_dir)` and `self.ML_BASE_DIR = \"/Users/user/…/ml-data\"` in the repository's `utils/SetupDataFrame.py`, found through `sys.path.append(\"/Users/user/…/data-science/utils\")` by its last part; the module's line related); one finding per folder. A user's folder put on `sys.path` is told to be a folder of code, imported from the repository as an installed package (the edit on the finding's own line is no related location of it); one an environment variable is set to is told to be left to the machine's environment. Not a constant read only by joins bound to names nothing reads (`BASE_DIR = \"/Users/…/data-ds\"`, then `path = os.path.join(BASE_DIR, FILE_DIR)` and `path` read nowhere, not even as a shell line's `$path`): joining touches no disk, nothing to configure."
+        " Also reported, at the notebook's call: the user's folder the project's own helper joins the name it is given under (`setup_df.setup_ml(\"13-car_evaluation.csv\")` with `os.path.join(self.ML_BASE_DIR, file_dir)` and `self.ML_BASE_DIR = \"/Users/user/…/ml-data\"` in the repository's `utils/SetupDataFrame.py`, found through `sys.path.append(\"/Users/user/…/data-science/utils\")` by its last part; the module's line related); one finding per folder. A user's folder put on `sys.path` is told to be a folder of code, imported from the repository as an installed package (the edit on the finding's own line is no related location of it; `/home/<name>` named like a package imported below, `sys.path.append(\"/home/mlmachine\")` then `import mlmachine`, is said to be one machine's checkout of it, a container's mount or a home; a package the catalogue or the notebook's install text names is told to be installed and pinned, as for PTH005); one an environment variable is set to is told to be left to the machine's environment. Not a constant read only by joins bound to names nothing reads (`BASE_DIR = \"/Users/…/data-ds\"`, then `path = os.path.join(BASE_DIR, FILE_DIR)` and `path` read nowhere, not even as a shell line's `$path`): joining touches no disk, nothing to configure."
     )
     why_bad = (
         "Nobody else has that home folder, Drive mount or Kaggle input directory. The notebook fails "
@@ -5419,6 +5573,32 @@ class UserSpecificPath(Rule):
         Example(cells=(
             "import os\nimport seaborn as sns\nBASE_DIR = '/Users/alice/projects/data'\nFILE_DIR = ''\npath = os.path.join(BASE_DIR, FILE_DIR)",
             "df = sns.load_dataset('titanic')",
+        )),
+        # A function called only from the `else:` of `if RUN_DOWNLOAD:` below `RUN_DOWNLOAD = True`,
+        # bound once: no run as saved calls it (fair check 44, items 99, 109, 110:
+        # setting-on-else-branch-not-taken).
+        Example(cells=(
+            "import pandas as pd\nRUN_DOWNLOAD = True",
+            "def read_mounted():\n    return pd.read_csv('/kaggle/input/fraud-comp/train.csv')\n\n"
+            "def read_downloaded():\n    return pd.read_csv('data/train.csv')\n\n"
+            "if RUN_DOWNLOAD:\n    train = read_downloaded()\nelse:\n    train = read_mounted()",
+        )),
+        # Kaggle's folders used only where an existence test finds them, the other arm (or the
+        # caller) falling back: a check for the platform, like `if IN_KAGGLE:` (fair check 44, items
+        # 97, 103, 106: exists-guarded-kaggle-output-dir, exists-probed-kaggle-input-with-fallback).
+        Example(cells=(
+            "from pathlib import Path\nOUTPUT_DIR = Path('/kaggle/working') if Path('/kaggle/working').exists() else Path.cwd()",
+            "def mounted_input(competition):\n    direct = Path('/kaggle/input') / competition\n"
+            "    if direct.exists() and (direct / 'train.csv').exists():\n        return direct\n"
+            "    if Path('/kaggle/input').exists():\n        for m in sorted(Path('/kaggle/input').glob(f'*{competition}*')):\n"
+            "            return m\n    return None\n\n"
+            "DATA_DIR = mounted_input('playground') or Path('data')",
+        )),
+        # A user's folder last in a list of candidates probed through a join after working-folder ones
+        # (fair check 44, item 104: exists-probed-fallback-location).
+        Example(cells=(
+            "from pathlib import Path\ncandidates = [Path.cwd(), Path.cwd() / 'comp', Path('/Users/alice/work/comp')]\n"
+            "BASE_DIR = next((c for c in candidates if (c / 'data' / 'train.csv').exists()), None)",
         )),
     )
     failing = (
@@ -5553,6 +5733,21 @@ class UserSpecificPath(Rule):
                                         "        path = os.path.join(self.ML_DIR, file_dir)\n        return pd.read_csv(path)\n"},
             expect=((1, 2), (3, 1)),
         ),
+        # The same function called where the switch is on: it runs (the limit of fair check 44, item 99);
+        # and a Kaggle folder whose test looks at another folder, or at none, is used everywhere.
+        Example(
+            cells=(
+                "import pandas as pd\nRUN_DOWNLOAD = False",
+                "def read_mounted():\n    return pd.read_csv('/kaggle/input/fraud-comp/train.csv')\n\n"
+                "def read_downloaded():\n    return pd.read_csv('data/train.csv')\n\n"
+                "if RUN_DOWNLOAD:\n    train = read_downloaded()\nelse:\n    train = read_mounted()",
+                "from pathlib import Path\nOUT = Path('/kaggle/working/out') if Path('data').exists() else Path('out')",
+            ),
+            expect=((2, 2), (3, 2)),
+        ),
+        # A folder under /home named like the package imported below: a checkout (a container's mount
+        # or a home), said so (fair check 43, items 83-93: "a home directory" of a Docker mount).
+        Example(cells=("import sys\nsys.path.append('/home/tabkit')\nimport tabkit",), expect=((1, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -5643,6 +5838,15 @@ class UserSpecificPath(Rule):
             # (an edit on the finding's own line, `sys.path.append('/Users/…/utils')`, is that line: no
             # related location of its own, fair check 41, items 76, 77, 86)
             elsewhere = [(c, e) for c, e in edits if (c.index, e.line) != (f.ca.cell.index, f.line)]
+            package = re.fullmatch(r"/home/([A-Za-z_]\w*)/?", _normal_path(f.value)) if edits else None
+            if package is not None and any(
+                    imp.level == 0 and imp.top_level == package.group(1) and (at.cell.index, imp.line) > (f.ca.cell.index, f.line)
+                    for at, imp in ctx.facts.imports):
+                # `sys.path.append('/home/mlmachine')`, then `import mlmachine`: a folder named for the
+                # package, most likely a container's mount of its checkout rather than a user's home
+                # (fair check 43, items 83-93's wording).
+                detail = (f"a folder under /home named like the `{package.group(1)}` package the imports below use: one "
+                          "machine's checkout of it (a container's mount or a user's home)")
             on_path = (f"; `{render_call(elsewhere[0][1])}` also puts it on the import path (related)" if elsewhere
                        else "; the line puts it on the import path: a folder of code the imports below are looked up in"
                        if edits else "")
@@ -9639,7 +9843,12 @@ class SysPathEdit(Rule):
         "`.parent` or `os.path.dirname`, or a function of the cell doing so), then `sys.path.insert(0, str(ROOT))`, when the "
         "marker is what an import below names (`from toolkit import …`; `ROOT / \"src\"` with the marker `src/toolkit`) or a "
         "project root's own marker (`pyproject.toml`, `setup.py`, `setup.cfg`, `.git`, `.here`): the imports work from any folder "
-        "of the checkout. A fixed climb (`Path.cwd().parents[1]`, `..`) stays reported. Edits of one cell whose entries the cell "
+        "of the checkout; so is the working folder itself, rebound only to a folder below it where a test finds the module an import "
+        "below names (`NOTEBOOK_DIR = Path.cwd()`, then `if (candidate / \"vote_parser.py\").exists(): NOTEBOOK_DIR = candidate`): the kernel has "
+        "its working folder on the path already. A fixed climb (`Path.cwd().parents[1]`, `..`) stays reported. When the entry's last folder is "
+        "the name of an import below it that the catalogue knows, or that an install line or text of the notebook names "
+        "(`sys.path.append(\"../../../mlmachine\")`, `import mlmachine`, `print(\"pip install mlmachine\")`), the fix is to declare and pin that "
+        "published package, not to make the code a package. Edits of one cell whose entries the cell "
         "computes from one working-folder root (`project_root = Path.cwd()`, then `project_root / \"src\"` and "
         "`project_root.parent.parent / \"shared\"`) are one finding at the first, the others related: one root to fix."
     )
@@ -9731,6 +9940,15 @@ class SysPathEdit(Rule):
             "sys.path.append(modulePath) if modulePath not in sys.path else None\nimport numpy as np\n"
             "sys.path.append('/home/toolkit')\nimport toolkit",
         )),
+        # The working folder, or the folder below it found holding the module the import names: the
+        # kernel has the working folder on the path already, and the probe finds the module's folder
+        # (fair check 44, item 114: cwd-probed-sys-path-noop).
+        Example(cells=(
+            "import sys\nfrom pathlib import Path\nNOTEBOOK_DIR = Path.cwd().resolve()\n"
+            "if not (NOTEBOOK_DIR / 'vote_parser.py').exists():\n    candidate = NOTEBOOK_DIR / 'notebooks' / 'election'\n"
+            "    if (candidate / 'vote_parser.py').exists():\n        NOTEBOOK_DIR = candidate\n"
+            "if str(NOTEBOOK_DIR) not in sys.path:\n    sys.path.insert(0, str(NOTEBOOK_DIR))\nfrom vote_parser import parse",
+        )),
     )
     failing = (
         Example(cells=("import sys\nsys.path.append('../src')\nfrom features import build",), expect=((1, 2),)),
@@ -9795,6 +10013,17 @@ class SysPathEdit(Rule):
             ),
             expect=((1, 6), (1, 8)),
         ),
+        # A checkout of a published package put on the path (`pip install tabkit` is the notebook's own
+        # advice): the fix is to install and pin it, not to package it (fair check 43, items 105, 106).
+        Example(cells=(
+            "import sys\ntry:\n    import tabkit\nexcept ModuleNotFoundError:\n    sys.path.append('../../../tabkit')\n"
+            "    import tabkit\nelse:\n    print('This notebook relies on tabkit: pip install tabkit')",
+        ), expect=((1, 5),)),
+        # The working folder tested for a marker no import below names: the entry is one layout.
+        Example(cells=(
+            "import sys\nfrom pathlib import Path\nHERE = Path.cwd()\nif not (HERE / 'data').exists():\n"
+            "    HERE = Path('/srv/project')\nsys.path.insert(0, str(HERE))\nfrom helpers import f",
+        ), expect=((1, 6),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -9852,6 +10081,7 @@ class SysPathEdit(Rule):
         edits = _sys_path_calls(ctx)
         for ca in ctx.cells:
             events: list[tuple[int, int, str]] = []
+            entry_values: dict[tuple[int, int], Optional[str]] = {}
             absolute: set[tuple[int, int]] = set()
             related: dict[tuple[int, int], tuple[tuple[Cell, int, int], ...]] = {}
             unused_parent: list[str] = []  # the cell's edits adding `..`, which no import uses
@@ -9892,6 +10122,7 @@ class SysPathEdit(Rule):
                         related[(call.line, call.column)] = ((ca.cell, bound[1], bound[2]),)
                     if value is not None and _PYTHON_PACKAGE_FOLDER.match(value):
                         continue
+                    entry_values[(call.line, call.column)] = value
                     # `sys.path.append(modulePath)` with `modulePath` defined in no cell: a NameError in a
                     # fresh kernel, HID003's finding; the line edits no path (fair check 43, item 104).
                     if value is None and _entry_undefined(ctx, ca, call):
@@ -9975,7 +10206,46 @@ class SysPathEdit(Rule):
                     lines_text = and_listed([str(at[0]) for at in same_root])
                     message += (f"; so {'does' if len(same_root) == 1 else 'do'} the cell's edit{'s' if len(same_root) > 1 else ''} "
                                 f"on line{'s' if len(same_root) > 1 else ''} {lines_text}, from the same root (related)")
-                yield Hit(ca.cell, line, column, message, fix=fix, key=text, related=related.get((line, column), ()))
+                published = _published_entry_module(ctx, ca, line, entry_values.get((line, column)))
+                yield Hit(ca.cell, line, column, message, fix=fix if published is None else published,
+                          key=text, related=related.get((line, column), ()))
+
+
+_INSTALL_HINT = re.compile(r"pip3?\s+install\s+(?:-\S+\s+)*(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def _published_entry_module(ctx: RuleContext, ca: CellAnalysis, line: int, value: Optional[str]) -> Optional[str]:
+    """The fix for an edit putting a checkout of a published distribution on the path: the entry's
+    last folder (`"../../../mlmachine"`) is the top-level name of an import below the edit
+    (`import mlmachine`), and that import is one the catalogue maps to a distribution, or one the
+    notebook's own install lines or text name (`print("pip install mlmachine")`). Then the code is
+    no project code to package: install and pin the published package (fair check 43, items 105,
+    106: the fix said "make the code a package"). None otherwise."""
+    if not value:
+        return None
+    folder = re.split(r"[\\/]+", value.rstrip("/\\"))[-1]
+    if not folder.isidentifier():
+        return None
+    if not any(imp.level == 0 and imp.top_level == folder and (at.cell.index, imp.line) > (ca.cell.index, line)
+               for at, imp in ctx.facts.imports):
+        return None
+    from nbrefactor.audit.distributions import THIRD_PARTY_KIND, import_kind, resolve  # (as `_stdlib_or_known`)
+
+    resolution = resolve(folder, ctx.catalog)
+    written = install_spellings(ctx.facts).get(normalise_distribution(folder))
+    if written is None:
+        # (also in a printed hint, `print("\\tpip install mlmachine")`, where no word boundary precedes `pip`)
+        wanted = normalise_distribution(folder)
+        written = next((m.group("name") for ca_ in ctx.facts.cells if "install" in ca_.cell.source
+                        for m in _INSTALL_HINT.finditer(ca_.cell.source) if normalise_distribution(m.group("name")) == wanted), None)
+    # (the catalogue's tables only: what the auditing machine has installed is no fact of the notebook)
+    if written is None and (resolution.source not in ("override", "namespace", "pipreqs")
+                            or import_kind(folder, 0, None, ctx.catalog) != THIRD_PARTY_KIND):
+        return None
+    dist = written or resolution.primary
+    return (f"`{folder}` is a published package (`pip install {dist}`), not this project's code: declare it in the "
+            f"project's requirements, pinned (`{dist}==<version>`), import the installed package and drop the sys.path "
+            "edit; a checkout of its source at this folder exists on one machine only.")
 
 
 def _entry_roots(ca: CellAnalysis, places: Sequence[tuple[int, int]]) -> dict[tuple[int, int], str]:
@@ -10133,7 +10403,7 @@ def _found_by_walking_up(ctx: RuleContext, ca: CellAnalysis, call: CallFact) -> 
                                    or (isinstance(n, ast.Call) and dotted_name(n.func) in ("os.path.dirname", "path.dirname"))))
         for n in finder
     )
-    if not walks:
+    if not walks and not _cwd_probed(finder, name):
         return False
     def texts(pieces: Sequence[ast.AST]) -> list[str]:
         values = [p.value for p in pieces if isinstance(p, ast.Constant) and isinstance(p.value, str)]
@@ -10168,6 +10438,34 @@ def _found_by_walking_up(ctx: RuleContext, ca: CellAnalysis, call: CallFact) -> 
             if inner in imported or (inner.endswith(".py") and inner[:-3] in imported):
                 return True
     return False
+
+
+def _cwd_probed(finder: Sequence[ast.AST], name: str) -> bool:
+    """Is `name` first bound to the working folder (`Path.cwd()`, `os.getcwd()`, resolved or not),
+    and rebound only to names or to folders below it, with no climb (`.parent`, `dirname`, `..`)?
+    `NOTEBOOK_DIR = Path.cwd().resolve()`, then `if not (NOTEBOOK_DIR / "helpers.py").exists(): …
+    NOTEBOOK_DIR = candidate` with `candidate = NOTEBOOK_DIR / "notebooks" / "election"`: with the
+    marker test `_found_by_walking_up` asks for (the file an import below names), the entry is the
+    kernel's working folder, already on the path, or the folder below it found holding the module
+    (fair check 44, item 114: cwd-probed-sys-path-noop)."""
+    stores = [n for n in finder if isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in n.targets)]
+    if not stores or any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store)
+                         and not any(n is t for st in stores for t in st.targets) for n in finder):
+        return False  # (bound another way too: a loop, a `with`, an unpacking)
+    if any((isinstance(n, ast.Attribute) and n.attr in ("parent", "parents"))
+           or (isinstance(n, ast.Call) and dotted_name(n.func) in ("os.path.dirname", "path.dirname"))
+           or (isinstance(n, ast.Constant) and isinstance(n.value, str) and ".." in re.split(r"[\\/]+", n.value)) for n in finder):
+        return False
+    first = stores[0].value
+    while isinstance(first, ast.Call) and not first.args and isinstance(first.func, ast.Attribute) \
+            and first.func.attr in ("resolve", "absolute"):
+        first = first.func.value
+    while isinstance(first, ast.Call) and dotted_name(first.func) in _ENTRY_WRAPPERS and len(first.args) == 1:
+        first = first.args[0]
+    if not (isinstance(first, ast.Call) and not first.args and dotted_name(first.func) in (
+            "os.getcwd", "Path.cwd", "pathlib.Path.cwd")):
+        return False
+    return all(isinstance(st.value, ast.Name) for st in stores[1:])
 
 
 # Calls after a `sys.path` edit that look modules up on it without an `import` statement: a dynamic
