@@ -2016,6 +2016,57 @@ def _unused_path_constant(ctx: RuleContext, f: LiteralFinding) -> bool:
     return True
 
 
+def _request_field_only(ctx: RuleContext, f: LiteralFinding, settings: PathSettings) -> bool:
+    """Is the literal one top-level segment with no extension (`"/model"`: a path only because
+    `posix_roots` lists the segment), given only as a field of a request body: a value of a dict
+    display or of an item assignment under a key that names no place (`{"model": MODEL}`,
+    `payload["model"] = MODEL`), itself or through a module-level `NAME = "/model"` read nowhere
+    else? That is an id the remote side reads (an OpenAI-style server's model name), never opened
+    on this machine (fair check 44, items 94, 95: api-payload-model-name). A key naming a folder
+    (`{"data_dir": "/data"}`) or any other read of the name keeps the finding."""
+    if f.source != "python" or f.argument is not None:
+        return False
+    segments = [s for s in f.value.replace("\\", "/").split("/") if s]
+    if len(segments) != 1 or _EXTENSION.search(segments[0]) or segments[0] not in settings.posix_roots:
+        return False
+    tree = cell_python_tree(f.ca)
+    if tree is None:
+        return False
+    stmt = statement_at(tree, f.line)
+    if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+            and isinstance(stmt.value, ast.Constant) and stmt.value.lineno == f.line
+            and stmt.value.col_offset + 1 == f.column):
+        name = stmt.targets[0].id
+        reads = name_loads(ctx).get(name, ())
+        shell = re.compile(r"\$\{?" + re.escape(name) + r"\b")  # (`!curl -d $MODEL`: a read libcst does not see)
+        if not reads or any(shell.search(ca.cell.source) for ca in ctx.cells):
+            return False
+        return all(_request_field(read_tree, node) for node, read_tree, _ in reads)
+    literal = next((n for n in nodes_of(tree, ast.Constant)
+                    if n.lineno == f.line and n.col_offset + 1 == f.column and isinstance(n.value, str)), None)
+    return literal is not None and _request_field(tree, literal)
+
+
+def _request_field(tree: ast.Module, node: ast.expr) -> bool:
+    """Is `node` the value of a dict display's item, or of `obj["key"] = node`, under a constant
+    string key that names no place (`_folder_keyword`'s words, `path`, `file`)?"""
+    def place_key(key: Optional[ast.expr]) -> bool:
+        if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+            return True  # (`**spread` or a computed key: unknown)
+        word = key.value.lower()
+        return (word in _FOLDER_KEYWORDS or word in _FILE_NAME_KEYWORDS or word.endswith(_FOLDER_KEYWORD_ENDINGS)
+                or word.endswith(_FILE_NAME_KEYWORD_ENDINGS) or "path" in word or "dir" in word)
+    for dict_node in nodes_of(tree, ast.Dict):
+        for key, value in zip(dict_node.keys, dict_node.values):
+            if value is node:
+                return not place_key(key)
+    for assign in nodes_of(tree, ast.Assign):
+        if assign.value is node:
+            return (len(assign.targets) == 1 and isinstance(assign.targets[0], ast.Subscript)
+                    and not place_key(assign.targets[0].slice))
+    return False
+
+
 # A markdown heading naming a format with the direction of its section: `### HTML Input`, `## CSV Output`,
 # `### Reading JSON`, `## Writing to Excel`.
 _IO_TOUR_HEADING = re.compile(
@@ -4091,6 +4142,8 @@ class AbsolutePath(Rule):
         "appended: `post = \"/2021/05/x\"` read as `site + post`, or `ep = \"/artists/{id}\"` as `site + ep.format(id=i)`) and single segments "
         "without an extension (`\"/predict\"`, unless it is a usual top-level folder such as `/data`) "
         "are not reported, nor is a key looked up by subscript (`limits[\"resources\"][\"/followers/ids\"]`, `spec[\"paths\"][\"/pets/{id}\"]`: a mapping's key), "
+        "a message given straight to `print(…)` (`print(\"/nReport:/n\", score)`), a single top-level segment sent only as a request body's "
+        "field under a key naming no folder (`MODEL = \"/model\"` read only as `{\"model\": MODEL, …}`: a served model's id), "
         "an Azure Resource Manager id (`/subscriptions/<id>/resourceGroups/…`), a path in Azure ML's serving container (`/var/azureml-app/…`, an image's environment `/azureml-envs/…`, "
         "`model_mount_path=\"/models\"`), a place in an Azure ML run's artifacts or a datastore (`run.download_file(name, …)`'s name, "
         "also through a constant: `remote_data_path = \"/outputs/featurization/data/\"`) or any string of an `environment_variables=` argument (read in the container: `container_mappings` of paths.toml). "
@@ -4248,6 +4301,14 @@ class AbsolutePath(Rule):
             "from azureml.core import Run\nremote_data_path = '/outputs/featurization/data/'",
             "remote_run.download_file(remote_data_path + 'train.parquet', output_file_path=local_path)",
         )),
+        # A message printed with `/n` typed for `\\n` (fair check 44, item 93); a served model's id sent
+        # as a chat request's field, through a constant or directly (items 94, 95).
+        Example(cells=(
+            "MODEL = '/model'\nURL = 'https://llm.example.org/v1/chat/completions'",
+            "import json, requests\ndef ask(q):\n    payload = {'model': MODEL, 'messages': [{'role': 'user', 'content': q}]}\n"
+            "    return requests.post(URL, data=json.dumps(payload))",
+            "body = {'messages': []}\nbody['model'] = '/model'\nprint('/nClassification Report:/n', ask('hi'))",
+        )),
         # The opt-in branch of a Colab form field left off: as saved it never runs (fair check 28, item 71).
         Example(cells=(
             "use_gdrive = 'no'  #@param [\"yes\", \"no\"]\nif use_gdrive == 'yes':\n    root = '/gdrive/My Drive/vit_colab'\n"
@@ -4305,6 +4366,15 @@ class AbsolutePath(Rule):
                 "!kubectl cp /srv/feast/init.sql postgresql-0:/tmp/init.sql",
             ),
             expect=((2, 1),),
+        ),
+        # A top-level folder under a key naming a folder, or a request field's constant also listed,
+        # is a path (beside fair check 44, items 94, 95).
+        Example(
+            cells=(
+                "import os\nMODEL = '/models'\nsettings = {'data_dir': '/data'}",
+                "payload = {'model': MODEL}\nprint(os.listdir(MODEL))",
+            ),
+            expect=((1, 2), (1, 3)),
         ),
         # The same form field switched on: the branch runs, its path is reported.
         Example(
@@ -4365,6 +4435,10 @@ class AbsolutePath(Rule):
                 and not _under_own_install_prefix(ctx, f, settings)
                 # A constant joined only into names nothing reads (as for PTH002; fair check 41, item 81).
                 and not (f.argument is None and _unused_path_constant(ctx, f))
+                # A message `print("/nReport:/n", …)` shows (fair check 44, item 93: print-text-not-path;
+                # as PTH003 skips a printed URI), and a `"/model"` id sent as a request's field (items 94, 95).
+                and not (f.argument is None and f.source == "python" and _printed(f))
+                and not _request_field_only(ctx, f, settings)
             )
             if not _temporary(ctx, group, settings)
         ]
