@@ -2968,12 +2968,50 @@ def _with_extracted_stems(ctx: RuleContext, out: dict[tuple[int, int], list[str]
         t.strip("\"'") for ca in ctx.cells for m in ca.magics
         if m.kind == "shell" and m.name.lower() in ("unzip", "tar", "gunzip") for t in m.args.split()
     }
+    members = _listed_members(ctx)
     for files in out.values():
         files.extend(
             stem for name in list(files) if name in extracted
             for stem in (re.sub(r"\.(?:zip|tar\.gz|tgz|tar|gz|bz2)$", "", name),) if stem != name
         )
+        files.extend(member for name in list(files) for member in members.get(name, ()))
     return out
+
+
+# A member a verbose extraction lists in its saved output: `tar -v`'s path per line (`x path` from
+# bsdtar), `unzip`'s `inflating: path`, `extracting: path`.
+_LISTED_MEMBER = re.compile(r"^(?:x |\s*(?:inflating|extracting):\s+)?(?P<path>[^\s/][^\s:]*[^\s/])\s*$")
+
+
+def _listed_members(ctx: RuleContext) -> dict[str, tuple[str, ...]]:
+    """By archive name: the files its `!tar -xzvf x.tar.gz` (or `!unzip x.zip`) cell's saved output
+    lists as extracted, when that line is the cell's only code. What a read names under the
+    archive's own top folder (`2017_11/train/images.csv` out of `images_2017_11.tar.gz`) is then
+    known to be the download's, not only a folder named after the archive (fair check 44, item 119:
+    fetched-file-read-back)."""
+    found: dict[str, tuple[str, ...]] = {}
+    for ca in ctx.cells:
+        if not ca.cell.outputs or len(ca.magics) != 1 or any(
+                text.strip() for number, text in enumerate(ca.lines, start=1) if number != ca.magics[0].line):
+            continue
+        magic = ca.magics[0]
+        if magic.kind != "shell" or magic.name.lower() not in ("unzip", "tar"):
+            continue
+        words = [t.strip("\"'") for t in magic.args.split()]
+        archives = [w for w in words if re.search(r"\.(?:zip|tar\.gz|tgz|tar|tar\.bz2)$", w)]
+        if len(archives) != 1 or any(w in ("-d", "-C") or w.startswith("--directory") for w in words):
+            continue  # (into another folder: its members are not where the listing says)
+        listed = []
+        for output in ca.cell.outputs:
+            if output.output_type != "stream":
+                continue
+            for text in output.text.splitlines():
+                m = _LISTED_MEMBER.match(text)
+                if m is not None and not m.group("path").startswith(("..", "Archive")):
+                    listed.append(_normal_path(m.group("path")))
+        if listed:
+            found[_normal_path(archives[0])] = tuple(dict.fromkeys(p for p in listed if p))
+    return found
 
 
 @dataclass(frozen=True)
@@ -6221,7 +6259,7 @@ class RemoteUri(Rule):
         "`wget.download(test_link, …)`), or by other calls of one cell when they share a remote folder (`train_url`, `test_url` of one "
         "folder, each read by `pd.read_csv`): one finding at the first, the others related (and so are the "
         "reads, by name, of the files such lines save: `!curl -O …/state.npy`, then `np.load(\"state.npy\")`, also from a `%%bash` cell's `curl -o` lines and from a redirect of curl's output (`!curl URL > data/cars.csv`), "
-        "the stem of a fetched archive the notebook extracts (`!unzip text8.zip`, then `\"text8\"`) and an existence test guarding the download in its cell); "
+        "the stem of a fetched archive the notebook extracts (`!unzip text8.zip`, then `\"text8\"`) or a file the extraction's saved output lists, and an existence test guarding the download in its cell); "
         "a `wget` or `curl` behind `!cd DIR &&` is a download too, but not a `curl` that only sends data (`-X POST`/`PUT`/`PATCH`/`DELETE`, "
         "`-d`/`--data…`, `-F`/`--form`, `-T`/`--upload-file`, with no `-o`/`-O`, `-G` or output redirection: `!curl -X POST … -d @./upsert.json "
         "https://…/vectors/upsert` writes to a service and downloads nothing); so is one URL "
@@ -13237,7 +13275,8 @@ class CwdRelativePath(Rule):
         "stays reported), "
         "a file a `!curl -O URL`/`!wget URL` line (or a `%%bash` cell's `curl -o` line, following its `cd` lines, or `os.system(\"wget URL\")`) "
         "saved, or the folder it saved into (`mkdir hh; cd hh; wget URL`, then `data_dir = \"hh\"`), or the stem of an archive it saved and "
-        "the notebook extracts (`!unzip text8.zip`, then `\"text8\"`), read back by name (`np.load(\"state.npy\")`: PTH003 reports "
+        "the notebook extracts (`!unzip text8.zip`, then `\"text8\"`), or a file the saved output of that extraction lists "
+        "(`!tar -xzvf images_2017_11.tar.gz` printing `2017_11/train/images.csv`, when the line is its cell's only code), read back by name (`np.load(\"state.npy\")`: PTH003 reports "
         "the download, with the read related; unless the line is a `wget -nc` of a file committed beside the notebook, which "
         "downloads nothing: then the read is this rule's); so is a file the notebook's own download helper saved (`download_image(url)` "
         "writing `url.split(\"/\")[-1]`, or the file name it is given) or a library's `download…(url, image_path)` saved, read back or "
@@ -13402,6 +13441,14 @@ class CwdRelativePath(Rule):
         'df = pd.read_csv(DATA_DIR / "train.csv")\njoblib.dump(model, MODEL_DIR / "model.pkl")'
     )
     passing = (
+        # A file a verbose extraction of a downloaded archive lists in its saved output, under the
+        # archive's own top folder, not one named after the archive (fair check 44, item 119).
+        Example(cells=(
+            "!wget https://example.org/dumps/images_2017_11.tar.gz",
+            code_cell("!tar -xzvf images_2017_11.tar.gz", 2, outputs=(
+                {"output_type": "stream", "name": "stdout", "text": "2017_11/test/images.csv\n2017_11/train/images.csv\n"},)),
+            "import csv\nreader = csv.reader(open('2017_11/train/images.csv'))",
+        )),
         # A file of the working folder the notebook writes with `open` before reading it back: a staging
         # file made wherever it runs (fair check 43, item 127).
         Example(cells=(
@@ -13849,6 +13896,13 @@ class CwdRelativePath(Rule):
         ),
     )
     failing = (
+        # ... a file the listing does not show is not known to come out of the archive (beside fair check 44, item 119).
+        Example(cells=(
+            "!wget https://example.org/dumps/images_2017_11.tar.gz",
+            code_cell("!tar -xzvf images_2017_11.tar.gz", 2, outputs=(
+                {"output_type": "stream", "name": "stdout", "text": "2017_11/train/images.csv\n"},)),
+            "import csv\nreader = csv.reader(open('2017_11/train/labels.csv'))",
+        ), expect=((3, 2),)),
         # A file read before the notebook writes it: it must be there already.
         Example(cells=(
             "import json\nwith open('./stream.json') as src:\n    rows = [json.loads(line) for line in src]",
