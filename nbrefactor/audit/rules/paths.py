@@ -3637,6 +3637,40 @@ def _io_lesson(ctx: RuleContext, group: Sequence[LiteralFinding]) -> bool:
     )
 
 
+def _io_cheat_sheet(ctx: RuleContext, group: Sequence[LiteralFinding]) -> bool:
+    """Is every literal of the group in a cell that only lists I/O calls, a library tour's cheat
+    sheet (`pd.read_csv("data.csv")`, `df.to_csv("output.csv")`, `pd.read_excel("data.xlsx")`, …)?
+    Each of its statements a bare catalogued call on a literal path, two reads or more among them
+    whose result is kept nowhere, one of them not the cell's last statement (whose value Jupyter
+    shows): the calls show the API, no file is an input of the notebook (fair check 44, item 124:
+    library-tour-io-demo)."""
+    cells = {f.ca.cell.index for f in group}
+    if any(f.source != "python" or f.argument is None for f in group):
+        return False
+    sheets = ctx.shared("paths.io_cheat_sheets", lambda: frozenset(
+        ca.cell.index for ca in ctx.cells if _io_cheat_sheet_cell(ctx, ca)))
+    return cells <= sheets
+
+
+def _io_cheat_sheet_cell(ctx: RuleContext, ca: CellAnalysis) -> bool:
+    if ca.magics:
+        return False
+    tree = cell_python_tree(ca)
+    if tree is None or len(tree.body) < 3:
+        return False
+    by_line: dict[int, PathArgument] = {}
+    for pa in path_arguments(ctx.facts, ctx.catalog, ca):
+        if pa.literal is not None and not pa.entry.generic:
+            by_line.setdefault(pa.call.line, pa)
+    reads = []
+    for number, stmt in enumerate(tree.body):
+        if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)) or stmt.lineno not in by_line:
+            return False
+        if by_line[stmt.lineno].direction == "read":
+            reads.append(number)
+    return len(reads) >= 2 and reads[0] < len(tree.body) - 1
+
+
 # Calls that only show a value: `print(model)`, `display(frame)`, and a Keras model's `summary()`.
 _SHOWING_CALLS = frozenset({"print", "display"})
 
@@ -13351,6 +13385,8 @@ class CwdRelativePath(Rule):
         "the next into a name nothing reads again (`why.write(profile, \"profile.bin\")`, `n_prof = why.read(\"profile.bin\")`), a file saved in a cell and loaded in the next into names later code only shows (`model.save(\"best.h5\")`, "
         "`loaded = load_model(\"best.h5\")`, then only `loaded.summary()`, `print(loaded)` or `loaded`), an empty figure a cell only makes and "
         "saves under a heading about saving (`#### Saving Figure`, then `figure = plt.figure(); figure.savefig(\"Saved.png\")`), "
+        "a cell that only lists I/O calls on literal paths, a library tour's cheat sheet (`pd.read_csv(\"data.csv\")`, "
+        "`df.to_csv(\"output.csv\")`, `pd.read_json(\"data.json\")`: two reads or more whose result is kept nowhere), "
         "the cells of only `fig.savefig(\"filename.png\")` (one call each) of a section under such a heading, with only markdown "
         "that names `savefig` between them and it and nothing reading the file, and "
         "a cache read only when it exists whose `else` branch gets the same names another way (`if os.path.exists(\"X.pkl\"): X = "
@@ -13441,6 +13477,13 @@ class CwdRelativePath(Rule):
         'df = pd.read_csv(DATA_DIR / "train.csv")\njoblib.dump(model, MODEL_DIR / "model.pkl")'
     )
     passing = (
+        # A library tour's cheat sheet of I/O calls on placeholder names, the reads' results kept
+        # nowhere (fair check 44, item 124).
+        Example(cells=(
+            "import pandas as pd\ndf = pd.DataFrame({'a': [1, 2]})",
+            "# CSV\npd.read_csv('data.csv')\ndf.to_csv('output.csv', index=False)\n\n# JSON\npd.read_json('data.json')\n"
+            "df.to_json('output.json', orient='records')",
+        )),
         # A file a verbose extraction of a downloaded archive lists in its saved output, under the
         # archive's own top folder, not one named after the archive (fair check 44, item 119).
         Example(cells=(
@@ -13896,6 +13939,10 @@ class CwdRelativePath(Rule):
         ),
     )
     failing = (
+        # A cell whose reads are kept is the notebook's input (beside fair check 44, item 124).
+        Example(cells=(
+            "import pandas as pd\ntrain = pd.read_csv('train.csv')\npd.read_csv('test.csv')\ntrain.to_csv('out.csv')",
+        ), expect=((1, 2),)),
         # ... a file the listing does not show is not known to come out of the archive (beside fair check 44, item 119).
         Example(cells=(
             "!wget https://example.org/dumps/images_2017_11.tar.gz",
@@ -14578,7 +14625,7 @@ class CwdRelativePath(Rule):
         for g in groups:
             if _scratch([((o.ca.cell.index, o.line), o.argument.direction if o.argument else "", _deletes(o)) for o in g],
                         _normal_path(g[0].value), removals) or _normal_path(g[0].value) in staged or _empty_folder_made(ctx, g) or _optional_cache(g) \
-                    or _io_lesson(ctx, g) or _sample_data_round_trip(ctx, [
+                    or _io_lesson(ctx, g) or _io_cheat_sheet(ctx, g) or _sample_data_round_trip(ctx, [
                         ((o.ca.cell.index, o.argument.call.line), written_file(o), o.argument.direction) for o in g if o.argument is not None]):
                 scratch.append((g[0].value, [(o.ca.cell, o.line, o.column) for o in g]))
             elif _read_back_at_once(ctx, g) or _staged_by_open(ctx, g):
