@@ -11340,9 +11340,28 @@ def propagated_paths(ctx: RuleContext, rebound: bool = False) -> list[tuple[Cons
                 constant = _rebound_constant(ctx, node.id, ca.cell.index, pa.arg.line)
                 value = constant.value if constant is not None else None
                 if constant is None:
+                    # `out = FIGURES / "h1.png"`, `plt.savefig(out)`, then `out = FIGURES / "h2.png"` in
+                    # another cell: the last binding above joins a root constant; the call writes
+                    # under that root (fair check 43, items 109, 122, 124: the root's finding said only
+                    # "passed to `Path`" and named none of the savefigs).
+                    bound = _last_binding(ctx, node.id, ca.cell.index, pa.arg.line)
+                    base = _uses_constant(bound[0], constants) if bound is not None and not isinstance(bound[0], ast.Constant) else None
+                    if base is not None:
+                        value = _evaluate(bound[0], constants)
+                        constant = base if value is not None else None
+                if constant is None:
                     # `for band in s2_bands: rasterio.open(band)` over a list literal of paths (fair
                     # check 18: pth006-path-list-iterated): each listed literal is a path the call uses.
                     out.extend((item, item.value, pa) for item in _iterated_literals(ctx, ca, tree, node.id, pa.arg.line))
+            if rebound and constant is None and isinstance(node, ast.Name) and node.id in local.get(pa.arg.line, frozenset()):
+                # `def plot_roadmap(): out = FIGURES / "roadmap.png"; plt.savefig(out)`: a local bound
+                # once in the function, joining a root constant the function does not hide (fair
+                # check 43, item 124).
+                bound_in = _function_local_value(tree, node.id, pa.arg.line)
+                base = _uses_constant(bound_in, visible) if bound_in is not None else None
+                if base is not None:
+                    value = _evaluate(bound_in, visible)
+                    constant = base if value is not None else None
             if constant is None and isinstance(node, ast.Name) and pa.arg.line not in in_functions and node.id not in shadowed:
                 # `web_paths = ["http://…/train.gz", "http://…/test.gz"]`, then
                 # `Dataset.File.from_files(path=web_paths)`: a name bound once, at module level, to a
@@ -11353,6 +11372,26 @@ def propagated_paths(ctx: RuleContext, rebound: bool = False) -> list[tuple[Cons
                 continue
             out.append((constant, value, pa))
     return out
+
+
+def _function_local_value(tree: ast.Module, name: str, line: int) -> Optional[ast.expr]:
+    """The value of `name = value`, the only binding of `name` in the innermost function holding
+    `line`, when it is a statement of the function's own body above that line; else None."""
+    function = None
+    for node in tree_nodes(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.lineno <= line <= (node.end_lineno or node.lineno):
+            if function is None or node.lineno > function.lineno:
+                function = node
+    if function is None:
+        return None
+    stores = [n for n in ast.walk(function) if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)]
+    if len(stores) != 1 or name in {a.arg for a in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs)}:
+        return None
+    for stmt in function.body:
+        if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and stmt.targets[0] is stores[0]
+                and (stmt.end_lineno or stmt.lineno) < line):
+            return stmt.value
+    return None
 
 
 def _listed_literals(ctx: RuleContext, name: str, cell: int, line: int) -> list[Constant]:
@@ -13342,7 +13381,9 @@ class CwdRelativePath(Rule):
         "`setattr`, `vars`), reported at its keyword, and settings of one object naming files of one folder are one finding; a loop "
         "variable over a list of string literals, written in place or bound once to a name (`s2_bands = [\"../data/b02.tif\", …]`, then "
         "`for band in s2_bands: rasterio.open(band)`, or a comprehension), reported at the listed literals; and a name given bare to a call after being bound to several strings (`dst = \"scan.nii.gz\"` … "
-        "`dst = \"model.ts\"`) is the string its last binding above the call gives, reported there. A `.` or `..` "
+        "`dst = \"model.ts\"`) is the string its last binding above the call gives, reported there; when that binding joins a root "
+        "constant (`out = FIGURES / \"h1.png\"`, `plt.savefig(out)`, again in later cells), or a function binds a local once so "
+        "(`path = FIGURES / \"roadmap.png\"` in its body), the call writes under the root: the root's finding names it, the others related. A `.` or `..` "
         "that opens a join (`os.path.join(\"..\", \"tasks\", name)`) is shown with the path it builds. Constants in a cell tagged `parameters` (papermill) or "
         "`pipeline-parameters` (Kale) are configuration already and not reported, bound to a string or built with path constructors "
         "(`OUTPUT_DIR = Path(\"chapter/output\")`, `os.path.join(\"data\", \"raw\")`); a read or write in that cell is reported. A literal of a list of candidate locations the notebook probes in turn (`for p in CANDIDATES: if p.exists(): …`, "
@@ -13959,6 +14000,14 @@ class CwdRelativePath(Rule):
         Example(cells=(
             "from pathlib import Path\nFIGURES = Path('../reports/figures')\nFIGURES.mkdir(parents=True, exist_ok=True)\nprint(FIGURES)",
         ), expect=((1, 2),)),
+        # ... and written through a name each cell binds again to a file under it, or a function binds
+        # once: the writes are named, the root's finding says so (fair check 43, items 109, 122, 124).
+        Example(cells=(
+            "from pathlib import Path\nimport matplotlib.pyplot as plt\nFIGURES = Path('../reports/figures')",
+            "out = FIGURES / 'h1.png'\nplt.savefig(out)",
+            "out = FIGURES / 'h2.png'\nplt.savefig(out)",
+            "def roadmap():\n    path = FIGURES / 'roadmap.png'\n    plt.savefig(path)\nroadmap()",
+        ), expect=((1, 3),)),
         # A data set's split folders in the working directory read by one method in one cell: one finding,
         # the other folder related (fair check 41, item 102).
         Example(cells=(
