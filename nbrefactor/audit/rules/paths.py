@@ -11339,11 +11339,12 @@ def propagated_paths(ctx: RuleContext, rebound: bool = False) -> list[tuple[Cons
                 # its last binding above gives; the path is made there.
                 constant = _rebound_constant(ctx, node.id, ca.cell.index, pa.arg.line)
                 value = constant.value if constant is not None else None
-                if constant is None:
+                if constant is None and pa.direction != "none":
                     # `out = FIGURES / "h1.png"`, `plt.savefig(out)`, then `out = FIGURES / "h2.png"` in
                     # another cell: the last binding above joins a root constant; the call writes
                     # under that root (fair check 43, items 109, 122, 124: the root's finding said only
-                    # "passed to `Path`" and named none of the savefigs).
+                    # "passed to `Path`" and named none of the savefigs). Not an existence test alone
+                    # (`os.path.exists(file_path)`): it reads and writes nothing.
                     bound = _last_binding(ctx, node.id, ca.cell.index, pa.arg.line)
                     base = _uses_constant(bound[0], constants) if bound is not None and not isinstance(bound[0], ast.Constant) else None
                     if base is not None:
@@ -11353,7 +11354,8 @@ def propagated_paths(ctx: RuleContext, rebound: bool = False) -> list[tuple[Cons
                     # `for band in s2_bands: rasterio.open(band)` over a list literal of paths (fair
                     # check 18: pth006-path-list-iterated): each listed literal is a path the call uses.
                     out.extend((item, item.value, pa) for item in _iterated_literals(ctx, ca, tree, node.id, pa.arg.line))
-            if rebound and constant is None and isinstance(node, ast.Name) and node.id in local.get(pa.arg.line, frozenset()):
+            if (rebound and constant is None and pa.direction != "none" and isinstance(node, ast.Name)
+                    and node.id in local.get(pa.arg.line, frozenset())):
                 # `def plot_roadmap(): out = FIGURES / "roadmap.png"; plt.savefig(out)`: a local bound
                 # once in the function, joining a root constant the function does not hide (fair
                 # check 43, item 124).
