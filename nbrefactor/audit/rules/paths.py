@@ -4439,15 +4439,6 @@ class AbsolutePath(Rule):
             ),
             expect=((2, 1),),
         ),
-        # A top-level folder under a key naming a folder, or a request field's constant also listed,
-        # is a path (beside fair check 44, items 94, 95).
-        Example(
-            cells=(
-                "import os\nMODEL = '/models'\nsettings = {'data_dir': '/data'}",
-                "payload = {'model': MODEL}\nprint(os.listdir(MODEL))",
-            ),
-            expect=((1, 2), (1, 3)),
-        ),
         # The same form field switched on: the branch runs, its path is reported.
         Example(
             cells=(
@@ -4483,6 +4474,15 @@ class AbsolutePath(Rule):
             files={"loaders.py": "import pandas as pd\nfrom pathlib import Path\nBASE = '/srv/warehouse/tables'\n\n"
                                  "def load_table(name):\n    return pd.read_csv(Path(BASE) / name)\n"},
             expect=((1, 2),),
+        ),
+        # A top-level folder under a key naming a folder, or a request field's constant also listed,
+        # is a path (beside fair check 44, items 94, 95).
+        Example(
+            cells=(
+                "import os\nMODEL = '/models'\nsettings = {'data_dir': '/data'}",
+                "payload = {'model': MODEL}\nprint(os.listdir(MODEL))",
+            ),
+            expect=((1, 2), (1, 3)),
         ),
     )
 
@@ -13982,17 +13982,6 @@ class CwdRelativePath(Rule):
         ),
     )
     failing = (
-        # A cell whose reads are kept is the notebook's input (beside fair check 44, item 124).
-        Example(cells=(
-            "import pandas as pd\ntrain = pd.read_csv('train.csv')\npd.read_csv('test.csv')\ntrain.to_csv('out.csv')",
-        ), expect=((1, 2),)),
-        # ... a file the listing does not show is not known to come out of the archive (beside fair check 44, item 119).
-        Example(cells=(
-            "!wget https://example.org/dumps/images_2017_11.tar.gz",
-            code_cell("!tar -xzvf images_2017_11.tar.gz", 2, outputs=(
-                {"output_type": "stream", "name": "stdout", "text": "2017_11/train/images.csv\n"},)),
-            "import csv\nreader = csv.reader(open('2017_11/train/labels.csv'))",
-        ), expect=((3, 2),)),
         # A file read before the notebook writes it: it must be there already.
         Example(cells=(
             "import json\nwith open('./stream.json') as src:\n    rows = [json.loads(line) for line in src]",
@@ -14002,14 +13991,6 @@ class CwdRelativePath(Rule):
         Example(cells=(
             "from pathlib import Path\nFIGURES = Path('../reports/figures')\nFIGURES.mkdir(parents=True, exist_ok=True)\nprint(FIGURES)",
         ), expect=((1, 2),)),
-        # ... and written through a name each cell binds again to a file under it, or a function binds
-        # once: the writes are named, the root's finding says so (fair check 43, items 109, 122, 124).
-        Example(cells=(
-            "from pathlib import Path\nimport matplotlib.pyplot as plt\nFIGURES = Path('../reports/figures')",
-            "out = FIGURES / 'h1.png'\nplt.savefig(out)",
-            "out = FIGURES / 'h2.png'\nplt.savefig(out)",
-            "def roadmap():\n    path = FIGURES / 'roadmap.png'\n    plt.savefig(path)\nroadmap()",
-        ), expect=((1, 3),)),
         # A data set's split folders in the working directory read by one method in one cell: one finding,
         # the other folder related (fair check 41, item 102).
         Example(cells=(
@@ -14453,6 +14434,25 @@ class CwdRelativePath(Rule):
             files={"loaders.py": "import os\nimport pandas as pd\nBASE = 'tables'\n\ndef load_table(name):\n    return pd.read_csv(os.path.join(BASE, name))\n"},
             expect=((1, 2),),
         ),
+        # A root constant written through a name each cell binds again to a file under it, or a function
+        # binds once: the writes are named, the root's finding says so (fair check 43, items 109, 122, 124).
+        Example(cells=(
+            "from pathlib import Path\nimport matplotlib.pyplot as plt\nFIGURES = Path('../reports/figures')",
+            "out = FIGURES / 'h1.png'\nplt.savefig(out)",
+            "out = FIGURES / 'h2.png'\nplt.savefig(out)",
+            "def roadmap():\n    path = FIGURES / 'roadmap.png'\n    plt.savefig(path)\nroadmap()",
+        ), expect=((1, 3),)),
+        # A cell whose reads are kept is the notebook's input (beside fair check 44, item 124).
+        Example(cells=(
+            "import pandas as pd\ntrain = pd.read_csv('train.csv')\npd.read_csv('test.csv')\ntrain.to_csv('out.csv')",
+        ), expect=((1, 2),)),
+        # A file a verbose extraction's listing does not show is not known to come out of the archive (beside fair check 44, item 119).
+        Example(cells=(
+            "!wget https://example.org/dumps/images_2017_11.tar.gz",
+            code_cell("!tar -xzvf images_2017_11.tar.gz", 2, outputs=(
+                {"output_type": "stream", "name": "stdout", "text": "2017_11/train/images.csv\n"},)),
+            "import csv\nreader = csv.reader(open('2017_11/train/labels.csv'))",
+        ), expect=((3, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
