@@ -1289,7 +1289,9 @@ class RuntimeDownload(Rule):
         "file, cached after the first download; so is `VGG16(include_top=False)`, whose `weights=` defaults to \"imagenet\", "
         "and `VGG16(weights=\"imagenet\")`; likewise a torchvision model built with `pretrained=True` in several cells), and one per `if`/`elif` chain whose arms each load other weights "
         "(`if backbone == \"resnet50\": ResNet50(weights=\"imagenet\")` … `elif backbone == \"vgg16\": VGG16(…)`): a run takes one "
-        "arm, one choice to pin; the finding is at the first arm, the others related. Ultralytics' `YOLO(\"yolov8n.pt\")` (`RTDETR` too) "
+        "arm, one choice to pin; the finding is at the first arm, the others related. So is a download its `try:` makes and the "
+        "fetch of the same kind its `except` handler falls back to (`api.competition_download_files(c)`, on failure "
+        "`api.competition_download_file(c, name)` file by file): one download step, the fallback related. Ultralytics' `YOLO(\"yolov8n.pt\")` (`RTDETR` too) "
         "given the bare name of a release asset fetches it into the working directory when it is not there "
         "(`first_arg_names`); a path to weights the notebook trained is a file. The imports of a cloned "
         "repository's own modules (see DEP001) are related locations of its `git clone`, and so is a `sys.path` edit "
@@ -1838,6 +1840,18 @@ class RuntimeDownload(Rule):
             ),
             expect=((1, 2), (3, 1), (4, 1)),
         ),
+        # A bulk Kaggle download retried file by file in its `except:` handler: one download step, the
+        # fallback related; a download after the `try` is its own (fair check 44, items 136, 143, 145, 146).
+        Example(
+            cells=(
+                "from kaggle.api.kaggle_api_extended import KaggleApi\napi = KaggleApi()\ndef prepare(competition):\n"
+                "    files = api.competition_list_files(competition)\n    try:\n"
+                "        api.competition_download_files(competition, path='data')\n    except Exception:\n"
+                "        for f in files.files:\n            api.competition_download_file(competition, f.name, path='data')\n"
+                "    api.dataset_download_files('owner/extra', path='data')\nprepare('titanic')",
+            ),
+            expect=((1, 6), (1, 10)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1903,6 +1917,8 @@ class RuntimeDownload(Rule):
         # CIFAR10(…)` in a loader function): one dataset class, one download to pin (fair check 19,
         # items 94, 95): the later groups join the first.
         groups = _merge_dataset_classes(groups)
+        # A download retried another way in its `except:` handler is one step (fair check 44, item 136).
+        groups = _merge_except_fallbacks(ctx, groups)
         # The imports of a cloned repository's modules are this clone's consequences (DEP001 does
         # not call them distributions): related locations of its finding.
         cloned: dict[tuple[int, int], list[tuple]] = {}
@@ -1986,6 +2002,8 @@ class RuntimeDownload(Rule):
             if arms > 1:
                 consequence += ("; so does the other arm of its `if`/`elif` chain (related), and a run takes one of the two" if arms == 2
                                 else f"; so do the other {arms - 1} arms of its `if`/`elif` chain (related), and a run takes one of them")
+            if _fallback_fetches(ctx, found):
+                consequence += "; the fetch its `except:` handler falls back to is related: one download step"
             imports = [loc for c, ln, *_ in found for loc in cloned.get((c.cell.index, ln), ())]
             saved = [(cells[c], ln, col) for f in found for c, ln, col in upload_paths.get((f[0].cell.index, f[1]), ())]
             if saved:
@@ -2164,6 +2182,58 @@ def _merge_dataset_classes(groups: dict[tuple, list[tuple]]) -> dict[tuple, list
         for c in classes:
             owner.setdefault(c, key)
     return merged
+
+
+def _handler_fallbacks(ctx: RuleContext, cell: CellAnalysis) -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
+    """The `try` statements of the cell: (first, last) line of the `try:` body, and of its
+    `except` handlers."""
+    def find() -> tuple[tuple[tuple[int, int], tuple[int, int]], ...]:
+        tree = cell_python_tree(cell)
+        if tree is None:
+            return ()
+        out = []
+        for node in tree_nodes(tree):
+            if isinstance(node, ast.Try) and node.body and node.handlers:
+                out.append(((node.body[0].lineno, node.body[-1].end_lineno or node.body[-1].lineno),
+                            (node.handlers[0].lineno, node.handlers[-1].end_lineno or node.handlers[-1].lineno)))
+        return tuple(out)
+
+    return ctx.shared(f"downloads.handler_fallbacks.{cell.cell.index}", find)
+
+
+def _merge_except_fallbacks(ctx: RuleContext, groups: dict[tuple, list[tuple]]) -> dict[tuple, list[tuple]]:
+    """A group whose first fetch sits in the `except` handler of a `try` whose body fetches the same
+    kind of thing (`api.competition_download_files(c)`, and on failure `api.competition_download_file(c,
+    name)` file by file): the fallback of that download, one step to provision; merged into the
+    body's group (fair check 44, items 136, 143, 145, 146: kaggle-per-file-fallback-split-from-bulk)."""
+    merged = dict(groups)
+    for key in sorted(groups, key=lambda k: (groups[k][0][0].cell.index, groups[k][0][1], groups[k][0][2])):
+        if key not in merged:
+            continue
+        ca, line, _, kind, *_ = merged[key][0]
+        for (body_first, body_last), (handler_first, handler_last) in _handler_fallbacks(ctx, ca):
+            if not handler_first <= line <= handler_last:
+                continue
+            owner = next((other for other, found in merged.items() if other != key and any(
+                f[0].cell.index == ca.cell.index and body_first <= f[1] <= body_last and f[3].id == kind.id
+                for f in found)), None)
+            if owner is not None:
+                merged[owner] = merged[owner] + merged.pop(key)
+                break
+    return merged
+
+
+def _fallback_fetches(ctx: RuleContext, found: list[tuple]) -> int:
+    """How many of the group's later fetches sit in an `except` handler whose `try` body holds the
+    group's first fetch (`_merge_except_fallbacks`)."""
+    ca, line = found[0][0], found[0][1]
+    count = 0
+    for f in found[1:]:
+        if f[0].cell.index == ca.cell.index and any(
+                body_first <= line <= body_last and handler_first <= f[1] <= handler_last
+                for (body_first, body_last), (handler_first, handler_last) in _handler_fallbacks(ctx, ca)):
+            count += 1
+    return count
 
 
 def _arms_of_fetches(ctx: RuleContext, found: list[tuple]) -> int:

@@ -2019,6 +2019,57 @@ def _unused_path_constant(ctx: RuleContext, f: LiteralFinding) -> bool:
     return True
 
 
+def _request_field_only(ctx: RuleContext, f: LiteralFinding, settings: PathSettings) -> bool:
+    """Is the literal one top-level segment with no extension (`"/model"`: a path only because
+    `posix_roots` lists the segment), given only as a field of a request body: a value of a dict
+    display or of an item assignment under a key that names no place (`{"model": MODEL}`,
+    `payload["model"] = MODEL`), itself or through a module-level `NAME = "/model"` read nowhere
+    else? That is an id the remote side reads (an OpenAI-style server's model name), never opened
+    on this machine (fair check 44, items 94, 95: api-payload-model-name). A key naming a folder
+    (`{"data_dir": "/data"}`) or any other read of the name keeps the finding."""
+    if f.source != "python" or f.argument is not None:
+        return False
+    segments = [s for s in f.value.replace("\\", "/").split("/") if s]
+    if len(segments) != 1 or _EXTENSION.search(segments[0]) or segments[0] not in settings.posix_roots:
+        return False
+    tree = cell_python_tree(f.ca)
+    if tree is None:
+        return False
+    stmt = statement_at(tree, f.line)
+    if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+            and isinstance(stmt.value, ast.Constant) and stmt.value.lineno == f.line
+            and stmt.value.col_offset + 1 == f.column):
+        name = stmt.targets[0].id
+        reads = name_loads(ctx).get(name, ())
+        shell = re.compile(r"\$\{?" + re.escape(name) + r"\b")  # (`!curl -d $MODEL`: a read libcst does not see)
+        if not reads or any(shell.search(ca.cell.source) for ca in ctx.cells):
+            return False
+        return all(_request_field(read_tree, node) for node, read_tree, _ in reads)
+    literal = next((n for n in nodes_of(tree, ast.Constant)
+                    if n.lineno == f.line and n.col_offset + 1 == f.column and isinstance(n.value, str)), None)
+    return literal is not None and _request_field(tree, literal)
+
+
+def _request_field(tree: ast.Module, node: ast.expr) -> bool:
+    """Is `node` the value of a dict display's item, or of `obj["key"] = node`, under a constant
+    string key that names no place (`_folder_keyword`'s words, `path`, `file`)?"""
+    def place_key(key: Optional[ast.expr]) -> bool:
+        if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+            return True  # (`**spread` or a computed key: unknown)
+        word = key.value.lower()
+        return (word in _FOLDER_KEYWORDS or word in _FILE_NAME_KEYWORDS or word.endswith(_FOLDER_KEYWORD_ENDINGS)
+                or word.endswith(_FILE_NAME_KEYWORD_ENDINGS) or "path" in word or "dir" in word)
+    for dict_node in nodes_of(tree, ast.Dict):
+        for key, value in zip(dict_node.keys, dict_node.values):
+            if value is node:
+                return not place_key(key)
+    for assign in nodes_of(tree, ast.Assign):
+        if assign.value is node:
+            return (len(assign.targets) == 1 and isinstance(assign.targets[0], ast.Subscript)
+                    and not place_key(assign.targets[0].slice))
+    return False
+
+
 # A markdown heading naming a format with the direction of its section: `### HTML Input`, `## CSV Output`,
 # `### Reading JSON`, `## Writing to Excel`.
 _IO_TOUR_HEADING = re.compile(
@@ -2923,12 +2974,50 @@ def _with_extracted_stems(ctx: RuleContext, out: dict[tuple[int, int], list[str]
         t.strip("\"'") for ca in ctx.cells for m in ca.magics
         if m.kind == "shell" and m.name.lower() in ("unzip", "tar", "gunzip") for t in m.args.split()
     }
+    members = _listed_members(ctx)
     for files in out.values():
         files.extend(
             stem for name in list(files) if name in extracted
             for stem in (re.sub(r"\.(?:zip|tar\.gz|tgz|tar|gz|bz2)$", "", name),) if stem != name
         )
+        files.extend(member for name in list(files) for member in members.get(name, ()))
     return out
+
+
+# A member a verbose extraction lists in its saved output: `tar -v`'s path per line (`x path` from
+# bsdtar), `unzip`'s `inflating: path`, `extracting: path`.
+_LISTED_MEMBER = re.compile(r"^(?:x |\s*(?:inflating|extracting):\s+)?(?P<path>[^\s/][^\s:]*[^\s/])\s*$")
+
+
+def _listed_members(ctx: RuleContext) -> dict[str, tuple[str, ...]]:
+    """By archive name: the files its `!tar -xzvf x.tar.gz` (or `!unzip x.zip`) cell's saved output
+    lists as extracted, when that line is the cell's only code. What a read names under the
+    archive's own top folder (`2017_11/train/images.csv` out of `images_2017_11.tar.gz`) is then
+    known to be the download's, not only a folder named after the archive (fair check 44, item 119:
+    fetched-file-read-back)."""
+    found: dict[str, tuple[str, ...]] = {}
+    for ca in ctx.cells:
+        if not ca.cell.outputs or len(ca.magics) != 1 or any(
+                text.strip() for number, text in enumerate(ca.lines, start=1) if number != ca.magics[0].line):
+            continue
+        magic = ca.magics[0]
+        if magic.kind != "shell" or magic.name.lower() not in ("unzip", "tar"):
+            continue
+        words = [t.strip("\"'") for t in magic.args.split()]
+        archives = [w for w in words if re.search(r"\.(?:zip|tar\.gz|tgz|tar|tar\.bz2)$", w)]
+        if len(archives) != 1 or any(w in ("-d", "-C") or w.startswith("--directory") for w in words):
+            continue  # (into another folder: its members are not where the listing says)
+        listed = []
+        for output in ca.cell.outputs:
+            if output.output_type != "stream":
+                continue
+            for text in output.text.splitlines():
+                m = _LISTED_MEMBER.match(text)
+                if m is not None and not m.group("path").startswith(("..", "Archive")):
+                    listed.append(_normal_path(m.group("path")))
+        if listed:
+            found[_normal_path(archives[0])] = tuple(dict.fromkeys(p for p in listed if p))
+    return found
 
 
 @dataclass(frozen=True)
@@ -3554,6 +3643,40 @@ def _io_lesson(ctx: RuleContext, group: Sequence[LiteralFinding]) -> bool:
     )
 
 
+def _io_cheat_sheet(ctx: RuleContext, group: Sequence[LiteralFinding]) -> bool:
+    """Is every literal of the group in a cell that only lists I/O calls, a library tour's cheat
+    sheet (`pd.read_csv("data.csv")`, `df.to_csv("output.csv")`, `pd.read_excel("data.xlsx")`, …)?
+    Each of its statements a bare catalogued call on a literal path, two reads or more among them
+    whose result is kept nowhere, one of them not the cell's last statement (whose value Jupyter
+    shows): the calls show the API, no file is an input of the notebook (fair check 44, item 124:
+    library-tour-io-demo)."""
+    cells = {f.ca.cell.index for f in group}
+    if any(f.source != "python" or f.argument is None for f in group):
+        return False
+    sheets = ctx.shared("paths.io_cheat_sheets", lambda: frozenset(
+        ca.cell.index for ca in ctx.cells if _io_cheat_sheet_cell(ctx, ca)))
+    return cells <= sheets
+
+
+def _io_cheat_sheet_cell(ctx: RuleContext, ca: CellAnalysis) -> bool:
+    if ca.magics:
+        return False
+    tree = cell_python_tree(ca)
+    if tree is None or len(tree.body) < 3:
+        return False
+    by_line: dict[int, PathArgument] = {}
+    for pa in path_arguments(ctx.facts, ctx.catalog, ca):
+        if pa.literal is not None and not pa.entry.generic:
+            by_line.setdefault(pa.call.line, pa)
+    reads = []
+    for number, stmt in enumerate(tree.body):
+        if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)) or stmt.lineno not in by_line:
+            return False
+        if by_line[stmt.lineno].direction == "read":
+            reads.append(number)
+    return len(reads) >= 2 and reads[0] < len(tree.body) - 1
+
+
 # Calls that only show a value: `print(model)`, `display(frame)`, and a Keras model's `summary()`.
 _SHOWING_CALLS = frozenset({"print", "display"})
 
@@ -4097,6 +4220,8 @@ class AbsolutePath(Rule):
         "appended: `post = \"/2021/05/x\"` read as `site + post`, or `ep = \"/artists/{id}\"` as `site + ep.format(id=i)`) and single segments "
         "without an extension (`\"/predict\"`, unless it is a usual top-level folder such as `/data`) "
         "are not reported, nor is a key looked up by subscript (`limits[\"resources\"][\"/followers/ids\"]`, `spec[\"paths\"][\"/pets/{id}\"]`: a mapping's key), "
+        "a message given straight to `print(…)` (`print(\"/nReport:/n\", score)`), a single top-level segment sent only as a request body's "
+        "field under a key naming no folder (`MODEL = \"/model\"` read only as `{\"model\": MODEL, …}`: a served model's id), "
         "an Azure Resource Manager id (`/subscriptions/<id>/resourceGroups/…`), a path in Azure ML's serving container (`/var/azureml-app/…`, an image's environment `/azureml-envs/…`, "
         "`model_mount_path=\"/models\"`), a place in an Azure ML run's artifacts or a datastore (`run.download_file(name, …)`'s name, "
         "also through a constant: `remote_data_path = \"/outputs/featurization/data/\"`) or any string of an `environment_variables=` argument (read in the container: `container_mappings` of paths.toml). "
@@ -4254,6 +4379,14 @@ class AbsolutePath(Rule):
             "from azureml.core import Run\nremote_data_path = '/outputs/featurization/data/'",
             "remote_run.download_file(remote_data_path + 'train.parquet', output_file_path=local_path)",
         )),
+        # A message printed with `/n` typed for `\\n` (fair check 44, item 93); a served model's id sent
+        # as a chat request's field, through a constant or directly (items 94, 95).
+        Example(cells=(
+            "MODEL = '/model'\nURL = 'https://llm.example.org/v1/chat/completions'",
+            "import json, requests\ndef ask(q):\n    payload = {'model': MODEL, 'messages': [{'role': 'user', 'content': q}]}\n"
+            "    return requests.post(URL, data=json.dumps(payload))",
+            "body = {'messages': []}\nbody['model'] = '/model'\nprint('/nClassification Report:/n', ask('hi'))",
+        )),
         # The opt-in branch of a Colab form field left off: as saved it never runs (fair check 28, item 71).
         Example(cells=(
             "use_gdrive = 'no'  #@param [\"yes\", \"no\"]\nif use_gdrive == 'yes':\n    root = '/gdrive/My Drive/vit_colab'\n"
@@ -4348,6 +4481,15 @@ class AbsolutePath(Rule):
                                  "def load_table(name):\n    return pd.read_csv(Path(BASE) / name)\n"},
             expect=((1, 2),),
         ),
+        # A top-level folder under a key naming a folder, or a request field's constant also listed,
+        # is a path (beside fair check 44, items 94, 95).
+        Example(
+            cells=(
+                "import os\nMODEL = '/models'\nsettings = {'data_dir': '/data'}",
+                "payload = {'model': MODEL}\nprint(os.listdir(MODEL))",
+            ),
+            expect=((1, 2), (1, 3)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -4371,6 +4513,10 @@ class AbsolutePath(Rule):
                 and not _under_own_install_prefix(ctx, f, settings)
                 # A constant joined only into names nothing reads (as for PTH002; fair check 41, item 81).
                 and not (f.argument is None and _unused_path_constant(ctx, f))
+                # A message `print("/nReport:/n", …)` shows (fair check 44, item 93: print-text-not-path;
+                # as PTH003 skips a printed URI), and a `"/model"` id sent as a request's field (items 94, 95).
+                and not (f.argument is None and f.source == "python" and _printed(f))
+                and not _request_field_only(ctx, f, settings)
             )
             if not _temporary(ctx, group, settings)
         ]
@@ -6351,7 +6497,7 @@ class RemoteUri(Rule):
         "`wget.download(test_link, …)`), or by other calls of one cell when they share a remote folder (`train_url`, `test_url` of one "
         "folder, each read by `pd.read_csv`): one finding at the first, the others related (and so are the "
         "reads, by name, of the files such lines save: `!curl -O …/state.npy`, then `np.load(\"state.npy\")`, also from a `%%bash` cell's `curl -o` lines and from a redirect of curl's output (`!curl URL > data/cars.csv`), "
-        "the stem of a fetched archive the notebook extracts (`!unzip text8.zip`, then `\"text8\"`) and an existence test guarding the download in its cell); "
+        "the stem of a fetched archive the notebook extracts (`!unzip text8.zip`, then `\"text8\"`) or a file the extraction's saved output lists, and an existence test guarding the download in its cell); "
         "a `wget` or `curl` behind `!cd DIR &&` is a download too, but not a `curl` that only sends data (`-X POST`/`PUT`/`PATCH`/`DELETE`, "
         "`-d`/`--data…`, `-F`/`--form`, `-T`/`--upload-file`, with no `-o`/`-O`, `-G` or output redirection: `!curl -X POST … -d @./upsert.json "
         "https://…/vectors/upsert` writes to a service and downloads nothing); so is one URL "
@@ -11491,10 +11637,31 @@ def propagated_paths(ctx: RuleContext, rebound: bool = False) -> list[tuple[Cons
                 # its last binding above gives; the path is made there.
                 constant = _rebound_constant(ctx, node.id, ca.cell.index, pa.arg.line)
                 value = constant.value if constant is not None else None
+                if constant is None and pa.direction != "none":
+                    # `out = FIGURES / "h1.png"`, `plt.savefig(out)`, then `out = FIGURES / "h2.png"` in
+                    # another cell: the last binding above joins a root constant; the call writes
+                    # under that root (fair check 43, items 109, 122, 124: the root's finding said only
+                    # "passed to `Path`" and named none of the savefigs). Not an existence test alone
+                    # (`os.path.exists(file_path)`): it reads and writes nothing.
+                    bound = _last_binding(ctx, node.id, ca.cell.index, pa.arg.line)
+                    base = _uses_constant(bound[0], constants) if bound is not None and not isinstance(bound[0], ast.Constant) else None
+                    if base is not None:
+                        value = _evaluate(bound[0], constants)
+                        constant = base if value is not None else None
                 if constant is None:
                     # `for band in s2_bands: rasterio.open(band)` over a list literal of paths (fair
                     # check 18: pth006-path-list-iterated): each listed literal is a path the call uses.
                     out.extend((item, item.value, pa) for item in _iterated_literals(ctx, ca, tree, node.id, pa.arg.line))
+            if (rebound and constant is None and pa.direction != "none" and isinstance(node, ast.Name)
+                    and node.id in local.get(pa.arg.line, frozenset())):
+                # `def plot_roadmap(): out = FIGURES / "roadmap.png"; plt.savefig(out)`: a local bound
+                # once in the function, joining a root constant the function does not hide (fair
+                # check 43, item 124).
+                bound_in = _function_local_value(tree, node.id, pa.arg.line)
+                base = _uses_constant(bound_in, visible) if bound_in is not None else None
+                if base is not None:
+                    value = _evaluate(bound_in, visible)
+                    constant = base if value is not None else None
             if constant is None and isinstance(node, ast.Name) and pa.arg.line not in in_functions and node.id not in shadowed:
                 # `web_paths = ["http://…/train.gz", "http://…/test.gz"]`, then
                 # `Dataset.File.from_files(path=web_paths)`: a name bound once, at module level, to a
@@ -11505,6 +11672,26 @@ def propagated_paths(ctx: RuleContext, rebound: bool = False) -> list[tuple[Cons
                 continue
             out.append((constant, value, pa))
     return out
+
+
+def _function_local_value(tree: ast.Module, name: str, line: int) -> Optional[ast.expr]:
+    """The value of `name = value`, the only binding of `name` in the innermost function holding
+    `line`, when it is a statement of the function's own body above that line; else None."""
+    function = None
+    for node in tree_nodes(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.lineno <= line <= (node.end_lineno or node.lineno):
+            if function is None or node.lineno > function.lineno:
+                function = node
+    if function is None:
+        return None
+    stores = [n for n in ast.walk(function) if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)]
+    if len(stores) != 1 or name in {a.arg for a in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs)}:
+        return None
+    for stmt in function.body:
+        if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and stmt.targets[0] is stores[0]
+                and (stmt.end_lineno or stmt.lineno) < line):
+            return stmt.value
+    return None
 
 
 def _listed_literals(ctx: RuleContext, name: str, cell: int, line: int) -> list[Constant]:
@@ -13461,7 +13648,8 @@ class CwdRelativePath(Rule):
         "stays reported), "
         "a file a `!curl -O URL`/`!wget URL` line (or a `%%bash` cell's `curl -o` line, following its `cd` lines, or `os.system(\"wget URL\")`) "
         "saved, or the folder it saved into (`mkdir hh; cd hh; wget URL`, then `data_dir = \"hh\"`), or the stem of an archive it saved and "
-        "the notebook extracts (`!unzip text8.zip`, then `\"text8\"`), read back by name (`np.load(\"state.npy\")`: PTH003 reports "
+        "the notebook extracts (`!unzip text8.zip`, then `\"text8\"`), or a file the saved output of that extraction lists "
+        "(`!tar -xzvf images_2017_11.tar.gz` printing `2017_11/train/images.csv`, when the line is its cell's only code), read back by name (`np.load(\"state.npy\")`: PTH003 reports "
         "the download, with the read related; unless the line is a `wget -nc` of a file committed beside the notebook, which "
         "downloads nothing: then the read is this rule's); so is a file the notebook's own download helper saved (`download_image(url)` "
         "writing `url.split(\"/\")[-1]`, or the file name it is given) or a library's `download…(url, image_path)` saved, read back or "
@@ -13493,7 +13681,9 @@ class CwdRelativePath(Rule):
         "`setattr`, `vars`), reported at its keyword, and settings of one object naming files of one folder are one finding; a loop "
         "variable over a list of string literals, written in place or bound once to a name (`s2_bands = [\"../data/b02.tif\", …]`, then "
         "`for band in s2_bands: rasterio.open(band)`, or a comprehension), reported at the listed literals; and a name given bare to a call after being bound to several strings (`dst = \"scan.nii.gz\"` … "
-        "`dst = \"model.ts\"`) is the string its last binding above the call gives, reported there. A `.` or `..` "
+        "`dst = \"model.ts\"`) is the string its last binding above the call gives, reported there; when that binding joins a root "
+        "constant (`out = FIGURES / \"h1.png\"`, `plt.savefig(out)`, again in later cells), or a function binds a local once so "
+        "(`path = FIGURES / \"roadmap.png\"` in its body), the call writes under the root: the root's finding names it, the others related. A `.` or `..` "
         "that opens a join (`os.path.join(\"..\", \"tasks\", name)`) is shown with the path it builds. Constants in a cell tagged `parameters` (papermill) or "
         "`pipeline-parameters` (Kale) are configuration already and not reported, bound to a string or built with path constructors "
         "(`OUTPUT_DIR = Path(\"chapter/output\")`, `os.path.join(\"data\", \"raw\")`); a read or write in that cell is reported. A literal of a list of candidate locations the notebook probes in turn (`for p in CANDIDATES: if p.exists(): …`, "
@@ -13536,6 +13726,8 @@ class CwdRelativePath(Rule):
         "the next into a name nothing reads again (`why.write(profile, \"profile.bin\")`, `n_prof = why.read(\"profile.bin\")`), a file saved in a cell and loaded in the next into names later code only shows (`model.save(\"best.h5\")`, "
         "`loaded = load_model(\"best.h5\")`, then only `loaded.summary()`, `print(loaded)` or `loaded`), an empty figure a cell only makes and "
         "saves under a heading about saving (`#### Saving Figure`, then `figure = plt.figure(); figure.savefig(\"Saved.png\")`), "
+        "a cell that only lists I/O calls on literal paths, a library tour's cheat sheet (`pd.read_csv(\"data.csv\")`, "
+        "`df.to_csv(\"output.csv\")`, `pd.read_json(\"data.json\")`: two reads or more whose result is kept nowhere), "
         "the cells of only `fig.savefig(\"filename.png\")` (one call each) of a section under such a heading, with only markdown "
         "that names `savefig` between them and it and nothing reading the file, and "
         "a cache read only when it exists whose `else` branch gets the same names another way (`if os.path.exists(\"X.pkl\"): X = "
@@ -13626,6 +13818,21 @@ class CwdRelativePath(Rule):
         'df = pd.read_csv(DATA_DIR / "train.csv")\njoblib.dump(model, MODEL_DIR / "model.pkl")'
     )
     passing = (
+        # A library tour's cheat sheet of I/O calls on placeholder names, the reads' results kept
+        # nowhere (fair check 44, item 124).
+        Example(cells=(
+            "import pandas as pd\ndf = pd.DataFrame({'a': [1, 2]})",
+            "# CSV\npd.read_csv('data.csv')\ndf.to_csv('output.csv', index=False)\n\n# JSON\npd.read_json('data.json')\n"
+            "df.to_json('output.json', orient='records')",
+        )),
+        # A file a verbose extraction of a downloaded archive lists in its saved output, under the
+        # archive's own top folder, not one named after the archive (fair check 44, item 119).
+        Example(cells=(
+            "!wget https://example.org/dumps/images_2017_11.tar.gz",
+            code_cell("!tar -xzvf images_2017_11.tar.gz", 2, outputs=(
+                {"output_type": "stream", "name": "stdout", "text": "2017_11/test/images.csv\n2017_11/train/images.csv\n"},)),
+            "import csv\nreader = csv.reader(open('2017_11/train/images.csv'))",
+        )),
         # A file of the working folder the notebook writes with `open` before reading it back: a staging
         # file made wherever it runs (fair check 43, item 127).
         Example(cells=(
@@ -14525,6 +14732,25 @@ class CwdRelativePath(Rule):
             files={"loaders.py": "import os\nimport pandas as pd\nBASE = 'tables'\n\ndef load_table(name):\n    return pd.read_csv(os.path.join(BASE, name))\n"},
             expect=((1, 2),),
         ),
+        # A root constant written through a name each cell binds again to a file under it, or a function
+        # binds once: the writes are named, the root's finding says so (fair check 43, items 109, 122, 124).
+        Example(cells=(
+            "from pathlib import Path\nimport matplotlib.pyplot as plt\nFIGURES = Path('../reports/figures')",
+            "out = FIGURES / 'h1.png'\nplt.savefig(out)",
+            "out = FIGURES / 'h2.png'\nplt.savefig(out)",
+            "def roadmap():\n    path = FIGURES / 'roadmap.png'\n    plt.savefig(path)\nroadmap()",
+        ), expect=((1, 3),)),
+        # A cell whose reads are kept is the notebook's input (beside fair check 44, item 124).
+        Example(cells=(
+            "import pandas as pd\ntrain = pd.read_csv('train.csv')\npd.read_csv('test.csv')\ntrain.to_csv('out.csv')",
+        ), expect=((1, 2),)),
+        # A file a verbose extraction's listing does not show is not known to come out of the archive (beside fair check 44, item 119).
+        Example(cells=(
+            "!wget https://example.org/dumps/images_2017_11.tar.gz",
+            code_cell("!tar -xzvf images_2017_11.tar.gz", 2, outputs=(
+                {"output_type": "stream", "name": "stdout", "text": "2017_11/train/images.csv\n"},)),
+            "import csv\nreader = csv.reader(open('2017_11/train/labels.csv'))",
+        ), expect=((3, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -14748,7 +14974,7 @@ class CwdRelativePath(Rule):
         for g in groups:
             if _scratch([((o.ca.cell.index, o.line), o.argument.direction if o.argument else "", _deletes(o)) for o in g],
                         _normal_path(g[0].value), removals) or _normal_path(g[0].value) in staged or _empty_folder_made(ctx, g) or _optional_cache(g) \
-                    or _io_lesson(ctx, g) or _sample_data_round_trip(ctx, [
+                    or _io_lesson(ctx, g) or _io_cheat_sheet(ctx, g) or _sample_data_round_trip(ctx, [
                         ((o.ca.cell.index, o.argument.call.line), written_file(o), o.argument.direction) for o in g if o.argument is not None]):
                 scratch.append((g[0].value, [(o.ca.cell, o.line, o.column) for o in g]))
             elif _read_back_at_once(ctx, g) or _staged_by_open(ctx, g):
