@@ -9,7 +9,7 @@ import re
 import unicodedata
 from typing import Iterable, Iterator, Optional
 
-from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts
+from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, python_312_only_f_string
 from nbrefactor.audit.guards import NOT_ANALYSED
 from nbrefactor.audit.ipython import PYTHON_BODY_CELL_MAGICS
 from nbrefactor.audit.types import Cell, Family, Output, Severity
@@ -575,6 +575,13 @@ def reference_sheet(facts: NotebookFacts) -> bool:
     return snippets >= _SHEET_SNIPPETS
 
 
+def _before_python_312(version: str) -> str:
+    """`version` (a notebook's `language_info.version`) when it is a Python 3 older than 3.12
+    ("3.11.14"), "" otherwise (none declared, Python 2, 3.12 and later)."""
+    match = re.match(r"3\.(\d+)(?!\d)", version)
+    return version if match is not None and int(match.group(1)) < 12 else ""
+
+
 class SyntaxErrorInCell(Rule):
     code = "STR001"
     blocks_compile = True
@@ -644,7 +651,10 @@ class SyntaxErrorInCell(Rule):
         "`default 'except:' must be last`, an unknown `__future__` feature. Each is judged as IPython compiles a "
         "cell: statement by statement, top-level `await`, `async for` and `async with` allowed (autoawait), so "
         "`from __future__ import …` below another statement, or `global x` after `x = 1` at a cell's top level, "
-        "is not reported."
+        "is not reported. An f-string only Python 3.12 and later read (PEP 701: its own quote, a backslash, a comment "
+        "or a line break inside a replacement field, `f\"{d[\"a\"]}\"`) is valid in a notebook declaring no Python "
+        "version or 3.12 and later, and reported in one whose `language_info.version` is older (`3.11.14`): its "
+        "kernel refuses the cell. This is decided from the cell's text, the same whatever Python runs the audit."
     )
     why_bad = (
         "A cell that does not parse cannot run, cannot be compiled into a module and hides its names "
@@ -670,11 +680,20 @@ class SyntaxErrorInCell(Rule):
         # audit (fair check 43, item 156: a 3.12.10 notebook whose cell ran).
         Example(cells=("d = -0.43\nprint(f\"effect is {\"small\" if abs(d) < 0.5 else \"large\"}\")",
                        "rows = ['a', 'b']\nprint(f\"{'\\n'.join(rows)}\")"), language_version="3.12.10"),
+        # The same cells in a notebook declaring no Python version: read as Python 3.12 reads them.
+        Example(cells=("d = -0.43\nprint(f\"effect is {\"small\" if abs(d) < 0.5 else \"large\"}\")",)),
+        # f-strings Python 3.11 reads too, in a 3.11 notebook: the other quote inside, a `#` in a
+        # string or in a format spec, a nested replacement field.
+        Example(cells=("d = {'# rows': 3}\nprint(f\"{d['# rows']:#x} {d!r:>{len(d)}}\")",), language_version="3.11.14"),
     )
     failing = (
         Example(cells=("x = 1", "if x:\nprint(x)"), expect=((2, 2),)),
         # A real error beside a Python 3.12 f-string is still one.
         Example(cells=("d = 1", "print(f\"{\"small\" if d else \"large\"}\")\nreturn d"), expect=((2, 2),)),
+        # Fair check 44, T-3.5: an f-string reusing its own quote (PEP 701) in a notebook declaring
+        # Python 3.11 (`language_info.version`): its kernel refuses the cell, whatever Python runs the audit.
+        Example(cells=("splits = {'train': [1, 2]}", "n = 2\nprint(f\"{len(splits[\"train\"])} rows\")"),
+                expect=((2, 2),), language_version="3.11.14"),
         # Octave notes under a Python kernel: every code cell fails, one finding at the first, the
         # other cell related (fair check 42, item 160).
         Example(cells=(md("Matrices in Octave"), "A = [1, 2; 3, 4]\nB = A * 2", "v = [1; 2]\nC = A * v"), expect=((2, 1),)),
@@ -799,10 +818,27 @@ class SyntaxErrorInCell(Rule):
         # deepchem tutorials, all said as "Perhaps you forgot a comma?"): one root cause per notebook.
         citations: list[tuple[CellAnalysis, int, int | None, str]] = []
         plain: list[Hit] = []  # the cells no reading below fits: parser's words
+        older = _before_python_312(ctx.facts.notebook.language_version)
         for ca in ctx.cells:
             problem = ca.facts.syntax_error
             if problem is not None and ca.cell.language:
                 continue  # a cell its metadata gives another language (a DataLab SQL cell; fair check 42, item 158)
+            if problem is None and older and not ca.cell.language and ca.masked.is_python:
+                # An f-string only Python 3.12 reads (PEP 701) in a notebook declaring an older
+                # Python: its own kernel refuses the cell (fair check 44, T-3.5: `f"{d["train"]}"`
+                # under `language_info.version` 3.11.14). Decided from the text, not from the
+                # interpreter running the audit.
+                newer = python_312_only_f_string(ca.masked.python)
+                if newer is not None:
+                    line, column, what = newer
+                    yield Hit(
+                        ca.cell, line, column,
+                        f"Syntax error on the notebook's Python: this f-string {what}, which only Python 3.12 and later "
+                        f"read (PEP 701); the notebook declares Python {older} (`language_info.version`), whose parser refuses it",
+                        fix="Use the other quote inside the replacement field (`f\"{d['a']}\"`) or compute the value "
+                            "before the f-string; or run and declare Python 3.12 or later.",
+                        key="f-string of Python 3.12",
+                    )
             if problem is not None and ca.cell.index not in ported:
                 line = max(1, min(problem.line, len(ca.lines)))
                 if problem.parsed:
