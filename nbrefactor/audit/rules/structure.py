@@ -6,6 +6,7 @@ import dataclasses
 
 import ast
 import re
+import sys
 import unicodedata
 from typing import Iterable, Iterator, Optional
 
@@ -575,6 +576,31 @@ def reference_sheet(facts: NotebookFacts) -> bool:
     return snippets >= _SHEET_SNIPPETS
 
 
+_F_STRING_OPEN = re.compile(r"(?<![\w])(?:[fF][rR]?|[rR][fF])(['\"])")
+# A string inside a replacement field, opened with one quote and ended with the other, the field
+# closing right after it (`{now.strftime('%H:%M")}`).
+_QUOTE = re.compile(r"['\"]")
+_MIXED_STRING = re.compile(r"""(?P<string>(?P<open>['"])[^'"\n]*(?!(?P=open))['"])(?=[)\]]*\})""")
+
+
+def _mixed_quotes_in_f_string(line: str) -> Optional[tuple[str, int]]:
+    """The string a replacement field of an f-string on `line` opens with one quote and ends with
+    the other (`'%H:%M"` in `f"{now.strftime('%H:%M")}"`) and its 1-based column, None when there is none."""
+    for start in _F_STRING_OPEN.finditer(line):
+        field = line.find("{", start.end())
+        while field != -1 and line.startswith("{{", field):
+            field = line.find("{", field + 2)
+        if field == -1:
+            continue
+        quote = _QUOTE.search(line, field + 1)  # the field's first string
+        if quote is None or "}" in line[field:quote.start()]:
+            continue
+        mixed = _MIXED_STRING.match(line, quote.start())
+        if mixed is not None:
+            return mixed.group("string"), mixed.start() + 1
+    return None
+
+
 def _before_python_312(version: str) -> str:
     """`version` (a notebook's `language_info.version`) when it is a Python 3 older than 3.12
     ("3.11.14"), "" otherwise (none declared, Python 2, 3.12 and later)."""
@@ -654,7 +680,9 @@ class SyntaxErrorInCell(Rule):
         "is not reported. An f-string only Python 3.12 and later read (PEP 701: its own quote, a backslash, a comment "
         "or a line break inside a replacement field, `f\"{d[\"a\"]}\"`) is valid in a notebook declaring no Python "
         "version or 3.12 and later, and reported in one whose `language_info.version` is older (`3.11.14`): its "
-        "kernel refuses the cell. This is decided from the cell's text, the same whatever Python runs the audit."
+        "kernel refuses the cell. This is decided from the cell's text, the same whatever Python runs the audit. "
+        "A string inside an f-string's replacement field opened with one quote and ended with the other "
+        "(`f\"{now.strftime('%H:%M\")}\"`) is said as such, not in the words of one Python's parser."
     )
     why_bad = (
         "A cell that does not parse cannot run, cannot be compiled into a module and hides its names "
@@ -694,6 +722,10 @@ class SyntaxErrorInCell(Rule):
         # Python 3.11 (`language_info.version`): its kernel refuses the cell, whatever Python runs the audit.
         Example(cells=("splits = {'train': [1, 2]}", "n = 2\nprint(f\"{len(splits[\"train\"])} rows\")"),
                 expect=((2, 2),), language_version="3.11.14"),
+        # A string in an f-string's replacement field opened with ' and ended with " (fair check 44,
+        # items 161-162): said as such, not in the words of the Python running the audit.
+        Example(cells=("import datetime", "note = (\n    f\"run at {datetime.datetime.now().strftime('%H:%M\")}Z\"\n)"),
+                expect=((2, 2),)),
         # Octave notes under a Python kernel: every code cell fails, one finding at the first, the
         # other cell related (fair check 42, item 160).
         Example(cells=(md("Matrices in Octave"), "A = [1, 2; 3, 4]\nB = A * 2", "v = [1; 2]\nC = A * v"), expect=((2, 1),)),
@@ -863,6 +895,10 @@ class SyntaxErrorInCell(Rule):
                     continue
                 # Valid code too big for the analyser is said as such, not as a syntax error.
                 text = problem.message[0].upper() + problem.message[1:] if problem.message.startswith(NOT_ANALYSED) else f"Syntax error: {problem.message}"
+                if problem.message.startswith("f-string") and sys.version_info < (3, 12):
+                    # The words of Python 3.11's f-string parser, which 3.12 replaced (PEP 701): named as
+                    # such, the notebook's Python may say it otherwise (fair check 44, items 161-162).
+                    text = f"Syntax error (as Python {sys.version_info[0]}.{sys.version_info[1]} words it): {problem.message}"
                 citation = None if problem.message.startswith(NOT_ANALYSED) else _bibtex_entry(ca)
                 if citation is not None:
                     citations.append((ca, line, problem.column, citation))
@@ -959,6 +995,20 @@ class SyntaxErrorInCell(Rule):
                         f"Syntax error: the cell's last line ends with a line-continuation backslash "
                         f"(`{tail}`) that continues into nothing",
                         fix="Delete the trailing backslash.",
+                        key=problem.message,
+                    )
+                    continue
+                found = None if problem.message.startswith(NOT_ANALYSED) else _mixed_quotes_in_f_string(ca.lines[line - 1])
+                if found is not None:
+                    mixed, column = found
+                    # `f"time={now.strftime('%H:%M")}Z"` (fair check 44, items 161-162): each Python words
+                    # this error its own way (3.11 "unmatched '}'", 3.12 "unterminated string literal"):
+                    # the cause is said instead, the same whatever Python runs the audit.
+                    yield Hit(
+                        ca.cell, line, column,
+                        f"Syntax error: in an f-string, the string `{mixed}` inside a replacement field opens with "
+                        f"{mixed[0]} and ends with {mixed[-1]}: no Python reads it",
+                        fix=f"End the string with the quote it opens with (`{mixed[:-1]}{mixed[0]}`).",
                         key=problem.message,
                     )
                     continue
