@@ -8262,6 +8262,13 @@ class DependsOnLaterCell(Rule):
                       "fit = model.fit()\nstart = adj_close.index[-1]\nprint(start, adj_close.max())", 2),
             code_cell("adj_close = prices.copy()", 3),
         ), expect=((2, 4),)),
+        # Fair check 43, item 67: `FeaturesDataset` is bound only below, `FeatureDataset` above: still
+        # reported, the fix naming the one-letter look-alike beside the move.
+        Example(cells=(
+            "class FeatureDataset:\n    def __init__(self, features, labels):\n        self.features, self.labels = features, labels",
+            "train_features, train_labels = [[0.1, 0.2]], [1]\ntrain_set = FeaturesDataset(train_features, train_labels)",
+            "class FeaturesDataset:\n    def __init__(self, a, b, c, d):\n        self.parts = (a, b, c, d)",
+        ), expect=((2, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -8346,6 +8353,13 @@ class DependsOnLaterCell(Rule):
                             + (f"; its saved output is an error too ({error})" if error else
                                ", so its saved outputs hide the NameError a top-to-bottom run raises"))
             fix = f"Move cell {later[0]} above cell {r.cell}, or define `{r.name}` before this line."
+            typo = None if more or r.deleted_by is not None else _look_alike_above(flow, r, _source_line(cell, r.line))
+            if typo is not None:
+                # `FeaturesDataset(…)` read, `FeatureDataset` bound in cell 25 above (fair check 43, item 67):
+                # a one-letter slip is as likely as the wrong order; moving cell 78 up is not the only fix.
+                name, above = typo
+                message += f"; `{name}` (cell {above}, above) differs by one letter: a typo of it?"
+                fix = f"Fix the name (`{name}`, cell {above}) if this cell means that one; otherwise move cell {later[0]} above cell {r.cell}, or define `{r.name}` before this line."
             ca = ctx.analysis_at.get(r.cell)
             changed = sorted({
                 c.cell.index for c in ctx.cells if c.cell.index > later[0]
@@ -10569,6 +10583,30 @@ def _misspelt(exception: str, text: str) -> bool:
         if word != short and word.endswith(ending.group(0) if ending else "") and _one_edit(word, short):
             return True
     return False
+
+
+def _look_alike_above(flow: NameFlow, r: Read, line: str) -> Optional[tuple[str, int]]:
+    """A name one letter away from `r.name` (8 letters or more) that only cells above its read
+    bind (`FeatureDataset` in cell 25 for `FeaturesDataset`, which only cell 78 below binds): (name,
+    its first cell). Not a name the same line reads too, one of the name's family (`X_train` for
+    `Y_train`), one made from it (`model2`), nor a plural of it or its singular (`result` for
+    `results`: another variable, as often as not)."""
+    if len(r.name) < 8:
+        return None
+    beside = set(_NAME_WORD.findall(line))
+    found: dict[str, int] = {}
+    for d in flow.definitions:
+        if d.cell >= r.cell:
+            break
+        if (d.name in found or d.name in beside or not _one_edit(d.name, r.name) or _word_sibling(r.name, d.name)
+                or _made_from(r.name, d.name) or _made_from(d.name, r.name)
+                or d.name + "s" == r.name or r.name + "s" == d.name):
+            continue
+        found[d.name] = d.cell
+    if len(found) != 1:
+        return None  # none, or several look-alikes: no one guess
+    name, above = next(iter(found.items()))
+    return (name, above) if all(c < r.cell for c in flow.definers(name)) else None
 
 
 def _one_edit(a: str, b: str) -> bool:
