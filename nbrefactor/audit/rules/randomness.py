@@ -9132,15 +9132,6 @@ class MissingRandomState(Rule):
             "import optuna",
             "study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=0))",
         )),
-        # A seeded study bounded by `n_trials` alone, or given `timeout=None` (directly or through a
-        # constant), and another library's `optimize(…, timeout=…)`: no wall-clock budget of a study.
-        Example(cells=(
-            "import optuna\nfrom backtesting import Backtest\nTIMEOUT = None",
-            "study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=0))\n"
-            "study.optimize(objective, n_trials=30)\nstudy.optimize(objective, n_trials=5, timeout=None)\n"
-            "study.optimize(objective, n_trials=5, timeout=TIMEOUT)",
-            "bt = Backtest(prices, Strategy)\nstats = bt.optimize(n1=range(5, 30), timeout=60)",
-        )),
         # Seeded on the line after it is built, before it is used; or by a NumPy seed above it in the same cell.
         Example(cells=(
             "from sklearn.ensemble import RandomForestRegressor, GradientBoostingRegressor\nimport numpy as np",
@@ -9286,6 +9277,15 @@ class MissingRandomState(Rule):
             "        self.grid.add_agents(self.agents, random=True)\n        self.agents.random(2).burning = True",
             "other = Fire({'size': 50})\nrerun = other.run(seed=7)",
         )),
+        # A seeded study bounded by `n_trials` alone, or given `timeout=None` (directly or through a
+        # constant), and another library's `optimize(…, timeout=…)`: no wall-clock budget of a study.
+        Example(cells=(
+            "import optuna\nfrom backtesting import Backtest\nTIMEOUT = None",
+            "study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=0))\n"
+            "study.optimize(objective, n_trials=30)\nstudy.optimize(objective, n_trials=5, timeout=None)\n"
+            "study.optimize(objective, n_trials=5, timeout=TIMEOUT)",
+            "bt = Backtest(prices, Strategy)\nstats = bt.optimize(n1=range(5, 30), timeout=60)",
+        )),
     )
     failing = (
         # The split of data an unseeded generator made is folded into the generator's finding: the
@@ -9350,15 +9350,6 @@ class MissingRandomState(Rule):
             "print(cross_val_score(model, X, y, cv=cv), cross_val_score(model, X, y, cv=cv2), pca.fit_transform(X)[:3])\n"
             "print(cluster(X).labels_)",  # (called: a def nothing calls runs nothing, fair check 33, item 133)
         ), expect=((2, 2), (2, 3), (3, 2))),
-        # Fair check 44, T-5.7: a seeded study stopped by a wall-clock budget, made and run in a
-        # function; how many of its trials finish depends on the machine. One finding, the other search related.
-        Example(cells=(
-            "import optuna\nSEED = 7\nBUDGET_SEC = 50 * 60",
-            "def tune(objective):\n    study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=SEED))\n"
-            "    study.optimize(objective, n_trials=24, timeout=BUDGET_SEC)\n    return study.best_params",
-            "best = tune(score)\nsmall = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=SEED))\n"
-            "small.optimize(score, timeout=300)",
-        ), expect=((2, 3),)),
         # Searches and AutoML: optuna samplers (and create_study's default one), keras-tuner, AutoKeras.
         Example(cells=(
             "import optuna\nimport autokeras as ak\nfrom sklearn.model_selection import RandomizedSearchCV",
@@ -9603,6 +9594,15 @@ class MissingRandomState(Rule):
             "parameters = {\n    'size': 50,\n    'steps': 100,\n}",
             "model = Fire(parameters)\nresults = model.run()",
         ), expect=((2, 1),)),
+        # Fair check 44, T-5.7: a seeded study stopped by a wall-clock budget, made and run in a
+        # function; how many of its trials finish depends on the machine. One finding, the other search related.
+        Example(cells=(
+            "import optuna\nSEED = 7\nBUDGET_SEC = 50 * 60",
+            "def tune(objective):\n    study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=SEED))\n"
+            "    study.optimize(objective, n_trials=24, timeout=BUDGET_SEC)\n    return study.best_params",
+            "best = tune(score)\nsmall = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=SEED))\n"
+            "small.optimize(score, timeout=300)",
+        ), expect=((2, 3),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:

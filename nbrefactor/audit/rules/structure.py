@@ -718,14 +718,6 @@ class SyntaxErrorInCell(Rule):
         Example(cells=("x = 1", "if x:\nprint(x)"), expect=((2, 2),)),
         # A real error beside a Python 3.12 f-string is still one.
         Example(cells=("d = 1", "print(f\"{\"small\" if d else \"large\"}\")\nreturn d"), expect=((2, 2),)),
-        # Fair check 44, T-3.5: an f-string reusing its own quote (PEP 701) in a notebook declaring
-        # Python 3.11 (`language_info.version`): its kernel refuses the cell, whatever Python runs the audit.
-        Example(cells=("splits = {'train': [1, 2]}", "n = 2\nprint(f\"{len(splits[\"train\"])} rows\")"),
-                expect=((2, 2),), language_version="3.11.14"),
-        # A string in an f-string's replacement field opened with ' and ended with " (fair check 44,
-        # items 161-162): said as such, not in the words of the Python running the audit.
-        Example(cells=("import datetime", "note = (\n    f\"run at {datetime.datetime.now().strftime('%H:%M\")}Z\"\n)"),
-                expect=((2, 2),)),
         # Octave notes under a Python kernel: every code cell fails, one finding at the first, the
         # other cell related (fair check 42, item 160).
         Example(cells=(md("Matrices in Octave"), "A = [1, 2; 3, 4]\nB = A * 2", "v = [1; 2]\nC = A * v"), expect=((2, 1),)),
@@ -830,6 +822,14 @@ class SyntaxErrorInCell(Rule):
         # IPython reads the shell loop under it as Python; the message says the magic must be on line 1.
         Example(cells=("# Evaluate every model\n%%shell\nfor w in small large\ndo\n  python test.py --weights $w.pt\ndone",),
                 expect=((1, 3),)),
+        # Fair check 44, T-3.5: an f-string reusing its own quote (PEP 701) in a notebook declaring
+        # Python 3.11 (`language_info.version`): its kernel refuses the cell, whatever Python runs the audit.
+        Example(cells=("splits = {'train': [1, 2]}", "n = 2\nprint(f\"{len(splits[\"train\"])} rows\")"),
+                expect=((2, 2),), language_version="3.11.14"),
+        # A string in an f-string's replacement field opened with ' and ended with " (fair check 44,
+        # items 161-162): said as such, not in the words of the Python running the audit.
+        Example(cells=("import datetime", "note = (\n    f\"run at {datetime.datetime.now().strftime('%H:%M\")}Z\"\n)"),
+                expect=((2, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
