@@ -51,3 +51,23 @@ INVALID = (
 def test_a_real_error_beside_a_python_312_f_string_is_still_one(source, line):
     problem = _facts(source).syntax_error
     assert problem is not None and line in (None, problem.line)
+
+
+# (cell, (line, column) of the f-string only Python 3.12 and later read, or None): decided from the
+# text, the same on every interpreter, for a notebook declaring an older Python (fair check 44, T-3.5).
+ONLY_312 = (
+    ('n = 1\nprint(f"{len(d["train"])} rows")', (2, 7)),
+    ("print(f'{\"\\n\".join(rows)}')", (1, 7)),
+    ('x = f"""{d["a"]}"""', None),
+    ("print(f\"{d['# rows']:#x} {d!r:>{len(d)}}\")", None),
+    ('print(f"{x:{"a"}}")', (1, 7)),
+    ('print("plain {"quoted"}")', None),
+)
+
+
+@pytest.mark.parametrize(("source", "where"), ONLY_312)
+def test_an_f_string_only_python_312_reads_is_found_from_its_text(source, where):
+    from nbrefactor.audit.analysis import python_312_only_f_string
+
+    found = python_312_only_f_string(source)
+    assert (found[:2] if found else None) == where

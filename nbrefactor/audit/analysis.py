@@ -1140,6 +1140,30 @@ _LIBCST_BRACKETS = 500
 _LINE_BREAK = re.compile(r"\r\n?|\n")  # (libcst's definition of a line break: its spans count so)
 
 
+# An f-string prefix, then on its line a `{` followed, before any `}`, by the same quote, a
+# backslash, a `#` or a line break: the cheap gate of `python_312_only_f_string` (loose: libcst decides).
+_F_STRING_312_SUSPECT = re.compile(r"(?<![\w])(?:[fF][rR]?|[rR][fF])(?P<q>['\"])[^\n]*?\{[^}]*?(?:(?P=q)|[\\#\n])")
+
+
+def python_312_only_f_string(python: str) -> Optional[tuple[int, int, str]]:
+    """The first f-string of a cell that only Python 3.12 and later read (PEP 701: its own quote,
+    a backslash, a comment or a line break inside a replacement field), as (line, 1-based column,
+    what older Pythons refuse in it); None when there is none or the cell is not read. Decided by
+    libcst's reading of the text, so the same on every interpreter running the audit (fair check
+    44, T-3.5: a notebook declaring Python 3.11 whose kernel refuses such a cell)."""
+    if not _F_STRING_312_SUSPECT.search(python):
+        return None
+    if sum(map(python.count, "([{")) > _LIBCST_BRACKETS or too_complex(python) is not None:
+        return None
+    from nbrefactor.audit.cst_facts import python_312_f_strings
+
+    found = python_312_f_strings(python)
+    if not found:
+        return None
+    line, column, what = found[0]
+    return line, column + 1, what
+
+
 def _python_312_error(python: str, refused: SyntaxProblem) -> Optional[SyntaxProblem]:
     """The error Python 3.12+ finds in a cell the running CPython `refused`: None when its
     f-strings are what was refused, libcst parses the cell (its grammar has PEP 701's f-strings)

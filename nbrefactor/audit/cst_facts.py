@@ -96,6 +96,66 @@ def f_string_spans(python: str) -> Optional[list[Span]]:
     return sorted(found)
 
 
+def python_312_f_strings(python: str) -> list[tuple[int, int, str]]:
+    """The f-strings of `python` that only Python 3.12 and later read (PEP 701), as (line,
+    0-based column, what 3.11 refuses in it), the same on every interpreter running the audit: a
+    replacement field holding the string's own quote (`f"{d["a"]}"`), a backslash, a comment, or
+    a line break in a single-quoted f-string. Empty when libcst does not parse the cell. For a
+    notebook that declares an older Python (fair check 44, T-3.5)."""
+    try:
+        module = _parse_module(python)
+    except (cst.ParserSyntaxError, RecursionError):
+        return []
+    found: list[tuple[int, int, str]] = []
+    positions: Optional[dict[int, Span]] = None
+    stack: list[cst.CSTNode] = [module]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, cst.FormattedString):
+            stack.extend(node.children)
+            continue
+        refused = _refused_before_312(module, node.quote, node.parts)
+        if refused:
+            positions = positions or node_positions(module)
+            line, column = positions[id(node)][:2]
+            found.append((line, column, refused))
+        # (an f-string nested in a replacement field is inside the outer one's text, checked with it)
+    return sorted(found)
+
+
+def _holds_comment(nodes: Iterable[cst.CSTNode]) -> bool:
+    stack = list(nodes)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Comment):
+            return True
+        stack.extend(node.children)
+    return False
+
+
+def _refused_before_312(module: cst.Module, quote: str, parts: Sequence[cst.CSTNode]) -> str:
+    """What Python 3.11's tokenizer refuses in the replacement fields `parts` of an f-string
+    quoted with `quote` ("" when nothing)."""
+    for part in parts:
+        if not isinstance(part, cst.FormattedStringExpression):
+            continue
+        code = module.code_for_node(part.expression)
+        spaces = module.code_for_node(part.whitespace_before_expression) + module.code_for_node(part.whitespace_after_expression)
+        if quote in code:
+            return f"reuses its own quote {quote} inside a replacement field"
+        if "\\" in code:
+            return "holds a backslash inside a replacement field"
+        if "#" in code + spaces and _holds_comment((part.whitespace_before_expression, part.expression, part.whitespace_after_expression)):
+            return "holds a comment inside a replacement field"  # (a `#` in a string there is read by 3.11 too)
+        if len(quote) == 1 and "\n" in module.code_for_node(part):
+            return "breaks a line inside a replacement field of a single-quoted f-string"
+        if part.format_spec:
+            nested = _refused_before_312(module, quote, part.format_spec)
+            if nested:
+                return nested
+    return ""
+
+
 def _not_validated(self: cst.CSTNode) -> None:
     return None
 

@@ -7002,6 +7002,13 @@ class UndefinedName(Rule):
             "from sklearn.ensemble import RandomForestClassifier\nrf = RandomForestClassifier().fit(X_train, y_train)",
             "print(rf.score(X_test, y_test), rf.n_features_in_)",
         ), files={"Fraud.ipynb": _FULL_FRAUD}, path="Fraud_3.ipynb", expect=((1, 2), (2, 1))),
+        # Fair check 44, item 60: `gen.flow_from_directory(…)` with no `gen` bound anywhere: reported,
+        # without "did you mean `_gen`" (bound only to what `.flow_from_directory(…)` returns).
+        Example(cells=(
+            "from keras.preprocessing.image import ImageDataGenerator\n_gen = ImageDataGenerator().flow_from_directory('train')",
+            "test_datagen = ImageDataGenerator(rescale=1 / 255)",
+            "test_gen = gen.flow_from_directory('test', shuffle=False)",
+        ), expect=((3, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -7275,6 +7282,15 @@ class UndefinedName(Rule):
                     r.name, [n for n in defined if n != r.name and n not in beside and not _word_sibling(r.name, n)
                              and not _made_from(r.name, n)], n=1, cutoff=0.8,
                 )
+                called = _method_called_on(_source_line(cell, r.line), r)
+                if close and called and _result_of_method(ctx, close[0], called):
+                    # `gen.flow_from_directory(…)`, and the look-alike `_gen` is bound only to what a
+                    # `.flow_from_directory(…)` returns (an iterator, which has no such method): no fit
+                    # (fair check 44, item 60). The next look-alike, if any, is weighed instead.
+                    close = difflib.get_close_matches(
+                        r.name, [n for n in defined if n not in (r.name, close[0]) and n not in beside and not _word_sibling(r.name, n)
+                                 and not _made_from(r.name, n) and not _result_of_method(ctx, n, called)], n=1, cutoff=0.8,
+                    )
                 sibling = _sibling_argument(ctx, r)
                 if slip is not None:
                     pass  # the class's own attribute, not a look-alike
@@ -7338,6 +7354,60 @@ class UndefinedName(Rule):
 
 
 _SAME_LINE_BELOW = ", on the same line,"
+
+
+def _method_called_on(line: str, r: Read) -> str:
+    """The method the read calls on its name (`flow_from_directory` for `gen` in
+    `gen.flow_from_directory(…)`), "" when it calls none."""
+    found = re.match(rf"{re.escape(r.name)}\s*\.\s*(\w+)\s*\(", line[max(0, r.column - 1):])
+    return found.group(1) if found else ""
+
+
+def _result_of_method(ctx: RuleContext, name: str, method: str) -> bool:
+    """Is `name` bound only to what a `.method(…)` call returns (`_gen =
+    ImageDataGenerator().flow_from_directory(…)`), in a notebook where no value a `.method(…)` call
+    returned is the receiver of `.method` again (no fluent chain: `df2 = df.drop(…)`, then
+    `df2.drop(…)`)? Then `name` is the method's result, not an object that has the method."""
+    bound: list[ast.expr] = []
+    results: set[str] = set()
+    receivers: set[str] = set()
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                names = [t.id for t in targets if isinstance(t, ast.Name)]
+                if any(isinstance(e, ast.Name) and e.id == name for t in targets for e in ast.walk(t)):
+                    # `_gen = ….flow_from_directory(…)`: its value; `a, _gen = …` or `_gen += …`: something else
+                    plain = isinstance(node, ast.Assign) and names == [name] and len(targets) == 1
+                    bound.append(node.value if plain else node)
+                if isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute) and node.value.func.attr == method:
+                    results.update(names)
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == method:
+                receiver = node.func.value
+                if isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute) and receiver.func.attr == method:
+                    return False  # `x.m(…).m(…)`: a fluent chain
+                if isinstance(receiver, ast.Name):
+                    receivers.add(receiver.id)
+            elif isinstance(node, (ast.For, ast.AsyncFor, ast.With, ast.AsyncWith, ast.NamedExpr, ast.FunctionDef, ast.ClassDef,
+                                   ast.Import, ast.ImportFrom)) and _binds_name(node, name):
+                return False  # bound otherwise too
+    if not bound or receivers & results:
+        return False
+    return all(isinstance(v, ast.Call) and isinstance(v.func, ast.Attribute) and v.func.attr == method for v in bound)
+
+
+def _binds_name(node: ast.AST, name: str) -> bool:
+    """Does this loop, `with`, walrus, definition or import bind `name`?"""
+    if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+        return node.name == name
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return any((alias.asname or alias.name.split(".")[0]) == name for alias in node.names)
+    targets = ([node.target] if isinstance(node, (ast.For, ast.AsyncFor, ast.NamedExpr))
+               else [item.optional_vars for item in node.items if item.optional_vars is not None])
+    return any(isinstance(e, ast.Name) and e.id == name for t in targets for e in ast.walk(t))
 
 
 def _word_sibling(name: str, other: str) -> bool:
@@ -8362,6 +8432,13 @@ class DependsOnLaterCell(Rule):
                       "fit = model.fit()\nstart = adj_close.index[-1]\nprint(start, adj_close.max())", 2),
             code_cell("adj_close = prices.copy()", 3),
         ), expect=((2, 4),)),
+        # Fair check 43, item 67: `FeaturesDataset` is bound only below, `FeatureDataset` above: still
+        # reported, the fix naming the one-letter look-alike beside the move.
+        Example(cells=(
+            "class FeatureDataset:\n    def __init__(self, features, labels):\n        self.features, self.labels = features, labels",
+            "train_features, train_labels = [[0.1, 0.2]], [1]\ntrain_set = FeaturesDataset(train_features, train_labels)",
+            "class FeaturesDataset:\n    def __init__(self, a, b, c, d):\n        self.parts = (a, b, c, d)",
+        ), expect=((2, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -8446,6 +8523,13 @@ class DependsOnLaterCell(Rule):
                             + (f"; its saved output is an error too ({error})" if error else
                                ", so its saved outputs hide the NameError a top-to-bottom run raises"))
             fix = f"Move cell {later[0]} above cell {r.cell}, or define `{r.name}` before this line."
+            typo = None if more or r.deleted_by is not None else _look_alike_above(flow, r, _source_line(cell, r.line))
+            if typo is not None:
+                # `FeaturesDataset(…)` read, `FeatureDataset` bound in cell 25 above (fair check 43, item 67):
+                # a one-letter slip is as likely as the wrong order; moving cell 78 up is not the only fix.
+                name, above = typo
+                message += f"; `{name}` (cell {above}, above) differs by one letter: a typo of it?"
+                fix = f"Fix the name (`{name}`, cell {above}) if this cell means that one; otherwise move cell {later[0]} above cell {r.cell}, or define `{r.name}` before this line."
             ca = ctx.analysis_at.get(r.cell)
             changed = sorted({
                 c.cell.index for c in ctx.cells if c.cell.index > later[0]
@@ -10737,6 +10821,30 @@ def _misspelt(exception: str, text: str) -> bool:
         if word != short and word.endswith(ending.group(0) if ending else "") and _one_edit(word, short):
             return True
     return False
+
+
+def _look_alike_above(flow: NameFlow, r: Read, line: str) -> Optional[tuple[str, int]]:
+    """A name one letter away from `r.name` (8 letters or more) that only cells above its read
+    bind (`FeatureDataset` in cell 25 for `FeaturesDataset`, which only cell 78 below binds): (name,
+    its first cell). Not a name the same line reads too, one of the name's family (`X_train` for
+    `Y_train`), one made from it (`model2`), nor a plural of it or its singular (`result` for
+    `results`: another variable, as often as not)."""
+    if len(r.name) < 8:
+        return None
+    beside = set(_NAME_WORD.findall(line))
+    found: dict[str, int] = {}
+    for d in flow.definitions:
+        if d.cell >= r.cell:
+            break
+        if (d.name in found or d.name in beside or not _one_edit(d.name, r.name) or _word_sibling(r.name, d.name)
+                or _made_from(r.name, d.name) or _made_from(d.name, r.name)
+                or d.name + "s" == r.name or r.name + "s" == d.name):
+            continue
+        found[d.name] = d.cell
+    if len(found) != 1:
+        return None  # none, or several look-alikes: no one guess
+    name, above = next(iter(found.items()))
+    return (name, above) if all(c < r.cell for c in flow.definers(name)) else None
 
 
 def _one_edit(a: str, b: str) -> bool:

@@ -31,7 +31,7 @@ from typing import Any, Callable, NamedTuple
 
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, cell_python_tree, constant_test, dead_branch_lines, index_single_assignments, module_level_assignments, nodes_of, print_statement_python, python_tree, tree_nodes, walk_nodes
 from nbrefactor.audit.catalog import Catalog
-from nbrefactor.audit.facts import character_column, dotted_name, statement_at, statement_index_at
+from nbrefactor.audit.facts import character_column, dotted_name, node_classes, statement_at, statement_index_at
 from nbrefactor.audit.patterns import matches_any
 from nbrefactor.audit.project import SeedSwitch
 from nbrefactor.audit.types import Family, Severity
@@ -200,6 +200,19 @@ class ThreadedTraining:
 
 
 @dataclass(frozen=True)
+class TimeBudget:
+    """A search stopped by a wall-clock budget (`study.optimize(objective, n_trials=24,
+    timeout=50 * 60)`): how many trials finish depends on the machine's speed, so the result does
+    whatever the sampler's seed. `methods` of a receiver bound to one of `receiver_calls`, given
+    `keyword` at a value other than None."""
+    methods: tuple[str, ...]
+    receiver_calls: tuple[str, ...]
+    keyword: str
+    label: str
+    fix: str
+
+
+@dataclass(frozen=True)
 class RandomStateSpec:
     """Catalogued calls that take a random state by keyword."""
 
@@ -238,6 +251,7 @@ class RandomnessCatalog:
     # `np.random.seed(42)` after `from fastbook import *` is NumPy's seed.
     star_reexports: tuple[tuple[tuple[str, ...], tuple[tuple[str, str], ...]], ...] = ()
     threaded_training: tuple[ThreadedTraining, ...] = ()
+    time_budgets: tuple[TimeBudget, ...] = ()
 
     def library(self, library_id: str) -> Library:
         for lib in self.libraries:
@@ -321,6 +335,10 @@ class RandomnessCatalog:
                     int(e["idle_below"]) if "idle_below" in e else None, str(e.get("idle_fix", "")),
                 )
                 for e in data.get("threaded_training", [])
+            ),
+            time_budgets=tuple(
+                TimeBudget(tuple(e["methods"]), tuple(e["receiver_calls"]), str(e["keyword"]), str(e["label"]), str(e["fix"]))
+                for e in data.get("time_budget", [])
             ),
             star_reexports=tuple(
                 (tuple(str(m) for m in e.get("modules", ())), tuple(sorted((str(k), str(v)) for k, v in dict(e.get("names", {})).items())))
@@ -8979,6 +8997,11 @@ class MissingRandomState(Rule):
         "A literal `workers` below 1 (`workers=-1`) is another finding: gensim starts no worker thread then, and the "
         "model is never trained (its vectors stay at their initial values); once per notebook "
         "too (`idle_below`). "
+        "An optuna study stopped by a wall-clock budget (`study.optimize(objective, n_trials=24, timeout=50 * 60)` "
+        "on a `study` some code binds to `optuna.create_study(…)`, in a function or not) is reported once per "
+        "notebook, the other such searches related: how many trials finish depends on the machine's speed and load, "
+        "so the tuned parameters do whatever the sampler's seed; `timeout=None`, written or through a constant, is "
+        "no budget (`[[time_budget]]` in randomness.toml). "
         "The message's \"which cell N seeds\" names where NumPy's seed first runs: a seed in a function whose "
         "value is one of its parameters (`if seed is not None: np.random.seed(seed)`) seeds only from a call that "
         "passes it a value other than None, and a seed in a function's body seeds where the function runs, "
@@ -9253,6 +9276,15 @@ class MissingRandomState(Rule):
             "        self.agents = ap.AgentList(self, 10)\n        self.grid = ap.Grid(self, [self.p.size] * 2)\n"
             "        self.grid.add_agents(self.agents, random=True)\n        self.agents.random(2).burning = True",
             "other = Fire({'size': 50})\nrerun = other.run(seed=7)",
+        )),
+        # A seeded study bounded by `n_trials` alone, or given `timeout=None` (directly or through a
+        # constant), and another library's `optimize(…, timeout=…)`: no wall-clock budget of a study.
+        Example(cells=(
+            "import optuna\nfrom backtesting import Backtest\nTIMEOUT = None",
+            "study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=0))\n"
+            "study.optimize(objective, n_trials=30)\nstudy.optimize(objective, n_trials=5, timeout=None)\n"
+            "study.optimize(objective, n_trials=5, timeout=TIMEOUT)",
+            "bt = Backtest(prices, Strategy)\nstats = bt.optimize(n1=range(5, 30), timeout=60)",
         )),
     )
     failing = (
@@ -9562,6 +9594,15 @@ class MissingRandomState(Rule):
             "parameters = {\n    'size': 50,\n    'steps': 100,\n}",
             "model = Fire(parameters)\nresults = model.run()",
         ), expect=((2, 1),)),
+        # Fair check 44, T-5.7: a seeded study stopped by a wall-clock budget, made and run in a
+        # function; how many of its trials finish depends on the machine. One finding, the other search related.
+        Example(cells=(
+            "import optuna\nSEED = 7\nBUDGET_SEC = 50 * 60",
+            "def tune(objective):\n    study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=SEED))\n"
+            "    study.optimize(objective, n_trials=24, timeout=BUDGET_SEC)\n    return study.best_params",
+            "best = tune(score)\nsmall = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=SEED))\n"
+            "small.optimize(score, timeout=300)",
+        ), expect=((2, 3),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -9720,6 +9761,7 @@ class MissingRandomState(Rule):
             found.extend(_classes_built_in_a_loop(ctx, ca, catalog, numpy_seeds))
         yield from _fold_splits_into_generators(ctx, found)
         yield from _threaded_training(ctx, catalog, star_modules, local)
+        yield from _time_budgets(ctx, catalog)
         if imported_tops & {"gym", "gymnasium"}:
             yield from _unseeded_env_resets(ctx)
         if "albumentations" in imported_tops:
@@ -11204,6 +11246,63 @@ def _threaded_training(ctx: RuleContext, catalog: RandomnessCatalog, star_module
         )
 
 
+def _time_budgets(ctx: RuleContext, catalog: RandomnessCatalog) -> Iterator[Hit]:
+    """Searches stopped by a wall-clock budget (`study.optimize(objective, n_trials=24,
+    timeout=50 * 60)` on a study of `optuna.create_study(…)`): one finding per notebook at the
+    first, the others related (fair check 44, T-5.7)."""
+    for spec in catalog.time_budgets:
+        found: list[tuple[CellAnalysis, CallFact, str]] = []
+        receivers: dict[str, bool] = {}
+        for ca in ctx.cells:
+            dead = unrun_lines(ctx.facts).get(ca.cell.index, frozenset())
+            for call in ca.facts.calls:
+                if call.method not in spec.methods or not call.receiver or "." in call.receiver or call.line in dead:
+                    continue
+                given = next((a for a in call.args if a.keyword == spec.keyword), None)
+                if given is None or given.constant == "None":
+                    continue
+                folded, _ = _configured_value(ctx, ca, call, spec.keyword, none=True)
+                if folded == "None":
+                    continue  # `timeout=TIMEOUT` under `TIMEOUT = None`: no budget
+                if call.receiver not in receivers:
+                    receivers[call.receiver] = _bound_by_call(ctx, call.receiver, spec.receiver_calls)
+                if receivers[call.receiver]:
+                    shown = _segment(ca, call, spec.keyword) or given.number or given.name or "…"
+                    value = f" (= {folded})" if folded is not None and folded != shown else ""
+                    found.append((ca, call, f"`{spec.keyword}={shown}`{value}"))
+        if not found:
+            continue
+        (ca, call, how), others = found[0], found[1:]
+        more = ""
+        if others:
+            cells = sorted({o[0].cell.index for o in others})
+            more = f"; {len(others)} more search{'es' if len(others) > 1 else ''} like it (cell{'s' if len(cells) > 1 else ''} {', '.join(map(str, cells))})"
+        yield Hit(
+            ca.cell, call.line, call.column,
+            f"`{call.receiver}.{call.method}(...)` stops after {how} seconds: how many trials finish in that time depends on "
+            f"the machine's speed and load, so the best parameters {spec.label} finds differ from machine to machine and run "
+            "to run whatever the sampler's seed" + more,
+            end_line=call.end_line,
+            fix=spec.fix,
+            key=f"time-budget:{spec.label}",
+            related=tuple((o[0].cell, o[1].line, o[1].column) for o in others),
+        )
+
+
+def _bound_by_call(ctx: RuleContext, name: str, calls: tuple[str, ...]) -> bool:
+    """Whether code of the notebook (at any level: a study made in the function that runs it)
+    binds `name` to the result of one of `calls` (`study = optuna.create_study(…)`)."""
+    for ca in ctx.cells:
+        tree = _parsed(ca)
+        if tree is None or ast.Assign not in node_classes(tree):
+            continue
+        for node in nodes_of(tree, ast.Assign):
+            if (any(isinstance(t, ast.Name) and t.id == name for t in node.targets) and isinstance(node.value, ast.Call)
+                    and ctx.facts.resolve(dotted_name(node.value.func) or "") in calls):
+                return True
+    return False
+
+
 def _more_models_like_it(others: list[tuple[CellAnalysis, CallFact, str]]) -> str:
     """The tail naming the other models one threaded-training finding stands for ("; 2 more
     models like it (cells 4, 7)"), empty when there are none."""
@@ -11259,12 +11358,13 @@ def _segment(ca: CellAnalysis, call: CallFact, keyword: str) -> str | None:
 _MUTATING_METHODS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "__setitem__", "__delitem__"})
 
 
-def _configured_value(ctx: RuleContext, ca: CellAnalysis, call: CallFact, keyword: str) -> tuple[str | None, bool]:
+def _configured_value(ctx: RuleContext, ca: CellAnalysis, call: CallFact, keyword: str, none: bool = False) -> tuple[str | None, bool]:
     """The keyword's value folded through the notebook's constant configuration (fair check 18:
     `Word2Vec(..., workers=CONFIG["word2vec"]["workers"])` under `CONFIG = {"word2vec": {"workers": 1,
     …}}`): through names bound once at the top level of a cell and never bound again, and subscripts
     of dict literals never assigned into (`CONFIG["a"] = …`, `CONFIG.update(…)`). Returns (the value
-    as text, or None; whether it reads a key such a dict literal does not have)."""
+    as text, or None; whether it reads a key such a dict literal does not have). `none`: a folded
+    `None` is "None" (`timeout=TIMEOUT` under `TIMEOUT = None`)."""
     tree = _parsed(ca)
     argument = None
     for node in walk_nodes(tree) if tree is not None else ():
@@ -11322,6 +11422,8 @@ def _configured_value(ctx: RuleContext, ca: CellAnalysis, call: CallFact, keywor
     found = fold(argument)
     if isinstance(found, ast.Constant) and isinstance(found.value, (int, float, str, bool)) and not isinstance(found.value, bool):
         return str(found.value), configured
+    if none and isinstance(found, ast.Constant) and found.value is None:
+        return "None", configured
     return None, configured
 
 

@@ -6,10 +6,11 @@ import dataclasses
 
 import ast
 import re
+import sys
 import unicodedata
 from typing import Iterable, Iterator, Optional
 
-from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts
+from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, python_312_only_f_string
 from nbrefactor.audit.guards import NOT_ANALYSED
 from nbrefactor.audit.ipython import PYTHON_BODY_CELL_MAGICS
 from nbrefactor.audit.types import Cell, Family, Output, Severity
@@ -575,6 +576,38 @@ def reference_sheet(facts: NotebookFacts) -> bool:
     return snippets >= _SHEET_SNIPPETS
 
 
+_F_STRING_OPEN = re.compile(r"(?<![\w])(?:[fF][rR]?|[rR][fF])(['\"])")
+# A string inside a replacement field, opened with one quote and ended with the other, the field
+# closing right after it (`{now.strftime('%H:%M")}`).
+_QUOTE = re.compile(r"['\"]")
+_MIXED_STRING = re.compile(r"""(?P<string>(?P<open>['"])[^'"\n]*(?!(?P=open))['"])(?=[)\]]*\})""")
+
+
+def _mixed_quotes_in_f_string(line: str) -> Optional[tuple[str, int]]:
+    """The string a replacement field of an f-string on `line` opens with one quote and ends with
+    the other (`'%H:%M"` in `f"{now.strftime('%H:%M")}"`) and its 1-based column, None when there is none."""
+    for start in _F_STRING_OPEN.finditer(line):
+        field = line.find("{", start.end())
+        while field != -1 and line.startswith("{{", field):
+            field = line.find("{", field + 2)
+        if field == -1:
+            continue
+        quote = _QUOTE.search(line, field + 1)  # the field's first string
+        if quote is None or "}" in line[field:quote.start()]:
+            continue
+        mixed = _MIXED_STRING.match(line, quote.start())
+        if mixed is not None:
+            return mixed.group("string"), mixed.start() + 1
+    return None
+
+
+def _before_python_312(version: str) -> str:
+    """`version` (a notebook's `language_info.version`) when it is a Python 3 older than 3.12
+    ("3.11.14"), "" otherwise (none declared, Python 2, 3.12 and later)."""
+    match = re.match(r"3\.(\d+)(?!\d)", version)
+    return version if match is not None and int(match.group(1)) < 12 else ""
+
+
 class SyntaxErrorInCell(Rule):
     code = "STR001"
     blocks_compile = True
@@ -644,7 +677,12 @@ class SyntaxErrorInCell(Rule):
         "`default 'except:' must be last`, an unknown `__future__` feature. Each is judged as IPython compiles a "
         "cell: statement by statement, top-level `await`, `async for` and `async with` allowed (autoawait), so "
         "`from __future__ import …` below another statement, or `global x` after `x = 1` at a cell's top level, "
-        "is not reported."
+        "is not reported. An f-string only Python 3.12 and later read (PEP 701: its own quote, a backslash, a comment "
+        "or a line break inside a replacement field, `f\"{d[\"a\"]}\"`) is valid in a notebook declaring no Python "
+        "version or 3.12 and later, and reported in one whose `language_info.version` is older (`3.11.14`): its "
+        "kernel refuses the cell. This is decided from the cell's text, the same whatever Python runs the audit. "
+        "A string inside an f-string's replacement field opened with one quote and ended with the other "
+        "(`f\"{now.strftime('%H:%M\")}\"`) is said as such, not in the words of one Python's parser."
     )
     why_bad = (
         "A cell that does not parse cannot run, cannot be compiled into a module and hides its names "
@@ -670,6 +708,11 @@ class SyntaxErrorInCell(Rule):
         # audit (fair check 43, item 156: a 3.12.10 notebook whose cell ran).
         Example(cells=("d = -0.43\nprint(f\"effect is {\"small\" if abs(d) < 0.5 else \"large\"}\")",
                        "rows = ['a', 'b']\nprint(f\"{'\\n'.join(rows)}\")"), language_version="3.12.10"),
+        # The same cells in a notebook declaring no Python version: read as Python 3.12 reads them.
+        Example(cells=("d = -0.43\nprint(f\"effect is {\"small\" if abs(d) < 0.5 else \"large\"}\")",)),
+        # f-strings Python 3.11 reads too, in a 3.11 notebook: the other quote inside, a `#` in a
+        # string or in a format spec, a nested replacement field.
+        Example(cells=("d = {'# rows': 3}\nprint(f\"{d['# rows']:#x} {d!r:>{len(d)}}\")",), language_version="3.11.14"),
     )
     failing = (
         Example(cells=("x = 1", "if x:\nprint(x)"), expect=((2, 2),)),
@@ -779,6 +822,14 @@ class SyntaxErrorInCell(Rule):
         # IPython reads the shell loop under it as Python; the message says the magic must be on line 1.
         Example(cells=("# Evaluate every model\n%%shell\nfor w in small large\ndo\n  python test.py --weights $w.pt\ndone",),
                 expect=((1, 3),)),
+        # Fair check 44, T-3.5: an f-string reusing its own quote (PEP 701) in a notebook declaring
+        # Python 3.11 (`language_info.version`): its kernel refuses the cell, whatever Python runs the audit.
+        Example(cells=("splits = {'train': [1, 2]}", "n = 2\nprint(f\"{len(splits[\"train\"])} rows\")"),
+                expect=((2, 2),), language_version="3.11.14"),
+        # A string in an f-string's replacement field opened with ' and ended with " (fair check 44,
+        # items 161-162): said as such, not in the words of the Python running the audit.
+        Example(cells=("import datetime", "note = (\n    f\"run at {datetime.datetime.now().strftime('%H:%M\")}Z\"\n)"),
+                expect=((2, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -799,10 +850,27 @@ class SyntaxErrorInCell(Rule):
         # deepchem tutorials, all said as "Perhaps you forgot a comma?"): one root cause per notebook.
         citations: list[tuple[CellAnalysis, int, int | None, str]] = []
         plain: list[Hit] = []  # the cells no reading below fits: parser's words
+        older = _before_python_312(ctx.facts.notebook.language_version)
         for ca in ctx.cells:
             problem = ca.facts.syntax_error
             if problem is not None and ca.cell.language:
                 continue  # a cell its metadata gives another language (a DataLab SQL cell; fair check 42, item 158)
+            if problem is None and older and not ca.cell.language and ca.masked.is_python:
+                # An f-string only Python 3.12 reads (PEP 701) in a notebook declaring an older
+                # Python: its own kernel refuses the cell (fair check 44, T-3.5: `f"{d["train"]}"`
+                # under `language_info.version` 3.11.14). Decided from the text, not from the
+                # interpreter running the audit.
+                newer = python_312_only_f_string(ca.masked.python)
+                if newer is not None:
+                    line, column, what = newer
+                    yield Hit(
+                        ca.cell, line, column,
+                        f"Syntax error on the notebook's Python: this f-string {what}, which only Python 3.12 and later "
+                        f"read (PEP 701); the notebook declares Python {older} (`language_info.version`), whose parser refuses it",
+                        fix="Use the other quote inside the replacement field (`f\"{d['a']}\"`) or compute the value "
+                            "before the f-string; or run and declare Python 3.12 or later.",
+                        key="f-string of Python 3.12",
+                    )
             if problem is not None and ca.cell.index not in ported:
                 line = max(1, min(problem.line, len(ca.lines)))
                 if problem.parsed:
@@ -827,6 +895,10 @@ class SyntaxErrorInCell(Rule):
                     continue
                 # Valid code too big for the analyser is said as such, not as a syntax error.
                 text = problem.message[0].upper() + problem.message[1:] if problem.message.startswith(NOT_ANALYSED) else f"Syntax error: {problem.message}"
+                if problem.message.startswith("f-string") and sys.version_info < (3, 12):
+                    # The words of Python 3.11's f-string parser, which 3.12 replaced (PEP 701): named as
+                    # such, the notebook's Python may say it otherwise (fair check 44, items 161-162).
+                    text = f"Syntax error (as Python {sys.version_info[0]}.{sys.version_info[1]} words it): {problem.message}"
                 citation = None if problem.message.startswith(NOT_ANALYSED) else _bibtex_entry(ca)
                 if citation is not None:
                     citations.append((ca, line, problem.column, citation))
@@ -923,6 +995,20 @@ class SyntaxErrorInCell(Rule):
                         f"Syntax error: the cell's last line ends with a line-continuation backslash "
                         f"(`{tail}`) that continues into nothing",
                         fix="Delete the trailing backslash.",
+                        key=problem.message,
+                    )
+                    continue
+                found = None if problem.message.startswith(NOT_ANALYSED) else _mixed_quotes_in_f_string(ca.lines[line - 1])
+                if found is not None:
+                    mixed, column = found
+                    # `f"time={now.strftime('%H:%M")}Z"` (fair check 44, items 161-162): each Python words
+                    # this error its own way (3.11 "unmatched '}'", 3.12 "unterminated string literal"):
+                    # the cause is said instead, the same whatever Python runs the audit.
+                    yield Hit(
+                        ca.cell, line, column,
+                        f"Syntax error: in an f-string, the string `{mixed}` inside a replacement field opens with "
+                        f"{mixed[0]} and ends with {mixed[-1]}: no Python reads it",
+                        fix=f"End the string with the quote it opens with (`{mixed[:-1]}{mixed[0]}`).",
                         key=problem.message,
                     )
                     continue
