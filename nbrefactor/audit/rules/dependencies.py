@@ -3771,8 +3771,11 @@ def _identical_copies(manifests: tuple[Manifest, ...]) -> dict[str, Manifest]:
     """Environment files of one project that list the same requirements (the same lines once comments,
     spaces and order are set aside: `docs/requirements.txt` kept a copy of the root `requirements.txt`
     for the docs build): each copy's path → the file that stands for them all, an environment's file
-    before a docs build's, then the nearest. One list copied is one pin to make, not one per file
-    (fair check 21: 14 of a course's 28 DEP004 findings were the docs copy's)."""
+    before a docs build's, then the one in the folder furthest up (a subfolder's `requirements.txt`
+    byte for byte the root one: the root file is the one the other notebooks of the repository read,
+    so each notebook's audit finds the line at the same file; fair check 44, items 35 and 40), then
+    the nearest. One list copied is one pin to make, not one per file (fair check 21: 14 of a
+    course's 28 DEP004 findings were the docs copy's)."""
     groups: dict[tuple, list[Manifest]] = {}
     for manifest in manifests:
         if manifest.sibling or manifest.compose_service or not manifest.requirements or not _environment_file(manifest):
@@ -3783,9 +3786,16 @@ def _identical_copies(manifests: tuple[Manifest, ...]) -> dict[str, Manifest]:
     for members in groups.values():
         if len(members) < 2:
             continue
-        primary = min(members, key=lambda m: (_docs_build_file(m.path), members.index(m)))
+        primary = min(members, key=lambda m: (_docs_build_file(m.path), _folder_depth(m.path), members.index(m)))
         copies.update((m.path, primary) for m in members if m is not primary)
     return copies
+
+
+def _folder_depth(path: str) -> int:
+    """How far below the display root a file's folder is (`requirements.txt` 0, `digits/requirements.txt`
+    1, `../requirements.txt` -1)."""
+    parts = [p for p in posixpath.normpath(posixpath.dirname(path) or ".").split("/") if p not in ("", ".")]
+    return len(parts) - 2 * parts.count("..")
 
 
 def _without_comment(spec: str) -> str:
@@ -3854,7 +3864,8 @@ class UnpinnedRequirement(Rule):
         "`environment-dev.yml` at the root: pin the docs environment). "
         "Nor is the line of a copy of another environment file of the project (the same requirement lines, comments, spaces and "
         "order aside: a `docs/requirements.txt` kept identical to the root `requirements.txt` for the docs build): it is a related "
-        "location of the finding on the file it copies (an environment's own file before a docs build's, then the nearest), whose "
+        "location of the finding on the file it copies (an environment's own file before a docs build's, then the one furthest up: a "
+        "subfolder's copy of the root `requirements.txt` is told at the root file, which the repository's other notebooks read), whose "
         "message names it and whose fix says to pin both or make one `-r` the other. "
         "Nor is the line of last year's edition of an environment file (files of one folder whose names differ only by a "
         "year, `dl2023_cpu.yml` beside `dl2024_cpu.yml`) for a distribution a file of the newest year declares too: it is a "
@@ -4022,6 +4033,14 @@ class UnpinnedRequirement(Rule):
             cells=("import numpy as np\nimport pandas as pd\nfrom sklearn.linear_model import LinearRegression",),
             files={"requirements.txt": "numpy==1.26.4\npandas>=2.0\nscikit-learn\nrequests>=2\n"},
             expect=((None, 2), (None, 3)),
+        ),
+        # A subfolder's requirements.txt copied from the root one: one finding per line, at the root file the other
+        # notebooks read, the copy's line related (fair check 44, items 35 and 40).
+        Example(
+            cells=("import numpy as np\nimport keras",),
+            files={"requirements.txt": "numpy\nkeras==3.6.0\n", "digits/requirements.txt": "numpy\nkeras==3.6.0\n"},
+            path="digits/example.ipynb",
+            expect=((None, 1),),
         ),
         Example(
             cells=("import numpy", "import torch\nimport transformers"),
