@@ -1098,7 +1098,10 @@ class UndeclaredImport(Rule):
         "names its conda package and channel and the system packages that provide it (and the catalogue's note: for PyQt4, "
         "that porting to PyQt5 lasts); and when an apt.txt around the notebook declares one of those system "
         "packages, or an install line of the notebook that DEP003 reports installs one (`!apt-get install "
-        "python3-graph-tool`), nothing is reported here: that line is the root cause. A module that a declared "
+        "python3-graph-tool`), nothing is reported here: that line is the root cause. A distribution installed from its "
+        "repository whose name the package index gives to an unrelated project (`[index_namesakes]`: Kaggle's `learntools`, "
+        "preinstalled in Kaggle's image; the index's `learntools` is a reinforcement-learning package) is given that "
+        "repository pinned to a commit, here and in DEP002, not the index's distribution. A module that a declared "
         "distribution's own dependency provides under another name (`[dependency_provides]`: `theano` beside a declared "
         "`pymc3`, whose 3.10 and later run on Theano-PyMC) is still reported, but the fix adds that dependency beside the "
         "declared one, at the version it requires, not the usual distribution, whose second copy of the module would clash."
@@ -1327,6 +1330,9 @@ class UndeclaredImport(Rule):
             files={"requirements.txt": "pandas==2.2.2\n"},
             expect=((2, 1), (3, 1)),
         ),
+        # Kaggle's learntools, not the package index's namesake (fair check 44, item 4).
+        Example(cells=("import numpy as np\nfrom learntools.core import binder",), files={"requirements.txt": "numpy==1.26.4\n"},
+                expect=((1, 2),)),
         # An official image of bare Python that installs nothing brings nothing: the file beside it declares.
         Example(
             cells=("import geopandas\nimport pandas as pd",),
@@ -1597,6 +1603,8 @@ class UndeclaredImport(Rule):
             if _uninstallable_placeholder(res, manifests):
                 continue
             url = _installed_from(use, ctx.facts)
+            # Kaggle's `learntools`: the index's distribution of that name is another project (fair check 44, item 4).
+            namesake = None if url else _index_namesake(res.primary, ctx.catalog)
             hosted = next((_hosted_installs(ctx)[n] for n in res.normalised if n in _hosted_installs(ctx)), None)
             res = _as_installed(res, ctx)
             # `requirements = "aplr==10.6.1 …"` then `!pip install {requirements}`: the notebook's own pin.
@@ -1609,7 +1617,9 @@ class UndeclaredImport(Rule):
                 use.cell,
                 use.line,
                 use.column,
-                (f"`{use.shown}` {use.needed} but its distribution, which the notebook installs from `{url}`, "
+                (f"`{use.shown}` {use.needed} but its distribution `{res.primary}`, installed from `{namesake['url']}` (the "
+                 f"package index's `{res.primary}` is an unrelated project), is not declared in {where}" if namesake else
+                 f"`{use.shown}` {use.needed} but its distribution, which the notebook installs from `{url}`, "
                  f"is not declared in {where}" if url else
                  f"`{use.shown}` {use.needed} but its distribution (assumed to be `{res.primary}`: no mapping known) "
                  f"is not declared in {where}" if _guessed_otherwise(res, imported=not use.how) else
@@ -1617,6 +1627,8 @@ class UndeclaredImport(Rule):
                  + _placeholder_note(res, manifests))
                 + _shadow_note(use, ctx) + _component_note(use, component),
                 fix=_not_on_index_fix(res.primary, off_index) if off_index is not None else (_named_home(_library_home(_hatch_home(
+                    f"Add `{res.primary} @ {namesake['url']}` to a manifest, pinned to a commit (`@<sha>`), not the package "
+                    f"index's `{res.primary}`" + _namesake_note(namesake) if namesake else
                     f"Add `{res.primary} @ {url}` to a manifest, pinned to a commit (`@<sha>`)" if url else
                     f"Add `{variable[1]}` to a manifest (the version that cell {variable[0].cell.index}'s "
                     f"`{variable[0].text.strip()}` installs)" if variable else
@@ -1969,7 +1981,8 @@ class NoManifest(Rule):
         "each notebook instead of \"one line to add\". An import that is a near miss of a module beside the notebook "
         "(`utilties` beside `utilities.py`; see DEP001) is reported as that typo, its fix the spelling; a distribution "
         "on no package index (graph-tool, PyQt4; see DEP001) is given its conda or system package, or not reported when the "
-        "notebook's own apt line, which DEP003 reports, installs it. When a README beside or above the notebook (up to the "
+        "notebook's own apt line, which DEP003 reports, installs it; one whose name the package index gives to an unrelated "
+        "project (`[index_namesakes]`: Kaggle's `learntools`; see DEP001) is given its repository, pinned to a commit. When a README beside or above the notebook (up to the "
         "project root) tells the reader to build the environment from a file that is not there (`conda env create -f "
         "environment.yml`, `pip install -r requirements.txt`; read as text), the message says so and the fix adds that file "
         "instead of a new requirements.txt."
@@ -2079,6 +2092,9 @@ class NoManifest(Rule):
         # PyQt4 is on no package index either (its page there has no files): the fix names conda-forge's `pyqt=4.11` and
         # the system packages, and says that porting to PyQt5 lasts (fair check 36, item 15).
         Example(cells=("from PyQt4 import QtGui\napp = QtGui.QApplication([])",), expect=((1, 1),)),
+        # Kaggle's learntools: the package index's `learntools` is an unrelated project, so the fix names Kaggle's
+        # repository pinned to a commit (fair check 44, item 4: kaggle-learntools-pypi-namesake).
+        Example(cells=("from learntools.core import binder\nbinder.bind(globals())",), expect=((1, 1),)),
         # The README promises a conda environment file the repository lacks: the fix names that file, not a new
         # requirements.txt (fair check 42, items 8, 13, 16).
         Example(cells=("import pandas as pd",), files={"README.md": "# Set-up\n\n    conda env create -f environment.yml\n"},
@@ -2109,6 +2125,8 @@ class NoManifest(Rule):
             if off_index is not None and _system_provided(ctx, off_index):
                 continue
             url = _installed_from(first, ctx.facts)
+            # Kaggle's `learntools`: the index's distribution of that name is another project (fair check 44, item 4).
+            namesake = None if url else _index_namesake(distribution, ctx.catalog)
             hosted = next((_hosted_installs(ctx)[n] for n in first.resolution.normalised if n in _hosted_installs(ctx)), None)
             resolution = _as_installed(first.resolution, ctx)
             pinned = None if url or hosted else next(
@@ -2117,10 +2135,16 @@ class NoManifest(Rule):
                 first.cell,
                 first.line,
                 first.column,
-                f"`{first.shown}` {first.needed} ({_distribution_phrase(resolution, url, imported=not first.how)}) but no manifest ({_MANIFEST_KINDS}) "
+                f"`{first.shown}` {first.needed} ("
+                + (f"distribution `{distribution}` from `{namesake['url']}`; the package index's `{distribution}` is an "
+                   "unrelated project" if namesake else _distribution_phrase(resolution, url, imported=not first.how))
+                + f") but no manifest ({_MANIFEST_KINDS}) "
                 "was found beside or above the notebook" + _shadow_note(first, ctx) + _component_note(first, component)
                 + _promised_note(ctx, component, first),
                 fix=_not_on_index_fix(distribution, off_index) if off_index is not None else _promised_fix(ctx, component, first, _with_hosted_pin(
+                    f"Add a requirements.txt beside the notebook with the line `{distribution} @ {namesake['url']}`, pinned to a "
+                    f"commit (`@<sha>`), not the package index's `{distribution}`" + _namesake_note(namesake)
+                    if namesake else
                     f"Add a requirements.txt beside the notebook with the line `{distribution} @ {url}`, pinned to a commit (`@<sha>`)"
                     if url else
                     f"Add a requirements.txt beside the notebook with a pinned line for the distribution that provides "
@@ -2972,6 +2996,20 @@ def _not_on_index(distribution: str, catalog) -> Optional[dict]:
     table = catalog.table("distributions", "not_on_index", {}) or {}
     wanted = normalise(distribution.split("[")[0])
     return next((entry for name, entry in table.items() if isinstance(entry, dict) and normalise(name) == wanted), None)
+
+
+def _index_namesake(distribution: str, catalog) -> Optional[dict]:
+    """`[index_namesakes]` of rules/distributions.toml for `distribution`: the repository it is installed from,
+    since the package index gives its name to an unrelated project (Kaggle's `learntools`); None for any other."""
+    table = catalog.table("distributions", "index_namesakes", {}) or {}
+    wanted = normalise(distribution.split("[")[0])
+    entry = next((entry for name, entry in table.items() if isinstance(entry, dict) and normalise(name) == wanted), None)
+    return entry if entry is not None and isinstance(entry.get("url"), str) else None
+
+
+def _namesake_note(entry: dict) -> str:
+    note = entry.get("note") if isinstance(entry.get("note"), str) else ""
+    return f". {note[0].upper()}{note[1:]}" if note else ""
 
 
 def _system_provided(ctx: RuleContext, entry: dict) -> bool:
