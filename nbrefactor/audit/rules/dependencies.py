@@ -2272,7 +2272,11 @@ class InNotebookInstall(Rule):
         "`!python setup.py develop`/`install` (the local package installed by setuptools), "
         "install lines in `%%bash`/`%%sh` cells, `get_ipython().system(…)`/`run_line_magic('pip', …)` "
         "(what `!pip`/`%pip` become in an exported script), and `os.system`/`subprocess` calls whose literal "
-        "arguments spell one. The install lines of one cell are one finding, at the first (the others related, "
+        "arguments spell one (also through the notebook's own function handing its argument to one, `run_cmd(cmd)`), and "
+        "the calls of the notebook's own install function with literal packages (`ensure_package(\"dotenv\", "
+        "\"python-dotenv\")`, whose body runs `[sys.executable, \"-m\", \"pip\", \"install\", pkg]` with `pkg = "
+        "package_name or module_name`, or `*pkgs`): the call is the line, with what it passes, the function's install line "
+        "related (when a call passes no literal, the function's own line stays the finding). The install lines of one cell are one finding, at the first (the others related, "
         "the message listing every package; `# noqa: DEP003` on a line leaves that line out), and a later cell that installs "
         "again only packages an earlier reported cell installs joins that finding as related locations (one line to declare); "
         "a notebook that writes an environment file of the project from the environment it built (`conda env export > "
@@ -2481,6 +2485,19 @@ class InNotebookInstall(Rule):
         ),
     )
     failing = (
+        # The notebook's own install function, called with the packages: the finding is at the calls, which name what
+        # is installed, the function's install line related (fair check 44, recall T-5.2, T-6.1; fair check 43, item 16).
+        Example(
+            cells=(
+                "import importlib.util, subprocess, sys\n\ndef run(cmd):\n    subprocess.check_call(cmd)\n\n"
+                "def need(module, package=None):\n    name = package or module\n"
+                "    if importlib.util.find_spec(module) is None:\n        run([sys.executable, '-m', 'pip', 'install', name])\n\n"
+                "need('polars')\nneed('yaml', 'PyYAML')",
+                "def pip_quiet(*specs):\n    subprocess.run([sys.executable, '-m', 'pip', 'install', '-q', *specs], check=False)\n\n"
+                "pip_quiet('duckdb==1.1.3', 'pyarrow==18.1.0')",
+            ),
+            expect=((1, 11), (2, 4)),
+        ),
         # A later cell installing again what an earlier cell installs is one finding (one line to declare), the
         # repeat a related location (fair check 40, item 22); a line the exported environment file lacks stays.
         Example(
@@ -2853,6 +2870,11 @@ class InNotebookInstall(Rule):
                 # `(pinned)` → `(pinned, with the line …)`; `(pinned; x is already declared …)` keeps its tail.
                 fix = (fix.replace(" (pinned", f" (pinned, {note}", 1) if fix.startswith("Declare ") and " (pinned" in fix
                        else f"{fix} ({note})")
+            # `ensure_package("xgboost")`: the lines call the notebook's own function whose body installs
+            # (fair check 44, recall T-5.2, T-6.1): its install line is a related location.
+            functions = list(dict.fromkeys(item.command.via for item in (*items, *repeated) if item.command.via is not None))
+            if functions:
+                lines += "".join(f" (calling the install function of cell {c.index}, line {line})" for c, line, _ in functions)
             if repeated:
                 cells_again = sorted({item.command.cell.index for item in repeated})
                 lines += (f" (installed again in cell{'s' if len(cells_again) > 1 else ''} "
@@ -2864,7 +2886,8 @@ class InNotebookInstall(Rule):
                 f"Notebook installs {shown} with {tools} while it runs{lines}",
                 fix=fix,
                 key=first.key,
-                related=tuple((item.command.cell, item.command.line, item.command.column) for item in (*items[1:], *repeated)),
+                related=tuple((item.command.cell, item.command.line, item.command.column) for item in (*items[1:], *repeated))
+                + tuple(functions),
             )
         system = dict(reversed(ctx.project.system_packages))  # package -> the nearest file declaring it
         # The system installs of one cell are one finding too, as its pip lines are (items 25/31: two per cell).
