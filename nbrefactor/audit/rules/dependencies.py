@@ -1984,7 +1984,8 @@ class NoManifest(Rule):
         "notebook's own apt line, which DEP003 reports, installs it; one whose name the package index gives to an unrelated "
         "project (`[index_namesakes]`: Kaggle's `learntools`; see DEP001) is given its repository, pinned to a commit. When a README beside or above the notebook (up to the "
         "project root) tells the reader to build the environment from a file that is not there (`conda env create -f "
-        "environment.yml`, `pip install -r requirements.txt`; read as text), the message says so and the fix adds that file "
+        "environment.yml`, `pip install -r requirements.txt`; read as text; a bare file name that a folder directly below the "
+        "README's holds is that subfolder's, not missing: a subfolder app's `requirements.txt`), the message says so and the fix adds that file "
         "instead of a new requirements.txt."
     )
     why_bad = (
@@ -2098,6 +2099,11 @@ class NoManifest(Rule):
         # The README promises a conda environment file the repository lacks: the fix names that file, not a new
         # requirements.txt (fair check 42, items 8, 13, 16).
         Example(cells=("import pandas as pd",), files={"README.md": "# Set-up\n\n    conda env create -f environment.yml\n"},
+                expect=((1, 1),)),
+        # The README's `pip install -r requirements.txt` is a subfolder app's, whose requirements.txt exists: no
+        # promise of a missing file (fair check 44, item 8).
+        Example(cells=("import pandas as pd",),
+                files={"README.md": "# App\n\n    cd app\n    pip install -r requirements.txt\n", "app/requirements.txt": "streamlit==1.40.0\n"},
                 expect=((1, 1),)),
     )
 
