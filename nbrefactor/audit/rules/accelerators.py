@@ -353,15 +353,6 @@ class GpuOnlyCode(Rule):
             ),
             expect=((1, 1),),
         ),
-        # A handler that only reports the failure is no fallback (fair check 44, items 48 and 49:
-        # the handler must return or assign a CPU configuration).
-        Example(
-            cells=(
-                "import xgboost as xgb\ntry:\n    clf = xgb.XGBClassifier(tree_method='gpu_hist')\n"
-                "    clf.fit([[0], [1]], [0, 1])\nexcept Exception as err:\n    print('GPU training failed', err)",
-            ),
-            expect=((1, 3),),
-        ),
         # A handler that binds no CPU library to the name is no fallback: `cp.arange` fails on the CPU.
         Example(
             cells=(
@@ -387,6 +378,15 @@ class GpuOnlyCode(Rule):
             "import torch\nfrom torch import nn\ndata = torch.arange(20).reshape(4, 5)",
             "devices = [torch.device('cuda:0'), torch.device('cuda:1')]\nsplit = nn.parallel.scatter(data, devices)",
         ), expect=((2, 1),)),
+        # A handler that only reports the failure is no fallback (fair check 44, items 48 and 49:
+        # the handler must return or assign a CPU configuration).
+        Example(
+            cells=(
+                "import xgboost as xgb\ntry:\n    clf = xgb.XGBClassifier(tree_method='gpu_hist')\n"
+                "    clf.fit([[0], [1]], [0, 1])\nexcept Exception as err:\n    print('GPU training failed', err)",
+            ),
+            expect=((1, 3),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:

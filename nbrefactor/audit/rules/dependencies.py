@@ -1330,9 +1330,6 @@ class UndeclaredImport(Rule):
             files={"requirements.txt": "pandas==2.2.2\n"},
             expect=((2, 1), (3, 1)),
         ),
-        # Kaggle's learntools, not the package index's namesake (fair check 44, item 4).
-        Example(cells=("import numpy as np\nfrom learntools.core import binder",), files={"requirements.txt": "numpy==1.26.4\n"},
-                expect=((1, 2),)),
         # An official image of bare Python that installs nothing brings nothing: the file beside it declares.
         Example(
             cells=("import geopandas\nimport pandas as pd",),
@@ -1534,6 +1531,9 @@ class UndeclaredImport(Rule):
             files={"requirements.txt": "pandas==2.2.2\n"},
             expect=((1, 2), (2, 2)),
         ),
+        # Kaggle's learntools, not the package index's namesake (fair check 44, item 4).
+        Example(cells=("import numpy as np\nfrom learntools.core import binder",), files={"requirements.txt": "numpy==1.26.4\n"},
+                expect=((1, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2093,9 +2093,6 @@ class NoManifest(Rule):
         # PyQt4 is on no package index either (its page there has no files): the fix names conda-forge's `pyqt=4.11` and
         # the system packages, and says that porting to PyQt5 lasts (fair check 36, item 15).
         Example(cells=("from PyQt4 import QtGui\napp = QtGui.QApplication([])",), expect=((1, 1),)),
-        # Kaggle's learntools: the package index's `learntools` is an unrelated project, so the fix names Kaggle's
-        # repository pinned to a commit (fair check 44, item 4: kaggle-learntools-pypi-namesake).
-        Example(cells=("from learntools.core import binder\nbinder.bind(globals())",), expect=((1, 1),)),
         # The README promises a conda environment file the repository lacks: the fix names that file, not a new
         # requirements.txt (fair check 42, items 8, 13, 16).
         Example(cells=("import pandas as pd",), files={"README.md": "# Set-up\n\n    conda env create -f environment.yml\n"},
@@ -2105,6 +2102,9 @@ class NoManifest(Rule):
         Example(cells=("import pandas as pd",),
                 files={"README.md": "# App\n\n    cd app\n    pip install -r requirements.txt\n", "app/requirements.txt": "streamlit==1.40.0\n"},
                 expect=((1, 1),)),
+        # Kaggle's learntools: the package index's `learntools` is an unrelated project, so the fix names Kaggle's
+        # repository pinned to a commit (fair check 44, item 4: kaggle-learntools-pypi-namesake).
+        Example(cells=("from learntools.core import binder\nbinder.bind(globals())",), expect=((1, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2491,19 +2491,6 @@ class InNotebookInstall(Rule):
         ),
     )
     failing = (
-        # The notebook's own install function, called with the packages: the finding is at the calls, which name what
-        # is installed, the function's install line related (fair check 44, recall T-5.2, T-6.1; fair check 43, item 16).
-        Example(
-            cells=(
-                "import importlib.util, subprocess, sys\n\ndef run(cmd):\n    subprocess.check_call(cmd)\n\n"
-                "def need(module, package=None):\n    name = package or module\n"
-                "    if importlib.util.find_spec(module) is None:\n        run([sys.executable, '-m', 'pip', 'install', name])\n\n"
-                "need('polars')\nneed('yaml', 'PyYAML')",
-                "def pip_quiet(*specs):\n    subprocess.run([sys.executable, '-m', 'pip', 'install', '-q', *specs], check=False)\n\n"
-                "pip_quiet('duckdb==1.1.3', 'pyarrow==18.1.0')",
-            ),
-            expect=((1, 11), (2, 4)),
-        ),
         # A later cell installing again what an earlier cell installs is one finding (one line to declare), the
         # repeat a related location (fair check 40, item 22); a line the exported environment file lacks stays.
         Example(
@@ -2621,6 +2608,19 @@ class InNotebookInstall(Rule):
         # (fair check 42, item 20).
         Example(cells=("!pip install -q git+https://github.com/example-lab/detr2.git", "!pip install visionkit",
                        "from visionkit import DETR2"), expect=((1, 1), (2, 1))),
+        # The notebook's own install function, called with the packages: the finding is at the calls, which name what
+        # is installed, the function's install line related (fair check 44, recall T-5.2, T-6.1; fair check 43, item 16).
+        Example(
+            cells=(
+                "import importlib.util, subprocess, sys\n\ndef run(cmd):\n    subprocess.check_call(cmd)\n\n"
+                "def need(module, package=None):\n    name = package or module\n"
+                "    if importlib.util.find_spec(module) is None:\n        run([sys.executable, '-m', 'pip', 'install', name])\n\n"
+                "need('polars')\nneed('yaml', 'PyYAML')",
+                "def pip_quiet(*specs):\n    subprocess.run([sys.executable, '-m', 'pip', 'install', '-q', *specs], check=False)\n\n"
+                "pip_quiet('duckdb==1.1.3', 'pyarrow==18.1.0')",
+            ),
+            expect=((1, 11), (2, 4)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -4101,14 +4101,6 @@ class UnpinnedRequirement(Rule):
             files={"requirements.txt": "numpy==1.26.4\npandas>=2.0\nscikit-learn\nrequests>=2\n"},
             expect=((None, 2), (None, 3)),
         ),
-        # A subfolder's requirements.txt copied from the root one: one finding per line, at the root file the other
-        # notebooks read, the copy's line related (fair check 44, items 35 and 40).
-        Example(
-            cells=("import numpy as np\nimport keras",),
-            files={"requirements.txt": "numpy\nkeras==3.6.0\n", "digits/requirements.txt": "numpy\nkeras==3.6.0\n"},
-            path="digits/example.ipynb",
-            expect=((None, 1),),
-        ),
         Example(
             cells=("import numpy", "import torch\nimport transformers"),
             files={
@@ -4231,6 +4223,14 @@ class UnpinnedRequirement(Rule):
             cells=("import pandas as pd\nimport seaborn as sns", "df = pd.read_csv('sales.csv')\nsns.histplot(df)"),
             files={"requirements.txt": "pandas==2.2.2\nseaborn\n"},
             expect=((None, 2),),
+        ),
+        # A subfolder's requirements.txt copied from the root one: one finding per line, at the root file the other
+        # notebooks read, the copy's line related (fair check 44, items 35 and 40).
+        Example(
+            cells=("import numpy as np\nimport keras",),
+            files={"requirements.txt": "numpy\nkeras==3.6.0\n", "digits/requirements.txt": "numpy\nkeras==3.6.0\n"},
+            path="digits/example.ipynb",
+            expect=((None, 1),),
         ),
     )
 
