@@ -1985,7 +1985,7 @@ class NoManifest(Rule):
         "project (`[index_namesakes]`: Kaggle's `learntools`; see DEP001) is given its repository, pinned to a commit. When a README beside or above the notebook (up to the "
         "project root) tells the reader to build the environment from a file that is not there (`conda env create -f "
         "environment.yml`, `pip install -r requirements.txt`; read as text; a bare file name that a folder directly below the "
-        "README's holds is that subfolder's, not missing: a subfolder app's `requirements.txt`), the message says so and the fix adds that file "
+        "README's holds beside two other files the README names is that subfolder's, not missing: a subfolder app's `requirements.txt`), the message says so and the fix adds that file "
         "instead of a new requirements.txt."
     )
     why_bad = (
@@ -2100,7 +2100,8 @@ class NoManifest(Rule):
         # The README's `pip install -r requirements.txt` is a subfolder app's, whose requirements.txt exists: no
         # promise of a missing file (fair check 44, item 8).
         Example(cells=("import pandas as pd",),
-                files={"README.md": "# App\n\n    cd app\n    pip install -r requirements.txt\n", "app/requirements.txt": "streamlit==1.40.0\n"},
+                files={"README.md": "# App\n\n    app.py\n    charts.py\n    requirements.txt\n\n    pip install -r requirements.txt\n",
+                       "app/requirements.txt": "streamlit==1.40.0\n", "app/app.py": "", "app/charts.py": ""},
                 expect=((1, 1),)),
         # Kaggle's learntools: the package index's `learntools` is an unrelated project, so the fix names Kaggle's
         # repository pinned to a commit (fair check 44, item 4: kaggle-learntools-pypi-namesake).
