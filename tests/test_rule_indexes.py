@@ -497,7 +497,7 @@ def test_install_commands_are_remembered_for_the_last_notebook(monkeypatch):
     facts = analyse_notebook(_notebook(*cells))
     parsed = []
     per_cell = distributions.cell_install_commands
-    monkeypatch.setattr(distributions, "cell_install_commands", lambda ca, f=None: parsed.append(ca.cell.index) or per_cell(ca, f))
+    monkeypatch.setattr(distributions, "cell_install_commands", lambda ca, f=None, *runners: parsed.append(ca.cell.index) or per_cell(ca, f, *runners))
     first = distributions.install_commands(facts)
     assert [(c.cell.index, c.line) for c in first] == [(1, 1), (2, 1)]  # (cells count from 1)
     assert [s.spec for c in first for s in c.install.packages] == ["lightgbm==4.1.0", "pandas<2", "requests"]

@@ -39,7 +39,7 @@ from typing import Callable, Iterable, Iterator, Mapping, Optional
 
 from nbrefactor.audit.analysis import CallFact, CellAnalysis, ImportFact, NotebookFacts, cell_python_tree, module_level_assignments
 from nbrefactor.audit.catalog import Catalog, load_catalog
-from nbrefactor.audit.facts import dotted_name, globals_bound_once
+from nbrefactor.audit.facts import dotted_name, globals_bound_once, nodes_of
 from nbrefactor.audit.ipython import cd_operand
 from nbrefactor.audit.types import Cell, Notebook
 from nbrefactor.audit.project import ProjectContext, normalise, package_contents
@@ -2060,6 +2060,9 @@ class InstallCommand:
     column: int
     text: str  # the source line as written
     install: ParsedInstall
+    # For a call of the notebook's own install helper (`ensure_package("xgboost")`, whose body runs
+    # `pip install <its argument>`): (cell, line, column) of the helper's install line (`_helper_installs`).
+    via: Optional[tuple[Cell, int, int]] = None
 
     @property
     def tool(self) -> str:
@@ -2312,10 +2315,12 @@ def _magic_command(kind: str, name: str, args: str) -> Optional[str]:
     return None
 
 
-def cell_install_commands(ca: CellAnalysis, facts: Optional[NotebookFacts] = None) -> tuple[InstallCommand, ...]:
+def cell_install_commands(ca: CellAnalysis, facts: Optional[NotebookFacts] = None,
+                          runners: frozenset[str] = frozenset()) -> tuple[InstallCommand, ...]:
     """Install commands of one code cell: `%pip`/`%conda` magics and their automagic forms, `!`
     shell lines, the body of `%%bash`/`%%sh`/`%%script` cells, and `os.system`/`subprocess`
-    calls whose literal arguments spell an install."""
+    calls (or calls of the notebook's own functions handing their argument to one, `runners`:
+    `run_cmd(cmd)` running `subprocess.check_call(cmd)`) whose literal arguments spell an install."""
     found: list[InstallCommand] = []
     lines = ca.lines
     for magic in ca.magics:
@@ -2346,7 +2351,7 @@ def cell_install_commands(ca: CellAnalysis, facts: Optional[NotebookFacts] = Non
                 found.append(_command(ca, call.line, parsed, call.column))
             continue
         name = facts.resolve(call.func) if facts is not None else call.func
-        if name not in _SUBPROCESS_CALLS:
+        if name not in _SUBPROCESS_CALLS and call.func not in runners:
             continue
         words = [
             s.value
@@ -2399,9 +2404,151 @@ def install_commands(facts: NotebookFacts) -> tuple[InstallCommand, ...]:
     last = _LAST_INSTALLS
     if last and last[0] is facts:  # the memo holds the facts: no newer object at a reused id
         return last[1]
-    commands = tuple(cmd for ca in facts.cells for cmd in cell_install_commands(ca, facts))
+    runners = _runner_functions(facts)
+    commands = tuple(cmd for ca in facts.cells for cmd in cell_install_commands(ca, facts, runners))
+    helped, replaced = _helper_installs(facts, runners)
+    if helped:
+        commands = tuple(sorted((c for c in (*commands, *helped) if (c.cell.index, c.line) not in replaced),
+                                key=lambda c: (c.cell.index, c.line, c.column)))
     _LAST_INSTALLS[:] = [facts, commands]
     return commands
+
+
+def _top_level_functions(facts: NotebookFacts, *words: str) -> Iterator[tuple[CellAnalysis, ast.FunctionDef]]:
+    """The functions defined at the top level of a cell whose source holds `def ` and every word."""
+    for ca in facts.cells:
+        source = ca.cell.source
+        if "def " not in source or not all(w in source for w in words):
+            continue
+        tree = cell_python_tree(ca)
+        for node in tree.body if tree is not None else ():
+            if isinstance(node, ast.FunctionDef):
+                yield ca, node
+
+
+def _runner_functions(facts: NotebookFacts) -> frozenset[str]:
+    """The notebook's own functions that hand a parameter to `subprocess`/`os.system` as the command
+    (`def run_cmd(cmd): subprocess.check_call(cmd)`): a call of one runs its argument as a shell
+    command, as the subprocess call would (fair check 44, recall T-5.2, T-6.1)."""
+    found: set[str] = set()
+    for ca, node in _top_level_functions(facts):
+        if not any(w in ca.cell.source for w in ("subprocess", "system", "Popen")):
+            continue
+        params = {a.arg for a in (*node.args.posonlyargs, *node.args.args)}
+        for call in ast.walk(node):
+            if (isinstance(call, ast.Call) and call.args and isinstance(call.args[0], ast.Name) and call.args[0].id in params
+                    and facts.resolve(dotted_name(call.func)) in _SUBPROCESS_CALLS):
+                found.add(node.name)
+                break
+    return frozenset(found)
+
+
+_UNKNOWN = object()  # an argument that is no literal: what the helper installs is chosen at run time
+
+
+def _helper_installs(facts: NotebookFacts, runners: frozenset[str]) -> tuple[list[InstallCommand], set[tuple[int, int]]]:
+    """Calls of the notebook's own install helpers, as install commands at the call (fair check 44, recall
+    T-5.2, T-6.1; fair check 43, item 16): a top-level function whose body runs an install command built
+    from literal words and its parameters (`def ensure_package(module_name, package_name=None): pkg =
+    package_name or module_name; … run_cmd([sys.executable, "-m", "pip", "install", pkg])`, `def
+    _pip(*pkgs): subprocess.run([sys.executable, "-m", "pip", "install", *pkgs])`), called with literal
+    strings (`ensure_package("dotenv", "python-dotenv")`): the command installs what the call names, and
+    the helper's own line is its `via`. Also (cell, line) of the helpers' own install lines that every
+    call of theirs so replaces (a call with an argument that is no literal leaves the helper's line)."""
+    helpers: dict[str, tuple] = {}
+    for ca, node in _top_level_functions(facts, "install"):
+        params = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
+        vararg = node.args.vararg.arg if node.args.vararg else None
+        defaults = dict(zip(params[len(params) - len(node.args.defaults):], node.args.defaults))
+        # `pkg = package_name or module_name` (or `pkg = name`), bound once in the body
+        bound: dict[str, list[ast.expr]] = {}
+        for st in ast.walk(node):
+            if isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name):
+                bound.setdefault(st.targets[0].id, []).append(st.value)
+        aliases: dict[str, tuple[str, ...]] = {}
+        for name, values in bound.items():
+            value = values[0]
+            names = value.values if isinstance(value, ast.BoolOp) and isinstance(value.op, ast.Or) else [value]
+            if len(values) == 1 and name not in params and all(isinstance(n, ast.Name) and n.id in params for n in names):
+                aliases[name] = tuple(n.id for n in names)
+        for call in ast.walk(node):
+            if not (isinstance(call, ast.Call) and call.args and isinstance(call.args[0], (ast.List, ast.Tuple))):
+                continue
+            func = dotted_name(call.func)
+            if func not in runners and facts.resolve(func) not in _SUBPROCESS_CALLS:
+                continue
+            words: list[tuple[str, object]] = []
+            for i, element in enumerate(call.args[0].elts):
+                if isinstance(element, ast.Constant) and isinstance(element.value, str):
+                    words.append(("word", element.value))
+                elif isinstance(element, ast.Starred) and isinstance(element.value, ast.Name) and element.value.id == vararg:
+                    words.append(("star", vararg))
+                elif isinstance(element, ast.Name) and element.id in params:
+                    words.append(("param", (element.id,)))
+                elif isinstance(element, ast.Name) and element.id in aliases:
+                    words.append(("param", aliases[element.id]))
+                elif i == 0:
+                    continue  # the program (`sys.executable`)
+                else:
+                    break
+            else:
+                if all(kind == "word" for kind, _ in words) or parse_install(" ".join(w for k, w in words if k == "word")) is None:
+                    continue
+                helpers[node.name] = (params, vararg, defaults, words, (ca.cell, call.lineno, call.col_offset + 1))
+                break
+    if not helpers:
+        return [], set()
+
+    def literal(node: ast.expr) -> object:
+        if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, str)):
+            return node.value
+        return _UNKNOWN
+
+    commands: list[InstallCommand] = []
+    unresolved: set[str] = set()
+    for ca in facts.cells:
+        if not any(name + "(" in ca.cell.source for name in helpers):
+            continue
+        tree = cell_python_tree(ca)
+        for call in nodes_of(tree, ast.Call) if tree is not None else ():
+            if not (isinstance(call.func, ast.Name) and call.func.id in helpers):
+                continue
+            params, vararg, defaults, words, via = helpers[call.func.id]
+            if via[0].index == ca.cell.index and via[1] == call.lineno:
+                continue
+            values: dict[str, object] = {p: literal(d) for p, d in defaults.items()}
+            extra: list[object] = []
+            if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+                unresolved.add(call.func.id)
+                continue
+            for i, arg in enumerate(call.args):
+                if i < len(params):
+                    values[params[i]] = literal(arg)
+                else:
+                    extra.append(literal(arg))
+            values.update((k.arg, literal(k.value)) for k in call.keywords if k.arg in params)
+            spelt: list[str] = []
+            for kind, word in words:
+                if kind == "word":
+                    spelt.append(word)
+                elif kind == "star":
+                    spelt.extend(extra)  # type: ignore[arg-type]
+                else:
+                    # `package_name or module_name`: the first given (not None, not empty)
+                    given = [values.get(p, _UNKNOWN) for p in word]  # type: ignore[union-attr]
+                    spelt.append(next((v for v in given if v is _UNKNOWN or v), None))  # type: ignore[arg-type]
+            if any(not isinstance(w, str) for w in spelt):
+                unresolved.add(call.func.id)
+                continue
+            parsed = parse_install(" ".join(shlex.quote(w) for w in spelt))
+            if parsed is None:
+                continue
+            line = call.lineno
+            text = ca.lines[line - 1] if 0 < line <= len(ca.lines) else ""
+            commands.append(InstallCommand(ca.cell, line, call.col_offset + 1, text, parsed, via))
+    replaced = {(via[0].index, via[1]) for name, (_, _, _, _, via) in helpers.items()
+                if name not in unresolved and any(c.via == via for c in commands)}
+    return commands, replaced
 
 
 _LAST_INSTALLS: list = []  # [facts, their install commands]

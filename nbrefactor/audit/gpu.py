@@ -697,6 +697,12 @@ def gpu_requirements(facts: NotebookFacts, catalog: Catalog, import_fallbacks: b
             f"defines `{device}` as a CUDA device, which {len(uses)} line{'s' if len(uses) > 1 else ''} move{'' if len(uses) > 1 else 's'} tensors or modules to",
             tuple(u for u in uses if u != where),
         ))
+    if found:
+        # A GPU setting probed in a `try:` whose handler returns or assigns a CPU configuration
+        # (`except Exception: return {"tree_method": "hist"}, "cpu"`) has its fallback (fair
+        # check 44, items 48 and 49: xgboost-gpu-probe-try-except-fallback).
+        probed = _cpu_fallback_try_lines(facts, {r.cell for r in found})
+        found = [r for r in found if (r.cell, r.line) not in probed]
     by_line: dict[tuple[int, int], GpuRequirement] = {}
     for r in sorted(found, key=lambda r: (r.cell, r.line, r.column)):
         by_line.setdefault((r.cell, r.line), r)  # one per line: the first reason on it
@@ -984,6 +990,45 @@ def import_fallback_bindings(facts: NotebookFacts, gc: GpuCatalog) -> tuple[froz
             else:
                 plain.add(imp.bound)
     return frozenset(lines), frozenset(names - plain)
+
+
+# A CPU device or configuration value: "cpu", "CPU", "cpu:0", "/cpu:0", "/device:CPU:0".
+_CPU_VALUE = re.compile(r"(?:/(?:device:)?)?cpu(?::\d+)?", re.IGNORECASE)
+
+
+def _gives_cpu_value(statements: list[ast.stmt]) -> bool:
+    """Does one of the statements (not inside a def or class) return or assign a value holding a
+    CPU literal (`return {"tree_method": "hist"}, "cpu"`, `device = "cpu"`, `task_type="CPU"`)?"""
+    pending = list(statements)
+    while pending:
+        st = pending.pop()
+        if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        if isinstance(st, (ast.Return, ast.Assign, ast.AnnAssign)) and st.value is not None and any(
+                isinstance(n, ast.Constant) and isinstance(n.value, str) and _CPU_VALUE.fullmatch(n.value)
+                for n in ast.walk(st.value)):
+            return True
+        for field in ("body", "orelse", "handlers", "finalbody"):
+            pending.extend(getattr(st, field, ()) or ())
+    return False
+
+
+def _cpu_fallback_try_lines(facts: NotebookFacts, cells: set[int]) -> frozenset[tuple[int, int]]:
+    """(cell, line) of the lines in the body of a `try:` one of whose handlers returns or assigns a
+    CPU configuration: the GPU setting probed there falls back to the CPU where it fails
+    (`try: probe = XGBClassifier(tree_method="gpu_hist"); probe.fit(X, y); return
+    {"tree_method": "gpu_hist"}, "gpu"` / `except Exception: return {"tree_method": "hist"}, "cpu"`).
+    A handler that only prints or re-raises is no fallback."""
+    lines: set[tuple[int, int]] = set()
+    for ca in facts.cells:
+        if ca.cell.index not in cells:
+            continue
+        tree = cell_python_tree(ca)
+        for node in nodes_of(tree, ast.Try, ast.TryStar) if tree is not None else ():
+            if node.body and any(_gives_cpu_value(h.body) for h in node.handlers):
+                first, last = node.body[0].lineno, node.body[-1].end_lineno or node.body[-1].lineno
+                lines |= {(ca.cell.index, n) for n in range(first, last + 1)}
+    return frozenset(lines)
 
 
 def _device_definition(facts: NotebookFacts, gc: GpuCatalog, name: str) -> tuple[int, int, int] | None:

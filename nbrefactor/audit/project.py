@@ -2956,11 +2956,37 @@ def _readme_promises(folder: Path, display_root: Optional[Path]) -> tuple[tuple[
             file = posixpath.normpath(match["file"])
             if file.startswith("..") or (folder / file).exists():
                 continue
+            if "/" not in file and _described_subfolder(folder, file, text):
+                # `pip install -r requirements.txt` in a README whose project tree is a subfolder's app
+                # (`sql_interpreter/requirements.txt` beside its app.py): run from there, the file exists
+                # (fair check 44, item 8).
+                continue
             command = " ".join(match.group(0).split())
             quote = text[match.start("file") - 1]
             found.append((_display(folder / file, display_root), command + quote if quote in "'\"" else command,
                           _display(folder / name, display_root)))
     return tuple(dict.fromkeys(found))
+
+
+# A file name a README spells (`app.py`, `load_data.py`, `environment.yml`).
+_README_FILE_NAME = re.compile(r"[A-Za-z0-9_.-]+\.(?:py|ipynb|sh|cfg|toml|ya?ml|json|txt)\b")
+
+
+def _described_subfolder(folder: Path, name: str, text: str) -> bool:
+    """Does a folder directly below `folder` (not a hidden one) hold the file `name` together with two
+    other files the README names that `folder` lacks? The README then describes that subfolder's app
+    (darecoder's project tree `app.py`, `load_data.py`, `rag_pipeline.py`, `requirements.txt`, all in
+    `sql_interpreter/`), and its `pip install -r requirements.txt` runs there: the file exists. A
+    subproject's file alone is no such sign (a portfolio README's clone-then-install at the root)."""
+    named = {n for n in _README_FILE_NAME.findall(text) if n != name and not (folder / n).exists()}
+    if len(named) < 2:
+        return False
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return False
+    return any(not entry.startswith(".") and (folder / entry / name).is_file()
+               and sum((folder / entry / n).is_file() for n in named) >= 2 for entry in entries)
 
 
 @lru_cache(maxsize=1024)

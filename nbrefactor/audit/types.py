@@ -276,7 +276,8 @@ class AuditResult:
         a requirements.txt line that every notebook of a folder imports from) is one root cause:
         it is kept once, from the first notebook that reports it, with every notebook reporting
         it as a related location (a path without a cell), and the cells of each that the finding relates
-        (DEP007: the import of what an uninstallable line meant), instead of once per notebook. So is a
+        (DEP007: the import of what an uninstallable line meant), instead of once per notebook (the
+        message and fix of a later notebook's finding naming more files' lines, the copies it sees, win). So is a
         finding whose fix is one line of a shared manifest (DEP001: `scikit-learn` missing from
         the requirements.txt that 22 lecture notebooks import it against, its `data` naming the
         `manifest` and the `distribution`): kept from the first notebook, the others' import lines
@@ -321,6 +322,14 @@ class AuditResult:
                     out.append(replace(d, related=d.related + (Location(path=nb.path),)))
                     continue
                 first = out[shared[key]]
+                # A notebook that sees more of the file's copies (a subfolder's requirements.txt identical to
+                # the root one, beside that notebook only) tells the line with them: its message and fix,
+                # naming every file's line, are kept (fair check 44, items 35 and 40).
+                files = {r for r in d.related if r.cell is None and r.line is not None}
+                if files > {r for r in first.related if r.cell is None and r.line is not None}:
+                    first = replace(first, message=d.message, fix=d.fix,
+                                    related=first.related + tuple(r for r in d.related if r in files and r not in first.related))
+                    out[shared[key]] = first
                 # Each notebook once, and the cells of its own that the finding relates (DEP007: the import
                 # of what an uninstallable manifest line meant), so no notebook's place is lost in the fold.
                 added = () if any(r.path == nb.path and r.cell is None for r in first.related) else (Location(path=nb.path),)

@@ -64,7 +64,9 @@ class GpuOnlyCode(Rule):
         "imported with a CPU library bound to the same name where the import fails (`try: import cudf` / `except "
         "ImportError: import pandas as cudf`, `import cupy as xp` with `import numpy as xp` in the handler), and the calls "
         "through that name: where the library is not installed the notebook runs on the CPU (a handler that binds "
-        "nothing, `except ImportError: print(…)`, is no fallback). Keras training is not reported either (TensorFlow uses "
+        "nothing, `except ImportError: print(…)`, is no fallback), and a GPU setting probed in the body of a `try:` whose handler returns or assigns a CPU "
+        "configuration (`except Exception: return {\"tree_method\": \"hist\"}, \"cpu\"`; a handler that only prints is no "
+        "fallback). Keras training is not reported either (TensorFlow uses "
         "a GPU only when there is one), nor XGBoost's estimators told `device=\"cuda\"` (they warn and train on the CPU), nor the GPU lines "
         "in function bodies of a notebook saved from a CPU-only Kaggle kernel (`isGpuEnabled: false`) that ran every cell without an error "
         "(those functions did not run there, or ran without a GPU), nor PyTorch's mixed-precision helpers (`torch.autocast(device_type=\"cuda\")`, "
@@ -159,6 +161,16 @@ class GpuOnlyCode(Rule):
         Example(cells=(
             "import xgboost as xgb\nclf = xgb.XGBClassifier(tree_method='hist', device='cuda')",
             "reg = xgb.XGBRegressor(n_estimators=50,\n                       device='gpu')",
+        )),
+        # A GPU setting probed in a `try:` whose handler returns a CPU configuration falls back
+        # (fair check 44, items 48 and 49).
+        Example(cells=(
+            "import xgboost as xgb\nimport catboost as cb\n"
+            "def pick_params(X, y):\n    try:\n        trial = xgb.XGBRegressor(n_estimators=1, tree_method='gpu_hist')\n"
+            "        trial.fit(X, y)\n        return {'tree_method': 'gpu_hist'}\n    except Exception:\n"
+            "        return {'tree_method': 'hist', 'device': 'cpu'}",
+            "try:\n    booster = cb.CatBoostRegressor(iterations=1, task_type='GPU')\n    booster.fit([[0], [1]], [0, 1])\n"
+            "    task = 'GPU'\nexcept Exception:\n    task = 'CPU'",
         )),
         # A GPU library imported with a CPU library under the same name where the import fails:
         # the notebook runs on the CPU where the library is not installed.
@@ -366,6 +378,15 @@ class GpuOnlyCode(Rule):
             "import torch\nfrom torch import nn\ndata = torch.arange(20).reshape(4, 5)",
             "devices = [torch.device('cuda:0'), torch.device('cuda:1')]\nsplit = nn.parallel.scatter(data, devices)",
         ), expect=((2, 1),)),
+        # A handler that only reports the failure is no fallback (fair check 44, items 48 and 49:
+        # the handler must return or assign a CPU configuration).
+        Example(
+            cells=(
+                "import xgboost as xgb\ntry:\n    clf = xgb.XGBClassifier(tree_method='gpu_hist')\n"
+                "    clf.fit([[0], [1]], [0, 1])\nexcept Exception as err:\n    print('GPU training failed', err)",
+            ),
+            expect=((1, 3),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:

@@ -1098,7 +1098,10 @@ class UndeclaredImport(Rule):
         "names its conda package and channel and the system packages that provide it (and the catalogue's note: for PyQt4, "
         "that porting to PyQt5 lasts); and when an apt.txt around the notebook declares one of those system "
         "packages, or an install line of the notebook that DEP003 reports installs one (`!apt-get install "
-        "python3-graph-tool`), nothing is reported here: that line is the root cause. A module that a declared "
+        "python3-graph-tool`), nothing is reported here: that line is the root cause. A distribution installed from its "
+        "repository whose name the package index gives to an unrelated project (`[index_namesakes]`: Kaggle's `learntools`, "
+        "preinstalled in Kaggle's image; the index's `learntools` is a reinforcement-learning package) is given that "
+        "repository pinned to a commit, here and in DEP002, not the index's distribution. A module that a declared "
         "distribution's own dependency provides under another name (`[dependency_provides]`: `theano` beside a declared "
         "`pymc3`, whose 3.10 and later run on Theano-PyMC) is still reported, but the fix adds that dependency beside the "
         "declared one, at the version it requires, not the usual distribution, whose second copy of the module would clash."
@@ -1528,6 +1531,9 @@ class UndeclaredImport(Rule):
             files={"requirements.txt": "pandas==2.2.2\n"},
             expect=((1, 2), (2, 2)),
         ),
+        # Kaggle's learntools, not the package index's namesake (fair check 44, item 4).
+        Example(cells=("import numpy as np\nfrom learntools.core import binder",), files={"requirements.txt": "numpy==1.26.4\n"},
+                expect=((1, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -1597,6 +1603,8 @@ class UndeclaredImport(Rule):
             if _uninstallable_placeholder(res, manifests):
                 continue
             url = _installed_from(use, ctx.facts)
+            # Kaggle's `learntools`: the index's distribution of that name is another project (fair check 44, item 4).
+            namesake = None if url else _index_namesake(res.primary, ctx.catalog)
             hosted = next((_hosted_installs(ctx)[n] for n in res.normalised if n in _hosted_installs(ctx)), None)
             res = _as_installed(res, ctx)
             # `requirements = "aplr==10.6.1 …"` then `!pip install {requirements}`: the notebook's own pin.
@@ -1609,7 +1617,9 @@ class UndeclaredImport(Rule):
                 use.cell,
                 use.line,
                 use.column,
-                (f"`{use.shown}` {use.needed} but its distribution, which the notebook installs from `{url}`, "
+                (f"`{use.shown}` {use.needed} but its distribution `{res.primary}`, installed from `{namesake['url']}` (the "
+                 f"package index's `{res.primary}` is an unrelated project), is not declared in {where}" if namesake else
+                 f"`{use.shown}` {use.needed} but its distribution, which the notebook installs from `{url}`, "
                  f"is not declared in {where}" if url else
                  f"`{use.shown}` {use.needed} but its distribution (assumed to be `{res.primary}`: no mapping known) "
                  f"is not declared in {where}" if _guessed_otherwise(res, imported=not use.how) else
@@ -1617,6 +1627,8 @@ class UndeclaredImport(Rule):
                  + _placeholder_note(res, manifests))
                 + _shadow_note(use, ctx) + _component_note(use, component),
                 fix=_not_on_index_fix(res.primary, off_index) if off_index is not None else (_named_home(_library_home(_hatch_home(
+                    f"Add `{res.primary} @ {namesake['url']}` to a manifest, pinned to a commit (`@<sha>`), not the package "
+                    f"index's `{res.primary}`" + _namesake_note(namesake) if namesake else
                     f"Add `{res.primary} @ {url}` to a manifest, pinned to a commit (`@<sha>`)" if url else
                     f"Add `{variable[1]}` to a manifest (the version that cell {variable[0].cell.index}'s "
                     f"`{variable[0].text.strip()}` installs)" if variable else
@@ -1969,9 +1981,11 @@ class NoManifest(Rule):
         "each notebook instead of \"one line to add\". An import that is a near miss of a module beside the notebook "
         "(`utilties` beside `utilities.py`; see DEP001) is reported as that typo, its fix the spelling; a distribution "
         "on no package index (graph-tool, PyQt4; see DEP001) is given its conda or system package, or not reported when the "
-        "notebook's own apt line, which DEP003 reports, installs it. When a README beside or above the notebook (up to the "
+        "notebook's own apt line, which DEP003 reports, installs it; one whose name the package index gives to an unrelated "
+        "project (`[index_namesakes]`: Kaggle's `learntools`; see DEP001) is given its repository, pinned to a commit. When a README beside or above the notebook (up to the "
         "project root) tells the reader to build the environment from a file that is not there (`conda env create -f "
-        "environment.yml`, `pip install -r requirements.txt`; read as text), the message says so and the fix adds that file "
+        "environment.yml`, `pip install -r requirements.txt`; read as text; a bare file name that a folder directly below the "
+        "README's holds beside two other files the README names is that subfolder's, not missing: a subfolder app's `requirements.txt`), the message says so and the fix adds that file "
         "instead of a new requirements.txt."
     )
     why_bad = (
@@ -2083,6 +2097,15 @@ class NoManifest(Rule):
         # requirements.txt (fair check 42, items 8, 13, 16).
         Example(cells=("import pandas as pd",), files={"README.md": "# Set-up\n\n    conda env create -f environment.yml\n"},
                 expect=((1, 1),)),
+        # The README's `pip install -r requirements.txt` is a subfolder app's, whose requirements.txt exists: no
+        # promise of a missing file (fair check 44, item 8).
+        Example(cells=("import pandas as pd",),
+                files={"README.md": "# App\n\n    app.py\n    charts.py\n    requirements.txt\n\n    pip install -r requirements.txt\n",
+                       "app/requirements.txt": "streamlit==1.40.0\n", "app/app.py": "", "app/charts.py": ""},
+                expect=((1, 1),)),
+        # Kaggle's learntools: the package index's `learntools` is an unrelated project, so the fix names Kaggle's
+        # repository pinned to a commit (fair check 44, item 4: kaggle-learntools-pypi-namesake).
+        Example(cells=("from learntools.core import binder\nbinder.bind(globals())",), expect=((1, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2109,6 +2132,8 @@ class NoManifest(Rule):
             if off_index is not None and _system_provided(ctx, off_index):
                 continue
             url = _installed_from(first, ctx.facts)
+            # Kaggle's `learntools`: the index's distribution of that name is another project (fair check 44, item 4).
+            namesake = None if url else _index_namesake(distribution, ctx.catalog)
             hosted = next((_hosted_installs(ctx)[n] for n in first.resolution.normalised if n in _hosted_installs(ctx)), None)
             resolution = _as_installed(first.resolution, ctx)
             pinned = None if url or hosted else next(
@@ -2117,10 +2142,16 @@ class NoManifest(Rule):
                 first.cell,
                 first.line,
                 first.column,
-                f"`{first.shown}` {first.needed} ({_distribution_phrase(resolution, url, imported=not first.how)}) but no manifest ({_MANIFEST_KINDS}) "
+                f"`{first.shown}` {first.needed} ("
+                + (f"distribution `{distribution}` from `{namesake['url']}`; the package index's `{distribution}` is an "
+                   "unrelated project" if namesake else _distribution_phrase(resolution, url, imported=not first.how))
+                + f") but no manifest ({_MANIFEST_KINDS}) "
                 "was found beside or above the notebook" + _shadow_note(first, ctx) + _component_note(first, component)
                 + _promised_note(ctx, component, first),
                 fix=_not_on_index_fix(distribution, off_index) if off_index is not None else _promised_fix(ctx, component, first, _with_hosted_pin(
+                    f"Add a requirements.txt beside the notebook with the line `{distribution} @ {namesake['url']}`, pinned to a "
+                    f"commit (`@<sha>`), not the package index's `{distribution}`" + _namesake_note(namesake)
+                    if namesake else
                     f"Add a requirements.txt beside the notebook with the line `{distribution} @ {url}`, pinned to a commit (`@<sha>`)"
                     if url else
                     f"Add a requirements.txt beside the notebook with a pinned line for the distribution that provides "
@@ -2248,7 +2279,11 @@ class InNotebookInstall(Rule):
         "`!python setup.py develop`/`install` (the local package installed by setuptools), "
         "install lines in `%%bash`/`%%sh` cells, `get_ipython().system(…)`/`run_line_magic('pip', …)` "
         "(what `!pip`/`%pip` become in an exported script), and `os.system`/`subprocess` calls whose literal "
-        "arguments spell one. The install lines of one cell are one finding, at the first (the others related, "
+        "arguments spell one (also through the notebook's own function handing its argument to one, `run_cmd(cmd)`), and "
+        "the calls of the notebook's own install function with literal packages (`ensure_package(\"dotenv\", "
+        "\"python-dotenv\")`, whose body runs `[sys.executable, \"-m\", \"pip\", \"install\", pkg]` with `pkg = "
+        "package_name or module_name`, or `*pkgs`): the call is the line, with what it passes, the function's install line "
+        "related (when a call passes no literal, the function's own line stays the finding). The install lines of one cell are one finding, at the first (the others related, "
         "the message listing every package; `# noqa: DEP003` on a line leaves that line out), and a later cell that installs "
         "again only packages an earlier reported cell installs joins that finding as related locations (one line to declare); "
         "a notebook that writes an environment file of the project from the environment it built (`conda env export > "
@@ -2574,6 +2609,19 @@ class InNotebookInstall(Rule):
         # (fair check 42, item 20).
         Example(cells=("!pip install -q git+https://github.com/example-lab/detr2.git", "!pip install visionkit",
                        "from visionkit import DETR2"), expect=((1, 1), (2, 1))),
+        # The notebook's own install function, called with the packages: the finding is at the calls, which name what
+        # is installed, the function's install line related (fair check 44, recall T-5.2, T-6.1; fair check 43, item 16).
+        Example(
+            cells=(
+                "import importlib.util, subprocess, sys\n\ndef run(cmd):\n    subprocess.check_call(cmd)\n\n"
+                "def need(module, package=None):\n    name = package or module\n"
+                "    if importlib.util.find_spec(module) is None:\n        run([sys.executable, '-m', 'pip', 'install', name])\n\n"
+                "need('polars')\nneed('yaml', 'PyYAML')",
+                "def pip_quiet(*specs):\n    subprocess.run([sys.executable, '-m', 'pip', 'install', '-q', *specs], check=False)\n\n"
+                "pip_quiet('duckdb==1.1.3', 'pyarrow==18.1.0')",
+            ),
+            expect=((1, 11), (2, 4)),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2829,6 +2877,11 @@ class InNotebookInstall(Rule):
                 # `(pinned)` → `(pinned, with the line …)`; `(pinned; x is already declared …)` keeps its tail.
                 fix = (fix.replace(" (pinned", f" (pinned, {note}", 1) if fix.startswith("Declare ") and " (pinned" in fix
                        else f"{fix} ({note})")
+            # `ensure_package("xgboost")`: the lines call the notebook's own function whose body installs
+            # (fair check 44, recall T-5.2, T-6.1): its install line is a related location.
+            functions = list(dict.fromkeys(item.command.via for item in (*items, *repeated) if item.command.via is not None))
+            if functions:
+                lines += "".join(f" (calling the install function of cell {c.index}, line {line})" for c, line, _ in functions)
             if repeated:
                 cells_again = sorted({item.command.cell.index for item in repeated})
                 lines += (f" (installed again in cell{'s' if len(cells_again) > 1 else ''} "
@@ -2840,7 +2893,8 @@ class InNotebookInstall(Rule):
                 f"Notebook installs {shown} with {tools} while it runs{lines}",
                 fix=fix,
                 key=first.key,
-                related=tuple((item.command.cell, item.command.line, item.command.column) for item in (*items[1:], *repeated)),
+                related=tuple((item.command.cell, item.command.line, item.command.column) for item in (*items[1:], *repeated))
+                + tuple(functions),
             )
         system = dict(reversed(ctx.project.system_packages))  # package -> the nearest file declaring it
         # The system installs of one cell are one finding too, as its pip lines are (items 25/31: two per cell).
@@ -2972,6 +3026,20 @@ def _not_on_index(distribution: str, catalog) -> Optional[dict]:
     table = catalog.table("distributions", "not_on_index", {}) or {}
     wanted = normalise(distribution.split("[")[0])
     return next((entry for name, entry in table.items() if isinstance(entry, dict) and normalise(name) == wanted), None)
+
+
+def _index_namesake(distribution: str, catalog) -> Optional[dict]:
+    """`[index_namesakes]` of rules/distributions.toml for `distribution`: the repository it is installed from,
+    since the package index gives its name to an unrelated project (Kaggle's `learntools`); None for any other."""
+    table = catalog.table("distributions", "index_namesakes", {}) or {}
+    wanted = normalise(distribution.split("[")[0])
+    entry = next((entry for name, entry in table.items() if isinstance(entry, dict) and normalise(name) == wanted), None)
+    return entry if entry is not None and isinstance(entry.get("url"), str) else None
+
+
+def _namesake_note(entry: dict) -> str:
+    note = entry.get("note") if isinstance(entry.get("note"), str) else ""
+    return f". {note[0].upper()}{note[1:]}" if note else ""
 
 
 def _system_provided(ctx: RuleContext, entry: dict) -> bool:
@@ -3771,8 +3839,11 @@ def _identical_copies(manifests: tuple[Manifest, ...]) -> dict[str, Manifest]:
     """Environment files of one project that list the same requirements (the same lines once comments,
     spaces and order are set aside: `docs/requirements.txt` kept a copy of the root `requirements.txt`
     for the docs build): each copy's path → the file that stands for them all, an environment's file
-    before a docs build's, then the nearest. One list copied is one pin to make, not one per file
-    (fair check 21: 14 of a course's 28 DEP004 findings were the docs copy's)."""
+    before a docs build's, then the one in the folder furthest up (a subfolder's `requirements.txt`
+    byte for byte the root one: the root file is the one the other notebooks of the repository read,
+    so each notebook's audit finds the line at the same file; fair check 44, items 35 and 40), then
+    the nearest. One list copied is one pin to make, not one per file (fair check 21: 14 of a
+    course's 28 DEP004 findings were the docs copy's)."""
     groups: dict[tuple, list[Manifest]] = {}
     for manifest in manifests:
         if manifest.sibling or manifest.compose_service or not manifest.requirements or not _environment_file(manifest):
@@ -3783,9 +3854,16 @@ def _identical_copies(manifests: tuple[Manifest, ...]) -> dict[str, Manifest]:
     for members in groups.values():
         if len(members) < 2:
             continue
-        primary = min(members, key=lambda m: (_docs_build_file(m.path), members.index(m)))
+        primary = min(members, key=lambda m: (_docs_build_file(m.path), _folder_depth(m.path), members.index(m)))
         copies.update((m.path, primary) for m in members if m is not primary)
     return copies
+
+
+def _folder_depth(path: str) -> int:
+    """How far below the display root a file's folder is (`requirements.txt` 0, `digits/requirements.txt`
+    1, `../requirements.txt` -1)."""
+    parts = [p for p in posixpath.normpath(posixpath.dirname(path) or ".").split("/") if p not in ("", ".")]
+    return len(parts) - 2 * parts.count("..")
 
 
 def _without_comment(spec: str) -> str:
@@ -3854,7 +3932,8 @@ class UnpinnedRequirement(Rule):
         "`environment-dev.yml` at the root: pin the docs environment). "
         "Nor is the line of a copy of another environment file of the project (the same requirement lines, comments, spaces and "
         "order aside: a `docs/requirements.txt` kept identical to the root `requirements.txt` for the docs build): it is a related "
-        "location of the finding on the file it copies (an environment's own file before a docs build's, then the nearest), whose "
+        "location of the finding on the file it copies (an environment's own file before a docs build's, then the one furthest up: a "
+        "subfolder's copy of the root `requirements.txt` is told at the root file, which the repository's other notebooks read), whose "
         "message names it and whose fix says to pin both or make one `-r` the other. "
         "Nor is the line of last year's edition of an environment file (files of one folder whose names differ only by a "
         "year, `dl2023_cpu.yml` beside `dl2024_cpu.yml`) for a distribution a file of the newest year declares too: it is a "
@@ -4145,6 +4224,14 @@ class UnpinnedRequirement(Rule):
             cells=("import pandas as pd\nimport seaborn as sns", "df = pd.read_csv('sales.csv')\nsns.histplot(df)"),
             files={"requirements.txt": "pandas==2.2.2\nseaborn\n"},
             expect=((None, 2),),
+        ),
+        # A subfolder's requirements.txt copied from the root one: one finding per line, at the root file the other
+        # notebooks read, the copy's line related (fair check 44, items 35 and 40).
+        Example(
+            cells=("import numpy as np\nimport keras",),
+            files={"requirements.txt": "numpy\nkeras==3.6.0\n", "digits/requirements.txt": "numpy\nkeras==3.6.0\n"},
+            path="digits/example.ipynb",
+            expect=((None, 1),),
         ),
     )
 
