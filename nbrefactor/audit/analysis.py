@@ -1131,11 +1131,11 @@ def _cpython_syntax_error(python: str) -> Optional[SyntaxProblem]:
 # Python 3.12 reads f-strings with its own grammar (PEP 701): a replacement field may reuse the
 # string's quotes (`f"{"small" if d else "large"}"`), hold a backslash, a comment or a line break.
 # Older interpreters refuse those cells, 3.12 and later run them (fair check 43, item 156: a 3.12.10
-# notebook whose cell ran, reported as a syntax error by an audit run on 3.11). `_F_STRING_START`:
+# notebook whose cell ran, reported as a syntax error by an audit run on 3.11). `F_STRING_START`:
 # an f-string prefix, the cheap gate. `_LIBCST_BRACKETS`: at most so many brackets in a cell given
 # to libcst before CPython parsed it (libcst's native parser overflows the stack and kills the
 # process on some thousands of nested brackets; CPython, which refuses 200, is the guard elsewhere).
-_F_STRING_START = re.compile(r"(?<![\w])(?:[fF][rR]?|[rR][fF])['\"]")
+F_STRING_START = re.compile(r"(?<![\w])(?:[fF][rR]?|[rR][fF])(['\"])")  # group 1: its quote
 _LIBCST_BRACKETS = 500
 _LINE_BREAK = re.compile(r"\r\n?|\n")  # (libcst's definition of a line break: its spans count so)
 
@@ -1143,6 +1143,12 @@ _LINE_BREAK = re.compile(r"\r\n?|\n")  # (libcst's definition of a line break: i
 # An f-string prefix, then on its line a `{` followed, before any `}`, by the same quote, a
 # backslash, a `#` or a line break: the cheap gate of `python_312_only_f_string` (loose: libcst decides).
 _F_STRING_312_SUSPECT = re.compile(r"(?<![\w])(?:[fF][rR]?|[rR][fF])(?P<q>['\"])[^\n]*?\{[^}]*?(?:(?P=q)|[\\#\n])")
+
+
+def _libcst_may_read(python: str) -> bool:
+    """Whether libcst is given the cell: few enough brackets (its parser crashes on deep nesting)
+    and not too complex for it."""
+    return sum(map(python.count, "([{")) <= _LIBCST_BRACKETS and too_complex(python) is None
 
 
 def python_312_only_f_string(python: str) -> Optional[tuple[int, int, str]]:
@@ -1153,7 +1159,7 @@ def python_312_only_f_string(python: str) -> Optional[tuple[int, int, str]]:
     44, T-3.5: a notebook declaring Python 3.11 whose kernel refuses such a cell)."""
     if not _F_STRING_312_SUSPECT.search(python):
         return None
-    if sum(map(python.count, "([{")) > _LIBCST_BRACKETS or too_complex(python) is not None:
+    if not _libcst_may_read(python):
         return None
     from nbrefactor.audit.cst_facts import python_312_f_strings
 
@@ -1172,9 +1178,9 @@ def _python_312_error(python: str, refused: SyntaxProblem) -> Optional[SyntaxPro
     new f-string is still one, at its own line); `refused` otherwise, and always on Python 3.12
     and later, whose CPython reads these f-strings itself: the same cells are reported, at the
     same lines, on every Python the audit runs on."""
-    if sys.version_info >= (3, 12) or not _F_STRING_START.search(python):
+    if sys.version_info >= (3, 12) or not F_STRING_START.search(python):
         return refused
-    if sum(map(python.count, "([{")) > _LIBCST_BRACKETS or too_complex(python) is not None:
+    if not _libcst_may_read(python):
         return refused
     from nbrefactor.audit.cst_facts import f_string_spans
 

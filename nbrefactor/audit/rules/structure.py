@@ -10,7 +10,7 @@ import sys
 import unicodedata
 from typing import Iterable, Iterator, Optional
 
-from nbrefactor.audit.analysis import CellAnalysis, NotebookFacts, python_312_only_f_string
+from nbrefactor.audit.analysis import F_STRING_START, CellAnalysis, NotebookFacts, python_312_only_f_string
 from nbrefactor.audit.guards import NOT_ANALYSED
 from nbrefactor.audit.ipython import PYTHON_BODY_CELL_MAGICS
 from nbrefactor.audit.types import Cell, Family, Output, Severity
@@ -576,7 +576,6 @@ def reference_sheet(facts: NotebookFacts) -> bool:
     return snippets >= _SHEET_SNIPPETS
 
 
-_F_STRING_OPEN = re.compile(r"(?<![\w])(?:[fF][rR]?|[rR][fF])(['\"])")
 # A string inside a replacement field, opened with one quote and ended with the other, the field
 # closing right after it (`{now.strftime('%H:%M")}`).
 _QUOTE = re.compile(r"['\"]")
@@ -586,7 +585,7 @@ _MIXED_STRING = re.compile(r"""(?P<string>(?P<open>['"])[^'"\n]*(?!(?P=open))['"
 def _mixed_quotes_in_f_string(line: str) -> Optional[tuple[str, int]]:
     """The string a replacement field of an f-string on `line` opens with one quote and ends with
     the other (`'%H:%M"` in `f"{now.strftime('%H:%M")}"`) and its 1-based column, None when there is none."""
-    for start in _F_STRING_OPEN.finditer(line):
+    for start in F_STRING_START.finditer(line):
         field = line.find("{", start.end())
         while field != -1 and line.startswith("{{", field):
             field = line.find("{", field + 2)
