@@ -4212,7 +4212,7 @@ class UnexecutedCell(Rule):
         "model.predict(X_test)` between [17] and [18], plotted by [18]. A cell of the stretch that only installs packages or downloads data "
         "may have taken no number (it is exempt on its own): the gap may fit the other cells (`!pip install seaborn`, "
         "then the imports, then [2] with [1] free). Nor are cells "
-        "without a count saved with outputs (they ran), nor cells that are not valid Python (a tab-completion demo "
+        "without a count saved with outputs (they ran), nor a cell right above such a cell, saved without an error, that reads a name as the cell binds it (`vocab` extended without a count, then `len(vocab)` saved as 1132 without one: the output was computed after it ran), nor cells that are not valid Python (a tab-completion demo "
         "`pd.read_csv(` left half-typed: they cannot run, STR001 reports them) unless cells that ran below read a name only their text binds. A notebook whose outputs were all cleared is not reported, nor "
         "are unexecuted cells at the end, nor one cleared but for a stray count (no output anywhere, one counted cell) "
         "whose run read what cells without a count above it bound, when its number leaves room for every cell above it "
@@ -4301,6 +4301,15 @@ class UnexecutedCell(Rule):
     applies_to_any_language = True  # reads only execution counts
     use_instead = "# Delete the cell if it is dead code; otherwise Restart & Run All.\n# [1]\nx = load()\n# [2]\nx = x[x.valid]\n# [3]\nx.mean()"
     passing = (
+        # A cell that only binds, left without a count right above a cell saved with outputs but no
+        # count (counts cleared, outputs kept) that reads what it binds: the output was computed after
+        # it ran (fair check 45, item 62).
+        Example(cells=(
+            code_cell("words = ['a', 'b']\nvocab = {w: i for i, w in enumerate(words)}", 1),
+            code_cell("words = words + ['<unk>']\nvocab = {w: i for i, w in enumerate(words)}"),
+            code_cell("len(vocab)", outputs=({"output_type": "execute_result", "data": {"text/plain": "3"}, "metadata": {}, "execution_count": None},)),
+            code_cell("print(vocab['<unk>'])", 9, outputs=({"output_type": "stream", "name": "stdout", "text": "2\n"},)),
+        )),
         # A Colab copy whose one counted cell imports a package and prints its version: its output
         # is its own, nothing another cell binds (fair check 18).
         Example(cells=(
@@ -4654,6 +4663,14 @@ class UnexecutedCell(Rule):
         )),
     )
     failing = (
+        # ... but not when the cell saved with outputs below reads nothing it binds: its output says
+        # nothing of the never-run cell (fair check 45, item 62's counterpart).
+        Example(cells=(
+            code_cell("words = ['a', 'b']\nvocab = {w: i for i, w in enumerate(words)}", 1),
+            code_cell("words = words + ['<unk>']\nvocab = {w: i for i, w in enumerate(words)}"),
+            code_cell("print('next')", outputs=({"output_type": "stream", "name": "stdout", "text": "next\n"},)),
+            code_cell("print(vocab['<unk>'])", 9, outputs=({"output_type": "stream", "name": "stdout", "text": "2\n"},)),
+        ), expect=((2, 1),)),
         Example(cells=(code_cell("x = 1", 1), code_cell("x = x * 2"), code_cell("print(x)", 2)), expect=((2, 1),)),
         # The same, but the other cell binding `vals` ran before the plot: its run may be what the
         # plot read.
@@ -5468,6 +5485,8 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
             continue
         if _rebinds_values_of_run_cell_above(ctx, cell):
             continue
+        if _read_by_stripped_cell_below(ctx, cells, i):
+            continue
         # The first executed cell below with code (a blank cell's count says nothing of the code).
         # A count of 0 is no run's number (Colab and output-clearing tools save it), so a cell
         # saved with 0 and no output is not known to have run, as HID001 reads it (fair check 30,
@@ -5595,6 +5614,22 @@ def _counts_stripped_outputs_kept(cells: Sequence[Cell]) -> bool:
     if counted <= 1:
         return any(c.execution_count is None and c.outputs for c in cells)
     return shown >= 3 and shown > counted and 2 * shown > len(uncounted)
+
+
+def _read_by_stripped_cell_below(ctx: RuleContext, cells: Sequence[Cell], i: int) -> bool:
+    """Is the next non-blank code cell below the never-run `cells[i]` saved without a count but with
+    outputs and no error (it ran, its count cleared), reading a name whose binding there is one of
+    `cells[i]`'s? Its saved output was computed after `cells[i]` ran in the same stretch whose counts
+    were cleared (the cell binds only, so it shows nothing); its blank count is no sign it was
+    skipped (fair check 45, item 62, hid002-readers-prove-cell-ran: `vocab` extended without a
+    count, then `len(vocab.items())` saved as 1132 without one)."""
+    below = next((c for c in cells[i + 1:] if not _is_blank(c.source)), None)
+    if below is None or below.execution_count is not None or not below.outputs:
+        return False
+    if any(o.output_type == "error" for o in below.outputs):
+        return False
+    return any(r.provider is not None and r.provider.cell == cells[i].index and not r.deferred
+               for r in name_flow(ctx).reads_in(below.index))
 
 
 def _copy_of_run_cell_above(cells: Sequence[Cell], i: int) -> bool:
@@ -6673,7 +6708,7 @@ class UndefinedName(Rule):
         "called name with no close match but one function defined above that shares a word of its name and takes the "
         "call's arguments is said to be perhaps renamed without its calls (`recursive_forecast(…)` beside "
         "`def rolling_forecast(…)`: \"did you mean\" it); a "
-        "name with a close match to a defined one stays its own finding (\"did you mean\" it, unless the same line reads "
+        "name with a close match to a defined one stays its own finding (\"did you mean\" it, naming the look-alike's nearest binding above the read, unless the same line reads "
         "that look-alike too, `clf.fit(X_train[:, :n], Y_train)`, or it differs only by one-letter `_`-parts, `train` or "
         "`X_train` for `Y_train`: another variable of the family, no typo; or, when the name is the first "
         "argument of a call whose receiver the cell's other calls, two or more, all call with one name the cell binds above "
@@ -6877,6 +6912,10 @@ class UndefinedName(Rule):
     )
     failing = (
         Example(cells=("import pandas as pd", "df = pd.read_csv('train.csv')\nprint(dff.shape)"), expect=((2, 2),)),
+        # The look-alike bound twice: the hint names the binding just above the read, cell 4 (fair
+        # check 45, item 64), not the first one in cell 2.
+        Example(cells=("import numpy as np", "img = np.zeros(3)", "print(img)", "img = np.ones(3)", "print(imgs.shape)"),
+                expect=((5, 1),)),
         # Not the reader's: a block the reader filled in (`START CODE HERE` with code in it), and a
         # single `# TODO` comment cell in a notebook that is no handout (unlike fair check 40, items 45, 48).
         Example(cells=(
@@ -7308,7 +7347,12 @@ class UndefinedName(Rule):
                                 f"`from {r.name} import {close[0]}`), not the module itself")
                     fix = f"Use what cell {source} imports from `{r.name}` as its API says, or import the module (`import {r.name}`)."
                 elif close:
-                    message += f"; did you mean `{close[0]}` (cell {flow.definers(close[0])[0]})?"
+                    # The look-alike's nearest binding above the read, not its first in the notebook
+                    # (fair check 45, item 64: `imgs` read just below the cell binding `img`, named
+                    # with a cell twenty cells up); the first when only cells below bind it.
+                    definers = flow.definers(close[0])
+                    near = max((d for d in definers if d <= r.cell), default=definers[0])
+                    message += f"; did you mean `{close[0]}` (cell {near})?"
                     fix = f"Fix the name (`{close[0]}`?), or define or import `{r.name}` in a cell above."
                 elif not r.deferred and (renamed := _renamed_function(ctx, r)) is not None:
                     # `recursive_forecast(endog, TRAIN_LEN, HORIZON, WINDOW, 'VAR')` where cell 15 defines
@@ -9415,7 +9459,7 @@ class SavedTraceback(Rule):
         "— or a cell that is only a `raise` statement, or a cell that only stops the run (`sys.exit()`, after `import sys`) "
         "saved with its SystemExit, "
         "or a cell (at most 25 lines of code) whose own comment says it errors (`# (this "
-        "will error)`, `# can't convert it`, `# won't work`, `# Error expected`, `# NOT WORKING!`, `# incorrect method`, `# raises KeyError`, or the kind of the error saved named in words, "
+        "will error)`, `# can't convert it`, `# won't work`, `# not able to get the value`, `# Error expected`, `# NOT WORKING!`, `# incorrect method`, `# raises KeyError`, or the kind of the error saved named in words, "
         "`# key error for keys that do not exist`; not a comment on avoiding, fixing or catching it, `# to avoid a KeyError`) or whose error the first Markdown cell "
         "below it (past at most 2 code cells that look at the values) opens by reacting to (\"Oops…\", \"OOOOPS!!!\", "
         "\"Oh wait…\", \"Ahh, it seems…\", \"There's one more problem\"), or a short cell whose failing "
@@ -9592,6 +9636,17 @@ class SavedTraceback(Rule):
                     "# incorrect method\ntensor = torch.ones(2, 2)\nprint(torch.dot(tensor, tensor))  # NOT WORKING! torch.dot only takes 1-D tensors",
                     5,
                     outputs=({"output_type": "error", "ename": "RuntimeError", "evalue": "1D tensors expected, but got 2D and 2D tensors", "traceback": []},),
+                ),
+            )
+        ),
+        # A comment saying the value cannot be had yet: the failure is the lesson (fair check 45, item 73).
+        Example(
+            cells=(
+                code_cell("import tensorflow as tf\nt = tf.constant(2.0) * 3", 1),
+                code_cell(
+                    "# we are still not able to get the value without a session\nt.eval()",
+                    2,
+                    outputs=({"output_type": "error", "ename": "ValueError", "evalue": "Cannot evaluate tensor using `eval()`: No default session is registered.", "traceback": []},),
                 ),
             )
         ),
@@ -10667,6 +10722,9 @@ _ERROR_COMMENT = re.compile(
     r"|\bcan'?t\b|\bcannot\b|\berrors? out\b|\bthis (?:errors|fails|raises|breaks)\b"
     # `# (spoiler: this won't work)`, `tf.reduce_variance(E)  # won't work...`
     r"|\b(?:won'?t|doesn'?t|does not|will not|wouldn'?t)\s+work\b"
+    # `# We are still not able to get the real value without defining a session` over a `tensor.eval()`
+    # that raises (fair check 45, item 73): the failure is the lesson, fixed by the cells below.
+    r"|\b(?:not|never)\s+able\s+to\b|\bunable\s+to\b"
     # `# NOT WORKING! Beware that torch.dot does not broadcast`, `# incorrect method` (fair check 31,
     # item 90): the wrong way shown on purpose. Not a bare "incorrect"/"wrong" (`# plot the wrong
     # predictions` names data, not the code).

@@ -801,7 +801,8 @@ class _Walker:
                         # it out (as each would alone). The message is one drop's, for the filters on it (a
                         # PySpark frame's drop of a missing column is a no-op).
                         if not any(_labels_by_position(c, target.id) or self._drops_columns_set_here(c, target.id)
-                                   or _drops_missing_quietly(c, target.id, self.tree) for c in chain):
+                                   or _drops_missing_quietly(c, target.id, self.tree) or _labels_by_own_dtype(c, target.id)
+                                   for c in chain):
                             self.report(stmt, target.id, f"rebinds `{target.id}` to `{target.id}.drop(…)`, which fails on a second run (the column is gone)")
                     elif value.func.attr in {"drop", "set_index"} and _base(value.func.value) == target.id and isinstance(value.func.value, ast.Name):
                         if value.func.attr == "drop" and _labels_by_position(value, target.id):
@@ -818,6 +819,8 @@ class _Walker:
                                 pass  # the cell makes the dropped columns again before the drop
                             elif value.func.attr == "drop" and _drops_missing_quietly(value, target.id, self.tree):
                                 pass  # `errors="ignore"`: a second run drops nothing more (fair check 37, item 91)
+                            elif value.func.attr == "drop" and _labels_by_own_dtype(value, target.id):
+                                pass  # columns of a dtype: a second run finds none left (fair check 45, item 82)
                             elif value.func.attr == "set_index" and _keeps_key_column(value, "set_index"):
                                 # `br = br.set_index('lad16cd', drop=False)`: like the in-place form, the key
                                 # stays a column and a second run sets the same index again (fair check 23).
@@ -1056,7 +1059,8 @@ class _Walker:
                 self.resets.setdefault(name, f"{name}.{method}(…)" if node.args or node.keywords else f"{name}.{method}()")
             if (
                 inplace and method in _BREAKS_ON_RERUN and not _keeps_key_column(node, method)
-                and not (method == "drop" and (self._drops_columns_set_here(node, name) or _drops_missing_quietly(node, name, self.tree)))
+                and not (method == "drop" and (self._drops_columns_set_here(node, name) or _drops_missing_quietly(node, name, self.tree)
+                                             or _labels_by_own_dtype(node, name)))
             ):
                 self.report(node, name, f"changes `{name}` in place with `{method}(…, inplace=True)`, which fails or changes `{name}` again on a second run")
             elif method in _GROWS and not inplace and not any(node is call for call in self.bound_appends):
@@ -3100,7 +3104,7 @@ class ChangesWhenRunTwice(Rule):
         "scratch cells `seq.append('x')`, `len(seq)`, then `seq = []`; nor an `append`/`extend` whose list every later read, "
         "until a statement binds it afresh, takes only as `set(name)` or grows further: `len(set(sentences))`, then "
         "`sentences = list(set(sentences))`, where a second run's duplicates reach nothing; nor an `append`/`extend` to a list that no statement of the notebook reads but to grow it: `accuracies.append(acc)` in a loop that prints each `acc`, the duplicates reaching no output), `df.set_index(…, "
-        "inplace=True)` (not with `drop=False`, in place or as `df = df.set_index(…, drop=False)`, which keeps the key a column, so a second run sets the same index; also `drop`, `reset_index`, `pop` in place; but `reset_index(inplace=True, drop=True)` without `level`, which renumbers the same rows the same way on a second run; nor a lesson on `inplace`: the call, alone in its cell, after a cell showing the same call without it and one showing the frame unchanged, `df.drop('new', axis=1)`, `df`, then `df.drop('new', axis=1, inplace=True)`), `df = df.drop(columns=…)` (also a chain, `df = df.drop('a', axis=1).drop('b', axis=1)`; a drop, in place or not, of columns the cell set again by label above it, none read before that, is the same on every run), `df = df.reset_index()` (the old index kept as a column: a second run adds `index` again; not with `drop=True`, nor when the frame is then only shown, plotted by named columns or read through columns selected by name (`ax.scatter(df[['x']], df[['y']])`) until rebound, never written out or plotted whole), "
+        "inplace=True)` (not with `drop=False`, in place or as `df = df.set_index(…, drop=False)`, which keeps the key a column, so a second run sets the same index; also `drop`, `reset_index`, `pop` in place; but `reset_index(inplace=True, drop=True)` without `level`, which renumbers the same rows the same way on a second run; nor a lesson on `inplace`: the call, alone in its cell, after a cell showing the same call without it and one showing the frame unchanged, `df.drop('new', axis=1)`, `df`, then `df.drop('new', axis=1, inplace=True)`), `df = df.drop(columns=…)` (also a chain, `df = df.drop('a', axis=1).drop('b', axis=1)`; a drop, in place or not, of columns the cell set again by label above it, none read before that, is the same on every run, and so is a drop of the columns a dtype test of the frame itself picks, `X.drop(X.columns[X.dtypes == object], axis=1)` or `select_dtypes(…).columns`, of which a second run finds none left), `df = df.reset_index()` (the old index kept as a column: a second run adds `index` again; not with `drop=True`, nor when the frame is then only shown, plotted by named columns or read through columns selected by name (`ax.scatter(df[['x']], df[['y']])`) until rebound, never written out or plotted whole), "
         "`ds = ds.add_column(…)` (also `rename_column`, `remove_columns` of a Hugging Face dataset: a second run "
         "finds the column there, or gone, and raises), "
         "`df = pd.concat([df, dummies], axis=1)` (and `np.append`/`insert`/`hstack`/`vstack`/`concatenate` of "
@@ -3349,6 +3353,14 @@ class ChangesWhenRunTwice(Rule):
         Example(cells=(
             "import pandas as pd\ndf = pd.DataFrame({'a': [1], 'b': [2], 'c': [3]})\ncols = df.columns",
             "semi = ['b']\ncols = cols.drop(semi, errors='ignore')\ndf.drop(columns=semi, inplace=True, errors='ignore')",
+        )),
+        # Columns dropped by a dtype test of the frame itself (a mask, `select_dtypes`, a comprehension),
+        # bound back or in place: a second run finds no column of that dtype left and drops nothing
+        # (fair check 45, item 82).
+        Example(cells=(
+            "import numpy as np\nimport pandas as pd\nX = pd.read_csv('X.csv')\nY = pd.read_csv('Y.csv')\nZ = pd.read_csv('Z.csv')",
+            "X = X.drop(X.columns[X.dtypes == object], axis=1)\nY = Y.drop(columns=Y.select_dtypes(include='object').columns)\n"
+            "Z.drop([c for c in Z.columns if Z[c].dtype == np.float64], axis=1, inplace=True)",
         )),
         # Scratch cells poking at a list that a cell below binds afresh: the step is never read.
         Example(cells=("seq = [1, 2]\nprint(seq)", "seq.append(3)", "len(seq)", "seq = []\nprint(seq)")),
@@ -4274,6 +4286,12 @@ class ChangesWhenRunTwice(Rule):
             "import pandas as pd\ndf = pd.read_csv('wide.csv')",
             "first = list(df.columns[:2])\ndf = df.drop(columns=first, errors='ignore')",
         ), expect=((2, 2),)),
+        # Columns dropped by position from the frame itself, bound back or in place, stay reported
+        # next to the dtype-test drops of fair check 45, item 82 (which are left, see the passing examples).
+        Example(cells=(
+            "import pandas as pd\nwine = pd.read_csv('wine.csv')\nraw = pd.read_csv('raw.csv')",
+            "wine = wine.drop(wine.columns[[0, 3]], axis=1)\nraw = raw.drop(raw.columns[raw.dtypes == object], axis=1)",
+        ), expect=((2, 1),)),
         # Rows joined on, then deduplicated with `keep=False` (every copy dropped: a second run drops
         # the rows the first kept) or after a filter by the frame's own statistics (the quantile moves
         # with the rows added): not the same rows again (unlike fair check 37, item 93).
@@ -4955,12 +4973,46 @@ def _merge_restores_columns(ctx: RuleContext, ca: CellAnalysis, line: int, name:
     return False
 
 
+def _labels_by_own_dtype(call: ast.Call, name: str) -> bool:
+    """`name.drop(name.columns[name.dtypes == object], axis=1)` (or `name.select_dtypes(…).columns`,
+    `[c for c in name.columns if name[c].dtype == object]`): the labels are the frame's own
+    columns of a dtype, picked by a dtype/type test of the frame itself; a second run finds none of
+    that dtype left and drops nothing (fair check 45, item 82). Literal labels and positions are
+    not such a test and stay reported."""
+    given = {k.arg: k.value for k in call.keywords}
+    labels = call.args[0] if call.args else next((given[k] for k in ("columns", "labels", "index") if k in given), None)
+    if labels is None:
+        return False
+
+    def dtype_test(node: ast.AST) -> bool:  # reads `name.dtypes`, `name[…].dtype`, `name.c.dtype`
+        return any(
+            isinstance(n, ast.Attribute) and n.attr in ("dtypes", "dtype") and _base(n.value) == name
+            for n in ast.walk(node)
+        )
+
+    if isinstance(labels, ast.Call) and isinstance(labels.func, ast.Name) and labels.func.id == "list" and len(labels.args) == 1:
+        labels = labels.args[0]
+    if isinstance(labels, ast.Attribute) and labels.attr == "columns":
+        select = labels.value  # `name.select_dtypes(include='object').columns`
+        return (isinstance(select, ast.Call) and isinstance(select.func, ast.Attribute) and select.func.attr == "select_dtypes"
+                and isinstance(select.func.value, ast.Name) and select.func.value.id == name)
+    if isinstance(labels, ast.Subscript) and isinstance(labels.value, ast.Attribute) and labels.value.attr == "columns":
+        return (isinstance(labels.value.value, ast.Name) and labels.value.value.id == name
+                and not isinstance(labels.slice, (ast.Slice, ast.Constant, ast.List, ast.Tuple)) and dtype_test(labels.slice))
+    if isinstance(labels, ast.ListComp) and len(labels.generators) == 1:
+        loop = labels.generators[0]
+        return (isinstance(loop.iter, ast.Attribute) and loop.iter.attr == "columns" and isinstance(loop.iter.value, ast.Name)
+                and loop.iter.value.id == name and bool(loop.ifs) and all(dtype_test(test) for test in loop.ifs))
+    return False
+
+
 def _labels_by_position(call: ast.Call, name: str) -> bool:
     """`name.drop(name.columns[[0, 3]], …)` (or `columns=name.columns[2:]`, `name.index[…]`):
     the labels dropped are picked by position from the frame itself."""
     labels = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in ("columns", "labels", "index")), None)
     return (isinstance(labels, ast.Subscript) and isinstance(labels.value, ast.Attribute) and labels.value.attr in ("columns", "index")
-            and isinstance(labels.value.value, ast.Name) and labels.value.value.id == name)
+            and isinstance(labels.value.value, ast.Name) and labels.value.value.id == name
+            and not _labels_by_own_dtype(call, name))
 
 
 def _string_list(node: Optional[ast.AST]) -> list[str]:
