@@ -597,6 +597,11 @@ _LIBPYSAL_EXAMPLES = ("libpysal.examples.", "pysal.lib.examples.", "pysal.exampl
 _NOT_WORKING_DIRECTORY = ("keras.datasets.", "tensorflow.keras.datasets.", "tf.keras.datasets.", "kubernetes.",
                           "k8s.", "evaluate.load", "sklearn.datasets.load_sample_image", "seaborn.load_dataset",
                           "skimage.data.", "detectron2.model_zoo.", *_LIBPYSAL_EXAMPLES)
+# A method of one of NLTK's corpus readers (`nltk.corpus.twitter_samples.strings("positive_tweets.json")`,
+# `gutenberg.raw("austen-emma.txt")`): the argument is a file id looked up under that corpus' folder in
+# `nltk_data`, never the working directory (fair check 45, item 106: nltk-corpus-fileid-as-path). Not a
+# reader class (`nltk.corpus.PlaintextCorpusReader(root, …)`, `nltk.corpus.reader.…`), whose root is a path.
+_NLTK_CORPUS_METHOD = re.compile(r"^nltk\.corpus\.(?!reader\.|util\.)[a-z][a-z0-9_]*\.\w+$")
 # Calls that only show, log, format, parse or compare strings, or build values from them: a
 # file name there is text (a message, a column, a pattern), not a place the call touches.
 _TEXT_ONLY_FUNCTIONS = frozenset({
@@ -707,6 +712,8 @@ def _generic_path_arguments(
         # then `read_glove_vecs('data/glove.6B.50d.txt')` (fair check 31 recall T-6.3).
         return []
     if any(qualified.startswith(prefix) or call.func.startswith(prefix) for prefix in _NOT_WORKING_DIRECTORY):
+        return []
+    if _NLTK_CORPUS_METHOD.match(qualified):
         return []
     if qualified in _ULTRALYTICS_MODELS and first is not None and _ultralytics_model_config(first.string):
         candidates = [arg for arg in candidates if arg is not first]
@@ -13921,6 +13928,12 @@ class CwdRelativePath(Rule):
         'df = pd.read_csv(DATA_DIR / "train.csv")\njoblib.dump(model, MODEL_DIR / "model.pkl")'
     )
     passing = (
+        # A file id of an NLTK corpus reader, looked up under that corpus in nltk_data (fair check 45,
+        # item 106: nltk-corpus-fileid-as-path); a reader class's root stays reported (see failing).
+        Example(cells=(
+            "import nltk\nfrom nltk.corpus import twitter_samples\nnltk.download('twitter_samples')\n"
+            "pos = twitter_samples.strings('positive_tweets.json')\nemma = nltk.corpus.gutenberg.words('austen-emma.txt')",
+        )),
         # Below a change up to the repository root guarded by the working folder's name, in a notebook
         # that lies in `notebooks/`: the folder list resolves against the repository root from either
         # start (fair check 45, item 107: relative-after-guarded-bootstrap-chdir).
