@@ -1014,6 +1014,15 @@ def test_a_chdir_up_to_the_parent_guarded_by_the_own_folders_name_is_not_reporte
     assert found_in("notebooks/demo.ipynb", target="../data") == [("PTH004", 1, 3), ("PTH006", 2, 2)]
 
 
+def test_a_uri_in_a_list_only_printed_is_not_reported_but_one_also_run_is():
+    """Fair check 45, item 98: `commands = [..., "dvc remote add -d storage s3://my-bucket/path"]` and
+    `for cmd in commands: print(cmd)`: lines shown, not run. Run as well, or read elsewhere, it stays."""
+    head = "commands = [\n    'dvc init',\n    'dvc remote add -d storage s3://my-bucket/path',\n]\nfor cmd in commands:\n    print(cmd)"
+    assert found(audit((head,), [RemoteUri])) == []
+    assert found(audit((head + "\n    subprocess.run(cmd, shell=True)",), [RemoteUri])) == [("PTH003", 1, 3)]
+    assert found(audit((head, "print(commands[1])"), [RemoteUri])) == [("PTH003", 1, 3)]
+
+
 def test_an_nltk_corpus_file_id_is_not_a_path_but_a_reader_root_is():
     """Fair check 45, item 106: `twitter_samples.strings('positive_tweets.json')` names a file of the
     corpus in nltk_data; `PlaintextCorpusReader('texts.txt', …)`, a class nltk.corpus exports, reads a path."""

@@ -3386,6 +3386,52 @@ def _printed(f: LiteralFinding) -> bool:
     return False
 
 
+def _printed_listing(ctx: RuleContext, f: LiteralFinding) -> bool:
+    """Is the literal an item of a list or tuple bound once to a name that the notebook only loops
+    over to print each item (`commands = ["dvc init", "dvc remote add -d storage s3://my-bucket/path"]`,
+    then `for cmd in commands: print(cmd)`)? A cheat sheet's lines the notebook shows: the URI in them
+    is neither read nor written, as in `_printed` (fair check 45, item 98: printed-command-list-uri)."""
+    tree = cell_python_tree(f.ca)
+    if tree is None or f.source != "python":
+        return False
+    name = next((
+        s.targets[0].id for s in tree.body
+        if isinstance(s, ast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], ast.Name)
+        and isinstance(s.value, (ast.List, ast.Tuple)) and any(
+            isinstance(e, ast.Constant) and (e.lineno, e.col_offset + 1) == (f.line, f.column) for e in s.value.elts)
+    ), None)
+    if name is None:
+        return False
+    stores, loops = 0, 0
+    for ca in ctx.cells:
+        cell_tree = cell_python_tree(ca) if name in ca.cell.source else None
+        if cell_tree is None:
+            continue
+        looped = set()
+        for node in tree_nodes(cell_tree):
+            if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):
+                stores += 1
+            elif isinstance(node, ast.For) and isinstance(node.iter, ast.Name) and node.iter.id == name:
+                if not isinstance(node.target, ast.Name) or node.orelse:
+                    return False
+                item = node.target.id
+                printed = {
+                    id(a) for n in ast.walk(node) if type(n) is ast.Call and isinstance(n.func, ast.Name) and n.func.id == "print"
+                    for a in n.args
+                    for a in ([a] if isinstance(a, ast.Name) else [v.value for v in a.values if isinstance(v, ast.FormattedValue)]
+                              if isinstance(a, ast.JoinedStr) else [])
+                }
+                if any(isinstance(n, ast.Name) and n.id == item and id(n) not in printed
+                       for b in node.body for n in ast.walk(b)):
+                    return False
+                looped.add(id(node.iter))
+                loops += 1
+        if any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) and id(n) not in looped
+               for n in tree_nodes(cell_tree)):
+            return False
+    return stores == 1 and loops > 0
+
+
 # A file name of a program's build for one platform (`ngrok-stable-linux-amd64.zip`,
 # `Miniconda3-py37_4.8.2-Linux-x86_64.sh`) or of an installer package (`.deb`, `.exe`, …).
 _PROGRAM_FILE = re.compile(
@@ -6565,6 +6611,10 @@ class RemoteUri(Rule):
         'df = pd.read_parquet(f"{DATA_URI}/train.parquet")'
     )
     passing = (
+        # A cheat sheet's command lines, only looped over and printed (fair check 45, item 98).
+        Example(cells=(
+            "commands = [\n    'dvc init',\n    'dvc remote add -d storage s3://my-bucket/path',\n]\nfor cmd in commands:\n    print(cmd)",
+        )),
         # The same loop when the base comes from the environment: no known start (fair check 20).
         Example(cells=(
             "import os\nimport urllib.request\nbase_url = os.environ['MODEL_MIRROR']",
@@ -6998,6 +7048,9 @@ class RemoteUri(Rule):
             and not (f.path_class.detail not in web and _platform_bucket(ctx, f))
             # Only shown (`print(f"Bucket: s3://{bucket}/{prefix}")`): a message, not a use (fair check 13).
             and not (f.source == "python" and _printed(f))
+            # ... or an item of a list of command lines the notebook only loops over to print (fair
+            # check 45, item 98).
+            and not _printed_listing(ctx, f)
             # `pd.read_html(url)` under `### HTML Input` of a tour of pandas' readers (fair check 41, item 87).
             and not _io_tour_read(ctx, f)
         ]
