@@ -995,6 +995,42 @@ def test_a_chdir_guarded_by_the_start_folders_name_into_the_notebooks_own_folder
     assert pth004("demo.ipynb", "spam") == [("PTH004", 1, 3), ("PTH006", 2, 2)]
 
 
+def test_a_chdir_up_to_the_parent_guarded_by_the_own_folders_name_is_not_reported():
+    """Fair check 45, items 101 and 107: `root = Path.cwd().parent if Path.cwd().name == 'notebooks'
+    else Path.cwd()`, `os.chdir(root)` in a notebook of `notebooks/` lands on the repository root from
+    there or from the root, and paths below it resolve there. Elsewhere, or guarded by another
+    folder's name, or to another folder, the change stays reported."""
+    def found_in(path: str, guard: str = "notebooks", target: str = "..") -> list:
+        cells = (f"import os\nif os.path.basename(os.getcwd()) == '{guard}':\n    os.chdir('{target}')",
+                 "import pandas as pd\ndf = pd.read_csv('data/x.csv')")
+        nb = parse_notebook(path, json.dumps(Example(cells=cells).notebook_json()).encode("utf-8"))
+        result = audit_notebook(nb, Settings(), ProjectContext(), load_catalog(), rules=[ChangeDirectory, CwdRelativePath]).result
+        return found(list(result.diagnostics))
+
+    assert found_in("repo/notebooks/demo.ipynb") == []
+    assert found_in("notebooks/demo.ipynb", target="../") == []
+    assert found_in("demo.ipynb") == [("PTH004", 1, 3), ("PTH006", 2, 2)]
+    assert found_in("notebooks/demo.ipynb", guard="repo") == [("PTH004", 1, 3), ("PTH006", 2, 2)]
+    assert found_in("notebooks/demo.ipynb", target="../data") == [("PTH004", 1, 3), ("PTH006", 2, 2)]
+
+
+def test_a_uri_in_a_list_only_printed_is_not_reported_but_one_also_run_is():
+    """Fair check 45, item 98: `commands = [..., "dvc remote add -d storage s3://my-bucket/path"]` and
+    `for cmd in commands: print(cmd)`: lines shown, not run. Run as well, or read elsewhere, it stays."""
+    head = "commands = [\n    'dvc init',\n    'dvc remote add -d storage s3://my-bucket/path',\n]\nfor cmd in commands:\n    print(cmd)"
+    assert found(audit((head,), [RemoteUri])) == []
+    assert found(audit((head + "\n    subprocess.run(cmd, shell=True)",), [RemoteUri])) == [("PTH003", 1, 3)]
+    assert found(audit((head, "print(commands[1])"), [RemoteUri])) == [("PTH003", 1, 3)]
+
+
+def test_an_nltk_corpus_file_id_is_not_a_path_but_a_reader_root_is():
+    """Fair check 45, item 106: `twitter_samples.strings('positive_tweets.json')` names a file of the
+    corpus in nltk_data; `PlaintextCorpusReader('texts.txt', …)`, a class nltk.corpus exports, reads a path."""
+    cells = ("from nltk.corpus import twitter_samples, PlaintextCorpusReader\n"
+             "pos = twitter_samples.strings('positive_tweets.json')\nr = PlaintextCorpusReader('texts.txt', '.*')",)
+    assert found(audit(cells, [CwdRelativePath])) == [("PTH006", 1, 3)]
+
+
 def test_a_wrapped_parent_folder_edit_no_import_uses_is_not_reported(tmp_path, monkeypatch):
     """Fair check 40, item 81: `sys.path.append(str(Path("..")))` in a notebook copied to its project's
     root, beside `src/`: the parent folder holds no `src`, the imports resolve through the working

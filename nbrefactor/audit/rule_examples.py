@@ -27,6 +27,7 @@ def run_example(rule: type[Rule], example: Example, workdir: Path) -> list[Diagn
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     path = workdir / example.path
+    path.parent.mkdir(parents=True, exist_ok=True)  # `notebooks/setup.ipynb`: a notebook in a folder
     raw = json.dumps(example.notebook_json(), indent=1).encode("utf-8")
     path.write_bytes(raw)
     notebook = parse_notebook(example.path, raw)

@@ -597,6 +597,11 @@ _LIBPYSAL_EXAMPLES = ("libpysal.examples.", "pysal.lib.examples.", "pysal.exampl
 _NOT_WORKING_DIRECTORY = ("keras.datasets.", "tensorflow.keras.datasets.", "tf.keras.datasets.", "kubernetes.",
                           "k8s.", "evaluate.load", "sklearn.datasets.load_sample_image", "seaborn.load_dataset",
                           "skimage.data.", "detectron2.model_zoo.", *_LIBPYSAL_EXAMPLES)
+# A method of one of NLTK's corpus readers (`nltk.corpus.twitter_samples.strings("positive_tweets.json")`,
+# `gutenberg.raw("austen-emma.txt")`): the argument is a file id looked up under that corpus' folder in
+# `nltk_data`, never the working directory (fair check 45, item 106: nltk-corpus-fileid-as-path). Not a
+# reader class (`nltk.corpus.PlaintextCorpusReader(root, …)`, `nltk.corpus.reader.…`), whose root is a path.
+_NLTK_CORPUS_METHOD = re.compile(r"^nltk\.corpus\.(?!reader\.|util\.)[a-z][a-z0-9_]*\.\w+$")
 # Calls that only show, log, format, parse or compare strings, or build values from them: a
 # file name there is text (a message, a column, a pattern), not a place the call touches.
 _TEXT_ONLY_FUNCTIONS = frozenset({
@@ -707,6 +712,8 @@ def _generic_path_arguments(
         # then `read_glove_vecs('data/glove.6B.50d.txt')` (fair check 31 recall T-6.3).
         return []
     if any(qualified.startswith(prefix) or call.func.startswith(prefix) for prefix in _NOT_WORKING_DIRECTORY):
+        return []
+    if _NLTK_CORPUS_METHOD.match(qualified):
         return []
     if qualified in _ULTRALYTICS_MODELS and first is not None and _ultralytics_model_config(first.string):
         candidates = [arg for arg in candidates if arg is not first]
@@ -3377,6 +3384,52 @@ def _printed(f: LiteralFinding) -> bool:
             ):
                 return True
     return False
+
+
+def _printed_listing(ctx: RuleContext, f: LiteralFinding) -> bool:
+    """Is the literal an item of a list or tuple bound once to a name that the notebook only loops
+    over to print each item (`commands = ["dvc init", "dvc remote add -d storage s3://my-bucket/path"]`,
+    then `for cmd in commands: print(cmd)`)? A cheat sheet's lines the notebook shows: the URI in them
+    is neither read nor written, as in `_printed` (fair check 45, item 98: printed-command-list-uri)."""
+    tree = cell_python_tree(f.ca)
+    if tree is None or f.source != "python":
+        return False
+    name = next((
+        s.targets[0].id for s in tree.body
+        if isinstance(s, ast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], ast.Name)
+        and isinstance(s.value, (ast.List, ast.Tuple)) and any(
+            isinstance(e, ast.Constant) and (e.lineno, e.col_offset + 1) == (f.line, f.column) for e in s.value.elts)
+    ), None)
+    if name is None:
+        return False
+    stores, loops = 0, 0
+    for ca in ctx.cells:
+        cell_tree = cell_python_tree(ca) if name in ca.cell.source else None
+        if cell_tree is None:
+            continue
+        looped = set()
+        for node in tree_nodes(cell_tree):
+            if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):
+                stores += 1
+            elif isinstance(node, ast.For) and isinstance(node.iter, ast.Name) and node.iter.id == name:
+                if not isinstance(node.target, ast.Name) or node.orelse:
+                    return False
+                item = node.target.id
+                printed = {
+                    id(a) for n in ast.walk(node) if type(n) is ast.Call and isinstance(n.func, ast.Name) and n.func.id == "print"
+                    for a in n.args
+                    for a in ([a] if isinstance(a, ast.Name) else [v.value for v in a.values if isinstance(v, ast.FormattedValue)]
+                              if isinstance(a, ast.JoinedStr) else [])
+                }
+                if any(isinstance(n, ast.Name) and n.id == item and id(n) not in printed
+                       for b in node.body for n in ast.walk(b)):
+                    return False
+                looped.add(id(node.iter))
+                loops += 1
+        if any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) and id(n) not in looped
+               for n in tree_nodes(cell_tree)):
+            return False
+    return stores == 1 and loops > 0
 
 
 # A file name of a program's build for one platform (`ngrok-stable-linux-amd64.zip`,
@@ -6558,6 +6611,10 @@ class RemoteUri(Rule):
         'df = pd.read_parquet(f"{DATA_URI}/train.parquet")'
     )
     passing = (
+        # A cheat sheet's command lines, only looped over and printed (fair check 45, item 98).
+        Example(cells=(
+            "commands = [\n    'dvc init',\n    'dvc remote add -d storage s3://my-bucket/path',\n]\nfor cmd in commands:\n    print(cmd)",
+        )),
         # The same loop when the base comes from the environment: no known start (fair check 20).
         Example(cells=(
             "import os\nimport urllib.request\nbase_url = os.environ['MODEL_MIRROR']",
@@ -6991,6 +7048,9 @@ class RemoteUri(Rule):
             and not (f.path_class.detail not in web and _platform_bucket(ctx, f))
             # Only shown (`print(f"Bucket: s3://{bucket}/{prefix}")`): a message, not a use (fair check 13).
             and not (f.source == "python" and _printed(f))
+            # ... or an item of a list of command lines the notebook only loops over to print (fair
+            # check 45, item 98).
+            and not _printed_listing(ctx, f)
             # `pd.read_html(url)` under `### HTML Input` of a tour of pandas' readers (fair check 41, item 87).
             and not _io_tour_read(ctx, f)
         ]
@@ -8650,7 +8710,11 @@ class ChangeDirectory(Rule):
         "own folder (`if os.path.basename(os.getcwd()) == \"tutorials\": os.chdir(\"spam\")` in a notebook that lies in "
         "`tutorials/spam/`) is no finding: it moves only a kernel started one folder up into the notebook's folder, does nothing "
         "when started there or run again, and every relative path after it resolves against the notebook's folder either way "
-        "(known only when the notebook's path, as audited, names those folders). So is the change of a hosted set-up cell "
+        "(known only when the notebook's path, as audited, names those folders). So is a change up to the parent taken only "
+        "when the working folder has the name of the notebook's own (`if Path.cwd().name == \"notebooks\": os.chdir(\"..\")`, or "
+        "`root = Path.cwd().parent if Path.cwd().name == \"notebooks\" else Path.cwd()` then `os.chdir(root)`, in a notebook "
+        "that lies in `notebooks/`): from there or from the folder above it lands on that folder, and a second run does nothing; "
+        "PTH006 leaves the relative paths used below it alone. So is the change of a hosted set-up cell "
         "that, only when the folder it tests for is missing (`if not os.path.isdir(\"data\"):`, no `else:`), clones a "
         "repository and enters the notebook's own folder in the clone (`os.chdir(os.path.join(_clone, \"portfolio\", PROJECT))` "
         "with `PROJECT = \"ml/houses\"` in a notebook that lies in `portfolio/ml/houses/`): run from the notebook's folder it "
@@ -8668,6 +8732,17 @@ class ChangeDirectory(Rule):
         'df = pd.read_csv(DATA_DIR / "train.csv")'
     )
     passing = (
+        # A change to the working folder's parent taken only when it is the notebook's own folder, by
+        # name, in a notebook that lies in `notebooks/`: from there or from the repository root it lands
+        # on the root, and a second run does nothing (fair check 45, item 101:
+        # cwd-name-guarded-chdir-to-repo-root; the same guard elsewhere stays reported, see failing).
+        Example(
+            cells=(
+                "import os\nfrom pathlib import Path\nroot = Path.cwd().parent if Path.cwd().name == 'notebooks' else Path.cwd()\nos.chdir(root)",
+                "import os\nif os.path.basename(os.getcwd()) == 'notebooks':\n    os.chdir('..')",
+            ),
+            path="notebooks/setup.ipynb",
+        ),
         Example(cells=(
             "import os\ncwd = os.getcwd()\nfiles = os.listdir(DATA_DIR)",
             "!cd /tmp && ls",
@@ -8824,6 +8899,15 @@ class ChangeDirectory(Rule):
             ),
             expect=((1, 3),),
         ),
+        # ... so is one up to the parent guarded by a name that is not the notebook's folder (here it
+        # lies at the top): a kernel started in some `notebooks/` ends elsewhere (fair check 45, item 101).
+        Example(
+            cells=(
+                "import os\nif os.path.basename(os.getcwd()) == 'notebooks':\n    os.chdir('..')",
+                "import pandas as pd\ndf = pd.read_csv('data/emails.csv')",
+            ),
+            expect=((1, 3),),
+        ),
         # ... and in a function that saves where it started and goes back there in its `finally:`:
         # the change is the finding, the return related, not a second finding (fair check 42, item 93).
         Example(
@@ -8896,7 +8980,8 @@ class ChangeDirectory(Rule):
             in_cell: list[tuple[CellAnalysis, int, int, str, str, bool]] = []
             steps: dict[tuple[int, int], _DirectoryStep] = {}
             for call in ca.facts.calls:
-                if id(call) in changing and not _to_current_directory(ca, call) and not _guarded_into_own_folder(ctx, ca, call):
+                if (id(call) in changing and not _to_current_directory(ca, call) and not _guarded_into_own_folder(ctx, ca, call)
+                        and not _guarded_up_to_parent(ctx, ca, call)):
                     shown_call = render_call(call)
                     first = call.arg(0, ("path",))
                     back = first is not None and first.name is not None and (
@@ -9789,6 +9874,88 @@ def _guarded_into_own_folder(ctx: RuleContext, ca: CellAnalysis, call: CallFact)
     name = next((s.value for s in sides if isinstance(s, ast.Constant) and isinstance(s.value, str)), None)
     other = next((s for s in sides if not isinstance(s, ast.Constant)), None)
     return name == folders[-len(parts) - 1] and other is not None and bool(_CWD_NAME.match(ast.unparse(other)))
+
+
+# The working directory's parent, as an expression gives it (`Path.cwd().parent`,
+# `Path(os.getcwd()).parent`, `os.path.dirname(os.getcwd())`), as `ast.unparse` writes it.
+_CWD_PARENT = re.compile(
+    r"^(?:(?:(?:pathlib\.)?Path\.cwd\(\)|(?:pathlib\.)?Path\(\s*os\.getcwd\(\)\s*\))\.parent"
+    r"|os\.path\.dirname\(\s*os\.getcwd\(\)\s*\))$"
+)
+
+
+def _tests_own_folder_name(ctx: RuleContext, test: ast.expr) -> bool:
+    """`Path.cwd().name == "notebooks"` in a notebook that lies in `notebooks/`: a test that the
+    working directory is the notebook's own folder, by its name."""
+    folders = [p for p in ctx.facts.notebook.path.replace("\\", "/").split("/")[:-1] if p not in ("", ".")]
+    if not folders or not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
+        return False
+    sides = (test.left, test.comparators[0])
+    name = next((s.value for s in sides if isinstance(s, ast.Constant) and isinstance(s.value, str)), None)
+    other = next((s for s in sides if not isinstance(s, ast.Constant)), None)
+    return name == folders[-1] and other is not None and bool(_CWD_NAME.match(ast.unparse(other)))
+
+
+def _guarded_up_to_parent(ctx: RuleContext, ca: CellAnalysis, call: CallFact) -> bool:
+    """A module-level change to the working directory's parent taken only when the working directory
+    is the notebook's own folder, by its name (`if Path.cwd().name == "notebooks": os.chdir("..")`, or
+    `root = Path.cwd().parent if Path.cwd().name == "notebooks" else Path.cwd()` then `os.chdir(root)`,
+    in a notebook that lies in `notebooks/`): started there (Jupyter's default) or one folder up (a
+    runner at the repository root), the kernel ends in the folder above the notebook's, and a second
+    run does nothing (the guard no longer matches). Every relative path after it resolves against that
+    folder either way: a normalisation, not a finding, the mirror of `_guarded_into_own_folder`
+    (fair check 45, items 101 and 107: cwd-name-guarded-chdir-to-repo-root)."""
+    if call.in_function or call.owner or call.method != "chdir":
+        return False
+    tree = cell_python_tree(ca)
+    statement = statement_at(tree, call.line) if tree is not None else None
+    if tree is None or statement not in tree.body:
+        return False
+    if isinstance(statement, ast.If):
+        target = call.arg(0, ("path",))
+        only = statement.body[0] if len(statement.body) == 1 else None
+        return (
+            not statement.orelse and isinstance(only, ast.Expr) and isinstance(only.value, ast.Call)
+            and only.lineno == call.line and target is not None and target.string is not None
+            and target.string.replace("\\", "/").rstrip("/") == ".." and _tests_own_folder_name(ctx, statement.test)
+        )
+    if not (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call) and len(statement.value.args) == 1):
+        return False
+    argument = statement.value.args[0]
+    if isinstance(argument, ast.Name):
+        bindings = [
+            node for node in tree_nodes(tree)
+            if isinstance(node, ast.Name) and node.id == argument.id and not isinstance(node.ctx, ast.Load)
+        ]
+        bound = next((
+            s.value for s in tree.body
+            if isinstance(s, ast.Assign) and s.lineno < call.line and len(s.targets) == 1
+            and isinstance(s.targets[0], ast.Name) and s.targets[0].id == argument.id
+        ), None)
+        if len(bindings) != 1 or bound is None:
+            return False
+        argument = bound
+    return (
+        isinstance(argument, ast.IfExp) and _tests_own_folder_name(ctx, argument.test)
+        and bool(_CWD_PARENT.match(ast.unparse(argument.body)))
+        and bool(_CURRENT_DIRECTORY.match(ast.unparse(argument.orelse)))
+    )
+
+
+def _after_guarded_up_to_parent(ctx: RuleContext, place: tuple[int, int]) -> bool:
+    """Is the last change of directory above `place` (cell, line of a path's use) a
+    `_guarded_up_to_parent` one (no `%cd`, `%pushd` or `%popd` between)? Then a relative path used
+    there resolves against the folder above the notebook's whether the kernel started in the
+    notebook's folder or there: one place, not the folder the notebook is run from (fair check 45,
+    item 107: relative-after-guarded-bootstrap-chdir, a constant's list of folders made there)."""
+    changes = [(ca, call) for ca, call in directory_changes(ctx) if (ca.cell.index, call.line) < place]
+    if not changes:
+        return False
+    ca, call = changes[-1]
+    if any(m.kind in ("line_magic", "automagic") and m.name in (*_CHDIR_MAGICS, "popd")
+           and (ca.cell.index, call.line) < (c.cell.index, m.line) < place for c in ctx.cells for m in c.magics):
+        return False
+    return _guarded_up_to_parent(ctx, ca, call)
 
 
 def _later_piece_only(ctx: RuleContext, f: LiteralFinding) -> bool:
@@ -13818,6 +13985,23 @@ class CwdRelativePath(Rule):
         'df = pd.read_csv(DATA_DIR / "train.csv")\njoblib.dump(model, MODEL_DIR / "model.pkl")'
     )
     passing = (
+        # A file id of an NLTK corpus reader, looked up under that corpus in nltk_data (fair check 45,
+        # item 106: nltk-corpus-fileid-as-path); a reader class's root stays reported (see failing).
+        Example(cells=(
+            "import nltk\nfrom nltk.corpus import twitter_samples\nnltk.download('twitter_samples')\n"
+            "pos = twitter_samples.strings('positive_tweets.json')\nemma = nltk.corpus.gutenberg.words('austen-emma.txt')",
+        )),
+        # Below a change up to the repository root guarded by the working folder's name, in a notebook
+        # that lies in `notebooks/`: the folder list resolves against the repository root from either
+        # start (fair check 45, item 107: relative-after-guarded-bootstrap-chdir).
+        Example(
+            cells=(
+                "import os\nfrom pathlib import Path\nroot = Path.cwd().parent if Path.cwd().name == 'notebooks' else Path.cwd()\nos.chdir(root)",
+                "for d in ['data/raw', 'models']:\n    Path(d).mkdir(parents=True, exist_ok=True)",
+                "import pandas as pd\ndf = pd.read_csv('data/raw/train.csv')",
+            ),
+            path="notebooks/setup.ipynb",
+        ),
         # A library tour's cheat sheet of I/O calls on placeholder names, the reads' results kept
         # nowhere (fair check 44, item 124).
         Example(cells=(
@@ -14939,6 +15123,10 @@ class CwdRelativePath(Rule):
             # above it), the literal resolves against that folder: a related location of the change's
             # finding (PTH002, or PTH004), not a path of the folder the notebook is run from.
             and _absolute_chdir_before(ctx, f) is None
+            # After `if Path.cwd().name == "notebooks": os.chdir("..")` in a notebook of `notebooks/`,
+            # the literal resolves against the folder above the notebook's from either start (fair
+            # check 45, item 107).
+            and not _after_guarded_up_to_parent(ctx, (f.ca.cell.index, f.argument.call.line))
             # After `os.chdir("movieclassifier")` of an earlier cell, `"pkl_objects"` is the folder the
             # notebook wrote as `movieclassifier/pkl_objects` above: that write's finding, related.
             and not chdir_alias_here(f)
@@ -15377,6 +15565,8 @@ class CwdRelativePath(Rule):
                 continue
             if any(t.strip().lower() in _PARAMETER_TAGS for t in constant.ca.cell.tags):
                 continue  # papermill/Kale parameters: already configuration, set per run
+            if _after_guarded_up_to_parent(ctx, (_cell_of(ctx, pa), pa.call.line)):
+                continue  # used below `if Path.cwd().name == "notebooks": os.chdir("..")` (fair check 45, item 107)
             grouped.setdefault((constant.ca.cell.index, constant.line, constant.column), []).append((constant, value, pa))
         return grouped
 
