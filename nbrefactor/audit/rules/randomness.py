@@ -8903,7 +8903,7 @@ class MissingRandomState(Rule):
         "an object's own environment (`self.env.step`), the project pins gym below 0.26 (`gym==0.11.0`), or its kernel is older than Python 3.6, it uses gym's API "
         "from before 0.26, and the fix is `env.seed(n)`, as that `reset()` takes no seed; not an environment made only "
         "to be described: when every later read of it is its `observation_space`, `action_space`, `spec`, `metadata`, "
-        "`reward_range`, `close` or a reset whose observation is thrown away, it plays no episode; an environment reset only inside the notebook's own function it is handed to, `def evaluate(env, …): … env.reset()` then `evaluate(env, policy)`, at the function's first reset, the call related, when its id is one whose episodes draw from the environment's generator: classic control, Box2D, MuJoCo, Blackjack, Taxi, a slippery FrozenLake; not CliffWalking nor an environment another package registers); SHAP's permutation explainer "
+        "`reward_range`, `close` or a reset whose observation is thrown away, it plays no episode; an environment reset only inside the notebook's own function it is handed to, `def evaluate(env, …): … env.reset()` then `evaluate(env, policy)`, at the function's first reset, the call related, when its id is one whose episodes draw from the environment's generator: classic control, Box2D, MuJoCo, Blackjack, Taxi, a slippery FrozenLake; not CliffWalking nor an environment another package registers; nor a reset after a Stable-Baselines algorithm given the environment, `PPO(\"MlpPolicy\", env)`, has run `learn`, which reset it first: the algorithm's missing `seed=` is the finding); SHAP's permutation explainer "
         "without `seed=` (its permutations; SHAP's `KernelExplainer` samples only for inputs too wide to enumerate, a shape "
         "unknown before run time, and is not reported); StellarGraph's `UnsupervisedSampler` and GraphSAGE/HinSAGE "
         "generators (`GraphSAGENodeGenerator(G, 50, [10, 5])`) without `seed=`: their walks, negative samples and "
@@ -9440,6 +9440,15 @@ class MissingRandomState(Rule):
             "import gymnasium as gym\nenv = gym.make('CartPole-v1')\nother = gym.make('CartPole-v1')",
             "obs, _ = env.reset()\nobs, _ = env.reset()\nstart, _ = other.reset(seed=3)\nagain, _ = other.reset()",
         ), expect=((2, 1),)),
+        # An environment a Stable-Baselines algorithm learned on before is reset by its `learn` first
+        # (fair check 45, item 152): the notebook's reset after it is not reported (the algorithm's
+        # missing `seed=` is); one reset before the model learns still is.
+        Example(cells=(
+            "import gymnasium as gym\nfrom stable_baselines3 import PPO\nenv = gym.make('CartPole-v1')\n"
+            "later = gym.make('CartPole-v1')",
+            "model = PPO('MlpPolicy', env, seed=0)\nmodel.learn(total_timesteps=1000)\nobs, _ = env.reset()\n"
+            "agent = PPO('MlpPolicy', later, seed=0)\nobs, _ = later.reset()\nagent.learn(1000)",
+        ), expect=((2, 5),)),
         # A class called through a name bound only to it (fair check 17: `transform = TSNE`); a name
         # bound to two classes is not followed, and PCA's default solver is not reported.
         Example(cells=(
@@ -10759,6 +10768,50 @@ def _plays_no_episode(ctx: RuleContext, env: str) -> bool:
     return True
 
 
+# Modules whose algorithms (`PPO("MlpPolicy", env)`) wrap the environment they are given and reset
+# it in `learn` (seeded only by the algorithm's own `seed=`, which RND002 reports when missing).
+_SB3_MODULES = ("stable_baselines3.", "sb3_contrib.", "stable_baselines.")
+
+
+def _learned_by_sb3_model(ctx: RuleContext, env: str, reset_ca: CellAnalysis, reset_line: int) -> bool:
+    """Was `env` handed to a Stable-Baselines algorithm (`model = PPO("MlpPolicy", env)`) whose
+    `model.learn(…)` runs at the top level before the reset at `reset_line` of `reset_ca` (fair check
+    45, item 152)? `learn` resets the wrapped environment first, so the notebook's `env.reset()` is
+    not the first and reseeds nothing; the algorithm's missing `seed=` (which also seeds the
+    environment) is its own finding."""
+    models: set[str] = set()
+
+    def sb3_on_env(value: ast.expr) -> bool:
+        return (isinstance(value, ast.Call)
+                and (ctx.facts.resolve(dotted_name(value.func)) or "").startswith(_SB3_MODULES)
+                and any(isinstance(arg, ast.Name) and arg.id == env
+                        for arg in [*value.args, *(k.value for k in value.keywords if k.arg in (None, "env"))]))
+
+    def learns(value: ast.expr) -> bool:
+        return (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "learn"
+                and ((isinstance(value.func.value, ast.Name) and value.func.value.id in models)
+                     or sb3_on_env(value.func.value)))
+
+    for ca in ctx.cells:
+        if ca.cell.index > reset_ca.cell.index:
+            break
+        tree = cell_python_tree(ca)
+        for node in tree.body if tree is not None else ():
+            if ca is reset_ca and node.lineno >= reset_line:
+                break
+            value = node.value if isinstance(node, (ast.Assign, ast.Expr)) else None
+            if value is None:
+                continue
+            if learns(value):
+                return True
+            if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name)):
+                if sb3_on_env(value):
+                    models.add(node.targets[0].id)
+                else:
+                    models.discard(node.targets[0].id)
+    return False
+
+
 def _unseeded_env_resets(ctx: RuleContext) -> Iterator[Hit]:
     """`env = gym.make(…)`, then `env.reset()` with no `seed=` (fair check 16: `obs, _ = env.reset()`
     before collecting an expert's episodes): Gymnasium seeds an environment's generator at its first
@@ -10809,6 +10862,8 @@ def _unseeded_env_resets(ctx: RuleContext) -> Iterator[Hit]:
                 continue  # seeded (or the seed may be in `**kwargs`)
             if _plays_no_episode(ctx, call.receiver):
                 continue  # made for its spaces: no episode's states come from its generator
+            if _learned_by_sb3_model(ctx, call.receiver, ca, call.line):
+                continue  # the model's `learn` reset it first: the model's own missing `seed=` is the finding
             if old_api:
                 # gym before 0.26 (`env.step` gives four values): `reset()` takes no seed, `env.seed(n)` does it
                 # (fair check 21: FrozenLake-v0 on gym 0.10).
