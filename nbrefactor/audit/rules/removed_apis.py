@@ -1713,6 +1713,14 @@ class UsesRemovedApi(Rule):
             ),
             files={"requirements.txt": "scikit-learn>=1.6\n"},
         ),
+        # Keras 2.15 (TensorFlow 2.15) still takes `fit(workers=…)`; NumPy 2.3 still takes `interpolation=`, its
+        # successor `method=` is current, and pandas' own `quantile(interpolation=…)` is not NumPy's.
+        Example(
+            cells=("import numpy as np\nimport pandas as pd\nimport tensorflow as tf\nnet = tf.keras.Sequential([tf.keras.layers.Dense(1)])",
+                   "net.fit([[0.0]], [0.0], epochs=2, workers=4)\nlo = np.quantile([1.0, 2.0], 0.25, interpolation='lower')",
+                   "hi = np.nanpercentile([1.0, 2.0], 75, method='midpoint')\nmid = pd.Series([1.0, 2.0]).quantile(0.5, interpolation='midpoint')"),
+            files={"requirements.txt": "tensorflow==2.15.1\nnumpy==2.3.5\npandas\n"},
+        ),
         # Keras 3 still saves to a `.h5` path given `save_format` (with a warning).
         Example(
             cells=("import keras\nnet = keras.Sequential([keras.layers.Dense(1)])\nnet.save('net.h5', save_format='h5')",),
@@ -1943,6 +1951,16 @@ class UsesRemovedApi(Rule):
         Example(
             cells=("from keras.models import Sequential\nnet = Sequential()", "net.fit([[0.0]], [0.0], nb_epoch=3)"),
             expect=((2, 1),),
+        ),
+        # Keras 3's `fit` has no data-loading keywords (fair check 45, recall T-5.4: `model.fit(…, workers=4)` under
+        # an undeclared TensorFlow, which installs Keras 3 from 2.16); and NumPy 2.4 dropped `interpolation=` of
+        # the percentile functions (fair check 45, recall T-8.4).
+        Example(
+            cells=("import numpy as np\nfrom tensorflow import keras\nnet = keras.Sequential([keras.layers.Dense(1)])",
+                   "net.fit([[0.0]], [0.0], epochs=2, workers=4, use_multiprocessing=True)",
+                   "cut = np.percentile([1.0, 2.0, 9.0], 75, interpolation='midpoint')"),
+            files={"requirements.txt": "numpy>=2.4\n"},
+            expect=((2, 1), (3, 1)),
         ),
         # Colab's `%tensorflow_version 1.x` no longer gives TensorFlow 1 (an error since August 2022).
         Example(
