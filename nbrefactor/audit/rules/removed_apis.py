@@ -150,6 +150,10 @@ class Removal:
     # anything but the literal None and this keyword not at all or as the literal False, with at most one
     # positional argument and no `**options` (where this keyword may be passed unseen).
     unless_true: str = ""
+    # With `values`: matched only on the string literal passed itself, not inside a list or tuple (Keras 3's
+    # `compile(metrics='accuracy')` raises "ValueError: Expected `metrics` argument to be a list, tuple, or dict",
+    # its `metrics=['accuracy']` is current; fair check 45, recall T-5.3); `{renamed}` in `replacement` is the value.
+    bare: bool = False
 
     @property
     def path_suffix(self) -> bool:
@@ -187,6 +191,7 @@ def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozens
             multiplied=bool(e.get("multiplied", False)),
             renames=tuple((str(k), str(v)) for k, v in sorted(dict(e.get("renames", {})).items())),
             unless_true=str(e.get("unless_true", "")),
+            bare=bool(e.get("bare", False)),
         )
         for e in _one_per_method(data.get("removed", []))
         if e.get("api") and e.get("distribution") and e.get("removed_in") and (not e.get("method") or e.get("modules"))
@@ -358,7 +363,7 @@ def _replacement(use: "_Use", indexed: str = "") -> str:
     if "{receiver}" in entry.replacement:
         # (a use found without its receiver, written into the replacement as the catalogue's own word)
         return entry.replacement.replace("{receiver}", use.receiver or "iterator")
-    if "{renamed}" in entry.replacement and entry.renames:
+    if "{renamed}" in entry.replacement and (entry.renames or entry.bare):
         written = _VALUE_SHOWN.search(use.shown)
         value = next((v for v in written.groups() if v is not None), "") if written else ""
         return entry.replacement.replace("{renamed}", _renamed(value, entry))
@@ -583,7 +588,7 @@ def _removed_value(call: ast.Call, entry: Removal, ca: CellAnalysis, dicts: Call
         if written is not None and written[1].value in entry.values:
             return written[1].value, positional, written
         return None
-    items = arg.elts if isinstance(arg, (ast.List, ast.Tuple)) else [arg]
+    items = arg.elts if isinstance(arg, (ast.List, ast.Tuple)) and not entry.bare else [arg]
     for item in items:
         if isinstance(item, ast.Constant) and isinstance(item.value, str) and _value_in(item.value, entry):
             return item.value, positional, None
@@ -1573,7 +1578,8 @@ class UsesRemovedApi(Rule):
         "True (`KFold(n_splits=5, random_state=1)`: scikit-learn 0.24 raises ValueError without `shuffle=True`; not "
         "`random_state=None`, nor a `shuffle=` the notebook computes), calls passing a removed argument value as a string literal "
         "(`plt.style.use(\"seaborn\")`: matplotlib 3.8 dropped the old seaborn style names; `\"seaborn-v0_8\"` and "
-        "computed names are not reported; a removed parameter value in a parameter dict, `xgb.train({\"tree_method\": "
+        "computed names are not reported; a value refused only on its own, not in a list: Keras 3's `model.compile(…, "
+        "metrics=\"accuracy\")`, where `metrics=[\"accuracy\"]` is current; a removed parameter value in a parameter dict, `xgb.train({\"tree_method\": "
         "\"gpu_hist\"}, d)` or `XGBClassifier(**params)`; pandas-datareader's `DataReader(name, \"google\")`, whose service is gone, "
         "so its fix offers no pin; when the dict is a literal at the call or a name bound once "
         "to one that nothing changes in place, or, for a call at module level, a name whose value there is known top to "
@@ -1713,11 +1719,11 @@ class UsesRemovedApi(Rule):
             ),
             files={"requirements.txt": "scikit-learn>=1.6\n"},
         ),
-        # Keras 2.15 (TensorFlow 2.15) still takes `fit(workers=…)`; NumPy 2.3 still takes `interpolation=`, its
+        # Keras 2.15 (TensorFlow 2.15) still takes `compile(metrics='accuracy')` and `fit(workers=…)`; NumPy 2.3 still takes `interpolation=`, its
         # successor `method=` is current, and pandas' own `quantile(interpolation=…)` is not NumPy's.
         Example(
             cells=("import numpy as np\nimport pandas as pd\nimport tensorflow as tf\nnet = tf.keras.Sequential([tf.keras.layers.Dense(1)])",
-                   "net.fit([[0.0]], [0.0], epochs=2, workers=4)\nlo = np.quantile([1.0, 2.0], 0.25, interpolation='lower')",
+                   "net.compile(loss='mse', metrics='accuracy')\nnet.fit([[0.0]], [0.0], epochs=2, workers=4)\nlo = np.quantile([1.0, 2.0], 0.25, interpolation='lower')",
                    "hi = np.nanpercentile([1.0, 2.0], 75, method='midpoint')\nmid = pd.Series([1.0, 2.0]).quantile(0.5, interpolation='midpoint')"),
             files={"requirements.txt": "tensorflow==2.15.1\nnumpy==2.3.5\npandas\n"},
         ),
@@ -1961,6 +1967,14 @@ class UsesRemovedApi(Rule):
                    "cut = np.percentile([1.0, 2.0, 9.0], 75, interpolation='midpoint')"),
             files={"requirements.txt": "numpy>=2.4\n"},
             expect=((2, 1), (3, 1)),
+        ),
+        # Keras 3's `compile` refuses a bare metric name (fair check 45, recall T-5.3); a list of one is current.
+        Example(
+            cells=("import keras\nnet = keras.Sequential([keras.layers.Dense(1)])",
+                   "net.compile(optimizer='adam', loss='mse', metrics='mae')",
+                   "net.compile(optimizer='adam', loss='mse', metrics=['mae'])"),
+            files={"requirements.txt": "keras>=3\n"},
+            expect=((2, 1),),
         ),
         # Colab's `%tensorflow_version 1.x` no longer gives TensorFlow 1 (an error since August 2022).
         Example(
