@@ -27,7 +27,7 @@ FIELDS = {
     "unless_path_suffix", "argument", "argument_name", "values", "receivers", "indexer",
     "unless_modules", "unless_python2", "key", "unless_receivers", "said", "unpacked", "unless_keywords",
     "positional", "shared_with", "note", "rename", "same_without", "passed", "targets", "along", "unpinnable", "pin", "pin_why",
-    "multiplied", "renames", "unless_true",
+    "multiplied", "renames", "unless_true", "bare",
 }
 METHOD_ONLY = {"receivers", "indexer", "unless_modules", "unless_python2", "unless_receivers", "shared_with"}
 
