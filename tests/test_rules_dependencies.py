@@ -857,6 +857,17 @@ def test_a_requirements_file_setup_py_reads_is_the_library_s_metadata(tmp_path):
     assert "where the environment is built" in dep004.fix and "install_requires" in dep004.fix
 
 
+def test_a_template_setup_py_is_no_library(tmp_path):
+    # Fair check 45, items 44 and 48: a setup.py still carrying a template's placeholders reads the root
+    # requirements.txt, which is then where the environment is built, so the pin goes there.
+    setup = ("from setuptools import setup\nreqs = open('requirements.txt').read().split()\n"
+             "setup(name='ml-project', author='Your Name', author_email='your.email@example.com', install_requires=reqs)\n")
+    root = make_repo(tmp_path, {"setup.py": setup, "requirements.txt": "pandas>=2.0\n"})
+    nb = write_notebook(root / "notebooks" / "demo.ipynb", ["import pandas as pd"])
+    [dep004] = [d for d in audit(nb) if d.code == "DEP004"]
+    assert dep004.fix.startswith("Pin it: `pandas==") and "install_requires" not in dep004.fix
+
+
 def test_dep003_names_a_vcs_install_s_distribution_and_a_nightly_s_release(tmp_path):
     root = make_repo(tmp_path, {})
     nb = write_notebook(root / "nb.ipynb", [

@@ -3461,12 +3461,23 @@ def _compose_built_folders(folder: Path) -> list[tuple[Path, str]]:
     return found
 
 
+# A project template's setup.py, never filled in: its author, address or home page are the template's
+# placeholders (`author="Your Name"`, `your.email@example.com`, `github.com/yourusername/…`). It publishes no
+# library: the requirements file it reads is the environment the README installs (fair check 45, items 44
+# and 48: `name="ml-project"`, `author="Your Name"`, reading the root requirements.txt the Makefile installs).
+_TEMPLATE_SETUP = re.compile(
+    r"""\bauthor\s*=\s*["']Your Name["']|["']your[._]?email@example\.com["']|github\.com/your-?user-?name/""",
+    re.IGNORECASE)
+
+
 def _read_by_setup(folder: Path, file_name: str) -> bool:
     """Whether the `setup.py` of `folder` names the requirements file `file_name` as a string
     (`open("requirements.txt")`, `get_valid_packages_from_requirement_file("requirements.txt")`): a
-    library that reads its `install_requires` from it, so its lines are the library's ranges."""
+    library that reads its `install_requires` from it, so its lines are the library's ranges. Not a
+    template's setup.py still carrying its placeholders (`_TEMPLATE_SETUP`), which is no library."""
     setup = _file_text(folder / "setup.py")
-    return setup is not None and re.search(rf"""["']{re.escape(file_name)}["']""", setup) is not None
+    return (setup is not None and re.search(rf"""["']{re.escape(file_name)}["']""", setup) is not None
+            and _TEMPLATE_SETUP.search(setup) is None)
 
 
 def _parse_with_lock(file: Path, shown: str, text: str) -> Optional[Manifest]:
