@@ -9520,7 +9520,10 @@ class SavedTraceback(Rule):
         "ImportError or ModuleNotFoundError saved in several cells (an attribute the library removed, called "
         "in each) is one finding at the first cell, the others related; so is any other error saved in several cells "
         "with the same message raised through the same frames of installed or project code (`FileNotFoundError: \"dot\" "
-        "not found in path.` from pydot's Graphviz call under the same helper: one missing program). A NameError of a name whose "
+        "not found in path.` from pydot's Graphviz call under the same helper: one missing program), or through one "
+        "cell's frames and more above them (NLTK's missing `punkt_tab` from `sent_tokenize`, and from `word_tokenize` "
+        "calling it). A short cell's failing call made again below is no fix when that cell saved the same error. An error "
+        "whose value opens with blank lines or a banner (`****…`) is named by its first line with words. A NameError of a name whose "
         "definition reaching the read is in a cell that ran before it and saved an error of its own (its run stopped before binding "
         "the name: `X_train` after the merge above it failed) is folded into that cell's finding, as a related location: one fix "
         "there and a re-run clear them all. Nor is the error of a cell that holds only "
@@ -10026,6 +10029,21 @@ class SavedTraceback(Rule):
             code_cell("out = np.dot(X, W)", 3, outputs=({"output_type": "error", "ename": "ValueError",
                                                         "evalue": "shapes (3,2) and (4,3) not aligned: 2 (dim 1) != 4 (dim 0)", "traceback": []},)),
         ), expect=((3, 1),)),
+        # Fair check 45, item 76: a data file missing, the same banner-framed LookupError in two cells,
+        # the second's call (`split_words` on a lowered text) reaching the first's through one more
+        # frame: one finding at the first, the second related (a retry that failed the same way is
+        # no fix shown on purpose).
+        Example(cells=(
+            code_cell("from textkit import split_sentences, split_words", 1),
+            *(code_cell(source, count, outputs=({"output_type": "error", "ename": "LookupError",
+                        "evalue": "\n" + "*" * 40 + "\n  Resource 'tables' not found.\n  Fetch it first.\n" + "*" * 40 + "\n",
+                        "traceback": [f"Cell In[{count}], line 1\n----> 1 {source}", *frames,
+                                      "File ~/venv/lib/site-packages/textkit/data.py:70, in find(name)"]},))
+              for source, count, frames in (
+                  ("split_sentences(text)", 2, ["File ~/venv/lib/site-packages/textkit/split.py:12, in split_sentences(text)"]),
+                  ("split_words(text.lower())", 3, ["File ~/venv/lib/site-packages/textkit/split.py:30, in split_words(text)",
+                                                    "File ~/venv/lib/site-packages/textkit/split.py:12, in split_sentences(text)"]))),
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -10042,7 +10060,12 @@ class SavedTraceback(Rule):
                 continue
             frames = _error_frames(hit.cell) if what and hit.cell is not None else ()
             if frames:
-                same.setdefault((what, frames), []).append(hit)
+                # The same raise reached through one more frame above counts too: the frames of one
+                # cell's traceback end the other's (`sent_tokenize(text)` in one cell,
+                # `word_tokenize(text)` calling it in another, both raising NLTK's `Resource
+                # 'punkt_tab' not found.` from the same line; fair check 45, item 76).
+                key = next((k for k in same if k[0] == what and k[1] and _ends_with_either(k[1], frames)), (what, frames))
+                same.setdefault(key, []).append(hit)
                 continue
             yield hit
         for hits in same.values():
@@ -10081,7 +10104,7 @@ class SavedTraceback(Rule):
                 continue  # the exercise's own test, failing until the reader implements the stub
             if _own_package_bug_reproduced(ctx, errors[0]):
                 continue  # the repository's debugging notebook, kept to reproduce its own library's bug
-            what = (_traceback_error_line(errors[0]) or errors[0].name or "an exception").split("\n")[0]
+            what = _error_summary(_traceback_error_line(errors[0]) or errors[0].name or "an exception")
             if len(what) > 120:
                 what = what[:117] + "..."
             chained = _interrupt_chained(errors[0].text) and what.split(":", 1)[0].strip() != "KeyboardInterrupt"
@@ -10192,6 +10215,12 @@ def _fold_cascades(ctx: RuleContext, hits: list[Hit]) -> list[Hit]:
     return result
 
 
+def _ends_with_either(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Is the shorter of two tracebacks' frames the tail of the other (the same call path below)?"""
+    shorter, longer = sorted((a, b), key=len)
+    return longer[len(longer) - len(shorter):] == shorter
+
+
 def error_text(cell: Cell) -> str:
     """The cell's last saved traceback, without its colours; "" without one."""
     errors = [o for o in cell.outputs if o.output_type == "error"]
@@ -10297,6 +10326,22 @@ def _own_package_bug_reproduced(ctx: RuleContext, error: Output) -> bool:
     innermost = PurePosixPath(frames[-1].replace("\\", "/")).parts
     own = project.project_modules - {"tests", "test"}
     return any(part in own for part in innermost[:-1]) and not any(p in ("site-packages", "dist-packages") for p in innermost)
+
+
+def _error_summary(error: str) -> str:
+    """`LookupError: Resource 'punkt_tab' not found.` from an error whose value opens with a blank
+    line or a banner (NLTK's `\\n****…\\n  Resource 'punkt_tab' not found.…`): the exception's name
+    and the first line of its value with a letter or digit in it (past blank lines and banners of
+    `*`, `=` or `-`; fair check 45, item 76: the summary read `LookupError: `). Else the first line."""
+    first, _, rest = error.partition("\n")
+    ename, colon, value = first.partition(":")
+    if not colon or value.strip() or not rest.strip():
+        return first
+    line = next((line.strip() for line in rest.split("\n") if _MEANINGFUL_LINE.search(line)), "")
+    return f"{ename.strip()}: {line}" if line else first
+
+
+_MEANINGFUL_LINE = re.compile(r"[^\W_]")  # a letter or digit
 
 
 def _traceback_error_line(error: Output) -> str:
@@ -11046,7 +11091,12 @@ def _retried_with_fix(cell: Cell, cells: Sequence[Cell]) -> bool:
     if above is not None and any(c.cell_type not in ("code", "markdown") for c in cells[above.index:position]):
         above = None
     below = [c for c in cells[position + 1:] if c.cell_type == "code"][:_RETRY_WINDOW]
+    # A "retry" that saved the same error fixed nothing: `word_tokenize(text.lower())` after
+    # `sent_tokenize(text)`, both failing on NLTK's missing `punkt_tab` (fair check 45, item 76).
+    saved = {o.name for o in cell.outputs if o.output_type == "error"}
     for other in ([above] if above is not None else []) + below:
+        if saved & {o.name for o in other.outputs if o.output_type == "error"}:
+            continue
         if _fixes(failing, _call_shapes(other.source)):
             return True
         if assigned and any(_assigns_through_method(target, value, other.source) for target, value in assigned):
