@@ -4179,7 +4179,9 @@ class UnexecutedCell(Rule):
         "fastai's `doc(…)`; Selenium's element queries, `find_element…`, `get_attribute`, read the page), and so do cells nothing of which reaches a cell that ran: what they bind or change is read by no "
         "cell that ran below them, directly or through other never-run cells (a def or class they hold counts as the "
         "name it binds; a module imported alike everywhere, or a def a cell that ran defines with the same code, binds "
-        "nothing new; a global it hands to a function, `compile_and_fit(dense, window)`, counts as changed; a cell that sets "
+        "nothing new; a read a cell makes only of its own bindings, `json` in a function body under the cell's own `import json`, "
+        "reads nothing above; a string with a dot the cell passes, `'html.parser'`, is no file a cell that ran makes the very same "
+        "call with reads; a global it hands to a function, `compile_and_fit(dense, window)`, counts as changed; a cell that sets "
         "a library's state, `np.random.seed(0)`, `pd.set_option(…)`, is kept): class notes' loop left without an output "
         "above a stand-alone demo that ran on its own list. A hosted set-up cell's change of directory, clone and installs count "
         "as no change when the cell tests for the missing data folder before cloning the notebook's repository and entering "
@@ -4661,6 +4663,19 @@ class UnexecutedCell(Rule):
             code_cell("# two lines only\nx = np.arange(-6,6)\n\ny_2 = -1*x+3\ny_3 = 2*x+1"),
             code_cell("plt.plot(x, y_2)\nplt.plot(x, y_3)\nplt.show()", 4),
         )),
+        # Fair check 45, item 61: the set-up cells never run (imports, a helper passing a name with a
+        # dot, `'strict.mode'`), and the cell that ran re-imports and redefines all of it itself,
+        # reading only its own copies (its same call naming the same string reads no file of theirs).
+        Example(cells=(
+            code_cell("import json\nimport requests\nHEADERS = {'User-Agent': 'demo'}"),
+            code_cell("def parse_page(text, mode):\n    return json.loads(text)\ndef fetch(url):\n"
+                      "    page = requests.get(url, headers=HEADERS).text\n    return parse_page(page, 'strict.mode')"),
+            code_cell("import json\nimport requests\nHEADERS = {'User-Agent': 'demo'}\ndef parse_page(text, mode):\n"
+                      "    return json.loads(text)\ndef fetch(url):\n    page = requests.get(url, headers=HEADERS, timeout=10).text\n"
+                      "    return parse_page(page, 'strict.mode')\nprint(fetch('https://example.org/a.json'))", 1,
+                      outputs=({"output_type": "stream", "name": "stdout", "text": "{}\n"},)),
+            code_cell("print(fetch('https://example.org/b.json'))", 2, outputs=({"output_type": "stream", "name": "stdout", "text": "{}\n"},)),
+        )),
     )
     failing = (
         # ... but not when the cell saved with outputs below reads nothing it binds: its output says
@@ -4825,6 +4840,17 @@ class UnexecutedCell(Rule):
             code_cell("import numpy as np\nx = np.arange(3)", 1), code_cell("y = x + 1", 2), code_cell("x = np.arange(6)", 3),
             code_cell("y = x + 1"), code_cell("print(y)", 4),
         ), expect=((4, 1),)),
+        # ... but a cell that ran reading a name only the never-run cell binds (`HEADERS`) is reported.
+        Example(cells=(
+            code_cell("import json\nimport requests\nHEADERS = {'User-Agent': 'demo'}"),
+            code_cell("def parse_page(text, mode):\n    return json.loads(text)\ndef fetch(url):\n"
+                      "    page = requests.get(url, headers=HEADERS).text\n    return parse_page(page, 'strict.mode')"),
+            code_cell("import json\nimport requests\ndef parse_page(text, mode):\n"
+                      "    return json.loads(text)\ndef fetch(url):\n    page = requests.get(url, headers=HEADERS, timeout=10).text\n"
+                      "    return parse_page(page, 'strict.mode')\nprint(fetch('https://example.org/a.json'))", 1,
+                      outputs=({"output_type": "stream", "name": "stdout", "text": "{}\n"},)),
+            code_cell("print(fetch('https://example.org/b.json'))", 2, outputs=({"output_type": "stream", "name": "stdout", "text": "{}\n"},)),
+        ), expect=((1, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -6061,10 +6087,15 @@ def _superseded_unrun_section(
     def names_file_read_below(cell: CellAnalysis) -> bool:
         """A file name the cell passes to a call (`file_name='podcasts.csv'` of a Kaggle download)
         that a cell run below names too."""
-        files = {a.string for c in cell.facts.calls for a in c.args
+        named = {(c.func, a.position, a.keyword, a.string) for c in cell.facts.calls for a in c.args
                  if a.string and _FILE_NAME.search(a.string) and "://" not in a.string
                  and not (a.keyword and ("url" in a.keyword or "host" in a.keyword))}  # (`service_url="services.sentinel-hub.com"`)
-        return any(f in other.cell.source for other in ctx.facts.cells
+        files = {f for *_, f in named}
+        # (a cell that ran making the very same call with it, `BeautifulSoup(text, 'html.parser')` in
+        # its own copy of the function, reads nothing the never-run cell left: fair check 45, item 61)
+        return any(f in other.cell.source and not any((c.func, a.position, a.keyword, a.string) in named
+                                                      for c in other.facts.calls for a in c.args if a.string == f)
+                   for other in ctx.facts.cells
                    if other.cell.index > cell.cell.index and other.cell.index in ran for f in files)
 
     flow = name_flow(ctx)
@@ -6078,6 +6109,17 @@ def _superseded_unrun_section(
                 # a sketch that cannot run where it stands (`scheduler.step()` above the cell binding it)
                 or any(r.cell == cell.cell.index and r.flow not in (Flow.ABOVE, Flow.BUILTIN) for r in flow.reads))
 
+    # Names a cell reads only from its own bindings above the read (`json` in a function body under
+    # the cell's own `import json`): what a never-run cell above bound never reaches those reads (fair
+    # check 45, item 61: a cell that ran re-importing and redefining everything the never-run set-up
+    # cells above it held, reading only its own copies).
+    own_only: dict[int, set[str]] = {}
+    foreign: set[tuple[int, str]] = set()
+    for r in flow.reads:
+        if r.flow is Flow.ABOVE and r.provider is not None and r.provider.cell == r.cell:
+            own_only.setdefault(r.cell, set()).add(r.name)
+        elif r.flow is not Flow.BUILTIN:
+            foreign.add((r.cell, r.name))
     first = min(skipped)
     tainted: set[str] = set()
     rebound = False
@@ -6117,7 +6159,9 @@ def _superseded_unrun_section(
             continue
         if below.facts.syntax_error is not None or not below.masked.is_python:
             return False
-        reads = {r.name for r in (*below.facts.reads, *below.facts.deferred_reads)} | {r.name for r in below.facts.mutated}
+        reads = {r.name for r in (*below.facts.reads, *below.facts.deferred_reads)} - {
+            n for n in own_only.get(below.cell.index, ()) if (below.cell.index, n) not in foreign
+        } | {r.name for r in below.facts.mutated}
         if reads & tainted:
             if below.cell.index in ran or opaque(below, definitions=rebound_needed):
                 return False
