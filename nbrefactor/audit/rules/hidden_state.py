@@ -188,7 +188,8 @@ class OutOfOrderExecution(Rule):
         "clock, call of another cell's object (`model(x)`) or draw or training (but a draw given a literal seed, "
         "`rvs(random_state=2)`, and the fit of a scaler or encoder it makes, `MinMaxScaler().fit_transform(…)`); it "
         "changes in place only new objects it bound itself (a literal or a copy: not `X_covar = X_test`); the notebook "
-        "functions it calls change nothing outside them; it reads no file when another cell may write one; and no cell "
+        "functions it calls change nothing outside them (`indexed = df.set_index(…)` keeps a new frame, no change of `df`); "
+        "it reads no file when another cell may write one (a frame's column label, `set_index(\"id\")`, names none); and no cell "
         "below that read it saved an error (a `NameError` shows there was no earlier run). Writes "
         "are bindings, in-place changes, `del` and calls of methods not known to only read; a cell calling a "
         "notebook function reads what its body reads, but for the names the cell binds before the call (a section "
@@ -744,6 +745,14 @@ class OutOfOrderExecution(Rule):
             code_cell("import pandas as pd", 1), code_cell("movies = pd.read_csv('C:/Datasets/movies.dat', sep='::')\nusers = pd.read_csv('C:/Datasets/users.dat', sep='::')", 11),
             code_cell("movies.head(5)", 12), code_cell("print(sum(movies.duplicated()), sum(users.duplicated()))", 4),
         )),
+        # Fair check 45, item 58: a frame re-indexed again ([8]) after the cell below showed a row of
+        # the earlier run's copy ([7]); no cell wrote `df` after [3], and a new frame by `set_index`
+        # changes no `df` (its column label names no file the export cell writes): the same value.
+        Example(cells=(
+            code_cell("import pandas as pd", 1), code_cell("df = pd.DataFrame({'id': [7, 8], 'score': [90, 85]})", 2),
+            code_cell("df['passed'] = df['score'] > 50", 3), code_cell("df.to_csv('scores.csv')", 4),
+            code_cell("indexed = df.set_index('id')\nprint(indexed)", 8), code_cell("print(indexed.loc[7])", 7),
+        )),
     )
     failing = (
         # Installs beside a cell whose value another cell reads: not a mere log (unlike fair check
@@ -1067,6 +1076,14 @@ class OutOfOrderExecution(Rule):
             ),
             expect=((None, None),),
         ),
+        # ... but a frame changed between the reader ([7]) and the re-run ([9]) gives the re-run
+        # another value (unlike fair check 45, item 58).
+        Example(cells=(
+            code_cell("import pandas as pd", 1), code_cell("df = pd.DataFrame({'id': [7, 8], 'score': [90, 85]})", 2),
+            code_cell("df['passed'] = df['score'] > 50", 3), code_cell("df.to_csv('scores.csv')", 4),
+            code_cell("indexed = df.set_index('id')\nprint(indexed)", 9), code_cell("print(indexed.loc[7])", 7),
+            code_cell("df['score'] = df['score'] + 5", 8),
+        ), expect=((5, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2466,12 +2483,25 @@ def _kept_query_calls(ca: CellAnalysis) -> frozenset[tuple[int, int]]:
         names = [t for target in targets for t in (target.elts if isinstance(target, ast.Tuple) else [target])]
         if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and names):
             continue
-        if not all(isinstance(t, ast.Name) for t in names) or _MUTATOR_METHOD.fullmatch(value.func.attr):
+        if not all(isinstance(t, ast.Name) for t in names) or (
+            _MUTATOR_METHOD.fullmatch(value.func.attr) and value.func.attr not in _NEW_FRAME_SETTERS
+        ):
             continue
         if any(k.arg == "inplace" for k in value.keywords):
             continue
         found.add((value.lineno, value.col_offset + 1))
     return frozenset(found)
+
+
+# pandas' `set_…` methods that return a new frame and leave the receiver as it was (unless given
+# `inplace=True`): `indexed = df.set_index("student_id")` keeps a query of `df`, not a change of it
+# (fair check 45, item 58: a cell re-run late rebuilding `indexed` from a `df` nothing changed since).
+_NEW_FRAME_SETTERS = frozenset({"set_index", "set_axis", "set_flags"})
+
+
+# pandas methods whose string arguments are column labels, never a file: what a cell passes them
+# names no file another cell writes.
+_COLUMN_LABEL_METHODS = frozenset({"set_index", "set_axis", "reset_index", "sort_values", "groupby", "pivot", "pivot_table", "melt"})
 
 
 def _may_change_receiver(call, kept_queries: frozenset[tuple[int, int]]) -> bool:
@@ -3392,8 +3422,10 @@ def _same_value_reruns(
             continue  # `model.fit(…)`, `items.append(…)` on a value another cell made
         if writes_files and any(
             a.string is not None for c in f.calls for a in c.args
-            # (`ax.set_xlabel("UMI Counts")` on its own figure, `plt.grid(True, which="both")`: no file named)
+            # (`ax.set_xlabel("UMI Counts")` on its own figure, `plt.grid(True, which="both")`: no file named;
+            # nor a frame's column label, `df.set_index("student_id")`: fair check 45, item 58)
             if c.receiver.split(".")[0] not in fresh and not ctx.facts.resolve(c.func).startswith(_PLOTTING_MODULES)
+            and not (c.receiver.split(".")[0] in bound and c.method in _COLUMN_LABEL_METHODS)
         ):
             continue  # it may read a file another cell writes
         if any(not c.receiver and c.func in bound - notebook_functions - own for c in f.calls if not c.in_function):
