@@ -944,3 +944,24 @@ def test_hid002_an_unrun_hosted_setup_that_enters_the_notebooks_own_folder_is_le
 
     assert hid002("course/portfolio/ml/houses/houses.ipynb") == []
     assert hid002("course/portfolio/ml/cars/cars.ipynb") == [("HID002", 2, 1)]
+
+
+def test_hid007_summarises_a_banner_framed_error_and_relates_its_repeats():
+    # fair check 45, item 76: NLTK's LookupError opens its value with a blank line and a row of `*`;
+    # the summary read `LookupError: `. The same error, raised below one more frame in the cell
+    # further down (which calls the first cell's function through another), is related to it.
+    value = "\n" + "*" * 30 + "\n  Resource 'tables' not found.\n  Fetch it first.\n" + "*" * 30 + "\n"
+
+    def err(count: int, source: str, *frames: str) -> Output:
+        text = "\n".join((f"Cell In[{count}], line 1\n----> 1 {source}", *frames,
+                          "File ~/venv/lib/site-packages/textkit/data.py:70, in find(name)", f"LookupError: {value}"))
+        return Output("error", text, name=f"LookupError: {value}".rstrip(": "))
+
+    outer = "File ~/venv/lib/site-packages/textkit/split.py:30, in split_words(text)"
+    inner = "File ~/venv/lib/site-packages/textkit/split.py:12, in split_sentences(text)"
+    diags = audit(("from textkit import split_sentences, split_words", 1),
+                  ("split_sentences(text)", 2, [err(2, "split_sentences(text)", inner)]),
+                  ("split_words(text.lower())", 3, [err(3, "split_words(text.lower())", outer, inner)]))
+    (message,) = messages(diags, "HID007")
+    assert message == "Cell 2 was saved with an error output (LookupError: Resource 'tables' not found.); cell 3 saved the same error"
+    assert [r.cell for d in diags if d.code == "HID007" for r in d.related] == [3]

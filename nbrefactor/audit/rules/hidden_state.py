@@ -188,7 +188,8 @@ class OutOfOrderExecution(Rule):
         "clock, call of another cell's object (`model(x)`) or draw or training (but a draw given a literal seed, "
         "`rvs(random_state=2)`, and the fit of a scaler or encoder it makes, `MinMaxScaler().fit_transform(…)`); it "
         "changes in place only new objects it bound itself (a literal or a copy: not `X_covar = X_test`); the notebook "
-        "functions it calls change nothing outside them; it reads no file when another cell may write one; and no cell "
+        "functions it calls change nothing outside them (`indexed = df.set_index(…)` keeps a new frame, no change of `df`); "
+        "it reads no file when another cell may write one (a frame's column label, `set_index(\"id\")`, names none); and no cell "
         "below that read it saved an error (a `NameError` shows there was no earlier run). Writes "
         "are bindings, in-place changes, `del` and calls of methods not known to only read; a cell calling a "
         "notebook function reads what its body reads, but for the names the cell binds before the call (a section "
@@ -744,6 +745,14 @@ class OutOfOrderExecution(Rule):
             code_cell("import pandas as pd", 1), code_cell("movies = pd.read_csv('C:/Datasets/movies.dat', sep='::')\nusers = pd.read_csv('C:/Datasets/users.dat', sep='::')", 11),
             code_cell("movies.head(5)", 12), code_cell("print(sum(movies.duplicated()), sum(users.duplicated()))", 4),
         )),
+        # Fair check 45, item 58: a frame re-indexed again ([8]) after the cell below showed a row of
+        # the earlier run's copy ([7]); no cell wrote `df` after [3], and a new frame by `set_index`
+        # changes no `df` (its column label names no file the export cell writes): the same value.
+        Example(cells=(
+            code_cell("import pandas as pd", 1), code_cell("df = pd.DataFrame({'id': [7, 8], 'score': [90, 85]})", 2),
+            code_cell("df['passed'] = df['score'] > 50", 3), code_cell("df.to_csv('scores.csv')", 4),
+            code_cell("indexed = df.set_index('id')\nprint(indexed)", 8), code_cell("print(indexed.loc[7])", 7),
+        )),
     )
     failing = (
         # Installs beside a cell whose value another cell reads: not a mere log (unlike fair check
@@ -1067,6 +1076,14 @@ class OutOfOrderExecution(Rule):
             ),
             expect=((None, None),),
         ),
+        # ... but a frame changed between the reader ([7]) and the re-run ([9]) gives the re-run
+        # another value (unlike fair check 45, item 58).
+        Example(cells=(
+            code_cell("import pandas as pd", 1), code_cell("df = pd.DataFrame({'id': [7, 8], 'score': [90, 85]})", 2),
+            code_cell("df['passed'] = df['score'] > 50", 3), code_cell("df.to_csv('scores.csv')", 4),
+            code_cell("indexed = df.set_index('id')\nprint(indexed)", 9), code_cell("print(indexed.loc[7])", 7),
+            code_cell("df['score'] = df['score'] + 5", 8),
+        ), expect=((5, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2466,12 +2483,25 @@ def _kept_query_calls(ca: CellAnalysis) -> frozenset[tuple[int, int]]:
         names = [t for target in targets for t in (target.elts if isinstance(target, ast.Tuple) else [target])]
         if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and names):
             continue
-        if not all(isinstance(t, ast.Name) for t in names) or _MUTATOR_METHOD.fullmatch(value.func.attr):
+        if not all(isinstance(t, ast.Name) for t in names) or (
+            _MUTATOR_METHOD.fullmatch(value.func.attr) and value.func.attr not in _NEW_FRAME_SETTERS
+        ):
             continue
         if any(k.arg == "inplace" for k in value.keywords):
             continue
         found.add((value.lineno, value.col_offset + 1))
     return frozenset(found)
+
+
+# pandas' `set_…` methods that return a new frame and leave the receiver as it was (unless given
+# `inplace=True`): `indexed = df.set_index("student_id")` keeps a query of `df`, not a change of it
+# (fair check 45, item 58: a cell re-run late rebuilding `indexed` from a `df` nothing changed since).
+_NEW_FRAME_SETTERS = frozenset({"set_index", "set_axis", "set_flags"})
+
+
+# pandas methods whose string arguments are column labels, never a file: what a cell passes them
+# names no file another cell writes.
+_COLUMN_LABEL_METHODS = frozenset({"set_index", "set_axis", "reset_index", "sort_values", "groupby", "pivot", "pivot_table", "melt"})
 
 
 def _may_change_receiver(call, kept_queries: frozenset[tuple[int, int]]) -> bool:
@@ -3392,8 +3422,10 @@ def _same_value_reruns(
             continue  # `model.fit(…)`, `items.append(…)` on a value another cell made
         if writes_files and any(
             a.string is not None for c in f.calls for a in c.args
-            # (`ax.set_xlabel("UMI Counts")` on its own figure, `plt.grid(True, which="both")`: no file named)
+            # (`ax.set_xlabel("UMI Counts")` on its own figure, `plt.grid(True, which="both")`: no file named;
+            # nor a frame's column label, `df.set_index("student_id")`: fair check 45, item 58)
             if c.receiver.split(".")[0] not in fresh and not ctx.facts.resolve(c.func).startswith(_PLOTTING_MODULES)
+            and not (c.receiver.split(".")[0] in bound and c.method in _COLUMN_LABEL_METHODS)
         ):
             continue  # it may read a file another cell writes
         if any(not c.receiver and c.func in bound - notebook_functions - own for c in f.calls if not c.in_function):
@@ -4179,7 +4211,9 @@ class UnexecutedCell(Rule):
         "fastai's `doc(…)`; Selenium's element queries, `find_element…`, `get_attribute`, read the page), and so do cells nothing of which reaches a cell that ran: what they bind or change is read by no "
         "cell that ran below them, directly or through other never-run cells (a def or class they hold counts as the "
         "name it binds; a module imported alike everywhere, or a def a cell that ran defines with the same code, binds "
-        "nothing new; a global it hands to a function, `compile_and_fit(dense, window)`, counts as changed; a cell that sets "
+        "nothing new; a read a cell makes only of its own bindings, `json` in a function body under the cell's own `import json`, "
+        "reads nothing above; a string with a dot the cell passes, `'html.parser'`, is no file a cell that ran makes the very same "
+        "call with reads; a global it hands to a function, `compile_and_fit(dense, window)`, counts as changed; a cell that sets "
         "a library's state, `np.random.seed(0)`, `pd.set_option(…)`, is kept): class notes' loop left without an output "
         "above a stand-alone demo that ran on its own list. A hosted set-up cell's change of directory, clone and installs count "
         "as no change when the cell tests for the missing data folder before cloning the notebook's repository and entering "
@@ -4661,6 +4695,19 @@ class UnexecutedCell(Rule):
             code_cell("# two lines only\nx = np.arange(-6,6)\n\ny_2 = -1*x+3\ny_3 = 2*x+1"),
             code_cell("plt.plot(x, y_2)\nplt.plot(x, y_3)\nplt.show()", 4),
         )),
+        # Fair check 45, item 61: the set-up cells never run (imports, a helper passing a name with a
+        # dot, `'strict.mode'`), and the cell that ran re-imports and redefines all of it itself,
+        # reading only its own copies (its same call naming the same string reads no file of theirs).
+        Example(cells=(
+            code_cell("import json\nimport requests\nHEADERS = {'User-Agent': 'demo'}"),
+            code_cell("def parse_page(text, mode):\n    return json.loads(text)\ndef fetch(url):\n"
+                      "    page = requests.get(url, headers=HEADERS).text\n    return parse_page(page, 'strict.mode')"),
+            code_cell("import json\nimport requests\nHEADERS = {'User-Agent': 'demo'}\ndef parse_page(text, mode):\n"
+                      "    return json.loads(text)\ndef fetch(url):\n    page = requests.get(url, headers=HEADERS, timeout=10).text\n"
+                      "    return parse_page(page, 'strict.mode')\nprint(fetch('https://example.org/a.json'))", 1,
+                      outputs=({"output_type": "stream", "name": "stdout", "text": "{}\n"},)),
+            code_cell("print(fetch('https://example.org/b.json'))", 2, outputs=({"output_type": "stream", "name": "stdout", "text": "{}\n"},)),
+        )),
     )
     failing = (
         # ... but not when the cell saved with outputs below reads nothing it binds: its output says
@@ -4825,6 +4872,17 @@ class UnexecutedCell(Rule):
             code_cell("import numpy as np\nx = np.arange(3)", 1), code_cell("y = x + 1", 2), code_cell("x = np.arange(6)", 3),
             code_cell("y = x + 1"), code_cell("print(y)", 4),
         ), expect=((4, 1),)),
+        # ... but a cell that ran reading a name only the never-run cell binds (`HEADERS`) is reported.
+        Example(cells=(
+            code_cell("import json\nimport requests\nHEADERS = {'User-Agent': 'demo'}"),
+            code_cell("def parse_page(text, mode):\n    return json.loads(text)\ndef fetch(url):\n"
+                      "    page = requests.get(url, headers=HEADERS).text\n    return parse_page(page, 'strict.mode')"),
+            code_cell("import json\nimport requests\ndef parse_page(text, mode):\n"
+                      "    return json.loads(text)\ndef fetch(url):\n    page = requests.get(url, headers=HEADERS, timeout=10).text\n"
+                      "    return parse_page(page, 'strict.mode')\nprint(fetch('https://example.org/a.json'))", 1,
+                      outputs=({"output_type": "stream", "name": "stdout", "text": "{}\n"},)),
+            code_cell("print(fetch('https://example.org/b.json'))", 2, outputs=({"output_type": "stream", "name": "stdout", "text": "{}\n"},)),
+        ), expect=((1, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -6061,10 +6119,15 @@ def _superseded_unrun_section(
     def names_file_read_below(cell: CellAnalysis) -> bool:
         """A file name the cell passes to a call (`file_name='podcasts.csv'` of a Kaggle download)
         that a cell run below names too."""
-        files = {a.string for c in cell.facts.calls for a in c.args
+        named = {(c.func, a.position, a.keyword, a.string) for c in cell.facts.calls for a in c.args
                  if a.string and _FILE_NAME.search(a.string) and "://" not in a.string
                  and not (a.keyword and ("url" in a.keyword or "host" in a.keyword))}  # (`service_url="services.sentinel-hub.com"`)
-        return any(f in other.cell.source for other in ctx.facts.cells
+        files = {f for *_, f in named}
+        # (a cell that ran making the very same call with it, `BeautifulSoup(text, 'html.parser')` in
+        # its own copy of the function, reads nothing the never-run cell left: fair check 45, item 61)
+        return any(f in other.cell.source and not any((c.func, a.position, a.keyword, a.string) in named
+                                                      for c in other.facts.calls for a in c.args if a.string == f)
+                   for other in ctx.facts.cells
                    if other.cell.index > cell.cell.index and other.cell.index in ran for f in files)
 
     flow = name_flow(ctx)
@@ -6078,6 +6141,17 @@ def _superseded_unrun_section(
                 # a sketch that cannot run where it stands (`scheduler.step()` above the cell binding it)
                 or any(r.cell == cell.cell.index and r.flow not in (Flow.ABOVE, Flow.BUILTIN) for r in flow.reads))
 
+    # Names a cell reads only from its own bindings above the read (`json` in a function body under
+    # the cell's own `import json`): what a never-run cell above bound never reaches those reads (fair
+    # check 45, item 61: a cell that ran re-importing and redefining everything the never-run set-up
+    # cells above it held, reading only its own copies).
+    own_only: dict[int, set[str]] = {}
+    foreign: set[tuple[int, str]] = set()
+    for r in flow.reads:
+        if r.flow is Flow.ABOVE and r.provider is not None and r.provider.cell == r.cell:
+            own_only.setdefault(r.cell, set()).add(r.name)
+        elif r.flow is not Flow.BUILTIN:
+            foreign.add((r.cell, r.name))
     first = min(skipped)
     tainted: set[str] = set()
     rebound = False
@@ -6117,7 +6191,9 @@ def _superseded_unrun_section(
             continue
         if below.facts.syntax_error is not None or not below.masked.is_python:
             return False
-        reads = {r.name for r in (*below.facts.reads, *below.facts.deferred_reads)} | {r.name for r in below.facts.mutated}
+        reads = {r.name for r in (*below.facts.reads, *below.facts.deferred_reads)} - {
+            n for n in own_only.get(below.cell.index, ()) if (below.cell.index, n) not in foreign
+        } | {r.name for r in below.facts.mutated}
         if reads & tainted:
             if below.cell.index in ran or opaque(below, definitions=rebound_needed):
                 return False
@@ -9520,7 +9596,10 @@ class SavedTraceback(Rule):
         "ImportError or ModuleNotFoundError saved in several cells (an attribute the library removed, called "
         "in each) is one finding at the first cell, the others related; so is any other error saved in several cells "
         "with the same message raised through the same frames of installed or project code (`FileNotFoundError: \"dot\" "
-        "not found in path.` from pydot's Graphviz call under the same helper: one missing program). A NameError of a name whose "
+        "not found in path.` from pydot's Graphviz call under the same helper: one missing program), or through one "
+        "cell's frames and more above them (NLTK's missing `punkt_tab` from `sent_tokenize`, and from `word_tokenize` "
+        "calling it). A short cell's failing call made again below is no fix when that cell saved the same error. An error "
+        "whose value opens with blank lines or a banner (`****…`) is named by its first line with words. A NameError of a name whose "
         "definition reaching the read is in a cell that ran before it and saved an error of its own (its run stopped before binding "
         "the name: `X_train` after the merge above it failed) is folded into that cell's finding, as a related location: one fix "
         "there and a re-run clear them all. Nor is the error of a cell that holds only "
@@ -10026,6 +10105,21 @@ class SavedTraceback(Rule):
             code_cell("out = np.dot(X, W)", 3, outputs=({"output_type": "error", "ename": "ValueError",
                                                         "evalue": "shapes (3,2) and (4,3) not aligned: 2 (dim 1) != 4 (dim 0)", "traceback": []},)),
         ), expect=((3, 1),)),
+        # Fair check 45, item 76: a data file missing, the same banner-framed LookupError in two cells,
+        # the second's call (`split_words` on a lowered text) reaching the first's through one more
+        # frame: one finding at the first, the second related (a retry that failed the same way is
+        # no fix shown on purpose).
+        Example(cells=(
+            code_cell("from textkit import split_sentences, split_words", 1),
+            *(code_cell(source, count, outputs=({"output_type": "error", "ename": "LookupError",
+                        "evalue": "\n" + "*" * 40 + "\n  Resource 'tables' not found.\n  Fetch it first.\n" + "*" * 40 + "\n",
+                        "traceback": [f"Cell In[{count}], line 1\n----> 1 {source}", *frames,
+                                      "File ~/venv/lib/site-packages/textkit/data.py:70, in find(name)"]},))
+              for source, count, frames in (
+                  ("split_sentences(text)", 2, ["File ~/venv/lib/site-packages/textkit/split.py:12, in split_sentences(text)"]),
+                  ("split_words(text.lower())", 3, ["File ~/venv/lib/site-packages/textkit/split.py:30, in split_words(text)",
+                                                    "File ~/venv/lib/site-packages/textkit/split.py:12, in split_sentences(text)"]))),
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -10042,7 +10136,12 @@ class SavedTraceback(Rule):
                 continue
             frames = _error_frames(hit.cell) if what and hit.cell is not None else ()
             if frames:
-                same.setdefault((what, frames), []).append(hit)
+                # The same raise reached through one more frame above counts too: the frames of one
+                # cell's traceback end the other's (`sent_tokenize(text)` in one cell,
+                # `word_tokenize(text)` calling it in another, both raising NLTK's `Resource
+                # 'punkt_tab' not found.` from the same line; fair check 45, item 76).
+                key = next((k for k in same if k[0] == what and k[1] and _ends_with_either(k[1], frames)), (what, frames))
+                same.setdefault(key, []).append(hit)
                 continue
             yield hit
         for hits in same.values():
@@ -10081,7 +10180,7 @@ class SavedTraceback(Rule):
                 continue  # the exercise's own test, failing until the reader implements the stub
             if _own_package_bug_reproduced(ctx, errors[0]):
                 continue  # the repository's debugging notebook, kept to reproduce its own library's bug
-            what = (_traceback_error_line(errors[0]) or errors[0].name or "an exception").split("\n")[0]
+            what = _error_summary(_traceback_error_line(errors[0]) or errors[0].name or "an exception")
             if len(what) > 120:
                 what = what[:117] + "..."
             chained = _interrupt_chained(errors[0].text) and what.split(":", 1)[0].strip() != "KeyboardInterrupt"
@@ -10192,6 +10291,12 @@ def _fold_cascades(ctx: RuleContext, hits: list[Hit]) -> list[Hit]:
     return result
 
 
+def _ends_with_either(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Is the shorter of two tracebacks' frames the tail of the other (the same call path below)?"""
+    shorter, longer = sorted((a, b), key=len)
+    return longer[len(longer) - len(shorter):] == shorter
+
+
 def error_text(cell: Cell) -> str:
     """The cell's last saved traceback, without its colours; "" without one."""
     errors = [o for o in cell.outputs if o.output_type == "error"]
@@ -10297,6 +10402,22 @@ def _own_package_bug_reproduced(ctx: RuleContext, error: Output) -> bool:
     innermost = PurePosixPath(frames[-1].replace("\\", "/")).parts
     own = project.project_modules - {"tests", "test"}
     return any(part in own for part in innermost[:-1]) and not any(p in ("site-packages", "dist-packages") for p in innermost)
+
+
+def _error_summary(error: str) -> str:
+    """`LookupError: Resource 'punkt_tab' not found.` from an error whose value opens with a blank
+    line or a banner (NLTK's `\\n****…\\n  Resource 'punkt_tab' not found.…`): the exception's name
+    and the first line of its value with a letter or digit in it (past blank lines and banners of
+    `*`, `=` or `-`; fair check 45, item 76: the summary read `LookupError: `). Else the first line."""
+    first, _, rest = error.partition("\n")
+    ename, colon, value = first.partition(":")
+    if not colon or value.strip() or not rest.strip():
+        return first
+    line = next((line.strip() for line in rest.split("\n") if _MEANINGFUL_LINE.search(line)), "")
+    return f"{ename.strip()}: {line}" if line else first
+
+
+_MEANINGFUL_LINE = re.compile(r"[^\W_]")  # a letter or digit
 
 
 def _traceback_error_line(error: Output) -> str:
@@ -11046,7 +11167,12 @@ def _retried_with_fix(cell: Cell, cells: Sequence[Cell]) -> bool:
     if above is not None and any(c.cell_type not in ("code", "markdown") for c in cells[above.index:position]):
         above = None
     below = [c for c in cells[position + 1:] if c.cell_type == "code"][:_RETRY_WINDOW]
+    # A "retry" that saved the same error fixed nothing: `word_tokenize(text.lower())` after
+    # `sent_tokenize(text)`, both failing on NLTK's missing `punkt_tab` (fair check 45, item 76).
+    saved = {o.name for o in cell.outputs if o.output_type == "error"}
     for other in ([above] if above is not None else []) + below:
+        if saved & {o.name for o in other.outputs if o.output_type == "error"}:
+            continue
         if _fixes(failing, _call_shapes(other.source)):
             return True
         if assigned and any(_assigns_through_method(target, value, other.source) for target, value in assigned):

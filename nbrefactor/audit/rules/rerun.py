@@ -3153,7 +3153,11 @@ class ChangesWhenRunTwice(Rule):
         "path text, or a folder inside it: `p + '/cat/'`, `f\"{p}/cat\"`, `os.path.join(p, 'cat')`, `p / 'cat'`; not `p + '_old'`, a sibling), and no move of a file this run's Colab `files.upload()` made (uploaded again by every run); a file edited "
         "in place by line number (`!sed -i 1,33d sherlock.txt`, also `$d` and `1i …`: every run deletes or adds more lines; "
         "not a pattern address, `/^#/d`, nor a substitution, nor a file an earlier shell line of the cell names, a download "
-        "remaking it); a frame rebound to a method of the notebook's own class that returns it without the columns it "
+        "remaking it); documents added without `ids=` to a vector store kept on disk (the catalogue's "
+        "`[persistent_vector_stores]`: `vector_store.add_documents(…)` or `add_texts(…)` on a Chroma store made with "
+        "`persist_directory=`, or `Chroma.from_documents(…, persist_directory=…)`): each run stores the same chunks again "
+        "under new ids, in the collection the next kernel opens too (not after the cell's `reset_collection()`, "
+        "`delete_collection()` or `shutil.rmtree(…)`); a frame rebound to a method of the notebook's own class that returns it without the columns it "
         "selects (`data = my_enc.transform(data)`, `transform` reading `df[self.cols]` and returning `df.drop(self.cols, axis=1)` "
         "with the encoded columns: a second run finds them gone); a name rebound to a transform of itself by a transformer "
         "fitted in another cell (`X_train = preprocessor.transform(X_train)`: a second run scales the scaled values again, or "
@@ -3694,6 +3698,14 @@ class ChangesWhenRunTwice(Rule):
             "%%capture\nclassifier.fit(train_x, train_y, epochs=200)",
             "from tensorflow.keras.models import load_model\nclassifier = load_model('model_bak.h5')",
             "classifier.predict(test_x)",
+        )),
+        # Documents added with stable ids (a re-run replaces them), to a store kept only in memory
+        # and made in the same cell, or after the cell empties the collection: nothing piles up.
+        Example(cells=(
+            "from langchain_chroma import Chroma\nstore = Chroma('notes', embedding_function=emb, persist_directory='./db')",
+            "store.add_documents(chunks, ids=[c.metadata['key'] for c in chunks])",
+            "store.reset_collection()\nstore.add_texts(['a', 'b'])",
+            "memory = Chroma('scratch', embedding_function=emb)\nmemory.add_texts(['a', 'b'])",
         )),
     )
     failing = (
@@ -4369,6 +4381,14 @@ class ChangesWhenRunTwice(Rule):
             "collect(train_frames, train)\ncollect(test_frames, test)",
             "windows = [make_window(t) for t in train + test]",
         ), expect=((3, 1),)),
+        # Chunks added without `ids=` to a Chroma store kept on disk: every run of the cell stores
+        # them again, and the next kernel opens the grown collection (fair check 45, recall T-1.11);
+        # so does a store made with them, `Chroma.from_documents(…, persist_directory=…)`.
+        Example(cells=(
+            "from langchain_chroma import Chroma\nstore = Chroma('notes', embedding_function=emb, persist_directory='./db')",
+            "chunks = splitter.split_documents(docs)\n_ = store.add_documents(documents=chunks)",
+            "db = Chroma.from_documents(chunks, emb, persist_directory='./db2')",
+        ), expect=((2, 2), (3, 1))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -4386,6 +4406,7 @@ class ChangesWhenRunTwice(Rule):
         yield from _own_accumulating_calls(ctx)
         yield from _consumed_iterators(ctx)
         yield from _inplace_line_edits(ctx)
+        yield from _persisted_store_additions(ctx)
         yield from _own_method_drops_what_it_reads(ctx)
         found: list[tuple[CellAnalysis, int, int, str, str]] = []
         grown_inside = _grown_through_own_functions(ctx)
@@ -5775,6 +5796,93 @@ def _inplace_line_edits(ctx: RuleContext) -> Iterator[Hit]:
                 "deletes or adds more lines of what the first run left",
                 fix="Write the edited text to a new file (`sed 1,33d in.txt > out.txt`) and read that, or remake the file in the same cell first.",
                 key=f"{files[0]}\x1fsed -i",
+            )
+
+
+def _persisted_store_additions(ctx: RuleContext) -> Iterator[Hit]:
+    """`vector_store.add_documents(documents=all_splits)` on a Chroma store made with
+    `persist_directory=` (the catalogue's `[persistent_vector_stores]`), without `ids=`: each chunk
+    gets a fresh random id, so every run of the cell stores them all again, in the collection on
+    disk that the next kernel opens too, and searches return duplicates (fair check 45, recall
+    T-1.11). Also the store made with them, `Chroma.from_documents(…, persist_directory=…)`. Not
+    with `ids=` or `**kwargs`, nor after the cell empties the store (`delete_collection()`,
+    `reset_collection()`, `shutil.rmtree(…)`) above the call. The store is the name's last
+    module-level binding above the call, top to bottom."""
+    stores = ctx.catalog.table("hidden_state", "persistent_vector_stores", {}) or {}
+    additions = ctx.catalog.table("hidden_state", "vector_store_additions", {}) or {}
+    if not stores or not additions:
+        return
+    methods = frozenset(additions.get("methods", ()))
+    makers = frozenset(additions.get("constructors", ()))
+    ids = str(additions.get("ids", "ids"))
+    resets = frozenset(additions.get("resets", ()))
+    resolve = ctx.facts.resolve
+
+    def persisted(call: ast.Call) -> Optional[str]:
+        """The qualified store class a call makes a persisted store of, else None."""
+        func = dotted_name(call.func) or ""
+        qualified = resolve(func)
+        base, _, method = qualified.rpartition(".")
+        target = qualified if qualified in stores else base if method in makers and base in stores else None
+        if target is None:
+            return None
+        folder = next((k.value for k in call.keywords if k.arg == stores[target]), None)
+        if folder is None or (isinstance(folder, ast.Constant) and folder.value is None):
+            return None
+        return target
+
+    def without_ids(call: ast.Call) -> bool:
+        return not any(k.arg is None or k.arg == ids for k in call.keywords)
+
+    bindings: dict[str, list[tuple[tuple[int, int], Optional[str]]]] = {}
+    trees = [(ca, tree) for ca in ctx.cells for tree in [cell_python_tree(ca)] if tree is not None]
+    for ca, tree in trees:
+        for stmt in _module_statements(tree.body):
+            if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
+                made = persisted(stmt.value) if isinstance(stmt.value, ast.Call) else None
+                for target in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]):
+                    if isinstance(target, ast.Name):
+                        bindings.setdefault(target.id, []).append(((ca.cell.index, stmt.lineno), made))
+
+    def empties(node: ast.AST, name: str) -> bool:
+        """`name.reset_collection()`, `name.delete_collection()`, `shutil.rmtree(…)`."""
+        if not isinstance(node, ast.Call):
+            return False
+        func = node.func
+        if isinstance(func, ast.Name):
+            return func.id in resets
+        return isinstance(func, ast.Attribute) and func.attr in resets and (
+            func.attr == "rmtree" or not name or dotted_name(func.value) == name)
+
+    for ca, tree in trees:
+        nodes = list(_walk_outside_functions(tree))
+        for call in (n for n in nodes if isinstance(n, ast.Call)):
+            func = call.func
+            if not isinstance(func, ast.Attribute):
+                continue
+            if func.attr in methods and isinstance(func.value, ast.Name):
+                name = func.value.id
+                above = [made for at, made in bindings.get(name, ()) if at < (ca.cell.index, call.lineno)]
+                store = above[-1] if above else None
+                what = f"adds documents to `{name}`, a `{store.rsplit('.', 1)[-1]}` store kept on disk" if store else ""
+            elif func.attr in makers:
+                name, store = "", persisted(call)
+                what = f"makes a `{store.rsplit('.', 1)[-1]}` store kept on disk with these documents in it" if store else ""
+            else:
+                continue
+            if store is None or not without_ids(call):
+                continue
+            if any(empties(n, name) and n.lineno < call.lineno for n in nodes):
+                continue
+            yield Hit(
+                ca.cell,
+                call.lineno,
+                call.col_offset + 1,
+                f"This line {what} (`{stores[store]}=`) without `{ids}=`: each chunk gets a new id, so every run of "
+                "the cell stores them all again, and searches return duplicates",
+                fix=f"Pass stable `{ids}=` (one per chunk, such as a hash of its text) so that a re-run replaces them, "
+                    "or empty the collection first (`reset_collection()`).",
+                key=f"{name or store}\x1fpersisted store addition",
             )
 
 
