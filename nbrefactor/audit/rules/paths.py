@@ -2982,13 +2982,39 @@ def _with_extracted_stems(ctx: RuleContext, out: dict[tuple[int, int], list[str]
         if m.kind == "shell" and m.name.lower() in ("unzip", "tar", "gunzip") for t in m.args.split()
     }
     members = _listed_members(ctx)
-    for files in out.values():
+    for (cell, line), files in out.items():
         files.extend(
             stem for name in list(files) if name in extracted
             for stem in (re.sub(r"\.(?:zip|tar\.gz|tgz|tar|gz|bz2)$", "", name),) if stem != name
         )
         files.extend(member for name in list(files) for member in members.get(name, ()))
+        files.extend(_read_below_own_extraction(ctx, cell, line, files))
     return out
+
+
+def _read_below_own_extraction(ctx: RuleContext, cell: int, line: int, files: Collection[str]) -> list[str]:
+    """`!wget …/glove.6B.zip`, `!unzip glove.6B.zip`, then `open("glove.6B.100d.txt")` in the same
+    cell: a bare file name the cell reads below its own extraction (into the working directory) of
+    the archive its download line at `line` saved is one of that archive's members, read back (fair
+    check 45, item 114: fetched-file-read-back). Only in that one cell: a read elsewhere may be of
+    any file."""
+    ca = ctx.analysis_at.get(cell)
+    if ca is None:
+        return []
+    extractions = [
+        m.line for m in ca.magics
+        if m.kind == "shell" and m.line > line and m.name.lower() in ("unzip", "tar")
+        and not re.search(r"(?:^|\s)(?:-d|-C|--directory)\b", m.args)
+        and any(t.strip("\"'") in files and re.search(r"\.(?:zip|tar\.gz|tgz|tar|tar\.bz2)$", t.strip("\"'"))
+                for t in m.args.split())
+    ]
+    if not extractions:
+        return []
+    return [
+        _normal_path(f.value) for f in literal_findings(ctx)
+        if f.ca is ca and f.line > extractions[0] and f.source == "python" and f.path_class.kind == "relative"
+        and f.argument is not None and f.argument.direction == "read" and _extracted_under(_normal_path(f.value), "")
+    ]
 
 
 # A member a verbose extraction lists in its saved output: `tar -v`'s path per line (`x path` from
@@ -6550,7 +6576,7 @@ class RemoteUri(Rule):
         "`wget.download(test_link, …)`), or by other calls of one cell when they share a remote folder (`train_url`, `test_url` of one "
         "folder, each read by `pd.read_csv`): one finding at the first, the others related (and so are the "
         "reads, by name, of the files such lines save: `!curl -O …/state.npy`, then `np.load(\"state.npy\")`, also from a `%%bash` cell's `curl -o` lines and from a redirect of curl's output (`!curl URL > data/cars.csv`), "
-        "the stem of a fetched archive the notebook extracts (`!unzip text8.zip`, then `\"text8\"`) or a file the extraction's saved output lists, and an existence test guarding the download in its cell); "
+        "the stem of a fetched archive the notebook extracts (`!unzip text8.zip`, then `\"text8\"`), a bare file name read below that extraction in the download's cell (`open(\"glove.6B.100d.txt\")` after `!unzip glove.6B.zip`) or a file the extraction's saved output lists, and an existence test guarding the download in its cell); "
         "a `wget` or `curl` behind `!cd DIR &&` is a download too, but not a `curl` that only sends data (`-X POST`/`PUT`/`PATCH`/`DELETE`, "
         "`-d`/`--data…`, `-F`/`--form`, `-T`/`--upload-file`, with no `-o`/`-O`, `-G` or output redirection: `!curl -X POST … -d @./upsert.json "
         "https://…/vectors/upsert` writes to a service and downloads nothing); so is one URL "
@@ -13815,7 +13841,8 @@ class CwdRelativePath(Rule):
         "stays reported), "
         "a file a `!curl -O URL`/`!wget URL` line (or a `%%bash` cell's `curl -o` line, following its `cd` lines, or `os.system(\"wget URL\")`) "
         "saved, or the folder it saved into (`mkdir hh; cd hh; wget URL`, then `data_dir = \"hh\"`), or the stem of an archive it saved and "
-        "the notebook extracts (`!unzip text8.zip`, then `\"text8\"`), or a file the saved output of that extraction lists "
+        "the notebook extracts (`!unzip text8.zip`, then `\"text8\"`), or a bare file name its cell reads below its own extraction of it "
+        "(`!wget …/glove.6B.zip`, `!unzip glove.6B.zip`, then `open(\"glove.6B.100d.txt\")` in that cell), or a file the saved output of that extraction lists "
         "(`!tar -xzvf images_2017_11.tar.gz` printing `2017_11/train/images.csv`, when the line is its cell's only code), read back by name (`np.load(\"state.npy\")`: PTH003 reports "
         "the download, with the read related; unless the line is a `wget -nc` of a file committed beside the notebook, which "
         "downloads nothing: then the read is this rule's); so is a file the notebook's own download helper saved (`download_image(url)` "
@@ -14016,6 +14043,11 @@ class CwdRelativePath(Rule):
             code_cell("!tar -xzvf images_2017_11.tar.gz", 2, outputs=(
                 {"output_type": "stream", "name": "stdout", "text": "2017_11/test/images.csv\n2017_11/train/images.csv\n"},)),
             "import csv\nreader = csv.reader(open('2017_11/train/images.csv'))",
+        )),
+        # A bare file name the cell reads right below its own download and extraction of an archive:
+        # one of that archive's members, PTH003's related place (fair check 45, item 114).
+        Example(cells=(
+            "!wget http://example.org/data/vectors.6B.zip\n!unzip vectors.6B.zip\nwith open('vectors.6B.100d.txt') as f:\n    rows = f.readlines()",
         )),
         # A file of the working folder the notebook writes with `open` before reading it back: a staging
         # file made wherever it runs (fair check 43, item 127).
@@ -14935,6 +14967,12 @@ class CwdRelativePath(Rule):
                 {"output_type": "stream", "name": "stdout", "text": "2017_11/train/images.csv\n"},)),
             "import csv\nreader = csv.reader(open('2017_11/train/labels.csv'))",
         ), expect=((3, 2),)),
+        # ... but a read in another cell than the download and extraction may be of any file (beside
+        # fair check 45, item 114).
+        Example(cells=(
+            "!wget http://example.org/data/vectors.6B.zip\n!unzip vectors.6B.zip",
+            "with open('vectors.6B.100d.txt') as f:\n    rows = f.readlines()",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
