@@ -5397,6 +5397,65 @@ def _with_shell_uses(ctx: RuleContext, hits: list[Hit], paths: Mapping[tuple[int
     return out
 
 
+def _fold_copied_inputs(ctx: RuleContext, hits: list[Hit], paths: Mapping[tuple[int, int, int], str]) -> list[Hit]:
+    """A folder the notebook makes itself (`!mkdir data`, `_created_folders`) and fills with `!cp`
+    lines copying files of a folder another finding reads (`!cp training/0*.jpg data/train/nonfood`
+    below `load_img("training/0_102.jpg")`), then reads (`glob("data/train/*/*.jpg")`): the input is
+    the copied folder, one place to configure; the made folder's finding is folded into that one, its
+    places and the `!cp` lines related (fair check 45, item 120: own-extract-read-back). The notebook's
+    own `\\` separators (`data\\train\\nonfood`, spelled for Windows) are read as folders, as for
+    `!mkdir`."""
+    created = _created_folders(ctx)
+    if not created or len(hits) < 2:
+        return hits
+    copies: list[tuple[tuple[int, int, int], str, str]] = []  # ((cell, line, column), source root, target root)
+    for ca in ctx.cells:
+        for magic in ca.magics:
+            if magic.kind != "shell" or magic.name.lower() != "cp" or _hosted_line(ca, magic.line):
+                continue
+            copied = _shell_copy(magic.args.replace("\\", "/"))
+            if copied is None:
+                continue
+            source, target = (_root_folder(_normal_path(p)) for p in copied)
+            if source and target and target in created and source != target and not source.startswith(".."):
+                index = magic.text.find("cp")
+                copies.append(((ca.cell.index, magic.line, index + 1 if index >= 0 else 1), source, target))
+    if not copies:
+        return hits
+
+    def root(hit: Hit) -> Optional[str]:
+        value = paths.get((hit.cell.index if hit.cell is not None else -1, hit.line or 0, hit.column or 0))
+        return _root_folder(value) if value is not None else None
+
+    roots = [root(hit) for hit in hits]
+    owners = {r: i for i, r in reversed(list(enumerate(roots))) if r}
+    out = list(hits)
+    dropped: set[int] = set()
+    for i, hit in enumerate(hits):
+        made = roots[i]
+        if not made or made not in created or hit.cell is None or i in dropped:
+            continue
+        lines = [at for at, source, target in copies if target == made and at[:2] < (hit.cell.index, hit.line or 0)]
+        sources = [source for at, source, target in copies if at in lines and source in owners and owners[source] != i]
+        if not sources:
+            continue
+        j = owners[sources[0]]
+        if j in dropped or out[j].cell is None or (out[j].cell.index, out[j].line) > (hit.cell.index, hit.line or 0):
+            continue
+        cells = ctx.code_cell_at
+        places = [(hit.cell, hit.line, hit.column), *hit.related, *((cells[c], line, column) for c, line, column in lines)]
+        owner = out[j]
+        out[j] = replace(
+            owner,
+            message=owner.message + (
+                f"; the notebook's shell lines copy files of folder {shown(sources[0])} into folder {shown(made)}, "
+                "which it reads (related): the same input"),
+            related=tuple(dict.fromkeys([*owner.related, *places])),
+        )
+        dropped.add(i)
+    return [hit for i, hit in enumerate(out) if i not in dropped]
+
+
 def _fold_by_folder(
     hits: Sequence[Hit], paths: Mapping[tuple[int, int, int], str],
     scratch: Sequence[tuple[str, Sequence[tuple[Cell, Optional[int], Optional[int]]]]] = (),
@@ -13900,7 +13959,10 @@ class CwdRelativePath(Rule):
         "folder (`..` prefixes are part of it: `../data` is not `data`), at the first use in notebook order, reads and writes alike, "
         "the other paths and their uses related, the message naming the folder and how many files. The names of the working "
         "directory itself (`stage1.csv`, `final.jsonl`, `saved_model`) are one such group per notebook, and a bare name that is "
-        "itself a grouped folder (`os.makedirs(\"./cache\")` before writing `f\"./cache/item_{i}.json\"`) is that folder's. The same literal path in several places (a frame saved, then "
+        "itself a grouped folder (`os.makedirs(\"./cache\")` before writing `f\"./cache/item_{i}.json\"`) is that folder's. A folder the notebook "
+        "makes with `!mkdir` and fills with `!cp` lines copying files of a folder another finding reads (`!cp training/0*.jpg data/train/nonfood` "
+        "after `load_img(\"training/0_102.jpg\")`), then reads (`glob(\"data/train/*/*.jpg\")`), is that finding's: the copied folder is the input, "
+        "the made folder's paths and the `!cp` lines related. The same literal path in several places (a frame saved, then "
         "read back as `\"my_df.csv\"`; here `\"./out/\"` and `\"out\"` are one path) is one finding at its first place, the others related (so for PTH001 and PTH002), and so are two constants naming one file "
         "(`dst = \"model.ts\"` to download it, `model_path = \"model.ts\"` to load it). A delete (`shutil.rmtree`, "
         "`os.remove`) of a path the notebook also writes, or of a folder under it (`shutil.rmtree(\"export/probs\")` "
@@ -14967,6 +15029,21 @@ class CwdRelativePath(Rule):
                 {"output_type": "stream", "name": "stdout", "text": "2017_11/train/images.csv\n"},)),
             "import csv\nreader = csv.reader(open('2017_11/train/labels.csv'))",
         ), expect=((3, 2),)),
+        # A folder the notebook makes and fills with `!cp` copies of a folder it reads: one input, the
+        # copied folder's finding (fair check 45, item 120).
+        Example(cells=(
+            "from glob import glob\nimg = open('training/0_1.jpg', 'rb')",
+            "!mkdir data\n!mkdir data\\train",
+            "!cp training/0*.jpg data\\train",
+            "files = glob('data/train/*.jpg')",
+        ), expect=((1, 2),)),
+        # ... but not when its copies come from a folder the notebook reads nowhere else (beside fair
+        # check 45, item 120).
+        Example(cells=(
+            "from glob import glob\nimg = open('training/0_1.jpg', 'rb')",
+            "!mkdir data\n!cp validation/0*.jpg data/",
+            "files = glob('data/*.jpg')",
+        ), expect=((1, 2), (3, 1))),
         # ... but a read in another cell than the download and extraction may be of any file (beside
         # fair check 45, item 114).
         Example(cells=(
@@ -14991,7 +15068,7 @@ class CwdRelativePath(Rule):
                     hits[i] = replace(hit, related=tuple(dict.fromkeys([*hit.related, *places])))
                     break
         folded = _fold_by_folder(hits, paths, scratch, _created_folders(ctx))
-        yield from _with_shell_uses(ctx, folded, paths)
+        yield from _fold_copied_inputs(ctx, _with_shell_uses(ctx, folded, paths), paths)
 
     def _hits(
         self, ctx: RuleContext, read_back: dict[tuple[int, int], list[tuple[Cell, Optional[int], Optional[int]]]],
