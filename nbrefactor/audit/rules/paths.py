@@ -5747,7 +5747,8 @@ class UserSpecificPath(Rule):
         "the notebook also names relatively (`tokenizer.save_model(\"KantaiBERT\")`), a relative path into the Drive a `drive.mount(\"/content/drive\")` "
         "mounts (`open(\"drive/MyDrive/files/api_key.txt\")`, read through Colab's working directory `/content`; also through a root "
         "constant, `path = \"drive/My Drive/leaf-classification/\"` then `glob.glob(path + \"images/*.jpg\")`: the constant and its uses), and the file a `!cp` copies out of that "
-        "Drive (`!cp \"drive/MyDrive/files/api_key.txt\" \"api_key.txt\"`, then `open(\"api_key.txt\")`): related to the mount's finding). PTH001 is not also reported "
+        "Drive (`!cp \"drive/MyDrive/files/api_key.txt\" \"api_key.txt\"`, then `open(\"api_key.txt\")`): related to the mount's finding, and so is that `!cp` line, "
+        "the message naming the Drive file it copies when no read is related). PTH001 is not also reported "
         "for such a literal. Not Kaggle's template listing of its input mount (`for dirname, _, filenames in os.walk('/kaggle/input'):` "
         "whose body only prints). A tool's own credential or settings location in the home folder "
         "(`~/.kaggle/kaggle.json`, `~/.aws/credentials`, `~/.config/gcloud/`…, the shell's start-up files `~/.bashrc`, "
@@ -5970,6 +5971,14 @@ class UserSpecificPath(Rule):
             ),
             expect=((1, 2), (4, 2)),
         ),
+        # A Drive archive a `!cp` line copies out and only shell lines unzip: the copy line is related
+        # to the mount's finding and named in its message (fair check 45, item 95).
+        Example(
+            cells=(
+                "from google.colab import drive\ndrive.mount('/content/drive')\n!cp drive/MyDrive/challenge.zip .\n!unzip challenge.zip",
+            ),
+            expect=((1, 2),),
+        ),
         # The same through a root constant (fair check 29, item 94): the message names it.
         Example(
             cells=(
@@ -6181,7 +6190,8 @@ class UserSpecificPath(Rule):
                 )
             twins = [(t, kind) for o in (f, *others) for h, ts, kind in _colab_twins(ctx).values() if h is o for t in ts]
             if twins:
-                first_twin, kind = min(twins, key=lambda t: (t[0].ca.cell.index, t[0].line))
+                # (the Drive file a `!cp` line copies is named when nothing else is: a read says more)
+                first_twin, kind = min(twins, key=lambda t: (t[1] == "drive-copy", t[0].ca.cell.index, t[0].line))
                 # (a root constant's literal has no call of its own: the notebook names it there)
                 verb = _TWIN_VERBS.get(first_twin.argument.direction, 'uses') if first_twin.argument is not None else "names"
                 said = {
@@ -6193,6 +6203,8 @@ class UserSpecificPath(Rule):
                              "through Colab's working directory `/content`, that is inside this mount: the same dependency",
                     "copy": f"; {shown(first_twin.value)}, which the notebook {verb} at cell {first_twin.ca.cell.index} (related), "
                             "is a copy a shell line makes from inside this mount: the same dependency",
+                    "drive-copy": f"; a shell line at cell {first_twin.ca.cell.index} copies {shown(first_twin.value)} (related) out of "
+                                  "this mount through Colab's working directory `/content`: the notebook's input, the same dependency",
                 }[kind]
                 hit = replace(hit, message=hit.message + said,
                               related=tuple(dict.fromkeys([*hit.related, *((t.ca.cell, t.line, t.column) for t, _ in twins)])))
@@ -6308,6 +6320,7 @@ def _colab_twins(ctx: RuleContext) -> dict[str, tuple[LiteralFinding, list[Liter
                 elif colab and not _hosted_line(f.ca, f.line):
                     folders.setdefault(rest, f)
         copies: dict[str, LiteralFinding] = {}
+        shell_copies: dict[str, tuple[LiteralFinding, list[LiteralFinding], str]] = {}
         if mounts:
             for ca in ctx.cells:
                 for magic in ca.magics:
@@ -6321,6 +6334,14 @@ def _colab_twins(ctx: RuleContext) -> dict[str, tuple[LiteralFinding, list[Liter
                     mount = mounts.get(source.split("/")[0])
                     if mount is not None and "/" in source and not target.startswith(("/", "~", "..")):
                         copies.setdefault(target or source.rpartition("/")[2], mount)  # (`cp x/key.txt .`: `key.txt`)
+                        # The copy line itself names the Drive file the notebook needs (`!cp
+                        # drive/MyDrive/challenge.zip .`, then only shell lines unzip it): related
+                        # to the mount's finding too (fair check 45, item 95). (Keyed apart from
+                        # the paths PTH006 leaves to PTH002.)
+                        raw = copied[0]
+                        index = magic.text.find(raw)
+                        shell_copies.setdefault(f"!cp {source}", (mount, [], "drive-copy"))[1].append(LiteralFinding(
+                            ca, magic.line, index + 1 if index >= 0 else 1, magic.line, raw, PathClass("relative"), source="shell"))
         twins: dict[str, tuple[LiteralFinding, list[LiteralFinding], str]] = {}
         # A root constant into the mounted Drive (`path = 'drive/My Drive/leaf-classification/'`, then
         # `glob.glob(path + 'images/*.jpg')`): its literal is such a path too (fair check 29, item 94).
@@ -6351,6 +6372,7 @@ def _colab_twins(ctx: RuleContext) -> dict[str, tuple[LiteralFinding, list[Liter
                 folder = next((r for r in (path, *_parent_folders(path)) if r in folders), None)
                 if folder is not None:
                     twins.setdefault(path, (folders[folder], [], "folder"))[1].append(f)
+        twins.update(shell_copies)
         return twins
     return ctx.shared("paths.colab_twins", compute)
 
