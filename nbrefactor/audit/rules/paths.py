@@ -513,8 +513,34 @@ def _path_arguments(facts: NotebookFacts, catalog: Catalog, ca: CellAnalysis) ->
             seen.add((arg.position, arg.keyword))
             literal = _literal_for(arg, strings) or _percent_template_for(arg, strings, ca.lines)
             flag = keyword_flag(facts, call, entry.downloads_when or "download")  # (a download switch: PTH007's too)
+            if literal is None and entry.kind == "url" and arg.string is None and arg.name is None:
+                # A tuple or list of literal URLs (LangChain's `WebBaseLoader(web_paths=("https://…",))`):
+                # each is fetched (fair check 45, recall T-1.10).
+                listed = _listed_urls(ca, call, arg, strings)
+                if listed:
+                    out.extend(PathArgument(call, arg, entry, qualified, _direction(call, entry), s, flag) for s in listed)
+                    continue
             out.append(PathArgument(call, arg, entry, qualified, _direction(call, entry), literal, flag))
     return out
+
+
+def _listed_urls(ca: CellAnalysis, call: CallFact, arg: ArgFact, strings: Sequence[StringFact]) -> list[StringFact]:
+    """The literals of a URL argument given as a tuple or list of plain string literals
+    (`web_paths=("https://…/a", "https://…/b")`), else []."""
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return []
+    node = next((n for n in ast.walk(tree) if isinstance(n, ast.Call) and (n.lineno, n.col_offset + 1) == (call.line, call.column)
+                 and dotted_name(n.func) == call.func), None)  # (not the chained `.load()` starting there too)
+    if node is None:
+        return []
+    value = (node.args[arg.position] if arg.position is not None and arg.position < len(node.args) and arg.keyword is None
+             else next((k.value for k in node.keywords if k.arg == arg.keyword), None) if arg.keyword else None)
+    if not isinstance(value, (ast.Tuple, ast.List)) or not value.elts or not all(
+            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in value.elts):
+        return []
+    places = {(e.lineno, e.col_offset + 1) for e in value.elts}
+    return [s for s in strings if (s.line, s.column) in places]
 
 
 # A one-line string literal followed by the `%` operator (not `%=`): the argument is `'…' % values`.
@@ -6615,7 +6641,8 @@ class RemoteUri(Rule):
         "with literal words: `os.system(\"wget URL\")`, `subprocess.run([\"wget\", URL])`, `get_ipython().system(…)`), "
         "or to a call no catalogue names as its first argument or a path-naming keyword (`path=`, `*_path=`, `*_file=`…: "
         "`TabularDataset(\"https://…/train.csv\")`, `load_pd.load(url)`; PTH006 lists the evidence and the calls never taken), "
-        "also through a string constant (`url = \"https://…\"`, then `pd.read_csv(url)`): once per "
+        "also through a string constant (`url = \"https://…\"`, then `pd.read_csv(url)`), and each literal of a tuple or list of URLs a "
+        "catalogued fetcher is given (LangChain's `WebBaseLoader(web_paths=(\"https://…\",))`): once per "
         "constant, at its literal, the calls that fetch it related; an upload to a Hugging Face Hub repository the code names "
         "(`dataset_dict.push_to_hub(\"shawhin/youtube-titles-dpo\")`, `model.push_to_hub(repo_id=REPO)` with `REPO` bound once to a literal, "
         "`HfApi().upload_file(…, repo_id=\"org/name\")`), a remote destination that needs that account's write token and that a re-run "
@@ -6918,6 +6945,14 @@ class RemoteUri(Rule):
                 "from autogluon.core.utils.loaders import load_zip\nload_zip.unzip('https://example.com/pets.zip', unzip_dir='pets')",
             ),
             expect=((1, 2), (2, 2)),
+        ),
+        # LangChain's web page loader, given its URLs as a tuple (fair check 45, recall T-1.10).
+        Example(
+            cells=(
+                "from langchain_community.document_loaders import WebBaseLoader\n"
+                "docs = WebBaseLoader(web_paths=('https://example.com/posts/agent/',)).load()",
+            ),
+            expect=((1, 2),),
         ),
         # A name rebound to two images of one remote folder, fetched in each cell: one finding.
         Example(
