@@ -13491,8 +13491,10 @@ def _read_back(value: str, cell: int, line: int, direction: str, produced: Seque
     return into_cwd
 
 
-_UPLOAD_METHODS = frozenset({"upload_data", "upload_file"})  # SageMaker `Session.upload_data(path=)`, boto3 `upload_file`
-_UPLOAD_FILE_KEYWORDS = ("path", "Filename", "local_path", "file", "path_or_stream")  # (Azure ML's `Run.upload_file`)
+_UPLOAD_METHODS = frozenset({"upload_data", "upload_file", "upload_folder"})  # SageMaker `Session.upload_data(path=)`, boto3 `upload_file`
+# (Azure ML's `Run.upload_file`; the Hugging Face Hub's `upload_folder(folder_path=…)`, a folder sent
+# whole: a Space's files written into it only to be uploaded, fair check 45, item 108)
+_UPLOAD_FILE_KEYWORDS = ("path", "Filename", "local_path", "file", "path_or_stream", "folder_path")
 
 
 # An experiment tracker's calls that copy a local file into the run: Neptune's `run["model"].upload(path)`
@@ -14094,7 +14096,7 @@ class CwdRelativePath(Rule):
         "upload: not reported; so is a file given to SageMaker's `upload_data(path=…)`, `S3Uploader.upload(local_path=…)`, "
         "boto3's `upload_file`, Azure ML's `run.upload_file(name, path_or_stream)` (also a name written to just above it in the "
         "cell: `joblib.dump(value=model, filename=filename)`, then `run.upload_file(name=…, path_or_stream=filename)`), the list given to "
-        "`upload_files([…])`, or written into the folder `Datastore.upload(src_dir=…)` takes whole (with that folder, made when missing), "
+        "`upload_files([…])`, or written into the folder `Datastore.upload(src_dir=…)` or the Hugging Face Hub's `upload_folder(folder_path=…)` takes whole (with that folder, made when missing), "
         "or shown as a Gradio demo's `examples=`, when the notebook wrote it (boto3's "
         "`Bucket(…).download_file(key, path)` writes it too). A save that adds a suffix to a name lacking it writes the "
         "suffixed file (`np.savez(\"./data/training\", …)` writes `data/training.npz`, `np.save` adds `.npy`, "
@@ -14167,6 +14169,13 @@ class CwdRelativePath(Rule):
         # one of that archive's members, PTH003's related place (fair check 45, item 114).
         Example(cells=(
             "!wget http://example.org/data/vectors.6B.zip\n!unzip vectors.6B.zip\nwith open('vectors.6B.100d.txt') as f:\n    rows = f.readlines()",
+        )),
+        # A folder made only to hold a Space's files, written by `%%writefile` and uploaded whole to
+        # the Hugging Face Hub: staging (fair check 45, item 108).
+        Example(cells=(
+            "import os\nos.makedirs('frontend_files', exist_ok=True)",
+            "%%writefile frontend_files/app.py\nimport streamlit as st\nst.title('Demo')",
+            "from huggingface_hub import HfApi\napi = HfApi()\napi.upload_folder(folder_path='frontend_files', repo_id='org/demo-app', repo_type='space')",
         )),
         # A file of the working folder the notebook writes with `open` before reading it back: a staging
         # file made wherever it runs (fair check 43, item 127).
@@ -15101,6 +15110,13 @@ class CwdRelativePath(Rule):
             "!mkdir data\n!cp validation/0*.jpg data/",
             "files = glob('data/*.jpg')",
         ), expect=((1, 2), (3, 1))),
+        # ... but a folder uploaded whole that also holds a file the notebook reads back is its input too
+        # (beside fair check 45, item 108).
+        Example(cells=(
+            "import os, joblib\nos.makedirs('backend_files', exist_ok=True)\njoblib.dump(model, 'backend_files/model.joblib')",
+            "loaded = joblib.load('backend_files/model.joblib')",
+            "from huggingface_hub import HfApi\nHfApi().upload_folder(folder_path='backend_files', repo_id='org/demo-api', repo_type='space')",
+        ), expect=((1, 2),)),
         # ... but a read in another cell than the download and extraction may be of any file (beside
         # fair check 45, item 114).
         Example(cells=(
