@@ -3850,6 +3850,43 @@ def _savefig_section(ctx: RuleContext, writes: Sequence[LiteralFinding]) -> bool
     return all(c.cell_type == "markdown" or c.index in cells for c in between)
 
 
+def _after_input_loop(group: Sequence[LiteralFinding]) -> bool:
+    """Is every use of the path a module-level write placed below an interactive loop of its cell,
+    a `while` whose test reads a name bound to `input(…)` above it and again in its body (`user_input
+    = input("Enter: ")`, `while user_input != "exit": … user_input = input("Enter: ")`, then
+    `open("conversation_history.txt", "w")`)? Under papermill or nbconvert `input()` stops the run
+    before the write, and under Jupyter the file lands beside the notebook: nothing to configure
+    (fair check 45, item 115: input-loop-notebook-output)."""
+    for o in group:
+        if o.argument is None or o.source != "python" or o.argument.direction != "write" or o.argument.call.in_function:
+            return False
+        tree = cell_python_tree(o.ca)
+        if tree is None:
+            return False
+        prompted = set()
+        looped = False
+        for statement in tree.body:
+            if statement.lineno >= o.line:
+                break
+            if isinstance(statement, ast.Assign) and _input_call(statement.value):
+                prompted.update(t.id for t in statement.targets if isinstance(t, ast.Name))
+            elif isinstance(statement, ast.While) and prompted & {
+                    n.id for n in ast.walk(statement.test) if isinstance(n, ast.Name)} & {
+                    t.id for n in ast.walk(statement) if isinstance(n, ast.Assign) and _input_call(n.value)
+                    for t in n.targets if isinstance(t, ast.Name)}:
+                looped = True
+        if not looped:
+            return False
+    return bool(group)
+
+
+def _input_call(node: ast.AST) -> bool:
+    """`input(…)`, also `input(…).strip()`."""
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        node = node.func.value
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "input"
+
+
 def _optional_cache(group: Sequence[LiteralFinding]) -> bool:
     """Is this file an optional cache the notebook never writes: tested by an existence check,
     read only in that test's branch, and the `else` branch gets the same names another way
@@ -14026,6 +14063,8 @@ class CwdRelativePath(Rule):
         "(`dst = \"model.ts\"` to download it, `model_path = \"model.ts\"` to load it). A delete (`shutil.rmtree`, "
         "`os.remove`) of a path the notebook also writes, or of a folder under it (`shutil.rmtree(\"export/probs\")` "
         "before saving under `os.path.join(\"export\", \"probs\", stamp)`), clears that output: a related location of its finding. "
+        "A file written only below an interactive loop of its cell, a `while` on a name bound to `input(…)` and asked again in the loop "
+        "(a chat transcript saved after `while user_input != \"exit\":`), is not reported: `input()` stops an unattended run before it. "
         "A scratch file the notebook writes first and deletes later (`open(\"tmp.txt\", \"w\")`, read back, then `os.remove(\"tmp.txt\")`; "
         "`np.memmap(\"mymmap\", mode=\"w+\")` … `!rm mymmap`; through a name too) leaves nothing to configure: not a finding of its own, but a related path of its folder's finding when the notebook has one (`examples/frame_pickle` beside `examples/ex1.csv`: one folder to configure). "
         "So for the delete of a file a call the catalogue does not know wrote above (`profile_view.write(\"my_profile.bin\")`, then "
@@ -14176,6 +14215,12 @@ class CwdRelativePath(Rule):
             "import os\nos.makedirs('frontend_files', exist_ok=True)",
             "%%writefile frontend_files/app.py\nimport streamlit as st\nst.title('Demo')",
             "from huggingface_hub import HfApi\napi = HfApi()\napi.upload_folder(folder_path='frontend_files', repo_id='org/demo-app', repo_type='space')",
+        )),
+        # A transcript written after an interactive `input()` loop: no unattended run gets there
+        # (fair check 45, item 115).
+        Example(cells=(
+            "history = []\nline = input('Enter: ')\nwhile line != 'exit':\n    history.append(line)\n    line = input('Enter: ')\n"
+            "with open('history.txt', 'w') as f:\n    f.write('\\n'.join(history))",
         )),
         # A file of the working folder the notebook writes with `open` before reading it back: a staging
         # file made wherever it runs (fair check 43, item 127).
@@ -15117,6 +15162,11 @@ class CwdRelativePath(Rule):
             "loaded = joblib.load('backend_files/model.joblib')",
             "from huggingface_hub import HfApi\nHfApi().upload_folder(folder_path='backend_files', repo_id='org/demo-api', repo_type='space')",
         ), expect=((1, 2),)),
+        # ... but not a write below a loop that asks for nothing (beside fair check 45, item 115).
+        Example(cells=(
+            "history = []\nline = input('Enter: ')\nwhile len(history) < 3:\n    history.append(line)\n"
+            "with open('history.txt', 'w') as f:\n    f.write('\\n'.join(history))",
+        ), expect=((1, 5),)),
         # ... but a read in another cell than the download and extraction may be of any file (beside
         # fair check 45, item 114).
         Example(cells=(
@@ -15351,7 +15401,8 @@ class CwdRelativePath(Rule):
             if _scratch([((o.ca.cell.index, o.line), o.argument.direction if o.argument else "", _deletes(o)) for o in g],
                         _normal_path(g[0].value), removals) or _normal_path(g[0].value) in staged or _empty_folder_made(ctx, g) or _optional_cache(g) \
                     or _io_lesson(ctx, g) or _io_cheat_sheet(ctx, g) or _sample_data_round_trip(ctx, [
-                        ((o.ca.cell.index, o.argument.call.line), written_file(o), o.argument.direction) for o in g if o.argument is not None]):
+                        ((o.ca.cell.index, o.argument.call.line), written_file(o), o.argument.direction) for o in g if o.argument is not None]) \
+                    or _after_input_loop(g):
                 scratch.append((g[0].value, [(o.ca.cell, o.line, o.column) for o in g]))
             elif _read_back_at_once(ctx, g) or _staged_by_open(ctx, g):
                 # The notebook's own round trip is no finding in the report, but the package still
