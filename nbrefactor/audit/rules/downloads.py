@@ -1230,7 +1230,7 @@ class RuntimeDownload(Rule):
         "`keras.datasets.*.load_data` (also through a name holding the module: `mnist = tf.keras.datasets.mnist`, "
         "then `mnist.load_data()`), TensorFlow 1's tutorial `input_data.read_data_sets(dir)` (MNIST), KerasHub/KerasNLP/KerasCV `from_preset(\"preset-name\")`, pretrained weights (torchvision `models.*(pretrained=True)` or "
         "`weights=` other than None, Keras `applications.*` unless `weights=None`, MONAI networks such as "
-        "`FlexibleUNet(…, pretrained=True)`), TF Hub layers (the handle positional or `handle=`; a literal, a name bound to one, or a URL template with a literal root: `'https://tfhub.dev/google/{}/4'.format(name)`, an f-string), `kagglehub`/`gdown`, Kaggle API downloads, "
+        "`FlexibleUNet(…, pretrained=True)`), TF Hub layers (the handle positional or `handle=`; a literal, a name bound to one, or a URL template with a literal root: `'https://tfhub.dev/google/{}/4'.format(name)`, an f-string), `kagglehub`/`gdown`, Kaggle API downloads, a prompt from the LangChain hub (`hub.pull(\"rlm/rag-prompt\")`), "
         "`nltk.download`, a metric's code (`evaluate.load(\"accuracy\")`, datasets' `load_metric`; the canonical metrics "
         "of a notebook, fetched at the installed evaluate version, are one finding, the others related; when the notebook "
         "installs a pinned version, `%pip install evaluate==0.4.0`, the message says the script's tag is fixed and only the "
@@ -1722,6 +1722,11 @@ class RuntimeDownload(Rule):
                 "import evaluate\nmetric = evaluate.load('f1')",
             ),
             expect=((2, 2),),
+        ),
+        # A prompt pulled from the LangChain hub by name (fair check 45, recall T-1.10).
+        Example(
+            cells=("from langchain import hub\nprompt = hub.pull('rlm/rag-prompt')",),
+            expect=((1, 2),),
         ),
         # A fetching method called on a helper's parameter is still the fetch (only an imported
         # name a parameter hides, `def generate(pipeline, …)`, is not).

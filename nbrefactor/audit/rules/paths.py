@@ -513,8 +513,34 @@ def _path_arguments(facts: NotebookFacts, catalog: Catalog, ca: CellAnalysis) ->
             seen.add((arg.position, arg.keyword))
             literal = _literal_for(arg, strings) or _percent_template_for(arg, strings, ca.lines)
             flag = keyword_flag(facts, call, entry.downloads_when or "download")  # (a download switch: PTH007's too)
+            if literal is None and entry.kind == "url" and arg.string is None and arg.name is None:
+                # A tuple or list of literal URLs (LangChain's `WebBaseLoader(web_paths=("https://…",))`):
+                # each is fetched (fair check 45, recall T-1.10).
+                listed = _listed_urls(ca, call, arg, strings)
+                if listed:
+                    out.extend(PathArgument(call, arg, entry, qualified, _direction(call, entry), s, flag) for s in listed)
+                    continue
             out.append(PathArgument(call, arg, entry, qualified, _direction(call, entry), literal, flag))
     return out
+
+
+def _listed_urls(ca: CellAnalysis, call: CallFact, arg: ArgFact, strings: Sequence[StringFact]) -> list[StringFact]:
+    """The literals of a URL argument given as a tuple or list of plain string literals
+    (`web_paths=("https://…/a", "https://…/b")`), else []."""
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return []
+    node = next((n for n in ast.walk(tree) if isinstance(n, ast.Call) and (n.lineno, n.col_offset + 1) == (call.line, call.column)
+                 and dotted_name(n.func) == call.func), None)  # (not the chained `.load()` starting there too)
+    if node is None:
+        return []
+    value = (node.args[arg.position] if arg.position is not None and arg.position < len(node.args) and arg.keyword is None
+             else next((k.value for k in node.keywords if k.arg == arg.keyword), None) if arg.keyword else None)
+    if not isinstance(value, (ast.Tuple, ast.List)) or not value.elts or not all(
+            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in value.elts):
+        return []
+    places = {(e.lineno, e.col_offset + 1) for e in value.elts}
+    return [s for s in strings if (s.line, s.column) in places]
 
 
 # A one-line string literal followed by the `%` operator (not `%=`): the argument is `'…' % values`.
@@ -2982,13 +3008,39 @@ def _with_extracted_stems(ctx: RuleContext, out: dict[tuple[int, int], list[str]
         if m.kind == "shell" and m.name.lower() in ("unzip", "tar", "gunzip") for t in m.args.split()
     }
     members = _listed_members(ctx)
-    for files in out.values():
+    for (cell, line), files in out.items():
         files.extend(
             stem for name in list(files) if name in extracted
             for stem in (re.sub(r"\.(?:zip|tar\.gz|tgz|tar|gz|bz2)$", "", name),) if stem != name
         )
         files.extend(member for name in list(files) for member in members.get(name, ()))
+        files.extend(_read_below_own_extraction(ctx, cell, line, files))
     return out
+
+
+def _read_below_own_extraction(ctx: RuleContext, cell: int, line: int, files: Collection[str]) -> list[str]:
+    """`!wget …/glove.6B.zip`, `!unzip glove.6B.zip`, then `open("glove.6B.100d.txt")` in the same
+    cell: a bare file name the cell reads below its own extraction (into the working directory) of
+    the archive its download line at `line` saved is one of that archive's members, read back (fair
+    check 45, item 114: fetched-file-read-back). Only in that one cell: a read elsewhere may be of
+    any file."""
+    ca = ctx.analysis_at.get(cell)
+    if ca is None:
+        return []
+    extractions = [
+        m.line for m in ca.magics
+        if m.kind == "shell" and m.line > line and m.name.lower() in ("unzip", "tar")
+        and not re.search(r"(?:^|\s)(?:-d|-C|--directory)\b", m.args)
+        and any(t.strip("\"'") in files and re.search(r"\.(?:zip|tar\.gz|tgz|tar|tar\.bz2)$", t.strip("\"'"))
+                for t in m.args.split())
+    ]
+    if not extractions:
+        return []
+    return [
+        _normal_path(f.value) for f in literal_findings(ctx)
+        if f.ca is ca and f.line > extractions[0] and f.source == "python" and f.path_class.kind == "relative"
+        and f.argument is not None and f.argument.direction == "read" and _extracted_under(_normal_path(f.value), "")
+    ]
 
 
 # A member a verbose extraction lists in its saved output: `tar -v`'s path per line (`x path` from
@@ -3796,6 +3848,43 @@ def _savefig_section(ctx: RuleContext, writes: Sequence[LiteralFinding]) -> bool
         return False
     between = [c for c in ctx.facts.notebook.cells if first < c.index < max(cells)]
     return all(c.cell_type == "markdown" or c.index in cells for c in between)
+
+
+def _after_input_loop(group: Sequence[LiteralFinding]) -> bool:
+    """Is every use of the path a module-level write placed below an interactive loop of its cell,
+    a `while` whose test reads a name bound to `input(…)` above it and again in its body (`user_input
+    = input("Enter: ")`, `while user_input != "exit": … user_input = input("Enter: ")`, then
+    `open("conversation_history.txt", "w")`)? Under papermill or nbconvert `input()` stops the run
+    before the write, and under Jupyter the file lands beside the notebook: nothing to configure
+    (fair check 45, item 115: input-loop-notebook-output)."""
+    for o in group:
+        if o.argument is None or o.source != "python" or o.argument.direction != "write" or o.argument.call.in_function:
+            return False
+        tree = cell_python_tree(o.ca)
+        if tree is None:
+            return False
+        prompted = set()
+        looped = False
+        for statement in tree.body:
+            if statement.lineno >= o.line:
+                break
+            if isinstance(statement, ast.Assign) and _input_call(statement.value):
+                prompted.update(t.id for t in statement.targets if isinstance(t, ast.Name))
+            elif isinstance(statement, ast.While) and prompted & {
+                    n.id for n in ast.walk(statement.test) if isinstance(n, ast.Name)} & {
+                    t.id for n in ast.walk(statement) if isinstance(n, ast.Assign) and _input_call(n.value)
+                    for t in n.targets if isinstance(t, ast.Name)}:
+                looped = True
+        if not looped:
+            return False
+    return bool(group)
+
+
+def _input_call(node: ast.AST) -> bool:
+    """`input(…)`, also `input(…).strip()`."""
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        node = node.func.value
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "input"
 
 
 def _optional_cache(group: Sequence[LiteralFinding]) -> bool:
@@ -5371,6 +5460,65 @@ def _with_shell_uses(ctx: RuleContext, hits: list[Hit], paths: Mapping[tuple[int
     return out
 
 
+def _fold_copied_inputs(ctx: RuleContext, hits: list[Hit], paths: Mapping[tuple[int, int, int], str]) -> list[Hit]:
+    """A folder the notebook makes itself (`!mkdir data`, `_created_folders`) and fills with `!cp`
+    lines copying files of a folder another finding reads (`!cp training/0*.jpg data/train/nonfood`
+    below `load_img("training/0_102.jpg")`), then reads (`glob("data/train/*/*.jpg")`): the input is
+    the copied folder, one place to configure; the made folder's finding is folded into that one, its
+    places and the `!cp` lines related (fair check 45, item 120: own-extract-read-back). The notebook's
+    own `\\` separators (`data\\train\\nonfood`, spelled for Windows) are read as folders, as for
+    `!mkdir`."""
+    created = _created_folders(ctx)
+    if not created or len(hits) < 2:
+        return hits
+    copies: list[tuple[tuple[int, int, int], str, str]] = []  # ((cell, line, column), source root, target root)
+    for ca in ctx.cells:
+        for magic in ca.magics:
+            if magic.kind != "shell" or magic.name.lower() != "cp" or _hosted_line(ca, magic.line):
+                continue
+            copied = _shell_copy(magic.args.replace("\\", "/"))
+            if copied is None:
+                continue
+            source, target = (_root_folder(_normal_path(p)) for p in copied)
+            if source and target and target in created and source != target and not source.startswith(".."):
+                index = magic.text.find("cp")
+                copies.append(((ca.cell.index, magic.line, index + 1 if index >= 0 else 1), source, target))
+    if not copies:
+        return hits
+
+    def root(hit: Hit) -> Optional[str]:
+        value = paths.get((hit.cell.index if hit.cell is not None else -1, hit.line or 0, hit.column or 0))
+        return _root_folder(value) if value is not None else None
+
+    roots = [root(hit) for hit in hits]
+    owners = {r: i for i, r in reversed(list(enumerate(roots))) if r}
+    out = list(hits)
+    dropped: set[int] = set()
+    for i, hit in enumerate(hits):
+        made = roots[i]
+        if not made or made not in created or hit.cell is None or i in dropped:
+            continue
+        lines = [at for at, source, target in copies if target == made and at[:2] < (hit.cell.index, hit.line or 0)]
+        sources = [source for at, source, target in copies if at in lines and source in owners and owners[source] != i]
+        if not sources:
+            continue
+        j = owners[sources[0]]
+        if j in dropped or out[j].cell is None or (out[j].cell.index, out[j].line) > (hit.cell.index, hit.line or 0):
+            continue
+        cells = ctx.code_cell_at
+        places = [(hit.cell, hit.line, hit.column), *hit.related, *((cells[c], line, column) for c, line, column in lines)]
+        owner = out[j]
+        out[j] = replace(
+            owner,
+            message=owner.message + (
+                f"; the notebook's shell lines copy files of folder {shown(sources[0])} into folder {shown(made)}, "
+                "which it reads (related): the same input"),
+            related=tuple(dict.fromkeys([*owner.related, *places])),
+        )
+        dropped.add(i)
+    return [hit for i, hit in enumerate(out) if i not in dropped]
+
+
 def _fold_by_folder(
     hits: Sequence[Hit], paths: Mapping[tuple[int, int, int], str],
     scratch: Sequence[tuple[str, Sequence[tuple[Cell, Optional[int], Optional[int]]]]] = (),
@@ -5662,7 +5810,8 @@ class UserSpecificPath(Rule):
         "the notebook also names relatively (`tokenizer.save_model(\"KantaiBERT\")`), a relative path into the Drive a `drive.mount(\"/content/drive\")` "
         "mounts (`open(\"drive/MyDrive/files/api_key.txt\")`, read through Colab's working directory `/content`; also through a root "
         "constant, `path = \"drive/My Drive/leaf-classification/\"` then `glob.glob(path + \"images/*.jpg\")`: the constant and its uses), and the file a `!cp` copies out of that "
-        "Drive (`!cp \"drive/MyDrive/files/api_key.txt\" \"api_key.txt\"`, then `open(\"api_key.txt\")`): related to the mount's finding). PTH001 is not also reported "
+        "Drive (`!cp \"drive/MyDrive/files/api_key.txt\" \"api_key.txt\"`, then `open(\"api_key.txt\")`): related to the mount's finding, and so is that `!cp` line, "
+        "the message naming the Drive file it copies when no read is related). PTH001 is not also reported "
         "for such a literal. Not Kaggle's template listing of its input mount (`for dirname, _, filenames in os.walk('/kaggle/input'):` "
         "whose body only prints). A tool's own credential or settings location in the home folder "
         "(`~/.kaggle/kaggle.json`, `~/.aws/credentials`, `~/.config/gcloud/`…, the shell's start-up files `~/.bashrc`, "
@@ -5885,6 +6034,14 @@ class UserSpecificPath(Rule):
             ),
             expect=((1, 2), (4, 2)),
         ),
+        # A Drive archive a `!cp` line copies out and only shell lines unzip: the copy line is related
+        # to the mount's finding and named in its message (fair check 45, item 95).
+        Example(
+            cells=(
+                "from google.colab import drive\ndrive.mount('/content/drive')\n!cp drive/MyDrive/challenge.zip .\n!unzip challenge.zip",
+            ),
+            expect=((1, 2),),
+        ),
         # The same through a root constant (fair check 29, item 94): the message names it.
         Example(
             cells=(
@@ -6096,7 +6253,8 @@ class UserSpecificPath(Rule):
                 )
             twins = [(t, kind) for o in (f, *others) for h, ts, kind in _colab_twins(ctx).values() if h is o for t in ts]
             if twins:
-                first_twin, kind = min(twins, key=lambda t: (t[0].ca.cell.index, t[0].line))
+                # (the Drive file a `!cp` line copies is named when nothing else is: a read says more)
+                first_twin, kind = min(twins, key=lambda t: (t[1] == "drive-copy", t[0].ca.cell.index, t[0].line))
                 # (a root constant's literal has no call of its own: the notebook names it there)
                 verb = _TWIN_VERBS.get(first_twin.argument.direction, 'uses') if first_twin.argument is not None else "names"
                 said = {
@@ -6108,6 +6266,8 @@ class UserSpecificPath(Rule):
                              "through Colab's working directory `/content`, that is inside this mount: the same dependency",
                     "copy": f"; {shown(first_twin.value)}, which the notebook {verb} at cell {first_twin.ca.cell.index} (related), "
                             "is a copy a shell line makes from inside this mount: the same dependency",
+                    "drive-copy": f"; a shell line at cell {first_twin.ca.cell.index} copies {shown(first_twin.value)} (related) out of "
+                                  "this mount through Colab's working directory `/content`: the notebook's input, the same dependency",
                 }[kind]
                 hit = replace(hit, message=hit.message + said,
                               related=tuple(dict.fromkeys([*hit.related, *((t.ca.cell, t.line, t.column) for t, _ in twins)])))
@@ -6223,6 +6383,7 @@ def _colab_twins(ctx: RuleContext) -> dict[str, tuple[LiteralFinding, list[Liter
                 elif colab and not _hosted_line(f.ca, f.line):
                     folders.setdefault(rest, f)
         copies: dict[str, LiteralFinding] = {}
+        shell_copies: dict[str, tuple[LiteralFinding, list[LiteralFinding], str]] = {}
         if mounts:
             for ca in ctx.cells:
                 for magic in ca.magics:
@@ -6236,6 +6397,14 @@ def _colab_twins(ctx: RuleContext) -> dict[str, tuple[LiteralFinding, list[Liter
                     mount = mounts.get(source.split("/")[0])
                     if mount is not None and "/" in source and not target.startswith(("/", "~", "..")):
                         copies.setdefault(target or source.rpartition("/")[2], mount)  # (`cp x/key.txt .`: `key.txt`)
+                        # The copy line itself names the Drive file the notebook needs (`!cp
+                        # drive/MyDrive/challenge.zip .`, then only shell lines unzip it): related
+                        # to the mount's finding too (fair check 45, item 95). (Keyed apart from
+                        # the paths PTH006 leaves to PTH002.)
+                        raw = copied[0]
+                        index = magic.text.find(raw)
+                        shell_copies.setdefault(f"!cp {source}", (mount, [], "drive-copy"))[1].append(LiteralFinding(
+                            ca, magic.line, index + 1 if index >= 0 else 1, magic.line, raw, PathClass("relative"), source="shell"))
         twins: dict[str, tuple[LiteralFinding, list[LiteralFinding], str]] = {}
         # A root constant into the mounted Drive (`path = 'drive/My Drive/leaf-classification/'`, then
         # `glob.glob(path + 'images/*.jpg')`): its literal is such a path too (fair check 29, item 94).
@@ -6266,6 +6435,7 @@ def _colab_twins(ctx: RuleContext) -> dict[str, tuple[LiteralFinding, list[Liter
                 folder = next((r for r in (path, *_parent_folders(path)) if r in folders), None)
                 if folder is not None:
                     twins.setdefault(path, (folders[folder], [], "folder"))[1].append(f)
+        twins.update(shell_copies)
         return twins
     return ctx.shared("paths.colab_twins", compute)
 
@@ -6508,7 +6678,8 @@ class RemoteUri(Rule):
         "with literal words: `os.system(\"wget URL\")`, `subprocess.run([\"wget\", URL])`, `get_ipython().system(…)`), "
         "or to a call no catalogue names as its first argument or a path-naming keyword (`path=`, `*_path=`, `*_file=`…: "
         "`TabularDataset(\"https://…/train.csv\")`, `load_pd.load(url)`; PTH006 lists the evidence and the calls never taken), "
-        "also through a string constant (`url = \"https://…\"`, then `pd.read_csv(url)`): once per "
+        "also through a string constant (`url = \"https://…\"`, then `pd.read_csv(url)`), and each literal of a tuple or list of URLs a "
+        "catalogued fetcher is given (LangChain's `WebBaseLoader(web_paths=(\"https://…\",))`): once per "
         "constant, at its literal, the calls that fetch it related; an upload to a Hugging Face Hub repository the code names "
         "(`dataset_dict.push_to_hub(\"shawhin/youtube-titles-dpo\")`, `model.push_to_hub(repo_id=REPO)` with `REPO` bound once to a literal, "
         "`HfApi().upload_file(…, repo_id=\"org/name\")`), a remote destination that needs that account's write token and that a re-run "
@@ -6550,7 +6721,7 @@ class RemoteUri(Rule):
         "`wget.download(test_link, …)`), or by other calls of one cell when they share a remote folder (`train_url`, `test_url` of one "
         "folder, each read by `pd.read_csv`): one finding at the first, the others related (and so are the "
         "reads, by name, of the files such lines save: `!curl -O …/state.npy`, then `np.load(\"state.npy\")`, also from a `%%bash` cell's `curl -o` lines and from a redirect of curl's output (`!curl URL > data/cars.csv`), "
-        "the stem of a fetched archive the notebook extracts (`!unzip text8.zip`, then `\"text8\"`) or a file the extraction's saved output lists, and an existence test guarding the download in its cell); "
+        "the stem of a fetched archive the notebook extracts (`!unzip text8.zip`, then `\"text8\"`), a bare file name read below that extraction in the download's cell (`open(\"glove.6B.100d.txt\")` after `!unzip glove.6B.zip`) or a file the extraction's saved output lists, and an existence test guarding the download in its cell); "
         "a `wget` or `curl` behind `!cd DIR &&` is a download too, but not a `curl` that only sends data (`-X POST`/`PUT`/`PATCH`/`DELETE`, "
         "`-d`/`--data…`, `-F`/`--form`, `-T`/`--upload-file`, with no `-o`/`-O`, `-G` or output redirection: `!curl -X POST … -d @./upsert.json "
         "https://…/vectors/upsert` writes to a service and downloads nothing); so is one URL "
@@ -6811,6 +6982,14 @@ class RemoteUri(Rule):
                 "from autogluon.core.utils.loaders import load_zip\nload_zip.unzip('https://example.com/pets.zip', unzip_dir='pets')",
             ),
             expect=((1, 2), (2, 2)),
+        ),
+        # LangChain's web page loader, given its URLs as a tuple (fair check 45, recall T-1.10).
+        Example(
+            cells=(
+                "from langchain_community.document_loaders import WebBaseLoader\n"
+                "docs = WebBaseLoader(web_paths=('https://example.com/posts/agent/',)).load()",
+            ),
+            expect=((1, 2),),
         ),
         # A name rebound to two images of one remote folder, fetched in each cell: one finding.
         Example(
@@ -13349,8 +13528,10 @@ def _read_back(value: str, cell: int, line: int, direction: str, produced: Seque
     return into_cwd
 
 
-_UPLOAD_METHODS = frozenset({"upload_data", "upload_file"})  # SageMaker `Session.upload_data(path=)`, boto3 `upload_file`
-_UPLOAD_FILE_KEYWORDS = ("path", "Filename", "local_path", "file", "path_or_stream")  # (Azure ML's `Run.upload_file`)
+_UPLOAD_METHODS = frozenset({"upload_data", "upload_file", "upload_folder"})  # SageMaker `Session.upload_data(path=)`, boto3 `upload_file`
+# (Azure ML's `Run.upload_file`; the Hugging Face Hub's `upload_folder(folder_path=…)`, a folder sent
+# whole: a Space's files written into it only to be uploaded, fair check 45, item 108)
+_UPLOAD_FILE_KEYWORDS = ("path", "Filename", "local_path", "file", "path_or_stream", "folder_path")
 
 
 # An experiment tracker's calls that copy a local file into the run: Neptune's `run["model"].upload(path)`
@@ -13815,7 +13996,8 @@ class CwdRelativePath(Rule):
         "stays reported), "
         "a file a `!curl -O URL`/`!wget URL` line (or a `%%bash` cell's `curl -o` line, following its `cd` lines, or `os.system(\"wget URL\")`) "
         "saved, or the folder it saved into (`mkdir hh; cd hh; wget URL`, then `data_dir = \"hh\"`), or the stem of an archive it saved and "
-        "the notebook extracts (`!unzip text8.zip`, then `\"text8\"`), or a file the saved output of that extraction lists "
+        "the notebook extracts (`!unzip text8.zip`, then `\"text8\"`), or a bare file name its cell reads below its own extraction of it "
+        "(`!wget …/glove.6B.zip`, `!unzip glove.6B.zip`, then `open(\"glove.6B.100d.txt\")` in that cell), or a file the saved output of that extraction lists "
         "(`!tar -xzvf images_2017_11.tar.gz` printing `2017_11/train/images.csv`, when the line is its cell's only code), read back by name (`np.load(\"state.npy\")`: PTH003 reports "
         "the download, with the read related; unless the line is a `wget -nc` of a file committed beside the notebook, which "
         "downloads nothing: then the read is this rule's); so is a file the notebook's own download helper saved (`download_image(url)` "
@@ -13873,11 +14055,16 @@ class CwdRelativePath(Rule):
         "folder (`..` prefixes are part of it: `../data` is not `data`), at the first use in notebook order, reads and writes alike, "
         "the other paths and their uses related, the message naming the folder and how many files. The names of the working "
         "directory itself (`stage1.csv`, `final.jsonl`, `saved_model`) are one such group per notebook, and a bare name that is "
-        "itself a grouped folder (`os.makedirs(\"./cache\")` before writing `f\"./cache/item_{i}.json\"`) is that folder's. The same literal path in several places (a frame saved, then "
+        "itself a grouped folder (`os.makedirs(\"./cache\")` before writing `f\"./cache/item_{i}.json\"`) is that folder's. A folder the notebook "
+        "makes with `!mkdir` and fills with `!cp` lines copying files of a folder another finding reads (`!cp training/0*.jpg data/train/nonfood` "
+        "after `load_img(\"training/0_102.jpg\")`), then reads (`glob(\"data/train/*/*.jpg\")`), is that finding's: the copied folder is the input, "
+        "the made folder's paths and the `!cp` lines related. The same literal path in several places (a frame saved, then "
         "read back as `\"my_df.csv\"`; here `\"./out/\"` and `\"out\"` are one path) is one finding at its first place, the others related (so for PTH001 and PTH002), and so are two constants naming one file "
         "(`dst = \"model.ts\"` to download it, `model_path = \"model.ts\"` to load it). A delete (`shutil.rmtree`, "
         "`os.remove`) of a path the notebook also writes, or of a folder under it (`shutil.rmtree(\"export/probs\")` "
         "before saving under `os.path.join(\"export\", \"probs\", stamp)`), clears that output: a related location of its finding. "
+        "A file written only below an interactive loop of its cell, a `while` on a name bound to `input(…)` and asked again in the loop "
+        "(a chat transcript saved after `while user_input != \"exit\":`), is not reported: `input()` stops an unattended run before it. "
         "A scratch file the notebook writes first and deletes later (`open(\"tmp.txt\", \"w\")`, read back, then `os.remove(\"tmp.txt\")`; "
         "`np.memmap(\"mymmap\", mode=\"w+\")` … `!rm mymmap`; through a name too) leaves nothing to configure: not a finding of its own, but a related path of its folder's finding when the notebook has one (`examples/frame_pickle` beside `examples/ex1.csv`: one folder to configure). "
         "So for the delete of a file a call the catalogue does not know wrote above (`profile_view.write(\"my_profile.bin\")`, then "
@@ -13948,7 +14135,7 @@ class CwdRelativePath(Rule):
         "upload: not reported; so is a file given to SageMaker's `upload_data(path=…)`, `S3Uploader.upload(local_path=…)`, "
         "boto3's `upload_file`, Azure ML's `run.upload_file(name, path_or_stream)` (also a name written to just above it in the "
         "cell: `joblib.dump(value=model, filename=filename)`, then `run.upload_file(name=…, path_or_stream=filename)`), the list given to "
-        "`upload_files([…])`, or written into the folder `Datastore.upload(src_dir=…)` takes whole (with that folder, made when missing), "
+        "`upload_files([…])`, or written into the folder `Datastore.upload(src_dir=…)` or the Hugging Face Hub's `upload_folder(folder_path=…)` takes whole (with that folder, made when missing), "
         "or shown as a Gradio demo's `examples=`, when the notebook wrote it (boto3's "
         "`Bucket(…).download_file(key, path)` writes it too). A save that adds a suffix to a name lacking it writes the "
         "suffixed file (`np.savez(\"./data/training\", …)` writes `data/training.npz`, `np.save` adds `.npy`, "
@@ -14016,6 +14203,24 @@ class CwdRelativePath(Rule):
             code_cell("!tar -xzvf images_2017_11.tar.gz", 2, outputs=(
                 {"output_type": "stream", "name": "stdout", "text": "2017_11/test/images.csv\n2017_11/train/images.csv\n"},)),
             "import csv\nreader = csv.reader(open('2017_11/train/images.csv'))",
+        )),
+        # A bare file name the cell reads right below its own download and extraction of an archive:
+        # one of that archive's members, PTH003's related place (fair check 45, item 114).
+        Example(cells=(
+            "!wget http://example.org/data/vectors.6B.zip\n!unzip vectors.6B.zip\nwith open('vectors.6B.100d.txt') as f:\n    rows = f.readlines()",
+        )),
+        # A folder made only to hold a Space's files, written by `%%writefile` and uploaded whole to
+        # the Hugging Face Hub: staging (fair check 45, item 108).
+        Example(cells=(
+            "import os\nos.makedirs('frontend_files', exist_ok=True)",
+            "%%writefile frontend_files/app.py\nimport streamlit as st\nst.title('Demo')",
+            "from huggingface_hub import HfApi\napi = HfApi()\napi.upload_folder(folder_path='frontend_files', repo_id='org/demo-app', repo_type='space')",
+        )),
+        # A transcript written after an interactive `input()` loop: no unattended run gets there
+        # (fair check 45, item 115).
+        Example(cells=(
+            "history = []\nline = input('Enter: ')\nwhile line != 'exit':\n    history.append(line)\n    line = input('Enter: ')\n"
+            "with open('history.txt', 'w') as f:\n    f.write('\\n'.join(history))",
         )),
         # A file of the working folder the notebook writes with `open` before reading it back: a staging
         # file made wherever it runs (fair check 43, item 127).
@@ -14935,6 +15140,39 @@ class CwdRelativePath(Rule):
                 {"output_type": "stream", "name": "stdout", "text": "2017_11/train/images.csv\n"},)),
             "import csv\nreader = csv.reader(open('2017_11/train/labels.csv'))",
         ), expect=((3, 2),)),
+        # A folder the notebook makes and fills with `!cp` copies of a folder it reads: one input, the
+        # copied folder's finding (fair check 45, item 120).
+        Example(cells=(
+            "from glob import glob\nimg = open('training/0_1.jpg', 'rb')",
+            "!mkdir data\n!mkdir data\\train",
+            "!cp training/0*.jpg data\\train",
+            "files = glob('data/train/*.jpg')",
+        ), expect=((1, 2),)),
+        # ... but not when its copies come from a folder the notebook reads nowhere else (beside fair
+        # check 45, item 120).
+        Example(cells=(
+            "from glob import glob\nimg = open('training/0_1.jpg', 'rb')",
+            "!mkdir data\n!cp validation/0*.jpg data/",
+            "files = glob('data/*.jpg')",
+        ), expect=((1, 2), (3, 1))),
+        # ... but a folder uploaded whole that also holds a file the notebook reads back is its input too
+        # (beside fair check 45, item 108).
+        Example(cells=(
+            "import os, joblib\nos.makedirs('backend_files', exist_ok=True)\njoblib.dump(model, 'backend_files/model.joblib')",
+            "loaded = joblib.load('backend_files/model.joblib')",
+            "from huggingface_hub import HfApi\nHfApi().upload_folder(folder_path='backend_files', repo_id='org/demo-api', repo_type='space')",
+        ), expect=((1, 2),)),
+        # ... but not a write below a loop that asks for nothing (beside fair check 45, item 115).
+        Example(cells=(
+            "history = []\nline = input('Enter: ')\nwhile len(history) < 3:\n    history.append(line)\n"
+            "with open('history.txt', 'w') as f:\n    f.write('\\n'.join(history))",
+        ), expect=((1, 5),)),
+        # ... but a read in another cell than the download and extraction may be of any file (beside
+        # fair check 45, item 114).
+        Example(cells=(
+            "!wget http://example.org/data/vectors.6B.zip\n!unzip vectors.6B.zip",
+            "with open('vectors.6B.100d.txt') as f:\n    rows = f.readlines()",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -14953,7 +15191,7 @@ class CwdRelativePath(Rule):
                     hits[i] = replace(hit, related=tuple(dict.fromkeys([*hit.related, *places])))
                     break
         folded = _fold_by_folder(hits, paths, scratch, _created_folders(ctx))
-        yield from _with_shell_uses(ctx, folded, paths)
+        yield from _fold_copied_inputs(ctx, _with_shell_uses(ctx, folded, paths), paths)
 
     def _hits(
         self, ctx: RuleContext, read_back: dict[tuple[int, int], list[tuple[Cell, Optional[int], Optional[int]]]],
@@ -15163,7 +15401,8 @@ class CwdRelativePath(Rule):
             if _scratch([((o.ca.cell.index, o.line), o.argument.direction if o.argument else "", _deletes(o)) for o in g],
                         _normal_path(g[0].value), removals) or _normal_path(g[0].value) in staged or _empty_folder_made(ctx, g) or _optional_cache(g) \
                     or _io_lesson(ctx, g) or _io_cheat_sheet(ctx, g) or _sample_data_round_trip(ctx, [
-                        ((o.ca.cell.index, o.argument.call.line), written_file(o), o.argument.direction) for o in g if o.argument is not None]):
+                        ((o.ca.cell.index, o.argument.call.line), written_file(o), o.argument.direction) for o in g if o.argument is not None]) \
+                    or _after_input_loop(g):
                 scratch.append((g[0].value, [(o.ca.cell, o.line, o.column) for o in g]))
             elif _read_back_at_once(ctx, g) or _staged_by_open(ctx, g):
                 # The notebook's own round trip is no finding in the report, but the package still
