@@ -2519,18 +2519,119 @@ def _under_if(draw: Draw) -> bool:
     )
 
 
-def _anchor_first(facts: NotebookFacts, draws: list[Draw]) -> list[Draw]:
+def _anchor_first(facts: NotebookFacts, rf: RandomnessFacts, draws: list[Draw]) -> list[Draw]:
     """The draws with the one that carries the finding first: when the first one's value only
     reaches a figure or a display, whatever its size (a random walk drawn to be plotted), the first
     later draw whose value is used (not only shown, nor left unread) (fair check 35, items 133 and 136,
     r-anchor-on-display-only-draw: `y2 = np.cumsum(e)` only plotted, while `pm.sample` in
-    `inference` draws the trace behind every result). None used: the order stays."""
-    if len(draws) < 2 or not _reaches_only_displays(facts, draws[:1], any_size=True):
+    `inference` draws the trace behind every result). So too when the first is only shown where it
+    is reported, though used later (`_shown_where_reported`: a first-batch peek of the loader that
+    then trains, a layer drawn for a shape demo of the class that is then trained; fair check 45,
+    items 139 and 145); then a later loader or layer, what trains the model, is preferred (item 145:
+    the training loop's loader, not the fixed noise its shown samples are drawn from). None used:
+    the order stays."""
+    if len(draws) < 2:
         return draws
-    for i, other in enumerate(draws[1:], start=1):
-        if not _reaches_only_displays(facts, [other], any_size=True, unread=True):
-            return [other, *draws[:i], *draws[i + 1:]]
+    peeked = not _reaches_only_displays(facts, draws[:1], any_size=True)
+    if peeked and not _shown_where_reported(facts, rf, draws[0]):
+        return draws
+    used = [i for i, other in enumerate(draws[1:], start=1)
+            if not _reaches_only_displays(facts, [other], any_size=True, unread=True) and not _shown_where_reported(facts, rf, other)]
+    if peeked:
+        used = [i for i in used if draws[i].iteration is not None or _WEIGHT_INIT.match(draws[i].qualified)] or used
+    if used:
+        i = used[0]
+        return [draws[i], *draws[:i], *draws[i + 1:]]
     return draws
+
+
+def _peek_loop(statement: ast.stmt, name: str) -> bool:
+    """Is `statement` a module-level `for batch in <name>: …; break` whose body only binds plain
+    names and prints or displays (a look at the first batch), ending with an unconditional `break`?"""
+    if not (isinstance(statement, ast.For) and isinstance(statement.iter, ast.Name) and statement.iter.id == name
+            and not statement.orelse and statement.body and isinstance(statement.body[-1], ast.Break)):
+        return False
+
+    def plain(body: list[ast.stmt], top: bool) -> bool:
+        for i, st in enumerate(body):
+            if isinstance(st, ast.Break):
+                if not (top and i == len(body) - 1):
+                    return False
+            elif isinstance(st, ast.Assign):
+                if not all(isinstance(n, ast.Name) or (isinstance(n, (ast.Tuple, ast.List)) and all(isinstance(e, ast.Name) for e in n.elts))
+                           for n in st.targets):
+                    return False
+            elif isinstance(st, ast.Expr):
+                if not (isinstance(st.value, ast.Call) and isinstance(st.value.func, ast.Name) and st.value.func.id in ("print", "display")):
+                    return False
+            elif isinstance(st, ast.For):
+                if st.orelse or not isinstance(st.target, ast.Name) or not plain(st.body, False):
+                    return False
+            elif not isinstance(st, ast.Pass):
+                return False
+        return True
+
+    return plain(statement.body, True)
+
+
+def _shown_where_reported(facts: NotebookFacts, rf: RandomnessFacts, draw: Draw) -> bool:
+    """Is the draw, where it would be reported, only shown, though its object is used later? For
+    choosing which draw carries a finding only (`_anchor_first`), never for leaving one out:
+    - a loader first iterated by a module-level peek at its first batch (`for batch in loader:`,
+      names bound and printed, `break`; `_peek_loop`) whose names nothing at module level reads
+      after it (fair check 45, item 139: the same loader then trains two transformers);
+    - a layer drawn in a class's constructor first run by a module-level `d = Discriminator(5)`
+      whose instance only reaches displays (`print(d(x).shape)`: a shape demo; fair check 45,
+      item 145: the trained `DISC = Discriminator(IMG_DIM)` is built in a later cell)."""
+    it = draw.iteration
+    if it is not None:
+        if it.ca is None or it.moment is None:
+            return False
+        parsed = _parsed(it.ca)
+        if parsed is None:
+            return False
+        index = statement_index_at(parsed.body, it.line)
+        if index is None or not _peek_loop(parsed.body[index], it.name):
+            return False
+        loop = parsed.body[index]
+        bound = {n.id for n in ast.walk(loop) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        later: list[ast.stmt] = list(parsed.body[index + 1:])
+        for other in facts.cells:
+            if other.cell.index > it.ca.cell.index:
+                other_tree = _parsed(other)
+                if other_tree is None:
+                    return False
+                later.extend(other_tree.body)
+
+        def reads(node: ast.AST, names: set[str]) -> bool:
+            """Does `node` read one of `names` (a loop's own target, as in `for batch in loader:`, is its own)?"""
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                return False
+            if isinstance(node, (ast.For, ast.AsyncFor)):
+                own = names - {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
+                return reads(node.iter, names) or any(reads(st, own) for st in (*node.body, *node.orelse))
+            if isinstance(node, ast.Name):
+                return isinstance(node.ctx, ast.Load) and node.id in names
+            return any(reads(child, names) for child in ast.iter_child_nodes(node))
+
+        return not any(reads(st, bound) for st in later)
+    call = draw.call
+    if not (call.in_function and call.owner and draw.path is None and _WEIGHT_INIT.match(draw.qualified)):
+        return False
+    if _method_of(draw) is not None or not any(c.name == call.owner for c in draw.ca.facts.classes):
+        return False
+    path = rf.path_of(draw.ca, call)
+    if len(path) != 1:
+        return False
+    cell, line, _ = path[0]
+    site = next((ca for ca in facts.cells if ca.cell.index == cell), None)
+    parsed = _parsed(site) if site is not None else None
+    statement = statement_at(parsed, line) if parsed is not None else None
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)
+            and isinstance(statement.value, ast.Call) and isinstance(statement.value.func, ast.Name)
+            and statement.value.func.id == call.owner and statement in parsed.body):
+        return False
+    return _display_reach(facts).at_module_level(site, parsed, statement.value, any_size=True) is True
 
 
 def _unconditional_first(draws: list[Draw]) -> list[Draw]:
@@ -8469,6 +8570,38 @@ class UnseededRandom(Rule):
             "    posterior_mean = (1 / sigma2) * posterior_cov * xi.T * yi",
             "posterior_mean",
         ), expect=((2, 3),)),
+        # Fair check 45, item 139 (r-anchor-on-display-only-draw): the first batch of a shuffling
+        # loader printed and `break`, then the same loader trains a model: the model's layer, a
+        # draw behind the result, carries the finding, the peek is related.
+        Example(cells=(
+            "import torch\nfrom torch import nn\nfrom torch.utils.data import DataLoader",
+            "loader = DataLoader(dataset, batch_size=16, shuffle=True)\nfor batch in loader:\n    x = batch['x']\n    print(x)\n    break",
+            "model = nn.Linear(4, 2)\nfor batch in loader:\n    loss = model(batch['x']).sum()\n    loss.backward()",
+        ), expect=((3, 1),)),
+        # … but a peek whose batch is read after the loop (fed to the model) is no mere look: it stays.
+        Example(cells=(
+            "import torch\nfrom torch import nn\nfrom torch.utils.data import DataLoader",
+            "loader = DataLoader(dataset, batch_size=16, shuffle=True)\nfor batch in loader:\n    x = batch['x']\n    print(x)\n    break",
+            "model = nn.Linear(4, 2)\nloss = model(x).sum()\nfor batch in loader:\n    loss = model(batch['x']).sum()",
+        ), expect=((2, 2),)),
+        # Fair check 45, item 145 (r-anchor-on-display-only-draw): a class's layers first built for
+        # a shape demo (`print(net(x).shape)`), the class trained from a later cell: the training
+        # loop's loader carries the finding, the demo is related.
+        Example(cells=(
+            "import torch\nfrom torch import nn\nfrom torch.utils.data import DataLoader",
+            "class Net(nn.Module):\n    def __init__(self, n):\n        super().__init__()\n        self.fc = nn.Linear(n, 1)\n"
+            "    def forward(self, x):\n        return self.fc(x)\n\nnet = Net(5)\nprint(net(torch.ones(3, 5)).shape)",
+            "model = Net(8)\nloader = DataLoader(data, batch_size=8, shuffle=True)\nopt = torch.optim.SGD(model.parameters(), lr=0.1)\n"
+            "for x, y in loader:\n    loss = ((model(x) - y) ** 2).mean()\n    loss.backward()\n    opt.step()",
+        ), expect=((3, 4),)),
+        # … while the demo's own instance, trained later, keeps it.
+        Example(cells=(
+            "import torch\nfrom torch import nn\nfrom torch.utils.data import DataLoader",
+            "class Net(nn.Module):\n    def __init__(self, n):\n        super().__init__()\n        self.fc = nn.Linear(n, 1)\n"
+            "    def forward(self, x):\n        return self.fc(x)\n\nnet = Net(5)\nprint(net(torch.ones(3, 5)).shape)",
+            "loader = DataLoader(data, batch_size=8, shuffle=True)\nopt = torch.optim.SGD(net.parameters(), lr=0.1)\n"
+            "for x, y in loader:\n    loss = ((net(x) - y) ** 2).mean()\n    loss.backward()\n    opt.step()",
+        ), expect=((2, 4),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -8524,7 +8657,7 @@ class UnseededRandom(Rule):
         never = _never_seeded(rf, seeds)
         first_seed = seeds[0][1] if seeds else None
         for library, draws in unseeded.items():
-            draws = _anchor_first(ctx.facts, _reaching_first(_unconditional_first(draws)))
+            draws = _anchor_first(ctx.facts, rf, _reaching_first(_unconditional_first(draws)))
             draw, others = draws[0], draws[1:]
             lib = catalog.library(library)
             where = ""
