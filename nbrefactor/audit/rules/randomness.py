@@ -6911,6 +6911,39 @@ def _unseeded_agentpy_models(ctx: RuleContext) -> Iterator[Hit]:
         )
 
 
+# fastai 2's training methods, drawn from Python's `random` (rules/randomness.toml's `[[method_draw]]`).
+_FASTAI_TRAINING = frozenset({"fine_tune", "fit_one_cycle", "fit_flat_cos", "fit_sgdr"})
+_FASTAI_SEED_FIX = ("set_seed(SEED) (from `fastai.*.all` or `fastai.torch_core`): it seeds Python's `random`, NumPy "
+                    "and PyTorch, which its training also draws from (the new head's weights, dropout)")
+
+
+def _fastai_training(facts: NotebookFacts, draw: Draw) -> bool:
+    """Is the draw fastai 2's training (`learn.fine_tune(1)`), a method draw of Python's `random`?"""
+    call = draw.call
+    return (draw.library == "python" and bool(call.receiver) and call.method in _FASTAI_TRAINING
+            and draw.qualified == call.method and draw.shown.endswith(f".{call.method}()")
+            and any(imp.top_level in ("fastai", "fastbook") for _, imp in facts.imports))
+
+
+def _numpy_array_name(ctx: RuleContext, arg: ArgFact | None) -> bool:
+    """Is the argument a name the notebook binds only to what a NumPy function or `.to_numpy()` returns?"""
+    if arg is None or arg.name is None:
+        return False
+    statements = single_assignments(ctx).get(arg.name)
+    if not statements:
+        return False
+    for statement in statements:
+        value = statement.value
+        if not isinstance(value, ast.Call):
+            return False
+        if isinstance(value.func, ast.Attribute) and value.func.attr == "to_numpy":
+            continue
+        callee = dotted_name(value.func)
+        if not callee or not ctx.facts.resolve(callee).startswith("numpy.") or ctx.facts.resolve(callee).startswith("numpy.random."):
+            return False
+    return True
+
+
 def _library_fix(ctx: RuleContext, lib: Library) -> str:
     """The library's seeding call, for the TensorFlow version the notebook uses: TensorFlow 1's
     graph seed, the seeds of a TensorFlow 2 before 2.7, or the catalogue's. When the notebook
@@ -7049,7 +7082,7 @@ class UnseededRandom(Rule):
         "dataset's `prepare_tf_dataset`/`to_tf_dataset` with `shuffle=True`), Keras' `skipgrams` (Python's "
         "`random`), fastai "
         "training (`learn.fine_tune(…)`, `fit_one_cycle`: its augmentations and shuffling draw from "
-        "Python's `random`; fastai's `set_seed` seeds it; fastai 1's, recognised by its data API (`ImageItemList`, "
+        "Python's `random`, and its new head's weights and dropout from NumPy's and torch's; fastai's `set_seed` seeds all three, and is the fix given; fastai 1's, recognised by its data API (`ImageItemList`, "
         "`*DataBunch`, `.databunch()`, `create_cnn`) and no fastai 2 name, draws from torch's generator), Hugging Face text generation that samples (a `pipeline(\"text-generation\")` or any pipeline with `do_sample=True`, `model.generate(…, do_sample=True)`: torch's generator, TensorFlow's with `framework=\"tf\"`; `transformers.set_seed` seeds it; a `text2text-generation`/`summarization`/`translation` pipeline decodes greedily unless told to sample) and pandas' "
         "`.sample()` without `random_state`, which uses NumPy's, and PyMC3's `pm.sample(…)` without `random_seed`, whose "
         "chain seeds it draws (PyMC 4+'s comes from a fresh generator instead: RND002's) — and reports each one that no "
@@ -8706,6 +8739,19 @@ class UnseededRandom(Rule):
             imported = _seed_import_cell(ctx, library, draw)
             if imported is not None and imported > ctx.facts.cells[0].cell.index:
                 fix = f"Seed {lib.label} after its import in cell {imported}: {lib_fix}"
+            if library == "python" and any(_fastai_training(ctx.facts, d) for d in draws):
+                # fastai 2's training draws from Python's `random`, and from NumPy and torch too (the
+                # head's initialisation, dropout): fastai's `set_seed` seeds all three (fair check 45, item 134).
+                fastai_cell = next((ca.cell.index for ca in ctx.facts.cells
+                                    if any(imp.top_level in ("fastai", "fastbook") for imp in ca.facts.imports)), None)
+                fix = f"Seed with fastai's set_seed after the fastai import{f' in cell {fastai_cell}' if fastai_cell is not None else ''}: {_FASTAI_SEED_FIX}"
+            elif library == "python" and draw.qualified == "random.shuffle" and _numpy_array_name(ctx, draw.call.arg(0)):
+                # `random.shuffle` swaps a 2-D array's rows through views, so rows are duplicated and
+                # lost; a seed keeps that (fair check 45, item 146).
+                name = draw.call.arg(0).name
+                fix = (f"Shuffle `{name}`, a NumPy array, with a seeded NumPy generator instead: rng = np.random.default_rng(SEED); "
+                       f"{name} = rng.permutation({name}) (`random.shuffle` swaps an array's rows through views, which "
+                       "duplicates some rows and loses others)")
             block = _graph_block(rf, draw) if library == "tensorflow" and lib_fix == _TF1_FIX else None
             reset = _reset_before(ctx, draw) if library == "tensorflow" and lib_fix == _TF1_FIX and block is None else None
             if reset is not None and reset[0] >= (imported or 0):
