@@ -2347,6 +2347,8 @@ def _unseeded_draws(ctx: RuleContext, rf: RandomnessFacts, seeds: list[tuple[Mom
             continue
         if _draw_never_read(draw.ca, draw.call, ctx.facts.cells) or _nested_draw_never_read(draw.ca, draw.call, ctx.facts.cells):
             continue
+        if _draw_rebound_before_read(ctx.facts, draw):
+            continue
         if draw.iteration is not None and draw.iteration.ca is None:
             continue  # a shuffling loader nothing iterates draws nothing
         if _superseded_before_run(ctx, rf, draw):
@@ -4497,6 +4499,14 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw], any_size
                     continue
                 if isinstance(top, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                     return False
+                if _peek_loop(top, name) and [id(n) for n in iterating] == [id(top.iter)]:
+                    # `for xb, yb in train_loader: print(xb.shape); break`: the first batch looked at,
+                    # as `next(iter(train_loader))` (fair check 45, item 133: a shape peek of a loader
+                    # nothing else iterates), whose values reach nothing (shapes) or only displays
+                    if at_module_level(other, other_tree, top.iter, last_shows=True) is False:
+                        return False
+                    shown = True
+                    continue
                 iters = [n for n in ast.walk(top) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "iter"
                          and len(n.args) == 1 and not n.keywords and isinstance(n.args[0], ast.Name) and n.args[0].id == name]
                 if {id(n) for n in iterating} != {id(n.args[0]) for n in iters}:
@@ -4950,6 +4960,61 @@ def _draw_never_read(ca: CellAnalysis, call: CallFact, cells: Iterable[CellAnaly
     # The notebook goes on past the draw without it (two code cells or more below): abandoned, not
     # the last step of a notebook cut short or a snippet whose reader comes next.
     return sum(1 for other in cells if other.cell.index > ca.cell.index and other.cell.source.strip()) >= _GOES_ON
+
+
+def _draw_rebound_before_read(facts: NotebookFacts, draw: Draw) -> bool:
+    """`img = generator.predict(np.random.randn(4, 128))` at module level, the draw the right side or
+    the input of a prediction (`_INFERENCE_METHODS`, `predict…`), where nothing else in its cell
+    mentions `img` and the first later module-level statement that does rebinds it from something
+    else (`img = generator.predict(np.random.rand(4, 128))` in the next cell): the drawn value is
+    replaced before anything reads it (fair check 45, item 143, rnd001-draw-overwritten-or-unused-in-saved-run).
+    A def anywhere reading the name as a global, a magic, or a cell that does not parse keeps it."""
+    call = draw.call
+    if call.in_function or draw.iteration is not None or draw.path is not None:
+        return False
+    parsed = _parsed(draw.ca)
+    if parsed is None:
+        return False
+    index = statement_index_at(parsed.body, call.line)
+    if index is None:
+        return False
+    statement = parsed.body[index]
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)
+            and isinstance(statement.value, ast.Call)):
+        return False
+    name = statement.targets[0].id
+    value = statement.value
+    node = _call_node(draw.ca, parsed, call)
+    if node is None:
+        return False
+    if value is not node:
+        func = value.func
+        if not (isinstance(func, ast.Attribute) and (func.attr in _INFERENCE_METHODS or func.attr.startswith("predict"))
+                and any(a is node for a in value.args) and all(a is node or isinstance(a, ast.Constant) for a in value.args)
+                and all(isinstance(k.value, ast.Constant) for k in value.keywords)):
+            return False
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    if any(isinstance(n, ast.Name) and n.id == name and n is not statement.targets[0]
+           for st in (*parsed.body[:index], *parsed.body[index + 1:]) for n in ast.walk(st)):
+        return False
+    for other in facts.cells:
+        if any(m.args and word.search(m.args) for m in other.magics):
+            return False
+    for other in facts.cells:
+        if other.cell.index <= draw.ca.cell.index or not word.search(other.cell.source):
+            continue
+        other_tree = _parsed(other)
+        if other_tree is None:
+            return False
+        for st in other_tree.body:
+            if not any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(st)):
+                continue
+            return (isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name)
+                    and st.targets[0].id == name and not any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(st.value))
+                    and not any(isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and name not in _function_locals(d)
+                                and any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(d))
+                                for c in facts.cells for d in ast.walk(_parsed(c) or ast.Module([], []))))
+    return False
 
 
 # How many non-empty code cells below an unread draw show that the notebook went on without it.
@@ -8014,6 +8079,22 @@ class UnseededRandom(Rule):
             "import numpy as np",
             "decoded = np.random.choice(['a cat\\n', 'a dog\\n'], 5)\nfor txt in decoded:\n    txt = txt.replace('\\n', '')\n    print(txt)",
         )),
+        # Fair check 45, item 133 (rnd001-value-reaches-only-display): a shuffling loader iterated only
+        # by a look at its first batch's shapes (`for xb, yb in loader: print(xb.shape); break`).
+        Example(cells=(
+            "import torch\nfrom torch.utils.data import DataLoader, TensorDataset",
+            "train_loader = DataLoader(TensorDataset(X, y), batch_size=16, shuffle=True)\nfor xb, yb in train_loader:\n"
+            "    print('Batch X shape:', xb.shape)\n    print('Batch y shape:', yb.shape)\n    break",
+        )),
+        # Fair check 45, item 143 (rnd001-draw-overwritten-or-unused-in-saved-run): a prediction on
+        # drawn noise bound to `img`, which the next cell rebinds before anything reads it (that
+        # cell's own draw is seeded here).
+        Example(cells=(
+            "import numpy as np\nimport matplotlib.pyplot as plt",
+            "img = generator.predict(np.random.randn(4, 128))",
+            "np.random.seed(0)\nimg = generator.predict(np.random.rand(4, 128))\nfor i, im in enumerate(img):\n    plt.imshow(np.squeeze(im))",
+            "score = discriminator.predict(img)",
+        )),
     )
     failing = (
         # The random inputs of a check that also leave it: saved beside the check, or kept in a list
@@ -8635,6 +8716,12 @@ class UnseededRandom(Rule):
             "loader = DataLoader(data, batch_size=8, shuffle=True)\nopt = torch.optim.SGD(net.parameters(), lr=0.1)\n"
             "for x, y in loader:\n    loss = ((net(x) - y) ** 2).mean()\n    loss.backward()\n    opt.step()",
         ), expect=((2, 4),)),
+        # … but a prediction on drawn noise read before it is rebound draws the value used (unlike item 143).
+        Example(cells=(
+            "import numpy as np\nimport matplotlib.pyplot as plt",
+            "img = generator.predict(np.random.randn(4, 128))",
+            "score = discriminator.predict(img)\nnp.random.seed(0)\nimg = generator.predict(np.random.rand(4, 128))",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -9465,6 +9552,14 @@ class MissingRandomState(Rule):
             "study.optimize(objective, n_trials=5, timeout=TIMEOUT)",
             "bt = Backtest(prices, Strategy)\nstats = bt.optimize(n1=range(5, 30), timeout=60)",
         )),
+        # Fair check 45, item 151 (rnd002-seed-changes-nothing-shown): an albumentations tour applies an
+        # unseeded pipeline to a blank `np.zeros` image and prints only the result's keys and shape,
+        # the same for every draw.
+        Example(cells=(
+            "import albumentations as A\nimport numpy as np",
+            "image = np.zeros((128, 128, 3), dtype=np.uint8)\ntransform = A.Compose([A.HorizontalFlip(p=0.5), A.Rotate(limit=30, p=0.5)])\n"
+            "augmented = transform(image=image)\nprint(augmented.keys())\nprint(augmented['image'].shape)",
+        )),
     )
     failing = (
         # The split of data an unseeded generator made is folded into the generator's finding: the
@@ -9791,6 +9886,13 @@ class MissingRandomState(Rule):
             "best = tune(score)\nsmall = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=SEED))\n"
             "small.optimize(score, timeout=300)",
         ), expect=((2, 3),)),
+        # … while a pipeline applied to a real image whose pixels are shown draws what the notebook shows
+        # (unlike fair check 45, item 151).
+        Example(cells=(
+            "import albumentations as A\nimport numpy as np\nimport matplotlib.pyplot as plt",
+            "image = np.zeros((128, 128, 3), dtype=np.uint8)\ntransform = A.Compose([A.HorizontalFlip(p=0.5), A.Rotate(limit=30, p=0.5)])\n"
+            "augmented = transform(image=image)\nprint(augmented['image'].shape)\nplt.imshow(augmented['image'])",
+        ), expect=((2, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -10754,7 +10856,7 @@ def _unseeded_augmentations(ctx: RuleContext) -> Iterator[Hit]:
                     given = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "transforms"), None)
                     items = given.elts if isinstance(given, (ast.List, ast.Tuple)) else []
                     drawing = [i for i in items if draws(i, bound)]
-                    if not drawing:
+                    if not drawing or _augments_only_blank_shapes(ctx, statement, node):
                         continue
                     first = drawing[0]
                     shown = dotted_name(first.func) if isinstance(first, ast.Call) else getattr(first, "id", "")
@@ -10802,6 +10904,77 @@ def _unseeded_augmentations(ctx: RuleContext) -> Iterator[Hit]:
                     built[name] = (ca, statement.lineno)
                 else:
                     built.pop(name, None)
+
+
+# NumPy constructors of an array of one value: an image of them is blank.
+_BLANK_ARRAYS = frozenset({"numpy.zeros", "numpy.ones", "numpy.full", "numpy.zeros_like", "numpy.ones_like", "numpy.full_like"})
+# What a blank image's augmentation shows without its pixels: the result dict's keys, an array's shape.
+_SHAPE_ATTRIBUTES = frozenset({"shape", "dtype", "ndim", "keys"})
+
+
+def _augments_only_blank_shapes(ctx: RuleContext, statement: ast.stmt, node: ast.Call) -> bool:
+    """`transform = A.Compose([...])` at module level whose every application is `augmented =
+    transform(image=image)` on names bound only to a blank array (`np.zeros((128, 128, 3))`), and
+    whose results are only read as `augmented.keys()`, `augmented["image"].shape`: an API tour's
+    cell, whose shown output is the same for every draw (fair check 45, item 151,
+    rnd002-seed-changes-nothing-shown). A def mentioning a name, or any other read, keeps it."""
+    if not (isinstance(statement, ast.Assign) and statement.value is node and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)):
+        return False
+    name = statement.targets[0].id
+    assignments = single_assignments(ctx)
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    trees = []
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None and word.search(ca.cell.source):
+            return False  # (a cell that does not parse may read it)
+        if tree is not None:
+            trees.append(tree)
+    if any(m.args and word.search(m.args) for ca in ctx.cells for m in ca.magics):
+        return False
+    parents: dict[int, ast.AST] = {}
+    for tree in trees:
+        for parent in ast.walk(tree):
+            for child in ast.iter_child_nodes(parent):
+                parents[id(child)] = parent
+    in_def = set()
+    for tree in trees:
+        for d in ast.walk(tree):
+            if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                in_def.update(id(n) for n in ast.walk(d))
+
+    def blank(arg: ast.expr) -> bool:
+        bound = assignments.get(arg.id) if isinstance(arg, ast.Name) else None
+        return bool(bound) and all(
+            isinstance(b.value, ast.Call) and ctx.facts.resolve(dotted_name(b.value.func)) in _BLANK_ARRAYS for b in bound)
+
+    results: set[str] = set()
+    for tree in trees:
+        for n in ast.walk(tree):
+            if not (isinstance(n, ast.Name) and n.id == name) or n is statement.targets[0]:
+                continue
+            call = parents.get(id(n))
+            st = parents.get(id(call))
+            if (id(n) in in_def or not isinstance(call, ast.Call) or call.func is not n or call.args or not call.keywords
+                    or not all(blank(k.value) for k in call.keywords)
+                    or not (isinstance(st, ast.Assign) and st.value is call and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name))):
+                return False
+            results.add(st.targets[0].id)
+    if not results or any(len(assignments.get(r, ())) != 1 for r in results):
+        return False
+    for tree in trees:
+        for n in ast.walk(tree):
+            if not (isinstance(n, ast.Name) and n.id in results and isinstance(n.ctx, ast.Load)):
+                continue
+            up = parents.get(id(n))
+            if isinstance(up, ast.Subscript) and up.value is n:
+                up = parents.get(id(up))
+            if id(n) in in_def or not (isinstance(up, ast.Attribute) and up.attr in _SHAPE_ATTRIBUTES):
+                return False
+            if up.attr == "keys" and not (isinstance(parents.get(id(up)), ast.Call) and parents[id(up)].func is up):
+                return False
+    return True
 
 
 def _module_level_nodes(statement: ast.stmt) -> Iterator[ast.AST]:
