@@ -1293,3 +1293,17 @@ def test_env_reset_fix_follows_declared_old_gym(tmp_path: Path) -> None:
     unpinned = run_example(MissingRandomState, Example(cells=cells), tmp_path / "unpinned")
     (diag,) = [d for d in unpinned if "env_cp" in d.message]
     assert "env_cp.reset(seed=SEED)" in (diag.fix or "")  # (nothing says which gym: the 0.26 API's fix)
+
+
+def test_rnd001_fix_for_fastai_training_and_a_shuffled_numpy_array(tmp_path: Path) -> None:
+    """Fair check 45, items 134 and 146: fastai 2's training also draws from NumPy and torch, so the
+    fix is fastai's set_seed, not random.seed; `random.shuffle` of a NumPy array swaps rows through
+    views (duplicating some), so its fix is a seeded generator's permutation. A list keeps random.seed."""
+    fastai = _found(tmp_path / "fastai", "from fastai.vision.all import *", "dls = ImageDataLoaders.from_folder(path)\n"
+                    "learn = vision_learner(dls, resnet34, metrics=error_rate)", "learn.fine_tune(1)")
+    assert len(fastai) == 1 and "set_seed(SEED)" in fastai[0].fix and "random.seed(SEED)" not in fastai[0].fix
+    array = _found(tmp_path / "array", "import random\nimport numpy as np\nimport pandas as pd",
+                   "data = np.array(pd.read_csv('d.csv'))", "random.shuffle(data)\nvalid, train = data[:100], data[100:]")
+    assert len(array) == 1 and "data = rng.permutation(data)" in array[0].fix and "random.seed" not in array[0].fix
+    items = _found(tmp_path / "list", "import random", "data = [1, 2, 3]", "random.shuffle(data)\nprint(sum(data[:2]))")
+    assert len(items) == 1 and "random.seed(SEED)" in items[0].fix

@@ -2347,6 +2347,8 @@ def _unseeded_draws(ctx: RuleContext, rf: RandomnessFacts, seeds: list[tuple[Mom
             continue
         if _draw_never_read(draw.ca, draw.call, ctx.facts.cells) or _nested_draw_never_read(draw.ca, draw.call, ctx.facts.cells):
             continue
+        if _draw_rebound_before_read(ctx.facts, draw):
+            continue
         if draw.iteration is not None and draw.iteration.ca is None:
             continue  # a shuffling loader nothing iterates draws nothing
         if _superseded_before_run(ctx, rf, draw):
@@ -2519,18 +2521,119 @@ def _under_if(draw: Draw) -> bool:
     )
 
 
-def _anchor_first(facts: NotebookFacts, draws: list[Draw]) -> list[Draw]:
+def _anchor_first(facts: NotebookFacts, rf: RandomnessFacts, draws: list[Draw]) -> list[Draw]:
     """The draws with the one that carries the finding first: when the first one's value only
     reaches a figure or a display, whatever its size (a random walk drawn to be plotted), the first
     later draw whose value is used (not only shown, nor left unread) (fair check 35, items 133 and 136,
     r-anchor-on-display-only-draw: `y2 = np.cumsum(e)` only plotted, while `pm.sample` in
-    `inference` draws the trace behind every result). None used: the order stays."""
-    if len(draws) < 2 or not _reaches_only_displays(facts, draws[:1], any_size=True):
+    `inference` draws the trace behind every result). So too when the first is only shown where it
+    is reported, though used later (`_shown_where_reported`: a first-batch peek of the loader that
+    then trains, a layer drawn for a shape demo of the class that is then trained; fair check 45,
+    items 139 and 145); then a later loader or layer, what trains the model, is preferred (item 145:
+    the training loop's loader, not the fixed noise its shown samples are drawn from). None used:
+    the order stays."""
+    if len(draws) < 2:
         return draws
-    for i, other in enumerate(draws[1:], start=1):
-        if not _reaches_only_displays(facts, [other], any_size=True, unread=True):
-            return [other, *draws[:i], *draws[i + 1:]]
+    peeked = not _reaches_only_displays(facts, draws[:1], any_size=True)
+    if peeked and not _shown_where_reported(facts, rf, draws[0]):
+        return draws
+    used = [i for i, other in enumerate(draws[1:], start=1)
+            if not _reaches_only_displays(facts, [other], any_size=True, unread=True) and not _shown_where_reported(facts, rf, other)]
+    if peeked:
+        used = [i for i in used if draws[i].iteration is not None or _WEIGHT_INIT.match(draws[i].qualified)] or used
+    if used:
+        i = used[0]
+        return [draws[i], *draws[:i], *draws[i + 1:]]
     return draws
+
+
+def _peek_loop(statement: ast.stmt, name: str) -> bool:
+    """Is `statement` a module-level `for batch in <name>: …; break` whose body only binds plain
+    names and prints or displays (a look at the first batch), ending with an unconditional `break`?"""
+    if not (isinstance(statement, ast.For) and isinstance(statement.iter, ast.Name) and statement.iter.id == name
+            and not statement.orelse and statement.body and isinstance(statement.body[-1], ast.Break)):
+        return False
+
+    def plain(body: list[ast.stmt], top: bool) -> bool:
+        for i, st in enumerate(body):
+            if isinstance(st, ast.Break):
+                if not (top and i == len(body) - 1):
+                    return False
+            elif isinstance(st, ast.Assign):
+                if not all(isinstance(n, ast.Name) or (isinstance(n, (ast.Tuple, ast.List)) and all(isinstance(e, ast.Name) for e in n.elts))
+                           for n in st.targets):
+                    return False
+            elif isinstance(st, ast.Expr):
+                if not (isinstance(st.value, ast.Call) and isinstance(st.value.func, ast.Name) and st.value.func.id in ("print", "display")):
+                    return False
+            elif isinstance(st, ast.For):
+                if st.orelse or not isinstance(st.target, ast.Name) or not plain(st.body, False):
+                    return False
+            elif not isinstance(st, ast.Pass):
+                return False
+        return True
+
+    return plain(statement.body, True)
+
+
+def _shown_where_reported(facts: NotebookFacts, rf: RandomnessFacts, draw: Draw) -> bool:
+    """Is the draw, where it would be reported, only shown, though its object is used later? For
+    choosing which draw carries a finding only (`_anchor_first`), never for leaving one out:
+    - a loader first iterated by a module-level peek at its first batch (`for batch in loader:`,
+      names bound and printed, `break`; `_peek_loop`) whose names nothing at module level reads
+      after it (fair check 45, item 139: the same loader then trains two transformers);
+    - a layer drawn in a class's constructor first run by a module-level `d = Discriminator(5)`
+      whose instance only reaches displays (`print(d(x).shape)`: a shape demo; fair check 45,
+      item 145: the trained `DISC = Discriminator(IMG_DIM)` is built in a later cell)."""
+    it = draw.iteration
+    if it is not None:
+        if it.ca is None or it.moment is None:
+            return False
+        parsed = _parsed(it.ca)
+        if parsed is None:
+            return False
+        index = statement_index_at(parsed.body, it.line)
+        if index is None or not _peek_loop(parsed.body[index], it.name):
+            return False
+        loop = parsed.body[index]
+        bound = {n.id for n in ast.walk(loop) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        later: list[ast.stmt] = list(parsed.body[index + 1:])
+        for other in facts.cells:
+            if other.cell.index > it.ca.cell.index:
+                other_tree = _parsed(other)
+                if other_tree is None:
+                    return False
+                later.extend(other_tree.body)
+
+        def reads(node: ast.AST, names: set[str]) -> bool:
+            """Does `node` read one of `names` (a loop's own target, as in `for batch in loader:`, is its own)?"""
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                return False
+            if isinstance(node, (ast.For, ast.AsyncFor)):
+                own = names - {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
+                return reads(node.iter, names) or any(reads(st, own) for st in (*node.body, *node.orelse))
+            if isinstance(node, ast.Name):
+                return isinstance(node.ctx, ast.Load) and node.id in names
+            return any(reads(child, names) for child in ast.iter_child_nodes(node))
+
+        return not any(reads(st, bound) for st in later)
+    call = draw.call
+    if not (call.in_function and call.owner and draw.path is None and _WEIGHT_INIT.match(draw.qualified)):
+        return False
+    if _method_of(draw) is not None or not any(c.name == call.owner for c in draw.ca.facts.classes):
+        return False
+    path = rf.path_of(draw.ca, call)
+    if len(path) != 1:
+        return False
+    cell, line, _ = path[0]
+    site = next((ca for ca in facts.cells if ca.cell.index == cell), None)
+    parsed = _parsed(site) if site is not None else None
+    statement = statement_at(parsed, line) if parsed is not None else None
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)
+            and isinstance(statement.value, ast.Call) and isinstance(statement.value.func, ast.Name)
+            and statement.value.func.id == call.owner and statement in parsed.body):
+        return False
+    return _display_reach(facts).at_module_level(site, parsed, statement.value, any_size=True) is True
 
 
 def _unconditional_first(draws: list[Draw]) -> list[Draw]:
@@ -4396,6 +4499,14 @@ def _reaches_only_displays(facts: NotebookFacts, draws: Iterable[Draw], any_size
                     continue
                 if isinstance(top, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                     return False
+                if _peek_loop(top, name) and [id(n) for n in iterating] == [id(top.iter)]:
+                    # `for xb, yb in train_loader: print(xb.shape); break`: the first batch looked at,
+                    # as `next(iter(train_loader))` (fair check 45, item 133: a shape peek of a loader
+                    # nothing else iterates), whose values reach nothing (shapes) or only displays
+                    if at_module_level(other, other_tree, top.iter, last_shows=True) is False:
+                        return False
+                    shown = True
+                    continue
                 iters = [n for n in ast.walk(top) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "iter"
                          and len(n.args) == 1 and not n.keywords and isinstance(n.args[0], ast.Name) and n.args[0].id == name]
                 if {id(n) for n in iterating} != {id(n.args[0]) for n in iters}:
@@ -4849,6 +4960,61 @@ def _draw_never_read(ca: CellAnalysis, call: CallFact, cells: Iterable[CellAnaly
     # The notebook goes on past the draw without it (two code cells or more below): abandoned, not
     # the last step of a notebook cut short or a snippet whose reader comes next.
     return sum(1 for other in cells if other.cell.index > ca.cell.index and other.cell.source.strip()) >= _GOES_ON
+
+
+def _draw_rebound_before_read(facts: NotebookFacts, draw: Draw) -> bool:
+    """`img = generator.predict(np.random.randn(4, 128))` at module level, the draw the right side or
+    the input of a prediction (`_INFERENCE_METHODS`, `predict…`), where nothing else in its cell
+    mentions `img` and the first later module-level statement that does rebinds it from something
+    else (`img = generator.predict(np.random.rand(4, 128))` in the next cell): the drawn value is
+    replaced before anything reads it (fair check 45, item 143, rnd001-draw-overwritten-or-unused-in-saved-run).
+    A def anywhere reading the name as a global, a magic, or a cell that does not parse keeps it."""
+    call = draw.call
+    if call.in_function or draw.iteration is not None or draw.path is not None:
+        return False
+    parsed = _parsed(draw.ca)
+    if parsed is None:
+        return False
+    index = statement_index_at(parsed.body, call.line)
+    if index is None:
+        return False
+    statement = parsed.body[index]
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)
+            and isinstance(statement.value, ast.Call)):
+        return False
+    name = statement.targets[0].id
+    value = statement.value
+    node = _call_node(draw.ca, parsed, call)
+    if node is None:
+        return False
+    if value is not node:
+        func = value.func
+        if not (isinstance(func, ast.Attribute) and (func.attr in _INFERENCE_METHODS or func.attr.startswith("predict"))
+                and any(a is node for a in value.args) and all(a is node or isinstance(a, ast.Constant) for a in value.args)
+                and all(isinstance(k.value, ast.Constant) for k in value.keywords)):
+            return False
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    if any(isinstance(n, ast.Name) and n.id == name and n is not statement.targets[0]
+           for st in (*parsed.body[:index], *parsed.body[index + 1:]) for n in ast.walk(st)):
+        return False
+    for other in facts.cells:
+        if any(m.args and word.search(m.args) for m in other.magics):
+            return False
+    for other in facts.cells:
+        if other.cell.index <= draw.ca.cell.index or not word.search(other.cell.source):
+            continue
+        other_tree = _parsed(other)
+        if other_tree is None:
+            return False
+        for st in other_tree.body:
+            if not any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(st)):
+                continue
+            return (isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name)
+                    and st.targets[0].id == name and not any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(st.value))
+                    and not any(isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and name not in _function_locals(d)
+                                and any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(d))
+                                for c in facts.cells for d in ast.walk(_parsed(c) or ast.Module([], []))))
+    return False
 
 
 # How many non-empty code cells below an unread draw show that the notebook went on without it.
@@ -6810,6 +6976,39 @@ def _unseeded_agentpy_models(ctx: RuleContext) -> Iterator[Hit]:
         )
 
 
+# fastai 2's training methods, drawn from Python's `random` (rules/randomness.toml's `[[method_draw]]`).
+_FASTAI_TRAINING = frozenset({"fine_tune", "fit_one_cycle", "fit_flat_cos", "fit_sgdr"})
+_FASTAI_SEED_FIX = ("set_seed(SEED) (from `fastai.*.all` or `fastai.torch_core`): it seeds Python's `random`, NumPy "
+                    "and PyTorch, which its training also draws from (the new head's weights, dropout)")
+
+
+def _fastai_training(facts: NotebookFacts, draw: Draw) -> bool:
+    """Is the draw fastai 2's training (`learn.fine_tune(1)`), a method draw of Python's `random`?"""
+    call = draw.call
+    return (draw.library == "python" and bool(call.receiver) and call.method in _FASTAI_TRAINING
+            and draw.qualified == call.method and draw.shown.endswith(f".{call.method}()")
+            and any(imp.top_level in ("fastai", "fastbook") for _, imp in facts.imports))
+
+
+def _numpy_array_name(ctx: RuleContext, arg: ArgFact | None) -> bool:
+    """Is the argument a name the notebook binds only to what a NumPy function or `.to_numpy()` returns?"""
+    if arg is None or arg.name is None:
+        return False
+    statements = single_assignments(ctx).get(arg.name)
+    if not statements:
+        return False
+    for statement in statements:
+        value = statement.value
+        if not isinstance(value, ast.Call):
+            return False
+        if isinstance(value.func, ast.Attribute) and value.func.attr == "to_numpy":
+            continue
+        callee = dotted_name(value.func)
+        if not callee or not ctx.facts.resolve(callee).startswith("numpy.") or ctx.facts.resolve(callee).startswith("numpy.random."):
+            return False
+    return True
+
+
 def _library_fix(ctx: RuleContext, lib: Library) -> str:
     """The library's seeding call, for the TensorFlow version the notebook uses: TensorFlow 1's
     graph seed, the seeds of a TensorFlow 2 before 2.7, or the catalogue's. When the notebook
@@ -6948,7 +7147,7 @@ class UnseededRandom(Rule):
         "dataset's `prepare_tf_dataset`/`to_tf_dataset` with `shuffle=True`), Keras' `skipgrams` (Python's "
         "`random`), fastai "
         "training (`learn.fine_tune(…)`, `fit_one_cycle`: its augmentations and shuffling draw from "
-        "Python's `random`; fastai's `set_seed` seeds it; fastai 1's, recognised by its data API (`ImageItemList`, "
+        "Python's `random`, and its new head's weights and dropout from NumPy's and torch's; fastai's `set_seed` seeds all three, and is the fix given; fastai 1's, recognised by its data API (`ImageItemList`, "
         "`*DataBunch`, `.databunch()`, `create_cnn`) and no fastai 2 name, draws from torch's generator), Hugging Face text generation that samples (a `pipeline(\"text-generation\")` or any pipeline with `do_sample=True`, `model.generate(…, do_sample=True)`: torch's generator, TensorFlow's with `framework=\"tf\"`; `transformers.set_seed` seeds it; a `text2text-generation`/`summarization`/`translation` pipeline decodes greedily unless told to sample) and pandas' "
         "`.sample()` without `random_state`, which uses NumPy's, and PyMC3's `pm.sample(…)` without `random_seed`, whose "
         "chain seeds it draws (PyMC 4+'s comes from a fresh generator instead: RND002's) — and reports each one that no "
@@ -7880,6 +8079,22 @@ class UnseededRandom(Rule):
             "import numpy as np",
             "decoded = np.random.choice(['a cat\\n', 'a dog\\n'], 5)\nfor txt in decoded:\n    txt = txt.replace('\\n', '')\n    print(txt)",
         )),
+        # Fair check 45, item 133 (rnd001-value-reaches-only-display): a shuffling loader iterated only
+        # by a look at its first batch's shapes (`for xb, yb in loader: print(xb.shape); break`).
+        Example(cells=(
+            "import torch\nfrom torch.utils.data import DataLoader, TensorDataset",
+            "train_loader = DataLoader(TensorDataset(X, y), batch_size=16, shuffle=True)\nfor xb, yb in train_loader:\n"
+            "    print('Batch X shape:', xb.shape)\n    print('Batch y shape:', yb.shape)\n    break",
+        )),
+        # Fair check 45, item 143 (rnd001-draw-overwritten-or-unused-in-saved-run): a prediction on
+        # drawn noise bound to `img`, which the next cell rebinds before anything reads it (that
+        # cell's own draw is seeded here).
+        Example(cells=(
+            "import numpy as np\nimport matplotlib.pyplot as plt",
+            "img = generator.predict(np.random.randn(4, 128))",
+            "np.random.seed(0)\nimg = generator.predict(np.random.rand(4, 128))\nfor i, im in enumerate(img):\n    plt.imshow(np.squeeze(im))",
+            "score = discriminator.predict(img)",
+        )),
     )
     failing = (
         # The random inputs of a check that also leave it: saved beside the check, or kept in a list
@@ -8469,6 +8684,44 @@ class UnseededRandom(Rule):
             "    posterior_mean = (1 / sigma2) * posterior_cov * xi.T * yi",
             "posterior_mean",
         ), expect=((2, 3),)),
+        # Fair check 45, item 139 (r-anchor-on-display-only-draw): the first batch of a shuffling
+        # loader printed and `break`, then the same loader trains a model: the model's layer, a
+        # draw behind the result, carries the finding, the peek is related.
+        Example(cells=(
+            "import torch\nfrom torch import nn\nfrom torch.utils.data import DataLoader",
+            "loader = DataLoader(dataset, batch_size=16, shuffle=True)\nfor batch in loader:\n    x = batch['x']\n    print(x)\n    break",
+            "model = nn.Linear(4, 2)\nfor batch in loader:\n    loss = model(batch['x']).sum()\n    loss.backward()",
+        ), expect=((3, 1),)),
+        # … but a peek whose batch is read after the loop (fed to the model) is no mere look: it stays.
+        Example(cells=(
+            "import torch\nfrom torch import nn\nfrom torch.utils.data import DataLoader",
+            "loader = DataLoader(dataset, batch_size=16, shuffle=True)\nfor batch in loader:\n    x = batch['x']\n    print(x)\n    break",
+            "model = nn.Linear(4, 2)\nloss = model(x).sum()\nfor batch in loader:\n    loss = model(batch['x']).sum()",
+        ), expect=((2, 2),)),
+        # Fair check 45, item 145 (r-anchor-on-display-only-draw): a class's layers first built for
+        # a shape demo (`print(net(x).shape)`), the class trained from a later cell: the training
+        # loop's loader carries the finding, the demo is related.
+        Example(cells=(
+            "import torch\nfrom torch import nn\nfrom torch.utils.data import DataLoader",
+            "class Net(nn.Module):\n    def __init__(self, n):\n        super().__init__()\n        self.fc = nn.Linear(n, 1)\n"
+            "    def forward(self, x):\n        return self.fc(x)\n\nnet = Net(5)\nprint(net(torch.ones(3, 5)).shape)",
+            "model = Net(8)\nloader = DataLoader(data, batch_size=8, shuffle=True)\nopt = torch.optim.SGD(model.parameters(), lr=0.1)\n"
+            "for x, y in loader:\n    loss = ((model(x) - y) ** 2).mean()\n    loss.backward()\n    opt.step()",
+        ), expect=((3, 4),)),
+        # … while the demo's own instance, trained later, keeps it.
+        Example(cells=(
+            "import torch\nfrom torch import nn\nfrom torch.utils.data import DataLoader",
+            "class Net(nn.Module):\n    def __init__(self, n):\n        super().__init__()\n        self.fc = nn.Linear(n, 1)\n"
+            "    def forward(self, x):\n        return self.fc(x)\n\nnet = Net(5)\nprint(net(torch.ones(3, 5)).shape)",
+            "loader = DataLoader(data, batch_size=8, shuffle=True)\nopt = torch.optim.SGD(net.parameters(), lr=0.1)\n"
+            "for x, y in loader:\n    loss = ((net(x) - y) ** 2).mean()\n    loss.backward()\n    opt.step()",
+        ), expect=((2, 4),)),
+        # … but a prediction on drawn noise read before it is rebound draws the value used (unlike item 143).
+        Example(cells=(
+            "import numpy as np\nimport matplotlib.pyplot as plt",
+            "img = generator.predict(np.random.randn(4, 128))",
+            "score = discriminator.predict(img)\nnp.random.seed(0)\nimg = generator.predict(np.random.rand(4, 128))",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -8524,7 +8777,7 @@ class UnseededRandom(Rule):
         never = _never_seeded(rf, seeds)
         first_seed = seeds[0][1] if seeds else None
         for library, draws in unseeded.items():
-            draws = _anchor_first(ctx.facts, _reaching_first(_unconditional_first(draws)))
+            draws = _anchor_first(ctx.facts, rf, _reaching_first(_unconditional_first(draws)))
             draw, others = draws[0], draws[1:]
             lib = catalog.library(library)
             where = ""
@@ -8573,6 +8826,19 @@ class UnseededRandom(Rule):
             imported = _seed_import_cell(ctx, library, draw)
             if imported is not None and imported > ctx.facts.cells[0].cell.index:
                 fix = f"Seed {lib.label} after its import in cell {imported}: {lib_fix}"
+            if library == "python" and any(_fastai_training(ctx.facts, d) for d in draws):
+                # fastai 2's training draws from Python's `random`, and from NumPy and torch too (the
+                # head's initialisation, dropout): fastai's `set_seed` seeds all three (fair check 45, item 134).
+                fastai_cell = next((ca.cell.index for ca in ctx.facts.cells
+                                    if any(imp.top_level in ("fastai", "fastbook") for imp in ca.facts.imports)), None)
+                fix = f"Seed with fastai's set_seed after the fastai import{f' in cell {fastai_cell}' if fastai_cell is not None else ''}: {_FASTAI_SEED_FIX}"
+            elif library == "python" and draw.qualified == "random.shuffle" and _numpy_array_name(ctx, draw.call.arg(0)):
+                # `random.shuffle` swaps a 2-D array's rows through views, so rows are duplicated and
+                # lost; a seed keeps that (fair check 45, item 146).
+                name = draw.call.arg(0).name
+                fix = (f"Shuffle `{name}`, a NumPy array, with a seeded NumPy generator instead: rng = np.random.default_rng(SEED); "
+                       f"{name} = rng.permutation({name}) (`random.shuffle` swaps an array's rows through views, which "
+                       "duplicates some rows and loses others)")
             block = _graph_block(rf, draw) if library == "tensorflow" and lib_fix == _TF1_FIX else None
             reset = _reset_before(ctx, draw) if library == "tensorflow" and lib_fix == _TF1_FIX and block is None else None
             if reset is not None and reset[0] >= (imported or 0):
@@ -9286,6 +9552,14 @@ class MissingRandomState(Rule):
             "study.optimize(objective, n_trials=5, timeout=TIMEOUT)",
             "bt = Backtest(prices, Strategy)\nstats = bt.optimize(n1=range(5, 30), timeout=60)",
         )),
+        # Fair check 45, item 151 (rnd002-seed-changes-nothing-shown): an albumentations tour applies an
+        # unseeded pipeline to a blank `np.zeros` image and prints only the result's keys and shape,
+        # the same for every draw.
+        Example(cells=(
+            "import albumentations as A\nimport numpy as np",
+            "image = np.zeros((128, 128, 3), dtype=np.uint8)\ntransform = A.Compose([A.HorizontalFlip(p=0.5), A.Rotate(limit=30, p=0.5)])\n"
+            "augmented = transform(image=image)\nprint(augmented.keys())\nprint(augmented['image'].shape)",
+        )),
     )
     failing = (
         # The split of data an unseeded generator made is folded into the generator's finding: the
@@ -9612,6 +9886,13 @@ class MissingRandomState(Rule):
             "best = tune(score)\nsmall = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=SEED))\n"
             "small.optimize(score, timeout=300)",
         ), expect=((2, 3),)),
+        # … while a pipeline applied to a real image whose pixels are shown draws what the notebook shows
+        # (unlike fair check 45, item 151).
+        Example(cells=(
+            "import albumentations as A\nimport numpy as np\nimport matplotlib.pyplot as plt",
+            "image = np.zeros((128, 128, 3), dtype=np.uint8)\ntransform = A.Compose([A.HorizontalFlip(p=0.5), A.Rotate(limit=30, p=0.5)])\n"
+            "augmented = transform(image=image)\nprint(augmented['image'].shape)\nplt.imshow(augmented['image'])",
+        ), expect=((2, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -10575,7 +10856,7 @@ def _unseeded_augmentations(ctx: RuleContext) -> Iterator[Hit]:
                     given = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "transforms"), None)
                     items = given.elts if isinstance(given, (ast.List, ast.Tuple)) else []
                     drawing = [i for i in items if draws(i, bound)]
-                    if not drawing:
+                    if not drawing or _augments_only_blank_shapes(ctx, statement, node):
                         continue
                     first = drawing[0]
                     shown = dotted_name(first.func) if isinstance(first, ast.Call) else getattr(first, "id", "")
@@ -10623,6 +10904,77 @@ def _unseeded_augmentations(ctx: RuleContext) -> Iterator[Hit]:
                     built[name] = (ca, statement.lineno)
                 else:
                     built.pop(name, None)
+
+
+# NumPy constructors of an array of one value: an image of them is blank.
+_BLANK_ARRAYS = frozenset({"numpy.zeros", "numpy.ones", "numpy.full", "numpy.zeros_like", "numpy.ones_like", "numpy.full_like"})
+# What a blank image's augmentation shows without its pixels: the result dict's keys, an array's shape.
+_SHAPE_ATTRIBUTES = frozenset({"shape", "dtype", "ndim", "keys"})
+
+
+def _augments_only_blank_shapes(ctx: RuleContext, statement: ast.stmt, node: ast.Call) -> bool:
+    """`transform = A.Compose([...])` at module level whose every application is `augmented =
+    transform(image=image)` on names bound only to a blank array (`np.zeros((128, 128, 3))`), and
+    whose results are only read as `augmented.keys()`, `augmented["image"].shape`: an API tour's
+    cell, whose shown output is the same for every draw (fair check 45, item 151,
+    rnd002-seed-changes-nothing-shown). A def mentioning a name, or any other read, keeps it."""
+    if not (isinstance(statement, ast.Assign) and statement.value is node and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)):
+        return False
+    name = statement.targets[0].id
+    assignments = single_assignments(ctx)
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    trees = []
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None and word.search(ca.cell.source):
+            return False  # (a cell that does not parse may read it)
+        if tree is not None:
+            trees.append(tree)
+    if any(m.args and word.search(m.args) for ca in ctx.cells for m in ca.magics):
+        return False
+    parents: dict[int, ast.AST] = {}
+    for tree in trees:
+        for parent in ast.walk(tree):
+            for child in ast.iter_child_nodes(parent):
+                parents[id(child)] = parent
+    in_def = set()
+    for tree in trees:
+        for d in ast.walk(tree):
+            if isinstance(d, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                in_def.update(id(n) for n in ast.walk(d))
+
+    def blank(arg: ast.expr) -> bool:
+        bound = assignments.get(arg.id) if isinstance(arg, ast.Name) else None
+        return bool(bound) and all(
+            isinstance(b.value, ast.Call) and ctx.facts.resolve(dotted_name(b.value.func)) in _BLANK_ARRAYS for b in bound)
+
+    results: set[str] = set()
+    for tree in trees:
+        for n in ast.walk(tree):
+            if not (isinstance(n, ast.Name) and n.id == name) or n is statement.targets[0]:
+                continue
+            call = parents.get(id(n))
+            st = parents.get(id(call))
+            if (id(n) in in_def or not isinstance(call, ast.Call) or call.func is not n or call.args or not call.keywords
+                    or not all(blank(k.value) for k in call.keywords)
+                    or not (isinstance(st, ast.Assign) and st.value is call and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name))):
+                return False
+            results.add(st.targets[0].id)
+    if not results or any(len(assignments.get(r, ())) != 1 for r in results):
+        return False
+    for tree in trees:
+        for n in ast.walk(tree):
+            if not (isinstance(n, ast.Name) and n.id in results and isinstance(n.ctx, ast.Load)):
+                continue
+            up = parents.get(id(n))
+            if isinstance(up, ast.Subscript) and up.value is n:
+                up = parents.get(id(up))
+            if id(n) in in_def or not (isinstance(up, ast.Attribute) and up.attr in _SHAPE_ATTRIBUTES):
+                return False
+            if up.attr == "keys" and not (isinstance(parents.get(id(up)), ast.Call) and parents[id(up)].func is up):
+                return False
+    return True
 
 
 def _module_level_nodes(statement: ast.stmt) -> Iterator[ast.AST]:
