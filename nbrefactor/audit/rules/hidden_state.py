@@ -10172,15 +10172,16 @@ class SavedTraceback(Rule):
             if _ran_on_after_error(cell):
                 continue
             # (Colab's placeholder `NameError: ignored` read from the traceback: fair check 30, item 53.)
-            if _error_of_the_code(ctx, cell, _traceback_error_line(errors[0]) or errors[0].name):
+            raised = _traceback_error_line(errors[0]) or errors[0].name
+            if _error_of_the_code(ctx, cell, raised):
                 continue
-            if _error_of_out_of_order_run(ctx, cell, _traceback_error_line(errors[0]) or errors[0].name):
+            if _error_of_out_of_order_run(ctx, cell, raised):
                 continue  # HID001's finding relates this cell: one Restart & Run All, one root cause
             if errors[0].name.split(":", 1)[0].strip() == "AssertionError" and _exercise_test(ctx, cell):
                 continue  # the exercise's own test, failing until the reader implements the stub
             if _own_package_bug_reproduced(ctx, errors[0]):
                 continue  # the repository's debugging notebook, kept to reproduce its own library's bug
-            what = _error_summary(_traceback_error_line(errors[0]) or errors[0].name or "an exception")
+            what = _error_summary(raised or "an exception")
             if len(what) > 120:
                 what = what[:117] + "..."
             chained = _interrupt_chained(errors[0].text) and what.split(":", 1)[0].strip() != "KeyboardInterrupt"
