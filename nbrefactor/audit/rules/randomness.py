@@ -7004,7 +7004,8 @@ def _numpy_array_name(ctx: RuleContext, arg: ArgFact | None) -> bool:
         if isinstance(value.func, ast.Attribute) and value.func.attr == "to_numpy":
             continue
         callee = dotted_name(value.func)
-        if not callee or not ctx.facts.resolve(callee).startswith("numpy.") or ctx.facts.resolve(callee).startswith("numpy.random."):
+        resolved = ctx.facts.resolve(callee) if callee else ""
+        if not resolved.startswith("numpy.") or resolved.startswith("numpy.random."):
             return False
     return True
 
