@@ -90,6 +90,25 @@ def test_unreadable_file_in_json_format_is_listed_under_errors() -> None:
     assert report["findings"] == []
 
 
+def test_a_git_lfs_pointer_is_named_as_such_and_the_batch_goes_on(tmp_path: Path) -> None:
+    """A clone made without git-lfs holds a text pointer where the notebook should be: the line says
+    so and what to run, not "invalid JSON", and the other notebook of the folder is still audited."""
+    pointer = tmp_path / "model.ipynb"
+    pointer.write_bytes(b"version https://git-lfs.github.com/spec/v1\noid sha256:" + b"3a" * 32 + b"\nsize 1849323\n")
+    good = tmp_path / "good.ipynb"
+    good.write_text(json.dumps({"cells": [{"cell_type": "code", "metadata": {}, "execution_count": 1, "outputs": [],
+                                           "source": "import pandas as pd\ndf = pd.read_csv('/home/me/data.csv')\n"}],
+                                "metadata": {"kernelspec": {"name": "python3", "language": "python"}}, "nbformat": 4, "nbformat_minor": 5}))
+    before = snapshot(tmp_path)
+    proc = subprocess.run([sys.executable, "-m", "nbrefactor", "audit", ".", "--format", "json", "--no-cache"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=HANG_GUARD)
+    assert proc.returncode == 2, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["errors"] == [{"path": "model.ipynb", "problem": "a Git LFS pointer, not the notebook: its content was never fetched (run `git lfs pull`)"}]
+    assert {f["location"]["path"] for f in report["findings"]} == {"good.ipynb"}
+    assert snapshot(tmp_path) == before
+
+
 def test_batch_with_bad_inputs_still_audits_good_notebooks_and_modifies_nothing() -> None:
     before = snapshot(CORPUS)
     proc = run_cli("audit", "fixtures/notebooks/bad", "fixtures/notebooks/churn", "fixtures/notebooks/hidden_state", "--format", "json")

@@ -259,6 +259,9 @@ def _left_out_unread(data: Any) -> int:
     return found
 
 
+_GIT_LFS_POINTER = b"version https://git-lfs.github.com/spec/"
+
+
 def parse_notebook(path: str, raw: bytes) -> LoadOutcome:
     if not raw or raw.isspace():  # (`not raw.strip()` without copying the file's bytes)
         return LoadError(path, "empty file, not a notebook")
@@ -266,6 +269,11 @@ def parse_notebook(path: str, raw: bytes) -> LoadOutcome:
         return LoadError(path, "UTF-16 text, not a notebook (Jupyter writes notebooks as UTF-8); re-save it as UTF-8")
     if b"\x00" in raw[:8192]:
         return LoadError(path, "binary file, not a notebook (expected nbformat JSON)")
+    # A clone made without git-lfs holds, in place of each notebook the repository stores in LFS, a
+    # three-line text pointer (spec v1: "version https://git-lfs.github.com/spec/v1", oid, size).
+    # "invalid JSON at line 1 column 1" is true of it but sends the user to a file that is fine.
+    if raw.startswith(_GIT_LFS_POINTER):
+        return LoadError(path, "a Git LFS pointer, not the notebook: its content was never fetched (run `git lfs pull`)")
     # The JSON the cache key read (`notebook_json`, `lean_bytes`), or that of the lean bytes: each
     # comes from UTF-8 that decodes exactly when the notebook's bytes do (see `lean_bytes`).
     remembered = _LAST_JSON.pop(id(raw), None)
