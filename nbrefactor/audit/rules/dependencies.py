@@ -920,7 +920,8 @@ class UndeclaredImport(Rule):
         "distribution of its own: when the notebook also imports a sub-package of it (`from azureml.core import "
         "Workspace`), only the sub-package is reported. LlamaIndex's integrations (0.10 on) are distributions of their own: "
         "`llama_index.embeddings.huggingface` is llama-index-embeddings-huggingface (`llama_index.<kind>.<name>` → "
-        "`llama-index-<kind>-<name>`), `llama_index.core` llama-index-core; the llama-index meta-package declares only "
+        "`llama-index-<kind>-<name>`), `llama_index.core` llama-index-core (not a helper module of LlamaIndex < 0.10 under a kind, "
+        "`llama_index.llms.llama_utils`, `…llms.base`: llama-index's own); the llama-index meta-package declares only "
         "-core, -llms-openai and -embeddings-openai. The modules Python 3 renamed "
         "(`StringIO`, `cStringIO`, `cPickle`, `urllib2`) are Python 2's standard library, not distributions, also in a "
         "notebook whose kernel metadata says Python 3 (STR004 names them for porting in a Python 2 notebook). "
@@ -2005,6 +2006,8 @@ class NoManifest(Rule):
                    "environment.yml": "dependencies:\n  - sphinx==7.3.7\n  - nbsphinx==0.9.4\n  - pandas=2.2.2\n"},
         ),
         Example(cells=("import os\nimport json\nfrom collections import Counter",)),
+        # The inline backend is ipykernel's own dependency, in every kernel (fair check 46, item 7).
+        Example(cells=("from matplotlib_inline import backend_inline\nbackend_inline.set_matplotlib_formats('svg')",)),
         Example(cells=("import helpers\nfrom .features import build",), files={"helpers.py": "X = 1\n"}),
         Example(cells=("import numpy as np",), files={"setup.cfg": "[metadata]\nname = demo\n\n[options]\ninstall_requires =\n    numpy>=1.26\n"}),
         Example(cells=("import numpy as np",), files={"setup.py": "from setuptools import setup\n\nsetup(name='demo', install_requires=['numpy>=1.26'])\n"}),
