@@ -37,6 +37,8 @@ class GpuOnlyCode(Rule):
         "imports, `%load_ext cudf.pandas` (and `cuml.accel`), `--device 0`/`device=0` on `!` command lines, fp16 mixed precision "
         "(`fp16=True`, Accelerate's `mixed_precision=\"fp16\"`, `\"fp16\"` in the `args` of `notebook_launcher`), TF32 matmuls "
         "asked of Hugging Face training arguments (`tf32=True`: they raise without an Ampere or newer GPU), "
+        "a model mapped whole onto a CUDA device (`from_pretrained(…, device_map={\"\": 0})`), a device asked in "
+        "`model_kwargs={\"device\": \"cuda\"}`, "
         "the first GPU taken from `GPUtil.getGPUs()[0]`, and Cloud TPU set-up (`TPUClusterResolver()`, `TPUStrategy`) "
         "outside a `try:`/`if` giving a fallback (one setting such as `fp16=True`, or the TPU set-up, repeated in "
         "several cells is one finding, the repeats related; so are the literal CUDA placements of a notebook, "
@@ -210,6 +212,12 @@ class GpuOnlyCode(Rule):
         Example(cells=(
             "import tensorflow as tf\nconfig = tf.compat.v1.ConfigProto()\nconfig.allow_soft_placement = True",
             "with tf.device('/gpu:0'):\n    a = tf.ones(3)",
+        )),
+        # Accelerate's own placement, and a device chosen with a fallback in `model_kwargs`.
+        Example(cells=(
+            "import torch\nfrom transformers import AutoModelForCausalLM\n"
+            "model = AutoModelForCausalLM.from_pretrained('gpt2', device_map='auto')\n"
+            "emb = HuggingFaceEmbeddings(model_kwargs={'device': 'cuda' if torch.cuda.is_available() else 'cpu'})",
         )),
         # TensorFlow 2's eager code places softly by default (`allow_soft_placement =
         # executing_eagerly()`): without a GPU the Keras training runs on the CPU (fair check 46,
@@ -389,6 +397,17 @@ class GpuOnlyCode(Rule):
             "import torch\nfrom torch import nn\ndata = torch.arange(20).reshape(4, 5)",
             "devices = [torch.device('cuda:0'), torch.device('cuda:1')]\nsplit = nn.parallel.scatter(data, devices)",
         ), expect=((2, 1),)),
+        # A QLoRA notebook's bf16 probe, a model mapped whole onto CUDA device 0 and embeddings told
+        # "cuda": each fails without a GPU (fair check 46, recall T-7.10).
+        Example(
+            cells=(
+                "import torch\nfrom transformers import AutoModelForCausalLM\nmajor, _ = torch.cuda.get_device_capability()",
+                "model = AutoModelForCausalLM.from_pretrained('gpt2', device_map={'': 0})",
+                "from langchain.embeddings import HuggingFaceEmbeddings\n"
+                "emb = HuggingFaceEmbeddings(model_name='all-MiniLM-L6-v2', model_kwargs={'device': 'cuda'})",
+            ),
+            expect=((1, 3), (2, 1), (3, 2)),
+        ),
         # A handler that only reports the failure is no fallback (fair check 44, items 48 and 49:
         # the handler must return or assign a CPU configuration).
         Example(
