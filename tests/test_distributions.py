@@ -213,6 +213,10 @@ def test_resolve_namespace_roots_use_the_dotted_name(module, expected):
         ("llama_index.VectorStoreIndex", ("llama-index",)),
         ("llama_index.llms.OpenAI", ("llama-index",)),
         ("llama_index.storage.storage_context.StorageContext", ("llama-index",)),
+        # ... and its helper modules under a kind are its own, no integration (fair check 46, item 33).
+        ("llama_index.llms.llama_utils", ("llama-index",)),
+        ("llama_index.llms.base", ("llama-index",)),
+        ("llama_index.llms.llama_cpp.llama_utils", ("llama-index-llms-llama-cpp",)),
     ],
 )
 def test_resolve_llama_index_integrations(module, expected):

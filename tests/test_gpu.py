@@ -313,7 +313,12 @@ def test_gpu001_tf1_session_code_is_told_soft_placement_not_a_tf2_api(tmp_path):
         "This is TensorFlow 1 code (`tf.Session`): let its sessions place an op on the CPU where there is no GPU, "
         "`tf.Session(config=tf.ConfigProto(allow_soft_placement=True))`, or choose the device string once, with a fallback."
     ]
-    tf2 = run_example(GpuOnlyCode, Example(cells=("import tensorflow as tf\nwith tf.device('/GPU:0'):\n    a = tf.ones(3)",)), tmp_path / "tf2")
+    # TF2 eager code places softly by default: no finding (fair check 46, items 60, 61), unless the
+    # notebook turns soft placement off; then the catalogue's fix.
+    eager = "import tensorflow as tf\nwith tf.device('/GPU:0'):\n    a = tf.ones(3)"
+    assert run_example(GpuOnlyCode, Example(cells=(eager,)), tmp_path / "eager") == []
+    tf2 = run_example(GpuOnlyCode, Example(cells=("import tensorflow as tf\ntf.config.set_soft_device_placement(False)", eager)),
+                      tmp_path / "tf2")
     assert [d.fix.startswith("Place on the GPU only where there is one") for d in tf2] == [True]
 
 

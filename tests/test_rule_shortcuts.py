@@ -420,7 +420,8 @@ GPU_SCREEN_CELLS = (
     ("import torch", "assert torch.cuda.is_available()"),  # the asserted check
     ("import faiss", "idx = faiss.GpuIndexFlatL2(r, 8)"),  # a wildcard pattern
     ("import accelerate", "accelerate.notebook_launcher(train, ('fp16', 42))"),  # a launcher
-    ("import tensorflow as tf", "with tf.device('/GPU:0'):\n    y = 1"),  # a device call
+    # a device call (where soft placement is off: TF2's eager default falls back, fair check 46)
+    ("import tensorflow as tf\ntf.config.set_soft_device_placement(False)", "with tf.device('/GPU:0'):\n    y = 1"),
     ("from cupy import *", "x = 1"),  # a [[module]] star import (no alias)
     ("from . import cupy", "x = 1"),  # a relative import: its qualified name is the module's
     ("import cudf", "df = cudf.DataFrame()"),

@@ -1510,3 +1510,25 @@ def test_root_routes_are_not_compared_for_a_notebook_below_its_own_environment_f
     assert found(audit(below), "DEP001") == []
     beside = write_notebook(root / "nb.ipynb", ["import numpy as np\nimport matplotlib.pyplot as plt"])
     assert found(audit(beside), "DEP001") == [(1, 2)]
+
+
+def test_import_of_a_helper_kept_as_a_notebook_beside_is_no_distribution(tmp_path):
+    # Fair check 46, item 4: `from metric import score` beside the competition's metric notebook that
+    # defines `score` (attached on Kaggle as a utility script): export it, no requirements line (PyPI's
+    # `metric` is another project). An import whose names no notebook beside defines stays a distribution.
+    from nbrefactor.audit.rule_examples import run_example
+    from nbrefactor.audit.rules import Example
+
+    helper = json.dumps({"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                                    "source": ["import pandas as pd\n", "def score(solution, submission, row_id):\n", "    return 0.5\n"]}],
+                         "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    files = {"requirements.txt": "pandas==2.2.2\n", "concordance-metric.ipynb": helper}
+    example = Example(cells=("from metric import score\nfrom scorer import rank\nprint(score(y, p, 'ID'), rank(p))",), files=files)
+    found = {d.location.line: d for d in run_example(rule_by_code("DEP001"), example, tmp_path / "with")}
+    assert sorted(found) == [1, 2]
+    assert found[1].message.startswith("`metric` is no distribution: `score` is defined by `concordance-metric.ipynb` beside the notebook")
+    assert found[1].fix.startswith("Export the helper's code from `concordance-metric.ipynb` as `metric.py`")
+    assert "`scorer` is imported" in found[2].message
+    (no_manifest,) = [d for d in run_example(rule_by_code("DEP002"), Example(cells=("from metric import score\nprint(score(y, p, 'ID'))",), files={"m.ipynb": helper}),
+                                              tmp_path / "without")]
+    assert no_manifest.message.startswith("`metric` is no distribution")

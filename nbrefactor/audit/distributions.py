@@ -538,6 +538,10 @@ def resolve(module: str, catalog: Optional[Catalog] = None) -> Resolution:
     return _resolve(module, catalog)
 
 
+# The last component of a namespace's would-be distribution that names a helper module instead.
+_HELPER_MODULE = re.compile(r"base|types|utils|\w+_utils")
+
+
 def _resolve(module: str, catalog: Catalog) -> Resolution:
     tables = _tables(catalog)
     overrides = tables.overrides
@@ -552,7 +556,13 @@ def _resolve(module: str, catalog: Catalog) -> Resolution:
         depth = namespaces[namespace]
         # A capitalised last component is a class imported from the namespace (`from llama_index.llms import
         # OpenAI`, LlamaIndex < 0.10), not the sub-package that names a distribution.
-        if len(parts) >= depth and not parts[depth - 1][:1].isupper():
+        # A helper module of the parent package (`llama_index.llms.llama_utils`, `…llms.base`: modules of
+        # llama-index < 0.10 itself, whose integrations since are packages, `llama_index.llms.llama_cpp`)
+        # is the override's, not an integration named after it (fair check 46, item 33: no
+        # llama-index-llms-llama-utils exists).
+        if len(parts) >= depth and not parts[depth - 1][:1].isupper() and not (
+            override is not None and _HELPER_MODULE.fullmatch(parts[depth - 1])
+        ):
             # Dots and underscores as dashes: `llama_index.vector_stores.chroma` → llama-index-vector-stores-chroma.
             return Resolution(module, ("-".join(parts[:depth]).replace("_", "-"),), "namespace")
         if override is None:

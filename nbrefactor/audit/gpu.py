@@ -697,6 +697,13 @@ def gpu_requirements(facts: NotebookFacts, catalog: Catalog, import_fallbacks: b
             f"defines `{device}` as a CUDA device, which {len(uses)} line{'s' if len(uses) > 1 else ''} move{'' if len(uses) > 1 else 's'} tensors or modules to",
             tuple(u for u in uses if u != where),
         ))
+    if found and gc.device_calls:
+        # `with tf.device("/GPU:0"):` falls back to the CPU unless the notebook turns TensorFlow's
+        # soft placement off (`tf_placements_fall_back`): TF2's eager default, and TF1 sessions told
+        # `allow_soft_placement=True` (fair check 46, items 60, 61; fair check 30).
+        device_reasons = frozenset(e.reason for e in gc.device_calls)
+        if any(r.reason in device_reasons for r in found) and tf_placements_fall_back(facts):
+            found = [r for r in found if r.reason not in device_reasons]
     if found:
         # A GPU setting probed in a `try:` whose handler returns or assigns a CPU configuration
         # (`except Exception: return {"tree_method": "hist"}, "cpu"`) has its fallback (fair
@@ -707,6 +714,59 @@ def gpu_requirements(facts: NotebookFacts, catalog: Catalog, import_fallbacks: b
     for r in sorted(found, key=lambda r: (r.cell, r.line, r.column)):
         by_line.setdefault((r.cell, r.line), r)  # one per line: the first reason on it
     return tuple(by_line.values())
+
+
+# TensorFlow 1's sessions and their configuration (`tf.Session()`, `tf.ConfigProto(…)`), also
+# through `tf.compat.v1`: graph code, where a device placement falls back only by the session's config.
+TF1_SESSION_CALLS = frozenset(
+    f"tensorflow.{prefix}{name}" for prefix in ("", "compat.v1.") for name in ("Session", "InteractiveSession", "ConfigProto")
+)
+
+
+def tf1_session_config(facts: NotebookFacts) -> tuple[bool, bool, bool]:
+    """(Does the notebook create a TensorFlow 1 session or session config (`TF1_SESSION_CALLS`)?,
+    does it configure them for soft placement, passing `allow_soft_placement=True` to a
+    `tf.ConfigProto(…)` or setting `config.allow_soft_placement = True`?, does it turn soft
+    placement off, `tf.config.set_soft_device_placement(False)`?) One pass answers all three."""
+    sessions = soft = hard = False
+    for ca in facts.cells:
+        source = ca.cell.source
+        may_soft = not soft and "allow_soft_placement" in source
+        may_session = not sessions and ("Session" in source or "ConfigProto" in source)
+        may_hard = not hard and "set_soft_device_placement" in source
+        if not (may_soft or may_session or may_hard):
+            continue
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        for node in nodes_of(tree, ast.Call, ast.Assign):
+            if isinstance(node, ast.Call):
+                called = facts.resolve(dotted_name(node.func))
+                if may_hard and called == "tensorflow.config.set_soft_device_placement" and node.args \
+                        and isinstance(node.args[0], ast.Constant) and node.args[0].value is False:
+                    hard = True
+                if called not in TF1_SESSION_CALLS:
+                    continue
+                sessions = sessions or may_session  # (a cell naming neither is read for soft placement only)
+                if may_soft and any(k.arg == "allow_soft_placement" and isinstance(k.value, ast.Constant)
+                                    and k.value.value is True for k in node.keywords):
+                    soft = True
+            elif may_soft and isinstance(node.value, ast.Constant) and node.value.value is True and any(
+                isinstance(t, ast.Attribute) and t.attr == "allow_soft_placement" for t in node.targets
+            ):
+                soft = True
+    return sessions, soft, hard
+
+
+def tf_placements_fall_back(facts: NotebookFacts) -> bool:
+    """Does an op pinned to a missing GPU by `tf.device("/GPU:0")` run on the CPU instead? TF2's
+    eager context places softly by default (`allow_soft_placement = executing_eagerly()`,
+    tensorflow/python/eager/context.py), so do Keras' own sessions, and so do TF1 sessions told
+    `allow_soft_placement=True`. Not where the notebook makes TF1 sessions (`tf.Session()`,
+    `tf.ConfigProto()`) without soft placement (its default is off: "Cannot assign a device"), nor
+    where it calls `tf.config.set_soft_device_placement(False)` (fair check 46, items 60, 61)."""
+    sessions, soft, hard = tf1_session_config(facts)
+    return not hard and (soft or not sessions)
 
 
 @dataclass(frozen=True)

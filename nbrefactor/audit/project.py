@@ -18,6 +18,7 @@ import os
 import posixpath
 import re
 import shlex
+import sys
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -329,6 +330,12 @@ class ProjectContext:
     # the entry of a `sys.path` edit, given straight or bound to a name) that do not exist, resolved against
     # the notebook's folder: no import resolves through such an entry here (fair check 43, item 107).
     absent_entry_folders: frozenset[str] = frozenset()
+    # (module, notebook, names) for each `from module import names` of the notebook whose module is not
+    # beside it as a file but whose every imported name a notebook beside it defines at the top level of
+    # a code cell (`from metric import score` beside Kaggle's metric notebook `def score(solution, …)`,
+    # attached to the kernel as a utility script): the project's helper, kept as a notebook
+    # (`_notebook_helpers`; fair check 46, item 4).
+    notebook_helpers: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
 
     @property
     def declared(self) -> frozenset[str]:
@@ -1757,6 +1764,10 @@ def with_working_folders(project: ProjectContext, notebook_path: str | Path, sou
     helpers = _helper_bases(project, notebook_path, sources, tuple(found for _, found in resolved))
     if helpers:
         project = replace(project, helper_bases=helpers)
+    if any("import" in source and "from" in source for source in sources):
+        helpers = _notebook_helpers(project, notebook_path, sources)
+        if helpers:
+            project = replace(project, notebook_helpers=helpers)
     targets = chdir_targets(sources)
     if not targets:
         return project
@@ -2358,6 +2369,65 @@ def _with_load_blank_names(project: ProjectContext, notebook_path: str | Path, t
 # split notebook, with the full notebook's name and the part's number.
 _SPLIT_PART = re.compile(r"^(?P<stem>.+?)(?:_|\s*-\s*[Pp]art\s*|\s+[Pp]art\s*)(?P<n>[1-9][0-9]?)$")
 _SPLIT_PART_MAX_BYTES = 50_000_000
+
+
+# `from metric import score, other`: a top-level module and the names imported from it (not `*`).
+_FROM_NAMES_IMPORT = re.compile(r"^[ \t]*from[ \t]+(?P<module>[A-Za-z_]\w*)[ \t]+import[ \t]+\(?(?P<names>[\w \t,]+)\)?[ \t]*(?:#.*)?$",
+                          re.MULTILINE)
+
+
+def _notebook_helpers(project: ProjectContext, notebook_path: str | Path, sources: Sequence[str]) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """`ProjectContext.notebook_helpers` of the notebook at `notebook_path` with these code sources."""
+    wanted: dict[str, set[str]] = {}
+    for source in sources:
+        if "from" not in source:
+            continue
+        for m in _FROM_NAMES_IMPORT.finditer(source):
+            module = m.group("module")
+            if module in project.local_modules or module in project.project_modules or module in sys.stdlib_module_names:
+                continue
+            names = {n.split()[0] for n in m.group("names").split(",") if n.strip()}
+            wanted.setdefault(module, set()).update(names)
+    if not wanted:
+        return ()
+    path = resolved_path(notebook_path)
+    own = os.path.basename(path)
+    out: list[tuple[str, str, tuple[str, ...]]] = []
+    for module, names in sorted(wanted.items()):
+        for notebook, defined in _folder_notebook_definitions(os.path.dirname(path)):
+            if notebook != own and names <= defined:
+                out.append((module, notebook, tuple(sorted(names))))
+                break
+    return tuple(out)
+
+
+@lru_cache(maxsize=64)  # the notebooks of one folder read each other's
+def _folder_notebook_definitions(folder: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """(file name, names its code cells define at top level by `def`/`class`) of each notebook in the
+    folder that defines any, in name order. Only notebooks of at most `_HELPER_NOTEBOOK_MAX_BYTES`
+    are read (a helper notebook is code; the large ones are outputs, and reading them for every
+    notebook of the folder would cost more than the audit of one)."""
+    try:
+        names = sorted(n for n in os.listdir(folder) if n.endswith(".ipynb"))
+    except OSError:
+        return ()
+    out: list[tuple[str, frozenset[str]]] = []
+    for name in names:
+        try:
+            if os.path.getsize(os.path.join(folder, name)) > _HELPER_NOTEBOOK_MAX_BYTES:
+                continue
+        except OSError:
+            continue
+        sources = _notebook_code_sources(os.path.join(folder, name))
+        defined = frozenset(m.group(1) for source in sources or () if "def " in source or "class " in source
+                            for m in _TOP_LEVEL_DEFINITION.finditer(source))
+        if defined:
+            out.append((name, defined))
+    return tuple(out)
+
+
+_HELPER_NOTEBOOK_MAX_BYTES = 1_000_000
+_TOP_LEVEL_DEFINITION = re.compile(r"^(?:async[ \t]+)?(?:def|class)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
 
 
 def _notebook_code_sources(path: str) -> Optional[list[str]]:

@@ -398,10 +398,18 @@ _DESCRIBING_WORDS = frozenset({
 })
 
 
+# The same written as one word: "my", the service's name, then the credential's word
+# (`"myarvestpassword"` beside `EMAIL = "my_email@something.com"`: a tutorial's stand-in for the
+# reader's own; fair check 46, items 154, 155). Letters only: `"mypassword123"` stays a password.
+_MY_CREDENTIAL = re.compile(r"my[^\W\d_]*(?:password|passwd|token|apikey|secret|key)")
+
+
 def describes_a_placeholder(value: str) -> bool:
     if not (value.islower() or value.isupper()):
         return False  # `Summer_Key`: mixed case is how a chosen password looks, not a description
     low = value.lower()
+    if _MY_CREDENTIAL.fullmatch(low):
+        return True
     return bool(_WORDS_ONLY.fullmatch(low)) and not _DESCRIBING_WORDS.isdisjoint(re.split(r"[-_]", low))
 
 

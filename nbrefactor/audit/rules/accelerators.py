@@ -10,7 +10,7 @@ from typing import Iterator, Optional
 
 from nbrefactor.audit.analysis import cell_python_tree
 from nbrefactor.audit.facts import dotted_name, nodes_of
-from nbrefactor.audit.gpu import GpuCatalog, in_branch, gpu_requirements
+from nbrefactor.audit.gpu import GpuCatalog, in_branch, gpu_requirements, tf1_session_config
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md, single_assignments
 
@@ -29,12 +29,16 @@ class GpuOnlyCode(Rule):
         "at its definition, the lines moving things to it as related locations, also a call of the notebook's own function "
         "whose body moves that argument there: `get_params(params, gpu0)` with `.to(device)` inside, and a list of CUDA devices "
         "given to a call placing data on each, `nn.parallel.scatter(data, devices)`: `[device_lists]` of `rules/gpu.toml`), CUDA runtime calls (not the allocator's memory statistics, `torch.cuda.memory_allocated()`: they read 0 where CUDA is not initialised), "
-        "`tf.device('/GPU:0')`, GPU settings of XGBoost/LightGBM/CatBoost/Lightning, AutoGluon's per-model "
+        "`tf.device('/GPU:0')` in TensorFlow 1 session code (`tf.Session()` without soft placement) or after "
+        "`tf.config.set_soft_device_placement(False)` (TensorFlow 2's eager code places softly by default: the ops run on the "
+        "CPU where there is no GPU, not reported), GPU settings of XGBoost/LightGBM/CatBoost/Lightning, AutoGluon's per-model "
         "`ag_args_fit={\"num_gpus\": 1}` (each model asserts the GPUs are there; `fit(num_gpus=1)` is lowered to "
         "what the machine has and is not reported), RAPIDS/CuPy "
         "imports, `%load_ext cudf.pandas` (and `cuml.accel`), `--device 0`/`device=0` on `!` command lines, fp16 mixed precision "
         "(`fp16=True`, Accelerate's `mixed_precision=\"fp16\"`, `\"fp16\"` in the `args` of `notebook_launcher`), TF32 matmuls "
         "asked of Hugging Face training arguments (`tf32=True`: they raise without an Ampere or newer GPU), "
+        "a model mapped whole onto a CUDA device (`from_pretrained(…, device_map={\"\": 0})`), a device asked in "
+        "`model_kwargs={\"device\": \"cuda\"}`, "
         "the first GPU taken from `GPUtil.getGPUs()[0]`, and Cloud TPU set-up (`TPUClusterResolver()`, `TPUStrategy`) "
         "outside a `try:`/`if` giving a fallback (one setting such as `fp16=True`, or the TPU set-up, repeated in "
         "several cells is one finding, the repeats related; so are the literal CUDA placements of a notebook, "
@@ -209,6 +213,20 @@ class GpuOnlyCode(Rule):
             "import tensorflow as tf\nconfig = tf.compat.v1.ConfigProto()\nconfig.allow_soft_placement = True",
             "with tf.device('/gpu:0'):\n    a = tf.ones(3)",
         )),
+        # Accelerate's own placement, and a device chosen with a fallback in `model_kwargs`.
+        Example(cells=(
+            "import torch\nfrom transformers import AutoModelForCausalLM\n"
+            "model = AutoModelForCausalLM.from_pretrained('gpt2', device_map='auto')\n"
+            "emb = HuggingFaceEmbeddings(model_kwargs={'device': 'cuda' if torch.cuda.is_available() else 'cpu'})",
+        )),
+        # TensorFlow 2's eager code places softly by default (`allow_soft_placement =
+        # executing_eagerly()`): without a GPU the Keras training runs on the CPU (fair check 46,
+        # items 60, 61: tf2-eager-soft-placement-default).
+        Example(cells=(
+            "import tensorflow as tf\nnet = tf.keras.Sequential([tf.keras.layers.Dense(1)])",
+            "with tf.device('/device:GPU:0'):\n    tf.keras.backend.clear_session()\n    net.compile(loss='mse')\n"
+            "    history = net.fit(features, targets, epochs=3)",
+        )),
     )
     failing = (
         # A textbook's `if is_cuda:` placements with the flag bound only to False (or nowhere): switched off,
@@ -259,9 +277,10 @@ class GpuOnlyCode(Rule):
             ),
             expect=((1, 2),),
         ),
+        # Soft placement switched off: an op pinned to a missing GPU fails (fair check 46, items 60, 61).
         Example(
             cells=(
-                "import tensorflow as tf\nimport xgboost as xgb",
+                "import tensorflow as tf\nimport xgboost as xgb\ntf.config.set_soft_device_placement(False)",
                 "with tf.device('/GPU:0'):\n    y = tf.ones(3)",
                 "clf = xgb.XGBClassifier(tree_method='gpu_hist')",
                 "!python train.py --data coco.yaml --device 0",
@@ -378,6 +397,17 @@ class GpuOnlyCode(Rule):
             "import torch\nfrom torch import nn\ndata = torch.arange(20).reshape(4, 5)",
             "devices = [torch.device('cuda:0'), torch.device('cuda:1')]\nsplit = nn.parallel.scatter(data, devices)",
         ), expect=((2, 1),)),
+        # A QLoRA notebook's bf16 probe, a model mapped whole onto CUDA device 0 and embeddings told
+        # "cuda": each fails without a GPU (fair check 46, recall T-7.10).
+        Example(
+            cells=(
+                "import torch\nfrom transformers import AutoModelForCausalLM\nmajor, _ = torch.cuda.get_device_capability()",
+                "model = AutoModelForCausalLM.from_pretrained('gpt2', device_map={'': 0})",
+                "from langchain.embeddings import HuggingFaceEmbeddings\n"
+                "emb = HuggingFaceEmbeddings(model_name='all-MiniLM-L6-v2', model_kwargs={'device': 'cuda'})",
+            ),
+            expect=((1, 3), (2, 1), (3, 2)),
+        ),
         # A handler that only reports the failure is no fallback (fair check 44, items 48 and 49:
         # the handler must return or assign a CPU configuration).
         Example(
@@ -415,11 +445,8 @@ class GpuOnlyCode(Rule):
         # related. (A `device=` keyword is a placement, edited where it is made: per cell.)
         gc = ctx.catalog.derived("gpu", GpuCatalog.from_catalog)
         device_reasons = frozenset(e.reason for e in gc.device_calls)
-        # TensorFlow 1 sessions told `allow_soft_placement=True` put an op pinned to a missing GPU on
-        # the CPU: the notebook's `tf.device("/gpu:0")` lines have their fallback (the fix this rule
-        # gives for TF1 code; sjchoi86 cnn_mnist_basic, fair check 30).
-        if any(n.reason in device_reasons for n in needs) and ctx.shared("tf1_session_config", lambda: _tf1_session_config(ctx))[1]:
-            needs = tuple(n for n in needs if n.reason not in device_reasons)
+        # (`tf.device("/gpu:0")` where TensorFlow places softly, TF2's eager default or TF1 sessions
+        # told `allow_soft_placement=True`, is no need: `gpu_requirements` leaves it out.)
         settings = frozenset(e.reason for e in gc.keywords if e.names[0] != "device") | frozenset(gc.once_reasons) | {gc.required_reason}
         # Literal CUDA placements (`.cuda()`, `.to("cuda")`, `device="cuda"`) in several cells of one
         # notebook (a book's tensor-API tour moving things to the GPU cell after cell) have one root
@@ -465,7 +492,7 @@ class GpuOnlyCode(Rule):
                            key=lambda k: (first[k].cell, first[k].line, first[k].column))
         for key in tf_places[1:]:
             repeats.setdefault(tf_places[0], []).extend([first.pop(key), *repeats.pop(key, [])])
-        tf1 = bool(tf_places) and ctx.shared("tf1_session_config", lambda: _tf1_session_config(ctx))[0]
+        tf1 = bool(tf_places) and tf1_session_config(ctx.facts)[0]
         # A notebook that defines a CUDA device with no fallback (`gpu = torch.device("cuda")`) and
         # later also places things on CUDA literally (`torch.tensor([eps]).cuda()` in a method): one
         # device chosen with a fallback (and `.to(x.device)` in the method) fixes both, one finding at
@@ -581,46 +608,10 @@ class GpuOnlyCode(Rule):
             )
 
 
-# TensorFlow 1's sessions and their configuration (`tf.Session()`, `tf.ConfigProto(…)`), also
-# through `tf.compat.v1`: graph code, where a device placement falls back by the session's config.
-_TF1_SESSION_CALLS = frozenset(
-    f"tensorflow.{prefix}{name}" for prefix in ("", "compat.v1.") for name in ("Session", "InteractiveSession", "ConfigProto")
-)
 _TF1_DEVICE_FIX = (
     "This is TensorFlow 1 code (`tf.Session`): let its sessions place an op on the CPU where there is no GPU, "
     "`tf.Session(config=tf.ConfigProto(allow_soft_placement=True))`, or choose the device string once, with a fallback."
 )
-
-
-def _tf1_session_config(ctx: RuleContext) -> tuple[bool, bool]:
-    """(Does the notebook create a TensorFlow 1 session or session config (`_TF1_SESSION_CALLS`)?,
-    does it configure them for soft placement, passing `allow_soft_placement=True` to a
-    `tf.ConfigProto(…)` or setting `config.allow_soft_placement = True`?) One pass answers both."""
-    sessions = soft = False
-    for ca in ctx.cells:
-        source = ca.cell.source
-        may_soft = not soft and "allow_soft_placement" in source
-        may_session = not sessions and ("Session" in source or "ConfigProto" in source)
-        if not (may_soft or may_session):
-            continue
-        tree = cell_python_tree(ca)
-        if tree is None:
-            continue
-        for node in nodes_of(tree, ast.Call, ast.Assign):
-            if isinstance(node, ast.Call):
-                if ctx.facts.resolve(dotted_name(node.func)) not in _TF1_SESSION_CALLS:
-                    continue
-                sessions = sessions or may_session  # (a cell naming neither is read for soft placement only)
-                if may_soft and any(k.arg == "allow_soft_placement" and isinstance(k.value, ast.Constant)
-                                    and k.value.value is True for k in node.keywords):
-                    soft = True
-            elif may_soft and isinstance(node.value, ast.Constant) and node.value.value is True and any(
-                isinstance(t, ast.Attribute) and t.attr == "allow_soft_placement" for t in node.targets
-            ):
-                soft = True
-        if sessions and soft:
-            break
-    return sessions, soft
 
 
 def _switched_off(ctx: RuleContext, places: list[tuple[int, int]]) -> Optional[tuple[str, int]]:

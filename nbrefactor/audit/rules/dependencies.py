@@ -18,7 +18,7 @@ from nbrefactor.audit.facts import dotted_name, globals_bound_once
 from nbrefactor.audit.hosted import hosted_only, hosted_test, local_test, missing_module_test
 from nbrefactor.audit.container_code import ComponentStep, component_steps, pipeline_step_bodies
 from nbrefactor.audit.distributions import (
-    _installed_name, catalogued_distributions, system_installs, cell_imports, missing_helper_modules, misspelt_local_modules, cloned_path, import_aliases, same_name, cloned_working_folder, install_commands, pipreqs_mapping, shadowing_package, third_party_imports, url_installs,
+    _installed_name, catalogued_distributions, system_installs, cell_imports, missing_helper_modules, misspelt_local_modules, cloned_path, import_aliases, same_name, cloned_working_folder, install_commands, install_spellings, pipreqs_mapping, shadowing_package, third_party_imports, url_installs,
     variable_install_pins,
 )
 from nbrefactor.audit.types import Family, Severity
@@ -793,6 +793,38 @@ def _spacy_shortcut_fix(use, package: str) -> str:
             f"`{use.shown}` shortcut (spaCy 2 makes it with `python -m spacy link`; spaCy 3 has no shortcuts)")
 
 
+def _notebook_helper(ctx: RuleContext, use) -> Optional[tuple[str, str, tuple[str, ...]]]:
+    """The notebook beside that defines what this import takes from a module no table knows and no
+    install line names (`ProjectContext.notebook_helpers`: `from metric import score` beside Kaggle's
+    metric notebook, attached to the kernel as a utility script), as (module, notebook, names); else None."""
+    top = use.module.split(".")[0]
+    helper = next((h for h in ctx.project.notebook_helpers if h[0] == top), None)
+    if helper is None or not use.resolution.assumed or normalise(use.resolution.primary) != normalise(top):
+        return None
+    return None if normalise(top) in install_spellings(ctx.facts) else helper
+
+
+def _notebook_helper_hit(use, others: list, helper: tuple[str, str, tuple[str, ...]], key: str) -> Hit:
+    """An import of the project's helper kept as a notebook (`_notebook_helper`): no manifest line can
+    provide it, and the index's namesake is another project (PyPI's `metric` is unrelated to Kaggle's
+    competition metric: fair check 46, item 4)."""
+    module, notebook, names = helper
+    shown = and_listed([f"`{n}`" for n in names])
+    return Hit(
+        use.cell,
+        use.line,
+        use.column,
+        f"`{module}` is no distribution: {shown} {'is' if len(names) == 1 else 'are'} defined by `{notebook}` beside the "
+        "notebook (a helper kept as a notebook, as Kaggle attaches a utility script), which Python cannot import",
+        fix=f"Export the helper's code from `{notebook}` as `{module}.py` beside the notebook (`jupyter nbconvert --to "
+            f"script`); no manifest line can provide `{module}`",
+        key=key,
+        related=tuple(dict.fromkeys(
+            (u.cell, u.line, u.column) for u in others if (u.cell, u.line, u.column) != (use.cell, use.line, use.column))),
+        data=(("module", use.module), ("notebook", notebook)),
+    )
+
+
 def _misspelt_local_hit(use, others: list, misspelt: tuple[str, str, str], key: str) -> Hit:
     """An import no table knows that is a near miss of the project's own module (`misspelt_local_modules`:
     `from utilties import *` beside `utilities.py`): the finding stays (the import fails on any checkout),
@@ -920,7 +952,8 @@ class UndeclaredImport(Rule):
         "distribution of its own: when the notebook also imports a sub-package of it (`from azureml.core import "
         "Workspace`), only the sub-package is reported. LlamaIndex's integrations (0.10 on) are distributions of their own: "
         "`llama_index.embeddings.huggingface` is llama-index-embeddings-huggingface (`llama_index.<kind>.<name>` → "
-        "`llama-index-<kind>-<name>`), `llama_index.core` llama-index-core; the llama-index meta-package declares only "
+        "`llama-index-<kind>-<name>`), `llama_index.core` llama-index-core (not a helper module of LlamaIndex < 0.10 under a kind, "
+        "`llama_index.llms.llama_utils`, `…llms.base`: llama-index's own); the llama-index meta-package declares only "
         "-core, -llms-openai and -embeddings-openai. The modules Python 3 renamed "
         "(`StringIO`, `cStringIO`, `cPickle`, `urllib2`) are Python 2's standard library, not distributions, also in a "
         "notebook whose kernel metadata says Python 3 (STR004 names them for porting in a Python 2 notebook). "
@@ -1092,7 +1125,10 @@ class UndeclaredImport(Rule):
         "literal `sys.path` edit adds: `from utilties import *` beside `utilities.py`) is still reported (the import "
         "fails on any checkout), here and in DEP002, but as the typo it is: the message asks whether the local module "
         "was meant and the fix corrects the spelling instead of adding a line pip could not install (the JSON `data` "
-        "names the `local` module and no distribution)."
+        "names the `local` module and no distribution). So is such an import whose every imported name a notebook beside "
+        "it defines at the top level of a code cell (`from metric import score` beside the competition's metric notebook "
+        "defining `score`, which Kaggle attaches as a utility script; notebooks of up to 1 MB are read): the message "
+        "names that notebook and the fix is to export it as `metric.py`, not a line for the index's namesake."
         " A distribution on no package index pip reads (`[not_on_index]` of `rules/distributions.toml`: graph-tool, "
         "`import graph_tool`; PyQt4, whose page there has no files) gets no pinned line either, here and in DEP002: the fix "
         "names its conda package and channel and the system packages that provide it (and the catalogue's note: for PyQt4, "
@@ -1592,6 +1628,12 @@ class UndeclaredImport(Rule):
             if misspelt is not None:
                 yield _misspelt_local_hit(use, found[1:], misspelt, key)
                 continue
+            # The project's helper kept as a notebook beside (a Kaggle utility script): export it, no line
+            # to add (fair check 46, item 4: kaggle-metric-utility-script-module).
+            helper = _notebook_helper(ctx, use) if ctx.project.notebook_helpers else None
+            if helper is not None:
+                yield _notebook_helper_hit(use, found[1:], helper, key)
+                continue
             # A distribution on no package index (graph-tool) that the notebook's own apt line installs, or apt.txt
             # declares: DEP003's finding on that line is the root cause (fair check 35, item 7).
             off_index = _not_on_index(res.primary, ctx.catalog)
@@ -1979,7 +2021,8 @@ class NoManifest(Rule):
         "when the notebook installs the distribution itself, `installs` (its first install line's spec); for a helper module "
         "the repository did not commit, `helper` (the file to commit), and the message of the fold says to commit it beside "
         "each notebook instead of \"one line to add\". An import that is a near miss of a module beside the notebook "
-        "(`utilties` beside `utilities.py`; see DEP001) is reported as that typo, its fix the spelling; a distribution "
+        "(`utilties` beside `utilities.py`; see DEP001) is reported as that typo, its fix the spelling, and one of a helper "
+        "kept as a notebook beside (see DEP001) says to export that notebook; a distribution "
         "on no package index (graph-tool, PyQt4; see DEP001) is given its conda or system package, or not reported when the "
         "notebook's own apt line, which DEP003 reports, installs it; one whose name the package index gives to an unrelated "
         "project (`[index_namesakes]`: Kaggle's `learntools`; see DEP001) is given its repository, pinned to a commit. When a README beside or above the notebook (up to the "
@@ -2005,6 +2048,8 @@ class NoManifest(Rule):
                    "environment.yml": "dependencies:\n  - sphinx==7.3.7\n  - nbsphinx==0.9.4\n  - pandas=2.2.2\n"},
         ),
         Example(cells=("import os\nimport json\nfrom collections import Counter",)),
+        # The inline backend is ipykernel's own dependency, in every kernel (fair check 46, item 7).
+        Example(cells=("from matplotlib_inline import backend_inline\nbackend_inline.set_matplotlib_formats('svg')",)),
         Example(cells=("import helpers\nfrom .features import build",), files={"helpers.py": "X = 1\n"}),
         Example(cells=("import numpy as np",), files={"setup.cfg": "[metadata]\nname = demo\n\n[options]\ninstall_requires =\n    numpy>=1.26\n"}),
         Example(cells=("import numpy as np",), files={"setup.py": "from setuptools import setup\n\nsetup(name='demo', install_requires=['numpy>=1.26'])\n"}),
@@ -2125,6 +2170,10 @@ class NoManifest(Rule):
                 continue
             if first.module.split(".")[0] in helpers:
                 yield self._missing_helper(ctx, distribution, first, others)
+                continue
+            helper = _notebook_helper(ctx, first) if ctx.project.notebook_helpers else None
+            if helper is not None:
+                yield _notebook_helper_hit(first, others, helper, f"no-manifest\x1f{normalise(distribution)}")
                 continue
             # graph-tool: on no package index; its system package from the notebook's apt line (DEP003's finding) or
             # apt.txt provides it, else the fix names its conda package (fair check 35, item 7).

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Iterator, Optional
 
 from nbrefactor.audit.analysis import CellAnalysis
-from nbrefactor.audit.analysis import nodes_of, python_tree
+from nbrefactor.audit.analysis import cell_python_tree, nodes_of, python_tree
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.secrets import SecretMatch, credential_names, find_secrets, is_credential_value, mask, redact
 from nbrefactor.audit.types import Family, Severity
@@ -702,6 +702,13 @@ class HardcodedCredential(Rule):
         # A result slot named with a numeric suffix (scanpy's `key='rank_genes_r0.5'`, fair check 18):
         # an identifier, not a generated key.
         Example(cells=('import scanpy as sc\nsc.pl.rank_genes_groups(adata, key="rank_genes_r0.5")',)),
+        # "my", the service, the credential's word as one word: a tutorial's stand-in beside
+        # `my_email@…` (fair check 46, items 154, 155: sec003-my-x-password-placeholder).
+        Example(cells=('EMAIL = "me@example.org"\nPASSWORD = "myportalpassword"\nclient = Portal(EMAIL, PASSWORD)',)),
+        # A password-check exercise: the literal is compared only with what `input()` returns in its
+        # own cell (fair check 46, item 156: sec003-toy-password-check-exercise).
+        Example(cells=('secret_word = "letmein42"\ntries = 3\nwhile tries:\n    guess = input("Password: ")\n'
+                       '    if guess == secret_word:\n        print("Welcome")\n        break\n    tries -= 1',)),
     )
     failing = (
         Example(
@@ -728,6 +735,11 @@ class HardcodedCredential(Rule):
             cells=('token = "abc"\napi_key = "1234"\npassword = "aaaa1"\nsecret = "<token>"', 'password = "admin"\nminio_secret_key = "minio123"'),
             expect=((2, 1), (2, 2)),
         ),
+        # A password also used beyond the comparison with `input()` (the connection below), or with
+        # digits after "my…password", is a credential (fair check 46, items 154-156).
+        Example(cells=('db_password = "Qz81-mvkt"\nif input("Password: ") != db_password:\n    raise SystemExit',
+                       'conn = connect(user="etl", password=db_password)\nPASSWORD = "mypassword2024"'),
+                expect=((1, 1), (2, 2))),
         # A real password is reported in any language's name or around any language's word.
         Example(cells=('password = "Contraseña2024!"\napi_key = "clave-9f8e7d6c"',), expect=((1, 1), (1, 2))),
         # Weaker names (`*_key`, `*_pw`) count when the value mixes letters and digits like a key.
@@ -770,6 +782,8 @@ class HardcodedCredential(Rule):
                 last = source_lines[literal.end_line - 1] if literal.end_line <= len(source_lines) else ""
                 if _SAYS_EXAMPLE.search(last[literal.end_column - 1:] if literal.end_line == literal.line else last):
                     continue  # `key = "Gx5e…"  # This is an example key and will not work.`
+                if _compared_only_with_input(ctx, ca, literal):
+                    continue  # `correct_password = "python123"`, then `if input(…) == correct_password:`
                 end = literal.end_column - 1 if literal.end_line == literal.line else len(text)
                 inside = text.find(literal.value, literal.column - 1, end) if literal.value else -1
                 if inside != -1:  # mask the value, not its quotes
@@ -791,6 +805,42 @@ class HardcodedCredential(Rule):
                     # rotation (fair check 42, items 155-157).
                     folded_into="SEC001" if literal.value in basic else "",
                 )
+
+
+def _compared_only_with_input(ctx: RuleContext, ca: CellAnalysis, literal: CredentialLiteral) -> bool:
+    """Is the literal bound to a plain name (`correct_password = "python123"`) that the notebook reads
+    only in its own cell, and there only compared (`==`, `!=`) with what `input()` returned
+    (`password = input("Enter your password: ")`, `if password == correct_password:`)? A course's
+    password-check exercise: the literal is the exercise's data, guarding nothing a reader could
+    reach, and nobody would move it to a secret store (fair check 46, item 156)."""
+    if "input" not in ca.cell.source:
+        return False
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return False
+    name = literal.name
+    binds = [node for node in nodes_of(tree, ast.Assign) if any(isinstance(t, ast.Name) and t.id == name for t in node.targets)]
+    if len(binds) != 1 or not isinstance(binds[0].value, ast.Constant) or binds[0].value.lineno != literal.line:
+        return False  # (a keyword, dict value or attribute: not this shape)
+
+    def is_input(node: ast.AST) -> bool:
+        return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "input"
+
+    typed = {t.id for node in nodes_of(tree, ast.Assign) if is_input(node.value) for t in node.targets if isinstance(t, ast.Name)}
+    compared: set[int] = set()
+    for node in nodes_of(tree, ast.Compare):
+        operands = [node.left, *node.comparators]
+        if len(operands) == 2 and isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
+            for mine, other in (operands, operands[::-1]):
+                if isinstance(mine, ast.Name) and mine.id == name and (
+                    is_input(other) or (isinstance(other, ast.Name) and other.id in typed)
+                ):
+                    compared.add(id(mine))
+    reads = [node for node in nodes_of(tree, ast.Name) if node.id == name and isinstance(node.ctx, ast.Load)]
+    if not reads or any(id(node) not in compared for node in reads):
+        return False
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    return not any(other is not ca and word.search(other.cell.source) for other in ctx.cells)
 
 
 def _basic_header_parts(ctx: RuleContext) -> frozenset[str]:
