@@ -55,6 +55,11 @@ def name_flow(ctx: RuleContext) -> NameFlow:
     nb = ctx.facts.notebook
     if "spark" in nb.kernel_name.lower() or "spark" in nb.kernel_language.lower():
         extra += list(SPARK_KERNEL_GLOBALS)  # sparkmagic/Synapse kernels start with a session bound
+    if nb.databricks_export:
+        # A Databricks export runs only on Databricks (its `dbfs:` inputs, `display()`, `dbutils`),
+        # whose runtime binds these before the first cell: nobody adds a session cell to it (fair
+        # check 46, item 73; fair check 36, item 57).
+        extra += list(DATABRICKS_GLOBALS)
     flow = def_use(ctx.facts, extra_builtins=extra)
     _last_flow = (ctx.facts, ctx.catalog, flow)
     return flow
@@ -62,6 +67,8 @@ def name_flow(ctx: RuleContext) -> NameFlow:
 
 # What a PySpark kernel (sparkmagic's `pysparkkernel`, Synapse, EMR) binds before the first cell.
 SPARK_KERNEL_GLOBALS = ("spark", "sc", "sqlContext", "sqlc")
+# What the Databricks runtime binds before the first cell of a Python notebook.
+DATABRICKS_GLOBALS = ("spark", "sc", "sqlContext", "dbutils", "display", "displayHTML", "getArgument")
 
 
 def _cells(ctx: RuleContext) -> dict[int, Cell]:
@@ -6837,10 +6844,11 @@ class UndefinedName(Rule):
         "empty answer block, `### YOUR CODE HERE` then only comments up to `### END OF YOUR CODE`, whose names a demo "
         "below happens to bind: those reads, HID004's otherwise, are related too): the names it leaves for the reader to write (not "
         "reported at all when cells of the template do not parse: STR001 reports the template once). Extra "
-        "builtins (e.g. `spark`, `dbutils` on Databricks) can be listed under `builtins` in a "
-        "`hidden_state.toml` rules file. An undefined `sc`, `spark` or `sqlContext` in a notebook that uses Spark (it "
+        "builtins can be listed under `builtins` in a `hidden_state.toml` rules file; in a notebook exported from "
+        "Databricks (`notebookId` or Databricks' notebook metadata) the names its runtime predefines (`spark`, `sc`, "
+        "`sqlContext`, `dbutils`, `display`, `displayHTML`, `getArgument`) are builtins: it runs only there. An undefined `sc`, `spark` or `sqlContext` in a notebook that uses Spark (it "
         "imports pyspark, or the line calls Spark's API on the name: `sc.textFile(…)`) is said to be the object the pyspark "
-        "launcher predefines (the Databricks runtime, in a notebook exported from Databricks: `notebookId` in its metadata), "
+        "launcher predefines, "
         "with the call that creates it; two or more of them are one finding (one missing setup cell), at the first read, "
         "the other names and reads related. Builtins of a hosted research platform (Quantopian's "
         "`get_pricing`, `get_backtest`, `local_csv`, `get_fundamentals`, and `symbols` beside one of them or an import of "
@@ -7792,11 +7800,8 @@ def _spark_launcher_name(ctx: RuleContext, name: str, line: str) -> Optional[str
 
 
 def _spark_provider(ctx: RuleContext) -> tuple[str, str]:
-    """(what predefines Spark's session objects, how every run would go): Databricks for a notebook
-    exported from it (`Notebook.databricks_export`: fair check 36, item 57, the message credited
-    `bin/pyspark`), else the pyspark launcher."""
-    if ctx.facts.notebook.databricks_export:
-        return "the Databricks runtime", "is on Databricks"
+    """(what predefines Spark's session objects, how every run would go): the pyspark launcher (a
+    Databricks export's session objects are builtins: `name_flow`)."""
     return "the pyspark launcher (`bin/pyspark`)", "goes through that launcher"
 
 
