@@ -272,7 +272,8 @@ class OutOfOrderExecution(Rule):
         "[129], then [134]–[135]) are one finding when all ran after the same cells below and every cell between them ran "
         "after those too: the top of a chapter re-run as one block, its other cells related. "
         "Episodes that ran against two or more of the same cells are one finding, "
-        "at the first, the others' cells related: one Restart & Run All fixes them all. When the notebook-level "
+        "at the first, the others' cells related: one Restart & Run All fixes them all; so is an episode whose cells (its "
+        "own and those it ran against) are all cells of another finding. When the notebook-level "
         "finding is made, the cells out of order within a session are its related locations, named in its message, "
         "not findings of their own. Nor is a cell reported when it and the cells it ran against are independent "
         "(Python notebooks, and SageMath ones, whose cells are read as Python with their range literals `[a..b]` as calls and "
@@ -762,6 +763,13 @@ class OutOfOrderExecution(Rule):
         )),
     )
     failing = (
+        # Cell 4 re-run late after cell 5, both already cells of cell 2's late re-run: one finding,
+        # cell 4 folded into it (fair check 46, item 67).
+        Example(cells=(
+            code_cell("import random", 1), code_cell("deck = list(range(10))", 50), code_cell("print(deck)", 2),
+            code_cell("def play(d):\n    return sum(d[:5])\nhands = play(deck)\nprint(hands)", 30),
+            code_cell("print(hands, deck)", 10),
+        ), expect=((2, 1),)),
         # Installs beside a cell whose value another cell reads: not a mere log (unlike fair check
         # 40, item 38).
         Example(cells=(
@@ -1442,6 +1450,17 @@ def _merge_shared_partners(hits: list[Hit], partners: dict[str, set[int]]) -> li
         else:
             target[1].update(cells)
             target[2].append(hit)
+    # An episode whose cells (its own and its partners) are all cells of a larger finding (its cells
+    # and related locations) is that finding's too: the one Restart & Run All it names fixes it
+    # (fair check 46, item 67: cell 11 re-run after cell 12, both related to the cell-2 finding).
+    def spanned(entry: tuple[Hit, set[int], list[Hit]]) -> set[int]:
+        return {r[0].index for h in (entry[0], *entry[2]) for r in ((h.cell, 1, None), *h.related) if r[0] is not None}
+    for entry in list(merged):
+        own = spanned(entry)
+        target = next((other for other in merged if other is not entry and own < spanned(other)), None)
+        if target is not None:
+            merged.remove(entry)
+            target[2].extend((entry[0], *entry[2]))
     out: list[Hit] = []
     for first, _, rest in merged:
         if rest:
