@@ -5005,8 +5005,10 @@ class UnexecutedCell(Rule):
             if undefined:
                 # Keep HID003's typo hint: a sketch's undefined name is often a misspelling.
                 defined = sorted({d.name for d in name_flow(ctx).definitions})
+                # (Not for a name whose binding is commented out above: fair check 46, item 70.)
                 hints = {r.name: close[0] for r in undefined
-                         for close in [difflib.get_close_matches(r.name, [n for n in defined if n != r.name], n=1, cutoff=0.8)] if close}
+                         for close in [difflib.get_close_matches(r.name, [n for n in defined if n != r.name], n=1, cutoff=0.8)]
+                         if close and _commented_out_binding(ctx, r.name, r.cell) is None}
                 parts.append(f"{_names(undefined, hints)}, which no cell defines")
             if later:
                 parts.append(f"{_names(later)}, which only cells below define")
@@ -5027,14 +5029,31 @@ class UnexecutedCell(Rule):
             message,
             fix=fix,
             key=f"unexecuted\x1f{cell.source.strip()}",
-            related=tuple(dict.fromkeys([
+            # One related location per cell line, none at the finding's own (fair check 46, item 70:
+            # cell 112 listed as a cell not run and again at its blocked read, cell 111 itself).
+            related=_one_per_line(cell, [
                 *((c, 1, None) for c, _ in others),
                 *((_cells(ctx)[r.cell], r.line, r.column) for r in blocked),
                 *((_cells(ctx)[r.cell], r.line, r.column) for r in readers),
-            ])),
+            ]),
             data=data,
             severity=severity,
         )
+
+
+def _one_per_line(cell: Cell, locations: Sequence[tuple[Cell, int, Optional[int]]]) -> tuple[tuple[Cell, int, Optional[int]], ...]:
+    """`locations` in order, one per (cell, line), the first with a column where one has it, none at
+    the finding's own place (`cell`, line 1), and a whole cell's (line 1, no column) only when no
+    other location of that cell is listed."""
+    kept: dict[tuple[int, int], tuple[Cell, int, Optional[int]]] = {}
+    for loc in locations:
+        place = (loc[0].index, loc[1])
+        if place == (cell.index, 1):
+            continue
+        if place not in kept or (kept[place][2] is None and loc[2] is not None):
+            kept[place] = loc
+    precise = {loc[0].index for loc in kept.values() if loc[2] is not None}
+    return tuple(loc for loc in kept.values() if not (loc[1] == 1 and loc[2] is None and loc[0].index in precise))
 
 
 def _unread_definitions(ctx: RuleContext, unrun: Cell) -> bool:
@@ -6819,7 +6838,9 @@ class UndefinedName(Rule):
         "it by a step that is missing, which the look-alike would silently skip), unless it is read as a module (`cc.UCCSD(mf)` "
         "beside an object `mcc`); when the close match is bound only by importing it from a module of the name's spelling "
         "(`from pinecone import Pinecone`, then `pinecone.init(…)`), the message says that only it was imported from the "
-        "module, not the module itself, instead of \"did you mean\" (the name is the module, and the look-alike's use differs). Undefined names on one line (`os.path.abspath(__file__)` "
+        "module, not the module itself, instead of \"did you mean\" (the name is the module, and the look-alike's use differs); "
+        "when a code cell at or above the read binds the name only in a commented-out line of code (`#y_pred = lof.predict(X)`), "
+        "the message names that line instead (the step was skipped, not misspelt). Undefined names on one line (`os.path.abspath(__file__)` "
         "and `data` of a script's path line) are one finding, the others named and related; so are names on that line that "
         "only cells below define (HID004 leaves them to this finding: `str(s), str(d)` with `d` nowhere and `s` only below), "
         "and the reads of those names in cells below it that no cell above it reads before their definitions (`np` again in "
@@ -7442,6 +7463,12 @@ class UndefinedName(Rule):
                     name, receiver = sibling
                     message += f"; did you mean `{name}` (this cell binds it, and its other `{receiver}` calls take it)?"
                     fix = f"Fix the name (`{name}`?), or define or import `{r.name}` in a cell above."
+                elif (commented := _commented_out_binding(ctx, r.name, r.cell)) is not None:
+                    # `#y_predLOF = LOF.predict(X_test_scaled)` in the cell above: the binding was
+                    # commented out (a slow step skipped), not misspelt; a look-alike bound elsewhere
+                    # (`y_predIF`) misleads (fair check 46, item 71).
+                    message += f"; its binding is commented out in cell {commented[0]} (`{commented[1]}`)"
+                    fix = f"Restore the commented-out line of cell {commented[0]}, or remove the cells that read `{r.name}`."
                 elif close and (source := _imported_from_module(ctx, close[0], r.name)) is not None:
                     # `from pinecone import Pinecone`, then `pinecone.init(…)`: the name is the module
                     # only one of whose names was imported; the look-alike is that name, not the
@@ -8195,6 +8222,23 @@ def _answer_cell_note(ctx: RuleContext, read_in: int, name: str = "", line: int 
 _COMMENTED_BLANK = re.compile(
     r"^\s*#\s*(?P<names>[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*=(?!=)\s*(?:\.\.\.|\?+|_{2,}|<[^<>]*>)?\s*(?:#.*)?$"
 )
+
+
+def _commented_out_binding(ctx: RuleContext, name: str, reader: int) -> Optional[tuple[int, str]]:
+    """(cell, line) of the nearest code cell at or above `reader` with a commented-out assignment of
+    `name` to code (`#y_predLOF = LOF.predict(X)`, not a placeholder blank: `_COMMENTED_BLANK`) that
+    parses once uncommented; None when there is none."""
+    pattern = re.compile(rf"^\s*#\s*(?:[A-Za-z_]\w*\s*,\s*)*{re.escape(name)}\s*(?:,\s*[A-Za-z_]\w*\s*)*=(?!=)\s*\S")
+    for cell in sorted((c for c in ctx.facts.notebook.code_cells if c.index <= reader), key=lambda c: -c.index):
+        for line in cell.source.split("\n"):
+            if pattern.match(line) and not _COMMENTED_BLANK.match(line):
+                code = line.strip().lstrip("#").strip()
+                try:
+                    ast.parse(code)
+                except SyntaxError:
+                    continue
+                return cell.index, line.strip()
+    return None
 
 
 def _commented_blank_names(ctx: RuleContext) -> dict[str, tuple[int, str]]:
@@ -9002,6 +9046,9 @@ class StateInjection(Rule):
         "(`from nltk.book import *`, the NLTK book's idiom; `from pycaret.classification import *` and PyCaret's other "
         "functional-API modules, as its own tutorials write them; Kaggle Learn's exercise set-up, `from learntools.python.ex1 import *`; "
         "`[star_imports]` in `rules/hidden_state.toml`). "
+        "Nor is a star import after which no cell (nor function body) reads a name the notebook does not bind above the "
+        "read, in a notebook whose cells all parse: it supplies no name the notebook reads and hides no undefined one "
+        "(a Kaggle utility script imported so that `joblib` can unpickle pipelines of its classes). "
         "`from pylab import *` is reported: matplotlib discourages it, and it shadows the builtins `sum`, "
         "`min` and `max` with NumPy's. "
         "A star import of the repository's own code (`from src.analytics.download_data import *`: a `src` folder, or a package "
@@ -9054,6 +9101,10 @@ class StateInjection(Rule):
         # A script run to start a web app: no cell below reads a name the notebook does not define
         # (fair check 43, item 71, hid006-run-launches-app-nothing-read).
         Example(cells=("import sqlite3", "%run webapp/app.py", "conn = sqlite3.connect('reviews.sqlite')\nprint(conn.execute('SELECT 1').fetchall())")),
+        # A star import after which every name read is the notebook's own (a Kaggle utility script
+        # imported so that `joblib` can unpickle pipelines of its classes): it supplies nothing read
+        # and hides no undefined name (fair check 46, item 78; fair check 17, item 66).
+        Example(cells=("import joblib\nfrom utils_custom_transformers import *", "pipe = joblib.load('pipe.pkl')\nprint(pipe)")),
         # The NLTK book's idiom: a module made to be star-imported, whose names the catalogue lists.
         Example(cells=("from nltk.book import *", "print(len(text1), sent2[:3])")),
         # A solution shown by pasting its file; a magic in a list of shell commands that cannot run.
@@ -9101,7 +9152,9 @@ class StateInjection(Rule):
         # Two helper notebooks run by one setup cell: one finding, the second `%run` related (fair
         # check 42, item 48).
         Example(cells=("%run ../helpers/plot_vectors.ipynb\n%run ../helpers/plot_matrix.ipynb", "plot_matrix(m)"), expect=((1, 1),)),
-        Example(cells=("import os\nfrom helpers import *",), expect=((1, 2),)),
+        Example(cells=("import os\nfrom helpers import *", "df = load_data(os.getcwd())"), expect=((1, 2),)),
+        # `from pylab import *` shadows `sum`, `min` and `max` with NumPy's, read or not.
+        Example(cells=("import numpy as np\nfrom pylab import *", "print(np.ones(3))"), expect=((1, 2),)),
         Example(cells=("%store -r features", md("Config"), "exec(open('config.py').read())\nprint(features)"), expect=((1, 1), (3, 1))),
         Example(cells=("run setup.py", "%load snippets/plot.py", "plot(config)"), expect=((1, 1), (2, 1))),
         # Written below the `%run`, or appended to: the file run is not the text on the page.
@@ -9133,7 +9186,7 @@ class StateInjection(Rule):
         # Star imports of one cell (an import cell pulling in three helper modules of the tutorial)
         # are one root cause and one edit: one finding at the first, the others related.
         stars: dict[int, list] = {}
-        injectors = [inj for inj in injectors if not _known_star(inj, ctx.catalog)]
+        injectors = [inj for inj in injectors if not _known_star(inj, ctx.catalog) and not _star_supplies_nothing_read(ctx, flow, inj)]
         for inj in injectors:
             if inj.kind is InjectorKind.STAR_IMPORT:
                 stars.setdefault(inj.cell, []).append(inj)
@@ -9401,6 +9454,23 @@ def _known_star(inj, catalog) -> bool:
     (`known_star_names`), hidden from no one (HID003 reads them)."""
     star = _STAR_FROM.match(inj.text) if inj.kind is InjectorKind.STAR_IMPORT else None
     return star is not None and known_star_names(star.group(1), catalog) is not None
+
+
+def _star_supplies_nothing_read(ctx: RuleContext, flow: NameFlow, inj) -> bool:
+    """A star import (not `pylab`'s, which shadows builtins) after which every read finds its value
+    in the notebook's own bindings or the builtins: no cell at or below it (nor any function body)
+    reads a name no cell above binds, and every cell parses. It supplies no name the notebook reads
+    and hides no undefined one (fair check 46, item 78: a Kaggle utility script star-imported only so
+    that `joblib` can unpickle pipelines of its classes; fair check 45, item 66)."""
+    star = _STAR_FROM.match(inj.text) if inj.kind is InjectorKind.STAR_IMPORT else None
+    if star is None or star.group(1).split(".")[0] == "pylab":
+        return False
+    if any(ca.facts.syntax_error is not None or not ca.masked.is_python for ca in ctx.cells if ca.cell.index >= inj.cell):
+        return False
+    return not any(
+        r.flow not in (Flow.ABOVE, Flow.BUILTIN) and (r.deferred or (r.cell, r.line) >= (inj.cell, inj.line))
+        for r in flow.reads
+    )
 
 
 def _cannot_run(ca: Optional[CellAnalysis], ported: frozenset[int]) -> bool:
