@@ -5504,6 +5504,7 @@ def _timed_or_shown(ctx: RuleContext, rf: RandomnessFacts) -> frozenset[Position
         | _checked_or_replaced(ctx.facts, rf.draws) | _simulated_work(ctx.facts, rf.draws)
         | _structure_only_models(ctx.facts, rf.draws) | _benchmark_only_models(ctx.facts, rf.draws)
         | _never_applied_transforms(ctx.facts, rf.draws) | _toy_frame_fillers(ctx.facts, rf.draws)
+        | _timed_loop_inputs(ctx.facts, rf.draws)
     ))
 
 
@@ -5790,6 +5791,114 @@ _CLOCKS = frozenset({
     "time.time", "time.time_ns", "time.perf_counter", "time.perf_counter_ns", "time.monotonic", "time.process_time",
     "timeit.default_timer",
 })
+
+
+def _clock_names(facts: NotebookFacts, trees: list[ast.Module | None]) -> frozenset[str]:
+    """Names bound at module level to a function or lambda that returns a clock read
+    (`current_milli_time = lambda: int(round(time.time() * 1000))`)."""
+    names: set[str] = set()
+    for tree in trees:
+        for st in tree.body if tree is not None else ():
+            body: ast.AST | None = None
+            if isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name) and isinstance(st.value, ast.Lambda):
+                name, body = st.targets[0].id, st.value.body
+            elif isinstance(st, ast.FunctionDef) and len(st.body) == 1 and isinstance(st.body[0], ast.Return):
+                name, body = st.name, st.body[0].value
+            if body is not None and any(facts.resolve(dotted_name(n.func)) in _CLOCKS for n in nodes_of(body, ast.Call)):
+                names.add(name)
+    return frozenset(names)
+
+
+def _timed_loop_inputs(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Position]:
+    """Draws that make the inputs of a call timed by hand in a module-level loop: `pesos =
+    np.random.randn(k)` (and names computed from it earlier in the loop body) read only as arguments
+    of calls whose results are thrown away, between `start = <clock>()` and `<clock>() - start` in
+    the same body, and by no statement outside the loop but one of a top-level statement that binds
+    the name anew first. Only the run times are kept, which vary from run to run anyway (fair check
+    46, item 144: a knapsack solver timed on random instances of growing size)."""
+    draws = [d for d in draws if not d.call.in_function]
+    if not draws:
+        return frozenset()
+    trees = {ca.cell.index: _parsed(ca) for ca in facts.cells}
+    clock_names = _clock_names(facts, list(trees.values()))
+
+    def clock_call(node: ast.AST) -> bool:
+        return isinstance(node, ast.Call) and (
+            facts.resolve(dotted_name(node.func)) in _CLOCKS or (isinstance(node.func, ast.Name) and node.func.id in clock_names))
+
+    def loads(node: ast.AST, names: set[str]) -> bool:
+        return any(isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in names for n in ast.walk(node))
+
+    found: set[Position] = set()
+    for draw in draws:
+        tree = trees.get(draw.ca.cell.index)
+        if tree is None:
+            continue
+        top = next((st for st in tree.body if st.lineno <= draw.call.line <= (st.end_lineno or st.lineno)), None)
+        loop = top
+        while isinstance(loop, (ast.For, ast.While)):
+            inner = next((st for st in loop.body if st.lineno <= draw.call.line <= (st.end_lineno or st.lineno)), None)
+            if not isinstance(inner, (ast.For, ast.While)):
+                break
+            loop = inner
+        if not isinstance(loop, (ast.For, ast.While)) or loop.orelse:
+            continue
+        body = loop.body
+        index = next((i for i, st in enumerate(body) if st.lineno <= draw.call.line <= (st.end_lineno or st.lineno)), None)
+        statement = body[index] if index is not None else None
+        if not (isinstance(statement, ast.Assign) and all(isinstance(t, ast.Name) for t in statement.targets)):
+            continue
+        # The windows timed by hand: `start = <clock>()` … `<clock>() - start`, one or more.
+        windows: list[tuple[int, int]] = []
+        for start, st in enumerate(body):
+            if not (start > index and isinstance(st, ast.Assign) and len(st.targets) == 1
+                    and isinstance(st.targets[0], ast.Name) and clock_call(st.value)):
+                continue
+            mark = st.targets[0].id
+            stop = next((i for i, later in enumerate(body) if i > start and any(
+                isinstance(n, ast.BinOp) and isinstance(n.op, ast.Sub) and clock_call(n.left)
+                and isinstance(n.right, ast.Name) and n.right.id == mark for n in ast.walk(later))), None)
+            if stop is not None and stop > start + 1:
+                windows.append((start, stop))
+        if not windows:
+            continue
+        first = min(start for start, _ in windows)
+        tainted = {t.id for t in statement.targets if isinstance(t, ast.Name)}
+        ok = True
+        for i, st in enumerate(body):
+            if i == index or not loads(st, tainted):
+                continue
+            if i < first and isinstance(st, ast.Assign) and all(isinstance(t, ast.Name) for t in st.targets):
+                tainted |= {t.id for t in st.targets if isinstance(t, ast.Name)}
+            elif not (any(a < i < b for a, b in windows) and isinstance(st, ast.Expr) and isinstance(st.value, ast.Call)):
+                ok = False
+                break
+        if not ok:
+            continue
+        # No statement below the loop reads them, but after its own cell binds them anew (the same
+        # benchmark on another solver, drawing its own instances).
+        end = top.end_lineno or top.lineno
+        for ca in facts.cells:
+            if ca.cell.index < draw.ca.cell.index:
+                continue
+            other_tree = trees.get(ca.cell.index)
+            if other_tree is None:
+                if any(re.search(rf"\b{re.escape(n)}\b", ca.cell.source) for n in tainted):
+                    ok = False
+                    break
+                continue
+            after = (lambda line: line > end) if ca.cell.index == draw.ca.cell.index else (lambda line: True)
+            stores: dict[str, list[int]] = {}
+            for n in ast.walk(other_tree):
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and n.id in tainted and after(n.lineno):
+                    stores.setdefault(n.id, []).append(n.lineno)
+            if any(after(line) and not any(w < line for w in stores.get(name, ()))
+                   for name, lines in _global_load_lines(other_tree).items() if name in tainted for line in lines):
+                ok = False
+                break
+        if ok:
+            found.add((draw.ca.cell.index, draw.call.line, draw.call.column))
+    return frozenset(found)
 
 
 def _stopwatch_iterations(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Position]:
@@ -7266,7 +7375,11 @@ class UnseededRandom(Rule):
         "only other such timings read, a copy `L_list = list(L)` read only in those ways in turn, or shows only its "
         "shape (`L.shape`, `len(L)`): the time does not depend on the numbers; nor is a shuffling loader whose only "
         "iteration is a module-level loop that throws every batch away (`for X, y in loader: continue`) between two "
-        "clock reads of its cell (`time.time()`, `time.perf_counter()`), the loop's names read by nothing after it. "
+        "clock reads of its cell (`time.time()`, `time.perf_counter()`), the loop's names read by nothing after it; "
+        "nor a draw in a module-level loop bound to names (and names computed from them earlier in the loop) read only "
+        "as arguments of calls whose results are thrown away, between `start = <clock>()` and `<clock>() - start` in "
+        "the same loop (a clock function of the notebook's own, `lambda: time.time() * 1000`, counts), and by nothing "
+        "below the loop before a rebinding in the reading cell: random instances of a solver timed by hand. "
         "Nor are the random inputs of a property "
         "check, a module-level loop whose body only binds names and asserts (`y = np.random.normal(…)`, `assert "
         "np.allclose(mine(y), reference(y))`), none of those names read outside it; nor a module-level draw bound to names "
@@ -7445,6 +7558,16 @@ class UnseededRandom(Rule):
         "idx = rng.permutation(len(df))"
     )
     passing = (
+        # Random instances of growing size, each only the input of a solver timed by hand in the loop
+        # (`start = clock()` … `clock() - start`), its result thrown away: only the run times are kept
+        # (fair check 46, item 144).
+        Example(cells=(
+            "import time\nimport numpy as np\nclock = lambda: int(round(time.time() * 1000))\n"
+            "def solve(c, w, v):\n    return max(v[w <= c], default=0)",
+            "times = []\nfor k in range(5, 20):\n    w = np.random.randn(k)\n    v = np.random.randn(k)\n"
+            "    c = np.quantile(w, 0.75)\n    start = clock()\n    solve(c, w, v)\n    times.append(clock() - start)\n"
+            "print(times)",
+        )),
         # einops' `rearrange`/`repeat` only move and copy the drawn numbers: a tensor reshaped so and
         # shown only by its shape reaches nothing but the display (fair check 34, item 138).
         Example(cells=(
@@ -8098,6 +8221,13 @@ class UnseededRandom(Rule):
         )),
     )
     failing = (
+        # The timed solver's result kept: the random instance reaches a printed value (unlike fair
+        # check 46, item 144).
+        Example(cells=(
+            "import time\nimport numpy as np\ndef solve(c, w, v):\n    return max(v[w <= c], default=0)",
+            "for k in range(5, 20):\n    w = np.random.randn(k)\n    start = time.perf_counter()\n"
+            "    best = solve(0.5, w, w)\n    print(best, time.perf_counter() - start)",
+        ), expect=((2, 2),)),
         # The random inputs of a check that also leave it: saved beside the check, or kept in a list
         # outside the loop that is saved (fair check 41, items 130, 131: only a check's own prints pass).
         Example(cells=(
