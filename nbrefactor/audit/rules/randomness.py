@@ -1301,8 +1301,9 @@ _PRESET_EMBEDDING = re.compile(r"\bembeddings_initializer\s*=\s*(?:[\w.]+\.)?Con
 
 
 # What multi-backend Keras (before 2.4) writes when imported: "Using TensorFlow backend." (its
-# load_backend.py). Keras 2.4 and later are tf.keras and print nothing.
-_OLD_KERAS_BANNER = re.compile(r"Using (?:TensorFlow|Theano|CNTK) backend\.")
+# load_backend.py; "Using CNTK backend" without the period: fair check 46, item 137). Keras 2.4
+# and later are tf.keras and print nothing.
+_OLD_KERAS_BANNER = re.compile(r"Using (?:TensorFlow|Theano|CNTK) backend\b")
 _OLD_KERAS: list[tuple[NotebookFacts, bool]] = []
 
 
@@ -8115,6 +8116,13 @@ class UnseededRandom(Rule):
             code_cell("import numpy as np\nnp.random.seed(1)\nfrom keras.models import Sequential\nfrom keras.layers import Dense, Dropout", 1,
                       outputs=({"output_type": "stream", "name": "stderr", "text": "Using TensorFlow backend.\n"},)),
             code_cell("model = Sequential([Dense(8, input_shape=(4,)), Dropout(0.5), Dense(1)])", 2),
+        )),
+        # The CNTK backend's banner has no period ("Using CNTK backend"): the same NumPy-seeded Keras
+        # (fair check 46, item 137).
+        Example(cells=(
+            code_cell("import numpy as np\nnp.random.seed(1)\nfrom keras.models import Sequential\nfrom keras.layers import LSTM", 1,
+                      outputs=({"output_type": "stream", "name": "stderr", "text": "Using CNTK backend\n"},)),
+            code_cell("model = Sequential([LSTM(20, input_shape=(10, 1))])", 2),
         )),
         # A graph seed set inside the graph's own block seeds its ops; `with sess.as_default():`
         # makes a session the default, not a graph; a reset before the seed drops nothing of it;
