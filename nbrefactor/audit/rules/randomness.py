@@ -4751,6 +4751,89 @@ def _estimator_never_used(facts: NotebookFacts, ca: CellAnalysis, call: CallFact
     return True
 
 
+# What an SVC's Platt scaling (`probability=True`) does not change: the fit's own attributes and
+# the predictions from its decision function.
+_PLATT_FREE = frozenset({
+    "fit", "predict", "decision_function", "score", "coef_", "intercept_", "support_vectors_", "support_",
+    "n_support_", "dual_coef_", "classes_", "get_params",
+})
+_PLATT_OUTPUTS = frozenset({"predict_proba", "predict_log_proba"})
+# Plot calls whose array argument only colours the background: a colour map's shading.
+_SHADING = frozenset({"pcolormesh", "pcolor", "contourf", "imshow"})
+
+
+def _platt_probabilities_only_shaded(facts: NotebookFacts, ca: CellAnalysis, call: CallFact) -> bool:
+    """`svc = svm.SVC(kernel='linear', probability=True).fit(X, y)` at module level, its name read
+    only for what Platt scaling does not change (`_PLATT_FREE`: `coef_`, `predict`…) and for
+    `predict_proba` whose result (and names computed from it in that cell) only shades a plot
+    (`plt.pcolormesh(x1, x2, proba, cmap=…)`), no other cell reading the name or those results: the
+    seed of the internal calibration changes a background colour by about a thousandth (fair check
+    46, item 151, rnd002-platt-probs-only-shaded)."""
+    if call.in_function:
+        return False
+    tree = _parsed(ca)
+    if tree is None:
+        return False
+    # The innermost statement holding the call (in a loop over `C` and `gamma`, its body's).
+    statement = min((st for st in ast.walk(tree) if isinstance(st, ast.stmt) and st.lineno <= call.line <= (st.end_lineno or st.lineno)),
+                    key=lambda st: (st.end_lineno or st.lineno) - st.lineno, default=None)
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)):
+        return False
+    name = statement.targets[0].id
+    parents = _parent_map(tree)
+
+    def enclosing(node: ast.AST) -> ast.AST | None:
+        while node is not None and not isinstance(node, ast.stmt):
+            node = parents.get(node)
+        return node
+
+    tainted: set[str] = set()
+    shaded = False
+    loads = sorted((n for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)),
+                   key=lambda n: (n.lineno, n.col_offset))
+    for node in loads:
+        st = enclosing(node)
+        if st is statement:
+            continue
+        if node.id == name:
+            parent = parents.get(node)
+            if not isinstance(parent, ast.Attribute):
+                return False
+            if parent.attr in _PLATT_OUTPUTS:
+                if not (isinstance(st, ast.Assign) and all(isinstance(t, ast.Name) for t in st.targets)):
+                    return False
+                tainted |= {t.id for t in st.targets if isinstance(t, ast.Name)}
+            elif parent.attr not in _PLATT_FREE:
+                return False
+        elif node.id in tainted:
+            parent = parents.get(node)
+            if isinstance(st, ast.Assign) and all(isinstance(t, ast.Name) and t.id in tainted for t in st.targets):
+                continue  # `proba = proba.reshape(x1.shape)`
+            if (isinstance(parent, ast.Call) and node in parent.args and isinstance(parent.func, ast.Attribute)
+                    and parent.func.attr in _SHADING and isinstance(st, ast.Expr)):
+                shaded = True
+                continue
+            return False
+    if not shaded:
+        return False
+    # No cell below reads the model or those results before binding them anew.
+    names = {name} | tainted
+    for other in facts.cells:
+        if other.cell.index <= ca.cell.index or not any(re.search(rf"\b{re.escape(n)}\b", other.cell.source) for n in names):
+            continue
+        other_tree = _parsed(other)
+        if other_tree is None:
+            return False
+        stores: dict[str, int] = {}
+        for n in ast.walk(other_tree):
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and n.id in names:
+                stores[n.id] = min(stores.get(n.id, n.lineno), n.lineno)
+        for n, lines in _global_load_lines(other_tree).items():
+            if n in names and any(line <= stores.get(n, 0) or n not in stores for line in lines):
+                return False
+    return True
+
+
 def _only_parameters_read(ca: CellAnalysis, call: CallFact, qualified: str) -> bool:
     """A scikit-learn-style estimator built in the literal list a comprehension iterates, alone or in
     a tuple (`[(name, est.bootstrap) for name, est in [("rf", RandomForestClassifier()), …]]`),
@@ -9359,7 +9442,10 @@ class MissingRandomState(Rule):
         "none; no function reads the global): built but never fitted, it draws nothing. "
         "Nor is an estimator built in the literal list a comprehension iterates whose loop name is only read for plain "
         "attributes (`[(n, e.bootstrap) for n, e in [('rf', RandomForestClassifier()), …]]`: a table of the classes' "
-        "defaults, never fitted). A module-level `train_test_split(X, y)` whose arrays all come, through module-level "
+        "defaults, never fitted). Nor is an `SVC(probability=True)` bound to a name read only for what its Platt "
+        "calibration does not change (`coef_`, `intercept_`, `predict`, `decision_function`…) and for `predict_proba` "
+        "results that, with names computed from them in that cell, only shade a plot (`pcolormesh`, `contourf`, `imshow`), "
+        "no cell below reading them before binding them anew. A module-level `train_test_split(X, y)` whose arrays all come, through module-level "
         "assignments, from one unseeded scikit-learn generator (`X, y = make_circles(noise=0.2)`, then `X = scale(X)`) "
         "is folded into the generator's finding, as a related location: the data change whatever the split's seed. "
         "Nor is a call in a branch that never runs (`if 0 == 1:`), nor one inside a module-level def that nothing "
@@ -9440,6 +9526,15 @@ class MissingRandomState(Rule):
         "clf = RandomForestClassifier(n_estimators=200, random_state=SEED)"
     )
     passing = (
+        # `SVC(probability=True)` whose probabilities only shade a plot's background, its lines drawn
+        # from `coef_`/`intercept_` (Platt scaling changes neither): fair check 46, item 151.
+        Example(cells=(
+            "import numpy as np\nimport matplotlib.pyplot as plt\nfrom sklearn import svm\nfrom sklearn.datasets import make_blobs",
+            "X, y = make_blobs(n_samples=100, centers=2, random_state=3)\nsvc = svm.SVC(kernel='linear', probability=True).fit(X, y)\n"
+            "line = np.linspace(-5, 5)\nplt.plot(line, -(line * svc.coef_[0][0] + svc.intercept_) / svc.coef_[0][1])\n"
+            "x1, x2 = np.meshgrid(line, line)\nproba = svc.predict_proba(np.c_[x1.ravel(), x2.ravel()])[:, 0]\n"
+            "proba = proba.reshape(x1.shape)\nplt.pcolormesh(x1, x2, proba, cmap='bwr_r')\nplt.show()",
+        )),
         # A split of data the cell draws unseeded from NumPy's global state (RND001's finding): only
         # RND001's seed makes the cell repeat, and it covers the split too (fair check 39, items 110, 111).
         Example(cells=(
@@ -9701,6 +9796,12 @@ class MissingRandomState(Rule):
         )),
     )
     failing = (
+        # Its probabilities printed: the calibration's seed changes them (unlike fair check 46, item 151).
+        Example(cells=(
+            "import numpy as np\nimport matplotlib.pyplot as plt\nfrom sklearn import svm\nfrom sklearn.datasets import make_blobs",
+            "X, y = make_blobs(n_samples=100, centers=2, random_state=3)\nsvc = svm.SVC(kernel='linear', probability=True).fit(X, y)\n"
+            "proba = svc.predict_proba(X)[:, 0]\nplt.pcolormesh(proba.reshape(10, 10))\nprint(proba[:5])",
+        ), expect=((2, 2),)),
         # The split of data an unseeded generator made is folded into the generator's finding: the
         # data change whatever the split's seed (fair check 40, item 149); a split of a file's data
         # stays its own finding.
@@ -10100,6 +10201,8 @@ class MissingRandomState(Rule):
                     continue  # never fitted nor read: nothing draws (fair check 27)
                 if not on_object and _only_parameters_read(ca, call, qualified):
                     continue  # only its parameters read, a defaults table: nothing draws (fair check 40, item 150)
+                if spec.when_keyword == "probability" and _platt_probabilities_only_shaded(ctx.facts, ca, call):
+                    continue  # its probabilities only colour a plot's background (fair check 46, item 151)
                 if _tree_on_one_feature(ctx, ca, call, qualified) or _shallow_best_split_tree(ctx, ca, call, qualified):
                     continue
                 if _boosted_shallow_trees(ctx, ca, call, qualified):
