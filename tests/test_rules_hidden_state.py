@@ -989,3 +989,18 @@ def test_undefined_name_bound_only_in_a_commented_out_line_says_so_and_hid002_li
     hid002 = by_code["HID0024"]
     assert "did you mean" not in hid002.message
     assert [(r.cell, r.line) for r in hid002.related] == [(5, 2)]
+
+
+def test_hid004_read_only_for_attributes_beside_a_renamed_receiver_suggests_it():
+    # Fair check 46, item 74: `total_examples=model.corpus_count` on the line that trains
+    # `embeddings_model`, `model` bound only by an unrelated classifier below: a rename leftover.
+    diags = audit(
+        ("from gensim.models import Doc2Vec\ndocs = []", 1),
+        ("embeddings_model = Doc2Vec(vector_size=50)\nembeddings_model.build_vocab(docs)\n"
+         "embeddings_model.train(docs, total_examples=model.corpus_count, epochs=model.epochs)", 2),
+        ("from sklearn.neural_network import MLPClassifier\nmodel = MLPClassifier()", 3),
+    )
+    (d,) = [d for d in diags if d.code == "HID004"]
+    assert d.message.endswith("; this line calls a method of `embeddings_model` and reads `model` only for its attributes: "
+                              "a leftover of renaming it to `embeddings_model`?")
+    assert d.fix.startswith("Read `embeddings_model` if this line means it")

@@ -8443,6 +8443,9 @@ class DependsOnLaterCell(Rule):
         "shown value) it moves that cell below the definitions instead (or deletes a stray check), and when a cell below the "
         "definition trains the model read (`model.fit(…)`) it moves the reading cell below that training (or deletes a stray "
         "copy), as long as no cell up to there reads what the reading cell binds: the model moved up would be untrained. "
+        "When the line calls a method of a name bound above that ends or starts with the read name as a word and reads the "
+        "name only for attributes (`embeddings_model.train(docs, total_examples=model.corpus_count)`), the message asks "
+        "whether the read is a leftover of renaming it, and the fix reads that name first. "
         "`x += 1` and `df['c'] = …` read `x` and `df`. A read reached only when the session holds the name "
         "(`if 'spark' in locals(): spark.stop()`, also `globals()`, `dir()`, `vars()`, the `else` of `not in`, after the "
         "test in an `and`, or a conditional expression's value) is not reported: top to bottom the test is false and the "
@@ -8718,6 +8721,14 @@ class DependsOnLaterCell(Rule):
                 name, above = typo
                 message += f"; `{name}` (cell {above}, above) differs by one letter: a typo of it?"
                 fix = f"Fix the name (`{name}`, cell {above}) if this cell means that one; otherwise move cell {later[0]} above cell {r.cell}, or define `{r.name}` before this line."
+            renamed = None if typo is not None or more or r.deleted_by is not None else _renamed_receiver(flow, r, _source_line(cell, r.line))
+            if renamed is not None:
+                # `embeddings_model.train(documents, total_examples=model.corpus_count, epochs=model.epochs)`:
+                # the line's own receiver, bound above, is the object meant (a rename leftover); moving
+                # cell 22's unrelated `model` up is no fix (fair check 46, item 74).
+                message += (f"; this line calls a method of `{renamed}` and reads `{r.name}` only for its attributes: "
+                            f"a leftover of renaming it to `{renamed}`?")
+                fix = f"Read `{renamed}` if this line means it (`{renamed}.…` for `{r.name}.…`); otherwise move cell {later[0]} above cell {r.cell}, or define `{r.name}` before this line."
             ca = ctx.analysis_at.get(r.cell)
             changed = sorted({
                 c.cell.index for c in ctx.cells if c.cell.index > later[0]
@@ -11095,6 +11106,24 @@ def _misspelt(exception: str, text: str) -> bool:
         if word != short and word.endswith(ending.group(0) if ending else "") and _one_edit(word, short):
             return True
     return False
+
+
+def _renamed_receiver(flow: NameFlow, r: Read, line: str) -> Optional[str]:
+    """The name of the object whose method the read's line calls (`embeddings_model.train(…)`) when
+    it ends or starts with `r.name` as a word (`embeddings_model` for `model`), is bound above the
+    read (in a cell above or earlier in its cell), and the line reads `r.name` only for its
+    attributes (`model.corpus_count`): the object was renamed and this read left behind."""
+    receiver = re.match(r"\s*(?:\w+\s*=\s*)?([A-Za-z_]\w*)\.\w+\s*\(", line)
+    if receiver is None:
+        return None
+    name = receiver.group(1)
+    if name == r.name or not (name.endswith("_" + r.name) or name.startswith(r.name + "_")):
+        return None
+    if not re.search(rf"\b{re.escape(r.name)}\b", line) or re.search(rf"\b{re.escape(r.name)}\b(?!\s*\.\s*\w)", line):
+        return None  # read other than for an attribute
+    if not any(d.name == name and (d.cell < r.cell or (d.cell == r.cell and d.line < r.line)) for d in flow.definitions):
+        return None
+    return name
 
 
 def _look_alike_above(flow: NameFlow, r: Read, line: str) -> Optional[tuple[str, int]]:
