@@ -5918,17 +5918,18 @@ def _timed_loop_inputs(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset
         tree = trees.get(draw.ca.cell.index)
         if tree is None:
             continue
-        top = next((st for st in tree.body if st.lineno <= draw.call.line <= (st.end_lineno or st.lineno)), None)
+        top = statement_at(tree, draw.call.line)
         loop = top
         while isinstance(loop, (ast.For, ast.While)):
-            inner = next((st for st in loop.body if st.lineno <= draw.call.line <= (st.end_lineno or st.lineno)), None)
+            at = statement_index_at(loop.body, draw.call.line)
+            inner = loop.body[at] if at is not None else None
             if not isinstance(inner, (ast.For, ast.While)):
                 break
             loop = inner
         if not isinstance(loop, (ast.For, ast.While)) or loop.orelse:
             continue
         body = loop.body
-        index = next((i for i, st in enumerate(body) if st.lineno <= draw.call.line <= (st.end_lineno or st.lineno)), None)
+        index = statement_index_at(body, draw.call.line)
         statement = body[index] if index is not None else None
         if not (isinstance(statement, ast.Assign) and all(isinstance(t, ast.Name) for t in statement.targets)):
             continue
