@@ -570,16 +570,20 @@ def test_hid001_cell_run_before_a_late_rerun_names_its_own_relation():
     # `step = 2` read no other cell's value: no finding either, fair check 38.)
     diags = audit(("base = 1", 1), ("import random\nstep = random.randint(1, 3)", 15), ("scale = 3", 2), ("table = [base, scale]", 3),
                   ("total = step * scale", 10), ("shown = total + 1", 6), ("print(shown, table)", 7))
-    assert found(diags, "HID001") == [("HID001", 2, 1), ("HID001", 5, 1)]
-    assert messages(diags, "HID001")[1] == (
-        "Cell 5 ran as [10], after cell 6 below it (run as [6]): it was re-run late, and the outputs below were not computed from it"
+    # Cell 5's own relation (re-run late after cell 6) has only cells of cell 2's finding: folded
+    # into it, named there (fair check 46, item 67).
+    assert found(diags, "HID001") == [("HID001", 2, 1)]
+    assert messages(diags, "HID001")[0].endswith(
+        "; cell 5 (run as [10]) ran out of order against the same cells too: one Restart & Run All fixes them all"
     )
     # Rebuilt from `base`, which nothing wrote again, cell 2 is no finding; cell 5 keeps its own
     # relation, still not "before cell 2 above it" (hid39, hid001-rerun-same-value).
     same = audit(("base = 1", 1), ("step = base + 1", 15), ("scale = 3", 2), ("table = [base, scale]", 3),
                  ("total = step * scale", 10), ("shown = total + 1", 6), ("print(shown, table)", 7))
     assert found(same, "HID001") == [("HID001", 5, 1)]
-    assert messages(same, "HID001")[0] == messages(diags, "HID001")[1]
+    assert messages(same, "HID001")[0] == (
+        "Cell 5 ran as [10], after cell 6 below it (run as [6]): it was re-run late, and the outputs below were not computed from it"
+    )
 
 
 def test_hid001_stretch_run_bottom_up_is_one_finding():
@@ -847,10 +851,10 @@ def test_hid002_cleared_notebook_with_one_stray_count_whose_run_read_cells_witho
     assert found(audit(*above, shown, fit), "HID002") == [("HID002", 2, 1)]
 
 
-def test_spark_session_objects_of_a_databricks_export_are_one_finding_crediting_databricks(tmp_path):
-    # Fair check 36, item 57 (TrySpark): a Databricks export (`notebookId` in its metadata) reads
-    # `sc`, `spark` and `sqlContext`, which the Databricks runtime predefines: one missing setup
-    # cell, one finding at the first read, naming Databricks rather than `bin/pyspark`.
+def test_spark_session_objects_of_a_databricks_export_are_builtins(tmp_path):
+    # Fair check 36, item 57 (TrySpark), fair check 46, item 73: a Databricks export (`notebookId`
+    # in its metadata) reads `sc`, `spark`, `sqlContext` and `dbutils`, which the Databricks runtime
+    # predefines; it runs only there, so they are builtins. A name Databricks does not bind stays.
     import json
 
     from nbrefactor.audit.loader import read_notebook
@@ -861,6 +865,8 @@ def test_spark_session_objects_of_a_databricks_export_are_one_finding_crediting_
             {"cell_type": "code", "execution_count": 1, "metadata": {}, "outputs": [], "source": "lines = sc.textFile('/FileStore/tables/a.txt')"},
             {"cell_type": "code", "execution_count": 2, "metadata": {}, "outputs": [], "source": "df = spark.read.csv('/FileStore/tables/b.csv')"},
             {"cell_type": "code", "execution_count": 3, "metadata": {}, "outputs": [], "source": "rows = sqlContext.sql('SELECT 1')"},
+            {"cell_type": "code", "execution_count": 4, "metadata": {}, "outputs": [], "source": "dbutils.fs.ls('/FileStore')\ndisplay(df)"},
+            {"cell_type": "code", "execution_count": 5, "metadata": {}, "outputs": [], "source": "print(row_total)"},
         ],
     }
     (tmp_path / "TrySpark.ipynb").write_text(json.dumps(raw), encoding="utf-8")
@@ -868,10 +874,8 @@ def test_spark_session_objects_of_a_databricks_export_are_one_finding_crediting_
     assert nb.databricks_export
     result = audit_notebook(nb, Settings(), ProjectContext(), load_catalog(), rules=HID)
     hid003 = [d for d in result.result.diagnostics if d.code == "HID003"]
-    assert [(d.location.cell, d.location.line) for d in hid003] == [(1, 1)]
-    assert "nor are `spark` (cell 2) and `sqlContext` (cell 3)" in hid003[0].message
-    assert "the Databricks runtime predefines" in hid003[0].message and "bin/pyspark" not in hid003[0].message
-    assert "every run is on Databricks" in hid003[0].fix
+    assert [(d.location.cell, d.location.line) for d in hid003] == [(5, 1)]
+    assert "`row_total`" in hid003[0].message
 
 
 def test_depends_on_later_cell_fix_moves_a_cell_that_binds_nothing_not_the_definition():
@@ -965,3 +969,38 @@ def test_hid007_summarises_a_banner_framed_error_and_relates_its_repeats():
     (message,) = messages(diags, "HID007")
     assert message == "Cell 2 was saved with an error output (LookupError: Resource 'tables' not found.); cell 3 saved the same error"
     assert [r.cell for d in diags if d.code == "HID007" for r in d.related] == [3]
+
+
+def test_undefined_name_bound_only_in_a_commented_out_line_says_so_and_hid002_lists_each_cell_once():
+    # Fair check 46, items 70 and 71: `y_pred_lof` is bound only by a commented-out line of the
+    # cell above (a slow fit skipped); the look-alike `y_pred_if`, bound below, is no fix. The
+    # never-run cells below it list each blocked cell once, and not the reported cell itself.
+    diags = audit(
+        ("from sklearn.neighbors import LocalOutlierFactor\nlof = LocalOutlierFactor(novelty=True)", 1),
+        ("#lof.fit(X)\n#y_pred_lof = lof.predict(X)", 2),
+        ("y_pred_lof[y_pred_lof == -1] = 1", 3, [Output("error", "", name="NameError: name 'y_pred_lof' is not defined")]),
+        ("n_errors = (y_pred_lof != 0).sum()", None),
+        ("rate = n_errors / 2\nscore = y_pred_lof.mean()", None),
+        ("y_pred_if = [0, 1]\nprint(y_pred_if)", 4),
+    )
+    by_code = {d.code + str(d.location.cell): d for d in diags}
+    assert "its binding is commented out in cell 2 (`#y_pred_lof = lof.predict(X)`)" in by_code["HID0033"].message
+    assert "did you mean" not in by_code["HID0033"].message
+    hid002 = by_code["HID0024"]
+    assert "did you mean" not in hid002.message
+    assert [(r.cell, r.line) for r in hid002.related] == [(5, 2)]
+
+
+def test_hid004_read_only_for_attributes_beside_a_renamed_receiver_suggests_it():
+    # Fair check 46, item 74: `total_examples=model.corpus_count` on the line that trains
+    # `embeddings_model`, `model` bound only by an unrelated classifier below: a rename leftover.
+    diags = audit(
+        ("from gensim.models import Doc2Vec\ndocs = []", 1),
+        ("embeddings_model = Doc2Vec(vector_size=50)\nembeddings_model.build_vocab(docs)\n"
+         "embeddings_model.train(docs, total_examples=model.corpus_count, epochs=model.epochs)", 2),
+        ("from sklearn.neural_network import MLPClassifier\nmodel = MLPClassifier()", 3),
+    )
+    (d,) = [d for d in diags if d.code == "HID004"]
+    assert d.message.endswith("; this line calls a method of `embeddings_model` and reads `model` only for its attributes: "
+                              "a leftover of renaming it to `embeddings_model`?")
+    assert d.fix.startswith("Read `embeddings_model` if this line means it")

@@ -55,6 +55,11 @@ def name_flow(ctx: RuleContext) -> NameFlow:
     nb = ctx.facts.notebook
     if "spark" in nb.kernel_name.lower() or "spark" in nb.kernel_language.lower():
         extra += list(SPARK_KERNEL_GLOBALS)  # sparkmagic/Synapse kernels start with a session bound
+    if nb.databricks_export:
+        # A Databricks export runs only on Databricks (its `dbfs:` inputs, `display()`, `dbutils`),
+        # whose runtime binds these before the first cell: nobody adds a session cell to it (fair
+        # check 46, item 73; fair check 36, item 57).
+        extra += list(DATABRICKS_GLOBALS)
     flow = def_use(ctx.facts, extra_builtins=extra)
     _last_flow = (ctx.facts, ctx.catalog, flow)
     return flow
@@ -62,6 +67,8 @@ def name_flow(ctx: RuleContext) -> NameFlow:
 
 # What a PySpark kernel (sparkmagic's `pysparkkernel`, Synapse, EMR) binds before the first cell.
 SPARK_KERNEL_GLOBALS = ("spark", "sc", "sqlContext", "sqlc")
+# What the Databricks runtime binds before the first cell of a Python notebook.
+DATABRICKS_GLOBALS = ("spark", "sc", "sqlContext", "dbutils", "display", "displayHTML", "getArgument")
 
 
 def _cells(ctx: RuleContext) -> dict[int, Cell]:
@@ -265,7 +272,8 @@ class OutOfOrderExecution(Rule):
         "[129], then [134]–[135]) are one finding when all ran after the same cells below and every cell between them ran "
         "after those too: the top of a chapter re-run as one block, its other cells related. "
         "Episodes that ran against two or more of the same cells are one finding, "
-        "at the first, the others' cells related: one Restart & Run All fixes them all. When the notebook-level "
+        "at the first, the others' cells related: one Restart & Run All fixes them all; so is an episode whose cells (its "
+        "own and those it ran against) are all cells of another finding. When the notebook-level "
         "finding is made, the cells out of order within a session are its related locations, named in its message, "
         "not findings of their own. Nor is a cell reported when it and the cells it ran against are independent "
         "(Python notebooks, and SageMath ones, whose cells are read as Python with their range literals `[a..b]` as calls and "
@@ -755,6 +763,13 @@ class OutOfOrderExecution(Rule):
         )),
     )
     failing = (
+        # Cell 4 re-run late after cell 5, both already cells of cell 2's late re-run: one finding,
+        # cell 4 folded into it (fair check 46, item 67).
+        Example(cells=(
+            code_cell("import random", 1), code_cell("deck = list(range(10))", 50), code_cell("print(deck)", 2),
+            code_cell("def play(d):\n    return sum(d[:5])\nhands = play(deck)\nprint(hands)", 30),
+            code_cell("print(hands, deck)", 10),
+        ), expect=((2, 1),)),
         # Installs beside a cell whose value another cell reads: not a mere log (unlike fair check
         # 40, item 38).
         Example(cells=(
@@ -1435,6 +1450,17 @@ def _merge_shared_partners(hits: list[Hit], partners: dict[str, set[int]]) -> li
         else:
             target[1].update(cells)
             target[2].append(hit)
+    # An episode whose cells (its own and its partners) are all cells of a larger finding (its cells
+    # and related locations) is that finding's too: the one Restart & Run All it names fixes it
+    # (fair check 46, item 67: cell 11 re-run after cell 12, both related to the cell-2 finding).
+    def spanned(entry: tuple[Hit, set[int], list[Hit]]) -> set[int]:
+        return {r[0].index for h in (entry[0], *entry[2]) for r in ((h.cell, 1, None), *h.related) if r[0] is not None}
+    for entry in list(merged):
+        own = spanned(entry)
+        target = next((other for other in merged if other is not entry and own < spanned(other)), None)
+        if target is not None:
+            merged.remove(entry)
+            target[2].extend((entry[0], *entry[2]))
     out: list[Hit] = []
     for first, _, rest in merged:
         if rest:
@@ -4979,8 +5005,10 @@ class UnexecutedCell(Rule):
             if undefined:
                 # Keep HID003's typo hint: a sketch's undefined name is often a misspelling.
                 defined = sorted({d.name for d in name_flow(ctx).definitions})
+                # (Not for a name whose binding is commented out above: fair check 46, item 70.)
                 hints = {r.name: close[0] for r in undefined
-                         for close in [difflib.get_close_matches(r.name, [n for n in defined if n != r.name], n=1, cutoff=0.8)] if close}
+                         for close in [difflib.get_close_matches(r.name, [n for n in defined if n != r.name], n=1, cutoff=0.8)]
+                         if close and _commented_out_binding(ctx, r.name, r.cell) is None}
                 parts.append(f"{_names(undefined, hints)}, which no cell defines")
             if later:
                 parts.append(f"{_names(later)}, which only cells below define")
@@ -5001,14 +5029,31 @@ class UnexecutedCell(Rule):
             message,
             fix=fix,
             key=f"unexecuted\x1f{cell.source.strip()}",
-            related=tuple(dict.fromkeys([
+            # One related location per cell line, none at the finding's own (fair check 46, item 70:
+            # cell 112 listed as a cell not run and again at its blocked read, cell 111 itself).
+            related=_one_per_line(cell, [
                 *((c, 1, None) for c, _ in others),
                 *((_cells(ctx)[r.cell], r.line, r.column) for r in blocked),
                 *((_cells(ctx)[r.cell], r.line, r.column) for r in readers),
-            ])),
+            ]),
             data=data,
             severity=severity,
         )
+
+
+def _one_per_line(cell: Cell, locations: Sequence[tuple[Cell, int, Optional[int]]]) -> tuple[tuple[Cell, int, Optional[int]], ...]:
+    """`locations` in order, one per (cell, line), the first with a column where one has it, none at
+    the finding's own place (`cell`, line 1), and a whole cell's (line 1, no column) only when no
+    other location of that cell is listed."""
+    kept: dict[tuple[int, int], tuple[Cell, int, Optional[int]]] = {}
+    for loc in locations:
+        place = (loc[0].index, loc[1])
+        if place == (cell.index, 1):
+            continue
+        if place not in kept or (kept[place][2] is None and loc[2] is not None):
+            kept[place] = loc
+    precise = {loc[0].index for loc in kept.values() if loc[2] is not None}
+    return tuple(loc for loc in kept.values() if not (loc[1] == 1 and loc[2] is None and loc[0].index in precise))
 
 
 def _unread_definitions(ctx: RuleContext, unrun: Cell) -> bool:
@@ -6793,7 +6838,9 @@ class UndefinedName(Rule):
         "it by a step that is missing, which the look-alike would silently skip), unless it is read as a module (`cc.UCCSD(mf)` "
         "beside an object `mcc`); when the close match is bound only by importing it from a module of the name's spelling "
         "(`from pinecone import Pinecone`, then `pinecone.init(…)`), the message says that only it was imported from the "
-        "module, not the module itself, instead of \"did you mean\" (the name is the module, and the look-alike's use differs). Undefined names on one line (`os.path.abspath(__file__)` "
+        "module, not the module itself, instead of \"did you mean\" (the name is the module, and the look-alike's use differs); "
+        "when a code cell at or above the read binds the name only in a commented-out line of code (`#y_pred = lof.predict(X)`), "
+        "the message names that line instead (the step was skipped, not misspelt). Undefined names on one line (`os.path.abspath(__file__)` "
         "and `data` of a script's path line) are one finding, the others named and related; so are names on that line that "
         "only cells below define (HID004 leaves them to this finding: `str(s), str(d)` with `d` nowhere and `s` only below), "
         "and the reads of those names in cells below it that no cell above it reads before their definitions (`np` again in "
@@ -6837,10 +6884,11 @@ class UndefinedName(Rule):
         "empty answer block, `### YOUR CODE HERE` then only comments up to `### END OF YOUR CODE`, whose names a demo "
         "below happens to bind: those reads, HID004's otherwise, are related too): the names it leaves for the reader to write (not "
         "reported at all when cells of the template do not parse: STR001 reports the template once). Extra "
-        "builtins (e.g. `spark`, `dbutils` on Databricks) can be listed under `builtins` in a "
-        "`hidden_state.toml` rules file. An undefined `sc`, `spark` or `sqlContext` in a notebook that uses Spark (it "
+        "builtins can be listed under `builtins` in a `hidden_state.toml` rules file; in a notebook exported from "
+        "Databricks (`notebookId` or Databricks' notebook metadata) the names its runtime predefines (`spark`, `sc`, "
+        "`sqlContext`, `dbutils`, `display`, `displayHTML`, `getArgument`) are builtins: it runs only there. An undefined `sc`, `spark` or `sqlContext` in a notebook that uses Spark (it "
         "imports pyspark, or the line calls Spark's API on the name: `sc.textFile(…)`) is said to be the object the pyspark "
-        "launcher predefines (the Databricks runtime, in a notebook exported from Databricks: `notebookId` in its metadata), "
+        "launcher predefines, "
         "with the call that creates it; two or more of them are one finding (one missing setup cell), at the first read, "
         "the other names and reads related. Builtins of a hosted research platform (Quantopian's "
         "`get_pricing`, `get_backtest`, `local_csv`, `get_fundamentals`, and `symbols` beside one of them or an import of "
@@ -7415,6 +7463,12 @@ class UndefinedName(Rule):
                     name, receiver = sibling
                     message += f"; did you mean `{name}` (this cell binds it, and its other `{receiver}` calls take it)?"
                     fix = f"Fix the name (`{name}`?), or define or import `{r.name}` in a cell above."
+                elif (commented := _commented_out_binding(ctx, r.name, r.cell)) is not None:
+                    # `#y_predLOF = LOF.predict(X_test_scaled)` in the cell above: the binding was
+                    # commented out (a slow step skipped), not misspelt; a look-alike bound elsewhere
+                    # (`y_predIF`) misleads (fair check 46, item 71).
+                    message += f"; its binding is commented out in cell {commented[0]} (`{commented[1]}`)"
+                    fix = f"Restore the commented-out line of cell {commented[0]}, or remove the cells that read `{r.name}`."
                 elif close and (source := _imported_from_module(ctx, close[0], r.name)) is not None:
                     # `from pinecone import Pinecone`, then `pinecone.init(…)`: the name is the module
                     # only one of whose names was imported; the look-alike is that name, not the
@@ -7792,11 +7846,8 @@ def _spark_launcher_name(ctx: RuleContext, name: str, line: str) -> Optional[str
 
 
 def _spark_provider(ctx: RuleContext) -> tuple[str, str]:
-    """(what predefines Spark's session objects, how every run would go): Databricks for a notebook
-    exported from it (`Notebook.databricks_export`: fair check 36, item 57, the message credited
-    `bin/pyspark`), else the pyspark launcher."""
-    if ctx.facts.notebook.databricks_export:
-        return "the Databricks runtime", "is on Databricks"
+    """(what predefines Spark's session objects, how every run would go): the pyspark launcher (a
+    Databricks export's session objects are builtins: `name_flow`)."""
     return "the pyspark launcher (`bin/pyspark`)", "goes through that launcher"
 
 
@@ -8173,6 +8224,23 @@ _COMMENTED_BLANK = re.compile(
 )
 
 
+def _commented_out_binding(ctx: RuleContext, name: str, reader: int) -> Optional[tuple[int, str]]:
+    """(cell, line) of the nearest code cell at or above `reader` with a commented-out assignment of
+    `name` to code (`#y_predLOF = LOF.predict(X)`, not a placeholder blank: `_COMMENTED_BLANK`) that
+    parses once uncommented; None when there is none."""
+    pattern = re.compile(rf"^\s*#\s*(?:[A-Za-z_]\w*\s*,\s*)*{re.escape(name)}\s*(?:,\s*[A-Za-z_]\w*\s*)*=(?!=)\s*\S")
+    for cell in sorted((c for c in ctx.facts.notebook.code_cells if c.index <= reader), key=lambda c: -c.index):
+        for line in cell.source.split("\n"):
+            if pattern.match(line) and not _COMMENTED_BLANK.match(line):
+                code = line.strip().lstrip("#").strip()
+                try:
+                    ast.parse(code)
+                except SyntaxError:
+                    continue
+                return cell.index, line.strip()
+    return None
+
+
 def _commented_blank_names(ctx: RuleContext) -> dict[str, tuple[int, str]]:
     """The names that a commented-out placeholder assignment (`# reg_radio = ...`) in a code cell
     binds, with the first such cell and line: blanks the reader fills in by uncommenting them."""
@@ -8375,6 +8443,9 @@ class DependsOnLaterCell(Rule):
         "shown value) it moves that cell below the definitions instead (or deletes a stray check), and when a cell below the "
         "definition trains the model read (`model.fit(…)`) it moves the reading cell below that training (or deletes a stray "
         "copy), as long as no cell up to there reads what the reading cell binds: the model moved up would be untrained. "
+        "When the line calls a method of a name bound above that ends or starts with the read name as a word and reads the "
+        "name only for attributes (`embeddings_model.train(docs, total_examples=model.corpus_count)`), the message asks "
+        "whether the read is a leftover of renaming it, and the fix reads that name first. "
         "`x += 1` and `df['c'] = …` read `x` and `df`. A read reached only when the session holds the name "
         "(`if 'spark' in locals(): spark.stop()`, also `globals()`, `dir()`, `vars()`, the `else` of `not in`, after the "
         "test in an `and`, or a conditional expression's value) is not reported: top to bottom the test is false and the "
@@ -8650,6 +8721,14 @@ class DependsOnLaterCell(Rule):
                 name, above = typo
                 message += f"; `{name}` (cell {above}, above) differs by one letter: a typo of it?"
                 fix = f"Fix the name (`{name}`, cell {above}) if this cell means that one; otherwise move cell {later[0]} above cell {r.cell}, or define `{r.name}` before this line."
+            renamed = None if typo is not None or more or r.deleted_by is not None else _renamed_receiver(flow, r, _source_line(cell, r.line))
+            if renamed is not None:
+                # `embeddings_model.train(documents, total_examples=model.corpus_count, epochs=model.epochs)`:
+                # the line's own receiver, bound above, is the object meant (a rename leftover); moving
+                # cell 22's unrelated `model` up is no fix (fair check 46, item 74).
+                message += (f"; this line calls a method of `{renamed}` and reads `{r.name}` only for its attributes: "
+                            f"a leftover of renaming it to `{renamed}`?")
+                fix = f"Read `{renamed}` if this line means it (`{renamed}.…` for `{r.name}.…`); otherwise move cell {later[0]} above cell {r.cell}, or define `{r.name}` before this line."
             ca = ctx.analysis_at.get(r.cell)
             changed = sorted({
                 c.cell.index for c in ctx.cells if c.cell.index > later[0]
@@ -8978,6 +9057,9 @@ class StateInjection(Rule):
         "(`from nltk.book import *`, the NLTK book's idiom; `from pycaret.classification import *` and PyCaret's other "
         "functional-API modules, as its own tutorials write them; Kaggle Learn's exercise set-up, `from learntools.python.ex1 import *`; "
         "`[star_imports]` in `rules/hidden_state.toml`). "
+        "Nor is a star import after which no cell (nor function body) reads a name the notebook does not bind above the "
+        "read, in a notebook whose cells all parse: it supplies no name the notebook reads and hides no undefined one "
+        "(a Kaggle utility script imported so that `joblib` can unpickle pipelines of its classes). "
         "`from pylab import *` is reported: matplotlib discourages it, and it shadows the builtins `sum`, "
         "`min` and `max` with NumPy's. "
         "A star import of the repository's own code (`from src.analytics.download_data import *`: a `src` folder, or a package "
@@ -9030,6 +9112,10 @@ class StateInjection(Rule):
         # A script run to start a web app: no cell below reads a name the notebook does not define
         # (fair check 43, item 71, hid006-run-launches-app-nothing-read).
         Example(cells=("import sqlite3", "%run webapp/app.py", "conn = sqlite3.connect('reviews.sqlite')\nprint(conn.execute('SELECT 1').fetchall())")),
+        # A star import after which every name read is the notebook's own (a Kaggle utility script
+        # imported so that `joblib` can unpickle pipelines of its classes): it supplies nothing read
+        # and hides no undefined name (fair check 46, item 78; fair check 17, item 66).
+        Example(cells=("import joblib\nfrom utils_custom_transformers import *", "pipe = joblib.load('pipe.pkl')\nprint(pipe)")),
         # The NLTK book's idiom: a module made to be star-imported, whose names the catalogue lists.
         Example(cells=("from nltk.book import *", "print(len(text1), sent2[:3])")),
         # A solution shown by pasting its file; a magic in a list of shell commands that cannot run.
@@ -9077,7 +9163,9 @@ class StateInjection(Rule):
         # Two helper notebooks run by one setup cell: one finding, the second `%run` related (fair
         # check 42, item 48).
         Example(cells=("%run ../helpers/plot_vectors.ipynb\n%run ../helpers/plot_matrix.ipynb", "plot_matrix(m)"), expect=((1, 1),)),
-        Example(cells=("import os\nfrom helpers import *",), expect=((1, 2),)),
+        Example(cells=("import os\nfrom helpers import *", "df = load_data(os.getcwd())"), expect=((1, 2),)),
+        # `from pylab import *` shadows `sum`, `min` and `max` with NumPy's, read or not.
+        Example(cells=("import numpy as np\nfrom pylab import *", "print(np.ones(3))"), expect=((1, 2),)),
         Example(cells=("%store -r features", md("Config"), "exec(open('config.py').read())\nprint(features)"), expect=((1, 1), (3, 1))),
         Example(cells=("run setup.py", "%load snippets/plot.py", "plot(config)"), expect=((1, 1), (2, 1))),
         # Written below the `%run`, or appended to: the file run is not the text on the page.
@@ -9109,7 +9197,7 @@ class StateInjection(Rule):
         # Star imports of one cell (an import cell pulling in three helper modules of the tutorial)
         # are one root cause and one edit: one finding at the first, the others related.
         stars: dict[int, list] = {}
-        injectors = [inj for inj in injectors if not _known_star(inj, ctx.catalog)]
+        injectors = [inj for inj in injectors if not _known_star(inj, ctx.catalog) and not _star_supplies_nothing_read(ctx, flow, inj)]
         for inj in injectors:
             if inj.kind is InjectorKind.STAR_IMPORT:
                 stars.setdefault(inj.cell, []).append(inj)
@@ -9377,6 +9465,23 @@ def _known_star(inj, catalog) -> bool:
     (`known_star_names`), hidden from no one (HID003 reads them)."""
     star = _STAR_FROM.match(inj.text) if inj.kind is InjectorKind.STAR_IMPORT else None
     return star is not None and known_star_names(star.group(1), catalog) is not None
+
+
+def _star_supplies_nothing_read(ctx: RuleContext, flow: NameFlow, inj) -> bool:
+    """A star import (not `pylab`'s, which shadows builtins) after which every read finds its value
+    in the notebook's own bindings or the builtins: no cell at or below it (nor any function body)
+    reads a name no cell above binds, and every cell parses. It supplies no name the notebook reads
+    and hides no undefined one (fair check 46, item 78: a Kaggle utility script star-imported only so
+    that `joblib` can unpickle pipelines of its classes; fair check 45, item 66)."""
+    star = _STAR_FROM.match(inj.text) if inj.kind is InjectorKind.STAR_IMPORT else None
+    if star is None or star.group(1).split(".")[0] == "pylab":
+        return False
+    if any(ca.facts.syntax_error is not None or not ca.masked.is_python for ca in ctx.cells if ca.cell.index >= inj.cell):
+        return False
+    return not any(
+        r.flow not in (Flow.ABOVE, Flow.BUILTIN) and (r.deferred or (r.cell, r.line) >= (inj.cell, inj.line))
+        for r in flow.reads
+    )
 
 
 def _cannot_run(ca: Optional[CellAnalysis], ported: frozenset[int]) -> bool:
@@ -11001,6 +11106,24 @@ def _misspelt(exception: str, text: str) -> bool:
         if word != short and word.endswith(ending.group(0) if ending else "") and _one_edit(word, short):
             return True
     return False
+
+
+def _renamed_receiver(flow: NameFlow, r: Read, line: str) -> Optional[str]:
+    """The name of the object whose method the read's line calls (`embeddings_model.train(…)`) when
+    it ends or starts with `r.name` as a word (`embeddings_model` for `model`), is bound above the
+    read (in a cell above or earlier in its cell), and the line reads `r.name` only for its
+    attributes (`model.corpus_count`): the object was renamed and this read left behind."""
+    receiver = re.match(r"\s*(?:\w+\s*=\s*)?([A-Za-z_]\w*)\.\w+\s*\(", line)
+    if receiver is None:
+        return None
+    name = receiver.group(1)
+    if name == r.name or not (name.endswith("_" + r.name) or name.startswith(r.name + "_")):
+        return None
+    if not re.search(rf"\b{re.escape(r.name)}\b", line) or re.search(rf"\b{re.escape(r.name)}\b(?!\s*\.\s*\w)", line):
+        return None  # read other than for an attribute
+    if not any(d.name == name and (d.cell < r.cell or (d.cell == r.cell and d.line < r.line)) for d in flow.definitions):
+        return None
+    return name
 
 
 def _look_alike_above(flow: NameFlow, r: Read, line: str) -> Optional[tuple[str, int]]:

@@ -1301,8 +1301,9 @@ _PRESET_EMBEDDING = re.compile(r"\bembeddings_initializer\s*=\s*(?:[\w.]+\.)?Con
 
 
 # What multi-backend Keras (before 2.4) writes when imported: "Using TensorFlow backend." (its
-# load_backend.py). Keras 2.4 and later are tf.keras and print nothing.
-_OLD_KERAS_BANNER = re.compile(r"Using (?:TensorFlow|Theano|CNTK) backend\.")
+# load_backend.py; "Using CNTK backend" without the period: fair check 46, item 137). Keras 2.4
+# and later are tf.keras and print nothing.
+_OLD_KERAS_BANNER = re.compile(r"Using (?:TensorFlow|Theano|CNTK) backend\b")
 _OLD_KERAS: list[tuple[NotebookFacts, bool]] = []
 
 
@@ -4750,6 +4751,89 @@ def _estimator_never_used(facts: NotebookFacts, ca: CellAnalysis, call: CallFact
     return True
 
 
+# What an SVC's Platt scaling (`probability=True`) does not change: the fit's own attributes and
+# the predictions from its decision function.
+_PLATT_FREE = frozenset({
+    "fit", "predict", "decision_function", "score", "coef_", "intercept_", "support_vectors_", "support_",
+    "n_support_", "dual_coef_", "classes_", "get_params",
+})
+_PLATT_OUTPUTS = frozenset({"predict_proba", "predict_log_proba"})
+# Plot calls whose array argument only colours the background: a colour map's shading.
+_SHADING = frozenset({"pcolormesh", "pcolor", "contourf", "imshow"})
+
+
+def _platt_probabilities_only_shaded(facts: NotebookFacts, ca: CellAnalysis, call: CallFact) -> bool:
+    """`svc = svm.SVC(kernel='linear', probability=True).fit(X, y)` at module level, its name read
+    only for what Platt scaling does not change (`_PLATT_FREE`: `coef_`, `predict`…) and for
+    `predict_proba` whose result (and names computed from it in that cell) only shades a plot
+    (`plt.pcolormesh(x1, x2, proba, cmap=…)`), no other cell reading the name or those results: the
+    seed of the internal calibration changes a background colour by about a thousandth (fair check
+    46, item 151, rnd002-platt-probs-only-shaded)."""
+    if call.in_function:
+        return False
+    tree = _parsed(ca)
+    if tree is None:
+        return False
+    # The innermost statement holding the call (in a loop over `C` and `gamma`, its body's).
+    statement = min((st for st in ast.walk(tree) if isinstance(st, ast.stmt) and st.lineno <= call.line <= (st.end_lineno or st.lineno)),
+                    key=lambda st: (st.end_lineno or st.lineno) - st.lineno, default=None)
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)):
+        return False
+    name = statement.targets[0].id
+    parents = _parent_map(tree)
+
+    def enclosing(node: ast.AST) -> ast.AST | None:
+        while node is not None and not isinstance(node, ast.stmt):
+            node = parents.get(node)
+        return node
+
+    tainted: set[str] = set()
+    shaded = False
+    loads = sorted((n for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)),
+                   key=lambda n: (n.lineno, n.col_offset))
+    for node in loads:
+        st = enclosing(node)
+        if st is statement:
+            continue
+        if node.id == name:
+            parent = parents.get(node)
+            if not isinstance(parent, ast.Attribute):
+                return False
+            if parent.attr in _PLATT_OUTPUTS:
+                if not (isinstance(st, ast.Assign) and all(isinstance(t, ast.Name) for t in st.targets)):
+                    return False
+                tainted |= {t.id for t in st.targets if isinstance(t, ast.Name)}
+            elif parent.attr not in _PLATT_FREE:
+                return False
+        elif node.id in tainted:
+            parent = parents.get(node)
+            if isinstance(st, ast.Assign) and all(isinstance(t, ast.Name) and t.id in tainted for t in st.targets):
+                continue  # `proba = proba.reshape(x1.shape)`
+            if (isinstance(parent, ast.Call) and node in parent.args and isinstance(parent.func, ast.Attribute)
+                    and parent.func.attr in _SHADING and isinstance(st, ast.Expr)):
+                shaded = True
+                continue
+            return False
+    if not shaded:
+        return False
+    # No cell below reads the model or those results before binding them anew.
+    names = {name} | tainted
+    for other in facts.cells:
+        if other.cell.index <= ca.cell.index or not any(re.search(rf"\b{re.escape(n)}\b", other.cell.source) for n in names):
+            continue
+        other_tree = _parsed(other)
+        if other_tree is None:
+            return False
+        stores: dict[str, int] = {}
+        for n in ast.walk(other_tree):
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and n.id in names:
+                stores[n.id] = min(stores.get(n.id, n.lineno), n.lineno)
+        for n, lines in _global_load_lines(other_tree).items():
+            if n in names and any(line <= stores.get(n, 0) or n not in stores for line in lines):
+                return False
+    return True
+
+
 def _only_parameters_read(ca: CellAnalysis, call: CallFact, qualified: str) -> bool:
     """A scikit-learn-style estimator built in the literal list a comprehension iterates, alone or in
     a tuple (`[(name, est.bootstrap) for name, est in [("rf", RandomForestClassifier()), …]]`),
@@ -5504,6 +5588,7 @@ def _timed_or_shown(ctx: RuleContext, rf: RandomnessFacts) -> frozenset[Position
         | _checked_or_replaced(ctx.facts, rf.draws) | _simulated_work(ctx.facts, rf.draws)
         | _structure_only_models(ctx.facts, rf.draws) | _benchmark_only_models(ctx.facts, rf.draws)
         | _never_applied_transforms(ctx.facts, rf.draws) | _toy_frame_fillers(ctx.facts, rf.draws)
+        | _timed_loop_inputs(ctx.facts, rf.draws)
     ))
 
 
@@ -5790,6 +5875,115 @@ _CLOCKS = frozenset({
     "time.time", "time.time_ns", "time.perf_counter", "time.perf_counter_ns", "time.monotonic", "time.process_time",
     "timeit.default_timer",
 })
+
+
+def _clock_names(facts: NotebookFacts, trees: list[ast.Module | None]) -> frozenset[str]:
+    """Names bound at module level to a function or lambda that returns a clock read
+    (`current_milli_time = lambda: int(round(time.time() * 1000))`)."""
+    names: set[str] = set()
+    for tree in trees:
+        for st in tree.body if tree is not None else ():
+            body: ast.AST | None = None
+            if isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name) and isinstance(st.value, ast.Lambda):
+                name, body = st.targets[0].id, st.value.body
+            elif isinstance(st, ast.FunctionDef) and len(st.body) == 1 and isinstance(st.body[0], ast.Return):
+                name, body = st.name, st.body[0].value
+            if body is not None and any(facts.resolve(dotted_name(n.func)) in _CLOCKS for n in nodes_of(body, ast.Call)):
+                names.add(name)
+    return frozenset(names)
+
+
+def _timed_loop_inputs(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Position]:
+    """Draws that make the inputs of a call timed by hand in a module-level loop: `pesos =
+    np.random.randn(k)` (and names computed from it earlier in the loop body) read only as arguments
+    of calls whose results are thrown away, between `start = <clock>()` and `<clock>() - start` in
+    the same body, and by no statement outside the loop but one of a top-level statement that binds
+    the name anew first. Only the run times are kept, which vary from run to run anyway (fair check
+    46, item 144: a knapsack solver timed on random instances of growing size)."""
+    draws = [d for d in draws if not d.call.in_function]
+    if not draws:
+        return frozenset()
+    trees = {ca.cell.index: _parsed(ca) for ca in facts.cells}
+    clock_names = _clock_names(facts, list(trees.values()))
+
+    def clock_call(node: ast.AST) -> bool:
+        return isinstance(node, ast.Call) and (
+            facts.resolve(dotted_name(node.func)) in _CLOCKS or (isinstance(node.func, ast.Name) and node.func.id in clock_names))
+
+    def loads(node: ast.AST, names: set[str]) -> bool:
+        return any(isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in names for n in ast.walk(node))
+
+    found: set[Position] = set()
+    for draw in draws:
+        tree = trees.get(draw.ca.cell.index)
+        if tree is None:
+            continue
+        top = statement_at(tree, draw.call.line)
+        loop = top
+        while isinstance(loop, (ast.For, ast.While)):
+            at = statement_index_at(loop.body, draw.call.line)
+            inner = loop.body[at] if at is not None else None
+            if not isinstance(inner, (ast.For, ast.While)):
+                break
+            loop = inner
+        if not isinstance(loop, (ast.For, ast.While)) or loop.orelse:
+            continue
+        body = loop.body
+        index = statement_index_at(body, draw.call.line)
+        statement = body[index] if index is not None else None
+        if not (isinstance(statement, ast.Assign) and all(isinstance(t, ast.Name) for t in statement.targets)):
+            continue
+        # The windows timed by hand: `start = <clock>()` … `<clock>() - start`, one or more.
+        windows: list[tuple[int, int]] = []
+        for start, st in enumerate(body):
+            if not (start > index and isinstance(st, ast.Assign) and len(st.targets) == 1
+                    and isinstance(st.targets[0], ast.Name) and clock_call(st.value)):
+                continue
+            mark = st.targets[0].id
+            stop = next((i for i, later in enumerate(body) if i > start and any(
+                isinstance(n, ast.BinOp) and isinstance(n.op, ast.Sub) and clock_call(n.left)
+                and isinstance(n.right, ast.Name) and n.right.id == mark for n in ast.walk(later))), None)
+            if stop is not None and stop > start + 1:
+                windows.append((start, stop))
+        if not windows:
+            continue
+        first = min(start for start, _ in windows)
+        tainted = {t.id for t in statement.targets if isinstance(t, ast.Name)}
+        ok = True
+        for i, st in enumerate(body):
+            if i == index or not loads(st, tainted):
+                continue
+            if i < first and isinstance(st, ast.Assign) and all(isinstance(t, ast.Name) for t in st.targets):
+                tainted |= {t.id for t in st.targets if isinstance(t, ast.Name)}
+            elif not (any(a < i < b for a, b in windows) and isinstance(st, ast.Expr) and isinstance(st.value, ast.Call)):
+                ok = False
+                break
+        if not ok:
+            continue
+        # No statement below the loop reads them, but after its own cell binds them anew (the same
+        # benchmark on another solver, drawing its own instances).
+        end = top.end_lineno or top.lineno
+        for ca in facts.cells:
+            if ca.cell.index < draw.ca.cell.index:
+                continue
+            other_tree = trees.get(ca.cell.index)
+            if other_tree is None:
+                if any(re.search(rf"\b{re.escape(n)}\b", ca.cell.source) for n in tainted):
+                    ok = False
+                    break
+                continue
+            after = (lambda line: line > end) if ca.cell.index == draw.ca.cell.index else (lambda line: True)
+            stores: dict[str, list[int]] = {}
+            for n in ast.walk(other_tree):
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and n.id in tainted and after(n.lineno):
+                    stores.setdefault(n.id, []).append(n.lineno)
+            if any(after(line) and not any(w < line for w in stores.get(name, ()))
+                   for name, lines in _global_load_lines(other_tree).items() if name in tainted for line in lines):
+                ok = False
+                break
+        if ok:
+            found.add((draw.ca.cell.index, draw.call.line, draw.call.column))
+    return frozenset(found)
 
 
 def _stopwatch_iterations(facts: NotebookFacts, draws: Iterable[Draw]) -> frozenset[Position]:
@@ -7266,7 +7460,11 @@ class UnseededRandom(Rule):
         "only other such timings read, a copy `L_list = list(L)` read only in those ways in turn, or shows only its "
         "shape (`L.shape`, `len(L)`): the time does not depend on the numbers; nor is a shuffling loader whose only "
         "iteration is a module-level loop that throws every batch away (`for X, y in loader: continue`) between two "
-        "clock reads of its cell (`time.time()`, `time.perf_counter()`), the loop's names read by nothing after it. "
+        "clock reads of its cell (`time.time()`, `time.perf_counter()`), the loop's names read by nothing after it; "
+        "nor a draw in a module-level loop bound to names (and names computed from them earlier in the loop) read only "
+        "as arguments of calls whose results are thrown away, between `start = <clock>()` and `<clock>() - start` in "
+        "the same loop (a clock function of the notebook's own, `lambda: time.time() * 1000`, counts), and by nothing "
+        "below the loop before a rebinding in the reading cell: random instances of a solver timed by hand. "
         "Nor are the random inputs of a property "
         "check, a module-level loop whose body only binds names and asserts (`y = np.random.normal(…)`, `assert "
         "np.allclose(mine(y), reference(y))`), none of those names read outside it; nor a module-level draw bound to names "
@@ -7445,6 +7643,16 @@ class UnseededRandom(Rule):
         "idx = rng.permutation(len(df))"
     )
     passing = (
+        # Random instances of growing size, each only the input of a solver timed by hand in the loop
+        # (`start = clock()` … `clock() - start`), its result thrown away: only the run times are kept
+        # (fair check 46, item 144).
+        Example(cells=(
+            "import time\nimport numpy as np\nclock = lambda: int(round(time.time() * 1000))\n"
+            "def solve(c, w, v):\n    return max(v[w <= c], default=0)",
+            "times = []\nfor k in range(5, 20):\n    w = np.random.randn(k)\n    v = np.random.randn(k)\n"
+            "    c = np.quantile(w, 0.75)\n    start = clock()\n    solve(c, w, v)\n    times.append(clock() - start)\n"
+            "print(times)",
+        )),
         # einops' `rearrange`/`repeat` only move and copy the drawn numbers: a tensor reshaped so and
         # shown only by its shape reaches nothing but the display (fair check 34, item 138).
         Example(cells=(
@@ -7993,6 +8201,13 @@ class UnseededRandom(Rule):
                       outputs=({"output_type": "stream", "name": "stderr", "text": "Using TensorFlow backend.\n"},)),
             code_cell("model = Sequential([Dense(8, input_shape=(4,)), Dropout(0.5), Dense(1)])", 2),
         )),
+        # The CNTK backend's banner has no period ("Using CNTK backend"): the same NumPy-seeded Keras
+        # (fair check 46, item 137).
+        Example(cells=(
+            code_cell("import numpy as np\nnp.random.seed(1)\nfrom keras.models import Sequential\nfrom keras.layers import LSTM", 1,
+                      outputs=({"output_type": "stream", "name": "stderr", "text": "Using CNTK backend\n"},)),
+            code_cell("model = Sequential([LSTM(20, input_shape=(10, 1))])", 2),
+        )),
         # A graph seed set inside the graph's own block seeds its ops; `with sess.as_default():`
         # makes a session the default, not a graph; a reset before the seed drops nothing of it;
         # and TensorFlow 2's eager seed is no graph's, so a `compat.v1` reset leaves it (fair check 35,
@@ -8098,6 +8313,13 @@ class UnseededRandom(Rule):
         )),
     )
     failing = (
+        # The timed solver's result kept: the random instance reaches a printed value (unlike fair
+        # check 46, item 144).
+        Example(cells=(
+            "import time\nimport numpy as np\ndef solve(c, w, v):\n    return max(v[w <= c], default=0)",
+            "for k in range(5, 20):\n    w = np.random.randn(k)\n    start = time.perf_counter()\n"
+            "    best = solve(0.5, w, w)\n    print(best, time.perf_counter() - start)",
+        ), expect=((2, 2),)),
         # The random inputs of a check that also leave it: saved beside the check, or kept in a list
         # outside the loop that is saved (fair check 41, items 130, 131: only a check's own prints pass).
         Example(cells=(
@@ -9221,7 +9443,10 @@ class MissingRandomState(Rule):
         "none; no function reads the global): built but never fitted, it draws nothing. "
         "Nor is an estimator built in the literal list a comprehension iterates whose loop name is only read for plain "
         "attributes (`[(n, e.bootstrap) for n, e in [('rf', RandomForestClassifier()), …]]`: a table of the classes' "
-        "defaults, never fitted). A module-level `train_test_split(X, y)` whose arrays all come, through module-level "
+        "defaults, never fitted). Nor is an `SVC(probability=True)` bound to a name read only for what its Platt "
+        "calibration does not change (`coef_`, `intercept_`, `predict`, `decision_function`…) and for `predict_proba` "
+        "results that, with names computed from them in that cell, only shade a plot (`pcolormesh`, `contourf`, `imshow`), "
+        "no cell below reading them before binding them anew. A module-level `train_test_split(X, y)` whose arrays all come, through module-level "
         "assignments, from one unseeded scikit-learn generator (`X, y = make_circles(noise=0.2)`, then `X = scale(X)`) "
         "is folded into the generator's finding, as a related location: the data change whatever the split's seed. "
         "Nor is a call in a branch that never runs (`if 0 == 1:`), nor one inside a module-level def that nothing "
@@ -9302,6 +9527,15 @@ class MissingRandomState(Rule):
         "clf = RandomForestClassifier(n_estimators=200, random_state=SEED)"
     )
     passing = (
+        # `SVC(probability=True)` whose probabilities only shade a plot's background, its lines drawn
+        # from `coef_`/`intercept_` (Platt scaling changes neither): fair check 46, item 151.
+        Example(cells=(
+            "import numpy as np\nimport matplotlib.pyplot as plt\nfrom sklearn import svm\nfrom sklearn.datasets import make_blobs",
+            "X, y = make_blobs(n_samples=100, centers=2, random_state=3)\nsvc = svm.SVC(kernel='linear', probability=True).fit(X, y)\n"
+            "line = np.linspace(-5, 5)\nplt.plot(line, -(line * svc.coef_[0][0] + svc.intercept_) / svc.coef_[0][1])\n"
+            "x1, x2 = np.meshgrid(line, line)\nproba = svc.predict_proba(np.c_[x1.ravel(), x2.ravel()])[:, 0]\n"
+            "proba = proba.reshape(x1.shape)\nplt.pcolormesh(x1, x2, proba, cmap='bwr_r')\nplt.show()",
+        )),
         # A split of data the cell draws unseeded from NumPy's global state (RND001's finding): only
         # RND001's seed makes the cell repeat, and it covers the split too (fair check 39, items 110, 111).
         Example(cells=(
@@ -9563,6 +9797,12 @@ class MissingRandomState(Rule):
         )),
     )
     failing = (
+        # Its probabilities printed: the calibration's seed changes them (unlike fair check 46, item 151).
+        Example(cells=(
+            "import numpy as np\nimport matplotlib.pyplot as plt\nfrom sklearn import svm\nfrom sklearn.datasets import make_blobs",
+            "X, y = make_blobs(n_samples=100, centers=2, random_state=3)\nsvc = svm.SVC(kernel='linear', probability=True).fit(X, y)\n"
+            "proba = svc.predict_proba(X)[:, 0]\nplt.pcolormesh(proba.reshape(10, 10))\nprint(proba[:5])",
+        ), expect=((2, 2),)),
         # The split of data an unseeded generator made is folded into the generator's finding: the
         # data change whatever the split's seed (fair check 40, item 149); a split of a file's data
         # stays its own finding.
@@ -9962,6 +10202,8 @@ class MissingRandomState(Rule):
                     continue  # never fitted nor read: nothing draws (fair check 27)
                 if not on_object and _only_parameters_read(ca, call, qualified):
                     continue  # only its parameters read, a defaults table: nothing draws (fair check 40, item 150)
+                if spec.when_keyword == "probability" and _platt_probabilities_only_shaded(ctx.facts, ca, call):
+                    continue  # its probabilities only colour a plot's background (fair check 46, item 151)
                 if _tree_on_one_feature(ctx, ca, call, qualified) or _shallow_best_split_tree(ctx, ca, call, qualified):
                     continue
                 if _boosted_shallow_trees(ctx, ca, call, qualified):
