@@ -12622,6 +12622,7 @@ def _open_ended_paths(
     cells = ctx.analysis_at
     first_place: dict[str, tuple[int, int, int]] = {}
     places: dict[tuple[int, int, int], list[tuple[int, int, int]]] = {}
+    below: dict[int, Optional[str]] = {}  # (each use of the working directory: the folder below it, `_cwd_head`)
     for ca in ctx.cells:
         arguments = [pa for pa in path_arguments(ctx.facts, ctx.catalog, ca) if pa.literal is None]
         if not arguments:
@@ -12689,10 +12690,15 @@ def _open_ended_paths(
             written = shown(known) if known is not None else f"`{ast.get_source_segment(ca.masked.python, node) or ''}`"
             looped = _loop_literals(ctx, ca, node) if known is None else None
             found.setdefault(position, []).append((what, pa, written, ca.cell.index, known is not None, looped))
+            if what == "the working directory":
+                below[id(pa)] = _cwd_head(ctx, node, ca.cell.index, pa.arg.line)
             if pieces is not None and isinstance(piece, ast.Constant):
                 # (the leading literal, by the finding's position: its folder's finding may fold it)
                 pieces.setdefault(position, piece.value)
+    removals = _shell_removals(ctx) if found else []
     for (cell, line, column), uses in found.items():
+        if uses[0][0] == "the working directory" and _cwd_scratch_folder(uses, below, removals):
+            continue
         # (the message names a use that reads or writes, not an `os.path.abspath` on the way)
         what, pa, written, used_in, known, looped = next((u for u in uses if u[1].direction != "none"), uses[0])
         built = f" as {written}" if written and "\n" not in written and len(written) <= 90 else ""
@@ -12729,6 +12735,45 @@ def _open_ended_paths(
             ] if (r[0].index, r[1]) != (cell, line))),
             folded_into=folded,
         )
+
+
+def _cwd_head(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth: int = 0) -> Optional[str]:
+    """The part below the working directory known at the head of a path built from it: the whole
+    rest when it is known (`_cwd_rest`), else that of the first piece of a join, through a name's
+    last plain binding (`local_path = os.path.join(TEMP_FOLDER, f"{title}.json")` with
+    `TEMP_FOLDER = os.path.join(os.getcwd(), "_TEMP")`: "_TEMP"); None when not so known."""
+    rest = _cwd_rest(ctx, node, cell, line)
+    if rest is not None or depth > 6:
+        return rest
+    if isinstance(node, ast.Call) and node.args and dotted_name(node.func) in _JOIN_CALLS:
+        return _cwd_head(ctx, node.args[0], cell, line, depth + 1)
+    if isinstance(node, ast.Name):
+        bound = _last_binding(ctx, node.id, cell, line, nested=True)
+        return _cwd_head(ctx, bound[0], bound[1], bound[2], depth + 1) if bound is not None else None
+    return None
+
+
+def _cwd_scratch_folder(
+    uses: Sequence[tuple[str, PathArgument, str, int, bool, Optional[tuple[str, ...]]]],
+    below: Mapping[int, Optional[str]], removals: Sequence[tuple[tuple[int, int], str]],
+) -> bool:
+    """Is every use of the working directory under a folder (or file) the notebook makes there,
+    uses and deletes itself (`TEMP_FOLDER = os.path.join(os.getcwd(), "_TEMP")`, `os.makedirs(TEMP_FOLDER)`,
+    files written under it and handed to an upload, then `shutil.rmtree(TEMP_FOLDER)`)? A scratch
+    folder: it works from any writable working directory and leaves nothing to configure (fair check
+    46, items 110, 111, 120: cwd-scratch-folder-made-and-removed; as `_scratch` for a literal). Each
+    such path's first use that reads or writes is a write (no read of something put there by hand),
+    and its delete comes after it; a use under no deleted path keeps the finding."""
+    heads = [(below.get(id(pa)), pa, used_in) for _, pa, _, used_in, *_ in uses]
+    deleted = {head for head, pa, _ in heads if head and (pa.qualified or pa.shown_callee) in _DELETE_CALLS}
+    if not deleted or any(head is None or not any(_under(head, d) for d in deleted) for head, _, _ in heads):
+        return False
+    for folder in deleted:
+        steps = [((used_in, pa.call.line), pa.direction, (pa.qualified or pa.shown_callee) in _DELETE_CALLS)
+                 for head, pa, used_in in heads if head is not None and _under(head, folder)]
+        if not _scratch([s for s in steps if s[1] != "none" or s[2]], folder, removals):
+            return False
+    return True
 
 
 _CWD_ITSELF = frozenset({"`os.getcwd()`", "`Path.cwd()`", "`pathlib.Path.cwd()`"})  # the working directory as written
@@ -14067,6 +14112,7 @@ class CwdRelativePath(Rule):
         "(a chat transcript saved after `while user_input != \"exit\":`), is not reported: `input()` stops an unattended run before it. "
         "A scratch file the notebook writes first and deletes later (`open(\"tmp.txt\", \"w\")`, read back, then `os.remove(\"tmp.txt\")`; "
         "`np.memmap(\"mymmap\", mode=\"w+\")` … `!rm mymmap`; through a name too) leaves nothing to configure: not a finding of its own, but a related path of its folder's finding when the notebook has one (`examples/frame_pickle` beside `examples/ex1.csv`: one folder to configure). "
+        "So is a scratch folder built from the working directory when every use of the working directory lies under a path the notebook makes, fills and then deletes (`TEMP = os.path.join(os.getcwd(), \"_TEMP\")`, `os.makedirs(TEMP)`, files written under it, `shutil.rmtree(TEMP)`). "
         "So for the delete of a file a call the catalogue does not know wrote above (`profile_view.write(\"my_profile.bin\")`, then "
         "`os.remove(\"./my_profile.bin\")`; a folder only deleted and named nowhere before, another tool's cache, stays a finding, "
         "said to be deleted by the call), a folder only made and named nowhere else (`os.makedirs(\"imgs/chapter_4\", exist_ok=True)` "
@@ -14172,6 +14218,15 @@ class CwdRelativePath(Rule):
         'df = pd.read_csv(DATA_DIR / "train.csv")\njoblib.dump(model, MODEL_DIR / "model.pkl")'
     )
     passing = (
+        # A scratch folder built from the working directory, made, filled and uploaded from, then
+        # removed by the notebook: it works from any writable working directory, nothing to configure
+        # (fair check 46, items 110, 111, 120: cwd-scratch-folder-made-and-removed) ...
+        Example(
+            cells=("import os, json, shutil\nTEMP = os.path.join(os.getcwd(), '_TEMP')\nif not os.path.isdir(TEMP):\n    os.makedirs(TEMP)",
+                   "with open(os.path.join(TEMP, 'manifest.json'), 'w') as f:\n    json.dump({}, f)",
+                   "shutil.rmtree(TEMP)"),
+            expect=(),
+        ),
         # A file id of an NLTK corpus reader, looked up under that corpus in nltk_data (fair check 45,
         # item 106: nltk-corpus-fileid-as-path); a reader class's root stays reported (see failing).
         Example(cells=(
@@ -15025,6 +15080,20 @@ class CwdRelativePath(Rule):
                    "board = TensorBoard(log_dir='logs/{}'.format(NAME))",
                    "import os\nfrom pathlib import Path\ndata_path = Path(os.getcwd()) / 'data' / 'aclImdb'"),
             expect=((1, 3), (2, 3)),
+        ),
+        # ... but a use of the working directory outside the deleted folder, or a read there before any
+        # write (a file put there by hand), keeps the finding.
+        Example(
+            cells=("import os, json, shutil\nTEMP = os.path.join(os.getcwd(), '_TEMP')\nos.makedirs(TEMP)",
+                   "with open(os.path.join(TEMP, 'manifest.json'), 'w') as f:\n    json.dump({}, f)",
+                   "with open(os.path.join(os.getcwd(), 'results.json'), 'w') as f:\n    json.dump({}, f)",
+                   "shutil.rmtree(TEMP)"),
+            expect=((1, 2),),
+        ),
+        Example(
+            cells=("import os, shutil\nimport pandas as pd\nTEMP = os.path.join(os.getcwd(), '_TEMP')\ndf = pd.read_csv(os.path.join(TEMP, 'in.csv'))",
+                   "shutil.rmtree(TEMP)"),
+            expect=((1, 3),),
         ),
         # Paths built in a loop over literal values: the message says what the rest is (fair check 34,
         # items 88, 107).
