@@ -39,7 +39,7 @@ from nbrefactor.audit.ipython import MagicLine, cd_operand
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, and_listed, md, name_loads, own_folder_bootstraps_of, single_assignments
 from nbrefactor.audit.rules import code as code_cell
 from nbrefactor.audit.distributions import _clone_target as clone_target
-from nbrefactor.audit.distributions import cloned_path_edits, install_spellings, written_modules
+from nbrefactor.audit.distributions import cloned_path_edits, install_spellings, system_installs, written_modules
 from nbrefactor.audit.patterns import literal_ends
 from nbrefactor.audit.project import normalise as normalise_distribution
 from nbrefactor.audit.hosted import (
@@ -4409,7 +4409,7 @@ class AbsolutePath(Rule):
         "of the notebook as saved takes: `if False:`, a function nothing calls, and the branch a setting bound once turns off "
         "(`use_gdrive = 'no'  #@param [\"yes\", \"no\"]`, then `if use_gdrive == 'yes': root = '/gdrive/My Drive/x'`); "
         "switched on, it is reported."
-        " A path an environment variable is set to (`os.environ[\"JAVA_HOME\"] = \"/Library/Java/…\"`, `%env`) is told to be left to the machine's own environment. Also reported, at the notebook's call: the absolute folder the project's own helper joins the name it is given under (`loader.load_table(\"sales.csv\")` with `os.path.join(BASE, name)` and `BASE = \"/srv/warehouse/tables\"` in the module; the module's line related), found in a module beside the notebook, in a package above it, or in the repository's folder an absolute `sys.path` entry names by its last parts; one finding per folder. Not a constant read only by joins bound to names nothing reads (as for PTH002)."
+        " A path an environment variable is set to (`os.environ[\"JAVA_HOME\"] = \"/Library/Java/…\"`, `%env`) is told to be left to the machine's own environment, unless it is the folder a JDK the notebook itself installs with apt-get puts there (`/usr/lib/jvm/java-8-openjdk-amd64` after `!apt-get install openjdk-8-jdk-headless`: DEP003 reports the install). Also reported, at the notebook's call: the absolute folder the project's own helper joins the name it is given under (`loader.load_table(\"sales.csv\")` with `os.path.join(BASE, name)` and `BASE = \"/srv/warehouse/tables\"` in the module; the module's line related), found in a module beside the notebook, in a package above it, or in the repository's folder an absolute `sys.path` entry names by its last parts; one finding per folder. Not a constant read only by joins bound to names nothing reads (as for PTH002)."
     )
     why_bad = (
         "An absolute path only exists on machines laid out exactly like the author's. The notebook "
@@ -4423,6 +4423,10 @@ class AbsolutePath(Rule):
         'df = pd.read_csv(DATA_DIR / "raw" / "train.csv")'
     )
     passing = (
+        # `JAVA_HOME` set to the folder the notebook's own apt-get install of the JDK makes: DEP003's
+        # in-notebook install is the cause (fair check 46, items 93, 94: env-var-to-own-apt-install-location).
+        Example(cells=("!apt-get install openjdk-8-jdk-headless -qq > /dev/null",
+                       "import os\nos.environ['JAVA_HOME'] = '/usr/lib/jvm/java-8-openjdk-amd64'")),
         # The Python of an Azure ML image's environment (fair check 26): in the container.
         Example(cells=("from azureml.core.environment import Environment\nenv = Environment('feast')\n"
                        "env.python.user_managed_dependencies = True\nenv.python.interpreter_path = '/azureml-envs/feast/bin/python'",)),
@@ -4536,6 +4540,10 @@ class AbsolutePath(Rule):
         )),
     )
     failing = (
+        # ... but not when the notebook installs no such JDK (another release, or none): the author's layout.
+        Example(cells=("!apt-get install openjdk-11-jdk-headless -qq > /dev/null",
+                       "import os\nos.environ['JAVA_HOME'] = '/usr/lib/jvm/java-8-openjdk-amd64'"),
+                expect=((2, 2),)),
         Example(
             cells=(md("# Load"), "import pandas as pd\ndf = pd.read_csv('/data/raw/train.csv')"),
             expect=((2, 2),),
@@ -4653,6 +4661,8 @@ class AbsolutePath(Rule):
                 and not _overridden_default(ctx, f)
                 # `/usr/local/lib/…` after the notebook installs Miniconda with `-p /usr/local`.
                 and not _under_own_install_prefix(ctx, f, settings)
+                # `JAVA_HOME` set to the JDK the notebook's own `!apt-get install openjdk-8-…` puts there.
+                and not _own_system_package_home(ctx, f)
                 # A constant joined only into names nothing reads (as for PTH002; fair check 41, item 81).
                 and not (f.argument is None and _unused_path_constant(ctx, f))
                 # A message `print("/nReport:/n", …)` shows (fair check 44, item 93: print-text-not-path;
@@ -4692,6 +4702,33 @@ class AbsolutePath(Rule):
                 others,
             )
         yield from _helper_base_hits(ctx, "absolute")
+
+
+# The folder a Debian/Ubuntu JDK package installs into (`/usr/lib/jvm/java-8-openjdk-amd64`), with
+# the release number the package names (`openjdk-8-jdk-headless`), or the `default-jdk` link.
+_APT_JDK_HOME = re.compile(r"^/usr/lib/jvm/(?:java-(?P<release>\d+)-openjdk(?:-[a-z0-9_]+)?|default-java)/?$")
+_APT_JDK_PACKAGE = re.compile(r"^(?:openjdk-(?P<release>\d+)-(?:jdk|jre)(?:-headless)?|default-(?:jdk|jre)(?:-headless)?)$")
+
+
+def _own_system_package_home(ctx: RuleContext, f: LiteralFinding) -> bool:
+    """Is the literal the value of an environment variable (`os.environ["JAVA_HOME"] = …`) naming the
+    folder a system package the notebook itself installs with apt-get puts there
+    (`/usr/lib/jvm/java-8-openjdk-amd64` after `!apt-get install openjdk-8-jdk-headless`)? That folder
+    exists wherever the install line runs; the dependency to fix is the in-notebook install, DEP003's
+    finding, whose fix (the JDK in the image, which sets `JAVA_HOME` itself) removes this line too
+    (fair check 46, items 93, 94: env-var-to-own-apt-install-location). A JDK folder the notebook
+    installs nothing for stays a finding."""
+    if f.source != "python" or not _environment_fix(f):
+        return False
+    home = _APT_JDK_HOME.match(f.value.replace("\\", "/"))
+    if home is None:
+        return False
+    for _, _, _, _, packages in system_installs(ctx.facts):
+        for package in packages:
+            installed = _APT_JDK_PACKAGE.match(package.split("=")[0].split(":")[0])
+            if installed is not None and installed.group("release") == home.group("release"):
+                return True
+    return False
 
 
 def _under_own_install_prefix(ctx: RuleContext, f: LiteralFinding, settings: PathSettings) -> bool:
