@@ -1188,6 +1188,30 @@ def _chain_fetches(facts: NotebookFacts, chains: tuple[ChainFetch, ...]) -> dict
     return found
 
 
+# A comment saying the fetch is there for the newest data: "# Get the latest data", "# most recent
+# figures", "# pull up-to-date case counts".
+_LATEST_DATA_COMMENT = re.compile(
+    r"#.*\b(?:latest|newest|most\s+recent|up[- ]to[- ]date)\b(?:\W+\w+){0,3}?\W+(?:data|dataset|datasets|figures|numbers|counts|cases|reports?)\b",
+    re.IGNORECASE)
+
+
+def _wants_latest_data(ca: CellAnalysis, line: int) -> bool:
+    """Does the fetch line's own comment, or the comment lines right above it, say it gets the latest
+    data (`# Get the latest data` over `!git clone …/COVID-19`)? Then tracking the moving source is
+    the point of the step, not a pin left out."""
+    lines = ca.lines
+    if not 0 < line <= len(lines):
+        return False
+    if _LATEST_DATA_COMMENT.search(lines[line - 1]):
+        return True
+    above = line - 2
+    while above >= 0 and lines[above].lstrip().startswith("#"):
+        if _LATEST_DATA_COMMENT.search(lines[above]):
+            return True
+        above -= 1
+    return False
+
+
 class RuntimeDownload(Rule):
     code = "PTH007"
     quiet_in_reference_sheets = True
@@ -1302,7 +1326,7 @@ class RuntimeDownload(Rule):
         "A Keras `load_data(path=…)` given a path built on the working directory (`os.path.join(os.getcwd(), "
         "\"data/mnist.npz\")`, through names bound so above too) reads that file, provided beside the notebook: not reported. "
         "`fetch_openml(\"adult\", version=2)` pins the dataset's version: the message says so, and that what remains is the "
-        "network or scikit-learn's local cache."
+        "network or scikit-learn's local cache. A fetch whose own comment, or the comment lines right above it, says it gets the latest data (`# Get the latest data` over a `!git clone` of a data repository) is not reported: tracking the moving source is its purpose."
     )
     why_bad = (
         "The notebook's input is whatever the remote side serves on the day: datasets are "
@@ -1315,6 +1339,9 @@ class RuntimeDownload(Rule):
         'imdb = load_dataset("parquet", data_files=str(config.DATA_DIR / "imdb-v1.parquet"))'
     )
     passing = (
+        # A fetch whose comment says it is there for the latest data: following the moving source is
+        # the point (fair check 46, item 130: latest-data-is-the-point) ...
+        Example(cells=("# Get the latest data\n!git clone https://github.com/example-org/case-counts",)),
         Example(cells=(
             "import torchvision\nfrom datasets import load_dataset\nfrom transformers import AutoModel",
             "train = torchvision.datasets.MNIST('data', download=False)\nds = load_dataset('csv', data_files='data/train.csv')",
@@ -1379,6 +1406,8 @@ class RuntimeDownload(Rule):
         )),
     )
     failing = (
+        # ... but a comment about the latest version of code keeps the clone a finding.
+        Example(cells=("# Get the latest version\n!git clone https://github.com/example-org/toolkit",), expect=((1, 2),)),
         # One dataset class constructed again in a later cell: one download to pin, the later related (fair check 19).
         Example(
             cells=(
@@ -1877,6 +1906,11 @@ class RuntimeDownload(Rule):
             if (ca.cell.index, line) in seen:
                 continue
             seen.add((ca.cell.index, line))
+            if _wants_latest_data(ca, line):
+                # `# Get the latest data` over `!git clone https://github.com/org/covid-data`: following
+                # the source as it moves is the step's stated purpose, nothing to pin (fair check 46,
+                # item 130: latest-data-is-the-point).
+                continue
             callee = _CALLEE.search(shown)
             metric = fetch[3].id == _METRIC_ID
             if fetched and "/" not in fetched and callee and ctx.facts.resolve(callee.group(1)) in _SENTENCE_TRANSFORMER_CLASSES:
