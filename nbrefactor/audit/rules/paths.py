@@ -3485,11 +3485,16 @@ def _printed_listing(ctx: RuleContext, f: LiteralFinding) -> bool:
 
 
 # A file name of a program's build for one platform (`ngrok-stable-linux-amd64.zip`,
-# `Miniconda3-py37_4.8.2-Linux-x86_64.sh`) or of an installer package (`.deb`, `.exe`, …).
+# `Miniconda3-py37_4.8.2-Linux-x86_64.sh`), of an installer package (`.deb`, `.exe`, …), or of a
+# binary distribution's archive (`spark-3.2.1-bin-hadoop2.7.tgz`, `apache-maven-3.9.0-bin.tar.gz`;
+# fair check 46, items 101, 103).
 _PROGRAM_FILE = re.compile(
     r"(?i)(?:linux|darwin|macos|windows|win32|win64)[-_.]?(?:amd64|x86_64|x86-64|x64|arm64|aarch64|i386|386)"
     r"|\.(?:deb|rpm|appimage|exe|msi|dmg|pkg)$"
+    r"|\d[-\w.]*-bin(?:-[a-z]+[\d.]*)?\.(?:tgz|tar\.gz|tar\.xz|zip)$"
 )
+# A Spark build's archive (`spark-3.2.1-bin-hadoop2.7.tgz`): PyPI's pyspark of that version bundles it.
+_SPARK_BUILD = re.compile(r"(?i)^spark-(\d+\.\d+\.\d+)-bin-")
 
 
 def _program_download(url: str) -> bool:
@@ -6776,7 +6781,7 @@ class RemoteUri(Rule):
         "Literal URLs of one remote folder fetched in several cells (a demo reading each data set of its repository's "
         "`raw` folder where it is used) are one finding, at the first, the others related (a file at the host's root "
         "names no folder). A URL naming a program's build or installer (`ngrok-stable-linux-amd64.zip`, `Miniconda3-…-Linux-x86_64.sh`, "
-        "a `.deb`) is told to install the tool in the environment, not a versioned data folder. A `!wget -nc URL` (no-clobber) whose file is committed beside the notebook is not reported: "
+        "a `.deb`, a binary distribution's `spark-3.2.1-bin-hadoop2.7.tgz`) is told to install the tool in the environment, not a versioned data folder (a Spark build: the `pyspark` release of its version). A `!wget -nc URL` (no-clobber) whose file is committed beside the notebook is not reported: "
         "run from its folder it downloads nothing (the line serves a lone copy on Colab). A URI given only to `print(…)` "
         "(`print(f\"Bucket: s3://{bucket}/{prefix}\")`) is a message, not a use: not reported. A raw GitHub URL "
         "(`raw.githubusercontent.com/…/cars1.csv`) whose file is committed beside the notebook is the repository fetching "
@@ -7416,6 +7421,12 @@ class RemoteUri(Rule):
                     fix = ("It downloads a program, not data: install the tool, pinned to a version, in the "
                            "environment the notebook runs in (its image or requirements), or drop these lines if "
                            "the notebook does not need it.")
+                    spark = _SPARK_BUILD.match(f.value.split("?", 1)[0].rstrip("/").rpartition("/")[2])
+                    if spark is not None:
+                        # `!wget …/spark-3.2.1-bin-hadoop2.7.tgz`, then `SPARK_HOME` and `findspark.init()`:
+                        # the pinned install is pyspark's (fair check 46, items 101, 103).
+                        fix = fix.replace(" (its image or requirements)", f" (its image or requirements: `pyspark=={spark.group(1)}` "
+                                          "from PyPI bundles that Spark, so `SPARK_HOME` and `findspark` are not needed)", 1)
             else:
                 more = ""
                 if bucket:
