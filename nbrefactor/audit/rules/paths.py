@@ -2173,6 +2173,23 @@ def _environment_fix(f: LiteralFinding) -> str:
             "is used, and fail with a clear message when it is missing.")
 
 
+# A program's file: a Windows executable or script, or a file of a `bin` folder with no suffix.
+_PROGRAM_PATH = re.compile(r"(?i)(?:^|/)(?:[^/]+\.(?:exe|bat|cmd)|bin/[^/.]+)$")
+
+
+def _program_fix(f: LiteralFinding) -> str:
+    """The fix of a path naming a program on the author's machine (`us['lilypondPath'] =
+    "C:\\Users\\…\\LilyPond\\usr\\bin\\lilypond.exe"`): found on the PATH or set per machine, not a data
+    root (fair check 46, item 97's wording); "" for any other path."""
+    value = f.value.replace("\\", "/").rstrip("/")
+    if _PROGRAM_PATH.search(value) is None:
+        return ""
+    name = re.sub(r"(?i)\.(?:exe|bat|cmd)$", "", value.rpartition("/")[2])
+    return (f"It names a program, not data: find it on the PATH (`shutil.which(\"{name}\")`) or read its location from an "
+            "environment variable or the tool's own configuration, and fail with a clear message when it is missing, "
+            "instead of one machine's install folder.")
+
+
 def shown(value: str, limit: int = 90) -> str:
     """A literal as a reader should see it: control characters visible, long values shortened."""
     text = "".join(
@@ -6270,7 +6287,7 @@ class UserSpecificPath(Rule):
             hit = _hit(
                 f,
                 f"Path {_shown_literal(ctx, f)}{joined}{_where(f)} {tied}{_escape_note(f)}{also}{mounted}{on_path}",
-                _code_folder_fix(ctx, f) if edits else _environment_fix(f) or (
+                _code_folder_fix(ctx, f) if edits else _environment_fix(f) or _program_fix(f) or (
                     _CONFIG_FIX + " Keep user- and machine-specific locations out of the code."),
                 others,
             )
