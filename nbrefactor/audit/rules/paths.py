@@ -12608,6 +12608,34 @@ def _own_function_paths(
         )
 
 
+def _joined_name_use(ctx: RuleContext, f: LiteralFinding) -> Optional[tuple[str, CallFact, int]]:
+    """For a literal piece of a join bound to a name at the top of its cell (`logdir =
+    os.path.join("logs", stamp)`), the first module-level call below, in that cell or a later one,
+    given that name as an argument while that binding holds (`tf.keras.callbacks.TensorBoard(logdir,
+    histogram_freq=1)`), not another join or a `print`: (the name, the call, its cell). None otherwise."""
+    pa = f.argument
+    if f.source != "python" or pa is None or (pa.qualified not in _JOIN_CALLS and pa.shown_callee not in _JOIN_CALLS):
+        return None
+    stmt = statement_at(cell_python_tree(f.ca), pa.call.line)
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+            and isinstance(stmt.value, ast.Call) and stmt.value.lineno == pa.call.line):
+        return None
+    name = stmt.targets[0].id
+    for ca in ctx.cells:
+        if ca.cell.index < f.ca.cell.index:
+            continue
+        for call in sorted(ca.facts.calls, key=lambda c: (c.line, c.column)):
+            if call.in_function or (ca.cell.index == f.ca.cell.index and call.line <= stmt.end_lineno) or not call.func:
+                continue
+            if call.func in _JOIN_CALLS or call.func in ("print", "display") or not any(a.name == name for a in call.args):
+                continue
+            bound = _last_binding(ctx, name, ca.cell.index, call.line)
+            if bound is None or (bound[1], bound[2]) != (f.ca.cell.index, stmt.lineno):
+                return None
+            return name, call, ca.cell.index
+    return None
+
+
 def _joined_into_own_function(
     ctx: RuleContext, uses: Sequence[tuple["Constant", str, PathArgument]],
 ) -> Optional[tuple[PathArgument, str, str, list[tuple[Cell, CallFact]], PathArgument, int]]:
@@ -15750,6 +15778,14 @@ class CwdRelativePath(Rule):
                 if writer is not None:
                     where = (f"{where[:-1]} and {writer.argument.verb} `{writer.argument.shown_callee}` "
                              f"(cell {writer.ca.cell.index}, line {writer.line}),")
+                else:
+                    given = _joined_name_use(ctx, f)
+                    if given is not None:
+                        # `logdir = os.path.join("logs", stamp)`, then `TensorBoard(logdir)`: the call given
+                        # the joined path is what uses it, not the join (fair check 46, item 114's wording).
+                        name, call, call_cell = given
+                        where = (f", joined into `{name}` by `{f.argument.shown_callee}` and given to `{call.func}` "
+                                 f"(cell {call_cell}, line {call.line}),")
             hit = _hit(
                 f,
                 f"Relative path {described}{_kaggle_input_note(f.value)}{where} is resolved against the current working directory, "
