@@ -503,7 +503,7 @@ def _path_arguments(facts: NotebookFacts, catalog: Catalog, ca: CellAnalysis) ->
             continue  # `learn.save("stage-1")`: under the Learner's own folder, not the working directory
         qualified, entries = matching_entries(facts, catalog, call)
         if not entries:
-            out.extend(_generic_path_arguments(facts, catalog, call, qualified, strings))
+            out.extend(_generic_path_arguments(facts, catalog, call, qualified, strings, ca.cell.index))
             continue
         seen: set[tuple[Optional[int], Optional[str]]] = set()
         for entry in entries:
@@ -681,7 +681,7 @@ _XPATH_SHAPE = re.compile(r"^\.{1,2}//|\[@|\[(?:contains|starts-with|normalize-s
 
 
 def _generic_path_arguments(
-    facts: NotebookFacts, catalog: Catalog, call: CallFact, qualified: str, strings: Sequence[StringFact],
+    facts: NotebookFacts, catalog: Catalog, call: CallFact, qualified: str, strings: Sequence[StringFact], cell: int = -1,
 ) -> list[PathArgument]:
     """The path arguments of a call no catalogue names, when the evidence is strong: a keyword
     that names a file or folder (`path=`, `unzip_dir=`, `train_path=`), or a first positional
@@ -723,6 +723,11 @@ def _generic_path_arguments(
             # (`def create_gif(v, filename="x.gif"): imageio.mimsave(filename, …)`).
             constant = string_constants(facts).get(first.name)
             value = constant.value if constant is not None else None
+            if value is None:
+                # `filename = "data/data.pkl"`, `load_from_pickle(filename)`, then `filename =
+                # "data/metrics.pkl"` and its read: the string the name's last binding above holds
+                # (fair check 46, recall T-5.3: a name bound to two files was given up on).
+                value = _last_string_binding(facts, first.name, cell, call.line)
         if value is not None and _plausible_generic_path(value, keyword=False):
             candidates.append(first)
     if not candidates:
@@ -11532,6 +11537,49 @@ class Constant:
     root: Optional["Constant"] = None
 
 
+def _last_string_binding(facts: NotebookFacts, name: str, cell: int, line: int) -> Optional[str]:
+    """The string literal of the last top-level `name = "…"` above (cell, line) in notebook order, when
+    every binding of the name is such a plain assignment of a string literal; None otherwise."""
+    bindings = _string_bindings(facts).get(name)
+    if not bindings:
+        return None
+    last = None
+    for at, value in bindings:
+        if at < (cell, line):
+            last = value
+    return last
+
+
+def _string_bindings(facts: NotebookFacts) -> dict[str, list[tuple[tuple[int, int], str]]]:
+    """Per name bound only by top-level plain assignments of string literals (each cell's own count of
+    bindings agreeing), those bindings in notebook order: ((cell, line), the string). Once per notebook."""
+    if _LAST_STRING_BINDINGS and _LAST_STRING_BINDINGS[0][0] is facts:
+        return _LAST_STRING_BINDINGS[0][1]
+    found: dict[str, list[tuple[tuple[int, int], str]]] = {}
+    other: set[str] = set()
+    for ca in facts.cells:
+        tree = cell_python_tree(ca)
+        plain: dict[str, int] = {}
+        for stmt in tree.body if tree is not None else ():
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                name = stmt.targets[0].id
+                plain[name] = plain.get(name, 0) + 1
+                if isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str):
+                    found.setdefault(name, []).append(((ca.cell.index, stmt.lineno), stmt.value.value))
+                else:
+                    other.add(name)
+        counts: dict[str, int] = {}
+        for d in ca.facts.defined:
+            counts[d.name] = counts.get(d.name, 0) + 1
+        other.update(n for n, k in counts.items() if k != plain.get(n, 0))
+    result = {name: bindings for name, bindings in found.items() if name not in other}
+    _LAST_STRING_BINDINGS[:] = [(facts, result)]
+    return result
+
+
+_LAST_STRING_BINDINGS: list[tuple[NotebookFacts, dict[str, list[tuple[tuple[int, int], str]]]]] = []
+
+
 def string_constants(facts: NotebookFacts) -> dict[str, Constant]:
     """Notebook globals bound to a string literal at module level, each bound once in the whole
     notebook (a name rebound anywhere, or to something else, has no single value): `trn =
@@ -14817,6 +14865,15 @@ class CwdRelativePath(Rule):
         ),
     )
     failing = (
+        # A name bound to two files, each read right below by the project's helper: each read is of the
+        # string its last binding above holds (fair check 46, recall T-5.3).
+        Example(
+            cells=("from helpers import load_blob",
+                   "filename = 'data/data.pkl'\ncontent = load_blob(filename)",
+                   "filename = 'data/metrics.pkl'\nmetrics = load_blob(filename)"),
+            files={"helpers.py": "import pickle\n\ndef load_blob(filename):\n    with open(filename, 'rb') as f:\n        return pickle.load(f)\n"},
+            expect=((2, 1),),
+        ),
         # A file read before the notebook writes it: it must be there already.
         Example(cells=(
             "import json\nwith open('./stream.json') as src:\n    rows = [json.loads(line) for line in src]",
