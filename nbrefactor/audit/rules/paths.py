@@ -5898,7 +5898,7 @@ class UserSpecificPath(Rule):
         "there: inside `if COLAB:`/`if IN_KAGGLE:` or the `else:` of `if not ON_KAGGLE:` (its body is the local branch), after `from google.colab import drive` in the `try:` "
         "that detects Colab or in a function body (`drive.mount(\"/content/drive\")`), or in a cell whose "
         "opening comment says to run it only on Colab. Not a path in the body of a Kubeflow pipeline component (a function given to `func_to_container_op` or decorated `@dsl.component`): it names the container's mounts. Not a string constant used only as a hole of a Kubernetes manifest (an f-string holding `apiVersion:` and `kind:`) and lying under a `mountPath:` that manifest declares (`model_dir = \"/mnt/azure/mnist\"` in a TFJob mounting `/mnt/azure`): a path in the pods. A relative path of a catalogued call that climbs into a folder named like this path's folder (`'../ml_3/train.csv'` beside `'/Users/bt/Documents/turing/ml_3/test.csv'`) is named in the message and related: most likely the same data folder (PTH006 keeps its own finding)."
-        " Also reported, at the notebook's call: the user's folder the project's own helper joins the name it is given under (`setup_df.setup_ml(\"13-car_evaluation.csv\")` with `os.path.join(self.ML_BASE_DIR, file_dir)` and `self.ML_BASE_DIR = \"/Users/user/…/ml-data\"` in the repository's `utils/SetupDataFrame.py`, found through `sys.path.append(\"/Users/user/…/data-science/utils\")` by its last part; the module's line related); one finding per folder. A user's folder put on `sys.path` is told to be a folder of code, imported from the repository as an installed package (the edit on the finding's own line is no related location of it; `/home/<name>` named like a package imported below, `sys.path.append(\"/home/mlmachine\")` then `import mlmachine`, is said to be one machine's checkout of it, a container's mount or a home; a package the catalogue or the notebook's install text names is told to be installed and pinned, as for PTH005); one an environment variable is set to is told to be left to the machine's environment. Not a constant read only by joins bound to names nothing reads (`BASE_DIR = \"/Users/…/data-ds\"`, then `path = os.path.join(BASE_DIR, FILE_DIR)` and `path` read nowhere, not even as a shell line's `$path`): joining touches no disk, nothing to configure."
+        " Also reported, at the notebook's call: the user's folder the project's own helper joins the name it is given under (`setup_df.setup_ml(\"13-car_evaluation.csv\")` with `os.path.join(self.ML_BASE_DIR, file_dir)` and `self.ML_BASE_DIR = \"/Users/user/…/ml-data\"` in the repository's `utils/SetupDataFrame.py`, found through `sys.path.append(\"/Users/user/…/data-science/utils\")` by its last part; the module's line related); one finding per folder. A user's folder put on `sys.path` is told to be a folder of code, imported from the repository as an installed package (the edit on the finding's own line is no related location of it; `/home/<name>` named like a package imported below, `sys.path.append(\"/home/mlmachine\")` then `import mlmachine`, is said to be one machine's checkout of it, a container's mount or a home; a package the catalogue or the notebook's install text names is told to be installed and pinned, as for PTH005); one an environment variable is set to is told to be left to the machine's environment. Not a constant read only by joins bound to names nothing reads (`BASE_DIR = \"/Users/…/data-ds\"`, then `path = os.path.join(BASE_DIR, FILE_DIR)` and `path` read nowhere, not even as a shell line's `$path`): joining touches no disk, nothing to configure. Nothing is reported in a notebook under a `_colab/` (or `colab/`) folder whose twin under `_local/` (or `local/`) the repository also ships: its paths are the Colab copy's set-up, as in a Colab-only branch."
     )
     why_bad = (
         "Nobody else has that home folder, Drive mount or Kaggle input directory. The notebook fails "
@@ -6171,6 +6171,10 @@ class UserSpecificPath(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        if ctx.project.colab_twin:
+            # The Colab copy of a notebook the repository also ships for local runs: its paths are
+            # Colab's set-up, as in a Colab-only branch (fair check 46, item 98: colab-twin-of-local-notebook).
+            return
         user = (
             f for f in literal_findings(ctx)
             # `~/.pytorch/MNIST_data` given to `download=True`: created for whoever runs it (PTH007
@@ -14343,7 +14347,7 @@ class CwdRelativePath(Rule):
         "key's last name in that folder) and read back through a constant or the notebook's own "
         "function is the download's. In a Colab detection `try` (`from google.colab import files` in its body), the rest "
         "of the body runs only on Colab (not reported) and its `except ImportError:` handler is the local branch (reported). A relative read of a file the repository commits whose `except FileNotFoundError:` fetches the remote copy (`try: pd.read_csv(\"../data/x.csv\")` / `except FileNotFoundError: pd.read_csv(DATA_URL + \"x.csv\")`) is reported with the fetch related, the message saying so (PTH003 leaves that fetch)."
-        " Not a name the project's own helper joins under an absolute folder its module spells (`setup_df.setup_ml(\"13-car_evaluation.csv\")` with `os.path.join(self.ML_BASE_DIR, file_dir)` in the repository's `utils/SetupDataFrame.py`): a file under that folder, which PTH002 (or PTH001) reports at the call. A root constant whose uses are joins bound to names that the notebook's own path function is given (`TRAIN_PATH = os.path.join(BASE_DIR_PATH, \"train\")`, then `load_files(TRAIN_PATH)`, whose `os.listdir(file_path)` reads it) names that read."
+        " Not a name the project's own helper joins under an absolute folder its module spells (`setup_df.setup_ml(\"13-car_evaluation.csv\")` with `os.path.join(self.ML_BASE_DIR, file_dir)` in the repository's `utils/SetupDataFrame.py`): a file under that folder, which PTH002 (or PTH001) reports at the call. A root constant whose uses are joins bound to names that the notebook's own path function is given (`TRAIN_PATH = os.path.join(BASE_DIR_PATH, \"train\")`, then `load_files(TRAIN_PATH)`, whose `os.listdir(file_path)` reads it) names that read. Nothing is reported in a notebook under a `_colab/` (or `colab/`) folder whose twin under `_local/` (or `local/`) the repository also ships: its paths are the Colab copy's set-up, as in a Colab-only branch."
     )
     why_bad = (
         "A relative path is resolved against the process's current working directory: the folder the notebook is "
@@ -15395,6 +15399,10 @@ class CwdRelativePath(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        if ctx.project.colab_twin:
+            # The Colab copy of a notebook the repository also ships for local runs: its working
+            # directory is Colab's fixed /content (fair check 46, item 121; as for PTH002, item 98).
+            return
         # A read of what the notebook extracted or downloaded itself (`extractall("data")`, then
         # `pd.read_csv("data/train.csv")`): a related location of the archive's finding, by the
         # archive's (cell, line); dropped when that step's finding is another rule's (PTH003, PTH007).
