@@ -602,6 +602,20 @@ def test_with_downloads_present_records_only_url_names_beside_a_guarding_noteboo
     assert with_downloads_present(ProjectContext(), nb, guarded[1:]).downloads_present == frozenset()
 
 
+def test_colab_twin_is_a_notebook_under_colab_with_a_local_copy(tmp_path):
+    # fair check 46, items 98, 121: `_colab/x/x.ipynb` beside `_local/x/x.ipynb` is the Colab copy.
+    from nbrefactor.audit.project import with_downloads_present
+
+    for folder in ("_colab/w", "_local/w", "colab/v"):
+        (tmp_path / folder).mkdir(parents=True)
+    for path in ("_colab/w/nb.ipynb", "_local/w/nb.ipynb", "colab/v/nb.ipynb"):
+        (tmp_path / path).write_text("{}", encoding="utf-8")
+    assert with_downloads_present(ProjectContext(), tmp_path / "_colab/w/nb.ipynb", []).colab_twin == str(tmp_path / "_local/w/nb.ipynb")
+    # No local copy, or not under a Colab folder: no twin.
+    assert with_downloads_present(ProjectContext(), tmp_path / "colab/v/nb.ipynb", []).colab_twin == ""
+    assert with_downloads_present(ProjectContext(), tmp_path / "_local/w/nb.ipynb", []).colab_twin == ""
+
+
 def test_dataset_class_told_to_download_says_so():
     cells = ("import torchvision\nfrom torchvision import transforms\n"
              "train = torchvision.datasets.MNIST('/files/', train=True, download=True)\n"

@@ -336,6 +336,12 @@ class ProjectContext:
     # attached to the kernel as a utility script): the project's helper, kept as a notebook
     # (`_notebook_helpers`; fair check 46, item 4).
     notebook_helpers: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    # For a notebook under a `_colab/` (or `colab/`) folder whose twin under `_local/` (or `local/`), the
+    # same path otherwise, exists: that local copy, as shown (`_with_colab_twin`). The repository ships
+    # this notebook for Colab and the other one for local runs: nobody changes the Colab copy's Colab
+    # set-up, so its paths are read as Colab-guarded code (fair check 46, items 98, 121). One `stat`
+    # per such folder of the notebook's path.
+    colab_twin: str = ""
 
     @property
     def declared(self) -> frozenset[str]:
@@ -2157,6 +2163,7 @@ def with_downloads_present(project: ProjectContext, notebook_path: str | Path, s
     texts = [s for s in sources]
     project = _with_load_blank_names(project, notebook_path, texts)
     project = _with_split_part_names(project, notebook_path, texts)
+    project = _with_colab_twin(project, notebook_path)
     project = _with_committed_copies(project, notebook_path, texts)
     project = _with_present_fallback_reads(project, notebook_path, texts)
     project = _with_committed_helper_datasets(project, notebook_path, texts)
@@ -2455,6 +2462,23 @@ def _cell_module_bindings(source: str) -> frozenset[str]:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return frozenset()
     return _module_exports(tree, pasted=True) or frozenset()
+
+
+_COLAB_FOLDERS = {"_colab": ("_local", "local"), "colab": ("local", "_local")}
+
+
+def _with_colab_twin(project: ProjectContext, notebook_path: str | Path) -> ProjectContext:
+    """`colab_twin` for a notebook whose path has a `_colab`/`colab` folder when the same path with
+    that folder named `_local`/`local` is a file too (`_colab/workflows/x/x.ipynb` beside
+    `_local/workflows/x/x.ipynb`)."""
+    path = str(notebook_path)
+    parts = path.replace("\\", "/").split("/")
+    for i, part in enumerate(parts[:-1]):
+        for other in _COLAB_FOLDERS.get(part.lower(), ()):
+            twin = "/".join([*parts[:i], other, *parts[i + 1:]])
+            if os.path.isfile(twin):
+                return replace(project, colab_twin=twin)
+    return project
 
 
 def _with_split_part_names(project: ProjectContext, notebook_path: str | Path, texts: list[str]) -> ProjectContext:

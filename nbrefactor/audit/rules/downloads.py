@@ -17,7 +17,7 @@ from nbrefactor.audit.analysis import (
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.distributions import _clone_target as clone_target
 from nbrefactor.audit.distributions import cloned_imports, cloned_path_edits, pinned_versions
-from nbrefactor.audit.facts import dotted_name, nodes_of
+from nbrefactor.audit.facts import dotted_name, nodes_of, statement_at
 from nbrefactor.audit.patterns import literal_ends, matches_any
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, md, own_folder_bootstraps_of
@@ -182,6 +182,13 @@ class NltkData:
     everything: frozenset[str]  # names that download many packages at once ("popular")
     corpus_module: str  # `nltk.corpus`: `nltk.corpus.<name>.<method>(…)` needs the corpus <name>
     not_corpora: frozenset[str]
+    # (call patterns, the methods of the object made that load the data): a class whose construction
+    # loads nothing (`WordNetLemmatizer()`; NLTK loads wordnet in `lemmatize`).
+    loaded_by: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+
+    def loading_methods(self, qualified: str) -> tuple[str, ...]:
+        """The methods that load the data of the object `qualified` makes; () when making it loads it."""
+        return next((methods for patterns, methods in self.loaded_by if matches_any(qualified, patterns)), ())
 
     def needed(self, qualified: str) -> Optional[str]:
         """`_needed(qualified)`, remembered per catalogue (the one this belongs to) and name: asked of
@@ -260,6 +267,8 @@ def _build(catalog: Catalog) -> FetchCatalog:
             frozenset(str(d) for d in raw.get("everything", ())),
             str(raw.get("corpus_module", "")),
             frozenset(str(d) for d in raw.get("not_corpora", ())),
+            tuple((tuple(str(p) for p in c.get("calls", ())), tuple(str(m) for m in c.get("loaded_by", ())))
+                  for c in raw.get("call", ()) if c.get("loaded_by")),
         )
     groups = data.get("shell", {}).get("subcommands", {})
     return FetchCatalog(
@@ -964,9 +973,47 @@ def nltk_data_needs(ctx: RuleContext) -> list[tuple[CellAnalysis, int, int, str,
                 continue
             data = nltk.needed(qualified)
             if data is not None:
+                methods = nltk.loading_methods(qualified)
+                if methods:
+                    # `lemmatizer = WordNetLemmatizer()` loads nothing: the data is needed where
+                    # `lemmatizer.lemmatize(…)` runs, and not at all when nothing calls it (fair
+                    # check 46, items 127, 131's anchors).
+                    loading = _loading_call(facts, ca, call, methods)
+                    if loading is False:
+                        continue
+                    if loading is not None and loading is not True:
+                        ca_at, call = loading
+                        text = ca_at.lines[call.line - 1] if 0 < call.line <= len(ca_at.lines) else ""
+                        needs.append((ca_at, call.line, call.column, data, text.strip()))
+                        continue
                 text = ca.lines[call.line - 1] if 0 < call.line <= len(ca.lines) else ""
                 needs.append((ca, call.line, call.column, data, text.strip()))
+    # (in notebook order: a need placed at a later call is not the first one)
+    needs.sort(key=lambda need: (need[0].cell.index, need[1], need[2]))
     return [need for need in needs if need[3] not in downloaded]
+
+
+def _loading_call(facts: NotebookFacts, ca: CellAnalysis, made: CallFact, methods: Sequence[str]) -> "tuple[CellAnalysis, CallFact] | bool":
+    """For an object made at the top of its cell and bound to a name (`lemmatizer = WordNetLemmatizer()`),
+    the first call of one of `methods` on that name, in that cell or a later one (`lemmatizer.lemmatize(t,
+    pos)`, also in a function's body), while no other binding of the name lies between: (its cell, the
+    call); False when nothing calls one; True when the object is not so bound (then making it is the need)."""
+    stmt = statement_at(cell_python_tree(ca), made.line)
+    if made.in_function or not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                                and isinstance(stmt.value, ast.Call) and stmt.value.lineno == made.line and dotted_name(stmt.value.func) == made.func):
+        return True
+    name = stmt.targets[0].id
+    wanted = {f"{name}.{m}" for m in methods}
+    for later in facts.cells:
+        if later.cell.index < ca.cell.index:
+            continue
+        rebound = later.cell.index > ca.cell.index and any(d.name == name for d in later.facts.defined)
+        for call in sorted(later.facts.calls, key=lambda c: (c.line, c.column)):
+            if call.func in wanted and (later.cell.index > ca.cell.index or call.line > made.line):
+                return later, call
+        if rebound:
+            return True  # bound again: what the later calls use is not known here
+    return False
 
 
 def _shell_nltk_names(text: str, nltk: NltkData) -> Optional[list[str]]:
@@ -1188,6 +1235,30 @@ def _chain_fetches(facts: NotebookFacts, chains: tuple[ChainFetch, ...]) -> dict
     return found
 
 
+# A comment saying the fetch is there for the newest data: "# Get the latest data", "# most recent
+# figures", "# pull up-to-date case counts".
+_LATEST_DATA_COMMENT = re.compile(
+    r"#.*\b(?:latest|newest|most\s+recent|up[- ]to[- ]date)\b(?:\W+\w+){0,3}?\W+(?:data|dataset|datasets|figures|numbers|counts|cases|reports?)\b",
+    re.IGNORECASE)
+
+
+def _wants_latest_data(ca: CellAnalysis, line: int) -> bool:
+    """Does the fetch line's own comment, or the comment lines right above it, say it gets the latest
+    data (`# Get the latest data` over `!git clone …/COVID-19`)? Then tracking the moving source is
+    the point of the step, not a pin left out."""
+    lines = ca.lines
+    if not 0 < line <= len(lines):
+        return False
+    if _LATEST_DATA_COMMENT.search(lines[line - 1]):
+        return True
+    above = line - 2
+    while above >= 0 and lines[above].lstrip().startswith("#"):
+        if _LATEST_DATA_COMMENT.search(lines[above]):
+            return True
+        above -= 1
+    return False
+
+
 class RuntimeDownload(Rule):
     code = "PTH007"
     quiet_in_reference_sheets = True
@@ -1274,7 +1345,8 @@ class RuntimeDownload(Rule):
         "→ `punkt`, `SentimentIntensityAnalyzer()` → `vader_lexicon`, any `nltk.corpus.<name>.<method>(…)`) that the notebook "
         "never downloads itself is one finding for the notebook at its first use (the other uses related): an "
         "`nltk.download` run outside the notebook provided it, so a fresh environment stops with `LookupError` "
-        "(`[nltk_data]`). The catalogue is `rules/downloads.toml`; a "
+        "(`[nltk_data]`); a `WordNetLemmatizer()` bound to a name loads nothing, so its `wordnet` need is at the first "
+        "`.lemmatize(…)` call on that name, and none when nothing calls it. The catalogue is `rules/downloads.toml`; a "
         "literal http(s) URL given to a download call is PTH003's. One finding per fetching callee and "
         "cell: the train and test splits of one dataset are one download to pin (the later calls "
         "are related locations), and so is a torchvision/torchtext/torchaudio dataset class constructed with `download=True` "
@@ -1302,7 +1374,7 @@ class RuntimeDownload(Rule):
         "A Keras `load_data(path=…)` given a path built on the working directory (`os.path.join(os.getcwd(), "
         "\"data/mnist.npz\")`, through names bound so above too) reads that file, provided beside the notebook: not reported. "
         "`fetch_openml(\"adult\", version=2)` pins the dataset's version: the message says so, and that what remains is the "
-        "network or scikit-learn's local cache."
+        "network or scikit-learn's local cache. A fetch whose own comment, or the comment lines right above it, says it gets the latest data (`# Get the latest data` over a `!git clone` of a data repository) is not reported: tracking the moving source is its purpose."
     )
     why_bad = (
         "The notebook's input is whatever the remote side serves on the day: datasets are "
@@ -1315,6 +1387,11 @@ class RuntimeDownload(Rule):
         'imdb = load_dataset("parquet", data_files=str(config.DATA_DIR / "imdb-v1.parquet"))'
     )
     passing = (
+        # A WordNetLemmatizer made but never used loads no wordnet (fair check 46, item 131) ...
+        Example(cells=("from nltk.stem import WordNetLemmatizer\nlemmatizer = WordNetLemmatizer()",)),
+        # A fetch whose comment says it is there for the latest data: following the moving source is
+        # the point (fair check 46, item 130: latest-data-is-the-point) ...
+        Example(cells=("# Get the latest data\n!git clone https://github.com/example-org/case-counts",)),
         Example(cells=(
             "import torchvision\nfrom datasets import load_dataset\nfrom transformers import AutoModel",
             "train = torchvision.datasets.MNIST('data', download=False)\nds = load_dataset('csv', data_files='data/train.csv')",
@@ -1379,6 +1456,16 @@ class RuntimeDownload(Rule):
         )),
     )
     failing = (
+        # ... one used is reported where `lemmatize` runs, and the first need in notebook order is the
+        # anchor (fair check 46, items 127, 131).
+        Example(cells=("from nltk.stem import WordNetLemmatizer\nfrom nltk.corpus import stopwords\nlemmatizer = WordNetLemmatizer()\nstop = stopwords.words('english')",
+                       "words = [lemmatizer.lemmatize(w) for w in ['cats']]"),
+                expect=((1, 4),)),
+        Example(cells=("from nltk.stem import WordNetLemmatizer\nlemmatizer = WordNetLemmatizer()",
+                       "words = [lemmatizer.lemmatize(w) for w in ['cats']]"),
+                expect=((2, 1),)),
+        # ... but a comment about the latest version of code keeps the clone a finding.
+        Example(cells=("# Get the latest version\n!git clone https://github.com/example-org/toolkit",), expect=((1, 2),)),
         # One dataset class constructed again in a later cell: one download to pin, the later related (fair check 19).
         Example(
             cells=(
@@ -1877,6 +1964,11 @@ class RuntimeDownload(Rule):
             if (ca.cell.index, line) in seen:
                 continue
             seen.add((ca.cell.index, line))
+            if _wants_latest_data(ca, line):
+                # `# Get the latest data` over `!git clone https://github.com/org/covid-data`: following
+                # the source as it moves is the step's stated purpose, nothing to pin (fair check 46,
+                # item 130: latest-data-is-the-point).
+                continue
             callee = _CALLEE.search(shown)
             metric = fetch[3].id == _METRIC_ID
             if fetched and "/" not in fetched and callee and ctx.facts.resolve(callee.group(1)) in _SENTENCE_TRANSFORMER_CLASSES:

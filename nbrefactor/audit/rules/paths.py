@@ -39,7 +39,7 @@ from nbrefactor.audit.ipython import MagicLine, cd_operand
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, and_listed, md, name_loads, own_folder_bootstraps_of, single_assignments
 from nbrefactor.audit.rules import code as code_cell
 from nbrefactor.audit.distributions import _clone_target as clone_target
-from nbrefactor.audit.distributions import cloned_path_edits, install_spellings, written_modules
+from nbrefactor.audit.distributions import cloned_path_edits, install_spellings, system_installs, written_modules
 from nbrefactor.audit.patterns import literal_ends
 from nbrefactor.audit.project import normalise as normalise_distribution
 from nbrefactor.audit.hosted import (
@@ -503,7 +503,7 @@ def _path_arguments(facts: NotebookFacts, catalog: Catalog, ca: CellAnalysis) ->
             continue  # `learn.save("stage-1")`: under the Learner's own folder, not the working directory
         qualified, entries = matching_entries(facts, catalog, call)
         if not entries:
-            out.extend(_generic_path_arguments(facts, catalog, call, qualified, strings))
+            out.extend(_generic_path_arguments(facts, catalog, call, qualified, strings, ca.cell.index))
             continue
         seen: set[tuple[Optional[int], Optional[str]]] = set()
         for entry in entries:
@@ -681,7 +681,7 @@ _XPATH_SHAPE = re.compile(r"^\.{1,2}//|\[@|\[(?:contains|starts-with|normalize-s
 
 
 def _generic_path_arguments(
-    facts: NotebookFacts, catalog: Catalog, call: CallFact, qualified: str, strings: Sequence[StringFact],
+    facts: NotebookFacts, catalog: Catalog, call: CallFact, qualified: str, strings: Sequence[StringFact], cell: int = -1,
 ) -> list[PathArgument]:
     """The path arguments of a call no catalogue names, when the evidence is strong: a keyword
     that names a file or folder (`path=`, `unzip_dir=`, `train_path=`), or a first positional
@@ -723,6 +723,11 @@ def _generic_path_arguments(
             # (`def create_gif(v, filename="x.gif"): imageio.mimsave(filename, …)`).
             constant = string_constants(facts).get(first.name)
             value = constant.value if constant is not None else None
+            if value is None:
+                # `filename = "data/data.pkl"`, `load_from_pickle(filename)`, then `filename =
+                # "data/metrics.pkl"` and its read: the string the name's last binding above holds
+                # (fair check 46, recall T-5.3: a name bound to two files was given up on).
+                value = _last_string_binding(facts, first.name, cell, call.line)
         if value is not None and _plausible_generic_path(value, keyword=False):
             candidates.append(first)
     if not candidates:
@@ -2173,6 +2178,23 @@ def _environment_fix(f: LiteralFinding) -> str:
             "is used, and fail with a clear message when it is missing.")
 
 
+# A program's file: a Windows executable or script, or a file of a `bin` folder with no suffix.
+_PROGRAM_PATH = re.compile(r"(?i)(?:^|/)(?:[^/]+\.(?:exe|bat|cmd)|bin/[^/.]+)$")
+
+
+def _program_fix(f: LiteralFinding) -> str:
+    """The fix of a path naming a program on the author's machine (`us['lilypondPath'] =
+    "C:\\Users\\…\\LilyPond\\usr\\bin\\lilypond.exe"`): found on the PATH or set per machine, not a data
+    root (fair check 46, item 97's wording); "" for any other path."""
+    value = f.value.replace("\\", "/").rstrip("/")
+    if _PROGRAM_PATH.search(value) is None:
+        return ""
+    name = re.sub(r"(?i)\.(?:exe|bat|cmd)$", "", value.rpartition("/")[2])
+    return (f"It names a program, not data: find it on the PATH (`shutil.which(\"{name}\")`) or read its location from an "
+            "environment variable or the tool's own configuration, and fail with a clear message when it is missing, "
+            "instead of one machine's install folder.")
+
+
 def shown(value: str, limit: int = 90) -> str:
     """A literal as a reader should see it: control characters visible, long values shortened."""
     text = "".join(
@@ -3485,11 +3507,16 @@ def _printed_listing(ctx: RuleContext, f: LiteralFinding) -> bool:
 
 
 # A file name of a program's build for one platform (`ngrok-stable-linux-amd64.zip`,
-# `Miniconda3-py37_4.8.2-Linux-x86_64.sh`) or of an installer package (`.deb`, `.exe`, …).
+# `Miniconda3-py37_4.8.2-Linux-x86_64.sh`), of an installer package (`.deb`, `.exe`, …), or of a
+# binary distribution's archive (`spark-3.2.1-bin-hadoop2.7.tgz`, `apache-maven-3.9.0-bin.tar.gz`;
+# fair check 46, items 101, 103).
 _PROGRAM_FILE = re.compile(
     r"(?i)(?:linux|darwin|macos|windows|win32|win64)[-_.]?(?:amd64|x86_64|x86-64|x64|arm64|aarch64|i386|386)"
     r"|\.(?:deb|rpm|appimage|exe|msi|dmg|pkg)$"
+    r"|\d[-\w.]*-bin(?:-[a-z]+[\d.]*)?\.(?:tgz|tar\.gz|tar\.xz|zip)$"
 )
+# A Spark build's archive (`spark-3.2.1-bin-hadoop2.7.tgz`): PyPI's pyspark of that version bundles it.
+_SPARK_BUILD = re.compile(r"(?i)^spark-(\d+\.\d+\.\d+)-bin-")
 
 
 def _program_download(url: str) -> bool:
@@ -4409,7 +4436,7 @@ class AbsolutePath(Rule):
         "of the notebook as saved takes: `if False:`, a function nothing calls, and the branch a setting bound once turns off "
         "(`use_gdrive = 'no'  #@param [\"yes\", \"no\"]`, then `if use_gdrive == 'yes': root = '/gdrive/My Drive/x'`); "
         "switched on, it is reported."
-        " A path an environment variable is set to (`os.environ[\"JAVA_HOME\"] = \"/Library/Java/…\"`, `%env`) is told to be left to the machine's own environment. Also reported, at the notebook's call: the absolute folder the project's own helper joins the name it is given under (`loader.load_table(\"sales.csv\")` with `os.path.join(BASE, name)` and `BASE = \"/srv/warehouse/tables\"` in the module; the module's line related), found in a module beside the notebook, in a package above it, or in the repository's folder an absolute `sys.path` entry names by its last parts; one finding per folder. Not a constant read only by joins bound to names nothing reads (as for PTH002)."
+        " A path an environment variable is set to (`os.environ[\"JAVA_HOME\"] = \"/Library/Java/…\"`, `%env`) is told to be left to the machine's own environment, unless it is the folder a JDK the notebook itself installs with apt-get puts there (`/usr/lib/jvm/java-8-openjdk-amd64` after `!apt-get install openjdk-8-jdk-headless`: DEP003 reports the install). Also reported, at the notebook's call: the absolute folder the project's own helper joins the name it is given under (`loader.load_table(\"sales.csv\")` with `os.path.join(BASE, name)` and `BASE = \"/srv/warehouse/tables\"` in the module; the module's line related), found in a module beside the notebook, in a package above it, or in the repository's folder an absolute `sys.path` entry names by its last parts; one finding per folder. Not a constant read only by joins bound to names nothing reads (as for PTH002)."
     )
     why_bad = (
         "An absolute path only exists on machines laid out exactly like the author's. The notebook "
@@ -4423,6 +4450,10 @@ class AbsolutePath(Rule):
         'df = pd.read_csv(DATA_DIR / "raw" / "train.csv")'
     )
     passing = (
+        # `JAVA_HOME` set to the folder the notebook's own apt-get install of the JDK makes: DEP003's
+        # in-notebook install is the cause (fair check 46, items 93, 94: env-var-to-own-apt-install-location).
+        Example(cells=("!apt-get install openjdk-8-jdk-headless -qq > /dev/null",
+                       "import os\nos.environ['JAVA_HOME'] = '/usr/lib/jvm/java-8-openjdk-amd64'")),
         # The Python of an Azure ML image's environment (fair check 26): in the container.
         Example(cells=("from azureml.core.environment import Environment\nenv = Environment('feast')\n"
                        "env.python.user_managed_dependencies = True\nenv.python.interpreter_path = '/azureml-envs/feast/bin/python'",)),
@@ -4536,6 +4567,10 @@ class AbsolutePath(Rule):
         )),
     )
     failing = (
+        # ... but not when the notebook installs no such JDK (another release, or none): the author's layout.
+        Example(cells=("!apt-get install openjdk-11-jdk-headless -qq > /dev/null",
+                       "import os\nos.environ['JAVA_HOME'] = '/usr/lib/jvm/java-8-openjdk-amd64'"),
+                expect=((2, 2),)),
         Example(
             cells=(md("# Load"), "import pandas as pd\ndf = pd.read_csv('/data/raw/train.csv')"),
             expect=((2, 2),),
@@ -4653,6 +4688,8 @@ class AbsolutePath(Rule):
                 and not _overridden_default(ctx, f)
                 # `/usr/local/lib/…` after the notebook installs Miniconda with `-p /usr/local`.
                 and not _under_own_install_prefix(ctx, f, settings)
+                # `JAVA_HOME` set to the JDK the notebook's own `!apt-get install openjdk-8-…` puts there.
+                and not _own_system_package_home(ctx, f)
                 # A constant joined only into names nothing reads (as for PTH002; fair check 41, item 81).
                 and not (f.argument is None and _unused_path_constant(ctx, f))
                 # A message `print("/nReport:/n", …)` shows (fair check 44, item 93: print-text-not-path;
@@ -4692,6 +4729,33 @@ class AbsolutePath(Rule):
                 others,
             )
         yield from _helper_base_hits(ctx, "absolute")
+
+
+# The folder a Debian/Ubuntu JDK package installs into (`/usr/lib/jvm/java-8-openjdk-amd64`), with
+# the release number the package names (`openjdk-8-jdk-headless`), or the `default-jdk` link.
+_APT_JDK_HOME = re.compile(r"^/usr/lib/jvm/(?:java-(?P<release>\d+)-openjdk(?:-[a-z0-9_]+)?|default-java)/?$")
+_APT_JDK_PACKAGE = re.compile(r"^(?:openjdk-(?P<release>\d+)-(?:jdk|jre)(?:-headless)?|default-(?:jdk|jre)(?:-headless)?)$")
+
+
+def _own_system_package_home(ctx: RuleContext, f: LiteralFinding) -> bool:
+    """Is the literal the value of an environment variable (`os.environ["JAVA_HOME"] = …`) naming the
+    folder a system package the notebook itself installs with apt-get puts there
+    (`/usr/lib/jvm/java-8-openjdk-amd64` after `!apt-get install openjdk-8-jdk-headless`)? That folder
+    exists wherever the install line runs; the dependency to fix is the in-notebook install, DEP003's
+    finding, whose fix (the JDK in the image, which sets `JAVA_HOME` itself) removes this line too
+    (fair check 46, items 93, 94: env-var-to-own-apt-install-location). A JDK folder the notebook
+    installs nothing for stays a finding."""
+    if f.source != "python" or not _environment_fix(f):
+        return False
+    home = _APT_JDK_HOME.match(f.value.replace("\\", "/"))
+    if home is None:
+        return False
+    for _, _, _, _, packages in system_installs(ctx.facts):
+        for package in packages:
+            installed = _APT_JDK_PACKAGE.match(package.split("=")[0].split(":")[0])
+            if installed is not None and installed.group("release") == home.group("release"):
+                return True
+    return False
 
 
 def _under_own_install_prefix(ctx: RuleContext, f: LiteralFinding, settings: PathSettings) -> bool:
@@ -5834,7 +5898,7 @@ class UserSpecificPath(Rule):
         "there: inside `if COLAB:`/`if IN_KAGGLE:` or the `else:` of `if not ON_KAGGLE:` (its body is the local branch), after `from google.colab import drive` in the `try:` "
         "that detects Colab or in a function body (`drive.mount(\"/content/drive\")`), or in a cell whose "
         "opening comment says to run it only on Colab. Not a path in the body of a Kubeflow pipeline component (a function given to `func_to_container_op` or decorated `@dsl.component`): it names the container's mounts. Not a string constant used only as a hole of a Kubernetes manifest (an f-string holding `apiVersion:` and `kind:`) and lying under a `mountPath:` that manifest declares (`model_dir = \"/mnt/azure/mnist\"` in a TFJob mounting `/mnt/azure`): a path in the pods. A relative path of a catalogued call that climbs into a folder named like this path's folder (`'../ml_3/train.csv'` beside `'/Users/bt/Documents/turing/ml_3/test.csv'`) is named in the message and related: most likely the same data folder (PTH006 keeps its own finding)."
-        " Also reported, at the notebook's call: the user's folder the project's own helper joins the name it is given under (`setup_df.setup_ml(\"13-car_evaluation.csv\")` with `os.path.join(self.ML_BASE_DIR, file_dir)` and `self.ML_BASE_DIR = \"/Users/user/…/ml-data\"` in the repository's `utils/SetupDataFrame.py`, found through `sys.path.append(\"/Users/user/…/data-science/utils\")` by its last part; the module's line related); one finding per folder. A user's folder put on `sys.path` is told to be a folder of code, imported from the repository as an installed package (the edit on the finding's own line is no related location of it; `/home/<name>` named like a package imported below, `sys.path.append(\"/home/mlmachine\")` then `import mlmachine`, is said to be one machine's checkout of it, a container's mount or a home; a package the catalogue or the notebook's install text names is told to be installed and pinned, as for PTH005); one an environment variable is set to is told to be left to the machine's environment. Not a constant read only by joins bound to names nothing reads (`BASE_DIR = \"/Users/…/data-ds\"`, then `path = os.path.join(BASE_DIR, FILE_DIR)` and `path` read nowhere, not even as a shell line's `$path`): joining touches no disk, nothing to configure."
+        " Also reported, at the notebook's call: the user's folder the project's own helper joins the name it is given under (`setup_df.setup_ml(\"13-car_evaluation.csv\")` with `os.path.join(self.ML_BASE_DIR, file_dir)` and `self.ML_BASE_DIR = \"/Users/user/…/ml-data\"` in the repository's `utils/SetupDataFrame.py`, found through `sys.path.append(\"/Users/user/…/data-science/utils\")` by its last part; the module's line related); one finding per folder. A user's folder put on `sys.path` is told to be a folder of code, imported from the repository as an installed package (the edit on the finding's own line is no related location of it; `/home/<name>` named like a package imported below, `sys.path.append(\"/home/mlmachine\")` then `import mlmachine`, is said to be one machine's checkout of it, a container's mount or a home; a package the catalogue or the notebook's install text names is told to be installed and pinned, as for PTH005); one an environment variable is set to is told to be left to the machine's environment. Not a constant read only by joins bound to names nothing reads (`BASE_DIR = \"/Users/…/data-ds\"`, then `path = os.path.join(BASE_DIR, FILE_DIR)` and `path` read nowhere, not even as a shell line's `$path`): joining touches no disk, nothing to configure. Nothing is reported in a notebook under a `_colab/` (or `colab/`) folder whose twin under `_local/` (or `local/`) the repository also ships: its paths are the Colab copy's set-up, as in a Colab-only branch."
     )
     why_bad = (
         "Nobody else has that home folder, Drive mount or Kaggle input directory. The notebook fails "
@@ -6107,6 +6171,10 @@ class UserSpecificPath(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        if ctx.project.colab_twin:
+            # The Colab copy of a notebook the repository also ships for local runs: its paths are
+            # Colab's set-up, as in a Colab-only branch (fair check 46, item 98: colab-twin-of-local-notebook).
+            return
         user = (
             f for f in literal_findings(ctx)
             # `~/.pytorch/MNIST_data` given to `download=True`: created for whoever runs it (PTH007
@@ -6228,7 +6296,7 @@ class UserSpecificPath(Rule):
             hit = _hit(
                 f,
                 f"Path {_shown_literal(ctx, f)}{joined}{_where(f)} {tied}{_escape_note(f)}{also}{mounted}{on_path}",
-                _code_folder_fix(ctx, f) if edits else _environment_fix(f) or (
+                _code_folder_fix(ctx, f) if edits else _environment_fix(f) or _program_fix(f) or (
                     _CONFIG_FIX + " Keep user- and machine-specific locations out of the code."),
                 others,
             )
@@ -6739,7 +6807,7 @@ class RemoteUri(Rule):
         "Literal URLs of one remote folder fetched in several cells (a demo reading each data set of its repository's "
         "`raw` folder where it is used) are one finding, at the first, the others related (a file at the host's root "
         "names no folder). A URL naming a program's build or installer (`ngrok-stable-linux-amd64.zip`, `Miniconda3-…-Linux-x86_64.sh`, "
-        "a `.deb`) is told to install the tool in the environment, not a versioned data folder. A `!wget -nc URL` (no-clobber) whose file is committed beside the notebook is not reported: "
+        "a `.deb`, a binary distribution's `spark-3.2.1-bin-hadoop2.7.tgz`) is told to install the tool in the environment, not a versioned data folder (a Spark build: the `pyspark` release of its version). A `!wget -nc URL` (no-clobber) whose file is committed beside the notebook is not reported: "
         "run from its folder it downloads nothing (the line serves a lone copy on Colab). A URI given only to `print(…)` "
         "(`print(f\"Bucket: s3://{bucket}/{prefix}\")`) is a message, not a use: not reported. A raw GitHub URL "
         "(`raw.githubusercontent.com/…/cars1.csv`) whose file is committed beside the notebook is the repository fetching "
@@ -7379,6 +7447,12 @@ class RemoteUri(Rule):
                     fix = ("It downloads a program, not data: install the tool, pinned to a version, in the "
                            "environment the notebook runs in (its image or requirements), or drop these lines if "
                            "the notebook does not need it.")
+                    spark = _SPARK_BUILD.match(f.value.split("?", 1)[0].rstrip("/").rpartition("/")[2])
+                    if spark is not None:
+                        # `!wget …/spark-3.2.1-bin-hadoop2.7.tgz`, then `SPARK_HOME` and `findspark.init()`:
+                        # the pinned install is pyspark's (fair check 46, items 101, 103).
+                        fix = fix.replace(" (its image or requirements)", f" (its image or requirements: `pyspark=={spark.group(1)}` "
+                                          "from PyPI bundles that Spark, so `SPARK_HOME` and `findspark` are not needed)", 1)
             else:
                 more = ""
                 if bucket:
@@ -11467,6 +11541,49 @@ class Constant:
     root: Optional["Constant"] = None
 
 
+def _last_string_binding(facts: NotebookFacts, name: str, cell: int, line: int) -> Optional[str]:
+    """The string literal of the last top-level `name = "…"` above (cell, line) in notebook order, when
+    every binding of the name is such a plain assignment of a string literal; None otherwise."""
+    bindings = _string_bindings(facts).get(name)
+    if not bindings:
+        return None
+    last = None
+    for at, value in bindings:
+        if at < (cell, line):
+            last = value
+    return last
+
+
+def _string_bindings(facts: NotebookFacts) -> dict[str, list[tuple[tuple[int, int], str]]]:
+    """Per name bound only by top-level plain assignments of string literals (each cell's own count of
+    bindings agreeing), those bindings in notebook order: ((cell, line), the string). Once per notebook."""
+    if _LAST_STRING_BINDINGS and _LAST_STRING_BINDINGS[0][0] is facts:
+        return _LAST_STRING_BINDINGS[0][1]
+    found: dict[str, list[tuple[tuple[int, int], str]]] = {}
+    other: set[str] = set()
+    for ca in facts.cells:
+        tree = cell_python_tree(ca)
+        plain: dict[str, int] = {}
+        for stmt in tree.body if tree is not None else ():
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                name = stmt.targets[0].id
+                plain[name] = plain.get(name, 0) + 1
+                if isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str):
+                    found.setdefault(name, []).append(((ca.cell.index, stmt.lineno), stmt.value.value))
+                else:
+                    other.add(name)
+        counts: dict[str, int] = {}
+        for d in ca.facts.defined:
+            counts[d.name] = counts.get(d.name, 0) + 1
+        other.update(n for n, k in counts.items() if k != plain.get(n, 0))
+    result = {name: bindings for name, bindings in found.items() if name not in other}
+    _LAST_STRING_BINDINGS[:] = [(facts, result)]
+    return result
+
+
+_LAST_STRING_BINDINGS: list[tuple[NotebookFacts, dict[str, list[tuple[tuple[int, int], str]]]]] = []
+
+
 def string_constants(facts: NotebookFacts) -> dict[str, Constant]:
     """Notebook globals bound to a string literal at module level, each bound once in the whole
     notebook (a name rebound anywhere, or to something else, has no single value): `trn =
@@ -12543,6 +12660,34 @@ def _own_function_paths(
         )
 
 
+def _joined_name_use(ctx: RuleContext, f: LiteralFinding) -> Optional[tuple[str, CallFact, int]]:
+    """For a literal piece of a join bound to a name at the top of its cell (`logdir =
+    os.path.join("logs", stamp)`), the first module-level call below, in that cell or a later one,
+    given that name as an argument while that binding holds (`tf.keras.callbacks.TensorBoard(logdir,
+    histogram_freq=1)`), not another join or a `print`: (the name, the call, its cell). None otherwise."""
+    pa = f.argument
+    if f.source != "python" or pa is None or (pa.qualified not in _JOIN_CALLS and pa.shown_callee not in _JOIN_CALLS):
+        return None
+    stmt = statement_at(cell_python_tree(f.ca), pa.call.line)
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+            and isinstance(stmt.value, ast.Call) and stmt.value.lineno == pa.call.line):
+        return None
+    name = stmt.targets[0].id
+    for ca in ctx.cells:
+        if ca.cell.index < f.ca.cell.index:
+            continue
+        for call in sorted(ca.facts.calls, key=lambda c: (c.line, c.column)):
+            if call.in_function or (ca.cell.index == f.ca.cell.index and call.line <= stmt.end_lineno) or not call.func:
+                continue
+            if call.func in _JOIN_CALLS or call.func in ("print", "display") or not any(a.name == name for a in call.args):
+                continue
+            bound = _last_binding(ctx, name, ca.cell.index, call.line)
+            if bound is None or (bound[1], bound[2]) != (f.ca.cell.index, stmt.lineno):
+                return None
+            return name, call, ca.cell.index
+    return None
+
+
 def _joined_into_own_function(
     ctx: RuleContext, uses: Sequence[tuple["Constant", str, PathArgument]],
 ) -> Optional[tuple[PathArgument, str, str, list[tuple[Cell, CallFact]], PathArgument, int]]:
@@ -12622,6 +12767,7 @@ def _open_ended_paths(
     cells = ctx.analysis_at
     first_place: dict[str, tuple[int, int, int]] = {}
     places: dict[tuple[int, int, int], list[tuple[int, int, int]]] = {}
+    below: dict[int, Optional[str]] = {}  # (each use of the working directory: the folder below it, `_cwd_head`)
     for ca in ctx.cells:
         arguments = [pa for pa in path_arguments(ctx.facts, ctx.catalog, ca) if pa.literal is None]
         if not arguments:
@@ -12689,10 +12835,15 @@ def _open_ended_paths(
             written = shown(known) if known is not None else f"`{ast.get_source_segment(ca.masked.python, node) or ''}`"
             looped = _loop_literals(ctx, ca, node) if known is None else None
             found.setdefault(position, []).append((what, pa, written, ca.cell.index, known is not None, looped))
+            if what == "the working directory":
+                below[id(pa)] = _cwd_head(ctx, node, ca.cell.index, pa.arg.line)
             if pieces is not None and isinstance(piece, ast.Constant):
                 # (the leading literal, by the finding's position: its folder's finding may fold it)
                 pieces.setdefault(position, piece.value)
+    removals = _shell_removals(ctx) if found else []
     for (cell, line, column), uses in found.items():
+        if uses[0][0] == "the working directory" and _cwd_scratch_folder(uses, below, removals):
+            continue
         # (the message names a use that reads or writes, not an `os.path.abspath` on the way)
         what, pa, written, used_in, known, looped = next((u for u in uses if u[1].direction != "none"), uses[0])
         built = f" as {written}" if written and "\n" not in written and len(written) <= 90 else ""
@@ -12729,6 +12880,45 @@ def _open_ended_paths(
             ] if (r[0].index, r[1]) != (cell, line))),
             folded_into=folded,
         )
+
+
+def _cwd_head(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth: int = 0) -> Optional[str]:
+    """The part below the working directory known at the head of a path built from it: the whole
+    rest when it is known (`_cwd_rest`), else that of the first piece of a join, through a name's
+    last plain binding (`local_path = os.path.join(TEMP_FOLDER, f"{title}.json")` with
+    `TEMP_FOLDER = os.path.join(os.getcwd(), "_TEMP")`: "_TEMP"); None when not so known."""
+    rest = _cwd_rest(ctx, node, cell, line)
+    if rest is not None or depth > 6:
+        return rest
+    if isinstance(node, ast.Call) and node.args and dotted_name(node.func) in _JOIN_CALLS:
+        return _cwd_head(ctx, node.args[0], cell, line, depth + 1)
+    if isinstance(node, ast.Name):
+        bound = _last_binding(ctx, node.id, cell, line, nested=True)
+        return _cwd_head(ctx, bound[0], bound[1], bound[2], depth + 1) if bound is not None else None
+    return None
+
+
+def _cwd_scratch_folder(
+    uses: Sequence[tuple[str, PathArgument, str, int, bool, Optional[tuple[str, ...]]]],
+    below: Mapping[int, Optional[str]], removals: Sequence[tuple[tuple[int, int], str]],
+) -> bool:
+    """Is every use of the working directory under a folder (or file) the notebook makes there,
+    uses and deletes itself (`TEMP_FOLDER = os.path.join(os.getcwd(), "_TEMP")`, `os.makedirs(TEMP_FOLDER)`,
+    files written under it and handed to an upload, then `shutil.rmtree(TEMP_FOLDER)`)? A scratch
+    folder: it works from any writable working directory and leaves nothing to configure (fair check
+    46, items 110, 111, 120: cwd-scratch-folder-made-and-removed; as `_scratch` for a literal). Each
+    such path's first use that reads or writes is a write (no read of something put there by hand),
+    and its delete comes after it; a use under no deleted path keeps the finding."""
+    heads = [(below.get(id(pa)), pa, used_in) for _, pa, _, used_in, *_ in uses]
+    deleted = {head for head, pa, _ in heads if head and (pa.qualified or pa.shown_callee) in _DELETE_CALLS}
+    if not deleted or any(head is None or not any(_under(head, d) for d in deleted) for head, _, _ in heads):
+        return False
+    for folder in deleted:
+        steps = [((used_in, pa.call.line), pa.direction, (pa.qualified or pa.shown_callee) in _DELETE_CALLS)
+                 for head, pa, used_in in heads if head is not None and _under(head, folder)]
+        if not _scratch([s for s in steps if s[1] != "none" or s[2]], folder, removals):
+            return False
+    return True
 
 
 _CWD_ITSELF = frozenset({"`os.getcwd()`", "`Path.cwd()`", "`pathlib.Path.cwd()`"})  # the working directory as written
@@ -14067,6 +14257,7 @@ class CwdRelativePath(Rule):
         "(a chat transcript saved after `while user_input != \"exit\":`), is not reported: `input()` stops an unattended run before it. "
         "A scratch file the notebook writes first and deletes later (`open(\"tmp.txt\", \"w\")`, read back, then `os.remove(\"tmp.txt\")`; "
         "`np.memmap(\"mymmap\", mode=\"w+\")` … `!rm mymmap`; through a name too) leaves nothing to configure: not a finding of its own, but a related path of its folder's finding when the notebook has one (`examples/frame_pickle` beside `examples/ex1.csv`: one folder to configure). "
+        "So is a scratch folder built from the working directory when every use of the working directory lies under a path the notebook makes, fills and then deletes (`TEMP = os.path.join(os.getcwd(), \"_TEMP\")`, `os.makedirs(TEMP)`, files written under it, `shutil.rmtree(TEMP)`). "
         "So for the delete of a file a call the catalogue does not know wrote above (`profile_view.write(\"my_profile.bin\")`, then "
         "`os.remove(\"./my_profile.bin\")`; a folder only deleted and named nowhere before, another tool's cache, stays a finding, "
         "said to be deleted by the call), a folder only made and named nowhere else (`os.makedirs(\"imgs/chapter_4\", exist_ok=True)` "
@@ -14156,7 +14347,7 @@ class CwdRelativePath(Rule):
         "key's last name in that folder) and read back through a constant or the notebook's own "
         "function is the download's. In a Colab detection `try` (`from google.colab import files` in its body), the rest "
         "of the body runs only on Colab (not reported) and its `except ImportError:` handler is the local branch (reported). A relative read of a file the repository commits whose `except FileNotFoundError:` fetches the remote copy (`try: pd.read_csv(\"../data/x.csv\")` / `except FileNotFoundError: pd.read_csv(DATA_URL + \"x.csv\")`) is reported with the fetch related, the message saying so (PTH003 leaves that fetch)."
-        " Not a name the project's own helper joins under an absolute folder its module spells (`setup_df.setup_ml(\"13-car_evaluation.csv\")` with `os.path.join(self.ML_BASE_DIR, file_dir)` in the repository's `utils/SetupDataFrame.py`): a file under that folder, which PTH002 (or PTH001) reports at the call. A root constant whose uses are joins bound to names that the notebook's own path function is given (`TRAIN_PATH = os.path.join(BASE_DIR_PATH, \"train\")`, then `load_files(TRAIN_PATH)`, whose `os.listdir(file_path)` reads it) names that read."
+        " Not a name the project's own helper joins under an absolute folder its module spells (`setup_df.setup_ml(\"13-car_evaluation.csv\")` with `os.path.join(self.ML_BASE_DIR, file_dir)` in the repository's `utils/SetupDataFrame.py`): a file under that folder, which PTH002 (or PTH001) reports at the call. A root constant whose uses are joins bound to names that the notebook's own path function is given (`TRAIN_PATH = os.path.join(BASE_DIR_PATH, \"train\")`, then `load_files(TRAIN_PATH)`, whose `os.listdir(file_path)` reads it) names that read. Nothing is reported in a notebook under a `_colab/` (or `colab/`) folder whose twin under `_local/` (or `local/`) the repository also ships: its paths are the Colab copy's set-up, as in a Colab-only branch."
     )
     why_bad = (
         "A relative path is resolved against the process's current working directory: the folder the notebook is "
@@ -14172,6 +14363,15 @@ class CwdRelativePath(Rule):
         'df = pd.read_csv(DATA_DIR / "train.csv")\njoblib.dump(model, MODEL_DIR / "model.pkl")'
     )
     passing = (
+        # A scratch folder built from the working directory, made, filled and uploaded from, then
+        # removed by the notebook: it works from any writable working directory, nothing to configure
+        # (fair check 46, items 110, 111, 120: cwd-scratch-folder-made-and-removed) ...
+        Example(
+            cells=("import os, json, shutil\nTEMP = os.path.join(os.getcwd(), '_TEMP')\nif not os.path.isdir(TEMP):\n    os.makedirs(TEMP)",
+                   "with open(os.path.join(TEMP, 'manifest.json'), 'w') as f:\n    json.dump({}, f)",
+                   "shutil.rmtree(TEMP)"),
+            expect=(),
+        ),
         # A file id of an NLTK corpus reader, looked up under that corpus in nltk_data (fair check 45,
         # item 106: nltk-corpus-fileid-as-path); a reader class's root stays reported (see failing).
         Example(cells=(
@@ -14669,6 +14869,15 @@ class CwdRelativePath(Rule):
         ),
     )
     failing = (
+        # A name bound to two files, each read right below by the project's helper: each read is of the
+        # string its last binding above holds (fair check 46, recall T-5.3).
+        Example(
+            cells=("from helpers import load_blob",
+                   "filename = 'data/data.pkl'\ncontent = load_blob(filename)",
+                   "filename = 'data/metrics.pkl'\nmetrics = load_blob(filename)"),
+            files={"helpers.py": "import pickle\n\ndef load_blob(filename):\n    with open(filename, 'rb') as f:\n        return pickle.load(f)\n"},
+            expect=((2, 1),),
+        ),
         # A file read before the notebook writes it: it must be there already.
         Example(cells=(
             "import json\nwith open('./stream.json') as src:\n    rows = [json.loads(line) for line in src]",
@@ -15026,6 +15235,20 @@ class CwdRelativePath(Rule):
                    "import os\nfrom pathlib import Path\ndata_path = Path(os.getcwd()) / 'data' / 'aclImdb'"),
             expect=((1, 3), (2, 3)),
         ),
+        # ... but a use of the working directory outside the deleted folder, or a read there before any
+        # write (a file put there by hand), keeps the finding.
+        Example(
+            cells=("import os, json, shutil\nTEMP = os.path.join(os.getcwd(), '_TEMP')\nos.makedirs(TEMP)",
+                   "with open(os.path.join(TEMP, 'manifest.json'), 'w') as f:\n    json.dump({}, f)",
+                   "with open(os.path.join(os.getcwd(), 'results.json'), 'w') as f:\n    json.dump({}, f)",
+                   "shutil.rmtree(TEMP)"),
+            expect=((1, 2),),
+        ),
+        Example(
+            cells=("import os, shutil\nimport pandas as pd\nTEMP = os.path.join(os.getcwd(), '_TEMP')\ndf = pd.read_csv(os.path.join(TEMP, 'in.csv'))",
+                   "shutil.rmtree(TEMP)"),
+            expect=((1, 3),),
+        ),
         # Paths built in a loop over literal values: the message says what the rest is (fair check 34,
         # items 88, 107).
         Example(
@@ -15176,6 +15399,10 @@ class CwdRelativePath(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        if ctx.project.colab_twin:
+            # The Colab copy of a notebook the repository also ships for local runs: its working
+            # directory is Colab's fixed /content (fair check 46, item 121; as for PTH002, item 98).
+            return
         # A read of what the notebook extracted or downloaded itself (`extractall("data")`, then
         # `pd.read_csv("data/train.csv")`): a related location of the archive's finding, by the
         # archive's (cell, line); dropped when that step's finding is another rule's (PTH003, PTH007).
@@ -15616,6 +15843,14 @@ class CwdRelativePath(Rule):
                 if writer is not None:
                     where = (f"{where[:-1]} and {writer.argument.verb} `{writer.argument.shown_callee}` "
                              f"(cell {writer.ca.cell.index}, line {writer.line}),")
+                else:
+                    given = _joined_name_use(ctx, f)
+                    if given is not None:
+                        # `logdir = os.path.join("logs", stamp)`, then `TensorBoard(logdir)`: the call given
+                        # the joined path is what uses it, not the join (fair check 46, item 114's wording).
+                        name, call, call_cell = given
+                        where = (f", joined into `{name}` by `{f.argument.shown_callee}` and given to `{call.func}` "
+                                 f"(cell {call_cell}, line {call.line}),")
             hit = _hit(
                 f,
                 f"Relative path {described}{_kaggle_input_note(f.value)}{where} is resolved against the current working directory, "
