@@ -24,12 +24,12 @@ from nbrefactor.audit.rules import Example, RuleContext, removed_apis
 CATALOGUE = Path(__file__).resolve().parent.parent / "rules" / "removed_apis.toml"
 FIELDS = {
     "api", "distribution", "removed_in", "replacement", "source", "method", "modules", "keyword",
-    "unless_path_suffix", "argument", "argument_name", "values", "receivers", "indexer", "attribute",
+    "unless_path_suffix", "argument", "argument_name", "values", "receivers", "indexer",
     "unless_modules", "unless_python2", "key", "unless_receivers", "said", "unpacked", "unless_keywords",
     "positional", "shared_with", "note", "rename", "same_without", "passed", "targets", "along", "unpinnable", "pin", "pin_why",
     "multiplied", "renames", "unless_true", "bare",
 }
-METHOD_ONLY = {"receivers", "indexer", "attribute", "unless_modules", "unless_python2", "unless_receivers", "shared_with"}
+METHOD_ONLY = {"receivers", "indexer", "unless_modules", "unless_python2", "unless_receivers", "shared_with"}
 
 
 def _raw_entries() -> list[dict]:

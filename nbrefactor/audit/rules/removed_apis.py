@@ -154,10 +154,6 @@ class Removal:
     # `compile(metrics='accuracy')` raises "ValueError: Expected `metrics` argument to be a list, tuple, or dict",
     # its `metrics=['accuracy']` is current; fair check 45, recall T-5.3); `{renamed}` in `replacement` is the value.
     bare: bool = False
-    # With `method` and `receivers`: a removed attribute of the library's fitted objects (`GaussianNB.sigma_`,
-    # renamed `var_` in scikit-learn 1.2), matched where it is read on a receiver known to be made by one of
-    # `receivers`, never as a call (fair check 46, recall T-3.3).
-    attribute: bool = False
 
     @property
     def path_suffix(self) -> bool:
@@ -196,7 +192,6 @@ def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozens
             renames=tuple((str(k), str(v)) for k, v in sorted(dict(e.get("renames", {})).items())),
             unless_true=str(e.get("unless_true", "")),
             bare=bool(e.get("bare", False)),
-            attribute=bool(e.get("attribute", False)) and bool(e.get("receivers")),
         )
         for e in _one_per_method(data.get("removed", []))
         if e.get("api") and e.get("distribution") and e.get("removed_in") and (not e.get("method") or e.get("modules"))
@@ -964,30 +959,6 @@ def _stored(target: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(target) if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del))}
 
 
-def _last_made(ctx: RuleContext, receiver: ast.expr, ca: CellAnalysis, line: int, rebound: frozenset[str]) -> Optional[str]:
-    """For a bare name bound only by plain assignments (`single_assignments`), what made the value its
-    last assignment above (cell, line) in notebook order gives (`_made_by`: "" for another kind of
-    value); None for any other receiver or a name with no assignment above."""
-    if not isinstance(receiver, ast.Name):
-        return None
-    assignments = single_assignments(ctx).get(receiver.id)
-    if not assignments:
-        return None
-    wanted = {id(a) for a in assignments}
-    last: Optional[tuple[int, int, Optional[ast.expr]]] = None  # (cell, line, the value assigned)
-    for other in ctx.cells:
-        if other.cell.index > ca.cell.index:
-            break
-        tree = _cell_tree(other)
-        for node in nodes_of(tree, ast.Assign, ast.AnnAssign) if tree is not None else ():
-            if id(node) in wanted and (other.cell.index, node.lineno) < (ca.cell.index, line):
-                if last is None or (other.cell.index, node.lineno) > last[:2]:
-                    last = (other.cell.index, node.lineno, node.value)
-    if last is None or last[2] is None:
-        return None
-    return _made_by(last[2], ctx.facts, rebound)
-
-
 def _makers(ctx: RuleContext, rebound: frozenset[str]) -> dict[str, frozenset[str]]:
     """For each name the notebook binds only by plain assignments (`vec = CountVectorizer()`;
     `rules.single_assignments`), what made its values (`_made_by`; "" for a value of another kind,
@@ -1159,7 +1130,6 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
     python2: Optional[bool] = None
     methods: dict[str, list[Removal]] = {}
     indexers: dict[str, list[Removal]] = {}
-    attributes: dict[str, list[Removal]] = {}  # removed attributes read on the library's objects
     shared: set[int] = set()  # ids of the entries matched here only on a receiver the library made
     for e in entries:
         if not e.method or not imported.intersection(e.modules) or imported.intersection(e.unless_modules):
@@ -1173,7 +1143,7 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                 python2 = is_python2(ctx.facts)
             if python2:
                 continue
-        (indexers if e.indexer else attributes if e.attribute else methods).setdefault(e.method, []).append(e)
+        (indexers if e.indexer else methods).setdefault(e.method, []).append(e)
     makers: Optional[dict[str, frozenset[str]]] = None  # built once, when a `receivers` entry needs it
     bindings = _Dicts(ctx)  # built when a call passes a name where a dict may be
 
@@ -1256,21 +1226,6 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                         also = _call_match(node, functions.get(ctx.facts.resolve(dotted), []), ca, dicts, shapes.get(id(node), 0),
                                            resolve=ctx.facts.resolve)
                         found = also.pop(0) if also else None
-            elif (
-                attributes and kind is ast.Attribute and node.attr in attributes and isinstance(node.ctx, ast.Load)
-                and not _module_receiver(node.value, aliases, rebound)
-            ):
-                # `clf.sigma_` on `clf = GaussianNB()`: a removed attribute of the library's fitted
-                # objects, read on a receiver the entry's class made (fair check 46, recall T-3.3).
-                if makers is None:
-                    makers = _makers(ctx, rebound)
-                # (a name bound to several estimators, `clf = CategoricalNB()` … `clf = GaussianNB()`, is
-                # the one its last assignment above the read made: a lesson reusing `clf` per model)
-                last = _last_made(ctx, node.value, ca, node.lineno, rebound)
-                entry = next((e for e in attributes[node.attr] if (
-                    last in e.receivers if last is not None else _receiver_known(node.value, e, ctx, rebound, makers))), None)
-                if entry is not None:
-                    found = (entry, entry.api, None)
             elif isinstance(node, ast.Attribute) and id(node) not in chained and _root_name(node) in aliases:
                 # The whole chain only (`tf.contrib.layers.flatten`, not each prefix of it), and
                 # only a chain from an imported name (`df.shape.x` is never built: its head is not).
@@ -1636,7 +1591,7 @@ class UsesRemovedApi(Rule):
         "`pipe.named_steps[\"vec\"].get_feature_names()`), followed through calls returning an object of the same kind "
         "(`fit`, and a frame's `dropna`, `copy`, `reset_index`…: `penguins = pd.read_csv(p).dropna()`, then "
         "`penguins = penguins.append(penguins)`, whose rebinding from itself keeps the kind; pandas 2.0 removed "
-        "`DataFrame.append`, also reported with `ignore_index=` on any receiver), removed attributes of a library's fitted objects where read on a receiver its class made (`clf.sigma_` on the `GaussianNB()` the name's last assignment above made), and removed indexers where subscripted (`df.ix[0, \"a\"]`: the fix names `.loc` where every indexer is a label, "
+        "`DataFrame.append`, also reported with `ignore_index=` on any receiver), and removed indexers where subscripted (`df.ix[0, \"a\"]`: the fix names `.loc` where every indexer is a label, "
         "`.iloc` where the rows are taken whole and the columns by integers, `df.ix[:, 0:4]`, on a frame whose columns are not "
         "known to be labelled by integers (`df[0]`, or read with `header=None` and not renamed), and both otherwise, since `.ix` "
         "read integers as labels on an axis labelled by integers, as a default row index is); "
@@ -1707,10 +1662,6 @@ class UsesRemovedApi(Rule):
     example = "# requirements.txt: scikit-learn==1.3\nfrom sklearn.cross_validation import train_test_split"
     use_instead = "from sklearn.model_selection import train_test_split"
     passing = (
-        # A removed attribute read on an estimator of another class bound to the same name last (fair
-        # check 46, recall T-3.3) ...
-        Example(cells=("from sklearn.naive_bayes import GaussianNB, MultinomialNB\nclf = GaussianNB()",
-                       "clf = MultinomialNB()\nclf.fit(X, y)\nprint(clf.sigma_)")),
         # A Poetry caret admits 0.24.x only, which still has `load_boston` (removed in 1.2).
         Example(
             cells=("from sklearn.datasets import load_boston",),
@@ -1938,11 +1889,6 @@ class UsesRemovedApi(Rule):
         ),
     )
     failing = (
-        # ... is not reported; on the GaussianNB its last assignment made, `sigma_` (renamed `var_` in
-        # scikit-learn 1.2) is (fair check 46, recall T-3.3).
-        Example(cells=("from sklearn.naive_bayes import CategoricalNB, GaussianNB\nclf = CategoricalNB()\nclf.fit(X, y)",
-                       "clf = GaussianNB()\nclf.fit(X, y)", "clf.sigma_"),
-                expect=((3, 1),)),
         # `random_state=` without `shuffle=True`: scikit-learn 0.24 raises ValueError (fair check 43, recall
         # T-9.6 and T-10.5); one finding for the release, the other call related.
         Example(
