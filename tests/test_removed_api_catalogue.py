@@ -27,7 +27,7 @@ FIELDS = {
     "unless_path_suffix", "argument", "argument_name", "values", "receivers", "indexer",
     "unless_modules", "unless_python2", "key", "unless_receivers", "said", "unpacked", "unless_keywords",
     "positional", "shared_with", "note", "rename", "same_without", "passed", "targets", "along", "unpinnable", "pin", "pin_why",
-    "multiplied", "renames", "unless_true", "bare",
+    "multiplied", "renames", "unless_true", "bare", "kept",
 }
 METHOD_ONLY = {"receivers", "indexer", "unless_modules", "unless_python2", "unless_receivers", "shared_with"}
 
@@ -286,6 +286,13 @@ def _uses(*cells: str, kernel: str = "") -> list[tuple[int, int, str]]:
     # keras.preprocessing.image.flip_axis (fair check 44, recall T-10.2); the module's other functions stay.
     (("from keras.preprocessing.image import ImageDataGenerator, flip_axis\nx = flip_axis(img, 1)",),
      [(1, 1, "keras.preprocessing.image.flip_axis")]),
+    # langchain 1.0 (fair check 46, recall T-7.13): a module it kept with a few names (`kept`) is matched only on the
+    # other names under it, a submodule it kept not at all; a module it moved out whole, on any use.
+    (("import langchain\nfrom langchain.embeddings import Embeddings, OpenAIEmbeddings\nfrom langchain.embeddings.base import init_embeddings\n"
+      "from langchain.embeddings.openai import OpenAIEmbeddings\nfrom langchain import embeddings, text_splitter\n"
+      "e = embeddings.HuggingFaceEmbeddings()\nm = langchain.chat_models.init_chat_model('openai:gpt-4o')",),
+     [(1, 2, "langchain.embeddings.OpenAIEmbeddings"), (1, 4, "langchain.embeddings.openai.OpenAIEmbeddings"),
+      (1, 5, "langchain.text_splitter"), (1, 6, "langchain.embeddings.HuggingFaceEmbeddings")]),
 ])
 def test_what_the_new_entries_match(cells: tuple[str, ...], expected: list[tuple[int, int, str]]) -> None:
     assert _uses(*cells) == expected

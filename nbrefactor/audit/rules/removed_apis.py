@@ -154,6 +154,15 @@ class Removal:
     # `compile(metrics='accuracy')` raises "ValueError: Expected `metrics` argument to be a list, tuple, or dict",
     # its `metrics=['accuracy']` is current; fair check 45, recall T-5.3); `{renamed}` in `replacement` is the value.
     bare: bool = False
+    # A module that stays with a few of its names, the rest removed (langchain 1.0's `langchain.embeddings`
+    # keeps `Embeddings` and `init_embeddings`, its integrations went to langchain-classic and
+    # langchain-community; fair check 46, recall T-7.13): the names (and submodules) it still has. A use of the
+    # module itself or of one of these is not matched, a use of any other name under it is.
+    kept: tuple[str, ...] = ()
+
+    def keeps(self, qualified: str) -> bool:
+        """`qualified`, which this entry's api is or prefixes, is the module itself or a name it `kept`."""
+        return bool(self.kept) and (qualified == self.api or qualified[len(self.api) + 1:].split(".", 1)[0] in self.kept)
 
     @property
     def path_suffix(self) -> bool:
@@ -192,6 +201,7 @@ def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozens
             renames=tuple((str(k), str(v)) for k, v in sorted(dict(e.get("renames", {})).items())),
             unless_true=str(e.get("unless_true", "")),
             bare=bool(e.get("bare", False)),
+            kept=tuple(str(k) for k in e.get("kept", [])),
         )
         for e in _one_per_method(data.get("removed", []))
         if e.get("api") and e.get("distribution") and e.get("removed_in") and (not e.get("method") or e.get("modules"))
@@ -455,7 +465,7 @@ def _match(qualified: str, entries: tuple[Removal, ...]) -> Optional[Removal]:
     for entry in entries:
         if not entry.on_path:
             continue  # matched on calls (`_uses`), not on paths
-        if qualified == entry.api or qualified.startswith(entry.api + "."):
+        if (qualified == entry.api or qualified.startswith(entry.api + ".")) and not entry.keeps(qualified):
             return entry
     return None
 
@@ -473,12 +483,15 @@ def _path_index(entries: tuple[Removal, ...]) -> dict[str, tuple[int, Removal]]:
 
 def _match_path(qualified: str, index: dict[str, tuple[int, Removal]]) -> Optional[Removal]:
     """`_match(qualified, entries)` from `_path_index(entries)`: an entry matches when its api is
-    `qualified` or `qualified` up to one of its dots; the first in catalogue order wins."""
+    `qualified` or `qualified` up to one of its dots, and it does not keep that name (`kept`); the first in
+    catalogue order wins."""
     best = index.get(qualified)
+    if best is not None and best[1].kept and best[1].keeps(qualified):
+        best = None
     dot = qualified.find(".")
     while dot != -1:
         hit = index.get(qualified[:dot])
-        if hit is not None and (best is None or hit[0] < best[0]):
+        if hit is not None and (best is None or hit[0] < best[0]) and not (hit[1].kept and hit[1].keeps(qualified)):
             best = hit
         dot = qualified.find(".", dot + 1)
     return best[1] if best is not None else None
@@ -1672,6 +1685,16 @@ class UsesRemovedApi(Rule):
             cells=("from sklearn.cross_validation import train_test_split",),
             files={"requirements.txt": "scikit-learn==0.19.2\n"},
         ),
+        # Fair check 46, recall T-7.13: langchain 1.0 kept `langchain.embeddings` and `langchain.chat_models` with a
+        # few names (`kept`): those, and the module itself, still import; and a pin below 1.0 keeps the 0.x modules.
+        Example(
+            cells=("from langchain.embeddings import init_embeddings\nfrom langchain.chat_models import init_chat_model\n"
+                   "from langchain import embeddings\nemb = init_embeddings('openai:text-embedding-3-small')",),
+        ),
+        Example(
+            cells=("from langchain.vectorstores import Chroma\nfrom langchain.embeddings import HuggingFaceEmbeddings",),
+            files={"requirements.txt": "langchain<1.0\n"},
+        ),
         # A fallback import: the notebook runs on either side of the removal.
         Example(
             cells=(
@@ -2146,6 +2169,14 @@ class UsesRemovedApi(Rule):
         # The same method with the switch turned on by a call: reached (fair check 42, item 24's true case).
         Example(cells=(_SWITCHED_CLASS, "s = Survey(10, report=True)"), files={"requirements.txt": "scikit-learn>=1.3\n"},
                 expect=((1, 8),)),
+        # Fair check 46, recall T-7.13 (langchain unpinned): langchain 1.0 moved its 0.x modules to langchain-classic
+        # and kept in `langchain.embeddings` only `Embeddings` and `init_embeddings`: a removed module and a removed
+        # name of a kept module, one finding at the first, the other related.
+        Example(
+            cells=("from langchain.embeddings import HuggingFaceInstructEmbeddings\nfrom langchain.llms import LlamaCpp\n"
+                   "emb = HuggingFaceInstructEmbeddings(model_name='hkunlp/instructor-large')",),
+            expect=((1, 1),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
