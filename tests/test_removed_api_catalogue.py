@@ -27,9 +27,9 @@ FIELDS = {
     "unless_path_suffix", "argument", "argument_name", "values", "receivers", "indexer",
     "unless_modules", "unless_python2", "key", "unless_receivers", "said", "unpacked", "unless_keywords",
     "positional", "shared_with", "note", "rename", "same_without", "passed", "targets", "along", "unpinnable", "pin", "pin_why",
-    "multiplied", "renames", "unless_true", "bare",
+    "multiplied", "renames", "unless_true", "bare", "kept", "attribute",
 }
-METHOD_ONLY = {"receivers", "indexer", "unless_modules", "unless_python2", "unless_receivers", "shared_with"}
+METHOD_ONLY = {"receivers", "indexer", "unless_modules", "unless_python2", "unless_receivers", "shared_with", "attribute"}
 
 
 def _raw_entries() -> list[dict]:
@@ -65,6 +65,8 @@ def test_every_entry_has_its_fields_and_only_known_ones() -> None:
             assert all(isinstance(v, str) and v for v in entry["values"]), where
         if entry.get("key"):  # a key of a parameter dict names where a removed value sits
             assert entry.get("values"), where
+        if entry.get("attribute"):  # a removed attribute is matched only on a receiver the entry's class made
+            assert entry.get("receivers") and not entry.get("keyword") and not entry.get("indexer"), where
         if entry.get("indexer"):
             assert not entry.get("keyword") and not entry.get("receivers"), where
         if "same_without" in entry:  # a value of the removed keyword, a literal the call can pass
@@ -286,6 +288,26 @@ def _uses(*cells: str, kernel: str = "") -> list[tuple[int, int, str]]:
     # keras.preprocessing.image.flip_axis (fair check 44, recall T-10.2); the module's other functions stay.
     (("from keras.preprocessing.image import ImageDataGenerator, flip_axis\nx = flip_axis(img, 1)",),
      [(1, 1, "keras.preprocessing.image.flip_axis")]),
+    # langchain 1.0 (fair check 46, recall T-7.13): a module it kept with a few names (`kept`) is matched only on the
+    # other names under it, a submodule it kept not at all; a module it moved out whole, on any use.
+    (("import langchain\nfrom langchain.embeddings import Embeddings, OpenAIEmbeddings\nfrom langchain.embeddings.base import init_embeddings\n"
+      "from langchain.embeddings.openai import OpenAIEmbeddings\nfrom langchain import embeddings, text_splitter\n"
+      "e = embeddings.HuggingFaceEmbeddings()\nm = langchain.chat_models.init_chat_model('openai:gpt-4o')",),
+     [(1, 2, "langchain.embeddings.OpenAIEmbeddings"), (1, 4, "langchain.embeddings.openai.OpenAIEmbeddings"),
+      (1, 5, "langchain.text_splitter"), (1, 6, "langchain.embeddings.HuggingFaceEmbeddings")]),
+    # GaussianNB's `sigma_` (scikit-learn 1.2, fair check 46, recall T-3.3): read on an estimator the class made, fitted
+    # or not; not on another object, not assigned, not called, not `var_`.
+    (("from sklearn.naive_bayes import GaussianNB, MultinomialNB\nclf = GaussianNB()\nclf.fit(X, y)\nprint(clf.sigma_)\n"
+      "s = GaussianNB().fit(X, y).sigma_\nm = MultinomialNB().fit(X, y)\nm.sigma_\nv = clf.var_\nother.sigma_ = 1\nother.sigma_\n"
+      "class Mine:\n    def sigma_(self):\n        return 0\nMine().sigma_()",),
+     [(1, 4, "sklearn.naive_bayes.GaussianNB.sigma_"), (1, 5, "sklearn.naive_bayes.GaussianNB.sigma_")]),
+    # A name the notebook rebinds to other estimators: the binding the read sees, the cells run top to bottom; not
+    # where a loop, a branch or a function binds the name too, nor a read inside a function.
+    (("from sklearn.naive_bayes import CategoricalNB, GaussianNB, MultinomialNB\nclf = CategoricalNB()\nclf.fit(X, y)",
+      "clf = GaussianNB()\nclf = clf.fit(X, y)\nclf.sigma_", "clf = MultinomialNB()\nclf.sigma_"),
+     [(2, 3, "sklearn.naive_bayes.GaussianNB.sigma_")]),
+    (("from sklearn.naive_bayes import GaussianNB, MultinomialNB\nclf = GaussianNB()",
+      "for alpha in (0, 1):\n    clf = MultinomialNB(alpha=alpha)", "clf.sigma_\ndef show():\n    return clf.sigma_"), []),
 ])
 def test_what_the_new_entries_match(cells: tuple[str, ...], expected: list[tuple[int, int, str]]) -> None:
     assert _uses(*cells) == expected

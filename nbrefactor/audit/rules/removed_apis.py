@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterator, Optional
 
 from nbrefactor.audit.analysis import (
-    CellAnalysis, NotebookFacts, cell_python_tree, nodes_of, print_statement_tree, switched_off_method_lines, tree_nodes,
+    CellAnalysis, NotebookFacts, cell_python_tree, module_level_assignments, nodes_of, print_statement_tree,
+    switched_off_method_lines, tree_nodes,
 )
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.distributions import install_commands
@@ -154,6 +155,21 @@ class Removal:
     # `compile(metrics='accuracy')` raises "ValueError: Expected `metrics` argument to be a list, tuple, or dict",
     # its `metrics=['accuracy']` is current; fair check 45, recall T-5.3); `{renamed}` in `replacement` is the value.
     bare: bool = False
+    # A module that stays with a few of its names, the rest removed (langchain 1.0's `langchain.embeddings`
+    # keeps `Embeddings` and `init_embeddings`, its integrations went to langchain-classic and
+    # langchain-community; fair check 46, recall T-7.13): the names (and submodules) it still has. A use of the
+    # module itself or of one of these is not matched, a use of any other name under it is.
+    kept: tuple[str, ...] = ()
+
+    def keeps(self, qualified: str) -> bool:
+        """`qualified`, which this entry's api is or prefixes, is the module itself or a name it `kept`."""
+        return bool(self.kept) and (qualified == self.api or qualified[len(self.api) + 1:].split(".", 1)[0] in self.kept)
+
+    # With `method` and `receivers`: `method` names a removed attribute of the fitted object, matched where it is
+    # read on a receiver known to be made by one of `receivers` (the call itself, `GaussianNB().fit(X, y).sigma_`, or a
+    # name every plain assignment of which is one, `clf = GaussianNB()`), not where it is called or assigned
+    # (scikit-learn 1.2 removed GaussianNB's `sigma_`, renamed `var_`: fair check 46, recall T-3.3).
+    attribute: bool = False
 
     @property
     def path_suffix(self) -> bool:
@@ -192,6 +208,8 @@ def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozens
             renames=tuple((str(k), str(v)) for k, v in sorted(dict(e.get("renames", {})).items())),
             unless_true=str(e.get("unless_true", "")),
             bare=bool(e.get("bare", False)),
+            kept=tuple(str(k) for k in e.get("kept", [])),
+            attribute=bool(e.get("attribute", False)) and bool(e.get("receivers")),
         )
         for e in _one_per_method(data.get("removed", []))
         if e.get("api") and e.get("distribution") and e.get("removed_in") and (not e.get("method") or e.get("modules"))
@@ -282,7 +300,7 @@ def _shown_use(use: "_Use", calls: bool = True) -> str:
     it is the entry's `same_without` (its fix differs), a removed method's call as written (`dataiter.next()`;
     with `calls`), else the entry."""
     if use.receiver and calls:
-        return f"{use.receiver}.{use.entry.method}()"
+        return f"{use.receiver}.{use.entry.method}" + ("" if use.entry.attribute else "()")
     return use.shown if use.entry.values or _kept_as_without(use) else _shown(use.entry)
 
 
@@ -455,7 +473,7 @@ def _match(qualified: str, entries: tuple[Removal, ...]) -> Optional[Removal]:
     for entry in entries:
         if not entry.on_path:
             continue  # matched on calls (`_uses`), not on paths
-        if qualified == entry.api or qualified.startswith(entry.api + "."):
+        if (qualified == entry.api or qualified.startswith(entry.api + ".")) and not entry.keeps(qualified):
             return entry
     return None
 
@@ -473,12 +491,15 @@ def _path_index(entries: tuple[Removal, ...]) -> dict[str, tuple[int, Removal]]:
 
 def _match_path(qualified: str, index: dict[str, tuple[int, Removal]]) -> Optional[Removal]:
     """`_match(qualified, entries)` from `_path_index(entries)`: an entry matches when its api is
-    `qualified` or `qualified` up to one of its dots; the first in catalogue order wins."""
+    `qualified` or `qualified` up to one of its dots, and it does not keep that name (`kept`); the first in
+    catalogue order wins."""
     best = index.get(qualified)
+    if best is not None and best[1].kept and best[1].keeps(qualified):
+        best = None
     dot = qualified.find(".")
     while dot != -1:
         hit = index.get(qualified[:dot])
-        if hit is not None and (best is None or hit[0] < best[0]):
+        if hit is not None and (best is None or hit[0] < best[0]) and not (hit[1].kept and hit[1].keeps(qualified)):
             best = hit
         dot = qualified.find(".", dot + 1)
     return best[1] if best is not None else None
@@ -1001,6 +1022,39 @@ def _makers(ctx: RuleContext, rebound: frozenset[str]) -> dict[str, frozenset[st
     return makers
 
 
+def _reaching_maker(read: ast.Attribute, ca: CellAnalysis, tree: ast.Module, ctx: RuleContext, rebound: frozenset[str]) -> str:
+    """What made the value of a name receiver at a read of its attribute at a cell's top level (`clf.sigma_`): the
+    last `name = value` before the read, in the notebook's order (`name = name.fit(…)` passed over, as of the kind
+    its earlier value is), qualified as `_made_by` does; "" when not known. Only where every binding of the name
+    is such a statement at a cell's top level (no loop, branch or function binds it) and the read is not inside a
+    function, class or lambda: the cells, run top to bottom, give it that value. A name the notebook rebinds to
+    several estimators (`clf = CategoricalNB()`, later `clf = GaussianNB()`) is known at each read so (fair check
+    46, recall T-3.3), which `_makers`, one answer for the whole notebook, cannot say."""
+    receiver = read.value
+    if not isinstance(receiver, ast.Name) or receiver.id in ctx.facts.aliases:
+        return ""
+    name = receiver.id
+    plain = single_assignments(ctx).get(name)
+    if not plain:
+        return ""
+    for scope in nodes_of(tree, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef):
+        if any(n is read for n in ast.walk(scope)):
+            return ""
+    order = {id(c): i for i, c in enumerate(ctx.cells)}
+    top = [(order[id(c)], statement) for c, statement, bound in module_level_assignments(ctx.cells) if bound == name]
+    if len(top) != len(plain):
+        return ""  # bound in a loop, a branch, a function, or with other targets too: which value reaches is unknown
+    here = (order[id(ca)], read.lineno, read.col_offset)
+    for at, statement in reversed(top):
+        if (at, statement.end_lineno or statement.lineno, statement.end_col_offset or 0) > here:
+            continue
+        root = _same_kind_root(statement.value)
+        if isinstance(root, ast.Name) and root.id == name:
+            continue  # `clf = clf.fit(X, y)`: the estimator its earlier binding made
+        return _made_by(statement.value, ctx.facts, rebound)
+    return ""
+
+
 def _receiver_kinds(receiver: ast.expr, facts: NotebookFacts, rebound: frozenset[str],
                     makers: dict[str, frozenset[str]]) -> frozenset[str]:
     """What made a method's receiver: a name's makers, through `_SAME_KIND_METHODS` calls and
@@ -1130,6 +1184,7 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
     python2: Optional[bool] = None
     methods: dict[str, list[Removal]] = {}
     indexers: dict[str, list[Removal]] = {}
+    attributes: dict[str, list[Removal]] = {}  # removed attributes of a known receiver (`clf.sigma_`), by name
     shared: set[int] = set()  # ids of the entries matched here only on a receiver the library made
     for e in entries:
         if not e.method or not imported.intersection(e.modules) or imported.intersection(e.unless_modules):
@@ -1143,7 +1198,7 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                 python2 = is_python2(ctx.facts)
             if python2:
                 continue
-        (indexers if e.indexer else methods).setdefault(e.method, []).append(e)
+        (attributes if e.attribute else indexers if e.indexer else methods).setdefault(e.method, []).append(e)
     makers: Optional[dict[str, frozenset[str]]] = None  # built once, when a `receivers` entry needs it
     bindings = _Dicts(ctx)  # built when a call passes a name where a dict may be
 
@@ -1226,6 +1281,28 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                         also = _call_match(node, functions.get(ctx.facts.resolve(dotted), []), ca, dicts, shapes.get(id(node), 0),
                                            resolve=ctx.facts.resolve)
                         found = also.pop(0) if also else None
+            elif (
+                attributes and kind is ast.Attribute and node.attr in attributes and isinstance(node.ctx, ast.Load)
+                and not _module_receiver(node.value, aliases, rebound)
+            ):
+                # `clf.sigma_`: a removed attribute, read on a receiver the catalogued class made (`clf = GaussianNB()`);
+                # called (`clf.sigma_()`) it would be the notebook's own method, which no fitted estimator has.
+                if makers is None:
+                    makers = _makers(ctx, rebound)
+                called = any(call.func is node for call in nodes_of(tree, ast.Call))
+                reaching: Optional[str] = None  # what made the binding the read sees (`_reaching_maker`), asked once
+                entry = None
+                for e in attributes[node.attr] if not called else ():
+                    if _receiver_known(node.value, e, ctx, rebound, makers):
+                        entry = e
+                        break
+                    if reaching is None:
+                        reaching = _reaching_maker(node, ca, tree, ctx, rebound)
+                    if reaching in e.receivers:
+                        entry = e
+                        break
+                if entry is not None:
+                    found = (entry, entry.api, None)
             elif isinstance(node, ast.Attribute) and id(node) not in chained and _root_name(node) in aliases:
                 # The whole chain only (`tf.contrib.layers.flatten`, not each prefix of it), and
                 # only a chain from an imported name (`df.shape.x` is never built: its head is not).
@@ -1255,7 +1332,8 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                     # (a removed method itself, not a keyword or value of it, on a short dotted receiver: `dataiter`, `self.df`)
                     receiver = ((dotted_name(node.func.value) or "") if entry.method and not (entry.keyword or entry.values)
                                 and isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                                and node.func.attr == entry.method else "")
+                                and node.func.attr == entry.method else
+                                (dotted_name(node.value) or "") if entry.attribute and kind is ast.Attribute else "")
                     indexed = _indexed(node) if entry.indexer and kind is ast.Subscript else ""
                     if indexed == "positions" and isinstance(node.value.value, ast.Name):
                         # A frame whose columns are labelled by integers (`df[0]`, or read with `header=None`):
@@ -1606,7 +1684,10 @@ class UsesRemovedApi(Rule):
         "by position; not with `*args`); and `.next()` on an iterator the builtin `iter(…)` made in a notebook importing torch "
         "(`dataiter = iter(trainloader); dataiter.next()`: torch 1.13 dropped the DataLoader iterator's Python 2 method, and "
         "no Python 3 iterator of the standard library has it; not where TensorFlow, Keras or MXNet, whose iterators keep it, "
-        "are imported, nor in a Python 2 notebook). "
+        "are imported, nor in a Python 2 notebook); a removed attribute read on an estimator the catalogued class made "
+        "(`clf = GaussianNB()`, `clf.sigma_`: scikit-learn 1.2; where the name is rebound to other estimators, the "
+        "top-level binding the read sees, cells run top to bottom; not called, not assigned); a module a release kept with "
+        "only a few names (langchain 1.0's `langchain.embeddings`), on its other names only. "
         "A pin of the notebook's own install line that runs only where the import fails (the handler of `try: import openai`, "
         "`except ImportError:` or a bare `except:`) keeps the old release only where the package is missing: without a manifest "
         "that keeps it, the finding says a kernel that has the package already (a hosted runtime's openai 1.x) keeps its own "
@@ -1671,6 +1752,21 @@ class UsesRemovedApi(Rule):
         Example(
             cells=("from sklearn.cross_validation import train_test_split",),
             files={"requirements.txt": "scikit-learn==0.19.2\n"},
+        ),
+        # GaussianNB's current `var_`, and a `sigma_` of an object no catalogued class made (fair check 46, recall T-3.3).
+        Example(
+            cells=("from sklearn.naive_bayes import GaussianNB\nclf = GaussianNB().fit(X_train, y_train)\nprint(clf.var_)\n"
+                   "print(kde.sigma_)",),
+        ),
+        # Fair check 46, recall T-7.13: langchain 1.0 kept `langchain.embeddings` and `langchain.chat_models` with a
+        # few names (`kept`): those, and the module itself, still import; and a pin below 1.0 keeps the 0.x modules.
+        Example(
+            cells=("from langchain.embeddings import init_embeddings\nfrom langchain.chat_models import init_chat_model\n"
+                   "from langchain import embeddings\nemb = init_embeddings('openai:text-embedding-3-small')",),
+        ),
+        Example(
+            cells=("from langchain.vectorstores import Chroma\nfrom langchain.embeddings import HuggingFaceEmbeddings",),
+            files={"requirements.txt": "langchain<1.0\n"},
         ),
         # A fallback import: the notebook runs on either side of the removal.
         Example(
@@ -2146,6 +2242,21 @@ class UsesRemovedApi(Rule):
         # The same method with the switch turned on by a call: reached (fair check 42, item 24's true case).
         Example(cells=(_SWITCHED_CLASS, "s = Survey(10, report=True)"), files={"requirements.txt": "scikit-learn>=1.3\n"},
                 expect=((1, 8),)),
+        # Fair check 46, recall T-3.3 (scikit-learn unpinned): GaussianNB's `sigma_`, removed in 1.2 (renamed `var_`),
+        # read on the fitted estimator the notebook made.
+        Example(
+            cells=("from sklearn.naive_bayes import GaussianNB\nclf = GaussianNB()\nclf.fit(X_train, y_train)",
+                   "print(clf.theta_)\nprint(clf.sigma_)"),
+            expect=((2, 2),),
+        ),
+        # Fair check 46, recall T-7.13 (langchain unpinned): langchain 1.0 moved its 0.x modules to langchain-classic
+        # and kept in `langchain.embeddings` only `Embeddings` and `init_embeddings`: a removed module and a removed
+        # name of a kept module, one finding at the first, the other related.
+        Example(
+            cells=("from langchain.embeddings import HuggingFaceInstructEmbeddings\nfrom langchain.llms import LlamaCpp\n"
+                   "emb = HuggingFaceInstructEmbeddings(model_name='hkunlp/instructor-large')",),
+            expect=((1, 1),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
