@@ -133,6 +133,18 @@ def report_corpus_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _run_from_the_repository_root():
+    """nbrefactor shows a path under the working folder relative to it (as ruff does), so a
+    message a test expects would depend on where pytest was started: from /tmp, which holds
+    `tmp_path`, every temporary path is shown relative. `.ci/run` starts pytest at the root; every
+    run does, wherever it was started (tests that need another folder change to it and back)."""
+    before = os.getcwd()
+    os.chdir(ROOT)
+    yield
+    os.chdir(before)
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _private_result_cache(tmp_path_factory):
     """`nbrefactor audit` caches results in the user's cache directory; the tests (and the
     subprocesses they start, which inherit the environment) use a private one instead, so a run
