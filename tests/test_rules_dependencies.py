@@ -1393,6 +1393,19 @@ def test_a_typo_of_a_module_beside_the_notebook_is_no_distribution_to_declare(tm
     assert len(messages) == 2 and not any("did you mean" in m for m in messages)
 
 
+def test_an_import_differing_only_in_case_from_a_module_beside_the_notebook_is_a_case_typo(tmp_path):
+    # Fair check 47, item 7: `from DataPlotLib import make_heatmap` beside `dataplotlib.py` (the author's Windows
+    # copy was named DataPlotLib.py) was given a pinned `DataPlotLib` line. Python's import is case-sensitive on
+    # every platform (unless PYTHONCASEOK is set), so the import fails; the fix is its case.
+    bare = make_repo(tmp_path / "bare", {"dataplotlib.py": "def make_heatmap():\n    pass\n"})
+    (dep002,) = [d for d in audit(write_notebook(bare / "a.ipynb", ["from DataPlotLib import make_heatmap"])) if d.code == "DEP002"]
+    assert "differs only in case from the local `dataplotlib.py`" in dep002.message
+    assert "`from dataplotlib import make_heatmap`" in dep002.fix and "requirements" not in dep002.fix
+    other = make_repo(tmp_path / "other", {"requirements.txt": "numpy==2.0.1\n", "dataplotlib.py": ""})
+    (dep001,) = [d for d in audit(write_notebook(other / "b.ipynb", ["import numpy\nimport DataPlotLib"])) if d.code == "DEP001"]
+    assert "differs only in case" in dep001.message and "`import dataplotlib`" in dep001.fix
+
+
 def test_a_distribution_on_no_package_index_is_not_given_a_pinned_requirements_line(tmp_path):
     # Fair check 35, item 7: `import graph_tool` after `!apt-get install python3-graph-tool` was given "a
     # requirements.txt with a pinned line for graph_tool", which pip cannot install; DEP003 reports the apt line.

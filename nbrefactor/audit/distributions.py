@@ -983,8 +983,8 @@ def misspelt_local_modules(facts: NotebookFacts, uses: tuple[ImportUse, ...], pr
 
 def misspelt_local_module(top: str, project: Optional[ProjectContext]) -> Optional[tuple[str, str, str]]:
     """(the module, its file as shown, where it is) of the project's own modules that the top-level import name `top`,
-    itself no module there, is a near miss of: difflib's close match (ratio ≥ 0.85, so `plot` is no
-    miss of `plotly`) within two edits (insertions, deletions, substitutions, swaps). The folders
+    itself no module there, is a near miss of: the same name in another case, else difflib's close match (ratio ≥ 0.85,
+    so `plot` is no miss of `plotly`) within two edits (insertions, deletions, substitutions, swaps). The folders
     looked in: beside the notebook, the parent folder it puts on `sys.path`, a folder a literal
     `sys.path` edit adds. The caller says whether `top` is a known distribution."""
     if project is None:
@@ -999,7 +999,11 @@ def misspelt_local_module(top: str, project: Optional[ProjectContext]) -> Option
         where[name] = "beside the notebook"
     if not where or top in where or top in project.project_modules:
         return None
-    close = [c for c in difflib.get_close_matches(top, list(where), n=3, cutoff=0.85) if _edit_distance(top, c) <= 2]
+    # A name differing only in case (`DataPlotLib` beside `dataplotlib.py`, a copy named otherwise on a Windows
+    # disk) is the surest miss: Python's import matches case on every platform (unless PYTHONCASEOK is set), yet
+    # difflib's ratio and the edit count score each changed letter (fair check 47, item 7).
+    close = [c for c in sorted(where) if c.lower() == top.lower()] or [
+        c for c in difflib.get_close_matches(top, list(where), n=3, cutoff=0.85) if _edit_distance(top, c) <= 2]
     if not close:
         return None
     # (`star_exports` lists the `.py` modules beside the notebook; a package or a module elsewhere is shown by its name)

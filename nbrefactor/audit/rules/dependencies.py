@@ -839,8 +839,11 @@ def _misspelt_local_hit(use, others: list, misspelt: tuple[str, str, str], key: 
         use.cell,
         use.line,
         use.column,
-        f"`{top}` is not a local module or a known distribution: did you mean the local `{shown}` ({where})?",
-        fix=f"Correct the import's spelling to `{local}`" + (f" (`{corrected}`)" if corrected != statement else "")
+        (f"`{top}` differs only in case from the local `{shown}` ({where}): Python's import matches case on every "
+         "platform, so it fails (a file renamed, or named otherwise on a case-insensitive disk)"
+         if local.lower() == top.lower() and local != top else
+         f"`{top}` is not a local module or a known distribution: did you mean the local `{shown}` ({where})?"),
+        fix=f"Correct the import's {'case' if local.lower() == top.lower() else 'spelling'} to `{local}`" + (f" (`{corrected}`)" if corrected != statement else "")
             + f"; no manifest line can provide `{top}`",
         key=key,
         related=tuple(dict.fromkeys(
