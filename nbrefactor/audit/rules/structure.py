@@ -1222,7 +1222,8 @@ class EmptyNotebook(Rule):
         "a Sphinx/MyST directive fills (```` ```{eval-rst} ```` with `.. autoclass::`, `.. automodule::`); "
         "nor an exercise sheet, whose headings after the title are instructions (a heading of five words or "
         "more counts as prose: `### Step 3. Assign it to a variable called tips`), or a solutions sheet "
-        "whose blank code cells kept their saved outputs (the expected answers)."
+        "whose blank code cells kept their saved outputs (the expected answers); nor a page of images the notebook "
+        "holds (screenshots pasted into markdown as attachments, or data URIs)."
     )
     why_bad = "There is nothing to migrate and nothing to read; it is usually a leftover that clutters the batch."
     example = "A notebook with only empty cells."
@@ -1253,6 +1254,9 @@ class EmptyNotebook(Rule):
             md("### Step 2. How many orders were shipped late?"), "",
             md("### Step 3. Which customer placed the most orders overall?"), "",
         )),
+        # A notes page of pasted screenshots: the images attached to the markdown are its content (fair check 47,
+        # item 160: str003-image-notes-page).
+        Example(cells=(md("![Screenshot 2024-07-08.png](attachment:98d909e7.png)"), md("![table.png](attachment:1072dd86.png)"), "")),
         # A solutions sheet: the code was cleared, the saved outputs are the answers.
         Example(cells=(md("# Orders"), md("### Step 2"),
                        code_cell("", outputs=({"output_type": "execute_result", "execution_count": 4, "data": {"text/plain": "1834"}, "metadata": {}},)))),
@@ -1283,6 +1287,8 @@ class EmptyNotebook(Rule):
             return  # documentation or an exercise sheet's instructions, not a leftover
         if any(_DOC_DIRECTIVE.search(text) for text in markdown):
             return  # a documentation page the directive fills (an API reference built by Sphinx)
+        if any(_EMBEDDED_IMAGE.search(text) for text in markdown):
+            return  # a page of pasted images (screenshots of notes): content kept in the notebook, like prose
         if any(_is_redirect(text) for text in markdown):
             return  # a signpost to where the notebook went, kept on purpose
         if any(_POINTS_ELSEWHERE.search(text) for text in markdown) and not any(_STUB_WORDS.search(text) for text in markdown):
@@ -1317,6 +1323,12 @@ _POINTS_ELSEWHERE = re.compile(
     re.IGNORECASE,
 )
 _STUB_WORDS = re.compile(r"\b(?:TODO|FIXME|TBD|XXX)\b")
+
+
+# An image the notebook itself holds: a markdown cell's attachment (`![shot.png](attachment:….png)`, what pasting a
+# screenshot makes) or a data URI. Such a notebook keeps its content in the images (fair check 47, item 160: two
+# pasted screenshots of notes and an empty code cell). An image linked from elsewhere is not counted.
+_EMBEDDED_IMAGE = re.compile(r"""(?:\]\(\s*<?|src\s*=\s*["']?)(?:attachment:|data:image/)""", re.IGNORECASE)
 
 
 def _is_redirect(markdown: str) -> bool:
