@@ -367,6 +367,19 @@ def test_invalid_escape_fix_for_a_relative_windows_path_and_a_newline_slip(tmp_p
     assert regex.fix.startswith("Write the literal as a raw string")
 
 
+def test_invalid_escape_fix_for_a_path_mixing_separators_joins_its_parts(tmp_path):
+    # Fair check 47, item 164: `'/path/to/dest\pytorch-….log'` mixes `/` and `\`: a raw string keeps a backslash
+    # that Linux and macOS read as part of the file name; joining the parts gives one separator.
+    from nbrefactor.audit.rules.escapes import InvalidEscapeSequence
+    (mixed,) = run(InvalidEscapeSequence, tmp_path / "a", "log = open('/path/to/dest\\pytorch-run.log', 'w')")
+    assert mixed.fix.startswith("The path mixes `/` and `\\` separators: join its parts "
+                                "(`os.path.join('/path/to/dest', 'pytorch-run.log')`")
+    assert "raw string" in mixed.fix
+    # A regular expression with escaped slashes is no path.
+    (regex,) = run(InvalidEscapeSequence, tmp_path / "b", 'import re\np = re.compile("^https:\\/\\/www.example.com\\/profile")')
+    assert regex.fix.startswith("Write the literal as a raw string")
+
+
 def test_hosted_import_never_used_is_deleted(tmp_path):
     # Fair check 40, item 33: `from google.colab import drive` with no `drive.mount(…)`: delete it, no Colab guard.
     from nbrefactor.audit.rules.hosted import HostedOnlyImport

@@ -160,7 +160,8 @@ class InvalidEscapeSequence(Rule):
         "`\\p`…) in a string literal without the `r` prefix, once per notebook (the other literals are related "
         "locations). Regular expressions and LaTeX labels are the usual cases. Raw strings and Windows paths "
         "(the path rules' finding) are left out. The fix says to write a relative Windows path (`'..\\data\\pairs.csv'`) "
-        "with forward slashes, which every system reads, and a backslash before a capitalised word at the start of the text "
+        "with forward slashes, which every system reads, a path mixing `/` and `\\` (`'/data/out\\run.log'`) as its parts "
+        "joined (`os.path.join`, `pathlib`), and a backslash before a capitalised word at the start of the text "
         "(`\"\\Outcome distribution:\"`) as the `\\n` it was meant to be; otherwise a raw string."
     )
     why_bad = (
@@ -220,6 +221,9 @@ class InvalidEscapeSequence(Rule):
 # A relative Windows path (`..\data\pairs.csv`, `.\out\model.pkl`, `data\raw\x.csv`): folders joined by
 # backslashes, a file name with an extension or a leading `.\`/`..\` (absolute ones are the path rules').
 _RELATIVE_WINDOWS_PATH = re.compile(r"^(?:\.{1,2}\\(?:[\w .-]+\\)*[\w .-]*|(?:[\w.-]+\\)+[\w .-]*\.[A-Za-z]\w{0,4})$")
+# A path whose parts are joined by both `/` and `\` (`/path/to/dest\run.log`): names of folders and files only,
+# so a regular expression's escaped slash (`^https:\/\/`) is none.
+_MIXED_SEPARATORS = re.compile(r"^(?:[A-Za-z]:)?[/\\]?[\w .~-]+(?:[/\\][\w .~-]+)+$")
 # A backslash right after the opening quote before a capitalised word of prose (`"\Outcome distribution:"`):
 # a slip for `\n`, the line break printed before a heading.
 _SLIP_FOR_NEWLINE = re.compile(r"^\\[A-Z][a-z]{2,}\b[^\\$]*$")
@@ -233,6 +237,16 @@ def _fix(escape: str, shown: str) -> str:
     if _RELATIVE_WINDOWS_PATH.match(body):
         return (f"Write the path with forward slashes (`'{body.replace(chr(92), '/')}'`): they work on every system, "
                 "while a raw string keeps a backslash separator that Linux and macOS read as part of the file name.")
+    if _MIXED_SEPARATORS.match(body) and "/" in body and "\\" in body:
+        # `'/path/to/dest\\run.log'`: a file name put after a folder with the wrong separator (fair check 47, item
+        # 164). What comes before the first backslash is the folder as written; each backslash another part.
+        head, *rest = body.split("\\")
+        parts = [p for p in [head.rstrip("/") or head] + rest if p]
+        joined = ", ".join(f"'{p}'" for p in parts)
+        divided = f"Path('{parts[0]}')" + "".join(f" / '{p}'" for p in parts[1:])
+        return (f"The path mixes `/` and `\\` separators: join its parts (`os.path.join({joined})`, or `{divided}`), "
+                "which puts the system's separator between them; a raw string would keep a backslash that Linux and macOS "
+                "read as part of the file name.")
     if _SLIP_FOR_NEWLINE.match(body):
         return (f"`{escape}` looks like a slip for `\\n` (a line break before the text): write `\\n`, or drop the backslash; "
                 "a raw string or a doubled backslash would keep printing it.")
