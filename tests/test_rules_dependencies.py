@@ -260,6 +260,20 @@ def test_dep004_pyproject_line_and_pinned_elsewhere(tmp_path):
     assert [(d.location.path.rsplit("/", 1)[-1], d.location.line) for d in diagnostics] == [("pyproject.toml", 4)]
 
 
+def test_dep004_a_single_equals_version_in_a_requirements_file_is_a_line_pip_rejects(tmp_path):
+    # Fair check 47, item 37: `ipympl=0.9.3` is no pin pip reads: `pip install -r requirements.txt` fails on the line
+    # (Invalid requirement) and installs nothing of the file; the fix is `ipympl==0.9.3`, the version it names.
+    root = make_repo(tmp_path, {"requirements.txt": "numpy==1.26.4\nipympl=0.9.3\n"})
+    nb = write_notebook(root / "nb.ipynb", ["import numpy as np\n%matplotlib widget\nimport matplotlib.pyplot as plt"])
+    (dep004,) = [d for d in audit(nb) if d.code == "DEP004" and d.location.line == 2]
+    assert "pip rejects the single `=`" in dep004.message and "not pinned" not in dep004.message
+    assert dep004.fix.startswith("Write `ipympl==0.9.3`")
+    # A range stays a range.
+    other = make_repo(tmp_path / "other", {"requirements.txt": "numpy>=1.26\n"})
+    (ranged,) = [d for d in audit(write_notebook(other / "nb.ipynb", ["import numpy as np"])) if d.code == "DEP004"]
+    assert "is not pinned to one version" in ranged.message
+
+
 def test_dep004_only_for_imported_distributions(tmp_path):
     root = make_repo(tmp_path, {"requirements.txt": "requests\nflask>=3\n"})
     nb = write_notebook(root / "nb.ipynb", ["import os"])

@@ -4024,7 +4024,8 @@ class UnpinnedRequirement(Rule):
         "(`Environment.get(ws, name=\"AzureML-sklearn-1.5\")`, no `version=` or `label=`): the run gets whichever version is "
         "newest that day. "
         "Nor is a line that cannot be installed at all (an unpinned `tensorflow-gpu`, `sklearn`): DEP007 reports it, and its "
-        "fix pins the distribution the line meant. "
+        "fix pins the distribution the line meant. A pip requirements line written with conda's single `=` (`ipympl=0.9.3`) "
+        "is reported as the line pip rejects, failing the whole `pip install -r`, and its fix is `ipympl==0.9.3`. "
         "Nor are the lines of a file that includes a requirements file by URL (`-r https://…/validated_linux_requirements.txt "
         "[--no-deps]`): pip takes that file's pin of the same distribution along with the line, and the audit never reads it. "
         "Being about a file rather than a cell, it is silenced through the `ignore` or "
@@ -4430,12 +4431,16 @@ class UnpinnedRequirement(Rule):
                 # A VCS URL at a branch (or at none): what moves is the ref, and a commit pins it.
                 vcs = next((word for word in _without_comment(req.spec).split() if word.startswith("git+")), None)
                 base, ref = _vcs_ref(vcs) if vcs else ("", "")
+                single = _single_equals_version(req, manifest)
                 yield Hit(
                     None,
                     req.line,
                     None,
-                    f"`{_without_comment(req.spec)}` in {manifest.path} is not pinned to one version "
-                    f"({why}"
+                    f"`{_without_comment(req.spec)}` in {manifest.path} "
+                    + ("is no pin pip reads: pip rejects the single `=` (conda's spelling) as an invalid requirement, so "
+                       f"`pip install -r {posixpath.basename(manifest.path)}` stops at this line and installs none of the file "
+                       if single else "is not pinned to one version ")
+                    + f"({why}"
                     + ((f"; `@{ref}` names a branch, or a tag named like one, which can move" if ref else
                         "; it installs the head of the default branch") if vcs else "") + ")"
                     + (f"; it is listed again on line{'s' if len(again) > 1 else ''} {', '.join(map(str, again))}" if again else "")
@@ -4456,7 +4461,9 @@ class UnpinnedRequirement(Rule):
                          f"can stay in the package's {posixpath.basename(manifest.path)}"
                          + (", which setup.py reads as the library's `install_requires`" if manifest.read_by_setup else "")
                          if library else
-                         (f"Pin it to a commit: `{_without_comment(req.spec).split(vcs)[0]}{base}@<commit>{_fragment(vcs)}`" if vcs else
+                         (f"Write `{_REQ_NAME_AT.match(req.spec).group(0)}=={single}`, the version the line names, with pip's `==`"
+                          if single else
+                          f"Pin it to a commit: `{_without_comment(req.spec).split(vcs)[0]}{base}@<commit>{_fragment(vcs)}`" if vcs else
                           # pixi's table takes the version as a string, and the lock `pixi install` writes pins it all
                           # (fair check 37: no pixi.lock committed).
                           f"Pin it: `{_REQ_NAME_AT.match(req.spec).group(0)} = \"==<the version you ran with>\"`, or commit the "
@@ -4468,6 +4475,20 @@ class UnpinnedRequirement(Rule):
                     key=req.name,
                     related_files=tuple(older.get((manifest.path, req.name), ())) + tuple(copied.get((manifest.path, req.name), ())),
                 )
+
+
+# `ipympl=0.9.3`: a name (extras allowed) and a version after a single `=`.
+_SINGLE_EQUALS = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[^\]]*\])?\s*=\s*(?P<version>\d[^=<>!~,;*\s]*)$")
+
+
+def _single_equals_version(req: Requirement, manifest: Manifest) -> Optional[str]:
+    """The version of a pip requirements line written with conda's single `=` (`ipympl=0.9.3`), which pip rejects
+    as an invalid requirement, failing the whole `pip install -r` (fair check 47, item 37): None for any other line,
+    and in conda's own spec list (`conda list --export`), where `=` is the pin."""
+    if manifest.kind != "requirements" or req.conda:
+        return None
+    match = _SINGLE_EQUALS.match(_without_comment(req.spec).strip())
+    return match.group("version") if match else None
 
 
 def _unused_engines(manifest: Manifest, engine_uses: list[tuple[tuple[str, ...], ...]], alone: set[str]) -> frozenset[str]:
