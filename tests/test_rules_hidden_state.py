@@ -647,6 +647,23 @@ def test_str001_string_demo_named_by_the_markdown_below_is_a_deliberate_error():
     assert [d.severity.value for d in plain if d.code == "STR001"] == ["error"]
 
 
+def test_str001_the_cell_above_re_indented_wrongly_is_an_indentation_demo():
+    # Fair check 47, item 157: after "Indents are mandatory in Python", cell 114 repeats the end of cell 113 with its
+    # inner line dedented: the IndentationError is the lesson, said as an info note.
+    from nbrefactor.audit.rules.structure import SyntaxErrorInCell
+
+    right = ("statement1 = True\nstatement2 = True\n\nif statement1:\n    if statement2:\n        print('both True')", None)
+    wrong = ("if statement1:\n    if statement2:\n    print('both True')", None)
+    (finding,) = [d for d in audit(("md", "__Indents are mandatory in Python__"), right, wrong, rules=[SyntaxErrorInCell])
+                  if d.code == "STR001"]
+    assert finding.severity.value == "info" and "shown on purpose" in finding.message and "cell 2" in finding.message
+    # Other code above (not the same lines), or a cell that is not an indentation error: a plain syntax error.
+    other = audit(("x = 1", None), wrong, rules=[SyntaxErrorInCell])
+    assert [d.severity.value for d in other if d.code == "STR001"] == ["error"]
+    typo = audit(("if a:\n    print(a)", None), ("if a\n    print(a)", None), rules=[SyntaxErrorInCell])
+    assert [d.severity.value for d in typo if d.code == "STR001"] == ["error"]
+
+
 def test_hid003_answer_cell_is_named_as_the_template_blank():
     result = audit(("x = 1", 1), ("# Solution goes here", 2), ("print(Answer(x))", 3))
     (message,) = messages(result, "HID003")

@@ -357,6 +357,29 @@ def _error_demo(
     return None
 
 
+# The parser's messages for a block indented wrongly.
+_INDENTATION_ERROR = re.compile(r"expected an indented block|unexpected indent|unindent does not match|unindent amount")
+
+
+def _indentation_demo(
+    ca: CellAnalysis, message: str, cells: "list[CellAnalysis] | tuple[CellAnalysis, ...]",
+) -> Optional[CellAnalysis]:
+    """The code cell right above when it holds, indented rightly, the very lines this cell fails to indent (every
+    non-blank line the same once leading spaces are set aside, a run of that cell's): a lesson's "indents are
+    mandatory" shown by repeating the cell with its block dedented (fair check 47, item 157). Copying a cell by
+    accident keeps its indentation; breaking only that is the demonstration. None for any other cell."""
+    if not _INDENTATION_ERROR.search(message):
+        return None
+    mine = [text.strip() for text in ca.lines if text.strip()]
+    above = next((c for c in reversed(cells) if c.cell.index < ca.cell.index), None)
+    if not mine or above is None or above.facts.syntax_error is not None:
+        return None
+    theirs = [text.strip() for text in above.lines if text.strip()]
+    if not any(theirs[start:start + len(mine)] == mine for start in range(len(theirs) - len(mine) + 1)):
+        return None
+    return above
+
+
 # A Markdown cell naming a syntax error, in the languages of the tutorials met (fair check 40, item 154).
 _NAMES_SYNTAX_ERROR = re.compile(r"(?i)\bsyntax\s*error\b|\berreurs? de syntaxe\b|\bsyntaxfehler\b|\berror(?:es)? de sintaxis\b")
 
@@ -664,7 +687,8 @@ class SyntaxErrorInCell(Rule):
         "the next 2 code cells writes as valid Python (`df.Engine HP`, then `df['Engine HP']`), or, when the Markdown cell "
         "right below it names the syntax error (`Erreur de syntaxe : …`), one of them starts with its first two words "
         "(`'l'apostrophe, quelle catastrophe'`, then `\"l'apostrophe, aucun problème\"`) — is an info-level "
-        "note saying so; it still stops `migrate`. A cell whose last line ends with a stray line-continuation "
+        "note saying so; it still stops `migrate`. So is an indentation lesson's cell that repeats lines of the code cell right "
+        "above (which parses) with only their indentation broken. A cell whose last line ends with a stray line-continuation "
         "backslash (`plt.legend();\\`, which Python 2's IPython accepted) is said to be one, at that line. "
         "A cell magic whose body is not Python written below the cell's first line (`# Run every model` then `%%shell`) is "
         "said to be one: IPython honours a cell magic only on line 1 and reads the lines under it as Python. "
@@ -963,6 +987,19 @@ class SyntaxErrorInCell(Rule):
                         key=problem.message,
                         severity=Severity.INFO,
                         related=((fixed.cell, 1, None),),
+                    )
+                    continue
+                twin = None if problem.message.startswith(NOT_ANALYSED) else _indentation_demo(ca, problem.message, ctx.cells)
+                if twin is not None:
+                    yield Hit(
+                        ca.cell, line, problem.column,
+                        f"Indentation error shown on purpose: cell {twin.cell.index} above holds the same lines indented "
+                        f"rightly, and this cell repeats them with the block indented wrongly ({problem.message}): a "
+                        "deliberate error demonstration, which still stops `migrate`",
+                        fix="Tag the cell `raises-exception`, or make it a Markdown cell showing the error, before migrating.",
+                        key=problem.message,
+                        severity=Severity.INFO,
+                        related=((twin.cell, 1, None),),
                     )
                     continue
                 command = None if problem.message.startswith(NOT_ANALYSED) else _shell_command(ca, line)
