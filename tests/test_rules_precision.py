@@ -388,3 +388,21 @@ def test_hosted_import_never_used_is_deleted(tmp_path):
     assert unused.fix.startswith("Delete the import: `drive` is never used")
     (used,) = run(HostedOnlyImport, tmp_path / "b", "from google.colab import userdata\nkey = userdata.get('API_KEY')")
     assert used.fix.startswith("Import it only on Google Colab")
+
+
+def test_str009_says_how_a_function_reached_only_through_others_runs(tmp_path):
+    # Fair check 47, item 165: `slice()` is called only by `mini_batch()`, which the notebook calls only as
+    # `train_set.mini_batch(…)`; both functions' reads are reported, each saying how it runs.
+    from nbrefactor.audit.rules.unbound_locals import LocalReadBeforeAssignment
+    cells = ("iters = 0\n\ndef cut(begin, end):\n    y = y[begin:end]\n    return y\n\n"
+             "def next_batch(size):\n    begin = iters\n    iters = begin + size\n    return cut(begin, iters)",
+             "loader = None", "batch = loader.next_batch(2)")
+    cut, batch = sorted(run(LocalReadBeforeAssignment, tmp_path / "a", *cells), key=lambda d: d.location.line)
+    assert cut.message.endswith("; `cut()` runs only from `next_batch()`, which runs only as `loader.next_batch(…)` (cell 3), "
+                                "an attribute call of its name: no class of the notebook defines that method")
+    assert "`next_batch()` runs only as `loader.next_batch(…)`" in batch.message
+    # Called directly: said plainly. A class defining the method: the attribute call is the method's, the function dead.
+    cut, plain = sorted(run(LocalReadBeforeAssignment, tmp_path / "b", cells[0], "next_batch(2)"), key=lambda d: d.location.line)
+    assert "runs only" not in plain.message and cut.message.endswith("; `cut()` runs only from `next_batch()`")
+    assert run(LocalReadBeforeAssignment, tmp_path / "c", cells[0], "class Loader:\n    def next_batch(self, n):\n        return n",
+               "Loader().next_batch(2)") == []

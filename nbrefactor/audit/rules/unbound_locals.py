@@ -227,8 +227,10 @@ class LocalReadBeforeAssignment(Rule):
     severity = Severity.ERROR
     summary = "A function reads a name before it assigns it (`grid = copy.deepcopy(grid)`): UnboundLocalError when it runs."
     what_it_does = (
-        "Reports, in a function defined at a cell's top level that the notebook calls, passes to a call (a callback: "
-        "`button.on_click(count_click)`) or decorates, the first read of "
+        "Reports, in a function defined at a cell's top level that runs (top-level code, a class or a function that runs "
+        "calls it, passes it to a call, a callback: `button.on_click(count_click)`, or decorates it; or the notebook "
+        "calls it only as an attribute of its name, `train_set.mini_batch(…)`, that no class of the notebook defines: "
+        "methods moved out of a class), the first read of "
         "a name the function itself assigns (so Python makes it local to the whole function) where nothing in the "
         "function can have bound it yet: not a parameter, not declared `global` or `nonlocal`, no binding earlier in "
         "the order the function runs (an assignment's value is read before its target is bound, so `grid = "
@@ -258,6 +260,8 @@ class LocalReadBeforeAssignment(Rule):
         )),
         # Never called: dead code, not an error that runs.
         Example(cells=("def unused(moves):\n    board = board + moves\n    return board",)),
+        # Called only from a function nothing calls: dead too (fair check 47, item 165).
+        Example(cells=("def total(x):\n    count = count + x\n    return count\n\ndef unused():\n    return total(1)",)),
     )
     failing = (
         # A parameter renamed (`grille`) while the body still reads `grid` (fair check 40, recall T-8.5).
@@ -282,6 +286,17 @@ class LocalReadBeforeAssignment(Rule):
             ),
             expect=((2, 2),),
         ),
+        # Methods moved out of a class, their caller not updated (`loader.next_batch(…)`, no class of the notebook defines
+        # it): both run when that call does, the first one's read first (fair check 47, item 165).
+        Example(
+            cells=(
+                "iters = 0\n\ndef cut(begin, end):\n    y = y[begin:end]\n    return y\n\n"
+                "def next_batch(size):\n    begin = iters\n    iters = begin + size\n    return cut(begin, iters)",
+                "loader = None",
+                "for _ in range(3):\n    batch = loader.next_batch(2)",
+            ),
+            expect=((1, 4), (1, 8)),
+        ),
         # A decorated function runs when what registered it calls it.
         Example(
             cells=("import atexit\nsaved = 0", "@atexit.register\ndef flush():\n    saved = saved + 1"),
@@ -290,7 +305,7 @@ class LocalReadBeforeAssignment(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
-        calls: Optional[dict[str, int]] = None
+        calls: Optional[dict[str, str]] = None
         defined: Optional[set[str]] = None
         for ca in ctx.facts.cells:
             if "def " not in ca.masked.python:
@@ -305,9 +320,10 @@ class LocalReadBeforeAssignment(Rule):
                 if not found:
                     continue
                 if calls is None:
-                    calls = _call_counts(ctx)
-                if not calls.get(function.name) and not function.decorator_list:
-                    continue  # never runs: nothing calls it, passes it on or registers it
+                    calls = _reached_functions(ctx)
+                if function.name not in calls and not function.decorator_list:
+                    continue  # never runs: nothing that runs calls it, passes it on or registers it
+                how = calls.get(function.name, "")
                 lines = ca.masked.python.split("\n")
                 if defined is None:
                     defined = {d.name for c in ctx.facts.cells for d in c.facts.defined}
@@ -320,24 +336,60 @@ class LocalReadBeforeAssignment(Rule):
                         column,
                         f"`{name}` is read in `{function.name}()` before the function assigns it: the assignment makes "
                         f"`{name}` local to the whole function, so this read raises UnboundLocalError when it runs"
-                        + (f" (it does not see the notebook's `{name}`)" if name in defined else ""),
+                        + (f" (it does not see the notebook's `{name}`)" if name in defined else "")
+                        + (f"; `{function.name}()` {how}" if how else ""),
                         fix=f"Pass `{name}` in as a parameter (or read the parameter meant), or bind it before this line; "
                         f"`global {name}` only if the function is meant to change the notebook's variable.",
                         key=f"local-read-before-assignment:{function.name}:{name}",
                     )
 
 
-def _call_counts(ctx: RuleContext) -> dict[str, int]:
-    """How many times, per name, the notebook calls a function by name (`play(…)`) or passes it
-    to a call that may run it (`button.on_click(on_click)`, `df.apply(clean)`, `Thread(target=
-    work)`), leaving out a function's own calls of itself (a recursion is no call from outside).
-    A callback is what a counter without `global` most often is: the widget calls it."""
-    counts: dict[str, int] = {}
+def _reached_functions(ctx: RuleContext) -> dict[str, str]:
+    """The notebook's top-level functions that run, each with how when not plainly ("" for a call, a callback or a
+    decorator at the top level or in a class). A function runs when top-level code (or a class) calls it by name or
+    passes it to a call that may run it (`button.on_click(on_click)`, `df.apply(clean)`), when it is decorated, or
+    when a function that runs calls it: a call from a function nothing calls is no call (fair check 47, item 165:
+    `slice()` was counted as called by `mini_batch()`, which no cell calls). A function's calls of itself are none.
+    A function called only as an attribute of that name (`train_set.mini_batch(…)`) that no class of the notebook
+    defines as a method runs too: methods moved out of a class whose callers were not updated (the same item)."""
+    functions: dict[str, bool] = {}  # name: decorated
+    methods: set[str] = set()
+    for ca in ctx.facts.cells:
+        tree = cell_python_tree(ca) if "def " in ca.masked.python else None
+        for node in tree.body if tree is not None else ():
+            if isinstance(node, _FUNCTIONS):
+                functions[node.name] = functions.get(node.name, False) or bool(node.decorator_list)
+            elif isinstance(node, ast.ClassDef):
+                methods |= {n.name for n in walk_nodes(node) if isinstance(n, _FUNCTIONS)}
+    reached: dict[str, str] = {name: "" for name, decorated in functions.items() if decorated}
+    callees: dict[str, list[str]] = {}
+    attributes: dict[str, str] = {}
     for ca in ctx.facts.cells:
         for call in ca.facts.calls:
-            if call.func and "." not in call.func and call.owner != call.func:
-                counts[call.func] = counts.get(call.func, 0) + 1
-            for arg in call.args:
-                if arg.name and arg.name != call.owner:
-                    counts[arg.name] = counts.get(arg.name, 0) + 1
-    return counts
+            names = [call.func] if call.func and "." not in call.func and call.owner != call.func else []
+            names += [arg.name for arg in call.args if arg.name and arg.name != call.owner]
+            for name in names:
+                if call.owner in functions:
+                    callees.setdefault(call.owner, []).append(name)
+                else:
+                    reached[name] = ""
+            method = call.func.rsplit(".", 1)[-1] if call.func and "." in call.func else ""
+            if method in functions and method not in methods and call.owner not in functions:
+                attributes.setdefault(method, f"runs only as `{call.func}(…)` (cell {ca.cell.index}), an attribute call of "
+                                              "its name: no class of the notebook defines that method")
+    for name, how in attributes.items():
+        reached.setdefault(name, how)
+    queue = list(reached)
+    while queue:
+        caller = queue.pop(0)
+        for name in callees.get(caller, ()):
+            if name not in reached:
+                # (the callers that run, all of them, once the walk is done: said below)
+                reached[name] = "\x00"
+                queue.append(name)
+    for name in [n for n, how in reached.items() if how == "\x00"]:
+        callers = [c for c in reached if name in callees.get(c, ()) and c != name]
+        via = reached[callers[0]] if len(callers) == 1 and reached[callers[0]] != "\x00" else ""
+        reached[name] = ("runs only from " + " and ".join(f"`{c}()`" for c in callers[:3])
+                         + (f", which {via}" if via else ""))
+    return reached
