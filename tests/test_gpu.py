@@ -516,3 +516,20 @@ def test_gpu001_under_a_switch_saved_off_says_when_the_lines_run(tmp_path):
     )
     assert [d.location.cell for d in on] == [3] and [d.location.cell for d in rebound] == [3]
     assert "train_model" not in on[0].message and "train_model" not in rebound[0].message
+
+
+def test_a_need_repeated_on_a_line_a_switch_turns_off_is_the_live_line_s(tmp_path):
+    """Fair check 47, item 44: `fp16=True` under `if HP_SEARCH:` (with `HP_SEARCH = False` above) and again in the next
+    cell's live TrainingArguments: the requirement, GPU001's anchor and the pipeline's request alike, is the live line.
+    Alone under the switch, the need stays (what the notebook does once the switch is on)."""
+    from nbrefactor.audit.gpu import gpu_requirements
+
+    search = "HP_SEARCH = False\n\nif HP_SEARCH:\n    args = TrainingArguments('out', fp16=True)"
+    train = "args = TrainingArguments('out', fp16=True)\ntrainer = Trainer(model=model, args=args)\ntrainer.train()"
+    found = gpu_requirements(facts("from transformers import TrainingArguments, Trainer", search, train), load_catalog())
+    assert [(r.cell, r.line) for r in found] == [(3, 1)]
+    alone = gpu_requirements(facts("from transformers import TrainingArguments, Trainer", search), load_catalog())
+    assert [(r.cell, r.line) for r in alone] == [(2, 4)]
+    # A switch bound twice, or on, is no switch.
+    on = gpu_requirements(facts("from transformers import TrainingArguments", search.replace("False", "True"), train), load_catalog())
+    assert [(r.cell, r.line) for r in on] == [(2, 4), (3, 1)]

@@ -27,7 +27,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, cell_python_tree
+from nbrefactor.audit.analysis import (
+    ArgFact, CallFact, CellAnalysis, NotebookFacts, cell_python_tree, dead_branch_lines, index_single_assignments,
+)
 from nbrefactor.audit.facts import dotted_name, nodes_of
 from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.patterns import lowered, matches_any
@@ -710,6 +712,15 @@ def gpu_requirements(facts: NotebookFacts, catalog: Catalog, import_fallbacks: b
         # check 44, items 48 and 49: xgboost-gpu-probe-try-except-fallback).
         probed = _cpu_fallback_try_lines(facts, {r.cell for r in found})
         found = [r for r in found if (r.cell, r.line) not in probed]
+    if len(found) > 1:
+        # The same need on a line that does not run as saved (`if HP_SEARCH:` below `HP_SEARCH = False`) and on one that
+        # does: the live line is the requirement, for GPU001's anchor and the pipeline's GPU request alike (fair check
+        # 47, item 44: `fp16=True` in the switched-off search, then in the training cell). A need only under such a
+        # switch stays: what the notebook does once the reader turns it on (GPU001 says so).
+        off = _switched_off_lines(facts)
+        if off:
+            live = {r.reason for r in found if r.line not in off.get(r.cell, ())}
+            found = [r for r in found if r.line not in off.get(r.cell, ()) or r.reason not in live]
     by_line: dict[tuple[int, int], GpuRequirement] = {}
     for r in sorted(found, key=lambda r: (r.cell, r.line, r.column)):
         by_line.setdefault((r.cell, r.line), r)  # one per line: the first reason on it
@@ -964,6 +975,34 @@ def _switched_off_flags(facts: NotebookFacts) -> frozenset[str]:
             elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load) and id(node) not in switched_off:
                 off.discard(node.id)
     return frozenset(off)
+
+
+def _switched_off_lines(facts: NotebookFacts) -> dict[int, frozenset[int]]:
+    """By cell index, the lines that do not run as saved: an `if False:` body (`dead_branch_lines`), and the body of
+    `if NAME:` where the notebook binds NAME once, to `False` or `None`, at the top level of that cell above the `if`
+    or of a cell before it (`HP_SEARCH = False`, then `if HP_SEARCH:`; GPU001's `_switched_off` reads the same kind
+    of switch). A name bound any other way anywhere is no such switch (`index_single_assignments`)."""
+    bound = index_single_assignments(facts)
+    trees = [(ca, cell_python_tree(ca)) for ca in facts.cells if "if" in ca.masked.python]
+    tops = {id(stmt): (ca.cell.index, stmt.lineno) for ca in facts.cells if (tree := cell_python_tree(ca)) is not None
+            for stmt in tree.body if isinstance(stmt, (ast.Assign, ast.AnnAssign))} if trees else {}
+    result: dict[int, frozenset[int]] = {}
+    for ca, tree in trees:
+        lines = set(dead_branch_lines(ca))
+        for node in nodes_of(tree, ast.If) if tree is not None else ():
+            if not isinstance(node.test, ast.Name):
+                continue
+            statements = bound.get(node.test.id, ())
+            value = statements[0].value if len(statements) == 1 else None
+            if not isinstance(value, ast.Constant) or not (value.value is False or value.value is None):
+                continue
+            where = tops.get(id(statements[0]))
+            if where is None or where >= (ca.cell.index, node.lineno):
+                continue
+            lines.update(range(node.body[0].lineno, (node.body[-1].end_lineno or node.body[-1].lineno) + 1))
+        if lines:
+            result[ca.cell.index] = frozenset(lines)
+    return result
 
 
 def _flag_conditional_lines(ca: CellAnalysis, flags: frozenset[str]) -> set[int]:
