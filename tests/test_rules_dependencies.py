@@ -1420,6 +1420,31 @@ def test_an_import_differing_only_in_case_from_a_module_beside_the_notebook_is_a
     assert "differs only in case" in dep001.message and "`import dataplotlib`" in dep001.fix
 
 
+def test_a_platform_s_own_library_named_by_the_readme_is_not_asserted_as_a_distribution_to_pin(tmp_path):
+    # Fair check 47, item 5: rml-notebooks (README "RocketML Notebooks") imports `rocketml`, which no table knows, no
+    # install line names and no package index has: "a pinned line for `rocketml`" could not install.
+    root = make_repo(tmp_path / "rml", {"README.md": "# rml-notebooks\n\n## Tutorial 1\nRocketML Notebooks\n"})
+    cells = ["from rocketml.linear_model import LogisticRegression\nimport numpy as np",
+             "data = LIBSVM('/home/ubuntu/rocketml-dev/data/avazu-app.val')"]
+    nb = write_notebook(root / "tabular" / "a.ipynb", cells)
+    dep002 = {d.location.line: d for d in audit(nb) if d.code == "DEP002"}
+    assert "README.md names the project after it (`RocketML`) and the notebook's paths go through its source checkout" in dep002[1].message
+    assert "may be on no package index" in dep002[1].message
+    assert "pinned line for `rocketml`" not in dep002[1].fix and "where `rocketml` comes from" in dep002[1].fix
+    assert "pinned line for `numpy`" in dep002[2].fix
+    # With a manifest (DEP001), the same; an install line naming it makes it a distribution again.
+    other = make_repo(tmp_path / "other", {"README.md": "# RocketML Notebooks\n", "requirements.txt": "numpy==2.0.1\n"})
+    (dep001,) = [d for d in audit(write_notebook(other / "b.ipynb", ["import rocketml", cells[1]])) if d.code == "DEP001"]
+    assert "may be on no package index" in dep001.message and "(pinned)" not in dep001.fix
+    installed = [d for d in audit(write_notebook(other / "c.ipynb", ["!pip install rocketml", "import rocketml", cells[1]]))
+                 if d.code == "DEP001"]
+    assert "may be on no package index" not in installed[0].message
+    # A tutorial repository named after the library it teaches, with no path through its checkout: a distribution.
+    tutorial = make_repo(tmp_path / "tutorial", {"README.txt": "PyVista learning notebook\n"})
+    (taught,) = [d for d in audit(write_notebook(tutorial / "d.ipynb", ["import pyvista"])) if d.code == "DEP002"]
+    assert "may be on no package index" not in taught.message and "pinned line for `pyvista`" in taught.fix
+
+
 def test_a_distribution_on_no_package_index_is_not_given_a_pinned_requirements_line(tmp_path):
     # Fair check 35, item 7: `import graph_tool` after `!apt-get install python3-graph-tool` was given "a
     # requirements.txt with a pinned line for graph_tool", which pip cannot install; DEP003 reports the apt line.

@@ -315,6 +315,11 @@ class ProjectContext:
     # missing file as shown, the command as written, the README as shown): where a missing manifest's
     # line goes is the file the project already promises. Read as text, never run.
     promised_manifests: tuple[tuple[str, str, str], ...] = ()
+    # The heads of the READMEs beside or above the notebook (up to the project root), nearest first, as (their
+    # headings and first lines, joined by ` / `; the README as shown): what the project calls itself. A platform's
+    # repository of notebooks is titled after the platform (`RocketML Notebooks`), whose own library its notebooks
+    # import and no package index may have (fair check 47, item 5; DEP001/DEP002). Read as text.
+    readme_titles: tuple[tuple[str, str], ...] = ()
     # The absolute `sys.path` entries of the notebook (`sys.path.append('/Users/user/Desktop/Projects/
     # data-science/utils')`, as written) whose last parts name a folder of the repository around it
     # (`_absolute_entry_folders`), with that folder as shown: the author's checkout of the repository's
@@ -2829,7 +2834,8 @@ def _discover_folder(folder: Path, display_root: Optional[Path]) -> ProjectConte
                           _star_exports(folder, local), packages, path_editors=_path_editors(folder, local),
                           root=_display(root, display_root) if root is not None else None,
                           repository_projects=_repository_projects(root) if root is not None else frozenset(),
-                          promised_manifests=_promised_manifests(folder, display_root) if not manifests else ())
+                          promised_manifests=_promised_manifests(folder, display_root) if not manifests else (),
+                          readme_titles=_readme_titles(folder, display_root))
 
 
 # A CI step's pip install of requirements files: each `-r F` / `--requirement F` of the line.
@@ -3088,6 +3094,36 @@ def _promised_manifests(folder: Path, display_root: Optional[Path]) -> tuple[tup
     """The README promises of `folder` and each folder above it up to the project root (or `/`), nearest first."""
     here = _readme_promises(folder, display_root)
     return here if _stops_at(folder) else here + _promised_manifests(folder.parent, display_root)
+
+
+# A README's heading: a Markdown one (`# rml-notebooks`), the line above a setext underline, or an HTML one.
+_README_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(?P<atx>[^\n]+?)\s*#*\s*$|^(?P<setext>[^\n]*\S[^\n]*)\n\s{0,3}(?:=+|-+)\s*$"
+                             r"|<h[1-3][^>]*>(?P<html>[^<]+)</h[1-3]>", re.MULTILINE)
+_README_HEAD_LINES = 5  # the first lines say what the project is (`# rml-notebooks`, `## Tutorial 1`, `RocketML Notebooks`)
+
+
+@lru_cache(maxsize=1024)
+def _readme_titles(folder: Path, display_root: Optional[Path]) -> tuple[tuple[str, str], ...]:
+    """`ProjectContext.readme_titles`: of `folder` and each folder above it up to the project root (or `/`), nearest
+    first, each README's headings and first non-blank lines (of its first 4,000 characters), joined by ` / `, with the
+    README as shown."""
+    found: list[tuple[str, str]] = []
+    try:
+        names = sorted(n for n in os.listdir(folder) if n.lower().startswith("readme"))
+    except OSError:
+        names = []
+    for name in names:
+        text = _file_text(folder / name)
+        if not text:
+            continue
+        head = text[:4000]
+        lines = [" ".join(line.split()) for line in head.splitlines() if line.strip()][:_README_HEAD_LINES]
+        lines += [" ".join(g.split()) for match in _README_HEADING.finditer(head) for g in match.groups() if g]
+        title = " / ".join(dict.fromkeys(line.lstrip("#= -").strip() for line in lines if line.lstrip("#= -").strip()))
+        if title:
+            found.append((title[:600], _display(folder / name, display_root)))
+    here = tuple(found)
+    return here if _stops_at(folder) else here + _readme_titles(folder.parent, display_root)
 
 
 def _final_workdir(text: str) -> Optional[str]:

@@ -18,7 +18,7 @@ from nbrefactor.audit.facts import dotted_name, globals_bound_once
 from nbrefactor.audit.hosted import hosted_only, hosted_test, local_test, missing_module_test
 from nbrefactor.audit.container_code import ComponentStep, component_steps, pipeline_step_bodies
 from nbrefactor.audit.distributions import (
-    _installed_name, catalogued_distributions, system_installs, cell_imports, missing_helper_modules, misspelt_local_modules, cloned_path, import_aliases, same_name, cloned_working_folder, install_commands, install_spellings, pipreqs_mapping, shadowing_package, third_party_imports, url_installs,
+    _installed_name, catalogued_distributions, system_installs, squashed, cell_imports, missing_helper_modules, misspelt_local_modules, cloned_path, import_aliases, same_name, cloned_working_folder, install_commands, install_spellings, pipreqs_mapping, shadowing_package, third_party_imports, url_installs,
     variable_install_pins,
 )
 from nbrefactor.audit.types import Family, Severity
@@ -853,6 +853,71 @@ def _misspelt_local_hit(use, others: list, misspelt: tuple[str, str, str], key: 
     )
 
 
+def _platform_library(ctx: RuleContext, use) -> Optional[tuple[str, str, str]]:
+    """(the word of a README naming it, the README as shown, the path through its checkout) for an import that reads as the project's own platform
+    library rather than a distribution to pin (fair check 47, item 5: rml-notebooks, whose README says "RocketML
+    Notebooks", imports `rocketml`, which no package index has): no table knows the import (catalogue, pipreqs'
+    mapping, the installed distributions), no install line of the notebook names it (commented-out ones included)
+    nor installs it from a URL, a README beside or above the notebook names the project after it in its headings or
+    first lines (a word that is the import's name, separators and case aside), and an absolute path of the notebook goes
+    through the library's source checkout (`_source_checkout_path`). A README alone is not enough: a tutorial
+    repository is named after the library it teaches (`Mayavi`, `PyVista`, on the index). The audit reads no package
+    index: the finding stays, saying the library may be on none, and its fix asks where it comes from instead of
+    asserting a pinned same-named line. Not covered: a platform library the README does not name."""
+    if not ctx.project.readme_titles:
+        return None
+    top = use.module.split(".")[0]
+    res = use.resolution
+    if use.how or not res.assumed or normalise(top) != normalise(res.primary) or len(squashed(top)) < 4:
+        return None
+    wanted = squashed(top)
+    for title, readme in ctx.project.readme_titles:
+        word = next((w for w in re.findall(r"[A-Za-z][A-Za-z0-9_.-]*[A-Za-z0-9]", title) if squashed(w) == wanted), None)
+        if word is None:
+            continue
+        checkout = _source_checkout_path(ctx, wanted)
+        if checkout is None or normalise(top) in install_spellings(ctx.facts) or _installed_from(use, ctx.facts):
+            return None
+        return word, readme, checkout
+    return None
+
+
+# A folder named after a library's source checkout: its name, then maybe `-dev`, `_src`, `-master`… (`rocketml-dev`).
+_CHECKOUT_SUFFIX = re.compile(r"(?:dev|src|source|master|main|repo|git)$")
+
+
+def _source_checkout_path(ctx: RuleContext, wanted: str) -> Optional[str]:
+    """An absolute path literal of the notebook that goes through a folder named after the library (`wanted`, squashed),
+    maybe with `-dev`, `-src`, `-master`… after it (`/home/ubuntu/rocketml-dev/data/avazu-app.val`): the author worked
+    in the library's own source checkout, which installs from no index. An installed package's folder
+    (`site-packages/`, `dist-packages/`) is none."""
+    for ca in ctx.facts.cells:
+        for string in ca.facts.strings:
+            value = string.value
+            if not value.startswith(("/", "~")) or "site-packages" in value or "dist-packages" in value or len(value) > 300:
+                continue
+            for part in value.split("/")[:-1]:
+                name = squashed(part) if part else ""
+                if name == wanted or (name.startswith(wanted) and _CHECKOUT_SUFFIX.fullmatch(name[len(wanted):])):
+                    return value
+    return None
+
+
+def _platform_library_note(use, platform: tuple[str, str, str]) -> str:
+    word, readme, checkout = platform
+    shown = checkout if len(checkout) <= 60 else checkout[:59] + "…"
+    return (f"no table of the audit knows `{use.module.split('.')[0]}`, no install line of the notebook names it, "
+            f"{readme} names the project after it (`{word}`) and the notebook's paths go through its source checkout "
+            f"(`{shown}`): the platform's own library, which may be on no package index")
+
+
+def _platform_library_fix(use, platform: tuple[str, str, str], manifest: str) -> str:
+    top = use.module.split(".")[0]
+    return (f"Find out where `{top}` comes from (`pip install {top}` may find nothing): if a package index has it, add "
+            f"it pinned to {manifest}; if it is the platform's own library, say how to get it (its wheel or repository "
+            "pinned to a version, or the platform's image) where the notebook is run")
+
+
 class UndeclaredImport(Rule):
     code = "DEP001"
     name = "undeclared-import"
@@ -1125,13 +1190,19 @@ class UndeclaredImport(Rule):
         "DEP002) also says how to drop it (`iteritems(d)` is `d.items()` on Python 3). An import no table knows and no "
         "install line of the notebook names that is a near miss of the project's own module (within two edits and a "
         "close difflib match of a module beside the notebook, in the parent folder it puts on `sys.path` or in a folder a "
-        "literal `sys.path` edit adds: `from utilties import *` beside `utilities.py`) is still reported (the import "
+        "literal `sys.path` edit adds: `from utilties import *` beside `utilities.py`; or the same name in another case, "
+        "`from DataPlotLib import …` beside `dataplotlib.py`) is still reported (the import "
         "fails on any checkout), here and in DEP002, but as the typo it is: the message asks whether the local module "
         "was meant and the fix corrects the spelling instead of adding a line pip could not install (the JSON `data` "
         "names the `local` module and no distribution). So is such an import whose every imported name a notebook beside "
         "it defines at the top level of a code cell (`from metric import score` beside the competition's metric notebook "
         "defining `score`, which Kaggle attaches as a utility script; notebooks of up to 1 MB are read): the message "
-        "names that notebook and the fix is to export it as `metric.py`, not a line for the index's namesake."
+        "names that notebook and the fix is to export it as `metric.py`, not a line for the index's namesake. An import "
+        "no table knows, that no install line of the notebook names, that a README beside or above the notebook names "
+        "the project after in its headings or first lines (`rocketml`, the README saying \"RocketML Notebooks\"), and whose "
+        "source checkout an absolute path of the notebook goes through (`/home/ubuntu/rocketml-dev/data/…`) is the "
+        "platform's own library: the audit reads no package index, so the message says it may be on none and the fix asks "
+        "where it comes from (a pinned line if an index has it, else its wheel, repository or the platform's image)."
         " A distribution on no package index pip reads (`[not_on_index]` of `rules/distributions.toml`: graph-tool, "
         "`import graph_tool`; PyQt4, whose page there has no files) gets no pinned line either, here and in DEP002: the fix "
         "names its conda package and channel and the system packages that provide it (and the catalogue's note: for PyQt4, "
@@ -1637,6 +1708,20 @@ class UndeclaredImport(Rule):
             if helper is not None:
                 yield _notebook_helper_hit(use, found[1:], helper, key)
                 continue
+            # The platform's own library the README names the project after (fair check 47, item 5: `rocketml`).
+            platform = _platform_library(ctx, use)
+            if platform is not None:
+                yield Hit(
+                    use.cell, use.line, use.column,
+                    f"`{use.shown}` {use.needed} but is not declared in {where}: " + _platform_library_note(use, platform),
+                    fix=_platform_library_fix(use, platform, "a manifest"),
+                    key=key,
+                    related=tuple(dict.fromkeys(
+                        (u.cell, u.line, u.column) for u in found[1:] if (u.cell, u.line, u.column) != (use.cell, use.line, use.column))),
+                    # (as any undeclared import's: the project's notebooks importing it are one root cause)
+                    data=(("distribution", res.primary), ("module", use.module), ("manifest", shared_where)),
+                )
+                continue
             # A distribution on no package index (graph-tool) that the notebook's own apt line installs, or apt.txt
             # declares: DEP003's finding on that line is the root cause (fair check 35, item 7).
             off_index = _not_on_index(res.primary, ctx.catalog)
@@ -2024,7 +2109,10 @@ class NoManifest(Rule):
         "when the notebook installs the distribution itself, `installs` (its first install line's spec); for a helper module "
         "the repository did not commit, `helper` (the file to commit), and the message of the fold says to commit it beside "
         "each notebook instead of \"one line to add\". An import that is a near miss of a module beside the notebook "
-        "(`utilties` beside `utilities.py`; see DEP001) is reported as that typo, its fix the spelling, and one of a helper "
+        "(`utilties` beside `utilities.py`; see DEP001) is reported as that typo, its fix the spelling; an import no table "
+        "knows and no install line names, that a README beside or above the notebook names the project after and whose "
+        "source checkout the notebook's paths go through (`rocketml`; see DEP001) is said to be the platform's own library, "
+        "which may be on no package index, its fix asking where it comes from; and one of a helper "
         "kept as a notebook beside (see DEP001) says to export that notebook; a distribution "
         "on no package index (graph-tool, PyQt4; see DEP001) is given its conda or system package, or not reported when the "
         "notebook's own apt line, which DEP003 reports, installs it; one whose name the package index gives to an unrelated "
@@ -2177,6 +2265,21 @@ class NoManifest(Rule):
             helper = _notebook_helper(ctx, first) if ctx.project.notebook_helpers else None
             if helper is not None:
                 yield _notebook_helper_hit(first, others, helper, f"no-manifest\x1f{normalise(distribution)}")
+                continue
+            # The platform's own library the README names the project after (fair check 47, item 5: `rocketml`).
+            platform = _platform_library(ctx, first)
+            if platform is not None:
+                yield Hit(
+                    first.cell, first.line, first.column,
+                    f"`{first.shown}` {first.needed} but no manifest ({_MANIFEST_KINDS}) was found beside or above the "
+                    "notebook: " + _platform_library_note(first, platform),
+                    fix=_platform_library_fix(first, platform, "a requirements.txt beside the notebook"),
+                    key=f"no-manifest\x1f{normalise(distribution)}",
+                    related=tuple(dict.fromkeys(
+                        (u.cell, u.line, u.column) for u in others if (u.cell, u.line, u.column) != (first.cell, first.line, first.column))),
+                    # (as any import's without a manifest: the project's notebooks importing it are one root cause)
+                    data=(("distribution", distribution), ("module", first.module), ("project_root", ctx.project.root or "")),
+                )
                 continue
             # graph-tool: on no package index; its system package from the notebook's apt line (DEP003's finding) or
             # apt.txt provides it, else the fix names its conda package (fair check 35, item 7).
