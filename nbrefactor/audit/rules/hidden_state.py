@@ -9060,8 +9060,9 @@ class StateInjection(Rule):
         "Nor is a star import after which no cell (nor function body) reads a name the notebook does not bind above the "
         "read, in a notebook whose cells all parse: it supplies no name the notebook reads and hides no undefined one "
         "(a Kaggle utility script imported so that `joblib` can unpickle pipelines of its classes). "
-        "`from pylab import *` is reported: matplotlib discourages it, and it shadows the builtins `sum`, "
-        "`min` and `max` with NumPy's. "
+        "`from pylab import *` is held to the same test, and also reported when a cell below it calls a builtin it "
+        "shadows with NumPy's (`sum`, `any`, `all`; `min`, `max` and `round` with older matplotlib). A cell with a syntax "
+        "error does not stop this (it never runs, so it reads nothing). "
         "A star import of the repository's own code (`from src.analytics.download_data import *`: a `src` folder, or a package "
         "of the folders above the notebook) says so, and its fix names the import of the same module the notebook already has "
         "(`import src.analytics.download_data as download_data`: call `download_data.name(…)`). "
@@ -9116,6 +9117,11 @@ class StateInjection(Rule):
         # imported so that `joblib` can unpickle pipelines of its classes): it supplies nothing read
         # and hides no undefined name (fair check 46, item 78; fair check 17, item 66).
         Example(cells=("import joblib\nfrom utils_custom_transformers import *", "pipe = joblib.load('pipe.pkl')\nprint(pipe)")),
+        # A scratch `from pylab import *` whose names no cell reads (every name comes from the explicit
+        # imports, nothing plots, no shadowed builtin is called); the unfinished cell below never runs
+        # (fair check 47, item 63).
+        Example(cells=("import torch\nfrom pylab import *", "model = torch.nn.Linear(2, 1)",
+                       "for m in model.modules():\n    if m:\n        ###todo", "print(len(list(model.parameters())))")),
         # The NLTK book's idiom: a module made to be star-imported, whose names the catalogue lists.
         Example(cells=("from nltk.book import *", "print(len(text1), sent2[:3])")),
         # A solution shown by pasting its file; a magic in a list of shell commands that cannot run.
@@ -9164,8 +9170,9 @@ class StateInjection(Rule):
         # check 42, item 48).
         Example(cells=("%run ../helpers/plot_vectors.ipynb\n%run ../helpers/plot_matrix.ipynb", "plot_matrix(m)"), expect=((1, 1),)),
         Example(cells=("import os\nfrom helpers import *", "df = load_data(os.getcwd())"), expect=((1, 2),)),
-        # `from pylab import *` shadows `sum`, `min` and `max` with NumPy's, read or not.
-        Example(cells=("import numpy as np\nfrom pylab import *", "print(np.ones(3))"), expect=((1, 2),)),
+        # `from pylab import *` shadows `sum` (and `any`, `all`) with NumPy's: a read of one is a
+        # read of what the star import supplies.
+        Example(cells=("import numpy as np\nfrom pylab import *", "print(sum(np.ones((2, 2))))"), expect=((1, 2),)),
         Example(cells=("%store -r features", md("Config"), "exec(open('config.py').read())\nprint(features)"), expect=((1, 1), (3, 1))),
         Example(cells=("run setup.py", "%load snippets/plot.py", "plot(config)"), expect=((1, 1), (2, 1))),
         # Written below the `%run`, or appended to: the file run is not the text on the page.
@@ -9467,21 +9474,33 @@ def _known_star(inj, catalog) -> bool:
     return star is not None and known_star_names(star.group(1), catalog) is not None
 
 
+# The builtins `from pylab import *` replaces with NumPy's (`sum`, `all`, `any`, `divmod` today;
+# `abs`, `min`, `max`, `round`, `pow`, `bool` and `bytes` too before matplotlib restored them).
+_PYLAB_SHADOWED_BUILTINS = frozenset({"sum", "all", "any", "divmod", "abs", "min", "max", "round", "pow", "bool", "bytes"})
+
+
 def _star_supplies_nothing_read(ctx: RuleContext, flow: NameFlow, inj) -> bool:
-    """A star import (not `pylab`'s, which shadows builtins) after which every read finds its value
-    in the notebook's own bindings or the builtins: no cell at or below it (nor any function body)
-    reads a name no cell above binds, and every cell parses. It supplies no name the notebook reads
-    and hides no undefined one (fair check 46, item 78: a Kaggle utility script star-imported only so
-    that `joblib` can unpickle pipelines of its classes; fair check 45, item 66)."""
+    """A star import after which every read finds its value in the notebook's own bindings or the
+    builtins: no cell at or below it (nor any function body) reads a name no cell above binds, and
+    every cell that can run parses. It supplies no name the notebook reads and hides no undefined one
+    (fair check 46, item 78: a Kaggle utility script star-imported only so that `joblib` can unpickle
+    pipelines of its classes; fair check 45, item 66). `pylab` also shadows builtins with NumPy's: it
+    supplies nothing only if no read after it is of one of those (fair check 47, item 63: a scratch
+    `from pylab import *` in a notebook whose every name comes from its explicit imports). A cell
+    with a syntax error (an unfinished `###todo` block) never runs, so none of its reads can need the
+    star import's names (fair check 47, item 63)."""
     star = _STAR_FROM.match(inj.text) if inj.kind is InjectorKind.STAR_IMPORT else None
-    if star is None or star.group(1).split(".")[0] == "pylab":
+    if star is None:
         return False
-    if any(ca.facts.syntax_error is not None or not ca.masked.is_python for ca in ctx.cells if ca.cell.index >= inj.cell):
+    ported = frozenset(ca.cell.index for ca in python2_cells(ctx.facts))
+    if any((ca.facts.syntax_error is not None and not _cannot_run(ca, ported)) or not ca.masked.is_python
+           for ca in ctx.cells if ca.cell.index >= inj.cell):
         return False
-    return not any(
-        r.flow not in (Flow.ABOVE, Flow.BUILTIN) and (r.deferred or (r.cell, r.line) >= (inj.cell, inj.line))
-        for r in flow.reads
-    )
+    after = [r for r in flow.reads if r.deferred or (r.cell, r.line) >= (inj.cell, inj.line)]
+    if star.group(1).split(".")[0] == "pylab" and any(
+            r.flow is Flow.BUILTIN and r.name in _PYLAB_SHADOWED_BUILTINS for r in after):
+        return False  # `sum(...)` after it is NumPy's `sum`: the star import changes what the cell computes
+    return not any(r.flow not in (Flow.ABOVE, Flow.BUILTIN) for r in after)
 
 
 def _cannot_run(ca: Optional[CellAnalysis], ported: frozenset[int]) -> bool:
