@@ -6569,12 +6569,16 @@ def _mentions(name: str, text: str, limit: int = 2) -> int:
 
 def _uncalled_function_lines(ctx: RuleContext) -> dict[int, frozenset[int]]:
     """By cell, the lines of module-level functions whose name no code cell mentions anywhere else
-    (no call, no passing as a value, no string naming it): a helper pasted from another notebook and
-    never used (fair check 16, `sent2feats` of a CRF notebook in a BERT one). What its body reads
-    is never read. Not when a `%run` or a star import may bring in code that calls it."""
+    (no call, no passing as a value, no string naming it) outside whole-line comments: a helper
+    pasted from another notebook and never used (fair check 16, `sent2feats` of a CRF notebook in a
+    BERT one), or a course's optional plot whose only call is commented out (`#accuracy_plot()`,
+    fair check 47, item 55). What its body reads is never read. Not when a `%run` or a star import may bring in code that calls it."""
     if any(i.kind in (InjectorKind.RUN, InjectorKind.STAR_IMPORT) for i in name_flow(ctx).injectors):
         return {}
-    text = "\n".join(c.source for c in ctx.facts.notebook.code_cells)
+    # A call in a whole-line comment (`#accuracy_plot()`, commented out as a course's grader asks)
+    # never runs: not a mention (fair check 47, item 55). A call with a comment after it still is.
+    text = "\n".join(line for c in ctx.facts.notebook.code_cells for line in c.source.splitlines()
+                     if not line.lstrip().startswith("#"))
     stubs = _exercise_stubs(ctx)  # an exercise's function to write (`# TODO` in its body): the reader's, not dead
     found: dict[int, frozenset[int]] = {}
     for ca in ctx.cells:
@@ -6860,7 +6864,8 @@ class UndefinedName(Rule):
         "never-run cell whose first line is a comment saying not to run it (`# do not run this cell`) are none; nor are reads "
         "in code that never runs: after a function's first top-level `raise`/`return`, in a function the same "
         "cell defines again before anything runs (only the second `def` is ever called), or in a module-level function "
-        "whose name no code cell mentions anywhere else (never called nor passed on: a helper pasted from another notebook; "
+        "whose name no code cell mentions anywhere else outside a whole-line comment (never called nor passed on: a helper pasted "
+        "from another notebook, or an optional plot whose only call is commented out, `#accuracy_plot()`, as a course's grader asks; "
         "not when a `%run` or star import may call it, and a misspelt name there, close to a defined one, is still reported). Nor is an exception "
         "whose only reads are `raise Name(…)` statements that are the whole body of a method of a notebook "
         "class (a docstring aside): an abstract stub copied from a library "
@@ -6972,6 +6977,9 @@ class UndefinedName(Rule):
         )),
         # A helper pasted from another notebook and never called: what its body reads is never read.
         Example(cells=("import nltk", "def sentence_features(words):\n    return [tag for _, tag in pos_tag(words)]", "print(nltk.__name__)")),
+        # A course's optional plot whose only call is commented out for grading (fair check 47, item 55).
+        Example(cells=("import numpy as np", "def accuracy_plot():\n    #import matplotlib.pyplot as plt\n    plt.bar(np.arange(2), [1, 2])",
+                       md("**Comment out** the plotting function when submitting your notebook for grading."), "#accuracy_plot()")),
         # A template whose blanks do not parse is STR001's, once: the names it leaves to the reader
         # are not a second finding.
         Example(cells=("import numpy as np", "weights = # TODO", "# TODO: the loss\n# loss = np.mean(\'\'\'TODO\'\'\')\nprint(loss, weights)")),
@@ -7036,6 +7044,9 @@ class UndefinedName(Rule):
     )
     failing = (
         Example(cells=("import pandas as pd", "df = pd.read_csv('train.csv')\nprint(dff.shape)"), expect=((2, 2),)),
+        # The call has a comment after it, not before: it runs (fair check 47, item 55's bound).
+        Example(cells=("import numpy as np", "def accuracy_plot():\n    plt.bar(np.arange(2), [1, 2])",
+                       "accuracy_plot()  # comment out when submitting"), expect=((2, 2),)),
         # The look-alike bound twice: the hint names the binding just above the read, cell 4 (fair
         # check 45, item 64), not the first one in cell 2.
         Example(cells=("import numpy as np", "img = np.zeros(3)", "print(img)", "img = np.ones(3)", "print(imgs.shape)"),
