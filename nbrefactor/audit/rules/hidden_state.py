@@ -39,6 +39,7 @@ from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppresse
 from nbrefactor.audit.rules import code as code_cell
 from nbrefactor.audit.project import load_blank_paths
 from nbrefactor.audit.rules.randomness import _facts as _randomness_facts
+from nbrefactor.audit.rules.rerun import saved_error_line
 from nbrefactor.audit.rules.structure import empty_assignment, exercise_notebook, python2_builtin_reads, python2_cells, reference_sheet, template_blank
 
 # The flow of the notebook last asked for: the rules of this family run one after the other on
@@ -9737,7 +9738,11 @@ class SavedTraceback(Rule):
         "whose value opens with blank lines or a banner (`****…`) is named by its first line with words. A NameError of a name whose "
         "definition reaching the read is in a cell that ran before it and saved an error of its own (its run stopped before binding "
         "the name: `X_train` after the merge above it failed) is folded into that cell's finding, as a related location: one fix "
-        "there and a re-run clear them all. Nor is the error of a cell that holds only "
+        "there and a re-run clear them all. So is the error of a cell that ran just after such a cell and reads, at module level, a value "
+        "that cell bound above the line its run raised at, when that line was to fill it (it reads the name, or a name the cell "
+        "bound from it: `mw = MongoWriter(…)`, `pipeline = Pipeline([od, mw])`, then `pipeline.fit(videos)` raised, and the next "
+        "cell's `draw_objects(mw, …)` failed on the empty writer); not when the failed line is inside a block, nor after a "
+        "KeyboardInterrupt. Nor is the error of a cell that holds only "
         "comments, or only string literals (its code commented out, or wrapped in `'''…'''`, after the error was saved: "
         "it does nothing now). Nor is an error raised "
         "inside the package the repository itself builds (the traceback's innermost frame is a file of one of the "
@@ -10117,6 +10122,19 @@ class SavedTraceback(Rule):
                       outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'scaler' is not defined", "traceback": []},)),
             code_cell("scaler = make_scaler()"),
         ), expect=((1, 1), (4, 1))),
+        # Fair check 47, item 64: cell 1 bound the writer `mw`, then its pipeline over `mw` failed
+        # (no videos); cell 2, run next, failed drawing from the empty `mw`: one finding at cell 1,
+        # cell 2 related. Cell 3 reads `start`, bound by cell 1 but not fed to the failed line: its
+        # error stays its own.
+        Example(cells=(
+            code_cell("start = 0\nmw = MongoWriter(db='video')\npipeline = Pipeline([detector, mw])\npipeline.fit(videos)", 1,
+                      outputs=({"output_type": "error", "ename": "ValueError", "evalue": "No videos to add",
+                                "traceback": ["Cell In[1], line 4\n----> 4 pipeline.fit(videos)", "ValueError: No videos to add"]},)),
+            code_cell("vid.draw_objects(mw, 'out.mp4')", 2,
+                      outputs=({"output_type": "error", "ename": "TypeError", "evalue": "'NoneType' object is not subscriptable", "traceback": []},)),
+            code_cell("print(1 / start)", 3,
+                      outputs=({"output_type": "error", "ename": "ZeroDivisionError", "evalue": "division by zero", "traceback": []},)),
+        ), expect=((1, 1), (3, 1))),
         # A method the library removed, called in two cells: one finding, the second cell related.
         Example(cells=(
             code_cell("import numpy as np\nvalues = np.arange(4)", 1),
@@ -10382,6 +10400,8 @@ def _find_cascaded_errors(ctx: RuleContext) -> dict[int, tuple[int, str]]:
         })
         if len(upstream) == 1:
             direct[index] = (upstream[0], missing.group("name"))
+    filled = _cascades_through_half_filled_values(ctx, flow, errored, direct)
+    direct.update(filled)
     found: dict[int, tuple[int, str]] = {}
     for index, (root, name) in direct.items():
         seen = {index}
@@ -10389,6 +10409,64 @@ def _find_cascaded_errors(ctx: RuleContext) -> dict[int, tuple[int, str]]:
             seen.add(root)
             root = direct[root][0]
         found[index] = (root, name)
+    return found
+
+
+def half_filled_cascades(ctx: RuleContext) -> frozenset[int]:
+    """The cells of `cascaded_errors` whose error came through a value the upstream cell bound
+    and then failed to fill (not a NameError): their message says so."""
+    return ctx.shared("hidden.half_filled_cascades", lambda: frozenset(
+        _cascades_through_half_filled_values(ctx, name_flow(ctx), {
+            c.index: c for c in ctx.facts.notebook.code_cells if any(o.output_type == "error" for o in c.outputs)}, {})))
+
+
+def _cascades_through_half_filled_values(
+    ctx: RuleContext, flow: NameFlow, errored: dict[int, Cell], direct: dict[int, tuple[int, str]],
+) -> dict[int, tuple[int, str]]:
+    """Saved errors (not NameErrors: those are `direct`) of cells that read, at module level, a
+    value an errored cell that ran before them bound above the line its run raised at, where that
+    failed line is what was to fill the value: it reads the name, or a name the cell bound from it
+    (`mw = MongoWriter(…)`, `pipeline = Pipeline([od, mw])`, then `pipeline.fit(vm)` raised
+    `ValueError: No videos to add`; the next cell's `vid.draw_objects(mw, …)` failed on the empty
+    collection: fair check 47, item 64, hid007-cascade-of-upstream-error). The failing cell's error
+    is that cell's; exactly one such upstream cell, and the read's value is the one it left (the
+    upstream cell is the last to bind the name before the reader ran). A KeyboardInterrupt is no
+    failure (`saved_error_line`)."""
+    if len(errored) < 2:
+        return {}
+    analyses = ctx.analysis_at
+    fed: dict[int, tuple[int, frozenset[str]]] = {}  # errored cell -> (its failed line, the names that line was to fill)
+    for index, cell in errored.items():
+        ca = analyses.get(index)
+        line = saved_error_line(ca) if ca is not None and cell.execution_count else None
+        tree = cell_python_tree(ca) if line is not None else None
+        if tree is None:
+            continue
+        failed = statement_at(tree, line)
+        if failed is None or isinstance(failed, (ast.For, ast.AsyncFor, ast.While, ast.If, ast.With, ast.AsyncWith, ast.Try,
+                                                 ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue  # a line inside a block: what that block was to fill is not one statement's reads
+        names = {n.id for n in ast.walk(failed) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        for statement in reversed(tree.body[:tree.body.index(failed)]):
+            bound = {n.id for n in ast.walk(statement) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+            if bound & names:
+                names |= {n.id for n in ast.walk(statement) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        fed[index] = (line, frozenset(names))
+    found: dict[int, tuple[int, str]] = {}
+    for index, cell in errored.items():
+        if index in direct or not cell.execution_count:
+            continue
+        error = next(o for o in cell.outputs if o.output_type == "error")
+        if error.name.split(":", 1)[0].strip() in ("NameError", "KeyboardInterrupt", "SyntaxError", "IndentationError"):
+            continue
+        upstream = sorted({
+            (r.exec_provider.cell, r.name) for r in flow.reads
+            if r.cell == index and not r.deferred and r.exec_flow is ExecFlow.DEFINED and r.exec_provider is not None
+            and r.exec_provider.cell in fed and r.exec_provider.cell != index
+            and r.exec_provider.line < fed[r.exec_provider.cell][0] and r.name in fed[r.exec_provider.cell][1]
+        })
+        if len({cell for cell, _ in upstream}) == 1:
+            found[index] = upstream[0]
     return found
 
 
@@ -10411,7 +10489,23 @@ def _fold_cascades(ctx: RuleContext, hits: list[Hit]) -> list[Hit]:
         if id(hit) in gone:
             continue
         downstream = folded.get(hit.cell.index) if hit.cell is not None and at.get(hit.cell.index) is hit else None
-        if downstream:
+        filled = half_filled_cascades(ctx) if downstream else frozenset()
+        if downstream and any(h.cell is not None and h.cell.index in filled for h, _ in downstream):
+            # Fair check 47, item 64: the cell below read a value this cell bound, then failed to fill.
+            read = [(h, name) for h, name in downstream if h.cell is not None and h.cell.index in filled]
+            rest = [(h, name) for h, name in downstream if (h, name) not in read]
+            names = sorted({name for _, name in read})
+            shown = ", ".join(f"`{n}`" for n in names)
+            listed = _cell_list([h.cell.index for h, _ in read])
+            message = (f"{hit.message}; {listed}, run after it, read {shown}, which the line that failed here was to fill, "
+                       f"and saved {'errors' if len(read) > 1 else 'an error'} of {'their' if len(read) > 1 else 'its'} own, "
+                       "most likely this one's consequence: fix this cell first, then re-run " + ("them" if len(read) > 1 else "it"))
+            if rest:
+                others = sorted({name for _, name in rest})
+                message += (f"; {_cell_list([h.cell.index for h, _ in rest])} saved NameError{'s' if len(rest) > 1 else ''} of "
+                            + ", ".join(f"`{n}`" for n in others) + ", which this cell would have bound")
+            hit = dataclasses.replace(hit, message=message, related=(*hit.related, *((h.cell, h.line, h.column) for h, _ in downstream)))
+        elif downstream:
             names = sorted({name for _, name in downstream})
             shown = ", ".join(f"`{n}`" for n in names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
             listed = _cell_list([h.cell.index for h, _ in downstream if h.cell is not None])

@@ -3087,7 +3087,7 @@ _TRACEBACK_ARROW = re.compile(r"^-+>\s*(\d+)(?: (.*))?$", re.MULTILINE)
 _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
-def _saved_error_line(ca: CellAnalysis) -> Optional[int]:
+def saved_error_line(ca: CellAnalysis) -> Optional[int]:
     """The line of the cell at which its saved run raised: the outermost frame of its last saved
     traceback, whose text is the cell's line there now (the cell was not edited since). None when
     the cell saved no error, when the error is a stop by hand (a KeyboardInterrupt interrupts a
@@ -4482,7 +4482,7 @@ class ChangesWhenRunTwice(Rule):
                 if hazard[2] not in reported:
                     reported.add(hazard[2])
                     hazards.append(hazard)
-            failed_at = _saved_error_line(ca)
+            failed_at = saved_error_line(ca)
             for line, column, name, what, file_step in hazards:
                 if failed_at is not None and line > failed_at:
                     # The saved run raised above this line (HID007's finding, the root cause): the
