@@ -930,6 +930,8 @@ def analyse_randomness(
                     library = None
                 if library == "tensorflow" and _constant_initialised_layer(ca, call, qualified):
                     library = None
+                if library == "torch" and (_torch_layer_set_constant(ca, call, qualified) or _one_full_batch_loader(ca, call, qualified)):
+                    library = None
                 if library == "tensorflow" and qualified.startswith("keras.") and _old_standalone_keras(facts):
                     library = "numpy"
                 if library is not None:
@@ -1418,6 +1420,99 @@ def _constant_initialised_layer(ca: CellAnalysis, call: CallFact, qualified: str
     given = {k.arg: k.value for k in node.keywords if k.arg}
     return _constant_initialiser(given["kernel_initializer"]) and (
         "bias_initializer" not in given or _constant_initialiser(given["bias_initializer"]))
+
+
+# PyTorch layers whose only draws are their weight's and bias' initial values.
+_TORCH_WEIGHT_ONLY_LAYER = re.compile(r"^torch\.nn\.(?:modules\.\w+\.)?(?:Linear|Conv[123]d|ConvTranspose[123]d)$")
+# `torch.nn.init` functions that set a tensor to constants, drawing nothing.
+_TORCH_CONSTANT_INITS = frozenset({"zeros_", "ones_", "constant_"})
+# In-place tensor methods that set every element to a constant: `layer.weight.data.zero_()`, `.fill_(0.0)`.
+_TORCH_CONSTANT_FILLS = frozenset({"zero_", "fill_"})
+
+
+def _torch_layer_set_constant(ca: CellAnalysis, call: CallFact, qualified: str) -> bool:
+    """`self.linear = nn.Linear(dim, 1)`, then `nn.init.zeros_(self.linear.weight)` and
+    `nn.init.zeros_(self.linear.bias)` in the same block (also `constant_`, `ones_`, or
+    `.weight.data.zero_()`/`.fill_(c)`; the bias needs none when the layer has `bias=False`): the
+    random initial values are overwritten at once, so the layer is no draw (fair check 47, item 138,
+    rnd001-dense-zeros-initializer: a logistic regression zero-initialised as the textbook does).
+    Only a `Linear`/`Conv`/`ConvTranspose` layer bound to a plain name or attribute; both its
+    tensors set in statements after it in the same block."""
+    if not _TORCH_WEIGHT_ONLY_LAYER.match(qualified) or _has_double_star(call):
+        return False
+    parsed = _parsed(ca)
+    node = _call_node(ca, parsed, call) if parsed is not None else None
+    if node is None:
+        return False
+    for body in _statement_lists(parsed):
+        for i, statement in enumerate(body):
+            if not (isinstance(statement, ast.Assign) and statement.value is node and len(statement.targets) == 1
+                    and isinstance(statement.targets[0], (ast.Name, ast.Attribute))):
+                continue
+            layer = ast.unparse(statement.targets[0])
+            needed = {"weight"}
+            bias = next((k.value for k in node.keywords if k.arg == "bias"), None)
+            if not (isinstance(bias, ast.Constant) and bias.value is False):
+                needed.add("bias")
+            for later in body[i + 1:]:
+                for inner in ast.walk(later):
+                    if isinstance(inner, ast.Call):
+                        needed -= _tensors_set_constant(inner, layer)
+            return not needed
+    return False
+
+
+_TORCH_DATA_LOADER = re.compile(r"^torch\.utils\.data\.(?:dataloader\.)?DataLoader$")
+
+
+def _one_full_batch_loader(ca: CellAnalysis, call: CallFact, qualified: str) -> bool:
+    """`DataLoader(ds, batch_size=len(ds), shuffle=True)`: every batch is the whole dataset, so
+    the shuffle only permutes the rows of one batch. A full-batch gradient, a loss or an accuracy
+    over it is a sum over rows that no order changes (fair check 47, items 136 and 138: the
+    saved cost of two notebooks matches digit for digit); which row `x[160]` is, is display.
+    The batch size must be `len()` of the very expression the loader is given."""
+    if not _TORCH_DATA_LOADER.match(qualified) or _has_double_star(call):
+        return False
+    parsed = _parsed(ca)
+    node = _call_node(ca, parsed, call) if parsed is not None else None
+    if node is None:
+        return False
+    given = {k.arg: k.value for k in node.keywords if k.arg}
+    dataset = node.args[0] if node.args else given.get("dataset")
+    size = node.args[1] if len(node.args) > 1 else given.get("batch_size")
+    if dataset is None or "sampler" in given or "batch_sampler" in given:
+        return False
+    return (isinstance(size, ast.Call) and isinstance(size.func, ast.Name) and size.func.id == "len" and len(size.args) == 1
+            and ast.dump(size.args[0]) == ast.dump(dataset))
+
+
+def _tensors_set_constant(node: ast.Call, layer: str) -> set[str]:
+    """The tensors of `layer` (`weight`, `bias`) the call sets to constants: `nn.init.zeros_(layer.weight)`,
+    `init.constant_(layer.bias, 0.0)`, `layer.weight.data.zero_()`, `layer.bias.fill_(0)`."""
+    def tensor_of(expr: ast.expr) -> str | None:
+        if isinstance(expr, ast.Attribute) and expr.attr == "data":
+            expr = expr.value  # `layer.weight.data`
+        if isinstance(expr, ast.Attribute) and expr.attr in ("weight", "bias") and ast.unparse(expr.value) == layer:
+            return expr.attr
+        return None
+
+    func = node.func
+    if isinstance(func, ast.Attribute) and func.attr in _TORCH_CONSTANT_INITS and node.args:
+        owner = ast.unparse(func.value)
+        if owner.split(".")[-1] == "init" and (tensor := tensor_of(node.args[0])) is not None:
+            return {tensor}
+    if isinstance(func, ast.Attribute) and func.attr in _TORCH_CONSTANT_FILLS and (tensor := tensor_of(func.value)) is not None:
+        return {tensor}
+    return set()
+
+
+def _statement_lists(tree: ast.AST) -> Iterator[list[ast.stmt]]:
+    """Every block of statements of a tree: a module's, a def's, a loop's or a branch's body."""
+    for node in ast.walk(tree):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+                yield block
 
 
 def _vectors_set(ca: CellAnalysis, call: CallFact) -> bool:
@@ -7447,7 +7542,11 @@ class UnseededRandom(Rule):
         "whose name is in such a branch: the loaded model only predicts, and its dropout masks are never drawn. "
         "Trained after the load (fine-tuning), or trained before it, it is reported. A Keras `Embedding` given its "
         "vectors (`embeddings_initializer=Constant(matrix)`, `weights=[matrix]`) draws nothing: the finding names the first "
-        "layer that does. A head a checkpoint lacks is "
+        "layer that does. Nor does a PyTorch `Linear`/`Conv`/`ConvTranspose` layer whose weight and bias (unless `bias=False`) "
+        "the statements after it in the same block set to constants (`nn.init.zeros_(self.linear.weight)`, `constant_`, "
+        "`ones_`, `.weight.data.zero_()`, `.fill_(c)`), nor a `DataLoader` whose batch size is `len()` of the dataset it is "
+        "given (`batch_size=len(ds)`): its one batch is the whole dataset, and a shuffle of it changes no full-batch sum. "
+        "A head a checkpoint lacks is "
         "not loaded, though: `AutoModelFor….from_pretrained(…, num_labels=…)` (or "
         "`ignore_mismatched_sizes=True`) initialises it from torch's (`TFAutoModelFor…`: "
         "TensorFlow's) generator, as `peft.get_peft_model` does the LoRA adapters, and is reported "
@@ -8119,6 +8218,20 @@ class UnseededRandom(Rule):
             "model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=0.005), loss='mse')\nmodel.fit(X, y, epochs=10, verbose=0)\n"
             "print(model.get_weights())",
         )),
+        # A PyTorch layer whose weight and bias are set to zeros right after it is built draws
+        # nothing, and a loader whose one batch is the whole dataset only permutes the rows of a
+        # full-batch gradient (fair check 47, items 136, 138: a textbook logistic regression).
+        Example(cells=(
+            "import torch\nimport torch.nn as nn\nfrom torchvision import datasets\nds = datasets.ImageFolder('train')\n"
+            "loader = torch.utils.data.DataLoader(ds, batch_size=len(ds), shuffle=True)",
+            "class LR(nn.Module):\n    def __init__(self, dim):\n        super().__init__()\n        self.linear = nn.Linear(dim, 1)\n"
+            "        nn.init.zeros_(self.linear.weight)\n        nn.init.zeros_(self.linear.bias)\n"
+            "    def forward(self, x):\n        return torch.sigmoid(self.linear(x))",
+            "model = LR(784)\nhead = nn.Linear(4, 1, bias=False)\nhead.weight.data.fill_(0.5)\n"
+            "optimizer = torch.optim.SGD(model.parameters(), lr=0.01)\n"
+            "for step in range(100):\n    x, y = next(iter(loader))\n    loss = nn.BCELoss()(model(x).squeeze(), y.float())\n"
+            "    optimizer.zero_grad()\n    loss.backward()\n    optimizer.step()\nprint(loss.item())",
+        )),
         # TensorFlow 1 variables that draw nothing: given a constant (or seeded) initialiser, of an
         # integer dtype (zeros), or sampled losses given their own sampled values; a BasicLSTMCell
         # after `tf.set_random_seed`.
@@ -8313,6 +8426,17 @@ class UnseededRandom(Rule):
         )),
     )
     failing = (
+        # Only the weight set to zeros (the bias keeps its draw), and a loader of batches smaller
+        # than the dataset (unlike fair check 47, items 136, 138).
+        Example(cells=(
+            "import torch\nimport torch.nn as nn",
+            "linear = nn.Linear(784, 1)\nnn.init.zeros_(linear.weight)\nprint(linear(torch.ones(784)))",
+        ), expect=((2, 1),)),
+        Example(cells=(
+            "import torch\nfrom torchvision import datasets\nds = datasets.ImageFolder('train')\n"
+            "loader = torch.utils.data.DataLoader(ds, batch_size=len(ds) // 2, shuffle=True)",
+            "for x, y in loader:\n    print(x.mean())",
+        ), expect=((2, 1),)),
         # The timed solver's result kept: the random instance reaches a printed value (unlike fair
         # check 46, item 144).
         Example(cells=(
