@@ -3504,6 +3504,27 @@ def _named_columns(node: ast.Attribute | ast.Subscript) -> frozenset[str] | None
 _SEED_KEYWORDS = frozenset({"random_state", "seed", "random_seed"})
 
 
+def _statistics_of(node: ast.expr) -> frozenset[str] | None:
+    """The names whose statistics alone make up `node` (`x.mean(dim=0)`, `torch.std(x, unbiased=False)`,
+    `x.max() - x.min()`, constants between them), or None when it holds anything else."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+        return frozenset()
+    if isinstance(node, ast.UnaryOp):
+        return _statistics_of(node.operand)
+    if isinstance(node, ast.BinOp):
+        left, right = _statistics_of(node.left), _statistics_of(node.right)
+        return None if left is None or right is None else left | right
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and _STATISTIC.match(node.func.attr):
+        if isinstance(node.func.value, ast.Name) and node.func.attr not in ("dot", "matmul", "score", "corr", "cov", "corrcoef"):
+            if all(isinstance(a, ast.Constant) for a in node.args) and all(isinstance(k.value, ast.Constant) for k in node.keywords):
+                return frozenset({node.func.value.id})  # `x.mean(dim=0)`
+        if (len(node.args) == 1 and isinstance(node.args[0], ast.Name) and isinstance(node.func.value, ast.Name)
+                and node.func.value.id in ("np", "numpy", "torch", "tf", "math", "statistics")
+                and all(isinstance(k.value, ast.Constant) for k in node.keywords)):
+            return frozenset({node.args[0].id})  # `torch.std(x, unbiased=False)`, `np.mean(x)`
+    return None
+
+
 class _ShownFlow:
     """Follows one draw's value through a scope — the body of the module-level function that makes
     it, or (for a draw at module level) its cell and every later cell, in any order — and says
@@ -3693,6 +3714,13 @@ class _ShownFlow:
                     and self.functions[node.id] & self.tainted):
                 self.used = True  # the notebook's function reads the value as a global
             return isinstance(node.ctx, ast.Load) and node.id in self.tainted
+        if (isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Sub, ast.Div)) and not self.layout
+                and (of := _statistics_of(node.right)) and of <= {n.id for n in ast.walk(node.left) if isinstance(n, ast.Name)}):
+            # `x - x.mean(dim=0)`, `(x - x.mean()) / (x.max() - x.min())`, `x / torch.std(x)`: the values
+            # centred or scaled by their own statistics, a normalisation followed as the values, not a
+            # result computed from them (fair check 47, item 137: random points only plotted before and
+            # after mean-centring and variance scaling).
+            return self.expr(node.left, ctrl)
         if self.columns and isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.value, ast.Name):
             stored = self.columns.get(node.value.id)
             named = _named_columns(node)
@@ -7626,7 +7654,8 @@ class UnseededRandom(Rule):
         "after `subset = df.sample(n=20)`, not a statistic of it, nor a method of a model trained with draws, `lda.print_topics()`; a tf.data `ds.shuffle(n)` whose dataset only a `print` loop over "
         "`ds.take(2)` reads; a lecture's `W = torch.randn(…)` whose `(x @ W).exp()` is only shown before a seeded "
         "`W` replaces it; a statistic kept in shape to broadcast back, `counts / counts.sum(1, keepdims=True)`, "
-        "is part of the followed value). A value passed to one of the notebook's module-level functions is followed into "
+        "is part of the followed value, and so are the values centred or scaled by their own statistics, `x - x.mean(dim=0)`, "
+        "`x / torch.std(x)`, `(x - x.mean()) / (x.max() - x.min())`: a normalisation). A value passed to one of the notebook's module-level functions is followed into "
         "its body as the parameters it binds (the call's value depends on it when the function returns it); a value a "
         "module-level function returns is followed into each of its callers, when every mention of the function's name "
         "is a direct call (random label colours returned by `random_palette`, painted by `paint`, shown by `show_labels`' "
@@ -8218,6 +8247,14 @@ class UnseededRandom(Rule):
             "model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=0.005), loss='mse')\nmodel.fit(X, y, epochs=10, verbose=0)\n"
             "print(model.get_weights())",
         )),
+        # Random points only plotted before and after mean-centring and variance scaling, each by its
+        # own statistics (fair check 47, item 137, rnd001-value-reaches-only-display).
+        Example(cells=(
+            "import torch\nimport matplotlib.pyplot as plt\nx_1 = torch.rand(50, 1) * 5\nx_2 = torch.rand(50, 1) * 3\n"
+            "plt.scatter(x_1.numpy(), x_2.numpy())",
+            "x = torch.concat([x_1, x_2], dim=1)\nx_new = x - x.mean(dim=0)\nplt.scatter(x_new[:, 0].numpy(), x_new[:, 1].numpy())",
+            "x_scaled = x_new / torch.std(x_new, unbiased=False)\nplt.scatter(x_scaled[:, 0].numpy(), x_scaled[:, 1].numpy())",
+        )),
         # A PyTorch layer whose weight and bias are set to zeros right after it is built draws
         # nothing, and a loader whose one batch is the whole dataset only permutes the rows of a
         # full-batch gradient (fair check 47, items 136, 138: a textbook logistic regression).
@@ -8426,6 +8463,11 @@ class UnseededRandom(Rule):
         )),
     )
     failing = (
+        # Centred by their mean, the points' spread is then printed: a statistic of the draws, a result
+        # (unlike fair check 47, item 137).
+        Example(cells=(
+            "import torch\nx = torch.rand(50, 2)\nx_new = x - x.mean(dim=0)\nprint(x_new.std())",
+        ), expect=((1, 2),)),
         # Only the weight set to zeros (the bias keeps its draw), and a loader of batches smaller
         # than the dataset (unlike fair check 47, items 136, 138).
         Example(cells=(
