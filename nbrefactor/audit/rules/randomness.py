@@ -3459,6 +3459,10 @@ _SHOW_NAMES = re.compile(r"^(?:display|show|plot)_\w+$")
 # (`tf.get_variable(…)` makes a variable); not the weight loaders (`load_state_dict`,
 # `load_weights`), which change their receiver.
 _ITEM_GETTERS = re.compile(r"^(?:get|load)_\w+$")
+# Functions and methods whose name says they read an image file into pixels (`load_image_as_tensor(path)`,
+# Keras' `load_img(path)`, `imread(path)`, `read_image(path)`): given a picked path, their result is the
+# picked image, followed like the value. Not the notebook's own defs, whose bodies are followed instead.
+_IMAGE_READERS = re.compile(r"^(?:(?:load|read|open)_?(?:image|img|picture|photo)s?(?:_\w+)?|imread)$")
 # Container methods that put a value into their (function-local) receiver: `picks.append(pick)`.
 _CONTAINER_MUTATORS = frozenset({"append", "extend", "insert"})
 # Methods that train, predict, persist or send what they are called on (or with): a random value
@@ -3502,6 +3506,20 @@ def _named_columns(node: ast.Attribute | ast.Subscript) -> frozenset[str] | None
 # The keywords by which a call takes the seed of its own draws (`df.sample(…, random_state=…)`,
 # `train_test_split(…, random_state=…)`, `rng = np.random.default_rng(seed=…)`).
 _SEED_KEYWORDS = frozenset({"random_state", "seed", "random_seed"})
+
+
+# Draws of one item (`random.choice(names)`, `random.randint(0, 9)`; NumPy's without a size).
+_ONE_PICK_DRAWS = frozenset({"random.choice", "random.randint", "random.randrange", "random.random", "random.uniform"})
+_ONE_PICK_NUMPY = {"numpy.random.choice": 1, "numpy.random.randint": 2, "numpy.random.random": 0, "numpy.random.rand": 0}
+
+
+def _picks_one(qualified: str, node: ast.Call) -> bool:
+    """Does the draw give one item: Python's `random.choice`/`randint`/… , or NumPy's `choice(a)`,
+    `randint(lo, hi)`, `rand()` with no size (at most that many positional arguments, no `size=`)?"""
+    if qualified in _ONE_PICK_DRAWS:
+        return True
+    most = _ONE_PICK_NUMPY.get(qualified)
+    return most is not None and len(node.args) <= most and not any(k.arg in ("size", None) for k in node.keywords)
 
 
 def _statistics_of(node: ast.expr) -> frozenset[str] | None:
@@ -3617,6 +3635,12 @@ class _ShownFlow:
         # shown as numbers (`posterior_mean` ending a cell, `print(posterior_mean)`), it is used
         # (fair check 41, recall T-7.2: a sequential Bayesian update of noisy targets).
         self.estimates: set[str] = set()
+        # The draw picks one item (`random.choice(class_names)`, `np.random.randint(0, n)`): a statistic
+        # of a plain name computed from it (`pred_prob.argmax()`, the picked image's predicted class) is
+        # that item's, not one over draws (fair check 47, item 141). Not of a list grown from the picks
+        # (`scores.append(…)`: `grown`), whose statistic is over the turns.
+        self.one_pick = isinstance(draw_node, ast.Call) and _picks_one(self._module_of(draw_node.func), draw_node)
+        self.grown: set[str] = set()
 
     # -- expressions --
 
@@ -3823,7 +3847,7 @@ class _ShownFlow:
             # `counts / counts.sum(1, keepdims=True)`: a statistic kept in shape to broadcast back
             # against the values (a normalisation) is part of a value that is followed, not a result.
             if _USING_METHOD.match(method) or (_STATISTIC.match(method) and not keeps_dims and not self._of_few(receiver)
-                                               and not self._one_hot_pick(method, receiver)):
+                                               and not self._one_hot_pick(method, receiver) and not self._of_one_pick(receiver)):
                 self.used = True
             return True
         if not (args_tainted or ctrl):
@@ -3838,12 +3862,14 @@ class _ShownFlow:
         if self._pure(call):
             name = method or (func.id if isinstance(func, ast.Name) else "")
             if (args_tainted and (_STATISTIC.match(name) or name in ("sum", "min", "max"))
-                    and not all(self._item_row(v) or self._of_few(v) or self._one_hot_pick(name, v) for v, r in zip(values, reached) if r)):
+                    and not all(self._item_row(v) or self._of_few(v) or self._one_hot_pick(name, v) or self._of_one_pick(v)
+                                for v, r in zip(values, reached) if r)):
                 self.used = True
             return True
         root = self._root(receiver) if receiver is not None else None
         if method in _CONTAINER_MUTATORS and isinstance(receiver, ast.Name) and root is not None and (self.function is None or root in self.locals):
             self.tainted.add(root)
+            self.grown.add(root)
             return False
         helper = self.helpers.get(func.id) if isinstance(func, ast.Name) and func.id not in self.locals and func.id not in self.params else None
         if helper is not None and args_tainted and self.depth < 3:
@@ -3857,6 +3883,13 @@ class _ShownFlow:
         if (args_tainted and call is not self.discarded and _ITEM_GETTERS.match(method) is not None
                 and method not in _LOAD_METHODS and not receiver_tainted and not qualified):
             return True  # `image = dataset.load_image(image_id)`: the item picked, followed
+        reader = method or (func.id if isinstance(func, ast.Name) else "")
+        if (args_tainted and call is not self.discarded and _IMAGE_READERS.match(reader) is not None and not receiver_tainted
+                and not callee_tainted and (not isinstance(func, ast.Name) or func.id not in self.callables)):
+            # `img = soml.util.io.load_image_as_tensor(filename=filepath)`, `load_img(path)`: the picked
+            # file's pixels, read and followed (fair check 47, item 141: three random test images
+            # shown with their predicted class).
+            return True
         self.used = True
         return True
 
@@ -3866,6 +3899,11 @@ class _ShownFlow:
         if self.any_size:
             return True  # (choosing the draw that carries a finding: `_anchor_first`)
         return self.few and (node is self.draw_node or (isinstance(node, ast.Name) and node.id in self.drawn))
+
+    def _of_one_pick(self, node: ast.expr | None) -> bool:
+        """A plain name holding a value computed from a draw of one item (`one_pick`), not a list
+        grown from the picks: its statistic is the item's (`pred_prob.argmax()`)."""
+        return self.one_pick and isinstance(node, ast.Name) and node.id not in self.grown
 
     def _one_hot_pick(self, name: str, node: ast.expr | None) -> bool:
         """`np.argmax(picks)` of `picks = np.random.multinomial(1, p)` (bound to the draw as it is),
@@ -7673,7 +7711,10 @@ class UnseededRandom(Rule):
         "draws); a name bound to what a display returns (`caps = ax.boxplot(s)`, its artists) and never read is no result. "
         "An item getter of one of the notebook's objects (`dataset.load_image(image_id)`, any `get_*`/`load_*` method but "
         "the weight loaders) given the value, whose result is taken (not a statement of its own), is followed from its "
-        "result. A comprehension's variables are its own (a later `[int(x) for x in other]` does not read an earlier `x`), "
+        "result, and so is an image reader given it (`load_image_as_tensor(filename=path)`, `load_img(path)`, `imread(path)`: "
+        "the picked file's pixels). A statistic of a plain name computed from a draw of one item (`random.choice(names)`, "
+        "`np.random.randint(0, n)` without a size) is that item's, `pred_prob.argmax()` its predicted class, unless the name is "
+        "a list grown from the picks. A comprehension's variables are its own (a later `[int(x) for x in other]` does not read an earlier `x`), "
         "and a helper defined more than once with the same code is followed whichever definition runs. "
         "A value yielded, stored outside the function, "
         "passed to another object's method (`model.fit(ds)`), reduced to a statistic "
@@ -8247,6 +8288,16 @@ class UnseededRandom(Rule):
             "model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=0.005), loss='mse')\nmodel.fit(X, y, epochs=10, verbose=0)\n"
             "print(model.get_weights())",
         )),
+        # Three random test images, each read from its picked file and shown with its predicted class
+        # (fair check 47, item 141, rnd001-display-only-pick).
+        Example(cells=(
+            "import os\nimport random\nimport matplotlib.pyplot as plt\nimport tensorflow as tf\nimport so_ml_tools as soml\n"
+            "model = tf.keras.models.load_model('food.keras')\nclass_names = sorted(os.listdir('test'))",
+            "for i in range(3):\n    class_name = random.choice(class_names)\n    filename = random.choice(os.listdir(os.path.join('test', class_name)))\n"
+            "    img = soml.util.io.load_image_as_tensor(filename=os.path.join('test', class_name, filename), scale=False)\n"
+            "    pred_prob = model.predict(tf.expand_dims(img, axis=0))\n    pred_class = class_names[pred_prob.argmax()]\n"
+            "    plt.subplot(1, 3, i + 1)\n    plt.imshow(img)\n    plt.title(f'actual: {class_name}, pred: {pred_class}, prob: {pred_prob.max():.2f}')",
+        )),
         # Random points only plotted before and after mean-centring and variance scaling, each by its
         # own statistics (fair check 47, item 137, rnd001-value-reaches-only-display).
         Example(cells=(
@@ -8463,6 +8514,13 @@ class UnseededRandom(Rule):
         )),
     )
     failing = (
+        # Random test images' top scores kept in a list and averaged: a statistic over the picks, an
+        # estimate (unlike fair check 47, item 141).
+        Example(cells=(
+            "import random\nimport tensorflow as tf\nmodel = tf.keras.models.load_model('food.keras')\nfiles = ['a.jpg', 'b.jpg']",
+            "scores = []\nfor i in range(30):\n    img = tf.keras.utils.load_img(random.choice(files))\n"
+            "    pred_prob = model.predict(tf.expand_dims(img, axis=0))\n    scores.append(pred_prob.max())\nprint(sum(scores) / len(scores))",
+        ), expect=((2, 3),)),
         # Centred by their mean, the points' spread is then printed: a statistic of the draws, a result
         # (unlike fair check 47, item 137).
         Example(cells=(
