@@ -2672,12 +2672,32 @@ def _peek_loop(statement: ast.stmt, name: str) -> bool:
     return plain(statement.body, True)
 
 
+def _next_iter_peek(statement: ast.stmt, name: str) -> ast.Call | None:
+    """The `iter(name)` call of a module-level `x, y = next(iter(name))` (names bound, nothing else
+    done): a look at the loader's first batch."""
+    if not (isinstance(statement, ast.Assign) and all(
+            isinstance(t, ast.Name) or (isinstance(t, (ast.Tuple, ast.List)) and all(isinstance(e, ast.Name) for e in t.elts))
+            for t in statement.targets)):
+        return None
+    value = statement.value
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "next"
+            and len(value.args) == 1 and not value.keywords):
+        return None
+    inner = value.args[0]
+    if (isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) and inner.func.id == "iter" and len(inner.args) == 1
+            and not inner.keywords and isinstance(inner.args[0], ast.Name) and inner.args[0].id == name):
+        return inner
+    return None
+
+
 def _shown_where_reported(facts: NotebookFacts, rf: RandomnessFacts, draw: Draw) -> bool:
     """Is the draw, where it would be reported, only shown, though its object is used later? For
     choosing which draw carries a finding only (`_anchor_first`), never for leaving one out:
     - a loader first iterated by a module-level peek at its first batch (`for batch in loader:`,
       names bound and printed, `break`; `_peek_loop`) whose names nothing at module level reads
-      after it (fair check 45, item 139: the same loader then trains two transformers);
+      after it (fair check 45, item 139: the same loader then trains two transformers), or by a
+      module-level `x, y = next(iter(loader))` whose batch reaches only displays (fair check 47,
+      item 144: a grid of the first batch's digits before the GAN's training loop);
     - a layer drawn in a class's constructor first run by a module-level `d = Discriminator(5)`
       whose instance only reaches displays (`print(d(x).shape)`: a shape demo; fair check 45,
       item 145: the trained `DISC = Discriminator(IMG_DIM)` is built in a later cell)."""
@@ -2689,7 +2709,14 @@ def _shown_where_reported(facts: NotebookFacts, rf: RandomnessFacts, draw: Draw)
         if parsed is None:
             return False
         index = statement_index_at(parsed.body, it.line)
-        if index is None or not _peek_loop(parsed.body[index], it.name):
+        if index is None:
+            return False
+        peek = _next_iter_peek(parsed.body[index], it.name)
+        if peek is not None:
+            # `real_samples, labels = next(iter(train_loader))`, then only plotted (fair check 47,
+            # item 144: a GAN notebook's first-batch grid; the same loader then trains it).
+            return _display_reach(facts).at_module_level(it.ca, parsed, peek, last_shows=True, any_size=True) is True
+        if not _peek_loop(parsed.body[index], it.name):
             return False
         loop = parsed.body[index]
         bound = {n.id for n in ast.walk(loop) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
@@ -4149,6 +4176,15 @@ class _ShownFlow:
             over = self.expr(st.iter, ctrl)
             if over or ctrl:
                 self._taint_target(st.target)
+            else:
+                # `for n, (real_samples, labels) in enumerate(train_loader):` rebinds the names to
+                # other values before its body reads them (fair check 47, item 144: the peeked batch's
+                # names reused by the training loop).
+                for name in ast.walk(st.target):
+                    if isinstance(name, ast.Name):
+                        self.tainted.discard(name.id)
+                        self.items.discard(name.id)
+                        self.drawn.discard(name.id)
             if over:
                 self.items.update(n.id for n in ast.walk(st.target) if isinstance(n, ast.Name))
             self._loop(st.body, st.orelse, ctrl or over, st.target)
@@ -8514,6 +8550,18 @@ class UnseededRandom(Rule):
         )),
     )
     failing = (
+        # A first-batch peek with `next(iter(loader))`, only plotted, then the same loader trains the
+        # model, whose loop rebinds the peek's names: the finding is anchored on the layer that is
+        # trained, the peek related (fair check 47, item 144, r-anchor-on-display-only-draw).
+        Example(cells=(
+            "import torch\nfrom torch import nn\nimport matplotlib.pyplot as plt\n"
+            "loader = torch.utils.data.DataLoader(train_set, batch_size=32, shuffle=True)",
+            "real_samples, labels = next(iter(loader))\nfor i in range(16):\n    plt.subplot(4, 4, i + 1)\n"
+            "    plt.imshow(real_samples[i].reshape(28, 28))",
+            "model = nn.Linear(784, 1)\noptimizer = torch.optim.Adam(model.parameters())",
+            "for epoch in range(5):\n    for n, (real_samples, labels) in enumerate(loader):\n"
+            "        loss = model(real_samples.view(-1, 784)).mean()\n        loss.backward()\n        optimizer.step()",
+        ), expect=((3, 1),)),
         # Random test images' top scores kept in a list and averaged: a statistic over the picks, an
         # estimate (unlike fair check 47, item 141).
         Example(cells=(
