@@ -35,7 +35,7 @@ from nbrefactor.audit.facts import character_column, dotted_name, node_classes, 
 from nbrefactor.audit.patterns import matches_any
 from nbrefactor.audit.project import SeedSwitch
 from nbrefactor.audit.types import Family, Severity
-from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, code as code_cell, is_suppressed, md, name_loads, single_assignments
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, and_listed, code as code_cell, is_suppressed, md, name_loads, single_assignments
 from nbrefactor.config import rule_enabled
 
 # (cell index, line, column): a place in notebook order.
@@ -7543,7 +7543,9 @@ class UnseededRandom(Rule):
         "`*DataBunch`, `.databunch()`, `create_cnn`) and no fastai 2 name, draws from torch's generator), Hugging Face text generation that samples (a `pipeline(\"text-generation\")` or any pipeline with `do_sample=True`, `model.generate(…, do_sample=True)`: torch's generator, TensorFlow's with `framework=\"tf\"`; `transformers.set_seed` seeds it; a `text2text-generation`/`summarization`/`translation` pipeline decodes greedily unless told to sample) and pandas' "
         "`.sample()` without `random_state`, which uses NumPy's, and PyMC3's `pm.sample(…)` without `random_seed`, whose "
         "chain seeds it draws (PyMC 4+'s comes from a fresh generator instead: RND002's) — and reports each one that no "
-        "seeding call for that library precedes, in a cell above or earlier in the same cell. "
+        "seeding call for that library precedes, in a cell above or earlier in the same cell (one finding per library; when "
+        "the function holding the reported draw also draws from another unseeded library, `data.sample(n)` beside "
+        "`random.randint`, the message names that source too and the fix seeds both). "
         "TensorFlow's graph-level seed (`tf.set_random_seed`, `tf.random.set_seed` in graph mode) belongs to the graph that is "
         "the default where it is set: a seed outside `with graph.as_default():` (or `with tf.Session(graph=graph):`, `graph` "
         "a name bound to `tf.Graph()`; `with sess.as_default():` makes no graph the default) does not reach the ops built "
@@ -9491,6 +9493,20 @@ class UnseededRandom(Rule):
                 message += (f"; the notebook says the variation is intended (cell {intended[0]}: \"{intended[1]}\"), "
                             "so a package should take a seed or generator as a parameter (default: unseeded)")
                 fix = f"Take a seed as a parameter (None by default, as now) and use it when given: {lib_fix}"
+            owner = draw.call.owner if draw.call.in_function and draw.call.owner and not component and not estimator else ""
+            if owner:
+                # The same function draws from other unseeded libraries too (`data.sample(n)` from NumPy
+                # and `random.randint` for the counts and prices): this library's seed alone does not
+                # repeat what it makes, so every source is named (fair check 47, item 146).
+                also = [(other, next(d for d in found if d.call.in_function and d.call.owner == owner))
+                        for other, found in unseeded.items()
+                        if other != library and any(d.call.in_function and d.call.owner == owner for d in found)]
+                if also:
+                    named = [f"{catalog.library(other).label} (`{d.shown}`, line {d.call.line})" for other, d in also]
+                    message += (f"; `{owner}` also draws from {and_listed(named)}, which no call before it seeds "
+                                f"either: a seed of {lib.label} alone does not repeat its result")
+                    fix += "".join(f"; and seed {catalog.library(other).label} too: {_library_fix(ctx, catalog.library(other))}"
+                                   for other, _ in also)
             yield Hit(
                 cell, line, column,
                 message,
