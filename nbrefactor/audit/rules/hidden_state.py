@@ -4352,7 +4352,10 @@ class UnexecutedCell(Rule):
         "a download in it keeps the finding). Nor is a never-run cell that only defines functions or classes (no "
         "decorator, no call in a default value, a base or a class body outside its methods; imports count as more) whose "
         "names no other cell reads, not even inside a function or in a never-run cell: running it binds names nothing uses "
-        "(an unfinished section's `get_ensemble_models`, never called)."
+        "(an unfinished section's `get_ensemble_models`, never called). Nor is a never-run cell that only drops or fills "
+        "missing values (`df = df.dropna()`, `df.fillna(0, inplace=True)`) under markdown saying the data has none "
+        "(\"There are no missing values in our sample, but if there were, we could simply drop the rows\"): an optional "
+        "step that changes nothing."
     )
     why_bad = (
         "The results below were computed without this cell. Either it is dead code, or running it "
@@ -4362,6 +4365,14 @@ class UnexecutedCell(Rule):
     applies_to_any_language = True  # reads only execution counts
     use_instead = "# Delete the cell if it is dead code; otherwise Restart & Run All.\n# [1]\nx = load()\n# [2]\nx = x[x.valid]\n# [3]\nx.mean()"
     passing = (
+        # An optional `dropna` under markdown saying the sample has no missing values: it changes
+        # nothing, leaving it unrun hid nothing (fair check 47, item 52).
+        Example(cells=(
+            code_cell("import pandas as pd\ntrain_df = pd.read_csv('train.csv')\nval_df = pd.read_csv('val.csv')", 1),
+            md("There are no missing values in our sample, but if there were, we could simply drop the rows."),
+            code_cell("train_df = train_df.dropna()\nval_df.dropna(inplace=True)"),
+            code_cell("print(len(train_df), len(val_df))", 2),
+        )),
         # A cell that only binds, left without a count right above a cell saved with outputs but no
         # count (counts cleared, outputs kept) that reads what it binds: the output was computed after
         # it ran (fair check 45, item 62).
@@ -4737,6 +4748,20 @@ class UnexecutedCell(Rule):
         )),
     )
     failing = (
+        # A `dropna` left unrun under markdown that does not say the data has no missing values, and
+        # one that also does something else (unlike fair check 47, item 52).
+        Example(cells=(
+            code_cell("import pandas as pd\ntrain_df = pd.read_csv('train.csv')", 1),
+            md("### Remove missing values\nSome rows lack the fare."),
+            code_cell("train_df = train_df.dropna()"),
+            code_cell("print(len(train_df))", 2),
+        ), expect=((3, 1),)),
+        Example(cells=(
+            code_cell("import pandas as pd\ntrain_df = pd.read_csv('train.csv')", 1),
+            md("There are no missing values, but we drop them anyway."),
+            code_cell("train_df = train_df.dropna()\ntrain_df = train_df[train_df.fare > 0]"),
+            code_cell("print(len(train_df))", 2),
+        ), expect=((3, 1),)),
         # ... but not when the cell saved with outputs below reads nothing it binds: its output says
         # nothing of the never-run cell (fair check 45, item 62's counterpart).
         Example(cells=(
@@ -5583,6 +5608,8 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
             continue
         if cell.index in analysed and _process_settings_only(ctx, analysed[cell.index]):
             continue
+        if cell.index in analysed and _missing_values_step_said_unneeded(ctx, analysed[cell.index]):
+            continue
         if cell.index in analysed and _upload_after_skipped_credentials(ctx, analysed, cells, i):
             continue
         if _copy_of_run_cell_above(cells, i):
@@ -5879,6 +5906,38 @@ _SETTINGS_BUILDERS = frozenset({
 })
 # Display options set by assignment (`pd.options.display.max_rows = 100`).
 _SETTINGS_ATTRIBUTES = ("pandas.options.display.", "IPython.core.interactiveshell.InteractiveShell.ast_node_interactivity")
+
+# The markdown says the data has no missing values: "There are no missing values in our sample, but if
+# there were, we could simply drop the rows".
+_NO_MISSING_VALUES = re.compile(
+    r"(?i)\b(?:no|zero|without(?: any)?)\s+(?:missing|null|nan|na|empty)(?:\s+or\s+\w+)?\s+(?:values?|data|entries|cells|rows)\b"
+    r"|\b(?:does|do)\s*n[o']t\s+(?:have|contain)\s+(?:any\s+)?(?:missing|null|nan)\b"
+)
+_MISSING_VALUE_METHODS = frozenset({"dropna", "fillna"})
+
+
+def _missing_values_step_said_unneeded(ctx: RuleContext, ca: CellAnalysis) -> bool:
+    """A never-run cell that only drops or fills missing values (`train_df = train_df.dropna()`,
+    `df.fillna(0, inplace=True)`) under markdown saying the data has none ("There are no missing
+    values in our sample, but if there were, we could simply drop the rows"): an optional step that
+    changes nothing, so leaving it unrun hid nothing (fair check 47, item 52,
+    hid002-unrun-optional-cell-changes-nothing). The markdown is the nearest cell above it."""
+    tree = cell_python_tree(ca)
+    if tree is None or not tree.body:
+        return False
+    for statement in tree.body:
+        call = statement.value if isinstance(statement, (ast.Assign, ast.Expr)) else None
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr in _MISSING_VALUE_METHODS
+                and isinstance(call.func.value, ast.Name)):
+            return False
+        name = call.func.value.id
+        if isinstance(statement, ast.Assign):
+            if not (len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name) and statement.targets[0].id == name):
+                return False
+        elif not any(k.arg == "inplace" and isinstance(k.value, ast.Constant) and k.value.value is True for k in call.keywords):
+            return False
+    above = [c for c in ctx.facts.notebook.cells if c.index < ca.cell.index and c.source.strip()]
+    return bool(above) and above[-1].cell_type == "markdown" and _NO_MISSING_VALUES.search(above[-1].source) is not None
 
 
 def _process_settings_only(ctx: RuleContext, ca: CellAnalysis) -> bool:
