@@ -4355,7 +4355,9 @@ class UnexecutedCell(Rule):
         "(an unfinished section's `get_ensemble_models`, never called). Nor is a never-run cell that only drops or fills "
         "missing values (`df = df.dropna()`, `df.fillna(0, inplace=True)`) under markdown saying the data has none "
         "(\"There are no missing values in our sample, but if there were, we could simply drop the rows\"): an optional "
-        "step that changes nothing."
+        "step that changes nothing. A `%timeit` line in a never-run cell (`t = %timeit -o X, y = get_data(path)`) is read "
+        "as the Python it times: the names it mentions are read, and those it does not call are taken as changed, when "
+        "deciding whether anything the never-run cells bound reaches a cell that ran."
     )
     why_bad = (
         "The results below were computed without this cell. Either it is dead code, or running it "
@@ -4365,6 +4367,15 @@ class UnexecutedCell(Rule):
     applies_to_any_language = True  # reads only execution counts
     use_instead = "# Delete the cell if it is dead code; otherwise Restart & Run All.\n# [1]\nx = load()\n# [2]\nx = x[x.valid]\n# [3]\nx.mean()"
     passing = (
+        # A benchmark template's never-run section that times its steps with `%timeit`: the section
+        # that ran loads its own data, nothing of the skipped one reaches it (fair check 47, item 54).
+        Example(cells=(
+            code_cell("def get_data(f):\n    return [1], [2]", 1),
+            code_cell("file_location = 'avazu-app'"),
+            code_cell("X, y = get_data(file_location)"),
+            code_cell("exec_time1 = %timeit -o X, y = get_data(file_location)\nprint(exec_time1)"),
+            code_cell("X, y = get_data('avazu-app.t')\nprint(len(X))", 2),
+        )),
         # An optional `dropna` under markdown saying the sample has no missing values: it changes
         # nothing, leaving it unrun hid nothing (fair check 47, item 52).
         Example(cells=(
@@ -4748,6 +4759,13 @@ class UnexecutedCell(Rule):
         )),
     )
     failing = (
+        # A never-run `%timeit` of a fit changes the model a cell that ran then reads (unlike fair
+        # check 47, item 54).
+        Example(cells=(
+            code_cell("from sklearn.linear_model import LogisticRegression\nmodel = LogisticRegression()\nX, y = [[0], [1]], [0, 1]", 1),
+            code_cell("t = %timeit -o model.fit(X, y)"),
+            code_cell("print(model.coef_)", 2),
+        ), expect=((2, 1),)),
         # A `dropna` left unrun under markdown that does not say the data has no missing values, and
         # one that also does something else (unlike fair check 47, item 52).
         Example(cells=(
@@ -6239,7 +6257,7 @@ def _superseded_unrun_section(
 
     def opaque(cell: CellAnalysis, definitions: bool = True) -> bool:
         f = cell.facts
-        return (f.syntax_error is not None or not cell.masked.is_python or bool(cell.magics)
+        return (f.syntax_error is not None or not cell.masked.is_python or any(not _timing_magic(m) for m in cell.magics)
                 or (definitions and (bool(f.functions) or bool(f.classes)))
                 or not (_downloads_nothing_read_below(ctx, cell) or _writes_files_no_ran_cell_reads(ctx, cell))
                 or names_file_read_below(cell)
@@ -6284,7 +6302,13 @@ def _superseded_unrun_section(
     for below in ctx.facts.cells:
         if below.cell.index < first or _is_blank(below.cell.source):
             continue
-        writes = _cell_writes(below, modules) - same
+        # A `%timeit` line (`exec_time1 = %timeit -o X, y = get_data(path)`) runs its statement in a
+        # timing loop: every name it mentions counts as read and, as its calls may change what they
+        # are given (`model.fit(…)`), as written (fair check 47, item 54: a benchmark template's
+        # never-run scikit-learn section timing its steps).
+        timed = {n for m in below.magics if _timing_magic(m) for n in _NAME_WORD.findall(m.args)}
+        called = {n for m in below.magics if _timing_magic(m) for n in _CALLED_NAME.findall(m.args)}
+        writes = (_cell_writes(below, modules) | (timed - modules - called)) - same
         if below.cell.index not in ran and ran_definitions:
             writes -= copies(below)
         if below.cell.index in skipped:
@@ -6296,9 +6320,9 @@ def _superseded_unrun_section(
             continue
         if below.facts.syntax_error is not None or not below.masked.is_python:
             return False
-        reads = {r.name for r in (*below.facts.reads, *below.facts.deferred_reads)} - {
+        reads = ({r.name for r in (*below.facts.reads, *below.facts.deferred_reads)} - {
             n for n in own_only.get(below.cell.index, ()) if (below.cell.index, n) not in foreign
-        } | {r.name for r in below.facts.mutated}
+        }) | {r.name for r in below.facts.mutated} | timed
         if reads & tainted:
             if below.cell.index in ran or opaque(below, definitions=rebound_needed):
                 return False
@@ -6308,6 +6332,15 @@ def _superseded_unrun_section(
             if rebound_needed or below.cell.index in ran:
                 tainted -= writes  # (asked about one cell alone, another never-run cell rebinds nothing)
     return rebound or not rebound_needed
+
+
+_CALLED_NAME = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s*\(")  # `get_data(`: a function called, not a value changed
+
+
+def _timing_magic(magic: MagicLine) -> bool:
+    """`%timeit …` (also assigned, `t = %timeit -o …`, and the `%%timeit` cell magic): it runs Python
+    the audit can read (its arguments), in a timing loop."""
+    return magic.kind in ("line_magic", "cell_magic") and magic.name == "timeit"
 
 
 def _unread_by_ran_cells(ctx: RuleContext, cell: Cell) -> bool:
