@@ -9567,6 +9567,52 @@ _INTENDED_VARIATION = re.compile(
 )
 
 
+# Markdown asking whether a repeated run gives what the first gave ("Do you observe the same f1 scores
+# on each fold as previously?").
+_SAME_AS_BEFORE = re.compile(
+    r"(?i)\b(?:same|different|identical|change[sd]?)\b[^.?!\n]{0,80}?\b(?:as|than|from|to)\s+"
+    r"(?:before|previously|earlier|the\s+(?:previous|first|last)(?:\s+(?:one|time|run))?)\b"
+)
+
+
+_QUESTION = re.compile(r"[^.?!\n]*\?")  # a sentence that asks
+
+
+def _repeated_to_compare(ctx: RuleContext, ca: CellAnalysis, call: CallFact) -> bool:
+    """The estimator is one of two module-level constructions with the very same text, the nearest
+    such pair in the notebook (`model = tree.DecisionTreeClassifier()`, then under "Let us repeat the
+    experience once more" `model2 = tree.DecisionTreeClassifier()`), and a markdown cell among the
+    three after the second asks whether the results are the same as before ("Do you observe the same
+    f1 scores on each fold as previously? Is this surprising?"): the run-to-run variation is the
+    lesson, and a random_state would defeat it (fair check 47, item 151,
+    rnd002-repeated-trials-want-variation)."""
+    text = _call_text(ca, call)
+    if text is None:
+        return False
+    places: list[int] = []  # the code cells holding a module-level construction of that text
+    for other in ctx.facts.cells:
+        if any(not c.in_function and _call_text(other, c) == text for c in other.facts.calls):
+            places.append(other.cell.index)
+    if ca.cell.index not in places or len(places) < 2:
+        return False
+    at = places.index(ca.cell.index)
+    pairs = [(places[i], places[i + 1]) for i in (at - 1, at) if 0 <= i < len(places) - 1]
+    cells = ctx.facts.notebook.cells
+    position = {c.index: i for i, c in enumerate(cells)}
+    for _, second in pairs:
+        after = cells[position[second] + 1:position[second] + 4]
+        if any(c.cell_type == "markdown" and any(_SAME_AS_BEFORE.search(q) for q in _QUESTION.findall(c.source)) for c in after):
+            return True
+    return False
+
+
+def _call_text(ca: CellAnalysis, call: CallFact) -> str | None:
+    """The source text of a call, whitespace normalised (None when it cannot be read)."""
+    parsed = _parsed(ca)
+    node = _call_node(ca, parsed, call) if parsed is not None else None
+    return ast.unparse(node) if node is not None else None
+
+
 def _intended_variation(facts: NotebookFacts) -> tuple[int, str] | None:
     """(cell, sentence) where the notebook's Markdown or a code comment says its runs are meant to
     differ, or None."""
@@ -9794,7 +9840,10 @@ class MissingRandomState(Rule):
         "of deterministic transforms (`Resize`, `Normalize`, `ToTensorV2`, a flip with `p=1`) is not, nor is one "
         "built inside a function (`[albumentations]` in randomness.toml)."
         " When the call's cell binds an integer to a seed-named constant no cell reads (`blobs_random_seed = 42`), "
-        "the message and the fix name it."
+        "the message and the fix name it. Nor is an estimator built twice at module level with the very same text "
+        "(`tree.DecisionTreeClassifier()`, then again under \"Let us repeat the experience once more\") when markdown among "
+        "the three cells after the second asks whether the results are the same as before (\"Do you observe the same f1 "
+        "scores on each fold as previously?\"): the run-to-run variation is the lesson."
     )
     why_bad = (
         "Without `random_state`, scikit-learn draws from NumPy's global state: results change on "
@@ -9815,6 +9864,15 @@ class MissingRandomState(Rule):
         "clf = RandomForestClassifier(n_estimators=200, random_state=SEED)"
     )
     passing = (
+        # The lesson builds the same tree twice and asks whether the folds' scores match: the
+        # variation is what it shows (fair check 47, item 151, rnd002-repeated-trials-want-variation).
+        Example(cells=(
+            "from sklearn import tree, model_selection\nfrom sklearn.datasets import load_iris\nX, y = load_iris(return_X_y=True)",
+            "model = tree.DecisionTreeClassifier()\nprint(model_selection.cross_val_score(model, X, y, cv=5))",
+            md("Let us repeat the experience once more:"),
+            "model2 = tree.DecisionTreeClassifier()\nprint(model_selection.cross_val_score(model2, X, y, cv=5))",
+            md("__Question:__ Do you observe the same f1 scores on each fold as previously? Is this surprising?"),
+        )),
         # `SVC(probability=True)` whose probabilities only shade a plot's background, its lines drawn
         # from `coef_`/`intercept_` (Platt scaling changes neither): fair check 46, item 151.
         Example(cells=(
@@ -10085,6 +10143,15 @@ class MissingRandomState(Rule):
         )),
     )
     failing = (
+        # The same tree built twice, but nothing asks whether the results match, only a statement
+        # (unlike fair check 47, item 151): each model changes from run to run.
+        Example(cells=(
+            "from sklearn import tree, model_selection\nfrom sklearn.datasets import load_iris\nX, y = load_iris(return_X_y=True)",
+            "model = tree.DecisionTreeClassifier()\nprint(model_selection.cross_val_score(model, X, y, cv=5))",
+            md("Now on the scaled features:"),
+            "model2 = tree.DecisionTreeClassifier()\nprint(model_selection.cross_val_score(model2, X * 2, y, cv=5))",
+            md("The scores are the same as before."),
+        ), expect=((2, 1), (4, 1))),
         # Its probabilities printed: the calibration's seed changes them (unlike fair check 46, item 151).
         Example(cells=(
             "import numpy as np\nimport matplotlib.pyplot as plt\nfrom sklearn import svm\nfrom sklearn.datasets import make_blobs",
@@ -10506,6 +10573,8 @@ class MissingRandomState(Rule):
                     continue  # its data are RND001's unseeded NumPy draws: that seed is the fix (`_split_of_unseeded_draws`)
                 if qualified.startswith("sklearn.") and call.in_function and call.owner in _trial_functions(ctx):
                     continue  # one trial of a repeated experiment: RND001's NumPy seed covers it (related there)
+                if not call.in_function and _repeated_to_compare(ctx, ca, call):
+                    continue  # the lesson builds it twice and asks whether the scores match (fair check 47, item 151)
                 # StellarGraph's default state is NumPy's (and Python's) global one, as scikit-learn's is.
                 sklearn = qualified.startswith(("sklearn.", "stellargraph."))
                 if sklearn and seeded_in_own_cell(numpy_seeds, ca, call.line, call.in_function):
