@@ -3471,6 +3471,9 @@ _INFERENCE_METHODS = frozenset({
     # it: values computed from it, the model and tokenizer as they were (fair check 29,
     # rnd001-display-only-pick: a random test conversation's answer printed as a spot check).
     "generate", "apply_chat_template", "encode", "decode", "batch_decode", "tokenize", "convert_ids_to_tokens",
+    # A torch module's output for its input, as calling it gives (`y = model.forward(x)`), followed: a
+    # random input only printed through it is a shape check (a training loop's loss reaches `backward`).
+    "forward",
 })
 # Functions and methods whose name says they show what they are given (`visualize.display_top_masks(image,
 # mask, …)`, `display_images(…)`, `show_batch(…)`, `plot_confusion_matrix(…)`) are displays, whatever
@@ -3547,6 +3550,13 @@ def _picks_one(qualified: str, node: ast.Call) -> bool:
         return True
     most = _ONE_PICK_NUMPY.get(qualified)
     return most is not None and len(node.args) <= most and not any(k.arg in ("size", None) for k in node.keywords)
+
+
+def _in_comprehension(tree: ast.AST, node: ast.AST) -> bool:
+    """Is `node` inside a comprehension of `tree` (`[random.choice(kinds) for i in range(15)]`: many
+    picks collected, not one)?"""
+    return any(isinstance(c, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)) and any(n is node for n in ast.walk(c))
+               for c in ast.walk(tree))
 
 
 def _statistics_of(node: ast.expr) -> frozenset[str] | None:
@@ -3754,6 +3764,7 @@ class _ShownFlow:
                 if self.layout and named is not None and (root not in self.tainted or root in self.columns):
                     self.columns.setdefault(root, set()).update(named)
                 self.tainted.add(root)
+                self.grown.add(root)  # `df.loc[i] = pick`: filled item by item, a collection of picks
 
     def expr(self, node: ast.AST | None, ctrl: bool = False) -> bool:
         """Does `node`'s value depend on the draw? Marks the flow used when the draw reaches a call
@@ -4373,6 +4384,7 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
         ):
             return None
         flow = _ShownFlow(facts, node, body)
+        flow.one_pick = flow.one_pick and not _in_comprehension(body, node)
         flow.helpers = notebook_helpers()
         flow.in_place = in_place
         flow.statement(body, False, True)
@@ -4393,6 +4405,7 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
                     if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                         functions[st.name] = frozenset(_global_load_lines(ast.Module([st], [])))
         flow = _ShownFlow(facts, node, None)
+        flow.one_pick = flow.one_pick and not _in_comprehension(parsed, node)
         flow.functions = functions
         flow.helpers = notebook_helpers()
         if trackers is None:
