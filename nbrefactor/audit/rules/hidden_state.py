@@ -10554,10 +10554,14 @@ def _cascades_through_half_filled_values(
         upstream = sorted({
             (r.exec_provider.cell, r.name) for r in flow.reads
             if r.cell == index and not r.deferred and r.exec_flow is ExecFlow.DEFINED and r.exec_provider is not None
+            and r.exec_provider.kind is DefKind.ASSIGN  # a value, not an imported class or a def the line calls
             and r.exec_provider.cell in fed and r.exec_provider.cell != index
             and r.exec_provider.line < fed[r.exec_provider.cell][0] and r.name in fed[r.exec_provider.cell][1]
         })
         if len({cell for cell, _ in upstream}) == 1:
+            root = errored[upstream[0][0]]
+            if next(o for o in root.outputs if o.output_type == "error").name.strip() == error.name.strip():
+                continue  # the same error again (NLTK's missing `punkt_tab` in both): "saved the same error" says it
             found[index] = upstream[0]
     return found
 
