@@ -8584,6 +8584,11 @@ class UnseededRandom(Rule):
             "scores = []\nfor i in range(30):\n    img = tf.keras.utils.load_img(random.choice(files))\n"
             "    pred_prob = model.predict(tf.expand_dims(img, axis=0))\n    scores.append(pred_prob.max())\nprint(sum(scores) / len(scores))",
         ), expect=((2, 3),)),
+        # Picks drawn in a comprehension, fifteen of them, summed: a statistic over the picks (fair
+        # check 42's Data_Wrangling frame of random animals, averaged by group).
+        Example(cells=(
+            "import random\nweights = [random.choice(range(10, 20)) for i in range(15)]\nprint(sum(weights) / len(weights))",
+        ), expect=((1, 2),)),
         # Centred by their mean, the points' spread is then printed: a statistic of the draws, a result
         # (unlike fair check 47, item 137).
         Example(cells=(
