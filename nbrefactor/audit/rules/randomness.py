@@ -8587,8 +8587,9 @@ class UnseededRandom(Rule):
         # Picks drawn in a comprehension, fifteen of them, summed: a statistic over the picks (fair
         # check 42's Data_Wrangling frame of random animals, averaged by group).
         Example(cells=(
-            "import random\nweights = [random.choice(range(10, 20)) for i in range(15)]\nprint(sum(weights) / len(weights))",
-        ), expect=((1, 2),)),
+            "import random\nimport pandas as pd\ndf = pd.DataFrame({'kind': [random.choice(['Duck', 'Goat']) for i in range(15)],\n"
+            "                   'legs': [random.choice(range(1, 4)) for i in range(15)]})\ngroups = df.groupby('kind')\ndisplay(groups.agg('mean'))",
+        ), expect=((1, 3),)),
         # Centred by their mean, the points' spread is then printed: a statistic of the draws, a result
         # (unlike fair check 47, item 137).
         Example(cells=(
