@@ -9166,7 +9166,9 @@ class StateInjection(Rule):
         "(a Kaggle utility script imported so that `joblib` can unpickle pipelines of its classes). "
         "`from pylab import *` is held to the same test, and also reported when a cell below it calls a builtin it "
         "shadows with NumPy's (`sum`, `any`, `all`; `min`, `max` and `round` with older matplotlib). A cell with a syntax "
-        "error does not stop this (it never runs, so it reads nothing). "
+        "error does not stop this (it never runs, so it reads nothing). The message of a star import names the names cells "
+        "below it read and no cell binds (`math`, cell 8), up to the next star import or `%run` of another cell: they come "
+        "from it or are undefined. "
         "A star import of the repository's own code (`from src.analytics.download_data import *`: a `src` folder, or a package "
         "of the folders above the notebook) says so, and its fix names the import of the same module the notebook already has "
         "(`import src.analytics.download_data as download_data`: call `download_data.name(…)`). "
@@ -9390,6 +9392,16 @@ class StateInjection(Rule):
                        f"or import them by name (`from {module} import a, b`).") if alias else (
                        f"Import the names you use by name (`from {module} import a, b`).")
             elif star:
+                supplied = _names_only_a_star_import_can_supply(flow, inj)
+                if supplied:
+                    # Fair check 47, item 62: `math` read by two cells and bound by none comes from
+                    # pylab's star import (NumPy's `from numpy import *` exported it before 2.0): say which.
+                    shown = ", ".join(f"`{name}` (cell {cell})" for name, cell in supplied[:4])
+                    more = f" and {len(supplied) - 4} more" if len(supplied) > 4 else ""
+                    one = len(supplied) == 1
+                    what = (f"binds names nobody can see from the notebook: {shown}{more} {'is' if one else 'are'} read below it "
+                            f"and bound by no cell, so {'it comes' if one else 'they come'} from it or {'is' if one else 'are'} "
+                            "undefined (this audit cannot tell which)")
                 added = _added_import_folders(ctx)
                 # A module the catalogue knows as an installed distribution (`nltk.stem.porter`,
                 # nltk) is not "maybe" in a folder the notebook adds to `sys.path` (fair check 39,
@@ -9427,6 +9439,20 @@ class StateInjection(Rule):
             group = stars[inj.cell] if inj.kind is InjectorKind.STAR_IMPORT else []
             yield (Hit(cells[inj.cell], inj.line, inj.column, message, fix=fix, key=inj.text, related=related),
                    frozenset(module_of(o.text) for o in group), group)
+
+
+def _names_only_a_star_import_can_supply(flow: NameFlow, inj: Injector) -> list[tuple[str, int]]:
+    """The names (with the first cell reading each) that cells at or below the star import read and
+    no cell binds, up to the next import or run that may bind names nobody can list: they can only
+    come from it."""
+    until = min(((i.cell, i.line) for i in flow.injectors if i.opaque and (i.cell, i.line) > (inj.cell, inj.line)
+                 and i.cell != inj.cell), default=None)
+    first: dict[str, int] = {}
+    for r in sorted(flow.reads, key=lambda r: (r.cell, r.line)):
+        if (r.flow is Flow.UNDEFINED and (r.cell, r.line) >= (inj.cell, inj.line)
+                and (until is None or (r.cell, r.line) < until)):
+            first.setdefault(r.name, r.cell)
+    return list(first.items())
 
 
 def _misspelt_star_module(ctx: RuleContext, module: str) -> Optional[tuple[str, str, str]]:
