@@ -1016,3 +1016,6 @@ def test_hid006_star_import_message_names_the_names_only_it_can_supply():
         "`from pylab import *` binds names nobody can see from the notebook: `math` (cell 3) is read below it and "
         "bound by no cell, so it comes from it or is undefined (this audit cannot tell which)"
     )
+    # Two star imports in one cell: the names come from either.
+    diags = audit("from utils import *\nfrom lab_utils import *", "plot_network(load_data())", rules=[StateInjection])
+    assert "so they come from the cell's star imports or are undefined" in messages(diags, "HID006")[0]

@@ -9399,8 +9399,9 @@ class StateInjection(Rule):
                     shown = ", ".join(f"`{name}` (cell {cell})" for name, cell in supplied[:4])
                     more = f" and {len(supplied) - 4} more" if len(supplied) > 4 else ""
                     one = len(supplied) == 1
+                    source = "it" if len(stars.get(inj.cell, ())) < 2 else "the cell's star imports"
                     what = (f"binds names nobody can see from the notebook: {shown}{more} {'is' if one else 'are'} read below it "
-                            f"and bound by no cell, so {'it comes' if one else 'they come'} from it or {'is' if one else 'are'} "
+                            f"and bound by no cell, so {'it comes' if one else 'they come'} from {source} or {'is' if one else 'are'} "
                             "undefined (this audit cannot tell which)")
                 added = _added_import_folders(ctx)
                 # A module the catalogue knows as an installed distribution (`nltk.stem.porter`,
