@@ -1021,3 +1021,18 @@ def test_hid004_read_only_for_attributes_beside_a_renamed_receiver_suggests_it()
     assert d.message.endswith("; this line calls a method of `embeddings_model` and reads `model` only for its attributes: "
                               "a leftover of renaming it to `embeddings_model`?")
     assert d.fix.startswith("Read `embeddings_model` if this line means it")
+
+
+def test_hid006_star_import_message_names_the_names_only_it_can_supply():
+    # Fair check 47, item 62: `math` read by two cells and bound by none comes from pylab's star
+    # import (NumPy's `from numpy import *` exported it before 2.0), or is undefined: the message
+    # names it, with the first cell reading it; names read after a later `%run` are that one's.
+    diags = audit("import torch", "from pylab import *", "stdv = 1. / math.sqrt(4)", "w = math.pi * stdv",
+                  "%run helpers.py", "print(load_rows())", rules=[StateInjection])
+    assert messages(diags, "HID006")[0] == (
+        "`from pylab import *` binds names nobody can see from the notebook: `math` (cell 3) is read below it and "
+        "bound by no cell, so it comes from it or is undefined (this audit cannot tell which)"
+    )
+    # Two star imports in one cell: the names come from either.
+    diags = audit("from utils import *\nfrom lab_utils import *", "plot_network(load_data())", rules=[StateInjection])
+    assert "so they come from the cell's star imports or are undefined" in messages(diags, "HID006")[0]

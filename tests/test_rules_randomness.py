@@ -1307,3 +1307,22 @@ def test_rnd001_fix_for_fastai_training_and_a_shuffled_numpy_array(tmp_path: Pat
     assert len(array) == 1 and "data = rng.permutation(data)" in array[0].fix and "random.seed" not in array[0].fix
     items = _found(tmp_path / "list", "import random", "data = [1, 2, 3]", "random.shuffle(data)\nprint(sum(data[:2]))")
     assert len(items) == 1 and "random.seed(SEED)" in items[0].fix
+
+
+def test_rnd001_function_drawing_from_two_unseeded_libraries_names_both(tmp_path):
+    # Fair check 47, item 146: `data.sample(n)` (NumPy) and `random.randint` (Python's `random`) in the
+    # same generator of synthetic receipts: the NumPy finding names the other source, and its fix
+    # seeds both; a function drawing from one library says nothing of the other.
+    cells = (
+        "import random\nimport pandas as pd\ndata = pd.read_csv('products.csv')",
+        "def pick_date():\n    return random.randint(0, 365)",
+        "def generate_random_products():\n    number_of_products = random.randint(1, 16)\n"
+        "    titles = data['product_name'].sample(number_of_products)\n    return {t: random.randint(10, 900) * 100 for t in titles}",
+        "rows = [(pick_date(), generate_random_products()) for _ in range(100)]\npd.DataFrame(rows).to_excel('nota.xlsx')",
+    )
+    found = run_example(UnseededRandom, Example(cells=cells), tmp_path)
+    numpy = next(d for d in found if "NumPy" in d.message.split(";")[0])
+    assert "`generate_random_products` also draws from the `random` module (`random.randint`, line 2)" in numpy.message
+    assert numpy.fix.endswith("and seed the `random` module too: random.seed(SEED)")
+    python = next(d for d in found if d is not numpy)
+    assert "also draws from" not in python.message

@@ -39,6 +39,7 @@ from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppresse
 from nbrefactor.audit.rules import code as code_cell
 from nbrefactor.audit.project import load_blank_paths
 from nbrefactor.audit.rules.randomness import _facts as _randomness_facts
+from nbrefactor.audit.rules.rerun import saved_error_line
 from nbrefactor.audit.rules.structure import empty_assignment, exercise_notebook, python2_builtin_reads, python2_cells, reference_sheet, template_blank
 
 # The flow of the notebook last asked for: the rules of this family run one after the other on
@@ -4351,7 +4352,12 @@ class UnexecutedCell(Rule):
         "a download in it keeps the finding). Nor is a never-run cell that only defines functions or classes (no "
         "decorator, no call in a default value, a base or a class body outside its methods; imports count as more) whose "
         "names no other cell reads, not even inside a function or in a never-run cell: running it binds names nothing uses "
-        "(an unfinished section's `get_ensemble_models`, never called)."
+        "(an unfinished section's `get_ensemble_models`, never called). Nor is a never-run cell that only drops or fills "
+        "missing values (`df = df.dropna()`, `df.fillna(0, inplace=True)`) under markdown saying the data has none "
+        "(\"There are no missing values in our sample, but if there were, we could simply drop the rows\"): an optional "
+        "step that changes nothing. A `%timeit` line in a never-run cell (`t = %timeit -o X, y = get_data(path)`) is read "
+        "as the Python it times: the names it mentions are read, and those it does not call are taken as changed, when "
+        "deciding whether anything the never-run cells bound reaches a cell that ran."
     )
     why_bad = (
         "The results below were computed without this cell. Either it is dead code, or running it "
@@ -4361,6 +4367,23 @@ class UnexecutedCell(Rule):
     applies_to_any_language = True  # reads only execution counts
     use_instead = "# Delete the cell if it is dead code; otherwise Restart & Run All.\n# [1]\nx = load()\n# [2]\nx = x[x.valid]\n# [3]\nx.mean()"
     passing = (
+        # A benchmark template's never-run section that times its steps with `%timeit`: the section
+        # that ran loads its own data, nothing of the skipped one reaches it (fair check 47, item 54).
+        Example(cells=(
+            code_cell("def get_data(f):\n    return [1], [2]", 1),
+            code_cell("file_location = 'avazu-app'"),
+            code_cell("X, y = get_data(file_location)"),
+            code_cell("exec_time1 = %timeit -o X, y = get_data(file_location)\nprint(exec_time1)"),
+            code_cell("X, y = get_data('avazu-app.t')\nprint(len(X))", 2),
+        )),
+        # An optional `dropna` under markdown saying the sample has no missing values: it changes
+        # nothing, leaving it unrun hid nothing (fair check 47, item 52).
+        Example(cells=(
+            code_cell("import pandas as pd\ntrain_df = pd.read_csv('train.csv')\nval_df = pd.read_csv('val.csv')", 1),
+            md("There are no missing values in our sample, but if there were, we could simply drop the rows."),
+            code_cell("train_df = train_df.dropna()\nval_df.dropna(inplace=True)"),
+            code_cell("print(len(train_df), len(val_df))", 2),
+        )),
         # A cell that only binds, left without a count right above a cell saved with outputs but no
         # count (counts cleared, outputs kept) that reads what it binds: the output was computed after
         # it ran (fair check 45, item 62).
@@ -4736,6 +4759,27 @@ class UnexecutedCell(Rule):
         )),
     )
     failing = (
+        # A never-run `%timeit` of a fit changes the model a cell that ran then reads (unlike fair
+        # check 47, item 54).
+        Example(cells=(
+            code_cell("from sklearn.linear_model import LogisticRegression\nmodel = LogisticRegression()\nX, y = [[0], [1]], [0, 1]", 1),
+            code_cell("t = %timeit -o model.fit(X, y)"),
+            code_cell("print(model.coef_)", 2),
+        ), expect=((2, 1),)),
+        # A `dropna` left unrun under markdown that does not say the data has no missing values, and
+        # one that also does something else (unlike fair check 47, item 52).
+        Example(cells=(
+            code_cell("import pandas as pd\ntrain_df = pd.read_csv('train.csv')", 1),
+            md("### Remove missing values\nSome rows lack the fare."),
+            code_cell("train_df = train_df.dropna()"),
+            code_cell("print(len(train_df))", 2),
+        ), expect=((3, 1),)),
+        Example(cells=(
+            code_cell("import pandas as pd\ntrain_df = pd.read_csv('train.csv')", 1),
+            md("There are no missing values, but we drop them anyway."),
+            code_cell("train_df = train_df.dropna()\ntrain_df = train_df[train_df.fare > 0]"),
+            code_cell("print(len(train_df))", 2),
+        ), expect=((3, 1),)),
         # ... but not when the cell saved with outputs below reads nothing it binds: its output says
         # nothing of the never-run cell (fair check 45, item 62's counterpart).
         Example(cells=(
@@ -5582,6 +5626,8 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
             continue
         if cell.index in analysed and _process_settings_only(ctx, analysed[cell.index]):
             continue
+        if cell.index in analysed and _missing_values_step_said_unneeded(ctx, analysed[cell.index]):
+            continue
         if cell.index in analysed and _upload_after_skipped_credentials(ctx, analysed, cells, i):
             continue
         if _copy_of_run_cell_above(cells, i):
@@ -5878,6 +5924,38 @@ _SETTINGS_BUILDERS = frozenset({
 })
 # Display options set by assignment (`pd.options.display.max_rows = 100`).
 _SETTINGS_ATTRIBUTES = ("pandas.options.display.", "IPython.core.interactiveshell.InteractiveShell.ast_node_interactivity")
+
+# The markdown says the data has no missing values: "There are no missing values in our sample, but if
+# there were, we could simply drop the rows".
+_NO_MISSING_VALUES = re.compile(
+    r"(?i)\b(?:no|zero|without(?: any)?)\s+(?:missing|null|nan|na|empty)(?:\s+or\s+\w+)?\s+(?:values?|data|entries|cells|rows)\b"
+    r"|\b(?:does|do)\s*n[o']t\s+(?:have|contain)\s+(?:any\s+)?(?:missing|null|nan)\b"
+)
+_MISSING_VALUE_METHODS = frozenset({"dropna", "fillna"})
+
+
+def _missing_values_step_said_unneeded(ctx: RuleContext, ca: CellAnalysis) -> bool:
+    """A never-run cell that only drops or fills missing values (`train_df = train_df.dropna()`,
+    `df.fillna(0, inplace=True)`) under markdown saying the data has none ("There are no missing
+    values in our sample, but if there were, we could simply drop the rows"): an optional step that
+    changes nothing, so leaving it unrun hid nothing (fair check 47, item 52,
+    hid002-unrun-optional-cell-changes-nothing). The markdown is the nearest cell above it."""
+    tree = cell_python_tree(ca)
+    if tree is None or not tree.body:
+        return False
+    for statement in tree.body:
+        call = statement.value if isinstance(statement, (ast.Assign, ast.Expr)) else None
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr in _MISSING_VALUE_METHODS
+                and isinstance(call.func.value, ast.Name)):
+            return False
+        name = call.func.value.id
+        if isinstance(statement, ast.Assign):
+            if not (len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name) and statement.targets[0].id == name):
+                return False
+        elif not any(k.arg == "inplace" and isinstance(k.value, ast.Constant) and k.value.value is True for k in call.keywords):
+            return False
+    above = [c for c in ctx.facts.notebook.cells if c.index < ca.cell.index and c.source.strip()]
+    return bool(above) and above[-1].cell_type == "markdown" and _NO_MISSING_VALUES.search(above[-1].source) is not None
 
 
 def _process_settings_only(ctx: RuleContext, ca: CellAnalysis) -> bool:
@@ -6179,7 +6257,7 @@ def _superseded_unrun_section(
 
     def opaque(cell: CellAnalysis, definitions: bool = True) -> bool:
         f = cell.facts
-        return (f.syntax_error is not None or not cell.masked.is_python or bool(cell.magics)
+        return (f.syntax_error is not None or not cell.masked.is_python or any(not _timing_magic(m) for m in cell.magics)
                 or (definitions and (bool(f.functions) or bool(f.classes)))
                 or not (_downloads_nothing_read_below(ctx, cell) or _writes_files_no_ran_cell_reads(ctx, cell))
                 or names_file_read_below(cell)
@@ -6224,7 +6302,13 @@ def _superseded_unrun_section(
     for below in ctx.facts.cells:
         if below.cell.index < first or _is_blank(below.cell.source):
             continue
-        writes = _cell_writes(below, modules) - same
+        # A `%timeit` line (`exec_time1 = %timeit -o X, y = get_data(path)`) runs its statement in a
+        # timing loop: every name it mentions counts as read and, as its calls may change what they
+        # are given (`model.fit(…)`), as written (fair check 47, item 54: a benchmark template's
+        # never-run scikit-learn section timing its steps).
+        timed = {n for m in below.magics if _timing_magic(m) for n in _NAME_WORD.findall(m.args)}
+        called = {n for m in below.magics if _timing_magic(m) for n in _CALLED_NAME.findall(m.args)}
+        writes = (_cell_writes(below, modules) | (timed - modules - called)) - same
         if below.cell.index not in ran and ran_definitions:
             writes -= copies(below)
         if below.cell.index in skipped:
@@ -6236,9 +6320,9 @@ def _superseded_unrun_section(
             continue
         if below.facts.syntax_error is not None or not below.masked.is_python:
             return False
-        reads = {r.name for r in (*below.facts.reads, *below.facts.deferred_reads)} - {
+        reads = ({r.name for r in (*below.facts.reads, *below.facts.deferred_reads)} - {
             n for n in own_only.get(below.cell.index, ()) if (below.cell.index, n) not in foreign
-        } | {r.name for r in below.facts.mutated}
+        }) | {r.name for r in below.facts.mutated} | timed
         if reads & tainted:
             if below.cell.index in ran or opaque(below, definitions=rebound_needed):
                 return False
@@ -6248,6 +6332,15 @@ def _superseded_unrun_section(
             if rebound_needed or below.cell.index in ran:
                 tainted -= writes  # (asked about one cell alone, another never-run cell rebinds nothing)
     return rebound or not rebound_needed
+
+
+_CALLED_NAME = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s*\(")  # `get_data(`: a function called, not a value changed
+
+
+def _timing_magic(magic: MagicLine) -> bool:
+    """`%timeit …` (also assigned, `t = %timeit -o …`, and the `%%timeit` cell magic): it runs Python
+    the audit can read (its arguments), in a timing loop."""
+    return magic.kind in ("line_magic", "cell_magic") and magic.name == "timeit"
 
 
 def _unread_by_ran_cells(ctx: RuleContext, cell: Cell) -> bool:
@@ -6569,12 +6662,16 @@ def _mentions(name: str, text: str, limit: int = 2) -> int:
 
 def _uncalled_function_lines(ctx: RuleContext) -> dict[int, frozenset[int]]:
     """By cell, the lines of module-level functions whose name no code cell mentions anywhere else
-    (no call, no passing as a value, no string naming it): a helper pasted from another notebook and
-    never used (fair check 16, `sent2feats` of a CRF notebook in a BERT one). What its body reads
-    is never read. Not when a `%run` or a star import may bring in code that calls it."""
+    (no call, no passing as a value, no string naming it) outside whole-line comments: a helper
+    pasted from another notebook and never used (fair check 16, `sent2feats` of a CRF notebook in a
+    BERT one), or a course's optional plot whose only call is commented out (`#accuracy_plot()`,
+    fair check 47, item 55). What its body reads is never read. Not when a `%run` or a star import may bring in code that calls it."""
     if any(i.kind in (InjectorKind.RUN, InjectorKind.STAR_IMPORT) for i in name_flow(ctx).injectors):
         return {}
-    text = "\n".join(c.source for c in ctx.facts.notebook.code_cells)
+    # A call in a whole-line comment (`#accuracy_plot()`, commented out as a course's grader asks)
+    # never runs: not a mention (fair check 47, item 55). A call with a comment after it still is.
+    text = "\n".join(line for c in ctx.facts.notebook.code_cells for line in c.source.splitlines()
+                     if not line.lstrip().startswith("#"))
     stubs = _exercise_stubs(ctx)  # an exercise's function to write (`# TODO` in its body): the reader's, not dead
     found: dict[int, frozenset[int]] = {}
     for ca in ctx.cells:
@@ -6860,7 +6957,8 @@ class UndefinedName(Rule):
         "never-run cell whose first line is a comment saying not to run it (`# do not run this cell`) are none; nor are reads "
         "in code that never runs: after a function's first top-level `raise`/`return`, in a function the same "
         "cell defines again before anything runs (only the second `def` is ever called), or in a module-level function "
-        "whose name no code cell mentions anywhere else (never called nor passed on: a helper pasted from another notebook; "
+        "whose name no code cell mentions anywhere else outside a whole-line comment (never called nor passed on: a helper pasted "
+        "from another notebook, or an optional plot whose only call is commented out, `#accuracy_plot()`, as a course's grader asks; "
         "not when a `%run` or star import may call it, and a misspelt name there, close to a defined one, is still reported). Nor is an exception "
         "whose only reads are `raise Name(…)` statements that are the whole body of a method of a notebook "
         "class (a docstring aside): an abstract stub copied from a library "
@@ -6972,6 +7070,9 @@ class UndefinedName(Rule):
         )),
         # A helper pasted from another notebook and never called: what its body reads is never read.
         Example(cells=("import nltk", "def sentence_features(words):\n    return [tag for _, tag in pos_tag(words)]", "print(nltk.__name__)")),
+        # A course's optional plot whose only call is commented out for grading (fair check 47, item 55).
+        Example(cells=("import numpy as np", "def accuracy_plot():\n    #import matplotlib.pyplot as plt\n    plt.bar(np.arange(2), [1, 2])",
+                       md("**Comment out** the plotting function when submitting your notebook for grading."), "#accuracy_plot()")),
         # A template whose blanks do not parse is STR001's, once: the names it leaves to the reader
         # are not a second finding.
         Example(cells=("import numpy as np", "weights = # TODO", "# TODO: the loss\n# loss = np.mean(\'\'\'TODO\'\'\')\nprint(loss, weights)")),
@@ -7036,6 +7137,9 @@ class UndefinedName(Rule):
     )
     failing = (
         Example(cells=("import pandas as pd", "df = pd.read_csv('train.csv')\nprint(dff.shape)"), expect=((2, 2),)),
+        # The call has a comment after it, not before: it runs (fair check 47, item 55's bound).
+        Example(cells=("import numpy as np", "def accuracy_plot():\n    plt.bar(np.arange(2), [1, 2])",
+                       "accuracy_plot()  # comment out when submitting"), expect=((2, 2),)),
         # The look-alike bound twice: the hint names the binding just above the read, cell 4 (fair
         # check 45, item 64), not the first one in cell 2.
         Example(cells=("import numpy as np", "img = np.zeros(3)", "print(img)", "img = np.ones(3)", "print(imgs.shape)"),
@@ -9060,8 +9164,11 @@ class StateInjection(Rule):
         "Nor is a star import after which no cell (nor function body) reads a name the notebook does not bind above the "
         "read, in a notebook whose cells all parse: it supplies no name the notebook reads and hides no undefined one "
         "(a Kaggle utility script imported so that `joblib` can unpickle pipelines of its classes). "
-        "`from pylab import *` is reported: matplotlib discourages it, and it shadows the builtins `sum`, "
-        "`min` and `max` with NumPy's. "
+        "`from pylab import *` is held to the same test, and also reported when a cell below it calls a builtin it "
+        "shadows with NumPy's (`sum`, `any`, `all`; `min`, `max` and `round` with older matplotlib). A cell with a syntax "
+        "error does not stop this (it never runs, so it reads nothing). The message of a star import names the names cells "
+        "below it read and no cell binds (`math`, cell 8), up to the next star import or `%run` of another cell: they come "
+        "from it or are undefined. "
         "A star import of the repository's own code (`from src.analytics.download_data import *`: a `src` folder, or a package "
         "of the folders above the notebook) says so, and its fix names the import of the same module the notebook already has "
         "(`import src.analytics.download_data as download_data`: call `download_data.name(…)`). "
@@ -9116,6 +9223,11 @@ class StateInjection(Rule):
         # imported so that `joblib` can unpickle pipelines of its classes): it supplies nothing read
         # and hides no undefined name (fair check 46, item 78; fair check 17, item 66).
         Example(cells=("import joblib\nfrom utils_custom_transformers import *", "pipe = joblib.load('pipe.pkl')\nprint(pipe)")),
+        # A scratch `from pylab import *` whose names no cell reads (every name comes from the explicit
+        # imports, nothing plots, no shadowed builtin is called); the unfinished cell below never runs
+        # (fair check 47, item 63).
+        Example(cells=("import torch\nfrom pylab import *", "model = torch.nn.Linear(2, 1)",
+                       "for m in model.modules():\n    if m:\n        ###todo", "print(len(list(model.parameters())))")),
         # The NLTK book's idiom: a module made to be star-imported, whose names the catalogue lists.
         Example(cells=("from nltk.book import *", "print(len(text1), sent2[:3])")),
         # A solution shown by pasting its file; a magic in a list of shell commands that cannot run.
@@ -9164,8 +9276,9 @@ class StateInjection(Rule):
         # check 42, item 48).
         Example(cells=("%run ../helpers/plot_vectors.ipynb\n%run ../helpers/plot_matrix.ipynb", "plot_matrix(m)"), expect=((1, 1),)),
         Example(cells=("import os\nfrom helpers import *", "df = load_data(os.getcwd())"), expect=((1, 2),)),
-        # `from pylab import *` shadows `sum`, `min` and `max` with NumPy's, read or not.
-        Example(cells=("import numpy as np\nfrom pylab import *", "print(np.ones(3))"), expect=((1, 2),)),
+        # `from pylab import *` shadows `sum` (and `any`, `all`) with NumPy's: a read of one is a
+        # read of what the star import supplies.
+        Example(cells=("import numpy as np\nfrom pylab import *", "print(sum(np.ones((2, 2))))"), expect=((1, 2),)),
         Example(cells=("%store -r features", md("Config"), "exec(open('config.py').read())\nprint(features)"), expect=((1, 1), (3, 1))),
         Example(cells=("run setup.py", "%load snippets/plot.py", "plot(config)"), expect=((1, 1), (2, 1))),
         # Written below the `%run`, or appended to: the file run is not the text on the page.
@@ -9279,6 +9392,17 @@ class StateInjection(Rule):
                        f"or import them by name (`from {module} import a, b`).") if alias else (
                        f"Import the names you use by name (`from {module} import a, b`).")
             elif star:
+                supplied = _names_only_a_star_import_can_supply(flow, inj)
+                if supplied:
+                    # Fair check 47, item 62: `math` read by two cells and bound by none comes from
+                    # pylab's star import (NumPy's `from numpy import *` exported it before 2.0): say which.
+                    shown = ", ".join(f"`{name}` (cell {cell})" for name, cell in supplied[:4])
+                    more = f" and {len(supplied) - 4} more" if len(supplied) > 4 else ""
+                    one = len(supplied) == 1
+                    source = "it" if len(stars.get(inj.cell, ())) < 2 else "the cell's star imports"
+                    what = (f"binds names nobody can see from the notebook: {shown}{more} {'is' if one else 'are'} read below it "
+                            f"and bound by no cell, so {'it comes' if one else 'they come'} from {source} or {'is' if one else 'are'} "
+                            "undefined (this audit cannot tell which)")
                 added = _added_import_folders(ctx)
                 # A module the catalogue knows as an installed distribution (`nltk.stem.porter`,
                 # nltk) is not "maybe" in a folder the notebook adds to `sys.path` (fair check 39,
@@ -9316,6 +9440,20 @@ class StateInjection(Rule):
             group = stars[inj.cell] if inj.kind is InjectorKind.STAR_IMPORT else []
             yield (Hit(cells[inj.cell], inj.line, inj.column, message, fix=fix, key=inj.text, related=related),
                    frozenset(module_of(o.text) for o in group), group)
+
+
+def _names_only_a_star_import_can_supply(flow: NameFlow, inj: Injector) -> list[tuple[str, int]]:
+    """The names (with the first cell reading each) that cells at or below the star import read and
+    no cell binds, up to the next import or run that may bind names nobody can list: they can only
+    come from it."""
+    until = min(((i.cell, i.line) for i in flow.injectors if i.opaque and (i.cell, i.line) > (inj.cell, inj.line)
+                 and i.cell != inj.cell), default=None)
+    first: dict[str, int] = {}
+    for r in sorted(flow.reads, key=lambda r: (r.cell, r.line)):
+        if (r.flow is Flow.UNDEFINED and (r.cell, r.line) >= (inj.cell, inj.line)
+                and (until is None or (r.cell, r.line) < until)):
+            first.setdefault(r.name, r.cell)
+    return list(first.items())
 
 
 def _misspelt_star_module(ctx: RuleContext, module: str) -> Optional[tuple[str, str, str]]:
@@ -9467,21 +9605,33 @@ def _known_star(inj, catalog) -> bool:
     return star is not None and known_star_names(star.group(1), catalog) is not None
 
 
+# The builtins `from pylab import *` replaces with NumPy's (`sum`, `all`, `any`, `divmod` today;
+# `abs`, `min`, `max`, `round`, `pow`, `bool` and `bytes` too before matplotlib restored them).
+_PYLAB_SHADOWED_BUILTINS = frozenset({"sum", "all", "any", "divmod", "abs", "min", "max", "round", "pow", "bool", "bytes"})
+
+
 def _star_supplies_nothing_read(ctx: RuleContext, flow: NameFlow, inj) -> bool:
-    """A star import (not `pylab`'s, which shadows builtins) after which every read finds its value
-    in the notebook's own bindings or the builtins: no cell at or below it (nor any function body)
-    reads a name no cell above binds, and every cell parses. It supplies no name the notebook reads
-    and hides no undefined one (fair check 46, item 78: a Kaggle utility script star-imported only so
-    that `joblib` can unpickle pipelines of its classes; fair check 45, item 66)."""
+    """A star import after which every read finds its value in the notebook's own bindings or the
+    builtins: no cell at or below it (nor any function body) reads a name no cell above binds, and
+    every cell that can run parses. It supplies no name the notebook reads and hides no undefined one
+    (fair check 46, item 78: a Kaggle utility script star-imported only so that `joblib` can unpickle
+    pipelines of its classes; fair check 45, item 66). `pylab` also shadows builtins with NumPy's: it
+    supplies nothing only if no read after it is of one of those (fair check 47, item 63: a scratch
+    `from pylab import *` in a notebook whose every name comes from its explicit imports). A cell
+    with a syntax error (an unfinished `###todo` block) never runs, so none of its reads can need the
+    star import's names (fair check 47, item 63)."""
     star = _STAR_FROM.match(inj.text) if inj.kind is InjectorKind.STAR_IMPORT else None
-    if star is None or star.group(1).split(".")[0] == "pylab":
+    if star is None:
         return False
-    if any(ca.facts.syntax_error is not None or not ca.masked.is_python for ca in ctx.cells if ca.cell.index >= inj.cell):
+    ported = frozenset(ca.cell.index for ca in python2_cells(ctx.facts))
+    if any((ca.facts.syntax_error is not None and not _cannot_run(ca, ported)) or not ca.masked.is_python
+           for ca in ctx.cells if ca.cell.index >= inj.cell):
         return False
-    return not any(
-        r.flow not in (Flow.ABOVE, Flow.BUILTIN) and (r.deferred or (r.cell, r.line) >= (inj.cell, inj.line))
-        for r in flow.reads
-    )
+    after = [r for r in flow.reads if r.deferred or (r.cell, r.line) >= (inj.cell, inj.line)]
+    if star.group(1).split(".")[0] == "pylab" and any(
+            r.flow is Flow.BUILTIN and r.name in _PYLAB_SHADOWED_BUILTINS for r in after):
+        return False  # `sum(...)` after it is NumPy's `sum`: the star import changes what the cell computes
+    return not any(r.flow not in (Flow.ABOVE, Flow.BUILTIN) for r in after)
 
 
 def _cannot_run(ca: Optional[CellAnalysis], ported: frozenset[int]) -> bool:
@@ -9707,7 +9857,11 @@ class SavedTraceback(Rule):
         "whose value opens with blank lines or a banner (`****…`) is named by its first line with words. A NameError of a name whose "
         "definition reaching the read is in a cell that ran before it and saved an error of its own (its run stopped before binding "
         "the name: `X_train` after the merge above it failed) is folded into that cell's finding, as a related location: one fix "
-        "there and a re-run clear them all. Nor is the error of a cell that holds only "
+        "there and a re-run clear them all. So is the error of a cell that ran just after such a cell and reads, at module level, a value "
+        "that cell bound above the line its run raised at, when that line was to fill it (it reads the name, or a name the cell "
+        "bound from it: `mw = MongoWriter(…)`, `pipeline = Pipeline([od, mw])`, then `pipeline.fit(videos)` raised, and the next "
+        "cell's `draw_objects(mw, …)` failed on the empty writer); not when the failed line is inside a block, nor after a "
+        "KeyboardInterrupt. Nor is the error of a cell that holds only "
         "comments, or only string literals (its code commented out, or wrapped in `'''…'''`, after the error was saved: "
         "it does nothing now). Nor is an error raised "
         "inside the package the repository itself builds (the traceback's innermost frame is a file of one of the "
@@ -10087,6 +10241,19 @@ class SavedTraceback(Rule):
                       outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'scaler' is not defined", "traceback": []},)),
             code_cell("scaler = make_scaler()"),
         ), expect=((1, 1), (4, 1))),
+        # Fair check 47, item 64: cell 1 bound the writer `mw`, then its pipeline over `mw` failed
+        # (no videos); cell 2, run next, failed drawing from the empty `mw`: one finding at cell 1,
+        # cell 2 related. Cell 3 reads `start`, bound by cell 1 but not fed to the failed line: its
+        # error stays its own.
+        Example(cells=(
+            code_cell("start = 0\nmw = MongoWriter(db='video')\npipeline = Pipeline([detector, mw])\npipeline.fit(videos)", 1,
+                      outputs=({"output_type": "error", "ename": "ValueError", "evalue": "No videos to add",
+                                "traceback": ["Cell In[1], line 4\n----> 4 pipeline.fit(videos)", "ValueError: No videos to add"]},)),
+            code_cell("vid.draw_objects(mw, 'out.mp4')", 2,
+                      outputs=({"output_type": "error", "ename": "TypeError", "evalue": "'NoneType' object is not subscriptable", "traceback": []},)),
+            code_cell("print(1 / start)", 3,
+                      outputs=({"output_type": "error", "ename": "ZeroDivisionError", "evalue": "division by zero", "traceback": []},)),
+        ), expect=((1, 1), (3, 1))),
         # A method the library removed, called in two cells: one finding, the second cell related.
         Example(cells=(
             code_cell("import numpy as np\nvalues = np.arange(4)", 1),
@@ -10352,6 +10519,8 @@ def _find_cascaded_errors(ctx: RuleContext) -> dict[int, tuple[int, str]]:
         })
         if len(upstream) == 1:
             direct[index] = (upstream[0], missing.group("name"))
+    filled = _cascades_through_half_filled_values(ctx, flow, errored, direct)
+    direct.update(filled)
     found: dict[int, tuple[int, str]] = {}
     for index, (root, name) in direct.items():
         seen = {index}
@@ -10359,6 +10528,68 @@ def _find_cascaded_errors(ctx: RuleContext) -> dict[int, tuple[int, str]]:
             seen.add(root)
             root = direct[root][0]
         found[index] = (root, name)
+    return found
+
+
+def half_filled_cascades(ctx: RuleContext) -> frozenset[int]:
+    """The cells of `cascaded_errors` whose error came through a value the upstream cell bound
+    and then failed to fill (not a NameError): their message says so."""
+    return ctx.shared("hidden.half_filled_cascades", lambda: frozenset(
+        _cascades_through_half_filled_values(ctx, name_flow(ctx), {
+            c.index: c for c in ctx.facts.notebook.code_cells if any(o.output_type == "error" for o in c.outputs)}, {})))
+
+
+def _cascades_through_half_filled_values(
+    ctx: RuleContext, flow: NameFlow, errored: dict[int, Cell], direct: dict[int, tuple[int, str]],
+) -> dict[int, tuple[int, str]]:
+    """Saved errors (not NameErrors: those are `direct`) of cells that read, at module level, a
+    value an errored cell that ran before them bound above the line its run raised at, where that
+    failed line is what was to fill the value: it reads the name, or a name the cell bound from it
+    (`mw = MongoWriter(…)`, `pipeline = Pipeline([od, mw])`, then `pipeline.fit(vm)` raised
+    `ValueError: No videos to add`; the next cell's `vid.draw_objects(mw, …)` failed on the empty
+    collection: fair check 47, item 64, hid007-cascade-of-upstream-error). The failing cell's error
+    is that cell's; exactly one such upstream cell, and the read's value is the one it left (the
+    upstream cell is the last to bind the name before the reader ran). A KeyboardInterrupt is no
+    failure (`saved_error_line`)."""
+    if len(errored) < 2:
+        return {}
+    analyses = ctx.analysis_at
+    fed: dict[int, tuple[int, frozenset[str]]] = {}  # errored cell -> (its failed line, the names that line was to fill)
+    for index, cell in errored.items():
+        ca = analyses.get(index)
+        line = saved_error_line(ca) if ca is not None and cell.execution_count else None
+        tree = cell_python_tree(ca) if line is not None else None
+        if tree is None:
+            continue
+        failed = statement_at(tree, line)
+        if failed is None or isinstance(failed, (ast.For, ast.AsyncFor, ast.While, ast.If, ast.With, ast.AsyncWith, ast.Try,
+                                                 ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue  # a line inside a block: what that block was to fill is not one statement's reads
+        names = {n.id for n in ast.walk(failed) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        for statement in reversed(tree.body[:tree.body.index(failed)]):
+            bound = {n.id for n in ast.walk(statement) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+            if bound & names:
+                names |= {n.id for n in ast.walk(statement) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        fed[index] = (line, frozenset(names))
+    found: dict[int, tuple[int, str]] = {}
+    for index, cell in errored.items():
+        if index in direct or not cell.execution_count:
+            continue
+        error = next(o for o in cell.outputs if o.output_type == "error")
+        if error.name.split(":", 1)[0].strip() in ("NameError", "KeyboardInterrupt", "SyntaxError", "IndentationError"):
+            continue
+        upstream = sorted({
+            (r.exec_provider.cell, r.name) for r in flow.reads
+            if r.cell == index and not r.deferred and r.exec_flow is ExecFlow.DEFINED and r.exec_provider is not None
+            and r.exec_provider.kind is DefKind.ASSIGN  # a value, not an imported class or a def the line calls
+            and r.exec_provider.cell in fed and r.exec_provider.cell != index
+            and r.exec_provider.line < fed[r.exec_provider.cell][0] and r.name in fed[r.exec_provider.cell][1]
+        })
+        if len({cell for cell, _ in upstream}) == 1:
+            root = errored[upstream[0][0]]
+            if next(o for o in root.outputs if o.output_type == "error").name.strip() == error.name.strip():
+                continue  # the same error again (NLTK's missing `punkt_tab` in both): "saved the same error" says it
+            found[index] = upstream[0]
     return found
 
 
@@ -10381,7 +10612,23 @@ def _fold_cascades(ctx: RuleContext, hits: list[Hit]) -> list[Hit]:
         if id(hit) in gone:
             continue
         downstream = folded.get(hit.cell.index) if hit.cell is not None and at.get(hit.cell.index) is hit else None
-        if downstream:
+        filled = half_filled_cascades(ctx) if downstream else frozenset()
+        if downstream and any(h.cell is not None and h.cell.index in filled for h, _ in downstream):
+            # Fair check 47, item 64: the cell below read a value this cell bound, then failed to fill.
+            read = [(h, name) for h, name in downstream if h.cell is not None and h.cell.index in filled]
+            rest = [(h, name) for h, name in downstream if (h, name) not in read]
+            names = sorted({name for _, name in read})
+            shown = ", ".join(f"`{n}`" for n in names)
+            listed = _cell_list([h.cell.index for h, _ in read])
+            message = (f"{hit.message}; {listed}, run after it, read {shown}, which the line that failed here was to fill, "
+                       f"and saved {'errors' if len(read) > 1 else 'an error'} of {'their' if len(read) > 1 else 'its'} own, "
+                       "most likely this one's consequence: fix this cell first, then re-run " + ("them" if len(read) > 1 else "it"))
+            if rest:
+                others = sorted({name for _, name in rest})
+                message += (f"; {_cell_list([h.cell.index for h, _ in rest])} saved NameError{'s' if len(rest) > 1 else ''} of "
+                            + ", ".join(f"`{n}`" for n in others) + ", which this cell would have bound")
+            hit = dataclasses.replace(hit, message=message, related=(*hit.related, *((h.cell, h.line, h.column) for h, _ in downstream)))
+        elif downstream:
             names = sorted({name for _, name in downstream})
             shown = ", ".join(f"`{n}`" for n in names[:4]) + (f" and {len(names) - 4} more" if len(names) > 4 else "")
             listed = _cell_list([h.cell.index for h, _ in downstream if h.cell is not None])

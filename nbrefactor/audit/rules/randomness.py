@@ -35,7 +35,7 @@ from nbrefactor.audit.facts import character_column, dotted_name, node_classes, 
 from nbrefactor.audit.patterns import matches_any
 from nbrefactor.audit.project import SeedSwitch
 from nbrefactor.audit.types import Family, Severity
-from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, code as code_cell, is_suppressed, md, name_loads, single_assignments
+from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, and_listed, code as code_cell, is_suppressed, md, name_loads, single_assignments
 from nbrefactor.config import rule_enabled
 
 # (cell index, line, column): a place in notebook order.
@@ -930,6 +930,8 @@ def analyse_randomness(
                     library = None
                 if library == "tensorflow" and _constant_initialised_layer(ca, call, qualified):
                     library = None
+                if library == "torch" and (_torch_layer_set_constant(ca, call, qualified) or _one_full_batch_loader(ca, call, qualified)):
+                    library = None
                 if library == "tensorflow" and qualified.startswith("keras.") and _old_standalone_keras(facts):
                     library = "numpy"
                 if library is not None:
@@ -1418,6 +1420,99 @@ def _constant_initialised_layer(ca: CellAnalysis, call: CallFact, qualified: str
     given = {k.arg: k.value for k in node.keywords if k.arg}
     return _constant_initialiser(given["kernel_initializer"]) and (
         "bias_initializer" not in given or _constant_initialiser(given["bias_initializer"]))
+
+
+# PyTorch layers whose only draws are their weight's and bias' initial values.
+_TORCH_WEIGHT_ONLY_LAYER = re.compile(r"^torch\.nn\.(?:modules\.\w+\.)?(?:Linear|Conv[123]d|ConvTranspose[123]d)$")
+# `torch.nn.init` functions that set a tensor to constants, drawing nothing.
+_TORCH_CONSTANT_INITS = frozenset({"zeros_", "ones_", "constant_"})
+# In-place tensor methods that set every element to a constant: `layer.weight.data.zero_()`, `.fill_(0.0)`.
+_TORCH_CONSTANT_FILLS = frozenset({"zero_", "fill_"})
+
+
+def _torch_layer_set_constant(ca: CellAnalysis, call: CallFact, qualified: str) -> bool:
+    """`self.linear = nn.Linear(dim, 1)`, then `nn.init.zeros_(self.linear.weight)` and
+    `nn.init.zeros_(self.linear.bias)` in the same block (also `constant_`, `ones_`, or
+    `.weight.data.zero_()`/`.fill_(c)`; the bias needs none when the layer has `bias=False`): the
+    random initial values are overwritten at once, so the layer is no draw (fair check 47, item 138,
+    rnd001-dense-zeros-initializer: a logistic regression zero-initialised as the textbook does).
+    Only a `Linear`/`Conv`/`ConvTranspose` layer bound to a plain name or attribute; both its
+    tensors set in statements after it in the same block."""
+    if not _TORCH_WEIGHT_ONLY_LAYER.match(qualified) or _has_double_star(call):
+        return False
+    parsed = _parsed(ca)
+    node = _call_node(ca, parsed, call) if parsed is not None else None
+    if node is None:
+        return False
+    for body in _statement_lists(parsed):
+        for i, statement in enumerate(body):
+            if not (isinstance(statement, ast.Assign) and statement.value is node and len(statement.targets) == 1
+                    and isinstance(statement.targets[0], (ast.Name, ast.Attribute))):
+                continue
+            layer = ast.unparse(statement.targets[0])
+            needed = {"weight"}
+            bias = next((k.value for k in node.keywords if k.arg == "bias"), None)
+            if not (isinstance(bias, ast.Constant) and bias.value is False):
+                needed.add("bias")
+            for later in body[i + 1:]:
+                for inner in ast.walk(later):
+                    if isinstance(inner, ast.Call):
+                        needed -= _tensors_set_constant(inner, layer)
+            return not needed
+    return False
+
+
+_TORCH_DATA_LOADER = re.compile(r"^torch\.utils\.data\.(?:dataloader\.)?DataLoader$")
+
+
+def _one_full_batch_loader(ca: CellAnalysis, call: CallFact, qualified: str) -> bool:
+    """`DataLoader(ds, batch_size=len(ds), shuffle=True)`: every batch is the whole dataset, so
+    the shuffle only permutes the rows of one batch. A full-batch gradient, a loss or an accuracy
+    over it is a sum over rows that no order changes (fair check 47, items 136 and 138: the
+    saved cost of two notebooks matches digit for digit); which row `x[160]` is, is display.
+    The batch size must be `len()` of the very expression the loader is given."""
+    if not _TORCH_DATA_LOADER.match(qualified) or _has_double_star(call):
+        return False
+    parsed = _parsed(ca)
+    node = _call_node(ca, parsed, call) if parsed is not None else None
+    if node is None:
+        return False
+    given = {k.arg: k.value for k in node.keywords if k.arg}
+    dataset = node.args[0] if node.args else given.get("dataset")
+    size = node.args[1] if len(node.args) > 1 else given.get("batch_size")
+    if dataset is None or "sampler" in given or "batch_sampler" in given:
+        return False
+    return (isinstance(size, ast.Call) and isinstance(size.func, ast.Name) and size.func.id == "len" and len(size.args) == 1
+            and ast.dump(size.args[0]) == ast.dump(dataset))
+
+
+def _tensors_set_constant(node: ast.Call, layer: str) -> set[str]:
+    """The tensors of `layer` (`weight`, `bias`) the call sets to constants: `nn.init.zeros_(layer.weight)`,
+    `init.constant_(layer.bias, 0.0)`, `layer.weight.data.zero_()`, `layer.bias.fill_(0)`."""
+    def tensor_of(expr: ast.expr) -> str | None:
+        if isinstance(expr, ast.Attribute) and expr.attr == "data":
+            expr = expr.value  # `layer.weight.data`
+        if isinstance(expr, ast.Attribute) and expr.attr in ("weight", "bias") and ast.unparse(expr.value) == layer:
+            return expr.attr
+        return None
+
+    func = node.func
+    if isinstance(func, ast.Attribute) and func.attr in _TORCH_CONSTANT_INITS and node.args:
+        owner = ast.unparse(func.value)
+        if owner.split(".")[-1] == "init" and (tensor := tensor_of(node.args[0])) is not None:
+            return {tensor}
+    if isinstance(func, ast.Attribute) and func.attr in _TORCH_CONSTANT_FILLS and (tensor := tensor_of(func.value)) is not None:
+        return {tensor}
+    return set()
+
+
+def _statement_lists(tree: ast.AST) -> Iterator[list[ast.stmt]]:
+    """Every block of statements of a tree: a module's, a def's, a loop's or a branch's body."""
+    for node in ast.walk(tree):
+        for field in ("body", "orelse", "finalbody"):
+            block = getattr(node, field, None)
+            if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
+                yield block
 
 
 def _vectors_set(ca: CellAnalysis, call: CallFact) -> bool:
@@ -2577,12 +2672,32 @@ def _peek_loop(statement: ast.stmt, name: str) -> bool:
     return plain(statement.body, True)
 
 
+def _next_iter_peek(statement: ast.stmt, name: str) -> ast.Call | None:
+    """The `iter(name)` call of a module-level `x, y = next(iter(name))` (names bound, nothing else
+    done): a look at the loader's first batch."""
+    if not (isinstance(statement, ast.Assign) and all(
+            isinstance(t, ast.Name) or (isinstance(t, (ast.Tuple, ast.List)) and all(isinstance(e, ast.Name) for e in t.elts))
+            for t in statement.targets)):
+        return None
+    value = statement.value
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "next"
+            and len(value.args) == 1 and not value.keywords):
+        return None
+    inner = value.args[0]
+    if (isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) and inner.func.id == "iter" and len(inner.args) == 1
+            and not inner.keywords and isinstance(inner.args[0], ast.Name) and inner.args[0].id == name):
+        return inner
+    return None
+
+
 def _shown_where_reported(facts: NotebookFacts, rf: RandomnessFacts, draw: Draw) -> bool:
     """Is the draw, where it would be reported, only shown, though its object is used later? For
     choosing which draw carries a finding only (`_anchor_first`), never for leaving one out:
     - a loader first iterated by a module-level peek at its first batch (`for batch in loader:`,
       names bound and printed, `break`; `_peek_loop`) whose names nothing at module level reads
-      after it (fair check 45, item 139: the same loader then trains two transformers);
+      after it (fair check 45, item 139: the same loader then trains two transformers), or by a
+      module-level `x, y = next(iter(loader))` whose batch reaches only displays (fair check 47,
+      item 144: a grid of the first batch's digits before the GAN's training loop);
     - a layer drawn in a class's constructor first run by a module-level `d = Discriminator(5)`
       whose instance only reaches displays (`print(d(x).shape)`: a shape demo; fair check 45,
       item 145: the trained `DISC = Discriminator(IMG_DIM)` is built in a later cell)."""
@@ -2594,7 +2709,14 @@ def _shown_where_reported(facts: NotebookFacts, rf: RandomnessFacts, draw: Draw)
         if parsed is None:
             return False
         index = statement_index_at(parsed.body, it.line)
-        if index is None or not _peek_loop(parsed.body[index], it.name):
+        if index is None:
+            return False
+        peek = _next_iter_peek(parsed.body[index], it.name)
+        if peek is not None:
+            # `real_samples, labels = next(iter(train_loader))`, then only plotted (fair check 47,
+            # item 144: a GAN notebook's first-batch grid; the same loader then trains it).
+            return _display_reach(facts).at_module_level(it.ca, parsed, peek, last_shows=True, any_size=True) is True
+        if not _peek_loop(parsed.body[index], it.name):
             return False
         loop = parsed.body[index]
         bound = {n.id for n in ast.walk(loop) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
@@ -3349,6 +3471,9 @@ _INFERENCE_METHODS = frozenset({
     # it: values computed from it, the model and tokenizer as they were (fair check 29,
     # rnd001-display-only-pick: a random test conversation's answer printed as a spot check).
     "generate", "apply_chat_template", "encode", "decode", "batch_decode", "tokenize", "convert_ids_to_tokens",
+    # A torch module's output for its input, as calling it gives (`y = model.forward(x)`), followed: a
+    # random input only printed through it is a shape check (a training loop's loss reaches `backward`).
+    "forward",
 })
 # Functions and methods whose name says they show what they are given (`visualize.display_top_masks(image,
 # mask, …)`, `display_images(…)`, `show_batch(…)`, `plot_confusion_matrix(…)`) are displays, whatever
@@ -3364,6 +3489,10 @@ _SHOW_NAMES = re.compile(r"^(?:display|show|plot)_\w+$")
 # (`tf.get_variable(…)` makes a variable); not the weight loaders (`load_state_dict`,
 # `load_weights`), which change their receiver.
 _ITEM_GETTERS = re.compile(r"^(?:get|load)_\w+$")
+# Functions and methods whose name says they read an image file into pixels (`load_image_as_tensor(path)`,
+# Keras' `load_img(path)`, `imread(path)`, `read_image(path)`): given a picked path, their result is the
+# picked image, followed like the value. Not the notebook's own defs, whose bodies are followed instead.
+_IMAGE_READERS = re.compile(r"^(?:(?:load|read|open)_?(?:image|img|picture|photo)s?(?:_\w+)?|imread)$")
 # Container methods that put a value into their (function-local) receiver: `picks.append(pick)`.
 _CONTAINER_MUTATORS = frozenset({"append", "extend", "insert"})
 # Methods that train, predict, persist or send what they are called on (or with): a random value
@@ -3407,6 +3536,48 @@ def _named_columns(node: ast.Attribute | ast.Subscript) -> frozenset[str] | None
 # The keywords by which a call takes the seed of its own draws (`df.sample(…, random_state=…)`,
 # `train_test_split(…, random_state=…)`, `rng = np.random.default_rng(seed=…)`).
 _SEED_KEYWORDS = frozenset({"random_state", "seed", "random_seed"})
+
+
+# Draws of one item (`random.choice(names)`, `random.randint(0, 9)`; NumPy's without a size).
+_ONE_PICK_DRAWS = frozenset({"random.choice", "random.randint", "random.randrange", "random.random", "random.uniform"})
+_ONE_PICK_NUMPY = {"numpy.random.choice": 1, "numpy.random.randint": 2, "numpy.random.random": 0, "numpy.random.rand": 0}
+
+
+def _picks_one(qualified: str, node: ast.Call) -> bool:
+    """Does the draw give one item: Python's `random.choice`/`randint`/… , or NumPy's `choice(a)`,
+    `randint(lo, hi)`, `rand()` with no size (at most that many positional arguments, no `size=`)?"""
+    if qualified in _ONE_PICK_DRAWS:
+        return True
+    most = _ONE_PICK_NUMPY.get(qualified)
+    return most is not None and len(node.args) <= most and not any(k.arg in ("size", None) for k in node.keywords)
+
+
+def _in_comprehension(tree: ast.AST, node: ast.AST) -> bool:
+    """Is `node` inside a comprehension of `tree` (`[random.choice(kinds) for i in range(15)]`: many
+    picks collected, not one)?"""
+    return any(isinstance(c, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)) and any(n is node for n in ast.walk(c))
+               for c in ast.walk(tree))
+
+
+def _statistics_of(node: ast.expr) -> frozenset[str] | None:
+    """The names whose statistics alone make up `node` (`x.mean(dim=0)`, `torch.std(x, unbiased=False)`,
+    `x.max() - x.min()`, constants between them), or None when it holds anything else."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+        return frozenset()
+    if isinstance(node, ast.UnaryOp):
+        return _statistics_of(node.operand)
+    if isinstance(node, ast.BinOp):
+        left, right = _statistics_of(node.left), _statistics_of(node.right)
+        return None if left is None or right is None else left | right
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and _STATISTIC.match(node.func.attr):
+        if isinstance(node.func.value, ast.Name) and node.func.attr not in ("dot", "matmul", "score", "corr", "cov", "corrcoef"):
+            if all(isinstance(a, ast.Constant) for a in node.args) and all(isinstance(k.value, ast.Constant) for k in node.keywords):
+                return frozenset({node.func.value.id})  # `x.mean(dim=0)`
+        if (len(node.args) == 1 and isinstance(node.args[0], ast.Name) and isinstance(node.func.value, ast.Name)
+                and node.func.value.id in ("np", "numpy", "torch", "tf", "math", "statistics")
+                and all(isinstance(k.value, ast.Constant) for k in node.keywords)):
+            return frozenset({node.args[0].id})  # `torch.std(x, unbiased=False)`, `np.mean(x)`
+    return None
 
 
 class _ShownFlow:
@@ -3501,6 +3672,12 @@ class _ShownFlow:
         # shown as numbers (`posterior_mean` ending a cell, `print(posterior_mean)`), it is used
         # (fair check 41, recall T-7.2: a sequential Bayesian update of noisy targets).
         self.estimates: set[str] = set()
+        # The draw picks one item (`random.choice(class_names)`, `np.random.randint(0, n)`): a statistic
+        # of a plain name computed from it (`pred_prob.argmax()`, the picked image's predicted class) is
+        # that item's, not one over draws (fair check 47, item 141). Not of a list grown from the picks
+        # (`scores.append(…)`: `grown`), whose statistic is over the turns.
+        self.one_pick = isinstance(draw_node, ast.Call) and _picks_one(self._module_of(draw_node.func), draw_node)
+        self.grown: set[str] = set()
 
     # -- expressions --
 
@@ -3587,6 +3764,7 @@ class _ShownFlow:
                 if self.layout and named is not None and (root not in self.tainted or root in self.columns):
                     self.columns.setdefault(root, set()).update(named)
                 self.tainted.add(root)
+                self.grown.add(root)  # `df.loc[i] = pick`: filled item by item, a collection of picks
 
     def expr(self, node: ast.AST | None, ctrl: bool = False) -> bool:
         """Does `node`'s value depend on the draw? Marks the flow used when the draw reaches a call
@@ -3598,6 +3776,13 @@ class _ShownFlow:
                     and self.functions[node.id] & self.tainted):
                 self.used = True  # the notebook's function reads the value as a global
             return isinstance(node.ctx, ast.Load) and node.id in self.tainted
+        if (isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Sub, ast.Div)) and not self.layout
+                and (of := _statistics_of(node.right)) and of <= {n.id for n in ast.walk(node.left) if isinstance(n, ast.Name)}):
+            # `x - x.mean(dim=0)`, `(x - x.mean()) / (x.max() - x.min())`, `x / torch.std(x)`: the values
+            # centred or scaled by their own statistics, a normalisation followed as the values, not a
+            # result computed from them (fair check 47, item 137: random points only plotted before and
+            # after mean-centring and variance scaling).
+            return self.expr(node.left, ctrl)
         if self.columns and isinstance(node, (ast.Attribute, ast.Subscript)) and isinstance(node.value, ast.Name):
             stored = self.columns.get(node.value.id)
             named = _named_columns(node)
@@ -3700,7 +3885,7 @@ class _ShownFlow:
             # `counts / counts.sum(1, keepdims=True)`: a statistic kept in shape to broadcast back
             # against the values (a normalisation) is part of a value that is followed, not a result.
             if _USING_METHOD.match(method) or (_STATISTIC.match(method) and not keeps_dims and not self._of_few(receiver)
-                                               and not self._one_hot_pick(method, receiver)):
+                                               and not self._one_hot_pick(method, receiver) and not self._of_one_pick(receiver)):
                 self.used = True
             return True
         if not (args_tainted or ctrl):
@@ -3715,12 +3900,14 @@ class _ShownFlow:
         if self._pure(call):
             name = method or (func.id if isinstance(func, ast.Name) else "")
             if (args_tainted and (_STATISTIC.match(name) or name in ("sum", "min", "max"))
-                    and not all(self._item_row(v) or self._of_few(v) or self._one_hot_pick(name, v) for v, r in zip(values, reached) if r)):
+                    and not all(self._item_row(v) or self._of_few(v) or self._one_hot_pick(name, v) or self._of_one_pick(v)
+                                for v, r in zip(values, reached) if r)):
                 self.used = True
             return True
         root = self._root(receiver) if receiver is not None else None
         if method in _CONTAINER_MUTATORS and isinstance(receiver, ast.Name) and root is not None and (self.function is None or root in self.locals):
             self.tainted.add(root)
+            self.grown.add(root)
             return False
         helper = self.helpers.get(func.id) if isinstance(func, ast.Name) and func.id not in self.locals and func.id not in self.params else None
         if helper is not None and args_tainted and self.depth < 3:
@@ -3734,6 +3921,13 @@ class _ShownFlow:
         if (args_tainted and call is not self.discarded and _ITEM_GETTERS.match(method) is not None
                 and method not in _LOAD_METHODS and not receiver_tainted and not qualified):
             return True  # `image = dataset.load_image(image_id)`: the item picked, followed
+        reader = method or (func.id if isinstance(func, ast.Name) else "")
+        if (args_tainted and call is not self.discarded and _IMAGE_READERS.match(reader) is not None and not receiver_tainted
+                and not callee_tainted and (not isinstance(func, ast.Name) or func.id not in self.callables)):
+            # `img = soml.util.io.load_image_as_tensor(filename=filepath)`, `load_img(path)`: the picked
+            # file's pixels, read and followed (fair check 47, item 141: three random test images
+            # shown with their predicted class).
+            return True
         self.used = True
         return True
 
@@ -3743,6 +3937,11 @@ class _ShownFlow:
         if self.any_size:
             return True  # (choosing the draw that carries a finding: `_anchor_first`)
         return self.few and (node is self.draw_node or (isinstance(node, ast.Name) and node.id in self.drawn))
+
+    def _of_one_pick(self, node: ast.expr | None) -> bool:
+        """A plain name holding a value computed from a draw of one item (`one_pick`), not a list
+        grown from the picks: its statistic is the item's (`pred_prob.argmax()`)."""
+        return self.one_pick and isinstance(node, ast.Name) and node.id not in self.grown
 
     def _one_hot_pick(self, name: str, node: ast.expr | None) -> bool:
         """`np.argmax(picks)` of `picks = np.random.multinomial(1, p)` (bound to the draw as it is),
@@ -3988,6 +4187,15 @@ class _ShownFlow:
             over = self.expr(st.iter, ctrl)
             if over or ctrl:
                 self._taint_target(st.target)
+            else:
+                # `for n, (real_samples, labels) in enumerate(train_loader):` rebinds the names to
+                # other values before its body reads them (fair check 47, item 144: the peeked batch's
+                # names reused by the training loop).
+                for name in ast.walk(st.target):
+                    if isinstance(name, ast.Name):
+                        self.tainted.discard(name.id)
+                        self.items.discard(name.id)
+                        self.drawn.discard(name.id)
             if over:
                 self.items.update(n.id for n in ast.walk(st.target) if isinstance(n, ast.Name))
             self._loop(st.body, st.orelse, ctrl or over, st.target)
@@ -4176,6 +4384,7 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
         ):
             return None
         flow = _ShownFlow(facts, node, body)
+        flow.one_pick = flow.one_pick and not _in_comprehension(body, node)
         flow.helpers = notebook_helpers()
         flow.in_place = in_place
         flow.statement(body, False, True)
@@ -4196,6 +4405,7 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
                     if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                         functions[st.name] = frozenset(_global_load_lines(ast.Module([st], [])))
         flow = _ShownFlow(facts, node, None)
+        flow.one_pick = flow.one_pick and not _in_comprehension(parsed, node)
         flow.functions = functions
         flow.helpers = notebook_helpers()
         if trackers is None:
@@ -7346,7 +7556,9 @@ class UnseededRandom(Rule):
         "`*DataBunch`, `.databunch()`, `create_cnn`) and no fastai 2 name, draws from torch's generator), Hugging Face text generation that samples (a `pipeline(\"text-generation\")` or any pipeline with `do_sample=True`, `model.generate(…, do_sample=True)`: torch's generator, TensorFlow's with `framework=\"tf\"`; `transformers.set_seed` seeds it; a `text2text-generation`/`summarization`/`translation` pipeline decodes greedily unless told to sample) and pandas' "
         "`.sample()` without `random_state`, which uses NumPy's, and PyMC3's `pm.sample(…)` without `random_seed`, whose "
         "chain seeds it draws (PyMC 4+'s comes from a fresh generator instead: RND002's) — and reports each one that no "
-        "seeding call for that library precedes, in a cell above or earlier in the same cell. "
+        "seeding call for that library precedes, in a cell above or earlier in the same cell (one finding per library; when "
+        "the function holding the reported draw also draws from another unseeded library, `data.sample(n)` beside "
+        "`random.randint`, the message names that source too and the fix seeds both). "
         "TensorFlow's graph-level seed (`tf.set_random_seed`, `tf.random.set_seed` in graph mode) belongs to the graph that is "
         "the default where it is set: a seed outside `with graph.as_default():` (or `with tf.Session(graph=graph):`, `graph` "
         "a name bound to `tf.Graph()`; `with sess.as_default():` makes no graph the default) does not reach the ops built "
@@ -7447,7 +7659,11 @@ class UnseededRandom(Rule):
         "whose name is in such a branch: the loaded model only predicts, and its dropout masks are never drawn. "
         "Trained after the load (fine-tuning), or trained before it, it is reported. A Keras `Embedding` given its "
         "vectors (`embeddings_initializer=Constant(matrix)`, `weights=[matrix]`) draws nothing: the finding names the first "
-        "layer that does. A head a checkpoint lacks is "
+        "layer that does. Nor does a PyTorch `Linear`/`Conv`/`ConvTranspose` layer whose weight and bias (unless `bias=False`) "
+        "the statements after it in the same block set to constants (`nn.init.zeros_(self.linear.weight)`, `constant_`, "
+        "`ones_`, `.weight.data.zero_()`, `.fill_(c)`), nor a `DataLoader` whose batch size is `len()` of the dataset it is "
+        "given (`batch_size=len(ds)`): its one batch is the whole dataset, and a shuffle of it changes no full-batch sum. "
+        "A head a checkpoint lacks is "
         "not loaded, though: `AutoModelFor….from_pretrained(…, num_labels=…)` (or "
         "`ignore_mismatched_sizes=True`) initialises it from torch's (`TFAutoModelFor…`: "
         "TensorFlow's) generator, as `peft.get_peft_model` does the LoRA adapters, and is reported "
@@ -7527,7 +7743,8 @@ class UnseededRandom(Rule):
         "after `subset = df.sample(n=20)`, not a statistic of it, nor a method of a model trained with draws, `lda.print_topics()`; a tf.data `ds.shuffle(n)` whose dataset only a `print` loop over "
         "`ds.take(2)` reads; a lecture's `W = torch.randn(…)` whose `(x @ W).exp()` is only shown before a seeded "
         "`W` replaces it; a statistic kept in shape to broadcast back, `counts / counts.sum(1, keepdims=True)`, "
-        "is part of the followed value). A value passed to one of the notebook's module-level functions is followed into "
+        "is part of the followed value, and so are the values centred or scaled by their own statistics, `x - x.mean(dim=0)`, "
+        "`x / torch.std(x)`, `(x - x.mean()) / (x.max() - x.min())`: a normalisation). A value passed to one of the notebook's module-level functions is followed into "
         "its body as the parameters it binds (the call's value depends on it when the function returns it); a value a "
         "module-level function returns is followed into each of its callers, when every mention of the function's name "
         "is a direct call (random label colours returned by `random_palette`, painted by `paint`, shown by `show_labels`' "
@@ -7545,7 +7762,10 @@ class UnseededRandom(Rule):
         "draws); a name bound to what a display returns (`caps = ax.boxplot(s)`, its artists) and never read is no result. "
         "An item getter of one of the notebook's objects (`dataset.load_image(image_id)`, any `get_*`/`load_*` method but "
         "the weight loaders) given the value, whose result is taken (not a statement of its own), is followed from its "
-        "result. A comprehension's variables are its own (a later `[int(x) for x in other]` does not read an earlier `x`), "
+        "result, and so is an image reader given it (`load_image_as_tensor(filename=path)`, `load_img(path)`, `imread(path)`: "
+        "the picked file's pixels). A statistic of a plain name computed from a draw of one item (`random.choice(names)`, "
+        "`np.random.randint(0, n)` without a size) is that item's, `pred_prob.argmax()` its predicted class, unless the name is "
+        "a list grown from the picks. A comprehension's variables are its own (a later `[int(x) for x in other]` does not read an earlier `x`), "
         "and a helper defined more than once with the same code is followed whichever definition runs. "
         "A value yielded, stored outside the function, "
         "passed to another object's method (`model.fit(ds)`), reduced to a statistic "
@@ -8119,6 +8339,38 @@ class UnseededRandom(Rule):
             "model.compile(optimizer=tf.keras.optimizers.Adam(learning_rate=0.005), loss='mse')\nmodel.fit(X, y, epochs=10, verbose=0)\n"
             "print(model.get_weights())",
         )),
+        # Three random test images, each read from its picked file and shown with its predicted class
+        # (fair check 47, item 141, rnd001-display-only-pick).
+        Example(cells=(
+            "import os\nimport random\nimport matplotlib.pyplot as plt\nimport tensorflow as tf\nimport so_ml_tools as soml\n"
+            "model = tf.keras.models.load_model('food.keras')\nclass_names = sorted(os.listdir('test'))",
+            "for i in range(3):\n    class_name = random.choice(class_names)\n    filename = random.choice(os.listdir(os.path.join('test', class_name)))\n"
+            "    img = soml.util.io.load_image_as_tensor(filename=os.path.join('test', class_name, filename), scale=False)\n"
+            "    pred_prob = model.predict(tf.expand_dims(img, axis=0))\n    pred_class = class_names[pred_prob.argmax()]\n"
+            "    plt.subplot(1, 3, i + 1)\n    plt.imshow(img)\n    plt.title(f'actual: {class_name}, pred: {pred_class}, prob: {pred_prob.max():.2f}')",
+        )),
+        # Random points only plotted before and after mean-centring and variance scaling, each by its
+        # own statistics (fair check 47, item 137, rnd001-value-reaches-only-display).
+        Example(cells=(
+            "import torch\nimport matplotlib.pyplot as plt\nx_1 = torch.rand(50, 1) * 5\nx_2 = torch.rand(50, 1) * 3\n"
+            "plt.scatter(x_1.numpy(), x_2.numpy())",
+            "x = torch.concat([x_1, x_2], dim=1)\nx_new = x - x.mean(dim=0)\nplt.scatter(x_new[:, 0].numpy(), x_new[:, 1].numpy())",
+            "x_scaled = x_new / torch.std(x_new, unbiased=False)\nplt.scatter(x_scaled[:, 0].numpy(), x_scaled[:, 1].numpy())",
+        )),
+        # A PyTorch layer whose weight and bias are set to zeros right after it is built draws
+        # nothing, and a loader whose one batch is the whole dataset only permutes the rows of a
+        # full-batch gradient (fair check 47, items 136, 138: a textbook logistic regression).
+        Example(cells=(
+            "import torch\nimport torch.nn as nn\nfrom torchvision import datasets\nds = datasets.ImageFolder('train')\n"
+            "loader = torch.utils.data.DataLoader(ds, batch_size=len(ds), shuffle=True)",
+            "class LR(nn.Module):\n    def __init__(self, dim):\n        super().__init__()\n        self.linear = nn.Linear(dim, 1)\n"
+            "        nn.init.zeros_(self.linear.weight)\n        nn.init.zeros_(self.linear.bias)\n"
+            "    def forward(self, x):\n        return torch.sigmoid(self.linear(x))",
+            "model = LR(784)\nhead = nn.Linear(4, 1, bias=False)\nhead.weight.data.fill_(0.5)\n"
+            "optimizer = torch.optim.SGD(model.parameters(), lr=0.01)\n"
+            "for step in range(100):\n    x, y = next(iter(loader))\n    loss = nn.BCELoss()(model(x).squeeze(), y.float())\n"
+            "    optimizer.zero_grad()\n    loss.backward()\n    optimizer.step()\nprint(loss.item())",
+        )),
         # TensorFlow 1 variables that draw nothing: given a constant (or seeded) initialiser, of an
         # integer dtype (zeros), or sampled losses given their own sampled values; a BasicLSTMCell
         # after `tf.set_random_seed`.
@@ -8313,6 +8565,47 @@ class UnseededRandom(Rule):
         )),
     )
     failing = (
+        # A first-batch peek with `next(iter(loader))`, only plotted, then the same loader trains the
+        # model, whose loop rebinds the peek's names: the finding is anchored on the layer that is
+        # trained, the peek related (fair check 47, item 144, r-anchor-on-display-only-draw).
+        Example(cells=(
+            "import torch\nfrom torch import nn\nimport matplotlib.pyplot as plt\n"
+            "loader = torch.utils.data.DataLoader(train_set, batch_size=32, shuffle=True)",
+            "real_samples, labels = next(iter(loader))\nfor i in range(16):\n    plt.subplot(4, 4, i + 1)\n"
+            "    plt.imshow(real_samples[i].reshape(28, 28))",
+            "model = nn.Linear(784, 1)\noptimizer = torch.optim.Adam(model.parameters())",
+            "for epoch in range(5):\n    for n, (real_samples, labels) in enumerate(loader):\n"
+            "        loss = model(real_samples.view(-1, 784)).mean()\n        loss.backward()\n        optimizer.step()",
+        ), expect=((3, 1),)),
+        # Random test images' top scores kept in a list and averaged: a statistic over the picks, an
+        # estimate (unlike fair check 47, item 141).
+        Example(cells=(
+            "import random\nimport tensorflow as tf\nmodel = tf.keras.models.load_model('food.keras')\nfiles = ['a.jpg', 'b.jpg']",
+            "scores = []\nfor i in range(30):\n    img = tf.keras.utils.load_img(random.choice(files))\n"
+            "    pred_prob = model.predict(tf.expand_dims(img, axis=0))\n    scores.append(pred_prob.max())\nprint(sum(scores) / len(scores))",
+        ), expect=((2, 3),)),
+        # Picks drawn in a comprehension, fifteen of them, summed: a statistic over the picks (fair
+        # check 42's Data_Wrangling frame of random animals, averaged by group).
+        Example(cells=(
+            "import random\nimport pandas as pd\ndf = pd.DataFrame({'kind': [random.choice(['Duck', 'Goat']) for i in range(15)],\n"
+            "                   'legs': [random.choice(range(1, 4)) for i in range(15)]})\ngroups = df.groupby('kind')\ndisplay(groups.agg('mean'))",
+        ), expect=((1, 3),)),
+        # Centred by their mean, the points' spread is then printed: a statistic of the draws, a result
+        # (unlike fair check 47, item 137).
+        Example(cells=(
+            "import torch\nx = torch.rand(50, 2)\nx_new = x - x.mean(dim=0)\nprint(x_new.std())",
+        ), expect=((1, 2),)),
+        # Only the weight set to zeros (the bias keeps its draw), and a loader of batches smaller
+        # than the dataset (unlike fair check 47, items 136, 138).
+        Example(cells=(
+            "import torch\nimport torch.nn as nn",
+            "linear = nn.Linear(784, 1)\nnn.init.zeros_(linear.weight)\nprint(linear(torch.ones(784)))",
+        ), expect=((2, 1),)),
+        Example(cells=(
+            "import torch\nfrom torchvision import datasets\nds = datasets.ImageFolder('train')\n"
+            "loader = torch.utils.data.DataLoader(ds, batch_size=len(ds) // 2, shuffle=True)",
+            "for x, y in loader:\n    print(x.mean())",
+        ), expect=((2, 1),)),
         # The timed solver's result kept: the random instance reaches a printed value (unlike fair
         # check 46, item 144).
         Example(cells=(
@@ -9219,6 +9512,20 @@ class UnseededRandom(Rule):
                 message += (f"; the notebook says the variation is intended (cell {intended[0]}: \"{intended[1]}\"), "
                             "so a package should take a seed or generator as a parameter (default: unseeded)")
                 fix = f"Take a seed as a parameter (None by default, as now) and use it when given: {lib_fix}"
+            owner = draw.call.owner if draw.call.in_function and draw.call.owner and not component and not estimator else ""
+            if owner:
+                # The same function draws from other unseeded libraries too (`data.sample(n)` from NumPy
+                # and `random.randint` for the counts and prices): this library's seed alone does not
+                # repeat what it makes, so every source is named (fair check 47, item 146).
+                also = [(other, next(d for d in found if d.call.in_function and d.call.owner == owner))
+                        for other, found in unseeded.items()
+                        if other != library and any(d.call.in_function and d.call.owner == owner for d in found)]
+                if also:
+                    named = [f"{catalog.library(other).label} (`{d.shown}`, line {d.call.line})" for other, d in also]
+                    message += (f"; `{owner}` also draws from {and_listed(named)}, which no call before it seeds "
+                                f"either: a seed of {lib.label} alone does not repeat its result")
+                    fix += "".join(f"; and seed {catalog.library(other).label} too: {_library_fix(ctx, catalog.library(other))}"
+                                   for other, _ in also)
             yield Hit(
                 cell, line, column,
                 message,
@@ -9277,6 +9584,52 @@ _INTENDED_VARIATION = re.compile(
     r"|(?:re-?run|run\s+(?:it\s+)?again)\w*\b[^.\n]{0,40}\bdifferent\s+(?:results|numbers|values|outcomes)"
     r"|different\s+results\s+(?:on\s+)?(?:each|every)\s+(?:time|run))"
 )
+
+
+# Markdown asking whether a repeated run gives what the first gave ("Do you observe the same f1 scores
+# on each fold as previously?").
+_SAME_AS_BEFORE = re.compile(
+    r"(?i)\b(?:same|different|identical|change[sd]?)\b[^.?!\n]{0,80}?\b(?:as|than|from|to)\s+"
+    r"(?:before|previously|earlier|the\s+(?:previous|first|last)(?:\s+(?:one|time|run))?)\b"
+)
+
+
+_QUESTION = re.compile(r"[^.?!\n]*\?")  # a sentence that asks
+
+
+def _repeated_to_compare(ctx: RuleContext, ca: CellAnalysis, call: CallFact) -> bool:
+    """The estimator is one of two module-level constructions with the very same text, the nearest
+    such pair in the notebook (`model = tree.DecisionTreeClassifier()`, then under "Let us repeat the
+    experience once more" `model2 = tree.DecisionTreeClassifier()`), and a markdown cell among the
+    three after the second asks whether the results are the same as before ("Do you observe the same
+    f1 scores on each fold as previously? Is this surprising?"): the run-to-run variation is the
+    lesson, and a random_state would defeat it (fair check 47, item 151,
+    rnd002-repeated-trials-want-variation)."""
+    text = _call_text(ca, call)
+    if text is None:
+        return False
+    places: list[int] = []  # the code cells holding a module-level construction of that text
+    for other in ctx.facts.cells:
+        if any(not c.in_function and _call_text(other, c) == text for c in other.facts.calls):
+            places.append(other.cell.index)
+    if ca.cell.index not in places or len(places) < 2:
+        return False
+    at = places.index(ca.cell.index)
+    pairs = [(places[i], places[i + 1]) for i in (at - 1, at) if 0 <= i < len(places) - 1]
+    cells = ctx.facts.notebook.cells
+    position = {c.index: i for i, c in enumerate(cells)}
+    for _, second in pairs:
+        after = cells[position[second] + 1:position[second] + 4]
+        if any(c.cell_type == "markdown" and any(_SAME_AS_BEFORE.search(q) for q in _QUESTION.findall(c.source)) for c in after):
+            return True
+    return False
+
+
+def _call_text(ca: CellAnalysis, call: CallFact) -> str | None:
+    """The source text of a call, whitespace normalised (None when it cannot be read)."""
+    parsed = _parsed(ca)
+    node = _call_node(ca, parsed, call) if parsed is not None else None
+    return ast.unparse(node) if node is not None else None
 
 
 def _intended_variation(facts: NotebookFacts) -> tuple[int, str] | None:
@@ -9506,7 +9859,10 @@ class MissingRandomState(Rule):
         "of deterministic transforms (`Resize`, `Normalize`, `ToTensorV2`, a flip with `p=1`) is not, nor is one "
         "built inside a function (`[albumentations]` in randomness.toml)."
         " When the call's cell binds an integer to a seed-named constant no cell reads (`blobs_random_seed = 42`), "
-        "the message and the fix name it."
+        "the message and the fix name it. Nor is an estimator built twice at module level with the very same text "
+        "(`tree.DecisionTreeClassifier()`, then again under \"Let us repeat the experience once more\") when markdown among "
+        "the three cells after the second asks whether the results are the same as before (\"Do you observe the same f1 "
+        "scores on each fold as previously?\"): the run-to-run variation is the lesson."
     )
     why_bad = (
         "Without `random_state`, scikit-learn draws from NumPy's global state: results change on "
@@ -9527,6 +9883,15 @@ class MissingRandomState(Rule):
         "clf = RandomForestClassifier(n_estimators=200, random_state=SEED)"
     )
     passing = (
+        # The lesson builds the same tree twice and asks whether the folds' scores match: the
+        # variation is what it shows (fair check 47, item 151, rnd002-repeated-trials-want-variation).
+        Example(cells=(
+            "from sklearn import tree, model_selection\nfrom sklearn.datasets import load_iris\nX, y = load_iris(return_X_y=True)",
+            "model = tree.DecisionTreeClassifier()\nprint(model_selection.cross_val_score(model, X, y, cv=5))",
+            md("Let us repeat the experience once more:"),
+            "model2 = tree.DecisionTreeClassifier()\nprint(model_selection.cross_val_score(model2, X, y, cv=5))",
+            md("__Question:__ Do you observe the same f1 scores on each fold as previously? Is this surprising?"),
+        )),
         # `SVC(probability=True)` whose probabilities only shade a plot's background, its lines drawn
         # from `coef_`/`intercept_` (Platt scaling changes neither): fair check 46, item 151.
         Example(cells=(
@@ -9797,6 +10162,15 @@ class MissingRandomState(Rule):
         )),
     )
     failing = (
+        # The same tree built twice, but nothing asks whether the results match, only a statement
+        # (unlike fair check 47, item 151): each model changes from run to run.
+        Example(cells=(
+            "from sklearn import tree, model_selection\nfrom sklearn.datasets import load_iris\nX, y = load_iris(return_X_y=True)",
+            "model = tree.DecisionTreeClassifier()\nprint(model_selection.cross_val_score(model, X, y, cv=5))",
+            md("Now on the scaled features:"),
+            "model2 = tree.DecisionTreeClassifier()\nprint(model_selection.cross_val_score(model2, X * 2, y, cv=5))",
+            md("The scores are the same as before."),
+        ), expect=((2, 1), (4, 1))),
         # Its probabilities printed: the calibration's seed changes them (unlike fair check 46, item 151).
         Example(cells=(
             "import numpy as np\nimport matplotlib.pyplot as plt\nfrom sklearn import svm\nfrom sklearn.datasets import make_blobs",
@@ -10218,6 +10592,8 @@ class MissingRandomState(Rule):
                     continue  # its data are RND001's unseeded NumPy draws: that seed is the fix (`_split_of_unseeded_draws`)
                 if qualified.startswith("sklearn.") and call.in_function and call.owner in _trial_functions(ctx):
                     continue  # one trial of a repeated experiment: RND001's NumPy seed covers it (related there)
+                if not call.in_function and _repeated_to_compare(ctx, ca, call):
+                    continue  # the lesson builds it twice and asks whether the scores match (fair check 47, item 151)
                 # StellarGraph's default state is NumPy's (and Python's) global one, as scikit-learn's is.
                 sklearn = qualified.startswith(("sklearn.", "stellargraph."))
                 if sklearn and seeded_in_own_cell(numpy_seeds, ca, call.line, call.in_function):

@@ -3082,6 +3082,43 @@ def _resumable_while(loop: ast.While) -> Optional[str]:
     return None
 
 
+# The line a saved traceback's outermost frame (the cell's own) stopped at: `----> 2 x = f()`.
+_TRACEBACK_ARROW = re.compile(r"^-+>\s*(\d+)(?: (.*))?$", re.MULTILINE)
+_ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def saved_error_line(ca: CellAnalysis) -> Optional[int]:
+    """The line of the cell at which its saved run raised: the outermost frame of its last saved
+    traceback, whose text is the cell's line there now (the cell was not edited since). None when
+    the cell saved no error, when the error is a stop by hand (a KeyboardInterrupt interrupts a
+    line that works: the lines after it ran before, fair check 45), when the cell printed anything
+    before the error inside a loop that holds that line (earlier rounds may have run the lines
+    below it), or when the cell went on after the error (a warning printed through the
+    excepthook)."""
+    outputs = list(ca.cell.outputs)
+    errors = [i for i, o in enumerate(outputs) if o.output_type == "error"]
+    if not errors:
+        return None
+    error = outputs[errors[-1]]
+    if error.name.split(":", 1)[0].strip() in ("KeyboardInterrupt", "SystemExit") or errors[-1] != len(outputs) - 1:
+        return None
+    arrow = _TRACEBACK_ARROW.search(_ANSI_ESCAPE.sub("", error.text))
+    if arrow is None:
+        return None
+    line = int(arrow.group(1))
+    lines = ca.cell.source.splitlines()
+    if not 1 <= line <= len(lines) or not arrow.group(2) or arrow.group(2).strip() != lines[line - 1].strip():
+        return None
+    tree = cell_python_tree(ca)
+    in_loop = tree is not None and any(
+        isinstance(node, (ast.For, ast.AsyncFor, ast.While)) and node.lineno < line <= (node.end_lineno or node.lineno)
+        for node in ast.walk(tree)
+    )
+    if in_loop and errors[-1] > 0:
+        return None  # something shown before the error: earlier rounds of the loop may have gone past the line
+    return line
+
+
 class ChangesWhenRunTwice(Rule):
     code = "HID009"
     name = "changes-when-run-twice"
@@ -3272,7 +3309,10 @@ class ChangesWhenRunTwice(Rule):
         "computed). Nor is a change of a name that the nearest code cell above restores from a kept original: a reset "
         "cell whose every statement binds a name to a copy of another (`A = A_.copy()`, `b = copy.deepcopy(b_)`), the "
         "originals bound once and never changed (under \"Enter again from here on the same data\": the notebook is "
-        "re-run from there)."
+        "re-run from there). Nor is a step below the line at which the cell's saved run raised (the outermost frame of its "
+        "saved traceback, whose text is still that line): the cell never finished a first run, and HID007's finding is the "
+        "root cause; not for a KeyboardInterrupt (a stop by hand of a line that works), nor inside a loop when the cell "
+        "showed output before the error (earlier rounds went past the line)."
     )
     why_bad = (
         "Notebooks are re-run cell by cell all the time. A cell like this gives a different "
@@ -3284,6 +3324,15 @@ class ChangesWhenRunTwice(Rule):
     example = "X_train = X_train / 255.0\ndf.set_index('id', inplace=True)\nscores.append(acc)"
     use_instead = "X_train = raw_train / 255.0\ndf = raw.set_index('id')\nscores = [evaluate(m) for m in models]"
     passing = (
+        # The saved run raised at line 2 (`train_set` is None: HID007's finding): the session step
+        # below it never ran, the cell never finished a first run (fair check 47, item 73).
+        Example(cells=(
+            "import torch\nmodel = torch.nn.Linear(2, 1)\noptimizer = torch.optim.SGD(model.parameters(), lr=0.1)\ntrain_set = None",
+            code_cell("while True:\n    x = train_set.mini_batch(64)\n    loss = model(x).sum()\n    loss.backward()\n    optimizer.step()", 2,
+                      outputs=({"output_type": "error", "ename": "AttributeError", "evalue": "'NoneType' object has no attribute 'mini_batch'",
+                                "traceback": ["<ipython-input-2-4aeb> in <module>()\n      1 while True:\n----> 2     x = train_set.mini_batch(64)",
+                                              "AttributeError: 'NoneType' object has no attribute 'mini_batch'"]},)),
+        )),
         # A list bound empty and only grown, read by no cell (a pagination walk-through superseded by
         # a function building its own list): a second run's extra items reach nothing (fair check
         # 42, items 57 and 60).
@@ -3709,6 +3758,19 @@ class ChangesWhenRunTwice(Rule):
         )),
     )
     failing = (
+        # A training loop stopped by hand (KeyboardInterrupt at the forward pass): the steps below it
+        # ran in the rounds before; and a loop that printed rounds before its error at the line
+        # above the step: rounds went past it (fair check 47, item 73's bounds).
+        Example(cells=(
+            "import torch\nmodel = torch.nn.Linear(2, 1)\noptimizer = torch.optim.SGD(model.parameters(), lr=0.1)\nx = torch.ones(1, 2)",
+            code_cell("for epoch in range(100):\n    loss = model(x).sum()\n    loss.backward()\n    optimizer.step()", 2,
+                      outputs=({"output_type": "error", "ename": "KeyboardInterrupt", "evalue": "",
+                                "traceback": ["Cell In[2], line 2\n----> 2     loss = model(x).sum()", "KeyboardInterrupt: "]},)),
+            code_cell("for epoch in range(100):\n    print(epoch)\n    loss = model(batch(epoch)).sum()\n    loss.backward()\n    optimizer.step()", 3,
+                      outputs=({"output_type": "stream", "name": "stdout", "text": "0\n1\n"},
+                               {"output_type": "error", "ename": "StopIteration", "evalue": "",
+                                "traceback": ["Cell In[3], line 3\n----> 3     loss = model(batch(epoch)).sum()", "StopIteration: "]},)),
+        ), expect=((2, 4), (3, 5))),
         # The first items of itself are the same items on a second run, but the line above read the
         # whole: on a second run it reads the cut, and `X_valid` is empty (fair check 43, item 76).
         Example(cells=(
@@ -4420,7 +4482,13 @@ class ChangesWhenRunTwice(Rule):
                 if hazard[2] not in reported:
                     reported.add(hazard[2])
                     hazards.append(hazard)
+            failed_at = saved_error_line(ca)
             for line, column, name, what, file_step in hazards:
+                if failed_at is not None and line > failed_at:
+                    # The saved run raised above this line (HID007's finding, the root cause): the
+                    # cell never finished a first run, so no second run can be told from it
+                    # (fair check 47, item 73, hid009-cell-fails-before-training).
+                    continue
                 if what.startswith(f"deletes `{name}`, {_MADE_ELSEWHERE}") and not any(
                     other is not ca and (
                         any(d.name == name for d in (*other.facts.defined, *other.facts.globals_declared))
