@@ -3031,6 +3031,7 @@ def _with_extracted_stems(ctx: RuleContext, out: dict[tuple[int, int], list[str]
     }
     members = _listed_members(ctx)
     for (cell, line), files in out.items():
+        files.extend(_copied_below(ctx, cell, line, files))
         files.extend(
             stem for name in list(files) if name in extracted
             for stem in (re.sub(r"\.(?:zip|tar\.gz|tgz|tar|gz|bz2)$", "", name),) if stem != name
@@ -3038,6 +3039,41 @@ def _with_extracted_stems(ctx: RuleContext, out: dict[tuple[int, int], list[str]
         files.extend(member for name in list(files) for member in members.get(name, ()))
         files.extend(_read_below_own_extraction(ctx, cell, line, files))
     return out
+
+
+def _copied_below(ctx: RuleContext, cell: int, line: int, files: Collection[str]) -> list[str]:
+    """`!wget …/train.txt`, `!mkdir data`, then `!cp train.txt data` (or `!mv`): where a shell line
+    below the download at (cell, line) copies or moves one of the files it saved, read back there
+    (`open("data/train.txt")`) is that download's too (fair check 47, item 100: fetched-file-read-back).
+    A destination that is `.`, ends with `/`, takes several files or has no suffix is a folder (the
+    file keeps its name); else the file's new name. Only literal words, in the working directory."""
+    out: list[str] = []
+    for ca in ctx.cells:
+        if ca.cell.index < cell:
+            continue
+        for magic in ca.magics:
+            if magic.kind != "shell" or (ca.cell.index, magic.line) <= (cell, line) or not re.search(r"\b(?:cp|mv)\b", magic.args):
+                continue
+            for segment in re.split(r"\s*(?:&&|\|\||;)\s*", magic.args):
+                words = [w.strip("\"'") for w in segment.split()]
+                if words and words[0] in ("cd", "pushd"):
+                    break  # (what follows runs in another folder)
+                if len(words) < 3 or words[0] not in ("cp", "mv"):
+                    continue
+                operands = [w for w in words[1:] if not w.startswith("-")]
+                if len(operands) < 2 or any(re.search(r"[{}$`*?~]", w) or w.startswith("/") for w in operands):
+                    continue
+                *sources, destination = operands
+                folder = (destination in (".", "./") or destination.endswith("/") or len(sources) > 1
+                          or "." not in destination.rstrip("/").rsplit("/", 1)[-1])
+                for source in sources:
+                    name = _normal_path(source)
+                    if name not in files and name not in out:
+                        continue
+                    target = _normal_path(f"{destination}/{name.rsplit('/', 1)[-1]}" if folder else destination)
+                    if target and not target.startswith("..") and target not in files:
+                        out.append(target)
+    return list(dict.fromkeys(out))
 
 
 def _read_below_own_extraction(ctx: RuleContext, cell: int, line: int, files: Collection[str]) -> list[str]:
