@@ -21,3 +21,16 @@ def test_a_fetched_file_copied_into_a_folder_is_the_downloads():
     assert (2, 1) in related
     # a file the notebook did not fetch, copied so, stays reported
     assert "PTH006" in [c for c, _, _ in found(audit((cells[0].replace("!cp train.txt", "!cp other.txt"), "x = open('data/classes/other.txt').read()")))]
+
+
+def test_the_stem_of_an_archive_python_extracts_into_the_working_directory_is_the_downloads():
+    # fair check 47, item 101: as `!unzip pizza_steak.zip` is
+    cells = (
+        "import zipfile\n!wget https://storage.googleapis.com/c/pizza_steak.zip\n"
+        "zip_ref = zipfile.ZipFile('pizza_steak.zip', 'r')\nzip_ref.extractall()\nzip_ref.close()",
+        "import os\nfor d, _, fs in os.walk('pizza_steak'):\n    print(d, len(fs))",
+    )
+    diagnostics = audit(cells)
+    assert [c for c, _, _ in found(diagnostics)] == ["PTH003"]
+    # an archive of the same name the notebook did not fetch stays reported
+    assert "PTH006" in [c for c, _, _ in found(audit((cells[0].replace("!wget", "#"), cells[1])))]

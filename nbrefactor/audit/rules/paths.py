@@ -3028,7 +3028,7 @@ def _with_extracted_stems(ctx: RuleContext, out: dict[tuple[int, int], list[str]
     extracted = {
         t.strip("\"'") for ca in ctx.cells for m in ca.magics
         if m.kind == "shell" and m.name.lower() in ("unzip", "tar", "gunzip") for t in m.args.split()
-    }
+    } | _extracted_into_cwd(ctx)
     members = _listed_members(ctx)
     for (cell, line), files in out.items():
         files.extend(_copied_below(ctx, cell, line, files))
@@ -3038,6 +3038,53 @@ def _with_extracted_stems(ctx: RuleContext, out: dict[tuple[int, int], list[str]
         )
         files.extend(member for name in list(files) for member in members.get(name, ()))
         files.extend(_read_below_own_extraction(ctx, cell, line, files))
+    return out
+
+
+def _extracted_into_cwd(ctx: RuleContext) -> set[str]:
+    """The archives Python extracts into the working directory, by the name they are opened with:
+    `zipfile.ZipFile("pizza_steak.zip").extractall()` (also through a name the opening is bound to,
+    `tarfile.open(name)`, or `extractall(".")`), `shutil.unpack_archive("x.zip")`. As for `!unzip
+    x.zip`, the archive's stem is then what the notebook reads back (fair check 47, item 101:
+    own-extract-read-back)."""
+    constants = string_constants(ctx.facts)
+    out: set[str] = set()
+    for ca in ctx.cells:
+        if "extractall" not in ca.cell.source and "unpack_archive" not in ca.cell.source:
+            continue
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        opened: dict[str, list[tuple[int, ast.Call]]] = {}
+        for node in nodes_of(tree, ast.With, ast.AsyncWith, ast.Assign):
+            if isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    if isinstance(item.optional_vars, ast.Name) and isinstance(item.context_expr, ast.Call):
+                        opened.setdefault(item.optional_vars.id, []).append((item.context_expr.lineno, item.context_expr))
+            elif len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Call):
+                opened.setdefault(node.targets[0].id, []).append((node.value.lineno, node.value))
+        for node in nodes_of(tree, ast.Call):
+            func = node.func
+            method = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            if method not in ("extractall", "unpack_archive"):
+                continue
+            target = _extraction_target(node)
+            if target is not None and (_evaluate(target, constants) or "").strip() not in (".", "./"):
+                continue  # (into a folder of its own: `_find_produced_paths`)
+            opening: Optional[ast.AST] = None
+            if method == "unpack_archive":
+                opening = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "filename"), None)
+            elif isinstance(func, ast.Attribute):
+                receiver: Optional[ast.AST] = func.value
+                if isinstance(receiver, ast.Name):
+                    receiver = max(((line, call) for line, call in opened.get(receiver.id, ()) if line <= node.lineno),
+                                   key=lambda pair: pair[0], default=(0, None))[1]
+                if isinstance(receiver, ast.Call) and receiver.args \
+                        and (dotted_name(receiver.func) or "").rsplit(".", 1)[-1] in ("ZipFile", "open", "TarFile"):
+                    opening = receiver.args[0]
+            name = _relative_text(opening, constants) if opening is not None else None
+            if name:
+                out.add(name)
     return out
 
 
