@@ -34,3 +34,16 @@ def test_the_stem_of_an_archive_python_extracts_into_the_working_directory_is_th
     assert [c for c, _, _ in found(diagnostics)] == ["PTH003"]
     # an archive of the same name the notebook did not fetch stays reported
     assert "PTH006" in [c for c, _, _ in found(audit((cells[0].replace("!wget", "#"), cells[1])))]
+
+
+def test_the_folder_opendatasets_saves_into_is_the_downloads():
+    # fair check 47, item 115: `od.download(url)` saves into the URL's last segment
+    cells = (
+        "import opendatasets as od\nimport os\nimport pandas as pd",
+        "od.download('https://www.kaggle.com/c/rossmann-store-sales')",
+        "os.listdir('rossmann-store-sales')",
+        "df = pd.read_csv('./rossmann-store-sales/train.csv')",
+    )
+    assert "PTH006" not in [c for c, _, _ in found(audit(cells))]
+    # another folder stays reported
+    assert "PTH006" in [c for c, _, _ in found(audit((*cells[:3], "df = pd.read_csv('./other/train.csv')")))]

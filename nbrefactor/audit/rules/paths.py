@@ -13683,6 +13683,20 @@ def _find_produced_paths(ctx: RuleContext) -> list[_Produced]:
                     and ctx.facts.resolve(func.value.id) == "wget":
                 target = node.args[1] if len(node.args) > 1 else keywords.get("out")
                 folder = False
+            elif method == "download" and ctx.facts.resolve(dotted_name(func) or "") == "opendatasets.download":
+                # opendatasets' `od.download(url, data_dir=".")` saves into `data_dir/` the URL's last
+                # segment (`…/c/rossmann-store-sales` → `rossmann-store-sales/`); PTH007 reports the
+                # download, and a read of that folder is the download's (fair check 47, item 115).
+                source = node.args[0] if node.args else keywords.get("dataset_id_or_url")
+                url = _evaluate(source, constants) if source is not None else None
+                root_node = node.args[1] if len(node.args) > 1 else keywords.get("data_dir")
+                root = "." if root_node is None else _evaluate(root_node, constants)
+                last = (url or "").split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+                if root is not None and re.fullmatch(r"[\w.\-]+", last) and not root.startswith(("/", "~")) and "://" not in root:
+                    path = _normal_path(f"{root}/{last}")
+                    if path and not path.startswith(".."):
+                        out.append(_Produced(index, node.lineno, path, True, (index, node.lineno)))
+                continue
             elif method in _KAGGLE_API_DOWNLOADS and isinstance(func, ast.Attribute) \
                     and any(imp.top_level == "kaggle" for _, imp in ctx.facts.imports):
                 # The Kaggle API's download (PTH007's finding) saves the file by name: a read of it
