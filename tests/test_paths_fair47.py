@@ -47,3 +47,11 @@ def test_the_folder_opendatasets_saves_into_is_the_downloads():
     assert "PTH006" not in [c for c, _, _ in found(audit(cells))]
     # another folder stays reported
     assert "PTH006" in [c for c, _, _ in found(audit((*cells[:3], "df = pd.read_csv('./other/train.csv')")))]
+
+
+def test_a_dotenv_file_probed_for_python_dotenv_is_no_data_path():
+    # fair check 47, item 125
+    cells = ("import os\nif os.path.exists('.env'):\n    from dotenv import load_dotenv\n    load_dotenv()",)
+    assert found(audit(cells)) == []
+    # without python-dotenv it is a file like any other
+    assert [c for c, _, _ in found(audit(("import os\nif os.path.exists('.env'):\n    print(open('.env').read())",)))] == ["PTH006"]

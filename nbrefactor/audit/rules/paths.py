@@ -3088,6 +3088,15 @@ def _extracted_into_cwd(ctx: RuleContext) -> set[str]:
     return out
 
 
+def _dotenv_file(ctx: RuleContext, value: str) -> bool:
+    """Is `value` a `.env` file (`.env`, `../.env`, `.env.local`) of a notebook that imports
+    python-dotenv? Probed (`os.path.exists(".env")`) or loaded (`load_dotenv(".env")`), it is where
+    the notebook may take environment variables from, which the run can set instead: configuration
+    already, no data path to build from a root (fair check 47, item 125: optional-dotenv-probe)."""
+    name = _normal_path(value).rsplit("/", 1)[-1]
+    return (name == ".env" or name.startswith(".env.")) and any(imp.top_level == "dotenv" for _, imp in ctx.facts.imports)
+
+
 def _copied_below(ctx: RuleContext, cell: int, line: int, files: Collection[str]) -> list[str]:
     """`!wget …/train.txt`, `!mkdir data`, then `!cp train.txt data` (or `!mv`): where a shell line
     below the download at (cell, line) copies or moves one of the files it saved, read back there
@@ -15701,6 +15710,9 @@ class CwdRelativePath(Rule):
             # `def download(name, cache_dir=os.path.join('..', 'data'))`, the notebook's helper fetching
             # its registry's URLs there: PTH003's finding, related (fair check 28, items 103, 108, 111, 112).
             and not _registry_cache_default(ctx, f)
+            # `if os.path.exists(".env"): load_dotenv()`: python-dotenv's settings file, an optional
+            # source of environment variables, not data (fair check 47, item 125).
+            and not _dotenv_file(ctx, f.value)
         )
         # `f"{ROOT}-finetuned"` with `ROOT` a reported constant: the constant's finding covers it.
         through_constant = {
