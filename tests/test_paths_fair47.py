@@ -55,3 +55,14 @@ def test_a_dotenv_file_probed_for_python_dotenv_is_no_data_path():
     assert found(audit(cells)) == []
     # without python-dotenv it is a file like any other
     assert [c for c, _, _ in found(audit(("import os\nif os.path.exists('.env'):\n    print(open('.env').read())",)))] == ["PTH006"]
+
+
+def test_a_folder_below_the_working_directory_only_made_is_no_finding():
+    # fair check 47, item 113: `os.makedirs` of a folder nothing else names
+    cells = (
+        "import os\ndata_folder = os.path.join(os.getcwd(), 'data/news')\nprint(data_folder)\nos.makedirs(data_folder, exist_ok=True)",
+    )
+    assert found(audit(cells)) == []
+    # a folder the notebook then writes into stays reported
+    written = (cells[0] + "\nopen(os.path.join(data_folder, 'x.csv'), 'w').write('a')",)
+    assert [c for c, _, _ in found(audit(written))] == ["PTH006"]

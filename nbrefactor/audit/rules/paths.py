@@ -12860,6 +12860,7 @@ def _open_ended_paths(
     first_place: dict[str, tuple[int, int, int]] = {}
     places: dict[tuple[int, int, int], list[tuple[int, int, int]]] = {}
     below: dict[int, Optional[str]] = {}  # (each use of the working directory: the folder below it, `_cwd_head`)
+    own_place: dict[int, tuple[int, int, int]] = {}  # (each use: the place of its own leading piece)
     for ca in ctx.cells:
         arguments = [pa for pa in path_arguments(ctx.facts, ctx.catalog, ca) if pa.literal is None]
         if not arguments:
@@ -12913,6 +12914,7 @@ def _open_ended_paths(
             first = first_place.setdefault(what, position)
             if first != position:
                 places.setdefault(first, []).append(position)
+            own = position
             position = first
             # (a path the audit knows whole, from constants, is reported at its root above: such a
             # root is in `reported`; one known only here, through a name bound several times, is shown)
@@ -12927,15 +12929,29 @@ def _open_ended_paths(
             written = shown(known) if known is not None else f"`{ast.get_source_segment(ca.masked.python, node) or ''}`"
             looped = _loop_literals(ctx, ca, node) if known is None else None
             found.setdefault(position, []).append((what, pa, written, ca.cell.index, known is not None, looped))
+            own_place[id(pa)] = own
             if what == "the working directory":
                 below[id(pa)] = _cwd_head(ctx, node, ca.cell.index, pa.arg.line)
             if pieces is not None and isinstance(piece, ast.Constant):
                 # (the leading literal, by the finding's position: its folder's finding may fold it)
                 pieces.setdefault(position, piece.value)
     removals = _shell_removals(ctx) if found else []
-    for (cell, line, column), uses in found.items():
+    for (cell, line, column), uses in list(found.items()):
         if uses[0][0] == "the working directory" and _cwd_scratch_folder(uses, below, removals):
             continue
+        if uses[0][0] == "the working directory":
+            # (a folder below it only made and named nowhere else: an empty folder, as for a literal)
+            empty = _cwd_empty_folders(ctx, uses, below)
+            if empty:
+                uses = [u for u in uses if id(u[1]) not in empty]
+                if not uses:
+                    continue
+                moved = min(own_place[id(u[1])] for u in uses)
+                if moved != (cell, line, column):
+                    # (the finding moves to the first place left, the others still related)
+                    kept = {own_place[id(u[1])] for u in uses}
+                    places[moved] = [p for p in places.get((cell, line, column), []) if p != moved and p in kept]
+                    cell, line, column = moved
         # (the message names a use that reads or writes, not an `os.path.abspath` on the way)
         what, pa, written, used_in, known, looped = next((u for u in uses if u[1].direction != "none"), uses[0])
         built = f" as {written}" if written and "\n" not in written and len(written) <= 90 else ""
@@ -13011,6 +13027,29 @@ def _cwd_scratch_folder(
         if not _scratch([s for s in steps if s[1] != "none" or s[2]], folder, removals):
             return False
     return True
+
+
+def _cwd_empty_folders(
+    ctx: RuleContext, uses: Sequence[tuple[str, PathArgument, str, int, bool, Optional[tuple[str, ...]]]],
+    below: Mapping[int, Optional[str]],
+) -> set[int]:
+    """The uses of the working directory that only make a folder below it named nowhere else
+    (`data_folder = os.path.join(os.getcwd(), "data/news")`, `os.makedirs(data_folder)`, and no read,
+    write or other spelling of `data/news`): an empty folder, made wherever the notebook runs, as
+    `_empty_folder_made` for a literal (fair check 47, item 113: makedirs-of-folder-never-written). By
+    `id` of their path arguments."""
+    made = {id(pa): below.get(id(pa)) for _, pa, *_ in uses
+            if (pa.qualified or pa.shown_callee) in _MAKEDIRS_CALLS | {"os.makedirs", "os.mkdir", "pathlib.Path.mkdir"}}
+    out: set[int] = set()
+    for key, head in made.items():
+        if not head or head.startswith(".."):
+            continue
+        others = [below.get(id(pa)) for _, pa, *_ in uses if id(pa) not in made]
+        if any(other is None or _under(other, head) or _under(head, other) for other in others):
+            continue  # (a use under it, or one whose place is not known)
+        if sum(ca.cell.source.replace("\\", "/").count(head) for ca in ctx.cells) <= 1:
+            out.add(key)
+    return out
 
 
 _CWD_ITSELF = frozenset({"`os.getcwd()`", "`Path.cwd()`", "`pathlib.Path.cwd()`"})  # the working directory as written
