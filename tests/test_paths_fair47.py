@@ -66,3 +66,15 @@ def test_a_folder_below_the_working_directory_only_made_is_no_finding():
     # a folder the notebook then writes into stays reported
     written = (cells[0] + "\nopen(os.path.join(data_folder, 'x.csv'), 'w').write('a')",)
     assert [c for c, _, _ in found(audit(written))] == ["PTH006"]
+
+
+def test_a_download_root_through_a_constant_made_ready_for_it_is_the_downloads():
+    # fair check 47, item 102: `root = './data'` tested, made, then only the root of one download=True dataset
+    cells = (
+        "import os\nimport torchvision.datasets as dset\nroot = './data'\nif not os.path.exists(root):\n    os.mkdir(root)\n"
+        "train = dset.MNIST(root=root, train=True, download=True)\ntest = dset.MNIST(root=root, train=False, download=True)",
+    )
+    assert "PTH006" not in [c for c, _, _ in found(audit(cells))]
+    # a root also read otherwise stays reported
+    read = (cells[0] + "\nprint(open(os.path.join(root, 'notes.txt')).read())",)
+    assert "PTH006" in [c for c, _, _ in found(audit(read))]

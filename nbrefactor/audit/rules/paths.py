@@ -4293,15 +4293,27 @@ def _joined_dataset_root(ctx: RuleContext, group: Sequence[LiteralFinding], down
     return first[2]
 
 
+def _prepares_folder(pa: PathArgument) -> bool:
+    """Does the call only test for the folder or make it (`os.path.exists(root)`, `os.mkdir(root)`)?"""
+    return (pa.qualified or "") in _EXISTENCE_TESTS or pa.call.method in ("makedirs", "mkdir")
+
+
 def _one_dataset_root_uses(
     ctx: RuleContext, uses: Sequence[tuple[Constant, str, PathArgument]], downloads: Collection[tuple[int, int]],
 ) -> bool:
     """`_one_dataset_root` for a root given through a constant: every use passes the constant's value
     itself as the root of one dataset class, and the first is a `download=True` call PTH007 reports."""
-    calls = [pa for _, _, pa in uses]
-    if any(pa.entry.kind != "path" or _normal_path(value) != _normal_path(c.value) for c, value, pa in uses):
+    if any(_normal_path(value) != _normal_path(c.value) for c, value, pa in uses):
         return False
-    first = min(calls, key=lambda pa: (_cell_of(ctx, pa), pa.call.line, pa.call.column))
+    # (`root = "./data"`, `if not os.path.exists(root): os.mkdir(root)` above the download: the
+    # root made ready for it, not another use; fair check 47, item 102: download-root-via-constant)
+    ordered = sorted((pa for _, _, pa in uses), key=lambda pa: (_cell_of(ctx, pa), pa.call.line, pa.call.column))
+    while ordered and _prepares_folder(ordered[0]):
+        ordered.pop(0)
+    calls = ordered
+    if not calls or any(pa.entry.kind != "path" for pa in calls):
+        return False
+    first = calls[0]
     return (
         len({pa.qualified or pa.shown_callee for pa in calls}) == 1 and _told_to_download(first)
         and (_cell_of(ctx, first), first.call.line) in downloads
