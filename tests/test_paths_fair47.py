@@ -78,3 +78,19 @@ def test_a_download_root_through_a_constant_made_ready_for_it_is_the_downloads()
     # a root also read otherwise stays reported
     read = (cells[0] + "\nprint(open(os.path.join(root, 'notes.txt')).read())",)
     assert "PTH006" in [c for c, _, _ in found(audit(read))]
+
+
+def test_the_folder_a_helper_extracts_an_archive_into_is_the_archives():
+    # fair check 47, items 105, 114: `extract_zip(filepath=archive, folder="./data")`, as `extractall("./data")`
+    cells = (
+        "import so_ml_tools as soml\n"
+        "soml.util.io.download_file(source='https://storage.googleapis.com/c/food.zip', filepath='./food.zip')\n"
+        "soml.util.io.extract_zip(filepath='./food.zip', folder='./data')\ntrain_dir = './data/food/train'",
+        "import pandas as pd\ndf = pd.read_csv(train_dir + '/x.csv')",
+    )
+    diagnostics = [d for d in audit(cells) if d.code == "PTH006"]
+    assert [(d.location.cell, d.location.line) for d in diagnostics] == [(1, 2)]
+    assert {(1, 3), (1, 4), (2, 2)} <= {(r.cell, r.line) for r in diagnostics[0].related}
+    # a call that names no archive is no extraction
+    other = (cells[0].replace("extract_zip(filepath='./food.zip'", "extract_zip(filepath='./food.csv'"), cells[1])
+    assert len([d for d in audit(other) if d.code == "PTH006"]) == 2

@@ -13536,6 +13536,7 @@ class _Produced:
     folder: bool
     anchor: tuple[int, int]
     downloads: bool = False  # the step downloads what it makes (`load_zip.unzip(url, unzip_dir=…)`): PTH003's
+    extracts: bool = False  # a helper's extraction (`extract_zip(filepath="x.zip", folder="data")`): its folder argument is the archive's too
 
 
 # `load_zip` lives in autogluon.common.loaders and is re-exported as autogluon.core.utils.loaders
@@ -13718,7 +13719,8 @@ def _find_produced_paths(ctx: RuleContext) -> list[_Produced]:
         for node in nodes_of(tree, ast.Call):
             func = node.func
             method = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-            if method not in _PRODUCING_METHODS and not (node.args and isinstance(node.args[0], (ast.List, ast.Tuple, ast.Call))):
+            if method not in _PRODUCING_METHODS and not (node.args and isinstance(node.args[0], (ast.List, ast.Tuple, ast.Call))) \
+                    and not _HELPER_EXTRACTION.match(method):
                 continue  # (no branch below takes it, the last two only a list of words or a `.split()`: most calls)
             keywords = {k.arg: k.value for k in node.keywords if k.arg}
             target: Optional[ast.AST] = None
@@ -13738,6 +13740,15 @@ def _find_produced_paths(ctx: RuleContext) -> list[_Produced]:
                 path = _relative_text(target, constants)
                 if path:
                     out.append(_Produced(index, node.lineno, path, True, (index, node.lineno), downloads=True))
+                continue
+            elif _HELPER_EXTRACTION.match(method) and method not in ("extractall", "unpack_archive"):
+                # A helper's extraction of a named archive into a named folder (`extract_zip(filepath=
+                # "./food.zip", folder="./data")`), as `ZipFile(z).extractall("data")`: the folder and
+                # what is read under it are the archive's (fair check 47, items 105, 114).
+                folder_node = _helper_extraction_folder(node, constants)
+                path = _relative_text(folder_node, constants) if folder_node is not None else None
+                if path:
+                    out.append(_Produced(index, node.lineno, path, True, (index, node.lineno), extracts=True))
                 continue
             elif method == "download" and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
                     and ctx.facts.resolve(func.value.id) == "wget":
@@ -13797,6 +13808,25 @@ def _find_produced_paths(ctx: RuleContext) -> list[_Produced]:
     # fetched-file-read-back). The step has no finding of this rule: the read goes with it.
     out.extend(_Produced(cell, line, path, False, (cell, line)) for (cell, line), path in _object_store_downloads(ctx) if path)
     return out
+
+
+# The name of a helper that unpacks an archive (`extract_zip`, `unzip_data`, `untar_file`,
+# `archive_extract`, `unzip`); catalogued extractions (`extractall`, `unpack_archive`) have their own branch.
+_HELPER_EXTRACTION = re.compile(r"^(?:(?:extract|unzip|untar|unpack|decompress)(?:_\w+)?|\w+_(?:extract|unzip|untar|unpack))$")
+_ARCHIVE_SUFFIX = re.compile(r"\.(?:zip|tar\.gz|tgz|tar|tar\.bz2|tar\.xz)$", re.IGNORECASE)
+
+
+def _helper_extraction_folder(node: ast.Call, constants: Mapping[str, Constant]) -> Optional[ast.AST]:
+    """The folder argument of a helper's extraction call that names both a relative archive and a
+    relative folder (`extract_zip(filepath="./food.zip", folder="./data")`, `unzip_file("x.zip",
+    "data")`): the one other relative string argument beside the archive, not itself an archive.
+    None when the call names no archive (`str.extract(pattern)`) or not exactly one such folder."""
+    arguments = [*node.args, *(k.value for k in node.keywords if k.arg)]
+    values = [(a, _relative_text(a, constants)) for a in arguments]
+    if not any(v and _ARCHIVE_SUFFIX.search(v) for _, v in values):
+        return None
+    folders = [a for a, v in values if v and not _ARCHIVE_SUFFIX.search(v)]
+    return folders[0] if len(folders) == 1 else None
 
 
 def _extraction_target(node: ast.Call) -> Optional[ast.AST]:
@@ -15657,6 +15687,10 @@ class CwdRelativePath(Rule):
 
         def read_back_here(f: LiteralFinding) -> bool:
             step = _read_back(f.value, f.ca.cell.index, f.line, f.argument.direction, produced, written) if produced and f.argument else None
+            if step is None and produced and f.argument is not None:
+                # (the folder a helper extracts the archive into, named at the extraction itself)
+                step = next((p for p in produced if p.extracts and (p.cell, p.line) == (f.ca.cell.index, f.argument.call.line)
+                             and p.path == _normal_path(f.value)), None)
             if step is not None:
                 read_back.setdefault(step.anchor, []).append((f.ca.cell, f.line, f.column))
             return step is not None
