@@ -94,3 +94,16 @@ def test_the_folder_a_helper_extracts_an_archive_into_is_the_archives():
     # a call that names no archive is no extraction
     other = (cells[0].replace("extract_zip(filepath='./food.zip'", "extract_zip(filepath='./food.csv'"), cells[1])
     assert len([d for d in audit(other) if d.code == "PTH006"]) == 2
+
+
+def test_a_legacy_openers_retrieve_is_a_download():
+    # fair check 47, item 103: `URLopener().retrieve(url, file)` is `urlretrieve` by another name
+    cells = (
+        "import urllib.request\nimport tarfile\nMODEL_FILE = 'ssd_mobilenet.tar.gz'\nBASE = 'http://download.example.org/models/'",
+        "opener = urllib.request.URLopener()\nopener.retrieve(BASE + MODEL_FILE, MODEL_FILE)",
+        "tar_file = tarfile.open(MODEL_FILE)",
+    )
+    assert [c for c, _, _ in found(audit(cells))] == ["PTH003"]
+    # `retrieve` of another object is no download
+    other = (cells[0], "from llama_index import Index\nopener = Index()\nopener.retrieve(BASE + MODEL_FILE, MODEL_FILE)", cells[2])
+    assert "PTH003" not in [c for c, _, _ in found(audit(other))]

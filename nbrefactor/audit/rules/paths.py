@@ -75,6 +75,10 @@ class IoCall:
     # A suffix the call adds to a written path that lacks it: `numpy.savez("data/training", …)`
     # writes `data/training.npz` (`written_file`).
     appends_suffix: str = ""
+    # (methods only) the receiver is a name the notebook binds only to calls of one of these
+    # (`opener = urllib.request.URLopener()`, then `opener.retrieve(url, file)`): a method of that
+    # class, not of any object with a method of that name.
+    made_by: tuple[str, ...] = ()
     # Not a catalogue entry: the generic fallback's guess for a call no catalogue names
     # (`h2o.import_file(path=...)`, `sc.textFile("./x.gz")`), whose direction is unknown.
     generic: bool = False
@@ -167,6 +171,7 @@ def _entries(raw: tuple) -> tuple[IoCall, ...]:
                 downloads_when=str(item.get("downloads_when", "")),
                 downloads_always=bool(item.get("downloads_always", False)),
                 appends_suffix=str(item.get("appends_suffix", "")),
+                made_by=tuple(item.get("made_by", ())),
             )
         )
     return tuple(out)
@@ -290,11 +295,24 @@ def _matching_entries(facts: NotebookFacts, catalog: Catalog, call: CallFact) ->
         last = call.receiver.rsplit(".", 1)[-1] if call.receiver else ""
         found = tuple(
             entries[i] for i in by_method.get(call.method, ())
-            if not entries[i].receivers or (last and last in entries[i].receivers)
+            if (not entries[i].receivers or (last and last in entries[i].receivers))
+            and (not entries[i].made_by or _made_by(facts, catalog, call.receiver, entries[i].made_by))
         )
         if found:
             return f".{call.method}", found
     return qualified, ()
+
+
+def _made_by(facts: NotebookFacts, catalog: Catalog, receiver: str, classes: Collection[str]) -> bool:
+    """Is `receiver` a name the notebook binds only by plain assignments, each to a call of one of
+    `classes` (`opener = urllib.request.URLopener()`; fair check 47, item 103)?"""
+    if not receiver.isidentifier():
+        return False
+    bound = index_single_assignments(facts).get(receiver, ())
+    return bool(bound) and all(
+        isinstance(node.value, ast.Call) and resolve_callee(facts, catalog, dotted_name(node.value.func) or "") in classes
+        for node in bound
+    )
 
 
 def _entries_for_function(
