@@ -107,3 +107,18 @@ def test_a_legacy_openers_retrieve_is_a_download():
     # `retrieve` of another object is no download
     other = (cells[0], "from llama_index import Index\nopener = Index()\nopener.retrieve(BASE + MODEL_FILE, MODEL_FILE)", cells[2])
     assert "PTH003" not in [c for c, _, _ in found(audit(other))]
+
+
+def test_paths_under_an_own_top_level_folder_two_deep_are_one_root_across_cells():
+    # fair check 47, items 85, 87: `/shared/data` (a cluster's shared mount) named in several cells
+    cells = (
+        "test_dir = '/shared/data/test_data/'\ndf_test.to_csv(test_dir)",
+        "with open('/shared/data/test.csv', 'w') as fp:\n    fp.write('x')",
+        "dirname = '/shared/data/pubmed/abstracts/'\nimport os\nos.makedirs(dirname)",
+    )
+    pth001 = [d for d in audit(cells) if d.code == "PTH001"]
+    assert [(d.location.cell, d.location.line) for d in pth001] == [(1, 1)]
+    assert {2, 3} <= {r.cell for r in pth001[0].related}
+    # a system folder two deep holds unrelated things: `/usr/share/fonts`, `/usr/share/dict`
+    system = ("f = open('/usr/share/dict/words').read()", "g = open('/usr/share/fonts/x.ttf', 'rb').read()")
+    assert len([d for d in audit(system) if d.code == "PTH001"]) == 2

@@ -4519,7 +4519,7 @@ class AbsolutePath(Rule):
         "Adjacent literals are one string, as Python reads them (`(\"https://host/x\" \"/raw/y.csv\")` is a URL). f-string holes count as text (`f\"/data/{name}.csv\"` is absolute; "
         "`f\"{root}/x.csv\"` is not). Paths in `!` shell lines and line magics are checked too, except a display-only listing (`!ls /content/data`, `!head` or `!cat` of a file, piped only into display filters, neither redirected nor bound to a name) and a lone `!cd DIR` (a throw-away shell: nothing uses the folder); "
         "a search-path entry appended with its separator (`os.environ[\"PATH\"] += \";C:\\\\Tools\\\\bin\"`) is a path of its own; "
-        "one shell line is one finding (its other paths related), and so are the files of one folder named in one cell (`/srv/creds/user` and `/srv/creds/key` of one mounted secret; sibling settings `val_dir = \"/data/imagenet/val/\"` and `train_dir = \"/data/imagenet/train/\"`, or settings of one cell under one folder two levels deep, `acq = \"/data/mortgage/acquisition\"`, `names = \"/data/mortgage/names.csv\"`: one finding at the first, the others related; the folder at least two levels deep, across cells three or a folder of its own at a Windows drive's root (`C:\\Datasets\\train.json` read in one cell, `C:\\Datasets\\predictions.csv` written in another; not `C:\\Program Files`), or any folder an earlier literal names itself), and none inside an `if` testing for Colab or Kaggle (a hosted-runtime setup). The system's program folders (`/usr/bin`, `/usr/local/bin`), "
+        "one shell line is one finding (its other paths related), and so are the files of one folder named in one cell (`/srv/creds/user` and `/srv/creds/key` of one mounted secret; sibling settings `val_dir = \"/data/imagenet/val/\"` and `train_dir = \"/data/imagenet/train/\"`, or settings of one cell under one folder two levels deep, `acq = \"/data/mortgage/acquisition\"`, `names = \"/data/mortgage/names.csv\"`: one finding at the first, the others related; the folder at least two levels deep, across cells three or a folder of its own at a Windows drive's root (`C:\\Datasets\\train.json` read in one cell, `C:\\Datasets\\predictions.csv` written in another; not `C:\\Program Files`), or a folder two names deep under a top-level folder of the machine's own (`/shared/data/test.csv` in one cell, `/shared/data/train_data/` in another, settings bound alone too; not under a system's folder, `/usr/share`, `/opt`, `/tmp`, `/mnt`), or any folder an earlier literal names itself), and none inside an `if` testing for Colab or Kaggle (a hosted-runtime setup). The system's program folders (`/usr/bin`, `/usr/local/bin`), "
         "a standard Python installation's library folders (`/usr/local/lib/python3.10/site-packages`, `/usr/lib/python3/dist-packages`, "
         "`/opt/conda/lib/python3.11`) and its temporary folder are on every machine: a path under `/tmp` is reported only when every place it appears is a catalogued read "
         "(a file put there by hand: the message says so) and not of a folder an earlier extraction unpacks an archive into, or below it "
@@ -5292,6 +5292,7 @@ def _fold_one_folder(
     # (cell, folder, index in out, named by a literal itself, that literal written as a folder `…/`)
     folders: list[tuple[int, str, int, bool, bool]] = []
     hosted: dict[str, int] = {}  # root → index in out
+    own_roots: dict[str, int] = {}  # an own top-level folder two names deep (`_own_root_folder`) → index in out
     for group in groups:
         first = group[0]
         path = _normal_path(first.value)
@@ -5304,6 +5305,18 @@ def _fold_one_folder(
             out.append(list(group))
             continue
         into = (first.ca.cell.index, first.line) in directory_changes
+        # (PTH001) Under a top-level folder of the machine's own, two names deep (`/shared/data`, a
+        # cluster's shared mount): one data root for the whole notebook, across cells and for
+        # settings bound alone too (fair check 47, items 85, 87).
+        own_root = None
+        if settings_share_root and first.source == "python" and not into:
+            names = [p for p in path.split("/") if p]
+            candidate = "/" + "/".join(names[:2])
+            if len(names) >= 3 and _own_root_folder(candidate):
+                own_root = candidate
+                if own_root in own_roots:
+                    out[own_roots[own_root]].extend(group)
+                    continue
         # A literal bound alone to a name (`reference = "/Users/x/ref/a.csv"`) is a setting of its
         # own, edited on its line (fair check 9: `C:\\Users\\bob\\data.csv` and `…\\out.csv`, two
         # settings). It folds only under a folder an earlier literal names itself, or as a sibling
@@ -5365,6 +5378,8 @@ def _fold_one_folder(
             folders.append((first.ca.cell.index, path, len(out), True, folder_like))
         if setting_root is not None:
             setting_roots[setting_root] = len(out)
+        if own_root is not None:
+            own_roots[own_root] = len(out)
         if setting_folder is not None:
             setting_folders[setting_folder] = len(out)
         out.append(list(group))
@@ -5406,6 +5421,25 @@ def _own_drive_folder(folder: str) -> bool:
     names = [p for p in folder.split("/") if p]
     return len(names) == 2 and re.fullmatch(r"[A-Za-z]:", names[0]) is not None \
         and _WINDOWS_SYSTEM_FOLDER.match(names[1]) is None
+
+
+# The system's top-level folders (and a home's or a mount's), each holding unrelated things two
+# names below it (`/usr/share/fonts`, `/usr/share/dict`; `/mnt/c`, `/mnt/d`): not one data root.
+_SYSTEM_TOP_FOLDERS = frozenset({
+    "usr", "etc", "opt", "var", "lib", "lib32", "lib64", "bin", "sbin", "proc", "sys", "dev", "boot", "run", "snap",
+    "tmp", "home", "users", "root", "mnt", "media", "volumes", "library", "system", "applications", "private", "nix",
+    "cygdrive",
+})
+
+
+def _own_root_folder(folder: str) -> bool:
+    """Is the folder two names deep under a top-level folder that is no system's (`/shared/data`,
+    `/data/mortgage`, `/datasets/coco`)? A cluster's shared mount or a machine's data disk: one data
+    root, so its files named in several cells are one root to set, as `_own_drive_folder` on Windows
+    (fair check 47, items 85, 87: four findings for `/shared/data` in consecutive cells). PTH001 only."""
+    names = [p for p in folder.split("/") if p]
+    return folder.startswith("/") and len(names) == 2 and names[0].lower() not in _SYSTEM_TOP_FOLDERS \
+        and not names[0].startswith((".", "$", "{"))
 
 
 def _depth(folder: str) -> int:
