@@ -122,3 +122,15 @@ def test_paths_under_an_own_top_level_folder_two_deep_are_one_root_across_cells(
     # a system folder two deep holds unrelated things: `/usr/share/fonts`, `/usr/share/dict`
     system = ("f = open('/usr/share/dict/words').read()", "g = open('/usr/share/fonts/x.ttf', 'rb').read()")
     assert len([d for d in audit(system) if d.code == "PTH001"]) == 2
+
+
+def test_a_path_constant_nothing_reads_is_no_finding():
+    # fair check 47, items 88, 91: a user's path bound to a name no code or shell line reads
+    cells = (
+        "location = '/Users/YourUsername/Desktop/RocketML/config.py'",
+        "!cfncluster create RmlCluster -config location",
+    )
+    assert [c for c, _, _ in found(audit(cells))] == []
+    # read by a shell line (`$location`) or by code, it stays reported
+    assert [c for c, _, _ in found(audit((cells[0], "!cfncluster create RmlCluster -config $location")))] == ["PTH002"]
+    assert [c for c, _, _ in found(audit((cells[0], "print(open(location).read())")))] == ["PTH002"]
