@@ -134,3 +134,16 @@ def test_a_path_constant_nothing_reads_is_no_finding():
     # read by a shell line (`$location`) or by code, it stays reported
     assert [c for c, _, _ in found(audit((cells[0], "!cfncluster create RmlCluster -config $location")))] == ["PTH002"]
     assert [c for c, _, _ in found(audit((cells[0], "print(open(location).read())")))] == ["PTH002"]
+
+
+def test_sibling_folder_settings_of_one_cell_right_below_a_home_are_one_finding():
+    # fair check 47, item 92
+    cells = (
+        "AudiodirName = '/home/ubuntu/SoundDir'\nModeldirName = '/home/ubuntu/deepspeech'\nDirList = [AudiodirName, ModeldirName]",
+        "import os\nfor d in DirList:\n    os.mkdir(d)",
+    )
+    pth002 = [d for d in audit(cells) if d.code == "PTH002"]
+    assert [(d.location.cell, d.location.line) for d in pth002] == [(1, 1)]
+    # files right below a home stay settings of their own (fair check 9)
+    files = ("train = '/home/ubuntu/train.csv'\nvalid = '/home/ubuntu/valid.csv'\nimport pandas as pd\na, b = pd.read_csv(train), pd.read_csv(valid)",)
+    assert len([d for d in audit(files) if d.code == "PTH002"]) == 2

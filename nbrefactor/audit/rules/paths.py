@@ -5343,9 +5343,15 @@ def _fold_one_folder(
             parent = path.rsplit("/", 1)[0]
             if len([p for p in parent.split("/") if p and not re.fullmatch(r"[A-Za-z]:", p)]) >= 3:
                 setting_folder = (first.ca.cell.index, parent)
-                if setting_folder in setting_folders:
-                    out[setting_folders[setting_folder]].extend(group)
-                    continue
+            elif _HOME_FOLDER.fullmatch(parent) and not _EXTENSION.search(path.rsplit("/", 1)[1]):
+                # Sibling folders set in one cell right below a home (`AudiodirName = "/home/ubuntu/
+                # SoundDir"`, `ModeldirName = "/home/ubuntu/deepspeech"`, made together): one base
+                # folder to set (fair check 47, item 92: sibling-settings-split-per-line). Files
+                # there stay settings of their own (fair check 9), apart from the folders.
+                setting_folder = (first.ca.cell.index, parent + "/\x00folders")
+            if setting_folder is not None and setting_folder in setting_folders:
+                out[setting_folders[setting_folder]].extend(group)
+                continue
         if first.source == "python":
             # Across cells too (fair check 13: a model saved into a personal folder in one cell,
             # that same folder handed to a scorer in the next, were three findings for one folder),
@@ -5436,6 +5442,10 @@ _SYSTEM_TOP_FOLDERS = frozenset({
     "tmp", "home", "users", "root", "mnt", "media", "volumes", "library", "system", "applications", "private", "nix",
     "cygdrive",
 })
+
+
+# A user's home folder itself (`/home/ubuntu`, `/Users/ann`, `C:/Users/bob`), normalised.
+_HOME_FOLDER = re.compile(r"(?:/home|/Users|[A-Za-z]:/Users)/[^/]+")
 
 
 def _own_root_folder(folder: str) -> bool:
@@ -6022,7 +6032,7 @@ class UserSpecificPath(Rule):
         "`/kaggle/input`, `/dbfs`, `dbfs:/` and DBFS's upload folder `/FileStore` (as Spark names it on Databricks), `/mnt/<…>`, `/Volumes/<…>` and more; the patterns live "
         "in `rules/paths.toml`, and a team adds its own there. f-strings count (`f\"/home/{user}/data\"`), "
         "and so do `!` shell lines and magics (`!cp train.csv ~/projects/data/`; not a display-only `!ls` nor a lone `!cd`; one "
-        "shell line is one finding, its other such paths related; so is the notebook's set of files of one folder (and that folder itself, sibling settings such as `val_dir`/`train_dir` of one dataset root, settings of one cell naming files of one folder below a home or mount folder such as `TRAIN_PATH`/`DEV_PATH`/`TEST_PATH` under `/home/ubuntu/data/iptc/`, and a later shell line under a folder an earlier line names: `!mkdir ~/corpus` then `!unzip ~/corpus/c.zip`); the paths one notebook names under a hosted runtime's fixed root "
+        "shell line is one finding, its other such paths related; so is the notebook's set of files of one folder (and that folder itself, sibling settings such as `val_dir`/`train_dir` of one dataset root, settings of one cell naming files of one folder below a home or mount folder such as `TRAIN_PATH`/`DEV_PATH`/`TEST_PATH` under `/home/ubuntu/data/iptc/`, sibling folders set in one cell right below a home, `AudiodirName = \"/home/ubuntu/SoundDir\"` and `ModeldirName = \"/home/ubuntu/deepspeech\"` (files there stay settings of their own), and a later shell line under a folder an earlier line names: `!mkdir ~/corpus` then `!unzip ~/corpus/c.zip`); the paths one notebook names under a hosted runtime's fixed root "
         "(`/content`, `/kaggle/input` whatever the datasets under it, `/kaggle/working`, `/dbfs`, `/FileStore`: `[hosted_root]` of `rules/paths.toml`; "
         "not `/content` joined to the files of a Colab `files.upload()` on a later line of its cell, `for fn in uploaded.keys(): path = \"/content/\" + fn`, "
         "where the upload saves them: a related location of PTH007's upload finding), whatever their depth and "
