@@ -147,3 +147,18 @@ def test_sibling_folder_settings_of_one_cell_right_below_a_home_are_one_finding(
     # files right below a home stay settings of their own (fair check 9)
     files = ("train = '/home/ubuntu/train.csv'\nvalid = '/home/ubuntu/valid.csv'\nimport pandas as pd\na, b = pd.read_csv(train), pd.read_csv(valid)",)
     assert len([d for d in audit(files) if d.code == "PTH002"]) == 2
+
+
+def test_a_change_into_a_reported_constants_folder_is_that_findings():
+    # fair check 47, items 97, 98: `os.chdir(way)` with `way` a PTH002-reported folder
+    cells = (
+        "import os\nimport numpy as np\nway = '/home/ann/kaggle/sisr/data'",
+        "os.chdir(way)\nnp.save('x1.npy', np.zeros(3))",
+        "os.chdir(way)\nnp.save('y.npy', np.zeros(3))",
+    )
+    diagnostics = audit(cells)
+    assert [c for c, _, _ in found(diagnostics)] == ["PTH002"]
+    assert {(2, 1), (3, 1)} <= {(r.cell, r.line) for r in diagnostics[0].related}
+    # a change into a folder joined below it stays PTH004's
+    joined = (cells[0], "os.chdir(way + '/bsd200')", "x = np.load('x1.npy')")
+    assert "PTH004" in [c for c, _, _ in found(audit(joined))]

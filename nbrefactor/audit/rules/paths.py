@@ -6343,6 +6343,23 @@ class UserSpecificPath(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        # `way = "/content/gdrive/…/data"` reported here, then `os.chdir(way)` in later cells: each
+        # change into the reported folder itself is this finding's root cause, a related location
+        # (PTH004 leaves it: `_user_path_lines`; fair check 47, items 97, 98).
+        changes: Optional[dict[str, list[tuple[Cell, int, int]]]] = None
+        for hit in self._check(ctx):
+            if hit.cell is not None and hit.line is not None:
+                if changes is None:
+                    changes = _chdirs_by_constant(ctx)
+                if changes:
+                    places = {(hit.cell.index, hit.line, hit.column), *((c.index, ln, col) for c, ln, col in hit.related)}
+                    into = [where for c in string_constants(ctx.facts).values()
+                            if (c.ca.cell.index, c.line, c.column) in places for where in changes.get(c.name, ())]
+                    if into:
+                        hit = replace(hit, related=tuple(dict.fromkeys([*hit.related, *into])))
+            yield hit
+
+    def _check(self, ctx: RuleContext) -> Iterator[Hit]:
         if ctx.project.colab_twin:
             # The Colab copy of a notebook the repository also ships for local runs: its paths are
             # Colab's set-up, as in a Colab-only branch (fair check 46, item 98: colab-twin-of-local-notebook).
@@ -6730,9 +6747,25 @@ def _chdir_literal_line(ctx: RuleContext, ca: CellAnalysis, line: int) -> bool:
     (`os.chdir("/content/gpt-2")`)? Such a line into a folder PTH002 reports is that finding's (fair
     check 28, items 88–90)."""
     return _cd_line(ca, line) or any(
-        c is ca and call.line == line and (first := call.arg(0, ("path",))) is not None and first.string is not None
+        c is ca and call.line == line and (first := call.arg(0, ("path",))) is not None
+        and (first.string is not None or (first.name is not None and first.name in string_constants(ctx.facts)))
         for c, call in directory_changes(ctx)
     )
+
+
+def _chdirs_by_constant(ctx: RuleContext) -> dict[str, list[tuple[Cell, int, int]]]:
+    """By name: the places of `os.chdir(NAME)` (the name itself, nothing joined) with NAME a string
+    constant of the notebook (bound once) naming an absolute folder."""
+    constants = string_constants(ctx.facts)
+    out: dict[str, list[tuple[Cell, int, int]]] = {}
+    for ca, call in directory_changes(ctx):
+        first = call.arg(0, ("path",))
+        if first is None or first.name is None or first.name not in constants:
+            continue
+        if not _normal_path(constants[first.name].value).startswith(("/", "~")) and not re.match(r"^[A-Za-z]:/", _normal_path(constants[first.name].value)):
+            continue
+        out.setdefault(first.name, []).append((ca.cell, call.line, call.column))
+    return out
 
 
 def _user_path_lines(ctx: RuleContext) -> frozenset[tuple[int, int]]:
@@ -9122,7 +9155,8 @@ class ChangeDirectory(Rule):
         "started: a return, related to the climb's finding; so is an `os.chdir('../notebooks')` (or `%cd`) after an "
         "`os.chdir('../examples')` in a notebook that lies in `notebooks/`, and when only shell lines run in between (also in "
         "an `if`/`else` whose tests call nothing, `if sys.platform == \"darwin\":` choosing a `!gcc` line) the pair is no finding. A `%cd` into an absolute folder PTH002 reports on the same line (`%cd /content/zoo/`, or `os.chdir(\"/content/gpt-2\")`) is that finding's: one line, one fix; "
-        "so is the same change repeated at the top of later cells, a related location of that PTH002 finding (one root to configure). "
+        "so is the same change repeated at the top of later cells, a related location of that PTH002 finding (one root to configure), "
+        "and a change into a name bound once to a folder PTH002 reports, `os.chdir(way)` with `way = \"/content/gdrive/My Drive/data\"` (not `os.chdir(way + \"/bsd200\")`, a folder below it). "
         "A change in the branch a setting bound once turns off (`use_gdrive = 'no'  #@param`, then `if use_gdrive == 'yes': os.chdir(root)`) never runs: not reported; "
         "nor is one under `if False:` or in a module-level function nothing calls (as for PTH001–PTH006). "
         "A change into the folder a `git clone` below a reported change makes (`%cd drive/MyDrive` and `!git clone …/repo.git` in "
