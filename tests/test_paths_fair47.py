@@ -162,3 +162,13 @@ def test_a_change_into_a_reported_constants_folder_is_that_findings():
     # a change into a folder joined below it stays PTH004's
     joined = (cells[0], "os.chdir(way + '/bsd200')", "x = np.load('x1.npy')")
     assert "PTH004" in [c for c, _, _ in found(audit(joined))]
+
+
+def test_a_change_into_a_reported_constants_folder_a_later_cell_relies_on_stays_pth004():
+    # fair check 47, item 99 (R): `os.chdir(ModeldirName)`, then `!tar -xvzf …` in the next cell
+    cells = (
+        "import os\nModeldirName = '/home/ubuntu/deepspeech'",
+        "os.chdir(ModeldirName)\n!wget https://example.org/models.tar.gz",
+        "!tar -xvzf models.tar.gz",
+    )
+    assert "PTH004" in [c for c, _, _ in found(audit(cells))]

@@ -6764,8 +6764,39 @@ def _chdirs_by_constant(ctx: RuleContext) -> dict[str, list[tuple[Cell, int, int
             continue
         if not _normal_path(constants[first.name].value).startswith(("/", "~")) and not re.match(r"^[A-Za-z]:/", _normal_path(constants[first.name].value)):
             continue
+        if _later_cells_rely_on_change(ctx, ca, call.line):
+            continue  # (a later cell's relative path resolves against it: hidden state, PTH004's; item 99)
         out.setdefault(first.name, []).append((ca.cell, call.line, call.column))
     return out
+
+
+def _later_cells_rely_on_change(ctx: RuleContext, ca: CellAnalysis, line: int) -> bool:
+    """Does a later cell, before the notebook's next change of directory, use a path relative to the
+    folder this change at (cell, line) enters: a relative path literal, a shell or magic line (`!tar
+    -xvzf model.tar.gz`), `os.getcwd()`? Then that cell works only when this one ran before it (fair
+    check 47, item 99: `os.chdir(ModeldirName)`, then `!tar -xvzf …` in the next cell). An absolute
+    change used only in its own cell (`os.chdir(way)`, `np.save("x1.npy", x)`; later cells read
+    `way + "/x1.npy"`) leaves no such state (items 97, 98)."""
+    nxt = min([(c.cell.index, call.line) for c, call in directory_changes(ctx) if (c.cell.index, call.line) > (ca.cell.index, line)]
+              + [(c.cell.index, m.line) for c in ctx.cells for m in c.magics
+                 if m.name in _CHDIR_MAGICS and (c.cell.index, m.line) > (ca.cell.index, line)], default=None)
+
+    def inside(cell: int, at: int) -> bool:
+        return cell > ca.cell.index and (nxt is None or (cell, at) < nxt)
+
+    chdir_calls = {(c.cell.index, call.line) for c, call in directory_changes(ctx)}
+    return any(
+        f.path_class.kind == "relative" and inside(f.ca.cell.index, f.line) and (f.ca.cell.index, f.line) not in chdir_calls
+        for f in literal_findings(ctx)
+    ) or any(
+        m.kind in ("shell", "line_magic", "automagic", "cell_magic") and m.name not in _CHDIR_MAGICS
+        and m.name not in ("pip", "conda", "matplotlib", "load_ext", "reload_ext", "autoreload", "time", "timeit",
+                           "capture", "env", "config", "who", "whos", "pinfo", "history")
+        for c in ctx.cells for m in c.magics if inside(c.cell.index, m.line)
+    ) or any(
+        resolve_callee(ctx.facts, ctx.catalog, call.func) in _CWD_CALLS or call.method in ("getcwd", "cwd")
+        for c in ctx.cells for call in c.facts.calls if inside(c.cell.index, call.line)
+    )
 
 
 def _user_path_lines(ctx: RuleContext) -> frozenset[tuple[int, int]]:
