@@ -5318,7 +5318,7 @@ def _fold_one_folder(
         if settings_share_root and first.source == "python" and not into:
             names = [p for p in path.split("/") if p]
             candidate = "/" + "/".join(names[:2])
-            if len(names) >= 3 and _own_root_folder(candidate):
+            if path.startswith("/") and len(names) >= 3 and _own_root_folder(candidate):
                 own_root = candidate
                 if own_root in own_roots:
                     out[own_roots[own_root]].extend(group)
