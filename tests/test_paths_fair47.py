@@ -172,3 +172,12 @@ def test_a_change_into_a_reported_constants_folder_a_later_cell_relies_on_stays_
         "!tar -xvzf models.tar.gz",
     )
     assert "PTH004" in [c for c, _, _ in found(audit(cells))]
+
+
+def test_an_alternative_path_constant_beside_the_read_one_is_no_finding():
+    # fair check 47, item 91: `location1` (unread) beside the `location4` the code reads
+    cells = ("location1 = '/home/ubuntu/test_folder/object_detection/'\nlocation4 = '/home/ubuntu/rml/ssd/'\n"
+             "import cv2\nnet = cv2.dnn.readNetFromTensorflow(location4 + 'graph.pb')",)
+    assert [(c, cell, line) for c, cell, line in found(audit(cells))] == [("PTH002", 1, 2)]
+    # a lone user path nothing reads is still one user's path written down
+    assert [c for c, _, _ in found(audit(("location1 = '/home/ubuntu/test_folder/object_detection/'",)))] == ["PTH002"]

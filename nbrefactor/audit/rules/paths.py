@@ -2030,7 +2030,17 @@ _CONFIG_FIX = (
 )
 
 
-def _unused_path_constant(ctx: RuleContext, f: LiteralFinding) -> bool:
+# A user name that is a placeholder for the reader's own (`/Users/YourUsername/…`, `/home/<user>/…`).
+_PLACEHOLDER_USER = re.compile(r"(?i)^(?:your_?(?:user)?_?name|user_?name|<[^>]*>|\{[^}]*\}|your_?user|xx+)$")
+
+
+def _placeholder_user(value: str) -> bool:
+    """Is the user folder of this path a placeholder (`/Users/YourUsername/Desktop/config.py`)?"""
+    m = re.match(r"^(?:/home|/Users|[A-Za-z]:/Users)/([^/]+)", _normal_path(value))
+    return m is not None and _PLACEHOLDER_USER.match(m.group(1)) is not None
+
+
+def _unused_path_constant(ctx: RuleContext, f: LiteralFinding, unread: bool = False) -> bool:
     """Is the literal the whole value of a module-level `NAME = "…"` read only by joins bound to
     names nothing reads (`BASE_DIR = "/Users/…/data-ds"`, `path = os.path.join(BASE_DIR,
     FILE_DIR)`, and `path` read nowhere, not even by a shell line's `$path`/`{path}`)? Joining touches no
@@ -2064,11 +2074,27 @@ def _unused_path_constant(ctx: RuleContext, f: LiteralFinding) -> bool:
     if read_by_shell(name):
         return False
     if not reads:
-        # A constant nothing reads at all (`location = "/Users/YourUsername/…/config.py"`, a shell
-        # line below spelling the bare word `location`; `location1 = "/home/ubuntu/…"` beside the
-        # `location4` the code uses): no disk is touched, nothing to configure (fair check 47,
-        # items 88, 91). Unless the notebook reads names some other way (`globals()`, `%store`).
-        return not any(re.search(r"\b(?:globals|locals|vars|eval|exec)\s*\(|%store\b|%who", ca.cell.source) for ca in ctx.cells)
+        if not unread:
+            return False  # (PTH001: a constant read nowhere at all is still one machine's path written down)
+        # (PTH002) A constant nothing reads at all, when it is plainly not the path the run needs:
+        # an alternative left beside a sibling setting of its cell that the code does read
+        # (`location1 = "/home/ubuntu/test_folder/…"  #we already have` beside the `location4` handed
+        # on), or a placeholder the reader is to edit (`/Users/YourUsername/…`): no disk is touched,
+        # nothing to configure (fair check 47, items 88, 91). A lone user path nothing reads stays
+        # reported (one user's path written down). Not when the notebook reads names another way
+        # (`globals()`, `%store`).
+        if any(re.search(r"\b(?:globals|locals|vars|eval|exec)\s*\(|%store\b|%who", ca.cell.source) for ca in ctx.cells):
+            return False
+        if _placeholder_user(f.value):
+            return True
+        head = [p for p in _normal_path(f.value).split("/") if p][:2]
+        return len(head) == 2 and any(
+            isinstance(other, ast.Assign) and len(other.targets) == 1 and isinstance(other.targets[0], ast.Name)
+            and other.targets[0].id != name and loads.get(other.targets[0].id)
+            and isinstance(other.value, ast.Constant) and isinstance(other.value.value, str)
+            and [p for p in _normal_path(other.value.value).split("/") if p][:2] == head
+            for other in (tree.body if tree is not None else ())
+        )
     for node, read_tree, _ in reads:
         join = statement_at(read_tree, node.lineno)
         if not (isinstance(join, ast.Assign) and len(join.targets) == 1 and isinstance(join.targets[0], ast.Name)
@@ -4564,7 +4590,7 @@ class AbsolutePath(Rule):
         "of the notebook as saved takes: `if False:`, a function nothing calls, and the branch a setting bound once turns off "
         "(`use_gdrive = 'no'  #@param [\"yes\", \"no\"]`, then `if use_gdrive == 'yes': root = '/gdrive/My Drive/x'`); "
         "switched on, it is reported."
-        " A path an environment variable is set to (`os.environ[\"JAVA_HOME\"] = \"/Library/Java/…\"`, `%env`) is told to be left to the machine's own environment, unless it is the folder a JDK the notebook itself installs with apt-get puts there (`/usr/lib/jvm/java-8-openjdk-amd64` after `!apt-get install openjdk-8-jdk-headless`: DEP003 reports the install). Also reported, at the notebook's call: the absolute folder the project's own helper joins the name it is given under (`loader.load_table(\"sales.csv\")` with `os.path.join(BASE, name)` and `BASE = \"/srv/warehouse/tables\"` in the module; the module's line related), found in a module beside the notebook, in a package above it, or in the repository's folder an absolute `sys.path` entry names by its last parts; one finding per folder. Not a constant read only by joins bound to names nothing reads, nor one nothing reads at all (as for PTH002)."
+        " A path an environment variable is set to (`os.environ[\"JAVA_HOME\"] = \"/Library/Java/…\"`, `%env`) is told to be left to the machine's own environment, unless it is the folder a JDK the notebook itself installs with apt-get puts there (`/usr/lib/jvm/java-8-openjdk-amd64` after `!apt-get install openjdk-8-jdk-headless`: DEP003 reports the install). Also reported, at the notebook's call: the absolute folder the project's own helper joins the name it is given under (`loader.load_table(\"sales.csv\")` with `os.path.join(BASE, name)` and `BASE = \"/srv/warehouse/tables\"` in the module; the module's line related), found in a module beside the notebook, in a package above it, or in the repository's folder an absolute `sys.path` entry names by its last parts; one finding per folder. Not a constant read only by joins bound to names nothing reads (as for PTH002; one nothing reads at all stays reported here: a machine's path written down)."
     )
     why_bad = (
         "An absolute path only exists on machines laid out exactly like the author's. The notebook "
@@ -6070,7 +6096,7 @@ class UserSpecificPath(Rule):
         "there: inside `if COLAB:`/`if IN_KAGGLE:` or the `else:` of `if not ON_KAGGLE:` (its body is the local branch), after `from google.colab import drive` in the `try:` "
         "that detects Colab or in a function body (`drive.mount(\"/content/drive\")`), or in a cell whose "
         "opening comment says to run it only on Colab. Not a path in the body of a Kubeflow pipeline component (a function given to `func_to_container_op` or decorated `@dsl.component`): it names the container's mounts. Not a string constant used only as a hole of a Kubernetes manifest (an f-string holding `apiVersion:` and `kind:`) and lying under a `mountPath:` that manifest declares (`model_dir = \"/mnt/azure/mnist\"` in a TFJob mounting `/mnt/azure`): a path in the pods. A relative path of a catalogued call that climbs into a folder named like this path's folder (`'../ml_3/train.csv'` beside `'/Users/bt/Documents/turing/ml_3/test.csv'`) is named in the message and related: most likely the same data folder (PTH006 keeps its own finding)."
-        " Also reported, at the notebook's call: the user's folder the project's own helper joins the name it is given under (`setup_df.setup_ml(\"13-car_evaluation.csv\")` with `os.path.join(self.ML_BASE_DIR, file_dir)` and `self.ML_BASE_DIR = \"/Users/user/…/ml-data\"` in the repository's `utils/SetupDataFrame.py`, found through `sys.path.append(\"/Users/user/…/data-science/utils\")` by its last part; the module's line related); one finding per folder. A user's folder put on `sys.path` is told to be a folder of code, imported from the repository as an installed package (the edit on the finding's own line is no related location of it; `/home/<name>` named like a package imported below, `sys.path.append(\"/home/mlmachine\")` then `import mlmachine`, is said to be one machine's checkout of it, a container's mount or a home; a package the catalogue or the notebook's install text names is told to be installed and pinned, as for PTH005); one an environment variable is set to is told to be left to the machine's environment. Not a constant read only by joins bound to names nothing reads (`BASE_DIR = \"/Users/…/data-ds\"`, then `path = os.path.join(BASE_DIR, FILE_DIR)` and `path` read nowhere, not even as a shell line's `$path`): joining touches no disk, nothing to configure; nor one nothing reads at all, by code or by a shell line's `$name`/`{name}` (`location = \"/Users/YourUsername/Desktop/config.py\"` above `!cfncluster create c -config location`: the bare word), unless the notebook reads names another way (`globals()`, `%store`). Nothing is reported in a notebook under a `_colab/` (or `colab/`) folder whose twin under `_local/` (or `local/`) the repository also ships: its paths are the Colab copy's set-up, as in a Colab-only branch."
+        " Also reported, at the notebook's call: the user's folder the project's own helper joins the name it is given under (`setup_df.setup_ml(\"13-car_evaluation.csv\")` with `os.path.join(self.ML_BASE_DIR, file_dir)` and `self.ML_BASE_DIR = \"/Users/user/…/ml-data\"` in the repository's `utils/SetupDataFrame.py`, found through `sys.path.append(\"/Users/user/…/data-science/utils\")` by its last part; the module's line related); one finding per folder. A user's folder put on `sys.path` is told to be a folder of code, imported from the repository as an installed package (the edit on the finding's own line is no related location of it; `/home/<name>` named like a package imported below, `sys.path.append(\"/home/mlmachine\")` then `import mlmachine`, is said to be one machine's checkout of it, a container's mount or a home; a package the catalogue or the notebook's install text names is told to be installed and pinned, as for PTH005); one an environment variable is set to is told to be left to the machine's environment. Not a constant read only by joins bound to names nothing reads (`BASE_DIR = \"/Users/…/data-ds\"`, then `path = os.path.join(BASE_DIR, FILE_DIR)` and `path` read nowhere, not even as a shell line's `$path`): joining touches no disk, nothing to configure; nor one nothing reads at all, by code or by a shell line's `$name`/`{name}`, that is plainly not the path the run needs: an alternative beside a sibling setting of its cell the code reads (`location1 = \"/home/ubuntu/test_folder/\"` beside the `location4` handed on) or a placeholder for the reader's own folder (`/Users/YourUsername/Desktop/config.py`) (a lone path nothing reads stays reported: one user's path written down). Nothing is reported in a notebook under a `_colab/` (or `colab/`) folder whose twin under `_local/` (or `local/`) the repository also ships: its paths are the Colab copy's set-up, as in a Colab-only branch."
     )
     why_bad = (
         "Nobody else has that home folder, Drive mount or Kaggle input directory. The notebook fails "
@@ -6393,7 +6419,7 @@ class UserSpecificPath(Rule):
             # related to PTH007's upload finding (fair check 30, items 69, 70).
             and not _upload_save_location(ctx, f)
             # `BASE_DIR = "/Users/…"` joined only into names nothing reads (fair check 41, item 81).
-            and not (f.argument is None and _unused_path_constant(ctx, f))
+            and not (f.argument is None and _unused_path_constant(ctx, f, unread=True))
         )
         # One shell line is one command to fix (`!ffmpeg -i /content/a/*.png /content/out.mp4`), as
         # for PTH001: its second and later paths are related locations of the first one's finding.
