@@ -5466,7 +5466,7 @@ def _own_drive_folder(folder: str) -> bool:
 _SYSTEM_TOP_FOLDERS = frozenset({
     "usr", "etc", "opt", "var", "lib", "lib32", "lib64", "bin", "sbin", "proc", "sys", "dev", "boot", "run", "snap",
     "tmp", "home", "users", "root", "mnt", "media", "volumes", "library", "system", "applications", "private", "nix",
-    "cygdrive",
+    "cygdrive", "srv", "net", "afs", "cdrom", "lost+found",
 })
 
 
