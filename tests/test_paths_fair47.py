@@ -181,3 +181,16 @@ def test_an_alternative_path_constant_beside_the_read_one_is_no_finding():
     assert [(c, cell, line) for c, cell, line in found(audit(cells))] == [("PTH002", 1, 2)]
     # a lone user path nothing reads is still one user's path written down
     assert [c for c, _, _ in found(audit(("location1 = '/home/ubuntu/test_folder/object_detection/'",)))] == ["PTH002"]
+
+
+def test_a_data_dir_the_notebook_gives_opendatasets_stays_its_data_root():
+    # fair check 37, item 128 (R): `od.download(url, './data/raw')`, the root also holds the stages written beside it
+    cells = (
+        "import opendatasets as od\nimport os, shutil\nimport pandas as pd",
+        "od.download('https://www.kaggle.com/anmolkumar/health-insurance', './data/raw')",
+        "raw_path = './data/raw/health-insurance/'\nos.listdir(raw_path)",
+        "for f in os.listdir(raw_path):\n    shutil.copy(raw_path + f, './data/input/' + f)",
+        "df = pd.read_csv('data/input/train.csv')",
+    )
+    pth006 = [d for d in audit(cells) if d.code == "PTH006"]
+    assert [(d.location.cell, d.location.line) for d in pth006] == [(3, 1)]

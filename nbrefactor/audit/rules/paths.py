@@ -13922,7 +13922,10 @@ def _find_produced_paths(ctx: RuleContext) -> list[_Produced]:
                 root_node = node.args[1] if len(node.args) > 1 else keywords.get("data_dir")
                 root = "." if root_node is None else _evaluate(root_node, constants)
                 last = (url or "").split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
-                if root is not None and re.fullmatch(r"[\w.\-]+", last) and not root.startswith(("/", "~")) and "://" not in root:
+                # Only into the working directory (no `data_dir`, or "."): a `data_dir` the notebook
+                # names (`od.download(url, "./data/raw")`) is a data root it lays out itself, whose
+                # finding also carries the stages written beside it (fair check 37, item 128: R).
+                if root is not None and root.strip() in (".", "./") and re.fullmatch(r"[\w.\-]+", last):
                     path = _normal_path(f"{root}/{last}")
                     if path and not path.startswith(".."):
                         out.append(_Produced(index, node.lineno, path, True, (index, node.lineno)))
@@ -14549,7 +14552,7 @@ class CwdRelativePath(Rule):
         "`pd.read_csv(data_path + \"/train.csv\")` with `data_path = os.getcwd()`, not `\"data/test.csv\"`) "
         "or a file it downloaded by name (`wget.download(url, \"x.zip\")`, the `<id>.zip` of `kaggle competitions download -c <id>` "
         "in a shell line or `subprocess.run([...])`, the file the Kaggle API's `dataset_download_file(ref, file_name=\"x.csv\", path=\"./\")` "
-        "saves, `x.csv` or `x.csv.zip`, the folder opendatasets' `od.download(url)` saves into (the URL's last segment, `rossmann-store-sales`), and the folder such an archive is extracted into: that download's finding, PTH003 or PTH007; so is a path "
+        "saves, `x.csv` or `x.csv.zip`, the folder opendatasets' `od.download(url)` saves into the working directory (the URL's last segment, `rossmann-store-sales`; not under a `data_dir` the notebook names, a data root of its own), and the folder such an archive is extracted into: that download's finding, PTH003 or PTH007; so is a path "
         "only tested for existence in the test of an `if` whose body downloads, `if not Path(\"repo-main\").exists():` over the "
         "`urlretrieve` of the archive that unpacks to it), read back, unless the notebook also writes that path, `\"text/plain\"` "
         "is not a path, and a literal appended to a configured root (`DATA_DIR / \"x.csv\"`) is fine. "
