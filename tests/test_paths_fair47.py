@@ -29,11 +29,12 @@ def test_the_stem_of_an_archive_python_extracts_into_the_working_directory_is_th
         "import zipfile\n!wget https://storage.googleapis.com/c/pizza_steak.zip\n"
         "zip_ref = zipfile.ZipFile('pizza_steak.zip', 'r')\nzip_ref.extractall()\nzip_ref.close()",
         "import os\nfor d, _, fs in os.walk('pizza_steak'):\n    print(d, len(fs))",
+        "n = len(os.listdir('pizza_steak/train/steak'))",
     )
     diagnostics = audit(cells)
     assert [c for c, _, _ in found(diagnostics)] == ["PTH003"]
     # an archive of the same name the notebook did not fetch stays reported
-    assert "PTH006" in [c for c, _, _ in found(audit((cells[0].replace("!wget", "#"), cells[1])))]
+    assert "PTH006" in [c for c, _, _ in found(audit((cells[0].replace("!wget", "#"), *cells[1:])))]
 
 
 def test_the_folder_opendatasets_saves_into_is_the_downloads():

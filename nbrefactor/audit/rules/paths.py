@@ -4428,7 +4428,10 @@ def _fetched(path: str, files: Collection[str]) -> bool:
     """Is the normalised relative `path` a file a download line saved, or the folder one saved its
     file into (`mkdir hh; cd hh; wget URL`, then `data_dir = "hh"`; fair check 17, item 113)? Not
     the working directory itself."""
-    return path in files or any(_under(name, path) and name != path for name in files)
+    # (and a path inside one of them: only a folder has paths inside it, the stem of an archive the
+    # notebook extracted, `pizza_steak/train/steak` of `pizza_steak.zip`; fair check 47, item 101)
+    return path in files or any(_under(name, path) and name != path for name in files) \
+        or any(_under(path, name) for name in files)
 
 
 # The hosted-runtime tests moved to `audit/hosted.py` (DEP003 reads `else:` branches with them too).
