@@ -195,3 +195,12 @@ def test_a_data_dir_the_notebook_gives_opendatasets_stays_its_data_root():
     )
     pth006 = [d for d in audit(cells) if d.code == "PTH006"]
     assert [(d.location.cell, d.location.line) for d in pth006] == [(3, 1)]
+
+
+def test_a_folder_below_the_working_directory_handed_on_by_name_stays_reported():
+    # (beside item 113) `logdir` joined, made, then given to an exporter no catalogue names: it writes there
+    cells = ("import os\nfrom azureml.tensorboard.export import export_to_tensorboard\nlogdir = 'exportedTBlogs'\n"
+             "log_path = os.path.join(os.getcwd(), logdir)\nos.mkdir(log_path)\nexport_to_tensorboard(run, logdir)",)
+    assert "PTH006" in [c for c, _, _ in found(audit(cells))]
+    handed = ("import os\ndata_folder = os.path.join(os.getcwd(), 'data/news')\nos.makedirs(data_folder)\nexport(data_folder)",)
+    assert "PTH006" in [c for c, _, _ in found(audit(handed))]

@@ -13221,9 +13221,30 @@ def _cwd_empty_folders(
         others = [below.get(id(pa)) for _, pa, *_ in uses if id(pa) not in made]
         if any(other is None or _under(other, head) or _under(head, other) for other in others):
             continue  # (a use under it, or one whose place is not known)
-        if sum(ca.cell.source.replace("\\", "/").count(head) for ca in ctx.cells) <= 1:
-            out.add(key)
+        if sum(ca.cell.source.replace("\\", "/").count(head) for ca in ctx.cells) > 1:
+            continue
+        if any(_normal_path(c.value) == head or _under(_normal_path(c.value), head) for c in string_constants(ctx.facts).values()):
+            continue  # (`logdir = "exportedTBlogs"` joined, made, then handed to an exporter by name)
+        pa = next(pa for _, pa, *_ in uses if id(pa) == key)
+        if pa.arg.name is not None and not _only_made_or_shown(ctx, pa.arg.name):
+            continue  # (`data_folder` handed on to a call no catalogue names: it may write there)
+        out.add(key)
     return out
+
+
+# What a name of a folder only made (`_cwd_empty_folders`) may be given to besides.
+_MAKE_OR_SHOW_CALLS = frozenset({"print", "os.makedirs", "os.mkdir", "os.path.exists", "os.path.isdir", "os.stat", "display"})
+
+
+def _only_made_or_shown(ctx: RuleContext, name: str) -> bool:
+    """Is every read of `name` an argument of a call that only makes, tests or shows the folder
+    (`print(data_folder)`, `os.makedirs(data_folder, exist_ok=True)`)?"""
+    for node, tree, _ in name_loads(ctx).get(name, ()):
+        holder = next((call for call in nodes_of(tree, ast.Call)
+                       if any(a is node for a in (*call.args, *(k.value for k in call.keywords)))), None)
+        if holder is None or resolve_callee(ctx.facts, ctx.catalog, dotted_name(holder.func) or "") not in _MAKE_OR_SHOW_CALLS:
+            return False
+    return True
 
 
 _CWD_ITSELF = frozenset({"`os.getcwd()`", "`Path.cwd()`", "`pathlib.Path.cwd()`"})  # the working directory as written
