@@ -75,6 +75,10 @@ class IoCall:
     # A suffix the call adds to a written path that lacks it: `numpy.savez("data/training", …)`
     # writes `data/training.npz` (`written_file`).
     appends_suffix: str = ""
+    # (methods only) the receiver is a name the notebook binds only to calls of one of these
+    # (`opener = urllib.request.URLopener()`, then `opener.retrieve(url, file)`): a method of that
+    # class, not of any object with a method of that name.
+    made_by: tuple[str, ...] = ()
     # Not a catalogue entry: the generic fallback's guess for a call no catalogue names
     # (`h2o.import_file(path=...)`, `sc.textFile("./x.gz")`), whose direction is unknown.
     generic: bool = False
@@ -167,6 +171,7 @@ def _entries(raw: tuple) -> tuple[IoCall, ...]:
                 downloads_when=str(item.get("downloads_when", "")),
                 downloads_always=bool(item.get("downloads_always", False)),
                 appends_suffix=str(item.get("appends_suffix", "")),
+                made_by=tuple(item.get("made_by", ())),
             )
         )
     return tuple(out)
@@ -290,11 +295,24 @@ def _matching_entries(facts: NotebookFacts, catalog: Catalog, call: CallFact) ->
         last = call.receiver.rsplit(".", 1)[-1] if call.receiver else ""
         found = tuple(
             entries[i] for i in by_method.get(call.method, ())
-            if not entries[i].receivers or (last and last in entries[i].receivers)
+            if (not entries[i].receivers or (last and last in entries[i].receivers))
+            and (not entries[i].made_by or _made_by(facts, catalog, call.receiver, entries[i].made_by))
         )
         if found:
             return f".{call.method}", found
     return qualified, ()
+
+
+def _made_by(facts: NotebookFacts, catalog: Catalog, receiver: str, classes: Collection[str]) -> bool:
+    """Is `receiver` a name the notebook binds only by plain assignments, each to a call of one of
+    `classes` (`opener = urllib.request.URLopener()`; fair check 47, item 103)?"""
+    if not receiver.isidentifier():
+        return False
+    bound = index_single_assignments(facts).get(receiver, ())
+    return bool(bound) and all(
+        isinstance(node.value, ast.Call) and resolve_callee(facts, catalog, dotted_name(node.value.func) or "") in classes
+        for node in bound
+    )
 
 
 def _entries_for_function(
@@ -2012,7 +2030,17 @@ _CONFIG_FIX = (
 )
 
 
-def _unused_path_constant(ctx: RuleContext, f: LiteralFinding) -> bool:
+# A user name that is a placeholder for the reader's own (`/Users/YourUsername/…`, `/home/<user>/…`).
+_PLACEHOLDER_USER = re.compile(r"(?i)^(?:your_?(?:user)?_?name|user_?name|<[^>]*>|\{[^}]*\}|your_?user|xx+)$")
+
+
+def _placeholder_user(value: str) -> bool:
+    """Is the user folder of this path a placeholder (`/Users/YourUsername/Desktop/config.py`)?"""
+    m = re.match(r"^(?:/home|/Users|[A-Za-z]:/Users)/([^/]+)", _normal_path(value))
+    return m is not None and _PLACEHOLDER_USER.match(m.group(1)) is not None
+
+
+def _unused_path_constant(ctx: RuleContext, f: LiteralFinding, unread: bool = False) -> bool:
     """Is the literal the whole value of a module-level `NAME = "…"` read only by joins bound to
     names nothing reads (`BASE_DIR = "/Users/…/data-ds"`, `path = os.path.join(BASE_DIR,
     FILE_DIR)`, and `path` read nowhere, not even by a shell line's `$path`/`{path}`)? Joining touches no
@@ -2043,8 +2071,30 @@ def _unused_path_constant(ctx: RuleContext, f: LiteralFinding) -> bool:
 
     name = stmt.targets[0].id
     reads = loads.get(name, ())
-    if not reads or read_by_shell(name):
-        return False  # (a constant read nowhere at all is still one user's path written down)
+    if read_by_shell(name):
+        return False
+    if not reads:
+        if not unread:
+            return False  # (PTH001: a constant read nowhere at all is still one machine's path written down)
+        # (PTH002) A constant nothing reads at all, when it is plainly not the path the run needs:
+        # an alternative left beside a sibling setting of its cell that the code does read
+        # (`location1 = "/home/ubuntu/test_folder/…"  #we already have` beside the `location4` handed
+        # on), or a placeholder the reader is to edit (`/Users/YourUsername/…`): no disk is touched,
+        # nothing to configure (fair check 47, items 88, 91). A lone user path nothing reads stays
+        # reported (one user's path written down). Not when the notebook reads names another way
+        # (`globals()`, `%store`).
+        if any(re.search(r"\b(?:globals|locals|vars|eval|exec)\s*\(|%store\b|%who", ca.cell.source) for ca in ctx.cells):
+            return False
+        if _placeholder_user(f.value):
+            return True
+        head = [p for p in _normal_path(f.value).split("/") if p][:2]
+        return len(head) == 2 and any(
+            isinstance(other, ast.Assign) and len(other.targets) == 1 and isinstance(other.targets[0], ast.Name)
+            and other.targets[0].id != name and loads.get(other.targets[0].id)
+            and isinstance(other.value, ast.Constant) and isinstance(other.value.value, str)
+            and [p for p in _normal_path(other.value.value).split("/") if p][:2] == head
+            for other in (tree.body if tree is not None else ())
+        )
     for node, read_tree, _ in reads:
         join = statement_at(read_tree, node.lineno)
         if not (isinstance(join, ast.Assign) and len(join.targets) == 1 and isinstance(join.targets[0], ast.Name)
@@ -3028,9 +3078,10 @@ def _with_extracted_stems(ctx: RuleContext, out: dict[tuple[int, int], list[str]
     extracted = {
         t.strip("\"'") for ca in ctx.cells for m in ca.magics
         if m.kind == "shell" and m.name.lower() in ("unzip", "tar", "gunzip") for t in m.args.split()
-    }
+    } | _extracted_into_cwd(ctx)
     members = _listed_members(ctx)
     for (cell, line), files in out.items():
+        files.extend(_copied_below(ctx, cell, line, files))
         files.extend(
             stem for name in list(files) if name in extracted
             for stem in (re.sub(r"\.(?:zip|tar\.gz|tgz|tar|gz|bz2)$", "", name),) if stem != name
@@ -3038,6 +3089,97 @@ def _with_extracted_stems(ctx: RuleContext, out: dict[tuple[int, int], list[str]
         files.extend(member for name in list(files) for member in members.get(name, ()))
         files.extend(_read_below_own_extraction(ctx, cell, line, files))
     return out
+
+
+def _extracted_into_cwd(ctx: RuleContext) -> set[str]:
+    """The archives Python extracts into the working directory, by the name they are opened with:
+    `zipfile.ZipFile("pizza_steak.zip").extractall()` (also through a name the opening is bound to,
+    `tarfile.open(name)`, or `extractall(".")`), `shutil.unpack_archive("x.zip")`. As for `!unzip
+    x.zip`, the archive's stem is then what the notebook reads back (fair check 47, item 101:
+    own-extract-read-back)."""
+    constants = string_constants(ctx.facts)
+    out: set[str] = set()
+    for ca in ctx.cells:
+        if "extractall" not in ca.cell.source and "unpack_archive" not in ca.cell.source:
+            continue
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        opened: dict[str, list[tuple[int, ast.Call]]] = {}
+        for node in nodes_of(tree, ast.With, ast.AsyncWith, ast.Assign):
+            if isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    if isinstance(item.optional_vars, ast.Name) and isinstance(item.context_expr, ast.Call):
+                        opened.setdefault(item.optional_vars.id, []).append((item.context_expr.lineno, item.context_expr))
+            elif len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Call):
+                opened.setdefault(node.targets[0].id, []).append((node.value.lineno, node.value))
+        for node in nodes_of(tree, ast.Call):
+            func = node.func
+            method = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            if method not in ("extractall", "unpack_archive"):
+                continue
+            target = _extraction_target(node)
+            if target is not None and (_evaluate(target, constants) or "").strip() not in (".", "./"):
+                continue  # (into a folder of its own: `_find_produced_paths`)
+            opening: Optional[ast.AST] = None
+            if method == "unpack_archive":
+                opening = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "filename"), None)
+            elif isinstance(func, ast.Attribute):
+                receiver: Optional[ast.AST] = func.value
+                if isinstance(receiver, ast.Name):
+                    receiver = max(((line, call) for line, call in opened.get(receiver.id, ()) if line <= node.lineno),
+                                   key=lambda pair: pair[0], default=(0, None))[1]
+                if isinstance(receiver, ast.Call) and receiver.args \
+                        and (dotted_name(receiver.func) or "").rsplit(".", 1)[-1] in ("ZipFile", "open", "TarFile"):
+                    opening = receiver.args[0]
+            name = _relative_text(opening, constants) if opening is not None else None
+            if name:
+                out.add(name)
+    return out
+
+
+def _dotenv_file(ctx: RuleContext, value: str) -> bool:
+    """Is `value` a `.env` file (`.env`, `../.env`, `.env.local`) of a notebook that imports
+    python-dotenv? Probed (`os.path.exists(".env")`) or loaded (`load_dotenv(".env")`), it is where
+    the notebook may take environment variables from, which the run can set instead: configuration
+    already, no data path to build from a root (fair check 47, item 125: optional-dotenv-probe)."""
+    name = _normal_path(value).rsplit("/", 1)[-1]
+    return (name == ".env" or name.startswith(".env.")) and any(imp.top_level == "dotenv" for _, imp in ctx.facts.imports)
+
+
+def _copied_below(ctx: RuleContext, cell: int, line: int, files: Collection[str]) -> list[str]:
+    """`!wget …/train.txt`, `!mkdir data`, then `!cp train.txt data` (or `!mv`): where a shell line
+    below the download at (cell, line) copies or moves one of the files it saved, read back there
+    (`open("data/train.txt")`) is that download's too (fair check 47, item 100: fetched-file-read-back).
+    A destination that is `.`, ends with `/`, takes several files or has no suffix is a folder (the
+    file keeps its name); else the file's new name. Only literal words, in the working directory."""
+    out: list[str] = []
+    for ca in ctx.cells:
+        if ca.cell.index < cell:
+            continue
+        for magic in ca.magics:
+            if magic.kind != "shell" or (ca.cell.index, magic.line) <= (cell, line) or not re.search(r"\b(?:cp|mv)\b", magic.args):
+                continue
+            for segment in re.split(r"\s*(?:&&|\|\||;)\s*", magic.args):
+                words = [w.strip("\"'") for w in segment.split()]
+                if words and words[0] in ("cd", "pushd"):
+                    break  # (what follows runs in another folder)
+                if len(words) < 3 or words[0] not in ("cp", "mv"):
+                    continue
+                operands = [w for w in words[1:] if not w.startswith("-")]
+                if len(operands) < 2 or any(re.search(r"[{}$`*?~]", w) or w.startswith("/") for w in operands):
+                    continue
+                *sources, destination = operands
+                folder = (destination in (".", "./") or destination.endswith("/") or len(sources) > 1
+                          or "." not in destination.rstrip("/").rsplit("/", 1)[-1])
+                for source in sources:
+                    name = _normal_path(source)
+                    if name not in files and name not in out:
+                        continue
+                    target = _normal_path(f"{destination}/{name.rsplit('/', 1)[-1]}" if folder else destination)
+                    if target and not target.startswith("..") and target not in files:
+                        out.append(target)
+    return list(dict.fromkeys(out))
 
 
 def _read_below_own_extraction(ctx: RuleContext, cell: int, line: int, files: Collection[str]) -> list[str]:
@@ -4201,15 +4343,27 @@ def _joined_dataset_root(ctx: RuleContext, group: Sequence[LiteralFinding], down
     return first[2]
 
 
+def _prepares_folder(pa: PathArgument) -> bool:
+    """Does the call only test for the folder or make it (`os.path.exists(root)`, `os.mkdir(root)`)?"""
+    return (pa.qualified or "") in _EXISTENCE_TESTS or pa.call.method in ("makedirs", "mkdir")
+
+
 def _one_dataset_root_uses(
     ctx: RuleContext, uses: Sequence[tuple[Constant, str, PathArgument]], downloads: Collection[tuple[int, int]],
 ) -> bool:
     """`_one_dataset_root` for a root given through a constant: every use passes the constant's value
     itself as the root of one dataset class, and the first is a `download=True` call PTH007 reports."""
-    calls = [pa for _, _, pa in uses]
-    if any(pa.entry.kind != "path" or _normal_path(value) != _normal_path(c.value) for c, value, pa in uses):
+    if any(_normal_path(value) != _normal_path(c.value) for c, value, pa in uses):
         return False
-    first = min(calls, key=lambda pa: (_cell_of(ctx, pa), pa.call.line, pa.call.column))
+    # (`root = "./data"`, `if not os.path.exists(root): os.mkdir(root)` above the download: the
+    # root made ready for it, not another use; fair check 47, item 102: download-root-via-constant)
+    ordered = sorted((pa for _, _, pa in uses), key=lambda pa: (_cell_of(ctx, pa), pa.call.line, pa.call.column))
+    while ordered and _prepares_folder(ordered[0]):
+        ordered.pop(0)
+    calls = ordered
+    if not calls or any(pa.entry.kind != "path" for pa in calls):
+        return False
+    first = calls[0]
     return (
         len({pa.qualified or pa.shown_callee for pa in calls}) == 1 and _told_to_download(first)
         and (_cell_of(ctx, first), first.call.line) in downloads
@@ -4274,7 +4428,10 @@ def _fetched(path: str, files: Collection[str]) -> bool:
     """Is the normalised relative `path` a file a download line saved, or the folder one saved its
     file into (`mkdir hh; cd hh; wget URL`, then `data_dir = "hh"`; fair check 17, item 113)? Not
     the working directory itself."""
-    return path in files or any(_under(name, path) and name != path for name in files)
+    # (and a path inside one of them: only a folder has paths inside it, the stem of an archive the
+    # notebook extracted, `pizza_steak/train/steak` of `pizza_steak.zip`; fair check 47, item 101)
+    return path in files or any(_under(name, path) and name != path for name in files) \
+        or any(_under(path, name) for name in files)
 
 
 # The hosted-runtime tests moved to `audit/hosted.py` (DEP003 reads `else:` branches with them too).
@@ -4397,7 +4554,7 @@ class AbsolutePath(Rule):
         "Adjacent literals are one string, as Python reads them (`(\"https://host/x\" \"/raw/y.csv\")` is a URL). f-string holes count as text (`f\"/data/{name}.csv\"` is absolute; "
         "`f\"{root}/x.csv\"` is not). Paths in `!` shell lines and line magics are checked too, except a display-only listing (`!ls /content/data`, `!head` or `!cat` of a file, piped only into display filters, neither redirected nor bound to a name) and a lone `!cd DIR` (a throw-away shell: nothing uses the folder); "
         "a search-path entry appended with its separator (`os.environ[\"PATH\"] += \";C:\\\\Tools\\\\bin\"`) is a path of its own; "
-        "one shell line is one finding (its other paths related), and so are the files of one folder named in one cell (`/srv/creds/user` and `/srv/creds/key` of one mounted secret; sibling settings `val_dir = \"/data/imagenet/val/\"` and `train_dir = \"/data/imagenet/train/\"`, or settings of one cell under one folder two levels deep, `acq = \"/data/mortgage/acquisition\"`, `names = \"/data/mortgage/names.csv\"`: one finding at the first, the others related; the folder at least two levels deep, across cells three or a folder of its own at a Windows drive's root (`C:\\Datasets\\train.json` read in one cell, `C:\\Datasets\\predictions.csv` written in another; not `C:\\Program Files`), or any folder an earlier literal names itself), and none inside an `if` testing for Colab or Kaggle (a hosted-runtime setup). The system's program folders (`/usr/bin`, `/usr/local/bin`), "
+        "one shell line is one finding (its other paths related), and so are the files of one folder named in one cell (`/srv/creds/user` and `/srv/creds/key` of one mounted secret; sibling settings `val_dir = \"/data/imagenet/val/\"` and `train_dir = \"/data/imagenet/train/\"`, or settings of one cell under one folder two levels deep, `acq = \"/data/mortgage/acquisition\"`, `names = \"/data/mortgage/names.csv\"`: one finding at the first, the others related; the folder at least two levels deep, across cells three or a folder of its own at a Windows drive's root (`C:\\Datasets\\train.json` read in one cell, `C:\\Datasets\\predictions.csv` written in another; not `C:\\Program Files`), or a folder two names deep under a top-level folder of the machine's own (`/shared/data/test.csv` in one cell, `/shared/data/train_data/` in another, settings bound alone too; not under a system's folder, `/usr/share`, `/opt`, `/tmp`, `/mnt`), or any folder an earlier literal names itself), and none inside an `if` testing for Colab or Kaggle (a hosted-runtime setup). The system's program folders (`/usr/bin`, `/usr/local/bin`), "
         "a standard Python installation's library folders (`/usr/local/lib/python3.10/site-packages`, `/usr/lib/python3/dist-packages`, "
         "`/opt/conda/lib/python3.11`) and its temporary folder are on every machine: a path under `/tmp` is reported only when every place it appears is a catalogued read "
         "(a file put there by hand: the message says so) and not of a folder an earlier extraction unpacks an archive into, or below it "
@@ -4436,7 +4593,7 @@ class AbsolutePath(Rule):
         "of the notebook as saved takes: `if False:`, a function nothing calls, and the branch a setting bound once turns off "
         "(`use_gdrive = 'no'  #@param [\"yes\", \"no\"]`, then `if use_gdrive == 'yes': root = '/gdrive/My Drive/x'`); "
         "switched on, it is reported."
-        " A path an environment variable is set to (`os.environ[\"JAVA_HOME\"] = \"/Library/Java/…\"`, `%env`) is told to be left to the machine's own environment, unless it is the folder a JDK the notebook itself installs with apt-get puts there (`/usr/lib/jvm/java-8-openjdk-amd64` after `!apt-get install openjdk-8-jdk-headless`: DEP003 reports the install). Also reported, at the notebook's call: the absolute folder the project's own helper joins the name it is given under (`loader.load_table(\"sales.csv\")` with `os.path.join(BASE, name)` and `BASE = \"/srv/warehouse/tables\"` in the module; the module's line related), found in a module beside the notebook, in a package above it, or in the repository's folder an absolute `sys.path` entry names by its last parts; one finding per folder. Not a constant read only by joins bound to names nothing reads (as for PTH002)."
+        " A path an environment variable is set to (`os.environ[\"JAVA_HOME\"] = \"/Library/Java/…\"`, `%env`) is told to be left to the machine's own environment, unless it is the folder a JDK the notebook itself installs with apt-get puts there (`/usr/lib/jvm/java-8-openjdk-amd64` after `!apt-get install openjdk-8-jdk-headless`: DEP003 reports the install). Also reported, at the notebook's call: the absolute folder the project's own helper joins the name it is given under (`loader.load_table(\"sales.csv\")` with `os.path.join(BASE, name)` and `BASE = \"/srv/warehouse/tables\"` in the module; the module's line related), found in a module beside the notebook, in a package above it, or in the repository's folder an absolute `sys.path` entry names by its last parts; one finding per folder. Not a constant read only by joins bound to names nothing reads (as for PTH002; one nothing reads at all stays reported here: a machine's path written down)."
     )
     why_bad = (
         "An absolute path only exists on machines laid out exactly like the author's. The notebook "
@@ -5170,6 +5327,7 @@ def _fold_one_folder(
     # (cell, folder, index in out, named by a literal itself, that literal written as a folder `…/`)
     folders: list[tuple[int, str, int, bool, bool]] = []
     hosted: dict[str, int] = {}  # root → index in out
+    own_roots: dict[str, int] = {}  # an own top-level folder two names deep (`_own_root_folder`) → index in out
     for group in groups:
         first = group[0]
         path = _normal_path(first.value)
@@ -5182,6 +5340,18 @@ def _fold_one_folder(
             out.append(list(group))
             continue
         into = (first.ca.cell.index, first.line) in directory_changes
+        # (PTH001) Under a top-level folder of the machine's own, two names deep (`/shared/data`, a
+        # cluster's shared mount): one data root for the whole notebook, across cells and for
+        # settings bound alone too (fair check 47, items 85, 87).
+        own_root = None
+        if settings_share_root and first.source == "python" and not into:
+            names = [p for p in path.split("/") if p]
+            candidate = "/" + "/".join(names[:2])
+            if path.startswith("/") and len(names) >= 3 and _own_root_folder(candidate):
+                own_root = candidate
+                if own_root in own_roots:
+                    out[own_roots[own_root]].extend(group)
+                    continue
         # A literal bound alone to a name (`reference = "/Users/x/ref/a.csv"`) is a setting of its
         # own, edited on its line (fair check 9: `C:\\Users\\bob\\data.csv` and `…\\out.csv`, two
         # settings). It folds only under a folder an earlier literal names itself, or as a sibling
@@ -5202,9 +5372,15 @@ def _fold_one_folder(
             parent = path.rsplit("/", 1)[0]
             if len([p for p in parent.split("/") if p and not re.fullmatch(r"[A-Za-z]:", p)]) >= 3:
                 setting_folder = (first.ca.cell.index, parent)
-                if setting_folder in setting_folders:
-                    out[setting_folders[setting_folder]].extend(group)
-                    continue
+            elif _HOME_FOLDER.fullmatch(parent) and not _EXTENSION.search(path.rsplit("/", 1)[1]):
+                # Sibling folders set in one cell right below a home (`AudiodirName = "/home/ubuntu/
+                # SoundDir"`, `ModeldirName = "/home/ubuntu/deepspeech"`, made together): one base
+                # folder to set (fair check 47, item 92: sibling-settings-split-per-line). Files
+                # there stay settings of their own (fair check 9), apart from the folders.
+                setting_folder = (first.ca.cell.index, parent + "/\x00folders")
+            if setting_folder is not None and setting_folder in setting_folders:
+                out[setting_folders[setting_folder]].extend(group)
+                continue
         if first.source == "python":
             # Across cells too (fair check 13: a model saved into a personal folder in one cell,
             # that same folder handed to a scorer in the next, were three findings for one folder),
@@ -5243,6 +5419,8 @@ def _fold_one_folder(
             folders.append((first.ca.cell.index, path, len(out), True, folder_like))
         if setting_root is not None:
             setting_roots[setting_root] = len(out)
+        if own_root is not None:
+            own_roots[own_root] = len(out)
         if setting_folder is not None:
             setting_folders[setting_folder] = len(out)
         out.append(list(group))
@@ -5284,6 +5462,29 @@ def _own_drive_folder(folder: str) -> bool:
     names = [p for p in folder.split("/") if p]
     return len(names) == 2 and re.fullmatch(r"[A-Za-z]:", names[0]) is not None \
         and _WINDOWS_SYSTEM_FOLDER.match(names[1]) is None
+
+
+# The system's top-level folders (and a home's or a mount's), each holding unrelated things two
+# names below it (`/usr/share/fonts`, `/usr/share/dict`; `/mnt/c`, `/mnt/d`): not one data root.
+_SYSTEM_TOP_FOLDERS = frozenset({
+    "usr", "etc", "opt", "var", "lib", "lib32", "lib64", "bin", "sbin", "proc", "sys", "dev", "boot", "run", "snap",
+    "tmp", "home", "users", "root", "mnt", "media", "volumes", "library", "system", "applications", "private", "nix",
+    "cygdrive", "srv", "net", "afs", "cdrom", "lost+found",
+})
+
+
+# A user's home folder itself (`/home/ubuntu`, `/Users/ann`, `C:/Users/bob`), normalised.
+_HOME_FOLDER = re.compile(r"(?:/home|/Users|[A-Za-z]:/Users)/[^/]+")
+
+
+def _own_root_folder(folder: str) -> bool:
+    """Is the folder two names deep under a top-level folder that is no system's (`/shared/data`,
+    `/data/mortgage`, `/datasets/coco`)? A cluster's shared mount or a machine's data disk: one data
+    root, so its files named in several cells are one root to set, as `_own_drive_folder` on Windows
+    (fair check 47, items 85, 87: four findings for `/shared/data` in consecutive cells). PTH001 only."""
+    names = [p for p in folder.split("/") if p]
+    return folder.startswith("/") and len(names) == 2 and names[0].lower() not in _SYSTEM_TOP_FOLDERS \
+        and not names[0].startswith((".", "$", "{"))
 
 
 def _depth(folder: str) -> int:
@@ -5860,7 +6061,7 @@ class UserSpecificPath(Rule):
         "`/kaggle/input`, `/dbfs`, `dbfs:/` and DBFS's upload folder `/FileStore` (as Spark names it on Databricks), `/mnt/<…>`, `/Volumes/<…>` and more; the patterns live "
         "in `rules/paths.toml`, and a team adds its own there. f-strings count (`f\"/home/{user}/data\"`), "
         "and so do `!` shell lines and magics (`!cp train.csv ~/projects/data/`; not a display-only `!ls` nor a lone `!cd`; one "
-        "shell line is one finding, its other such paths related; so is the notebook's set of files of one folder (and that folder itself, sibling settings such as `val_dir`/`train_dir` of one dataset root, settings of one cell naming files of one folder below a home or mount folder such as `TRAIN_PATH`/`DEV_PATH`/`TEST_PATH` under `/home/ubuntu/data/iptc/`, and a later shell line under a folder an earlier line names: `!mkdir ~/corpus` then `!unzip ~/corpus/c.zip`); the paths one notebook names under a hosted runtime's fixed root "
+        "shell line is one finding, its other such paths related; so is the notebook's set of files of one folder (and that folder itself, sibling settings such as `val_dir`/`train_dir` of one dataset root, settings of one cell naming files of one folder below a home or mount folder such as `TRAIN_PATH`/`DEV_PATH`/`TEST_PATH` under `/home/ubuntu/data/iptc/`, sibling folders set in one cell right below a home, `AudiodirName = \"/home/ubuntu/SoundDir\"` and `ModeldirName = \"/home/ubuntu/deepspeech\"` (files there stay settings of their own), and a later shell line under a folder an earlier line names: `!mkdir ~/corpus` then `!unzip ~/corpus/c.zip`); the paths one notebook names under a hosted runtime's fixed root "
         "(`/content`, `/kaggle/input` whatever the datasets under it, `/kaggle/working`, `/dbfs`, `/FileStore`: `[hosted_root]` of `rules/paths.toml`; "
         "not `/content` joined to the files of a Colab `files.upload()` on a later line of its cell, `for fn in uploaded.keys(): path = \"/content/\" + fn`, "
         "where the upload saves them: a related location of PTH007's upload finding), whatever their depth and "
@@ -5898,7 +6099,7 @@ class UserSpecificPath(Rule):
         "there: inside `if COLAB:`/`if IN_KAGGLE:` or the `else:` of `if not ON_KAGGLE:` (its body is the local branch), after `from google.colab import drive` in the `try:` "
         "that detects Colab or in a function body (`drive.mount(\"/content/drive\")`), or in a cell whose "
         "opening comment says to run it only on Colab. Not a path in the body of a Kubeflow pipeline component (a function given to `func_to_container_op` or decorated `@dsl.component`): it names the container's mounts. Not a string constant used only as a hole of a Kubernetes manifest (an f-string holding `apiVersion:` and `kind:`) and lying under a `mountPath:` that manifest declares (`model_dir = \"/mnt/azure/mnist\"` in a TFJob mounting `/mnt/azure`): a path in the pods. A relative path of a catalogued call that climbs into a folder named like this path's folder (`'../ml_3/train.csv'` beside `'/Users/bt/Documents/turing/ml_3/test.csv'`) is named in the message and related: most likely the same data folder (PTH006 keeps its own finding)."
-        " Also reported, at the notebook's call: the user's folder the project's own helper joins the name it is given under (`setup_df.setup_ml(\"13-car_evaluation.csv\")` with `os.path.join(self.ML_BASE_DIR, file_dir)` and `self.ML_BASE_DIR = \"/Users/user/…/ml-data\"` in the repository's `utils/SetupDataFrame.py`, found through `sys.path.append(\"/Users/user/…/data-science/utils\")` by its last part; the module's line related); one finding per folder. A user's folder put on `sys.path` is told to be a folder of code, imported from the repository as an installed package (the edit on the finding's own line is no related location of it; `/home/<name>` named like a package imported below, `sys.path.append(\"/home/mlmachine\")` then `import mlmachine`, is said to be one machine's checkout of it, a container's mount or a home; a package the catalogue or the notebook's install text names is told to be installed and pinned, as for PTH005); one an environment variable is set to is told to be left to the machine's environment. Not a constant read only by joins bound to names nothing reads (`BASE_DIR = \"/Users/…/data-ds\"`, then `path = os.path.join(BASE_DIR, FILE_DIR)` and `path` read nowhere, not even as a shell line's `$path`): joining touches no disk, nothing to configure. Nothing is reported in a notebook under a `_colab/` (or `colab/`) folder whose twin under `_local/` (or `local/`) the repository also ships: its paths are the Colab copy's set-up, as in a Colab-only branch."
+        " Also reported, at the notebook's call: the user's folder the project's own helper joins the name it is given under (`setup_df.setup_ml(\"13-car_evaluation.csv\")` with `os.path.join(self.ML_BASE_DIR, file_dir)` and `self.ML_BASE_DIR = \"/Users/user/…/ml-data\"` in the repository's `utils/SetupDataFrame.py`, found through `sys.path.append(\"/Users/user/…/data-science/utils\")` by its last part; the module's line related); one finding per folder. A user's folder put on `sys.path` is told to be a folder of code, imported from the repository as an installed package (the edit on the finding's own line is no related location of it; `/home/<name>` named like a package imported below, `sys.path.append(\"/home/mlmachine\")` then `import mlmachine`, is said to be one machine's checkout of it, a container's mount or a home; a package the catalogue or the notebook's install text names is told to be installed and pinned, as for PTH005); one an environment variable is set to is told to be left to the machine's environment. Not a constant read only by joins bound to names nothing reads (`BASE_DIR = \"/Users/…/data-ds\"`, then `path = os.path.join(BASE_DIR, FILE_DIR)` and `path` read nowhere, not even as a shell line's `$path`): joining touches no disk, nothing to configure; nor one nothing reads at all, by code or by a shell line's `$name`/`{name}`, that is plainly not the path the run needs: an alternative beside a sibling setting of its cell the code reads (`location1 = \"/home/ubuntu/test_folder/\"` beside the `location4` handed on) or a placeholder for the reader's own folder (`/Users/YourUsername/Desktop/config.py`) (a lone path nothing reads stays reported: one user's path written down). Nothing is reported in a notebook under a `_colab/` (or `colab/`) folder whose twin under `_local/` (or `local/`) the repository also ships: its paths are the Colab copy's set-up, as in a Colab-only branch."
     )
     why_bad = (
         "Nobody else has that home folder, Drive mount or Kaggle input directory. The notebook fails "
@@ -6171,6 +6372,23 @@ class UserSpecificPath(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        # `way = "/content/gdrive/…/data"` reported here, then `os.chdir(way)` in later cells: each
+        # change into the reported folder itself is this finding's root cause, a related location
+        # (PTH004 leaves it: `_user_path_lines`; fair check 47, items 97, 98).
+        changes: Optional[dict[str, list[tuple[Cell, int, int]]]] = None
+        for hit in self._check(ctx):
+            if hit.cell is not None and hit.line is not None:
+                if changes is None:
+                    changes = _chdirs_by_constant(ctx)
+                if changes:
+                    places = {(hit.cell.index, hit.line, hit.column), *((c.index, ln, col) for c, ln, col in hit.related)}
+                    into = [where for c in string_constants(ctx.facts).values()
+                            if (c.ca.cell.index, c.line, c.column) in places for where in changes.get(c.name, ())]
+                    if into:
+                        hit = replace(hit, related=tuple(dict.fromkeys([*hit.related, *into])))
+            yield hit
+
+    def _check(self, ctx: RuleContext) -> Iterator[Hit]:
         if ctx.project.colab_twin:
             # The Colab copy of a notebook the repository also ships for local runs: its paths are
             # Colab's set-up, as in a Colab-only branch (fair check 46, item 98: colab-twin-of-local-notebook).
@@ -6204,7 +6422,7 @@ class UserSpecificPath(Rule):
             # related to PTH007's upload finding (fair check 30, items 69, 70).
             and not _upload_save_location(ctx, f)
             # `BASE_DIR = "/Users/…"` joined only into names nothing reads (fair check 41, item 81).
-            and not (f.argument is None and _unused_path_constant(ctx, f))
+            and not (f.argument is None and _unused_path_constant(ctx, f, unread=True))
         )
         # One shell line is one command to fix (`!ffmpeg -i /content/a/*.png /content/out.mp4`), as
         # for PTH001: its second and later paths are related locations of the first one's finding.
@@ -6558,8 +6776,55 @@ def _chdir_literal_line(ctx: RuleContext, ca: CellAnalysis, line: int) -> bool:
     (`os.chdir("/content/gpt-2")`)? Such a line into a folder PTH002 reports is that finding's (fair
     check 28, items 88–90)."""
     return _cd_line(ca, line) or any(
-        c is ca and call.line == line and (first := call.arg(0, ("path",))) is not None and first.string is not None
+        c is ca and call.line == line and (first := call.arg(0, ("path",))) is not None
+        and (first.string is not None or (first.name is not None and first.name in string_constants(ctx.facts)))
         for c, call in directory_changes(ctx)
+    )
+
+
+def _chdirs_by_constant(ctx: RuleContext) -> dict[str, list[tuple[Cell, int, int]]]:
+    """By name: the places of `os.chdir(NAME)` (the name itself, nothing joined) with NAME a string
+    constant of the notebook (bound once) naming an absolute folder."""
+    constants = string_constants(ctx.facts)
+    out: dict[str, list[tuple[Cell, int, int]]] = {}
+    for ca, call in directory_changes(ctx):
+        first = call.arg(0, ("path",))
+        if first is None or first.name is None or first.name not in constants:
+            continue
+        if not _normal_path(constants[first.name].value).startswith(("/", "~")) and not re.match(r"^[A-Za-z]:/", _normal_path(constants[first.name].value)):
+            continue
+        if _later_cells_rely_on_change(ctx, ca, call.line):
+            continue  # (a later cell's relative path resolves against it: hidden state, PTH004's; item 99)
+        out.setdefault(first.name, []).append((ca.cell, call.line, call.column))
+    return out
+
+
+def _later_cells_rely_on_change(ctx: RuleContext, ca: CellAnalysis, line: int) -> bool:
+    """Does a later cell, before the notebook's next change of directory, use a path relative to the
+    folder this change at (cell, line) enters: a relative path literal, a shell or magic line (`!tar
+    -xvzf model.tar.gz`), `os.getcwd()`? Then that cell works only when this one ran before it (fair
+    check 47, item 99: `os.chdir(ModeldirName)`, then `!tar -xvzf …` in the next cell). An absolute
+    change used only in its own cell (`os.chdir(way)`, `np.save("x1.npy", x)`; later cells read
+    `way + "/x1.npy"`) leaves no such state (items 97, 98)."""
+    nxt = min([(c.cell.index, call.line) for c, call in directory_changes(ctx) if (c.cell.index, call.line) > (ca.cell.index, line)]
+              + [(c.cell.index, m.line) for c in ctx.cells for m in c.magics
+                 if m.name in _CHDIR_MAGICS and (c.cell.index, m.line) > (ca.cell.index, line)], default=None)
+
+    def inside(cell: int, at: int) -> bool:
+        return cell > ca.cell.index and (nxt is None or (cell, at) < nxt)
+
+    chdir_calls = {(c.cell.index, call.line) for c, call in directory_changes(ctx)}
+    return any(
+        f.path_class.kind == "relative" and inside(f.ca.cell.index, f.line) and (f.ca.cell.index, f.line) not in chdir_calls
+        for f in literal_findings(ctx)
+    ) or any(
+        m.kind in ("shell", "line_magic", "automagic", "cell_magic") and m.name not in _CHDIR_MAGICS
+        and m.name not in ("pip", "conda", "matplotlib", "load_ext", "reload_ext", "autoreload", "time", "timeit",
+                           "capture", "env", "config", "who", "whos", "pinfo", "history")
+        for c in ctx.cells for m in c.magics if inside(c.cell.index, m.line)
+    ) or any(
+        resolve_callee(ctx.facts, ctx.catalog, call.func) in _CWD_CALLS or call.method in ("getcwd", "cwd")
+        for c in ctx.cells for call in c.facts.calls if inside(c.cell.index, call.line)
     )
 
 
@@ -6742,7 +7007,7 @@ class RemoteUri(Rule):
         "URIs of that bucket related (data exported there, listed, read back: the notebook needs the bucket once; "
         "`${BUCKET}` in a `%%bash` cell, `{BUCKET}` in a `!` line or an f-string name one bucket). An `http(s)://` URL is reported only where it is fetched: "
         "passed to a path-taking or download call of `rules/io_calls.toml` (`pd.read_csv`, "
-        "`urllib.request.urlretrieve`, `requests.get`, `wget.download`…) or to `!wget`/`!curl` (also run from Python "
+        "`urllib.request.urlretrieve`, a legacy opener's `retrieve` (`opener = urllib.request.URLopener()`), `requests.get`, `wget.download`…) or to `!wget`/`!curl` (also run from Python "
         "with literal words: `os.system(\"wget URL\")`, `subprocess.run([\"wget\", URL])`, `get_ipython().system(…)`), "
         "or to a call no catalogue names as its first argument or a path-naming keyword (`path=`, `*_path=`, `*_file=`…: "
         "`TabularDataset(\"https://…/train.csv\")`, `load_pd.load(url)`; PTH006 lists the evidence and the calls never taken), "
@@ -8950,7 +9215,8 @@ class ChangeDirectory(Rule):
         "started: a return, related to the climb's finding; so is an `os.chdir('../notebooks')` (or `%cd`) after an "
         "`os.chdir('../examples')` in a notebook that lies in `notebooks/`, and when only shell lines run in between (also in "
         "an `if`/`else` whose tests call nothing, `if sys.platform == \"darwin\":` choosing a `!gcc` line) the pair is no finding. A `%cd` into an absolute folder PTH002 reports on the same line (`%cd /content/zoo/`, or `os.chdir(\"/content/gpt-2\")`) is that finding's: one line, one fix; "
-        "so is the same change repeated at the top of later cells, a related location of that PTH002 finding (one root to configure). "
+        "so is the same change repeated at the top of later cells, a related location of that PTH002 finding (one root to configure), "
+        "and a change into a name bound once to a folder PTH002 reports, `os.chdir(way)` with `way = \"/content/gdrive/My Drive/data\"` (not `os.chdir(way + \"/bsd200\")`, a folder below it). "
         "A change in the branch a setting bound once turns off (`use_gdrive = 'no'  #@param`, then `if use_gdrive == 'yes': os.chdir(root)`) never runs: not reported; "
         "nor is one under `if False:` or in a module-level function nothing calls (as for PTH001–PTH006). "
         "A change into the folder a `git clone` below a reported change makes (`%cd drive/MyDrive` and `!git clone …/repo.git` in "
@@ -12768,6 +13034,7 @@ def _open_ended_paths(
     first_place: dict[str, tuple[int, int, int]] = {}
     places: dict[tuple[int, int, int], list[tuple[int, int, int]]] = {}
     below: dict[int, Optional[str]] = {}  # (each use of the working directory: the folder below it, `_cwd_head`)
+    own_place: dict[int, tuple[int, int, int]] = {}  # (each use: the place of its own leading piece)
     for ca in ctx.cells:
         arguments = [pa for pa in path_arguments(ctx.facts, ctx.catalog, ca) if pa.literal is None]
         if not arguments:
@@ -12821,6 +13088,7 @@ def _open_ended_paths(
             first = first_place.setdefault(what, position)
             if first != position:
                 places.setdefault(first, []).append(position)
+            own = position
             position = first
             # (a path the audit knows whole, from constants, is reported at its root above: such a
             # root is in `reported`; one known only here, through a name bound several times, is shown)
@@ -12835,15 +13103,29 @@ def _open_ended_paths(
             written = shown(known) if known is not None else f"`{ast.get_source_segment(ca.masked.python, node) or ''}`"
             looped = _loop_literals(ctx, ca, node) if known is None else None
             found.setdefault(position, []).append((what, pa, written, ca.cell.index, known is not None, looped))
+            own_place[id(pa)] = own
             if what == "the working directory":
                 below[id(pa)] = _cwd_head(ctx, node, ca.cell.index, pa.arg.line)
             if pieces is not None and isinstance(piece, ast.Constant):
                 # (the leading literal, by the finding's position: its folder's finding may fold it)
                 pieces.setdefault(position, piece.value)
     removals = _shell_removals(ctx) if found else []
-    for (cell, line, column), uses in found.items():
+    for (cell, line, column), uses in list(found.items()):
         if uses[0][0] == "the working directory" and _cwd_scratch_folder(uses, below, removals):
             continue
+        if uses[0][0] == "the working directory":
+            # (a folder below it only made and named nowhere else: an empty folder, as for a literal)
+            empty = _cwd_empty_folders(ctx, uses, below)
+            if empty:
+                uses = [u for u in uses if id(u[1]) not in empty]
+                if not uses:
+                    continue
+                moved = min(own_place[id(u[1])] for u in uses)
+                if moved != (cell, line, column):
+                    # (the finding moves to the first place left, the others still related)
+                    kept = {own_place[id(u[1])] for u in uses}
+                    places[moved] = [p for p in places.get((cell, line, column), []) if p != moved and p in kept]
+                    cell, line, column = moved
         # (the message names a use that reads or writes, not an `os.path.abspath` on the way)
         what, pa, written, used_in, known, looped = next((u for u in uses if u[1].direction != "none"), uses[0])
         built = f" as {written}" if written and "\n" not in written and len(written) <= 90 else ""
@@ -12917,6 +13199,50 @@ def _cwd_scratch_folder(
         steps = [((used_in, pa.call.line), pa.direction, (pa.qualified or pa.shown_callee) in _DELETE_CALLS)
                  for head, pa, used_in in heads if head is not None and _under(head, folder)]
         if not _scratch([s for s in steps if s[1] != "none" or s[2]], folder, removals):
+            return False
+    return True
+
+
+def _cwd_empty_folders(
+    ctx: RuleContext, uses: Sequence[tuple[str, PathArgument, str, int, bool, Optional[tuple[str, ...]]]],
+    below: Mapping[int, Optional[str]],
+) -> set[int]:
+    """The uses of the working directory that only make a folder below it named nowhere else
+    (`data_folder = os.path.join(os.getcwd(), "data/news")`, `os.makedirs(data_folder)`, and no read,
+    write or other spelling of `data/news`): an empty folder, made wherever the notebook runs, as
+    `_empty_folder_made` for a literal (fair check 47, item 113: makedirs-of-folder-never-written). By
+    `id` of their path arguments."""
+    made = {id(pa): below.get(id(pa)) for _, pa, *_ in uses
+            if (pa.qualified or pa.shown_callee) in _MAKEDIRS_CALLS | {"os.makedirs", "os.mkdir", "pathlib.Path.mkdir"}}
+    out: set[int] = set()
+    for key, head in made.items():
+        if not head or head.startswith(".."):
+            continue
+        others = [below.get(id(pa)) for _, pa, *_ in uses if id(pa) not in made]
+        if any(other is None or _under(other, head) or _under(head, other) for other in others):
+            continue  # (a use under it, or one whose place is not known)
+        if sum(ca.cell.source.replace("\\", "/").count(head) for ca in ctx.cells) > 1:
+            continue
+        if any(_normal_path(c.value) == head or _under(_normal_path(c.value), head) for c in string_constants(ctx.facts).values()):
+            continue  # (`logdir = "exportedTBlogs"` joined, made, then handed to an exporter by name)
+        pa = next(pa for _, pa, *_ in uses if id(pa) == key)
+        if pa.arg.name is not None and not _only_made_or_shown(ctx, pa.arg.name):
+            continue  # (`data_folder` handed on to a call no catalogue names: it may write there)
+        out.add(key)
+    return out
+
+
+# What a name of a folder only made (`_cwd_empty_folders`) may be given to besides.
+_MAKE_OR_SHOW_CALLS = frozenset({"print", "os.makedirs", "os.mkdir", "os.path.exists", "os.path.isdir", "os.stat", "display"})
+
+
+def _only_made_or_shown(ctx: RuleContext, name: str) -> bool:
+    """Is every read of `name` an argument of a call that only makes, tests or shows the folder
+    (`print(data_folder)`, `os.makedirs(data_folder, exist_ok=True)`)?"""
+    for node, tree, _ in name_loads(ctx).get(name, ()):
+        holder = next((call for call in nodes_of(tree, ast.Call)
+                       if any(a is node for a in (*call.args, *(k.value for k in call.keywords)))), None)
+        if holder is None or resolve_callee(ctx.facts, ctx.catalog, dotted_name(holder.func) or "") not in _MAKE_OR_SHOW_CALLS:
             return False
     return True
 
@@ -13393,6 +13719,7 @@ class _Produced:
     folder: bool
     anchor: tuple[int, int]
     downloads: bool = False  # the step downloads what it makes (`load_zip.unzip(url, unzip_dir=…)`): PTH003's
+    extracts: bool = False  # a helper's extraction (`extract_zip(filepath="x.zip", folder="data")`): its folder argument is the archive's too
 
 
 # `load_zip` lives in autogluon.common.loaders and is re-exported as autogluon.core.utils.loaders
@@ -13575,7 +13902,8 @@ def _find_produced_paths(ctx: RuleContext) -> list[_Produced]:
         for node in nodes_of(tree, ast.Call):
             func = node.func
             method = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-            if method not in _PRODUCING_METHODS and not (node.args and isinstance(node.args[0], (ast.List, ast.Tuple, ast.Call))):
+            if method not in _PRODUCING_METHODS and not (node.args and isinstance(node.args[0], (ast.List, ast.Tuple, ast.Call))) \
+                    and not _HELPER_EXTRACTION.match(method):
                 continue  # (no branch below takes it, the last two only a list of words or a `.split()`: most calls)
             keywords = {k.arg: k.value for k in node.keywords if k.arg}
             target: Optional[ast.AST] = None
@@ -13596,10 +13924,36 @@ def _find_produced_paths(ctx: RuleContext) -> list[_Produced]:
                 if path:
                     out.append(_Produced(index, node.lineno, path, True, (index, node.lineno), downloads=True))
                 continue
+            elif _HELPER_EXTRACTION.match(method) and method not in ("extractall", "unpack_archive"):
+                # A helper's extraction of a named archive into a named folder (`extract_zip(filepath=
+                # "./food.zip", folder="./data")`), as `ZipFile(z).extractall("data")`: the folder and
+                # what is read under it are the archive's (fair check 47, items 105, 114).
+                folder_node = _helper_extraction_folder(node, constants)
+                path = _relative_text(folder_node, constants) if folder_node is not None else None
+                if path:
+                    out.append(_Produced(index, node.lineno, path, True, (index, node.lineno), extracts=True))
+                continue
             elif method == "download" and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
                     and ctx.facts.resolve(func.value.id) == "wget":
                 target = node.args[1] if len(node.args) > 1 else keywords.get("out")
                 folder = False
+            elif method == "download" and ctx.facts.resolve(dotted_name(func) or "") == "opendatasets.download":
+                # opendatasets' `od.download(url, data_dir=".")` saves into `data_dir/` the URL's last
+                # segment (`…/c/rossmann-store-sales` → `rossmann-store-sales/`); PTH007 reports the
+                # download, and a read of that folder is the download's (fair check 47, item 115).
+                source = node.args[0] if node.args else keywords.get("dataset_id_or_url")
+                url = _evaluate(source, constants) if source is not None else None
+                root_node = node.args[1] if len(node.args) > 1 else keywords.get("data_dir")
+                root = "." if root_node is None else _evaluate(root_node, constants)
+                last = (url or "").split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+                # Only into the working directory (no `data_dir`, or "."): a `data_dir` the notebook
+                # names (`od.download(url, "./data/raw")`) is a data root it lays out itself, whose
+                # finding also carries the stages written beside it (fair check 37, item 128: R).
+                if root is not None and root.strip() in (".", "./") and re.fullmatch(r"[\w.\-]+", last):
+                    path = _normal_path(f"{root}/{last}")
+                    if path and not path.startswith(".."):
+                        out.append(_Produced(index, node.lineno, path, True, (index, node.lineno)))
+                continue
             elif method in _KAGGLE_API_DOWNLOADS and isinstance(func, ast.Attribute) \
                     and any(imp.top_level == "kaggle" for _, imp in ctx.facts.imports):
                 # The Kaggle API's download (PTH007's finding) saves the file by name: a read of it
@@ -13640,6 +13994,25 @@ def _find_produced_paths(ctx: RuleContext) -> list[_Produced]:
     # fetched-file-read-back). The step has no finding of this rule: the read goes with it.
     out.extend(_Produced(cell, line, path, False, (cell, line)) for (cell, line), path in _object_store_downloads(ctx) if path)
     return out
+
+
+# The name of a helper that unpacks an archive (`extract_zip`, `unzip_data`, `untar_file`,
+# `archive_extract`, `unzip`); catalogued extractions (`extractall`, `unpack_archive`) have their own branch.
+_HELPER_EXTRACTION = re.compile(r"^(?:(?:extract|unzip|untar|unpack|decompress)(?:_\w+)?|\w+_(?:extract|unzip|untar|unpack))$")
+_ARCHIVE_SUFFIX = re.compile(r"\.(?:zip|tar\.gz|tgz|tar|tar\.bz2|tar\.xz)$", re.IGNORECASE)
+
+
+def _helper_extraction_folder(node: ast.Call, constants: Mapping[str, Constant]) -> Optional[ast.AST]:
+    """The folder argument of a helper's extraction call that names both a relative archive and a
+    relative folder (`extract_zip(filepath="./food.zip", folder="./data")`, `unzip_file("x.zip",
+    "data")`): the one other relative string argument beside the archive, not itself an archive.
+    None when the call names no archive (`str.extract(pattern)`) or not exactly one such folder."""
+    arguments = [*node.args, *(k.value for k in node.keywords if k.arg)]
+    values = [(a, _relative_text(a, constants)) for a in arguments]
+    if not any(v and _ARCHIVE_SUFFIX.search(v) for _, v in values):
+        return None
+    folders = [a for a, v in values if v and not _ARCHIVE_SUFFIX.search(v)]
+    return folders[0] if len(folders) == 1 else None
 
 
 def _extraction_target(node: ast.Call) -> Optional[ast.AST]:
@@ -14169,7 +14542,7 @@ class CwdRelativePath(Rule):
         "a folder of episode videos a recorder writes (`RecordVideo(env, video_folder=\"videos\")`, `recording = true` in "
         "io_calls.toml) and the notebook only lists to show a clip (`sorted(Path(\"videos\").iterdir())`), "
         "the root of one `download=True` dataset used only by that dataset class (`datasets.MNIST(\"../data\", train=True, download=True)` "
-        "and its test split, or of one PyTorch Geometric dataset class, which downloads whenever its root lacks the files: "
+        "and its test split; through a name bound once too, only tested for and made above it, `root = \"./data\"`, `if not os.path.exists(root): os.mkdir(root)`; or of one PyTorch Geometric dataset class, which downloads whenever its root lacks the files: "
         "`Planetoid(\"./data\", \"Cora\")`; PTH007 reports the download; a root two datasets share stays reported, "
         "`Planetoid(\"./data\", \"Cora\")` and `TUDataset(root=\"./data\", name=\"MUTAG\")`), and so is a root joined "
         "into a name that only a PyTorch Geometric dataset reads, for one dataset (`path = osp.join(\".\", \"data\", \"Cora\")`, then "
@@ -14186,7 +14559,7 @@ class CwdRelativePath(Rule):
         "stays reported), "
         "a file a `!curl -O URL`/`!wget URL` line (or a `%%bash` cell's `curl -o` line, following its `cd` lines, or `os.system(\"wget URL\")`) "
         "saved, or the folder it saved into (`mkdir hh; cd hh; wget URL`, then `data_dir = \"hh\"`), or the stem of an archive it saved and "
-        "the notebook extracts (`!unzip text8.zip`, then `\"text8\"`), or a bare file name its cell reads below its own extraction of it "
+        "the notebook extracts (`!unzip text8.zip`, or `zipfile.ZipFile(\"text8.zip\").extractall()` into the working directory, then `\"text8\"`), or where a `!cp`/`!mv` line below puts a file it saved (`!cp train.txt data/classes`, then `open(\"data/classes/train.txt\")`), or a bare file name its cell reads below its own extraction of it "
         "(`!wget …/glove.6B.zip`, `!unzip glove.6B.zip`, then `open(\"glove.6B.100d.txt\")` in that cell), or a file the saved output of that extraction lists "
         "(`!tar -xzvf images_2017_11.tar.gz` printing `2017_11/train/images.csv`, when the line is its cell's only code), read back by name (`np.load(\"state.npy\")`: PTH003 reports "
         "the download, with the read related; unless the line is a `wget -nc` of a file committed beside the notebook, which "
@@ -14198,12 +14571,12 @@ class CwdRelativePath(Rule):
         "boto3's `Bucket(…).download_file(key, \"data/x.csv\")`): the notebook fetches it itself before the read, wherever it runs (a read "
         "above the download, or of a file no download of the notebook saves, stays reported), "
         "and a folder made absolute only to change into it (`base_path = os.path.abspath(\"../\")`, then `os.chdir(base_path)`: PTH004's, related there), a file of a folder the notebook extracted an archive into (`ZipFile(z).extractall(\"data\")`, "
-        "`shutil.unpack_archive(z, \"data\")`, then `pd.read_csv(\"data/train.csv\")`: a related location of the archive's finding; "
+        "`shutil.unpack_archive(z, \"data\")`, a helper's `extract_zip(filepath=\"x.zip\", folder=\"data\")`, whose folder argument is the archive's finding too, then `pd.read_csv(\"data/train.csv\")`: a related location of the archive's finding; "
         "the working directory too, named `\".\"`, `os.getcwd()` or `Path.cwd()`, for a file named bare there: `extractall(data_path)`, then "
         "`pd.read_csv(data_path + \"/train.csv\")` with `data_path = os.getcwd()`, not `\"data/test.csv\"`) "
         "or a file it downloaded by name (`wget.download(url, \"x.zip\")`, the `<id>.zip` of `kaggle competitions download -c <id>` "
         "in a shell line or `subprocess.run([...])`, the file the Kaggle API's `dataset_download_file(ref, file_name=\"x.csv\", path=\"./\")` "
-        "saves, `x.csv` or `x.csv.zip`, and the folder such an archive is extracted into: that download's finding, PTH003 or PTH007; so is a path "
+        "saves, `x.csv` or `x.csv.zip`, the folder opendatasets' `od.download(url)` saves into the working directory (the URL's last segment, `rossmann-store-sales`; not under a `data_dir` the notebook names, a data root of its own), and the folder such an archive is extracted into: that download's finding, PTH003 or PTH007; so is a path "
         "only tested for existence in the test of an `if` whose body downloads, `if not Path(\"repo-main\").exists():` over the "
         "`urlretrieve` of the archive that unpacks to it), read back, unless the notebook also writes that path, `\"text/plain\"` "
         "is not a path, and a literal appended to a configured root (`DATA_DIR / \"x.csv\"`) is fine. "
@@ -14261,7 +14634,7 @@ class CwdRelativePath(Rule):
         "So for the delete of a file a call the catalogue does not know wrote above (`profile_view.write(\"my_profile.bin\")`, then "
         "`os.remove(\"./my_profile.bin\")`; a folder only deleted and named nowhere before, another tool's cache, stays a finding, "
         "said to be deleted by the call), a folder only made and named nowhere else (`os.makedirs(\"imgs/chapter_4\", exist_ok=True)` "
-        "of copied set-up code: an empty folder), a file written and read back in one cell and named nowhere else (`img.save(\"out.jpg\", "
+        "of copied set-up code: an empty folder; also below the working directory, `os.makedirs(os.path.join(os.getcwd(), \"data/news\"))`), a `.env` file of a notebook that imports python-dotenv (`if os.path.exists(\".env\"): load_dotenv()`: where environment variables may come from, configuration already), a file written and read back in one cell and named nowhere else (`img.save(\"out.jpg\", "
         "exif=…)`, then `Image.open(\"out.jpg\")`; not an archive the cell extracts; also through a name bound in that cell, "
         "`model_filename = \"my-model.onnx\"`, `torch.onnx.export(model, x, model_filename)`, then "
         "`writer.add_onnx_graph(model_filename)`), a file of the working folder itself (no folder part) that top-level `open(…, \"w\")` "
@@ -15500,6 +15873,10 @@ class CwdRelativePath(Rule):
 
         def read_back_here(f: LiteralFinding) -> bool:
             step = _read_back(f.value, f.ca.cell.index, f.line, f.argument.direction, produced, written) if produced and f.argument else None
+            if step is None and produced and f.argument is not None:
+                # (the folder a helper extracts the archive into, named at the extraction itself)
+                step = next((p for p in produced if p.extracts and (p.cell, p.line) == (f.ca.cell.index, f.argument.call.line)
+                             and p.path == _normal_path(f.value)), None)
             if step is not None:
                 read_back.setdefault(step.anchor, []).append((f.ca.cell, f.line, f.column))
             return step is not None
@@ -15604,6 +15981,9 @@ class CwdRelativePath(Rule):
             # `def download(name, cache_dir=os.path.join('..', 'data'))`, the notebook's helper fetching
             # its registry's URLs there: PTH003's finding, related (fair check 28, items 103, 108, 111, 112).
             and not _registry_cache_default(ctx, f)
+            # `if os.path.exists(".env"): load_dotenv()`: python-dotenv's settings file, an optional
+            # source of environment variables, not data (fair check 47, item 125).
+            and not _dotenv_file(ctx, f.value)
         )
         # `f"{ROOT}-finetuned"` with `ROOT` a reported constant: the constant's finding covers it.
         through_constant = {
