@@ -15,6 +15,7 @@ import argparse
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 # What nbrefactor's project layer reads beside notebooks: manifests, lock files, READMEs, configs.
@@ -52,12 +53,12 @@ def tree(git_dir: Path, commit: str) -> list[tuple[str, str]]:
     return files
 
 
-def extract(git_dir: Path, dest: Path, commit: str = "HEAD") -> tuple[int, int]:
-    """Write the wanted files of COMMIT under DEST; (written, missing blobs)."""
+def extract(git_dir: Path, dest: Path, commit: str = "HEAD", keep: Callable[[str], bool] = wanted) -> tuple[int, int]:
+    """Write the files of COMMIT that KEEP selects (default: `wanted`) under DEST; (written, missing blobs)."""
     written = missing = 0
     for blob, path in tree(git_dir, commit):
         relative = PurePosixPath(path)
-        if not wanted(path) or relative.is_absolute() or ".." in relative.parts:
+        if not keep(path) or relative.is_absolute() or ".." in relative.parts:
             continue
         content = _git(git_dir, "cat-file", "blob", blob)
         if content.returncode != 0:
