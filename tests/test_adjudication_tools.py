@@ -1,5 +1,6 @@
 """The scripts behind issue 11's claims ("no judged R gone", "N 608 -> 600", a corpus extracted
-from a snapshot) re-run from a clone: benchmarks/fates.py, audit_diff.py, extract_snapshot.py."""
+from a snapshot) re-run from a clone: benchmarks/fates.py, audit_diff.py, extract_snapshot.py, and
+the regression corpora's rebuild: corpora.json, build_corpora.py, fates_all.py."""
 
 from __future__ import annotations
 
@@ -111,3 +112,125 @@ def test_extract_snapshot_writes_notebooks_code_and_manifests_and_counts_a_missi
     assert written == ["analysis/model.ipynb", "env/environment.yml", "requirements.txt", "src/helpers.py"]
     assert (tmp_path / "out" / "src" / "helpers.py").read_text(encoding="utf-8") == files["src/helpers.py"]
     assert "4 files, 1 blobs missing" in done.stderr
+
+
+def _snapshot(tmp_path: Path, name: str, files: dict[str, str]) -> str:
+    """A git repository under tmp_path/mirror/<name>/repo holding FILES in one commit; its commit id."""
+    work = tmp_path / "mirror" / name / "repo"
+    for path, text in files.items():
+        (work / path).parent.mkdir(parents=True, exist_ok=True)
+        (work / path).write_text(text, encoding="utf-8")
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "-C", str(work)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "snapshot"], check=True)
+    return subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def _files(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_build_corpora_extracts_whole_tree_or_filtered_applies_cuts_and_says_what_it_could_not(tmp_path):
+    files = {
+        "analysis/model.ipynb": '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}',
+        "src/helpers.py": "def f():\n    return 1\n",
+        "requirements.txt": "pandas==2.2.2\n",
+        "data/train.csv": "a,b\n1,2\n",
+        "old/legacy.ipynb": '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}',
+    }
+    commit = _snapshot(tmp_path, "ann+proj", files)
+    _snapshot(tmp_path, "bob+late", {"a.py": "x = 1\n"})
+    corpora = tmp_path / "corpora.json"
+    corpora.write_text(json.dumps({"corpora": {
+        "whole": {"mode": "whole-tree", "note": "n", "repos": [{"repo": "ann/proj", "commit": commit, "cuts": ["old"]}]},
+        "filtered": {"mode": "filtered", "note": "n", "repos": [
+            {"repo": "ann/proj", "commit": commit},
+            {"repo": "carl/absent", "commit": "0" * 40},  # never fetched
+            {"repo": "bob/late", "commit": "1" * 40},  # fetched, but not at this commit
+        ]},
+    }}), encoding="utf-8")
+    out = tmp_path / "out"
+    (out / "whole" / "repos" / "ann+proj" / "stale.txt").parent.mkdir(parents=True)
+    (out / "whole" / "repos" / "ann+proj" / "stale.txt").write_text("from an earlier build", encoding="utf-8")
+
+    done = _run("build_corpora.py", tmp_path / "mirror", out, "--corpora", corpora)
+
+    assert done.returncode == 1, done.stderr  # two repositories could not be built
+    assert _files(out / "whole" / "repos" / "ann+proj") == ["analysis/model.ipynb", "data/train.csv", "requirements.txt", "src/helpers.py"]
+    assert _files(out / "filtered" / "repos" / "ann+proj") == ["analysis/model.ipynb", "old/legacy.ipynb", "requirements.txt", "src/helpers.py"]
+    assert (out / "whole" / "repos" / "ann+proj" / "data" / "train.csv").read_text(encoding="utf-8") == files["data/train.csv"]
+    assert not (out / "filtered" / "repos" / "carl+absent").exists() and not (out / "filtered" / "repos" / "bob+late").exists()
+    assert done.stdout.splitlines() == [
+        f"whole\tann/proj\t{commit[:12]}\tok: 5 files, 0 blobs missing, 1 notebooks after cuts",
+        f"filtered\tann/proj\t{commit[:12]}\tok: 4 files, 0 blobs missing, 2 notebooks after cuts",
+        f"filtered\tcarl/absent\t{'0' * 12}\tmissing snapshot",
+        f"filtered\tbob/late\t{'1' * 12}\tcommit not in snapshot",
+    ]
+
+    one = _run("build_corpora.py", tmp_path / "mirror", tmp_path / "one", "whole", "--corpora", corpora)
+    assert one.returncode == 0, one.stderr
+    assert [line.split("\t")[0] for line in one.stdout.splitlines()] == ["whole"]
+    assert _run("build_corpora.py", tmp_path / "mirror", out, "nosuch", "--corpora", corpora).returncode == 2
+
+
+def test_build_corpora_lists_the_repositories_to_fetch(tmp_path):
+    corpora = tmp_path / "corpora.json"
+    corpora.write_text(json.dumps({"corpora": {
+        "a": {"mode": "filtered", "note": "n", "repos": [{"repo": "ann/proj", "commit": "0" * 40}, {"repo": "bob/x", "commit": "1" * 40}]},
+        "b": {"mode": "whole-tree", "note": "n", "repos": [{"repo": "ann/proj", "commit": "2" * 40}, {"repo": "carl/y", "commit": "3" * 40}]},
+    }}), encoding="utf-8")
+
+    every = _run("build_corpora.py", "--list", "--corpora", corpora)
+    only_b = _run("build_corpora.py", "--list", "b", "--corpora", corpora)
+
+    assert every.returncode == 0, every.stderr
+    assert every.stdout.splitlines() == ["ann/proj", "bob/x", "carl/y"]
+    assert only_b.stdout.splitlines() == ["ann/proj", "carl/y"]
+
+
+def test_corpora_json_names_full_commits_a_mode_and_a_note_for_every_fair_check_corpus():
+    corpora = json.loads((BENCHMARKS / "results" / "corpora.json").read_text(encoding="utf-8"))["corpora"]
+    assert list(corpora) == [f"fair{n}" for n in range(27, 49)] + ["pdsh"]
+    for name, corpus in corpora.items():
+        number = int(name[4:]) if name != "pdsh" else None
+        assert corpus["mode"] == ("whole-tree" if number and number <= 37 else "filtered"), name
+        assert corpus["note"] and corpus["repos"], name
+        for entry in corpus["repos"]:
+            assert len(entry["commit"]) == 40 and int(entry["commit"], 16) >= 0, (name, entry)
+            assert entry["repo"].count("/") == 1, (name, entry)
+    # every judged repository is in its corpus
+    for name in corpora:
+        verdicts = BENCHMARKS / "results" / f"adjudication-{name}.tsv"
+        if verdicts.is_file():
+            judged = {row.split("\t")[3] for row in verdicts.read_text(encoding="utf-8").splitlines()[1:] if row}
+            assert judged <= {entry["repo"] for entry in corpora[name]["repos"]}, name
+
+
+def test_fates_all_sums_up_every_check_and_lists_the_r_findings_gone(tmp_path):
+    results, audits = tmp_path / "results", tmp_path / "audits"
+    results.mkdir()
+    audits.mkdir()
+    (results / "adjudication-fair9.tsv").write_text(
+        HEADER + "1\tpaths\tPTH001\tann/proj\ta.ipynb\t3\t2\tR\t\t\n" + "2\tpaths\tPTH001\tann/proj\ta.ipynb\t4\t1\tN\t\t\n", encoding="utf-8"
+    )
+    (results / "adjudication-fair10.tsv").write_text(HEADER + "7\tpaths\tRND001\tbob/x\tb.ipynb\t2\t1\tR\t\t\n", encoding="utf-8")
+    (audits / "fair9.json").write_text(json.dumps({"findings": [_finding("PTH001", "repos/ann+proj/a.ipynb", 3, 2)]}), encoding="utf-8")
+    (audits / "fair10.json").write_text(json.dumps({"findings": []}), encoding="utf-8")
+    (audits / "pdsh.json").write_text(json.dumps({"findings": []}), encoding="utf-8")  # no verdicts: not a check
+
+    done = _run("fates_all.py", audits, "--results", results)
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "fair9   R kept=1 | N gone=1 | W",
+        "fair10  R gone=1 | N | W",
+        "",
+        "R gone (item verdict code repo path cell line fate):",
+        "fair10:",
+        "7 R RND001 bob/x b.ipynb 2 1 gone",
+    ]
+    named = _run("fates_all.py", audits, "fair9", "fair11", "--results", results)
+    assert named.returncode == 1
+    assert named.stdout.splitlines()[:2] == ["fair9   R kept=1 | N gone=1 | W", f"fair11  (no {results / 'adjudication-fair11.tsv'})"]
