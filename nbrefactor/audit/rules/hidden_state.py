@@ -39,7 +39,7 @@ from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppresse
 from nbrefactor.audit.rules import code as code_cell
 from nbrefactor.audit.project import load_blank_paths
 from nbrefactor.audit.rules.randomness import _facts as _randomness_facts
-from nbrefactor.audit.rules.rerun import saved_error_line
+from nbrefactor.audit.analysis import saved_error_line
 from nbrefactor.audit.rules.structure import empty_assignment, exercise_notebook, python2_builtin_reads, python2_cells, reference_sheet, template_blank
 
 # The flow of the notebook last asked for: the rules of this family run one after the other on

@@ -9,7 +9,7 @@ import shlex
 from typing import AbstractSet, Callable, Iterator, Optional, Sequence, TypeVar
 
 from nbrefactor.audit.analysis import CellAnalysis
-from nbrefactor.audit.analysis import cell_python_tree
+from nbrefactor.audit.analysis import cell_python_tree, saved_error_line
 from nbrefactor.audit.distributions import _dataframe_names as dataframe_names
 from nbrefactor.audit.facts import dotted_name, node_classes, nodes_of, statement_at, walk_nodes
 from nbrefactor.audit.patterns import matches_any
@@ -3080,43 +3080,6 @@ def _resumable_while(loop: ast.While) -> Optional[str]:
             if any(counter in _names_in(target) for target in stmt.targets):
                 return counter
     return None
-
-
-# The line a saved traceback's outermost frame (the cell's own) stopped at: `----> 2 x = f()`.
-_TRACEBACK_ARROW = re.compile(r"^-+>\s*(\d+)(?: (.*))?$", re.MULTILINE)
-_ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-
-
-def saved_error_line(ca: CellAnalysis) -> Optional[int]:
-    """The line of the cell at which its saved run raised: the outermost frame of its last saved
-    traceback, whose text is the cell's line there now (the cell was not edited since). None when
-    the cell saved no error, when the error is a stop by hand (a KeyboardInterrupt interrupts a
-    line that works: the lines after it ran before, fair check 45), when the cell printed anything
-    before the error inside a loop that holds that line (earlier rounds may have run the lines
-    below it), or when the cell went on after the error (a warning printed through the
-    excepthook)."""
-    outputs = list(ca.cell.outputs)
-    errors = [i for i, o in enumerate(outputs) if o.output_type == "error"]
-    if not errors:
-        return None
-    error = outputs[errors[-1]]
-    if error.name.split(":", 1)[0].strip() in ("KeyboardInterrupt", "SystemExit") or errors[-1] != len(outputs) - 1:
-        return None
-    arrow = _TRACEBACK_ARROW.search(_ANSI_ESCAPE.sub("", error.text))
-    if arrow is None:
-        return None
-    line = int(arrow.group(1))
-    lines = ca.cell.source.splitlines()
-    if not 1 <= line <= len(lines) or not arrow.group(2) or arrow.group(2).strip() != lines[line - 1].strip():
-        return None
-    tree = cell_python_tree(ca)
-    in_loop = tree is not None and any(
-        isinstance(node, (ast.For, ast.AsyncFor, ast.While)) and node.lineno < line <= (node.end_lineno or node.lineno)
-        for node in ast.walk(tree)
-    )
-    if in_loop and errors[-1] > 0:
-        return None  # something shown before the error: earlier rounds of the loop may have gone past the line
-    return line
 
 
 class ChangesWhenRunTwice(Rule):
