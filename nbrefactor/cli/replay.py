@@ -392,7 +392,7 @@ def _projection(kind: str, path: str, listings: dict | None = None) -> tuple | N
                     names.append(entry.name)
             except OSError:
                 continue
-    elif kind == "readmes":  # project._docker_run_mounts, _readme_promises: the READMEs and Makefiles of a folder above a notebook
+    elif kind == "readmes":  # project._docker_run_mounts, _readme_promises, _readme_titles: the READMEs and Makefiles of a folder above a notebook
         names = [e.name for e in entries if e.name.lower().startswith("readme") or e.name in ("Makefile", "makefile")]
     elif kind == "dists":  # cache.environment_digest, importlib.metadata's distribution lookup
         names = [e.name for e in entries if e.name.endswith(DIST_SUFFIXES)]
@@ -582,7 +582,7 @@ class _Recorder:
                     return "modules" if frame.f_locals.get("strict") else "dir"
                 if code.co_name in ("matches", "manifest_candidates"):
                     return "manifests"
-                if code.co_name in ("_docker_run_mounts", "_readme_promises"):
+                if code.co_name in ("_docker_run_mounts", "_readme_promises", "_readme_titles"):
                     return "readmes"  # only the names of READMEs and Makefiles (their text is a file dep)
                 if code.co_name == "_docker_clones_below":
                     # Its first listing (of a folder above the notebook, which gains folders all the
