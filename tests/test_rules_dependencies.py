@@ -1584,3 +1584,17 @@ def test_import_of_a_helper_kept_as_a_notebook_beside_is_no_distribution(tmp_pat
     (no_manifest,) = [d for d in run_example(rule_by_code("DEP002"), Example(cells=("from metric import score\nprint(score(y, p, 'ID'))",), files={"m.ipynb": helper}),
                                               tmp_path / "without")]
     assert no_manifest.message.startswith("`metric` is no distribution")
+
+
+def test_lab_black_is_declared_by_nb_black_formatter_as_by_nb_black(tmp_path):
+    # Fair check 48, item 2: `%load_ext lab_black` imports lab_black, which nb-black-formatter (nb-black's maintained
+    # fork) ships too; a pyproject dev group declaring it declares the extension.
+    root = make_repo(tmp_path, {"pyproject.toml": '[project]\nname = "x"\ndependencies = ["numpy>=2"]\n\n'
+                                                  '[dependency-groups]\ndev = ["nb-black-formatter>=1.0.1"]\n'})
+    nb = write_notebook(root / "lab.ipynb", ["%load_ext lab_black\nimport numpy as np"])
+    assert found(audit(nb), "DEP001") == []
+    nb = write_notebook(root / "lab2.ipynb", ["%load_ext nb_black\nimport numpy as np"])
+    assert found(audit(nb), "DEP001") == []
+    other = make_repo(tmp_path / "other", {"requirements.txt": "numpy==2.0.1\n"})
+    dep001 = [d for d in audit(write_notebook(other / "lab.ipynb", ["%load_ext lab_black\nimport numpy as np"])) if d.code == "DEP001"]
+    assert len(dep001) == 1 and "`nb-black`" in dep001[0].fix

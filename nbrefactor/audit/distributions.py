@@ -1171,13 +1171,17 @@ def implied_uses(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
     backends = {str(k): str(v) for k, v in (catalog.table("distributions", "keras_backend", {}) or {}).items()}
     shortcuts = {str(k): str(v) for k, v in (catalog.table("distributions", "spacy_shortcuts", {}) or {}).items()}
     links = spacy_links(facts.notebook)
-    extensions = {str(k): str(v) for k, v in (catalog.table("distributions", "ipython_extensions", {}) or {}).items()}
+    # A value may list several distributions shipping the same extension module (the first is written):
+    # `lab_black` is in nb-black and in its maintained fork nb-black-formatter (fair check 48, item 2).
+    extensions = {str(k): ((str(v),) if isinstance(v, str) else tuple(str(x) for x in v))
+                  for k, v in (catalog.table("distributions", "ipython_extensions", {}) or {}).items()}
     plot_backends = {str(k): str(v) for k, v in (catalog.table("distributions", "matplotlib_backends", {}) or {}).items()}
     found: list[ImportUse] = []
     saved_here: set[str] = set()  # pipelines the notebook writes with `nlp.to_disk(name)`
 
-    def add(ca: CellAnalysis, line: int, column: int, name: str, distribution: str, how: str) -> None:
-        found.append(ImportUse(ca.cell, line, column, name, Resolution(name, (distribution,), "implied"), name, how))
+    def add(ca: CellAnalysis, line: int, column: int, name: str, distribution: str | tuple[str, ...], how: str) -> None:
+        names = (distribution,) if isinstance(distribution, str) else distribution
+        found.append(ImportUse(ca.cell, line, column, name, Resolution(name, names, "implied"), name, how))
 
     for ca in facts.cells:
         lines = ca.lines
