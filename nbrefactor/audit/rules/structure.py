@@ -291,6 +291,10 @@ def _question_blank(text: str) -> bool:
 
 
 _EMPTY_VALUE = re.compile(r"(?<![=<>!:+\-*/%&|^@])=\s*(?:#.*)?$|(?<![=<>!:+\-*/%&|^@])=\s*[,)]")
+# A compound statement's header whose expression is left out (`for estimator in :`, `if :`, `while :`): a blank
+# where the loop's iterable or the condition goes, never Python nor text of another language (fair check 48,
+# item 156: an exercise template's `for cv_ix, estimator_ in :` under `# CODE HERE`, beside its `cv = ` blanks).
+_EMPTY_HEADER = re.compile(r"^\s*(?:(?:async\s+)?for\s+[^:#]+?\s+in|if|elif|while|with)\s*:\s*(?:#.*)?$")
 # A workshop's numbered prompt above the blank (`# Task 10: Build a GBM model`, then `data_gbm = `)
 # marks it as `# TODO` does (fair check 13: an H2O template's six blanks under `# Task N:`).
 _TASK_PROMPT = re.compile(r"^\s*#+\s*(?:task|exercise)\s*\d+\b", re.IGNORECASE)
@@ -472,7 +476,7 @@ def template_blank(ca: CellAnalysis, line: int, message: str = "", exercise: boo
     cut = _bracket_left_to_todo(lines, line, message)
     if cut:
         return cut
-    if _EMPTY_RIGHT_SIDE.match(text):
+    if _EMPTY_RIGHT_SIDE.match(text) or _EMPTY_HEADER.match(text):
         if exercise:
             return line
         near = lines[max(0, line - 3):line - 1] + lines[line:line + 1] + _comment_block_above(lines, line)
@@ -669,14 +673,15 @@ class SyntaxErrorInCell(Rule):
         "`Dense(# YOUR CODE HERE #),`, `history = model.fit(` then `# Your Code Here)`), at or above where the parser stops "
         "(or below a bracket it says was never closed), and an assignment with "
         "nothing right of `=` under a workshop's numbered prompt, `# Task 4: …`, or anywhere in a notebook named as a "
-        "template, `…_template` or `…_exercise(s)`; and an assignment with nothing right of `=` (or a `?` where a value goes, `batch_size = ?`) when two or more cells "
+        "template, `…_template` or `…_exercise(s)` (a loop's or a condition's header left empty, `for model in :`, `if :`, "
+        "is read as such an assignment); and an assignment with nothing right of `=` (or a `?` where a value goes, `batch_size = ?`) when two or more cells "
         "have one, or the notebook has other blanks) are one finding per "
         "notebook, at the first such cell, the other cells with blanks related; a syntax error without "
         "such a marker is reported as usual (an assignment with nothing right of `=` alone in its notebook is said to "
         "assign nothing, an exercise blank left empty; a `?` so, to leave a `?` where a value goes). A never-run reference sheet (no code cell has an execution count or "
         "an output, and three or more code cells hold shell, SQL, Scala or a URL) is one "
         "finding at its first such cell, the others related; in such a notebook a value left out after `=` "
-        "(`adata.obs['n_counts'] = #`, `filter_cells(adata, min_counts = )`) is an exercise blank, reported with the "
+        "(`adata.obs['n_counts'] = #`, `filter_cells(adata, min_counts = )`), or a header's expression (`for estimator in :`), is an exercise blank, reported with the "
         "template's blanks. A Markdown cell saved as a code cell (a `# heading`, then "
         "Python stops at a link, an HTML comment or a list item) is said to be one, and so is a pasted text table (two or more "
         "lines of three or more columns separated by runs of spaces, some of them numbers). A BibTeX citation saved as a "
@@ -790,6 +795,12 @@ class SyntaxErrorInCell(Rule):
         # not a reference sheet's text "that is not Python" (fair check 18).
         Example(cells=("adata.obs['n_counts'] = #\nadata.obs['n_genes'] = #", "sc.pp.filter_cells(adata, min_counts = )",
                        "thr = # add threshold\nkeep = scores <= thr"),
+                expect=((1, 1),)),
+        # Fair check 48, item 156 (str001-template-blank-not-folded): a loop header whose iterable is left out
+        # (`for key in :`) is one of the template's blanks, under a TODO or in a never-run workshop notebook.
+        Example(cells=("import numpy as np", "# TODO: pick a scale\nscale = ", "# TODO: loop over the models\nfor model in :\n    print(model)"),
+                expect=((2, 2),)),
+        Example(cells=("adata.obs['n_counts'] = #", "sc.pp.filter_cells(adata, min_counts = )", "# CODE HERE\nfor key in :\n    print(key)"),
                 expect=((1, 1),)),
         # An exercise blank that is a comparison's missing operand, the call going on below (where
         # the parser stops), is one of the template's blanks; a stray trailing backslash is named.
@@ -957,7 +968,7 @@ class SyntaxErrorInCell(Rule):
                     )
                     continue
                 if sheet and not problem.message.startswith(NOT_ANALYSED):
-                    if _EMPTY_VALUE.search(ca.lines[line - 1]):
+                    if _EMPTY_VALUE.search(ca.lines[line - 1]) or _EMPTY_HEADER.match(ca.lines[line - 1]):
                         # `adata.obs['n_counts'] = #`, `sc.pl.dotplot(adata=, groupby=)`: a never-run
                         # workshop notebook's blanks, left for the reader (fair check 18), not text
                         # of another language: the template's finding says so.
