@@ -1598,3 +1598,19 @@ def test_lab_black_is_declared_by_nb_black_formatter_as_by_nb_black(tmp_path):
     other = make_repo(tmp_path / "other", {"requirements.txt": "numpy==2.0.1\n"})
     dep001 = [d for d in audit(write_notebook(other / "lab.ipynb", ["%load_ext lab_black\nimport numpy as np"])) if d.code == "DEP001"]
     assert len(dep001) == 1 and "`nb-black`" in dep001[0].fix
+
+
+def test_a_dockerfile_in_a_docker_folder_above_that_builds_the_kernelspecs_environment_declares_for_it(tmp_path):
+    # Fair check 48, item 25: docker/anaconda3/jupyter/Dockerfile creates the conda environment envPython37, pip-installs
+    # talos into it and registers it as the kernel "Python (envPython37)", the notebook's kernelspec: what it installs is
+    # declared for the notebook, though the Dockerfile is in no folder above it. A notebook whose kernel is another
+    # environment gets nothing from it.
+    image = ("FROM continuumio/anaconda3\nRUN conda create -n envPython37 python=3.7\nENV PATH /opt/conda/envs/envPython37/bin:$PATH\n"
+             "RUN pip install keras && \\\npip install talos\n"
+             "RUN python -m ipykernel install --user --name envPython37 --display-name \"Python (envPython37)\"\n")
+    root = make_repo(tmp_path, {"docker/anaconda3/jupyter/Dockerfile": image})
+    nb = write_notebook(root / "part1" / "apps" / "notebooks" / "SLP.ipynb", ["import keras\nimport talos"], kernel="envpython37")
+    diagnostics = audit(nb)
+    assert found(diagnostics, "DEP002") == [] and found(diagnostics, "DEP001") == []
+    other = write_notebook(root / "part1" / "apps" / "notebooks" / "MLP.ipynb", ["import keras\nimport talos"], kernel="envpython36")
+    assert found(audit(other), "DEP002") == [(1, 1), (1, 2)]

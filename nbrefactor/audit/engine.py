@@ -23,7 +23,7 @@ from nbrefactor.audit.loader import code_cell_sources, lean_bytes, notebook_json
 from nbrefactor.audit.types import AuditResult, Diagnostic, LoadError, Location, NotAnalysed, Notebook, NotebookResult
 from nbrefactor.audit.project import (
     ProjectContext, discover_project, resolved_path, with_downloads_present, with_image_packages,
-    scoped_to_workspace, with_installed_requirements, with_seed_helpers, with_working_folders,
+    scoped_to_workspace, with_installed_requirements, with_kernel_environment, with_seed_helpers, with_working_folders,
 )
 
 if TYPE_CHECKING:  # imported where used: a run answered from the cache never loads libcst
@@ -72,6 +72,8 @@ def _audit_notebook(
         # A Coconut kernelspec on cells that are all plain Python: analysed as the Python it is.
         notebook = dataclasses.replace(notebook, plain_python_cells=True)
         facts = dataclasses.replace(facts, notebook=notebook)
+    # A Dockerfile elsewhere in the repository that builds the environment the kernelspec names is the notebook's.
+    project = with_kernel_environment(project, notebook.kernel_name, notebook.kernel_display_name)
     # A Dockerfile's docker-stacks base image declares the packages the catalogue lists for it.
     project = with_image_packages(project, catalog.table("distributions", "docker_stacks", {}) or {},
                                   (catalog.table("distributions", "docker_release_tags", {}) or {}).get("images", ()))

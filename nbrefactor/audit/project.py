@@ -273,6 +273,12 @@ class ProjectContext:
     # its CI builds and installs from `python/mylib-core/`; adding `mylib` to `docs/requirements.txt`
     # would pull the index's release over the build under test (fair check 15, interpretml).
     repository_projects: frozenset[str] = frozenset()
+    # Dockerfiles in a container folder of the notebook's folder or of one above it (`docker/anaconda3/jupyter/`)
+    # that build a named Python environment and register it as a Jupyter kernel (`conda create -n envPython37`,
+    # `python -m ipykernel install --name envPython37`), each with that name as its `env_name`: a notebook whose
+    # kernelspec names it runs in that image's environment, though the Dockerfile is not beside or above it
+    # (`with_kernel_environment`; fair check 48, item 25).
+    kernel_environments: tuple[Manifest, ...] = ()
     # The seeding helpers of the project's own modules that the notebook imports (fair check 18:
     # `from utils.reproducibility import set_global_seeds`, whose body calls `random.seed(seed)`,
     # `np.random.seed(seed)` and `torch.manual_seed(seed)`): (the helper's qualified name as the
@@ -538,7 +544,7 @@ def names_kernel_environment(manifest: Manifest, kernel_name: str, kernel_displa
     is the environment's (`ml-tutorials`), or nb_conda_kernels' `conda-env-ml-tutorials-py` / `Python [conda
     env:ml-tutorials]`. The kernel runs in that environment (fair check 40, item 5)."""
     env = (manifest.env_name or "").strip().lower()
-    if manifest.kind != "environment" or not env or env in _GENERIC_KERNELS:
+    if manifest.kind not in ("environment", "dockerfile") or not env or env in _GENERIC_KERNELS:
         return False
     names = set()
     for value in (kernel_name, kernel_display_name):
@@ -2834,6 +2840,7 @@ def _discover_folder(folder: Path, display_root: Optional[Path]) -> ProjectConte
                           _star_exports(folder, local), packages, path_editors=_path_editors(folder, local),
                           root=_display(root, display_root) if root is not None else None,
                           repository_projects=_repository_projects(root) if root is not None else frozenset(),
+                          kernel_environments=_kernel_dockerfiles(folder, display_root),
                           promised_manifests=_promised_manifests(folder, display_root) if not manifests else (),
                           readme_titles=_readme_titles(folder, display_root))
 
@@ -2947,7 +2954,7 @@ def _clone_workdir(text: str) -> Optional[str]:
 @lru_cache(maxsize=256)
 def _docker_folder_files(folder: Path) -> tuple[tuple[Path, str], ...]:
     """(file, text) of each Dockerfile in `folder`'s sub-folders named for containers (`docker/`,
-    `docker/3/`; two levels)."""
+    `docker/3/`, `docker/anaconda3/jupyter/`; three levels)."""
     try:
         subs = sorted(e.path for e in os.scandir(folder) if e.is_dir() and "docker" in e.name.lower())
     except OSError:
@@ -2956,9 +2963,15 @@ def _docker_folder_files(folder: Path) -> tuple[tuple[Path, str], ...]:
     for sub in map(Path, subs):
         places.append(sub)
         try:
-            places += sorted(Path(e.path) for e in os.scandir(sub) if e.is_dir())
+            inner = sorted(Path(e.path) for e in os.scandir(sub) if e.is_dir())
         except OSError:
             continue
+        places += inner
+        for place in inner:  # a third level: one image per base and role (`docker/anaconda3/jupyter/`, fair check 48)
+            try:
+                places += sorted(Path(e.path) for e in os.scandir(place) if e.is_dir())
+            except OSError:
+                continue
     found: list[tuple[Path, str]] = []
     for place in places:
         try:
@@ -3209,6 +3222,58 @@ def _repository_projects(root: Path) -> frozenset[str]:
                 if name:
                     names.add(name)
     return frozenset(names)
+
+
+@lru_cache(maxsize=256)
+def _kernel_dockerfiles(folder: Path, display_root: Optional[Path]) -> tuple[Manifest, ...]:
+    """The Dockerfiles in a container folder (`_docker_folder_files`: `docker/`, `docker/anaconda3/jupyter/`) of the
+    notebook's folder or of a folder above it that build a named environment and register it as a Jupyter kernel
+    (`_kernel_environment_name`), each with that name as its `env_name`, nearest first (`ProjectContext.
+    kernel_environments`)."""
+    found: list[Manifest] = []
+    current = folder
+    while True:
+        for file, text in _docker_folder_files(current):
+            env = _kernel_environment_name(text)
+            manifest = parse_dockerfile(_display(file, display_root), text) if env else None
+            if manifest is not None:
+                found.append(replace(manifest, env_name=env))
+        if _stops_at(current):
+            return tuple(found)
+        current = current.parent
+
+
+# What registers a kernel for a named environment in an image: `python -m ipykernel install --name X` (the kernel
+# Jupyter lists as X), or `conda create -n X` / `conda env create --name X` (nb_conda_kernels lists it).
+_IPYKERNEL_NAME = re.compile(r"\bipykernel\s+install\b[^\n&;|]*?--name[=\s]+['\"]?([\w.-]+)")
+_CONDA_CREATE_NAME = re.compile(r"\b(?:conda|mamba|micromamba)\s+(?:env\s+)?create\b[^\n&;|]*?(?:-n|--name)[=\s]+['\"]?([\w.-]+)")
+
+
+def _kernel_environment_name(text: str) -> Optional[str]:
+    """The environment a Dockerfile registers as a Jupyter kernel (`_IPYKERNEL_NAME`, else `_CONDA_CREATE_NAME`),
+    None when it registers none or only a generic name (`python3`: every image's default kernel)."""
+    if "ipykernel" not in text and "create" not in text:
+        return None
+    for pattern in (_IPYKERNEL_NAME, _CONDA_CREATE_NAME):
+        m = pattern.search(text)
+        if m and m.group(1).lower() not in _GENERIC_KERNELS:
+            return m.group(1)
+    return None
+
+
+def with_kernel_environment(project: ProjectContext, kernel_name: str, kernel_display_name: str) -> ProjectContext:
+    """The project with the Dockerfile of `kernel_environments` whose environment the notebook's kernelspec names
+    (`names_kernel_environment`) as one of its manifests, when discovery did not find it beside or above the
+    notebook: the kernel the notebook was saved with runs in that image's environment, so what the image
+    installs is declared for it (fair check 48, items 25 and 36)."""
+    if not project.kernel_environments:
+        return project
+    shown = {m.path for m in project.manifests}
+    named = [m for m in project.kernel_environments
+             if m.path not in shown and names_kernel_environment(m, kernel_name, kernel_display_name)]
+    if not named:
+        return project
+    return replace(project, manifests=project.manifests + (named[0],))
 
 
 @lru_cache(maxsize=1024)
