@@ -1614,3 +1614,23 @@ def test_a_dockerfile_in_a_docker_folder_above_that_builds_the_kernelspecs_envir
     assert found(diagnostics, "DEP002") == [] and found(diagnostics, "DEP001") == []
     other = write_notebook(root / "part1" / "apps" / "notebooks" / "MLP.ipynb", ["import keras\nimport talos"], kernel="envpython36")
     assert found(audit(other), "DEP002") == [(1, 1), (1, 2)]
+
+
+def test_manifests_in_a_subfolder_the_readme_beside_the_notebook_names_declare_for_it(tmp_path):
+    # Fair check 48, item 28: 12_project/README.md says "`environments` is a folder with all of the environment
+    # management files", names conda-environment.yml and `pip install -r pip-requirements.txt`: those files in
+    # 12_project/environments/ are notebook.ipynb's environment. A README that names the file but not the folder
+    # (or a folder the README never names) declares nothing.
+    readme = ("# Project\n\n* `environments` is a folder with the environment files:\n    * `conda-environment.yml`\n"
+              "    * `pip-requirements.txt`\n\n# Environment setup\n\n`pip install -r pip-requirements.txt`\n")
+    root = make_repo(tmp_path, {
+        "12_project/README.md": readme,
+        "12_project/environments/pip-requirements.txt": "dask==2021.11.2\npandas==1.3.4\n",
+        "12_project/environments/conda-environment.yml": "name: zoomcamp\ndependencies:\n  - dask=2021.11.2\n  - pandas=1.3.4\n",
+        "13_other/README.md": "# Other\n\n`pip install -r pip-requirements.txt`\n",
+        "13_other/envs/pip-requirements.txt": "dask==2021.11.2\n",
+    })
+    nb = write_notebook(root / "12_project" / "notebook.ipynb", ["import dask\nimport pandas"])
+    assert found(audit(nb), "DEP002") == [] and found(audit(nb), "DEP001") == []
+    other = write_notebook(root / "13_other" / "notebook.ipynb", ["import dask"])
+    assert found(audit(other), "DEP002") == [(1, 1)]

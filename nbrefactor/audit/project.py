@@ -2834,6 +2834,8 @@ def _discover_folder(folder: Path, display_root: Optional[Path]) -> ProjectConte
     shown = {m.path for m in manifests}
     manifests += tuple(m for m in _mounting_dockerfiles(folder, display_root) if m.path not in shown)
     manifests += _ci_notebook_requirements(folder, display_root, manifests)
+    shown = {m.path for m in manifests}
+    manifests += tuple(m for m in _readme_named_manifests(folder, display_root) if m.path not in shown)
     local = _local_modules(folder)
     root = _project_root(folder)
     return ProjectContext(manifests, local, project_modules, _unbuilt_src_modules(folder), _system_packages(folder, display_root), _namespace_only(folder, local),
@@ -3100,6 +3102,44 @@ def _described_subfolder(folder: Path, name: str, text: str) -> bool:
         return False
     return any(not entry.startswith(".") and (folder / entry / name).is_file()
                and sum((folder / entry / n).is_file() for n in named) >= 2 for entry in entries)
+
+
+@lru_cache(maxsize=256)
+def _readme_named_manifests(folder: Path, display_root: Optional[Path]) -> tuple[Manifest, ...]:
+    """The manifests in a sub-folder of `folder` that a README of `folder` names, the folder and the file both,
+    while `folder` itself has no file of that name: a project's README saying "`environments` is a folder with all
+    of the environment management files: `conda-environment.yml`, …" and `pip install -r pip-requirements.txt`
+    under "Environment setup" (fair check 48, item 28: ml-zoomcamp's 12_project/, the notebook beside its README).
+    Such a file is the environment of the notebooks beside the README, though discovery reads only the folders
+    at and above a notebook (and binder/-like ones)."""
+    try:
+        readmes = sorted(n for n in os.listdir(folder) if n.lower().startswith("readme"))
+    except OSError:
+        return ()
+    found: list[Manifest] = []
+    for readme in readmes:
+        text = _file_text(folder / readme)
+        if not text:
+            continue
+        names = sorted({n for n in _README_FILE_NAME.findall(text) if n.endswith((".txt", ".yml", ".yaml"))
+                        and not (folder / n).exists()})
+        if not names:
+            continue
+        try:
+            subs = sorted(e.name for e in os.scandir(folder) if not e.name.startswith(".") and e.is_dir())
+        except OSError:
+            continue
+        for sub in subs:
+            # The README names the folder as a word of its own (`environments`, `environments/`), not inside a path.
+            if not re.search(r"(?<![\w.-])" + re.escape(sub) + r"(?![\w.-]|/[\w.-])", text):
+                continue
+            for name in names:
+                file = folder / sub / name
+                content = _file_text(file) if file.is_file() else None
+                manifest = parse_manifest(_display(file, display_root), content) if content else None
+                if manifest is not None and manifest.requirements:
+                    found.append(manifest)
+    return tuple(dict.fromkeys(found))
 
 
 @lru_cache(maxsize=1024)
