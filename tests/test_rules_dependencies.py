@@ -1634,3 +1634,23 @@ def test_manifests_in_a_subfolder_the_readme_beside_the_notebook_names_declare_f
     assert found(audit(nb), "DEP002") == [] and found(audit(nb), "DEP001") == []
     other = write_notebook(root / "13_other" / "notebook.ipynb", ["import dask"])
     assert found(audit(other), "DEP002") == [(1, 1)]
+
+
+def test_an_image_that_runs_another_program_is_no_home_for_the_notebooks_packages(tmp_path):
+    # Fair check 48, item 4: 09_serverless/Dockerfile is a Lambda image (`FROM …-lambda`, `CMD ["lambda_function.
+    # lambda_handler"]`); the notebook beside it posts to that function with requests, as its client: the fix names a
+    # requirements file of the notebook's own, not a RUN line of the function's image. So for `CMD python app.py`.
+    root = make_repo(tmp_path, {
+        "09_serverless/Dockerfile": ("FROM agrigorev/zoomcamp-cats-dogs-lambda:v2\nRUN pip install pillow==9.0.0\n"
+                                     "COPY lambda_function.py .\nCMD [ \"lambda_function.lambda_handler\" ]\n"),
+        "10_app/Dockerfile": "FROM python:3.10-slim\nRUN pip install flask==2.2.0\nCOPY app.py .\nCMD python app.py\n",
+        "11_lab/Dockerfile": "FROM python:3.10-slim\nRUN pip install pandas==2.2.2\nCMD [\"jupyter\", \"lab\", \"--ip=0.0.0.0\"]\n",
+    })
+    for folder, program in (("09_serverless", "lambda_function.lambda_handler"), ("10_app", "app.py")):
+        nb = write_notebook(root / folder / "client.ipynb", ["import requests"])
+        dep001 = [d for d in audit(nb) if d.code == "DEP001"]
+        assert len(dep001) == 1
+        assert dep001[0].fix.startswith("Add `requests` (pinned) to a `requirements.txt` of the notebooks' own, beside them;")
+        assert f"builds the image that runs `{program}`" in dep001[0].fix
+    nb = write_notebook(root / "11_lab" / "lab.ipynb", ["import requests"])
+    assert [d.fix for d in audit(nb) if d.code == "DEP001"] == [f"Add `requests` (pinned) to a RUN line of {root / '11_lab' / 'Dockerfile'}"]

@@ -95,6 +95,11 @@ class Manifest:
     # A uv workspace lock's members (normalised): the lock is the environment only of the notebooks
     # that import one of them (`scoped_to_workspace`).
     members: tuple[str, ...] = ()
+    # What a Dockerfile's image runs when it is not a notebook server, as its CMD/ENTRYPOINT says it (`python
+    # app.py`, a Lambda image's handler `lambda_function.lambda_handler`): an app's or a function's image, whose
+    # packages are that program's; a notebook beside it is its client, not run in it (`dockerfile_program`;
+    # fair check 48, item 4).
+    program: Optional[str] = None
     # Local projects a Dockerfile copies in and pip-installs (`COPY . .`, `WORKDIR python`, `pip install
     # -e ".[dev, parallel]"`), as (folder relative to the Dockerfile's folder, extras named): their
     # pyproject.toml/setup.cfg/setup.py is a manifest too (`_included_manifests`; fair check 14).
@@ -1526,7 +1531,36 @@ def parse_dockerfile(path: str, text: str) -> Optional[Manifest]:
     if not reqs and not includes and not images and not projects:
         return None
     return Manifest(path, "dockerfile", tuple(reqs), base_images=tuple(images), includes=includes,
-                    projects=tuple(dict.fromkeys(projects)), other_index=names_other_index(text))
+                    projects=tuple(dict.fromkeys(projects)), other_index=names_other_index(text),
+                    program=dockerfile_program(text, [image for image, _ in images]))
+
+
+# A command that starts a notebook server: the image is the notebooks' environment, whatever else it runs.
+_NOTEBOOK_SERVER = re.compile(r"\b(?:jupyter|jupyter-lab|jupyter-notebook|jupyterlab|notebook|voila|start-notebook\.sh|start\.sh)\b")
+# A Lambda handler as a Lambda image's CMD names it: `module.function` (`lambda_function.lambda_handler`).
+_HANDLER = re.compile(r"^[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+$")
+
+
+def dockerfile_program(text: str, images: Sequence[str] = ()) -> Optional[str]:
+    """The program a Dockerfile's image runs by its last CMD or ENTRYPOINT, when that is no notebook server: a
+    Python script it names (`python app.py`, `["python", "serve.py"]`), or, on an AWS Lambda base image (`public.ecr.
+    aws/lambda/python`, `agrigorev/zoomcamp-cats-dogs-lambda`), the handler its CMD names (`lambda_function.
+    lambda_handler`). None otherwise (no CMD, a shell, a notebook server, a program not named by a file)."""
+    command: Optional[str] = None
+    for keyword, rest, _ in _dockerfile_instructions(text):
+        if keyword in ("CMD", "ENTRYPOINT"):
+            words = _exec_form(rest) if rest.lstrip().startswith("[") else _shell_words(rest)
+            command = " ".join(words) if words else None
+    if not command or _NOTEBOOK_SERVER.search(command):
+        return None
+    words = command.split()
+    script = next((w for w in words if w.endswith(".py") and not w.startswith("-")), None)
+    if script is not None:
+        return script
+    lambda_image = any("lambda" in image.lower() for image in images)
+    if lambda_image and len(words) == 1 and _HANDLER.match(words[0]):
+        return words[0]
+    return None
 
 
 def _run_installs(words: list[str], workdir: str) -> Iterable[tuple[str, bool, bool, str]]:

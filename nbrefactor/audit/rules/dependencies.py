@@ -375,9 +375,11 @@ def _home_manifest(manifests: tuple[Manifest, ...], own_projects: frozenset[str]
     candidates = [m for m in candidates if not _tooling_file(m)] or candidates
     # A contributors' image is no home even alone, nor then the library's metadata: the notebooks want a
     # requirements file of their own (None: the fix says so).
-    kept = [m for m in candidates if not _development_image(m) and not m.contributors_only
+    # So is an image that runs another program (`CMD ["lambda_function.lambda_handler"]`, `python app.py`): the
+    # notebook beside it is that program's client, not run in it (fair check 48, item 4).
+    kept = [m for m in candidates if not _development_image(m) and not m.contributors_only and not m.program
             and not (m.kind == "pyproject" and m.project_name in own_projects)]
-    if not kept and any(_development_image(m) or m.contributors_only for m in candidates):
+    if not kept and any(_development_image(m) or m.contributors_only or m.program for m in candidates):
         return None
     candidates = kept or candidates
     undocumented = [m for m in candidates if not _docs_build_file(m.path)]
@@ -444,11 +446,13 @@ def _named_home(fix: str, manifests: tuple[Manifest, ...], own_projects: frozens
         return fix.replace("to a manifest", _home_phrase(home, manifests, added.group(1) if added else None), 1)
     images = [m.path for m in manifests if _development_image(m)]
     tools = [m.path for m in manifests if m.contributors_only]
-    if not images and not tools:
+    programs = [m for m in manifests if m.program and not _development_image(m)]
+    if not images and not tools and not programs:
         return fix
     return (fix.replace("to a manifest", "to a `requirements.txt` of the notebooks' own, beside them", 1)
             + (f"; {', '.join(images)} {'is a development image' if len(images) == 1 else 'are development images'} "
                "(test, docs and lint tools), not where the notebooks run" if images else "")
+            + "".join(f"; {m.path} builds the image that runs `{m.program}`, not where the notebooks run" for m in programs)
             + (f"; {', '.join(tools)} {'lists' if len(tools) == 1 else 'list'} only the contributors' tools (a `dev` extra, no "
                "dependencies), not the notebooks' environment" if tools else ""))
 
@@ -1095,7 +1099,9 @@ class UndeclaredImport(Rule):
         "or installs (a line there makes the library require it; `%pip install sagemaker whylogs` beside a `%%writefile` script "
         "importing whylogs), never a contributors' Dockerfile (one installing tools of two of tests, docs and linting, pytest, "
         "sphinx, ruff, and neither the project nor a requirements file: with only such files and the library's metadata, the fix "
-        "says to add a `requirements.txt` of the notebooks' own), nor a pyproject.toml whose only lists are extras for working on "
+        "says to add a `requirements.txt` of the notebooks' own), nor a Dockerfile whose image runs another program (its last "
+        "CMD/ENTRYPOINT a Python script, `python app.py`, or on a Lambda base image a handler, `lambda_function.lambda_handler`, "
+        "and no notebook server: the notebook beside it is that program's client), nor a pyproject.toml whose only lists are extras for working on "
         "the repository (`[project.optional-dependencies] dev = [ruff, pre-commit, …]`, no `dependencies`: then too a "
         "`requirements.txt` of the notebooks' own, as DEP003 says), and not a docs build (`doc-requirements.txt`, `docs/requirements.txt`), "
         "of which a docs environment file comes before a Sphinx list; with the notebook's own exact pin "
