@@ -4656,6 +4656,21 @@ def _uninstallable_fix(req: Requirement, real: str) -> str:
     return f"Replace `{shown}` with `{real}==<the version you ran with>`"
 
 
+def _windows_only(req: Requirement, manifest: Manifest, names: frozenset[str]) -> Optional[tuple[str, str]]:
+    """(the distribution, what it is on the package index) for a line naming a distribution the index has for
+    Windows alone (`names`: `[windows_only]` of rules/distributions.toml, `pywin32`), without an environment marker
+    that keeps it to Windows; None for any other line, for conda's packages, a direct reference or VCS URL, a lock
+    and a file that names another index (fair check 48, recall T-9.5: `pywin32==306` from a Windows `pip freeze`)."""
+    if (req.name not in names or req.conda or req.named_build or manifest.other_index or manifest.kind == "uv.lock"
+            or "# in the image " in req.spec):
+        return None
+    text = _without_comment(req.spec)
+    if ";" in text or "@" in text or "://" in text:
+        return None
+    return (req.name, "for Windows only on the package index (wheels for Windows alone, no source distribution): on "
+                      "Linux and macOS pip finds no version of it")
+
+
 class UninstallableRequirement(Rule):
     code = "DEP007"
     name = "uninstallable-requirement"
@@ -4687,8 +4702,11 @@ class UninstallableRequirement(Rule):
         "that names another package index or link page (`--extra-index-url`, `-f`, a second Pipfile `[[source]]`: the "
         "name may be a real release there), a direct reference or VCS URL, a line behind an environment marker, "
         "`sklearn==0.0` (whether that first release still installs is not known offline), `tensorflow-gpu` pinned before "
-        "2.12, and anything that depends on the Python version or the platform (a release without a wheel for a new "
-        "Python): only what fails everywhere. "
+        "2.12, and anything that depends on the Python version (a release without a wheel for a new "
+        "Python): only what fails everywhere, but for a distribution the package index has for Windows alone (`[windows_only]` "
+        "of rules/distributions.toml: `pywin32`, `pypiwin32`; wheels for Windows only, no source distribution) named "
+        "without an environment marker (`; sys_platform == \"win32\"`), which fails wherever notebooks are run but on "
+        "Windows (Linux and macOS, CI, Binder, Colab, a Docker image): its fix adds the marker. "
         "Being about a file rather than a cell, it is silenced through the `ignore` or `per-file-ignores` settings."
     )
     why_bad = (
@@ -4718,6 +4736,11 @@ class UninstallableRequirement(Rule):
         Example(
             cells=("import cudf",),
             files={"requirements.txt": "--extra-index-url https://pypi.nvidia.com\ncudf==24.8.3\n"},
+        ),
+        # A Windows-only distribution kept to Windows by its marker.
+        Example(
+            cells=("import numpy as np",),
+            files={"requirements.txt": "numpy==1.26.4\npywin32==306; sys_platform == \"win32\"\n"},
         ),
         # Local-label builds with the link page that has them (patrickloeber/pytorch-examples).
         Example(
@@ -4765,6 +4788,13 @@ class UninstallableRequirement(Rule):
             files={"requirements.txt": "numpy==2.2.0\ntorch==2.5.1+cu124\ntorchvision==0.20.1+cu124\n"},
             expect=((None, 2),),
         ),
+        # Fair check 48 (recall T-9.5, T-10.2): a Windows `pip freeze` keeps `pywin32==306`, which has no file for Linux
+        # or macOS; the same line with `; sys_platform == "win32"` installs everywhere.
+        Example(
+            cells=("import numpy as np",),
+            files={"requirements.txt": "numpy==1.26.4\npywin32==306\npywin32-ctypes==0.2.2\n"},
+            expect=((None, 2),),
+        ),
         # A library's install_requires naming RAPIDS' placeholder.
         Example(
             cells=("import pandas as pd",),
@@ -4779,11 +4809,18 @@ class UninstallableRequirement(Rule):
         if not manifests:
             return
         found: list[tuple[Manifest, Requirement, tuple[str, str]]] = []
+        windows_names = frozenset(normalise(str(n)) for n in
+                                  (ctx.catalog.table("distributions", "windows_only", {}) or {}).get("names", ()))
+        windows: set[tuple[str, int]] = set()  # the lines `_windows_only` found
         for manifest in manifests:
             for req in manifest.requirements:
                 entry = _uninstallable(req, manifest)
                 if entry is None and "-" in req.spec:
                     entry = _glued_version_entry(req, manifest, catalogued_distributions(ctx.catalog))
+                if entry is None:
+                    entry = _windows_only(req, manifest, windows_names)
+                    if entry is not None:
+                        windows.add((manifest.path, req.line))
                 if entry is not None:
                     found.append((manifest, req, entry))
         if not found:
@@ -4794,14 +4831,16 @@ class UninstallableRequirement(Rule):
         # naming the index that has those builds: one finding at the first, the others named in it.
         local_lines: dict[str, list[tuple[Manifest, Requirement]]] = {}
         for manifest, req, (real, _) in found:
-            if req.name not in _UNINSTALLABLE and "==" not in real:
+            if req.name not in _UNINSTALLABLE and "==" not in real and (manifest.path, req.line) not in windows:
                 local_lines.setdefault(manifest.path, []).append((manifest, req))
         for manifest, req, (real, why) in found:
             if (manifest.path, req.line) in seen:
                 continue  # two specs read from one line (a Dockerfile's `pip install pytorch cudf`): its first
             seen.add((manifest.path, req.line))
             others: list[tuple[Manifest, Requirement]] = []
-            if "==" in real:  # a glued version (`_glued_version_entry`): the line meant `real`
+            if (manifest.path, req.line) in windows:
+                real_names = {req.name}
+            elif "==" in real:  # a glued version (`_glued_version_entry`): the line meant `real`
                 real_names = {normalise(real.split("==")[0])}
             elif req.name not in _UNINSTALLABLE:
                 others = [o for o in local_lines[manifest.path] if o[1].line != req.line]
@@ -4825,7 +4864,9 @@ class UninstallableRequirement(Rule):
                 + stops.format(name=posixpath.basename(manifest.path)),
                 path=manifest.path,
                 snippet=req.spec,
-                fix=_uninstallable_fix(req, real) + (", and each line it names alike" if others else ""),
+                fix=(f"Keep it to Windows with an environment marker, `{_without_comment(req.spec).strip()}; sys_platform == \"win32\"`, "
+                     "or remove the line if no notebook needs it" if (manifest.path, req.line) in windows else
+                     _uninstallable_fix(req, real) + (", and each line it names alike" if others else "")),
                 key=f"uninstallable:{req.name}",
                 related=related,
             )
