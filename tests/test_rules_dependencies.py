@@ -1654,3 +1654,15 @@ def test_an_image_that_runs_another_program_is_no_home_for_the_notebooks_package
         assert f"builds the image that runs `{program}`" in dep001[0].fix
     nb = write_notebook(root / "11_lab" / "lab.ipynb", ["import requests"])
     assert [d.fix for d in audit(nb) if d.code == "DEP001"] == [f"Add `requests` (pinned) to a RUN line of {root / '11_lab' / 'Dockerfile'}"]
+
+
+def test_a_helper_module_not_committed_is_said_as_such_where_a_manifest_is(tmp_path):
+    # Fair check 48, recall T-8.2: `from utils import null_count` with no utils.py beside the notebook and a manifest
+    # above: DEP001 says a helper file was not committed, as DEP002 does without a manifest, not "add `utils`
+    # (pinned)", the package index's unrelated project.
+    root = make_repo(tmp_path, {"requirements.txt": "pandas==2.2.2\n"})
+    nb = write_notebook(root / "house_prices" / "eda.ipynb", ["import pandas as pd\nfrom utils import null_count"])
+    dep001 = [d for d in audit(nb) if d.code == "DEP001"]
+    assert [(d.location.cell, d.location.line) for d in dep001] == [(1, 2)]
+    assert "a helper module of the project, `utils.py`, that was not committed" in dep001[0].message
+    assert dep001[0].fix.startswith("Commit `utils.py`")

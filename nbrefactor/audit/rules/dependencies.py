@@ -1708,6 +1708,11 @@ class UndeclaredImport(Rule):
             if misspelt is not None:
                 yield _misspelt_local_hit(use, found[1:], misspelt, key)
                 continue
+            # A helper file the repository did not commit (`from utils import null_count`, no utils.py beside): the fix is
+            # to commit it, not a line for the index's unrelated `utils` (fair check 48, recall T-8.2), as DEP002 says.
+            if use.module.split(".")[0] in missing_helper_modules(ctx.facts, (use,), ctx.catalog):
+                yield _missing_helper_hit(ctx, res.primary, use, found[1:], key)
+                continue
             # The project's helper kept as a notebook beside (a Kaggle utility script): export it, no line
             # to add (fair check 46, item 4: kaggle-metric-utility-script-module).
             helper = _notebook_helper(ctx, use) if ctx.project.notebook_helpers else None
@@ -2339,31 +2344,36 @@ class NoManifest(Rule):
             )
 
     def _missing_helper(self, ctx: RuleContext, distribution: str, first, others) -> Hit:
-        """An import that reads as a helper file the repository did not commit (`missing_helper_modules`:
-        `from dnn_utils import relu`): the fix is to commit the file, not a requirements line for a
-        distribution of that name, which the index lacks or gives to an unrelated project (fair check 31:
-        `tf-utils`; items 3, 6, 9, 30, 31)."""
-        top = first.module.split(".")[0]
-        # A generic word pipreqs maps to an unrelated project (`bootstrap` → BigJob: fair check 32, item 7)
-        # is known to a mapping, just not trusted: the message says whose name it is there.
-        mapped = pipreqs_mapping().get(top)
-        known = (f"is not in the repository, and pipreqs' mapping gives its generic name to an unrelated project "
-                 f"(`{mapped[0]}`)" if mapped else "is neither in the repository nor a known distribution")
-        return Hit(
-            first.cell,
-            first.line,
-            first.column,
-            f"`{top}` is imported but {known}: by its name a helper module of the project, `{top}.py`, that was "
-            "not committed",
-            fix=f"Commit `{top}.py` (or the `{top}/` package) beside the notebook; only if it is a published "
-                "distribution after all, add a requirements.txt beside the notebook with a pinned line for it",
-            key=f"no-manifest\x1f{normalise(distribution)}",
-            related=tuple(dict.fromkeys(
-                (u.cell, u.line, u.column) for u in others if (u.cell, u.line, u.column) != (first.cell, first.line, first.column))),
-            # (`helper` tells the report's fold across notebooks that the line to add is a file to commit)
-            data=(("distribution", distribution), ("module", first.module), ("project_root", ctx.project.root or ""),
-                  ("helper", f"{top}.py")),
-        )
+        return _missing_helper_hit(ctx, distribution, first, others, f"no-manifest\x1f{normalise(distribution)}")
+
+
+def _missing_helper_hit(ctx: RuleContext, distribution: str, first, others, key: str) -> Hit:
+    """An import that reads as a helper file the repository did not commit (`missing_helper_modules`:
+    `from dnn_utils import relu`): the fix is to commit the file, not a requirements line for a
+    distribution of that name, which the index lacks or gives to an unrelated project (fair check 31:
+    `tf-utils`; items 3, 6, 9, 30, 31). DEP002 says it where no manifest is, DEP001 where one is (fair check 48,
+    recall T-8.2: `from utils import null_count` beside a Dockerfile, no utils.py in the folder)."""
+    top = first.module.split(".")[0]
+    # A generic word pipreqs maps to an unrelated project (`bootstrap` → BigJob: fair check 32, item 7)
+    # is known to a mapping, just not trusted: the message says whose name it is there.
+    mapped = pipreqs_mapping().get(top)
+    known = (f"is not in the repository, and pipreqs' mapping gives its generic name to an unrelated project "
+             f"(`{mapped[0]}`)" if mapped else "is neither in the repository nor a known distribution")
+    return Hit(
+        first.cell,
+        first.line,
+        first.column,
+        f"`{top}` is imported but {known}: by its name a helper module of the project, `{top}.py`, that was "
+        "not committed",
+        fix=f"Commit `{top}.py` (or the `{top}/` package) beside the notebook; only if it is a published "
+            "distribution after all, add a requirements.txt beside the notebook with a pinned line for it",
+        key=key,
+        related=tuple(dict.fromkeys(
+            (u.cell, u.line, u.column) for u in others if (u.cell, u.line, u.column) != (first.cell, first.line, first.column))),
+        # (`helper` tells the report's fold across notebooks that the line to add is a file to commit)
+        data=(("distribution", distribution), ("module", first.module), ("project_root", ctx.project.root or ""),
+              ("helper", f"{top}.py")),
+    )
 
 
 # `{xformers}`, `{_numpy}`, `$wheels`: IPython fills these in from the kernel's variables.
