@@ -1018,7 +1018,7 @@ def _lab_test_module(name: str, catalog: Catalog) -> bool:
     return any(isinstance(p, str) and fnmatch.fnmatchcase(name, p) for p in patterns)
 
 
-def missing_helper_modules(facts: NotebookFacts, uses: tuple[ImportUse, ...], catalog: Catalog) -> frozenset[str]:
+def missing_helper_modules(facts: NotebookFacts, uses: tuple[ImportUse, ...], catalog: Catalog, generic_words: bool = True) -> frozenset[str]:
     """The top-level names of the notebook's imports that read as helper modules the repository did not
     commit (deeplearning.ai's `dnn_utils`, `testCases`: fair check 31, items 3, 6, 9, 12, 30, 31), not
     distributions: no table knows the name, no install line of the notebook names it (commented-out ones
@@ -1028,9 +1028,10 @@ def missing_helper_modules(facts: NotebookFacts, uses: tuple[ImportUse, ...], ca
     Bootstrap_ci` was pinned as BigJob). A module beside the notebook is local and never reaches here.
     Not covered: a helper with a name of its own (the Jazz assignment's `preprocess`, `qa`), which stays
     an assumed distribution: a module imported beside a helper is no evidence, since in the same cells
-    `music21` and `emoji`, which no table knows either, are real distributions."""
+    `music21` and `emoji`, which no table knows either, are real distributions. `generic_words`: False for the
+    helper names alone (DEP001, where a manifest is, keeps its hedge on a generic word, `models`: fair check 17)."""
     patterns = [p for p in (catalog.table("distributions", "helper_modules", {}) or {}).get("names", []) if isinstance(p, str)]
-    generic = _tables(catalog).pipreqs_ignored
+    generic = _tables(catalog).pipreqs_ignored if generic_words else frozenset()
     if not patterns and not generic:
         return frozenset()
     spellings: Optional[dict[str, str]] = None

@@ -1200,7 +1200,11 @@ class UndeclaredImport(Rule):
         "`from DataPlotLib import …` beside `dataplotlib.py`) is still reported (the import "
         "fails on any checkout), here and in DEP002, but as the typo it is: the message asks whether the local module "
         "was meant and the fix corrects the spelling instead of adding a line pip could not install (the JSON `data` "
-        "names the `local` module and no distribution). So is such an import whose every imported name a notebook beside "
+        "names the `local` module and no distribution). An import named like a helper file (`utils`, `*_utils`, `helpers`, "
+        "`testCases`: `[helper_modules]` of `rules/distributions.toml`) that no table knows, no install line names and no "
+        "module beside the notebook provides is said, as DEP002 says it, to be a helper module the repository did not "
+        "commit, the fix to commit it (fair check 48, recall T-8.2: `from utils import null_count`, not the index's "
+        "unrelated `utils`). So is such an import whose every imported name a notebook beside "
         "it defines at the top level of a code cell (`from metric import score` beside the competition's metric notebook "
         "defining `score`, which Kaggle attaches as a utility script; notebooks of up to 1 MB are read): the message "
         "names that notebook and the fix is to export it as `metric.py`, not a line for the index's namesake. An import "
@@ -1710,7 +1714,7 @@ class UndeclaredImport(Rule):
                 continue
             # A helper file the repository did not commit (`from utils import null_count`, no utils.py beside): the fix is
             # to commit it, not a line for the index's unrelated `utils` (fair check 48, recall T-8.2), as DEP002 says.
-            if use.module.split(".")[0] in missing_helper_modules(ctx.facts, (use,), ctx.catalog):
+            if use.module.split(".")[0] in missing_helper_modules(ctx.facts, (use,), ctx.catalog, generic_words=False):
                 yield _missing_helper_hit(ctx, res.primary, use, found[1:], key)
                 continue
             # The project's helper kept as a notebook beside (a Kaggle utility script): export it, no line
