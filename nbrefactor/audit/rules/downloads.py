@@ -2016,6 +2016,10 @@ class RuntimeDownload(Rule):
         groups = _merge_dataset_classes(groups)
         # A download retried another way in its `except:` handler is one step (fair check 44, item 136).
         groups = _merge_except_fallbacks(ctx, groups)
+        # Twenty torchvision models built with pretrained weights, one per cell: each weights file is
+        # named by its hash, so what is left is the network or torch's cache (`TORCH_HOME`), one
+        # provisioning step for them all (fair check 48, items 124, 126-128, 130).
+        groups = _merge_one_cache(groups)
         # The imports of a cloned repository's modules are this clone's consequences (DEP001 does
         # not call them distributions): related locations of its finding.
         cloned: dict[tuple[int, int], list[tuple]] = {}
@@ -2089,7 +2093,17 @@ class RuntimeDownload(Rule):
                 consequence = (f"the handle names a fixed version (`/{hub_version.group(1)}`), so the model is fixed, "
                                "but each run needs the network or TF Hub's local cache (`TFHUB_CACHE_DIR`)")
                 fix = "Download the model once in a data step and load it from a configured path (or provision `TFHUB_CACHE_DIR`)."
-            later_cells = sorted({c.cell.index for c, *_ in found[1:]} - {ca.cell.index})
+            if kind.id in _ONE_CACHE_IDS:
+                # "built again" is said of the first model's later builds; the other models are counted
+                model = _callee_of(shown)
+                same = [f for f in found[1:] if _callee_of(f[4]) == model]
+                models = list(dict.fromkeys(_callee_of(f[4]) for f in found[1:] if _callee_of(f[4]) != model))
+                if models:
+                    consequence += (f"; so do the notebook's {len(models)} other torchvision model{'s' if len(models) > 1 else ''} "
+                                    "built with pretrained weights (related): one cache (`TORCH_HOME`) to provision")
+            else:
+                same = found[1:]
+            later_cells = sorted({c.cell.index for c, *_ in same} - {ca.cell.index})
             again = _FETCHED_AGAIN.get(kind.id)
             if again is not None and later_cells:
                 verb, what = again
@@ -2278,6 +2292,27 @@ def _merge_dataset_classes(groups: dict[tuple, list[tuple]]) -> dict[tuple, list
             key = first
         for c in classes:
             owner.setdefault(c, key)
+    return merged
+
+
+# Fetches of these kinds share one cache and pin nothing per call (torchvision's weights files are
+# named by their hash): every such fetch of a notebook is one provisioning step.
+_ONE_CACHE_IDS = frozenset({"torchvision-pretrained", "torchvision-weights"})
+
+
+def _callee_of(shown: str) -> str:
+    callee = _CALLEE.search(shown)
+    return callee.group(1) if callee else shown
+
+
+def _merge_one_cache(groups: dict[tuple, list[tuple]]) -> dict[tuple, list[tuple]]:
+    """Groups whose first fetch is of a `_ONE_CACHE_IDS` kind, merged into the first (by position)
+    of them: one finding for the notebook's pretrained torchvision models, the others related."""
+    keys = sorted((k for k, found in groups.items() if found[0][3].id in _ONE_CACHE_IDS),
+                  key=lambda k: (groups[k][0][0].cell.index, groups[k][0][1], groups[k][0][2]))
+    merged = dict(groups)
+    for key in keys[1:]:
+        merged[keys[0]] = merged[keys[0]] + merged.pop(key)
     return merged
 
 
