@@ -21,3 +21,16 @@ def test_torchvision_weights_of_many_models_are_one_finding() -> None:
     assert found(hits) == [("PTH007", 2, 1)]
     assert len(hits[0].related) == 3
     assert "other torchvision models" in hits[0].message
+
+
+def test_a_url_given_to_gdown_is_pth003s_alone() -> None:
+    """Fair check 48, item 125: `gdown.download(url, output)` of a Drive URL bound above is PTH003's
+    finding (the URL, the call related); PTH007 does not report the call again. A Drive id alone
+    (`id=`) names no URL PTH003 could see: PTH007's."""
+    cells = ("import gdown",
+             "output = 'images.zip'\nurl = 'https://drive.google.com/uc?id=abc&export=download'\ngdown.download(url, output, quiet=True)",
+             "gdown.download('https://drive.google.com/uc?id=def', 'masks.zip')",
+             "gdown.download(id='ghi', output='more.zip')")
+    diagnostics = audit(cells, ALL)
+    assert [(c, cell) for c, cell, _ in found(diagnostics) if c in ("PTH003", "PTH007")] == [
+        ("PTH003", 2), ("PTH003", 3), ("PTH007", 4)]

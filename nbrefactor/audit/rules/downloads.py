@@ -62,6 +62,8 @@ _COMMIT_REVISION = re.compile(r"^[0-9a-f]{6,40}$")
 _TORCH_HUB_ID = "torch-hub"
 # `AutoConfig.from_pretrained(id)`: the configuration alone, no weights.
 _HUB_CONFIG_ID = "hub-config"
+# `gdown.download(url, …)`: an http(s) URL given is PTH003's (it relates the call).
+_GDOWN_ID = "gdown-download"
 # `torch.hub.load("owner/repo:ref", …)`: the repository named with a tag, branch or commit.
 _TORCH_HUB_REF = re.compile(r"""hub\.load\(\s*(?:repo_or_dir\s*=\s*)?['"][^'":]+:([^'"]+)['"]""")
 
@@ -1347,7 +1349,10 @@ class RuntimeDownload(Rule):
         "`nltk.download` run outside the notebook provided it, so a fresh environment stops with `LookupError` "
         "(`[nltk_data]`); a `WordNetLemmatizer()` bound to a name loads nothing, so its `wordnet` need is at the first "
         "`.lemmatize(…)` call on that name, and none when nothing calls it. The catalogue is `rules/downloads.toml`; a "
-        "literal http(s) URL given to a download call is PTH003's. One finding per fetching callee and "
+        "literal http(s) URL given to a download call is PTH003's (so is `gdown.download(url, output)` given one, a literal or a name "
+        "bound to one: PTH003's finding relates the call; a Drive `id=` alone is this rule's). The notebook's pretrained torchvision "
+        "models (`pretrained=True`, `weights=`) are one finding at the first, the other models related: their weights files are named "
+        "by their hash, so all need the same thing, the network or torch's cache. One finding per fetching callee and "
         "cell: the train and test splits of one dataset are one download to pin (the later calls "
         "are related locations), and so is a torchvision/torchtext/torchaudio dataset class constructed with `download=True` "
         "again in a later cell (a loader function building CIFAR-10 after a cell showing its images), or a Keras dataset "
@@ -1872,14 +1877,15 @@ class RuntimeDownload(Rule):
             expect=((1, 2), (3, 1)),
         ),
         # ... and a torchvision model's `pretrained=True` weights built again in later cells (fair check 43,
-        # item 137); another model is its own.
+        # item 137); another model is related too: torchvision's weights files are named by their hash,
+        # so every model needs the same thing, the network or torch's cache (fair check 48, items 124-130).
         Example(
             cells=(
                 "from torchvision import models\nvgg = models.vgg16(pretrained=True)",
                 "vgg = models.vgg16(pretrained=True).cuda()",
                 "net = models.resnet18(pretrained=True)",
             ),
-            expect=((1, 2), (3, 1)),
+            expect=((1, 2),),
         ),
         # GitPython's clone is a run-time fetch of a branch, as `!git clone` is (fair check 35, items 88, 97).
         Example(
@@ -1964,6 +1970,10 @@ class RuntimeDownload(Rule):
             if (ca.cell.index, line) in seen:
                 continue
             seen.add((ca.cell.index, line))
+            if fetch[3].id == _GDOWN_ID and _url_argument(ctx, fetch):
+                # PTH003 reports the URL and relates this call: one download, one finding (fair
+                # check 48, item 125: download-split-pth003-pth007).
+                continue
             if _wants_latest_data(ca, line):
                 # `# Get the latest data` over `!git clone https://github.com/org/covid-data`: following
                 # the source as it moves is the step's stated purpose, nothing to pin (fair check 46,
@@ -2298,6 +2308,21 @@ def _merge_dataset_classes(groups: dict[tuple, list[tuple]]) -> dict[tuple, list
 # Fetches of these kinds share one cache and pin nothing per call (torchvision's weights files are
 # named by their hash): every such fetch of a notebook is one provisioning step.
 _ONE_CACHE_IDS = frozenset({"torchvision-pretrained", "torchvision-weights"})
+
+
+def _url_argument(ctx: RuleContext, fetch: tuple) -> bool:
+    """Whether the fetching call's first argument (or `url=`) is an http(s) URL: a literal, or a
+    name whose nearest binding above is one."""
+    ca, line, column = fetch[0], fetch[1], fetch[2]
+    call = next((c for c in ca.facts.calls if (c.line, c.column) == (line, column)), None)
+    given = call.arg(0, ("url",)) if call is not None else None
+    if given is None:
+        return False
+    text = given.string
+    if text is None and given.name is not None:
+        strings = ctx.shared("downloads.strings_by_name", lambda: _strings_by_name(ctx.facts))
+        text = _string_above(strings, given.name, ca.cell.index, line)
+    return bool(text) and re.match(r"^https?://", text) is not None
 
 
 def _callee_of(shown: str) -> str:
