@@ -34,3 +34,15 @@ def test_a_url_given_to_gdown_is_pth003s_alone() -> None:
     diagnostics = audit(cells, ALL)
     assert [(c, cell) for c, cell, _ in found(diagnostics) if c in ("PTH003", "PTH007")] == [
         ("PTH003", 2), ("PTH003", 3), ("PTH007", 4)]
+
+
+def test_a_literal_concatenated_into_sys_path_is_pth005s() -> None:
+    """Fair check 48, item 81: `sys.path = ['/app/src'] + sys.path` is PTH005's finding, its
+    literal the entry, as for `sys.path.insert(0, '/app/src')`: no PTH001 of its own."""
+    for edit in ("sys.path = ['/app/src'] + sys.path", "sys.path += ['/app/src']", "sys.path[:0] = ['/app/src']",
+                 "sys.path.insert(0, '/app/src')"):
+        diagnostics = audit(("import sys\n" + edit + "\nimport utils",))
+        assert [c for c, _, _ in found(diagnostics)] == ["PTH005"], edit
+    # a literal the line uses otherwise stays PTH001's
+    diagnostics = audit(("import sys\nsys.path = ['/app/src'] + sys.path\ndata = open('/app/src/data.csv').read()",))
+    assert ("PTH001", 1, 3) in found(diagnostics)

@@ -11640,11 +11640,14 @@ def _reported_path_entries(ctx: RuleContext) -> frozenset[tuple[int, int, int]]:
     an edit PTH005 leaves (a personal checkout, PTH002's; a clone's folder, PTH007's)."""
     def compute() -> frozenset[tuple[int, int, int]]:
         entries = _sys_path_entries(ctx)
-        if not entries:
+        assigned = _assigned_path_entries(ctx)
+        if not entries and not assigned:
             return frozenset()
         reported = {(hit.cell.index, hit.line, hit.column) for hit in SysPathEdit().check(ctx) if hit.cell is not None}
         analysed = ctx.analysis_at
-        found: set[tuple[int, int, int]] = set()
+        # `sys.path = ['/app/src'] + sys.path` (also `+=`, `[:0] =`): the list's literals are the
+        # entries of the assignment PTH005 reports, as an `insert`'s literal is (fair check 48, item 81).
+        found: set[tuple[int, int, int]] = {at for at, edit in assigned.items() if edit in reported}
         for at, edits in entries.items():
             names: dict[str, set[tuple[int, int, int]]] = {}  # a name bound to the literal -> its reads as an entry
             straight = False
@@ -11662,6 +11665,41 @@ def _reported_path_entries(ctx: RuleContext) -> frozenset[tuple[int, int, int]]:
                 found.add(at)
         return frozenset(found)
     return ctx.shared("paths.reported_path_entries", compute)
+
+
+def _assigned_path_entries(ctx: RuleContext) -> dict[tuple[int, int, int], tuple[int, int, int]]:
+    """(cell, line, column) of each Python literal finding that is an element of a list or tuple
+    assigned to `sys.path` (`sys.path = ['/app/src'] + sys.path`, `sys.path += ['/app/src']`,
+    `sys.path[:0] = ['/app/src']`) → (cell, line, column) of that assignment, where PTH005 reports it."""
+    out: dict[tuple[int, int, int], tuple[int, int, int]] = {}
+    literals = {(f.ca.cell.index, f.line, f.value): f for f in literal_findings(ctx) if f.source == "python"}
+    for ca in ctx.cells:
+        if "path" not in ca.masked.python or "sys" not in ca.masked.python:
+            continue
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        for stmt in _module_statements(tree.body):
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+                target = stmt.targets[0]
+            elif isinstance(stmt, ast.AugAssign):
+                target = stmt.target
+            else:
+                continue
+            if isinstance(target, ast.Subscript):
+                target = target.value
+            if not isinstance(target, ast.Attribute) or dotted_name(target) is None \
+                    or ctx.facts.resolve(dotted_name(target) or "") != "sys.path":
+                continue
+            for node in ast.walk(stmt.value):
+                if not isinstance(node, (ast.List, ast.Tuple)):
+                    continue
+                for element in node.elts:
+                    if isinstance(element, ast.Constant) and isinstance(element.value, str):
+                        f = literals.get((ca.cell.index, element.lineno, element.value))
+                        if f is not None:
+                            out[(ca.cell.index, f.line, f.column)] = (ca.cell.index, target.lineno, target.col_offset + 1)
+    return out
 
 
 def _read_only_as(ctx: RuleContext, name: str, reads: set[tuple[int, int, int]]) -> bool:
