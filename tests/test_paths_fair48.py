@@ -46,3 +46,12 @@ def test_a_literal_concatenated_into_sys_path_is_pth005s() -> None:
     # a literal the line uses otherwise stays PTH001's
     diagnostics = audit(("import sys\nsys.path = ['/app/src'] + sys.path\ndata = open('/app/src/data.csv').read()",))
     assert ("PTH001", 1, 3) in found(diagnostics)
+
+
+def test_a_sys_path_edit_in_a_function_nothing_calls_edits_nothing() -> None:
+    """Fair check 48, item 98: `sys.path.insert` in the body of `go_up_from_current_directory`, which
+    no cell calls (the notebook's only function): the import path is never edited. Called, it is."""
+    body = ("def go_up(*, go_up: int = 1) -> None:\n    import os\n    import sys\n"
+            "    sys.path.insert(0, os.path.abspath(os.path.join('..', '../' * go_up)))")
+    assert [c for c, _, _ in found(audit((body, "import torch")))] == []
+    assert [c for c, _, _ in found(audit((body, "go_up(go_up=2)\nimport helpers")))] == ["PTH005"]

@@ -29,7 +29,7 @@ from typing import Any, Callable, Collection, Iterable, Iterator, Mapping, Optio
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, StringFact
 from nbrefactor.audit.analysis import (
     cell_python_tree, configured_off_lines, constant_test, dead_branch_lines, index_single_assignments, module_level_assignments, nodes_of, tree_nodes,
-    off_branch_function_lines, uncalled_function_lines,
+    off_branch_function_lines, uncalled_function_lines, unmentioned_function_lines,
 )
 from nbrefactor.audit.facts import dotted_name, statement_at, statement_index_at, walk_nodes
 from nbrefactor.audit.catalog import Catalog
@@ -10630,7 +10630,9 @@ class SysPathEdit(Rule):
     what_it_does = (
         "Reports `sys.path.append/insert/extend/remove(...)`, `site.addsitedir(...)` and assignments to "
         "`sys.path` (`sys.path = …`, `sys.path += […]`, `sys.path[:0] = […]`), also through "
-        "`import sys as s` or `from sys import path`, at the call or the assignment. Not the working folder "
+        "`import sys as s` or `from sys import path`, at the call or the assignment (a literal in a list assigned to "
+        "`sys.path` is that assignment's entry, as an `insert`'s is, no PTH001 of its own). Not an edit in the body of a "
+        "function nothing in the notebook mentions (`go_up_from_current_directory()` defined, never called): it never runs. Not the working folder "
         "(`sys.path.insert(0, '.')`, `''`, `os.getcwd()`) in a notebook that imports a module it writes "
         "itself (`%%writefile helpers.py`): the notebook makes the file where it runs, so no import depends "
         "on a layout (and IPython has that folder on the path anyway). Not the parent folder (`sys.path.insert(0, '..')`) "
@@ -10911,6 +10913,7 @@ class SysPathEdit(Rule):
             normalise_distribution(imp.top_level) in own for _, imp in ctx.facts.imports if imp.level == 0 and imp.top_level in parent
         )
         edits = _sys_path_calls(ctx)
+        unmentioned = unmentioned_function_lines(ctx.facts) if edits else {}
         for ca in ctx.cells:
             events: list[tuple[int, int, str]] = []
             entry_values: dict[tuple[int, int], Optional[str]] = {}
@@ -10920,6 +10923,10 @@ class SysPathEdit(Rule):
             unused_folder: list[str] = []  # the cell's edits adding another relative folder no import below uses
             for call in ca.facts.calls:
                 if id(call) in edits:
+                    # In the body of a function nothing in the notebook calls: the edit never runs
+                    # (fair check 48, item 98: sys-path-edit-in-never-called-function).
+                    if call.line in unmentioned.get(ca.cell.index, ()):
+                        continue
                     if imports_written and _adds_working_folder(ca, call):
                         continue
                     if parent_unused and _adds_parent_folder(ca, call):
