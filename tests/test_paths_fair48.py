@@ -55,3 +55,15 @@ def test_a_sys_path_edit_in_a_function_nothing_calls_edits_nothing() -> None:
             "    sys.path.insert(0, os.path.abspath(os.path.join('..', '../' * go_up)))")
     assert [c for c, _, _ in found(audit((body, "import torch")))] == []
     assert [c for c, _, _ in found(audit((body, "go_up(go_up=2)\nimport helpers")))] == ["PTH005"]
+
+
+def test_a_cd_excursion_over_shell_lines_and_prints_ends_where_it_started() -> None:
+    """Fair check 48, items 96, 97: `%cd temp_repo` … `%cd ..` in one cell with only `!git`/`!mv`
+    lines and `print("…")` calls between: no Python reads a path in the folder, and the kernel ends
+    where it started. A Python line reading a path there keeps the finding."""
+    cell = ("print('Cloning...')\n!git clone --no-checkout --depth 1 https://github.com/o/r.git temp_repo\n"
+            "%cd temp_repo\nprint('Setting sparse checkout...')\n!git sparse-checkout set data\n"
+            "print(\"Moving 'data' folder...\")\n!mv data /content/data\n%cd ..\n!rm -rf temp_repo")
+    assert "PTH004" not in [c for c, _, _ in found(audit((cell,)))]
+    reading = cell.replace("print('Setting sparse checkout...')", "print(open('README.md').read())")
+    assert "PTH004" in [c for c, _, _ in found(audit((reading,)))]

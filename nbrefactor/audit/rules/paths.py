@@ -9197,7 +9197,7 @@ class ChangeDirectory(Rule):
         "cell (`%cd tools` … `%cd ..`, `%cd a/b` … `%cd ../..`, `%cd -`, `%pushd x` … `%popd`) or in a later "
         "cell (`%cd mmdetection` in one cell, `%cd ../` in a later one; `%cd {os.getcwd()}/a/b/c` or `%cd $PWD/a/b/c` goes down as `%cd a/b/c` does, "
         "and `%cd ../../..` climbs back out of it); when, in one cell, only "
-        "shell lines and magics run in between (`%cd tools`, `!python setup.py develop`, `%cd ..`), the "
+        "shell lines and magics run in between (`%cd tools`, `!python setup.py develop`, `%cd ..`; a `print(\"…\")` of literals reads no path either), the "
         "pair is no finding at all: the kernel's folder is the same after the cell, and no Python of the "
         "notebook reads a path inside it. `%cd {HOME}` (or `$HOME`), with `HOME` saved that way, is "
         "`os.chdir(HOME)`: a return, never a finding of its own. `%cd {HOME}/tool` is absolute and "
@@ -10195,9 +10195,27 @@ def _only_shell_lines(ca: CellAnalysis, lines: range) -> bool:
         text = python[n - 1].strip() if 0 < n <= len(python) else ""
         # `if sys.platform == "darwin":` / `else:` choosing between two `!gcc` lines: a test that
         # calls nothing reads no path (fair check 19, chdir-excursion-for-shell-lines).
-        if text and not text.startswith("#") and not _CALL_FREE_BRANCH.match(text):
+        if text and not text.startswith("#") and not _CALL_FREE_BRANCH.match(text) and not _literal_print(text):
             return False
     return True
+
+
+def _literal_print(text: str) -> bool:
+    """Whether the line is a `print(…)` of string or number literals only (`print("Moving the data
+    folder...")`): it reads no path, and the kernel's folder means nothing to it (fair check 48,
+    items 96, 97: cd-excursion-for-shell-lines)."""
+    if not text.startswith("print("):
+        return False
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return False
+    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Expr):
+        return False
+    call = tree.body[0].value
+    return (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "print"
+            and all(isinstance(a, ast.Constant) for a in call.args)
+            and all(isinstance(k.value, ast.Constant) for k in call.keywords))
 
 
 _CALL_FREE_BRANCH = re.compile(r"^(?:(?:if|elif)\b[^()]*|else\s*):\s*(?:#.*)?$")
