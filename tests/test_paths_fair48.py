@@ -67,3 +67,18 @@ def test_a_cd_excursion_over_shell_lines_and_prints_ends_where_it_started() -> N
     assert "PTH004" not in [c for c, _, _ in found(audit((cell,)))]
     reading = cell.replace("print('Setting sparse checkout...')", "print(open('README.md').read())")
     assert "PTH004" in [c for c, _, _ in found(audit((reading,)))]
+
+
+def test_the_destination_of_an_object_store_copy_is_the_copys() -> None:
+    """Fair check 48, item 117: `!aws s3 cp s3://b/x.jsonl data/x.jsonl`, then the notebook reads
+    'data/x.jsonl' (through a constant): PTH003 reports the copy; the read is its related location,
+    as a read of a `!wget -O` destination is."""
+    cells = ("import pandas as pd\n!aws s3 cp s3://team-bucket/prod/2019_x.jsonl data/x.jsonl",
+             "profiles = 'data/x.jsonl'\ndf = pd.read_json(profiles, lines=True)",
+             "!gsutil cp gs://team-bucket/y.csv .",
+             "other = pd.read_csv('y.csv')")
+    diagnostics = audit(cells)
+    assert [(c, cell) for c, cell, _ in found(diagnostics)] == [("PTH003", 1), ("PTH003", 3)]
+    related = {(r.cell, r.line) for d in diagnostics for r in d.related}
+    assert (2, 1) in related or (2, 2) in related
+    assert (4, 1) in related

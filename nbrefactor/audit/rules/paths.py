@@ -3031,6 +3031,13 @@ def _find_download_lines(ctx: RuleContext) -> dict[tuple[int, int], list[str]]:
             files = _chain_fetched_files(magic.args)[0] if program in ("cd", "curl", "wget") else []
             if files:
                 out[(ca.cell.index, magic.line)] = files
+        for magic in ca.magics:
+            # `!aws s3 cp s3://bucket/x.jsonl data/x.jsonl`, `!gsutil cp gs://bucket/y.csv .`: the copy
+            # saves its destination, read back below (fair check 48, item 117: fetched-file-read-back).
+            if magic.kind == "shell" and magic.name.lower() in ("aws", "gsutil") and not _hosted_line(ca, magic.line):
+                copied = _store_copy_file(magic.name.lower(), magic.args)
+                if copied:
+                    out.setdefault((ca.cell.index, magic.line), []).append(copied)
         if ca.masked.cell_magic in _SHELL_CELL_MAGICS and not _hosted_line(ca, 1):
             # A `%%bash` cell of `curl -L URL -o m3.xls` lines (fair check 14: its reads were
             # PTH006 findings of their own); a command continued with `\` is one line, at its start.
@@ -3070,6 +3077,39 @@ def _find_download_lines(ctx: RuleContext) -> dict[tuple[int, int], list[str]]:
             if name and "$" not in name:
                 out.setdefault((ca.cell.index, call.line), []).append(_normal_path(name))
     return _with_extracted_stems(ctx, out)
+
+
+_STORE_URI = re.compile(r"^(?:s3|gs)://[^/\s]+/\S*[^/\s]$")
+
+
+def _store_copy_file(program: str, args: str) -> str:
+    """The relative file one `aws s3 cp SRC DEST` / `gsutil cp SRC DEST` line saves from an object
+    store (DEST a file, or a folder ending in `/` or `.` that gets SRC's name), normalised; "" for
+    any other line (a recursive copy, an upload, a destination that is absolute or a variable)."""
+    command = re.split(r"\s(?:\||&&|;|\|\|)\s", args, maxsplit=1)[0]
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return ""
+    words = words[1:] if words and words[0].lower() == program else words
+    if program == "aws":
+        if words[:2] != ["s3", "cp"]:
+            return ""
+        words = words[2:]
+    elif words[:1] == ["cp"]:
+        words = words[1:]
+    else:
+        return ""
+    if any(w.startswith("-") for w in words):
+        return ""  # `--recursive`, `-r`: a folder, not one file
+    if len(words) != 2 or not _STORE_URI.match(words[0]):
+        return ""
+    source, destination = words
+    if "$" in destination or "{" in destination or destination.startswith(("/", "~")) or "://" in destination:
+        return ""
+    if destination in (".", "./") or destination.endswith("/"):
+        destination = f"{destination.rstrip('/')}/{source.rsplit('/', 1)[-1]}"
+    return _normal_path(destination)
 
 
 def _with_extracted_stems(ctx: RuleContext, out: dict[tuple[int, int], list[str]]) -> dict[tuple[int, int], list[str]]:
@@ -7683,6 +7723,13 @@ class RemoteUri(Rule):
                 if f is not group[0]:
                     continue
                 bucket = group[1:]
+                # `!aws s3 cp s3://b/x.jsonl data/x.jsonl`: the copy's destination read back (PTH006
+                # leaves it here; fair check 48, item 117), also through a constant.
+                lines = {(g.ca.cell.index, g.line) for g in group if g.source == "shell"}
+                these = {k: v for k, v in fetched.items() if k in lines}
+                if these:
+                    fetched_reads = [r for r in relative_reads if _reads_fetched_file(r, these)]
+                    fetched_places = [place for where, places in _fetched_constant_places(ctx).items() if where in these for place in places]
             if is_web(f):
                 more = ""
                 if others:
@@ -7726,7 +7773,7 @@ class RemoteUri(Rule):
                         f"; {len(bucket)} more URI{'s' if len(bucket) > 1 else ''} of this bucket "
                         f"(cell{'s' if len(where) > 1 else ''} {', '.join(str(c) for c in where)})"
                     )
-                others = bucket
+                others = bucket + fetched_reads
                 message = (
                     f"Remote URI {shown(f.value)}{_where(f)} ties the notebook to {scheme}:// storage: it "
                     f"needs network access and credentials that are not in the code{more}"
