@@ -82,3 +82,15 @@ def test_the_destination_of_an_object_store_copy_is_the_copys() -> None:
     related = {(r.cell, r.line) for d in diagnostics for r in d.related}
     assert (2, 1) in related or (2, 2) in related
     assert (4, 1) in related
+
+
+def test_a_torchtext_dataset_given_root_downloads_and_its_files_are_the_downloads() -> None:
+    """Fair check 48, item 101: `YelpReviewPolarity(root='.', split=(…))` fetches the archive into
+    root (torchtext 0.9+ has no `download=` switch): PTH007 reports it, and reading its train.csv
+    back under that root is the download's, not a PTH006 of its own."""
+    cells = ("import pandas as pd\nfrom torchtext.datasets import YelpReviewPolarity",
+             "YelpReviewPolarity(root='.', split=('train', 'test'))\n"
+             "train = pd.read_csv('YelpReviewPolarity/yelp_review_polarity_csv/train.csv')\n"
+             "test = pd.read_csv('YelpReviewPolarity/yelp_review_polarity_csv/test.csv')")
+    diagnostics = audit(cells, ALL)
+    assert [(c, cell) for c, cell, _ in found(diagnostics)] == [("PTH007", 2)]

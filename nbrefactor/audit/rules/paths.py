@@ -4383,6 +4383,32 @@ def _joined_dataset_root(ctx: RuleContext, group: Sequence[LiteralFinding], down
     return first[2]
 
 
+def _torchtext_extract_read(ctx: RuleContext, group: Sequence[LiteralFinding], downloads: Collection[tuple[int, int]]) -> str:
+    """The dataset (as written) when every literal of the group is read (or tested) under
+    `root/<dataset>/`, the folder a torchtext dataset a reported download step above built with a
+    literal `root=` extracts into (`YelpReviewPolarity(root=".", split=…)` saves
+    `YelpReviewPolarity/yelp_review_polarity_csv/train.csv`); "" otherwise."""
+    folders: list[tuple[tuple[int, int], str, str]] = []
+    for ca in ctx.cells:
+        for call in ca.facts.calls:
+            if (ca.cell.index, call.line) not in downloads or not call.func:
+                continue
+            qualified = ctx.facts.resolve(call.func)
+            name = qualified.rpartition(".")[2]
+            root = call.arg(None, ("root",))
+            if not (qualified.startswith("torchtext.datasets.") and name[:1].isupper()) or root is None or root.string is None:
+                continue
+            base = _normal_path(root.string)
+            folders.append(((ca.cell.index, call.line), _normal_path(f"{base}/{name}") if base not in ("", ".") else name, call.func))
+    if not folders:
+        return ""
+    for place, folder, dataset in folders:
+        if all(f.argument is not None and f.argument.direction in ("read", "none") and (f.ca.cell.index, f.line) > place
+               and _normal_path(f.value).startswith(folder + "/") for f in group):
+            return dataset
+    return ""
+
+
 def _prepares_folder(pa: PathArgument) -> bool:
     """Does the call only test for the folder or make it (`os.path.exists(root)`, `os.mkdir(root)`)?"""
     return (pa.qualified or "") in _EXISTENCE_TESTS or pa.call.method in ("makedirs", "mkdir")
@@ -16179,6 +16205,17 @@ class CwdRelativePath(Rule):
                 yield replace(_hit(
                     g[0],
                     f"Relative path {shown(g[0].value)}, the root of a dataset {g[0].argument.shown_callee} downloads "
+                    "(PTH007's finding), is resolved against the current working directory, " + RUN_FOLDER,
+                    "Build it from a configured root instead.",
+                    g[1:],
+                ), folded_into="PTH007")
+            # `YelpReviewPolarity(root=".", split=…)`, then `pd.read_csv("YelpReviewPolarity/…/train.csv")`:
+            # what torchtext's download extracted into `root/<dataset>/`, read back (fair check 48, item 101).
+            for g, dataset in [(g, d) for g in groups if (d := _torchtext_extract_read(ctx, g, downloads))]:
+                groups.remove(g)
+                yield replace(_hit(
+                    g[0],
+                    f"Relative path {shown(g[0].value)}, under the folder where `{dataset}` downloads its data "
                     "(PTH007's finding), is resolved against the current working directory, " + RUN_FOLDER,
                     "Build it from a configured root instead.",
                     g[1:],
