@@ -94,3 +94,16 @@ def test_a_torchtext_dataset_given_root_downloads_and_its_files_are_the_download
              "test = pd.read_csv('YelpReviewPolarity/yelp_review_polarity_csv/test.csv')")
     diagnostics = audit(cells, ALL)
     assert [(c, cell) for c, cell, _ in found(diagnostics)] == [("PTH007", 2)]
+
+
+def test_a_google_drive_downloader_fetch_is_a_download_and_its_destination_the_downloads() -> None:
+    """Fair check 48, item 123: `gdd.download_file_from_google_drive(file_id=…, dest_path=DATA_PATH)`
+    under `if not Path(DATA_PATH).is_file():` fetches a Drive file at run time (PTH007); DATA_PATH,
+    read back below, is that download's destination, not a PTH006 of its own."""
+    cells = ("from pathlib import Path\nfrom google_drive_downloader import GoogleDriveDownloader as gdd",
+             "DATA_PATH = 'data/english_to_french.txt'\nif not Path(DATA_PATH).is_file():\n"
+             "    gdd.download_file_from_google_drive(\n        file_id='1Jf7QoW2NK6_ayEXZji6DAXDSIRMvapm3',\n"
+             "        dest_path=DATA_PATH,\n    )",
+             "text = open(DATA_PATH).read()")
+    diagnostics = audit(cells, ALL)
+    assert [(c, cell) for c, cell, _ in found(diagnostics)] == [("PTH007", 2)]
