@@ -107,3 +107,17 @@ def test_a_google_drive_downloader_fetch_is_a_download_and_its_destination_the_d
              "text = open(DATA_PATH).read()")
     diagnostics = audit(cells, ALL)
     assert [(c, cell) for c, cell, _ in found(diagnostics)] == [("PTH007", 2)]
+
+
+def test_a_loopback_tracking_uri_of_the_server_the_notebook_starts_is_no_finding() -> None:
+    """Fair check 48, item 133: `MLFLOW_TRACKING_URI = 'http://127.0.0.1:5000'`, the address the
+    `mlflow server` the notebook launches (`subprocess.Popen([...])`, defaults 127.0.0.1:5000, or
+    `!mlflow ui --port 8080`) listens on: no external endpoint. Another port stays reported."""
+    from nbrefactor.audit.rules.paths import TrackingServerUri
+    popen = ("import subprocess\nsubprocess.Popen(['mlflow', 'server', '--backend-store-uri', 'sqlite:///mlflow.db',"
+             " '--default-artifact-root', 's3://bucket'])")
+    uri = "import mlflow\nMLFLOW_TRACKING_URI = 'http://127.0.0.1:5000'\nmlflow.set_tracking_uri(MLFLOW_TRACKING_URI)"
+    assert audit((uri, popen), [TrackingServerUri]) == []
+    assert audit(("!mlflow ui --port 8080 &", "import mlflow\nmlflow.set_tracking_uri('http://localhost:8080')"), [TrackingServerUri]) == []
+    assert len(audit((uri.replace("5000", "5001"), popen), [TrackingServerUri])) == 1
+    assert len(audit((uri,), [TrackingServerUri])) == 1

@@ -16626,6 +16626,53 @@ _TRACKING_CALLEES = frozenset({*_TRACKING_CALLS, *_NEPTUNE_CALLS})
 _TRACKING_LAST_NAMES = frozenset(name.rpartition(".")[2] for name in _TRACKING_CALLEES)
 
 
+def _started_mlflow_servers(ctx: RuleContext) -> frozenset[tuple[str, int]]:
+    """(host, port) of each MLflow server the notebook launches: `!mlflow server …`/`!mlflow ui …`
+    (also `%%bash` lines) or `subprocess.Popen(["mlflow", "server", …])` and the other runners of
+    `system_commands`, with `--host`/`-h` and `--port`/`-p` read, MLflow's defaults (127.0.0.1,
+    5000) otherwise."""
+    def find() -> frozenset[tuple[str, int]]:
+        commands: list[str] = []
+        for ca in ctx.cells:
+            if "mlflow" not in ca.cell.source:
+                continue
+            commands += [m.text for m in ca.magics if m.kind in ("shell", "line_magic", "automagic")]
+            if not ca.masked.is_python:
+                commands += ca.cell.source.splitlines()
+            commands += [c.text for c in system_commands(ctx, ca)]
+        out: set[tuple[str, int]] = set()
+        for text in commands:
+            for m in _MLFLOW_SERVE.finditer(text):
+                try:
+                    words = shlex.split(text[m.end():].split("&", 1)[0].split(";", 1)[0])
+                except ValueError:
+                    words = text[m.end():].split()
+                host, port = "127.0.0.1", 5000
+                for i, word in enumerate(words):
+                    key, _, value = word.partition("=")
+                    value = value or (words[i + 1] if i + 1 < len(words) else "")
+                    if key in ("--host", "-h"):
+                        host = value
+                    elif key in ("--port", "-p") and value.isdigit():
+                        port = int(value)
+                out.add((host, port))
+        return frozenset(out)
+    return ctx.shared("paths.started_mlflow_servers", find)
+
+
+_MLFLOW_SERVE = re.compile(r"(?:^|[\s!/;&|])mlflow\s+(?:server|ui)\b")
+
+
+def _served_here(address: str, servers: Collection[tuple[str, int]]) -> bool:
+    """Does a loopback `http://host:port` address reach one of the notebook's own MLflow servers (a
+    server on 0.0.0.0 listens on every address of the machine)?"""
+    found = re.match(r"^https?://([^/:?#]+|\[[^\]]+\])(?::(\d+))?", address)
+    if found is None:
+        return False
+    port = int(found.group(2)) if found.group(2) else (443 if address.startswith("https") else 80)
+    return any(p == port and (_LOOPBACK.fullmatch(h) is not None or h == "0.0.0.0") for h, p in servers)
+
+
 def _may_name_tracking(tree: ast.Module, aliases: Mapping[str, str]) -> bool:
     """A screen of PTH008 per cell, from the cell's class index: can a call of it resolve to one of
     `_TRACKING_CALLS`/`_NEPTUNE_CALLS`, or an assignment set one of `_TRACKING_VARIABLES`? An
@@ -16743,8 +16790,9 @@ class TrackingServerUri(Rule):
         "the value assigned to `os.environ[\"MLFLOW_TRACKING_URI\"]` (or `MLFLOW_REGISTRY_URI`), directly or through a "
         "notebook global bound once to the literal (`TRACKING_URL = \"http://127.0.0.1:5000\"`, then "
         "`mlflow.set_tracking_uri(TRACKING_URL)`). One finding per address, at its first literal; the other literals "
-        "and the calls given the name are related. A loopback address counts: nothing in the notebook starts that "
-        "server. Not reported: a URI with an f-string hole for its host (a blank the reader fills), a `sqlite:///` or "
+        "and the calls given the name are related. A loopback address counts when nothing in the notebook starts that "
+        "server; one an `mlflow server`/`mlflow ui` the notebook launches listens on (`!mlflow ui --port 8080`, "
+        "`subprocess.Popen([\"mlflow\", \"server\", …])` on MLflow's default 127.0.0.1:5000) is the notebook's own. Not reported: a URI with an f-string hole for its host (a blank the reader fills), a `sqlite:///` or "
         "`file:` store (a local file: PTH006 reports a relative one), `databricks`, `os.environ.setdefault` (a default "
         "the environment overrides), and a call under an opt-in switch left off (`local = False`, bound once, then "
         "`if local:` or `… if local else None`: as committed it never runs, like `if False:`). "
@@ -16903,6 +16951,10 @@ class TrackingServerUri(Rule):
                 )
                 continue
             loopback = _LOOPBACK.match(address, address.index("://") + 3) is not None
+            if loopback and _served_here(address, _started_mlflow_servers(ctx)):
+                # `subprocess.Popen(["mlflow", "server", …])` in another cell listens on 127.0.0.1:5000
+                # by default: the notebook's own server, no endpoint outside it (fair check 48, item 133).
+                continue
             yield Hit(
                 first[0].cell,
                 first[1],
