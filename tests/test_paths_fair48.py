@@ -121,3 +121,14 @@ def test_a_loopback_tracking_uri_of_the_server_the_notebook_starts_is_no_finding
     assert audit(("!mlflow ui --port 8080 &", "import mlflow\nmlflow.set_tracking_uri('http://localhost:8080')"), [TrackingServerUri]) == []
     assert len(audit((uri.replace("5000", "5001"), popen), [TrackingServerUri])) == 1
     assert len(audit((uri,), [TrackingServerUri])) == 1
+
+
+def test_fetch_openml_by_data_id_names_a_fixed_version() -> None:
+    """Fair check 48, item 129: `fetch_openml(data_id=1590)` names one OpenML dataset version,
+    whose data never changes: the message says the network/cache dependency, not "whatever the
+    remote side serves on the day"."""
+    cells = ("from sklearn.datasets import fetch_openml\ndf = fetch_openml(data_id=1590, as_frame=True)",)
+    hits = [d for d in audit(cells, [RuntimeDownload]) if d.code == "PTH007"]
+    assert len(hits) == 1
+    assert "whatever the remote side serves" not in hits[0].message
+    assert "`data_id=1590`" in hits[0].message and "scikit-learn's local cache" in hits[0].message

@@ -32,7 +32,7 @@ _SHELL_CELLS = frozenset({"bash", "sh", "script", "system"})
 _SHELL_WHAT = "downloads data in a shell command"
 _CONSEQUENCE = "the input is whatever the remote side serves on the day"
 # `fetch_openml(..., version=2, ...)`: an OpenML dataset pinned to a version number.
-_OPENML_VERSION = re.compile(r"\bfetch_openml\s*\(.*\bversion\s*=\s*(\d+)\s*[,)]")
+_OPENML_VERSION = re.compile(r"\bfetch_openml\s*\(.*\b(version|data_id)\s*=\s*(\d+)\s*[,)]")
 # A TF Hub (or its Kaggle Models successor) handle ending in a version number: `…/feature_vector/5`.
 _TFHUB_ID = "tfhub-model"
 _TFHUB_VERSION = re.compile(r"^https?://(?:tfhub\.dev|www\.kaggle\.com/models)/\S+/(\d+)/?$")
@@ -2083,8 +2083,9 @@ class RuntimeDownload(Rule):
             pinned_version = _OPENML_VERSION.search(shown)
             if pinned_version is not None:
                 # `fetch_openml("adult", version=2)`: OpenML never changes a version's data; what is
-                # left is the network and scikit-learn's cache (fair check 15, items 134, 135).
-                consequence = (f"the dataset version is pinned (`version={pinned_version.group(1)}`), so the data is "
+                # left is the network and scikit-learn's cache (fair check 15, items 134, 135). A
+                # `data_id=` names one version too (fair check 48, item 129).
+                consequence = (f"the dataset version is pinned (`{pinned_version.group(1)}={pinned_version.group(2)}`), so the data is "
                                "fixed, but each run needs the network or scikit-learn's local cache (`data_home`, "
                                "`~/scikit_learn_data` by default)")
                 fix = ("Fetch it once in a data step and read the stored copy from a configured path (or point "
