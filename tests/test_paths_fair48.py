@@ -132,3 +132,23 @@ def test_fetch_openml_by_data_id_names_a_fixed_version() -> None:
     assert len(hits) == 1
     assert "whatever the remote side serves" not in hits[0].message
     assert "`data_id=1590`" in hits[0].message and "scikit-learn's local cache" in hits[0].message
+
+
+def test_the_repositorys_own_file_under_a_moved_branch_ref_or_a_committed_destination_is_its_committed_copy(tmp_path) -> None:
+    """Fair check 48, items 87, 93 (message defects): the repository's own file fetched as
+    `…/raw/refs/heads/main/Python/sampling/data/attrition.feather` (the `refs/heads/<branch>`
+    form, under an older repository name) is found at its committed path; an unquoted `!wget URL
+    -O data/sales.csv` whose destination is committed says that each run overwrites that copy."""
+    from nbrefactor.audit.project import ProjectContext, with_downloads_present
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "Python" / "sampling" / "data").mkdir(parents=True)
+    (tmp_path / "Python" / "sampling" / "data" / "attrition.feather").write_bytes(b"x")
+    (tmp_path / "Python" / "sampling" / "data" / "sales.csv").write_text("a\n", encoding="utf-8")
+    nb = tmp_path / "Python" / "sampling" / "nb.ipynb"
+    wget = "https://raw.githubusercontent.com/me/Datacamp-Notebooks/refs/heads/main/Python/Data%20Sampling/data/sales.csv"
+    sources = ["url = 'https://github.com/me/old-name/raw/refs/heads/main/Python/sampling/data/attrition.feather'",
+               f"!wget -q {wget} -O data/sales.csv\n!wget -q https://h.org/gone.csv -O data/gone.csv"]
+    project = with_downloads_present(ProjectContext(), nb, sources)
+    assert dict(project.committed_repo_copies).get("Python/sampling/data/attrition.feather") == "data/attrition.feather"
+    assert project.committed_destinations == ((wget, "data/sales.csv"),)

@@ -8230,6 +8230,12 @@ def _committed_copy_note(ctx: RuleContext, url: str) -> str:
     message says to read the local copy (fair check 15, items 117, 120)."""
     copies = ctx.project.committed_copies if ctx.project is not None else frozenset()
     name = url.split("?", 1)[0].split("#", 1)[0].rstrip("/").rpartition("/")[2]
+    # `!wget URL -O data/x.csv` with `data/x.csv` committed: each run overwrites that copy with the
+    # download (fair check 48, item 93).
+    for fetched, destination in ctx.project.committed_destinations if ctx.project is not None else ():
+        if fetched == url:
+            return (f"; its destination, `{destination}`, is a file committed beside the notebook, which each run "
+                    "overwrites with the download: drop the download and read that copy")
     if not _RAW_GITHUB.match(url):
         # A file of that name in the `data/` folder beside the notebook (`tree_boxes.geojson`
         # fetched from the project's web site; fair check 20, item 95): only the name is known to match.
