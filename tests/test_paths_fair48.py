@@ -152,3 +152,16 @@ def test_the_repositorys_own_file_under_a_moved_branch_ref_or_a_committed_destin
     project = with_downloads_present(ProjectContext(), nb, sources)
     assert dict(project.committed_repo_copies).get("Python/sampling/data/attrition.feather") == "data/attrition.feather"
     assert project.committed_destinations == ((wget, "data/sales.csv"),)
+
+
+def test_an_xarray_save_and_load_round_trip_of_a_tour_is_a_lesson() -> None:
+    """Fair check 48, item 106: `ds.to_netcdf('example.nc')` under "Saving and loading", then
+    `x = xr.open_dataset('example.nc')` in the next code cell, only displayed: the tour's
+    demonstration (io-lesson-demo), once xarray's save and load are catalogued."""
+    cells = ("import numpy as np\nimport xarray as xr\nds = xr.Dataset({'bar': ('x', [1, 2])})",
+             "ds.to_netcdf('example.nc')",
+             "x = xr.open_dataset('example.nc')\nx")
+    assert [c for c, _, _ in found(audit(cells))] == []
+    # read back and used by later code: a file of the pipeline, reported
+    used = cells[:2] + ("x = xr.open_dataset('example.nc')\nmean = x['bar'].mean()",)
+    assert [c for c, _, _ in found(audit(used))] == ["PTH006"]
