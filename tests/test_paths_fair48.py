@@ -160,8 +160,21 @@ def test_an_xarray_save_and_load_round_trip_of_a_tour_is_a_lesson() -> None:
     demonstration (io-lesson-demo), once xarray's save and load are catalogued."""
     cells = ("import numpy as np\nimport xarray as xr\nds = xr.Dataset({'bar': ('x', [1, 2])})",
              "ds.to_netcdf('example.nc')",
-             "x = xr.open_dataset('example.nc')\nx")
+             "x = xr.open_dataset('example.nc')\nx",
+             "latitude = [f'lat_{x}' for x in range(5)]")  # (another `x`, the comprehension's own)
     assert [c for c, _, _ in found(audit(cells))] == []
     # read back and used by later code: a file of the pipeline, reported
     used = cells[:2] + ("x = xr.open_dataset('example.nc')\nmean = x['bar'].mean()",)
     assert [c for c, _, _ in found(audit(used))] == ["PTH006"]
+
+
+def test_a_sqlite_scratch_database_whose_tables_each_cell_creates_and_drops_is_no_finding() -> None:
+    """Fair check 48, item 115: `with connect('test.db') as conn:` in a context-manager lesson,
+    which creates table `point`, queries it and drops it in the same cell: the database is the
+    demo's prop, left as it was found. A database a cell fills and keeps stays reported."""
+    demo = ("from sqlite3 import connect\nwith connect('test.db') as conn:\n    cur = conn.cursor()\n"
+            "    cur.execute('Create table point (x int, y int)')\n    cur.execute('insert into point (x,y) values(1,1)')\n"
+            "    for row in cur.execute('select x,y from point'):\n        print(row)\n    cur.execute('drop table point')")
+    assert [c for c, _, _ in found(audit((demo,)))] == []
+    kept = demo.replace("\n    cur.execute('drop table point')", "")
+    assert [c for c, _, _ in found(audit((kept,)))] == ["PTH006"]

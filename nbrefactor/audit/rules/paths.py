@@ -3953,8 +3953,19 @@ def _io_lesson(ctx: RuleContext, group: Sequence[LiteralFinding]) -> bool:
     return all(
         _displayed_only(node, load_tree)
         for name in targets for node, load_tree, index in loads.get(name, ())
-        if (index, node.lineno) > (reader, reads[-1].line)
+        if (index, node.lineno) > (reader, reads[-1].line) and id(node) not in _comprehension_locals(load_tree, name)
     )
+
+
+def _comprehension_locals(tree: ast.AST, name: str) -> set[int]:
+    """The ids of the `name` nodes of `tree` inside a comprehension whose own `for` binds `name`
+    (`[f'lat_{x}' for x in range(5)]`): the comprehension's variable, not the global `x`."""
+    out: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)) and any(
+                isinstance(t, ast.Name) and t.id == name for g in node.generators for t in ast.walk(g.target)):
+            out.update(id(n) for n in ast.walk(node) if isinstance(n, ast.Name) and n.id == name)
+    return out
 
 
 def _io_cheat_sheet(ctx: RuleContext, group: Sequence[LiteralFinding]) -> bool:
@@ -4057,6 +4068,25 @@ def _savefig_section(ctx: RuleContext, writes: Sequence[LiteralFinding]) -> bool
         return False
     between = [c for c in ctx.facts.notebook.cells if first < c.index < max(cells)]
     return all(c.cell_type == "markdown" or c.index in cells for c in between)
+
+
+_CREATE_TABLE = re.compile(r"\bcreate\s+(?:temp(?:orary)?\s+)?table\s+(?:if\s+not\s+exists\s+)?[\"'`\[]?(\w+)", re.IGNORECASE)
+_DROP_TABLE = re.compile(r"\bdrop\s+table\s+(?:if\s+exists\s+)?[\"'`\[]?(\w+)", re.IGNORECASE)
+
+
+def _dropped_tables_database(group: Sequence[LiteralFinding]) -> bool:
+    """Is the path only a SQLite database that each cell opening it (`sqlite3.connect("test.db")`)
+    fills with tables it drops again in that cell (`create table point …`, queries, `drop table
+    point`)? The file is a language demo's prop, left as it was found: no input, no output (fair
+    check 48, item 115: io-lesson-demo)."""
+    if any(f.argument is None or f.argument.qualified != "sqlite3.connect" for f in group):
+        return False
+    for ca in {id(f.ca): f.ca for f in group}.values():
+        created = {m.group(1).lower() for s in ca.facts.strings for m in _CREATE_TABLE.finditer(s.value)}
+        dropped = {m.group(1).lower() for s in ca.facts.strings for m in _DROP_TABLE.finditer(s.value)}
+        if not created or not created <= dropped:
+            return False
+    return True
 
 
 def _after_input_loop(group: Sequence[LiteralFinding]) -> bool:
@@ -16156,7 +16186,7 @@ class CwdRelativePath(Rule):
                         _normal_path(g[0].value), removals) or _normal_path(g[0].value) in staged or _empty_folder_made(ctx, g) or _optional_cache(g) \
                     or _io_lesson(ctx, g) or _io_cheat_sheet(ctx, g) or _sample_data_round_trip(ctx, [
                         ((o.ca.cell.index, o.argument.call.line), written_file(o), o.argument.direction) for o in g if o.argument is not None]) \
-                    or _after_input_loop(g):
+                    or _after_input_loop(g) or _dropped_tables_database(g):
                 scratch.append((g[0].value, [(o.ca.cell, o.line, o.column) for o in g]))
             elif _read_back_at_once(ctx, g) or _staged_by_open(ctx, g):
                 # The notebook's own round trip is no finding in the report, but the package still
