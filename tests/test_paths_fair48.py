@@ -178,3 +178,22 @@ def test_a_sqlite_scratch_database_whose_tables_each_cell_creates_and_drops_is_n
     assert [c for c, _, _ in found(audit((demo,)))] == []
     kept = demo.replace("\n    cur.execute('drop table point')", "")
     assert [c for c, _, _ in found(audit((kept,)))] == ["PTH006"]
+
+
+def test_folders_filled_from_the_notebooks_own_extract_are_the_downloads() -> None:
+    """Fair check 48, item 121: `!wget …/train.zip`, `extractall('.')`, then `os.makedirs('val/dogs')`
+    and `os.rename(f'train/dog.{i}.jpg', f'val/dogs/dog.{i}.jpg')`, read back later: folders the
+    notebook makes and fills from its own extract are that download's (PTH003's finding), related,
+    not PTH006 findings of their own, sibling folders included."""
+    cells = ("!wget https://github.com/o/large-datasets/releases/download/dogs-cats/train.zip",
+             "import zipfile\nwith zipfile.ZipFile('train.zip', 'r') as zip_ref:\n    zip_ref.extractall('.')",
+             "import os\nos.makedirs('train/dogs')\nos.makedirs('val/dogs')\nos.makedirs('val/cats')",
+             "for i in range(0, 10000):\n    os.rename(f'train/dog.{i}.jpg', f'train/dogs/dog.{i}.jpg')\n"
+             "for i in range(10000, 12500):\n    os.rename(f'train/dog.{i}.jpg', f'val/dogs/dog.{i}.jpg')\n"
+             "    os.rename(f'train/cat.{i}.jpg', f'val/cats/cat.{i}.jpg')",
+             "import pandas as pd\nimages = os.listdir('val/dogs')\ncats = os.listdir('./val/cats')",
+             "path = './val/cats/cat.10222.jpg'\nimg = open(path, 'rb').read()")
+    diagnostics = audit(cells)
+    assert [c for c, _, _ in found(diagnostics)] == ["PTH003"]
+    related = {(r.cell, r.line) for d in diagnostics for r in d.related}
+    assert {(3, 3), (4, 4), (5, 2)} <= related

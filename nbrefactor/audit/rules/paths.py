@@ -7764,6 +7764,13 @@ class RemoteUri(Rule):
                 lines = {(g.ca.cell.index, g.line) for g in (*group, *shell_repeats, *same_folder)}
                 these = {k: v for k, v in fetched.items() if (k[0], k[1]) in lines}
                 fetched_reads = [r for r in relative_reads if these and _reads_fetched_file(r, these)]
+                # and the folders the notebook fills by moving files out of what these lines saved
+                # (`os.makedirs("val/dogs")`, `os.rename(f"train/dog.{i}.jpg", f"val/dogs/…")`; fair
+                # check 48, item 121), read back later
+                moved = [m for m in _moved_from_extract(ctx) if m.fetch and m.anchor in these] if these else []
+                if moved:
+                    taken = {id(r) for r in fetched_reads}
+                    fetched_reads += [r for r in relative_reads if id(r) not in taken and _moved_place(moved, r) is not None]
                 # and through a constant (`data_dir = "hh/databases"` for a `%%bash` cell's `cd hh/databases;
                 # wget URL`; PTH006 leaves those to this finding too)
                 fetched_places = [place for where, places in _fetched_constant_places(ctx).items() if where in these for place in places]
@@ -14461,6 +14468,74 @@ def _staged_for_upload(ctx: RuleContext, groups: Sequence[Sequence[LiteralFindin
     return frozenset(files | staged_folders)
 
 
+_MOVE_CALLS = frozenset({"os.rename", "os.replace", "shutil.move", "shutil.copy", "shutil.copy2", "shutil.copyfile"})
+
+
+def _moved_from_extract(ctx: RuleContext) -> tuple[_Moved, ...]:
+    """The folders the notebook fills by moving or copying files out of what it fetched or extracted
+    itself (`os.rename(f"train/dog.{i}.jpg", f"val/dogs/dog.{i}.jpg")`, `train/` extracted from the
+    archive a `!wget` line saved): only a folder every literal move into which comes out of one such
+    step. Found once per notebook."""
+    def find() -> tuple[_Moved, ...]:
+        calls: dict[tuple[int, int, int], list[LiteralFinding]] = {}
+        for f in literal_findings(ctx):
+            if f.source == "python" and f.argument is not None and f.argument.qualified in _MOVE_CALLS:
+                calls.setdefault((f.ca.cell.index, f.argument.call.line, f.argument.call.column), []).append(f)
+        if not calls:
+            return ()
+        produced = _produced_paths(ctx)
+        fetched = _read_back_lines(ctx)
+        by_folder: dict[str, list[tuple[tuple[int, int], Optional[tuple[bool, tuple[int, int]]], LiteralFinding]]] = {}
+        for (cell, line, _), found in calls.items():
+            sources = [f for f in found if f.argument.direction == "read"]
+            destinations = [f for f in found if f.argument.direction in ("write", "both")]
+            if len(sources) != 1 or len(destinations) != 1:
+                continue
+            folder = _normal_path(destinations[0].value).rpartition("/")[0]
+            if not folder or folder.startswith(".."):
+                continue
+            step = _read_back(sources[0].value, cell, line, "read", produced) if produced else None
+            origin: Optional[tuple[bool, tuple[int, int]]] = (False, step.anchor) if step is not None else None
+            if origin is None:
+                path = _normal_path(sources[0].value)
+                fetch = next((where for where, files in fetched.items() if _fetched(path, files) and where < (cell, line)), None)
+                origin = (True, fetch) if fetch is not None else None
+            by_folder.setdefault(folder, []).append(((cell, line), origin, destinations[0]))
+        out = []
+        for folder, moves in by_folder.items():
+            origins = {origin for _, origin, _ in moves}
+            if len(origins) != 1 or None in origins:
+                continue
+            fetch, anchor = origins.pop()  # type: ignore[misc]
+            out.append(_Moved(folder, min(at for at, _, _ in moves), anchor, fetch,
+                              frozenset(((d.ca.cell.index, d.line), d.column) for _, _, d in moves)))
+        return tuple(out)
+    return ctx.shared("paths.moved_from_extract", find)
+
+
+@dataclass(frozen=True)
+class _Moved:
+    folder: str  # normalised
+    first: tuple[int, int]  # (cell, line) of the first move into it
+    anchor: tuple[int, int]  # the making step's anchor, or the download line (`fetch`)
+    fetch: bool  # moved out of a file a download line saved (PTH003's finding relates it)
+    destinations: frozenset[tuple[tuple[int, int], int]]  # ((cell, line), column) of the moves' destination literals
+
+
+def _moved_place(moved: Sequence[_Moved], f: LiteralFinding) -> Optional[_Moved]:
+    """The `_Moved` folder the literal belongs to: a destination of its moves, the folder made for
+    them above the first (`os.makedirs("val/dogs")`), or a read of it (or below it) after it."""
+    if f.argument is None:
+        return None
+    path, place = _normal_path(f.value), (f.ca.cell.index, f.line)
+    for m in moved:
+        if ((place, f.column) in m.destinations
+                or (place < m.first and f.argument.call.method in ("makedirs", "mkdir") and path == m.folder)
+                or (place > m.first and f.argument.direction in ("read", "none") and _under(path, m.folder))):
+            return m
+    return None
+
+
 def _making_step(value: str, cell: int, line: int, produced: Sequence[_Produced]) -> Optional[_Produced]:
     """The step at (cell, line) that makes the folder `value` itself (the destination argument of
     `load_zip.unzip`), or None."""
@@ -15993,6 +16068,15 @@ class CwdRelativePath(Rule):
                     for where, files in fetched_by_lines.items())
                 for _, value, pa in uses)]:
             fetched_constants.append(grouped.pop(position))
+        # ... and a read, through a constant, of a folder the notebook filled by moving files out of
+        # what it fetched or extracted (`path = './val/cats'` after `os.rename(…, f'val/cats/…')`; fair
+        # check 48, item 121): that step's.
+        moved = _moved_from_extract(ctx)
+        for position in [p for p, uses in grouped.items() if moved and all(
+                pa.direction in ("read", "none") and any(
+                    (_cell_of(ctx, pa), pa.call.line) > m.first and _under(_normal_path(value), m.folder) for m in moved)
+                for _, value, pa in uses)]:
+            fetched_constants.append(grouped.pop(position))
         # A file written through a constant only to be handed to a tracker's upload below
         # (`csv_fname = "iris.csv"`, `df.to_csv(csv_fname)`, then `run["data"].upload(csv_fname)`):
         # staging for the upload, as for a literal (`_staged_for_upload`; fair check 16, items 107, 109).
@@ -16057,6 +16141,19 @@ class CwdRelativePath(Rule):
             if step is not None:
                 read_back.setdefault(step.anchor, []).append((f.ca.cell, f.line, f.column))
             return step is not None
+
+        # Folders the notebook makes and fills by moving files out of its own extract
+        # (`os.makedirs("val/dogs")`, `os.rename(f"train/dog.{i}.jpg", f"val/dogs/dog.{i}.jpg")` with
+        # `train/` extracted from a downloaded archive), read back later: the extract's step (fair
+        # check 48, item 121: own-extract-read-back).
+        # (out of a downloaded file: PTH003's finding relates them; out of an extraction: its finding)
+        moved = _moved_from_extract(ctx)
+
+        def moved_here(f: LiteralFinding) -> bool:
+            m = _moved_place(moved, f) if moved else None
+            if m is not None and not m.fetch:
+                read_back.setdefault(m.anchor, []).append((f.ca.cell, f.line, f.column))
+            return m is not None
 
         # A literal that is itself a reported constant's (`datapath = os.path.join("datasets", …)`
         # is both a literal given to `os.path.join` and the constant's root): one finding, the
@@ -16126,6 +16223,7 @@ class CwdRelativePath(Rule):
             and not _reads_cloned_file(ctx, f)
             # A file of a folder the notebook extracted an archive into, or a file it downloaded by name.
             and not read_back_here(f)
+            and not moved_here(f)
             # The folder an archive a download step saved is extracted into: that download's too.
             and not _extracts_fetched_archive(ctx, f, produced, written)
             # After `os.chdir(path)` above it in the same function (or module-level cell), the literal
