@@ -20,7 +20,12 @@ def test_torchvision_weights_of_many_models_are_one_finding() -> None:
     hits = [d for d in audit(cells, [RuntimeDownload]) if d.code == "PTH007"]
     assert found(hits) == [("PTH007", 2, 1)]
     assert len(hits[0].related) == 3
-    assert "other torchvision models" in hits[0].message
+    assert "so do the notebook's 2 other torchvision models" in hits[0].message
+    # the same model spelled through another name is the same model built again, not another one
+    again = ("import torchvision\nfrom torchvision import models", "net = models.resnet18(pretrained=True)",
+             "vgg = models.vgg16(pretrained=True)", "net = torchvision.models.resnet18(pretrained=True)")
+    hit = next(d for d in audit(again, [RuntimeDownload]) if d.code == "PTH007")
+    assert "so does the notebook's other torchvision model built" in hit.message and "cell 4 builds the same" in hit.message
 
 
 def test_a_url_given_to_gdown_is_pth003s_alone() -> None:

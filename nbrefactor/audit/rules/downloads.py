@@ -2110,8 +2110,9 @@ class RuntimeDownload(Rule):
                 same = [f for f in found[1:] if _callee_of(f[4]) == model]
                 models = list(dict.fromkeys(_callee_of(f[4]) for f in found[1:] if _callee_of(f[4]) != model))
                 if models:
-                    consequence += (f"; so do the notebook's {len(models)} other torchvision model{'s' if len(models) > 1 else ''} "
-                                    "built with pretrained weights (related): one cache (`TORCH_HOME`) to provision")
+                    consequence += ("; so does the notebook's other torchvision model" if len(models) == 1 else
+                                    f"; so do the notebook's {len(models)} other torchvision models")
+                    consequence += " built with pretrained weights (related): one cache (`TORCH_HOME`) to provision"
             else:
                 same = found[1:]
             later_cells = sorted({c.cell.index for c, *_ in same} - {ca.cell.index})
@@ -2327,8 +2328,9 @@ def _url_argument(ctx: RuleContext, fetch: tuple) -> bool:
 
 
 def _callee_of(shown: str) -> str:
+    """The called function's own name (`resnet18` of `models.resnet18(…)` and `torchvision.models.resnet18(…)`)."""
     callee = _CALLEE.search(shown)
-    return callee.group(1) if callee else shown
+    return callee.group(1).rpartition(".")[2] if callee else shown
 
 
 def _merge_one_cache(groups: dict[tuple, list[tuple]]) -> dict[tuple, list[tuple]]:
