@@ -311,7 +311,7 @@ def test_pth007s_findings_are_found_once_per_notebook_and_pth006_reads_the_same(
     they are found once per notebook context, and PTH007 reports the same ones."""
     facts = analyse_notebook(_notebook(
         "import gdown\nimport zipfile\nfile_id = 'abc'\ndst = 'bundle.zip'\n"
-        "gdown.download(f'https://drive.google.com/uc?id={file_id}', dst, quiet=False)",
+        "gdown.download(id=file_id, output=dst, quiet=False)",
         "from datasets import load_dataset\nimdb = load_dataset('imdb', split='train')",
     ))
     expected = list(downloads.RuntimeDownload()._hits(RuleContext(facts, load_catalog(), ProjectContext())))

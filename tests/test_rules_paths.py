@@ -511,7 +511,8 @@ def test_pth006_the_file_a_reported_download_saves_is_that_download_s():
         "with open('fetch_log.txt', 'w') as log:\n    log.write('done')",
     )
     assert found(audit(cells, [CwdRelativePath])) == [("PTH006", 3, 1)]
-    assert [d.code for d in audit(cells, [RuntimeDownload])] == ["PTH007"]
+    # the URL given to gdown is PTH003's finding, which relates the call (fair check 48, item 125)
+    assert [d.code for d in audit(cells, [RemoteUri, RuntimeDownload])] == ["PTH003"]
 
 
 # --- PTH003: the notebook's own download helper, guarded by its file (fair check 9) ------------

@@ -785,6 +785,16 @@ def uncalled_function_lines(facts: "NotebookFacts") -> dict[int, frozenset[int]]
     return result
 
 
+def unmentioned_function_lines(facts: "NotebookFacts") -> dict[int, frozenset[int]]:
+    """By cell index, the lines of the module-level functions nothing in the notebook mentions
+    (followed through, as `uncalled_function_lines`), also in a notebook that calls none of its
+    own: what such a body does to the kernel's state (`sys.path.insert(0, …)` in a
+    `go_up_from_current_directory()` no cell calls) never happens in this notebook, whichever other
+    notebook might import it (fair check 48, item 98: sys-path-edit-in-never-called-function)."""
+    spans, mentions = _function_mentions(facts)
+    return _function_lines(spans, _mentioned_only_in(spans, mentions, {}, set())) if spans else {}
+
+
 def off_branch_function_lines(facts: "NotebookFacts") -> dict[int, frozenset[int]]:
     """By cell index, the lines of the module-level functions called only from lines no run of the
     notebook as saved reaches: every mention of the name outside its own body is in an `if False:`

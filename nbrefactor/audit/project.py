@@ -246,6 +246,10 @@ class ProjectContext:
     # notebook, as (name, path from the notebook's folder): PTH003 says a file of that name is
     # committed there (fair check 20, item 95). One `stat` per name.
     committed_data_copies: tuple[tuple[str, str], ...] = ()
+    # (URL, destination as written) of the notebook's `!wget URL -O data/x.csv` / `!curl URL -o …`
+    # lines whose destination is a file committed from the notebook's folder: each run overwrites
+    # the committed copy with the download (fair check 48, item 93). One `stat` per destination.
+    committed_destinations: tuple[tuple[str, str], ...] = ()
     # Relative path literals (`'../data/cancer.csv'`, as written) of a notebook that falls back on a
     # missing file (`except FileNotFoundError:`), that are files from the notebook's folder: a `try:`
     # reading that committed copy, `except FileNotFoundError:` fetching it, downloads nothing when run
@@ -2228,6 +2232,44 @@ def with_downloads_present(project: ProjectContext, notebook_path: str | Path, s
     return replace(project, downloads_present=project.downloads_present | present)
 
 
+_SHELL_DOWNLOAD_LINE = re.compile(r"^\s*!\s*(?:wget|curl)\b[^\n]*", re.MULTILINE)
+
+
+def _shell_download_destinations(text: str) -> list[tuple[str, str]]:
+    """(URL, destination) of each `!wget URL -O dest` / `!curl URL -o dest` line of `text` with one
+    http(s) URL and a destination without variables."""
+    out = []
+    for line in _SHELL_DOWNLOAD_LINE.finditer(text):
+        command = line.group(0).strip().lstrip("!").strip()
+        try:
+            words = shlex.split(re.split(r"\s(?:\||&&|;|\|\|)\s", command, maxsplit=1)[0])
+        except ValueError:
+            continue
+        urls = [w for w in words if re.match(r"^https?://", w)]
+        flag = ("-O", "--output-document") if words[0] == "wget" else ("-o", "--output")
+        dest = next((words[i + 1] for i, w in enumerate(words[:-1]) if w in flag), None)
+        if len(urls) == 1 and dest and dest != "-" and not re.search(r"[$%{}]", dest):
+            out.append((urls[0], dest))
+    return out
+
+
+def _committed_at(folder: str, relative: str) -> Optional[str]:
+    """The path, from `folder`, of the file `relative` names in `folder` or a folder above it (up to
+    the project root when one is known, else 8 levels), or None."""
+    above = folder
+    for _ in range(8):
+        candidate = os.path.join(above, *relative.split("/"))
+        if os.path.isfile(candidate):
+            return os.path.relpath(candidate, folder).replace(os.sep, "/")
+        if is_project_root(Path(above)):
+            return None  # (the repository's root: nothing above it is the repository's)
+        parent = os.path.dirname(above)
+        if parent == above:
+            return None
+        above = parent
+    return None
+
+
 # `read_data_sets("data/mnist/", one_hot=True)`: the folder, as written.
 _READ_DATA_SETS_FOLDER = re.compile(r"""\bread_data_sets\(\s*(?:train_dir\s*=\s*)?['"](?P<folder>[^'"\n]+)['"]""")
 # The files TensorFlow 1's MNIST helper looks for in its folder (Fashion-MNIST uses the same names).
@@ -2287,8 +2329,10 @@ def _with_committed_torch_datasets(project: ProjectContext, notebook_path: str |
     return replace(project, committed_torch_datasets=project.committed_torch_datasets | present) if present else project
 
 
+# (quoted in Python, or a word of a shell line: `!wget -q https://raw.githubusercontent.com/… -O data/x.csv`)
 _RAW_GITHUB_FILE_NAME = re.compile(
-    r"""['"]https?://(?:raw\.githubusercontent\.com|github\.com/[^'"\s/]+/[^'"\s/]+/raw)/[^'"\s?#]*/(?P<name>[^/'"\s?#]+)['"?#]"""
+    r"""(?:['"]|(?<!\S))https?://(?:raw\.githubusercontent\.com|github\.com/[^'"\s/]+/[^'"\s/]+/raw)/[^'"\s?#]*/(?P<name>[^/'"\s?#]+)(?=['"?#\s]|$)""",
+    re.MULTILINE,
 )
 
 
@@ -2309,6 +2353,13 @@ def _with_committed_copies(project: ProjectContext, notebook_path: str | Path, t
         )
         if in_data:
             project = replace(project, committed_data_copies=project.committed_data_copies + in_data)
+    destinations = [pair for s in texts if "-o" in s.lower() for pair in _shell_download_destinations(s)]
+    if destinations:
+        folder = os.path.dirname(resolved_path(notebook_path))
+        committed = tuple((url, dest) for url, dest in destinations
+                          if not dest.startswith(("/", "~")) and os.path.isfile(os.path.join(folder, *dest.split("/"))))
+        if committed:
+            project = replace(project, committed_destinations=project.committed_destinations + committed)
     if not names:
         return project
     folder = os.path.dirname(resolved_path(notebook_path))
@@ -2323,18 +2374,9 @@ def _with_committed_copies(project: ProjectContext, notebook_path: str | Path, t
         relative = unquote(repo_path)
         if relative.rsplit("/", 1)[-1] in present or ".." in relative.split("/") or relative.startswith("/"):
             continue
-        above = folder
-        for _ in range(8):
-            candidate = os.path.join(above, *relative.split("/"))
-            if os.path.isfile(candidate):
-                copies.append((repo_path, os.path.relpath(candidate, folder).replace(os.sep, "/")))
-                break
-            if is_project_root(Path(above)):
-                break  # (the repository's root: nothing above it is the repository's)
-            parent = os.path.dirname(above)
-            if parent == above:
-                break
-            above = parent
+        found = _committed_at(folder, relative)
+        if found is not None:
+            copies.append((repo_path, found))
     return replace(project, committed_repo_copies=project.committed_repo_copies + tuple(copies)) if copies else project
 
 
@@ -2359,8 +2401,11 @@ def _with_present_fallback_reads(project: ProjectContext, notebook_path: str | P
 
 # `raw.githubusercontent.com/<owner>/<repo>/<branch>/<path>`, `github.com/<owner>/<repo>/raw/<branch>/<path>`:
 # the path of the file in its repository (a branch name of one segment).
+# (the branch as `main/` or `refs/heads/main/`, `refs/tags/v1/`; quoted, or a word of a shell line)
 _RAW_GITHUB_REPO_PATH = re.compile(
-    r"""['"]https?://(?:raw\.githubusercontent\.com/[^'"\s/]+/[^'"\s/]+|github\.com/[^'"\s/]+/[^'"\s/]+/raw)/[^'"\s/?#]+/(?P<path>[^'"\s?#]+)['"?#]"""
+    r"""(?:['"]|(?<!\S))https?://(?:raw\.githubusercontent\.com/[^'"\s/]+/[^'"\s/]+|github\.com/[^'"\s/]+/[^'"\s/]+/raw)/"""
+    r"""(?:refs/(?:heads|tags)/)?[^'"\s/?#]+/(?P<path>[^'"\s?#]+)(?=['"?#\s]|$)""",
+    re.MULTILINE,
 )
 
 

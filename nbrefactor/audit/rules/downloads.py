@@ -32,7 +32,7 @@ _SHELL_CELLS = frozenset({"bash", "sh", "script", "system"})
 _SHELL_WHAT = "downloads data in a shell command"
 _CONSEQUENCE = "the input is whatever the remote side serves on the day"
 # `fetch_openml(..., version=2, ...)`: an OpenML dataset pinned to a version number.
-_OPENML_VERSION = re.compile(r"\bfetch_openml\s*\(.*\bversion\s*=\s*(\d+)\s*[,)]")
+_OPENML_VERSION = re.compile(r"\bfetch_openml\s*\(.*\b(version|data_id)\s*=\s*(\d+)\s*[,)]")
 # A TF Hub (or its Kaggle Models successor) handle ending in a version number: `…/feature_vector/5`.
 _TFHUB_ID = "tfhub-model"
 _TFHUB_VERSION = re.compile(r"^https?://(?:tfhub\.dev|www\.kaggle\.com/models)/\S+/(\d+)/?$")
@@ -62,6 +62,8 @@ _COMMIT_REVISION = re.compile(r"^[0-9a-f]{6,40}$")
 _TORCH_HUB_ID = "torch-hub"
 # `AutoConfig.from_pretrained(id)`: the configuration alone, no weights.
 _HUB_CONFIG_ID = "hub-config"
+# `gdown.download(url, …)`: an http(s) URL given is PTH003's (it relates the call).
+_GDOWN_ID = "gdown-download"
 # `torch.hub.load("owner/repo:ref", …)`: the repository named with a tag, branch or commit.
 _TORCH_HUB_REF = re.compile(r"""hub\.load\(\s*(?:repo_or_dir\s*=\s*)?['"][^'":]+:([^'"]+)['"]""")
 
@@ -1347,7 +1349,10 @@ class RuntimeDownload(Rule):
         "`nltk.download` run outside the notebook provided it, so a fresh environment stops with `LookupError` "
         "(`[nltk_data]`); a `WordNetLemmatizer()` bound to a name loads nothing, so its `wordnet` need is at the first "
         "`.lemmatize(…)` call on that name, and none when nothing calls it. The catalogue is `rules/downloads.toml`; a "
-        "literal http(s) URL given to a download call is PTH003's. One finding per fetching callee and "
+        "literal http(s) URL given to a download call is PTH003's (so is `gdown.download(url, output)` given one, a literal or a name "
+        "bound to one: PTH003's finding relates the call; a Drive `id=` alone is this rule's). The notebook's pretrained torchvision "
+        "models (`pretrained=True`, `weights=`) are one finding at the first, the other models related: their weights files are named "
+        "by their hash, so all need the same thing, the network or torch's cache. One finding per fetching callee and "
         "cell: the train and test splits of one dataset are one download to pin (the later calls "
         "are related locations), and so is a torchvision/torchtext/torchaudio dataset class constructed with `download=True` "
         "again in a later cell (a loader function building CIFAR-10 after a cell showing its images), or a Keras dataset "
@@ -1872,14 +1877,15 @@ class RuntimeDownload(Rule):
             expect=((1, 2), (3, 1)),
         ),
         # ... and a torchvision model's `pretrained=True` weights built again in later cells (fair check 43,
-        # item 137); another model is its own.
+        # item 137); another model is related too: torchvision's weights files are named by their hash,
+        # so every model needs the same thing, the network or torch's cache (fair check 48, items 124-130).
         Example(
             cells=(
                 "from torchvision import models\nvgg = models.vgg16(pretrained=True)",
                 "vgg = models.vgg16(pretrained=True).cuda()",
                 "net = models.resnet18(pretrained=True)",
             ),
-            expect=((1, 2), (3, 1)),
+            expect=((1, 2),),
         ),
         # GitPython's clone is a run-time fetch of a branch, as `!git clone` is (fair check 35, items 88, 97).
         Example(
@@ -1964,6 +1970,10 @@ class RuntimeDownload(Rule):
             if (ca.cell.index, line) in seen:
                 continue
             seen.add((ca.cell.index, line))
+            if fetch[3].id == _GDOWN_ID and _url_argument(ctx, fetch):
+                # PTH003 reports the URL and relates this call: one download, one finding (fair
+                # check 48, item 125: download-split-pth003-pth007).
+                continue
             if _wants_latest_data(ca, line):
                 # `# Get the latest data` over `!git clone https://github.com/org/covid-data`: following
                 # the source as it moves is the step's stated purpose, nothing to pin (fair check 46,
@@ -2016,6 +2026,10 @@ class RuntimeDownload(Rule):
         groups = _merge_dataset_classes(groups)
         # A download retried another way in its `except:` handler is one step (fair check 44, item 136).
         groups = _merge_except_fallbacks(ctx, groups)
+        # Twenty torchvision models built with pretrained weights, one per cell: each weights file is
+        # named by its hash, so what is left is the network or torch's cache (`TORCH_HOME`), one
+        # provisioning step for them all (fair check 48, items 124, 126-128, 130).
+        groups = _merge_one_cache(groups)
         # The imports of a cloned repository's modules are this clone's consequences (DEP001 does
         # not call them distributions): related locations of its finding.
         cloned: dict[tuple[int, int], list[tuple]] = {}
@@ -2069,8 +2083,9 @@ class RuntimeDownload(Rule):
             pinned_version = _OPENML_VERSION.search(shown)
             if pinned_version is not None:
                 # `fetch_openml("adult", version=2)`: OpenML never changes a version's data; what is
-                # left is the network and scikit-learn's cache (fair check 15, items 134, 135).
-                consequence = (f"the dataset version is pinned (`version={pinned_version.group(1)}`), so the data is "
+                # left is the network and scikit-learn's cache (fair check 15, items 134, 135). A
+                # `data_id=` names one version too (fair check 48, item 129).
+                consequence = (f"the dataset version is pinned (`{pinned_version.group(1)}={pinned_version.group(2)}`), so the data is "
                                "fixed, but each run needs the network or scikit-learn's local cache (`data_home`, "
                                "`~/scikit_learn_data` by default)")
                 fix = ("Fetch it once in a data step and read the stored copy from a configured path (or point "
@@ -2089,7 +2104,18 @@ class RuntimeDownload(Rule):
                 consequence = (f"the handle names a fixed version (`/{hub_version.group(1)}`), so the model is fixed, "
                                "but each run needs the network or TF Hub's local cache (`TFHUB_CACHE_DIR`)")
                 fix = "Download the model once in a data step and load it from a configured path (or provision `TFHUB_CACHE_DIR`)."
-            later_cells = sorted({c.cell.index for c, *_ in found[1:]} - {ca.cell.index})
+            if kind.id in _ONE_CACHE_IDS:
+                # "built again" is said of the first model's later builds; the other models are counted
+                model = _callee_of(shown)
+                same = [f for f in found[1:] if _callee_of(f[4]) == model]
+                models = list(dict.fromkeys(_callee_of(f[4]) for f in found[1:] if _callee_of(f[4]) != model))
+                if models:
+                    consequence += ("; so does the notebook's other torchvision model" if len(models) == 1 else
+                                    f"; so do the notebook's {len(models)} other torchvision models")
+                    consequence += " built with pretrained weights (related): one cache (`TORCH_HOME`) to provision"
+            else:
+                same = found[1:]
+            later_cells = sorted({c.cell.index for c, *_ in same} - {ca.cell.index})
             again = _FETCHED_AGAIN.get(kind.id)
             if again is not None and later_cells:
                 verb, what = again
@@ -2278,6 +2304,43 @@ def _merge_dataset_classes(groups: dict[tuple, list[tuple]]) -> dict[tuple, list
             key = first
         for c in classes:
             owner.setdefault(c, key)
+    return merged
+
+
+# Fetches of these kinds share one cache and pin nothing per call (torchvision's weights files are
+# named by their hash): every such fetch of a notebook is one provisioning step.
+_ONE_CACHE_IDS = frozenset({"torchvision-pretrained", "torchvision-weights"})
+
+
+def _url_argument(ctx: RuleContext, fetch: tuple) -> bool:
+    """Whether the fetching call's first argument (or `url=`) is an http(s) URL: a literal, or a
+    name whose nearest binding above is one."""
+    ca, line, column = fetch[0], fetch[1], fetch[2]
+    call = next((c for c in ca.facts.calls if (c.line, c.column) == (line, column)), None)
+    given = call.arg(0, ("url",)) if call is not None else None
+    if given is None:
+        return False
+    text = given.string
+    if text is None and given.name is not None:
+        strings = ctx.shared("downloads.strings_by_name", lambda: _strings_by_name(ctx.facts))
+        text = _string_above(strings, given.name, ca.cell.index, line)
+    return bool(text) and re.match(r"^https?://", text) is not None
+
+
+def _callee_of(shown: str) -> str:
+    """The called function's own name (`resnet18` of `models.resnet18(…)` and `torchvision.models.resnet18(…)`)."""
+    callee = _CALLEE.search(shown)
+    return callee.group(1).rpartition(".")[2] if callee else shown
+
+
+def _merge_one_cache(groups: dict[tuple, list[tuple]]) -> dict[tuple, list[tuple]]:
+    """Groups whose first fetch is of a `_ONE_CACHE_IDS` kind, merged into the first (by position)
+    of them: one finding for the notebook's pretrained torchvision models, the others related."""
+    keys = sorted((k for k, found in groups.items() if found[0][3].id in _ONE_CACHE_IDS),
+                  key=lambda k: (groups[k][0][0].cell.index, groups[k][0][1], groups[k][0][2]))
+    merged = dict(groups)
+    for key in keys[1:]:
+        merged[keys[0]] = merged[keys[0]] + merged.pop(key)
     return merged
 
 

@@ -29,7 +29,7 @@ from typing import Any, Callable, Collection, Iterable, Iterator, Mapping, Optio
 from nbrefactor.audit.analysis import ArgFact, CallFact, CellAnalysis, NotebookFacts, StringFact
 from nbrefactor.audit.analysis import (
     cell_python_tree, configured_off_lines, constant_test, dead_branch_lines, index_single_assignments, module_level_assignments, nodes_of, tree_nodes,
-    off_branch_function_lines, uncalled_function_lines,
+    off_branch_function_lines, uncalled_function_lines, unmentioned_function_lines,
 )
 from nbrefactor.audit.facts import dotted_name, statement_at, statement_index_at, walk_nodes
 from nbrefactor.audit.catalog import Catalog
@@ -3031,6 +3031,13 @@ def _find_download_lines(ctx: RuleContext) -> dict[tuple[int, int], list[str]]:
             files = _chain_fetched_files(magic.args)[0] if program in ("cd", "curl", "wget") else []
             if files:
                 out[(ca.cell.index, magic.line)] = files
+        for magic in ca.magics:
+            # `!aws s3 cp s3://bucket/x.jsonl data/x.jsonl`, `!gsutil cp gs://bucket/y.csv .`: the copy
+            # saves its destination, read back below (fair check 48, item 117: fetched-file-read-back).
+            if magic.kind == "shell" and magic.name.lower() in ("aws", "gsutil") and not _hosted_line(ca, magic.line):
+                copied = _store_copy_file(magic.name.lower(), magic.args)
+                if copied:
+                    out.setdefault((ca.cell.index, magic.line), []).append(copied)
         if ca.masked.cell_magic in _SHELL_CELL_MAGICS and not _hosted_line(ca, 1):
             # A `%%bash` cell of `curl -L URL -o m3.xls` lines (fair check 14: its reads were
             # PTH006 findings of their own); a command continued with `\` is one line, at its start.
@@ -3070,6 +3077,39 @@ def _find_download_lines(ctx: RuleContext) -> dict[tuple[int, int], list[str]]:
             if name and "$" not in name:
                 out.setdefault((ca.cell.index, call.line), []).append(_normal_path(name))
     return _with_extracted_stems(ctx, out)
+
+
+_STORE_URI = re.compile(r"^(?:s3|gs)://[^/\s]+/\S*[^/\s]$")
+
+
+def _store_copy_file(program: str, args: str) -> str:
+    """The relative file one `aws s3 cp SRC DEST` / `gsutil cp SRC DEST` line saves from an object
+    store (DEST a file, or a folder ending in `/` or `.` that gets SRC's name), normalised; "" for
+    any other line (a recursive copy, an upload, a destination that is absolute or a variable)."""
+    command = re.split(r"\s(?:\||&&|;|\|\|)\s", args, maxsplit=1)[0]
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return ""
+    words = words[1:] if words and words[0].lower() == program else words
+    if program == "aws":
+        if words[:2] != ["s3", "cp"]:
+            return ""
+        words = words[2:]
+    elif words[:1] == ["cp"]:
+        words = words[1:]
+    else:
+        return ""
+    if any(w.startswith("-") for w in words):
+        return ""  # `--recursive`, `-r`: a folder, not one file
+    if len(words) != 2 or not _STORE_URI.match(words[0]):
+        return ""
+    source, destination = words
+    if "$" in destination or "{" in destination or destination.startswith(("/", "~")) or "://" in destination:
+        return ""
+    if destination in (".", "./") or destination.endswith("/"):
+        destination = f"{destination.rstrip('/')}/{source.rsplit('/', 1)[-1]}"
+    return _normal_path(destination)
 
 
 def _with_extracted_stems(ctx: RuleContext, out: dict[tuple[int, int], list[str]]) -> dict[tuple[int, int], list[str]]:
@@ -3913,8 +3953,19 @@ def _io_lesson(ctx: RuleContext, group: Sequence[LiteralFinding]) -> bool:
     return all(
         _displayed_only(node, load_tree)
         for name in targets for node, load_tree, index in loads.get(name, ())
-        if (index, node.lineno) > (reader, reads[-1].line)
+        if (index, node.lineno) > (reader, reads[-1].line) and id(node) not in _comprehension_locals(load_tree, name)
     )
+
+
+def _comprehension_locals(tree: ast.AST, name: str) -> set[int]:
+    """The ids of the `name` nodes of `tree` inside a comprehension whose own `for` binds `name`
+    (`[f'lat_{x}' for x in range(5)]`): the comprehension's variable, not the global `x`."""
+    out: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)) and any(
+                isinstance(t, ast.Name) and t.id == name for g in node.generators for t in ast.walk(g.target)):
+            out.update(id(n) for n in ast.walk(node) if isinstance(n, ast.Name) and n.id == name)
+    return out
 
 
 def _io_cheat_sheet(ctx: RuleContext, group: Sequence[LiteralFinding]) -> bool:
@@ -4017,6 +4068,25 @@ def _savefig_section(ctx: RuleContext, writes: Sequence[LiteralFinding]) -> bool
         return False
     between = [c for c in ctx.facts.notebook.cells if first < c.index < max(cells)]
     return all(c.cell_type == "markdown" or c.index in cells for c in between)
+
+
+_CREATE_TABLE = re.compile(r"\bcreate\s+(?:temp(?:orary)?\s+)?table\s+(?:if\s+not\s+exists\s+)?[\"'`\[]?(\w+)", re.IGNORECASE)
+_DROP_TABLE = re.compile(r"\bdrop\s+table\s+(?:if\s+exists\s+)?[\"'`\[]?(\w+)", re.IGNORECASE)
+
+
+def _dropped_tables_database(group: Sequence[LiteralFinding]) -> bool:
+    """Is the path only a SQLite database that each cell opening it (`sqlite3.connect("test.db")`)
+    fills with tables it drops again in that cell (`create table point …`, queries, `drop table
+    point`)? The file is a language demo's prop, left as it was found: no input, no output (fair
+    check 48, item 115: io-lesson-demo)."""
+    if any(f.argument is None or f.argument.qualified != "sqlite3.connect" for f in group):
+        return False
+    for ca in {id(f.ca): f.ca for f in group}.values():
+        created = {m.group(1).lower() for s in ca.facts.strings for m in _CREATE_TABLE.finditer(s.value)}
+        dropped = {m.group(1).lower() for s in ca.facts.strings for m in _DROP_TABLE.finditer(s.value)}
+        if not created or not created <= dropped:
+            return False
+    return True
 
 
 def _after_input_loop(group: Sequence[LiteralFinding]) -> bool:
@@ -4132,8 +4202,13 @@ def _download_destination(uses: Sequence[tuple[tuple[int, int], PathArgument]], 
     # a root to configure: fair check 18)
     ordered = sorted(((u[0] if u[0] in downloads or not _saved_file(u[1]) else (u[0][0], u[1].call.line), u[1])
                       for u in uses), key=lambda u: u[0])
+    # (`if not Path(DATA_PATH).is_file():` over the download in the same cell names the file to test
+    # it: a guard as `os.path.exists` is; fair check 48, item 123)
+    first_download = next((u[0] for u in ordered if u[0] in downloads), None)
     while ordered and ordered[0][0] not in downloads and (
-            (ordered[0][1].qualified or "") in _EXISTENCE_TESTS or ordered[0][1].call.method in ("makedirs", "mkdir")):
+            (ordered[0][1].qualified or "") in _EXISTENCE_TESTS or ordered[0][1].call.method in ("makedirs", "mkdir")
+            or (ordered[0][1].qualified == "pathlib.Path" and ordered[0][1].direction == "none"
+                and first_download is not None and first_download[0] == ordered[0][0][0])):
         ordered = ordered[1:]
     return bool(ordered) and ordered[0][0] in downloads and ordered[0][1].direction in ("write", "both")
 
@@ -4341,6 +4416,32 @@ def _joined_dataset_root(ctx: RuleContext, group: Sequence[LiteralFinding], down
     if (first[0], first[1]) not in downloads or len({(u[2], u[3]) for u in uses}) != 1:
         return ""
     return first[2]
+
+
+def _torchtext_extract_read(ctx: RuleContext, group: Sequence[LiteralFinding], downloads: Collection[tuple[int, int]]) -> str:
+    """The dataset (as written) when every literal of the group is read (or tested) under
+    `root/<dataset>/`, the folder a torchtext dataset a reported download step above built with a
+    literal `root=` extracts into (`YelpReviewPolarity(root=".", split=…)` saves
+    `YelpReviewPolarity/yelp_review_polarity_csv/train.csv`); "" otherwise."""
+    folders: list[tuple[tuple[int, int], str, str]] = []
+    for ca in ctx.cells:
+        for call in ca.facts.calls:
+            if (ca.cell.index, call.line) not in downloads or not call.func:
+                continue
+            qualified = ctx.facts.resolve(call.func)
+            name = qualified.rpartition(".")[2]
+            root = call.arg(None, ("root",))
+            if not (qualified.startswith("torchtext.datasets.") and name[:1].isupper()) or root is None or root.string is None:
+                continue
+            base = _normal_path(root.string)
+            folders.append(((ca.cell.index, call.line), _normal_path(f"{base}/{name}") if base not in ("", ".") else name, call.func))
+    if not folders:
+        return ""
+    for place, folder, dataset in folders:
+        if all(f.argument is not None and f.argument.direction in ("read", "none") and (f.ca.cell.index, f.line) > place
+               and _normal_path(f.value).startswith(folder + "/") for f in group):
+            return dataset
+    return ""
 
 
 def _prepares_folder(pa: PathArgument) -> bool:
@@ -7663,6 +7764,13 @@ class RemoteUri(Rule):
                 lines = {(g.ca.cell.index, g.line) for g in (*group, *shell_repeats, *same_folder)}
                 these = {k: v for k, v in fetched.items() if (k[0], k[1]) in lines}
                 fetched_reads = [r for r in relative_reads if these and _reads_fetched_file(r, these)]
+                # and the folders the notebook fills by moving files out of what these lines saved
+                # (`os.makedirs("val/dogs")`, `os.rename(f"train/dog.{i}.jpg", f"val/dogs/…")`; fair
+                # check 48, item 121), read back later
+                moved = [m for m in _moved_from_extract(ctx) if m.fetch and m.anchor in these] if these else []
+                if moved:
+                    taken = {id(r) for r in fetched_reads}
+                    fetched_reads += [r for r in relative_reads if id(r) not in taken and _moved_place(moved, r) is not None]
                 # and through a constant (`data_dir = "hh/databases"` for a `%%bash` cell's `cd hh/databases;
                 # wget URL`; PTH006 leaves those to this finding too)
                 fetched_places = [place for where, places in _fetched_constant_places(ctx).items() if where in these for place in places]
@@ -7683,6 +7791,13 @@ class RemoteUri(Rule):
                 if f is not group[0]:
                     continue
                 bucket = group[1:]
+                # `!aws s3 cp s3://b/x.jsonl data/x.jsonl`: the copy's destination read back (PTH006
+                # leaves it here; fair check 48, item 117), also through a constant.
+                lines = {(g.ca.cell.index, g.line) for g in group if g.source == "shell"}
+                these = {k: v for k, v in fetched.items() if k in lines}
+                if these:
+                    fetched_reads = [r for r in relative_reads if _reads_fetched_file(r, these)]
+                    fetched_places = [place for where, places in _fetched_constant_places(ctx).items() if where in these for place in places]
             if is_web(f):
                 more = ""
                 if others:
@@ -7726,7 +7841,7 @@ class RemoteUri(Rule):
                         f"; {len(bucket)} more URI{'s' if len(bucket) > 1 else ''} of this bucket "
                         f"(cell{'s' if len(where) > 1 else ''} {', '.join(str(c) for c in where)})"
                     )
-                others = bucket
+                others = bucket + fetched_reads
                 message = (
                     f"Remote URI {shown(f.value)}{_where(f)} ties the notebook to {scheme}:// storage: it "
                     f"needs network access and credentials that are not in the code{more}"
@@ -8152,6 +8267,12 @@ def _committed_copy_note(ctx: RuleContext, url: str) -> str:
     message says to read the local copy (fair check 15, items 117, 120)."""
     copies = ctx.project.committed_copies if ctx.project is not None else frozenset()
     name = url.split("?", 1)[0].split("#", 1)[0].rstrip("/").rpartition("/")[2]
+    # `!wget URL -O data/x.csv` with `data/x.csv` committed: each run overwrites that copy with the
+    # download (fair check 48, item 93).
+    for fetched, destination in ctx.project.committed_destinations if ctx.project is not None else ():
+        if fetched == url:
+            return (f"; its destination, `{destination}`, is a file committed beside the notebook, which each run "
+                    "overwrites with the download: drop the download and read that copy")
     if not _RAW_GITHUB.match(url):
         # A file of that name in the `data/` folder beside the notebook (`tree_boxes.geojson`
         # fetched from the project's web site; fair check 20, item 95): only the name is known to match.
@@ -9197,7 +9318,7 @@ class ChangeDirectory(Rule):
         "cell (`%cd tools` … `%cd ..`, `%cd a/b` … `%cd ../..`, `%cd -`, `%pushd x` … `%popd`) or in a later "
         "cell (`%cd mmdetection` in one cell, `%cd ../` in a later one; `%cd {os.getcwd()}/a/b/c` or `%cd $PWD/a/b/c` goes down as `%cd a/b/c` does, "
         "and `%cd ../../..` climbs back out of it); when, in one cell, only "
-        "shell lines and magics run in between (`%cd tools`, `!python setup.py develop`, `%cd ..`), the "
+        "shell lines and magics run in between (`%cd tools`, `!python setup.py develop`, `%cd ..`; a `print(\"…\")` of literals reads no path either), the "
         "pair is no finding at all: the kernel's folder is the same after the cell, and no Python of the "
         "notebook reads a path inside it. `%cd {HOME}` (or `$HOME`), with `HOME` saved that way, is "
         "`os.chdir(HOME)`: a return, never a finding of its own. `%cd {HOME}/tool` is absolute and "
@@ -10195,9 +10316,27 @@ def _only_shell_lines(ca: CellAnalysis, lines: range) -> bool:
         text = python[n - 1].strip() if 0 < n <= len(python) else ""
         # `if sys.platform == "darwin":` / `else:` choosing between two `!gcc` lines: a test that
         # calls nothing reads no path (fair check 19, chdir-excursion-for-shell-lines).
-        if text and not text.startswith("#") and not _CALL_FREE_BRANCH.match(text):
+        if text and not text.startswith("#") and not _CALL_FREE_BRANCH.match(text) and not _literal_print(text):
             return False
     return True
+
+
+def _literal_print(text: str) -> bool:
+    """Whether the line is a `print(…)` of string or number literals only (`print("Moving the data
+    folder...")`): it reads no path, and the kernel's folder means nothing to it (fair check 48,
+    items 96, 97: cd-excursion-for-shell-lines)."""
+    if not text.startswith("print("):
+        return False
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return False
+    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Expr):
+        return False
+    call = tree.body[0].value
+    return (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "print"
+            and all(isinstance(a, ast.Constant) for a in call.args)
+            and all(isinstance(k.value, ast.Constant) for k in call.keywords))
 
 
 _CALL_FREE_BRANCH = re.compile(r"^(?:(?:if|elif)\b[^()]*|else\s*):\s*(?:#.*)?$")
@@ -10630,7 +10769,9 @@ class SysPathEdit(Rule):
     what_it_does = (
         "Reports `sys.path.append/insert/extend/remove(...)`, `site.addsitedir(...)` and assignments to "
         "`sys.path` (`sys.path = …`, `sys.path += […]`, `sys.path[:0] = […]`), also through "
-        "`import sys as s` or `from sys import path`, at the call or the assignment. Not the working folder "
+        "`import sys as s` or `from sys import path`, at the call or the assignment (a literal in a list assigned to "
+        "`sys.path` is that assignment's entry, as an `insert`'s is, no PTH001 of its own). Not an edit in the body of a "
+        "function nothing in the notebook mentions (`go_up_from_current_directory()` defined, never called): it never runs. Not the working folder "
         "(`sys.path.insert(0, '.')`, `''`, `os.getcwd()`) in a notebook that imports a module it writes "
         "itself (`%%writefile helpers.py`): the notebook makes the file where it runs, so no import depends "
         "on a layout (and IPython has that folder on the path anyway). Not the parent folder (`sys.path.insert(0, '..')`) "
@@ -10911,6 +11052,7 @@ class SysPathEdit(Rule):
             normalise_distribution(imp.top_level) in own for _, imp in ctx.facts.imports if imp.level == 0 and imp.top_level in parent
         )
         edits = _sys_path_calls(ctx)
+        unmentioned = unmentioned_function_lines(ctx.facts) if edits else {}
         for ca in ctx.cells:
             events: list[tuple[int, int, str]] = []
             entry_values: dict[tuple[int, int], Optional[str]] = {}
@@ -10920,6 +11062,10 @@ class SysPathEdit(Rule):
             unused_folder: list[str] = []  # the cell's edits adding another relative folder no import below uses
             for call in ca.facts.calls:
                 if id(call) in edits:
+                    # In the body of a function nothing in the notebook calls: the edit never runs
+                    # (fair check 48, item 98: sys-path-edit-in-never-called-function).
+                    if call.line in unmentioned.get(ca.cell.index, ()):
+                        continue
                     if imports_written and _adds_working_folder(ca, call):
                         continue
                     if parent_unused and _adds_parent_folder(ca, call):
@@ -11640,11 +11786,14 @@ def _reported_path_entries(ctx: RuleContext) -> frozenset[tuple[int, int, int]]:
     an edit PTH005 leaves (a personal checkout, PTH002's; a clone's folder, PTH007's)."""
     def compute() -> frozenset[tuple[int, int, int]]:
         entries = _sys_path_entries(ctx)
-        if not entries:
+        assigned = _assigned_path_entries(ctx)
+        if not entries and not assigned:
             return frozenset()
         reported = {(hit.cell.index, hit.line, hit.column) for hit in SysPathEdit().check(ctx) if hit.cell is not None}
         analysed = ctx.analysis_at
-        found: set[tuple[int, int, int]] = set()
+        # `sys.path = ['/app/src'] + sys.path` (also `+=`, `[:0] =`): the list's literals are the
+        # entries of the assignment PTH005 reports, as an `insert`'s literal is (fair check 48, item 81).
+        found: set[tuple[int, int, int]] = {at for at, edit in assigned.items() if edit in reported}
         for at, edits in entries.items():
             names: dict[str, set[tuple[int, int, int]]] = {}  # a name bound to the literal -> its reads as an entry
             straight = False
@@ -11662,6 +11811,41 @@ def _reported_path_entries(ctx: RuleContext) -> frozenset[tuple[int, int, int]]:
                 found.add(at)
         return frozenset(found)
     return ctx.shared("paths.reported_path_entries", compute)
+
+
+def _assigned_path_entries(ctx: RuleContext) -> dict[tuple[int, int, int], tuple[int, int, int]]:
+    """(cell, line, column) of each Python literal finding that is an element of a list or tuple
+    assigned to `sys.path` (`sys.path = ['/app/src'] + sys.path`, `sys.path += ['/app/src']`,
+    `sys.path[:0] = ['/app/src']`) → (cell, line, column) of that assignment, where PTH005 reports it."""
+    out: dict[tuple[int, int, int], tuple[int, int, int]] = {}
+    literals = {(f.ca.cell.index, f.line, f.value): f for f in literal_findings(ctx) if f.source == "python"}
+    for ca in ctx.cells:
+        if "path" not in ca.masked.python or "sys" not in ca.masked.python:
+            continue
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        for stmt in _module_statements(tree.body):
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+                target = stmt.targets[0]
+            elif isinstance(stmt, ast.AugAssign):
+                target = stmt.target
+            else:
+                continue
+            if isinstance(target, ast.Subscript):
+                target = target.value
+            if not isinstance(target, ast.Attribute) or dotted_name(target) is None \
+                    or ctx.facts.resolve(dotted_name(target) or "") != "sys.path":
+                continue
+            for node in ast.walk(stmt.value):
+                if not isinstance(node, (ast.List, ast.Tuple)):
+                    continue
+                for element in node.elts:
+                    if isinstance(element, ast.Constant) and isinstance(element.value, str):
+                        f = literals.get((ca.cell.index, element.lineno, element.value))
+                        if f is not None:
+                            out[(ca.cell.index, f.line, f.column)] = (ca.cell.index, target.lineno, target.col_offset + 1)
+    return out
 
 
 def _read_only_as(ctx: RuleContext, name: str, reads: set[tuple[int, int, int]]) -> bool:
@@ -14284,6 +14468,74 @@ def _staged_for_upload(ctx: RuleContext, groups: Sequence[Sequence[LiteralFindin
     return frozenset(files | staged_folders)
 
 
+_MOVE_CALLS = frozenset({"os.rename", "os.replace", "shutil.move", "shutil.copy", "shutil.copy2", "shutil.copyfile"})
+
+
+def _moved_from_extract(ctx: RuleContext) -> tuple[_Moved, ...]:
+    """The folders the notebook fills by moving or copying files out of what it fetched or extracted
+    itself (`os.rename(f"train/dog.{i}.jpg", f"val/dogs/dog.{i}.jpg")`, `train/` extracted from the
+    archive a `!wget` line saved): only a folder every literal move into which comes out of one such
+    step. Found once per notebook."""
+    def find() -> tuple[_Moved, ...]:
+        calls: dict[tuple[int, int, int], list[LiteralFinding]] = {}
+        for f in literal_findings(ctx):
+            if f.source == "python" and f.argument is not None and f.argument.qualified in _MOVE_CALLS:
+                calls.setdefault((f.ca.cell.index, f.argument.call.line, f.argument.call.column), []).append(f)
+        if not calls:
+            return ()
+        produced = _produced_paths(ctx)
+        fetched = _read_back_lines(ctx)
+        by_folder: dict[str, list[tuple[tuple[int, int], Optional[tuple[bool, tuple[int, int]]], LiteralFinding]]] = {}
+        for (cell, line, _), found in calls.items():
+            sources = [f for f in found if f.argument.direction == "read"]
+            destinations = [f for f in found if f.argument.direction in ("write", "both")]
+            if len(sources) != 1 or len(destinations) != 1:
+                continue
+            folder = _normal_path(destinations[0].value).rpartition("/")[0]
+            if not folder or folder.startswith(".."):
+                continue
+            step = _read_back(sources[0].value, cell, line, "read", produced) if produced else None
+            origin: Optional[tuple[bool, tuple[int, int]]] = (False, step.anchor) if step is not None else None
+            if origin is None:
+                path = _normal_path(sources[0].value)
+                fetch = next((where for where, files in fetched.items() if _fetched(path, files) and where < (cell, line)), None)
+                origin = (True, fetch) if fetch is not None else None
+            by_folder.setdefault(folder, []).append(((cell, line), origin, destinations[0]))
+        out = []
+        for folder, moves in by_folder.items():
+            origins = {origin for _, origin, _ in moves}
+            if len(origins) != 1 or None in origins:
+                continue
+            fetch, anchor = origins.pop()  # type: ignore[misc]
+            out.append(_Moved(folder, min(at for at, _, _ in moves), anchor, fetch,
+                              frozenset(((d.ca.cell.index, d.line), d.column) for _, _, d in moves)))
+        return tuple(out)
+    return ctx.shared("paths.moved_from_extract", find)
+
+
+@dataclass(frozen=True)
+class _Moved:
+    folder: str  # normalised
+    first: tuple[int, int]  # (cell, line) of the first move into it
+    anchor: tuple[int, int]  # the making step's anchor, or the download line (`fetch`)
+    fetch: bool  # moved out of a file a download line saved (PTH003's finding relates it)
+    destinations: frozenset[tuple[tuple[int, int], int]]  # ((cell, line), column) of the moves' destination literals
+
+
+def _moved_place(moved: Sequence[_Moved], f: LiteralFinding) -> Optional[_Moved]:
+    """The `_Moved` folder the literal belongs to: a destination of its moves, the folder made for
+    them above the first (`os.makedirs("val/dogs")`), or a read of it (or below it) after it."""
+    if f.argument is None:
+        return None
+    path, place = _normal_path(f.value), (f.ca.cell.index, f.line)
+    for m in moved:
+        if ((place, f.column) in m.destinations
+                or (place < m.first and f.argument.call.method in ("makedirs", "mkdir") and path == m.folder)
+                or (place > m.first and f.argument.direction in ("read", "none") and _under(path, m.folder))):
+            return m
+    return None
+
+
 def _making_step(value: str, cell: int, line: int, produced: Sequence[_Produced]) -> Optional[_Produced]:
     """The step at (cell, line) that makes the folder `value` itself (the destination argument of
     `load_zip.unzip`), or None."""
@@ -15816,6 +16068,15 @@ class CwdRelativePath(Rule):
                     for where, files in fetched_by_lines.items())
                 for _, value, pa in uses)]:
             fetched_constants.append(grouped.pop(position))
+        # ... and a read, through a constant, of a folder the notebook filled by moving files out of
+        # what it fetched or extracted (`path = './val/cats'` after `os.rename(…, f'val/cats/…')`; fair
+        # check 48, item 121): that step's.
+        moved = _moved_from_extract(ctx)
+        for position in [p for p, uses in grouped.items() if moved and all(
+                pa.direction in ("read", "none") and any(
+                    (_cell_of(ctx, pa), pa.call.line) > m.first and _under(_normal_path(value), m.folder) for m in moved)
+                for _, value, pa in uses)]:
+            fetched_constants.append(grouped.pop(position))
         # A file written through a constant only to be handed to a tracker's upload below
         # (`csv_fname = "iris.csv"`, `df.to_csv(csv_fname)`, then `run["data"].upload(csv_fname)`):
         # staging for the upload, as for a literal (`_staged_for_upload`; fair check 16, items 107, 109).
@@ -15880,6 +16141,19 @@ class CwdRelativePath(Rule):
             if step is not None:
                 read_back.setdefault(step.anchor, []).append((f.ca.cell, f.line, f.column))
             return step is not None
+
+        # Folders the notebook makes and fills by moving files out of its own extract
+        # (`os.makedirs("val/dogs")`, `os.rename(f"train/dog.{i}.jpg", f"val/dogs/dog.{i}.jpg")` with
+        # `train/` extracted from a downloaded archive), read back later: the extract's step (fair
+        # check 48, item 121: own-extract-read-back).
+        # (out of a downloaded file: PTH003's finding relates them; out of an extraction: its finding)
+        moved = _moved_from_extract(ctx)
+
+        def moved_here(f: LiteralFinding) -> bool:
+            m = _moved_place(moved, f) if moved else None
+            if m is not None and not m.fetch:
+                read_back.setdefault(m.anchor, []).append((f.ca.cell, f.line, f.column))
+            return m is not None
 
         # A literal that is itself a reported constant's (`datapath = os.path.join("datasets", …)`
         # is both a literal given to `os.path.join` and the constant's root): one finding, the
@@ -15949,6 +16223,7 @@ class CwdRelativePath(Rule):
             and not _reads_cloned_file(ctx, f)
             # A file of a folder the notebook extracted an archive into, or a file it downloaded by name.
             and not read_back_here(f)
+            and not moved_here(f)
             # The folder an archive a download step saved is extracted into: that download's too.
             and not _extracts_fetched_archive(ctx, f, produced, written)
             # After `os.chdir(path)` above it in the same function (or module-level cell), the literal
@@ -16009,7 +16284,7 @@ class CwdRelativePath(Rule):
                         _normal_path(g[0].value), removals) or _normal_path(g[0].value) in staged or _empty_folder_made(ctx, g) or _optional_cache(g) \
                     or _io_lesson(ctx, g) or _io_cheat_sheet(ctx, g) or _sample_data_round_trip(ctx, [
                         ((o.ca.cell.index, o.argument.call.line), written_file(o), o.argument.direction) for o in g if o.argument is not None]) \
-                    or _after_input_loop(g):
+                    or _after_input_loop(g) or _dropped_tables_database(g):
                 scratch.append((g[0].value, [(o.ca.cell, o.line, o.column) for o in g]))
             elif _read_back_at_once(ctx, g) or _staged_by_open(ctx, g):
                 # The notebook's own round trip is no finding in the report, but the package still
@@ -16073,6 +16348,17 @@ class CwdRelativePath(Rule):
                     "Build it from a configured root instead.",
                     g[1:],
                 ), folded_into="PTH007")
+            # `YelpReviewPolarity(root=".", split=…)`, then `pd.read_csv("YelpReviewPolarity/…/train.csv")`:
+            # what torchtext's download extracted into `root/<dataset>/`, read back (fair check 48, item 101).
+            for g, dataset in [(g, d) for g in groups if (d := _torchtext_extract_read(ctx, g, downloads))]:
+                groups.remove(g)
+                yield replace(_hit(
+                    g[0],
+                    f"Relative path {shown(g[0].value)}, under the folder where `{dataset}` downloads its data "
+                    "(PTH007's finding), is resolved against the current working directory, " + RUN_FOLDER,
+                    "Build it from a configured root instead.",
+                    g[1:],
+                ), folded_into="PTH007")
             # The same for a root joined into a name (`path = osp.join(".", "data", "Cora")`) that only
             # a PyTorch Geometric dataset reads (`Planetoid(path, "Cora")`): no `download=True`,
             # but PTH007 reports the call as the download it is (fair check 18).
@@ -16088,6 +16374,9 @@ class CwdRelativePath(Rule):
             for position in [p for p, uses in grouped.items() if _download_destination(
                     [((_cell_of(ctx, pa), pa.call.line), pa) for _, _, pa in uses], downloads)]:
                 uses = grouped.pop(position)
+                # (its uses are the download's: no open-ended path of their own either; a folder in
+                # the constant, `DATA_PATH = "data/english_to_french.txt"`, made it one: fair check 48, item 123)
+                fetched_constants.append(uses)
                 constant, _, pa = uses[0]
                 first = min(((_cell_of(ctx, u), u.call.line) for _, _, u in uses))
                 if first in pth003_downloads:
@@ -16471,6 +16760,53 @@ _TRACKING_CALLEES = frozenset({*_TRACKING_CALLS, *_NEPTUNE_CALLS})
 _TRACKING_LAST_NAMES = frozenset(name.rpartition(".")[2] for name in _TRACKING_CALLEES)
 
 
+def _started_mlflow_servers(ctx: RuleContext) -> frozenset[tuple[str, int]]:
+    """(host, port) of each MLflow server the notebook launches: `!mlflow server …`/`!mlflow ui …`
+    (also `%%bash` lines) or `subprocess.Popen(["mlflow", "server", …])` and the other runners of
+    `system_commands`, with `--host`/`-h` and `--port`/`-p` read, MLflow's defaults (127.0.0.1,
+    5000) otherwise."""
+    def find() -> frozenset[tuple[str, int]]:
+        commands: list[str] = []
+        for ca in ctx.cells:
+            if "mlflow" not in ca.cell.source:
+                continue
+            commands += [m.text for m in ca.magics if m.kind in ("shell", "line_magic", "automagic")]
+            if not ca.masked.is_python:
+                commands += ca.cell.source.splitlines()
+            commands += [c.text for c in system_commands(ctx, ca)]
+        out: set[tuple[str, int]] = set()
+        for text in commands:
+            for m in _MLFLOW_SERVE.finditer(text):
+                try:
+                    words = shlex.split(text[m.end():].split("&", 1)[0].split(";", 1)[0])
+                except ValueError:
+                    words = text[m.end():].split()
+                host, port = "127.0.0.1", 5000
+                for i, word in enumerate(words):
+                    key, _, value = word.partition("=")
+                    value = value or (words[i + 1] if i + 1 < len(words) else "")
+                    if key in ("--host", "-h"):
+                        host = value
+                    elif key in ("--port", "-p") and value.isdigit():
+                        port = int(value)
+                out.add((host, port))
+        return frozenset(out)
+    return ctx.shared("paths.started_mlflow_servers", find)
+
+
+_MLFLOW_SERVE = re.compile(r"(?:^|[\s!/;&|])mlflow\s+(?:server|ui)\b")
+
+
+def _served_here(address: str, servers: Collection[tuple[str, int]]) -> bool:
+    """Does a loopback `http://host:port` address reach one of the notebook's own MLflow servers (a
+    server on 0.0.0.0 listens on every address of the machine)?"""
+    found = re.match(r"^https?://([^/:?#]+|\[[^\]]+\])(?::(\d+))?", address)
+    if found is None:
+        return False
+    port = int(found.group(2)) if found.group(2) else (443 if address.startswith("https") else 80)
+    return any(p == port and (_LOOPBACK.fullmatch(h) is not None or h == "0.0.0.0") for h, p in servers)
+
+
 def _may_name_tracking(tree: ast.Module, aliases: Mapping[str, str]) -> bool:
     """A screen of PTH008 per cell, from the cell's class index: can a call of it resolve to one of
     `_TRACKING_CALLS`/`_NEPTUNE_CALLS`, or an assignment set one of `_TRACKING_VARIABLES`? An
@@ -16588,8 +16924,9 @@ class TrackingServerUri(Rule):
         "the value assigned to `os.environ[\"MLFLOW_TRACKING_URI\"]` (or `MLFLOW_REGISTRY_URI`), directly or through a "
         "notebook global bound once to the literal (`TRACKING_URL = \"http://127.0.0.1:5000\"`, then "
         "`mlflow.set_tracking_uri(TRACKING_URL)`). One finding per address, at its first literal; the other literals "
-        "and the calls given the name are related. A loopback address counts: nothing in the notebook starts that "
-        "server. Not reported: a URI with an f-string hole for its host (a blank the reader fills), a `sqlite:///` or "
+        "and the calls given the name are related. A loopback address counts when nothing in the notebook starts that "
+        "server; one an `mlflow server`/`mlflow ui` the notebook launches listens on (`!mlflow ui --port 8080`, "
+        "`subprocess.Popen([\"mlflow\", \"server\", …])` on MLflow's default 127.0.0.1:5000) is the notebook's own. Not reported: a URI with an f-string hole for its host (a blank the reader fills), a `sqlite:///` or "
         "`file:` store (a local file: PTH006 reports a relative one), `databricks`, `os.environ.setdefault` (a default "
         "the environment overrides), and a call under an opt-in switch left off (`local = False`, bound once, then "
         "`if local:` or `… if local else None`: as committed it never runs, like `if False:`). "
@@ -16748,6 +17085,10 @@ class TrackingServerUri(Rule):
                 )
                 continue
             loopback = _LOOPBACK.match(address, address.index("://") + 3) is not None
+            if loopback and _served_here(address, _started_mlflow_servers(ctx)):
+                # `subprocess.Popen(["mlflow", "server", …])` in another cell listens on 127.0.0.1:5000
+                # by default: the notebook's own server, no endpoint outside it (fair check 48, item 133).
+                continue
             yield Hit(
                 first[0].cell,
                 first[1],
