@@ -5835,15 +5835,19 @@ def _rebinds_values_of_run_cell_above(ctx: RuleContext, cell: Cell) -> bool:
     if tree is None or not tree.body:
         return False
     flow = name_flow(ctx)
-    callables = frozenset(d.name for d in flow.definitions if d.kind in (DefKind.FUNCTION, DefKind.CLASS, DefKind.GLOBAL, DefKind.EXEC, DefKind.RUN))
     if flow.may_inject:
         return False
+    # (once per notebook: asked of every never-run cell, the set was a walk of all its definitions each time)
+    callables = ctx.shared("hidden.rebinding_callables", lambda: frozenset(
+        d.name for d in flow.definitions if d.kind in (DefKind.FUNCTION, DefKind.CLASS, DefKind.GLOBAL, DefKind.EXEC, DefKind.RUN)))
 
     def assignments(module: ast.Module) -> Optional[list[tuple[str, str, frozenset[str], int]]]:
+        # (every statement's shape first: most cells hold something else below a few assignments,
+        # whose values were each unparsed, parsed again and dumped before that was seen)
+        if not all(isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name) for st in module.body):
+            return None
         found = []
         for st in module.body:
-            if not (isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name)):
-                return None
             text = _plain_value(st.value, callables)
             if text is None:
                 return None
