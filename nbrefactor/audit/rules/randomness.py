@@ -1203,8 +1203,12 @@ def _never_named(facts: NotebookFacts, first_path: Mapping[str, tuple[Position, 
         return frozenset()
     found = set(candidates)
     words = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(candidates)) + r")\b")
+    # (a mention is a piece of the cell's text: a cell holding none of the names anywhere is not
+    # tokenized, which was most of the cells of a notebook with a def)
     unrun = unrun_lines(facts)
     for ca in facts.cells:
+        if not any(name in ca.cell.source for name in candidates):
+            continue
         dead = unrun.get(ca.cell.index, frozenset())  # (a mention in a branch that never runs runs nothing)
         for number, name in _name_mentions(ca.cell.source, words):
             if number in dead or name not in found:
