@@ -5835,15 +5835,19 @@ def _rebinds_values_of_run_cell_above(ctx: RuleContext, cell: Cell) -> bool:
     if tree is None or not tree.body:
         return False
     flow = name_flow(ctx)
-    callables = frozenset(d.name for d in flow.definitions if d.kind in (DefKind.FUNCTION, DefKind.CLASS, DefKind.GLOBAL, DefKind.EXEC, DefKind.RUN))
     if flow.may_inject:
         return False
+    # (once per notebook: asked of every never-run cell, the set was a walk of all its definitions each time)
+    callables = ctx.shared("hidden.rebinding_callables", lambda: frozenset(
+        d.name for d in flow.definitions if d.kind in (DefKind.FUNCTION, DefKind.CLASS, DefKind.GLOBAL, DefKind.EXEC, DefKind.RUN)))
 
     def assignments(module: ast.Module) -> Optional[list[tuple[str, str, frozenset[str], int]]]:
+        # (every statement's shape first: most cells hold something else below a few assignments,
+        # whose values were each unparsed, parsed again and dumped before that was seen)
+        if not all(isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name) for st in module.body):
+            return None
         found = []
         for st in module.body:
-            if not (isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name)):
-                return None
             text = _plain_value(st.value, callables)
             if text is None:
                 return None
@@ -6577,6 +6581,12 @@ def _unpacks_archives_only(ctx: RuleContext, cell: Cell) -> bool:
     files were there (fair check 37, item 72, hid002-one-time-data-prep-skipped). Callees are
     resolved by the notebook's imports, or taken as written when no cell imports them (the cell
     may fail to run where it stands; HID003 reports the missing import)."""
+    source = cell.source
+    if source.isascii() and "extract" not in source and "unpack_archive" not in source and (
+            "shutil.unpack_archive" not in ctx.facts.aliases.values()):
+        # Nothing in it can unpack (an `extract…` method, or `unpack_archive` under its name or an
+        # alias the imports bind): no parse of every never-run cell (ASCII: no name spelt otherwise).
+        return False
     try:
         tree = ast.parse(cell.source)
     except (SyntaxError, ValueError, RecursionError):

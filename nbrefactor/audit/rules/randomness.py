@@ -34,7 +34,7 @@ from nbrefactor.audit.catalog import Catalog
 from nbrefactor.audit.facts import character_column, dotted_name, node_classes, statement_at, statement_index_at
 from nbrefactor.audit.patterns import matches_any
 from nbrefactor.audit.project import SeedSwitch
-from nbrefactor.audit.types import Family, Severity
+from nbrefactor.audit.types import Cell, Family, Severity
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, and_listed, code as code_cell, is_suppressed, md, name_loads, single_assignments
 from nbrefactor.config import rule_enabled
 
@@ -1203,8 +1203,12 @@ def _never_named(facts: NotebookFacts, first_path: Mapping[str, tuple[Position, 
         return frozenset()
     found = set(candidates)
     words = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(candidates)) + r")\b")
+    # (a mention is a piece of the cell's text: a cell holding none of the names anywhere is not
+    # tokenized, which was most of the cells of a notebook with a def)
     unrun = unrun_lines(facts)
     for ca in facts.cells:
+        if not any(name in ca.cell.source for name in candidates):
+            continue
         dead = unrun.get(ca.cell.index, frozenset())  # (a mention in a branch that never runs runs nothing)
         for number, name in _name_mentions(ca.cell.source, words):
             if number in dead or name not in found:
@@ -9605,6 +9609,11 @@ def _repeated_to_compare(ctx: RuleContext, ca: CellAnalysis, call: CallFact) -> 
     f1 scores on each fold as previously? Is this surprising?"): the run-to-run variation is the
     lesson, and a random_state would defeat it (fair check 47, item 151,
     rnd002-repeated-trials-want-variation)."""
+    # (the question is asked of the notebook first, once: without it no pair counts, and the texts
+    # of every module-level call of every cell, `ast.unparse`d for each estimator asked about, were
+    # ~3 % of a PDSH audit's CPU, where no markdown cell asks it)
+    if not ctx.shared("randomness.asks_same_as_before", lambda: _asks_same_as_before(ctx.facts.notebook.cells)):
+        return False
     text = _call_text(ca, call)
     if text is None:
         return False
@@ -9623,6 +9632,19 @@ def _repeated_to_compare(ctx: RuleContext, ca: CellAnalysis, call: CallFact) -> 
         if any(c.cell_type == "markdown" and any(_SAME_AS_BEFORE.search(q) for q in _QUESTION.findall(c.source)) for c in after):
             return True
     return False
+
+
+def _asks_same_as_before(cells: Iterable[Cell]) -> bool:
+    """Whether a markdown cell of the notebook asks whether results are the same as before
+    (`_repeated_to_compare`'s question, asked of every cell). A question is a piece of the cell's
+    text between two sentence ends, so a cell none of whose text matches holds no such question
+    (`_QUESTION.findall` tries its pattern at every character of a sentence: the cell's text is
+    searched first)."""
+    return any(
+        c.cell_type == "markdown" and "?" in c.source and _SAME_AS_BEFORE.search(c.source) is not None
+        and any(_SAME_AS_BEFORE.search(q) for q in _QUESTION.findall(c.source))
+        for c in cells
+    )
 
 
 def _call_text(ca: CellAnalysis, call: CallFact) -> str | None:
