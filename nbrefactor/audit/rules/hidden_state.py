@@ -8585,8 +8585,9 @@ class DependsOnLaterCell(Rule):
         "binds (its solution file does, as HID003 reads it). Nor is a module read in a cell for which HID003 reports three or more "
         "names no cell defines, when only imports below bind it (a snippet cell missing all its imports: one finding, "
         "HID003's, lists it). Nor is a read on a line where HID003 reports a name no cell defines for its own finding: that "
-        "finding names it (one line, one edit); nor a read, in a cell below such a line, of a name that line reads only a "
-        "cell below defines, when no cell above that line reads it: that finding relates it (one fix, the definition moved up)."
+        "finding names it (one line, one edit); nor a read, later in the same cell or in a cell below such a line, of a name "
+        "that line reads only a cell below defines, when no cell above that line reads it: that finding relates it (one fix, "
+        "the definition moved up)."
     )
     why_bad = (
         "The notebook only worked because the later cell had been run first. A top-to-bottom run "
@@ -8612,6 +8613,12 @@ class DependsOnLaterCell(Rule):
             code_cell("rows = [(1, 2), (3, 4)]", 1),
             code_cell("for ex in rows:\n    print(str(s), str(d))", 2),
             code_cell("s = 5", 3),
+        )),
+        # `x` read again on the next line of the same cell, after the line HID003 reports `y` on and
+        # names `x` as defined only below: one missing definition, one finding (fair check 48, item 59).
+        Example(cells=(
+            code_cell("x | y  # or\nx ^ 2  # xor", 1),
+            code_cell("x = 5", 2),
         )),
         # The same import read again in the next cell, still above it: HID003's finding for the
         # first line relates that read too; one fix, moving the import up (fair check 36, item 60).
@@ -8765,12 +8772,16 @@ class DependsOnLaterCell(Rule):
         for index in _missing_imports_group_cells(ctx):
             blank_reads.update((r.cell, r.name) for r in _imported_only_below(flow, index))
         named_by_hid003, related_by_hid003 = _undefined_lines_naming_later(ctx)  # a line HID003 reports with these names
+        # A name whose read on such a line HID003 names: its later reads in the same cell are the same
+        # missing definition (fair check 48, item 59: `x | y`, then `x ^ y` on the next line).
+        named_in_cell = {(x.cell, x.name) for x in flow.reads if (x.cell, x.line, x.column) in related_by_hid003}
         # What an exercise's `# %load` blank above pastes in is bound above (fair check 22).
         blank_reads.update((r.cell, r.name) for r in _load_blank_reads(ctx, flow))
         for r in _first_per_cell([r for r in flow.reads if r.flow is Flow.BELOW and not r.deferred and r.cell not in sketches
                                   and r.cell not in not_to_run and (r.cell, r.name) not in blank_reads
                                   and (r.cell, r.line) not in named_by_hid003
                                   and (r.cell, r.line, r.column) not in related_by_hid003
+                                  and (r.cell, r.name) not in named_in_cell
                                   and not _read_under_name_test(ctx, r) and not _scope_lesson_read(ctx, r)]):
             if any((i.cell, i.line) < (r.cell, r.line) and (names is None or r.name in names) for i, names in local_injections):
                 continue  # `from preamble import *` of the notebook's own module above may bind it
