@@ -9802,7 +9802,9 @@ class SavedTraceback(Rule):
         "saved with its SystemExit, "
         "or a cell (at most 25 lines of code) whose own comment says it errors (`# (this "
         "will error)`, `# can't convert it`, `# won't work`, `# not able to get the value`, `# Error expected`, `# NOT WORKING!`, `# incorrect method`, `# raises KeyError`, or the kind of the error saved named in words, "
-        "`# key error for keys that do not exist`; not a comment on avoiding, fixing or catching it, `# to avoid a KeyError`) or whose error the first Markdown cell "
+        "`# key error for keys that do not exist`; not a comment on avoiding, fixing or catching it, `# to avoid a KeyError`), or "
+        "whose code cell right below holds only such comments or comments speaking of the error (`# We get the error message as "
+        "we have not yet made the bar method in Base`), or whose error the first Markdown cell "
         "below it (past at most 2 code cells that look at the values) opens by reacting to (\"Oops…\", \"OOOOPS!!!\", "
         "\"Oh wait…\", \"Ahh, it seems…\", \"There's one more problem\"), or a short cell whose failing "
         "call the code cell just above it, or one of the 5 code cells below it, makes again, fixed: the "
@@ -9841,6 +9843,11 @@ class SavedTraceback(Rule):
         "went on (numpy's `module compiled against API version 0xe` RuntimeError, shown while a C extension imports); "
         "a figure shown after the traceback (`<Figure size 1000x800 with 0 Axes>`) is no such output: the inline "
         "backend shows every figure still open when the run ends, also when it raised. "
+        "Nor is the editor's notice of a kernel crash an error of the cell (an error output without exception name or "
+        "value whose traceback says `The Kernel crashed while executing code in the current cell or a previous cell`, VS "
+        "Code's), nor an error raised while IPython's inline backend drew a figure (the traceback's frames are `print_figure`'s "
+        "and the libraries', none of the cell's code) when the cell's present code draws nothing (no plotting call, no "
+        "`.plot…`/`.hist` method, no call of a function other than a builtin): the cell was edited after the failed plot. "
         "Nor is an error "
         "reported that the cell's code raises wherever it runs when another finding, or the cell "
         "itself, already says so: a SyntaxError of a cell that does not parse (STR001's), a NameError "
@@ -9886,6 +9893,39 @@ class SavedTraceback(Rule):
     example = "model.fit(X, y)\n# ValueError: Input contains NaN"
     use_instead = "X = X.fillna(0)\nmodel.fit(X, y)   # re-run, saved without the error"
     passing = (
+        # VS Code's notice of a kernel crash, saved as an error output without an exception (empty
+        # name and value) after the cell's own output: no error of the code (fair check 48, item 65).
+        Example(cells=(
+            code_cell("import pandas as pd\ncars = pd.DataFrame({'a': [1]})", 1),
+            code_cell("cars.info()", None, outputs=(
+                {"output_type": "stream", "name": "stdout", "text": "<class 'pandas.core.frame.DataFrame'>\n"},
+                {"output_type": "error", "ename": "", "evalue": "", "traceback": [
+                    "\x1b[1;31mThe Kernel crashed while executing code in the current cell or a previous cell. \n",
+                    "\x1b[1;31mPlease review the code in the cell(s) to identify a possible cause of the failure. \n"]},
+            )),
+        )),
+        # The error was raised while the inline backend drew a figure (IPython's formatter calling
+        # matplotlib), and the cell now draws nothing: it was edited after the failed plot (fair check 48, item 64).
+        Example(cells=(
+            code_cell("import pandas as pd\nts = pd.DataFrame({'price': [1.0, 2.0, 3.0]})", 1),
+            code_cell("(ts.loc[:, 'price'].rolling(2).mean())", 2, outputs=(
+                {"output_type": "error", "ename": "ValueError", "evalue": "The truth value of a Series is ambiguous.", "traceback": [
+                    "ValueError                                Traceback (most recent call last)",
+                    "~/lib/python3.8/site-packages/IPython/core/formatters.py in __call__(self, obj)\n    339   pass",
+                    "~/lib/python3.8/site-packages/IPython/core/pylabtools.py in print_figure(fig, fmt, bbox_inches, **kwargs)\n",
+                    "~/lib/python3.8/site-packages/matplotlib/axes/_base.py in draw(self, renderer, inframe)\n",
+                    "~/lib/python3.8/site-packages/pandas/core/generic.py in __nonzero__(self)\n",
+                    "ValueError: The truth value of a Series is ambiguous."]},
+            )),
+        )),
+        # The comment-only cell right below says the error is expected, as markdown would (fair check 48, item 63).
+        Example(cells=(
+            code_cell("class BaseType(type):\n    def __new__(cls, name, bases, body):\n        if 'bar' not in body:\n"
+                      "            raise TypeError('Bad user class')\n        return super().__new__(cls, name, bases, body)\n\n"
+                      "class Base(metaclass=BaseType):\n    def foo(self):\n        return self.bar()", 1,
+                      outputs=({"output_type": "error", "ename": "TypeError", "evalue": "Bad user class", "traceback": []},)),
+            code_cell("# We get the error message as we have not yet made the bar method in Base"),
+        )),
         # The '### Assertion' lesson: the loop passes for 0-5 and then shows the AssertionError (fair check 33, item 62).
         Example(cells=(
             md("### Assertion\n- Enforce strict requirements on a value"),
@@ -10441,9 +10481,11 @@ class SavedTraceback(Rule):
         for cell in ctx.facts.notebook.code_cells:
             if any(t.strip().lower() == "raises-exception" for t in cell.tags):
                 continue
-            errors = [o for o in cell.outputs if o.output_type == "error"]
+            errors = [o for o in cell.outputs if o.output_type == "error" and not _front_end_crash_notice(o)]
             if not errors:
                 continue
+            if _stale_figure_error(ctx, cell, errors[0]):
+                continue  # raised drawing a figure that the cell's present code no longer makes
             if _is_blank(cell.source) or _only_string_literals(cell.source):
                 # Only comments left (`# load_weights(model, path)`), or only a string literal
                 # (the code wrapped in `'''…'''`, fair check 41, item 57): the code that raised
@@ -10496,6 +10538,42 @@ class SavedTraceback(Rule):
                 fix="Fix the error and re-run the notebook; if the failure is intended, tag the cell `raises-exception`.",
                 key=f"traceback\x1f{what}\x1f{cell.source.strip()}",
             )
+
+
+def _front_end_crash_notice(output: Output) -> bool:
+    """An error output without an exception (no name, no value) whose traceback is the editor's
+    notice that the kernel died (VS Code's "The Kernel crashed while executing code in the current
+    cell or a previous cell"): the front end's message, no exception the cell's code raised (fair
+    check 48, item 65, hid007-frontend-kernel-crash-notice)."""
+    return not output.name and _KERNEL_CRASH_NOTICE.search(_ANSI.sub("", output.text)) is not None
+
+
+_KERNEL_CRASH_NOTICE = re.compile(r"\bThe Kernel crashed while executing code\b", re.IGNORECASE)
+# The frames IPython's inline backend adds when it draws a figure after the cell ran, and the frames
+# of a cell's own code in a traceback (`<ipython-input-4-…>`, `Cell In[4]`, `Input In [4]`, `/tmp/ipykernel_…`).
+_FIGURE_RENDERING_FRAME = re.compile(r"IPython[/\\]core[/\\]pylabtools\.py.*\bprint_figure\b")
+_CELL_CODE_FRAME = re.compile(r"<ipython-input-\d+|\bCell In\s*\[|\bInput In\s*\[|[/\\]ipykernel_\d+[/\\]")
+
+
+def _stale_figure_error(ctx: RuleContext, cell: Cell, error: Output) -> bool:
+    """Was the saved error raised while IPython's inline backend drew a figure (the traceback's
+    frames are the display formatter's `print_figure` and the libraries below it, none of the
+    cell's code), when the cell's present code draws nothing: no plotting call, no `.plot…`/`.hist`
+    method, no call of a name other than a builtin (a notebook function may plot)? The cell was
+    edited after the failed plot; clearing the output is all there is to do (fair check 48, item 64,
+    hid007-stale-error-of-edited-cell)."""
+    text = _ANSI.sub("", error.text)
+    if not _FIGURE_RENDERING_FRAME.search(text) or _CELL_CODE_FRAME.search(text):
+        return False
+    ca = next((a for a in ctx.cells if a.cell.index == cell.index), None)
+    if ca is None or cell_python_tree(ca) is None or ca.magics:
+        return False
+    return not _draws(ca, ctx.facts.resolve) and all(
+        # A method call (on a name or on a call's result: `func` "") draws only through a
+        # `.plot…` method, which `_draws` saw; a bare call must be a builtin's.
+        c.receiver or not c.func or (hasattr(builtins, c.func) and c.func not in ("exec", "eval", "__import__"))
+        for c in ca.facts.calls
+    )
 
 
 def cascaded_errors(ctx: RuleContext) -> dict[int, tuple[int, str]]:
@@ -11299,6 +11377,24 @@ def _demo_size(source: str, code_lines: list[str]) -> int:
 _STOP_LINE = re.compile(r"\s*(?:(?:sys\.)?exit\(\s*\w*\s*\)|quit\(\s*\)|raise\s+SystemExit(?:\(\s*\w*\s*\))?)\s*;?\s*")
 
 
+def _explained_by_comment_cell_below(cell: Cell, cells: Sequence[Cell], exception: str) -> bool:
+    """Is the code cell right below only comments that talk about the error (`# We get the error
+    message as we have not yet made the bar method in Base`, under a metaclass demo raising its
+    `TypeError`)? The notebook's prose written in a code cell: the cell's own comment, one cell
+    down (fair check 48, item 63, hid007-deliberate-error-demo). Not a comment on avoiding, fixing
+    or catching it, nor a question about it."""
+    position = cell.index  # the next cell's 0-based position: cells are numbered from 1
+    if position >= len(cells) or cells[position].cell_type != "code":
+        return False
+    below = cells[position].source
+    if not below.strip() or not _is_blank(below):
+        return False
+    comments = [line.split("#", 1)[1] for line in below.split("\n") if "#" in line]
+    return _announced_in_comment(below, exception) or any(
+        _ERROR_PROSE.search(c) and not _ERROR_AVOIDED.search(c) for c in comments
+    )
+
+
 def _shown_on_purpose(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:
     """A short cell whose error the markdown next to it talks about, or a bare `raise`: a book or
     tutorial showing an exception (HID007 leaves it alone)."""
@@ -11308,6 +11404,7 @@ def _shown_on_purpose(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:
     code_lines = [line for line in cell.source.split("\n") if line.strip() and not line.lstrip().startswith("#")]
     if code_lines and len(code_lines) <= _ANNOUNCED_LINES and (
         _announced_in_comment(cell.source, exception) or _reacted_below(cell, cells) or _elided_listing_completed(cell, error, cells)
+        or _explained_by_comment_cell_below(cell, cells, exception)
     ):
         return True
     if not code_lines or _demo_size(cell.source, code_lines) > _DEMO_LINES:
