@@ -802,6 +802,7 @@ class _Walker:
                         # PySpark frame's drop of a missing column is a no-op).
                         if not any(_labels_by_position(c, target.id) or self._drops_columns_set_here(c, target.id)
                                    or _drops_missing_quietly(c, target.id, self.tree) or _labels_by_own_dtype(c, target.id)
+                                   or _labels_selected_in_cell(c, target.id, self.tree)
                                    for c in chain):
                             self.report(stmt, target.id, f"rebinds `{target.id}` to `{target.id}.drop(…)`, which fails on a second run (the column is gone)")
                     elif value.func.attr in {"drop", "set_index"} and _base(value.func.value) == target.id and isinstance(value.func.value, ast.Name):
@@ -821,6 +822,8 @@ class _Walker:
                                 pass  # `errors="ignore"`: a second run drops nothing more (fair check 37, item 91)
                             elif value.func.attr == "drop" and _labels_by_own_dtype(value, target.id):
                                 pass  # columns of a dtype: a second run finds none left (fair check 45, item 82)
+                            elif value.func.attr == "drop" and _labels_selected_in_cell(value, target.id, self.tree):
+                                pass  # labels the cell selects by a test from the current columns (fair check 48, item 71)
                             elif value.func.attr == "set_index" and _keeps_key_column(value, "set_index"):
                                 # `br = br.set_index('lad16cd', drop=False)`: like the in-place form, the key
                                 # stays a column and a second run sets the same index again (fair check 23).
@@ -1060,7 +1063,7 @@ class _Walker:
             if (
                 inplace and method in _BREAKS_ON_RERUN and not _keeps_key_column(node, method)
                 and not (method == "drop" and (self._drops_columns_set_here(node, name) or _drops_missing_quietly(node, name, self.tree)
-                                             or _labels_by_own_dtype(node, name)))
+                                             or _labels_by_own_dtype(node, name) or _labels_selected_in_cell(node, name, self.tree)))
             ):
                 self.report(node, name, f"changes `{name}` in place with `{method}(…, inplace=True)`, which fails or changes `{name}` again on a second run")
             elif method in _GROWS and not inplace and not any(node is call for call in self.bound_appends):
@@ -3104,7 +3107,7 @@ class ChangesWhenRunTwice(Rule):
         "scratch cells `seq.append('x')`, `len(seq)`, then `seq = []`; nor an `append`/`extend` whose list every later read, "
         "until a statement binds it afresh, takes only as `set(name)` or grows further: `len(set(sentences))`, then "
         "`sentences = list(set(sentences))`, where a second run's duplicates reach nothing; nor an `append`/`extend` to a list that no statement of the notebook reads but to grow it: `accuracies.append(acc)` in a loop that prints each `acc`, the duplicates reaching no output), `df.set_index(…, "
-        "inplace=True)` (not with `drop=False`, in place or as `df = df.set_index(…, drop=False)`, which keeps the key a column, so a second run sets the same index; also `drop`, `reset_index`, `pop` in place; but `reset_index(inplace=True, drop=True)` without `level`, which renumbers the same rows the same way on a second run; nor a lesson on `inplace`: the call, alone in its cell, after a cell showing the same call without it and one showing the frame unchanged, `df.drop('new', axis=1)`, `df`, then `df.drop('new', axis=1, inplace=True)`), `df = df.drop(columns=…)` (also a chain, `df = df.drop('a', axis=1).drop('b', axis=1)`; a drop, in place or not, of columns the cell set again by label above it, none read before that, is the same on every run, and so is a drop of the columns a dtype test of the frame itself picks, `X.drop(X.columns[X.dtypes == object], axis=1)` or `select_dtypes(…).columns`, of which a second run finds none left), `df = df.reset_index()` (the old index kept as a column: a second run adds `index` again; not with `drop=True`, nor when the frame is then only shown, plotted by named columns or read through columns selected by name (`ax.scatter(df[['x']], df[['y']])`) until rebound, never written out or plotted whole), "
+        "inplace=True)` (not with `drop=False`, in place or as `df = df.set_index(…, drop=False)`, which keeps the key a column, so a second run sets the same index; also `drop`, `reset_index`, `pop` in place; but `reset_index(inplace=True, drop=True)` without `level`, which renumbers the same rows the same way on a second run; nor a lesson on `inplace`: the call, alone in its cell, after a cell showing the same call without it and one showing the frame unchanged, `df.drop('new', axis=1)`, `df`, then `df.drop('new', axis=1, inplace=True)`), `df = df.drop(columns=…)` (also a chain, `df = df.drop('a', axis=1).drop('b', axis=1)`; a drop, in place or not, of columns the cell set again by label above it, none read before that, is the same on every run, and so is a drop of the columns a dtype test of the frame itself picks, `X.drop(X.columns[X.dtypes == object], axis=1)` or `select_dtypes(…).columns`, of which a second run finds none left, or of labels a test of each label selects from its current columns, in the call or bound once earlier in the cell, `ps_cal = train.columns[train.columns.str.startswith('ps_calc')]` or `[c for c in train.columns if …]`, dropped from that frame and perhaps others: a second run selects none; labels picked by position, `df.columns[np.argsort(…)[:2]]`, stay reported), `df = df.reset_index()` (the old index kept as a column: a second run adds `index` again; not with `drop=True`, nor when the frame is then only shown, plotted by named columns or read through columns selected by name (`ax.scatter(df[['x']], df[['y']])`) until rebound, never written out or plotted whole), "
         "`ds = ds.add_column(…)` (also `rename_column`, `remove_columns` of a Hugging Face dataset: a second run "
         "finds the column there, or gone, and raises), "
         "`df = pd.concat([df, dummies], axis=1)` (and `np.append`/`insert`/`hstack`/`vstack`/`concatenate` of "
@@ -3377,6 +3380,15 @@ class ChangesWhenRunTwice(Rule):
             "import numpy as np\nimport pandas as pd\nX = pd.read_csv('X.csv')\nY = pd.read_csv('Y.csv')\nZ = pd.read_csv('Z.csv')",
             "X = X.drop(X.columns[X.dtypes == object], axis=1)\nY = Y.drop(columns=Y.select_dtypes(include='object').columns)\n"
             "Z.drop([c for c in Z.columns if Z[c].dtype == np.float64], axis=1, inplace=True)",
+        )),
+        # Labels the cell first selects from the frame's current columns by a test (a name mask, a
+        # filtering comprehension), then drops from it and from another frame: a second run selects
+        # none and drops nothing (fair check 48, item 71, hid009-drop-of-columns-selected-in-same-cell).
+        Example(cells=(
+            "import pandas as pd\ntrain = pd.read_csv('train.csv')\ntest = pd.read_csv('test.csv')",
+            "ps_cal = train.columns[train.columns.str.startswith('ps_calc')]\ntrain = train.drop(ps_cal, axis=1)\n"
+            "test = test.drop(ps_cal, axis=1)\ntrain.shape",
+            "empty = [c for c in train.columns if train[c].isna().all()]\ntrain.drop(columns=empty, inplace=True)",
         )),
         # Scratch cells poking at a list that a cell below binds afresh: the step is never read.
         Example(cells=("seq = [1, 2]\nprint(seq)", "seq.append(3)", "len(seq)", "seq = []\nprint(seq)")),
@@ -4329,6 +4341,12 @@ class ChangesWhenRunTwice(Rule):
             "import pandas as pd\nwine = pd.read_csv('wine.csv')\nraw = pd.read_csv('raw.csv')",
             "wine = wine.drop(wine.columns[[0, 3]], axis=1)\nraw = raw.drop(raw.columns[raw.dtypes == object], axis=1)",
         ), expect=((2, 1),)),
+        # Labels bound earlier in the cell by positions (`np.argsort(…)[:2]`), not by a test of each
+        # label: a second run drops two more columns (unlike fair check 48, item 71).
+        Example(cells=(
+            "import numpy as np\nimport pandas as pd\ndf = pd.read_csv('d.csv')",
+            "low = df.columns[np.argsort(df.var().values)[:2]]\ndf = df.drop(low, axis=1)",
+        ), expect=((2, 2),)),
         # Rows joined on, then deduplicated with `keep=False` (every copy dropped: a second run drops
         # the rows the first kept) or after a filter by the frame's own statistics (the quantile moves
         # with the rows added): not the same rows again (unlike fair check 37, item 93).
@@ -5056,6 +5074,72 @@ def _labels_by_own_dtype(call: ast.Call, name: str) -> bool:
         return (isinstance(loop.iter, ast.Attribute) and loop.iter.attr == "columns" and isinstance(loop.iter.value, ast.Name)
                 and loop.iter.value.id == name and bool(loop.ifs) and all(dtype_test(test) for test in loop.ifs))
     return False
+
+
+# Methods whose result is a boolean mask of an Index or a frame's columns (`.str.startswith(…)`, `.isin(…)`,
+# `.isna().all()`): a selection by a test of each label, not by position.
+_MASK_METHODS = frozenset({"startswith", "endswith", "contains", "match", "fullmatch", "isin", "isna", "isnull", "notna", "notnull", "any", "all"})
+
+
+def _boolean_mask(node: ast.AST) -> bool:
+    """A comparison, a mask method's result, or `~`, `&`, `|` of them: not an array of positions
+    (`np.argsort(…)[:5]` picks other labels on every run)."""
+    if isinstance(node, ast.Compare):
+        return True
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.Invert, ast.Not)):
+        return _boolean_mask(node.operand)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.BitAnd, ast.BitOr, ast.BitXor)):
+        return _boolean_mask(node.left) and _boolean_mask(node.right)
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _MASK_METHODS
+
+
+def _columns_selected_by_test(value: ast.AST) -> Optional[str]:
+    """The frame whose current columns `value` selects by a test of each label or column
+    (`F.columns[F.columns.str.startswith('ps_calc')]`, `[c for c in F.columns if F[c].isna().all()]`),
+    or None. A second run of the cell that dropped them selects none of them again."""
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "list" and len(value.args) == 1:
+        value = value.args[0]
+    if (isinstance(value, ast.Subscript) and isinstance(value.value, ast.Attribute) and value.value.attr == "columns"
+            and isinstance(value.value.value, ast.Name) and _boolean_mask(value.slice)
+            and any(isinstance(n, ast.Name) and n.id == value.value.value.id for n in ast.walk(value.slice))):
+        return value.value.value.id
+    if isinstance(value, ast.ListComp) and len(value.generators) == 1:
+        loop = value.generators[0]
+        if (isinstance(loop.iter, ast.Attribute) and loop.iter.attr == "columns" and isinstance(loop.iter.value, ast.Name)
+                and loop.ifs and isinstance(loop.target, ast.Name)):
+            return loop.iter.value.id
+    return None
+
+
+def _labels_selected_in_cell(call: ast.Call, name: str, tree: Optional[ast.AST]) -> bool:
+    """Does the drop take labels selected by a test from the current columns of `name` itself, or
+    of a frame the cell drops the same labels from (`ps_cal = train.columns[train.columns.str.startswith(
+    'ps_calc')]`, then `train = train.drop(ps_cal, axis=1)` and `test = test.drop(ps_cal, axis=1)`),
+    written in the call or bound once earlier in the cell? A second run selects no label (the first
+    dropped them all) and drops nothing, without error (fair check 48, item 71)."""
+    labels = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in ("columns", "labels")), None)
+    if labels is None:
+        return False
+    frame = _columns_selected_by_test(labels)
+    if frame is None and isinstance(labels, ast.Name) and isinstance(tree, ast.Module):
+        binds = [st for st in tree.body for n in ast.walk(st)
+                 if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For, ast.With, ast.NamedExpr))
+                 and any(isinstance(t, ast.Name) and t.id == labels.id and isinstance(t.ctx, ast.Store) for t in ast.walk(n))]
+        if (len(binds) == 1 and isinstance(binds[0], ast.Assign) and len(binds[0].targets) == 1
+                and isinstance(binds[0].targets[0], ast.Name) and binds[0].lineno < call.lineno):
+            frame = _columns_selected_by_test(binds[0].value)
+    if frame is None:
+        return False
+    if frame == name:
+        return True
+    # Another frame's columns: empty on a second run only when the cell drops them from that frame too.
+    return isinstance(labels, ast.Name) and isinstance(tree, ast.AST) and any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "drop"
+        and isinstance(n.func.value, ast.Name) and n.func.value.id == frame
+        and isinstance(given := (n.args[0] if n.args else next((k.value for k in n.keywords if k.arg in ("columns", "labels")), None)), ast.Name)
+        and given.id == labels.id
+        for n in ast.walk(tree)
+    )
 
 
 def _labels_by_position(call: ast.Call, name: str) -> bool:
