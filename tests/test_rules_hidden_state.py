@@ -286,6 +286,23 @@ def test_hid003_inside_a_function_and_did_you_mean():
     ]
 
 
+def test_hid003_did_you_mean_prefers_a_look_alike_above():
+    # Fair check 48, item 53: `Register(…)` read where `Resistor` is the class of the cells above;
+    # `Registor`, one letter nearer, is a class a cell far below binds. The name above is named first.
+    diags = audit(
+        ("from collections import namedtuple\nResistor = namedtuple('Resistor', 'number resistance')", 1),
+        ("r = Register(None, None)", 2),
+        "class Registor(namedtuple('RegisterBase', 'number resistance')):\n    pass",
+    )
+    assert messages(diags, "HID003") == [
+        "`Register` is not defined in any cell; did you mean `Resistor` (cell 1, above)? (`Registor`, "
+        "nearer in spelling, is bound only in cell 3, below)"
+    ]
+    # With no look-alike above, the one below is named as before.
+    diags = audit(("r = Register(None, None)", 2), "class Registor:\n    pass")
+    assert messages(diags, "HID003") == ["`Register` is not defined in any cell; did you mean `Registor` (cell 2)?"]
+
+
 def test_hid003_did_you_mean_a_renamed_function():
     # Fair check 23 (CH10): the forecasting helper was renamed, its calls were not. The one
     # function above that shares a word of the name and takes the call's arguments is named.

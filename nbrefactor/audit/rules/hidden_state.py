@@ -6926,7 +6926,9 @@ class UndefinedName(Rule):
         "called name with no close match but one function defined above that shares a word of its name and takes the "
         "call's arguments is said to be perhaps renamed without its calls (`recursive_forecast(…)` beside "
         "`def rolling_forecast(…)`: \"did you mean\" it); a "
-        "name with a close match to a defined one stays its own finding (\"did you mean\" it, naming the look-alike's nearest binding above the read, unless the same line reads "
+        "name with a close match to a defined one stays its own finding (\"did you mean\" it, naming the look-alike's nearest binding above the read; "
+        "when only cells below bind it and a cell above binds a slightly farther look-alike, `Resistor` above for `Register` with a "
+        "`Registor` class below, that one is named first and the nearer one as bound only below; unless the same line reads "
         "that look-alike too, `clf.fit(X_train[:, :n], Y_train)`, or it differs only by one-letter `_`-parts, `train` or "
         "`X_train` for `Y_train`: another variable of the family, no typo; or, when the name is the first "
         "argument of a call whose receiver the cell's other calls, two or more, all call with one name the cell binds above "
@@ -7586,8 +7588,18 @@ class UndefinedName(Rule):
                     # with a cell twenty cells up); the first when only cells below bind it.
                     definers = flow.definers(close[0])
                     near = max((d for d in definers if d <= r.cell), default=definers[0])
-                    message += f"; did you mean `{close[0]}` (cell {near})?"
-                    fix = f"Fix the name (`{close[0]}`?), or define or import `{r.name}` in a cell above."
+                    above = None if near <= r.cell else _look_alike_bound_above(ctx, flow, r, defined, beside, called)
+                    if above is not None:
+                        # Only a cell below binds the nearest look-alike, a cell above a slightly farther
+                        # one: the name of the cells the reader just ran is the likelier meaning (fair
+                        # check 48, item 53: `Register(…)` under the `Resistor` class of cells 27/29, and a
+                        # `Registor` class in cell 80); both are named.
+                        message += (f"; did you mean `{above[0]}` (cell {above[1]}, above)? (`{close[0]}`, nearer in spelling, "
+                                    f"is bound only in {_cell_list([d for d in definers if d > r.cell][:3])}, below)")
+                        fix = f"Fix the name (`{above[0]}`?), or define or import `{r.name}` in a cell above."
+                    else:
+                        message += f"; did you mean `{close[0]}` (cell {near})?"
+                        fix = f"Fix the name (`{close[0]}`?), or define or import `{r.name}` in a cell above."
                 elif not r.deferred and (renamed := _renamed_function(ctx, r)) is not None:
                     # `recursive_forecast(endog, TRAIN_LEN, HORIZON, WINDOW, 'VAR')` where cell 15 defines
                     # `rolling_forecast(df, train_len, horizon, window, method)`: the function was
@@ -7632,6 +7644,22 @@ class UndefinedName(Rule):
 
 
 _SAME_LINE_BELOW = ", on the same line,"
+
+
+def _look_alike_bound_above(
+    ctx: RuleContext, flow: NameFlow, r: Read, defined: Iterable[str], beside: AbstractSet[str], called: str,
+) -> Optional[tuple[str, int]]:
+    """A look-alike of `r.name` a cell above the read binds (name, its nearest such cell), a little
+    farther in spelling than `get_close_matches`' usual 0.8 (`Resistor` for `Register`, 0.75), with
+    the usual exclusions (a name the line reads beside it, one of its word family, one made from it,
+    a method's result lacking the method called); None when there is none."""
+    candidates = [n for n in defined if n != r.name and n not in beside and not _word_sibling(r.name, n)
+                  and not _made_from(r.name, n) and any(d < r.cell for d in flow.definers(n))
+                  and not (called and _result_of_method(ctx, n, called))]
+    close = difflib.get_close_matches(r.name, candidates, n=1, cutoff=0.75)
+    if not close:
+        return None
+    return close[0], max(d for d in flow.definers(close[0]) if d < r.cell)
 
 
 def _method_called_on(line: str, r: Read) -> str:
