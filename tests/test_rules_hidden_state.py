@@ -1053,3 +1053,31 @@ def test_hid006_star_import_message_names_the_names_only_it_can_supply():
     # Two star imports in one cell: the names come from either.
     diags = audit("from utils import *\nfrom lab_utils import *", "plot_network(load_data())", rules=[StateInjection])
     assert "so they come from the cell's star imports or are undefined" in messages(diags, "HID006")[0]
+
+
+def test_hid006_names_the_local_module_that_defines_the_star_imported_names(tmp_path):
+    # Fair check 48, item 61: `ensemble_utils.py` beside the notebook star-imports another module
+    # (so what it binds cannot all be listed), but defines the names the notebook reads at top level:
+    # the finding says where they come from instead of "this audit cannot tell which".
+    from nbrefactor.audit.rule_examples import run_example
+    from nbrefactor.audit.rules import Example
+
+    example = Example(
+        cells=("from ensemble_utils import *", "evaluate_model([1], [1])\nplot_it()"),
+        files={"ensemble_utils.py": "from other_lib import *\n\n\ndef evaluate_model(a, b):\n    return a == b\n\n\n"
+                                    "def plot_it():\n    pass\n"},
+    )
+    (diag,) = run_example(StateInjection, example, tmp_path)
+    assert diag.message == (
+        "`from ensemble_utils import *` binds names nobody can see from the notebook: `evaluate_model` (cell 2), `plot_it` "
+        "(cell 2) are read below it, bound by no cell, and defined at top level in `ensemble_utils.py` beside the notebook "
+        "(lines 4, 8), which also star-imports names nobody can list"
+    )
+    assert diag.fix == "Import the names you use explicitly (`from ensemble_utils import evaluate_model, plot_it`)."
+    # A name it does not define may come from its own star import: the audit cannot tell.
+    example = Example(
+        cells=("from ensemble_utils import *", "evaluate_model([1], [1])\nother()"),
+        files={"ensemble_utils.py": "from other_lib import *\n\n\ndef evaluate_model(a, b):\n    return a == b\n"},
+    )
+    (diag,) = run_example(StateInjection, example, tmp_path / "2")
+    assert diag.message.endswith("(this audit cannot tell which)")

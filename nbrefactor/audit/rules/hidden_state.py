@@ -9207,7 +9207,8 @@ class StateInjection(Rule):
         "shadows with NumPy's (`sum`, `any`, `all`; `min`, `max` and `round` with older matplotlib). A cell with a syntax "
         "error does not stop this (it never runs, so it reads nothing). The message of a star import names the names cells "
         "below it read and no cell binds (`math`, cell 8), up to the next star import or `%run` of another cell: they come "
-        "from it or are undefined. "
+        "from it or are undefined; when the module beside the notebook, which star-imports another itself, defines them all "
+        "at top level (functions, classes), the message says so, with their lines, and the fix imports them by name. "
         "A star import of the repository's own code (`from src.analytics.download_data import *`: a `src` folder, or a package "
         "of the folders above the notebook) says so, and its fix names the import of the same module the notebook already has "
         "(`import src.analytics.download_data as download_data`: call `download_data.name(…)`). "
@@ -9439,9 +9440,21 @@ class StateInjection(Rule):
                     more = f" and {len(supplied) - 4} more" if len(supplied) > 4 else ""
                     one = len(supplied) == 1
                     source = "it" if len(stars.get(inj.cell, ())) < 2 else "the cell's star imports"
-                    what = (f"binds names nobody can see from the notebook: {shown}{more} {'is' if one else 'are'} read below it "
-                            f"and bound by no cell, so {'it comes' if one else 'they come'} from {source} or {'is' if one else 'are'} "
-                            "undefined (this audit cannot tell which)")
+                    defined = dict(dict(ctx.project.star_defined if ctx.project is not None else ()).get(star.group(1), ()))
+                    if all(name in defined for name, _ in supplied):
+                        # The module beside the notebook defines them all at top level, though its own star
+                        # import hides what else it binds (fair check 48, item 61: `ensemble_utils.py`):
+                        # they come from it, and the audit can say so.
+                        lines = ", ".join(str(defined[name]) for name, _ in supplied[:4]) + (", …" if len(supplied) > 4 else "")
+                        what = (f"binds names nobody can see from the notebook: {shown}{more} {'is' if one else 'are'} read below it, "
+                                f"bound by no cell, and defined at top level in `{star.group(1)}.py` beside the notebook "
+                                f"(line{'' if one else 's'} {lines}), which also star-imports names nobody can list")
+                        names = ", ".join(dict.fromkeys(name for name, _ in supplied[:4])) + (", …" if len(supplied) > 4 else "")
+                        fix = f"Import the names you use explicitly (`from {star.group(1)} import {names}`)."
+                    else:
+                        what = (f"binds names nobody can see from the notebook: {shown}{more} {'is' if one else 'are'} read below it "
+                                f"and bound by no cell, so {'it comes' if one else 'they come'} from {source} or {'is' if one else 'are'} "
+                                "undefined (this audit cannot tell which)")
                 added = _added_import_folders(ctx)
                 # A module the catalogue knows as an installed distribution (`nltk.stem.porter`,
                 # nltk) is not "maybe" in a folder the notebook adds to `sys.path` (fair check 39,
