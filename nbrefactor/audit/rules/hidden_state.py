@@ -4235,7 +4235,8 @@ class UnexecutedCell(Rule):
         "nothing another cell reads and read only imports: a commented-out block kept in a string, a "
         "warning printed under a check), as do cells that only show a value (`df.groupby(\"outcome\")[\"outcome\"]"
         ".count()`: they bind and change nothing and call only read-only methods, architecture printers and "
-        "fastai's `doc(…)`; Selenium's element queries, `find_element…`, `get_attribute`, read the page), and so do cells nothing of which reaches a cell that ran: what they bind or change is read by no "
+        "fastai's `doc(…)`; Selenium's element queries, `find_element…`, `get_attribute`, read the page; a `%%sql` cell of queries only, each "
+        "statement a `SELECT` or `WITH … SELECT`, its result bound to no Python name: no `<<`, no `-o`), and so do cells nothing of which reaches a cell that ran: what they bind or change is read by no "
         "cell that ran below them, directly or through other never-run cells (a def or class they hold counts as the "
         "name it binds; a module imported alike everywhere, or a def a cell that ran defines with the same code, binds "
         "nothing new; a read a cell makes only of its own bindings, `json` in a function body under the cell's own `import json`, "
@@ -4367,6 +4368,14 @@ class UnexecutedCell(Rule):
     applies_to_any_language = True  # reads only execution counts
     use_instead = "# Delete the cell if it is dead code; otherwise Restart & Run All.\n# [1]\nx = load()\n# [2]\nx = x[x.valid]\n# [3]\nx.mean()"
     passing = (
+        # Never-run `%%sql` cells that only query (SELECT/WITH), binding no Python name (no `<<`, no
+        # `-o`): they show a table and change nothing a cell below reads (fair check 48, item 50).
+        Example(cells=(
+            code_cell("%load_ext sql\n%sql sqlite:///hr.db", 1),
+            code_cell("%%sql\n\nSELECT Department, SUM(MonthlyIncome) total\nFROM attrition\nGROUP BY Department;"),
+            code_cell("%%sql\n-- the top earners\nWITH t AS (SELECT * FROM attrition)\nSELECT * FROM t LIMIT 5;\nselect 1"),
+            code_cell("%%sql\nSELECT COUNT(*) FROM attrition;", 2),
+        )),
         # A benchmark template's never-run section that times its steps with `%timeit`: the section
         # that ran loads its own data, nothing of the skipped one reaches it (fair check 47, item 54).
         Example(cells=(
@@ -4759,6 +4768,14 @@ class UnexecutedCell(Rule):
         )),
     )
     failing = (
+        # A never-run `%%sql` cell that changes a table, or binds its result (`<<`), is no display
+        # (unlike fair check 48, item 50).
+        Example(cells=(
+            code_cell("%load_ext sql\n%sql sqlite:///hr.db", 1),
+            code_cell("%%sql\nDELETE FROM attrition WHERE Age < 18;"),
+            code_cell("%%sql\nrows << SELECT * FROM attrition;"),
+            code_cell("%%sql\nSELECT COUNT(*) FROM attrition;", 2),
+        ), expect=((2, 1),)),
         # A never-run `%timeit` of a fit changes the model a cell that ran then reads (unlike fair
         # check 47, item 54).
         Example(cells=(
@@ -5616,6 +5633,8 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
             continue
         if cell.index in analysed and _display_only(analysed[cell.index], ctx.facts.resolve, star_doc):
             continue
+        if _sql_queries_only(cell.source):
+            continue  # a `%%sql` query shows a table and binds no Python name (fair check 48, item 50)
         if cell.index in analysed and _order_free_but_own_del(ctx, analysed[cell.index]) and _output_read_below(ctx, cell) is None:
             continue
         if cell.index in analysed and _rebound_before_read(ctx, analysed[cell.index]):
@@ -5652,6 +5671,27 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
         if below is not None:
             skipped.append((cell, below))
     return skipped
+
+
+def _sql_queries_only(source: str) -> bool:
+    """Is the cell a `%%sql` cell (ipython-sql, JupySQL) holding only queries, each statement a
+    `SELECT` or a `WITH … SELECT`, with no Python binding of the result (`<<`, `-o`/`--out`,
+    `--save`, `{{…}}`/`:name` interpolations aside, which only read)? It shows a table and changes
+    neither a table nor a Python name: a cell below cannot depend on it having run (fair check 48,
+    item 50, hid002-unrun-display-only-call)."""
+    first, _, body = source.lstrip().partition("\n")
+    magic = re.fullmatch(r"%%sql\b(.*)", first.strip())
+    if magic is None or "<<" in magic.group(1) or "<<" in body or re.search(r"(?:^|\s)(?:-o|--out\w*|--save|-S|--persist|-p|--append|-a)\b", magic.group(1)):
+        return False
+    if magic.group(1).strip() and not re.fullmatch(r"(?:\s*(?:--?\w[\w-]*|\w+://\S*|\w+))*\s*", magic.group(1)):
+        return False
+    text = re.sub(r"--[^\n]*|/\*.*?\*/", " ", body, flags=re.DOTALL)
+    statements = [st.strip() for st in text.split(";") if st.strip()]
+    return bool(statements) and all(
+        re.match(r"(?:select|with)\b", st, re.IGNORECASE)
+        and not re.search(r"\b(?:insert|update|delete|drop|create|alter|replace|merge|truncate|into|attach|pragma)\b", st, re.IGNORECASE)
+        for st in statements
+    )
 
 
 # `API_KEY = #"YOUR_APIKEY"`, `token =`: a credential's assignment with its value cut away (the
