@@ -7020,6 +7020,9 @@ class UndefinedName(Rule):
         "write (its body only comments and a `return`, marked `# fill in details here`, `# TODO` or `# Votre code ici`; only those names), "
         "a read in a cell below an empty `# --- START CODE HERE (07)` / `# --- END CODE HERE` block of that cell (names first read there), "
         "a name first read in the code cell right after a cell that is only a `# TODO …` comment, in a handout with at least two such cells, "
+        "a name first read in a never-run code cell right under a markdown cell with a TODO (past at most 2 code cells none of which "
+        "ran), in a notebook with at least two such markdown cells (`📝TODO: Replicate the previous analysis but using "
+        "HistGradientBoosting.` over `print(boost_summary_small)`: the reader's result), "
         "or a cell that reads a name no cell defines holds an "
         "empty answer block, `### YOUR CODE HERE` then only comments up to `### END OF YOUR CODE`, whose names a demo "
         "below happens to bind: those reads, HID004's otherwise, are related too): the names it leaves for the reader to write (not "
@@ -7049,6 +7052,16 @@ class UndefinedName(Rule):
     example = "df = pd.read_csv('train.csv')   # `pd` imported in a cell since deleted\nprint(dff.shape)"
     use_instead = "import pandas as pd\n\ndf = pd.read_csv('train.csv')\nprint(df.shape)"
     passing = (
+        # A handout's exercises under markdown TODOs: the never-run cells below each read the results
+        # the reader is to compute (fair check 48, items 55, 56, hid003-exercise-todo-name).
+        Example(cells=(
+            code_cell("import pandas as pd\ndata = pd.read_csv('pension.csv')", 1),
+            md("### TODO: Replicate the previous analysis with gradient boosting."),
+            code_cell("# Boosted trees, small model\nprint(boost_summary_small)"),
+            md("TODO What happens with a super small set of covariates?\n### TODO: Try other sets of covariates."),
+            code_cell("features_super_small = [\n\n]\nprint(boost_pipe_summary_super_small)"),
+            code_cell("print(lasso_plr_summary_super_small)"),
+        )),
         # `globals()['name'] = …` binds the global `name`, at module level and inside a function when
         # it is called (fair check 38, item 45: `globals()['normmoviesprofiledf'] = …` in a nested helper).
         Example(cells=(
@@ -7179,6 +7192,15 @@ class UndefinedName(Rule):
     )
     failing = (
         Example(cells=("import pandas as pd", "df = pd.read_csv('train.csv')\nprint(dff.shape)"), expect=((2, 2),)),
+        # Under a markdown TODO but run (a count): the author's code, its undefined name a real
+        # NameError, not the reader's blank (unlike fair check 48, items 55, 56).
+        Example(cells=(
+            code_cell("import pandas as pd\ndata = pd.read_csv('pension.csv')", 1),
+            md("### TODO: Replicate the previous analysis with gradient boosting."),
+            code_cell("print(boost_summary_small)", 2),
+            md("### TODO: Try other sets of covariates."),
+            code_cell("print(lasso_summary)"),
+        ), expect=((3, 1),)),
         # The call has a comment after it, not before: it runs (fair check 47, item 55's bound).
         Example(cells=("import numpy as np", "def accuracy_plot():\n    plt.bar(np.arange(2), [1, 2])",
                        "accuracy_plot()  # comment out when submitting"), expect=((2, 2),)),
@@ -7369,6 +7391,7 @@ class UndefinedName(Rule):
             and not (r.flow is Flow.UNDEFINED and r.name in ctx.project.split_part_names)
         ]))
         left_to_reader = _left_to_reader_by_todo(ctx, {r.name for r in firsts if r.flow is Flow.UNDEFINED})
+        left_to_reader |= _names_under_markdown_todo(ctx, [r for r in firsts if r.flow is Flow.UNDEFINED])
         if left_to_reader:
             # `# TODO: implement train_epoch(model, loader, …)` in a template whose blanks STR001
             # already reports once: the function left for the reader to write is that finding's
@@ -8519,6 +8542,33 @@ def _empty_start_code_block(source: str) -> Optional[int]:
 
 
 _TODO = re.compile(r"\bTODO\b")
+
+
+def _names_under_markdown_todo(ctx: RuleContext, undefined: Sequence[Read]) -> frozenset[str]:
+    """Names no cell defines whose first read is in a never-run code cell (no count, no output)
+    right under a markdown cell with a TODO (past at most 2 code cells), in a notebook with two or
+    more such markdown TODOs (a handout): the results the reader is to compute (`print(
+    boost_summary_small)` under "📝TODO: Replicate the previous analysis but using
+    HistGradientBoosting"; fair check 48, items 55, 56, hid003-exercise-todo-name). A cell that ran
+    is the author's code: its NameError is real."""
+    cells = ctx.facts.notebook.cells
+    if sum(1 for c in cells if c.cell_type == "markdown" and _TODO.search(c.source)) < 2:
+        return frozenset()
+    first: dict[str, int] = {}
+    for r in sorted(undefined, key=lambda r: (r.cell, r.line)):
+        first.setdefault(r.name, r.cell)
+    found = set()
+    for name, index in first.items():
+        cell = cells[index - 1]  # cells are numbered from 1
+        if cell.execution_count is not None or cell.outputs:
+            continue
+        heading = next((c for c in reversed(cells[max(0, index - 4):index - 1]) if c.cell_type != "code"), None)
+        if heading is None or heading.cell_type != "markdown" or not _TODO.search(heading.source):
+            continue
+        if any(c.execution_count is not None for c in cells[heading.index:index - 1]):
+            continue  # a code cell in between ran: the exercise's cells are not all blanks
+        found.add(name)
+    return frozenset(found)
 
 
 def _todo_blank(lines: Sequence[str], name: str) -> bool:
