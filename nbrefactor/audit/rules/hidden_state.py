@@ -4331,7 +4331,10 @@ class UnexecutedCell(Rule):
         "names no cell that ran reads are no hindrance (fair check 23: a skipped UniProt lookup, its `df` queried only "
         "by a skipped display, then rebound by the activity query); a cell below that does not parse (an exercise's "
         "`quant_model = ` blank) is read from its text, and one that names none of those names (not as an attribute) "
-        "neither reads nor binds them. A cell "
+        "neither reads nor binds them; the never-run cells right below it, up to the first cell that ran, are one section "
+        "with it (their reads of its names are the section's own, what they bind joins its names: a never-run MNIST section "
+        "of a load cell and a fit cell, every name of which the next section reloads and refits), and a name no cell binds "
+        "that a star import or `%run` above may bind does not make a cell a sketch. A cell "
         "with magics, shell lines or calls that leave a file stays reported, and so does one whose download saves "
         "a file an executed cell below names. The "
         "executed cell named below it is the first one with code (not a blank cell with a count). "
@@ -4368,6 +4371,16 @@ class UnexecutedCell(Rule):
     applies_to_any_language = True  # reads only execution counts
     use_instead = "# Delete the cell if it is dead code; otherwise Restart & Run All.\n# [1]\nx = load()\n# [2]\nx = x[x.valid]\n# [3]\nx.mean()"
     passing = (
+        # A never-run section of two cells (load, then fit on what the first loaded), every name of
+        # which the section that ran below binds afresh before reading it (fair check 48, item 51,
+        # hid002-unrun-independent-section).
+        Example(cells=(
+            code_cell("import numpy as np\nfrom sklearn.linear_model import Perceptron", 1),
+            code_cell("train_X = np.load('mnist_x.npy')\ntrain_Y = np.load('mnist_y.npy')"),
+            code_cell("train_X = train_X / 255.0\nslp = Perceptron()\nslp.fit(train_X, train_Y)\npred_y = slp.predict(train_X)"),
+            code_cell("train_X = np.array([[0.0], [1.0]])\ntrain_Y = np.array([0, 1])", 2),
+            code_cell("slp = Perceptron()\nslp.fit(train_X, train_Y)\npred_y = slp.predict(train_X)\nprint(pred_y)", 3),
+        )),
         # Never-run `%%sql` cells that only query (SELECT/WITH), binding no Python name (no `<<`, no
         # `-o`): they show a table and change nothing a cell below reads (fair check 48, item 50).
         Example(cells=(
@@ -4768,6 +4781,15 @@ class UnexecutedCell(Rule):
         )),
     )
     failing = (
+        # A never-run section whose model a cell that ran below reads without building its own
+        # (unlike fair check 48, item 51).
+        Example(cells=(
+            code_cell("import numpy as np\nfrom sklearn.linear_model import Perceptron", 1),
+            code_cell("train_X = np.load('mnist_x.npy')\ntrain_Y = np.load('mnist_y.npy')"),
+            code_cell("slp = Perceptron()\nslp.fit(train_X, train_Y)"),
+            code_cell("train_X = np.array([[0.0], [1.0]])", 2),
+            code_cell("print(slp.predict(train_X))", 3),
+        ), expect=((2, 1),)),
         # A never-run `%%sql` cell that changes a table, or binds its result (`<<`), is no display
         # (unlike fair check 48, item 50).
         Example(cells=(
@@ -6189,35 +6211,64 @@ def _rebound_before_read(ctx: RuleContext, ca: CellAnalysis, outside_effects: bo
     it (`model = build()` then `history = model.fit(…)` in a later section): skipping the cell
     changed no value below. Not for a cell with magics, shell lines or (unless `outside_effects`)
     calls that leave something outside the kernel (a file, a download), nor one that binds nothing."""
-    facts = ca.facts
-    if (facts.syntax_error is not None or not ca.masked.is_python or ca.magics
-            or (not outside_effects and not _downloads_nothing_read_below(ctx, ca))):
-        return False
     callables = {r.name for c in ctx.facts.cells for r in (*c.facts.functions, *c.facts.classes)}
-    left = {r.name for r in (*facts.defined, *facts.mutated)}
-    # A receiver counts as changed unless the method only reads it (`X.mean(0)`, `df.head()`; not
-    # with `inplace=True`): a timing cell stopped inside `Explainer(f, X.mean(0)).shap_values(X)`
-    # leaves `X` as it was. A name only passed as an argument is not counted either.
-    left |= {
-        c.receiver for c in facts.calls
-        if c.receiver and "." not in c.receiver and not c.in_function
-        and not (reads_only(c.method) and not any(a.keyword == "inplace" and a.constant == "True" for a in c.args))
-    }
-    left -= set(ctx.facts.aliases)
-    if not left or left & callables:
+
+    def changed(cell: CellAnalysis) -> Optional[set[str]]:
+        """What the never-run cell binds or changes; None when it may do more (magics, shell lines,
+        effects outside the kernel a cell below reads, a def or class) or cannot run where it stands.
+        A name no cell binds counts as bound when a star import or `%run` above it may bind it
+        (`preprocess_image` of the local `from Perceptron_utils import *`): HID003 and HID006 speak
+        of such names, and the cell is no sketch."""
+        facts = cell.facts
+        if (facts.syntax_error is not None or not cell.masked.is_python or cell.magics
+                or (not outside_effects and not _downloads_nothing_read_below(ctx, cell))):
+            return None
+        names = {r.name for r in (*facts.defined, *facts.mutated)}
+        # A receiver counts as changed unless the method only reads it (`X.mean(0)`, `df.head()`; not
+        # with `inplace=True`): a timing cell stopped inside `Explainer(f, X.mean(0)).shap_values(X)`
+        # leaves `X` as it was. A name only passed as an argument is not counted either.
+        names |= {
+            c.receiver for c in facts.calls
+            if c.receiver and "." not in c.receiver and not c.in_function
+            and not (reads_only(c.method) and not any(a.keyword == "inplace" and a.constant == "True" for a in c.args))
+        }
+        names -= set(ctx.facts.aliases)
+        if names & callables:
+            return None
+        flow = name_flow(ctx)
+        injected = any(i.kind in STATE_INJECTIONS and i.cell < cell.cell.index for i in flow.injectors)
+        if any(r.cell == cell.cell.index and r.flow not in (Flow.ABOVE, Flow.BUILTIN)
+               and not (injected and r.flow is Flow.UNDEFINED) for r in flow.reads):
+            return None  # a sketch that cannot run where it stands: HID002 reports it with those reads
+        return names
+
+    found = changed(ca)
+    if not found:
         return False
-    if any(r.cell == ca.cell.index and r.flow not in (Flow.ABOVE, Flow.BUILTIN) for r in name_flow(ctx).reads):
-        return False  # a sketch that cannot run where it stands: HID002 reports it with those reads
+    left = found
     # A read by a cell that never ran either and binds and changes nothing (it only shows a value)
     # is no read (fair check 23: a lookup table loaded by a skipped cell and queried only by the
     # skipped display cell below it, then `df` rebound by a query). A never-run cell that binds
     # reads for real: what it binds may reach the cells that ran (a skipped training loop whose
     # losses are plotted).
-    counted_readers = _ran_cells(ctx) | {c.cell.index for c in ctx.facts.cells if c.facts.defined or c.facts.mutated}
+    ran = _ran_cells(ctx)
+    counted_readers = ran | {c.cell.index for c in ctx.facts.cells if c.facts.defined or c.facts.mutated}
     rebound = False
+    # The never-run cells right below it, up to the first cell that ran, are one never-run section
+    # with it (load, then preprocess and fit): their reads of its names are the section's own, and
+    # what they bind joins what the section left (fair check 48, item 51: two MNIST sections never
+    # run, each later section reloading and refitting everything it reads).
+    section = True
     for below in ctx.facts.cells:
         if below.cell.index <= ca.cell.index:
             continue
+        if section and below.cell.index not in ran and not _is_blank(below.cell.source):
+            more = changed(below)
+            if more is not None:
+                left |= more
+                continue
+        if below.cell.index in ran:
+            section = False
         if below.facts.syntax_error is not None:
             # A cell that does not parse (an exercise's `quant_model = ` blank) binds and reads
             # nothing its text does not name: one naming none of the names left (not as an
