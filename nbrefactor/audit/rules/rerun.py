@@ -514,6 +514,17 @@ class _Walker:
                 return loop[1] + offset == 1
         return False
 
+    def _dict_literal(self, node: ast.AST, stmt: ast.stmt) -> bool:
+        """A dict literal, or a name the cell binds once, at module level above `stmt`, to one."""
+        if isinstance(node, ast.Dict):
+            return True
+        if not (isinstance(node, ast.Name) and isinstance(self.tree, ast.Module)):
+            return False
+        binds = [st for st in self.tree.body for n in ast.walk(st)
+                 if isinstance(n, ast.Name) and n.id == node.id and isinstance(n.ctx, ast.Store)]
+        return (len(binds) == 1 and isinstance(binds[0], ast.Assign) and binds[0].lineno < stmt.lineno
+                and isinstance(binds[0].value, ast.Dict) and len(binds[0].targets) == 1)
+
     def _drops_columns_set_here(self, call: ast.Call, name: str) -> bool:
         """`name.drop(columns=["x", "y"], …)` (or labels with `axis=1`) of columns every one of which
         an earlier line of this cell set afresh (`set_columns`), none read by the cell before that
@@ -760,6 +771,17 @@ class _Walker:
                         and _deduplicated_in_cell(self.tree, stmt, target.id)
                     ):
                         self.report(stmt, target.id, f"joins `{target.id}` with more data, which joins it again on a second run")
+                if (
+                    isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+                    and isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "map"
+                    and len(value.args) == 1 and ast.unparse(value.func.value) == ast.unparse(target)
+                    and self._dict_literal(value.args[0], stmt)
+                ):
+                    # `df.status = df.status.map(status_values)`, the dict a literal bound above in the
+                    # cell: pandas sets the existing column through the attribute, and a second run maps
+                    # the mapped strings through the int keys to NaN (fair check 48, recall T-4.5). Kept
+                    # by `check` only for a name bound to a pandas frame for certain.
+                    self.report(stmt, target.value.id, f"{_ATTRIBUTE_COLUMN_MAP} {target.attr!r} of `{target.value.id}` (as `{ast.unparse(target)}`) through a dict from its previous value, which maps the mapped values again (to NaN) on a second run")
                 if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
                     # `df["a"] = df["a"] * 2`, `df["c"] = df["c"].map({"N": 0, "Y": 1})`: computed
                     # from the item's own previous value (a dict map of the mapped values gives NaN).
@@ -1957,9 +1979,11 @@ def _still_a_frame(value: ast.expr, name: str) -> bool:
         elif isinstance(value.slice, ast.Constant):
             return False  # `df['col']`: a Series
         return isinstance(inner, ast.Name) and inner.id == name
+    # A chain of them counts too: `df = df[df.status != 'unk'].reset_index(drop=True)` (fair check 48,
+    # recall T-4.5).
     return (
         isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _FRAME_TO_FRAME
-        and isinstance(value.func.value, ast.Name) and value.func.value.id == name
+        and ((isinstance(value.func.value, ast.Name) and value.func.value.id == name) or _still_a_frame(value.func.value, name))
         and not any(k.arg == "inplace" for k in value.keywords)
     )
 
@@ -3096,7 +3120,9 @@ class ChangesWhenRunTwice(Rule):
         "from its previous value when no earlier line of the same cell (re)sets that global: "
         "`x += 1`, `df['a'] += 1`, `X = X / 255`, `prompt = f\"{prompt} …\"` (an f-string of its own text), `df['a'] = df['a'] * 2`, `df['c'] = "
         "df['c'].map({…})` (a dict map of mapped values gives NaN; also `df.c.map({…})`, the column read as an attribute, where `df` "
-        "is bound only to a pandas frame: `pd.read_csv(…)`, then at most `df = df.loc[…]`, `df.dropna(…)` and the like), `df['c'] = pd.cut(df['c'], 3)` (also `pd.qcut`: binning the "
+        "is bound only to a pandas frame: `pd.read_csv(…)`, then at most `df = df.loc[…]`, `df.dropna(…)` and the like, also chained, "
+        "`df = df[df.status != 'unk'].reset_index(drop=True)`; and `df.c = df.c.map(values)`, the column set through the attribute, "
+        "`values` a dict literal or a name the cell binds once above to one), `df['c'] = pd.cut(df['c'], 3)` (also `pd.qcut`: binning the "
         "categorical bins fails), `results.append(…)` (also `docs[i].append(…)`, to the items of a list another cell made, "
         "and a call of the notebook's own function of a cell above that appends to a list it is given, with a list another "
         "cell made, `collect(frames, train)` with `def collect(frames, out): … out.append(…)`; not `both = train.append(test)`, "
@@ -4341,6 +4367,13 @@ class ChangesWhenRunTwice(Rule):
             "import pandas as pd\nwine = pd.read_csv('wine.csv')\nraw = pd.read_csv('raw.csv')",
             "wine = wine.drop(wine.columns[[0, 3]], axis=1)\nraw = raw.drop(raw.columns[raw.dtypes == object], axis=1)",
         ), expect=((2, 1),)),
+        # A column set through its attribute from its own dict map, the dict a literal bound above in
+        # the cell, on a frame rebound by a chain of frame methods: a second run maps to NaN (fair
+        # check 48, recall T-4.5).
+        Example(cells=(
+            "import pandas as pd\ndf = pd.read_csv('credit.csv')\ndf = df[df.status != 0].reset_index(drop=True)",
+            "status_values = {1: 'ok', 2: 'default'}\ndf.status = df.status.map(status_values)",
+        ), expect=((2, 2),)),
         # Labels bound earlier in the cell by positions (`np.argsort(…)[:2]`), not by a test of each
         # label: a second run drops two more columns (unlike fair check 48, item 71).
         Example(cells=(
