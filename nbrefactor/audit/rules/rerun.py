@@ -1711,6 +1711,25 @@ def _fitted_transformer(ctx: RuleContext, name: str) -> bool:
     return fitted
 
 
+def _series_reset_of_itself(value: ast.AST, name: str) -> bool:
+    """A method chain on `name` itself (`x.rename_axis("k").reset_index(name="n").sort_values("k")`)
+    with a `.reset_index(name=…)`: only a Series takes `name`, and the result is a DataFrame, so the
+    same chain on what the first run bound fails (fair check 48, recall T-2.6: `purple_link_counts`
+    from `value_counts()`, then a cell rebinding it so)."""
+    resets = False
+    node = value
+    while isinstance(node, (ast.Call, ast.Attribute, ast.Subscript)):
+        if isinstance(node, ast.Call):
+            if not isinstance(node.func, ast.Attribute):
+                return False
+            if node.func.attr == "reset_index" and any(k.arg == "name" for k in node.keywords):
+                resets = True
+            node = node.func.value
+        else:
+            node = node.value
+    return resets and isinstance(node, ast.Name) and node.id == name
+
+
 def _reapplied(target: ast.AST, value: ast.AST) -> list[tuple[str, str]]:
     """(name, what) for a value computed by applying again, on a second run, a step that is not
     a fixed point to the name's own previous value."""
@@ -1723,6 +1742,9 @@ def _reapplied(target: ast.AST, value: ast.AST) -> list[tuple[str, str]]:
         reduction = _argmax_of_itself(value, target.id)
         if reduction is not None:
             found.append((target.id, f"replaces `{target.id}` by the positions of its extremes (`{reduction}`), so a second run takes the positions of those positions (or fails on the axis the first run removed)"))
+            return found
+        if _series_reset_of_itself(value, target.id):
+            found.append((target.id, f"turns the Series `{target.id}` into a frame with `.reset_index(name=…)` and binds it back, so a second run calls `reset_index(name=…)` on that frame, which has no `name` (TypeError)"))
             return found
     if isinstance(value, ast.Call):
         callee = dotted_name(value.func) if not isinstance(value.func, ast.Attribute) or isinstance(value.func.value, ast.Name) else ""
@@ -3133,7 +3155,7 @@ class ChangesWhenRunTwice(Rule):
         "scratch cells `seq.append('x')`, `len(seq)`, then `seq = []`; nor an `append`/`extend` whose list every later read, "
         "until a statement binds it afresh, takes only as `set(name)` or grows further: `len(set(sentences))`, then "
         "`sentences = list(set(sentences))`, where a second run's duplicates reach nothing; nor an `append`/`extend` to a list that no statement of the notebook reads but to grow it: `accuracies.append(acc)` in a loop that prints each `acc`, the duplicates reaching no output), `df.set_index(…, "
-        "inplace=True)` (not with `drop=False`, in place or as `df = df.set_index(…, drop=False)`, which keeps the key a column, so a second run sets the same index; also `drop`, `reset_index`, `pop` in place; but `reset_index(inplace=True, drop=True)` without `level`, which renumbers the same rows the same way on a second run; nor a lesson on `inplace`: the call, alone in its cell, after a cell showing the same call without it and one showing the frame unchanged, `df.drop('new', axis=1)`, `df`, then `df.drop('new', axis=1, inplace=True)`), `df = df.drop(columns=…)` (also a chain, `df = df.drop('a', axis=1).drop('b', axis=1)`; a drop, in place or not, of columns the cell set again by label above it, none read before that, is the same on every run, and so is a drop of the columns a dtype test of the frame itself picks, `X.drop(X.columns[X.dtypes == object], axis=1)` or `select_dtypes(…).columns`, of which a second run finds none left, or of labels a test of each label selects from its current columns, in the call or bound once earlier in the cell, `ps_cal = train.columns[train.columns.str.startswith('ps_calc')]` or `[c for c in train.columns if …]`, dropped from that frame and perhaps others: a second run selects none; labels picked by position, `df.columns[np.argsort(…)[:2]]`, stay reported), `df = df.reset_index()` (the old index kept as a column: a second run adds `index` again; not with `drop=True`, nor when the frame is then only shown, plotted by named columns or read through columns selected by name (`ax.scatter(df[['x']], df[['y']])`) until rebound, never written out or plotted whole), "
+        "inplace=True)` (not with `drop=False`, in place or as `df = df.set_index(…, drop=False)`, which keeps the key a column, so a second run sets the same index; also `drop`, `reset_index`, `pop` in place; but `reset_index(inplace=True, drop=True)` without `level`, which renumbers the same rows the same way on a second run; nor a lesson on `inplace`: the call, alone in its cell, after a cell showing the same call without it and one showing the frame unchanged, `df.drop('new', axis=1)`, `df`, then `df.drop('new', axis=1, inplace=True)`), `df = df.drop(columns=…)` (also a chain, `df = df.drop('a', axis=1).drop('b', axis=1)`; a drop, in place or not, of columns the cell set again by label above it, none read before that, is the same on every run, and so is a drop of the columns a dtype test of the frame itself picks, `X.drop(X.columns[X.dtypes == object], axis=1)` or `select_dtypes(…).columns`, of which a second run finds none left, or of labels a test of each label selects from its current columns, in the call or bound once earlier in the cell, `ps_cal = train.columns[train.columns.str.startswith('ps_calc')]` or `[c for c in train.columns if …]`, dropped from that frame and perhaps others: a second run selects none; labels picked by position, `df.columns[np.argsort(…)[:2]]`, stay reported), `s = s.rename_axis('k').reset_index(name='n')` (a chain on the Series itself with `reset_index(name=…)`: the frame it gives has no `name` to take on a second run), `df = df.reset_index()` (the old index kept as a column: a second run adds `index` again; not with `drop=True`, nor when the frame is then only shown, plotted by named columns or read through columns selected by name (`ax.scatter(df[['x']], df[['y']])`) until rebound, never written out or plotted whole), "
         "`ds = ds.add_column(…)` (also `rename_column`, `remove_columns` of a Hugging Face dataset: a second run "
         "finds the column there, or gone, and raises), "
         "`df = pd.concat([df, dummies], axis=1)` (and `np.append`/`insert`/`hstack`/`vstack`/`concatenate` of "
@@ -4366,6 +4388,12 @@ class ChangesWhenRunTwice(Rule):
         Example(cells=(
             "import pandas as pd\nwine = pd.read_csv('wine.csv')\nraw = pd.read_csv('raw.csv')",
             "wine = wine.drop(wine.columns[[0, 3]], axis=1)\nraw = raw.drop(raw.columns[raw.dtypes == object], axis=1)",
+        ), expect=((2, 1),)),
+        # A Series turned into a frame by `reset_index(name=…)` in a chain on itself, bound back: a
+        # second run calls `reset_index(name=…)` on the frame (fair check 48, recall T-2.6).
+        Example(cells=(
+            "import pandas as pd\nso = pd.read_csv('so.csv')\ncounts = so['purple_link'].value_counts()",
+            "counts = (\n    counts.rename_axis('purple_link')\n    .reset_index(name='n')\n    .sort_values(by='purple_link')\n)\ndisplay(counts)",
         ), expect=((2, 1),)),
         # A column set through its attribute from its own dict map, the dict a literal bound above in
         # the cell, on a frame rebound by a chain of frame methods: a second run maps to NaN (fair
