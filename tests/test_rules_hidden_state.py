@@ -1081,3 +1081,14 @@ def test_hid006_names_the_local_module_that_defines_the_star_imported_names(tmp_
     )
     (diag,) = run_example(StateInjection, example, tmp_path / "2")
     assert diag.message.endswith("(this audit cannot tell which)")
+
+
+def test_hid001_late_cell_shadows_the_value_of_the_cell_below():
+    # Fair check 48, item 45: cell 1 downloaded `ff_data` [3] after cell 2 had loaded it from a file
+    # [2]; the merge below [4] used the download, while top to bottom it reads cell 2's file.
+    diags = audit(("ff_data = download()\nprint(ff_data)", 3), ("ff_data = load_file()", 2),
+                  ("merged = ff_data + 1\nprint(merged)", 4), settings=Settings(ignore=("HID003",)))
+    assert messages(diags, "HID001") == [
+        "Cell 1 ran as [3], after cell 2 below it (run as [2]): cell 3 reads `ff_data` as cell 1 left it, "
+        "while top to bottom it reads what cell 2 leaves"
+    ]

@@ -295,7 +295,9 @@ class OutOfOrderExecution(Rule):
         "on it (the others reading nothing of it) also read its old name, which HID003 reports with the late cell's "
         "binding as the look-alike (`images`: did you mean `imagenes` (cell 5)?): the cell was renamed and re-run "
         "without them, and top to bottom they stop at that NameError. A cell run early says which cell below then read "
-        "what the cells above, run after it, left (`cell 14 read `pbs` as cell 11 above left it, not as cell 13 left it`). "
+        "what the cells above, run after it, left (`cell 14 read `pbs` as cell 11 above left it, not as cell 13 left it`); "
+        "a cell re-run late that binds a name a cell below it binds too says which cells further below then read its value "
+        "instead of that cell's (`cells 11 and 13 read `ff_data` as cell 5 left it, while top to bottom they read what cell 7 leaves`). "
         "A late cell that calls a name (`L(841, 1000)`) and saved outputs with no error did not run after a cell below "
         "binding that name to a value no call takes (`L = dict()`): that cell is not named as what it read, and with "
         "nothing else read from below the late cell is not reported (the counts are no evidence of an order). "
@@ -1295,6 +1297,20 @@ class OutOfOrderExecution(Rule):
                     f"define{'s' if pronoun == 'it' else ''} functions or classes, so the outputs below called an earlier "
                     "run's definitions: they match the code shown only if it was not edited in between"
                 )
+            elif late and not bottom_up and notebook.is_python and (shadowed := _read_from_late_not_below(ctx, inside, others)):
+                # Cells below the cell below read the late cell's value of a name that cell below binds
+                # too: top to bottom they read that cell's (fair check 48, item 45: `ff_data`
+                # downloaded by cell 5 [7] after cell 7 [6] loaded it from a file; the merge of cell 11
+                # [10] used the download).
+                names, readers, writers, own = shadowed
+                shown_names = ", ".join(f"`{n}`" for n in names[:3]) + (" and more" if len(names) > 3 else "")
+                it = "it" if len(names) == 1 else "them"
+                message = (
+                    f"{who} ran as {ran}, after {_cell_list([c.index for c in others])} below {pronoun} "
+                    f"(run as {counts}): {_cell_list(readers)} read{'s' if len(readers) == 1 else ''} {shown_names} as "
+                    f"{_cell_list(writers)} left {it}, while top to bottom {'it reads' if len(readers) == 1 else 'they read'} "
+                    f"what {_cell_list(own)} leave{'s' if len(own) == 1 else ''}"
+                )
             elif late and not bottom_up:
                 message = (
                     f"{who} ran as {ran}, after {_cell_list([c.index for c in others])} below {pronoun} "
@@ -1346,6 +1362,27 @@ class OutOfOrderExecution(Rule):
 
 # HID003's look-alike: "did you mean `imagenes` (cell 5)?"
 _DID_YOU_MEAN = re.compile(r"did you mean `(\w+)` \(cell (\d+)\)\?")
+
+
+def _read_from_late_not_below(
+    ctx: RuleContext, inside: AbstractSet[int], others: Sequence[Cell],
+) -> Optional[tuple[list[str], list[int], list[int], list[int]]]:
+    """(names, readers, late writers, writers below) when cells below the cells run early read, in
+    the saved run, a name from the late cells (`inside`) whose top-to-bottom definition for them is
+    in one of those early cells below (`others`): the late cell's value shadowed theirs."""
+    other_cells = {c.index for c in others}
+    shadowed = [
+        r for r in name_flow(ctx).reads
+        if r.cell not in inside and r.cell not in other_cells and not r.deferred
+        and r.exec_flow is ExecFlow.DEFINED and r.exec_provider is not None and r.exec_provider.cell in inside
+        and r.provider is not None and r.provider.cell in other_cells and r.cell > r.provider.cell
+        and r.provider.kind in (DefKind.ASSIGN, DefKind.GLOBAL, DefKind.MAGIC, DefKind.EXEC)
+    ]
+    if not shadowed:
+        return None
+    return (list(dict.fromkeys(r.name for r in shadowed)), sorted({r.cell for r in shadowed}),
+            sorted({r.exec_provider.cell for r in shadowed if r.exec_provider is not None}),
+            sorted({r.provider.cell for r in shadowed if r.provider is not None}))
 
 
 def _stale_readers_renamed(ctx: RuleContext, members: Sequence[Cell], others: Sequence[Cell]) -> bool:
