@@ -6300,7 +6300,10 @@ def _rebound_before_read(ctx: RuleContext, ca: CellAnalysis, outside_effects: bo
         if below.cell.index <= ca.cell.index:
             continue
         if section and below.cell.index not in ran and not _is_blank(below.cell.source):
-            more = changed(below)
+            # Only a cell that reads what the section left joins it (the fit on the loaded arrays);
+            # an independent one is passed over as before, its names no concern of this cell's.
+            reads = {r.name for r in (*below.facts.reads, *below.facts.deferred_reads)} | {r.name for r in below.facts.mutated}
+            more = changed(below) if reads & left else None
             if more is not None:
                 left |= more
                 continue
