@@ -7058,7 +7058,8 @@ class UndefinedName(Rule):
         "call's arguments is said to be perhaps renamed without its calls (`recursive_forecast(…)` beside "
         "`def rolling_forecast(…)`: \"did you mean\" it); a "
         "name with a close match to a defined one stays its own finding (\"did you mean\" it, naming the look-alike's nearest binding above the read; "
-        "when only cells below bind it and a cell above binds a slightly farther look-alike, `Resistor` above for `Register` with a "
+        "when only cells below bind it and a cell above binds a slightly farther look-alike (not one extending the name or extended "
+        "by it, `df1` for `df`), `Resistor` above for `Register` with a "
         "`Registor` class below, that one is named first and the nearer one as bound only below; unless the same line reads "
         "that look-alike too, `clf.fit(X_train[:, :n], Y_train)`, or it differs only by one-letter `_`-parts, `train` or "
         "`X_train` for `Y_train`: another variable of the family, no typo; or, when the name is the first "
@@ -7807,8 +7808,11 @@ def _look_alike_bound_above(
     farther in spelling than `get_close_matches`' usual 0.8 (`Resistor` for `Register`, 0.75), with
     the usual exclusions (a name the line reads beside it, one of its word family, one made from it,
     a method's result lacking the method called); None when there is none."""
+    # Not a name that extends it or that it extends (`df1`, `dataset_df` for `df`, `dataset`): another
+    # variable of the same stem as often as a slip; the nearer look-alike keeps the question.
     candidates = [n for n in defined if n != r.name and n not in beside and not _word_sibling(r.name, n)
-                  and not _made_from(r.name, n) and any(d < r.cell for d in flow.definers(n))
+                  and not _made_from(r.name, n) and not n.startswith(r.name) and not r.name.startswith(n)
+                  and any(d < r.cell for d in flow.definers(n))
                   and not (called and _result_of_method(ctx, n, called))]
     close = difflib.get_close_matches(r.name, candidates, n=1, cutoff=0.75)
     if not close:
