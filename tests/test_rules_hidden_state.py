@@ -286,6 +286,23 @@ def test_hid003_inside_a_function_and_did_you_mean():
     ]
 
 
+def test_hid003_did_you_mean_prefers_a_look_alike_above():
+    # Fair check 48, item 53: `Register(…)` read where `Resistor` is the class of the cells above;
+    # `Registor`, one letter nearer, is a class a cell far below binds. The name above is named first.
+    diags = audit(
+        ("from collections import namedtuple\nResistor = namedtuple('Resistor', 'number resistance')", 1),
+        ("r = Register(None, None)", 2),
+        "class Registor(namedtuple('RegisterBase', 'number resistance')):\n    pass",
+    )
+    assert messages(diags, "HID003") == [
+        "`Register` is not defined in any cell; did you mean `Resistor` (cell 1, above)? (`Registor`, "
+        "nearer in spelling, is bound only in cell 3, below)"
+    ]
+    # With no look-alike above, the one below is named as before.
+    diags = audit(("r = Register(None, None)", 2), "class Registor:\n    pass")
+    assert messages(diags, "HID003") == ["`Register` is not defined in any cell; did you mean `Registor` (cell 2)?"]
+
+
 def test_hid003_did_you_mean_a_renamed_function():
     # Fair check 23 (CH10): the forecasting helper was renamed, its calls were not. The one
     # function above that shares a word of the name and takes the call's arguments is named.
@@ -1036,3 +1053,42 @@ def test_hid006_star_import_message_names_the_names_only_it_can_supply():
     # Two star imports in one cell: the names come from either.
     diags = audit("from utils import *\nfrom lab_utils import *", "plot_network(load_data())", rules=[StateInjection])
     assert "so they come from the cell's star imports or are undefined" in messages(diags, "HID006")[0]
+
+
+def test_hid006_names_the_local_module_that_defines_the_star_imported_names(tmp_path):
+    # Fair check 48, item 61: `ensemble_utils.py` beside the notebook star-imports another module
+    # (so what it binds cannot all be listed), but defines the names the notebook reads at top level:
+    # the finding says where they come from instead of "this audit cannot tell which".
+    from nbrefactor.audit.rule_examples import run_example
+    from nbrefactor.audit.rules import Example
+
+    example = Example(
+        cells=("from ensemble_utils import *", "evaluate_model([1], [1])\nplot_it()"),
+        files={"ensemble_utils.py": "from other_lib import *\n\n\ndef evaluate_model(a, b):\n    return a == b\n\n\n"
+                                    "def plot_it():\n    pass\n"},
+    )
+    (diag,) = run_example(StateInjection, example, tmp_path)
+    assert diag.message == (
+        "`from ensemble_utils import *` binds names nobody can see from the notebook: `evaluate_model` (cell 2), `plot_it` "
+        "(cell 2) are read below it, bound by no cell, and defined at top level in `ensemble_utils.py` beside the notebook "
+        "(lines 4, 8), which also star-imports names nobody can list"
+    )
+    assert diag.fix == "Import the names you use explicitly (`from ensemble_utils import evaluate_model, plot_it`)."
+    # A name it does not define may come from its own star import: the audit cannot tell.
+    example = Example(
+        cells=("from ensemble_utils import *", "evaluate_model([1], [1])\nother()"),
+        files={"ensemble_utils.py": "from other_lib import *\n\n\ndef evaluate_model(a, b):\n    return a == b\n"},
+    )
+    (diag,) = run_example(StateInjection, example, tmp_path / "2")
+    assert diag.message.endswith("(this audit cannot tell which)")
+
+
+def test_hid001_late_cell_shadows_the_value_of_the_cell_below():
+    # Fair check 48, item 45: cell 1 downloaded `ff_data` [3] after cell 2 had loaded it from a file
+    # [2]; the merge below [4] used the download, while top to bottom it reads cell 2's file.
+    diags = audit(("ff_data = download()\nprint(ff_data)", 3), ("ff_data = load_file()", 2),
+                  ("merged = ff_data + 1\nprint(merged)", 4), settings=Settings(ignore=("HID003",)))
+    assert messages(diags, "HID001") == [
+        "Cell 1 ran as [3], after cell 2 below it (run as [2]): cell 3 reads `ff_data` as cell 1 left it, "
+        "while top to bottom it reads what cell 2 leaves"
+    ]

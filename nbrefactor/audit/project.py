@@ -276,6 +276,10 @@ class ProjectContext:
     # `sys.path.insert(0, dirname(cwd))`), as (module, function names, the edit as written). A
     # package's own `.py` files are read (not its sub-packages); PTH005 reports the notebook's calls.
     path_editors: tuple[tuple[str, frozenset[str], str], ...] = ()
+    # For each `.py` module beside the notebook whose `star_exports` are None because it binds names
+    # nobody can list (its own star import): the functions and classes it defines at top level, with
+    # their lines. Those it surely exports (a `from … import *` of it binds them), the rest unknown.
+    star_defined: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()
     # The names (normalised) of the packages a `setup.py`, `setup.cfg` or `pyproject.toml` anywhere in
     # the repository defines (below `root`; empty when no root was found): the repository's own
     # packages, whatever folder its notebooks are in. A library's docs notebooks import the library
@@ -2919,6 +2923,7 @@ def _discover_folder(folder: Path, display_root: Optional[Path]) -> ProjectConte
     root = _project_root(folder)
     return ProjectContext(manifests, local, project_modules, _unbuilt_src_modules(folder), _system_packages(folder, display_root), _namespace_only(folder, local),
                           _star_exports(folder, local), packages, path_editors=_path_editors(folder, local),
+                          star_defined=_star_defined(folder, local),
                           root=_display(root, display_root) if root is not None else None,
                           repository_projects=_repository_projects(root) if root is not None else frozenset(),
                           kernel_environments=_kernel_dockerfiles(folder, display_root),
@@ -3463,6 +3468,30 @@ def _star_exports(folder: Path, local: frozenset[str]) -> tuple[tuple[str, Optio
             found.append((name, None))
             continue
         found.append((name, None if _UNLISTED_BINDINGS.search(text) else _module_exports(tree)))
+    return tuple(found)
+
+
+def _star_defined(folder: Path, local: frozenset[str]) -> tuple[tuple[str, tuple[tuple[str, int], ...]], ...]:
+    """For each `<name>.py` beside the notebook that binds names nobody can list (`_UNLISTED_BINDINGS`:
+    its own star import), the public functions and classes it defines at top level, with their
+    lines (fair check 48, item 61: `ensemble_utils.py`, which star-imports another module, defines
+    `evaluate_model` at line 18). Not for a module naming `__all__`, which may leave them out."""
+    found: list[tuple[str, tuple[tuple[str, int], ...]]] = []
+    for name in sorted(local):
+        module = folder / f"{name}.py"
+        try:
+            if not module.is_file() or module.stat().st_size > 1_000_000:
+                continue
+            text = module.read_text(encoding="utf-8", errors="replace")
+            if not _UNLISTED_BINDINGS.search(text) or "__all__" in text:
+                continue
+            tree = ast.parse(text)
+        except (OSError, SyntaxError, ValueError, RecursionError):
+            continue
+        defined = tuple((st.name, st.lineno) for st in tree.body
+                        if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and not st.name.startswith("_"))
+        if defined:
+            found.append((name, defined))
     return tuple(found)
 
 

@@ -295,7 +295,9 @@ class OutOfOrderExecution(Rule):
         "on it (the others reading nothing of it) also read its old name, which HID003 reports with the late cell's "
         "binding as the look-alike (`images`: did you mean `imagenes` (cell 5)?): the cell was renamed and re-run "
         "without them, and top to bottom they stop at that NameError. A cell run early says which cell below then read "
-        "what the cells above, run after it, left (`cell 14 read `pbs` as cell 11 above left it, not as cell 13 left it`). "
+        "what the cells above, run after it, left (`cell 14 read `pbs` as cell 11 above left it, not as cell 13 left it`); "
+        "a cell re-run late that binds a name a cell below it binds too says which cells further below then read its value "
+        "instead of that cell's (`cells 11 and 13 read `ff_data` as cell 5 left it, while top to bottom they read what cell 7 leaves`). "
         "A late cell that calls a name (`L(841, 1000)`) and saved outputs with no error did not run after a cell below "
         "binding that name to a value no call takes (`L = dict()`): that cell is not named as what it read, and with "
         "nothing else read from below the late cell is not reported (the counts are no evidence of an order). "
@@ -1295,6 +1297,20 @@ class OutOfOrderExecution(Rule):
                     f"define{'s' if pronoun == 'it' else ''} functions or classes, so the outputs below called an earlier "
                     "run's definitions: they match the code shown only if it was not edited in between"
                 )
+            elif late and not bottom_up and notebook.is_python and (shadowed := _read_from_late_not_below(ctx, inside, others)):
+                # Cells below the cell below read the late cell's value of a name that cell below binds
+                # too: top to bottom they read that cell's (fair check 48, item 45: `ff_data`
+                # downloaded by cell 5 [7] after cell 7 [6] loaded it from a file; the merge of cell 11
+                # [10] used the download).
+                names, readers, writers, own = shadowed
+                shown_names = ", ".join(f"`{n}`" for n in names[:3]) + (" and more" if len(names) > 3 else "")
+                it = "it" if len(names) == 1 else "them"
+                message = (
+                    f"{who} ran as {ran}, after {_cell_list([c.index for c in others])} below {pronoun} "
+                    f"(run as {counts}): {_cell_list(readers)} read{'s' if len(readers) == 1 else ''} {shown_names} as "
+                    f"{_cell_list(writers)} left {it}, while top to bottom {'it reads' if len(readers) == 1 else 'they read'} "
+                    f"what {_cell_list(own)} leave{'s' if len(own) == 1 else ''}"
+                )
             elif late and not bottom_up:
                 message = (
                     f"{who} ran as {ran}, after {_cell_list([c.index for c in others])} below {pronoun} "
@@ -1346,6 +1362,27 @@ class OutOfOrderExecution(Rule):
 
 # HID003's look-alike: "did you mean `imagenes` (cell 5)?"
 _DID_YOU_MEAN = re.compile(r"did you mean `(\w+)` \(cell (\d+)\)\?")
+
+
+def _read_from_late_not_below(
+    ctx: RuleContext, inside: AbstractSet[int], others: Sequence[Cell],
+) -> Optional[tuple[list[str], list[int], list[int], list[int]]]:
+    """(names, readers, late writers, writers below) when cells below the cells run early read, in
+    the saved run, a name from the late cells (`inside`) whose top-to-bottom definition for them is
+    in one of those early cells below (`others`): the late cell's value shadowed theirs."""
+    other_cells = {c.index for c in others}
+    shadowed = [
+        r for r in name_flow(ctx).reads
+        if r.cell not in inside and r.cell not in other_cells and not r.deferred
+        and r.exec_flow is ExecFlow.DEFINED and r.exec_provider is not None and r.exec_provider.cell in inside
+        and r.provider is not None and r.provider.cell in other_cells and r.cell > r.provider.cell
+        and r.provider.kind in (DefKind.ASSIGN, DefKind.GLOBAL, DefKind.MAGIC, DefKind.EXEC)
+    ]
+    if not shadowed:
+        return None
+    return (list(dict.fromkeys(r.name for r in shadowed)), sorted({r.cell for r in shadowed}),
+            sorted({r.exec_provider.cell for r in shadowed if r.exec_provider is not None}),
+            sorted({r.provider.cell for r in shadowed if r.provider is not None}))
 
 
 def _stale_readers_renamed(ctx: RuleContext, members: Sequence[Cell], others: Sequence[Cell]) -> bool:
@@ -4235,7 +4272,8 @@ class UnexecutedCell(Rule):
         "nothing another cell reads and read only imports: a commented-out block kept in a string, a "
         "warning printed under a check), as do cells that only show a value (`df.groupby(\"outcome\")[\"outcome\"]"
         ".count()`: they bind and change nothing and call only read-only methods, architecture printers and "
-        "fastai's `doc(…)`; Selenium's element queries, `find_element…`, `get_attribute`, read the page), and so do cells nothing of which reaches a cell that ran: what they bind or change is read by no "
+        "fastai's `doc(…)`; Selenium's element queries, `find_element…`, `get_attribute`, read the page; a `%%sql` cell of queries only, each "
+        "statement a `SELECT` or `WITH … SELECT`, its result bound to no Python name: no `<<`, no `-o`), and so do cells nothing of which reaches a cell that ran: what they bind or change is read by no "
         "cell that ran below them, directly or through other never-run cells (a def or class they hold counts as the "
         "name it binds; a module imported alike everywhere, or a def a cell that ran defines with the same code, binds "
         "nothing new; a read a cell makes only of its own bindings, `json` in a function body under the cell's own `import json`, "
@@ -4330,7 +4368,10 @@ class UnexecutedCell(Rule):
         "names no cell that ran reads are no hindrance (fair check 23: a skipped UniProt lookup, its `df` queried only "
         "by a skipped display, then rebound by the activity query); a cell below that does not parse (an exercise's "
         "`quant_model = ` blank) is read from its text, and one that names none of those names (not as an attribute) "
-        "neither reads nor binds them. A cell "
+        "neither reads nor binds them; the never-run cells right below it, up to the first cell that ran, are one section "
+        "with it (their reads of its names are the section's own, what they bind joins its names: a never-run MNIST section "
+        "of a load cell and a fit cell, every name of which the next section reloads and refits), and a name no cell binds "
+        "that a star import or `%run` above may bind does not make a cell a sketch. A cell "
         "with magics, shell lines or calls that leave a file stays reported, and so does one whose download saves "
         "a file an executed cell below names. The "
         "executed cell named below it is the first one with code (not a blank cell with a count). "
@@ -4367,6 +4408,24 @@ class UnexecutedCell(Rule):
     applies_to_any_language = True  # reads only execution counts
     use_instead = "# Delete the cell if it is dead code; otherwise Restart & Run All.\n# [1]\nx = load()\n# [2]\nx = x[x.valid]\n# [3]\nx.mean()"
     passing = (
+        # A never-run section of two cells (load, then fit on what the first loaded), every name of
+        # which the section that ran below binds afresh before reading it (fair check 48, item 51,
+        # hid002-unrun-independent-section).
+        Example(cells=(
+            code_cell("import numpy as np\nfrom sklearn.linear_model import Perceptron", 1),
+            code_cell("train_X = np.load('mnist_x.npy')\ntrain_Y = np.load('mnist_y.npy')"),
+            code_cell("train_X = train_X / 255.0\nslp = Perceptron()\nslp.fit(train_X, train_Y)\npred_y = slp.predict(train_X)"),
+            code_cell("train_X = np.array([[0.0], [1.0]])\ntrain_Y = np.array([0, 1])", 2),
+            code_cell("slp = Perceptron()\nslp.fit(train_X, train_Y)\npred_y = slp.predict(train_X)\nprint(pred_y)", 3),
+        )),
+        # Never-run `%%sql` cells that only query (SELECT/WITH), binding no Python name (no `<<`, no
+        # `-o`): they show a table and change nothing a cell below reads (fair check 48, item 50).
+        Example(cells=(
+            code_cell("%load_ext sql\n%sql sqlite:///hr.db", 1),
+            code_cell("%%sql\n\nSELECT Department, SUM(MonthlyIncome) total\nFROM attrition\nGROUP BY Department;"),
+            code_cell("%%sql\n-- the top earners\nWITH t AS (SELECT * FROM attrition)\nSELECT * FROM t LIMIT 5;\nselect 1"),
+            code_cell("%%sql\nSELECT COUNT(*) FROM attrition;", 2),
+        )),
         # A benchmark template's never-run section that times its steps with `%timeit`: the section
         # that ran loads its own data, nothing of the skipped one reaches it (fair check 47, item 54).
         Example(cells=(
@@ -4759,6 +4818,23 @@ class UnexecutedCell(Rule):
         )),
     )
     failing = (
+        # A never-run section whose model a cell that ran below reads without building its own
+        # (unlike fair check 48, item 51).
+        Example(cells=(
+            code_cell("import numpy as np\nfrom sklearn.linear_model import Perceptron", 1),
+            code_cell("train_X = np.load('mnist_x.npy')\ntrain_Y = np.load('mnist_y.npy')"),
+            code_cell("slp = Perceptron()\nslp.fit(train_X, train_Y)"),
+            code_cell("train_X = np.array([[0.0], [1.0]])", 2),
+            code_cell("print(slp.predict(train_X))", 3),
+        ), expect=((2, 1),)),
+        # A never-run `%%sql` cell that changes a table, or binds its result (`<<`), is no display
+        # (unlike fair check 48, item 50).
+        Example(cells=(
+            code_cell("%load_ext sql\n%sql sqlite:///hr.db", 1),
+            code_cell("%%sql\nDELETE FROM attrition WHERE Age < 18;"),
+            code_cell("%%sql\nrows << SELECT * FROM attrition;"),
+            code_cell("%%sql\nSELECT COUNT(*) FROM attrition;", 2),
+        ), expect=((2, 1),)),
         # A never-run `%timeit` of a fit changes the model a cell that ran then reads (unlike fair
         # check 47, item 54).
         Example(cells=(
@@ -5616,6 +5692,8 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
             continue
         if cell.index in analysed and _display_only(analysed[cell.index], ctx.facts.resolve, star_doc):
             continue
+        if _sql_queries_only(cell.source):
+            continue  # a `%%sql` query shows a table and binds no Python name (fair check 48, item 50)
         if cell.index in analysed and _order_free_but_own_del(ctx, analysed[cell.index]) and _output_read_below(ctx, cell) is None:
             continue
         if cell.index in analysed and _rebound_before_read(ctx, analysed[cell.index]):
@@ -5652,6 +5730,27 @@ def _find_skipped_cells(ctx: RuleContext) -> list[tuple[Cell, Cell]]:
         if below is not None:
             skipped.append((cell, below))
     return skipped
+
+
+def _sql_queries_only(source: str) -> bool:
+    """Is the cell a `%%sql` cell (ipython-sql, JupySQL) holding only queries, each statement a
+    `SELECT` or a `WITH … SELECT`, with no Python binding of the result (`<<`, `-o`/`--out`,
+    `--save`, `{{…}}`/`:name` interpolations aside, which only read)? It shows a table and changes
+    neither a table nor a Python name: a cell below cannot depend on it having run (fair check 48,
+    item 50, hid002-unrun-display-only-call)."""
+    first, _, body = source.lstrip().partition("\n")
+    magic = re.fullmatch(r"%%sql\b(.*)", first.strip())
+    if magic is None or "<<" in magic.group(1) or "<<" in body or re.search(r"(?:^|\s)(?:-o|--out\w*|--save|-S|--persist|-p|--append|-a)\b", magic.group(1)):
+        return False
+    if magic.group(1).strip() and not re.fullmatch(r"(?:\s*(?:--?\w[\w-]*|\w+://\S*|\w+))*\s*", magic.group(1)):
+        return False
+    text = re.sub(r"--[^\n]*|/\*.*?\*/", " ", body, flags=re.DOTALL)
+    statements = [st.strip() for st in text.split(";") if st.strip()]
+    return bool(statements) and all(
+        re.match(r"(?:select|with)\b", st, re.IGNORECASE)
+        and not re.search(r"\b(?:insert|update|delete|drop|create|alter|replace|merge|truncate|into|attach|pragma)\b", st, re.IGNORECASE)
+        for st in statements
+    )
 
 
 # `API_KEY = #"YOUR_APIKEY"`, `token =`: a credential's assignment with its value cut away (the
@@ -6153,35 +6252,67 @@ def _rebound_before_read(ctx: RuleContext, ca: CellAnalysis, outside_effects: bo
     it (`model = build()` then `history = model.fit(…)` in a later section): skipping the cell
     changed no value below. Not for a cell with magics, shell lines or (unless `outside_effects`)
     calls that leave something outside the kernel (a file, a download), nor one that binds nothing."""
-    facts = ca.facts
-    if (facts.syntax_error is not None or not ca.masked.is_python or ca.magics
-            or (not outside_effects and not _downloads_nothing_read_below(ctx, ca))):
-        return False
     callables = {r.name for c in ctx.facts.cells for r in (*c.facts.functions, *c.facts.classes)}
-    left = {r.name for r in (*facts.defined, *facts.mutated)}
-    # A receiver counts as changed unless the method only reads it (`X.mean(0)`, `df.head()`; not
-    # with `inplace=True`): a timing cell stopped inside `Explainer(f, X.mean(0)).shap_values(X)`
-    # leaves `X` as it was. A name only passed as an argument is not counted either.
-    left |= {
-        c.receiver for c in facts.calls
-        if c.receiver and "." not in c.receiver and not c.in_function
-        and not (reads_only(c.method) and not any(a.keyword == "inplace" and a.constant == "True" for a in c.args))
-    }
-    left -= set(ctx.facts.aliases)
-    if not left or left & callables:
+
+    def changed(cell: CellAnalysis) -> Optional[set[str]]:
+        """What the never-run cell binds or changes; None when it may do more (magics, shell lines,
+        effects outside the kernel a cell below reads, a def or class) or cannot run where it stands.
+        A name no cell binds counts as bound when a star import or `%run` above it may bind it
+        (`preprocess_image` of the local `from Perceptron_utils import *`): HID003 and HID006 speak
+        of such names, and the cell is no sketch."""
+        facts = cell.facts
+        if (facts.syntax_error is not None or not cell.masked.is_python or cell.magics
+                or (not outside_effects and not _downloads_nothing_read_below(ctx, cell))):
+            return None
+        names = {r.name for r in (*facts.defined, *facts.mutated)}
+        # A receiver counts as changed unless the method only reads it (`X.mean(0)`, `df.head()`; not
+        # with `inplace=True`): a timing cell stopped inside `Explainer(f, X.mean(0)).shap_values(X)`
+        # leaves `X` as it was. A name only passed as an argument is not counted either.
+        names |= {
+            c.receiver for c in facts.calls
+            if c.receiver and "." not in c.receiver and not c.in_function
+            and not (reads_only(c.method) and not any(a.keyword == "inplace" and a.constant == "True" for a in c.args))
+        }
+        names -= set(ctx.facts.aliases)
+        if names & callables:
+            return None
+        flow = name_flow(ctx)
+        injected = any(i.kind in STATE_INJECTIONS and i.cell < cell.cell.index for i in flow.injectors)
+        if any(r.cell == cell.cell.index and r.flow not in (Flow.ABOVE, Flow.BUILTIN)
+               and not (injected and r.flow is Flow.UNDEFINED) for r in flow.reads):
+            return None  # a sketch that cannot run where it stands: HID002 reports it with those reads
+        return names
+
+    found = changed(ca)
+    if not found:
         return False
-    if any(r.cell == ca.cell.index and r.flow not in (Flow.ABOVE, Flow.BUILTIN) for r in name_flow(ctx).reads):
-        return False  # a sketch that cannot run where it stands: HID002 reports it with those reads
+    left = found
     # A read by a cell that never ran either and binds and changes nothing (it only shows a value)
     # is no read (fair check 23: a lookup table loaded by a skipped cell and queried only by the
     # skipped display cell below it, then `df` rebound by a query). A never-run cell that binds
     # reads for real: what it binds may reach the cells that ran (a skipped training loop whose
     # losses are plotted).
-    counted_readers = _ran_cells(ctx) | {c.cell.index for c in ctx.facts.cells if c.facts.defined or c.facts.mutated}
+    ran = _ran_cells(ctx)
+    counted_readers = ran | {c.cell.index for c in ctx.facts.cells if c.facts.defined or c.facts.mutated}
     rebound = False
+    # The never-run cells right below it, up to the first cell that ran, are one never-run section
+    # with it (load, then preprocess and fit): their reads of its names are the section's own, and
+    # what they bind joins what the section left (fair check 48, item 51: two MNIST sections never
+    # run, each later section reloading and refitting everything it reads).
+    section = True
     for below in ctx.facts.cells:
         if below.cell.index <= ca.cell.index:
             continue
+        if section and below.cell.index not in ran and not _is_blank(below.cell.source):
+            # Only a cell that reads what the section left joins it (the fit on the loaded arrays);
+            # an independent one is passed over as before, its names no concern of this cell's.
+            reads = {r.name for r in (*below.facts.reads, *below.facts.deferred_reads)} | {r.name for r in below.facts.mutated}
+            more = changed(below) if reads & left else None
+            if more is not None:
+                left |= more
+                continue
+        if below.cell.index in ran:
+            section = False
         if below.facts.syntax_error is not None:
             # A cell that does not parse (an exercise's `quant_model = ` blank) binds and reads
             # nothing its text does not name: one naming none of the names left (not as an
@@ -6936,7 +7067,10 @@ class UndefinedName(Rule):
         "called name with no close match but one function defined above that shares a word of its name and takes the "
         "call's arguments is said to be perhaps renamed without its calls (`recursive_forecast(…)` beside "
         "`def rolling_forecast(…)`: \"did you mean\" it); a "
-        "name with a close match to a defined one stays its own finding (\"did you mean\" it, naming the look-alike's nearest binding above the read, unless the same line reads "
+        "name with a close match to a defined one stays its own finding (\"did you mean\" it, naming the look-alike's nearest binding above the read; "
+        "when only cells below bind it and a cell above binds a slightly farther look-alike (not one extending the name or extended "
+        "by it, `df1` for `df`), `Resistor` above for `Register` with a "
+        "`Registor` class below, that one is named first and the nearer one as bound only below; unless the same line reads "
         "that look-alike too, `clf.fit(X_train[:, :n], Y_train)`, or it differs only by one-letter `_`-parts, `train` or "
         "`X_train` for `Y_train`: another variable of the family, no typo; or, when the name is the first "
         "argument of a call whose receiver the cell's other calls, two or more, all call with one name the cell binds above "
@@ -6988,6 +7122,9 @@ class UndefinedName(Rule):
         "write (its body only comments and a `return`, marked `# fill in details here`, `# TODO` or `# Votre code ici`; only those names), "
         "a read in a cell below an empty `# --- START CODE HERE (07)` / `# --- END CODE HERE` block of that cell (names first read there), "
         "a name first read in the code cell right after a cell that is only a `# TODO …` comment, in a handout with at least two such cells, "
+        "a name first read in a never-run code cell right under a markdown cell with a TODO (past at most 2 code cells none of which "
+        "ran), in a notebook with at least two such markdown cells (`📝TODO: Replicate the previous analysis but using "
+        "HistGradientBoosting.` over `print(boost_summary_small)`: the reader's result), "
         "or a cell that reads a name no cell defines holds an "
         "empty answer block, `### YOUR CODE HERE` then only comments up to `### END OF YOUR CODE`, whose names a demo "
         "below happens to bind: those reads, HID004's otherwise, are related too): the names it leaves for the reader to write (not "
@@ -7017,6 +7154,16 @@ class UndefinedName(Rule):
     example = "df = pd.read_csv('train.csv')   # `pd` imported in a cell since deleted\nprint(dff.shape)"
     use_instead = "import pandas as pd\n\ndf = pd.read_csv('train.csv')\nprint(df.shape)"
     passing = (
+        # A handout's exercises under markdown TODOs: the never-run cells below each read the results
+        # the reader is to compute (fair check 48, items 55, 56, hid003-exercise-todo-name).
+        Example(cells=(
+            code_cell("import pandas as pd\ndata = pd.read_csv('pension.csv')", 1),
+            md("### TODO: Replicate the previous analysis with gradient boosting."),
+            code_cell("# Boosted trees, small model\nprint(boost_summary_small)"),
+            md("TODO What happens with a super small set of covariates?\n### TODO: Try other sets of covariates."),
+            code_cell("features_super_small = [\n\n]\nprint(boost_pipe_summary_super_small)"),
+            code_cell("print(lasso_plr_summary_super_small)"),
+        )),
         # `globals()['name'] = …` binds the global `name`, at module level and inside a function when
         # it is called (fair check 38, item 45: `globals()['normmoviesprofiledf'] = …` in a nested helper).
         Example(cells=(
@@ -7147,6 +7294,15 @@ class UndefinedName(Rule):
     )
     failing = (
         Example(cells=("import pandas as pd", "df = pd.read_csv('train.csv')\nprint(dff.shape)"), expect=((2, 2),)),
+        # Under a markdown TODO but run (a count): the author's code, its undefined name a real
+        # NameError, not the reader's blank (unlike fair check 48, items 55, 56).
+        Example(cells=(
+            code_cell("import pandas as pd\ndata = pd.read_csv('pension.csv')", 1),
+            md("### TODO: Replicate the previous analysis with gradient boosting."),
+            code_cell("print(boost_summary_small)", 2),
+            md("### TODO: Try other sets of covariates."),
+            code_cell("print(lasso_summary)"),
+        ), expect=((3, 1),)),
         # The call has a comment after it, not before: it runs (fair check 47, item 55's bound).
         Example(cells=("import numpy as np", "def accuracy_plot():\n    plt.bar(np.arange(2), [1, 2])",
                        "accuracy_plot()  # comment out when submitting"), expect=((2, 2),)),
@@ -7337,6 +7493,7 @@ class UndefinedName(Rule):
             and not (r.flow is Flow.UNDEFINED and r.name in ctx.project.split_part_names)
         ]))
         left_to_reader = _left_to_reader_by_todo(ctx, {r.name for r in firsts if r.flow is Flow.UNDEFINED})
+        left_to_reader |= _names_under_markdown_todo(ctx, [r for r in firsts if r.flow is Flow.UNDEFINED])
         if left_to_reader:
             # `# TODO: implement train_epoch(model, loader, …)` in a template whose blanks STR001
             # already reports once: the function left for the reader to write is that finding's
@@ -7596,8 +7753,18 @@ class UndefinedName(Rule):
                     # with a cell twenty cells up); the first when only cells below bind it.
                     definers = flow.definers(close[0])
                     near = max((d for d in definers if d <= r.cell), default=definers[0])
-                    message += f"; did you mean `{close[0]}` (cell {near})?"
-                    fix = f"Fix the name (`{close[0]}`?), or define or import `{r.name}` in a cell above."
+                    above = None if near <= r.cell else _look_alike_bound_above(ctx, flow, r, defined, beside, called)
+                    if above is not None:
+                        # Only a cell below binds the nearest look-alike, a cell above a slightly farther
+                        # one: the name of the cells the reader just ran is the likelier meaning (fair
+                        # check 48, item 53: `Register(…)` under the `Resistor` class of cells 27/29, and a
+                        # `Registor` class in cell 80); both are named.
+                        message += (f"; did you mean `{above[0]}` (cell {above[1]}, above)? (`{close[0]}`, nearer in spelling, "
+                                    f"is bound only in {_cell_list([d for d in definers if d > r.cell][:3])}, below)")
+                        fix = f"Fix the name (`{above[0]}`?), or define or import `{r.name}` in a cell above."
+                    else:
+                        message += f"; did you mean `{close[0]}` (cell {near})?"
+                        fix = f"Fix the name (`{close[0]}`?), or define or import `{r.name}` in a cell above."
                 elif not r.deferred and (renamed := _renamed_function(ctx, r)) is not None:
                     # `recursive_forecast(endog, TRAIN_LEN, HORIZON, WINDOW, 'VAR')` where cell 15 defines
                     # `rolling_forecast(df, train_len, horizon, window, method)`: the function was
@@ -7642,6 +7809,25 @@ class UndefinedName(Rule):
 
 
 _SAME_LINE_BELOW = ", on the same line,"
+
+
+def _look_alike_bound_above(
+    ctx: RuleContext, flow: NameFlow, r: Read, defined: Iterable[str], beside: AbstractSet[str], called: str,
+) -> Optional[tuple[str, int]]:
+    """A look-alike of `r.name` a cell above the read binds (name, its nearest such cell), a little
+    farther in spelling than `get_close_matches`' usual 0.8 (`Resistor` for `Register`, 0.75), with
+    the usual exclusions (a name the line reads beside it, one of its word family, one made from it,
+    a method's result lacking the method called); None when there is none."""
+    # Not a name that extends it or that it extends (`df1`, `dataset_df` for `df`, `dataset`): another
+    # variable of the same stem as often as a slip; the nearer look-alike keeps the question.
+    candidates = [n for n in defined if n != r.name and n not in beside and not _word_sibling(r.name, n)
+                  and not _made_from(r.name, n) and not n.startswith(r.name) and not r.name.startswith(n)
+                  and any(d < r.cell for d in flow.definers(n))
+                  and not (called and _result_of_method(ctx, n, called))]
+    close = difflib.get_close_matches(r.name, candidates, n=1, cutoff=0.75)
+    if not close:
+        return None
+    return close[0], max(d for d in flow.definers(close[0]) if d < r.cell)
 
 
 def _method_called_on(line: str, r: Read) -> str:
@@ -8463,6 +8649,33 @@ def _empty_start_code_block(source: str) -> Optional[int]:
 _TODO = re.compile(r"\bTODO\b")
 
 
+def _names_under_markdown_todo(ctx: RuleContext, undefined: Sequence[Read]) -> frozenset[str]:
+    """Names no cell defines whose first read is in a never-run code cell (no count, no output)
+    right under a markdown cell with a TODO (past at most 2 code cells), in a notebook with two or
+    more such markdown TODOs (a handout): the results the reader is to compute (`print(
+    boost_summary_small)` under "📝TODO: Replicate the previous analysis but using
+    HistGradientBoosting"; fair check 48, items 55, 56, hid003-exercise-todo-name). A cell that ran
+    is the author's code: its NameError is real."""
+    cells = ctx.facts.notebook.cells
+    if sum(1 for c in cells if c.cell_type == "markdown" and _TODO.search(c.source)) < 2:
+        return frozenset()
+    first: dict[str, int] = {}
+    for r in sorted(undefined, key=lambda r: (r.cell, r.line)):
+        first.setdefault(r.name, r.cell)
+    found = set()
+    for name, index in first.items():
+        cell = cells[index - 1]  # cells are numbered from 1
+        if cell.execution_count is not None or cell.outputs:
+            continue
+        heading = next((c for c in reversed(cells[max(0, index - 4):index - 1]) if c.cell_type != "code"), None)
+        if heading is None or heading.cell_type != "markdown" or not _TODO.search(heading.source):
+            continue
+        if any(c.execution_count is not None for c in cells[heading.index:index - 1]):
+            continue  # a code cell in between ran: the exercise's cells are not all blanks
+        found.add(name)
+    return frozenset(found)
+
+
 def _todo_blank(lines: Sequence[str], name: str) -> bool:
     """The cell leaves `name` to a TODO: a comment naming it with a TODO on the line, or a
     commented-out assignment to it (`# distribution = ''' TODO '''`) in a cell with a TODO."""
@@ -8595,8 +8808,9 @@ class DependsOnLaterCell(Rule):
         "binds (its solution file does, as HID003 reads it). Nor is a module read in a cell for which HID003 reports three or more "
         "names no cell defines, when only imports below bind it (a snippet cell missing all its imports: one finding, "
         "HID003's, lists it). Nor is a read on a line where HID003 reports a name no cell defines for its own finding: that "
-        "finding names it (one line, one edit); nor a read, in a cell below such a line, of a name that line reads only a "
-        "cell below defines, when no cell above that line reads it: that finding relates it (one fix, the definition moved up)."
+        "finding names it (one line, one edit); nor a read, later in the same cell or in a cell below such a line, of a name "
+        "that line reads only a cell below defines, when no cell above that line reads it: that finding relates it (one fix, "
+        "the definition moved up)."
     )
     why_bad = (
         "The notebook only worked because the later cell had been run first. A top-to-bottom run "
@@ -8622,6 +8836,12 @@ class DependsOnLaterCell(Rule):
             code_cell("rows = [(1, 2), (3, 4)]", 1),
             code_cell("for ex in rows:\n    print(str(s), str(d))", 2),
             code_cell("s = 5", 3),
+        )),
+        # `x` read again on the next line of the same cell, after the line HID003 reports `y` on and
+        # names `x` as defined only below: one missing definition, one finding (fair check 48, item 59).
+        Example(cells=(
+            code_cell("x | y  # or\nx ^ 2  # xor", 1),
+            code_cell("x = 5", 2),
         )),
         # The same import read again in the next cell, still above it: HID003's finding for the
         # first line relates that read too; one fix, moving the import up (fair check 36, item 60).
@@ -8775,12 +8995,16 @@ class DependsOnLaterCell(Rule):
         for index in _missing_imports_group_cells(ctx):
             blank_reads.update((r.cell, r.name) for r in _imported_only_below(flow, index))
         named_by_hid003, related_by_hid003 = _undefined_lines_naming_later(ctx)  # a line HID003 reports with these names
+        # A name whose read on such a line HID003 names: its later reads in the same cell are the same
+        # missing definition (fair check 48, item 59: `x | y`, then `x ^ y` on the next line).
+        named_in_cell = {(x.cell, x.name) for x in flow.reads if (x.cell, x.line, x.column) in related_by_hid003}
         # What an exercise's `# %load` blank above pastes in is bound above (fair check 22).
         blank_reads.update((r.cell, r.name) for r in _load_blank_reads(ctx, flow))
         for r in _first_per_cell([r for r in flow.reads if r.flow is Flow.BELOW and not r.deferred and r.cell not in sketches
                                   and r.cell not in not_to_run and (r.cell, r.name) not in blank_reads
                                   and (r.cell, r.line) not in named_by_hid003
                                   and (r.cell, r.line, r.column) not in related_by_hid003
+                                  and (r.cell, r.name) not in named_in_cell
                                   and not _read_under_name_test(ctx, r) and not _scope_lesson_read(ctx, r)]):
             if any((i.cell, i.line) < (r.cell, r.line) and (names is None or r.name in names) for i, names in local_injections):
                 continue  # `from preamble import *` of the notebook's own module above may bind it
@@ -9178,7 +9402,8 @@ class StateInjection(Rule):
         "shadows with NumPy's (`sum`, `any`, `all`; `min`, `max` and `round` with older matplotlib). A cell with a syntax "
         "error does not stop this (it never runs, so it reads nothing). The message of a star import names the names cells "
         "below it read and no cell binds (`math`, cell 8), up to the next star import or `%run` of another cell: they come "
-        "from it or are undefined. "
+        "from it or are undefined; when the module beside the notebook, which star-imports another itself, defines them all "
+        "at top level (functions, classes), the message says so, with their lines, and the fix imports them by name. "
         "A star import of the repository's own code (`from src.analytics.download_data import *`: a `src` folder, or a package "
         "of the folders above the notebook) says so, and its fix names the import of the same module the notebook already has "
         "(`import src.analytics.download_data as download_data`: call `download_data.name(…)`). "
@@ -9410,9 +9635,21 @@ class StateInjection(Rule):
                     more = f" and {len(supplied) - 4} more" if len(supplied) > 4 else ""
                     one = len(supplied) == 1
                     source = "it" if len(stars.get(inj.cell, ())) < 2 else "the cell's star imports"
-                    what = (f"binds names nobody can see from the notebook: {shown}{more} {'is' if one else 'are'} read below it "
-                            f"and bound by no cell, so {'it comes' if one else 'they come'} from {source} or {'is' if one else 'are'} "
-                            "undefined (this audit cannot tell which)")
+                    defined = dict(dict(ctx.project.star_defined if ctx.project is not None else ()).get(star.group(1), ()))
+                    if all(name in defined for name, _ in supplied):
+                        # The module beside the notebook defines them all at top level, though its own star
+                        # import hides what else it binds (fair check 48, item 61: `ensemble_utils.py`):
+                        # they come from it, and the audit can say so.
+                        lines = ", ".join(str(defined[name]) for name, _ in supplied[:4]) + (", …" if len(supplied) > 4 else "")
+                        what = (f"binds names nobody can see from the notebook: {shown}{more} {'is' if one else 'are'} read below it, "
+                                f"bound by no cell, and defined at top level in `{star.group(1)}.py` beside the notebook "
+                                f"(line{'' if one else 's'} {lines}), which also star-imports names nobody can list")
+                        names = ", ".join(dict.fromkeys(name for name, _ in supplied[:4])) + (", …" if len(supplied) > 4 else "")
+                        fix = f"Import the names you use explicitly (`from {star.group(1)} import {names}`)."
+                    else:
+                        what = (f"binds names nobody can see from the notebook: {shown}{more} {'is' if one else 'are'} read below it "
+                                f"and bound by no cell, so {'it comes' if one else 'they come'} from {source} or {'is' if one else 'are'} "
+                                "undefined (this audit cannot tell which)")
                 added = _added_import_folders(ctx)
                 # A module the catalogue knows as an installed distribution (`nltk.stem.porter`,
                 # nltk) is not "maybe" in a folder the notebook adds to `sys.path` (fair check 39,
@@ -9801,7 +10038,9 @@ class SavedTraceback(Rule):
         "saved with its SystemExit, "
         "or a cell (at most 25 lines of code) whose own comment says it errors (`# (this "
         "will error)`, `# can't convert it`, `# won't work`, `# not able to get the value`, `# Error expected`, `# NOT WORKING!`, `# incorrect method`, `# raises KeyError`, or the kind of the error saved named in words, "
-        "`# key error for keys that do not exist`; not a comment on avoiding, fixing or catching it, `# to avoid a KeyError`) or whose error the first Markdown cell "
+        "`# key error for keys that do not exist`; not a comment on avoiding, fixing or catching it, `# to avoid a KeyError`), or "
+        "whose code cell right below holds only such comments or comments speaking of the error (`# We get the error message as "
+        "we have not yet made the bar method in Base`), or whose error the first Markdown cell "
         "below it (past at most 2 code cells that look at the values) opens by reacting to (\"Oops…\", \"OOOOPS!!!\", "
         "\"Oh wait…\", \"Ahh, it seems…\", \"There's one more problem\"), or a short cell whose failing "
         "call the code cell just above it, or one of the 5 code cells below it, makes again, fixed: the "
@@ -9840,6 +10079,11 @@ class SavedTraceback(Rule):
         "went on (numpy's `module compiled against API version 0xe` RuntimeError, shown while a C extension imports); "
         "a figure shown after the traceback (`<Figure size 1000x800 with 0 Axes>`) is no such output: the inline "
         "backend shows every figure still open when the run ends, also when it raised. "
+        "Nor is the editor's notice of a kernel crash an error of the cell (an error output without exception name or "
+        "value whose traceback says `The Kernel crashed while executing code in the current cell or a previous cell`, VS "
+        "Code's), nor an error raised while IPython's inline backend drew a figure (the traceback's frames are `print_figure`'s "
+        "and the libraries', none of the cell's code) when the cell's present code draws nothing (no plotting call, no "
+        "`.plot…`/`.hist` method, no call of a function other than a builtin): the cell was edited after the failed plot. "
         "Nor is an error "
         "reported that the cell's code raises wherever it runs when another finding, or the cell "
         "itself, already says so: a SyntaxError of a cell that does not parse (STR001's), a NameError "
@@ -9885,6 +10129,39 @@ class SavedTraceback(Rule):
     example = "model.fit(X, y)\n# ValueError: Input contains NaN"
     use_instead = "X = X.fillna(0)\nmodel.fit(X, y)   # re-run, saved without the error"
     passing = (
+        # VS Code's notice of a kernel crash, saved as an error output without an exception (empty
+        # name and value) after the cell's own output: no error of the code (fair check 48, item 65).
+        Example(cells=(
+            code_cell("import pandas as pd\ncars = pd.DataFrame({'a': [1]})", 1),
+            code_cell("cars.info()", None, outputs=(
+                {"output_type": "stream", "name": "stdout", "text": "<class 'pandas.core.frame.DataFrame'>\n"},
+                {"output_type": "error", "ename": "", "evalue": "", "traceback": [
+                    "\x1b[1;31mThe Kernel crashed while executing code in the current cell or a previous cell. \n",
+                    "\x1b[1;31mPlease review the code in the cell(s) to identify a possible cause of the failure. \n"]},
+            )),
+        )),
+        # The error was raised while the inline backend drew a figure (IPython's formatter calling
+        # matplotlib), and the cell now draws nothing: it was edited after the failed plot (fair check 48, item 64).
+        Example(cells=(
+            code_cell("import pandas as pd\nts = pd.DataFrame({'price': [1.0, 2.0, 3.0]})", 1),
+            code_cell("(ts.loc[:, 'price'].rolling(2).mean())", 2, outputs=(
+                {"output_type": "error", "ename": "ValueError", "evalue": "The truth value of a Series is ambiguous.", "traceback": [
+                    "ValueError                                Traceback (most recent call last)",
+                    "~/lib/python3.8/site-packages/IPython/core/formatters.py in __call__(self, obj)\n    339   pass",
+                    "~/lib/python3.8/site-packages/IPython/core/pylabtools.py in print_figure(fig, fmt, bbox_inches, **kwargs)\n",
+                    "~/lib/python3.8/site-packages/matplotlib/axes/_base.py in draw(self, renderer, inframe)\n",
+                    "~/lib/python3.8/site-packages/pandas/core/generic.py in __nonzero__(self)\n",
+                    "ValueError: The truth value of a Series is ambiguous."]},
+            )),
+        )),
+        # The comment-only cell right below says the error is expected, as markdown would (fair check 48, item 63).
+        Example(cells=(
+            code_cell("class BaseType(type):\n    def __new__(cls, name, bases, body):\n        if 'bar' not in body:\n"
+                      "            raise TypeError('Bad user class')\n        return super().__new__(cls, name, bases, body)\n\n"
+                      "class Base(metaclass=BaseType):\n    def foo(self):\n        return self.bar()", 1,
+                      outputs=({"output_type": "error", "ename": "TypeError", "evalue": "Bad user class", "traceback": []},)),
+            code_cell("# We get the error message as we have not yet made the bar method in Base"),
+        )),
         # The '### Assertion' lesson: the loop passes for 0-5 and then shows the AssertionError (fair check 33, item 62).
         Example(cells=(
             md("### Assertion\n- Enforce strict requirements on a value"),
@@ -10440,9 +10717,11 @@ class SavedTraceback(Rule):
         for cell in ctx.facts.notebook.code_cells:
             if any(t.strip().lower() == "raises-exception" for t in cell.tags):
                 continue
-            errors = [o for o in cell.outputs if o.output_type == "error"]
+            errors = [o for o in cell.outputs if o.output_type == "error" and not _front_end_crash_notice(o)]
             if not errors:
                 continue
+            if _stale_figure_error(ctx, cell, errors[0]):
+                continue  # raised drawing a figure that the cell's present code no longer makes
             if _is_blank(cell.source) or _only_string_literals(cell.source):
                 # Only comments left (`# load_weights(model, path)`), or only a string literal
                 # (the code wrapped in `'''…'''`, fair check 41, item 57): the code that raised
@@ -10495,6 +10774,42 @@ class SavedTraceback(Rule):
                 fix="Fix the error and re-run the notebook; if the failure is intended, tag the cell `raises-exception`.",
                 key=f"traceback\x1f{what}\x1f{cell.source.strip()}",
             )
+
+
+def _front_end_crash_notice(output: Output) -> bool:
+    """An error output without an exception (no name, no value) whose traceback is the editor's
+    notice that the kernel died (VS Code's "The Kernel crashed while executing code in the current
+    cell or a previous cell"): the front end's message, no exception the cell's code raised (fair
+    check 48, item 65, hid007-frontend-kernel-crash-notice)."""
+    return not output.name and _KERNEL_CRASH_NOTICE.search(_ANSI.sub("", output.text)) is not None
+
+
+_KERNEL_CRASH_NOTICE = re.compile(r"\bThe Kernel crashed while executing code\b", re.IGNORECASE)
+# The frames IPython's inline backend adds when it draws a figure after the cell ran, and the frames
+# of a cell's own code in a traceback (`<ipython-input-4-…>`, `Cell In[4]`, `Input In [4]`, `/tmp/ipykernel_…`).
+_FIGURE_RENDERING_FRAME = re.compile(r"IPython[/\\]core[/\\]pylabtools\.py.*\bprint_figure\b")
+_CELL_CODE_FRAME = re.compile(r"<ipython-input-\d+|\bCell In\s*\[|\bInput In\s*\[|[/\\]ipykernel_\d+[/\\]")
+
+
+def _stale_figure_error(ctx: RuleContext, cell: Cell, error: Output) -> bool:
+    """Was the saved error raised while IPython's inline backend drew a figure (the traceback's
+    frames are the display formatter's `print_figure` and the libraries below it, none of the
+    cell's code), when the cell's present code draws nothing: no plotting call, no `.plot…`/`.hist`
+    method, no call of a name other than a builtin (a notebook function may plot)? The cell was
+    edited after the failed plot; clearing the output is all there is to do (fair check 48, item 64,
+    hid007-stale-error-of-edited-cell)."""
+    text = _ANSI.sub("", error.text)
+    if not _FIGURE_RENDERING_FRAME.search(text) or _CELL_CODE_FRAME.search(text):
+        return False
+    ca = next((a for a in ctx.cells if a.cell.index == cell.index), None)
+    if ca is None or cell_python_tree(ca) is None or ca.magics:
+        return False
+    return not _draws(ca, ctx.facts.resolve) and all(
+        # A method call (on a name or on a call's result: `func` "") draws only through a
+        # `.plot…` method, which `_draws` saw; a bare call must be a builtin's.
+        c.receiver or not c.func or (hasattr(builtins, c.func) and c.func not in ("exec", "eval", "__import__"))
+        for c in ca.facts.calls
+    )
 
 
 def cascaded_errors(ctx: RuleContext) -> dict[int, tuple[int, str]]:
@@ -11298,6 +11613,24 @@ def _demo_size(source: str, code_lines: list[str]) -> int:
 _STOP_LINE = re.compile(r"\s*(?:(?:sys\.)?exit\(\s*\w*\s*\)|quit\(\s*\)|raise\s+SystemExit(?:\(\s*\w*\s*\))?)\s*;?\s*")
 
 
+def _explained_by_comment_cell_below(cell: Cell, cells: Sequence[Cell], exception: str) -> bool:
+    """Is the code cell right below only comments that talk about the error (`# We get the error
+    message as we have not yet made the bar method in Base`, under a metaclass demo raising its
+    `TypeError`)? The notebook's prose written in a code cell: the cell's own comment, one cell
+    down (fair check 48, item 63, hid007-deliberate-error-demo). Not a comment on avoiding, fixing
+    or catching it, nor a question about it."""
+    position = cell.index  # the next cell's 0-based position: cells are numbered from 1
+    if position >= len(cells) or cells[position].cell_type != "code":
+        return False
+    below = cells[position].source
+    if not below.strip() or not _is_blank(below):
+        return False
+    comments = [line.split("#", 1)[1] for line in below.split("\n") if "#" in line]
+    return _announced_in_comment(below, exception) or any(
+        _ERROR_PROSE.search(c) and not _ERROR_AVOIDED.search(c) for c in comments
+    )
+
+
 def _shown_on_purpose(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:
     """A short cell whose error the markdown next to it talks about, or a bare `raise`: a book or
     tutorial showing an exception (HID007 leaves it alone)."""
@@ -11307,6 +11640,7 @@ def _shown_on_purpose(cell: Cell, error: str, cells: Sequence[Cell]) -> bool:
     code_lines = [line for line in cell.source.split("\n") if line.strip() and not line.lstrip().startswith("#")]
     if code_lines and len(code_lines) <= _ANNOUNCED_LINES and (
         _announced_in_comment(cell.source, exception) or _reacted_below(cell, cells) or _elided_listing_completed(cell, error, cells)
+        or _explained_by_comment_cell_below(cell, cells, exception)
     ):
         return True
     if not code_lines or _demo_size(cell.source, code_lines) > _DEMO_LINES:

@@ -9609,10 +9609,11 @@ def _repeated_to_compare(ctx: RuleContext, ca: CellAnalysis, call: CallFact) -> 
     f1 scores on each fold as previously? Is this surprising?"): the run-to-run variation is the
     lesson, and a random_state would defeat it (fair check 47, item 151,
     rnd002-repeated-trials-want-variation)."""
-    # (the question is asked of the notebook first, once: without it no pair counts, and the texts
-    # of every module-level call of every cell, `ast.unparse`d for each estimator asked about, were
-    # ~3 % of a PDSH audit's CPU, where no markdown cell asks it)
-    if not ctx.shared("randomness.asks_same_as_before", lambda: _asks_same_as_before(ctx.facts.notebook.cells)):
+    # (the notebook is asked first, once, whether any markdown cell asks the question or says a
+    # repetition changes the result: without either no pair counts, and the texts of every
+    # module-level call of every cell, `ast.unparse`d for each estimator asked about, were ~3 % of a
+    # PDSH audit's CPU, where no markdown cell says either)
+    if not ctx.shared("randomness.talks_of_repeats", lambda: _talks_of_repeats(ctx.facts.notebook.cells)):
         return False
     text = _call_text(ca, call)
     if text is None:
@@ -9627,11 +9628,27 @@ def _repeated_to_compare(ctx: RuleContext, ca: CellAnalysis, call: CallFact) -> 
     pairs = [(places[i], places[i + 1]) for i in (at - 1, at) if 0 <= i < len(places) - 1]
     cells = ctx.facts.notebook.cells
     position = {c.index: i for i, c in enumerate(cells)}
-    for _, second in pairs:
+    for first, second in pairs:
         after = cells[position[second] + 1:position[second] + 4]
         if any(c.cell_type == "markdown" and any(_SAME_AS_BEFORE.search(q) for q in _QUESTION.findall(c.source)) for c in after):
             return True
+        # The markdown right above the second says the repetition changes the result ("If we repeat
+        # one more time - it changes:"): the change is what the pair shows (fair check 48, item 152,
+        # rnd002-deliberate-per-run-randomness).
+        above = next((c for c in reversed(cells[max(position[first] + 1, position[second] - 2):position[second]])
+                      if c.cell_type == "markdown"), None)
+        if above is not None and _CHANGES_ON_REPEAT.search(above.source):
+            return True
     return False
+
+
+def _talks_of_repeats(cells: Iterable[Cell]) -> bool:
+    """Whether a markdown cell asks whether results are the same as before or says a repetition
+    changes them: `_repeated_to_compare`'s two cues, one of which it needs."""
+    cells = list(cells)
+    return _asks_same_as_before(cells) or any(
+        c.cell_type == "markdown" and _CHANGES_ON_REPEAT.search(c.source) is not None for c in cells
+    )
 
 
 def _asks_same_as_before(cells: Iterable[Cell]) -> bool:
@@ -9645,6 +9662,14 @@ def _asks_same_as_before(cells: Iterable[Cell]) -> bool:
         and any(_SAME_AS_BEFORE.search(q) for q in _QUESTION.findall(c.source))
         for c in cells
     )
+
+
+# Markdown saying a repetition gives another result: "If we repeat one more time - it changes",
+# "run it again and the score is different".
+_CHANGES_ON_REPEAT = re.compile(
+    r"(?i)\b(?:repeat|re-?run|run\s+(?:it|this|the\s+cell)\s+again)\w*\b[^.\n]{0,60}?"
+    r"\b(?:it|this|the\s+\w+)\s+(?:changes|is\s+different|differs|varies)\b"
+)
 
 
 def _call_text(ca: CellAnalysis, call: CallFact) -> str | None:
@@ -9884,7 +9909,8 @@ class MissingRandomState(Rule):
         "the message and the fix name it. Nor is an estimator built twice at module level with the very same text "
         "(`tree.DecisionTreeClassifier()`, then again under \"Let us repeat the experience once more\") when markdown among "
         "the three cells after the second asks whether the results are the same as before (\"Do you observe the same f1 "
-        "scores on each fold as previously?\"): the run-to-run variation is the lesson."
+        "scores on each fold as previously?\"), or markdown right above the second says the repetition changes the result "
+        "(\"If we repeat one more time - it changes:\"): the run-to-run variation is the lesson."
     )
     why_bad = (
         "Without `random_state`, scikit-learn draws from NumPy's global state: results change on "
@@ -9905,6 +9931,15 @@ class MissingRandomState(Rule):
         "clf = RandomForestClassifier(n_estimators=200, random_state=SEED)"
     )
     passing = (
+        # The same forest built again under "If we repeat one more time - it changes:": the change
+        # from the first run is what it shows (fair check 48, item 152, rnd002-deliberate-per-run-randomness).
+        Example(cells=(
+            "from sklearn.ensemble import RandomForestClassifier\nfrom sklearn.metrics import roc_auc_score\n"
+            "X, y = [[0], [1], [0], [1]], [0, 1, 0, 1]",
+            "rf = RandomForestClassifier(n_estimators=10)\nrf.fit(X, y)\nroc_auc_score(y, rf.predict_proba(X)[:, 1])",
+            md("If we repeat one more time - it changes:"),
+            "rf = RandomForestClassifier(n_estimators=10)\nrf.fit(X, y)\nroc_auc_score(y, rf.predict_proba(X)[:, 1])",
+        )),
         # The lesson builds the same tree twice and asks whether the folds' scores match: the
         # variation is what it shows (fair check 47, item 151, rnd002-repeated-trials-want-variation).
         Example(cells=(

@@ -514,6 +514,17 @@ class _Walker:
                 return loop[1] + offset == 1
         return False
 
+    def _dict_literal(self, node: ast.AST, stmt: ast.stmt) -> bool:
+        """A dict literal, or a name the cell binds once, at module level above `stmt`, to one."""
+        if isinstance(node, ast.Dict):
+            return True
+        if not (isinstance(node, ast.Name) and isinstance(self.tree, ast.Module)):
+            return False
+        binds = [st for st in self.tree.body for n in ast.walk(st)
+                 if isinstance(n, ast.Name) and n.id == node.id and isinstance(n.ctx, ast.Store)]
+        return (len(binds) == 1 and isinstance(binds[0], ast.Assign) and binds[0].lineno < stmt.lineno
+                and isinstance(binds[0].value, ast.Dict) and len(binds[0].targets) == 1)
+
     def _drops_columns_set_here(self, call: ast.Call, name: str) -> bool:
         """`name.drop(columns=["x", "y"], …)` (or labels with `axis=1`) of columns every one of which
         an earlier line of this cell set afresh (`set_columns`), none read by the cell before that
@@ -760,6 +771,17 @@ class _Walker:
                         and _deduplicated_in_cell(self.tree, stmt, target.id)
                     ):
                         self.report(stmt, target.id, f"joins `{target.id}` with more data, which joins it again on a second run")
+                if (
+                    isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+                    and isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "map"
+                    and len(value.args) == 1 and ast.unparse(value.func.value) == ast.unparse(target)
+                    and self._dict_literal(value.args[0], stmt)
+                ):
+                    # `df.status = df.status.map(status_values)`, the dict a literal bound above in the
+                    # cell: pandas sets the existing column through the attribute, and a second run maps
+                    # the mapped strings through the int keys to NaN (fair check 48, recall T-4.5). Kept
+                    # by `check` only for a name bound to a pandas frame for certain.
+                    self.report(stmt, target.value.id, f"{_ATTRIBUTE_COLUMN_MAP} {target.attr!r} of `{target.value.id}` (as `{ast.unparse(target)}`) through a dict from its previous value, which maps the mapped values again (to NaN) on a second run")
                 if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
                     # `df["a"] = df["a"] * 2`, `df["c"] = df["c"].map({"N": 0, "Y": 1})`: computed
                     # from the item's own previous value (a dict map of the mapped values gives NaN).
@@ -802,6 +824,7 @@ class _Walker:
                         # PySpark frame's drop of a missing column is a no-op).
                         if not any(_labels_by_position(c, target.id) or self._drops_columns_set_here(c, target.id)
                                    or _drops_missing_quietly(c, target.id, self.tree) or _labels_by_own_dtype(c, target.id)
+                                   or _labels_selected_in_cell(c, target.id, self.tree)
                                    for c in chain):
                             self.report(stmt, target.id, f"rebinds `{target.id}` to `{target.id}.drop(…)`, which fails on a second run (the column is gone)")
                     elif value.func.attr in {"drop", "set_index"} and _base(value.func.value) == target.id and isinstance(value.func.value, ast.Name):
@@ -821,6 +844,8 @@ class _Walker:
                                 pass  # `errors="ignore"`: a second run drops nothing more (fair check 37, item 91)
                             elif value.func.attr == "drop" and _labels_by_own_dtype(value, target.id):
                                 pass  # columns of a dtype: a second run finds none left (fair check 45, item 82)
+                            elif value.func.attr == "drop" and _labels_selected_in_cell(value, target.id, self.tree):
+                                pass  # labels the cell selects by a test from the current columns (fair check 48, item 71)
                             elif value.func.attr == "set_index" and _keeps_key_column(value, "set_index"):
                                 # `br = br.set_index('lad16cd', drop=False)`: like the in-place form, the key
                                 # stays a column and a second run sets the same index again (fair check 23).
@@ -1060,7 +1085,7 @@ class _Walker:
             if (
                 inplace and method in _BREAKS_ON_RERUN and not _keeps_key_column(node, method)
                 and not (method == "drop" and (self._drops_columns_set_here(node, name) or _drops_missing_quietly(node, name, self.tree)
-                                             or _labels_by_own_dtype(node, name)))
+                                             or _labels_by_own_dtype(node, name) or _labels_selected_in_cell(node, name, self.tree)))
             ):
                 self.report(node, name, f"changes `{name}` in place with `{method}(…, inplace=True)`, which fails or changes `{name}` again on a second run")
             elif method in _GROWS and not inplace and not any(node is call for call in self.bound_appends):
@@ -1686,6 +1711,25 @@ def _fitted_transformer(ctx: RuleContext, name: str) -> bool:
     return fitted
 
 
+def _series_reset_of_itself(value: ast.AST, name: str) -> bool:
+    """A method chain on `name` itself (`x.rename_axis("k").reset_index(name="n").sort_values("k")`)
+    with a `.reset_index(name=…)`: only a Series takes `name`, and the result is a DataFrame, so the
+    same chain on what the first run bound fails (fair check 48, recall T-2.6: `purple_link_counts`
+    from `value_counts()`, then a cell rebinding it so)."""
+    resets = False
+    node = value
+    while isinstance(node, (ast.Call, ast.Attribute, ast.Subscript)):
+        if isinstance(node, ast.Call):
+            if not isinstance(node.func, ast.Attribute):
+                return False
+            if node.func.attr == "reset_index" and any(k.arg == "name" for k in node.keywords):
+                resets = True
+            node = node.func.value
+        else:
+            node = node.value
+    return resets and isinstance(node, ast.Name) and node.id == name
+
+
 def _reapplied(target: ast.AST, value: ast.AST) -> list[tuple[str, str]]:
     """(name, what) for a value computed by applying again, on a second run, a step that is not
     a fixed point to the name's own previous value."""
@@ -1698,6 +1742,9 @@ def _reapplied(target: ast.AST, value: ast.AST) -> list[tuple[str, str]]:
         reduction = _argmax_of_itself(value, target.id)
         if reduction is not None:
             found.append((target.id, f"replaces `{target.id}` by the positions of its extremes (`{reduction}`), so a second run takes the positions of those positions (or fails on the axis the first run removed)"))
+            return found
+        if _series_reset_of_itself(value, target.id):
+            found.append((target.id, f"turns the Series `{target.id}` into a frame with `.reset_index(name=…)` and binds it back, so a second run calls `reset_index(name=…)` on that frame, which has no `name` (TypeError)"))
             return found
     if isinstance(value, ast.Call):
         callee = dotted_name(value.func) if not isinstance(value.func, ast.Attribute) or isinstance(value.func.value, ast.Name) else ""
@@ -1954,9 +2001,11 @@ def _still_a_frame(value: ast.expr, name: str) -> bool:
         elif isinstance(value.slice, ast.Constant):
             return False  # `df['col']`: a Series
         return isinstance(inner, ast.Name) and inner.id == name
+    # A chain of them counts too: `df = df[df.status != 'unk'].reset_index(drop=True)` (fair check 48,
+    # recall T-4.5).
     return (
         isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _FRAME_TO_FRAME
-        and isinstance(value.func.value, ast.Name) and value.func.value.id == name
+        and ((isinstance(value.func.value, ast.Name) and value.func.value.id == name) or _still_a_frame(value.func.value, name))
         and not any(k.arg == "inplace" for k in value.keywords)
     )
 
@@ -3093,7 +3142,9 @@ class ChangesWhenRunTwice(Rule):
         "from its previous value when no earlier line of the same cell (re)sets that global: "
         "`x += 1`, `df['a'] += 1`, `X = X / 255`, `prompt = f\"{prompt} …\"` (an f-string of its own text), `df['a'] = df['a'] * 2`, `df['c'] = "
         "df['c'].map({…})` (a dict map of mapped values gives NaN; also `df.c.map({…})`, the column read as an attribute, where `df` "
-        "is bound only to a pandas frame: `pd.read_csv(…)`, then at most `df = df.loc[…]`, `df.dropna(…)` and the like), `df['c'] = pd.cut(df['c'], 3)` (also `pd.qcut`: binning the "
+        "is bound only to a pandas frame: `pd.read_csv(…)`, then at most `df = df.loc[…]`, `df.dropna(…)` and the like, also chained, "
+        "`df = df[df.status != 'unk'].reset_index(drop=True)`; and `df.c = df.c.map(values)`, the column set through the attribute, "
+        "`values` a dict literal or a name the cell binds once above to one), `df['c'] = pd.cut(df['c'], 3)` (also `pd.qcut`: binning the "
         "categorical bins fails), `results.append(…)` (also `docs[i].append(…)`, to the items of a list another cell made, "
         "and a call of the notebook's own function of a cell above that appends to a list it is given, with a list another "
         "cell made, `collect(frames, train)` with `def collect(frames, out): … out.append(…)`; not `both = train.append(test)`, "
@@ -3104,7 +3155,7 @@ class ChangesWhenRunTwice(Rule):
         "scratch cells `seq.append('x')`, `len(seq)`, then `seq = []`; nor an `append`/`extend` whose list every later read, "
         "until a statement binds it afresh, takes only as `set(name)` or grows further: `len(set(sentences))`, then "
         "`sentences = list(set(sentences))`, where a second run's duplicates reach nothing; nor an `append`/`extend` to a list that no statement of the notebook reads but to grow it: `accuracies.append(acc)` in a loop that prints each `acc`, the duplicates reaching no output), `df.set_index(…, "
-        "inplace=True)` (not with `drop=False`, in place or as `df = df.set_index(…, drop=False)`, which keeps the key a column, so a second run sets the same index; also `drop`, `reset_index`, `pop` in place; but `reset_index(inplace=True, drop=True)` without `level`, which renumbers the same rows the same way on a second run; nor a lesson on `inplace`: the call, alone in its cell, after a cell showing the same call without it and one showing the frame unchanged, `df.drop('new', axis=1)`, `df`, then `df.drop('new', axis=1, inplace=True)`), `df = df.drop(columns=…)` (also a chain, `df = df.drop('a', axis=1).drop('b', axis=1)`; a drop, in place or not, of columns the cell set again by label above it, none read before that, is the same on every run, and so is a drop of the columns a dtype test of the frame itself picks, `X.drop(X.columns[X.dtypes == object], axis=1)` or `select_dtypes(…).columns`, of which a second run finds none left), `df = df.reset_index()` (the old index kept as a column: a second run adds `index` again; not with `drop=True`, nor when the frame is then only shown, plotted by named columns or read through columns selected by name (`ax.scatter(df[['x']], df[['y']])`) until rebound, never written out or plotted whole), "
+        "inplace=True)` (not with `drop=False`, in place or as `df = df.set_index(…, drop=False)`, which keeps the key a column, so a second run sets the same index; also `drop`, `reset_index`, `pop` in place; but `reset_index(inplace=True, drop=True)` without `level`, which renumbers the same rows the same way on a second run; nor a lesson on `inplace`: the call, alone in its cell, after a cell showing the same call without it and one showing the frame unchanged, `df.drop('new', axis=1)`, `df`, then `df.drop('new', axis=1, inplace=True)`), `df = df.drop(columns=…)` (also a chain, `df = df.drop('a', axis=1).drop('b', axis=1)`; a drop, in place or not, of columns the cell set again by label above it, none read before that, is the same on every run, and so is a drop of the columns a dtype test of the frame itself picks, `X.drop(X.columns[X.dtypes == object], axis=1)` or `select_dtypes(…).columns`, of which a second run finds none left, or of labels a test of each label selects from its current columns, in the call or bound once earlier in the cell, `ps_cal = train.columns[train.columns.str.startswith('ps_calc')]` or `[c for c in train.columns if …]`, dropped from that frame and perhaps others: a second run selects none; labels picked by position, `df.columns[np.argsort(…)[:2]]`, stay reported), `s = s.rename_axis('k').reset_index(name='n')` (a chain on the Series itself with `reset_index(name=…)`: the frame it gives has no `name` to take on a second run), `df = df.reset_index()` (the old index kept as a column: a second run adds `index` again; not with `drop=True`, nor when the frame is then only shown, plotted by named columns or read through columns selected by name (`ax.scatter(df[['x']], df[['y']])`) until rebound, never written out or plotted whole), "
         "`ds = ds.add_column(…)` (also `rename_column`, `remove_columns` of a Hugging Face dataset: a second run "
         "finds the column there, or gone, and raises), "
         "`df = pd.concat([df, dummies], axis=1)` (and `np.append`/`insert`/`hstack`/`vstack`/`concatenate` of "
@@ -3377,6 +3428,15 @@ class ChangesWhenRunTwice(Rule):
             "import numpy as np\nimport pandas as pd\nX = pd.read_csv('X.csv')\nY = pd.read_csv('Y.csv')\nZ = pd.read_csv('Z.csv')",
             "X = X.drop(X.columns[X.dtypes == object], axis=1)\nY = Y.drop(columns=Y.select_dtypes(include='object').columns)\n"
             "Z.drop([c for c in Z.columns if Z[c].dtype == np.float64], axis=1, inplace=True)",
+        )),
+        # Labels the cell first selects from the frame's current columns by a test (a name mask, a
+        # filtering comprehension), then drops from it and from another frame: a second run selects
+        # none and drops nothing (fair check 48, item 71, hid009-drop-of-columns-selected-in-same-cell).
+        Example(cells=(
+            "import pandas as pd\ntrain = pd.read_csv('train.csv')\ntest = pd.read_csv('test.csv')",
+            "ps_cal = train.columns[train.columns.str.startswith('ps_calc')]\ntrain = train.drop(ps_cal, axis=1)\n"
+            "test = test.drop(ps_cal, axis=1)\ntrain.shape",
+            "empty = [c for c in train.columns if train[c].isna().all()]\ntrain.drop(columns=empty, inplace=True)",
         )),
         # Scratch cells poking at a list that a cell below binds afresh: the step is never read.
         Example(cells=("seq = [1, 2]\nprint(seq)", "seq.append(3)", "len(seq)", "seq = []\nprint(seq)")),
@@ -4329,6 +4389,25 @@ class ChangesWhenRunTwice(Rule):
             "import pandas as pd\nwine = pd.read_csv('wine.csv')\nraw = pd.read_csv('raw.csv')",
             "wine = wine.drop(wine.columns[[0, 3]], axis=1)\nraw = raw.drop(raw.columns[raw.dtypes == object], axis=1)",
         ), expect=((2, 1),)),
+        # A Series turned into a frame by `reset_index(name=…)` in a chain on itself, bound back: a
+        # second run calls `reset_index(name=…)` on the frame (fair check 48, recall T-2.6).
+        Example(cells=(
+            "import pandas as pd\nso = pd.read_csv('so.csv')\ncounts = so['purple_link'].value_counts()",
+            "counts = (\n    counts.rename_axis('purple_link')\n    .reset_index(name='n')\n    .sort_values(by='purple_link')\n)\ndisplay(counts)",
+        ), expect=((2, 1),)),
+        # A column set through its attribute from its own dict map, the dict a literal bound above in
+        # the cell, on a frame rebound by a chain of frame methods: a second run maps to NaN (fair
+        # check 48, recall T-4.5).
+        Example(cells=(
+            "import pandas as pd\ndf = pd.read_csv('credit.csv')\ndf = df[df.status != 0].reset_index(drop=True)",
+            "status_values = {1: 'ok', 2: 'default'}\ndf.status = df.status.map(status_values)",
+        ), expect=((2, 2),)),
+        # Labels bound earlier in the cell by positions (`np.argsort(…)[:2]`), not by a test of each
+        # label: a second run drops two more columns (unlike fair check 48, item 71).
+        Example(cells=(
+            "import numpy as np\nimport pandas as pd\ndf = pd.read_csv('d.csv')",
+            "low = df.columns[np.argsort(df.var().values)[:2]]\ndf = df.drop(low, axis=1)",
+        ), expect=((2, 2),)),
         # Rows joined on, then deduplicated with `keep=False` (every copy dropped: a second run drops
         # the rows the first kept) or after a filter by the frame's own statistics (the quantile moves
         # with the rows added): not the same rows again (unlike fair check 37, item 93).
@@ -5056,6 +5135,72 @@ def _labels_by_own_dtype(call: ast.Call, name: str) -> bool:
         return (isinstance(loop.iter, ast.Attribute) and loop.iter.attr == "columns" and isinstance(loop.iter.value, ast.Name)
                 and loop.iter.value.id == name and bool(loop.ifs) and all(dtype_test(test) for test in loop.ifs))
     return False
+
+
+# Methods whose result is a boolean mask of an Index or a frame's columns (`.str.startswith(…)`, `.isin(…)`,
+# `.isna().all()`): a selection by a test of each label, not by position.
+_MASK_METHODS = frozenset({"startswith", "endswith", "contains", "match", "fullmatch", "isin", "isna", "isnull", "notna", "notnull", "any", "all"})
+
+
+def _boolean_mask(node: ast.AST) -> bool:
+    """A comparison, a mask method's result, or `~`, `&`, `|` of them: not an array of positions
+    (`np.argsort(…)[:5]` picks other labels on every run)."""
+    if isinstance(node, ast.Compare):
+        return True
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.Invert, ast.Not)):
+        return _boolean_mask(node.operand)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.BitAnd, ast.BitOr, ast.BitXor)):
+        return _boolean_mask(node.left) and _boolean_mask(node.right)
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _MASK_METHODS
+
+
+def _columns_selected_by_test(value: ast.AST) -> Optional[str]:
+    """The frame whose current columns `value` selects by a test of each label or column
+    (`F.columns[F.columns.str.startswith('ps_calc')]`, `[c for c in F.columns if F[c].isna().all()]`),
+    or None. A second run of the cell that dropped them selects none of them again."""
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id == "list" and len(value.args) == 1:
+        value = value.args[0]
+    if (isinstance(value, ast.Subscript) and isinstance(value.value, ast.Attribute) and value.value.attr == "columns"
+            and isinstance(value.value.value, ast.Name) and _boolean_mask(value.slice)
+            and any(isinstance(n, ast.Name) and n.id == value.value.value.id for n in ast.walk(value.slice))):
+        return value.value.value.id
+    if isinstance(value, ast.ListComp) and len(value.generators) == 1:
+        loop = value.generators[0]
+        if (isinstance(loop.iter, ast.Attribute) and loop.iter.attr == "columns" and isinstance(loop.iter.value, ast.Name)
+                and loop.ifs and isinstance(loop.target, ast.Name)):
+            return loop.iter.value.id
+    return None
+
+
+def _labels_selected_in_cell(call: ast.Call, name: str, tree: Optional[ast.AST]) -> bool:
+    """Does the drop take labels selected by a test from the current columns of `name` itself, or
+    of a frame the cell drops the same labels from (`ps_cal = train.columns[train.columns.str.startswith(
+    'ps_calc')]`, then `train = train.drop(ps_cal, axis=1)` and `test = test.drop(ps_cal, axis=1)`),
+    written in the call or bound once earlier in the cell? A second run selects no label (the first
+    dropped them all) and drops nothing, without error (fair check 48, item 71)."""
+    labels = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in ("columns", "labels")), None)
+    if labels is None:
+        return False
+    frame = _columns_selected_by_test(labels)
+    if frame is None and isinstance(labels, ast.Name) and isinstance(tree, ast.Module):
+        binds = [st for st in tree.body for n in ast.walk(st)
+                 if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For, ast.With, ast.NamedExpr))
+                 and any(isinstance(t, ast.Name) and t.id == labels.id and isinstance(t.ctx, ast.Store) for t in ast.walk(n))]
+        if (len(binds) == 1 and isinstance(binds[0], ast.Assign) and len(binds[0].targets) == 1
+                and isinstance(binds[0].targets[0], ast.Name) and binds[0].lineno < call.lineno):
+            frame = _columns_selected_by_test(binds[0].value)
+    if frame is None:
+        return False
+    if frame == name:
+        return True
+    # Another frame's columns: empty on a second run only when the cell drops them from that frame too.
+    return isinstance(labels, ast.Name) and isinstance(tree, ast.AST) and any(
+        isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "drop"
+        and isinstance(n.func.value, ast.Name) and n.func.value.id == frame
+        and isinstance(given := (n.args[0] if n.args else next((k.value for k in n.keywords if k.arg in ("columns", "labels")), None)), ast.Name)
+        and given.id == labels.id
+        for n in ast.walk(tree)
+    )
 
 
 def _labels_by_position(call: ast.Call, name: str) -> bool:
