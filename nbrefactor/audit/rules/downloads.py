@@ -55,7 +55,8 @@ _TFDS_ID = "tfds-dataset"
 _FETCHED_AGAIN = {_TORCH_DATASET_ID: ("construct", "the same dataset class"), _KERAS_DATASET_ID: ("load", "the same dataset"),
                   _SKLEARN_DATASET_ID: ("fetch", "the same dataset"),
                   _TFDS_ID: ("load", "the same dataset"), "git-clone": ("clone", "the same repository"),
-                  "torchvision-pretrained": ("build", "the same pretrained model")}
+                  "torchvision-pretrained": ("build", "the same pretrained model"),
+                  "fastai-learner": ("build", "a learner on the same pretrained backbone")}
 # A Hugging Face fetch pinned to a commit (`load_dataset(…, revision="926a45")`): fixed data, but
 # still fetched over the network (fair check 27, item 145). A branch or tag name is no pin.
 _COMMIT_REVISION = re.compile(r"^[0-9a-f]{6,40}$")
@@ -2106,12 +2107,14 @@ class RuntimeDownload(Rule):
                 fix = "Download the model once in a data step and load it from a configured path (or provision `TFHUB_CACHE_DIR`)."
             if kind.id in _ONE_CACHE_IDS:
                 # "built again" is said of the first model's later builds; the other models are counted
-                model = _callee_of(shown)
-                same = [f for f in found[1:] if _callee_of(f[4]) == model]
-                models = list(dict.fromkeys(_callee_of(f[4]) for f in found[1:] if _callee_of(f[4]) != model))
+                model = _model_of(found[0])
+                same = [f for f in found[1:] if _model_of(f) == model]
+                models = list(dict.fromkeys(_model_of(f) for f in found[1:] if _model_of(f) != model))
                 if models:
-                    consequence += ("; so does the notebook's other torchvision model" if len(models) == 1 else
-                                    f"; so do the notebook's {len(models)} other torchvision models")
+                    # a fastai learner's backbone is pretrained, not always torchvision's (`xresnet50`)
+                    which = "torchvision " if all(f[3].id != _FASTAI_LEARNER_ID for f in found) else ""
+                    consequence += (f"; so does the notebook's other {which}model" if len(models) == 1 else
+                                    f"; so do the notebook's {len(models)} other {which}models")
                     consequence += " built with pretrained weights (related): one cache (`TORCH_HOME`) to provision"
             else:
                 same = found[1:]
@@ -2309,7 +2312,10 @@ def _merge_dataset_classes(groups: dict[tuple, list[tuple]]) -> dict[tuple, list
 
 # Fetches of these kinds share one cache and pin nothing per call (torchvision's weights files are
 # named by their hash): every such fetch of a notebook is one provisioning step.
-_ONE_CACHE_IDS = frozenset({"torchvision-pretrained", "torchvision-weights"})
+_ONE_CACHE_IDS = frozenset({"torchvision-pretrained", "torchvision-weights", "fastai-learner"})
+_FASTAI_LEARNER_ID = "fastai-learner"
+# `unet_learner(dls, models.resnet34, …)`, `vision_learner(dls, arch=resnet50)`: the backbone built
+_LEARNER_ARCH = re.compile(r"_learner\(\s*(?:[^,()=]+,\s*([A-Za-z_][\w.]*)\s*[,)]|.*\barch\s*=\s*([A-Za-z_][\w.]*))")
 
 
 def _url_argument(ctx: RuleContext, fetch: tuple) -> bool:
@@ -2331,6 +2337,17 @@ def _callee_of(shown: str) -> str:
     """The called function's own name (`resnet18` of `models.resnet18(…)` and `torchvision.models.resnet18(…)`)."""
     callee = _CALLEE.search(shown)
     return callee.group(1).rpartition(".")[2] if callee else shown
+
+
+def _model_of(fetch: tuple) -> str:
+    """The pretrained model a `_ONE_CACHE_IDS` fetch builds: the torchvision builder's own name, or
+    the backbone a fastai learner is given (`resnet34` of `unet_learner(dls, models.resnet34)`,
+    the line itself when it is not on it)."""
+    shown = fetch[4]
+    if fetch[3].id == _FASTAI_LEARNER_ID:
+        arch = _LEARNER_ARCH.search(shown)
+        return (arch.group(1) or arch.group(2)).rpartition(".")[2] if arch else shown
+    return _callee_of(shown)
 
 
 def _merge_one_cache(groups: dict[tuple, list[tuple]]) -> dict[tuple, list[tuple]]:

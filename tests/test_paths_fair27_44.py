@@ -1,0 +1,21 @@
+"""Older fair checks' (27-44) path and download classes still kept: one finding per root cause."""
+
+from __future__ import annotations
+
+from test_rules_paths import audit, found
+from nbrefactor.audit.rules.downloads import RuntimeDownload
+
+
+def test_fastai_learners_on_one_backbone_are_one_finding() -> None:
+    """Fair check 34, item 125: `unet_learner(data, models.resnet34, …)` in cell 27 and again for
+    bigger images in cell 43 fetch one weights file into torch's cache: one finding at the first,
+    the later related; a learner on another backbone is counted as another model."""
+    cells = ("from fastai.vision import *",
+             "learn = unet_learner(data, models.resnet34, metrics=metrics)",
+             "learn = unet_learner(data, models.resnet34, metrics=metrics, wd=wd)",
+             "learn2 = cnn_learner(data, arch=models.resnet50)")
+    hits = [d for d in audit(cells, [RuntimeDownload]) if d.code == "PTH007"]
+    assert found(hits) == [("PTH007", 2, 1)]
+    assert len(hits[0].related) == 2
+    assert "cell 3 builds a learner on the same pretrained backbone again" in hits[0].message
+    assert "so does the notebook's other model built with pretrained weights" in hits[0].message
