@@ -19,3 +19,18 @@ def test_fastai_learners_on_one_backbone_are_one_finding() -> None:
     assert len(hits[0].related) == 2
     assert "cell 3 builds a learner on the same pretrained backbone again" in hits[0].message
     assert "so does the notebook's other model built with pretrained weights" in hits[0].message
+
+
+def test_an_nltk_download_nothing_uses_is_no_finding() -> None:
+    """Fair check 44, item 141: `import nltk; nltk.download('punkt')` in a notebook that tokenizes
+    with Hugging Face's tokenizers and never names NLTK again fetches data nothing reads (and an
+    offline `nltk.download` prints an error, raising none). Any use of NLTK, a library that reads
+    NLTK data itself or a metric script keeps the finding."""
+    head = "import torch\nimport nltk\nnltk.download('punkt')"
+    unused = (head, "from tokenizers import Tokenizer\ntok = Tokenizer.from_file('t.json')  # not nltk.word_tokenize")
+    assert not [d for d in audit(unused, [RuntimeDownload]) if d.code == "PTH007"]
+    for use in ("tokens = nltk.word_tokenize(text)", "from nltk.tokenize import word_tokenize",
+                "from textblob import TextBlob\nTextBlob(text).sentences", "tokenize = nltk.word_tokenize",
+                "from datasets import load_metric\nmeteor = load_metric('meteor')", "!python preprocess.py"):
+        hits = [d for d in audit((head, use), [RuntimeDownload]) if d.code == "PTH007" and "NLTK" in d.message]
+        assert found(hits) == [("PTH007", 1, 3)], use
