@@ -34,3 +34,18 @@ def test_an_nltk_download_nothing_uses_is_no_finding() -> None:
                 "from datasets import load_metric\nmeteor = load_metric('meteor')", "!python preprocess.py"):
         hits = [d for d in audit((head, use), [RuntimeDownload]) if d.code == "PTH007" and "NLTK" in d.message]
         assert found(hits) == [("PTH007", 1, 3)], use
+
+
+def test_a_folder_an_extraction_is_guarded_by_is_the_archives() -> None:
+    """Fair check 35, item 101: `if not isdir(folder): tarfile.open('x.tar.gz').extractall()` (into
+    the working directory) makes `folder`, the archive's top folder: its test and the reads under
+    it are that download step's (PTH003 reports the URL), no PTH006 of their own. Unguarded, a
+    folder beside an extraction into the working directory is no file of the archive's."""
+    download = ("import tarfile, pickle\nfrom os.path import isdir, isfile\nfrom urllib.request import urlretrieve\n"
+                "folder = 'cifar-10-batches-py'\n"
+                "if not isfile('cifar.tar.gz'):\n    urlretrieve('https://example.org/cifar.tar.gz', 'cifar.tar.gz')\n")
+    guarded = download + "if not isdir(folder):\n    with tarfile.open('cifar.tar.gz') as tar:\n        tar.extractall()\n"
+    read = "with open(folder + '/test_batch', mode='rb') as f:\n    batch = pickle.load(f)"
+    assert [c for c, _, _ in found(audit((guarded, read)))] == ["PTH003"]
+    unguarded = download + "with tarfile.open('cifar.tar.gz') as tar:\n    tar.extractall()\n"
+    assert "PTH006" in [c for c, _, _ in found(audit((unguarded, read)))]

@@ -13904,6 +13904,7 @@ class _Produced:
     anchor: tuple[int, int]
     downloads: bool = False  # the step downloads what it makes (`load_zip.unzip(url, unzip_dir=…)`): PTH003's
     extracts: bool = False  # a helper's extraction (`extract_zip(filepath="x.zip", folder="data")`): its folder argument is the archive's too
+    guard: Optional[int] = None  # the line of the `if not isdir(path):` test the step runs under (its own cell)
 
 
 # `load_zip` lives in autogluon.common.loaders and is re-exported as autogluon.core.utils.loaders
@@ -14092,6 +14093,19 @@ def _find_produced_paths(ctx: RuleContext) -> list[_Produced]:
             keywords = {k.arg: k.value for k in node.keywords if k.arg}
             target: Optional[ast.AST] = None
             anchor = node.lineno
+            if (method == "extractall" and isinstance(func, ast.Attribute) or method == "unpack_archive") \
+                    and _extraction_target(node) is None:
+                # `if not isdir("cifar-10-batches-py"): tarfile.open(t).extractall()`: the test names
+                # what the extraction into the working directory makes, the archive's top folder,
+                # and a read under it is the archive's (fair check 35, item 101: fetched-file-read-back).
+                receiver = func.value if isinstance(func, ast.Attribute) else None
+                if isinstance(receiver, ast.Call):
+                    anchor = receiver.lineno
+                elif isinstance(receiver, ast.Name):
+                    anchor = max((line for line in opened.get(receiver.id, ()) if line <= node.lineno), default=anchor)
+                for made, guard in _guarded_by_absence(tree, node, constants):
+                    out.append(_Produced(index, node.lineno, made, True, (index, anchor), guard=guard))
+                continue
             if method in ("extractall", "unpack_archive") and (extraction := _extraction_target(node)) is not None:
                 target = extraction
                 receiver = func.value if isinstance(func, ast.Attribute) else None
@@ -14177,6 +14191,36 @@ def _find_produced_paths(ctx: RuleContext) -> list[_Produced]:
     # fetched it itself before the read, wherever it runs (fair check 27, item 123:
     # fetched-file-read-back). The step has no finding of this rule: the read goes with it.
     out.extend(_Produced(cell, line, path, False, (cell, line)) for (cell, line), path in _object_store_downloads(ctx) if path)
+    return out
+
+
+# The tests of a file or folder's presence (`os.path.isdir(p)`, `exists`, `Path(p).exists()`).
+_PRESENCE_TESTS = frozenset({"isdir", "exists", "isfile"})
+
+
+def _guarded_by_absence(tree: ast.AST, node: ast.AST, constants: Mapping[str, Constant]) -> list[tuple[str, int]]:
+    """The relative folders an `if not os.path.isdir(p):` (or `exists`) around `node` tests: what the
+    guarded step is run to make; with the test's line."""
+    out: list[tuple[str, int]] = []
+    for guard in nodes_of(tree, ast.If):
+        test = guard.test
+        if not (isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and isinstance(test.operand, ast.Call)):
+            continue
+        call = test.operand
+        method = call.func.attr if isinstance(call.func, ast.Attribute) else call.func.id if isinstance(call.func, ast.Name) else ""
+        if method not in _PRESENCE_TESTS or method == "isfile":
+            continue
+        if not any(inner is node for stmt in guard.body for inner in ast.walk(stmt)):
+            continue
+        if call.args:
+            subject = call.args[0]
+        elif isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Call) and call.func.value.args:
+            subject = call.func.value.args[0]  # `Path(p).exists()`
+        else:
+            continue
+        path = _relative_text(subject, constants)
+        if path and "/" not in path and path not in (".", ".."):
+            out.append((path, guard.lineno))
     return out
 
 
@@ -14543,6 +14587,13 @@ def _making_step(value: str, cell: int, line: int, produced: Sequence[_Produced]
     return next((p for p in produced if (p.cell, p.line) == (cell, line) and p.folder and p.path == path and path), None)
 
 
+def _guarding_step(value: str, cell: int, line: int, produced: Sequence[_Produced]) -> Optional[_Produced]:
+    """The step whose `if not isdir(value):` test is at (cell, line): the test asks whether the step
+    already ran, and is no read of a path of its own."""
+    path = _normal_path(value)
+    return next((p for p in produced if p.guard is not None and (p.cell, p.guard) == (cell, line) and p.path == path), None)
+
+
 def _extracted_under(path: str, folder: str) -> bool:
     """Is `path` in the folder an archive was extracted into? Into the working directory itself
     ("", `extractall(".")`, `extractall(os.getcwd())`): a file named bare (`glove.6B.100d.txt`),
@@ -14825,7 +14876,8 @@ class CwdRelativePath(Rule):
         "and a folder made absolute only to change into it (`base_path = os.path.abspath(\"../\")`, then `os.chdir(base_path)`: PTH004's, related there), a file of a folder the notebook extracted an archive into (`ZipFile(z).extractall(\"data\")`, "
         "`shutil.unpack_archive(z, \"data\")`, a helper's `extract_zip(filepath=\"x.zip\", folder=\"data\")`, whose folder argument is the archive's finding too, then `pd.read_csv(\"data/train.csv\")`: a related location of the archive's finding; "
         "the working directory too, named `\".\"`, `os.getcwd()` or `Path.cwd()`, for a file named bare there: `extractall(data_path)`, then "
-        "`pd.read_csv(data_path + \"/train.csv\")` with `data_path = os.getcwd()`, not `\"data/test.csv\"`) "
+        "`pd.read_csv(data_path + \"/train.csv\")` with `data_path = os.getcwd()`, not `\"data/test.csv\"`, unless the extraction runs "
+        "under `if not os.path.isdir(\"cifar-10-batches-py\"):`, whose test names the archive's top folder it makes) "
         "or a file it downloaded by name (`wget.download(url, \"x.zip\")`, the `<id>.zip` of `kaggle competitions download -c <id>` "
         "in a shell line or `subprocess.run([...])`, the file the Kaggle API's `dataset_download_file(ref, file_name=\"x.csv\", path=\"./\")` "
         "saves, `x.csv` or `x.csv.zip`, the folder opendatasets' `od.download(url)` saves into the working directory (the URL's last segment, `rossmann-store-sales`; not under a `data_dir` the notebook names, a data root of its own), and the folder such an archive is extracted into: that download's finding, PTH003 or PTH007; so is a path "
@@ -16121,6 +16173,8 @@ class CwdRelativePath(Rule):
                 _read_back(value, _cell_of(ctx, pa), pa.call.line, pa.direction, produced, written)
                 # the step that makes the folder (`load_zip.unzip(url, unzip_dir=download_dir)`)
                 or _making_step(value, _cell_of(ctx, pa), pa.call.line, produced)
+                # the `if not isdir(folder):` test the extraction runs under
+                or _guarding_step(value, _cell_of(ctx, pa), pa.call.line, produced)
                 for _, value, pa in uses
             ]
             if steps and all(steps):
