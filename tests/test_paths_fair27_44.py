@@ -49,3 +49,14 @@ def test_a_folder_an_extraction_is_guarded_by_is_the_archives() -> None:
     assert [c for c, _, _ in found(audit((guarded, read)))] == ["PTH003"]
     unguarded = download + "with tarfile.open('cifar.tar.gz') as tar:\n    tar.extractall()\n"
     assert "PTH006" in [c for c, _, _ in found(audit((unguarded, read)))]
+
+
+def test_a_member_named_as_its_downloaded_archive_is_read_back() -> None:
+    """Fair check 35, item 104: a `%%bash` cell's `wget …/AirQualityUCI.zip` and `unzip
+    AirQualityUCI.zip`, then `pd.read_csv('AirQualityUCI.csv')`: the bare file named as the archive
+    is its member, read back: the download's (PTH003), no PTH006. Without the extraction, the read
+    is a path of its own."""
+    fetch = "%%bash\nwget https://example.org/data/AirQualityUCI.zip\n"
+    read = "import pandas as pd\ndf = pd.read_csv('AirQualityUCI.csv', sep=';')"
+    assert [c for c, _, _ in found(audit((fetch + "unzip AirQualityUCI.zip", read)))] == ["PTH003"]
+    assert [c for c, _, _ in found(audit((fetch, read)))] == ["PTH003", "PTH006"]

@@ -3118,7 +3118,7 @@ def _with_extracted_stems(ctx: RuleContext, out: dict[tuple[int, int], list[str]
     extracted = {
         t.strip("\"'") for ca in ctx.cells for m in ca.magics
         if m.kind == "shell" and m.name.lower() in ("unzip", "tar", "gunzip") for t in m.args.split()
-    } | _extracted_into_cwd(ctx)
+    } | _extracted_into_cwd(ctx) | _shell_cell_extractions(ctx)
     members = _listed_members(ctx)
     for (cell, line), files in out.items():
         files.extend(_copied_below(ctx, cell, line, files))
@@ -3128,6 +3128,47 @@ def _with_extracted_stems(ctx: RuleContext, out: dict[tuple[int, int], list[str]
         )
         files.extend(member for name in list(files) for member in members.get(name, ()))
         files.extend(_read_below_own_extraction(ctx, cell, line, files))
+        files.extend(_stem_members_read(ctx, cell, line, [name for name in files if name in extracted]))
+    return out
+
+
+def _shell_cell_extractions(ctx: RuleContext) -> set[str]:
+    """The words of a `%%bash` cell's `unzip`/`tar`/`gunzip` lines (`unzip AirQualityUCI.zip`), as
+    for a `!unzip` line (fair check 35, item 104)."""
+    out: set[str] = set()
+    for ca in ctx.cells:
+        if ca.masked.cell_magic not in _SHELL_CELL_MAGICS:
+            continue
+        header = next((m.line for m in ca.magics if m.kind == "cell_magic"), 0)
+        for text in ca.lines[header:]:
+            for command in re.split(r"&&|;|\|\|", text.split("#", 1)[0]):
+                words = command.split()
+                if words and words[0].lower() in ("unzip", "tar", "gunzip"):
+                    out.update(t.strip("\"'") for t in words[1:])
+    return out
+
+
+_ARCHIVE_SUFFIX = re.compile(r"\.(?:zip|tar\.gz|tgz|tar|tar\.bz2|gz|bz2)$")
+
+
+def _stem_members_read(ctx: RuleContext, cell: int, line: int, archives: Collection[str]) -> list[str]:
+    """`wget …/AirQualityUCI.zip`, `unzip AirQualityUCI.zip` (into the working directory), then
+    `pd.read_csv("AirQualityUCI.csv")` below: a bare file named as the archive is, with its own
+    extension, read after the download at (cell, line), is the archive's member (fair check 35,
+    item 104: fetched-file-read-back). Not a file in a folder, nor another archive."""
+    stems = {_ARCHIVE_SUFFIX.sub("", name) for name in archives if "/" not in name and _ARCHIVE_SUFFIX.search(name)}
+    stems.discard("")
+    if not stems:
+        return []
+    out = []
+    for f in literal_findings(ctx):
+        if f.path_class.kind != "relative" or f.argument is None or f.argument.direction != "read" \
+                or (f.ca.cell.index, f.line) <= (cell, line):
+            continue
+        path = _normal_path(f.value)
+        stem, dot, extension = path.rpartition(".")
+        if dot and "/" not in path and stem in stems and extension and not _ARCHIVE_SUFFIX.search(path):
+            out.append(path)
     return out
 
 
@@ -14227,6 +14268,22 @@ def _guarded_by_absence(tree: ast.AST, node: ast.AST, constants: Mapping[str, Co
 # The name of a helper that unpacks an archive (`extract_zip`, `unzip_data`, `untar_file`,
 # `archive_extract`, `unzip`); catalogued extractions (`extractall`, `unpack_archive`) have their own branch.
 _HELPER_EXTRACTION = re.compile(r"^(?:(?:extract|unzip|untar|unpack|decompress)(?:_\w+)?|\w+_(?:extract|unzip|untar|unpack))$")
+def _shell_cell_extractions(ctx: RuleContext) -> set[str]:
+    """The words of a `%%bash` cell's `unzip`/`tar`/`gunzip` lines (`unzip AirQualityUCI.zip`), as
+    for a `!unzip` line (fair check 35, item 104)."""
+    out: set[str] = set()
+    for ca in ctx.cells:
+        if ca.masked.cell_magic not in _SHELL_CELL_MAGICS:
+            continue
+        header = next((m.line for m in ca.magics if m.kind == "cell_magic"), 0)
+        for text in ca.lines[header:]:
+            for command in re.split(r"&&|;|\|\|", text.split("#", 1)[0]):
+                words = command.split()
+                if words and words[0].lower() in ("unzip", "tar", "gunzip"):
+                    out.update(t.strip("\"'") for t in words[1:])
+    return out
+
+
 _ARCHIVE_SUFFIX = re.compile(r"\.(?:zip|tar\.gz|tgz|tar|tar\.bz2|tar\.xz)$", re.IGNORECASE)
 
 
