@@ -60,3 +60,17 @@ def test_a_member_named_as_its_downloaded_archive_is_read_back() -> None:
     read = "import pandas as pd\ndf = pd.read_csv('AirQualityUCI.csv', sep=';')"
     assert [c for c, _, _ in found(audit((fetch + "unzip AirQualityUCI.zip", read)))] == ["PTH003"]
     assert [c for c, _, _ in found(audit((fetch, read)))] == ["PTH003", "PTH006"]
+
+
+def test_the_destination_a_download_helper_writes_and_the_notebook_reads_back_is_the_downloads() -> None:
+    """Fair check 33, item 83: `save_image(url, image_path)`, the notebook's helper writing the
+    `requests.get` body to `image_path`, then `encode(image_path)` reading it back: the download's
+    destination (PTH003 reports the URL through the helper), no PTH006 of its own."""
+    helpers = ("import requests, base64\n\ndef save_image(url, image_path):\n    response = requests.get(url, stream=True)\n"
+               "    with open(image_path, 'wb') as file:\n        file.write(response.content)\n\n"
+               "def encode(image_path):\n    with open(image_path, 'rb') as f:\n        return base64.b64encode(f.read())")
+    use = ("url = 'https://example.org/photos/room.jpg'\nimage_path = './images/room.jpg'\nsave_image(url, image_path)\n"
+           "image = encode(image_path)")
+    other = "url = 'https://example.org/photos/text.jpg'\nimage_path = './images/text.jpg'\nsave_image(url, image_path)\nimage = encode(image_path)"
+    codes = [c for c, _, _ in found(audit((helpers, use, other)))]
+    assert "PTH003" in codes and "PTH006" not in codes, codes

@@ -13129,6 +13129,13 @@ def _own_function_paths(
             # `train_model(params, TRAIN_PATH, …)` reading the file a `!curl … -o ../datasets/tables/train.csv`
             # line above saved: PTH003's download step (fair check 16, item 106).
             continue
+        if value in fetched.get((call[0].index, call[1]), ()) and all(
+                functions[p[2]][1].direction in ("read", "none") for p in places[1:]):
+            # `save_image(url, image_path)`, the notebook's helper around `requests.get` that PTH003
+            # reports, writing the response there, then `encode_image(image_path)` reading it back:
+            # the download's destination, one step (fair check 33, item 83:
+            # download-destination-split-from-download).
+            continue
         if _sample_data_round_trip(ctx, [((p[5][0].index, p[5][1]), value, pa.direction) for p in places]):
             continue  # (`read_data("data/2000-01-01.csv")` of the sample data a cell above saved: fair check 26)
         inside = cells.get(inner_cell)
