@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from test_rules_paths import audit, found
+from test_rules_paths import PATH_RULES, audit, found
 from nbrefactor.audit.rules.downloads import RuntimeDownload
 
 
@@ -74,3 +74,17 @@ def test_the_destination_a_download_helper_writes_and_the_notebook_reads_back_is
     other = "url = 'https://example.org/photos/text.jpg'\nimage_path = './images/text.jpg'\nsave_image(url, image_path)\nimage = encode(image_path)"
     codes = [c for c, _, _ in found(audit((helpers, use, other)))]
     assert "PTH003" in codes and "PTH006" not in codes, codes
+
+
+def test_a_sys_path_entry_into_a_gitpython_clone_is_the_clones() -> None:
+    """Fair check 35, item 88: `Repo.clone_from(url, local_repository)` then `sys.path.insert(0,
+    'temp/seq2seq/nmt/')`, a folder inside the clone: the notebook runs code it clones, PTH007's
+    finding (the edit related), as after `!git clone URL temp/seq2seq`; no PTH005 of its own."""
+    cells = ("import os, sys\nlocal_repository = 'temp/seq2seq'",
+             "if not os.path.exists(local_repository):\n    from git import Repo\n"
+             "    Repo.clone_from('https://github.com/tensorflow/nmt/', local_repository)\n"
+             "    sys.path.insert(0, 'temp/seq2seq/nmt/')\nimport nmt_utils")
+    diagnostics = audit(cells, [*PATH_RULES, RuntimeDownload])
+    assert "PTH005" not in [c for c, _, _ in found(diagnostics)]
+    clone = next(d for d in diagnostics if d.code == "PTH007")
+    assert (2, 4) in {(c, line) for c, line, _ in ((r.cell, r.line, r.column) for r in clone.related)}
