@@ -88,3 +88,13 @@ def test_a_sys_path_entry_into_a_gitpython_clone_is_the_clones() -> None:
     assert "PTH005" not in [c for c, _, _ in found(diagnostics)]
     clone = next(d for d in diagnostics if d.code == "PTH007")
     assert (2, 4) in {(c, line) for c, line, _ in ((r.cell, r.line, r.column) for r in clone.related)}
+
+
+def test_the_guard_of_an_extraction_is_the_archives_too() -> None:
+    """Fair check 35, item 101's class: the literal of `if not os.path.isdir('aclImdb'):` over the
+    extraction into the working directory is the test whether that step ran, no path of its own."""
+    cells = ("import os, tarfile, urllib.request\ntarget = 'aclImdb_v1.tar.gz'\n"
+             "urllib.request.urlretrieve('https://example.org/aclImdb_v1.tar.gz', target)",
+             "if not os.path.isdir('aclImdb'):\n    with tarfile.open(target, 'r:gz') as tar:\n        tar.extractall()",
+             "basepath = 'aclImdb'\nfiles = os.listdir(os.path.join(basepath, 'train'))")
+    assert "PTH006" not in [c for c, _, _ in found(audit(cells))]

@@ -16252,6 +16252,9 @@ class CwdRelativePath(Rule):
 
         def read_back_here(f: LiteralFinding) -> bool:
             step = _read_back(f.value, f.ca.cell.index, f.line, f.argument.direction, produced, written) if produced and f.argument else None
+            if step is None and produced and f.argument is not None and f.argument.direction == "none":
+                # (the `if not os.path.isdir("aclImdb"):` test the extraction runs under)
+                step = _guarding_step(f.value, f.ca.cell.index, f.line, produced)
             if step is None and produced and f.argument is not None:
                 # (the folder a helper extracts the archive into, named at the extraction itself)
                 step = next((p for p in produced if p.extracts and (p.cell, p.line) == (f.ca.cell.index, f.argument.call.line)
