@@ -1790,6 +1790,15 @@ def _clones_and_reaches(facts: NotebookFacts, constants: Mapping[str, str]) -> t
                         edits.append((ca.cell.index, number, found.start() + 1, _components(found.group(1))))
         for number, path in _path_calls(ca, constants):
             reaches.append((ca.cell.index, number, _components(path)))
+        for call in ca.facts.calls if "clone_from" in ca.cell.source else ():
+            # GitPython's `Repo.clone_from(url, "temp/seq2seq")` writes that folder as `git clone` does
+            # (fair check 35, item 88: sys-path-to-cloned-repo)
+            if call.method == "clone_from" and facts.resolve(call.func).startswith("git."):
+                given = call.arg(1, ("to_path",))
+                folder = given.string if given is not None and given.string is not None else (
+                    constants.get(given.name) if given is not None and given.name is not None else None)
+                if folder:
+                    destinations.append((ca.cell.index, call.line, _components(folder)))
         for number, repo, folder in _hub_snapshots(ca, constants):
             clones.append((ca.cell.index, number, repo, (folder,), True))
             if folder == ".":  # the working directory: importable as it is

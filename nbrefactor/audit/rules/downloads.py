@@ -55,7 +55,8 @@ _TFDS_ID = "tfds-dataset"
 _FETCHED_AGAIN = {_TORCH_DATASET_ID: ("construct", "the same dataset class"), _KERAS_DATASET_ID: ("load", "the same dataset"),
                   _SKLEARN_DATASET_ID: ("fetch", "the same dataset"),
                   _TFDS_ID: ("load", "the same dataset"), "git-clone": ("clone", "the same repository"),
-                  "torchvision-pretrained": ("build", "the same pretrained model")}
+                  "torchvision-pretrained": ("build", "the same pretrained model"),
+                  "fastai-learner": ("build", "a learner on the same pretrained backbone")}
 # A Hugging Face fetch pinned to a commit (`load_dataset(…, revision="926a45")`): fixed data, but
 # still fetched over the network (fair check 27, item 145). A branch or tag name is no pin.
 _COMMIT_REVISION = re.compile(r"^[0-9a-f]{6,40}$")
@@ -187,6 +188,8 @@ class NltkData:
     # (call patterns, the methods of the object made that load the data): a class whose construction
     # loads nothing (`WordNetLemmatizer()`; NLTK loads wordnet in `lemmatize`).
     loaded_by: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+    consumers: frozenset[str] = frozenset()  # top-level modules of libraries that read NLTK data themselves
+    consumer_calls: tuple[str, ...] = ()  # calls that may run code reading NLTK data (a metric's script)
 
     def loading_methods(self, qualified: str) -> tuple[str, ...]:
         """The methods that load the data of the object `qualified` makes; () when making it loads it."""
@@ -271,6 +274,8 @@ def _build(catalog: Catalog) -> FetchCatalog:
             frozenset(str(d) for d in raw.get("not_corpora", ())),
             tuple((tuple(str(p) for p in c.get("calls", ())), tuple(str(m) for m in c.get("loaded_by", ())))
                   for c in raw.get("call", ()) if c.get("loaded_by")),
+            frozenset(str(d) for d in raw.get("consumers", ())),
+            tuple(str(d) for d in raw.get("consumer_calls", ())),
         )
     groups = data.get("shell", {}).get("subcommands", {})
     return FetchCatalog(
@@ -1328,7 +1333,10 @@ class RuntimeDownload(Rule):
         "files, `for fn in uploaded.keys(): path = \"/content/\" + fn`, is related: PTH002 leaves it to this finding); but not in a Colab detection `try` after its `from google.colab import files` "
         "(that part runs only on Colab; the `except ImportError:` handler is what runs locally, and the compiler keeps just "
         "the handler), nor anything else fetched there. The `nltk.download` calls of a cell are one provisioning step: one "
-        "finding at the first, the others related (a name downloaded again in a later cell joins its first step). Local sources are not "
+        "finding at the first, the others related (a name downloaded again in a later cell joins its first step); none when nothing "
+        "could read the data: `import nltk` is the only NLTK import, its name is used only in `.download(…)`, and no library that "
+        "reads NLTK data itself (`[nltk_data] consumers`: TextBlob, sumy, nlpaug…), metric script, local module or Python run "
+        "beside the notebook (`%run`, `!python`, a subprocess) is there. Local sources are not "
         "reported: `load_dataset(\"csv\", data_files=…)`, `from_pretrained(\"./model\")`, a folder the notebook "
         "saves a model into with `save_pretrained` (or Unsloth's `save_lora`, `save_pretrained_merged`), or names as an "
         "output folder (`TrainingArguments(output_dir=\"gemma-dolly\")`), and loads back, "
@@ -1394,6 +1402,9 @@ class RuntimeDownload(Rule):
     passing = (
         # A WordNetLemmatizer made but never used loads no wordnet (fair check 46, item 131) ...
         Example(cells=("from nltk.stem import WordNetLemmatizer\nlemmatizer = WordNetLemmatizer()",)),
+        # A download nothing in the notebook reads: no word of NLTK but the import and the download
+        # (fair check 44, item 141: unused-nltk-resource-download).
+        Example(cells=("import nltk\nnltk.download('punkt')", "from tokenizers import Tokenizer\ntok = Tokenizer.from_file('t.json')")),
         # A fetch whose comment says it is there for the latest data: following the moving source is
         # the point (fair check 46, item 130: latest-data-is-the-point) ...
         Example(cells=("# Get the latest data\n!git clone https://github.com/example-org/case-counts",)),
@@ -1635,7 +1646,8 @@ class RuntimeDownload(Rule):
             expect=((1, 2),),
         ),
         # The NLTK downloads of a cell: one provisioning step, one finding.
-        Example(cells=("import nltk\nnltk.download('stopwords')\nnltk.download('punkt')",), expect=((1, 2),)),
+        Example(cells=("import nltk\nnltk.download('stopwords')\nnltk.download('punkt')",
+                       "from nltk.corpus import stopwords\nstop = set(stopwords.words('english'))"), expect=((1, 2),)),
         # StellarGraph's demo datasets, fetched at `.load()` (fair check 17); one only described is not.
         Example(
             cells=(
@@ -1974,6 +1986,11 @@ class RuntimeDownload(Rule):
                 # PTH003 reports the URL and relates this call: one download, one finding (fair
                 # check 48, item 125: download-split-pth003-pth007).
                 continue
+            if fetch[3].id == _NLTK_DOWNLOAD_ID and ctx.shared("downloads.nltk_unused", lambda: _nltk_unused(ctx)):
+                # `import nltk; nltk.download('punkt')` and no other word of NLTK: the data is used by
+                # nothing (and an offline `nltk.download` prints an error, it raises none), so there
+                # is no input to pin (fair check 44, item 141: unused-nltk-resource-download).
+                continue
             if _wants_latest_data(ca, line):
                 # `# Get the latest data` over `!git clone https://github.com/org/covid-data`: following
                 # the source as it moves is the step's stated purpose, nothing to pin (fair check 46,
@@ -2106,12 +2123,14 @@ class RuntimeDownload(Rule):
                 fix = "Download the model once in a data step and load it from a configured path (or provision `TFHUB_CACHE_DIR`)."
             if kind.id in _ONE_CACHE_IDS:
                 # "built again" is said of the first model's later builds; the other models are counted
-                model = _callee_of(shown)
-                same = [f for f in found[1:] if _callee_of(f[4]) == model]
-                models = list(dict.fromkeys(_callee_of(f[4]) for f in found[1:] if _callee_of(f[4]) != model))
+                model = _model_of(found[0])
+                same = [f for f in found[1:] if _model_of(f) == model]
+                models = list(dict.fromkeys(_model_of(f) for f in found[1:] if _model_of(f) != model))
                 if models:
-                    consequence += ("; so does the notebook's other torchvision model" if len(models) == 1 else
-                                    f"; so do the notebook's {len(models)} other torchvision models")
+                    # a fastai learner's backbone is pretrained, not always torchvision's (`xresnet50`)
+                    which = "torchvision " if all(f[3].id != _FASTAI_LEARNER_ID for f in found) else ""
+                    consequence += (f"; so does the notebook's other {which}model" if len(models) == 1 else
+                                    f"; so do the notebook's {len(models)} other {which}models")
                     consequence += " built with pretrained weights (related): one cache (`TORCH_HOME`) to provision"
             else:
                 same = found[1:]
@@ -2309,7 +2328,49 @@ def _merge_dataset_classes(groups: dict[tuple, list[tuple]]) -> dict[tuple, list
 
 # Fetches of these kinds share one cache and pin nothing per call (torchvision's weights files are
 # named by their hash): every such fetch of a notebook is one provisioning step.
-_ONE_CACHE_IDS = frozenset({"torchvision-pretrained", "torchvision-weights"})
+_ONE_CACHE_IDS = frozenset({"torchvision-pretrained", "torchvision-weights", "fastai-learner"})
+_FASTAI_LEARNER_ID = "fastai-learner"
+# `unet_learner(dls, models.resnet34, …)`, `vision_learner(dls, arch=resnet50)`: the backbone built
+_LEARNER_ARCH = re.compile(r"_learner\(\s*(?:[^,()=]+,\s*([A-Za-z_][\w.]*)\s*[,)]|.*\barch\s*=\s*([A-Za-z_][\w.]*))")
+
+
+def _nltk_unused(ctx: RuleContext) -> bool:
+    """Whether nothing in the notebook could read the NLTK data it downloads: its only NLTK import
+    is `import nltk` (or `as` a name), whose name the Python never uses but in `.download(…)`; no
+    `from nltk… import`, no import of a library that reads NLTK data itself (`[nltk_data]
+    consumers`), no call loading a metric script, no local module, no Python run beside it (`%run`,
+    `!python`, a subprocess), which could read it out of the notebook's sight."""
+    nltk = fetch_catalog(ctx.catalog).nltk
+    if nltk is None:
+        return False
+    bound: set[str] = set()
+    for ca in ctx.cells:
+        for imp in ca.facts.imports:
+            top = imp.top_level
+            if imp.level or top in nltk.consumers:
+                return False
+            if top == "nltk":
+                if imp.module != "nltk" or imp.imported is not None:
+                    return False
+                bound.add(imp.bound)
+            elif ctx.project is not None and (top in ctx.project.local_modules or top in ctx.project.project_modules):
+                return False
+        for call in ca.facts.calls:
+            if call.func and matches_any(ctx.facts.resolve(call.func), nltk.consumer_calls):
+                return False
+        if any(m.name in ("run", "python", "python3", "sh", "bash") or "python" in m.text for m in ca.magics) \
+                or "subprocess" in ca.masked.python or "os.system" in ca.masked.python:
+            return False
+    if not bound:
+        return False
+    uses = re.compile(r"\b(?:%s)\b(?!\s*\.\s*download\s*\()" % "|".join(map(re.escape, sorted(bound))))
+    imports = re.compile(r"^\s*import\s+nltk(?:\s+as\s+\w+)?\s*(?:#.*)?$")
+    for ca in ctx.cells:
+        for text in ca.masked.python.split("\n"):
+            code = text.split("#", 1)[0]
+            if uses.search(code) and not imports.match(text):
+                return False
+    return True
 
 
 def _url_argument(ctx: RuleContext, fetch: tuple) -> bool:
@@ -2331,6 +2392,17 @@ def _callee_of(shown: str) -> str:
     """The called function's own name (`resnet18` of `models.resnet18(…)` and `torchvision.models.resnet18(…)`)."""
     callee = _CALLEE.search(shown)
     return callee.group(1).rpartition(".")[2] if callee else shown
+
+
+def _model_of(fetch: tuple) -> str:
+    """The pretrained model a `_ONE_CACHE_IDS` fetch builds: the torchvision builder's own name, or
+    the backbone a fastai learner is given (`resnet34` of `unet_learner(dls, models.resnet34)`,
+    the line itself when it is not on it)."""
+    shown = fetch[4]
+    if fetch[3].id == _FASTAI_LEARNER_ID:
+        arch = _LEARNER_ARCH.search(shown)
+        return (arch.group(1) or arch.group(2)).rpartition(".")[2] if arch else shown
+    return _callee_of(shown)
 
 
 def _merge_one_cache(groups: dict[tuple, list[tuple]]) -> dict[tuple, list[tuple]]:

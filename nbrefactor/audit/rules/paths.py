@@ -3118,7 +3118,7 @@ def _with_extracted_stems(ctx: RuleContext, out: dict[tuple[int, int], list[str]
     extracted = {
         t.strip("\"'") for ca in ctx.cells for m in ca.magics
         if m.kind == "shell" and m.name.lower() in ("unzip", "tar", "gunzip") for t in m.args.split()
-    } | _extracted_into_cwd(ctx)
+    } | _extracted_into_cwd(ctx) | _shell_cell_extractions(ctx)
     members = _listed_members(ctx)
     for (cell, line), files in out.items():
         files.extend(_copied_below(ctx, cell, line, files))
@@ -3128,6 +3128,47 @@ def _with_extracted_stems(ctx: RuleContext, out: dict[tuple[int, int], list[str]
         )
         files.extend(member for name in list(files) for member in members.get(name, ()))
         files.extend(_read_below_own_extraction(ctx, cell, line, files))
+        files.extend(_stem_members_read(ctx, cell, line, [name for name in files if name in extracted]))
+    return out
+
+
+def _shell_cell_extractions(ctx: RuleContext) -> set[str]:
+    """The words of a `%%bash` cell's `unzip`/`tar`/`gunzip` lines (`unzip AirQualityUCI.zip`), as
+    for a `!unzip` line (fair check 35, item 104)."""
+    out: set[str] = set()
+    for ca in ctx.cells:
+        if ca.masked.cell_magic not in _SHELL_CELL_MAGICS:
+            continue
+        header = next((m.line for m in ca.magics if m.kind == "cell_magic"), 0)
+        for text in ca.lines[header:]:
+            for command in re.split(r"&&|;|\|\|", text.split("#", 1)[0]):
+                words = command.split()
+                if words and words[0].lower() in ("unzip", "tar", "gunzip"):
+                    out.update(t.strip("\"'") for t in words[1:])
+    return out
+
+
+_ARCHIVE_SUFFIX = re.compile(r"\.(?:zip|tar\.gz|tgz|tar|tar\.bz2|gz|bz2)$")
+
+
+def _stem_members_read(ctx: RuleContext, cell: int, line: int, archives: Collection[str]) -> list[str]:
+    """`wget …/AirQualityUCI.zip`, `unzip AirQualityUCI.zip` (into the working directory), then
+    `pd.read_csv("AirQualityUCI.csv")` below: a bare file named as the archive is, with its own
+    extension, read after the download at (cell, line), is the archive's member (fair check 35,
+    item 104: fetched-file-read-back). Not a file in a folder, nor another archive."""
+    stems = {_ARCHIVE_SUFFIX.sub("", name) for name in archives if "/" not in name and _ARCHIVE_SUFFIX.search(name)}
+    stems.discard("")
+    if not stems:
+        return []
+    out = []
+    for f in literal_findings(ctx):
+        if f.path_class.kind != "relative" or f.argument is None or f.argument.direction != "read" \
+                or (f.ca.cell.index, f.line) <= (cell, line):
+            continue
+        path = _normal_path(f.value)
+        stem, dot, extension = path.rpartition(".")
+        if dot and "/" not in path and stem in stems and extension and not _ARCHIVE_SUFFIX.search(path):
+            out.append(path)
     return out
 
 
@@ -13088,6 +13129,13 @@ def _own_function_paths(
             # `train_model(params, TRAIN_PATH, …)` reading the file a `!curl … -o ../datasets/tables/train.csv`
             # line above saved: PTH003's download step (fair check 16, item 106).
             continue
+        if value in fetched.get((call[0].index, call[1]), ()) and all(
+                functions[p[2]][1].direction in ("read", "none") for p in places[1:]):
+            # `save_image(url, image_path)`, the notebook's helper around `requests.get` that PTH003
+            # reports, writing the response there, then `encode_image(image_path)` reading it back:
+            # the download's destination, one step (fair check 33, item 83:
+            # download-destination-split-from-download).
+            continue
         if _sample_data_round_trip(ctx, [((p[5][0].index, p[5][1]), value, pa.direction) for p in places]):
             continue  # (`read_data("data/2000-01-01.csv")` of the sample data a cell above saved: fair check 26)
         inside = cells.get(inner_cell)
@@ -13904,6 +13952,7 @@ class _Produced:
     anchor: tuple[int, int]
     downloads: bool = False  # the step downloads what it makes (`load_zip.unzip(url, unzip_dir=…)`): PTH003's
     extracts: bool = False  # a helper's extraction (`extract_zip(filepath="x.zip", folder="data")`): its folder argument is the archive's too
+    guard: Optional[int] = None  # the line of the `if not isdir(path):` test the step runs under (its own cell)
 
 
 # `load_zip` lives in autogluon.common.loaders and is re-exported as autogluon.core.utils.loaders
@@ -14092,6 +14141,19 @@ def _find_produced_paths(ctx: RuleContext) -> list[_Produced]:
             keywords = {k.arg: k.value for k in node.keywords if k.arg}
             target: Optional[ast.AST] = None
             anchor = node.lineno
+            if (method == "extractall" and isinstance(func, ast.Attribute) or method == "unpack_archive") \
+                    and _extraction_target(node) is None:
+                # `if not isdir("cifar-10-batches-py"): tarfile.open(t).extractall()`: the test names
+                # what the extraction into the working directory makes, the archive's top folder,
+                # and a read under it is the archive's (fair check 35, item 101: fetched-file-read-back).
+                receiver = func.value if isinstance(func, ast.Attribute) else None
+                if isinstance(receiver, ast.Call):
+                    anchor = receiver.lineno
+                elif isinstance(receiver, ast.Name):
+                    anchor = max((line for line in opened.get(receiver.id, ()) if line <= node.lineno), default=anchor)
+                for made, guard in _guarded_by_absence(tree, node, constants):
+                    out.append(_Produced(index, node.lineno, made, True, (index, anchor), guard=guard))
+                continue
             if method in ("extractall", "unpack_archive") and (extraction := _extraction_target(node)) is not None:
                 target = extraction
                 receiver = func.value if isinstance(func, ast.Attribute) else None
@@ -14180,9 +14242,55 @@ def _find_produced_paths(ctx: RuleContext) -> list[_Produced]:
     return out
 
 
+# The tests of a file or folder's presence (`os.path.isdir(p)`, `exists`, `Path(p).exists()`).
+_PRESENCE_TESTS = frozenset({"isdir", "exists", "isfile"})
+
+
+def _guarded_by_absence(tree: ast.AST, node: ast.AST, constants: Mapping[str, Constant]) -> list[tuple[str, int]]:
+    """The relative folders an `if not os.path.isdir(p):` (or `exists`) around `node` tests: what the
+    guarded step is run to make; with the test's line."""
+    out: list[tuple[str, int]] = []
+    for guard in nodes_of(tree, ast.If):
+        test = guard.test
+        if not (isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) and isinstance(test.operand, ast.Call)):
+            continue
+        call = test.operand
+        method = call.func.attr if isinstance(call.func, ast.Attribute) else call.func.id if isinstance(call.func, ast.Name) else ""
+        if method not in _PRESENCE_TESTS or method == "isfile":
+            continue
+        if not any(inner is node for stmt in guard.body for inner in ast.walk(stmt)):
+            continue
+        if call.args:
+            subject = call.args[0]
+        elif isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Call) and call.func.value.args:
+            subject = call.func.value.args[0]  # `Path(p).exists()`
+        else:
+            continue
+        path = _relative_text(subject, constants)
+        if path and "/" not in path and path not in (".", ".."):
+            out.append((path, guard.lineno))
+    return out
+
+
 # The name of a helper that unpacks an archive (`extract_zip`, `unzip_data`, `untar_file`,
 # `archive_extract`, `unzip`); catalogued extractions (`extractall`, `unpack_archive`) have their own branch.
 _HELPER_EXTRACTION = re.compile(r"^(?:(?:extract|unzip|untar|unpack|decompress)(?:_\w+)?|\w+_(?:extract|unzip|untar|unpack))$")
+def _shell_cell_extractions(ctx: RuleContext) -> set[str]:
+    """The words of a `%%bash` cell's `unzip`/`tar`/`gunzip` lines (`unzip AirQualityUCI.zip`), as
+    for a `!unzip` line (fair check 35, item 104)."""
+    out: set[str] = set()
+    for ca in ctx.cells:
+        if ca.masked.cell_magic not in _SHELL_CELL_MAGICS:
+            continue
+        header = next((m.line for m in ca.magics if m.kind == "cell_magic"), 0)
+        for text in ca.lines[header:]:
+            for command in re.split(r"&&|;|\|\|", text.split("#", 1)[0]):
+                words = command.split()
+                if words and words[0].lower() in ("unzip", "tar", "gunzip"):
+                    out.update(t.strip("\"'") for t in words[1:])
+    return out
+
+
 _ARCHIVE_SUFFIX = re.compile(r"\.(?:zip|tar\.gz|tgz|tar|tar\.bz2|tar\.xz)$", re.IGNORECASE)
 
 
@@ -14543,6 +14651,13 @@ def _making_step(value: str, cell: int, line: int, produced: Sequence[_Produced]
     return next((p for p in produced if (p.cell, p.line) == (cell, line) and p.folder and p.path == path and path), None)
 
 
+def _guarding_step(value: str, cell: int, line: int, produced: Sequence[_Produced]) -> Optional[_Produced]:
+    """The step whose `if not isdir(value):` test is at (cell, line): the test asks whether the step
+    already ran, and is no read of a path of its own."""
+    path = _normal_path(value)
+    return next((p for p in produced if p.guard is not None and (p.cell, p.guard) == (cell, line) and p.path == path), None)
+
+
 def _extracted_under(path: str, folder: str) -> bool:
     """Is `path` in the folder an archive was extracted into? Into the working directory itself
     ("", `extractall(".")`, `extractall(os.getcwd())`): a file named bare (`glove.6B.100d.txt`),
@@ -14825,7 +14940,8 @@ class CwdRelativePath(Rule):
         "and a folder made absolute only to change into it (`base_path = os.path.abspath(\"../\")`, then `os.chdir(base_path)`: PTH004's, related there), a file of a folder the notebook extracted an archive into (`ZipFile(z).extractall(\"data\")`, "
         "`shutil.unpack_archive(z, \"data\")`, a helper's `extract_zip(filepath=\"x.zip\", folder=\"data\")`, whose folder argument is the archive's finding too, then `pd.read_csv(\"data/train.csv\")`: a related location of the archive's finding; "
         "the working directory too, named `\".\"`, `os.getcwd()` or `Path.cwd()`, for a file named bare there: `extractall(data_path)`, then "
-        "`pd.read_csv(data_path + \"/train.csv\")` with `data_path = os.getcwd()`, not `\"data/test.csv\"`) "
+        "`pd.read_csv(data_path + \"/train.csv\")` with `data_path = os.getcwd()`, not `\"data/test.csv\"`, unless the extraction runs "
+        "under `if not os.path.isdir(\"cifar-10-batches-py\"):`, whose test names the archive's top folder it makes) "
         "or a file it downloaded by name (`wget.download(url, \"x.zip\")`, the `<id>.zip` of `kaggle competitions download -c <id>` "
         "in a shell line or `subprocess.run([...])`, the file the Kaggle API's `dataset_download_file(ref, file_name=\"x.csv\", path=\"./\")` "
         "saves, `x.csv` or `x.csv.zip`, the folder opendatasets' `od.download(url)` saves into the working directory (the URL's last segment, `rossmann-store-sales`; not under a `data_dir` the notebook names, a data root of its own), and the folder such an archive is extracted into: that download's finding, PTH003 or PTH007; so is a path "
@@ -16121,6 +16237,8 @@ class CwdRelativePath(Rule):
                 _read_back(value, _cell_of(ctx, pa), pa.call.line, pa.direction, produced, written)
                 # the step that makes the folder (`load_zip.unzip(url, unzip_dir=download_dir)`)
                 or _making_step(value, _cell_of(ctx, pa), pa.call.line, produced)
+                # the `if not isdir(folder):` test the extraction runs under
+                or _guarding_step(value, _cell_of(ctx, pa), pa.call.line, produced)
                 for _, value, pa in uses
             ]
             if steps and all(steps):
@@ -16134,6 +16252,9 @@ class CwdRelativePath(Rule):
 
         def read_back_here(f: LiteralFinding) -> bool:
             step = _read_back(f.value, f.ca.cell.index, f.line, f.argument.direction, produced, written) if produced and f.argument else None
+            if step is None and produced and f.argument is not None and f.argument.direction == "none":
+                # (the `if not os.path.isdir("aclImdb"):` test the extraction runs under)
+                step = _guarding_step(f.value, f.ca.cell.index, f.line, produced)
             if step is None and produced and f.argument is not None:
                 # (the folder a helper extracts the archive into, named at the extraction itself)
                 step = next((p for p in produced if p.extracts and (p.cell, p.line) == (f.ca.cell.index, f.argument.call.line)
