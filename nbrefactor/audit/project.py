@@ -2921,9 +2921,10 @@ def _discover_folder(folder: Path, display_root: Optional[Path]) -> ProjectConte
     manifests += tuple(m for m in _readme_named_manifests(folder, display_root) if m.path not in shown)
     local = _local_modules(folder)
     root = _project_root(folder)
+    star_exports, star_defined = _star_modules(folder, local)
     return ProjectContext(manifests, local, project_modules, _unbuilt_src_modules(folder), _system_packages(folder, display_root), _namespace_only(folder, local),
-                          _star_exports(folder, local), packages, path_editors=_path_editors(folder, local),
-                          star_defined=_star_defined(folder, local),
+                          star_exports, packages, path_editors=_path_editors(folder, local),
+                          star_defined=star_defined,
                           root=_display(root, display_root) if root is not None else None,
                           repository_projects=_repository_projects(root) if root is not None else frozenset(),
                           kernel_environments=_kernel_dockerfiles(folder, display_root),
@@ -3454,9 +3455,19 @@ def package_contents(folder: str) -> tuple[frozenset[str], bool]:
 _UNLISTED_BINDINGS = re.compile(r"\bimport\s*\*|\bexec\s*\(|\bglobals\s*\(|\b__dict__\b|\bsetattr\s*\(|\b__getattr__\b")
 
 
-def _star_exports(folder: Path, local: frozenset[str]) -> tuple[tuple[str, Optional[frozenset[str]]], ...]:
-    """For each `<name>.py` beside the notebook, the names `from <name> import *` binds."""
-    found: list[tuple[str, Optional[frozenset[str]]]] = []
+def _star_modules(
+    folder: Path, local: frozenset[str],
+) -> tuple[tuple[tuple[str, Optional[frozenset[str]]], ...], tuple[tuple[str, tuple[tuple[str, int], ...]], ...]]:
+    """For each `<name>.py` beside the notebook, read and parsed once:
+
+    - exports: the names `from <name> import *` binds (None when nobody can list them: the module
+      does not parse, or binds names `_UNLISTED_BINDINGS` hides);
+    - defined: for a module whose names nobody can list because it binds names that way (its own
+      star import), the public functions and classes it defines at top level, with their lines
+      (fair check 48, item 61: `ensemble_utils.py`, which star-imports another module, defines
+      `evaluate_model` at line 18). Not for a module naming `__all__`, which may leave them out."""
+    exports: list[tuple[str, Optional[frozenset[str]]]] = []
+    defined: list[tuple[str, tuple[tuple[str, int], ...]]] = []
     for name in sorted(local):
         module = folder / f"{name}.py"
         try:
@@ -3465,34 +3476,16 @@ def _star_exports(folder: Path, local: frozenset[str]) -> tuple[tuple[str, Optio
             text = module.read_text(encoding="utf-8", errors="replace")
             tree = ast.parse(text)
         except (OSError, SyntaxError, ValueError, RecursionError):
-            found.append((name, None))
+            exports.append((name, None))
             continue
-        found.append((name, None if _UNLISTED_BINDINGS.search(text) else _module_exports(tree)))
-    return tuple(found)
-
-
-def _star_defined(folder: Path, local: frozenset[str]) -> tuple[tuple[str, tuple[tuple[str, int], ...]], ...]:
-    """For each `<name>.py` beside the notebook that binds names nobody can list (`_UNLISTED_BINDINGS`:
-    its own star import), the public functions and classes it defines at top level, with their
-    lines (fair check 48, item 61: `ensemble_utils.py`, which star-imports another module, defines
-    `evaluate_model` at line 18). Not for a module naming `__all__`, which may leave them out."""
-    found: list[tuple[str, tuple[tuple[str, int], ...]]] = []
-    for name in sorted(local):
-        module = folder / f"{name}.py"
-        try:
-            if not module.is_file() or module.stat().st_size > 1_000_000:
-                continue
-            text = module.read_text(encoding="utf-8", errors="replace")
-            if not _UNLISTED_BINDINGS.search(text) or "__all__" in text:
-                continue
-            tree = ast.parse(text)
-        except (OSError, SyntaxError, ValueError, RecursionError):
-            continue
-        defined = tuple((st.name, st.lineno) for st in tree.body
-                        if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and not st.name.startswith("_"))
-        if defined:
-            found.append((name, defined))
-    return tuple(found)
+        unlisted = _UNLISTED_BINDINGS.search(text) is not None
+        exports.append((name, None if unlisted else _module_exports(tree)))
+        if unlisted and "__all__" not in text:
+            tops = tuple((st.name, st.lineno) for st in tree.body
+                         if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and not st.name.startswith("_"))
+            if tops:
+                defined.append((name, tops))
+    return tuple(exports), tuple(defined)
 
 
 _SYS_PATH_EDIT = re.compile(r"\bsys\.path\.(?:insert|append|extend)\s*\(|\bsite\.addsitedir\s*\(")
