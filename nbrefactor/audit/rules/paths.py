@@ -4683,8 +4683,8 @@ class AbsolutePath(Rule):
         "escaped), a network share `\\\\\\\\server\\\\share` — and is not tied to one user or machine "
         "(those are PTH002). Literals passed to a path-taking call of `rules/io_calls.toml` always count; "
         "elsewhere a literal must look like a path: `\"/\"` alone, regexes, date formats such as "
-        "`\"%Y/%m/%d\"`, `\"a / b\"`, URL routes (`@app.get(\"/items/{id}\")`), device files such as "
-        "`/dev/null`, a suffix appended to another string (`BASE + \"/x.csv\"`, or a name bound to a literal and only ever "
+        "`\"%Y/%m/%d\"`, `\"a / b\"`, URL routes (`@app.get(\"/items/{id}\")`), device nodes under `/dev` "
+        "(`/dev/null`, a GPU probe `exists(\"/dev/nvidia0\")`), a suffix appended to another string (`BASE + \"/x.csv\"`, or a name bound to a literal and only ever "
         "appended: `post = \"/2021/05/x\"` read as `site + post`, or `ep = \"/artists/{id}\"` as `site + ep.format(id=i)`) and single segments "
         "without an extension (`\"/predict\"`, unless it is a usual top-level folder such as `/data`) "
         "are not reported, nor is a key looked up by subscript (`limits[\"resources\"][\"/followers/ids\"]`, `spec[\"paths\"][\"/pets/{id}\"]`: a mapping's key), "
@@ -4772,6 +4772,10 @@ class AbsolutePath(Rule):
             "mime = 'text/plain'\nratio = '3 / 4'\nurl = 'https://example.com/data/x.csv'",
             "print(f'{root}/train.csv')\nfull = BASE + '/train.csv'\nopen('/dev/null', 'w')",
         )),
+        # Any device node under /dev is the operating system's, the same on every Linux machine with
+        # the device (fair check 49, item 94: a GPU probe with a 'cpu' fallback).
+        Example(cells=("from os.path import exists\naccelerator = 'cu100' if exists('/dev/nvidia0') else 'cpu'\n"
+                       "port = open('/dev/ttyUSB0', 'rb')",)),
         Example(cells=(
             "from fastapi import FastAPI\napp = FastAPI()\n@app.get('/items/{item_id}')\ndef read(item_id: int):\n    return item_id",
             "endpoint = '/predict'\nsep = '/'\ncomment = '//div[@class=\"x\"]'",
