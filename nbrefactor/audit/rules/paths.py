@@ -9403,7 +9403,13 @@ class ChangeDirectory(Rule):
         "that, only when the folder it tests for is missing (`if not os.path.isdir(\"data\"):`, no `else:`), clones a "
         "repository and enters the notebook's own folder in the clone (`os.chdir(os.path.join(_clone, \"portfolio\", PROJECT))` "
         "with `PROJECT = \"ml/houses\"` in a notebook that lies in `portfolio/ml/houses/`): run from the notebook's folder it "
-        "does nothing, elsewhere it lands in a copy of that folder."
+        "does nothing, elsewhere it lands in a copy of that folder. Nor is a change into the folder of the module's own file "
+        "(`os.chdir(os.path.dirname(os.path.abspath(__file__)))`, `Path(__file__).resolve().parent`: absolute; a notebook has no "
+        "`__file__`, which HID003 reports), nor one into the root a marker-file finder of the notebook climbs to "
+        "(`os.chdir(locate_project_root(Path.cwd()))`, the function looping over `(start, *start.parents)` or stepping "
+        "`p = p.parent` and returning the folder where `(p / \"src\" / \"config.py\").exists()`, or "
+        "`next(p for p in (cwd, *cwd.parents) if (p / \"setup.py\").exists())`): the same root from any folder inside the "
+        "project and on a re-run; PTH006 leaves the relative paths used below it alone."
     )
     why_bad = (
         "Every relative path after the change depends on the cell having run exactly once, from the "
@@ -9417,6 +9423,19 @@ class ChangeDirectory(Rule):
         'df = pd.read_csv(DATA_DIR / "train.csv")'
     )
     passing = (
+        # Into the folder of the module's own file, absolute and the same from any start folder (a
+        # notebook has no `__file__`: HID003 reports that); into the root a marker-file finder climbs
+        # to from the working folder, the same from any folder inside the project (fair check 49,
+        # items 104-106: chdir-to-own-file-folder, root-finder-chdir-to-project-root).
+        Example(cells=(
+            "import os\nos.chdir(os.path.dirname(os.path.abspath(__file__)))\nprint(os.getcwd())",
+            "from pathlib import Path\n\ndef locate_project_root(start: Path) -> Path:\n"
+            "    for candidate in (start, *start.parents):\n"
+            "        if (candidate / 'src' / 'config.py').exists():\n            return candidate\n"
+            "    raise FileNotFoundError('no project root')\n\n"
+            "PROJECT_ROOT = locate_project_root(Path.cwd().resolve())\nos.chdir(PROJECT_ROOT)",
+            "import pandas as pd\nscores = pd.read_csv('outputs/scores.csv')",
+        )),
         # A change to the working folder's parent taken only when it is the notebook's own folder, by
         # name, in a notebook that lies in `notebooks/`: from there or from the repository root it lands
         # on the root, and a second run does nothing (fair check 45, item 101:
@@ -9477,6 +9496,16 @@ class ChangeDirectory(Rule):
     )
     failing = (
         Example(cells=("import os\nos.chdir('/srv/alice/project')",), expect=((1, 2),)),
+        # Into a folder below the module's own file's, or to what a function that tests no marker
+        # file returns: where it lands still depends on the change (fair check 49, items 104-106).
+        Example(
+            cells=(
+                "import os\nos.chdir(os.path.join(os.path.dirname(__file__), 'data'))",
+                "from pathlib import Path\ndef pick(start):\n    for p in start.parents:\n        return p\n"
+                "os.chdir(pick(Path.cwd()))",
+            ),
+            expect=((1, 2), (2, 5)),
+        ),
         # Into a shared styles folder and back to the saved one: one finding, the return related.
         Example(
             cells=("import os\npath = os.getcwd()\nos.chdir(os.path.join('..', 'styles'))\nfrom formats import load_style", "os.chdir(path)"),
@@ -9666,7 +9695,7 @@ class ChangeDirectory(Rule):
             steps: dict[tuple[int, int], _DirectoryStep] = {}
             for call in ca.facts.calls:
                 if (id(call) in changing and not _to_current_directory(ca, call) and not _guarded_into_own_folder(ctx, ca, call)
-                        and not _guarded_up_to_parent(ctx, ca, call)):
+                        and not _guarded_up_to_parent(ctx, ca, call) and _chdir_to_fixed_folder(ctx, ca, call) is None):
                     shown_call = render_call(call)
                     first = call.arg(0, ("path",))
                     back = first is not None and first.name is not None and (
@@ -10645,6 +10674,127 @@ def _guarded_up_to_parent(ctx: RuleContext, ca: CellAnalysis, call: CallFact) ->
     )
 
 
+# The folder of the module's own file (`os.path.dirname(os.path.abspath(__file__))`,
+# `Path(__file__).resolve().parent`, either in `str(…)`), as `ast.unparse` writes it.
+_OWN_FILE_FOLDER = re.compile(
+    r"^(?:str\()?(?:os\.path\.dirname\((?:__file__|os\.path\.(?:abspath|realpath)\(__file__\))\)"
+    r"|(?:pathlib\.)?Path\(__file__\)(?:\.(?:resolve|absolute)\(\))?\.parent)\)?$"
+)
+# Calls testing that a file or folder is there (`(p / "setup.py").exists()`, `os.path.isfile(…)`).
+_EXISTS_TESTS = frozenset({"exists", "is_file", "is_dir", "isfile", "isdir"})
+
+
+def _chdir_target(ctx: RuleContext, ca: CellAnalysis, call: CallFact) -> Optional[ast.expr]:
+    """The expression a module-level `os.chdir(…)` of `ca` goes to: its argument, or, for a bare
+    name, the value its cell binds it to once above the call (`ROOT = find_root(…)`, `os.chdir(ROOT)`),
+    or None when it cannot be told."""
+    if call.in_function or call.owner or call.method != "chdir":
+        return None
+    tree = cell_python_tree(ca)
+    statement = statement_at(tree, call.line) if tree is not None else None
+    if tree is None or statement not in tree.body:
+        return None
+    calls = [n for n in ast.walk(statement) if isinstance(n, ast.Call) and n.lineno == call.line
+             and dotted_name(n.func) == call.func and len(n.args) == 1 and not n.keywords]
+    if len(calls) != 1:
+        return None
+    argument = calls[0].args[0]
+    if isinstance(argument, ast.Name):
+        bindings = [n for n in tree_nodes(tree) if isinstance(n, ast.Name) and n.id == argument.id and not isinstance(n.ctx, ast.Load)]
+        bound = next((
+            s.value for s in tree.body
+            if isinstance(s, ast.Assign) and s.lineno < call.line and len(s.targets) == 1
+            and isinstance(s.targets[0], ast.Name) and s.targets[0].id == argument.id
+        ), None)
+        return bound if len(bindings) == 1 else None
+    return argument
+
+
+def _tests_existence(node: ast.AST, of: str) -> bool:
+    """Does `node` call an existence test (`.exists()`, `os.path.isfile(…)`) on something built
+    from the name `of` (`(candidate / "src" / "config.py").exists()`)?"""
+    for n in ast.walk(node):
+        if not isinstance(n, ast.Call):
+            continue
+        method = n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", None)
+        if method not in _EXISTS_TESTS:
+            continue
+        tested = [*n.args, *([n.func.value] if isinstance(n.func, ast.Attribute) else [])]
+        if any(isinstance(m, ast.Name) and m.id == of for t in tested for m in ast.walk(t)):
+            return True
+    return False
+
+
+def _climbs(iterable: ast.expr) -> bool:
+    """Does the loop's iterable walk up a path's folders (`start.parents`, `(start, *start.parents)`,
+    `[p, *p.parents]`)?"""
+    return any(isinstance(n, ast.Attribute) and n.attr == "parents" for n in ast.walk(iterable))
+
+
+def _root_finder(function: ast.FunctionDef) -> bool:
+    """A marker-file root finder: a loop that climbs a path's folders (`for candidate in (start,
+    *start.parents):`, or `while` stepping `p = p.parent` / `os.path.dirname(p)`) and returns the
+    folder holding a marker (`if (candidate / "src" / "config.py").exists(): return candidate`)."""
+    for loop in ast.walk(function):
+        if isinstance(loop, ast.For) and isinstance(loop.target, ast.Name) and _climbs(loop.iter):
+            folder = loop.target.id
+        elif isinstance(loop, ast.While):
+            steps = {
+                s.targets[0].id for s in ast.walk(loop)
+                if isinstance(s, ast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], ast.Name)
+                and ((isinstance(s.value, ast.Attribute) and s.value.attr == "parent")
+                     or (isinstance(s.value, ast.Call) and dotted_name(s.value.func) == "os.path.dirname"))
+            }
+            if len(steps) != 1:
+                continue
+            folder = next(iter(steps))
+        else:
+            continue
+        if any(
+            isinstance(test, ast.If) and _tests_existence(test.test, folder)
+            and any(isinstance(r, ast.Return) and isinstance(r.value, ast.Name) and r.value.id == folder for r in ast.walk(test))
+            for test in ast.walk(loop)
+        ):
+            return True
+    return False
+
+
+def _chdir_to_fixed_folder(ctx: RuleContext, ca: CellAnalysis, call: CallFact) -> Optional[str]:
+    """A module-level change of directory into a folder that does not depend on where the kernel
+    started nor on the cell having run before: "own-file" for the folder of the module's own file
+    (`os.chdir(os.path.dirname(os.path.abspath(__file__)))`: absolute; a notebook has no `__file__`,
+    HID003 reports that), "project-root" for the result of a marker-file root finder of the notebook
+    (`ROOT = locate_project_root(Path.cwd())` climbing `(start, *start.parents)` to the folder holding
+    `src/config.py`, or `next(p for p in (cwd, *cwd.parents) if (p / "setup.py").exists())`): from
+    any folder inside the project, and on a re-run, it lands on the same root. Otherwise None
+    (fair check 49, items 104-106: chdir-to-own-file-folder, root-finder-chdir-to-project-root)."""
+    target = _chdir_target(ctx, ca, call)
+    if target is None:
+        return None
+    if _OWN_FILE_FOLDER.match(ast.unparse(target)):
+        return "own-file"
+    while isinstance(target, ast.Call) and dotted_name(target.func) in ("str", "Path", "pathlib.Path") and len(target.args) == 1:
+        target = target.args[0]
+    if not isinstance(target, ast.Call):
+        return None
+    if (dotted_name(target.func) == "next" and target.args and isinstance(target.args[0], ast.GeneratorExp)
+            and len(target.args[0].generators) == 1):
+        generator = target.args[0].generators[0]
+        found = (
+            isinstance(generator.target, ast.Name) and _climbs(generator.iter)
+            and isinstance(target.args[0].elt, ast.Name) and target.args[0].elt.id == generator.target.id
+            and any(_tests_existence(test, generator.target.id) for test in generator.ifs)
+        )
+        return "project-root" if found else None
+    if not isinstance(target.func, ast.Name):
+        return None
+    definitions = [
+        s for c in ctx.cells for tree in (cell_python_tree(c),) if tree is not None
+        for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef)) and s.name == target.func.id
+    ]
+    return "project-root" if len(definitions) == 1 and _root_finder(definitions[0]) else None
+
+
 def _after_guarded_up_to_parent(ctx: RuleContext, place: tuple[int, int]) -> bool:
     """Is the last change of directory above `place` (cell, line of a path's use) a
     `_guarded_up_to_parent` one (no `%cd`, `%pushd` or `%popd` between)? Then a relative path used
@@ -10658,7 +10808,9 @@ def _after_guarded_up_to_parent(ctx: RuleContext, place: tuple[int, int]) -> boo
     if any(m.kind in ("line_magic", "automagic") and m.name in (*_CHDIR_MAGICS, "popd")
            and (ca.cell.index, call.line) < (c.cell.index, m.line) < place for c in ctx.cells for m in c.magics):
         return False
-    return _guarded_up_to_parent(ctx, ca, call)
+    # ... or the change into the root a marker-file finder climbs to (fair check 49, items 105, 106):
+    # a relative path below it resolves against the project's root from any start folder inside it.
+    return _guarded_up_to_parent(ctx, ca, call) or _chdir_to_fixed_folder(ctx, ca, call) == "project-root"
 
 
 def _later_piece_only(ctx: RuleContext, f: LiteralFinding) -> bool:
@@ -15134,6 +15286,15 @@ class CwdRelativePath(Rule):
             ),
             path="notebooks/setup.ipynb",
         ),
+        # Below a change into the root a marker-file finder climbs to from the working folder: the
+        # same root from any folder inside the project (fair check 49, items 105, 106).
+        Example(cells=(
+            "import os\nfrom pathlib import Path\n\ndef locate_project_root(start):\n"
+            "    for candidate in (start, *start.parents):\n        if (candidate / 'setup.py').exists():\n"
+            "            return candidate\n    raise FileNotFoundError(start)\n\n"
+            "os.chdir(locate_project_root(Path.cwd()))",
+            "import pandas as pd\ndf = pd.read_csv('data/raw/train.csv')",
+        )),
         # A library tour's cheat sheet of I/O calls on placeholder names, the reads' results kept
         # nowhere (fair check 44, item 124).
         Example(cells=(
