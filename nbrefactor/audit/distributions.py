@@ -35,7 +35,7 @@ import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping, Optional
+from typing import Callable, Iterable, Iterator, Mapping, Optional, Sequence
 
 from nbrefactor.audit.analysis import CallFact, CellAnalysis, ImportFact, NotebookFacts, cell_python_tree, module_level_assignments
 from nbrefactor.audit.catalog import Catalog, load_catalog
@@ -1588,6 +1588,10 @@ _SYS_PATH = re.compile(
     r"""[rRfF]?["']([^"']+)["']"""
 )
 _CHDIR = re.compile(r"""\bos\.chdir\s*\(\s*[rRfF]?["']([^"']+)["']""")
+# `sys.path.extend(("./repo", "./src/tqdm"))`: a tuple or list of literal entries, each one an entry as
+# an `append`'s literal is (fair check 49, item 107).
+_SYS_PATH_EXTEND = re.compile(r"""\bsys\.path\.extend\s*\(\s*[(\[]([^()\[\]]*)[)\]]""")
+_LITERAL = re.compile(r"""[rR]?(["'])([^"']+)\1""")
 
 
 def _clone_target(command: str) -> tuple[str, tuple[str, ...]] | None:
@@ -1788,6 +1792,10 @@ def _clones_and_reaches(facts: NotebookFacts, constants: Mapping[str, str]) -> t
                     reaches.append((ca.cell.index, number, _components(found.group(1))))
                     if pattern is _SYS_PATH:
                         edits.append((ca.cell.index, number, found.start() + 1, _components(found.group(1))))
+            for found in _SYS_PATH_EXTEND.finditer(code_part):
+                for entry in _LITERAL.finditer(found.group(1)):
+                    reaches.append((ca.cell.index, number, _components(entry.group(2))))
+                    edits.append((ca.cell.index, number, found.start() + 1, _components(entry.group(2))))
         for number, path in _path_calls(ca, constants):
             reaches.append((ca.cell.index, number, _components(path)))
         for call in ca.facts.calls if "clone_from" in ca.cell.source else ():
@@ -1814,15 +1822,51 @@ def cloned_path_edits(facts: NotebookFacts) -> tuple[tuple[int, int, int, int, i
     if not any("clone" in ca.cell.source for ca in facts.cells):
         return ()
     _, _, edits, destinations = _clones_and_reaches(facts, _string_globals(facts))
-    out: list[tuple[int, int, int, int, int]] = []
+    # The entries of one edit (`sys.path.extend(("./repo", "./src/tqdm"))` has two), by its place.
+    entries: dict[tuple[int, int, int], list[tuple[str, ...]]] = {}
     for cell, line, column, path in edits:
-        for clone_cell, clone_line, folder in reversed(destinations):
-            # the same folder as written (`/tmp/repo`, `repo`, `./repo`): not `/content/repo` for a
-            # clone into the working directory, which only holds on Colab
-            if (clone_cell, clone_line) <= (cell, line) and path and folder and path[:len(folder)] == folder:
-                out.append((clone_cell, clone_line, cell, line, column))
+        entries.setdefault((cell, line, column), []).append(path)
+    out: list[tuple[int, int, int, int, int]] = []
+    for (cell, line, column), paths in entries.items():
+        found: Optional[tuple[int, int]] = None
+        for path in paths:
+            clone = next((
+                (clone_cell, clone_line) for clone_cell, clone_line, folder in reversed(destinations)
+                # the same folder as written (`/tmp/repo`, `repo`, `./repo`): not `/content/repo` for a
+                # clone into the working directory, which only holds on Colab
+                if (clone_cell, clone_line) <= (cell, line) and path and folder and path[:len(folder)] == folder
+            ), None) or _editable_checkout(facts, destinations, path, (cell, line))
+            if clone is None:
+                found = None
                 break
+            found = found or clone
+        if found is not None:  # every entry of the edit is cloned code
+            out.append((*found, cell, line, column))
     return tuple(out)
+
+
+def _editable_checkout(
+    facts: NotebookFacts, destinations: Sequence[tuple[int, int, tuple[str, ...]]], path: tuple[str, ...], at: tuple[int, int]
+) -> Optional[tuple[int, int]]:
+    """(cell, line) of the clone whose requirement file a pip install above `at` reads, when `path`
+    is `src/<name>`: pip checks the file's editable VCS requirements (`-e git+…#egg=tqdm`) out into
+    `./src/<name>` outside a virtual environment (Colab), so that folder is the clone's set-up too
+    (`!git clone …/repo.git`, `!pip install -r repo/requirements.txt`, then
+    `sys.path.extend(("./repo", "./src/tqdm"))`: fair check 49, item 107)."""
+    if len(path) != 2 or path[0] != "src":
+        return None
+    for cmd in install_commands(facts):
+        if cmd.tool != "pip" or (cmd.cell.index, cmd.line) > at:
+            continue
+        for file in cmd.install.requirement_files:
+            written = _components(file)
+            clone = next((
+                (clone_cell, clone_line) for clone_cell, clone_line, folder in reversed(destinations)
+                if (clone_cell, clone_line) <= (cmd.cell.index, cmd.line) and folder and written[:len(folder)] == folder
+            ), None)
+            if clone is not None:
+                return clone
+    return None
 
 
 def path_added_imports(

@@ -10988,7 +10988,7 @@ class SysPathEdit(Rule):
         "pipeline component (a function given to `func_to_container_op` or decorated `@dsl.component`): it "
         "runs in the component's image, whose layout the pipeline defines. Not an edit putting the folder a `git clone` "
         "of the notebook writes, or a folder inside it, on the path (`!git clone URL /tmp/helpers`, then `sys.path.insert(0, \"/tmp/helpers\")` "
-        "or `\"/tmp/helpers/src\"`; the folder as written, also made absolute: `os.path.abspath(\"./helpers\")`, `str(Path(\"helpers\").resolve())`): PTH007 reports the clone, with the edit related (one root cause, cloned code). "
+        "or `\"/tmp/helpers/src\"`; the folder as written, also made absolute: `os.path.abspath(\"./helpers\")`, `str(Path(\"helpers\").resolve())`; each literal of `sys.path.extend((\"./helpers\", \"./src/tqdm\"))`, where `src/<name>` is pip's checkout of an editable requirement of the clone's requirement file installed above): PTH007 reports the clone, with the edit related (one root cause, cloned code). "
         "A call of a function of the notebook's own helper module (a `.py` file or package beside the notebook) whose "
         "body edits `sys.path` is an edit too, at the call (`from utils import fix_pythonpath_if_working_locally`, "
         "then `fix_pythonpath_if_working_locally()`); a call of one of its functions that does not, or an import "
@@ -10996,7 +10996,7 @@ class SysPathEdit(Rule):
         "`try` importing a module the handler imports again, when a manifest of the project declares that module or the project "
         "is its distribution (`try: import lime` / `except: sys.path.append(os.path.join(\"..\", \"..\")); import lime` in lime's "
         "own docs, `setup(name=\"lime\")`): installed, the edit never runs. Not an edit whose entry is a literal PTH002 reports "
-        "(`sys.path.append(\"/Users/alice/src/models/slim\")`): that finding carries the edit as a related location (one cause, "
+        "(`sys.path.append(\"/Users/alice/src/models/slim\")`, or every literal of `sys.path.extend((\"/home/cc/repo\", \"/home/cc/src/tqdm\"))`): that finding carries the edit as a related location (one cause, "
         "a personal checkout). The entry may be a name bound above in the cell to such a literal, also wrapped in `os.path.abspath(…)`. "
         "Not the package folder of a standard Python installation (`/usr/local/lib/python{ver}/site-packages`, "
         "`/usr/lib/python3/dist-packages`, `/opt/conda/lib/python3.11/site-packages`: where a run-time conda install put its "
@@ -11907,26 +11907,46 @@ def _sys_path_entries(ctx: RuleContext) -> dict[tuple[int, int, int], list[tuple
             for call in ca.facts.calls:
                 if id(call) not in edits:
                     continue
-                entry = call.arg(1 if call.method == "insert" else 0)
-                if entry is None:
-                    continue
-                value, line = entry.string, entry.line
-                if value is None:
-                    # `p = "/home/alice/x/helpers.py"`, then `sys.path.append(os.path.abspath(p))`: the
-                    # name's literal bound above in the cell is the entry (fair check 16, item 98).
-                    bound = _entry_name_literal(ca, call)
-                    if bound is None:
+                if call.method == "extend":
+                    given = _extend_entries(ca, call)  # `sys.path.extend(("/home/cc/repo", …))`: each literal
+                else:
+                    entry = call.arg(1 if call.method == "insert" else 0)
+                    if entry is None:
                         continue
-                    value, line = bound
-                literal = next((f for f in literal_findings(ctx) if f.ca is ca and f.line == line
-                                and f.value == value and f.source == "python"), None)
-                if literal is not None and not any(p.match(_normal_path(literal.value)) for p in hosted):
-                    out.setdefault((ca.cell.index, literal.line, literal.column), []).append((ca.cell, call))
+                    value, line = entry.string, entry.line
+                    if value is None:
+                        # `p = "/home/alice/x/helpers.py"`, then `sys.path.append(os.path.abspath(p))`: the
+                        # name's literal bound above in the cell is the entry (fair check 16, item 98).
+                        bound = _entry_name_literal(ca, call)
+                        if bound is None:
+                            continue
+                        value, line = bound
+                    given = ((value, line),)
+                for value, line in given:
+                    literal = next((f for f in literal_findings(ctx) if f.ca is ca and f.line == line
+                                    and f.value == value and f.source == "python"), None)
+                    if literal is not None and not any(p.match(_normal_path(literal.value)) for p in hosted):
+                        out.setdefault((ca.cell.index, literal.line, literal.column), []).append((ca.cell, call))
         return out
     return ctx.shared("sys_path_entries", compute)
 
 
 _ABSOLUTE_CALLS = frozenset({"os.path.abspath", "os.path.realpath", "os.path.normpath", "path.abspath", "path.realpath"})
+
+
+def _extend_entries(ca: CellAnalysis, call: CallFact) -> tuple[tuple[str, int], ...]:
+    """(value, line) of each string literal of a `sys.path.extend((…))` given a tuple or list of
+    literals (fair check 49, item 108); () when any element is not a string literal."""
+    tree = cell_python_tree(ca)
+    statement = statement_at(tree, call.line) if tree is not None else None
+    node = next((n for n in ast.walk(statement) if isinstance(n, ast.Call) and n.lineno == call.line
+                 and dotted_name(n.func) == call.func and len(n.args) == 1), None) if statement is not None else None
+    if node is None or not isinstance(node.args[0], (ast.Tuple, ast.List)):
+        return ()
+    items = node.args[0].elts
+    if not items or not all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in items):
+        return ()
+    return tuple((e.value, e.lineno) for e in items)
 
 
 def _entry_name_literal(ca: CellAnalysis, call: CallFact) -> Optional[tuple[str, int]]:
@@ -11970,7 +11990,16 @@ def _user_path_edits(ctx: RuleContext) -> frozenset[tuple[int, int, int]]:
             if hit.cell is not None:
                 places.add((hit.cell.index, hit.line, hit.column))
             places.update((c.index, line, column) for c, line, column in hit.related if c is not None)
-        return frozenset((cell.index, call.line, call.column) for at, edits in entries.items() if at in places for cell, call in edits)
+        # An edit of several literal entries (`sys.path.extend(("/home/cc/repo", "/home/cc/src/tqdm"))`)
+        # is PTH002's only when every entry is (fair check 49, item 108).
+        by_edit: dict[int, tuple[Cell, CallFact, list[bool]]] = {}
+        for at, edits in entries.items():
+            for cell, call in edits:
+                by_edit.setdefault(id(call), (cell, call, []))[2].append(at in places)
+        return frozenset(
+            (cell.index, call.line, call.column) for cell, call, reported in by_edit.values()
+            if reported and all(reported) and (call.method != "extend" or len(reported) == len(_extend_entries(ctx.analysis_at[cell.index], call)))
+        )
     return ctx.shared("user_path_edits", compute)
 
 

@@ -1,0 +1,32 @@
+"""Fair check 49's path and download classes (PTH001-PTH007): one finding per root cause."""
+
+from __future__ import annotations
+
+from test_rules_paths import PATH_RULES, audit, found
+from nbrefactor.audit.rules.downloads import RuntimeDownload
+
+ALL = (*PATH_RULES, RuntimeDownload)
+
+
+def test_a_sys_path_extend_of_a_clone_and_its_editable_checkout_is_the_clones() -> None:
+    """Fair check 49, item 107: `sys.path.extend(("./repo", "./src/tqdm"))` below `!git clone` of the
+    repository and `!pip install -r repo/requirements.txt` (whose `-e git+…#egg=tqdm` pip checks out
+    into `./src/tqdm`): one cause, the clone's PTH007, the edit related. An entry the clone does not
+    explain keeps the edit a PTH005 of its own."""
+    clone = "import sys\n!git clone https://github.com/alice/repo.git\n!pip install -q -r repo/requirements.txt\n"
+    diagnostics = audit((clone + "sys.path.extend(('./repo', './src/tqdm'))", "import models"), ALL)
+    assert [(c, cell, line) for c, cell, line in found(diagnostics) if c in ("PTH005", "PTH007")] == [("PTH007", 1, 2)]
+    hit = next(d for d in diagnostics if d.code == "PTH007")
+    assert any((r.cell, r.line) == (1, 4) for r in hit.related)
+    diagnostics = audit((clone + "sys.path.extend(['./repo', './helpers'])", "import models"), ALL)
+    assert ("PTH005", 1, 4) in found(diagnostics)
+
+
+def test_a_sys_path_extend_of_user_folders_is_pth002s() -> None:
+    """Fair check 49, item 108: `sys.path.extend(('/home/cc/repo', '/home/cc/src/tqdm'))`: both
+    literals are PTH002's finding on the same line; the edit is no PTH005 of its own."""
+    diagnostics = audit(("import sys\nsys.path.extend(('/home/cc/repo', '/home/cc/src/tqdm'))", "import models"), ALL)
+    assert [c for c, _, _ in found(diagnostics)] == ["PTH002"]
+    # one entry PTH002 does not report: the edit stays reported
+    diagnostics = audit(("import sys\nsys.path.extend(['/home/cc/repo', 'helpers'])", "import models"), ALL)
+    assert "PTH005" in [c for c, _, _ in found(diagnostics)]
