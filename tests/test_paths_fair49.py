@@ -30,3 +30,19 @@ def test_a_sys_path_extend_of_user_folders_is_pth002s() -> None:
     # one entry PTH002 does not report: the edit stays reported
     diagnostics = audit(("import sys\nsys.path.extend(['/home/cc/repo', 'helpers'])", "import models"), ALL)
     assert "PTH005" in [c for c, _, _ in found(diagnostics)]
+
+
+def test_a_keras_diagram_nothing_reads_is_a_display_when_it_is_the_only_cwd_path() -> None:
+    """Fair check 49, item 115: `plot_model(model, to_file='model_architecture.png')` writes the
+    diagram only because plot_model shows the inline image from that file; nothing reads it and it
+    is the notebook's only working-directory path: a display, no finding. Beside other outputs of
+    the working directory (fair check 22, item 114: the diagram and `model.save('forest_model.h5')`)
+    the notebook's output folder stays reported, the diagram with it."""
+    model = "from tensorflow.keras.utils import plot_model\nmodel = build()"
+    assert audit((model, "plot_model(model, to_file='model_architecture.png', show_shapes=True)")) == []
+    diagnostics = audit((model, "plot_model(model, to_file='model.png')", "model.save('forest_model.h5')",
+                         "from tensorflow.keras.models import load_model\nm = load_model('forest_model.h5')"))
+    assert [(c, cell) for c, cell, _ in found(diagnostics)] == [("PTH006", 2)]
+    # read back, the diagram is an input of a later step: reported
+    diagnostics = audit((model, "plot_model(model, to_file='model.png')", "import matplotlib.image as mpimg\nim = mpimg.imread('model.png')\nprint(im.shape)"))
+    assert [c for c, _, _ in found(diagnostics)] == ["PTH006"]

@@ -13804,6 +13804,25 @@ def _shown_figure_only(ctx: RuleContext, value: str, uses: Sequence[tuple[int, O
     return True
 
 
+def _display_only_diagram(ctx: RuleContext, hit: Hit) -> bool:
+    """The notebook's only working-directory finding is a Keras diagram's `to_file` (`plot_model(model,
+    to_file="model.png")`) with no related place: nothing reads the file back, and plot_model writes it
+    only to show it inline (its return value is the image read from that file). A display by-product
+    that a pipeline step would drop, not an output folder to configure (fair check 49, item 115:
+    display-only-figure-export). Beside other outputs of the working directory the notebook has an
+    output folder to configure, and the diagram stays one of its files (fair check 22, item 114)."""
+    if hit.related or hit.cell is None:
+        return False
+    ca = ctx.analysis_at.get(hit.cell.index)
+    if ca is None:
+        return False
+    uses = [pa for pa in path_arguments(ctx.facts, ctx.catalog, ca) if pa.call.line == hit.line and pa.literal is not None]
+    return bool(uses) and all(
+        pa.direction == "write" and pa.qualified.rpartition(".")[2] == "plot_model"
+        and (pa.arg.keyword == "to_file" or pa.arg.position == 1) for pa in uses
+    )
+
+
 def _kaggle_input_note(value: str) -> str:
     """For `../input/<dataset>/…`: Kaggle's input mount as a kernel sees it from `/kaggle/working`
     (fair check 15, item 131), said in the message; "" for any other path."""
@@ -15246,6 +15265,9 @@ class CwdRelativePath(Rule):
         "finding per folder as for whole paths; one built from `os.getcwd()` keeps its own. "
         "A figure written by `savefig` with interactive plotting off (`plt.ioff()` above it in its cell) only for a markdown "
         "cell to show it (`![](grid.png)`, `<img src=\"grid.png\">`), read by nothing, is a display, not an output: not reported. "
+        "So is a Keras diagram's `to_file` (`plot_model(model, to_file=\"model.png\")`, which writes the file only to show it "
+        "inline) that nothing reads, when it is the notebook's only working-directory path; beside other outputs of the "
+        "working directory it stays one of the output folder's files. "
         "A path under `../input/` is named as Kaggle's input folder seen from a kernel's `/kaggle/working`. "
         "A file written only to be handed to an experiment tracker below (Neptune's `run[\"map\"].upload(\"map.html\")`, "
         "Sacred's `add_artifact(filename=…)`, MLflow's `log_artifact`; by literal, constant or f-string) is staging for the "
@@ -16353,7 +16375,10 @@ class CwdRelativePath(Rule):
                     hits[i] = replace(hit, related=tuple(dict.fromkeys([*hit.related, *places])))
                     break
         folded = _fold_by_folder(hits, paths, scratch, _created_folders(ctx))
-        yield from _fold_copied_inputs(ctx, _with_shell_uses(ctx, folded, paths), paths)
+        found = list(_fold_copied_inputs(ctx, _with_shell_uses(ctx, folded, paths), paths))
+        if len(found) == 1 and _display_only_diagram(ctx, found[0]):
+            return
+        yield from found
 
     def _hits(
         self, ctx: RuleContext, read_back: dict[tuple[int, int], list[tuple[Cell, Optional[int], Optional[int]]]],
