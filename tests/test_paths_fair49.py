@@ -46,3 +46,17 @@ def test_a_keras_diagram_nothing_reads_is_a_display_when_it_is_the_only_cwd_path
     # read back, the diagram is an input of a later step: reported
     diagnostics = audit((model, "plot_model(model, to_file='model.png')", "import matplotlib.image as mpimg\nim = mpimg.imread('model.png')\nprint(im.shape)"))
     assert [c for c, _, _ in found(diagnostics)] == ["PTH006"]
+
+
+def test_a_torchtext_dataset_function_without_root_downloads_into_dot_data() -> None:
+    """Fair check 49, recall T-4.5: `AG_NEWS(split="train")` and `AG_NEWS()` (torchtext's dataset
+    functions, 0.9 on) fetch the archive into the working directory's `.data` whenever it lacks it.
+    A `split=` keyword, or no argument at all, tells them from the legacy classes of the same name
+    (`IMDB(path, text_field, label_field)`, which read a folder and fetch nothing)."""
+    for call in ("AG_NEWS(split='train')", "AG_NEWS()", "AG_NEWS(root='.data', split='train')"):
+        diagnostics = audit(("from torchtext.datasets import AG_NEWS", f"train_iter = {call}"), [RuntimeDownload])
+        assert [(c, cell) for c, cell, _ in found(diagnostics)] == [("PTH007", 2)], call
+    diagnostics = audit(("from torchtext.datasets import AG_NEWS", "a = AG_NEWS(split='train')", "b, c = AG_NEWS()"), [RuntimeDownload])
+    assert [(c, cell) for c, cell, _ in found(diagnostics)] == [("PTH007", 2)]
+    legacy = ("from torchtext.datasets import IMDB", "train = IMDB('aclImdb/train', text_field, label_field)")
+    assert audit(legacy, [RuntimeDownload]) == []
