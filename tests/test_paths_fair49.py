@@ -60,3 +60,15 @@ def test_a_torchtext_dataset_function_without_root_downloads_into_dot_data() -> 
     assert [(c, cell) for c, cell, _ in found(diagnostics)] == [("PTH007", 2)]
     legacy = ("from torchtext.datasets import IMDB", "train = IMDB('aclImdb/train', text_field, label_field)")
     assert audit(legacy, [RuntimeDownload]) == []
+
+
+def test_an_f_string_of_a_lone_parameter_is_the_parameter() -> None:
+    """Fair check 49, recall T-10.7: `open(f'{image_path}', 'rb')` inside a dict literal, in the
+    notebook's own function given `image_path='images/dog.jpeg'`, opens the relative path as
+    `open(image_path)` would: PTH006 at the literal. An f-string adding anything keeps its own
+    meaning (`f'{root}/x.png'` is no longer the parameter)."""
+    body = "def show(image_path: str, k=None) -> None:\n    files = {'file': open(f'{image_path}', 'rb')}\n    return files['file'].read()"
+    call = "show(image_path='images/dog.jpeg', k=1)"
+    assert found(audit((body, call))) == [("PTH006", 2, 1)]
+    other = body.replace("f'{image_path}'", "f'{image_path}.bak'")
+    assert found(audit((other, call))) == []

@@ -13193,9 +13193,10 @@ def _compute_path_functions(ctx: RuleContext) -> dict[str, tuple[dict[str, int],
         if tree is None:
             continue
         # (a piece of a join is not where the path is used: the call given the joined path is)
-        inner = [pa for pa in path_arguments(ctx.facts, ctx.catalog, ca)
-                 if pa.call.in_function and pa.entry.kind == "path" and pa.arg.name is not None
+        inner = [(pa, _argument_name(tree, pa.arg)) for pa in path_arguments(ctx.facts, ctx.catalog, ca)
+                 if pa.call.in_function and pa.entry.kind == "path"
                  and pa.qualified not in _JOIN_CALLS and pa.shown_callee not in _JOIN_CALLS]
+        inner = [(pa, given) for pa, given in inner if given is not None]
         # Module-level functions by name; a module-level class's class and static methods by
         # `Class.method`, called so on the class (`SurnameDataset.load_dataset(csv)`), a class
         # method's first parameter (`cls`) not given.
@@ -13222,13 +13223,28 @@ def _compute_path_functions(ctx: RuleContext) -> dict[str, tuple[dict[str, int],
             rebound = {n.id for n in walk_nodes(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
                        and not any(f.lineno <= n.lineno <= (f.end_lineno or f.lineno) for f in fallbacks)}
             end = stmt.end_lineno or stmt.lineno
-            use = next((pa for pa in inner if stmt.lineno <= pa.call.line <= end
-                        and pa.arg.name in params and pa.arg.name not in rebound), None)
+            use = next(((pa, given) for pa, given in inner if stmt.lineno <= pa.call.line <= end
+                        and given in params and given not in rebound), None)
             if use is None:
                 found.pop(name, None)
                 continue
-            found[name] = ({use.arg.name: params[use.arg.name]}, use, ca.cell.index)  # type: ignore[dict-item]
+            found[name] = ({use[1]: params[use[1]]}, use[0], ca.cell.index)
     return found
+
+
+def _argument_name(tree: ast.Module, arg: ArgFact) -> Optional[str]:
+    """The name an argument passes as it is: a bare name (`open(image_path)`), or an f-string holding
+    only that name (`open(f"{image_path}", "rb")`: the same string, fair check 49, recall T-10.7)."""
+    if arg.name is not None or arg.string != "{}":
+        return arg.name
+    for node in walk_nodes(tree):
+        if isinstance(node, ast.JoinedStr) and node.lineno == arg.line and node.col_offset + 1 == arg.column:
+            only = node.values[0] if len(node.values) == 1 else None
+            if (isinstance(only, ast.FormattedValue) and isinstance(only.value, ast.Name)
+                    and only.conversion in (-1, ord("s")) and only.format_spec is None):
+                return only.value.id
+            return None
+    return None
 
 
 def _own_function_paths(
@@ -15179,7 +15195,8 @@ class CwdRelativePath(Rule):
         "to the folder they lead to, is one the notebook wrote before the first change (`pickle.dump(clf, open(\"app/pkl_objects/classifier.pkl\", \"wb\"))`, "
         "`os.chdir(\"app\")`, then `open(os.path.join(\"pkl_objects\", \"classifier.pkl\"))`) is that write's, related to its finding: the same "
         "file under a second name, one root to configure (a path the notebook did not write there stays reported). A relative literal given to the notebook's own function that hands that parameter, "
-        "unchanged, to a path argument (`def load_table(path): return pd.read_csv(path)`, then `load_table(\"orders.csv\")`, "
+        "unchanged, to a path argument (`def load_table(path): return pd.read_csv(path)`, then `load_table(\"orders.csv\")`; "
+        "an f-string holding only the parameter, `open(f\"{path}\", \"rb\")`, is the parameter unchanged), "
         "or a name whose last plain binding above the call is such a literal or an f-string starting with a relative piece: "
         "`output_file = f\"output/{year:04d}.parquet\"`, then `apply_model(output_file=output_file)`) "
         "is reported at the literal (a class's class or static method called on the class too: `Rows.from_csv(args.rows_csv)`, the "
