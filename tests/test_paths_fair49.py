@@ -72,3 +72,25 @@ def test_an_f_string_of_a_lone_parameter_is_the_parameter() -> None:
     assert found(audit((body, call))) == [("PTH006", 2, 1)]
     other = body.replace("f'{image_path}'", "f'{image_path}.bak'")
     assert found(audit((other, call))) == []
+
+
+def test_random_data_the_notebook_generates_saves_and_reads_back_is_no_finding() -> None:
+    """Fair check 49, item 114: `data.to_csv('stock_prices.csv')` of a frame the cell builds from a
+    seeded `np.random` draw (`trend + noise`), read straight back by the next cell: the notebook
+    makes the file before every read, wherever it runs, from data no file holds (as for a library's
+    sample data, fair check 26: self-consumed-staging-file). Data the notebook read, or a written
+    copy nothing reads back, stays reported."""
+    make = ("import numpy as np\nimport pandas as pd\nnp.random.seed(42)\ntrend = np.linspace(100, 200, 2000)\n"
+            "noise = np.random.normal(0, 2, 2000)\nsynthetic = trend + noise\n"
+            "data = pd.DataFrame(synthetic, columns=['Close'])\ndata.to_csv('stock_prices.csv', index=False)")
+    read = "data = pd.read_csv('stock_prices.csv')\nvalues = data[['Close']].values"
+    assert found(audit((make, read))) == []
+    rng = ("import numpy as np\nimport pandas as pd\nrng = np.random.default_rng(0)\n"
+           "df = pd.DataFrame({'x': rng.normal(size=100), 'y': np.arange(100)})\ndf.to_csv('points.csv')")
+    assert found(audit((rng, "df = pd.read_csv('points.csv')"))) == []
+    # written only, an output: reported
+    assert [c for c, _, _ in found(audit((make,)))] == ["PTH006"]
+    # a frame of real data (read from a file) saved and read back: reported
+    real = ("import pandas as pd\nraw = pd.read_csv('raw.csv')\nnoise = raw['x'] * 2\n"
+            "data = pd.DataFrame(noise)\ndata.to_csv('stock_prices.csv')")
+    assert "PTH006" in [c for c, _, _ in found(audit((real, read)))]

@@ -14933,6 +14933,11 @@ def _sample_data(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth: i
             qualified = ctx.facts.resolve(dotted_name(node.func) or "")
             if qualified in _SAMPLE_DATA_CALLS or qualified.startswith(_SAMPLE_DATA_PREFIXES):
                 return True
+            # Data the notebook draws from a random generator (`pd.DataFrame(trend + noise)` with
+            # `noise = np.random.normal(0, 2, n)`): made wherever it runs, no file holds it (fair
+            # check 49, item 114: self-consumed-staging-file).
+            if _random_synthetic(ctx, node, cell, line) is True:
+                return True
             first = node.args[0] if node.args else None
             if saved and isinstance(first, ast.Constant) and isinstance(first.value, str) and any(
                     at < (cell, node.lineno) and fnmatch.fnmatchcase(_normal_path(first.value), written) for at, written in saved):
@@ -14951,6 +14956,59 @@ def _sample_data(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth: i
         else:
             return False
     return False
+
+
+# Calls that build numbers or arrays from their arguments alone (no file, no outside data): what
+# they build from random draws is random data too.
+_NUMERIC_BUILDERS = frozenset({
+    "numpy.linspace", "numpy.arange", "numpy.zeros", "numpy.ones", "numpy.full", "numpy.array", "numpy.asarray",
+    "numpy.column_stack", "numpy.stack", "numpy.vstack", "numpy.hstack", "numpy.concatenate", "numpy.sin",
+    "numpy.cos", "numpy.exp", "numpy.log", "numpy.sqrt", "numpy.abs", "numpy.cumsum", "numpy.round", "numpy.clip",
+    "numpy.where", "numpy.tile", "numpy.repeat", "numpy.meshgrid", "pandas.DataFrame", "pandas.Series",
+    "pandas.date_range", "range", "list", "zip", "len", "int", "float", "abs", "round",
+})
+
+
+def _random_synthetic(ctx: RuleContext, node: ast.AST, cell: int, line: int, depth: int = 0) -> Optional[bool]:
+    """Is `node` data drawn from a random generator and built from nothing else: numbers, strings
+    (column names), `np.random.*`/`random.*` draws (also a method of a generator, `rng.normal(…)` with
+    `rng = np.random.default_rng(0)`), the numeric builders above, arithmetic, and names whose last
+    plain binding above is such data? True when it is and at least one draw is in it, False when it
+    is built only from such pieces without a draw, None when anything else is in it (a read, a
+    parameter, an unknown call)."""
+    if depth > 6:
+        return None
+    if isinstance(node, ast.Constant):
+        return False if isinstance(node.value, (int, float, str, bool)) or node.value is None else None
+    parts: list[ast.AST]
+    if isinstance(node, ast.Name):
+        bound = _last_binding(ctx, node.id, cell, line)
+        return None if bound is None else _random_synthetic(ctx, bound[0], bound[1], bound[2], depth + 1)
+    if isinstance(node, ast.BinOp):
+        parts = [node.left, node.right]
+    elif isinstance(node, ast.UnaryOp):
+        parts = [node.operand]
+    elif isinstance(node, (ast.List, ast.Tuple)):
+        parts = list(node.elts)
+    elif isinstance(node, ast.Dict):
+        parts = [*(k for k in node.keys if k is not None), *node.values]
+    elif isinstance(node, ast.keyword):
+        parts = [node.value]
+    elif isinstance(node, ast.Call):
+        qualified = ctx.facts.resolve(dotted_name(node.func) or "")
+        arguments = [*node.args, *(k.value for k in node.keywords)]
+        if qualified.startswith(("numpy.random.", "random.")):
+            return True if all(_random_synthetic(ctx, a, cell, line, depth + 1) is not None for a in arguments) else None
+        if qualified in _NUMERIC_BUILDERS:
+            parts = arguments
+        elif isinstance(node.func, ast.Attribute):
+            parts = [node.func.value, *arguments]  # a method of such data or of a generator: `rng.normal(size=9)`
+        else:
+            return None
+    else:
+        return None
+    verdicts = [_random_synthetic(ctx, p, cell, line, depth + 1) for p in parts]
+    return None if any(v is None for v in verdicts) else any(verdicts)
 
 
 # Keywords of a save that take the data saved (not its description or the path).
@@ -15139,7 +15197,8 @@ class CwdRelativePath(Rule):
         "`anndata.read_h5ad(\"counts_unfiltered/adata.h5ad\")`; nerfstudio's `!ns-train …` writes `outputs/`): the notebook's own "
         "step made it where the notebook runs (a read of `counts_unfiltered/` with no such line above stays reported), "
         "sample data a library makes or ships (`dask.datasets.timeseries()`, `skimage.data.astronaut()`, scikit-learn's "
-        "`make_*` and bundled toy sets) saved by the notebook and every other use of the path at or after that save (or "
+        "`make_*` and bundled toy sets), or data the notebook draws from a random generator and builds from nothing else "
+        "(`data = pd.DataFrame(trend + noise)` with `noise = np.random.normal(0, 2, n)`, `trend = np.linspace(…)`), saved by the notebook and read back by it, and every other use of the path at or after that save (or "
         "the folder made or joined for it): `df = dask.datasets.timeseries()`, `df.to_csv(\"data/*.csv\")`, then "
         "`dd.read_csv(\"data/2000-*-*.csv\")` and what is saved from that read (`df.to_parquet(\"data/2000-01.parquet\")`); "
         "the notebook makes the file before any read, wherever it runs (a file of that folder the notebook never saves "
