@@ -1792,9 +1792,11 @@ def _clones_and_reaches(facts: NotebookFacts, constants: Mapping[str, str]) -> t
                     reaches.append((ca.cell.index, number, _components(found.group(1))))
                     if pattern is _SYS_PATH:
                         edits.append((ca.cell.index, number, found.start() + 1, _components(found.group(1))))
+            # (an edit only, not a reach: which imports below are the clone's is `cloned_imports`'
+            # question, unchanged; its guess for a name no table knows would take a distribution the
+            # clone's requirement file installs, `torchsummary`, for the clone's module)
             for found in _SYS_PATH_EXTEND.finditer(code_part):
                 for entry in _LITERAL.finditer(found.group(1)):
-                    reaches.append((ca.cell.index, number, _components(entry.group(2))))
                     edits.append((ca.cell.index, number, found.start() + 1, _components(entry.group(2))))
         for number, path in _path_calls(ca, constants):
             reaches.append((ca.cell.index, number, _components(path)))
