@@ -58,6 +58,10 @@ def test_a_torchtext_dataset_function_without_root_downloads_into_dot_data() -> 
         assert [(c, cell) for c, cell, _ in found(diagnostics)] == [("PTH007", 2)], call
     diagnostics = audit(("from torchtext.datasets import AG_NEWS", "a = AG_NEWS(split='train')", "b, c = AG_NEWS()"), [RuntimeDownload])
     assert [(c, cell) for c, cell, _ in found(diagnostics)] == [("PTH007", 2)]
+    # wrapped in `iter(…)`, the same function called again
+    diagnostics = audit(("from torchtext.datasets import AG_NEWS", "it = iter(AG_NEWS(split='train'))", "a = AG_NEWS(split='train')"),
+                        [RuntimeDownload])
+    assert [(c, cell) for c, cell, _ in found(diagnostics)] == [("PTH007", 2)]
     legacy = ("from torchtext.datasets import IMDB", "train = IMDB('aclImdb/train', text_field, label_field)")
     assert audit(legacy, [RuntimeDownload]) == []
 

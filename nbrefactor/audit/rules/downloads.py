@@ -2265,6 +2265,9 @@ def _dataset_class(fetch: tuple) -> str:
     if fetch[3].id not in (_TORCH_DATASET_ID, _TORCHTEXT_DATASET_ID, _KERAS_DATASET_ID, _SKLEARN_DATASET_ID):
         return ""
     callee = _CALLEE.search(fetch[4]) or _RETURNED_CALLEE.search(fetch[4])
+    while callee and callee.group(1) in _WRAPPERS:
+        # `train_iter = iter(AG_NEWS(split="train"))`: the dataset is the wrapped call's
+        callee = _INNER_CALLEE.match(fetch[4], callee.end())
     if callee and fetch[3].id == _SKLEARN_DATASET_ID and callee.group(1).endswith("fetch_openml"):
         return fetch[4][callee.start(1):].strip()
     return callee.group(1) if callee else ""
@@ -2502,3 +2505,6 @@ _RETURNED_CALLEE = re.compile(r"^\s*(?:return|yield)\s+([A-Za-z_][\w.]*)\(")
 _SENTENCE_TRANSFORMER_CLASSES = frozenset({"sentence_transformers.SentenceTransformer",
                                            "sentence_transformers.SentenceTransformer.SentenceTransformer"})
 _CALLEE = re.compile(r"^(?:[\w\s,()\[\]]*=\s*)?([A-Za-z_][\w.]*)\(")
+# Builtins a dataset call is wrapped in (`iter(AG_NEWS(split="train"))`) and the call inside one.
+_WRAPPERS = frozenset({"iter", "list", "tuple", "next", "enumerate"})
+_INNER_CALLEE = re.compile(r"\s*([A-Za-z_][\w.]*)\(")
