@@ -88,6 +88,7 @@ def test_requirements_txt_pins_ranges_comments_and_options():
         ("torch", 5, True),
         ("xgboost", 6, False),
         ("requests", 7, True),
+        ("repo", 10, False),
         ("mypkg", 11, True),
         ("lightgbm", 12, True),
         ("pillow", 14, False),
@@ -601,6 +602,28 @@ def test_a_bare_git_line_declares_the_project_its_egg_or_repository_names():
             "https://example.org/archive.zip\n")
     assert reqs(parse_requirements_txt("requirements.txt", text)) == [
         ("fairing", 1, True), ("lab-tools", 2, False), ("helpers", 3, False)]
+
+
+def test_an_editable_git_line_declares_the_project_as_the_bare_line_does():
+    # Fair check 49, item 3: `-e git+https://github.com/chengs/tqdm.git@colab#egg=tqdm` installs tqdm.
+    text = ("-e git+https://github.com/chengs/tqdm.git@colab#egg=tqdm\n"
+            "--editable git+https://github.com/kubeflow/fairing.git@v1.0.1\n"
+            "--editable=git+https://github.com/example-lab/tools.git#egg=lab_tools\n"
+            "-e .\n"
+            "-e ./lib[dev]\n")
+    manifest = parse_requirements_txt("requirements.txt", text)
+    assert reqs(manifest) == [("tqdm", 1, False), ("fairing", 2, True), ("lab-tools", 3, False)]
+    assert manifest.projects == ((".", ()), ("./lib", ("dev",)))
+
+
+def test_a_local_project_a_requirements_file_installs_editable_declares_its_name_and_dependencies(tmp_path):
+    (tmp_path / "requirements.txt").write_text("numpy\n-e ./helpers\n")
+    (tmp_path / "helpers").mkdir()
+    (tmp_path / "helpers" / "setup.py").write_text(
+        "from setuptools import setup\nsetup(name='lab_helpers', install_requires=['scipy>=1.0'])\n")
+    (tmp_path / "nb.ipynb").write_text("{}")
+    project = discover_project(tmp_path / "nb.ipynb", tmp_path)
+    assert {"numpy", "lab-helpers", "scipy"} <= project.declared
 
 
 def test_a_dockerfile_from_a_build_argument_reads_the_arguments_default_image():

@@ -393,6 +393,12 @@ _REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 def _requirement(spec: str, line: int, conda: bool = False) -> Optional[Requirement]:
     text = re.split(r"\s#|^#", spec, maxsplit=1)[0].strip().rstrip("\\").strip()
+    editable = _EDITABLE.match(text)
+    if editable is not None and editable["arg"].startswith("git+"):
+        # `-e git+https://github.com/chengs/tqdm.git@colab#egg=tqdm`: pip checks the project out (under
+        # `src/`) and installs it as it does the bare VCS line; it declares the same `#egg=` name (fair
+        # check 49, item 3). An editable local folder (`-e .`) names no distribution: `_editable_projects`.
+        text = editable["arg"]
     if text.startswith("git+"):
         return _vcs_requirement(text, spec, line)
     if not text or text.startswith(("-", "http://", "https://", "file:", ".", "/")):
@@ -414,6 +420,24 @@ def _requirement(spec: str, line: int, conda: bool = False) -> Optional[Requirem
     patch_range = not pinned and (_PATCH_RANGE.match(rest) is not None
                                   or (conda and rest.startswith("=") and _PATCH_RANGE.match("=" + rest) is not None))
     return Requirement(normalise(match.group(1)), spec.strip(), line, pinned, patch_range, conda=conda)
+
+
+# An editable requirement line, `-e <arg>`, `--editable <arg>` or `--editable=<arg>` (quotes dropped).
+_EDITABLE = re.compile(r"^(?:-e\s*|--editable(?:\s+|=))['\"]?(?P<arg>[^\s'\"]+)['\"]?$")
+
+
+def _editable_projects(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The local projects a requirements file installs editable (`-e .`, `--editable ./lib[dev]`), as
+    (folder relative to the file's, extras): their pyproject.toml/setup.cfg/setup.py is a manifest too
+    (`_included_manifests`), as for a Dockerfile's `pip install -e .`. pip resolves the path against the
+    working directory, which is the file's folder in the README's `pip install -r requirements.txt`."""
+    found = []
+    for raw in text.splitlines():
+        editable = _EDITABLE.match(re.split(r"\s#|^#", raw, maxsplit=1)[0].strip())
+        local = _local_project(editable["arg"]) if editable is not None else None
+        if local is not None:
+            found.append(local)
+    return tuple(dict.fromkeys(found))
 
 
 # `git+https://github.com/kubeflow/fairing.git@v1.0.1`, `git+ssh://…/repo.git#egg=name`: a bare VCS line.
@@ -472,7 +496,7 @@ def parse_requirements_txt(path: str, text: str) -> Manifest:
         if req:
             reqs.append(req)
     return Manifest(path, "requirements", tuple(reqs), python_requires=python_requires, remote_includes=tuple(remote),
-                    other_index=names_other_index(text))
+                    other_index=names_other_index(text), projects=_editable_projects(text) if not conda else ())
 
 
 # `conda list --export > requirements.txt` writes conda's own spec list, which `conda create --name <env>
