@@ -2460,7 +2460,9 @@ class InNotebookInstall(Rule):
         "package_name or module_name`, or `*pkgs`): the call is the line, with what it passes, the function's install line "
         "related (when a call passes no literal, the function's own line stays the finding). The install lines of one cell are one finding, at the first (the others related, "
         "the message listing every package; `# noqa: DEP003` on a line leaves that line out), and a later cell that installs "
-        "again only packages an earlier reported cell installs joins that finding as related locations (one line to declare); "
+        "again only packages an earlier reported cell installs joins that finding as related locations (one line to declare), as "
+        "does a later cell of plain install lines that installs again some packages of earlier reported cells and new ones "
+        "besides: it joins the first of those findings, whose message and fix name the new packages too; "
         "a notebook that writes an environment file of the project from the environment it built (`conda env export > "
         "environment.yml`, `pip freeze > requirements.txt`) is that environment's recipe: its earlier install lines of "
         "packages the file declares are not reported; an IPython expansion "
@@ -2674,6 +2676,13 @@ class InNotebookInstall(Rule):
                    "!conda env export > environment.yml"),
             files={"environment.yml": "dependencies:\n  - pandas=2.2.2\n"},
             expect=((1, 1), (3, 1)),
+        ),
+        # A later cell installing again packages of earlier reported cells, with a new one, joins the first of those
+        # findings, which declares the new one too (fair check 49, item 20).
+        Example(
+            cells=("!pip install transformers accelerate", "!pip install peft bitsandbytes",
+                   "!pip install -U bitsandbytes accelerate peft safetensors", "import transformers, peft"),
+            expect=((1, 1), (2, 1)),
         ),
         Example(
             cells=(
@@ -3007,20 +3016,36 @@ class InNotebookInstall(Rule):
         # A later cell that installs again only what an earlier reported cell installs (`pip install backtesting`
         # in cell 3, again in cell 4: 'Requirement already satisfied') is the same root cause and the same line
         # to declare: its lines are that finding's related locations (fair check 40, item 22).
+        # A later cell that installs again some of what earlier reported cells install and, besides, only
+        # packages to declare (`!pip install -U bitsandbytes accelerate peft safetensors` after cells
+        # installing the first three) joins the first finding that installs one of them, which also
+        # declares the new names: one environment built in cells, one action, the lines related (fair
+        # check 49, item 20).
         again: dict[int, list[_InstallLine]] = {}
-        earlier: list[tuple[int, frozenset[str]]] = []
+        added: dict[int, list[_InstallLine]] = {}  # host cell -> its folded lines with what they add to declare
+        owner: dict[str, int] = {}  # each spec installed by a reported cell -> the finding (cell) it belongs to
+        declaring: set[str] = set()  # the names the reported findings declare
         for index, items in list(by_cell.items()):
             # (the same specs: another version asked for is another question, `pandas==1.5.3` then `pandas==2.1.0`)
-            names = frozenset(re.sub(r"\s+", "", spec.spec).lower() for item in items for spec in item.command.install.packages)
+            specs = [re.sub(r"\s+", "", spec.spec).lower() for item in items for spec in item.command.install.packages]
             plain = all(item.command.install.packages and not (item.command.install.requirement_files or item.command.install.editables
                                                               or item.command.install.unresolved) for item in items)
-            host = next((cell for cell, before in earlier if plain and names <= before), None)
-            if host is not None:
+            hosts = [owner[spec] for spec in specs if spec in owner] if plain else []
+            subset = bool(hosts) and len(hosts) == len(specs) and len(set(hosts)) == 1
+            if hosts and (subset or all(item.plain for item in items)):
+                host = min(hosts)
                 again.setdefault(host, []).extend(items)
+                for item in items:
+                    new = [n for n in dict.fromkeys(item.to_declare) if normalise(n) not in declaring]
+                    if new:
+                        added.setdefault(host, []).append(replace(item, to_declare=new, plain=True))
+                        declaring.update(normalise(n) for n in new)
+                owner.update((spec, host) for spec in specs if spec not in owner)
                 del by_cell[index]
                 continue
+            declaring.update(normalise(n) for item in items for n in item.to_declare)
             if plain:
-                earlier.append((index, names))
+                owner.update((spec, index) for spec in specs if spec not in owner)
         for items in by_cell.values():
             first = items[0]
             repeated = again.get(first.command.cell.index, [])
@@ -3031,7 +3056,9 @@ class InNotebookInstall(Rule):
                 shown = ", ".join(said[:8]) + (f" … ({len(said) - 8} more)" if len(said) > 8 else "") if said else "packages"
             tools = " and ".join(dict.fromkeys(item.command.install.tool for item in items))
             lines = f" ({len(items)} lines of this cell)" if len(items) > 1 else ""
-            fix = _cell_install_fix(items, homes, aliases, known_extras)
+            adding = added.get(first.command.cell.index, [])
+            extra = [n for item in adding for n in item.to_declare]
+            fix = _cell_install_fix([*items, *adding], homes, aliases, known_extras)
             channels = list(dict.fromkeys(c for item in items if item.to_declare and item.command.install.tool in _CONDA_TOOLS
                                           for c in _CONDA_CHANNEL.findall(_continued(item.command)) if c != "defaults"))
             if channels and " in requirements.txt (pinned" in fix:
@@ -3060,7 +3087,7 @@ class InNotebookInstall(Rule):
             if repeated:
                 cells_again = sorted({item.command.cell.index for item in repeated})
                 lines += (f" (installed again in cell{'s' if len(cells_again) > 1 else ''} "
-                          f"{and_listed(cells_again)}: related locations)")
+                          f"{and_listed(cells_again)}{', with ' + ', '.join(extra) if extra else ''}: related locations)")
             yield Hit(
                 first.command.cell,
                 first.command.line,
