@@ -2134,7 +2134,10 @@ class NoManifest(Rule):
         "project (`[index_namesakes]`: Kaggle's `learntools`; see DEP001) is given its repository, pinned to a commit. When a README beside or above the notebook (up to the "
         "project root) tells the reader to build the environment from a file that is not there (`conda env create -f "
         "environment.yml`, `pip install -r requirements.txt`; read as text; a bare file name that a folder directly below the "
-        "README's holds beside two other files the README names is that subfolder's, not missing: a subfolder app's `requirements.txt`), the message says so and the fix adds that file "
+        "README's holds beside two other files the README names is that subfolder's, not missing: a subfolder app's `requirements.txt`; "
+        "a command after a `cd <folder>` in its code block names that folder's file, a promise only to the notebooks in "
+        "that folder, and one after a `cd` of an earlier block of the same section installs that folder's file where it "
+        "exists), the message says so and the fix adds that file "
         "instead of a new requirements.txt."
     )
     why_bad = (
