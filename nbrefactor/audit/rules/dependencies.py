@@ -24,6 +24,7 @@ from nbrefactor.audit.distributions import (
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.project import ENVIRONMENT_FOLDERS, Manifest, Requirement, names_kernel_environment, normalise
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, and_listed, is_suppressed, md
+from nbrefactor.audit.rules import code as code_cell
 
 _MANIFEST_KINDS = ("requirements*.txt, a conda environment file, a pixi.toml, pyproject.toml dependencies, setup.cfg "
                    "install_requires or a Dockerfile that installs Python packages")
@@ -4077,9 +4078,75 @@ def _without_comment(spec: str) -> str:
     return re.split(r"\s#|^#", spec, maxsplit=1)[0].strip() or spec
 
 
+# The global style settings of the plotting libraries, by top-level module: the attributes of the module (or of
+# `matplotlib.pyplot`) through which the notebook only says how figures will look (`sns.set_style("whitegrid")`,
+# `sns.set()`, `plt.rcParams["figure.figsize"] = (12, 6)`, `plt.style.use(…)`, `plt.rc(…)`).
+_STYLE_ATTRIBUTES = {
+    "matplotlib": frozenset({"rcParams", "rc", "rcdefaults", "style"}),
+    "seaborn": frozenset({"set", "set_style", "set_theme", "set_context", "set_palette", "set_color_codes",
+                          "reset_defaults", "reset_orig"}),
+}
+# Calls that draw (or write a drawing) through matplotlib without naming it: pandas' plotting methods (`df.plot()`,
+# `df.hist()`), scikit-learn's displays (`ConfusionMatrixDisplay.from_predictions(…)`, `plot_tree(…)`), a figure saved.
+_DRAWING_CALLS = frozenset({"hist", "boxplot", "scatter_matrix", "savefig", "imshow", "show", "from_estimator",
+                            "from_predictions", "heatmap"})
+
+
+def _draws_nothing(ctx: RuleContext) -> bool:
+    """Did the notebook draw nothing? It was run and saved with its outputs (a code cell has an execution count),
+    no output holds an image, and its code calls nothing that draws (`plot…`, `_DRAWING_CALLS`)."""
+    ran = False
+    for ca in ctx.cells:
+        cell = ca.cell
+        if cell.cell_type != "code" or not cell.source.strip():
+            continue
+        ran = ran or cell.execution_count is not None
+        if any(m.startswith("image/") for o in cell.outputs for m in o.mime_types):
+            return False
+        tree = cell_python_tree(ca)
+        if tree is None:
+            return False
+        for call in nodes_of(tree, ast.Call):
+            name = call.func.attr if isinstance(call.func, ast.Attribute) else call.func.id if isinstance(call.func, ast.Name) else ""
+            if name.startswith("plot") or name in _DRAWING_CALLS:
+                return False
+    return ran
+
+
+def _style_only_reads(ctx: RuleContext) -> frozenset[str]:
+    """The names a plotting library's import binds (`sns`, `plt`; `_STYLE_ATTRIBUTES`) that the notebook reads only
+    to set the global style (`sns.set_style("whitegrid")`, `plt.rcParams["figure.figsize"] = (12, 6)`), when it
+    draws nothing (`_draws_nothing`): no version of the library changes what it computes or shows (fair check 49,
+    items 32, 36). Empty otherwise."""
+    bound: dict[str, frozenset[str]] = {}  # `sns` → seaborn's style attributes
+    for ca in ctx.cells:
+        for imp in cell_imports(ca):
+            if imp.level or imp.imported is not None or imp.bound == imp.module:
+                continue  # (a plain `import seaborn` may be there for what importing does: never unused)
+            for top, attributes in _STYLE_ATTRIBUTES.items():
+                if imp.module in (top, f"{top}.pyplot"):
+                    bound[imp.bound] = attributes
+    if not bound:
+        return frozenset()
+    styled: set[str] = set()
+    other: set[str] = set()
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            return frozenset()
+        styling = {id(node.value) for node in nodes_of(tree, ast.Attribute)
+                   if isinstance(node.value, ast.Name) and node.value.id in bound and node.attr in bound[node.value.id]}
+        for name in nodes_of(tree, ast.Name):
+            if name.id in bound and not isinstance(name.ctx, ast.Store):
+                (styled if id(name) in styling else other).add(name.id)
+    only = frozenset(styled - other)
+    return only if only and _draws_nothing(ctx) else frozenset()
+
+
 def _unused_named_imports(ctx: RuleContext) -> frozenset[tuple[int, int, str]]:
     """(cell, line, module) of the import statements that bind only names given by the notebook (`import seaborn
-    as sns`, `from seaborn import heatmap`) that no code cell reads, nor a magic or shell line names. A plain
+    as sns`, `from seaborn import heatmap`) that no code cell reads, nor a magic or shell line names, or that it
+    reads only to set a plotting library's style when it draws nothing (`_style_only_reads`). A plain
     `import pandas_profiling` / `import hvplot.pandas`, which binds the module's own name, is how a package is
     imported for what importing it does (an accessor registered, a style set) and is never counted unused; nor is a
     star import. Empty when a code cell cannot be read (whether it uses a name is unknown), and in a notebook that
@@ -4103,6 +4170,9 @@ def _unused_named_imports(ctx: RuleContext) -> frozenset[tuple[int, int, str]]:
         # A notebook whose code uses none of its imports (a template, a stub; an install line naming them is no use):
         # its imports say what it is for.
         return frozenset()
+    styled = _style_only_reads(ctx)
+    read -= styled - {w for ca in ctx.cells for line in ca.cell.source.splitlines()
+                      if line.lstrip().startswith(("%", "!")) for w in re.findall(r"[A-Za-z_]\w*", line)}
     return frozenset(key for key, imps in statements.items()
                      if all(imp.bound != "*" and imp.level == 0 and (imp.imported is not None or imp.bound != imp.module)
                             and imp.bound not in read for imp in imps))
@@ -4118,7 +4188,10 @@ class UnpinnedRequirement(Rule):
         "For each distribution the notebook imports (an import that binds only names the notebook gives, `import seaborn "
         "as sns` or `from seaborn import heatmap`, none of which any cell reads, is no use: no version changes what the "
         "notebook does; a plain `import seaborn`, which may be imported for what importing does, is, and so is every import "
-        "of a notebook that reads none of its imports' names), reports the manifest lines that declare it "
+        "of a notebook that reads none of its imports' names; nor is a seaborn or matplotlib import whose names are read "
+        "only to set the global style, `sns.set_style(\"whitegrid\")`, `sns.set()`, `plt.rcParams[\"figure.figsize\"] = …`, "
+        "`plt.style.use(…)`, in a notebook saved with its outputs that shows no image and calls nothing that draws, "
+        "`df.plot()`, `df.hist()`, `plot_tree(…)`: it shows nothing a version could change), reports the manifest lines that declare it "
         "without an exact version: pip's `==`/`===`, a direct reference (`name @ url`; for a VCS URL, `git+…`, bare or so, only "
         "at a commit or a version tag, `@v1.0.1`: at a branch, `@main` or `@modern_ts_freeze`, or at none it installs whatever "
         "the branch holds, and the fix says to pin a commit), or conda's "
@@ -4197,6 +4270,15 @@ class UnpinnedRequirement(Rule):
         Example(
             cells=("import pandas as pd\nimport seaborn as sns", "df = pd.read_csv('sales.csv')\ndf.describe()"),
             files={"requirements.txt": "pandas==2.2.2\nseaborn\n"},
+        ),
+        # seaborn and matplotlib read only to set the global style, in a notebook run without drawing anything (no
+        # image output, no plotting call): no version of either changes what it computes or shows (fair check 49,
+        # items 32, 36).
+        Example(
+            cells=(code_cell("import pandas as pd\nimport matplotlib.pyplot as plt\nimport seaborn as sns\n"
+                        "sns.set_style('whitegrid')\nplt.rcParams['figure.figsize'] = (12, 6)", count=1),
+                   code_cell("df = pd.read_csv('churn.csv')\nprint(df.describe())", count=2)),
+            files={"requirements.txt": "pandas==2.2.2\nmatplotlib>=3.4.0\nseaborn>=0.11.0\n"},
         ),
         Example(
             cells=("import numpy as np\nimport pandas as pd",),
@@ -4303,6 +4385,21 @@ class UnpinnedRequirement(Rule):
         ),
     )
     failing = (
+        # The same style settings where the notebook draws (pandas' `hist` through matplotlib), or was never run: the
+        # style shapes the figures, or whether anything is drawn is unknown.
+        Example(
+            cells=(code_cell("import pandas as pd\nimport matplotlib.pyplot as plt\nimport seaborn as sns\n"
+                        "sns.set_style('whitegrid')\nplt.rcParams['figure.figsize'] = (12, 6)", count=1),
+                   code_cell("df = pd.read_csv('churn.csv')\ndf['tenure'].hist()", count=2)),
+            files={"requirements.txt": "pandas==2.2.2\nmatplotlib>=3.4.0\nseaborn>=0.11.0\n"},
+            expect=((None, 2), (None, 3)),
+        ),
+        Example(
+            cells=("import pandas as pd\nimport matplotlib.pyplot as plt\nimport seaborn as sns\nsns.set()\n"
+                   "plt.style.use('ggplot')", "df = pd.read_csv('churn.csv')\nprint(df.describe())"),
+            files={"requirements.txt": "pandas==2.2.2\nmatplotlib>=3.4.0\nseaborn>=0.11.0\n"},
+            expect=((None, 2), (None, 3)),
+        ),
         Example(
             cells=("import numpy as np\nimport pandas as pd\nfrom sklearn.linear_model import LinearRegression",),
             files={"requirements.txt": "numpy==1.26.4\npandas>=2.0\nscikit-learn\nrequests>=2\n"},
