@@ -2465,8 +2465,9 @@ class InNotebookInstall(Rule):
         "related (when a call passes no literal, the function's own line stays the finding). The install lines of one cell are one finding, at the first (the others related, "
         "the message listing every package; `# noqa: DEP003` on a line leaves that line out), and a later cell that installs "
         "again only packages an earlier reported cell installs joins that finding as related locations (one line to declare), as "
-        "does a later cell of plain install lines that installs again some packages of earlier reported cells and new ones "
-        "besides: it joins the first of those findings, whose message and fix name the new packages too; "
+        "does a later cell of plain install lines that installs again some packages of earlier reported cells and, besides, "
+        "only packages the notebook does not import, unpinned (`safetensors` beside the libraries that load with it): it "
+        "joins the first of those findings, whose message and fix name the new packages too; "
         "a notebook that writes an environment file of the project from the environment it built (`conda env export > "
         "environment.yml`, `pip freeze > requirements.txt`) is that environment's recipe: its earlier install lines of "
         "packages the file declares are not reported; an IPython expansion "
@@ -2687,6 +2688,13 @@ class InNotebookInstall(Rule):
             cells=("!pip install transformers accelerate", "!pip install peft bitsandbytes",
                    "!pip install -U bitsandbytes accelerate peft safetensors", "import transformers, peft"),
             expect=((1, 1), (2, 1)),
+        ),
+        # A new package the notebook imports (`tensorflow`), or one pinned (`pydantic==1.10.11`), keeps the later cell's
+        # own finding (fair check 45, item 37; fair check 46, item 47).
+        Example(
+            cells=("!pip install transformers datasets", "!pip install tensorflow datasets nltk",
+                   "!pip install transformers pydantic==1.10.11", "import datasets, tensorflow, nltk, transformers"),
+            expect=((1, 1), (2, 1), (3, 1)),
         ),
         Example(
             cells=(
@@ -3021,10 +3029,10 @@ class InNotebookInstall(Rule):
         # in cell 3, again in cell 4: 'Requirement already satisfied') is the same root cause and the same line
         # to declare: its lines are that finding's related locations (fair check 40, item 22).
         # A later cell that installs again some of what earlier reported cells install and, besides, only
-        # packages to declare (`!pip install -U bitsandbytes accelerate peft safetensors` after cells
-        # installing the first three) joins the first finding that installs one of them, which also
-        # declares the new names: one environment built in cells, one action, the lines related (fair
-        # check 49, item 20).
+        # packages the notebook does not import, unpinned (`!pip install -U bitsandbytes accelerate peft
+        # safetensors` after cells installing the first three) joins the first finding that installs one of
+        # them, which also declares the new names: one environment built in cells, one action, the lines
+        # related (fair check 49, item 20).
         again: dict[int, list[_InstallLine]] = {}
         added: dict[int, list[_InstallLine]] = {}  # host cell -> its folded lines with what they add to declare
         owner: dict[str, int] = {}  # each spec installed by a reported cell -> the finding (cell) it belongs to
@@ -3036,11 +3044,23 @@ class InNotebookInstall(Rule):
                                                               or item.command.install.unresolved) for item in items)
             hosts = [owner[spec] for spec in specs if spec in owner] if plain else []
             subset = bool(hosts) and len(hosts) == len(specs) and len(set(hosts)) == 1
-            if hosts and (subset or all(item.plain for item in items)):
+            news = [[n for n in dict.fromkeys(item.to_declare) if normalise(n) not in declaring] for item in items]
+            if hosts and not subset and any(news):
+                if imported is None:
+                    imported = frozenset(n for use in third_party_imports(ctx.facts, ctx.project, ctx.catalog)
+                                         for n in use.resolution.normalised)
+                # The new packages must be ones the notebook neither imports nor asks a version of (`safetensors`
+                # beside the libraries that load with it): one it imports (`tensorflow`), or a pin (`pydantic==1.10.11`,
+                # the constraint an old release needs), is news of its own, the cell's own finding (fair check 45,
+                # item 37; fair check 46, item 47).
+                incidental = all(_named_for_pip(n) not in imported and not item.versions.get(normalise(n), ("", "", False))[1]
+                                 for item, new in zip(items, news) for n in new)
+            else:
+                incidental = True
+            if hosts and (subset or (incidental and all(item.plain for item in items))):
                 host = min(hosts)
                 again.setdefault(host, []).extend(items)
-                for item in items:
-                    new = [n for n in dict.fromkeys(item.to_declare) if normalise(n) not in declaring]
+                for item, new in zip(items, news):
                     if new:
                         added.setdefault(host, []).append(replace(item, to_declare=new, plain=True))
                         declaring.update(normalise(n) for n in new)
