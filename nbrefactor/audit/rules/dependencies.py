@@ -3037,6 +3037,7 @@ class InNotebookInstall(Rule):
         added: dict[int, list[_InstallLine]] = {}  # host cell -> its folded lines with what they add to declare
         owner: dict[str, int] = {}  # each spec installed by a reported cell -> the finding (cell) it belongs to
         declaring: set[str] = set()  # the names the reported findings declare
+        plain_host: dict[int, bool] = {}  # reported cell -> its fix only declares packages
         for index, items in list(by_cell.items()):
             # (the same specs: another version asked for is another question, `pandas==1.5.3` then `pandas==2.1.0`)
             specs = [re.sub(r"\s+", "", spec.spec).lower() for item in items for spec in item.command.install.packages]
@@ -3057,7 +3058,7 @@ class InNotebookInstall(Rule):
                                  for item, new in zip(items, news) for n in new)
             else:
                 incidental = True
-            if hosts and (subset or (incidental and all(item.plain for item in items))):
+            if hosts and (subset or (incidental and all(item.plain for item in items) and plain_host[min(hosts)])):
                 host = min(hosts)
                 again.setdefault(host, []).extend(items)
                 for item, new in zip(items, news):
@@ -3070,6 +3071,8 @@ class InNotebookInstall(Rule):
             declaring.update(normalise(n) for item in items for n in item.to_declare)
             if plain:
                 owner.update((spec, index) for spec in specs if spec not in owner)
+                # (a finding whose fix says more than "declare these", `molkit is the project itself`, takes no new names)
+                plain_host[index] = all(item.plain for item in items)
         for items in by_cell.values():
             first = items[0]
             repeated = again.get(first.command.cell.index, [])
