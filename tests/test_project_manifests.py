@@ -88,6 +88,7 @@ def test_requirements_txt_pins_ranges_comments_and_options():
         ("torch", 5, True),
         ("xgboost", 6, False),
         ("requests", 7, True),
+        ("repo", 10, False),
         ("mypkg", 11, True),
         ("lightgbm", 12, True),
         ("pillow", 14, False),
@@ -603,6 +604,28 @@ def test_a_bare_git_line_declares_the_project_its_egg_or_repository_names():
         ("fairing", 1, True), ("lab-tools", 2, False), ("helpers", 3, False)]
 
 
+def test_an_editable_git_line_declares_the_project_as_the_bare_line_does():
+    # Fair check 49, item 3: `-e git+https://github.com/chengs/tqdm.git@colab#egg=tqdm` installs tqdm.
+    text = ("-e git+https://github.com/chengs/tqdm.git@colab#egg=tqdm\n"
+            "--editable git+https://github.com/kubeflow/fairing.git@v1.0.1\n"
+            "--editable=git+https://github.com/example-lab/tools.git#egg=lab_tools\n"
+            "-e .\n"
+            "-e ./lib[dev]\n")
+    manifest = parse_requirements_txt("requirements.txt", text)
+    assert reqs(manifest) == [("tqdm", 1, False), ("fairing", 2, True), ("lab-tools", 3, False)]
+    assert manifest.projects == ((".", ()), ("./lib", ("dev",)))
+
+
+def test_a_local_project_a_requirements_file_installs_editable_declares_its_name_and_dependencies(tmp_path):
+    (tmp_path / "requirements.txt").write_text("numpy\n-e ./helpers\n")
+    (tmp_path / "helpers").mkdir()
+    (tmp_path / "helpers" / "setup.py").write_text(
+        "from setuptools import setup\nsetup(name='lab_helpers', install_requires=['scipy>=1.0'])\n")
+    (tmp_path / "nb.ipynb").write_text("{}")
+    project = discover_project(tmp_path / "nb.ipynb", tmp_path)
+    assert {"numpy", "lab-helpers", "scipy"} <= project.declared
+
+
 def test_a_dockerfile_from_a_build_argument_reads_the_arguments_default_image():
     from nbrefactor.audit.project import parse_dockerfile
 
@@ -934,3 +957,34 @@ def test_pixi_toml_declares_conda_and_index_packages_pinned_by_version_or_its_lo
     project = discover_project(tmp_path / "b" / "nb.ipynb", tmp_path)
     assert [m.kind for m in project.manifests] == ["pyproject", "pixi"]
     assert reqs(project.manifests[1]) == [("numpy", 9, True), ("pytest", 12, True)]
+
+
+def test_a_readme_install_after_a_cd_names_that_folder_s_file(tmp_path):
+    # Fair check 49, item 5: `cd Deep-Learning-Projects/context-aware-chatbot-rag` then `pip install -r
+    # requirements.txt` is the chatbot's file, not a root requirements.txt the other notebooks would use.
+    (tmp_path / "README.md").write_text(
+        "# Projects\n## Chatbot\n```bash\ncd Projects/chatbot\n\n# deps\npip install -r requirements.txt\n```\n"
+        "## Churn\n#### Quick Start\n```bash\ncd churn\npython run.py\n```\n#### Workflow\n```bash\n"
+        "pip install -r requirements.txt\n```\n")
+    for sub in ("chatbot", "churn", "lora"):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "nb.ipynb").write_text("{}")
+    (tmp_path / "churn" / "requirements.txt").write_text("pandas\n")
+    lora = discover_project(tmp_path / "lora" / "nb.ipynb", tmp_path)
+    assert lora.promised_manifests == ()
+    chatbot = discover_project(tmp_path / "chatbot" / "nb.ipynb", tmp_path)
+    assert [(p[0].endswith("chatbot/requirements.txt"), p[1]) for p in chatbot.promised_manifests] == [
+        (True, "pip install -r requirements.txt")]
+    assert discover_project(tmp_path / "churn" / "nb.ipynb", tmp_path).promised_manifests == ()
+
+
+def test_a_cd_of_another_section_does_not_move_a_readme_install(tmp_path):
+    # A `cd docs` of another section, whose folder lacks the file: the command's file is still the README's folder's.
+    (tmp_path / "README.md").write_text(
+        "# Lib\n## Docs\n```bash\ncd docs\nmake html\n```\n## Install\n```bash\npip install -r requirements.txt\n```\n")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "nbs").mkdir()
+    (tmp_path / "nbs" / "nb.ipynb").write_text("{}")
+    project = discover_project(tmp_path / "nbs" / "nb.ipynb", tmp_path)
+    assert [p[0].rsplit("/", 1)[-1] for p in project.promised_manifests] == ["requirements.txt"]
+    assert not project.promised_manifests[0][0].endswith("docs/requirements.txt")

@@ -27,9 +27,9 @@ FIELDS = {
     "unless_path_suffix", "argument", "argument_name", "values", "receivers", "indexer",
     "unless_modules", "unless_python2", "key", "unless_receivers", "said", "unpacked", "unless_keywords",
     "positional", "shared_with", "note", "rename", "same_without", "passed", "targets", "along", "unpinnable", "pin", "pin_why",
-    "multiplied", "renames", "unless_true", "bare", "kept", "attribute",
+    "multiplied", "renames", "unless_true", "bare", "kept", "attribute", "receiver_apis",
 }
-METHOD_ONLY = {"receivers", "indexer", "unless_modules", "unless_python2", "unless_receivers", "shared_with", "attribute"}
+METHOD_ONLY = {"receivers", "indexer", "unless_modules", "unless_python2", "unless_receivers", "shared_with", "attribute", "receiver_apis"}
 
 
 def _raw_entries() -> list[dict]:
@@ -528,6 +528,21 @@ def test_a_removed_method_with_its_removed_keyword_is_named_once(tmp_path) -> No
     [plain] = run_example(rule_by_code("DEP005"), Example(cells=(
         "import pandas as pd\nbook = pd.DataFrame({'a': [1]})\nboth = book.head(3).append(book)",)), tmp_path / "b")
     assert plain.message.startswith("`pandas.DataFrame.append` was removed"), plain.message
+
+
+def test_append_on_a_series_is_named_series_append(tmp_path) -> None:
+    # Fair check 49, item 45: `food1 = pd.Series({...})`, then `food1.append(...)` was said `DataFrame.append`.
+    from nbrefactor.audit.rule_examples import run_example
+    from nbrefactor.audit.rules import rule_by_code
+
+    [found] = run_example(rule_by_code("DEP005"), Example(cells=(
+        "import pandas as pd\nfood = pd.Series({'Bread': 2.5})", "food.append(pd.Series({'Chocolate': 3.99}))")), tmp_path / "a")
+    assert found.message.startswith("`pandas.Series.append` was removed"), found.message
+    # A name made by a Series in one binding and a frame in another is not known to be either: the entry's name.
+    [mixed] = run_example(rule_by_code("DEP005"), Example(cells=(
+        "import pandas as pd\nfood = pd.Series({'Bread': 2.5})\nfood = pd.DataFrame({'a': [1]})\nmore = food.append(food)",)),
+        tmp_path / "b")
+    assert mixed.message.startswith("`pandas.DataFrame.append` was removed"), mixed.message
 
 
 def test_a_removed_method_s_fix_names_the_notebook_s_call(tmp_path) -> None:

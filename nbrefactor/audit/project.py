@@ -393,6 +393,12 @@ _REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 def _requirement(spec: str, line: int, conda: bool = False) -> Optional[Requirement]:
     text = re.split(r"\s#|^#", spec, maxsplit=1)[0].strip().rstrip("\\").strip()
+    editable = _EDITABLE.match(text)
+    if editable is not None and editable["arg"].startswith("git+"):
+        # `-e git+https://github.com/chengs/tqdm.git@colab#egg=tqdm`: pip checks the project out (under
+        # `src/`) and installs it as it does the bare VCS line; it declares the same `#egg=` name (fair
+        # check 49, item 3). An editable local folder (`-e .`) names no distribution: `_editable_projects`.
+        text = editable["arg"]
     if text.startswith("git+"):
         return _vcs_requirement(text, spec, line)
     if not text or text.startswith(("-", "http://", "https://", "file:", ".", "/")):
@@ -414,6 +420,24 @@ def _requirement(spec: str, line: int, conda: bool = False) -> Optional[Requirem
     patch_range = not pinned and (_PATCH_RANGE.match(rest) is not None
                                   or (conda and rest.startswith("=") and _PATCH_RANGE.match("=" + rest) is not None))
     return Requirement(normalise(match.group(1)), spec.strip(), line, pinned, patch_range, conda=conda)
+
+
+# An editable requirement line, `-e <arg>`, `--editable <arg>` or `--editable=<arg>` (quotes dropped).
+_EDITABLE = re.compile(r"^(?:-e\s*|--editable(?:\s+|=))['\"]?(?P<arg>[^\s'\"]+)['\"]?$")
+
+
+def _editable_projects(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The local projects a requirements file installs editable (`-e .`, `--editable ./lib[dev]`), as
+    (folder relative to the file's, extras): their pyproject.toml/setup.cfg/setup.py is a manifest too
+    (`_included_manifests`), as for a Dockerfile's `pip install -e .`. pip resolves the path against the
+    working directory, which is the file's folder in the README's `pip install -r requirements.txt`."""
+    found = []
+    for raw in text.splitlines():
+        editable = _EDITABLE.match(re.split(r"\s#|^#", raw, maxsplit=1)[0].strip())
+        local = _local_project(editable["arg"]) if editable is not None else None
+        if local is not None:
+            found.append(local)
+    return tuple(dict.fromkeys(found))
 
 
 # `git+https://github.com/kubeflow/fairing.git@v1.0.1`, `git+ssh://…/repo.git#egg=name`: a bare VCS line.
@@ -472,7 +496,7 @@ def parse_requirements_txt(path: str, text: str) -> Manifest:
         if req:
             reqs.append(req)
     return Manifest(path, "requirements", tuple(reqs), python_requires=python_requires, remote_includes=tuple(remote),
-                    other_index=names_other_index(text))
+                    other_index=names_other_index(text), projects=_editable_projects(text) if not conda else ())
 
 
 # `conda list --export > requirements.txt` writes conda's own spec list, which `conda create --name <env>
@@ -3140,9 +3164,11 @@ _README_ENV_COMMAND = re.compile(
     r"""|pip3?\s+install\b[^\n`]*?(?:\s-r|--requirement))[=\s]\s*["']?(?P<file>[\w.-]+(?:/[\w.-]+)*\.(?:txt|ya?ml))(?![\w/.-])""")
 
 
-def _readme_promises(folder: Path, display_root: Optional[Path]) -> tuple[tuple[str, str, str], ...]:
-    """`ProjectContext.promised_manifests` of one folder's READMEs: each file a command of theirs
-    builds the environment from, relative to the folder, that the folder lacks."""
+def _readme_promises(folder: Path, display_root: Optional[Path], below: Path) -> tuple[tuple[str, str, str], ...]:
+    """`ProjectContext.promised_manifests` of one folder's READMEs for a notebook in `below`: each file a command
+    of theirs builds the environment from, relative to the folder, that the folder lacks. A command after a `cd`
+    (`cd Deep-Learning-Projects/context-aware-chatbot-rag`, then `pip install -r requirements.txt`) names the file
+    of the folder it moved to (`_readme_cd`): promised only to the notebooks in that folder (fair check 49, item 5)."""
     found: list[tuple[str, str, str]] = []
     try:
         names = sorted(n for n in os.listdir(folder) if n.lower().startswith("readme"))
@@ -3154,7 +3180,20 @@ def _readme_promises(folder: Path, display_root: Optional[Path]) -> tuple[tuple[
             continue
         for match in _README_ENV_COMMAND.finditer(text):
             file = posixpath.normpath(match["file"])
-            if file.startswith("..") or (folder / file).exists():
+            if file.startswith(".."):
+                continue
+            moved, carried = _readme_cd(text, match.start()) if "cd" in text else (None, None)
+            if moved is not None:
+                # `cd app` earlier in the command's own code block: the file is that folder's.
+                cwd = _cd_folder(folder, moved) or "."
+                file = posixpath.normpath(posixpath.join(cwd, file))
+                if not (below == folder / cwd or (folder / cwd) in below.parents):
+                    continue  # another folder's file: not this notebook's environment
+            elif carried is not None and (cwd := _cd_folder(folder, carried)) is not None and (folder / cwd / file).exists():
+                # A `cd` of an earlier code block of the same section (a project's "Quick Start" block, then
+                # its "Example Workflow"): where that folder has the file, the command installs it.
+                continue
+            if (folder / file).exists():
                 continue
             if "/" not in file and _described_subfolder(folder, file, text):
                 # `pip install -r requirements.txt` in a README whose project tree is a subfolder's app
@@ -3166,6 +3205,55 @@ def _readme_promises(folder: Path, display_root: Optional[Path]) -> tuple[tuple[
             found.append((_display(folder / file, display_root), command + quote if quote in "'\"" else command,
                           _display(folder / name, display_root)))
     return tuple(dict.fromkeys(found))
+
+
+# A README's fenced code block's fence, a Markdown heading, and a shell `cd` (its argument up to the
+# command's end: `cd Deep-Learning-Projects/Classification\ Using\ CNN`, `cd app && pip install …`).
+_README_FENCE = re.compile(r"^\s{0,3}(?:```|~~~)")
+_README_HEADING_LEVEL = re.compile(r"^\s{0,3}(#{1,6})\s")
+_README_CD = re.compile(r"(?:^|[;&|(]\s*|\bthen\s+)cd\s+(?P<rest>[^\n;&|)]+)", re.MULTILINE)
+
+
+def _readme_cd(text: str, position: int) -> tuple[Optional[str], Optional[str]]:
+    """The folders, as written, that a README's shell `cd` moved to before `position`: the last `cd` earlier in
+    the code block holding `position` (None without one), and the last `cd` of an earlier code block of the same
+    section, none since (no heading above that `cd`'s level between; None without one). A `cd` whose folder is
+    computed, home-relative, absolute or above (`cd $DIR`, `cd ~`, `cd ..`) is unknown: None."""
+    in_fence = False
+    block: Optional[str] = None  # the last `cd` of the code block being read
+    carried: Optional[str] = None
+    carried_level = level = 0
+    for line in text[:position].splitlines(keepends=True):
+        if _README_FENCE.match(line):
+            if in_fence and block is not None:
+                carried, carried_level = block, level
+            in_fence, block = not in_fence, None
+            continue
+        if not in_fence:
+            heading = _README_HEADING_LEVEL.match(line)
+            if heading is not None:
+                level = len(heading.group(1))
+                if carried is not None and level < carried_level:
+                    carried = None
+            continue
+        for cd in _README_CD.finditer(line):
+            try:
+                words = shlex.split(cd["rest"])
+            except ValueError:
+                words = []
+            target = words[0] if words else ""
+            known = target and not target.startswith(("-", "~", "/", "$", "..")) and "$" not in target
+            block = target if known else None
+    return (block if in_fence else None), carried
+
+
+def _cd_folder(folder: Path, target: str) -> Optional[str]:
+    """The folder below `folder` a README's `cd <target>` moves to: the target itself, or, where the README
+    first clones the repository, the target past its first part, the clone's name (`cd Deep-Learning-Projects/
+    app` is `app`, `cd Deep-Learning-Projects` the README's own folder); None when neither is a folder there."""
+    path = posixpath.normpath(target.replace("\\", "/"))
+    candidates = [path, path.split("/", 1)[1] if "/" in path else "."]
+    return next((c for c in candidates if not c.startswith("..") and (folder / c).is_dir()), None)
 
 
 # A file name a README spells (`app.py`, `load_data.py`, `environment.yml`).
@@ -3228,10 +3316,12 @@ def _readme_named_manifests(folder: Path, display_root: Optional[Path]) -> tuple
 
 
 @lru_cache(maxsize=1024)
-def _promised_manifests(folder: Path, display_root: Optional[Path]) -> tuple[tuple[str, str, str], ...]:
-    """The README promises of `folder` and each folder above it up to the project root (or `/`), nearest first."""
-    here = _readme_promises(folder, display_root)
-    return here if _stops_at(folder) else here + _promised_manifests(folder.parent, display_root)
+def _promised_manifests(folder: Path, display_root: Optional[Path], below: Optional[Path] = None) -> tuple[tuple[str, str, str], ...]:
+    """The README promises of `folder` and each folder above it up to the project root (or `/`), nearest first,
+    for a notebook in `below` (`folder` itself at first)."""
+    below = below or folder
+    here = _readme_promises(folder, display_root, below)
+    return here if _stops_at(folder) else here + _promised_manifests(folder.parent, display_root, below)
 
 
 # A README's heading: a Markdown one (`# rml-notebooks`), the line above a setext underline, or an HTML one.

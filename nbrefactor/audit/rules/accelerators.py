@@ -71,7 +71,8 @@ class GpuOnlyCode(Rule):
         "nothing, `except ImportError: print(…)`, is no fallback), and a GPU setting probed in the body of a `try:` whose handler returns or assigns a CPU "
         "configuration (`except Exception: return {\"tree_method\": \"hist\"}, \"cpu\"`; a handler that only prints is no "
         "fallback). Keras training is not reported either (TensorFlow uses "
-        "a GPU only when there is one), nor XGBoost's estimators told `device=\"cuda\"` (they warn and train on the CPU), nor the GPU lines "
+        "a GPU only when there is one), nor XGBoost's estimators told `device=\"cuda\"` (they warn and train on the CPU), nor sahi's detection models "
+        "(`AutoDetectionModel.from_pretrained(…, device=\"cuda:0\")`: sahi's `select_device` reverts to the CPU), nor the GPU lines "
         "in function bodies of a notebook saved from a CPU-only Kaggle kernel (`isGpuEnabled: false`) that ran every cell without an error "
         "(those functions did not run there, or ran without a GPU), nor PyTorch's mixed-precision helpers (`torch.autocast(device_type=\"cuda\")`, "
         "`GradScaler(device=\"cuda\")`: without a GPU they warn and disable themselves), nor `nn.DataParallel(model)` (without a GPU "
@@ -165,6 +166,14 @@ class GpuOnlyCode(Rule):
         Example(cells=(
             "import xgboost as xgb\nclf = xgb.XGBClassifier(tree_method='hist', device='cuda')",
             "reg = xgb.XGBRegressor(n_estimators=50,\n                       device='gpu')",
+        )),
+        # sahi's detection models pass `device=` to its `select_device`, which reverts to the CPU where
+        # `torch.cuda.is_available()` is False (fair check 49, items 55, 56).
+        Example(cells=(
+            "from sahi import AutoDetectionModel\n"
+            "model = AutoDetectionModel.from_pretrained(model_type='ultralytics', model_path='best.pt', device='cuda:0')",
+            "from sahi.models.ultralytics import UltralyticsDetectionModel\n"
+            "model = UltralyticsDetectionModel(model_path='best.pt', device='cuda')",
         )),
         # A GPU setting probed in a `try:` whose handler returns a CPU configuration falls back
         # (fair check 44, items 48 and 49).

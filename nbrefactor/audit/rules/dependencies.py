@@ -24,6 +24,7 @@ from nbrefactor.audit.distributions import (
 from nbrefactor.audit.types import Family, Severity
 from nbrefactor.audit.project import ENVIRONMENT_FOLDERS, Manifest, Requirement, names_kernel_environment, normalise
 from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, and_listed, is_suppressed, md
+from nbrefactor.audit.rules import code as code_cell
 
 _MANIFEST_KINDS = ("requirements*.txt, a conda environment file, a pixi.toml, pyproject.toml dependencies, setup.cfg "
                    "install_requires or a Dockerfile that installs Python packages")
@@ -2134,7 +2135,10 @@ class NoManifest(Rule):
         "project (`[index_namesakes]`: Kaggle's `learntools`; see DEP001) is given its repository, pinned to a commit. When a README beside or above the notebook (up to the "
         "project root) tells the reader to build the environment from a file that is not there (`conda env create -f "
         "environment.yml`, `pip install -r requirements.txt`; read as text; a bare file name that a folder directly below the "
-        "README's holds beside two other files the README names is that subfolder's, not missing: a subfolder app's `requirements.txt`), the message says so and the fix adds that file "
+        "README's holds beside two other files the README names is that subfolder's, not missing: a subfolder app's `requirements.txt`; "
+        "a command after a `cd <folder>` in its code block names that folder's file, a promise only to the notebooks in "
+        "that folder, and one after a `cd` of an earlier block of the same section installs that folder's file where it "
+        "exists), the message says so and the fix adds that file "
         "instead of a new requirements.txt."
     )
     why_bad = (
@@ -2460,7 +2464,10 @@ class InNotebookInstall(Rule):
         "package_name or module_name`, or `*pkgs`): the call is the line, with what it passes, the function's install line "
         "related (when a call passes no literal, the function's own line stays the finding). The install lines of one cell are one finding, at the first (the others related, "
         "the message listing every package; `# noqa: DEP003` on a line leaves that line out), and a later cell that installs "
-        "again only packages an earlier reported cell installs joins that finding as related locations (one line to declare); "
+        "again only packages an earlier reported cell installs joins that finding as related locations (one line to declare), as "
+        "does a later cell of plain install lines that installs again some packages of earlier reported cells and, besides, "
+        "only packages the notebook does not import, unpinned (`safetensors` beside the libraries that load with it): it "
+        "joins the first of those findings, whose message and fix name the new packages too; "
         "a notebook that writes an environment file of the project from the environment it built (`conda env export > "
         "environment.yml`, `pip freeze > requirements.txt`) is that environment's recipe: its earlier install lines of "
         "packages the file declares are not reported; an IPython expansion "
@@ -2674,6 +2681,20 @@ class InNotebookInstall(Rule):
                    "!conda env export > environment.yml"),
             files={"environment.yml": "dependencies:\n  - pandas=2.2.2\n"},
             expect=((1, 1), (3, 1)),
+        ),
+        # A later cell installing again packages of earlier reported cells, with a new one, joins the first of those
+        # findings, which declares the new one too (fair check 49, item 20).
+        Example(
+            cells=("!pip install transformers accelerate", "!pip install peft bitsandbytes",
+                   "!pip install -U bitsandbytes accelerate peft safetensors", "import transformers, peft"),
+            expect=((1, 1), (2, 1)),
+        ),
+        # A new package the notebook imports (`tensorflow`), or one pinned (`pydantic==1.10.11`), keeps the later cell's
+        # own finding (fair check 45, item 37; fair check 46, item 47).
+        Example(
+            cells=("!pip install transformers datasets", "!pip install tensorflow datasets nltk",
+                   "!pip install transformers pydantic==1.10.11", "import datasets, tensorflow, nltk, transformers"),
+            expect=((1, 1), (2, 1), (3, 1)),
         ),
         Example(
             cells=(
@@ -3007,20 +3028,51 @@ class InNotebookInstall(Rule):
         # A later cell that installs again only what an earlier reported cell installs (`pip install backtesting`
         # in cell 3, again in cell 4: 'Requirement already satisfied') is the same root cause and the same line
         # to declare: its lines are that finding's related locations (fair check 40, item 22).
+        # A later cell that installs again some of what earlier reported cells install and, besides, only
+        # packages the notebook does not import, unpinned (`!pip install -U bitsandbytes accelerate peft
+        # safetensors` after cells installing the first three) joins the first finding that installs one of
+        # them, which also declares the new names: one environment built in cells, one action, the lines
+        # related (fair check 49, item 20).
         again: dict[int, list[_InstallLine]] = {}
-        earlier: list[tuple[int, frozenset[str]]] = []
+        added: dict[int, list[_InstallLine]] = {}  # host cell -> its folded lines with what they add to declare
+        owner: dict[str, int] = {}  # each spec installed by a reported cell -> the finding (cell) it belongs to
+        declaring: set[str] = set()  # the names the reported findings declare
+        plain_host: dict[int, bool] = {}  # reported cell -> its fix only declares packages
         for index, items in list(by_cell.items()):
             # (the same specs: another version asked for is another question, `pandas==1.5.3` then `pandas==2.1.0`)
-            names = frozenset(re.sub(r"\s+", "", spec.spec).lower() for item in items for spec in item.command.install.packages)
+            specs = [re.sub(r"\s+", "", spec.spec).lower() for item in items for spec in item.command.install.packages]
             plain = all(item.command.install.packages and not (item.command.install.requirement_files or item.command.install.editables
                                                               or item.command.install.unresolved) for item in items)
-            host = next((cell for cell, before in earlier if plain and names <= before), None)
-            if host is not None:
+            hosts = [owner[spec] for spec in specs if spec in owner] if plain else []
+            subset = bool(hosts) and len(hosts) == len(specs) and len(set(hosts)) == 1
+            news = [[n for n in dict.fromkeys(item.to_declare) if normalise(n) not in declaring] for item in items]
+            if hosts and not subset and any(news):
+                if imported is None:
+                    imported = frozenset(n for use in third_party_imports(ctx.facts, ctx.project, ctx.catalog)
+                                         for n in use.resolution.normalised)
+                # The new packages must be ones the notebook neither imports nor asks a version of (`safetensors`
+                # beside the libraries that load with it): one it imports (`tensorflow`), or a pin (`pydantic==1.10.11`,
+                # the constraint an old release needs), is news of its own, the cell's own finding (fair check 45,
+                # item 37; fair check 46, item 47).
+                incidental = all(_named_for_pip(n) not in imported and not item.versions.get(normalise(n), ("", "", False))[1]
+                                 for item, new in zip(items, news) for n in new)
+            else:
+                incidental = True
+            if hosts and (subset or (incidental and all(item.plain for item in items) and plain_host[min(hosts)])):
+                host = min(hosts)
                 again.setdefault(host, []).extend(items)
+                for item, new in zip(items, news):
+                    if new:
+                        added.setdefault(host, []).append(replace(item, to_declare=new, plain=True))
+                        declaring.update(normalise(n) for n in new)
+                owner.update((spec, host) for spec in specs if spec not in owner)
                 del by_cell[index]
                 continue
+            declaring.update(normalise(n) for item in items for n in item.to_declare)
             if plain:
-                earlier.append((index, names))
+                owner.update((spec, index) for spec in specs if spec not in owner)
+                # (a finding whose fix says more than "declare these", `molkit is the project itself`, takes no new names)
+                plain_host[index] = all(item.plain for item in items)
         for items in by_cell.values():
             first = items[0]
             repeated = again.get(first.command.cell.index, [])
@@ -3031,7 +3083,9 @@ class InNotebookInstall(Rule):
                 shown = ", ".join(said[:8]) + (f" … ({len(said) - 8} more)" if len(said) > 8 else "") if said else "packages"
             tools = " and ".join(dict.fromkeys(item.command.install.tool for item in items))
             lines = f" ({len(items)} lines of this cell)" if len(items) > 1 else ""
-            fix = _cell_install_fix(items, homes, aliases, known_extras)
+            adding = added.get(first.command.cell.index, [])
+            extra = [n for item in adding for n in item.to_declare]
+            fix = _cell_install_fix([*items, *adding], homes, aliases, known_extras)
             channels = list(dict.fromkeys(c for item in items if item.to_declare and item.command.install.tool in _CONDA_TOOLS
                                           for c in _CONDA_CHANNEL.findall(_continued(item.command)) if c != "defaults"))
             if channels and " in requirements.txt (pinned" in fix:
@@ -3060,7 +3114,7 @@ class InNotebookInstall(Rule):
             if repeated:
                 cells_again = sorted({item.command.cell.index for item in repeated})
                 lines += (f" (installed again in cell{'s' if len(cells_again) > 1 else ''} "
-                          f"{and_listed(cells_again)}: related locations)")
+                          f"{and_listed(cells_again)}{', with ' + ', '.join(extra) if extra else ''}: related locations)")
             yield Hit(
                 first.command.cell,
                 first.command.line,
@@ -4047,9 +4101,75 @@ def _without_comment(spec: str) -> str:
     return re.split(r"\s#|^#", spec, maxsplit=1)[0].strip() or spec
 
 
+# The global style settings of the plotting libraries, by top-level module: the attributes of the module (or of
+# `matplotlib.pyplot`) through which the notebook only says how figures will look (`sns.set_style("whitegrid")`,
+# `sns.set()`, `plt.rcParams["figure.figsize"] = (12, 6)`, `plt.style.use(…)`, `plt.rc(…)`).
+_STYLE_ATTRIBUTES = {
+    "matplotlib": frozenset({"rcParams", "rc", "rcdefaults", "style"}),
+    "seaborn": frozenset({"set", "set_style", "set_theme", "set_context", "set_palette", "set_color_codes",
+                          "reset_defaults", "reset_orig"}),
+}
+# Calls that draw (or write a drawing) through matplotlib without naming it: pandas' plotting methods (`df.plot()`,
+# `df.hist()`), scikit-learn's displays (`ConfusionMatrixDisplay.from_predictions(…)`, `plot_tree(…)`), a figure saved.
+_DRAWING_CALLS = frozenset({"hist", "boxplot", "scatter_matrix", "savefig", "imshow", "show", "from_estimator",
+                            "from_predictions", "heatmap"})
+
+
+def _draws_nothing(ctx: RuleContext) -> bool:
+    """Did the notebook draw nothing? It was run and saved with its outputs (a code cell has an execution count),
+    no output holds an image, and its code calls nothing that draws (`plot…`, `_DRAWING_CALLS`)."""
+    ran = False
+    for ca in ctx.cells:
+        cell = ca.cell
+        if cell.cell_type != "code" or not cell.source.strip():
+            continue
+        ran = ran or cell.execution_count is not None
+        if any(m.startswith("image/") for o in cell.outputs for m in o.mime_types):
+            return False
+        tree = cell_python_tree(ca)
+        if tree is None:
+            return False
+        for call in nodes_of(tree, ast.Call):
+            name = call.func.attr if isinstance(call.func, ast.Attribute) else call.func.id if isinstance(call.func, ast.Name) else ""
+            if name.startswith("plot") or name in _DRAWING_CALLS:
+                return False
+    return ran
+
+
+def _style_only_reads(ctx: RuleContext) -> frozenset[str]:
+    """The names a plotting library's import binds (`sns`, `plt`; `_STYLE_ATTRIBUTES`) that the notebook reads only
+    to set the global style (`sns.set_style("whitegrid")`, `plt.rcParams["figure.figsize"] = (12, 6)`), when it
+    draws nothing (`_draws_nothing`): no version of the library changes what it computes or shows (fair check 49,
+    items 32, 36). Empty otherwise."""
+    bound: dict[str, frozenset[str]] = {}  # `sns` → seaborn's style attributes
+    for ca in ctx.cells:
+        for imp in cell_imports(ca):
+            if imp.level or imp.imported is not None or imp.bound == imp.module:
+                continue  # (a plain `import seaborn` may be there for what importing does: never unused)
+            for top, attributes in _STYLE_ATTRIBUTES.items():
+                if imp.module in (top, f"{top}.pyplot"):
+                    bound[imp.bound] = attributes
+    if not bound:
+        return frozenset()
+    styled: set[str] = set()
+    other: set[str] = set()
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            return frozenset()
+        styling = {id(node.value) for node in nodes_of(tree, ast.Attribute)
+                   if isinstance(node.value, ast.Name) and node.value.id in bound and node.attr in bound[node.value.id]}
+        for name in nodes_of(tree, ast.Name):
+            if name.id in bound and not isinstance(name.ctx, ast.Store):
+                (styled if id(name) in styling else other).add(name.id)
+    only = frozenset(styled - other)
+    return only if only and _draws_nothing(ctx) else frozenset()
+
+
 def _unused_named_imports(ctx: RuleContext) -> frozenset[tuple[int, int, str]]:
     """(cell, line, module) of the import statements that bind only names given by the notebook (`import seaborn
-    as sns`, `from seaborn import heatmap`) that no code cell reads, nor a magic or shell line names. A plain
+    as sns`, `from seaborn import heatmap`) that no code cell reads, nor a magic or shell line names, or that it
+    reads only to set a plotting library's style when it draws nothing (`_style_only_reads`). A plain
     `import pandas_profiling` / `import hvplot.pandas`, which binds the module's own name, is how a package is
     imported for what importing it does (an accessor registered, a style set) and is never counted unused; nor is a
     star import. Empty when a code cell cannot be read (whether it uses a name is unknown), and in a notebook that
@@ -4073,6 +4193,9 @@ def _unused_named_imports(ctx: RuleContext) -> frozenset[tuple[int, int, str]]:
         # A notebook whose code uses none of its imports (a template, a stub; an install line naming them is no use):
         # its imports say what it is for.
         return frozenset()
+    styled = _style_only_reads(ctx)
+    read -= styled - {w for ca in ctx.cells for line in ca.cell.source.splitlines()
+                      if line.lstrip().startswith(("%", "!")) for w in re.findall(r"[A-Za-z_]\w*", line)}
     return frozenset(key for key, imps in statements.items()
                      if all(imp.bound != "*" and imp.level == 0 and (imp.imported is not None or imp.bound != imp.module)
                             and imp.bound not in read for imp in imps))
@@ -4088,7 +4211,10 @@ class UnpinnedRequirement(Rule):
         "For each distribution the notebook imports (an import that binds only names the notebook gives, `import seaborn "
         "as sns` or `from seaborn import heatmap`, none of which any cell reads, is no use: no version changes what the "
         "notebook does; a plain `import seaborn`, which may be imported for what importing does, is, and so is every import "
-        "of a notebook that reads none of its imports' names), reports the manifest lines that declare it "
+        "of a notebook that reads none of its imports' names; nor is a seaborn or matplotlib import whose names are read "
+        "only to set the global style, `sns.set_style(\"whitegrid\")`, `sns.set()`, `plt.rcParams[\"figure.figsize\"] = …`, "
+        "`plt.style.use(…)`, in a notebook saved with its outputs that shows no image and calls nothing that draws, "
+        "`df.plot()`, `df.hist()`, `plot_tree(…)`: it shows nothing a version could change), reports the manifest lines that declare it "
         "without an exact version: pip's `==`/`===`, a direct reference (`name @ url`; for a VCS URL, `git+…`, bare or so, only "
         "at a commit or a version tag, `@v1.0.1`: at a branch, `@main` or `@modern_ts_freeze`, or at none it installs whatever "
         "the branch holds, and the fix says to pin a commit), or conda's "
@@ -4167,6 +4293,15 @@ class UnpinnedRequirement(Rule):
         Example(
             cells=("import pandas as pd\nimport seaborn as sns", "df = pd.read_csv('sales.csv')\ndf.describe()"),
             files={"requirements.txt": "pandas==2.2.2\nseaborn\n"},
+        ),
+        # seaborn and matplotlib read only to set the global style, in a notebook run without drawing anything (no
+        # image output, no plotting call): no version of either changes what it computes or shows (fair check 49,
+        # items 32, 36).
+        Example(
+            cells=(code_cell("import pandas as pd\nimport matplotlib.pyplot as plt\nimport seaborn as sns\n"
+                        "sns.set_style('whitegrid')\nplt.rcParams['figure.figsize'] = (12, 6)", count=1),
+                   code_cell("df = pd.read_csv('churn.csv')\nprint(df.describe())", count=2)),
+            files={"requirements.txt": "pandas==2.2.2\nmatplotlib>=3.4.0\nseaborn>=0.11.0\n"},
         ),
         Example(
             cells=("import numpy as np\nimport pandas as pd",),
@@ -4273,6 +4408,21 @@ class UnpinnedRequirement(Rule):
         ),
     )
     failing = (
+        # The same style settings where the notebook draws (pandas' `hist` through matplotlib), or was never run: the
+        # style shapes the figures, or whether anything is drawn is unknown.
+        Example(
+            cells=(code_cell("import pandas as pd\nimport matplotlib.pyplot as plt\nimport seaborn as sns\n"
+                        "sns.set_style('whitegrid')\nplt.rcParams['figure.figsize'] = (12, 6)", count=1),
+                   code_cell("df = pd.read_csv('churn.csv')\ndf['tenure'].hist()", count=2)),
+            files={"requirements.txt": "pandas==2.2.2\nmatplotlib>=3.4.0\nseaborn>=0.11.0\n"},
+            expect=((None, 2), (None, 3)),
+        ),
+        Example(
+            cells=("import pandas as pd\nimport matplotlib.pyplot as plt\nimport seaborn as sns\nsns.set()\n"
+                   "plt.style.use('ggplot')", "df = pd.read_csv('churn.csv')\nprint(df.describe())"),
+            files={"requirements.txt": "pandas==2.2.2\nmatplotlib>=3.4.0\nseaborn>=0.11.0\n"},
+            expect=((None, 2), (None, 3)),
+        ),
         Example(
             cells=("import numpy as np\nimport pandas as pd\nfrom sklearn.linear_model import LinearRegression",),
             files={"requirements.txt": "numpy==1.26.4\npandas>=2.0\nscikit-learn\nrequests>=2\n"},

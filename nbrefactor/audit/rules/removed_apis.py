@@ -165,6 +165,10 @@ class Removal:
         """`qualified`, which this entry's api is or prefixes, is the module itself or a name it `kept`."""
         return bool(self.kept) and (qualified == self.api or qualified[len(self.api) + 1:].split(".", 1)[0] in self.kept)
 
+    # With `method` and `receivers`: (maker, api) pairs, the API named instead of `api` where the receiver is known to
+    # be made by that one callable (`_receiver_kinds`): pandas 2.0 removed `DataFrame.append` and `Series.append`
+    # alike, and on `food = pd.Series(…)` the call `food.append(…)` is the second (fair check 49, item 45).
+    receiver_apis: tuple[tuple[str, str], ...] = ()
     # With `method` and `receivers`: `method` names a removed attribute of the fitted object, matched where it is
     # read on a receiver known to be made by one of `receivers` (the call itself, `GaussianNB().fit(X, y).sigma_`, or a
     # name every plain assignment of which is one, `clf = GaussianNB()`), not where it is called or assigned
@@ -210,6 +214,7 @@ def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozens
             bare=bool(e.get("bare", False)),
             kept=tuple(str(k) for k in e.get("kept", [])),
             attribute=bool(e.get("attribute", False)) and bool(e.get("receivers")),
+            receiver_apis=tuple((str(k), str(v)) for k, v in sorted(dict(e.get("receiver_apis", {})).items())),
         )
         for e in _one_per_method(data.get("removed", []))
         if e.get("api") and e.get("distribution") and e.get("removed_in") and (not e.get("method") or e.get("modules"))
@@ -301,7 +306,7 @@ def _shown_use(use: "_Use", calls: bool = True) -> str:
     with `calls`), else the entry."""
     if use.receiver and calls:
         return f"{use.receiver}.{use.entry.method}" + ("" if use.entry.attribute else "()")
-    return use.shown if use.entry.values or _kept_as_without(use) else _shown(use.entry)
+    return use.shown if use.entry.values or _kept_as_without(use) else _api(use)
 
 
 def _indexed(subscript: ast.Subscript) -> str:
@@ -414,6 +419,13 @@ class _Use:
     # A removed indexer's subscript read (`_indexed`): "positions" (`df.ix[:, 0:4]`), "labels" (`df.ix[:, "a"]`) or
     # "" (mixed, computed, or integers on the rows, which `.ix` read as labels on an integer index).
     indexed: str = ""
+    # The API named for this use where its receiver's maker says which class's method it is (`Removal.receiver_apis`).
+    api: str = ""
+
+
+def _api(use: "_Use") -> str:
+    """The removed API a use is named by: the one its receiver's class gives (`_Use.api`), else the entry's."""
+    return use.api or _shown(use.entry)
 
 
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "AttributeError", "Exception", "BaseException"})
@@ -1343,8 +1355,14 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                             integer_labelled = _integer_labelled_frames(ctx)
                         if node.value.value.id in integer_labelled:
                             indexed = ""
+                    api = ""
+                    if entry.receiver_apis and receiver is not None and isinstance(node, ast.Call) and not entry.keyword:
+                        if makers is None:
+                            makers = _makers(ctx, rebound)
+                        kinds = _receiver_kinds(node.func.value, ctx.facts, rebound, makers)
+                        api = dict(entry.receiver_apis).get(next(iter(kinds)), "") if len(kinds) == 1 else ""
                     uses.append(_Use(entry, ca, node.lineno, node.col_offset + 1, shown,
-                                     receiver=receiver if 0 < len(receiver) <= 40 else "", indexed=indexed))
+                                     receiver=receiver if 0 < len(receiver) <= 40 else "", indexed=indexed, api=api))
                 else:  # at the dict's value: the root every call passing that dict shares
                     uses.append(_Use(entry, written[0], written[1].lineno, written[1].col_offset + 1, shown))
     order = {id(ca): i for i, ca in enumerate(ctx.cells)}
@@ -1669,7 +1687,8 @@ class UsesRemovedApi(Rule):
         "`pipe.named_steps[\"vec\"].get_feature_names()`), followed through calls returning an object of the same kind "
         "(`fit`, and a frame's `dropna`, `copy`, `reset_index`…: `penguins = pd.read_csv(p).dropna()`, then "
         "`penguins = penguins.append(penguins)`, whose rebinding from itself keeps the kind; pandas 2.0 removed "
-        "`DataFrame.append`, also reported with `ignore_index=` on any receiver), and removed indexers where subscripted (`df.ix[0, \"a\"]`: the fix names `.loc` where every indexer is a label, "
+        "`DataFrame.append`, also reported with `ignore_index=` on any receiver, and `Series.append`, named so where "
+        "`pd.Series(…)` alone made the receiver), and removed indexers where subscripted (`df.ix[0, \"a\"]`: the fix names `.loc` where every indexer is a label, "
         "`.iloc` where the rows are taken whole and the columns by integers, `df.ix[:, 0:4]`, on a frame whose columns are not "
         "known to be labelled by integers (`df[0]`, or read with `header=None` and not renamed), and both otherwise, since `.ix` "
         "read integers as labels on an axis labelled by integers, as a default row index is); "
@@ -2308,10 +2327,10 @@ class UsesRemovedApi(Rule):
             if kinds & {"old", "unknown"}:
                 continue  # a constraint keeps a release with the API (or one we cannot read)
             # A removed value shows the value the notebook passed (`matplotlib.pyplot.style.use('seaborn')`).
-            apis = list(dict.fromkeys(u.shown if u.entry.values else _shown(u.entry) for u in group))
+            apis = list(dict.fromkeys(u.shown if u.entry.values else _api(u) for u in group))
             # (an entry's `said` is written as the message says it, quotes included)
             said = list(dict.fromkeys(u.entry.said if u.entry.said and not u.entry.values else
-                                      f"`{u.shown if u.entry.values else _shown(u.entry)}`" for u in group))
+                                      f"`{u.shown if u.entry.values else _api(u)}`" for u in group))
             passed = _passed_fixes(ctx, {u.entry for u in group})
             # Uses with one replacement are named together (`green_df.append()`, `yellow_df.append()` → `pd.concat(…)`):
             # as the notebook calls them, up to three calls on dotted receivers; else by the API's name.

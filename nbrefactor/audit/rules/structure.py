@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 import ast
+import keyword
 import re
 import sys
 import unicodedata
@@ -338,14 +339,14 @@ def _error_demo(
         return None
     if not any(o.output_type == "error" and o.name.split(":", 1)[0].strip() == "SyntaxError" for o in ca.cell.outputs):
         return None
-    words = _WORD.findall(ca.lines[line - 1])
+    words = [_unkeyworded(w) for w in _WORD.findall(ca.lines[line - 1])]
     if len(words) < 2:
         return None
     following = [c for c in cells if c.cell.index > ca.cell.index][:2]
     for below in following:
         if below.facts.syntax_error is not None:
             continue
-        found = [w for w in _WORD.findall(below.cell.source) if w in words]
+        found = [w for w in map(_unkeyworded, _WORD.findall(below.cell.source)) if w in words]
         # every word of the failing line, in its order, in the cell below
         position = 0
         for word in found:
@@ -359,6 +360,41 @@ def _error_demo(
             if below.facts.syntax_error is None and _WORD.findall(below.cell.source)[:2] == words[:2]:
                 return below
     return None
+
+
+def _unkeyworded(word: str) -> str:
+    """A keyword with PEP 8's trailing underscore (`class_`) as the keyword it stands for: a lesson's `class='cats'`,
+    saved with its SyntaxError, is written `class_='cats'` in the cell below (fair check 31, item 160)."""
+    return word[:-1] if word.endswith("_") and keyword.iskeyword(word[:-1]) else word
+
+
+# A lesson's words announcing that the code below fails: "These patterns will raise errors.", "this raises a
+# SyntaxError", or a first comment `# Errors` (fair check 42, item 159).
+_ANNOUNCES_ERROR = re.compile(
+    r"(?i)\b(?:will|would|should|to|must|shall|can(?:not)?)\s+(?:raise|throw|give|cause|produce|result in)\s+"
+    r"(?:an?\s+|some\s+)?(?:\w+\s+)?(?:errors?|exceptions?)\b|\b(?:raises?|throws?)\s+(?:an?\s+)?\w*error\b")
+_ERROR_COMMENT = re.compile(r"(?i)^\s*#+\s*(?:errors?|syntax\s*errors?|this (?:fails|raises|gives)\b.*)\s*[.:!]?\s*$")
+
+
+def _announced_error(ca: CellAnalysis, notebook: "tuple[Cell, ...]") -> str:
+    """What says that this short cell, saved with its SyntaxError, fails on purpose: the Markdown cell right above
+    announcing an error ("These patterns will raise errors.") or the cell's first line a comment saying so
+    (`# Errors`); "" when nothing does, or the cell is no such demonstration (longer than `_DEMO_LINES` lines
+    of code, or saved without a SyntaxError)."""
+    code_lines = [text for text in ca.lines if text.strip() and not text.lstrip().startswith("#")]
+    if not code_lines or len(code_lines) > _DEMO_LINES:
+        return ""
+    if not any(o.output_type == "error" and o.name.split(":", 1)[0].strip() == "SyntaxError" for o in ca.cell.outputs):
+        return ""
+    first = next((text for text in ca.lines if text.strip()), "")
+    if _ERROR_COMMENT.match(first):
+        return f"its first line says so (`{first.strip()[:60]}`)"
+    before = next((c for c in reversed(notebook) if c.index < ca.cell.index), None)
+    if before is not None and before.cell_type == "markdown":
+        announced = _ANNOUNCES_ERROR.search(before.source) or _NAMES_SYNTAX_ERROR.search(before.source)
+        if announced is not None:
+            return f"the Markdown cell above says so (`{announced.group(0)}`)"
+    return ""
 
 
 # The parser's messages for a block indented wrongly.
@@ -692,7 +728,10 @@ class SyntaxErrorInCell(Rule):
         "the next 2 code cells writes as valid Python (`df.Engine HP`, then `df['Engine HP']`), or, when the Markdown cell "
         "right below it names the syntax error (`Erreur de syntaxe : …`), one of them starts with its first two words "
         "(`'l'apostrophe, quelle catastrophe'`, then `\"l'apostrophe, aucun problème\"`) — is an info-level "
-        "note saying so; it still stops `migrate`. So is an indentation lesson's cell that repeats lines of the code cell right "
+        "note saying so; it still stops `migrate` (a keyword written with PEP 8's trailing underscore below, `class='cats'` "
+        "then `class_='cats'`, is the same word). So is such a short cell saved with its SyntaxError that the lesson says "
+        "fails: the Markdown cell right above announces an error (\"These patterns will raise errors.\") or its first line "
+        "is a comment saying so (`# Errors`). So is an indentation lesson's cell that repeats lines of the code cell right "
         "above (which parses) with only their indentation broken. A cell whose last line ends with a stray line-continuation "
         "backslash (`plt.legend();\\`, which Python 2's IPython accepted) is said to be one, at that line. "
         "A cell magic whose body is not Python written below the cell's first line (`# Run every model` then `%%shell`) is "
@@ -998,6 +1037,17 @@ class SyntaxErrorInCell(Rule):
                         key=problem.message,
                         severity=Severity.INFO,
                         related=((fixed.cell, 1, None),),
+                    )
+                    continue
+                announced = "" if problem.message.startswith(NOT_ANALYSED) else _announced_error(ca, ctx.facts.notebook.cells)
+                if announced:
+                    yield Hit(
+                        ca.cell, line, problem.column,
+                        f"Syntax error shown on purpose: `{ca.lines[line - 1].strip()[:60]}` is saved with its SyntaxError, "
+                        f"and {announced}: a deliberate error demonstration, which still stops `migrate`",
+                        fix="Tag the cell `raises-exception`, or make it a Markdown cell showing the error, before migrating.",
+                        key=problem.message,
+                        severity=Severity.INFO,
                     )
                     continue
                 twin = None if problem.message.startswith(NOT_ANALYSED) else _indentation_demo(ca, problem.message, ctx.cells)
