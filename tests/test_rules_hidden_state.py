@@ -1092,3 +1092,26 @@ def test_hid001_late_cell_shadows_the_value_of_the_cell_below():
         "Cell 1 ran as [3], after cell 2 below it (run as [2]): cell 3 reads `ff_data` as cell 1 left it, "
         "while top to bottom it reads what cell 2 leaves"
     ]
+
+
+def test_hid002_count_cleared_cell_read_through_a_function_the_run_cell_calls():
+    # Fair check 49, item 61: `load_data` [13] calls `spectrogram`, bound only by a cell without a
+    # count, for every file (both branches, no `try` around the call), and its body reads `np`,
+    # `pd` of the imports cell: those cells ran, their counts cleared.
+    out = (Output("stream", text="Train: 2\n"),)
+    loader = (
+        "def load_data(files):\n    data = []\n    for f in files:\n        if f.endswith('a'):\n"
+        "            data.append(spectrogram(f, True))\n        else:\n            data.append(spectrogram(f, False))\n"
+        "    return pd.DataFrame(data)\nX = load_data(FILES)\nprint('Train:', len(X))"
+    )
+    spec = "def spectrogram(path, augment):\n    try:\n        return np.zeros(3)\n    except Exception as e:\n        return None"
+    cells = ("import kagglehub\np = kagglehub.dataset_download('a/b')", "import numpy as np\nimport pandas as pd", "FILES = ['a', 'b']", spec)
+    assert found(audit(*cells, (loader, 13, out)), "HID002") == []
+    # Read only on one side of an `if`, or under a `try`: the call proves nothing.
+    one_side = loader.replace("        else:\n            data.append(spectrogram(f, False))\n", "").replace("pd.DataFrame(data)", "data")
+    assert found(audit(*cells, (one_side, 13, out)), "HID002") != []
+    guarded = one_side.replace(
+        "        if f.endswith('a'):\n            data.append(spectrogram(f, True))\n",
+        "        try:\n            data.append(spectrogram(f, True))\n        except NameError:\n            pass\n",
+    )
+    assert "try:" in guarded and found(audit(*cells, (guarded, 13, out)), "HID002") != []

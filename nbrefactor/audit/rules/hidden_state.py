@@ -5444,11 +5444,113 @@ def _names_only_it_binds_read_below(
     if not only:
         return False
     cells = _cells(ctx)
-    return any(
+    if any(
         r.cell > cell.index and (r.count is not None or r.cell in ran_too) and not r.deferred and r.name in only
         and not any(o.output_type == "error" for o in cells[r.cell].outputs)
         for r in flow.reads
+    ):
+        return True
+    # A name only it binds read inside a notebook function that a cell run below called.
+    return not computed and any(
+        c.index > cell.index and (c.execution_count is not None or c.index in ran_too)
+        and not any(o.output_type == "error" for o in c.outputs) and only & _called_function_reads(ctx, c.index)
+        for c in ctx.facts.notebook.code_cells
     )
+
+
+def _called_function_reads(ctx: RuleContext, cell: int) -> frozenset[str]:
+    """The globals the notebook functions that cell `cell` calls at its top level read whenever
+    called: their bodies' reads, and those of the notebook functions they so call in turn, that are
+    sure to run once called (not under a `try`, whose handler may swallow the NameError, nor in a
+    nested function or lambda, nor on one side of an `if` only: read on both or on neither). A run
+    cell that called one read them as surely as if they were in its own text (fair check 49, item
+    61: `load_data_by_folds(…)` [13] calls `get_spectrogram`, bound only by a cell without a count,
+    for every file: that cell ran). The function is the `def` above the call in the cell itself,
+    else the one its read of the name reaches top to bottom. Computed once per cell."""
+    return ctx.shared(f"hid002.called_function_reads.{cell}", lambda: _find_called_function_reads(ctx, cell))
+
+
+def _find_called_function_reads(ctx: RuleContext, cell: int) -> frozenset[str]:
+    flow = name_flow(ctx)
+    analysed = {ca.cell.index: ca for ca in ctx.facts.cells}
+
+    def definition(index: int, name: str, line: int) -> Optional[ast.FunctionDef]:
+        ca = analysed.get(index)
+        tree = cell_python_tree(ca) if ca is not None else None
+        if tree is None:
+            return None
+        own = [s for s in tree.body if isinstance(s, ast.FunctionDef) and s.name == name and s.lineno < line]
+        return own[-1] if own else None
+
+    def provider(index: int, name: str, line: Optional[int]) -> Optional[tuple[int, ast.FunctionDef]]:
+        own = definition(index, name, line if line is not None else 10**9)
+        if own is not None:
+            return index, own
+        for r in flow.reads:
+            if (r.cell == index and r.name == name and (line is None or not r.deferred) and r.provider is not None
+                    and r.provider.kind is DefKind.FUNCTION):
+                found = definition(r.provider.cell, name, r.provider.line + 1)
+                return (r.provider.cell, found) if found is not None else None
+        return None
+
+    caller = analysed.get(cell)
+    if caller is None:
+        return frozenset()
+    queue = [(cell, c.func, c.line) for c in caller.facts.calls if not c.in_function and c.func and "." not in c.func]
+    found: set[str] = set()
+    seen: set[tuple[int, str]] = set()
+    while queue:
+        index, name, line = queue.pop()
+        reached = provider(index, name, line)
+        if reached is None or (reached[0], name) in seen:
+            continue
+        seen.add((reached[0], name))
+        names = _surely_read(reached[1].body)
+        found |= names
+        # (a notebook function it calls in turn: its name read, bound by a `def` of its own cell or above)
+        queue.extend((reached[0], n, None) for n in names)
+    return frozenset(found)
+
+
+def _surely_read(body: Sequence[ast.stmt]) -> set[str]:
+    """The names a block of statements reads on every path through it (`_called_function_reads`):
+    not inside a `try` body, a nested function, lambda or class, nor only on one side of an `if`
+    or a conditional expression."""
+    found: set[str] = set()
+    for statement in body:
+        if isinstance(statement, (ast.Try, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda))\
+                or statement.__class__.__name__ == "TryStar":
+            continue
+        if isinstance(statement, ast.If):
+            found |= _surely_read_expr(statement.test)
+            found |= _surely_read(statement.body) & _surely_read(statement.orelse)
+            continue
+        if isinstance(statement, (ast.For, ast.AsyncFor, ast.While)):
+            found |= _surely_read_expr(statement.iter if not isinstance(statement, ast.While) else statement.test)
+            found |= _surely_read(statement.body)
+            continue
+        if isinstance(statement, (ast.With, ast.AsyncWith)):
+            for item in statement.items:
+                found |= _surely_read_expr(item.context_expr)
+            found |= _surely_read(statement.body)
+            continue
+        found |= _surely_read_expr(statement)
+    return found
+
+
+def _surely_read_expr(node: ast.AST) -> set[str]:
+    """The names `node` (a simple statement or an expression) loads, but for those under a lambda,
+    a comprehension or one side of a conditional expression or a boolean operator."""
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, (ast.Lambda, ast.IfExp, ast.BoolOp, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            continue
+        if isinstance(current, ast.Name) and isinstance(current.ctx, ast.Load):
+            found.add(current.id)
+        stack.extend(ast.iter_child_nodes(current))
+    return found
 
 
 def _unparsed_never_run(ctx: RuleContext, injector: Injector) -> bool:
