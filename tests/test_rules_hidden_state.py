@@ -1115,3 +1115,16 @@ def test_hid002_count_cleared_cell_read_through_a_function_the_run_cell_calls():
         "        try:\n            data.append(spectrogram(f, True))\n        except NameError:\n            pass\n",
     )
     assert "try:" in guarded and found(audit(*cells, (guarded, 13, out)), "HID002") != []
+
+
+def test_hid001_header_of_imports_and_paths_rerun_late_when_the_next_cells_read_only_its_imports():
+    # Fair check 49, item 57: imports and three literal paths re-run as [5] after the generators
+    # cell [4] that read them ([3] free for its first run); the cells run next read only its
+    # imports. Its settings read at once by the next cell run stay the edit-then-rerun finding.
+    header = "import os\nfrom keras import Generator, Model\ntrain_dir = 'data/Training'\nval_dir = 'data/Validation'"
+    gens = ("gen = Generator().flow(train_dir)\nval = Generator().flow(val_dir)", 4, (Output("stream", text="Found 6231 images\n"),))
+    model = ("model = Model()", 6)
+    fit = ("history = model.fit(gen)", 7)
+    assert found(audit(("import numpy as np", 1), (header, 5), gens, model, fit), "HID001") == []
+    reads_paths = ("model = Model(train_dir)", 6)
+    assert found(audit(("import numpy as np", 1), (header, 5), gens, reads_paths, fit), "HID001") != []

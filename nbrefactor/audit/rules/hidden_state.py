@@ -3153,8 +3153,13 @@ def _self_contained_reruns(ctx: RuleContext, flow: NameFlow, seeded_ok: bool = F
                         and session.get(c.cell.index, 0) == session.get(index, 0)), key=lambda c: c.cell.execution_count)
         following = {c.cell.index for c in after[:3]}
         settings = all(isinstance(n.func, ast.Name) and n.func.id in BUILTIN_NAMES for n in ast.walk(tree) if isinstance(n, ast.Call))
+        # (Only its settings count as read at once: the imports of a header cell of imports and
+        # paths, read by the next cells run, are the same modules whatever was edited: fair check
+        # 49, item 57, `ImageDataGenerator` and `train_dir` re-run as [5], the cells run next reading
+        # only its imports.)
+        imported = {d.name for d in flow.definitions if d.cell == index and d.kind is DefKind.IMPORT}
         if settings and any(
-            not r.deferred and r.name in first_bound and r.writer is not None and r.writer.cell == index
+            not r.deferred and r.name in first_bound and r.name not in imported and r.writer is not None and r.writer.cell == index
             for i in following for r in reads_by_cell.get(i, ())
         ):
             # Settings only (literals, builtins: `int(batch_size / 2)`), re-run and read at once (by one of
