@@ -39,7 +39,7 @@ from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppresse
 from nbrefactor.audit.rules import code as code_cell
 from nbrefactor.audit.project import load_blank_paths
 from nbrefactor.audit.rules.randomness import _facts as _randomness_facts
-from nbrefactor.audit.analysis import saved_error_line
+from nbrefactor.audit.analysis import TRACEBACK_ARROW, saved_error_line
 from nbrefactor.audit.rules.structure import empty_assignment, exercise_notebook, python2_builtin_reads, python2_cells, reference_sheet, template_blank
 
 # The flow of the notebook last asked for: the rules of this family run one after the other on
@@ -10190,7 +10190,9 @@ class SavedTraceback(Rule):
         "value whose traceback says `The Kernel crashed while executing code in the current cell or a previous cell`, VS "
         "Code's), nor an error raised while IPython's inline backend drew a figure (the traceback's frames are `print_figure`'s "
         "and the libraries', none of the cell's code) when the cell's present code draws nothing (no plotting call, no "
-        "`.plot…`/`.hist` method, no call of a function other than a builtin): the cell was edited after the failed plot. "
+        "`.plot…`/`.hist` method, no call of a function other than a builtin): the cell was edited after the failed plot; "
+        "nor the error of a cell saved without a count whose traceback's frame of the cell's own code shows, at the line "
+        "it raised, a text the present source no longer has at that line (edited after the failure, its count cleared). "
         "Nor is an error "
         "reported that the cell's code raises wherever it runs when another finding, or the cell "
         "itself, already says so: a SyntaxError of a cell that does not parse (STR001's), a NameError "
@@ -10259,6 +10261,19 @@ class SavedTraceback(Rule):
                     "~/lib/python3.8/site-packages/matplotlib/axes/_base.py in draw(self, renderer, inframe)\n",
                     "~/lib/python3.8/site-packages/pandas/core/generic.py in __nonzero__(self)\n",
                     "ValueError: The truth value of a Series is ambiguous."]},
+            )),
+        )),
+        # The saved traceback's cell frame shows `model.fit(X, y)` at line 3, where the present
+        # source, saved without a count, has the check added since (fair check 49, item 73).
+        Example(cells=(
+            code_cell("import numpy as np\nfrom sklearn.linear_model import LinearRegression\nX = np.ones((3, 2))\ny = np.ones(3)\nmodel = LinearRegression()", 1),
+            code_cell("print(X.shape)\n\nif np.isnan(X).any():\n    print('Fill the gaps first')\n"
+                      "else:\n    model.fit(X, y)", None, outputs=(
+                {"output_type": "error", "ename": "ValueError", "evalue": "Input contains NaN", "traceback": [
+                    "ValueError                                Traceback (most recent call last)",
+                    "/tmp/ipython-input-3377087163.py in <cell line: 0>()\n      1 print(X.shape)\n      2 \n"
+                    "----> 3 model.fit(X, y)\n",
+                    "ValueError: Input contains NaN"]},
             )),
         )),
         # The comment-only cell right below says the error is expected, as markdown would (fair check 48, item 63).
@@ -10610,6 +10625,17 @@ class SavedTraceback(Rule):
         )),
     )
     failing = (
+        # The traceback's cell frame shows the line the cell still has there: no edit since.
+        Example(cells=(
+            code_cell("import numpy as np\nfrom sklearn.linear_model import LinearRegression\nX = np.ones((3, 2))\ny = np.ones(3)\nmodel = LinearRegression()", 1),
+            code_cell("print(X.shape)\n\nmodel.fit(X, y)", None, outputs=(
+                {"output_type": "error", "ename": "ValueError", "evalue": "Input contains NaN", "traceback": [
+                    "ValueError                                Traceback (most recent call last)",
+                    "/tmp/ipython-input-3377087163.py in <cell line: 0>()\n      1 print(X.shape)\n      2 \n"
+                    "----> 3 model.fit(X, y)\n",
+                    "ValueError: Input contains NaN"]},
+            )),
+        ), expect=((2, 1),)),
         # The cell raised after opening a figure; the inline backend showed the empty figure after the
         # traceback (fair check 40, recall T-2.6): the figure is no sign of the cell going on.
         Example(cells=(
@@ -10827,8 +10853,8 @@ class SavedTraceback(Rule):
             errors = [o for o in cell.outputs if o.output_type == "error" and not _front_end_crash_notice(o)]
             if not errors:
                 continue
-            if _stale_figure_error(ctx, cell, errors[0]):
-                continue  # raised drawing a figure that the cell's present code no longer makes
+            if _stale_figure_error(ctx, cell, errors[0]) or _stale_frame_error(cell, errors[0]):
+                continue  # raised drawing a figure, or by a text, that the cell's present code no longer has
             if _is_blank(cell.source) or _only_string_literals(cell.source):
                 # Only comments left (`# load_weights(model, path)`), or only a string literal
                 # (the code wrapped in `'''…'''`, fair check 41, item 57): the code that raised
@@ -10895,7 +10921,33 @@ _KERNEL_CRASH_NOTICE = re.compile(r"\bThe Kernel crashed while executing code\b"
 # The frames IPython's inline backend adds when it draws a figure after the cell ran, and the frames
 # of a cell's own code in a traceback (`<ipython-input-4-…>`, `Cell In[4]`, `Input In [4]`, `/tmp/ipykernel_…`).
 _FIGURE_RENDERING_FRAME = re.compile(r"IPython[/\\]core[/\\]pylabtools\.py.*\bprint_figure\b")
-_CELL_CODE_FRAME = re.compile(r"<ipython-input-\d+|\bCell In\s*\[|\bInput In\s*\[|[/\\]ipykernel_\d+[/\\]")
+_CELL_CODE_FRAME = re.compile(r"<ipython-input-\d+|[/\\]ipython-input-\d+|\bCell In\s*\[|\bInput In\s*\[|[/\\]ipykernel_\d+[/\\]")
+
+
+def _stale_frame_error(cell: Cell, error: Output) -> bool:
+    """Does the saved traceback's frame of the cell's own code (the outermost, `Cell In[4]`,
+    `<ipython-input-4-…>`, Colab's `/tmp/ipython-input-….py`) show, at the line it raised, a text
+    the cell's present source no longer has at that line, in a cell saved without a count? The
+    cell was edited after the failure and its count cleared: the error is of an older text, and
+    what the present one does is for the other findings to say (fair check 49, item 73,
+    hid007-stale-error-of-edited-cell: `GridSearchCV(rf_pipeline, …)` raised at line 5, the cell
+    now opens with an `'rf_pipeline' not in locals()` guard; HID004 reports the real problem)."""
+    if cell.execution_count is not None:
+        return False  # (the output is of the counted run; an edit since keeps that count on the page)
+    text = _ANSI.sub("", error.text)
+    arrow = TRACEBACK_ARROW.search(text)
+    if arrow is None or not arrow.group(2) or not arrow.group(2).strip():
+        return False
+    frames = _CELL_CODE_FRAME.search(text[:arrow.start()])
+    if frames is None or _LIBRARY_FRAME.search(text[frames.end():arrow.start()]):
+        return False  # the first arrow is not in the cell's own frame
+    line = int(arrow.group(1))
+    lines = cell.source.splitlines()
+    return not 1 <= line <= len(lines) or lines[line - 1].strip() != arrow.group(2).strip()
+
+
+# A traceback frame of an installed or standard-library file (`…/site-packages/…`, `…/lib/python3.8/…`).
+_LIBRARY_FRAME = re.compile(r"(?:site|dist)-packages[/\\]|[/\\]lib[/\\]python\d")
 
 
 def _stale_figure_error(ctx: RuleContext, cell: Cell, error: Output) -> bool:
