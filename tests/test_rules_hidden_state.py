@@ -1128,3 +1128,13 @@ def test_hid001_header_of_imports_and_paths_rerun_late_when_the_next_cells_read_
     assert found(audit(("import numpy as np", 1), (header, 5), gens, model, fit), "HID001") == []
     reads_paths = ("model = Model(train_dir)", 6)
     assert found(audit(("import numpy as np", 1), (header, 5), gens, reads_paths, fit), "HID001") != []
+
+
+def test_hid004_a_cell_below_that_only_updates_the_name_is_no_definition_to_move():
+    # Fair check 49, item 66: cell 3 only does `total += r` (it reads the value too); cell 4 binds
+    # `total = 0`: the fix names cell 4, not cell 3.
+    diags = audit("import random", "for _ in range(3):\n    total += random.random()", "for _ in range(3):\n    total += 1",
+                  "total = 0\nfor _ in range(3):\n    total += 1")
+    hid004 = [d for d in diags if d.code == "HID004" and d.location.cell == 2]
+    assert [d.message for d in hid004] == ["`total` is defined only in cell 4, below this one (cell 3 only updates it, `total += …`)"]
+    assert hid004[0].fix.startswith("Define `total` before this line (its start value, as cell 4 binds it)")

@@ -95,6 +95,25 @@ def _is_blank(source: str) -> bool:
     return all(not line.strip() or line.strip().startswith("#") for line in source.split("\n"))
 
 
+def _only_updates(ctx: RuleContext, flow: NameFlow, cell: int, name: str) -> bool:
+    """Does `cell` bind `name` only by augmented assignments (`total += x`), each reading the value
+    already there? It then defines nothing a cell above could read first."""
+    ca = ctx.analysis_at.get(cell)
+    tree = cell_python_tree(ca) if ca is not None else None
+    if tree is None:
+        return False
+    if not any(d.cell == cell and d.name == name for d in flow.definitions):
+        return False
+    nodes = list(ast.walk(tree))
+    updated = {id(n.target) for n in nodes if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name) and n.target.id == name}
+    return bool(updated) and not any(
+        (isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store) and id(n) not in updated)
+        or (isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n.name == name)
+        or (isinstance(n, ast.alias) and (n.asname or n.name.split(".")[0]) == name)
+        for n in nodes
+    )
+
+
 def _only_string_literals(source: str) -> bool:
     """Is the cell's code only string literals (and comments): code wrapped in `'''…'''` after
     the error was saved, which runs nothing now (fair check 41, item 57)?"""
@@ -9130,7 +9149,14 @@ class DependsOnLaterCell(Rule):
             later = [c for c in flow.definers(r.name) if c > r.cell]
             # The first definition below of each name this finding names in the cell itself.
             needed = max(min(c for c in flow.definers(x.name) if c > r.cell) for x in (r, *more))
+            # A cell below that only updates the name (`total_reward += reward`) defines nothing:
+            # moving it up is no fix (fair check 49, item 66).
+            updating = [c for c in later if _only_updates(ctx, flow, c, r.name)]
+            moved = [c for c in later if c not in updating] or later
             message = f"`{r.name}` is defined only in {_cell_list(later)}, below this one"
+            if len(moved) < len(later):
+                message = (f"`{r.name}` is defined only in {_cell_list(moved)}, below this one "
+                           f"({_cell_list(updating)} only {'updates' if len(updating) == 1 else 'update'} it, `{r.name} += …`)")
             if more:
                 names = list(dict.fromkeys(x.name for x in more if x.name != r.name))
                 shown = ", ".join(f"`{n}`" for n in names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
@@ -9158,7 +9184,11 @@ class DependsOnLaterCell(Rule):
                             f"(run as {', '.join(f'[{c.execution_count}]' for c in ran_after[:3])}{', …' if len(ran_after) > 3 else ''})"
                             + (f"; its saved output is an error too ({error})" if error else
                                ", so its saved outputs hide the NameError a top-to-bottom run raises"))
+            later = moved
             fix = f"Move cell {later[0]} above cell {r.cell}, or define `{r.name}` before this line."
+            if updating and moved != updating:
+                # (the line itself updates it, as those cells do: its start value is what is missing)
+                fix = f"Define `{r.name}` before this line (its start value, as cell {later[0]} binds it), or move cell {later[0]} above cell {r.cell}."
             typo = None if more or r.deleted_by is not None else _look_alike_above(flow, r, _source_line(cell, r.line))
             if typo is not None:
                 # `FeaturesDataset(…)` read, `FeatureDataset` bound in cell 25 above (fair check 43, item 67):
