@@ -1138,3 +1138,16 @@ def test_hid004_a_cell_below_that_only_updates_the_name_is_no_definition_to_move
     hid004 = [d for d in diags if d.code == "HID004" and d.location.cell == 2]
     assert [d.message for d in hid004] == ["`total` is defined only in cell 4, below this one (cell 3 only updates it, `total += …`)"]
     assert hid004[0].fix.startswith("Define `total` before this line (its start value, as cell 4 binds it)")
+
+
+def test_hid001_names_the_cell_that_left_a_global_and_the_function_rebound_below():
+    # Fair check 49, item 59: cell 3 redefines `replay` without the `global epsilon` decay and
+    # calls its own version (it binds no `epsilon`); cell 4's `decay()` left `epsilon`.
+    diags = audit(
+        ("epsilon = 1.0\ndef replay():\n    global epsilon\n    epsilon *= 0.9", 1),
+        ("print(epsilon)\nfor _ in range(3):\n    replay()", 10, (Output("stream", text="0.5\n"),)),
+        ("def replay():\n    return 0\nfor _ in range(3):\n    replay()", 2),
+        ("def decay():\n    global epsilon\n    epsilon = 0.5\ndecay()", 3),
+    )
+    hid001 = [m for m in messages(diags, "HID001")]
+    assert len(hid001) == 1 and "read `epsilon`, `replay` as cells 3 and 4 below left them" in hid001[0], hid001

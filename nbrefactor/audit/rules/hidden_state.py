@@ -1295,8 +1295,16 @@ class OutOfOrderExecution(Rule):
                 # item 67: `days` built from `files` that only cells 6 and 7 bind).
                 continue
             if late and not bottom_up and from_below:
-                names = list(dict.fromkeys(r.name for r in from_below))
-                writers = sorted({r.exec_provider.cell for r in from_below if r.exec_provider is not None})
+                # (and the notebook functions they called as a cell below redefined them, another
+                # text than the `def` above: fair check 49, item 59, `replay` rebound by cell 20)
+                redefined = _redefined_below(ctx, [
+                    r for r in name_flow(ctx).reads
+                    if r.cell in inside and not r.deferred and r.exec_flow is ExecFlow.DEFINED
+                    and r.exec_provider is not None and r.exec_provider.cell in {o.index for o in others}
+                    and r.exec_provider.cell > r.cell and r.exec_provider.kind in (DefKind.FUNCTION, DefKind.CLASS)
+                ])
+                names = list(dict.fromkeys(r.name for r in sorted((*from_below, *redefined), key=lambda r: (r.cell, r.line, r.column))))
+                writers = sorted({r.exec_provider.cell for r in (*from_below, *redefined) if r.exec_provider is not None})
                 message = f"{who} ran as {ran}, after {_cell_list([c.index for c in others])} below {pronoun} " + _read_as_left(
                     counts, pronoun, names, writers, whose="")
             elif late and not bottom_up and notebook.is_python and (changed_below := _read_as_left_below(ctx, members, others)):
@@ -2369,6 +2377,20 @@ def _order_free_but_own_del(ctx: RuleContext, ca: CellAnalysis) -> bool:
     reads = [frozenset(r.name for r in (*c.facts.reads, *c.facts.deferred_reads)) for c in cells]
     fresh = [frozenset(d.name for d in c.facts.defined) - {i.bound for i in c.facts.imports} for c in cells]
     return _order_free(position, cells, reads, fresh, _Settled(cells))
+
+
+def _redefined_below(ctx: RuleContext, reads: Sequence[Read]) -> list[Read]:
+    """The reads of a notebook function or class whose definition run last before the reader (a
+    cell below it) is another text than the one a top-to-bottom run gives it (the `def` above)."""
+    def text(d: Optional[Definition]) -> Optional[str]:
+        ca = ctx.analysis_at.get(d.cell) if d is not None else None
+        tree = cell_python_tree(ca) if ca is not None else None
+        node = next((n for n in (tree.body if tree is not None else ())
+                     if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n.name == d.name and n.lineno == d.line), None)
+        return ast.dump(node) if node is not None else None
+
+    return [r for r in reads if r.provider is not None and r.provider.cell < r.cell
+            and (below := text(r.exec_provider)) is not None and below != text(r.provider)]
 
 
 def _read_as_left(counts: str, pronoun: str, names: Sequence[str], writers: Sequence[int], whose: str) -> str:
