@@ -1141,13 +1141,13 @@ def test_hid004_a_cell_below_that_only_updates_the_name_is_no_definition_to_move
 
 
 def test_hid001_names_the_cell_that_left_a_global_and_the_function_rebound_below():
-    # Fair check 49, item 59: cell 3 redefines `replay` without the `global epsilon` decay and
-    # calls its own version (it binds no `epsilon`); cell 4's `decay()` left `epsilon`.
+    # Fair check 49, item 59: cell 4 redefines `replay` without the `global epsilon` decay and
+    # calls its own version (it binds no `epsilon`, though it ran last); cell 3's `decay()` left `epsilon`.
     diags = audit(
         ("epsilon = 1.0\ndef replay():\n    global epsilon\n    epsilon *= 0.9", 1),
         ("print(epsilon)\nfor _ in range(3):\n    replay()", 10, (Output("stream", text="0.5\n"),)),
-        ("def replay():\n    return 0\nfor _ in range(3):\n    replay()", 2),
-        ("def decay():\n    global epsilon\n    epsilon = 0.5\ndecay()", 3),
+        ("def decay():\n    global epsilon\n    epsilon = 0.5\ndecay()", 2),
+        ("def replay():\n    return 0\nfor _ in range(3):\n    replay()", 3),
     )
     hid001 = [m for m in messages(diags, "HID001")]
     assert len(hid001) == 1 and "read `epsilon`, `replay` as cells 3 and 4 below left them" in hid001[0], hid001
