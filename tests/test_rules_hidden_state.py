@@ -1151,3 +1151,25 @@ def test_hid001_names_the_cell_that_left_a_global_and_the_function_rebound_below
     )
     hid001 = [m for m in messages(diags, "HID001")]
     assert len(hid001) == 1 and "read `epsilon`, `replay` as cells 3 and 4 below left them" in hid001[0], hid001
+
+
+def test_hid003_no_did_you_mean_of_a_class_differing_only_by_case_for_an_indexed_read():
+    # Fair check 49, item 63: `contours[0][0]`, `Contours` the imported class: not the value meant.
+    diags = audit(("from feature_extraction import Contours", 1), ("contour_n = Contours(8).number()", 2), ("c = contours[0][0]", 3))
+    (message,) = messages(diags, "HID003")
+    assert "did you mean" not in message and "`Contours` (cell 1) differs only by case but is an imported name" in message
+    # Not indexed (`contours(…)`, `contours.x`): the look-alike stays.
+    assert "did you mean `Contours`" in messages(audit(("from feature_extraction import Contours", 1), ("c = contours(3)", 2)), "HID003")[0]
+
+
+def test_hid003_names_the_self_named_key_of_a_mapping_the_notebook_shows():
+    # Fair check 49, item 65: results are bound from a cache by their own key, and the cache's keys
+    # (printed) include the missing name: that binding line is missing, not a look-alike.
+    keys = (Output("stream", text="dict_keys(['six_replications_analyses', 'six_replications_updated_analyses'])\n"),)
+    cells = (("import pickle\ncache = pickle.load(open('c.pkl', 'rb'))\nprint(cache.keys())", 1, keys),
+             ("if 'six_replications_updated_analyses' in cache:\n    six_replications_updated_analyses = cache['six_replications_updated_analyses']", 2),
+             ("print(six_replications_analyses.color)", 3))
+    (message,) = messages(audit(*cells), "HID003")
+    assert "the mapping `cache` holds a key 'six_replications_analyses' (cell 1 shows it)" in message and "did you mean" not in message
+    (message,) = messages(audit(("import pickle\ncache = pickle.load(open('c.pkl', 'rb'))", 1), *cells[1:]), "HID003")
+    assert "did you mean `six_replications_updated_analyses`" in message

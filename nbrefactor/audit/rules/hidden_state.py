@@ -24,7 +24,7 @@ from nbrefactor.audit.analysis import (
     BUILTIN_NAMES, CellAnalysis, cell_python_tree, dead_branch_lines, may_hold_session_name_tests, module_level_assignments, python_tree, read_guarded_by_name_test,
     session_name_tests,
 )
-from nbrefactor.audit.facts import CallFact, CellFacts, dotted_name, nodes_of, statement_at
+from nbrefactor.audit.facts import CallFact, CellFacts, assigned_name, dotted_name, nodes_of, statement_at
 from nbrefactor.audit.guards import NOT_ANALYSED
 from nbrefactor.audit.hosted import missing_module_test
 from nbrefactor.audit.distributions import install_spellings, misspelt_local_module, resolve
@@ -93,6 +93,53 @@ def _source_line(cell: Cell, line: int) -> str:
 
 def _is_blank(source: str) -> bool:
     return all(not line.strip() or line.strip().startswith("#") for line in source.split("\n"))
+
+
+def _self_named_key(ctx: RuleContext, name: str) -> Optional[tuple[str, int, tuple[int, str]]]:
+    """(mapping, cell showing the key, (cell, name) of a self-named binding) when a cell binds a
+    name from the same-named key of a mapping (`control = cache['control']`, anywhere in its top
+    level, under an `if` too) and a cell that names that mapping saved a text output showing a key
+    spelt `name` in quotes (`dict_keys(['six_replications_analyses', …])`): the notebook binds
+    its results from that mapping by their own names, and has this one there."""
+    return ctx.shared(f"hid003.self_named_key.{name}", lambda: _find_self_named_key(ctx, name))
+
+
+def _find_self_named_key(ctx: RuleContext, name: str) -> Optional[tuple[str, int, tuple[int, str]]]:
+    bindings: dict[str, tuple[int, str]] = {}
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        for node in (ast.walk(tree) if tree is not None else ()):
+            target = assigned_name(node) if isinstance(node, ast.Assign) else None
+            value = node.value if target is not None else None
+            if (isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name)
+                    and isinstance(value.slice, ast.Constant) and value.slice.value == target):
+                bindings.setdefault(value.value.id, (ca.cell.index, target))
+    if not bindings:
+        return None
+    quoted = (f"'{name}'", f'"{name}"')
+    for ca in ctx.cells:
+        if not any(q in o.text for o in ca.cell.outputs if o.output_type != "error" for q in quoted):
+            continue
+        tree = cell_python_tree(ca)
+        shown = {n.id for n in (ast.walk(tree) if tree is not None else ()) if isinstance(n, ast.Name) and n.id in bindings}
+        if shown:
+            mapping = min(shown)
+            return mapping, ca.cell.index, bindings[mapping]
+    return None
+
+
+def _indexed_at(line: str, r: Read) -> bool:
+    """Is the name read at `r` subscripted there (`contours[0]`)?"""
+    start = r.column - 1
+    if line[start:start + len(r.name)] != r.name:
+        return False
+    return line[start + len(r.name):].lstrip().startswith("[")
+
+
+def _class_or_import_only(flow: NameFlow, name: str) -> bool:
+    """Is every binding of `name` a class or an import?"""
+    kinds = {d.kind for d in flow.definitions if d.name == name}
+    return bool(kinds) and kinds <= {DefKind.CLASS, DefKind.IMPORT}
 
 
 def _only_updates(ctx: RuleContext, flow: NameFlow, cell: int, name: str) -> bool:
@@ -7229,7 +7276,11 @@ class UndefinedName(Rule):
         "(`from pinecone import Pinecone`, then `pinecone.init(…)`), the message says that only it was imported from the "
         "module, not the module itself, instead of \"did you mean\" (the name is the module, and the look-alike's use differs); "
         "when a code cell at or above the read binds the name only in a commented-out line of code (`#y_pred = lof.predict(X)`), "
-        "the message names that line instead (the step was skipped, not misspelt). Undefined names on one line (`os.path.abspath(__file__)` "
+        "the message names that line instead (the step was skipped, not misspelt); when the notebook binds other names from "
+        "a mapping's key of the same name (`x = cache['x']`) and a cell naming that mapping saved an output showing a key "
+        "spelt as the missing name (`dict_keys(['six_replications_analyses', …])`), the message names that key and line instead; "
+        "and a class or import differing only by case from a name the line indexes (`contours[0][0]`, `Contours`) is no look-alike "
+        "(nor is any other then: the cell that bound the value is missing). Undefined names on one line (`os.path.abspath(__file__)` "
         "and `data` of a script's path line) are one finding, the others named and related; so are names on that line that "
         "only cells below define (HID004 leaves them to this finding: `str(s), str(d)` with `d` nowhere and `s` only below), "
         "and the reads of those names in cells below it that no cell above it reads before their definitions (`np` again in "
@@ -7860,10 +7911,21 @@ class UndefinedName(Rule):
                 # `X_train` is the features, the labels are another name), nor one another word of the
                 # name's family (`train`, `X_train` for `Y_train`): no typo (fair check 29, item 48).
                 beside = set(_NAME_WORD.findall(_source_line(cell, r.line))) - {r.name}
-                close = difflib.get_close_matches(
+                # Nor a class or an imported name differing only by case from a name the line
+                # indexes (`contours[0][0]`, `Contours` the imported class): a list was meant, not
+                # the class (fair check 49, item 63).
+                cased = sorted(n for n in defined if n != r.name and n.lower() == r.name.lower() and _class_or_import_only(flow, n)) \
+                    if _indexed_at(_source_line(cell, r.line), r) else []
+                close = [] if cased else difflib.get_close_matches(
                     r.name, [n for n in defined if n != r.name and n not in beside and not _word_sibling(r.name, n)
                              and not _made_from(r.name, n)], n=1, cutoff=0.8,
                 )
+                if cased:
+                    # (no other look-alike either: the name is the class's, lower-cased, as an
+                    # instance or a result of it is named; the cell that bound it is what is missing)
+                    message += (f"; `{cased[0]}` (cell {flow.definers(cased[0])[0]}) differs only by case but is "
+                                f"{'a class' if any(d.kind is DefKind.CLASS for d in flow.definitions if d.name == cased[0]) else 'an imported name'}, "
+                                f"not the value this line indexes: the cell that bound `{r.name}` is missing?")
                 called = _method_called_on(_source_line(cell, r.line), r)
                 if close and called and _result_of_method(ctx, close[0], called):
                     # `gen.flow_from_directory(…)`, and the look-alike `_gen` is bound only to what a
@@ -7888,6 +7950,15 @@ class UndefinedName(Rule):
                     # (`y_predIF`) misleads (fair check 46, item 71).
                     message += f"; its binding is commented out in cell {commented[0]} (`{commented[1]}`)"
                     fix = f"Restore the commented-out line of cell {commented[0]}, or remove the cells that read `{r.name}`."
+                elif not r.deferred and (keyed := _self_named_key(ctx, r.name)) is not None:
+                    # `X = cache['X']` for the other results, and the cache's own key of this name
+                    # shown by a cell that printed its keys: the same line for this name is what is
+                    # missing, not a look-alike (fair check 49, item 65: `six_replications_analyses`,
+                    # not `six_replications_updated_analyses`).
+                    mapping, shown, (cell_of, other) = keyed
+                    message += (f"; the mapping `{mapping}` holds a key '{r.name}' (cell {shown} shows it), and cell {cell_of} "
+                                f"binds `{other}` from its own key (`{other} = {mapping}['{other}']`): is that line for `{r.name}` missing?")
+                    fix = f"Bind it from the mapping above (`{r.name} = {mapping}['{r.name}']`), or define or import `{r.name}` in a cell above."
                 elif close and (source := _imported_from_module(ctx, close[0], r.name)) is not None:
                     # `from pinecone import Pinecone`, then `pinecone.init(…)`: the name is the module
                     # only one of whose names was imported; the look-alike is that name, not the
