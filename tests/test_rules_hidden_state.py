@@ -1173,3 +1173,26 @@ def test_hid003_names_the_self_named_key_of_a_mapping_the_notebook_shows():
     assert "the mapping `cache` holds a key 'six_replications_analyses' (cell 1 shows it)" in message and "did you mean" not in message
     (message,) = messages(audit(("import pickle\ncache = pickle.load(open('c.pkl', 'rb'))", 1), *cells[1:]), "HID003")
     assert "did you mean `six_replications_updated_analyses`" in message
+
+
+def test_hid006_names_what_the_repositorys_own_package_supplies(tmp_path):
+    # Fair check 49, item 71: `from projects.metalearning import *` of a package in the repository,
+    # whose `__init__.py` star-imports its modules: the names read and bound by no cell are named,
+    # with the file that binds each.
+    from nbrefactor.audit.rule_examples import run_example
+    from nbrefactor.audit.rules import Example
+
+    example = Example(
+        cells=("import sys\nsys.path.append('..')\nfrom projects.meta import *", "model = Net(np.ones(3))\nsummary(model)"),
+        path="notebooks/nb.ipynb",
+        files={"projects/__init__.py": "", "projects/meta/__init__.py": "from . import base\nfrom .base import *\nfrom .nets import *\n",
+               "projects/meta/base.py": "import numpy as np\nfrom torchsummary import summary\n",
+               "projects/meta/nets.py": "class Net:\n    pass\n", ".git/HEAD": "ref: refs/heads/main\n"},
+    )
+    (diag,) = run_example(StateInjection, example, tmp_path)
+    assert diag.message == (
+        "`from projects.meta import *` binds names nobody can see from the notebook: `Net` (from projects/meta/nets.py), "
+        "`np` (from projects/meta/base.py), `summary` (from projects/meta/base.py) are read below it, bound by no cell, "
+        "and supplied by the repository's own module `projects.meta`"
+    ), diag.message
+    assert diag.fix == "Import the names you use explicitly (`from projects.meta import Net, np, summary`, or each from the library it re-exports)."

@@ -9851,11 +9851,26 @@ class StateInjection(Rule):
                 module = star.group(1)
                 what = (f"binds names nobody can see from the notebook: they come from the repository's own module "
                         f"`{module}`, which this audit does not read (undefined names stay hidden from it)")
+                package = dict(dict(ctx.project.package_star_names if ctx.project is not None else ()).get(module, ()))
+                supplied = [(name, cell) for name, cell in _names_only_a_star_import_can_supply(flow, inj) if name in package] if package else []
+                if supplied:
+                    # The package's files, read: the names cells read and no cell binds that it
+                    # supplies, and where (fair check 49, item 71: `np`, `wandb`, `summary` from the
+                    # modules `projects/metalearning/__init__.py` star-imports).
+                    shown = ", ".join(f"`{name}` (from {package[name]})" for name, _ in supplied[:5])
+                    more = f" and {len(supplied) - 5} more" if len(supplied) > 5 else ""
+                    one = len(supplied) == 1
+                    what = (f"binds names nobody can see from the notebook: {shown}{more} {'is' if one else 'are'} read below it, "
+                            f"bound by no cell, and supplied by the repository's own module `{module}`")
+
                 alias = next((imp.bound for _, imp in ctx.facts.imports
                               if imp.module == module and imp.imported is None and imp.bound not in ("*", module.split(".")[0])), None)
                 fix = (f"Call the names through the module the notebook already imports as `{alias}` (`{alias}.name(…)`), "
                        f"or import them by name (`from {module} import a, b`).") if alias else (
                        f"Import the names you use by name (`from {module} import a, b`).")
+                if supplied and not alias:
+                    names = ", ".join(dict.fromkeys(name for name, _ in supplied[:5])) + (", …" if len(supplied) > 5 else "")
+                    fix = f"Import the names you use explicitly (`from {module} import {names}`, or each from the library it re-exports)."
             elif star:
                 supplied = _names_only_a_star_import_can_supply(flow, inj)
                 if supplied:
