@@ -1196,3 +1196,18 @@ def test_hid006_names_what_the_repositorys_own_package_supplies(tmp_path):
         "and supplied by the repository's own module `projects.meta`"
     ), diag.message
     assert diag.fix == "Import the names you use explicitly (`from projects.meta import Net, np, summary`, or each from the library it re-exports)."
+
+
+def test_hid009_sees_through_a_value_keeping_conversion_and_a_label_encoding_of_itself():
+    # Fair check 49, recall T-2.7: `data = np.array(data) / 255.0` rescales `data` from itself.
+    # T-2.8: `labels = lb.fit_transform(labels)` (a label encoder made in the cell) encodes the codes
+    # the first run left, so it is no fresh set-up for the `to_categorical` below it.
+    scaled = audit("import numpy as np\ndata = [1, 2]", "data = np.array(data) / 255.0", rules=[ChangesWhenRunTwice])
+    assert found(scaled, "HID009") == [("HID009", 2, 1)]
+    assert "`data = np.array(data) / 255.0`" in messages(scaled, "HID009")[0]
+    encoded = ("from sklearn.preprocessing import LabelBinarizer\nfrom keras.utils import to_categorical\n"
+               "lb = LabelBinarizer()\nlabels = lb.fit_transform(labels)\nlabels = to_categorical(labels)")
+    assert found(audit("labels = ['a', 'b']", encoded, rules=[ChangesWhenRunTwice]), "HID009") == [("HID009", 2, 5)]
+    # A scaler's refit of its own output sets the values up afresh: no finding for what follows.
+    scaler = ("from sklearn.preprocessing import StandardScaler\nsc = StandardScaler()\nX = sc.fit_transform(X)\nX = X.round(2)")
+    assert found(audit("X = [[1.0], [2.0]]", scaler, rules=[ChangesWhenRunTwice]), "HID009") == []
