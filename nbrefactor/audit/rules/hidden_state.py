@@ -10329,8 +10329,9 @@ class SavedTraceback(Rule):
         "Code's), nor an error raised while IPython's inline backend drew a figure (the traceback's frames are `print_figure`'s "
         "and the libraries', none of the cell's code) when the cell's present code draws nothing (no plotting call, no "
         "`.plot…`/`.hist` method, no call of a function other than a builtin): the cell was edited after the failed plot; "
-        "nor the error of a cell saved without a count whose traceback's frame of the cell's own code shows, at the line "
-        "it raised, a text the present source no longer has at that line (edited after the failure, its count cleared). "
+        "nor the error of a cell saved without a count whose traceback's frame of the cell's own code shows lines the present "
+        "source no longer has, neither at their numbers nor as the same run of lines shifted (edited after the failure, its count "
+        "cleared; a frame showing IPython's `get_ipython()…` translation of a magic is no such sign). "
         "Nor is an error "
         "reported that the cell's code raises wherever it runs when another finding, or the cell "
         "itself, already says so: a SyntaxError of a cell that does not parse (STR001's), a NameError "
@@ -11064,12 +11065,15 @@ _CELL_CODE_FRAME = re.compile(r"<ipython-input-\d+|[/\\]ipython-input-\d+|\bCell
 
 def _stale_frame_error(cell: Cell, error: Output) -> bool:
     """Does the saved traceback's frame of the cell's own code (the outermost, `Cell In[4]`,
-    `<ipython-input-4-…>`, Colab's `/tmp/ipython-input-….py`) show, at the line it raised, a text
-    the cell's present source no longer has at that line, in a cell saved without a count? The
-    cell was edited after the failure and its count cleared: the error is of an older text, and
-    what the present one does is for the other findings to say (fair check 49, item 73,
-    hid007-stale-error-of-edited-cell: `GridSearchCV(rf_pipeline, …)` raised at line 5, the cell
-    now opens with an `'rf_pipeline' not in locals()` guard; HID004 reports the real problem)."""
+    `<ipython-input-4-…>`, Colab's `/tmp/ipython-input-….py`) show lines the cell's present source,
+    saved without a count, no longer has: not at their numbers, nor as the same run of lines (same
+    indentation) shifted by lines added or removed above them? The cell was edited after the
+    failure and its count cleared: the error is of an older text, and what the present one does is
+    for the other findings to say (fair check 49, item 73, hid007-stale-error-of-edited-cell:
+    `GridSearchCV(rf_pipeline, …)` raised at line 5; the cell now opens with an `'rf_pipeline' not
+    in locals()` guard, the call indented under it; HID004 reports the real problem). Lines only
+    shifted (a comment added at the top) keep the error; so does a frame showing IPython's
+    translation of a magic (`get_ipython().system(…)` for `!pip …`)."""
     if cell.execution_count is not None:
         return False  # (the output is of the counted run; an edit since keeps that count on the page)
     text = _ANSI.sub("", error.text)
@@ -11079,9 +11083,22 @@ def _stale_frame_error(cell: Cell, error: Output) -> bool:
     frames = _CELL_CODE_FRAME.search(text[:arrow.start()])
     if frames is None or _LIBRARY_FRAME.search(text[frames.end():arrow.start()]):
         return False  # the first arrow is not in the cell's own frame
-    line = int(arrow.group(1))
-    lines = cell.source.splitlines()
-    return not 1 <= line <= len(lines) or lines[line - 1].strip() != arrow.group(2).strip()
+    block = text[frames.end():]
+    end = block.find("\n\n", arrow.end() - frames.end())
+    shown = [(int(m.group(1)), m.group(2)) for m in _FRAME_CODE_LINE.finditer(block if end < 0 else block[:end])]
+    shown = [(n, t.rstrip()) for n, t in shown if t.strip()]
+    if not shown or any("get_ipython()" in t for _, t in shown):
+        return False
+    lines = [line.rstrip() for line in cell.source.splitlines()]
+    first = shown[0][0]
+    for start in range(len(lines)):
+        if all(0 <= start + n - first < len(lines) and lines[start + n - first] == t for n, t in shown):
+            return False  # the same lines, where they were or shifted
+    return True
+
+
+# A numbered code line of a traceback frame (`      3 x = f()`, `----> 4 y = g(x)`, `--> 5 …`).
+_FRAME_CODE_LINE = re.compile(r"^(?:-*>|\s)\s*(\d+) (.*)$", re.MULTILINE)
 
 
 # A traceback frame of an installed or standard-library file (`…/site-packages/…`, `…/lib/python3.8/…`).
