@@ -1211,3 +1211,17 @@ def test_hid009_sees_through_a_value_keeping_conversion_and_a_label_encoding_of_
     # A scaler's refit of its own output sets the values up afresh: no finding for what follows.
     scaler = ("from sklearn.preprocessing import StandardScaler\nsc = StandardScaler()\nX = sc.fit_transform(X)\nX = X.round(2)")
     assert found(audit("X = [[1.0], [2.0]]", scaler, rules=[ChangesWhenRunTwice]), "HID009") == []
+
+
+def test_hid002_a_functions_own_locals_are_no_read_of_the_notebooks_names():
+    # What a called function surely reads of the notebook: not its parameters or locals (`df`,
+    # `scale`), nor names read on one side of an `if` or under a `try` only (fair check 49, item 61).
+    import ast
+
+    from nbrefactor.audit.rules.hidden_state import _own_locals, _surely_read
+
+    (function,) = ast.parse(
+        "def show(scale, *rest):\n    df = pd.DataFrame(scale)\n    if scale:\n        plot(df)\n    else:\n        plot(df, base)\n"
+        "    try:\n        helper(df)\n    except NameError:\n        pass\n    display(df)\n"
+    ).body
+    assert _surely_read(function.body) - _own_locals(function) == {"pd", "plot", "display"}

@@ -5598,11 +5598,30 @@ def _find_called_function_reads(ctx: RuleContext, cell: int) -> frozenset[str]:
         if reached is None or (reached[0], name) in seen:
             continue
         seen.add((reached[0], name))
-        names = _surely_read(reached[1].body)
+        names = _surely_read(reached[1].body) - _own_locals(reached[1])
         found |= names
         # (a notebook function it calls in turn: its name read, bound by a `def` of its own cell or above)
         queue.extend((reached[0], n, None) for n in names)
     return frozenset(found)
+
+
+def _own_locals(function: ast.FunctionDef) -> set[str]:
+    """The names local to a function: its parameters and what its body binds (but for `global`
+    names), which its reads find there, not in the notebook."""
+    args = function.args
+    names = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+    names |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
+    declared: set[str] = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Global):
+            declared.update(node.names)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            names.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node is not function:
+            names.add(node.name)
+        elif isinstance(node, ast.alias):
+            names.add(node.asname or node.name.split(".")[0])
+    return names - declared
 
 
 def _surely_read(body: Sequence[ast.stmt]) -> set[str]:
