@@ -1155,9 +1155,13 @@ def test_hid001_names_the_cell_that_left_a_global_and_the_function_rebound_below
 
 def test_hid003_no_did_you_mean_of_a_class_differing_only_by_case_for_an_indexed_read():
     # Fair check 49, item 63: `contours[0][0]`, `Contours` the imported class: not the value meant.
-    diags = audit(("from feature_extraction import Contours", 1), ("contour_n = Contours(8).number()", 2), ("c = contours[0][0]", 3))
+    diags = audit(("from feature_extraction import Contours", 1), ("n = Contours(8).number()", 2), ("c = contours[0][0]", 3))
     (message,) = messages(diags, "HID003")
     assert "did you mean" not in message and "`Contours` (cell 1) differs only by case but is an imported name" in message
+    # Another look-alike (`dataloaders`, fair check 43) is still named.
+    (message,) = messages(audit(("from torch.utils.data import DataLoader", 1), ("dataloaders = {'train': [1]}", 2),
+                                ("x = dataloader['train']", 3)), "HID003")
+    assert "did you mean `dataloaders` (cell 2)?" in message
     # Not indexed (`contours(…)`, `contours.x`): the look-alike stays.
     assert "did you mean `Contours`" in messages(audit(("from feature_extraction import Contours", 1), ("c = contours(3)", 2)), "HID003")[0]
 

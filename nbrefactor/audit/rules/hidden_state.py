@@ -7299,7 +7299,7 @@ class UndefinedName(Rule):
         "a mapping's key of the same name (`x = cache['x']`) and a cell naming that mapping saved an output showing a key "
         "spelt as the missing name (`dict_keys(['six_replications_analyses', …])`), the message names that key and line instead; "
         "and a class or import differing only by case from a name the line indexes (`contours[0][0]`, `Contours`) is no look-alike "
-        "(nor is any other then: the cell that bound the value is missing). Undefined names on one line (`os.path.abspath(__file__)` "
+        "(with no other look-alike, the message says so: the cell that bound the value is missing). Undefined names on one line (`os.path.abspath(__file__)` "
         "and `data` of a script's path line) are one finding, the others named and related; so are names on that line that "
         "only cells below define (HID004 leaves them to this finding: `str(s), str(d)` with `d` nowhere and `s` only below), "
         "and the reads of those names in cells below it that no cell above it reads before their definitions (`np` again in "
@@ -7935,13 +7935,13 @@ class UndefinedName(Rule):
                 # the class (fair check 49, item 63).
                 cased = sorted(n for n in defined if n != r.name and n.lower() == r.name.lower() and _class_or_import_only(flow, n)) \
                     if _indexed_at(_source_line(cell, r.line), r) else []
-                close = [] if cased else difflib.get_close_matches(
-                    r.name, [n for n in defined if n != r.name and n not in beside and not _word_sibling(r.name, n)
+                close = difflib.get_close_matches(
+                    r.name, [n for n in defined if n != r.name and n not in beside and n not in cased and not _word_sibling(r.name, n)
                              and not _made_from(r.name, n)], n=1, cutoff=0.8,
                 )
-                if cased:
-                    # (no other look-alike either: the name is the class's, lower-cased, as an
-                    # instance or a result of it is named; the cell that bound it is what is missing)
+                if cased and not close:
+                    # (the name is the class's, lower-cased, as an instance or a result of it is
+                    # named; with no other look-alike, the cell that bound it is what is missing)
                     message += (f"; `{cased[0]}` (cell {flow.definers(cased[0])[0]}) differs only by case but is "
                                 f"{'a class' if any(d.kind is DefKind.CLASS for d in flow.definitions if d.name == cased[0]) else 'an imported name'}, "
                                 f"not the value this line indexes: the cell that bound `{r.name}` is missing?")
