@@ -11085,8 +11085,8 @@ _CELL_CODE_FRAME = re.compile(r"<ipython-input-\d+|[/\\]ipython-input-\d+|\bCell
 def _stale_frame_error(cell: Cell, error: Output) -> bool:
     """Does the saved traceback's frame of the cell's own code (the outermost, `Cell In[4]`,
     `<ipython-input-4-…>`, Colab's `/tmp/ipython-input-….py`) show lines the cell's present source,
-    saved without a count, no longer has: not at their numbers, nor as the same run of lines (same
-    indentation) shifted by lines added or removed above them? The cell was edited after the
+    saved without a count, no longer has: the line it raised at, with its indentation, is on no line
+    of the cell (so not merely shifted by lines added above it)? The cell was edited after the
     failure and its count cleared: the error is of an older text, and what the present one does is
     for the other findings to say (fair check 49, item 73, hid007-stale-error-of-edited-cell:
     `GridSearchCV(rf_pipeline, …)` raised at line 5; the cell now opens with an `'rf_pipeline' not
@@ -11102,22 +11102,15 @@ def _stale_frame_error(cell: Cell, error: Output) -> bool:
     frames = _CELL_CODE_FRAME.search(text[:arrow.start()])
     if frames is None or _LIBRARY_FRAME.search(text[frames.end():arrow.start()]):
         return False  # the first arrow is not in the cell's own frame
-    block = text[frames.end():]
-    end = block.find("\n\n", arrow.end() - frames.end())
-    shown = [(int(m.group(1)), m.group(2)) for m in _FRAME_CODE_LINE.finditer(block if end < 0 else block[:end])]
-    shown = [(n, t.rstrip()) for n, t in shown if t.strip()]
-    if not shown or any("get_ipython()" in t for _, t in shown):
-        return False
+    # The raising line, with its indentation, anywhere in the present source: the cell may have
+    # shifted (lines added above it) but still has it. Only the raising line is compared: a frame
+    # may show the lines around it otherwise than the cell has them (IPython 7 joins a
+    # backslash-continued statement into one line).
+    raised = arrow.group(2).rstrip()
     lines = [line.rstrip() for line in cell.source.splitlines()]
-    first = shown[0][0]
-    for start in range(len(lines)):
-        if all(0 <= start + n - first < len(lines) and lines[start + n - first] == t for n, t in shown):
-            return False  # the same lines, where they were or shifted
-    return True
-
-
-# A numbered code line of a traceback frame (`      3 x = f()`, `----> 4 y = g(x)`, `--> 5 …`).
-_FRAME_CODE_LINE = re.compile(r"^(?:-*>|\s)\s*(\d+) (.*)$", re.MULTILINE)
+    if "get_ipython()" in raised or any(line.endswith("\\") for line in lines):
+        return False  # IPython's translation of a magic (`!pip …`); a continued line the frame may show joined
+    return raised not in lines
 
 
 # A traceback frame of an installed or standard-library file (`…/site-packages/…`, `…/lib/python3.8/…`).
