@@ -1092,3 +1092,140 @@ def test_hid001_late_cell_shadows_the_value_of_the_cell_below():
         "Cell 1 ran as [3], after cell 2 below it (run as [2]): cell 3 reads `ff_data` as cell 1 left it, "
         "while top to bottom it reads what cell 2 leaves"
     ]
+
+
+def test_hid002_count_cleared_cell_read_through_a_function_the_run_cell_calls():
+    # Fair check 49, item 61: `load_data` [13] calls `spectrogram`, bound only by a cell without a
+    # count, for every file (both branches, no `try` around the call), and its body reads `np`,
+    # `pd` of the imports cell: those cells ran, their counts cleared.
+    out = (Output("stream", text="Train: 2\n"),)
+    loader = (
+        "def load_data(files):\n    data = []\n    for f in files:\n        if f.endswith('a'):\n"
+        "            data.append(spectrogram(f, True))\n        else:\n            data.append(spectrogram(f, False))\n"
+        "    return pd.DataFrame(data)\nX = load_data(FILES)\nprint('Train:', len(X))"
+    )
+    spec = "def spectrogram(path, augment):\n    try:\n        return np.zeros(3)\n    except Exception as e:\n        return None"
+    cells = ("import kagglehub\np = kagglehub.dataset_download('a/b')", "import numpy as np\nimport pandas as pd", "FILES = ['a', 'b']", spec)
+    assert found(audit(*cells, (loader, 13, out)), "HID002") == []
+    # Read only on one side of an `if`, or under a `try`: the call proves nothing.
+    one_side = loader.replace("        else:\n            data.append(spectrogram(f, False))\n", "").replace("pd.DataFrame(data)", "data")
+    assert found(audit(*cells, (one_side, 13, out)), "HID002") != []
+    guarded = one_side.replace(
+        "        if f.endswith('a'):\n            data.append(spectrogram(f, True))\n",
+        "        try:\n            data.append(spectrogram(f, True))\n        except NameError:\n            pass\n",
+    )
+    assert "try:" in guarded and found(audit(*cells, (guarded, 13, out)), "HID002") != []
+
+
+def test_hid001_header_of_imports_and_paths_rerun_late_when_the_next_cells_read_only_its_imports():
+    # Fair check 49, item 57: imports and three literal paths re-run as [5] after the generators
+    # cell [4] that read them ([3] free for its first run); the cells run next read only its
+    # imports. Its settings read at once by the next cell run stay the edit-then-rerun finding.
+    header = "import os\nfrom keras import Generator, Model\ntrain_dir = 'data/Training'\nval_dir = 'data/Validation'"
+    gens = ("gen = Generator().flow(train_dir)\nval = Generator().flow(val_dir)", 4, (Output("stream", text="Found 6231 images\n"),))
+    model = ("model = Model()", 6)
+    fit = ("history = model.fit(gen)", 7)
+    assert found(audit(("import numpy as np", 1), (header, 5), gens, model, fit), "HID001") == []
+    reads_paths = ("model = Model(train_dir)", 6)
+    assert found(audit(("import numpy as np", 1), (header, 5), gens, reads_paths, fit), "HID001") != []
+
+
+def test_hid004_a_cell_below_that_only_updates_the_name_is_no_definition_to_move():
+    # Fair check 49, item 66: cell 3 only does `total += r` (it reads the value too); cell 4 binds
+    # `total = 0`: the fix names cell 4, not cell 3.
+    diags = audit("import random", "for _ in range(3):\n    total += random.random()", "for _ in range(3):\n    total += 1",
+                  "total = 0\nfor _ in range(3):\n    total += 1")
+    hid004 = [d for d in diags if d.code == "HID004" and d.location.cell == 2]
+    assert [d.message for d in hid004] == ["`total` is defined only in cell 4, below this one (cell 3 only updates it, `total += …`)"]
+    assert hid004[0].fix.startswith("Define `total` before this line (its start value, as cell 4 binds it)")
+
+
+def test_hid001_names_the_cell_that_left_a_global_and_the_function_rebound_below():
+    # Fair check 49, item 59: cell 4 redefines `replay` without the `global epsilon` decay and
+    # calls its own version (it binds no `epsilon`, though it ran last); cell 3's `decay()` left `epsilon`.
+    diags = audit(
+        ("epsilon = 1.0\ndef replay():\n    global epsilon\n    epsilon *= 0.9", 1),
+        ("print(epsilon)\nfor _ in range(3):\n    replay()", 10, (Output("stream", text="0.5\n"),)),
+        ("def decay():\n    global epsilon\n    epsilon = 0.5\ndecay()", 2),
+        ("def replay():\n    return 0\nfor _ in range(3):\n    replay()", 3),
+    )
+    hid001 = [m for m in messages(diags, "HID001")]
+    assert len(hid001) == 1 and "read `epsilon`, `replay` as cells 3 and 4 below left them" in hid001[0], hid001
+
+
+def test_hid003_no_did_you_mean_of_a_class_differing_only_by_case_for_an_indexed_read():
+    # Fair check 49, item 63: `contours[0][0]`, `Contours` the imported class: not the value meant.
+    diags = audit(("from feature_extraction import Contours", 1), ("n = Contours(8).number()", 2), ("c = contours[0][0]", 3))
+    (message,) = messages(diags, "HID003")
+    assert "did you mean" not in message and "`Contours` (cell 1) differs only by case but is an imported name" in message
+    # Another look-alike (`dataloaders`, fair check 43) is still named.
+    (message,) = messages(audit(("from torch.utils.data import DataLoader", 1), ("dataloaders = {'train': [1]}", 2),
+                                ("x = dataloader['train']", 3)), "HID003")
+    assert "did you mean `dataloaders` (cell 2)?" in message
+    # Not indexed (`contours(…)`, `contours.x`): the look-alike stays.
+    assert "did you mean `Contours`" in messages(audit(("from feature_extraction import Contours", 1), ("c = contours(3)", 2)), "HID003")[0]
+
+
+def test_hid003_names_the_self_named_key_of_a_mapping_the_notebook_shows():
+    # Fair check 49, item 65: results are bound from a cache by their own key, and the cache's keys
+    # (printed) include the missing name: that binding line is missing, not a look-alike.
+    keys = (Output("stream", text="dict_keys(['six_replications_analyses', 'six_replications_updated_analyses'])\n"),)
+    cells = (("import pickle\ncache = pickle.load(open('c.pkl', 'rb'))\nprint(cache.keys())", 1, keys),
+             ("if 'six_replications_updated_analyses' in cache:\n    six_replications_updated_analyses = cache['six_replications_updated_analyses']", 2),
+             ("print(six_replications_analyses.color)", 3))
+    (message,) = messages(audit(*cells), "HID003")
+    assert "the mapping `cache` holds a key 'six_replications_analyses' (cell 1 shows it)" in message and "did you mean" not in message
+    (message,) = messages(audit(("import pickle\ncache = pickle.load(open('c.pkl', 'rb'))", 1), *cells[1:]), "HID003")
+    assert "did you mean `six_replications_updated_analyses`" in message
+
+
+def test_hid006_names_what_the_repositorys_own_package_supplies(tmp_path):
+    # Fair check 49, item 71: `from projects.metalearning import *` of a package in the repository,
+    # whose `__init__.py` star-imports its modules: the names read and bound by no cell are named,
+    # with the file that binds each.
+    from nbrefactor.audit.rule_examples import run_example
+    from nbrefactor.audit.rules import Example
+
+    example = Example(
+        cells=("import sys\nsys.path.append('..')\nfrom projects.meta import *", "model = Net(np.ones(3))\nsummary(model)"),
+        path="notebooks/nb.ipynb",
+        files={"projects/__init__.py": "", "projects/meta/__init__.py": "from . import base\nfrom .base import *\nfrom .nets import *\n",
+               "projects/meta/base.py": "import numpy as np\nfrom torchsummary import summary\n",
+               "projects/meta/nets.py": "class Net:\n    pass\n", ".git/HEAD": "ref: refs/heads/main\n"},
+    )
+    (diag,) = run_example(StateInjection, example, tmp_path)
+    assert diag.message == (
+        "`from projects.meta import *` binds names nobody can see from the notebook: `Net` (from projects/meta/nets.py), "
+        "`np` (from projects/meta/base.py), `summary` (from projects/meta/base.py) are read below it, bound by no cell, "
+        "and supplied by the repository's own module `projects.meta`"
+    ), diag.message
+    assert diag.fix == "Import the names you use explicitly (`from projects.meta import Net, np, summary`, or each from the library it re-exports)."
+
+
+def test_hid009_sees_through_a_value_keeping_conversion_and_a_label_encoding_of_itself():
+    # Fair check 49, recall T-2.7: `data = np.array(data) / 255.0` rescales `data` from itself.
+    # T-2.8: `labels = lb.fit_transform(labels)` (a label encoder made in the cell) encodes the codes
+    # the first run left, so it is no fresh set-up for the `to_categorical` below it.
+    scaled = audit("import numpy as np\ndata = [1, 2]", "data = np.array(data) / 255.0", rules=[ChangesWhenRunTwice])
+    assert found(scaled, "HID009") == [("HID009", 2, 1)]
+    assert "`data = np.array(data) / 255.0`" in messages(scaled, "HID009")[0]
+    encoded = ("from sklearn.preprocessing import LabelBinarizer\nfrom keras.utils import to_categorical\n"
+               "lb = LabelBinarizer()\nlabels = lb.fit_transform(labels)\nlabels = to_categorical(labels)")
+    assert found(audit("labels = ['a', 'b']", encoded, rules=[ChangesWhenRunTwice]), "HID009") == [("HID009", 2, 5)]
+    # A scaler's refit of its own output sets the values up afresh: no finding for what follows.
+    scaler = ("from sklearn.preprocessing import StandardScaler\nsc = StandardScaler()\nX = sc.fit_transform(X)\nX = X.round(2)")
+    assert found(audit("X = [[1.0], [2.0]]", scaler, rules=[ChangesWhenRunTwice]), "HID009") == []
+
+
+def test_hid002_a_functions_own_locals_are_no_read_of_the_notebooks_names():
+    # What a called function surely reads of the notebook: not its parameters or locals (`df`,
+    # `scale`), nor names read on one side of an `if` or under a `try` only (fair check 49, item 61).
+    import ast
+
+    from nbrefactor.audit.rules.hidden_state import _own_locals, _surely_read
+
+    (function,) = ast.parse(
+        "def show(scale, *rest):\n    df = pd.DataFrame(scale)\n    if scale:\n        plot(df)\n    else:\n        plot(df, base)\n"
+        "    try:\n        helper(df)\n    except NameError:\n        pass\n    display(df)\n"
+    ).body
+    assert _surely_read(function.body) - _own_locals(function) == {"pd", "plot", "display"}

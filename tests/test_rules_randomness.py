@@ -1326,3 +1326,15 @@ def test_rnd001_function_drawing_from_two_unseeded_libraries_names_both(tmp_path
     assert numpy.fix.endswith("and seed the `random` module too: random.seed(SEED)")
     python = next(d for d in found if d is not numpy)
     assert "also draws from" not in python.message
+
+
+def test_rnd002_gradient_boosting_on_every_row_and_feature_says_its_draws_only_break_ties(tmp_path):
+    # Fair check 49, item 161: no subsample < 1, no max_features: the seed only orders the features
+    # each split tries, as a best-split tree's does. With subsample=0.8 it draws the rows: no such words.
+    head = "import pandas as pd\nfrom sklearn.ensemble import GradientBoostingClassifier"
+    body = ("df = pd.read_pickle('data.p')\nclf = GradientBoostingClassifier(n_estimators=100{})\nclf.fit(df[['age', 'degree']].values, df['y'])\n"
+            "print(clf.predict(df[['age', 'degree']].values))")
+    (found,) = messages(MissingRandomState, tmp_path, head, body.format(""))
+    assert "only break ties" in found and "which its many trees can meet" in found
+    (found,) = messages(MissingRandomState, tmp_path, head, body.format(", subsample=0.8"))
+    assert "only break ties" not in found

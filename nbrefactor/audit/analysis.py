@@ -378,6 +378,7 @@ def cell_python_tree(ca: "CellAnalysis") -> Optional[ast.Module]:
 
 # The line a saved traceback's outermost frame (the cell's own) stopped at: `----> 2 x = f()`.
 _TRACEBACK_ARROW = re.compile(r"^-+>\s*(\d+)(?: (.*))?$", re.MULTILINE)
+TRACEBACK_ARROW = _TRACEBACK_ARROW  # (HID007 reads the same arrow: `_stale_frame_error`)
 _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 

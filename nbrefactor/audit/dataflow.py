@@ -557,6 +557,13 @@ def _definitions_and_injectors(facts: NotebookFacts, package: bool = False) -> t
                                       for line, column, name in _exec_bindings(ca))
             elif call.receiver == "" and call.method in global_writers:
                 called.add(call.method)
+                if any(fn.name == call.method and fn.line < call.line for fn in f.functions) and not any(
+                    w[0].cell.index == index for w in global_writers[call.method]
+                ):
+                    # The cell's own `def` above the call, which writes no global, is the function
+                    # called: another cell's `global epsilon` version binds nothing here (fair check
+                    # 49, item 59: cell 20 redefines `replay` without the epsilon decay and calls it).
+                    continue
                 for _, name, _, _ in global_writers[call.method]:
                     magic_defs.append(Definition(name, index, call.line, call.column, DefKind.GLOBAL, count, via=call.method))
         for magic in ca.magics:

@@ -23,7 +23,7 @@ from nbrefactor.audit.loader import code_cell_sources, lean_bytes, notebook_json
 from nbrefactor.audit.types import AuditResult, Diagnostic, LoadError, Location, NotAnalysed, Notebook, NotebookResult
 from nbrefactor.audit.project import (
     ProjectContext, discover_project, resolved_path, with_downloads_present, with_image_packages,
-    scoped_to_workspace, with_installed_requirements, with_kernel_environment, with_seed_helpers, with_working_folders,
+    scoped_to_workspace, with_installed_requirements, with_kernel_environment, with_seed_helpers, with_star_packages, with_working_folders,
 )
 
 if TYPE_CHECKING:  # imported where used: a run answered from the cache never loads libcst
@@ -315,6 +315,7 @@ def audit_file(
             project = with_installed_requirements(project, file, (c.source for c in loaded.code_cells))
             project = with_downloads_present(project, file, (c.source for c in loaded.code_cells))
             project = with_seed_helpers(project, file, (c.source for c in loaded.code_cells))
+            project = with_star_packages(project, file, (c.source for c in loaded.code_cells))
             return audit_notebook(loaded, settings, project, catalog).result
     except TimeLimit:
         pass
@@ -499,7 +500,7 @@ def _key_project(file: Path, sources: Sequence[str]) -> ProjectContext:
     project = with_working_folders(discover_project(file), file, sources)
     if _installs_requirements(sources) or file.with_suffix(".txt").is_file():
         project = with_installed_requirements(project, file, sources)
-    return with_seed_helpers(with_downloads_present(project, file, sources), file, sources)
+    return with_star_packages(with_seed_helpers(with_downloads_present(project, file, sources), file, sources), file, sources)
 
 
 def _installs_requirements(sources: Sequence[str]) -> bool:

@@ -304,6 +304,12 @@ class ProjectContext:
     # the helper's call passes, or its default, is true (`SeedSwitch`). Read, never run; RND001
     # counts a call of the helper as those seeding calls (`with_seed_helpers`).
     seed_helpers: tuple[tuple[str, tuple[tuple[str, bool, tuple[SeedSwitch, ...]], ...]], ...] = ()
+    # For each `from <package.module> import *` of the notebook whose module is the repository's own
+    # (a regular package above the notebook, or in its parent folder when a cell puts that on the
+    # path) and not a module beside it (`star_exports`' case): the names it binds, as far as they
+    # can be listed (its `__all__`, else its public top-level names, following its own star imports
+    # of its package's modules), with the file each comes from as shown (`with_star_packages`).
+    package_star_names: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     # Per path of an exercise blank `# %load _solved/solutions/joins10.py` (a code cell of only such
     # commented-out lines, `load_blank_paths`) that is a Python file below the notebook's folder:
     # the names the file binds at module level (what the reader's uncommented `%load` pastes in);
@@ -2668,6 +2674,77 @@ def with_seed_helpers(project: ProjectContext, notebook_path: str | Path, source
     if not found:
         return project
     return replace(project, seed_helpers=tuple(sorted(found.items())))
+
+
+def with_star_packages(project: ProjectContext, notebook_path: str | Path, sources: Iterable[str]) -> ProjectContext:
+    """The project with `package_star_names` for the notebook's star imports of the repository's own
+    package modules (fair check 49, item 71: `from projects.metalearning import *`, whose
+    `__init__.py` star-imports `base_model`, `cnnmlp`, …, which import numpy as `np`, wandb,
+    torchsummary's `summary`). Each module is parsed, never imported."""
+    wanted = sorted({
+        m.group(1) for text in sources if "*" in text for m in _STAR_IMPORT_LINE.finditer(text)
+    })
+    own = project.project_modules | (project.parent_modules or frozenset())
+    wanted = [m for m in wanted if "." in m and m.split(".")[0] in own and m.split(".")[0] not in project.local_modules]
+    if not wanted:
+        return project
+    folder = Path(os.path.dirname(resolved_path(notebook_path)))
+    found: list[tuple[str, tuple[tuple[str, str], ...]]] = []
+    for module in wanted:
+        file = _module_file(project, folder, module)
+        names = _star_names(project, folder, module, file, 0) if file is not None else None
+        if names:
+            # (as the package path reads from the folder holding it: `projects/metalearning/cnnmlp.py`)
+            top = module.split(".")[0]
+            shown = {path: "/".join(path.parts[len(path.parts) - 1 - path.parts[::-1].index(top):]) if top in path.parts else path.name
+                     for path in set(names.values())}
+            found.append((module, tuple(sorted((name, shown[path]) for name, path in names.items()))))
+    return replace(project, package_star_names=tuple(found)) if found else project
+
+
+_STAR_IMPORT_LINE = re.compile(r"^[ \t]*from[ \t]+([A-Za-z_][\w.]*)[ \t]+import[ \t]+\*", re.MULTILINE)
+
+
+def _star_names(project: ProjectContext, folder: Path, module: str, file: Path, depth: int) -> Optional[dict[str, Path]]:
+    """The names `from module import *` binds, each with the file that binds it: `__all__` when the
+    module lists it as literals, else its public top-level names (functions, classes, assignments,
+    imports: `import numpy as np` exports `np`), and those of the package's own modules it
+    star-imports in turn (two levels at most). None when it does not parse."""
+    try:
+        if file.stat().st_size > 1_000_000:
+            return None
+        tree = ast.parse(file.read_text(encoding="utf-8", errors="replace"))
+    except (OSError, SyntaxError, ValueError, RecursionError):
+        return None
+    listed = _module_exports(tree)
+    names: dict[str, Path] = {}
+    package = module if file.name == "__init__.py" else module.rpartition(".")[0]
+    for statement in tree.body:
+        if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.setdefault(statement.name, file)
+        elif isinstance(statement, (ast.Assign, ast.AnnAssign)):
+            for target in (statement.targets if isinstance(statement, ast.Assign) else [statement.target]):
+                for node in ast.walk(target):
+                    if isinstance(node, ast.Name):
+                        names.setdefault(node.id, file)
+        elif isinstance(statement, ast.Import):
+            for alias in statement.names:
+                names.setdefault(alias.asname or alias.name.split(".")[0], file)
+        elif isinstance(statement, ast.ImportFrom):
+            base = package.rsplit(".", statement.level - 1)[0] if statement.level else ""
+            source = ".".join(p for p in (base, statement.module or "") if p)
+            for alias in statement.names:
+                if alias.name != "*":
+                    names.setdefault(alias.asname or alias.name, file)
+                elif depth < 2 and source.split(".")[0] == module.split(".")[0]:
+                    inner = _module_file(project, folder, source)
+                    more = _star_names(project, folder, source, inner, depth + 1) if inner is not None else None
+                    for name, where in (more or {}).items():
+                        names.setdefault(name, where)
+    declared = any(isinstance(n, ast.Name) and n.id == "__all__" for st in tree.body if isinstance(st, ast.Assign) for n in st.targets)
+    if declared:
+        return {name: names.get(name, file) for name in listed} if listed is not None else None
+    return {name: where for name, where in names.items() if not name.startswith("_")}
 
 
 def _module_file(project: ProjectContext, folder: Path, module: str) -> Optional[Path]:

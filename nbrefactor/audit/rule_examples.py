@@ -12,7 +12,7 @@ from nbrefactor.config import load_settings
 from nbrefactor.audit.engine import audit_notebook
 from nbrefactor.audit.loader import parse_notebook
 from nbrefactor.audit.types import Diagnostic, LoadError, Location
-from nbrefactor.audit.project import discover_project, with_downloads_present, with_seed_helpers, with_working_folders
+from nbrefactor.audit.project import discover_project, with_downloads_present, with_seed_helpers, with_star_packages, with_working_folders
 from nbrefactor.audit.rules import Example, ExampleCell, Rule
 
 
@@ -37,6 +37,7 @@ def run_example(rule: type[Rule], example: Example, workdir: Path) -> list[Diagn
     project = with_working_folders(discover_project(path), path, (c.source for c in notebook.code_cells))
     project = with_downloads_present(project, path, (c.source for c in notebook.code_cells))
     project = with_seed_helpers(project, path, (c.source for c in notebook.code_cells))
+    project = with_star_packages(project, path, (c.source for c in notebook.code_cells))
     analysis = audit_notebook(notebook, settings, project, load_catalog(), rules=[rule])
     notice = analysis.result.not_analysed
     if rule.notice and notice is not None and notice.code == rule.code:

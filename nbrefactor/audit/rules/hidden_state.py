@@ -24,7 +24,7 @@ from nbrefactor.audit.analysis import (
     BUILTIN_NAMES, CellAnalysis, cell_python_tree, dead_branch_lines, may_hold_session_name_tests, module_level_assignments, python_tree, read_guarded_by_name_test,
     session_name_tests,
 )
-from nbrefactor.audit.facts import CallFact, CellFacts, dotted_name, nodes_of, statement_at
+from nbrefactor.audit.facts import CallFact, CellFacts, assigned_name, dotted_name, nodes_of, statement_at
 from nbrefactor.audit.guards import NOT_ANALYSED
 from nbrefactor.audit.hosted import missing_module_test
 from nbrefactor.audit.distributions import install_spellings, misspelt_local_module, resolve
@@ -39,7 +39,7 @@ from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, is_suppresse
 from nbrefactor.audit.rules import code as code_cell
 from nbrefactor.audit.project import load_blank_paths
 from nbrefactor.audit.rules.randomness import _facts as _randomness_facts
-from nbrefactor.audit.analysis import saved_error_line
+from nbrefactor.audit.analysis import TRACEBACK_ARROW, saved_error_line
 from nbrefactor.audit.rules.structure import empty_assignment, exercise_notebook, python2_builtin_reads, python2_cells, reference_sheet, template_blank
 
 # The flow of the notebook last asked for: the rules of this family run one after the other on
@@ -93,6 +93,72 @@ def _source_line(cell: Cell, line: int) -> str:
 
 def _is_blank(source: str) -> bool:
     return all(not line.strip() or line.strip().startswith("#") for line in source.split("\n"))
+
+
+def _self_named_key(ctx: RuleContext, name: str) -> Optional[tuple[str, int, tuple[int, str]]]:
+    """(mapping, cell showing the key, (cell, name) of a self-named binding) when a cell binds a
+    name from the same-named key of a mapping (`control = cache['control']`, anywhere in its top
+    level, under an `if` too) and a cell that names that mapping saved a text output showing a key
+    spelt `name` in quotes (`dict_keys(['six_replications_analyses', …])`): the notebook binds
+    its results from that mapping by their own names, and has this one there."""
+    return ctx.shared(f"hid003.self_named_key.{name}", lambda: _find_self_named_key(ctx, name))
+
+
+def _find_self_named_key(ctx: RuleContext, name: str) -> Optional[tuple[str, int, tuple[int, str]]]:
+    bindings: dict[str, tuple[int, str]] = {}
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        for node in (ast.walk(tree) if tree is not None else ()):
+            target = assigned_name(node) if isinstance(node, ast.Assign) else None
+            value = node.value if target is not None else None
+            if (isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name)
+                    and isinstance(value.slice, ast.Constant) and value.slice.value == target):
+                bindings.setdefault(value.value.id, (ca.cell.index, target))
+    if not bindings:
+        return None
+    quoted = (f"'{name}'", f'"{name}"')
+    for ca in ctx.cells:
+        if not any(q in o.text for o in ca.cell.outputs if o.output_type != "error" for q in quoted):
+            continue
+        tree = cell_python_tree(ca)
+        shown = {n.id for n in (ast.walk(tree) if tree is not None else ()) if isinstance(n, ast.Name) and n.id in bindings}
+        if shown:
+            mapping = min(shown)
+            return mapping, ca.cell.index, bindings[mapping]
+    return None
+
+
+def _indexed_at(line: str, r: Read) -> bool:
+    """Is the name read at `r` subscripted there (`contours[0]`)?"""
+    start = r.column - 1
+    if line[start:start + len(r.name)] != r.name:
+        return False
+    return line[start + len(r.name):].lstrip().startswith("[")
+
+
+def _class_or_import_only(flow: NameFlow, name: str) -> bool:
+    """Is every binding of `name` a class or an import?"""
+    kinds = {d.kind for d in flow.definitions if d.name == name}
+    return bool(kinds) and kinds <= {DefKind.CLASS, DefKind.IMPORT}
+
+
+def _only_updates(ctx: RuleContext, flow: NameFlow, cell: int, name: str) -> bool:
+    """Does `cell` bind `name` only by augmented assignments (`total += x`), each reading the value
+    already there? It then defines nothing a cell above could read first."""
+    ca = ctx.analysis_at.get(cell)
+    tree = cell_python_tree(ca) if ca is not None else None
+    if tree is None:
+        return False
+    if not any(d.cell == cell and d.name == name for d in flow.definitions):
+        return False
+    nodes = list(ast.walk(tree))
+    updated = {id(n.target) for n in nodes if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name) and n.target.id == name}
+    return bool(updated) and not any(
+        (isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store) and id(n) not in updated)
+        or (isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n.name == name)
+        or (isinstance(n, ast.alias) and (n.asname or n.name.split(".")[0]) == name)
+        for n in nodes
+    )
 
 
 def _only_string_literals(source: str) -> bool:
@@ -1276,8 +1342,16 @@ class OutOfOrderExecution(Rule):
                 # item 67: `days` built from `files` that only cells 6 and 7 bind).
                 continue
             if late and not bottom_up and from_below:
-                names = list(dict.fromkeys(r.name for r in from_below))
-                writers = sorted({r.exec_provider.cell for r in from_below if r.exec_provider is not None})
+                # (and the notebook functions they called as a cell below redefined them, another
+                # text than the `def` above: fair check 49, item 59, `replay` rebound by cell 20)
+                redefined = _redefined_below(ctx, [
+                    r for r in name_flow(ctx).reads
+                    if r.cell in inside and not r.deferred and r.exec_flow is ExecFlow.DEFINED
+                    and r.exec_provider is not None and r.exec_provider.cell in {o.index for o in others}
+                    and r.exec_provider.cell > r.cell and r.exec_provider.kind in (DefKind.FUNCTION, DefKind.CLASS)
+                ])
+                names = list(dict.fromkeys(r.name for r in sorted((*from_below, *redefined), key=lambda r: (r.cell, r.line, r.column))))
+                writers = sorted({r.exec_provider.cell for r in (*from_below, *redefined) if r.exec_provider is not None})
                 message = f"{who} ran as {ran}, after {_cell_list([c.index for c in others])} below {pronoun} " + _read_as_left(
                     counts, pronoun, names, writers, whose="")
             elif late and not bottom_up and notebook.is_python and (changed_below := _read_as_left_below(ctx, members, others)):
@@ -2352,6 +2426,20 @@ def _order_free_but_own_del(ctx: RuleContext, ca: CellAnalysis) -> bool:
     return _order_free(position, cells, reads, fresh, _Settled(cells))
 
 
+def _redefined_below(ctx: RuleContext, reads: Sequence[Read]) -> list[Read]:
+    """The reads of a notebook function or class whose definition run last before the reader (a
+    cell below it) is another text than the one a top-to-bottom run gives it (the `def` above)."""
+    def text(d: Optional[Definition]) -> Optional[str]:
+        ca = ctx.analysis_at.get(d.cell) if d is not None else None
+        tree = cell_python_tree(ca) if ca is not None else None
+        node = next((n for n in (tree.body if tree is not None else ())
+                     if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n.name == d.name and n.lineno == d.line), None)
+        return ast.dump(node) if node is not None else None
+
+    return [r for r in reads if r.provider is not None and r.provider.cell < r.cell
+            and (below := text(r.exec_provider)) is not None and below != text(r.provider)]
+
+
 def _read_as_left(counts: str, pronoun: str, names: Sequence[str], writers: Sequence[int], whose: str) -> str:
     """HID001's tail for late cells that read names as cells below them left them: "(run as …): it
     was re-run late and read `x` as cell 9 below left it, so its [own ]saved outputs are not what a
@@ -3153,8 +3241,13 @@ def _self_contained_reruns(ctx: RuleContext, flow: NameFlow, seeded_ok: bool = F
                         and session.get(c.cell.index, 0) == session.get(index, 0)), key=lambda c: c.cell.execution_count)
         following = {c.cell.index for c in after[:3]}
         settings = all(isinstance(n.func, ast.Name) and n.func.id in BUILTIN_NAMES for n in ast.walk(tree) if isinstance(n, ast.Call))
+        # (Only its settings count as read at once: the imports of a header cell of imports and
+        # paths, read by the next cells run, are the same modules whatever was edited: fair check
+        # 49, item 57, `ImageDataGenerator` and `train_dir` re-run as [5], the cells run next reading
+        # only its imports.)
+        imported = {d.name for d in flow.definitions if d.cell == index and d.kind is DefKind.IMPORT}
         if settings and any(
-            not r.deferred and r.name in first_bound and r.writer is not None and r.writer.cell == index
+            not r.deferred and r.name in first_bound and r.name not in imported and r.writer is not None and r.writer.cell == index
             for i in following for r in reads_by_cell.get(i, ())
         ):
             # Settings only (literals, builtins: `int(batch_size / 2)`), re-run and read at once (by one of
@@ -5444,11 +5537,132 @@ def _names_only_it_binds_read_below(
     if not only:
         return False
     cells = _cells(ctx)
-    return any(
+    if any(
         r.cell > cell.index and (r.count is not None or r.cell in ran_too) and not r.deferred and r.name in only
         and not any(o.output_type == "error" for o in cells[r.cell].outputs)
         for r in flow.reads
+    ):
+        return True
+    # A name only it binds read inside a notebook function that a cell run below called.
+    return not computed and any(
+        c.index > cell.index and (c.execution_count is not None or c.index in ran_too)
+        and not any(o.output_type == "error" for o in c.outputs) and only & _called_function_reads(ctx, c.index)
+        for c in ctx.facts.notebook.code_cells
     )
+
+
+def _called_function_reads(ctx: RuleContext, cell: int) -> frozenset[str]:
+    """The globals the notebook functions that cell `cell` calls at its top level read whenever
+    called: their bodies' reads, and those of the notebook functions they so call in turn, that are
+    sure to run once called (not under a `try`, whose handler may swallow the NameError, nor in a
+    nested function or lambda, nor on one side of an `if` only: read on both or on neither). A run
+    cell that called one read them as surely as if they were in its own text (fair check 49, item
+    61: `load_data_by_folds(…)` [13] calls `get_spectrogram`, bound only by a cell without a count,
+    for every file: that cell ran). The function is the `def` above the call in the cell itself,
+    else the one its read of the name reaches top to bottom. Computed once per cell."""
+    return ctx.shared(f"hid002.called_function_reads.{cell}", lambda: _find_called_function_reads(ctx, cell))
+
+
+def _find_called_function_reads(ctx: RuleContext, cell: int) -> frozenset[str]:
+    flow = name_flow(ctx)
+    analysed = {ca.cell.index: ca for ca in ctx.facts.cells}
+
+    def definition(index: int, name: str, line: int) -> Optional[ast.FunctionDef]:
+        ca = analysed.get(index)
+        tree = cell_python_tree(ca) if ca is not None else None
+        if tree is None:
+            return None
+        own = [s for s in tree.body if isinstance(s, ast.FunctionDef) and s.name == name and s.lineno < line]
+        return own[-1] if own else None
+
+    def provider(index: int, name: str, line: Optional[int]) -> Optional[tuple[int, ast.FunctionDef]]:
+        own = definition(index, name, line if line is not None else 10**9)
+        if own is not None:
+            return index, own
+        for r in flow.reads:
+            if (r.cell == index and r.name == name and (line is None or not r.deferred) and r.provider is not None
+                    and r.provider.kind is DefKind.FUNCTION):
+                found = definition(r.provider.cell, name, r.provider.line + 1)
+                return (r.provider.cell, found) if found is not None else None
+        return None
+
+    caller = analysed.get(cell)
+    if caller is None:
+        return frozenset()
+    queue = [(cell, c.func, c.line) for c in caller.facts.calls if not c.in_function and c.func and "." not in c.func]
+    found: set[str] = set()
+    seen: set[tuple[int, str]] = set()
+    while queue:
+        index, name, line = queue.pop()
+        reached = provider(index, name, line)
+        if reached is None or (reached[0], name) in seen:
+            continue
+        seen.add((reached[0], name))
+        names = _surely_read(reached[1].body) - _own_locals(reached[1])
+        found |= names
+        # (a notebook function it calls in turn: its name read, bound by a `def` of its own cell or above)
+        queue.extend((reached[0], n, None) for n in names)
+    return frozenset(found)
+
+
+def _own_locals(function: ast.FunctionDef) -> set[str]:
+    """The names local to a function: its parameters and what its body binds (but for `global`
+    names), which its reads find there, not in the notebook."""
+    args = function.args
+    names = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+    names |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
+    declared: set[str] = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Global):
+            declared.update(node.names)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            names.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node is not function:
+            names.add(node.name)
+        elif isinstance(node, ast.alias):
+            names.add(node.asname or node.name.split(".")[0])
+    return names - declared
+
+
+def _surely_read(body: Sequence[ast.stmt]) -> set[str]:
+    """The names a block of statements reads on every path through it (`_called_function_reads`):
+    not inside a `try` body, a nested function, lambda or class, nor only on one side of an `if`
+    or a conditional expression."""
+    found: set[str] = set()
+    for statement in body:
+        if isinstance(statement, (ast.Try, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda))\
+                or statement.__class__.__name__ == "TryStar":
+            continue
+        if isinstance(statement, ast.If):
+            found |= _surely_read_expr(statement.test)
+            found |= _surely_read(statement.body) & _surely_read(statement.orelse)
+            continue
+        if isinstance(statement, (ast.For, ast.AsyncFor, ast.While)):
+            found |= _surely_read_expr(statement.iter if not isinstance(statement, ast.While) else statement.test)
+            found |= _surely_read(statement.body)
+            continue
+        if isinstance(statement, (ast.With, ast.AsyncWith)):
+            for item in statement.items:
+                found |= _surely_read_expr(item.context_expr)
+            found |= _surely_read(statement.body)
+            continue
+        found |= _surely_read_expr(statement)
+    return found
+
+
+def _surely_read_expr(node: ast.AST) -> set[str]:
+    """The names `node` (a simple statement or an expression) loads, but for those under a lambda,
+    a comprehension or one side of a conditional expression or a boolean operator."""
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, (ast.Lambda, ast.IfExp, ast.BoolOp, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            continue
+        if isinstance(current, ast.Name) and isinstance(current.ctx, ast.Load):
+            found.add(current.id)
+        stack.extend(ast.iter_child_nodes(current))
+    return found
 
 
 def _unparsed_never_run(ctx: RuleContext, injector: Injector) -> bool:
@@ -7081,7 +7295,11 @@ class UndefinedName(Rule):
         "(`from pinecone import Pinecone`, then `pinecone.init(…)`), the message says that only it was imported from the "
         "module, not the module itself, instead of \"did you mean\" (the name is the module, and the look-alike's use differs); "
         "when a code cell at or above the read binds the name only in a commented-out line of code (`#y_pred = lof.predict(X)`), "
-        "the message names that line instead (the step was skipped, not misspelt). Undefined names on one line (`os.path.abspath(__file__)` "
+        "the message names that line instead (the step was skipped, not misspelt); when the notebook binds other names from "
+        "a mapping's key of the same name (`x = cache['x']`) and a cell naming that mapping saved an output showing a key "
+        "spelt as the missing name (`dict_keys(['six_replications_analyses', …])`), the message names that key and line instead; "
+        "and a class or import differing only by case from a name the line indexes (`contours[0][0]`, `Contours`) is no look-alike "
+        "(with no other look-alike, the message says so: the cell that bound the value is missing). Undefined names on one line (`os.path.abspath(__file__)` "
         "and `data` of a script's path line) are one finding, the others named and related; so are names on that line that "
         "only cells below define (HID004 leaves them to this finding: `str(s), str(d)` with `d` nowhere and `s` only below), "
         "and the reads of those names in cells below it that no cell above it reads before their definitions (`np` again in "
@@ -7712,10 +7930,21 @@ class UndefinedName(Rule):
                 # `X_train` is the features, the labels are another name), nor one another word of the
                 # name's family (`train`, `X_train` for `Y_train`): no typo (fair check 29, item 48).
                 beside = set(_NAME_WORD.findall(_source_line(cell, r.line))) - {r.name}
+                # Nor a class or an imported name differing only by case from a name the line
+                # indexes (`contours[0][0]`, `Contours` the imported class): a list was meant, not
+                # the class (fair check 49, item 63).
+                cased = sorted(n for n in defined if n != r.name and n.lower() == r.name.lower() and _class_or_import_only(flow, n)) \
+                    if _indexed_at(_source_line(cell, r.line), r) else []
                 close = difflib.get_close_matches(
-                    r.name, [n for n in defined if n != r.name and n not in beside and not _word_sibling(r.name, n)
+                    r.name, [n for n in defined if n != r.name and n not in beside and n not in cased and not _word_sibling(r.name, n)
                              and not _made_from(r.name, n)], n=1, cutoff=0.8,
                 )
+                if cased and not close:
+                    # (the name is the class's, lower-cased, as an instance or a result of it is
+                    # named; with no other look-alike, the cell that bound it is what is missing)
+                    message += (f"; `{cased[0]}` (cell {flow.definers(cased[0])[0]}) differs only by case but is "
+                                f"{'a class' if any(d.kind is DefKind.CLASS for d in flow.definitions if d.name == cased[0]) else 'an imported name'}, "
+                                f"not the value this line indexes: the cell that bound `{r.name}` is missing?")
                 called = _method_called_on(_source_line(cell, r.line), r)
                 if close and called and _result_of_method(ctx, close[0], called):
                     # `gen.flow_from_directory(…)`, and the look-alike `_gen` is bound only to what a
@@ -7740,6 +7969,15 @@ class UndefinedName(Rule):
                     # (`y_predIF`) misleads (fair check 46, item 71).
                     message += f"; its binding is commented out in cell {commented[0]} (`{commented[1]}`)"
                     fix = f"Restore the commented-out line of cell {commented[0]}, or remove the cells that read `{r.name}`."
+                elif not r.deferred and (keyed := _self_named_key(ctx, r.name)) is not None:
+                    # `X = cache['X']` for the other results, and the cache's own key of this name
+                    # shown by a cell that printed its keys: the same line for this name is what is
+                    # missing, not a look-alike (fair check 49, item 65: `six_replications_analyses`,
+                    # not `six_replications_updated_analyses`).
+                    mapping, shown, (cell_of, other) = keyed
+                    message += (f"; the mapping `{mapping}` holds a key '{r.name}' (cell {shown} shows it), and cell {cell_of} "
+                                f"binds `{other}` from its own key (`{other} = {mapping}['{other}']`): is that line for `{r.name}` missing?")
+                    fix = f"Bind it from the mapping above (`{r.name} = {mapping}['{r.name}']`), or define or import `{r.name}` in a cell above."
                 elif close and (source := _imported_from_module(ctx, close[0], r.name)) is not None:
                     # `from pinecone import Pinecone`, then `pinecone.init(…)`: the name is the module
                     # only one of whose names was imported; the look-alike is that name, not the
@@ -9023,7 +9261,14 @@ class DependsOnLaterCell(Rule):
             later = [c for c in flow.definers(r.name) if c > r.cell]
             # The first definition below of each name this finding names in the cell itself.
             needed = max(min(c for c in flow.definers(x.name) if c > r.cell) for x in (r, *more))
+            # A cell below that only updates the name (`total_reward += reward`) defines nothing:
+            # moving it up is no fix (fair check 49, item 66).
+            updating = [c for c in later if _only_updates(ctx, flow, c, r.name)]
+            moved = [c for c in later if c not in updating] or later
             message = f"`{r.name}` is defined only in {_cell_list(later)}, below this one"
+            if len(moved) < len(later):
+                message = (f"`{r.name}` is defined only in {_cell_list(moved)}, below this one "
+                           f"({_cell_list(updating)} only {'updates' if len(updating) == 1 else 'update'} it, `{r.name} += …`)")
             if more:
                 names = list(dict.fromkeys(x.name for x in more if x.name != r.name))
                 shown = ", ".join(f"`{n}`" for n in names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
@@ -9051,7 +9296,11 @@ class DependsOnLaterCell(Rule):
                             f"(run as {', '.join(f'[{c.execution_count}]' for c in ran_after[:3])}{', …' if len(ran_after) > 3 else ''})"
                             + (f"; its saved output is an error too ({error})" if error else
                                ", so its saved outputs hide the NameError a top-to-bottom run raises"))
+            later = moved
             fix = f"Move cell {later[0]} above cell {r.cell}, or define `{r.name}` before this line."
+            if updating and moved != updating:
+                # (the line itself updates it, as those cells do: its start value is what is missing)
+                fix = f"Define `{r.name}` before this line (its start value, as cell {later[0]} binds it), or move cell {later[0]} above cell {r.cell}."
             typo = None if more or r.deleted_by is not None else _look_alike_above(flow, r, _source_line(cell, r.line))
             if typo is not None:
                 # `FeaturesDataset(…)` read, `FeatureDataset` bound in cell 25 above (fair check 43, item 67):
@@ -9621,11 +9870,26 @@ class StateInjection(Rule):
                 module = star.group(1)
                 what = (f"binds names nobody can see from the notebook: they come from the repository's own module "
                         f"`{module}`, which this audit does not read (undefined names stay hidden from it)")
+                package = dict(dict(ctx.project.package_star_names if ctx.project is not None else ()).get(module, ()))
+                supplied = [(name, cell) for name, cell in _names_only_a_star_import_can_supply(flow, inj) if name in package] if package else []
+                if supplied:
+                    # The package's files, read: the names cells read and no cell binds that it
+                    # supplies, and where (fair check 49, item 71: `np`, `wandb`, `summary` from the
+                    # modules `projects/metalearning/__init__.py` star-imports).
+                    shown = ", ".join(f"`{name}` (from {package[name]})" for name, _ in supplied[:5])
+                    more = f" and {len(supplied) - 5} more" if len(supplied) > 5 else ""
+                    one = len(supplied) == 1
+                    what = (f"binds names nobody can see from the notebook: {shown}{more} {'is' if one else 'are'} read below it, "
+                            f"bound by no cell, and supplied by the repository's own module `{module}`")
+
                 alias = next((imp.bound for _, imp in ctx.facts.imports
                               if imp.module == module and imp.imported is None and imp.bound not in ("*", module.split(".")[0])), None)
                 fix = (f"Call the names through the module the notebook already imports as `{alias}` (`{alias}.name(…)`), "
                        f"or import them by name (`from {module} import a, b`).") if alias else (
                        f"Import the names you use by name (`from {module} import a, b`).")
+                if supplied and not alias:
+                    names = ", ".join(dict.fromkeys(name for name, _ in supplied[:5])) + (", …" if len(supplied) > 5 else "")
+                    fix = f"Import the names you use explicitly (`from {module} import {names}`, or each from the library it re-exports)."
             elif star:
                 supplied = _names_only_a_star_import_can_supply(flow, inj)
                 if supplied:
@@ -10083,7 +10347,10 @@ class SavedTraceback(Rule):
         "value whose traceback says `The Kernel crashed while executing code in the current cell or a previous cell`, VS "
         "Code's), nor an error raised while IPython's inline backend drew a figure (the traceback's frames are `print_figure`'s "
         "and the libraries', none of the cell's code) when the cell's present code draws nothing (no plotting call, no "
-        "`.plot…`/`.hist` method, no call of a function other than a builtin): the cell was edited after the failed plot. "
+        "`.plot…`/`.hist` method, no call of a function other than a builtin): the cell was edited after the failed plot; "
+        "nor the error of a cell saved without a count whose traceback's frame of the cell's own code shows lines the present "
+        "source no longer has, neither at their numbers nor as the same run of lines shifted (edited after the failure, its count "
+        "cleared; a frame showing IPython's `get_ipython()…` translation of a magic is no such sign). "
         "Nor is an error "
         "reported that the cell's code raises wherever it runs when another finding, or the cell "
         "itself, already says so: a SyntaxError of a cell that does not parse (STR001's), a NameError "
@@ -10152,6 +10419,19 @@ class SavedTraceback(Rule):
                     "~/lib/python3.8/site-packages/matplotlib/axes/_base.py in draw(self, renderer, inframe)\n",
                     "~/lib/python3.8/site-packages/pandas/core/generic.py in __nonzero__(self)\n",
                     "ValueError: The truth value of a Series is ambiguous."]},
+            )),
+        )),
+        # The saved traceback's cell frame shows `model.fit(X, y)` at line 3, where the present
+        # source, saved without a count, has the check added since (fair check 49, item 73).
+        Example(cells=(
+            code_cell("import numpy as np\nfrom sklearn.linear_model import LinearRegression\nX = np.ones((3, 2))\ny = np.ones(3)\nmodel = LinearRegression()", 1),
+            code_cell("print(X.shape)\n\nif np.isnan(X).any():\n    print('Fill the gaps first')\n"
+                      "else:\n    model.fit(X, y)", None, outputs=(
+                {"output_type": "error", "ename": "ValueError", "evalue": "Input contains NaN", "traceback": [
+                    "ValueError                                Traceback (most recent call last)",
+                    "/tmp/ipython-input-3377087163.py in <cell line: 0>()\n      1 print(X.shape)\n      2 \n"
+                    "----> 3 model.fit(X, y)\n",
+                    "ValueError: Input contains NaN"]},
             )),
         )),
         # The comment-only cell right below says the error is expected, as markdown would (fair check 48, item 63).
@@ -10503,6 +10783,17 @@ class SavedTraceback(Rule):
         )),
     )
     failing = (
+        # The traceback's cell frame shows the line the cell still has there: no edit since.
+        Example(cells=(
+            code_cell("import numpy as np\nfrom sklearn.linear_model import LinearRegression\nX = np.ones((3, 2))\ny = np.ones(3)\nmodel = LinearRegression()", 1),
+            code_cell("print(X.shape)\n\nmodel.fit(X, y)", None, outputs=(
+                {"output_type": "error", "ename": "ValueError", "evalue": "Input contains NaN", "traceback": [
+                    "ValueError                                Traceback (most recent call last)",
+                    "/tmp/ipython-input-3377087163.py in <cell line: 0>()\n      1 print(X.shape)\n      2 \n"
+                    "----> 3 model.fit(X, y)\n",
+                    "ValueError: Input contains NaN"]},
+            )),
+        ), expect=((2, 1),)),
         # The cell raised after opening a figure; the inline backend showed the empty figure after the
         # traceback (fair check 40, recall T-2.6): the figure is no sign of the cell going on.
         Example(cells=(
@@ -10720,8 +11011,8 @@ class SavedTraceback(Rule):
             errors = [o for o in cell.outputs if o.output_type == "error" and not _front_end_crash_notice(o)]
             if not errors:
                 continue
-            if _stale_figure_error(ctx, cell, errors[0]):
-                continue  # raised drawing a figure that the cell's present code no longer makes
+            if _stale_figure_error(ctx, cell, errors[0]) or _stale_frame_error(cell, errors[0]):
+                continue  # raised drawing a figure, or by a text, that the cell's present code no longer has
             if _is_blank(cell.source) or _only_string_literals(cell.source):
                 # Only comments left (`# load_weights(model, path)`), or only a string literal
                 # (the code wrapped in `'''…'''`, fair check 41, item 57): the code that raised
@@ -10788,7 +11079,42 @@ _KERNEL_CRASH_NOTICE = re.compile(r"\bThe Kernel crashed while executing code\b"
 # The frames IPython's inline backend adds when it draws a figure after the cell ran, and the frames
 # of a cell's own code in a traceback (`<ipython-input-4-…>`, `Cell In[4]`, `Input In [4]`, `/tmp/ipykernel_…`).
 _FIGURE_RENDERING_FRAME = re.compile(r"IPython[/\\]core[/\\]pylabtools\.py.*\bprint_figure\b")
-_CELL_CODE_FRAME = re.compile(r"<ipython-input-\d+|\bCell In\s*\[|\bInput In\s*\[|[/\\]ipykernel_\d+[/\\]")
+_CELL_CODE_FRAME = re.compile(r"<ipython-input-\d+|[/\\]ipython-input-\d+|\bCell In\s*\[|\bInput In\s*\[|[/\\]ipykernel_\d+[/\\]")
+
+
+def _stale_frame_error(cell: Cell, error: Output) -> bool:
+    """Does the saved traceback's frame of the cell's own code (the outermost, `Cell In[4]`,
+    `<ipython-input-4-…>`, Colab's `/tmp/ipython-input-….py`) show lines the cell's present source,
+    saved without a count, no longer has: the line it raised at, with its indentation, is on no line
+    of the cell (so not merely shifted by lines added above it)? The cell was edited after the
+    failure and its count cleared: the error is of an older text, and what the present one does is
+    for the other findings to say (fair check 49, item 73, hid007-stale-error-of-edited-cell:
+    `GridSearchCV(rf_pipeline, …)` raised at line 5; the cell now opens with an `'rf_pipeline' not
+    in locals()` guard, the call indented under it; HID004 reports the real problem). Lines only
+    shifted (a comment added at the top) keep the error; so does a frame showing IPython's
+    translation of a magic (`get_ipython().system(…)` for `!pip …`)."""
+    if cell.execution_count is not None:
+        return False  # (the output is of the counted run; an edit since keeps that count on the page)
+    text = _ANSI.sub("", error.text)
+    arrow = TRACEBACK_ARROW.search(text)
+    if arrow is None or not arrow.group(2) or not arrow.group(2).strip():
+        return False
+    frames = _CELL_CODE_FRAME.search(text[:arrow.start()])
+    if frames is None or _LIBRARY_FRAME.search(text[frames.end():arrow.start()]):
+        return False  # the first arrow is not in the cell's own frame
+    # The raising line, with its indentation, anywhere in the present source: the cell may have
+    # shifted (lines added above it) but still has it. Only the raising line is compared: a frame
+    # may show the lines around it otherwise than the cell has them (IPython 7 joins a
+    # backslash-continued statement into one line).
+    raised = arrow.group(2).rstrip()
+    lines = [line.rstrip() for line in cell.source.splitlines()]
+    if "get_ipython()" in raised or any(line.endswith("\\") for line in lines):
+        return False  # IPython's translation of a magic (`!pip …`); a continued line the frame may show joined
+    return raised not in lines
+
+
+# A traceback frame of an installed or standard-library file (`…/site-packages/…`, `…/lib/python3.8/…`).
+_LIBRARY_FRAME = re.compile(r"(?:site|dist)-packages[/\\]|[/\\]lib[/\\]python\d")
 
 
 def _stale_figure_error(ctx: RuleContext, cell: Cell, error: Output) -> bool:

@@ -9814,7 +9814,9 @@ class MissingRandomState(Rule):
         "`max_depth` of at most 3 or `max_leaf_nodes` of at most 8, its cell naming none of those options as a string "
         "(a search grid) and calling no `set_params`: such a tree draws only to break ties between equally good splits, "
         "which its few large nodes rarely have on real data, so every seed builds the same tree (a deeper or unbounded "
-        "one is reported, its message saying its draws only break ties; a depth from a variable is reported too); "
+        "one is reported, its message saying its draws only break ties; a depth from a variable is reported too; so is a "
+        "`GradientBoostingClassifier`/`Regressor` fitting every tree on all rows and features, no `subsample` below 1, "
+        "no `max_features`, no early stopping, its message saying the same); "
         "nor, for the same reason, an `AdaBoostClassifier` over its default depth-1 trees or over such a shallow tree given "
         "inline, its cell naming no tree option and no cell an `estimator` or `estimator__…` key as a string (it only "
         "reweights; `AdaBoostRegressor` draws a bootstrap of the rows every round and is reported); "
@@ -10665,7 +10667,8 @@ class MissingRandomState(Rule):
                 how = f"{spec.keywords[0]}=None" if explicit_none else f"no {spec.keywords[0]}"
                 how += spec.reason
                 changes = _how_it_changes(numpy_seeds, ca, call.line, sklearn, in_function=call.in_function,
-                                          ties_only=_best_split_tree(call, qualified))
+                                          ties_only=_best_split_tree(call, qualified) or _best_split_boosting(call, qualified),
+                                          boosting=_best_split_boosting(call, qualified))
                 called = f"`{alias}(...)` (the class `{short}` under another name)" if alias else f"`{short}(...)`"
                 fix = spec.fix or f"Pass {spec.keywords[0]}=SEED (a constant defined once at the top)"
                 unused = _unused_seed_constant(ctx, ca) if not explicit_none and not spec.fix else None
@@ -11270,6 +11273,24 @@ def _best_split_tree(call: CallFact, qualified: str) -> bool:
     splitter = _keyword_value(call, "splitter")
     features = next((a for a in call.args if a.keyword == "max_features"), None)
     return splitter in (None, "best") and (features is None or features.constant == "None")
+
+
+def _best_split_boosting(call: CallFact, qualified: str) -> bool:
+    """scikit-learn's `GradientBoostingClassifier`/`Regressor` fitting every tree on all the rows
+    (no `subsample` below 1) with every feature (no `max_features`): its seed, as a best-split
+    tree's, only orders the features each split tries, so it only breaks ties between equally good
+    splits (fair check 49, item 161: the message said nothing of it). Early stopping
+    (`n_iter_no_change`) draws a validation split: not covered."""
+    if not qualified.startswith("sklearn.") or qualified.rsplit(".", 1)[-1] not in ("GradientBoostingClassifier", "GradientBoostingRegressor"):
+        return False
+    if any(a.position is not None or a.double_star for a in call.args):
+        return False
+    subsample = next((a for a in call.args if a.keyword == "subsample"), None)
+    features = next((a for a in call.args if a.keyword == "max_features"), None)
+    stopping = next((a for a in call.args if a.keyword == "n_iter_no_change"), None)
+    return ((subsample is None or (subsample.number is not None and subsample.number in ("1", "1.0", "1.")))
+            and (features is None or features.constant == "None")
+            and (stopping is None or stopping.constant == "None"))
 
 
 def _shallow_best_split_tree(ctx: RuleContext, ca: CellAnalysis, call: CallFact, qualified: str) -> bool:
@@ -12171,7 +12192,7 @@ def _repetition_loop(ca: CellAnalysis, call: CallFact) -> ast.For | None:
 
 def _how_it_changes(
     numpy_seeds: list[SeedCall], ca: CellAnalysis, line: int, sklearn: bool, plural: bool = False, in_function: bool = False,
-    ties_only: bool = False,
+    ties_only: bool = False, boosting: bool = False,
 ) -> str:
     """scikit-learn without random_state draws from NumPy's global generator: seeded above, a
     top-to-bottom run repeats, but the result hangs on every draw before it. `ties_only`: a
@@ -12182,17 +12203,18 @@ def _how_it_changes(
         seed for seed in reversed(numpy_seeds)
         if (seed.ca.cell.index, seed.call.line) < (ca.cell.index, line)
     ), None) if sklearn else None
+    # (`boosting`: a gradient boosting's many trees, each on every row and feature, `_best_split_boosting`)
+    where_ties = "its many trees can meet" if boosting else "a deep tree can meet in its small nodes"
     ties = (
         "; it considers every feature with the best splitter, so its draws only break ties between equally good "
-        "splits, which a deep tree meets in its small nodes"
+        f"splits, which {where_ties.replace(' can meet', ' meets') if not boosting else where_ties}"
     ) if ties_only and not plural else ""
     if seeded_above is None and ties:
         # (not "its result changes from run to run": a tree whose data has no tie is the same for
         # every seed; fair check 34, item 150, a one-feature X the rule could not see, from a pickle)
         return (
             "it considers every feature with the best splitter, so its draws only break ties between equally good "
-            "splits: its result changes from run to run where the data has such ties, which a deep tree can meet "
-            "in its small nodes"
+            f"splits: its result changes from run to run where the data has such ties, which {where_ties}"
         )
     if seeded_above is None:
         return ("their results change from run to run" if plural else "its result changes from run to run") + ties

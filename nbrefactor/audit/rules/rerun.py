@@ -252,6 +252,8 @@ class _Walker:
         # Notebook globals bound to a torch optimizer ("optimizer") or a Keras model ("keras").
         self.trainers = trainers or {}
         self.resolve = resolve or (lambda dotted: dotted)
+        # Label encoders this cell made so far (`lb = LabelBinarizer()`), by name: their line.
+        self.label_encoders: dict[str, int] = {}
         # TensorFlow 1 training ops of cells above (`train_step = my_opt.minimize(loss)`), and whether
         # this cell, so far, has set the graph's variables afresh (run their initializer, restored a
         # checkpoint or opened a new session): a `sess.run(train_step)` after that starts over.
@@ -514,6 +516,18 @@ class _Walker:
                 return loop[1] + offset == 1
         return False
 
+    def _label_encoding_of_itself(self, value: ast.AST, name: str) -> bool:
+        """`labels = label_binarizer.fit_transform(labels)` with a label encoder this cell made: the
+        labels encoded from their own previous value, which on a second run are the codes the first
+        run left (a one-hot matrix binarized again as a multilabel indicator), so no fresh set-up
+        for what the cell then does to them (fair check 49, recall T-2.8: then
+        `labels = to_categorical(labels)`)."""
+        return (
+            isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in ("fit_transform", "transform")
+            and isinstance(value.func.value, ast.Name) and value.func.value.id in self.label_encoders
+            and len(value.args) == 1 and isinstance(value.args[0], ast.Name) and value.args[0].id == name
+        )
+
     def _dict_literal(self, node: ast.AST, stmt: ast.stmt) -> bool:
         """A dict literal, or a name the cell binds once, at module level above `stmt`, to one."""
         if isinstance(node, ast.Dict):
@@ -738,8 +752,11 @@ class _Walker:
                     name = target.value.id
                     self.report(stmt, name, f"sets the column {target.slice.value!r} of `{name}`, which this cell read whole above (line {self.whole_reads[name]}), so a second run reads `{name}` with that column in it")
                 if isinstance(target, ast.Name) and isinstance(value, ast.BinOp) and isinstance(value.op, _ARITHMETIC):
-                    if isinstance(value.left, ast.Name) and value.left.id == target.id and not _normalised_by_itself(value, target.id):
-                        self.report(stmt, target.id, f"rescales `{target.id}` from its previous value (`{target.id} = {target.id} …`)")
+                    # (through a conversion that keeps the values: `data = np.array(data) / 255.0`, fair check 49, recall T-2.7)
+                    left = _converted(value.left)
+                    if isinstance(left, ast.Name) and left.id == target.id and not _normalised_by_itself(value, target.id):
+                        shown = f"{target.id} = {target.id} …" if left is value.left else f"{target.id} = {ast.unparse(value)[:60]}"
+                        self.report(stmt, target.id, f"rescales `{target.id}` from its previous value (`{shown}`)")
                 if isinstance(target, ast.Name) and _formats_itself(value, target.id):
                     # `prompt = f"""{prompt}\nBe brief."""`: the text grows by its own previous value,
                     # as `s = s + "…"` does (fair check 34, recall T-6.3).
@@ -904,8 +921,13 @@ class _Walker:
             for target in stmt.targets:
                 self.bound |= {
                     n for n in _names_in(target)
-                    if n in self.bound or not (_selects_itself(value, n) or _regroups_by_own_index(value, n) or _moves_itself(value, n))
+                    if n in self.bound or not (_selects_itself(value, n) or _regroups_by_own_index(value, n) or _moves_itself(value, n)
+                                               or self._label_encoding_of_itself(value, n))
                 }
+            if isinstance(value, ast.Call) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                self.label_encoders.pop(stmt.targets[0].id, None)
+                if self.resolve(dotted_name(value.func)).rsplit(".", 1)[-1] in _LABEL_ENCODERS:
+                    self.label_encoders[stmt.targets[0].id] = value.lineno
             return
         if isinstance(stmt, (ast.AnnAssign,)) and stmt.value is not None:
             self.bound |= _names_in(stmt.target)
@@ -1593,6 +1615,8 @@ def _is_ratio(node: Optional[ast.AST]) -> bool:
 _SPLITTERS = frozenset({"train_test_split", "random_split", "array_split", "randomSplit"})
 
 
+# scikit-learn's label encoders (`_Walker._label_encoding_of_itself`).
+_LABEL_ENCODERS = frozenset({"LabelBinarizer", "LabelEncoder", "MultiLabelBinarizer"})
 # Conversions that hand their argument on unchanged in value: `to_categorical(np.asarray(y))` is
 # `to_categorical(y)` applied again on a second run (fair check 16: `test_labels =
 # to_categorical(np.asarray(test_labels))`).
@@ -3190,14 +3214,15 @@ class ChangesWhenRunTwice(Rule):
         "`del df['col']`, `del model` of a name another cell made, after the cell used it (`model.save(path)`; not under an `if` or `try`), `ids = batch.pop(\"ids\")` (a key popped, without a default, from a global of another cell), "
         "`features.remove(\"amount\")` (a constant removed from a list of another cell: a second run raises ValueError there, "
         "before any `append` after it, so that line is the one reported); a step that is not a fixed point applied to the name's own previous value: "
-        "`y = to_categorical(y, n)` (also through a conversion that keeps the values, `y = to_categorical(np.asarray(y))`, `y.values`, `y.to_numpy()`; also `one_hot`, `label_binarize`, `np.log`/`log1p`/`sqrt`/`exp`, "
+        "`y = to_categorical(y, n)` (and `x = np.array(x) / 255` scaled through such a conversion; also through a conversion that keeps the values, `y = to_categorical(np.asarray(y))`, `y.values`, `y.to_numpy()`; also `one_hot`, `label_binarize`, `np.log`/`log1p`/`sqrt`/`exp`, "
         "`expand_dims`/`unsqueeze`, `diff`/`cumsum`/`pct_change`; a parser of text, which fails given what it made: "
         "`df['geometry'] = GeoSeries.from_wkt(df['geometry'])`, `from_wkb`, `json.loads`, `ast.literal_eval`, `time.strptime`/`datetime.strptime`; a string split into its list, `words = words.split(',')`, also `rsplit`, `splitlines`, not under a test of its type), `X_val, X_test = train_test_split(X_val)` "
         "(a split bound back to its own input; also a split method of it with a ratio, `ds, valid = ds.split(0.9)`), `a, b = a[:n], a[n:]`; a column set on a global the cell "
         "read whole above (`X = df.values` … `df['score'] = …`: a second run reads the column too); a "
         "binding computed from the name itself (`df = df[mask]`, `d = pd.DataFrame(d)`, `x = x.astype('float32')`, and `agg = "
-        "agg.groupby(level=…).apply(…)`, grouped by the levels of its own index) does not count as "
-        "setting the name up, so an in-place change after it is reported (`agg.reset_index(inplace=True)`: a "
+        "agg.groupby(level=…).apply(…)`, grouped by the levels of its own index; `labels = lb.fit_transform(labels)` by a label "
+        "encoder the cell made, which encodes the codes a first run left) does not count as "
+        "setting the name up, so an in-place change or a step after it is reported (`labels = to_categorical(labels)`) (`agg.reset_index(inplace=True)`: a "
         "second run groups the reset frame); folder steps that fail or change when repeated: `os.makedirs(p)`/`os.mkdir(p)`/"
         "`path.mkdir()` without `exist_ok=True` and `shutil.move(…)` (also inside a function the cell defines and calls), unless under an `if`/`try` (`if not "
         "os.path.exists(p)`) or after the cell removed that folder (`if os.path.isdir(p): shutil.rmtree(p)`, the same "
