@@ -6558,7 +6558,17 @@ def _ran_cells(ctx: RuleContext) -> frozenset[int]:
 def _downloads_nothing_read_below(ctx: RuleContext, ca: CellAnalysis) -> bool:
     """The cell leaves nothing outside the kernel that a cell below reads: no call of
     `_OUTSIDE_EFFECT` at all, or only downloads whose saved files no executed cell below names
-    (`uniprot_path = chembl_downloader.download_uniprot_mapping()`, the path kept in a name)."""
+    (`uniprot_path = chembl_downloader.download_uniprot_mapping()`, the path kept in a name).
+    Answered once per cell and notebook: `_rebound_before_read` asks it of every cell below each
+    never-run cell (fair check 43's sudhu26 repository: 8,724 regular-expression scans of a cell)."""
+    known = ctx.shared("hidden.downloads_nothing_read_below", dict)  # cell index -> (its analysis, the answer)
+    found = known.get(ca.cell.index)
+    if found is None or found[0] is not ca:
+        found = known[ca.cell.index] = (ca, _downloads_nothing_read_below_unkept(ctx, ca))
+    return found[1]
+
+
+def _downloads_nothing_read_below_unkept(ctx: RuleContext, ca: CellAnalysis) -> bool:
     source = ca.cell.source
     quiet = _bootstrap_setup_lines(ctx, ca)
     if quiet:
