@@ -8,7 +8,8 @@
 # CORPUS defaults to every corpus of benchmarks/results/corpora.json, then `fixtures` (TREE's fixtures/notebooks).
 # Corpora are read from $CORPORA/<corpus>/repos (default /work/corpora), as benchmarks/build_corpora.py writes
 # them; one not built is skipped, and said. One audit at a time under nice -n $NICE (default 10).
-# Environment: CORPORA, PYTHON (default TREE/.venv/bin/python, else python3), NICE.
+# Environment: CORPORA, PYTHON (default TREE/.venv/bin/python, else python3), NICE. PYTHON must satisfy TREE's
+# requirements (benchmarks/check_requirements.py), or the script stops before any audit (exit code 2).
 # Exit code 2 of an audit = some notebooks unreadable (empty, invalid JSON, Git LFS pointers): see <corpus>.err.
 # Compare two runs with benchmarks/audit_diff.py BASE_OUT OUT [-v].
 set -u
@@ -22,6 +23,10 @@ NICE=${NICE:-10}
 if [ -z "${PYTHON:-}" ]; then
   if [ -x "$TREE/.venv/bin/python" ]; then PYTHON=$TREE/.venv/bin/python; else PYTHON=python3; fi
 fi
+# The interpreter must satisfy TREE's requirements (pyproject's requires-python and dependencies):
+# a system python3 with libcst 1.0.1 (nbrefactor needs >= 1.4) once audited every corpus without
+# an error and with findings the tree does not make. One line saying what is missing, then stop.
+"$PYTHON" "$HERE/check_requirements.py" "$TREE" || exit 2
 mkdir -p "$OUT" && OUT=$(cd "$OUT" && pwd) || exit 2
 if [ $# -eq 0 ]; then
   set -- $("$PYTHON" -c 'import json, sys; print(" ".join(json.load(open(sys.argv[1]))["corpora"]))' "$HERE/results/corpora.json") fixtures

@@ -6492,8 +6492,8 @@ def _rebound_before_read(ctx: RuleContext, ca: CellAnalysis, outside_effects: bo
             return None
         flow = name_flow(ctx)
         injected = any(i.kind in STATE_INJECTIONS and i.cell < cell.cell.index for i in flow.injectors)
-        if any(r.cell == cell.cell.index and r.flow not in (Flow.ABOVE, Flow.BUILTIN)
-               and not (injected and r.flow is Flow.UNDEFINED) for r in flow.reads):
+        if any(f not in (Flow.ABOVE, Flow.BUILTIN) and not (injected and f is Flow.UNDEFINED)
+               for f in _read_flows_by_cell(ctx).get(cell.cell.index, ())):
             return None  # a sketch that cannot run where it stands: HID002 reports it with those reads
         return names
 
@@ -6611,7 +6611,7 @@ def _superseded_unrun_section(
                 or not (_downloads_nothing_read_below(ctx, cell) or _writes_files_no_ran_cell_reads(ctx, cell))
                 or names_file_read_below(cell)
                 # a sketch that cannot run where it stands (`scheduler.step()` above the cell binding it)
-                or any(r.cell == cell.cell.index and r.flow not in (Flow.ABOVE, Flow.BUILTIN) for r in flow.reads))
+                or any(f not in (Flow.ABOVE, Flow.BUILTIN) for f in _read_flows_by_cell(ctx).get(cell.cell.index, ())))
 
     # Names a cell reads only from its own bindings above the read (`json` in a function body under
     # the cell's own `import json`): what a never-run cell above bound never reaches those reads (fair
@@ -6749,6 +6749,19 @@ def _module_level_nodes(tree: ast.AST) -> Iterator[ast.AST]:
             yield from _module_level_nodes(child)
 
 
+def _read_flows_by_cell(ctx: RuleContext) -> dict[int, frozenset[Flow]]:
+    """Code cell -> where its reads of names find their values (`name_flow(ctx).reads`' flows, by
+    cell), once per notebook: `_rebound_before_read` asks it of every cell below each never-run
+    cell, and scanning every read of the notebook each time was ~9 % of a cold audit of a repository
+    of long notebooks (fair check 43's sudhu26, 5.3 M steps)."""
+    def index() -> dict[int, frozenset[Flow]]:
+        found: dict[int, set[Flow]] = {}
+        for r in name_flow(ctx).reads:
+            found.setdefault(r.cell, set()).add(r.flow)
+        return {cell: frozenset(flows) for cell, flows in found.items()}
+    return ctx.shared("hidden.read_flows_by_cell", index)
+
+
 def _ran_cells(ctx: RuleContext) -> frozenset[int]:
     """Code cells that ran: with a count, saved with outputs, or with their count cleared (HID002's reading)."""
     return ctx.shared("hidden.ran_cells", lambda: frozenset(
@@ -6759,7 +6772,17 @@ def _ran_cells(ctx: RuleContext) -> frozenset[int]:
 def _downloads_nothing_read_below(ctx: RuleContext, ca: CellAnalysis) -> bool:
     """The cell leaves nothing outside the kernel that a cell below reads: no call of
     `_OUTSIDE_EFFECT` at all, or only downloads whose saved files no executed cell below names
-    (`uniprot_path = chembl_downloader.download_uniprot_mapping()`, the path kept in a name)."""
+    (`uniprot_path = chembl_downloader.download_uniprot_mapping()`, the path kept in a name).
+    Answered once per cell and notebook: `_rebound_before_read` asks it of every cell below each
+    never-run cell (fair check 43's sudhu26 repository: 8,724 regular-expression scans of a cell)."""
+    known = ctx.shared("hidden.downloads_nothing_read_below", dict)  # cell index -> (its analysis, the answer)
+    found = known.get(ca.cell.index)
+    if found is None or found[0] is not ca:
+        found = known[ca.cell.index] = (ca, _downloads_nothing_read_below_unkept(ctx, ca))
+    return found[1]
+
+
+def _downloads_nothing_read_below_unkept(ctx: RuleContext, ca: CellAnalysis) -> bool:
     source = ca.cell.source
     quiet = _bootstrap_setup_lines(ctx, ca)
     if quiet:

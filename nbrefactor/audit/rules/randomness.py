@@ -4338,9 +4338,27 @@ class _DisplayReach(NamedTuple):
     method_callers_show: Callable[[str, str, int, set[tuple[str, str]]], bool | None]
 
 
+# The followers of the notebook last asked about (`_display_reach`), with its facts: what they
+# remember (parsed cells, the module-level defs' global reads, helpers, tracker handles) is the
+# notebook's alone, and RND001's four askers per notebook each rebuilt it (the defs' global reads
+# were walked again for every asker: 377 walks on fair check 43's sudhu26 repository, 97 notebooks).
+_LAST_REACH: tuple[NotebookFacts, _DisplayReach] | None = None
+
+
 def _display_reach(facts: NotebookFacts) -> _DisplayReach:
     """Followers of a value through the notebook (see `_ShownFlow`): through the module-level def
-    that makes it, from its module-level statement on, and into the callers of a def returning it."""
+    that makes it, from its module-level statement on, and into the callers of a def returning it.
+    Made once per notebook (the last one's are kept)."""
+    global _LAST_REACH
+    last = _LAST_REACH
+    if last is not None and last[0] is facts:
+        return last[1]
+    reach = _make_display_reach(facts)
+    _LAST_REACH = (facts, reach)
+    return reach
+
+
+def _make_display_reach(facts: NotebookFacts) -> _DisplayReach:
     trees: dict[int, ast.Module | None] = {}
 
     def tree(ca: CellAnalysis) -> ast.Module | None:
@@ -4355,18 +4373,20 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
     def notebook_helpers() -> dict[str, ast.FunctionDef | ast.AsyncFunctionDef]:
         nonlocal helpers
         if helpers is None:
-            helpers = {}
+            # (built aside and set whole: the followers are kept for the notebook, so an error
+            # half-way must not leave half an answer for the next asker)
+            found: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}
             defined: dict[str, list[ast.stmt]] = {}
             for other in facts.cells:
                 for st in (tree(other) or ast.Module([], [])).body:
                     if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                         defined.setdefault(st.name, []).append(st)
                         if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)) and not st.decorator_list:
-                            helpers[st.name] = st
+                            found[st.name] = st
             # A name defined twice: which body runs depends on the call's place; not followed,
             # unless every definition is the same code (fair check 36, item 144: word2vec's
             # `def plot(embeddings, labels)` copied into the CBOW part, whichever runs draws the same).
-            helpers = {name: node for name, node in helpers.items()
+            helpers = {name: node for name, node in found.items()
                        if len(defined[name]) == 1 or len({ast.dump(d) for d in defined[name]}) == 1}
         return helpers
 
@@ -4403,11 +4423,12 @@ def _display_reach(facts: NotebookFacts) -> _DisplayReach:
         nonlocal functions, trackers
         line = node.lineno
         if functions is None:
-            functions = {}
+            reads: dict[str, frozenset[str]] = {}  # (set whole, as `helpers`)
             for other in facts.cells:
                 for st in (tree(other) or ast.Module([], [])).body:
                     if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                        functions[st.name] = frozenset(_global_load_lines(ast.Module([st], [])))
+                        reads[st.name] = frozenset(_global_load_lines(ast.Module([st], [])))
+            functions = reads
         flow = _ShownFlow(facts, node, None)
         flow.one_pick = flow.one_pick and not _in_comprehension(parsed, node)
         flow.functions = functions
