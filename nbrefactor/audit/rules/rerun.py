@@ -3162,6 +3162,10 @@ class ChangesWhenRunTwice(Rule):
     severity = Severity.WARNING
     summary = "Running the cell a second time gives another result, or fails: it updates state it does not set up."
     what_it_does = (
+        "Reports a cell that scores the prediction another cell left, `r2_score(y_train, y_pred)`, then rebinds the name to a "
+        "model's prediction of other data, `y_pred = model.predict(X_test)`, and scores that against other targets, "
+        "`r2_score(y_test, y_pred)` (a second run scores `y_train` against the test predictions; one finding per name, the "
+        "other cells doing the same related). "
         "Reports, once per name and cell, a module-level statement that changes a notebook global "
         "from its previous value when no earlier line of the same cell (re)sets that global: "
         "`x += 1`, `df['a'] += 1`, `X = X / 255`, `prompt = f\"{prompt} …\"` (an f-string of its own text), `df['a'] = df['a'] * 2`, `df['c'] = "
@@ -3786,6 +3790,13 @@ class ChangesWhenRunTwice(Rule):
             "df",
             "df.set_index('States', inplace=True)",
         )),
+        # A cell that scores the prediction of the cell above, then predicts the same set again and
+        # scores it against the same targets: a second run scores the same thing.
+        Example(cells=(
+            "from sklearn.linear_model import LinearRegression\nmodel = LinearRegression().fit(X_train, y_train)\ny_pred = model.predict(X_test)",
+            "from sklearn.metrics import r2_score\nprint(r2_score(y_test, y_pred))\nmodel = LinearRegression().fit(X_all, y_all)\n"
+            "y_pred = model.predict(X_test)\nprint(r2_score(y_test, y_pred))",
+        )),
         # A pandas lesson on the index: a frame typed in the notebook, each in-place index step shown
         # at once, then only looked at (fair check 49, items 78, 91, hid009-teaching-demo-of-mutation).
         Example(cells=(
@@ -3818,6 +3829,13 @@ class ChangesWhenRunTwice(Rule):
         )),
     )
     failing = (
+        # Scores the training prediction another cell left, then predicts the test set under the same
+        # name and scores it: a second run scores `y_train` against test predictions (fair check 49,
+        # recall T-1.5).
+        Example(cells=(
+            "from sklearn.linear_model import LinearRegression\nmodel = LinearRegression().fit(X_train, y_train)\ny_pred = model.predict(X_train)",
+            "from sklearn.metrics import r2_score\nprint(r2_score(y_train, y_pred))\ny_pred = model.predict(X_test)\nprint(r2_score(y_test, y_pred))",
+        ), expect=((2, 3),)),
         # The same index steps on data read from a file: a work notebook's steps, not a lesson's.
         Example(cells=(
             "import pandas as pd\ndf = pd.read_csv('people.csv')",
@@ -4556,6 +4574,7 @@ class ChangesWhenRunTwice(Rule):
         yield from _inplace_line_edits(ctx)
         yield from _persisted_store_additions(ctx)
         yield from _own_method_drops_what_it_reads(ctx)
+        yield from _scored_then_repredicted(ctx)
         found: list[tuple[CellAnalysis, int, int, str, str]] = []
         grown_inside = _grown_through_own_functions(ctx)
         for ca in ctx.cells:
@@ -6123,6 +6142,86 @@ def _module_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
 # Not a pattern address (`/^#/d` finds nothing left to delete) nor a substitution (mostly the same
 # twice).
 _SED_LINE_EDIT = re.compile(r"(?:\d+|\$)(?:\s*,\s*(?:\d+|\$))?\s*[dia]\b")
+
+
+_PREDICTING = ("predict", "predict_proba")
+
+
+def _metric_partners(ctx: RuleContext, stmt: ast.stmt, name: str) -> list[str]:
+    """For each call of a `sklearn.metrics` function in `stmt` that takes `name` as an argument,
+    the text of its other arguments (`y_train` of `r2_score(y_train, y_pred)`)."""
+    partners: list[str] = []
+    for n in _walk(stmt):
+        if not isinstance(n, ast.Call):
+            continue
+        called = dotted_name(n.func)
+        if not called or not ctx.facts.resolve(called).startswith("sklearn.metrics."):
+            continue
+        arguments = [*n.args, *(k.value for k in n.keywords)]
+        if any(isinstance(a, ast.Name) and a.id == name for a in arguments):
+            partners.append(" ".join(ast.unparse(a) for a in arguments if not (isinstance(a, ast.Name) and a.id == name)))
+    return partners
+
+
+def _scored_then_repredicted(ctx: RuleContext) -> Iterator[Hit]:
+    """A cell that scores the prediction another cell left (`r2_score(y_train, y_pred)`), then
+    rebinds the same name to a model's prediction of other data (`y_pred = model.predict(X_test)`)
+    and scores that against other targets (`r2_score(y_test, y_pred)`): a second run scores
+    `y_train` against the test predictions the first run left, arrays of another length (ValueError)
+    or wrong metrics (fair check 49, recall T-1.5). Only module-level statements, a read as the
+    argument of a `sklearn.metrics` call before any binding in the cell, the rebinding a
+    `.predict(…)` that does not read the name, and a later score against other partners: the two
+    predictions are of two sets. One finding per name, the other cells related."""
+    places: dict[str, list[tuple[CellAnalysis, int, int, str, str, str]]] = {}
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        scored: dict[str, list[str]] = {}
+        bound: set[str] = set()
+        rebound: dict[str, tuple[ast.Assign, list[str]]] = {}
+        for stmt in tree.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            for name, (_, before) in rebound.items():
+                after = [p for p in _metric_partners(ctx, stmt, name) if p not in before]
+                if after and not any(ca is c[0] for c in places.get(name, ())):
+                    assign = rebound[name][0]
+                    places.setdefault(name, []).append(
+                        (ca, assign.lineno, assign.col_offset + 1, before[0], after[0], ast.unparse(assign.value)))
+            stores = {n.id for n in _walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del))}
+            if (
+                isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                and stmt.targets[0].id in scored and stmt.targets[0].id not in bound
+                and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Attribute)
+                and stmt.value.func.attr in _PREDICTING
+                and not any(isinstance(n, ast.Name) and n.id == stmt.targets[0].id for n in _walk(stmt.value))
+            ):
+                rebound[stmt.targets[0].id] = (stmt, scored[stmt.targets[0].id])
+            for name in set(_name_reads(stmt)) - bound - set(rebound):
+                partners = _metric_partners(ctx, stmt, name)
+                if partners:
+                    scored.setdefault(name, []).extend(partners)
+            bound |= stores
+    for name, cells in places.items():
+        ca, line, column, before, after, value = cells[0]
+        others = f"; {'cell' if len(cells) == 2 else 'cells'} {and_listed([c[0].cell.index for c in cells[1:]])} do the same" if cells[1:] else ""
+        yield Hit(
+            ca.cell,
+            line,
+            column,
+            f"This line rebinds `{name}` to `{value}` after the cell scored, against `{before}`, the `{name}` another cell "
+            f"left, and scores the new one against `{after}`: a second run scores `{before}` against this cell's own "
+            f"prediction of other data (arrays of another length: ValueError, or wrong metrics){others}",
+            fix=f"Give each prediction its own name (`{name}_train`, `{name}_test`), or predict both in this cell before scoring them.",
+            key=f"{name}\x1fscored then predicted again",
+            related=tuple((c[0].cell, c[1], c[2]) for c in cells[1:]),
+        )
+
+
+def _name_reads(stmt: ast.stmt) -> list[str]:
+    """The names `stmt` loads (outside functions and lambdas it defines)."""
+    return [n.id for n in _walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)]
 
 
 def _inplace_line_edits(ctx: RuleContext) -> Iterator[Hit]:
