@@ -3162,6 +3162,10 @@ class ChangesWhenRunTwice(Rule):
     severity = Severity.WARNING
     summary = "Running the cell a second time gives another result, or fails: it updates state it does not set up."
     what_it_does = (
+        "Reports a cell that scores the prediction another cell left, `r2_score(y_train, y_pred)`, then rebinds the name to a "
+        "model's prediction of other data, `y_pred = model.predict(X_test)`, and scores that against other targets, "
+        "`r2_score(y_test, y_pred)` (a second run scores `y_train` against the test predictions; one finding per name, the "
+        "other cells doing the same related). "
         "Reports, once per name and cell, a module-level statement that changes a notebook global "
         "from its previous value when no earlier line of the same cell (re)sets that global: "
         "`x += 1`, `df['a'] += 1`, `X = X / 255`, `prompt = f\"{prompt} …\"` (an f-string of its own text), `df['a'] = df['a'] * 2`, `df['c'] = "
@@ -3179,7 +3183,7 @@ class ChangesWhenRunTwice(Rule):
         "scratch cells `seq.append('x')`, `len(seq)`, then `seq = []`; nor an `append`/`extend` whose list every later read, "
         "until a statement binds it afresh, takes only as `set(name)` or grows further: `len(set(sentences))`, then "
         "`sentences = list(set(sentences))`, where a second run's duplicates reach nothing; nor an `append`/`extend` to a list that no statement of the notebook reads but to grow it: `accuracies.append(acc)` in a loop that prints each `acc`, the duplicates reaching no output), `df.set_index(…, "
-        "inplace=True)` (not with `drop=False`, in place or as `df = df.set_index(…, drop=False)`, which keeps the key a column, so a second run sets the same index; also `drop`, `reset_index`, `pop` in place; but `reset_index(inplace=True, drop=True)` without `level`, which renumbers the same rows the same way on a second run; nor a lesson on `inplace`: the call, alone in its cell, after a cell showing the same call without it and one showing the frame unchanged, `df.drop('new', axis=1)`, `df`, then `df.drop('new', axis=1, inplace=True)`), `df = df.drop(columns=…)` (also a chain, `df = df.drop('a', axis=1).drop('b', axis=1)`; a drop, in place or not, of columns the cell set again by label above it, none read before that, is the same on every run, and so is a drop of the columns a dtype test of the frame itself picks, `X.drop(X.columns[X.dtypes == object], axis=1)` or `select_dtypes(…).columns`, of which a second run finds none left, or of labels a test of each label selects from its current columns, in the call or bound once earlier in the cell, `ps_cal = train.columns[train.columns.str.startswith('ps_calc')]` or `[c for c in train.columns if …]`, dropped from that frame and perhaps others: a second run selects none; labels picked by position, `df.columns[np.argsort(…)[:2]]`, stay reported), `s = s.rename_axis('k').reset_index(name='n')` (a chain on the Series itself with `reset_index(name=…)`: the frame it gives has no `name` to take on a second run), `df = df.reset_index()` (the old index kept as a column: a second run adds `index` again; not with `drop=True`, nor when the frame is then only shown, plotted by named columns or read through columns selected by name (`ax.scatter(df[['x']], df[['y']])`) until rebound, never written out or plotted whole), "
+        "inplace=True)` (not with `drop=False`, in place or as `df = df.set_index(…, drop=False)`, which keeps the key a column, so a second run sets the same index; also `drop`, `reset_index`, `pop` in place; but `reset_index(inplace=True, drop=True)` without `level`, which renumbers the same rows the same way on a second run; nor a lesson on `inplace`: the call, alone in its cell, after a cell showing the same call without it and one showing the frame unchanged, `df.drop('new', axis=1)`, `df`, then `df.drop('new', axis=1, inplace=True)`; nor a lesson on the index: an in-place `set_index`/`reset_index` alone in its cell on a frame the notebook types in (`pd.DataFrame(people)`), shown at once, and below only shown, read by named columns, given a new index or moved by the next such step), `df = df.drop(columns=…)` (also a chain, `df = df.drop('a', axis=1).drop('b', axis=1)`; a drop, in place or not, of columns the cell set again by label above it, none read before that, is the same on every run, and so is a drop of the columns a dtype test of the frame itself picks, `X.drop(X.columns[X.dtypes == object], axis=1)` or `select_dtypes(…).columns`, of which a second run finds none left, or of labels a test of each label selects from its current columns, in the call or bound once earlier in the cell, `ps_cal = train.columns[train.columns.str.startswith('ps_calc')]` or `[c for c in train.columns if …]`, dropped from that frame and perhaps others: a second run selects none; labels picked by position, `df.columns[np.argsort(…)[:2]]`, stay reported), `s = s.rename_axis('k').reset_index(name='n')` (a chain on the Series itself with `reset_index(name=…)`: the frame it gives has no `name` to take on a second run), `df = df.reset_index()` (the old index kept as a column: a second run adds `index` again; not with `drop=True`, nor when the frame is then only shown, plotted by named columns or read through columns selected by name (`ax.scatter(df[['x']], df[['y']])`) until rebound, never written out or plotted whole), "
         "`ds = ds.add_column(…)` (also `rename_column`, `remove_columns` of a Hugging Face dataset: a second run "
         "finds the column there, or gone, and raises), "
         "`df = pd.concat([df, dummies], axis=1)` (and `np.append`/`insert`/`hstack`/`vstack`/`concatenate` of "
@@ -3786,6 +3790,25 @@ class ChangesWhenRunTwice(Rule):
             "df",
             "df.set_index('States', inplace=True)",
         )),
+        # A cell that scores the prediction of the cell above, then predicts the same set again and
+        # scores it against the same targets: a second run scores the same thing.
+        Example(cells=(
+            "from sklearn.linear_model import LinearRegression\nmodel = LinearRegression().fit(X_train, y_train)\ny_pred = model.predict(X_test)",
+            "from sklearn.metrics import r2_score\nprint(r2_score(y_test, y_pred))\nmodel = LinearRegression().fit(X_all, y_all)\n"
+            "y_pred = model.predict(X_test)\nprint(r2_score(y_test, y_pred))",
+        )),
+        # A pandas lesson on the index: a frame typed in the notebook, each in-place index step shown
+        # at once, then only looked at (fair check 49, items 78, 91, hid009-teaching-demo-of-mutation).
+        Example(cells=(
+            "import pandas as pd\npeople = {'first': ['Corey', 'Jane'], 'last': ['Schafer', 'Doe'], 'email': ['c@x.org', 'j@x.org']}",
+            "df = pd.DataFrame(people)\ndf",
+            "df.set_index('email', inplace=True)\ndf",
+            "df.loc['c@x.org', 'last']",
+            "df.reset_index(inplace=True)",
+            "df",
+            "df.index = range(1, len(df) + 1)\ndf",
+            "filt = df['last'] == 'Doe'\ndf.loc[filt, 'email']",
+        )),
         # A Keras model trained with its log captured, then replaced by a saved copy in the next
         # cell before any read: the trained weights reach nothing (fair check 41, item 63,
         # hid009-trained-model-replaced-below).
@@ -3806,6 +3829,20 @@ class ChangesWhenRunTwice(Rule):
         )),
     )
     failing = (
+        # Scores the training prediction another cell left, then predicts the test set under the same
+        # name and scores it: a second run scores `y_train` against test predictions (fair check 49,
+        # recall T-1.5).
+        Example(cells=(
+            "from sklearn.linear_model import LinearRegression\nmodel = LinearRegression().fit(X_train, y_train)\ny_pred = model.predict(X_train)",
+            "from sklearn.metrics import r2_score\nprint(r2_score(y_train, y_pred))\ny_pred = model.predict(X_test)\nprint(r2_score(y_test, y_pred))",
+        ), expect=((2, 3),)),
+        # The same index steps on data read from a file: a work notebook's steps, not a lesson's.
+        Example(cells=(
+            "import pandas as pd\ndf = pd.read_csv('people.csv')",
+            "df.set_index('email', inplace=True)",
+            "df",
+            "df.index.name = None\ndf",
+        ), expect=((2, 1),)),
         # A training loop stopped by hand (KeyboardInterrupt at the forward pass): the steps below it
         # ran in the rounds before; and a loop that printed rounds before its error at the line
         # above the step: rounds went past it (fair check 47, item 73's bounds).
@@ -4537,6 +4574,7 @@ class ChangesWhenRunTwice(Rule):
         yield from _inplace_line_edits(ctx)
         yield from _persisted_store_additions(ctx)
         yield from _own_method_drops_what_it_reads(ctx)
+        yield from _scored_then_repredicted(ctx)
         found: list[tuple[CellAnalysis, int, int, str, str]] = []
         grown_inside = _grown_through_own_functions(ctx)
         for ca in ctx.cells:
@@ -4660,6 +4698,11 @@ class ChangesWhenRunTwice(Rule):
                     # `df.drop('new', axis=1)`, then `df` shown unchanged, then the same call with
                     # `inplace=True`: a lecture on `inplace`, the mutation is the lesson (fair check
                     # 41, items 62, 69, hid009-teaching-demo-of-mutation).
+                    continue
+                if not file_step and what.startswith(f"changes `{name}` in place with `") and _index_lesson(ctx, ca, line, name, modules):
+                    # A pandas lesson on the index: `df.reset_index(inplace=True)` on a frame typed in
+                    # the notebook, shown at once, then only looked at (fair check 49, items 78, 91,
+                    # hid009-teaching-demo-of-mutation).
                     continue
                 if not file_step and what.startswith(f"trains the Keras model `{name}`") and _trained_model_replaced_below(ctx, ca, line, name):
                     # `classifier.fit_generator(…)`, then `classifier = load_model(…)` below before any
@@ -4902,6 +4945,144 @@ def _inplace_demo_after_twin(ctx: RuleContext, ca: CellAnalysis, line: int, name
             if not _shows(other.value, modules, reads_only):
                 return False
     return False
+
+
+_INDEX_METHODS = ("set_index", "reset_index")
+
+
+def _inplace_index_call(stmt: ast.stmt, name: str, methods: tuple[str, ...] = _INDEX_METHODS) -> bool:
+    """`name.set_index(…, inplace=True)` / `name.reset_index(…, inplace=True)` as a statement."""
+    if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)):
+        return False
+    call = stmt.value
+    return (
+        isinstance(call.func, ast.Attribute) and call.func.attr in methods
+        and isinstance(call.func.value, ast.Name) and call.func.value.id == name
+        and any(k.arg == "inplace" and isinstance(k.value, ast.Constant) and k.value.value is True for k in call.keywords)
+    )
+
+
+def _frame_typed_in_notebook(ctx: RuleContext, ca: CellAnalysis, name: str) -> bool:
+    """Was `name` last bound, by a plain assignment in a cell above `ca`, to a frame the notebook
+    makes itself, `pd.DataFrame(people)` or a call of a notebook function that returns one
+    (`df = create_data_frame()`), with no file read in it (`read_…`, `open`, `load…`)? A toy frame
+    of a lesson, not data loaded."""
+    functions: dict[str, ast.AST] = {}
+    value: Optional[ast.AST] = None
+    for cell in ctx.cells:
+        if cell.cell.index >= ca.cell.index:
+            break
+        tree = cell_python_tree(cell)
+        for stmt in tree.body if tree is not None else ():
+            if isinstance(stmt, ast.FunctionDef):
+                functions[stmt.name] = stmt
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                    and stmt.targets[0].id == name:
+                value = stmt.value
+            elif any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, (ast.Store, ast.Del)) for n in _walk(stmt)):
+                value = None
+
+    def reads_files(node: ast.AST) -> bool:
+        for n in ast.walk(node):
+            if isinstance(n, ast.Call):
+                called = n.func.attr if isinstance(n.func, ast.Attribute) else n.func.id if isinstance(n.func, ast.Name) else ""
+                if called.startswith(("read_", "load", "open", "from_")) or called in ("open", "get"):
+                    return True
+        return False
+
+    def makes_frame(call: ast.AST) -> bool:
+        return isinstance(call, ast.Call) and (
+            (isinstance(call.func, ast.Attribute) and call.func.attr == "DataFrame")
+            or (isinstance(call.func, ast.Name) and call.func.id == "DataFrame")
+        )
+
+    if not isinstance(value, ast.Call) or reads_files(value):
+        return False
+    if makes_frame(value):
+        return True
+    function = functions.get(value.func.id) if isinstance(value.func, ast.Name) else None
+    return function is not None and not reads_files(function) and any(
+        isinstance(n, ast.Return) and makes_frame(n.value) for n in ast.walk(function)
+    )
+
+
+def _index_lesson(ctx: RuleContext, ca: CellAnalysis, line: int, name: str, modules: frozenset[str]) -> bool:
+    """Is the line `name.set_index(…, inplace=True)` or `name.reset_index(…, inplace=True)`, alone in
+    its cell but for shows, a step of a pandas lesson on the index: the frame typed in the notebook
+    (`_frame_typed_in_notebook`), shown at once (`name` itself after the call in its cell, or as the
+    next code cell), and below, until bound afresh, only looked at: shown, read through columns
+    selected by name (`df.loc[filt, 'email']`, `filt = df['last name'] == 'Doe'`), given a new index
+    or index name (`df.index = range(1, len(df) + 1)`), or moved by the next in-place index step of
+    the lesson? A tutorial's `df.reset_index(inplace=True)` then `df`: a second run adds an `index`
+    column or raises, and nothing computed depends on it (fair check 49, items 78, 91,
+    hid009-teaching-demo-of-mutation). Data read from a file, or a frame a later cell computes
+    from, keeps the finding."""
+    from nbrefactor.audit.rules.hidden_state import reads_only
+
+    tree = cell_python_tree(ca)
+    stmt = statement_at(tree, line)
+    if tree is None or stmt is None or not _inplace_index_call(stmt, name):
+        return False
+    if any(other is not stmt and not (isinstance(other, ast.Expr) and _shows(other.value, modules, reads_only))
+           for other in tree.body):
+        return False
+    shown_at_once = any(
+        other.lineno > stmt.lineno and isinstance(other, ast.Expr) and isinstance(other.value, ast.Name) and other.value.id == name
+        for other in tree.body
+    )
+    if not shown_at_once:
+        following = next((c for c in _cells_from(ctx, ca)[1:] if c.cell.source.strip()), None)
+        following_tree = cell_python_tree(following) if following is not None else None
+        shown_at_once = following_tree is not None and len(following_tree.body) == 1 and isinstance(following_tree.body[0], ast.Expr) \
+            and isinstance(following_tree.body[0].value, ast.Name) and following_tree.body[0].value.id == name
+    if not shown_at_once or not _frame_typed_in_notebook(ctx, ca, name):
+        return False
+    for cell in _cells_from(ctx, ca):
+        cell_tree = cell_python_tree(cell)
+        if cell_tree is None:
+            if re.search(rf"\b{re.escape(name)}\b", cell.cell.source):
+                return False  # a cell we cannot read may use it
+            continue
+        if any(name in (m.args or "") for m in cell.magics):
+            return False
+        for other in cell_tree.body:
+            if cell is ca and other.lineno <= stmt.lineno:
+                continue
+            names = [n for n in _walk(other) if isinstance(n, ast.Name) and n.id == name]
+            if not names:
+                continue
+            if any(not isinstance(n.ctx, ast.Load) for n in names):
+                # Bound afresh (or deleted): what the step left is no longer read.
+                return isinstance(other, ast.Assign) and not any(
+                    isinstance(n, ast.Name) and n.id == name for n in _walk(other.value))
+            if isinstance(other, ast.Expr) and _shows(other.value, modules, reads_only):
+                continue
+            if _read_by_label_only(other, name) and not any(
+                    isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store) for n in _walk(other)):
+                continue  # `filt = df['last name'] == 'Doe'`: the same values whatever columns a second run adds
+            if (
+                isinstance(other, ast.Assign) and len(other.targets) == 1 and isinstance(other.targets[0], ast.Attribute)
+                and _index_target(other.targets[0], name) and _shows(_range_args(other.value), modules, reads_only)
+            ):
+                continue  # `df.index = range(1, len(df) + 1)`, `df.index.name = None`: a new index, or its name
+            if _inplace_index_call(other, name):
+                continue  # the lesson's next step on the index, reported or not on its own
+            return False
+    return True
+
+
+def _range_args(node: ast.AST) -> ast.AST:
+    """The arguments of `range(…)` (as a tuple), else the node: `range(1, len(df) + 1)` shows what it reads."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "range" and not node.keywords:
+        return ast.Tuple(elts=list(node.args), ctx=ast.Load())
+    return node
+
+
+def _index_target(target: ast.Attribute, name: str) -> bool:
+    """`name.index` or `name.index.name` as an assignment target."""
+    if target.attr == "name" and isinstance(target.value, ast.Attribute):
+        target = target.value
+    return target.attr == "index" and isinstance(target.value, ast.Name) and target.value.id == name
 
 
 def _trained_model_replaced_below(ctx: RuleContext, ca: CellAnalysis, line: int, name: str) -> bool:
@@ -5961,6 +6142,86 @@ def _module_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
 # Not a pattern address (`/^#/d` finds nothing left to delete) nor a substitution (mostly the same
 # twice).
 _SED_LINE_EDIT = re.compile(r"(?:\d+|\$)(?:\s*,\s*(?:\d+|\$))?\s*[dia]\b")
+
+
+_PREDICTING = ("predict", "predict_proba")
+
+
+def _metric_partners(ctx: RuleContext, stmt: ast.stmt, name: str) -> list[str]:
+    """For each call of a `sklearn.metrics` function in `stmt` that takes `name` as an argument,
+    the text of its other arguments (`y_train` of `r2_score(y_train, y_pred)`)."""
+    partners: list[str] = []
+    for n in _walk(stmt):
+        if not isinstance(n, ast.Call):
+            continue
+        called = dotted_name(n.func)
+        if not called or not ctx.facts.resolve(called).startswith("sklearn.metrics."):
+            continue
+        arguments = [*n.args, *(k.value for k in n.keywords)]
+        if any(isinstance(a, ast.Name) and a.id == name for a in arguments):
+            partners.append(" ".join(ast.unparse(a) for a in arguments if not (isinstance(a, ast.Name) and a.id == name)))
+    return partners
+
+
+def _scored_then_repredicted(ctx: RuleContext) -> Iterator[Hit]:
+    """A cell that scores the prediction another cell left (`r2_score(y_train, y_pred)`), then
+    rebinds the same name to a model's prediction of other data (`y_pred = model.predict(X_test)`)
+    and scores that against other targets (`r2_score(y_test, y_pred)`): a second run scores
+    `y_train` against the test predictions the first run left, arrays of another length (ValueError)
+    or wrong metrics (fair check 49, recall T-1.5). Only module-level statements, a read as the
+    argument of a `sklearn.metrics` call before any binding in the cell, the rebinding a
+    `.predict(…)` that does not read the name, and a later score against other partners: the two
+    predictions are of two sets. One finding per name, the other cells related."""
+    places: dict[str, list[tuple[CellAnalysis, int, int, str, str, str]]] = {}
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        scored: dict[str, list[str]] = {}
+        bound: set[str] = set()
+        rebound: dict[str, tuple[ast.Assign, list[str]]] = {}
+        for stmt in tree.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                continue
+            for name, (_, before) in rebound.items():
+                after = [p for p in _metric_partners(ctx, stmt, name) if p not in before]
+                if after and not any(ca is c[0] for c in places.get(name, ())):
+                    assign = rebound[name][0]
+                    places.setdefault(name, []).append(
+                        (ca, assign.lineno, assign.col_offset + 1, before[0], after[0], ast.unparse(assign.value)))
+            stores = {n.id for n in _walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del))}
+            if (
+                isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                and stmt.targets[0].id in scored and stmt.targets[0].id not in bound
+                and isinstance(stmt.value, ast.Call) and isinstance(stmt.value.func, ast.Attribute)
+                and stmt.value.func.attr in _PREDICTING
+                and not any(isinstance(n, ast.Name) and n.id == stmt.targets[0].id for n in _walk(stmt.value))
+            ):
+                rebound[stmt.targets[0].id] = (stmt, scored[stmt.targets[0].id])
+            for name in set(_name_reads(stmt)) - bound - set(rebound):
+                partners = _metric_partners(ctx, stmt, name)
+                if partners:
+                    scored.setdefault(name, []).extend(partners)
+            bound |= stores
+    for name, cells in places.items():
+        ca, line, column, before, after, value = cells[0]
+        others = f"; {'cell' if len(cells) == 2 else 'cells'} {and_listed([c[0].cell.index for c in cells[1:]])} do the same" if cells[1:] else ""
+        yield Hit(
+            ca.cell,
+            line,
+            column,
+            f"This line rebinds `{name}` to `{value}` after the cell scored, against `{before}`, the `{name}` another cell "
+            f"left, and scores the new one against `{after}`: a second run scores `{before}` against this cell's own "
+            f"prediction of other data (arrays of another length: ValueError, or wrong metrics){others}",
+            fix=f"Give each prediction its own name (`{name}_train`, `{name}_test`), or predict both in this cell before scoring them.",
+            key=f"{name}\x1fscored then predicted again",
+            related=tuple((c[0].cell, c[1], c[2]) for c in cells[1:]),
+        )
+
+
+def _name_reads(stmt: ast.stmt) -> list[str]:
+    """The names `stmt` loads (outside functions and lambdas it defines)."""
+    return [n.id for n in _walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)]
 
 
 def _inplace_line_edits(ctx: RuleContext) -> Iterator[Hit]:
