@@ -1326,3 +1326,21 @@ def test_rnd001_function_drawing_from_two_unseeded_libraries_names_both(tmp_path
     assert numpy.fix.endswith("and seed the `random` module too: random.seed(SEED)")
     python = next(d for d in found if d is not numpy)
     assert "also draws from" not in python.message
+
+
+# --- fair check 65 round (fix65rnd): draws whose values reach only a display --------------------
+
+
+def test_rnd001_softmax_of_drawn_values_only_printed_is_display_only(tmp_path):
+    # Fair check 39, item 96: an activation-function tour's random inputs go through the notebook's
+    # softmax (`np.exp(s) / np.sum(np.exp(s))`, a normalisation of the values by their own sum) and
+    # its backward pass (`np.sum(g * p, axis=-1, keepdims=True)`, broadcast back): only printed.
+    head = ("import numpy as np", "x = np.zeros((2, 2))\nx.fill(np.random.randint(-10, 10))\nprint(x)",
+            "def softmax(x):\n    shifted_x = x - np.max(x)\n    return np.exp(shifted_x) / np.sum(np.exp(shifted_x))\n\nsoftmax(x)")
+    assert spots(UnseededRandom, tmp_path, *head) == []
+    backward = "probs = softmax(x)\nsum_term = np.sum(2 * probs, axis=-1, keepdims=True)\nprint(sum_term, probs * (2 - sum_term))"
+    assert spots(UnseededRandom, tmp_path, *head, backward) == []
+    # A statistic of the values themselves, not kept in shape, is a result: reported.
+    assert spots(UnseededRandom, tmp_path, *head, "print(np.sum(softmax(x) * 2, axis=-1))") == [(2, 2)]
+    # Saved: reported.
+    assert spots(UnseededRandom, tmp_path, *head, "np.save('p.npy', softmax(x))") == [(2, 2)]

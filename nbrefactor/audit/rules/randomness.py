@@ -3563,9 +3563,33 @@ def _in_comprehension(tree: ast.AST, node: ast.AST) -> bool:
                for c in ast.walk(tree))
 
 
+_ARRAY_MODULES = ("np", "numpy", "torch", "tf", "math", "statistics")
+
+
+def _elementwise_names(node: ast.expr) -> frozenset[str] | None:
+    """The names of `node` when it is made only of names, numbers, operators and calls of the array
+    modules on such (`np.exp(shifted_x)`, `x * x`), or None: the values themselves, transformed."""
+    if isinstance(node, ast.Name):
+        return frozenset({node.id})
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+        return frozenset()
+    if isinstance(node, ast.UnaryOp):
+        return _elementwise_names(node.operand)
+    if isinstance(node, ast.BinOp):
+        left, right = _elementwise_names(node.left), _elementwise_names(node.right)
+        return None if left is None or right is None else left | right
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)
+            and node.func.value.id in _ARRAY_MODULES and not node.keywords and node.args):
+        parts = [_elementwise_names(a) for a in node.args]
+        return None if any(p is None for p in parts) else frozenset().union(*parts)  # type: ignore[arg-type]
+    return None
+
+
 def _statistics_of(node: ast.expr) -> frozenset[str] | None:
     """The names whose statistics alone make up `node` (`x.mean(dim=0)`, `torch.std(x, unbiased=False)`,
-    `x.max() - x.min()`, constants between them), or None when it holds anything else."""
+    `x.max() - x.min()`, constants between them), or None when it holds anything else. The statistic
+    may be of the values transformed elementwise (`np.sum(np.exp(s))`: softmax's denominator under
+    `np.exp(s) / np.sum(np.exp(s))`, fair check 39, item 96)."""
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
         return frozenset()
     if isinstance(node, ast.UnaryOp):
@@ -3577,10 +3601,10 @@ def _statistics_of(node: ast.expr) -> frozenset[str] | None:
         if isinstance(node.func.value, ast.Name) and node.func.attr not in ("dot", "matmul", "score", "corr", "cov", "corrcoef"):
             if all(isinstance(a, ast.Constant) for a in node.args) and all(isinstance(k.value, ast.Constant) for k in node.keywords):
                 return frozenset({node.func.value.id})  # `x.mean(dim=0)`
-        if (len(node.args) == 1 and isinstance(node.args[0], ast.Name) and isinstance(node.func.value, ast.Name)
-                and node.func.value.id in ("np", "numpy", "torch", "tf", "math", "statistics")
-                and all(isinstance(k.value, ast.Constant) for k in node.keywords)):
-            return frozenset({node.args[0].id})  # `torch.std(x, unbiased=False)`, `np.mean(x)`
+        if (len(node.args) == 1 and isinstance(node.func.value, ast.Name) and node.func.value.id in _ARRAY_MODULES
+                and all(isinstance(k.value, ast.Constant) for k in node.keywords)
+                and node.func.attr not in ("dot", "matmul", "score", "corr", "cov", "corrcoef")):
+            return _elementwise_names(node.args[0])  # `torch.std(x, unbiased=False)`, `np.mean(x)`, `np.sum(np.exp(s))`
     return None
 
 
@@ -3883,11 +3907,13 @@ class _ShownFlow:
             return False
         if receiver_tainted and self.layout and (method in _LAYOUT_METHODS or method in _CLUSTER_LABEL_METHODS):
             return True  # `tsne.fit_transform(X)`: the layout itself, followed
+        # `counts / counts.sum(1, keepdims=True)`: a statistic kept in shape to broadcast back
+        # against the values (a normalisation) is part of a value that is followed, not a result;
+        # so is NumPy's `np.sum(grad * probs, axis=-1, keepdims=True)` (softmax's backward pass,
+        # fair check 39, item 96).
+        keeps_dims = any(k.arg in ("keepdims", "keepdim") and isinstance(k.value, ast.Constant) and k.value.value is True
+                         for k in call.keywords)
         if receiver_tainted or callee_tainted:
-            keeps_dims = any(k.arg in ("keepdims", "keepdim") and isinstance(k.value, ast.Constant) and k.value.value is True
-                             for k in call.keywords)
-            # `counts / counts.sum(1, keepdims=True)`: a statistic kept in shape to broadcast back
-            # against the values (a normalisation) is part of a value that is followed, not a result.
             if _USING_METHOD.match(method) or (_STATISTIC.match(method) and not keeps_dims and not self._of_few(receiver)
                                                and not self._one_hot_pick(method, receiver) and not self._of_one_pick(receiver)):
                 self.used = True
@@ -3903,7 +3929,7 @@ class _ShownFlow:
             return True
         if self._pure(call):
             name = method or (func.id if isinstance(func, ast.Name) else "")
-            if (args_tainted and (_STATISTIC.match(name) or name in ("sum", "min", "max"))
+            if (args_tainted and (_STATISTIC.match(name) or name in ("sum", "min", "max")) and not keeps_dims
                     and not all(self._item_row(v) or self._of_few(v) or self._one_hot_pick(name, v) or self._of_one_pick(v)
                                 for v, r in zip(values, reached) if r)):
                 self.used = True
