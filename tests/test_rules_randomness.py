@@ -1344,3 +1344,17 @@ def test_rnd001_softmax_of_drawn_values_only_printed_is_display_only(tmp_path):
     assert spots(UnseededRandom, tmp_path, *head, "print(np.sum(softmax(x) * 2, axis=-1))") == [(2, 2)]
     # Saved: reported.
     assert spots(UnseededRandom, tmp_path, *head, "np.save('p.npy', softmax(x))") == [(2, 2)]
+
+
+def test_rnd002_tsne_map_framed_by_its_own_limits_in_a_helper_is_display_only(tmp_path):
+    # Fair check 43, item 152: the t-SNE map only reaches the notebook's plotting helper, which sets
+    # the axes' limits from the coordinates' min and max: the bounds frame the picture, nothing else.
+    head = "import numpy as np\nimport matplotlib.pyplot as plt\nfrom sklearn.manifold import TSNE\nfeats = np.load('f.npy')"
+    helper = ("def plot_with_labels(low_d_weights, labels):\n    X, Y = low_d_weights[:, 0], low_d_weights[:, 1]\n"
+              "    for x, y, s in zip(X, Y, labels):\n        plt.text(x, y, s)\n    plt.xlim(X.min(), X.max())\n"
+              "    plt.gca().set_ylim(Y.min() - 1, Y.max() + 1)\n    plt.show()")
+    call = "for step in range(3):\n    emb = TSNE(n_components=2).fit_transform(feats)\n    plot_with_labels(emb, feats)"
+    assert spots(MissingRandomState, tmp_path, head, helper, call) == []
+    # The same statistic printed is a number of the layout: reported.
+    printed = helper.replace("plt.show()", "plt.show()\n    print(X.max())")
+    assert spots(MissingRandomState, tmp_path, head, printed, call) == [(3, 2)]

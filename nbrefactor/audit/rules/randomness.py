@@ -3433,6 +3433,8 @@ _SHOW_METHODS = frozenset({
     # plotly: traces added to a figure, and a figure written as a picture (a file to look at, not a result)
     "add_trace", "add_traces", "write_image", "write_html",
 })
+# A figure's bounds (`_ShownFlow._frames_only`).
+_AXIS_LIMITS = frozenset({"xlim", "ylim", "zlim", "set_xlim", "set_ylim", "set_zlim", "set_xbound", "set_ybound"})
 # Statistics of the random values (`idx.sum()`, `np.mean(sample)`, `boot.mean(axis=1)`): a result
 # the notebook computes from the draw, not a choice of what to show.
 _STATISTIC = re.compile(
@@ -3847,8 +3849,25 @@ class _ShownFlow:
         found = [self.expr(child, ctrl) for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr)]
         return any(found)
 
+    def _frames_only(self, call: ast.Call) -> bool:
+        """`plt.xlim(X.min(), X.max())`, `ax.set_ylim(0, y.max() * 1.1)`: a figure's bounds taken from
+        statistics of the values, which only frame the picture of them (fair check 43, item 152: a
+        t-SNE map's limits set in the notebook's plotting helper); no number is shown or kept."""
+        func = call.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if name not in _AXIS_LIMITS or (isinstance(func, ast.Attribute) and self.expr(func.value)):
+            return False
+        if isinstance(func, ast.Name) and not self._shows(call):
+            return False  # (a bare `xlim(…)`: matplotlib's, from `from matplotlib.pyplot import *`, only)
+        values = [*call.args, *(k.value for k in call.keywords)]
+        of = [_statistics_of(v) for v in values]
+        return all(o is not None for o in of) and any(o & self.tainted for o in of if o is not None)
+
     def _call(self, call: ast.Call, ctrl: bool) -> bool:
         func = call.func
+        if not ctrl and self._frames_only(call):
+            self.shown = True
+            return False
         receiver = func.value if isinstance(func, ast.Attribute) else None
         receiver_tainted = self.expr(receiver, ctrl) if receiver is not None else False
         callee_tainted = isinstance(func, ast.Name) and self.expr(func, ctrl)
