@@ -1358,3 +1358,16 @@ def test_rnd002_tsne_map_framed_by_its_own_limits_in_a_helper_is_display_only(tm
     # The same statistic printed is a number of the layout: reported.
     printed = helper.replace("plt.show()", "plt.show()\n    print(X.max())")
     assert spots(MissingRandomState, tmp_path, head, printed, call) == [(3, 2)]
+
+
+def test_rnd001_model_given_only_to_an_optimizer_never_stepped_reaches_nothing(tmp_path):
+    # Fair check 43, item 148: a book's cell builds the notebook's model and an Adam optimizer of its
+    # parameters only to show weight_decay; nothing steps the optimizer or calls the model.
+    net = ("import torch\nimport torch.nn as nn",
+           "class A(nn.Module):\n    def __init__(self):\n        super(A, self).__init__()\n        self.fc1 = nn.Linear(3, 4)\n"
+           "    def forward(self, x):\n        return self.fc1(x)")
+    built = "# instantiate model and create optimizer\nmodel = A()\noptimizer = torch.optim.Adam(model.parameters(), weight_decay=1e-5)"
+    assert spots(UnseededRandom, tmp_path, *net, built, "print(1 + 2)") == []
+    # The optimizer stepped, or the model called: reported.
+    assert spots(UnseededRandom, tmp_path, *net, built, "optimizer.step()") == [(2, 4)]
+    assert spots(UnseededRandom, tmp_path, *net, built, "y = model(torch.ones(3))\nprint(y)") == [(2, 4)]

@@ -6010,6 +6010,7 @@ def _only_structure_shown(facts: NotebookFacts, ca: CellAnalysis, name: str) -> 
         return False
     files: set[str] = set()
     views = 0
+    idle = 0  # instances given only to an optimizer nothing steps
     for other, tree in trees:
         if tree is None:
             continue
@@ -6024,6 +6025,9 @@ def _only_structure_shown(facts: NotebookFacts, ca: CellAnalysis, name: str) -> 
                     continue
                 return False
             parent = parents.get(node)
+            if _idle_optimizer_of(facts, trees, parents, node):
+                idle += 1
+                continue  # `optimizer = torch.optim.Adam(model.parameters())`, never stepped: not a use
             views += 1
             if isinstance(parent, ast.Expr):
                 continue  # `model` alone: its repr, the layers' structure
@@ -6043,7 +6047,7 @@ def _only_structure_shown(facts: NotebookFacts, ca: CellAnalysis, name: str) -> 
             if not isinstance(target, ast.Name):
                 return False
             files.add(target.id)
-    if not views:
+    if not views and not idle:
         return False  # built and left: not shown at all (RND002's and `_model_never_read`'s case)
     for file in files:
         reads = 0
@@ -6065,6 +6069,30 @@ def _only_structure_shown(facts: NotebookFacts, ca: CellAnalysis, name: str) -> 
         if not reads:
             return False  # written and never viewed: an exported model to keep
     return True
+
+
+def _idle_optimizer_of(facts: NotebookFacts, trees: list[tuple[CellAnalysis, ast.Module | None]],
+                       parents: Mapping[ast.AST, ast.AST], node: ast.Name) -> bool:
+    """Is `node` the model of `optimizer = torch.optim.Adam(model.parameters(), …)`, a module-level
+    assignment of a name no other text of the notebook mentions? The optimizer is built and never
+    stepped: the model's random initial weights reach nothing (fair check 43, item 148: a book's
+    three code cells build `model = Architecture1(10, 20, 2)` only to show passing weight_decay)."""
+    attribute = parents.get(node)
+    call = parents.get(attribute) if isinstance(attribute, ast.Attribute) and attribute.attr == "parameters" else None
+    optimizer = parents.get(call) if isinstance(call, ast.Call) and not call.args and not call.keywords else None
+    if not (isinstance(optimizer, ast.Call) and optimizer.args and optimizer.args[0] is call
+            and facts.resolve(dotted_name(optimizer.func)).startswith("torch.optim.")):
+        return False
+    statement = parents.get(optimizer)
+    if not (isinstance(statement, ast.Assign) and statement.value is optimizer and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name) and isinstance(parents.get(statement), ast.Module)):
+        return False
+    name = statement.targets[0].id
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    if any((tree is None or any(name in _IDENTIFIER.findall(m.args) for m in other.magics)) and word.search(other.cell.source)
+           for other, tree in trees):
+        return False  # (a cell that does not parse, or a magic, naming it)
+    return sum(1 for _, tree in trees if tree is not None for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == name) == 1
 
 
 # Pure builtins a simulated task may call beside its pause and its draws (`range(random.randint(1, 10))`).
