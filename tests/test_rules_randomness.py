@@ -1371,3 +1371,21 @@ def test_rnd001_model_given_only_to_an_optimizer_never_stepped_reaches_nothing(t
     # The optimizer stepped, or the model called: reported.
     assert spots(UnseededRandom, tmp_path, *net, built, "optimizer.step()") == [(2, 4)]
     assert spots(UnseededRandom, tmp_path, *net, built, "y = model(torch.ones(3))\nprint(y)") == [(2, 4)]
+
+
+def test_rnd001_random_image_run_through_a_detector_and_drawn_is_a_spot_check(tmp_path):
+    # Fair check 36, item 137: Mask R-CNN's `model.detect([image])` of a random training image, its
+    # reference printed, detections drawn (the artists bound to `a`, rebound for another image below)
+    # and ground truth `log`ged: a spot check, no metric.
+    head = ("import random\nimport mrcnn.model as modellib\nfrom mrcnn import visualize\nfrom mrcnn.model import log\nfrom mrcnn.utils import compute_ap\n"
+            "dataset = load()\nconfig = Config()\nmodel = modellib.MaskRCNN(mode='inference', model_dir='.', config=config)")
+    pick = ("image_id = random.choice(dataset.image_ids)\n"
+            "image, meta, gt_class_id, gt_bbox, gt_mask = modellib.load_image_gt(dataset, config, image_id)\n"
+            "print(image_id, dataset.image_reference(image_id))\nresults = model.detect([image], verbose=1)\nr = results[0]\n"
+            "a = visualize.display_instances(image, r['rois'], r['masks'], r['class_ids'], dataset.class_names)\n"
+            "log('gt_bbox', gt_bbox)")
+    again = ("image = load_image('x.jpg')\nresults = model.detect([image])\nr = results[0]\n"
+             "a = visualize.display_instances(image, r['rois'], r['masks'], r['class_ids'], dataset.class_names)")
+    assert spots(UnseededRandom, tmp_path, head, pick, again) == []
+    # The detections scored: reported.
+    assert spots(UnseededRandom, tmp_path, head, pick + "\nprint(compute_ap(r['rois'], gt_bbox))", again) == [(2, 1)]

@@ -3366,8 +3366,10 @@ _PURE_LIBRARIES = ("numpy", "pandas", "random", "math", "statistics", "torch")
 # jupyter-scatter's `jscatter.Scatter(data=df, x=…, y=…)` (an interactive scatter widget), mols2grid's
 # molecule grid and ipywidgets' containers (`VBox`, `Output`) only show what they are given too
 # (fair check 23: a t-SNE map drawn with jscatter, its selection shown with mols2grid).
+# Mask R-CNN's `visualize` module draws, and its `log(text, array)` prints an array's shape and range
+# (fair check 36, item 137: a random training image's ground-truth boxes logged beside its detections).
 _SHOW_LIBRARIES = ("IPython.display", "IPython.core.display", "matplotlib", "seaborn", "detectron2.utils.visualizer", "plotly",
-                   "jscatter", "mols2grid", "ipywidgets")
+                   "jscatter", "mols2grid", "ipywidgets", "mrcnn.visualize", "mrcnn.model.log")
 # scikit-learn's plotting constructors (`PrecisionRecallDisplay.from_predictions(y, scores)`): they
 # draw a curve or matrix of what they receive (fair check 21: a random scorer's baseline curve).
 _SKLEARN_DISPLAY = re.compile(r"^sklearn\.[\w.]*Display\.from_(?:predictions|estimator)$")
@@ -3480,6 +3482,9 @@ _INFERENCE_METHODS = frozenset({
     # A torch module's output for its input, as calling it gives (`y = model.forward(x)`), followed: a
     # random input only printed through it is a shape check (a training loop's loss reaches `backward`).
     "forward",
+    # A detector's detections for the images it is given (Mask R-CNN's `model.detect([image])`), followed:
+    # a random training image only drawn with them is a spot check (fair check 36, item 137).
+    "detect",
 })
 # Functions and methods whose name says they show what they are given (`visualize.display_top_masks(image,
 # mask, …)`, `display_images(…)`, `show_batch(…)`, `plot_confusion_matrix(…)`) are displays, whatever
@@ -3494,7 +3499,9 @@ _SHOW_NAMES = re.compile(r"^(?:display|show|plot)_\w+$")
 # id loaded to be drawn). Only methods of the notebook's objects, not functions of a module
 # (`tf.get_variable(…)` makes a variable); not the weight loaders (`load_state_dict`,
 # `load_weights`), which change their receiver.
-_ITEM_GETTERS = re.compile(r"^(?:get|load)_\w+$")
+# So are the methods whose name says they describe the item of the key (Mask R-CNN's
+# `dataset.image_reference(image_id)`, `image_path(i)`, `class_name(i)`: fair check 36, item 137).
+_ITEM_GETTERS = re.compile(r"^(?:(?:get|load)_\w+|\w+_(?:reference|path|name|info))$")
 # Functions and methods whose name says they read an image file into pixels (`load_image_as_tensor(path)`,
 # Keras' `load_img(path)`, `imread(path)`, `read_image(path)`): given a picked path, their result is the
 # picked image, followed like the value. Not the notebook's own defs, whose bodies are followed instead.
@@ -4224,8 +4231,13 @@ class _ShownFlow:
                 if isinstance(target, ast.Name):
                     if value_reached and isinstance(st.value, ast.Call) and self._shows(st.value):
                         self.display_results.add(target.id)
-                    else:
+                    elif target.id in self.display_results:
                         self.display_results.discard(target.id)
+                        if straight and not flows:
+                            # The artists of the value's display thrown away unread when the name is
+                            # bound afresh (`a = visualize.display_instances(…)` again for another
+                            # image): no result of the value is kept in it (fair check 36, item 137).
+                            self.bound.discard(target.id)
                 if flows:
                     self._taint_target(target, assigned=True)
                 elif straight and st.value is not None:
