@@ -1389,3 +1389,16 @@ def test_rnd001_random_image_run_through_a_detector_and_drawn_is_a_spot_check(tm
     assert spots(UnseededRandom, tmp_path, head, pick, again) == []
     # The detections scored: reported.
     assert spots(UnseededRandom, tmp_path, head, pick + "\nprint(compute_ap(r['rois'], gt_bbox))", again) == [(2, 1)]
+
+
+def test_rnd001_value_fed_to_a_stateless_tf1_graph_and_printed_is_display_only(tmp_path):
+    # Fair check 35, item 139: a random 4x4 'image' fed (`feed_dict`) through a constant moving-average
+    # convolution, the session's output printed; the graph has no variable, so nothing is learnt.
+    head = "import numpy as np\nimport tensorflow as tf\nsess = tf.Session()"
+    graph = ("x_val = np.random.uniform(size=[1, 4, 4, 1])\nx_data = tf.placeholder(tf.float32, shape=[1, 4, 4, 1])\n"
+             "f = tf.constant(0.25, shape=[2, 2, 1, 1])\nlayer = tf.nn.conv2d(x_data, f, [1, 2, 2, 1], padding='SAME')")
+    shown = "print(sess.run(layer, feed_dict={x_data: x_val}))"
+    assert spots(UnseededRandom, tmp_path, head, graph, shown) == []
+    # A variable in the graph (the run may train it): reported.
+    trained = graph + "\nw = tf.Variable(tf.zeros([1]))"
+    assert spots(UnseededRandom, tmp_path, head, trained, shown) == [(2, 1)]

@@ -3972,6 +3972,13 @@ class _ShownFlow:
                 return followed
         if method == "run" and call.args and not call.keywords and all(self.expr(a) for a in call.args):
             return True  # `sess.run(batch)`: evaluates the pipeline's own tensors, nothing else
+        if (method == "run" and not receiver_tainted and [k.arg for k in call.keywords] == ["feed_dict"]
+                and not any(self.expr(a) for a in call.args) and _stateless_graph(self.facts)):
+            # `sess.run(layer, feed_dict={x_data: x_val})` in a TensorFlow 1 graph that holds no variable
+            # (no `tf.Variable`, optimizer, layer or Keras model anywhere in the notebook): the fetched
+            # tensors are computed from the fed value and nothing else, and the run changes no state
+            # (fair check 35, item 139: a random 4x4 'image' fed through two constant layers, printed).
+            return True
         if args_tainted and (method in _INFERENCE_METHODS or method.startswith("predict") or self._own_object(func)):
             return True  # `model.predict([pick])`, `vectorizer([pick])`: a value computed from it, followed
         if (args_tainted and call is not self.discarded and _ITEM_GETTERS.match(method) is not None
@@ -5465,6 +5472,24 @@ def _training_only_unused(ctx: RuleContext, draw: Draw, loaded: frozenset[str]) 
     the configuration its last block sets, `train = False`, and only its test episode runs)."""
     return (draw.library in loaded and _TRAINING_ONLY_DRAWS.match(draw.qualified) is not None
             and ctx.shared("randomness.never_trains", lambda: _never_trains(ctx.facts)))
+
+
+# TensorFlow calls that make state a session run could change (variables, optimizers, layers, models).
+_TF_STATEFUL = re.compile(r"[Vv]ariable|\.train\.|\.layers\.|keras|\.contrib\.|\.estimator\.|\.assign")
+
+
+def _stateless_graph(facts: NotebookFacts) -> bool:
+    """Does the notebook's TensorFlow graph hold no state: every cell parses and no call it makes
+    resolves to a TensorFlow variable, optimizer, layer or model (`_TF_STATEFUL`)?"""
+    for ca in facts.cells:
+        tree = _parsed(ca)
+        if tree is None:
+            return False
+        for node in nodes_of(tree, ast.Call):
+            qualified = facts.resolve(dotted_name(node.func))
+            if qualified.startswith("tensorflow") and _TF_STATEFUL.search(qualified):
+                return False
+    return True
 
 
 def _never_trains(facts: NotebookFacts) -> bool:
