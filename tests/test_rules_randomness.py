@@ -1338,3 +1338,79 @@ def test_rnd002_gradient_boosting_on_every_row_and_feature_says_its_draws_only_b
     assert "only break ties" in found and "which its many trees can meet" in found
     (found,) = messages(MissingRandomState, tmp_path, head, body.format(", subsample=0.8"))
     assert "only break ties" not in found
+
+
+# --- session 65 round (fix65rnd): draws whose values reach only a display --------------------
+
+
+def test_rnd001_softmax_of_drawn_values_only_printed_is_display_only(tmp_path):
+    # Fair check 39, item 96: an activation-function tour's random inputs go through the notebook's
+    # softmax (`np.exp(s) / np.sum(np.exp(s))`, a normalisation of the values by their own sum) and
+    # its backward pass (`np.sum(g * p, axis=-1, keepdims=True)`, broadcast back): only printed.
+    head = ("import numpy as np", "x = np.zeros((2, 2))\nx.fill(np.random.randint(-10, 10))\nprint(x)",
+            "def softmax(x):\n    shifted_x = x - np.max(x)\n    return np.exp(shifted_x) / np.sum(np.exp(shifted_x))\n\nsoftmax(x)")
+    assert spots(UnseededRandom, tmp_path, *head) == []
+    backward = "probs = softmax(x)\nsum_term = np.sum(2 * probs, axis=-1, keepdims=True)\nprint(sum_term, probs * (2 - sum_term))"
+    assert spots(UnseededRandom, tmp_path, *head, backward) == []
+    # A statistic of the values themselves, not kept in shape, is a result: reported.
+    assert spots(UnseededRandom, tmp_path, *head, "print(np.sum(softmax(x) * 2, axis=-1))") == [(2, 2)]
+    # Saved: reported.
+    assert spots(UnseededRandom, tmp_path, *head, "np.save('p.npy', softmax(x))") == [(2, 2)]
+
+
+def test_rnd002_tsne_map_framed_by_its_own_limits_in_a_helper_is_display_only(tmp_path):
+    # Fair check 43, item 152: the t-SNE map only reaches the notebook's plotting helper, which sets
+    # the axes' limits from the coordinates' min and max: the bounds frame the picture, nothing else.
+    head = "import numpy as np\nimport matplotlib.pyplot as plt\nfrom sklearn.manifold import TSNE\nfeats = np.load('f.npy')"
+    helper = ("def plot_with_labels(low_d_weights, labels):\n    X, Y = low_d_weights[:, 0], low_d_weights[:, 1]\n"
+              "    for x, y, s in zip(X, Y, labels):\n        plt.text(x, y, s)\n    plt.xlim(X.min(), X.max())\n"
+              "    plt.gca().set_ylim(Y.min() - 1, Y.max() + 1)\n    plt.show()")
+    call = "for step in range(3):\n    emb = TSNE(n_components=2).fit_transform(feats)\n    plot_with_labels(emb, feats)"
+    assert spots(MissingRandomState, tmp_path, head, helper, call) == []
+    # The same statistic printed is a number of the layout: reported.
+    printed = helper.replace("plt.show()", "plt.show()\n    print(X.max())")
+    assert spots(MissingRandomState, tmp_path, head, printed, call) == [(3, 2)]
+
+
+def test_rnd001_model_given_only_to_an_optimizer_never_stepped_reaches_nothing(tmp_path):
+    # Fair check 43, item 148: a book's cell builds the notebook's model and an Adam optimizer of its
+    # parameters only to show weight_decay; nothing steps the optimizer or calls the model.
+    net = ("import torch\nimport torch.nn as nn",
+           "class A(nn.Module):\n    def __init__(self):\n        super(A, self).__init__()\n        self.fc1 = nn.Linear(3, 4)\n"
+           "    def forward(self, x):\n        return self.fc1(x)")
+    built = "# instantiate model and create optimizer\nmodel = A()\noptimizer = torch.optim.Adam(model.parameters(), weight_decay=1e-5)"
+    assert spots(UnseededRandom, tmp_path, *net, built, "print(1 + 2)") == []
+    # The optimizer stepped, or the model called: reported.
+    assert spots(UnseededRandom, tmp_path, *net, built, "optimizer.step()") == [(2, 4)]
+    assert spots(UnseededRandom, tmp_path, *net, built, "y = model(torch.ones(3))\nprint(y)") == [(2, 4)]
+
+
+def test_rnd001_random_image_run_through_a_detector_and_drawn_is_a_spot_check(tmp_path):
+    # Fair check 36, item 137: Mask R-CNN's `model.detect([image])` of a random training image, its
+    # reference printed, detections drawn (the artists bound to `a`, rebound for another image below)
+    # and ground truth `log`ged: a spot check, no metric.
+    head = ("import random\nimport mrcnn.model as modellib\nfrom mrcnn import visualize\nfrom mrcnn.model import log\nfrom mrcnn.utils import compute_ap\n"
+            "dataset = load()\nconfig = Config()\nmodel = modellib.MaskRCNN(mode='inference', model_dir='.', config=config)")
+    pick = ("image_id = random.choice(dataset.image_ids)\n"
+            "image, meta, gt_class_id, gt_bbox, gt_mask = modellib.load_image_gt(dataset, config, image_id)\n"
+            "print(image_id, dataset.image_reference(image_id))\nresults = model.detect([image], verbose=1)\nr = results[0]\n"
+            "a = visualize.display_instances(image, r['rois'], r['masks'], r['class_ids'], dataset.class_names)\n"
+            "log('gt_bbox', gt_bbox)")
+    again = ("image = load_image('x.jpg')\nresults = model.detect([image])\nr = results[0]\n"
+             "a = visualize.display_instances(image, r['rois'], r['masks'], r['class_ids'], dataset.class_names)")
+    assert spots(UnseededRandom, tmp_path, head, pick, again) == []
+    # The detections scored: reported.
+    assert spots(UnseededRandom, tmp_path, head, pick + "\nprint(compute_ap(r['rois'], gt_bbox))", again) == [(2, 1)]
+
+
+def test_rnd001_value_fed_to_a_stateless_tf1_graph_and_printed_is_display_only(tmp_path):
+    # Fair check 35, item 139: a random 4x4 'image' fed (`feed_dict`) through a constant moving-average
+    # convolution, the session's output printed; the graph has no variable, so nothing is learnt.
+    head = "import numpy as np\nimport tensorflow as tf\nsess = tf.Session()"
+    graph = ("x_val = np.random.uniform(size=[1, 4, 4, 1])\nx_data = tf.placeholder(tf.float32, shape=[1, 4, 4, 1])\n"
+             "f = tf.constant(0.25, shape=[2, 2, 1, 1])\nlayer = tf.nn.conv2d(x_data, f, [1, 2, 2, 1], padding='SAME')")
+    shown = "print(sess.run(layer, feed_dict={x_data: x_val}))"
+    assert spots(UnseededRandom, tmp_path, head, graph, shown) == []
+    # A variable in the graph (the run may train it): reported.
+    trained = graph + "\nw = tf.Variable(tf.zeros([1]))"
+    assert spots(UnseededRandom, tmp_path, head, trained, shown) == [(2, 1)]

@@ -3366,8 +3366,10 @@ _PURE_LIBRARIES = ("numpy", "pandas", "random", "math", "statistics", "torch")
 # jupyter-scatter's `jscatter.Scatter(data=df, x=…, y=…)` (an interactive scatter widget), mols2grid's
 # molecule grid and ipywidgets' containers (`VBox`, `Output`) only show what they are given too
 # (fair check 23: a t-SNE map drawn with jscatter, its selection shown with mols2grid).
+# Mask R-CNN's `visualize` module draws, and its `log(text, array)` prints an array's shape and range
+# (fair check 36, item 137: a random training image's ground-truth boxes logged beside its detections).
 _SHOW_LIBRARIES = ("IPython.display", "IPython.core.display", "matplotlib", "seaborn", "detectron2.utils.visualizer", "plotly",
-                   "jscatter", "mols2grid", "ipywidgets")
+                   "jscatter", "mols2grid", "ipywidgets", "mrcnn.visualize", "mrcnn.model.log")
 # scikit-learn's plotting constructors (`PrecisionRecallDisplay.from_predictions(y, scores)`): they
 # draw a curve or matrix of what they receive (fair check 21: a random scorer's baseline curve).
 _SKLEARN_DISPLAY = re.compile(r"^sklearn\.[\w.]*Display\.from_(?:predictions|estimator)$")
@@ -3433,6 +3435,8 @@ _SHOW_METHODS = frozenset({
     # plotly: traces added to a figure, and a figure written as a picture (a file to look at, not a result)
     "add_trace", "add_traces", "write_image", "write_html",
 })
+# A figure's bounds (`_ShownFlow._frames_only`).
+_AXIS_LIMITS = frozenset({"xlim", "ylim", "zlim", "set_xlim", "set_ylim", "set_zlim", "set_xbound", "set_ybound"})
 # Statistics of the random values (`idx.sum()`, `np.mean(sample)`, `boot.mean(axis=1)`): a result
 # the notebook computes from the draw, not a choice of what to show.
 _STATISTIC = re.compile(
@@ -3478,6 +3482,9 @@ _INFERENCE_METHODS = frozenset({
     # A torch module's output for its input, as calling it gives (`y = model.forward(x)`), followed: a
     # random input only printed through it is a shape check (a training loop's loss reaches `backward`).
     "forward",
+    # A detector's detections for the images it is given (Mask R-CNN's `model.detect([image])`), followed:
+    # a random training image only drawn with them is a spot check (fair check 36, item 137).
+    "detect",
 })
 # Functions and methods whose name says they show what they are given (`visualize.display_top_masks(image,
 # mask, …)`, `display_images(…)`, `show_batch(…)`, `plot_confusion_matrix(…)`) are displays, whatever
@@ -3492,7 +3499,9 @@ _SHOW_NAMES = re.compile(r"^(?:display|show|plot)_\w+$")
 # id loaded to be drawn). Only methods of the notebook's objects, not functions of a module
 # (`tf.get_variable(…)` makes a variable); not the weight loaders (`load_state_dict`,
 # `load_weights`), which change their receiver.
-_ITEM_GETTERS = re.compile(r"^(?:get|load)_\w+$")
+# So are the methods whose name says they describe the item of the key (Mask R-CNN's
+# `dataset.image_reference(image_id)`, `image_path(i)`, `class_name(i)`: fair check 36, item 137).
+_ITEM_GETTERS = re.compile(r"^(?:(?:get|load)_\w+|\w+_(?:reference|path|name|info))$")
 # Functions and methods whose name says they read an image file into pixels (`load_image_as_tensor(path)`,
 # Keras' `load_img(path)`, `imread(path)`, `read_image(path)`): given a picked path, their result is the
 # picked image, followed like the value. Not the notebook's own defs, whose bodies are followed instead.
@@ -3563,9 +3572,33 @@ def _in_comprehension(tree: ast.AST, node: ast.AST) -> bool:
                for c in ast.walk(tree))
 
 
+_ARRAY_MODULES = ("np", "numpy", "torch", "tf", "math", "statistics")
+
+
+def _elementwise_names(node: ast.expr) -> frozenset[str] | None:
+    """The names of `node` when it is made only of names, numbers, operators and calls of the array
+    modules on such (`np.exp(shifted_x)`, `x * x`), or None: the values themselves, transformed."""
+    if isinstance(node, ast.Name):
+        return frozenset({node.id})
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+        return frozenset()
+    if isinstance(node, ast.UnaryOp):
+        return _elementwise_names(node.operand)
+    if isinstance(node, ast.BinOp):
+        left, right = _elementwise_names(node.left), _elementwise_names(node.right)
+        return None if left is None or right is None else left | right
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)
+            and node.func.value.id in _ARRAY_MODULES and not node.keywords and node.args):
+        parts = [_elementwise_names(a) for a in node.args]
+        return None if any(p is None for p in parts) else frozenset().union(*parts)  # type: ignore[arg-type]
+    return None
+
+
 def _statistics_of(node: ast.expr) -> frozenset[str] | None:
     """The names whose statistics alone make up `node` (`x.mean(dim=0)`, `torch.std(x, unbiased=False)`,
-    `x.max() - x.min()`, constants between them), or None when it holds anything else."""
+    `x.max() - x.min()`, constants between them), or None when it holds anything else. The statistic
+    may be of the values transformed elementwise (`np.sum(np.exp(s))`: softmax's denominator under
+    `np.exp(s) / np.sum(np.exp(s))`, fair check 39, item 96)."""
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
         return frozenset()
     if isinstance(node, ast.UnaryOp):
@@ -3577,10 +3610,10 @@ def _statistics_of(node: ast.expr) -> frozenset[str] | None:
         if isinstance(node.func.value, ast.Name) and node.func.attr not in ("dot", "matmul", "score", "corr", "cov", "corrcoef"):
             if all(isinstance(a, ast.Constant) for a in node.args) and all(isinstance(k.value, ast.Constant) for k in node.keywords):
                 return frozenset({node.func.value.id})  # `x.mean(dim=0)`
-        if (len(node.args) == 1 and isinstance(node.args[0], ast.Name) and isinstance(node.func.value, ast.Name)
-                and node.func.value.id in ("np", "numpy", "torch", "tf", "math", "statistics")
-                and all(isinstance(k.value, ast.Constant) for k in node.keywords)):
-            return frozenset({node.args[0].id})  # `torch.std(x, unbiased=False)`, `np.mean(x)`
+        if (len(node.args) == 1 and isinstance(node.func.value, ast.Name) and node.func.value.id in _ARRAY_MODULES
+                and all(isinstance(k.value, ast.Constant) for k in node.keywords)
+                and node.func.attr not in ("dot", "matmul", "score", "corr", "cov", "corrcoef")):
+            return _elementwise_names(node.args[0])  # `torch.std(x, unbiased=False)`, `np.mean(x)`, `np.sum(np.exp(s))`
     return None
 
 
@@ -3823,8 +3856,25 @@ class _ShownFlow:
         found = [self.expr(child, ctrl) for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr)]
         return any(found)
 
+    def _frames_only(self, call: ast.Call) -> bool:
+        """`plt.xlim(X.min(), X.max())`, `ax.set_ylim(0, y.max() * 1.1)`: a figure's bounds taken from
+        statistics of the values, which only frame the picture of them (fair check 43, item 152: a
+        t-SNE map's limits set in the notebook's plotting helper); no number is shown or kept."""
+        func = call.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if name not in _AXIS_LIMITS or (isinstance(func, ast.Attribute) and self.expr(func.value)):
+            return False
+        if isinstance(func, ast.Name) and not self._shows(call):
+            return False  # (a bare `xlim(…)`: matplotlib's, from `from matplotlib.pyplot import *`, only)
+        values = [*call.args, *(k.value for k in call.keywords)]
+        of = [_statistics_of(v) for v in values]
+        return all(o is not None for o in of) and any(o & self.tainted for o in of if o is not None)
+
     def _call(self, call: ast.Call, ctrl: bool) -> bool:
         func = call.func
+        if not ctrl and self._frames_only(call):
+            self.shown = True
+            return False
         receiver = func.value if isinstance(func, ast.Attribute) else None
         receiver_tainted = self.expr(receiver, ctrl) if receiver is not None else False
         callee_tainted = isinstance(func, ast.Name) and self.expr(func, ctrl)
@@ -3883,11 +3933,13 @@ class _ShownFlow:
             return False
         if receiver_tainted and self.layout and (method in _LAYOUT_METHODS or method in _CLUSTER_LABEL_METHODS):
             return True  # `tsne.fit_transform(X)`: the layout itself, followed
+        # `counts / counts.sum(1, keepdims=True)`: a statistic kept in shape to broadcast back
+        # against the values (a normalisation) is part of a value that is followed, not a result;
+        # so is NumPy's `np.sum(grad * probs, axis=-1, keepdims=True)` (softmax's backward pass,
+        # fair check 39, item 96).
+        keeps_dims = any(k.arg in ("keepdims", "keepdim") and isinstance(k.value, ast.Constant) and k.value.value is True
+                         for k in call.keywords)
         if receiver_tainted or callee_tainted:
-            keeps_dims = any(k.arg in ("keepdims", "keepdim") and isinstance(k.value, ast.Constant) and k.value.value is True
-                             for k in call.keywords)
-            # `counts / counts.sum(1, keepdims=True)`: a statistic kept in shape to broadcast back
-            # against the values (a normalisation) is part of a value that is followed, not a result.
             if _USING_METHOD.match(method) or (_STATISTIC.match(method) and not keeps_dims and not self._of_few(receiver)
                                                and not self._one_hot_pick(method, receiver) and not self._of_one_pick(receiver)):
                 self.used = True
@@ -3903,7 +3955,7 @@ class _ShownFlow:
             return True
         if self._pure(call):
             name = method or (func.id if isinstance(func, ast.Name) else "")
-            if (args_tainted and (_STATISTIC.match(name) or name in ("sum", "min", "max"))
+            if (args_tainted and (_STATISTIC.match(name) or name in ("sum", "min", "max")) and not keeps_dims
                     and not all(self._item_row(v) or self._of_few(v) or self._one_hot_pick(name, v) or self._of_one_pick(v)
                                 for v, r in zip(values, reached) if r)):
                 self.used = True
@@ -3920,6 +3972,13 @@ class _ShownFlow:
                 return followed
         if method == "run" and call.args and not call.keywords and all(self.expr(a) for a in call.args):
             return True  # `sess.run(batch)`: evaluates the pipeline's own tensors, nothing else
+        if (method == "run" and not receiver_tainted and [k.arg for k in call.keywords] == ["feed_dict"]
+                and not any(self.expr(a) for a in call.args) and _stateless_graph(self.facts)):
+            # `sess.run(layer, feed_dict={x_data: x_val})` in a TensorFlow 1 graph that holds no variable
+            # (no `tf.Variable`, optimizer, layer or Keras model anywhere in the notebook): the fetched
+            # tensors are computed from the fed value and nothing else, and the run changes no state
+            # (fair check 35, item 139: a random 4x4 'image' fed through two constant layers, printed).
+            return True
         if args_tainted and (method in _INFERENCE_METHODS or method.startswith("predict") or self._own_object(func)):
             return True  # `model.predict([pick])`, `vectorizer([pick])`: a value computed from it, followed
         if (args_tainted and call is not self.discarded and _ITEM_GETTERS.match(method) is not None
@@ -4179,8 +4238,13 @@ class _ShownFlow:
                 if isinstance(target, ast.Name):
                     if value_reached and isinstance(st.value, ast.Call) and self._shows(st.value):
                         self.display_results.add(target.id)
-                    else:
+                    elif target.id in self.display_results:
                         self.display_results.discard(target.id)
+                        if straight and not flows:
+                            # The artists of the value's display thrown away unread when the name is
+                            # bound afresh (`a = visualize.display_instances(…)` again for another
+                            # image): no result of the value is kept in it (fair check 36, item 137).
+                            self.bound.discard(target.id)
                 if flows:
                     self._taint_target(target, assigned=True)
                 elif straight and st.value is not None:
@@ -5431,6 +5495,24 @@ def _training_only_unused(ctx: RuleContext, draw: Draw, loaded: frozenset[str]) 
             and ctx.shared("randomness.never_trains", lambda: _never_trains(ctx.facts)))
 
 
+# TensorFlow calls that make state a session run could change (variables, optimizers, layers, models).
+_TF_STATEFUL = re.compile(r"[Vv]ariable|\.train\.|\.layers\.|keras|\.contrib\.|\.estimator\.|\.assign")
+
+
+def _stateless_graph(facts: NotebookFacts) -> bool:
+    """Does the notebook's TensorFlow graph hold no state: every cell parses and no call it makes
+    resolves to a TensorFlow variable, optimizer, layer or model (`_TF_STATEFUL`)?"""
+    for ca in facts.cells:
+        tree = _parsed(ca)
+        if tree is None:
+            return False
+        for node in nodes_of(tree, ast.Call):
+            qualified = facts.resolve(dotted_name(node.func))
+            if qualified.startswith("tensorflow") and _TF_STATEFUL.search(qualified):
+                return False
+    return True
+
+
 def _never_trains(facts: NotebookFacts) -> bool:
     """No training call (`_TRAINING_METHODS`, or a call passed `training=` anything but False) of the
     notebook runs: each is in a branch that never runs (`unrun_lines`, and the run configuration's
@@ -5986,6 +6068,7 @@ def _only_structure_shown(facts: NotebookFacts, ca: CellAnalysis, name: str) -> 
         return False
     files: set[str] = set()
     views = 0
+    idle = 0  # instances given only to an optimizer nothing steps
     for other, tree in trees:
         if tree is None:
             continue
@@ -6000,6 +6083,9 @@ def _only_structure_shown(facts: NotebookFacts, ca: CellAnalysis, name: str) -> 
                     continue
                 return False
             parent = parents.get(node)
+            if _idle_optimizer_of(facts, trees, parents, node):
+                idle += 1
+                continue  # `optimizer = torch.optim.Adam(model.parameters())`, never stepped: not a use
             views += 1
             if isinstance(parent, ast.Expr):
                 continue  # `model` alone: its repr, the layers' structure
@@ -6019,7 +6105,7 @@ def _only_structure_shown(facts: NotebookFacts, ca: CellAnalysis, name: str) -> 
             if not isinstance(target, ast.Name):
                 return False
             files.add(target.id)
-    if not views:
+    if not views and not idle:
         return False  # built and left: not shown at all (RND002's and `_model_never_read`'s case)
     for file in files:
         reads = 0
@@ -6041,6 +6127,30 @@ def _only_structure_shown(facts: NotebookFacts, ca: CellAnalysis, name: str) -> 
         if not reads:
             return False  # written and never viewed: an exported model to keep
     return True
+
+
+def _idle_optimizer_of(facts: NotebookFacts, trees: list[tuple[CellAnalysis, ast.Module | None]],
+                       parents: Mapping[ast.AST, ast.AST], node: ast.Name) -> bool:
+    """Is `node` the model of `optimizer = torch.optim.Adam(model.parameters(), …)`, a module-level
+    assignment of a name no other text of the notebook mentions? The optimizer is built and never
+    stepped: the model's random initial weights reach nothing (fair check 43, item 148: a book's
+    three code cells build `model = Architecture1(10, 20, 2)` only to show passing weight_decay)."""
+    attribute = parents.get(node)
+    call = parents.get(attribute) if isinstance(attribute, ast.Attribute) and attribute.attr == "parameters" else None
+    optimizer = parents.get(call) if isinstance(call, ast.Call) and not call.args and not call.keywords else None
+    if not (isinstance(optimizer, ast.Call) and optimizer.args and optimizer.args[0] is call
+            and facts.resolve(dotted_name(optimizer.func)).startswith("torch.optim.")):
+        return False
+    statement = parents.get(optimizer)
+    if not (isinstance(statement, ast.Assign) and statement.value is optimizer and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name) and isinstance(parents.get(statement), ast.Module)):
+        return False
+    name = statement.targets[0].id
+    word = re.compile(rf"\b{re.escape(name)}\b")
+    if any((tree is None or any(name in _IDENTIFIER.findall(m.args) for m in other.magics)) and word.search(other.cell.source)
+           for other, tree in trees):
+        return False  # (a cell that does not parse, or a magic, naming it)
+    return sum(1 for _, tree in trees if tree is not None for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == name) == 1
 
 
 # Pure builtins a simulated task may call beside its pause and its draws (`range(random.randint(1, 10))`).
