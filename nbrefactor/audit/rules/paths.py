@@ -8260,7 +8260,8 @@ _BUCKET = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://([^/\s'\"]*)")
 _BUCKET_VARIABLE = re.compile(r"\$?\{(\w*)\}|\$(\w+)")
 
 
-_RAW_GITHUB = re.compile(r"^https?://(?:raw\.githubusercontent\.com|github\.com/[^/\s]+/[^/\s]+/raw)/", re.IGNORECASE)
+# (`media.githubusercontent.com/media/…`: the repository's Git LFS files, fair check 50, items 95-99)
+_RAW_GITHUB = re.compile(r"^https?://(?:raw\.githubusercontent\.com|media\.githubusercontent\.com/media|github\.com/[^/\s]+/[^/\s]+/raw)/", re.IGNORECASE)
 
 
 # A full commit hash as a path segment (`raw.githubusercontent.com/org/repo/5238e0be…/res/x.txt`).

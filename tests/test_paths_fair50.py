@@ -1,0 +1,25 @@
+"""Path-family classes of fair check 50."""
+
+from __future__ import annotations
+
+from test_rules_paths import PATH_RULES, audit, found  # noqa: F401
+
+
+def test_the_repositorys_own_lfs_file_from_media_githubusercontent_is_its_committed_copy(tmp_path) -> None:
+    """Fair check 50, items 95, 96, 98, 99 (message defects): `media.githubusercontent.com/media/<owner>/
+    <repo>/<branch>/<path>` serves a Git LFS file of the repository as raw.githubusercontent.com
+    does any other: a file of that name beside the notebook, or at that path in the repository, is
+    the committed copy the message points at."""
+    from nbrefactor.audit.project import ProjectContext, with_downloads_present
+
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "25-Stock").mkdir()
+    (tmp_path / "25-Stock" / "RELIANCE.csv").write_text("a\n", encoding="utf-8")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "train.csv").write_text("a\n", encoding="utf-8")
+    nb = tmp_path / "25-Stock" / "nb.ipynb"
+    sources = ["!wget https://media.githubusercontent.com/media/me/projects/master/25-Stock/RELIANCE.csv",
+               "url = 'https://media.githubusercontent.com/media/me/projects/refs/heads/main/data/train.csv'"]
+    project = with_downloads_present(ProjectContext(), nb, sources)
+    assert "RELIANCE.csv" in project.committed_copies
+    assert dict(project.committed_repo_copies).get("data/train.csv") == "../data/train.csv"
