@@ -23,3 +23,14 @@ def test_the_repositorys_own_lfs_file_from_media_githubusercontent_is_its_commit
     project = with_downloads_present(ProjectContext(), nb, sources)
     assert "RELIANCE.csv" in project.committed_copies
     assert dict(project.committed_repo_copies).get("data/train.csv") == "../data/train.csv"
+
+
+def test_wgets_numbered_copy_of_a_download_is_the_downloads_file() -> None:
+    """Fair check 50, item 110: `!wget …/image.png` into a folder already holding `image.png` saves
+    `image.png.1`, and `cv2.imread('image.png.1')` reads that download: one step with the PTH003,
+    no PTH006 of its own."""
+    cells = ("!wget https://raw.githubusercontent.com/me/projects/master/5-OCR/image.png",
+             "import cv2\nimage = cv2.imread('image.png.1')\nprint(image.shape)")
+    assert [c for c, _, _ in found(audit(cells))] == ["PTH003"]
+    other = (cells[0], cells[1].replace("image.png.1", "photo.png.1"))
+    assert "PTH006" in [c for c, _, _ in found(audit(other))]

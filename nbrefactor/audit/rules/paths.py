@@ -4572,8 +4572,14 @@ def _fetched(path: str, files: Collection[str]) -> bool:
     the working directory itself."""
     # (and a path inside one of them: only a folder has paths inside it, the stem of an archive the
     # notebook extracted, `pizza_steak/train/steak` of `pizza_steak.zip`; fair check 47, item 101)
+    # (and wget's numbered copy, `image.png.1`: what `wget …/image.png` saves when the folder holds
+    # an `image.png` already, the committed one; fair check 50, item 110)
     return path in files or any(_under(name, path) and name != path for name in files) \
-        or any(_under(path, name) for name in files)
+        or any(_under(path, name) for name in files) or _WGET_NUMBERED.sub("", path) in files
+
+
+# The suffix wget adds to a file name already taken in its folder (`image.png.1`, `.2`, …).
+_WGET_NUMBERED = re.compile(r"(?<=[^/])\.[1-9][0-9]*$")
 
 
 # The hosted-runtime tests moved to `audit/hosted.py` (DEP003 reads `else:` branches with them too).
