@@ -34,3 +34,17 @@ def test_wgets_numbered_copy_of_a_download_is_the_downloads_file() -> None:
     assert [c for c, _, _ in found(audit(cells))] == ["PTH003"]
     other = (cells[0], cells[1].replace("image.png.1", "photo.png.1"))
     assert "PTH006" in [c for c, _, _ in found(audit(other))]
+
+
+def test_a_cd_excursion_across_cells_over_shell_lines_and_imports_ends_where_it_started() -> None:
+    """Fair check 50, items 100, 101: `%cd dataset` in one cell, `%cd ..` a few cells later, with
+    only `!kaggle` lines and imports of installed libraries between: no Python reads a path in the
+    folder, and the kernel ends where it started. A Python line reading a path there, or an import
+    of a module the folder may hold, keeps the finding."""
+    cells = ("!mkdir dataset\n%cd dataset", "import numpy as np\nimport os", "!kaggle datasets list -s x",
+             "!kaggle datasets download o/x\n%cd ..", "!unzip dataset/x.zip -d dataset")
+    assert "PTH004" not in [c for c, _, _ in found(audit(cells))]
+    reading = cells[:2] + ("print(os.listdir('.'))",) + cells[3:]
+    assert "PTH004" in [c for c, _, _ in found(audit(reading))]
+    local = (cells[0], "import helpers") + cells[2:]
+    assert "PTH004" in [c for c, _, _ in found(audit(local))]
