@@ -9780,10 +9780,12 @@ class ChangeDirectory(Rule):
                         undoing.add(index)
                 elif opened is None and carried and _undoes(step, carried[-1][1]):
                     change = carried.pop()[0]
-                    if index >= 0 and _path_free_between(ctx, events[change][0], events[change][1], ca, line):
+                    if (index >= 0 and not any(o[0] > line for o in order)
+                            and _path_free_between(ctx, events[change][0], events[change][1], ca, line)):
                         # `%cd dataset` in one cell, `%cd ..` some cells later, only `!kaggle` lines
                         # and imports of libraries between: an excursion, as in one cell (fair check
-                        # 50, items 100, 101).
+                        # 50, items 100, 101). Not when the returning cell changes folder again
+                        # (`%cd ..`, a re-clone, `%cd yolov5`: back into the same folder).
                         undone[change] = None
                     else:
                         returned_later[change] = (ca, line, column)
