@@ -2363,9 +2363,10 @@ def _with_committed_torch_datasets(project: ProjectContext, notebook_path: str |
     return replace(project, committed_torch_datasets=project.committed_torch_datasets | present) if present else project
 
 
-# (quoted in Python, or a word of a shell line: `!wget -q https://raw.githubusercontent.com/… -O data/x.csv`)
+# (quoted in Python, or a word of a shell line: `!wget -q https://raw.githubusercontent.com/… -O data/x.csv`;
+# `media.githubusercontent.com/media/…` serves the repository's Git LFS files, fair check 50, items 95-99)
 _RAW_GITHUB_FILE_NAME = re.compile(
-    r"""(?:['"]|(?<!\S))https?://(?:raw\.githubusercontent\.com|github\.com/[^'"\s/]+/[^'"\s/]+/raw)/[^'"\s?#]*/(?P<name>[^/'"\s?#]+)(?=['"?#\s]|$)""",
+    r"""(?:['"]|(?<!\S))https?://(?:raw\.githubusercontent\.com|media\.githubusercontent\.com/media|github\.com/[^'"\s/]+/[^'"\s/]+/raw)/[^'"\s?#]*/(?P<name>[^/'"\s?#]+)(?=['"?#\s]|$)""",
     re.MULTILINE,
 )
 
@@ -2433,11 +2434,12 @@ def _with_present_fallback_reads(project: ProjectContext, notebook_path: str | P
     return replace(project, present_fallback_reads=project.present_fallback_reads | present) if present else project
 
 
-# `raw.githubusercontent.com/<owner>/<repo>/<branch>/<path>`, `github.com/<owner>/<repo>/raw/<branch>/<path>`:
-# the path of the file in its repository (a branch name of one segment).
+# `raw.githubusercontent.com/<owner>/<repo>/<branch>/<path>`, `github.com/<owner>/<repo>/raw/<branch>/<path>`,
+# `media.githubusercontent.com/media/<owner>/<repo>/<branch>/<path>` (a Git LFS file, fair check 50, items
+# 95-99): the path of the file in its repository (a branch name of one segment).
 # (the branch as `main/` or `refs/heads/main/`, `refs/tags/v1/`; quoted, or a word of a shell line)
 _RAW_GITHUB_REPO_PATH = re.compile(
-    r"""(?:['"]|(?<!\S))https?://(?:raw\.githubusercontent\.com/[^'"\s/]+/[^'"\s/]+|github\.com/[^'"\s/]+/[^'"\s/]+/raw)/"""
+    r"""(?:['"]|(?<!\S))https?://(?:(?:raw\.githubusercontent\.com|media\.githubusercontent\.com/media)/[^'"\s/]+/[^'"\s/]+|github\.com/[^'"\s/]+/[^'"\s/]+/raw)/"""
     r"""(?:refs/(?:heads|tags)/)?[^'"\s/?#]+/(?P<path>[^'"\s?#]+)(?=['"?#\s]|$)""",
     re.MULTILINE,
 )

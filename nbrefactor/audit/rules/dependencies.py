@@ -1246,6 +1246,13 @@ class UndeclaredImport(Rule):
         "from sklearn.model_selection import train_test_split"
     )
     passing = (
+        # The Google API client of Colab's Drive set-up cell (DEP006 reports its unguarded `google.colab`
+        # import): it serves only that cell, replaced as a whole off Colab (fair check 50, item 4).
+        Example(
+            cells=("!pip install kaggle\nfrom googleapiclient.discovery import build\nfrom google.colab import auth\n"
+                   "auth.authenticate_user()\ndrive_service = build('drive', 'v3')", "import numpy as np"),
+            files={"requirements.txt": "numpy==2.0.1\n"},
+        ),
         # An https URL needs no filesystem package; a declared s3fs is the `s3://` URL's use (fair check 43, T-6.3).
         Example(
             cells=("import pandas as pd\nraw = pd.read_csv('https://example.org/tae.data')\nraw2 = pd.read_csv('s3://ml/tae.data')",),
@@ -1709,6 +1716,8 @@ class UndeclaredImport(Rule):
                 continue
             if all(_optional_use(u, ctx.facts) for u in found):
                 continue  # the notebook is written to run without it
+            if all(_colab_setup_only(ctx, u) for u in found):
+                continue  # DEP006's Colab set-up cell, which is replaced off Colab as a whole
             misspelt = misspelt_local_modules(ctx.facts, (use,), ctx.project).get(use.module.split(".")[0])
             if misspelt is not None:
                 yield _misspelt_local_hit(use, found[1:], misspelt, key)
@@ -3223,6 +3232,25 @@ def _dependency_provider(module: str, manifests: tuple[Manifest, ...], catalog) 
         if where is not None:
             return name, entry, where
     return None
+
+
+def _colab_setup_only(ctx: RuleContext, use) -> bool:
+    """An import in a cell whose unguarded `from google.colab import auth` DEP006 reports
+    (`hosted_setup_cells`), whose names no other cell reads (`googleapiclient` of the Drive download
+    of `kaggle.json`, after `auth.authenticate_user()`): it serves only that Colab set-up, which off
+    Colab is replaced as a whole, so nobody declares it (fair check 50, item 4)."""
+    from nbrefactor.audit.rules.hosted import hosted_setup_cells
+    if use.how or use.cell.index not in hosted_setup_cells(ctx.facts):
+        return False
+    here = next((ca for ca in ctx.cells if ca.cell.index == use.cell.index), None)
+    if here is None:
+        return False
+    bound = {i.bound for i in here.facts.imports if i.line == use.line and i.module == use.module}
+    if not bound or "*" in bound:
+        return False
+    return not any(
+        r.name in bound for ca in ctx.cells if ca.cell.index != use.cell.index for r in (*ca.facts.reads, *ca.facts.deferred_reads)
+    )
 
 
 def _reported_system_installs(ctx: RuleContext) -> list[tuple]:

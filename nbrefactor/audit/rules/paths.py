@@ -40,6 +40,8 @@ from nbrefactor.audit.rules import Example, Hit, Rule, RuleContext, and_listed, 
 from nbrefactor.audit.rules import code as code_cell
 from nbrefactor.audit.distributions import _clone_target as clone_target
 from nbrefactor.audit.distributions import cloned_path_edits, install_spellings, system_installs, written_modules
+from nbrefactor.audit.distributions import STDLIB
+from nbrefactor.audit.distributions import resolve as resolve_module
 from nbrefactor.audit.patterns import literal_ends
 from nbrefactor.audit.project import normalise as normalise_distribution
 from nbrefactor.audit.hosted import (
@@ -4572,8 +4574,14 @@ def _fetched(path: str, files: Collection[str]) -> bool:
     the working directory itself."""
     # (and a path inside one of them: only a folder has paths inside it, the stem of an archive the
     # notebook extracted, `pizza_steak/train/steak` of `pizza_steak.zip`; fair check 47, item 101)
+    # (and wget's numbered copy, `image.png.1`: what `wget …/image.png` saves when the folder holds
+    # an `image.png` already, the committed one; fair check 50, item 110)
     return path in files or any(_under(name, path) and name != path for name in files) \
-        or any(_under(path, name) for name in files)
+        or any(_under(path, name) for name in files) or _WGET_NUMBERED.sub("", path) in files
+
+
+# The suffix wget adds to a file name already taken in its folder (`image.png.1`, `.2`, …).
+_WGET_NUMBERED = re.compile(r"(?<=[^/])\.[1-9][0-9]*$")
 
 
 # The hosted-runtime tests moved to `audit/hosted.py` (DEP003 reads `else:` branches with them too).
@@ -8260,7 +8268,8 @@ _BUCKET = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://([^/\s'\"]*)")
 _BUCKET_VARIABLE = re.compile(r"\$?\{(\w*)\}|\$(\w+)")
 
 
-_RAW_GITHUB = re.compile(r"^https?://(?:raw\.githubusercontent\.com|github\.com/[^/\s]+/[^/\s]+/raw)/", re.IGNORECASE)
+# (`media.githubusercontent.com/media/…`: the repository's Git LFS files, fair check 50, items 95-99)
+_RAW_GITHUB = re.compile(r"^https?://(?:raw\.githubusercontent\.com|media\.githubusercontent\.com/media|github\.com/[^/\s]+/[^/\s]+/raw)/", re.IGNORECASE)
 
 
 # A full commit hash as a path segment (`raw.githubusercontent.com/org/repo/5238e0be…/res/x.txt`).
@@ -9770,7 +9779,16 @@ class ChangeDirectory(Rule):
                     if index >= 0:
                         undoing.add(index)
                 elif opened is None and carried and _undoes(step, carried[-1][1]):
-                    returned_later[carried.pop()[0]] = (ca, line, column)
+                    change = carried.pop()[0]
+                    if (index >= 0 and not any(o[0] > line for o in order)
+                            and _path_free_between(ctx, events[change][0], events[change][1], ca, line)):
+                        # `%cd dataset` in one cell, `%cd ..` some cells later, only `!kaggle` lines
+                        # and imports of libraries between: an excursion, as in one cell (fair check
+                        # 50, items 100, 101). Not when the returning cell changes folder again
+                        # (`%cd ..`, a re-clone, `%cd yolov5`: back into the same folder).
+                        undone[change] = None
+                    else:
+                        returned_later[change] = (ca, line, column)
                     if index >= 0:
                         undoing.add(index)
                 else:
@@ -10379,9 +10397,10 @@ def _undoes(back: _DirectoryStep, change: _DirectoryStep) -> bool:
     return not change.pushed and bool(change.enters) and change.enters == back.leaves
 
 
-def _only_shell_lines(ca: CellAnalysis, lines: range) -> bool:
+def _only_shell_lines(ca: CellAnalysis, lines: range, imports: Optional[RuleContext] = None) -> bool:
     """Every line of `lines` is a magic or shell escape (or its continuation), blank or a comment:
-    no Python statement of the notebook runs there."""
+    no Python statement of the notebook runs there. With `imports` (the rule's context), an import
+    of a library (`_library_import`) is allowed too."""
     magic_lines = {m.line for m in ca.magics}
     python = ca.masked.python.split("\n")
     for n in lines:
@@ -10390,9 +10409,53 @@ def _only_shell_lines(ca: CellAnalysis, lines: range) -> bool:
         text = python[n - 1].strip() if 0 < n <= len(python) else ""
         # `if sys.platform == "darwin":` / `else:` choosing between two `!gcc` lines: a test that
         # calls nothing reads no path (fair check 19, chdir-excursion-for-shell-lines).
-        if text and not text.startswith("#") and not _CALL_FREE_BRANCH.match(text) and not _literal_print(text):
+        if text and not text.startswith("#") and not _CALL_FREE_BRANCH.match(text) and not _literal_print(text) \
+                and not (imports is not None and _library_import(imports, text)):
             return False
     return True
+
+
+def _path_free_between(ctx: RuleContext, start: CellAnalysis, after: int, end: CellAnalysis, before: int) -> bool:
+    """Do only shell lines, magics, literal prints and imports of the standard library or of known
+    distributions run from line `after` of cell `start` to line `before` of the later cell `end`
+    (`_only_shell_lines`, cell by cell)? An import of any other module may be found in the folder
+    the kernel is in."""
+    position = {c.cell.index: k for k, c in enumerate(ctx.cells)}
+    first, last = position.get(start.cell.index), position.get(end.cell.index)
+    if first is None or last is None or last <= first:
+        return False
+    for k in range(first, last + 1):
+        ca = ctx.cells[k]
+        total = ca.masked.python.count("\n") + 1
+        lines = range(after + 1 if k == first else 1, before if k == last else total + 1)
+        if not _only_shell_lines(ca, lines, imports=ctx):
+            return False
+    return True
+
+
+def _library_import(ctx: RuleContext, text: str) -> bool:
+    """Whether the line is an `import`/`from … import` of standard-library modules or of modules
+    a catalogue table maps to a distribution (`import numpy as np`): it reads no path of the
+    working directory (a module of the notebook's own, `import helpers`, may be found there)."""
+    if not text.startswith(("import ", "from ")):
+        return False
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return False
+    if len(tree.body) != 1 or not isinstance(tree.body[0], (ast.Import, ast.ImportFrom)):
+        return False
+    statement = tree.body[0]
+    if isinstance(statement, ast.ImportFrom):
+        if statement.level or not statement.module:
+            return False
+        modules = [statement.module]
+    else:
+        modules = [a.name for a in statement.names]
+    return all(
+        m.split(".")[0] in STDLIB or resolve_module(m, ctx.catalog).source in ("override", "pipreqs")
+        for m in modules
+    )
 
 
 def _literal_print(text: str) -> bool:

@@ -922,6 +922,7 @@ class _Walker:
                 self.bound |= {
                     n for n in _names_in(target)
                     if n in self.bound or not (_selects_itself(value, n) or _regroups_by_own_index(value, n) or _moves_itself(value, n)
+                                               or _resizes_itself(value, n)
                                                or self._label_encoding_of_itself(value, n))
                 }
             if isinstance(value, ast.Call) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
@@ -2174,6 +2175,16 @@ def _moves_itself(value: ast.AST, name: str) -> bool:
     return (
         isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _MOVES
         and isinstance(value.func.value, ast.Name) and value.func.value.id == name
+    )
+
+
+def _resizes_itself(value: ast.AST, name: str) -> bool:
+    """`heatmap = cv2.resize(heatmap, (w, h))`, `x = tf.image.resize(x, size)`: the same values at
+    a fixed size (on a second run the array the last run left, resized again), not data made afresh
+    by this cell, so a scaling of it below still scales it again (fair check 50, recall T-3.5)."""
+    return (
+        isinstance(value, ast.Call) and bool(value.args) and isinstance(value.args[0], ast.Name)
+        and value.args[0].id == name and (dotted_name(value.func) or "").rsplit(".", 1)[-1] == "resize"
     )
 
 
@@ -4051,6 +4062,15 @@ class ChangesWhenRunTwice(Rule):
                 "os.makedirs('val')\nfor name in ['a.jpg']:\n    shutil.move(name, 'val')",
             ),
             expect=((2, 1), (3, 1), (3, 3)),
+        ),
+        # Resized to a fixed size first, then scaled: the resize keeps the values of the last run,
+        # so a second run scales the scaled array (fair check 50, recall T-3.5).
+        Example(
+            cells=(
+                "import cv2\nimport numpy as np\nheatmap = np.ones((3, 3))",
+                "heatmap = cv2.resize(heatmap, (8, 8))\nheatmap = np.uint8(255 * heatmap)",
+            ),
+            expect=((2, 2),),
         ),
         # Regrouped by its own index levels, then the index reset in place: a second run groups a
         # range index (or fails); grouped by a column, the same frame comes back every run.
