@@ -1674,6 +1674,36 @@ def _converts_itself(value: ast.AST, name: str) -> Optional[str]:
     return None
 
 
+# What pandas' `.dt` accessor gives that is not datetime-like (numbers, strings, dates, booleans):
+# `s = s.dt.days` leaves integers, and a second run's `.dt` on them raises AttributeError. Not the
+# accessor's steps that keep datetimes (`.dt.normalize()`, `.dt.floor(…)`, `.dt.tz_convert(…)`,
+# `.dt.to_period(…)`, whose periods have a `.dt` too).
+_DT_AWAY_ATTRIBUTES = frozenset({
+    "days", "seconds", "microseconds", "nanoseconds", "year", "month", "day", "hour", "minute", "second",
+    "microsecond", "nanosecond", "dayofweek", "day_of_week", "weekday", "dayofyear", "day_of_year", "quarter",
+    "week", "weekofyear", "days_in_month", "daysinmonth", "date", "time", "is_leap_year", "is_month_start",
+    "is_month_end", "is_quarter_start", "is_quarter_end", "is_year_start", "is_year_end",
+})
+_DT_AWAY_METHODS = frozenset({"total_seconds", "day_name", "month_name", "strftime", "to_pydatetime", "to_pytimedelta"})
+
+
+def _dt_converts_itself(value: ast.AST, same: str) -> Optional[str]:
+    """`days` of `df['d'] = df['d'].dt.days` (also `.dt.total_seconds()`, then perhaps `.astype(int)`):
+    the column (or name, spelled `same`) replaced by a `.dt` component of its own that is no longer
+    datetime-like, so a second run's `.dt` fails (fair check 50, recall T-4.13), else None."""
+    while (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "astype"
+           and isinstance(value.func.value, (ast.Attribute, ast.Call))):
+        value = value.func.value
+    shown = None
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _DT_AWAY_METHODS:
+        shown, value = f"{value.func.attr}()", value.func.value
+    elif isinstance(value, ast.Attribute) and value.attr in _DT_AWAY_ATTRIBUTES:
+        shown, value = value.attr, value.value
+    if shown is None or not (isinstance(value, ast.Attribute) and value.attr == "dt") or ast.unparse(value.value) != same:
+        return None
+    return f"dt.{shown}"
+
+
 def _argmax_of_itself(value: ast.AST, name: str) -> Optional[str]:
     """`yhat = np.argmax(yhat, axis=1)` (also `.tolist()` after it, `yhat.argmax(1)`,
     `torch.argmax(p, dim=1)`, `argmin`): the positions of its extremes bound back to it. A second
@@ -1770,6 +1800,12 @@ def _reapplied(target: ast.AST, value: ast.AST) -> list[tuple[str, str]]:
             return found
         if _series_reset_of_itself(value, target.id):
             found.append((target.id, f"turns the Series `{target.id}` into a frame with `.reset_index(name=…)` and binds it back, so a second run calls `reset_index(name=…)` on that frame, which has no `name` (TypeError)"))
+            return found
+    if isinstance(target, (ast.Name, ast.Subscript, ast.Attribute)) and _base(target) is not None:
+        same = ast.unparse(target)
+        component = _dt_converts_itself(value, same)
+        if component is not None:
+            found.append((_base(target), f"replaces `{same}` by its own `.{component}` (no longer dates or durations), which has no `.dt` accessor {_CONVERSION_FAILS}"))
             return found
     if isinstance(value, ast.Call):
         callee = dotted_name(value.func) if not isinstance(value.func, ast.Attribute) or isinstance(value.func.value, ast.Name) else ""
@@ -3222,7 +3258,9 @@ class ChangesWhenRunTwice(Rule):
         "(an item of itself by a constant index), `w = w.get_value()` (a conversion of itself to a value of another type, "
         "which lacks the method: also `x = x.numpy()`, `.tolist()`, `.item()`, dask's `.compute()`, sparse `.toarray()`/"
         "`.todense()`, `.to_numpy()`, `.to_pandas()`/`.toPandas()` and `X = X.values`, each also first in a chain, "
-        "`X.values.reshape(-1, 1)`, and in a tuple, `w, b = w.get_value(), b.get_value()`: a second run raises "
+        "`X.values.reshape(-1, 1)`, and in a tuple, `w, b = w.get_value(), b.get_value()`; also a column replaced by "
+        "a `.dt` component of its own that is no longer datetime-like, `df['d'] = df['d'].dt.days` (`.dt.year`, `.dt.date`, "
+        "`.dt.total_seconds()`…; not `.dt.normalize()`, `.dt.floor(…)`): a second run raises "
         "AttributeError; not under an `if` whose test reads the name, `if isinstance(X, pd.DataFrame): X = X.values`, "
         "nor in a `try`), `yhat = np.argmax(yhat, axis=1)` (the positions of its extremes bound back to it, also with "
         "`.tolist()` after, `yhat.argmax(1)`, `argmin`), "
@@ -3378,6 +3416,13 @@ class ChangesWhenRunTwice(Rule):
     example = "X_train = X_train / 255.0\ndf.set_index('id', inplace=True)\nscores.append(acc)"
     use_instead = "X_train = raw_train / 255.0\ndf = raw.set_index('id')\nscores = [evaluate(m) for m in models]"
     passing = (
+        # `.dt` steps that keep datetimes, and a component taken of a column the cell itself reads
+        # anew first: a second run finds the same dates (fair check 50, recall T-4.13's neighbours).
+        Example(cells=(
+            "import pandas as pd\nsales = pd.read_csv('sales.csv', parse_dates=['d'])",
+            "sales['d'] = sales['d'].dt.normalize()\nsales['d'] = sales['d'].dt.floor('h')",
+            "orders = pd.read_csv('orders.csv', parse_dates=['d'])\norders['d'] = orders['d'].dt.days",
+        )),
         # The saved run raised at line 2 (`train_set` is None: HID007's finding): the session step
         # below it never ran, the cell never finished a first run (fair check 47, item 73).
         Example(cells=(
@@ -4470,6 +4515,12 @@ class ChangesWhenRunTwice(Rule):
         Example(cells=(
             "import pandas as pd\nwine = pd.read_csv('wine.csv')\nraw = pd.read_csv('raw.csv')",
             "wine = wine.drop(wine.columns[[0, 3]], axis=1)\nraw = raw.drop(raw.columns[raw.dtypes == object], axis=1)",
+        ), expect=((2, 1),)),
+        # A column replaced by a `.dt` component of its own that is no longer datetime-like: a second
+        # run's `.dt` on integers raises AttributeError (fair check 50, recall T-4.13).
+        Example(cells=(
+            "import pandas as pd\nrfm = pd.read_csv('rfm.csv', parse_dates=['d'])\nrfm['Diff'] = rfm['d'].max() - rfm['d']",
+            "rfm['Diff'] = rfm['Diff'].dt.days\nrfm.head()",
         ), expect=((2, 1),)),
         # A Series turned into a frame by `reset_index(name=…)` in a chain on itself, bound back: a
         # second run calls `reset_index(name=…)` on the frame (fair check 48, recall T-2.6).
