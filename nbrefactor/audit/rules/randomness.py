@@ -5996,7 +5996,9 @@ _SEQUENTIAL_CONTAINERS = frozenset({"torch.nn.Sequential"})
 
 def _in_sequential_only_shown(facts: NotebookFacts, ca: CellAnalysis, call: CallFact) -> bool:
     """A layer built inside `net = torch.nn.Sequential(…)`, a module-level assignment of the
-    notebook's only binding of `net`, whose every other mention is a structure view (`print(net)`,
+    notebook's only binding of `net` down to the next plain `net = …` below it that reads no `net`
+    (`_next_plain_rebinding`; other bindings keep the draws), whose every other mention above that
+    rebinding is a structure view (`print(net)`,
     `net` alone, `torchinfo.summary(net)`; comments naming it are no mention, `print(net2)  # net2
     architecture`; a cell that does not parse and names it keeps the draws): its random weights reach nothing shown (fair check 31,
     item 152: `net2 = torch.nn.Sequential(Linear, ReLU, Linear)` only printed beside the notebook
@@ -6012,8 +6014,11 @@ def _in_sequential_only_shown(facts: NotebookFacts, ca: CellAnalysis, call: Call
         return False
     name = statement.targets[0].id
     word = re.compile(rf"\b{re.escape(name)}\b")
+    rebound = _next_plain_rebinding(facts, ca, statement, name)
     views = 0
-    for other in facts.cells:
+    for position, other in enumerate(facts.cells):
+        if rebound is not None and position > rebound[0]:
+            break  # below the rebinding: the name is another model there
         other_tree = _parsed(other)
         if other_tree is None:
             if word.search(other.cell.source):
@@ -6022,6 +6027,8 @@ def _in_sequential_only_shown(facts: NotebookFacts, ca: CellAnalysis, call: Call
         parents = _parent_map(other_tree)
         for node in ast.walk(other_tree):
             if not (isinstance(node, ast.Name) and node.id == name):
+                continue
+            if rebound is not None and position == rebound[0] and node.lineno >= rebound[1]:
                 continue
             if not isinstance(node.ctx, ast.Load):
                 if other is ca and parents.get(node) is statement:
@@ -6036,6 +6043,28 @@ def _in_sequential_only_shown(facts: NotebookFacts, ca: CellAnalysis, call: Call
             if _STRUCTURE_VIEWS.get(facts.resolve(dotted_name(parent.func))) != parent.args.index(node):
                 return False
     return views > 0
+
+
+def _next_plain_rebinding(facts: NotebookFacts, ca: CellAnalysis, statement: ast.stmt, name: str) -> tuple[int, int] | None:
+    """(position among the cells, line) of the next module-level `name = …` below `statement` (of
+    `ca`, a module-level statement) that reads nothing of `name`, in page order: from there on the
+    name is another value (fair check 50, item 146: a `nn.Sequential` only printed, then `model =
+    PrimeClassifier()` trained). None when there is none, or a cell between does not parse."""
+    start = next((i for i, other in enumerate(facts.cells) if other is ca), None)
+    if start is None:
+        return None
+    for position in range(start, len(facts.cells)):
+        tree = _parsed(facts.cells[position])
+        if tree is None:
+            return None
+        for st in tree.body:
+            if position == start and st.lineno <= statement.lineno:
+                continue
+            if (isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name)
+                    and st.targets[0].id == name
+                    and not any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(st.value))):
+                return position, st.lineno
+    return None
 
 
 def _only_structure_shown(facts: NotebookFacts, ca: CellAnalysis, name: str) -> bool:
@@ -8700,6 +8729,14 @@ class UnseededRandom(Rule):
         )),
     )
     failing = (
+        # A `torch.nn.Sequential` only printed, then its name bound to the model the notebook trains:
+        # that model's draws carry the finding, not the printed one's (fair check 50, item 146).
+        Example(cells=(
+            "import torch\nfrom torch import nn",
+            "model = nn.Sequential(\n    nn.Linear(8, 12),\n    nn.ReLU(),\n    nn.Linear(12, 1)\n)\nprint(model)",
+            "model = nn.Linear(8, 1)\nopt = torch.optim.Adam(model.parameters())\nloss = model(torch.ones(2, 8)).sum()\n"
+            "loss.backward()\nopt.step()\nprint(loss.item())",
+        ), expect=((3, 1),)),
         # A first-batch peek with `next(iter(loader))`, only plotted, then the same loader trains the
         # model, whose loop rebinds the peek's names: the finding is anchored on the layer that is
         # trained, the peek related (fair check 47, item 144, r-anchor-on-display-only-draw).
