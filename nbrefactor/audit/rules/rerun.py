@@ -731,7 +731,7 @@ class _Walker:
                 self.report(stmt, target, _TRANSFORMED_AGAIN.format(name=target, transformer=transformer))
             for target in stmt.targets:
                 for name, what in _reapplied(target, value):
-                    if what.endswith(_CONVERSION_FAILS) and (self.trying or any(name in t for t in self.tested)):
+                    if what.endswith((_CONVERSION_FAILS, _FROM_NUMPY_FAILS)) and (self.trying or any(name in t for t in self.tested)):
                         continue  # `if isinstance(X, pd.DataFrame): X = X.values`: safe to repeat
                     self.report(stmt, name, what)
                 for name, cut in _prefix_cuts(target, value):
@@ -1674,6 +1674,25 @@ def _converts_itself(value: ast.AST, name: str) -> Optional[str]:
     return None
 
 
+# `x = torch.from_numpy(x)` (also `.float()` after it): the array becomes a tensor, and a second
+# run gives `from_numpy` that tensor, which it refuses (fair check 50, item 80: the line that fails
+# before the training loop below it is what a second run meets first).
+_FROM_NUMPY_FAILS = "on a second run (TypeError)"
+
+
+def _from_numpy_of_itself(value: ast.AST, name: str) -> Optional[str]:
+    """The callee shown (`torch.from_numpy`) when `value` is `from_numpy(name)`, perhaps followed by
+    methods of the tensor (`.float()`, `.to(device)`), else None."""
+    while (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
+           and isinstance(value.func.value, ast.Call)):
+        value = value.func.value
+    if not (isinstance(value, ast.Call) and len(value.args) == 1 and not value.keywords
+            and isinstance(value.args[0], ast.Name) and value.args[0].id == name):
+        return None
+    callee = dotted_name(value.func) or ""
+    return callee if callee.rsplit(".", 1)[-1] == "from_numpy" else None
+
+
 # What pandas' `.dt` accessor gives that is not datetime-like (numbers, strings, dates, booleans):
 # `s = s.dt.days` leaves integers, and a second run's `.dt` on them raises AttributeError. Not the
 # accessor's steps that keep datetimes (`.dt.normalize()`, `.dt.floor(…)`, `.dt.tz_convert(…)`,
@@ -1793,6 +1812,10 @@ def _reapplied(target: ast.AST, value: ast.AST) -> list[tuple[str, str]]:
         conversion = _converts_itself(value, target.id)
         if conversion is not None:
             found.append((target.id, f"replaces `{target.id}` by its own `.{conversion}` (a value of another type), which has no `{conversion.rstrip('()')}` {_CONVERSION_FAILS}"))
+            return found
+        numpy_call = _from_numpy_of_itself(value, target.id)
+        if numpy_call is not None:
+            found.append((target.id, f"replaces the array `{target.id}` by the tensor `{numpy_call}({target.id})` makes, which `{numpy_call}` refuses {_FROM_NUMPY_FAILS}"))
             return found
         reduction = _argmax_of_itself(value, target.id)
         if reduction is not None:
@@ -3261,7 +3284,7 @@ class ChangesWhenRunTwice(Rule):
         "`X.values.reshape(-1, 1)`, and in a tuple, `w, b = w.get_value(), b.get_value()`; also a column replaced by "
         "a `.dt` component of its own that is no longer datetime-like, `df['d'] = df['d'].dt.days` (`.dt.year`, `.dt.date`, "
         "`.dt.total_seconds()`…; not `.dt.normalize()`, `.dt.floor(…)`): a second run raises "
-        "AttributeError; not under an `if` whose test reads the name, `if isinstance(X, pd.DataFrame): X = X.values`, "
+        "AttributeError (and `x = torch.from_numpy(x)`, also with `.float()` after it, TypeError); not under an `if` whose test reads the name, `if isinstance(X, pd.DataFrame): X = X.values`, "
         "nor in a `try`), `yhat = np.argmax(yhat, axis=1)` (the positions of its extremes bound back to it, also with "
         "`.tolist()` after, `yhat.argmax(1)`, `argmin`), "
         "`del df['col']`, `del model` of a name another cell made, after the cell used it (`model.save(path)`; not under an `if` or `try`), `ids = batch.pop(\"ids\")` (a key popped, without a default, from a global of another cell), "
@@ -4515,6 +4538,13 @@ class ChangesWhenRunTwice(Rule):
         Example(cells=(
             "import pandas as pd\nwine = pd.read_csv('wine.csv')\nraw = pd.read_csv('raw.csv')",
             "wine = wine.drop(wine.columns[[0, 3]], axis=1)\nraw = raw.drop(raw.columns[raw.dtypes == object], axis=1)",
+        ), expect=((2, 1),)),
+        # An array replaced by its tensor: a second run's `torch.from_numpy` on the tensor raises
+        # TypeError at that line, before the training below it (fair check 50, item 80).
+        Example(cells=(
+            "import numpy as np\nimport torch\nx_train = np.zeros((8, 2))\nmodel = torch.nn.Linear(2, 1)",
+            "x_train = torch.from_numpy(x_train).float()\noptimizer = torch.optim.Adam(model.parameters())\n"
+            "loss = model(x_train).sum()\nloss.backward()\noptimizer.step()",
         ), expect=((2, 1),)),
         # A column replaced by a `.dt` component of its own that is no longer datetime-like: a second
         # run's `.dt` on integers raises AttributeError (fair check 50, recall T-4.13).
