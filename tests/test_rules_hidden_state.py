@@ -76,6 +76,17 @@ def test_hid004_several_later_definitions_are_listed():
     assert messages(diags, "HID004") == ["`k` is defined only in cells 2, 3, 4 and 1 more, below this one"]
 
 
+def test_hid004_a_del_of_a_name_nothing_above_binds_is_named_as_where_the_run_stops():
+    # Fair check 50, item 61: `del X` in cell 2, `X` bound only in cell 4: the `del` fails first.
+    diags = audit("import gc", "del X\ngc.collect()", "X[1].shape", "X = [1, 2]")
+    assert [m for m in messages(diags, "HID004") if "`X`" in m] == [
+        "`X` is defined only in cell 4, below this one (cell 2 runs `del X` first, and nothing above it binds `X`: "
+        "a top-to-bottom run stops there with a NameError)"]
+    diags = audit("X = [0]", "del X", "X[1].shape", "X = [1, 2]")
+    assert [m for m in messages(diags, "HID004") if "`X`" in m] == [
+        "`X` is defined only in cell 4, below this one (cell 2 deletes the definition above)"]
+
+
 def test_hid001_after_a_kernel_restart_reports_the_old_session_stretch_once():
     # Counts 5, 6, 1, 2: the longest never-decreasing run is cells 3 and 4 ([1], [2]); cells 1 and
     # 2 are out of it and ran one after the other ([5], [6]): one stretch, one finding at its first

@@ -9304,7 +9304,14 @@ class DependsOnLaterCell(Rule):
             if r.deleted_by is not None:
                 d = r.deleted_by
                 where = "earlier in this cell" if d.cell == r.cell else f"cell {d.cell}"
-                message += f" ({where} deletes the definition above)"
+                if any(c <= d.cell for c in flow.definers(r.name)):
+                    message += f" ({where} deletes the definition above)"
+                else:
+                    # Nothing above the `del` binds the name: a top-to-bottom run stops at the `del`
+                    # itself, a NameError before this read (fair check 50, item 61: `del X` in cell
+                    # 101, `X` bound only in cell 118).
+                    message += (f" ({where} runs `del {r.name}` first, and nothing above it binds `{r.name}`: "
+                                f"a top-to-bottom run stops there with a NameError)")
             ran_after = [cells[c] for c in later if cells[c].execution_count is not None]
             # A count of 0 is a cleared count (Colab saves some cells so), no place in the run's
             # order: a defining cell saved with it may have run before or after this one (fair
