@@ -10310,6 +10310,41 @@ def _program_launch(inj, flow: NameFlow) -> bool:
 # --- HID007 -------------------------------------------------------------------------------------
 
 
+def _literal_probe_at_end(ctx: RuleContext, cell: Cell) -> bool:
+    """A short cell (at most 5 statements) below which no code cell holds code, that tries an API it
+    imports itself on values it types in (no `assert` or `raise`): every name it reads is a builtin or bound earlier in the cell itself (its
+    imports, a frame built from literals), it names no path (no string like a file or folder), runs
+    no magic or shell line, and no other cell reads what it binds. Its saved error is the answer to
+    the question it asked (`pd.DataFrame({'x': [12, 3]}).drop(12)`: drop is by label, a KeyError),
+    and nothing runs after it (fair check 50, item 67, hid007-scratch-api-probe). With code below,
+    a Run All would stop there: that stays reported."""
+    ca = ctx.analysis_at.get(cell.index)
+    if ca is None or ca.magics or not ca.masked.is_python or ca.facts.syntax_error is not None:
+        return False
+    if any(c.index > cell.index and not _is_blank(c.source) for c in ctx.facts.notebook.code_cells):
+        return False
+    tree = cell_python_tree(ca)
+    if tree is None or not tree.body or len(tree.body) > 5:
+        return False
+    if any(isinstance(n, ast.Constant) and isinstance(n.value, str) and _PATH_LIKE.search(n.value.strip()) for n in ast.walk(tree)):
+        return False
+    if any(isinstance(n, (ast.Assert, ast.Raise)) for n in ast.walk(tree)):
+        return False  # a check of its own values (`assert len(rows) == 4`), not a question to an API
+    # It imports what it tries (`import pandas as pd`, then `pd.DataFrame(…)`): a question to a
+    # library, not arithmetic failing on its own (`ratio = 1 / 0` stays reported).
+    imported = {d.name for d in name_flow(ctx).definitions if d.cell == cell.index and d.kind is DefKind.IMPORT}
+    if not any(isinstance(n, ast.Call) and (dotted_name(n.func) or "").split(".")[0] in imported for n in ast.walk(tree)):
+        return False
+    flow = name_flow(ctx)
+    index = cell.index
+    for r in flow.reads:
+        if r.cell == index and not (r.flow is Flow.BUILTIN or (r.provider is not None and r.provider.cell == index)):
+            return False
+        if r.cell != index and r.provider is not None and r.provider.cell == index:
+            return False
+    return True
+
+
 class SavedTraceback(Rule):
     code = "HID007"
     name = "saved-traceback"
@@ -10426,6 +10461,14 @@ class SavedTraceback(Rule):
     example = "model.fit(X, y)\n# ValueError: Input contains NaN"
     use_instead = "X = X.fillna(0)\nmodel.fit(X, y)   # re-run, saved without the error"
     passing = (
+        # The notebook's last code tries `drop` on a toy frame it types in, binding nothing another
+        # cell reads: the KeyError is the answer to its question (fair check 50, item 67,
+        # hid007-scratch-api-probe).
+        Example(cells=(
+            code_cell("import pandas as pd\nprices = pd.read_csv('prices.csv')\nprices.describe()", 1),
+            code_cell("import pandas as pd\ndata = pd.DataFrame({'x': [12, 3, 4]})\ndata.drop(12)", 2, outputs=({"output_type": "error", "ename": "KeyError", "evalue": "'[12] not found in axis'", "traceback": ["KeyError: '[12] not found in axis'"]},)),
+            code_cell("", None),
+        )),
         # VS Code's notice of a kernel crash, saved as an error output without an exception (empty
         # name and value) after the cell's own output: no error of the code (fair check 48, item 65).
         Example(cells=(
@@ -10813,6 +10856,13 @@ class SavedTraceback(Rule):
         )),
     )
     failing = (
+        # A try of `drop` on a toy frame typed in, with code below it: a Run All stops there (the
+        # probe at the end of the notebook is left, see the passing examples; fair check 50, item 67).
+        Example(cells=(
+            code_cell("import pandas as pd\nprices = pd.read_csv('prices.csv')", 1),
+            code_cell("import pandas as pd\ndata = pd.DataFrame({'x': [12, 3, 4]})\ndata.drop(12)", 2, outputs=({"output_type": "error", "ename": "KeyError", "evalue": "'[12] not found in axis'", "traceback": ["KeyError: '[12] not found in axis'"]},)),
+            code_cell("prices.describe()", 3),
+        ), expect=((2, 1),)),
         # The traceback's cell frame shows the line the cell still has there: no edit since.
         Example(cells=(
             code_cell("import numpy as np\nfrom sklearn.linear_model import LinearRegression\nX = np.ones((3, 2))\ny = np.ones(3)\nmodel = LinearRegression()", 1),
@@ -11063,6 +11113,8 @@ class SavedTraceback(Rule):
                 continue  # the exercise's own test, failing until the reader implements the stub
             if _own_package_bug_reproduced(ctx, errors[0]):
                 continue  # the repository's debugging notebook, kept to reproduce its own library's bug
+            if _literal_probe_at_end(ctx, cell):
+                continue  # a try of an API on a toy value typed in, the notebook's last code
             what = _error_summary(raised or "an exception")
             if len(what) > 120:
                 what = what[:117] + "..."
