@@ -10101,6 +10101,15 @@ class MissingRandomState(Rule):
         "clf = RandomForestClassifier(n_estimators=200, random_state=SEED)"
     )
     passing = (
+        # Fitted on the notebook's unseeded NumPy draws (RND001's finding): the estimator draws from
+        # the same global NumPy state, and RND001's seed at the top is the one fix for both (fair
+        # check 50, item 156; `_split_of_unseeded_draws` for a split).
+        Example(cells=(
+            "import numpy as np\nimport matplotlib.pyplot as plt\nfrom sklearn.neural_network import MLPRegressor",
+            "N = 1000\nX = np.random.random((N, 2)) * 6 - 3\nY = np.cos(2 * X[:, 0]) + np.cos(3 * X[:, 1])",
+            "model = MLPRegressor(hidden_layer_sizes=128, alpha=0., learning_rate_init=0.01)\nmodel.fit(X, Y);",
+            "Yhat = model.predict(X)\nplt.scatter(X[:, 0], Yhat)",
+        )),
         # The same forest built again under "If we repeat one more time - it changes:": the change
         # from the first run is what it shows (fair check 48, item 152, rnd002-deliberate-per-run-randomness).
         Example(cells=(
@@ -10389,6 +10398,14 @@ class MissingRandomState(Rule):
         )),
     )
     failing = (
+        # Fitted on data drawn unseeded and then rebound from a file: the estimator's own draws are
+        # its finding (the passing twin below is fitted on the draws; fair check 50, item 156).
+        Example(cells=(
+            "import numpy as np\nimport pandas as pd\nfrom sklearn.neural_network import MLPRegressor",
+            "X = np.random.random((100, 2))\nY = np.cos(X[:, 0])",
+            "X = pd.read_csv('x.csv').values",
+            "model = MLPRegressor(hidden_layer_sizes=8)\nmodel.fit(X, Y)\nprint(model.score(X, Y))",
+        ), expect=((4, 1),)),
         # The same tree built twice, but nothing asks whether the results match, only a statement
         # (unlike fair check 47, item 151): each model changes from run to run.
         Example(cells=(
@@ -10817,6 +10834,8 @@ class MissingRandomState(Rule):
                     continue
                 if _split_of_unseeded_draws(ctx, ca, call, qualified):
                     continue  # its data are RND001's unseeded NumPy draws: that seed is the fix (`_split_of_unseeded_draws`)
+                if _fitted_on_unseeded_draws(ctx, ca, call, qualified):
+                    continue  # fitted only on RND001's unseeded NumPy draws: that seed is the fix for both
                 if qualified.startswith("sklearn.") and call.in_function and call.owner in _trial_functions(ctx):
                     continue  # one trial of a repeated experiment: RND001's NumPy seed covers it (related there)
                 if not call.in_function and _repeated_to_compare(ctx, ca, call):
@@ -12263,6 +12282,58 @@ def _split_of_unseeded_draws(ctx: RuleContext, ca: CellAnalysis, call: CallFact,
         else:
             drawn -= names  # rebound from something else (a file, a function of the notebook's)
     return all(a.name in drawn for a in arrays)
+
+
+def _fitted_on_unseeded_draws(ctx: RuleContext, ca: CellAnalysis, call: CallFact, qualified: str) -> bool:
+    """`model = MLPRegressor(…)` at the top level of its cell, then `model.fit(X, Y)` there, every
+    array given to that fit bound at module level, in page order, from the notebook's unseeded NumPy
+    draws (`X = np.random.random((N, 2)) * 6 - 3` in a cell above, `Y = np.cos(2 * X[:, 0])`), which
+    RND001 reports: the data change on every run whatever `random_state` the estimator gets, and a
+    scikit-learn estimator without one draws from the same global NumPy state, so RND001's
+    `np.random.seed(SEED)` at the top is the one fix for both (fair check 50, item 156, as
+    `_split_of_unseeded_draws` for a split). Not when RND001 is off, nor for data read from a file,
+    made by a function of the notebook's or rebound by a statement not at the top level."""
+    if call.in_function or not qualified.startswith("sklearn."):
+        return False
+    if not rule_enabled(ctx.settings, UnseededRandom.code, UnseededRandom.name, UnseededRandom.family.value, ctx.facts.notebook.path):
+        return False
+    tree = _parsed(ca)
+    statement = statement_at(tree, call.line) if tree is not None else None
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)
+            and isinstance(statement.value, ast.Call) and statement.value.lineno == call.line):
+        return False
+    model = statement.targets[0].id
+    fits = [n for st in tree.body if st.lineno > statement.lineno for n in ast.walk(st)
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr == "fit"
+            and isinstance(n.func.value, ast.Name) and n.func.value.id == model]
+    if len(fits) != 1 or fits[0].keywords or not fits[0].args or not all(isinstance(a, ast.Name) for a in fits[0].args):
+        return False
+    fit = fits[0]
+    unseeded = ctx.shared("randomness.unseeded_numpy", lambda: tuple(
+        (d.ca.cell.index, d.call.line) for d in _unseeded_draws(ctx, _facts(ctx)[1], _facts(ctx)[1].effective_seeds()).get("numpy", ())))
+    if not unseeded:
+        return False
+    drawn: set[str] = set()
+    for other in ctx.facts.cells:
+        if other.cell.index > ca.cell.index:
+            break
+        other_tree = _parsed(other)
+        if other_tree is None:
+            return False
+        lines = {line for index, line in unseeded if index == other.cell.index}
+        for st in other_tree.body:
+            if other is ca and st.lineno >= fit.lineno:
+                break
+            names = {n.id for n in ast.walk(st) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+            if not names:
+                continue
+            if (isinstance(st, ast.Assign) and all(isinstance(t, ast.Name) for t in st.targets)
+                    and (any(line in lines for line in range(st.lineno, (st.end_lineno or st.lineno) + 1))
+                         or any(isinstance(n, ast.Name) and n.id in drawn for n in ast.walk(st.value)))):
+                drawn |= names
+            else:
+                drawn -= names  # rebound from something else (a file, a function of the notebook's)
+    return all(a.id in drawn for a in fit.args)
 
 
 def seeded_in_own_cell(numpy_seeds: list[SeedCall], ca: CellAnalysis, line: int, in_function: bool) -> bool:
