@@ -1240,3 +1240,19 @@ def test_hid002_a_functions_own_locals_are_no_read_of_the_notebooks_names():
         "    try:\n        helper(df)\n    except NameError:\n        pass\n    display(df)\n"
     ).body
     assert _surely_read(function.body) - _own_locals(function) == {"pd", "plot", "display"}
+
+
+def test_hid001_session_steps_count_idempotent_in_place_changes_and_literal_seeds():
+    # Fair check 50, item 52: a churn frame's values replaced in place, scaled by a new scaler and
+    # resampled by `SMOTE(random_state=42)`: each gives the same values when run again.
+    import ast as _ast
+    from nbrefactor.audit.rules.hidden_state import _deterministic_estimators, _idempotent_in_place_lines
+    resolve = {"MinMaxScaler": "sklearn.preprocessing.MinMaxScaler", "SMOTE": "imblearn.over_sampling.SMOTE"}.get
+    tree = _ast.parse(
+        "scaler = MinMaxScaler()\ndf[cols] = scaler.fit_transform(df[cols])\n"
+        "df['gender'].replace({'Female': 1, 'Male': 0}, inplace=True)\n"
+        "df['a'].replace({'x': 'y', 'y': 'z'}, inplace=True)\n"
+        "df.fillna(0, inplace=True)\ndf.drop('c', axis=1, inplace=True)\n"
+        "sm = SMOTE(random_state=42)\nother = SMOTE()")
+    assert _idempotent_in_place_lines(tree, lambda n: resolve(n, n)) == {(2, "df"), (3, "df"), (5, "df")}
+    assert _deterministic_estimators(tree, lambda n: resolve(n, n)) == {"scaler", "sm"}

@@ -1989,9 +1989,12 @@ def _same_in_any_kernel(ctx: RuleContext, flow: NameFlow) -> tuple[Callable[[int
       draw or seed (`(x, y), _ = cifar10.load_data()`, `pd.read_csv(…)`);
     - a deterministic step (fair check 23, marcopeix CH11/CH12: a frame built from a `read_csv` by
       `drop`, column writes and a seasonal model's rolling forecast): no magic, `global`, draw,
-      seed, training (but the fit of a statsmodels model, scaler or encoder it makes) or file write;
+      seed, training (but the fit of a statsmodels model, scaler or encoder it makes, or of an object
+      it makes with a literal seed, `SMOTE(random_state=42)`) or file write;
       its in-place changes are plain assignments of items or attributes (`df['day_sin'] = …`, which
-      give the same value when run again, unlike `append`, `+=` or `inplace=True`) or of objects it
+      give the same value when run again, unlike `append`, `+=` or most `inplace=True`; a `fillna`,
+      `dropna`, `drop_duplicates` or literal `replace` in place, or `df[c] = scaler.fit_transform(df[c])`
+      with a new scaler, does too: `_idempotent_in_place_lines`) or of objects it
       made itself; it calls no object another cell made (`model(x)`) nor a method that may change
       one; the notebook functions it reads are pure (`_pure_function`); and every name it reads
       from another cell was last written, top to bottom, by a cell that gives the same values too.
@@ -2044,7 +2047,7 @@ def _same_in_any_kernel(ctx: RuleContext, flow: NameFlow) -> tuple[Callable[[int
         first_bound: dict[str, int] = {}
         for d in f.defined:
             first_bound[d.name] = min(first_bound.get(d.name, d.line), d.line)
-        assigned = _item_assignment_lines(tree)
+        assigned = _item_assignment_lines(tree) | _idempotent_in_place_lines(tree, ctx.facts.resolve)
         if any(
             m.name not in fresh and (m.line, m.name) not in assigned
             and not (m.name in made and first_bound.get(m.name, m.line) < m.line)
@@ -2111,6 +2114,73 @@ def _new_objects(tree: ast.AST) -> frozenset[str]:
                 if isinstance(target, ast.Name):
                     new[target.id] = new.get(target.id, True) and not isinstance(statement.value, (ast.Name, ast.Attribute))
     return frozenset(name for name, ok in new.items() if ok)
+
+
+# In-place methods whose second run on their own result changes nothing: the missing values are
+# filled, the rows dropped, the values replaced (a mapping none of whose new values is replaced too).
+_IDEMPOTENT_IN_PLACE = frozenset({"fillna", "replace", "dropna", "drop_duplicates"})
+# Scalers whose fit on their own output gives that output back (its min 0 and max 1, mean 0 and
+# deviation 1, median 0 and quartile range 1, rows of norm 1).
+_IDEMPOTENT_SCALERS = frozenset({
+    "sklearn.preprocessing.MinMaxScaler", "sklearn.preprocessing.StandardScaler", "sklearn.preprocessing.MaxAbsScaler",
+    "sklearn.preprocessing.RobustScaler", "sklearn.preprocessing.Normalizer",
+})
+
+
+def _idempotent_in_place_lines(tree: ast.AST, resolve: Callable[[str], str]) -> frozenset[tuple[int, str]]:
+    """(line, name) of each `x.fillna(…, inplace=True)`, `x['c'].replace({'Yes': 1, 'No': 0},
+    inplace=True)`, `dropna`, `drop_duplicates` on a name or an item of it: run again on its own
+    result, it gives the same value (fair check 50, item 52: a churn frame's yes/no columns mapped
+    to 1/0 in place, then split and resampled with literal seeds). Not a `replace` whose new values
+    are among the old ones (`{'a': 'b', 'b': 'c'}`), nor one given anything but literals. Also
+    `df[cols] = scaler.fit_transform(df[cols])` with `scaler` a new min-max, standard, max-abs or
+    robust scaler (or normalizer) bound at the cell's top level: refitted on its own output, it
+    gives that output back."""
+    found = set()
+    scalers = {
+        t.id for st in getattr(tree, "body", []) if isinstance(st, ast.Assign) and isinstance(st.value, ast.Call)
+        and resolve(dotted_name(st.value.func) or "") in _IDEMPOTENT_SCALERS
+        for t in st.targets if isinstance(t, ast.Name)
+    }
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], (ast.Subscript, ast.Name))
+                and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute)
+                and node.value.func.attr == "fit_transform" and isinstance(node.value.func.value, ast.Name)
+                and node.value.func.value.id in scalers and len(node.value.args) == 1 and not node.value.keywords
+                and ast.unparse(node.value.args[0]) == ast.unparse(node.targets[0])):
+            root = node.targets[0]
+            while isinstance(root, (ast.Subscript, ast.Attribute)):
+                root = root.value
+            if isinstance(root, ast.Name):
+                found.add((node.lineno, root.id))
+            continue
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _IDEMPOTENT_IN_PLACE
+                and any(k.arg == "inplace" and isinstance(k.value, ast.Constant) and k.value.value is True for k in node.keywords)):
+            continue
+        if node.func.attr == "replace":
+            old: list[object] = []
+            new: list[object] = []
+            literal = True
+            if len(node.args) == 1 and isinstance(node.args[0], ast.Dict):
+                pairs = list(zip(node.args[0].keys, node.args[0].values))
+            elif len(node.args) == 2:
+                pairs = [(node.args[0], node.args[1])]
+            else:
+                pairs = []
+            for key, value in pairs:
+                if isinstance(key, ast.Constant) and isinstance(value, ast.Constant):
+                    old.append(key.value)
+                    new.append(value.value)
+                else:
+                    literal = False
+            if not pairs or not literal or set(map(repr, old)) & set(map(repr, new)):
+                continue
+        root = node.func.value
+        while isinstance(root, (ast.Subscript, ast.Attribute)):
+            root = root.value
+        if isinstance(root, ast.Name):
+            found.add((node.lineno, root.id))
+    return frozenset(found)
 
 
 def _item_assignment_lines(tree: ast.AST) -> frozenset[tuple[int, str]]:
@@ -3340,7 +3410,7 @@ _DETERMINISTIC_ESTIMATORS = frozenset(
         "OneHotEncoder", "OrdinalEncoder", "LabelEncoder", "LabelBinarizer", "PolynomialFeatures",
     )
 ) | {"sklearn.impute.SimpleImputer"}
-_ESTIMATOR_FIT = frozenset({"fit", "fit_transform", "transform", "inverse_transform"})
+_ESTIMATOR_FIT = frozenset({"fit", "fit_transform", "transform", "inverse_transform", "fit_resample"})
 
 
 def _deterministic_estimator(qualified: str) -> bool:
@@ -3363,11 +3433,19 @@ def _deterministic_estimators(tree: ast.AST, resolve: Callable[[str], str], nest
         if not isinstance(statement, ast.Assign):
             continue
         value = statement.value
-        made = isinstance(value, ast.Call) and _deterministic_estimator(resolve(dotted_name(value.func) or ""))
+        # (also one given a literal seed, `SMOTE(random_state=42)`: its fit draws the same numbers each run)
+        made = isinstance(value, ast.Call) and (_deterministic_estimator(resolve(dotted_name(value.func) or ""))
+                                                or _seeded_construction(value))
         for target in statement.targets:
             if isinstance(target, ast.Name):
                 found[target.id] = found.get(target.id, True) and made
     return {name for name, ok in found.items() if ok}
+
+
+def _seeded_construction(value: ast.Call) -> bool:
+    """`SMOTE(random_state=42)`: an object built with a literal number as its seed keyword."""
+    return any(k.arg in _SEED_KEYWORDS and isinstance(k.value, ast.Constant) and isinstance(k.value.value, int)
+               and not isinstance(k.value.value, bool) for k in value.keywords)
 
 
 def _seeded_by_literal(call) -> bool:
