@@ -10406,6 +10406,13 @@ class MissingRandomState(Rule):
             "X = pd.read_csv('x.csv').values",
             "model = MLPRegressor(hidden_layer_sizes=8)\nmodel.fit(X, Y)\nprint(model.score(X, Y))",
         ), expect=((4, 1),)),
+        # Fitted on the unseeded draws, but its score printed: a number of its own that changes per
+        # run (fair check 33, item 130: a forest on noise, R^2 printed).
+        Example(cells=(
+            "import numpy as np\nfrom sklearn.ensemble import RandomForestRegressor",
+            "X = np.random.random((100, 2))\ny = np.random.random(100)",
+            "rf = RandomForestRegressor(n_estimators=10)\nrf.fit(X, y)\nprint(rf.score(X, y))",
+        ), expect=((3, 1),)),
         # The same tree built twice, but nothing asks whether the results match, only a statement
         # (unlike fair check 47, item 151): each model changes from run to run.
         Example(cells=(
@@ -12291,8 +12298,10 @@ def _fitted_on_unseeded_draws(ctx: RuleContext, ca: CellAnalysis, call: CallFact
     RND001 reports: the data change on every run whatever `random_state` the estimator gets, and a
     scikit-learn estimator without one draws from the same global NumPy state, so RND001's
     `np.random.seed(SEED)` at the top is the one fix for both (fair check 50, item 156, as
-    `_split_of_unseeded_draws` for a split). Not when RND001 is off, nor for data read from a file,
-    made by a function of the notebook's or rebound by a statement not at the top level."""
+    `_split_of_unseeded_draws` for a split), when the model's predictions are only drawn
+    (`_predictions_only_plotted`): a score printed from it is a number of its own (fair check 33,
+    item 130). Not when RND001 is off, nor for data read from a file, made by a function of the
+    notebook's or rebound by a statement not at the top level."""
     if call.in_function or not qualified.startswith("sklearn."):
         return False
     if not rule_enabled(ctx.settings, UnseededRandom.code, UnseededRandom.name, UnseededRandom.family.value, ctx.facts.notebook.path):
@@ -12333,7 +12342,69 @@ def _fitted_on_unseeded_draws(ctx: RuleContext, ca: CellAnalysis, call: CallFact
                 drawn |= names
             else:
                 drawn -= names  # rebound from something else (a file, a function of the notebook's)
-    return all(a.id in drawn for a in fit.args)
+    return all(a.id in drawn for a in fit.args) and _predictions_only_plotted(ctx.facts, ca, statement, model, fit)
+
+
+# Axes and pyplot calls that draw what they are given (a fitted surface, a curve, points).
+_PLOT_CALLS = frozenset({
+    "plot", "plot_trisurf", "plot_surface", "plot_wireframe", "scatter", "imshow", "contour", "contourf",
+    "pcolormesh", "fill_between", "bar", "hist", "step",
+})
+
+
+def _predictions_only_plotted(facts: NotebookFacts, ca: CellAnalysis, statement: ast.stmt, model: str, fit: ast.Call) -> bool:
+    """Down to the next plain `model = …` (`_next_plain_rebinding`), is the fitted `model` read only
+    as `yhat = model.predict(…)` (perhaps `.flatten()` after it), each such `yhat` read in its cell
+    only as an argument of a plotting call (`ax.plot_trisurf(x, y, yhat)`), and read at least once?
+    Then its fit is drawn, never printed, scored or saved (fair check 50, item 156: an MLP's fit
+    of a toy surface shown as 3-D surfaces; fair check 33, item 130, a forest on noise whose R^2 is
+    printed, stays)."""
+    rebound = _next_plain_rebinding(facts, ca, statement, model)
+    start = next(i for i, other in enumerate(facts.cells) if other is ca)
+    predictions = 0
+    shown: set[str] = set()  # (kept across cells: a later reader of a prediction must plot it too)
+    for position in range(start, len(facts.cells)):
+        if rebound is not None and position > rebound[0]:
+            break
+        tree = _parsed(facts.cells[position])
+        if tree is None:
+            return False
+        parents = _parent_map(tree)
+        allowed: set[int] = set()
+        # A function's parameter of the same name is its own (`def forecast(model, name)`).
+        allowed |= {
+            id(n) for f in ast.walk(tree) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+            and any(a.arg == model for a in (*f.args.posonlyargs, *f.args.args, *f.args.kwonlyargs))
+            for n in ast.walk(f) if isinstance(n, ast.Name)
+        }
+        for st in tree.body:
+            if position == start and st.lineno <= fit.lineno:
+                continue
+            if rebound is not None and position == rebound[0] and st.lineno >= rebound[1]:
+                break
+            value = st.value if isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name) else None
+            inner = value
+            while (isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute) and inner.func.attr != "predict"
+                   and isinstance(inner.func.value, ast.Call)):
+                inner = inner.func.value
+            if (isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute) and inner.func.attr == "predict"
+                    and isinstance(inner.func.value, ast.Name) and inner.func.value.id == model):
+                allowed.add(id(inner.func.value))
+                shown.add(st.targets[0].id)
+                predictions += 1
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name) and node.id == model and id(node) not in allowed:
+                if position == start and node.lineno <= fit.lineno:
+                    continue
+                if rebound is not None and position == rebound[0] and node.lineno >= rebound[1]:
+                    continue
+                return False
+            if isinstance(node, ast.Name) and node.id in shown and isinstance(node.ctx, ast.Load):
+                parent = parents.get(node)
+                if not (isinstance(parent, ast.Call) and node in parent.args and isinstance(parent.func, ast.Attribute)
+                        and parent.func.attr in _PLOT_CALLS):
+                    return False
+    return predictions > 0
 
 
 def seeded_in_own_cell(numpy_seeds: list[SeedCall], ca: CellAnalysis, line: int, in_function: bool) -> bool:
