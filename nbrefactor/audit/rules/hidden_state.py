@@ -10390,7 +10390,7 @@ def _program_launch(inj, flow: NameFlow) -> bool:
 
 def _literal_probe_at_end(ctx: RuleContext, cell: Cell) -> bool:
     """A short cell (at most 5 statements) below which no code cell holds code, that tries an API it
-    imports itself on values it types in (no `assert` or `raise`): every name it reads is a builtin or bound earlier in the cell itself (its
+    imports itself on values it types in (no `assert`, `raise` or definition): every name it reads is a builtin or bound earlier in the cell itself (its
     imports, a frame built from literals), it names no path (no string like a file or folder), runs
     no magic or shell line, and no other cell reads what it binds. Its saved error is the answer to
     the question it asked (`pd.DataFrame({'x': [12, 3]}).drop(12)`: drop is by label, a KeyError),
@@ -10406,8 +10406,10 @@ def _literal_probe_at_end(ctx: RuleContext, cell: Cell) -> bool:
         return False
     if any(isinstance(n, ast.Constant) and isinstance(n.value, str) and _PATH_LIKE.search(n.value.strip()) for n in ast.walk(tree)):
         return False
-    if any(isinstance(n, (ast.Assert, ast.Raise)) for n in ast.walk(tree)):
-        return False  # a check of its own values (`assert len(rows) == 4`), not a question to an API
+    if any(isinstance(n, (ast.Assert, ast.Raise, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) for n in ast.walk(tree)):
+        # A check of its own values (`assert len(rows) == 4`), or a script with definitions (an
+        # agent's `async def main()`, fair check 40), not a question to an API.
+        return False
     # It imports what it tries (`import pandas as pd`, then `pd.DataFrame(…)`): a question to a
     # library, not arithmetic failing on its own (`ratio = 1 / 0` stays reported).
     imported = {d.name for d in name_flow(ctx).definitions if d.cell == cell.index and d.kind is DefKind.IMPORT}
