@@ -12252,6 +12252,31 @@ def _reset_through_function(
     )
 
 
+def _unseeded_numpy_lines(ctx: RuleContext) -> tuple[tuple[int, int], ...]:
+    """(cell index, line) of every unseeded NumPy draw RND001 reports in the notebook, found once
+    per notebook for the exceptions that ask whether data come from those draws."""
+    return ctx.shared("randomness.unseeded_numpy", lambda: tuple(
+        (d.ca.cell.index, d.call.line) for d in _unseeded_draws(ctx, _facts(ctx)[1], _facts(ctx)[1].effective_seeds()).get("numpy", ())))
+
+
+def _follow_draws(statements: list[ast.stmt], drawn_lines: set[int], drawn: set[str], before: int | None = None) -> None:
+    """Update `drawn`, the names that hold unseeded draws, over a cell's top-level statements (up to
+    line `before`): a plain assignment on a drawing line or from drawn names binds drawn names; any
+    other binding of a name rebinds it from something else (a file, a function of the notebook's)."""
+    for st in statements:
+        if before is not None and st.lineno >= before:
+            break
+        names = {n.id for n in ast.walk(st) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        if not names:
+            continue
+        if (isinstance(st, ast.Assign) and all(isinstance(t, ast.Name) for t in st.targets)
+                and (any(line in drawn_lines for line in range(st.lineno, (st.end_lineno or st.lineno) + 1))
+                     or any(isinstance(n, ast.Name) and n.id in drawn for n in ast.walk(st.value)))):
+            drawn |= names
+        else:
+            drawn -= names
+
+
 def _split_of_unseeded_draws(ctx: RuleContext, ca: CellAnalysis, call: CallFact, qualified: str) -> bool:
     """A module-level `train_test_split(X, y, …)` whose every array is bound above it in its cell
     from the notebook's unseeded NumPy draws (`X = np.random.randn(313, 3)`, `y = X @ w + 0.01 *
@@ -12267,8 +12292,7 @@ def _split_of_unseeded_draws(ctx: RuleContext, ca: CellAnalysis, call: CallFact,
     arrays = [a for a in call.args if a.position is not None]
     if not arrays or any(a.name is None for a in arrays) or _has_star(call) or _has_double_star(call):
         return False
-    unseeded = ctx.shared("randomness.unseeded_numpy", lambda: tuple(
-        (d.ca.cell.index, d.call.line) for d in _unseeded_draws(ctx, _facts(ctx)[1], _facts(ctx)[1].effective_seeds()).get("numpy", ())))
+    unseeded = _unseeded_numpy_lines(ctx)
     drawn_lines = {line for index, line in unseeded if index == ca.cell.index}
     if not drawn_lines:
         return False
@@ -12276,18 +12300,7 @@ def _split_of_unseeded_draws(ctx: RuleContext, ca: CellAnalysis, call: CallFact,
     if tree is None:
         return False
     drawn: set[str] = set()
-    for st in tree.body:
-        if st.lineno >= call.line:
-            break
-        names = {n.id for n in ast.walk(st) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-        if not names:
-            continue
-        if (isinstance(st, ast.Assign) and all(isinstance(t, ast.Name) for t in st.targets)
-                and (any(line in drawn_lines for line in range(st.lineno, (st.end_lineno or st.lineno) + 1))
-                     or any(isinstance(n, ast.Name) and n.id in drawn for n in ast.walk(st.value)))):
-            drawn |= names
-        else:
-            drawn -= names  # rebound from something else (a file, a function of the notebook's)
+    _follow_draws(tree.body, drawn_lines, drawn, before=call.line)
     return all(a.name in drawn for a in arrays)
 
 
@@ -12318,8 +12331,7 @@ def _fitted_on_unseeded_draws(ctx: RuleContext, ca: CellAnalysis, call: CallFact
     if len(fits) != 1 or fits[0].keywords or not fits[0].args or not all(isinstance(a, ast.Name) for a in fits[0].args):
         return False
     fit = fits[0]
-    unseeded = ctx.shared("randomness.unseeded_numpy", lambda: tuple(
-        (d.ca.cell.index, d.call.line) for d in _unseeded_draws(ctx, _facts(ctx)[1], _facts(ctx)[1].effective_seeds()).get("numpy", ())))
+    unseeded = _unseeded_numpy_lines(ctx)
     if not unseeded:
         return False
     drawn: set[str] = set()
@@ -12330,18 +12342,7 @@ def _fitted_on_unseeded_draws(ctx: RuleContext, ca: CellAnalysis, call: CallFact
         if other_tree is None:
             return False
         lines = {line for index, line in unseeded if index == other.cell.index}
-        for st in other_tree.body:
-            if other is ca and st.lineno >= fit.lineno:
-                break
-            names = {n.id for n in ast.walk(st) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-            if not names:
-                continue
-            if (isinstance(st, ast.Assign) and all(isinstance(t, ast.Name) for t in st.targets)
-                    and (any(line in lines for line in range(st.lineno, (st.end_lineno or st.lineno) + 1))
-                         or any(isinstance(n, ast.Name) and n.id in drawn for n in ast.walk(st.value)))):
-                drawn |= names
-            else:
-                drawn -= names  # rebound from something else (a file, a function of the notebook's)
+        _follow_draws(other_tree.body, lines, drawn, before=fit.lineno if other is ca else None)
     return all(a.id in drawn for a in fit.args) and _predictions_only_plotted(ctx.facts, ca, statement, model, fit)
 
 
