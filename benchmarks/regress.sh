@@ -54,4 +54,4 @@ for c in "$@"; do
 done
 echo "total $(( $(date +%s) - T0 )) s" | tee -a "$OUT/times.tsv"
 echo
-nice -n "$NICE" "$PYTHON" "$HERE/fates_all.py" "$OUT" | tee "$OUT/fates.txt"
+nice -n "$NICE" "$PYTHON" "$HERE/fates_all.py" "$OUT" --kept-noise "$OUT/kept-noise.tsv" | tee "$OUT/fates.txt"

@@ -237,3 +237,28 @@ def test_fates_all_sums_up_every_check_and_lists_the_r_findings_gone(tmp_path):
     named = _run("fates_all.py", audits, "fair9", "fair11", "--results", results)
     assert named.returncode == 1
     assert named.stdout.splitlines()[:2] == ["fair9   R kept=1 | N gone=1 | W", f"fair11  (no {results / 'adjudication-fair11.tsv'})"]
+
+
+def test_fates_all_writes_the_judged_noise_the_audits_still_report(tmp_path):
+    results, audits = tmp_path / "results", tmp_path / "audits"
+    results.mkdir()
+    audits.mkdir()
+    (results / "adjudication-fair9.tsv").write_text(
+        HEADER
+        + "1\tpaths\tPTH001\tann/proj\ta.ipynb\t3\t2\tN\tdemo-path\tonly a demo\n"  # still reported: listed
+        + "2\tpaths\tPTH001\tann/proj\ta.ipynb\t4\t1\tW\tnot-a-path\tgone now\n"  # not reported any more
+        + "3\tpaths\tPTH001\tann/proj\ta.ipynb\t5\t1\tR\t\tright, kept: not noise\n"
+        + "4\tpaths\tPTH006\tann/proj\ta.ipynb\t6\t1\tW\tsame-cell\tmoved to another line\n",
+        encoding="utf-8",
+    )
+    (audits / "fair9.json").write_text(json.dumps({"findings": [
+        _finding("PTH001", "repos/ann+proj/a.ipynb", 3, 2),
+        _finding("PTH001", "repos/ann+proj/a.ipynb", 5, 1),
+        _finding("PTH006", "repos/ann+proj/a.ipynb", 6, 9),
+    ]}), encoding="utf-8")
+    out = tmp_path / "kept.tsv"
+
+    done = _run("fates_all.py", audits, "--results", results, "--kept-noise", out)
+
+    assert done.returncode == 0, done.stderr
+    assert out.read_text(encoding="utf-8").splitlines() == ["fair9\t1\tN\tPTH001\tann/proj\ta.ipynb\t3\t2\tdemo-path\tonly a demo"]
