@@ -5059,6 +5059,20 @@ _PLATT_FREE = frozenset({
 _PLATT_OUTPUTS = frozenset({"predict_proba", "predict_log_proba"})
 # Plot calls whose array argument only colours the background: a colour map's shading.
 _SHADING = frozenset({"pcolormesh", "pcolor", "contourf", "imshow"})
+# scikit-learn metrics that read scores only through their order (y_score, their second argument):
+# a binary SVC's Platt probability is a decreasing sigmoid of its seed-free decision function, so
+# whatever the calibration's seed, one class's column ranks the rows the same.
+_RANKING_METRICS = frozenset({"roc_curve", "roc_auc_score", "precision_recall_curve", "average_precision_score"})
+
+
+def _one_column_of(value: ast.expr, call: ast.AST | None) -> bool:
+    """Is `value` exactly `<call>[:, k]` (or `[::, k]`), `call` being the `predict_proba(…)` call, `k`
+    a literal integer: one class's probabilities."""
+    return (isinstance(call, ast.Call) and isinstance(value, ast.Subscript) and value.value is call
+            and isinstance(value.slice, ast.Tuple) and len(value.slice.elts) == 2
+            and isinstance(value.slice.elts[0], ast.Slice)
+            and all(part is None for part in (value.slice.elts[0].lower, value.slice.elts[0].upper, value.slice.elts[0].step))
+            and isinstance(value.slice.elts[1], ast.Constant) and type(value.slice.elts[1].value) is int)
 
 
 def _platt_probabilities_only_shaded(facts: NotebookFacts, ca: CellAnalysis, call: CallFact) -> bool:
@@ -5067,7 +5081,12 @@ def _platt_probabilities_only_shaded(facts: NotebookFacts, ca: CellAnalysis, cal
     `predict_proba` whose result (and names computed from it in that cell) only shades a plot
     (`plt.pcolormesh(x1, x2, proba, cmap=…)`), no other cell reading the name or those results: the
     seed of the internal calibration changes a background colour by about a thousandth (fair check
-    46, item 151, rnd002-platt-probs-only-shaded)."""
+    46, item 151, rnd002-platt-probs-only-shaded). Or whose one column
+    (`probs = svm.predict_proba(X_test)[:, 1]`) is given only as the scores of a ranking metric
+    (`_RANKING_METRICS`: `fpr, tpr, _ = roc_curve(y_test, probs)`): the sigmoid keeps the order of
+    the decision function, so the curve and its AUC are the same for every seed (fair check 32, item
+    139, rnd002-platt-probs-only-ranked). Not the whole probability matrix (a multiclass score, whose
+    pairwise coupling need not keep the order)."""
     if call.in_function:
         return False
     tree = _parsed(ca)
@@ -5087,6 +5106,7 @@ def _platt_probabilities_only_shaded(facts: NotebookFacts, ca: CellAnalysis, cal
         return node
 
     tainted: set[str] = set()
+    columns: set[str] = set()  # (tainted names bound to one column: `predict_proba(X)[:, 1]`)
     shaded = False
     loads = sorted((n for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)),
                    key=lambda n: (n.lineno, n.col_offset))
@@ -5102,15 +5122,23 @@ def _platt_probabilities_only_shaded(facts: NotebookFacts, ca: CellAnalysis, cal
                 if not (isinstance(st, ast.Assign) and all(isinstance(t, ast.Name) for t in st.targets)):
                     return False
                 tainted |= {t.id for t in st.targets if isinstance(t, ast.Name)}
+                if parent.attr == "predict_proba" and _one_column_of(st.value, parents.get(parent)):
+                    columns |= {t.id for t in st.targets if isinstance(t, ast.Name)}
             elif parent.attr not in _PLATT_FREE:
                 return False
         elif node.id in tainted:
             parent = parents.get(node)
             if isinstance(st, ast.Assign) and all(isinstance(t, ast.Name) and t.id in tainted for t in st.targets):
+                columns -= {t.id for t in st.targets if isinstance(t, ast.Name)}  # (no longer known to be the column)
                 continue  # `proba = proba.reshape(x1.shape)`
             if (isinstance(parent, ast.Call) and node in parent.args and isinstance(parent.func, ast.Attribute)
                     and parent.func.attr in _SHADING and isinstance(st, ast.Expr)):
                 shaded = True
+                continue
+            if (node.id in columns and isinstance(parent, ast.Call) and len(parent.args) >= 2 and parent.args[1] is node
+                    and facts.resolve(dotted_name(parent.func)).startswith("sklearn.metrics.")
+                    and facts.resolve(dotted_name(parent.func)).rsplit(".", 1)[-1] in _RANKING_METRICS):
+                shaded = True  # (what the metric returns is the same for every seed: not followed)
                 continue
             return False
     if not shaded:
@@ -10396,6 +10424,17 @@ class MissingRandomState(Rule):
             "image = np.zeros((128, 128, 3), dtype=np.uint8)\ntransform = A.Compose([A.HorizontalFlip(p=0.5), A.Rotate(limit=30, p=0.5)])\n"
             "augmented = transform(image=image)\nprint(augmented.keys())\nprint(augmented['image'].shape)",
         )),
+        # Fair check 32, item 139 (rnd002-platt-probs-only-ranked): SVCs with probability=True whose
+        # one-class probabilities are only ranked by a ROC curve and its AUC: Platt's sigmoid keeps
+        # the decision function's order, so the curves are the same for every calibration seed.
+        Example(cells=(
+            "import matplotlib.pyplot as plt\nfrom sklearn.svm import SVC\nfrom sklearn.metrics import roc_curve, roc_auc_score",
+            "svc = SVC(kernel='poly', degree=1, probability=True)\nsvc.fit(X_train, y_train)\n"
+            "svc_probs = svc.predict_proba(X_test)[:, 1]\nfpr_svc, tpr_svc, _ = roc_curve(y_test, svc_probs)\n"
+            "auc_svc = roc_auc_score(y_test, svc_probs)\nprint(auc_svc)",
+            "fpr_list = []\nfor c in [1, 10, 20]:\n    svm = SVC(kernel='linear', probability=True, C=c)\n    svm.fit(X_train, y_train)\n"
+            "    svm_probs = svm.predict_proba(X_test)[::, 1]\n    fpr, tpr, _ = roc_curve(y_test, svm_probs)\n    fpr_list.append(fpr)",
+        )),
     )
     failing = (
         # Fitted on data drawn unseeded and then rebound from a file: the estimator's own draws are
@@ -10759,6 +10798,16 @@ class MissingRandomState(Rule):
             "image = np.zeros((128, 128, 3), dtype=np.uint8)\ntransform = A.Compose([A.HorizontalFlip(p=0.5), A.Rotate(limit=30, p=0.5)])\n"
             "augmented = transform(image=image)\nprint(augmented['image'].shape)\nplt.imshow(augmented['image'])",
         ), expect=((2, 2),)),
+        # … while the whole probability matrix given to a multiclass AUC (pairwise coupling need not
+        # keep the order) or one column printed itself changes with the calibration's seed (unlike
+        # fair check 32, item 139).
+        Example(cells=(
+            "from sklearn.svm import SVC\nfrom sklearn.metrics import roc_auc_score",
+            "svc = SVC(probability=True)\nsvc.fit(X_train, y_train)\nprobs = svc.predict_proba(X_test)\n"
+            "print(roc_auc_score(y_test, probs, multi_class='ovr'))",
+            "svm = SVC(probability=True)\nsvm.fit(X_train, y_train)\np1 = svm.predict_proba(X_test)[:, 1]\n"
+            "print(roc_auc_score(y_test, p1))\nprint(p1[:5])",
+        ), expect=((2, 1), (3, 1))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
