@@ -10435,6 +10435,14 @@ class MissingRandomState(Rule):
             "fpr_list = []\nfor c in [1, 10, 20]:\n    svm = SVC(kernel='linear', probability=True, C=c)\n    svm.fit(X_train, y_train)\n"
             "    svm_probs = svm.predict_proba(X_test)[::, 1]\n    fpr, tpr, _ = roc_curve(y_test, svm_probs)\n    fpr_list.append(fpr)",
         )),
+        # Fair check 32, item 136 (rnd002-seed-changes-nothing-shown): an AdaBoostClassifier given, by a
+        # name bound just above in the same loop body, a depth-2 best-split tree: its seed only breaks ties.
+        Example(cells=(
+            "from sklearn.tree import DecisionTreeClassifier\nfrom sklearn.ensemble import AdaBoostClassifier",
+            "errors = {}\nfor size in range(10, 1000, 10):\n    base_clf = DecisionTreeClassifier(max_depth=2)\n"
+            "    boost = AdaBoostClassifier(base_clf, n_estimators=size)\n    boost.fit(X_train, y_train)\n"
+            "    errors[size] = 1 - boost.score(X_test, y_test)",
+        )),
     )
     failing = (
         # Fitted on data drawn unseeded and then rebound from a file: the estimator's own draws are
@@ -10808,6 +10816,15 @@ class MissingRandomState(Rule):
             "svm = SVC(probability=True)\nsvm.fit(X_train, y_train)\np1 = svm.predict_proba(X_test)[:, 1]\n"
             "print(roc_auc_score(y_test, p1))\nprint(p1[:5])",
         ), expect=((2, 1), (3, 1))),
+        # … while a tree given by a name that is bound in a branch, or deepened after its binding,
+        # may not be the shallow one (unlike fair check 32, item 136).
+        Example(cells=(
+            "from sklearn.tree import DecisionTreeClassifier\nfrom sklearn.ensemble import AdaBoostClassifier",
+            "base = DecisionTreeClassifier(max_depth=9)\nif shallow:\n    base = DecisionTreeClassifier(max_depth=2)\n"
+            "boost = AdaBoostClassifier(base)\nboost.fit(X, y)\nprint(boost.score(X, y))",
+            "stump = DecisionTreeClassifier(max_depth=1)\nstump.max_depth = 12\nada = AdaBoostClassifier(stump)\nada.fit(X, y)\n"
+            "print(ada.score(X, y))",
+        ), expect=((2, 4), (3, 3))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -11615,6 +11632,8 @@ def _boosted_shallow_trees_node(ctx: RuleContext, tree: ast.Module, node: ast.Ca
     given = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg in ("estimator", "base_estimator")), None)
     if given is None or (isinstance(given, ast.Constant) and given.value is None):
         return True  # (the default: `DecisionTreeClassifier(max_depth=1)`)
+    if isinstance(given, ast.Name):
+        given = _only_binding_above(tree, given.id, node)
     if not isinstance(given, ast.Call) or given.args:
         return False
     if ctx.facts.resolve(dotted_name(given.func)) not in ("sklearn.tree.DecisionTreeClassifier", "sklearn.tree._classes.DecisionTreeClassifier"):
@@ -11631,6 +11650,30 @@ def _boosted_shallow_trees_node(ctx: RuleContext, tree: ast.Module, node: ast.Ca
         isinstance(keywords.get(keyword), ast.Constant) and type(keywords[keyword].value) is int and 1 <= keywords[keyword].value <= limit
         for keyword, limit in (("max_depth", _SHALLOW_DEPTH), ("max_leaf_nodes", _FEW_LEAVES))
     )
+
+
+def _only_binding_above(tree: ast.Module, name: str, node: ast.AST) -> ast.expr | None:
+    """The value of `name = <value>`, the one statement of the cell parsed as `tree` that binds or
+    sets anything on `name`, above `node` in the same scope: the estimator an ensemble is given by
+    name (`base_clf = DecisionTreeClassifier(max_depth=2)`, then `AdaBoostClassifier(base_clf, …)`
+    in the same loop body, fair check 32, item 136). None when the name is bound elsewhere too (a
+    cell above, a second assignment, `base_clf.max_depth = 5`), or in a statement list that does not
+    go on to `node` (a branch, another function)."""
+    bindings = [n for n in ast.walk(tree) if isinstance(n, (ast.Name, ast.Attribute, ast.Subscript))
+                and isinstance(n.ctx, (ast.Store, ast.Del)) and name in {m.id for m in ast.walk(n) if isinstance(m, ast.Name)}]
+    if len(bindings) != 1 or not isinstance(bindings[0], ast.Name):
+        return None
+    line = getattr(node, "lineno", 0)
+    for body in _statement_lists(tree):
+        for index, st in enumerate(body):
+            if isinstance(st, ast.Assign) and st.targets == [bindings[0]]:
+                # (a later statement of the same list holds `node`: the binding runs first, in every path)
+                later = any(other.lineno <= line <= (other.end_lineno or other.lineno)
+                            and not any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef))
+                                        and n.lineno <= line <= (n.end_lineno or n.lineno) for n in ast.walk(other))
+                            for other in body[index + 1:])
+                return st.value if later else None
+    return None
 
 
 def _estimator_options_named(ctx: RuleContext) -> bool:
