@@ -5220,11 +5220,13 @@ def _split_generator(ctx: RuleContext, split: Hit) -> tuple[int, int] | None:
         return None
     drawn: dict[str, tuple[int, int]] = {}
     arrays: list[str] = []
+    makers: dict[str, tuple[int, int]] = {}  # the notebook's defs returning a generator's data: (cell, generator line)
     for ca in ctx.cells:
         tree = _parsed(ca)
         if tree is None:
             if ca.cell.index < split.cell.index:
                 drawn.clear()  # a cell that does not parse may bind anything
+                makers.clear()
                 continue
             return None
         for statement in tree.body:
@@ -5233,12 +5235,14 @@ def _split_generator(ctx: RuleContext, split: Hit) -> tuple[int, int] | None:
                              and dotted_name(n.func).rsplit(".", 1)[-1] == "train_test_split"), None)
                 if call is None or call.keywords and any(k.arg is None for k in call.keywords):
                     return None
-                arrays = [a.id if isinstance(a, ast.Name) else "" for a in call.args]
+                # (a name, or columns of it picked by literal keys: `frame[['x_1', 'x_2']]`, `frame['output']`)
+                arrays = [_column_root(a) or "" for a in call.args]
                 sources = {drawn.get(a) for a in arrays}
                 return sources.pop() if arrays and len(sources) == 1 and None not in sources else None
             targets = {n.id for n in walk_nodes(statement) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                targets.add(statement.name)
+                # (the names its body binds are its own, but for those it declares global)
+                targets = {statement.name} | {name for n in walk_nodes(statement) if isinstance(n, ast.Global) for name in n.names}
             if isinstance(statement, (ast.Import, ast.ImportFrom)):
                 targets |= {(a.asname or a.name).split(".")[0] for a in statement.names}
             if not targets:
@@ -5246,19 +5250,67 @@ def _split_generator(ctx: RuleContext, split: Hit) -> tuple[int, int] | None:
             source = None
             if isinstance(statement, ast.Assign) and all(isinstance(t, (ast.Name, ast.Tuple)) for t in statement.targets):
                 value = statement.value
-                if (isinstance(value, ast.Call) and ctx.facts.resolve(dotted_name(value.func)).startswith("sklearn.datasets.make_")
-                        and not any(k.arg in ("random_state", None) for k in value.keywords)):
+                if _unseeded_generator_call(ctx, value):
                     source = (ca.cell.index, value.lineno)
+                elif isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in makers:
+                    source = makers[value.func.id]  # `data = make_dataset(1500, 0.18)` (fair check 42, item 149)
                 else:
                     source = next((drawn[n.id] for n in walk_nodes(value) if isinstance(n, ast.Name) and n.id in drawn), None)
             for name in targets:
+                makers.pop(name, None)
                 if source is None:
                     drawn.pop(name, None)
                 else:
                     drawn[name] = source
+            if isinstance(statement, ast.FunctionDef):
+                line = _returned_generator_line(ctx, statement)
+                if line is not None:
+                    makers[statement.name] = (ca.cell.index, line)
         if ca.cell is split.cell:
             return None
     return None
+
+
+def _unseeded_generator_call(ctx: RuleContext, value: ast.AST) -> bool:
+    """`make_circles(noise=0.2)`: a scikit-learn data generator called with no random_state, or
+    with `random_state=None`, and no `**options` that could hold one."""
+    if not (isinstance(value, ast.Call) and ctx.facts.resolve(dotted_name(value.func)).startswith("sklearn.datasets.make_")):
+        return False
+    return not any(k.arg is None or (k.arg == "random_state" and not (isinstance(k.value, ast.Constant) and k.value.value is None))
+                   for k in value.keywords)
+
+
+def _returned_generator_line(ctx: RuleContext, function: ast.FunctionDef) -> int | None:
+    """The line of the unseeded generator (`_unseeded_generator_call`) a notebook def returns, when
+    every `return` of its body returns that call, or a name its body binds once, to that call
+    (`data = datasets.make_moons(n_samples=n, noise=noise, random_state=None)`, `return data`);
+    None otherwise."""
+    body = [n for st in function.body for n in ast.walk(st)]
+    if any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Yield, ast.YieldFrom)) for n in body):
+        return None
+    returns = [n for n in body if isinstance(n, ast.Return)]
+    lines: set[int] = set()
+    for ret in returns:
+        value = ret.value
+        if isinstance(value, ast.Name):
+            stores = [n for n in body if isinstance(n, ast.Name) and n.id == value.id and isinstance(n.ctx, (ast.Store, ast.Del))]
+            holder = next((n for n in body if isinstance(n, ast.Assign) and n.targets == stores), None) if len(stores) == 1 else None
+            value = holder.value if holder is not None else None
+        if value is None or not _unseeded_generator_call(ctx, value):
+            return None
+        lines.add(value.lineno)
+    return lines.pop() if len(lines) == 1 else None
+
+
+def _column_root(node: ast.expr) -> str | None:
+    """`frame` of `frame`, `frame['y']` or `frame[['a', 'b']]` (literal keys only); None otherwise."""
+    if isinstance(node, ast.Subscript):
+        key = node.slice
+        keys = key.elts if isinstance(key, (ast.List, ast.Tuple)) else [key]
+        if not keys or not all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in keys):
+            return None
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
 
 
 def _fold_splits_into_generators(ctx: RuleContext, hits: list[Hit]) -> list[Hit]:
@@ -10825,6 +10877,19 @@ class MissingRandomState(Rule):
             "stump = DecisionTreeClassifier(max_depth=1)\nstump.max_depth = 12\nada = AdaBoostClassifier(stump)\nada.fit(X, y)\n"
             "print(ada.score(X, y))",
         ), expect=((2, 4), (3, 3))),
+        # Fair check 42, item 149 (rnd002-split-of-unseeded-synthetic-data): the data come from a
+        # notebook def returning an unseeded generator's result (random_state=None), made into a
+        # frame by another def, whose columns are split: folded into the generator's finding.
+        Example(cells=(
+            "import pandas as pd\nfrom sklearn import datasets\nfrom sklearn.model_selection import train_test_split",
+            "def make_dataset(num_samples, noise):\n    data = datasets.make_moons(n_samples=num_samples, noise=noise, random_state=None)\n"
+            "    return data",
+            "data = make_dataset(1500, 0.18)",
+            "def create_dataframe(data):\n    data = {'x_1': data[0][:, 0], 'x_2': data[0][:, 1], 'output': data[1]}\n"
+            "    return pd.DataFrame(data=data)",
+            "frame = create_dataframe(data)",
+            "X_train, X_test, y_train, y_test = train_test_split(frame[['x_1', 'x_2']], frame['output'], test_size=0.25)",
+        ), expect=((2, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
