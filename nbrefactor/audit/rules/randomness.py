@@ -3556,6 +3556,11 @@ _ONE_PICK_DRAWS = frozenset({"random.choice", "random.randint", "random.randrang
 _ONE_PICK_NUMPY = {"numpy.random.choice": 1, "numpy.random.randint": 2, "numpy.random.random": 0, "numpy.random.rand": 0}
 
 
+# Draws that pick items out of a population (a sample of test images, of rows): what is computed
+# from them row by row is per item.
+_ITEM_PICKS = frozenset({"random.sample", "random.choices", "random.choice", "numpy.random.choice"})
+
+
 def _picks_one(qualified: str, node: ast.Call) -> bool:
     """Does the draw give one item: Python's `random.choice`/`randint`/… , or NumPy's `choice(a)`,
     `randint(lo, hi)`, `rand()` with no size (at most that many positional arguments, no `size=`)?"""
@@ -3715,6 +3720,10 @@ class _ShownFlow:
         # (`scores.append(…)`: `grown`), whose statistic is over the turns.
         self.one_pick = isinstance(draw_node, ast.Call) and _picks_one(self._module_of(draw_node.func), draw_node)
         self.grown: set[str] = set()
+        # A helper's parameters that its call binds to an object the notebook made (`_own_object` at
+        # the call: `make_predictions(model=model, data=picks)`) and that its body never rebinds:
+        # calling one is calling that object (fair check 49, item 147).
+        self.objects: frozenset[str] = frozenset()
 
     # -- expressions --
 
@@ -3774,6 +3783,8 @@ class _ShownFlow:
         """A call of an object the notebook made (a Keras layer or model, a text vectorizer bound at
         module level), not of one of its functions or classes, an import or a builtin: it computes
         a value from its argument (a layer's output), which is followed."""
+        if isinstance(func, ast.Name) and func.id in self.objects:
+            return True
         return (
             isinstance(func, ast.Name) and func.id not in self.locals and func.id not in self.params
             and func.id not in self.facts.aliases and func.id not in self.callables and not hasattr(builtins, func.id)
@@ -3941,7 +3952,8 @@ class _ShownFlow:
                          for k in call.keywords)
         if receiver_tainted or callee_tainted:
             if _USING_METHOD.match(method) or (_STATISTIC.match(method) and not keeps_dims and not self._of_few(receiver)
-                                               and not self._one_hot_pick(method, receiver) and not self._of_one_pick(receiver)):
+                                               and not self._one_hot_pick(method, receiver) and not self._of_one_pick(receiver)
+                                               and not self._row_labels(method, call, receiver)):
                 self.used = True
             return True
         if not (args_tainted or ctrl):
@@ -3956,6 +3968,7 @@ class _ShownFlow:
         if self._pure(call):
             name = method or (func.id if isinstance(func, ast.Name) else "")
             if (args_tainted and (_STATISTIC.match(name) or name in ("sum", "min", "max")) and not keeps_dims
+                    and not self._row_labels(name, call, None)
                     and not all(self._item_row(v) or self._of_few(v) or self._one_hot_pick(name, v) or self._of_one_pick(v)
                                 for v, r in zip(values, reached) if r)):
                 self.used = True
@@ -4017,6 +4030,22 @@ class _ShownFlow:
             and self._module_of(draw.func) == "numpy.random.multinomial"
             and bool(draw.args) and isinstance(draw.args[0], ast.Constant) and draw.args[0].value == 1
         )
+
+    def _row_labels(self, name: str, call: ast.Call, receiver: ast.expr | None) -> bool:
+        """`pred_probs.argmax(dim=1)`, `np.argmax(probs, axis=-1)`: the index of each row's largest
+        entry, one per row. When the draw picks items out of a population (`random.sample(data, k=16)`,
+        `_ITEM_PICKS`), the rows are the picked items (their predicted classes), so this is a value
+        per item, followed, not a statistic over draws (fair check 49, item 147). Only a literal last
+        axis (1 or -1) as the reduced one."""
+        if name not in ("argmax", "argmin") or self._module_of(self.draw_node.func) not in _ITEM_PICKS:
+            return False
+        axis = next((k.value for k in call.keywords if k.arg in ("axis", "dim")), None)
+        if axis is None:
+            positional = call.args[1:] if receiver is None else call.args
+            axis = positional[0] if positional else None
+        value = axis.operand if isinstance(axis, ast.UnaryOp) and isinstance(axis.op, ast.USub) else axis
+        sign = -1 if value is not axis else 1
+        return isinstance(value, ast.Constant) and type(value.value) is int and sign * value.value in (1, -1)
 
     def _item_row(self, node: ast.expr) -> bool:
         """`y_hat[idx]` with `idx` one drawn item of the loop over the value and `y_hat` no value
@@ -4110,11 +4139,15 @@ class _ShownFlow:
             return None
         inner = _ShownFlow(self.facts, ast.Call(ast.Name("", ast.Load()), [], []), helper)
         inner.helpers, inner.depth, inner.trackers = self.helpers, self.depth + 1, self.trackers
+        rebound = {n.id for n in ast.walk(helper) if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del))}
+        objects: set[str] = set()
         for parameter, value in zip(positional, call.args):
             if isinstance(value, ast.Starred):
                 return None
             if self.expr(value):
                 inner.tainted.add(parameter)
+            elif isinstance(value, ast.Name) and self._own_object(value) and parameter not in rebound:
+                objects.add(parameter)
         for keyword in call.keywords:
             if keyword.arg is None:
                 return None
@@ -4126,6 +4159,9 @@ class _ShownFlow:
                 continue
             if self.expr(keyword.value):
                 inner.tainted.add(keyword.arg)
+            elif isinstance(keyword.value, ast.Name) and self._own_object(keyword.value) and keyword.arg not in rebound:
+                objects.add(keyword.arg)
+        inner.objects = frozenset(objects)
         inner.block(helper.body, False, True)
         self.used = self.used or inner.used
         self.shown = self.shown or inner.shown
@@ -8807,6 +8843,20 @@ class UnseededRandom(Rule):
             "np.random.seed(0)\nimg = generator.predict(np.random.rand(4, 128))\nfor i, im in enumerate(img):\n    plt.imshow(np.squeeze(im))",
             "score = discriminator.predict(img)",
         )),
+        # Fair check 49, item 147 (rnd001-display-only-pick): 16 random validation images run through the
+        # notebook's prediction helper (the model passed to it is called on them), their predicted
+        # classes (argmax over the class axis, one per picked image) shown beside the labels and drawn.
+        Example(cells=(
+            "import random\nimport torch\nimport matplotlib.pyplot as plt",
+            "def make_predictions(model, data):\n    pred_probs = []\n    with torch.inference_mode():\n        for sample in data:\n"
+            "            pred_logit = model(torch.unsqueeze(sample, dim=0))\n            pred_probs.append(torch.softmax(pred_logit.squeeze(), dim=0))\n"
+            "    return torch.stack(pred_probs)\n\n"
+            "test_samples = []\ntest_labels = []\nfor sample, label in random.sample(list(val_data), k=16):\n"
+            "    test_samples.append(sample)\n    test_labels.append(label)\n"
+            "pred_probs = make_predictions(model=model, data=test_samples)\npred_classes = pred_probs.argmax(dim=1)\ntest_labels, pred_classes",
+            "for i, sample in enumerate(test_samples):\n    plt.subplot(4, 4, i + 1)\n    plt.imshow(sample.permute(1, 2, 0))\n"
+            "    plt.title(f'Pred: {class_names[pred_classes[i]]} | Truth: {class_names[test_labels[i]]}')",
+        )),
     )
     failing = (
         # A `torch.nn.Sequential` only printed, then its name bound to the model the notebook trains:
@@ -9490,6 +9540,20 @@ class UnseededRandom(Rule):
             "img = generator.predict(np.random.randn(4, 128))",
             "score = discriminator.predict(img)\nnp.random.seed(0)\nimg = generator.predict(np.random.rand(4, 128))",
         ), expect=((2, 1),)),
+        # … while the picked images' accuracy, or an argmax over the picks' axis, is a statistic over the
+        # draws (unlike fair check 49, item 147).
+        Example(cells=(
+            "import random\nimport torch",
+            "def make_predictions(model, data):\n    return torch.stack([model(sample) for sample in data])\n\n"
+            "samples = random.sample(list(val_data), k=16)\nprobs = make_predictions(model, [s for s, _ in samples])\n"
+            "print(probs.argmax(dim=0))",
+        ), expect=((2, 4),)),
+        Example(cells=(
+            "import random\nimport torch",
+            "def make_predictions(model, data):\n    return torch.stack([model(sample) for sample in data])",
+            "picks = random.sample(list(val_data), k=16)\nguesses = make_predictions(model, [s for s, _ in picks]).argmax(dim=1)\n"
+            "print((guesses == torch.tensor([l for _, l in picks])).float().mean())",
+        ), expect=((3, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
