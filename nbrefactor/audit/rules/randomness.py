@@ -5013,6 +5013,63 @@ def _model_never_read(ca: CellAnalysis, call: CallFact, qualified: str, others: 
     return not any(other is not ca and word.search(other.cell.source) for other in others)
 
 
+# Anything that could read an object's attributes without naming them: a pickle of the object, its
+# `__dict__`, `vars(…)`, `getattr(…)` (`_attribute_model_only_fitted`).
+_OPAQUE_READS = re.compile(r"\b(?:pickle|joblib|dill|cloudpickle|dump|dumps|vars|getattr|deepcopy|copy)\b|__dict__")
+
+
+def _attribute_model_only_fitted(ctx: RuleContext, ca: CellAnalysis, call: CallFact, qualified: str) -> bool:
+    """`self.tree = DecisionTreeRegressor()` in a method of the notebook's class, and nothing in the
+    notebook mentions `tree` but that assignment and bare `self.tree.fit(Xe, ye)` statements: the
+    fitted estimator is never read (no prediction, score or attribute of it), so its draws reach
+    nothing (fair check 39, item 116: a class whose `fit` only prints the data's shapes, the class
+    has no `predict`). Not when the notebook could read the object whole (`_OPAQUE_READS`: a pickle,
+    `vars`, `getattr`), nor for a search (run for its result)."""
+    last = qualified.rsplit(".", 1)[-1]
+    if not call.in_function or not qualified.startswith("sklearn.") or not last[:1].isupper() or "Search" in last:
+        return False
+    tree = _parsed(ca)
+    if tree is None:
+        return False
+    target = next((st.targets[0] for st in ast.walk(tree) if isinstance(st, ast.Assign) and len(st.targets) == 1
+                   and isinstance(st.value, ast.Call) and st.value.lineno == call.line
+                   and isinstance(st.targets[0], ast.Attribute) and isinstance(st.targets[0].value, ast.Name)
+                   and st.targets[0].value.id == "self"), None)
+    if target is None:
+        return False
+    attribute = target.attr
+    word = re.compile(rf"\b{re.escape(attribute)}\b")
+    for other in ctx.facts.cells:
+        source = other.cell.source
+        if not word.search(source):
+            continue
+        other_tree = _parsed(other)
+        if other_tree is None or _OPAQUE_READS.search(source):
+            return False
+        parents = _parent_map(other_tree)
+        allowed = 0
+        for node in ast.walk(other_tree):
+            if not (isinstance(node, ast.Attribute) and node.attr == attribute):
+                continue
+            if node is target:
+                allowed += 1
+                continue
+            fit = parents.get(node)
+            call_node = parents.get(fit)
+            if not (isinstance(fit, ast.Attribute) and fit.attr == "fit" and isinstance(call_node, ast.Call)
+                    and call_node.func is fit and isinstance(parents.get(call_node), ast.Expr)):
+                return False
+            allowed += 1
+        # (every mention of the word is one of those, or a module path an import names, `sklearn.tree`:
+        # not a string `'tree'`, a keyword, a local name)
+        imported = sum(len(word.findall(n.module or "")) for n in ast.walk(other_tree) if isinstance(n, ast.ImportFrom))
+        imported += sum(len(word.findall(a.name)) for n in ast.walk(other_tree) if isinstance(n, ast.Import)
+                        for a in n.names if a.name != attribute and a.asname is None)
+        if len(word.findall(source)) != allowed + imported:
+            return False
+    return True
+
+
 # Libraries of scikit-learn-style meta-estimators whose constructors only store their arguments.
 _SKLEARN_STYLE_WRAPPERS = ("mlxtend.",)
 
@@ -10559,6 +10616,14 @@ class MissingRandomState(Rule):
             "    boost = AdaBoostClassifier(base_clf, n_estimators=size)\n    boost.fit(X_train, y_train)\n"
             "    errors[size] = 1 - boost.score(X_test, y_test)",
         )),
+        # Fair check 39, item 116 (rnd-model-never-read): a class's `fit` builds and fits a tree on
+        # `self` and only prints the data's shapes; nothing anywhere reads the tree again.
+        Example(cells=(
+            "import numpy as np\nfrom sklearn.tree import DecisionTreeRegressor",
+            "class AssociationRules:\n    def __init__(self, t):\n        self.t = t\n\n    def fit(self, X):\n"
+            "        Xe = np.vstack((X, X[::-1]))\n        ye = np.arange(len(Xe)) % 2\n        self.tree = DecisionTreeRegressor()\n"
+            "        self.tree.fit(Xe, ye)\n        print(Xe.shape)\n\nmod = AssociationRules(0.2)\nmod.fit(X)",
+        )),
     )
     failing = (
         # Fitted on data drawn unseeded and then rebound from a file: the estimator's own draws are
@@ -10954,6 +11019,15 @@ class MissingRandomState(Rule):
             "frame = create_dataframe(data)",
             "X_train, X_test, y_train, y_test = train_test_split(frame[['x_1', 'x_2']], frame['output'], test_size=0.25)",
         ), expect=((2, 2),)),
+        # … while a tree on `self` that a method or the notebook reads (its predictions, or the whole
+        # object pickled) is a model in use (unlike fair check 39, item 116).
+        Example(cells=(
+            "import pickle\nfrom sklearn.tree import DecisionTreeRegressor",
+            "class Rules:\n    def fit(self, X, y):\n        self.tree = DecisionTreeRegressor()\n        self.tree.fit(X, y)\n\n"
+            "    def predict(self, X):\n        return self.tree.predict(X)\n\nr = Rules()\nr.fit(X, y)\nprint(r.predict(X))",
+            "class Kept:\n    def fit(self, X, y):\n        self.model = DecisionTreeRegressor()\n        self.model.fit(X, y)\n\n"
+            "k = Kept()\nk.fit(X, y)\npickle.dump(k, open('kept.pkl', 'wb'))",
+        ), expect=((2, 3), (3, 3))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -11020,6 +11094,8 @@ class MissingRandomState(Rule):
                     continue
                 if not on_object and _estimator_never_used(ctx.facts, ca, call, qualified):
                     continue  # never fitted nor read: nothing draws (fair check 27)
+                if not on_object and _attribute_model_only_fitted(ctx, ca, call, qualified):
+                    continue  # `self.tree = …` only fitted, never read (fair check 39, item 116)
                 if not on_object and _only_parameters_read(ca, call, qualified):
                     continue  # only its parameters read, a defaults table: nothing draws (fair check 40, item 150)
                 if spec.when_keyword == "probability" and _platt_probabilities_only_shaded(ctx.facts, ca, call):
