@@ -3556,6 +3556,11 @@ _ONE_PICK_DRAWS = frozenset({"random.choice", "random.randint", "random.randrang
 _ONE_PICK_NUMPY = {"numpy.random.choice": 1, "numpy.random.randint": 2, "numpy.random.random": 0, "numpy.random.rand": 0}
 
 
+# Draws that pick items out of a population (a sample of test images, of rows): what is computed
+# from them row by row is per item.
+_ITEM_PICKS = frozenset({"random.sample", "random.choices", "random.choice", "numpy.random.choice"})
+
+
 def _picks_one(qualified: str, node: ast.Call) -> bool:
     """Does the draw give one item: Python's `random.choice`/`randint`/… , or NumPy's `choice(a)`,
     `randint(lo, hi)`, `rand()` with no size (at most that many positional arguments, no `size=`)?"""
@@ -3715,6 +3720,10 @@ class _ShownFlow:
         # (`scores.append(…)`: `grown`), whose statistic is over the turns.
         self.one_pick = isinstance(draw_node, ast.Call) and _picks_one(self._module_of(draw_node.func), draw_node)
         self.grown: set[str] = set()
+        # A helper's parameters that its call binds to an object the notebook made (`_own_object` at
+        # the call: `make_predictions(model=model, data=picks)`) and that its body never rebinds:
+        # calling one is calling that object (fair check 49, item 147).
+        self.objects: frozenset[str] = frozenset()
 
     # -- expressions --
 
@@ -3774,6 +3783,8 @@ class _ShownFlow:
         """A call of an object the notebook made (a Keras layer or model, a text vectorizer bound at
         module level), not of one of its functions or classes, an import or a builtin: it computes
         a value from its argument (a layer's output), which is followed."""
+        if isinstance(func, ast.Name) and func.id in self.objects:
+            return True
         return (
             isinstance(func, ast.Name) and func.id not in self.locals and func.id not in self.params
             and func.id not in self.facts.aliases and func.id not in self.callables and not hasattr(builtins, func.id)
@@ -3941,7 +3952,8 @@ class _ShownFlow:
                          for k in call.keywords)
         if receiver_tainted or callee_tainted:
             if _USING_METHOD.match(method) or (_STATISTIC.match(method) and not keeps_dims and not self._of_few(receiver)
-                                               and not self._one_hot_pick(method, receiver) and not self._of_one_pick(receiver)):
+                                               and not self._one_hot_pick(method, receiver) and not self._of_one_pick(receiver)
+                                               and not self._row_labels(method, call, receiver)):
                 self.used = True
             return True
         if not (args_tainted or ctrl):
@@ -3956,6 +3968,7 @@ class _ShownFlow:
         if self._pure(call):
             name = method or (func.id if isinstance(func, ast.Name) else "")
             if (args_tainted and (_STATISTIC.match(name) or name in ("sum", "min", "max")) and not keeps_dims
+                    and not self._row_labels(name, call, None)
                     and not all(self._item_row(v) or self._of_few(v) or self._one_hot_pick(name, v) or self._of_one_pick(v)
                                 for v, r in zip(values, reached) if r)):
                 self.used = True
@@ -4017,6 +4030,22 @@ class _ShownFlow:
             and self._module_of(draw.func) == "numpy.random.multinomial"
             and bool(draw.args) and isinstance(draw.args[0], ast.Constant) and draw.args[0].value == 1
         )
+
+    def _row_labels(self, name: str, call: ast.Call, receiver: ast.expr | None) -> bool:
+        """`pred_probs.argmax(dim=1)`, `np.argmax(probs, axis=-1)`: the index of each row's largest
+        entry, one per row. When the draw picks items out of a population (`random.sample(data, k=16)`,
+        `_ITEM_PICKS`), the rows are the picked items (their predicted classes), so this is a value
+        per item, followed, not a statistic over draws (fair check 49, item 147). Only a literal last
+        axis (1 or -1) as the reduced one."""
+        if name not in ("argmax", "argmin") or self._module_of(self.draw_node.func) not in _ITEM_PICKS:
+            return False
+        axis = next((k.value for k in call.keywords if k.arg in ("axis", "dim")), None)
+        if axis is None:
+            positional = call.args[1:] if receiver is None else call.args
+            axis = positional[0] if positional else None
+        value = axis.operand if isinstance(axis, ast.UnaryOp) and isinstance(axis.op, ast.USub) else axis
+        sign = -1 if value is not axis else 1
+        return isinstance(value, ast.Constant) and type(value.value) is int and sign * value.value in (1, -1)
 
     def _item_row(self, node: ast.expr) -> bool:
         """`y_hat[idx]` with `idx` one drawn item of the loop over the value and `y_hat` no value
@@ -4110,11 +4139,15 @@ class _ShownFlow:
             return None
         inner = _ShownFlow(self.facts, ast.Call(ast.Name("", ast.Load()), [], []), helper)
         inner.helpers, inner.depth, inner.trackers = self.helpers, self.depth + 1, self.trackers
+        rebound = {n.id for n in ast.walk(helper) if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del))}
+        objects: set[str] = set()
         for parameter, value in zip(positional, call.args):
             if isinstance(value, ast.Starred):
                 return None
             if self.expr(value):
                 inner.tainted.add(parameter)
+            elif isinstance(value, ast.Name) and self._own_object(value) and parameter not in rebound:
+                objects.add(parameter)
         for keyword in call.keywords:
             if keyword.arg is None:
                 return None
@@ -4126,6 +4159,9 @@ class _ShownFlow:
                 continue
             if self.expr(keyword.value):
                 inner.tainted.add(keyword.arg)
+            elif isinstance(keyword.value, ast.Name) and self._own_object(keyword.value) and keyword.arg not in rebound:
+                objects.add(keyword.arg)
+        inner.objects = frozenset(objects)
         inner.block(helper.body, False, True)
         self.used = self.used or inner.used
         self.shown = self.shown or inner.shown
@@ -4977,6 +5013,63 @@ def _model_never_read(ca: CellAnalysis, call: CallFact, qualified: str, others: 
     return not any(other is not ca and word.search(other.cell.source) for other in others)
 
 
+# Anything that could read an object's attributes without naming them: a pickle of the object, its
+# `__dict__`, `vars(…)`, `getattr(…)` (`_attribute_model_only_fitted`).
+_OPAQUE_READS = re.compile(r"\b(?:pickle|joblib|dill|cloudpickle|dump|dumps|vars|getattr|deepcopy|copy)\b|__dict__")
+
+
+def _attribute_model_only_fitted(ctx: RuleContext, ca: CellAnalysis, call: CallFact, qualified: str) -> bool:
+    """`self.tree = DecisionTreeRegressor()` in a method of the notebook's class, and nothing in the
+    notebook mentions `tree` but that assignment and bare `self.tree.fit(Xe, ye)` statements: the
+    fitted estimator is never read (no prediction, score or attribute of it), so its draws reach
+    nothing (fair check 39, item 116: a class whose `fit` only prints the data's shapes, the class
+    has no `predict`). Not when the notebook could read the object whole (`_OPAQUE_READS`: a pickle,
+    `vars`, `getattr`), nor for a search (run for its result)."""
+    last = qualified.rsplit(".", 1)[-1]
+    if not call.in_function or not qualified.startswith("sklearn.") or not last[:1].isupper() or "Search" in last:
+        return False
+    tree = _parsed(ca)
+    if tree is None:
+        return False
+    target = next((st.targets[0] for st in ast.walk(tree) if isinstance(st, ast.Assign) and len(st.targets) == 1
+                   and isinstance(st.value, ast.Call) and st.value.lineno == call.line
+                   and isinstance(st.targets[0], ast.Attribute) and isinstance(st.targets[0].value, ast.Name)
+                   and st.targets[0].value.id == "self"), None)
+    if target is None:
+        return False
+    attribute = target.attr
+    word = re.compile(rf"\b{re.escape(attribute)}\b")
+    for other in ctx.facts.cells:
+        source = other.cell.source
+        if not word.search(source):
+            continue
+        other_tree = _parsed(other)
+        if other_tree is None or _OPAQUE_READS.search(source):
+            return False
+        parents = _parent_map(other_tree)
+        allowed = 0
+        for node in ast.walk(other_tree):
+            if not (isinstance(node, ast.Attribute) and node.attr == attribute):
+                continue
+            if node is target:
+                allowed += 1
+                continue
+            fit = parents.get(node)
+            call_node = parents.get(fit)
+            if not (isinstance(fit, ast.Attribute) and fit.attr == "fit" and isinstance(call_node, ast.Call)
+                    and call_node.func is fit and isinstance(parents.get(call_node), ast.Expr)):
+                return False
+            allowed += 1
+        # (every mention of the word is one of those, or a module path an import names, `sklearn.tree`:
+        # not a string `'tree'`, a keyword, a local name)
+        imported = sum(len(word.findall(n.module or "")) for n in ast.walk(other_tree) if isinstance(n, ast.ImportFrom))
+        imported += sum(len(word.findall(a.name)) for n in ast.walk(other_tree) if isinstance(n, ast.Import)
+                        for a in n.names if a.name != attribute and a.asname is None)
+        if len(word.findall(source)) != allowed + imported:
+            return False
+    return True
+
+
 # Libraries of scikit-learn-style meta-estimators whose constructors only store their arguments.
 _SKLEARN_STYLE_WRAPPERS = ("mlxtend.",)
 
@@ -5059,6 +5152,20 @@ _PLATT_FREE = frozenset({
 _PLATT_OUTPUTS = frozenset({"predict_proba", "predict_log_proba"})
 # Plot calls whose array argument only colours the background: a colour map's shading.
 _SHADING = frozenset({"pcolormesh", "pcolor", "contourf", "imshow"})
+# scikit-learn metrics that read scores only through their order (y_score, their second argument):
+# a binary SVC's Platt probability is a decreasing sigmoid of its seed-free decision function, so
+# whatever the calibration's seed, one class's column ranks the rows the same.
+_RANKING_METRICS = frozenset({"roc_curve", "roc_auc_score", "precision_recall_curve", "average_precision_score"})
+
+
+def _one_column_of(value: ast.expr, call: ast.AST | None) -> bool:
+    """Is `value` exactly `<call>[:, k]` (or `[::, k]`), `call` being the `predict_proba(…)` call, `k`
+    a literal integer: one class's probabilities."""
+    return (isinstance(call, ast.Call) and isinstance(value, ast.Subscript) and value.value is call
+            and isinstance(value.slice, ast.Tuple) and len(value.slice.elts) == 2
+            and isinstance(value.slice.elts[0], ast.Slice)
+            and all(part is None for part in (value.slice.elts[0].lower, value.slice.elts[0].upper, value.slice.elts[0].step))
+            and isinstance(value.slice.elts[1], ast.Constant) and type(value.slice.elts[1].value) is int)
 
 
 def _platt_probabilities_only_shaded(facts: NotebookFacts, ca: CellAnalysis, call: CallFact) -> bool:
@@ -5067,7 +5174,12 @@ def _platt_probabilities_only_shaded(facts: NotebookFacts, ca: CellAnalysis, cal
     `predict_proba` whose result (and names computed from it in that cell) only shades a plot
     (`plt.pcolormesh(x1, x2, proba, cmap=…)`), no other cell reading the name or those results: the
     seed of the internal calibration changes a background colour by about a thousandth (fair check
-    46, item 151, rnd002-platt-probs-only-shaded)."""
+    46, item 151, rnd002-platt-probs-only-shaded). Or whose one column
+    (`probs = svm.predict_proba(X_test)[:, 1]`) is given only as the scores of a ranking metric
+    (`_RANKING_METRICS`: `fpr, tpr, _ = roc_curve(y_test, probs)`): the sigmoid keeps the order of
+    the decision function, so the curve and its AUC are the same for every seed (fair check 32, item
+    139, rnd002-platt-probs-only-ranked). Not the whole probability matrix (a multiclass score, whose
+    pairwise coupling need not keep the order)."""
     if call.in_function:
         return False
     tree = _parsed(ca)
@@ -5087,6 +5199,7 @@ def _platt_probabilities_only_shaded(facts: NotebookFacts, ca: CellAnalysis, cal
         return node
 
     tainted: set[str] = set()
+    columns: set[str] = set()  # (tainted names bound to one column: `predict_proba(X)[:, 1]`)
     shaded = False
     loads = sorted((n for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)),
                    key=lambda n: (n.lineno, n.col_offset))
@@ -5102,15 +5215,23 @@ def _platt_probabilities_only_shaded(facts: NotebookFacts, ca: CellAnalysis, cal
                 if not (isinstance(st, ast.Assign) and all(isinstance(t, ast.Name) for t in st.targets)):
                     return False
                 tainted |= {t.id for t in st.targets if isinstance(t, ast.Name)}
+                if parent.attr == "predict_proba" and _one_column_of(st.value, parents.get(parent)):
+                    columns |= {t.id for t in st.targets if isinstance(t, ast.Name)}
             elif parent.attr not in _PLATT_FREE:
                 return False
         elif node.id in tainted:
             parent = parents.get(node)
             if isinstance(st, ast.Assign) and all(isinstance(t, ast.Name) and t.id in tainted for t in st.targets):
+                columns -= {t.id for t in st.targets if isinstance(t, ast.Name)}  # (no longer known to be the column)
                 continue  # `proba = proba.reshape(x1.shape)`
             if (isinstance(parent, ast.Call) and node in parent.args and isinstance(parent.func, ast.Attribute)
                     and parent.func.attr in _SHADING and isinstance(st, ast.Expr)):
                 shaded = True
+                continue
+            if (node.id in columns and isinstance(parent, ast.Call) and len(parent.args) >= 2 and parent.args[1] is node
+                    and facts.resolve(dotted_name(parent.func)).startswith("sklearn.metrics.")
+                    and facts.resolve(dotted_name(parent.func)).rsplit(".", 1)[-1] in _RANKING_METRICS):
+                shaded = True  # (what the metric returns is the same for every seed: not followed)
                 continue
             return False
     if not shaded:
@@ -5192,11 +5313,13 @@ def _split_generator(ctx: RuleContext, split: Hit) -> tuple[int, int] | None:
         return None
     drawn: dict[str, tuple[int, int]] = {}
     arrays: list[str] = []
+    makers: dict[str, tuple[int, int]] = {}  # the notebook's defs returning a generator's data: (cell, generator line)
     for ca in ctx.cells:
         tree = _parsed(ca)
         if tree is None:
             if ca.cell.index < split.cell.index:
                 drawn.clear()  # a cell that does not parse may bind anything
+                makers.clear()
                 continue
             return None
         for statement in tree.body:
@@ -5205,12 +5328,14 @@ def _split_generator(ctx: RuleContext, split: Hit) -> tuple[int, int] | None:
                              and dotted_name(n.func).rsplit(".", 1)[-1] == "train_test_split"), None)
                 if call is None or call.keywords and any(k.arg is None for k in call.keywords):
                     return None
-                arrays = [a.id if isinstance(a, ast.Name) else "" for a in call.args]
+                # (a name, or columns of it picked by literal keys: `frame[['x_1', 'x_2']]`, `frame['output']`)
+                arrays = [_column_root(a) or "" for a in call.args]
                 sources = {drawn.get(a) for a in arrays}
                 return sources.pop() if arrays and len(sources) == 1 and None not in sources else None
             targets = {n.id for n in walk_nodes(statement) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
             if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                targets.add(statement.name)
+                # (the names its body binds are its own, but for those it declares global)
+                targets = {statement.name} | {name for n in walk_nodes(statement) if isinstance(n, ast.Global) for name in n.names}
             if isinstance(statement, (ast.Import, ast.ImportFrom)):
                 targets |= {(a.asname or a.name).split(".")[0] for a in statement.names}
             if not targets:
@@ -5218,19 +5343,67 @@ def _split_generator(ctx: RuleContext, split: Hit) -> tuple[int, int] | None:
             source = None
             if isinstance(statement, ast.Assign) and all(isinstance(t, (ast.Name, ast.Tuple)) for t in statement.targets):
                 value = statement.value
-                if (isinstance(value, ast.Call) and ctx.facts.resolve(dotted_name(value.func)).startswith("sklearn.datasets.make_")
-                        and not any(k.arg in ("random_state", None) for k in value.keywords)):
+                if _unseeded_generator_call(ctx, value):
                     source = (ca.cell.index, value.lineno)
+                elif isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in makers:
+                    source = makers[value.func.id]  # `data = make_dataset(1500, 0.18)` (fair check 42, item 149)
                 else:
                     source = next((drawn[n.id] for n in walk_nodes(value) if isinstance(n, ast.Name) and n.id in drawn), None)
             for name in targets:
+                makers.pop(name, None)
                 if source is None:
                     drawn.pop(name, None)
                 else:
                     drawn[name] = source
+            if isinstance(statement, ast.FunctionDef):
+                line = _returned_generator_line(ctx, statement)
+                if line is not None:
+                    makers[statement.name] = (ca.cell.index, line)
         if ca.cell is split.cell:
             return None
     return None
+
+
+def _unseeded_generator_call(ctx: RuleContext, value: ast.AST) -> bool:
+    """`make_circles(noise=0.2)`: a scikit-learn data generator called with no random_state, or
+    with `random_state=None`, and no `**options` that could hold one."""
+    if not (isinstance(value, ast.Call) and ctx.facts.resolve(dotted_name(value.func)).startswith("sklearn.datasets.make_")):
+        return False
+    return not any(k.arg is None or (k.arg == "random_state" and not (isinstance(k.value, ast.Constant) and k.value.value is None))
+                   for k in value.keywords)
+
+
+def _returned_generator_line(ctx: RuleContext, function: ast.FunctionDef) -> int | None:
+    """The line of the unseeded generator (`_unseeded_generator_call`) a notebook def returns, when
+    every `return` of its body returns that call, or a name its body binds once, to that call
+    (`data = datasets.make_moons(n_samples=n, noise=noise, random_state=None)`, `return data`);
+    None otherwise."""
+    body = [n for st in function.body for n in ast.walk(st)]
+    if any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Yield, ast.YieldFrom)) for n in body):
+        return None
+    returns = [n for n in body if isinstance(n, ast.Return)]
+    lines: set[int] = set()
+    for ret in returns:
+        value = ret.value
+        if isinstance(value, ast.Name):
+            stores = [n for n in body if isinstance(n, ast.Name) and n.id == value.id and isinstance(n.ctx, (ast.Store, ast.Del))]
+            holder = next((n for n in body if isinstance(n, ast.Assign) and n.targets == stores), None) if len(stores) == 1 else None
+            value = holder.value if holder is not None else None
+        if value is None or not _unseeded_generator_call(ctx, value):
+            return None
+        lines.add(value.lineno)
+    return lines.pop() if len(lines) == 1 else None
+
+
+def _column_root(node: ast.expr) -> str | None:
+    """`frame` of `frame`, `frame['y']` or `frame[['a', 'b']]` (literal keys only); None otherwise."""
+    if isinstance(node, ast.Subscript):
+        key = node.slice
+        keys = key.elts if isinstance(key, (ast.List, ast.Tuple)) else [key]
+        if not keys or not all(isinstance(k, ast.Constant) and isinstance(k.value, str) for k in keys):
+            return None
+        node = node.value
+    return node.id if isinstance(node, ast.Name) else None
 
 
 def _fold_splits_into_generators(ctx: RuleContext, hits: list[Hit]) -> list[Hit]:
@@ -8727,6 +8900,20 @@ class UnseededRandom(Rule):
             "np.random.seed(0)\nimg = generator.predict(np.random.rand(4, 128))\nfor i, im in enumerate(img):\n    plt.imshow(np.squeeze(im))",
             "score = discriminator.predict(img)",
         )),
+        # Fair check 49, item 147 (rnd001-display-only-pick): 16 random validation images run through the
+        # notebook's prediction helper (the model passed to it is called on them), their predicted
+        # classes (argmax over the class axis, one per picked image) shown beside the labels and drawn.
+        Example(cells=(
+            "import random\nimport torch\nimport matplotlib.pyplot as plt",
+            "def make_predictions(model, data):\n    pred_probs = []\n    with torch.inference_mode():\n        for sample in data:\n"
+            "            pred_logit = model(torch.unsqueeze(sample, dim=0))\n            pred_probs.append(torch.softmax(pred_logit.squeeze(), dim=0))\n"
+            "    return torch.stack(pred_probs)\n\n"
+            "test_samples = []\ntest_labels = []\nfor sample, label in random.sample(list(val_data), k=16):\n"
+            "    test_samples.append(sample)\n    test_labels.append(label)\n"
+            "pred_probs = make_predictions(model=model, data=test_samples)\npred_classes = pred_probs.argmax(dim=1)\ntest_labels, pred_classes",
+            "for i, sample in enumerate(test_samples):\n    plt.subplot(4, 4, i + 1)\n    plt.imshow(sample.permute(1, 2, 0))\n"
+            "    plt.title(f'Pred: {class_names[pred_classes[i]]} | Truth: {class_names[test_labels[i]]}')",
+        )),
     )
     failing = (
         # A `torch.nn.Sequential` only printed, then its name bound to the model the notebook trains:
@@ -9410,6 +9597,20 @@ class UnseededRandom(Rule):
             "img = generator.predict(np.random.randn(4, 128))",
             "score = discriminator.predict(img)\nnp.random.seed(0)\nimg = generator.predict(np.random.rand(4, 128))",
         ), expect=((2, 1),)),
+        # … while the picked images' accuracy, or an argmax over the picks' axis, is a statistic over the
+        # draws (unlike fair check 49, item 147).
+        Example(cells=(
+            "import random\nimport torch",
+            "def make_predictions(model, data):\n    return torch.stack([model(sample) for sample in data])\n\n"
+            "samples = random.sample(list(val_data), k=16)\nprobs = make_predictions(model, [s for s, _ in samples])\n"
+            "print(probs.argmax(dim=0))",
+        ), expect=((2, 4),)),
+        Example(cells=(
+            "import random\nimport torch",
+            "def make_predictions(model, data):\n    return torch.stack([model(sample) for sample in data])",
+            "picks = random.sample(list(val_data), k=16)\nguesses = make_predictions(model, [s for s, _ in picks]).argmax(dim=1)\n"
+            "print((guesses == torch.tensor([l for _, l in picks])).float().mean())",
+        ), expect=((3, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -10396,6 +10597,33 @@ class MissingRandomState(Rule):
             "image = np.zeros((128, 128, 3), dtype=np.uint8)\ntransform = A.Compose([A.HorizontalFlip(p=0.5), A.Rotate(limit=30, p=0.5)])\n"
             "augmented = transform(image=image)\nprint(augmented.keys())\nprint(augmented['image'].shape)",
         )),
+        # Fair check 32, item 139 (rnd002-platt-probs-only-ranked): SVCs with probability=True whose
+        # one-class probabilities are only ranked by a ROC curve and its AUC: Platt's sigmoid keeps
+        # the decision function's order, so the curves are the same for every calibration seed.
+        Example(cells=(
+            "import matplotlib.pyplot as plt\nfrom sklearn.svm import SVC\nfrom sklearn.metrics import roc_curve, roc_auc_score",
+            "svc = SVC(kernel='poly', degree=1, probability=True)\nsvc.fit(X_train, y_train)\n"
+            "svc_probs = svc.predict_proba(X_test)[:, 1]\nfpr_svc, tpr_svc, _ = roc_curve(y_test, svc_probs)\n"
+            "auc_svc = roc_auc_score(y_test, svc_probs)\nprint(auc_svc)",
+            "fpr_list = []\nfor c in [1, 10, 20]:\n    svm = SVC(kernel='linear', probability=True, C=c)\n    svm.fit(X_train, y_train)\n"
+            "    svm_probs = svm.predict_proba(X_test)[::, 1]\n    fpr, tpr, _ = roc_curve(y_test, svm_probs)\n    fpr_list.append(fpr)",
+        )),
+        # Fair check 32, item 136 (rnd002-seed-changes-nothing-shown): an AdaBoostClassifier given, by a
+        # name bound just above in the same loop body, a depth-2 best-split tree: its seed only breaks ties.
+        Example(cells=(
+            "from sklearn.tree import DecisionTreeClassifier\nfrom sklearn.ensemble import AdaBoostClassifier",
+            "errors = {}\nfor size in range(10, 1000, 10):\n    base_clf = DecisionTreeClassifier(max_depth=2)\n"
+            "    boost = AdaBoostClassifier(base_clf, n_estimators=size)\n    boost.fit(X_train, y_train)\n"
+            "    errors[size] = 1 - boost.score(X_test, y_test)",
+        )),
+        # Fair check 39, item 116 (rnd-model-never-read): a class's `fit` builds and fits a tree on
+        # `self` and only prints the data's shapes; nothing anywhere reads the tree again.
+        Example(cells=(
+            "import numpy as np\nfrom sklearn.tree import DecisionTreeRegressor",
+            "class AssociationRules:\n    def __init__(self, t):\n        self.t = t\n\n    def fit(self, X):\n"
+            "        Xe = np.vstack((X, X[::-1]))\n        ye = np.arange(len(Xe)) % 2\n        self.tree = DecisionTreeRegressor()\n"
+            "        self.tree.fit(Xe, ye)\n        print(Xe.shape)\n\nmod = AssociationRules(0.2)\nmod.fit(X)",
+        )),
     )
     failing = (
         # Fitted on data drawn unseeded and then rebound from a file: the estimator's own draws are
@@ -10759,6 +10987,47 @@ class MissingRandomState(Rule):
             "image = np.zeros((128, 128, 3), dtype=np.uint8)\ntransform = A.Compose([A.HorizontalFlip(p=0.5), A.Rotate(limit=30, p=0.5)])\n"
             "augmented = transform(image=image)\nprint(augmented['image'].shape)\nplt.imshow(augmented['image'])",
         ), expect=((2, 2),)),
+        # … while the whole probability matrix given to a multiclass AUC (pairwise coupling need not
+        # keep the order) or one column printed itself changes with the calibration's seed (unlike
+        # fair check 32, item 139).
+        Example(cells=(
+            "from sklearn.svm import SVC\nfrom sklearn.metrics import roc_auc_score",
+            "svc = SVC(probability=True)\nsvc.fit(X_train, y_train)\nprobs = svc.predict_proba(X_test)\n"
+            "print(roc_auc_score(y_test, probs, multi_class='ovr'))",
+            "svm = SVC(probability=True)\nsvm.fit(X_train, y_train)\np1 = svm.predict_proba(X_test)[:, 1]\n"
+            "print(roc_auc_score(y_test, p1))\nprint(p1[:5])",
+        ), expect=((2, 1), (3, 1))),
+        # … while a tree given by a name that is bound in a branch, or deepened after its binding,
+        # may not be the shallow one (unlike fair check 32, item 136).
+        Example(cells=(
+            "from sklearn.tree import DecisionTreeClassifier\nfrom sklearn.ensemble import AdaBoostClassifier",
+            "base = DecisionTreeClassifier(max_depth=9)\nif shallow:\n    base = DecisionTreeClassifier(max_depth=2)\n"
+            "boost = AdaBoostClassifier(base)\nboost.fit(X, y)\nprint(boost.score(X, y))",
+            "stump = DecisionTreeClassifier(max_depth=1)\nstump.max_depth = 12\nada = AdaBoostClassifier(stump)\nada.fit(X, y)\n"
+            "print(ada.score(X, y))",
+        ), expect=((2, 4), (3, 3))),
+        # Fair check 42, item 149 (rnd002-split-of-unseeded-synthetic-data): the data come from a
+        # notebook def returning an unseeded generator's result (random_state=None), made into a
+        # frame by another def, whose columns are split: folded into the generator's finding.
+        Example(cells=(
+            "import pandas as pd\nfrom sklearn import datasets\nfrom sklearn.model_selection import train_test_split",
+            "def make_dataset(num_samples, noise):\n    data = datasets.make_moons(n_samples=num_samples, noise=noise, random_state=None)\n"
+            "    return data",
+            "data = make_dataset(1500, 0.18)",
+            "def create_dataframe(data):\n    data = {'x_1': data[0][:, 0], 'x_2': data[0][:, 1], 'output': data[1]}\n"
+            "    return pd.DataFrame(data=data)",
+            "frame = create_dataframe(data)",
+            "X_train, X_test, y_train, y_test = train_test_split(frame[['x_1', 'x_2']], frame['output'], test_size=0.25)",
+        ), expect=((2, 2),)),
+        # … while a tree on `self` that a method or the notebook reads (its predictions, or the whole
+        # object pickled) is a model in use (unlike fair check 39, item 116).
+        Example(cells=(
+            "import pickle\nfrom sklearn.tree import DecisionTreeRegressor",
+            "class Rules:\n    def fit(self, X, y):\n        self.tree = DecisionTreeRegressor()\n        self.tree.fit(X, y)\n\n"
+            "    def predict(self, X):\n        return self.tree.predict(X)\n\nr = Rules()\nr.fit(X, y)\nprint(r.predict(X))",
+            "class Kept:\n    def fit(self, X, y):\n        self.model = DecisionTreeRegressor()\n        self.model.fit(X, y)\n\n"
+            "k = Kept()\nk.fit(X, y)\npickle.dump(k, open('kept.pkl', 'wb'))",
+        ), expect=((2, 3), (3, 3))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -10825,6 +11094,8 @@ class MissingRandomState(Rule):
                     continue
                 if not on_object and _estimator_never_used(ctx.facts, ca, call, qualified):
                     continue  # never fitted nor read: nothing draws (fair check 27)
+                if not on_object and _attribute_model_only_fitted(ctx, ca, call, qualified):
+                    continue  # `self.tree = …` only fitted, never read (fair check 39, item 116)
                 if not on_object and _only_parameters_read(ca, call, qualified):
                     continue  # only its parameters read, a defaults table: nothing draws (fair check 40, item 150)
                 if spec.when_keyword == "probability" and _platt_probabilities_only_shaded(ctx.facts, ca, call):
@@ -11566,6 +11837,8 @@ def _boosted_shallow_trees_node(ctx: RuleContext, tree: ast.Module, node: ast.Ca
     given = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg in ("estimator", "base_estimator")), None)
     if given is None or (isinstance(given, ast.Constant) and given.value is None):
         return True  # (the default: `DecisionTreeClassifier(max_depth=1)`)
+    if isinstance(given, ast.Name):
+        given = _only_binding_above(tree, given.id, node)
     if not isinstance(given, ast.Call) or given.args:
         return False
     if ctx.facts.resolve(dotted_name(given.func)) not in ("sklearn.tree.DecisionTreeClassifier", "sklearn.tree._classes.DecisionTreeClassifier"):
@@ -11582,6 +11855,30 @@ def _boosted_shallow_trees_node(ctx: RuleContext, tree: ast.Module, node: ast.Ca
         isinstance(keywords.get(keyword), ast.Constant) and type(keywords[keyword].value) is int and 1 <= keywords[keyword].value <= limit
         for keyword, limit in (("max_depth", _SHALLOW_DEPTH), ("max_leaf_nodes", _FEW_LEAVES))
     )
+
+
+def _only_binding_above(tree: ast.Module, name: str, node: ast.AST) -> ast.expr | None:
+    """The value of `name = <value>`, the one statement of the cell parsed as `tree` that binds or
+    sets anything on `name`, above `node` in the same scope: the estimator an ensemble is given by
+    name (`base_clf = DecisionTreeClassifier(max_depth=2)`, then `AdaBoostClassifier(base_clf, …)`
+    in the same loop body, fair check 32, item 136). None when the name is bound elsewhere too (a
+    cell above, a second assignment, `base_clf.max_depth = 5`), or in a statement list that does not
+    go on to `node` (a branch, another function)."""
+    bindings = [n for n in ast.walk(tree) if isinstance(n, (ast.Name, ast.Attribute, ast.Subscript))
+                and isinstance(n.ctx, (ast.Store, ast.Del)) and name in {m.id for m in ast.walk(n) if isinstance(m, ast.Name)}]
+    if len(bindings) != 1 or not isinstance(bindings[0], ast.Name):
+        return None
+    line = getattr(node, "lineno", 0)
+    for body in _statement_lists(tree):
+        for index, st in enumerate(body):
+            if isinstance(st, ast.Assign) and st.targets == [bindings[0]]:
+                # (a later statement of the same list holds `node`: the binding runs first, in every path)
+                later = any(other.lineno <= line <= (other.end_lineno or other.lineno)
+                            and not any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef))
+                                        and n.lineno <= line <= (n.end_lineno or n.lineno) for n in ast.walk(other))
+                            for other in body[index + 1:])
+                return st.value if later else None
+    return None
 
 
 def _estimator_options_named(ctx: RuleContext) -> bool:
