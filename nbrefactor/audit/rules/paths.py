@@ -6143,6 +6143,97 @@ def _fold_sibling_folders(hits: list[Hit], where: Mapping[tuple[int, int, int], 
     return out
 
 
+# The words of a keyword argument that name where a call puts what it makes (`saved_plot_folder`,
+# `saved_data_folder`, `output_dir`, `results_path`, `log_dir`): split at `_`.
+_OUTPUT_KEYWORD_WORDS = frozenset({
+    "save", "saved", "out", "output", "outputs", "result", "results", "plot", "plots", "fig", "figure",
+    "figures", "log", "logs", "export", "exports",
+})
+# Keras' training callbacks that write into the folder or file they are given: a fit's logs,
+# checkpoints, epoch table and restore state, all outputs of the one training.
+_TRAINING_CALLBACK_WRITERS = frozenset({"TensorBoard", "ModelCheckpoint", "CSVLogger", "BackupAndRestore"})
+_WRITER = re.compile(r"\bwritten by `([^`]+)`")
+
+
+def _fold_output_roots(ctx: RuleContext, hits: list[Hit], paths: Mapping[tuple[int, int, int], str]) -> list[Hit]:
+    """Output folders of the working directory that one setting fixes, folded into the first one's
+    finding, the others (and their uses) related, whatever else each folder's group holds:
+
+    - folders given to one call by keywords that name outputs (`run(folder="prepared_data/…",
+      saved_plot_folder="All_plots/…", saved_data_folder="All_results/…")`: the plots and the results
+      of the call, one output root; the input `folder=` keeps its own finding; fair check 50, item 121:
+      cwd-outputs-split-per-file);
+    - folders Keras' training callbacks write (`TensorBoard(log_dir="logs/…")` in one cell,
+      `ModelCheckpoint("models/…")` in the next): a training's logs and checkpoints, one output root
+      (fair check 50, item 107; precedent fair check 11, items 110, 118).
+
+    A path given to a call by another keyword (`folder=`) or read by it is left alone, as are paths
+    of the working directory itself or its parent (`model.pkl`, `../out`): no output folder."""
+    def position(hit: Hit) -> tuple[int, int, int]:
+        return (hit.cell.index if hit.cell is not None else -1, hit.line or 0, hit.column or 0)
+
+    def folder_of(hit: Hit) -> Optional[str]:
+        value = paths.get(position(hit))
+        folder = _root_folder(value) if value is not None else None
+        if folder == "" and value is not None and value.endswith(("/", "\\")):
+            folder = _normal_path(value)  # (`"models/" + name`: the folder the rest goes into)
+        return folder if folder not in (None, "", "..") else None
+
+    calls: dict[int, Sequence[CallFact]] = {ca.cell.index: ca.facts.calls for ca in ctx.cells}
+
+    def output_call(hit: Hit) -> Optional[tuple[int, int, int]]:
+        """The call (cell, line, column) that takes the hit's path by an output-naming keyword."""
+        if hit.cell is None or hit.line is None or hit.column is None or " read by " in hit.message:
+            return None
+        lines = hit.cell.source.split("\n")
+        text = lines[hit.line - 1][:hit.column - 1] if 0 < hit.line <= len(lines) else ""
+        # (the keyword's argument whose value starts at the hit: `saved_plot_folder=` right before it)
+        given = re.search(r"\b(\w+)\s*=\s*$", text)
+        if given is None or not _OUTPUT_KEYWORD_WORDS & set(given.group(1).lower().split("_")):
+            return None
+        for call in calls.get(hit.cell.index, ()):
+            if any(arg.keyword == given.group(1) and arg.line == hit.line for arg in call.args):
+                return (hit.cell.index, call.line, call.column)
+        return None
+
+    def training_callback(hit: Hit) -> bool:
+        writer = _WRITER.search(hit.message)
+        return (writer is not None and " read " not in hit.message
+                and writer.group(1).rpartition(".")[2] in _TRAINING_CALLBACK_WRITERS)
+
+    groups: dict[object, list[int]] = {}
+    for i in sorted(range(len(hits)), key=lambda i: position(hits[i])):
+        if folder_of(hits[i]) is None:
+            continue
+        key: object = "training callbacks" if training_callback(hits[i]) else output_call(hits[i])
+        if key is not None and all(folder_of(hits[j]) != folder_of(hits[i]) for j in groups.get(key, [])):
+            groups.setdefault(key, []).append(i)
+    heads = {g[0]: g[1:] for g in groups.values() if len(g) > 1}
+    folded = {i for rest in heads.values() for i in rest}
+    out: list[Hit] = []
+    for i, hit in enumerate(hits):
+        if i in folded:
+            continue
+        if i in heads:
+            related = [*hit.related]
+            names = []
+            for j in heads[i]:
+                other = hits[j]
+                names.append(shown(folder_of(other) or ""))
+                if other.cell is not None:
+                    related.append((other.cell, other.line, other.column))
+                related.extend(other.related)
+            how = "given to the same call" if isinstance(next(k for k, g in groups.items() if g[0] == i), tuple) \
+                else "written by the training's callbacks"
+            hit = replace(hit, message=hit.message + (
+                f"; so {'is' if len(names) == 1 else 'are'} the output folder{'' if len(names) == 1 else 's'} "
+                f"{and_listed(names)}, {how}, with {'its' if len(names) == 1 else 'their'} uses (related): "
+                "one output root to configure"),
+                related=tuple(r for r in dict.fromkeys(related) if (r[0].index, r[1] or 0, r[2] or 0) != position(hit)))
+        out.append(hit)
+    return out
+
+
 def _temporary(ctx: RuleContext, group: Sequence[LiteralFinding], settings: PathSettings) -> bool:
     """A path under the system's temporary folder (`/tmp/data/`) that the notebook writes, or hands
     to something that creates it (a download cache, a log or checkpoint folder), or unpacks an
@@ -15377,6 +15468,10 @@ class CwdRelativePath(Rule):
         "parallel names (`../Section-04-…/cs_mean.pkl`, `../Section-05-…/us_mean.pkl`, each with its `_std.pkl`) are one finding "
         "at the first, the other folders related: one results root. So are a data set's split folders of the working directory "
         "read by one method in one cell (`flow_from_directory('train')`, `flow_from_directory('test')`): one data root. "
+        "So are output folders of the working directory given to one call by keywords that name outputs (`run(folder=\"prepared\", "
+        "saved_plot_folder=\"All_plots/exp\", saved_data_folder=\"All_results/exp\")`: the plots and results, one output root; the "
+        "input `folder=` stays its own) and the folders Keras' training callbacks write (`TensorBoard(log_dir=\"logs/…\")`, "
+        "`ModelCheckpoint(\"models/…\")`, `CSVLogger`: one training's outputs). "
         "One file above the working directory given to the same call with more or fewer `..` in different cells "
         "(`webdriver.Chrome(executable_path='../chromedriver')`, then `'../../chromedriver'`) is one finding, the other spelling related. "
         "A download call's first argument is the remote object's name when a keyword gives its local destination "
@@ -16514,6 +16609,7 @@ class CwdRelativePath(Rule):
                     hits[i] = replace(hit, related=tuple(dict.fromkeys([*hit.related, *places])))
                     break
         folded = _fold_by_folder(hits, paths, scratch, _created_folders(ctx))
+        folded = _fold_output_roots(ctx, folded, paths)
         found = list(_fold_copied_inputs(ctx, _with_shell_uses(ctx, folded, paths), paths))
         if len(found) == 1 and _display_only_diagram(ctx, found[0]):
             return
