@@ -4113,6 +4113,41 @@ def _savefig_section(ctx: RuleContext, writes: Sequence[LiteralFinding]) -> bool
     return all(c.cell_type == "markdown" or c.index in cells for c in between)
 
 
+def _library_tour_write(ctx: RuleContext, group: Sequence[LiteralFinding]) -> bool:
+    """Is the path only written, by the writers of a library the notebook is named for and imports
+    (`[library_tour_writes]` of rules/io_calls.toml: `df.to_csv("foo.csv")` in `Pandas.ipynb`,
+    `plt.savefig("./sine.pdf")` in `Matplotlib.ipynb`), and named by no other line of the notebook
+    (no read, no shell line, no other string)? A tour of the library showing its API: the file is
+    the demonstration, which nothing reads (fair check 29, items 88, 107; fair check 38, item 113:
+    library-tour-io-demo). Not a notebook named otherwise (an analysis that happens to use pandas),
+    nor a write read back anywhere."""
+    writers = ctx.catalog.table("io_calls", "library_tour_writes", {}) or {}
+    if not writers or any(f.source != "python" or f.argument is None or f.argument.direction != "write" for f in group):
+        return False
+    stem = ctx.facts.notebook.path.replace("\\", "/").rpartition("/")[2].rpartition(".")[0]
+    words = set(re.split(r"[^a-z]+", stem.lower()))
+    imported = {imp.top_level for _, imp in ctx.facts.imports}
+    libraries = [lib for lib in writers if lib in words and lib in imported]
+    if not libraries:
+        return False
+
+    def by_library(pa: PathArgument) -> bool:
+        return any(pa.qualified.startswith(lib + ".") or (
+            pa.qualified.startswith(".") and pa.call.method in (writers.get(lib) or ())) for lib in libraries)
+
+    if not all(by_library(f.argument) for f in group if f.argument is not None):
+        return False
+    # (the file's name in any other string or shell line of the notebook may be a read of it)
+    name = _normal_path(group[0].value).rpartition("/")[2]
+    places = {(f.ca.cell.index, f.line) for f in group}
+    for ca in ctx.cells:
+        if any(name in (m.args or "") or name in m.text for m in ca.magics):
+            return False
+        if any(name in st.value and (ca.cell.index, st.line) not in places for st in ca.facts.strings):
+            return False
+    return True
+
+
 _CREATE_TABLE = re.compile(r"\bcreate\s+(?:temp(?:orary)?\s+)?table\s+(?:if\s+not\s+exists\s+)?[\"'`\[]?(\w+)", re.IGNORECASE)
 _DROP_TABLE = re.compile(r"\bdrop\s+table\s+(?:if\s+exists\s+)?[\"'`\[]?(\w+)", re.IGNORECASE)
 
@@ -15449,7 +15484,9 @@ class CwdRelativePath(Rule):
         "a cell that only lists I/O calls on literal paths, a library tour's cheat sheet (`pd.read_csv(\"data.csv\")`, "
         "`df.to_csv(\"output.csv\")`, `pd.read_json(\"data.json\")`: two reads or more whose result is kept nowhere), "
         "the cells of only `fig.savefig(\"filename.png\")` (one call each) of a section under such a heading, with only markdown "
-        "that names `savefig` between them and it and nothing reading the file, and "
+        "that names `savefig` between them and it and nothing reading the file, a file only written by the writers of a library "
+        "the notebook is named for and imports (`df.to_csv(\"foo.csv\")` in `Pandas.ipynb`, `plt.savefig(\"./sine.pdf\")` in "
+        "`Matplotlib.ipynb`; `[library_tour_writes]` of rules/io_calls.toml) whose name no other line of the notebook holds, and "
         "a cache read only when it exists whose `else` branch gets the same names another way (`if os.path.exists(\"X.pkl\"): X = "
         "pickle.load(…)` `else: X = fetch_openml(…)`). "
         "Nor is the file a download step PTH007 reports saves (`dst = \"data.zip\"`, `gdown.download(url, dst)`, then extracted), "
@@ -16859,7 +16896,7 @@ class CwdRelativePath(Rule):
                         _normal_path(g[0].value), removals) or _normal_path(g[0].value) in staged or _empty_folder_made(ctx, g) or _optional_cache(g) \
                     or _io_lesson(ctx, g) or _io_cheat_sheet(ctx, g) or _sample_data_round_trip(ctx, [
                         ((o.ca.cell.index, o.argument.call.line), written_file(o), o.argument.direction) for o in g if o.argument is not None]) \
-                    or _after_input_loop(g) or _dropped_tables_database(g):
+                    or _after_input_loop(g) or _dropped_tables_database(g) or _library_tour_write(ctx, g):
                 scratch.append((g[0].value, [(o.ca.cell, o.line, o.column) for o in g]))
             elif _read_back_at_once(ctx, g) or _staged_by_open(ctx, g):
                 # The notebook's own round trip is no finding in the report, but the package still
