@@ -98,3 +98,34 @@ def test_the_guard_of_an_extraction_is_the_archives_too() -> None:
              "if not os.path.isdir('aclImdb'):\n    with tarfile.open(target, 'r:gz') as tar:\n        tar.extractall()",
              "basepath = 'aclImdb'\nfiles = os.listdir(os.path.join(basepath, 'train'))")
     assert "PTH006" not in [c for c, _, _ in found(audit(cells))]
+
+
+def _audit_named(path: str, cells: tuple[str, ...]):
+    """PTH006's findings of a notebook saved under `path` (the notebook's name is the signal)."""
+    import json
+
+    from nbrefactor.audit.catalog import load_catalog
+    from nbrefactor.audit.engine import audit_notebook
+    from nbrefactor.audit.loader import parse_notebook
+    from nbrefactor.audit.project import ProjectContext
+    from nbrefactor.audit.rules import Example
+    from nbrefactor.config import Settings
+
+    nb = parse_notebook(path, json.dumps(Example(cells=cells).notebook_json()).encode("utf-8"))
+    result = audit_notebook(nb, Settings(), ProjectContext(), load_catalog(), rules=list(PATH_RULES)).result
+    return [(d.location.cell, d.location.line) for d in result.diagnostics if d.code == "PTH006"]
+
+
+def test_a_library_tours_write_nothing_reads_is_the_demonstration() -> None:
+    """Fair check 29, items 88, 107; fair check 38, item 113 (library-tour-io-demo): `df.to_csv('foo.csv')`
+    in `Pandas.ipynb`, `plt.savefig('./sine.pdf')` in `Matplotlib.ipynb`, read by nothing: the tour
+    shows the API. The same write in a notebook named otherwise, or read back anywhere, stays."""
+    cells = ("import pandas as pd\ndf = pd.DataFrame({'a': [1, 2]})\ndf.to_csv('foo.csv')",)
+    assert _audit_named("machine_learning/Pandas/Pandas.ipynb", cells) == []
+    assert _audit_named("Introduction-to-pandas.ipynb", cells) == []
+    assert _audit_named("sales_analysis.ipynb", cells) == [(1, 3)]
+    assert _audit_named("Pandas.ipynb", cells + ("!head foo.csv",)) != []
+    figure = ("import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.savefig('./sine.pdf')",)
+    assert _audit_named("Matplotlib.ipynb", figure) == []
+    # (a pandas write in a Matplotlib tour is not the library's)
+    assert _audit_named("Matplotlib.ipynb", cells) == [(1, 3)]

@@ -48,3 +48,30 @@ def test_a_cd_excursion_across_cells_over_shell_lines_and_imports_ends_where_it_
     assert "PTH004" in [c for c, _, _ in found(audit(reading))]
     local = (cells[0], "import helpers") + cells[2:]
     assert "PTH004" in [c for c, _, _ in found(audit(local))]
+
+
+def test_output_folders_given_to_one_call_are_one_output_root() -> None:
+    """Fair check 50, item 121 (cwd-outputs-split-per-file): `saved_plot_folder="All_plots/…"` and
+    `saved_data_folder="All_results/…"` of one call are the call's outputs, one root to configure: one
+    finding at the first, the other related. Its input `folder="prepared_data/…"` keeps its own
+    finding (item 128 of the sibling notebook is R), and so do output folders of two calls."""
+    cells = ("import helpers as js\nmodel = js.GM()\n"
+             "model.run(folder='prepared_data/p1/SiouxFall',\n"
+             "          saved_plot_folder='All_plots/Plots1/exp',\n"
+             "          saved_data_folder='All_results/Results1/data')",)
+    assert [line for c, _, line in found(audit(cells)) if c == "PTH006"] == [3, 4]
+    split = (cells[0].replace(",\n          saved_data_folder='All_results/Results1/data')", ")")
+             + "\nmodel.export(saved_data_folder='All_results/Results1/data')",)
+    assert len([c for c, _, _ in found(audit(split)) if c == "PTH006"]) == 3
+
+
+def test_folders_keras_training_callbacks_write_are_one_output_root() -> None:
+    """Fair check 50, item 107 (cwd-outputs-split-per-file): TensorBoard's `logs/` and
+    ModelCheckpoint's `models/` are the one training's logs and checkpoints: one finding, at the
+    first (item 127, R), the checkpoints related. A folder another call writes stays its own."""
+    cells = ("from tensorflow.keras.callbacks import TensorBoard, ModelCheckpoint\nname = 'run1'",
+             "tensorboard = TensorBoard(log_dir=f'logs/{name}')",
+             "checkpoint = ModelCheckpoint('models/{}.model'.format(name), save_best_only=True)")
+    assert [cell for c, cell, _ in found(audit(cells)) if c == "PTH006"] == [2]
+    other = cells[:2] + ("import pandas as pd\npd.DataFrame().to_csv(f'results/{name}.csv')",)
+    assert len([c for c, _, _ in found(audit(other)) if c == "PTH006"]) == 2

@@ -4113,6 +4113,41 @@ def _savefig_section(ctx: RuleContext, writes: Sequence[LiteralFinding]) -> bool
     return all(c.cell_type == "markdown" or c.index in cells for c in between)
 
 
+def _library_tour_write(ctx: RuleContext, group: Sequence[LiteralFinding]) -> bool:
+    """Is the path only written, by the writers of a library the notebook is named for and imports
+    (`[library_tour_writes]` of rules/io_calls.toml: `df.to_csv("foo.csv")` in `Pandas.ipynb`,
+    `plt.savefig("./sine.pdf")` in `Matplotlib.ipynb`), and named by no other line of the notebook
+    (no read, no shell line, no other string)? A tour of the library showing its API: the file is
+    the demonstration, which nothing reads (fair check 29, items 88, 107; fair check 38, item 113:
+    library-tour-io-demo). Not a notebook named otherwise (an analysis that happens to use pandas),
+    nor a write read back anywhere."""
+    writers = ctx.catalog.table("io_calls", "library_tour_writes", {}) or {}
+    if not writers or any(f.source != "python" or f.argument is None or f.argument.direction != "write" for f in group):
+        return False
+    stem = ctx.facts.notebook.path.replace("\\", "/").rpartition("/")[2].rpartition(".")[0]
+    words = set(re.split(r"[^a-z]+", stem.lower()))
+    imported = {imp.top_level for _, imp in ctx.facts.imports}
+    libraries = [lib for lib in writers if lib in words and lib in imported]
+    if not libraries:
+        return False
+
+    def by_library(pa: PathArgument) -> bool:
+        return any(pa.qualified.startswith(lib + ".") or (
+            pa.qualified.startswith(".") and pa.call.method in (writers.get(lib) or ())) for lib in libraries)
+
+    if not all(by_library(f.argument) for f in group if f.argument is not None):
+        return False
+    # (the file's name in any other string or shell line of the notebook may be a read of it)
+    name = _normal_path(group[0].value).rpartition("/")[2]
+    places = {(f.ca.cell.index, f.line) for f in group}
+    for ca in ctx.cells:
+        if any(name in (m.args or "") or name in m.text for m in ca.magics):
+            return False
+        if any(name in st.value and (ca.cell.index, st.line) not in places for st in ca.facts.strings):
+            return False
+    return True
+
+
 _CREATE_TABLE = re.compile(r"\bcreate\s+(?:temp(?:orary)?\s+)?table\s+(?:if\s+not\s+exists\s+)?[\"'`\[]?(\w+)", re.IGNORECASE)
 _DROP_TABLE = re.compile(r"\bdrop\s+table\s+(?:if\s+exists\s+)?[\"'`\[]?(\w+)", re.IGNORECASE)
 
@@ -6139,6 +6174,97 @@ def _fold_sibling_folders(hits: list[Hit], where: Mapping[tuple[int, int, int], 
                 f"; so {'is' if len(siblings) == 1 else 'are'} {len(siblings)} sibling folder{'' if len(siblings) == 1 else 's'} "
                 "under '..' holding the same files (related): one results root to configure"),
                 related=tuple(dict.fromkeys(related)))
+        out.append(hit)
+    return out
+
+
+# The words of a keyword argument that name where a call puts what it makes (`saved_plot_folder`,
+# `saved_data_folder`, `output_dir`, `results_path`, `log_dir`): split at `_`.
+_OUTPUT_KEYWORD_WORDS = frozenset({
+    "save", "saved", "out", "output", "outputs", "result", "results", "plot", "plots", "fig", "figure",
+    "figures", "log", "logs", "export", "exports",
+})
+# Keras' training callbacks that write into the folder or file they are given: a fit's logs,
+# checkpoints, epoch table and restore state, all outputs of the one training.
+_TRAINING_CALLBACK_WRITERS = frozenset({"TensorBoard", "ModelCheckpoint", "CSVLogger", "BackupAndRestore"})
+_WRITER = re.compile(r"\bwritten by `([^`]+)`")
+
+
+def _fold_output_roots(ctx: RuleContext, hits: list[Hit], paths: Mapping[tuple[int, int, int], str]) -> list[Hit]:
+    """Output folders of the working directory that one setting fixes, folded into the first one's
+    finding, the others (and their uses) related, whatever else each folder's group holds:
+
+    - folders given to one call by keywords that name outputs (`run(folder="prepared_data/…",
+      saved_plot_folder="All_plots/…", saved_data_folder="All_results/…")`: the plots and the results
+      of the call, one output root; the input `folder=` keeps its own finding; fair check 50, item 121:
+      cwd-outputs-split-per-file);
+    - folders Keras' training callbacks write (`TensorBoard(log_dir="logs/…")` in one cell,
+      `ModelCheckpoint("models/…")` in the next): a training's logs and checkpoints, one output root
+      (fair check 50, item 107; precedent fair check 11, items 110, 118).
+
+    A path given to a call by another keyword (`folder=`) or read by it is left alone, as are paths
+    of the working directory itself or its parent (`model.pkl`, `../out`): no output folder."""
+    def position(hit: Hit) -> tuple[int, int, int]:
+        return (hit.cell.index if hit.cell is not None else -1, hit.line or 0, hit.column or 0)
+
+    def folder_of(hit: Hit) -> Optional[str]:
+        value = paths.get(position(hit))
+        folder = _root_folder(value) if value is not None else None
+        if folder == "" and value is not None and value.endswith(("/", "\\")):
+            folder = _normal_path(value)  # (`"models/" + name`: the folder the rest goes into)
+        return folder if folder not in (None, "", "..") else None
+
+    calls: dict[int, Sequence[CallFact]] = {ca.cell.index: ca.facts.calls for ca in ctx.cells}
+
+    def output_call(hit: Hit) -> Optional[tuple[int, int, int]]:
+        """The call (cell, line, column) that takes the hit's path by an output-naming keyword."""
+        if hit.cell is None or hit.line is None or hit.column is None or " read by " in hit.message:
+            return None
+        lines = hit.cell.source.split("\n")
+        text = lines[hit.line - 1][:hit.column - 1] if 0 < hit.line <= len(lines) else ""
+        # (the keyword's argument whose value starts at the hit: `saved_plot_folder=` right before it)
+        given = re.search(r"\b(\w+)\s*=\s*$", text)
+        if given is None or not _OUTPUT_KEYWORD_WORDS & set(given.group(1).lower().split("_")):
+            return None
+        for call in calls.get(hit.cell.index, ()):
+            if any(arg.keyword == given.group(1) and arg.line == hit.line for arg in call.args):
+                return (hit.cell.index, call.line, call.column)
+        return None
+
+    def training_callback(hit: Hit) -> bool:
+        writer = _WRITER.search(hit.message)
+        return (writer is not None and " read " not in hit.message
+                and writer.group(1).rpartition(".")[2] in _TRAINING_CALLBACK_WRITERS)
+
+    groups: dict[object, list[int]] = {}
+    for i in sorted(range(len(hits)), key=lambda i: position(hits[i])):
+        if folder_of(hits[i]) is None:
+            continue
+        key: object = "training callbacks" if training_callback(hits[i]) else output_call(hits[i])
+        if key is not None and all(folder_of(hits[j]) != folder_of(hits[i]) for j in groups.get(key, [])):
+            groups.setdefault(key, []).append(i)
+    heads = {g[0]: g[1:] for g in groups.values() if len(g) > 1}
+    folded = {i for rest in heads.values() for i in rest}
+    out: list[Hit] = []
+    for i, hit in enumerate(hits):
+        if i in folded:
+            continue
+        if i in heads:
+            related = [*hit.related]
+            names = []
+            for j in heads[i]:
+                other = hits[j]
+                names.append(shown(folder_of(other) or ""))
+                if other.cell is not None:
+                    related.append((other.cell, other.line, other.column))
+                related.extend(other.related)
+            how = "given to the same call" if isinstance(next(k for k, g in groups.items() if g[0] == i), tuple) \
+                else "written by the training's callbacks"
+            hit = replace(hit, message=hit.message + (
+                f"; so {'is' if len(names) == 1 else 'are'} the output folder{'' if len(names) == 1 else 's'} "
+                f"{and_listed(names)}, {how}, with {'its' if len(names) == 1 else 'their'} uses (related): "
+                "one output root to configure"),
+                related=tuple(r for r in dict.fromkeys(related) if (r[0].index, r[1] or 0, r[2] or 0) != position(hit)))
         out.append(hit)
     return out
 
@@ -15358,7 +15484,9 @@ class CwdRelativePath(Rule):
         "a cell that only lists I/O calls on literal paths, a library tour's cheat sheet (`pd.read_csv(\"data.csv\")`, "
         "`df.to_csv(\"output.csv\")`, `pd.read_json(\"data.json\")`: two reads or more whose result is kept nowhere), "
         "the cells of only `fig.savefig(\"filename.png\")` (one call each) of a section under such a heading, with only markdown "
-        "that names `savefig` between them and it and nothing reading the file, and "
+        "that names `savefig` between them and it and nothing reading the file, a file only written by the writers of a library "
+        "the notebook is named for and imports (`df.to_csv(\"foo.csv\")` in `Pandas.ipynb`, `plt.savefig(\"./sine.pdf\")` in "
+        "`Matplotlib.ipynb`; `[library_tour_writes]` of rules/io_calls.toml) whose name no other line of the notebook holds, and "
         "a cache read only when it exists whose `else` branch gets the same names another way (`if os.path.exists(\"X.pkl\"): X = "
         "pickle.load(…)` `else: X = fetch_openml(…)`). "
         "Nor is the file a download step PTH007 reports saves (`dst = \"data.zip\"`, `gdown.download(url, dst)`, then extracted), "
@@ -15377,6 +15505,10 @@ class CwdRelativePath(Rule):
         "parallel names (`../Section-04-…/cs_mean.pkl`, `../Section-05-…/us_mean.pkl`, each with its `_std.pkl`) are one finding "
         "at the first, the other folders related: one results root. So are a data set's split folders of the working directory "
         "read by one method in one cell (`flow_from_directory('train')`, `flow_from_directory('test')`): one data root. "
+        "So are output folders of the working directory given to one call by keywords that name outputs (`run(folder=\"prepared\", "
+        "saved_plot_folder=\"All_plots/exp\", saved_data_folder=\"All_results/exp\")`: the plots and results, one output root; the "
+        "input `folder=` stays its own) and the folders Keras' training callbacks write (`TensorBoard(log_dir=\"logs/…\")`, "
+        "`ModelCheckpoint(\"models/…\")`, `CSVLogger`: one training's outputs). "
         "One file above the working directory given to the same call with more or fewer `..` in different cells "
         "(`webdriver.Chrome(executable_path='../chromedriver')`, then `'../../chromedriver'`) is one finding, the other spelling related. "
         "A download call's first argument is the remote object's name when a keyword gives its local destination "
@@ -16514,6 +16646,7 @@ class CwdRelativePath(Rule):
                     hits[i] = replace(hit, related=tuple(dict.fromkeys([*hit.related, *places])))
                     break
         folded = _fold_by_folder(hits, paths, scratch, _created_folders(ctx))
+        folded = _fold_output_roots(ctx, folded, paths)
         found = list(_fold_copied_inputs(ctx, _with_shell_uses(ctx, folded, paths), paths))
         if len(found) == 1 and _display_only_diagram(ctx, found[0]):
             return
@@ -16763,7 +16896,7 @@ class CwdRelativePath(Rule):
                         _normal_path(g[0].value), removals) or _normal_path(g[0].value) in staged or _empty_folder_made(ctx, g) or _optional_cache(g) \
                     or _io_lesson(ctx, g) or _io_cheat_sheet(ctx, g) or _sample_data_round_trip(ctx, [
                         ((o.ca.cell.index, o.argument.call.line), written_file(o), o.argument.direction) for o in g if o.argument is not None]) \
-                    or _after_input_loop(g) or _dropped_tables_database(g):
+                    or _after_input_loop(g) or _dropped_tables_database(g) or _library_tour_write(ctx, g):
                 scratch.append((g[0].value, [(o.ca.cell, o.line, o.column) for o in g]))
             elif _read_back_at_once(ctx, g) or _staged_by_open(ctx, g):
                 # The notebook's own round trip is no finding in the report, but the package still

@@ -3376,7 +3376,11 @@ class ChangesWhenRunTwice(Rule):
         "at the first count the old value weighs nothing; not under an `if` inside the loop), nor a name rebound by arithmetic on "
         "itself (`tensor = tensor + 10`, `t += 1`; not the sequential update through a local in a loop over data above) whose new value is only shown afterwards, top to bottom, until "
         "the notebook binds it afresh (`tensor`, `print(tensor * tensor)`, `torch.multiply(tensor, 10)` as "
-        "statements; a function below with its own local of that name does not read it): a second run shows "
+        "statements; a function below with its own local of that name does not read it; so is a NumPy element-wise function applied to the whole "
+        "name, `y = np.log(y)` (`np.sqrt`, `np.exp`…; not `to_categorical`, whose second run changes the shape), then `sns.distplot(y)`; a call of the notebook's own function that only draws, `plot_series(time, "
+        "series)`, shows too, and so does a binding of other names from a showing expression of it whose names are only shown, "
+        "`mu, sigma = norm.fit(y)` printed, or drawn, `res = probplot(y, plot=plt)`, or read by nothing before a cell binds the "
+        "name afresh, `x_train = series[:1000]`): a second run shows "
         "other numbers and changes nothing computed. Any other read of it keeps "
         "the finding, and so does a value nothing reads (the notebook's end state; but not a list only grown, above). Likewise a "
         "language primer's list demo: a list or dict last bound to a literal, changed in place with typed "
@@ -3605,6 +3609,26 @@ class ChangesWhenRunTwice(Rule):
             "data = data.reset_index()\ndata.head()",
             "fig = plt.figure()\nax = fig.add_subplot(111)\ncolours = plt.cm.ScalarMappable(cmap='Greens_r')\n"
             "colours.set_array(data[['Energy']])\nax.scatter(data[['phase1']], data[['phase2']], c=data[['Energy']])",
+        )),
+        # Fair check 48, item 66: the log of the target, then only drawn and its fit's parameters
+        # printed: a second run changes only the figure (hid009-rescaled-then-only-shown).
+        Example(cells=(
+            "import numpy as np\nimport pandas as pd\nimport seaborn as sns\nfrom scipy.stats import norm, probplot\n"
+            "import matplotlib.pyplot as plt\ny = pd.read_csv('train.csv')['SalePrice']",
+            "y = np.log(y)",
+            "sns.distplot(y, fit=norm)\n(mu, sigma) = norm.fit(y)\nprint('mu = {:.2f}, sigma = {:.2f}'.format(mu, sigma))\n"
+            "plt.legend(['mu {:.2f}'.format(mu)])\nres = probplot(y, plot=plt)\nplt.show()",
+        )),
+        # Fair check 30, item 65: noise added to a series, drawn by the notebook's own plotting
+        # function and split into parts nothing reads before the series is built afresh.
+        Example(cells=(
+            "import numpy as np\nimport matplotlib.pyplot as plt\n"
+            "def plot_series(time, series, start=0, end=None):\n    plt.plot(time[start:end], series[start:end])\n"
+            "    if end:\n        plt.grid(True)",
+            "time = np.arange(100)\nseries = time * 0.1\nnoise = np.random.RandomState(42).randn(100)",
+            "series += noise\nplot_series(time, series)\nplt.show()",
+            "x_train = series[:50]\nx_valid = series[50:]",
+            "series = np.sin(time)\nplot_series(time, series)",
         )),
         # A tutorial shows what reassignment does: the new value is only shown, then built afresh.
         Example(cells=(
@@ -3908,6 +3932,18 @@ class ChangesWhenRunTwice(Rule):
         )),
     )
     failing = (
+        # The log of the target, then a part of it fitted: a second run trains on the log of the log.
+        Example(cells=(
+            "import numpy as np\nfrom sklearn.linear_model import LinearRegression\ny = np.loadtxt('y.txt')",
+            "y = np.log(y)",
+            "y_train = y[:50]\nprint(y_train.mean())\nmodel = LinearRegression().fit(X[:50], y_train)",
+        ), expect=((2, 1),)),
+        # A rescaled test set whose model score is only printed: the score is the notebook's result.
+        Example(cells=(
+            "import numpy as np\nx_test = np.load('x_test.npy')",
+            "x_test = x_test / 255",
+            "score = model.evaluate(x_test, y_test)\nprint(score)",
+        ), expect=((2, 1),)),
         # Scores the training prediction another cell left, then predicts the test set under the same
         # name and scores it: a second run scores `y_train` against test predictions (fair check 49,
         # recall T-1.5).
@@ -4718,11 +4754,15 @@ class ChangesWhenRunTwice(Rule):
                 if not file_step and what.startswith("joins `") and _merge_restores_columns(ctx, ca, line, name):
                     continue  # key made, lookup merged in, key and lookup columns dropped: same columns again
                 if (
-                    not file_step and what.startswith(_ARITHMETIC_REBINDINGS)
+                    not file_step and (what.startswith(_ARITHMETIC_REBINDINGS) or _own_value_function(ctx, what, name))
                     and not (what.startswith(_SEQUENTIAL_UPDATE.format(name=name)) and _in_loop_over_data(ca, line))
-                    and _only_shown_after(ctx, ca, line, name, modules)
+                    and _only_shown_after(ctx, ca, line, name, modules, derived=True)
                 ):
                     # `tensor = tensor + 10` then `tensor` shown: a re-run changes only what is shown.
+                    # So is `y = np.log(y)` of the whole name, then `sns.distplot(y)`, `mu, sigma =
+                    # norm.fit(y)` printed (fair check 48, item 66), and `series += noise` drawn by the
+                    # notebook's own plotting function and split into parts nothing reads before a cell
+                    # binds `series` afresh (fair check 30, item 65: hid009-rescaled-then-only-shown).
                     # Not a sequential update through a local in a loop over data, an estimate the
                     # notebook ends on (fair check 41, recall T-7.3: a posterior shown as the result);
                     # a lecture's `layer_1 += w[i]` loop, shown and rebound, stays left out.
@@ -5629,12 +5669,28 @@ _SEQUENTIAL_UPDATE = "updates `{name}` from its previous value through "
 # The hazards of a name rebound by arithmetic on itself (`t = t + 10`, `t += 1`): a second run
 # changes the value; whether that matters depends on what reads it afterwards.
 _ARITHMETIC_REBINDINGS = ("rescales `", "updates `")
+# A function applied to the whole name's own value (`y = np.log(y)`), as `_rebinding_hazards` says it.
+_OWN_VALUE_FUNCTION = re.compile(r"applies `(?P<callee>[^`]+)` to `(?P<name>[^`]+)`'s own previous value")
+# NumPy's element-wise rescalings: applied again, only the numbers change (not `to_categorical`,
+# whose second run changes the array's shape: fixture fair16/rec_categorical_of_itself stays reported).
+_ELEMENTWISE_RESCALINGS = frozenset({
+    "numpy.log", "numpy.log1p", "numpy.log2", "numpy.log10", "numpy.sqrt", "numpy.cbrt", "numpy.exp", "numpy.expm1",
+    "numpy.square", "numpy.arcsinh",
+})
 # In-place steps on a list or dict (`l.insert(0, x)`, `del l[7]`) that a language primer demonstrates.
 _LIST_MUTATIONS = ("grows `", "deletes an item of `")
 _LIST_METHODS = frozenset({"append", "extend", "insert", "remove", "pop", "sort", "reverse", "clear", "update", "setdefault"})
 # Calls that only show or measure a value (with the imported modules' functions, `torch.multiply(t, 10)`,
 # and the methods that only read their receiver).
 _SHOWING_CALLS = frozenset({"print", "display", "len", "repr", "str", "type", "list", "tuple", "sum", "min", "max", "abs", "round"})
+
+
+def _own_value_function(ctx: RuleContext, what: str, name: str) -> bool:
+    """Does `what` say a NumPy element-wise rescaling (`_ELEMENTWISE_RESCALINGS`) is applied to the
+    whole of `name` (`y = np.log(y)`), not to an item of it (`df['p'] = np.log1p(df['p'])`)?"""
+    applied = _OWN_VALUE_FUNCTION.match(what)
+    return applied is not None and applied.group("name") == name \
+        and ctx.facts.resolve(applied.group("callee")) in _ELEMENTWISE_RESCALINGS
 
 
 def _raising_step(what: str, name: str) -> bool:
@@ -5774,7 +5830,7 @@ def _reset_cell_above(ctx: RuleContext, ca: CellAnalysis, name: str) -> bool:
 
 def _only_shown_after(
     ctx: RuleContext, ca: CellAnalysis, line: int, name: str, modules: frozenset[str], mutations: bool = False,
-    until_rebound: bool = False, by_label: bool = False,
+    until_rebound: bool = False, by_label: bool = False, derived: bool = False,
 ) -> bool:
     """Is the value `name` gets at (cell `ca`, `line`) shown, and only ever shown, top to bottom,
     until the notebook binds `name` afresh? A tutorial's `tensor = tensor + 10` followed by
@@ -5785,10 +5841,16 @@ def _only_shown_after(
     afresh below, with nothing but showing and typed-in list steps in between (shown or not)?
     A loop that only prints the items of `name` (`for k, v in d.items(): print(k, v)`) shows it.
     With `by_label`: a statement that reads `name` only through columns selected by name
-    (`ax.scatter(df[['x']], df[['y']])`) is no use either (see `_reset_frame_only_shown`)."""
+    (`ax.scatter(df[['x']], df[['y']])`) is no use either (see `_reset_frame_only_shown`).
+    With `derived`: a call of the notebook's own function that only draws (`plot_series(time,
+    series)`, `_plotting_functions`) shows, and so does a binding of other names from a showing
+    expression of it (`mu, sigma = norm.fit(y)`, `x_train = series[:1000]`) whose names are, one
+    level down, only shown or read by nothing until bound afresh (fair check 48, item 66; fair check
+    30, item 65)."""
     from nbrefactor.audit.rules.hidden_state import reads_only
 
-    shown = False
+    plotters = _plotting_functions(ctx) if derived else frozenset()
+    shown = unread = False
     for cell in _cells_from(ctx, ca):
         tree = cell_python_tree(cell)
         if tree is None:
@@ -5809,8 +5871,15 @@ def _only_shown_after(
                 if binds:
                     return shown or until_rebound  # bound afresh: what came before is no longer read
                 continue
-            if isinstance(stmt, ast.Expr) and _shows(stmt.value, modules, reads_only):
+            if isinstance(stmt, ast.Expr) and _shows(stmt.value, modules, reads_only, plotters):
                 shown = True
+                continue
+            how = _derivation_only_shown(ctx, cell, stmt, name, modules, reads_only, plotters) if derived else None
+            if how is not None:
+                # `mu, sigma = norm.fit(y)`, then only printed: what it derives is only shown. A part
+                # nothing reads (`x_train = series[:1000]`) is the notebook's end state, as `name`
+                # would be, unless a cell below binds `name` afresh (the notebook moved on).
+                unread = unread or how == "unread"
                 continue
             if _loop_only_shows(stmt, name, modules, reads_only):
                 # `for key, value in d.items(): print(key, value)`: a primer printing a dict item by
@@ -5838,7 +5907,112 @@ def _only_shown_after(
                     return False  # another cell adds to it too: an accumulator, set up once (a benchmark's timings)
                 continue  # `del l[6]` after `l.insert(…)`: the next step of the same demo
             return False
-    return shown and not until_rebound
+    return shown and not until_rebound and not unread
+
+
+def _derivation_only_shown(
+    ctx: RuleContext, ca: CellAnalysis, stmt: ast.stmt, name: str, modules: frozenset[str],
+    reads_only: Callable[[str], bool], plotters: frozenset[str],
+) -> Optional[str]:
+    """Is `stmt` a binding of other plain names from a showing expression of `name` (`mu, sigma =
+    norm.fit(y)`, `x_train = series[:split]`), each of them then only shown, or read by nothing,
+    until the notebook binds it afresh (`_only_shown_after` one level down, not followed further)?
+    "shown" when each is shown or the call draws (a plotting module given to it: `res = probplot(y,
+    plot=plt)`), "unread" when some part is read by nothing, None when it is no such binding."""
+    # (a function imported by name computes from its arguments too: `res = probplot(y, plot=plt)`)
+    if not (isinstance(stmt, ast.Assign) and _shows(stmt.value, modules, reads_only, plotters | modules)):
+        return None
+    for call in (n for n in _walk(stmt.value) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)):
+        base = call.func.value
+        while isinstance(base, ast.Attribute):
+            base = base.value
+        if not (isinstance(base, ast.Name) and (base.id in modules or base.id == name)):
+            # `score = model.evaluate(x_test, y_test)`: a model's result from it, the notebook's
+            # own outcome, not a look at the value (fair check 28's rescaled test sets stay named)
+            return None
+    targets: list[str] = []
+    for target in stmt.targets:
+        for t in (target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target]):
+            if not isinstance(t, ast.Name) or t.id == name:
+                return None
+            targets.append(t.id)
+    if not targets:
+        return None
+    line = stmt.end_lineno or stmt.lineno
+    if all(_only_shown_after(ctx, ca, line, t, modules) for t in targets):
+        return "shown"
+    if not all(_only_shown_after(ctx, ca, line, t, modules) or _unread_after(ctx, ca, line, t) for t in targets):
+        return None
+    return "shown" if _given_a_plotting_module(ctx, ca, stmt.value) else "unread"
+
+
+def _given_a_plotting_module(ctx: RuleContext, ca: CellAnalysis, value: ast.expr) -> bool:
+    """Is `value` a call given a plotting module as an argument (`probplot(y, plot=plt)`): one that draws?"""
+    from nbrefactor.audit.rules.hidden_state import _PLOTTING_MODULES
+
+    return isinstance(value, ast.Call) and any(
+        isinstance(a, ast.Name) and ctx.facts.resolve_at(a.id, ca.cell.index, value.lineno).startswith(_PLOTTING_MODULES)
+        for a in [*value.args, *(k.value for k in value.keywords)])
+
+
+def _unread_after(ctx: RuleContext, ca: CellAnalysis, line: int, name: str) -> bool:
+    """Is `name`, bound on `line` of `ca`, read by no statement below until one binds it afresh
+    (a cell that does not parse and names it, or a magic naming it, is a read)?"""
+    for cell in _cells_from(ctx, ca):
+        if any(name in (m.args or "") for m in cell.magics):
+            return False
+        tree = cell_python_tree(cell)
+        if tree is None:
+            if re.search(rf"\b{re.escape(name)}\b", cell.cell.source):
+                return False
+            continue
+        for stmt in tree.body:
+            if cell is ca and stmt.lineno <= line:
+                continue
+            if any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) for n in _walk(stmt)):
+                return False
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and any(
+                    isinstance(n, ast.Name) and n.id == name for n in _walk(stmt)):
+                return False  # a function may read it whenever it is called
+            if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
+                return True
+    return True
+
+
+def _plotting_functions(ctx: RuleContext) -> frozenset[str]:
+    """The notebook's top-level functions whose body only draws: each statement (under `if`s too) a
+    call of a plotting module (`plt.plot(…)`, `plt.grid(True)`; `_PLOTTING_MODULES`) or a docstring
+    (`def plot_series(time, series): plt.plot(time, series); plt.xlabel("Time")`). Such a call of
+    them shows its arguments, as `plt.plot` itself does."""
+    from nbrefactor.audit.rules.hidden_state import _PLOTTING_MODULES
+
+    def draws(stmts: Sequence[ast.stmt], cell: CellAnalysis) -> bool:
+        for st in stmts:
+            if isinstance(st, ast.If):
+                if not (draws(st.body, cell) and draws(st.orelse, cell)):
+                    return False
+                continue
+            if not isinstance(st, ast.Expr):
+                return False
+            if isinstance(st.value, ast.Constant) and isinstance(st.value.value, str):
+                continue
+            if not isinstance(st.value, ast.Call):
+                return False
+            callee = dotted_name(st.value.func)
+            if not callee or not ctx.facts.resolve_at(callee, cell.cell.index, st.lineno).startswith(_PLOTTING_MODULES):
+                return False
+        return True
+
+    def find() -> frozenset[str]:
+        found: set[str] = set()
+        for cell in ctx.cells:
+            tree = cell_python_tree(cell)
+            for st in tree.body if tree is not None else ():
+                if isinstance(st, ast.FunctionDef) and st.body and draws(st.body, cell):
+                    found.add(st.name)
+        return frozenset(found)
+
+    return ctx.shared("rerun.plotting_functions", find)
 
 
 def _loop_only_shows(stmt: ast.stmt, name: str, modules: frozenset[str], reads_only: Callable[[str], bool]) -> bool:
@@ -6067,16 +6241,17 @@ def _local_in_function(stmt: ast.stmt, name: str) -> bool:
                for body in stmt.body for n in _walk(body))
 
 
-def _shows(node: ast.AST, modules: frozenset[str], reads_only: Callable[[str], bool]) -> bool:
+def _shows(node: ast.AST, modules: frozenset[str], reads_only: Callable[[str], bool], functions: AbstractSet[str] = frozenset()) -> bool:
     """An expression that only computes a value to show from names: arithmetic, selections,
-    f-strings, and calls of print/len/…, of an imported module's functions, or of read-only methods."""
+    f-strings, and calls of print/len/…, of an imported module's functions, or of read-only methods
+    (and of the given `functions`: the notebook's own that only draw, `_plotting_functions`)."""
     for n in _walk(node):
         if isinstance(n, (ast.Lambda, ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
             return False
         if isinstance(n, ast.Call):
             func = n.func
             if isinstance(func, ast.Name):
-                if func.id not in _SHOWING_CALLS:
+                if func.id not in _SHOWING_CALLS and func.id not in functions:
                     return False
             elif isinstance(func, ast.Attribute):
                 base = func.value
