@@ -3906,6 +3906,15 @@ class ChangesWhenRunTwice(Rule):
             "store.reset_collection()\nstore.add_texts(['a', 'b'])",
             "memory = Chroma('scratch', embedding_function=emb)\nmemory.add_texts(['a', 'b'])",
         )),
+        # A loop over a chunked reader another cell made (`read_csv(…, chunksize=…)`): the first run
+        # uses the reader up, so a second run's loop body never runs and appends nothing; the frame
+        # built after the loop is the same again (fair check 51, items 75, 80,
+        # hid009-append-loop-over-exhausted-reader).
+        Example(cells=(
+            "import pandas as pd\nchunks = []\nreader = pd.read_csv('big.csv', sep=';', chunksize=10**5)",
+            "for chunk in reader:\n    part = chunk.sample(frac=0.01)\n    chunks.append(part)\n\ndata = pd.concat(chunks)",
+            "data.describe()",
+        )),
     )
     failing = (
         # Scores the training prediction another cell left, then predicts the test set under the same
@@ -4596,6 +4605,13 @@ class ChangesWhenRunTwice(Rule):
             "rfm.reset_index(inplace=True)\nrfm.head()",
             "totals = rfm.groupby('seg').sum()",
         ), expect=((2, 1),)),
+        # A loop over a chunked reader the cell makes itself, appending to a list of another cell:
+        # every run reads the file afresh and appends every chunk again (unlike fair check 51, item 75).
+        Example(cells=(
+            "import pandas as pd\nchunks = []",
+            "reader = pd.read_csv('big.csv', chunksize=10**5)\nfor chunk in reader:\n    chunks.append(chunk)\n\ndata = pd.concat(chunks)",
+            "data.describe()",
+        ), expect=((2, 3),)),
         # A list grown in a loop and read below (its best value): a second run adds the same
         # accuracies again (unlike fair check 41, item 70).
         Example(cells=(
@@ -4689,7 +4705,13 @@ class ChangesWhenRunTwice(Rule):
                     reported.add(hazard[2])
                     hazards.append(hazard)
             failed_at = saved_error_line(ca)
+            spent = _loops_over_spent_readers(ctx, ca) if hazards else ()
             for line, column, name, what, file_step in hazards:
+                if any(first <= line <= last for first, last in spent):
+                    # The line is in a loop over a chunked reader another cell made: the first run
+                    # used it up, so a second run never runs the loop's body (fair check 51, items
+                    # 75, 80, hid009-append-loop-over-exhausted-reader).
+                    continue
                 if failed_at is not None and line > failed_at:
                     # The saved run raised above this line (HID007's finding, the root cause): the
                     # cell never finished a first run, so no second run can be told from it
@@ -4898,6 +4920,66 @@ _INFERENCE_DATA_MAKERS = re.compile(
     r"^(?:pymc3?|arviz)\.(?:.*\.)?(?:sample|sample_posterior_predictive|sample_prior_predictive|sample_smc|"
     r"load_arviz_data|from_\w+|InferenceData|convert_to_inference_data)$"
 )
+
+
+# pandas readers that return a one-shot chunk iterator (`TextFileReader`, `JsonReader`, a generator
+# of frames) when given `chunksize=` (or `iterator=True`) instead of a frame.
+_CHUNKED_READERS = frozenset(f"pandas.{n}" for n in (
+    "read_csv", "read_table", "read_fwf", "read_json", "read_sas", "read_stata", "read_sql", "read_sql_query", "read_sql_table"))
+
+
+def _chunked_reader(call: ast.AST, resolve: Callable[[str], str]) -> bool:
+    """Is `call` a pandas reader asked for chunks: `pd.read_csv(path, chunksize=10**5)`,
+    `pd.read_table(path, iterator=True)`?"""
+    if not isinstance(call, ast.Call) or resolve(dotted_name(call.func) or "") not in _CHUNKED_READERS:
+        return False
+    return any(k.arg == "chunksize" and not (isinstance(k.value, ast.Constant) and k.value.value is None)
+               or k.arg == "iterator" and isinstance(k.value, ast.Constant) and k.value.value is True
+               for k in call.keywords)
+
+
+def _loops_over_spent_readers(ctx: RuleContext, ca: CellAnalysis) -> tuple[tuple[int, int], ...]:
+    """The body lines (first, last) of the module-level `for` loops of the cell over a name the
+    cell does not bind at module level, whose last module-level binding in the cells above is a
+    chunked pandas reader (`_chunked_reader`). The reader is a one-shot iterator: the cell's first
+    run reads it to the end, so on a second run the loop yields nothing and its body never runs
+    (checked with pandas 3.1: a second loop over a spent `TextFileReader` yields no chunk)."""
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return ()
+    nodes = list(_walk_outside_functions(tree))
+    loops = [n for n in nodes if isinstance(n, (ast.For, ast.AsyncFor)) and isinstance(n.iter, ast.Name) and n.body]
+    if not loops:
+        return ()
+    bound_here = {n.id for n in nodes if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    wanted = {loop.iter.id for loop in loops} - bound_here
+    if not wanted:
+        return ()
+    # name -> is its last module-level binding above this cell a chunked reader?
+    last: dict[str, bool] = {}
+    for other in ctx.cells:
+        if other.cell.index >= ca.cell.index:
+            break
+        other_tree = cell_python_tree(other)
+        if other_tree is None:
+            # (a cell that does not parse, or a magic, may bind it: not known to be the reader)
+            last.update((n, False) for n in wanted if re.search(rf"\b{re.escape(n)}\b", other.cell.source))
+            continue
+        for name in wanted:
+            target = _last_binding_in(other_tree, name)
+            if target is not None:
+                last[name] = any(
+                    isinstance(n, ast.Assign) and len(n.targets) == 1 and n.targets[0] is target
+                    and _chunked_reader(n.value, ctx.facts.resolve)
+                    for n in _walk_outside_functions(other_tree))
+    return tuple((loop.body[0].lineno, loop.end_lineno or loop.body[-1].lineno) for loop in loops
+                 if loop.iter.id in wanted and last.get(loop.iter.id, False))
+
+
+def _last_binding_in(tree: ast.AST, name: str) -> Optional[ast.Name]:
+    """The last module-level binding target of `name` in the tree, in source order."""
+    targets = [n for n in _walk_outside_functions(tree) if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)]
+    return max(targets, key=lambda n: (n.lineno, n.col_offset), default=None)
 
 
 def _inference_data_extend(ctx: RuleContext, ca: CellAnalysis, line: int, name: str) -> bool:
