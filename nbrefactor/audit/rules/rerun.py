@@ -544,11 +544,27 @@ class _Walker:
         an earlier line of this cell set afresh (`set_columns`), none read by the cell before that
         set: a second run makes them again before it drops them (fair check 25, item 82:
         `gdf["x"] = …` … `gdf.drop(columns=["x", "y", "cluster_id"], inplace=True)`)."""
-        labels = _dropped_column_labels(call)
+        return self._columns_set_here(_dropped_column_labels(call), call.lineno, name)
+
+    def _indexes_by_columns_set_here(self, call: ast.Call, name: str) -> bool:
+        """`name.set_index("date", …)` (not `append=True`) by columns every one of which an earlier
+        line of this cell set afresh (`set_columns`), none read by the cell before that set: a second
+        run makes the key column again, and `set_index` replaces the index the first run set with
+        it, so the frame is the same (fair check 51, item 83, hid009-item-recomputed-earlier-in-cell:
+        `df['date'] = pd.to_datetime(df[['year', 'month']].assign(DAY=1))` then
+        `df.set_index('date', inplace=True)`)."""
+        if any(k.arg == "append" and not (isinstance(k.value, ast.Constant) and k.value.value is False) for k in call.keywords):
+            return False
+        keys = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "keys"), None)
+        return keys is not None and self._columns_set_here(_string_labels(keys), call.lineno, name)
+
+    def _columns_set_here(self, labels: Optional[tuple[str, ...]], lineno: int, name: str) -> bool:
+        """Did an earlier line of this cell than `lineno` set every one of the columns `labels` of
+        `name` afresh (`set_columns`), with no read of one of them by the cell before its set?"""
         if not labels or self.tree is None:
             return False
         first = [self.set_columns.get((name, label)) for label in labels]
-        if any(line is None or line >= call.lineno for line in first):
+        if any(line is None or line >= lineno for line in first):
             return False
         since = dict(zip(labels, first))
         for node in ast.walk(self.tree):
@@ -863,6 +879,8 @@ class _Walker:
                                 pass  # columns of a dtype: a second run finds none left (fair check 45, item 82)
                             elif value.func.attr == "drop" and _labels_selected_in_cell(value, target.id, self.tree):
                                 pass  # labels the cell selects by a test from the current columns (fair check 48, item 71)
+                            elif value.func.attr == "set_index" and self._indexes_by_columns_set_here(value, target.id):
+                                pass  # the cell makes the key column again before it sets it as the index
                             elif value.func.attr == "set_index" and _keeps_key_column(value, "set_index"):
                                 # `br = br.set_index('lad16cd', drop=False)`: like the in-place form, the key
                                 # stays a column and a second run sets the same index again (fair check 23).
@@ -1107,6 +1125,7 @@ class _Walker:
                 self.resets.setdefault(name, f"{name}.{method}(…)" if node.args or node.keywords else f"{name}.{method}()")
             if (
                 inplace and method in _BREAKS_ON_RERUN and not _keeps_key_column(node, method)
+                and not (method == "set_index" and self._indexes_by_columns_set_here(node, name))
                 and not (method == "drop" and (self._drops_columns_set_here(node, name) or _drops_missing_quietly(node, name, self.tree)
                                              or _labels_by_own_dtype(node, name) or _labels_selected_in_cell(node, name, self.tree)))
             ):
@@ -3906,6 +3925,15 @@ class ChangesWhenRunTwice(Rule):
             "store.reset_collection()\nstore.add_texts(['a', 'b'])",
             "memory = Chroma('scratch', embedding_function=emb)\nmemory.add_texts(['a', 'b'])",
         )),
+        # A key column the cell builds from other columns, then sets as the index (in place or bound
+        # back): a second run builds it again and `set_index` replaces the index the first run set
+        # (fair check 51, item 83, hid009-item-recomputed-earlier-in-cell).
+        Example(cells=(
+            "import pandas as pd\ndf = pd.read_pickle('flights.pkl')\nts = pd.read_pickle('ts.pkl')",
+            "df['date'] = pd.to_datetime(df[['year', 'month']].assign(DAY=1))\ndf.set_index('date', inplace=True)",
+            "ts['key'] = ts.a.astype(str) + ts.b.astype(str)\nts = ts.set_index(['key'])",
+            "df = df[['year', 'aircraft_delay']].sort_index()\nts.head()",
+        )),
         # A loop over a chunked reader another cell made (`read_csv(…, chunksize=…)`): the first run
         # uses the reader up, so a second run's loop body never runs and appends nothing; the frame
         # built after the loop is the same again (fair check 51, items 75, 80,
@@ -4605,6 +4633,15 @@ class ChangesWhenRunTwice(Rule):
             "rfm.reset_index(inplace=True)\nrfm.head()",
             "totals = rfm.groupby('seg').sum()",
         ), expect=((2, 1),)),
+        # The key column converted from itself (`pd.to_datetime(df['date'])`: gone from the columns
+        # after the first run), or appended as a level: a second run fails or adds a level again
+        # (unlike fair check 51, item 83).
+        Example(cells=(
+            "import pandas as pd\ndf = pd.read_csv('d.csv')\nts = pd.read_csv('t.csv')",
+            "df['date'] = pd.to_datetime(df['date'])\ndf.set_index('date', inplace=True)",
+            "ts['key'] = ts.a * 2\nts.set_index('key', append=True, inplace=True)",
+            "df.describe()\nts.describe()",
+        ), expect=((2, 2), (3, 2))),
         # A loop over a chunked reader the cell makes itself, appending to a list of another cell:
         # every run reads the file afresh and appends every chunk again (unlike fair check 51, item 75).
         Example(cells=(
