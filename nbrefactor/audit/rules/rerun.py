@@ -3934,6 +3934,15 @@ class ChangesWhenRunTwice(Rule):
             "ts['key'] = ts.a.astype(str) + ts.b.astype(str)\nts = ts.set_index(['key'])",
             "df = df[['year', 'aircraft_delay']].sort_index()\nts.head()",
         )),
+        # Rows dropped by a mask of the frame another cell made: a second run aligns the mask to the
+        # rows left, none selected, and drops nothing (fair check 51, item 88,
+        # hid009-drop-rows-by-stale-mask-idempotent).
+        Example(cells=(
+            "import pandas as pd\nreviews = pd.read_csv('r.csv')\nzero = reviews[reviews['polarity'] == 0.0]",
+            "cond = reviews['polarity'].isin(zero['polarity'])",
+            "reviews.drop(reviews[cond].index, inplace=True)",
+            "balanced = reviews.sample(100, random_state=0)",
+        )),
         # A loop over a chunked reader another cell made (`read_csv(…, chunksize=…)`): the first run
         # uses the reader up, so a second run's loop body never runs and appends nothing; the frame
         # built after the loop is the same again (fair check 51, items 75, 80,
@@ -4642,6 +4651,16 @@ class ChangesWhenRunTwice(Rule):
             "ts['key'] = ts.a * 2\nts.set_index('key', append=True, inplace=True)",
             "df.describe()\nts.describe()",
         ), expect=((2, 2), (3, 2))),
+        # Rows dropped by a mask the cell computes from a statistic of the frame, or by a mask of
+        # another cell that is an array (its old length fails on the smaller frame): reported
+        # (unlike fair check 51, item 88).
+        Example(cells=(
+            "import pandas as pd\nimport numpy as np\nreviews = pd.read_csv('r.csv')\nother = pd.read_csv('o.csv')\n"
+            "flags = np.array(other['p'] > 1)",
+            "cond = reviews['p'] > reviews['p'].quantile(0.99)\nreviews.drop(reviews[cond].index, inplace=True)",
+            "other.drop(other[flags].index, inplace=True)",
+            "both = pd.concat([reviews.sample(100, random_state=0), other.sample(100, random_state=0)])",
+        ), expect=((2, 2), (3, 1))),
         # A loop over a chunked reader the cell makes itself, appending to a list of another cell:
         # every run reads the file afresh and appends every chunk again (unlike fair check 51, item 75).
         Example(cells=(
@@ -4839,6 +4858,12 @@ class ChangesWhenRunTwice(Rule):
                     # SGD without momentum keeps no state, so the stated cause is false (fair check 26,
                     # hid009-stateless-sgd-optimizer-state).
                     continue
+                if not file_step and what.startswith((f"changes `{name}` in place with `drop(", f"rebinds `{name}` to `{name}.drop(")) \
+                        and _drops_rows_by_stale_mask(ctx, ca, line, name):
+                    # `biden_reviews.drop(biden_reviews[cond2].index, inplace=True)`, `cond2` a mask of
+                    # the frame made by another cell: a second run selects no row, since the rows the
+                    # mask holds True for are gone (fair check 51, item 88, hid009-drop-rows-by-stale-mask-idempotent).
+                    continue
                 if not file_step and _reset_cell_above(ctx, ca, name):
                     # The cell just above restores `name` from a kept original (`A = A_.copy()` under
                     # "Enter again from here on the same data"): the notebook is re-run from there
@@ -5017,6 +5042,76 @@ def _last_binding_in(tree: ast.AST, name: str) -> Optional[ast.Name]:
     """The last module-level binding target of `name` in the tree, in source order."""
     targets = [n for n in _walk_outside_functions(tree) if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)]
     return max(targets, key=lambda n: (n.lineno, n.col_offset), default=None)
+
+
+# Elementwise tests of a column (or of the rows of a frame) that give a boolean Series on its index.
+_MASK_METHODS = frozenset({"isin", "isna", "isnull", "notna", "notnull", "duplicated", "between", "contains",
+                           "startswith", "endswith", "match", "eq", "ne", "lt", "le", "gt", "ge"})
+
+
+def _frame_mask(node: ast.AST, name: str) -> bool:
+    """Is `node` a boolean Series on the index of the frame `name`: a comparison of its columns
+    (`_row_mask`), an elementwise test of a column or of the frame (`name['c'].isin(…)`,
+    `name.c.str.contains(…)`, `name.duplicated()`), or `&`, `|`, `~` of those? (Not `.values` or
+    an array: a stale array of the old length fails on the smaller frame.)"""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.BitAnd, ast.BitOr)):
+        return _frame_mask(node.left, name) and _frame_mask(node.right, name)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Invert):
+        return _frame_mask(node.operand, name)
+    if isinstance(node, ast.Compare):
+        return _row_mask(node, name, set())
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _MASK_METHODS):
+        return False
+    receiver = node.func.value
+    if isinstance(receiver, ast.Attribute) and receiver.attr == "str":
+        receiver = receiver.value
+    if isinstance(receiver, ast.Name):
+        return receiver.id == name
+    if isinstance(receiver, ast.Attribute):
+        return isinstance(receiver.value, ast.Name) and receiver.value.id == name and receiver.attr not in ("values", "index", "columns")
+    return (isinstance(receiver, ast.Subscript) and isinstance(receiver.value, ast.Name) and receiver.value.id == name
+            and isinstance(receiver.slice, ast.Constant) and isinstance(receiver.slice.value, str))
+
+
+def _drops_rows_by_stale_mask(ctx: RuleContext, ca: CellAnalysis, line: int, name: str) -> bool:
+    """Is the statement at `line` a drop of the rows a mask of another cell selects,
+    `name.drop(name[mask].index, inplace=True)` or `name = name.drop(name.loc[mask].index)`, `mask`
+    bound by no line of this cell and last bound above to a boolean Series of `name` (`_frame_mask`)?
+    The first run drops every row the mask holds True for; a second run aligns the mask to the rows
+    left, none of them True, and drops nothing (checked with pandas 3.1: same shape, a reindexing
+    UserWarning). A mask the cell computes again is left to the other checks: a statistic moves."""
+    tree = cell_python_tree(ca)
+    stmt = statement_at(tree, line) if tree is not None else None
+    call = stmt.value if isinstance(stmt, (ast.Expr, ast.Assign)) else None
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "drop"
+            and isinstance(call.func.value, ast.Name) and call.func.value.id == name):
+        return False
+    if any(k.arg == "axis" and not (isinstance(k.value, ast.Constant) and k.value.value in (0, "index", "rows")) for k in call.keywords):
+        return False
+    rows = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in ("index", "labels")), None)
+    if not (isinstance(rows, ast.Attribute) and rows.attr == "index" and isinstance(rows.value, ast.Subscript)):
+        return False
+    frame, mask = rows.value.value, rows.value.slice
+    if isinstance(frame, ast.Attribute) and frame.attr == "loc":
+        frame = frame.value
+    if not (isinstance(frame, ast.Name) and frame.id == name and isinstance(mask, ast.Name)):
+        return False
+    if _last_binding_in(tree, mask.id) is not None:
+        return False  # the cell computes the mask again (from the rows the first run left)
+    made = False
+    for other in ctx.cells:
+        if other.cell.index >= ca.cell.index:
+            break
+        other_tree = cell_python_tree(other)
+        if other_tree is None:
+            if re.search(rf"\b{re.escape(mask.id)}\b", other.cell.source):
+                made = False
+            continue
+        target = _last_binding_in(other_tree, mask.id)
+        if target is not None:
+            made = any(isinstance(n, ast.Assign) and len(n.targets) == 1 and n.targets[0] is target and _frame_mask(n.value, name)
+                       for n in _walk_outside_functions(other_tree))
+    return made
 
 
 def _inference_data_extend(ctx: RuleContext, ca: CellAnalysis, line: int, name: str) -> bool:
