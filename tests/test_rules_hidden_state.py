@@ -1256,3 +1256,15 @@ def test_hid001_session_steps_count_idempotent_in_place_changes_and_literal_seed
         "sm = SMOTE(random_state=42)\nother = SMOTE()")
     assert _idempotent_in_place_lines(tree, lambda n: resolve(n, n)) == {(2, "df"), (3, "df"), (5, "df")}
     assert _deterministic_estimators(tree, lambda n: resolve(n, n)) == {"scaler", "sm"}
+
+
+def test_hid009_names_a_later_line_of_the_cell_that_fails_on_the_same_name():
+    # Fair check 51, item 90: the index reset of line 1 only adds a column on a second run; what
+    # fails is line 2's `.dt.date` on the dates the first run left. The finding stays on line 1.
+    diags = audit("import pandas as pd\npagto = pd.read_csv('p.csv', parse_dates=['C']).set_index('k')",
+                  "pagto.reset_index(drop=False, inplace=True)\npagto.C = pagto.C.dt.date\npagto.head(3)",
+                  "totals = pagto.groupby('C').sum()", rules=[ChangesWhenRunTwice])
+    assert found(diags, "HID009") == [("HID009", 2, 1)]
+    (message,) = messages(diags, "HID009")
+    assert "; line 2 then replaces `pagto.C` by its own `.dt.date` (no longer dates or durations), which has no `.dt` accessor " \
+           "on a second run (AttributeError)" in message

@@ -628,7 +628,19 @@ class _Walker:
         )
 
     def report(self, node: ast.AST, name: str, what: str) -> None:
-        if name in self.bound or name in self.reported or name in self.modules or self.resuming:
+        if name in self.bound or name in self.modules or self.resuming:
+            return
+        if name in self.reported:
+            # One finding per name and cell, but when a later line fails on a second run where the
+            # reported one only changes the value (an index reset, then `.dt.date` on the dates the
+            # first run left), the finding names it: that is where the re-run stops (fair check 51,
+            # item 90).
+            if what.endswith(_FAILS_ON_RERUN):
+                at = next((i for i, f in enumerate(self.found) if f[2] == name), None)
+                if at is not None and self.found[at][0] < node.lineno and not self.found[at][3].endswith(_FAILS_ON_RERUN) \
+                        and "; line " not in self.found[at][3]:
+                    line, column, _, first = self.found[at]
+                    self.found[at] = (line, column, name, f"{first}; line {node.lineno} then {what}")
             return
         self.reported.add(name)
         self.found.append((node.lineno, node.col_offset + 1, name, what))
@@ -1697,6 +1709,8 @@ def _converts_itself(value: ast.AST, name: str) -> Optional[str]:
 # run gives `from_numpy` that tensor, which it refuses (fair check 50, item 80: the line that fails
 # before the training loop below it is what a second run meets first).
 _FROM_NUMPY_FAILS = "on a second run (TypeError)"
+# How the conversions that make a second run raise end their description (`_reapplied`).
+_FAILS_ON_RERUN = (_CONVERSION_FAILS, _FROM_NUMPY_FAILS)
 
 
 def _from_numpy_of_itself(value: ast.AST, name: str) -> Optional[str]:
