@@ -1268,3 +1268,16 @@ def test_hid009_names_a_later_line_of_the_cell_that_fails_on_the_same_name():
     (message,) = messages(diags, "HID009")
     assert "; line 2 then replaces `pagto.C` by its own `.dt.date` (no longer dates or durations), which has no `.dt` accessor " \
            "on a second run (AttributeError)" in message
+
+
+def test_hid002_a_copy_of_the_unrun_binding_below_the_reader_leaves_the_reader_one_value():
+    # Fair check 51, item 58 (hid002-readers-prove-cell-ran): cell 2 has no count, numbers [2]-[4]
+    # are free, cell 3 [5] prints `new_val`; the only other writer is cell 5, no count either, below
+    # the reader, binding the same literal: whichever ran, the reader saw the value cell 2 binds.
+    lesson = (("import builtins", 1), "new_val = 10", ("def square():\n    v = 5 ** 2\n    print(v)\n\nsquare()\nprint(new_val)", 5),
+              ("md", "## global"), "new_val = 10",
+              ("def square():\n    global new_val\n    new_val = new_val ** 2\n\nsquare()\nprint(new_val)", 9))
+    assert found(audit(*lesson, rules=[UnexecutedCell]), "HID002") == []
+    # A copy binding another value: the reader may have read it instead (still reported).
+    other = lesson[:4] + ("new_val = 3",) + lesson[5:]
+    assert found(audit(*other, rules=[UnexecutedCell]), "HID002") == [("HID002", 2, 1)]

@@ -5772,9 +5772,40 @@ def _names_only_stretch_binds_read_below(
                 or any(o.output_type == "error" for o in cells[r.cell].outputs)):
             continue
         if all(d.cell in stretch or ((cells[d.cell].execution_count or 0) > r.count and (not others_below or d.cell > r.cell))
+               or (others_below and d.cell > r.cell and _same_literal_as_stretch(ctx, flow, stretch, d))
                for d in flow.definitions if d.name == r.name):
             return True
     return False
+
+
+def _literal_bindings(ctx: RuleContext, cell: int, name: str) -> Optional[set[object]]:
+    """The constants a cell binds `name` to at module level when every binding of it there is a
+    plain `name = <constant>` (`new_val = 10`), else None."""
+    ca = ctx.analysis_at.get(cell)
+    tree = cell_python_tree(ca) if ca is not None else None
+    if tree is None:
+        return None
+    values: set[object] = set()
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                and stmt.targets[0].id == name and isinstance(stmt.value, ast.Constant):
+            values.add((type(stmt.value.value), stmt.value.value))
+        elif any(isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load) for n in ast.walk(stmt)):
+            return None
+    return values or None
+
+
+def _same_literal_as_stretch(ctx: RuleContext, flow: NameFlow, stretch: AbstractSet[int], d: Definition) -> bool:
+    """Is `d` a binding, by a cell without a count or output (below the reader), of the one constant
+    the stretch's cells bind its name to (`new_val = 10` set again for the next lesson)? Whether it or
+    the stretch ran before the reader, the reader saw that value, as a top-to-bottom run gives it
+    (fair check 51, item 58, hid002-readers-prove-cell-ran)."""
+    cell = _cells(ctx)[d.cell]
+    if cell.execution_count is not None or cell.outputs:
+        return False
+    mine = _literal_bindings(ctx, d.cell, d.name)
+    theirs = [_literal_bindings(ctx, c, d.name) for c in stretch if any(e.cell == c and e.name == d.name for e in flow.definitions)]
+    return mine is not None and len(mine) == 1 and bool(theirs) and all(t == mine for t in theirs)
 
 
 def _key_only_it_brings_read_below(ctx: RuleContext, cell: Cell) -> bool:
