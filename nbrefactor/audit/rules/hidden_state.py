@@ -790,6 +790,15 @@ class OutOfOrderExecution(Rule):
             code_cell("%%timeit\nskl_model.predict(np.array([X[0]]))", 4),
             code_cell("%%timeit\nfast_model.predict(np.array([X[0]]))", 3),
         )),
+        # `%%sql` cells of queries only (SELECT, WITH), one re-run late after the others: each shows
+        # rows of tables nothing changes, and binds no Python name (fair check 51, item 54).
+        Example(cells=(
+            code_cell("%load_ext sql", 1),
+            code_cell("%%sql\npostgresql://localhost/countries", 2),
+            code_cell("%%sql\nSELECT region, count(*) FROM countries\nGROUP BY region", 9),
+            code_cell("%%sql\nSELECT code, inflation_rate AS inf\nFROM economies\nWHERE year = 2015\nLIMIT 2;", 3),
+            code_cell("%%sql\nWITH s AS (SELECT code FROM economies)\nSELECT * FROM countries, s WHERE countries.code = s.code", 4),
+        )),
         # Fair check 38, items 35 and 37 (hid001-rerun-same-value): a cell that reads no other
         # cell's value, defines nothing and draws nothing gives the same values at every run, as a
         # re-run import does: settings re-run late after their readers (`epochs = 20`, nothing run
@@ -832,6 +841,15 @@ class OutOfOrderExecution(Rule):
         )),
     )
     failing = (
+        # A `%%sql` query re-run late after a cell below that changes a table: its saved rows are
+        # of the changed table, which a top-to-bottom run does not show it (unlike fair check 51, item 54).
+        Example(cells=(
+            code_cell("%load_ext sql", 1),
+            code_cell("%%sql\nsqlite:///shop.db", 2),
+            code_cell("%%sql\nSELECT count(*) FROM orders", 9),
+            code_cell("%%sql\nINSERT INTO orders VALUES (1, 'x')", 3),
+            code_cell("%%sql\nSELECT * FROM orders", 4),
+        ), expect=((3, 1),)),
         # Cell 4 re-run late after cell 5, both already cells of cell 2's late re-run: one finding,
         # cell 4 folded into it (fair check 46, item 67).
         Example(cells=(
@@ -3817,9 +3835,10 @@ def _compute_cell_effects(ctx: RuleContext) -> Optional[_Effects]:
     effects: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
     for ca in ctx.cells:
         f = facts_of[ca.cell.index]
+        query = _query_only_sql_cell(ca)  # (no Python, but known to read and write no global)
         if (
-            f.syntax_error is not None or not ca.masked.is_python or f.globals_declared
-            or not all(_magic_effects_shown(m) for m in ca.magics)
+            f.syntax_error is not None or not (ca.masked.is_python or query) or f.globals_declared
+            or not (query or all(_magic_effects_shown(m) for m in ca.magics))
             or any(_global_state_call(c) for c in f.calls)
             or (_leaves_outside_effect(ca.cell.source, containers)  # a file written here may be what the other side reads
                 and not _saves_only_unread_files(ctx, ca))
@@ -4073,6 +4092,15 @@ def _unparsed_text_names(source: str) -> frozenset[str]:
 # `%%timeit`'s options (`-n 100 -r 3`, `-o`, `-q`): anything else on its line is setup code the
 # cell's Python does not show.
 _TIMEIT_OPTIONS = re.compile(r"(?:\s*-(?:[nrp]\s*\d+|[tcoq]))*\s*")
+
+
+def _query_only_sql_cell(ca: CellAnalysis) -> bool:
+    """Is the cell a `%%sql` cell of queries only (`_sql_queries_only`: SELECT/WITH, no `<<`)? It
+    reads tables and binds no Python name: in either order against another such cell it shows the
+    same rows (fair check 51, item 54, hid001-independent-partner-magic-kept). A cell that changes
+    a table (or only connects) stays of unknown effect, so a query's order against it still counts."""
+    return (len(ca.magics) == 1 and ca.magics[0].kind == "cell_magic" and _magic_name(ca.magics[0]) == "sql"
+            and _sql_queries_only(ca.cell.source))
 
 
 def _magic_effects_shown(m: MagicLine) -> bool:
