@@ -1281,3 +1281,17 @@ def test_hid002_a_copy_of_the_unrun_binding_below_the_reader_leaves_the_reader_o
     # A copy binding another value: the reader may have read it instead (still reported).
     other = lesson[:4] + ("new_val = 3",) + lesson[5:]
     assert found(audit(*other, rules=[UnexecutedCell]), "HID002") == [("HID002", 2, 1)]
+
+
+def test_hid001_a_late_import_cell_is_said_to_import_not_to_define():
+    # Fair check 51, item 57: a cell that only imports, re-run late, was said to "only define
+    # functions or classes"; a cell of definitions keeps that wording.
+    imports = audit(("import pandas as pd\ndf = pd.DataFrame({'a': [1, 2]})", 1),
+                    ("from pmdarima.arima import auto_arima\nimport statsmodels.api as sm\nfrom sklearn.metrics import *", 5),
+                    ("model = auto_arima(df.a)\nerr = mean_squared_error(df.a, df.a)", 2), ("fit = sm.OLS(df.a, df.a).fit()", 3))
+    (message,) = messages(imports, "HID001")
+    assert "re-run late and only imports modules, so the outputs below used an earlier run's imports" in message
+    definitions = audit(("import pandas as pd\ndf = pd.DataFrame({'a': [1, 2]})", 1),
+                        ("def double(s):\n    return s * 2", 5), ("twice = double(df.a)", 2), ("print(twice)", 3))
+    (message,) = messages(definitions, "HID001")
+    assert "re-run late and only defines functions or classes, so the outputs below called an earlier run's definitions" in message

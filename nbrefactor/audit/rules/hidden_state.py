@@ -1383,11 +1383,15 @@ class OutOfOrderExecution(Rule):
                 # Only definitions re-run late: the cells below called an earlier run's definitions,
                 # the same as the code shown unless it was edited in between; "not computed from it"
                 # read as stale outputs where they often are the same (fair check 33, items 41, 45).
+                # (cells of imports alone are said to import: fair check 51, item 57)
+                imports = all(_imports_only_cell(ctx, c) for c in members)
+                s_ = "s" if pronoun == "it" else ""
                 message = (
                     f"{who} ran as {ran}, after {_cell_list([c.index for c in others])} below {pronoun} "
                     f"(run as {counts}): {'it was' if pronoun == 'it' else 'they were'} re-run late and only "
-                    f"define{'s' if pronoun == 'it' else ''} functions or classes, so the outputs below called an earlier "
-                    "run's definitions: they match the code shown only if it was not edited in between"
+                    + (f"import{s_} modules, so the outputs below used an earlier run's imports" if imports else
+                       f"define{s_} functions or classes, so the outputs below called an earlier run's definitions")
+                    + ": they match the code shown only if it was not edited in between"
                 )
             elif late and not bottom_up and notebook.is_python and (shadowed := _read_from_late_not_below(ctx, inside, others)):
                 # Cells below the cell below read the late cell's value of a name that cell below binds
@@ -5464,6 +5468,13 @@ def _defines_only(ctx: RuleContext, cell: Cell) -> bool:
     return tree is not None and bool(tree.body) and all(
         isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)) for stmt in tree.body
     )
+
+
+def _imports_only_cell(ctx: RuleContext, cell: Cell) -> bool:
+    """The cell only imports (`_defines_only` without a `def` or `class`)."""
+    ca = ctx.analysis_at.get(cell.index)
+    tree = cell_python_tree(ca) if ca is not None else None
+    return tree is not None and bool(tree.body) and all(isinstance(stmt, (ast.Import, ast.ImportFrom)) for stmt in tree.body)
 
 
 def count_stripped_cells(ctx: RuleContext) -> frozenset[int]:
