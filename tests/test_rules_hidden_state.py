@@ -1295,3 +1295,17 @@ def test_hid001_a_late_import_cell_is_said_to_import_not_to_define():
                         ("def double(s):\n    return s * 2", 5), ("twice = double(df.a)", 2), ("print(twice)", 3))
     (message,) = messages(definitions, "HID001")
     assert "re-run late and only defines functions or classes, so the outputs below called an earlier run's definitions" in message
+
+
+def test_hid006_a_star_import_whose_saved_run_failed_before_it_supplied_nothing_to_the_cells_that_ran():
+    # Fair check 51, item 68: cell 2's saved run raised at line 1 (the upload above failed), so
+    # `from utils import *` never ran, and the cells below ran without it, reading `np` (from the
+    # keras star import, which ran): only that one is reported.
+    err = Output("error", "NameError    Traceback (most recent call last)\n----> 1 open('utils.py','wb').write(src)\n"
+                          "NameError: name 'src' is not defined", name="NameError: name 'src' is not defined")
+    cells = (("import pandas as pd", 1), ("open('utils.py','wb').write(src)\nfrom utils import *", 2, (err,)),
+             ("from keras.initializers import *", 3), ("x = np.ones(3)\ndf = pd.DataFrame(x)", 4))
+    assert found(audit(*cells, rules=[StateInjection]), "HID006") == [("HID006", 3, 1)]
+    # The same cell saved without an error: the star import ran, and may have supplied `np`.
+    ran = cells[:1] + (("open('utils.py','wb').write(src)\nfrom utils import *", 2),) + cells[2:]
+    assert found(audit(*ran, rules=[StateInjection]), "HID006") == [("HID006", 2, 2), ("HID006", 3, 1)]

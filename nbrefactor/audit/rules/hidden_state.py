@@ -9972,7 +9972,8 @@ class StateInjection(Rule):
         # Star imports of one cell (an import cell pulling in three helper modules of the tutorial)
         # are one root cause and one edit: one finding at the first, the others related.
         stars: dict[int, list] = {}
-        injectors = [inj for inj in injectors if not _known_star(inj, ctx.catalog) and not _star_supplies_nothing_read(ctx, flow, inj)]
+        injectors = [inj for inj in injectors if not _known_star(inj, ctx.catalog) and not _star_supplies_nothing_read(ctx, flow, inj)
+                     and not _star_never_ran_before_readers(ctx, flow, inj)]
         for inj in injectors:
             if inj.kind is InjectorKind.STAR_IMPORT:
                 stars.setdefault(inj.cell, []).append(inj)
@@ -10297,6 +10298,34 @@ def _known_star(inj, catalog) -> bool:
 # The builtins `from pylab import *` replaces with NumPy's (`sum`, `all`, `any`, `divmod` today;
 # `abs`, `min`, `max`, `round`, `pow`, `bool` and `bytes` too before matplotlib restored them).
 _PYLAB_SHADOWED_BUILTINS = frozenset({"sum", "all", "any", "divmod", "abs", "min", "max", "round", "pow", "bool", "bytes"})
+
+
+def _star_never_ran_before_readers(ctx: RuleContext, flow: NameFlow, inj) -> bool:
+    """A star import whose cell's saved run raised on a line above it (so it never ran in that run),
+    while every cell below reading a name the cells above do not bind ran later (a higher count,
+    at module level) and saved no error: they found their names without it, and it supplied
+    nothing the notebook read (fair check 51, item 68, hid006-star-import-supplies-nothing-read:
+    `open('utils.py','wb').write(src)` failing after a failed upload, then `from utils import *`).
+    A function body's read counts by its cell's run, unless a cell run later saved a NameError (a
+    call may have failed on it). Not when a read after it is in its own cell."""
+    if inj.kind is not InjectorKind.STAR_IMPORT:
+        return False
+    ca = ctx.analysis_at.get(inj.cell)
+    cells = _cells(ctx)
+    count = cells[inj.cell].execution_count
+    failed = saved_error_line(ca) if ca is not None and count else None
+    if failed is None or failed >= inj.line:
+        return False
+    needing = [r for r in flow.reads if (r.deferred or (r.cell, r.line) >= (inj.cell, inj.line))
+               and r.flow not in (Flow.ABOVE, Flow.BUILTIN)]
+    if any(r.deferred for r in needing) and any(
+            o.output_type == "error" and o.name.startswith("NameError")
+            for c in cells.values() if c.index > inj.cell and (c.execution_count or 0) > count for o in c.outputs):
+        return False  # a function's read may be what failed when a later cell called it
+    return all(
+        r.cell > inj.cell and r.count is not None and r.count > count
+        and not any(o.output_type == "error" for o in cells[r.cell].outputs)
+        for r in needing)
 
 
 def _star_supplies_nothing_read(ctx: RuleContext, flow: NameFlow, inj) -> bool:
