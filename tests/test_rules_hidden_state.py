@@ -1309,3 +1309,18 @@ def test_hid006_a_star_import_whose_saved_run_failed_before_it_supplied_nothing_
     # The same cell saved without an error: the star import ran, and may have supplied `np`.
     ran = cells[:1] + (("open('utils.py','wb').write(src)\nfrom utils import *", 2),) + cells[2:]
     assert found(audit(*ran, rules=[StateInjection]), "HID006") == [("HID006", 2, 2), ("HID006", 3, 1)]
+
+
+def test_hid007_a_key_error_of_a_column_a_cell_below_dropped_before_the_run_is_the_out_of_order_run():
+    # Fair check 51, item 73: cell 3 ran as [5] right after cell 4 [4] below it dropped the column
+    # it reads: top to bottom the column is there; HID001's finding on cell 3 is the root cause.
+    key = Output("error", "KeyError    Traceback (most recent call last)\n----> 1 parts = df['a'].str.split(',')\nKeyError: 'a'",
+                 name="KeyError: 'a'")
+    def cells(drop_count: int, strip_count: int):
+        return (("import pandas as pd\ndf = pd.DataFrame({'a': ['[1,2]'], 'b': [1]})", 1),
+                ("df['a'] = df['a'].str.strip('[]')\ndf", strip_count),
+                ("parts = df['a'].str.split(',')\nparts", 5, (key,)),
+                ("df = pd.concat([df, df[['b']]], axis=1)\ndf.drop('a', axis=1, inplace=True)\ndf", drop_count))
+    assert found(audit(*cells(4, 2)), "HID007") == []
+    # The drop ran before the cell above set the column up again: the column was there for cell 3.
+    assert found(audit(*cells(2, 3)), "HID007") == [("HID007", 3, 1)]

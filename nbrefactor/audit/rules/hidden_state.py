@@ -11903,9 +11903,20 @@ def _error_of_out_of_order_run(ctx: RuleContext, cell: Cell, error: str) -> bool
     ):
         return False
     flow = name_flow(ctx)
+    count = cell.execution_count
+    # (or a cell below that ran before it, after the value's writer above, changed the value it
+    # read: `df.drop('RecentDelays', axis=1, inplace=True)` in cell 156 [220], then cell 151 [221]
+    # reading `df['RecentDelays']`; fair check 51, item 73, hid007-error-of-out-of-order-run)
+    # (after every change above it that ran before it)
+    writes = [(m.name, m.cell, m.count) for m in (*flow.definitions, *flow.mutations) if m.count is not None and m.count < count]
+    last_above: dict[str, int] = {}
+    for name, at, n in writes:
+        if at < cell.index:
+            last_above[name] = max(last_above.get(name, 0), n)
+    changed_below = {name for name, at, n in writes if at > cell.index and n > last_above.get(name, 0)}
     if not any(
-        r.cell == cell.index and not r.deferred and r.flow is Flow.ABOVE
-        and r.provider is not None and r.provider.count is not None and r.provider.count > cell.execution_count
+        r.cell == cell.index and not r.deferred and r.flow is Flow.ABOVE and r.provider is not None and r.provider.count is not None
+        and (r.provider.count > count or r.name in changed_below)
         for r in flow.reads
     ):
         return False
