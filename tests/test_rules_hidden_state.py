@@ -1324,3 +1324,23 @@ def test_hid007_a_key_error_of_a_column_a_cell_below_dropped_before_the_run_is_t
     assert found(audit(*cells(4, 2)), "HID007") == []
     # The drop ran before the cell above set the column up again: the column was there for cell 3.
     assert found(audit(*cells(2, 3)), "HID007") == [("HID007", 3, 1)]
+
+
+def test_hid004_a_later_read_whose_definers_below_only_rebind_the_name_from_itself_joins_the_first_finding():
+    # Fair check 51, item 66: `image` is loaded nowhere; cells 3, 4 and 5 only rebind it from
+    # itself (`image = rgb2gray(image)`), so cell 3's read is the same missing definition as cell
+    # 2's: one finding, at cell 2, cell 3's read related.
+    diags = audit("from skimage.color import rgb2gray\nimport matplotlib.pyplot as plt",
+                  "red = image[:, :, 0]\nplt.imshow(red)",
+                  "image = rgb2gray(image)\nplt.imshow(image)",
+                  "image = rgb2gray(image)\nedges = image > 0.5",
+                  "image += 1\nplt.imshow(image)", rules=[DependsOnLaterCell])
+    assert found(diags, "HID004") == [("HID004", 2, 1)]
+    (finding,) = [d for d in diags if d.code == "HID004"]
+    assert any(r.cell == 3 for r in finding.related)
+    # A real definition below the second reader keeps it its own finding.
+    diags = audit("from skimage.color import rgb2gray\nimport matplotlib.pyplot as plt",
+                  "red = image[:, :, 0]\nplt.imshow(red)",
+                  "gray = rgb2gray(image)\nplt.imshow(gray)",
+                  "image = plt.imread('a.png')", rules=[DependsOnLaterCell])
+    assert found(diags, "HID004") == [("HID004", 2, 1)]
