@@ -1344,3 +1344,8 @@ def test_hid004_a_later_read_whose_definers_below_only_rebind_the_name_from_itse
                   "gray = rgb2gray(image)\nplt.imshow(gray)",
                   "image = plt.imread('a.png')", rules=[DependsOnLaterCell])
     assert found(diags, "HID004") == [("HID004", 2, 1)]
+    # ... and the first finding says that no cell defines it.
+    diags = audit("from skimage.color import rgb2gray", "red = image[:, :, 0]", "image = rgb2gray(image)", rules=[DependsOnLaterCell])
+    (message,) = messages(diags, "HID004")
+    assert message.startswith("`image` is bound by no cell but from its own value: cell 3 below this one only rebinds it from itself")
+    assert [d.fix for d in diags if d.code == "HID004"] == ["Define `image` (load or compute it) before this line: no cell of the notebook does."]

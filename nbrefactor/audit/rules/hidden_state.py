@@ -9472,6 +9472,12 @@ class DependsOnLaterCell(Rule):
             if len(moved) < len(later):
                 message = (f"`{r.name}` is defined only in {_cell_list(moved)}, below this one "
                            f"({_cell_list(updating)} only {'updates' if len(updating) == 1 else 'update'} it, `{r.name} += …`)")
+            # Every cell below only rebinds it from itself (`image = rgb2gray(image)`): no cell
+            # defines it (fair check 51, item 66's message defect).
+            unloaded = not updating and all(_rebinds_from_itself(ctx, flow, c, r.name) for c in later)
+            if unloaded:
+                message = (f"`{r.name}` is bound by no cell but from its own value: {_cell_list(later)} below this one only "
+                           f"{'rebinds' if len(later) == 1 else 'rebind'} it from itself (`{r.name} = …({r.name})`)")
             if more:
                 names = list(dict.fromkeys(x.name for x in more if x.name != r.name))
                 shown = ", ".join(f"`{n}`" for n in names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
@@ -9508,6 +9514,8 @@ class DependsOnLaterCell(Rule):
                                ", so its saved outputs hide the NameError a top-to-bottom run raises"))
             later = moved
             fix = f"Move cell {later[0]} above cell {r.cell}, or define `{r.name}` before this line."
+            if unloaded and all(x.name == r.name for x in more):
+                fix = f"Define `{r.name}` (load or compute it) before this line: no cell of the notebook does."
             if updating and moved != updating:
                 # (the line itself updates it, as those cells do: its start value is what is missing)
                 fix = f"Define `{r.name}` before this line (its start value, as cell {later[0]} binds it), or move cell {later[0]} above cell {r.cell}."
