@@ -1256,3 +1256,96 @@ def test_hid001_session_steps_count_idempotent_in_place_changes_and_literal_seed
         "sm = SMOTE(random_state=42)\nother = SMOTE()")
     assert _idempotent_in_place_lines(tree, lambda n: resolve(n, n)) == {(2, "df"), (3, "df"), (5, "df")}
     assert _deterministic_estimators(tree, lambda n: resolve(n, n)) == {"scaler", "sm"}
+
+
+def test_hid009_names_a_later_line_of_the_cell_that_fails_on_the_same_name():
+    # Fair check 51, item 90: the index reset of line 1 only adds a column on a second run; what
+    # fails is line 2's `.dt.date` on the dates the first run left. The finding stays on line 1.
+    diags = audit("import pandas as pd\npagto = pd.read_csv('p.csv', parse_dates=['C']).set_index('k')",
+                  "pagto.reset_index(drop=False, inplace=True)\npagto.C = pagto.C.dt.date\npagto.head(3)",
+                  "totals = pagto.groupby('C').sum()", rules=[ChangesWhenRunTwice])
+    assert found(diags, "HID009") == [("HID009", 2, 1)]
+    (message,) = messages(diags, "HID009")
+    assert "; line 2 then replaces `pagto.C` by its own `.dt.date` (no longer dates or durations), which has no `.dt` accessor " \
+           "on a second run (AttributeError)" in message
+
+
+def test_hid002_a_copy_of_the_unrun_binding_below_the_reader_leaves_the_reader_one_value():
+    # Fair check 51, item 58 (hid002-readers-prove-cell-ran): cell 2 has no count, numbers [2]-[4]
+    # are free, cell 3 [5] prints `new_val`; the only other writer is cell 5, no count either, below
+    # the reader, binding the same literal: whichever ran, the reader saw the value cell 2 binds.
+    lesson = (("import builtins", 1), "new_val = 10", ("def square():\n    v = 5 ** 2\n    print(v)\n\nsquare()\nprint(new_val)", 5),
+              ("md", "## global"), "new_val = 10",
+              ("def square():\n    global new_val\n    new_val = new_val ** 2\n\nsquare()\nprint(new_val)", 9))
+    assert found(audit(*lesson, rules=[UnexecutedCell]), "HID002") == []
+    # A copy binding another value: the reader may have read it instead (still reported).
+    other = lesson[:4] + ("new_val = 3",) + lesson[5:]
+    assert found(audit(*other, rules=[UnexecutedCell]), "HID002") == [("HID002", 2, 1)]
+
+
+def test_hid001_a_late_import_cell_is_said_to_import_not_to_define():
+    # Fair check 51, item 57: a cell that only imports, re-run late, was said to "only define
+    # functions or classes"; a cell of definitions keeps that wording.
+    imports = audit(("import pandas as pd\ndf = pd.DataFrame({'a': [1, 2]})", 1),
+                    ("from pmdarima.arima import auto_arima\nimport statsmodels.api as sm\nfrom sklearn.metrics import *", 5),
+                    ("model = auto_arima(df.a)\nerr = mean_squared_error(df.a, df.a)", 2), ("fit = sm.OLS(df.a, df.a).fit()", 3))
+    (message,) = messages(imports, "HID001")
+    assert "re-run late and only imports modules, so the outputs below used an earlier run's imports" in message
+    definitions = audit(("import pandas as pd\ndf = pd.DataFrame({'a': [1, 2]})", 1),
+                        ("def double(s):\n    return s * 2", 5), ("twice = double(df.a)", 2), ("print(twice)", 3))
+    (message,) = messages(definitions, "HID001")
+    assert "re-run late and only defines functions or classes, so the outputs below called an earlier run's definitions" in message
+
+
+def test_hid006_a_star_import_whose_saved_run_failed_before_it_supplied_nothing_to_the_cells_that_ran():
+    # Fair check 51, item 68: cell 2's saved run raised at line 1 (the upload above failed), so
+    # `from utils import *` never ran, and the cells below ran without it, reading `np` (from the
+    # keras star import, which ran): only that one is reported.
+    err = Output("error", "NameError    Traceback (most recent call last)\n----> 1 open('utils.py','wb').write(src)\n"
+                          "NameError: name 'src' is not defined", name="NameError: name 'src' is not defined")
+    cells = (("import pandas as pd", 1), ("open('utils.py','wb').write(src)\nfrom utils import *", 2, (err,)),
+             ("from keras.initializers import *", 3), ("x = np.ones(3)\ndf = pd.DataFrame(x)", 4))
+    assert found(audit(*cells, rules=[StateInjection]), "HID006") == [("HID006", 3, 1)]
+    # The same cell saved without an error: the star import ran, and may have supplied `np`.
+    ran = cells[:1] + (("open('utils.py','wb').write(src)\nfrom utils import *", 2),) + cells[2:]
+    assert found(audit(*ran, rules=[StateInjection]), "HID006") == [("HID006", 2, 2), ("HID006", 3, 1)]
+
+
+def test_hid007_a_key_error_of_a_column_a_cell_below_dropped_before_the_run_is_the_out_of_order_run():
+    # Fair check 51, item 73: cell 3 ran as [5] right after cell 4 [4] below it dropped the column
+    # it reads: top to bottom the column is there; HID001's finding on cell 3 is the root cause.
+    key = Output("error", "KeyError    Traceback (most recent call last)\n----> 1 parts = df['a'].str.split(',')\nKeyError: 'a'",
+                 name="KeyError: 'a'")
+    def cells(drop_count: int, strip_count: int):
+        return (("import pandas as pd\ndf = pd.DataFrame({'a': ['[1,2]'], 'b': [1]})", 1),
+                ("df['a'] = df['a'].str.strip('[]')\ndf", strip_count),
+                ("parts = df['a'].str.split(',')\nparts", 5, (key,)),
+                ("df = pd.concat([df, df[['b']]], axis=1)\ndf.drop('a', axis=1, inplace=True)\ndf", drop_count))
+    assert found(audit(*cells(4, 2)), "HID007") == []
+    # The drop ran before the cell above set the column up again: the column was there for cell 3.
+    assert found(audit(*cells(2, 3)), "HID007") == [("HID007", 3, 1)]
+
+
+def test_hid004_a_later_read_whose_definers_below_only_rebind_the_name_from_itself_joins_the_first_finding():
+    # Fair check 51, item 66: `image` is loaded nowhere; cells 3, 4 and 5 only rebind it from
+    # itself (`image = rgb2gray(image)`), so cell 3's read is the same missing definition as cell
+    # 2's: one finding, at cell 2, cell 3's read related.
+    diags = audit("from skimage.color import rgb2gray\nimport matplotlib.pyplot as plt",
+                  "red = image[:, :, 0]\nplt.imshow(red)",
+                  "image = rgb2gray(image)\nplt.imshow(image)",
+                  "image = rgb2gray(image)\nedges = image > 0.5",
+                  "image += 1\nplt.imshow(image)", rules=[DependsOnLaterCell])
+    assert found(diags, "HID004") == [("HID004", 2, 1)]
+    (finding,) = [d for d in diags if d.code == "HID004"]
+    assert any(r.cell == 3 for r in finding.related)
+    # A real definition below the second reader keeps it its own finding.
+    diags = audit("from skimage.color import rgb2gray\nimport matplotlib.pyplot as plt",
+                  "red = image[:, :, 0]\nplt.imshow(red)",
+                  "gray = rgb2gray(image)\nplt.imshow(gray)",
+                  "image = plt.imread('a.png')", rules=[DependsOnLaterCell])
+    assert found(diags, "HID004") == [("HID004", 2, 1)]
+    # ... and the first finding says that no cell defines it.
+    diags = audit("from skimage.color import rgb2gray", "red = image[:, :, 0]", "image = rgb2gray(image)", rules=[DependsOnLaterCell])
+    (message,) = messages(diags, "HID004")
+    assert message.startswith("`image` is bound by no cell but from its own value: cell 3 below this one only rebinds it from itself")
+    assert [d.fix for d in diags if d.code == "HID004"] == ["Define `image` (load or compute it) before this line: no cell of the notebook does."]

@@ -142,6 +142,30 @@ def _class_or_import_only(flow: NameFlow, name: str) -> bool:
     return bool(kinds) and kinds <= {DefKind.CLASS, DefKind.IMPORT}
 
 
+def _rebinds_from_itself(ctx: RuleContext, flow: NameFlow, cell: int, name: str) -> bool:
+    """Does `cell` bind `name` only from its own value: each binding an augmented assignment
+    (`_only_updates`) or `name = f(name)`, a plain assignment to the name alone whose value reads
+    it? It then defines nothing a cell above could read first."""
+    if _only_updates(ctx, flow, cell, name):
+        return True
+    ca = ctx.analysis_at.get(cell)
+    tree = cell_python_tree(ca) if ca is not None else None
+    if tree is None or not any(d.cell == cell and d.name == name for d in flow.definitions):
+        return False
+    nodes = list(ast.walk(tree))
+    own = {id(n.targets[0]) for n in nodes if isinstance(n, ast.Assign) and len(n.targets) == 1
+           and isinstance(n.targets[0], ast.Name) and n.targets[0].id == name
+           and any(isinstance(v, ast.Name) and v.id == name and isinstance(v.ctx, ast.Load) for v in ast.walk(n.value))}
+    own |= {id(n.target) for n in nodes if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name) and n.target.id == name}
+    return bool(own) and not any(
+        (isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store) and id(n) not in own)
+        or (isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n.name == name)
+        or (isinstance(n, ast.alias) and (n.asname or n.name.split(".")[0]) == name)
+        or (isinstance(n, (ast.Global, ast.Nonlocal)) and name in n.names)
+        for n in nodes
+    )
+
+
 def _only_updates(ctx: RuleContext, flow: NameFlow, cell: int, name: str) -> bool:
     """Does `cell` bind `name` only by augmented assignments (`total += x`), each reading the value
     already there? It then defines nothing a cell above could read first."""
@@ -790,6 +814,15 @@ class OutOfOrderExecution(Rule):
             code_cell("%%timeit\nskl_model.predict(np.array([X[0]]))", 4),
             code_cell("%%timeit\nfast_model.predict(np.array([X[0]]))", 3),
         )),
+        # `%%sql` cells of queries only (SELECT, WITH), one re-run late after the others: each shows
+        # rows of tables nothing changes, and binds no Python name (fair check 51, item 54).
+        Example(cells=(
+            code_cell("%load_ext sql", 1),
+            code_cell("%%sql\npostgresql://localhost/countries", 2),
+            code_cell("%%sql\nSELECT region, count(*) FROM countries\nGROUP BY region", 9),
+            code_cell("%%sql\nSELECT code, inflation_rate AS inf\nFROM economies\nWHERE year = 2015\nLIMIT 2;", 3),
+            code_cell("%%sql\nWITH s AS (SELECT code FROM economies)\nSELECT * FROM countries, s WHERE countries.code = s.code", 4),
+        )),
         # Fair check 38, items 35 and 37 (hid001-rerun-same-value): a cell that reads no other
         # cell's value, defines nothing and draws nothing gives the same values at every run, as a
         # re-run import does: settings re-run late after their readers (`epochs = 20`, nothing run
@@ -832,6 +865,15 @@ class OutOfOrderExecution(Rule):
         )),
     )
     failing = (
+        # A `%%sql` query re-run late after a cell below that changes a table: its saved rows are
+        # of the changed table, which a top-to-bottom run does not show it (unlike fair check 51, item 54).
+        Example(cells=(
+            code_cell("%load_ext sql", 1),
+            code_cell("%%sql\nsqlite:///shop.db", 2),
+            code_cell("%%sql\nSELECT count(*) FROM orders", 9),
+            code_cell("%%sql\nINSERT INTO orders VALUES (1, 'x')", 3),
+            code_cell("%%sql\nSELECT * FROM orders", 4),
+        ), expect=((3, 1),)),
         # Cell 4 re-run late after cell 5, both already cells of cell 2's late re-run: one finding,
         # cell 4 folded into it (fair check 46, item 67).
         Example(cells=(
@@ -1365,11 +1407,15 @@ class OutOfOrderExecution(Rule):
                 # Only definitions re-run late: the cells below called an earlier run's definitions,
                 # the same as the code shown unless it was edited in between; "not computed from it"
                 # read as stale outputs where they often are the same (fair check 33, items 41, 45).
+                # (cells of imports alone are said to import: fair check 51, item 57)
+                imports = all(_imports_only_cell(ctx, c) for c in members)
+                s_ = "s" if pronoun == "it" else ""
                 message = (
                     f"{who} ran as {ran}, after {_cell_list([c.index for c in others])} below {pronoun} "
                     f"(run as {counts}): {'it was' if pronoun == 'it' else 'they were'} re-run late and only "
-                    f"define{'s' if pronoun == 'it' else ''} functions or classes, so the outputs below called an earlier "
-                    "run's definitions: they match the code shown only if it was not edited in between"
+                    + (f"import{s_} modules, so the outputs below used an earlier run's imports" if imports else
+                       f"define{s_} functions or classes, so the outputs below called an earlier run's definitions")
+                    + ": they match the code shown only if it was not edited in between"
                 )
             elif late and not bottom_up and notebook.is_python and (shadowed := _read_from_late_not_below(ctx, inside, others)):
                 # Cells below the cell below read the late cell's value of a name that cell below binds
@@ -3817,9 +3863,10 @@ def _compute_cell_effects(ctx: RuleContext) -> Optional[_Effects]:
     effects: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
     for ca in ctx.cells:
         f = facts_of[ca.cell.index]
+        query = _query_only_sql_cell(ca)  # (no Python, but known to read and write no global)
         if (
-            f.syntax_error is not None or not ca.masked.is_python or f.globals_declared
-            or not all(_magic_effects_shown(m) for m in ca.magics)
+            f.syntax_error is not None or not (ca.masked.is_python or query) or f.globals_declared
+            or not (query or all(_magic_effects_shown(m) for m in ca.magics))
             or any(_global_state_call(c) for c in f.calls)
             or (_leaves_outside_effect(ca.cell.source, containers)  # a file written here may be what the other side reads
                 and not _saves_only_unread_files(ctx, ca))
@@ -4073,6 +4120,15 @@ def _unparsed_text_names(source: str) -> frozenset[str]:
 # `%%timeit`'s options (`-n 100 -r 3`, `-o`, `-q`): anything else on its line is setup code the
 # cell's Python does not show.
 _TIMEIT_OPTIONS = re.compile(r"(?:\s*-(?:[nrp]\s*\d+|[tcoq]))*\s*")
+
+
+def _query_only_sql_cell(ca: CellAnalysis) -> bool:
+    """Is the cell a `%%sql` cell of queries only (`_sql_queries_only`: SELECT/WITH, no `<<`)? It
+    reads tables and binds no Python name: in either order against another such cell it shows the
+    same rows (fair check 51, item 54, hid001-independent-partner-magic-kept). A cell that changes
+    a table (or only connects) stays of unknown effect, so a query's order against it still counts."""
+    return (len(ca.magics) == 1 and ca.magics[0].kind == "cell_magic" and _magic_name(ca.magics[0]) == "sql"
+            and _sql_queries_only(ca.cell.source))
 
 
 def _magic_effects_shown(m: MagicLine) -> bool:
@@ -5438,6 +5494,13 @@ def _defines_only(ctx: RuleContext, cell: Cell) -> bool:
     )
 
 
+def _imports_only_cell(ctx: RuleContext, cell: Cell) -> bool:
+    """The cell only imports (`_defines_only` without a `def` or `class`)."""
+    ca = ctx.analysis_at.get(cell.index)
+    tree = cell_python_tree(ca) if ca is not None else None
+    return tree is not None and bool(tree.body) and all(isinstance(stmt, (ast.Import, ast.ImportFrom)) for stmt in tree.body)
+
+
 def count_stripped_cells(ctx: RuleContext) -> frozenset[int]:
     """Cells without a count that ran: saved with outputs, or in order with their count and output
     cleared by hand (tutorials strip a `print_config()` cell or a long training log) — a stretch of
@@ -5772,9 +5835,40 @@ def _names_only_stretch_binds_read_below(
                 or any(o.output_type == "error" for o in cells[r.cell].outputs)):
             continue
         if all(d.cell in stretch or ((cells[d.cell].execution_count or 0) > r.count and (not others_below or d.cell > r.cell))
+               or (others_below and d.cell > r.cell and _same_literal_as_stretch(ctx, flow, stretch, d))
                for d in flow.definitions if d.name == r.name):
             return True
     return False
+
+
+def _literal_bindings(ctx: RuleContext, cell: int, name: str) -> Optional[set[object]]:
+    """The constants a cell binds `name` to at module level when every binding of it there is a
+    plain `name = <constant>` (`new_val = 10`), else None."""
+    ca = ctx.analysis_at.get(cell)
+    tree = cell_python_tree(ca) if ca is not None else None
+    if tree is None:
+        return None
+    values: set[object] = set()
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) \
+                and stmt.targets[0].id == name and isinstance(stmt.value, ast.Constant):
+            values.add((type(stmt.value.value), stmt.value.value))
+        elif any(isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load) for n in ast.walk(stmt)):
+            return None
+    return values or None
+
+
+def _same_literal_as_stretch(ctx: RuleContext, flow: NameFlow, stretch: AbstractSet[int], d: Definition) -> bool:
+    """Is `d` a binding, by a cell without a count or output (below the reader), of the one constant
+    the stretch's cells bind its name to (`new_val = 10` set again for the next lesson)? Whether it or
+    the stretch ran before the reader, the reader saw that value, as a top-to-bottom run gives it
+    (fair check 51, item 58, hid002-readers-prove-cell-ran)."""
+    cell = _cells(ctx)[d.cell]
+    if cell.execution_count is not None or cell.outputs:
+        return False
+    mine = _literal_bindings(ctx, d.cell, d.name)
+    theirs = [_literal_bindings(ctx, c, d.name) for c in stretch if any(e.cell == c and e.name == d.name for e in flow.definitions)]
+    return mine is not None and len(mine) == 1 and bool(theirs) and all(t == mine for t in theirs)
 
 
 def _key_only_it_brings_read_below(ctx: RuleContext, cell: Cell) -> bool:
@@ -9350,6 +9444,14 @@ class DependsOnLaterCell(Rule):
             if any(c < r.cell and r.name in names for c, names in unparsed_binds.items()):
                 continue  # bound above, in a cell that does not parse
             later = tuple(c for c in flow.definers(r.name) if c > r.cell)
+            if r.deleted_by is None and later and all(_rebinds_from_itself(ctx, flow, c, r.name) for c in later):
+                # The cells below only rebind the name from itself (`image = rgb2gray(image)`): none
+                # defines it, and an earlier reader's finding is this read's missing definition too
+                # (fair check 51, item 66, undefined-name-split-across-findings).
+                prior = next((k for (n, _), k in first_reader.items() if n == r.name), None)
+                if prior is not None:
+                    again.setdefault(prior, []).append(r)
+                    continue
             key = (r.cell, later) if r.deleted_by is None else (r.cell, r.name, r.line)
             if r.deleted_by is None and (r.name, later) in first_reader:
                 again.setdefault(first_reader[(r.name, later)], []).append(r)
@@ -9370,6 +9472,12 @@ class DependsOnLaterCell(Rule):
             if len(moved) < len(later):
                 message = (f"`{r.name}` is defined only in {_cell_list(moved)}, below this one "
                            f"({_cell_list(updating)} only {'updates' if len(updating) == 1 else 'update'} it, `{r.name} += …`)")
+            # Every cell below only rebinds it from itself (`image = rgb2gray(image)`): no cell
+            # defines it (fair check 51, item 66's message defect).
+            unloaded = not updating and all(_rebinds_from_itself(ctx, flow, c, r.name) for c in later)
+            if unloaded:
+                message = (f"`{r.name}` is bound by no cell but from its own value: {_cell_list(later)} below this one only "
+                           f"{'rebinds' if len(later) == 1 else 'rebind'} it from itself (`{r.name} = …({r.name})`)")
             if more:
                 names = list(dict.fromkeys(x.name for x in more if x.name != r.name))
                 shown = ", ".join(f"`{n}`" for n in names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
@@ -9406,6 +9514,8 @@ class DependsOnLaterCell(Rule):
                                ", so its saved outputs hide the NameError a top-to-bottom run raises"))
             later = moved
             fix = f"Move cell {later[0]} above cell {r.cell}, or define `{r.name}` before this line."
+            if unloaded and all(x.name == r.name for x in more):
+                fix = f"Define `{r.name}` (load or compute it) before this line: no cell of the notebook does."
             if updating and moved != updating:
                 # (the line itself updates it, as those cells do: its start value is what is missing)
                 fix = f"Define `{r.name}` before this line (its start value, as cell {later[0]} binds it), or move cell {later[0]} above cell {r.cell}."
@@ -9902,7 +10012,8 @@ class StateInjection(Rule):
         # Star imports of one cell (an import cell pulling in three helper modules of the tutorial)
         # are one root cause and one edit: one finding at the first, the others related.
         stars: dict[int, list] = {}
-        injectors = [inj for inj in injectors if not _known_star(inj, ctx.catalog) and not _star_supplies_nothing_read(ctx, flow, inj)]
+        injectors = [inj for inj in injectors if not _known_star(inj, ctx.catalog) and not _star_supplies_nothing_read(ctx, flow, inj)
+                     and not _star_never_ran_before_readers(ctx, flow, inj)]
         for inj in injectors:
             if inj.kind is InjectorKind.STAR_IMPORT:
                 stars.setdefault(inj.cell, []).append(inj)
@@ -10227,6 +10338,34 @@ def _known_star(inj, catalog) -> bool:
 # The builtins `from pylab import *` replaces with NumPy's (`sum`, `all`, `any`, `divmod` today;
 # `abs`, `min`, `max`, `round`, `pow`, `bool` and `bytes` too before matplotlib restored them).
 _PYLAB_SHADOWED_BUILTINS = frozenset({"sum", "all", "any", "divmod", "abs", "min", "max", "round", "pow", "bool", "bytes"})
+
+
+def _star_never_ran_before_readers(ctx: RuleContext, flow: NameFlow, inj) -> bool:
+    """A star import whose cell's saved run raised on a line above it (so it never ran in that run),
+    while every cell below reading a name the cells above do not bind ran later (a higher count,
+    at module level) and saved no error: they found their names without it, and it supplied
+    nothing the notebook read (fair check 51, item 68, hid006-star-import-supplies-nothing-read:
+    `open('utils.py','wb').write(src)` failing after a failed upload, then `from utils import *`).
+    A function body's read counts by its cell's run, unless a cell run later saved a NameError (a
+    call may have failed on it). Not when a read after it is in its own cell."""
+    if inj.kind is not InjectorKind.STAR_IMPORT:
+        return False
+    ca = ctx.analysis_at.get(inj.cell)
+    cells = _cells(ctx)
+    count = cells[inj.cell].execution_count
+    failed = saved_error_line(ca) if ca is not None and count else None
+    if failed is None or failed >= inj.line:
+        return False
+    needing = [r for r in flow.reads if (r.deferred or (r.cell, r.line) >= (inj.cell, inj.line))
+               and r.flow not in (Flow.ABOVE, Flow.BUILTIN)]
+    if any(r.deferred for r in needing) and any(
+            o.output_type == "error" and o.name.startswith("NameError")
+            for c in cells.values() if c.index > inj.cell and (c.execution_count or 0) > count for o in c.outputs):
+        return False  # a function's read may be what failed when a later cell called it
+    return all(
+        r.cell > inj.cell and r.count is not None and r.count > count
+        and not any(o.output_type == "error" for o in cells[r.cell].outputs)
+        for r in needing)
 
 
 def _star_supplies_nothing_read(ctx: RuleContext, flow: NameFlow, inj) -> bool:
@@ -11804,9 +11943,20 @@ def _error_of_out_of_order_run(ctx: RuleContext, cell: Cell, error: str) -> bool
     ):
         return False
     flow = name_flow(ctx)
+    count = cell.execution_count
+    # (or a cell below that ran before it, after the value's writer above, changed the value it
+    # read: `df.drop('RecentDelays', axis=1, inplace=True)` in cell 156 [220], then cell 151 [221]
+    # reading `df['RecentDelays']`; fair check 51, item 73, hid007-error-of-out-of-order-run)
+    # (after every change above it that ran before it)
+    writes = [(m.name, m.cell, m.count) for m in (*flow.definitions, *flow.mutations) if m.count is not None and m.count < count]
+    last_above: dict[str, int] = {}
+    for name, at, n in writes:
+        if at < cell.index:
+            last_above[name] = max(last_above.get(name, 0), n)
+    changed_below = {name for name, at, n in writes if at > cell.index and n > last_above.get(name, 0)}
     if not any(
-        r.cell == cell.index and not r.deferred and r.flow is Flow.ABOVE
-        and r.provider is not None and r.provider.count is not None and r.provider.count > cell.execution_count
+        r.cell == cell.index and not r.deferred and r.flow is Flow.ABOVE and r.provider is not None and r.provider.count is not None
+        and (r.provider.count > count or r.name in changed_below)
         for r in flow.reads
     ):
         return False

@@ -544,11 +544,27 @@ class _Walker:
         an earlier line of this cell set afresh (`set_columns`), none read by the cell before that
         set: a second run makes them again before it drops them (fair check 25, item 82:
         `gdf["x"] = …` … `gdf.drop(columns=["x", "y", "cluster_id"], inplace=True)`)."""
-        labels = _dropped_column_labels(call)
+        return self._columns_set_here(_dropped_column_labels(call), call.lineno, name)
+
+    def _indexes_by_columns_set_here(self, call: ast.Call, name: str) -> bool:
+        """`name.set_index("date", …)` (not `append=True`) by columns every one of which an earlier
+        line of this cell set afresh (`set_columns`), none read by the cell before that set: a second
+        run makes the key column again, and `set_index` replaces the index the first run set with
+        it, so the frame is the same (fair check 51, item 83, hid009-item-recomputed-earlier-in-cell:
+        `df['date'] = pd.to_datetime(df[['year', 'month']].assign(DAY=1))` then
+        `df.set_index('date', inplace=True)`)."""
+        if any(k.arg == "append" and not (isinstance(k.value, ast.Constant) and k.value.value is False) for k in call.keywords):
+            return False
+        keys = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "keys"), None)
+        return keys is not None and self._columns_set_here(_string_labels(keys), call.lineno, name)
+
+    def _columns_set_here(self, labels: Optional[tuple[str, ...]], lineno: int, name: str) -> bool:
+        """Did an earlier line of this cell than `lineno` set every one of the columns `labels` of
+        `name` afresh (`set_columns`), with no read of one of them by the cell before its set?"""
         if not labels or self.tree is None:
             return False
         first = [self.set_columns.get((name, label)) for label in labels]
-        if any(line is None or line >= call.lineno for line in first):
+        if any(line is None or line >= lineno for line in first):
             return False
         since = dict(zip(labels, first))
         for node in ast.walk(self.tree):
@@ -612,7 +628,19 @@ class _Walker:
         )
 
     def report(self, node: ast.AST, name: str, what: str) -> None:
-        if name in self.bound or name in self.reported or name in self.modules or self.resuming:
+        if name in self.bound or name in self.modules or self.resuming:
+            return
+        if name in self.reported:
+            # One finding per name and cell, but when a later line fails on a second run where the
+            # reported one only changes the value (an index reset, then `.dt.date` on the dates the
+            # first run left), the finding names it: that is where the re-run stops (fair check 51,
+            # item 90).
+            if what.endswith(_FAILS_ON_RERUN):
+                at = next((i for i, f in enumerate(self.found) if f[2] == name), None)
+                if at is not None and self.found[at][0] < node.lineno and not self.found[at][3].endswith(_FAILS_ON_RERUN) \
+                        and "; line " not in self.found[at][3]:
+                    line, column, _, first = self.found[at]
+                    self.found[at] = (line, column, name, f"{first}; line {node.lineno} then {what}")
             return
         self.reported.add(name)
         self.found.append((node.lineno, node.col_offset + 1, name, what))
@@ -863,6 +891,8 @@ class _Walker:
                                 pass  # columns of a dtype: a second run finds none left (fair check 45, item 82)
                             elif value.func.attr == "drop" and _labels_selected_in_cell(value, target.id, self.tree):
                                 pass  # labels the cell selects by a test from the current columns (fair check 48, item 71)
+                            elif value.func.attr == "set_index" and self._indexes_by_columns_set_here(value, target.id):
+                                pass  # the cell makes the key column again before it sets it as the index
                             elif value.func.attr == "set_index" and _keeps_key_column(value, "set_index"):
                                 # `br = br.set_index('lad16cd', drop=False)`: like the in-place form, the key
                                 # stays a column and a second run sets the same index again (fair check 23).
@@ -1107,6 +1137,7 @@ class _Walker:
                 self.resets.setdefault(name, f"{name}.{method}(…)" if node.args or node.keywords else f"{name}.{method}()")
             if (
                 inplace and method in _BREAKS_ON_RERUN and not _keeps_key_column(node, method)
+                and not (method == "set_index" and self._indexes_by_columns_set_here(node, name))
                 and not (method == "drop" and (self._drops_columns_set_here(node, name) or _drops_missing_quietly(node, name, self.tree)
                                              or _labels_by_own_dtype(node, name) or _labels_selected_in_cell(node, name, self.tree)))
             ):
@@ -1678,6 +1709,8 @@ def _converts_itself(value: ast.AST, name: str) -> Optional[str]:
 # run gives `from_numpy` that tensor, which it refuses (fair check 50, item 80: the line that fails
 # before the training loop below it is what a second run meets first).
 _FROM_NUMPY_FAILS = "on a second run (TypeError)"
+# How the conversions that make a second run raise end their description (`_reapplied`).
+_FAILS_ON_RERUN = (_CONVERSION_FAILS, _FROM_NUMPY_FAILS)
 
 
 def _from_numpy_of_itself(value: ast.AST, name: str) -> Optional[str]:
@@ -3930,6 +3963,33 @@ class ChangesWhenRunTwice(Rule):
             "store.reset_collection()\nstore.add_texts(['a', 'b'])",
             "memory = Chroma('scratch', embedding_function=emb)\nmemory.add_texts(['a', 'b'])",
         )),
+        # A key column the cell builds from other columns, then sets as the index (in place or bound
+        # back): a second run builds it again and `set_index` replaces the index the first run set
+        # (fair check 51, item 83, hid009-item-recomputed-earlier-in-cell).
+        Example(cells=(
+            "import pandas as pd\ndf = pd.read_pickle('flights.pkl')\nts = pd.read_pickle('ts.pkl')",
+            "df['date'] = pd.to_datetime(df[['year', 'month']].assign(DAY=1))\ndf.set_index('date', inplace=True)",
+            "ts['key'] = ts.a.astype(str) + ts.b.astype(str)\nts = ts.set_index(['key'])",
+            "df = df[['year', 'aircraft_delay']].sort_index()\nts.head()",
+        )),
+        # Rows dropped by a mask of the frame another cell made: a second run aligns the mask to the
+        # rows left, none selected, and drops nothing (fair check 51, item 88,
+        # hid009-drop-rows-by-stale-mask-idempotent).
+        Example(cells=(
+            "import pandas as pd\nreviews = pd.read_csv('r.csv')\nzero = reviews[reviews['polarity'] == 0.0]",
+            "cond = reviews['polarity'].isin(zero['polarity'])",
+            "reviews.drop(reviews[cond].index, inplace=True)",
+            "balanced = reviews.sample(100, random_state=0)",
+        )),
+        # A loop over a chunked reader another cell made (`read_csv(…, chunksize=…)`): the first run
+        # uses the reader up, so a second run's loop body never runs and appends nothing; the frame
+        # built after the loop is the same again (fair check 51, items 75, 80,
+        # hid009-append-loop-over-exhausted-reader).
+        Example(cells=(
+            "import pandas as pd\nchunks = []\nreader = pd.read_csv('big.csv', sep=';', chunksize=10**5)",
+            "for chunk in reader:\n    part = chunk.sample(frac=0.01)\n    chunks.append(part)\n\ndata = pd.concat(chunks)",
+            "data.describe()",
+        )),
     )
     failing = (
         # The log of the target, then a part of it fitted: a second run trains on the log of the log.
@@ -4632,6 +4692,32 @@ class ChangesWhenRunTwice(Rule):
             "rfm.reset_index(inplace=True)\nrfm.head()",
             "totals = rfm.groupby('seg').sum()",
         ), expect=((2, 1),)),
+        # The key column converted from itself (`pd.to_datetime(df['date'])`: gone from the columns
+        # after the first run), or appended as a level: a second run fails or adds a level again
+        # (unlike fair check 51, item 83).
+        Example(cells=(
+            "import pandas as pd\ndf = pd.read_csv('d.csv')\nts = pd.read_csv('t.csv')",
+            "df['date'] = pd.to_datetime(df['date'])\ndf.set_index('date', inplace=True)",
+            "ts['key'] = ts.a * 2\nts.set_index('key', append=True, inplace=True)",
+            "df.describe()\nts.describe()",
+        ), expect=((2, 2), (3, 2))),
+        # Rows dropped by a mask the cell computes from a statistic of the frame, or by a mask of
+        # another cell that is an array (its old length fails on the smaller frame): reported
+        # (unlike fair check 51, item 88).
+        Example(cells=(
+            "import pandas as pd\nimport numpy as np\nreviews = pd.read_csv('r.csv')\nother = pd.read_csv('o.csv')\n"
+            "flags = np.array(other['p'] > 1)",
+            "cond = reviews['p'] > reviews['p'].quantile(0.99)\nreviews.drop(reviews[cond].index, inplace=True)",
+            "other.drop(other[flags].index, inplace=True)",
+            "both = pd.concat([reviews.sample(100, random_state=0), other.sample(100, random_state=0)])",
+        ), expect=((2, 2), (3, 1))),
+        # A loop over a chunked reader the cell makes itself, appending to a list of another cell:
+        # every run reads the file afresh and appends every chunk again (unlike fair check 51, item 75).
+        Example(cells=(
+            "import pandas as pd\nchunks = []",
+            "reader = pd.read_csv('big.csv', chunksize=10**5)\nfor chunk in reader:\n    chunks.append(chunk)\n\ndata = pd.concat(chunks)",
+            "data.describe()",
+        ), expect=((2, 3),)),
         # A list grown in a loop and read below (its best value): a second run adds the same
         # accuracies again (unlike fair check 41, item 70).
         Example(cells=(
@@ -4725,7 +4811,13 @@ class ChangesWhenRunTwice(Rule):
                     reported.add(hazard[2])
                     hazards.append(hazard)
             failed_at = saved_error_line(ca)
+            spent = _loops_over_spent_readers(ctx, ca) if hazards else ()
             for line, column, name, what, file_step in hazards:
+                if any(first <= line <= last for first, last in spent):
+                    # The line is in a loop over a chunked reader another cell made: the first run
+                    # used it up, so a second run never runs the loop's body (fair check 51, items
+                    # 75, 80, hid009-append-loop-over-exhausted-reader).
+                    continue
                 if failed_at is not None and line > failed_at:
                     # The saved run raised above this line (HID007's finding, the root cause): the
                     # cell never finished a first run, so no second run can be told from it
@@ -4819,6 +4911,12 @@ class ChangesWhenRunTwice(Rule):
                     # `model.apply(init_weights)` then a plain `torch.optim.SGD` of another cell steps:
                     # SGD without momentum keeps no state, so the stated cause is false (fair check 26,
                     # hid009-stateless-sgd-optimizer-state).
+                    continue
+                if not file_step and what.startswith((f"changes `{name}` in place with `drop(", f"rebinds `{name}` to `{name}.drop(")) \
+                        and _drops_rows_by_stale_mask(ctx, ca, line, name):
+                    # `biden_reviews.drop(biden_reviews[cond2].index, inplace=True)`, `cond2` a mask of
+                    # the frame made by another cell: a second run selects no row, since the rows the
+                    # mask holds True for are gone (fair check 51, item 88, hid009-drop-rows-by-stale-mask-idempotent).
                     continue
                 if not file_step and _reset_cell_above(ctx, ca, name):
                     # The cell just above restores `name` from a kept original (`A = A_.copy()` under
@@ -4938,6 +5036,136 @@ _INFERENCE_DATA_MAKERS = re.compile(
     r"^(?:pymc3?|arviz)\.(?:.*\.)?(?:sample|sample_posterior_predictive|sample_prior_predictive|sample_smc|"
     r"load_arviz_data|from_\w+|InferenceData|convert_to_inference_data)$"
 )
+
+
+# pandas readers that return a one-shot chunk iterator (`TextFileReader`, `JsonReader`, a generator
+# of frames) when given `chunksize=` (or `iterator=True`) instead of a frame.
+_CHUNKED_READERS = frozenset(f"pandas.{n}" for n in (
+    "read_csv", "read_table", "read_fwf", "read_json", "read_sas", "read_stata", "read_sql", "read_sql_query", "read_sql_table"))
+
+
+def _chunked_reader(call: ast.AST, resolve: Callable[[str], str]) -> bool:
+    """Is `call` a pandas reader asked for chunks: `pd.read_csv(path, chunksize=10**5)`,
+    `pd.read_table(path, iterator=True)`?"""
+    if not isinstance(call, ast.Call) or resolve(dotted_name(call.func) or "") not in _CHUNKED_READERS:
+        return False
+    return any(k.arg == "chunksize" and not (isinstance(k.value, ast.Constant) and k.value.value is None)
+               or k.arg == "iterator" and isinstance(k.value, ast.Constant) and k.value.value is True
+               for k in call.keywords)
+
+
+def _loops_over_spent_readers(ctx: RuleContext, ca: CellAnalysis) -> tuple[tuple[int, int], ...]:
+    """The body lines (first, last) of the module-level `for` loops of the cell over a name the
+    cell does not bind at module level, whose last module-level binding in the cells above is a
+    chunked pandas reader (`_chunked_reader`). The reader is a one-shot iterator: the cell's first
+    run reads it to the end, so on a second run the loop yields nothing and its body never runs
+    (checked with pandas 3.1: a second loop over a spent `TextFileReader` yields no chunk)."""
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return ()
+    nodes = list(_walk_outside_functions(tree))
+    loops = [n for n in nodes if isinstance(n, (ast.For, ast.AsyncFor)) and isinstance(n.iter, ast.Name) and n.body]
+    if not loops:
+        return ()
+    bound_here = {n.id for n in nodes if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    wanted = {loop.iter.id for loop in loops} - bound_here
+    if not wanted:
+        return ()
+    # name -> is its last module-level binding above this cell a chunked reader?
+    last: dict[str, bool] = {}
+    for other in ctx.cells:
+        if other.cell.index >= ca.cell.index:
+            break
+        other_tree = cell_python_tree(other)
+        if other_tree is None:
+            # (a cell that does not parse, or a magic, may bind it: not known to be the reader)
+            last.update((n, False) for n in wanted if re.search(rf"\b{re.escape(n)}\b", other.cell.source))
+            continue
+        for name in wanted:
+            target = _last_binding_in(other_tree, name)
+            if target is not None:
+                last[name] = any(
+                    isinstance(n, ast.Assign) and len(n.targets) == 1 and n.targets[0] is target
+                    and _chunked_reader(n.value, ctx.facts.resolve)
+                    for n in _walk_outside_functions(other_tree))
+    return tuple((loop.body[0].lineno, loop.end_lineno or loop.body[-1].lineno) for loop in loops
+                 if loop.iter.id in wanted and last.get(loop.iter.id, False))
+
+
+def _last_binding_in(tree: ast.AST, name: str) -> Optional[ast.Name]:
+    """The last module-level binding target of `name` in the tree, in source order."""
+    targets = [n for n in _walk_outside_functions(tree) if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)]
+    return max(targets, key=lambda n: (n.lineno, n.col_offset), default=None)
+
+
+# Elementwise tests of a column (or of the rows of a frame) that give a boolean Series on its index.
+_MASK_METHODS = frozenset({"isin", "isna", "isnull", "notna", "notnull", "duplicated", "between", "contains",
+                           "startswith", "endswith", "match", "eq", "ne", "lt", "le", "gt", "ge"})
+
+
+def _frame_mask(node: ast.AST, name: str) -> bool:
+    """Is `node` a boolean Series on the index of the frame `name`: a comparison of its columns
+    (`_row_mask`), an elementwise test of a column or of the frame (`name['c'].isin(…)`,
+    `name.c.str.contains(…)`, `name.duplicated()`), or `&`, `|`, `~` of those? (Not `.values` or
+    an array: a stale array of the old length fails on the smaller frame.)"""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.BitAnd, ast.BitOr)):
+        return _frame_mask(node.left, name) and _frame_mask(node.right, name)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Invert):
+        return _frame_mask(node.operand, name)
+    if isinstance(node, ast.Compare):
+        return _row_mask(node, name, set())
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _MASK_METHODS):
+        return False
+    receiver = node.func.value
+    if isinstance(receiver, ast.Attribute) and receiver.attr == "str":
+        receiver = receiver.value
+    if isinstance(receiver, ast.Name):
+        return receiver.id == name
+    if isinstance(receiver, ast.Attribute):
+        return isinstance(receiver.value, ast.Name) and receiver.value.id == name and receiver.attr not in ("values", "index", "columns")
+    return (isinstance(receiver, ast.Subscript) and isinstance(receiver.value, ast.Name) and receiver.value.id == name
+            and isinstance(receiver.slice, ast.Constant) and isinstance(receiver.slice.value, str))
+
+
+def _drops_rows_by_stale_mask(ctx: RuleContext, ca: CellAnalysis, line: int, name: str) -> bool:
+    """Is the statement at `line` a drop of the rows a mask of another cell selects,
+    `name.drop(name[mask].index, inplace=True)` or `name = name.drop(name.loc[mask].index)`, `mask`
+    bound by no line of this cell and last bound above to a boolean Series of `name` (`_frame_mask`)?
+    The first run drops every row the mask holds True for; a second run aligns the mask to the rows
+    left, none of them True, and drops nothing (checked with pandas 3.1: same shape, a reindexing
+    UserWarning). A mask the cell computes again is left to the other checks: a statistic moves."""
+    tree = cell_python_tree(ca)
+    stmt = statement_at(tree, line) if tree is not None else None
+    call = stmt.value if isinstance(stmt, (ast.Expr, ast.Assign)) else None
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "drop"
+            and isinstance(call.func.value, ast.Name) and call.func.value.id == name):
+        return False
+    if any(k.arg == "axis" and not (isinstance(k.value, ast.Constant) and k.value.value in (0, "index", "rows")) for k in call.keywords):
+        return False
+    rows = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in ("index", "labels")), None)
+    if not (isinstance(rows, ast.Attribute) and rows.attr == "index" and isinstance(rows.value, ast.Subscript)):
+        return False
+    frame, mask = rows.value.value, rows.value.slice
+    if isinstance(frame, ast.Attribute) and frame.attr == "loc":
+        frame = frame.value
+    if not (isinstance(frame, ast.Name) and frame.id == name and isinstance(mask, ast.Name)):
+        return False
+    if _last_binding_in(tree, mask.id) is not None:
+        return False  # the cell computes the mask again (from the rows the first run left)
+    made = False
+    for other in ctx.cells:
+        if other.cell.index >= ca.cell.index:
+            break
+        other_tree = cell_python_tree(other)
+        if other_tree is None:
+            if re.search(rf"\b{re.escape(mask.id)}\b", other.cell.source):
+                made = False
+            continue
+        target = _last_binding_in(other_tree, mask.id)
+        if target is not None:
+            made = any(isinstance(n, ast.Assign) and len(n.targets) == 1 and n.targets[0] is target and _frame_mask(n.value, name)
+                       for n in _walk_outside_functions(other_tree))
+    return made
 
 
 def _inference_data_extend(ctx: RuleContext, ca: CellAnalysis, line: int, name: str) -> bool:
