@@ -1256,3 +1256,17 @@ def test_hid001_session_steps_count_idempotent_in_place_changes_and_literal_seed
         "sm = SMOTE(random_state=42)\nother = SMOTE()")
     assert _idempotent_in_place_lines(tree, lambda n: resolve(n, n)) == {(2, "df"), (3, "df"), (5, "df")}
     assert _deterministic_estimators(tree, lambda n: resolve(n, n)) == {"scaler", "sm"}
+
+
+def test_hid001_seeding_cell_rerun_late_after_cells_that_reseed_or_only_show():
+    # Fair check 50, item 49 (W, hid001-self-contained-section): a complete experiment (its own
+    # seed, loaders, model, training) re-run late after two experiments that seed again before any
+    # call and a cell that only shows one's results: the generator state it leaves reaches no draw.
+    setup = ("import torch\nimport engine", 1)
+    late = ("torch.manual_seed(42)\nmodel = engine.build()\nres0 = engine.train(model)", 8)
+    reseeds = ("torch.manual_seed(42)\nmodel = engine.build()\nres1 = engine.train(model)", 3)
+    again = ("torch.manual_seed(42)\nmodel = engine.build()\nres1 = engine.train(model, epochs=5)", 5)
+    assert found(audit(setup, late, reseeds, again, ("res1.keys()", 7)), "HID001") == []
+    # A cell below that trains without seeding draws from the state the late cell's seed left: kept.
+    kept = audit(setup, late, reseeds, again, ("res2 = engine.train(engine.build())", 7))
+    assert found(kept, "HID001") == [("HID001", 2, 1)]

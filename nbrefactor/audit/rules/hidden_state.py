@@ -1245,6 +1245,15 @@ class OutOfOrderExecution(Rule):
                 # exercise 11's unseeded `X1 = np.random.randint(…)` as [102]).
                 if not late and not any(i < max(c.index for c in others) and i not in inside for i in _seeding_cells(ctx)):
                     seeded_pair = True
+                # Partners that seed again before any call, or only show values (no call but a
+                # read-only method or a display builtin), draw nothing from the generator state the
+                # seeding cells leave: their order against them is a matter of values alone, which
+                # `_sensitive_against` checks (fair check 50, item 49, W: a complete seeded experiment
+                # re-run late after two seeded experiments and a `model1_results.keys()` cell).
+                if all(c.index in self_seeding for c in members) and all(
+                    o.index in self_seeding or (o.index in display and _display_only(display[o.index])) for o in others
+                ):
+                    seeded_pair = True
                 sensitive = _sensitive_against(ctx, members, others)
                 # A self-seeding cell that gives the same values at every run (its draws all follow
                 # its literal seed: `_self_contained`) changed, by its order, only the generator state
