@@ -1270,3 +1270,17 @@ def test_hid001_seeding_cell_rerun_late_after_cells_that_reseed_or_only_show():
     # A cell below that trains without seeding draws from the state the late cell's seed left: kept.
     kept = audit(setup, late, reseeds, again, ("res2 = engine.train(engine.build())", 7))
     assert found(kept, "HID001") == [("HID001", 2, 1)]
+
+
+def test_hid001_a_module_imported_in_another_session_passes_no_value():
+    # Fair check 39, item 23 (N, hid001-sessions-change-no-value): the other session's cells only
+    # define functions of `np`, imported by a cell that also seeds numpy: any kernel's import binds
+    # the same module.
+    first = (("import numpy as np\nnp.random.seed(12)", 1), ("X = np.ones((3, 2))\nprint(X.sum())", 2),
+             ("Y = X * 2\nprint(Y)", 3), ("print(Y.mean())", 4))
+    other = (("def softmax(x):\n    return np.exp(x) / np.exp(x).sum()", 2), ("def elu(x):\n    return np.where(x > 0, x, x - 1)", 3))
+    assert found(audit(*first, *other), "HID001") == []
+    # A cell of the other session drawing from numpy's generator: whether the seed ran in its
+    # kernel changes its numbers; kept.
+    drawn = (("Z = np.random.rand(3)\nprint(Z)", 2), ("def elu(x):\n    return np.where(x > 0, x, x - 1)", 3))
+    assert found(audit(*first, *drawn), "HID001") == [("HID001", None, None)]

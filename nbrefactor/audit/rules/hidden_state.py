@@ -1853,7 +1853,8 @@ def _sessions_may_change_values(ctx: RuleContext, sessions: dict[int, int]) -> b
     if flow.may_inject and not _unparsed_within_session(ctx, flow, sessions, counts):
         return True
     same, chain = _same_in_any_kernel(ctx, flow)
-    if not _values_cross(flow, sessions, counts, same, chain):
+    modules = _installed_module_reads(ctx, flow)
+    if not _values_cross(flow, sessions, counts, same, chain, modules):
         return False
     # Which cells shared a session is a guess from the counts. When the cells proving the other
     # session are few (those outside the longest rising run of counts that carry a count of it),
@@ -1876,7 +1877,7 @@ def _sessions_may_change_values(ctx: RuleContext, sessions: dict[int, int]) -> b
     failing = _fails_before_reading(ctx, flow, detached, changed)
     if any(r.cell in detached and r.cell not in failing and r.name in changed for r in flow.reads):
         return True
-    return _values_cross(flow, {index: int(index in detached) for index in counts if index not in failing}, counts, same, chain)
+    return _values_cross(flow, {index: int(index in detached) for index in counts if index not in failing}, counts, same, chain, modules)
 
 
 def _fails_before_reading(ctx: RuleContext, flow: NameFlow, detached: frozenset[int], changed: set[str]) -> frozenset[int]:
@@ -1905,9 +1906,11 @@ _NOT_DEFINED_HERE = re.compile(r"`\w+` is not defined in any cell")
 def _values_cross(
     flow: NameFlow, sessions: dict[int, int], counts: dict[int, int],
     same: Callable[[int], str], chain: Callable[[int], frozenset[int]],
+    module_read: Callable[[Read], bool] = lambda r: False,
 ) -> bool:
     """Does a cell read a name whose top-to-bottom writer ran in another of `sessions` and may give
-    another value there (`_same_in_any_kernel`; a step needs counts free below the reader's)?"""
+    another value there (`_same_in_any_kernel`; a step needs counts free below the reader's)? A
+    read `module_read` says is of an installed module (`_installed_module_reads`) crosses nothing."""
     taken: dict[int, set[int]] = {}
     for index, session in sessions.items():
         taken.setdefault(session, set()).add(counts[index])
@@ -1916,7 +1919,7 @@ def _values_cross(
         if session is None or r.writer is None:
             continue
         writer = r.writer.cell
-        if writer == r.cell or sessions.get(writer) == session:
+        if writer == r.cell or sessions.get(writer) == session or module_read(r):
             continue
         if writer not in counts:
             continue  # never ran: its session is unknown (HID002's question)
@@ -1932,6 +1935,35 @@ def _values_cross(
             if free < len(needed):
                 return True
     return False
+
+
+def _installed_module_reads(ctx: RuleContext, flow: NameFlow) -> Callable[[Read], bool]:
+    """Is the read one of a name its writer binds by importing an installed module (`np` of a cell
+    `import numpy as np` that also appends a literal `sys.path` entry and seeds `np.random.seed(12)`),
+    bound by no other kind of binding anywhere in the notebook? Any kernel's import binds the same
+    module, whatever else that cell does, so such a read passes no value between kernel sessions
+    (fair check 39, item 23, hid001-sessions-change-no-value: the other session's cells only define
+    functions of `np`). The cell's other bindings are read as before. Not a module beside the
+    notebook or of the repository (it may have been edited between the sessions), a relative
+    import, and not when the reading cell draws from a global generator and the importing cell
+    seeds one: the draw's numbers depend on whether that seed ran in the reader's kernel."""
+    project = ctx.project
+    local = (project.local_modules | project.project_modules) if project is not None else frozenset()
+    rebound = {d.name for d in flow.definitions if d.kind is not DefKind.IMPORT}
+    installed: set[tuple[int, str]] = set()
+    for ca in ctx.cells:
+        for i in ca.facts.imports:
+            if i.level == 0 and i.bound != "*" and i.top_level and i.top_level not in local and i.bound not in rebound:
+                installed.add((ca.cell.index, i.bound))
+    seeding, drawing = _seeding_cells(ctx), _drawing(ctx)[0]
+
+    def module_read(r: Read) -> bool:
+        w = r.writer
+        return (
+            isinstance(w, Definition) and w.kind is DefKind.IMPORT and (w.cell, r.name) in installed
+            and not (w.cell in seeding and r.cell in drawing)
+        )
+    return module_read
 
 
 def _repeated_count_cells(ctx: RuleContext) -> frozenset[int]:
