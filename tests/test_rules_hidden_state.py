@@ -1284,3 +1284,18 @@ def test_hid001_a_module_imported_in_another_session_passes_no_value():
     # kernel changes its numbers; kept.
     drawn = (("Z = np.random.rand(3)\nprint(Z)", 2), ("def elu(x):\n    return np.where(x > 0, x, x - 1)", 3))
     assert found(audit(*first, *drawn), "HID001") == [("HID001", None, None)]
+
+
+def test_hid001_a_late_reader_of_one_column_after_cells_assigning_other_columns():
+    # Fair check 48, item 47 (N, hid001-display-only-partners): a plot of `crimes["HOUR OCC"]` re-run
+    # after cells below assigned the columns "TIME OCC" and "victim_ages": the column it read is
+    # the one a top-to-bottom run gives it.
+    load = ("import pandas as pd\ncrimes = pd.read_csv('crimes.csv')", 1)
+    hour = ("crimes['HOUR'] = crimes['TIME'] // 100", 2)
+    late = ("hourly = crimes['HOUR'].value_counts()\nprint(hourly)", 9)
+    ages = ("crimes['ages'] = pd.cut(crimes['AGE'], bins=3)\nprint(crimes['ages'].value_counts())", 6)
+    other = ("crimes['TIME'] = crimes['TIME'].astype(int)\nnight = crimes[crimes['TIME'] > 2200]", 4)
+    assert found(audit(load, hour, late, other, ages), "HID001") == []
+    # A cell below assigning the column it read: kept.
+    same = ("crimes['HOUR'] = crimes['HOUR'] + 1", 4)
+    assert found(audit(load, hour, late, same, ages), "HID001") == [("HID001", 3, 1)]

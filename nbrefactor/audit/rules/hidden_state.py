@@ -2961,6 +2961,7 @@ def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[fr
     for entries in writes.values():
         entries.sort(key=lambda w: (w[0], w[1]))
     session = _sessions(ctx)
+    item_writes = _keyed_item_writes(ctx)
     restored = _restored_source_cells(ctx, flow) | _self_contained(ctx)
     # A self-seeding cell whose draws all follow its literal seed is a source of the same value to the
     # cells that read it (fair check 39, item 22), but not a source the same-value re-runs below are
@@ -2980,9 +2981,14 @@ def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[fr
         if ca.cell.index not in words:
             for r in ca.facts.reads:
                 first_read[r.name] = min(first_read.get(r.name, r.line), r.line)
+        direct = set(names)
         for name in list(names):
             own_before = {d.name for d in ca.facts.defined if d.line < first_read[name]} if name in first_read else set()
             names |= _called_body_reads(name, ca.cell.index, count, writes, body_reads, function_reads) - own_before
+        # Names the cell reads only as items of constant keys (`crimes["HOUR OCC"]`), by itself,
+        # not through a function's body: a write of another key is no write of what it read.
+        keyed = _keyed_reads(ca) if ca.cell.index not in words else {}
+        function_read = {n for fn in names & function_reads.keys() for n in function_reads[fn]}
         # A model only drawn or summarised (`SVG(model_to_dot(m))`, `m.summary()`) shows its
         # architecture, which training does not change: which run of its cells came first is no read.
         names -= _architecture_only_reads(ca)
@@ -2992,6 +2998,13 @@ def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[fr
             entries = writes.get(name)
             if not entries:
                 continue
+            if name in keyed and name in direct and name not in function_read:
+                # Another column assigned (`crimes["TIME OCC"] = …` below a plot of `crimes["HOUR
+                # OCC"]`) left the items this cell read as they were: that write is out of the
+                # comparison (fair check 48, item 47, hid001-display-only-partners).
+                entries = [w for w in entries if (w[0], w[1], name) not in item_writes or item_writes[w[0], w[1], name] in keyed[name]]
+                if not entries:
+                    continue
             above = [w for w in entries if w[0] < ca.cell.index]
             top_down = above[-1][0] if above else None
             ran_before = [w for w in entries if w[0] != ca.cell.index and w[2] is not None and w[2] < count]
@@ -3033,6 +3046,65 @@ def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[fr
                 continue
             differences.add(frozenset({ca.cell.index, *(c for c in (top_down, saved) if c is not None)}))
     return frozenset(sensitive), tuple(sorted(differences, key=sorted))
+
+
+def _constant_key(node: ast.AST) -> Optional[str]:
+    """The string key of `name["key"]`, else None."""
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        return node.slice.value
+    return None
+
+
+def _keyed_reads(ca: CellAnalysis) -> dict[str, frozenset[str]]:
+    """Per name the cell uses at module level only as `name["key"]` with a string literal key (read,
+    assigned or updated), the keys: `crimes["HOUR OCC"].value_counts()` uses the item "HOUR OCC" of
+    `crimes` and nothing else of it. Names used otherwise anywhere in the cell (`crimes.head()`,
+    `crimes[mask]`, `f(crimes)`, a function's body) are left out."""
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return {}
+    keys: dict[str, set[str]] = {}
+    other: set[str] = set()
+    for node in _module_level_nodes(tree):
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, ast.Name):
+                continue
+            key = _constant_key(node) if isinstance(node, ast.Subscript) and node.value is child else None
+            if key is None:
+                other.add(child.id)
+            else:
+                keys.setdefault(child.id, set()).add(key)
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            other |= {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    return {name: frozenset(k) for name, k in keys.items() if name not in other}
+
+
+def _keyed_item_writes(ctx: RuleContext) -> dict[tuple[int, int, str], str]:
+    """(cell, line, name) -> key of each module-level statement alone on its lines that only assigns
+    one item of a string literal key (`crimes["victim_ages"] = pd.cut(…)`): the write changes that
+    item of `name`, no other (a frame's column, a dict's entry)."""
+    found: dict[tuple[int, int, str], str] = {}
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        lines: Counter = Counter()
+        for statement in tree.body:
+            for line in range(statement.lineno, (statement.end_lineno or statement.lineno) + 1):
+                lines[line] += 1
+        for statement in tree.body:
+            if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
+                continue
+            target = statement.targets[0]
+            key = _constant_key(target)
+            if key is None or not isinstance(target.value, ast.Name):
+                continue
+            span = range(statement.lineno, (statement.end_lineno or statement.lineno) + 1)
+            if all(lines[line] == 1 for line in span):
+                for line in span:
+                    found[ca.cell.index, line, target.value.id] = key
+    return found
 
 
 def _called_body_reads(
