@@ -1299,3 +1299,16 @@ def test_hid001_a_late_reader_of_one_column_after_cells_assigning_other_columns(
     # A cell below assigning the column it read: kept.
     same = ("crimes['HOUR'] = crimes['HOUR'] + 1", 4)
     assert found(audit(load, hour, late, same, ages), "HID001") == [("HID001", 3, 1)]
+
+
+def test_hid002_a_function_applied_element_wise_by_a_run_cell_proves_what_it_reads_ran():
+    # Fair check 50, item 54 (W, hid002-readers-prove-cell-ran): `lemma` is bound only by a cell
+    # without a count; the run cell [5] applies a function reading it to every element, saving no
+    # error, and number 2 is free (the cell above it, [7], was re-run later): the cell ran, its
+    # count cleared.
+    top = (("import pandas as pd\nfrom nltk.stem import WordNetLemmatizer", 1), ("df = pd.DataFrame({'a': ['x y']})", 3),
+           ("print(len(df))", 7), "lemma = WordNetLemmatizer()",
+           ("def lem(text):\n    out = []\n    for w in text.split():\n        out.append(lemma.lemmatize(w))\n    return ' '.join(out)", 4))
+    assert found(audit(*top, ("df['a'] = df['a'].apply(lambda x: lem(x))", 5)), "HID002") == []
+    # Called on one side of a conditional only: no proof, kept.
+    assert found(audit(*top, ("df['a'] = df['a'].apply(lambda x: lem(x) if x else x)", 5)), "HID002") == [("HID002", 4, 1)]

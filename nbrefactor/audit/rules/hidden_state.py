@@ -5781,6 +5781,7 @@ def _find_called_function_reads(ctx: RuleContext, cell: int) -> frozenset[str]:
     if caller is None:
         return frozenset()
     queue = [(cell, c.func, c.line) for c in caller.facts.calls if not c.in_function and c.func and "." not in c.func]
+    queue += _element_wise_calls(caller, cell)
     found: set[str] = set()
     seen: set[tuple[int, str]] = set()
     while queue:
@@ -5794,6 +5795,35 @@ def _find_called_function_reads(ctx: RuleContext, cell: int) -> frozenset[str]:
         # (a notebook function it calls in turn: its name read, bound by a `def` of its own cell or above)
         queue.extend((reached[0], n, None) for n in names)
     return frozenset(found)
+
+
+# pandas' element-wise methods: the function they are given runs on every element, as a loop's body.
+_ELEMENT_WISE_METHODS = frozenset({"apply", "map", "applymap", "transform"})
+
+
+def _element_wise_calls(caller: CellAnalysis, cell: int) -> list[tuple[int, str, None]]:
+    """(cell, name, None: the read is the lambda's) of the notebook-function calls a lambda makes on every path of its body,
+    where the lambda is the first argument of an element-wise method called at the cell's top level
+    (`new_df['Body'].apply(lambda x: lemitizeWords(x))`): the function runs for every element, as
+    the body of a loop over them does, which `_surely_read` counts too (fair check 50, item 54, W
+    hid002-readers-prove-cell-ran: `lemma`, bound only by a cell without a count, read by
+    `lemitizeWords` that the run cell [48] applied to every question body)."""
+    tree = cell_python_tree(caller)
+    if tree is None:
+        return []
+    found: list[tuple[int, str, None]] = []
+    for node in _module_level_nodes(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in _ELEMENT_WISE_METHODS and node.args and isinstance(node.args[0], ast.Lambda)):
+            continue
+        function = node.args[0]
+        parameters = {a.arg for a in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs)}
+        sure = _surely_read_expr(function.body) - parameters
+        found += [
+            (cell, call.func.id, None) for call in ast.walk(function.body)
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in sure
+        ]
+    return found
 
 
 def _own_locals(function: ast.FunctionDef) -> set[str]:
