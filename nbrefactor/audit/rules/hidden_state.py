@@ -1854,7 +1854,7 @@ def _sessions_may_change_values(ctx: RuleContext, sessions: dict[int, int]) -> b
         return True
     same, chain = _same_in_any_kernel(ctx, flow)
     modules = _installed_module_reads(ctx, flow)
-    if not _values_cross(flow, sessions, counts, same, chain, modules):
+    if not _values_cross(flow, sessions, counts, same, chain, modules) and not _changed_across(flow, sessions, counts):
         return False
     # Which cells shared a session is a guess from the counts. When the cells proving the other
     # session are few (those outside the longest rising run of counts that carry a count of it),
@@ -1935,6 +1935,20 @@ def _values_cross(
             if free < len(needed):
                 return True
     return False
+
+
+def _changed_across(flow: NameFlow, sessions: dict[int, int], counts: dict[int, int]) -> bool:
+    """Does a counted cell read a name that a counted cell of another session changes in place or
+    deletes (`df['hour'] = …`, `del df['visit_id']`)? `_values_cross` follows each read to its
+    top-to-bottom writer only; the cells proving the other session answer such a read below."""
+    changed: dict[str, set[int]] = {}
+    for m in (*flow.mutations, *flow.deletions):
+        if m.cell in counts and m.cell in sessions:
+            changed.setdefault(m.name, set()).add(sessions[m.cell])
+    return any(
+        r.cell in counts and r.cell in sessions and changed.get(r.name, set()) - {sessions[r.cell]}
+        for r in flow.reads
+    )
 
 
 def _installed_module_reads(ctx: RuleContext, flow: NameFlow) -> Callable[[Read], bool]:
