@@ -1853,6 +1853,8 @@ def _sessions_may_change_values(ctx: RuleContext, sessions: dict[int, int]) -> b
     if flow.may_inject and not _unparsed_within_session(ctx, flow, sessions, counts):
         return True
     same, chain = _same_in_any_kernel(ctx, flow)
+    if not _values_cross(flow, sessions, counts, same, chain):
+        return False
     modules = _installed_module_reads(ctx, flow)
     if not _values_cross(flow, sessions, counts, same, chain, modules) and not _changed_across(flow, sessions, counts):
         return False
