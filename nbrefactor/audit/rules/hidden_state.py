@@ -1957,18 +1957,34 @@ def _installed_module_reads(ctx: RuleContext, flow: NameFlow) -> Callable[[Read]
     """Is the read one of a name its writer binds by importing an installed module (`np` of a cell
     `import numpy as np` that also appends a literal `sys.path` entry and seeds `np.random.seed(12)`),
     bound by no other kind of binding anywhere in the notebook? Any kernel's import binds the same
-    module, whatever else that cell does, so such a read passes no value between kernel sessions
-    (fair check 39, item 23, hid001-sessions-change-no-value: the other session's cells only define
-    functions of `np`). The cell's other bindings are read as before. Not a module beside the
-    notebook or of the repository (it may have been edited between the sessions), a relative
-    import, and not when the reading cell draws from a global generator and the importing cell
-    seeds one: the draw's numbers depend on whether that seed ran in the reader's kernel."""
+    module, so such a read passes no value between kernel sessions (fair check 39, item 23,
+    hid001-sessions-change-no-value: the other session's cells only define functions of `np`). The
+    cell's other bindings are read as before; its other calls may only seed a global generator,
+    add a literal `sys.path` entry or ignore warnings, with no magic but `%matplotlib`/`%config`
+    and no in-place change but that path entry (`warnings.simplefilter("error")` or
+    `pd.set_option(…)` change how the reader runs: fixture hid39b/strict_imports). Not a module
+    beside the notebook or of the repository (it may have been edited between the sessions), a
+    relative import, and not when the reading cell draws from a global generator and the importing
+    cell seeds one: the draw's numbers depend on whether that seed ran in the reader's kernel."""
     project = ctx.project
     local = (project.local_modules | project.project_modules) if project is not None else frozenset()
     rebound = {d.name for d in flow.definitions if d.kind is not DefKind.IMPORT}
+    resolve = ctx.facts.resolve
+
+    def quiet(c: CallFact) -> bool:
+        if _same_path_entry(c) or (_global_state_call(c) and _SEED_CALL.search(c.func or c.method)):
+            return True
+        action = c.arg(0, ("action",)) if resolve(c.func) in _IGNORE_WARNINGS_CALLS else None
+        return action is not None and action.string == "ignore"
+
     installed: set[tuple[int, str]] = set()
     for ca in ctx.cells:
-        for i in ca.facts.imports:
+        f = ca.facts
+        if (f.syntax_error is not None or f.deleted or f.globals_declared
+                or any(_magic_name(m) not in _IMPORT_CELL_MAGICS or m.kind != "line_magic" for m in ca.magics)
+                or any(m.name != "sys" for m in f.mutated) or not all(quiet(c) for c in f.calls if not c.in_function)):
+            continue
+        for i in f.imports:
             if i.level == 0 and i.bound != "*" and i.top_level and i.top_level not in local and i.bound not in rebound:
                 installed.add((ca.cell.index, i.bound))
     seeding, drawing = _seeding_cells(ctx), _drawing(ctx)[0]
