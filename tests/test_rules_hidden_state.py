@@ -1312,3 +1312,11 @@ def test_hid002_a_function_applied_element_wise_by_a_run_cell_proves_what_it_rea
     assert found(audit(*top, ("df['a'] = df['a'].apply(lambda x: lem(x))", 5)), "HID002") == []
     # Called on one side of a conditional only: no proof, kept.
     assert found(audit(*top, ("df['a'] = df['a'].apply(lambda x: lem(x) if x else x)", 5)), "HID002") == [("HID002", 4, 1)]
+
+
+def test_hid001_a_cell_assigning_an_item_is_no_reader_of_one_item_only():
+    # Regression (fair check 47, nyc_taxi_predictions cell 159): `best_params['learning_rate'] =
+    # 0.25` ran before the cells above it, one of which passed `**best_params` with that item in it.
+    cells = (("best_params = {'n_estimators': 100}", 1), ("best_params['max_depth'] = 8", 4),
+             ("print(dict(**best_params))", 5), ("best_params['learning_rate'] = 0.25", 3))
+    assert found(audit(*cells), "HID001") == [("HID001", 4, 1)]
