@@ -1349,3 +1349,67 @@ def test_hid004_a_later_read_whose_definers_below_only_rebind_the_name_from_itse
     (message,) = messages(diags, "HID004")
     assert message.startswith("`image` is bound by no cell but from its own value: cell 3 below this one only rebinds it from itself")
     assert [d.fix for d in diags if d.code == "HID004"] == ["Define `image` (load or compute it) before this line: no cell of the notebook does."]
+
+
+def test_hid001_seeding_cell_rerun_late_after_cells_that_reseed_or_only_show():
+    # Fair check 50, item 49 (W, hid001-self-contained-section): a complete experiment (its own
+    # seed, loaders, model, training) re-run late after two experiments that seed again before any
+    # call and a cell that only shows one's results: the generator state it leaves reaches no draw.
+    setup = ("import torch\nimport engine", 1)
+    late = ("torch.manual_seed(42)\nmodel = engine.build()\nres0 = engine.train(model)", 8)
+    reseeds = ("torch.manual_seed(42)\nmodel = engine.build()\nres1 = engine.train(model)", 3)
+    again = ("torch.manual_seed(42)\nmodel = engine.build()\nres1 = engine.train(model, epochs=5)", 5)
+    assert found(audit(setup, late, reseeds, again, ("res1.keys()", 7)), "HID001") == []
+    # A cell below that trains without seeding draws from the state the late cell's seed left: kept.
+    kept = audit(setup, late, reseeds, again, ("res2 = engine.train(engine.build())", 7))
+    assert found(kept, "HID001") == [("HID001", 2, 1)]
+
+
+def test_hid001_a_module_imported_in_another_session_passes_no_value():
+    # Fair check 39, item 23 (N, hid001-sessions-change-no-value): the other session's cells only
+    # define functions of `np`, imported by a cell that also seeds numpy: any kernel's import binds
+    # the same module.
+    first = (("import numpy as np\nnp.random.seed(12)", 1), ("X = np.ones((3, 2))\nprint(X.sum())", 2),
+             ("Y = X * 2\nprint(Y)", 3), ("print(Y.mean())", 4))
+    other = (("def softmax(x):\n    return np.exp(x) / np.exp(x).sum()", 2), ("def elu(x):\n    return np.where(x > 0, x, x - 1)", 3))
+    assert found(audit(*first, *other), "HID001") == []
+    # A cell of the other session drawing from numpy's generator: whether the seed ran in its
+    # kernel changes its numbers; kept.
+    drawn = (("Z = np.random.rand(3)\nprint(Z)", 2), ("def elu(x):\n    return np.where(x > 0, x, x - 1)", 3))
+    assert found(audit(*first, *drawn), "HID001") == [("HID001", None, None)]
+
+
+def test_hid001_a_late_reader_of_one_column_after_cells_assigning_other_columns():
+    # Fair check 48, item 47 (N, hid001-display-only-partners): a plot of `crimes["HOUR OCC"]` re-run
+    # after cells below assigned the columns "TIME OCC" and "victim_ages": the column it read is
+    # the one a top-to-bottom run gives it.
+    load = ("import pandas as pd\ncrimes = pd.read_csv('crimes.csv')", 1)
+    hour = ("crimes['HOUR'] = crimes['TIME'] // 100", 2)
+    late = ("hourly = crimes['HOUR'].value_counts()\nprint(hourly)", 9)
+    ages = ("crimes['ages'] = pd.cut(crimes['AGE'], bins=3)\nprint(crimes['ages'].value_counts())", 6)
+    other = ("crimes['TIME'] = crimes['TIME'].astype(int)\nnight = crimes[crimes['TIME'] > 2200]", 4)
+    assert found(audit(load, hour, late, other, ages), "HID001") == []
+    # A cell below assigning the column it read: kept.
+    same = ("crimes['HOUR'] = crimes['HOUR'] + 1", 4)
+    assert found(audit(load, hour, late, same, ages), "HID001") == [("HID001", 3, 1)]
+
+
+def test_hid002_a_function_applied_element_wise_by_a_run_cell_proves_what_it_reads_ran():
+    # Fair check 50, item 54 (W, hid002-readers-prove-cell-ran): `lemma` is bound only by a cell
+    # without a count; the run cell [5] applies a function reading it to every element, saving no
+    # error, and number 2 is free (the cell above it, [7], was re-run later): the cell ran, its
+    # count cleared.
+    top = (("import pandas as pd\nfrom nltk.stem import WordNetLemmatizer", 1), ("df = pd.DataFrame({'a': ['x y']})", 3),
+           ("print(len(df))", 7), "lemma = WordNetLemmatizer()",
+           ("def lem(text):\n    out = []\n    for w in text.split():\n        out.append(lemma.lemmatize(w))\n    return ' '.join(out)", 4))
+    assert found(audit(*top, ("df['a'] = df['a'].apply(lambda x: lem(x))", 5)), "HID002") == []
+    # Called on one side of a conditional only: no proof, kept.
+    assert found(audit(*top, ("df['a'] = df['a'].apply(lambda x: lem(x) if x else x)", 5)), "HID002") == [("HID002", 4, 1)]
+
+
+def test_hid001_a_cell_assigning_an_item_is_no_reader_of_one_item_only():
+    # Regression (fair check 47, nyc_taxi_predictions cell 159): `best_params['learning_rate'] =
+    # 0.25` ran before the cells above it, one of which passed `**best_params` with that item in it.
+    cells = (("best_params = {'n_estimators': 100}", 1), ("best_params['max_depth'] = 8", 4),
+             ("print(dict(**best_params))", 5), ("best_params['learning_rate'] = 0.25", 3))
+    assert found(audit(*cells), "HID001") == [("HID001", 4, 1)]

@@ -1287,6 +1287,15 @@ class OutOfOrderExecution(Rule):
                 # exercise 11's unseeded `X1 = np.random.randint(…)` as [102]).
                 if not late and not any(i < max(c.index for c in others) and i not in inside for i in _seeding_cells(ctx)):
                     seeded_pair = True
+                # Partners that seed again before any call, or only show values (no call but a
+                # read-only method or a display builtin), draw nothing from the generator state the
+                # seeding cells leave: their order against them is a matter of values alone, which
+                # `_sensitive_against` checks (fair check 50, item 49, W: a complete seeded experiment
+                # re-run late after two seeded experiments and a `model1_results.keys()` cell).
+                if all(c.index in self_seeding for c in members) and all(
+                    o.index in self_seeding or (o.index in display and _display_only(display[o.index])) for o in others
+                ):
+                    seeded_pair = True
                 sensitive = _sensitive_against(ctx, members, others)
                 # A self-seeding cell that gives the same values at every run (its draws all follow
                 # its literal seed: `_self_contained`) changed, by its order, only the generator state
@@ -1892,6 +1901,9 @@ def _sessions_may_change_values(ctx: RuleContext, sessions: dict[int, int]) -> b
     same, chain = _same_in_any_kernel(ctx, flow)
     if not _values_cross(flow, sessions, counts, same, chain):
         return False
+    modules = _installed_module_reads(ctx, flow)
+    if not _values_cross(flow, sessions, counts, same, chain, modules) and not _changed_across(flow, sessions, counts):
+        return False
     # Which cells shared a session is a guess from the counts. When the cells proving the other
     # session are few (those outside the longest rising run of counts that carry a count of it),
     # the rest may well be one session run in order: if no value crosses between those cells and
@@ -1913,7 +1925,7 @@ def _sessions_may_change_values(ctx: RuleContext, sessions: dict[int, int]) -> b
     failing = _fails_before_reading(ctx, flow, detached, changed)
     if any(r.cell in detached and r.cell not in failing and r.name in changed for r in flow.reads):
         return True
-    return _values_cross(flow, {index: int(index in detached) for index in counts if index not in failing}, counts, same, chain)
+    return _values_cross(flow, {index: int(index in detached) for index in counts if index not in failing}, counts, same, chain, modules)
 
 
 def _fails_before_reading(ctx: RuleContext, flow: NameFlow, detached: frozenset[int], changed: set[str]) -> frozenset[int]:
@@ -1942,9 +1954,11 @@ _NOT_DEFINED_HERE = re.compile(r"`\w+` is not defined in any cell")
 def _values_cross(
     flow: NameFlow, sessions: dict[int, int], counts: dict[int, int],
     same: Callable[[int], str], chain: Callable[[int], frozenset[int]],
+    module_read: Callable[[Read], bool] = lambda r: False,
 ) -> bool:
     """Does a cell read a name whose top-to-bottom writer ran in another of `sessions` and may give
-    another value there (`_same_in_any_kernel`; a step needs counts free below the reader's)?"""
+    another value there (`_same_in_any_kernel`; a step needs counts free below the reader's)? A
+    read `module_read` says is of an installed module (`_installed_module_reads`) crosses nothing."""
     taken: dict[int, set[int]] = {}
     for index, session in sessions.items():
         taken.setdefault(session, set()).add(counts[index])
@@ -1953,7 +1967,7 @@ def _values_cross(
         if session is None or r.writer is None:
             continue
         writer = r.writer.cell
-        if writer == r.cell or sessions.get(writer) == session:
+        if writer == r.cell or sessions.get(writer) == session or module_read(r):
             continue
         if writer not in counts:
             continue  # never ran: its session is unknown (HID002's question)
@@ -1969,6 +1983,65 @@ def _values_cross(
             if free < len(needed):
                 return True
     return False
+
+
+def _changed_across(flow: NameFlow, sessions: dict[int, int], counts: dict[int, int]) -> bool:
+    """Does a counted cell read a name that a counted cell of another session changes in place or
+    deletes (`df['hour'] = …`, `del df['visit_id']`)? `_values_cross` follows each read to its
+    top-to-bottom writer only; the cells proving the other session answer such a read below."""
+    changed: dict[str, set[int]] = {}
+    for m in (*flow.mutations, *flow.deletions):
+        if m.cell in counts and m.cell in sessions:
+            changed.setdefault(m.name, set()).add(sessions[m.cell])
+    return any(
+        r.cell in counts and r.cell in sessions and changed.get(r.name, set()) - {sessions[r.cell]}
+        for r in flow.reads
+    )
+
+
+def _installed_module_reads(ctx: RuleContext, flow: NameFlow) -> Callable[[Read], bool]:
+    """Is the read one of a name its writer binds by importing an installed module (`np` of a cell
+    `import numpy as np` that also appends a literal `sys.path` entry and seeds `np.random.seed(12)`),
+    bound by no other kind of binding anywhere in the notebook? Any kernel's import binds the same
+    module, so such a read passes no value between kernel sessions (fair check 39, item 23,
+    hid001-sessions-change-no-value: the other session's cells only define functions of `np`). The
+    cell's other bindings are read as before; its other calls may only seed a global generator,
+    add a literal `sys.path` entry or ignore warnings, with no magic but `%matplotlib`/`%config`
+    and no in-place change but that path entry (`warnings.simplefilter("error")` or
+    `pd.set_option(…)` change how the reader runs: fixture hid39b/strict_imports). Not a module
+    beside the notebook or of the repository (it may have been edited between the sessions), a
+    relative import, and not when the reading cell draws from a global generator and the importing
+    cell seeds one: the draw's numbers depend on whether that seed ran in the reader's kernel."""
+    project = ctx.project
+    local = (project.local_modules | project.project_modules) if project is not None else frozenset()
+    rebound = {d.name for d in flow.definitions if d.kind is not DefKind.IMPORT}
+    resolve = ctx.facts.resolve
+
+    def quiet(c: CallFact) -> bool:
+        if _same_path_entry(c) or (_global_state_call(c) and _SEED_CALL.search(c.func or c.method)):
+            return True
+        action = c.arg(0, ("action",)) if resolve(c.func) in _IGNORE_WARNINGS_CALLS else None
+        return action is not None and action.string == "ignore"
+
+    installed: set[tuple[int, str]] = set()
+    for ca in ctx.cells:
+        f = ca.facts
+        if (f.syntax_error is not None or f.deleted or f.globals_declared
+                or any(_magic_name(m) not in _IMPORT_CELL_MAGICS or m.kind != "line_magic" for m in ca.magics)
+                or any(m.name != "sys" for m in f.mutated) or not all(quiet(c) for c in f.calls if not c.in_function)):
+            continue
+        for i in f.imports:
+            if i.level == 0 and i.bound != "*" and i.top_level and i.top_level not in local and i.bound not in rebound:
+                installed.add((ca.cell.index, i.bound))
+    seeding, drawing = _seeding_cells(ctx), _drawing(ctx)[0]
+
+    def module_read(r: Read) -> bool:
+        w = r.writer
+        return (
+            isinstance(w, Definition) and w.kind is DefKind.IMPORT and (w.cell, r.name) in installed
+            and not (w.cell in seeding and r.cell in drawing)
+        )
+    return module_read
 
 
 def _repeated_count_cells(ctx: RuleContext) -> frozenset[int]:
@@ -2966,6 +3039,7 @@ def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[fr
     for entries in writes.values():
         entries.sort(key=lambda w: (w[0], w[1]))
     session = _sessions(ctx)
+    item_writes = _keyed_item_writes(ctx)
     restored = _restored_source_cells(ctx, flow) | _self_contained(ctx)
     # A self-seeding cell whose draws all follow its literal seed is a source of the same value to the
     # cells that read it (fair check 39, item 22), but not a source the same-value re-runs below are
@@ -2985,9 +3059,14 @@ def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[fr
         if ca.cell.index not in words:
             for r in ca.facts.reads:
                 first_read[r.name] = min(first_read.get(r.name, r.line), r.line)
+        direct = set(names)
         for name in list(names):
             own_before = {d.name for d in ca.facts.defined if d.line < first_read[name]} if name in first_read else set()
             names |= _called_body_reads(name, ca.cell.index, count, writes, body_reads, function_reads) - own_before
+        # Names the cell reads only as items of constant keys (`crimes["HOUR OCC"]`), by itself,
+        # not through a function's body: a write of another key is no write of what it read.
+        keyed = _keyed_reads(ca) if ca.cell.index not in words else {}
+        function_read = {n for fn in names & function_reads.keys() for n in function_reads[fn]}
         # A model only drawn or summarised (`SVG(model_to_dot(m))`, `m.summary()`) shows its
         # architecture, which training does not change: which run of its cells came first is no read.
         names -= _architecture_only_reads(ca)
@@ -2997,6 +3076,13 @@ def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[fr
             entries = writes.get(name)
             if not entries:
                 continue
+            if name in keyed and name in direct and name not in function_read:
+                # Another column assigned (`crimes["TIME OCC"] = …` below a plot of `crimes["HOUR
+                # OCC"]`) left the items this cell read as they were: that write is out of the
+                # comparison (fair check 48, item 47, hid001-display-only-partners).
+                entries = [w for w in entries if (w[0], w[1], name) not in item_writes or item_writes[w[0], w[1], name] in keyed[name]]
+                if not entries:
+                    continue
             above = [w for w in entries if w[0] < ca.cell.index]
             top_down = above[-1][0] if above else None
             ran_before = [w for w in entries if w[0] != ca.cell.index and w[2] is not None and w[2] < count]
@@ -3038,6 +3124,70 @@ def _compute_order_sensitive(ctx: RuleContext) -> tuple[frozenset[int], tuple[fr
                 continue
             differences.add(frozenset({ca.cell.index, *(c for c in (top_down, saved) if c is not None)}))
     return frozenset(sensitive), tuple(sorted(differences, key=sorted))
+
+
+def _constant_key(node: ast.AST) -> Optional[str]:
+    """The string key of `name["key"]`, else None."""
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+        return node.slice.value
+    return None
+
+
+def _keyed_reads(ca: CellAnalysis) -> dict[str, frozenset[str]]:
+    """Per name the cell uses at module level only to read `name["key"]` with a string literal key,
+    the keys: `crimes["HOUR OCC"].value_counts()` reads the item "HOUR OCC" of `crimes` and nothing
+    else of it. Names used otherwise anywhere in the cell (`crimes.head()`, `crimes[mask]`,
+    `f(crimes)`, `crimes["x"] = …`, a function's body) are left out."""
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return {}
+    keys: dict[str, set[str]] = {}
+    other: set[str] = set()
+    for node in _module_level_nodes(tree):
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, ast.Name):
+                continue
+            # (only reads: a cell that assigns an item itself leaves it in the object, which a cell
+            # reading the whole object after it sees whatever the last writer by name says: fair
+            # check 47's `best_params['learning_rate'] = 0.25` run before the cell passing
+            # `**best_params` stays reported)
+            key = (_constant_key(node) if isinstance(node, ast.Subscript) and node.value is child
+                   and isinstance(node.ctx, ast.Load) else None)
+            if key is None:
+                other.add(child.id)
+            else:
+                keys.setdefault(child.id, set()).add(key)
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            other |= {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    return {name: frozenset(k) for name, k in keys.items() if name not in other}
+
+
+def _keyed_item_writes(ctx: RuleContext) -> dict[tuple[int, int, str], str]:
+    """(cell, line, name) -> key of each module-level statement alone on its lines that only assigns
+    one item of a string literal key (`crimes["victim_ages"] = pd.cut(…)`): the write changes that
+    item of `name`, no other (a frame's column, a dict's entry)."""
+    found: dict[tuple[int, int, str], str] = {}
+    for ca in ctx.cells:
+        tree = cell_python_tree(ca)
+        if tree is None:
+            continue
+        lines: Counter = Counter()
+        for statement in tree.body:
+            for line in range(statement.lineno, (statement.end_lineno or statement.lineno) + 1):
+                lines[line] += 1
+        for statement in tree.body:
+            if not isinstance(statement, ast.Assign) or len(statement.targets) != 1:
+                continue
+            target = statement.targets[0]
+            key = _constant_key(target)
+            if key is None or not isinstance(target.value, ast.Name):
+                continue
+            span = range(statement.lineno, (statement.end_lineno or statement.lineno) + 1)
+            if all(lines[line] == 1 for line in span):
+                for line in span:
+                    found[ca.cell.index, line, target.value.id] = key
+    return found
 
 
 def _called_body_reads(
@@ -5731,6 +5881,7 @@ def _find_called_function_reads(ctx: RuleContext, cell: int) -> frozenset[str]:
     if caller is None:
         return frozenset()
     queue = [(cell, c.func, c.line) for c in caller.facts.calls if not c.in_function and c.func and "." not in c.func]
+    queue += _element_wise_calls(caller, cell)
     found: set[str] = set()
     seen: set[tuple[int, str]] = set()
     while queue:
@@ -5744,6 +5895,35 @@ def _find_called_function_reads(ctx: RuleContext, cell: int) -> frozenset[str]:
         # (a notebook function it calls in turn: its name read, bound by a `def` of its own cell or above)
         queue.extend((reached[0], n, None) for n in names)
     return frozenset(found)
+
+
+# pandas' element-wise methods: the function they are given runs on every element, as a loop's body.
+_ELEMENT_WISE_METHODS = frozenset({"apply", "map", "applymap", "transform"})
+
+
+def _element_wise_calls(caller: CellAnalysis, cell: int) -> list[tuple[int, str, None]]:
+    """(cell, name, None: the read is the lambda's) of the notebook-function calls a lambda makes on every path of its body,
+    where the lambda is the first argument of an element-wise method called at the cell's top level
+    (`new_df['Body'].apply(lambda x: lemitizeWords(x))`): the function runs for every element, as
+    the body of a loop over them does, which `_surely_read` counts too (fair check 50, item 54, W
+    hid002-readers-prove-cell-ran: `lemma`, bound only by a cell without a count, read by
+    `lemitizeWords` that the run cell [48] applied to every question body)."""
+    tree = cell_python_tree(caller)
+    if tree is None:
+        return []
+    found: list[tuple[int, str, None]] = []
+    for node in _module_level_nodes(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in _ELEMENT_WISE_METHODS and node.args and isinstance(node.args[0], ast.Lambda)):
+            continue
+        function = node.args[0]
+        parameters = {a.arg for a in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs)}
+        sure = _surely_read_expr(function.body) - parameters
+        found += [
+            (cell, call.func.id, None) for call in ast.walk(function.body)
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in sure
+        ]
+    return found
 
 
 def _own_locals(function: ast.FunctionDef) -> set[str]:
