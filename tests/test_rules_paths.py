@@ -1165,3 +1165,18 @@ def test_a_hosted_setup_that_enters_the_notebooks_own_folder_in_a_clone_of_its_r
     assert ("PTH004", 1, 8) in with_else and ("PTH007", 1, 7) in with_else
     other_test = findings("portfolio/ml/houses/houses.ipynb", _BOOTSTRAP.replace("if not os.path.isdir('data')", "if RUN_SETUP"))
     assert ("PTH004", 1, 8) in other_test and ("PTH007", 1, 7) in other_test
+
+
+def test_chdir_into_an_absolute_literal_pth001_reports_on_the_line_is_that_findings() -> None:
+    # Fair check 51, item 110 (cd-line-also-pth001): `os.chdir('D:/…/data/raw/')` is PTH001's line;
+    # PTH004 leaves it there, as for a PTH002 folder, and PTH001's message says the line changes the
+    # working directory.
+    cells = ("import os\nos.chdir('D:/Meus documentos/turma/data/raw/')\nprint(os.listdir())",
+             "import pandas as pd\ndf = pd.read_csv('jec.csv')")
+    diagnostics = audit(cells, rules=(AbsolutePath, ChangeDirectory))
+    assert [(d.code, d.location.cell, d.location.line) for d in diagnostics] == [("PTH001", 1, 2)]
+    assert "makes it the working directory" in diagnostics[0].message
+    assert "Drop the change of directory" in (diagnostics[0].fix or "")
+    # A relative change on a line whose absolute literal is another call's stays PTH004's.
+    cells = ("import os\nos.chdir('data'); f = open('D:/x/notes.txt')", "print(open('a.txt').read())")
+    assert ("PTH004", 1, 2) in found(audit(cells, rules=(AbsolutePath, ChangeDirectory)))

@@ -5033,10 +5033,18 @@ class AbsolutePath(Rule):
                 "whoever runs it must place it there by hand on each machine"
                 if placed else "only exists on machines laid out like this one"
             )
+            fix = _environment_fix(f) or _CONFIG_FIX
+            if (f.source == "shell" and _cd_line(f.ca, f.line)) or (f.source == "python" and any(
+                    c is f.ca and call.line == f.line and (a := call.arg(0, ("path",))) is not None and a.string == f.value
+                    for c, call in directory_changes(ctx))):
+                # `os.chdir('D:/…/data/raw/')`: the change into it is this line too (PTH004 leaves it
+                # here, as for PTH002's folders: one line, one fix; fair check 51, item 110).
+                what += "; the line also makes it the working directory, so the relative paths below depend on it"
+                fix += " Drop the change of directory and build those relative paths from that root."
             yield _hit(
                 f,
                 f"Absolute path {_shown_literal(ctx, f)}{_where(f)} {what}{_escape_note(f)}",
-                _environment_fix(f) or _CONFIG_FIX,
+                fix,
                 others,
             )
         yield from _helper_base_hits(ctx, "absolute")
@@ -6999,6 +7007,23 @@ def _find_user_path_lines(ctx: RuleContext) -> Iterator[tuple[int, int]]:
             ca = cells.get(cell.index)
             if ca is not None and line is not None and _chdir_literal_line(ctx, ca, line):
                 yield cell.index, line
+
+
+def _absolute_chdir_reported_by_pth001(ctx: RuleContext, ca: CellAnalysis, line: int) -> bool:
+    """`os.chdir('D:/Meus documentos/…/data/raw/')` (or `%cd D:/…`) whose absolute literal PTH001
+    reports on that same line, at the change's argument: as for PTH002's
+    folder (`_user_path_lines`), one line, one fix, the PTH001 finding's (configure the root, drop
+    the change; fair check 51, item 110, cd-line-also-pth001)."""
+    reported = ctx.shared("paths.absolute_path_places", lambda: frozenset(
+        (h.cell.index, h.line, h.column or 0) for h in AbsolutePath().check(ctx) if h.cell is not None and h.line is not None))
+    columns = [column for cell, at, column in reported if cell == ca.cell.index and at == line]
+    if not columns:
+        return False
+    if _cd_line(ca, line):
+        return True
+    return any(c is ca and call.line == line and (first := call.arg(0, ("path",))) is not None and first.string is not None
+               and first.column in columns
+               for c, call in directory_changes(ctx))
 
 
 # --- a local read that falls back on a fetch (fair check 19) -----------------------------------------
@@ -9665,6 +9690,8 @@ class ChangeDirectory(Rule):
                 if user_lines is None:
                     user_lines = _user_path_lines(ctx)
                 if (hit.cell.index, hit.line) in user_lines:
+                    continue
+                if _absolute_chdir_reported_by_pth001(ctx, cells[hit.cell.index], hit.line):
                     continue
             if hit.cell is not None and (later := _reads_after_absolute_chdir(ctx).get((hit.cell.index, hit.line), ())):
                 # `os.chdir("/srv/work")`, then relative reads in later cells: they resolve against it
