@@ -1180,3 +1180,18 @@ def test_chdir_into_an_absolute_literal_pth001_reports_on_the_line_is_that_findi
     # A relative change on a line whose absolute literal is another call's stays PTH004's.
     cells = ("import os\nos.chdir('data'); f = open('D:/x/notes.txt')", "print(open('a.txt').read())")
     assert ("PTH004", 1, 2) in found(audit(cells, rules=(AbsolutePath, ChangeDirectory)))
+
+
+def test_relative_climb_after_a_pth002_cd_is_related_to_that_finding() -> None:
+    # Fair check 51, item 111 (chdir-chain-split-per-cell): `%cd ../models/` in a later cell climbs
+    # out of the Drive folder PTH002 reports on the cell-1 `%cd`: related to it, no PTH004 of its own.
+    cells = ("from google.colab import drive\ndrive.mount('/content/gdrive')\n%cd \"/content/gdrive/MyDrive/Colab Notebooks/input\"",
+             "import pandas as pd\ndf = pd.read_csv('train.csv')",
+             "%cd ../models/\n%ls",
+             "df.to_csv('out.csv')")
+    diagnostics = audit(cells, rules=(UserSpecificPath, ChangeDirectory))
+    assert [(d.code, d.location.cell, d.location.line) for d in diagnostics] == [("PTH002", 1, 3)]
+    assert (3, 1) in [(r.cell, r.line) for r in diagnostics[0].related]
+    # After a relative change (not an absolute one PTH002 reports), the climb stays PTH004's.
+    cells = ("%cd data/input", "import pandas as pd\ndf = pd.read_csv('train.csv')", "%cd ../models/\n%ls", "df.to_csv('out.csv')")
+    assert [d.code for d in audit(cells, rules=(UserSpecificPath, ChangeDirectory))] == ["PTH004"]

@@ -6548,6 +6548,15 @@ class UserSpecificPath(Rule):
                             if (c.ca.cell.index, c.line, c.column) in places for where in changes.get(c.name, ())]
                     if into:
                         hit = replace(hit, related=tuple(dict.fromkeys([*hit.related, *into])))
+                # `%cd "/content/gdrive/MyDrive/Colab Notebooks/input"` reported here, then `%cd
+                # ../models/` in a later cell: where the climb lands is this folder's sibling, one
+                # root to configure (PTH004 leaves the hop: `_user_path_lines`; fair check 51, item 111).
+                hops = _climbs_after_absolute_change(ctx)
+                if hops:
+                    places = [(hit.cell.index, hit.line), *((c.index, ln) for c, ln, _ in hit.related if ln is not None)]
+                    climbs = [where for place in places for where in hops.get(place, ())]
+                    if climbs:
+                        hit = replace(hit, related=tuple(dict.fromkeys([*hit.related, *climbs])))
             yield hit
 
     def _check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -9416,7 +9425,10 @@ class ChangeDirectory(Rule):
         "`os.chdir('../examples')` in a notebook that lies in `notebooks/`, and when only shell lines run in between (also in "
         "an `if`/`else` whose tests call nothing, `if sys.platform == \"darwin\":` choosing a `!gcc` line) the pair is no finding. A `%cd` into an absolute folder PTH002 reports on the same line (`%cd /content/zoo/`, or `os.chdir(\"/content/gpt-2\")`) is that finding's: one line, one fix; "
         "so is the same change repeated at the top of later cells, a related location of that PTH002 finding (one root to configure), "
-        "and a change into a name bound once to a folder PTH002 reports, `os.chdir(way)` with `way = \"/content/gdrive/My Drive/data\"` (not `os.chdir(way + \"/bsd200\")`, a folder below it). "
+        "and a change into a name bound once to a folder PTH002 reports, `os.chdir(way)` with `way = \"/content/gdrive/My Drive/data\"` (not `os.chdir(way + \"/bsd200\")`, a folder below it).  "
+        "So is a relative change that climbs out of such a folder, the next change after it (`%cd ../models/` in a later cell, "
+        "and the climbs that follow it): where it lands is fixed by that folder, a related location of the PTH002 finding. "
+        "A change into an absolute literal PTH001 reports on the same line (`os.chdir(\"D:/work/data/raw/\")`) is PTH001's, likewise. "
         "A change in the branch a setting bound once turns off (`use_gdrive = 'no'  #@param`, then `if use_gdrive == 'yes': os.chdir(root)`) never runs: not reported; "
         "nor is one under `if False:` or in a module-level function nothing calls (as for PTH001–PTH006). "
         "A change into the folder a `git clone` below a reported change makes (`%cd drive/MyDrive` and `!git clone …/repo.git` in "
@@ -10105,6 +10117,53 @@ class ChangeDirectory(Rule):
             words = first.string.lstrip("%").split()
             return bool(words) and words[0] in _CHDIR_MAGICS
         return False
+
+
+def _climbs_after_absolute_change(ctx: RuleContext) -> dict[tuple[int, int], tuple[tuple[Cell, int, int], ...]]:
+    """By (cell, line) of a change of directory into an absolute literal folder (`%cd
+    "/content/gdrive/MyDrive/Colab Notebooks/input"`, `os.chdir("/srv/work/a")`): the relative changes
+    that then climb out of it, each the next change of the notebook (`%cd ../models/` in a later
+    cell, then `%cd ../models`), never above that folder's root. Where they land is fixed by the
+    absolute folder: one root, one fix (fair check 51, item 111, chdir-chain-split-per-cell). A
+    `%popd`, a change whose target is not a literal, or any other change ends the chain."""
+    def build() -> dict[tuple[int, int], tuple[tuple[Cell, int, int], ...]]:
+        changes: list[tuple[int, int, int, CellAnalysis, str, Optional[str]]] = []
+        for ca, call in directory_changes(ctx):
+            first = call.arg(0, ("path",))
+            changes.append((ca.cell.index, call.line, call.column, ca, "cd",
+                            first.string if first is not None and not call.in_function else None))
+        for ca in ctx.cells:
+            for magic in ca.magics:
+                if magic.kind in ("line_magic", "automagic") and magic.name in (*_CHDIR_MAGICS, "popd"):
+                    column = len(magic.text) - len(magic.text.lstrip()) + 1
+                    changes.append((ca.cell.index, magic.line, column, ca, magic.name,
+                                    cd_operand(magic.args) if magic.name == "cd" else None))
+        changes.sort(key=lambda c: c[:3])
+        out: dict[tuple[int, int], list[tuple[Cell, int, int]]] = {}
+        head: Optional[tuple[int, int]] = None
+        depth = 0  # how many folders below its root the working directory is
+        for cell, line, column, ca, _, target in changes:
+            if target is None or any(ch in target for ch in "$*?{}"):
+                head = None
+                continue
+            normal = _normal_path(target)
+            root = re.match(r"^(?:[A-Za-z]:)?/", normal)
+            if root is not None:
+                head, depth = (cell, line), len([p for p in normal[root.end():].split("/") if p not in ("", ".")])
+                if ".." in normal.split("/"):
+                    head = None
+                continue
+            parts = [p for p in normal.split("/") if p not in ("", ".")]
+            up = len(list(itertools.takewhile(lambda p: p == "..", parts)))
+            down = parts[up:]
+            if head is None or not up or up > depth or ".." in down or normal.startswith("~"):
+                head = None
+                continue
+            out.setdefault(head, []).append((ca.cell, line, column))
+            depth = depth - up + len(down)
+        return {k: tuple(v) for k, v in out.items()}
+
+    return ctx.shared("paths.climbs_after_absolute_change", build)
 
 
 def directory_changes(ctx: RuleContext) -> tuple[tuple[CellAnalysis, CallFact], ...]:
