@@ -1666,3 +1666,16 @@ def test_a_helper_module_not_committed_is_said_as_such_where_a_manifest_is(tmp_p
     assert [(d.location.cell, d.location.line) for d in dep001] == [(1, 2)]
     assert "a helper module of the project, `utils.py`, that was not committed" in dep001[0].message
     assert dep001[0].fix.startswith("Commit `utils.py`")
+
+
+def test_dep007_windows_only_line_of_a_file_named_for_windows_is_right_there(tmp_path):
+    # Fair check 51, item 47 (platform-named-env-file): a win-64 export named environment_win.yml keeps
+    # `pywin32==306`, which installs on Windows, its platform; the same line in environment.yml is reported.
+    env = "name: demo\ndependencies:\n  - python=3.11\n  - pip\n  - pip:\n    - numpy==1.26.4\n    - pywin32==306\n"
+    root = make_repo(tmp_path, {"environment_win.yml": env, "requirements-windows.txt": "pywin32==306\n"})
+    nb = write_notebook(root / "nb.ipynb", ["import numpy as np"])
+    assert found(audit(nb), "DEP007") == []
+    other = make_repo(tmp_path / "other", {"environment.yml": env, "requirements-window-tools.txt": "pywin32==306\n"})
+    nb = write_notebook(other / "nb.ipynb", ["import numpy as np"])
+    reported = [d for d in audit(nb) if d.code == "DEP007"]
+    assert sorted(d.location.path.rsplit("/", 1)[-1] for d in reported) == ["environment.yml", "requirements-window-tools.txt"]
