@@ -1679,3 +1679,16 @@ def test_dep007_windows_only_line_of_a_file_named_for_windows_is_right_there(tmp
     nb = write_notebook(other / "nb.ipynb", ["import numpy as np"])
     reported = [d for d in audit(nb) if d.code == "DEP007"]
     assert sorted(d.location.path.rsplit("/", 1)[-1] for d in reported) == ["environment.yml", "requirements-window-tools.txt"]
+
+
+def test_dep002_names_the_alternative_distribution_the_notebook_installs(tmp_path):
+    # Fair check 51, item 21: `!pip install psycopg2-binary`, then `import psycopg2`: the line to pin is
+    # psycopg2-binary (psycopg2's source build needs pg_config and a compiler), as the install says.
+    root = make_repo(tmp_path, {})
+    nb = write_notebook(root / "nb.ipynb", ["!pip install psycopg2-binary\nimport psycopg2\nimport numpy"])
+    (dep002,) = [d for d in audit(nb) if d.code == "DEP002" and "psycopg2" in d.message]
+    assert "distribution `psycopg2-binary`" in dep002.message and "`psycopg2-binary`" in dep002.fix
+    # Without the install line the first distribution stays.
+    nb = write_notebook(root / "plain.ipynb", ["import psycopg2\nimport numpy"])
+    (dep002,) = [d for d in audit(nb) if d.code == "DEP002" and "psycopg2" in d.message]
+    assert "distribution `psycopg2`" in dep002.message

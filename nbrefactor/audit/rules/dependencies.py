@@ -145,11 +145,20 @@ def _index_name_in_doubt(resolution, imported: bool = True) -> bool:
 def _as_installed(resolution, ctx: RuleContext):
     """A guessed distribution the notebook's own pip line names exactly (`!pip install hyperopt`,
     then `import hyperopt`) is no guess: the author installs it by that name, so messages name it
-    without "no mapping known" and fixes without "its name may differ"."""
-    if not resolution.assumed:
-        return resolution
+    without "no mapping known" and fixes without "its name may differ". Of a known import's several
+    distributions, the one the notebook installs is named first (`psycopg2-binary` for `psycopg2`)."""
     installed = ctx.shared("dependencies.installed_names", lambda: frozenset(
         spec.name.lower() for command in install_commands(ctx.facts) for spec in command.install.packages))
+    if not resolution.assumed:
+        # `!pip install psycopg2-binary`, then `import psycopg2`: of the distributions that provide
+        # the import, the one the notebook installs (and not the first one) is the one to declare,
+        # named first (fair check 51, item 21: psycopg2's source build needs pg_config and a compiler).
+        names = {normalise(n) for n in installed}
+        if len(resolution.distributions) > 1 and normalise(resolution.primary) not in names:
+            chosen = next((d for d in resolution.distributions[1:] if normalise(d) in names), None)
+            if chosen is not None:
+                return replace(resolution, distributions=(chosen, *(d for d in resolution.distributions if d != chosen)))
+        return resolution
     # The line's name as the import spells it (`hyperopt`), not one read off the install line
     # (`lr-range-finder-demo` for `lr_range_finder_demo`: a commented-out line's spelling stays a guess).
     top = resolution.module.split(".")[0].lower()
@@ -2342,7 +2351,7 @@ class NoManifest(Rule):
                     if _index_name_in_doubt(resolution, imported=not first.how) else
                     f"Add a requirements.txt beside the notebook with the line `{pinned[1]}` (the version that cell "
                     f"{pinned[0].cell.index}'s install line pins)" if pinned else
-                    f"Add a requirements.txt beside the notebook with a pinned line for `{distribution}`", hosted)
+                    f"Add a requirements.txt beside the notebook with a pinned line for `{resolution.primary}`", hosted)
                 + _bridge_note(distribution) + _renamed_note(distribution) + _conda_only_note((distribution,))
                 + _component_fix(first, component)
                 + _spacy_shortcut_fix(first, distribution)),
