@@ -1692,3 +1692,13 @@ def test_dep002_names_the_alternative_distribution_the_notebook_installs(tmp_pat
     nb = write_notebook(root / "plain.ipynb", ["import psycopg2\nimport numpy"])
     (dep002,) = [d for d in audit(nb) if d.code == "DEP002" and "psycopg2" in d.message]
     assert "distribution `psycopg2`" in dep002.message
+
+
+def test_dep002_for_keras_plot_model_says_what_missing_pydot_does_and_that_graphviz_is_needed(tmp_path):
+    # Fair check 51, item 22: under IPython Keras only prints a notice without pydot, and the diagram needs
+    # Graphviz's `dot` program, which no pip line provides.
+    root = make_repo(tmp_path, {})
+    nb = write_notebook(root / "nb.ipynb", ["import tensorflow as tf\ntf.keras.utils.plot_model(tf.keras.Sequential())"])
+    (dep002,) = [d for d in audit(nb) if d.code == "DEP002" and "pydot" in d.message]
+    assert "only prints \"You must install pydot\"" in dep002.message and "Graphviz's `dot` program" in dep002.message
+    assert "(`pydot-ng` or `pydotplus` would serve too; without it" in dep002.message
