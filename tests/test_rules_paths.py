@@ -1195,3 +1195,19 @@ def test_relative_climb_after_a_pth002_cd_is_related_to_that_finding() -> None:
     # After a relative change (not an absolute one PTH002 reports), the climb stays PTH004's.
     cells = ("%cd data/input", "import pandas as pd\ndf = pd.read_csv('train.csv')", "%cd ../models/\n%ls", "df.to_csv('out.csv')")
     assert [d.code for d in audit(cells, rules=(UserSpecificPath, ChangeDirectory))] == ["PTH004"]
+
+
+def test_quoted_piece_inside_a_shell_word_is_one_path_and_an_unread_setting_gives_way() -> None:
+    # Fair check 51, item 101: `!python /content/drive/'My Drive'/utils.py install` is one file, not
+    # `/content/drive/` and an absolute `/utils.py` (PTH001); the Drive finding stands on that line, the
+    # unread `googlepath` setting related.
+    cells = ("from google.colab import drive\ndrive.mount('/content/drive')",
+             "googlepath = \"/content/drive/My Drive/\"",
+             "!python /content/drive/'My Drive'/utils.py install")
+    diagnostics = audit(cells, rules=(AbsolutePath, UserSpecificPath))
+    assert [(d.code, d.location.cell, d.location.line) for d in diagnostics] == [("PTH002", 3, 1)]
+    assert "'/content/drive/My Drive/utils.py'" in diagnostics[0].message
+    assert (2, 1) in [(r.cell, r.line) for r in diagnostics[0].related]
+    # A setting that is read keeps the finding.
+    cells = (cells[0], "googlepath = \"/content/drive/My Drive/\"\nprint(googlepath)", cells[2])
+    assert [(d.code, d.location.cell) for d in audit(cells, rules=(AbsolutePath, UserSpecificPath))] == [("PTH002", 2)]

@@ -1883,26 +1883,25 @@ def _shell_tokens(
     ]
     previous = ""
     inside = _container_command_spans(text)
-    for m in _SHELL_TOKEN.finditer(text):
-        if any(start <= m.start() < end for start, end in inside):
+    for at_start, token, single_quoted, bare in _shell_words(text):
+        if any(start <= at_start < end for start, end in inside):
             continue  # `kubectl exec pod -- cat /opt/app/conf`: a path of the container, not of this machine
-        segment = next(name for at, name in reversed(starts) if at <= m.start())
+        segment = next(name for at, name in reversed(starts) if at <= at_start)
         fetcher = segment if program == "cd" and segment in settings.download_programs else program
-        token = m.group("dq") if m.group("dq") is not None else m.group("sq") if m.group("sq") is not None else m.group("bare")
-        if m.group("bare") is not None:
+        if bare:
             token = _without_substitution_close(token)
         option, previous = previous, token
         if _installer_prefix(option, token, segment, settings):
             continue
         candidates = [token]
-        if m.group("bare") is not None and "=" in token and not token.startswith(("/", "~")):
+        if bare and "=" in token and not token.startswith(("/", "~")):
             candidates = [token.split("=", 1)[1]]  # `--out=/data/x`, `PATH=/usr/bin:$PATH`
         if candidates[0].startswith("/") and ":" in candidates[0]:
             candidates = [p for p in candidates[0].split(":") if p]
         for candidate in candidates:
             if not candidate or _DISTINGUISHED_NAME.match(candidate):
                 continue  # `openssl req -subj "/CN=db.svc.cluster.local"`: a certificate's subject, not a file
-            if _program_text(candidate, m.group("sq") is not None, segment):
+            if _program_text(candidate, single_quoted, segment):
                 continue  # `awk '/^processor/{print $3}'`: a text program's pattern, not a file
             found = classify(candidate, settings, path_argument=False)
             if found is None and fetcher in settings.download_programs and _SCHEME.match(candidate):
@@ -1916,7 +1915,7 @@ def _shell_tokens(
             if found is None or found.kind == "relative":
                 continue
             if found.kind == "remote" and fetcher == "curl":
-                at = max(i for i, (start, _) in enumerate(starts) if start <= m.start())
+                at = max(i for i, (start, _) in enumerate(starts) if start <= at_start)
                 end = starts[at + 1][0] if at + 1 < len(starts) else len(text)
                 if _curl_sends_only(text[starts[at][0]:end].strip().lstrip("&|;").strip()):
                     continue  # `curl -X POST URL -d @body.json`: data sent to a service, nothing downloaded
@@ -1925,6 +1924,29 @@ def _shell_tokens(
                 searched_from = index + len(candidate)
             column = index + 1 if index >= 0 else len(original) - len(original.lstrip()) + 1
             yield LiteralFinding(ca, line, column, line, candidate, found, source="shell")
+
+
+def _shell_words(text: str) -> Iterator[tuple[int, str, bool, bool]]:
+    """The shell words of a line, as (offset, text without its quotes, single-quoted alone, bare): quoted
+    and bare pieces with no space between are one word (`/content/drive/'My Drive'/utils.py` is the
+    file `/content/drive/My Drive/utils.py`, not `/content/drive/` and `/utils.py`: fair check 51,
+    item 101), said bare; a word of one quoted piece keeps its quoting."""
+    pieces = list(_SHELL_TOKEN.finditer(text))
+    i = 0
+    while i < len(pieces):
+        j = i
+        while j + 1 < len(pieces) and pieces[j + 1].start() == pieces[j].end():
+            j += 1
+        if i == j:
+            m = pieces[i]
+            if m.group("bare") is not None:
+                yield m.start(), m.group("bare"), False, True
+            else:
+                yield m.start(), m.group("dq") if m.group("dq") is not None else m.group("sq"), m.group("sq") is not None, False
+        else:
+            joined = "".join(next(g for g in (p.group("dq"), p.group("sq"), p.group("bare")) if g is not None) for p in pieces[i:j + 1])
+            yield pieces[i].start(), joined, False, True
+        i = j + 1
 
 
 def _without_substitution_close(word: str) -> str:
@@ -2107,6 +2129,24 @@ def _unused_path_constant(ctx: RuleContext, f: LiteralFinding, unread: bool = Fa
         if loads.get(target) or read_by_shell(target):
             return False
     return True
+
+
+def _constant_read_nowhere(ctx: RuleContext, f: LiteralFinding) -> bool:
+    """Is the literal the whole value of a `NAME = "…"` that no code reads (no load of the name, no
+    shell line's `$NAME`/`{NAME}`, no `globals()`, `%store` or `%who` in the notebook)? A setting
+    written down and never used: not where a finding of its folder should stand."""
+    if f.source != "python":
+        return False
+    tree = cell_python_tree(f.ca)
+    stmt = statement_at(tree, f.line)
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+            and isinstance(stmt.value, ast.Constant) and stmt.value.lineno == f.line == stmt.lineno):
+        return False
+    name = stmt.targets[0].id
+    if name_loads(ctx).get(name):
+        return False
+    said = re.compile(r"\$\{?" + re.escape(name) + r"\b|\{" + re.escape(name) + r"\}|\b(?:globals|locals|vars|eval|exec)\s*\(|%store\b|%who")
+    return not any(said.search(ca.cell.source) for ca in ctx.cells)
 
 
 def _request_field_only(ctx: RuleContext, f: LiteralFinding, settings: PathSettings) -> bool:
@@ -6627,6 +6667,14 @@ class UserSpecificPath(Rule):
                         # mounted elsewhere than `/content/drive`, not Colab's working directory (fair check
                         # 40, item 68's wording).
                         detail = f"a Google Drive folder mounted in Colab at {shown(mount.value)}"
+            if _constant_read_nowhere(ctx, f):
+                # `googlepath = "/content/drive/My Drive/"` that nothing reads, beside the shell line
+                # that runs `/content/drive/'My Drive'/utils.py`: the finding stands where the root is
+                # used, the unread setting related (fair check 51, item 101's anchor).
+                used = next((o for o in others if not _mount_point(ctx, o) and not _constant_read_nowhere(ctx, o)), None)
+                if used is not None:
+                    f, others = used, [*(o for o in others if o is not used), f]
+                    detail = f.path_class.detail if not mounted else detail
             root = next((m.group(0) for m in (p.match(_normal_path(f.value)) for p in roots) if m), None)
             # (the mount point is said apart, not one of the "other paths"; fair check 40, item 68)
             counted = [o for o in others if not _mount_point(ctx, o)] if mounted else others
