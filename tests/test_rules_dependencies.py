@@ -1702,3 +1702,12 @@ def test_dep002_for_keras_plot_model_says_what_missing_pydot_does_and_that_graph
     (dep002,) = [d for d in audit(nb) if d.code == "DEP002" and "pydot" in d.message]
     assert "only prints \"You must install pydot\"" in dep002.message and "Graphviz's `dot` program" in dep002.message
     assert "(`pydot-ng` or `pydotplus` would serve too; without it" in dep002.message
+
+
+def test_dep002_for_cmu_openface_names_its_repository_not_the_index_namesake(tmp_path):
+    # Fair check 51, item 6 (wrong-distribution-for-import): `openface.AlignDlib` is CMU's OpenFace, from GitHub;
+    # the index's `openface` 0.0.0 is another project's `feature_extraction` module.
+    root = make_repo(tmp_path, {})
+    nb = write_notebook(root / "nb.ipynb", ["import openface\nalign = openface.AlignDlib('shape_predictor_68_face_landmarks.dat')"])
+    (dep002,) = [d for d in audit(nb) if d.code == "DEP002"]
+    assert "git+https://github.com/cmusatyalab/openface" in dep002.fix and "unrelated project" in dep002.message
