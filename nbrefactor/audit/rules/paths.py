@@ -5081,12 +5081,19 @@ class AbsolutePath(Rule):
                 # here, as for PTH002's folders: one line, one fix; fair check 51, item 110).
                 what += "; the line also makes it the working directory, so the relative paths below depend on it"
                 fix += " Drop the change of directory and build those relative paths from that root."
-            yield _hit(
+                later = _reads_after_absolute_chdir(ctx).get((f.ca.cell.index, f.line), ()) if f.source == "python" else ()
+                if later:
+                    what += (f"; {len(later)} relative path{'' if len(later) == 1 else 's'} of later cells "
+                             f"resolve{'s' if len(later) == 1 else ''} against it (related)")
+            else:
+                later = ()
+            hit = _hit(
                 f,
                 f"Absolute path {_shown_literal(ctx, f)}{_where(f)} {what}{_escape_note(f)}",
                 fix,
                 others,
             )
+            yield replace(hit, related=tuple(dict.fromkeys([*hit.related, *later]))) if later else hit
         yield from _helper_base_hits(ctx, "absolute")
 
 
@@ -6667,11 +6674,13 @@ class UserSpecificPath(Rule):
                         # mounted elsewhere than `/content/drive`, not Colab's working directory (fair check
                         # 40, item 68's wording).
                         detail = f"a Google Drive folder mounted in Colab at {shown(mount.value)}"
-            if _constant_read_nowhere(ctx, f):
-                # `googlepath = "/content/drive/My Drive/"` that nothing reads, beside the shell line
-                # that runs `/content/drive/'My Drive'/utils.py`: the finding stands where the root is
-                # used, the unread setting related (fair check 51, item 101's anchor).
-                used = next((o for o in others if not _mount_point(ctx, o) and not _constant_read_nowhere(ctx, o)), None)
+            if _drive_path(f.value) and _constant_read_nowhere(ctx, f):
+                # `googlepath = "/content/drive/My Drive/"` that nothing reads, in a cell of its own,
+                # then the shell line that runs `/content/drive/'My Drive'/utils.py`: the finding
+                # stands where the Drive root is used, in a later cell, the unread setting related
+                # (fair check 51, item 101's anchor). (In one cell, the setting stays the anchor.)
+                used = next((o for o in others if not _mount_point(ctx, o) and not _constant_read_nowhere(ctx, o)
+                             and o.ca.cell.index > f.ca.cell.index), None)
                 if used is not None:
                     f, others = used, [*(o for o in others if o is not used), f]
                     detail = f.path_class.detail if not mounted else detail
@@ -9589,7 +9598,7 @@ class ChangeDirectory(Rule):
         )),
     )
     failing = (
-        Example(cells=("import os\nos.chdir('/srv/alice/project')",), expect=((1, 2),)),
+        Example(cells=("import os\nos.chdir(os.environ['PROJECT_DIR'])",), expect=((1, 2),)),
         # Into a folder below the module's own file's, or to what a function that tests no marker
         # file returns: where it lands still depends on the change (fair check 49, items 104-106).
         Example(
@@ -9687,15 +9696,16 @@ class ChangeDirectory(Rule):
             ),
             expect=((1, 2),),
         ),
-        # Into an absolute folder that a later cell's relative read depends on; into a folder
-        # computed at run time, absolute or not (fair check 31, items 124, 125's wording).
+        # Into an absolute folder (a constant: the literal itself on the line would be PTH001's) that a
+        # later cell's relative read depends on; into a folder computed at run time, absolute or not
+        # (fair check 31, items 124, 125's wording).
         Example(
             cells=(
-                "import os\nimport pandas as pd\nos.chdir('/srv/work')\nraw = pd.read_csv('raw.csv')",
+                "import os\nimport pandas as pd\nWORK = '/srv/work'\nos.chdir(WORK)\nraw = pd.read_csv('raw.csv')",
                 "df = pd.read_csv('train.csv')",
                 "folder = os.environ.get('QC_ROOT', '/srv/qc')\nos.chdir(folder + '/prediction')\nmasks.tofile('mask.raw')",
             ),
-            expect=((1, 3), (3, 2)),
+            expect=((1, 4), (3, 2)),
         ),
         # A change guarded by the working folder's name: a normalisation only when the notebook lies in
         # `<name>/<target>/` (fair check 40, items 73-75; tests/test_rules_paths.py audits that path).
