@@ -700,3 +700,11 @@ def test_keras_3_removal_in_a_notebook_using_keras_through_tensorflow_is_kept_by
     # A notebook importing Keras itself keeps the Keras pin.
     [standalone] = _dep005(tmp_path / "b", ("import keras\nmodel = keras.Sequential()\nmodel.save('m', save_format='tf')",))
     assert "or pin `keras<3.0.0` if" in standalone.fix and "tensorflow<" not in standalone.fix, standalone.fix
+
+
+def test_a_lower_tensorflow_pin_of_an_entry_is_not_repeated_by_the_tf_keras_one(tmp_path) -> None:
+    # (fair check 51, item 40's class on fair38: "pin `tensorflow<2.11` and `tensorflow<2.16`" said one bound twice)
+    [found] = _dep005(tmp_path, ("import tensorflow as tf\nmodel = tf.keras.Sequential()\n"
+                                 "model.compile(optimizer=tf.keras.optimizers.Adam(lr=0.01), loss='mse')\n"
+                                 "model.save('m', save_format='tf')",))
+    assert "or pin `tensorflow<2.11` (" in found.fix and "tensorflow<2.16" not in found.fix, found.fix

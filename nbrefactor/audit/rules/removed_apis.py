@@ -2430,7 +2430,9 @@ class UsesRemovedApi(Rule):
             default = "tensorflow<2.16" if through_tf else f"{distribution}<{lowest.removed_in}"
             pins = list(dict.fromkeys(u.entry.pin or default for u in lowest.group))
             whys = list(dict.fromkeys(u.entry.pin_why for u in lowest.group if u.entry.pin and u.entry.pin_why))
-            if through_tf and any(not u.entry.pin for u in lowest.group):
+            if through_tf and any(p.startswith("tensorflow<") and p != default for p in pins):
+                pins = [p for p in pins if p != default]  # (`tensorflow<2.11` already keeps Keras 2)
+            elif through_tf and any(not u.entry.pin for u in lowest.group):
                 whys.append("the notebook uses Keras through TensorFlow, and TensorFlow 2.16 and later install Keras 3")
             pin = " and ".join(f"`{p}`" for p in pins) + (f" ({'; '.join(whys)})" if whys else "")
             yield Hit(
