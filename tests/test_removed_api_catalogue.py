@@ -689,3 +689,22 @@ def test_fair40_a_removed_offset_alias_is_replaced_by_its_new_name(tmp_path) -> 
                      ("to_period('A')", "`'Y'` (the period alias"), ("resample('5T')", "`'5min'`")):
         assert f"`pandas.DataFrame.{old}` → {new}" in found.fix or f"`pandas.{old}` → {new}" in found.fix, (old, found.fix)
     assert "pandas<3.0.0" in found.fix
+
+
+def test_keras_3_removal_in_a_notebook_using_keras_through_tensorflow_is_kept_by_a_tensorflow_pin(tmp_path) -> None:
+    # Fair check 51, item 40: `model.save('m', save_format='tf')` in a notebook that imports only TensorFlow: its
+    # Keras is tf.keras, and TensorFlow 2.16 installs Keras 3, so the pin is `tensorflow<2.16`, not `keras<3.0.0`.
+    [found] = _dep005(tmp_path / "a", ("import tensorflow as tf\nmodel = tf.keras.Sequential()\n"
+                                       "model.save('vectorize_layer_model', save_format='tf')",))
+    assert "or pin `tensorflow<2.16` (" in found.fix and "keras<3.0.0" not in found.fix, found.fix
+    # A notebook importing Keras itself keeps the Keras pin.
+    [standalone] = _dep005(tmp_path / "b", ("import keras\nmodel = keras.Sequential()\nmodel.save('m', save_format='tf')",))
+    assert "or pin `keras<3.0.0` if" in standalone.fix and "tensorflow<" not in standalone.fix, standalone.fix
+
+
+def test_a_lower_tensorflow_pin_of_an_entry_is_not_repeated_by_the_tf_keras_one(tmp_path) -> None:
+    # (fair check 51, item 40's class on fair38: "pin `tensorflow<2.11` and `tensorflow<2.16`" said one bound twice)
+    [found] = _dep005(tmp_path, ("import tensorflow as tf\nmodel = tf.keras.Sequential()\n"
+                                 "model.compile(optimizer=tf.keras.optimizers.Adam(lr=0.01), loss='mse')\n"
+                                 "model.save('m', save_format='tf')",))
+    assert "or pin `tensorflow<2.11` (" in found.fix and "tensorflow<2.16" not in found.fix, found.fix

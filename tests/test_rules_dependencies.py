@@ -1666,3 +1666,48 @@ def test_a_helper_module_not_committed_is_said_as_such_where_a_manifest_is(tmp_p
     assert [(d.location.cell, d.location.line) for d in dep001] == [(1, 2)]
     assert "a helper module of the project, `utils.py`, that was not committed" in dep001[0].message
     assert dep001[0].fix.startswith("Commit `utils.py`")
+
+
+def test_dep007_windows_only_line_of_a_file_named_for_windows_is_right_there(tmp_path):
+    # Fair check 51, item 47 (platform-named-env-file): a win-64 export named environment_win.yml keeps
+    # `pywin32==306`, which installs on Windows, its platform; the same line in environment.yml is reported.
+    env = "name: demo\ndependencies:\n  - python=3.11\n  - pip\n  - pip:\n    - numpy==1.26.4\n    - pywin32==306\n"
+    root = make_repo(tmp_path, {"environment_win.yml": env, "requirements-windows.txt": "pywin32==306\n"})
+    nb = write_notebook(root / "nb.ipynb", ["import numpy as np"])
+    assert found(audit(nb), "DEP007") == []
+    other = make_repo(tmp_path / "other", {"environment.yml": env, "requirements-window-tools.txt": "pywin32==306\n"})
+    nb = write_notebook(other / "nb.ipynb", ["import numpy as np"])
+    reported = [d for d in audit(nb) if d.code == "DEP007"]
+    assert sorted(d.location.path.rsplit("/", 1)[-1] for d in reported) == ["environment.yml", "requirements-window-tools.txt"]
+
+
+def test_dep002_names_the_alternative_distribution_the_notebook_installs(tmp_path):
+    # Fair check 51, item 21: `!pip install psycopg2-binary`, then `import psycopg2`: the line to pin is
+    # psycopg2-binary (psycopg2's source build needs pg_config and a compiler), as the install says.
+    root = make_repo(tmp_path, {})
+    nb = write_notebook(root / "nb.ipynb", ["!pip install psycopg2-binary\nimport psycopg2\nimport numpy"])
+    (dep002,) = [d for d in audit(nb) if d.code == "DEP002" and "psycopg2" in d.message]
+    assert "distribution `psycopg2-binary`" in dep002.message and "`psycopg2-binary`" in dep002.fix
+    # Without the install line the first distribution stays.
+    nb = write_notebook(root / "plain.ipynb", ["import psycopg2\nimport numpy"])
+    (dep002,) = [d for d in audit(nb) if d.code == "DEP002" and "psycopg2" in d.message]
+    assert "distribution `psycopg2`" in dep002.message
+
+
+def test_dep002_for_keras_plot_model_says_what_missing_pydot_does_and_that_graphviz_is_needed(tmp_path):
+    # Fair check 51, item 22: under IPython Keras only prints a notice without pydot, and the diagram needs
+    # Graphviz's `dot` program, which no pip line provides.
+    root = make_repo(tmp_path, {})
+    nb = write_notebook(root / "nb.ipynb", ["import tensorflow as tf\ntf.keras.utils.plot_model(tf.keras.Sequential())"])
+    (dep002,) = [d for d in audit(nb) if d.code == "DEP002" and "pydot" in d.message]
+    assert "only prints \"You must install pydot\"" in dep002.message and "Graphviz's `dot` program" in dep002.message
+    assert "(`pydot-ng` or `pydotplus` would serve too; without it" in dep002.message
+
+
+def test_dep002_for_cmu_openface_names_its_repository_not_the_index_namesake(tmp_path):
+    # Fair check 51, item 6 (wrong-distribution-for-import): `openface.AlignDlib` is CMU's OpenFace, from GitHub;
+    # the index's `openface` 0.0.0 is another project's `feature_extraction` module.
+    root = make_repo(tmp_path, {})
+    nb = write_notebook(root / "nb.ipynb", ["import openface\nalign = openface.AlignDlib('shape_predictor_68_face_landmarks.dat')"])
+    (dep002,) = [d for d in audit(nb) if d.code == "DEP002"]
+    assert "git+https://github.com/cmusatyalab/openface" in dep002.fix and "unrelated project" in dep002.message

@@ -969,7 +969,8 @@ def test_chdir_wording_follows_what_the_target_is_known_to_be():
         (change,) = audit(list(cells), rules=[ChangeDirectory])
         return change.message
 
-    assert "to an absolute folder" in message("import os\nos.chdir('/srv/work')", "open('a.txt').read()")
+    # (through a constant: the literal on the change's line is PTH001's, fair check 51, item 110)
+    assert "to an absolute folder" in message("import os\nWORK = '/srv/work'\nos.chdir(WORK)", "open('a.txt').read()")
     computed = message("import os\nroot = os.environ.get('ROOT', '/srv')\nos.chdir(root + '/out')", "open('a.txt').read()")
     assert "computed at run time" in computed and "if that folder is relative" in computed
     started = message("import os\nbase_path = os.path.abspath('../')\nos.chdir(base_path)", "open('a.txt').read()")
@@ -1165,3 +1166,49 @@ def test_a_hosted_setup_that_enters_the_notebooks_own_folder_in_a_clone_of_its_r
     assert ("PTH004", 1, 8) in with_else and ("PTH007", 1, 7) in with_else
     other_test = findings("portfolio/ml/houses/houses.ipynb", _BOOTSTRAP.replace("if not os.path.isdir('data')", "if RUN_SETUP"))
     assert ("PTH004", 1, 8) in other_test and ("PTH007", 1, 7) in other_test
+
+
+def test_chdir_into_an_absolute_literal_pth001_reports_on_the_line_is_that_findings() -> None:
+    # Fair check 51, item 110 (cd-line-also-pth001): `os.chdir('D:/…/data/raw/')` is PTH001's line;
+    # PTH004 leaves it there, as for a PTH002 folder, and PTH001's message says the line changes the
+    # working directory.
+    cells = ("import os\nos.chdir('D:/Meus documentos/turma/data/raw/')\nprint(os.listdir())",
+             "import pandas as pd\ndf = pd.read_csv('jec.csv')")
+    diagnostics = audit(cells, rules=(AbsolutePath, ChangeDirectory))
+    assert [(d.code, d.location.cell, d.location.line) for d in diagnostics] == [("PTH001", 1, 2)]
+    assert "makes it the working directory" in diagnostics[0].message
+    assert "Drop the change of directory" in (diagnostics[0].fix or "")
+    # A relative change on a line whose absolute literal is another call's stays PTH004's.
+    cells = ("import os\nos.chdir('data'); f = open('D:/x/notes.txt')", "print(open('a.txt').read())")
+    assert ("PTH004", 1, 2) in found(audit(cells, rules=(AbsolutePath, ChangeDirectory)))
+
+
+def test_relative_climb_after_a_pth002_cd_is_related_to_that_finding() -> None:
+    # Fair check 51, item 111 (chdir-chain-split-per-cell): `%cd ../models/` in a later cell climbs
+    # out of the Drive folder PTH002 reports on the cell-1 `%cd`: related to it, no PTH004 of its own.
+    cells = ("from google.colab import drive\ndrive.mount('/content/gdrive')\n%cd \"/content/gdrive/MyDrive/Colab Notebooks/input\"",
+             "import pandas as pd\ndf = pd.read_csv('train.csv')",
+             "%cd ../models/\n%ls",
+             "df.to_csv('out.csv')")
+    diagnostics = audit(cells, rules=(UserSpecificPath, ChangeDirectory))
+    assert [(d.code, d.location.cell, d.location.line) for d in diagnostics] == [("PTH002", 1, 3)]
+    assert (3, 1) in [(r.cell, r.line) for r in diagnostics[0].related]
+    # After a relative change (not an absolute one PTH002 reports), the climb stays PTH004's.
+    cells = ("%cd data/input", "import pandas as pd\ndf = pd.read_csv('train.csv')", "%cd ../models/\n%ls", "df.to_csv('out.csv')")
+    assert [d.code for d in audit(cells, rules=(UserSpecificPath, ChangeDirectory))] == ["PTH004"]
+
+
+def test_quoted_piece_inside_a_shell_word_is_one_path_and_an_unread_setting_gives_way() -> None:
+    # Fair check 51, item 101: `!python /content/drive/'My Drive'/utils.py install` is one file, not
+    # `/content/drive/` and an absolute `/utils.py` (PTH001); the Drive finding stands on that line, the
+    # unread `googlepath` setting related.
+    cells = ("from google.colab import drive\ndrive.mount('/content/drive')",
+             "googlepath = \"/content/drive/My Drive/\"",
+             "!python /content/drive/'My Drive'/utils.py install")
+    diagnostics = audit(cells, rules=(AbsolutePath, UserSpecificPath))
+    assert [(d.code, d.location.cell, d.location.line) for d in diagnostics] == [("PTH002", 3, 1)]
+    assert "'/content/drive/My Drive/utils.py'" in diagnostics[0].message
+    assert (2, 1) in [(r.cell, r.line) for r in diagnostics[0].related]
+    # A setting that is read keeps the finding.
+    cells = (cells[0], "googlepath = \"/content/drive/My Drive/\"\nprint(googlepath)", cells[2])
+    assert [(d.code, d.location.cell) for d in audit(cells, rules=(AbsolutePath, UserSpecificPath))] == [("PTH002", 2)]

@@ -1414,3 +1414,75 @@ def test_rnd001_value_fed_to_a_stateless_tf1_graph_and_printed_is_display_only(t
     # A variable in the graph (the run may train it): reported.
     trained = graph + "\nw = tf.Variable(tf.zeros([1]))"
     assert spots(UnseededRandom, tmp_path, head, trained, shown) == [(2, 1)]
+
+
+# --- fair check 51 (fix67f51m) --------------------------------------------------------------------
+
+
+def test_rnd002_unseeded_searches_gathered_in_one_comparison_list_are_one_finding(tmp_path):
+    # Fair check 51, items 150/153/159: nine unseeded searches bound to names of one def, gathered
+    # in one list the def's loop fits and compares: one finding, the others related.
+    body = (
+        "from sklearn.model_selection import RandomizedSearchCV\nfrom sklearn.ensemble import RandomForestClassifier",
+        "def process(X, y):\n"
+        "    gs_1 = RandomizedSearchCV(RandomForestClassifier(random_state=0), param_distributions=grid, n_iter=10)\n"
+        "    gs_2 = RandomizedSearchCV(RandomForestClassifier(random_state=0), param_distributions=grid, n_iter=10)\n"
+        "    gs_3 = RandomizedSearchCV(RandomForestClassifier(random_state=0), param_distributions=grid, n_iter=10)\n"
+        "    grids = [gs_1, gs_2, gs_3]\n    for gs in grids:\n        gs.fit(X, y)\n    return grids",
+        "process(X, y)",
+    )
+    found = run_example(MissingRandomState, Example(cells=body), tmp_path)
+    assert positions(found) == [(2, 2)]
+    assert len(found[0].related) == 2 and "2 more estimators compared with it" in found[0].message
+    # Names not gathered in one list (or a name bound twice) stay one finding each.
+    apart = (
+        body[0],
+        "a = RandomizedSearchCV(RandomForestClassifier(random_state=0), param_distributions=grid)\n"
+        "b = RandomizedSearchCV(RandomForestClassifier(random_state=0), param_distributions=grid)\n"
+        "a.fit(X, y)\nb.fit(X, y)\n"
+        "c = RandomizedSearchCV(RandomForestClassifier(random_state=0), param_distributions=grid)\n"
+        "d = RandomizedSearchCV(RandomForestClassifier(random_state=0), param_distributions=grid)\n"
+        "c.fit(X, y)\nc = d\nfor s in [c, d]:\n    s.fit(X, y)",
+    )
+    assert spots(MissingRandomState, tmp_path, *apart) == [(2, 1), (2, 2), (2, 5), (2, 6)]
+
+
+def test_rnd002_randomized_search_whose_grid_is_no_larger_than_n_iter_is_not_reported(tmp_path):
+    # Fair check 51, item 148: a lists-only grid of 2 candidates, n_iter=10: every candidate is
+    # evaluated, the seed only orders them.
+    head = "from sklearn.model_selection import RandomizedSearchCV\nfrom sklearn.svm import SVC\nfrom sklearn.ensemble import RandomForestClassifier"
+    whole = (
+        "def fit(X, y):\n    grid = [{'classifier': [SVC()], 'classifier__C': [1.0]},\n"
+        "            {'classifier': [RandomForestClassifier(random_state=0)], 'classifier__max_depth': [16]}]\n"
+        "    clf = RandomizedSearchCV(pipe, n_iter=10, param_distributions=grid, cv=10)\n    return clf.fit(X, y)"
+    )
+    assert spots(MissingRandomState, tmp_path, head, whole, "fit(X, y)") == []
+    # A larger grid, a distribution, a default n_iter below the grid's size, or a grid bound twice are sampled.
+    sampled = (
+        "s1 = RandomizedSearchCV(pipe, {'C': [1, 2, 3], 'gamma': [1, 2, 3, 4]}, n_iter=10)\n"
+        "s2 = RandomizedSearchCV(pipe, {'C': uniform(0, 4)}, n_iter=10)\n"
+        "s3 = RandomizedSearchCV(pipe, param_distributions={'C': list(range(20))})\n"
+        "g = {'C': [1, 2]}\ng = {'C': [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]}\ns4 = RandomizedSearchCV(pipe, g)\n"
+        "s5 = RandomizedSearchCV(pipe, {'C': [1, 2, 3]}, n_iter=2)\n"
+        "for s in (s1, s2, s3, s4, s5):\n    s.fit(X, y)\n    print(s.best_params_)"
+    )
+    found = run_example(MissingRandomState, Example(cells=(head, sampled)), tmp_path)
+    # (all five gathered in one tuple: one finding, the four others related)
+    assert positions(found) == [(2, 1)] and sorted(r.line for r in found[0].related) == [2, 3, 6, 7]
+
+
+def test_rnd002_svc_with_probability_read_only_through_predict_is_not_reported(tmp_path):
+    # Fair check 51, item 149: `model2 = svm.fit(…)` (the same object), read only by predict in the
+    # cells below: the calibration's seed reaches nothing.
+    head = "from sklearn.svm import SVC"
+    assert spots(MissingRandomState, tmp_path, head,
+                 "svm = SVC(kernel='rbf', probability=True)\nmodel2 = svm.fit(X_train, y_train)",
+                 "pred = model2.predict(X_test)\nprint(pred[:5])",
+                 "print(model2.score(X_test, y_test))") == []
+    # Its probabilities read, or the model given to a function, keep it reported.
+    assert spots(MissingRandomState, tmp_path, head,
+                 "svm = SVC(kernel='rbf', probability=True)\nmodel2 = svm.fit(X_train, y_train)",
+                 "print(model2.predict_proba(X_test)[:5])") == [(2, 1)]
+    assert spots(MissingRandomState, tmp_path, head,
+                 "svm = SVC(kernel='rbf', probability=True).fit(X_train, y_train)",
+                 "report(svm, X_test)") == [(2, 1)]

@@ -45,3 +45,14 @@ def test_str001_a_cell_the_lesson_says_raises_errors_is_a_deliberate_error():
     assert [d.severity.value for d in other if d.code == "STR001"] == ["error"]
     unsaved = audit(("md", "These patterns will raise errors."), (cell[0], None), rules=[SyntaxErrorInCell])
     assert [d.severity.value for d in unsaved if d.code == "STR001"] == ["error"]
+
+
+def test_str001_the_same_cell_magic_below_line_1_in_several_cells_is_one_finding():
+    # Fair check 51, item 171: four disabled INSERT cells, `#DO NOT RUN AGAIN` above `%%sql`.
+    sql = "#DO NOT RUN AGAIN\n%%sql\nINSERT INTO t VALUES (1, 'a');"
+    found = audit((sql, 1), ("x = 1", 2), (sql, 3), (sql, 4),
+                  ("# render\n%%html\n<b>x</b> <i>y</i>", 5), rules=[SyntaxErrorInCell])
+    by_cell = {d.location.cell: d for d in found if d.code == "STR001"}
+    assert sorted(by_cell) == [1, 5]  # (another magic is another finding)
+    assert [(r.cell, r.line) for r in by_cell[1].related] == [(3, 3), (4, 3)]
+    assert "cells 3 and 4 have it below line 1 too" in by_cell[1].message

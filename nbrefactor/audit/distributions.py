@@ -1387,7 +1387,7 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
                     add(ca, call, distribution, f"is needed by `{qualified}` (its default exporter, `dynamo=True` since "
                         "torch 2.9, imports onnxscript and onnx; `dynamo=False` needs neither)"
                         if qualified.startswith("torch.onnx.") else f"is needed by `{qualified}`, which imports it when it runs"
-                        + (f" ({_or(others)} would serve too)" if others else ""))
+                        + _in_parentheses([f"{_or(others)} would serve too"] if others else [], _call_need_note(qualified)))
             if qualified == "bs4.BeautifulSoup":
                 parser = _string_argument(facts, ca, call, 1, ("features",))
                 if parser is not None and parser.lower() in parsers:
@@ -1459,6 +1459,21 @@ def _or(names: list[str]) -> str:
     shown = [f"`{n}`" for n in names]
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
 
+
+
+def _call_need_note(qualified: str) -> str:
+    """What else a call's need brings: Keras' `plot_model` without pydot only prints a notice under
+    IPython and draws nothing (no exception), and its diagram needs Graphviz's `dot` program too, which
+    no pip line installs (fair check 51, item 22's wording)."""
+    if qualified.rsplit(".", 1)[-1] == "plot_model" and qualified.split(".")[0] in ("keras", "tensorflow"):
+        return ("without it, under IPython, Keras only prints \"You must install pydot\" and draws nothing; the diagram "
+                "also needs Graphviz's `dot` program, which no pip line installs")
+    return ""
+
+
+def _in_parentheses(parts: list[str], note: str) -> str:
+    said = [*parts, *([note] if note else [])]
+    return f" ({'; '.join(said)})" if said else ""
 
 def _string_argument(facts: NotebookFacts, ca: CellAnalysis, call: CallFact, position: int,
                      keywords: tuple[str, ...]) -> Optional[str]:

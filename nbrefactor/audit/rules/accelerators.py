@@ -40,7 +40,7 @@ class GpuOnlyCode(Rule):
         "a model mapped whole onto a CUDA device (`from_pretrained(…, device_map={\"\": 0})`), a device asked in "
         "`model_kwargs={\"device\": \"cuda\"}`, "
         "the first GPU taken from `GPUtil.getGPUs()[0]`, and Cloud TPU set-up (`TPUClusterResolver()`, `TPUStrategy`) "
-        "outside a `try:`/`if` giving a fallback (one setting such as `fp16=True`, or the TPU set-up, repeated in "
+        "outside a `try:`/`if` giving a fallback (one setting such as `fp16=True`, an XGBoost `\"gpu_hist\"` literal, or the TPU set-up, repeated in "
         "several cells is one finding, the repeats related; so are the literal CUDA placements of a notebook, "
         "`.cuda()`, `.to(\"cuda\")`, `device=\"cuda:0\"` in cell after cell: one finding at the first, one device "
         "chosen with a fallback fixes them all, and so are a notebook's `tf.device(\"/gpu:0\")` placements in cell after cell; and when the CUDA placements lie in function bodies below a device defined as CUDA "
@@ -426,6 +426,16 @@ class GpuOnlyCode(Rule):
             ),
             expect=((1, 3),),
         ),
+        # An XGBoost GPU literal in a function's parameter dict and again in the next cell's tuned
+        # parameters: one setting, one finding at the first, the second related (fair check 51, item 50).
+        Example(
+            cells=(
+                "import xgboost as xgb\ndef fit_gpu(X, y, depth):\n    params = {'max_depth': depth,\n"
+                "              'tree_method': 'gpu_hist'}\n    return xgb.train(params, xgb.DMatrix(X, y))",
+                "best = {'max_depth': 4}\nbest['tree_method'] = 'gpu_hist'\nmodel = xgb.train(best, xgb.DMatrix(X, y))",
+            ),
+            expect=((1, 4),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -457,6 +467,11 @@ class GpuOnlyCode(Rule):
         # (`tf.device("/gpu:0")` where TensorFlow places softly, TF2's eager default or TF1 sessions
         # told `allow_soft_placement=True`, is no need: `gpu_requirements` leaves it out.)
         settings = frozenset(e.reason for e in gc.keywords if e.names[0] != "device") | frozenset(gc.once_reasons) | {gc.required_reason}
+        # So is a GPU-only literal of a library's configuration (`"tree_method": "gpu_hist"` in one
+        # cell's parameter dict, `best_params["tree_method"] = "gpu_hist"` in the next): one setting
+        # (a device constant, `tree_method="hist", device=…`) fixes both (fair check 51, item 50,
+        # gpu-setting-split-per-cell).
+        settings |= frozenset(e.reason for e in gc.strings)
         # Literal CUDA placements (`.cuda()`, `.to("cuda")`, `device="cuda"`) in several cells of one
         # notebook (a book's tensor-API tour moving things to the GPU cell after cell) have one root
         # cause and one fix, a device chosen once with a fallback: one finding per notebook, at the

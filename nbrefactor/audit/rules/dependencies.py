@@ -145,11 +145,20 @@ def _index_name_in_doubt(resolution, imported: bool = True) -> bool:
 def _as_installed(resolution, ctx: RuleContext):
     """A guessed distribution the notebook's own pip line names exactly (`!pip install hyperopt`,
     then `import hyperopt`) is no guess: the author installs it by that name, so messages name it
-    without "no mapping known" and fixes without "its name may differ"."""
-    if not resolution.assumed:
-        return resolution
+    without "no mapping known" and fixes without "its name may differ". Of a known import's several
+    distributions, the one the notebook installs is named first (`psycopg2-binary` for `psycopg2`)."""
     installed = ctx.shared("dependencies.installed_names", lambda: frozenset(
         spec.name.lower() for command in install_commands(ctx.facts) for spec in command.install.packages))
+    if not resolution.assumed:
+        # `!pip install psycopg2-binary`, then `import psycopg2`: of the distributions that provide
+        # the import, the one the notebook installs (and not the first one) is the one to declare,
+        # named first (fair check 51, item 21: psycopg2's source build needs pg_config and a compiler).
+        names = {normalise(n) for n in installed}
+        if len(resolution.distributions) > 1 and normalise(resolution.primary) not in names:
+            chosen = next((d for d in resolution.distributions[1:] if normalise(d) in names), None)
+            if chosen is not None:
+                return replace(resolution, distributions=(chosen, *(d for d in resolution.distributions if d != chosen)))
+        return resolution
     # The line's name as the import spells it (`hyperopt`), not one read off the install line
     # (`lr-range-finder-demo` for `lr_range_finder_demo`: a commented-out line's spelling stays a guess).
     top = resolution.module.split(".")[0].lower()
@@ -2342,7 +2351,7 @@ class NoManifest(Rule):
                     if _index_name_in_doubt(resolution, imported=not first.how) else
                     f"Add a requirements.txt beside the notebook with the line `{pinned[1]}` (the version that cell "
                     f"{pinned[0].cell.index}'s install line pins)" if pinned else
-                    f"Add a requirements.txt beside the notebook with a pinned line for `{distribution}`", hosted)
+                    f"Add a requirements.txt beside the notebook with a pinned line for `{resolution.primary}`", hosted)
                 + _bridge_note(distribution) + _renamed_note(distribution) + _conda_only_note((distribution,))
                 + _component_fix(first, component)
                 + _spacy_shortcut_fix(first, distribution)),
@@ -4848,13 +4857,25 @@ def _uninstallable_fix(req: Requirement, real: str) -> str:
     return f"Replace `{shown}` with `{real}==<the version you ran with>`"
 
 
+# Words of a manifest's file name that mark it as Windows' (`environment_win.yml`, `requirements-windows.txt`).
+_WINDOWS_NAME_WORDS = frozenset({"win", "windows", "win32", "win64"})
+
+
+def _named_for_windows(path: str) -> bool:
+    """Does the manifest's file name say it is Windows' own (`environment_win.yml`, `requirements-windows.txt`,
+    `env.win64.yml`)? Its Windows-only lines are right there: the platform is the file's, chosen by its name (fair
+    check 51, item 47, platform-named-env-file: a win-64 conda export whose `pywin32==306` installs on Windows)."""
+    name = path.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    return any(word in _WINDOWS_NAME_WORDS for word in re.split(r"[-_.\s]+", name))
+
+
 def _windows_only(req: Requirement, manifest: Manifest, names: frozenset[str]) -> Optional[tuple[str, str]]:
     """(the distribution, what it is on the package index) for a line naming a distribution the index has for
     Windows alone (`names`: `[windows_only]` of rules/distributions.toml, `pywin32`), without an environment marker
     that keeps it to Windows; None for any other line, for conda's packages, a direct reference or VCS URL, a lock
     and a file that names another index (fair check 48, recall T-9.5: `pywin32==306` from a Windows `pip freeze`)."""
     if (req.name not in names or req.conda or req.named_build or manifest.other_index or manifest.kind == "uv.lock"
-            or "# in the image " in req.spec):
+            or "# in the image " in req.spec or _named_for_windows(manifest.path)):
         return None
     text = _without_comment(req.spec)
     if ";" in text or "@" in text or "://" in text:
@@ -4898,7 +4919,8 @@ class UninstallableRequirement(Rule):
         "Python): only what fails everywhere, but for a distribution the package index has for Windows alone (`[windows_only]` "
         "of rules/distributions.toml: `pywin32`, `pypiwin32`; wheels for Windows only, no source distribution) named "
         "without an environment marker (`; sys_platform == \"win32\"`), which fails wherever notebooks are run but on "
-        "Windows (Linux and macOS, CI, Binder, Colab, a Docker image): its fix adds the marker. "
+        "Windows (Linux and macOS, CI, Binder, Colab, a Docker image): its fix adds the marker; not in a file whose name "
+        "marks it as Windows' own (`environment_win.yml`, `requirements-windows.txt`), where such lines are right. "
         "Being about a file rather than a cell, it is silenced through the `ignore` or `per-file-ignores` settings."
     )
     why_bad = (

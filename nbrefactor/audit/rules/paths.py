@@ -1883,26 +1883,25 @@ def _shell_tokens(
     ]
     previous = ""
     inside = _container_command_spans(text)
-    for m in _SHELL_TOKEN.finditer(text):
-        if any(start <= m.start() < end for start, end in inside):
+    for at_start, token, single_quoted, bare in _shell_words(text):
+        if any(start <= at_start < end for start, end in inside):
             continue  # `kubectl exec pod -- cat /opt/app/conf`: a path of the container, not of this machine
-        segment = next(name for at, name in reversed(starts) if at <= m.start())
+        segment = next(name for at, name in reversed(starts) if at <= at_start)
         fetcher = segment if program == "cd" and segment in settings.download_programs else program
-        token = m.group("dq") if m.group("dq") is not None else m.group("sq") if m.group("sq") is not None else m.group("bare")
-        if m.group("bare") is not None:
+        if bare:
             token = _without_substitution_close(token)
         option, previous = previous, token
         if _installer_prefix(option, token, segment, settings):
             continue
         candidates = [token]
-        if m.group("bare") is not None and "=" in token and not token.startswith(("/", "~")):
+        if bare and "=" in token and not token.startswith(("/", "~")):
             candidates = [token.split("=", 1)[1]]  # `--out=/data/x`, `PATH=/usr/bin:$PATH`
         if candidates[0].startswith("/") and ":" in candidates[0]:
             candidates = [p for p in candidates[0].split(":") if p]
         for candidate in candidates:
             if not candidate or _DISTINGUISHED_NAME.match(candidate):
                 continue  # `openssl req -subj "/CN=db.svc.cluster.local"`: a certificate's subject, not a file
-            if _program_text(candidate, m.group("sq") is not None, segment):
+            if _program_text(candidate, single_quoted, segment):
                 continue  # `awk '/^processor/{print $3}'`: a text program's pattern, not a file
             found = classify(candidate, settings, path_argument=False)
             if found is None and fetcher in settings.download_programs and _SCHEME.match(candidate):
@@ -1916,7 +1915,7 @@ def _shell_tokens(
             if found is None or found.kind == "relative":
                 continue
             if found.kind == "remote" and fetcher == "curl":
-                at = max(i for i, (start, _) in enumerate(starts) if start <= m.start())
+                at = max(i for i, (start, _) in enumerate(starts) if start <= at_start)
                 end = starts[at + 1][0] if at + 1 < len(starts) else len(text)
                 if _curl_sends_only(text[starts[at][0]:end].strip().lstrip("&|;").strip()):
                     continue  # `curl -X POST URL -d @body.json`: data sent to a service, nothing downloaded
@@ -1925,6 +1924,29 @@ def _shell_tokens(
                 searched_from = index + len(candidate)
             column = index + 1 if index >= 0 else len(original) - len(original.lstrip()) + 1
             yield LiteralFinding(ca, line, column, line, candidate, found, source="shell")
+
+
+def _shell_words(text: str) -> Iterator[tuple[int, str, bool, bool]]:
+    """The shell words of a line, as (offset, text without its quotes, single-quoted alone, bare): quoted
+    and bare pieces with no space between are one word (`/content/drive/'My Drive'/utils.py` is the
+    file `/content/drive/My Drive/utils.py`, not `/content/drive/` and `/utils.py`: fair check 51,
+    item 101), said bare; a word of one quoted piece keeps its quoting."""
+    pieces = list(_SHELL_TOKEN.finditer(text))
+    i = 0
+    while i < len(pieces):
+        j = i
+        while j + 1 < len(pieces) and pieces[j + 1].start() == pieces[j].end():
+            j += 1
+        if i == j:
+            m = pieces[i]
+            if m.group("bare") is not None:
+                yield m.start(), m.group("bare"), False, True
+            else:
+                yield m.start(), m.group("dq") if m.group("dq") is not None else m.group("sq"), m.group("sq") is not None, False
+        else:
+            joined = "".join(next(g for g in (p.group("dq"), p.group("sq"), p.group("bare")) if g is not None) for p in pieces[i:j + 1])
+            yield pieces[i].start(), joined, False, True
+        i = j + 1
 
 
 def _without_substitution_close(word: str) -> str:
@@ -2107,6 +2129,24 @@ def _unused_path_constant(ctx: RuleContext, f: LiteralFinding, unread: bool = Fa
         if loads.get(target) or read_by_shell(target):
             return False
     return True
+
+
+def _constant_read_nowhere(ctx: RuleContext, f: LiteralFinding) -> bool:
+    """Is the literal the whole value of a `NAME = "…"` that no code reads (no load of the name, no
+    shell line's `$NAME`/`{NAME}`, no `globals()`, `%store` or `%who` in the notebook)? A setting
+    written down and never used: not where a finding of its folder should stand."""
+    if f.source != "python":
+        return False
+    tree = cell_python_tree(f.ca)
+    stmt = statement_at(tree, f.line)
+    if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+            and isinstance(stmt.value, ast.Constant) and stmt.value.lineno == f.line == stmt.lineno):
+        return False
+    name = stmt.targets[0].id
+    if name_loads(ctx).get(name):
+        return False
+    said = re.compile(r"\$\{?" + re.escape(name) + r"\b|\{" + re.escape(name) + r"\}|\b(?:globals|locals|vars|eval|exec)\s*\(|%store\b|%who")
+    return not any(said.search(ca.cell.source) for ca in ctx.cells)
 
 
 def _request_field_only(ctx: RuleContext, f: LiteralFinding, settings: PathSettings) -> bool:
@@ -5068,12 +5108,27 @@ class AbsolutePath(Rule):
                 "whoever runs it must place it there by hand on each machine"
                 if placed else "only exists on machines laid out like this one"
             )
-            yield _hit(
+            fix = _environment_fix(f) or _CONFIG_FIX
+            if (f.source == "shell" and _cd_line(f.ca, f.line)) or (f.source == "python" and any(
+                    c is f.ca and call.line == f.line and (a := call.arg(0, ("path",))) is not None and a.string == f.value
+                    for c, call in directory_changes(ctx))):
+                # `os.chdir('D:/…/data/raw/')`: the change into it is this line too (PTH004 leaves it
+                # here, as for PTH002's folders: one line, one fix; fair check 51, item 110).
+                what += "; the line also makes it the working directory, so the relative paths below depend on it"
+                fix += " Drop the change of directory and build those relative paths from that root."
+                later = _reads_after_absolute_chdir(ctx).get((f.ca.cell.index, f.line), ()) if f.source == "python" else ()
+                if later:
+                    what += (f"; {len(later)} relative path{'' if len(later) == 1 else 's'} of later cells "
+                             f"resolve{'s' if len(later) == 1 else ''} against it (related)")
+            else:
+                later = ()
+            hit = _hit(
                 f,
                 f"Absolute path {_shown_literal(ctx, f)}{_where(f)} {what}{_escape_note(f)}",
-                _environment_fix(f) or _CONFIG_FIX,
+                fix,
                 others,
             )
+            yield replace(hit, related=tuple(dict.fromkeys([*hit.related, *later]))) if later else hit
         yield from _helper_base_hits(ctx, "absolute")
 
 
@@ -6666,6 +6721,15 @@ class UserSpecificPath(Rule):
                             if (c.ca.cell.index, c.line, c.column) in places for where in changes.get(c.name, ())]
                     if into:
                         hit = replace(hit, related=tuple(dict.fromkeys([*hit.related, *into])))
+                # `%cd "/content/gdrive/MyDrive/Colab Notebooks/input"` reported here, then `%cd
+                # ../models/` in a later cell: where the climb lands is this folder's sibling, one
+                # root to configure (PTH004 leaves the hop: `_user_path_lines`; fair check 51, item 111).
+                hops = _climbs_after_absolute_change(ctx)
+                if hops:
+                    places = [(hit.cell.index, hit.line), *((c.index, ln) for c, ln, _ in hit.related if ln is not None)]
+                    climbs = [where for place in places for where in hops.get(place, ())]
+                    if climbs:
+                        hit = replace(hit, related=tuple(dict.fromkeys([*hit.related, *climbs])))
             yield hit
 
     def _check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -6736,6 +6800,16 @@ class UserSpecificPath(Rule):
                         # mounted elsewhere than `/content/drive`, not Colab's working directory (fair check
                         # 40, item 68's wording).
                         detail = f"a Google Drive folder mounted in Colab at {shown(mount.value)}"
+            if _drive_path(f.value) and _constant_read_nowhere(ctx, f):
+                # `googlepath = "/content/drive/My Drive/"` that nothing reads, in a cell of its own,
+                # then the shell line that runs `/content/drive/'My Drive'/utils.py`: the finding
+                # stands where the Drive root is used, in a later cell, the unread setting related
+                # (fair check 51, item 101's anchor). (In one cell, the setting stays the anchor.)
+                used = next((o for o in others if not _mount_point(ctx, o) and not _constant_read_nowhere(ctx, o)
+                             and o.ca.cell.index > f.ca.cell.index), None)
+                if used is not None:
+                    f, others = used, [*(o for o in others if o is not used), f]
+                    detail = f.path_class.detail if not mounted else detail
             root = next((m.group(0) for m in (p.match(_normal_path(f.value)) for p in roots) if m), None)
             # (the mount point is said apart, not one of the "other paths"; fair check 40, item 68)
             counted = [o for o in others if not _mount_point(ctx, o)] if mounted else others
@@ -7125,6 +7199,23 @@ def _find_user_path_lines(ctx: RuleContext) -> Iterator[tuple[int, int]]:
             ca = cells.get(cell.index)
             if ca is not None and line is not None and _chdir_literal_line(ctx, ca, line):
                 yield cell.index, line
+
+
+def _absolute_chdir_reported_by_pth001(ctx: RuleContext, ca: CellAnalysis, line: int) -> bool:
+    """`os.chdir('D:/Meus documentos/…/data/raw/')` (or `%cd D:/…`) whose absolute literal PTH001
+    reports on that same line, at the change's argument: as for PTH002's
+    folder (`_user_path_lines`), one line, one fix, the PTH001 finding's (configure the root, drop
+    the change; fair check 51, item 110, cd-line-also-pth001)."""
+    reported = ctx.shared("paths.absolute_path_places", lambda: frozenset(
+        (h.cell.index, h.line, h.column or 0) for h in AbsolutePath().check(ctx) if h.cell is not None and h.line is not None))
+    columns = [column for cell, at, column in reported if cell == ca.cell.index and at == line]
+    if not columns:
+        return False
+    if _cd_line(ca, line):
+        return True
+    return any(c is ca and call.line == line and (first := call.arg(0, ("path",))) is not None and first.string is not None
+               and first.column in columns
+               for c, call in directory_changes(ctx))
 
 
 # --- a local read that falls back on a fetch (fair check 19) -----------------------------------------
@@ -9517,7 +9608,10 @@ class ChangeDirectory(Rule):
         "`os.chdir('../examples')` in a notebook that lies in `notebooks/`, and when only shell lines run in between (also in "
         "an `if`/`else` whose tests call nothing, `if sys.platform == \"darwin\":` choosing a `!gcc` line) the pair is no finding. A `%cd` into an absolute folder PTH002 reports on the same line (`%cd /content/zoo/`, or `os.chdir(\"/content/gpt-2\")`) is that finding's: one line, one fix; "
         "so is the same change repeated at the top of later cells, a related location of that PTH002 finding (one root to configure), "
-        "and a change into a name bound once to a folder PTH002 reports, `os.chdir(way)` with `way = \"/content/gdrive/My Drive/data\"` (not `os.chdir(way + \"/bsd200\")`, a folder below it). "
+        "and a change into a name bound once to a folder PTH002 reports, `os.chdir(way)` with `way = \"/content/gdrive/My Drive/data\"` (not `os.chdir(way + \"/bsd200\")`, a folder below it).  "
+        "So is a relative change that climbs out of such a folder, the next change after it (`%cd ../models/` in a later cell, "
+        "and the climbs that follow it): where it lands is fixed by that folder, a related location of the PTH002 finding. "
+        "A change into an absolute literal PTH001 reports on the same line (`os.chdir(\"D:/work/data/raw/\")`) is PTH001's, likewise. "
         "A change in the branch a setting bound once turns off (`use_gdrive = 'no'  #@param`, then `if use_gdrive == 'yes': os.chdir(root)`) never runs: not reported; "
         "nor is one under `if False:` or in a module-level function nothing calls (as for PTH001–PTH006). "
         "A change into the folder a `git clone` below a reported change makes (`%cd drive/MyDrive` and `!git clone …/repo.git` in "
@@ -9630,7 +9724,7 @@ class ChangeDirectory(Rule):
         )),
     )
     failing = (
-        Example(cells=("import os\nos.chdir('/srv/alice/project')",), expect=((1, 2),)),
+        Example(cells=("import os\nos.chdir(os.environ['PROJECT_DIR'])",), expect=((1, 2),)),
         # Into a folder below the module's own file's, or to what a function that tests no marker
         # file returns: where it lands still depends on the change (fair check 49, items 104-106).
         Example(
@@ -9728,15 +9822,16 @@ class ChangeDirectory(Rule):
             ),
             expect=((1, 2),),
         ),
-        # Into an absolute folder that a later cell's relative read depends on; into a folder
-        # computed at run time, absolute or not (fair check 31, items 124, 125's wording).
+        # Into an absolute folder (a constant: the literal itself on the line would be PTH001's) that a
+        # later cell's relative read depends on; into a folder computed at run time, absolute or not
+        # (fair check 31, items 124, 125's wording).
         Example(
             cells=(
-                "import os\nimport pandas as pd\nos.chdir('/srv/work')\nraw = pd.read_csv('raw.csv')",
+                "import os\nimport pandas as pd\nWORK = '/srv/work'\nos.chdir(WORK)\nraw = pd.read_csv('raw.csv')",
                 "df = pd.read_csv('train.csv')",
                 "folder = os.environ.get('QC_ROOT', '/srv/qc')\nos.chdir(folder + '/prediction')\nmasks.tofile('mask.raw')",
             ),
-            expect=((1, 3), (3, 2)),
+            expect=((1, 4), (3, 2)),
         ),
         # A change guarded by the working folder's name: a normalisation only when the notebook lies in
         # `<name>/<target>/` (fair check 40, items 73-75; tests/test_rules_paths.py audits that path).
@@ -9791,6 +9886,8 @@ class ChangeDirectory(Rule):
                 if user_lines is None:
                     user_lines = _user_path_lines(ctx)
                 if (hit.cell.index, hit.line) in user_lines:
+                    continue
+                if _absolute_chdir_reported_by_pth001(ctx, cells[hit.cell.index], hit.line):
                     continue
             if hit.cell is not None and (later := _reads_after_absolute_chdir(ctx).get((hit.cell.index, hit.line), ())):
                 # `os.chdir("/srv/work")`, then relative reads in later cells: they resolve against it
@@ -10204,6 +10301,53 @@ class ChangeDirectory(Rule):
             words = first.string.lstrip("%").split()
             return bool(words) and words[0] in _CHDIR_MAGICS
         return False
+
+
+def _climbs_after_absolute_change(ctx: RuleContext) -> dict[tuple[int, int], tuple[tuple[Cell, int, int], ...]]:
+    """By (cell, line) of a change of directory into an absolute literal folder (`%cd
+    "/content/gdrive/MyDrive/Colab Notebooks/input"`, `os.chdir("/srv/work/a")`): the relative changes
+    that then climb out of it, each the next change of the notebook (`%cd ../models/` in a later
+    cell, then `%cd ../models`), never above that folder's root. Where they land is fixed by the
+    absolute folder: one root, one fix (fair check 51, item 111, chdir-chain-split-per-cell). A
+    `%popd`, a change whose target is not a literal, or any other change ends the chain."""
+    def build() -> dict[tuple[int, int], tuple[tuple[Cell, int, int], ...]]:
+        changes: list[tuple[int, int, int, CellAnalysis, str, Optional[str]]] = []
+        for ca, call in directory_changes(ctx):
+            first = call.arg(0, ("path",))
+            changes.append((ca.cell.index, call.line, call.column, ca, "cd",
+                            first.string if first is not None and not call.in_function else None))
+        for ca in ctx.cells:
+            for magic in ca.magics:
+                if magic.kind in ("line_magic", "automagic") and magic.name in (*_CHDIR_MAGICS, "popd"):
+                    column = len(magic.text) - len(magic.text.lstrip()) + 1
+                    changes.append((ca.cell.index, magic.line, column, ca, magic.name,
+                                    cd_operand(magic.args) if magic.name == "cd" else None))
+        changes.sort(key=lambda c: c[:3])
+        out: dict[tuple[int, int], list[tuple[Cell, int, int]]] = {}
+        head: Optional[tuple[int, int]] = None
+        depth = 0  # how many folders below its root the working directory is
+        for cell, line, column, ca, _, target in changes:
+            if target is None or any(ch in target for ch in "$*?{}"):
+                head = None
+                continue
+            normal = _normal_path(target)
+            root = re.match(r"^(?:[A-Za-z]:)?/", normal)
+            if root is not None:
+                head, depth = (cell, line), len([p for p in normal[root.end():].split("/") if p not in ("", ".")])
+                if ".." in normal.split("/"):
+                    head = None
+                continue
+            parts = [p for p in normal.split("/") if p not in ("", ".")]
+            up = len(list(itertools.takewhile(lambda p: p == "..", parts)))
+            down = parts[up:]
+            if head is None or not up or up > depth or ".." in down or normal.startswith("~"):
+                head = None
+                continue
+            out.setdefault(head, []).append((ca.cell, line, column))
+            depth = depth - up + len(down)
+        return {k: tuple(v) for k, v in out.items()}
+
+    return ctx.shared("paths.climbs_after_absolute_change", build)
 
 
 def directory_changes(ctx: RuleContext) -> tuple[tuple[CellAnalysis, CallFact], ...]:

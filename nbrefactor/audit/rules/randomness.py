@@ -10205,6 +10205,14 @@ class MissingRandomState(Rule):
         "The unseeded estimators of one list or tuple literal given to one call (a stack's or a vote's learners: "
         "`VotingRegressor([(\"rf\", RandomForestRegressor()), (\"gb\", GradientBoostingRegressor())])`) are one finding, "
         "at the first, the others related and counted in the message: one model, one fix. "
+        "So are unseeded estimators bound each to a name of one scope (a cell's top level or one def's body), the "
+        "names then gathered in one list or tuple literal of names (`grids = [gs_1, gs_2, …]`, then `for gs in grids: "
+        "gs.fit(…)`): the candidates of one comparison, one fix. A `RandomizedSearchCV` whose grid is a dict literal "
+        "(or a list of them) of list literals only, bound once above it in its scope, with no more candidates than "
+        "`n_iter` (10 by default), is not reported: it evaluates every candidate, the seed only orders them. Nor is an "
+        "`SVC(probability=True)` bound at a cell's top level whose name, and the names its `fit` returns "
+        "(`model2 = svm.fit(X, y)`), are read in that cell and below only for what Platt scaling does not change "
+        "(`predict`, `score`, `coef_`…): its seed only drives that calibration. "
         "An estimator bound at module level, fitted by a bare `m.fit(…)` in its cell (whose shown "
         "repr lists only its parameters) and never read again is not reported: a library tour's "
         "model left unused changes nothing the notebook computes or shows (a search stays). "
@@ -11100,6 +11108,10 @@ class MissingRandomState(Rule):
                     continue  # only its parameters read, a defaults table: nothing draws (fair check 40, item 150)
                 if spec.when_keyword == "probability" and _platt_probabilities_only_shaded(ctx.facts, ca, call):
                     continue  # its probabilities only colour a plot's background (fair check 46, item 151)
+                if spec.when_keyword == "probability" and _platt_never_read(ctx.facts, ca, call):
+                    continue  # only predict and the fit's attributes read: no calibration (fair check 51, item 149)
+                if _search_samples_whole_grid(ca, call, qualified):
+                    continue  # n_iter covers the whole grid: every candidate evaluated (fair check 51, item 148)
                 if _tree_on_one_feature(ctx, ca, call, qualified) or _shallow_best_split_tree(ctx, ca, call, qualified):
                     continue
                 if _boosted_shallow_trees(ctx, ca, call, qualified):
@@ -11191,7 +11203,7 @@ class MissingRandomState(Rule):
                     fix=fix,
                     key=qualified,
                 )))
-            found.extend(_fold_lists_of_estimators(ca, list(_fold_into_unseeded_ensembles(ca, reported))))
+            found.extend(_fold_named_comparisons(ca, list(_fold_lists_of_estimators(ca, list(_fold_into_unseeded_ensembles(ca, reported))))))
             found.extend(_classes_built_in_a_loop(ctx, ca, catalog, numpy_seeds))
         yield from _fold_splits_into_generators(ctx, found)
         yield from _threaded_training(ctx, catalog, star_modules, local)
@@ -13327,3 +13339,165 @@ class PartialSeeding(Rule):
             fix=f"Seed the rest beside this call: {fixes}",
             key=",".join(sorted(unseeded)),
         )
+
+
+def _fold_named_comparisons(ca: CellAnalysis, hits: list[Hit]) -> Iterator[Hit]:
+    """`gs_1 = RandomizedSearchCV(pipe_1, …)` … `gs_9 = RandomizedSearchCV(pipe_9, …)`, then
+    `grids = [gs_1, …, gs_9]` and `for gs in grids: gs.fit(…)`: the unseeded estimators bound each
+    to a name of one scope (the cell's top level or one def's body), those names then gathered in
+    one list or tuple literal of plain names, are the candidates of one comparison, one fix (seed
+    them all): one finding at the first, the others related and counted (fair check 51, items 150,
+    153, 159, rnd002-one-finding-per-search-of-one-comparison). A name bound more than once in its
+    scope, or a list holding anything but names, gathers nothing."""
+    tree = _parsed(ca) if len(hits) > 1 else None
+    if tree is None:
+        yield from hits
+        return
+    scopes: list[ast.AST] = [tree, *(n for n in walk_nodes(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))]
+    held: dict[tuple[int, int], tuple[int, int]] = {}  # (line, column) of a call → (scope, list literal) ids
+    for scope in scopes:
+        own: list[ast.AST] = []  # the scope's nodes, not those of the defs inside it
+        stack = list(ast.iter_child_nodes(scope))
+        while stack:
+            node = stack.pop()
+            own.append(node)
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                stack.extend(ast.iter_child_nodes(node))
+        stores: dict[str, int] = {}
+        for node in own:
+            if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+                stores[node.id] = stores.get(node.id, 0) + 1
+        bound = {  # name → its one call
+            st.targets[0].id: st.value for st in own
+            if isinstance(st, ast.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name)
+            and isinstance(st.value, ast.Call) and stores.get(st.targets[0].id) == 1
+        }
+        for node in own:
+            if (isinstance(node, (ast.List, ast.Tuple)) and isinstance(node.ctx, ast.Load) and len(node.elts) > 1
+                    and all(isinstance(e, ast.Name) for e in node.elts)):
+                for element in node.elts:
+                    value = bound.get(element.id)  # type: ignore[attr-defined]
+                    if value is not None:
+                        held.setdefault((value.lineno, value.col_offset + 1), (id(scope), id(node)))
+    groups: dict[tuple[int, int], list[Hit]] = {}
+    for hit in hits:
+        group = held.get((hit.line or 0, hit.column or 0))
+        if group is not None:
+            groups.setdefault(group, []).append(hit)
+    folded = {id(h) for members in groups.values() if len(members) > 1 for h in members[1:]}
+    for hit in hits:
+        if id(hit) in folded:
+            continue
+        group = held.get((hit.line or 0, hit.column or 0))
+        members = groups.get(group, []) if group is not None else []
+        if len(members) > 1:
+            others = members[1:]
+            hit = replace(
+                hit,
+                message=hit.message + f"; {len(others)} more estimator{'s' if len(others) > 1 else ''} compared with it "
+                f"(bound to names gathered in one list) {'have' if len(others) > 1 else 'has'} no seed either "
+                f"(line{'s' if len(others) > 1 else ''} "
+                + ", ".join(str(o.line) for o in others[:8]) + (f" and {len(others) - 8} more" if len(others) > 8 else "") + ")",
+                fix=hit.fix + ", to every estimator of the comparison",
+                related=(*hit.related, *((o.cell, o.line, o.column) for o in others if o.cell is not None)),
+            )
+        yield hit
+
+
+def _search_samples_whole_grid(ca: CellAnalysis, call: CallFact, qualified: str) -> bool:
+    """`RandomizedSearchCV(pipe, param_distributions=grid, n_iter=10)` whose grid is a dict literal
+    (or a list of them) of list or tuple literals only, bound once in the call's scope (the cell's
+    top level or its def's body) above it, with no more candidates than `n_iter` (10 by default):
+    scikit-learn's `ParameterSampler` then evaluates every candidate of the grid (it warns and
+    lowers `n_iter`), so the seed only orders them and the search finds the same best parameters
+    on every run (fair check 51, item 148, rnd002-search-samples-whole-grid). A distribution
+    (`scipy.stats.uniform`, a `range`), a `**` or a larger grid keeps the search reported."""
+    if qualified.rsplit(".", 1)[-1] != "RandomizedSearchCV":
+        return False
+    tree = _parsed(ca)
+    node = _call_node(ca, tree, call) if tree is not None else None
+    if tree is None or node is None or any(isinstance(a, ast.Starred) for a in node.args):
+        return False
+    keywords = {k.arg: k.value for k in node.keywords}
+    if None in keywords:
+        return False
+    grid = keywords.get("param_distributions", node.args[1] if len(node.args) > 1 else None)
+    n_iter = keywords.get("n_iter", node.args[2] if len(node.args) > 2 else ast.Constant(10))
+    if not (isinstance(n_iter, ast.Constant) and type(n_iter.value) is int) or grid is None:
+        return False
+    if isinstance(grid, ast.Name):
+        parents = _parent_map(tree)
+        scope: ast.AST | None = parents.get(node)
+        while scope is not None and not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            scope = parents.get(scope)
+        scope = scope or tree
+        stores = [n for n in walk_nodes(scope) if isinstance(n, ast.Name) and n.id == grid.id and not isinstance(n.ctx, ast.Load)]
+        store = stores[0] if len(stores) == 1 else None
+        statement = parents.get(store) if store is not None else None
+        if not (isinstance(statement, ast.Assign) and statement.targets == [store] and statement.lineno < node.lineno):
+            return False
+        grid = statement.value
+
+    def size(mapping: ast.expr) -> int | None:
+        if not isinstance(mapping, ast.Dict) or not mapping.keys or any(not isinstance(k, ast.Constant) for k in mapping.keys):
+            return None
+        product = 1
+        for value in mapping.values:
+            if not isinstance(value, (ast.List, ast.Tuple)) or any(isinstance(e, ast.Starred) for e in value.elts):
+                return None
+            product *= len(value.elts)
+        return product
+
+    sizes = [size(m) for m in grid.elts] if isinstance(grid, (ast.List, ast.Tuple)) else [size(grid)]
+    if not sizes or None in sizes:
+        return False
+    return 0 < sum(s for s in sizes if s is not None) <= n_iter.value
+
+
+def _platt_never_read(facts: NotebookFacts, ca: CellAnalysis, call: CallFact) -> bool:
+    """`svm = SVC(kernel="rbf", probability=True)`, `model2 = svm.fit(X, y)`, then only
+    `model2.predict(X_test)` in the cells below: an SVC's seed only drives the internal
+    cross-validation of its Platt scaling, which only `predict_proba`/`predict_log_proba` read, so
+    a model (and the names its `fit` returns, the same object) read only for what that calibration
+    does not change (`_PLATT_FREE`) gives the same results whatever the seed (fair check 51, item
+    149, rnd002-svc-probability-unused). Any other read (the name given to a function or a scorer,
+    pickled, read in a def's body for anything else) keeps it reported."""
+    if call.in_function:
+        return False
+    tree = _parsed(ca)
+    node = _call_node(ca, tree, call) if tree is not None else None
+    if tree is None or node is None:
+        return False
+    statement = next((st for st in tree.body if st.lineno <= node.lineno <= (st.end_lineno or st.lineno)), None)
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)):
+        return False
+    value = statement.value
+    if not (value is node or (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
+                              and value.func.attr == "fit" and value.func.value is node)):
+        return False
+    names = {statement.targets[0].id}
+    for other in facts.cells:
+        if other.cell.index < ca.cell.index:
+            continue
+        if other is not ca and not any(re.search(rf"\b{re.escape(n)}\b", other.cell.source) for n in names):
+            continue
+        other_tree = tree if other is ca else _parsed(other)
+        if other_tree is None:
+            return False
+        parents = _parent_map(other_tree)
+        loads = sorted((n for n in walk_nodes(other_tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
+                        and (other is not ca or n.lineno > (statement.end_lineno or statement.lineno))),
+                       key=lambda n: (n.lineno, n.col_offset))
+        for load in loads:
+            if load.id not in names:
+                continue
+            parent = parents.get(load)
+            if not (isinstance(parent, ast.Attribute) and parent.attr in _PLATT_FREE):
+                return False
+            if parent.attr == "fit":
+                fitted = parents.get(parent)
+                assigned = parents.get(fitted) if isinstance(fitted, ast.Call) else None
+                if (isinstance(assigned, ast.Assign) and len(assigned.targets) == 1 and isinstance(assigned.targets[0], ast.Name)
+                        and assigned in other_tree.body):
+                    names.add(assigned.targets[0].id)  # `model2 = svm.fit(X, y)`: the same object
+    return True

@@ -1411,6 +1411,13 @@ def _errors(entry: Removal) -> frozenset[str]:
 
 # --- what the project declares ---------------------------------------------------------------
 
+def _keras_only_through_tensorflow(ctx: RuleContext) -> bool:
+    """Does the notebook import TensorFlow and never Keras itself (`import keras`, `from keras import …`)? Then
+    its Keras is `tf.keras`, the one TensorFlow's release installs."""
+    tops = {imp.top_level for _, imp in ctx.facts.imports}
+    return "tensorflow" in tops and "keras" not in tops
+
+
 _NAME = re.compile(r"^\s*-?\s*(?:[A-Za-z0-9_.-]+::)?([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?")
 # Colab's `%tensorflow_version 1.x` names the major release the notebook was written for. It no
 # longer provides it: since August 2022 Colab's magic raises "Tensorflow 1 is unsupported in Colab"
@@ -2416,8 +2423,17 @@ class UsesRemovedApi(Rule):
             # The requirement that keeps the oldest release's APIs: the bound on the distribution, or an entry's own
             # `pin` where that bound cannot (`tf.keras` is the Keras TensorFlow requires: `tensorflow<2.11`, fair
             # check 36, item 34).
-            pins = list(dict.fromkeys(u.entry.pin or f"{distribution}<{lowest.removed_in}" for u in lowest.group))
+            # A notebook that reaches Keras only through TensorFlow (`tf.keras…`, `from tensorflow.keras import …`, no
+            # `import keras`): TensorFlow 2.16 and later require Keras 3, so `keras<3.0.0` beside an unpinned tensorflow
+            # keeps nothing; `tensorflow<2.16` keeps the old API (fair check 51, item 40, as item 34 of fair check 36).
+            through_tf = distribution == "keras" and lowest.removed_in == "3.0.0" and _keras_only_through_tensorflow(ctx)
+            default = "tensorflow<2.16" if through_tf else f"{distribution}<{lowest.removed_in}"
+            pins = list(dict.fromkeys(u.entry.pin or default for u in lowest.group))
             whys = list(dict.fromkeys(u.entry.pin_why for u in lowest.group if u.entry.pin and u.entry.pin_why))
+            if through_tf and any(p.startswith("tensorflow<") and p != default for p in pins):
+                pins = [p for p in pins if p != default]  # (`tensorflow<2.11` already keeps Keras 2)
+            elif through_tf and any(not u.entry.pin for u in lowest.group):
+                whys.append("the notebook uses Keras through TensorFlow, and TensorFlow 2.16 and later install Keras 3")
             pin = " and ".join(f"`{p}`" for p in pins) + (f" ({'; '.join(whys)})" if whys else "")
             yield Hit(
                 first.ca.cell,

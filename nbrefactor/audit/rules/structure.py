@@ -735,7 +735,8 @@ class SyntaxErrorInCell(Rule):
         "above (which parses) with only their indentation broken. A cell whose last line ends with a stray line-continuation "
         "backslash (`plt.legend();\\`, which Python 2's IPython accepted) is said to be one, at that line. "
         "A cell magic whose body is not Python written below the cell's first line (`# Run every model` then `%%shell`) is "
-        "said to be one: IPython honours a cell magic only on line 1 and reads the lines under it as Python. "
+        "said to be one: IPython honours a cell magic only on line 1 and reads the lines under it as Python; the same cell "
+        "magic so placed in several cells is one finding at the first, the others related. "
         "Errors CPython raises only after parsing, in its symbol table and compiler, are reported too, with the "
         "kernel's message and line: `return` or `yield` outside a function, `break` or `continue` outside a loop, "
         "`nonlocal` at module level or naming no enclosing binding, a name used or assigned before its `global` or `nonlocal` "
@@ -922,6 +923,7 @@ class SyntaxErrorInCell(Rule):
         # A tutorial's citation block saved as code cells (fair check 17: 24 findings in 21
         # deepchem tutorials, all said as "Perhaps you forgot a comma?"): one root cause per notebook.
         citations: list[tuple[CellAnalysis, int, int | None, str]] = []
+        misplaced_magics: dict[str, list[Hit]] = {}  # by `%%name`: a notebook's cells with that cell magic below line 1
         plain: list[Hit] = []  # the cells no reading below fits: parser's words
         older = _before_python_312(ctx.facts.notebook.language_version)
         for ca in ctx.cells:
@@ -982,13 +984,13 @@ class SyntaxErrorInCell(Rule):
                     # magic and the shell script below it as Python, which is where the parser stops.
                     magic_line, magic = misplaced
                     above = "a comment" if all(l.strip().startswith("#") or not l.strip() for l in ca.lines[:magic_line - 1]) else "code"
-                    yield Hit(
+                    misplaced_magics.setdefault(magic.split()[0], []).append(Hit(
                         ca.cell, line, problem.column,
                         f"Syntax error: the cell magic `{magic}` is on line {magic_line}, below {above}, but a cell magic works "
                         "only on a cell's first line: IPython reads the lines under it as Python",
                         fix=f"Move `{magic}` to the cell's first line (what is above it goes below it, or into a cell of its own).",
                         key=problem.message,
-                    )
+                    ))
                     continue
                 if not problem.message.startswith(NOT_ANALYSED) and _holds_markdown(ca, line):
                     yield Hit(
@@ -1130,6 +1132,19 @@ class SyntaxErrorInCell(Rule):
             )
         else:
             yield from plain
+        for first, *rest in misplaced_magics.values():
+            # The same cell magic below line 1 in several cells (four `#DO NOT RUN AGAIN` comments
+            # above `%%sql`): one habit of the notebook, one edit pattern; one finding at the first,
+            # the others related (fair check 51, item 171, str001-misplaced-cell-magic-split-per-cell).
+            if rest:
+                others = sorted({h.cell.index for h in rest if h.cell is not None})
+                first = dataclasses.replace(
+                    first,
+                    message=f"{first.message}; {'cell' if len(others) == 1 else 'cells'} {_cells(others)} "
+                            f"{'has' if len(others) == 1 else 'have'} it below line 1 too",
+                    related=tuple((h.cell, h.line, h.column) for h in rest if h.cell is not None),
+                )
+            yield first
         if empty_assignments and (blanks or len({ca.cell.index for ca, *_ in empty_assignments}) >= 2):
             # Fair check 14: a homework template's `col_name =  # insert your new column name`
             # and `df_wave_1 =` (no TODO marker) were one finding each, beside the template's own
