@@ -308,6 +308,23 @@ def _uses(*cells: str, kernel: str = "") -> list[tuple[int, int, str]]:
      [(2, 3, "sklearn.naive_bayes.GaussianNB.sigma_")]),
     (("from sklearn.naive_bayes import GaussianNB, MultinomialNB\nclf = GaussianNB()",
       "for alpha in (0, 1):\n    clf = MultinomialNB(alpha=alpha)", "clf.sigma_\ndef show():\n    return clf.sigma_"), []),
+    # imbalanced-learn 0.13 removed the SMOTE family's and ADASYN's `n_jobs=` (fair check 51, recall T-2.13);
+    # KMeansSMOTE keeps its own, and so does a sampler given none.
+    (("from imblearn.over_sampling import SMOTE, ADASYN, KMeansSMOTE\nsm = SMOTE(random_state=42, n_jobs=-1)\n"
+      "ad = ADASYN(n_jobs=2)\nkm = KMeansSMOTE(n_jobs=2)\nplain = SMOTE(random_state=0)",),
+     [(1, 2, "imblearn.over_sampling.SMOTE(n_jobs=…)"), (1, 3, "imblearn.over_sampling.ADASYN(n_jobs=…)")]),
+    # Matplotlib 3.11 removed `boxplot(labels=)` (renamed `tick_labels=` in 3.9; fair check 51, recall T-3.13), on
+    # pyplot and on an Axes; `tick_labels=` and seaborn's own function are not matched.
+    (("import matplotlib.pyplot as plt\nimport seaborn as sns\nplt.boxplot(results, labels=names)\nfig, ax = plt.subplots()\n"
+      "ax.boxplot(results, labels=names)\nax.boxplot(results, tick_labels=names)\nsns.boxplot(x=v, labels=names)",),
+     [(1, 3, "matplotlib.pyplot.boxplot(labels=…)"), (1, 5, "matplotlib.axes.Axes.boxplot(labels=…)")]),
+    # pytrends 4.8 made `TrendReq.get_historical_interest` a stub that raises (fair check 51, recall T-5.4): on a
+    # TrendReq bound in a loop; not in a notebook without pytrends, nor (as every removal) under a `try:` whose handler
+    # catches what it raises (a bare `except:` too: `_guarded` takes it for the notebook's fallback).
+    (("from pytrends.request import TrendReq\nfor k in kws:\n    pt = TrendReq(hl='en-US')\n"
+      "    h = pt.get_historical_interest([k], year_start=2019)\ntry:\n    g = pt.get_historical_interest([k])\nexcept:\n    pass",),
+     [(1, 4, "pytrends.request.TrendReq.get_historical_interest")]),
+    (("import pandas as pd\nh = pt.get_historical_interest([k])",), []),
 ])
 def test_what_the_new_entries_match(cells: tuple[str, ...], expected: list[tuple[int, int, str]]) -> None:
     assert _uses(*cells) == expected
