@@ -1555,6 +1555,15 @@ class RuntimeDownload(Rule):
             ),
             expect=((2, 1),),
         ),
+        # Google Trends values fetched through pytrends when the notebook runs (fair check 51, recall T-5.2):
+        # the data call, not `build_payload`, which only sets up the query; another library's method is not one.
+        Example(
+            cells=(
+                "from pytrends.request import TrendReq\npt = TrendReq(hl='en-US', tz=360)",
+                "pt.build_payload(kw_list=['python'])\ntrend = pt.interest_over_time()",
+            ),
+            expect=((2, 2),),
+        ),
         # A Keras dataset module held in a name, then loaded.
         Example(
             cells=(
