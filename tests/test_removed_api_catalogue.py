@@ -27,9 +27,9 @@ FIELDS = {
     "unless_path_suffix", "argument", "argument_name", "values", "receivers", "indexer",
     "unless_modules", "unless_python2", "key", "unless_receivers", "said", "unpacked", "unless_keywords",
     "positional", "shared_with", "note", "rename", "same_without", "passed", "targets", "along", "unpinnable", "pin", "pin_why",
-    "multiplied", "renames", "unless_true", "bare", "kept", "attribute", "receiver_apis",
+    "multiplied", "renames", "unless_true", "bare", "kept", "attribute", "receiver_apis", "accessor",
 }
-METHOD_ONLY = {"receivers", "indexer", "unless_modules", "unless_python2", "unless_receivers", "shared_with", "attribute", "receiver_apis"}
+METHOD_ONLY = {"receivers", "indexer", "unless_modules", "unless_python2", "unless_receivers", "shared_with", "attribute", "receiver_apis", "accessor"}
 
 
 def _raw_entries() -> list[dict]:
@@ -71,8 +71,9 @@ def test_every_entry_has_its_fields_and_only_known_ones() -> None:
             assert not entry.get("keyword") and not entry.get("receivers"), where
         if "same_without" in entry:  # a value of the removed keyword, a literal the call can pass
             assert entry.get("keyword") and isinstance(entry["same_without"], (bool, int, str)), where
-        if "positional" in entry:  # a count of positional arguments a function still takes
-            assert isinstance(entry["positional"], int) and entry["positional"] >= 0 and not entry.get("method"), where
+        if "positional" in entry:  # a count of positional arguments a function (or an accessor's method) still takes
+            assert isinstance(entry["positional"], int) and entry["positional"] >= 0, where
+            assert not entry.get("method") or entry.get("accessor"), where  # a method of that name on anything: too wide
         if "targets" in entry:  # a count of assignment targets, never beside the any-count `unpacked`
             assert isinstance(entry["targets"], int) and entry["targets"] >= 1 and not entry.get("unpacked"), where
         if "along" in entry:  # another entry's api, which the loader looks up among the uses
@@ -325,6 +326,11 @@ def _uses(*cells: str, kernel: str = "") -> list[tuple[int, int, str]]:
       "    h = pt.get_historical_interest([k], year_start=2019)\ntry:\n    g = pt.get_historical_interest([k])\nexcept:\n    pass",),
      [(1, 4, "pytrends.request.TrendReq.get_historical_interest")]),
     (("import pandas as pd\nh = pt.get_historical_interest([k])",), []),
+    # pandas 2.0 made `n` of `Series.str.split`/`rsplit` keyword-only (fair check 51, recall T-10.9): a second positional
+    # argument on the `.str` accessor; not `n=`, not one argument, not Python's own `str.split(sep, maxsplit)`.
+    (("import pandas as pd\na = df['c'].str.split(',', 3)\nb = df.c.str.rsplit(' ', 1, expand=True)\nc = df['c'].str.split(',', n=3)\n"
+      "d = df['c'].str.split(',')\ne = line.split(',', 3)\nf = 'a b'.rsplit(' ', 1)",),
+     [(1, 2, "pandas.Series.str.split"), (1, 3, "pandas.Series.str.rsplit")]),
 ])
 def test_what_the_new_entries_match(cells: tuple[str, ...], expected: list[tuple[int, int, str]]) -> None:
     assert _uses(*cells) == expected
