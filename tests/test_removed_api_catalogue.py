@@ -331,6 +331,13 @@ def _uses(*cells: str, kernel: str = "") -> list[tuple[int, int, str]]:
     (("import pandas as pd\na = df['c'].str.split(',', 3)\nb = df.c.str.rsplit(' ', 1, expand=True)\nc = df['c'].str.split(',', n=3)\n"
       "d = df['c'].str.split(',')\ne = line.split(',', 3)\nf = 'a b'.rsplit(' ', 1)",),
      [(1, 2, "pandas.Series.str.split"), (1, 3, "pandas.Series.str.rsplit")]),
+    # The SageMaker SDK 3.0 layout (fair check 51, recall T-7.3): the 2.x `Session`, `get_execution_role`, `estimator` and
+    # `amazon` are gone; `sagemaker.core` (sagemaker-core) is 3.x's own.
+    (("import sagemaker\nfrom sagemaker import get_execution_role\nsess = sagemaker.Session()\n"
+      "img = sagemaker.amazon.amazon_estimator.get_image_uri('eu-west-1', 'forecasting-deepar', 'latest')\n"
+      "est = sagemaker.estimator.Estimator(image_uri=img)\nfrom sagemaker.core import image_uris",),
+     [(1, 2, "sagemaker.get_execution_role"), (1, 3, "sagemaker.Session"),
+      (1, 4, "sagemaker.amazon.amazon_estimator.get_image_uri"), (1, 5, "sagemaker.estimator.Estimator")]),
 ])
 def test_what_the_new_entries_match(cells: tuple[str, ...], expected: list[tuple[int, int, str]]) -> None:
     assert _uses(*cells) == expected
