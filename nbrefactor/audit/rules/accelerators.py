@@ -417,6 +417,16 @@ class GpuOnlyCode(Rule):
             ),
             expect=((1, 3), (2, 1), (3, 2)),
         ),
+        # The current CUDA device asked for before any fallback: `torch.cuda.current_device()` initialises
+        # CUDA and raises on a CPU-only machine, as `current_stream()` does (fair check 51, recall T-9.1);
+        # the same call under `torch.cuda.is_available()` is the check's own branch.
+        Example(
+            cells=(
+                "import torch\nprint(torch.cuda.current_device())",
+                "if torch.cuda.is_available():\n    dev = torch.cuda.current_device()\nelse:\n    dev = 'cpu'",
+            ),
+            expect=((1, 2),),
+        ),
         # A handler that only reports the failure is no fallback (fair check 44, items 48 and 49:
         # the handler must return or assign a CPU configuration).
         Example(

@@ -44,6 +44,8 @@ _METRIC_ID = "hub-metric"
 _NLTK_DOWNLOAD_ID = "nltk-download"
 # Sentinel Hub's tasks and requests: every one of a notebook is one provisioning step (fair check 25).
 _SENTINEL_HUB_IDS = frozenset({"sentinel-hub-task", "sentinel-hub-request"})
+# pytrends' Google Trends queries: every one of a notebook reads the same service, one source to snapshot (fair check 51, T-5.2).
+_PYTRENDS_ID = "pytrends-google-trends"
 _TORCH_DATASET_ID = "torch-dataset-download"
 _KERAS_DATASET_ID = "keras-dataset-download"
 _SKLEARN_DATASET_ID = "sklearn-dataset-fetch"
@@ -1555,6 +1557,16 @@ class RuntimeDownload(Rule):
             ),
             expect=((2, 1),),
         ),
+        # Google Trends values fetched through pytrends when the notebook runs (fair check 51, recall T-5.2):
+        # the data call, not `build_payload`, which only sets up the query; the notebook's other queries are related.
+        Example(
+            cells=(
+                "from pytrends.request import TrendReq\npt = TrendReq(hl='en-US', tz=360)",
+                "pt.build_payload(kw_list=['python'])\ntrend = pt.interest_over_time()",
+                "regions = pt.interest_by_region()",
+            ),
+            expect=((2, 2),),
+        ),
         # A Keras dataset module held in a name, then loaded.
         Example(
             cells=(
@@ -2033,6 +2045,8 @@ class RuntimeDownload(Rule):
             if fetch[3].id in _SENTINEL_HUB_IDS:
                 # the notebook's area fetched band by band, task by task: one step to provision
                 key = ("sentinel hub",)
+            if fetch[3].id == _PYTRENDS_ID:
+                key = ("google trends",)
             if fetch[3].id == _GIT_CLONE_ID:
                 # `!git clone https://github.com/ultralytics/yolov5`, then a "re-clone" cell's `!rm -rf
                 # yolov5 && git clone https://github.com/ultralytics/yolov5`: one repository (and
@@ -2103,6 +2117,8 @@ class RuntimeDownload(Rule):
                 names = list(dict.fromkeys(f[5] for f in found[1:] if f[5] and f[5] != found[0][5]))
                 if names:
                     consequence += f"; so do the related downloads of {', '.join(f'`{n}`' for n in names)}, one provisioning step"
+            if kind.id == _PYTRENDS_ID and len(found) > 1:
+                consequence += f"; so do the notebook's {len(found) - 1} other Google Trends quer{'ies' if len(found) > 2 else 'y'} (related), one source to snapshot"
             if kind.id in _SENTINEL_HUB_IDS and len(found) > 1:
                 consequence += f"; so do the notebook's {len(found) - 1} other Sentinel Hub task{'s' if len(found) > 2 else ''} or request{'s' if len(found) > 2 else ''} (related), one provisioning step"
             hub_ref = _TORCH_HUB_REF.search(shown) if kind.id == _TORCH_HUB_ID else None

@@ -174,6 +174,9 @@ class Removal:
     # name every plain assignment of which is one, `clf = GaussianNB()`), not where it is called or assigned
     # (scikit-learn 1.2 removed GaussianNB's `sigma_`, renamed `var_`: fair check 46, recall T-3.3).
     attribute: bool = False
+    # With `method`: only on a receiver written as this accessor attribute of something (`str`: `df['c'].str.split(…)`,
+    # pandas' string methods), never on another object with a method of that name (Python's own `line.split(',', 1)`).
+    accessor: str = ""
 
     @property
     def path_suffix(self) -> bool:
@@ -215,6 +218,7 @@ def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozens
             kept=tuple(str(k) for k in e.get("kept", [])),
             attribute=bool(e.get("attribute", False)) and bool(e.get("receivers")),
             receiver_apis=tuple((str(k), str(v)) for k, v in sorted(dict(e.get("receiver_apis", {})).items())),
+            accessor=str(e.get("accessor", "")),
         )
         for e in _one_per_method(data.get("removed", []))
         if e.get("api") and e.get("distribution") and e.get("removed_in") and (not e.get("method") or e.get("modules"))
@@ -1263,6 +1267,10 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                 # (an entry with `receivers` is decided by its receiver, made by the library: a
                 # class of the notebook's own with a method of that name is another object)
                 candidates = [e for e in methods[node.func.attr] if e.keyword or e.receivers or e.method not in own]
+                if any(e.accessor for e in candidates):
+                    # (`s.str.split(',', 3)`: pandas' string accessor, not a `str`'s own `line.split(',', 3)`)
+                    written_on = node.func.value.attr if isinstance(node.func.value, ast.Attribute) else ""
+                    candidates = [e for e in candidates if not e.accessor or e.accessor == written_on]
                 if any(e.receivers or e.unless_receivers or id(e) in shared for e in candidates):
                     if makers is None:
                         makers = _makers(ctx, rebound)

@@ -801,6 +801,9 @@ class _Walker:
                     self.report(stmt, target.id, f"filters the rows of `{target.id}` by a bound computed in this cell from `{target.id}` itself (a quantile, mean, standard deviation…), which a second run recomputes from the rows the first kept, dropping more")
                 if isinstance(target, ast.Name) and _self_slice(value, target.id) and not _prefix_slice(value):
                     self.report(stmt, target.id, f"cuts `{target.id}` down to a slice of itself, which cuts it again on a second run")
+                if isinstance(target, ast.Name) and (end := _self_head_tail(value, target.id)):
+                    # (fair check 51, recall T-2.17: `dados = dados.tail(dados.shape[0] - 70000)` drops 70000 more rows on each run)
+                    self.report(stmt, target.id, f"cuts `{target.id}` down to its own `{end}` of a count read from itself (`{ast.unparse(value)[:60]}`), which a second run counts again on the rows kept and cuts again")
                 if isinstance(target, ast.Name) and _joins_itself(value, target.id):
                     if _keyless_merge(value):
                         # `df.merge(other)` keys on all common columns; a second run keys on the
@@ -2162,14 +2165,45 @@ def _indexes_itself(value: ast.AST, name: str) -> bool:
 
 
 def _self_slice(value: ast.AST, name: str) -> bool:
-    """`data = data[:-504]`, `X = X[10:]`: a positional slice with a bound (a boolean mask or a
-    column list gives the same result when applied twice, and is not reported)."""
-    if not (isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name) and value.value.id == name):
+    """`data = data[:-504]`, `X = X[10:]`, `df = df.iloc[10:]`: a positional slice with a bound (a boolean
+    mask or a column list gives the same result when applied twice, and is not reported; `.loc` slices by
+    labels, which a second run finds the same)."""
+    if not isinstance(value, ast.Subscript):
+        return False
+    sliced = value.value
+    if isinstance(sliced, ast.Attribute) and sliced.attr == "iloc":
+        sliced = sliced.value  # (pandas' positional indexer: `df.iloc[k:]` is `df[k:]` on the rows)
+    if not (isinstance(sliced, ast.Name) and sliced.id == name):
         return False
     part = value.slice
     if isinstance(part, ast.Tuple) and part.elts:
         part = part.elts[0]
     return isinstance(part, ast.Slice) and (part.lower is not None or part.upper is not None)
+
+
+# Methods that keep a frame's rows as they are (renumbered, copied, reordered): a cut before them is still a cut.
+_ROWS_KEPT = frozenset({"reset_index", "copy", "sort_values", "sort_index"})
+
+
+def _self_head_tail(value: ast.AST, name: str) -> Optional[str]:
+    """`df = df.tail(len(df) - 70000)`, `df = df.head(df.shape[0] - 5).reset_index(drop=True)`, `df = df.head(-5)`:
+    the first or last rows of itself, as many as a count read from the frame itself or a negative literal
+    (all but N rows), which a second run counts again on the rows the first kept and cuts N more. The method
+    (`head`/`tail`), or None. A count that reads nothing of the frame, `df.head(1000)`, is the same on every run."""
+    while (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in _ROWS_KEPT
+           and isinstance(value.func.value, ast.Call)):
+        value = value.func.value
+    if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in ("head", "tail")
+            and isinstance(value.func.value, ast.Name) and value.func.value.id == name):
+        return None
+    count = value.args[0] if len(value.args) == 1 and not value.keywords else next(
+        (k.value for k in value.keywords if k.arg == "n"), None) if not value.args else None
+    if count is None:
+        return None
+    negative = (isinstance(count, ast.UnaryOp) and isinstance(count.op, ast.USub) and isinstance(count.operand, ast.Constant)
+                and type(count.operand.value) is int and count.operand.value > 0)
+    own = any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(count))
+    return value.func.attr if negative or own else None
 
 
 def _keys_from_own_index(call: ast.Call, name: str) -> bool:
@@ -3297,7 +3331,7 @@ class ChangesWhenRunTwice(Rule):
         "a notebook that imports h2o it is; nor is a merge whose cell makes its key columns just before and drops "
         "them and every column of the other frame (a `DataFrame({…})` literal) just after: a second run ends with "
         "the same columns; but in "
-        "a notebook that imports h2o it is, since H2O refuses a key column of doubles such as a target encoding), `data = data[:-504]` (a bounded slice of itself; a mask or column list is the same "
+        "a notebook that imports h2o it is, since H2O refuses a key column of doubles such as a target encoding), `data = data[:-504]` (a bounded slice of itself, also `df.iloc[10:]`, and `df = df.tail(len(df) - k)` or `df.head(-k)`, its first or last rows by a count read from itself or all but N, where `df.head(1000)` is the same on every run; a mask or column list is the same "
         "when applied twice, but not a row filter whose bound the cell computes from the frame itself: `q = df.p.quantile(0.995)` "
         "then `df = df[df.p <= q]`, a z-score or IQR trim, recomputed from the rows kept; rows equal to such a statistic, "
         "a literal bound or a statistic of another frame are not reported), a global rebound in a `for` loop from a local "
@@ -4120,6 +4154,18 @@ class ChangesWhenRunTwice(Rule):
                 "test = data[-1:]\ndata = data[:-1]\ndata = data[data.hr > 0]",
             ),
             expect=((2, 2), (3, 2)),
+        ),
+        # Its own last rows but a count read from itself, or all but the last N (fair check 51, recall T-2.17), and a
+        # positional `.iloc` cut: each cuts again on a second run; a literal count of first or last rows does not.
+        Example(
+            cells=(
+                "import pandas as pd\ndf = pd.read_csv('calls.csv')\nlog = pd.read_csv('log.csv')\nold = pd.read_csv('old.csv')",
+                "df = df.tail(df.shape[0] - 70000).reset_index(drop=True)",
+                "log = log.head(-5)",
+                "old = old.iloc[100:]",
+                "df = df.head(1000)\nlog = log.tail(n=50)\nold = old.iloc[:10]",
+            ),
+            expect=((2, 1), (3, 1), (4, 1)),
         ),
         # A column computed from itself: arithmetic, or a dict map (the second run maps to NaN);
         # a column built from another one is fine.
