@@ -6232,24 +6232,16 @@ def _given_a_plotting_module(ctx: RuleContext, ca: CellAnalysis, value: ast.expr
 def _unread_after(ctx: RuleContext, ca: CellAnalysis, line: int, name: str) -> bool:
     """Is `name`, bound on `line` of `ca`, read by no statement below until one binds it afresh
     (a cell that does not parse and names it, or a magic naming it, is a read)?"""
-    for cell in _cells_from(ctx, ca):
-        if any(name in (m.args or "") for m in cell.magics):
+    for stmt in _statements_below(ctx, ca, line, name):
+        if stmt is None:
             return False
-        tree = cell_python_tree(cell)
-        if tree is None:
-            if re.search(rf"\b{re.escape(name)}\b", cell.cell.source):
-                return False
-            continue
-        for stmt in tree.body:
-            if cell is ca and stmt.lineno <= line:
-                continue
-            if any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) for n in _walk(stmt)):
-                return False
-            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and any(
-                    isinstance(n, ast.Name) and n.id == name for n in _walk(stmt)):
-                return False  # a function may read it whenever it is called
-            if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
-                return True
+        if any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) for n in _walk(stmt)):
+            return False
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and any(
+                isinstance(n, ast.Name) and n.id == name for n in _walk(stmt)):
+            return False  # a function may read it whenever it is called
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
+            return True
     return True
 
 
@@ -6386,6 +6378,27 @@ def _cells_from(ctx: RuleContext, ca: CellAnalysis) -> tuple[CellAnalysis, ...]:
     return next((cells[i:] for i, c in enumerate(cells) if c is ca), ())
 
 
+def _statements_below(ctx: RuleContext, ca: CellAnalysis, line: int, name: str) -> Iterator[ast.stmt | None]:
+    """The top-level statements below `line` of `ca`, then of every cell below it, top to bottom;
+    `None` (and nothing after it) for a cell that may use `name` where no statement shows it: a
+    magic whose arguments name it, or a cell that does not parse and names it. Callers that follow
+    a name's reads count that as a read."""
+    for cell in _cells_from(ctx, ca):
+        if any(name in (m.args or "") for m in cell.magics):
+            yield None
+            return
+        tree = cell_python_tree(cell)
+        if tree is None:
+            if re.search(rf"\b{re.escape(name)}\b", cell.cell.source):
+                yield None
+                return
+            continue
+        for stmt in tree.body:
+            if cell is ca and stmt.lineno <= line:
+                continue
+            yield stmt
+
+
 def _read_only_deduplicated(ctx: RuleContext, ca: CellAnalysis, line: int, name: str) -> bool:
     """After `name.append(…)`/`.extend(…)` on `line`, is `name` read, top to bottom until a
     statement binds it afresh, only as `set(name)` (its distinct items) or as the receiver of a
@@ -6394,41 +6407,33 @@ def _read_only_deduplicated(ctx: RuleContext, ca: CellAnalysis, line: int, name:
     shown as `len(set(sentences))`, then rebound as `list(set(sentences))`). A read in a function,
     a magic or a cell that does not parse is a use; a list nobody reads is not this."""
     read = False
-    for cell in _cells_from(ctx, ca):
-        if any(name in (m.args or "") for m in cell.magics):
+    for stmt in _statements_below(ctx, ca, line, name):
+        if stmt is None:
             return False
-        tree = cell_python_tree(cell)
-        if tree is None:
-            if re.search(rf"\b{re.escape(name)}\b", cell.cell.source):
-                return False
-            continue
-        for stmt in tree.body:
-            if cell is ca and stmt.lineno <= line:
-                continue
-            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)) or any(
-                isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)) and any(
-                    isinstance(m, ast.Name) and m.id == name for m in ast.walk(n)) for n in ast.walk(stmt)
-            ):
-                if any(isinstance(m, ast.Name) and m.id == name for m in ast.walk(stmt)):
-                    return False  # a function may read it whenever it is called
-            allowed: set[int] = set()
-            distinct: set[int] = set()
-            for n in ast.walk(stmt):
-                if (isinstance(n, ast.Expr) and isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Attribute)
-                        and n.value.func.attr in _GROWS and isinstance(n.value.func.value, ast.Name) and n.value.func.value.id == name):
-                    allowed.add(id(n.value.func.value))  # a further growth statement (in a loop too)
-                if (isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "set" and len(n.args) == 1
-                        and not n.keywords and isinstance(n.args[0], ast.Name) and n.args[0].id == name):
-                    distinct.add(id(n.args[0]))
-            allowed |= distinct
-            loads = [n for n in ast.walk(stmt) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
-            if any(id(n) not in allowed for n in loads):
-                return False
-            read = read or any(id(n) in distinct for n in loads)
-            if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
-                return read  # bound afresh from its distinct items (or anew): the duplicates end here
-            if any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, (ast.Store, ast.Del)) for n in ast.walk(stmt)):
-                return False  # bound in a loop, a `with`, a branch, or deleted: not followed
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)) or any(
+            isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)) and any(
+                isinstance(m, ast.Name) and m.id == name for m in ast.walk(n)) for n in ast.walk(stmt)
+        ):
+            if any(isinstance(m, ast.Name) and m.id == name for m in ast.walk(stmt)):
+                return False  # a function may read it whenever it is called
+        allowed: set[int] = set()
+        distinct: set[int] = set()
+        for n in ast.walk(stmt):
+            if (isinstance(n, ast.Expr) and isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Attribute)
+                    and n.value.func.attr in _GROWS and isinstance(n.value.func.value, ast.Name) and n.value.func.value.id == name):
+                allowed.add(id(n.value.func.value))  # a further growth statement (in a loop too)
+            if (isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "set" and len(n.args) == 1
+                    and not n.keywords and isinstance(n.args[0], ast.Name) and n.args[0].id == name):
+                distinct.add(id(n.args[0]))
+        allowed |= distinct
+        loads = [n for n in ast.walk(stmt) if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load)]
+        if any(id(n) not in allowed for n in loads):
+            return False
+        read = read or any(id(n) in distinct for n in loads)
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
+            return read  # bound afresh from its distinct items (or anew): the duplicates end here
+        if any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, (ast.Store, ast.Del)) for n in ast.walk(stmt)):
+            return False  # bound in a loop, a `with`, a branch, or deleted: not followed
     return read and "set" not in ctx.facts.aliases
 
 
