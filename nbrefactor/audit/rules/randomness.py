@@ -13468,7 +13468,7 @@ def _platt_never_read(facts: NotebookFacts, ca: CellAnalysis, call: CallFact) ->
     node = _call_node(ca, tree, call) if tree is not None else None
     if tree is None or node is None:
         return False
-    statement = next((st for st in tree.body if st.lineno <= node.lineno <= (st.end_lineno or st.lineno)), None)
+    statement = statement_at(tree, node.lineno)
     if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)):
         return False
     value = statement.value
