@@ -1883,7 +1883,11 @@ def _shell_tokens(
     ]
     previous = ""
     inside = _container_command_spans(text)
+    # Where `text` (a magic's arguments) sits in `original` (its line): a word merged across quotes
+    # (`"/data/my files"/train.csv`) is spelled nowhere as its text, so its column is its start's.
+    base = len(original) - len(text) if original.endswith(text) else original.find(text)
     for at_start, token, single_quoted, bare in _shell_words(text):
+        merged = bare and not text.startswith(token, at_start)
         if any(start <= at_start < end for start, end in inside):
             continue  # `kubectl exec pod -- cat /opt/app/conf`: a path of the container, not of this machine
         segment = next(name for at, name in reversed(starts) if at <= at_start)
@@ -1919,9 +1923,14 @@ def _shell_tokens(
                 end = starts[at + 1][0] if at + 1 < len(starts) else len(text)
                 if _curl_sends_only(text[starts[at][0]:end].strip().lstrip("&|;").strip()):
                     continue  # `curl -X POST URL -d @body.json`: data sent to a service, nothing downloaded
-            index = original.find(candidate, searched_from)
-            if index >= 0:
-                searched_from = index + len(candidate)
+            if merged and base >= 0:
+                # (inside its first quote, as a word of one quoted piece is reported)
+                index = base + at_start + (text[at_start] in "\"'")
+                searched_from = max(searched_from, index + 1)
+            else:
+                index = original.find(candidate, searched_from)
+                if index >= 0:
+                    searched_from = index + len(candidate)
             column = index + 1 if index >= 0 else len(original) - len(original.lstrip()) + 1
             yield LiteralFinding(ca, line, column, line, candidate, found, source="shell")
 
