@@ -5785,7 +5785,11 @@ def _root_folder(value: str) -> Optional[str]:
     `..` for one in its parent; None when the start is known only at run time (`{name}-finetuned`).
     A file name with holes after a literal start and no folder (`tida_{}.csv` of
     `f"tida_{direction}.csv"`) is a name in the working directory like any other (fair check 13:
-    reported apart from the notebook's working-directory group before)."""
+    reported apart from the notebook's working-directory group before). A folder named with a trailing
+    slash (`data/`, `raw/`) is a name in the working directory like `data`: it lives there, and giving
+    it a group of its own split working-directory findings in two (12 new PTH006 findings on
+    fair27-47, fix68ux); where the slash-spelled folder is a prefix the rest goes into (`"models/" +
+    name`), the caller asks for that folder itself (`_fold_output_roots`'s `folder_of`)."""
     if "://" in value:
         return None
     parts = [p for p in value.replace("\\", "/").split("/") if p not in ("", ".")]
