@@ -1230,3 +1230,7 @@ def test_a_shell_word_merged_across_quotes_is_reported_at_its_own_column() -> No
     diagnostics = audit(("%%bash\n" + body,), rules=(AbsolutePath,))
     assert [(d.location.line, d.location.column) for d in diagnostics] == [(2, body.index("/") + 1)]
     assert [(r.line, r.column) for r in diagnostics[0].related] == [(2, body.index('"') + 2)]
+    # A path after an option's `=`, in quotes: where the path starts, not the option (fair check 38).
+    line = "!jupyter nbconvert --output-dir='/content' --to latex x.ipynb"
+    diagnostics = audit(("from google.colab import drive", line), rules=(UserSpecificPath,))
+    assert [(d.location.cell, d.location.column) for d in diagnostics] == [(2, line.index("/") + 1)]

@@ -1887,7 +1887,7 @@ def _shell_tokens(
     # (`"/data/my files"/train.csv`) is spelled nowhere as its text, so its column is its start's.
     base = len(original) - len(text) if original.endswith(text) else original.find(text)
     for at_start, token, single_quoted, bare in _shell_words(text):
-        merged = bare and not text.startswith(token, at_start)
+        merged = _merged_word_offsets(text, at_start) if bare and not text.startswith(token, at_start) else None
         if any(start <= at_start < end for start, end in inside):
             continue  # `kubectl exec pod -- cat /opt/app/conf`: a path of the container, not of this machine
         segment = next(name for at, name in reversed(starts) if at <= at_start)
@@ -1923,9 +1923,11 @@ def _shell_tokens(
                 end = starts[at + 1][0] if at + 1 < len(starts) else len(text)
                 if _curl_sends_only(text[starts[at][0]:end].strip().lstrip("&|;").strip()):
                     continue  # `curl -X POST URL -d @body.json`: data sent to a service, nothing downloaded
-            if merged and base >= 0:
-                # (inside its first quote, as a word of one quoted piece is reported)
-                index = base + at_start + (text[at_start] in "\"'")
+            if merged is not None and base >= 0:
+                # (where its text starts: inside a quote, as for a word of one quoted piece; after the
+                # `=` of `--output-dir='/content'`)
+                at = token.find(candidate)
+                index = base + (merged[at] if 0 <= at < len(merged) else at_start)
                 searched_from = max(searched_from, index + 1)
             else:
                 index = original.find(candidate, searched_from)
@@ -1956,6 +1958,20 @@ def _shell_words(text: str) -> Iterator[tuple[int, str, bool, bool]]:
             joined = "".join(next(g for g in (p.group("dq"), p.group("sq"), p.group("bare")) if g is not None) for p in pieces[i:j + 1])
             yield pieces[i].start(), joined, False, True
         i = j + 1
+
+
+def _merged_word_offsets(text: str, at: int) -> list[int]:
+    """For the shell word merged across quotes that starts at `at` of `text` (`_shell_words`): the
+    offset in `text` of each character of its unquoted text (`"/data/my files"/x.csv`: the `/` after
+    the quote is the first)."""
+    offsets: list[int] = []
+    for m in _SHELL_TOKEN.finditer(text, at):
+        if m.start() != at:
+            break
+        group = "dq" if m.group("dq") is not None else "sq" if m.group("sq") is not None else "bare"
+        offsets.extend(range(m.start(group), m.end(group)))
+        at = m.end()
+    return offsets
 
 
 def _without_substitution_close(word: str) -> str:
