@@ -88,7 +88,7 @@ def test_baseline_records_todays_findings_and_audit_passes(repo, capsys):
     data = json.loads((repo / ".nbrefactor-baseline.json").read_text(encoding="utf-8"))
     codes = sorted(e["code"] for e in data["findings"])
     assert codes.count("PTH001") == 2 and "STR001" in codes
-    assert data["schema"] == "nbrefactor-baseline/1" and data["working_directory"] == "."
+    assert data["schema"] == "nbrefactor-baseline/1" and data["run_from"] == "." and "working_directory" not in data
     capsys.readouterr()
     code, report, err = audit_json(capsys, ".", "--baseline", ".nbrefactor-baseline.json")
     assert code == 0 and report["findings"] == []
@@ -205,7 +205,7 @@ def test_baseline_setting_in_pyproject(tmp_path, monkeypatch, capsys):
     write_notebook(tmp_path / "train.ipynb", CELLS)
     assert main(["baseline", "create"]) == 0
     assert (tmp_path / "ci" / "nb-baseline.json").is_file()
-    assert json.loads((tmp_path / "ci" / "nb-baseline.json").read_text())["working_directory"] == ".."
+    assert json.loads((tmp_path / "ci" / "nb-baseline.json").read_text())["run_from"] == "."
     capsys.readouterr()
     code, report, err = audit_json(capsys, ".")
     assert (code, report["findings"]) == (0, []) and "ci/nb-baseline.json" in err
@@ -218,6 +218,74 @@ def test_baseline_from_another_working_directory_is_a_usage_error(repo, monkeypa
     monkeypatch.chdir(repo / "sub")
     assert main(["audit", "..", "--baseline", "../.nbrefactor-baseline.json"]) == 2
     assert "run nbrefactor from the directory the baseline was created in" in capsys.readouterr().err
+
+
+def test_a_baseline_written_outside_the_project_and_copied_in_matches_from_the_root(tmp_path, monkeypatch, capsys):
+    # The trap: `baseline create --output /tmp/b.json` from the repository root, then the file is
+    # copied into the repository. The baseline records where nbrefactor ran relative to the
+    # project root, not to the file, so any place inside the project will do.
+    project = tmp_path / "project"
+    (project / "notebooks").mkdir(parents=True)
+    git(project, "init", "-q", "-b", "main")
+    write_notebook(project / "notebooks" / "train.ipynb", CELLS)
+    monkeypatch.chdir(project)
+    outside = tmp_path / "elsewhere" / "b.json"
+    assert main(["baseline", "create", "notebooks", "--output", str(outside), "--no-cache"]) == 0
+    assert json.loads(outside.read_text(encoding="utf-8"))["run_from"] == "."
+    for place in (project / "ci" / "gate" / "baseline.json", project / "notebooks" / "baseline.json", project / "b.json"):
+        place.parent.mkdir(parents=True, exist_ok=True)
+        place.write_bytes(outside.read_bytes())
+        capsys.readouterr()
+        code, report, err = audit_json(capsys, "notebooks", "--baseline", place.relative_to(project).as_posix(), "--no-cache")
+        assert (code, report["findings"]) == (0, []) and ", 0 new" in err
+    # Used where it lies (outside any project), it still matches from the root it was made in.
+    code, report, _ = audit_json(capsys, "notebooks", "--baseline", str(outside), "--no-cache")
+    assert (code, report["findings"]) == (0, [])
+    # From another folder of the project the paths it shows differ: a usage error naming the folder.
+    monkeypatch.chdir(project / "notebooks")
+    capsys.readouterr()
+    assert main(["audit", ".", "--baseline", "baseline.json", "--no-cache"]) == 2
+    assert "'.'" in capsys.readouterr().err
+
+
+def test_a_baseline_in_the_old_format_still_loads(repo, monkeypatch, capsys):
+    # Baselines written before `run_from` record `working_directory`, relative to the file.
+    path = repo / ".nbrefactor-baseline.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    del data["run_from"]
+    old = repo / "ci" / "old.json"
+    old.parent.mkdir()
+    old.write_text(json.dumps({**data, "working_directory": ".."}, indent=2), encoding="utf-8")
+    capsys.readouterr()
+    code, report, err = audit_json(capsys, ".", "--baseline", "ci/old.json")
+    assert (code, report["findings"]) == (0, []) and ", 0 new" in err
+    assert main(["baseline", "update", "--baseline", "ci/old.json"]) == 0
+    assert json.loads(old.read_text(encoding="utf-8"))["working_directory"] == ".."  # update keeps the format
+    old.write_text(json.dumps({**data, "working_directory": "."}, indent=2), encoding="utf-8")
+    assert main(["audit", ".", "--baseline", "ci/old.json"]) == 2
+    assert "run nbrefactor from the directory the baseline was created in" in capsys.readouterr().err
+
+
+def test_outside_any_project_the_baseline_records_its_folder_as_before(tmp_path, monkeypatch):
+    # No .git and no [tool.nbrefactor] pyproject.toml above: there is no root to be relative to.
+    if any((folder / ".git").exists() or (folder / "pyproject.toml").exists() for folder in (tmp_path, *tmp_path.parents)):
+        pytest.skip("tmp_path lies inside a project")
+    monkeypatch.chdir(tmp_path)
+    write_notebook(tmp_path / "train.ipynb", CELLS)
+    assert main(["baseline", "create", ".", "--output", "ci/b.json", "--no-cache"]) == 0
+    data = json.loads((tmp_path / "ci" / "b.json").read_text(encoding="utf-8"))
+    assert data["working_directory"] == ".." and "run_from" not in data
+    assert main(["audit", ".", "--baseline", "ci/b.json", "--no-cache"]) == 0
+
+
+def test_the_committed_dogfood_baseline_has_no_new_finding(monkeypatch, capsys):
+    # CI's dogfood gate (.ci/run), from the repository root.
+    root = Path(__file__).resolve().parents[1]
+    monkeypatch.chdir(root)
+    assert json.loads((root / "fixtures" / "baseline.json").read_text(encoding="utf-8"))["run_from"] == "."
+    code = main(["audit", "fixtures/notebooks", "--baseline", "fixtures/baseline.json", "--no-cache", "--format", "json"])
+    err = capsys.readouterr().err
+    assert code == 0 and ", 0 new" in err, err
 
 
 def test_missing_or_invalid_baseline_file_is_a_usage_error(tmp_path, monkeypatch, capsys):

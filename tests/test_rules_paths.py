@@ -1212,3 +1212,25 @@ def test_quoted_piece_inside_a_shell_word_is_one_path_and_an_unread_setting_give
     # A setting that is read keeps the finding.
     cells = (cells[0], "googlepath = \"/content/drive/My Drive/\"\nprint(googlepath)", cells[2])
     assert [(d.code, d.location.cell) for d in audit(cells, rules=(AbsolutePath, UserSpecificPath))] == [("PTH002", 2)]
+
+
+def test_a_shell_word_merged_across_quotes_is_reported_at_its_own_column() -> None:
+    # `!cp "/data/my files"/train.csv out.csv`: the word is `/data/my files/train.csv` (one file), which
+    # is not spelled so in the line; its column is where the word starts (inside its first quote, as
+    # for a word of one quoted piece), not the line's first.
+    line = '!cp "/data/my files"/train.csv out.csv'
+    diagnostics = audit((line,), rules=(AbsolutePath,))
+    assert [(d.code, d.location.line, d.location.column) for d in diagnostics] == [("PTH001", 1, line.index('"') + 2)]
+    # Indented, and before a word spelled as its text: still its own column, not the other word's.
+    line = '    !cp "/data/x".csv /data/x.csv'
+    diagnostics = audit(("if True:\n" + line,), rules=(AbsolutePath,))
+    assert [(d.location.line, d.location.column) for d in diagnostics] == [(2, line.index('"') + 2)]
+    # In a `%%bash` body, after a word spelled plainly (the two paths of /opt are one finding).
+    body = 'cp /opt/a.txt "/opt/my dir"/b.txt'
+    diagnostics = audit(("%%bash\n" + body,), rules=(AbsolutePath,))
+    assert [(d.location.line, d.location.column) for d in diagnostics] == [(2, body.index("/") + 1)]
+    assert [(r.line, r.column) for r in diagnostics[0].related] == [(2, body.index('"') + 2)]
+    # A path after an option's `=`, in quotes: where the path starts, not the option (fair check 38).
+    line = "!jupyter nbconvert --output-dir='/content' --to latex x.ipynb"
+    diagnostics = audit(("from google.colab import drive", line), rules=(UserSpecificPath,))
+    assert [(d.location.cell, d.location.column) for d in diagnostics] == [(2, line.index("/") + 1)]

@@ -772,6 +772,32 @@ def test_rnd001_reseeding_call_after_a_seed_is_an_unseeded_source(tmp_path):
     assert after[0].fix.startswith("Pass random_seed=SEED to `training.Loop(…)` (cell 2, line 1)")
 
 
+def test_rnd001_a_reseeding_call_given_its_seed_as_none_is_said_so(tmp_path):
+    # trax's `training.Loop(…, random_seed=None)` re-seeds from entropy as without it (trax's
+    # `_init_random_number_generators(None)`): the message and fix say it is given None, and the fix
+    # still names random_seed= (the Loop is not "without" it).
+    loop = "loop = training.Loop(model, task, random_seed=None)"
+    found = _found(tmp_path / "source", "import numpy as np\nfrom trax.supervised import training\nnp.random.seed(0)", loop + "\nloop.run(1000)")
+    assert [(f.location.cell, f.location.line) for f in found] == [(2, 1)]
+    assert "runs with `random_seed=None`" in found[0].message and "without" not in found[0].message
+    assert found[0].fix == "Pass random_seed=SEED to `training.Loop(…)` in place of None"
+    after = _found(
+        tmp_path / "after",
+        "import numpy as np\nfrom trax.supervised import training\nnp.random.seed(0)",
+        loop,
+        "idx = np.random.permutation(100)\nresult = fit(data[idx])\nresult.save('r.pkl')",
+    )
+    assert "which, given random_seed=None, re-seeds" in after[0].message
+    assert after[0].fix.startswith("Pass random_seed=SEED to `training.Loop(…)` (cell 2, line 1) in place of None: with None, it re-seeds")
+    unseeded = _found(
+        tmp_path / "unseeded",
+        "import numpy as np\nfrom trax.supervised import training",
+        "def batches(n):\n    while True:\n        yield np.random.randint(1, 31, (n, 4))\n\ndata = batches(16)\nfirst = next(data)",
+        loop + "\nloop.run(1000)",
+    )
+    assert "pass random_seed=SEED to `training.Loop(…)` (cell 3, line 1) in place of None: with None, it re-seeds" in unseeded[0].fix
+
+
 def test_rnd001_tensorflow_1_pin_in_manifest_and_tensorflow_2_default(tmp_path):
     pinned = _found(tmp_path / "pin", "import tensorflow as tf\nw = tf.random_normal([3])", files={"requirements.txt": "tensorflow==1.15.5\n"})
     assert "tf.set_random_seed(SEED)" in pinned[0].fix

@@ -12,14 +12,17 @@ The baseline format (`nbrefactor-baseline/1`, documented in docs/ci.md) is sorte
 
     {
       "schema": "nbrefactor-baseline/1",
-      "working_directory": ".",          # where nbrefactor ran, relative to this file
+      "run_from": ".",                   # where nbrefactor ran, relative to the project root
       "findings": [{"code", "fingerprint", "notebook", "path", "cell", "line", "message"}, ...],
       "unreadable": [{"notebook", "problem"}, ...]
     }
 
 `cell`, `line` and `message` are for the human reading a diff of the file; matching uses the
 fingerprint alone (and notebook + problem for unreadable files). Fingerprints contain paths as
-nbrefactor shows them, relative to the working directory, hence `working_directory`.
+nbrefactor shows them, relative to the working directory, hence `run_from`: the working directory
+relative to the project root (the nearest folder above it holding `.git` or a pyproject.toml with
+[tool.nbrefactor]), so the file can be written anywhere and moved anywhere. Outside any project,
+and in baselines written before `run_from`, `working_directory` records it relative to the file.
 
 Pure functions only; reading files, arguments and `git` is `nbrefactor.cli.ci`'s job.
 """
@@ -97,16 +100,20 @@ class Baseline:
 
     findings: tuple[BaselineEntry, ...] = ()
     unreadable: tuple[UnreadableEntry, ...] = ()
-    working_directory: str = "."
+    # Where nbrefactor ran: relative to the project root (`run_from`) when it ran inside a
+    # project, else relative to the baseline file's folder (`working_directory`, the old format).
+    working_directory: str | None = "."
+    run_from: str | None = None
 
     @property
     def notebooks(self) -> tuple[str, ...]:
         return tuple(sorted({e.notebook for e in self.findings} | {u.notebook for u in self.unreadable}))
 
     def to_json(self) -> str:
+        where = {"run_from": self.run_from} if self.run_from is not None else {"working_directory": self.working_directory or "."}
         data = {
             "schema": SCHEMA,
-            "working_directory": self.working_directory,
+            **where,
             "findings": [e.to_dict() for e in sorted(self.findings, key=BaselineEntry.sort_key)],
             "unreadable": [u.to_dict() for u in sorted(self.unreadable, key=lambda u: (u.notebook, u.problem))],
         }
@@ -121,13 +128,15 @@ def entry_for(notebook: str, d: Diagnostic) -> BaselineEntry:
     return BaselineEntry(d.code, d.fingerprint, notebook, d.location.path, d.location.cell, d.location.line, d.message)
 
 
-def baseline_from(result: AuditResult, working_directory: str = ".") -> Baseline:
+def baseline_from(result: AuditResult, working_directory: str = ".", run_from: str | None = None) -> Baseline:
     findings = {(nb.path, d.fingerprint): entry_for(nb.path, d) for nb in result.notebooks for d in nb.diagnostics}
     unreadable = {
         (nb.error.path, nb.error.problem): UnreadableEntry(nb.error.path, nb.error.problem)
         for nb in result.notebooks
         if nb.error is not None and baselineable(nb.error)
     }
+    if run_from is not None:
+        return Baseline(tuple(findings.values()), tuple(unreadable.values()), None, run_from)
     return Baseline(tuple(findings.values()), tuple(unreadable.values()), working_directory)
 
 
@@ -154,6 +163,8 @@ def parse_baseline(text: str, source: str) -> Baseline:
         unreadable = tuple(UnreadableEntry(str(u["notebook"]), str(u["problem"])) for u in data.get("unreadable", []))
     except (KeyError, TypeError, AttributeError) as exc:
         raise UsageError(f"{source}: malformed baseline entry ({exc})") from exc
+    if "run_from" in data:
+        return Baseline(findings, unreadable, None, str(data["run_from"]))
     return Baseline(findings, unreadable, str(data.get("working_directory", ".")))
 
 
@@ -225,5 +236,5 @@ def compare_with_baseline(
             stale.append(u)
         else:
             kept_unreadable.append(u)
-    kept = Baseline(tuple(kept_findings), tuple(kept_unreadable), baseline.working_directory)
+    kept = replace(baseline, findings=tuple(kept_findings), unreadable=tuple(kept_unreadable))
     return Comparison(AuditResult(tuple(notebooks)), tuple(new), baselined, baselined_unreadable, tuple(stale), kept)

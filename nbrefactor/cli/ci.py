@@ -63,7 +63,16 @@ def register_commands(sub: argparse._SubParsersAction) -> None:
     baseline.set_defaults(handler=lambda args: _usage(baseline))
     actions = baseline.add_subparsers(dest="baseline_command", metavar="ACTION")
 
-    create = actions.add_parser("create", help="write a baseline of the current findings", description="Audit PATHS and write every finding (and every unreadable notebook) to a baseline file.")
+    create = actions.add_parser(
+        "create",
+        help="write a baseline of the current findings",
+        description="Audit PATHS and write every finding (and every unreadable notebook) to a baseline file. "
+        "Fingerprints hold notebook paths as shown, relative to the directory nbrefactor runs in, so the file records "
+        "that directory relative to the project root (the nearest folder above it with .git or a pyproject.toml with "
+        "[tool.nbrefactor]): the file may be written anywhere and copied or moved anywhere, and `audit --baseline` "
+        "matches it when run from the same directory of the project (usually its root). Outside any project it records "
+        "the directory relative to the file instead. See docs/ci.md.",
+    )
     create.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="notebooks or folders (default: .)")
     create.add_argument("--output", "-o", type=Path, metavar="FILE", help=f"baseline file to write (default: `baseline` in [tool.nbrefactor], else {DEFAULT_BASELINE})")
     create.add_argument("--force", action="store_true", help="overwrite an existing baseline file")
@@ -102,9 +111,32 @@ def _say(message: str) -> None:
 
 
 def working_directory_for(baseline_file: Path, cwd: Path | None = None) -> str:
+    """The old record of where nbrefactor ran: relative to the baseline file's folder (kept for
+    baselines made outside any project, and read from those written before `run_from`)."""
     here = (cwd or Path.cwd()).resolve()
     folder = baseline_file.resolve().parent
     return Path(os.path.relpath(here, folder)).as_posix()
+
+
+def project_root(start: Path) -> Path | None:
+    """The nearest folder at or above `start` holding `.git` or a pyproject.toml with
+    [tool.nbrefactor] (the audit's own notion of a project root), or None."""
+    from nbrefactor.audit.project import is_project_root
+
+    here = start.resolve()
+    return next((folder for folder in (here, *here.parents) if is_project_root(folder)), None)
+
+
+def run_from(cwd: Path | None = None) -> tuple[str, Path] | None:
+    """Where nbrefactor runs, relative to its project root, and that root; None outside any
+    project. A baseline records this rather than a path relative to itself, so it may be written
+    anywhere (`--output /tmp/b.json`) and copied or moved anywhere: only where nbrefactor runs
+    decides the paths in the fingerprints."""
+    here = (cwd or Path.cwd()).resolve()
+    root = project_root(here)
+    if root is None:
+        return None
+    return Path(os.path.relpath(here, root)).as_posix(), root
 
 
 def configured_baseline(settings: Settings) -> Path | None:
@@ -132,6 +164,22 @@ def read_baseline(path: Path) -> Baseline:
     except OSError as exc:
         raise UsageError(f"cannot read baseline file {path.as_posix()}: {exc.strerror or exc}") from exc
     baseline = parse_baseline(text, path.as_posix())
+    if baseline.run_from is not None:
+        found = run_from()
+        if found is None:
+            raise UsageError(
+                f"{path.as_posix()} was recorded with nbrefactor running in {baseline.run_from!r} of a project, but no "
+                "project root (a folder with .git or a pyproject.toml with [tool.nbrefactor]) is at or above "
+                f"{Path.cwd().resolve().as_posix()}; run nbrefactor from the directory the baseline was created in"
+            )
+        here, root = found
+        if baseline.run_from != here:
+            raise UsageError(
+                f"{path.as_posix()} was recorded with nbrefactor running in {baseline.run_from!r} (relative to the project "
+                f"root {root.as_posix()}), but it runs in {here!r} now; fingerprints hold notebook paths as shown, so "
+                "run nbrefactor from the directory the baseline was created in"
+            )
+        return baseline
     here = working_directory_for(path)
     if baseline.working_directory != here:
         raise UsageError(
@@ -294,7 +342,8 @@ def run_create(args: argparse.Namespace) -> int:
     result = _audit(args.paths, settings, args)
     if _unauditable(result, "written"):
         return 2
-    baseline = baseline_from(result, working_directory_for(target))
+    found = run_from()
+    baseline = baseline_from(result, working_directory_for(target), run_from=found[0] if found else None)
     write_text_atomic(target, baseline.to_json())
     _say(
         f"wrote {target.as_posix()}: {len(baseline.findings)} finding{'s' if len(baseline.findings) != 1 else ''} "

@@ -1883,7 +1883,11 @@ def _shell_tokens(
     ]
     previous = ""
     inside = _container_command_spans(text)
+    # Where `text` (a magic's arguments) sits in `original` (its line): a word merged across quotes
+    # (`"/data/my files"/train.csv`) is spelled nowhere as its text, so its column is its start's.
+    base = len(original) - len(text) if original.endswith(text) else original.find(text)
     for at_start, token, single_quoted, bare in _shell_words(text):
+        merged = _merged_word_offsets(text, at_start) if bare and not text.startswith(token, at_start) else None
         if any(start <= at_start < end for start, end in inside):
             continue  # `kubectl exec pod -- cat /opt/app/conf`: a path of the container, not of this machine
         segment = next(name for at, name in reversed(starts) if at <= at_start)
@@ -1919,9 +1923,16 @@ def _shell_tokens(
                 end = starts[at + 1][0] if at + 1 < len(starts) else len(text)
                 if _curl_sends_only(text[starts[at][0]:end].strip().lstrip("&|;").strip()):
                     continue  # `curl -X POST URL -d @body.json`: data sent to a service, nothing downloaded
-            index = original.find(candidate, searched_from)
-            if index >= 0:
-                searched_from = index + len(candidate)
+            if merged is not None and base >= 0:
+                # (where its text starts: inside a quote, as for a word of one quoted piece; after the
+                # `=` of `--output-dir='/content'`)
+                at = token.find(candidate)
+                index = base + (merged[at] if 0 <= at < len(merged) else at_start)
+                searched_from = max(searched_from, index + 1)
+            else:
+                index = original.find(candidate, searched_from)
+                if index >= 0:
+                    searched_from = index + len(candidate)
             column = index + 1 if index >= 0 else len(original) - len(original.lstrip()) + 1
             yield LiteralFinding(ca, line, column, line, candidate, found, source="shell")
 
@@ -1947,6 +1958,20 @@ def _shell_words(text: str) -> Iterator[tuple[int, str, bool, bool]]:
             joined = "".join(next(g for g in (p.group("dq"), p.group("sq"), p.group("bare")) if g is not None) for p in pieces[i:j + 1])
             yield pieces[i].start(), joined, False, True
         i = j + 1
+
+
+def _merged_word_offsets(text: str, at: int) -> list[int]:
+    """For the shell word merged across quotes that starts at `at` of `text` (`_shell_words`): the
+    offset in `text` of each character of its unquoted text (`"/data/my files"/x.csv`: the `/` after
+    the quote is the first)."""
+    offsets: list[int] = []
+    for m in _SHELL_TOKEN.finditer(text, at):
+        if m.start() != at:
+            break
+        group = "dq" if m.group("dq") is not None else "sq" if m.group("sq") is not None else "bare"
+        offsets.extend(range(m.start(group), m.end(group)))
+        at = m.end()
+    return offsets
 
 
 def _without_substitution_close(word: str) -> str:
@@ -5776,7 +5801,11 @@ def _root_folder(value: str) -> Optional[str]:
     `..` for one in its parent; None when the start is known only at run time (`{name}-finetuned`).
     A file name with holes after a literal start and no folder (`tida_{}.csv` of
     `f"tida_{direction}.csv"`) is a name in the working directory like any other (fair check 13:
-    reported apart from the notebook's working-directory group before)."""
+    reported apart from the notebook's working-directory group before). A folder named with a trailing
+    slash (`data/`, `raw/`) is a name in the working directory like `data`: it lives there, and giving
+    it a group of its own split working-directory findings in two (12 new PTH006 findings on
+    fair27-47, fix68ux); where the slash-spelled folder is a prefix the rest goes into (`"models/" +
+    name`), the caller asks for that folder itself (`_fold_output_roots`'s `folder_of`)."""
     if "://" in value:
         return None
     parts = [p for p in value.replace("\\", "/").split("/") if p not in ("", ".")]

@@ -381,6 +381,13 @@ def _keyword_given(call: CallFact, keywords: Iterable[str]) -> ArgFact | None:
     return None
 
 
+def _seed_given_none(call: CallFact, keyword: str) -> bool:
+    """Is the seed keyword spelled out as None (`training.Loop(…, random_seed=None)`)? It re-seeds from
+    the OS's entropy as leaving the keyword out does (trax's `_init_random_number_generators(None)`), but
+    the call is not "without" it: messages say "with `random_seed=None`", fixes "in place of None"."""
+    return any(a.keyword == keyword and a.constant == "None" for a in call.args)
+
+
 def _keyword_value(call: CallFact, keyword: str) -> str | None:
     for a in call.args:
         if a.keyword == keyword:
@@ -9804,12 +9811,15 @@ class UnseededRandom(Rule):
                         fix = (f"Seed {lib.label} again right after the `{why.shown}()` of {drop_at}, which drops the "
                                f"graph seed set before it: {seed.shown}(SEED)")
                     else:
-                        partial = (f"; the {seed_at} is undone by the `{why.shown}(…)` of {drop_at}, which, without "
-                                   f"{why.keyword}, re-seeds {_libraries_text(catalog, why.libraries)} from the operating system's "
+                        none = _seed_given_none(why.call, why.keyword)
+                        partial = (f"; the {seed_at} is undone by the `{why.shown}(…)` of {drop_at}, which, "
+                                   + (f"given {why.keyword}=None" if none else f"without {why.keyword}")
+                                   + f", re-seeds {_libraries_text(catalog, why.libraries)} from the operating system's "
                                    "entropy when it runs")
-                        fix = (f"Pass {why.keyword}=SEED to `{why.shown}(…)` (cell {why.ca.cell.index}, line {why.call.line}): without it, it re-seeds "
-                               f"{_libraries_text(catalog, why.libraries)} from the operating system's entropy, so no seed "
-                               "set before it reaches the draws after it")
+                        fix = (f"Pass {why.keyword}=SEED to `{why.shown}(…)` (cell {why.ca.cell.index}, line {why.call.line})"
+                               + (" in place of None: with None" if none else ": without it")
+                               + f", it re-seeds {_libraries_text(catalog, why.libraries)} from the operating system's entropy, "
+                               "so no seed set before it reaches the draws after it")
                 else:
                     seed_graph, draw_graph = why
                     if draw_graph is not None:
@@ -9831,8 +9841,9 @@ class UnseededRandom(Rule):
                 # Fair check 35, item 119: trax's `training.Loop(…)` without `random_seed` re-seeds NumPy
                 # from entropy when built, so the seed above alone does not repeat the training's draws.
                 r_ca, r_call, r_shown, r_libraries, keyword = reseed
-                fix += (f"; and pass {keyword}=SEED to `{r_shown}(…)` (cell {r_ca.cell.index}, line {r_call.line}): "
-                        f"without it, it re-seeds {_libraries_text(catalog, r_libraries)} from the operating system's "
+                fix += (f"; and pass {keyword}=SEED to `{r_shown}(…)` (cell {r_ca.cell.index}, line {r_call.line})"
+                        + (" in place of None: with None" if _seed_given_none(r_call, keyword) else ": without it")
+                        + f", it re-seeds {_libraries_text(catalog, r_libraries)} from the operating system's "
                         "entropy when it runs, so no seed set before it reaches the draws after it")
                 related += ((r_ca.cell, r_call.line, r_call.column),)
             agentpy = ctx.shared("randomness.agentpy_models", lambda: _agentpy_models_drawing(ctx))
@@ -9938,12 +9949,14 @@ def _reseeding_sources(ctx: RuleContext, catalog: RandomnessCatalog, rf: Randomn
     more = ""
     if others:
         more = f"; {len(others)} more call{'s' if len(others) > 1 else ''} like it follow{'' if len(others) > 1 else 's'}"
+    none = _seed_given_none(call, keyword)
     yield Hit(
         ca.cell, call.line, call.column,
-        f"`{shown}(…)` runs without `{keyword}`: it re-seeds {names} from the operating system's entropy{undone}, so "
-        f"what it draws when it runs changes on every run, whatever seed was set before it{more}",
+        f"`{shown}(…)` runs {f'with `{keyword}=None`' if none else f'without `{keyword}`'}: it re-seeds {names} from the "
+        f"operating system's entropy{undone}, so what it draws when it runs changes on every run, whatever seed was set "
+        f"before it{more}",
         end_line=call.end_line,
-        fix=f"Pass {keyword}=SEED to `{shown}(…)`",
+        fix=f"Pass {keyword}=SEED to `{shown}(…)`" + (" in place of None" if none else ""),
         key=f"reseed:{ctx.facts.resolve(call.func) or shown}",
         related=related,
     )

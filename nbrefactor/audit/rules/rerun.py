@@ -5452,37 +5452,29 @@ def _index_lesson(ctx: RuleContext, ca: CellAnalysis, line: int, name: str, modu
             and isinstance(following_tree.body[0].value, ast.Name) and following_tree.body[0].value.id == name
     if not shown_at_once or not _frame_typed_in_notebook(ctx, ca, name):
         return False
-    for cell in _cells_from(ctx, ca):
-        cell_tree = cell_python_tree(cell)
-        if cell_tree is None:
-            if re.search(rf"\b{re.escape(name)}\b", cell.cell.source):
-                return False  # a cell we cannot read may use it
+    for other in _statements_below(ctx, ca, stmt.lineno, name):
+        if other is None:
+            return False  # a magic naming it, or a cell we cannot read that may use it
+        names = [n for n in _walk(other) if isinstance(n, ast.Name) and n.id == name]
+        if not names:
             continue
-        if any(name in (m.args or "") for m in cell.magics):
-            return False
-        for other in cell_tree.body:
-            if cell is ca and other.lineno <= stmt.lineno:
-                continue
-            names = [n for n in _walk(other) if isinstance(n, ast.Name) and n.id == name]
-            if not names:
-                continue
-            if any(not isinstance(n.ctx, ast.Load) for n in names):
-                # Bound afresh (or deleted): what the step left is no longer read.
-                return isinstance(other, ast.Assign) and not any(
-                    isinstance(n, ast.Name) and n.id == name for n in _walk(other.value))
-            if isinstance(other, ast.Expr) and _shows(other.value, modules, reads_only):
-                continue
-            if _read_by_label_only(other, name) and not any(
-                    isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store) for n in _walk(other)):
-                continue  # `filt = df['last name'] == 'Doe'`: the same values whatever columns a second run adds
-            if (
-                isinstance(other, ast.Assign) and len(other.targets) == 1 and isinstance(other.targets[0], ast.Attribute)
-                and _index_target(other.targets[0], name) and _shows(_range_args(other.value), modules, reads_only)
-            ):
-                continue  # `df.index = range(1, len(df) + 1)`, `df.index.name = None`: a new index, or its name
-            if _inplace_index_call(other, name):
-                continue  # the lesson's next step on the index, reported or not on its own
-            return False
+        if any(not isinstance(n.ctx, ast.Load) for n in names):
+            # Bound afresh (or deleted): what the step left is no longer read.
+            return isinstance(other, ast.Assign) and not any(
+                isinstance(n, ast.Name) and n.id == name for n in _walk(other.value))
+        if isinstance(other, ast.Expr) and _shows(other.value, modules, reads_only):
+            continue
+        if _read_by_label_only(other, name) and not any(
+                isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store) for n in _walk(other)):
+            continue  # `filt = df['last name'] == 'Doe'`: the same values whatever columns a second run adds
+        if (
+            isinstance(other, ast.Assign) and len(other.targets) == 1 and isinstance(other.targets[0], ast.Attribute)
+            and _index_target(other.targets[0], name) and _shows(_range_args(other.value), modules, reads_only)
+        ):
+            continue  # `df.index = range(1, len(df) + 1)`, `df.index.name = None`: a new index, or its name
+        if _inplace_index_call(other, name):
+            continue  # the lesson's next step on the index, reported or not on its own
+        return False
     return True
 
 
