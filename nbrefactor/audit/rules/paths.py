@@ -7351,6 +7351,96 @@ def _page_name(url: str) -> bool:
     return not last or bool(_PAGE_SUFFIX.search(last))
 
 
+# Readers of a web page's tables: what they return is a list of frames to look at.
+_PAGE_TABLE_READERS = frozenset({"pandas.read_html"})
+# Calls that only show a value (a statement `print(…)`/`display(…)`, whatever it formats inside).
+_SHOWN_BY = frozenset({"print", "display"})
+
+
+def _displayed_page_table(ctx: RuleContext, hit: Hit) -> bool:
+    """Is the finding a URL whose tables `pd.read_html` fetches only to be shown: every fetch of it
+    in its cell is a bare expression (`pd.read_html(url)[1]`, a look at a Wikipedia table before
+    typing its cities by hand) or bound to a name that the cell only reshapes (`changes =
+    changes.reset_index()[1:]`, `changes["%"] = …`) and shows (`display(changes)`, `print(…)` of
+    it), read by no later cell? Nothing downstream depends on the fetch: there is nothing to pin or
+    vendor (fair check 52, items 107, 108: exploratory-side-fetch). A table saved, returned to
+    other names or read by a later cell keeps its finding."""
+    if hit.cell is None or hit.line is None or any(c is None or c.index != hit.cell.index for c, _, _ in hit.related):
+        return False
+    ca = ctx.analysis_at.get(hit.cell.index)
+    tree = cell_python_tree(ca) if ca is not None else None
+    if tree is None:
+        return False
+    at = {s.value for s in ca.facts.strings if s.line == hit.line and (hit.column is None or s.column == hit.column)}
+    literal = next((n for n in walk_nodes(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                    and n.lineno == hit.line and n.value in at), None)
+    if literal is None:
+        return False
+    # The URL given to the reader itself, or bound once in the cell to a name only the reader reads.
+    holder = next((st.targets[0].id for st in tree.body if isinstance(st, ast.Assign) and st.value is literal
+                   and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name)), None)
+    fetches = [n for n in walk_nodes(tree) if isinstance(n, ast.Call) and n.args
+               and ctx.facts.resolve(dotted_name(n.func)) in _PAGE_TABLE_READERS
+               and (n.args[0] is literal or (holder is not None and isinstance(n.args[0], ast.Name) and n.args[0].id == holder))]
+    if not fetches or {line for _, line, _ in hit.related} - {f.lineno for f in fetches}:
+        return False
+    if holder is not None and (
+        any(n.id == holder and not any(n is f.args[0] for f in fetches) for n in _loads(tree))
+        or _read_below(ctx, hit.cell.index, holder)
+    ):
+        return False
+    return all(_fetch_only_shown(ctx, hit.cell.index, tree, f) for f in fetches)
+
+
+def _loads(node: ast.AST) -> list[ast.Name]:
+    return [n for n in walk_nodes(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)]
+
+
+def _read_below(ctx: RuleContext, cell: int, name: str) -> bool:
+    """Does a code cell after `cell` read `name` before binding it (or a function of it read it)?"""
+    return any(
+        any(r.name == name for r in (*ca.facts.reads, *ca.facts.deferred_reads, *ca.facts.mutated))
+        for ca in ctx.cells if ca.cell.index > cell
+    )
+
+
+def _fetch_only_shown(ctx: RuleContext, cell: int, tree: ast.Module, fetch: ast.Call) -> bool:
+    """`_displayed_page_table` for one fetch: a top-level statement showing it, or binding it to a
+    name the rest of the cell only reshapes and shows (at least once), no later cell reading it."""
+    def base(node: ast.AST) -> ast.AST:
+        while isinstance(node, (ast.Subscript, ast.Attribute)):
+            node = node.value
+        return node
+
+    statement = next((st for st in tree.body if st.lineno <= fetch.lineno <= (st.end_lineno or st.lineno)), None)
+    if isinstance(statement, ast.Expr) and base(statement.value) is fetch:
+        return True
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name) and base(statement.value) is fetch):
+        return False
+    name = statement.targets[0].id
+    shown = False
+    for st in tree.body[tree.body.index(statement) + 1:]:
+        if not any(n.id == name for n in _loads(st)):
+            if isinstance(st, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in st.targets):
+                return shown  # rebound to something else: the fetched table is gone
+            continue
+        if isinstance(st, (ast.Assign, ast.AugAssign)):
+            targets = st.targets if isinstance(st, ast.Assign) else [st.target]
+            if all(isinstance(base(t), ast.Name) and base(t).id == name for t in targets):
+                continue  # reshaped in place or rebound to a reshaping of itself
+            return False
+        if isinstance(st, ast.Expr) and (
+            (isinstance(base(st.value), ast.Name) and not isinstance(st.value, ast.Call))
+            or (isinstance(st.value, ast.Call) and isinstance(st.value.func, ast.Name) and st.value.func.id in _SHOWN_BY)
+        ):
+            shown = True
+            continue
+        return False
+    # (a table bound and never shown is no look at it: kept, as fair check 41's `banks = pd.read_html(…)`)
+    return shown and not _read_below(ctx, cell, name)
+
+
 def _scraping_notebook(ctx: RuleContext) -> bool:
     """The notebook scrapes HTML as its subject (see `_scraping_lesson_page`)."""
     def compute() -> bool:
@@ -7473,6 +7563,7 @@ class RemoteUri(Rule):
         "with BeautifulSoup and saves nothing it fetches (no binary write, `urlretrieve`, streamed or copied download, "
         "`wget`/`curl`): fetching the live site is its subject. A scraper that downloads the files a page links to stays reported."
         " Not a web URL given to a pandas reader right under a markdown heading naming its format as the section's (`### HTML Input` above `pd.read_html(url)`) in a notebook whose headings tour formats that way (three such headings or more: `CSV Input`, `Excel Output`…): reading a web page with the reader is the lesson."
+        " Nor a web page's tables `pd.read_html(url)` fetches only to be shown: a bare expression (`pd.read_html(url)[1]`) or a name the cell only reshapes and displays or prints, read by no later cell (nothing downstream depends on the fetch)."
     )
     why_bad = (
         "The notebook silently depends on network access, on credentials that are not in the code, and on "
@@ -7593,6 +7684,16 @@ class RemoteUri(Rule):
             md("### CSV Output"), "df.to_csv('example.csv', index=False)",
             md("### HTML Input\n\nPandas' read_html reads the tables of a web page:"),
             "tables = pd.read_html('https://www.example.gov/failed/banklist.html')",
+        )),
+        # A web page's table fetched only to be looked at: a bare expression, or a name the cell only
+        # reshapes and shows, read by no later cell (fair check 52, items 107, 108: exploratory-side-fetch).
+        Example(cells=(
+            "import pandas as pd\nurl = 'https://ru.wikipedia.org/wiki/Cities'\npd.read_html(url)[1]",
+            "cities = ['moskva', 'kazan']",
+            "url = 'https://news.example.com/600545f29a79'\nchanges = pd.read_html(url)[0][1:]\n"
+            "changes.columns = changes.iloc[0].to_list()\nchanges['%'] = changes['diff'] / changes['price'] * 100\n"
+            "display(changes)\nprint('Average change:', round(changes['%'].mean(), 1))",
+            "coef = 0.97",
         )),
     )
     failing = (
@@ -7875,6 +7976,13 @@ class RemoteUri(Rule):
             "    r = requests.get(f'https://video.example.com/watch?v={vid}')\n"
             "    titles[vid] = BeautifulSoup(r.content, 'lxml').title.text",
         ), expect=((2, 5),)),
+        # A web page's table a later cell reads, or the cell saves, is the notebook's input (the limit of fair
+        # check 52, items 107, 108).
+        Example(cells=(
+            "import pandas as pd\nurl = 'https://ru.wikipedia.org/wiki/Cities'\ncities = pd.read_html(url)[1]\ndisplay(cities)",
+            "names = cities['City'].tolist()",
+            "rates = pd.read_html('https://news.example.com/rates')[0]\nrates.to_csv('rates.csv')",
+        ), expect=((1, 2), (3, 1))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -7898,6 +8006,9 @@ class RemoteUri(Rule):
         hits = _with_python_fetch_reads(ctx, hits)
         for hit in hits:
             if _token_endpoint_post(ctx, hit) or _scraping_lesson_page(ctx, hit):
+                continue
+            # A web page's table fetched only to be looked at (fair check 52, items 107, 108).
+            if _displayed_page_table(ctx, hit):
                 continue
             where = {(hit.cell.index, hit.line)} | {(c.index, line) for c, line, _ in hit.related} if hit.cell is not None else set()
             extra = [place for anchor in sorted(where & set(places)) for place in places.pop(anchor)]
