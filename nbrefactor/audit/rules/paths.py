@@ -766,6 +766,10 @@ def _generic_path_arguments(
         return []
     if _NLTK_CORPUS_METHOD.match(qualified):
         return []
+    if first is not None and first in candidates and _pattern_under_receiver(facts, call, qualified):
+        candidates = [arg for arg in candidates if arg is not first]
+        if not candidates:
+            return []
     if qualified in _ULTRALYTICS_MODELS and first is not None and _ultralytics_model_config(first.string):
         candidates = [arg for arg in candidates if arg is not first]
         if not candidates:
@@ -794,6 +798,25 @@ def _generic_path_arguments(
         if not candidates:
             return []
     return [_generic(call, arg, qualified, strings) for arg in candidates]
+
+
+# Methods that match a pattern under their receiver's folder: pathlib's `Path.glob`/`Path.rglob`.
+_RECEIVER_GLOBS = frozenset({"glob", "rglob"})
+_PATH_MAKERS = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "pathlib.WindowsPath", "Path"})
+
+
+def _pattern_under_receiver(facts: NotebookFacts, call: CallFact, qualified: str) -> bool:
+    """Is the call's first argument the pattern of a folder's `glob`/`rglob` (`INPUT.rglob(
+    "submission.csv")` with `INPUT = Path("/kaggle/input")`, `DATA.glob("train.csv")`)? It is
+    a name searched for under the receiver, never resolved against the working directory; the
+    receiver's own path is judged where it is made (fair check 52, item 126: glob-pattern-under-
+    absolute-root). `rglob` is pathlib's alone; `glob` is a `Path`'s when the receiver is a name bound to
+    `Path(…)` (a relative receiver is the path to judge; not the `glob` module's `glob.glob("train.csv")`, nor another object's `.glob`)."""
+    if call.method not in _RECEIVER_GLOBS or not call.receiver or qualified in ("glob.glob", "glob.iglob"):
+        return False
+    if call.method == "rglob":
+        return True
+    return call.receiver.isidentifier() and _bound_to_call_of(facts, call.receiver, lambda q: q in _PATH_MAKERS)
 
 
 # Ultralytics' model classes, and the model configs the package ships (`ultralytics/cfg/models/…`):
@@ -15822,6 +15845,7 @@ class CwdRelativePath(Rule):
         "function is the download's. In a Colab detection `try` (`from google.colab import files` in its body), the rest "
         "of the body runs only on Colab (not reported) and its `except ImportError:` handler is the local branch (reported). A relative read of a file the repository commits whose `except FileNotFoundError:` fetches the remote copy (`try: pd.read_csv(\"../data/x.csv\")` / `except FileNotFoundError: pd.read_csv(DATA_URL + \"x.csv\")`) is reported with the fetch related, the message saying so (PTH003 leaves that fetch)."
         " Not a name the project's own helper joins under an absolute folder its module spells (`setup_df.setup_ml(\"13-car_evaluation.csv\")` with `os.path.join(self.ML_BASE_DIR, file_dir)` in the repository's `utils/SetupDataFrame.py`): a file under that folder, which PTH002 (or PTH001) reports at the call. A root constant whose uses are joins bound to names that the notebook's own path function is given (`TRAIN_PATH = os.path.join(BASE_DIR_PATH, \"train\")`, then `load_files(TRAIN_PATH)`, whose `os.listdir(file_path)` reads it) names that read. Nothing is reported in a notebook under a `_colab/` (or `colab/`) folder whose twin under `_local/` (or `local/`) the repository also ships: its paths are the Colab copy's set-up, as in a Colab-only branch."
+        " Nor the pattern of a folder's `rglob` or of a `Path`'s `glob` (`INPUT.rglob(\"submission.csv\")` with `INPUT = Path(\"/kaggle/input\")`): a name searched for under that folder, whose own path is judged where it is made."
     )
     why_bad = (
         "A relative path is resolved against the process's current working directory: the folder the notebook is "
@@ -16350,6 +16374,13 @@ class CwdRelativePath(Rule):
             files={"loaders.py": "import pandas as pd\nfrom pathlib import Path\nBASE = '/srv/warehouse/tables'\n\n"
                                  "def load_table(name):\n    return pd.read_csv(Path(BASE) / name)\n"},
         ),
+        # The pattern of a folder's `rglob`/`glob` is a name under that folder, never the working directory's
+        # (fair check 52, item 126: glob-pattern-under-absolute-root).
+        Example(cells=(
+            "from pathlib import Path\nINPUT = Path('/kaggle/input')\nDATA = Path('/srv/data')",
+            "def find_anchor():\n    return sorted(INPUT.rglob('submission_v18.csv'))\n\nANCHOR = find_anchor()\n"
+            "TRAIN = sorted(DATA.glob('train.csv'))",
+        )),
     )
     failing = (
         # A name bound to two files, each read right below by the project's helper: each read is of the
@@ -16879,6 +16910,10 @@ class CwdRelativePath(Rule):
             "!wget http://example.org/data/vectors.6B.zip\n!unzip vectors.6B.zip",
             "with open('vectors.6B.100d.txt') as f:\n    rows = f.readlines()",
         ), expect=((2, 1),)),
+        # ... but another object's `.glob` of a relative name is not a Path's (the limit of fair check 52, item 126).
+        Example(cells=(
+            "import fsspec\nfs = fsspec.filesystem('file')\nfiles = fs.glob('data/train.csv')",
+        ), expect=((1, 3),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
