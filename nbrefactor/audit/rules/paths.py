@@ -15134,8 +15134,29 @@ def _tracker_uploads(ctx: RuleContext) -> list[tuple[tuple[int, int], str]]:
                         value = _value_at(ctx, g, ca.cell.index, node.lineno, 0)  # (bound in several cells)
                     if value and "://" not in value and not value.startswith(("/", "~")):
                         found.append(((ca.cell.index, node.lineno), _normal_path(value)))
+            found.extend(((ca.cell.index, line), _normal_path(value)) for line, value in _kaggle_submissions(ca))
         return tuple(found)
     return list(ctx.shared("paths.tracker_uploads", compute))
+
+
+def _kaggle_submissions(ca: CellAnalysis) -> Iterator[tuple[int, str]]:
+    """(line, file) of each `!kaggle competitions submit … -f FILE` of the cell: the Kaggle CLI
+    uploads that file as the competition's submission (fair check 52, item 129: a prediction file
+    written just to be submitted is upload staging, self-consumed-staging-file)."""
+    for magic in ca.magics:
+        if magic.kind != "shell" or magic.name != "kaggle" or "submit" not in magic.args:
+            continue
+        try:
+            words = shlex.split(magic.args, comments=True)
+        except ValueError:
+            continue
+        if words[:3] != ["kaggle", "competitions", "submit"] and words[:2] != ["competitions", "submit"]:
+            continue
+        for i, word in enumerate(words):
+            value = words[i + 1] if word in ("-f", "--file") and i + 1 < len(words) else (
+                word.split("=", 1)[1] if word.startswith("--file=") else None)
+            if value and "$" not in value and "{" not in value and "://" not in value and not value.startswith(("/", "~")):
+                yield magic.line, value
 
 
 def _upload_places(ctx: RuleContext) -> frozenset[tuple[int, int]]:
@@ -15820,7 +15841,7 @@ class CwdRelativePath(Rule):
         "A path under `../input/` is named as Kaggle's input folder seen from a kernel's `/kaggle/working`. "
         "A file written only to be handed to an experiment tracker below (Neptune's `run[\"map\"].upload(\"map.html\")`, "
         "Sacred's `add_artifact(filename=…)`, MLflow's `log_artifact`; by literal, constant or f-string) is staging for the "
-        "upload: not reported; so is a file given to SageMaker's `upload_data(path=…)`, `S3Uploader.upload(local_path=…)`, "
+        "upload: not reported; so is a file given to the Kaggle CLI's `!kaggle competitions submit -f FILE`, SageMaker's `upload_data(path=…)`, `S3Uploader.upload(local_path=…)`, "
         "boto3's `upload_file`, Azure ML's `run.upload_file(name, path_or_stream)` (also a name written to just above it in the "
         "cell: `joblib.dump(value=model, filename=filename)`, then `run.upload_file(name=…, path_or_stream=filename)`), the list given to "
         "`upload_files([…])`, or written into the folder `Datastore.upload(src_dir=…)` or the Hugging Face Hub's `upload_folder(folder_path=…)` takes whole (with that folder, made when missing), "
@@ -16380,6 +16401,14 @@ class CwdRelativePath(Rule):
             "from pathlib import Path\nINPUT = Path('/kaggle/input')\nDATA = Path('/srv/data')",
             "def find_anchor():\n    return sorted(INPUT.rglob('submission_v18.csv'))\n\nANCHOR = find_anchor()\n"
             "TRAIN = sorted(DATA.glob('train.csv'))",
+        )),
+        # A prediction file written only to be submitted by the Kaggle CLI below: upload staging (fair check 52,
+        # item 129: self-consumed-staging-file).
+        Example(cells=(
+            "df.to_csv('protein_classification.csv', header=True, index=False)",
+            "!kaggle competitions submit -c protein-atlas -f protein_classification.csv -m \"Baseline\"",
+            "df2.to_csv('protein_classification.csv', index=False)",
+            "!kaggle competitions submit -c protein-atlas -f protein_classification.csv -m \"v2\"",
         )),
     )
     failing = (
