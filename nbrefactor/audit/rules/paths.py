@@ -5559,7 +5559,7 @@ def _shown_literal(ctx: RuleContext, f: LiteralFinding) -> str:
 def _fold_one_folder(
     groups: Iterable[list[LiteralFinding]], hosted_roots: Sequence[re.Pattern[str]] = (),
     directory_changes: Collection[tuple[int, int]] = (), settings_share_root: bool = False,
-    settings_share_folder: bool = False,
+    settings_share_folder: bool = False, home_folder: Optional[str] = None,
 ) -> list[list[LiteralFinding]]:
     """Files of one folder named in one notebook (`/secret/creds/user` and `/secret/creds/key` of one
     mounted secret; the files of one build folder listed in a dict; a model saved into a folder and
@@ -5585,7 +5585,10 @@ def _fold_one_folder(
     one folder below a user's home or a mount (`TRAIN_PATH = "/home/ubuntu/data/iptc/train.json"`,
     `DEV_PATH = "/home/ubuntu/data/iptc/dev.json"`) are one data folder to set (fair check 23:
     same-folder-split-per-file); files directly in a home folder (`C:\\Users\\bob\\data.csv`,
-    `…\\out.csv`, fair check 9) stay settings of their own."""
+    `…\\out.csv`, fair check 9) stay settings of their own. With `home_folder` (`/home/ubuntu`: the one home
+    folder the notebook's absolute paths name, `_spelled_home`), a path under `~` is read as that
+    folder's (`~/datasets/x/labels.csv` beside `/home/ubuntu/datasets/x/labels.csv`: one file spelled
+    twice, fair check 52, items 102, 104)."""
     out: list[list[LiteralFinding]] = []
     # (cell, the literal's parent folder) → index in out, for `settings_share_folder`
     setting_folders: dict[tuple[int, str], int] = {}
@@ -5598,6 +5601,11 @@ def _fold_one_folder(
     for group in groups:
         first = group[0]
         path = _normal_path(first.value)
+        # (a `~` path read as the home's folds below the home's first level only: `/home/dana/` itself
+        # named alone is every project of that user's, not the folder `~/corpora` is in)
+        rewritten = home_folder is not None and (path == "~" or path.startswith("~/"))
+        if rewritten:
+            path = home_folder + path[1:]
         root = next((m.group(0) for m in (p.match(path) for p in hosted_roots) if m), None)
         if root is not None:
             if root in hosted:
@@ -5660,6 +5668,7 @@ def _fold_one_folder(
             home = next((
                 i for cell, folder, i, named, of_folder in folders
                 if ((path == folder and not into) or path.startswith(folder + "/"))
+                and (not rewritten or _depth(folder) >= 3)
                 and (cell == first.ca.cell.index or named or _depth(folder) >= 3 or _own_drive_folder(folder))
                 and (not alone or named or (folder_like and of_folder))
             ), None)
@@ -5671,6 +5680,7 @@ def _fold_one_folder(
             bang = 0 < first.line <= len(first.ca.lines) and first.ca.lines[first.line - 1].lstrip().startswith("!")
             home = next((
                 i for _, folder, i, named, _ in folders if bang and named and path.startswith(folder + "/")
+                and (not rewritten or _depth(folder) >= 3)
             ), None)
         if home is not None:
             out[home].extend(group)
@@ -5692,6 +5702,23 @@ def _fold_one_folder(
             setting_folders[setting_folder] = len(out)
         out.append(list(group))
     return out
+
+
+def _spelled_home(groups: Iterable[Sequence[LiteralFinding]]) -> Optional[str]:
+    """The home folder a notebook spells both ways: its paths under `~` and its absolute paths under
+    exactly one home folder (`/home/ubuntu/datasets/…` and `~/datasets/…`): the author's home, which
+    `~` was when the notebook ran, so one folder named twice (fair check 52, items 102, 104:
+    same-folder-split-per-file). None when the notebook names no `~` path, or several homes."""
+    homes: set[str] = set()
+    tilde = False
+    for group in groups:
+        for f in group:
+            path = _normal_path(f.value)
+            tilde = tilde or path.startswith("~/")
+            match = _HOME_FOLDER.match(path)
+            if match is not None and path.startswith("/"):
+                homes.add(match.group(0))
+    return next(iter(homes)) if tilde and len(homes) == 1 else None
 
 
 _BOUND_ALONE = re.compile(r"\s*[A-Za-z_][\w.]*\s*(?::[^=]*)?=\s*[rRuUbBfF]{0,2}")
@@ -6458,6 +6485,7 @@ class UserSpecificPath(Rule):
         "that detects Colab or in a function body (`drive.mount(\"/content/drive\")`), or in a cell whose "
         "opening comment says to run it only on Colab. Not a path in the body of a Kubeflow pipeline component (a function given to `func_to_container_op` or decorated `@dsl.component`): it names the container's mounts. Not a string constant used only as a hole of a Kubernetes manifest (an f-string holding `apiVersion:` and `kind:`) and lying under a `mountPath:` that manifest declares (`model_dir = \"/mnt/azure/mnist\"` in a TFJob mounting `/mnt/azure`): a path in the pods. A relative path of a catalogued call that climbs into a folder named like this path's folder (`'../ml_3/train.csv'` beside `'/Users/bt/Documents/turing/ml_3/test.csv'`) is named in the message and related: most likely the same data folder (PTH006 keeps its own finding)."
         " Also reported, at the notebook's call: the user's folder the project's own helper joins the name it is given under (`setup_df.setup_ml(\"13-car_evaluation.csv\")` with `os.path.join(self.ML_BASE_DIR, file_dir)` and `self.ML_BASE_DIR = \"/Users/user/…/ml-data\"` in the repository's `utils/SetupDataFrame.py`, found through `sys.path.append(\"/Users/user/…/data-science/utils\")` by its last part; the module's line related); one finding per folder. A user's folder put on `sys.path` is told to be a folder of code, imported from the repository as an installed package (the edit on the finding's own line is no related location of it; `/home/<name>` named like a package imported below, `sys.path.append(\"/home/mlmachine\")` then `import mlmachine`, is said to be one machine's checkout of it, a container's mount or a home; a package the catalogue or the notebook's install text names is told to be installed and pinned, as for PTH005); one an environment variable is set to is told to be left to the machine's environment. Not a constant read only by joins bound to names nothing reads (`BASE_DIR = \"/Users/…/data-ds\"`, then `path = os.path.join(BASE_DIR, FILE_DIR)` and `path` read nowhere, not even as a shell line's `$path`): joining touches no disk, nothing to configure; nor one nothing reads at all, by code or by a shell line's `$name`/`{name}`, that is plainly not the path the run needs: an alternative beside a sibling setting of its cell the code reads (`location1 = \"/home/ubuntu/test_folder/\"` beside the `location4` handed on) or a placeholder for the reader's own folder (`/Users/YourUsername/Desktop/config.py`) (a lone path nothing reads stays reported: one user's path written down). Nothing is reported in a notebook under a `_colab/` (or `colab/`) folder whose twin under `_local/` (or `local/`) the repository also ships: its paths are the Colab copy's set-up, as in a Colab-only branch."
+        " Paths under `~` and under the one home folder the notebook's absolute paths name (`~/datasets/ct/labels.csv` beside `/home/ubuntu/datasets/ct/…`) are one folder spelled two ways: grouped as one."
     )
     why_bad = (
         "Nobody else has that home folder, Drive mount or Kaggle input directory. The notebook fails "
@@ -6727,6 +6755,14 @@ class UserSpecificPath(Rule):
         # A folder under /home named like the package imported below: a checkout (a container's mount
         # or a home), said so (fair check 43, items 83-93: "a home directory" of a Docker mount).
         Example(cells=("import sys\nsys.path.append('/home/tabkit')\nimport tabkit",), expect=((1, 2),)),
+        # `~` and the one home folder the notebook's absolute paths name spell one folder: the file read by both
+        # spellings, and a file beside it, are one data folder to set (fair check 52, items 102, 104:
+        # same-folder-split-per-file).
+        Example(cells=(
+            "import pandas as pd\nlabels = pd.read_csv('~/datasets/head-ct/labels.csv')",
+            "import matplotlib.image as mpimg\nimg = mpimg.imread('/home/ubuntu/datasets/head-ct/images/000.png')",
+            "df = pd.read_csv('/home/ubuntu/datasets/head-ct/labels.csv')",
+        ), expect=((1, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -6804,7 +6840,8 @@ class UserSpecificPath(Rule):
         roots = path_settings(ctx.catalog).hosted_roots
         changes = {(ca.cell.index, line) for ca, call in directory_changes(ctx) for line in range(call.line, call.end_line + 1)}
         edits_by_literal = _sys_path_entries(ctx)
-        folded = _one_group_per_drive(_fold_one_folder(by_line.values(), roots, changes, settings_share_folder=True), changes)
+        folded = _one_group_per_drive(_fold_one_folder(
+            by_line.values(), roots, changes, settings_share_folder=True, home_folder=_spelled_home(by_line.values())), changes)
         for f, *others in folded:
             # `drive.mount("/content/drive")` first, then `file_path = "/content/drive/My Drive/"`:
             # the data root the notebook reads is the path to configure, the mount its set-up
