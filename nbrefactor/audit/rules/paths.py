@@ -6295,6 +6295,50 @@ _TRAINING_CALLBACK_WRITERS = frozenset({"TensorBoard", "ModelCheckpoint", "CSVLo
 _WRITER = re.compile(r"\bwritten by `([^`]+)`")
 
 
+# A setting of a statement list's line: `NAME = "…"` at the line's start or after a `;`.
+_LINE_SETTING = re.compile(r"(?:^|;)\s*(?P<name>[A-Za-z_]\w*)\s*=\s*[rRuUbB]{0,2}$")
+
+
+def _fold_settings_line(ctx: RuleContext, hits: list[Hit]) -> list[Hit]:
+    """Findings anchored on one line at folder settings it binds side by side (`TASK_DIR="data";
+    OUT_DIR="repairs"; REF="arc_dsl_ref"`), each the whole value of a `NAME = "…"` statement of that
+    line: the notebook's folders of the working directory set in one place, one project root to
+    configure; folded into the first one's finding, the others' places related (fair check 52, item
+    125: sibling-folders-split-per-folder). Findings on separate lines, or at literals a call takes,
+    stay apart."""
+    def setting(hit: Hit) -> Optional[str]:
+        ca = ctx.analysis_at.get(hit.cell.index) if hit.cell is not None else None
+        if ca is None or hit.line is None or hit.column is None or not 0 < hit.line <= len(ca.lines):
+            return None
+        text = ca.lines[hit.line - 1]
+        match = _LINE_SETTING.search(text[:hit.column - 1])
+        return match.group("name") if match is not None and text.count(";") >= 1 else None
+
+    by_line: dict[tuple[int, int], list[int]] = {}
+    names: dict[int, str] = {}
+    for i, hit in enumerate(hits):
+        name = setting(hit) if hit.cell is not None else None
+        if name is not None:
+            names[i] = name
+            by_line.setdefault((hit.cell.index, hit.line), []).append(i)
+    dropped: set[int] = set()
+    out = list(hits)
+    for positions in by_line.values():
+        if len(positions) < 2:
+            continue
+        head, *rest = sorted(positions, key=lambda i: hits[i].column or 0)
+        first = hits[head]
+        related = [*first.related]
+        for i in rest:
+            related += [(hits[i].cell, hits[i].line, hits[i].column), *hits[i].related]
+            dropped.add(i)
+        others = and_listed([f"`{names[i]}`" for i in rest])
+        out[head] = replace(first, related=tuple(dict.fromkeys(related)), message=(
+            f"{first.message}; {others} on the same line set{'s' if len(rest) == 1 else ''} "
+            f"{'another folder' if len(rest) == 1 else 'other folders'} of the working directory (related): one root to configure"))
+    return [h for i, h in enumerate(out) if i not in dropped]
+
+
 def _fold_output_roots(ctx: RuleContext, hits: list[Hit], paths: Mapping[tuple[int, int, int], str]) -> list[Hit]:
     """Output folders of the working directory that one setting fixes, folded into the first one's
     finding, the others (and their uses) related, whatever else each folder's group holds:
@@ -15903,7 +15947,7 @@ class CwdRelativePath(Rule):
         "function is the download's. In a Colab detection `try` (`from google.colab import files` in its body), the rest "
         "of the body runs only on Colab (not reported) and its `except ImportError:` handler is the local branch (reported). A relative read of a file the repository commits whose `except FileNotFoundError:` fetches the remote copy (`try: pd.read_csv(\"../data/x.csv\")` / `except FileNotFoundError: pd.read_csv(DATA_URL + \"x.csv\")`) is reported with the fetch related, the message saying so (PTH003 leaves that fetch)."
         " Not a name the project's own helper joins under an absolute folder its module spells (`setup_df.setup_ml(\"13-car_evaluation.csv\")` with `os.path.join(self.ML_BASE_DIR, file_dir)` in the repository's `utils/SetupDataFrame.py`): a file under that folder, which PTH002 (or PTH001) reports at the call. A root constant whose uses are joins bound to names that the notebook's own path function is given (`TRAIN_PATH = os.path.join(BASE_DIR_PATH, \"train\")`, then `load_files(TRAIN_PATH)`, whose `os.listdir(file_path)` reads it) names that read. Nothing is reported in a notebook under a `_colab/` (or `colab/`) folder whose twin under `_local/` (or `local/`) the repository also ships: its paths are the Colab copy's set-up, as in a Colab-only branch."
-        " Nor the pattern of a folder's `rglob` or of a `Path`'s `glob` (`INPUT.rglob(\"submission.csv\")` with `INPUT = Path(\"/kaggle/input\")`): a name searched for under that folder, whose own path is judged where it is made."
+        " Nor the pattern of a folder's `rglob` or of a `Path`'s `glob` (`INPUT.rglob(\"submission.csv\")` with `INPUT = Path(\"/kaggle/input\")`): a name searched for under that folder, whose own path is judged where it is made. Folder settings bound side by side on one line (`TASK_DIR = \"data\"; OUT_DIR = \"repairs\"; REF = \"arc_dsl_ref\"`) are one root to configure: one finding at the first, the others related."
     )
     why_bad = (
         "A relative path is resolved against the process's current working directory: the folder the notebook is "
@@ -16980,6 +17024,12 @@ class CwdRelativePath(Rule):
         Example(cells=(
             "import fsspec\nfs = fsspec.filesystem('file')\nfiles = fs.glob('data/train.csv')",
         ), expect=((1, 3),)),
+        # Folder settings bound side by side on one line are one root to configure: one finding, at the first
+        # (fair check 52, item 125: sibling-folders-split-per-folder).
+        Example(cells=(
+            "import json\nimport pandas as pd\nOUT_DIR = 'repairs'; REF = 'arc_dsl_ref'\n"
+            "catalog = pd.read_csv(f'{OUT_DIR}/catalog.csv')\nmapping = json.load(open(f'{REF}/task_to_hash.json'))",
+        ), expect=((1, 3),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -17003,6 +17053,7 @@ class CwdRelativePath(Rule):
                     break
         folded = _fold_by_folder(hits, paths, scratch, _created_folders(ctx))
         folded = _fold_output_roots(ctx, folded, paths)
+        folded = _fold_settings_line(ctx, folded)
         found = list(_fold_copied_inputs(ctx, _with_shell_uses(ctx, folded, paths), paths))
         if len(found) == 1 and _display_only_diagram(ctx, found[0]):
             return
