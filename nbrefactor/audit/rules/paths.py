@@ -6118,7 +6118,17 @@ def _fold_by_folder(
         keyed = [(hit, "" if folder in created else folder, normal) for hit, folder, normal in keyed]
     first: dict[str, int] = {}
     members: dict[int, list[tuple[Hit, str]]] = {}
-    order = sorted(range(len(keyed)), key=lambda i: position(keyed[i][0]))
+
+    def used_at(hit: Hit) -> tuple[int, int, int]:
+        # A file the notebook's own function writes is written where a cell calls it (`open('vcars.txt',
+        # 'a')` in `get_cars`, defined in cell 6 and called in cell 17, after cell 9's reads of the inputs):
+        # the group stands at the first use the run makes, not at the scraper's scratch file (fair check 52,
+        # item 122). A function's read keeps its place (fair check 33, item 78: `rent()`'s read_csv stands
+        # for its group, judged so).
+        called = _WRITTEN_IN_FUNCTION.search(hit.message)
+        return (int(called.group(1)), int(called.group(2)), 0) if called is not None else position(hit)
+
+    order = sorted(range(len(keyed)), key=lambda i: (used_at(keyed[i][0]), position(keyed[i][0])))
     for i in order:
         hit, folder, normal = keyed[i]
         if folder is None:
@@ -6173,6 +6183,11 @@ def _fold_by_folder(
             r for r in related if (r[0].index, r[1] or 0, r[2] or 0) != position(hit)))))
     placed = {position(hit): (folder, normal) for hit, folder, normal in keyed}
     return _fold_split_folders(_fold_sibling_folders(out, placed), placed)
+
+
+# How a PTH006 message names a write inside the notebook's own function, and the call of that function.
+_WRITTEN_IN_FUNCTION = re.compile(
+    r"(?<!read and )\bwritten by `[^`]+`(?: \([^)]*\))? in `[^`]+`, the notebook's own function \(called in cell (\d+), line (\d+)\)")
 
 
 def _fold_split_folders(hits: list[Hit], where: Mapping[tuple[int, int, int], tuple[Optional[str], str]]) -> list[Hit]:
@@ -17030,6 +17045,13 @@ class CwdRelativePath(Rule):
             "import json\nimport pandas as pd\nOUT_DIR = 'repairs'; REF = 'arc_dsl_ref'\n"
             "catalog = pd.read_csv(f'{OUT_DIR}/catalog.csv')\nmapping = json.load(open(f'{REF}/task_to_hash.json'))",
         ), expect=((1, 3),)),
+        # A file the notebook's own function writes is written where a cell calls it: the folder's finding stands
+        # at the first use the run makes, the inputs read before the call (fair check 52, item 122's anchor).
+        Example(cells=(
+            "def get_cars(url):\n    with open('vcars.txt', 'a') as f:\n        f.write(url)",
+            "import pandas as pd\ntrain = pd.read_csv('parsed_cars.csv')",
+            "get_cars('https://cars.example.com/1')\ncars = open('vcars.txt').read()",
+        ), expect=((2, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
