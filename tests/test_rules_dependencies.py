@@ -1725,3 +1725,11 @@ def test_dep001_an_empty_requirements_file_beside_the_notebook_is_as_if_absent_b
     root = make_repo(tmp_path / "alone", {"requirements.txt": "# none yet\n"})
     nb = write_notebook(root / "main.ipynb", ["import matplotlib.pyplot as plt"])
     assert found(audit(nb), "DEP001") == [(1, 1)]
+
+
+def test_dep001_an_empty_requirements_file_beside_a_declaring_manifest_of_its_folder_stays(tmp_path):
+    # The limit of fair check 52, item 1: beside a Pipfile of the same folder (fair check 50's Gym_Churn_Probability,
+    # item 7) the empty requirements.txt is still one of that folder's files.
+    root = make_repo(tmp_path, {"app/requirements.txt": "\n", "app/Pipfile": "[packages]\nflask = \"==3.0.0\"\n"})
+    nb = write_notebook(root / "app" / "nb.ipynb", ["import pandas as pd"])
+    assert any(m.path.endswith("app/requirements.txt") for m in discover_project(nb).manifests)

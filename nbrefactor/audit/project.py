@@ -3046,14 +3046,19 @@ def _blank_requirements(manifest: Manifest) -> bool:
 
 def _without_blank_requirements(manifests: tuple[Manifest, ...]) -> tuple[Manifest, ...]:
     """The manifests of a notebook without the requirements files that declare nothing, when another
-    manifest beside or above them declares something: a placeholder `requirements.txt` of the notebook's
+    manifest above them declares something (none in their own folder): a placeholder `requirements.txt` of the notebook's
     folder is as if absent, the notebook's packages belong in the manifest above, whose one finding
     then stands for it too (fair check 52, item 1: dep001-split-by-empty-nearer-manifest). Alone, it
     stays the notebook's manifest, the file its lines go into."""
     if not any(_blank_requirements(m) for m in manifests):
         return manifests
     kept = tuple(m for m in manifests if not _blank_requirements(m))
-    return kept if kept else manifests
+    if not kept:
+        return manifests
+    # (only a placeholder nearer than every manifest that declares: beside a Pipfile or a Dockerfile of its own
+    # folder it stays among that folder's files, the fair check 50 Gym_Churn_Probability folder's empty requirements.txt)
+    beside = {os.path.dirname(m.path) for m in kept}
+    return tuple(m for m in manifests if not _blank_requirements(m) or os.path.dirname(m.path) in beside)
 
 
 # A CI step's pip install of requirements files: each `-r F` / `--requirement F` of the line.
