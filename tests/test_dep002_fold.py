@@ -137,3 +137,20 @@ def test_a_project_whose_notebooks_pin_apart_gets_no_one_file(tmp_path):
     _notebook(other / "b.ipynb", "!pip install transformers==4.48.1", "import transformers\nimport evaluate")
     fixes = [d.fix for d in _dep002(audit_paths([str(other)], Settings(), jobs=1).diagnostics)]
     assert fixes and all(f.startswith("Add a requirements.txt in `") for f in fixes)
+
+
+def test_a_tool_the_notebooks_only_run_in_shell_lines_is_said_run_not_imported(tmp_path):
+    # Fair check 52, item 14: `!kaggle datasets download …` in each notebook, no import of kaggle anywhere.
+    (tmp_path / ".git").mkdir()
+    _notebook(tmp_path / "a" / "setup.ipynb", "!kaggle datasets download -d org/data")
+    _notebook(tmp_path / "b" / "train.ipynb", "!kaggle competitions download -c comp")
+    _notebook(tmp_path / "c" / "eda.ipynb", "!kaggle datasets download -d org/other")
+    result = audit_paths([str(tmp_path)], Settings(), jobs=1)
+    [kaggle] = [d for d in _dep002(result.diagnostics) if dict(d.data)["distribution"] == "kaggle"]
+    assert "2 other notebooks of the project run it as a shell command too" in kaggle.message
+    assert "import it too" not in kaggle.message
+    # One notebook importing it, the others running it: both uses.
+    _notebook(tmp_path / "c" / "eda.ipynb", "import kaggle\nkaggle.api.authenticate()")
+    result = audit_paths([str(tmp_path)], Settings(), jobs=1)
+    [kaggle] = [d for d in _dep002(result.diagnostics) if dict(d.data)["distribution"] == "kaggle"]
+    assert "2 other notebooks of the project use it too" in kaggle.message

@@ -1711,3 +1711,25 @@ def test_dep002_for_cmu_openface_names_its_repository_not_the_index_namesake(tmp
     nb = write_notebook(root / "nb.ipynb", ["import openface\nalign = openface.AlignDlib('shape_predictor_68_face_landmarks.dat')"])
     (dep002,) = [d for d in audit(nb) if d.code == "DEP002"]
     assert "git+https://github.com/cmusatyalab/openface" in dep002.fix and "unrelated project" in dep002.message
+
+
+def test_dep001_an_empty_requirements_file_beside_the_notebook_is_as_if_absent_below_a_manifest(tmp_path):
+    # Fair check 52, item 1 (dep001-split-by-empty-nearer-manifest): a 1-byte placeholder requirements.txt
+    # beside the notebook declares nothing; the root file above is where the line goes, one finding.
+    root = make_repo(tmp_path, {"requirements.txt": "pandas==2.2.2\n", "digits/requirements.txt": "\n"})
+    nb = write_notebook(root / "digits" / "main.ipynb", ["import pandas as pd\nimport matplotlib.pyplot as plt"])
+    (dep001,) = [d for d in audit(nb) if d.code == "DEP001"]
+    assert "digits/requirements.txt" not in dep001.message + dep001.fix
+    assert [m.path for m in discover_project(nb).manifests if "digits" in m.path] == []
+    # Alone, the placeholder stays the notebook's manifest: its line goes there.
+    root = make_repo(tmp_path / "alone", {"requirements.txt": "# none yet\n"})
+    nb = write_notebook(root / "main.ipynb", ["import matplotlib.pyplot as plt"])
+    assert found(audit(nb), "DEP001") == [(1, 1)]
+
+
+def test_dep001_an_empty_requirements_file_beside_a_declaring_manifest_of_its_folder_stays(tmp_path):
+    # The limit of fair check 52, item 1: beside a Pipfile of the same folder (fair check 50's Gym_Churn_Probability,
+    # item 7) the empty requirements.txt is still one of that folder's files.
+    root = make_repo(tmp_path, {"app/requirements.txt": "\n", "app/Pipfile": "[packages]\nflask = \"==3.0.0\"\n"})
+    nb = write_notebook(root / "app" / "nb.ipynb", ["import pandas as pd"])
+    assert any(m.path.endswith("app/requirements.txt") for m in discover_project(nb).manifests)

@@ -3014,6 +3014,7 @@ def _discover_folder(folder: Path, display_root: Optional[Path]) -> ProjectConte
         project_modules |= _built_src_modules(folder)
         manifests += above
         packages = _packages_above(folder.parent, display_root)
+    manifests = _without_blank_requirements(manifests)
     # (A file the notebook's own folders already gave, read again as a Dockerfile's include, is not added twice.)
     shown = {m.path for m in manifests}
     manifests += tuple(m for m in _cloning_dockerfiles(folder, display_root) if m.path not in shown)
@@ -3033,6 +3034,31 @@ def _discover_folder(folder: Path, display_root: Optional[Path]) -> ProjectConte
                           kernel_environments=_kernel_dockerfiles(folder, display_root),
                           promised_manifests=_promised_manifests(folder, display_root) if not manifests else (),
                           readme_titles=_readme_titles(folder, display_root))
+
+
+def _blank_requirements(manifest: Manifest) -> bool:
+    """A requirements file that declares nothing: no requirement, include, editable project, index or
+    Python pin (a 1-byte placeholder, blank lines or comments only)."""
+    return (manifest.kind == "requirements" and not manifest.requirements and not manifest.remote_includes
+            and not manifest.projects and not manifest.other_index and manifest.python_requires is None
+            and not manifest.includes)
+
+
+def _without_blank_requirements(manifests: tuple[Manifest, ...]) -> tuple[Manifest, ...]:
+    """The manifests of a notebook without the requirements files that declare nothing, when another
+    manifest above them declares something (none in their own folder): a placeholder `requirements.txt` of the notebook's
+    folder is as if absent, the notebook's packages belong in the manifest above, whose one finding
+    then stands for it too (fair check 52, item 1: dep001-split-by-empty-nearer-manifest). Alone, it
+    stays the notebook's manifest, the file its lines go into."""
+    if not any(_blank_requirements(m) for m in manifests):
+        return manifests
+    kept = tuple(m for m in manifests if not _blank_requirements(m))
+    if not kept:
+        return manifests
+    # (only a placeholder nearer than every manifest that declares: beside a Pipfile or a Dockerfile of its own
+    # folder it stays among that folder's files, the fair check 50 Gym_Churn_Probability folder's empty requirements.txt)
+    beside = {os.path.dirname(m.path) for m in kept}
+    return tuple(m for m in manifests if not _blank_requirements(m) or os.path.dirname(m.path) in beside)
 
 
 # A CI step's pip install of requirements files: each `-r F` / `--requirement F` of the line.

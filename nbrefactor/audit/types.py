@@ -209,6 +209,10 @@ class NotebookResult:
     not_analysed: Optional[NotAnalysed] = None
 
 
+# What a DEP001/DEP002 message says of a distribution a notebook runs as a command-line tool, not an import.
+_SHELL_RUN = " is run as a shell command"
+
+
 def _shared_manifest_line(d: Diagnostic) -> Optional[tuple[str, str, str]]:
     """(code, manifest, distribution) for a finding whose fix is one line of a manifest the
     notebooks share (its `data` names both), else None."""
@@ -292,6 +296,8 @@ class AuditResult:
         top = _top_folder([nb.path for nb in self.notebooks])
         keys: dict[int, tuple] = {}  # position in `out` -> its fold key
         installs: dict[int, dict[str, list[str]]] = {}  # position in `out` -> spec a notebook installs -> its notebooks
+        # position in `out` -> whether each folded finding is a shell command's (`!kaggle …`), not an import
+        shell_run: dict[int, set[bool]] = {}
         for nb in self.notebooks:
             for d in nb.diagnostics:
                 loc = d.location
@@ -301,11 +307,13 @@ class AuditResult:
                     if line_key not in shared:
                         shared[line_key] = len(out)
                         keys[len(out)] = line_key
+                        shell_run.setdefault(len(out), set()).add(_SHELL_RUN in d.message)
                         if spec:
                             installs.setdefault(len(out), {}).setdefault(spec, []).append(nb.path)
                         out.append(d)
                         continue
                     at = shared[line_key]
+                    shell_run.setdefault(at, set()).add(_SHELL_RUN in d.message)
                     if spec:
                         installs.setdefault(at, {}).setdefault(spec, []).append(nb.path)
                     folded[at] = folded.get(at, 1) + 1
@@ -399,10 +407,14 @@ class AuditResult:
                 continue
             others = folded[at] - 1
             named = ", ".join(f"`{p}`" for p in paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+            # (a tool the notebooks run only in shell lines, `!kaggle datasets download …`, is not imported: fair check 52, item 14)
+            ran = shell_run.get(at, {False})
+            verb = ("import" if ran == {False} else "run" if ran == {True} else "use")
+            tail = " as a shell command" if ran == {True} else ""
             out[at] = replace(
                 out[at],
                 message=f"{out[at].message}; {others} other notebook{'s' if others > 1 else ''} of the project "
-                f"import{'' if others > 1 else 's'} it too ({named}): "
+                f"{verb}{'' if others > 1 else 's'} it{tail} too ({named}): "
                 # (a helper module the repository lacks is one file to commit, no manifest line: fair check 31)
                 + ("commit it beside each of them" if dict(out[at].data).get("helper") else
                    "one line to add" + (" to each group's file" if split else "")),

@@ -766,6 +766,10 @@ def _generic_path_arguments(
         return []
     if _NLTK_CORPUS_METHOD.match(qualified):
         return []
+    if first is not None and first in candidates and _pattern_under_receiver(facts, call, qualified):
+        candidates = [arg for arg in candidates if arg is not first]
+        if not candidates:
+            return []
     if qualified in _ULTRALYTICS_MODELS and first is not None and _ultralytics_model_config(first.string):
         candidates = [arg for arg in candidates if arg is not first]
         if not candidates:
@@ -794,6 +798,25 @@ def _generic_path_arguments(
         if not candidates:
             return []
     return [_generic(call, arg, qualified, strings) for arg in candidates]
+
+
+# Methods that match a pattern under their receiver's folder: pathlib's `Path.glob`/`Path.rglob`.
+_RECEIVER_GLOBS = frozenset({"glob", "rglob"})
+_PATH_MAKERS = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "pathlib.WindowsPath", "Path"})
+
+
+def _pattern_under_receiver(facts: NotebookFacts, call: CallFact, qualified: str) -> bool:
+    """Is the call's first argument the pattern of a folder's `glob`/`rglob` (`INPUT.rglob(
+    "submission.csv")` with `INPUT = Path("/kaggle/input")`, `DATA.glob("train.csv")`)? It is
+    a name searched for under the receiver, never resolved against the working directory; the
+    receiver's own path is judged where it is made (fair check 52, item 126: glob-pattern-under-
+    absolute-root). `rglob` is pathlib's alone; `glob` is a `Path`'s when the receiver is a name bound to
+    `Path(…)` (a relative receiver is the path to judge; not the `glob` module's `glob.glob("train.csv")`, nor another object's `.glob`)."""
+    if call.method not in _RECEIVER_GLOBS or not call.receiver or qualified in ("glob.glob", "glob.iglob"):
+        return False
+    if call.method == "rglob":
+        return True
+    return call.receiver.isidentifier() and _bound_to_call_of(facts, call.receiver, lambda q: q in _PATH_MAKERS)
 
 
 # Ultralytics' model classes, and the model configs the package ships (`ultralytics/cfg/models/…`):
@@ -5561,7 +5584,7 @@ def _shown_literal(ctx: RuleContext, f: LiteralFinding) -> str:
 def _fold_one_folder(
     groups: Iterable[list[LiteralFinding]], hosted_roots: Sequence[re.Pattern[str]] = (),
     directory_changes: Collection[tuple[int, int]] = (), settings_share_root: bool = False,
-    settings_share_folder: bool = False,
+    settings_share_folder: bool = False, home_folder: Optional[str] = None,
 ) -> list[list[LiteralFinding]]:
     """Files of one folder named in one notebook (`/secret/creds/user` and `/secret/creds/key` of one
     mounted secret; the files of one build folder listed in a dict; a model saved into a folder and
@@ -5587,7 +5610,10 @@ def _fold_one_folder(
     one folder below a user's home or a mount (`TRAIN_PATH = "/home/ubuntu/data/iptc/train.json"`,
     `DEV_PATH = "/home/ubuntu/data/iptc/dev.json"`) are one data folder to set (fair check 23:
     same-folder-split-per-file); files directly in a home folder (`C:\\Users\\bob\\data.csv`,
-    `…\\out.csv`, fair check 9) stay settings of their own."""
+    `…\\out.csv`, fair check 9) stay settings of their own. With `home_folder` (`/home/ubuntu`: the one home
+    folder the notebook's absolute paths name, `_spelled_home`), a path under `~` is read as that
+    folder's (`~/datasets/x/labels.csv` beside `/home/ubuntu/datasets/x/labels.csv`: one file spelled
+    twice, fair check 52, items 102, 104)."""
     out: list[list[LiteralFinding]] = []
     # (cell, the literal's parent folder) → index in out, for `settings_share_folder`
     setting_folders: dict[tuple[int, str], int] = {}
@@ -5600,6 +5626,11 @@ def _fold_one_folder(
     for group in groups:
         first = group[0]
         path = _normal_path(first.value)
+        # (a `~` path read as the home's folds below the home's first level only: `/home/dana/` itself
+        # named alone is every project of that user's, not the folder `~/corpora` is in)
+        rewritten = home_folder is not None and (path == "~" or path.startswith("~/"))
+        if rewritten:
+            path = home_folder + path[1:]
         root = next((m.group(0) for m in (p.match(path) for p in hosted_roots) if m), None)
         if root is not None:
             if root in hosted:
@@ -5662,6 +5693,7 @@ def _fold_one_folder(
             home = next((
                 i for cell, folder, i, named, of_folder in folders
                 if ((path == folder and not into) or path.startswith(folder + "/"))
+                and (not rewritten or _depth(folder) >= 3)
                 and (cell == first.ca.cell.index or named or _depth(folder) >= 3 or _own_drive_folder(folder))
                 and (not alone or named or (folder_like and of_folder))
             ), None)
@@ -5673,6 +5705,7 @@ def _fold_one_folder(
             bang = 0 < first.line <= len(first.ca.lines) and first.ca.lines[first.line - 1].lstrip().startswith("!")
             home = next((
                 i for _, folder, i, named, _ in folders if bang and named and path.startswith(folder + "/")
+                and (not rewritten or _depth(folder) >= 3)
             ), None)
         if home is not None:
             out[home].extend(group)
@@ -5694,6 +5727,23 @@ def _fold_one_folder(
             setting_folders[setting_folder] = len(out)
         out.append(list(group))
     return out
+
+
+def _spelled_home(groups: Iterable[Sequence[LiteralFinding]]) -> Optional[str]:
+    """The home folder a notebook spells both ways: its paths under `~` and its absolute paths under
+    exactly one home folder (`/home/ubuntu/datasets/…` and `~/datasets/…`): the author's home, which
+    `~` was when the notebook ran, so one folder named twice (fair check 52, items 102, 104:
+    same-folder-split-per-file). None when the notebook names no `~` path, or several homes."""
+    homes: set[str] = set()
+    tilde = False
+    for group in groups:
+        for f in group:
+            path = _normal_path(f.value)
+            tilde = tilde or path.startswith("~/")
+            match = _HOME_FOLDER.match(path)
+            if match is not None and path.startswith("/"):
+                homes.add(match.group(0))
+    return next(iter(homes)) if tilde and len(homes) == 1 else None
 
 
 _BOUND_ALONE = re.compile(r"\s*[A-Za-z_][\w.]*\s*(?::[^=]*)?=\s*[rRuUbBfF]{0,2}")
@@ -6097,7 +6147,17 @@ def _fold_by_folder(
         keyed = [(hit, "" if folder in created else folder, normal) for hit, folder, normal in keyed]
     first: dict[str, int] = {}
     members: dict[int, list[tuple[Hit, str]]] = {}
-    order = sorted(range(len(keyed)), key=lambda i: position(keyed[i][0]))
+
+    def used_at(hit: Hit) -> tuple[int, int, int]:
+        # A file the notebook's own function writes is written where a cell calls it (`open('vcars.txt',
+        # 'a')` in `get_cars`, defined in cell 6 and called in cell 17, after cell 9's reads of the inputs):
+        # the group stands at the first use the run makes, not at the scraper's scratch file (fair check 52,
+        # item 122). A function's read keeps its place (fair check 33, item 78: `rent()`'s read_csv stands
+        # for its group, judged so).
+        called = _WRITTEN_IN_FUNCTION.search(hit.message)
+        return (int(called.group(1)), int(called.group(2)), 0) if called is not None else position(hit)
+
+    order = sorted(range(len(keyed)), key=lambda i: (used_at(keyed[i][0]), position(keyed[i][0])))
     for i in order:
         hit, folder, normal = keyed[i]
         if folder is None:
@@ -6152,6 +6212,11 @@ def _fold_by_folder(
             r for r in related if (r[0].index, r[1] or 0, r[2] or 0) != position(hit)))))
     placed = {position(hit): (folder, normal) for hit, folder, normal in keyed}
     return _fold_split_folders(_fold_sibling_folders(out, placed), placed)
+
+
+# How a PTH006 message names a write inside the notebook's own function, and the call of that function.
+_WRITTEN_IN_FUNCTION = re.compile(
+    r"(?<!read and )\bwritten by `[^`]+`(?: \([^)]*\))? in `[^`]+`, the notebook's own function \(called in cell (\d+), line (\d+)\)")
 
 
 def _fold_split_folders(hits: list[Hit], where: Mapping[tuple[int, int, int], tuple[Optional[str], str]]) -> list[Hit]:
@@ -6272,6 +6337,50 @@ _OUTPUT_KEYWORD_WORDS = frozenset({
 # checkpoints, epoch table and restore state, all outputs of the one training.
 _TRAINING_CALLBACK_WRITERS = frozenset({"TensorBoard", "ModelCheckpoint", "CSVLogger", "BackupAndRestore"})
 _WRITER = re.compile(r"\bwritten by `([^`]+)`")
+
+
+# A setting of a statement list's line: `NAME = "…"` at the line's start or after a `;`.
+_LINE_SETTING = re.compile(r"(?:^|;)\s*(?P<name>[A-Za-z_]\w*)\s*=\s*[rRuUbB]{0,2}$")
+
+
+def _fold_settings_line(ctx: RuleContext, hits: list[Hit]) -> list[Hit]:
+    """Findings anchored on one line at folder settings it binds side by side (`TASK_DIR="data";
+    OUT_DIR="repairs"; REF="arc_dsl_ref"`), each the whole value of a `NAME = "…"` statement of that
+    line: the notebook's folders of the working directory set in one place, one project root to
+    configure; folded into the first one's finding, the others' places related (fair check 52, item
+    125: sibling-folders-split-per-folder). Findings on separate lines, or at literals a call takes,
+    stay apart."""
+    def setting(hit: Hit) -> Optional[str]:
+        ca = ctx.analysis_at.get(hit.cell.index) if hit.cell is not None else None
+        if ca is None or hit.line is None or hit.column is None or not 0 < hit.line <= len(ca.lines):
+            return None
+        text = ca.lines[hit.line - 1]
+        match = _LINE_SETTING.search(text[:hit.column - 1])
+        return match.group("name") if match is not None and text.count(";") >= 1 else None
+
+    by_line: dict[tuple[int, int], list[int]] = {}
+    names: dict[int, str] = {}
+    for i, hit in enumerate(hits):
+        name = setting(hit) if hit.cell is not None else None
+        if name is not None:
+            names[i] = name
+            by_line.setdefault((hit.cell.index, hit.line), []).append(i)
+    dropped: set[int] = set()
+    out = list(hits)
+    for positions in by_line.values():
+        if len(positions) < 2:
+            continue
+        head, *rest = sorted(positions, key=lambda i: hits[i].column or 0)
+        first = hits[head]
+        related = [*first.related]
+        for i in rest:
+            related += [(hits[i].cell, hits[i].line, hits[i].column), *hits[i].related]
+            dropped.add(i)
+        others = and_listed([f"`{names[i]}`" for i in rest])
+        out[head] = replace(first, related=tuple(dict.fromkeys(related)), message=(
+            f"{first.message}; {others} on the same line set{'s' if len(rest) == 1 else ''} "
+            f"{'another folder' if len(rest) == 1 else 'other folders'} of the working directory (related): one root to configure"))
+    return [h for i, h in enumerate(out) if i not in dropped]
 
 
 def _fold_output_roots(ctx: RuleContext, hits: list[Hit], paths: Mapping[tuple[int, int, int], str]) -> list[Hit]:
@@ -6464,6 +6573,7 @@ class UserSpecificPath(Rule):
         "that detects Colab or in a function body (`drive.mount(\"/content/drive\")`), or in a cell whose "
         "opening comment says to run it only on Colab. Not a path in the body of a Kubeflow pipeline component (a function given to `func_to_container_op` or decorated `@dsl.component`): it names the container's mounts. Not a string constant used only as a hole of a Kubernetes manifest (an f-string holding `apiVersion:` and `kind:`) and lying under a `mountPath:` that manifest declares (`model_dir = \"/mnt/azure/mnist\"` in a TFJob mounting `/mnt/azure`): a path in the pods. A relative path of a catalogued call that climbs into a folder named like this path's folder (`'../ml_3/train.csv'` beside `'/Users/bt/Documents/turing/ml_3/test.csv'`) is named in the message and related: most likely the same data folder (PTH006 keeps its own finding)."
         " Also reported, at the notebook's call: the user's folder the project's own helper joins the name it is given under (`setup_df.setup_ml(\"13-car_evaluation.csv\")` with `os.path.join(self.ML_BASE_DIR, file_dir)` and `self.ML_BASE_DIR = \"/Users/user/…/ml-data\"` in the repository's `utils/SetupDataFrame.py`, found through `sys.path.append(\"/Users/user/…/data-science/utils\")` by its last part; the module's line related); one finding per folder. A user's folder put on `sys.path` is told to be a folder of code, imported from the repository as an installed package (the edit on the finding's own line is no related location of it; `/home/<name>` named like a package imported below, `sys.path.append(\"/home/mlmachine\")` then `import mlmachine`, is said to be one machine's checkout of it, a container's mount or a home; a package the catalogue or the notebook's install text names is told to be installed and pinned, as for PTH005); one an environment variable is set to is told to be left to the machine's environment. Not a constant read only by joins bound to names nothing reads (`BASE_DIR = \"/Users/…/data-ds\"`, then `path = os.path.join(BASE_DIR, FILE_DIR)` and `path` read nowhere, not even as a shell line's `$path`): joining touches no disk, nothing to configure; nor one nothing reads at all, by code or by a shell line's `$name`/`{name}`, that is plainly not the path the run needs: an alternative beside a sibling setting of its cell the code reads (`location1 = \"/home/ubuntu/test_folder/\"` beside the `location4` handed on) or a placeholder for the reader's own folder (`/Users/YourUsername/Desktop/config.py`) (a lone path nothing reads stays reported: one user's path written down). Nothing is reported in a notebook under a `_colab/` (or `colab/`) folder whose twin under `_local/` (or `local/`) the repository also ships: its paths are the Colab copy's set-up, as in a Colab-only branch."
+        " Paths under `~` and under the one home folder the notebook's absolute paths name (`~/datasets/ct/labels.csv` beside `/home/ubuntu/datasets/ct/…`) are one folder spelled two ways: grouped as one."
     )
     why_bad = (
         "Nobody else has that home folder, Drive mount or Kaggle input directory. The notebook fails "
@@ -6733,6 +6843,14 @@ class UserSpecificPath(Rule):
         # A folder under /home named like the package imported below: a checkout (a container's mount
         # or a home), said so (fair check 43, items 83-93: "a home directory" of a Docker mount).
         Example(cells=("import sys\nsys.path.append('/home/tabkit')\nimport tabkit",), expect=((1, 2),)),
+        # `~` and the one home folder the notebook's absolute paths name spell one folder: the file read by both
+        # spellings, and a file beside it, are one data folder to set (fair check 52, items 102, 104:
+        # same-folder-split-per-file).
+        Example(cells=(
+            "import pandas as pd\nlabels = pd.read_csv('~/datasets/head-ct/labels.csv')",
+            "import matplotlib.image as mpimg\nimg = mpimg.imread('/home/ubuntu/datasets/head-ct/images/000.png')",
+            "df = pd.read_csv('/home/ubuntu/datasets/head-ct/labels.csv')",
+        ), expect=((1, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -6810,7 +6928,8 @@ class UserSpecificPath(Rule):
         roots = path_settings(ctx.catalog).hosted_roots
         changes = {(ca.cell.index, line) for ca, call in directory_changes(ctx) for line in range(call.line, call.end_line + 1)}
         edits_by_literal = _sys_path_entries(ctx)
-        folded = _one_group_per_drive(_fold_one_folder(by_line.values(), roots, changes, settings_share_folder=True), changes)
+        folded = _one_group_per_drive(_fold_one_folder(
+            by_line.values(), roots, changes, settings_share_folder=True, home_folder=_spelled_home(by_line.values())), changes)
         for f, *others in folded:
             # `drive.mount("/content/drive")` first, then `file_path = "/content/drive/My Drive/"`:
             # the data root the notebook reads is the path to configure, the mount its set-up
@@ -7380,6 +7499,96 @@ def _page_name(url: str) -> bool:
     return not last or bool(_PAGE_SUFFIX.search(last))
 
 
+# Readers of a web page's tables: what they return is a list of frames to look at.
+_PAGE_TABLE_READERS = frozenset({"pandas.read_html"})
+# Calls that only show a value (a statement `print(…)`/`display(…)`, whatever it formats inside).
+_SHOWN_BY = frozenset({"print", "display"})
+
+
+def _displayed_page_table(ctx: RuleContext, hit: Hit) -> bool:
+    """Is the finding a URL whose tables `pd.read_html` fetches only to be shown: every fetch of it
+    in its cell is a bare expression (`pd.read_html(url)[1]`, a look at a Wikipedia table before
+    typing its cities by hand) or bound to a name that the cell only reshapes (`changes =
+    changes.reset_index()[1:]`, `changes["%"] = …`) and shows (`display(changes)`, `print(…)` of
+    it), read by no later cell? Nothing downstream depends on the fetch: there is nothing to pin or
+    vendor (fair check 52, items 107, 108: exploratory-side-fetch). A table saved, returned to
+    other names or read by a later cell keeps its finding."""
+    if hit.cell is None or hit.line is None or any(c is None or c.index != hit.cell.index for c, _, _ in hit.related):
+        return False
+    ca = ctx.analysis_at.get(hit.cell.index)
+    tree = cell_python_tree(ca) if ca is not None else None
+    if tree is None:
+        return False
+    at = {s.value for s in ca.facts.strings if s.line == hit.line and (hit.column is None or s.column == hit.column)}
+    literal = next((n for n in walk_nodes(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                    and n.lineno == hit.line and n.value in at), None)
+    if literal is None:
+        return False
+    # The URL given to the reader itself, or bound once in the cell to a name only the reader reads.
+    holder = next((st.targets[0].id for st in tree.body if isinstance(st, ast.Assign) and st.value is literal
+                   and len(st.targets) == 1 and isinstance(st.targets[0], ast.Name)), None)
+    fetches = [n for n in walk_nodes(tree) if isinstance(n, ast.Call) and n.args
+               and ctx.facts.resolve(dotted_name(n.func)) in _PAGE_TABLE_READERS
+               and (n.args[0] is literal or (holder is not None and isinstance(n.args[0], ast.Name) and n.args[0].id == holder))]
+    if not fetches or {line for _, line, _ in hit.related} - {f.lineno for f in fetches}:
+        return False
+    if holder is not None and (
+        any(n.id == holder and not any(n is f.args[0] for f in fetches) for n in _loads(tree))
+        or _read_below(ctx, hit.cell.index, holder)
+    ):
+        return False
+    return all(_fetch_only_shown(ctx, hit.cell.index, tree, f) for f in fetches)
+
+
+def _loads(node: ast.AST) -> list[ast.Name]:
+    return [n for n in walk_nodes(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)]
+
+
+def _read_below(ctx: RuleContext, cell: int, name: str) -> bool:
+    """Does a code cell after `cell` read `name` before binding it (or a function of it read it)?"""
+    return any(
+        any(r.name == name for r in (*ca.facts.reads, *ca.facts.deferred_reads, *ca.facts.mutated))
+        for ca in ctx.cells if ca.cell.index > cell
+    )
+
+
+def _fetch_only_shown(ctx: RuleContext, cell: int, tree: ast.Module, fetch: ast.Call) -> bool:
+    """`_displayed_page_table` for one fetch: a top-level statement showing it, or binding it to a
+    name the rest of the cell only reshapes and shows (at least once), no later cell reading it."""
+    def base(node: ast.AST) -> ast.AST:
+        while isinstance(node, (ast.Subscript, ast.Attribute)):
+            node = node.value
+        return node
+
+    statement = next((st for st in tree.body if st.lineno <= fetch.lineno <= (st.end_lineno or st.lineno)), None)
+    if isinstance(statement, ast.Expr) and base(statement.value) is fetch:
+        return True
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name) and base(statement.value) is fetch):
+        return False
+    name = statement.targets[0].id
+    shown = False
+    for st in tree.body[tree.body.index(statement) + 1:]:
+        if not any(n.id == name for n in _loads(st)):
+            if isinstance(st, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in st.targets):
+                return shown  # rebound to something else: the fetched table is gone
+            continue
+        if isinstance(st, (ast.Assign, ast.AugAssign)):
+            targets = st.targets if isinstance(st, ast.Assign) else [st.target]
+            if all(isinstance(base(t), ast.Name) and base(t).id == name for t in targets):
+                continue  # reshaped in place or rebound to a reshaping of itself
+            return False
+        if isinstance(st, ast.Expr) and (
+            (isinstance(base(st.value), ast.Name) and not isinstance(st.value, ast.Call))
+            or (isinstance(st.value, ast.Call) and isinstance(st.value.func, ast.Name) and st.value.func.id in _SHOWN_BY)
+        ):
+            shown = True
+            continue
+        return False
+    # (a table bound and never shown is no look at it: kept, as fair check 41's `banks = pd.read_html(…)`)
+    return shown and not _read_below(ctx, cell, name)
+
+
 def _scraping_notebook(ctx: RuleContext) -> bool:
     """The notebook scrapes HTML as its subject (see `_scraping_lesson_page`)."""
     def compute() -> bool:
@@ -7502,6 +7711,7 @@ class RemoteUri(Rule):
         "with BeautifulSoup and saves nothing it fetches (no binary write, `urlretrieve`, streamed or copied download, "
         "`wget`/`curl`): fetching the live site is its subject. A scraper that downloads the files a page links to stays reported."
         " Not a web URL given to a pandas reader right under a markdown heading naming its format as the section's (`### HTML Input` above `pd.read_html(url)`) in a notebook whose headings tour formats that way (three such headings or more: `CSV Input`, `Excel Output`…): reading a web page with the reader is the lesson."
+        " Nor a web page's tables `pd.read_html(url)` fetches only to be shown: a bare expression (`pd.read_html(url)[1]`) or a name the cell only reshapes and displays or prints, read by no later cell (nothing downstream depends on the fetch)."
     )
     why_bad = (
         "The notebook silently depends on network access, on credentials that are not in the code, and on "
@@ -7622,6 +7832,16 @@ class RemoteUri(Rule):
             md("### CSV Output"), "df.to_csv('example.csv', index=False)",
             md("### HTML Input\n\nPandas' read_html reads the tables of a web page:"),
             "tables = pd.read_html('https://www.example.gov/failed/banklist.html')",
+        )),
+        # A web page's table fetched only to be looked at: a bare expression, or a name the cell only
+        # reshapes and shows, read by no later cell (fair check 52, items 107, 108: exploratory-side-fetch).
+        Example(cells=(
+            "import pandas as pd\nurl = 'https://ru.wikipedia.org/wiki/Cities'\npd.read_html(url)[1]",
+            "cities = ['moskva', 'kazan']",
+            "url = 'https://news.example.com/600545f29a79'\nchanges = pd.read_html(url)[0][1:]\n"
+            "changes.columns = changes.iloc[0].to_list()\nchanges['%'] = changes['diff'] / changes['price'] * 100\n"
+            "display(changes)\nprint('Average change:', round(changes['%'].mean(), 1))",
+            "coef = 0.97",
         )),
     )
     failing = (
@@ -7904,6 +8124,13 @@ class RemoteUri(Rule):
             "    r = requests.get(f'https://video.example.com/watch?v={vid}')\n"
             "    titles[vid] = BeautifulSoup(r.content, 'lxml').title.text",
         ), expect=((2, 5),)),
+        # A web page's table a later cell reads, or the cell saves, is the notebook's input (the limit of fair
+        # check 52, items 107, 108).
+        Example(cells=(
+            "import pandas as pd\nurl = 'https://ru.wikipedia.org/wiki/Cities'\ncities = pd.read_html(url)[1]\ndisplay(cities)",
+            "names = cities['City'].tolist()",
+            "rates = pd.read_html('https://news.example.com/rates')[0]\nrates.to_csv('rates.csv')",
+        ), expect=((1, 2), (3, 1))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -7927,6 +8154,9 @@ class RemoteUri(Rule):
         hits = _with_python_fetch_reads(ctx, hits)
         for hit in hits:
             if _token_endpoint_post(ctx, hit) or _scraping_lesson_page(ctx, hit):
+                continue
+            # A web page's table fetched only to be looked at (fair check 52, items 107, 108).
+            if _displayed_page_table(ctx, hit):
                 continue
             where = {(hit.cell.index, hit.line)} | {(c.index, line) for c, line, _ in hit.related} if hit.cell is not None else set()
             extra = [place for anchor in sorted(where & set(places)) for place in places.pop(anchor)]
@@ -15029,8 +15259,29 @@ def _tracker_uploads(ctx: RuleContext) -> list[tuple[tuple[int, int], str]]:
                         value = _value_at(ctx, g, ca.cell.index, node.lineno, 0)  # (bound in several cells)
                     if value and "://" not in value and not value.startswith(("/", "~")):
                         found.append(((ca.cell.index, node.lineno), _normal_path(value)))
+            found.extend(((ca.cell.index, line), _normal_path(value)) for line, value in _kaggle_submissions(ca))
         return tuple(found)
     return list(ctx.shared("paths.tracker_uploads", compute))
+
+
+def _kaggle_submissions(ca: CellAnalysis) -> Iterator[tuple[int, str]]:
+    """(line, file) of each `!kaggle competitions submit … -f FILE` of the cell: the Kaggle CLI
+    uploads that file as the competition's submission (fair check 52, item 129: a prediction file
+    written just to be submitted is upload staging, self-consumed-staging-file)."""
+    for magic in ca.magics:
+        if magic.kind != "shell" or magic.name != "kaggle" or "submit" not in magic.args:
+            continue
+        try:
+            words = shlex.split(magic.args, comments=True)
+        except ValueError:
+            continue
+        if words[:3] != ["kaggle", "competitions", "submit"] and words[:2] != ["competitions", "submit"]:
+            continue
+        for i, word in enumerate(words):
+            value = words[i + 1] if word in ("-f", "--file") and i + 1 < len(words) else (
+                word.split("=", 1)[1] if word.startswith("--file=") else None)
+            if value and "$" not in value and "{" not in value and "://" not in value and not value.startswith(("/", "~")):
+                yield magic.line, value
 
 
 def _upload_places(ctx: RuleContext) -> frozenset[tuple[int, int]]:
@@ -15715,7 +15966,7 @@ class CwdRelativePath(Rule):
         "A path under `../input/` is named as Kaggle's input folder seen from a kernel's `/kaggle/working`. "
         "A file written only to be handed to an experiment tracker below (Neptune's `run[\"map\"].upload(\"map.html\")`, "
         "Sacred's `add_artifact(filename=…)`, MLflow's `log_artifact`; by literal, constant or f-string) is staging for the "
-        "upload: not reported; so is a file given to SageMaker's `upload_data(path=…)`, `S3Uploader.upload(local_path=…)`, "
+        "upload: not reported; so is a file given to the Kaggle CLI's `!kaggle competitions submit -f FILE`, SageMaker's `upload_data(path=…)`, `S3Uploader.upload(local_path=…)`, "
         "boto3's `upload_file`, Azure ML's `run.upload_file(name, path_or_stream)` (also a name written to just above it in the "
         "cell: `joblib.dump(value=model, filename=filename)`, then `run.upload_file(name=…, path_or_stream=filename)`), the list given to "
         "`upload_files([…])`, or written into the folder `Datastore.upload(src_dir=…)` or the Hugging Face Hub's `upload_folder(folder_path=…)` takes whole (with that folder, made when missing), "
@@ -15740,6 +15991,7 @@ class CwdRelativePath(Rule):
         "function is the download's. In a Colab detection `try` (`from google.colab import files` in its body), the rest "
         "of the body runs only on Colab (not reported) and its `except ImportError:` handler is the local branch (reported). A relative read of a file the repository commits whose `except FileNotFoundError:` fetches the remote copy (`try: pd.read_csv(\"../data/x.csv\")` / `except FileNotFoundError: pd.read_csv(DATA_URL + \"x.csv\")`) is reported with the fetch related, the message saying so (PTH003 leaves that fetch)."
         " Not a name the project's own helper joins under an absolute folder its module spells (`setup_df.setup_ml(\"13-car_evaluation.csv\")` with `os.path.join(self.ML_BASE_DIR, file_dir)` in the repository's `utils/SetupDataFrame.py`): a file under that folder, which PTH002 (or PTH001) reports at the call. A root constant whose uses are joins bound to names that the notebook's own path function is given (`TRAIN_PATH = os.path.join(BASE_DIR_PATH, \"train\")`, then `load_files(TRAIN_PATH)`, whose `os.listdir(file_path)` reads it) names that read. Nothing is reported in a notebook under a `_colab/` (or `colab/`) folder whose twin under `_local/` (or `local/`) the repository also ships: its paths are the Colab copy's set-up, as in a Colab-only branch."
+        " Nor the pattern of a folder's `rglob` or of a `Path`'s `glob` (`INPUT.rglob(\"submission.csv\")` with `INPUT = Path(\"/kaggle/input\")`): a name searched for under that folder, whose own path is judged where it is made. Folder settings bound side by side on one line (`TASK_DIR = \"data\"; OUT_DIR = \"repairs\"; REF = \"arc_dsl_ref\"`) are one root to configure: one finding at the first, the others related."
     )
     why_bad = (
         "A relative path is resolved against the process's current working directory: the folder the notebook is "
@@ -16268,6 +16520,21 @@ class CwdRelativePath(Rule):
             files={"loaders.py": "import pandas as pd\nfrom pathlib import Path\nBASE = '/srv/warehouse/tables'\n\n"
                                  "def load_table(name):\n    return pd.read_csv(Path(BASE) / name)\n"},
         ),
+        # The pattern of a folder's `rglob`/`glob` is a name under that folder, never the working directory's
+        # (fair check 52, item 126: glob-pattern-under-absolute-root).
+        Example(cells=(
+            "from pathlib import Path\nINPUT = Path('/kaggle/input')\nDATA = Path('/srv/data')",
+            "def find_anchor():\n    return sorted(INPUT.rglob('submission_v18.csv'))\n\nANCHOR = find_anchor()\n"
+            "TRAIN = sorted(DATA.glob('train.csv'))",
+        )),
+        # A prediction file written only to be submitted by the Kaggle CLI below: upload staging (fair check 52,
+        # item 129: self-consumed-staging-file).
+        Example(cells=(
+            "df.to_csv('protein_classification.csv', header=True, index=False)",
+            "!kaggle competitions submit -c protein-atlas -f protein_classification.csv -m \"Baseline\"",
+            "df2.to_csv('protein_classification.csv', index=False)",
+            "!kaggle competitions submit -c protein-atlas -f protein_classification.csv -m \"v2\"",
+        )),
     )
     failing = (
         # A name bound to two files, each read right below by the project's helper: each read is of the
@@ -16797,6 +17064,23 @@ class CwdRelativePath(Rule):
             "!wget http://example.org/data/vectors.6B.zip\n!unzip vectors.6B.zip",
             "with open('vectors.6B.100d.txt') as f:\n    rows = f.readlines()",
         ), expect=((2, 1),)),
+        # ... but another object's `.glob` of a relative name is not a Path's (the limit of fair check 52, item 126).
+        Example(cells=(
+            "import fsspec\nfs = fsspec.filesystem('file')\nfiles = fs.glob('data/train.csv')",
+        ), expect=((1, 3),)),
+        # Folder settings bound side by side on one line are one root to configure: one finding, at the first
+        # (fair check 52, item 125: sibling-folders-split-per-folder).
+        Example(cells=(
+            "import json\nimport pandas as pd\nOUT_DIR = 'repairs'; REF = 'arc_dsl_ref'\n"
+            "catalog = pd.read_csv(f'{OUT_DIR}/catalog.csv')\nmapping = json.load(open(f'{REF}/task_to_hash.json'))",
+        ), expect=((1, 3),)),
+        # A file the notebook's own function writes is written where a cell calls it: the folder's finding stands
+        # at the first use the run makes, the inputs read before the call (fair check 52, item 122's anchor).
+        Example(cells=(
+            "def get_cars(url):\n    with open('vcars.txt', 'a') as f:\n        f.write(url)",
+            "import pandas as pd\ntrain = pd.read_csv('parsed_cars.csv')",
+            "get_cars('https://cars.example.com/1')\ncars = open('vcars.txt').read()",
+        ), expect=((2, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -16820,6 +17104,7 @@ class CwdRelativePath(Rule):
                     break
         folded = _fold_by_folder(hits, paths, scratch, _created_folders(ctx))
         folded = _fold_output_roots(ctx, folded, paths)
+        folded = _fold_settings_line(ctx, folded)
         found = list(_fold_copied_inputs(ctx, _with_shell_uses(ctx, folded, paths), paths))
         if len(found) == 1 and _display_only_diagram(ctx, found[0]):
             return
