@@ -956,6 +956,29 @@ def misspelt_local_modules(facts: NotebookFacts, uses: tuple[ImportUse, ...], pr
     return found
 
 
+def elsewhere_local_modules(facts: NotebookFacts, uses: tuple[ImportUse, ...], project: Optional[ProjectContext]) -> dict[str, str]:
+    """{top-level import name: its file from the notebook's folder} for imports of the repository's own module
+    kept in another folder (`ProjectContext.elsewhere_modules`: `import prediction_library` with the module in
+    `../Colaboration_Tutorials/`, fair check 51, recall T-1.3): no table knows the name (neither the catalogue,
+    nor pipreqs' mapping, nor the installed distributions) and no install line of the notebook names it
+    (commented-out ones included). Nothing puts that folder on the import path, so the import fails on a
+    checkout; a manifest line cannot fix it."""
+    if project is None or not project.elsewhere_modules:
+        return {}
+    where = dict(project.elsewhere_modules)
+    spellings: Optional[dict[str, str]] = None
+    found: dict[str, str] = {}
+    for use in uses:
+        top = use.module.split(".")[0]
+        if top not in where or use.how or not use.resolution.assumed or normalise(top) != normalise(use.resolution.primary):
+            continue
+        if spellings is None:
+            spellings = install_spellings(facts)
+        if normalise(top) not in spellings:
+            found[top] = where[top]
+    return found
+
+
 def misspelt_local_module(top: str, project: Optional[ProjectContext]) -> Optional[tuple[str, str, str]]:
     """(the module, its file as shown, where it is) of the project's own modules that the top-level import name `top`,
     itself no module there, is a near miss of: the same name in another case, else difflib's close match (ratio ≥ 0.85,
