@@ -7147,10 +7147,46 @@ def _chdirs_by_constant(ctx: RuleContext) -> dict[str, list[tuple[Cell, int, int
             continue
         if not _normal_path(constants[first.name].value).startswith(("/", "~")) and not re.match(r"^[A-Za-z]:/", _normal_path(constants[first.name].value)):
             continue
-        if _later_cells_rely_on_change(ctx, ca, call.line):
+        if _later_cells_rely_on_change(ctx, ca, call.line) and not _sole_change_from_the_start(ctx, ca, call.line):
             continue  # (a later cell's relative path resolves against it: hidden state, PTH004's; item 99)
         out.setdefault(first.name, []).append((ca.cell, call.line, call.column))
     return out
+
+
+def _sole_change_from_the_start(ctx: RuleContext, ca: CellAnalysis, line: int) -> bool:
+    """Is the change at (cell, line) the notebook's only change of directory, with nothing above it
+    using the folder the kernel started in (a relative path, a shell or magic line, `os.getcwd()`)?
+    Then the notebook works in one folder, the one it enters, from its first step (`project_dir =
+    '/content/drive/My Drive/BMG_Case_Study'`, `os.chdir(project_dir)` in its set-up cell, then
+    `!pip install -r requirements.txt`, `%run model.py`, `pd.read_csv("charts.csv")`): the cells
+    relying on it rely on the project root PTH002 reports, one root and one fix (fair check 51,
+    item 109). A notebook that used its start folder first, or moves again (fair check 47, item 99:
+    `mv` of a script from the start folder on the line above `os.chdir(ModeldirName)`, then
+    `os.chdir(AudiodirName)`), keeps track of which folder it is in: PTH004's."""
+    changes = {(c.cell.index, call.line) for c, call in directory_changes(ctx)}
+    changes |= {(c.cell.index, m.line) for c in ctx.cells for m in c.magics if m.name in _CHDIR_MAGICS}
+    if changes != {(ca.cell.index, line)}:
+        return False
+    return not _working_folder_used(ctx, lambda cell, at: (cell, at) < (ca.cell.index, line))
+
+
+def _working_folder_used(ctx: RuleContext, inside: Callable[[int, int], bool]) -> bool:
+    """Does a line at a (cell, line) `inside` says yes to use a path relative to the working folder: a
+    relative path literal (not a change of directory's own), a shell or magic line other than an install or
+    a setting of the kernel (`!tar -xvzf model.tar.gz`, `%run model.py`), `os.getcwd()`?"""
+    chdir_calls = {(c.cell.index, call.line) for c, call in directory_changes(ctx)}
+    return any(
+        f.path_class.kind == "relative" and inside(f.ca.cell.index, f.line) and (f.ca.cell.index, f.line) not in chdir_calls
+        for f in literal_findings(ctx)
+    ) or any(
+        m.kind in ("shell", "line_magic", "automagic", "cell_magic") and m.name not in _CHDIR_MAGICS
+        and m.name not in ("pip", "conda", "matplotlib", "load_ext", "reload_ext", "autoreload", "time", "timeit",
+                           "capture", "env", "config", "who", "whos", "pinfo", "history")
+        for c in ctx.cells for m in c.magics if inside(c.cell.index, m.line)
+    ) or any(
+        resolve_callee(ctx.facts, ctx.catalog, call.func) in _CWD_CALLS or call.method in ("getcwd", "cwd")
+        for c in ctx.cells for call in c.facts.calls if inside(c.cell.index, call.line)
+    )
 
 
 def _later_cells_rely_on_change(ctx: RuleContext, ca: CellAnalysis, line: int) -> bool:
@@ -7167,19 +7203,7 @@ def _later_cells_rely_on_change(ctx: RuleContext, ca: CellAnalysis, line: int) -
     def inside(cell: int, at: int) -> bool:
         return cell > ca.cell.index and (nxt is None or (cell, at) < nxt)
 
-    chdir_calls = {(c.cell.index, call.line) for c, call in directory_changes(ctx)}
-    return any(
-        f.path_class.kind == "relative" and inside(f.ca.cell.index, f.line) and (f.ca.cell.index, f.line) not in chdir_calls
-        for f in literal_findings(ctx)
-    ) or any(
-        m.kind in ("shell", "line_magic", "automagic", "cell_magic") and m.name not in _CHDIR_MAGICS
-        and m.name not in ("pip", "conda", "matplotlib", "load_ext", "reload_ext", "autoreload", "time", "timeit",
-                           "capture", "env", "config", "who", "whos", "pinfo", "history")
-        for c in ctx.cells for m in c.magics if inside(c.cell.index, m.line)
-    ) or any(
-        resolve_callee(ctx.facts, ctx.catalog, call.func) in _CWD_CALLS or call.method in ("getcwd", "cwd")
-        for c in ctx.cells for call in c.facts.calls if inside(c.cell.index, call.line)
-    )
+    return _working_folder_used(ctx, inside)
 
 
 def _user_path_lines(ctx: RuleContext) -> frozenset[tuple[int, int]]:
@@ -9608,7 +9632,11 @@ class ChangeDirectory(Rule):
         "`os.chdir('../examples')` in a notebook that lies in `notebooks/`, and when only shell lines run in between (also in "
         "an `if`/`else` whose tests call nothing, `if sys.platform == \"darwin\":` choosing a `!gcc` line) the pair is no finding. A `%cd` into an absolute folder PTH002 reports on the same line (`%cd /content/zoo/`, or `os.chdir(\"/content/gpt-2\")`) is that finding's: one line, one fix; "
         "so is the same change repeated at the top of later cells, a related location of that PTH002 finding (one root to configure), "
-        "and a change into a name bound once to a folder PTH002 reports, `os.chdir(way)` with `way = \"/content/gdrive/My Drive/data\"` (not `os.chdir(way + \"/bsd200\")`, a folder below it).  "
+        "and a change into a name bound once to a folder PTH002 reports, `os.chdir(way)` with `way = \"/content/gdrive/My Drive/data\"` (not `os.chdir(way + \"/bsd200\")`, a folder below it), "
+        "unless a later cell uses a relative path (or a shell line, `os.getcwd()`) before the next change: it relies on the change "
+        "having run, and PTH004 reports it; but not when that change is the notebook's only one and nothing above it used the "
+        "start folder (`project_dir = '/content/drive/My Drive/Case'`, `os.chdir(project_dir)` in the set-up cell, then "
+        "`%run model.py`): the notebook works in that one folder from its first step, the root PTH002's fix configures.  "
         "So is a relative change that climbs out of such a folder, the next change after it (`%cd ../models/` in a later cell, "
         "and the climbs that follow it): where it lands is fixed by that folder, a related location of the PTH002 finding. "
         "A change into an absolute literal PTH001 reports on the same line (`os.chdir(\"D:/work/data/raw/\")`) is PTH001's, likewise. "
