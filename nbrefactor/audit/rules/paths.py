@@ -15610,7 +15610,7 @@ class CwdRelativePath(Rule):
         "`next((p for p in CANDIDATES if p.exists()), None)`) that also holds a place built from a configured root or the home "
         "folder is not reported (nor by PTH001 and PTH002): a machine without it takes the other place. One finding per constant, at its literal, the calls using it as "
         "related locations; a constant built from another (`IMAGES_PATH = os.path.join(PROJECT_ROOT_DIR, \"images\")`) "
-        "is reported at the root it is built from; a constant that is only a later piece of a path whose leading literal is reported itself (`os.path.join(\"models\", model_id + \".pkl\")`) is the file name, not a root; so is a name bound to a join of literals that is only ever joined after another piece (`sub = os.path.join(\"lab\", \"small\")`, then `os.path.join(base, sub, \"x.txt\")`). A constant is not followed into a function whose parameter of the same name hides it, unless a call of that function passes the constant by name to that parameter (`save(frame, out_path)`, `save(out_path=out_path)`) or the parameter defaults to it; a read elsewhere (`os.path.join(DATA_DIR, fn)`) reaches no parameter (a lambda's, whose calls are not named, any read unshadowed), and never into a Kubeflow `OutputPath(...)`/`InputPath(...)` parameter, whose path the pipeline supplies; nor into a function that binds the name itself, which makes it the function's own (a loop, `with … as` or `except … as` target, an assignment, an import: `for label, pickle_file in enumerate(pickle_files): open(pickle_file, \"rb\")`), nor into a comprehension whose target it is. A relative path argument below an `os.chdir(folder)` of the same function (or both at a cell's module level) is not reported: it resolves against `folder`, and PTH004 reports the change. Nor is one in a later cell whose last change of directory above it is a module-level `os.chdir` of an earlier cell into a literal absolute folder "
+        "is reported at the root it is built from; a constant that is only a later piece of a path whose leading literal is reported itself (`os.path.join(\"models\", model_id + \".pkl\")`) is the file name, not a root; so is one joined after a relative folder literal the path starts with (`'../inputs/addresses/' + rodovia + '/addresses.csv'`, `f\"../outputs_{data}/…\"`), the path reported at that literal (not after `'./'` or `'../'` alone, which name no root: `'./' + filename` stays the constant's); so is a name bound to a join of literals that is only ever joined after another piece (`sub = os.path.join(\"lab\", \"small\")`, then `os.path.join(base, sub, \"x.txt\")`). A constant is not followed into a function whose parameter of the same name hides it, unless a call of that function passes the constant by name to that parameter (`save(frame, out_path)`, `save(out_path=out_path)`) or the parameter defaults to it; a read elsewhere (`os.path.join(DATA_DIR, fn)`) reaches no parameter (a lambda's, whose calls are not named, any read unshadowed), and never into a Kubeflow `OutputPath(...)`/`InputPath(...)` parameter, whose path the pipeline supplies; nor into a function that binds the name itself, which makes it the function's own (a loop, `with … as` or `except … as` target, an assignment, an import: `for label, pickle_file in enumerate(pickle_files): open(pickle_file, \"rb\")`), nor into a comprehension whose target it is. A relative path argument below an `os.chdir(folder)` of the same function (or both at a cell's module level) is not reported: it resolves against `folder`, and PTH004 reports the change. Nor is one in a later cell whose last change of directory above it is a module-level `os.chdir` of an earlier cell into a literal absolute folder "
         "(`os.chdir(\"/home/nick/models/\")` in cell 5, `Image.open(\"cover.jpg\")` in cell 33): it resolves against that folder, a related location of the change's finding (PTH002 on a user's folder, PTH004 otherwise). Nor is a path under the folder a hosted set-up cell above tests for (`data/houses.csv` below `if not os.path.isdir(\"data\"):` that clones the notebook's repository and enters the notebook's own folder there, see PTH004), nor that test's own literal: it resolves against the notebook's folder either way. Below module-level `os.chdir` calls of earlier cells (each a literal relative folder at a cell's top level, no `%cd`), a path that, joined "
         "to the folder they lead to, is one the notebook wrote before the first change (`pickle.dump(clf, open(\"app/pkl_objects/classifier.pkl\", \"wb\"))`, "
         "`os.chdir(\"app\")`, then `open(os.path.join(\"pkl_objects\", \"classifier.pkl\"))`) is that write's, related to its finding: the same "
@@ -17480,6 +17480,11 @@ class CwdRelativePath(Rule):
                                         if f.source == "python" and f.path_class.kind == "relative")
                 if any(value.startswith(root + "/") for root in leading if root):
                     continue
+                if _leading_relative_piece(ctx, pa):
+                    # `'../inputs/addresses/' + rodovia + '/addresses.csv'`: the constant (a highway's
+                    # name) is a later piece; the root is the literal the path starts with, which the
+                    # open-ended paths report where it is written (fair check 51, item 135).
+                    continue
                 if _template_argument(ctx, pa):
                     # `TensorBoard(log_dir="logs/{}".format(NAME))`: the folder to configure is the
                     # template's `logs/`, reported at the call with the open-ended paths, not NAME's
@@ -17496,6 +17501,29 @@ class CwdRelativePath(Rule):
                 continue  # used below `if Path.cwd().name == "notebooks": os.chdir("..")` (fair check 45, item 107)
             grouped.setdefault((constant.ca.cell.index, constant.line, constant.column), []).append((constant, value, pa))
         return grouped
+
+
+# A path argument written as a relative literal folder joined with what follows: `'../inputs/' + name + …`
+# or `f"../outputs_{date}/…"` (the literal's text up to the `+` or the first hole holds a `/` and a name).
+_LEADING_PIECE = re.compile(r"""\s*(?:[rR]?(['"])(?P<plain>[^'"\n{}]*/[^'"\n{}]*)\1\s*\+|[fF][rR]?(['"])(?P<formatted>[^'"\n{}]*/[^'"\n{}]*)\{)""")
+
+
+def _leading_relative_piece(ctx: RuleContext, pa: PathArgument) -> bool:
+    """Does the path argument start with a relative folder literal of its own, before the pieces
+    joined to it (`'../inputs/addresses/' + rodovia + '/addresses.csv'`)? Then that literal is the
+    path's root, not a constant joined into it."""
+    ca = ctx.code_cell_at.get(_cell_of(ctx, pa))
+    analysis = ctx.analysis_at.get(_cell_of(ctx, pa)) if ca is not None else None
+    if analysis is None or not 0 < pa.arg.line <= len(analysis.lines) or pa.arg.column < 1:
+        return False
+    m = _LEADING_PIECE.match(analysis.lines[pa.arg.line - 1][pa.arg.column - 1:])
+    if m is None:
+        return False
+    piece = m.group("plain") if m.group("plain") is not None else m.group("formatted")
+    # (`'./' + filename`, `'../' + name`: the working folder or its parent alone names no root of its own;
+    # the constant joined to it is the path)
+    named = [part for part in re.split(r"[/\\]", piece) if part not in ("", ".", "..")]
+    return bool(named) and not piece.startswith(("/", "~", "\\")) and not re.match(r"^[A-Za-z]:", piece) and "://" not in piece
 
 
 # --- tracking servers ----------------------------------------------------------------------------
