@@ -44,3 +44,12 @@ def test_a_known_distributions_namesake_in_another_folder_stays_the_distribution
     example = Example(cells=("import requests",), path="app/nb.ipynb", files={"scripts/requests.py": "x = 1\n"})
     found = run_example(NoManifest, example, tmp_path)
     assert len(found) == 1 and "distribution `requests`" in found[0].message
+
+
+def test_several_modules_of_other_folders_are_one_finding(tmp_path):
+    files = {**_FILES, "Linear Regression/LWLR.py": "def lwlr():\n    return 0\n"}
+    example = Example(cells=("import prediction_library\nfrom LWLR import lwlr",), path="Bike Sharing/bike.ipynb", files=files)
+    found = run_example(NoManifest, example, tmp_path)
+    assert [(d.location.cell, d.location.line) for d in found] == [(1, 1)]
+    assert "`LWLR` (`../Linear Regression/LWLR.py`) (related)" in found[0].message
+    assert [(r.cell, r.line) for r in found[0].related] == [(1, 2)]

@@ -858,8 +858,31 @@ def _elsewhere_local_hit(use, others: list, file: str, key: str) -> Hit:
         key=key,
         related=tuple(dict.fromkeys(
             (u.cell, u.line, u.column) for u in others if (u.cell, u.line, u.column) != (use.cell, use.line, use.column))),
-        # (no `distribution`: not a manifest line that notebooks of the project share)
-        data=(("module", use.module), ("local", file)),
+        # (no `distribution`: not a manifest line that notebooks of the project share; `elsewhere`: `_fold_elsewhere`)
+        data=(("module", use.module), ("local", file), ("elsewhere", top)),
+    )
+
+
+def _fold_elsewhere(hits: Iterator[Hit]) -> Iterator[Hit]:
+    """The notebook's imports of the repository's modules kept in other folders (`_elsewhere_local_hit`) are one
+    finding, at the first, the others named and related: one layout (or one installable package) fixes them all
+    (`from K_Nearest_Neighbors import …`, `from LWLR import …` of four sibling folders in one cell)."""
+    held: list[Hit] = []
+    for hit in hits:
+        if any(k == "elsewhere" for k, _ in hit.data):
+            held.append(hit)
+        else:
+            yield hit
+    if len(held) < 2:
+        yield from held
+        return
+    first, others = held[0], held[1:]
+    named = ", ".join(f"`{dict(h.data)['elsewhere']}` (`{dict(h.data)['local']}`)" for h in others)
+    yield replace(
+        first,
+        message=first.message + f"; so {'is' if len(others) == 1 else 'are'} {named} (related): one layout to fix",
+        related=tuple(dict.fromkeys([*first.related, *((h.cell, h.line, h.column) for h in others),
+                                     *(r for h in others for r in h.related)])),
     )
 
 
@@ -1704,6 +1727,9 @@ class UndeclaredImport(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        yield from _fold_elsewhere(self._check_each(ctx))
+
+    def _check_each(self, ctx: RuleContext) -> Iterator[Hit]:
         manifests = ctx.project.manifests
         if not manifests or ctx.project.unread_images:
             return  # (an unread image is the environment: what it lacks is unknown)
@@ -2316,6 +2342,9 @@ class NoManifest(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        yield from _fold_elsewhere(self._check_each(ctx))
+
+    def _check_each(self, ctx: RuleContext) -> Iterator[Hit]:
         if ctx.project.manifests or ctx.project.unread_images:
             return
         uses: dict[str, list] = {}
