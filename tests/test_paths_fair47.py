@@ -166,13 +166,36 @@ def test_a_change_into_a_reported_constants_folder_is_that_findings():
 
 
 def test_a_change_into_a_reported_constants_folder_a_later_cell_relies_on_stays_pth004():
-    # fair check 47, item 99 (R): `os.chdir(ModeldirName)`, then `!tar -xvzf …` in the next cell
+    # fair check 47, item 99 (R): `os.chdir(ModeldirName)`, then `!tar -xvzf …` in the next cell; the line
+    # above it moved a script out of the start folder, and a later cell moves again
     cells = (
-        "import os\nModeldirName = '/home/ubuntu/deepspeech'",
-        "os.chdir(ModeldirName)\n!wget https://example.org/models.tar.gz",
+        "import os, subprocess\nAudiodirName = '/home/ubuntu/SoundDir'\nModeldirName = '/home/ubuntu/deepspeech'",
+        "subprocess.call(['mv', 'transcribe.py', AudiodirName])\nos.chdir(ModeldirName)\n!wget https://example.org/models.tar.gz",
         "!tar -xvzf models.tar.gz",
+        "os.chdir(AudiodirName)\n!wget https://example.org/book.zip",
     )
     assert "PTH004" in [c for c, _, _ in found(audit(cells))]
+    # without the use of the start folder above it, the second change alone keeps it
+    assert "PTH004" in [c for c, _, _ in found(audit((cells[0], cells[1].split("\n", 1)[1], *cells[2:])))]
+    # a shell line above it, in an earlier cell, uses the start folder too
+    assert "PTH004" in [c for c, _, _ in found(audit((cells[0], "!ls", cells[1].split("\n", 1)[1], cells[2])))]
+
+
+def test_the_only_change_into_a_reported_constants_folder_from_the_start_is_that_findings():
+    # fair check 51, item 109 (N): the set-up cell enters the Drive project root every later cell relies on; nothing
+    # before it used the start folder and the notebook never moves again: one root, PTH002's fix
+    cells = (
+        "# from google.colab import drive\n# drive.mount('/content/drive')",
+        "import os\nproject_dir = '/content/drive/My Drive/BMG_Case_Study'\nos.chdir(project_dir)",
+        "!pip install -r requirements.txt --quiet",
+        "import pandas as pd\n%run model.py",
+        "df = pd.read_csv('charts.csv')",
+    )
+    diagnostics = audit(cells)
+    assert "PTH004" not in [c for c, _, _ in found(diagnostics)]
+    pth002 = [d for d in diagnostics if d.code == "PTH002"]
+    assert [(d.location.cell, d.location.line) for d in pth002] == [(2, 2)]
+    assert (2, 3) in {(r.cell, r.line) for r in pth002[0].related}
 
 
 def test_an_alternative_path_constant_beside_the_read_one_is_no_finding():

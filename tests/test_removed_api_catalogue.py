@@ -321,10 +321,13 @@ def _uses(*cells: str, kernel: str = "") -> list[tuple[int, int, str]]:
      [(1, 3, "matplotlib.pyplot.boxplot(labels=…)"), (1, 5, "matplotlib.axes.Axes.boxplot(labels=…)")]),
     # pytrends 4.8 made `TrendReq.get_historical_interest` a stub that raises (fair check 51, recall T-5.4): on a
     # TrendReq bound in a loop; not in a notebook without pytrends, nor (as every removal) under a `try:` whose handler
-    # catches what it raises (a bare `except:` too: `_guarded` takes it for the notebook's fallback).
+    # catches what it raises and does something else instead; a bare `except: pass` only swallows the error (fair
+    # check 51, recall T-5.4: `_only_records`), no fallback.
     (("from pytrends.request import TrendReq\nfor k in kws:\n    pt = TrendReq(hl='en-US')\n"
       "    h = pt.get_historical_interest([k], year_start=2019)\ntry:\n    g = pt.get_historical_interest([k])\nexcept:\n    pass",),
-     [(1, 4, "pytrends.request.TrendReq.get_historical_interest")]),
+     [(1, 4, "pytrends.request.TrendReq.get_historical_interest"), (1, 6, "pytrends.request.TrendReq.get_historical_interest")]),
+    (("from pytrends.request import TrendReq\npt = TrendReq(hl='en-US')\n"
+      "try:\n    g = pt.get_historical_interest([k])\nexcept:\n    g = pt.interest_over_time()",), []),
     (("import pandas as pd\nh = pt.get_historical_interest([k])",), []),
     # pandas 2.0 made `n` of `Series.str.split`/`rsplit` keyword-only (fair check 51, recall T-10.9): a second positional
     # argument on the `.str` accessor; not `n=`, not one argument, not Python's own `str.split(sep, maxsplit)`.

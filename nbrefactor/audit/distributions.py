@@ -37,7 +37,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, Optional, Sequence
 
-from nbrefactor.audit.analysis import CallFact, CellAnalysis, ImportFact, NotebookFacts, cell_python_tree, module_level_assignments
+from nbrefactor.audit.analysis import (  # noqa: F401 - cell_imports re-exported: the rules import it from here
+    CallFact, CellAnalysis, ImportFact, NotebookFacts, cell_imports, cell_python_tree, module_level_assignments,
+)
 from nbrefactor.audit.catalog import Catalog, load_catalog
 from nbrefactor.audit.facts import dotted_name, globals_bound_once, nodes_of
 from nbrefactor.audit.ipython import cd_operand
@@ -854,33 +856,6 @@ def url_imported_lines(facts: NotebookFacts) -> frozenset[tuple[int, int]]:
     return frozenset(found)
 
 
-# A whole import statement on one line at the top level of a cell (no continuation).
-_IMPORT_LINE = re.compile(r"^(?:import|from)\s+[A-Za-z_.][^\\(]*$")
-
-
-def cell_imports(ca: CellAnalysis) -> tuple[ImportFact, ...]:
-    """The cell's imports; for a cell that does not parse (a Python 2 cell: `print "..."` after
-    `from pyspark.mllib.stat import Statistics`), the one-line imports at its top level, each read
-    on its own. The import still runs in the kernel the notebook was written for: a distribution's
-    first import is there, not in the first cell that happens to parse (fair check 13 located
-    pyspark at cell 55 of a notebook importing it in cell 17)."""
-    if ca.facts.syntax_error is None or not ca.masked.is_python:
-        return ca.facts.imports
-    found: list[ImportFact] = []
-    for number, text in enumerate(ca.masked.python.split("\n"), start=1):
-        if not _IMPORT_LINE.match(text):
-            continue
-        try:
-            node = ast.parse(text.split("#", 1)[0]).body[0]
-        except (SyntaxError, ValueError, IndexError):
-            continue
-        if isinstance(node, ast.Import):
-            found += [ImportFact(a.name, None, a.asname or a.name.split(".")[0], number, 1) for a in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            found += [ImportFact(node.module or "", a.name, a.asname or a.name, number, 1, node.level) for a in node.names]
-    return tuple(found)
-
-
 def _python2_stdlib(facts: NotebookFacts) -> frozenset[str]:
     """Python 2's standard-library modules that Python 3 renamed (`StringIO`, `cPickle`, `urllib2`)
     that the notebook imports: this interpreter's `sys.stdlib_module_names` does not know them, but
@@ -978,6 +953,29 @@ def misspelt_local_modules(facts: NotebookFacts, uses: tuple[ImportUse, ...], pr
         if normalise(top) in spellings:
             continue  # the notebook installs it by that name: a distribution
         found[top] = near
+    return found
+
+
+def elsewhere_local_modules(facts: NotebookFacts, uses: tuple[ImportUse, ...], project: Optional[ProjectContext]) -> dict[str, str]:
+    """{top-level import name: its file from the notebook's folder} for imports of the repository's own module
+    kept in another folder (`ProjectContext.elsewhere_modules`: `import prediction_library` with the module in
+    `../Colaboration_Tutorials/`, fair check 51, recall T-1.3): no table knows the name (neither the catalogue,
+    nor pipreqs' mapping, nor the installed distributions) and no install line of the notebook names it
+    (commented-out ones included). Nothing puts that folder on the import path, so the import fails on a
+    checkout; a manifest line cannot fix it."""
+    if project is None or not project.elsewhere_modules:
+        return {}
+    where = dict(project.elsewhere_modules)
+    spellings: Optional[dict[str, str]] = None
+    found: dict[str, str] = {}
+    for use in uses:
+        top = use.module.split(".")[0]
+        if top not in where or use.how or not use.resolution.assumed or normalise(top) != normalise(use.resolution.primary):
+            continue
+        if spellings is None:
+            spellings = install_spellings(facts)
+        if normalise(top) not in spellings:
+            found[top] = where[top]
     return found
 
 

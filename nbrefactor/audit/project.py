@@ -310,6 +310,12 @@ class ProjectContext:
     # can be listed (its `__all__`, else its public top-level names, following its own star imports
     # of its package's modules), with the file each comes from as shown (`with_star_packages`).
     package_star_names: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
+    # Modules the notebook imports that are nowhere on its import path but are a `.py` module or a
+    # package one folder below the notebook's folder or a folder above it, up to the project root (its
+    # parent only when there is no root): (name, the file from the notebook's folder, `../lib/x.py`).
+    # Looked for only when no cell edits `sys.path` or changes the working directory
+    # (`with_working_folders`); `distributions.elsewhere_local_modules` keeps those no table knows.
+    elsewhere_modules: tuple[tuple[str, str], ...] = ()
     # Per path of an exercise blank `# %load _solved/solutions/joins10.py` (a code cell of only such
     # commented-out lines, `load_blank_paths`) that is a Python file below the notebook's folder:
     # the names the file binds at module level (what the reader's uncommented `%load` pastes in);
@@ -1821,6 +1827,66 @@ def _path_entry_modules(folder: Path, entries: Sequence[str]) -> tuple[tuple[str
 
 
 def with_working_folders(project: ProjectContext, notebook_path: str | Path, sources: Iterable[str]) -> ProjectContext:
+    """`_with_working_folders`, then the modules it imports from another folder of the repository
+    (`elsewhere_modules`)."""
+    sources = list(sources)
+    project = _with_working_folders(project, notebook_path, sources)
+    return _with_elsewhere_modules(project, notebook_path, sources)
+
+
+# What may put another folder on the import path in a way the audit does not read: any `sys.path`
+# or `PYTHONPATH` edit, `site.addsitedir`, a change of working directory, `%run`, `%load`.
+_IMPORT_PATH_CHANGE = re.compile(r"\bsys\.path\b|\bpath\.(?:insert|append)\b|PYTHONPATH|addsitedir|\bchdir\b|^\s*%(?:cd|run|load)\b|\bfrom\s+sys\s+import\b", re.MULTILINE)
+# Folders that hold no code a notebook of the repository imports: environments, builds, checkpoints.
+_NOT_CODE_FOLDERS = frozenset({"venv", "env", "node_modules", "build", "dist", "site-packages", "__pycache__", "lib64"})
+
+
+def _with_elsewhere_modules(project: ProjectContext, notebook_path: str | Path, sources: list[str]) -> ProjectContext:
+    """The project with `elsewhere_modules`: `import prediction_library` in a notebook of
+    `Bike Sharing Rental Demand/` whose module is `../Colaboration_Tutorials/prediction_library.py`
+    (fair check 51, recall T-1.3). One listing per folder on the way up and one `stat` per sub-folder
+    and wanted name; nothing for a notebook that edits its import path or moves (it may reach the
+    folder in a way not read)."""
+    if any(_IMPORT_PATH_CHANGE.search(source) for source in sources):
+        return project
+    own = (project.local_modules | project.project_modules | project.unbuilt_src_modules
+           | (project.parent_modules or frozenset()) | {n for _, names, _ in project.path_entry_modules for n in names})
+    wanted = sorted(n for n in _imported_tops(sources)
+                    if n.isidentifier() and n not in own and n not in sys.stdlib_module_names and n != "__future__")
+    if not wanted:
+        return project
+    folder = Path(os.path.dirname(resolved_path(notebook_path)))
+    root = _project_root(folder)
+    found: dict[str, str] = {}
+    current, previous = folder, None
+    while len(found) < len(wanted):
+        for sub in _code_subfolders(current):
+            if sub == previous:
+                continue  # (the way back down: the notebook's own folders, read already)
+            for name in wanted:
+                if name in found:
+                    continue
+                if _exists(os.path.join(sub, name + ".py")) or _exists(os.path.join(sub, name, "__init__.py")):
+                    target = os.path.join(sub, name + ".py") if _exists(os.path.join(sub, name + ".py")) else os.path.join(sub, name)
+                    found[name] = os.path.relpath(target, folder).replace(os.sep, "/")
+        if (root is not None and current == root) or (root is None and current != folder) or current.parent == current:
+            break
+        current, previous = current.parent, current
+    return replace(project, elsewhere_modules=tuple(sorted(found.items()))) if found else project
+
+
+def _code_subfolders(folder: Path) -> list[Path]:
+    """The sub-folders of `folder` that may hold the repository's code (not hidden, not an
+    environment or a build), sorted."""
+    try:
+        with os.scandir(folder) as listing:
+            return sorted(Path(e.path) for e in listing
+                          if not e.name.startswith((".", "_")) and e.name not in _NOT_CODE_FOLDERS and e.is_dir())
+    except OSError:
+        return []
+
+
+def _with_working_folders(project: ProjectContext, notebook_path: str | Path, sources: Iterable[str]) -> ProjectContext:
     """The project as the notebook's imports see it after it moves into another folder of the
     project: IPython looks up imports in the working directory first, so
     `os.chdir(os.path.join("..", "notebook_format"))` then `from formats import load_style`

@@ -311,7 +311,26 @@ def _holds(dep: tuple, listings: dict | None = None) -> bool:
     now = _projection(kind, path, listings)
     if kind == "modules" and now is not None and projection is not None:
         return _modules_hold(path, now, projection)
+    if kind == "subfolders" and now is not None and projection is not None:
+        return _subfolders_hold(path, now, projection)
     return now == projection
+
+
+def _subfolders_hold(path: str, now: tuple, recorded: tuple) -> bool:
+    """project._code_subfolders (the folders `elsewhere_modules` looks in, one level below a folder above
+    the notebook): each module looked for there is a dep of its own (present or absent, checked by
+    `_replay`); a sub-folder gone is a change, and a new one only when it holds code (a `*.py` file or a
+    package), which may be a module the notebook imports. An empty `scratch/` is not."""
+    if not set(recorded) <= set(now):
+        return False
+    for name in set(now) - set(recorded):
+        try:
+            with os.scandir(os.path.join(path, name)) as listing:
+                if any(e.name.endswith(".py") or os.path.exists(os.path.join(e.path, "__init__.py")) for e in listing):
+                    return False
+        except OSError:
+            return False
+    return True
 
 
 def _modules_hold(path: str, now: tuple, recorded: tuple) -> bool:
@@ -394,6 +413,14 @@ def _projection(kind: str, path: str, listings: dict | None = None) -> tuple | N
                 continue
     elif kind == "readmes":  # project._docker_run_mounts, _readme_promises, _readme_titles: the READMEs and Makefiles of a folder above a notebook
         names = [e.name for e in entries if e.name.lower().startswith("readme") or e.name in ("Makefile", "makefile")]
+    elif kind == "subfolders":  # project._code_subfolders: the sub-folders that may hold code; see _subfolders_hold
+        names = []
+        for entry in entries:
+            try:
+                if not entry.name.startswith((".", "_")) and entry.is_dir():
+                    names.append(entry.name)
+            except OSError:
+                continue
     elif kind == "dists":  # cache.environment_digest, importlib.metadata's distribution lookup
         names = [e.name for e in entries if e.name.endswith(DIST_SUFFIXES)]
     return tuple(sorted(names))
@@ -495,7 +522,7 @@ class _Recorder:
         racy = status.st_mtime_ns >= seen - RACY_NS
         if kind == "projects":  # a walk: the root's modification time says nothing of the folders below
             return (None, _projection(kind, path))
-        if kind in ("modules", "manifests", "dists", "docker", "readmes"):
+        if kind in ("modules", "manifests", "dists", "docker", "readmes", "subfolders"):
             return (None if racy else _file_state(status), _projection(kind, path))
         if kind == "exists":
             state = _exists_state(status)
@@ -582,6 +609,8 @@ class _Recorder:
                     return "modules" if frame.f_locals.get("strict") else "dir"
                 if code.co_name in ("matches", "manifest_candidates"):
                     return "manifests"
+                if code.co_name == "_code_subfolders":
+                    return "subfolders"
                 if code.co_name in ("_docker_run_mounts", "_readme_promises", "_readme_titles"):
                     return "readmes"  # only the names of READMEs and Makefiles (their text is a file dep)
                 if code.co_name == "_docker_clones_below":

@@ -18,7 +18,7 @@ from nbrefactor.audit.facts import dotted_name, globals_bound_once
 from nbrefactor.audit.hosted import hosted_only, hosted_test, local_test, missing_module_test
 from nbrefactor.audit.container_code import ComponentStep, component_steps, pipeline_step_bodies
 from nbrefactor.audit.distributions import (
-    _installed_name, catalogued_distributions, system_installs, squashed, cell_imports, missing_helper_modules, misspelt_local_modules, cloned_path, import_aliases, same_name, cloned_working_folder, install_commands, install_spellings, pipreqs_mapping, shadowing_package, third_party_imports, url_installs,
+    _installed_name, catalogued_distributions, system_installs, squashed, cell_imports, elsewhere_local_modules, missing_helper_modules, misspelt_local_modules, cloned_path, import_aliases, same_name, cloned_working_folder, install_commands, install_spellings, pipreqs_mapping, shadowing_package, third_party_imports, url_installs,
     variable_install_pins,
 )
 from nbrefactor.audit.types import Family, Severity
@@ -839,6 +839,53 @@ def _notebook_helper_hit(use, others: list, helper: tuple[str, str, tuple[str, .
     )
 
 
+def _elsewhere_local_hit(use, others: list, file: str, key: str) -> Hit:
+    """An import no table knows whose module the repository keeps in another folder (`elsewhere_local_modules`:
+    `import prediction_library`, the module in `../Colaboration_Tutorials/`): the finding stays (the import fails
+    on a checkout, run from the notebook's folder), but what fails is the import path, not a missing manifest
+    line, which pip could not install (fair check 51, recall T-1.3)."""
+    top = use.module.split(".")[0]
+    return Hit(
+        use.cell,
+        use.line,
+        use.column,
+        f"`{top}` is no known distribution but the repository's own module `{file}`, in another folder than the "
+        "notebook's, which nothing puts on the import path: run from its folder, the notebook fails with "
+        "ModuleNotFoundError (it worked only where that folder was on `sys.path` or a copy sat beside it)",
+        fix=f"Make `{top}` importable from the notebook: move it (or the notebook) so that they share a folder, or "
+            "make the repository's code an installable package (`pip install -e .`) and import it from there; no "
+            f"manifest line can provide `{top}`",
+        key=key,
+        related=tuple(dict.fromkeys(
+            (u.cell, u.line, u.column) for u in others if (u.cell, u.line, u.column) != (use.cell, use.line, use.column))),
+        # (no `distribution`: not a manifest line that notebooks of the project share; `elsewhere`: `_fold_elsewhere`)
+        data=(("module", use.module), ("local", file), ("elsewhere", top)),
+    )
+
+
+def _fold_elsewhere(hits: Iterator[Hit]) -> Iterator[Hit]:
+    """The notebook's imports of the repository's modules kept in other folders (`_elsewhere_local_hit`) are one
+    finding, at the first, the others named and related: one layout (or one installable package) fixes them all
+    (`from K_Nearest_Neighbors import …`, `from LWLR import …` of four sibling folders in one cell)."""
+    held: list[Hit] = []
+    for hit in hits:
+        if any(k == "elsewhere" for k, _ in hit.data):
+            held.append(hit)
+        else:
+            yield hit
+    if len(held) < 2:
+        yield from held
+        return
+    first, others = held[0], held[1:]
+    named = ", ".join(f"`{dict(h.data)['elsewhere']}` (`{dict(h.data)['local']}`)" for h in others)
+    yield replace(
+        first,
+        message=first.message + f"; so {'is' if len(others) == 1 else 'are'} {named} (related): one layout to fix",
+        related=tuple(dict.fromkeys([*first.related, *((h.cell, h.line, h.column) for h in others),
+                                     *(r for h in others for r in h.related)])),
+    )
+
+
 def _misspelt_local_hit(use, others: list, misspelt: tuple[str, str, str], key: str) -> Hit:
     """An import no table knows that is a near miss of the project's own module (`misspelt_local_modules`:
     `from utilties import *` beside `utilities.py`): the finding stays (the import fails on any checkout),
@@ -1209,7 +1256,13 @@ class UndeclaredImport(Rule):
         "literal `sys.path` edit adds: `from utilties import *` beside `utilities.py`; or the same name in another case, "
         "`from DataPlotLib import …` beside `dataplotlib.py`) is still reported (the import "
         "fails on any checkout), here and in DEP002, but as the typo it is: the message asks whether the local module "
-        "was meant and the fix corrects the spelling instead of adding a line pip could not install (the JSON `data` "
+        "was meant and the fix corrects the spelling instead of adding a line pip could not install. An import no table "
+        "knows and no install line names whose module the repository keeps as a `.py` file or a package one folder below "
+        "the notebook's folder or a folder above it, up to the project root (its parent only without a root: "
+        "`import prediction_library` with `../Colaboration_Tutorials/prediction_library.py`), in a notebook that neither "
+        "edits its import path nor changes its working directory, is reported here and in DEP002 as that module, which "
+        "nothing puts on the import path (ModuleNotFoundError on a checkout), its fix making it importable, not a "
+        "manifest line (the JSON `data` "
         "names the `local` module and no distribution). An import named like a helper file (`utils`, `*_utils`, `helpers`, "
         "`testCases`: `[helper_modules]` of `rules/distributions.toml`) that no table knows, no install line names and no "
         "module beside the notebook provides is said, as DEP002 says it, to be a helper module the repository did not "
@@ -1674,6 +1727,9 @@ class UndeclaredImport(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        yield from _fold_elsewhere(self._check_each(ctx))
+
+    def _check_each(self, ctx: RuleContext) -> Iterator[Hit]:
         manifests = ctx.project.manifests
         if not manifests or ctx.project.unread_images:
             return  # (an unread image is the environment: what it lacks is unknown)
@@ -1727,6 +1783,10 @@ class UndeclaredImport(Rule):
                 continue  # the notebook is written to run without it
             if all(_colab_setup_only(ctx, u) for u in found):
                 continue  # DEP006's Colab set-up cell, which is replaced off Colab as a whole
+            elsewhere = elsewhere_local_modules(ctx.facts, (use,), ctx.project).get(use.module.split(".")[0])
+            if elsewhere is not None:
+                yield _elsewhere_local_hit(use, found[1:], elsewhere, key)
+                continue
             misspelt = misspelt_local_modules(ctx.facts, (use,), ctx.project).get(use.module.split(".")[0])
             if misspelt is not None:
                 yield _misspelt_local_hit(use, found[1:], misspelt, key)
@@ -2282,6 +2342,9 @@ class NoManifest(Rule):
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
+        yield from _fold_elsewhere(self._check_each(ctx))
+
+    def _check_each(self, ctx: RuleContext) -> Iterator[Hit]:
         if ctx.project.manifests or ctx.project.unread_images:
             return
         uses: dict[str, list] = {}
@@ -2290,8 +2353,13 @@ class NoManifest(Rule):
             uses.setdefault(use.resolution.primary, []).append(use)
         helpers = missing_helper_modules(ctx.facts, tuple(kept), ctx.catalog)
         misspelt = misspelt_local_modules(ctx.facts, tuple(kept), ctx.project)
+        elsewhere = elsewhere_local_modules(ctx.facts, tuple(kept), ctx.project)
         for distribution, found in uses.items():
             first, others = found[0], found[1:]
+            if first.module.split(".")[0] in elsewhere:
+                yield _elsewhere_local_hit(first, others, elsewhere[first.module.split(".")[0]],
+                                           f"no-manifest\x1f{normalise(distribution)}")
+                continue
             if first.module.split(".")[0] in misspelt:
                 yield _misspelt_local_hit(first, others, misspelt[first.module.split(".")[0]],
                                           f"no-manifest\x1f{normalise(distribution)}")

@@ -7667,8 +7667,11 @@ class UndefinedName(Rule):
         "and so does a star import of a side-effect-free standard-library module, `from math import *`, "
         "`from random import *`, or of a module the catalogue lists as made to be star-imported, "
         "`from nltk.book import *`). A cell that does not parse does not silence "
-        "the rest of the notebook: a name any word of that cell's text spells is taken as defined (it may bind "
-        "it), every other name is checked as usual; of a Python 2 cell (`print \"x\"`, STR004's), only the names its text "
+        "the rest of the notebook: it is read statement by statement, each top-level statement that parses on its own "
+        "binding what it binds (an import, `x = …`, the name of a `def` or `class`, never the names inside a `def` or "
+        "`class` body: `self` and `num_classes` of an unparsed `class Net` below a line of prose still fail when pasted "
+        "at module level), and a piece that does not parse alone (the prose line, a bracket left open) taking every "
+        "word it spells as defined (it may bind it); every other name is checked as usual; of a Python 2 cell (`print \"x\"`, STR004's), only the names its text "
         "binds (`n = 50`, `def f`, `import m`, `for k in`) count, so a name it only reads (`sc`, injected by the pyspark "
         "shell) is still reported where a parsed cell reads it (not with an `exec \"…\"` statement in it). Three or more names no cell defines, first read in one cell (code "
         "that relies on another notebook's definitions), are one finding for the cell, the other names related, and so are the "
@@ -8054,6 +8057,16 @@ class UndefinedName(Rule):
             "from keras.preprocessing.image import ImageDataGenerator\n_gen = ImageDataGenerator().flow_from_directory('train')",
             "test_datagen = ImageDataGenerator(rescale=1 / 255)",
             "test_gen = gen.flow_from_directory('test', shuffle=False)",
+        ), expect=((3, 1),)),
+        # A cell that does not parse (a line of prose above `class Net`) binds `Net`, not the names
+        # of its methods' bodies: pasted at module level below, `self` and `num_classes` fail (fair
+        # check 51, recall T-9.7).
+        Example(cells=(
+            "import torch.nn as nn",
+            "Convolutional Neural Network\nclass Net(nn.Module):\n    def __init__(self, num_classes):\n"
+            "        super().__init__()\n        self.classifier = nn.Linear(64, num_classes)",
+            "self.classifier = nn.Linear(64, num_classes)",
+            "net = Net(num_classes=7)",
         ), expect=((3, 1),)),
     )
 
@@ -8953,8 +8966,71 @@ def _unparsed_names(ctx: RuleContext, flow: NameFlow) -> Optional[frozenset[str]
                 # injected by the pyspark shell) is still checked in the other cells.
                 words.update(name for _, name in _template_writes(ca.cell.source, changes=False))
                 continue
-            words.update(_IDENTIFIER_WORD.findall(ca.cell.source))
+            if ca.magics or not ca.masked.is_python:
+                words.update(_IDENTIFIER_WORD.findall(ca.cell.source))
+                continue
+            # Any other cell (a line of prose above its code, a typo in one statement) is read
+            # statement by statement: what a top-level statement that parses alone binds, never a
+            # `def`/`class` body's names (`self`, `num_classes` of `class Net` do not hide the
+            # same names pasted at module level below: fair check 51, recall T-9.7).
+            words.update(_tolerant_module_bindings(ca.masked.python))
     return frozenset(words)
+
+
+# A line that goes on the statement above rather than starting one: a closing bracket, the next
+# clause of a compound statement.
+_CLAUSE_GOES_ON = re.compile(r"^(?:[)\]}]|(?:else|elif|except|finally)\b)")
+
+
+def _tolerant_module_bindings(python: str) -> frozenset[str]:
+    """The names a cell that does not parse may bind at module level, read as a tolerant reader
+    would: the text is cut into top-level statements (a line at column 0 starts one; indented
+    lines, closing brackets and `else`/`except` clauses go on it), and each piece that parses on
+    its own gives what it binds (`x = …`, `import m`, `for i in`, `with … as f`, the name of a
+    `def`/`class`, a `global` name, not what a function or class body binds); a piece that does
+    not parse alone (the prose line, a bracket left open) gives every word it spells, as it may
+    bind any of them. A superset where unsure: a name only hidden code binds is never missed."""
+    pieces: list[list[str]] = []
+    for line in python.split("\n"):
+        text = line.strip()
+        starts = bool(text) and not text.startswith("#") and line[:1] not in (" ", "\t") and not _CLAUSE_GOES_ON.match(text)
+        if starts or not pieces:
+            pieces.append([line])
+        else:
+            pieces[-1].append(line)
+    names: set[str] = set()
+    for piece in pieces:
+        text = "\n".join(piece)
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            names.update(_IDENTIFIER_WORD.findall(text))
+            continue
+        names.update(_module_level_bindings(tree))
+    return frozenset(names)
+
+
+def _module_level_bindings(tree: ast.Module) -> set[str]:
+    """What the statements of `tree` bind at module level (see `_tolerant_module_bindings`)."""
+    names: set[str] = {n for node in ast.walk(tree) if isinstance(node, ast.Global) for n in node.names}
+    stack: list[ast.AST] = list(tree.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+            continue  # (its body binds its own locals or class attributes)
+        if isinstance(node, ast.Lambda):
+            continue
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            names.add(node.id)
+        elif isinstance(node, ast.alias):
+            names.add((node.asname or node.name).split(".")[0])
+        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+            names.add(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            names.add(node.rest)
+        stack.extend(ast.iter_child_nodes(node))
+    return names
 
 
 # Python 2's `exec "code"` statement: binds names no text shows.

@@ -7295,10 +7295,46 @@ def _chdirs_by_constant(ctx: RuleContext) -> dict[str, list[tuple[Cell, int, int
             continue
         if not _normal_path(constants[first.name].value).startswith(("/", "~")) and not re.match(r"^[A-Za-z]:/", _normal_path(constants[first.name].value)):
             continue
-        if _later_cells_rely_on_change(ctx, ca, call.line):
+        if _later_cells_rely_on_change(ctx, ca, call.line) and not _sole_change_from_the_start(ctx, ca, call.line):
             continue  # (a later cell's relative path resolves against it: hidden state, PTH004's; item 99)
         out.setdefault(first.name, []).append((ca.cell, call.line, call.column))
     return out
+
+
+def _sole_change_from_the_start(ctx: RuleContext, ca: CellAnalysis, line: int) -> bool:
+    """Is the change at (cell, line) the notebook's only change of directory, with nothing above it
+    using the folder the kernel started in (a relative path, a shell or magic line, `os.getcwd()`)?
+    Then the notebook works in one folder, the one it enters, from its first step (`project_dir =
+    '/content/drive/My Drive/BMG_Case_Study'`, `os.chdir(project_dir)` in its set-up cell, then
+    `!pip install -r requirements.txt`, `%run model.py`, `pd.read_csv("charts.csv")`): the cells
+    relying on it rely on the project root PTH002 reports, one root and one fix (fair check 51,
+    item 109). A notebook that used its start folder first, or moves again (fair check 47, item 99:
+    `mv` of a script from the start folder on the line above `os.chdir(ModeldirName)`, then
+    `os.chdir(AudiodirName)`), keeps track of which folder it is in: PTH004's."""
+    changes = {(c.cell.index, call.line) for c, call in directory_changes(ctx)}
+    changes |= {(c.cell.index, m.line) for c in ctx.cells for m in c.magics if m.name in _CHDIR_MAGICS}
+    if changes != {(ca.cell.index, line)}:
+        return False
+    return not _working_folder_used(ctx, lambda cell, at: (cell, at) < (ca.cell.index, line))
+
+
+def _working_folder_used(ctx: RuleContext, inside: Callable[[int, int], bool]) -> bool:
+    """Does a line at a (cell, line) `inside` says yes to use a path relative to the working folder: a
+    relative path literal (not a change of directory's own), a shell or magic line other than an install or
+    a setting of the kernel (`!tar -xvzf model.tar.gz`, `%run model.py`), `os.getcwd()`?"""
+    chdir_calls = {(c.cell.index, call.line) for c, call in directory_changes(ctx)}
+    return any(
+        f.path_class.kind == "relative" and inside(f.ca.cell.index, f.line) and (f.ca.cell.index, f.line) not in chdir_calls
+        for f in literal_findings(ctx)
+    ) or any(
+        m.kind in ("shell", "line_magic", "automagic", "cell_magic") and m.name not in _CHDIR_MAGICS
+        and m.name not in ("pip", "conda", "matplotlib", "load_ext", "reload_ext", "autoreload", "time", "timeit",
+                           "capture", "env", "config", "who", "whos", "pinfo", "history")
+        for c in ctx.cells for m in c.magics if inside(c.cell.index, m.line)
+    ) or any(
+        resolve_callee(ctx.facts, ctx.catalog, call.func) in _CWD_CALLS or call.method in ("getcwd", "cwd")
+        for c in ctx.cells for call in c.facts.calls if inside(c.cell.index, call.line)
+    )
 
 
 def _later_cells_rely_on_change(ctx: RuleContext, ca: CellAnalysis, line: int) -> bool:
@@ -7315,19 +7351,7 @@ def _later_cells_rely_on_change(ctx: RuleContext, ca: CellAnalysis, line: int) -
     def inside(cell: int, at: int) -> bool:
         return cell > ca.cell.index and (nxt is None or (cell, at) < nxt)
 
-    chdir_calls = {(c.cell.index, call.line) for c, call in directory_changes(ctx)}
-    return any(
-        f.path_class.kind == "relative" and inside(f.ca.cell.index, f.line) and (f.ca.cell.index, f.line) not in chdir_calls
-        for f in literal_findings(ctx)
-    ) or any(
-        m.kind in ("shell", "line_magic", "automagic", "cell_magic") and m.name not in _CHDIR_MAGICS
-        and m.name not in ("pip", "conda", "matplotlib", "load_ext", "reload_ext", "autoreload", "time", "timeit",
-                           "capture", "env", "config", "who", "whos", "pinfo", "history")
-        for c in ctx.cells for m in c.magics if inside(c.cell.index, m.line)
-    ) or any(
-        resolve_callee(ctx.facts, ctx.catalog, call.func) in _CWD_CALLS or call.method in ("getcwd", "cwd")
-        for c in ctx.cells for call in c.facts.calls if inside(c.cell.index, call.line)
-    )
+    return _working_folder_used(ctx, inside)
 
 
 def _user_path_lines(ctx: RuleContext) -> frozenset[tuple[int, int]]:
@@ -9867,7 +9891,11 @@ class ChangeDirectory(Rule):
         "`os.chdir('../examples')` in a notebook that lies in `notebooks/`, and when only shell lines run in between (also in "
         "an `if`/`else` whose tests call nothing, `if sys.platform == \"darwin\":` choosing a `!gcc` line) the pair is no finding. A `%cd` into an absolute folder PTH002 reports on the same line (`%cd /content/zoo/`, or `os.chdir(\"/content/gpt-2\")`) is that finding's: one line, one fix; "
         "so is the same change repeated at the top of later cells, a related location of that PTH002 finding (one root to configure), "
-        "and a change into a name bound once to a folder PTH002 reports, `os.chdir(way)` with `way = \"/content/gdrive/My Drive/data\"` (not `os.chdir(way + \"/bsd200\")`, a folder below it).  "
+        "and a change into a name bound once to a folder PTH002 reports, `os.chdir(way)` with `way = \"/content/gdrive/My Drive/data\"` (not `os.chdir(way + \"/bsd200\")`, a folder below it), "
+        "unless a later cell uses a relative path (or a shell line, `os.getcwd()`) before the next change: it relies on the change "
+        "having run, and PTH004 reports it; but not when that change is the notebook's only one and nothing above it used the "
+        "start folder (`project_dir = '/content/drive/My Drive/Case'`, `os.chdir(project_dir)` in the set-up cell, then "
+        "`%run model.py`): the notebook works in that one folder from its first step, the root PTH002's fix configures.  "
         "So is a relative change that climbs out of such a folder, the next change after it (`%cd ../models/` in a later cell, "
         "and the climbs that follow it): where it lands is fixed by that folder, a related location of the PTH002 finding. "
         "A change into an absolute literal PTH001 reports on the same line (`os.chdir(\"D:/work/data/raw/\")`) is PTH001's, likewise. "
@@ -15862,7 +15890,7 @@ class CwdRelativePath(Rule):
         "`next((p for p in CANDIDATES if p.exists()), None)`) that also holds a place built from a configured root or the home "
         "folder is not reported (nor by PTH001 and PTH002): a machine without it takes the other place. One finding per constant, at its literal, the calls using it as "
         "related locations; a constant built from another (`IMAGES_PATH = os.path.join(PROJECT_ROOT_DIR, \"images\")`) "
-        "is reported at the root it is built from; a constant that is only a later piece of a path whose leading literal is reported itself (`os.path.join(\"models\", model_id + \".pkl\")`) is the file name, not a root; so is a name bound to a join of literals that is only ever joined after another piece (`sub = os.path.join(\"lab\", \"small\")`, then `os.path.join(base, sub, \"x.txt\")`). A constant is not followed into a function whose parameter of the same name hides it, unless a call of that function passes the constant by name to that parameter (`save(frame, out_path)`, `save(out_path=out_path)`) or the parameter defaults to it; a read elsewhere (`os.path.join(DATA_DIR, fn)`) reaches no parameter (a lambda's, whose calls are not named, any read unshadowed), and never into a Kubeflow `OutputPath(...)`/`InputPath(...)` parameter, whose path the pipeline supplies; nor into a function that binds the name itself, which makes it the function's own (a loop, `with … as` or `except … as` target, an assignment, an import: `for label, pickle_file in enumerate(pickle_files): open(pickle_file, \"rb\")`), nor into a comprehension whose target it is. A relative path argument below an `os.chdir(folder)` of the same function (or both at a cell's module level) is not reported: it resolves against `folder`, and PTH004 reports the change. Nor is one in a later cell whose last change of directory above it is a module-level `os.chdir` of an earlier cell into a literal absolute folder "
+        "is reported at the root it is built from; a constant that is only a later piece of a path whose leading literal is reported itself (`os.path.join(\"models\", model_id + \".pkl\")`) is the file name, not a root; so is one joined after a relative folder literal the path starts with and followed by more of the path (`'../inputs/addresses/' + rodovia + '/addresses.csv'`, `f\"../outputs_{data}/…\"`), the path reported at that literal (not after `'./'` or `'../'` alone, which name no root: `'./' + filename` stays the constant's); so is a name bound to a join of literals that is only ever joined after another piece (`sub = os.path.join(\"lab\", \"small\")`, then `os.path.join(base, sub, \"x.txt\")`). A constant is not followed into a function whose parameter of the same name hides it, unless a call of that function passes the constant by name to that parameter (`save(frame, out_path)`, `save(out_path=out_path)`) or the parameter defaults to it; a read elsewhere (`os.path.join(DATA_DIR, fn)`) reaches no parameter (a lambda's, whose calls are not named, any read unshadowed), and never into a Kubeflow `OutputPath(...)`/`InputPath(...)` parameter, whose path the pipeline supplies; nor into a function that binds the name itself, which makes it the function's own (a loop, `with … as` or `except … as` target, an assignment, an import: `for label, pickle_file in enumerate(pickle_files): open(pickle_file, \"rb\")`), nor into a comprehension whose target it is. A relative path argument below an `os.chdir(folder)` of the same function (or both at a cell's module level) is not reported: it resolves against `folder`, and PTH004 reports the change. Nor is one in a later cell whose last change of directory above it is a module-level `os.chdir` of an earlier cell into a literal absolute folder "
         "(`os.chdir(\"/home/nick/models/\")` in cell 5, `Image.open(\"cover.jpg\")` in cell 33): it resolves against that folder, a related location of the change's finding (PTH002 on a user's folder, PTH004 otherwise). Nor is a path under the folder a hosted set-up cell above tests for (`data/houses.csv` below `if not os.path.isdir(\"data\"):` that clones the notebook's repository and enters the notebook's own folder there, see PTH004), nor that test's own literal: it resolves against the notebook's folder either way. Below module-level `os.chdir` calls of earlier cells (each a literal relative folder at a cell's top level, no `%cd`), a path that, joined "
         "to the folder they lead to, is one the notebook wrote before the first change (`pickle.dump(clf, open(\"app/pkl_objects/classifier.pkl\", \"wb\"))`, "
         "`os.chdir(\"app\")`, then `open(os.path.join(\"pkl_objects\", \"classifier.pkl\"))`) is that write's, related to its finding: the same "
@@ -17766,6 +17794,12 @@ class CwdRelativePath(Rule):
                                         if f.source == "python" and f.path_class.kind == "relative")
                 if any(value.startswith(root + "/") for root in leading if root):
                     continue
+                if not value.endswith(constant.value) and _leading_relative_piece(ctx, pa):
+                    # `'../inputs/addresses/' + rodovia + '/addresses.csv'`: the constant (a highway's
+                    # name) is a middle piece; the root is the literal the path starts with, which the
+                    # open-ended paths report where it is written (fair check 51, item 135). A file
+                    # name that ends the path (`'data/' + FILE`) stays the constant's finding.
+                    continue
                 if _template_argument(ctx, pa):
                     # `TensorBoard(log_dir="logs/{}".format(NAME))`: the folder to configure is the
                     # template's `logs/`, reported at the call with the open-ended paths, not NAME's
@@ -17782,6 +17816,29 @@ class CwdRelativePath(Rule):
                 continue  # used below `if Path.cwd().name == "notebooks": os.chdir("..")` (fair check 45, item 107)
             grouped.setdefault((constant.ca.cell.index, constant.line, constant.column), []).append((constant, value, pa))
         return grouped
+
+
+# A path argument written as a relative literal folder joined with what follows: `'../inputs/' + name + …`
+# or `f"../outputs_{date}/…"` (the literal's text up to the `+` or the first hole holds a `/` and a name).
+_LEADING_PIECE = re.compile(r"""\s*(?:[rR]?(['"])(?P<plain>[^'"\n{}]*/[^'"\n{}]*)\1\s*\+|[fF][rR]?(['"])(?P<formatted>[^'"\n{}]*/[^'"\n{}]*)\{)""")
+
+
+def _leading_relative_piece(ctx: RuleContext, pa: PathArgument) -> bool:
+    """Does the path argument start with a relative folder literal of its own, before the pieces
+    joined to it (`'../inputs/addresses/' + rodovia + '/addresses.csv'`)? Then that literal is the
+    path's root, not a constant joined into it."""
+    ca = ctx.code_cell_at.get(_cell_of(ctx, pa))
+    analysis = ctx.analysis_at.get(_cell_of(ctx, pa)) if ca is not None else None
+    if analysis is None or not 0 < pa.arg.line <= len(analysis.lines) or pa.arg.column < 1:
+        return False
+    m = _LEADING_PIECE.match(analysis.lines[pa.arg.line - 1][pa.arg.column - 1:])
+    if m is None:
+        return False
+    piece = m.group("plain") if m.group("plain") is not None else m.group("formatted")
+    # (`'./' + filename`, `'../' + name`: the working folder or its parent alone names no root of its own;
+    # the constant joined to it is the path)
+    named = [part for part in re.split(r"[/\\]", piece) if part not in ("", ".", "..")]
+    return bool(named) and not piece.startswith(("/", "~", "\\")) and not re.match(r"^[A-Za-z]:", piece) and "://" not in piece
 
 
 # --- tracking servers ----------------------------------------------------------------------------

@@ -10139,6 +10139,49 @@ def _argument_left_out(ctx: RuleContext, function: str, parameter: str, node: as
     return False
 
 
+# Draws that pick items out of what they are given (`np.random.choice(val_files, size=10)`).
+_PICKS = frozenset({"numpy.random.choice", "numpy.random.permutation", "random.sample", "random.choice", "random.choices"})
+
+
+def _split_only_shown(ctx: RuleContext, ca: CellAnalysis, call: CallFact, qualified: str) -> bool:
+    """A module-level `parts = train_test_split(…)` whose parts are read only as what a random pick picks
+    from (`np.random.choice(val_files, size=10)`), or not at all, the picks reaching only displays
+    (`_reaches_only_displays`, as RND001 leaves a draw that only picks what is shown): an EDA notebook's
+    `train_files, val_files = train_test_split(all_files, …)` whose only reader shows ten random images of
+    `val_files` (fair check 51, item 158, rnd001-value-reaches-only-display). Another split changes which
+    examples may be shown, not what the notebook computes. A part read any other way (fitted, counted,
+    printed, written) keeps it, and so does an estimator whose results are only plotted."""
+    if call.in_function or qualified.rsplit(".", 1)[-1] != "train_test_split":
+        return False
+    parsed = cell_python_tree(ca)
+    if parsed is None:
+        return False
+    statement = statement_at(parsed, call.line)
+    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.value, ast.Call)
+            and statement.value.lineno == call.line):
+        return False
+    target = statement.targets[0]
+    names = [n for n in (target.elts if isinstance(target, (ast.Tuple, ast.List)) else [target])]
+    if not names or not all(isinstance(n, ast.Name) for n in names):
+        return False
+    picked = False
+    for name in names:
+        if len(ctx.facts.definers(name.id)) != 1:
+            return False  # (bound elsewhere too: a read may be of another value)
+        for node, tree, index in name_loads(ctx).get(name.id, ()):
+            pick = _parent_map(tree).get(node)
+            if not (isinstance(pick, ast.Call) and pick.args and pick.args[0] is node
+                    and ctx.facts.resolve_at(dotted_name(pick.func), index, pick.lineno) in _PICKS):
+                return False
+            picked = True
+    if not picked:
+        return False
+    # (it draws from NumPy's global state, as scikit-learn does without a random_state: the follower
+    # takes its value as a NumPy draw's)
+    draw = Draw(ca, call, "numpy", call.func, qualified)
+    return (ca.cell.index, call.line, call.column) in _reaches_only_displays(ctx.facts, (draw,))
+
+
 class MissingRandomState(Rule):
     code = "RND002"
     name = "missing-random-state"
@@ -10208,7 +10251,10 @@ class MissingRandomState(Rule):
         "`shuffle=True` (unshuffled they are deterministic); `train_test_split` not with "
         "`shuffle=False`; `PCA` only with `svd_solver=\"randomized\"` or `\"arpack\"`, because the "
         "default solver chooses the randomised one only for large inputs, a shape unknown before run "
-        "time. A call with `**params` is not reported: the seed may be in there. Names are resolved "
+        "time. Nor is a module-level `train_test_split(…)` whose parts are read only as what a random pick picks from "
+        "(`np.random.choice(val_files, size=10)`), or not at all, the picks reaching only displays: it changes which "
+        "examples may be shown, not what the notebook computes (a part fitted, counted, printed or written keeps it). "
+        "A call with `**params` is not reported: the seed may be in there. Names are resolved "
         "through imports (`from sklearn.model_selection import train_test_split as tts`) and through a "
         "name the notebook binds only to the class (`transform = TSNE`, then `transform(n_components=2)`; not a name "
         "bound to anything else anywhere), and a "
@@ -10644,6 +10690,17 @@ class MissingRandomState(Rule):
             "class AssociationRules:\n    def __init__(self, t):\n        self.t = t\n\n    def fit(self, X):\n"
             "        Xe = np.vstack((X, X[::-1]))\n        ye = np.arange(len(Xe)) % 2\n        self.tree = DecisionTreeRegressor()\n"
             "        self.tree.fit(Xe, ye)\n        print(Xe.shape)\n\nmod = AssociationRules(0.2)\nmod.fit(X)",
+        )),
+        # Fair check 51, item 158 (rnd001-value-reaches-only-display): an EDA notebook splits its file ids and
+        # only shows ten random images of one part; no model, count or file uses the split.
+        Example(cells=(
+            "import os\nimport numpy as np\nimport matplotlib.pyplot as plt\nfrom sklearn.model_selection import train_test_split",
+            "def plot_contrails(file_id):\n    folder = os.path.join('data', file_id)\n"
+            "    image = np.load(os.path.join(folder, 'band_15.npy'))[:, :, 5]\n    ax = plt.subplot(1, 2, 1)\n    ax.imshow(image)\n    plt.show()",
+            "all_files = [os.path.basename(d) for d, _, _ in os.walk('data')][1:]",
+            "np.random.seed(1729)",
+            "train_files, val_files = train_test_split(all_files, test_size=0.2)",
+            "for iid in np.random.choice(val_files, size=10, replace=False):\n    print(iid)\n    plot_contrails(iid)",
         )),
     )
     failing = (
@@ -11137,6 +11194,8 @@ class MissingRandomState(Rule):
                     continue
                 if _split_of_unseeded_draws(ctx, ca, call, qualified):
                     continue  # its data are RND001's unseeded NumPy draws: that seed is the fix (`_split_of_unseeded_draws`)
+                if _split_only_shown(ctx, ca, call, qualified):
+                    continue  # its parts only pick what a figure or a print shows (fair check 51, item 158)
                 if _fitted_on_unseeded_draws(ctx, ca, call, qualified):
                     continue  # fitted only on RND001's unseeded NumPy draws: that seed is the fix for both
                 if qualified.startswith("sklearn.") and call.in_function and call.owner in _trial_functions(ctx):

@@ -449,6 +449,39 @@ def _catches(handler: ast.excepthandler, errors: frozenset[str]) -> bool:
     return any(isinstance(n, ast.Name) and n.id in errors for n in names)
 
 
+# What a handler may do and still only record a failure: show it, log it, note the item, count it.
+_RECORDING_CALLS = frozenset({"print", "display", "append", "add", "warn", "print_exc", "debug", "info", "warning",
+                              "error", "exception", "write"})
+
+
+def _only_records(handler: ast.excepthandler) -> bool:
+    """A catch-all handler (`except:`, `except Exception:`) whose body only records the failure: `pass`,
+    `continue`, `break`, a print or log line, an append to a list of failures, a counter (`j = j + 1`,
+    `j += 1`). It catches the removal's error and goes on as if the step had failed for its own reasons: the
+    code under its `try:` never works again, silently (fair check 51, recall T-5.4: pytrends'
+    `get_historical_interest` under `except: print(…); not_data.append(i)`). Such a handler is no fallback;
+    one that does anything else instead (another call, another import) is."""
+    kind = handler.type
+    if kind is not None and not (isinstance(kind, ast.Name) and kind.id in ("Exception", "BaseException")):
+        return False
+    for statement in handler.body:
+        if isinstance(statement, (ast.Pass, ast.Continue, ast.Break, ast.AugAssign)):
+            continue
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
+            continue
+        if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+            func = statement.value.func
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            if name in _RECORDING_CALLS:
+                continue
+        if (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)
+                and isinstance(statement.value, ast.BinOp) and isinstance(statement.value.left, ast.Name)
+                and statement.value.left.id == statement.targets[0].id and isinstance(statement.value.right, ast.Constant)):
+            continue  # (a counter: `j = j + 1`)
+        return False
+    return True
+
+
 def _version_test(test: ast.expr) -> bool:
     """`if sklearn.__version__ < "0.20":`, `if hasattr(np, "float"):`: the branch is chosen by
     what is installed, so the code under it is a deliberate fallback."""
@@ -467,10 +500,12 @@ _GUARD_CLASSES = frozenset({ast.Try, ast.If, ast.IfExp})
 def _guarded(node: ast.AST, parents: dict[ast.AST, ast.AST], errors: frozenset[str] = _IMPORT_ERRORS) -> bool:
     """Inside a `try:` (or its handler) that catches the error the removal raises (`errors`:
     ImportError/AttributeError, TypeError for a keyword) — the notebook has a fallback — or under
-    a test of the installed version."""
+    a test of the installed version. A catch-all handler that only records the failure (`_only_records`)
+    is no fallback for a call or an attribute; an import under it stays an optional import."""
+    imported = isinstance(node, (ast.Import, ast.ImportFrom))
     child, parent = node, parents.get(node)
     while parent is not None:
-        if isinstance(parent, ast.Try) and any(_catches(h, errors) for h in parent.handlers):
+        if isinstance(parent, ast.Try) and any(_catches(h, errors) and not (imported is False and _only_records(h)) for h in parent.handlers):
             if child in parent.body or child in parent.handlers:
                 return True
         if isinstance(parent, ast.ExceptHandler):
@@ -1750,7 +1785,11 @@ class UsesRemovedApi(Rule):
         "for the distribution (a tensorflow pin decides which keras a fresh install gets), read against the alias's "
         "own release where the numbers part (`[alias_releases]`: `tensorflow==2.16.1` installs Keras 3, so it admits "
         "no release with what keras 3.0.0 removed); the message names the distribution's own line when there is one (`keras` beside `tensorflow`). A Poetry caret or tilde is the range it stands for (`^0.24.1` admits 0.24.x only), and a `poetry.lock` beside the pyproject.toml pins what it locks. Not reported: uses inside a `try:` (or its handler) catching ImportError or "
-        "AttributeError, a removed keyword's call inside a `try:` catching TypeError or ValueError (a removed value's: or OSError), uses under `if` tests of a `.__version__` attribute or `hasattr`, anything reached "
+        "AttributeError, a removed keyword's call inside a `try:` catching TypeError or ValueError (a removed value's: or OSError), "
+        "except a call or attribute under a catch-all handler (`except:`, `except Exception:`) that only records the failure "
+        "(prints or logs it, appends the item to a list, counts it, `pass`, `continue`): that handler swallows the removal's "
+        "error and the code never works again, no fallback (pytrends' `get_historical_interest` under `except: print(…); "
+        "not_data.append(i)`); uses under `if` tests of a `.__version__` attribute or `hasattr`, anything reached "
         "through `tf.compat.v1` (`import tensorflow.compat.v1 as tf` included), and uses through a name "
         "the notebook rebinds or imports as two different modules; nor Keras's `fit(…, nb_epoch=…)` and `fit_generator` on a "
         "receiver made by DeepChem (`model = dc.models.GraphConvModel(…)`: DeepChem's models keep both as current API), nor a "
