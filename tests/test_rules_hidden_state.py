@@ -1413,3 +1413,21 @@ def test_hid001_a_cell_assigning_an_item_is_no_reader_of_one_item_only():
     cells = (("best_params = {'n_estimators': 100}", 1), ("best_params['max_depth'] = 8", 4),
              ("print(dict(**best_params))", 5), ("best_params['learning_rate'] = 0.25", 3))
     assert found(audit(*cells), "HID001") == [("HID001", 4, 1)]
+
+
+def test_hid002_a_name_only_the_unrun_cell_holds_shown_by_a_reader_proves_it_ran_though_a_later_copy_holds_it():
+    # Fair check 52, item 44 (W, hid002-readers-prove-cell-ran): the CatBoost search cell has no
+    # count; the `study.best_params` below it, run as [7], shows `'objective': 'Logloss'`, a name
+    # only that cell's code holds but for the cell that copied the result down after ([9], below
+    # the reader): the search ran, its count cleared (other searches above bound `study` too).
+    head = (("import optuna", 1), ("study = optuna.create_study()\nstudy.optimize(lgbm, n_trials=5)", 2),
+            ("study.best_params", 3, (Output("execute_result", "{'num_leaves': 31}"),)))
+    search = "study = optuna.create_study()\nstudy.optimize(lambda t: cat(t.suggest_categorical('objective', ['Logloss'])), n_trials=5)"
+    shown = ("study.best_params", 7, (Output("execute_result", "{'objective': 'Logloss'}"),))
+    copy = ("cb_params = {'objective': 'Logloss'}", 9)
+    assert found(audit(*head, search, shown, copy, rules=[UnexecutedCell]), "HID002") == []
+    # The copy ran before the reader (a lower count): it, not the search, may be where the name came from.
+    early = ("cb_params = {'objective': 'Logloss'}", 5)
+    assert found(audit(*head, search, shown, early, rules=[UnexecutedCell]), "HID002") == [("HID002", 4, 1)]
+    # Or it has no count (it may have run before the reader).
+    assert found(audit(*head, search, shown, copy[0], rules=[UnexecutedCell]), "HID002") == [("HID002", 4, 1)]

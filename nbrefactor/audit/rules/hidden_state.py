@@ -6151,17 +6151,30 @@ def _own_name_in_output_below(ctx: RuleContext, ca: CellAnalysis) -> bool:
     have put that name there (fair check 21, hid002-cleared-output-cell-that-ran: whylogs'
     `udf_metric(name="edge_entropy", …)` in a cell whose count and output were cleared, and the
     profile summary below it saved with `'edge_entropy:counts/n': 300`). Names of five characters
-    or more, found as whole words."""
+    or more, found as whole words.
+    A cell below that reader whose saved run came after it (a higher count) may hold the name too:
+    it is the result copied down from that output (`cb_params = {'objective': 'Logloss'}` under
+    `study.best_params` showing it), not where the output got it (fair check 52, item 44, W
+    hid002-readers-prove-cell-ran)."""
     own = {s.value for s in ca.facts.strings if not s.formatted and len(s.value) >= 5 and _NAME_LITERAL.fullmatch(s.value)}
     if not own:
         return False
     code_cells = ctx.facts.notebook.code_cells
-    own = {name for name in own if not any(name in c.source for c in code_cells if c.index != ca.cell.index)}
+    holders = {name: [c for c in code_cells if c.index != ca.cell.index and name in c.source] for name in own}
+    own = {name for name in own if all(h.index > ca.cell.index and h.execution_count is not None for h in holders[name])}
     if not own:
         return False
-    shown = [o.text for c in code_cells if c.index > ca.cell.index and c.execution_count is not None
-             for o in c.outputs if o.output_type != "error" and o.text]
-    return any(re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w-])", text) for name in own for text in shown)
+
+    def copied_after(holder: Cell, reader: Cell) -> bool:
+        assert reader.execution_count is not None
+        return holder.index > reader.index and (holder.execution_count or 0) > reader.execution_count
+
+    return any(
+        all(copied_after(h, c) for h in holders[name]) and re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w-])", o.text)
+        for c in code_cells if c.index > ca.cell.index and c.execution_count is not None
+        for o in c.outputs if o.output_type != "error" and o.text
+        for name in own
+    )
 
 
 # A file a shell command writes: `--output report.nsys-rep`, `-o out.csv`, `-O data.zip`, `> log.txt`.
