@@ -1431,3 +1431,23 @@ def test_hid002_a_name_only_the_unrun_cell_holds_shown_by_a_reader_proves_it_ran
     assert found(audit(*head, search, shown, early, rules=[UnexecutedCell]), "HID002") == [("HID002", 4, 1)]
     # Or it has no count (it may have run before the reader).
     assert found(audit(*head, search, shown, copy[0], rules=[UnexecutedCell]), "HID002") == [("HID002", 4, 1)]
+
+
+def test_hid008_a_del_and_a_read_the_counts_put_after_it_in_a_notebook_of_several_sessions():
+    # Fair check 52, items 60-62 (N, hid008-same-value-across-sessions): `del train` ran as [3],
+    # `dataframe = train` as [5] without an error, and no cell on the page binds `train` but the
+    # read above both: in one session the read would have raised NameError. Counts two cells share
+    # ([2]) prove several sessions: the del and the read ran in different ones, and the read got
+    # the one value the page gives `train`, the top-to-bottom one.
+    cells = (("import pandas as pd", 1), ("train = pd.read_csv('train.csv')", 2), ("dataframe = train", 5),
+             ("del train", 3), ("test = pd.read_csv('test.csv')", 2))
+    assert found(audit(*cells, rules=[UsedBeforeDefined]), "HID008") == []
+    # One session (no count repeated): code no longer on the page rebound `train` between them.
+    one = cells[:4] + (("test = pd.read_csv('test.csv')", 6),)
+    assert found(audit(*one, rules=[UsedBeforeDefined]), "HID008") == [("HID008", 3, 1)]
+    # Another cell binds `train` (never run here): the read may have had its value, not the top-to-bottom one.
+    other = cells + ("train = pd.read_csv('other.csv')",)
+    assert found(audit(*other, rules=[UsedBeforeDefined]), "HID008") == [("HID008", 3, 1)]
+    # The reader saved an error: it did run after the del.
+    failed = cells[:2] + (("dataframe = train", 5, (Output("error", "NameError: name 'train' is not defined", name="NameError"),)),) + cells[3:]
+    assert found(audit(*failed, rules=[UsedBeforeDefined]), "HID008") == [("HID008", 3, 1)]

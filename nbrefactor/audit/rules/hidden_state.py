@@ -12864,6 +12864,27 @@ def _assigns_through_method(target: str, value: str, source: str) -> bool:
 # --- HID008 -------------------------------------------------------------------------------------
 
 
+def _deleted_in_another_session(ctx: RuleContext, flow: NameFlow, read: Read) -> bool:
+    """Did a read the counts put after a `del` of its name in another cell run in another kernel
+    session than that `del`? So when the counts prove several sessions (a count two cells carry),
+    the reader saved no error, and the one cell binding the name is the read's provider top to
+    bottom, its count below the `del`'s (no cell, counted or not, can have bound it again between
+    them, nor a star import, `%run` or cell that does not parse): in one session the read would
+    have raised NameError. It read that cell's value, as a top-to-bottom run does (fair check 52,
+    items 60-62, N hid008-same-value-across-sessions: `del train` [37], `dataframe = train` [70]
+    and [90], `train` bound by cell 8 [6] alone, [28] and [39] each on two cells). With one
+    session the read got a value from code no longer on the page: still reported."""
+    deletion, provider = read.exec_deleted_by, read.provider
+    if deletion is None or provider is None or provider.count is None or deletion.count is None or not _sessions(ctx):
+        return False
+    if provider.count >= deletion.count or any(i.opaque and not _unparsed_never_run(ctx, i) for i in flow.injectors):
+        return False
+    if any(d.name == read.name and d.cell != provider.cell for d in flow.definitions):
+        return False
+    reader = _cells(ctx)[read.cell]
+    return not any(o.output_type == "error" for o in reader.outputs)
+
+
 class UsedBeforeDefined(Rule):
     code = "HID008"
     name = "used-before-defined"
@@ -12879,7 +12900,10 @@ class UsedBeforeDefined(Rule):
         "the other reads related, and the cells reading from one cell that never ran are one "
         "finding, at the first reading cell, the other readers related. Needs counts: cells without one are not reported. Equal counts (Colab saves "
         "every count as 0) say nothing about order and are not reported, nor is a reader saved with count 0 and no output "
-        "(0 is no run's number: it is not known to have run), nor are names an import "
+        "(0 is no run's number: it is not known to have run), nor a read the counts put after a `del` in a notebook "
+        "saved from several kernel sessions (a count two cells carry) when the reader saved no error and the one cell "
+        "binding the name ran before the `del`: in one session the read would have failed, so the two ran in different "
+        "sessions and the read got the value a top-to-bottom run gives, nor are names an import "
         "provides: running an import again, or late, binds the same module (a never-run import "
         "cell is HID002's finding). When the defining cell ran later, the two cells are out of "
         "order: HID001 reports that re-run (or this cell's early run) once, at that cell, with the "
@@ -12969,6 +12993,8 @@ class UsedBeforeDefined(Rule):
                     continue  # a credentials cell run with the real key, then put back (HID002's exemption)
             if r.exec_flow is ExecFlow.DELETED and r.exec_deleted_by is not None:
                 d = r.exec_deleted_by
+                if d.cell != r.cell and _deleted_in_another_session(ctx, flow, r):
+                    continue
                 if d.cell == r.cell:
                     message = f"`{r.name}` is deleted earlier in this cell (line {d.line}); it comes from cell {p.cell} above"
                 else:
