@@ -1451,3 +1451,22 @@ def test_hid008_a_del_and_a_read_the_counts_put_after_it_in_a_notebook_of_severa
     # The reader saved an error: it did run after the del.
     failed = cells[:2] + (("dataframe = train", 5, (Output("error", "NameError: name 'train' is not defined", name="NameError"),)),) + cells[3:]
     assert found(audit(*failed, rules=[UsedBeforeDefined]), "HID008") == [("HID008", 3, 1)]
+
+
+def test_hid001_a_late_re_run_of_definitions_no_cell_reads_is_not_reported():
+    # Fair check 52, item 37 (W, hid001-late-def-never-called): the `FocalLoss` of cell 3, re-run as
+    # [9] after cell 4 [5] redefined it, is read by no cell (every use commented out); its imports
+    # bind modules. A star import makes every cell opaque to the value check, yet nothing any cell
+    # computed or showed depends on which of the two definitions ran last.
+    head = (("import torch\nfrom fastai.vision import *", 1), ("data = ImageList.from_folder('x')", 2),
+            ("import torch.nn as nn\n\nclass FocalLoss(nn.Module):\n    pass", 9),
+            ("class FocalLoss(nn.Module):\n    def __init__(self):\n        super(FocalLoss, self).__init__()\n\n"
+             "    def forward(self, x):\n        return x", 5))
+    unused = ("learn = cnn_learner(data, 'resnet18')\n# learn.loss_func = FocalLoss()", 6)
+    assert found(audit(*head, unused, rules=[OutOfOrderExecution]), "HID001") == []
+    # A cell calls it: the outputs below used one run's definition.
+    used = ("learn = cnn_learner(data, 'resnet18')\nlearn.loss_func = FocalLoss()", 6)
+    assert found(audit(*head, used, rules=[OutOfOrderExecution]), "HID001") == [("HID001", 3, 1)]
+    # A cell below binds a name the late cell imports, to another value: the late import shadows it.
+    shadow = head[:3] + (("nn = 'a value'\nclass FocalLoss:\n    pass", 5), ("print(nn)", 6))
+    assert found(audit(*shadow, rules=[OutOfOrderExecution]), "HID001") == [("HID001", 3, 1)]

@@ -1328,6 +1328,12 @@ class OutOfOrderExecution(Rule):
                     # itself is reported against the cells it did disagree with, not as run before it.
                     covered.update((m, o.index) for m in inside for o in others)
                 continue
+            if late and python and _unread_definitions_only(ctx, members):
+                # Re-run late, it only defines what no cell reads and imports modules: no output
+                # below called either run's definitions (fair check 52, item 37, W
+                # hid001-late-def-never-called: a `FocalLoss` class whose every use is commented out).
+                covered.update((m, o.index) for m in inside for o in others)
+                continue
             cell = reported[0]
             if notebook.is_python and all(c.index in display and _display_only(display[c.index]) for c in (*members, *others)):
                 continue  # only cells that show values, swapped: none changed what another read
@@ -2899,6 +2905,42 @@ def _sklearn_constructor(call, resolve: Callable[[str], str]) -> bool:
     qualified = resolve(call.func) if call.func else ""
     last = qualified.rsplit(".", 1)[-1]
     return qualified.startswith("sklearn.") and last[:1].isupper()
+
+
+def _unread_definitions_only(ctx: RuleContext, cells: Sequence[Cell]) -> bool:
+    """Do the cells only define functions or classes (undecorated) and import (`_defines_only`),
+    their functions and classes read by no other cell (not even inside a function, but for that
+    cell's own definition of the name; no `exec`,
+    `%run` or cell that does not parse that might) and their imports binding names no cell binds
+    otherwise than by an import (the same module whichever ran last)? Then their order changed
+    nothing any cell read, though a star import leaves the value check blind."""
+    if not all(_defines_only(ctx, c) for c in cells):
+        return False
+    flow = name_flow(ctx)
+    inside = {c.index for c in cells}
+    if any(i.kind is not InjectorKind.STAR_IMPORT for i in flow.injectors):
+        return False
+    modules = import_only_names(flow.definitions)
+    defined: set[str] = set()
+    for c in cells:
+        ca = ctx.analysis_at.get(c.index)
+        tree = cell_python_tree(ca) if ca is not None else None
+        if tree is None:
+            return False
+        for stmt in tree.body:
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                if any((a.asname or a.name.split(".")[0]) not in modules for a in stmt.names):
+                    return False
+            elif stmt.decorator_list:
+                return False  # a decorator may register the function somewhere (`@app.route`)
+            else:
+                defined.add(stmt.name)
+    # (a cell's own class naming itself in its methods, `super(FocalLoss, self)`, reads it only
+    # once something else reads it)
+    binds = {(d.cell, d.name) for d in flow.definitions}
+    return bool(defined) and not any(
+        r.name in defined and r.cell not in inside and not (r.deferred and (r.cell, r.name) in binds) for r in flow.reads
+    )
 
 
 def _sensitive_against(ctx: RuleContext, members: Sequence[Cell], others: Sequence[Cell]) -> frozenset[int]:
