@@ -1470,3 +1470,23 @@ def test_hid001_a_late_re_run_of_definitions_no_cell_reads_is_not_reported():
     # A cell below binds a name the late cell imports, to another value: the late import shadows it.
     shadow = head[:3] + (("nn = 'a value'\nclass FocalLoss:\n    pass", 5), ("print(nn)", 6))
     assert found(audit(*shadow, rules=[OutOfOrderExecution]), "HID001") == [("HID001", 3, 1)]
+
+
+def test_hid001_a_section_rebinding_from_a_frame_changed_in_place_the_same_way_in_both_orders():
+    # Fair check 52, item 38 (W, hid001-self-contained-section): the RF section (cells 7-8, [10]-[11])
+    # ran before the split above it ([20]-[21]) and rebinds `X`, `y` with the same code from `df`,
+    # whose history (read, then `dropna(inplace=True)`) is the same in page and count order: cell 5
+    # reads the same `X`, `y` whichever binding came last.
+    head = (("import pandas as pd\nfrom sklearn.model_selection import train_test_split", 1), ("df = pd.read_csv('d.csv')", 2),
+            ("df.dropna(inplace=True)", 3), ("X = df.drop(['target'], axis=1)\ny = df.target", 4),
+            ("X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=42)", 20),
+            ("print(X_train.shape)", 21, (Output("stream", "(80, 3)\n", name="stdout"),)))
+    section = (("X = df.drop(['target'], axis=1)\ny = df.target\nXa, Xb, ya, yb = train_test_split(X, y, random_state=42)", 10),
+               ("print(Xa.shape)", 11, (Output("stream", "(80, 3)\n", name="stdout"),)))
+    assert found(audit(*head, *section, rules=[OutOfOrderExecution]), "HID001") == []
+    # Another column dropped: another `X`.
+    other = (("X = df.drop(['target', 'age'], axis=1)\ny = df.target\nXa, Xb, ya, yb = train_test_split(X, y, random_state=42)", 10), section[1])
+    assert found(audit(*head, *other, rules=[OutOfOrderExecution]), "HID001") != []
+    # `df` changed once more before the section ran ([6]) by a cell below the split: another history.
+    changed = head + (("df.fillna(0, inplace=True)", 6),) + section
+    assert found(audit(*changed, rules=[OutOfOrderExecution]), "HID001") != []

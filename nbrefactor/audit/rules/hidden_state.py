@@ -3301,16 +3301,28 @@ def _code_value(
             return None
         return _code_value(ctx, writes, module_names, callables, name, earlier[-1][0], None, by_count, depth + 1)
     line = own[-1][1]
-    if sum(1 for w in own if w[1] == line) > 1:
-        return None  # bound and changed on one line
     ca = ctx.analysis_at.get(cell)
     tree = cell_python_tree(ca) if ca is not None else None
     statement = next((st for st in (tree.body if tree is not None else ()) if st.lineno == line), None)
-    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1
-            and isinstance(statement.targets[0], ast.Name) and statement.targets[0].id == name):
-        return None
-    value = statement.value
+    in_place = statement is not None and _changes_in_place(statement, name)
+    if sum(1 for w in own if w[1] == line) > 1 and not in_place:
+        return None  # bound and changed on one line
     parts: dict[str, str] = {}
+    if statement is not None and in_place:
+        # A change in place alone on its line (`df.dropna(inplace=True)`, `df["a"] = 0`): the value
+        # it leaves is the one before it, changed by that code, from the values it reads (fair check
+        # 52, item 38, hid001-self-contained-section: `X = df1.drop(…)` in two cells, `df1` read
+        # and then cleaned in place in cells above both, in the same order by page and by count).
+        before = _code_value(ctx, writes, module_names, callables, name, cell, line, by_count, depth + 1)
+        if before is None:
+            return None
+        parts[name] = before
+        value: ast.AST = statement
+    elif not (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+              and isinstance(statement.targets[0], ast.Name) and statement.targets[0].id == name):
+        return None
+    else:
+        value = statement.value
     for node in ast.walk(value):
         if isinstance(node, ast.Call):
             called = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id if isinstance(node.func, ast.Name) else ""
@@ -3325,6 +3337,20 @@ def _code_value(
             parts[node.id] = text
     text = ast.dump(value, annotate_fields=False, include_attributes=False) + repr(sorted(parts.items()))
     return text if len(text) < 20000 else None
+
+
+def _changes_in_place(statement: ast.stmt, name: str) -> bool:
+    """A top-level statement that changes `name` in place and binds nothing: a method call on it
+    (`name.dropna(inplace=True)`) or an assignment to one item or attribute of it
+    (`name["a"] = …`, `name.a = …`)."""
+    if isinstance(statement, ast.Expr):
+        call = statement.value
+        return isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name) \
+            and call.func.value.id == name
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+        target = statement.targets[0]
+        return isinstance(target, (ast.Subscript, ast.Attribute)) and isinstance(target.value, ast.Name) and target.value.id == name
+    return False
 
 
 # An install that may change what is installed on a second run: `-U`, `--upgrade`, `--force-reinstall`, `--pre`.
