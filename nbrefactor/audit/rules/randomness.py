@@ -10203,7 +10203,8 @@ class MissingRandomState(Rule):
         "(RandomForestRegressor, ExtraTreesRegressor): model_class()`) is reported at the loop's call, "
         "naming the listed classes it leaves unseeded. "
         "The unseeded estimators of one list or tuple literal given to one call (a stack's or a vote's learners: "
-        "`VotingRegressor([(\"rf\", RandomForestRegressor()), (\"gb\", GradientBoostingRegressor())])`) are one finding, "
+        "`VotingRegressor([(\"rf\", RandomForestRegressor()), (\"gb\", GradientBoostingRegressor())])`) or bound to one "
+        "name (`models = [LinearRegression(), DecisionTreeRegressor(), …]`) are one finding, "
         "at the first, the others related and counted in the message: one model, one fix. "
         "So are unseeded estimators bound each to a name of one scope (a cell's top level or one def's body), the "
         "names then gathered in one list or tuple literal of names (`grids = [gs_1, gs_2, …]`, then `for gs in grids: "
@@ -13203,7 +13204,11 @@ def _fold_lists_of_estimators(ca: CellAnalysis, hits: list[Hit]) -> Iterator[Hit
     """`StackingCVRegressor([GradientBoostingRegressor(), RandomForestRegressor(n_estimators=50), …])`:
     the unseeded estimators of one list (or tuple) literal given to one call are one model's base
     learners, one fix (seed the list's learners): one finding at the first, the others related and
-    counted (fair check 18: 12 findings for the two stacks of one cell). An estimator inside an
+    counted (fair check 18: 12 findings for the two stacks of one cell). So are those of one list
+    literal bound to one name (`models = [LinearRegression(), DecisionTreeRegressor(), …]`), the
+    learners of the one stack the notebook's own function fits, or the candidates of one
+    comparison, one fix as for `_fold_named_comparisons` (fair check 52, item 156,
+    rnd002-one-finding-per-estimator-of-one-ensemble). An estimator inside an
     element (`make_pipeline(PolynomialFeatures(2), Lasso())`) belongs to that element's list."""
     tree = _parsed(ca) if len(hits) > 1 else None
     if tree is None:
@@ -13216,7 +13221,14 @@ def _fold_lists_of_estimators(ca: CellAnalysis, hits: list[Hit]) -> Iterator[Hit
             continue
         parent = parents.get(node)
         while parent is not None and not isinstance(parent, (ast.stmt, ast.Lambda, ast.comprehension)):
-            if isinstance(parent, (ast.List, ast.Tuple)) and isinstance(parents.get(parent), (ast.Call, ast.keyword)):
+            holder = parents.get(parent)
+            if isinstance(parent, (ast.List, ast.Tuple)) and (
+                isinstance(holder, (ast.Call, ast.keyword))
+                # (bound to one name, `models = [LinearRegression(), DecisionTreeRegressor(), …]`, for
+                # the notebook's own `stack(x, y, models)`: fair check 52, item 156)
+                or (isinstance(holder, ast.Assign) and holder.value is parent and len(holder.targets) == 1
+                    and isinstance(holder.targets[0], ast.Name))
+            ):
                 lists[(node.lineno, node.col_offset + 1)] = parent
                 break
             parent = parents.get(parent)
