@@ -1505,3 +1505,17 @@ def test_rnd002_unseeded_learners_of_one_list_bound_to_a_name_are_one_finding(tm
     # Two estimators bound to names of their own: two findings.
     apart = (cells[0], "tree = DecisionTreeRegressor()\nforest = RandomForestRegressor()", "tree.fit(X, y)\nforest.fit(X, y)")
     assert spots(MissingRandomState, tmp_path, *apart) == [(2, 1), (2, 2)]
+
+
+def test_rnd002_unseeded_study_optimized_with_parallel_trials_also_asks_for_one_job(tmp_path):
+    # Fair check 52, item 155 (R, message): `study.optimize(…, n_jobs=6)` runs trials in threads, so
+    # a seeded sampler alone does not repeat the search: the fix says n_jobs=1 too.
+    head = "import optuna"
+    parallel = "study = optuna.create_study(direction='minimize')\nstudy.optimize(objective, n_trials=50, n_jobs=6)"
+    (finding,) = run_example(MissingRandomState, Example(cells=(head, parallel)), tmp_path)
+    assert "`study.optimize(…)` runs its trials in parallel threads (`n_jobs=6`)" in finding.message
+    assert finding.fix.endswith(", and run the trials one at a time (`n_jobs=1` instead of `n_jobs=6`)")
+    # One job (or none given): the sampler's seed is the whole fix.
+    for serial in ("study.optimize(objective, n_trials=50, n_jobs=1)", "study.optimize(objective, n_trials=50)"):
+        (finding,) = run_example(MissingRandomState, Example(cells=(head, "study = optuna.create_study()", serial)), tmp_path)
+        assert "n_jobs" not in finding.message and "n_jobs" not in finding.fix

@@ -11149,6 +11149,15 @@ class MissingRandomState(Rule):
                                           boosting=_best_split_boosting(call, qualified))
                 called = f"`{alias}(...)` (the class `{short}` under another name)" if alias else f"`{short}(...)`"
                 fix = spec.fix or f"Pass {spec.keywords[0]}=SEED (a constant defined once at the top)"
+                parallel = _parallel_trials(ctx, ca, call) if qualified == "optuna.create_study" else None
+                if parallel is not None:
+                    # `study.optimize(objective, n_jobs=6)`: trials run in threads, each asking the
+                    # sampler when it starts, so which parameters each trial gets depends on the
+                    # threads' timing, seed or not (fair check 52, item 155's message).
+                    where, jobs = parallel
+                    changes += (f"; `{where}` runs its trials in parallel threads (`n_jobs={jobs}`), so even a seeded "
+                                "sampler suggests them in another order on every run")
+                    fix += f", and run the trials one at a time (`n_jobs=1` instead of `n_jobs={jobs}`)"
                 unused = _unused_seed_constant(ctx, ca) if not explicit_none and not spec.fix else None
                 if unused is not None:
                     # `blobs_random_seed = 42` beside the call and read nowhere (fair check 21): the
@@ -13013,6 +13022,32 @@ def _time_budgets(ctx: RuleContext, catalog: RandomnessCatalog) -> Iterator[Hit]
             key=f"time-budget:{spec.label}",
             related=tuple((o[0].cell, o[1].line, o[1].column) for o in others),
         )
+
+
+def _parallel_trials(ctx: RuleContext, ca: CellAnalysis, call: CallFact) -> tuple[str, str] | None:
+    """For `study = optuna.create_study(…)`, the first `study.optimize(…)` after it (in its cell, else
+    in a cell below) when that call runs trials in parallel: an `n_jobs=` other than the literal 1
+    (`n_jobs=6`, `n_jobs=-1`, a name). (`study.optimize(...)` as written, n_jobs as written.)"""
+    tree = _parsed(ca)
+    name = next((
+        node.targets[0].id for node in (nodes_of(tree, ast.Assign) if tree is not None else ())
+        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Call)
+        and node.value.lineno == call.line and node.value.col_offset + 1 == call.column
+    ), None)
+    if name is None:
+        return None
+    for other in ctx.cells:
+        if other.cell.index < ca.cell.index:
+            continue
+        for c in sorted(other.facts.calls, key=lambda c: (c.line, c.column)):
+            if c.receiver != name or c.method != "optimize" or (other is ca and c.line <= call.line):
+                continue
+            given = next((a for a in c.args if a.keyword == "n_jobs"), None)
+            if given is None or given.constant == "None" or _literal_number(given.number) == 1:
+                return None
+            jobs = _segment(other, c, "n_jobs") or given.number or given.name
+            return (f"{name}.optimize(…)", jobs) if jobs else None
+    return None
 
 
 def _bound_by_call(ctx: RuleContext, name: str, calls: tuple[str, ...]) -> bool:
