@@ -1490,3 +1490,18 @@ def test_hid001_a_section_rebinding_from_a_frame_changed_in_place_the_same_way_i
     # `df` changed once more before the section ran ([6]) by a cell below the split: another history.
     changed = head + (("df.fillna(0, inplace=True)", 6),) + section
     assert found(audit(*changed, rules=[OutOfOrderExecution]), "HID001") != []
+
+
+def test_hid001_a_late_cell_rebinding_a_module_name_names_the_module_and_the_cell_that_fails():
+    # Fair check 52, item 42 (R, message): cell 3 rebinds `xgb`, the module cell 1 imports, to the
+    # model `xgb.XGBRegressor(…)` builds, re-run late after cell 4 used the module; top to bottom
+    # cell 4's `xgb.XGBRegressor` reads the model and fails. The message names both.
+    cells = (("import xgboost as xgb\nimport pandas as pd", 5), ("df = pd.read_csv('cars.csv')", 2),
+             ("xgb = xgb.XGBRegressor(n_estimators=10)\nxgb.fit(df, df.price)", 6),
+             ("xgb = xgb.XGBRegressor(max_depth=3)\nmodels = [xgb]\nprint(len(models))", 3,
+              (Output("stream", "1\n", name="stdout"),)))
+    (message,) = messages(audit(*cells, rules=[OutOfOrderExecution]), "HID001")
+    assert ("; cell 3 rebinds `xgb`, the module cell 1 imports, to what `xgb.XGBRegressor(…)` returns, so top to bottom "
+            "cell 4 reads `xgb.XGBRegressor` from that object, not from the module, and fails (AttributeError)") in message
+    (finding,) = [d for d in audit(*cells, rules=[OutOfOrderExecution]) if d.code == "HID001"]
+    assert finding.fix.startswith("Give the object a name of its own (`xgb_model = xgb.XGBRegressor(…)`, and its uses)")

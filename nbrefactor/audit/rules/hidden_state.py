@@ -1477,6 +1477,17 @@ class OutOfOrderExecution(Rule):
                     it = "it" if len(names) == 1 else "them"
                     message += (f"; {_cell_list(readers)} read {shown_names} as {_cell_list(writers)} above left {it}, "
                                 f"not as {_cell_list(own)} left {it}")
+            fix = _RESTART_FIX
+            if late and python and (shadow := _module_rebound(ctx, inside)) is not None:
+                # The late cell rebinds a module's name to what one of its calls returns (`xgb =
+                # xgb.XGBRegressor(…)`) and a cell below calls the module again: top to bottom that
+                # cell meets the object and fails (fair check 52, item 42's message).
+                writer, name, importer, reader, attribute = shadow
+                message += (f"; cell {writer} rebinds `{name}`, the module cell {importer} imports, to what "
+                            f"`{name}.{attribute}(…)` returns, so top to bottom cell {reader} reads `{name}.{attribute}` "
+                            "from that object, not from the module, and fails (AttributeError)")
+                fix = (f"Give the object a name of its own (`{name}_model = {name}.{attribute}(…)`, and its uses), so `{name}` "
+                       "stays the module; then restart the kernel and run all cells top to bottom")
             if late:
                 covered.update((m, o.index) for m in inside for o in others)
             partners[f"order\x1f{cell.source.strip()}"] = {c.index for c in others}
@@ -1485,7 +1496,7 @@ class OutOfOrderExecution(Rule):
                 1,
                 None,
                 message,
-                fix=_RESTART_FIX,
+                fix=fix,
                 key=f"order\x1f{cell.source.strip()}",
                 related=tuple((c, 1, None) for c in [*(m for m in members if m is not cell), *others]),
             ), block[0][0], members, others if late else []))
@@ -1498,6 +1509,36 @@ class OutOfOrderExecution(Rule):
 
 # HID003's look-alike: "did you mean `imagenes` (cell 5)?"
 _DID_YOU_MEAN = re.compile(r"did you mean `(\w+)` \(cell (\d+)\)\?")
+
+
+def _module_rebound(ctx: RuleContext, inside: AbstractSet[int]) -> Optional[tuple[int, str, int, int, str]]:
+    """(writer, name, importer, reader, attribute) when a cell of `inside` binds, at its top level, a
+    name an import of a cell above binds to what a call of that module's attribute returns (`xgb =
+    xgb.XGBRegressor(…)` under `import xgboost as xgb`), and a cell below it whose read of the name
+    top to bottom is that binding reads the same attribute (`xgb.XGBRegressor(…)` again): that cell,
+    run top to bottom, asks the object for the module's attribute. None otherwise."""
+    flow = name_flow(ctx)
+    for d in flow.definitions:
+        if d.cell not in inside or d.kind is not DefKind.ASSIGN:
+            continue
+        importer = next((i.cell for i in flow.definitions if i.name == d.name and i.kind is DefKind.IMPORT and i.cell < d.cell), None)
+        ca = ctx.analysis_at.get(d.cell)
+        tree = cell_python_tree(ca) if ca is not None and importer is not None else None
+        statement = next((st for st in (tree.body if tree is not None else ()) if st.lineno == d.line), None)
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)
+                and statement.targets[0].id == d.name and isinstance(statement.value, ast.Call)
+                and isinstance(statement.value.func, ast.Attribute) and isinstance(statement.value.func.value, ast.Name)
+                and statement.value.func.value.id == d.name):
+            continue
+        attribute = statement.value.func.attr
+        used = re.compile(rf"(?<![\w.]){re.escape(d.name)}\.{re.escape(attribute)}\b")
+        for r in flow.reads:
+            if (r.name == d.name and r.cell > d.cell and not r.deferred and r.provider is not None
+                    and r.provider.cell == d.cell and r.provider.line == d.line
+                    and (reader := ctx.analysis_at.get(r.cell)) is not None and used.search(reader.cell.source)):
+                assert importer is not None
+                return d.cell, d.name, importer, r.cell, attribute
+    return None
 
 
 def _read_from_late_not_below(
