@@ -1505,3 +1505,16 @@ def test_hid001_a_late_cell_rebinding_a_module_name_names_the_module_and_the_cel
             "cell 4 reads `xgb.XGBRegressor` from that object, not from the module, and fails (AttributeError)") in message
     (finding,) = [d for d in audit(*cells, rules=[OutOfOrderExecution]) if d.code == "HID001"]
     assert finding.fix.startswith("Give the object a name of its own (`xgb_model = xgb.XGBRegressor(…)`, and its uses)")
+
+
+def test_hid006_names_read_below_two_star_imports_may_come_from_either():
+    # Fair check 52, items 53/54 (R, message): names read below cell 3's `from fastai.utils.mem
+    # import *` may come from cell 1's `from fastai.vision import *` as well: the later finding says
+    # so, and the earlier one counts them as possibly its own.
+    diags = audit("from fastai.vision import *", "files = get_image_files('x')",
+                  "from fastai.utils.mem import *\nfree = gpu_mem_get_free_no_cache()", "learn = unet_learner(files, models.resnet34)",
+                  rules=[StateInjection])
+    first, later = messages(diags, "HID006")
+    assert first.endswith("; 3 more names read below cell 3's star import (`gpu_mem_get_free_no_cache`, `unet_learner`, "
+                          "`models`) may come from it too, or from that one")
+    assert "so they come from it, from the star import of cell 1 above it, or are undefined (this audit cannot tell which)" in later

@@ -10452,9 +10452,23 @@ class StateInjection(Rule):
                         names = ", ".join(dict.fromkeys(name for name, _ in supplied[:4])) + (", …" if len(supplied) > 4 else "")
                         fix = f"Import the names you use explicitly (`from {star.group(1)} import {names}`)."
                     else:
+                        # Star imports of other cells above it may bind them too; names read below a
+                        # later star import may come from this one too (fair check 52, items 53/54:
+                        # fastai.vision's `unet_learner`, read below `from fastai.utils.mem import *`).
+                        above, (below_cell, beyond) = _star_neighbours(ctx, flow, inj)
+                        if above:
+                            several = len(above) > 1 or sum(1 for i in flow.injectors if i.cell == above[0] and i.kind is InjectorKind.STAR_IMPORT) > 1
+                            shown_above = f"the star import{'s' if several else ''} of {_cell_list(above)} above it"
+                            origin = f"{source}, from {shown_above}, or {'is' if one else 'are'}"
+                        else:
+                            origin = f"{source} or {'is' if one else 'are'}"
                         what = (f"binds names nobody can see from the notebook: {shown}{more} {'is' if one else 'are'} read below it "
-                                f"and bound by no cell, so {'it comes' if one else 'they come'} from {source} or {'is' if one else 'are'} "
+                                f"and bound by no cell, so {'it comes' if one else 'they come'} from {origin} "
                                 "undefined (this audit cannot tell which)")
+                        if beyond:
+                            listed = ", ".join(f"`{name}`" for name in beyond[:3]) + (", …" if len(beyond) > 3 else "")
+                            what += (f"; {len(beyond)} more name{'s' if len(beyond) > 1 else ''} read below cell {below_cell}'s star "
+                                     f"import ({listed}) may come from {source} too, or from that one")
                 added = _added_import_folders(ctx)
                 # A module the catalogue knows as an installed distribution (`nltk.stem.porter`,
                 # nltk) is not "maybe" in a folder the notebook adds to `sys.path` (fair check 39,
@@ -10506,6 +10520,24 @@ def _names_only_a_star_import_can_supply(flow: NameFlow, inj: Injector) -> list[
                 and (until is None or (r.cell, r.line) < until)):
             first.setdefault(r.name, r.cell)
     return list(first.items())
+
+
+def _star_neighbours(ctx: RuleContext, flow: NameFlow, inj: Injector) -> tuple[list[int], tuple[Optional[int], list[str]]]:
+    """(the cells above `inj`'s with a star import of names no table lists; (the cell of the next
+    opaque injector below it when that is such a star import, the names bound by no cell read
+    below that one: `_names_only_a_star_import_can_supply` of it, which `inj` may supply too))."""
+    def unlisted_star(i: Injector) -> bool:
+        return i.kind is InjectorKind.STAR_IMPORT and not _known_star(i, ctx.catalog)
+
+    above = sorted({i.cell for i in flow.injectors if unlisted_star(i) and i.cell < inj.cell})
+    following = min((i for i in flow.injectors if i.opaque and i.cell > inj.cell), key=lambda i: (i.cell, i.line), default=None)
+    own = [i for i in flow.injectors if i.cell == inj.cell and i.kind is InjectorKind.STAR_IMPORT]
+    modules = {m.group(1) for i in own if (m := _STAR_FROM.match(i.text))}
+    if following is None or not unlisted_star(following) or (
+            (m := _STAR_FROM.match(following.text)) is not None and m.group(1) in modules):
+        return above, (None, [])  # (the same module again: folded into this finding)
+    listed = {name for name, _ in _names_only_a_star_import_can_supply(flow, inj)}
+    return above, (following.cell, [name for name, _ in _names_only_a_star_import_can_supply(flow, following) if name not in listed])
 
 
 def _misspelt_star_module(ctx: RuleContext, module: str) -> Optional[tuple[str, str, str]]:
