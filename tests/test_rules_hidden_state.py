@@ -1413,3 +1413,108 @@ def test_hid001_a_cell_assigning_an_item_is_no_reader_of_one_item_only():
     cells = (("best_params = {'n_estimators': 100}", 1), ("best_params['max_depth'] = 8", 4),
              ("print(dict(**best_params))", 5), ("best_params['learning_rate'] = 0.25", 3))
     assert found(audit(*cells), "HID001") == [("HID001", 4, 1)]
+
+
+def test_hid002_a_name_only_the_unrun_cell_holds_shown_by_a_reader_proves_it_ran_though_a_later_copy_holds_it():
+    # Fair check 52, item 44 (W, hid002-readers-prove-cell-ran): the CatBoost search cell has no
+    # count; the `study.best_params` below it, run as [7], shows `'objective': 'Logloss'`, a name
+    # only that cell's code holds but for the cell that copied the result down after ([9], below
+    # the reader): the search ran, its count cleared (other searches above bound `study` too).
+    head = (("import optuna", 1), ("study = optuna.create_study()\nstudy.optimize(lgbm, n_trials=5)", 2),
+            ("study.best_params", 3, (Output("execute_result", "{'num_leaves': 31}"),)))
+    search = "study = optuna.create_study()\nstudy.optimize(lambda t: cat(t.suggest_categorical('objective', ['Logloss'])), n_trials=5)"
+    shown = ("study.best_params", 7, (Output("execute_result", "{'objective': 'Logloss'}"),))
+    copy = ("cb_params = {'objective': 'Logloss'}", 9)
+    assert found(audit(*head, search, shown, copy, rules=[UnexecutedCell]), "HID002") == []
+    # The copy ran before the reader (a lower count): it, not the search, may be where the name came from.
+    early = ("cb_params = {'objective': 'Logloss'}", 5)
+    assert found(audit(*head, search, shown, early, rules=[UnexecutedCell]), "HID002") == [("HID002", 4, 1)]
+    # Or it has no count (it may have run before the reader).
+    assert found(audit(*head, search, shown, copy[0], rules=[UnexecutedCell]), "HID002") == [("HID002", 4, 1)]
+
+
+def test_hid008_a_del_and_a_read_the_counts_put_after_it_in_a_notebook_of_several_sessions():
+    # Fair check 52, items 60-62 (N, hid008-same-value-across-sessions): `del train` ran as [3],
+    # `dataframe = train` as [5] without an error, and no cell on the page binds `train` but the
+    # read above both: in one session the read would have raised NameError. Counts two cells share
+    # ([2]) prove several sessions: the del and the read ran in different ones, and the read got
+    # the one value the page gives `train`, the top-to-bottom one.
+    cells = (("import pandas as pd", 1), ("train = pd.read_csv('train.csv')", 2), ("dataframe = train", 5),
+             ("del train", 3), ("test = pd.read_csv('test.csv')", 2))
+    assert found(audit(*cells, rules=[UsedBeforeDefined]), "HID008") == []
+    # One session (no count repeated): code no longer on the page rebound `train` between them.
+    one = cells[:4] + (("test = pd.read_csv('test.csv')", 6),)
+    assert found(audit(*one, rules=[UsedBeforeDefined]), "HID008") == [("HID008", 3, 1)]
+    # Another cell binds `train` (never run here): the read may have had its value, not the top-to-bottom one.
+    other = cells + ("train = pd.read_csv('other.csv')",)
+    assert found(audit(*other, rules=[UsedBeforeDefined]), "HID008") == [("HID008", 3, 1)]
+    # The reader saved an error: it did run after the del.
+    failed = cells[:2] + (("dataframe = train", 5, (Output("error", "NameError: name 'train' is not defined", name="NameError"),)),) + cells[3:]
+    assert found(audit(*failed, rules=[UsedBeforeDefined]), "HID008") == [("HID008", 3, 1)]
+
+
+def test_hid001_a_late_re_run_of_definitions_no_cell_reads_is_not_reported():
+    # Fair check 52, item 37 (W, hid001-late-def-never-called): the `FocalLoss` of cell 3, re-run as
+    # [9] after cell 4 [5] redefined it, is read by no cell (every use commented out); its imports
+    # bind modules. A star import makes every cell opaque to the value check, yet nothing any cell
+    # computed or showed depends on which of the two definitions ran last.
+    head = (("import torch\nfrom fastai.vision import *", 1), ("data = ImageList.from_folder('x')", 2),
+            ("import torch.nn as nn\n\nclass FocalLoss(nn.Module):\n    pass", 9),
+            ("class FocalLoss(nn.Module):\n    def __init__(self):\n        super(FocalLoss, self).__init__()\n\n"
+             "    def forward(self, x):\n        return x", 5))
+    unused = ("learn = cnn_learner(data, 'resnet18')\n# learn.loss_func = FocalLoss()", 6)
+    assert found(audit(*head, unused, rules=[OutOfOrderExecution]), "HID001") == []
+    # A cell calls it: the outputs below used one run's definition.
+    used = ("learn = cnn_learner(data, 'resnet18')\nlearn.loss_func = FocalLoss()", 6)
+    assert found(audit(*head, used, rules=[OutOfOrderExecution]), "HID001") == [("HID001", 3, 1)]
+    # A cell below binds a name the late cell imports, to another value: the late import shadows it.
+    shadow = head[:3] + (("nn = 'a value'\nclass FocalLoss:\n    pass", 5), ("print(nn)", 6))
+    assert found(audit(*shadow, rules=[OutOfOrderExecution]), "HID001") == [("HID001", 3, 1)]
+
+
+def test_hid001_a_section_rebinding_from_a_frame_changed_in_place_the_same_way_in_both_orders():
+    # Fair check 52, item 38 (W, hid001-self-contained-section): the RF section (cells 7-8, [10]-[11])
+    # ran before the split above it ([20]-[21]) and rebinds `X`, `y` with the same code from `df`,
+    # whose history (read, then `dropna(inplace=True)`) is the same in page and count order: cell 5
+    # reads the same `X`, `y` whichever binding came last.
+    head = (("import pandas as pd\nfrom sklearn.model_selection import train_test_split", 1), ("df = pd.read_csv('d.csv')", 2),
+            ("df.dropna(inplace=True)", 3), ("X = df.drop(['target'], axis=1)\ny = df.target", 4),
+            ("X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=42)", 20),
+            ("print(X_train.shape)", 21, (Output("stream", "(80, 3)\n", name="stdout"),)))
+    section = (("X = df.drop(['target'], axis=1)\ny = df.target\nXa, Xb, ya, yb = train_test_split(X, y, random_state=42)", 10),
+               ("print(Xa.shape)", 11, (Output("stream", "(80, 3)\n", name="stdout"),)))
+    assert found(audit(*head, *section, rules=[OutOfOrderExecution]), "HID001") == []
+    # Another column dropped: another `X`.
+    other = (("X = df.drop(['target', 'age'], axis=1)\ny = df.target\nXa, Xb, ya, yb = train_test_split(X, y, random_state=42)", 10), section[1])
+    assert found(audit(*head, *other, rules=[OutOfOrderExecution]), "HID001") != []
+    # `df` changed once more before the section ran ([6]) by a cell below the split: another history.
+    changed = head + (("df.fillna(0, inplace=True)", 6),) + section
+    assert found(audit(*changed, rules=[OutOfOrderExecution]), "HID001") != []
+
+
+def test_hid001_a_late_cell_rebinding_a_module_name_names_the_module_and_the_cell_that_fails():
+    # Fair check 52, item 42 (R, message): cell 3 rebinds `xgb`, the module cell 1 imports, to the
+    # model `xgb.XGBRegressor(…)` builds, re-run late after cell 4 used the module; top to bottom
+    # cell 4's `xgb.XGBRegressor` reads the model and fails. The message names both.
+    cells = (("import xgboost as xgb\nimport pandas as pd", 5), ("df = pd.read_csv('cars.csv')", 2),
+             ("xgb = xgb.XGBRegressor(n_estimators=10)\nxgb.fit(df, df.price)", 6),
+             ("xgb = xgb.XGBRegressor(max_depth=3)\nmodels = [xgb]\nprint(len(models))", 3,
+              (Output("stream", "1\n", name="stdout"),)))
+    (message,) = messages(audit(*cells, rules=[OutOfOrderExecution]), "HID001")
+    assert ("; cell 3 rebinds `xgb`, the module cell 1 imports, to what `xgb.XGBRegressor(…)` returns, so top to bottom "
+            "cell 4 reads `xgb.XGBRegressor` from that object, not from the module, and fails (AttributeError)") in message
+    (finding,) = [d for d in audit(*cells, rules=[OutOfOrderExecution]) if d.code == "HID001"]
+    assert finding.fix.startswith("Give the object a name of its own (`xgb_model = xgb.XGBRegressor(…)`, and its uses)")
+
+
+def test_hid006_names_read_below_two_star_imports_may_come_from_either():
+    # Fair check 52, items 53/54 (R, message): names read below cell 3's `from fastai.utils.mem
+    # import *` may come from cell 1's `from fastai.vision import *` as well: the later finding says
+    # so, and the earlier one counts them as possibly its own.
+    diags = audit("from fastai.vision import *", "files = get_image_files('x')",
+                  "from fastai.utils.mem import *\nfree = gpu_mem_get_free_no_cache()", "learn = unet_learner(files, models.resnet34)",
+                  rules=[StateInjection])
+    first, later = messages(diags, "HID006")
+    assert first.endswith("; 3 more names read below cell 3's star import (`gpu_mem_get_free_no_cache`, `unet_learner`, "
+                          "`models`) may come from it too, or from that one")
+    assert "so they come from it, from the star import of cell 1 above it, or are undefined (this audit cannot tell which)" in later

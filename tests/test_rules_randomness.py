@@ -1512,3 +1512,36 @@ def test_rnd002_svc_with_probability_read_only_through_predict_is_not_reported(t
     assert spots(MissingRandomState, tmp_path, head,
                  "svm = SVC(kernel='rbf', probability=True).fit(X_train, y_train)",
                  "report(svm, X_test)") == [(2, 1)]
+
+
+def test_rnd002_unseeded_learners_of_one_list_bound_to_a_name_are_one_finding(tmp_path):
+    # Fair check 52, item 156 (N, rnd002-one-finding-per-estimator-of-one-ensemble): the learners of
+    # one `models` list, which the notebook's own `stack` fits fold by fold: one finding at the
+    # first, the others related and counted, as for a list given straight to a library's stack.
+    cells = (
+        "from sklearn.tree import DecisionTreeRegressor\nfrom sklearn.ensemble import RandomForestRegressor\n"
+        "from sklearn.linear_model import LinearRegression",
+        "models = [LinearRegression(),\n          DecisionTreeRegressor(),\n          RandomForestRegressor()]",
+        "def stack(X, y, models):\n    return [m.fit(X, y).predict(X) for m in models]",
+        "preds = stack(X, y, models)",
+    )
+    found = run_example(MissingRandomState, Example(cells=cells), tmp_path)
+    assert positions(found) == [(2, 2)]
+    assert len(found[0].related) == 1 and "1 more learner of this list has no seed either (line 3)" in found[0].message
+    # Two estimators bound to names of their own: two findings.
+    apart = (cells[0], "tree = DecisionTreeRegressor()\nforest = RandomForestRegressor()", "tree.fit(X, y)\nforest.fit(X, y)")
+    assert spots(MissingRandomState, tmp_path, *apart) == [(2, 1), (2, 2)]
+
+
+def test_rnd002_unseeded_study_optimized_with_parallel_trials_also_asks_for_one_job(tmp_path):
+    # Fair check 52, item 155 (R, message): `study.optimize(…, n_jobs=6)` runs trials in threads, so
+    # a seeded sampler alone does not repeat the search: the fix says n_jobs=1 too.
+    head = "import optuna"
+    parallel = "study = optuna.create_study(direction='minimize')\nstudy.optimize(objective, n_trials=50, n_jobs=6)"
+    (finding,) = run_example(MissingRandomState, Example(cells=(head, parallel)), tmp_path)
+    assert "`study.optimize(…)` runs its trials in parallel threads (`n_jobs=6`)" in finding.message
+    assert finding.fix.endswith(", and run the trials one at a time (`n_jobs=1` instead of `n_jobs=6`)")
+    # One job (or none given): the sampler's seed is the whole fix.
+    for serial in ("study.optimize(objective, n_trials=50, n_jobs=1)", "study.optimize(objective, n_trials=50)"):
+        (finding,) = run_example(MissingRandomState, Example(cells=(head, "study = optuna.create_study()", serial)), tmp_path)
+        assert "n_jobs" not in finding.message and "n_jobs" not in finding.fix

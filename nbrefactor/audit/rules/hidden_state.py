@@ -1328,6 +1328,12 @@ class OutOfOrderExecution(Rule):
                     # itself is reported against the cells it did disagree with, not as run before it.
                     covered.update((m, o.index) for m in inside for o in others)
                 continue
+            if late and python and _unread_definitions_only(ctx, members):
+                # Re-run late, it only defines what no cell reads and imports modules: no output
+                # below called either run's definitions (fair check 52, item 37, W
+                # hid001-late-def-never-called: a `FocalLoss` class whose every use is commented out).
+                covered.update((m, o.index) for m in inside for o in others)
+                continue
             cell = reported[0]
             if notebook.is_python and all(c.index in display and _display_only(display[c.index]) for c in (*members, *others)):
                 continue  # only cells that show values, swapped: none changed what another read
@@ -1471,6 +1477,17 @@ class OutOfOrderExecution(Rule):
                     it = "it" if len(names) == 1 else "them"
                     message += (f"; {_cell_list(readers)} read {shown_names} as {_cell_list(writers)} above left {it}, "
                                 f"not as {_cell_list(own)} left {it}")
+            fix = _RESTART_FIX
+            if late and python and (shadow := _module_rebound(ctx, inside)) is not None:
+                # The late cell rebinds a module's name to what one of its calls returns (`xgb =
+                # xgb.XGBRegressor(…)`) and a cell below calls the module again: top to bottom that
+                # cell meets the object and fails (fair check 52, item 42's message).
+                writer, name, importer, reader, attribute = shadow
+                message += (f"; cell {writer} rebinds `{name}`, the module cell {importer} imports, to what "
+                            f"`{name}.{attribute}(…)` returns, so top to bottom cell {reader} reads `{name}.{attribute}` "
+                            "from that object, not from the module, and fails (AttributeError)")
+                fix = (f"Give the object a name of its own (`{name}_model = {name}.{attribute}(…)`, and its uses), so `{name}` "
+                       "stays the module; then restart the kernel and run all cells top to bottom")
             if late:
                 covered.update((m, o.index) for m in inside for o in others)
             partners[f"order\x1f{cell.source.strip()}"] = {c.index for c in others}
@@ -1479,7 +1496,7 @@ class OutOfOrderExecution(Rule):
                 1,
                 None,
                 message,
-                fix=_RESTART_FIX,
+                fix=fix,
                 key=f"order\x1f{cell.source.strip()}",
                 related=tuple((c, 1, None) for c in [*(m for m in members if m is not cell), *others]),
             ), block[0][0], members, others if late else []))
@@ -1492,6 +1509,36 @@ class OutOfOrderExecution(Rule):
 
 # HID003's look-alike: "did you mean `imagenes` (cell 5)?"
 _DID_YOU_MEAN = re.compile(r"did you mean `(\w+)` \(cell (\d+)\)\?")
+
+
+def _module_rebound(ctx: RuleContext, inside: AbstractSet[int]) -> Optional[tuple[int, str, int, int, str]]:
+    """(writer, name, importer, reader, attribute) when a cell of `inside` binds, at its top level, a
+    name an import of a cell above binds to what a call of that module's attribute returns (`xgb =
+    xgb.XGBRegressor(…)` under `import xgboost as xgb`), and a cell below it whose read of the name
+    top to bottom is that binding reads the same attribute (`xgb.XGBRegressor(…)` again): that cell,
+    run top to bottom, asks the object for the module's attribute. None otherwise."""
+    flow = name_flow(ctx)
+    for d in flow.definitions:
+        if d.cell not in inside or d.kind is not DefKind.ASSIGN:
+            continue
+        importer = next((i.cell for i in flow.definitions if i.name == d.name and i.kind is DefKind.IMPORT and i.cell < d.cell), None)
+        ca = ctx.analysis_at.get(d.cell)
+        tree = cell_python_tree(ca) if ca is not None and importer is not None else None
+        statement = next((st for st in (tree.body if tree is not None else ()) if st.lineno == d.line), None)
+        if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1 and isinstance(statement.targets[0], ast.Name)
+                and statement.targets[0].id == d.name and isinstance(statement.value, ast.Call)
+                and isinstance(statement.value.func, ast.Attribute) and isinstance(statement.value.func.value, ast.Name)
+                and statement.value.func.value.id == d.name):
+            continue
+        attribute = statement.value.func.attr
+        used = re.compile(rf"(?<![\w.]){re.escape(d.name)}\.{re.escape(attribute)}\b")
+        for r in flow.reads:
+            if (r.name == d.name and r.cell > d.cell and not r.deferred and r.provider is not None
+                    and r.provider.cell == d.cell and r.provider.line == d.line
+                    and (reader := ctx.analysis_at.get(r.cell)) is not None and used.search(reader.cell.source)):
+                assert importer is not None
+                return d.cell, d.name, importer, r.cell, attribute
+    return None
 
 
 def _read_from_late_not_below(
@@ -2901,6 +2948,42 @@ def _sklearn_constructor(call, resolve: Callable[[str], str]) -> bool:
     return qualified.startswith("sklearn.") and last[:1].isupper()
 
 
+def _unread_definitions_only(ctx: RuleContext, cells: Sequence[Cell]) -> bool:
+    """Do the cells only define functions or classes (undecorated) and import (`_defines_only`),
+    their functions and classes read by no other cell (not even inside a function, but for that
+    cell's own definition of the name; no `exec`,
+    `%run` or cell that does not parse that might) and their imports binding names no cell binds
+    otherwise than by an import (the same module whichever ran last)? Then their order changed
+    nothing any cell read, though a star import leaves the value check blind."""
+    if not all(_defines_only(ctx, c) for c in cells):
+        return False
+    flow = name_flow(ctx)
+    inside = {c.index for c in cells}
+    if any(i.kind is not InjectorKind.STAR_IMPORT for i in flow.injectors):
+        return False
+    modules = import_only_names(flow.definitions)
+    defined: set[str] = set()
+    for c in cells:
+        ca = ctx.analysis_at.get(c.index)
+        tree = cell_python_tree(ca) if ca is not None else None
+        if tree is None:
+            return False
+        for stmt in tree.body:
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                if any((a.asname or a.name.split(".")[0]) not in modules for a in stmt.names):
+                    return False
+            elif stmt.decorator_list:
+                return False  # a decorator may register the function somewhere (`@app.route`)
+            else:
+                defined.add(stmt.name)
+    # (a cell's own class naming itself in its methods, `super(FocalLoss, self)`, reads it only
+    # once something else reads it)
+    binds = {(d.cell, d.name) for d in flow.definitions}
+    return bool(defined) and not any(
+        r.name in defined and r.cell not in inside and not (r.deferred and (r.cell, r.name) in binds) for r in flow.reads
+    )
+
+
 def _sensitive_against(ctx: RuleContext, members: Sequence[Cell], others: Sequence[Cell]) -> frozenset[int]:
     """The cells of `members` (cells out of order) whose order against `others` (the cells they ran
     against) changes a value a cell read: cells this cannot see into (`_order_differences`),
@@ -3259,16 +3342,28 @@ def _code_value(
             return None
         return _code_value(ctx, writes, module_names, callables, name, earlier[-1][0], None, by_count, depth + 1)
     line = own[-1][1]
-    if sum(1 for w in own if w[1] == line) > 1:
-        return None  # bound and changed on one line
     ca = ctx.analysis_at.get(cell)
     tree = cell_python_tree(ca) if ca is not None else None
     statement = next((st for st in (tree.body if tree is not None else ()) if st.lineno == line), None)
-    if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1
-            and isinstance(statement.targets[0], ast.Name) and statement.targets[0].id == name):
-        return None
-    value = statement.value
+    in_place = statement is not None and _changes_in_place(statement, name)
+    if sum(1 for w in own if w[1] == line) > 1 and not in_place:
+        return None  # bound and changed on one line
     parts: dict[str, str] = {}
+    if statement is not None and in_place:
+        # A change in place alone on its line (`df.dropna(inplace=True)`, `df["a"] = 0`): the value
+        # it leaves is the one before it, changed by that code, from the values it reads (fair check
+        # 52, item 38, hid001-self-contained-section: `X = df1.drop(…)` in two cells, `df1` read
+        # and then cleaned in place in cells above both, in the same order by page and by count).
+        before = _code_value(ctx, writes, module_names, callables, name, cell, line, by_count, depth + 1)
+        if before is None:
+            return None
+        parts[name] = before
+        value: ast.AST = statement
+    elif not (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+              and isinstance(statement.targets[0], ast.Name) and statement.targets[0].id == name):
+        return None
+    else:
+        value = statement.value
     for node in ast.walk(value):
         if isinstance(node, ast.Call):
             called = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id if isinstance(node.func, ast.Name) else ""
@@ -3283,6 +3378,20 @@ def _code_value(
             parts[node.id] = text
     text = ast.dump(value, annotate_fields=False, include_attributes=False) + repr(sorted(parts.items()))
     return text if len(text) < 20000 else None
+
+
+def _changes_in_place(statement: ast.stmt, name: str) -> bool:
+    """A top-level statement that changes `name` in place and binds nothing: a method call on it
+    (`name.dropna(inplace=True)`) or an assignment to one item or attribute of it
+    (`name["a"] = …`, `name.a = …`)."""
+    if isinstance(statement, ast.Expr):
+        call = statement.value
+        return isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name) \
+            and call.func.value.id == name
+    if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+        target = statement.targets[0]
+        return isinstance(target, (ast.Subscript, ast.Attribute)) and isinstance(target.value, ast.Name) and target.value.id == name
+    return False
 
 
 # An install that may change what is installed on a second run: `-U`, `--upgrade`, `--force-reinstall`, `--pre`.
@@ -6151,17 +6260,30 @@ def _own_name_in_output_below(ctx: RuleContext, ca: CellAnalysis) -> bool:
     have put that name there (fair check 21, hid002-cleared-output-cell-that-ran: whylogs'
     `udf_metric(name="edge_entropy", …)` in a cell whose count and output were cleared, and the
     profile summary below it saved with `'edge_entropy:counts/n': 300`). Names of five characters
-    or more, found as whole words."""
+    or more, found as whole words.
+    A cell below that reader whose saved run came after it (a higher count) may hold the name too:
+    it is the result copied down from that output (`cb_params = {'objective': 'Logloss'}` under
+    `study.best_params` showing it), not where the output got it (fair check 52, item 44, W
+    hid002-readers-prove-cell-ran)."""
     own = {s.value for s in ca.facts.strings if not s.formatted and len(s.value) >= 5 and _NAME_LITERAL.fullmatch(s.value)}
     if not own:
         return False
     code_cells = ctx.facts.notebook.code_cells
-    own = {name for name in own if not any(name in c.source for c in code_cells if c.index != ca.cell.index)}
+    holders = {name: [c for c in code_cells if c.index != ca.cell.index and name in c.source] for name in own}
+    own = {name for name in own if all(h.index > ca.cell.index and h.execution_count is not None for h in holders[name])}
     if not own:
         return False
-    shown = [o.text for c in code_cells if c.index > ca.cell.index and c.execution_count is not None
-             for o in c.outputs if o.output_type != "error" and o.text]
-    return any(re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w-])", text) for name in own for text in shown)
+
+    def copied_after(holder: Cell, reader: Cell) -> bool:
+        assert reader.execution_count is not None
+        return holder.index > reader.index and (holder.execution_count or 0) > reader.execution_count
+
+    return any(
+        all(copied_after(h, c) for h in holders[name]) and re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w-])", o.text)
+        for c in code_cells if c.index > ca.cell.index and c.execution_count is not None
+        for o in c.outputs if o.output_type != "error" and o.text
+        for name in own
+    )
 
 
 # A file a shell command writes: `--output report.nsys-rep`, `-o out.csv`, `-O data.zip`, `> log.txt`.
@@ -10406,9 +10528,23 @@ class StateInjection(Rule):
                         names = ", ".join(dict.fromkeys(name for name, _ in supplied[:4])) + (", …" if len(supplied) > 4 else "")
                         fix = f"Import the names you use explicitly (`from {star.group(1)} import {names}`)."
                     else:
+                        # Star imports of other cells above it may bind them too; names read below a
+                        # later star import may come from this one too (fair check 52, items 53/54:
+                        # fastai.vision's `unet_learner`, read below `from fastai.utils.mem import *`).
+                        above, (below_cell, beyond) = _star_neighbours(ctx, flow, inj)
+                        if above:
+                            several = len(above) > 1 or sum(1 for i in flow.injectors if i.cell == above[0] and i.kind is InjectorKind.STAR_IMPORT) > 1
+                            shown_above = f"the star import{'s' if several else ''} of {_cell_list(above)} above it"
+                            origin = f"{source}, from {shown_above}, or {'is' if one else 'are'}"
+                        else:
+                            origin = f"{source} or {'is' if one else 'are'}"
                         what = (f"binds names nobody can see from the notebook: {shown}{more} {'is' if one else 'are'} read below it "
-                                f"and bound by no cell, so {'it comes' if one else 'they come'} from {source} or {'is' if one else 'are'} "
+                                f"and bound by no cell, so {'it comes' if one else 'they come'} from {origin} "
                                 "undefined (this audit cannot tell which)")
+                        if beyond:
+                            listed = ", ".join(f"`{name}`" for name in beyond[:3]) + (", …" if len(beyond) > 3 else "")
+                            what += (f"; {len(beyond)} more name{'s' if len(beyond) > 1 else ''} read below cell {below_cell}'s star "
+                                     f"import ({listed}) may come from {source} too, or from that one")
                 added = _added_import_folders(ctx)
                 # A module the catalogue knows as an installed distribution (`nltk.stem.porter`,
                 # nltk) is not "maybe" in a folder the notebook adds to `sys.path` (fair check 39,
@@ -10460,6 +10596,24 @@ def _names_only_a_star_import_can_supply(flow: NameFlow, inj: Injector) -> list[
                 and (until is None or (r.cell, r.line) < until)):
             first.setdefault(r.name, r.cell)
     return list(first.items())
+
+
+def _star_neighbours(ctx: RuleContext, flow: NameFlow, inj: Injector) -> tuple[list[int], tuple[Optional[int], list[str]]]:
+    """(the cells above `inj`'s with a star import of names no table lists; (the cell of the next
+    opaque injector below it when that is such a star import, the names bound by no cell read
+    below that one: `_names_only_a_star_import_can_supply` of it, which `inj` may supply too))."""
+    def unlisted_star(i: Injector) -> bool:
+        return i.kind is InjectorKind.STAR_IMPORT and not _known_star(i, ctx.catalog)
+
+    above = sorted({i.cell for i in flow.injectors if unlisted_star(i) and i.cell < inj.cell})
+    following = min((i for i in flow.injectors if i.opaque and i.cell > inj.cell), key=lambda i: (i.cell, i.line), default=None)
+    own = [i for i in flow.injectors if i.cell == inj.cell and i.kind is InjectorKind.STAR_IMPORT]
+    modules = {m.group(1) for i in own if (m := _STAR_FROM.match(i.text))}
+    if following is None or not unlisted_star(following) or (
+            (m := _STAR_FROM.match(following.text)) is not None and m.group(1) in modules):
+        return above, (None, [])  # (the same module again: folded into this finding)
+    listed = {name for name, _ in _names_only_a_star_import_can_supply(flow, inj)}
+    return above, (following.cell, [name for name, _ in _names_only_a_star_import_can_supply(flow, following) if name not in listed])
 
 
 def _misspelt_star_module(ctx: RuleContext, module: str) -> Optional[tuple[str, str, str]]:
@@ -12927,6 +13081,27 @@ def _assigns_through_method(target: str, value: str, source: str) -> bool:
 # --- HID008 -------------------------------------------------------------------------------------
 
 
+def _deleted_in_another_session(ctx: RuleContext, flow: NameFlow, read: Read) -> bool:
+    """Did a read the counts put after a `del` of its name in another cell run in another kernel
+    session than that `del`? So when the counts prove several sessions (a count two cells carry),
+    the reader saved no error, and the one cell binding the name is the read's provider top to
+    bottom, its count below the `del`'s (no cell, counted or not, can have bound it again between
+    them, nor a star import, `%run` or cell that does not parse): in one session the read would
+    have raised NameError. It read that cell's value, as a top-to-bottom run does (fair check 52,
+    items 60-62, N hid008-same-value-across-sessions: `del train` [37], `dataframe = train` [70]
+    and [90], `train` bound by cell 8 [6] alone, [28] and [39] each on two cells). With one
+    session the read got a value from code no longer on the page: still reported."""
+    deletion, provider = read.exec_deleted_by, read.provider
+    if deletion is None or provider is None or provider.count is None or deletion.count is None or not _sessions(ctx):
+        return False
+    if provider.count >= deletion.count or any(i.opaque and not _unparsed_never_run(ctx, i) for i in flow.injectors):
+        return False
+    if any(d.name == read.name and d.cell != provider.cell for d in flow.definitions):
+        return False
+    reader = _cells(ctx)[read.cell]
+    return not any(o.output_type == "error" for o in reader.outputs)
+
+
 class UsedBeforeDefined(Rule):
     code = "HID008"
     name = "used-before-defined"
@@ -12942,7 +13117,10 @@ class UsedBeforeDefined(Rule):
         "the other reads related, and the cells reading from one cell that never ran are one "
         "finding, at the first reading cell, the other readers related. Needs counts: cells without one are not reported. Equal counts (Colab saves "
         "every count as 0) say nothing about order and are not reported, nor is a reader saved with count 0 and no output "
-        "(0 is no run's number: it is not known to have run), nor are names an import "
+        "(0 is no run's number: it is not known to have run), nor a read the counts put after a `del` in a notebook "
+        "saved from several kernel sessions (a count two cells carry) when the reader saved no error and the one cell "
+        "binding the name ran before the `del`: in one session the read would have failed, so the two ran in different "
+        "sessions and the read got the value a top-to-bottom run gives, nor are names an import "
         "provides: running an import again, or late, binds the same module (a never-run import "
         "cell is HID002's finding). When the defining cell ran later, the two cells are out of "
         "order: HID001 reports that re-run (or this cell's early run) once, at that cell, with the "
@@ -13032,6 +13210,8 @@ class UsedBeforeDefined(Rule):
                     continue  # a credentials cell run with the real key, then put back (HID002's exemption)
             if r.exec_flow is ExecFlow.DELETED and r.exec_deleted_by is not None:
                 d = r.exec_deleted_by
+                if d.cell != r.cell and _deleted_in_another_session(ctx, flow, r):
+                    continue
                 if d.cell == r.cell:
                     message = f"`{r.name}` is deleted earlier in this cell (line {d.line}); it comes from cell {p.cell} above"
                 else:

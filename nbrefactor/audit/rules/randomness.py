@@ -10262,7 +10262,8 @@ class MissingRandomState(Rule):
         "(RandomForestRegressor, ExtraTreesRegressor): model_class()`) is reported at the loop's call, "
         "naming the listed classes it leaves unseeded. "
         "The unseeded estimators of one list or tuple literal given to one call (a stack's or a vote's learners: "
-        "`VotingRegressor([(\"rf\", RandomForestRegressor()), (\"gb\", GradientBoostingRegressor())])`) are one finding, "
+        "`VotingRegressor([(\"rf\", RandomForestRegressor()), (\"gb\", GradientBoostingRegressor())])`) or bound to one "
+        "name (`models = [LinearRegression(), DecisionTreeRegressor(), …]`) are one finding, "
         "at the first, the others related and counted in the message: one model, one fix. "
         "So are unseeded estimators bound each to a name of one scope (a cell's top level or one def's body), the "
         "names then gathered in one list or tuple literal of names (`grids = [gs_1, gs_2, …]`, then `for gs in grids: "
@@ -11220,6 +11221,15 @@ class MissingRandomState(Rule):
                                           boosting=_best_split_boosting(call, qualified))
                 called = f"`{alias}(...)` (the class `{short}` under another name)" if alias else f"`{short}(...)`"
                 fix = spec.fix or f"Pass {spec.keywords[0]}=SEED (a constant defined once at the top)"
+                parallel = _parallel_trials(ctx, ca, call) if qualified == "optuna.create_study" else None
+                if parallel is not None:
+                    # `study.optimize(objective, n_jobs=6)`: trials run in threads, each asking the
+                    # sampler when it starts, so which parameters each trial gets depends on the
+                    # threads' timing, seed or not (fair check 52, item 155's message).
+                    where, jobs = parallel
+                    changes += (f"; `{where}` runs its trials in parallel threads (`n_jobs={jobs}`), so even a seeded "
+                                "sampler suggests them in another order on every run")
+                    fix += f", and run the trials one at a time (`n_jobs=1` instead of `n_jobs={jobs}`)"
                 unused = _unused_seed_constant(ctx, ca) if not explicit_none and not spec.fix else None
                 if unused is not None:
                     # `blobs_random_seed = 42` beside the call and read nowhere (fair check 21): the
@@ -13086,6 +13096,32 @@ def _time_budgets(ctx: RuleContext, catalog: RandomnessCatalog) -> Iterator[Hit]
         )
 
 
+def _parallel_trials(ctx: RuleContext, ca: CellAnalysis, call: CallFact) -> tuple[str, str] | None:
+    """For `study = optuna.create_study(…)`, the first `study.optimize(…)` after it (in its cell, else
+    in a cell below) when that call runs trials in parallel: an `n_jobs=` other than the literal 1
+    (`n_jobs=6`, `n_jobs=-1`, a name). (`study.optimize(...)` as written, n_jobs as written.)"""
+    tree = _parsed(ca)
+    name = next((
+        node.targets[0].id for node in (nodes_of(tree, ast.Assign) if tree is not None else ())
+        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Call)
+        and node.value.lineno == call.line and node.value.col_offset + 1 == call.column
+    ), None)
+    if name is None:
+        return None
+    for other in ctx.cells:
+        if other.cell.index < ca.cell.index:
+            continue
+        for c in sorted(other.facts.calls, key=lambda c: (c.line, c.column)):
+            if c.receiver != name or c.method != "optimize" or (other is ca and c.line <= call.line):
+                continue
+            given = next((a for a in c.args if a.keyword == "n_jobs"), None)
+            if given is None or given.constant == "None" or _literal_number(given.number) == 1:
+                return None
+            jobs = _segment(other, c, "n_jobs") or given.number or given.name
+            return (f"{name}.optimize(…)", jobs) if jobs else None
+    return None
+
+
 def _bound_by_call(ctx: RuleContext, name: str, calls: tuple[str, ...]) -> bool:
     """Whether code of the notebook (at any level: a study made in the function that runs it)
     binds `name` to the result of one of `calls` (`study = optuna.create_study(…)`)."""
@@ -13275,7 +13311,11 @@ def _fold_lists_of_estimators(ca: CellAnalysis, hits: list[Hit]) -> Iterator[Hit
     """`StackingCVRegressor([GradientBoostingRegressor(), RandomForestRegressor(n_estimators=50), …])`:
     the unseeded estimators of one list (or tuple) literal given to one call are one model's base
     learners, one fix (seed the list's learners): one finding at the first, the others related and
-    counted (fair check 18: 12 findings for the two stacks of one cell). An estimator inside an
+    counted (fair check 18: 12 findings for the two stacks of one cell). So are those of one list
+    literal bound to one name (`models = [LinearRegression(), DecisionTreeRegressor(), …]`), the
+    learners of the one stack the notebook's own function fits, or the candidates of one
+    comparison, one fix as for `_fold_named_comparisons` (fair check 52, item 156,
+    rnd002-one-finding-per-estimator-of-one-ensemble). An estimator inside an
     element (`make_pipeline(PolynomialFeatures(2), Lasso())`) belongs to that element's list."""
     tree = _parsed(ca) if len(hits) > 1 else None
     if tree is None:
@@ -13288,7 +13328,14 @@ def _fold_lists_of_estimators(ca: CellAnalysis, hits: list[Hit]) -> Iterator[Hit
             continue
         parent = parents.get(node)
         while parent is not None and not isinstance(parent, (ast.stmt, ast.Lambda, ast.comprehension)):
-            if isinstance(parent, (ast.List, ast.Tuple)) and isinstance(parents.get(parent), (ast.Call, ast.keyword)):
+            holder = parents.get(parent)
+            if isinstance(parent, (ast.List, ast.Tuple)) and (
+                isinstance(holder, (ast.Call, ast.keyword))
+                # (bound to one name, `models = [LinearRegression(), DecisionTreeRegressor(), …]`, for
+                # the notebook's own `stack(x, y, models)`: fair check 52, item 156)
+                or (isinstance(holder, ast.Assign) and holder.value is parent and len(holder.targets) == 1
+                    and isinstance(holder.targets[0], ast.Name))
+            ):
                 lists[(node.lineno, node.col_offset + 1)] = parent
                 break
             parent = parents.get(parent)
