@@ -7584,7 +7584,7 @@ def _fetch_only_shown(ctx: RuleContext, cell: int, tree: ast.Module, fetch: ast.
             node = node.value
         return node
 
-    statement = next((st for st in tree.body if st.lineno <= fetch.lineno <= (st.end_lineno or st.lineno)), None)
+    statement = statement_at(tree, fetch.lineno)
     if isinstance(statement, ast.Expr) and base(statement.value) is fetch:
         return True
     if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1
