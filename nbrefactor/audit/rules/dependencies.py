@@ -1005,7 +1005,9 @@ class UndeclaredImport(Rule):
         "`to_markdown` → tabulate, and its plotting, `plot`, `hist`, `boxplot` → matplotlib (unless the notebook imports matplotlib or "
         "seaborn, or sets pandas' `plotting.backend`), when the "
         "receiver is certainly a DataFrame: a name bound at the top of a cell to `pd.read_*(…)` or `pd.DataFrame(…)` and "
-        "to nothing else, `[dataframe_methods_needing]`; a declared alternative is enough), the filesystem package behind a "
+        "to nothing else, or such a call itself (`pd.DataFrame({…}).to_excel(path)`), `[dataframe_methods_needing]`; a declared "
+        "alternative is enough; `to_excel` needs the writer of its path's extension, `.xlsx` openpyxl or XlsxWriter, `.ods` odfpy, "
+        "`[excel_writers_by_extension]`), the filesystem package behind a "
         "URL a pandas reader or such a DataFrame's writer opens (`pd.read_csv(\"s3://…\")` → s3fs, `gs://` → gcsfs, `abfs://` "
         "→ adlfs, `hf://` → huggingface_hub: pandas opens them through fsspec; `[url_schemes_needing]`), Beautiful Soup's parsers (`BeautifulSoup(page, "
         "\"lxml\")` or `features=\"xml\"` → lxml, `\"html5lib\"` → html5lib; Python's `html.parser` needs none), from `[transformers_torch]`, "
@@ -1476,6 +1478,13 @@ class UndeclaredImport(Rule):
         # `scikit-learn-0.20.0` meant `scikit-learn==0.20.0`: DEP007's finding on the line, the import related
         # (fair check 39, obs145628/ml-notebooks).
         Example(cells=("from sklearn.datasets import load_iris",), files={"requirements.txt": "scikit-learn-0.20.0\n"}),
+        # `.xlsx` written by a frame made in the receiver: XlsxWriter serves as openpyxl does; an engine named
+        # by the call is the one needed.
+        Example(
+            cells=("import pandas as pd\npd.DataFrame({'a': [1, 2]}).to_excel('out.xlsx')\n"
+                   "pd.DataFrame({'a': [3]}).to_excel('other.ods', engine='odf')",),
+            files={"requirements.txt": "pandas==2.2.2\nXlsxWriter==3.2.0\nodfpy==1.4.1\n"},
+        ),
     )
     failing = (
         Example(
@@ -1691,6 +1700,21 @@ class UndeclaredImport(Rule):
         # Kaggle's learntools, not the package index's namesake (fair check 44, item 4).
         Example(cells=("import numpy as np\nfrom learntools.core import binder",), files={"requirements.txt": "numpy==1.26.4\n"},
                 expect=((1, 2),)),
+        # Fair check 52, recall T-3.2: a frame made in the writer's own receiver, written to `.xlsx` by a helper
+        # (openpyxl, or XlsxWriter, which pandas prefers when installed); an `.ods` file needs odfpy, which
+        # the declared openpyxl does not stand for.
+        Example(
+            cells=("import pandas as pd",
+                   "def save(actual, predicted, name):\n    pd.DataFrame({'Actual': actual, 'Prediction': predicted}).to_excel(f'{name}.xlsx')",
+                   "save(y_test, preds, 'linear')"),
+            files={"requirements.txt": "pandas==2.2.2\n"},
+            expect=((2, 2),),
+        ),
+        Example(
+            cells=("import pandas as pd\npd.read_csv('prices.csv').to_excel('prices.ods')",),
+            files={"requirements.txt": "pandas==2.2.2\nopenpyxl==3.1.5\n"},
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
