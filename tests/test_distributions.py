@@ -637,9 +637,11 @@ def test_needed_distributions_keep_pip_names_for_conda_installs():
 
 
 def test_needed_distributions_include_installed_adds_unimported_packages_but_not_tooling():
-    # `to_excel(engine="xlsxwriter")` is a method of a frame: no catalogued call names its engine.
+    # `to_excel(engine="xlsxwriter")` of an object not known to be a frame (a helper's result): no catalogued
+    # call names its engine. (A frame made in the receiver itself, `pd.DataFrame({…}).to_excel(…)`, is known
+    # since fair check 52, recall T-3.2: its engine is then needed by the call.)
     facts = facts_of("%pip install -U pip setuptools xlsxwriter==3.2.0",
-                     "import pandas as pd\npd.DataFrame({'a': [1]}).to_excel('x.xlsx', engine='xlsxwriter')")
+                     "import pandas as pd\nframe = load_results()\nframe.to_excel('x.xlsx', engine='xlsxwriter')")
     assert [n.name for n in dist.needed_distributions(facts)] == ["pandas"]
     needed = dist.needed_distributions(facts, include_installed=True)
     assert [(n.name, n.pinned) for n in needed] == [("pandas", None), ("xlsxwriter", "3.2.0")]

@@ -707,17 +707,68 @@ def _dataframe_names(
         value = stmt.value
         if same_frame is not None and same_frame(value, name):
             continue
-        callee = dotted_name(value.func) if isinstance(value, ast.Call) else ""
-        qualified = facts.resolve(callee) if callee and callee.split(".")[0] in facts.aliases else ""
-        # (`read_html` gives a list, `chunksize=`/`iterator=` a reader, `sheet_name=None` a dict)
-        keywords = {k.arg for k in value.keywords} if isinstance(value, ast.Call) else set()
-        if (qualified == "pandas.DataFrame" or (
-                qualified.startswith("pandas.read_") and qualified.count(".") == 1 and qualified != "pandas.read_html"
-                and not keywords & {"chunksize", "iterator", "sheet_name"})):
+        # (`read_html` gives a list, `chunksize=`/`iterator=` a reader, `sheet_name=None` a dict: `_frame_made`)
+        if _frame_made(facts, value):
             found.setdefault(name, (ca.cell.index, stmt.lineno))
         else:
             other.add(name)
     return {name: at for name, at in found.items() if name not in other}
+
+
+def _frame_made(facts: NotebookFacts, value: ast.expr) -> bool:
+    """`value` is a call that gives a pandas DataFrame for certain: `pd.DataFrame(…)`, or a `pd.read_*(…)`
+    reader (not `read_html`, a list; nor one given `chunksize=`/`iterator=`, a reader, or `sheet_name=`, a
+    dict)."""
+    if not isinstance(value, ast.Call):
+        return False
+    callee = dotted_name(value.func)
+    qualified = facts.resolve(callee) if callee and callee.split(".")[0] in facts.aliases else ""
+    keywords = {k.arg for k in value.keywords}
+    return qualified == "pandas.DataFrame" or (
+        qualified.startswith("pandas.read_") and qualified.count(".") == 1 and qualified != "pandas.read_html"
+        and not keywords & {"chunksize", "iterator", "sheet_name"})
+
+
+def _call_node(ca: CellAnalysis, call: CallFact) -> Optional[ast.Call]:
+    """The cell's call node a method call's fact stands for (its line, column and method)."""
+    tree = cell_python_tree(ca)
+    if tree is None:
+        return None
+    return next((node for node in nodes_of(tree, ast.Call)
+                 if node.lineno == call.line and node.col_offset + 1 == call.column
+                 and isinstance(node.func, ast.Attribute) and node.func.attr == call.method), None)
+
+
+def _inline_frame(facts: NotebookFacts, ca: CellAnalysis, call: CallFact) -> Optional[str]:
+    """How a method call's receiver is shown (`pd.DataFrame(…)`) when it is itself a call that makes a
+    pandas DataFrame (`_frame_made`): `pd.DataFrame({'a': y}).to_excel(path)`; None otherwise."""
+    node = _call_node(ca, call)
+    if node is None or not isinstance(node.func, ast.Attribute) or not _frame_made(facts, node.func.value):
+        return None
+    return f"{dotted_name(node.func.value.func)}(…)"
+
+
+def _excel_writer(facts: NotebookFacts, ca: CellAnalysis, call: CallFact, distribution: str,
+                  by_extension: Mapping[str, str]) -> str:
+    """For `to_excel(path)` with no literal `engine=`: the writers pandas picks for the path's extension
+    (`[excel_writers_by_extension]`: `.xlsx` openpyxl or XlsxWriter, `.ods` odfpy), read from a literal, a
+    name bound to one, or an f-string's literal end (`f"{name}.xlsx"`); `distribution` itself otherwise."""
+    if call.method != "to_excel" or not by_extension:
+        return distribution
+    engine = call.arg(None, ("engine",))
+    if engine is not None and isinstance(engine.string, str):
+        return distribution  # (`_named_engine` reads it)
+    path = _string_argument(facts, ca, call, 0, ("excel_writer",))
+    if path is None:
+        node = _call_node(ca, call)
+        given = (node.args[0] if node is not None and node.args else
+                 next((k.value for k in node.keywords if k.arg == "excel_writer"), None) if node is not None else None)
+        if isinstance(given, ast.JoinedStr) and given.values and isinstance(given.values[-1], ast.Constant):
+            path = str(given.values[-1].value)
+    if path is None:
+        return distribution
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    return by_extension.get(name.rsplit(".", 1)[-1].lower(), distribution) if "." in name else distribution
 
 
 def _bound_before(at: tuple[int, int], ca: CellAnalysis, call: CallFact) -> bool:
@@ -1278,6 +1329,7 @@ def _call_needs_tables(catalog: Catalog) -> tuple:
         {str(k): str(v) for k, v in (catalog.table("distributions", "beautifulsoup_parsers", {}) or {}).items()},
         {m: at for at, m in enumerate(module_needs)},
         {str(k).lower(): _as_tuple(v) for k, v in (catalog.table("distributions", "url_schemes_needing", {}) or {}).items()},
+        {str(k).lower(): str(v) for k, v in (catalog.table("distributions", "excel_writers_by_extension", {}) or {}).items()},
     )
 
 
@@ -1315,7 +1367,7 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
     of rules/distributions.toml. One use per distribution, at the first import or
     call that needs it."""
     (torch_classes, torch_family, not_torch, metrics, sp_classes, sp_models, module_needs, call_needs, frame_needs,
-     parsers, module_order, scheme_needs) = catalog.derived("distributions.call_needs", _call_needs_tables)
+     parsers, module_order, scheme_needs, excel_writers) = catalog.derived("distributions.call_needs", _call_needs_tables)
     # Only a notebook holding a URL of a `[url_schemes_needing]` scheme (`"s3://…"`, a literal or the
     # value of the name a reader is given) can need a filesystem package: the others skip the
     # argument lookups of every reader and the DataFrames of every `to_*` writer.
@@ -1358,11 +1410,16 @@ def _needed_by_calls(facts: NotebookFacts, catalog: Catalog) -> list[ImportUse]:
         for call in sorted(ca.facts.calls, key=lambda c: (c.line, c.column)):
             if call.method in _PANDAS_PLOTTING and (imported & _BRINGING_MATPLOTLIB or plotting_backend):
                 pass  # matplotlib's (or seaborn's) import is the use; another plotting backend draws without it
-            elif call.method in frame_needs and call.receiver in frames and _bound_before(frames[call.receiver], ca, call):
-                for distribution in (_named_engine(call, d) for d in frame_needs[call.method]):
+            elif call.method in frame_needs and (
+                    (call.receiver in frames and _bound_before(frames[call.receiver], ca, call))
+                    or (not call.receiver and call.func != call.method and _inline_frame(facts, ca, call) is not None)):
+                # (`pd.DataFrame({…}).to_excel(path)`: the frame made in the call's own receiver, fair check 52, T-3.2)
+                receiver = call.receiver or _inline_frame(facts, ca, call)
+                for distribution in (_named_engine(call, _excel_writer(facts, ca, call, d, excel_writers)) for d in frame_needs[call.method]):
                     others = distribution.split("|")[1:]
-                    add(ca, call, distribution, f"is needed by `{call.receiver}.{call.method}` (`{call.receiver}` is a pandas "
-                        f"DataFrame; pandas imports it when the method runs)" + (f" ({_or(others)} would serve too)" if others else ""))
+                    made = f"`{receiver}` is a pandas DataFrame" if call.receiver else f"its receiver, `{receiver}`, makes a pandas DataFrame"
+                    add(ca, call, distribution, f"is needed by `{receiver}.{call.method}` ({made}; pandas imports it when the "
+                        "method runs)" + (f" ({_or(others)} would serve too)" if others else ""))
             qualified = facts.resolve(call.func) if call.func else ""
             if schemes_written and (qualified.startswith("pandas.read_") or (
                     call.method.startswith("to_") and call.receiver in frames and _bound_before(frames[call.receiver], ca, call))):

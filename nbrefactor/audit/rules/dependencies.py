@@ -586,8 +586,9 @@ RAPIDS_PIP_WHEELS: dict[str, str] = {**{name: wheel for name, wheel in _CONDA_ON
 # import). Name on the package index → (the distribution to declare, what the name is there). Only
 # names whose every release the line can select fails on install: `skimage` (one release, 0.0, whose
 # setup.py stops), `pytorch` (its releases' setup.py raise), RAPIDS' `cudf`, `cuml`, `cugraph` and
-# `nvstrings` (`_CONDA_ONLY`). `sklearn` only unpinned: its newest releases raise since December 2023,
-# and whether the first, 0.0, still installs is not known here. `tensorflow-gpu` only when the line
+# `nvstrings` (`_CONDA_ONLY`). `sklearn` unpinned, or pinned so that pip picks a post release
+# (`sklearn==0.0.post1`, `_sklearn_post_release`): those raise since December 2023, and whether the
+# first, 0.0, still installs is not known here. `tensorflow-gpu` only when the line
 # admits 2.12.0, the newest release (an sdist that fails on install): `tensorflow-gpu==2.4.1` installs.
 # Nothing about wheels per Python version (`numpy==1.13.1` on a new Python): not certain offline.
 _UNINSTALLABLE: dict[str, tuple[str, str]] = {
@@ -667,7 +668,7 @@ def _uninstallable(req: Requirement, manifest: Manifest) -> Optional[tuple[str, 
     text = _without_comment(req.spec)
     if ";" in text or "@" in text or "://" in text:
         return None
-    if req.name == "sklearn" and req.pinned:
+    if req.name == "sklearn" and req.pinned and not _sklearn_post_release(req):
         return None
     if req.name == "tensorflow-gpu":
         from packaging.version import Version
@@ -676,6 +677,25 @@ def _uninstallable(req: Requirement, manifest: Manifest) -> Optional[tuple[str, 
         if specifier is None or not specifier.contains(Version("2.12.0")):
             return None
     return entry
+
+
+def _sklearn_post_release(req: Requirement) -> bool:
+    """Does a pinned `sklearn` line let pip pick one of the placeholder's post releases (`sklearn==0.0.post1`,
+    `sklearn>=0.0`), every one of which fails on install since December 2023? Its releases are 0.0 and
+    0.0.post1 onwards: 0.0.post1's setup.py (sklearn-pypi-package f609c70, October 2022) raises "The 'sklearn'
+    PyPI package is deprecated, use 'scikit-learn'" on a brownout schedule whose last window, from 2023-12-01
+    on, is always; 0.0.post2 to 0.0.post10 carry the same schedule, and 0.0.post12 (2023-12-01) raises
+    unconditionally (all sdists: setup.py runs at install; checked in the repository's history) (fair check
+    52, recall T-4.5 and T-5.5: `sklearn==0.0.post1` beside `scikit-learn==1.5.2`). pip picks the newest
+    release the line admits: it fails unless the line admits 0.0 and no post release (`sklearn==0.0`, not
+    known to fail); a line admitting no release at all fails too. A specifier pip cannot read: not known."""
+    from packaging.version import Version
+
+    specifier = _version_specifier(_requirement_rest(req.spec), conda=False)
+    if specifier is None:
+        return False
+    posts = [Version(f"0.0.post{n}") for n in range(1, 40)]
+    return not specifier.contains(Version("0.0")) or any(specifier.contains(v) for v in posts)
 
 
 def _conda_only_note(names) -> str:
@@ -1032,7 +1052,9 @@ class UndeclaredImport(Rule):
         "`to_markdown` → tabulate, and its plotting, `plot`, `hist`, `boxplot` → matplotlib (unless the notebook imports matplotlib or "
         "seaborn, or sets pandas' `plotting.backend`), when the "
         "receiver is certainly a DataFrame: a name bound at the top of a cell to `pd.read_*(…)` or `pd.DataFrame(…)` and "
-        "to nothing else, `[dataframe_methods_needing]`; a declared alternative is enough), the filesystem package behind a "
+        "to nothing else, or such a call itself (`pd.DataFrame({…}).to_excel(path)`), `[dataframe_methods_needing]`; a declared "
+        "alternative is enough; `to_excel` needs the writer of its path's extension, `.xlsx` openpyxl or XlsxWriter, `.ods` odfpy, "
+        "`[excel_writers_by_extension]`), the filesystem package behind a "
         "URL a pandas reader or such a DataFrame's writer opens (`pd.read_csv(\"s3://…\")` → s3fs, `gs://` → gcsfs, `abfs://` "
         "→ adlfs, `hf://` → huggingface_hub: pandas opens them through fsspec; `[url_schemes_needing]`), Beautiful Soup's parsers (`BeautifulSoup(page, "
         "\"lxml\")` or `features=\"xml\"` → lxml, `\"html5lib\"` → html5lib; Python's `html.parser` needs none), from `[transformers_torch]`, "
@@ -1509,6 +1531,13 @@ class UndeclaredImport(Rule):
         # `scikit-learn-0.20.0` meant `scikit-learn==0.20.0`: DEP007's finding on the line, the import related
         # (fair check 39, obs145628/ml-notebooks).
         Example(cells=("from sklearn.datasets import load_iris",), files={"requirements.txt": "scikit-learn-0.20.0\n"}),
+        # `.xlsx` written by a frame made in the receiver: XlsxWriter serves as openpyxl does; an engine named
+        # by the call is the one needed.
+        Example(
+            cells=("import pandas as pd\npd.DataFrame({'a': [1, 2]}).to_excel('out.xlsx')\n"
+                   "pd.DataFrame({'a': [3]}).to_excel('other.ods', engine='odf')",),
+            files={"requirements.txt": "pandas==2.2.2\nXlsxWriter==3.2.0\nodfpy==1.4.1\n"},
+        ),
     )
     failing = (
         Example(
@@ -1724,6 +1753,21 @@ class UndeclaredImport(Rule):
         # Kaggle's learntools, not the package index's namesake (fair check 44, item 4).
         Example(cells=("import numpy as np\nfrom learntools.core import binder",), files={"requirements.txt": "numpy==1.26.4\n"},
                 expect=((1, 2),)),
+        # Fair check 52, recall T-3.2: a frame made in the writer's own receiver, written to `.xlsx` by a helper
+        # (openpyxl, or XlsxWriter, which pandas prefers when installed); an `.ods` file needs odfpy, which
+        # the declared openpyxl does not stand for.
+        Example(
+            cells=("import pandas as pd",
+                   "def save(actual, predicted, name):\n    pd.DataFrame({'Actual': actual, 'Prediction': predicted}).to_excel(f'{name}.xlsx')",
+                   "save(y_test, preds, 'linear')"),
+            files={"requirements.txt": "pandas==2.2.2\n"},
+            expect=((2, 2),),
+        ),
+        Example(
+            cells=("import pandas as pd\npd.read_csv('prices.csv').to_excel('prices.ods')",),
+            files={"requirements.txt": "pandas==2.2.2\nopenpyxl==3.1.5\n"},
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -4902,9 +4946,15 @@ _INSTALL_STOPS = {
 }
 
 
-def _uninstallable_fix(req: Requirement, real: str) -> str:
-    """How to declare what an uninstallable line meant (`_uninstallable`): the real distribution, pinned."""
+def _uninstallable_fix(req: Requirement, real: str, manifest: Optional[Manifest] = None) -> str:
+    """How to declare what an uninstallable line meant (`_uninstallable`): the real distribution, pinned; a
+    placeholder's line whose file already declares the real one (`sklearn==0.0.post1` beside `scikit-learn==1.5.2`,
+    a `pip freeze` of an environment that had both) is only to be removed."""
     shown = _without_comment(req.spec)
+    declared = next((r for r in manifest.requirements if r.name == real and r.name != req.name and not r.conda),
+                    None) if manifest is not None and req.name in _UNINSTALLABLE else None
+    if declared is not None:
+        return f"Remove `{shown}`: the file already declares `{_without_comment(declared.spec).strip()}` (line {declared.line}), what it meant"
     if req.name in _CONDA_ONLY:
         wheel = _CONDA_ONLY[req.name]
         return (f"Remove `{shown}` here and declare `{req.name}` in a conda environment file whose `channels:` list has "
@@ -4964,7 +5014,7 @@ class UninstallableRequirement(Rule):
         "whose install is known, offline and for certain, to fail: PyPI's `skimage` (its only release, 0.0, stops the "
         "install: \"Please install the scikit-image package\"), `pytorch` (a placeholder, not PyTorch's `torch`), RAPIDS' "
         "`cudf`, `cuml`, `cugraph` and `nvstrings` (placeholders whose setup.py says to use the rapidsai conda channel), "
-        "`sklearn` when unpinned (deprecated: its newest releases always fail since December 2023), and `tensorflow-gpu` "
+        "`sklearn` unpinned or pinned to a post release (`sklearn==0.0.post1`; deprecated: its post releases always fail since December 2023), and `tensorflow-gpu` "
         "when the line admits 2.12.0 (its newest release, an sdist that fails on install; `tensorflow-gpu==2.4.1` "
         "installs); and a line of a requirements file, an environment file's `pip:` list, a Pipfile or a Dockerfile's "
         "`pip install` pinning a local version (`torch==2.5.1+cu124`: the package index holds no version with a local "
@@ -5084,6 +5134,13 @@ class UninstallableRequirement(Rule):
                                "      install_requires=['pandas==2.2.2', 'cuml'])\n"},
             expect=((None, 4),),
         ),
+        # Fair check 52, recall T-4.5/T-5.5: `sklearn` pinned to a post release (a `pip freeze` of an environment
+        # that once installed the placeholder): every post release fails on install since December 2023.
+        Example(
+            cells=("import sklearn\nimport numpy as np",),
+            files={"requirements.txt": "numpy==1.26.4\nscikit-learn==1.5.2\nsklearn==0.0.post1\n"},
+            expect=((None, 3),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -5148,7 +5205,7 @@ class UninstallableRequirement(Rule):
                 snippet=req.spec,
                 fix=(f"Keep it to Windows with an environment marker, `{_without_comment(req.spec).strip()}; sys_platform == \"win32\"`, "
                      "or remove the line if no notebook needs it" if (manifest.path, req.line) in windows else
-                     _uninstallable_fix(req, real) + (", and each line it names alike" if others else "")),
+                     _uninstallable_fix(req, real, manifest) + (", and each line it names alike" if others else "")),
                 key=f"uninstallable:{req.name}",
                 related=related,
             )

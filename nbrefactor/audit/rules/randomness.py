@@ -180,6 +180,8 @@ class MethodDraw:
     # No draw with this keyword at one of these values (`flow_from_directory(…, shuffle=False)`).
     unless_keyword: str = ""
     unless_values: tuple[str, ...] = ()
+    # The own seed may also be given at this position (fastai v1's `split_by_rand_pct(0.2, 42)`).
+    seed_position: int | None = None
 
 
 @dataclass(frozen=True)
@@ -308,6 +310,7 @@ class RandomnessCatalog:
                     tuple(e.get("receiver_classes", [])),
                     tuple((str(d["call"]), int(d["position"]), str(d["keyword"])) for d in e.get("receiver_class_loaders", [])),
                     str(e.get("unless_keyword", "")), tuple(str(v) for v in e.get("unless_values", [])),
+                    e.get("seed_position"),
                 )
                 for e in data.get("method_draw", [])
             ),
@@ -1797,9 +1800,16 @@ def _draws_here(entry: MethodDraw, call: CallFact) -> bool:
     return (
         _keyword_given(call, entry.own_seed_keywords) is None
         and not (entry.own_seed_keywords and _has_double_star(call))  # `**kwargs` may carry the seed
+        and not (entry.seed_position is not None and _positional_seed(call, entry.seed_position))
         and (not entry.when_keyword or _keyword_value(call, entry.when_keyword) in entry.when_values)
         and not (entry.unless_keyword and _keyword_value(call, entry.unless_keyword) in entry.unless_values)
     )
+
+
+def _positional_seed(call: CallFact, position: int) -> bool:
+    """A seed passed at `position` (not the literal None), or a `*args` that may carry one."""
+    given = call.arg(position)
+    return (given is not None and given.constant != "None") or _has_star(call)
 
 
 _OWN_CLASS = "<instance of an unimported class>"
@@ -8921,6 +8931,12 @@ class UnseededRandom(Rule):
             "for i, sample in enumerate(test_samples):\n    plt.subplot(4, 4, i + 1)\n    plt.imshow(sample.permute(1, 2, 0))\n"
             "    plt.title(f'Pred: {class_names[pred_classes[i]]} | Truth: {class_names[test_labels[i]]}')",
         )),
+        # fastai v1's random split given its seed, by keyword or at its position.
+        Example(cells=(
+            "from fastai.vision import *",
+            "src = ImageList.from_csv(path, 'train.csv', folder='train').split_by_rand_pct(0.2, seed=42)\n"
+            "other = ImageList.from_csv(path, 'more.csv').random_split_by_pct(0.2, 7)\nprint(len(src.valid), len(other.valid))",
+        )),
     )
     failing = (
         # A `torch.nn.Sequential` only printed, then its name bound to the model the notebook trains:
@@ -9618,6 +9634,13 @@ class UnseededRandom(Rule):
             "picks = random.sample(list(val_data), k=16)\nguesses = make_predictions(model, [s for s, _ in picks]).argmax(dim=1)\n"
             "print((guesses == torch.tensor([l for _, l in picks])).float().mean())",
         ), expect=((3, 1),)),
+        # Fair check 52, recall T-9.6/T-10.7: fastai v1's `split_by_rand_pct(0.2)` without `seed=` permutes
+        # the items with NumPy's global state (`np.random.permutation`): the validation set changes per run.
+        Example(cells=(
+            "from fastai.vision import *",
+            "src = (ImageList.from_csv(path, 'train.csv', folder='train', suffix='.png')\n"
+            "       .split_by_rand_pct(0.2)\n       .label_from_df(cols='Target', label_delim=' '))\nprint(len(src.valid))",
+        ), expect=((2, 1),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:

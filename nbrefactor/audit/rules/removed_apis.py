@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import ast
 import re
+from collections import ChainMap
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterator, Optional
+from typing import TYPE_CHECKING, Callable, Iterator, Mapping, Optional
 
 from nbrefactor.audit.analysis import (
     CellAnalysis, NotebookFacts, cell_python_tree, module_level_assignments, nodes_of, print_statement_tree,
@@ -1107,7 +1108,7 @@ def _reaching_maker(read: ast.Attribute, ca: CellAnalysis, tree: ast.Module, ctx
 
 
 def _receiver_kinds(receiver: ast.expr, facts: NotebookFacts, rebound: frozenset[str],
-                    makers: dict[str, frozenset[str]]) -> frozenset[str]:
+                    makers: Mapping[str, frozenset[str]]) -> frozenset[str]:
     """What made a method's receiver: a name's makers, through `_SAME_KIND_METHODS` calls and
     `_keeps_kind` subscripts (`df[df.x == 0].append(o)` is of the kind `df` is), or the call that made it."""
     root = _same_kind_root(receiver)
@@ -1117,7 +1118,77 @@ def _receiver_kinds(receiver: ast.expr, facts: NotebookFacts, rebound: frozenset
     return frozenset({made}) if made else frozenset()
 
 
-def _receiver_known(receiver: ast.expr, entry: Removal, ctx: RuleContext, rebound: frozenset[str], makers: dict[str, frozenset[str]]) -> bool:
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _own_scope_nodes(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.AST]:
+    """The nodes of a function's body, the bodies of the functions, lambdas and classes it defines
+    left out (their names are theirs), their decorators, defaults and bases kept."""
+    stack: list[ast.AST] = list(reversed(function.body))
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, _SCOPES):
+            outer = [*getattr(node, "decorator_list", ()), *getattr(node, "bases", ()), *getattr(node, "keywords", ())]
+            if not isinstance(node, ast.ClassDef):
+                outer += [*node.args.defaults, *(d for d in node.args.kw_defaults if d is not None)]
+            stack.extend(reversed(outer))
+            continue
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+
+
+def _local_makers(call: ast.Call, tree: ast.Module, facts: NotebookFacts, rebound: frozenset[str]) -> Optional[frozenset[str]]:
+    """What made a name receiver of a method called inside a function, when the innermost function
+    around the call binds that name as a local only by plain assignments (`model = lgbm.LGBMClassifier(
+    **params)`, then `model.fit(…, early_stopping_rounds=100)` inside an optuna objective): those
+    assignments alone, as `_made_by` reads them. The notebook-wide `_makers` cannot say it when other
+    functions bind the same local name to other estimators (each `objective` of a notebook its own
+    `model`) or bind it otherwise (a parameter, a loop target): fair check 52, recall T-5.6. None when
+    the call is in no function, or the name is a parameter, declared global/nonlocal, or bound there
+    any other way (a loop, an unpacking, `with`): the notebook-wide answer stands then."""
+    receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+    if not isinstance(receiver, ast.Name) or receiver.id in facts.aliases:
+        return None
+    name = receiver.id
+    around = [
+        f for f in nodes_of(tree, ast.FunctionDef, ast.AsyncFunctionDef)
+        if f.lineno <= call.lineno <= (f.end_lineno or f.lineno) and any(n is call for n in _own_scope_nodes(f))
+    ]
+    if len(around) != 1:
+        return None  # in no function, or in a nested one (a closure may read its outer function's name)
+    function = around[0]
+    arguments = function.args
+    if name in {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs,
+                                *(x for x in (arguments.vararg, arguments.kwarg) if x is not None))}:
+        return None
+    made: set[str] = set()
+    plain: set[int] = set()  # the name's targets in plain assignments (an assignment comes before its targets)
+    for node in _own_scope_nodes(function):
+        if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
+            return None
+        if isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id == name for t in targets):
+                plain.update(id(t) for t in targets)
+                if node.value is None:
+                    return None  # `model: LGBMClassifier` alone binds nothing here
+                root = _same_kind_root(node.value)
+                if not (isinstance(root, ast.Name) and root.id == name):  # (`model = model.fit(…)`)
+                    made.add(_made_by(node.value, facts, rebound))
+                continue
+        if isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load):
+            if id(node) not in plain:
+                return None  # a loop, `with` or unpacking target, `del`
+        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and getattr(node, "name", None) == name:
+            return None
+        elif isinstance(node, _SCOPES) and getattr(node, "name", None) == name:
+            return None
+        elif isinstance(node, ast.alias) and (node.asname or node.name).split(".")[0] == name:
+            return None
+    return frozenset(made) if made else None
+
+
+def _receiver_known(receiver: ast.expr, entry: Removal, ctx: RuleContext, rebound: frozenset[str], makers: Mapping[str, frozenset[str]]) -> bool:
     """The method's receiver is made by one of the entry's `receivers` (see `Removal.receivers`)."""
     made = _receiver_kinds(receiver, ctx.facts, rebound, makers)
     return bool(made) and made <= set(entry.receivers)
@@ -1309,9 +1380,15 @@ def _uses(ctx: RuleContext, entries: tuple[Removal, ...]) -> list[_Use]:
                 if any(e.receivers or e.unless_receivers or id(e) in shared for e in candidates):
                     if makers is None:
                         makers = _makers(ctx, rebound)
+                    known: Mapping[str, frozenset[str]] = makers
+                    if isinstance(node.func.value, ast.Name) and any(e.receivers for e in candidates):
+                        # (a local of the function the call is in: that function's own assignments say what made it)
+                        local = _local_makers(node, tree, ctx.facts, rebound)
+                        if local is not None:
+                            known = ChainMap({node.func.value.id: local}, makers)
                     candidates = [
                         e for e in candidates
-                        if (not e.receivers or _receiver_known(node.func.value, e, ctx, rebound, makers))
+                        if (not e.receivers or _receiver_known(node.func.value, e, ctx, rebound, known))
                         and not (e.unless_receivers and _receiver_from(node.func.value, e.unless_receivers, ctx, rebound, makers))
                         and (id(e) not in shared or _receiver_from(node.func.value, e.modules, ctx, rebound, makers))
                     ]
@@ -2056,6 +2133,14 @@ class UsesRemovedApi(Rule):
             cells=("from sklearn.model_selection import KFold\nfolds = KFold(n_splits=5, random_state=0)",),
             files={"requirements.txt": "scikit-learn==0.23.2\n"},
         ),
+        # A function's `model` bound otherwise too (a loop over estimators of several libraries): not known there.
+        Example(
+            cells=("import lightgbm as lgbm\nimport xgboost as xgb",
+                   "def compare(X, y):\n    model = lgbm.LGBMClassifier()\n"
+                   "    for model in (model, xgb.XGBClassifier(early_stopping_rounds=5)):\n"
+                   "        model.fit(X, y, eval_set=[(X, y)], early_stopping_rounds=5)",),
+            files={"requirements.txt": "lightgbm==4.5.0\nxgboost==2.0.3\n"},
+        ),
     )
     failing = (
         # `random_state=` without `shuffle=True`: scikit-learn 0.24 raises ValueError (fair check 43, recall
@@ -2329,6 +2414,18 @@ class UsesRemovedApi(Rule):
             cells=("from langchain.embeddings import HuggingFaceInstructEmbeddings\nfrom langchain.llms import LlamaCpp\n"
                    "emb = HuggingFaceInstructEmbeddings(model_name='hkunlp/instructor-large')",),
             expect=((1, 1),),
+        ),
+        # Fair check 52, recall T-5.6: a local `model` of each optuna objective, LightGBM's in one, XGBoost's in
+        # another of the same name: the function's own assignment says what made the receiver of its `fit`.
+        Example(
+            cells=("import lightgbm as lgbm\nimport xgboost as xgb",
+                   "def objective(trial):\n    params = {'num_leaves': trial.suggest_int('num_leaves', 20, 100)}\n"
+                   "    model = lgbm.LGBMClassifier(**params, random_state=12)\n"
+                   "    model.fit(X, y, eval_set=[(Xv, yv)], early_stopping_rounds=100)\n    return model.best_score_",
+                   "def objective(trial):\n    model = xgb.XGBClassifier(max_depth=trial.suggest_int('max_depth', 2, 8))\n"
+                   "    model.fit(X, y)\n    return model.best_score",),
+            files={"requirements.txt": "lightgbm==4.5.0\nxgboost==2.0.3\n"},
+            expect=((2, 4),),
         ),
     )
 
