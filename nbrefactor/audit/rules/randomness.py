@@ -13362,25 +13362,38 @@ def _fold_lists_of_estimators(ca: CellAnalysis, hits: list[Hit]) -> Iterator[Hit
                 lists[(node.lineno, node.col_offset + 1)] = parent
                 break
             parent = parents.get(parent)
-    groups: dict[int, list[Hit]] = {}
+    yield from _fold_groups(
+        hits, {at: id(held) for at, held in lists.items()},
+        counted=" learner", said=" of this list", fix=", to every estimator of the list",
+    )
+
+
+def _fold_groups(hits: list[Hit], group_of: dict[tuple[int, int], object], *, counted: str, said: str,
+                 fix: str) -> Iterator[Hit]:
+    """The hits whose (line, column) `group_of` maps to one group are one finding at the group's
+    first hit, the others related and counted in its message (`counted` the counted noun, `said`
+    what they share) and `fix` appended to its fix; hits of no group, or alone in theirs, pass
+    unchanged. Shared by `_fold_lists_of_estimators` and `_fold_named_comparisons`."""
+    groups: dict[object, list[Hit]] = {}
     for hit in hits:
-        held = lists.get((hit.line or 0, hit.column or 0))
-        if held is not None:
-            groups.setdefault(id(held), []).append(hit)
+        group = group_of.get((hit.line or 0, hit.column or 0))
+        if group is not None:
+            groups.setdefault(group, []).append(hit)
     folded = {id(h) for members in groups.values() if len(members) > 1 for h in members[1:]}
     for hit in hits:
         if id(hit) in folded:
             continue
-        held = lists.get((hit.line or 0, hit.column or 0))
-        members = groups.get(id(held), []) if held is not None else []
+        group = group_of.get((hit.line or 0, hit.column or 0))
+        members = groups.get(group, []) if group is not None else []
         if len(members) > 1:
             others = members[1:]
+            many = len(others) > 1
             hit = replace(
                 hit,
-                message=hit.message + f"; {len(others)} more learner{'s' if len(others) > 1 else ''} of this list "
-                f"{'have' if len(others) > 1 else 'has'} no seed either (line{'s' if len(others) > 1 else ''} "
+                message=hit.message + f"; {len(others)} more{counted}{'s' if many else ''}{said} "
+                f"{'have' if many else 'has'} no seed either (line{'s' if many else ''} "
                 + ", ".join(str(o.line) for o in others[:8]) + (f" and {len(others) - 8} more" if len(others) > 8 else "") + ")",
-                fix=hit.fix + ", to every estimator of the list",
+                fix=hit.fix + fix,
                 related=(*hit.related, *((o.cell, o.line, o.column) for o in others if o.cell is not None)),
             )
         yield hit
@@ -13521,29 +13534,10 @@ def _fold_named_comparisons(ca: CellAnalysis, hits: list[Hit]) -> Iterator[Hit]:
                     value = bound.get(element.id)  # type: ignore[attr-defined]
                     if value is not None:
                         held.setdefault((value.lineno, value.col_offset + 1), (id(scope), id(node)))
-    groups: dict[tuple[int, int], list[Hit]] = {}
-    for hit in hits:
-        group = held.get((hit.line or 0, hit.column or 0))
-        if group is not None:
-            groups.setdefault(group, []).append(hit)
-    folded = {id(h) for members in groups.values() if len(members) > 1 for h in members[1:]}
-    for hit in hits:
-        if id(hit) in folded:
-            continue
-        group = held.get((hit.line or 0, hit.column or 0))
-        members = groups.get(group, []) if group is not None else []
-        if len(members) > 1:
-            others = members[1:]
-            hit = replace(
-                hit,
-                message=hit.message + f"; {len(others)} more estimator{'s' if len(others) > 1 else ''} compared with it "
-                f"(bound to names gathered in one list) {'have' if len(others) > 1 else 'has'} no seed either "
-                f"(line{'s' if len(others) > 1 else ''} "
-                + ", ".join(str(o.line) for o in others[:8]) + (f" and {len(others) - 8} more" if len(others) > 8 else "") + ")",
-                fix=hit.fix + ", to every estimator of the comparison",
-                related=(*hit.related, *((o.cell, o.line, o.column) for o in others if o.cell is not None)),
-            )
-        yield hit
+    yield from _fold_groups(
+        hits, held, counted=" estimator", said=" compared with it (bound to names gathered in one list)",
+        fix=", to every estimator of the comparison",
+    )
 
 
 def _search_samples_whole_grid(ca: CellAnalysis, call: CallFact, qualified: str) -> bool:
