@@ -13364,16 +13364,32 @@ def _fold_lists_of_estimators(ca: CellAnalysis, hits: list[Hit]) -> Iterator[Hit
             parent = parents.get(parent)
     yield from _fold_groups(
         hits, {at: id(held) for at, held in lists.items()},
-        counted=" learner", said=" of this list", fix=", to every estimator of the list",
+        counted=_list_members_word, said=" of this list", fix=", to every estimator of the list",
     )
 
 
-def _fold_groups(hits: list[Hit], group_of: dict[tuple[int, int], object], *, counted: str, said: str,
-                 fix: str) -> Iterator[Hit]:
+# Estimators that learn no target: embeddings, projections, clusterings and mixtures (`TSNE`,
+# `SpectralEmbedding`, `PCA`, `KMeans`, `GaussianMixture`, …), by the class names scikit-learn and
+# umap-learn give them.
+_NOT_LEARNERS = re.compile(r"(?:TSNE|UMAP|Embedding|PCA|SVD|ICA|NMF|KMeans|Mixture|Clustering|Projection|MDS|Isomap)$")
+
+
+def _list_members_word(members: list[Hit]) -> str:
+    """What a folded list holds, for its count: " learner" when every member is a model that learns a
+    target (a stack's classifiers and regressors), " estimator" when one of them is an embedding, a
+    projection or a clustering (a list of `TSNE`s and `UMAP`s is no model's learners)."""
+    if any(_NOT_LEARNERS.search((hit.key or "").rsplit(".", 1)[-1]) for hit in members):
+        return " estimator"
+    return " learner"
+
+
+def _fold_groups(hits: list[Hit], group_of: dict[tuple[int, int], object], *,
+                 counted: str | Callable[[list[Hit]], str], said: str, fix: str) -> Iterator[Hit]:
     """The hits whose (line, column) `group_of` maps to one group are one finding at the group's
-    first hit, the others related and counted in its message (`counted` the counted noun, `said`
-    what they share) and `fix` appended to its fix; hits of no group, or alone in theirs, pass
-    unchanged. Shared by `_fold_lists_of_estimators` and `_fold_named_comparisons`."""
+    first hit, the others related and counted in its message (`counted` the counted noun, or a
+    function giving it from the group's hits; `said` what they share) and `fix` appended to its fix;
+    hits of no group, or alone in theirs, pass unchanged. Shared by `_fold_lists_of_estimators` and
+    `_fold_named_comparisons`."""
     groups: dict[object, list[Hit]] = {}
     for hit in hits:
         group = group_of.get((hit.line or 0, hit.column or 0))
@@ -13388,9 +13404,10 @@ def _fold_groups(hits: list[Hit], group_of: dict[tuple[int, int], object], *, co
         if len(members) > 1:
             others = members[1:]
             many = len(others) > 1
+            noun = counted(members) if callable(counted) else counted
             hit = replace(
                 hit,
-                message=hit.message + f"; {len(others)} more{counted}{'s' if many else ''}{said} "
+                message=hit.message + f"; {len(others)} more{noun}{'s' if many else ''}{said} "
                 f"{'have' if many else 'has'} no seed either (line{'s' if many else ''} "
                 + ", ".join(str(o.line) for o in others[:8]) + (f" and {len(others) - 8} more" if len(others) > 8 else "") + ")",
                 fix=hit.fix + fix,
