@@ -262,3 +262,43 @@ def test_fates_all_writes_the_judged_noise_the_audits_still_report(tmp_path):
 
     assert done.returncode == 0, done.stderr
     assert out.read_text(encoding="utf-8").splitlines() == ["fair9\t1\tN\tPTH001\tann/proj\ta.ipynb\t3\t2\tdemo-path\tonly a demo"]
+
+
+def test_fates_tells_two_findings_of_one_line_apart_by_the_judged_audit(tmp_path):
+    # Fair check 52, item 125: REF's finding (column 66) shared its line with OUT_DIR's (column 51);
+    # folded since into OUT_DIR's, its place is that finding's related location. A place of cell and
+    # line alone called it kept (OUT_DIR's finding stands on the line); the judged audit and the
+    # worksheet give the judged finding's column.
+    verdicts = tmp_path / "adj.tsv"
+    verdicts.write_text(
+        HEADER + "1\tpaths\tPTH006\tann/proj\ta.ipynb\t3\t9\tN\tx\tREF's folder\n"
+        + "2\tpaths\tPTH006\tann/proj\ta.ipynb\t3\t20\tR\t\tits own line\n",
+        encoding="utf-8",
+    )
+    nb = "repos/ann+proj/a.ipynb"
+
+    def at(cell, line, column, message="m", related=()):
+        found = _finding("PTH006", nb, cell, line, message, [{"path": nb, "cell": c, "line": li, "column": co} for c, li, co in related])
+        found["location"]["column"] = column
+        return found
+
+    judged = tmp_path / "judged.json"
+    judged.write_text(json.dumps({"findings": [
+        at(3, 9, 51, "Relative path 'repairs' (`OUT_DIR`)"), at(3, 9, 66, "Relative path 'arc_dsl_ref' (`REF`)"),
+        at(3, 20, 9, "Relative path 'x'"),
+    ]}), encoding="utf-8")
+    worksheet = tmp_path / "worksheet.md"
+    worksheet.write_text(
+        "# 2 of 3 findings, seed 1\n\n## 1. PTH006 ann/proj:a.ipynb cell 3 line 9\n\nRelative path 'arc_dsl_ref' (`REF`)\n\n"
+        "```python\nREF = 'arc_dsl_ref'\n```\n\n## 2. PTH006 ann/proj:a.ipynb cell 3 line 20\n\nRelative path 'x'\n\n",
+        encoding="utf-8",
+    )
+    audit = tmp_path / "audit.json"
+    audit.write_text(json.dumps({"findings": [
+        at(3, 9, 51, "Relative path 'repairs' (`OUT_DIR`)…", related=[(3, 9, 66)]), at(3, 20, 9, "Relative path 'x'"),
+    ]}), encoding="utf-8")
+
+    assert _run("fates.py", verdicts, audit, "--items").stdout.splitlines() == ["R kept=1", "N kept=1", "W"]
+    done = _run("fates.py", verdicts, audit, "--items", "--judged", judged, "--worksheet", worksheet)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["1 N PTH006 ann/proj a.ipynb 3 9 related", "R kept=1", "N related=1", "W"]

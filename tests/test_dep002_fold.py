@@ -154,3 +154,22 @@ def test_a_tool_the_notebooks_only_run_in_shell_lines_is_said_run_not_imported(t
     result = audit_paths([str(tmp_path)], Settings(), jobs=1)
     [kaggle] = [d for d in _dep002(result.diagnostics) if dict(d.data)["distribution"] == "kaggle"]
     assert "2 other notebooks of the project use it too" in kaggle.message
+
+
+def test_one_notebook_running_and_importing_a_tool_is_no_other_notebook(tmp_path):
+    # Fair check 51 (session 67's note): `!huggingface-cli login` in one cell and `from huggingface_hub
+    # import HfApi` in the next, one notebook: its two findings of one distribution fold, but the
+    # message counted the second as "1 other notebook of the project uses it too ()", with no notebook
+    # to name. The notebooks are counted, not the findings.
+    (tmp_path / ".git").mkdir()
+    _notebook(tmp_path / "a" / "upload.ipynb", "!huggingface-cli login", "from huggingface_hub import HfApi\nHfApi()")
+    result = audit_paths([str(tmp_path)], Settings(), jobs=1)
+    [hub] = [d for d in _dep002(result.diagnostics) if dict(d.data)["distribution"] == "huggingface_hub"]
+    assert "other notebook" not in hub.message and "()" not in hub.message, hub.message
+    assert [(r.cell, r.line) for r in hub.related] == [(2, 1)]
+    assert "beside or above all of these notebooks" not in hub.fix, hub.fix
+    # With a second notebook: one other notebook, named.
+    _notebook(tmp_path / "b" / "more.ipynb", "import huggingface_hub")
+    result = audit_paths([str(tmp_path)], Settings(), jobs=1)
+    [hub] = [d for d in _dep002(result.diagnostics) if dict(d.data)["distribution"] == "huggingface_hub"]
+    assert "; 1 other notebook of the project uses it too (`" in hub.message, hub.message

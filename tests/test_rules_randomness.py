@@ -1545,3 +1545,20 @@ def test_rnd002_unseeded_study_optimized_with_parallel_trials_also_asks_for_one_
     for serial in ("study.optimize(objective, n_trials=50, n_jobs=1)", "study.optimize(objective, n_trials=50)"):
         (finding,) = run_example(MissingRandomState, Example(cells=(head, "study = optuna.create_study()", serial)), tmp_path)
         assert "n_jobs" not in finding.message and "n_jobs" not in finding.fix
+
+
+def test_rnd002_list_fold_names_what_the_list_holds(tmp_path):
+    # Session 67's note (fair check 40, 04-umap's `candidates` of cell 13): a list of embeddings
+    # (TSNE, SpectralEmbedding) is not a model's learners: the folded finding counts its estimators;
+    # a list of classifiers and regressors still counts learners.
+    found = messages(MissingRandomState, tmp_path,
+                     "from sklearn.manifold import TSNE, SpectralEmbedding",
+                     "candidates = [('t-SNE', TSNE(n_components=2)),\n"
+                     "              ('spectral', SpectralEmbedding(n_components=2))]",
+                     "for name, est in candidates:\n    est.fit_transform(X).tofile(name + '.bin')")
+    assert len(found) == 1 and "1 more estimator of this list has no seed either (line 2)" in found[0], found
+    found = messages(MissingRandomState, tmp_path,
+                     "from sklearn.tree import DecisionTreeRegressor\nfrom sklearn.ensemble import RandomForestRegressor",
+                     "models = [DecisionTreeRegressor(),\n          RandomForestRegressor()]",
+                     "for m in models:\n    m.fit(X, y).predict(X).tofile('p.bin')")
+    assert len(found) == 1 and "1 more learner of this list has no seed either (line 2)" in found[0], found

@@ -298,6 +298,10 @@ class AuditResult:
         installs: dict[int, dict[str, list[str]]] = {}  # position in `out` -> spec a notebook installs -> its notebooks
         # position in `out` -> whether each folded finding is a shell command's (`!kaggle …`), not an import
         shell_run: dict[int, set[bool]] = {}
+        # position in `out` -> the notebooks whose findings it stands for: `folded` counts notebooks, not
+        # findings (one notebook's `!huggingface-cli login` and `import huggingface_hub` are two findings
+        # of one distribution, and no other notebook: fair check 51, "1 other notebook … ()")
+        members: dict[int, set[str]] = {}
         for nb in self.notebooks:
             for d in nb.diagnostics:
                 loc = d.location
@@ -310,13 +314,16 @@ class AuditResult:
                         shell_run.setdefault(len(out), set()).add(_SHELL_RUN in d.message)
                         if spec:
                             installs.setdefault(len(out), {}).setdefault(spec, []).append(nb.path)
+                        members[len(out)] = {nb.path}
                         out.append(d)
                         continue
                     at = shared[line_key]
                     shell_run.setdefault(at, set()).add(_SHELL_RUN in d.message)
                     if spec:
                         installs.setdefault(at, {}).setdefault(spec, []).append(nb.path)
-                    folded[at] = folded.get(at, 1) + 1
+                    if nb.path not in members[at]:
+                        members[at].add(nb.path)
+                        folded[at] = folded.get(at, 1) + 1
                     out[at] = replace(out[at], related=out[at].related + (loc,))
                     continue
                 if loc.cell is not None or loc.path == nb.path:

@@ -182,6 +182,9 @@ class MethodDraw:
     unless_values: tuple[str, ...] = ()
     # The own seed may also be given at this position (fastai v1's `split_by_rand_pct(0.2, 42)`).
     seed_position: int | None = None
+    # The entry applies only to a call on one of these names, the class itself (fastai v1's
+    # `ImageDataBunch.from_df(…)`, not `ImageList.from_df(…)`, which splits nothing).
+    receivers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -310,7 +313,7 @@ class RandomnessCatalog:
                     tuple(e.get("receiver_classes", [])),
                     tuple((str(d["call"]), int(d["position"]), str(d["keyword"])) for d in e.get("receiver_class_loaders", [])),
                     str(e.get("unless_keyword", "")), tuple(str(v) for v in e.get("unless_values", [])),
-                    e.get("seed_position"),
+                    e.get("seed_position"), tuple(str(r) for r in e.get("receivers", [])),
                 )
                 for e in data.get("method_draw", [])
             ),
@@ -1764,6 +1767,7 @@ def _method_draw(
             continue  # `sampler = TickBarSampler(ticks_per_bar=100)`: its `.sample()` is the class's own
         if (
             call.method in entry.methods
+            and (not entry.receivers or call.receiver in entry.receivers)
             and (not entry.requires_import or entry.requires_import in imported)
             and _draws_here(entry, call)
         ):
@@ -1801,9 +1805,18 @@ def _draws_here(entry: MethodDraw, call: CallFact) -> bool:
         _keyword_given(call, entry.own_seed_keywords) is None
         and not (entry.own_seed_keywords and _has_double_star(call))  # `**kwargs` may carry the seed
         and not (entry.seed_position is not None and _positional_seed(call, entry.seed_position))
-        and (not entry.when_keyword or _keyword_value(call, entry.when_keyword) in entry.when_values)
+        and (not entry.when_keyword or _when_value(call, entry))
         and not (entry.unless_keyword and _keyword_value(call, entry.unless_keyword) in entry.unless_values)
     )
+
+
+def _when_value(call: CallFact, entry: MethodDraw) -> bool:
+    """Is the entry's `when_keyword` given one of its `when_values`, or, with no values listed,
+    given at all and not as None (fastai v1's `from_folder(path, valid_pct=0.2)`)?"""
+    value = _keyword_value(call, entry.when_keyword)
+    if not entry.when_values:
+        return value is not None and value != "None"
+    return value in entry.when_values
 
 
 def _positional_seed(call: CallFact, position: int) -> bool:
@@ -8937,6 +8950,17 @@ class UnseededRandom(Rule):
             "src = ImageList.from_csv(path, 'train.csv', folder='train').split_by_rand_pct(0.2, seed=42)\n"
             "other = ImageList.from_csv(path, 'more.csv').random_split_by_pct(0.2, 7)\nprint(len(src.valid), len(other.valid))",
         )),
+        # fastai v1's ImageDataBunch split by its folders (no valid_pct, or valid_pct=None), or at
+        # random given its seed, by keyword or at its position.
+        Example(cells=(
+            "from fastai.vision import *",
+            "data = ImageDataBunch.from_folder(path, ds_tfms=get_transforms(), size=224)\n"
+            "more = ImageDataBunch.from_folder(path, valid_pct=None, size=224)\n"
+            "seeded = ImageDataBunch.from_folder(path, train='.', valid_pct=0.2, seed=42, size=224)\n"
+            "frame = ImageDataBunch.from_df(path, df, 'train', None, 0.2, 42, size=128)\n"
+            "named = ImageDataBunch.from_name_re(path, fnames, r'/([^/]+)_\\d+.jpg$', seed=1, size=224)\n"
+            "print(data.classes, more.classes, seeded.classes, frame.classes, named.classes)",
+        )),
     )
     failing = (
         # A `torch.nn.Sequential` only printed, then its name bound to the model the notebook trains:
@@ -9640,6 +9664,15 @@ class UnseededRandom(Rule):
             "from fastai.vision import *",
             "src = (ImageList.from_csv(path, 'train.csv', folder='train', suffix='.png')\n"
             "       .split_by_rand_pct(0.2)\n       .label_from_df(cols='Target', label_delim=' '))\nprint(len(src.valid))",
+        ), expect=((2, 1),)),
+        # fastai v1's `ImageDataBunch.from_folder(path, valid_pct=0.2)` without `seed=` splits with
+        # `split_by_rand_pct(valid_pct, seed)`, NumPy's global state; so do `from_df`, `from_csv`,
+        # `from_lists`, `from_name_func` and `from_name_re`, whose valid_pct defaults to 0.2.
+        Example(cells=(
+            "from fastai.vision import *",
+            "data = ImageDataBunch.from_folder(path, train='.', valid_pct=0.2, ds_tfms=get_transforms(), size=224)\n"
+            "print(data.classes)",
+            "labelled = ImageDataBunch.from_csv(path, folder='train', size=128)\nprint(labelled.classes)",
         ), expect=((2, 1),)),
     )
 
@@ -13364,16 +13397,32 @@ def _fold_lists_of_estimators(ca: CellAnalysis, hits: list[Hit]) -> Iterator[Hit
             parent = parents.get(parent)
     yield from _fold_groups(
         hits, {at: id(held) for at, held in lists.items()},
-        counted=" learner", said=" of this list", fix=", to every estimator of the list",
+        counted=_list_members_word, said=" of this list", fix=", to every estimator of the list",
     )
 
 
-def _fold_groups(hits: list[Hit], group_of: dict[tuple[int, int], object], *, counted: str, said: str,
-                 fix: str) -> Iterator[Hit]:
+# Estimators that learn no target: embeddings, projections, clusterings and mixtures (`TSNE`,
+# `SpectralEmbedding`, `PCA`, `KMeans`, `GaussianMixture`, …), by the class names scikit-learn and
+# umap-learn give them.
+_NOT_LEARNERS = re.compile(r"(?:TSNE|UMAP|Embedding|PCA|SVD|ICA|NMF|KMeans|Mixture|Clustering|Projection|MDS|Isomap)$")
+
+
+def _list_members_word(members: list[Hit]) -> str:
+    """What a folded list holds, for its count: " learner" when every member is a model that learns a
+    target (a stack's classifiers and regressors), " estimator" when one of them is an embedding, a
+    projection or a clustering (a list of `TSNE`s and `UMAP`s is no model's learners)."""
+    if any(_NOT_LEARNERS.search((hit.key or "").rsplit(".", 1)[-1]) for hit in members):
+        return " estimator"
+    return " learner"
+
+
+def _fold_groups(hits: list[Hit], group_of: dict[tuple[int, int], object], *,
+                 counted: str | Callable[[list[Hit]], str], said: str, fix: str) -> Iterator[Hit]:
     """The hits whose (line, column) `group_of` maps to one group are one finding at the group's
-    first hit, the others related and counted in its message (`counted` the counted noun, `said`
-    what they share) and `fix` appended to its fix; hits of no group, or alone in theirs, pass
-    unchanged. Shared by `_fold_lists_of_estimators` and `_fold_named_comparisons`."""
+    first hit, the others related and counted in its message (`counted` the counted noun, or a
+    function giving it from the group's hits; `said` what they share) and `fix` appended to its fix;
+    hits of no group, or alone in theirs, pass unchanged. Shared by `_fold_lists_of_estimators` and
+    `_fold_named_comparisons`."""
     groups: dict[object, list[Hit]] = {}
     for hit in hits:
         group = group_of.get((hit.line or 0, hit.column or 0))
@@ -13388,9 +13437,10 @@ def _fold_groups(hits: list[Hit], group_of: dict[tuple[int, int], object], *, co
         if len(members) > 1:
             others = members[1:]
             many = len(others) > 1
+            noun = counted(members) if callable(counted) else counted
             hit = replace(
                 hit,
-                message=hit.message + f"; {len(others)} more{counted}{'s' if many else ''}{said} "
+                message=hit.message + f"; {len(others)} more{noun}{'s' if many else ''}{said} "
                 f"{'have' if many else 'has'} no seed either (line{'s' if many else ''} "
                 + ", ".join(str(o.line) for o in others[:8]) + (f" and {len(others) - 8} more" if len(others) > 8 else "") + ")",
                 fix=hit.fix + fix,
