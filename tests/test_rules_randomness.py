@@ -1545,3 +1545,26 @@ def test_rnd002_unseeded_study_optimized_with_parallel_trials_also_asks_for_one_
     for serial in ("study.optimize(objective, n_trials=50, n_jobs=1)", "study.optimize(objective, n_trials=50)"):
         (finding,) = run_example(MissingRandomState, Example(cells=(head, "study = optuna.create_study()", serial)), tmp_path)
         assert "n_jobs" not in finding.message and "n_jobs" not in finding.fix
+
+
+# --- RND001/RND003: what only an unseeded draw needs is built only then (issue 15, session 69) ---------
+
+
+@pytest.mark.parametrize("rule", [UnseededRandom, PartialSeeding])
+def test_timed_or_shown_draws_built_only_when_a_draw_no_seed_reaches_asks(rule, tmp_path, monkeypatch):
+    import nbrefactor.audit.rules.randomness as randomness
+
+    asked: list[int] = []
+    timed_or_shown = randomness._timed_or_shown
+
+    def counted(ctx, rf):
+        asked.append(len(rf.draws))
+        return timed_or_shown(ctx, rf)
+
+    monkeypatch.setattr(randomness, "_timed_or_shown", counted)
+    # Every draw a seed reaches: neither rule needs to know which draws are only timed or shown.
+    assert spots(rule, tmp_path, "import numpy as np\nnp.random.seed(0)", "x = np.random.rand(3)\nprint(x.sum())") == []
+    assert asked == []
+    # A draw no seed reaches: RND001 asks (RND003 too, for a library drawn from that no seed covers).
+    spots(UnseededRandom, tmp_path, "import numpy as np", "x = np.random.rand(3)\nprint(x.sum())")
+    assert asked == [1]  # (and, the sum only printed, it answers: no finding)
