@@ -1562,3 +1562,26 @@ def test_rnd002_list_fold_names_what_the_list_holds(tmp_path):
                      "models = [DecisionTreeRegressor(),\n          RandomForestRegressor()]",
                      "for m in models:\n    m.fit(X, y).predict(X).tofile('p.bin')")
     assert len(found) == 1 and "1 more learner of this list has no seed either (line 2)" in found[0], found
+
+
+# --- RND001/RND003: what only an unseeded draw needs is built only then (issue 15, session 68) ---------
+
+
+@pytest.mark.parametrize("rule", [UnseededRandom, PartialSeeding])
+def test_timed_or_shown_draws_built_only_when_a_draw_no_seed_reaches_asks(rule, tmp_path, monkeypatch):
+    import nbrefactor.audit.rules.randomness as randomness
+
+    asked: list[int] = []
+    timed_or_shown = randomness._timed_or_shown
+
+    def counted(ctx, rf):
+        asked.append(len(rf.draws))
+        return timed_or_shown(ctx, rf)
+
+    monkeypatch.setattr(randomness, "_timed_or_shown", counted)
+    # Every draw a seed reaches: neither rule needs to know which draws are only timed or shown.
+    assert spots(rule, tmp_path, "import numpy as np\nnp.random.seed(0)", "x = np.random.rand(3)\nprint(x.sum())") == []
+    assert asked == []
+    # A draw no seed reaches: RND001 asks (RND003 too, for a library drawn from that no seed covers).
+    spots(UnseededRandom, tmp_path, "import numpy as np", "x = np.random.rand(3)\nprint(x.sum())")
+    assert asked == [1]  # (and, the sum only printed, it answers: no finding)

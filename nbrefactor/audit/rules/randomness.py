@@ -2466,9 +2466,21 @@ def _unseeded_draws(ctx: RuleContext, rf: RandomnessFacts, seeds: list[tuple[Mom
     """RND001's findings: per library, in notebook order, the draws no seed of it precedes (left
     out: draws silenced for RND001, and layer constructions whose weights are then loaded)."""
     unseeded: dict[str, list[Draw]] = {}
-    loaded = _weights_loaded(ctx.facts)
-    timed = _timed_or_shown(ctx, rf)
+    # What only a draw no seed reaches is asked: the notebook's loaded weights and its timed or shown
+    # draws (`_timed_or_shown`: 14 tests over the notebook, ~8 % of fair check 53's cold audit under
+    # cProfile) are built at the first such draw, so a notebook whose every draw a seed reaches, or
+    # that is silenced, builds neither (each test below only leaves a draw out, in any order).
+    loaded: frozenset[str] | None = None
+    timed: frozenset[Position] = frozenset()
     for draw in rf.draws:
+        # An Estimator input function shuffles in the Estimator's own graph, which no global seed
+        # reaches (and it takes no seed of its own): seeded never, whatever seed came before.
+        unseedable = draw.qualified.startswith(_ESTIMATOR_INPUTS)
+        if (not unseedable and _seeded(rf, draw, seeds)) or is_suppressed(draw.ca.cell, draw.call.line, draw.call.end_line, UnseededRandom.code):
+            continue
+        if loaded is None:
+            loaded = _weights_loaded(ctx.facts)
+            timed = _timed_or_shown(ctx, rf)
         if _replaced(draw, loaded) or (draw.ca.cell.index, draw.call.line, draw.call.column) in timed:
             continue
         if _training_only_unused(ctx, draw, loaded):
@@ -2483,11 +2495,7 @@ def _unseeded_draws(ctx: RuleContext, rf: RandomnessFacts, seeds: list[tuple[Mom
             continue  # a shuffling loader nothing iterates draws nothing
         if _superseded_before_run(ctx, rf, draw):
             continue  # its def is replaced before any call: this body never runs
-        # An Estimator input function shuffles in the Estimator's own graph, which no global seed
-        # reaches (and it takes no seed of its own): seeded never, whatever seed came before.
-        unseedable = draw.qualified.startswith(_ESTIMATOR_INPUTS)
-        if (unseedable or not _seeded(rf, draw, seeds)) and not is_suppressed(draw.ca.cell, draw.call.line, draw.call.end_line, UnseededRandom.code):
-            unseeded.setdefault(draw.library, []).append(draw)
+        unseeded.setdefault(draw.library, []).append(draw)
     for draws in unseeded.values():
         # A loader draws where it is iterated, which may come after later draws.
         draws.sort(key=lambda d: _place(d))
@@ -13523,6 +13531,8 @@ class PartialSeeding(Rule):
         if not seeds:
             return
         seeded = set().union(*(seed.libraries for _, seed in seeds))
+        if not {d.library for d in rf.draws} - seeded:
+            return  # every library drawn from is seeded: the tests below could only leave draws out
         loaded = _weights_loaded(ctx.facts)
         # Layers whose initial weights are replaced by loaded ones draw nothing that matters, nor
         # do random inputs of a timing or values only shown.
