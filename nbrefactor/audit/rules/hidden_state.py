@@ -5309,6 +5309,16 @@ class UnexecutedCell(Rule):
                       outputs=({"output_type": "stream", "name": "stdout", "text": "{}\n"},)),
             code_cell("print(fetch('https://example.org/b.json'))", 2, outputs=({"output_type": "stream", "name": "stdout", "text": "{}\n"},)),
         )),
+        # Fair check 53, item 45: the helper's only definer has no count (numbers free for it), and
+        # [7] called it through `main()` without an error, while [5], a counted cell that no longer
+        # parses (a typo left after its run), never spells the helper's name: the definer ran.
+        Example(cells=(
+            code_cell("import pandas as pd", 1),
+            code_cell("def get_frame(path):\n    return pd.read_csv(path)"),
+            code_cell("def pick(frame, key):\n    return frame[frame['name'] == key]['train']).iloc[0]", 5),
+            code_cell("def main():\n    frame = get_frame('labels.csv')\n    return frame", 6),
+            code_cell("df = main()", 7),
+        )),
     )
     failing = (
         # A never-run section whose model a cell that ran below reads without building its own
@@ -5924,9 +5934,18 @@ def _names_only_it_binds_read_below(
     that may bind anything)? It read the value `cell` bound, so `cell` ran in that kernel.
     `computed`: only the names it binds otherwise than by an import count."""
     flow = name_flow(ctx)
-    if any(i.opaque and i.cell != cell.index and not _unparsed_never_run(ctx, i) for i in flow.injectors):
-        return False
-    own = {d.name for d in flow.definitions if d.cell == cell.index and not (computed and d.kind is DefKind.IMPORT)}
+    # A cell that does not parse but ran (a typo left after its run) may bind only what its text
+    # names: the names it does not spell stay this cell's alone (fair check 53, item 45, W
+    # hid002-readers-prove-cell-ran: `get_train_test_df`, defined only by a never-counted cell,
+    # called through `main()` by [86], with [82], a cell of other functions, not parsing).
+    unparsed: set[str] = set()
+    for i in flow.injectors:
+        if i.opaque and i.cell != cell.index and not _unparsed_never_run(ctx, i):
+            names = _unparsed_may_bind(ctx, i.cell) if i.kind is InjectorKind.UNPARSED else None
+            if names is None:
+                return False
+            unparsed |= names
+    own = {d.name for d in flow.definitions if d.cell == cell.index and not (computed and d.kind is DefKind.IMPORT)} - unparsed
     others = {d.name: set() for d in flow.definitions if d.cell != cell.index}
     for d in flow.definitions:
         if d.cell != cell.index:
@@ -6100,6 +6119,15 @@ def _surely_read_expr(node: ast.AST) -> set[str]:
             found.add(current.id)
         stack.extend(ast.iter_child_nodes(current))
     return found
+
+
+def _unparsed_may_bind(ctx: RuleContext, cell: int) -> Optional[frozenset[str]]:
+    """The names a cell that does not parse may bind: the words of its text (`_unparsed_text_names`);
+    None when its text may bind unlisted ones (a magic, `import *`, `exec(`, `globals()`)."""
+    ca = ctx.analysis_at.get(cell)
+    if ca is None or ca.magics or _UNLISTABLE.search(ca.cell.source):
+        return None
+    return _unparsed_text_names(ca.cell.source)
 
 
 def _unparsed_never_run(ctx: RuleContext, injector: Injector) -> bool:
