@@ -11071,7 +11071,9 @@ class SavedTraceback(Rule):
         "(`model.train()`, `optimizer.step()`, `learn.fine_tune(3)`; not a method that only reads, `X.mean(0)`, "
         "`df.head()`, nor a name only passed as an argument) — before anything binds that name "
         "afresh (a cell run in between, or the reader's own `model = make_model(…)`, also when the reader's own "
-        "functions read it and are called below that binding: `def train(): model.train()`), because those saved "
+        "functions read it and are called below that binding: `def train(): model.train()`; also a reader whose name comes, "
+        "top to bottom, from another cell's fresh binding when a number between the stopped cell's count and the reader's is on "
+        "no cell: that binding may have run there), because those saved "
         "results come from a partly trained state. Those cells are its related locations. In a notebook "
         "saved from several sessions (repeated counts, HID001's) only the cells below it in its own "
         "stretch of rising counts count as run after it. An error whose traceback starts with a "
@@ -11530,6 +11532,16 @@ class SavedTraceback(Rule):
             code_cell("C = A.dot(B)", 3),
             code_cell("D = B.dot(A)", 4, outputs=({"output_type": "error", "ename": "ValueError",
                                                   "evalue": "shapes (3,2) and (4,3) not aligned: 2 (dim 1) != 4 (dim 0)", "traceback": []},)),
+        )),
+        # Fair check 53, item 55: the case study's fit stopped by hand as [7]; the toy section's
+        # reader [20] reads the `model` its own cell above binds afresh (saved as [30], its last
+        # run), and [8]-[19] are on no cell: that cell may have run there, nothing half-done is sure.
+        Example(cells=(
+            code_cell("import numpy as np\nX = np.ones((3, 4))", 1),
+            code_cell("model = Net()\nmodel.fit(X)", 30),
+            code_cell("probs = model.predict(X)", 20),
+            code_cell("X_big = np.ones((100, 4))\nmodel = Net()\nmodel.fit(X_big)", 7,
+                      outputs=({"output_type": "error", "ename": "KeyboardInterrupt", "evalue": "", "traceback": []},)),
         )),
     )
     failing = (
@@ -12333,15 +12345,20 @@ def _error_of_the_code(ctx: RuleContext, cell: Cell, error: str) -> bool:
         }
         if providers and any(hit.cell is not None and hit.cell.index in providers for hit in _hid002_hits(ctx)):
             return True
-    # A cell above binds the name, but ran after this one (a higher count): this cell ran before
-    # it, in a fresh kernel (`[1]` below cells run as [24]–[27]). HID001 reports that order at
-    # this cell; a top-to-bottom run binds the name first. One root cause (fair check 16).
+    return _bound_above_after(ctx, cell, name)
+
+
+def _bound_above_after(ctx: RuleContext, cell: Cell, name: str) -> bool:
+    """Does a cell above bind `name` for this cell's read, but ran after it (a higher count)? This
+    cell ran before it, in a fresh kernel (`[1]` below cells run as [24]–[27]), and its NameError
+    of `name` is of that run. HID001 reports that order at this cell; a top-to-bottom run binds
+    the name first. One root cause (fair check 16)."""
     return cell.execution_count is not None and rule_enabled(
         ctx.settings, OutOfOrderExecution.code, OutOfOrderExecution.name, OutOfOrderExecution.family.value, ctx.facts.notebook.path
     ) and any(
-        r.cell == cell.index and r.name == missing.group("name") and not r.deferred and r.flow is Flow.ABOVE
+        r.cell == cell.index and r.name == name and not r.deferred and r.flow is Flow.ABOVE
         and r.provider is not None and r.provider.count is not None and r.provider.count > cell.execution_count
-        for r in flow.reads
+        for r in name_flow(ctx).reads
     )
 
 
@@ -12478,12 +12495,39 @@ def _readers_after_interrupt(ctx: RuleContext, cell: Cell) -> list[tuple[CellAna
         # `model.fit(…)` after the cell's own `model = …` changes the fresh model: no read of the old.
         found = ({r.name for r in ca.facts.reads} | deferred
                  | {r.name for r in ca.facts.mutated if r.name not in own}) & left
+        found -= _rebound_in_free_counts(ctx, cell, ca, found)
         if found:
             readers.append((ca, found))
         left -= own  # bound afresh: the cells run after this one see the new value
         if not left:
             break
     return readers
+
+
+def _rebound_in_free_counts(ctx: RuleContext, stopped: Cell, reader: CellAnalysis, names: AbstractSet[str]) -> frozenset[str]:
+    """The names among `names` that the reader reads, top to bottom, from a fresh binding of
+    another cell than the stopped one (`model = Logistic_Regression()` above the reader, reading no
+    earlier `model`), when some number between the stopped cell's count and the reader's is on no
+    cell: a run lost from the page fits there, and the reader's own provider, run again, gives it a
+    whole new value as likely as the half-done one (fair check 53, item 55, W
+    hid007-interrupt-readers-read-other-writer: cell 31 [7] stopped in `model.fit`, cells 15 [20]
+    and 23 [319] reading the `model` of cell 10, whose saved count [365] is its last run)."""
+    low, high = stopped.execution_count, reader.cell.execution_count
+    if low is None or high is None or not names:
+        return frozenset()
+    taken = {c.execution_count for c in ctx.facts.notebook.code_cells if c.execution_count is not None}
+    if all(n in taken for n in range(low + 1, high)):
+        return frozenset()
+    flow = name_flow(ctx)
+    fresh = set()
+    for r in flow.reads:
+        p = r.provider
+        if (r.cell == reader.cell.index and r.name in names and r.flow is Flow.ABOVE and p is not None
+                and p.cell not in (stopped.index, reader.cell.index)
+                and not any(o.cell == p.cell and o.name == r.name and not o.deferred and o.provider is not None
+                            and o.provider.cell != p.cell for o in flow.reads)):
+            fresh.add(r.name)
+    return frozenset(fresh)
 
 
 def _rising_stretch(ctx: RuleContext, cell: Cell) -> frozenset[int]:
