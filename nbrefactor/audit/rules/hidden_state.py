@@ -11543,6 +11543,17 @@ class SavedTraceback(Rule):
             code_cell("X_big = np.ones((100, 4))\nmodel = Net()\nmodel.fit(X_big)", 7,
                       outputs=({"output_type": "error", "ename": "KeyboardInterrupt", "evalue": "", "traceback": []},)),
         )),
+        # Fair check 53, item 57: `df` read as [3] with a NameError, bound by cell 2 above as [6]:
+        # the cell ran before it in a fresh kernel (HID001's sessions), also where a cell that does
+        # not parse spells `df` (it may bind it, but the binding above is known).
+        Example(cells=(
+            code_cell("import pandas as pd", 1),
+            code_cell("df = pd.read_csv('churn.csv')", 6),
+            code_cell("df['calls'] = df['calls'].replace(0, 1)z", 7,
+                      outputs=({"output_type": "error", "ename": "SyntaxError", "evalue": "invalid syntax", "traceback": []},)),
+            code_cell("df[df['churn'] == 1].mean()", 3,
+                      outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'df' is not defined", "traceback": []},)),
+        )),
     )
     failing = (
         # A try of `drop` on a toy frame typed in, with code below it: a Run All stops there (the
@@ -12282,10 +12293,13 @@ def _error_of_the_code(ctx: RuleContext, cell: Cell, error: str) -> bool:
         return True
     if flow.may_inject:
         # As HID003: silent where a star import or `%run` may bind names; a cell that does not
-        # parse only makes the words of its text unknown.
+        # parse only makes the words of its text unknown. But a cell above that binds the name and
+        # ran after this one is known whatever else may bind it: the last test below (fair check
+        # 53, item 57, hid007-error-of-out-of-order-run: `df` of cell 4 [6] read by [3], beside
+        # cell 14 [6] that does not parse and spells `df`).
         unparsed = _unparsed_names(ctx, flow)
         if unparsed is None or missing.group("name") in unparsed:
-            return False
+            return _bound_above_after(ctx, cell, missing.group("name"))
     if any(
         r.cell == cell.index and r.name == missing.group("name") and not r.deferred
         and r.flow is Flow.DELETED
