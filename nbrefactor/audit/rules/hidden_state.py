@@ -2804,7 +2804,10 @@ _READ_ONLY_METHOD_NAMES = frozenset(
      "partial_plot", "coef", "coef_norm", "std_coef_plot", "scoring_history", "gains_lift", "col_names",
      # pprint's PrettyPrinter only prints or formats what it is given (fair check 31, items 77 and
      # 79: `pp = pprint.PrettyPrinter(indent=4)`, then `pp.pprint(t)` was taken as a change of `pp`).
-     "pprint", "pformat", "isreadable", "isrecursive"}
+     "pprint", "pformat", "isreadable", "isrecursive",
+     # A model's or an image's save to a file writes the file from it, not it (fair check 53, item
+     # 44: a never-run `model.save("MovieSent.h5")` was taken as a change of the `model` read below).
+     "save", "save_weights", "save_pretrained"}
 )
 
 
@@ -5319,6 +5322,15 @@ class UnexecutedCell(Rule):
             code_cell("def main():\n    frame = get_frame('labels.csv')\n    return frame", 6),
             code_cell("df = main()", 7),
         )),
+        # Fair check 53, item 44: a never-run cell that only saves the model and the tokenizer to
+        # files no other cell names ("I didn't run the cells below"); the cells that ran below use
+        # the model in memory.
+        Example(cells=(
+            code_cell("from keras.models import Sequential\ntokenizer = make_tokenizer()\nmodel = Sequential()\nmodel.fit(X, y)", 1),
+            code_cell("import pickle\nmodel.save('MovieSent.h5')\nwith open('tokenizer_movie.pickle', 'wb') as handle:\n"
+                      "    pickle.dump(tokenizer, handle)"),
+            code_cell("preds = model.predict(tokenizer.texts_to_sequences(['a fine film']))", 2),
+        )),
     )
     failing = (
         # A never-run section whose model a cell that ran below reads without building its own
@@ -7136,7 +7148,8 @@ def _superseded_unrun_section(
         f = cell.facts
         return (f.syntax_error is not None or not cell.masked.is_python or any(not _timing_magic(m) for m in cell.magics)
                 or (definitions and (bool(f.functions) or bool(f.classes)))
-                or not (_downloads_nothing_read_below(ctx, cell) or _writes_files_no_ran_cell_reads(ctx, cell))
+                or not (_downloads_nothing_read_below(ctx, cell) or _writes_files_no_ran_cell_reads(ctx, cell)
+                        or _writes_files_no_other_cell_names(ctx, cell))
                 or names_file_read_below(cell)
                 # a sketch that cannot run where it stands (`scheduler.step()` above the cell binding it)
                 or any(f not in (Flow.ABOVE, Flow.BUILTIN) for f in _read_flows_by_cell(ctx).get(cell.cell.index, ())))
@@ -7317,6 +7330,42 @@ def _downloads_nothing_read_below_unkept(ctx: RuleContext, ca: CellAnalysis) -> 
 
 # The calls of `_OUTSIDE_EFFECT` that only make a file (or fetch one): no deletion, move, command or upload.
 _FILE_MAKING_EFFECT = re.compile(r"(?:to_\w+|save\w*|write\w*|dump\w*|download\w*|urlretrieve)\s*\(")
+
+
+def _writes_files_no_other_cell_names(ctx: RuleContext, ca: CellAnalysis) -> bool:
+    """The cell's effects outside the kernel only make files, each call of them naming its file by
+    a string literal (`model.save("MovieSent.h5")`) or by a handle the cell opens on one (`with
+    open('tokenizer_movie.pickle', 'wb') as handle: pickle.dump(tokenizer, handle)`), and no other
+    code cell's text names any of those files: no cell reads what it would have written (fair check
+    53, item 44, hid002-unrun-optional-cell-changes-nothing: the never-run save of a model and its
+    tokenizer, "I didn't run the cells below to save space")."""
+    tree = cell_python_tree(ca)
+    effects = [m.group(0) for m in _OUTSIDE_EFFECT.finditer(ca.cell.source)]
+    if tree is None or not effects or not all(_FILE_MAKING_EFFECT.fullmatch(e) for e in effects):
+        return False
+
+    def literal_file(node: Optional[ast.AST]) -> Optional[str]:
+        return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) and _FILE_NAME.search(node.value) else None
+
+    handles: dict[str, str] = {}  # names the cell binds to `open(<file literal>, …)`
+    for node in ast.walk(tree):
+        pairs = ([(item.context_expr, item.optional_vars) for item in node.items] if isinstance(node, ast.With)
+                 else [(node.value, node.targets[0])] if isinstance(node, ast.Assign) and len(node.targets) == 1 else [])
+        for value, target in pairs:
+            if (isinstance(target, ast.Name) and isinstance(value, ast.Call) and isinstance(value.func, ast.Name)
+                    and value.func.id == "open" and value.args and (name := literal_file(value.args[0])) is not None):
+                handles[target.id] = name
+    files: set[str] = set()
+    for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
+        if not _FILE_MAKING_EFFECT.fullmatch(f"{_called(call)}("):
+            continue
+        given = (*call.args, *(k.value for k in call.keywords))
+        named = {f for f in map(literal_file, given) if f is not None}
+        named |= {handles[g.id] for g in given if isinstance(g, ast.Name) and g.id in handles}
+        if not named:
+            return False
+        files |= named
+    return bool(files) and not any(f in other.cell.source for other in ctx.facts.cells if other is not ca for f in files)
 
 
 def _writes_files_no_ran_cell_reads(ctx: RuleContext, ca: CellAnalysis) -> bool:
