@@ -8267,6 +8267,14 @@ class UndefinedName(Rule):
             "self.classifier = nn.Linear(64, num_classes)",
             "net = Net(num_classes=7)",
         ), expect=((3, 1),)),
+        # Two parts of one split (`X_train`, `X_test`) read undefined in one cell: one leftover of
+        # an older split, one finding, the second read related (fair check 53, item 48); two
+        # unrelated names on two lines stay two findings.
+        Example(cells=(
+            "import pandas as pd\ndata = pd.read_csv('images.csv')\ntrain_df, test_df = data[15:], data[:15]",
+            "print('train images:', X_train.shape[0])\nprint('test images:', X_test.shape[0])",
+            "print(alpha)\nprint(beta)",
+        ), expect=((2, 1), (3, 1), (3, 2))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -8424,7 +8432,7 @@ class UndefinedName(Rule):
                 by_cell.setdefault(r.cell, []).append(r)
         folded: set[int] = set()
         for index, reads in by_cell.items():
-            if len(reads) < _FOLDED_NAMES:
+            if len(reads) < _FOLDED_NAMES and not (len(reads) > 1 and _one_split(r.name for r in reads)):
                 continue
             first, rest = reads[0], reads[1:]
             folded.update(id(r) for r in reads)
@@ -8441,7 +8449,7 @@ class UndefinedName(Rule):
                         f"({_cell_list(where)})")
             yield Hit(
                 cell, first.line, first.column,
-                f"`{first.name}` is not defined in any cell; nor are {shown_names}: this cell reads {len(reads)} names "
+                f"`{first.name}` is not defined in any cell; nor {'is' if len(rest) == 1 else 'are'} {shown_names}: this cell reads {len(reads)} names "
                 f"that no cell of the notebook defines{also}",
                 fix="Add the definitions (or the import) this cell relies on in a cell above it, or exclude the notebook if it only shows code.",
                 key=f"{first.name}\x1f{_source_line(cell, first.line)}",
@@ -8727,6 +8735,27 @@ def _binds_name(node: ast.AST, name: str) -> bool:
     targets = ([node.target] if isinstance(node, (ast.For, ast.AsyncFor, ast.NamedExpr))
                else [item.optional_vars for item in node.items if item.optional_vars is not None])
     return any(isinstance(e, ast.Name) and e.id == name for t in targets for e in ast.walk(t))
+
+
+# The words that name the parts of a data split (`X_train`, `X_test`, `y_val`).
+_SPLIT_WORDS = frozenset({"train", "test", "val", "valid", "validation", "dev", "trn", "tst", "tr", "te"})
+
+
+def _one_split(names: Iterable[str]) -> bool:
+    """Are the names the parts of one data split: the same `_`-parts but for one word of
+    `_SPLIT_WORDS`, different in each (`X_train`, `X_test`)? Read undefined in one cell, they are
+    one leftover of an older split, one fix (fair check 53, item 48, hid003-one-stale-cell-names-split:
+    `print(X_train.shape[0])`, `print(X_test.shape[0])` above a notebook splitting `train_df`/`test_df`)."""
+    shapes: set[tuple[str, ...]] = set()
+    words: list[str] = []
+    for name in names:
+        parts = name.lower().split("_")
+        split = [i for i, part in enumerate(parts) if part in _SPLIT_WORDS]
+        if len(split) != 1:
+            return False
+        words.append(parts[split[0]])
+        shapes.add(tuple("*" if i == split[0] else part for i, part in enumerate(parts)))
+    return len(shapes) == 1 and len(set(words)) == len(words) > 1
 
 
 def _word_sibling(name: str, other: str) -> bool:
