@@ -1518,3 +1518,14 @@ def test_hid006_names_read_below_two_star_imports_may_come_from_either():
     assert first.endswith("; 3 more names read below cell 3's star import (`gpu_mem_get_free_no_cache`, `unet_learner`, "
                           "`models`) may come from it too, or from that one")
     assert "so they come from it, from the star import of cell 1 above it, or are undefined (this audit cannot tell which)" in later
+
+
+def test_hid003_self_read_in_a_method_without_self_names_the_missing_parameter():
+    # Fair check 53, item 47 (R, message): `def get_config():` in a Keras layer reads `self.filters`;
+    # the fix is the parameter, not a `self` to define in a cell above.
+    diags = audit("class ConvBlock:\n    def __init__(self, filters):\n        self.filters = filters\n"
+                  "    def get_config():\n        return {'filters': self.filters}", rules=[UndefinedName])
+    (finding,) = [d for d in diags if d.code == "HID003"]
+    assert finding.message == ("`self` (inside the method `get_config` of `ConvBlock`) is not defined in any cell: "
+                               "the method takes no `self` parameter")
+    assert finding.fix == "Add `self` as the first parameter of `get_config` (`def get_config(self)`)."

@@ -8275,6 +8275,12 @@ class UndefinedName(Rule):
             "print('train images:', X_train.shape[0])\nprint('test images:', X_test.shape[0])",
             "print(alpha)\nprint(beta)",
         ), expect=((2, 1), (3, 1), (3, 2))),
+        # A method written without `self` reading `self.…` (fair check 53, item 47): the message
+        # and the fix name the missing parameter, not a global to define.
+        Example(cells=(
+            "class ConvBlock:\n    def __init__(self, filters):\n        self.filters = filters\n"
+            "    def get_config():\n        return {'filters': self.filters}",
+        ), expect=((1, 5),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -8528,9 +8534,18 @@ class UndefinedName(Rule):
                         message += (f"; {', '.join(f'`{n}`' for n in names)} in this method {'is' if one else 'are'} the same slip, "
                                     f"kept on `self` too, but {'it reads' if one else 'they read'} the notebook's global"
                                     f"{'' if one else 's'} of the same name ({_cell_list(where)})")
+                unbound_self = _method_without_self(cell, r) if r.deferred and r.name in ("self", "cls") else None
+                if unbound_self is not None:
+                    # `def get_config():` in a class, reading `self.filters`: the parameter is
+                    # missing, not a global (fair check 53, item 47's message).
+                    message = (f"`{r.name}` (inside the method `{unbound_self[1]}` of `{unbound_self[0]}`) is not defined in any "
+                               f"cell: the method takes no `{r.name}` parameter")
                 if others:
                     message += f" (also read in {_cell_list(sorted({o.cell for o in others}))})"
                 fix = f"Define or import `{r.name}` in a cell above this one."
+                if unbound_self is not None:
+                    fix = (f"Add `{r.name}` as the first parameter of `{unbound_self[1]}` "
+                           f"(`def {unbound_self[1]}({r.name}{', …' if unbound_self[2] else ''})`).")
                 if slip is not None:
                     fix = f"Read {', '.join(f'`self.{n}`' for n in dict.fromkeys([r.name, *(x.name for x in slip[2])]))} in the method."
                     others = [*others, *(x for x in slip[2] if x.line != r.line)]
@@ -8840,6 +8855,33 @@ def _sibling_argument(ctx: RuleContext, r: Read) -> Optional[tuple[str, str]]:
     if len(taken) < 2 or len(set(taken)) != 1 or taken[0] is None or taken[0] not in bound or taken[0] == r.name:
         return None
     return taken[0], own.receiver
+
+
+def _method_without_self(cell: Cell, r: Read) -> Optional[tuple[str, str, bool]]:
+    """(class name, method name, whether it takes other parameters) when the read is inside a method defined in a class body whose
+    parameters do not include the name read (`self`, `cls`): `def get_config():` reading
+    `self.filters`. Not a `@staticmethod`, which takes no instance by design."""
+    try:
+        tree = ast.parse(cell.source)
+    except (SyntaxError, ValueError):
+        return None
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ClassDef):
+            continue
+        for method in node.body:
+            if not (isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef))
+                    and method.lineno <= r.line <= (method.end_lineno or method.lineno)):
+                continue
+            args = method.args
+            names = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)} | {
+                a.arg for a in (args.vararg, args.kwarg) if a is not None}
+            if r.name in names or any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in method.decorator_list):
+                return None
+            if any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and n is not method
+                   and n.lineno <= r.line <= (n.end_lineno or n.lineno) for n in ast.walk(method)):
+                return None  # (a nested function's read: its own parameters are another matter)
+            return node.name, method.name, bool(names)
+    return None
 
 
 def _class_body_binding(cell: Cell, r: Read) -> Optional[tuple[str, int]]:
