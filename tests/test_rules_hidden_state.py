@@ -1529,3 +1529,28 @@ def test_hid003_self_read_in_a_method_without_self_names_the_missing_parameter()
     assert finding.message == ("`self` (inside the method `get_config` of `ConvBlock`) is not defined in any cell: "
                                "the method takes no `self` parameter")
     assert finding.fix == "Add `self` as the first parameter of `get_config` (`def get_config(self)`)."
+
+
+def test_hid006_reads_the_package_of_the_projects_src_layout(tmp_path):
+    # Fair check 53, items 52, 53 (R, message): `from textSummarizer.constants import *` in
+    # `research/`, the package in `src/textSummarizer/` beside the `setup.py` that installs it
+    # (`package_dir={"": "src"}`): the module is the repository's and readable, so the names it
+    # supplies are named, not said to be hidden.
+    from nbrefactor.audit.rule_examples import run_example
+    from nbrefactor.audit.rules import Example
+
+    example = Example(
+        cells=("from textSummarizer.constants import *", "print(CONFIG_FILE_PATH, PARAMS_FILE_PATH)"),
+        path="research/nb.ipynb",
+        files={"setup.py": "import setuptools\nsetuptools.setup(name='textSummarizer', package_dir={'': 'src'})\n",
+               "src/textSummarizer/__init__.py": "",
+               "src/textSummarizer/constants/__init__.py": "from pathlib import Path\nCONFIG_FILE_PATH = Path('config/config.yaml')\n"
+                                                           "PARAMS_FILE_PATH = Path('params.yaml')\n",
+               ".git/HEAD": "ref: refs/heads/main\n"},
+    )
+    (diag,) = run_example(StateInjection, example, tmp_path)
+    assert diag.message == (
+        "`from textSummarizer.constants import *` binds names nobody can see from the notebook: `CONFIG_FILE_PATH` (from "
+        "textSummarizer/constants/__init__.py), `PARAMS_FILE_PATH` (from textSummarizer/constants/__init__.py) are read below "
+        "it, bound by no cell, and supplied by the repository's own module `textSummarizer.constants`"
+    ), diag.message
