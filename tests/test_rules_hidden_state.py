@@ -1554,3 +1554,14 @@ def test_hid006_reads_the_package_of_the_projects_src_layout(tmp_path):
         "textSummarizer/constants/__init__.py), `PARAMS_FILE_PATH` (from textSummarizer/constants/__init__.py) are read below "
         "it, bound by no cell, and supplied by the repository's own module `textSummarizer.constants`"
     ), diag.message
+
+
+def test_hid004_a_name_only_an_import_below_binds_is_fixed_by_importing_it_above():
+    # Fair check 53, item 50 (R, message): `accuracy_score(Y_val, Y_hat)` above the case study's
+    # `from sklearn.metrics import accuracy_score`: moving the cell below would score the case
+    # study's `Y_hat`; the import belongs above.
+    diags = audit(("import numpy as np\nY_val = np.ones(3)\nY_hat = np.ones(3)", 1), ("accuracy_score(Y_val, Y_hat)", 2),
+                  ("from sklearn.metrics import accuracy_score\nY_hat = np.zeros(3)\nprint(accuracy_score(Y_val, Y_hat))", 3),
+                  rules=[DependsOnLaterCell])
+    (finding,) = [d for d in diags if d.code == "HID004"]
+    assert finding.fix == "Import `accuracy_score` in a cell above this one (with the notebook's other imports), as cell 3 does."

@@ -10102,6 +10102,17 @@ class DependsOnLaterCell(Rule):
                 # moves a whole loop for a probe (fair check 36, item 62). Several such readers keep
                 # the one move of the definition (a lesson's cells reading `matrix` defined below).
                 fix = f"Move this cell below cell {needed} (it binds nothing other cells read), or delete it if it is a stray check."
+            names_read = list(dict.fromkeys([r.name, *(x.name for x in more)]))
+            if r.deleted_by is None and all(
+                any(d.name == n for d in flow.definitions) and all(d.kind is DefKind.IMPORT for d in flow.definitions if d.name == n)
+                for n in names_read
+            ):
+                # Only imports bind them (`from sklearn.metrics import accuracy_score` in cell 30):
+                # the import belongs above; moving either cell pairs the read with other values
+                # (fair check 53, item 50's message: cell 22 scoring the toy split would read cell
+                # 30's `Y_hat` of the case study).
+                fix = (f"Import {', '.join(f'`{n}`' for n in names_read)} in a cell above this one (with the notebook's "
+                       f"other imports), as cell {later[0]} does.")
             yield Hit(
                 cell,
                 r.line,
