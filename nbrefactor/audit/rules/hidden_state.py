@@ -12652,7 +12652,8 @@ def _readers_after_interrupt(ctx: RuleContext, cell: Cell) -> list[tuple[CellAna
 def _rebound_in_free_counts(ctx: RuleContext, stopped: Cell, reader: CellAnalysis, names: AbstractSet[str]) -> frozenset[str]:
     """The names among `names` that the reader reads, top to bottom, from a fresh binding of
     another cell than the stopped one (`model = Logistic_Regression()` above the reader, reading no
-    earlier `model`), when some number between the stopped cell's count and the reader's is on no
+    earlier `model`) whose saved count is above the reader's (it ran again after it), when some
+    number between the stopped cell's count and the reader's is on no
     cell: a run lost from the page fits there, and the reader's own provider, run again, gives it a
     whole new value as likely as the half-done one (fair check 53, item 55, W
     hid007-interrupt-readers-read-other-writer: cell 31 [7] stopped in `model.fit`, cells 15 [20]
@@ -12669,6 +12670,10 @@ def _rebound_in_free_counts(ctx: RuleContext, stopped: Cell, reader: CellAnalysi
         p = r.provider
         if (r.cell == reader.cell.index and r.name in names and r.flow is Flow.ABOVE and p is not None
                 and p.cell not in (stopped.index, reader.cell.index)
+                # (saved as run after the reader: a cell run again, as it may have been in the free
+                # numbers too; one last run before the stop gave the stopped cell its input, fair
+                # check 35, item 52: R, the model built at [71] and trained at [72], saved at [138])
+                and p.count is not None and p.count > high
                 and not any(o.cell == p.cell and o.name == r.name and not o.deferred and o.provider is not None
                             and o.provider.cell != p.cell for o in flow.reads)):
             fresh.add(r.name)
