@@ -1518,3 +1518,50 @@ def test_hid006_names_read_below_two_star_imports_may_come_from_either():
     assert first.endswith("; 3 more names read below cell 3's star import (`gpu_mem_get_free_no_cache`, `unet_learner`, "
                           "`models`) may come from it too, or from that one")
     assert "so they come from it, from the star import of cell 1 above it, or are undefined (this audit cannot tell which)" in later
+
+
+def test_hid003_self_read_in_a_method_without_self_names_the_missing_parameter():
+    # Fair check 53, item 47 (R, message): `def get_config():` in a Keras layer reads `self.filters`;
+    # the fix is the parameter, not a `self` to define in a cell above.
+    diags = audit("class ConvBlock:\n    def __init__(self, filters):\n        self.filters = filters\n"
+                  "    def get_config():\n        return {'filters': self.filters}", rules=[UndefinedName])
+    (finding,) = [d for d in diags if d.code == "HID003"]
+    assert finding.message == ("`self` (inside the method `get_config` of `ConvBlock`) is not defined in any cell: "
+                               "the method takes no `self` parameter")
+    assert finding.fix == "Add `self` as the first parameter of `get_config` (`def get_config(self)`)."
+
+
+def test_hid006_reads_the_package_of_the_projects_src_layout(tmp_path):
+    # Fair check 53, items 52, 53 (R, message): `from textSummarizer.constants import *` in
+    # `research/`, the package in `src/textSummarizer/` beside the `setup.py` that installs it
+    # (`package_dir={"": "src"}`): the module is the repository's and readable, so the names it
+    # supplies are named, not said to be hidden.
+    from nbrefactor.audit.rule_examples import run_example
+    from nbrefactor.audit.rules import Example
+
+    example = Example(
+        cells=("from textSummarizer.constants import *", "print(CONFIG_FILE_PATH, PARAMS_FILE_PATH)"),
+        path="research/nb.ipynb",
+        files={"setup.py": "import setuptools\nsetuptools.setup(name='textSummarizer', package_dir={'': 'src'})\n",
+               "src/textSummarizer/__init__.py": "",
+               "src/textSummarizer/constants/__init__.py": "from pathlib import Path\nCONFIG_FILE_PATH = Path('config/config.yaml')\n"
+                                                           "PARAMS_FILE_PATH = Path('params.yaml')\n",
+               ".git/HEAD": "ref: refs/heads/main\n"},
+    )
+    (diag,) = run_example(StateInjection, example, tmp_path)
+    assert diag.message == (
+        "`from textSummarizer.constants import *` binds names nobody can see from the notebook: `CONFIG_FILE_PATH` (from "
+        "textSummarizer/constants/__init__.py), `PARAMS_FILE_PATH` (from textSummarizer/constants/__init__.py) are read below "
+        "it, bound by no cell, and supplied by the repository's own module `textSummarizer.constants`"
+    ), diag.message
+
+
+def test_hid004_a_name_only_an_import_below_binds_is_fixed_by_importing_it_above():
+    # Fair check 53, item 50 (R, message): `accuracy_score(Y_val, Y_hat)` above the case study's
+    # `from sklearn.metrics import accuracy_score`: moving the cell below would score the case
+    # study's `Y_hat`; the import belongs above.
+    diags = audit(("import numpy as np\nY_val = np.ones(3)\nY_hat = np.ones(3)", 1), ("accuracy_score(Y_val, Y_hat)", 2),
+                  ("from sklearn.metrics import accuracy_score\nY_hat = np.zeros(3)\nprint(accuracy_score(Y_val, Y_hat))", 3),
+                  rules=[DependsOnLaterCell])
+    (finding,) = [d for d in diags if d.code == "HID004"]
+    assert finding.fix == "Import `accuracy_score` in a cell above this one (with the notebook's other imports), as cell 3 does."

@@ -2825,6 +2825,18 @@ def _module_file(project: ProjectContext, folder: Path, module: str) -> Optional
     bases.extend(Path(path) for name, path, _ in project.project_packages if name == top)
     if project.parent_modules and top in project.parent_modules:
         bases.append(folder.parent / top)
+    if top in project.project_modules:
+        # A package of the `src/` layout of the project the notebook is in, or of one between it and
+        # the root (`research/` beside `src/textSummarizer/` and the `setup.py` installing it):
+        # what `pip install -e .` puts on the path (fair check 53, items 52, 53).
+        current = folder
+        while True:
+            if (current / "src" / top).is_dir():
+                bases.append(current / "src" / top)
+                break
+            if _stops_at(current):
+                break
+            current = current.parent
     for base in bases:
         current = base
         for part in rest:

@@ -2804,7 +2804,10 @@ _READ_ONLY_METHOD_NAMES = frozenset(
      "partial_plot", "coef", "coef_norm", "std_coef_plot", "scoring_history", "gains_lift", "col_names",
      # pprint's PrettyPrinter only prints or formats what it is given (fair check 31, items 77 and
      # 79: `pp = pprint.PrettyPrinter(indent=4)`, then `pp.pprint(t)` was taken as a change of `pp`).
-     "pprint", "pformat", "isreadable", "isrecursive"}
+     "pprint", "pformat", "isreadable", "isrecursive",
+     # A model's or an image's save to a file writes the file from it, not it (fair check 53, item
+     # 44: a never-run `model.save("MovieSent.h5")` was taken as a change of the `model` read below).
+     "save", "save_weights", "save_pretrained"}
 )
 
 
@@ -5309,6 +5312,25 @@ class UnexecutedCell(Rule):
                       outputs=({"output_type": "stream", "name": "stdout", "text": "{}\n"},)),
             code_cell("print(fetch('https://example.org/b.json'))", 2, outputs=({"output_type": "stream", "name": "stdout", "text": "{}\n"},)),
         )),
+        # Fair check 53, item 45: the helper's only definer has no count (numbers free for it), and
+        # [7] called it through `main()` without an error, while [5], a counted cell that no longer
+        # parses (a typo left after its run), never spells the helper's name: the definer ran.
+        Example(cells=(
+            code_cell("import pandas as pd", 1),
+            code_cell("def get_frame(path):\n    return pd.read_csv(path)"),
+            code_cell("def pick(frame, key):\n    return frame[frame['name'] == key]['train']).iloc[0]", 5),
+            code_cell("def main():\n    frame = get_frame('labels.csv')\n    return frame", 6),
+            code_cell("df = main()", 7),
+        )),
+        # Fair check 53, item 44: a never-run cell that only saves the model and the tokenizer to
+        # files no other cell names ("I didn't run the cells below"); the cells that ran below use
+        # the model in memory.
+        Example(cells=(
+            code_cell("from keras.models import Sequential\ntokenizer = make_tokenizer()\nmodel = Sequential()\nmodel.fit(X, y)", 1),
+            code_cell("import pickle\nmodel.save('MovieSent.h5')\nwith open('tokenizer_movie.pickle', 'wb') as handle:\n"
+                      "    pickle.dump(tokenizer, handle)"),
+            code_cell("preds = model.predict(tokenizer.texts_to_sequences(['a fine film']))", 2),
+        )),
     )
     failing = (
         # A never-run section whose model a cell that ran below reads without building its own
@@ -5924,9 +5946,18 @@ def _names_only_it_binds_read_below(
     that may bind anything)? It read the value `cell` bound, so `cell` ran in that kernel.
     `computed`: only the names it binds otherwise than by an import count."""
     flow = name_flow(ctx)
-    if any(i.opaque and i.cell != cell.index and not _unparsed_never_run(ctx, i) for i in flow.injectors):
-        return False
-    own = {d.name for d in flow.definitions if d.cell == cell.index and not (computed and d.kind is DefKind.IMPORT)}
+    # A cell that does not parse but ran (a typo left after its run) may bind only what its text
+    # names: the names it does not spell stay this cell's alone (fair check 53, item 45, W
+    # hid002-readers-prove-cell-ran: `get_train_test_df`, defined only by a never-counted cell,
+    # called through `main()` by [86], with [82], a cell of other functions, not parsing).
+    unparsed: set[str] = set()
+    for i in flow.injectors:
+        if i.opaque and i.cell != cell.index and not _unparsed_never_run(ctx, i):
+            names = _unparsed_may_bind(ctx, i.cell) if i.kind is InjectorKind.UNPARSED else None
+            if names is None:
+                return False
+            unparsed |= names
+    own = {d.name for d in flow.definitions if d.cell == cell.index and not (computed and d.kind is DefKind.IMPORT)} - unparsed
     others = {d.name: set() for d in flow.definitions if d.cell != cell.index}
     for d in flow.definitions:
         if d.cell != cell.index:
@@ -6100,6 +6131,15 @@ def _surely_read_expr(node: ast.AST) -> set[str]:
             found.add(current.id)
         stack.extend(ast.iter_child_nodes(current))
     return found
+
+
+def _unparsed_may_bind(ctx: RuleContext, cell: int) -> Optional[frozenset[str]]:
+    """The names a cell that does not parse may bind: the words of its text (`_unparsed_text_names`);
+    None when its text may bind unlisted ones (a magic, `import *`, `exec(`, `globals()`)."""
+    ca = ctx.analysis_at.get(cell)
+    if ca is None or ca.magics or _UNLISTABLE.search(ca.cell.source):
+        return None
+    return _unparsed_text_names(ca.cell.source)
 
 
 def _unparsed_never_run(ctx: RuleContext, injector: Injector) -> bool:
@@ -7108,7 +7148,8 @@ def _superseded_unrun_section(
         f = cell.facts
         return (f.syntax_error is not None or not cell.masked.is_python or any(not _timing_magic(m) for m in cell.magics)
                 or (definitions and (bool(f.functions) or bool(f.classes)))
-                or not (_downloads_nothing_read_below(ctx, cell) or _writes_files_no_ran_cell_reads(ctx, cell))
+                or not (_downloads_nothing_read_below(ctx, cell) or _writes_files_no_ran_cell_reads(ctx, cell)
+                        or _writes_files_no_other_cell_names(ctx, cell))
                 or names_file_read_below(cell)
                 # a sketch that cannot run where it stands (`scheduler.step()` above the cell binding it)
                 or any(f not in (Flow.ABOVE, Flow.BUILTIN) for f in _read_flows_by_cell(ctx).get(cell.cell.index, ())))
@@ -7289,6 +7330,42 @@ def _downloads_nothing_read_below_unkept(ctx: RuleContext, ca: CellAnalysis) -> 
 
 # The calls of `_OUTSIDE_EFFECT` that only make a file (or fetch one): no deletion, move, command or upload.
 _FILE_MAKING_EFFECT = re.compile(r"(?:to_\w+|save\w*|write\w*|dump\w*|download\w*|urlretrieve)\s*\(")
+
+
+def _writes_files_no_other_cell_names(ctx: RuleContext, ca: CellAnalysis) -> bool:
+    """The cell's effects outside the kernel only make files, each call of them naming its file by
+    a string literal (`model.save("MovieSent.h5")`) or by a handle the cell opens on one (`with
+    open('tokenizer_movie.pickle', 'wb') as handle: pickle.dump(tokenizer, handle)`), and no other
+    code cell's text names any of those files: no cell reads what it would have written (fair check
+    53, item 44, hid002-unrun-optional-cell-changes-nothing: the never-run save of a model and its
+    tokenizer, "I didn't run the cells below to save space")."""
+    tree = cell_python_tree(ca)
+    effects = [m.group(0) for m in _OUTSIDE_EFFECT.finditer(ca.cell.source)]
+    if tree is None or not effects or not all(_FILE_MAKING_EFFECT.fullmatch(e) for e in effects):
+        return False
+
+    def literal_file(node: Optional[ast.AST]) -> Optional[str]:
+        return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) and _FILE_NAME.search(node.value) else None
+
+    handles: dict[str, str] = {}  # names the cell binds to `open(<file literal>, …)`
+    for node in ast.walk(tree):
+        pairs = ([(item.context_expr, item.optional_vars) for item in node.items] if isinstance(node, ast.With)
+                 else [(node.value, node.targets[0])] if isinstance(node, ast.Assign) and len(node.targets) == 1 else [])
+        for value, target in pairs:
+            if (isinstance(target, ast.Name) and isinstance(value, ast.Call) and isinstance(value.func, ast.Name)
+                    and value.func.id == "open" and value.args and (name := literal_file(value.args[0])) is not None):
+                handles[target.id] = name
+    files: set[str] = set()
+    for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
+        if not _FILE_MAKING_EFFECT.fullmatch(f"{_called(call)}("):
+            continue
+        given = (*call.args, *(k.value for k in call.keywords))
+        named = {f for f in map(literal_file, given) if f is not None}
+        named |= {handles[g.id] for g in given if isinstance(g, ast.Name) and g.id in handles}
+        if not named:
+            return False
+        files |= named
+    return bool(files) and not any(f in other.cell.source for other in ctx.facts.cells if other is not ca for f in files)
 
 
 def _writes_files_no_ran_cell_reads(ctx: RuleContext, ca: CellAnalysis) -> bool:
@@ -8190,6 +8267,20 @@ class UndefinedName(Rule):
             "self.classifier = nn.Linear(64, num_classes)",
             "net = Net(num_classes=7)",
         ), expect=((3, 1),)),
+        # Two parts of one split (`X_train`, `X_test`) read undefined in one cell: one leftover of
+        # an older split, one finding, the second read related (fair check 53, item 48); two
+        # unrelated names on two lines stay two findings.
+        Example(cells=(
+            "import pandas as pd\ndata = pd.read_csv('images.csv')\ntrain_df, test_df = data[15:], data[:15]",
+            "print('train images:', X_train.shape[0])\nprint('test images:', X_test.shape[0])",
+            "print(alpha)\nprint(beta)",
+        ), expect=((2, 1), (3, 1), (3, 2))),
+        # A method written without `self` reading `self.…` (fair check 53, item 47): the message
+        # and the fix name the missing parameter, not a global to define.
+        Example(cells=(
+            "class ConvBlock:\n    def __init__(self, filters):\n        self.filters = filters\n"
+            "    def get_config():\n        return {'filters': self.filters}",
+        ), expect=((1, 5),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -8347,7 +8438,7 @@ class UndefinedName(Rule):
                 by_cell.setdefault(r.cell, []).append(r)
         folded: set[int] = set()
         for index, reads in by_cell.items():
-            if len(reads) < _FOLDED_NAMES:
+            if len(reads) < _FOLDED_NAMES and not (len(reads) > 1 and _one_split(r.name for r in reads)):
                 continue
             first, rest = reads[0], reads[1:]
             folded.update(id(r) for r in reads)
@@ -8364,7 +8455,7 @@ class UndefinedName(Rule):
                         f"({_cell_list(where)})")
             yield Hit(
                 cell, first.line, first.column,
-                f"`{first.name}` is not defined in any cell; nor are {shown_names}: this cell reads {len(reads)} names "
+                f"`{first.name}` is not defined in any cell; nor {'is' if len(rest) == 1 else 'are'} {shown_names}: this cell reads {len(reads)} names "
                 f"that no cell of the notebook defines{also}",
                 fix="Add the definitions (or the import) this cell relies on in a cell above it, or exclude the notebook if it only shows code.",
                 key=f"{first.name}\x1f{_source_line(cell, first.line)}",
@@ -8443,9 +8534,18 @@ class UndefinedName(Rule):
                         message += (f"; {', '.join(f'`{n}`' for n in names)} in this method {'is' if one else 'are'} the same slip, "
                                     f"kept on `self` too, but {'it reads' if one else 'they read'} the notebook's global"
                                     f"{'' if one else 's'} of the same name ({_cell_list(where)})")
+                unbound_self = _method_without_self(cell, r) if r.deferred and r.name in ("self", "cls") else None
+                if unbound_self is not None:
+                    # `def get_config():` in a class, reading `self.filters`: the parameter is
+                    # missing, not a global (fair check 53, item 47's message).
+                    message = (f"`{r.name}` (inside the method `{unbound_self[1]}` of `{unbound_self[0]}`) is not defined in any "
+                               f"cell: the method takes no `{r.name}` parameter")
                 if others:
                     message += f" (also read in {_cell_list(sorted({o.cell for o in others}))})"
                 fix = f"Define or import `{r.name}` in a cell above this one."
+                if unbound_self is not None:
+                    fix = (f"Add `{r.name}` as the first parameter of `{unbound_self[1]}` "
+                           f"(`def {unbound_self[1]}({r.name}{', …' if unbound_self[2] else ''})`).")
                 if slip is not None:
                     fix = f"Read {', '.join(f'`self.{n}`' for n in dict.fromkeys([r.name, *(x.name for x in slip[2])]))} in the method."
                     others = [*others, *(x for x in slip[2] if x.line != r.line)]
@@ -8652,6 +8752,27 @@ def _binds_name(node: ast.AST, name: str) -> bool:
     return any(isinstance(e, ast.Name) and e.id == name for t in targets for e in ast.walk(t))
 
 
+# The words that name the parts of a data split (`X_train`, `X_test`, `y_val`).
+_SPLIT_WORDS = frozenset({"train", "test", "val", "valid", "validation", "dev", "trn", "tst", "tr", "te"})
+
+
+def _one_split(names: Iterable[str]) -> bool:
+    """Are the names the parts of one data split: the same `_`-parts but for one word of
+    `_SPLIT_WORDS`, different in each (`X_train`, `X_test`)? Read undefined in one cell, they are
+    one leftover of an older split, one fix (fair check 53, item 48, hid003-one-stale-cell-names-split:
+    `print(X_train.shape[0])`, `print(X_test.shape[0])` above a notebook splitting `train_df`/`test_df`)."""
+    shapes: set[tuple[str, ...]] = set()
+    words: list[str] = []
+    for name in names:
+        parts = name.lower().split("_")
+        split = [i for i, part in enumerate(parts) if part in _SPLIT_WORDS]
+        if len(split) != 1:
+            return False
+        words.append(parts[split[0]])
+        shapes.add(tuple("*" if i == split[0] else part for i, part in enumerate(parts)))
+    return len(shapes) == 1 and len(set(words)) == len(words) > 1
+
+
 def _word_sibling(name: str, other: str) -> bool:
     """Do the two names differ only by one-letter `_`-parts, the marks of a family of variables, not by
     a typo: one such part more or less (`train`, `Y_train`), or such parts swapped (`X_train`,
@@ -8734,6 +8855,33 @@ def _sibling_argument(ctx: RuleContext, r: Read) -> Optional[tuple[str, str]]:
     if len(taken) < 2 or len(set(taken)) != 1 or taken[0] is None or taken[0] not in bound or taken[0] == r.name:
         return None
     return taken[0], own.receiver
+
+
+def _method_without_self(cell: Cell, r: Read) -> Optional[tuple[str, str, bool]]:
+    """(class name, method name, whether it takes other parameters) when the read is inside a method defined in a class body whose
+    parameters do not include the name read (`self`, `cls`): `def get_config():` reading
+    `self.filters`. Not a `@staticmethod`, which takes no instance by design."""
+    try:
+        tree = ast.parse(cell.source)
+    except (SyntaxError, ValueError):
+        return None
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ClassDef):
+            continue
+        for method in node.body:
+            if not (isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef))
+                    and method.lineno <= r.line <= (method.end_lineno or method.lineno)):
+                continue
+            args = method.args
+            names = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)} | {
+                a.arg for a in (args.vararg, args.kwarg) if a is not None}
+            if r.name in names or any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in method.decorator_list):
+                return None
+            if any(isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and n is not method
+                   and n.lineno <= r.line <= (n.end_lineno or n.lineno) for n in ast.walk(method)):
+                return None  # (a nested function's read: its own parameters are another matter)
+            return node.name, method.name, bool(names)
+    return None
 
 
 def _class_body_binding(cell: Cell, r: Read) -> Optional[tuple[str, int]]:
@@ -9954,6 +10102,17 @@ class DependsOnLaterCell(Rule):
                 # moves a whole loop for a probe (fair check 36, item 62). Several such readers keep
                 # the one move of the definition (a lesson's cells reading `matrix` defined below).
                 fix = f"Move this cell below cell {needed} (it binds nothing other cells read), or delete it if it is a stray check."
+            names_read = list(dict.fromkeys([r.name, *(x.name for x in more)]))
+            if r.deleted_by is None and all(
+                any(d.name == n for d in flow.definitions) and all(d.kind is DefKind.IMPORT for d in flow.definitions if d.name == n)
+                for n in names_read
+            ):
+                # Only imports bind them (`from sklearn.metrics import accuracy_score` in cell 30):
+                # the import belongs above; moving either cell pairs the read with other values
+                # (fair check 53, item 50's message: cell 22 scoring the toy split would read cell
+                # 30's `Y_hat` of the case study).
+                fix = (f"Import {', '.join(f'`{n}`' for n in names_read)} in a cell above this one (with the notebook's "
+                       f"other imports), as cell {later[0]} does.")
             yield Hit(
                 cell,
                 r.line,
@@ -11043,7 +11202,9 @@ class SavedTraceback(Rule):
         "(`model.train()`, `optimizer.step()`, `learn.fine_tune(3)`; not a method that only reads, `X.mean(0)`, "
         "`df.head()`, nor a name only passed as an argument) — before anything binds that name "
         "afresh (a cell run in between, or the reader's own `model = make_model(…)`, also when the reader's own "
-        "functions read it and are called below that binding: `def train(): model.train()`), because those saved "
+        "functions read it and are called below that binding: `def train(): model.train()`; also a reader whose name comes, "
+        "top to bottom, from another cell's fresh binding when a number between the stopped cell's count and the reader's is on "
+        "no cell: that binding may have run there), because those saved "
         "results come from a partly trained state. Those cells are its related locations. In a notebook "
         "saved from several sessions (repeated counts, HID001's) only the cells below it in its own "
         "stretch of rising counts count as run after it. An error whose traceback starts with a "
@@ -11502,6 +11663,27 @@ class SavedTraceback(Rule):
             code_cell("C = A.dot(B)", 3),
             code_cell("D = B.dot(A)", 4, outputs=({"output_type": "error", "ename": "ValueError",
                                                   "evalue": "shapes (3,2) and (4,3) not aligned: 2 (dim 1) != 4 (dim 0)", "traceback": []},)),
+        )),
+        # Fair check 53, item 55: the case study's fit stopped by hand as [7]; the toy section's
+        # reader [20] reads the `model` its own cell above binds afresh (saved as [30], its last
+        # run), and [8]-[19] are on no cell: that cell may have run there, nothing half-done is sure.
+        Example(cells=(
+            code_cell("import numpy as np\nX = np.ones((3, 4))", 1),
+            code_cell("model = Net()\nmodel.fit(X)", 30),
+            code_cell("probs = model.predict(X)", 20),
+            code_cell("X_big = np.ones((100, 4))\nmodel = Net()\nmodel.fit(X_big)", 7,
+                      outputs=({"output_type": "error", "ename": "KeyboardInterrupt", "evalue": "", "traceback": []},)),
+        )),
+        # Fair check 53, item 57: `df` read as [3] with a NameError, bound by cell 2 above as [6]:
+        # the cell ran before it in a fresh kernel (HID001's sessions), also where a cell that does
+        # not parse spells `df` (it may bind it, but the binding above is known).
+        Example(cells=(
+            code_cell("import pandas as pd", 1),
+            code_cell("df = pd.read_csv('churn.csv')", 6),
+            code_cell("df['calls'] = df['calls'].replace(0, 1)z", 7,
+                      outputs=({"output_type": "error", "ename": "SyntaxError", "evalue": "invalid syntax", "traceback": []},)),
+            code_cell("df[df['churn'] == 1].mean()", 3,
+                      outputs=({"output_type": "error", "ename": "NameError", "evalue": "name 'df' is not defined", "traceback": []},)),
         )),
     )
     failing = (
@@ -12242,10 +12424,13 @@ def _error_of_the_code(ctx: RuleContext, cell: Cell, error: str) -> bool:
         return True
     if flow.may_inject:
         # As HID003: silent where a star import or `%run` may bind names; a cell that does not
-        # parse only makes the words of its text unknown.
+        # parse only makes the words of its text unknown. But a cell above that binds the name and
+        # ran after this one is known whatever else may bind it: the last test below (fair check
+        # 53, item 57, hid007-error-of-out-of-order-run: `df` of cell 4 [6] read by [3], beside
+        # cell 14 [6] that does not parse and spells `df`).
         unparsed = _unparsed_names(ctx, flow)
         if unparsed is None or missing.group("name") in unparsed:
-            return False
+            return _bound_above_after(ctx, cell, missing.group("name"))
     if any(
         r.cell == cell.index and r.name == missing.group("name") and not r.deferred
         and r.flow is Flow.DELETED
@@ -12305,15 +12490,20 @@ def _error_of_the_code(ctx: RuleContext, cell: Cell, error: str) -> bool:
         }
         if providers and any(hit.cell is not None and hit.cell.index in providers for hit in _hid002_hits(ctx)):
             return True
-    # A cell above binds the name, but ran after this one (a higher count): this cell ran before
-    # it, in a fresh kernel (`[1]` below cells run as [24]–[27]). HID001 reports that order at
-    # this cell; a top-to-bottom run binds the name first. One root cause (fair check 16).
+    return _bound_above_after(ctx, cell, name)
+
+
+def _bound_above_after(ctx: RuleContext, cell: Cell, name: str) -> bool:
+    """Does a cell above bind `name` for this cell's read, but ran after it (a higher count)? This
+    cell ran before it, in a fresh kernel (`[1]` below cells run as [24]–[27]), and its NameError
+    of `name` is of that run. HID001 reports that order at this cell; a top-to-bottom run binds
+    the name first. One root cause (fair check 16)."""
     return cell.execution_count is not None and rule_enabled(
         ctx.settings, OutOfOrderExecution.code, OutOfOrderExecution.name, OutOfOrderExecution.family.value, ctx.facts.notebook.path
     ) and any(
-        r.cell == cell.index and r.name == missing.group("name") and not r.deferred and r.flow is Flow.ABOVE
+        r.cell == cell.index and r.name == name and not r.deferred and r.flow is Flow.ABOVE
         and r.provider is not None and r.provider.count is not None and r.provider.count > cell.execution_count
-        for r in flow.reads
+        for r in name_flow(ctx).reads
     )
 
 
@@ -12450,12 +12640,44 @@ def _readers_after_interrupt(ctx: RuleContext, cell: Cell) -> list[tuple[CellAna
         # `model.fit(…)` after the cell's own `model = …` changes the fresh model: no read of the old.
         found = ({r.name for r in ca.facts.reads} | deferred
                  | {r.name for r in ca.facts.mutated if r.name not in own}) & left
+        found -= _rebound_in_free_counts(ctx, cell, ca, found)
         if found:
             readers.append((ca, found))
         left -= own  # bound afresh: the cells run after this one see the new value
         if not left:
             break
     return readers
+
+
+def _rebound_in_free_counts(ctx: RuleContext, stopped: Cell, reader: CellAnalysis, names: AbstractSet[str]) -> frozenset[str]:
+    """The names among `names` that the reader reads, top to bottom, from a fresh binding of
+    another cell than the stopped one (`model = Logistic_Regression()` above the reader, reading no
+    earlier `model`) whose saved count is above the reader's (it ran again after it), when some
+    number between the stopped cell's count and the reader's is on no
+    cell: a run lost from the page fits there, and the reader's own provider, run again, gives it a
+    whole new value as likely as the half-done one (fair check 53, item 55, W
+    hid007-interrupt-readers-read-other-writer: cell 31 [7] stopped in `model.fit`, cells 15 [20]
+    and 23 [319] reading the `model` of cell 10, whose saved count [365] is its last run)."""
+    low, high = stopped.execution_count, reader.cell.execution_count
+    if low is None or high is None or not names:
+        return frozenset()
+    taken = {c.execution_count for c in ctx.facts.notebook.code_cells if c.execution_count is not None}
+    if all(n in taken for n in range(low + 1, high)):
+        return frozenset()
+    flow = name_flow(ctx)
+    fresh = set()
+    for r in flow.reads:
+        p = r.provider
+        if (r.cell == reader.cell.index and r.name in names and r.flow is Flow.ABOVE and p is not None
+                and p.cell not in (stopped.index, reader.cell.index)
+                # (saved as run after the reader: a cell run again, as it may have been in the free
+                # numbers too; one last run before the stop gave the stopped cell its input, fair
+                # check 35, item 52: R, the model built at [71] and trained at [72], saved at [138])
+                and p.count is not None and p.count > high
+                and not any(o.cell == p.cell and o.name == r.name and not o.deferred and o.provider is not None
+                            and o.provider.cell != p.cell for o in flow.reads)):
+            fresh.add(r.name)
+    return frozenset(fresh)
 
 
 def _rising_stretch(ctx: RuleContext, cell: Cell) -> frozenset[int]:

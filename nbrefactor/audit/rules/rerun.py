@@ -4024,6 +4024,15 @@ class ChangesWhenRunTwice(Rule):
             "for chunk in reader:\n    part = chunk.sample(frac=0.01)\n    chunks.append(part)\n\ndata = pd.concat(chunks)",
             "data.describe()",
         )),
+        # Rows dropped by a test of each row's own values, written in the drop or bound once above
+        # it in the cell: a second run selects no row and drops nothing (fair check 53, item 76,
+        # hid009-row-drop-by-filter-idempotent).
+        Example(cells=(
+            "import pandas as pd\nicb = pd.read_csv('icb.csv')",
+            "icb = icb.drop(icb[icb.outesr == 3].index)\nbad = icb[icb.crisno == 474].index\nicb = icb.drop(bad)\n"
+            "cond = icb['usactor'].isna() | (icb.year < 1918)\nicb.drop(icb.loc[cond].index, inplace=True)",
+            "icb.describe()",
+        )),
     )
     failing = (
         # The log of the target, then a part of it fitted: a second run trains on the log of the log.
@@ -4824,6 +4833,14 @@ class ChangesWhenRunTwice(Rule):
             "chunks = splitter.split_documents(docs)\n_ = store.add_documents(documents=chunks)",
             "db = Chroma.from_documents(chunks, emb, persist_directory='./db2')",
         ), expect=((2, 2), (3, 1))),
+        # Rows dropped by the index a test against a statistic of the frame selects, bound above
+        # the drop: the statistic moves with the rows, a second run drops others (unlike fair
+        # check 53, item 76).
+        Example(cells=(
+            "import pandas as pd\nacts = pd.read_csv('acts.csv')",
+            "high = acts[acts.n > acts.n.mean()].index\nacts = acts.drop(high)",
+            "acts.describe()",
+        ), expect=((2, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -5791,6 +5808,8 @@ def _labels_selected_in_cell(call: ast.Call, name: str, tree: Optional[ast.AST])
     'ps_calc')]`, then `train = train.drop(ps_cal, axis=1)` and `test = test.drop(ps_cal, axis=1)`),
     written in the call or bound once earlier in the cell? A second run selects no label (the first
     dropped them all) and drops nothing, without error (fair check 48, item 71)."""
+    if _rows_selected_by_own_test(call, name, tree):
+        return True
     labels = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in ("columns", "labels")), None)
     if labels is None:
         return False
@@ -5814,6 +5833,49 @@ def _labels_selected_in_cell(call: ast.Call, name: str, tree: Optional[ast.AST])
         and given.id == labels.id
         for n in ast.walk(tree)
     )
+
+
+def _bound_once_above(tree: Optional[ast.AST], name: str, line: int) -> Optional[ast.expr]:
+    """The value of the one module-level statement of the cell binding `name`, `name = value` above
+    `line`; None when another statement (a loop, a `with`, a second assignment) binds it too."""
+    if not isinstance(tree, ast.Module):
+        return None
+    binds = [st for st in tree.body for n in ast.walk(st)
+             if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For, ast.With, ast.NamedExpr))
+             and any(isinstance(t, ast.Name) and t.id == name and isinstance(t.ctx, ast.Store) for t in ast.walk(n))]
+    if (len(binds) == 1 and isinstance(binds[0], ast.Assign) and len(binds[0].targets) == 1
+            and isinstance(binds[0].targets[0], ast.Name) and binds[0].lineno < line):
+        return binds[0].value
+    return None
+
+
+def _rows_selected_by_own_test(call: ast.Call, name: str, tree: Optional[ast.AST]) -> bool:
+    """Is `call` a drop of the rows of `name` that a test of each row's own values selects,
+    `name.drop(name[name.c == 3].index)` (or `name.loc[mask].index`, the mask a `_frame_mask` of
+    `name`: columns compared with values that do not read `name`, `isin`, `isna`, `str.contains`,
+    `&`, `|`, `~`), the mask or the index written in the call or bound once earlier in the cell
+    (`bad = name[name.id == 474].index`, then `name = name.drop(bad)`)? The first run drops every
+    row that passes the test; on a second run none passes, the index is empty and the drop changes
+    nothing (fair check 53, item 76, hid009-row-drop-by-filter-idempotent). A mask of a statistic
+    of the frame (`name.c > name.c.quantile(0.99)`) moves with the rows and stays reported, and so
+    does a mask of another frame (its labels are gone from `name` on a second run: KeyError)."""
+    if any(k.arg == "axis" and not (isinstance(k.value, ast.Constant) and k.value.value in (0, "index", "rows")) for k in call.keywords):
+        return False
+    if len(call.args) > 1 or any(k.arg == "columns" for k in call.keywords):
+        return False
+    rows = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg in ("index", "labels")), None)
+    if isinstance(rows, ast.Name):
+        rows = _bound_once_above(tree, rows.id, call.lineno)
+    if not (isinstance(rows, ast.Attribute) and rows.attr == "index" and isinstance(rows.value, ast.Subscript)):
+        return False
+    frame, mask = rows.value.value, rows.value.slice
+    if isinstance(frame, ast.Attribute) and frame.attr == "loc":
+        frame = frame.value
+    if not (isinstance(frame, ast.Name) and frame.id == name):
+        return False
+    if isinstance(mask, ast.Name):
+        mask = _bound_once_above(tree, mask.id, call.lineno)
+    return mask is not None and _frame_mask(mask, name)
 
 
 def _labels_by_position(call: ast.Call, name: str) -> bool:
