@@ -842,9 +842,12 @@ class _Walker:
                         self.report(stmt, target.value.id, f"updates an item of `{target.value.id}` from its previous value")
                     elif (
                         isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "map"
-                        and value.args and isinstance(value.args[0], ast.Dict)
+                        and value.args and self._dict_literal(value.args[0], stmt)
                         and ast.unparse(value.func.value) == same
                     ):
+                        # (the dict literal in the call, or bound once to a name above in the cell:
+                        # `d = {'no': False, 'yes': True}` then `df['c'] = df['c'].map(d)`, fair
+                        # check 53, recall T-4.6; a function or a Series is not this case)
                         self.report(stmt, target.value.id, f"maps an item of `{target.value.id}` through a dict from its previous value, which maps the mapped values again (to NaN) on a second run")
                     elif (
                         isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "map"
@@ -4024,6 +4027,13 @@ class ChangesWhenRunTwice(Rule):
             "for chunk in reader:\n    part = chunk.sample(frac=0.01)\n    chunks.append(part)\n\ndata = pd.concat(chunks)",
             "data.describe()",
         )),
+        # An item mapped through a name that is not a dict literal bound once in the cell above (a
+        # function, a Series, a dict of another cell or bound twice): not the dict-map case.
+        Example(cells=(
+            "import pandas as pd\ndf = pd.read_csv('churn.csv')\nlookup = pd.Series({'no': 0, 'yes': 1})",
+            "f = str.lower\ndf['a'] = df['a'].map(f)\ndf['b'] = df['b'].map(lookup)",
+            "d = {'no': 0}\nd = dict(d, yes=1)\ndf['c'] = df['c'].map(d)",
+        )),
     )
     failing = (
         # The log of the target, then a part of it fitted: a second run trains on the log of the log.
@@ -4824,6 +4834,13 @@ class ChangesWhenRunTwice(Rule):
             "chunks = splitter.split_documents(docs)\n_ = store.add_documents(documents=chunks)",
             "db = Chroma.from_documents(chunks, emb, persist_directory='./db2')",
         ), expect=((2, 2), (3, 1))),
+        # An item mapped through a dict bound by name on a line above in the cell (as the attribute
+        # form above): a second run maps the mapped values through the same keys to NaN (fair check
+        # 53, recall T-4.6).
+        Example(cells=(
+            "import pandas as pd\ndf = pd.read_csv('churn.csv')",
+            "d = {'no': False, 'yes': True}\ndf['plan'] = df['plan'].map(d)\ndf.head()",
+        ), expect=((2, 2),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
