@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, Optional, Sequence
 
 from nbrefactor.audit.analysis import (  # noqa: F401 - cell_imports re-exported: the rules import it from here
-    CallFact, CellAnalysis, ImportFact, NotebookFacts, cell_imports, cell_python_tree, module_level_assignments,
+    CallFact, CellAnalysis, ImportFact, NotebookFacts, cell_imports, writefile_imports, cell_python_tree, module_level_assignments,
 )
 from nbrefactor.audit.catalog import Catalog, load_catalog
 from nbrefactor.audit.facts import dotted_name, globals_bound_once, nodes_of
@@ -821,7 +821,8 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
     python2 = _python2_stdlib(facts)
     uses: list[ImportUse] = []
     for ca in facts.cells:
-        for imp in sorted(cell_imports(ca), key=lambda i: (i.line, i.column)):
+        # (a `%%writefile app.py` cell's script is the project's code too: `writefile_imports`)
+        for imp in sorted(cell_imports(ca) or writefile_imports(ca), key=lambda i: (i.line, i.column)):
             if import_kind(imp.module, imp.level, project, catalog) != THIRD_PARTY_KIND:
                 continue
             if imp.level == 0 and imp.top_level in python2:

@@ -1768,6 +1768,17 @@ class UndeclaredImport(Rule):
             files={"requirements.txt": "pandas==2.2.2\nopenpyxl==3.1.5\n"},
             expect=((1, 2),),
         ),
+        # Fair check 53, recall T-10.4: the app a `%%writefile app.py` cell writes is the project's code
+        # too, and its `import cv2` needs opencv-python declared (located at the cell's line); a text
+        # file's body, or a part appended to a script (`-a`), is no script of its own.
+        Example(
+            cells=("import numpy as np",
+                   "%%writefile app.py\nimport streamlit as st\nimport numpy as np\n\nimport cv2\nst.write('flowers')",
+                   "%%writefile notes.txt\nimport pandas",
+                   "%%writefile -a app.py\nimport sklearn"),
+            files={"requirements.txt": "numpy==1.26.4\nstreamlit==1.35.0\n"},
+            expect=((2, 5),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
