@@ -809,6 +809,10 @@ def third_party_imports(
 _LAST_THIRD_PARTY: list = []
 
 
+# Modules of services that run a notebook's scripts as jobs in environments of their own (by prefix).
+_JOB_SERVICES = ("azureml", "azure.ai.ml", "sagemaker", "google.cloud.aiplatform", "kfp", "kubeflow", "fairing")
+
+
 def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext], catalog: Catalog) -> tuple[ImportUse, ...]:
     written = written_modules(facts)
     # The code of a repository cloned at run time (PTH007 reports the clone, these imports related).
@@ -819,10 +823,13 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
     spellings: Optional[dict[str, str]] = None  # read only for an import no table knows
     helpers: Optional[frozenset[tuple[int, str]]] = None  # read at the first third-party import
     python2 = _python2_stdlib(facts)
+    # A script a `%%writefile app.py` cell writes is the project's code too (`writefile_imports`),
+    # unless the notebook submits jobs to a managed service: its scripts run in the environment the
+    # job declares (an Azure ML `Environment`, a SageMaker estimator's image), not the notebook's.
+    scripts = not any(imp.module.startswith(_JOB_SERVICES) for ca in facts.cells for imp in ca.facts.imports)
     uses: list[ImportUse] = []
     for ca in facts.cells:
-        # (a `%%writefile app.py` cell's script is the project's code too: `writefile_imports`)
-        for imp in sorted(cell_imports(ca) or writefile_imports(ca), key=lambda i: (i.line, i.column)):
+        for imp in sorted(cell_imports(ca) or (writefile_imports(ca) if scripts else ()), key=lambda i: (i.line, i.column)):
             if import_kind(imp.module, imp.level, project, catalog) != THIRD_PARTY_KIND:
                 continue
             if imp.level == 0 and imp.top_level in python2:

@@ -1538,6 +1538,14 @@ class UndeclaredImport(Rule):
                    "pd.DataFrame({'a': [3]}).to_excel('other.ods', engine='odf')",),
             files={"requirements.txt": "pandas==2.2.2\nXlsxWriter==3.2.0\nodfpy==1.4.1\n"},
         ),
+        # A script a `%%writefile` cell writes in a notebook that submits jobs to a managed service (Azure
+        # ML, SageMaker, Vertex AI, Kubeflow): it runs in the environment the job declares, not the
+        # notebook's (fair check 27's Azure ML training scripts).
+        Example(
+            cells=("from azureml.core import ScriptRunConfig",
+                   "%%writefile $script_folder/train.py\nimport joblib\nfrom fastai.vision.all import *"),
+            files={"requirements.txt": "azureml-core==1.57.0\n"},
+        ),
     )
     failing = (
         Example(
