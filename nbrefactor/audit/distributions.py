@@ -811,6 +811,8 @@ _LAST_THIRD_PARTY: list = []
 
 # Modules of services that run a notebook's scripts as jobs in environments of their own (by prefix).
 _JOB_SERVICES = ("azureml", "azure.ai.ml", "sagemaker", "google.cloud.aiplatform", "kfp", "kubeflow", "fairing")
+# A manifest's file name at the end of a `%%writefile` line.
+_WRITTEN_MANIFEST = re.compile(r"(?:^|[\s/'\"])(?:requirements[\w.-]*\.txt|environment[\w.-]*\.ya?ml|Dockerfile|pyproject\.toml|setup\.py|Pipfile)['\"]?\s*$")
 
 
 def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext], catalog: Catalog) -> tuple[ImportUse, ...]:
@@ -826,7 +828,11 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
     # A script a `%%writefile app.py` cell writes is the project's code too (`writefile_imports`),
     # unless the notebook submits jobs to a managed service: its scripts run in the environment the
     # job declares (an Azure ML `Environment`, a SageMaker estimator's image), not the notebook's.
-    scripts = not any(imp.module.startswith(_JOB_SERVICES) for ca in facts.cells for imp in ca.facts.imports)
+    # Nor when the notebook writes a manifest for them itself (`%%writefile backend/requirements.txt`
+    # beside `%%writefile backend/app.py`: fair check 45's deployment notebook).
+    scripts = not any(imp.module.startswith(_JOB_SERVICES) for ca in facts.cells for imp in ca.facts.imports) and not any(
+        ca.masked.cell_magic == "writefile" and _WRITTEN_MANIFEST.search(ca.cell.source.lstrip().split("\n", 1)[0])
+        for ca in facts.cells)
     uses: list[ImportUse] = []
     for ca in facts.cells:
         for imp in sorted(cell_imports(ca) or (writefile_imports(ca) if scripts else ()), key=lambda i: (i.line, i.column)):

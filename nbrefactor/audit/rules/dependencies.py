@@ -1546,6 +1546,13 @@ class UndeclaredImport(Rule):
                    "%%writefile $script_folder/train.py\nimport joblib\nfrom fastai.vision.all import *"),
             files={"requirements.txt": "azureml-core==1.57.0\n"},
         ),
+        # … or whose manifest the notebook writes itself beside it (fair check 45's deployment notebook).
+        Example(
+            cells=("import numpy as np",
+                   "%%writefile backend/app.py\nimport flask\nimport joblib",
+                   "%%writefile backend/requirements.txt\nflask==3.0.3\njoblib==1.4.2"),
+            files={"requirements.txt": "numpy==1.26.4\n"},
+        ),
     )
     failing = (
         Example(
