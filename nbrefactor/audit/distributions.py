@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, Optional, Sequence
 
 from nbrefactor.audit.analysis import (  # noqa: F401 - cell_imports re-exported: the rules import it from here
-    CallFact, CellAnalysis, ImportFact, NotebookFacts, cell_imports, cell_python_tree, module_level_assignments,
+    CallFact, CellAnalysis, ImportFact, NotebookFacts, cell_imports, writefile_imports, cell_python_tree, module_level_assignments,
 )
 from nbrefactor.audit.catalog import Catalog, load_catalog
 from nbrefactor.audit.facts import dotted_name, globals_bound_once, nodes_of
@@ -809,6 +809,12 @@ def third_party_imports(
 _LAST_THIRD_PARTY: list = []
 
 
+# Modules of services that run a notebook's scripts as jobs in environments of their own (by prefix).
+_JOB_SERVICES = ("azureml", "azure.ai.ml", "sagemaker", "google.cloud.aiplatform", "kfp", "kubeflow", "fairing")
+# A manifest's file name at the end of a `%%writefile` line.
+_WRITTEN_MANIFEST = re.compile(r"(?:^|[\s/'\"])(?:requirements[\w.-]*\.txt|environment[\w.-]*\.ya?ml|Dockerfile|pyproject\.toml|setup\.py|Pipfile)['\"]?\s*$")
+
+
 def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext], catalog: Catalog) -> tuple[ImportUse, ...]:
     written = written_modules(facts)
     # The code of a repository cloned at run time (PTH007 reports the clone, these imports related).
@@ -819,9 +825,17 @@ def _third_party_imports(facts: NotebookFacts, project: Optional[ProjectContext]
     spellings: Optional[dict[str, str]] = None  # read only for an import no table knows
     helpers: Optional[frozenset[tuple[int, str]]] = None  # read at the first third-party import
     python2 = _python2_stdlib(facts)
+    # A script a `%%writefile app.py` cell writes is the project's code too (`writefile_imports`),
+    # unless the notebook submits jobs to a managed service: its scripts run in the environment the
+    # job declares (an Azure ML `Environment`, a SageMaker estimator's image), not the notebook's.
+    # Nor when the notebook writes a manifest for them itself (`%%writefile backend/requirements.txt`
+    # beside `%%writefile backend/app.py`: fair check 45's deployment notebook).
+    scripts = not any(imp.module.startswith(_JOB_SERVICES) for ca in facts.cells for imp in ca.facts.imports) and not any(
+        ca.masked.cell_magic == "writefile" and _WRITTEN_MANIFEST.search(ca.cell.source.lstrip().split("\n", 1)[0])
+        for ca in facts.cells)
     uses: list[ImportUse] = []
     for ca in facts.cells:
-        for imp in sorted(cell_imports(ca), key=lambda i: (i.line, i.column)):
+        for imp in sorted(cell_imports(ca) or (writefile_imports(ca) if scripts else ()), key=lambda i: (i.line, i.column)):
             if import_kind(imp.module, imp.level, project, catalog) != THIRD_PARTY_KIND:
                 continue
             if imp.level == 0 and imp.top_level in python2:

@@ -1538,6 +1538,21 @@ class UndeclaredImport(Rule):
                    "pd.DataFrame({'a': [3]}).to_excel('other.ods', engine='odf')",),
             files={"requirements.txt": "pandas==2.2.2\nXlsxWriter==3.2.0\nodfpy==1.4.1\n"},
         ),
+        # A script a `%%writefile` cell writes in a notebook that submits jobs to a managed service (Azure
+        # ML, SageMaker, Vertex AI, Kubeflow): it runs in the environment the job declares, not the
+        # notebook's (fair check 27's Azure ML training scripts).
+        Example(
+            cells=("from azureml.core import ScriptRunConfig",
+                   "%%writefile $script_folder/train.py\nimport joblib\nfrom fastai.vision.all import *"),
+            files={"requirements.txt": "azureml-core==1.57.0\n"},
+        ),
+        # … or whose manifest the notebook writes itself beside it (fair check 45's deployment notebook).
+        Example(
+            cells=("import numpy as np",
+                   "%%writefile backend/app.py\nimport flask\nimport joblib",
+                   "%%writefile backend/requirements.txt\nflask==3.0.3\njoblib==1.4.2"),
+            files={"requirements.txt": "numpy==1.26.4\n"},
+        ),
     )
     failing = (
         Example(
@@ -1767,6 +1782,17 @@ class UndeclaredImport(Rule):
             cells=("import pandas as pd\npd.read_csv('prices.csv').to_excel('prices.ods')",),
             files={"requirements.txt": "pandas==2.2.2\nopenpyxl==3.1.5\n"},
             expect=((1, 2),),
+        ),
+        # Fair check 53, recall T-10.4: the app a `%%writefile app.py` cell writes is the project's code
+        # too, and its `import cv2` needs opencv-python declared (located at the cell's line); a text
+        # file's body, or a part appended to a script (`-a`), is no script of its own.
+        Example(
+            cells=("import numpy as np",
+                   "%%writefile app.py\nimport streamlit as st\nimport numpy as np\n\nimport cv2\nst.write('flowers')",
+                   "%%writefile notes.txt\nimport pandas",
+                   "%%writefile -a app.py\nimport sklearn"),
+            files={"requirements.txt": "numpy==1.26.4\nstreamlit==1.35.0\n"},
+            expect=((2, 5),),
         ),
     )
 

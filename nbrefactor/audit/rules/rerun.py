@@ -842,9 +842,12 @@ class _Walker:
                         self.report(stmt, target.value.id, f"updates an item of `{target.value.id}` from its previous value")
                     elif (
                         isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "map"
-                        and value.args and isinstance(value.args[0], ast.Dict)
+                        and value.args and self._dict_literal(value.args[0], stmt)
                         and ast.unparse(value.func.value) == same
                     ):
+                        # (the dict literal in the call, or bound once to a name above in the cell:
+                        # `d = {'no': False, 'yes': True}` then `df['c'] = df['c'].map(d)`, fair
+                        # check 53, recall T-4.6; a function or a Series is not this case)
                         self.report(stmt, target.value.id, f"maps an item of `{target.value.id}` through a dict from its previous value, which maps the mapped values again (to NaN) on a second run")
                     elif (
                         isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "map"
@@ -1631,6 +1634,30 @@ _UNWRAPS = frozenset({"merge_and_unload", "unload"})
 # Splitters: `X_val, X_test = train_test_split(X_val, …)` splits the part again on a second run.
 
 
+# Data pipeline steps (tf.data's `Dataset`, also Hugging Face's and torchdata's `batch`) whose
+# result, given to the same step again, is another pipeline: batches of batches, the repeats repeated.
+_BATCHES = frozenset({"batch", "padded_batch", "ragged_batch"})
+
+
+def _batches_itself(value: ast.AST, name: str) -> Optional[str]:
+    """The step of `name = name.batch(64)` (also `padded_batch`, `ragged_batch`, anywhere in a
+    chain of methods on the name: `name.map(f).batch(32).prefetch(1)`) or `name = name.repeat(2)`
+    (a count given, not 1: `repeat()` repeats forever, as again on a second run)."""
+    node = value
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        step = node.func.attr
+        if step in _BATCHES and (node.args or node.keywords) or (
+            step == "repeat" and node.args and not (isinstance(node.args[0], ast.Constant) and node.args[0].value in (1, None))
+        ):
+            base = node.func.value
+            while isinstance(base, ast.Call) and isinstance(base.func, ast.Attribute):
+                base = base.func.value
+            if isinstance(base, ast.Name) and base.id == name:
+                return step
+        node = node.func.value
+    return None
+
+
 def _keeps_old_index(call: ast.Call) -> bool:
     """`df.reset_index()`, `df.reset_index(level=0)`: the old index is kept as a column. Not with
     `drop=` (True drops it; a computed value is unknown), `inplace=` (reported as an in-place
@@ -1892,6 +1919,12 @@ def _reapplied(target: ast.AST, value: ast.AST) -> list[tuple[str, str]]:
             name = _base(target)
             if name is not None and isinstance(target, (ast.Name, ast.Attribute)):
                 found.append((name, f"replaces `{same}` by what `{same}.{last}()` unwraps, which has no `{last}` on a second run"))
+        elif isinstance(target, ast.Name) and (step := _batches_itself(value, target.id)) is not None:
+            # `train = train.padded_batch(64)`, `ds = ds.map(f).batch(32).prefetch(1)`, `ds =
+            # ds.repeat(2)`: a second run batches the batches (one more dimension: the model's
+            # input breaks) or repeats the repeats (fair check 53, recall T-3.8).
+            found.append((target.id, f"{'repeats' if step == 'repeat' else 'batches'} `{same}` with `.{step}(…)` and binds the result back to it, "
+                                     f"so a second run {'repeats the repeated items again' if step == 'repeat' else 'batches the batches (one more dimension)'}"))
         elif (
             last == "reset_index" and isinstance(target, ast.Name) and isinstance(value.func, ast.Attribute)
             and isinstance(value.func.value, ast.Name) and value.func.value.id == target.id and _keeps_old_index(value)
@@ -2271,6 +2304,9 @@ def _formats_itself(value: ast.AST, name: str) -> bool:
 # the last run left in `x` (fair check 34, recall T-3.6: `x_train = x_train.astype('float32')`
 # then `x_train /= 255` divides again on every run).
 _COPIES = frozenset({"copy", "astype"})
+# The same items in another order (`ds = ds.shuffle(1000)`, tf.data's and Hugging Face's): no
+# fresh start either, so a batch of it below still batches the batches on a second run.
+_REORDERS = frozenset({"shuffle"})
 
 
 def _selects_itself(value: ast.AST, name: str) -> bool:
@@ -2281,7 +2317,7 @@ def _selects_itself(value: ast.AST, name: str) -> bool:
         last = func.attr if isinstance(func, ast.Attribute) else (func.id if isinstance(func, ast.Name) else "")
         if last in {"DataFrame", "Series"}:
             return bool(value.args) and isinstance(value.args[0], ast.Name) and value.args[0].id == name
-        return last in _COPIES and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == name
+        return last in _COPIES | _REORDERS and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == name
     if not isinstance(value, ast.Subscript):
         return False
     node: ast.AST = value
@@ -4033,6 +4069,19 @@ class ChangesWhenRunTwice(Rule):
             "cond = icb['usactor'].isna() | (icb.year < 1918)\nicb.drop(icb.loc[cond].index, inplace=True)",
             "icb.describe()",
         )),
+        # An item mapped through a name that is not a dict literal bound once in the cell above (a
+        # function, a Series, a dict of another cell or bound twice): not the dict-map case.
+        Example(cells=(
+            "import pandas as pd\ndf = pd.read_csv('churn.csv')\nlookup = pd.Series({'no': 0, 'yes': 1})",
+            "f = str.lower\ndf['a'] = df['a'].map(f)\ndf['b'] = df['b'].map(lookup)",
+            "d = {'no': 0}\nd = dict(d, yes=1)\ndf['c'] = df['c'].map(d)",
+        )),
+        # A data pipeline made in the cell, then shuffled, batched and repeated into itself: each
+        # run batches the fresh pipeline once (and `repeat()` without a count repeats forever).
+        Example(cells=(
+            "import tensorflow as tf\nx = load()",
+            "ds = tf.data.Dataset.from_tensor_slices(x)\nds = ds.shuffle(100)\nds = ds.batch(32)\nds = ds.repeat()",
+        )),
     )
     failing = (
         # The log of the target, then a part of it fitted: a second run trains on the log of the log.
@@ -4841,6 +4890,22 @@ class ChangesWhenRunTwice(Rule):
             "high = acts[acts.n > acts.n.mean()].index\nacts = acts.drop(high)",
             "acts.describe()",
         ), expect=((2, 2),)),
+        # An item mapped through a dict bound by name on a line above in the cell (as the attribute
+        # form above): a second run maps the mapped values through the same keys to NaN (fair check
+        # 53, recall T-4.6).
+        Example(cells=(
+            "import pandas as pd\ndf = pd.read_csv('churn.csv')",
+            "d = {'no': False, 'yes': True}\ndf['plan'] = df['plan'].map(d)\ndf.head()",
+        ), expect=((2, 2),)),
+        # A tf.data pipeline of another cell batched into itself (after a shuffle of itself, which is
+        # no fresh start), or repeated a number of times: a second run batches the batches (one more
+        # dimension) or repeats the repeats (fair check 53, recall T-3.8).
+        Example(cells=(
+            "import tensorflow as tf\ntrain = tf.data.Dataset.from_tensor_slices(x)\ntest = tf.data.Dataset.from_tensor_slices(y)",
+            "train = train.shuffle(1000)\ntrain = train.padded_batch(64)",
+            "test = test.batch(64).prefetch(1)",
+            "test = test.repeat(2)",
+        ), expect=((2, 2), (3, 1), (4, 1))),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
