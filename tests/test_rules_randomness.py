@@ -1545,3 +1545,38 @@ def test_rnd002_unseeded_study_optimized_with_parallel_trials_also_asks_for_one_
     for serial in ("study.optimize(objective, n_trials=50, n_jobs=1)", "study.optimize(objective, n_trials=50)"):
         (finding,) = run_example(MissingRandomState, Example(cells=(head, "study = optuna.create_study()", serial)), tmp_path)
         assert "n_jobs" not in finding.message and "n_jobs" not in finding.fix
+
+
+def test_rnd002_estimators_of_one_comparison_mapping_are_one_finding_at_the_strongest(tmp_path):
+    # Fair check 53, item 152 (R, fold): `models = {'decision_tree': {'model': DecisionTreeClassifier(…),
+    # 'parameters': …}, 'random_forest': {'model': RandomForestClassifier(…), …}}`, each searched in
+    # one loop: the candidates of one comparison, one fix. One finding, at the first estimator whose
+    # draws do more than break ties (the forest), the tree related and counted.
+    cells = (
+        "from sklearn.tree import DecisionTreeClassifier\nfrom sklearn.ensemble import RandomForestClassifier\n"
+        "from sklearn.model_selection import GridSearchCV",
+        "def best_model(X, y):\n"
+        "    models = {\n"
+        "        'decision_tree': {'model': DecisionTreeClassifier(criterion='gini'), 'parameters': {'max_depth': [2, 3]}},\n"
+        "        'random_forest': {'model': RandomForestClassifier(), 'parameters': {'n_estimators': [100, 200]}},\n"
+        "    }\n"
+        "    scores = []\n"
+        "    for name, mp in models.items():\n"
+        "        grd = GridSearchCV(mp['model'], mp['parameters'], cv=5)\n"
+        "        grd.fit(X, y)\n"
+        "        scores.append(grd.best_score_)\n"
+        "    return scores\n"
+        "best_model(X, y)",
+    )
+    found = run_example(MissingRandomState, Example(cells=cells), tmp_path)
+    assert positions(found) == [(2, 4)]
+    assert "only break ties" not in found[0].message
+    assert "1 more estimator of this mapping has no seed either (line 3)" in found[0].message
+    assert len(found[0].related) == 1
+    # A flat mapping of estimators bound to one name: one finding too, at the first (both draw fully).
+    flat = (cells[0], "models = {'a': RandomForestClassifier(), 'b': RandomForestClassifier(max_depth=3)}",
+            "for m in models.values():\n    m.fit(X, y)")
+    assert spots(MissingRandomState, tmp_path, *flat) == [(2, 1)]
+    # Two estimators bound to names of their own: two findings.
+    apart = (cells[0], "tree = DecisionTreeClassifier()\nforest = RandomForestClassifier()", "tree.fit(X, y)\nforest.fit(X, y)")
+    assert len(spots(MissingRandomState, tmp_path, *apart)) == 2

@@ -11308,7 +11308,7 @@ class MissingRandomState(Rule):
                     fix=fix,
                     key=qualified,
                 )))
-            found.extend(_fold_named_comparisons(ca, list(_fold_lists_of_estimators(ca, list(_fold_into_unseeded_ensembles(ca, reported))))))
+            found.extend(_fold_named_comparisons(ca, list(_fold_mappings_of_estimators(ca, list(_fold_lists_of_estimators(ca, list(_fold_into_unseeded_ensembles(ca, reported))))))))
             found.extend(_classes_built_in_a_loop(ctx, ca, catalog, numpy_seeds))
         yield from _fold_splits_into_generators(ctx, found)
         yield from _threaded_training(ctx, catalog, star_modules, local)
@@ -13368,25 +13368,71 @@ def _fold_lists_of_estimators(ca: CellAnalysis, hits: list[Hit]) -> Iterator[Hit
     )
 
 
+def _fold_mappings_of_estimators(ca: CellAnalysis, hits: list[Hit]) -> Iterator[Hit]:
+    """`models = {'decision_tree': {'model': DecisionTreeClassifier(), 'parameters': …},
+    'random_forest': {'model': RandomForestClassifier(), …}}` (or `{'a': Lasso(), 'b': …}`), then
+    searched or fitted one by one in a loop: the unseeded estimators inside the values of one dict
+    literal bound to one name are the candidates of one comparison, one fix (seed them all), as
+    for a list bound to a name (`_fold_lists_of_estimators`): one finding, the others related and
+    counted (fair check 53, item 152). A dict literal given straight to a call, or one whose key
+    holds the call, gathers nothing."""
+    tree = _parsed(ca) if len(hits) > 1 else None
+    if tree is None:
+        yield from hits
+        return
+    parents = _parent_map(tree)
+    mappings: dict[tuple[int, int], int] = {}  # (line, column) of a call → id of the dict literal holding it
+    for node in walk_nodes(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        child: ast.AST = node
+        parent = parents.get(node)
+        while parent is not None and not isinstance(parent, (ast.stmt, ast.Lambda, ast.comprehension)):
+            holder = parents.get(parent)
+            if isinstance(parent, ast.Dict) and any(child is k for k in parent.keys):
+                break  # (a key, not a candidate)
+            if (isinstance(parent, ast.Dict) and isinstance(holder, ast.Assign) and holder.value is parent
+                    and len(holder.targets) == 1 and isinstance(holder.targets[0], ast.Name)):
+                mappings[(node.lineno, node.col_offset + 1)] = id(parent)
+                break
+            child, parent = parent, holder
+    yield from _fold_groups(
+        hits, mappings, counted=" estimator", said=" of this mapping", fix=", to every estimator of the mapping",
+        strongest=True,
+    )
+
+
+def _breaks_ties_only(hit: Hit) -> bool:
+    """A best-split tree's finding (`_how_it_changes`, `ties_only`): its draws only break ties, the
+    weakest draw of a group, not the one to carry the group's finding (fair check 53, item 152)."""
+    return "draws only break ties" in hit.message
+
+
 def _fold_groups(hits: list[Hit], group_of: dict[tuple[int, int], object], *, counted: str, said: str,
-                 fix: str) -> Iterator[Hit]:
+                 fix: str, strongest: bool = False) -> Iterator[Hit]:
     """The hits whose (line, column) `group_of` maps to one group are one finding at the group's
-    first hit, the others related and counted in its message (`counted` the counted noun, `said`
-    what they share) and `fix` appended to its fix; hits of no group, or alone in theirs, pass
-    unchanged. Shared by `_fold_lists_of_estimators` and `_fold_named_comparisons`."""
+    first hit (`strongest`: its first whose draws do more than break ties, `_breaks_ties_only`), the others
+    related and counted in its message (`counted` the counted noun, `said` what they share) and
+    `fix` appended to its fix; hits of no group, or alone in theirs, pass unchanged. Shared by
+    `_fold_lists_of_estimators`, `_fold_mappings_of_estimators` and `_fold_named_comparisons`."""
     groups: dict[object, list[Hit]] = {}
     for hit in hits:
         group = group_of.get((hit.line or 0, hit.column or 0))
         if group is not None:
             groups.setdefault(group, []).append(hit)
-    folded = {id(h) for members in groups.values() if len(members) > 1 for h in members[1:]}
+    # `strongest`: the group's finding is at its first member whose draws do more than break ties
+    # (a forest beside a best-split tree), else at its first (fair check 53, item 152). Not for the
+    # lists: fair check 52 (item 156) judged a list's forest the duplicate of the tree before it.
+    anchors = {group: next((h for h in members if strongest and not _breaks_ties_only(h)), members[0])
+               for group, members in groups.items()}
+    folded = {id(h) for group, members in groups.items() if len(members) > 1 for h in members if h is not anchors[group]}
     for hit in hits:
         if id(hit) in folded:
             continue
         group = group_of.get((hit.line or 0, hit.column or 0))
         members = groups.get(group, []) if group is not None else []
         if len(members) > 1:
-            others = members[1:]
+            others = [h for h in members if h is not hit]
             many = len(others) > 1
             hit = replace(
                 hit,
