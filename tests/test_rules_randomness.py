@@ -1580,3 +1580,24 @@ def test_rnd002_estimators_of_one_comparison_mapping_are_one_finding_at_the_stro
     # Two estimators bound to names of their own: two findings.
     apart = (cells[0], "tree = DecisionTreeClassifier()\nforest = RandomForestClassifier()", "tree.fit(X, y)\nforest.fit(X, y)")
     assert len(spots(MissingRandomState, tmp_path, *apart)) == 2
+
+
+def test_rnd001_fix_in_first_cell_says_the_import_it_needs_and_the_draws_own_seed_keyword(tmp_path):
+    # Fair check 53, item 150 (R, message): `train_datagen.flow_from_directory(…)` draws from NumPy,
+    # which the notebook imports only in cell 4: "seed NumPy in the first code cell" needs its
+    # import there, and the iterator's own `seed=` is the direct fix.
+    cells = (
+        "import tensorflow as tf\nfrom tensorflow.keras.preprocessing.image import ImageDataGenerator",
+        "train_datagen = ImageDataGenerator(rescale=1/255)\ntrain_generator = train_datagen.flow_from_directory('/tmp/data', batch_size=128)",
+        "history = model.fit(train_generator, epochs=15)",
+        "import numpy as np\nprint(np.mean(history.history['loss']))",
+    )
+    (finding,) = [d for d in run_example(UnseededRandom, Example(cells=cells), tmp_path) if "flow_from_directory" in d.message]
+    assert finding.fix.startswith(
+        "Pass seed=SEED to `flow_from_directory(…)`, or seed NumPy in the first code cell, importing it there "
+        "(`import numpy as np`: the notebook imports NumPy only in cell 4): np.random.seed(SEED)"
+    )
+    # NumPy imported above the draw: the fix is unchanged.
+    (finding,) = [d for d in run_example(UnseededRandom, Example(cells=("import numpy as np\n" + cells[0], *cells[1:])), tmp_path)
+                  if "flow_from_directory" in d.message]
+    assert finding.fix.startswith("Seed NumPy in the first code cell: np.random.seed(SEED)")

@@ -7793,6 +7793,35 @@ _SEED_PACKAGES = {
 }
 
 
+# The import a library's seeding call (its catalogue `fix`) needs where nothing imports it yet
+# (TensorFlow's is said by `_library_fix`).
+_SEED_IMPORTS = {"python": "import random", "numpy": "import numpy as np", "torch": "import torch", "polars": "import polars as pl"}
+
+
+def _unimported_seed(ctx: RuleContext, catalog: RandomnessCatalog, lib: Library, draw: Draw, others: list[Draw]) -> tuple[str, str]:
+    """What a seed in the first code cell needs when the notebook imports `lib` only after `draw`,
+    or never (a draw a library makes through another's object: Keras' `flow_from_directory` from
+    NumPy): the import there, where the notebook's is; and, for catalogued method draws that take
+    a seed keyword of their own, that keyword, the direct fix ("" if not) (fair check 53, item 150:
+    "np.random.seed in the first code cell", NumPy imported first in cell 31)."""
+    packages = _SEED_PACKAGES.get(lib.id, ())
+    later = next((ca.cell.index for ca, imp in ctx.facts.imports if imp.top_level in packages and imp.level == 0), None)
+    where = (f"the notebook imports {lib.label} only in cell {later}" if later is not None
+             else f"the notebook does not import {lib.label}")
+    needs = f"importing it there (`{_SEED_IMPORTS[lib.id]}`: {where})"
+    keywords = {
+        entry.own_seed_keywords[0] for d in (draw, *others) for entry in catalog.method_draws
+        if entry.library == lib.id and d.call.method in entry.methods and entry.own_seed_keywords
+    }
+    methods = {d.call.method for d in (draw, *others)}
+    # (every draw a method call the catalogue knows, all taking one keyword: `….flow_from_directory(…, seed=SEED)`)
+    if len(keywords) == 1 and all("." not in d.qualified and d.shown.endswith("()") for d in (draw, *others)):
+        (keyword,) = keywords
+        calls = " and ".join(f"`{m}(…)`" for m in sorted(methods))
+        return needs, f"Pass {keyword}=SEED to {'each ' if len(others) else ''}{calls}"
+    return needs, ""
+
+
 def _seed_import_cell(ctx: RuleContext, library: str, draw: Draw) -> int | None:
     """The cell of the notebook's first import of a package `library`'s seeding call names, when
     it is at or before `draw`'s cell (fair check 35, item 134: TensorFlow imported only in cell 21,
@@ -9745,6 +9774,11 @@ class UnseededRandom(Rule):
             imported = _seed_import_cell(ctx, library, draw)
             if imported is not None and imported > ctx.facts.cells[0].cell.index:
                 fix = f"Seed {lib.label} after its import in cell {imported}: {lib_fix}"
+            elif imported is None and library in _SEED_IMPORTS:
+                needs, direct = _unimported_seed(ctx, catalog, lib, draw, others)
+                fix = f"Seed {lib.label} in the first code cell, {needs}: {lib_fix}"
+                if direct:
+                    fix = f"{direct}, or s{fix[1:]}"
             if library == "python" and any(_fastai_training(ctx.facts, d) for d in draws):
                 # fastai 2's training draws from Python's `random`, and from NumPy and torch too (the
                 # head's initialisation, dropout): fastai's `set_seed` seeds all three (fair check 45, item 134).
