@@ -2169,7 +2169,8 @@ def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
     A pretrained constructor (`ResNet50(weights="imagenet")`, `resnet50(pretrained=True)`) loads
     only its own layers, which are no layer constructions of the notebook's: the head the notebook
     builds on top of it (`Dense(10)(base.output)`) still starts from random weights; so does a
-    `from_pretrained` in a notebook class that builds layers of its own beside it. A tokenizer's,
+    `from_pretrained` in a notebook class that builds layers of its own beside it, and a library
+    class's `from_pretrained` anywhere (it fills the model it returns only). A tokenizer's,
     config's or processor's `from_pretrained` loads no weights. A load of a
     file the notebook saves itself (same name or literal) restores weights trained from its own
     draws and does not count."""
@@ -2203,6 +2204,12 @@ def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
             if call.method == "from_pretrained" and (
                 (call.in_function and call.owner in builders) or _NOT_WEIGHTS.search(call.receiver or call.func or "")
             ):
+                continue
+            if call.method == "from_pretrained" and call.func and call.func.partition(".")[0] in facts.aliases:
+                # A library class's `from_pretrained` (`TFDistilBertModel.from_pretrained(name)`, a
+                # name an import binds) returns its own model, filled from the checkpoint: no layer
+                # the notebook builds (the Dense head on its output) gets those weights (fair check
+                # 53, items 142, 151). A notebook class's (`class Net(PreTrainedModel)`) loads its layers.
                 continue
             if call.method == "restore" and (call.arg(1, ("save_path",)) is None or saver_saves):
                 continue
@@ -8019,7 +8026,7 @@ class UnseededRandom(Rule):
         "fix is the call (`np.random.seed(100)`), in place of the assignment when it runs before the draw. "
         "A draw on a line with `# noqa: RND001` is left out. "
         "Layer constructions are not reported for a library whose weights the notebook loads "
-        "(`load_weights`, `load_state_dict`, `from_pretrained`, `monai.bundle.load(…, model=net)`): their random "
+        "(`load_weights`, `load_state_dict`, a notebook class's `from_pretrained`, `monai.bundle.load(…, model=net)`): their random "
         "initial weights are replaced; not when the loaded file is one the notebook saves itself "
         "(`ModelCheckpoint(path)`, `save_weights(path)`, then `load_weights(path)`, also a path built the same way, "
         "`out + \"/best.h5\"`, or one file of a checkpoint template, `out + \"/weights.{epoch:02d}.hdf5\"` then "
@@ -8031,8 +8038,9 @@ class UnseededRandom(Rule):
         "name the cell binds to a Keras layer, which only makes that layer draw nothing), nor for a pretrained backbone (`weights=\"imagenet\"`, `pretrained=True`), which "
         "loads only its own layers: the head built on top of it starts from random weights; so does the head a notebook "
         "class builds beside a `from_pretrained` backbone (`self.lm = TFDistilBertModel.from_pretrained(name)`, "
-        "`self.head = Sequential([Dense(512), Dense(2)])`), and a tokenizer's, config's or processor's `from_pretrained` "
-        "loads no weights. A Keras layer that draws only while its model trains (`Dropout`, `SpatialDropout2D`, "
+        "`self.head = Sequential([Dense(512), Dense(2)])`), and the head built on a library class's `from_pretrained` "
+        "model (`bert = TFDistilBertModel.from_pretrained(name)`, then `Dense(2)(bert(ids)[0][:, 0])`), which fills only "
+        "the model it returns; a tokenizer's, config's or processor's `from_pretrained` loads no weights. A Keras layer that draws only while its model trains (`Dropout`, `SpatialDropout2D`, "
         "`GaussianNoise`, `GaussianDropout`, `AlphaDropout`) is not reported either in a notebook that loads TensorFlow "
         "weights and whose training calls (`fit`, `fit_generator`, `train_on_batch`, `apply_gradients`, a call passed "
         "`training=`…) never run: each is in a branch that never runs, under the run's configuration too (a name bound "
@@ -9670,6 +9678,16 @@ class UnseededRandom(Rule):
             "src = (ImageList.from_csv(path, 'train.csv', folder='train', suffix='.png')\n"
             "       .split_by_rand_pct(0.2)\n       .label_from_df(cols='Target', label_delim=' '))\nprint(len(src.valid))",
         ), expect=((2, 1),)),
+        # Fair check 53, items 142, 151: a library class's `from_pretrained` (`TFDistilBertModel`) returns
+        # its own model, the backbone: the Dense head the notebook builds on its output starts from
+        # random weights, so the finding is at the head's first Dense, not its Dropout.
+        Example(cells=(
+            "import tensorflow as tf\nfrom tensorflow.keras.layers import Input, Dense, Dropout\nfrom transformers import TFDistilBertModel",
+            "bert = TFDistilBertModel.from_pretrained('distilbert-base-uncased')",
+            "ids = Input(shape=(64,), dtype=tf.int32)\nX = bert(ids)[0][:, 0]\nX = Dense(128)(X)\nX = Dropout(0.1)(X)\n"
+            "out = Dense(2, activation='softmax')(X)\nmodel = tf.keras.Model(ids, out)\nmodel.compile('adam', 'sparse_categorical_crossentropy')\n"
+            "model.fit(x, y, epochs=3)",
+        ), expect=((3, 3),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
