@@ -2344,14 +2344,15 @@ def _sets_one_layer(facts: NotebookFacts, ca: CellAnalysis, call: CallFact) -> b
 
 
 # A format field of a checkpoint file name (`{epoch:02d}`, `{val_loss:.2f}`): any text in the files written.
-_FORMAT_FIELD = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(?::[^{}]*)?\}")
+# (a named field, `{epoch:02d}`, or a positional one of `str.format`, `{0}`, `{}`)
+_FORMAT_FIELD = re.compile(r"\{(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]*)(?::[^{}]*)?\}")
 _HOLE = "\x00"
 
 
 def _path_shape(node: ast.AST, depth: int = 0) -> str | None:
     """The path an expression builds, as text with each name as `{name}`: `output_dir +
     "/w.hdf5"` -> "{output_dir}/w.hdf5", `os.path.join(d, "w.h5")` -> "{d}/w.h5", an f-string's
-    holes as `{expr}`; None for anything else. A format field inside a literal (`{epoch:02d}`) is
+    holes as `{expr}`, a `str.format` call as its literal; None for anything else. A format field inside a literal (`{epoch:02d}`) is
     kept as it is, so a saved template and a loaded file can be compared."""
     if depth > 8:
         return None
@@ -2372,6 +2373,11 @@ def _path_shape(node: ast.AST, depth: int = 0) -> str | None:
             else:
                 return None
         return "".join(parts)
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format"
+            and isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str)):
+        # `"/out/run.{0}_weights.h5".format(i + 1)`: the literal, its fields kept as format fields
+        # (fair check 53, item 148: a ModelCheckpoint's template, one of whose files is loaded)
+        return node.func.value.value
     if isinstance(node, ast.Call) and node.args and not node.keywords:
         func = node.func
         name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
@@ -9688,6 +9694,15 @@ class UnseededRandom(Rule):
             "out = Dense(2, activation='softmax')(X)\nmodel = tf.keras.Model(ids, out)\nmodel.compile('adam', 'sparse_categorical_crossentropy')\n"
             "model.fit(x, y, epochs=3)",
         ), expect=((3, 3),)),
+        # Fair check 53, item 148: the file loaded is one the notebook's own checkpoint wrote through a
+        # `str.format` template (`'/out/run.{0}_weights.h5'.format(i + 1)`): trained from its own draws.
+        Example(cells=(
+            "import tensorflow as tf\nfrom tensorflow.keras.layers import Dense, Dropout",
+            "def train(n):\n    for i in range(n):\n        model = tf.keras.Sequential([\n            Dense(64),\n            Dropout(0.2),\n            Dense(2)])\n"
+            "        model.compile('adam', 'mse')\n        cb = tf.keras.callbacks.ModelCheckpoint('/out/run.{0}_weights.h5'.format(i + 1), save_best_only=True)\n"
+            "        model.fit(x, y, epochs=3, callbacks=[cb])\n    return model",
+            "model = train(2)\nmodel.load_weights('/out/run.2_weights.h5')\nprint(model.evaluate(x, y))",
+        ), expect=((2, 4),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
