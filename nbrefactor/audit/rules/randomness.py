@@ -9807,7 +9807,8 @@ class UnseededRandom(Rule):
             imported = _seed_import_cell(ctx, library, draw)
             if imported is not None and imported > ctx.facts.cells[0].cell.index:
                 fix = f"Seed {lib.label} after its import in cell {imported}: {lib_fix}"
-            elif imported is None and library in _SEED_IMPORTS:
+            elif imported is None and library in _SEED_IMPORTS and not any(imp.bound == "*" for _, imp in ctx.facts.imports):
+                # (not with a star import, `from fastai.vision import *`, which may bind the module)
                 needs, direct = _unimported_seed(ctx, catalog, lib, draw, others)
                 fix = f"Seed {lib.label} in the first code cell, {needs}: {lib_fix}"
                 if direct:
