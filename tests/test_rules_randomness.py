@@ -1585,3 +1585,59 @@ def test_timed_or_shown_draws_built_only_when_a_draw_no_seed_reaches_asks(rule, 
     # A draw no seed reaches: RND001 asks (RND003 too, for a library drawn from that no seed covers).
     spots(UnseededRandom, tmp_path, "import numpy as np", "x = np.random.rand(3)\nprint(x.sum())")
     assert asked == [1]  # (and, the sum only printed, it answers: no finding)
+
+
+def test_rnd002_estimators_of_one_comparison_mapping_are_one_finding_at_the_strongest(tmp_path):
+    # Fair check 53, item 152 (R, fold): `models = {'decision_tree': {'model': DecisionTreeClassifier(…),
+    # 'parameters': …}, 'random_forest': {'model': RandomForestClassifier(…), …}}`, each searched in
+    # one loop: the candidates of one comparison, one fix. One finding, at the first estimator whose
+    # draws do more than break ties (the forest), the tree related and counted.
+    cells = (
+        "from sklearn.tree import DecisionTreeClassifier\nfrom sklearn.ensemble import RandomForestClassifier\n"
+        "from sklearn.model_selection import GridSearchCV",
+        "def best_model(X, y):\n"
+        "    models = {\n"
+        "        'decision_tree': {'model': DecisionTreeClassifier(criterion='gini'), 'parameters': {'max_depth': [2, 3]}},\n"
+        "        'random_forest': {'model': RandomForestClassifier(), 'parameters': {'n_estimators': [100, 200]}},\n"
+        "    }\n"
+        "    scores = []\n"
+        "    for name, mp in models.items():\n"
+        "        grd = GridSearchCV(mp['model'], mp['parameters'], cv=5)\n"
+        "        grd.fit(X, y)\n"
+        "        scores.append(grd.best_score_)\n"
+        "    return scores\n"
+        "best_model(X, y)",
+    )
+    found = run_example(MissingRandomState, Example(cells=cells), tmp_path)
+    assert positions(found) == [(2, 4)]
+    assert "only break ties" not in found[0].message
+    assert "1 more estimator of this mapping has no seed either (line 3)" in found[0].message
+    assert len(found[0].related) == 1
+    # A flat mapping of estimators bound to one name: one finding too, at the first (both draw fully).
+    flat = (cells[0], "models = {'a': RandomForestClassifier(), 'b': RandomForestClassifier(max_depth=3)}",
+            "for m in models.values():\n    m.fit(X, y)")
+    assert spots(MissingRandomState, tmp_path, *flat) == [(2, 1)]
+    # Two estimators bound to names of their own: two findings.
+    apart = (cells[0], "tree = DecisionTreeClassifier()\nforest = RandomForestClassifier()", "tree.fit(X, y)\nforest.fit(X, y)")
+    assert len(spots(MissingRandomState, tmp_path, *apart)) == 2
+
+
+def test_rnd001_fix_in_first_cell_says_the_import_it_needs_and_the_draws_own_seed_keyword(tmp_path):
+    # Fair check 53, item 150 (R, message): `train_datagen.flow_from_directory(…)` draws from NumPy,
+    # which the notebook imports only in cell 4: "seed NumPy in the first code cell" needs its
+    # import there, and the iterator's own `seed=` is the direct fix.
+    cells = (
+        "import tensorflow as tf\nfrom tensorflow.keras.preprocessing.image import ImageDataGenerator",
+        "train_datagen = ImageDataGenerator(rescale=1/255)\ntrain_generator = train_datagen.flow_from_directory('/tmp/data', batch_size=128)",
+        "history = model.fit(train_generator, epochs=15)",
+        "import numpy as np\nprint(np.mean(history.history['loss']))",
+    )
+    (finding,) = [d for d in run_example(UnseededRandom, Example(cells=cells), tmp_path) if "flow_from_directory" in d.message]
+    assert finding.fix.startswith(
+        "Pass seed=SEED to `flow_from_directory(…)`, or seed NumPy in the first code cell, importing it there "
+        "(`import numpy as np`: the notebook imports NumPy only in cell 4): np.random.seed(SEED)"
+    )
+    # NumPy imported above the draw: the fix is unchanged.
+    (finding,) = [d for d in run_example(UnseededRandom, Example(cells=("import numpy as np\n" + cells[0], *cells[1:])), tmp_path)
+                  if "flow_from_directory" in d.message]
+    assert finding.fix.startswith("Seed NumPy in the first code cell: np.random.seed(SEED)")

@@ -2182,7 +2182,8 @@ def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
     A pretrained constructor (`ResNet50(weights="imagenet")`, `resnet50(pretrained=True)`) loads
     only its own layers, which are no layer constructions of the notebook's: the head the notebook
     builds on top of it (`Dense(10)(base.output)`) still starts from random weights; so does a
-    `from_pretrained` in a notebook class that builds layers of its own beside it. A tokenizer's,
+    `from_pretrained` in a notebook class that builds layers of its own beside it, and a library
+    class's `from_pretrained` anywhere (it fills the model it returns only). A tokenizer's,
     config's or processor's `from_pretrained` loads no weights. A load of a
     file the notebook saves itself (same name or literal) restores weights trained from its own
     draws and does not count."""
@@ -2216,6 +2217,12 @@ def _weights_loaded(facts: NotebookFacts) -> frozenset[str]:
             if call.method == "from_pretrained" and (
                 (call.in_function and call.owner in builders) or _NOT_WEIGHTS.search(call.receiver or call.func or "")
             ):
+                continue
+            if call.method == "from_pretrained" and call.func and call.func.partition(".")[0] in facts.aliases:
+                # A library class's `from_pretrained` (`TFDistilBertModel.from_pretrained(name)`, a
+                # name an import binds) returns its own model, filled from the checkpoint: no layer
+                # the notebook builds (the Dense head on its output) gets those weights (fair check
+                # 53, items 142, 151). A notebook class's (`class Net(PreTrainedModel)`) loads its layers.
                 continue
             if call.method == "restore" and (call.arg(1, ("save_path",)) is None or saver_saves):
                 continue
@@ -2350,14 +2357,15 @@ def _sets_one_layer(facts: NotebookFacts, ca: CellAnalysis, call: CallFact) -> b
 
 
 # A format field of a checkpoint file name (`{epoch:02d}`, `{val_loss:.2f}`): any text in the files written.
-_FORMAT_FIELD = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(?::[^{}]*)?\}")
+# (a named field, `{epoch:02d}`, or a positional one of `str.format`, `{0}`, `{}`)
+_FORMAT_FIELD = re.compile(r"\{(?:[A-Za-z_][A-Za-z0-9_]*|[0-9]*)(?::[^{}]*)?\}")
 _HOLE = "\x00"
 
 
 def _path_shape(node: ast.AST, depth: int = 0) -> str | None:
     """The path an expression builds, as text with each name as `{name}`: `output_dir +
     "/w.hdf5"` -> "{output_dir}/w.hdf5", `os.path.join(d, "w.h5")` -> "{d}/w.h5", an f-string's
-    holes as `{expr}`; None for anything else. A format field inside a literal (`{epoch:02d}`) is
+    holes as `{expr}`, a `str.format` call as its literal; None for anything else. A format field inside a literal (`{epoch:02d}`) is
     kept as it is, so a saved template and a loaded file can be compared."""
     if depth > 8:
         return None
@@ -2378,6 +2386,11 @@ def _path_shape(node: ast.AST, depth: int = 0) -> str | None:
             else:
                 return None
         return "".join(parts)
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format"
+            and isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str)):
+        # `"/out/run.{0}_weights.h5".format(i + 1)`: the literal, its fields kept as format fields
+        # (fair check 53, item 148: a ModelCheckpoint's template, one of whose files is loaded)
+        return node.func.value.value
     if isinstance(node, ast.Call) and node.args and not node.keywords:
         func = node.func
         name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
@@ -7814,6 +7827,35 @@ _SEED_PACKAGES = {
 }
 
 
+# The import a library's seeding call (its catalogue `fix`) needs where nothing imports it yet
+# (TensorFlow's is said by `_library_fix`).
+_SEED_IMPORTS = {"python": "import random", "numpy": "import numpy as np", "torch": "import torch", "polars": "import polars as pl"}
+
+
+def _unimported_seed(ctx: RuleContext, catalog: RandomnessCatalog, lib: Library, draw: Draw, others: list[Draw]) -> tuple[str, str]:
+    """What a seed in the first code cell needs when the notebook imports `lib` only after `draw`,
+    or never (a draw a library makes through another's object: Keras' `flow_from_directory` from
+    NumPy): the import there, where the notebook's is; and, for catalogued method draws that take
+    a seed keyword of their own, that keyword, the direct fix ("" if not) (fair check 53, item 150:
+    "np.random.seed in the first code cell", NumPy imported first in cell 31)."""
+    packages = _SEED_PACKAGES.get(lib.id, ())
+    later = next((ca.cell.index for ca, imp in ctx.facts.imports if imp.top_level in packages and imp.level == 0), None)
+    where = (f"the notebook imports {lib.label} only in cell {later}" if later is not None
+             else f"the notebook does not import {lib.label}")
+    needs = f"importing it there (`{_SEED_IMPORTS[lib.id]}`: {where})"
+    keywords = {
+        entry.own_seed_keywords[0] for d in (draw, *others) for entry in catalog.method_draws
+        if entry.library == lib.id and d.call.method in entry.methods and entry.own_seed_keywords
+    }
+    methods = {d.call.method for d in (draw, *others)}
+    # (every draw a method call the catalogue knows, all taking one keyword: `….flow_from_directory(…, seed=SEED)`)
+    if len(keywords) == 1 and all("." not in d.qualified and d.shown.endswith("()") for d in (draw, *others)):
+        (keyword,) = keywords
+        calls = " and ".join(f"`{m}(…)`" for m in sorted(methods))
+        return needs, f"Pass {keyword}=SEED to {'each ' if len(others) else ''}{calls}"
+    return needs, ""
+
+
 def _seed_import_cell(ctx: RuleContext, library: str, draw: Draw) -> int | None:
     """The cell of the notebook's first import of a package `library`'s seeding call names, when
     it is at or before `draw`'s cell (fair check 35, item 134: TensorFlow imported only in cell 21,
@@ -8011,7 +8053,7 @@ class UnseededRandom(Rule):
         "fix is the call (`np.random.seed(100)`), in place of the assignment when it runs before the draw. "
         "A draw on a line with `# noqa: RND001` is left out. "
         "Layer constructions are not reported for a library whose weights the notebook loads "
-        "(`load_weights`, `load_state_dict`, `from_pretrained`, `monai.bundle.load(…, model=net)`): their random "
+        "(`load_weights`, `load_state_dict`, a notebook class's `from_pretrained`, `monai.bundle.load(…, model=net)`): their random "
         "initial weights are replaced; not when the loaded file is one the notebook saves itself "
         "(`ModelCheckpoint(path)`, `save_weights(path)`, then `load_weights(path)`, also a path built the same way, "
         "`out + \"/best.h5\"`, or one file of a checkpoint template, `out + \"/weights.{epoch:02d}.hdf5\"` then "
@@ -8023,8 +8065,9 @@ class UnseededRandom(Rule):
         "name the cell binds to a Keras layer, which only makes that layer draw nothing), nor for a pretrained backbone (`weights=\"imagenet\"`, `pretrained=True`), which "
         "loads only its own layers: the head built on top of it starts from random weights; so does the head a notebook "
         "class builds beside a `from_pretrained` backbone (`self.lm = TFDistilBertModel.from_pretrained(name)`, "
-        "`self.head = Sequential([Dense(512), Dense(2)])`), and a tokenizer's, config's or processor's `from_pretrained` "
-        "loads no weights. A Keras layer that draws only while its model trains (`Dropout`, `SpatialDropout2D`, "
+        "`self.head = Sequential([Dense(512), Dense(2)])`), and the head built on a library class's `from_pretrained` "
+        "model (`bert = TFDistilBertModel.from_pretrained(name)`, then `Dense(2)(bert(ids)[0][:, 0])`), which fills only "
+        "the model it returns; a tokenizer's, config's or processor's `from_pretrained` loads no weights. A Keras layer that draws only while its model trains (`Dropout`, `SpatialDropout2D`, "
         "`GaussianNoise`, `GaussianDropout`, `AlphaDropout`) is not reported either in a notebook that loads TensorFlow "
         "weights and whose training calls (`fit`, `fit_generator`, `train_on_batch`, `apply_gradients`, a call passed "
         "`training=`…) never run: each is in a branch that never runs, under the run's configuration too (a name bound "
@@ -9682,6 +9725,25 @@ class UnseededRandom(Rule):
             "print(data.classes)",
             "labelled = ImageDataBunch.from_csv(path, folder='train', size=128)\nprint(labelled.classes)",
         ), expect=((2, 1),)),
+        # Fair check 53, items 142, 151: a library class's `from_pretrained` (`TFDistilBertModel`) returns
+        # its own model, the backbone: the Dense head the notebook builds on its output starts from
+        # random weights, so the finding is at the head's first Dense, not its Dropout.
+        Example(cells=(
+            "import tensorflow as tf\nfrom tensorflow.keras.layers import Input, Dense, Dropout\nfrom transformers import TFDistilBertModel",
+            "bert = TFDistilBertModel.from_pretrained('distilbert-base-uncased')",
+            "ids = Input(shape=(64,), dtype=tf.int32)\nX = bert(ids)[0][:, 0]\nX = Dense(128)(X)\nX = Dropout(0.1)(X)\n"
+            "out = Dense(2, activation='softmax')(X)\nmodel = tf.keras.Model(ids, out)\nmodel.compile('adam', 'sparse_categorical_crossentropy')\n"
+            "model.fit(x, y, epochs=3)",
+        ), expect=((3, 3),)),
+        # Fair check 53, item 148: the file loaded is one the notebook's own checkpoint wrote through a
+        # `str.format` template (`'/out/run.{0}_weights.h5'.format(i + 1)`): trained from its own draws.
+        Example(cells=(
+            "import tensorflow as tf\nfrom tensorflow.keras.layers import Dense, Dropout",
+            "def train(n):\n    for i in range(n):\n        model = tf.keras.Sequential([\n            Dense(64),\n            Dropout(0.2),\n            Dense(2)])\n"
+            "        model.compile('adam', 'mse')\n        cb = tf.keras.callbacks.ModelCheckpoint('/out/run.{0}_weights.h5'.format(i + 1), save_best_only=True)\n"
+            "        model.fit(x, y, epochs=3, callbacks=[cb])\n    return model",
+            "model = train(2)\nmodel.load_weights('/out/run.2_weights.h5')\nprint(model.evaluate(x, y))",
+        ), expect=((2, 4),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -9786,6 +9848,12 @@ class UnseededRandom(Rule):
             imported = _seed_import_cell(ctx, library, draw)
             if imported is not None and imported > ctx.facts.cells[0].cell.index:
                 fix = f"Seed {lib.label} after its import in cell {imported}: {lib_fix}"
+            elif imported is None and library in _SEED_IMPORTS and not any(imp.bound == "*" for _, imp in ctx.facts.imports):
+                # (not with a star import, `from fastai.vision import *`, which may bind the module)
+                needs, direct = _unimported_seed(ctx, catalog, lib, draw, others)
+                fix = f"Seed {lib.label} in the first code cell, {needs}: {lib_fix}"
+                if direct:
+                    fix = f"{direct}, or s{fix[1:]}"
             if library == "python" and any(_fastai_training(ctx.facts, d) for d in draws):
                 # fastai 2's training draws from Python's `random`, and from NumPy and torch too (the
                 # head's initialisation, dropout): fastai's `set_seed` seeds all three (fair check 45, item 134).
@@ -11349,7 +11417,7 @@ class MissingRandomState(Rule):
                     fix=fix,
                     key=qualified,
                 )))
-            found.extend(_fold_named_comparisons(ca, list(_fold_lists_of_estimators(ca, list(_fold_into_unseeded_ensembles(ca, reported))))))
+            found.extend(_fold_named_comparisons(ca, list(_fold_mappings_of_estimators(ca, list(_fold_lists_of_estimators(ca, list(_fold_into_unseeded_ensembles(ca, reported))))))))
             found.extend(_classes_built_in_a_loop(ctx, ca, catalog, numpy_seeds))
         yield from _fold_splits_into_generators(ctx, found)
         yield from _threaded_training(ctx, catalog, star_modules, local)
@@ -13424,26 +13492,73 @@ def _list_members_word(members: list[Hit]) -> str:
     return " learner"
 
 
+def _fold_mappings_of_estimators(ca: CellAnalysis, hits: list[Hit]) -> Iterator[Hit]:
+    """`models = {'decision_tree': {'model': DecisionTreeClassifier(), 'parameters': …},
+    'random_forest': {'model': RandomForestClassifier(), …}}` (or `{'a': Lasso(), 'b': …}`), then
+    searched or fitted one by one in a loop: the unseeded estimators inside the values of one dict
+    literal bound to one name are the candidates of one comparison, one fix (seed them all), as
+    for a list bound to a name (`_fold_lists_of_estimators`): one finding, the others related and
+    counted (fair check 53, item 152). A dict literal given straight to a call, or one whose key
+    holds the call, gathers nothing."""
+    tree = _parsed(ca) if len(hits) > 1 else None
+    if tree is None:
+        yield from hits
+        return
+    parents = _parent_map(tree)
+    mappings: dict[tuple[int, int], int] = {}  # (line, column) of a call → id of the dict literal holding it
+    for node in walk_nodes(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        child: ast.AST = node
+        parent = parents.get(node)
+        while parent is not None and not isinstance(parent, (ast.stmt, ast.Lambda, ast.comprehension)):
+            holder = parents.get(parent)
+            if isinstance(parent, ast.Dict) and any(child is k for k in parent.keys):
+                break  # (a key, not a candidate)
+            if (isinstance(parent, ast.Dict) and isinstance(holder, ast.Assign) and holder.value is parent
+                    and len(holder.targets) == 1 and isinstance(holder.targets[0], ast.Name)):
+                mappings[(node.lineno, node.col_offset + 1)] = id(parent)
+                break
+            child, parent = parent, holder
+    yield from _fold_groups(
+        hits, mappings, counted=" estimator", said=" of this mapping", fix=", to every estimator of the mapping",
+        strongest=True,
+    )
+
+
+def _breaks_ties_only(hit: Hit) -> bool:
+    """A best-split tree's finding (`_how_it_changes`, `ties_only`): its draws only break ties, the
+    weakest draw of a group, not the one to carry the group's finding (fair check 53, item 152)."""
+    return "draws only break ties" in hit.message
+
+
 def _fold_groups(hits: list[Hit], group_of: dict[tuple[int, int], object], *,
-                 counted: str | Callable[[list[Hit]], str], said: str, fix: str) -> Iterator[Hit]:
+                 counted: str | Callable[[list[Hit]], str], said: str, fix: str,
+                 strongest: bool = False) -> Iterator[Hit]:
     """The hits whose (line, column) `group_of` maps to one group are one finding at the group's
-    first hit, the others related and counted in its message (`counted` the counted noun, or a
-    function giving it from the group's hits; `said` what they share) and `fix` appended to its fix;
-    hits of no group, or alone in theirs, pass unchanged. Shared by `_fold_lists_of_estimators` and
-    `_fold_named_comparisons`."""
+    first hit (`strongest`: its first whose draws do more than break ties, `_breaks_ties_only`), the
+    others related and counted in its message (`counted` the counted noun, or a function giving it
+    from the group's hits; `said` what they share) and `fix` appended to its fix; hits of no group,
+    or alone in theirs, pass unchanged. Shared by `_fold_lists_of_estimators`,
+    `_fold_mappings_of_estimators` and `_fold_named_comparisons`."""
     groups: dict[object, list[Hit]] = {}
     for hit in hits:
         group = group_of.get((hit.line or 0, hit.column or 0))
         if group is not None:
             groups.setdefault(group, []).append(hit)
-    folded = {id(h) for members in groups.values() if len(members) > 1 for h in members[1:]}
+    # `strongest`: the group's finding is at its first member whose draws do more than break ties
+    # (a forest beside a best-split tree), else at its first (fair check 53, item 152). Not for the
+    # lists: fair check 52 (item 156) judged a list's forest the duplicate of the tree before it.
+    anchors = {group: next((h for h in members if strongest and not _breaks_ties_only(h)), members[0])
+               for group, members in groups.items()}
+    folded = {id(h) for group, members in groups.items() if len(members) > 1 for h in members if h is not anchors[group]}
     for hit in hits:
         if id(hit) in folded:
             continue
         group = group_of.get((hit.line or 0, hit.column or 0))
         members = groups.get(group, []) if group is not None else []
         if len(members) > 1:
-            others = members[1:]
+            others = [h for h in members if h is not hit]
             many = len(others) > 1
             noun = counted(members) if callable(counted) else counted
             hit = replace(
