@@ -888,16 +888,18 @@ _REGEX_METACHARACTERS = frozenset(".^$*+?{}[]\\|()")
 
 def _regex_pattern(call: ast.Call, entry: Removal) -> bool:
     """The call's pattern (at `argument`, or `argument_name=`) is a string literal of more than one character
-    holding a regular expression's metacharacter (`'[^a-zA-Z]'`, `r'\\d+'`): read as a regular expression only
-    under the old default. A computed pattern, or a one-character one (pandas before 2.0 read it literally even
-    so), is not known to change."""
+    holding a regular expression's metacharacter other than `.` (`'[^a-zA-Z]'`, `r'\\d+'`): read as a regular
+    expression only under the old default. A computed pattern, or a one-character one (pandas before 2.0 read it
+    literally even so), is not known to change."""
     pattern: Optional[ast.expr] = None
     if 0 <= entry.argument < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[: entry.argument + 1]):
         pattern = call.args[entry.argument]
     elif entry.argument_name:
         pattern = next((k.value for k in call.keywords if k.arg == entry.argument_name), None)
+    # (a `.` alone, `'sq.m.'`, `" vs. "`, `'0.0'`: the literal text it names is replaced under both defaults, the
+    # regular expression only matching more; fair checks 37-47 regression: nothing to change there)
     return (isinstance(pattern, ast.Constant) and isinstance(pattern.value, str) and len(pattern.value) > 1
-            and not _REGEX_METACHARACTERS.isdisjoint(pattern.value))
+            and not (_REGEX_METACHARACTERS - {"."}).isdisjoint(pattern.value))
 
 
 # A use found at a call: the entry, what to show, and where the removed value is written when that
@@ -1872,7 +1874,7 @@ class UsesRemovedApi(Rule):
         "(`default_changed` in the catalogue): pandas 2.0 changed `Series.str.replace`'s `regex` from True to False, so "
         "`df.text.str.replace('[^a-zA-Z ]', '')` without `regex=` is matched as literal text and silently replaces nothing "
         "(only on the `.str` accessor, for a literal pattern longer than one character holding a regular expression's "
-        "metacharacter: a plain pattern, `','`, or a single character, which pandas before 2.0 read literally too, is replaced "
+        "metacharacter other than `.`: a plain pattern, `','` or `'sq.m.'`, or a single character, which pandas before 2.0 read literally too, is replaced "
         "alike; not with `regex=` passed; the fix passes `regex=True`). "
         "A pin of the notebook's own install line that runs only where the import fails (the handler of `try: import openai`, "
         "`except ImportError:` or a bare `except:`) keeps the old release only where the package is missing: without a manifest "
@@ -2186,7 +2188,8 @@ class UsesRemovedApi(Rule):
         Example(
             cells=("import pandas as pd\ndf = pd.read_csv('tweets.csv')\npat = '[0-9]'",
                    "a = df.text.str.replace(r'\\d+', '', regex=True)\nb = df.text.str.replace(',', '')\nc = df.text.str.replace('.', '')\n"
-                   "d = df.text.str.replace(pat, '')\ne = 'a-b'.replace('[^a]', '')\nf = df.text.str.replace('[^a]', '', regex=False)"),
+                   "d = df.text.str.replace(pat, '')\ne = 'a-b'.replace('[^a]', '')\nf = df.text.str.replace('[^a]', '', regex=False)\n"
+                   "g = df.text.str.replace(' vs. ', ' @ ')"),
             files={"requirements.txt": "pandas\n"},
         ),
         Example(
