@@ -13889,9 +13889,13 @@ def _own_function_paths(
         tree = cell_python_tree(ca)
         if tree is None:
             continue
+        hiding: Optional[tuple[dict[int, frozenset[str]], dict[int, frozenset[str]], frozenset[int]]] = None
         for stmt in tree.body:
-            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                continue  # code inside a function or class runs when called: its own arguments are not values yet
+            in_def = isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
+            if in_def and hiding is None:
+                hiding = (_parameters_by_line(tree), _locals_by_line(tree), never_run_lines(ctx.facts, ca))
+            elif isinstance(stmt, ast.ClassDef):
+                continue
             for node in ast.walk(stmt):
                 if not isinstance(node, ast.Call):
                     continue
@@ -13905,7 +13909,31 @@ def _own_function_paths(
                     given = node.args[position]
                 where, name = ca, None
                 key = settings_key(given) if given is not None else None
-                if key is not None:
+                built: Optional[str] = None  # the whole path of a constant-led argument, its unknown holes as `{}`
+                if given is not None and (in_def or key is None):
+                    # `draw_onnx(f"{BASE_DIR}/task{t:03d}.onnx")`, at module level or in the body of a
+                    # function a run calls, with `BASE_DIR = "baseline_v22"` at module level: the path
+                    # opens with that root, whatever the holes after it hold (fair check 52, recall T-6.2).
+                    # Not where the enclosing function's parameter or local of that name hides it.
+                    if in_def and hiding is not None and node.lineno in hiding[2]:
+                        continue  # (a function no run calls: its calls give nothing)
+                    hidden = (hiding[0].get(node.lineno, frozenset()) | hiding[1].get(node.lineno, frozenset())) if in_def and hiding else frozenset()
+                    if constants is None:
+                        constants = string_constants(ctx.facts)
+                    led = _constant_led_path(given, constants, hidden)
+                    if led is None and in_def:
+                        continue  # code inside a function runs when called: its other arguments are not values yet
+                    if led is not None:
+                        constant, built = led
+                        literal = _literal_node(constant)
+                        if constant.root is not None or literal is None or literal.value != constant.value:
+                            continue
+                        if (constant.ca.cell.index, constant.line, constant.column) in taken:
+                            continue  # (that root has its finding already)
+                        name, given, where, key = constant.name, literal, constant.ca, None
+                if built is not None:
+                    pass
+                elif key is not None:
                     # `handle_dirs(args.save_dir)`: a settings object's string, at its keyword's literal.
                     if constants is None:
                         constants = string_constants(ctx.facts)
@@ -13928,7 +13956,7 @@ def _own_function_paths(
                     if any(c == where.cell.index and ln == given.lineno and given.col_offset < col <= (end or 0) + 1
                            for c, ln, col in taken):
                         continue  # that literal has its finding already (read straight by a call, open-ended)
-                text = given.value if isinstance(given, ast.Constant) and isinstance(given.value, str) else (
+                text = built if built is not None else given.value if isinstance(given, ast.Constant) and isinstance(given.value, str) else (
                     _url_text(given) if name is not None else None)
                 if text is None:
                     continue
@@ -13977,6 +14005,38 @@ def _own_function_paths(
                 *(((inside.cell, pa.call.line, pa.call.column),) if inside is not None else ()),
             ]) if r != (ca.cell, first.lineno, first.col_offset + 1)),  # (a setting given twice: its literal once)
         )
+
+
+def _constant_led_path(given: ast.AST, constants: Mapping[str, Constant], hidden: frozenset[str]) -> Optional[tuple[Constant, str]]:
+    """For a path argument opening with a string constant, an f-string's first hole or the first
+    operand of `+` (`f"{BASE_DIR}/task{t:03d}.onnx"`, `BASE_DIR + "/x.csv"`), the name not among
+    `hidden` (the enclosing function's parameters and locals): (the constant, the path's text, the
+    holes no constant fills as `{}`: `baseline_v22/task{}.onnx`). None for anything else."""
+    pieces: list[ast.AST]
+    if isinstance(given, ast.JoinedStr) and given.values:
+        pieces = list(given.values)
+    elif isinstance(given, ast.BinOp) and isinstance(given.op, ast.Add):
+        pieces, node = [], given
+        while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            pieces.insert(0, node.right)
+            node = node.left
+        pieces.insert(0, node)
+    else:
+        return None
+    head = pieces[0]
+    if isinstance(head, ast.FormattedValue):
+        if head.format_spec is not None or head.conversion != -1:
+            return None
+        head = head.value
+    if not isinstance(head, ast.Name) or head.id in hidden or head.id not in constants:
+        return None
+    visible = {k: c for k, c in constants.items() if _object_name(k) not in hidden} if hidden else constants
+    text = constants[head.id].value
+    for piece in pieces[1:]:
+        plain = isinstance(piece, ast.FormattedValue) and piece.format_spec is None and piece.conversion == -1
+        value = _evaluate(piece.value if plain else piece, visible) if plain or not isinstance(piece, ast.FormattedValue) else None  # type: ignore[attr-defined]
+        text += value if value is not None else "{}"
+    return constants[head.id], text
 
 
 def _joined_name_use(ctx: RuleContext, f: LiteralFinding) -> Optional[tuple[str, CallFact, int]]:
@@ -16563,6 +16623,13 @@ class CwdRelativePath(Rule):
             "df2.to_csv('protein_classification.csv', index=False)",
             "!kaggle competitions submit -c protein-atlas -f protein_classification.csv -m \"v2\"",
         )),
+        # A root constant hidden by the enclosing function's parameter or local of the same name: whatever the caller
+        # passes, or the function binds, is what the helper loads (fair check 52, recall T-6.2's limit).
+        Example(
+            cells=("import onnx\nBASE_DIR = 'baseline_v22'",
+                   "def draw(path):\n    return onnx.load(path)\n\ndef analyze(t, BASE_DIR):\n    draw(f'{BASE_DIR}/task{t:03d}.onnx')\n\n"
+                   "def other():\n    BASE_DIR = '/srv/models'\n    draw(BASE_DIR + '/x.onnx')\n\nanalyze(1, '/srv/models')\nother()"),
+        ),
     )
     failing = (
         # A name bound to two files, each read right below by the project's helper: each read is of the
@@ -17109,6 +17176,16 @@ class CwdRelativePath(Rule):
             "import pandas as pd\ntrain = pd.read_csv('parsed_cars.csv')",
             "get_cars('https://cars.example.com/1')\ncars = open('vcars.txt').read()",
         ), expect=((2, 2),)),
+        # Fair check 52, recall T-6.2: a module-level root read through an f-string, `f"{BASE_DIR}/task{t:03d}.onnx"`,
+        # given inside the body of a function a cell calls to the notebook's own helper that loads the path it is
+        # given: the path opens with that relative root, whatever the hole holds. The call in a function no run
+        # reaches is not related; one whose parameter hides the root (see passing) is not followed.
+        Example(
+            cells=("import onnx\nBASE_DIR = 'baseline_v22'",
+                   "def draw(path_or_model):\n    m = onnx.load(path_or_model) if isinstance(path_or_model, str) else path_or_model\n"
+                   "    return m\n\ndef analyze(t):\n    draw(f'{BASE_DIR}/task{t:03d}.onnx')\n\nanalyze(1)"),
+            expect=((1, 2),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:

@@ -178,6 +178,14 @@ class Removal:
     # With `method`: only on a receiver written as this accessor attribute of something (`str`: `df['c'].str.split(…)`,
     # pandas' string methods), never on another object with a method of that name (Python's own `line.split(',', 1)`).
     accessor: str = ""
+    # A changed default, not a removed name (fair check 52, recall T-9.3/T-10.3; fair check 35, T-3.2): the keyword
+    # whose default `removed_in` changed (pandas 2.0's `Series.str.replace`, `regex=True` → `regex=False`), matched on
+    # calls that leave it out, so that the release's new default applies. With `regex_pattern`, only where the argument
+    # at `argument` (or `argument_name=`) is a string literal of more than one character holding a regular
+    # expression's metacharacter (`'[^a-zA-Z]'`, `r'\d+'`, `'.png|/home'`): a plain literal (`','`) is replaced alike
+    # under both defaults, and pandas before 2.0 read a one-character pattern (`'.'`) literally even with `regex=True`.
+    default_changed: str = ""
+    regex_pattern: bool = False
 
     @property
     def path_suffix(self) -> bool:
@@ -188,7 +196,8 @@ class Removal:
     @property
     def on_path(self) -> bool:
         """Matched on import paths and attribute chains (`_match`), not on calls or subscripts."""
-        return not (self.method or self.keyword or self.values or self.unpacked or self.targets or self.positional >= 0 or self.path_suffix)
+        return not (self.method or self.keyword or self.values or self.unpacked or self.targets or self.positional >= 0
+                    or self.path_suffix or self.default_changed)
 
 
 def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozenset[str]]]:
@@ -220,6 +229,8 @@ def _catalogue(catalog: Catalog) -> tuple[tuple[Removal, ...], dict[str, frozens
             attribute=bool(e.get("attribute", False)) and bool(e.get("receivers")),
             receiver_apis=tuple((str(k), str(v)) for k, v in sorted(dict(e.get("receiver_apis", {})).items())),
             accessor=str(e.get("accessor", "")),
+            default_changed=str(e.get("default_changed", "")),
+            regex_pattern=bool(e.get("regex_pattern", False)),
         )
         for e in _one_per_method(data.get("removed", []))
         if e.get("api") and e.get("distribution") and e.get("removed_in") and (not e.get("method") or e.get("modules"))
@@ -871,6 +882,26 @@ def _other_suffix(call: ast.Call, entry: Removal) -> bool:
             and not path.value.lower().endswith(entry.unless_path_suffix))
 
 
+# A regular expression's metacharacters: a pattern holding none matches the same text read literally.
+_REGEX_METACHARACTERS = frozenset(".^$*+?{}[]\\|()")
+
+
+def _regex_pattern(call: ast.Call, entry: Removal) -> bool:
+    """The call's pattern (at `argument`, or `argument_name=`) is a string literal of more than one character
+    holding a regular expression's metacharacter other than `.` (`'[^a-zA-Z]'`, `r'\\d+'`): read as a regular
+    expression only under the old default. A computed pattern, or a one-character one (pandas before 2.0 read it
+    literally even so), is not known to change."""
+    pattern: Optional[ast.expr] = None
+    if 0 <= entry.argument < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[: entry.argument + 1]):
+        pattern = call.args[entry.argument]
+    elif entry.argument_name:
+        pattern = next((k.value for k in call.keywords if k.arg == entry.argument_name), None)
+    # (a `.` alone, `'sq.m.'`, `" vs. "`, `'0.0'`: the literal text it names is replaced under both defaults, the
+    # regular expression only matching more; fair checks 37-47 regression: nothing to change there)
+    return (isinstance(pattern, ast.Constant) and isinstance(pattern.value, str) and len(pattern.value) > 1
+            and not (_REGEX_METACHARACTERS - {"."}).isdisjoint(pattern.value))
+
+
 # A use found at a call: the entry, what to show, and where the removed value is written when that
 # is not the call itself (a parameter dict's value: the place every call passing the dict shares).
 _Match = tuple[Removal, str, Optional[_Written]]
@@ -914,6 +945,12 @@ def _call_match(call: ast.Call, candidates: list[Removal], ca: CellAnalysis, dic
             continue
         if entry.positional >= 0:
             if len(call.args) > entry.positional and not any(isinstance(a, ast.Starred) for a in call.args):
+                found.append((entry, _shown(entry), None))
+            continue
+        if entry.default_changed:
+            # (left out, so the release's default applies; `**options` may pass it unseen)
+            if (not _passes(call, entry.default_changed) and not any(k.arg is None for k in call.keywords)
+                    and (not entry.regex_pattern or _regex_pattern(call, entry))):
                 found.append((entry, _shown(entry), None))
             continue
         if not entry.keyword:
@@ -1833,7 +1870,12 @@ class UsesRemovedApi(Rule):
         "are imported, nor in a Python 2 notebook); a removed attribute read on an estimator the catalogued class made "
         "(`clf = GaussianNB()`, `clf.sigma_`: scikit-learn 1.2; where the name is rebound to other estimators, the "
         "top-level binding the read sees, cells run top to bottom; not called, not assigned); a module a release kept with "
-        "only a few names (langchain 1.0's `langchain.embeddings`), on its other names only. "
+        "only a few names (langchain 1.0's `langchain.embeddings`), on its other names only; and a changed default "
+        "(`default_changed` in the catalogue): pandas 2.0 changed `Series.str.replace`'s `regex` from True to False, so "
+        "`df.text.str.replace('[^a-zA-Z ]', '')` without `regex=` is matched as literal text and silently replaces nothing "
+        "(only on the `.str` accessor, for a literal pattern longer than one character holding a regular expression's "
+        "metacharacter other than `.`: a plain pattern, `','` or `'sq.m.'`, or a single character, which pandas before 2.0 read literally too, is replaced "
+        "alike; not with `regex=` passed; the fix passes `regex=True`). "
         "A pin of the notebook's own install line that runs only where the import fails (the handler of `try: import openai`, "
         "`except ImportError:` or a bare `except:`) keeps the old release only where the package is missing: without a manifest "
         "that keeps it, the finding says a kernel that has the package already (a hosted runtime's openai 1.x) keeps its own "
@@ -2141,6 +2183,19 @@ class UsesRemovedApi(Rule):
                    "        model.fit(X, y, eval_set=[(X, y)], early_stopping_rounds=5)",),
             files={"requirements.txt": "lightgbm==4.5.0\nxgboost==2.0.3\n"},
         ),
+        # `Series.str.replace` with `regex=` passed, a plain or one-character pattern (replaced alike under both
+        # defaults), a computed pattern, and Python's own `str.replace`; and, under `pandas<2`, the old default itself.
+        Example(
+            cells=("import pandas as pd\ndf = pd.read_csv('tweets.csv')\npat = '[0-9]'",
+                   "a = df.text.str.replace(r'\\d+', '', regex=True)\nb = df.text.str.replace(',', '')\nc = df.text.str.replace('.', '')\n"
+                   "d = df.text.str.replace(pat, '')\ne = 'a-b'.replace('[^a]', '')\nf = df.text.str.replace('[^a]', '', regex=False)\n"
+                   "g = df.text.str.replace(' vs. ', ' @ ')"),
+            files={"requirements.txt": "pandas\n"},
+        ),
+        Example(
+            cells=("import pandas as pd\ndf = pd.read_csv('tweets.csv')\ndf['text'] = df.text.str.replace('[^a-zA-Z ]', '')",),
+            files={"requirements.txt": "pandas<2\n"},
+        ),
     )
     failing = (
         # `random_state=` without `shuffle=True`: scikit-learn 0.24 raises ValueError (fair check 43, recall
@@ -2427,6 +2482,15 @@ class UsesRemovedApi(Rule):
             files={"requirements.txt": "lightgbm==4.5.0\nxgboost==2.0.3\n"},
             expect=((2, 4),),
         ),
+        # Fair check 52, recall T-9.3/T-10.3 (pandas unpinned), as fair check 35, T-3.2: pandas 2.0 changed the default of
+        # `Series.str.replace` to `regex=False`, so patterns with metacharacters passed without `regex=` are matched as
+        # literal text and silently replace nothing. One finding at the first, the other related.
+        Example(
+            cells=("import pandas as pd\ndf = pd.read_csv('tweets.csv')",
+                   "df['text'] = df.text.str.replace(r'http[\\w:/\\.]+', '')\ndf['text'] = df['text'].str.replace('[^a-zA-Z ]', '')"),
+            files={"requirements.txt": "pandas\n"},
+            expect=((2, 1),),
+        ),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -2500,7 +2564,9 @@ class UsesRemovedApi(Rule):
                 replacements.append(f"{', '.join(shown)} → {replacement}")
             verb, it = ("was", "it") if len(said) == 1 and " and " not in said[0] else ("were", "them")
             notes = list(dict.fromkeys(u.entry.note for u in group if u.entry.note))
-            head = f"{_said(said)} {verb} removed in {distribution} {removed_in}" + (f" ({'; '.join(notes)})" if notes else "")
+            # (a changed default, `regex=True` of `Series.str.replace`, was changed, not removed, by the release)
+            changed = "changed" if all(u.entry.default_changed for u in group) else "removed"
+            head = f"{_said(said)} {verb} {changed} in {distribution} {removed_in}" + (f" ({'; '.join(notes)})" if notes else "")
             severity = None
             if "new" in kinds or "colab-tf1" in kinds:
                 severity = Severity.ERROR
