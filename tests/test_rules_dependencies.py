@@ -1748,3 +1748,13 @@ def test_a_local_requirements_include_is_read_relative_to_the_including_file(tmp
     assert found(diagnostics, "DEP003") == []
     shown = [m.path for m in discover_project(nb).manifests]
     assert len(shown) == len(set(shown)) == 3
+
+
+def test_fair53_dep003_declares_imbalanced_learn_not_pypi_s_imblearn_dummy(tmp_path):
+    # john-fante's earthquake_clf_dl: `!pip install imblearn` (0.0, a dummy requiring imbalanced-learn); DEP003 said
+    # "Declare imblearn", where DEP002 of the same notebook named imbalanced-learn.
+    root = make_repo(tmp_path, {"requirements.txt": "numpy==1.26.4\n"})
+    nb = write_notebook(root / "nb.ipynb", ["!pip install imblearn", "import numpy as np\nfrom imblearn.over_sampling import SMOTE"])
+    [dep003] = [d for d in audit(nb) if d.code == "DEP003"]
+    assert dep003.fix == ("Declare imbalanced-learn in requirements.txt (pinned) and delete the line (`imblearn` is a dummy package "
+                          "on the package index that only pulls in `imbalanced-learn`, unpinned: declare the latter)")
