@@ -19,3 +19,19 @@ def test_hash_checked_downloads_say_the_network_not_whatever_is_served() -> None
     assert all("whatever the remote side serves" not in d.message for d in hits)
     assert "checked against the hash the installed Keras release names" in hits[0].message
     assert "checks against the checksum its release records" in hits[1].message
+
+
+def test_a_home_folder_read_after_a_download_into_it_is_the_download_s() -> None:
+    """Fair check 53, item 92 (and its 2 siblings): `CIFAR10(root='~/.pytorch/CIFAR10', train=False)` right
+    after `CIFAR10(root=` the same folder`, train=True, download=True)` reads what the download made, for
+    whoever runs the notebook: no PTH002. A `~` root read before any download, or another home folder, stays."""
+    from nbrefactor.audit.rules.paths import UserSpecificPath
+    cells = ("from torchvision.datasets import CIFAR10\n"
+             "train = CIFAR10(root='~/.pytorch/CIFAR10', train=True, download=True)\n"
+             "test = CIFAR10(root='~/.pytorch/CIFAR10', train=False)",
+             "import pandas as pd\nmeta = pd.read_csv('~/.pytorch/CIFAR10/meta.csv')\nother = pd.read_csv('~/work/labels.csv')")
+    hits = [d for d in audit(cells, [UserSpecificPath]) if d.code == "PTH002"]
+    assert [(d.location.cell, d.location.line) for d in hits] == [(2, 3)]
+    before = ("from torchvision.datasets import CIFAR10\ntest = CIFAR10(root='~/.pytorch/CIFAR10', train=False)\n"
+              "train = CIFAR10(root='~/.pytorch/CIFAR10', train=True, download=True)",)
+    assert [(d.location.cell, d.location.line) for d in audit(before, [UserSpecificPath]) if d.code == "PTH002"] == [(1, 2)]

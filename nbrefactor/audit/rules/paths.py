@@ -2998,6 +2998,24 @@ def _created_home_folders(ctx: RuleContext) -> frozenset[str]:
     return ctx.shared("paths.created_home_folders", find)
 
 
+def _in_earlier_home_download(ctx: RuleContext, f: LiteralFinding) -> bool:
+    """Is the `~/…` literal the root of a `download=True` dataset constructor earlier in the notebook, or
+    inside it (`CIFAR10(root='~/.pytorch/CIFAR10', train=False)` right after the same root's
+    `CIFAR10(root='~/.pytorch/CIFAR10', train=True, download=True)`)? The download made that folder and filled it, for whoever runs
+    the notebook: what is read there is the download's output, not a file of one user's home (fair
+    check 53, item 92: home-cache-dir-created-for-whoever-runs). A root that is the home folder itself
+    (`~`) covers nothing."""
+    def find() -> tuple[tuple[tuple[int, int, int], str], ...]:
+        return tuple(((d.ca.cell.index, d.line, d.column), _normal_path(d.value)) for d in literal_findings(ctx)
+                     if d.path_class.kind == "user" and d.value.startswith("~") and _normal_path(d.value) != "~"
+                     and (_downloads_into(d) or _default_download_root(d)))
+    roots = ctx.shared("paths.home_download_roots", find)
+    if not roots:
+        return False
+    where, path = (f.ca.cell.index, f.line, f.column), _normal_path(f.value)
+    return any(at < where and _under(path, root) for at, root in roots)
+
+
 def _told_to_download(argument: PathArgument) -> bool:
     """Does the call download into this path argument: a `download=True` dataset constructor, or one
     that always fetches what its root lacks (`Planetoid("./data", "Cora")`, `downloads_always`)?"""
@@ -6558,7 +6576,8 @@ class UserSpecificPath(Rule):
         "(`datasets.MNIST(\"~/.pytorch/MNIST_data/\", download=True)`) is created for whoever runs it and "
         "is not reported (PTH007 reports the download), also when it gets there as a parameter default of the notebook's own "
         "function used only as such a root (`def load(batch, root=\"~/Datasets/FashionMNIST\"): FashionMNIST(root=root, "
-        "download=True)`); so is a `~/…` folder the notebook makes before it uses anything under it, given to an output-folder keyword "
+        "download=True)`), and so is what a later line reads from that root or under it (the test split, `CIFAR10(root=\"~/.pytorch/CIFAR10\", "
+        "train=False)`); so is a `~/…` folder the notebook makes before it uses anything under it, given to an output-folder keyword "
         "(`output_dir=`, `log_dir=`, `logdir=`, `save_dir=`, `checkpoint_dir=`, `model_dir=`: `training.Loop(…, output_dir=os.path.expanduser(\"~/train_dir/\"))`), "
         "as the cache folder of a library that expands and makes it (scikit-learn's dataset loaders' `data_home=`, `fetch_mldata(\"MNIST original\", data_home=\"~/Desktop/alternativeData\")`; Keras' `get_file(…, cache_dir=…)`) "
         "or to `os.makedirs`/`Path.mkdir`, directly or through a name bound once (only a shell `rm`/`mkdir` of it may come first), and the places under it; "
@@ -6686,6 +6705,12 @@ class UserSpecificPath(Rule):
         Example(cells=(
             "from pathlib import Path\ncandidates = [Path.cwd(), Path.cwd() / 'comp', Path('/Users/alice/work/comp')]\n"
             "BASE_DIR = next((c for c in candidates if (c / 'data' / 'train.csv').exists()), None)",
+        )),
+        # The test split read from the `~/…` root a `download=True` constructor above filled: the download's output
+        # (fair check 53, item 92: home-cache-dir-created-for-whoever-runs).
+        Example(cells=(
+            "from torchvision.datasets import CIFAR10\ntrain = CIFAR10(root='~/.pytorch/CIFAR10', train=True, download=True)\n"
+            "test = CIFAR10(root='~/.pytorch/CIFAR10', train=False)",
         )),
     )
     failing = (
@@ -6888,7 +6913,8 @@ class UserSpecificPath(Rule):
             f for f in literal_findings(ctx)
             # `~/.pytorch/MNIST_data` given to `download=True`: created for whoever runs it (PTH007
             # reports the download itself).
-            if f.path_class.kind == "user" and not (f.value.startswith("~") and (_downloads_into(f) or _default_download_root(f)))
+            if f.path_class.kind == "user" and not (f.value.startswith("~") and (_downloads_into(f) or _default_download_root(f)
+                                                                                  or _in_earlier_home_download(ctx, f)))
             # `output_dir = os.path.expanduser("~/train_dir/")` given to `training.Loop(..., output_dir=…)`,
             # which makes it: created for whoever runs it, as the download root above (fair check 35, item 74).
             and not (f.value.startswith("~") and any(_under(_normal_path(f.value), d) for d in _created_home_folders(ctx)))
