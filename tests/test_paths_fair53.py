@@ -35,3 +35,13 @@ def test_a_home_folder_read_after_a_download_into_it_is_the_download_s() -> None
     before = ("from torchvision.datasets import CIFAR10\ntest = CIFAR10(root='~/.pytorch/CIFAR10', train=False)\n"
               "train = CIFAR10(root='~/.pytorch/CIFAR10', train=True, download=True)",)
     assert [(d.location.cell, d.location.line) for d in audit(before, [UserSpecificPath]) if d.code == "PTH002"] == [(1, 2)]
+
+
+def test_colab_s_bundled_sample_file_is_named_as_such() -> None:
+    """Fair check 53, item 114: `pd.read_csv('sample_data/california_housing_train.csv')` reads the file a
+    Colab runtime ships in `/content/sample_data`: the message says so. Another `sample_data/` file does not."""
+    from nbrefactor.audit.rules.paths import CwdRelativePath
+    bundled, own = ([d for d in audit(("import pandas as pd\ndf = pd.read_csv('sample_data/" + name + "')",), [CwdRelativePath])
+                     if d.code == "PTH006"] for name in ("california_housing_train.csv", "sales.csv"))
+    assert len(bundled) == len(own) == 1
+    assert "Colab's bundled sample file" in bundled[0].message and "Colab's" not in own[0].message

@@ -14493,6 +14493,22 @@ def _kaggle_input_note(value: str) -> str:
     return " (Kaggle's input folder: `/kaggle/input` seen from a kernel's `/kaggle/working`, so it resolves only in a Kaggle kernel)"
 
 
+# The files a Colab runtime ships in `/content/sample_data`, its working directory's `sample_data/`.
+_COLAB_SAMPLE_FILES = frozenset({"california_housing_train.csv", "california_housing_test.csv", "mnist_train_small.csv",
+                                 "mnist_test.csv", "anscombe.json", "README.md"})
+
+
+def _colab_sample_note(value: str) -> str:
+    """For `sample_data/california_housing_train.csv` and Colab's other bundled sample files: the
+    folder a Colab runtime ships in its working directory `/content`, said in the message (fair
+    check 53, item 114); "" for any other path."""
+    folder, _, name = _normal_path(value).partition("/")
+    if folder != "sample_data" or name not in _COLAB_SAMPLE_FILES:
+        return ""
+    return (" (Colab's bundled sample file: `/content/sample_data` is preinstalled in a Colab runtime's working directory, "
+            "so it resolves only there)")
+
+
 def _joined_from(ctx: RuleContext, f: LiteralFinding) -> Optional[str]:
     """The path a join call whose first piece is the literal `f` builds, as far as it is known
     where it runs (`'../tasks/msd/Task05_Prostate/{…}'`, unknown pieces as `{…}`), or None."""
@@ -17646,7 +17662,7 @@ class CwdRelativePath(Rule):
                                  f"(cell {call_cell}, line {call.line}),")
             hit = _hit(
                 f,
-                f"Relative path {described}{_kaggle_input_note(f.value)}{where} is resolved against the current working directory, "
+                f"Relative path {described}{_kaggle_input_note(f.value)}{_colab_sample_note(f.value)}{where} is resolved against the current working directory, "
                 + RUN_FOLDER,
                 "Build it from a configured root instead: `DATA_DIR / \"…\"`, with `DATA_DIR` from a config "
                 "value or environment variable (or `Path(__file__).parent` inside a package).",
