@@ -11661,7 +11661,9 @@ class SysPathEdit(Rule):
         "project root's own marker (`pyproject.toml`, `setup.py`, `setup.cfg`, `.git`, `.here`): the imports work from any folder "
         "of the checkout; so is the working folder itself, rebound only to a folder below it where a test finds the module an import "
         "below names (`NOTEBOOK_DIR = Path.cwd()`, then `if (candidate / \"vote_parser.py\").exists(): NOTEBOOK_DIR = candidate`): the kernel has "
-        "its working folder on the path already. A fixed climb (`Path.cwd().parents[1]`, `..`) stays reported. When the entry's last folder is "
+        "its working folder on the path already; so is the folder above the notebook's, chosen by the working folder's name in a notebook "
+        "of `notebooks/` (`PROJECT_ROOT = Path.cwd().parent if Path.cwd().name == \"notebooks\" else Path.cwd()`): the same root from there "
+        "or from the project root. A fixed climb (`Path.cwd().parents[1]`, `..`) stays reported. When the entry's last folder is "
         "the name of an import below it that the catalogue knows, or that an install line or text of the notebook names "
         "(`sys.path.append(\"../../../mlmachine\")`, `import mlmachine`, `print(\"pip install mlmachine\")`), the fix is to declare and pin that "
         "published package, not to make the code a package. Edits of one cell whose entries the cell "
@@ -11765,6 +11767,13 @@ class SysPathEdit(Rule):
             "    if (candidate / 'vote_parser.py').exists():\n        NOTEBOOK_DIR = candidate\n"
             "if str(NOTEBOOK_DIR) not in sys.path:\n    sys.path.insert(0, str(NOTEBOOK_DIR))\nfrom vote_parser import parse",
         )),
+        # The folder above the notebook's, chosen by the working folder's name in a notebook of `notebooks/`: the
+        # same root from there or from the project root (fair check 53, items 104-106: root-finder-sys-path).
+        Example(cells=(
+            "import sys\nfrom pathlib import Path\n"
+            "PROJECT_ROOT = Path.cwd().resolve().parent if Path.cwd().name == 'notebooks' else Path.cwd().resolve()\n"
+            "if str(PROJECT_ROOT) not in sys.path:\n    sys.path.insert(0, str(PROJECT_ROOT))\nfrom src.training import train",
+        ), path="notebooks/train.ipynb"),
     )
     failing = (
         Example(cells=("import sys\nsys.path.append('../src')\nfrom features import build",), expect=((1, 2),)),
@@ -11840,6 +11849,12 @@ class SysPathEdit(Rule):
             "import sys\nfrom pathlib import Path\nHERE = Path.cwd()\nif not (HERE / 'data').exists():\n"
             "    HERE = Path('/srv/project')\nsys.path.insert(0, str(HERE))\nfrom helpers import f",
         ), expect=((1, 6),)),
+        # The same guard in a notebook that does not lie in the folder it names: one layout (fair check 53).
+        Example(cells=(
+            "import sys\nfrom pathlib import Path\n"
+            "PROJECT_ROOT = Path.cwd().parent if Path.cwd().name == 'notebooks' else Path.cwd()\n"
+            "sys.path.insert(0, str(PROJECT_ROOT))\nfrom src.training import train",
+        ), path="analysis/train.ipynb", expect=((1, 4),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -11967,6 +11982,11 @@ class SysPathEdit(Rule):
                     # walking up to the folder holding what the imports name, so they work from any folder
                     # of the checkout (fair check 40, items 76-79, 83-87, 89-92, 94-100).
                     if _found_by_walking_up(ctx, ca, call):
+                        continue
+                    # `PROJECT_ROOT = Path.cwd().parent if Path.cwd().name == "notebooks" else Path.cwd()` in a
+                    # notebook of `notebooks/`, then `sys.path.insert(0, str(PROJECT_ROOT))`: the same root from the
+                    # notebook's folder or the one above it (fair check 53, items 104-106).
+                    if _guarded_root_entry(ctx, ca, call):
                         continue
                     events.append((call.line, call.column, render_call(call)))
             helper_edits: dict[tuple[int, int], str] = {}
@@ -12259,6 +12279,43 @@ def _found_by_walking_up(ctx: RuleContext, ca: CellAnalysis, call: CallFact) -> 
             if inner in imported or (inner.endswith(".py") and inner[:-3] in imported):
                 return True
     return False
+
+
+def _guarded_root_entry(ctx: RuleContext, ca: CellAnalysis, call: CallFact) -> bool:
+    """Is the `sys.path` edit's entry (`str(…)`, `.resolve()` or not) a name the cell binds once at its top
+    level above the edit to the folder above the notebook's own, chosen by the working folder's name
+    (`PROJECT_ROOT = Path.cwd().parent if Path.cwd().name == "notebooks" else Path.cwd()`, in a notebook
+    that lies in `notebooks/`)? Started in the notebook's folder (Jupyter's default) or one folder up (a
+    runner at the project root), the entry is the same folder, and the imports work from either, as a
+    walk-up root finder's do (fair check 53, items 104-106: root-finder-sys-path; PTH004's
+    `_guarded_up_to_parent` is the same guard before `os.chdir`). The same guard naming another folder
+    than the notebook's, or a fixed climb, stays reported."""
+    if call.in_function or call.method not in ("insert", "append"):
+        return False
+    tree = cell_python_tree(ca)
+    node = next((n for n in nodes_of(tree, ast.Call) if n.lineno == call.line and n.col_offset + 1 == call.column), None) \
+        if tree is not None else None
+    if node is None:
+        return False
+    args = node.args[1:] if call.method == "insert" else node.args
+    entry = args[0] if len(args) == 1 else None
+    while isinstance(entry, ast.Call) and not entry.keywords and (
+            (dotted_name(entry.func) in _ENTRY_WRAPPERS and len(entry.args) == 1)
+            or (isinstance(entry.func, ast.Attribute) and entry.func.attr in ("resolve", "absolute") and not entry.args)):
+        entry = entry.args[0] if entry.args else entry.func.value  # type: ignore[union-attr]
+    index = statement_index_at(tree.body, call.line) if isinstance(entry, ast.Name) else None
+    if index is None:
+        return False
+    stores = [s for s in tree.body[:index]
+              if any(isinstance(n, ast.Name) and n.id == entry.id and isinstance(n.ctx, ast.Store) for n in walk_nodes(s))]
+    bound = stores[0] if len(stores) == 1 else None
+    if not (isinstance(bound, ast.Assign) and len(bound.targets) == 1 and isinstance(bound.value, ast.IfExp)):
+        return False
+
+    def plain(e: ast.expr) -> str:  # (`Path.cwd().resolve().parent` is `Path.cwd().parent` here)
+        return re.sub(r"\.(?:resolve|absolute)\(\)", "", ast.unparse(e))
+    return (_tests_own_folder_name(ctx, bound.value.test) and bool(_CWD_PARENT.match(plain(bound.value.body)))
+            and bool(_CURRENT_DIRECTORY.match(plain(bound.value.orelse))))
 
 
 def _cwd_probed(finder: Sequence[ast.AST], name: str) -> bool:
