@@ -3979,6 +3979,7 @@ def _file_text(file: Path) -> Optional[str]:
 
 def _manifests_in(folder: Path, display_root: Optional[Path]) -> tuple[Manifest, ...]:
     manifests: list[Manifest] = []
+    included: list[tuple[Path, Manifest]] = []  # requirements files with local `-r` includes
     for file in manifest_candidates(folder):
         if not file.is_file():
             continue
@@ -3997,8 +3998,11 @@ def _manifests_in(folder: Path, display_root: Optional[Path]) -> tuple[Manifest,
             manifest = replace(manifest, read_by_setup=True)
         if manifest is not None:
             manifests.append(manifest)
-            manifests += _included_manifests(folder, manifest, display_root, seen=frozenset([file]),
-                                             includes_from=file.parent if manifest.kind == "requirements" else None)
+            if manifest.kind == "requirements" and manifest.includes:
+                # (its `-r` files after the folder's own manifests, each once: a Dockerfile may install one too)
+                included.append((file, manifest))
+                manifest = replace(manifest, includes=())
+            manifests += _included_manifests(folder, manifest, display_root)
         if file.name in _COMPOSE_FILES:
             for built, service in _compose_built_folders(folder):
                 if built.name not in ENVIRONMENT_FOLDERS:  # (binder/ and friends are read anyway)
@@ -4018,6 +4022,10 @@ def _manifests_in(folder: Path, display_root: Optional[Path]) -> tuple[Manifest,
             lock = uv_workspace_lock(_display(lock_file, display_root), text, _file_text(lock_file))
             if lock is not None:
                 manifests.append(lock)
+    for file, manifest in included:
+        shown = {m.path for m in manifests}
+        manifests += [m for m in _included_manifests(folder, replace(manifest, projects=()), display_root, seen=frozenset([file]),
+                                                     includes_from=file.parent) if m.path not in shown]
     return tuple(manifests)
 
 
