@@ -1733,3 +1733,28 @@ def test_dep001_an_empty_requirements_file_beside_a_declaring_manifest_of_its_fo
     root = make_repo(tmp_path, {"app/requirements.txt": "\n", "app/Pipfile": "[packages]\nflask = \"==3.0.0\"\n"})
     nb = write_notebook(root / "app" / "nb.ipynb", ["import pandas as pd"])
     assert any(m.path.endswith("app/requirements.txt") for m in discover_project(nb).manifests)
+
+
+# Fair check 53 (unit-mole's projects, 1): a `requirements.txt` of the single line `-r app/requirements.txt`
+# declares what the included file declares; pip reads the path relative to the including file's folder.
+# Includes of includes are followed, a cycle ends, a missing file is no manifest.
+def test_a_local_requirements_include_is_read_relative_to_the_including_file(tmp_path):
+    root = make_repo(tmp_path, {"proj/requirements.txt": "-r app/requirements.txt\n",
+                                "proj/app/requirements.txt": "numpy==2.3.5\n--requirement=../base/reqs.txt\n-r missing.txt\n",
+                                "proj/base/reqs.txt": "pandas==2.2.3\n-r ../app/requirements.txt\n"})
+    nb = write_notebook(root / "proj" / "notebooks" / "nb.ipynb", ["import numpy as np\nimport pandas as pd\nimport sklearn"])
+    diagnostics = audit(nb)
+    assert found(diagnostics, "DEP001") == [(1, 3)]
+    assert found(diagnostics, "DEP003") == []
+    shown = [m.path for m in discover_project(nb).manifests]
+    assert len(shown) == len(set(shown)) == 3
+
+
+def test_fair53_dep003_declares_imbalanced_learn_not_pypi_s_imblearn_dummy(tmp_path):
+    # john-fante's earthquake_clf_dl: `!pip install imblearn` (0.0, a dummy requiring imbalanced-learn); DEP003 said
+    # "Declare imblearn", where DEP002 of the same notebook named imbalanced-learn.
+    root = make_repo(tmp_path, {"requirements.txt": "numpy==1.26.4\n"})
+    nb = write_notebook(root / "nb.ipynb", ["!pip install imblearn", "import numpy as np\nfrom imblearn.over_sampling import SMOTE"])
+    [dep003] = [d for d in audit(nb) if d.code == "DEP003"]
+    assert dep003.fix == ("Declare imbalanced-learn in requirements.txt (pinned) and delete the line (`imblearn` is a dummy package "
+                          "on the package index that only pulls in `imbalanced-learn`, unpinned: declare the latter)")

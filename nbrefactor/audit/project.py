@@ -90,7 +90,9 @@ class Manifest:
     # (`with_image_packages`, from `[docker_stacks]` of `rules/distributions.toml`).
     base_images: tuple[tuple[str, int], ...] = ()
     # Files a Dockerfile copies in and installs (`COPY env/base.txt /tmp/` + `pip install -r
-    # /tmp/base.txt`), relative to its folder: manifests too (`_manifests_in` reads them).
+    # /tmp/base.txt`), relative to its folder: manifests too (`_manifests_in` reads them). For a
+    # requirements file, the local files it includes (`-r app/requirements.txt`), relative to its own
+    # folder as pip reads them (fair check 53: a project's `requirements.txt` of that one line).
     includes: tuple[str, ...] = ()
     # A uv workspace lock's members (normalised): the lock is the environment only of the notebooks
     # that import one of them (`scoped_to_workspace`).
@@ -178,6 +180,20 @@ def _remote_include(text: str) -> Optional[str]:
     """The URL a requirements line includes (`-r https://host/reqs.txt [--no-deps]`), else None."""
     match = _REMOTE_INCLUDE.match(text.strip())
     return match.group("url") if match else None
+
+
+# `-r base.txt` / `--requirement=../app/requirements.txt`: a requirements file included by path.
+_LOCAL_INCLUDE = re.compile(r"^(?:-r|--requirement)(?:\s*=?\s*|\s+)['\"]?(?P<path>[^\s'\"#]+)")
+
+
+def _local_include(text: str) -> Optional[str]:
+    """The local file a requirements line includes, relative to the including file's folder
+    (`-r app/requirements.txt`), else None (a URL, `_remote_include`; a path built from the
+    environment or the home folder, which the audit cannot resolve)."""
+    match = _LOCAL_INCLUDE.match(text.strip())
+    if match is None or "://" in match["path"] or match["path"][:1] in "/~${":
+        return None
+    return match["path"]
 
 
 # A seeding helper's switch: a parameter a seeding call of its body runs under `if <parameter>:`,
@@ -494,10 +510,14 @@ def parse_requirements_txt(path: str, text: str) -> Manifest:
     reqs = []
     python_requires: Optional[str] = None
     remote: list[tuple[str, int]] = []
+    local: list[str] = []
     for number, raw in enumerate(text.splitlines(), start=1):
         url = _remote_include(raw)
         if url:
             remote.append((url, number))
+        included = _local_include(raw) if not url else None
+        if included:
+            local.append(included)
         req = _requirement(raw, number, conda=conda)
         if req and conda and req.name in ("python", "pip"):
             # conda's `python=3.11.0=he7542f4_1_cpython`: the interpreter, as in an environment file.
@@ -508,7 +528,8 @@ def parse_requirements_txt(path: str, text: str) -> Manifest:
         if req:
             reqs.append(req)
     return Manifest(path, "requirements", tuple(reqs), python_requires=python_requires, remote_includes=tuple(remote),
-                    other_index=names_other_index(text), projects=_editable_projects(text) if not conda else ())
+                    other_index=names_other_index(text), projects=_editable_projects(text) if not conda else (),
+                    includes=tuple(dict.fromkeys(local)) if not conda else ())
 
 
 # `conda list --export > requirements.txt` writes conda's own spec list, which `conda create --name <env>
@@ -2199,6 +2220,8 @@ def with_installed_requirements(project: ProjectContext, notebook_path: str | Pa
         if (file.name, manifest.requirements) not in known:
             known.add((file.name, manifest.requirements))
             added.append(manifest)
+            # (the files it includes, `-r base.txt`, with it; not its editable projects, read nowhere for these files)
+            added += _included_manifests(file.parent, replace(manifest, projects=()), None, folder_read=False, seen=frozenset([file]))
     added += _sibling_requirements(folder, sources, [m for m in project.manifests + tuple(added)])
     if not added:
         return project
@@ -3968,6 +3991,7 @@ def _file_text(file: Path) -> Optional[str]:
 
 def _manifests_in(folder: Path, display_root: Optional[Path]) -> tuple[Manifest, ...]:
     manifests: list[Manifest] = []
+    included: list[tuple[Path, Manifest]] = []  # requirements files with local `-r` includes
     for file in manifest_candidates(folder):
         if not file.is_file():
             continue
@@ -3986,6 +4010,10 @@ def _manifests_in(folder: Path, display_root: Optional[Path]) -> tuple[Manifest,
             manifest = replace(manifest, read_by_setup=True)
         if manifest is not None:
             manifests.append(manifest)
+            if manifest.kind == "requirements" and manifest.includes:
+                # (its `-r` files after the folder's own manifests, each once: a Dockerfile may install one too)
+                included.append((file, manifest))
+                manifest = replace(manifest, includes=())
             manifests += _included_manifests(folder, manifest, display_root)
         if file.name in _COMPOSE_FILES:
             for built, service in _compose_built_folders(folder):
@@ -4006,6 +4034,10 @@ def _manifests_in(folder: Path, display_root: Optional[Path]) -> tuple[Manifest,
             lock = uv_workspace_lock(_display(lock_file, display_root), text, _file_text(lock_file))
             if lock is not None:
                 manifests.append(lock)
+    for file, manifest in included:
+        shown = {m.path for m in manifests}
+        manifests += [m for m in _included_manifests(folder, replace(manifest, projects=()), display_root, seen=frozenset([file]),
+                                                     includes_from=file.parent) if m.path not in shown]
     return tuple(manifests)
 
 
@@ -4103,10 +4135,13 @@ def _parse_with_lock(file: Path, shown: str, text: str) -> Optional[Manifest]:
     return parse_manifest(shown, text)
 
 
-def _included_manifests(folder: Path, dockerfile: Manifest, display_root: Optional[Path], folder_read: bool = True) -> list[Manifest]:
+def _included_manifests(folder: Path, dockerfile: Manifest, display_root: Optional[Path], folder_read: bool = True,
+                        seen: frozenset[Path] = frozenset(), includes_from: Optional[Path] = None) -> list[Manifest]:
     """The files a Dockerfile copies in and installs (`includes`), read as requirements files or
     conda environment files; those already found as manifests of the folder are not read twice
-    (`folder_read`: the notebook's discovery reads `folder`'s manifests itself)."""
+    (`folder_read`: the notebook's discovery reads `folder`'s manifests itself). A requirements
+    file's includes are relative to its own folder (`includes_from`), and a file read is read with
+    its own includes in turn, once (`seen`: a cycle of `-r` lines ends)."""
     found: list[Manifest] = []
     for project, extras in dockerfile.projects:
         where = Path(os.path.normpath(folder / project))
@@ -4116,9 +4151,10 @@ def _included_manifests(folder: Path, dockerfile: Manifest, display_root: Option
         if installed is not None:
             found.append(installed)
     for include in dockerfile.includes:
-        file = Path(os.path.normpath(folder / include))
-        if file.parent == folder and folder_read and _ANY_MANIFEST(file.name):
-            continue  # a manifest of the folder anyway
+        file = Path(os.path.normpath((includes_from or folder) / include))
+        if file in seen or (file.parent == folder and folder_read and _ANY_MANIFEST(file.name)):
+            continue  # read already, or a manifest of the folder anyway
+        seen = seen | {file}
         text = _file_text(file)
         if text is None:
             continue
@@ -4130,7 +4166,12 @@ def _included_manifests(folder: Path, dockerfile: Manifest, display_root: Option
         elif file.name.endswith((".yml", ".yaml")):
             found.append(parse_environment_yml(shown, text))
         else:
-            found.append(parse_requirements_txt(shown, text))
+            included = parse_requirements_txt(shown, text)
+            found.append(included)
+            if included.includes:
+                more = _included_manifests(folder, replace(included, projects=()), display_root, folder_read, seen, file.parent)
+                seen = seen | {Path(os.path.normpath(file.parent / i)) for i in included.includes}
+                found += more
     return found
 
 

@@ -517,13 +517,17 @@ def _hosted_related(found_places: tuple, hosted: Optional[tuple[tuple, str]]) ->
 # PyPI's `skimage` has one release, 0.0, whose setup.py stops the install ("Please install the
 # scikit-image package"): a manifest pinning `skimage==0.0` cannot be installed at all (fair check
 # 35, nfmcclure/tensorflow_cookbook's requirements.txt; recall T-2.1 and its siblings).
-_PLACEHOLDERS = {"scikit-learn": "sklearn", "beautifulsoup4": "bs4", "scikit-image": "skimage"}
+# PyPI's `imblearn` is the same kind of dummy as `bs4` (one release, 0.0, requiring `imbalanced-learn`): a notebook's
+# `!pip install imblearn` installs imbalanced-learn unpinned (fair check 53, item 22: DEP003 said "Declare imblearn",
+# where DEP002 of the same notebook said imbalanced-learn).
+_PLACEHOLDERS = {"scikit-learn": "sklearn", "beautifulsoup4": "bs4", "scikit-image": "skimage", "imbalanced-learn": "imblearn"}
 # What each placeholder is. PyPI's `bs4` is a dummy that only depends on beautifulsoup4: it installs,
 # but a pin on it pins no Beautiful Soup (fair check 21: DEP003 said "Declare nltk, bs4" where DEP001
 # of the same notebook said beautifulsoup4).
 _PLACEHOLDER_KINDS = {
     "sklearn": "a deprecated placeholder on the package index that does not install `scikit-learn`",
     "bs4": "a dummy package on the package index that only pulls in `beautifulsoup4`, unpinned",
+    "imblearn": "a dummy package on the package index that only pulls in `imbalanced-learn`, unpinned",
     "skimage": "a placeholder on the package index whose only release stops the install of the whole file "
                "(\"Please install the scikit-image package\")",
 }

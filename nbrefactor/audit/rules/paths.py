@@ -2998,6 +2998,24 @@ def _created_home_folders(ctx: RuleContext) -> frozenset[str]:
     return ctx.shared("paths.created_home_folders", find)
 
 
+def _in_earlier_home_download(ctx: RuleContext, f: LiteralFinding) -> bool:
+    """Is the `~/…` literal the root of a `download=True` dataset constructor earlier in the notebook, or
+    inside it (`CIFAR10(root='~/.pytorch/CIFAR10', train=False)` right after the same root's
+    `CIFAR10(root='~/.pytorch/CIFAR10', train=True, download=True)`)? The download made that folder and filled it, for whoever runs
+    the notebook: what is read there is the download's output, not a file of one user's home (fair
+    check 53, item 92: home-cache-dir-created-for-whoever-runs). A root that is the home folder itself
+    (`~`) covers nothing."""
+    def find() -> tuple[tuple[tuple[int, int, int], str], ...]:
+        return tuple(((d.ca.cell.index, d.line, d.column), _normal_path(d.value)) for d in literal_findings(ctx)
+                     if d.path_class.kind == "user" and d.value.startswith("~") and _normal_path(d.value) != "~"
+                     and (_downloads_into(d) or _default_download_root(d)))
+    roots = ctx.shared("paths.home_download_roots", find)
+    if not roots:
+        return False
+    where, path = (f.ca.cell.index, f.line, f.column), _normal_path(f.value)
+    return any(at < where and _under(path, root) for at, root in roots)
+
+
 def _told_to_download(argument: PathArgument) -> bool:
     """Does the call download into this path argument: a `download=True` dataset constructor, or one
     that always fetches what its root lacks (`Planetoid("./data", "Cora")`, `downloads_always`)?"""
@@ -6558,7 +6576,8 @@ class UserSpecificPath(Rule):
         "(`datasets.MNIST(\"~/.pytorch/MNIST_data/\", download=True)`) is created for whoever runs it and "
         "is not reported (PTH007 reports the download), also when it gets there as a parameter default of the notebook's own "
         "function used only as such a root (`def load(batch, root=\"~/Datasets/FashionMNIST\"): FashionMNIST(root=root, "
-        "download=True)`); so is a `~/…` folder the notebook makes before it uses anything under it, given to an output-folder keyword "
+        "download=True)`), and so is what a later line reads from that root or under it (the test split, `CIFAR10(root=\"~/.pytorch/CIFAR10\", "
+        "train=False)`); so is a `~/…` folder the notebook makes before it uses anything under it, given to an output-folder keyword "
         "(`output_dir=`, `log_dir=`, `logdir=`, `save_dir=`, `checkpoint_dir=`, `model_dir=`: `training.Loop(…, output_dir=os.path.expanduser(\"~/train_dir/\"))`), "
         "as the cache folder of a library that expands and makes it (scikit-learn's dataset loaders' `data_home=`, `fetch_mldata(\"MNIST original\", data_home=\"~/Desktop/alternativeData\")`; Keras' `get_file(…, cache_dir=…)`) "
         "or to `os.makedirs`/`Path.mkdir`, directly or through a name bound once (only a shell `rm`/`mkdir` of it may come first), and the places under it; "
@@ -6686,6 +6705,12 @@ class UserSpecificPath(Rule):
         Example(cells=(
             "from pathlib import Path\ncandidates = [Path.cwd(), Path.cwd() / 'comp', Path('/Users/alice/work/comp')]\n"
             "BASE_DIR = next((c for c in candidates if (c / 'data' / 'train.csv').exists()), None)",
+        )),
+        # The test split read from the `~/…` root a `download=True` constructor above filled: the download's output
+        # (fair check 53, item 92: home-cache-dir-created-for-whoever-runs).
+        Example(cells=(
+            "from torchvision.datasets import CIFAR10\ntrain = CIFAR10(root='~/.pytorch/CIFAR10', train=True, download=True)\n"
+            "test = CIFAR10(root='~/.pytorch/CIFAR10', train=False)",
         )),
     )
     failing = (
@@ -6888,7 +6913,8 @@ class UserSpecificPath(Rule):
             f for f in literal_findings(ctx)
             # `~/.pytorch/MNIST_data` given to `download=True`: created for whoever runs it (PTH007
             # reports the download itself).
-            if f.path_class.kind == "user" and not (f.value.startswith("~") and (_downloads_into(f) or _default_download_root(f)))
+            if f.path_class.kind == "user" and not (f.value.startswith("~") and (_downloads_into(f) or _default_download_root(f)
+                                                                                  or _in_earlier_home_download(ctx, f)))
             # `output_dir = os.path.expanduser("~/train_dir/")` given to `training.Loop(..., output_dir=…)`,
             # which makes it: created for whoever runs it, as the download root above (fair check 35, item 74).
             and not (f.value.startswith("~") and any(_under(_normal_path(f.value), d) for d in _created_home_folders(ctx)))
@@ -11635,7 +11661,9 @@ class SysPathEdit(Rule):
         "project root's own marker (`pyproject.toml`, `setup.py`, `setup.cfg`, `.git`, `.here`): the imports work from any folder "
         "of the checkout; so is the working folder itself, rebound only to a folder below it where a test finds the module an import "
         "below names (`NOTEBOOK_DIR = Path.cwd()`, then `if (candidate / \"vote_parser.py\").exists(): NOTEBOOK_DIR = candidate`): the kernel has "
-        "its working folder on the path already. A fixed climb (`Path.cwd().parents[1]`, `..`) stays reported. When the entry's last folder is "
+        "its working folder on the path already; so is the folder above the notebook's, chosen by the working folder's name in a notebook "
+        "of `notebooks/` (`PROJECT_ROOT = Path.cwd().parent if Path.cwd().name == \"notebooks\" else Path.cwd()`): the same root from there "
+        "or from the project root. A fixed climb (`Path.cwd().parents[1]`, `..`) stays reported. When the entry's last folder is "
         "the name of an import below it that the catalogue knows, or that an install line or text of the notebook names "
         "(`sys.path.append(\"../../../mlmachine\")`, `import mlmachine`, `print(\"pip install mlmachine\")`), the fix is to declare and pin that "
         "published package, not to make the code a package. Edits of one cell whose entries the cell "
@@ -11739,6 +11767,13 @@ class SysPathEdit(Rule):
             "    if (candidate / 'vote_parser.py').exists():\n        NOTEBOOK_DIR = candidate\n"
             "if str(NOTEBOOK_DIR) not in sys.path:\n    sys.path.insert(0, str(NOTEBOOK_DIR))\nfrom vote_parser import parse",
         )),
+        # The folder above the notebook's, chosen by the working folder's name in a notebook of `notebooks/`: the
+        # same root from there or from the project root (fair check 53, items 104-106: root-finder-sys-path).
+        Example(cells=(
+            "import sys\nfrom pathlib import Path\n"
+            "PROJECT_ROOT = Path.cwd().resolve().parent if Path.cwd().name == 'notebooks' else Path.cwd().resolve()\n"
+            "if str(PROJECT_ROOT) not in sys.path:\n    sys.path.insert(0, str(PROJECT_ROOT))\nfrom src.training import train",
+        ), path="notebooks/train.ipynb"),
     )
     failing = (
         Example(cells=("import sys\nsys.path.append('../src')\nfrom features import build",), expect=((1, 2),)),
@@ -11814,6 +11849,12 @@ class SysPathEdit(Rule):
             "import sys\nfrom pathlib import Path\nHERE = Path.cwd()\nif not (HERE / 'data').exists():\n"
             "    HERE = Path('/srv/project')\nsys.path.insert(0, str(HERE))\nfrom helpers import f",
         ), expect=((1, 6),)),
+        # The same guard in a notebook that does not lie in the folder it names: one layout (fair check 53).
+        Example(cells=(
+            "import sys\nfrom pathlib import Path\n"
+            "PROJECT_ROOT = Path.cwd().parent if Path.cwd().name == 'notebooks' else Path.cwd()\n"
+            "sys.path.insert(0, str(PROJECT_ROOT))\nfrom src.training import train",
+        ), path="analysis/train.ipynb", expect=((1, 4),)),
     )
 
     def check(self, ctx: RuleContext) -> Iterator[Hit]:
@@ -11941,6 +11982,11 @@ class SysPathEdit(Rule):
                     # walking up to the folder holding what the imports name, so they work from any folder
                     # of the checkout (fair check 40, items 76-79, 83-87, 89-92, 94-100).
                     if _found_by_walking_up(ctx, ca, call):
+                        continue
+                    # `PROJECT_ROOT = Path.cwd().parent if Path.cwd().name == "notebooks" else Path.cwd()` in a
+                    # notebook of `notebooks/`, then `sys.path.insert(0, str(PROJECT_ROOT))`: the same root from the
+                    # notebook's folder or the one above it (fair check 53, items 104-106).
+                    if _guarded_root_entry(ctx, ca, call):
                         continue
                     events.append((call.line, call.column, render_call(call)))
             helper_edits: dict[tuple[int, int], str] = {}
@@ -12233,6 +12279,43 @@ def _found_by_walking_up(ctx: RuleContext, ca: CellAnalysis, call: CallFact) -> 
             if inner in imported or (inner.endswith(".py") and inner[:-3] in imported):
                 return True
     return False
+
+
+def _guarded_root_entry(ctx: RuleContext, ca: CellAnalysis, call: CallFact) -> bool:
+    """Is the `sys.path` edit's entry (`str(…)`, `.resolve()` or not) a name the cell binds once at its top
+    level above the edit to the folder above the notebook's own, chosen by the working folder's name
+    (`PROJECT_ROOT = Path.cwd().parent if Path.cwd().name == "notebooks" else Path.cwd()`, in a notebook
+    that lies in `notebooks/`)? Started in the notebook's folder (Jupyter's default) or one folder up (a
+    runner at the project root), the entry is the same folder, and the imports work from either, as a
+    walk-up root finder's do (fair check 53, items 104-106: root-finder-sys-path; PTH004's
+    `_guarded_up_to_parent` is the same guard before `os.chdir`). The same guard naming another folder
+    than the notebook's, or a fixed climb, stays reported."""
+    if call.in_function or call.method not in ("insert", "append"):
+        return False
+    tree = cell_python_tree(ca)
+    node = next((n for n in nodes_of(tree, ast.Call) if n.lineno == call.line and n.col_offset + 1 == call.column), None) \
+        if tree is not None else None
+    if node is None:
+        return False
+    args = node.args[1:] if call.method == "insert" else node.args
+    entry = args[0] if len(args) == 1 else None
+    while isinstance(entry, ast.Call) and not entry.keywords and (
+            (dotted_name(entry.func) in _ENTRY_WRAPPERS and len(entry.args) == 1)
+            or (isinstance(entry.func, ast.Attribute) and entry.func.attr in ("resolve", "absolute") and not entry.args)):
+        entry = entry.args[0] if entry.args else entry.func.value  # type: ignore[union-attr]
+    index = statement_index_at(tree.body, call.line) if isinstance(entry, ast.Name) else None
+    if index is None:
+        return False
+    stores = [s for s in tree.body[:index]
+              if any(isinstance(n, ast.Name) and n.id == entry.id and isinstance(n.ctx, ast.Store) for n in walk_nodes(s))]
+    bound = stores[0] if len(stores) == 1 else None
+    if not (isinstance(bound, ast.Assign) and len(bound.targets) == 1 and isinstance(bound.value, ast.IfExp)):
+        return False
+
+    def plain(e: ast.expr) -> str:  # (`Path.cwd().resolve().parent` is `Path.cwd().parent` here)
+        return re.sub(r"\.(?:resolve|absolute)\(\)", "", ast.unparse(e))
+    return (_tests_own_folder_name(ctx, bound.value.test) and bool(_CWD_PARENT.match(plain(bound.value.body)))
+            and bool(_CURRENT_DIRECTORY.match(plain(bound.value.orelse))))
 
 
 def _cwd_probed(finder: Sequence[ast.AST], name: str) -> bool:
@@ -14525,6 +14608,22 @@ def _kaggle_input_note(value: str) -> str:
     if not _normal_path(value).startswith("../input/"):
         return ""
     return " (Kaggle's input folder: `/kaggle/input` seen from a kernel's `/kaggle/working`, so it resolves only in a Kaggle kernel)"
+
+
+# The files a Colab runtime ships in `/content/sample_data`, its working directory's `sample_data/`.
+_COLAB_SAMPLE_FILES = frozenset({"california_housing_train.csv", "california_housing_test.csv", "mnist_train_small.csv",
+                                 "mnist_test.csv", "anscombe.json", "README.md"})
+
+
+def _colab_sample_note(value: str) -> str:
+    """For `sample_data/california_housing_train.csv` and Colab's other bundled sample files: the
+    folder a Colab runtime ships in its working directory `/content`, said in the message (fair
+    check 53, item 114); "" for any other path."""
+    folder, _, name = _normal_path(value).partition("/")
+    if folder != "sample_data" or name not in _COLAB_SAMPLE_FILES:
+        return ""
+    return (" (Colab's bundled sample file: `/content/sample_data` is preinstalled in a Colab runtime's working directory, "
+            "so it resolves only there)")
 
 
 def _joined_from(ctx: RuleContext, f: LiteralFinding) -> Optional[str]:
@@ -17697,7 +17796,7 @@ class CwdRelativePath(Rule):
                                  f"(cell {call_cell}, line {call.line}),")
             hit = _hit(
                 f,
-                f"Relative path {described}{_kaggle_input_note(f.value)}{where} is resolved against the current working directory, "
+                f"Relative path {described}{_kaggle_input_note(f.value)}{_colab_sample_note(f.value)}{where} is resolved against the current working directory, "
                 + RUN_FOLDER,
                 "Build it from a configured root instead: `DATA_DIR / \"…\"`, with `DATA_DIR` from a config "
                 "value or environment variable (or `Path(__file__).parent` inside a package).",
