@@ -28,6 +28,7 @@ FIELDS = {
     "unless_modules", "unless_python2", "key", "unless_receivers", "said", "unpacked", "unless_keywords",
     "positional", "shared_with", "note", "rename", "same_without", "passed", "targets", "along", "unpinnable", "pin", "pin_why",
     "multiplied", "renames", "unless_true", "bare", "kept", "attribute", "receiver_apis", "accessor",
+    "default_changed", "regex_pattern",
 }
 METHOD_ONLY = {"receivers", "indexer", "unless_modules", "unless_python2", "unless_receivers", "shared_with", "attribute", "receiver_apis", "accessor"}
 
@@ -76,6 +77,10 @@ def test_every_entry_has_its_fields_and_only_known_ones() -> None:
             assert not entry.get("method") or entry.get("accessor"), where  # a method of that name on anything: too wide
         if "targets" in entry:  # a count of assignment targets, never beside the any-count `unpacked`
             assert isinstance(entry["targets"], int) and entry["targets"] >= 1 and not entry.get("unpacked"), where
+        if entry.get("default_changed"):  # a keyword whose default changed: matched on calls of a method that leave it out
+            assert isinstance(entry["default_changed"], str) and entry.get("method") and not entry.get("keyword"), where
+        if entry.get("regex_pattern"):  # which pattern argument behaves differently under the new default
+            assert entry.get("default_changed") and ("argument" in entry or entry.get("argument_name")), where
         if "along" in entry:  # another entry's api, which the loader looks up among the uses
             assert entry["along"] in {e["api"] for e in _entries()} and entry["along"] != entry["api"], where
 
